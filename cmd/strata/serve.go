@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/stratadb/strata/ingest"
+	"github.com/stratadb/strata/storage"
+)
+
+func serve(args []string) error {
+	fs := newFlags("serve", "strata serve [flags]")
+	dataDir := fs.String("data-dir", "./strata-data", "directory of the WAL, the catalog and the Parquet files")
+	httpAddr := fs.String("http-addr", "127.0.0.1:8181", "address of the HTTP API (line-protocol writes, queries)")
+	pgAddr := fs.String("pg-addr", "127.0.0.1:5432", "address of the PostgreSQL wire endpoint (not served by this version yet)")
+	maxBody := byteSize(10 << 20)
+	fs.Var(&maxBody, "max-body-bytes", "largest write request body, after decompression (e.g. 10MiB)")
+	flushBytes := byteSize(128 << 20)
+	fs.Var(&flushBytes, "flush-bytes", "persist the write buffer to Parquet when it holds this much (e.g. 128MiB)")
+	flushAge := fs.Duration("flush-age", 10*time.Minute, "persist the write buffer when its oldest write is this old")
+	maxBuffer := byteSize(0)
+	fs.Var(&maxBuffer, "max-buffer-bytes", "writes wait while the write buffer holds more than this (default 3 × flush-bytes)")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(logger)
+	_ = pgAddr
+
+	start := time.Now()
+	engine, err := storage.Open(storage.Options{
+		DataDir:        *dataDir,
+		FlushBytes:     int64(flushBytes),
+		FlushAge:       *flushAge,
+		MaxBufferBytes: int64(maxBuffer),
+		Logger:         logger,
+	})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: int64(maxBody), Logger: logger}).Register(mux)
+
+	ln, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		engine.Close()
+		return fmt.Errorf("listen on --http-addr %s: %w (is another server running there? pick another address with --http-addr)", *httpAddr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("strata is serving", "http", ln.Addr().String(), "data_dir", *dataDir, "startup", time.Since(start).Round(time.Millisecond))
+
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		logger.Info("shutting down: finishing requests and persisting the write buffer")
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
+		err = serr
+	}
+	if cerr := engine.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if err == nil {
+		logger.Info("stopped")
+	}
+	return err
+}

@@ -1,0 +1,98 @@
+package ingest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// databaseRequest is the body of POST/PUT /api/v3/configure/database, as
+// InfluxDB 3 takes it.
+type databaseRequest struct {
+	DB              string  `json:"db"`
+	RetentionPeriod *string `json:"retention_period"`
+}
+
+func decodeDatabaseRequest(r *http.Request) (databaseRequest, *apiError) {
+	var req databaseRequest
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&req); err != nil {
+		return req, &apiError{status: http.StatusBadRequest, code: "invalid", msg: fmt.Sprintf(`body must be JSON like {"db": "mydb", "retention_period": "15d"}: %v`, err)}
+	}
+	if req.DB == "" {
+		return req, &apiError{status: http.StatusBadRequest, code: "invalid", msg: `missing "db" in the request body`}
+	}
+	return req, nil
+}
+
+// listDatabases serves GET /api/v3/configure/database.
+func (h *Handler) listDatabases(w http.ResponseWriter, r *http.Request) {
+	type dbJSON struct {
+		Name            string `json:"iox::database"`
+		RetentionPeriod string `json:"retention_period"`
+	}
+	out := []dbJSON{}
+	for _, db := range h.engine.Databases() {
+		out = append(out, dbJSON{Name: db.Name, RetentionPeriod: FormatRetention(db.Retention)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// createDatabase serves POST /api/v3/configure/database.
+func (h *Handler) createDatabase(w http.ResponseWriter, r *http.Request) {
+	req, aerr := decodeDatabaseRequest(r)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	var retention string
+	if req.RetentionPeriod != nil {
+		retention = *req.RetentionPeriod
+	}
+	d, err := ParseRetention(retention)
+	if err != nil {
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: err.Error()}).write(w)
+		return
+	}
+	if err := h.engine.CreateDatabase(r.Context(), req.DB, d); err != nil {
+		engineError(err).write(w)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// updateDatabase serves PUT /api/v3/configure/database: set the retention.
+func (h *Handler) updateDatabase(w http.ResponseWriter, r *http.Request) {
+	req, aerr := decodeDatabaseRequest(r)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	if req.RetentionPeriod == nil {
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: `missing "retention_period" in the request body (use "none" to keep data for ever)`}).write(w)
+		return
+	}
+	d, err := ParseRetention(*req.RetentionPeriod)
+	if err != nil {
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: err.Error()}).write(w)
+		return
+	}
+	if err := h.engine.SetRetention(r.Context(), req.DB, d); err != nil {
+		engineError(err).write(w)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// deleteDatabase serves DELETE /api/v3/configure/database?db=.
+func (h *Handler) deleteDatabase(w http.ResponseWriter, r *http.Request) {
+	db := r.URL.Query().Get("db")
+	if db == "" {
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: "missing query parameter 'db'"}).write(w)
+		return
+	}
+	if err := h.engine.DropDatabase(r.Context(), db); err != nil {
+		engineError(err).write(w)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}

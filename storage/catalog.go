@@ -1,0 +1,256 @@
+package storage
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// CatalogFormat is the version of the catalog's persisted form. A catalog of a
+// newer format is refused with a clear error rather than misread.
+const CatalogFormat = 1
+
+// catalog is the engine's metadata: databases, tables, their columns and
+// types, retention, and the Parquet files of every table. The engine guards it
+// with its mutex; catalog methods do no locking. Its persisted form (JSON, see
+// catalog_file.go) is written whole, atomically, on every change that must be
+// durable: files added or removed, databases created, dropped or configured.
+// Columns added by writes become durable with the WAL record that adds them and
+// reach the catalog file at the next commit.
+type catalog struct {
+	Format  int    `json:"format"`
+	Version uint64 `json:"version"` // incremented by every commit
+	// WALPersisted is the id of the last WAL segment whose every record is
+	// in Parquet files listed here; replay starts after it.
+	WALPersisted uint64          `json:"wal_persisted"`
+	NextFileID   uint64          `json:"next_file_id"`
+	Databases    []*DatabaseMeta `json:"databases"` // sorted by name
+
+	byName map[string]*DatabaseMeta
+}
+
+// DatabaseMeta describes one database.
+type DatabaseMeta struct {
+	Name string `json:"name"`
+	// Retention is how long rows live, 0 for ever.
+	Retention time.Duration `json:"retention,omitempty"`
+	Tables    []*TableMeta  `json:"tables"` // sorted by name
+	byName    map[string]*TableMeta
+}
+
+// TableMeta describes one table: its columns (time first, then tags, then
+// fields, each group in order of first write) and its files.
+type TableMeta struct {
+	Name    string       `json:"name"`
+	Columns []ColumnMeta `json:"columns"`
+	Files   []*FileMeta  `json:"files"` // sorted by Order, i.e. by age
+	colIdx  map[string]int
+}
+
+// ColumnMeta is one column of a table.
+type ColumnMeta struct {
+	Name string     `json:"name"`
+	Type ColumnType `json:"type"`
+}
+
+// FileMeta describes one Parquet file. A file belongs to one partition
+// (table, UTC day) and holds rows sorted by tags then time, without duplicate
+// primary keys. Where files of a partition repeat a primary key, the file of
+// larger Order holds the newer write, which wins.
+type FileMeta struct {
+	ID      uint64 `json:"id"`
+	Key     string `json:"key"` // object store key
+	Day     int64  `json:"day"` // UTC days since the Unix epoch
+	MinTime int64  `json:"min_time"`
+	MaxTime int64  `json:"max_time"` // inclusive
+	Rows    int64  `json:"rows"`
+	Size    int64  `json:"size"`
+	Level   int    `json:"level"` // 0 persisted from the buffer, 1 compacted
+	// Order ranks files by the age of their writes: a persisted file's
+	// order is its ID; a compacted file takes the largest order of its
+	// inputs, so a file persisted while compaction ran still wins over it.
+	Order uint64 `json:"order"`
+	// Created is when the file was written (Unix ns).
+	Created int64 `json:"created"`
+}
+
+func newCatalog() *catalog {
+	c := &catalog{Format: CatalogFormat, NextFileID: 1}
+	c.index()
+	return c
+}
+
+// index rebuilds the lookup maps after loading.
+func (c *catalog) index() {
+	c.byName = make(map[string]*DatabaseMeta, len(c.Databases))
+	for _, db := range c.Databases {
+		c.byName[db.Name] = db
+		db.byName = make(map[string]*TableMeta, len(db.Tables))
+		for _, t := range db.Tables {
+			db.byName[t.Name] = t
+			t.reindex()
+		}
+	}
+}
+
+func (t *TableMeta) reindex() {
+	t.colIdx = make(map[string]int, len(t.Columns))
+	for i, col := range t.Columns {
+		t.colIdx[col.Name] = i
+	}
+}
+
+func (c *catalog) database(name string) *DatabaseMeta { return c.byName[name] }
+
+// createDatabase adds a database; it reports false when it existed.
+func (c *catalog) createDatabase(name string, retention time.Duration) (*DatabaseMeta, bool) {
+	if db := c.byName[name]; db != nil {
+		return db, false
+	}
+	db := &DatabaseMeta{Name: name, Retention: retention, byName: map[string]*TableMeta{}}
+	c.byName[name] = db
+	c.Databases = append(c.Databases, db)
+	sort.Slice(c.Databases, func(i, j int) bool { return c.Databases[i].Name < c.Databases[j].Name })
+	return db, true
+}
+
+func (c *catalog) dropDatabase(name string) *DatabaseMeta {
+	db := c.byName[name]
+	if db == nil {
+		return nil
+	}
+	delete(c.byName, name)
+	for i, d := range c.Databases {
+		if d == db {
+			c.Databases = append(c.Databases[:i], c.Databases[i+1:]...)
+			break
+		}
+	}
+	return db
+}
+
+func (db *DatabaseMeta) table(name string) *TableMeta { return db.byName[name] }
+
+func (db *DatabaseMeta) createTable(name string) *TableMeta {
+	if t := db.byName[name]; t != nil {
+		return t
+	}
+	t := &TableMeta{Name: name, Columns: []ColumnMeta{{Name: TimeColumn, Type: TypeTime}}}
+	t.reindex()
+	db.byName[name] = t
+	db.Tables = append(db.Tables, t)
+	sort.Slice(db.Tables, func(i, j int) bool { return db.Tables[i].Name < db.Tables[j].Name })
+	return t
+}
+
+// Column returns the column named name and whether it exists.
+func (t *TableMeta) Column(name string) (ColumnMeta, bool) {
+	i, ok := t.colIdx[name]
+	if !ok {
+		return ColumnMeta{}, false
+	}
+	return t.Columns[i], true
+}
+
+// checkColumn reports the conflict, if any, of writing column name as type typ.
+func (t *TableMeta) checkColumn(name string, typ ColumnType) error {
+	col, ok := t.Column(name)
+	if !ok || col.Type == typ {
+		return nil
+	}
+	if col.Type == TypeTag || typ == TypeTag || col.Type == TypeTime {
+		return &Error{Code: CodeColumnType,
+			Msg:  fmt.Sprintf("column '%s' of table '%s' is a %s, it cannot be written as a %s", name, t.Name, kindName(col.Type), kindName(typ)),
+			Hint: "a name is either a tag or a field of a table, for good; rename one of them"}
+	}
+	return columnTypeError(t.Name, name, col.Type, typ)
+}
+
+func kindName(t ColumnType) string {
+	switch t {
+	case TypeTag:
+		return "tag"
+	case TypeTime:
+		return "time column"
+	}
+	return "field"
+}
+
+// addColumn adds a column (the caller checked it does not conflict). Tags go
+// after the last tag, fields at the end.
+func (t *TableMeta) addColumn(name string, typ ColumnType) {
+	if _, ok := t.colIdx[name]; ok {
+		return
+	}
+	col := ColumnMeta{Name: name, Type: typ}
+	if typ != TypeTag {
+		t.Columns = append(t.Columns, col)
+		t.colIdx[name] = len(t.Columns) - 1
+		return
+	}
+	at := 1
+	for at < len(t.Columns) && t.Columns[at].Type == TypeTag {
+		at++
+	}
+	t.Columns = append(t.Columns, ColumnMeta{})
+	copy(t.Columns[at+1:], t.Columns[at:])
+	t.Columns[at] = col
+	t.reindex()
+}
+
+// TagColumns returns the names of the table's tag columns in table order.
+func (t *TableMeta) TagColumns() []string {
+	var tags []string
+	for _, c := range t.Columns {
+		if c.Type == TypeTag {
+			tags = append(tags, c.Name)
+		}
+	}
+	return tags
+}
+
+// clone returns a deep copy of the table's description without its files.
+func (t *TableMeta) cloneSchema() *TableMeta {
+	c := &TableMeta{Name: t.Name, Columns: append([]ColumnMeta(nil), t.Columns...)}
+	c.reindex()
+	return c
+}
+
+func (t *TableMeta) removeFiles(ids map[uint64]bool) {
+	kept := t.Files[:0]
+	for _, f := range t.Files {
+		if !ids[f.ID] {
+			kept = append(kept, f)
+		}
+	}
+	for i := len(kept); i < len(t.Files); i++ {
+		t.Files[i] = nil
+	}
+	t.Files = kept
+}
+
+func (t *TableMeta) addFile(f *FileMeta) {
+	t.Files = append(t.Files, f)
+	sort.Slice(t.Files, func(i, j int) bool {
+		a, b := t.Files[i], t.Files[j]
+		return a.Order < b.Order || a.Order == b.Order && a.ID < b.ID
+	})
+}
+
+// Day helpers. Partitions are UTC days.
+const nanosPerDay = int64(24 * time.Hour)
+
+// dayOf returns the UTC day number (days since 1970-01-01) of a nanosecond
+// timestamp, rounding towards minus infinity.
+func dayOf(ts int64) int64 {
+	d := ts / nanosPerDay
+	if ts%nanosPerDay < 0 {
+		d--
+	}
+	return d
+}
+
+// dayName is the partition directory name of a day: YYYY-MM-DD.
+func dayName(day int64) string {
+	return time.Unix(day*86400, 0).UTC().Format("2006-01-02")
+}

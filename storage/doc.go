@@ -1,0 +1,57 @@
+// Package storage is Strata's durable table engine: the WAL, the write
+// buffer, the catalog, Parquet data files in an object store, compaction,
+// retention, and the read snapshots the query engine scans.
+//
+// # Write path
+//
+// Engine.Write takes column batches (TableBatch, filled straight from line
+// protocol by package ingest/lp). It checks every column against the catalog
+// (a field never changes type), adds new tables and columns, encodes the write
+// compactly (walcodec.go) and appends it to the WAL (package storage/wal) under
+// the engine mutex, which fixes the write's sequence number. It then waits,
+// outside the mutex, for the WAL's group commit to fsync the record (NoSync
+// skips the wait), and finally adds the rows to the write buffer as Arrow
+// records, one per write and UTC-day partition. Only then is the write
+// acknowledged. Queries see a write once it is acknowledged.
+//
+// # Persist
+//
+// When the buffer passes FlushBytes or its oldest write passes FlushAge (and
+// on Close), it is frozen and the WAL rotated, under the gate lock so that no
+// write is between its WAL append and its buffer insert: the frozen buffer
+// holds exactly the writes of the closed WAL segments. Each partition is
+// sorted by tags then time and deduplicated (merge.go: same series and time,
+// each field's newest value wins, newest by WAL sequence), written as one
+// Parquet file (storage/pqfile: zstd, dictionary tags, statistics, page
+// index) under dbs/<db>/<table>/<YYYY-MM-DD>/<id>.parquet, and committed to
+// the catalog together with the id of the last persisted WAL segment. Then
+// those WAL segments are deleted. A crash at any point is safe: files not in
+// the catalog are removed at the next start, and replay starts after the
+// catalog's persisted segment. Writes wait while the buffer holds more than
+// MaxBufferBytes, so memory stays bounded when the disk lags.
+//
+// # Catalog
+//
+// One JSON document (catalog.go, catalog_file.go) with a format number,
+// replaced atomically on every commit. Column additions are durable through
+// the WAL records that make them and reach the catalog file at the next
+// commit.
+//
+// # Reads
+//
+// Engine.Snapshot returns a consistent view of one table's files and
+// buffered writes for a time range and a set of columns, split by partition:
+// a file whose time range overlaps no other source of its partition is
+// streamed alone (pruned by row group and page statistics); overlapping
+// sources (buffered writes, files that share times) are merged and
+// deduplicated. Rows past their database's retention are never returned.
+// Files a snapshot reads are deleted only after it is released.
+//
+// # Background work and goroutines
+//
+// Two goroutines per engine: the persist loop and the maintenance loop
+// (retention every MaintenanceInterval, then compaction, which merges a
+// partition's files into one). The WAL runs its own syncer goroutine. All
+// exported methods are safe for concurrent use. Lock order: gate, then mu;
+// persistMu and compactMu are taken before either.
+package storage

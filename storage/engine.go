@@ -1,0 +1,640 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stratadb/strata/storage/objstore"
+	"github.com/stratadb/strata/storage/wal"
+)
+
+// Options configure an Engine. Zero values take the defaults below.
+type Options struct {
+	// DataDir holds the WAL (DataDir/wal) and, unless Store is set, the
+	// object store (DataDir/dbs, DataDir/catalog.json).
+	DataDir string
+	// Store replaces the local object store.
+	Store objstore.Store
+	// FlushBytes: the write buffer persists when it holds this much.
+	FlushBytes int64
+	// FlushAge: the write buffer persists when its oldest write is this old.
+	FlushAge time.Duration
+	// MaxBufferBytes: writes wait while the buffer (active plus persisting)
+	// holds more than this, so memory stays bounded when disks lag.
+	MaxBufferBytes int64
+	// CompactMinFiles: a partition with this many files is compacted.
+	CompactMinFiles int
+	// CompactDelay: a partition with two or more files and no new file for
+	// this long is compacted.
+	CompactDelay time.Duration
+	// CompactMaxRows: partitions with more rows are left alone (compaction
+	// merges in memory).
+	CompactMaxRows int64
+	// MaintenanceInterval: how often compaction and retention run.
+	MaintenanceInterval time.Duration
+	// WALSegmentSize is passed to the WAL.
+	WALSegmentSize int64
+	Logger         *slog.Logger
+	// Now is the clock (tests set it).
+	Now func() time.Time
+}
+
+func (o *Options) setDefaults() {
+	if o.FlushBytes <= 0 {
+		o.FlushBytes = 128 << 20
+	}
+	if o.FlushAge <= 0 {
+		o.FlushAge = 10 * time.Minute
+	}
+	if o.MaxBufferBytes <= 0 {
+		o.MaxBufferBytes = 3 * o.FlushBytes
+	}
+	if o.CompactMinFiles <= 0 {
+		o.CompactMinFiles = 8
+	}
+	if o.CompactDelay <= 0 {
+		o.CompactDelay = 10 * time.Minute
+	}
+	if o.CompactMaxRows <= 0 {
+		o.CompactMaxRows = 4 << 20
+	}
+	if o.MaintenanceInterval <= 0 {
+		o.MaintenanceInterval = time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Engine is the durable table engine. See the package documentation for the
+// write path, the locks and the goroutines.
+type Engine struct {
+	opts  Options
+	store objstore.Store
+	wal   *wal.Log
+	log   *slog.Logger
+
+	// gate is read-held by a write from its WAL append until its rows are in
+	// the buffer, and write-held while the buffer is frozen and the WAL
+	// rotated, so that no write straddles the two.
+	gate sync.RWMutex
+
+	mu     sync.RWMutex // guards everything below
+	cat    *catalog
+	active *buffer
+	frozen []*buffer // oldest first
+	seq    uint64    // last write's sequence number
+	closed bool
+	// refs counts open snapshots per file id; doomed holds keys of files
+	// gone from the catalog, deleted once unreferenced.
+	refs   map[uint64]int
+	doomed map[uint64]string
+	room   *sync.Cond // signalled when the buffer shrinks
+
+	persistMu sync.Mutex // one persist at a time
+	compactMu sync.Mutex // one compaction at a time
+	flushCh   chan struct{}
+	stop      chan struct{}
+	wg        sync.WaitGroup
+}
+
+// Open opens (or creates) the engine's data directory, replays the WAL into
+// the write buffer and starts the background persist and maintenance loops.
+func Open(opts Options) (*Engine, error) {
+	opts.setDefaults()
+	if opts.DataDir == "" {
+		return nil, errors.New("open storage: no data directory given")
+	}
+	e := &Engine{
+		opts:    opts,
+		log:     opts.Logger,
+		active:  newBuffer(),
+		refs:    map[uint64]int{},
+		doomed:  map[uint64]string{},
+		flushCh: make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+	}
+	e.room = sync.NewCond(&e.mu)
+	ctx := context.Background()
+	e.store = opts.Store
+	if e.store == nil {
+		local, err := objstore.NewLocal(opts.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("open storage: %w", err)
+		}
+		if err := local.CleanTemp(); err != nil {
+			return nil, fmt.Errorf("open storage: %w", err)
+		}
+		e.store = local
+	}
+	cat, err := loadCatalog(ctx, e.store)
+	if err != nil {
+		return nil, fmt.Errorf("open storage in %s: %w", opts.DataDir, err)
+	}
+	e.cat = cat
+	if err := e.removeOrphans(ctx); err != nil {
+		return nil, err
+	}
+	e.wal, err = wal.Open(filepath.Join(opts.DataDir, "wal"), wal.Options{SegmentSize: opts.WALSegmentSize, Logger: opts.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("open storage: %w", err)
+	}
+	if err := e.replay(); err != nil {
+		e.wal.Close()
+		return nil, err
+	}
+	e.wg.Add(2)
+	go e.persistLoop()
+	go e.maintenanceLoop()
+	return e, nil
+}
+
+// replay loads the WAL records not yet persisted into the write buffer.
+func (e *Engine) replay() error {
+	start := time.Now()
+	now := e.opts.Now()
+	st, err := e.wal.Replay(e.cat.WALPersisted, func(segment uint64, payload []byte) error {
+		db, batches, err := decodeWrite(payload)
+		if err != nil {
+			// The WAL's checksum matched, so this is not a torn write but
+			// a record this version cannot read: stop rather than lose it.
+			return fmt.Errorf("WAL segment %d: %w", segment, err)
+		}
+		if err := e.addSchemaLocked(db, batches); err != nil {
+			e.log.Error("WAL record conflicts with the catalog; skipped", "segment", segment, "database", db, "error", err)
+			return nil
+		}
+		e.seq++
+		for _, b := range batches {
+			e.active.add(db, b, e.seq, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("replay WAL: %w", err)
+	}
+	if e.active.rows > 0 || st.Records > 0 {
+		e.log.Info("replayed WAL", "records", st.Records, "rows", e.active.rows, "elapsed", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// removeOrphans deletes data files the catalog does not name: files written
+// by a persist or compaction that crashed before its catalog commit.
+func (e *Engine) removeOrphans(ctx context.Context) error {
+	known := map[string]bool{}
+	for _, db := range e.cat.Databases {
+		for _, t := range db.Tables {
+			for _, f := range t.Files {
+				known[f.Key] = true
+			}
+		}
+	}
+	objs, err := e.store.List(ctx, dataPrefix)
+	if err != nil {
+		return fmt.Errorf("open storage: %w", err)
+	}
+	for _, o := range objs {
+		if !known[o.Key] {
+			e.log.Warn("removing data file not in the catalog (left by an interrupted persist or compaction)", "key", o.Key)
+			if err := e.store.Delete(ctx, o.Key); err != nil {
+				return fmt.Errorf("open storage: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// dataPrefix is where data files live in the object store.
+const dataPrefix = "dbs/"
+
+// fileKey is the object key of a data file:
+// dbs/<db>/<table>/<YYYY-MM-DD>/<id>.parquet, names escaped by pathSegment.
+func fileKey(db, table string, day int64, id uint64) string {
+	return fmt.Sprintf("%s%s/%s/%s/%020d.parquet", dataPrefix, pathSegment(db), pathSegment(table), dayName(day), id)
+}
+
+// WriteOptions tune one write.
+type WriteOptions struct {
+	// NoSync acknowledges before the WAL record is fsynced.
+	NoSync bool
+}
+
+// Write stores batches in database db, creating the database, its tables
+// and columns as needed. It returns once the write is durable (or, with
+// NoSync, logged) and visible to snapshots. Either every batch is stored or,
+// on error, none is. The batches belong to the engine afterwards.
+func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, opts WriteOptions) error {
+	if err := ValidateDatabaseName(db); err != nil {
+		return err
+	}
+	for _, b := range batches {
+		if err := checkBatchNames(b); err != nil {
+			return err
+		}
+		if err := b.Validate(); err != nil {
+			return fmt.Errorf("write to %q: %w", db, err)
+		}
+	}
+	if err := e.waitForRoom(ctx); err != nil {
+		return err
+	}
+	payload := encodeWrite(nil, db, batches)
+
+	e.gate.RLock()
+	defer e.gate.RUnlock()
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return &Error{Code: CodeClosed, Msg: "the storage engine is shutting down"}
+	}
+	if err := e.addSchemaLocked(db, batches); err != nil {
+		e.mu.Unlock()
+		return err
+	}
+	ticket, err := e.wal.Append(payload)
+	if err != nil {
+		e.mu.Unlock()
+		return fmt.Errorf("write to %q: %w", db, err)
+	}
+	e.seq++
+	seq := e.seq
+	e.mu.Unlock()
+
+	if !opts.NoSync {
+		if err := ticket.Wait(); err != nil {
+			return fmt.Errorf("write to %q: %w", db, err)
+		}
+	}
+	e.mu.Lock()
+	now := e.opts.Now()
+	for _, b := range batches {
+		e.active.add(db, b, seq, now)
+	}
+	full := e.active.bytes >= e.opts.FlushBytes
+	e.mu.Unlock()
+	if full {
+		e.requestFlush()
+	}
+	return nil
+}
+
+func checkBatchNames(b *TableBatch) error {
+	if err := ValidateName("table", b.Table); err != nil {
+		return err
+	}
+	for i := range b.Tags {
+		if err := ValidateName("column", b.Tags[i].Name); err != nil {
+			return err
+		}
+	}
+	for i := range b.Fields {
+		if err := ValidateName("column", b.Fields[i].Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitForRoom blocks while the write buffer is over its limit.
+func (e *Engine) waitForRoom(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for e.bufferedBytesLocked() > e.opts.MaxBufferBytes && !e.closed {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e.requestFlush()
+		e.room.Wait()
+	}
+	return nil
+}
+
+func (e *Engine) bufferedBytesLocked() int64 {
+	n := e.active.bytes
+	for _, b := range e.frozen {
+		n += b.bytes
+	}
+	return n
+}
+
+// addSchemaLocked checks every column of the write against the catalog and
+// adds the new ones; on a conflict nothing is added.
+func (e *Engine) addSchemaLocked(db string, batches []*TableBatch) error {
+	dbm := e.cat.database(db)
+	type newCol struct {
+		table, name string
+		typ         ColumnType
+	}
+	var added []newCol
+	pending := map[[2]string]ColumnType{}
+	check := func(table, name string, typ ColumnType) error {
+		if name == TimeColumn {
+			return &Error{Code: CodeInvalidName, Msg: fmt.Sprintf("table '%s': a tag or field cannot be named 'time'", table)}
+		}
+		if dbm != nil {
+			if t := dbm.table(table); t != nil {
+				if err := t.checkColumn(name, typ); err != nil {
+					return err
+				}
+				if _, ok := t.Column(name); ok {
+					return nil
+				}
+			}
+		}
+		key := [2]string{table, name}
+		if prev, ok := pending[key]; ok {
+			if prev != typ {
+				return columnTypeError(table, name, prev, typ)
+			}
+			return nil
+		}
+		pending[key] = typ
+		added = append(added, newCol{table, name, typ})
+		return nil
+	}
+	for _, b := range batches {
+		for i := range b.Tags {
+			if err := check(b.Table, b.Tags[i].Name, TypeTag); err != nil {
+				return err
+			}
+		}
+		for i := range b.Fields {
+			if err := check(b.Table, b.Fields[i].Name, b.Fields[i].Type); err != nil {
+				return err
+			}
+		}
+	}
+	if dbm == nil {
+		dbm, _ = e.cat.createDatabase(db, 0)
+	}
+	for _, b := range batches {
+		dbm.createTable(b.Table)
+	}
+	for _, c := range added {
+		dbm.table(c.table).addColumn(c.name, c.typ)
+	}
+	return nil
+}
+
+// requestFlush asks the persist loop to persist the buffer now.
+func (e *Engine) requestFlush() {
+	select {
+	case e.flushCh <- struct{}{}:
+	default:
+	}
+}
+
+// Close persists the write buffer, stops the background work and closes the
+// WAL. Writes after Close fail.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.mu.Unlock()
+	close(e.stop)
+	e.wg.Wait()
+	err := e.Persist(context.Background())
+	e.mu.Lock()
+	e.closed = true
+	e.room.Broadcast()
+	e.mu.Unlock()
+	if cerr := e.wal.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// DatabaseInfo describes a database.
+type DatabaseInfo struct {
+	Name      string
+	Retention time.Duration
+	Tables    []string
+}
+
+// Databases lists the databases, sorted by name.
+func (e *Engine) Databases() []DatabaseInfo {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]DatabaseInfo, 0, len(e.cat.Databases))
+	for _, db := range e.cat.Databases {
+		info := DatabaseInfo{Name: db.Name, Retention: db.Retention}
+		for _, t := range db.Tables {
+			info.Tables = append(info.Tables, t.Name)
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// TableSchema returns a copy of a table's columns, in table order.
+func (e *Engine) TableSchema(db, table string) ([]ColumnMeta, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return nil, err
+	}
+	return append([]ColumnMeta(nil), t.Columns...), nil
+}
+
+func (e *Engine) tableLocked(db, table string) (*TableMeta, error) {
+	dbm := e.cat.database(db)
+	if dbm == nil {
+		return nil, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("database %q does not exist", db), Hint: suggest(db, e.databaseNamesLocked())}
+	}
+	t := dbm.table(table)
+	if t == nil {
+		names := make([]string, 0, len(dbm.Tables))
+		for _, t := range dbm.Tables {
+			names = append(names, t.Name)
+		}
+		return nil, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("table %q does not exist in database %q", table, db), Hint: suggest(table, names)}
+	}
+	return t, nil
+}
+
+func (e *Engine) databaseNamesLocked() []string {
+	names := make([]string, 0, len(e.cat.Databases))
+	for _, d := range e.cat.Databases {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
+// ColumnType returns the type of a column, if the table has it. It is what
+// the line-protocol parser consults to reject type conflicts line by line.
+func (e *Engine) ColumnType(db, table, column string) (ColumnType, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	dbm := e.cat.database(db)
+	if dbm == nil {
+		return TypeInvalid, false
+	}
+	t := dbm.table(table)
+	if t == nil {
+		return TypeInvalid, false
+	}
+	c, ok := t.Column(column)
+	return c.Type, ok
+}
+
+// CreateDatabase creates a database with a retention period (0 = for ever).
+// It fails with CodeAlreadyExists if the database exists.
+func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time.Duration) error {
+	if err := ValidateDatabaseName(name); err != nil {
+		return err
+	}
+	if err := checkRetention(retention); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, created := e.cat.createDatabase(name, retention); !created {
+		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("database %q already exists", name)}
+	}
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		e.cat.dropDatabase(name)
+		return err
+	}
+	return nil
+}
+
+func checkRetention(d time.Duration) error {
+	if d < 0 {
+		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("retention period %v is negative", d)}
+	}
+	if d > 0 && d < time.Hour {
+		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("retention period %v is shorter than the minimum of 1h", d)}
+	}
+	return nil
+}
+
+// SetRetention changes a database's retention period (0 = for ever). Rows
+// older than the new period disappear from queries at once.
+func (e *Engine) SetRetention(ctx context.Context, name string, retention time.Duration) error {
+	if err := checkRetention(retention); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	dbm := e.cat.database(name)
+	if dbm == nil {
+		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("database %q does not exist", name), Hint: suggest(name, e.databaseNamesLocked())}
+	}
+	old := dbm.Retention
+	dbm.Retention = retention
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		dbm.Retention = old
+		return err
+	}
+	return nil
+}
+
+// DropDatabase deletes a database and all its data.
+func (e *Engine) DropDatabase(ctx context.Context, name string) error {
+	// Persist first: afterwards no WAL segment holds the database's writes,
+	// so a restart cannot bring it back by replay.
+	if err := e.Persist(ctx); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	dbm := e.cat.dropDatabase(name)
+	if dbm == nil {
+		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("database %q does not exist", name), Hint: suggest(name, e.databaseNamesLocked())}
+	}
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		e.cat.createDatabase(dbm.Name, dbm.Retention)
+		e.cat.byName[dbm.Name] = dbm
+		e.cat.index()
+		return err
+	}
+	e.active.dropDatabase(name)
+	for _, b := range e.frozen {
+		b.dropDatabase(name)
+	}
+	for _, t := range dbm.Tables {
+		for _, f := range t.Files {
+			e.doomLocked(f)
+		}
+	}
+	return nil
+}
+
+// doomLocked schedules a file removed from the catalog for deletion once no
+// snapshot reads it.
+func (e *Engine) doomLocked(f *FileMeta) {
+	if e.refs[f.ID] > 0 {
+		e.doomed[f.ID] = f.Key
+		return
+	}
+	if err := e.store.Delete(context.Background(), f.Key); err != nil {
+		e.log.Warn("could not delete data file; it will be removed at the next start", "key", f.Key, "error", err)
+	}
+}
+
+// suggest returns a "did you mean" hint for a misspelt name.
+func suggest(name string, candidates []string) string {
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("did you mean %q?", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// sortedParts returns a buffer's partition keys in a stable order.
+func sortedParts(b *buffer) []partKey {
+	keys := make([]partKey, 0, len(b.parts))
+	for k := range b.parts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, c := keys[i], keys[j]
+		if a.db != c.db {
+			return a.db < c.db
+		}
+		if a.table != c.table {
+			return a.table < c.table
+		}
+		return a.day < c.day
+	})
+	return keys
+}

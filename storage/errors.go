@@ -1,0 +1,43 @@
+package storage
+
+import "fmt"
+
+// Code classifies the errors the engine returns to users; the HTTP, Postgres
+// and Flight layers map it to their own status codes.
+type Code int
+
+// The error codes.
+const (
+	CodeInternal        Code = iota // a bug or an I/O failure
+	CodeInvalidName                 // a bad database, table or column name
+	CodeColumnType                  // a field written with a type other than its stored one
+	CodeNotFound                    // no such database or table
+	CodeAlreadyExists               // creating what exists
+	CodeInvalidArgument             // a bad option value
+	CodeClosed                      // the engine is shutting down
+)
+
+// Error is an error a user can act on. Msg says what went wrong; Hint, when
+// set, says how to fix it.
+type Error struct {
+	Code Code
+	Msg  string
+	Hint string
+}
+
+func (e *Error) Error() string {
+	if e.Hint != "" {
+		return e.Msg + " (" + e.Hint + ")"
+	}
+	return e.Msg
+}
+
+// ColumnTypeError is the error of a write whose field type conflicts with the
+// stored column type. Its message is InfluxDB's.
+func columnTypeError(table, column string, want, got ColumnType) *Error {
+	return &Error{
+		Code: CodeColumnType,
+		Msg:  fmt.Sprintf("invalid column type for column '%s', expected %s, got %s", column, want, got),
+		Hint: fmt.Sprintf("table %q already stores %q as %s; write it as %s or use another column name", table, column, want, want),
+	}
+}

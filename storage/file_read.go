@@ -1,0 +1,99 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/storage/objstore"
+	"github.com/stratadb/strata/storage/pqfile"
+)
+
+// fileReader streams one data file's rows in a range, conformed to a schema.
+type fileReader struct {
+	obj    objstore.Object
+	r      *pqfile.Reader
+	schema *arrow.Schema
+	cur    arrow.Record
+	err    error
+}
+
+// openFile starts reading a data file's columns of schema within tr.
+func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter) (RecordReader, error) {
+	obj, err := e.store.Open(ctx, f.Key)
+	if err != nil {
+		return nil, fmt.Errorf("read data file %s: %w", f.Key, err)
+	}
+	pf, err := pqfile.Open(obj, obj.Size())
+	if err != nil {
+		obj.Close()
+		return nil, fmt.Errorf("read data file %s: %w", f.Key, err)
+	}
+	fileSchema := pf.Schema()
+	cols := make([]string, 0, schema.NumFields())
+	for _, fld := range schema.Fields() {
+		if len(fileSchema.FieldIndices(fld.Name)) > 0 {
+			cols = append(cols, fld.Name)
+		}
+	}
+	pfTags := make([]pqfile.TagFilter, len(tags))
+	for i, t := range tags {
+		pfTags[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
+	}
+	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: pfTags})
+	return &fileReader{obj: obj, r: r, schema: schema}, nil
+}
+
+func (fr *fileReader) Next() bool {
+	if fr.cur != nil {
+		fr.cur.Release()
+		fr.cur = nil
+	}
+	if !fr.r.Next() {
+		return false
+	}
+	fr.cur = conform(fr.r.Record(), fr.schema)
+	return true
+}
+
+func (fr *fileReader) Record() arrow.Record { return fr.cur }
+
+func (fr *fileReader) Err() error {
+	if err := fr.r.Err(); err != nil {
+		return fmt.Errorf("read data file: %w", err)
+	}
+	return nil
+}
+
+func (fr *fileReader) Release() {
+	if fr.cur != nil {
+		fr.cur.Release()
+		fr.cur = nil
+	}
+	fr.r.Release()
+	fr.obj.Close()
+}
+
+// readFile reads a data file's rows in tr whole, as records the caller
+// releases.
+func (e *Engine) readFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter) ([]arrow.Record, error) {
+	rr, err := e.openFile(ctx, f, schema, tr, tags)
+	if err != nil {
+		return nil, err
+	}
+	defer rr.Release()
+	var out []arrow.Record
+	for rr.Next() {
+		rec := rr.Record()
+		rec.Retain()
+		out = append(out, rec)
+	}
+	if err := rr.Err(); err != nil {
+		for _, r := range out {
+			r.Release()
+		}
+		return nil, err
+	}
+	return out, nil
+}

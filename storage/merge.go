@@ -1,0 +1,440 @@
+package storage
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// mergeDedup sorts the rows of recs by (tags in schema order, time) and
+// collapses rows with the same primary key (series + time) into one: for every
+// field, the value of the newest row that has it wins (InfluxDB semantics).
+// recs are ordered oldest write first; rows within a record are in write order.
+// The output has exactly schema's columns (a column a source lacks is null
+// there) and comes in records of at most chunkRows rows, tag columns sharing one
+// sorted dictionary. schema must hold every tag column of the table, or rows of
+// distinct series would be merged.
+//
+// Cost (1M TSBS rows, 100 series): one map lookup per row to find its series,
+// a counting sort by series, a sortedness check per series (rows usually arrive
+// in time order, so the per-series sort is usually skipped), then one gather per
+// column.
+func mergeDedup(schema *arrow.Schema, recs []arrow.Record, chunkRows int, tr TimeRange) ([]arrow.Record, error) {
+	m, err := newMerger(schema, recs)
+	m.tr = tr
+	if err != nil {
+		return nil, err
+	}
+	if m.total == 0 {
+		return nil, nil
+	}
+	m.seriesOfRows()
+	m.sortRows()
+	if len(m.perm) == 0 {
+		m.release()
+		return nil, nil
+	}
+	m.findRuns()
+	var out []arrow.Record
+	for start := 0; start < m.outRows(); start += chunkRows {
+		end := min(start+chunkRows, m.outRows())
+		out = append(out, m.chunk(start, end))
+	}
+	m.release()
+	return out, nil
+}
+
+type merger struct {
+	schema *arrow.Schema
+	recs   []arrow.Record
+	total  int
+	tr     TimeRange
+	timeIx int   // schema index of time
+	tagIx  []int // schema indices of tags
+	// colOf[s][c] is the column of source s holding schema column c, or -1.
+	colOf [][]int
+	// times[s] are source s's timestamps.
+	times [][]int64
+	// rank[s][k][code] is the global rank (1-based, 0 = null) of dictionary
+	// entry code of tag k in source s; dicts[k] the sorted global values.
+	rank  [][][]int32
+	dicts []arrow.Array
+	// series[g] is the series id of global row g; tuples[id] its tag ranks.
+	seriesID []uint32
+	tuples   [][]int32
+	// perm lists packed row refs (source<<32 | row) in output order;
+	// runStart[r] is the first perm position of output row r.
+	perm     []uint64
+	runStart []int32
+	starts   []int // global row index of each source's first row
+}
+
+func newMerger(schema *arrow.Schema, recs []arrow.Record) (*merger, error) {
+	m := &merger{schema: schema, recs: recs, timeIx: -1}
+	for i, f := range schema.Fields() {
+		typ, err := ColumnTypeOf(f)
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		switch typ {
+		case TypeTime:
+			m.timeIx = i
+		case TypeTag:
+			m.tagIx = append(m.tagIx, i)
+		}
+	}
+	if m.timeIx < 0 {
+		return nil, fmt.Errorf("merge: schema has no time column")
+	}
+	for s, rec := range recs {
+		m.starts = append(m.starts, m.total)
+		m.total += int(rec.NumRows())
+		cols := make([]int, schema.NumFields())
+		for c, f := range schema.Fields() {
+			cols[c] = -1
+			idx := rec.Schema().FieldIndices(f.Name)
+			if len(idx) == 0 {
+				continue
+			}
+			if !arrow.TypeEqual(rec.Schema().Field(idx[0]).Type, f.Type) {
+				return nil, fmt.Errorf("merge: source %d column %q is %v, want %v", s, f.Name, rec.Schema().Field(idx[0]).Type, f.Type)
+			}
+			cols[c] = idx[0]
+		}
+		if cols[m.timeIx] < 0 {
+			return nil, fmt.Errorf("merge: source %d has no time column", s)
+		}
+		m.colOf = append(m.colOf, cols)
+		m.times = append(m.times, timestamps(rec.Column(cols[m.timeIx])))
+	}
+	m.unifyDictionaries()
+	return m, nil
+}
+
+// unifyDictionaries builds each tag's sorted global dictionary and every
+// source's code → rank mapping, so that comparing ranks compares strings.
+func (m *merger) unifyDictionaries() {
+	m.rank = make([][][]int32, len(m.recs))
+	for s := range m.recs {
+		m.rank[s] = make([][]int32, len(m.tagIx))
+	}
+	for k, c := range m.tagIx {
+		seen := map[string]struct{}{}
+		for s, rec := range m.recs {
+			if col := m.colOf[s][c]; col >= 0 {
+				d := rec.Column(col).(*array.Dictionary).Dictionary().(*array.String)
+				for i := 0; i < d.Len(); i++ {
+					seen[d.Value(i)] = struct{}{}
+				}
+			}
+		}
+		values := make([]string, 0, len(seen))
+		for v := range seen {
+			values = append(values, v)
+		}
+		sort.Strings(values)
+		rankOf := make(map[string]int32, len(values))
+		for i, v := range values {
+			rankOf[v] = int32(i + 1)
+		}
+		m.dicts = append(m.dicts, array.NewStringData(stringData(values)))
+		for s, rec := range m.recs {
+			if col := m.colOf[s][c]; col >= 0 {
+				d := rec.Column(col).(*array.Dictionary).Dictionary().(*array.String)
+				r := make([]int32, d.Len())
+				for i := range r {
+					r[i] = rankOf[d.Value(i)]
+				}
+				m.rank[s][k] = r
+			}
+		}
+	}
+}
+
+// tagRank returns the rank of tag k in row of source s (0 when null).
+func (m *merger) tagRank(s, k, row int) int32 {
+	col := m.colOf[s][m.tagIx[k]]
+	if col < 0 {
+		return 0
+	}
+	d := m.recs[s].Column(col).(*array.Dictionary)
+	if d.IsNull(row) {
+		return 0
+	}
+	return m.rank[s][k][d.GetValueIndex(row)]
+}
+
+// seriesOfRows assigns every row its series id.
+func (m *merger) seriesOfRows() {
+	m.seriesID = make([]uint32, m.total)
+	if len(m.tagIx) == 0 {
+		m.tuples = [][]int32{nil}
+		return
+	}
+	ids := map[string]uint32{}
+	key := make([]byte, 4*len(m.tagIx))
+	tuple := make([]int32, len(m.tagIx))
+	for s, rec := range m.recs {
+		base := m.starts[s]
+		for row := 0; row < int(rec.NumRows()); row++ {
+			for k := range m.tagIx {
+				r := m.tagRank(s, k, row)
+				tuple[k] = r
+				key[4*k], key[4*k+1], key[4*k+2], key[4*k+3] = byte(r), byte(r>>8), byte(r>>16), byte(r>>24)
+			}
+			id, ok := ids[string(key)]
+			if !ok {
+				id = uint32(len(m.tuples))
+				ids[string(key)] = id
+				m.tuples = append(m.tuples, slices.Clone(tuple))
+			}
+			m.seriesID[base+row] = id
+		}
+	}
+}
+
+// sortRows orders rows by (series tuple, time), stable in write order.
+func (m *merger) sortRows() {
+	order := make([]int, len(m.tuples))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return slices.Compare(m.tuples[order[a]], m.tuples[order[b]]) < 0 })
+	ordOf := make([]int32, len(m.tuples))
+	for pos, id := range order {
+		ordOf[id] = int32(pos)
+	}
+	// Counting sort by series ordinal (stable), leaving out rows outside
+	// the time range.
+	next := make([]int, len(m.tuples)+1)
+	kept := 0
+	for s := range m.recs {
+		base := m.starts[s]
+		for row, ts := range m.times[s] {
+			if m.tr.Contains(ts) {
+				next[ordOf[m.seriesID[base+row]]+1]++
+				kept++
+			}
+		}
+	}
+	for i := 1; i < len(next); i++ {
+		next[i] += next[i-1]
+	}
+	groupStart := slices.Clone(next)
+	m.perm = make([]uint64, kept)
+	for s := range m.recs {
+		base := m.starts[s]
+		for row, ts := range m.times[s] {
+			if !m.tr.Contains(ts) {
+				continue
+			}
+			o := ordOf[m.seriesID[base+row]]
+			m.perm[next[o]] = uint64(s)<<32 | uint64(row)
+			next[o]++
+		}
+	}
+	// Within each series, sort by time where rows are not already in order.
+	for g := 0; g+1 < len(groupStart); g++ {
+		seg := m.perm[groupStart[g]:groupStart[g+1]]
+		if !slices.IsSortedFunc(seg, m.cmpTime) {
+			slices.SortStableFunc(seg, m.cmpTime)
+		}
+	}
+}
+
+func (m *merger) timeOf(ref uint64) int64 { return m.times[ref>>32][uint32(ref)] }
+
+func (m *merger) seriesOf(ref uint64) uint32 {
+	return m.seriesID[m.starts[ref>>32]+int(uint32(ref))]
+}
+
+func (m *merger) cmpTime(a, b uint64) int {
+	ta, tb := m.timeOf(a), m.timeOf(b)
+	switch {
+	case ta < tb:
+		return -1
+	case ta > tb:
+		return 1
+	}
+	return 0
+}
+
+// findRuns groups adjacent rows with the same series and time.
+func (m *merger) findRuns() {
+	m.runStart = make([]int32, 0, len(m.perm)+1)
+	for i, ref := range m.perm {
+		if i == 0 || m.timeOf(ref) != m.timeOf(m.perm[i-1]) || m.seriesOf(ref) != m.seriesOf(m.perm[i-1]) {
+			m.runStart = append(m.runStart, int32(i))
+		}
+	}
+	m.runStart = append(m.runStart, int32(len(m.perm)))
+}
+
+func (m *merger) outRows() int { return len(m.runStart) - 1 }
+
+const noRow = ^uint64(0)
+
+// picks returns, for output rows [start, end), the row that supplies schema
+// column c: the newest row of the run where the column is not null, or noRow.
+func (m *merger) picks(c, start, end int, dst []uint64) []uint64 {
+	dst = dst[:0]
+	for r := start; r < end; r++ {
+		pick := noRow
+		for p := m.runStart[r+1] - 1; p >= m.runStart[r]; p-- {
+			ref := m.perm[p]
+			col := m.colOf[ref>>32][c]
+			if col >= 0 && m.recs[ref>>32].Column(col).IsValid(int(uint32(ref))) {
+				pick = ref
+				break
+			}
+		}
+		dst = append(dst, pick)
+	}
+	return dst
+}
+
+// chunk builds the output record of output rows [start, end).
+func (m *merger) chunk(start, end int) arrow.Record {
+	n := end - start
+	cols := make([]arrow.Array, m.schema.NumFields())
+	var picks []uint64
+	for c, f := range m.schema.Fields() {
+		switch {
+		case c == m.timeIx:
+			ts := make([]int64, n)
+			for r := range ts {
+				ts[r] = m.timeOf(m.perm[m.runStart[start+r]])
+			}
+			cols[c] = array.NewTimestampData(array.NewData(TimeArrowType, n, []*memory.Buffer{nil, memory.NewBufferBytes(sliceBytes(ts))}, nil, 0, 0))
+		case slices.Contains(m.tagIx, c):
+			k := slices.Index(m.tagIx, c)
+			codes := make([]int32, n)
+			var valid []byte
+			nulls := 0
+			for r := range codes {
+				ref := m.perm[m.runStart[start+r]]
+				rank := m.tagRank(int(ref>>32), k, int(uint32(ref)))
+				if rank == 0 {
+					valid, nulls = clearBit(valid, r, n), nulls+1
+					continue
+				}
+				codes[r] = rank - 1
+			}
+			data := array.NewData(TagArrowType, n, []*memory.Buffer{bufferOrNil(valid), memory.NewBufferBytes(sliceBytes(codes))}, nil, nulls, 0)
+			data.SetDictionary(m.dicts[k].Data())
+			cols[c] = array.NewDictionaryData(data)
+			data.Release()
+		default:
+			picks = m.picks(c, start, end, picks)
+			cols[c] = m.gatherField(c, f.Type, picks)
+		}
+	}
+	rec := array.NewRecord(m.schema, cols, int64(n))
+	for _, col := range cols {
+		col.Release()
+	}
+	return rec
+}
+
+func (m *merger) column(ref uint64, c int) arrow.Array {
+	return m.recs[ref>>32].Column(m.colOf[ref>>32][c])
+}
+
+func (m *merger) gatherField(c int, dt arrow.DataType, picks []uint64) arrow.Array {
+	switch dt.ID() {
+	case arrow.FLOAT64:
+		return gatherFixed(m, c, dt, picks, func(a arrow.Array) []float64 { return a.(*array.Float64).Float64Values() })
+	case arrow.INT64:
+		return gatherFixed(m, c, dt, picks, func(a arrow.Array) []int64 { return a.(*array.Int64).Int64Values() })
+	case arrow.UINT64:
+		return gatherFixed(m, c, dt, picks, func(a arrow.Array) []uint64 { return a.(*array.Uint64).Uint64Values() })
+	case arrow.BOOL:
+		b := array.NewBooleanBuilder(memory.DefaultAllocator)
+		defer b.Release()
+		b.Reserve(len(picks))
+		for _, ref := range picks {
+			if ref == noRow {
+				b.AppendNull()
+			} else {
+				b.Append(m.column(ref, c).(*array.Boolean).Value(int(uint32(ref))))
+			}
+		}
+		return b.NewArray()
+	case arrow.STRING:
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		defer b.Release()
+		b.Reserve(len(picks))
+		for _, ref := range picks {
+			if ref == noRow {
+				b.AppendNull()
+			} else {
+				b.Append(m.column(ref, c).(*array.String).Value(int(uint32(ref))))
+			}
+		}
+		return b.NewArray()
+	}
+	panic(fmt.Sprintf("merge: unexpected field type %v", dt))
+}
+
+func gatherFixed[T int64 | uint64 | float64](m *merger, c int, dt arrow.DataType, picks []uint64, values func(arrow.Array) []T) arrow.Array {
+	n := len(picks)
+	out := make([]T, n)
+	var valid []byte
+	nulls := 0
+	srcVals := make([][]T, len(m.recs))
+	for s := range m.recs {
+		if col := m.colOf[s][c]; col >= 0 {
+			srcVals[s] = values(m.recs[s].Column(col))
+		}
+	}
+	for r, ref := range picks {
+		if ref == noRow {
+			valid, nulls = clearBit(valid, r, n), nulls+1
+			continue
+		}
+		out[r] = srcVals[ref>>32][uint32(ref)]
+	}
+	data := array.NewData(dt, n, []*memory.Buffer{bufferOrNil(valid), memory.NewBufferBytes(sliceBytes(out))}, nil, nulls, 0)
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+// clearBit marks row r of an n-row validity bitmap null, allocating the
+// bitmap (all valid) on first use.
+func clearBit(valid []byte, r, n int) []byte {
+	if valid == nil {
+		valid = make([]byte, (n+7)/8)
+		for i := range valid {
+			valid[i] = 0xff
+		}
+	}
+	valid[r>>3] &^= 1 << (uint(r) & 7)
+	return valid
+}
+
+func bufferOrNil(b []byte) *memory.Buffer {
+	if b == nil {
+		return nil
+	}
+	return memory.NewBufferBytes(b)
+}
+
+func (m *merger) release() {
+	for _, d := range m.dicts {
+		d.Release()
+	}
+}
+
+// describeSchema renders a schema's column names for error messages.
+func describeSchema(s *arrow.Schema) string {
+	names := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,81 @@
+package storage
+
+import (
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/stretchr/testify/require"
+)
+
+func tableSchema(cols ...ColumnMeta) *arrow.Schema {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: c.Name, Type: ArrowType(c.Type), Nullable: c.Type != TypeTime}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+func TestMergeDedup(t *testing.T) {
+	schema := tableSchema(ColumnMeta{"time", TypeTime}, ColumnMeta{"host", TypeTag}, ColumnMeta{"region", TypeTag},
+		ColumnMeta{"usage", TypeFloat}, ColumnMeta{"n", TypeInt}, ColumnMeta{"msg", TypeString}, ColumnMeta{"ok", TypeBool})
+	tests := []struct {
+		name    string
+		batches [][]string
+		want    []string
+	}{
+		{
+			name:    "sorts by tags then time",
+			batches: [][]string{{"20 host=b usage=1", "10 host=b usage=2", "30 host=a usage=3", "5 host=a,region=x usage=4"}},
+			want:    []string{"time=30 host=a usage=3", "time=5 host=a region=x usage=4", "time=10 host=b usage=2", "time=20 host=b usage=1"},
+		},
+		{
+			name:    "later write wins per field",
+			batches: [][]string{{"10 host=a usage=1,n=5i"}, {"10 host=a usage=2,msg=\"hi\""}, {"10 host=a ok=true"}},
+			want:    []string{"time=10 host=a usage=2 n=5 msg=hi ok=true"},
+		},
+		{
+			name:    "duplicates inside one write: last row wins",
+			batches: [][]string{{"10 host=a usage=1", "10 host=a usage=7", "10 host=b usage=3"}},
+			want:    []string{"time=10 host=a usage=7", "time=10 host=b usage=3"},
+		},
+		{
+			name:    "null tag is its own series and sorts first",
+			batches: [][]string{{"10 host=a usage=1", "10 - usage=2", "10 region=x usage=3"}},
+			want:    []string{"time=10 usage=2", "time=10 region=x usage=3", "time=10 host=a usage=1"},
+		},
+		{
+			name:    "different dictionaries are unified",
+			batches: [][]string{{"1 host=z n=1i", "1 host=y n=2i"}, {"1 host=y n=3i", "2 host=x n=4i"}},
+			want:    []string{"time=2 host=x n=4", "time=1 host=y n=3", "time=1 host=z n=1"},
+		},
+		{
+			name:    "series without tags",
+			batches: [][]string{{"3 - usage=1", "1 - usage=2", "3 - n=4i"}},
+			want:    []string{"time=1 usage=2", "time=3 usage=1 n=4"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var recs []arrow.Record
+			for _, rows := range tt.batches {
+				recs = append(recs, batchOf(t, "cpu", rows...).toRecord())
+			}
+			for _, chunk := range []int{1, 2, 1000} {
+				out, err := mergeDedup(schema, recs, chunk, allTime)
+				require.NoError(t, err)
+				require.Equal(t, tt.want, rowsOf(t, out...), "chunk %d", chunk)
+				for _, r := range out {
+					require.LessOrEqual(t, int(r.NumRows()), chunk)
+					r.Release()
+				}
+			}
+		})
+	}
+}
+
+func TestMergeRejectsTypeMismatch(t *testing.T) {
+	schema := tableSchema(ColumnMeta{"time", TypeTime}, ColumnMeta{"usage", TypeInt})
+	rec := batchOf(t, "cpu", "1 - usage=1.5").toRecord()
+	_, err := mergeDedup(schema, []arrow.Record{rec}, 10, allTime)
+	require.ErrorContains(t, err, `column "usage" is float64, want int64`)
+}

@@ -1,0 +1,315 @@
+package pqfile
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// DefaultBatchRows is the default number of rows of a record read.
+const DefaultBatchRows = 64 << 10
+
+// ReadOptions configure a Reader. The zero value reads every row and column.
+type ReadOptions struct {
+	// Columns are the columns to read, in this order; nil reads all, in file
+	// order. Names the file does not have are skipped: the caller fills them.
+	Columns []string
+	// MinTime and MaxTime bound the rows read to times in [MinTime, MaxTime),
+	// exactly. Both zero means no bound.
+	MinTime, MaxTime int64
+	// Tags prune row groups and pages whose statistics rule out every value
+	// of a filter (all filters must hold). Rows are not filtered one by one:
+	// the caller still filters. A filter on a column the file lacks, or with
+	// no values, matches nothing.
+	Tags []TagFilter
+	// BatchRows is the largest number of rows of a record (default
+	// DefaultBatchRows). A record never spans two row groups.
+	BatchRows int
+	// Alloc allocates every Arrow buffer (default memory.DefaultAllocator).
+	Alloc memory.Allocator
+}
+
+// TagFilter keeps rows whose tag Column equals one of Values.
+type TagFilter struct {
+	Column string
+	Values []string
+}
+
+// ReadStats count the work a Reader did and avoided. Pages are counted per
+// column chunk read.
+type ReadStats struct {
+	RowGroupsRead, RowGroupsSkipped int
+	PagesRead, PagesSkipped         int
+	Rows                            int64 // rows returned
+}
+
+// Reader reads a File as a stream of Arrow records. It is used by one
+// goroutine; Release it when done.
+type Reader struct {
+	f         *File
+	ctx       context.Context
+	alloc     memory.Allocator
+	batchRows int
+	pr        pruner
+	schema    *arrow.Schema
+	out       []int // indices into f.cols of the output columns
+	groups    []int // row groups left to read
+
+	// State of the current row group; cursors is nil between row groups.
+	ranges   []rowRange
+	ri       int
+	pos      int64
+	cursors  []*cursor // parallel to out; nil for the time column when filtering
+	timeCur  *cursor   // the time column's cursor when filtering by time
+	timeOut  int       // position of the time column in out, or -1
+	builders []*builder
+	runs     []rowRange
+	times    []int64
+
+	rec   arrow.Record
+	err   error
+	stats ReadStats
+}
+
+// NewReader returns a reader of the rows and columns opts select.
+func (f *File) NewReader(ctx context.Context, opts ReadOptions) *Reader {
+	r := &Reader{f: f, ctx: ctx, alloc: opts.Alloc, batchRows: opts.BatchRows, pr: newPruner(f, opts), timeOut: -1}
+	if r.alloc == nil {
+		r.alloc = memory.DefaultAllocator
+	}
+	if r.batchRows <= 0 {
+		r.batchRows = DefaultBatchRows
+	}
+	r.out = f.selectColumns(opts.Columns)
+	fields := make([]arrow.Field, len(r.out))
+	for i, c := range r.out {
+		fields[i] = f.schema.Field(c)
+		if c == f.timeCol {
+			r.timeOut = i
+		}
+	}
+	r.schema = arrow.NewSchema(fields, nil)
+	for g := range f.pf.RowGroups() {
+		if r.pr.keepRowGroup(g) {
+			r.groups = append(r.groups, g)
+		} else {
+			r.stats.RowGroupsSkipped++
+		}
+	}
+	return r
+}
+
+// selectColumns returns the indices of the named columns the file has, in
+// the order named, each once; all columns for nil.
+func (f *File) selectColumns(names []string) []int {
+	var out []int
+	if names == nil {
+		for i := range f.cols {
+			out = append(out, i)
+		}
+		return out
+	}
+	seen := make(map[int]bool)
+	for _, n := range names {
+		for i, c := range f.cols {
+			if c.name == n && !seen[i] {
+				seen[i] = true
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// Schema returns the schema of the records.
+func (r *Reader) Schema() *arrow.Schema { return r.schema }
+
+// Stats returns the counts of the work done so far.
+func (r *Reader) Stats() ReadStats { return r.stats }
+
+// Record returns the current record, valid until the next call to Next or
+// Release (Retain it to keep it).
+func (r *Reader) Record() arrow.Record { return r.rec }
+
+// Err returns the error that ended the stream, if any.
+func (r *Reader) Err() error { return r.err }
+
+// Next advances to the next record; false at the end or on error.
+func (r *Reader) Next() (ok bool) {
+	if r.rec != nil {
+		r.rec.Release()
+		r.rec = nil
+	}
+	if r.err != nil {
+		return false
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.err = fmt.Errorf("pqfile: read: corrupt file: %v", p)
+			r.closeGroup()
+			ok = false
+		}
+	}()
+	for {
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			return false
+		}
+		if r.builders == nil {
+			if len(r.groups) == 0 {
+				return false
+			}
+			r.openGroup(r.groups[0])
+			r.groups = r.groups[1:]
+		}
+		rec, err := r.nextBatch()
+		if err != nil {
+			r.err = err
+			r.closeGroup()
+			return false
+		}
+		if rec != nil {
+			r.rec = rec
+			r.stats.Rows += rec.NumRows()
+			return true
+		}
+		r.closeGroup()
+	}
+}
+
+// Release releases the current record and every resource of the reader.
+func (r *Reader) Release() {
+	if r.rec != nil {
+		r.rec.Release()
+		r.rec = nil
+	}
+	r.closeGroup()
+	r.groups = nil
+}
+
+func (r *Reader) openGroup(g int) {
+	r.stats.RowGroupsRead++
+	r.ranges, r.ri, r.pos = r.pr.rowRanges(g), 0, 0
+	r.cursors = make([]*cursor, len(r.out))
+	r.builders = make([]*builder, len(r.out))
+	for i, c := range r.out {
+		r.builders[i] = newBuilder(r.f.cols[c].kind, r.alloc)
+		if c == r.f.timeCol && r.pr.timeBound {
+			continue
+		}
+		r.cursors[i] = newCursor(r.f, g, c, &r.stats)
+	}
+	if r.pr.timeBound {
+		r.timeCur = newCursor(r.f, g, r.f.timeCol, &r.stats)
+	}
+}
+
+func (r *Reader) closeGroup() {
+	for _, c := range r.cursors {
+		if c != nil {
+			c.close()
+		}
+	}
+	if r.timeCur != nil {
+		r.timeCur.close()
+	}
+	for _, b := range r.builders {
+		b.release()
+	}
+	r.cursors, r.timeCur, r.builders = nil, nil, nil
+}
+
+// nextBatch reads the next record of the current row group; nil at its end.
+func (r *Reader) nextBatch() (arrow.Record, error) {
+	for _, b := range r.builders {
+		b.reset(r.batchRows)
+	}
+	n, err := r.selectRows()
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	for i, c := range r.cursors {
+		if c == nil {
+			continue
+		}
+		if err := c.appendRuns(r.runs, r.builders[i]); err != nil {
+			return nil, err
+		}
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	cols := make([]arrow.Array, len(r.builders))
+	for i, b := range r.builders {
+		cols[i] = b.finish()
+	}
+	rec := array.NewRecordBatch(r.schema, cols, int64(n))
+	for _, a := range cols {
+		a.Release()
+	}
+	return rec, nil
+}
+
+// selectRows fills r.runs with the next rows of the row group to return, at
+// most batchRows: rows of the unpruned ranges whose time is in range. When
+// filtering by time it also fills the time column's builder, if selected.
+func (r *Reader) selectRows() (int, error) {
+	r.runs = r.runs[:0]
+	n := 0
+	for n < r.batchRows && r.ri < len(r.ranges) {
+		rg := r.ranges[r.ri]
+		start := max(r.pos, rg.start)
+		if start >= rg.end {
+			r.ri++
+			continue
+		}
+		end := min(rg.end, start+int64(r.batchRows-n))
+		r.pos = end
+		if !r.pr.timeBound {
+			r.runs = append(r.runs, rowRange{start, end})
+			n += int(end - start)
+			continue
+		}
+		if err := r.ctx.Err(); err != nil {
+			return 0, err
+		}
+		times, err := r.timeCur.int64s(start, end, r.times[:0])
+		if err != nil {
+			return 0, err
+		}
+		r.times = times
+		n += r.filterTimes(start, times)
+	}
+	return n, nil
+}
+
+// filterTimes appends to r.runs the runs of rows from start whose times are
+// in range, and their times to the time builder; it returns their count.
+func (r *Reader) filterTimes(start int64, times []int64) int {
+	var tb *builder
+	if r.timeOut >= 0 {
+		tb = r.builders[r.timeOut]
+	}
+	n := 0
+	for i := 0; i < len(times); {
+		for i < len(times) && (times[i] < r.pr.minTime || times[i] >= r.pr.maxTime) {
+			i++
+		}
+		j := i
+		for j < len(times) && times[j] >= r.pr.minTime && times[j] < r.pr.maxTime {
+			j++
+		}
+		if j > i {
+			r.runs = append(r.runs, rowRange{start + int64(i), start + int64(j)})
+			if tb != nil {
+				tb.appendInt64s(times[i:j])
+			}
+			n += j - i
+		}
+		i = j
+	}
+	return n
+}

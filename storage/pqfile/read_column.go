@@ -1,0 +1,230 @@
+package pqfile
+
+import (
+	"fmt"
+	"sort"
+	"unsafe"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// cursor reads the pages of one column chunk forward, seeking past pages no
+// requested row lies in, and copies rows of the current page into a builder.
+type cursor struct {
+	col     fileColumn
+	pages   *parquet.FilePages
+	locs    []format.PageLocation // the offset index; nil without one
+	numRows int64
+	stats   *ReadStats
+
+	page     parquet.Page // current page, nil before the first
+	start    int64        // first row of the current page
+	end      int64        // end of the current page's rows
+	nextPage int          // index in locs of the page ReadPage returns next
+	read     int          // pages read
+
+	levels   []byte // definition levels of the page; nil when it has no nulls
+	lastRow  int64  // a row of the page and the index of its value in the
+	lastVal  int    // page's values: counting nulls resumes from there
+	dict     *dictionary
+	dictFrom parquet.Dictionary // the page dictionary dict was built from
+}
+
+func newCursor(f *File, g, c int, stats *ReadStats) *cursor {
+	chunk := f.chunk(g, c)
+	cur := &cursor{
+		col:     f.cols[c],
+		pages:   chunk.PagesFrom(f.pf),
+		numRows: f.pf.RowGroups()[g].NumRows(),
+		stats:   stats,
+		end:     0,
+	}
+	if _, oi := f.pageIndex(g, c); oi != nil && len(oi.PageLocations) > 0 {
+		cur.locs = oi.PageLocations
+	}
+	return cur
+}
+
+func (c *cursor) close() {
+	if c.locs != nil {
+		c.stats.PagesSkipped += max(len(c.locs)-c.read, 0)
+	}
+	c.releasePage()
+	if c.dict != nil {
+		c.dict.release()
+		c.dict = nil
+	}
+	c.pages.Close()
+}
+
+func (c *cursor) releasePage() {
+	if c.page != nil {
+		parquet.Release(c.page)
+		c.page = nil
+	}
+}
+
+// load makes the page holding row current. Rows only move forward; with an
+// offset index the pages before row's page are skipped without being read.
+func (c *cursor) load(row int64) error {
+	if c.page != nil && row >= c.start && row < c.end {
+		return nil
+	}
+	if c.page != nil && row < c.start {
+		return fmt.Errorf("pqfile: column %q: row %d is before the current page at row %d", c.col.name, row, c.start)
+	}
+	c.releasePage()
+	if c.locs != nil {
+		target := sort.Search(len(c.locs), func(i int) bool { return c.locs[i].FirstRowIndex > row }) - 1
+		if target < 0 {
+			return fmt.Errorf("pqfile: column %q: no page holds row %d", c.col.name, row)
+		}
+		if target != c.nextPage {
+			if err := c.pages.SeekToRow(c.locs[target].FirstRowIndex); err != nil {
+				return fmt.Errorf("pqfile: column %q: seek to row %d: %w", c.col.name, c.locs[target].FirstRowIndex, err)
+			}
+		}
+		c.start, c.end = pageRows(c.locs, target, c.numRows)
+		c.nextPage = target + 1
+		return c.readPage()
+	}
+	for {
+		c.start = c.end
+		if err := c.readPage(); err != nil {
+			return err
+		}
+		c.end = c.start + c.page.NumRows()
+		if row < c.end {
+			return nil
+		}
+		c.releasePage()
+	}
+}
+
+// readPage reads the next page and prepares its view.
+func (c *cursor) readPage() error {
+	p, err := c.pages.ReadPage()
+	if err != nil {
+		return fmt.Errorf("pqfile: column %q: read page at row %d: %w", c.col.name, c.start, err)
+	}
+	c.page = p
+	c.read++
+	c.stats.PagesRead++
+	if c.locs != nil && p.NumRows() != c.end-c.start {
+		return fmt.Errorf("pqfile: column %q: page at row %d has %d rows, offset index says %d", c.col.name, c.start, p.NumRows(), c.end-c.start)
+	}
+	c.levels = nil
+	if p.NumNulls() > 0 {
+		c.levels = p.DefinitionLevels()
+		if int64(len(c.levels)) != p.NumRows() {
+			return fmt.Errorf("pqfile: column %q: page at row %d has %d levels for %d rows", c.col.name, c.start, len(c.levels), p.NumRows())
+		}
+	}
+	c.lastRow, c.lastVal = 0, 0
+	return nil
+}
+
+// valueIndex returns the index in the page's values of page row i (rows
+// asked for only move forward within a page).
+func (c *cursor) valueIndex(i int64) int {
+	if c.levels == nil {
+		return int(i)
+	}
+	if i < c.lastRow {
+		c.lastRow, c.lastVal = 0, 0
+	}
+	for _, l := range c.levels[c.lastRow:i] {
+		if l != 0 {
+			c.lastVal++
+		}
+	}
+	c.lastRow = i
+	return c.lastVal
+}
+
+// int64s appends the values of rows [from, to) of the time column to dst.
+func (c *cursor) int64s(from, to int64, dst []int64) ([]int64, error) {
+	for from < to {
+		if err := c.load(from); err != nil {
+			return dst, err
+		}
+		upto := min(to, c.end)
+		data := c.page.Data()
+		vs := data.Int64()
+		i := c.valueIndex(from - c.start)
+		dst = append(dst, vs[i:i+int(upto-from)]...)
+		from = upto
+	}
+	return dst, nil
+}
+
+// appendRuns appends the rows of runs, sorted and disjoint, to b.
+func (c *cursor) appendRuns(runs []rowRange, b *builder) error {
+	for _, r := range runs {
+		for from := r.start; from < r.end; {
+			if err := c.load(from); err != nil {
+				return err
+			}
+			upto := min(r.end, c.end)
+			if err := c.copyRows(from-c.start, upto-c.start, b); err != nil {
+				return err
+			}
+			from = upto
+		}
+	}
+	return nil
+}
+
+// copyRows appends page rows [i, j) to b.
+func (c *cursor) copyRows(i, j int64, b *builder) error {
+	v := c.valueIndex(i)
+	var levels []byte
+	if c.levels != nil {
+		levels = c.levels[i:j]
+	}
+	data := c.page.Data()
+	switch c.col.kind {
+	case kindTime, kindInt, kindUint:
+		b.appendFixed(asBytes(data.Int64()), 8, v, levels, int(j-i))
+	case kindFloat:
+		b.appendFixed(asBytes(data.Double()), 8, v, levels, int(j-i))
+	case kindBool:
+		b.appendBools(data.Boolean(), v, levels, int(j-i))
+	case kindString:
+		vals, offs := data.ByteArray()
+		b.appendStrings(vals, offs, v, levels, int(j-i))
+	case kindTag:
+		return c.copyTags(data, v, levels, int(j-i), b)
+	}
+	return nil
+}
+
+// copyTags appends tag rows. Dictionary-encoded pages append their indices
+// as they are, sharing one Arrow dictionary built once per column chunk from
+// the Parquet dictionary page; plain pages (a writer that gave up on the
+// dictionary) hash their strings.
+func (c *cursor) copyTags(data encoding.Values, v int, levels []byte, n int, b *builder) error {
+	pd := c.page.Dictionary()
+	if pd == nil {
+		vals, offs := data.ByteArray()
+		b.appendTagStrings(vals, offs, v, levels, n)
+		return nil
+	}
+	if c.dict == nil || c.dictFrom != pd {
+		if c.dict != nil {
+			c.dict.release()
+		}
+		dd := pd.Page().Data()
+		vals, offs := dd.ByteArray()
+		c.dict = newDictionary(vals, offs, b.alloc)
+		c.dictFrom = pd
+	}
+	return b.appendTagCodes(c.dict, data.Int32(), v, levels, n)
+}
+
+// asBytes views 8-byte values as bytes.
+func asBytes[T int64 | float64](vs []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(vs))), len(vs)*8)
+}

@@ -1,0 +1,403 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// RecordReader streams Arrow records. Record is valid until the next call to
+// Next or Release; retain it to keep it longer.
+type RecordReader interface {
+	Next() bool
+	Record() arrow.Record
+	Err() error
+	Release()
+}
+
+// TagFilter says a tag column must equal one of Values. Snapshots use it to
+// prune files, row groups and pages by their statistics; rows that do not match
+// may still be returned, so the query engine filters them.
+type TagFilter struct {
+	Column string
+	Values []string
+}
+
+// ScanRequest names what a snapshot reads.
+type ScanRequest struct {
+	Database, Table string
+	// Columns to return, in this order; nil returns every column in table
+	// order. Unknown names are an error.
+	Columns []string
+	// Range of times to return, exactly; the zero value means all time.
+	Range TimeRange
+	Tags  []TagFilter
+}
+
+// Snapshot is a consistent view of one table: the files and buffered writes
+// that existed when it was taken. Files it reads are not deleted until it is
+// released. It is split by partition and file so that splits can be read in
+// parallel; each split yields rows of its own, and together they yield every
+// matching row exactly once, deduplicated.
+type Snapshot struct {
+	e      *Engine
+	schema *arrow.Schema
+	splits []*Split
+	files  []uint64
+	once   sync.Once
+}
+
+// Split is an independently readable part of a snapshot: one file whose rows
+// no other source repeats, or the overlapping sources of a partition, merged.
+type Split struct {
+	snap  *Snapshot
+	day   int64
+	tr    TimeRange
+	files []*FileMeta // oldest first
+	bufs  []bufRec    // buffered writes, oldest first, after files
+	tags  []TagFilter
+	merge bool
+	// mergeSchema holds the output columns plus every tag (needed to tell
+	// series apart) when merging.
+	mergeSchema *arrow.Schema
+}
+
+// Snapshot takes a snapshot of a table.
+func (e *Engine) Snapshot(req ScanRequest) (*Snapshot, error) {
+	tr := req.Range
+	if tr == (TimeRange{}) {
+		tr = allTime
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(req.Database, req.Table)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := outputSchema(t, req.Columns)
+	if err != nil {
+		return nil, err
+	}
+	tr.Min = max(tr.Min, e.retentionCutoffLocked(req.Database))
+	snap := &Snapshot{e: e, schema: schema}
+	if tr.Empty() {
+		return snap, nil
+	}
+	mergeSchema := withAllTags(schema, t)
+
+	byDay := map[int64]*Split{}
+	split := func(day int64) *Split {
+		sp := byDay[day]
+		if sp == nil {
+			sp = &Split{snap: snap, day: day, tr: tr, tags: req.Tags, mergeSchema: mergeSchema}
+			byDay[day] = sp
+		}
+		return sp
+	}
+	for _, f := range t.Files {
+		if tr.Overlaps(f.MinTime, f.MaxTime) {
+			sp := split(f.Day)
+			sp.files = append(sp.files, f)
+			e.refs[f.ID]++
+			snap.files = append(snap.files, f.ID)
+		}
+	}
+	for _, b := range append(slices.Clone(e.frozen), e.active) {
+		for key, part := range b.parts {
+			if key.db != req.Database || key.table != req.Table {
+				continue
+			}
+			for _, r := range part.recs {
+				if tr.Overlaps(r.minTime, r.maxTime) {
+					sp := split(key.day)
+					r.rec.Retain()
+					sp.bufs = append(sp.bufs, r)
+				}
+			}
+		}
+	}
+	days := make([]int64, 0, len(byDay))
+	for d := range byDay {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	for _, d := range days {
+		// Buffer order is apply order; the WAL's order (seq) decides.
+		slices.SortStableFunc(byDay[d].bufs, func(a, b bufRec) int { return compareUint64(a.seq, b.seq) })
+		snap.splits = append(snap.splits, byDay[d].divide()...)
+	}
+	return snap, nil
+}
+
+// divide splits a partition's sources: each file that overlaps no other
+// source is read on its own; the rest are merged.
+func (sp *Split) divide() []*Split {
+	type span struct{ lo, hi int64 }
+	var spans []span
+	for _, f := range sp.files {
+		spans = append(spans, span{f.MinTime, f.MaxTime})
+	}
+	var bufLo, bufHi int64
+	for i, r := range sp.bufs {
+		if i == 0 {
+			bufLo, bufHi = r.minTime, r.maxTime
+		}
+		bufLo, bufHi = min(bufLo, r.minTime), max(bufHi, r.maxTime)
+	}
+	overlaps := func(i int) bool {
+		if len(sp.bufs) > 0 && spans[i].lo <= bufHi && bufLo <= spans[i].hi {
+			return true
+		}
+		for j := range spans {
+			if j != i && spans[i].lo <= spans[j].hi && spans[j].lo <= spans[i].hi {
+				return true
+			}
+		}
+		return false
+	}
+	var out []*Split
+	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, mergeSchema: sp.mergeSchema, merge: true, bufs: sp.bufs}
+	for i, f := range sp.files {
+		if overlaps(i) {
+			rest.files = append(rest.files, f)
+			continue
+		}
+		out = append(out, &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, files: []*FileMeta{f}})
+	}
+	if len(rest.files)+len(rest.bufs) > 0 {
+		out = append(out, rest)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].minTime() < out[j].minTime() })
+	return out
+}
+
+func (sp *Split) minTime() int64 {
+	lo := int64(maxTime)
+	for _, f := range sp.files {
+		lo = min(lo, f.MinTime)
+	}
+	for _, r := range sp.bufs {
+		lo = min(lo, r.minTime)
+	}
+	return lo
+}
+
+const maxTime = int64(^uint64(0) >> 1)
+
+func outputSchema(t *TableMeta, columns []string) (*arrow.Schema, error) {
+	cols := t.Columns
+	if columns != nil {
+		cols = make([]ColumnMeta, 0, len(columns))
+		for _, name := range columns {
+			c, ok := t.Column(name)
+			if !ok {
+				names := make([]string, len(t.Columns))
+				for i, c := range t.Columns {
+					names[i] = c.Name
+				}
+				return nil, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q does not exist in table %q", name, t.Name), Hint: suggest(name, names)}
+			}
+			cols = append(cols, c)
+		}
+	}
+	return tableArrowSchema(cols), nil
+}
+
+// withAllTags returns schema plus the table's time and tag columns it lacks.
+func withAllTags(schema *arrow.Schema, t *TableMeta) *arrow.Schema {
+	fields := slices.Clone(schema.Fields())
+	for _, c := range t.Columns {
+		if (c.Type == TypeTag || c.Type == TypeTime) && len(schema.FieldIndices(c.Name)) == 0 {
+			fields = append(fields, arrow.Field{Name: c.Name, Type: ArrowType(c.Type), Nullable: c.Type != TypeTime})
+		}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// Schema is the schema of every record the snapshot yields.
+func (s *Snapshot) Schema() *arrow.Schema { return s.schema }
+
+// Splits returns the snapshot's independently readable parts, in time order
+// of their first rows (splits may overlap in time but never repeat a row).
+func (s *Snapshot) Splits() []*Split { return s.splits }
+
+// Release lets the files of the snapshot go. Readers must be released first.
+func (s *Snapshot) Release() {
+	s.once.Do(func() {
+		files := make([]*FileMeta, len(s.files))
+		for i, id := range s.files {
+			files[i] = &FileMeta{ID: id}
+		}
+		s.e.unref(files)
+		for _, sp := range s.splits {
+			for _, r := range sp.bufs {
+				r.rec.Release()
+			}
+		}
+	})
+}
+
+// Reader reads every split in turn.
+func (s *Snapshot) Reader(ctx context.Context) RecordReader {
+	return &chainReader{ctx: ctx, splits: s.splits}
+}
+
+type chainReader struct {
+	ctx    context.Context
+	splits []*Split
+	cur    RecordReader
+	err    error
+}
+
+func (c *chainReader) Next() bool {
+	for c.err == nil {
+		if c.cur != nil {
+			if c.cur.Next() {
+				return true
+			}
+			c.err = c.cur.Err()
+			c.cur.Release()
+			c.cur = nil
+			continue
+		}
+		if len(c.splits) == 0 {
+			return false
+		}
+		c.cur, c.err = c.splits[0].Open(c.ctx)
+		c.splits = c.splits[1:]
+	}
+	return false
+}
+
+func (c *chainReader) Record() arrow.Record { return c.cur.Record() }
+func (c *chainReader) Err() error           { return c.err }
+func (c *chainReader) Release() {
+	if c.cur != nil {
+		c.cur.Release()
+		c.cur = nil
+	}
+}
+
+// Day returns the UTC day (days since 1970-01-01) of the split's partition.
+func (sp *Split) Day() int64 { return sp.day }
+
+// Open starts reading the split.
+func (sp *Split) Open(ctx context.Context) (RecordReader, error) {
+	if !sp.merge {
+		return sp.snap.e.openFile(ctx, sp.files[0], sp.snap.schema, sp.tr, sp.tags)
+	}
+	return sp.openMerge(ctx)
+}
+
+// openMerge reads every source of the split, merges and deduplicates them.
+func (sp *Split) openMerge(ctx context.Context) (RecordReader, error) {
+	var sources []arrow.Record
+	release := func() {
+		for _, r := range sources {
+			r.Release()
+		}
+	}
+	for _, f := range sp.files {
+		recs, err := sp.snap.e.readFile(ctx, f, sp.mergeSchema, sp.tr, sp.tags)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		sources = append(sources, recs...)
+	}
+	fileRecs := len(sources)
+	for _, r := range sp.bufs {
+		sources = append(sources, r.rec)
+	}
+	merged, err := mergeDedup(sp.mergeSchema, sources, persistChunkRows, sp.tr)
+	for _, r := range sources[:fileRecs] {
+		r.Release()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read day %s: %w", dayName(sp.day), err)
+	}
+	out := make([]arrow.Record, len(merged))
+	for i, r := range merged {
+		out[i] = conform(r, sp.snap.schema)
+		r.Release()
+	}
+	return &sliceReader{ctx: ctx, recs: out}, nil
+}
+
+// sliceReader yields records it owns.
+type sliceReader struct {
+	ctx  context.Context
+	recs []arrow.Record
+	cur  arrow.Record
+	err  error
+}
+
+func (s *sliceReader) Next() bool {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	if s.err = s.ctx.Err(); s.err != nil || len(s.recs) == 0 {
+		return false
+	}
+	s.cur, s.recs = s.recs[0], s.recs[1:]
+	return true
+}
+
+func (s *sliceReader) Record() arrow.Record { return s.cur }
+func (s *sliceReader) Err() error           { return s.err }
+func (s *sliceReader) Release() {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	for _, r := range s.recs {
+		r.Release()
+	}
+	s.recs = nil
+}
+
+// conform returns rec with exactly schema's columns: matching columns by
+// name, null columns where rec has none.
+func conform(rec arrow.Record, schema *arrow.Schema) arrow.Record {
+	if rec.Schema().Equal(schema) {
+		rec.Retain()
+		return rec
+	}
+	n := int(rec.NumRows())
+	cols := make([]arrow.Array, schema.NumFields())
+	for i, f := range schema.Fields() {
+		if idx := rec.Schema().FieldIndices(f.Name); len(idx) > 0 {
+			cols[i] = rec.Column(idx[0])
+			cols[i].Retain()
+		} else {
+			cols[i] = nullArray(f.Type, n)
+		}
+	}
+	out := array.NewRecord(schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	return out
+}
+
+// nullArray returns an array of n nulls of a stored column type.
+func nullArray(dt arrow.DataType, n int) arrow.Array {
+	if dt.ID() != arrow.DICTIONARY {
+		return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n)
+	}
+	valid := make([]byte, (n+7)/8)
+	codes := make([]int32, n)
+	data := array.NewData(dt, n, []*memory.Buffer{memory.NewBufferBytes(valid), memory.NewBufferBytes(sliceBytes(codes))}, nil, n, 0)
+	defer data.Release()
+	dict := array.NewStringData(stringData(nil))
+	defer dict.Release()
+	data.SetDictionary(dict.Data())
+	return array.NewDictionaryData(data)
+}
