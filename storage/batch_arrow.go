@@ -60,7 +60,16 @@ func tagArray(t *TagColumn, rows int) arrow.Array {
 	data := array.NewData(TagArrowType, rows, []*memory.Buffer{validBuf, memory.NewBufferBytes(sliceBytes(t.Codes))}, nil, nulls, 0)
 	data.SetDictionary(dict.Data())
 	defer data.Release()
-	return array.NewDictionaryData(data)
+	return newDictArray(data)
+}
+
+// newDictArray makes a dictionary array and initialises its lazily built
+// dictionary at once: Arrow builds it on first use without locking, and
+// buffered records are read by several goroutines.
+func newDictArray(data arrow.ArrayData) *array.Dictionary {
+	d := array.NewDictionaryData(data)
+	d.Dictionary()
+	return d
 }
 
 // stringData builds the data of a utf8 array holding values.

@@ -26,10 +26,10 @@ import (
 // column.
 func mergeDedup(schema *arrow.Schema, recs []arrow.Record, chunkRows int, tr TimeRange) ([]arrow.Record, error) {
 	m, err := newMerger(schema, recs)
-	m.tr = tr
 	if err != nil {
 		return nil, err
 	}
+	m.tr = tr
 	if m.total == 0 {
 		return nil, nil
 	}
@@ -64,6 +64,12 @@ type merger struct {
 	// entry code of tag k in source s; dicts[k] the sorted global values.
 	rank  [][][]int32
 	dicts []arrow.Array
+	// codes[s][k] are source s's dictionary codes of tag k (nil when the
+	// source lacks the tag); tagArr[s][k] the array, for its nulls.
+	codes  [][][]int32
+	tagArr [][]*array.Dictionary
+	// dense[s][c]: source s has schema column c without nulls.
+	dense [][]bool
 	// series[g] is the series id of global row g; tuples[id] its tag ranks.
 	seriesID []uint32
 	tuples   [][]int32
@@ -109,7 +115,12 @@ func newMerger(schema *arrow.Schema, recs []arrow.Record) (*merger, error) {
 		if cols[m.timeIx] < 0 {
 			return nil, fmt.Errorf("merge: source %d has no time column", s)
 		}
+		dense := make([]bool, len(cols))
+		for c, col := range cols {
+			dense[c] = col >= 0 && rec.Column(col).NullN() == 0
+		}
 		m.colOf = append(m.colOf, cols)
+		m.dense = append(m.dense, dense)
 		m.times = append(m.times, timestamps(rec.Column(cols[m.timeIx])))
 	}
 	m.unifyDictionaries()
@@ -120,8 +131,19 @@ func newMerger(schema *arrow.Schema, recs []arrow.Record) (*merger, error) {
 // source's code → rank mapping, so that comparing ranks compares strings.
 func (m *merger) unifyDictionaries() {
 	m.rank = make([][][]int32, len(m.recs))
-	for s := range m.recs {
+	m.codes = make([][][]int32, len(m.recs))
+	m.tagArr = make([][]*array.Dictionary, len(m.recs))
+	for s, rec := range m.recs {
 		m.rank[s] = make([][]int32, len(m.tagIx))
+		m.codes[s] = make([][]int32, len(m.tagIx))
+		m.tagArr[s] = make([]*array.Dictionary, len(m.tagIx))
+		for k, c := range m.tagIx {
+			if col := m.colOf[s][c]; col >= 0 {
+				d := rec.Column(col).(*array.Dictionary)
+				m.tagArr[s][k] = d
+				m.codes[s][k] = d.Indices().(*array.Int32).Int32Values()
+			}
+		}
 	}
 	for k, c := range m.tagIx {
 		seen := map[string]struct{}{}
@@ -158,44 +180,68 @@ func (m *merger) unifyDictionaries() {
 
 // tagRank returns the rank of tag k in row of source s (0 when null).
 func (m *merger) tagRank(s, k, row int) int32 {
-	col := m.colOf[s][m.tagIx[k]]
-	if col < 0 {
+	codes := m.codes[s][k]
+	if codes == nil {
 		return 0
 	}
-	d := m.recs[s].Column(col).(*array.Dictionary)
-	if d.IsNull(row) {
+	if d := m.tagArr[s][k]; d.NullN() > 0 && d.IsNull(row) {
 		return 0
 	}
-	return m.rank[s][k][d.GetValueIndex(row)]
+	return m.rank[s][k][codes[row]]
 }
 
-// seriesOfRows assigns every row its series id.
+// seriesOfRows assigns every row its series id. Series are found by a
+// 64-bit hash of the rank tuple (verified against the tuple, with a string-keyed
+// map for the rare collision): about three times faster than string keys.
 func (m *merger) seriesOfRows() {
 	m.seriesID = make([]uint32, m.total)
 	if len(m.tagIx) == 0 {
 		m.tuples = [][]int32{nil}
 		return
 	}
-	ids := map[string]uint32{}
-	key := make([]byte, 4*len(m.tagIx))
+	byHash := map[uint64]uint32{}
+	var collided map[string]uint32
 	tuple := make([]int32, len(m.tagIx))
 	for s, rec := range m.recs {
 		base := m.starts[s]
 		for row := 0; row < int(rec.NumRows()); row++ {
+			h := uint64(14695981039346656037)
 			for k := range m.tagIx {
 				r := m.tagRank(s, k, row)
 				tuple[k] = r
-				key[4*k], key[4*k+1], key[4*k+2], key[4*k+3] = byte(r), byte(r>>8), byte(r>>16), byte(r>>24)
+				h = (h ^ uint64(uint32(r))) * 1099511628211
+				h ^= h >> 29
 			}
-			id, ok := ids[string(key)]
-			if !ok {
-				id = uint32(len(m.tuples))
-				ids[string(key)] = id
-				m.tuples = append(m.tuples, slices.Clone(tuple))
+			id, ok := byHash[h]
+			if ok && !slices.Equal(m.tuples[id], tuple) {
+				if collided == nil {
+					collided = map[string]uint32{}
+				}
+				key := tupleKey(tuple)
+				if id, ok = collided[key]; !ok {
+					id = m.newSeries(tuple)
+					collided[key] = id
+				}
+			} else if !ok {
+				id = m.newSeries(tuple)
+				byHash[h] = id
 			}
 			m.seriesID[base+row] = id
 		}
 	}
+}
+
+func (m *merger) newSeries(tuple []int32) uint32 {
+	m.tuples = append(m.tuples, slices.Clone(tuple))
+	return uint32(len(m.tuples) - 1)
+}
+
+func tupleKey(tuple []int32) string {
+	b := make([]byte, 0, 4*len(tuple))
+	for _, r := range tuple {
+		b = append(b, byte(r), byte(r>>8), byte(r>>16), byte(r>>24))
+	}
+	return string(b)
 }
 
 // sortRows orders rows by (series tuple, time), stable in write order.
@@ -284,6 +330,14 @@ const noRow = ^uint64(0)
 func (m *merger) picks(c, start, end int, dst []uint64) []uint64 {
 	dst = dst[:0]
 	for r := start; r < end; r++ {
+		if first := m.runStart[r]; m.runStart[r+1]-first == 1 {
+			// One row, the common case: take it unless it lacks the value.
+			ref := m.perm[first]
+			if m.dense[ref>>32][c] {
+				dst = append(dst, ref)
+				continue
+			}
+		}
 		pick := noRow
 		for p := m.runStart[r+1] - 1; p >= m.runStart[r]; p-- {
 			ref := m.perm[p]
@@ -317,8 +371,7 @@ func (m *merger) chunk(start, end int) arrow.Record {
 			var valid []byte
 			nulls := 0
 			for r := range codes {
-				ref := m.perm[m.runStart[start+r]]
-				rank := m.tagRank(int(ref>>32), k, int(uint32(ref)))
+				rank := m.tuples[m.seriesOf(m.perm[m.runStart[start+r]])][k]
 				if rank == 0 {
 					valid, nulls = clearBit(valid, r, n), nulls+1
 					continue
@@ -327,7 +380,7 @@ func (m *merger) chunk(start, end int) arrow.Record {
 			}
 			data := array.NewData(TagArrowType, n, []*memory.Buffer{bufferOrNil(valid), memory.NewBufferBytes(sliceBytes(codes))}, nil, nulls, 0)
 			data.SetDictionary(m.dicts[k].Data())
-			cols[c] = array.NewDictionaryData(data)
+			cols[c] = newDictArray(data)
 			data.Release()
 		default:
 			picks = m.picks(c, start, end, picks)

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -78,4 +79,64 @@ func TestMergeRejectsTypeMismatch(t *testing.T) {
 	rec := batchOf(t, "cpu", "1 - usage=1.5").toRecord()
 	_, err := mergeDedup(schema, []arrow.Record{rec}, 10, allTime)
 	require.ErrorContains(t, err, `column "usage" is float64, want int64`)
+}
+
+// tsbsBatch builds a TSBS-like cpu batch: hosts series × steps rows, time
+// major, 10 tags and 10 int fields.
+func tsbsBatch(hosts, steps int, t0 int64) *TableBatch {
+	n := hosts * steps
+	b := &TableBatch{Table: "cpu", Rows: n, Time: make([]int64, n)}
+	tagNames := []string{"hostname", "region", "datacenter", "rack", "os", "arch", "team", "service", "service_version", "service_environment"}
+	for k, name := range tagNames {
+		tc := TagColumn{Name: name, Codes: make([]int32, n)}
+		for h := 0; h < hosts; h++ {
+			tc.Dict = append(tc.Dict, fmt.Sprintf("%s_%d", name, h*(k+1)%(hosts/(k+1)+1)))
+		}
+		for i := range tc.Codes {
+			tc.Codes[i] = int32(i % hosts)
+		}
+		b.Tags = append(b.Tags, tc)
+	}
+	for i := range b.Time {
+		b.Time[i] = t0 + int64(i/hosts)*10e9
+	}
+	for f := 0; f < 10; f++ {
+		fc := FieldColumn{Name: fmt.Sprintf("usage_%d", f), Type: TypeInt, Ints: make([]int64, n)}
+		for i := range fc.Ints {
+			fc.Ints[i] = int64((i*7 + f*13) % 101)
+		}
+		b.Fields = append(b.Fields, fc)
+	}
+	return b
+}
+
+func BenchmarkMergeDedupTSBS(b *testing.B) {
+	var recs []arrow.Record
+	var cols []ColumnMeta
+	for i := 0; i < 100; i++ { // 100 writes of 10k rows = 1M rows
+		batch := tsbsBatch(100, 100, int64(i)*100*10e9)
+		recs = append(recs, batch.toRecord())
+		if i == 0 {
+			cols = append(cols, ColumnMeta{"time", TypeTime})
+			for _, t := range batch.Tags {
+				cols = append(cols, ColumnMeta{t.Name, TypeTag})
+			}
+			for _, f := range batch.Fields {
+				cols = append(cols, ColumnMeta{f.Name, TypeInt})
+			}
+		}
+	}
+	schema := tableSchema(cols...)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		out, err := mergeDedup(schema, recs, persistChunkRows, allTime)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range out {
+			r.Release()
+		}
+	}
+	b.ReportMetric(float64(b.N)*1e6/b.Elapsed().Seconds(), "rows/s")
 }

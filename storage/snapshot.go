@@ -399,5 +399,5 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 	dict := array.NewStringData(stringData(nil))
 	defer dict.Release()
 	data.SetDictionary(dict.Data())
-	return array.NewDictionaryData(data)
+	return newDictArray(data)
 }

@@ -46,10 +46,25 @@
 // batches in a Result are newly allocated and belong to the caller; the Parser
 // never touches them again.
 //
+// # Errors
+//
+// A rejected line is reported with the number of the line it starts on, the
+// 1-based byte column of the problem counted from that line's start (past the
+// first line when a string value spans lines) and the reason. After an error the
+// parser resumes after the next newline. Type conflicts use InfluxDB's message:
+// "invalid column type for column 'x', expected float, got integer".
+//
 // # Performance
 //
-// Profiled with BenchmarkParseTSBS (10 tags, 10 integer fields): the time goes
-// to the series-key map lookup (hashing the ~200-byte prefix), integer parsing
-// and the column appends; steady state allocates nothing per line (only slice
-// growth, amortised, and one string per new series key or dictionary value).
+// Profiled with BenchmarkParseTSBS (10 tags, 10 integer fields, 100 hosts):
+// about 430 ns of CPU per line. The time is spread over the field loop (key
+// comparison with the predicted column, integer parsing; ~40%), the row
+// append (~30%, a third of it first-touching the newly allocated columns), the
+// series-key map lookup (hashing the ~200-byte key; ~10%) and the line and
+// space searches (bytes.IndexByte; ~6%). Two changes came from profiles:
+// parsing fields in place in the per-line slice (copying a 70-byte struct per
+// field was a quarter of the time) and growing all columns of a table at once
+// to an extrapolated row count instead of append doubling (-60% bytes
+// allocated). Steady state allocates nothing per line; what remains is one
+// string per new series key and per new dictionary value, and the batches.
 package lp

@@ -9,7 +9,7 @@ import (
 // LineError describes one rejected line.
 type LineError struct {
 	Line   int    // 1-based number of the line the rejected line starts on
-	Column int    // 1-based byte offset in that line where the problem is
+	Column int    // 1-based byte offset from the start of that line to the problem
 	Reason string // what is wrong, e.g. `invalid integer value "12xi" for field "usage"`
 	Text   string // the rejected line as sent (without its line ending)
 }

@@ -40,7 +40,15 @@ func (p *Parser) parseFields(t *tableState, pos int) (int, bool) {
 	p.orderOK = true
 	for i := 0; ; i++ {
 		keyStart := pos
-		f := lineField{col: -1}
+		// The field is parsed in place at p.fields[n] and dropped on error.
+		n := len(p.fields)
+		if n < cap(p.fields) {
+			p.fields = p.fields[:n+1]
+			p.fields[n] = lineField{col: -1}
+		} else {
+			p.fields = append(p.fields, lineField{col: -1})
+		}
+		f := &p.fields[n]
 		keyEnd := -1
 		// Fast path: the line repeats the field order of the table's last line.
 		if i < len(t.order) {
@@ -54,6 +62,7 @@ func (p *Parser) parseFields(t *tableState, pos int) (int, bool) {
 			p.orderOK = false
 			end, esc, ok := p.scanFieldKey(pos)
 			if !ok {
+				p.fields = p.fields[:n]
 				return 0, false
 			}
 			keyEnd = end
@@ -64,10 +73,12 @@ func (p *Parser) parseFields(t *tableState, pos int) (int, bool) {
 			}
 		}
 		var ok bool
-		if pos, ok = p.parseValue(t, keyEnd+1, &f); !ok {
+		if pos, ok = p.parseValue(t, keyEnd+1, f); !ok {
+			p.fields = p.fields[:n]
 			return 0, false
 		}
-		if !p.checkField(t, keyStart, pos, &f) {
+		if !p.checkField(t, keyStart, pos, n) {
+			p.fields = p.fields[:n]
 			return 0, false
 		}
 		if pos < len(data) && data[pos] == ',' {
@@ -89,9 +100,11 @@ func (p *Parser) fieldName(t *tableState, f *lineField) []byte {
 	return []byte(t.batch.Fields[f.col].Name)
 }
 
-// checkField checks the parsed field f against the table and the line and
-// records it. keyPos is where its key starts, end where its value ends.
-func (p *Parser) checkField(t *tableState, keyPos, end int, f *lineField) bool {
+// checkField checks the parsed field p.fields[n] against the table and the
+// earlier fields and tags of the line, and marks it in t.rowField. keyPos is
+// where its key starts, end where its value ends.
+func (p *Parser) checkField(t *tableState, keyPos, end, n int) bool {
+	f := &p.fields[n]
 	if col := f.col; col >= 0 {
 		c := &t.batch.Fields[col]
 		if t.rowField[col] >= 0 {
@@ -103,8 +116,7 @@ func (p *Parser) checkField(t *tableState, keyPos, end int, f *lineField) bool {
 		if f.typ == storage.TypeString && len(c.Data)+(f.str.end-f.str.off) > math.MaxInt32 {
 			return p.failAt(keyPos, end, "string column %q of this request is over 2 GiB", c.Name)
 		}
-		t.rowField[col] = int32(len(p.fields))
-		p.fields = append(p.fields, *f)
+		t.rowField[col] = int32(n)
 		return true
 	}
 	k := p.bytesOf(f.key)
@@ -122,7 +134,7 @@ func (p *Parser) checkField(t *tableState, keyPos, end int, f *lineField) bool {
 			return p.failAt(keyPos, end, "%q is both a tag and a field", k)
 		}
 	}
-	for i := range p.fields {
+	for i := range p.fields[:n] {
 		if o := &p.fields[i]; o.col < 0 && string(p.bytesOf(o.key)) == string(k) {
 			return p.failAt(keyPos, end, "duplicate field %q", k)
 		}
@@ -130,7 +142,6 @@ func (p *Parser) checkField(t *tableState, keyPos, end int, f *lineField) bool {
 	if typ, ok := p.schemaType(t, k); ok && typ != f.typ {
 		return p.failAt(keyPos, end, "%s", typeConflict(k, typ, f.typ))
 	}
-	p.fields = append(p.fields, *f)
 	return true
 }
 

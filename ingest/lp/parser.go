@@ -31,18 +31,6 @@ type Result struct {
 	ErrorCount int                   // all rejected lines
 }
 
-// Err returns nil when every line was accepted, else an error that names the
-// first rejected line and the number of rejected lines.
-func (r *Result) Err() error {
-	if r.ErrorCount == 0 {
-		return nil
-	}
-	if len(r.Errors) == 0 {
-		return fmt.Errorf("%d of %d lines rejected", r.ErrorCount, r.Lines)
-	}
-	return fmt.Errorf("%d of %d lines rejected; first: %w", r.ErrorCount, r.Lines, r.Errors[0])
-}
-
 // span is a range of Parser.scratch (or of the input, where said).
 type span struct{ off, end int }
 
@@ -79,11 +67,10 @@ type schemaEntry struct {
 // Parser turns line protocol into column batches. The zero value is ready to
 // use; reuse it across requests (one goroutine at a time).
 type Parser struct {
-	data    []byte
-	opts    Options
-	res     *Result
-	detail  bool // format the reason of this line's error
-	capHint int  // initial capacity of new columns
+	data   []byte
+	opts   Options
+	res    *Result
+	detail bool // format the reason of this line's error
 
 	tables   []*tableState
 	tableIdx map[string]int32
@@ -171,7 +158,6 @@ func (p *Parser) begin(data []byte, opts Options) {
 	p.data = data
 	p.opts = opts
 	p.res = &Result{}
-	p.capHint = min(1024, len(data)/64+1)
 	if p.tableIdx == nil {
 		p.tableIdx = make(map[string]int32)
 		p.series = make(map[string]int32)
@@ -267,7 +253,7 @@ func (p *Parser) parseLine(start int) (int, bool) {
 		p.undo(t)
 		return 0, false
 	}
-	p.commit(t, prefix, ts)
+	p.commit(t, prefix, ts, pos)
 	return pos, true
 }
 
@@ -359,10 +345,14 @@ func (p *Parser) schemaType(t *tableState, col []byte) (storage.ColumnType, bool
 	return typ, ok
 }
 
-// commit applies the current, fully checked line to t: it creates the
-// table, columns and dictionary values the line introduces and appends the row.
-func (p *Parser) commit(t *tableState, prefix []byte, ts int64) {
+// commit applies the current, fully checked line, which ends at end, to t:
+// it creates the table, columns and dictionary values the line introduces and
+// appends the row.
+func (p *Parser) commit(t *tableState, prefix []byte, ts int64, end int) {
 	b := t.batch
+	if b.Rows == t.capRows {
+		t.grow(p.estimateRows(b.Rows, end))
+	}
 	if t == p.spare {
 		b.Table = string(p.scratch[p.newTable.off:p.newTable.end])
 		p.tableIdx[b.Table] = int32(len(p.tables))
@@ -376,7 +366,7 @@ func (p *Parser) commit(t *tableState, prefix []byte, ts int64) {
 			lt := &p.tags[i]
 			col := lt.col
 			if col < 0 {
-				col = t.addTag(string(p.scratch[lt.key.off:lt.key.end]), p.capHint)
+				col = t.addTag(string(p.scratch[lt.key.off:lt.key.end]))
 			}
 			code := lt.code
 			if code < 0 {
@@ -394,7 +384,7 @@ func (p *Parser) commit(t *tableState, prefix []byte, ts int64) {
 		f := &p.fields[i]
 		if f.col < 0 {
 			f.col = t.addField(string(p.scratch[f.key.off:f.key.end]),
-				string(p.data[f.raw.off:f.raw.end]), f.typ, p.capHint)
+				string(p.data[f.raw.off:f.raw.end]), f.typ)
 			t.rowField[f.col] = int32(i)
 		}
 	}
@@ -415,7 +405,7 @@ func (p *Parser) commit(t *tableState, prefix []byte, ts int64) {
 		c := &b.Fields[i]
 		fi := t.rowField[i]
 		if fi < 0 {
-			appendNull(c, row)
+			appendNull(c, row, t.capRows)
 			continue
 		}
 		t.rowField[i] = -1
@@ -428,6 +418,19 @@ func (p *Parser) commit(t *tableState, prefix []byte, ts int64) {
 	}
 	b.Time = append(b.Time, ts)
 	b.Rows++
+}
+
+// estimateRows returns the capacity for a table that has rows rows when the
+// parse has reached end: its row count extrapolated to the whole body plus a
+// little, at least 25% more than now. A new table gets at most 1024 rows, as
+// other tables may share the body.
+func (p *Parser) estimateRows(rows, end int) int {
+	end = max(end, 1)
+	if rows == 0 {
+		return min(max(len(p.data)/end, 16), 1024)
+	}
+	est := int(int64(rows) * int64(len(p.data)) / int64(end))
+	return max(est+est/32+16, rows+rows/4+16)
 }
 
 // strBytes returns the decoded string value of f.

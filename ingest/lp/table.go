@@ -16,6 +16,7 @@ type tableState struct {
 	dicts    []map[string]int32 // per tag column: value → dictionary code
 	fieldRaw []string           // per field column: the key as escaped in the input
 	order    []int32            // field columns of the last accepted line, in line order
+	capRows  int                // every column slice has room for this many rows (see grow)
 
 	// Per-line scratch, all -1 between lines.
 	rowTag   []int32 // per tag column: the code of this line's value; -2 = new value
@@ -38,12 +39,54 @@ func (t *tableState) reset() {
 	t.order = t.order[:0]
 	t.rowTag = t.rowTag[:0]
 	t.rowField = t.rowField[:0]
+	t.capRows = 0
+}
+
+// grow gives every column of t room for n rows, so that appends up to n rows
+// never reallocate. The parser picks n by extrapolating the table's row count
+// from how much of the body it has read: one or two copies per request instead
+// of append's log2(rows), and little spare capacity left in the batch.
+func (t *tableState) grow(n int) {
+	b := t.batch
+	b.Time = regrow(b.Time, n)
+	for i := range b.Tags {
+		b.Tags[i].Codes = regrow(b.Tags[i].Codes, n)
+	}
+	for i := range b.Fields {
+		c := &b.Fields[i]
+		if c.Valid != nil {
+			c.Valid = regrow(c.Valid, bitmapLen(n))
+		}
+		switch c.Type {
+		case storage.TypeFloat:
+			c.Floats = regrow(c.Floats, n)
+		case storage.TypeInt:
+			c.Ints = regrow(c.Ints, n)
+		case storage.TypeUint:
+			c.Uints = regrow(c.Uints, n)
+		case storage.TypeString:
+			c.Offsets = regrow(c.Offsets, n+1)
+		case storage.TypeBool:
+			c.Bools = regrow(c.Bools, bitmapLen(n))
+		}
+	}
+	t.capRows = n
+}
+
+// regrow returns s with capacity at least n.
+func regrow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s
+	}
+	g := make([]T, len(s), n)
+	copy(g, s)
+	return g
 }
 
 // addTag creates a tag column; the rows already in the batch are null.
-func (t *tableState) addTag(name string, capHint int) int32 {
+func (t *tableState) addTag(name string) int32 {
 	b := t.batch
-	codes := make([]int32, b.Rows, max(b.Rows+1, capHint))
+	codes := make([]int32, b.Rows, t.capRows)
 	for i := range codes {
 		codes[i] = -1
 	}
@@ -72,11 +115,11 @@ func (t *tableState) addDictValue(col int32, v string) int32 {
 }
 
 // addField creates a field column; the rows already in the batch are null.
-func (t *tableState) addField(name, raw string, typ storage.ColumnType, capHint int) int32 {
+func (t *tableState) addField(name, raw string, typ storage.ColumnType) int32 {
 	b := t.batch
 	rows := b.Rows
 	c := storage.FieldColumn{Name: name, Type: typ}
-	n := max(rows+1, capHint)
+	n := t.capRows
 	switch typ {
 	case storage.TypeFloat:
 		c.Floats = make([]float64, rows, n)
@@ -131,11 +174,12 @@ func appendValue(c *storage.FieldColumn, row int, f *lineField, str []byte) {
 	}
 }
 
-// appendNull appends a null as row row of column c.
-func appendNull(c *storage.FieldColumn, row int) {
+// appendNull appends a null as row row of column c, which has room for
+// capRows rows.
+func appendNull(c *storage.FieldColumn, row, capRows int) {
 	if c.Valid == nil {
 		// First null: every earlier row is valid.
-		c.Valid = make([]byte, row>>3, bitmapLen(row+1)+16)
+		c.Valid = make([]byte, row>>3, bitmapLen(capRows))
 		for i := range c.Valid {
 			c.Valid[i] = 0xff
 		}

@@ -97,7 +97,7 @@ func (k kind) parquetNode() parquet.Node {
 	case kindUint:
 		return parquet.Optional(parquet.Uint(64))
 	case kindString:
-		return parquet.Optional(parquet.String())
+		return parquet.Optional(parquet.Encoded(parquet.String(), &parquet.Plain))
 	case kindBool:
 		return parquet.Optional(parquet.Leaf(parquet.BooleanType))
 	}

@@ -50,6 +50,9 @@ type WriteOptions struct {
 	PageRows int
 	// Metadata is stored as Parquet key/value metadata.
 	Metadata map[string]string
+	// DictionaryMaxBytes bounds the dictionary of a tag column chunk; past
+	// it the chunk's later pages are PLAIN encoded (default: no bound).
+	DictionaryMaxBytes int64
 	// TagNullsFirst declares, in the sorting columns, that null tags sort
 	// before non-null ones (default: after).
 	TagNullsFirst bool
@@ -158,6 +161,9 @@ func writerOptions(cols []writeColumn, opts WriteOptions) []parquet.WriterOption
 		parquet.PageBufferSize(64 << 20),
 		parquet.ColumnIndexSizeLimit(func([]string) int { return maxIndexBytes }),
 		parquet.SortingWriterConfig(parquet.SortingColumns(sorting...)),
+	}
+	if opts.DictionaryMaxBytes > 0 {
+		options = append(options, parquet.DictionaryMaxBytes(opts.DictionaryMaxBytes))
 	}
 	for k, v := range opts.Metadata {
 		options = append(options, parquet.KeyValueMetadata(k, v))

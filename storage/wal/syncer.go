@@ -7,7 +7,7 @@ import (
 
 // maxSpare caps the capacity of a batch buffer kept for reuse, so that one burst
 // does not pin a large buffer for the life of the log.
-const maxSpare = 8 << 20
+const maxSpare = 16 << 20
 
 // run is the syncer loop: take the pending batch, write it, fsync, rotate if
 // due, wake its waiters, repeat. It exits after handling the batch that was

@@ -1,0 +1,329 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var ctx = context.Background()
+
+func openTest(t *testing.T, dir string, opts ...func(*Options)) *Engine {
+	t.Helper()
+	o := Options{DataDir: dir, MaintenanceInterval: time.Hour}
+	for _, f := range opts {
+		f(&o)
+	}
+	e, err := Open(o)
+	require.NoError(t, err)
+	return e
+}
+
+// abandon stops an engine the way a crash would, without persisting its
+// buffer (acknowledged writes are in the WAL already).
+func (e *Engine) abandon() {
+	close(e.stop)
+	e.wg.Wait()
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	e.wal.Close()
+}
+
+// scan returns every row of a table, sorted, as rowsOf renders them.
+func scan(t *testing.T, e *Engine, req ScanRequest) []string {
+	t.Helper()
+	snap, err := e.Snapshot(req)
+	require.NoError(t, err)
+	defer snap.Release()
+	r := snap.Reader(ctx)
+	defer r.Release()
+	var rows []string
+	for r.Next() {
+		require.True(t, r.Record().Schema().Equal(snap.Schema()), "every record has the snapshot's schema")
+		rows = append(rows, rowsOf(t, r.Record())...)
+	}
+	require.NoError(t, r.Err())
+	sort.Strings(rows)
+	return rows
+}
+
+func write(t *testing.T, e *Engine, db string, batches ...*TableBatch) {
+	t.Helper()
+	require.NoError(t, e.Write(ctx, db, batches, WriteOptions{}))
+}
+
+func all(table string) ScanRequest { return ScanRequest{Database: "db", Table: table} }
+
+func TestWriteReadPersistRestart(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", "20 host=b usage=2"))
+	want := []string{"time=10 host=a usage=1", "time=20 host=b usage=2"}
+	require.Equal(t, want, scan(t, e, all("cpu")), "visible from the buffer at once")
+
+	require.NoError(t, e.Persist(ctx))
+	require.Equal(t, want, scan(t, e, all("cpu")), "visible from the file")
+	files, err := filepath.Glob(filepath.Join(dir, "dbs", "db", "cpu", "1970-01-01", "*.parquet"))
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+
+	write(t, e, "db", batchOf(t, "cpu", "30 host=a usage=3"))
+	require.NoError(t, e.Close())
+	require.Error(t, e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "40 host=a usage=4")}, WriteOptions{}), "closed engine refuses writes")
+
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, append(want, "time=30 host=a usage=3"), scan(t, e, all("cpu")))
+}
+
+func TestCrashReplaysWAL(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "20 host=a usage=2,n=5i"))
+	write(t, e, "db", batchOf(t, "mem", "20 host=a free=7i"))
+	e.abandon()
+
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, []string{"time=10 host=a usage=1", "time=20 host=a usage=2 n=5"}, scan(t, e, all("cpu")))
+	require.Equal(t, []string{"time=20 host=a free=7"}, scan(t, e, all("mem")))
+	cols, err := e.TableSchema("db", "cpu")
+	require.NoError(t, err)
+	require.Equal(t, []ColumnMeta{{"time", TypeTime}, {"host", TypeTag}, {"usage", TypeFloat}, {"n", TypeInt}}, cols,
+		"columns added by unpersisted writes come back from the WAL")
+}
+
+func TestDedupAcrossBufferFilesAndCompaction(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	defer e.Close()
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1,n=1i", "20 host=a usage=1"))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=2"))
+	want := []string{"time=10 host=a usage=2 n=1", "time=20 host=a usage=1"}
+	require.Equal(t, want, scan(t, e, all("cpu")), "buffer overrides file, field by field")
+
+	require.NoError(t, e.Persist(ctx))
+	require.Equal(t, want, scan(t, e, all("cpu")), "newer file overrides older file")
+
+	write(t, e, "db", batchOf(t, "cpu", "20 host=a n=9i"))
+	require.NoError(t, e.Persist(ctx))
+	st, err := e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Partitions)
+	require.Equal(t, 3, st.FilesIn)
+	require.EqualValues(t, 2, st.RowsOut)
+	want = []string{"time=10 host=a usage=2 n=1", "time=20 host=a usage=1 n=9"}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	files, err := filepath.Glob(filepath.Join(dir, "dbs", "db", "cpu", "*", "*.parquet"))
+	require.NoError(t, err)
+	require.Len(t, files, 1, "compaction deleted the inputs")
+
+	write(t, e, "db", batchOf(t, "cpu", "20 host=a usage=5"))
+	require.Equal(t, []string{"time=10 host=a usage=2 n=1", "time=20 host=a usage=5 n=9"}, scan(t, e, all("cpu")),
+		"writes after compaction still win over the compacted file")
+}
+
+func TestSchemaEvolutionAndTypeConflict(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	write(t, e, "db", batchOf(t, "cpu", "20 host=b,rack=r1 usage=2,note=\"hi\""))
+	require.Equal(t, []string{"time=10 host=a usage=1", "time=20 host=b rack=r1 usage=2 note=hi"}, scan(t, e, all("cpu")))
+	cols, err := e.TableSchema("db", "cpu")
+	require.NoError(t, err)
+	require.Equal(t, []ColumnMeta{{"time", TypeTime}, {"host", TypeTag}, {"rack", TypeTag}, {"usage", TypeFloat}, {"note", TypeString}}, cols,
+		"new tags join the tags, new fields go last")
+
+	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "mem", "30 host=a free=1i"), batchOf(t, "cpu", "30 host=a usage=3i")}, WriteOptions{})
+	require.EqualError(t, err, `invalid column type for column 'usage', expected float, got integer (table "cpu" already stores "usage" as float; write it as float or use another column name)`)
+	_, err = e.TableSchema("db", "mem")
+	require.Error(t, err, "a rejected write stores nothing, not even its other tables")
+
+	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "30 - host=1i")}, WriteOptions{})
+	require.ErrorContains(t, err, "column 'host' of table 'cpu' is a tag, it cannot be written as a field")
+	require.Len(t, scan(t, e, all("cpu")), 2)
+}
+
+func TestSnapshotRangeColumnsAndErrors(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	day := int64(24 * time.Hour)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1,n=1i", fmt.Sprintf("%d host=a usage=2", day+5), fmt.Sprintf("%d host=b usage=3", 2*day)))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=c usage=4", day+6)))
+
+	rows := scan(t, e, ScanRequest{Database: "db", Table: "cpu", Columns: []string{"usage", "time"}, Range: TimeRange{Min: 11, Max: 2 * day}})
+	require.Equal(t, []string{fmt.Sprintf("usage=2 time=%d", day+5), fmt.Sprintf("usage=4 time=%d", day+6)}, rows)
+
+	snap, err := e.Snapshot(ScanRequest{Database: "db", Table: "cpu"})
+	require.NoError(t, err)
+	days := map[int64]bool{}
+	for _, sp := range snap.Splits() {
+		days[sp.Day()] = true
+	}
+	snap.Release()
+	require.Equal(t, map[int64]bool{0: true, 1: true, 2: true}, days, "one partition per UTC day")
+
+	_, err = e.Snapshot(ScanRequest{Database: "db", Table: "cpu", Columns: []string{"usge"}})
+	require.EqualError(t, err, `column "usge" does not exist in table "cpu" (did you mean "usage"?)`)
+	_, err = e.Snapshot(ScanRequest{Database: "db", Table: "cpux"})
+	require.EqualError(t, err, `table "cpux" does not exist in database "db" (did you mean "cpu"?)`)
+	_, err = e.Snapshot(ScanRequest{Database: "nope", Table: "cpu"})
+	require.ErrorContains(t, err, `database "nope" does not exist`)
+}
+
+func TestRetention(t *testing.T) {
+	now := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	dir := t.TempDir()
+	e := openTest(t, dir, func(o *Options) { o.Now = clock })
+	defer e.Close()
+	ts := func(d time.Duration) int64 { return now.Add(-d).UnixNano() }
+	require.NoError(t, e.CreateDatabase(ctx, "db", 0))
+	write(t, e, "db", batchOf(t, "cpu",
+		fmt.Sprintf("%d host=a usage=1", ts(72*time.Hour)),
+		fmt.Sprintf("%d host=a usage=2", ts(30*time.Hour)),
+		fmt.Sprintf("%d host=a usage=3", ts(time.Hour))))
+	require.NoError(t, e.Persist(ctx))
+	require.Len(t, scan(t, e, all("cpu")), 3)
+
+	require.NoError(t, e.SetRetention(ctx, "db", 48*time.Hour))
+	rows := scan(t, e, all("cpu"))
+	require.Len(t, rows, 2, "expired rows are hidden at once: %v", rows)
+
+	removed, err := e.EnforceRetention(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, removed, "the partition 72h old is deleted whole")
+	parts, err := filepath.Glob(filepath.Join(dir, "dbs", "db", "cpu", "*"))
+	require.NoError(t, err)
+	require.Len(t, parts, 2)
+
+	require.Error(t, e.SetRetention(ctx, "db", time.Minute), "retention under an hour is refused")
+	require.ErrorContains(t, e.CreateDatabase(ctx, "db", 0), "already exists")
+}
+
+func TestDropDatabaseStaysDropped(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "20 host=a usage=1"))
+	require.NoError(t, e.DropDatabase(ctx, "db"))
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Empty(t, e.Databases())
+	_, err := os.Stat(filepath.Join(dir, "dbs", "db"))
+	require.True(t, os.IsNotExist(err), "files of the dropped database are gone")
+}
+
+func TestOrphanFilesRemovedAtOpen(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	require.NoError(t, e.Close())
+	orphan := filepath.Join(dir, "dbs", "db", "cpu", "1970-01-01", "00000000000000000099.parquet")
+	require.NoError(t, os.WriteFile(orphan, []byte("half a file"), 0o644))
+	e = openTest(t, dir)
+	defer e.Close()
+	_, err := os.Stat(orphan)
+	require.True(t, os.IsNotExist(err))
+	require.Len(t, scan(t, e, all("cpu")), 1)
+}
+
+func TestNamesBecomeSafePaths(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	defer e.Close()
+	write(t, e, "../evil", batchOf(t, "../../etc", "10 - v=1"))
+	require.NoError(t, e.Persist(ctx))
+	var keys []string
+	require.NoError(t, filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		require.NoError(t, err)
+		require.True(t, strings.HasPrefix(p, dir))
+		if strings.HasSuffix(p, ".parquet") {
+			keys = append(keys, strings.TrimPrefix(p, dir))
+		}
+		return nil
+	}))
+	require.Equal(t, []string{"/dbs/%2E%2E%2Fevil/%2E%2E%2F%2E%2E%2Fetc/1970-01-01/00000000000000000001.parquet"}, keys)
+	require.Equal(t, []string{"time=10 v=1"}, scan(t, e, ScanRequest{Database: "../evil", Table: "../../etc"}))
+}
+
+func TestBackpressureKeepsMemoryBounded(t *testing.T) {
+	e := openTest(t, t.TempDir(), func(o *Options) { o.FlushBytes = 4 << 10; o.MaxBufferBytes = 8 << 10 })
+	defer e.Close()
+	for i := 0; i < 200; i++ {
+		rows := make([]string, 50)
+		for j := range rows {
+			rows[j] = fmt.Sprintf("%d host=h%d usage=%d", i*1000+j, j%7, j)
+		}
+		write(t, e, "db", batchOf(t, "cpu", rows...))
+		e.mu.RLock()
+		buffered := e.bufferedBytesLocked()
+		e.mu.RUnlock()
+		require.LessOrEqual(t, buffered, int64(8<<10)+int64(16<<10), "buffer stays near its limit")
+	}
+	require.Len(t, scan(t, e, all("cpu")), 200*50)
+}
+
+func TestConcurrentWritersAndReaders(t *testing.T) {
+	e := openTest(t, t.TempDir(), func(o *Options) { o.FlushBytes = 64 << 10 })
+	const writers, writes, rows = 4, 40, 25
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < writes; i++ {
+				lines := make([]string, rows)
+				for j := range lines {
+					lines[j] = fmt.Sprintf("%d host=w%d,row=r%d v=%d", i, w, j, i)
+				}
+				require.NoError(t, e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", lines...)}, WriteOptions{NoSync: i%2 == 0}))
+			}
+		}(w)
+	}
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	readers.Add(1)
+	go func() {
+		defer readers.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if snap, err := e.Snapshot(all("cpu")); err == nil {
+				r := snap.Reader(ctx)
+				for r.Next() {
+				}
+				require.NoError(t, r.Err())
+				r.Release()
+				snap.Release()
+			}
+			if _, err := e.Compact(ctx, true); err != nil {
+				require.NoError(t, err)
+			}
+		}
+	}()
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+	require.Len(t, scan(t, e, all("cpu")), writers*writes*rows)
+	require.NoError(t, e.Close())
+}

@@ -1,0 +1,278 @@
+package pqfile
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRoundTrip(t *testing.T) {
+	tests := []struct {
+		name    string
+		rows    int
+		recRows int
+		write   WriteOptions
+		batch   int
+	}{
+		{name: "one row", rows: 1, recRows: 1},
+		{name: "one page", rows: 100, recRows: 100},
+		{name: "many records", rows: 1000, recRows: 33, write: WriteOptions{PageRows: 64}},
+		{name: "many pages and row groups", rows: 5000, recRows: 700, write: WriteOptions{RowGroupRows: 1200, PageRows: 100}, batch: 333},
+		{name: "zstd", rows: 3000, recRows: 1000, write: WriteOptions{Codec: Zstd, RowGroupRows: 1000, PageRows: 128}},
+		{name: "batch of one", rows: 50, recRows: 20, write: WriteOptions{PageRows: 7}, batch: 1},
+		// Tag chunks switch from dictionary to PLAIN pages within a batch.
+		{name: "dictionary fallback", rows: 2000, recRows: 2000, write: WriteOptions{PageRows: 100, DictionaryMaxBytes: 64}, batch: 1000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := checkedAlloc(t)
+			recs := mixedRecords(mem, tt.rows, tt.recRows, 1000, 10)
+			defer releaseAll(recs)
+			var buf bytes.Buffer
+			st, err := Write(&buf, mixedSchema(), recs, tt.write)
+			require.NoError(t, err)
+			require.Equal(t, Stats{Rows: int64(tt.rows), MinTime: 1000, MaxTime: 1000 + 10*int64(tt.rows-1), Bytes: int64(buf.Len())}, st)
+
+			f, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+			require.NoError(t, err)
+			require.True(t, f.Schema().Equal(mixedSchema()), "schema %v", f.Schema())
+			require.Equal(t, int64(tt.rows), f.NumRows())
+			lo, hi := f.TimeRange()
+			require.Equal(t, [2]int64{st.MinTime, st.MaxTime}, [2]int64{lo, hi})
+
+			rows, schema, _ := readAll(t, f, ReadOptions{Alloc: mem, BatchRows: tt.batch})
+			require.True(t, schema.Equal(mixedSchema()))
+			require.Equal(t, allRows(recs), rows)
+		})
+	}
+}
+
+func TestMetadata(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 10, 10, 0, 1)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{Metadata: map[string]string{"strata.file_id": "42", "k": ""}})
+	v, ok := f.Metadata("strata.file_id")
+	require.True(t, ok)
+	require.Equal(t, "42", v)
+	v, ok = f.Metadata("k")
+	require.True(t, ok)
+	require.Empty(t, v)
+	_, ok = f.Metadata("absent")
+	require.False(t, ok)
+}
+
+func TestReadColumns(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 700, 100, 0, 1)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{RowGroupRows: 300, PageRows: 50})
+	all := allRows(recs)
+	index := map[string]int{}
+	for i, fl := range mixedSchema().Fields() {
+		index[fl.Name] = i
+	}
+	tests := []struct {
+		name    string
+		columns []string
+		want    []string
+	}{
+		{name: "subset in asked order", columns: []string{"s", "host", TimeColumn}, want: []string{"s", "host", TimeColumn}},
+		{name: "absent skipped", columns: []string{"nope", "b", "also_nope"}, want: []string{"b"}},
+		{name: "repeated once", columns: []string{"u", "u"}, want: []string{"u"}},
+		{name: "only absent", columns: []string{"nope"}, want: nil},
+		{name: "none", columns: []string{}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, schema, _ := readAll(t, f, ReadOptions{Alloc: mem, Columns: tt.columns, BatchRows: 128})
+			var names []string
+			for _, fl := range schema.Fields() {
+				names = append(names, fl.Name)
+				require.True(t, arrow.TypeEqual(mixedSchema().Field(index[fl.Name]).Type, fl.Type))
+			}
+			require.Equal(t, tt.want, names)
+			if len(tt.want) == 0 {
+				// Records without columns still count the rows.
+				require.Len(t, rows, len(all))
+				return
+			}
+			var want [][]any
+			for _, row := range all {
+				w := make([]any, len(tt.want))
+				for i, n := range tt.want {
+					w[i] = row[index[n]]
+				}
+				want = append(want, w)
+			}
+			require.Equal(t, want, rows)
+		})
+	}
+}
+
+// TestTimeRange reads time ranges of a file whose row groups hold 400 rows
+// and pages 50, times 0, 10, 20, ... : ranges start and end on, just before
+// and just after page and row group boundaries, and are exact.
+func TestTimeRange(t *testing.T) {
+	mem := checkedAlloc(t)
+	const step = 10
+	recs := mixedRecords(mem, 1000, 128, 0, step)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{RowGroupRows: 400, PageRows: 50})
+	require.Len(t, f.pf.RowGroups(), 3) // 334, 333, 333 rows
+	all := allRows(recs)
+	tests := []struct {
+		name     string
+		min, max int64
+	}{
+		{"unbounded", 0, 0},
+		{"everything", math.MinInt64, math.MaxInt64},
+		{"first row", 0, 1},
+		{"last row", 999 * step, 1000 * step},
+		{"page boundary", 50 * step, 100 * step},
+		{"around page boundary", 49 * step, 51 * step},
+		{"inside a page", 51*step + 1, 52*step + 1},
+		{"row group boundary", 334 * step, 667 * step},
+		{"across row groups", 333 * step, 335*step + 5},
+		{"empty range", 500 * step, 500 * step},
+		{"inverted range", 600 * step, 500 * step},
+		{"between rows", 5*step + 1, 6 * step},
+		{"before the data", -100, -1},
+		{"after the data", 1000 * step, 2000 * step},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, _, st := readAll(t, f, ReadOptions{Alloc: mem, MinTime: tt.min, MaxTime: tt.max, BatchRows: 64})
+			var want [][]any
+			for _, row := range all {
+				ts := row[3].(int64)
+				if (tt.min == 0 && tt.max == 0) || (ts >= tt.min && ts < tt.max) {
+					want = append(want, row)
+				}
+			}
+			require.Equal(t, want, rows)
+			require.Equal(t, int64(len(want)), st.Rows)
+		})
+	}
+}
+
+// TestTagPruning checks that tag filters skip row groups and pages: 20 series
+// of 500 rows sorted by host, row groups of 2000 rows, pages of 100.
+func TestTagPruning(t *testing.T) {
+	mem := checkedAlloc(t)
+	g := tsbs{series: 20, points: 500, start: benchStart, step: 10e9, recRows: 1024}
+	recs := g.records(mem)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 2000, PageRows: 100})
+	numCols := len(tsbsSchema().Fields())
+	host := func(s int) string { return tagValue(0, s) }
+	tests := []struct {
+		name          string
+		tags          []TagFilter
+		minT, maxT    int64
+		wantRows      int
+		wantGroups    int // row groups read
+		wantPagesRead int
+	}{
+		{name: "no filter", wantRows: 10000, wantGroups: 5, wantPagesRead: 100 * numCols},
+		{name: "one host", tags: []TagFilter{{Column: "hostname", Values: []string{host(7)}}}, wantRows: 500, wantGroups: 1, wantPagesRead: 5 * numCols},
+		{name: "two hosts in two row groups", tags: []TagFilter{{Column: "hostname", Values: []string{host(19), host(0)}}}, wantRows: 1000, wantGroups: 2, wantPagesRead: 10 * numCols},
+		{name: "absent host", tags: []TagFilter{{Column: "hostname", Values: []string{"host_9999"}}}, wantRows: 0, wantGroups: 0},
+		{name: "absent column", tags: []TagFilter{{Column: "nope", Values: []string{"x"}}}, wantRows: 0, wantGroups: 0},
+		{name: "no values", tags: []TagFilter{{Column: "hostname"}}, wantRows: 0, wantGroups: 0},
+		{name: "two filters", tags: []TagFilter{{Column: "hostname", Values: []string{host(5), host(6)}}, {Column: "region", Values: []string{tagValue(1, 5)}}}, wantRows: 500, wantGroups: 1, wantPagesRead: 5 * numCols},
+		{
+			// Host 3's rows 1500..1999; the time range keeps its points
+			// 100..199: rows 1600..1699, one page.
+			name: "host and time", tags: []TagFilter{{Column: "hostname", Values: []string{host(3)}}},
+			minT: benchStart + 100*10e9, maxT: benchStart + 200*10e9,
+			wantRows: 100, wantGroups: 1, wantPagesRead: 1 * numCols,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, _, st := readAll(t, f, ReadOptions{Alloc: mem, Tags: tt.tags, MinTime: tt.minT, MaxTime: tt.maxT})
+			require.Len(t, rows, tt.wantRows)
+			require.Equal(t, tt.wantGroups, st.RowGroupsRead)
+			require.Equal(t, 5-tt.wantGroups, st.RowGroupsSkipped)
+			require.Equal(t, tt.wantPagesRead, st.PagesRead)
+			require.Equal(t, tt.wantGroups*20*numCols-tt.wantPagesRead, st.PagesSkipped)
+			for _, row := range rows {
+				ok := len(tt.tags) == 0
+				for _, tf := range tt.tags {
+					for _, v := range tf.Values {
+						ok = ok || row[0] == v
+					}
+				}
+				require.True(t, ok, "row %v", row)
+			}
+		})
+	}
+}
+
+func TestReadCancel(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 1000, 1000, 0, 1)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{PageRows: 10})
+	ctx, cancel := context.WithCancel(context.Background())
+	r := f.NewReader(ctx, ReadOptions{Alloc: mem, BatchRows: 100})
+	defer r.Release()
+	require.True(t, r.Next())
+	cancel()
+	require.False(t, r.Next())
+	require.ErrorIs(t, r.Err(), context.Canceled)
+}
+
+func TestReleaseMidStream(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 1000, 1000, 0, 1)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{PageRows: 10})
+	r := f.NewReader(context.Background(), ReadOptions{Alloc: mem, BatchRows: 100})
+	require.True(t, r.Next())
+	rec := r.Record()
+	rec.Retain()
+	require.True(t, r.Next())
+	r.Release()
+	require.Equal(t, int64(100), rec.NumRows())
+	rec.Release()
+}
+
+func TestWriteErrors(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 10, 10, 0, 1)
+	defer releaseAll(recs)
+	noTime := arrow.NewSchema([]arrow.Field{{Name: "f", Type: arrow.PrimitiveTypes.Float64, Nullable: true}}, nil)
+	badType := arrow.NewSchema([]arrow.Field{
+		{Name: TimeColumn, Type: timeArrowType},
+		{Name: "x", Type: arrow.PrimitiveTypes.Int32},
+	}, nil)
+	dup := arrow.NewSchema([]arrow.Field{
+		{Name: TimeColumn, Type: timeArrowType},
+		{Name: "x", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "x", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+	tests := []struct {
+		name   string
+		schema *arrow.Schema
+		recs   []arrow.Record
+	}{
+		{"no rows", mixedSchema(), nil},
+		{"no time column", noTime, nil},
+		{"unsupported type", badType, nil},
+		{"duplicate column", dup, nil},
+		{"record of another schema", tsbsSchema(), recs},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			_, err := Write(&buf, tt.schema, tt.recs, WriteOptions{})
+			require.Error(t, err)
+		})
+	}
+}
