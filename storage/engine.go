@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -83,6 +84,7 @@ type Engine struct {
 	store objstore.Store
 	wal   *wal.Log
 	log   *slog.Logger
+	lock  *os.File // held on DataDir/LOCK while open
 
 	// gate is read-held by a write from its WAL append until its rows are in
 	// the buffer, and write-held while the buffer is frozen and the WAL
@@ -125,6 +127,17 @@ func Open(opts Options) (*Engine, error) {
 		stop:    make(chan struct{}),
 	}
 	e.room = sync.NewCond(&e.mu)
+	lock, err := lockDir(opts.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open storage: %w", err)
+	}
+	e.lock = lock
+	opened := false
+	defer func() {
+		if !opened {
+			lock.Close()
+		}
+	}()
 	ctx := context.Background()
 	e.store = opts.Store
 	if e.store == nil {
@@ -156,6 +169,7 @@ func Open(opts Options) (*Engine, error) {
 	e.wg.Add(2)
 	go e.persistLoop()
 	go e.maintenanceLoop()
+	opened = true
 	return e, nil
 }
 
@@ -414,6 +428,7 @@ func (e *Engine) Close() error {
 	if cerr := e.wal.Close(); err == nil {
 		err = cerr
 	}
+	e.lock.Close()
 	return err
 }
 

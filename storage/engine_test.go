@@ -36,6 +36,7 @@ func (e *Engine) abandon() {
 	e.closed = true
 	e.mu.Unlock()
 	e.wal.Close()
+	e.lock.Close()
 }
 
 // scan returns every row of a table, sorted, as rowsOf renders them.
@@ -325,5 +326,15 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	close(stop)
 	readers.Wait()
 	require.Len(t, scan(t, e, all("cpu")), writers*writes*rows)
+	require.NoError(t, e.Close())
+}
+
+func TestDataDirIsLocked(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	_, err := Open(Options{DataDir: dir})
+	require.ErrorContains(t, err, "is in use by another Strata process")
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
 	require.NoError(t, e.Close())
 }

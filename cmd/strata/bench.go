@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -192,7 +193,7 @@ func measureLoad(ctx context.Context, o ingestOptions, path string, rep *ingestR
 			return err
 		}
 	}
-	selfBefore := selfCPU()
+	selfBefore, machineBefore := selfCPU(), machineCPU()
 	start := time.Now()
 	loadErr := l.load(ctx, f)
 	rep.Wall = time.Since(start)
@@ -201,6 +202,7 @@ func measureLoad(ctx context.Context, o ingestOptions, path string, rep *ingestR
 		return loadErr
 	}
 	rep.LoaderCPU = selfCPU() - selfBefore
+	rep.MachineCPU = machineCPU() - machineBefore
 	rep.Rows, rep.Bytes = l.rows.Load(), l.bytes.Load()
 	rep.Values = rep.Rows * int64(tsbs.FieldsPerRow)
 	rep.Requests, rep.Retries = l.batches.Load(), l.retries.Load()
@@ -237,25 +239,40 @@ func measureDisk(ctx context.Context, o ingestOptions, info serverInfo, rep *ing
 	if rep.DataDir == "" {
 		return nil
 	}
+	var err error
 	if info.Product != "strata" && o.settle > 0 {
 		fmt.Fprintf(os.Stderr, "waiting for %s's data directory to settle (no size change for %s)\n", info.Product, o.settle)
-		size, waited, err := settle(ctx, rep.DataDir, o.settle, o.settleMax, func(size int64, stable time.Duration) {})
-		if err != nil {
-			return err
-		}
-		rep.Settled = waited
-		rep.DiskBytes = size
+		rep.Disk, rep.Settled, err = settle(ctx, rep.DataDir, o.settle, o.settleMax)
 	} else {
-		size, err := dirSize(rep.DataDir)
-		if err != nil {
-			return err
-		}
-		rep.DiskBytes = size
+		rep.Disk, err = dirUsage(rep.DataDir)
+	}
+	if err != nil {
+		return err
 	}
 	if rep.Values > 0 {
-		rep.BytesPerValue = float64(rep.DiskBytes) / float64(rep.Values)
+		rep.BytesPerValue = float64(rep.Disk.Allocated) / float64(rep.Values)
 	}
 	return nil
+}
+
+// machineCPU is the busy time of all CPUs so far (/proc/stat: user, nice,
+// system, irq, softirq, steal), or 0 if unknown.
+func machineCPU() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / userHZ
 }
 
 // selfCPU is this process's user plus system CPU time so far.

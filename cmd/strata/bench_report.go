@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -30,13 +31,14 @@ type ingestReport struct {
 	Wall                time.Duration
 	ServerCPU           time.Duration // during the load
 	LoaderCPU           time.Duration // this process, during the load
+	MachineCPU          time.Duration // every process, during the load
 	PeakRSS             int64         // VmHWM right after the load
 	PeakRSSAll          int64         // VmHWM after persist and compaction
 
 	Persist       time.Duration
 	PersistResult *persistResult
 	Settled       time.Duration
-	DiskBytes     int64
+	Disk          diskUsage
 	BytesPerValue float64
 	CPUProfile    string
 }
@@ -74,6 +76,16 @@ func (r *ingestReport) writeTable(w io.Writer) {
 		row("server CPU (load)", fmt.Sprintf("%.1f s (%.2f cores)", r.ServerCPU.Seconds(), r.ServerCPU.Seconds()/r.Wall.Seconds()))
 	}
 	row("loader CPU (load)", fmt.Sprintf("%.1f s (%.2f cores)", r.LoaderCPU.Seconds(), r.LoaderCPU.Seconds()/r.Wall.Seconds()))
+	if r.PID != 0 && r.ServerCPU > 0 {
+		row("rows per server CPU-second", commas(int64(float64(r.Rows)/r.ServerCPU.Seconds())))
+	}
+	if r.MachineCPU > 0 {
+		other := r.MachineCPU - r.LoaderCPU - r.ServerCPU
+		if r.PID == 0 {
+			other = r.MachineCPU - r.LoaderCPU // the server is among the others
+		}
+		row("other processes' CPU (load)", fmt.Sprintf("%.1f s (%.2f cores of %d; a busy machine skews the figures)", other.Seconds(), other.Seconds()/r.Wall.Seconds(), runtime.NumCPU()))
+	}
 	if r.PID != 0 {
 		row("server peak RSS (load)", humanBytes(float64(r.PeakRSS)))
 	} else {
@@ -89,8 +101,9 @@ func (r *ingestReport) writeTable(w io.Writer) {
 		row("settled", fmt.Sprintf("%.0f s (waited for the data directory to stop changing)", r.Settled.Seconds()))
 	}
 	if r.DataDir != "" {
-		row("bytes on disk", fmt.Sprintf("%s (%s B) in %s", humanBytes(float64(r.DiskBytes)), commas(r.DiskBytes), r.DataDir))
-		row("bytes/value", fmt.Sprintf("%.3f", r.BytesPerValue))
+		row("bytes on disk", fmt.Sprintf("%s (%s B allocated) in %s", humanBytes(float64(r.Disk.Allocated)), commas(r.Disk.Allocated), r.DataDir))
+		row("sum of file sizes", fmt.Sprintf("%s (%s B; more than on disk when files are sparse)", humanBytes(float64(r.Disk.Apparent)), commas(r.Disk.Apparent)))
+		row("bytes/value (on disk)", fmt.Sprintf("%.3f", r.BytesPerValue))
 	} else {
 		row("bytes on disk", "unknown (give --server-data-dir)")
 	}
@@ -102,37 +115,40 @@ func (r *ingestReport) writeTable(w io.Writer) {
 
 // ingestJSON is the --json form of a report: plain numbers, SI units named.
 type ingestJSON struct {
-	Server           string         `json:"server"`
-	URL              string         `json:"url"`
-	StartedByBench   bool           `json:"started_by_bench"`
-	ServerPID        int            `json:"server_pid,omitempty"`
-	ServerDataDir    string         `json:"server_data_dir,omitempty"`
-	KeptDir          string         `json:"kept_dir,omitempty"`
-	DataFile         string         `json:"data_file"`
-	Scale            int            `json:"scale"`
-	Seed             uint64         `json:"seed"`
-	Workers          int            `json:"workers"`
-	BatchSize        int            `json:"batch_size"`
-	Gzip             bool           `json:"gzip"`
-	Rows             int64          `json:"rows"`
-	Values           int64          `json:"values"`
-	LPBytes          int64          `json:"lp_bytes"`
-	Requests         int64          `json:"requests"`
-	Retries          int64          `json:"retries"`
-	WallSeconds      float64        `json:"wall_seconds"`
-	RowsPerSec       float64        `json:"rows_per_sec"`
-	ValuesPerSec     float64        `json:"values_per_sec"`
-	MBPerSec         float64        `json:"mb_per_sec"`
-	ServerCPUSeconds float64        `json:"server_cpu_seconds,omitempty"`
-	LoaderCPUSeconds float64        `json:"loader_cpu_seconds"`
-	PeakRSSBytes     int64          `json:"peak_rss_bytes,omitempty"`
-	PeakRSSAllBytes  int64          `json:"peak_rss_incl_persist_bytes,omitempty"`
-	PersistSeconds   float64        `json:"persist_compact_seconds,omitempty"`
-	Persist          *persistResult `json:"persist,omitempty"`
-	SettledSeconds   float64        `json:"settled_seconds,omitempty"`
-	DiskBytes        int64          `json:"disk_bytes,omitempty"`
-	BytesPerValue    float64        `json:"bytes_per_value,omitempty"`
-	ServerCPUProfile string         `json:"server_cpu_profile,omitempty"`
+	Server            string         `json:"server"`
+	URL               string         `json:"url"`
+	StartedByBench    bool           `json:"started_by_bench"`
+	ServerPID         int            `json:"server_pid,omitempty"`
+	ServerDataDir     string         `json:"server_data_dir,omitempty"`
+	KeptDir           string         `json:"kept_dir,omitempty"`
+	DataFile          string         `json:"data_file"`
+	Scale             int            `json:"scale"`
+	Seed              uint64         `json:"seed"`
+	Workers           int            `json:"workers"`
+	BatchSize         int            `json:"batch_size"`
+	Gzip              bool           `json:"gzip"`
+	Rows              int64          `json:"rows"`
+	Values            int64          `json:"values"`
+	LPBytes           int64          `json:"lp_bytes"`
+	Requests          int64          `json:"requests"`
+	Retries           int64          `json:"retries"`
+	WallSeconds       float64        `json:"wall_seconds"`
+	RowsPerSec        float64        `json:"rows_per_sec"`
+	ValuesPerSec      float64        `json:"values_per_sec"`
+	MBPerSec          float64        `json:"mb_per_sec"`
+	ServerCPUSeconds  float64        `json:"server_cpu_seconds,omitempty"`
+	LoaderCPUSeconds  float64        `json:"loader_cpu_seconds"`
+	MachineCPUSeconds float64        `json:"machine_cpu_seconds,omitempty"`
+	CPUs              int            `json:"cpus"`
+	PeakRSSBytes      int64          `json:"peak_rss_bytes,omitempty"`
+	PeakRSSAllBytes   int64          `json:"peak_rss_incl_persist_bytes,omitempty"`
+	PersistSeconds    float64        `json:"persist_compact_seconds,omitempty"`
+	Persist           *persistResult `json:"persist,omitempty"`
+	SettledSeconds    float64        `json:"settled_seconds,omitempty"`
+	DiskBytes         int64          `json:"disk_bytes,omitempty"`
+	FileBytes         int64          `json:"file_bytes,omitempty"`
+	BytesPerValue     float64        `json:"bytes_per_value,omitempty"`
+	ServerCPUProfile  string         `json:"server_cpu_profile,omitempty"`
 }
 
 func (r *ingestReport) writeJSON(w io.Writer) error {
@@ -143,8 +159,9 @@ func (r *ingestReport) writeJSON(w io.Writer) error {
 		Requests: r.Requests, Retries: r.Retries, WallSeconds: r.Wall.Seconds(),
 		RowsPerSec: r.perSec(r.Rows), ValuesPerSec: r.perSec(r.Values), MBPerSec: r.perSec(r.Bytes) / 1e6,
 		ServerCPUSeconds: r.ServerCPU.Seconds(), LoaderCPUSeconds: r.LoaderCPU.Seconds(),
+		MachineCPUSeconds: r.MachineCPU.Seconds(), CPUs: runtime.NumCPU(),
 		PeakRSSBytes: r.PeakRSS, PeakRSSAllBytes: r.PeakRSSAll, PersistSeconds: r.Persist.Seconds(),
-		Persist: r.PersistResult, SettledSeconds: r.Settled.Seconds(), DiskBytes: r.DiskBytes,
+		Persist: r.PersistResult, SettledSeconds: r.Settled.Seconds(), DiskBytes: r.Disk.Allocated, FileBytes: r.Disk.Apparent,
 		BytesPerValue: r.BytesPerValue, ServerCPUProfile: r.CPUProfile,
 	}
 	enc := json.NewEncoder(w)

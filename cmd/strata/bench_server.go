@@ -297,9 +297,18 @@ func readProcStats(pid int) (procStats, error) {
 	return st, nil
 }
 
-// dirSize sums the sizes of the regular files under dir.
-func dirSize(dir string) (int64, error) {
-	var total int64
+// diskUsage is the size of a directory tree two ways: the sum of the file
+// sizes, and the blocks allocated to them. They differ for sparse files
+// (InfluxDB preallocates its series files sparsely: 32 MiB of size, a few
+// KiB of blocks).
+type diskUsage struct {
+	Apparent  int64
+	Allocated int64
+}
+
+// dirUsage adds up the regular files under dir.
+func dirUsage(dir string) (diskUsage, error) {
+	var u diskUsage
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && path != dir {
@@ -317,47 +326,49 @@ func dirSize(dir string) (int64, error) {
 		if err != nil {
 			return err
 		}
-		total += info.Size()
+		u.Apparent += info.Size()
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			u.Allocated += st.Blocks * 512 // st_blocks counts 512-byte units
+		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("size of %s: %w", dir, err)
+		return diskUsage{}, fmt.Errorf("size of %s: %w", dir, err)
 	}
-	return total, nil
+	return u, nil
 }
 
-// settle waits until the size of dir has not changed for quiet (polling once
-// a second), or timeout passes; it returns the final size and the time
+// settle waits until the usage of dir has not changed for quiet (polling
+// once a second), or timeout passes; it returns the final usage and the time
 // waited. It gives a server's background flushes and compactions time to
 // finish before its bytes on disk are counted.
-func settle(ctx context.Context, dir string, quiet, timeout time.Duration, onPoll func(size int64, stable time.Duration)) (int64, time.Duration, error) {
+func settle(ctx context.Context, dir string, quiet, timeout time.Duration) (diskUsage, time.Duration, error) {
 	start := time.Now()
-	size, err := dirSize(dir)
+	u, err := dirUsage(dir)
 	if err != nil {
-		return 0, 0, err
+		return u, 0, err
 	}
 	since := time.Now()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for time.Since(since) < quiet {
 		if time.Since(start) > timeout {
-			return size, time.Since(start), fmt.Errorf("the size of %s was still changing after %s (--settle-timeout)", dir, timeout)
+			return u, time.Since(start), fmt.Errorf("the size of %s was still changing after %s (--settle-timeout)", dir, timeout)
 		}
 		select {
 		case <-ctx.Done():
-			return size, time.Since(start), ctx.Err()
+			return u, time.Since(start), ctx.Err()
 		case <-tick.C:
 		}
-		s, err := dirSize(dir)
+		now, err := dirUsage(dir)
 		if err != nil {
-			return 0, 0, err
+			return u, time.Since(start), err
 		}
-		if s != size {
-			size, since = s, time.Now()
+		if now != u {
+			u, since = now, time.Now()
 		}
-		onPoll(size, time.Since(since))
 	}
-	return size, time.Since(start), nil
+	return u, time.Since(start), nil
 }
 
 // serverInfo is what /ping says about a server.

@@ -177,6 +177,10 @@ func makeDir(dir string) error {
 // copies payload, so the caller may reuse it at once. Append does no I/O; it
 // blocks only while the pending bytes would exceed Options.MaxPendingBytes
 // (see the package documentation for how long that can take).
+//
+// Hot path (the engine holds its lock around it): the CRC is computed before
+// taking the mutex, and batch buffers are recycled by the syncer, so Append
+// does not allocate in steady state (BenchmarkAppend: 0 allocs/op).
 func (l *Log) Append(payload []byte) (Ticket, error) {
 	n := int64(len(payload))
 	if n == 0 {

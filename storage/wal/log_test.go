@@ -234,3 +234,40 @@ func TestOpenCreatesDirectory(t *testing.T) {
 	require.Error(t, err)
 	require.False(t, errors.Is(err, ErrClosed))
 }
+
+// TestCloseWithAppendsRunning closes the log while a goroutine keeps appending
+// under a tight pending limit (so it is often blocked for space): the appender
+// must be released with ErrClosed, and every record it got a ticket for must be
+// on disk, in order.
+func TestCloseWithAppendsRunning(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{MaxPendingBytes: 4 << 10})
+	appended := make(chan uint64, 1)
+	go func() {
+		var last uint64
+		for id := uint64(1); ; id++ {
+			if _, err := l.Append(testPayload(id, 3000)); err != nil {
+				if !errors.Is(err, ErrClosed) {
+					t.Errorf("append %d: %v", id, err)
+				}
+				appended <- last
+				return
+			}
+			last = id
+		}
+	}()
+	appendWait(t, l, 100, 1<<40) // let the appender get going
+	require.NoError(t, l.Close())
+	last := <-appended
+
+	l = openLog(t, dir, Options{})
+	defer func() { require.NoError(t, l.Close()) }()
+	got, _ := replayIDs(t, l, 0)
+	var want []uint64
+	for _, r := range got {
+		if r.id != 1<<40 {
+			want = append(want, r.id)
+		}
+	}
+	require.Equal(t, seq(1, last), want)
+}

@@ -1,0 +1,330 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/storage"
+)
+
+type server struct {
+	t      *testing.T
+	engine *storage.Engine
+	url    string
+}
+
+func newServer(t *testing.T, opts Options) *server {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, e.Close()) })
+	opts.Logger = logger
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Unix(1700000000, 0) }
+	}
+	mux := http.NewServeMux()
+	NewHandler(e, opts).Register(mux)
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return &server{t: t, engine: e, url: ts.URL}
+}
+
+func (s *server) do(method, path string, body []byte, header ...string) (int, string) {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.url+path, bytes.NewReader(body))
+	require.NoError(s.t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(s.t, err)
+	return resp.StatusCode, string(data)
+}
+
+// rows returns a table's rows as "time col=value ...", sorted.
+func (s *server) rows(db, table string) []string {
+	s.t.Helper()
+	snap, err := s.engine.Snapshot(storage.ScanRequest{Database: db, Table: table})
+	if err != nil {
+		return nil
+	}
+	defer snap.Release()
+	r := snap.Reader(context.Background())
+	defer r.Release()
+	var out []string
+	for r.Next() {
+		rec := r.Record()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			var parts []string
+			for c, f := range rec.Schema().Fields() {
+				col := rec.Column(c)
+				if col.IsNull(i) {
+					continue
+				}
+				switch a := col.(type) {
+				case *array.Timestamp:
+					parts = append(parts, time.Unix(0, int64(a.Value(i))).UTC().Format(time.RFC3339Nano))
+				case *array.Dictionary:
+					parts = append(parts, f.Name+"="+a.Dictionary().(*array.String).Value(a.GetValueIndex(i)))
+				default:
+					parts = append(parts, f.Name+"="+a.ValueStr(i))
+				}
+			}
+			out = append(out, strings.Join(parts, " "))
+		}
+	}
+	require.NoError(s.t, r.Err())
+	sort.Strings(out)
+	return out
+}
+
+func TestWriteV3(t *testing.T) {
+	s := newServer(t, Options{})
+	code, body := s.do("POST", "/api/v3/write_lp?db=mydb", []byte("cpu,host=a usage=1.5 1700000000\ncpu,host=b usage=2 1700000000000000000\n"))
+	require.Equal(t, 204, code, body)
+	require.Empty(t, body)
+	require.Equal(t, []string{"2023-11-14T22:13:20Z host=a usage=1.5", "2023-11-14T22:13:20Z host=b usage=2"}, s.rows("mydb", "cpu"),
+		"precision auto reads 1700000000 as seconds")
+
+	code, _ = s.do("POST", "/api/v3/write_lp?db=mydb&precision=ms&no_sync=true", []byte("cpu,host=c usage=3 1700000000123\ncpu,host=d usage=4"))
+	require.Equal(t, 204, code)
+	require.Contains(t, s.rows("mydb", "cpu"), "2023-11-14T22:13:20.123Z host=c usage=3")
+	require.Contains(t, s.rows("mydb", "cpu"), "2023-11-14T22:13:20Z host=d usage=4", "a line without timestamp gets the server's time")
+}
+
+func TestPartialWrite(t *testing.T) {
+	s := newServer(t, Options{})
+	lp := "cpu,host=a usage=1 1\ncpu,host=a usage=oops 2\n\ncpu,host=b usage=2 3\ncpu,host=b usage=3i 4\n"
+	code, body := s.do("POST", "/api/v3/write_lp?db=db&precision=ns", []byte(lp))
+	require.Equal(t, 400, code)
+	var got struct {
+		Error string `json:"error"`
+		Data  []struct {
+			Message string `json:"error_message"`
+			Line    int    `json:"line_number"`
+			Orig    string `json:"original_line"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &got), body)
+	require.Equal(t, "partial write of line protocol occurred", got.Error)
+	require.Len(t, got.Data, 2)
+	require.Equal(t, 2, got.Data[0].Line)
+	require.Equal(t, "cpu,host=a usage=oops 2", got.Data[0].Orig)
+	require.Contains(t, got.Data[0].Message, "line 2, column 18")
+	require.Equal(t, 5, got.Data[1].Line)
+	require.Contains(t, got.Data[1].Message, "invalid column type for column 'usage', expected float, got integer")
+	require.Equal(t, []string{"1970-01-01T00:00:00.000000001Z host=a usage=1", "1970-01-01T00:00:00.000000003Z host=b usage=2"}, s.rows("db", "cpu"),
+		"the valid lines are stored")
+
+	// A later request conflicting with the stored type is rejected per line too.
+	code, body = s.do("POST", "/api/v3/write_lp?db=db", []byte("cpu,host=c usage=true 5"))
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "expected float, got boolean")
+}
+
+func TestAllOrNothing(t *testing.T) {
+	s := newServer(t, Options{})
+	lp := []byte("cpu,host=a usage=1 1\ncpu,host=a usage= 2\n")
+	for _, path := range []string{"/api/v3/write_lp?db=db&accept_partial=false", "/api/v2/write?bucket=db&org=x", "/write?db=db"} {
+		code, body := s.do("POST", path, lp)
+		require.Equal(t, 400, code, path)
+		var got map[string]any
+		require.NoError(t, json.Unmarshal([]byte(body), &got))
+		require.Equal(t, "invalid", got["code"], path)
+		require.Contains(t, got["message"], "line 2, column", path)
+		require.Contains(t, got["message"], "nothing was written", path)
+		require.EqualValues(t, 2, got["line"], path)
+	}
+	require.Empty(t, s.rows("db", "cpu"))
+}
+
+func TestV1AndV2Names(t *testing.T) {
+	s := newServer(t, Options{})
+	code, _ := s.do("POST", "/api/v2/write?bucket=b2&org=o", []byte("m v=1 1"))
+	require.Equal(t, 204, code)
+	code, _ = s.do("POST", "/write?db=d1&rp=autogen", []byte("m v=1 1"))
+	require.Equal(t, 204, code)
+	code, _ = s.do("POST", "/write?db=d1&rp=week&precision=s", []byte("m v=1 1"))
+	require.Equal(t, 204, code)
+	var names []string
+	for _, db := range s.engine.Databases() {
+		names = append(names, db.Name)
+	}
+	require.Equal(t, []string{"b2", "d1", "d1/week"}, names)
+	require.Equal(t, []string{"1970-01-01T00:00:01Z v=1"}, s.rows("d1/week", "m"))
+
+	for _, path := range []string{"/api/v3/write_lp", "/api/v2/write", "/write"} {
+		code, body := s.do("POST", path, []byte("m v=1"))
+		require.Equal(t, 400, code, path)
+		require.Contains(t, body, "missing query parameter", path)
+	}
+	code, body := s.do("POST", "/write?db=x&precision=fortnight", []byte("m v=1"))
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "fortnight")
+	code, _ = s.do("GET", "/api/v3/write_lp?db=x", nil)
+	require.Equal(t, 405, code)
+}
+
+func gzipped(t *testing.T, data []byte) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return b.Bytes()
+}
+
+func TestBodyEncodingAndLimit(t *testing.T) {
+	s := newServer(t, Options{MaxBodyBytes: 1000})
+	code, body := s.do("POST", "/api/v3/write_lp?db=db", gzipped(t, []byte("m v=1 1\n")), "Content-Encoding", "gzip")
+	require.Equal(t, 204, code, body)
+	code, _ = s.do("POST", "/api/v3/write_lp?db=db", []byte("m v=2 2\n"), "Content-Encoding", "identity")
+	require.Equal(t, 204, code)
+	code, body = s.do("POST", "/api/v3/write_lp?db=db", []byte("m v=1 1\n"), "Content-Encoding", "br")
+	require.Equal(t, 415, code)
+	require.Contains(t, body, `Content-Encoding \"br\" is not supported`)
+	code, body = s.do("POST", "/api/v3/write_lp?db=db", []byte("not gzip"), "Content-Encoding", "gzip")
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "not valid gzip")
+
+	big := bytes.Repeat([]byte("m v=3 3\n"), 200) // 1600 bytes
+	code, body = s.do("POST", "/api/v3/write_lp?db=db", big)
+	require.Equal(t, 413, code)
+	require.Contains(t, body, "over the limit of 1000 bytes")
+	code, _ = s.do("POST", "/api/v3/write_lp?db=db", gzipped(t, big), "Content-Encoding", "gzip")
+	require.Equal(t, 413, code, "the limit applies after decompression")
+	require.Len(t, s.rows("db", "m"), 2)
+}
+
+func TestInfluxQL(t *testing.T) {
+	s := newServer(t, Options{})
+	code, body := s.do("GET", "/query?q=show%20databases", nil)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"databases","columns":["name"],"values":[]}]}]}`, body)
+
+	code, body = s.do("GET", "/query?consistency=all&q=CREATE+DATABASE+benchmark+WITH+REPLICATION+1", nil)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0}]}`, body)
+	code, _ = s.do("GET", "/query?q=CREATE+DATABASE+benchmark", nil)
+	require.Equal(t, 200, code, "CREATE DATABASE is idempotent")
+	code, body = s.do("POST", `/query?q=CREATE+DATABASE+"tele+graf"+WITH+DURATION+15d+NAME+autogen`, nil)
+	require.Equal(t, 200, code, body)
+	dbs := s.engine.Databases()
+	require.Len(t, dbs, 2)
+	require.Equal(t, "tele graf", dbs[1].Name)
+	require.Equal(t, 15*24*time.Hour, dbs[1].Retention)
+
+	code, body = s.do("GET", "/query?q=SHOW+DATABASES%3BSHOW+DATABASES", nil)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"databases","columns":["name"],"values":[["benchmark"],["tele graf"]]}]},
+		{"statement_id":1,"series":[{"name":"databases","columns":["name"],"values":[["benchmark"],["tele graf"]]}]}]}`, body)
+
+	code, _ = s.do("POST", "/query?q=drop+database+benchmark", nil)
+	require.Equal(t, 200, code)
+	code, _ = s.do("POST", "/query?q=drop+database+benchmark", nil)
+	require.Equal(t, 200, code, "dropping a missing database succeeds, as in InfluxDB 1.x")
+	require.Len(t, s.engine.Databases(), 1)
+
+	code, body = s.do("GET", "/query?q=SELECT+*+FROM+cpu", nil)
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "/api/v3/query_sql")
+	code, body = s.do("GET", "/query?q=CREATE+DATABASE+x+WITH+DURATION+forever", nil)
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "invalid duration")
+	code, _ = s.do("GET", "/query", nil)
+	require.Equal(t, 400, code)
+}
+
+func TestConfigureDatabase(t *testing.T) {
+	s := newServer(t, Options{})
+	code, body := s.do("POST", "/api/v3/configure/database", []byte(`{"db":"metrics","retention_period":"15d"}`))
+	require.Equal(t, 200, code, body)
+	code, body = s.do("POST", "/api/v3/configure/database", []byte(`{"db":"metrics"}`))
+	require.Equal(t, 409, code)
+	require.Contains(t, body, "already exists")
+	code, body = s.do("GET", "/api/v3/configure/database", nil)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `[{"iox::database":"metrics","retention_period":"15d"}]`, body)
+	code, _ = s.do("PUT", "/api/v3/configure/database", []byte(`{"db":"metrics","retention_period":"2w"}`))
+	require.Equal(t, 200, code)
+	require.Equal(t, 14*24*time.Hour, s.engine.Databases()[0].Retention)
+	code, body = s.do("PUT", "/api/v3/configure/database", []byte(`{"db":"metrics","retention_period":"5m"}`))
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "minimum of 1h")
+	code, body = s.do("PUT", "/api/v3/configure/database", []byte(`{"db":"nope","retention_period":"1d"}`))
+	require.Equal(t, 404, code)
+	require.Contains(t, body, `database \"nope\" does not exist`)
+	code, _ = s.do("DELETE", "/api/v3/configure/database?db=metrics", nil)
+	require.Equal(t, 200, code)
+	require.Empty(t, s.engine.Databases())
+	code, body = s.do("POST", "/api/v3/configure/database", []byte(`{"retention_period":"1d"}`))
+	require.Equal(t, 400, code)
+	require.Contains(t, body, `missing \"db\"`)
+}
+
+func TestPingHealthPersist(t *testing.T) {
+	s := newServer(t, Options{})
+	code, _ := s.do("GET", "/ping", nil)
+	require.Equal(t, 204, code)
+	code, body := s.do("GET", "/health", nil)
+	require.Equal(t, 200, code)
+	require.Equal(t, "OK\n", body)
+	code, _ = s.do("POST", "/api/v3/write_lp?db=db&precision=ns", []byte("m,t=a v=1 1\n"))
+	require.Equal(t, 204, code)
+	code, _ = s.do("POST", "/api/v3/strata/persist", nil)
+	require.Equal(t, 200, code)
+	code, _ = s.do("POST", "/api/v3/write_lp?db=db&precision=ns", []byte("m,t=a v=2 1\n"))
+	require.Equal(t, 204, code)
+	code, body = s.do("POST", "/api/v3/strata/persist?compact=true", nil)
+	require.Equal(t, 200, code)
+	require.Contains(t, body, `"compacted_files":2`)
+	require.Equal(t, []string{"1970-01-01T00:00:00.000000001Z t=a v=2"}, s.rows("db", "m"))
+}
+
+func TestParseRetention(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"15d", 15 * 24 * time.Hour, ""},
+		{"1h30m", 90 * time.Minute, ""},
+		{"2w", 14 * 24 * time.Hour, ""},
+		{"1mo", 30 * 24 * time.Hour, ""},
+		{"1y", 365 * 24 * time.Hour, ""},
+		{"INF", 0, ""},
+		{"none", 0, ""},
+		{"", 0, ""},
+		{"10", 0, "unknown unit"},
+		{"d", 0, "expected a number"},
+		{"5 fortnights", 0, "unknown unit"},
+	} {
+		got, err := ParseRetention(tt.in)
+		if tt.err != "" {
+			require.ErrorContains(t, err, tt.err, tt.in)
+			continue
+		}
+		require.NoError(t, err, tt.in)
+		require.Equal(t, tt.want, got, tt.in)
+	}
+	require.Equal(t, "15d", FormatRetention(15*24*time.Hour))
+	require.Equal(t, "2w", FormatRetention(14*24*time.Hour))
+	require.Equal(t, "infinite", FormatRetention(0))
+}
