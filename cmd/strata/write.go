@@ -113,7 +113,10 @@ func splitBatches(in io.Reader, size int, out chan<- lpBatch) error {
 			}
 			if err == io.EOF {
 				if len(buf) > 0 {
-					n := bytes.Count(buf, []byte{'\n'}) + 1
+					n := bytes.Count(buf, []byte{'\n'})
+					if buf[len(buf)-1] != '\n' {
+						n++ // a last line without its newline
+					}
 					out <- lpBatch{data: buf, firstLine: line, lines: n}
 				}
 				return nil
