@@ -565,6 +565,15 @@ func (e *Engine) DropDatabase(ctx context.Context, name string) error {
 	if err := e.Persist(ctx); err != nil {
 		return err
 	}
+	if err := e.dropDatabase(ctx, name); err != nil {
+		return err
+	}
+	// Writes that raced the drop are gone from the buffer but still in the
+	// WAL: persisting again moves the WAL past them.
+	return e.Persist(ctx)
+}
+
+func (e *Engine) dropDatabase(ctx context.Context, name string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	dbm := e.cat.dropDatabase(name)
@@ -572,8 +581,8 @@ func (e *Engine) DropDatabase(ctx context.Context, name string) error {
 		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("database %q does not exist", name), Hint: suggest(name, e.databaseNamesLocked())}
 	}
 	if err := e.cat.commit(ctx, e.store); err != nil {
-		e.cat.createDatabase(dbm.Name, dbm.Retention)
-		e.cat.byName[dbm.Name] = dbm
+		e.cat.Databases = append(e.cat.Databases, dbm)
+		sort.Slice(e.cat.Databases, func(i, j int) bool { return e.cat.Databases[i].Name < e.cat.Databases[j].Name })
 		e.cat.index()
 		return err
 	}
@@ -586,6 +595,7 @@ func (e *Engine) DropDatabase(ctx context.Context, name string) error {
 			e.doomLocked(f)
 		}
 	}
+	e.room.Broadcast()
 	return nil
 }
 

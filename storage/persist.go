@@ -30,6 +30,9 @@ func (e *Engine) persistLoop() {
 		case <-tick.C:
 			e.mu.RLock()
 			old := e.active.rows > 0 && e.opts.Now().Sub(e.active.created) >= e.opts.FlushAge
+			// Wake writers waiting for room so they notice cancelled
+			// requests even while persists fail.
+			e.room.Broadcast()
 			e.mu.RUnlock()
 			if !old {
 				continue
