@@ -55,7 +55,7 @@ func (o *Options) setDefaults() {
 		o.FlushAge = 10 * time.Minute
 	}
 	if o.MaxBufferBytes <= 0 {
-		o.MaxBufferBytes = 3 * o.FlushBytes
+		o.MaxBufferBytes = 2 * o.FlushBytes
 	}
 	if o.CompactMinFiles <= 0 {
 		o.CompactMinFiles = 8

@@ -25,28 +25,59 @@ import (
 // in time order, so the per-series sort is usually skipped), then one gather per
 // column.
 func mergeDedup(schema *arrow.Schema, recs []arrow.Record, chunkRows int, tr TimeRange) ([]arrow.Record, error) {
+	it, err := newMergeIter(schema, recs, chunkRows, tr)
+	if err != nil {
+		return nil, err
+	}
+	var out []arrow.Record
+	for rec := it.Next(); rec != nil; rec = it.Next() {
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// mergeIter yields the merged rows chunk by chunk, so a persist holds one
+// chunk of output at a time rather than a second copy of the partition.
+type mergeIter struct {
+	m         *merger
+	chunkRows int
+	next      int
+}
+
+// newMergeIter sorts and groups the rows (the work that needs every row) and
+// returns an iterator that gathers the output chunks on demand.
+func newMergeIter(schema *arrow.Schema, recs []arrow.Record, chunkRows int, tr TimeRange) (*mergeIter, error) {
 	m, err := newMerger(schema, recs)
 	if err != nil {
 		return nil, err
 	}
 	m.tr = tr
+	it := &mergeIter{m: m, chunkRows: chunkRows}
 	if m.total == 0 {
-		return nil, nil
+		m.release()
+		it.m = nil
+		return it, nil
 	}
 	m.seriesOfRows()
 	m.sortRows()
-	if len(m.perm) == 0 {
-		m.release()
-		return nil, nil
-	}
 	m.findRuns()
-	var out []arrow.Record
-	for start := 0; start < m.outRows(); start += chunkRows {
-		end := min(start+chunkRows, m.outRows())
-		out = append(out, m.chunk(start, end))
+	return it, nil
+}
+
+// Next returns the next chunk (the caller releases it), or nil at the end.
+func (it *mergeIter) Next() arrow.Record {
+	if it.m == nil {
+		return nil
 	}
-	m.release()
-	return out, nil
+	if it.next >= it.m.outRows() {
+		it.m.release()
+		it.m = nil
+		return nil
+	}
+	end := min(it.next+it.chunkRows, it.m.outRows())
+	rec := it.m.chunk(it.next, end)
+	it.next = end
+	return rec
 }
 
 type merger struct {

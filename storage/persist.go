@@ -191,25 +191,39 @@ func (e *Engine) persistPart(ctx context.Context, key partKey, part *bufPart) (*
 	return &persistedFile{db: key.db, table: key.table, meta: meta}, nil
 }
 
-// writeFile merges sources (oldest first) and writes them as one data file.
+// writeFile merges sources (oldest first) and writes them as one data file,
+// streaming: the merge gathers one chunk at a time and the Parquet writer
+// keeps only compressed pages.
 func (e *Engine) writeFile(ctx context.Context, key partKey, id uint64, schema *arrow.Schema, sources []arrow.Record, codec pqfile.Codec, level int) (*FileMeta, error) {
-	merged, err := mergeDedup(schema, sources, persistChunkRows, allTime)
-	if err != nil {
+	fail := func(err error) (*FileMeta, error) {
 		return nil, fmt.Errorf("persist %s/%s day %s: %w", key.db, key.table, dayName(key.day), err)
 	}
-	defer func() {
-		for _, r := range merged {
-			r.Release()
-		}
-	}()
+	it, err := newMergeIter(schema, sources, persistChunkRows, allTime)
+	if err != nil {
+		return fail(err)
+	}
 	var out bytes.Buffer
-	st, err := pqfile.Write(&out, schema, merged, pqfile.WriteOptions{
+	w, err := pqfile.NewWriter(&out, schema, pqfile.WriteOptions{
 		Codec:         codec,
 		TagNullsFirst: true,
 		Metadata:      map[string]string{"strata.database": key.db, "strata.table": key.table, "strata.format": "1"},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("persist %s/%s day %s: %w", key.db, key.table, dayName(key.day), err)
+		return fail(err)
+	}
+	for rec := it.Next(); rec != nil; rec = it.Next() {
+		err := w.Write(rec)
+		rec.Release()
+		if err != nil {
+			return fail(err)
+		}
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+	}
+	st, err := w.Close()
+	if err != nil {
+		return fail(err)
 	}
 	objKey := fileKey(key.db, key.table, key.day, id)
 	size, err := e.store.Put(ctx, objKey, &out)

@@ -27,7 +27,7 @@ func serve(args []string) error {
 	fs.Var(&flushBytes, "flush-bytes", "persist the write buffer to Parquet when it holds this much (e.g. 128MiB)")
 	flushAge := fs.Duration("flush-age", 10*time.Minute, "persist the write buffer when its oldest write is this old")
 	maxBuffer := byteSize(0)
-	fs.Var(&maxBuffer, "max-buffer-bytes", "writes wait while the write buffer holds more than this (default 3 × flush-bytes)")
+	fs.Var(&maxBuffer, "max-buffer-bytes", "writes wait while the write buffer holds more than this (default 2 × flush-bytes)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err

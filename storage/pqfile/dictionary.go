@@ -1,6 +1,8 @@
 package pqfile
 
 import (
+	"unsafe"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -84,4 +86,10 @@ func (m *tagRemap) array(alloc memory.Allocator) *array.String {
 	defer b.Release()
 	b.AppendValues(m.values, nil)
 	return b.NewStringArray()
+}
+
+// stringBytes views a string's bytes without copying; the caller must not
+// modify them.
+func stringBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }

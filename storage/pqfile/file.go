@@ -1,6 +1,7 @@
 package pqfile
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -34,6 +35,9 @@ type fileColumn struct {
 // error, never a panic.
 func Open(r io.ReaderAt, size int64) (f *File, err error) {
 	defer recoverError(&err, "open file")
+	if err := checkFooter(r, size); err != nil {
+		return nil, err
+	}
 	pf, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.ReadBufferSize(64<<10))
 	if err != nil {
 		return nil, fmt.Errorf("pqfile: open file of %d bytes: %w", size, err)
@@ -47,6 +51,29 @@ func Open(r io.ReaderAt, size int64) (f *File, err error) {
 	}
 	f.minTime, f.maxTime = f.timeRange()
 	return f, nil
+}
+
+// checkFooter checks the file's tail before parquet-go reads it: parquet-go
+// allocates the footer length it finds without checking it against the file
+// size (found by fuzzing).
+//
+// Layout of the tail: ... footer (thrift FileMetaData) | footer length
+// (uint32 little endian) | "PAR1".
+func checkFooter(r io.ReaderAt, size int64) error {
+	if size < 12 {
+		return fmt.Errorf("pqfile: file of %d bytes is too short", size)
+	}
+	var tail [8]byte
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return fmt.Errorf("pqfile: read file tail at %d: %w", size-8, err)
+	}
+	if string(tail[4:]) != "PAR1" {
+		return fmt.Errorf("pqfile: bad magic %q at end of file", tail[4:])
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n+12 > size {
+		return fmt.Errorf("pqfile: footer of %d bytes does not fit a file of %d bytes", n, size)
+	}
+	return nil
 }
 
 func (f *File) initSchema() error {
@@ -99,6 +126,17 @@ func (f *File) checkLayout() error {
 	}
 	if rows != md.NumRows {
 		return fmt.Errorf("pqfile: row groups hold %d rows, footer says %d", rows, md.NumRows)
+	}
+	for g := range md.RowGroups {
+		for c := range md.RowGroups[g].Columns {
+			switch codec := md.RowGroups[g].Columns[c].MetaData.Codec; codec {
+			case format.Uncompressed, format.Snappy, format.Zstd:
+			default:
+				// Only the codecs we write are read: parquet-go's LZ4 decoder
+				// grows its buffer forever on corrupt input (found by fuzzing).
+				return fmt.Errorf("pqfile: row group %d column %d: unsupported codec %v", g, c, codec)
+			}
+		}
 	}
 	n := len(f.pf.RowGroups()) * len(f.cols)
 	if ci, oi := f.pf.ColumnIndexes(), f.pf.OffsetIndexes(); (len(ci) != 0 && len(ci) != n) || (len(oi) != 0 && len(oi) != n) {

@@ -53,8 +53,16 @@ func (g tsbs) records(mem memory.Allocator) []arrow.Record {
 	var recs []arrow.Record
 	b := array.NewRecordBuilder(mem, schema)
 	defer b.Release()
+	// Fields are random walks clamped to 0..100 with normal steps, like
+	// TSBS's cpu data (rows are series-major, so one walk per series).
+	walk := make([]float64, len(tsbsFields))
 	for row := 0; row < total; row++ {
 		s, p := row/g.points, row%g.points
+		if p == 0 {
+			for f := range walk {
+				walk[f] = float64(rnd.IntN(101))
+			}
+		}
 		for t := range tsbsTags {
 			if err := b.Field(t).(*array.BinaryDictionaryBuilder).AppendString(tagValue(t, s)); err != nil {
 				panic(err)
@@ -62,7 +70,8 @@ func (g tsbs) records(mem memory.Allocator) []arrow.Record {
 		}
 		b.Field(len(tsbsTags)).(*array.TimestampBuilder).Append(arrow.Timestamp(g.start + int64(p)*g.step))
 		for f := range tsbsFields {
-			b.Field(len(tsbsTags) + 1 + f).(*array.Int64Builder).Append(rnd.Int64N(101))
+			walk[f] = min(100, max(0, walk[f]+rnd.NormFloat64()))
+			b.Field(len(tsbsTags) + 1 + f).(*array.Int64Builder).Append(int64(walk[f]))
 		}
 		if (row+1)%g.recRows == 0 || row+1 == total {
 			recs = append(recs, b.NewRecordBatch())

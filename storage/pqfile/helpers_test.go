@@ -35,22 +35,20 @@ func writeFile(t testing.TB, schema *arrow.Schema, recs []arrow.Record, opts Wri
 func readAll(t testing.TB, f *File, opts ReadOptions) ([][]any, *arrow.Schema, ReadStats) {
 	r := f.NewReader(context.Background(), opts)
 	defer r.Release()
+	limit := int64(DefaultBatchRows)
+	if opts.BatchRows > 0 {
+		limit = int64(opts.BatchRows)
+	}
 	var rows [][]any
 	for r.Next() {
 		rec := r.Record()
 		require.True(t, rec.Schema().Equal(r.Schema()))
-		require.LessOrEqual(t, rec.NumRows(), int64(max(opts.BatchRows, 1)*int(boolInt(opts.BatchRows > 0))+DefaultBatchRows*int(boolInt(opts.BatchRows <= 0))))
+		require.LessOrEqual(t, rec.NumRows(), limit)
+		require.Positive(t, rec.NumRows())
 		rows = append(rows, rowsOf(rec)...)
 	}
 	require.NoError(t, r.Err())
 	return rows, r.Schema(), r.Stats()
-}
-
-func boolInt(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // rowsOf returns the rows of rec as Go values: int64 for times, string for

@@ -1,6 +1,8 @@
 package pqfile
 
 import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"testing"
 
 	"github.com/parquet-go/parquet-go/format"
@@ -32,4 +34,28 @@ func TestIntersect(t *testing.T) {
 	for _, tt := range tests {
 		require.Equal(t, tt.want, intersect(tt.a, tt.b))
 	}
+}
+
+// TestDictionaryShared checks that the records of one row group share one
+// Arrow dictionary per tag column: codes are the Parquet dictionary indices.
+func TestDictionaryShared(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 1000, 1000, 0, 1)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{PageRows: 64})
+	r := f.NewReader(t.Context(), ReadOptions{Alloc: mem, Columns: []string{"host"}, BatchRows: 100})
+	defer r.Release()
+	var first arrow.Array
+	for r.Next() {
+		dict := r.Record().Column(0).(*array.Dictionary).Dictionary()
+		if first == nil {
+			first = dict
+			first.Retain()
+			defer first.Release()
+			continue
+		}
+		require.Same(t, first.Data().Buffers()[2], dict.Data().Buffers()[2])
+	}
+	require.NoError(t, r.Err())
+	require.NotNil(t, first)
 }

@@ -92,14 +92,21 @@ func (f *File) NewReader(ctx context.Context, opts ReadOptions) *Reader {
 		}
 	}
 	r.schema = arrow.NewSchema(fields, nil)
-	for g := range f.pf.RowGroups() {
+	r.err = r.pruneRowGroups()
+	return r
+}
+
+// pruneRowGroups lists the row groups to read.
+func (r *Reader) pruneRowGroups() (err error) {
+	defer recoverError(&err, "read statistics")
+	for g := range r.f.pf.RowGroups() {
 		if r.pr.keepRowGroup(g) {
 			r.groups = append(r.groups, g)
 		} else {
 			r.stats.RowGroupsSkipped++
 		}
 	}
-	return r
+	return nil
 }
 
 // selectColumns returns the indices of the named columns the file has, in
@@ -224,8 +231,14 @@ func (r *Reader) closeGroup() {
 
 // nextBatch reads the next record of the current row group; nil at its end.
 func (r *Reader) nextBatch() (arrow.Record, error) {
+	// Size the buffers for the rows left, not a full batch: a pruned read
+	// of a few pages allocated 17 MB per 16k rows with full-batch buffers.
+	capRows := r.batchRows
+	if left := r.rowsLeft(); left < int64(capRows) {
+		capRows = int(left)
+	}
 	for _, b := range r.builders {
-		b.reset(r.batchRows)
+		b.reset(capRows)
 	}
 	n, err := r.selectRows()
 	if err != nil || n == 0 {
@@ -251,6 +264,15 @@ func (r *Reader) nextBatch() (arrow.Record, error) {
 		a.Release()
 	}
 	return rec, nil
+}
+
+// rowsLeft returns the number of unpruned rows not yet read in the row group.
+func (r *Reader) rowsLeft() int64 {
+	var n int64
+	for _, rg := range r.ranges[r.ri:] {
+		n += rg.end - max(rg.start, r.pos)
+	}
+	return max(n, 0)
 }
 
 // selectRows fills r.runs with the next rows of the row group to return, at
