@@ -1,0 +1,417 @@
+package exec
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// accumulator holds one aggregate's state for every group. update folds a
+// batch in (gids[i] is row i's group; the groups exist); result builds the
+// output column.
+type accumulator interface {
+	grow(groups int)
+	update(gids []uint32, arg, tm arrow.Array) error
+	result(dt arrow.DataType, groups int) arrow.Array
+}
+
+func newAccumulator(a Agg) (accumulator, error) {
+	switch a.Func {
+	case AggCountStar:
+		return &countAcc{star: true}, nil
+	case AggCount:
+		return &countAcc{}, nil
+	case AggSum:
+		return &sumAcc{}, nil
+	case AggAvg:
+		return &momentAcc{kind: a.Func}, nil
+	case AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop:
+		return &momentAcc{kind: a.Func}, nil
+	case AggMin, AggMax:
+		return &extremeAcc{max: a.Func == AggMax}, nil
+	case AggFirst, AggLast:
+		return &extremeAcc{max: a.Func == AggLast, byTime: true}, nil
+	case AggBoolAnd, AggBoolOr:
+		return &boolAcc{or: a.Func == AggBoolOr}, nil
+	}
+	return nil, fmt.Errorf("aggregate %v is not implemented", a.Func)
+}
+
+func growTo[T any](s []T, n int) []T {
+	for len(s) < n {
+		var zero T
+		s = append(s, zero)
+	}
+	return s
+}
+
+type countAcc struct {
+	star bool
+	n    []int64
+}
+
+func (a *countAcc) grow(groups int) { a.n = growTo(a.n, groups) }
+
+func (a *countAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	if a.star || arg.NullN() == 0 {
+		for _, g := range gids {
+			a.n[g]++
+		}
+		return nil
+	}
+	for i, g := range gids {
+		if arg.IsValid(i) {
+			a.n[g]++
+		}
+	}
+	return nil
+}
+
+func (a *countAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	return fixedArray(dt, append([]int64(nil), a.n[:groups]...), nil)
+}
+
+// sumAcc sums integers exactly (overflow is an error, as for PostgreSQL's
+// bigint arithmetic) and floats as float64. A group with no non-NULL value
+// sums to NULL.
+type sumAcc struct {
+	ints   []int64
+	uints  []uint64
+	floats []float64
+	seen   []bool
+}
+
+func (a *sumAcc) grow(groups int) {
+	a.ints, a.uints, a.floats, a.seen = growTo(a.ints, groups), growTo(a.uints, groups), growTo(a.floats, groups), growTo(a.seen, groups)
+}
+
+func (a *sumAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	nulls := arg.NullN() > 0
+	switch v := arg.(type) {
+	case *array.Int64:
+		for i, x := range v.Int64Values() {
+			if nulls && v.IsNull(i) {
+				continue
+			}
+			g := gids[i]
+			s := a.ints[g] + x
+			if (x > 0 && s < a.ints[g]) || (x < 0 && s > a.ints[g]) {
+				return fmt.Errorf("bigint out of range in sum()")
+			}
+			a.ints[g], a.seen[g] = s, true
+		}
+	case *array.Uint64:
+		for i, x := range v.Uint64Values() {
+			if nulls && v.IsNull(i) {
+				continue
+			}
+			g := gids[i]
+			s, carry := bits.Add64(a.uints[g], x, 0)
+			if carry != 0 {
+				return fmt.Errorf("unsigned bigint out of range in sum()")
+			}
+			a.uints[g], a.seen[g] = s, true
+		}
+	case *array.Float64:
+		for i, x := range v.Float64Values() {
+			if nulls && v.IsNull(i) {
+				continue
+			}
+			g := gids[i]
+			a.floats[g] += x
+			a.seen[g] = true
+		}
+	default:
+		return fmt.Errorf("function sum(%v) does not exist", arg.DataType())
+	}
+	return nil
+}
+
+func (a *sumAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	valid := validFrom(a.seen[:groups])
+	switch dt.ID() {
+	case arrow.INT64:
+		return fixedArray(dt, append([]int64(nil), a.ints[:groups]...), valid)
+	case arrow.UINT64:
+		return fixedArray(dt, append([]uint64(nil), a.uints[:groups]...), valid)
+	}
+	return fixedArray(dt, append([]float64(nil), a.floats[:groups]...), valid)
+}
+
+// validFrom turns per-group "has a value" flags into a validity bitmap (nil
+// when all have one).
+func validFrom(seen []bool) []byte {
+	all := true
+	for _, s := range seen {
+		all = all && s
+	}
+	if all {
+		return nil
+	}
+	valid := newBitmap(len(seen))
+	for i, s := range seen {
+		if s {
+			setBit(valid, i)
+		}
+	}
+	return valid
+}
+
+// numericFloats returns a numeric array's values as float64s.
+func numericFloats(a arrow.Array) ([]float64, error) {
+	switch v := a.(type) {
+	case *array.Float64:
+		return v.Float64Values(), nil
+	case *array.Int64:
+		out := make([]float64, v.Len())
+		for i, x := range v.Int64Values() {
+			out[i] = float64(x)
+		}
+		return out, nil
+	case *array.Uint64:
+		out := make([]float64, v.Len())
+		for i, x := range v.Uint64Values() {
+			out[i] = float64(x)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%v is not numeric", a.DataType())
+}
+
+// momentAcc computes avg and the variances with Welford's method, which stays
+// accurate where sum-of-squares formulas lose digits.
+type momentAcc struct {
+	kind     AggFunc
+	n        []int64
+	mean, m2 []float64
+}
+
+func (a *momentAcc) grow(groups int) {
+	a.n, a.mean, a.m2 = growTo(a.n, groups), growTo(a.mean, groups), growTo(a.m2, groups)
+}
+
+func (a *momentAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	vals, err := numericFloats(arg)
+	if err != nil {
+		return fmt.Errorf("function %s: %w", a.kind, err)
+	}
+	nulls := arg.NullN() > 0
+	for i, x := range vals {
+		if nulls && arg.IsNull(i) {
+			continue
+		}
+		g := gids[i]
+		a.n[g]++
+		d := x - a.mean[g]
+		a.mean[g] += d / float64(a.n[g])
+		a.m2[g] += d * (x - a.mean[g])
+	}
+	return nil
+}
+
+func (a *momentAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	out := make([]float64, groups)
+	seen := make([]bool, groups)
+	for g := 0; g < groups; g++ {
+		n := float64(a.n[g])
+		switch a.kind {
+		case AggAvg:
+			out[g], seen[g] = a.mean[g], n > 0
+		case AggVarPop:
+			out[g], seen[g] = a.m2[g]/n, n > 0
+		case AggStddevPop:
+			out[g], seen[g] = math.Sqrt(a.m2[g]/n), n > 0
+		case AggVarSamp:
+			out[g], seen[g] = a.m2[g]/(n-1), n > 1
+		case AggStddevSamp:
+			out[g], seen[g] = math.Sqrt(a.m2[g]/(n-1)), n > 1
+		}
+	}
+	return fixedArray(dt, out, validFrom(seen))
+}
+
+// extremeAcc computes min/max of the argument, or, by time, first/last:
+// the argument's value at the smallest/largest time (ties keep the first
+// row seen).
+type extremeAcc struct {
+	max    bool
+	byTime bool
+	has    []bool
+	ints   []int64 // int64, timestamp
+	uints  []uint64
+	floats []float64
+	strs   []string
+	bools  []bool
+	times  []int64
+	kind   arrow.Type
+}
+
+func (a *extremeAcc) grow(groups int) {
+	a.has, a.ints, a.uints, a.floats = growTo(a.has, groups), growTo(a.ints, groups), growTo(a.uints, groups), growTo(a.floats, groups)
+	a.strs, a.bools, a.times = growTo(a.strs, groups), growTo(a.bools, groups), growTo(a.times, groups)
+}
+
+// better reports whether candidate c beats current v.
+func better[T cmp.Ordered](max bool, c, v T) bool {
+	if max {
+		return c > v
+	}
+	return c < v
+}
+
+func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
+	a.kind = arg.DataType().ID()
+	var times []int64
+	if a.byTime {
+		ts, ok := tm.(*array.Timestamp)
+		if !ok {
+			return fmt.Errorf("the second argument of first()/last() must be a timestamp, not %v", tm.DataType())
+		}
+		times = timestampValues(ts)
+	}
+	// take reports whether row i should replace group g's value.
+	take := func(i int, g uint32, beats func() bool) bool {
+		if arg.IsNull(i) || (a.byTime && tm.IsNull(i)) {
+			return false
+		}
+		if !a.has[g] {
+			return true
+		}
+		if a.byTime {
+			return better(a.max, times[i], a.times[g])
+		}
+		return beats()
+	}
+	set := func(i int, g uint32) {
+		a.has[g] = true
+		if a.byTime {
+			a.times[g] = times[i]
+		}
+	}
+	switch v := arg.(type) {
+	case *array.Int64:
+		vals := v.Int64Values()
+		for i, g := range gids {
+			if take(i, g, func() bool { return better(a.max, vals[i], a.ints[g]) }) {
+				a.ints[g] = vals[i]
+				set(i, g)
+			}
+		}
+	case *array.Timestamp:
+		vals := timestampValues(v)
+		for i, g := range gids {
+			if take(i, g, func() bool { return better(a.max, vals[i], a.ints[g]) }) {
+				a.ints[g] = vals[i]
+				set(i, g)
+			}
+		}
+	case *array.Uint64:
+		vals := v.Uint64Values()
+		for i, g := range gids {
+			if take(i, g, func() bool { return better(a.max, vals[i], a.uints[g]) }) {
+				a.uints[g] = vals[i]
+				set(i, g)
+			}
+		}
+	case *array.Float64:
+		vals := v.Float64Values()
+		for i, g := range gids {
+			if take(i, g, func() bool { return better(a.max, vals[i], a.floats[g]) }) {
+				a.floats[g] = vals[i]
+				set(i, g)
+			}
+		}
+	case *array.String, *array.Dictionary:
+		get := textAccessor(arg)
+		for i, g := range gids {
+			if take(i, g, func() bool { return better(a.max, get(i), a.strs[g]) }) {
+				a.strs[g] = get(i)
+				set(i, g)
+			}
+		}
+	case *array.Boolean:
+		for i, g := range gids {
+			if take(i, g, func() bool { return a.max && v.Value(i) && !a.bools[g] || !a.max && !v.Value(i) && a.bools[g] }) {
+				a.bools[g] = v.Value(i)
+				set(i, g)
+			}
+		}
+	default:
+		return fmt.Errorf("cannot compute min/max of %v", arg.DataType())
+	}
+	return nil
+}
+
+func (a *extremeAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	valid := validFrom(a.has[:groups])
+	switch dt.ID() {
+	case arrow.INT64, arrow.TIMESTAMP:
+		return fixedArray(dt, append([]int64(nil), a.ints[:groups]...), valid)
+	case arrow.UINT64:
+		return fixedArray(dt, append([]uint64(nil), a.uints[:groups]...), valid)
+	case arrow.FLOAT64:
+		return fixedArray(dt, append([]float64(nil), a.floats[:groups]...), valid)
+	case arrow.BOOL:
+		vals := newBitmap(groups)
+		for g := 0; g < groups; g++ {
+			if a.bools[g] {
+				setBit(vals, g)
+			}
+		}
+		return boolArray(vals, valid, groups)
+	}
+	sb := array.NewStringBuilder(memory.DefaultAllocator)
+	defer sb.Release()
+	for g := 0; g < groups; g++ {
+		if a.has[g] {
+			sb.Append(a.strs[g])
+		} else {
+			sb.AppendNull()
+		}
+	}
+	return sb.NewArray()
+}
+
+type boolAcc struct {
+	or   bool
+	has  []bool
+	vals []bool
+}
+
+func (a *boolAcc) grow(groups int) { a.has, a.vals = growTo(a.has, groups), growTo(a.vals, groups) }
+
+func (a *boolAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	b, ok := arg.(*array.Boolean)
+	if !ok {
+		return fmt.Errorf("function bool_and/bool_or(%v) does not exist", arg.DataType())
+	}
+	for i, g := range gids {
+		if b.IsNull(i) {
+			continue
+		}
+		v := b.Value(i)
+		if !a.has[g] {
+			a.has[g], a.vals[g] = true, v
+		} else if a.or {
+			a.vals[g] = a.vals[g] || v
+		} else {
+			a.vals[g] = a.vals[g] && v
+		}
+	}
+	return nil
+}
+
+func (a *boolAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	vals := newBitmap(groups)
+	for g := 0; g < groups; g++ {
+		if a.vals[g] {
+			setBit(vals, g)
+		}
+	}
+	return boolArray(vals, validFrom(a.has[:groups]), groups)
+}

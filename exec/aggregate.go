@@ -1,0 +1,459 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// AggFunc is an aggregate function.
+type AggFunc int
+
+// The aggregate functions.
+const (
+	AggCountStar AggFunc = iota
+	AggCount
+	AggSum
+	AggAvg
+	AggMin
+	AggMax
+	AggFirst // first(value, time): the value at the smallest time
+	AggLast  // last(value, time): the value at the largest time
+	AggStddevSamp
+	AggStddevPop
+	AggVarSamp
+	AggVarPop
+	AggBoolAnd
+	AggBoolOr
+)
+
+var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
+	AggFirst: "first", AggLast: "last", AggStddevSamp: "stddev_samp", AggStddevPop: "stddev_pop", AggVarSamp: "var_samp",
+	AggVarPop: "var_pop", AggBoolAnd: "bool_and", AggBoolOr: "bool_or"}
+
+func (f AggFunc) String() string { return aggNames[f] }
+
+// Agg is one aggregate of a HashAggregate: Func over Arg (nil for
+// count(*)), with Time the ordering argument of first/last.
+type Agg struct {
+	Func AggFunc
+	Arg  Expr
+	Time Expr
+}
+
+func (a Agg) String() string {
+	switch {
+	case a.Func == AggCountStar:
+		return "count(*)"
+	case a.Time != nil:
+		return fmt.Sprintf("%s(%s, %s)", a.Func, a.Arg, a.Time)
+	}
+	return fmt.Sprintf("%s(%s)", a.Func, a.Arg)
+}
+
+// ResultType is the type an aggregate returns for its argument type.
+func (a Agg) ResultType() (arrow.DataType, error) {
+	var in arrow.DataType
+	if a.Arg != nil {
+		in = a.Arg.Type()
+		if IsText(in) {
+			in = TypeText
+		}
+	}
+	switch a.Func {
+	case AggCountStar, AggCount:
+		return TypeInt, nil
+	case AggSum:
+		switch in.ID() {
+		case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
+			return in, nil
+		}
+	case AggAvg, AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop:
+		switch in.ID() {
+		case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
+			return TypeFloat, nil
+		}
+	case AggMin, AggMax, AggFirst, AggLast:
+		return in, nil
+	case AggBoolAnd, AggBoolOr:
+		if in.ID() == arrow.BOOL {
+			return TypeBool, nil
+		}
+	}
+	return nil, fmt.Errorf("function %s(%v) does not exist", a.Func, in)
+}
+
+// HashAggregate groups its child's rows by key expressions and computes
+// aggregates per group. Output: the keys, then the aggregates. Without keys
+// it returns one row, even for no input (as SQL requires).
+type HashAggregate struct {
+	child  Operator
+	keys   []Expr
+	aggs   []Agg
+	schema *arrow.Schema
+	c      *Ctx
+	done   bool
+	cur    arrow.Record
+}
+
+// NewHashAggregate builds the operator; names name the output columns.
+func NewHashAggregate(c *Ctx, child Operator, keys []Expr, aggs []Agg, names []string) (*HashAggregate, error) {
+	fields := make([]arrow.Field, 0, len(keys)+len(aggs))
+	for i, k := range keys {
+		fields = append(fields, arrow.Field{Name: names[i], Type: k.Type(), Nullable: true})
+	}
+	for i, a := range aggs {
+		dt, err := a.ResultType()
+		if err != nil {
+			return nil, err
+		}
+		fields = append(fields, arrow.Field{Name: names[len(keys)+i], Type: dt, Nullable: true})
+	}
+	return &HashAggregate{child: child, keys: keys, aggs: aggs, schema: arrow.NewSchema(fields, nil), c: c}, nil
+}
+
+func (h *HashAggregate) Schema() *arrow.Schema { return h.schema }
+
+func (h *HashAggregate) Close() {
+	if h.cur != nil {
+		h.cur.Release()
+		h.cur = nil
+	}
+	h.child.Close()
+}
+
+func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
+	if h.cur != nil {
+		h.cur.Release()
+		h.cur = nil
+	}
+	if h.done {
+		return nil, nil
+	}
+	h.done = true
+	g := newGrouper(h.keys)
+	accs := make([]accumulator, len(h.aggs))
+	for i, a := range h.aggs {
+		acc, err := newAccumulator(a)
+		if err != nil {
+			return nil, err
+		}
+		accs[i] = acc
+	}
+	if len(h.keys) == 0 {
+		g.groups = 1
+	}
+	var gids []uint32
+	for {
+		rec, err := h.child.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			break
+		}
+		n := int(rec.NumRows())
+		if len(h.keys) == 0 {
+			gids = zeros(gids, n)
+		} else if gids, err = g.assign(h.c, rec, gids); err != nil {
+			return nil, err
+		}
+		for i, a := range h.aggs {
+			if err := updateAcc(h.c, accs[i], a, rec, gids, g.groups); err != nil {
+				return nil, err
+			}
+		}
+	}
+	cols := make([]arrow.Array, 0, h.schema.NumFields())
+	cols = append(cols, g.keyArrays()...)
+	for i, acc := range accs {
+		acc.grow(g.groups)
+		cols = append(cols, acc.result(h.schema.Field(len(h.keys)+i).Type, g.groups))
+	}
+	h.cur = array.NewRecord(h.schema, cols, int64(g.groups))
+	for _, c := range cols {
+		c.Release()
+	}
+	if g.groups == 0 {
+		return nil, nil
+	}
+	return h.cur, nil
+}
+
+func zeros(dst []uint32, n int) []uint32 {
+	if cap(dst) < n {
+		return make([]uint32, n)
+	}
+	dst = dst[:n]
+	clear(dst)
+	return dst
+}
+
+func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, groups int) error {
+	acc.grow(groups)
+	var arg, tm arrow.Array
+	var err error
+	if a.Arg != nil {
+		if arg, err = a.Arg.Eval(c, rec); err != nil {
+			return err
+		}
+		defer arg.Release()
+	}
+	if a.Time != nil {
+		if tm, err = a.Time.Eval(c, rec); err != nil {
+			return err
+		}
+		defer tm.Release()
+	}
+	return acc.update(gids, arg, tm)
+}
+
+// grouper assigns group ids to rows by the values of the key expressions.
+// Each key value becomes a uint64 (text through an intern table, tags mapped
+// once per dictionary), and up to four of them form a fixed-size map key.
+type grouper struct {
+	keys   []Expr
+	groups int
+	small  map[groupKey]uint32
+	large  map[string]uint32
+	// Per key column: the representative values of each group and the
+	// intern table for text.
+	vals   [][]uint64
+	nulls  [][]bool
+	intern []map[string]uint64
+	texts  [][]string
+	// Per batch scratch.
+	enc   [][]uint64
+	isNul [][]bool
+}
+
+type groupKey struct {
+	v     [4]uint64
+	nulls uint8
+}
+
+func newGrouper(keys []Expr) *grouper {
+	g := &grouper{keys: keys, small: map[groupKey]uint32{}, large: map[string]uint32{}}
+	g.vals = make([][]uint64, len(keys))
+	g.nulls = make([][]bool, len(keys))
+	g.intern = make([]map[string]uint64, len(keys))
+	g.texts = make([][]string, len(keys))
+	g.enc = make([][]uint64, len(keys))
+	g.isNul = make([][]bool, len(keys))
+	for i := range keys {
+		g.intern[i] = map[string]uint64{}
+	}
+	return g
+}
+
+func (g *grouper) internText(k int, s string) uint64 {
+	id, ok := g.intern[k][s]
+	if !ok {
+		id = uint64(len(g.texts[k]))
+		g.intern[k][s] = id
+		g.texts[k] = append(g.texts[k], s)
+	}
+	return id
+}
+
+// encode turns key column k of a batch into uint64s and null flags.
+func (g *grouper) encode(k int, a arrow.Array) error {
+	n := a.Len()
+	enc := g.enc[k][:0]
+	nul := g.isNul[k][:0]
+	for i := 0; i < n; i++ {
+		nul = append(nul, a.IsNull(i))
+	}
+	switch a := a.(type) {
+	case *array.Int64:
+		for _, v := range a.Int64Values() {
+			enc = append(enc, uint64(v))
+		}
+	case *array.Timestamp:
+		for _, v := range timestampValues(a) {
+			enc = append(enc, uint64(v))
+		}
+	case *array.Uint64:
+		enc = append(enc, a.Uint64Values()...)
+	case *array.Float64:
+		for _, v := range a.Float64Values() {
+			if v == 0 {
+				v = 0 // -0 and +0 are one group
+			} else if math.IsNaN(v) {
+				v = math.NaN()
+			}
+			enc = append(enc, math.Float64bits(v))
+		}
+	case *array.Boolean:
+		for i := 0; i < n; i++ {
+			if a.Value(i) {
+				enc = append(enc, 1)
+			} else {
+				enc = append(enc, 0)
+			}
+		}
+	case *array.String:
+		for i := 0; i < n; i++ {
+			enc = append(enc, g.internText(k, a.Value(i)))
+		}
+	case *array.Dictionary:
+		dict := a.Dictionary().(*array.String)
+		ids := make([]uint64, dict.Len())
+		for i := range ids {
+			ids[i] = g.internText(k, dict.Value(i))
+		}
+		for _, code := range a.Indices().(*array.Int32).Int32Values() {
+			enc = append(enc, ids[code])
+		}
+	default:
+		return fmt.Errorf("cannot group by %v values", a.DataType())
+	}
+	g.enc[k], g.isNul[k] = enc, nul
+	return nil
+}
+
+func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, error) {
+	n := int(rec.NumRows())
+	for k, e := range g.keys {
+		a, err := e.Eval(c, rec)
+		if err != nil {
+			return nil, err
+		}
+		err = g.encode(k, a)
+		a.Release()
+		if err != nil {
+			return nil, err
+		}
+	}
+	gids = zeros(gids, n)
+	if len(g.keys) <= 4 {
+		var key groupKey
+		for i := 0; i < n; i++ {
+			key = groupKey{}
+			for k := range g.keys {
+				if g.isNul[k][i] {
+					key.nulls |= 1 << k
+				} else {
+					key.v[k] = g.enc[k][i]
+				}
+			}
+			id, ok := g.small[key]
+			if !ok {
+				id = g.newGroup(i)
+				g.small[key] = id
+			}
+			gids[i] = id
+		}
+		return gids, nil
+	}
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.Reset()
+		for k := range g.keys {
+			if g.isNul[k][i] {
+				b.WriteByte(0)
+				continue
+			}
+			b.WriteByte(1)
+			v := g.enc[k][i]
+			for j := 0; j < 8; j++ {
+				b.WriteByte(byte(v >> (8 * j)))
+			}
+		}
+		id, ok := g.large[b.String()]
+		if !ok {
+			id = g.newGroup(i)
+			g.large[b.String()] = id
+		}
+		gids[i] = id
+	}
+	return gids, nil
+}
+
+func (g *grouper) newGroup(row int) uint32 {
+	for k := range g.keys {
+		g.vals[k] = append(g.vals[k], g.enc[k][row])
+		g.nulls[k] = append(g.nulls[k], g.isNul[k][row])
+	}
+	g.groups++
+	return uint32(g.groups - 1)
+}
+
+// keyArrays rebuilds the key columns from the groups' representative values.
+func (g *grouper) keyArrays() []arrow.Array {
+	out := make([]arrow.Array, len(g.keys))
+	for k, e := range g.keys {
+		dt := e.Type()
+		var valid []byte
+		for i, isNull := range g.nulls[k] {
+			if isNull {
+				if valid == nil {
+					valid = newBitmap(g.groups)
+					for j := 0; j < g.groups; j++ {
+						setBit(valid, j)
+					}
+				}
+				valid[i>>3] &^= 1 << (uint(i) & 7)
+			}
+		}
+		vals := g.vals[k]
+		switch dt.ID() {
+		case arrow.INT64, arrow.TIMESTAMP:
+			ints := make([]int64, len(vals))
+			for i, v := range vals {
+				ints[i] = int64(v)
+			}
+			out[k] = fixedArray(dt, ints, valid)
+		case arrow.UINT64:
+			out[k] = fixedArray(dt, append([]uint64(nil), vals...), valid)
+		case arrow.FLOAT64:
+			fs := make([]float64, len(vals))
+			for i, v := range vals {
+				fs[i] = math.Float64frombits(v)
+			}
+			out[k] = fixedArray(dt, fs, valid)
+		case arrow.BOOL:
+			bits := newBitmap(len(vals))
+			for i, v := range vals {
+				if v == 1 {
+					setBit(bits, i)
+				}
+			}
+			out[k] = boolArray(bits, valid, len(vals))
+		case arrow.STRING, arrow.DICTIONARY:
+			texts := g.texts[k]
+			if dt.ID() == arrow.DICTIONARY {
+				codes := make([]int32, len(vals))
+				for i, v := range vals {
+					codes[i] = int32(v)
+				}
+				sb := array.NewStringBuilder(memory.DefaultAllocator)
+				sb.AppendValues(texts, nil)
+				dict := sb.NewArray()
+				sb.Release()
+				idx := fixedArray(arrow.PrimitiveTypes.Int32, codes, valid)
+				out[k] = array.NewDictionaryArray(dt, idx, dict)
+				out[k].(*array.Dictionary).Dictionary()
+				idx.Release()
+				dict.Release()
+				continue
+			}
+			sb := array.NewStringBuilder(memory.DefaultAllocator)
+			for i, v := range vals {
+				if g.nulls[k][i] {
+					sb.AppendNull()
+				} else {
+					sb.Append(texts[v])
+				}
+			}
+			out[k] = sb.NewArray()
+			sb.Release()
+		}
+	}
+	return out
+}

@@ -1,0 +1,251 @@
+package exec
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/require"
+)
+
+var bg = context.Background()
+
+// col describes a test column: name, type and values (nil = NULL).
+type col struct {
+	name string
+	dt   arrow.DataType
+	vals []any
+}
+
+// recordOf builds a record; tag columns (TypeTag) get a dictionary.
+func recordOf(t testing.TB, cols ...col) arrow.Record {
+	t.Helper()
+	fields := make([]arrow.Field, len(cols))
+	arrs := make([]arrow.Array, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: c.name, Type: c.dt, Nullable: true}
+		b := array.NewBuilder(memory.DefaultAllocator, c.dt)
+		for _, v := range c.vals {
+			if v == nil {
+				b.AppendNull()
+				continue
+			}
+			switch bb := b.(type) {
+			case *array.Int64Builder:
+				bb.Append(int64(v.(int)))
+			case *array.Float64Builder:
+				bb.Append(v.(float64))
+			case *array.StringBuilder:
+				bb.Append(v.(string))
+			case *array.BooleanBuilder:
+				bb.Append(v.(bool))
+			case *array.TimestampBuilder:
+				bb.Append(arrow.Timestamp(int64(v.(int))))
+			case *array.BinaryDictionaryBuilder:
+				require.NoError(t, bb.AppendString(v.(string)))
+			default:
+				t.Fatalf("recordOf: type %v", c.dt)
+			}
+		}
+		arrs[i] = b.NewArray()
+		if d, ok := arrs[i].(*array.Dictionary); ok {
+			d.Dictionary()
+		}
+		b.Release()
+	}
+	rec := array.NewRecord(arrow.NewSchema(fields, nil), arrs, int64(len(cols[0].vals)))
+	for _, a := range arrs {
+		a.Release()
+	}
+	return rec
+}
+
+// rows renders an operator's output, one "a|b|c" line per row (NULL as
+// NULL), and checks every batch has the operator's schema.
+func rows(t testing.TB, op Operator) []string {
+	t.Helper()
+	recs, err := Collect(bg, op)
+	require.NoError(t, err)
+	var out []string
+	for _, rec := range recs {
+		require.True(t, rec.Schema().Equal(op.Schema()), "batch schema %v, operator schema %v", rec.Schema(), op.Schema())
+		for i := 0; i < int(rec.NumRows()); i++ {
+			vals := make([]string, rec.NumCols())
+			for c := range vals {
+				s, ok := FormatValue(rec.Column(c), i, time.UTC)
+				if !ok {
+					s = "NULL"
+				}
+				vals[c] = s
+			}
+			out = append(out, strings.Join(vals, "|"))
+		}
+		rec.Release()
+	}
+	return out
+}
+
+func cpu(t testing.TB) arrow.Record {
+	return recordOf(t,
+		col{"time", TypeTimestamptz, []any{10, 20, 30, 40, 50, 60}},
+		col{"host", TypeTag, []any{"a", "b", "a", nil, "b", "a"}},
+		col{"usage", TypeFloat, []any{1.5, 2.0, nil, 4.0, 5.5, 0.5}},
+		col{"n", TypeInt, []any{1, 2, 3, 4, nil, 6}},
+	)
+}
+
+func colRef(rec arrow.Record, name string) *Column {
+	i := rec.Schema().FieldIndices(name)[0]
+	return &Column{Index: i, Name: name, DT: rec.Schema().Field(i).Type}
+}
+
+func TestFilterCompare(t *testing.T) {
+	c := NewCtx()
+	rec := cpu(t)
+	defer rec.Release()
+	host, usage, n := colRef(rec, "host"), colRef(rec, "usage"), colRef(rec, "n")
+	tests := []struct {
+		name string
+		pred Expr
+		want []string
+	}{
+		{"tag = const", &Compare{Op: Eq, L: host, R: &Literal{V: "a", DT: TypeText}}, []string{"1970-01-01 00:00:00.00000001+00|a|1.5|1", "1970-01-01 00:00:00.00000003+00|a|NULL|3", "1970-01-01 00:00:00.00000006+00|a|0.5|6"}},
+		{"const <> tag (flipped)", &Compare{Op: Ne, L: &Literal{V: "a", DT: TypeText}, R: host}, []string{"1970-01-01 00:00:00.00000002+00|b|2|2", "1970-01-01 00:00:00.00000005+00|b|5.5|NULL"}},
+		{"float > const, NULL excluded", &Compare{Op: Gt, L: usage, R: &Literal{V: 1.9, DT: TypeFloat}}, []string{"1970-01-01 00:00:00.00000002+00|b|2|2", "1970-01-01 00:00:00.00000004+00|NULL|4|4", "1970-01-01 00:00:00.00000005+00|b|5.5|NULL"}},
+		{"int <= int column", &Compare{Op: Le, L: n, R: n}, []string{"1970-01-01 00:00:00.00000001+00|a|1.5|1", "1970-01-01 00:00:00.00000002+00|b|2|2", "1970-01-01 00:00:00.00000003+00|a|NULL|3", "1970-01-01 00:00:00.00000004+00|NULL|4|4", "1970-01-01 00:00:00.00000006+00|a|0.5|6"}},
+		{"compare with NULL is never true", &Compare{Op: Eq, L: n, R: &Literal{V: nil, DT: TypeInt}}, nil},
+		{"tag IN list", &InList{X: host, Values: []any{"b", "zzz"}}, []string{"1970-01-01 00:00:00.00000002+00|b|2|2", "1970-01-01 00:00:00.00000005+00|b|5.5|NULL"}},
+		{"IS NULL", &IsNull{X: host}, []string{"1970-01-01 00:00:00.00000004+00|NULL|4|4"}},
+		{"time range", &Logic{Op: And, L: &Compare{Op: Ge, L: colRef(rec, "time"), R: &Literal{V: Timestamp(20), DT: TypeTimestamptz}}, R: &Compare{Op: Lt, L: colRef(rec, "time"), R: &Literal{V: Timestamp(40), DT: TypeTimestamptz}}},
+			[]string{"1970-01-01 00:00:00.00000002+00|b|2|2", "1970-01-01 00:00:00.00000003+00|a|NULL|3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, rows(t, NewFilter(c, NewValues(rec.Schema(), rec), tt.pred)))
+		})
+	}
+}
+
+func TestThreeValuedLogic(t *testing.T) {
+	c := NewCtx()
+	rec := recordOf(t,
+		col{"a", TypeBool, []any{true, true, true, false, false, false, nil, nil, nil}},
+		col{"b", TypeBool, []any{true, false, nil, true, false, nil, true, false, nil}},
+	)
+	defer rec.Release()
+	a, b := colRef(rec, "a"), colRef(rec, "b")
+	op := NewProject(c, NewValues(rec.Schema(), rec),
+		[]Expr{&Logic{Op: And, L: a, R: b}, &Logic{Op: Or, L: a, R: b}, &Not{X: a}, &IsNull{X: b, Negate: true}},
+		[]string{"and", "or", "not", "notnull"})
+	require.Equal(t, []string{
+		"t|t|f|t", "f|t|f|t", "NULL|t|f|f",
+		"f|t|t|t", "f|f|t|t", "f|NULL|t|f",
+		"NULL|t|NULL|t", "f|NULL|NULL|t", "NULL|NULL|NULL|f",
+	}, rows(t, op))
+}
+
+func TestInListWithNull(t *testing.T) {
+	c := NewCtx()
+	rec := recordOf(t, col{"n", TypeInt, []any{1, 2, nil}})
+	defer rec.Release()
+	n := colRef(rec, "n")
+	op := NewProject(c, NewValues(rec.Schema(), rec),
+		[]Expr{&InList{X: n, Values: []any{int64(1), nil}}, &InList{X: n, Values: []any{int64(1), nil}, Negate: true}, &InList{X: n, Values: []any{int64(2)}, Negate: true}},
+		[]string{"in", "notin", "notin2"})
+	require.Equal(t, []string{"t|f|t", "NULL|NULL|f", "NULL|NULL|NULL"}, rows(t, op))
+}
+
+func TestHashAggregate(t *testing.T) {
+	c := NewCtx()
+	rec := cpu(t)
+	defer rec.Release()
+	host, usage, n, tm := colRef(rec, "host"), colRef(rec, "usage"), colRef(rec, "n"), colRef(rec, "time")
+	agg, err := NewHashAggregate(c, NewValues(rec.Schema(), rec), []Expr{host}, []Agg{
+		{Func: AggCountStar}, {Func: AggCount, Arg: usage}, {Func: AggSum, Arg: n}, {Func: AggAvg, Arg: usage},
+		{Func: AggMin, Arg: usage}, {Func: AggMax, Arg: n}, {Func: AggFirst, Arg: usage, Time: tm}, {Func: AggLast, Arg: n, Time: tm},
+		{Func: AggStddevSamp, Arg: usage}, {Func: AggMax, Arg: host},
+	}, []string{"host", "count", "count_usage", "sum", "avg", "min", "max", "first", "last", "stddev", "maxhost"})
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"a|3|2|10|1|0.5|6|1.5|6|0.7071067811865476|a",
+		"b|2|2|2|3.75|2|2|2|2|2.4748737341529163|b",
+		"NULL|1|1|4|4|4|4|4|4|NULL|NULL",
+	}, rows(t, agg))
+}
+
+func TestAggregateWithoutKeys(t *testing.T) {
+	c := NewCtx()
+	rec := cpu(t)
+	defer rec.Release()
+	schema := rec.Schema()
+	empty := rec.NewSlice(0, 0)
+	defer empty.Release()
+	for _, tt := range []struct {
+		in   []arrow.Record
+		want []string
+	}{
+		{[]arrow.Record{rec, rec}, []string{"12|32|2.7|0.5"}},
+		{nil, []string{"0|NULL|NULL|NULL"}},
+		{[]arrow.Record{empty}, []string{"0|NULL|NULL|NULL"}},
+	} {
+		agg, err := NewHashAggregate(c, NewValues(schema, tt.in...), nil,
+			[]Agg{{Func: AggCountStar}, {Func: AggSum, Arg: colRef(rec, "n")}, {Func: AggAvg, Arg: colRef(rec, "usage")}, {Func: AggMin, Arg: colRef(rec, "usage")}},
+			[]string{"count", "sum", "avg", "min"})
+		require.NoError(t, err)
+		require.Equal(t, tt.want, rows(t, agg))
+	}
+}
+
+func TestSumOverflowIsAnError(t *testing.T) {
+	c := NewCtx()
+	rec := recordOf(t, col{"n", TypeInt, []any{int(^uint64(0) >> 1), 1}})
+	defer rec.Release()
+	agg, err := NewHashAggregate(c, NewValues(rec.Schema(), rec), nil, []Agg{{Func: AggSum, Arg: colRef(rec, "n")}}, []string{"sum"})
+	require.NoError(t, err)
+	_, err = Collect(bg, agg)
+	require.ErrorContains(t, err, "bigint out of range")
+}
+
+func TestSortAndLimit(t *testing.T) {
+	c := NewCtx()
+	rec := cpu(t)
+	defer rec.Release()
+	other := recordOf(t,
+		col{"time", TypeTimestamptz, []any{70}},
+		col{"host", TypeTag, []any{"c"}},
+		col{"usage", TypeFloat, []any{nil}},
+		col{"n", TypeInt, []any{0}},
+	)
+	defer other.Release()
+	host, usage := colRef(rec, "host"), colRef(rec, "usage")
+	proj := func(op Operator) Operator {
+		return NewProject(c, op, []Expr{colRef(rec, "host"), colRef(rec, "usage")}, []string{"host", "usage"})
+	}
+	sorted := NewSort(c, NewValues(rec.Schema(), rec, other), []SortKey{{Expr: host}, {Expr: usage, Desc: true, NullsFirst: true}}, -1)
+	require.Equal(t, []string{"a|NULL", "a|1.5", "a|0.5", "b|5.5", "b|2", "c|NULL", "NULL|4"}, rows(t, proj(sorted)),
+		"two records with different dictionaries; NULL host last ascending")
+
+	top := NewSort(c, NewValues(rec.Schema(), rec, other), []SortKey{{Expr: usage, Desc: true, NullsFirst: false}}, 3)
+	require.Equal(t, []string{"b|5.5", "NULL|4", "b|2"}, rows(t, proj(top)))
+
+	lim := NewLimit(NewValues(rec.Schema(), rec, other), 5, 10)
+	require.Len(t, rows(t, lim), 2, "offset crosses a batch boundary")
+	lim = NewLimit(NewValues(rec.Schema(), rec, other), 1, 2)
+	require.Equal(t, []string{"b|2", "a|NULL"}, rows(t, proj(lim)))
+}
+
+func TestFormat(t *testing.T) {
+	require.Equal(t, "0.1", FormatFloat(0.1))
+	require.Equal(t, "1e+20", FormatFloat(1e20))
+	require.Equal(t, "1.5e-05", FormatFloat(1.5e-5))
+	require.Equal(t, "-3", FormatFloat(-3))
+	require.Equal(t, "1 year 2 mons 3 days 04:05:06.5", FormatInterval(arrow.MonthDayNanoInterval{Months: 14, Days: 3, Nanoseconds: int64(4*time.Hour + 5*time.Minute + 6500*time.Millisecond)}))
+	require.Equal(t, "00:00:00", FormatInterval(arrow.MonthDayNanoInterval{}))
+	loc, err := time.LoadLocation("Asia/Kolkata")
+	require.NoError(t, err)
+	require.Equal(t, "2016-01-01 05:30:00+05:30", formatTimestampIn(time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano(), loc))
+}

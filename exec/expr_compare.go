@@ -1,0 +1,259 @@
+package exec
+
+import (
+	"cmp"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// CmpOp is a comparison operator.
+type CmpOp int
+
+// The comparison operators.
+const (
+	Eq CmpOp = iota
+	Ne
+	Lt
+	Le
+	Gt
+	Ge
+)
+
+var cmpNames = [...]string{"=", "<>", "<", "<=", ">", ">="}
+
+func (op CmpOp) String() string { return cmpNames[op] }
+
+// flip returns the operator with its operands swapped: a < b ⇔ b > a.
+func (op CmpOp) flip() CmpOp {
+	switch op {
+	case Lt:
+		return Gt
+	case Le:
+		return Ge
+	case Gt:
+		return Lt
+	case Ge:
+		return Le
+	}
+	return op
+}
+
+// holds applies op to the result of a three-way comparison.
+func (op CmpOp) holds(c int) bool {
+	switch op {
+	case Eq:
+		return c == 0
+	case Ne:
+		return c != 0
+	case Lt:
+		return c < 0
+	case Le:
+		return c <= 0
+	case Gt:
+		return c > 0
+	}
+	return c >= 0
+}
+
+// Compare compares two operands of the same type (the planner coerces);
+// text operands may be plain or dictionary-encoded.
+type Compare struct {
+	Op   CmpOp
+	L, R Expr
+}
+
+func (e *Compare) Type() arrow.DataType { return TypeBool }
+func (e *Compare) String() string       { return fmt.Sprintf("%s %s %s", e.L, e.Op, e.R) }
+
+func (e *Compare) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
+	l, r, op := e.L, e.R, e.Op
+	if _, lc := constOf(l); lc {
+		if _, rc := constOf(r); !rc {
+			l, r, op = r, l, op.flip()
+		}
+	}
+	la, err := l.Eval(c, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer la.Release()
+	if v, ok := constOf(r); ok {
+		if v == nil {
+			return array.MakeArrayOfNull(c.Mem, TypeBool, la.Len()), nil
+		}
+		return compareScalar(op, la, v)
+	}
+	ra, err := r.Eval(c, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer ra.Release()
+	return compareArrays(op, la, ra)
+}
+
+// compareScalar compares every value of a with the constant v.
+func compareScalar(op CmpOp, a arrow.Array, v any) (arrow.Array, error) {
+	n := a.Len()
+	out := newBitmap(n)
+	valid := validity(a)
+	switch a := a.(type) {
+	case *array.Int64:
+		cmpScalar(op, a.Int64Values(), v.(int64), out)
+	case *array.Uint64:
+		cmpScalar(op, a.Uint64Values(), v.(uint64), out)
+	case *array.Float64:
+		cmpScalar(op, a.Float64Values(), v.(float64), out)
+	case *array.Timestamp:
+		cmpScalar(op, timestampValues(a), int64(v.(Timestamp)), out)
+	case *array.String:
+		s := v.(string)
+		for i := 0; i < n; i++ {
+			if op.holds(cmp.Compare(a.Value(i), s)) {
+				setBit(out, i)
+			}
+		}
+	case *array.Dictionary:
+		// Once per dictionary entry, then a lookup per row.
+		dict := a.Dictionary().(*array.String)
+		s := v.(string)
+		match := make([]bool, dict.Len())
+		for i := range match {
+			match[i] = op.holds(cmp.Compare(dict.Value(i), s))
+		}
+		codes := a.Indices().(*array.Int32).Int32Values()
+		for i, code := range codes {
+			if match[code] {
+				setBit(out, i)
+			}
+		}
+	case *array.Boolean:
+		b := v.(bool)
+		for i := 0; i < n; i++ {
+			if op.holds(cmpBool(a.Value(i), b)) {
+				setBit(out, i)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("cannot compare %v values", a.DataType())
+	}
+	return boolArray(out, valid, n), nil
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// cmpScalar is the hot loop: one branch-light pass per operator.
+func cmpScalar[T cmp.Ordered](op CmpOp, vals []T, s T, out []byte) {
+	switch op {
+	case Eq:
+		for i, x := range vals {
+			if x == s {
+				setBit(out, i)
+			}
+		}
+	case Ne:
+		for i, x := range vals {
+			if x != s {
+				setBit(out, i)
+			}
+		}
+	case Lt:
+		for i, x := range vals {
+			if x < s {
+				setBit(out, i)
+			}
+		}
+	case Le:
+		for i, x := range vals {
+			if x <= s {
+				setBit(out, i)
+			}
+		}
+	case Gt:
+		for i, x := range vals {
+			if x > s {
+				setBit(out, i)
+			}
+		}
+	case Ge:
+		for i, x := range vals {
+			if x >= s {
+				setBit(out, i)
+			}
+		}
+	}
+}
+
+func cmpSlices[T cmp.Ordered](op CmpOp, a, b []T, out []byte) {
+	for i := range a {
+		if op.holds(cmp.Compare(a[i], b[i])) {
+			setBit(out, i)
+		}
+	}
+}
+
+// compareArrays compares two arrays row by row.
+func compareArrays(op CmpOp, a, b arrow.Array) (arrow.Array, error) {
+	n := a.Len()
+	out := newBitmap(n)
+	valid := andValidity(validity(a), validity(b))
+	switch av := a.(type) {
+	case *array.Int64:
+		cmpSlices(op, av.Int64Values(), b.(*array.Int64).Int64Values(), out)
+	case *array.Uint64:
+		cmpSlices(op, av.Uint64Values(), b.(*array.Uint64).Uint64Values(), out)
+	case *array.Float64:
+		cmpSlices(op, av.Float64Values(), b.(*array.Float64).Float64Values(), out)
+	case *array.Timestamp:
+		bt, ok := b.(*array.Timestamp)
+		if !ok {
+			return nil, fmt.Errorf("cannot compare %v with %v", a.DataType(), b.DataType())
+		}
+		cmpSlices(op, timestampValues(av), timestampValues(bt), out)
+	case *array.Boolean:
+		bb := b.(*array.Boolean)
+		for i := 0; i < n; i++ {
+			if op.holds(cmpBool(av.Value(i), bb.Value(i))) {
+				setBit(out, i)
+			}
+		}
+	default:
+		if !IsText(a.DataType()) || !IsText(b.DataType()) {
+			return nil, fmt.Errorf("cannot compare %v with %v", a.DataType(), b.DataType())
+		}
+		sa, sb := textAccessor(a), textAccessor(b)
+		for i := 0; i < n; i++ {
+			if op.holds(cmp.Compare(sa(i), sb(i))) {
+				setBit(out, i)
+			}
+		}
+	}
+	return boolArray(out, valid, n), nil
+}
+
+// textAccessor returns row i's string of a plain or dictionary text array.
+func textAccessor(a arrow.Array) func(int) string {
+	switch a := a.(type) {
+	case *array.String:
+		return a.Value
+	case *array.Dictionary:
+		dict := a.Dictionary().(*array.String)
+		codes := a.Indices().(*array.Int32).Int32Values()
+		return func(i int) string { return dict.Value(int(codes[i])) }
+	}
+	panic(fmt.Sprintf("exec: %v is not text", a.DataType()))
+}
+
+// timestampValues views a timestamp array's values as int64 nanoseconds.
+func timestampValues(a *array.Timestamp) []int64 {
+	return arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(a.TimestampValues()))
+}

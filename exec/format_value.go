@@ -1,0 +1,104 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// FormatValue renders row i of a as PostgreSQL's text output format does
+// (booleans t/f, timestamptz in loc with its offset, float8 in the shortest
+// form that reads back exactly, intervals as "1 day 02:00:00"). NULL is
+// returned as ok=false.
+func FormatValue(a arrow.Array, i int, loc *time.Location) (s string, ok bool) {
+	if a.IsNull(i) {
+		return "", false
+	}
+	switch a := a.(type) {
+	case *array.Boolean:
+		if a.Value(i) {
+			return "t", true
+		}
+		return "f", true
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(i), 10), true
+	case *array.Int32:
+		return strconv.FormatInt(int64(a.Value(i)), 10), true
+	case *array.Uint64:
+		return strconv.FormatUint(a.Value(i), 10), true
+	case *array.Float64:
+		return FormatFloat(a.Value(i)), true
+	case *array.String:
+		return a.Value(i), true
+	case *array.Dictionary:
+		return textAccessor(a)(i), true
+	case *array.Timestamp:
+		return formatTimestampIn(int64(a.Value(i)), loc), true
+	case *array.MonthDayNanoInterval:
+		return FormatInterval(a.Value(i)), true
+	}
+	return fmt.Sprint(a.GetOneForMarshal(i)), true
+}
+
+// FormatFloat writes a float8 as PostgreSQL 12+ does: the shortest exact
+// representation, exponent form outside [1e-4, 1e15), and NaN/Infinity.
+func FormatFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-4 || abs >= 1e15) {
+		s := strconv.FormatFloat(f, 'e', -1, 64)
+		// Go writes e+07, PostgreSQL e+07 too; strip nothing.
+		return s
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// FormatInterval writes an interval as PostgreSQL's default IntervalStyle
+// (postgres) does: "1 year 2 mons 3 days 04:05:06.5".
+func FormatInterval(v arrow.MonthDayNanoInterval) string {
+	var parts []string
+	years, months := v.Months/12, v.Months%12
+	plural := func(n int32, unit, units string) string {
+		if n == 1 || n == -1 {
+			return fmt.Sprintf("%d %s", n, unit)
+		}
+		return fmt.Sprintf("%d %s", n, units)
+	}
+	if years != 0 {
+		parts = append(parts, plural(years, "year", "years"))
+	}
+	if months != 0 {
+		parts = append(parts, plural(months, "mon", "mons"))
+	}
+	if v.Days != 0 {
+		parts = append(parts, plural(v.Days, "day", "days"))
+	}
+	if v.Nanoseconds != 0 || len(parts) == 0 {
+		ns := v.Nanoseconds
+		sign := ""
+		if ns < 0 {
+			sign, ns = "-", -ns
+		}
+		h := ns / int64(time.Hour)
+		m := ns % int64(time.Hour) / int64(time.Minute)
+		sec := ns % int64(time.Minute)
+		secStr := fmt.Sprintf("%02d", sec/int64(time.Second))
+		if frac := sec % int64(time.Second); frac != 0 {
+			secStr += strings.TrimRight(fmt.Sprintf(".%09d", frac), "0")
+		}
+		parts = append(parts, fmt.Sprintf("%s%02d:%02d:%s", sign, h, m, secStr))
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,205 @@
+package exec
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// SortKey is one ORDER BY item. NULLs sort as larger than every value (as in
+// PostgreSQL): last ascending, first descending, unless NullsFirst says
+// otherwise.
+type SortKey struct {
+	Expr       Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// DefaultNullsFirst is PostgreSQL's default: NULLS FIRST for DESC.
+func DefaultNullsFirst(desc bool) bool { return desc }
+
+// Sort orders all of its child's rows. With a limit it keeps only the first
+// limit rows of the order (a top-k).
+type Sort struct {
+	child  Operator
+	keys   []SortKey
+	c      *Ctx
+	limit  int64
+	recs   []arrow.Record
+	refs   []rowRef
+	pos    int
+	cur    arrow.Record
+	sorted bool
+}
+
+// NewSort sorts child by keys; limit < 0 means all rows.
+func NewSort(c *Ctx, child Operator, keys []SortKey, limit int64) *Sort {
+	return &Sort{child: child, keys: keys, c: c, limit: limit}
+}
+
+func (s *Sort) Schema() *arrow.Schema { return s.child.Schema() }
+
+// keyCmp compares the key values of two rows (in their records).
+type keyCmp func(a, b rowRef) int
+
+func (s *Sort) Next(ctx context.Context) (arrow.Record, error) {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	if !s.sorted {
+		if err := s.sortAll(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if s.pos >= len(s.refs) {
+		return nil, nil
+	}
+	end := min(s.pos+BatchRows, len(s.refs))
+	rec, err := gatherRows(s.Schema(), s.recs, s.refs[s.pos:end])
+	if err != nil {
+		return nil, err
+	}
+	s.pos = end
+	s.cur = rec
+	return rec, nil
+}
+
+func (s *Sort) sortAll(ctx context.Context) error {
+	s.sorted = true
+	keyVals := make([][]arrow.Array, len(s.keys)) // [key][record]
+	defer func() {
+		for _, ks := range keyVals {
+			for _, a := range ks {
+				a.Release()
+			}
+		}
+	}()
+	for {
+		rec, err := s.child.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		rec.Retain()
+		ri := len(s.recs)
+		s.recs = append(s.recs, rec)
+		for k, key := range s.keys {
+			a, err := key.Expr.Eval(s.c, rec)
+			if err != nil {
+				return err
+			}
+			keyVals[k] = append(keyVals[k], a)
+		}
+		for row := 0; row < int(rec.NumRows()); row++ {
+			s.refs = append(s.refs, makeRef(ri, row))
+		}
+	}
+	cmps := make([]keyCmp, len(s.keys))
+	for k, key := range s.keys {
+		c, err := compareFunc(keyVals[k], key.Desc, key.NullsFirst)
+		if err != nil {
+			return err
+		}
+		cmps[k] = c
+	}
+	order := func(a, b rowRef) int {
+		for _, c := range cmps {
+			if r := c(a, b); r != 0 {
+				return r
+			}
+		}
+		return 0
+	}
+	slices.SortStableFunc(s.refs, order)
+	if s.limit >= 0 && int64(len(s.refs)) > s.limit {
+		s.refs = s.refs[:s.limit]
+	}
+	return ctx.Err()
+}
+
+// compareFunc returns a comparison of rows by one key, given the key's values
+// per record.
+func compareFunc(vals []arrow.Array, desc, nullsFirst bool) (keyCmp, error) {
+	if len(vals) == 0 {
+		return func(a, b rowRef) int { return 0 }, nil
+	}
+	dir := 1
+	if desc {
+		dir = -1
+	}
+	nullSide := 1 // NULL after values
+	if nullsFirst {
+		nullSide = -1
+	}
+	var values func(a, b rowRef) int
+	switch vals[0].DataType().ID() {
+	case arrow.INT64:
+		values = typedCmp(vals, func(a arrow.Array) []int64 { return a.(*array.Int64).Int64Values() })
+	case arrow.UINT64:
+		values = typedCmp(vals, func(a arrow.Array) []uint64 { return a.(*array.Uint64).Uint64Values() })
+	case arrow.FLOAT64:
+		values = typedCmp(vals, func(a arrow.Array) []float64 { return a.(*array.Float64).Float64Values() })
+	case arrow.TIMESTAMP:
+		values = typedCmp(vals, func(a arrow.Array) []int64 { return timestampValues(a.(*array.Timestamp)) })
+	case arrow.STRING, arrow.DICTIONARY:
+		get := make([]func(int) string, len(vals))
+		for i, v := range vals {
+			get[i] = textAccessor(v)
+		}
+		values = func(a, b rowRef) int { return cmp.Compare(get[a>>32](int(uint32(a))), get[b>>32](int(uint32(b)))) }
+	case arrow.BOOL:
+		values = func(a, b rowRef) int {
+			return cmpBool(vals[a>>32].(*array.Boolean).Value(int(uint32(a))), vals[b>>32].(*array.Boolean).Value(int(uint32(b))))
+		}
+	case arrow.NULL:
+		return func(a, b rowRef) int { return 0 }, nil
+	default:
+		return nil, fmt.Errorf("cannot sort by %v values", vals[0].DataType())
+	}
+	hasNulls := false
+	for _, v := range vals {
+		hasNulls = hasNulls || v.NullN() > 0
+	}
+	if !hasNulls {
+		return func(a, b rowRef) int { return dir * values(a, b) }, nil
+	}
+	return func(a, b rowRef) int {
+		an, bn := vals[a>>32].IsNull(int(uint32(a))), vals[b>>32].IsNull(int(uint32(b)))
+		switch {
+		case an && bn:
+			return 0
+		case an:
+			return nullSide
+		case bn:
+			return -nullSide
+		}
+		return dir * values(a, b)
+	}, nil
+}
+
+func typedCmp[T cmp.Ordered](vals []arrow.Array, values func(arrow.Array) []T) func(a, b rowRef) int {
+	vs := make([][]T, len(vals))
+	for i, v := range vals {
+		vs[i] = values(v)
+	}
+	return func(a, b rowRef) int { return cmp.Compare(vs[a>>32][uint32(a)], vs[b>>32][uint32(b)]) }
+}
+
+func (s *Sort) Close() {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	for _, r := range s.recs {
+		r.Release()
+	}
+	s.recs = nil
+	s.child.Close()
+}
