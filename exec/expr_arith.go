@@ -1,0 +1,279 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// ArithOp is an arithmetic operator.
+type ArithOp byte
+
+// The arithmetic operators.
+const (
+	Add ArithOp = '+'
+	Sub ArithOp = '-'
+	Mul ArithOp = '*'
+	Div ArithOp = '/'
+	Mod ArithOp = '%'
+)
+
+// Arith is L op R on numbers of one type (the planner coerces), or on times:
+// timestamptz ± interval, timestamptz - timestamptz (an interval),
+// interval ± interval. Integer overflow and division by zero are errors, as
+// in PostgreSQL.
+type Arith struct {
+	Op   ArithOp
+	L, R Expr
+	dt   arrow.DataType
+}
+
+// NewArith checks operand types and returns the expression.
+func NewArith(op ArithOp, l, r Expr) (*Arith, error) {
+	lt, rt := l.Type().ID(), r.Type().ID()
+	e := &Arith{Op: op, L: l, R: r}
+	switch {
+	case lt == arrow.NULL || rt == arrow.NULL:
+		e.dt = l.Type()
+		if lt == arrow.NULL {
+			e.dt = r.Type()
+		}
+	case lt == rt && (lt == arrow.INT64 || lt == arrow.FLOAT64 || lt == arrow.UINT64):
+		e.dt = l.Type()
+	case lt == arrow.TIMESTAMP && rt == arrow.INTERVAL_MONTH_DAY_NANO && (op == Add || op == Sub):
+		e.dt = TypeTimestamptz
+	case lt == arrow.INTERVAL_MONTH_DAY_NANO && rt == arrow.TIMESTAMP && op == Add:
+		e.L, e.R, e.dt = r, l, TypeTimestamptz
+	case lt == arrow.TIMESTAMP && rt == arrow.TIMESTAMP && op == Sub:
+		e.dt = TypeInterval
+	case lt == arrow.INTERVAL_MONTH_DAY_NANO && rt == arrow.INTERVAL_MONTH_DAY_NANO && (op == Add || op == Sub):
+		e.dt = TypeInterval
+	default:
+		return nil, fmt.Errorf("operator does not exist: %s %c %s", SQLTypeName(l.Type()), op, SQLTypeName(r.Type()))
+	}
+	return e, nil
+}
+
+func (e *Arith) Type() arrow.DataType { return e.dt }
+func (e *Arith) String() string       { return fmt.Sprintf("(%s %c %s)", e.L, e.Op, e.R) }
+
+func (e *Arith) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
+	n := int(rec.NumRows())
+	args := make([]arg, 2)
+	for i, x := range []Expr{e.L, e.R} {
+		args[i].dt = x.Type()
+		if v, ok := constOf(x); ok {
+			args[i].cnst, args[i].isConst = v, true
+			continue
+		}
+		a, err := x.Eval(c, rec)
+		if err != nil {
+			return nil, err
+		}
+		defer a.Release()
+		args[i].arr = a
+	}
+	if e.dt.ID() == arrow.INT64 && e.L.Type().ID() == arrow.INT64 {
+		return arithInts(e.Op, args, n)
+	}
+	if e.dt.ID() == arrow.FLOAT64 && e.L.Type().ID() == arrow.FLOAT64 {
+		return arithFloats(e.Op, args, n)
+	}
+	return e.evalRows(c, args, n)
+}
+
+// intOperand returns an argument's values as a slice plus validity.
+func intOperand(a arg, n int) ([]int64, []byte) {
+	if a.isConst {
+		out := make([]int64, n)
+		if a.cnst == nil {
+			return out, newBitmap(n)
+		}
+		v := a.cnst.(int64)
+		for i := range out {
+			out[i] = v
+		}
+		return out, nil
+	}
+	return a.arr.(interface{ Int64Values() []int64 }).Int64Values(), validity(a.arr)
+}
+
+func floatOperand(a arg, n int) ([]float64, []byte) {
+	if a.isConst {
+		out := make([]float64, n)
+		if a.cnst == nil {
+			return out, newBitmap(n)
+		}
+		v := a.cnst.(float64)
+		for i := range out {
+			out[i] = v
+		}
+		return out, nil
+	}
+	return a.arr.(interface{ Float64Values() []float64 }).Float64Values(), validity(a.arr)
+}
+
+func arithInts(op ArithOp, args []arg, n int) (arrow.Array, error) {
+	l, lv := intOperand(args[0], n)
+	r, rv := intOperand(args[1], n)
+	valid := andValidity(lv, rv)
+	out := make([]int64, n)
+	for i := range out {
+		if valid != nil && !getBit(valid, i) {
+			continue
+		}
+		a, b := l[i], r[i]
+		switch op {
+		case Add:
+			s := a + b
+			if (b > 0 && s < a) || (b < 0 && s > a) {
+				return nil, errIntRange
+			}
+			out[i] = s
+		case Sub:
+			s := a - b
+			if (b < 0 && s < a) || (b > 0 && s > a) {
+				return nil, errIntRange
+			}
+			out[i] = s
+		case Mul:
+			if a != 0 && b != 0 {
+				p := a * b
+				if p/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64) {
+					return nil, errIntRange
+				}
+				out[i] = p
+			}
+		case Div, Mod:
+			if b == 0 {
+				return nil, errDivZero
+			}
+			if op == Div {
+				if a == math.MinInt64 && b == -1 {
+					return nil, errIntRange
+				}
+				out[i] = a / b
+			} else if b != -1 {
+				out[i] = a % b
+			}
+		}
+	}
+	return fixedArray(TypeInt, out, valid), nil
+}
+
+var (
+	errIntRange = fmt.Errorf("bigint out of range")
+	errDivZero  = fmt.Errorf("division by zero")
+)
+
+func arithFloats(op ArithOp, args []arg, n int) (arrow.Array, error) {
+	l, lv := floatOperand(args[0], n)
+	r, rv := floatOperand(args[1], n)
+	valid := andValidity(lv, rv)
+	out := make([]float64, n)
+	switch op {
+	case Add:
+		for i := range out {
+			out[i] = l[i] + r[i]
+		}
+	case Sub:
+		for i := range out {
+			out[i] = l[i] - r[i]
+		}
+	case Mul:
+		for i := range out {
+			out[i] = l[i] * r[i]
+		}
+	case Div, Mod:
+		for i := range out {
+			if valid != nil && !getBit(valid, i) {
+				continue
+			}
+			if r[i] == 0 {
+				return nil, errDivZero
+			}
+			if op == Div {
+				out[i] = l[i] / r[i]
+			} else {
+				out[i] = math.Mod(l[i], r[i])
+			}
+		}
+	}
+	return fixedArray(TypeFloat, out, valid), nil
+}
+
+// evalRows handles the less common type combinations row by row.
+func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	switch e.dt.ID() {
+	case arrow.TIMESTAMP:
+		out := make([]int64, n)
+		valid := newBitmap(n)
+		for i := 0; i < n; i++ {
+			l, lok := rowArg(args[0], i)
+			r, rok := rowArg(args[1], i)
+			if !lok || !rok {
+				continue
+			}
+			iv := r.(arrow.MonthDayNanoInterval)
+			if e.Op == Sub {
+				iv = NegInterval(iv)
+			}
+			out[i] = AddInterval(int64(l.(Timestamp)), iv, c.Location)
+			setBit(valid, i)
+		}
+		return fixedArray(TypeTimestamptz, out, valid), nil
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		vals := make([]arrow.MonthDayNanoInterval, n)
+		valid := newBitmap(n)
+		for i := 0; i < n; i++ {
+			l, lok := rowArg(args[0], i)
+			r, rok := rowArg(args[1], i)
+			if !lok || !rok {
+				continue
+			}
+			setBit(valid, i)
+			if lt, ok := l.(Timestamp); ok {
+				d := int64(lt) - int64(r.(Timestamp))
+				days := d / int64(24*time.Hour)
+				vals[i] = arrow.MonthDayNanoInterval{Days: int32(days), Nanoseconds: d - days*int64(24*time.Hour)}
+				continue
+			}
+			a, b := l.(arrow.MonthDayNanoInterval), r.(arrow.MonthDayNanoInterval)
+			if e.Op == Sub {
+				b = NegInterval(b)
+			}
+			vals[i] = arrow.MonthDayNanoInterval{Months: a.Months + b.Months, Days: a.Days + b.Days, Nanoseconds: a.Nanoseconds + b.Nanoseconds}
+		}
+		return intervalArray(vals, valid), nil
+	case arrow.UINT64:
+		return nil, fmt.Errorf("arithmetic on unsigned integers: cast to bigint or double precision first")
+	}
+	return nil, fmt.Errorf("operator does not exist: %s %c %s", SQLTypeName(e.L.Type()), e.Op, SQLTypeName(e.R.Type()))
+}
+
+// AddInterval adds an interval to a timestamp as PostgreSQL does: months
+// and days in the session's calendar, then the exact time.
+func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) int64 {
+	t := time.Unix(0, ts).In(loc)
+	if iv.Months != 0 || iv.Days != 0 {
+		t = t.AddDate(0, int(iv.Months), int(iv.Days))
+	}
+	return t.UnixNano() + iv.Nanoseconds
+}
+
+func intervalArray(vals []arrow.MonthDayNanoInterval, valid []byte) arrow.Array {
+	b := array.NewMonthDayNanoIntervalBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	for i, v := range vals {
+		if valid != nil && !getBit(valid, i) {
+			b.AppendNull()
+		} else {
+			b.Append(v)
+		}
+	}
+	return b.NewArray()
+}

@@ -1,0 +1,221 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Cast converts X to type To with PostgreSQL's rules: text parses
+// (errors say "invalid input syntax for type ..."), float to bigint rounds
+// half to even, every type prints to text as PostgreSQL does.
+type Cast struct {
+	X  Expr
+	To arrow.DataType
+}
+
+func (e *Cast) Type() arrow.DataType { return e.To }
+func (e *Cast) String() string       { return fmt.Sprintf("%s::%s", e.X, SQLTypeName(e.To)) }
+
+func (e *Cast) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
+	a, err := e.X.Eval(c, rec)
+	if err != nil {
+		return nil, err
+	}
+	if arrow.TypeEqual(a.DataType(), e.To) {
+		return a, nil
+	}
+	defer a.Release()
+	n := a.Len()
+	if a.DataType().ID() == arrow.NULL {
+		return array.MakeArrayOfNull(c.Mem, e.To, n), nil
+	}
+	get, err := valueGetter(a)
+	if err != nil {
+		return nil, err
+	}
+	b := array.NewBuilder(memory.DefaultAllocator, e.To)
+	defer b.Release()
+	b.Reserve(n)
+	for i := 0; i < n; i++ {
+		if a.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		v, err := CastValue(c, get(i), e.To)
+		if err != nil {
+			return nil, err
+		}
+		appendValue(b, v)
+	}
+	return b.NewArray(), nil
+}
+
+// appendValue appends a Go value of the builder's type (nil: NULL).
+func appendValue(b array.Builder, v any) {
+	if v == nil {
+		b.AppendNull()
+		return
+	}
+	switch bb := b.(type) {
+	case *array.BooleanBuilder:
+		bb.Append(v.(bool))
+	case *array.Int64Builder:
+		bb.Append(v.(int64))
+	case *array.Uint64Builder:
+		bb.Append(v.(uint64))
+	case *array.Float64Builder:
+		bb.Append(v.(float64))
+	case *array.StringBuilder:
+		bb.Append(v.(string))
+	case *array.TimestampBuilder:
+		bb.Append(arrow.Timestamp(v.(Timestamp)))
+	case *array.MonthDayNanoIntervalBuilder:
+		bb.Append(v.(arrow.MonthDayNanoInterval))
+	default:
+		panic(fmt.Sprintf("exec: cannot append %T to %T", v, b))
+	}
+}
+
+// CastValue converts one value (as Literal holds them) to type to.
+func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch to.ID() {
+	case arrow.STRING, arrow.DICTIONARY:
+		return castToText(c, v), nil
+	case arrow.INT64:
+		switch x := v.(type) {
+		case int64:
+			return x, nil
+		case uint64:
+			if x > math.MaxInt64 {
+				return nil, errIntRange
+			}
+			return int64(x), nil
+		case float64:
+			r := math.RoundToEven(x)
+			if math.IsNaN(r) || r < math.MinInt64 || r >= math.MaxInt64 {
+				return nil, errIntRange
+			}
+			return int64(r), nil
+		case bool:
+			if x {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		case string:
+			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+			if err != nil {
+				if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+					return nil, fmt.Errorf("value %q is out of range for type bigint", x)
+				}
+				return nil, fmt.Errorf("invalid input syntax for type bigint: %q", x)
+			}
+			return n, nil
+		}
+	case arrow.UINT64:
+		switch x := v.(type) {
+		case uint64:
+			return x, nil
+		case int64:
+			if x < 0 {
+				return nil, fmt.Errorf("value %d is out of range for an unsigned integer", x)
+			}
+			return uint64(x), nil
+		case string:
+			n, err := strconv.ParseUint(strings.TrimSpace(x), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("invalid input syntax for an unsigned integer: %q", x)
+			}
+			return n, nil
+		}
+	case arrow.FLOAT64:
+		switch x := v.(type) {
+		case float64:
+			return x, nil
+		case int64:
+			return float64(x), nil
+		case uint64:
+			return float64(x), nil
+		case string:
+			s := strings.TrimSpace(x)
+			switch strings.ToLower(s) {
+			case "nan":
+				return math.NaN(), nil
+			case "infinity", "inf", "+infinity":
+				return math.Inf(1), nil
+			case "-infinity", "-inf":
+				return math.Inf(-1), nil
+			}
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return nil, fmt.Errorf("invalid input syntax for type double precision: %q", x)
+			}
+			return f, nil
+		}
+	case arrow.BOOL:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case int64:
+			return x != 0, nil
+		case string:
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "t", "true", "yes", "y", "on", "1":
+				return true, nil
+			case "f", "false", "no", "n", "off", "0":
+				return false, nil
+			}
+			return nil, fmt.Errorf("invalid input syntax for type boolean: %q", x)
+		}
+	case arrow.TIMESTAMP:
+		switch x := v.(type) {
+		case Timestamp:
+			return x, nil
+		case string:
+			ns, err := ParseTimestamp(x, c.Location, c.Now)
+			if err != nil {
+				return nil, err
+			}
+			return Timestamp(ns), nil
+		}
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		switch x := v.(type) {
+		case arrow.MonthDayNanoInterval:
+			return x, nil
+		case string:
+			return ParseInterval(x)
+		}
+	}
+	return nil, fmt.Errorf("cannot cast %T to %s", v, SQLTypeName(to))
+}
+
+func castToText(c *Ctx, v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case uint64:
+		return strconv.FormatUint(x, 10)
+	case float64:
+		return FormatFloat(x)
+	case Timestamp:
+		return formatTimestampIn(int64(x), c.Location)
+	case arrow.MonthDayNanoInterval:
+		return FormatInterval(x)
+	}
+	return fmt.Sprint(v)
+}

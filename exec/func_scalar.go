@@ -1,0 +1,450 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// rowwise evaluates f per row over the arguments' values (as Literal holds
+// them). With strict, a NULL argument makes the result NULL without calling
+// f. It serves the many functions whose cost is in the work per value.
+func rowwise(dt arrow.DataType, n int, args []arg, strict bool, f func(vals []any) (any, error)) (arrow.Array, error) {
+	b := array.NewBuilder(memory.DefaultAllocator, dt)
+	defer b.Release()
+	b.Reserve(n)
+	vals := make([]any, len(args))
+	for i := 0; i < n; i++ {
+		null := false
+		for j, a := range args {
+			v, ok := rowArg(a, i)
+			vals[j] = v
+			null = null || !ok
+		}
+		if strict && null {
+			b.AppendNull()
+			continue
+		}
+		v, err := f(vals)
+		if err != nil {
+			return nil, err
+		}
+		appendValue(b, v)
+	}
+	return b.NewArray(), nil
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	case uint64:
+		return float64(x)
+	}
+	return math.NaN()
+}
+
+// numericUnary defines a one-argument math function: float64 in and out,
+// or bigint kept as bigint when keepInt is given (abs, ceil, floor).
+func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int64, error)) funcDef {
+	return funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if err := want(args, "numeric"); err != nil {
+				return nil, err
+			}
+			if args[0].ID() == arrow.INT64 && keepInt != nil {
+				return TypeInt, nil
+			}
+			return TypeFloat, nil
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			if args[0].dt.ID() == arrow.INT64 && keepInt != nil {
+				return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return keepInt(v[0].(int64)) })
+			}
+			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
+				r := f(toFloat(v[0]))
+				if math.IsNaN(r) && !math.IsNaN(toFloat(v[0])) {
+					return nil, fmt.Errorf("%s: argument %v is out of its domain", name, v[0])
+				}
+				return r, nil
+			})
+		},
+	}
+}
+
+func init() {
+	ident := func(x int64) (int64, error) { return x, nil }
+	register("abs", numericUnary("abs", math.Abs, func(x int64) (int64, error) {
+		if x == math.MinInt64 {
+			return 0, errIntRange
+		}
+		if x < 0 {
+			return -x, nil
+		}
+		return x, nil
+	}))
+	register("ceil", numericUnary("ceil", math.Ceil, ident))
+	register("ceiling", numericUnary("ceiling", math.Ceil, ident))
+	register("floor", numericUnary("floor", math.Floor, ident))
+	register("sqrt", numericUnary("sqrt", math.Sqrt, nil))
+	register("ln", numericUnary("ln", math.Log, nil))
+	register("exp", numericUnary("exp", math.Exp, nil))
+	register("sign", numericUnary("sign", func(x float64) float64 {
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		return 0
+	}, nil))
+	register("round", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 2 {
+				return TypeFloat, want(args, "numeric", "int")
+			}
+			if err := want(args, "numeric"); err != nil {
+				return nil, err
+			}
+			if args[0].ID() == arrow.INT64 {
+				return TypeInt, nil
+			}
+			return TypeFloat, nil
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			if len(args) == 1 {
+				if args[0].dt.ID() == arrow.INT64 {
+					return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return v[0], nil })
+				}
+				// round(double) rounds half to even, as PostgreSQL's rint.
+				return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) { return math.RoundToEven(toFloat(v[0])), nil })
+			}
+			// round(x, n): half away from zero, as PostgreSQL's numeric round.
+			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
+				scale := math.Pow(10, float64(v[1].(int64)))
+				x := toFloat(v[0])
+				return math.Round(x*scale) / scale, nil
+			})
+		},
+	})
+	register("trunc", numericUnary("trunc", math.Trunc, ident))
+	register("power", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeFloat, want(args, "numeric", "numeric") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
+				a, b := toFloat(v[0]), toFloat(v[1])
+				if a == 0 && b < 0 {
+					return nil, fmt.Errorf("zero raised to a negative power is undefined")
+				}
+				if a < 0 && b != math.Trunc(b) {
+					return nil, fmt.Errorf("a negative number raised to a non-integer power yields a complex result")
+				}
+				return math.Pow(a, b), nil
+			})
+		},
+	})
+	functions["pow"] = functions["power"]
+	register("log", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 2 {
+				return TypeFloat, want(args, "numeric", "numeric")
+			}
+			return TypeFloat, want(args, "numeric")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
+				if len(v) == 1 {
+					x := toFloat(v[0])
+					if x <= 0 {
+						return nil, fmt.Errorf("cannot take logarithm of %s", FormatFloat(x))
+					}
+					return math.Log10(x), nil
+				}
+				base, x := toFloat(v[0]), toFloat(v[1])
+				if x <= 0 || base <= 0 {
+					return nil, fmt.Errorf("cannot take logarithm of a non-positive number")
+				}
+				return math.Log(x) / math.Log(base), nil
+			})
+		},
+	})
+	register("log10", numericUnary("log10", math.Log10, nil))
+	register("pi", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeFloat, want(args) },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeFloat, n, args, false, func([]any) (any, error) { return math.Pi, nil })
+		},
+	})
+
+	textFn := func(name string, sig []string, dt arrow.DataType, f func(v []any) (any, error)) {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return dt, want(args, sig...) },
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(dt, n, args, true, f)
+			},
+		})
+	}
+	textFn("lower", []string{"text"}, TypeText, func(v []any) (any, error) { return strings.ToLower(v[0].(string)), nil })
+	textFn("upper", []string{"text"}, TypeText, func(v []any) (any, error) { return strings.ToUpper(v[0].(string)), nil })
+	textFn("length", []string{"text"}, TypeInt, func(v []any) (any, error) { return int64(utf8.RuneCountInString(v[0].(string))), nil })
+	functions["char_length"] = functions["length"]
+	functions["character_length"] = functions["length"]
+	textFn("octet_length", []string{"text"}, TypeInt, func(v []any) (any, error) { return int64(len(v[0].(string))), nil })
+	textFn("starts_with", []string{"text", "text"}, TypeBool, func(v []any) (any, error) { return strings.HasPrefix(v[0].(string), v[1].(string)), nil })
+	textFn("replace", []string{"text", "text", "text"}, TypeText, func(v []any) (any, error) {
+		if v[1].(string) == "" {
+			return v[0], nil
+		}
+		return strings.ReplaceAll(v[0].(string), v[1].(string), v[2].(string)), nil
+	})
+	textFn("split_part", []string{"text", "text", "int"}, TypeText, func(v []any) (any, error) {
+		s, sep, k := v[0].(string), v[1].(string), v[2].(int64)
+		if k == 0 {
+			return nil, fmt.Errorf("field position must not be zero")
+		}
+		var parts []string
+		if sep == "" {
+			parts = []string{s}
+		} else {
+			parts = strings.Split(s, sep)
+		}
+		if k < 0 {
+			k = int64(len(parts)) + k + 1
+		}
+		if k < 1 || k > int64(len(parts)) {
+			return "", nil
+		}
+		return parts[k-1], nil
+	})
+	register("substr", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 3 {
+				return TypeText, want(args, "text", "int", "int")
+			}
+			return TypeText, want(args, "text", "int")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				r := []rune(v[0].(string))
+				start := v[1].(int64) // 1-based; may be < 1
+				end := int64(len(r)) + 1
+				if len(v) == 3 {
+					if v[2].(int64) < 0 {
+						return nil, fmt.Errorf("negative substring length not allowed")
+					}
+					end = start + v[2].(int64)
+				}
+				start = max(start, 1)
+				end = min(end, int64(len(r))+1)
+				if start >= end {
+					return "", nil
+				}
+				return string(r[start-1 : end-1]), nil
+			})
+		},
+	})
+	functions["substring"] = functions["substr"]
+	for _, name := range []string{"trim", "btrim", "ltrim", "rtrim"} {
+		name := name
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				if len(args) == 2 {
+					return TypeText, want(args, "text", "text")
+				}
+				return TypeText, want(args, "text")
+			},
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+					cut := " "
+					if len(v) == 2 {
+						cut = v[1].(string)
+					}
+					s := v[0].(string)
+					switch name {
+					case "ltrim":
+						return strings.TrimLeft(s, cut), nil
+					case "rtrim":
+						return strings.TrimRight(s, cut), nil
+					}
+					return strings.Trim(s, cut), nil
+				})
+			},
+		})
+	}
+	register("concat", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeText, nil },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, false, func(v []any) (any, error) {
+				var b strings.Builder
+				for _, x := range v {
+					if x != nil {
+						b.WriteString(castToText(c, x))
+					}
+				}
+				return b.String(), nil
+			})
+		},
+	})
+	// || : NULL if either side is NULL; non-text operands print as text.
+	register("textcat", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) != 2 {
+				return nil, fmt.Errorf("takes 2 arguments")
+			}
+			return TypeText, nil
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				return castToText(c, v[0]) + castToText(c, v[1]), nil
+			})
+		},
+	})
+	regexFn := func(name string, negate, fold bool) {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeBool, want(args, "text", "text") },
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeBool, n, args, true, func(v []any) (any, error) {
+					re, err := compileRegex(v[1].(string), fold)
+					if err != nil {
+						return nil, err
+					}
+					return re.MatchString(v[0].(string)) != negate, nil
+				})
+			},
+		})
+	}
+	regexFn("regex_match", false, false)
+	regexFn("regex_not_match", true, false)
+	regexFn("regex_imatch", false, true)
+	regexFn("regex_not_imatch", true, true)
+	register("regexp_replace", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 4 {
+				return TypeText, want(args, "text", "text", "text", "text")
+			}
+			return TypeText, want(args, "text", "text", "text")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				flags := ""
+				if len(v) == 4 {
+					flags = v[3].(string)
+				}
+				re, err := compileRegex(v[1].(string), strings.Contains(flags, "i"))
+				if err != nil {
+					return nil, err
+				}
+				repl := pgReplacement(v[2].(string))
+				s := v[0].(string)
+				if strings.Contains(flags, "g") {
+					return re.ReplaceAllString(s, repl), nil
+				}
+				loc := re.FindStringSubmatchIndex(s)
+				if loc == nil {
+					return s, nil
+				}
+				return s[:loc[0]] + string(re.ExpandString(nil, repl, s, loc)) + s[loc[1]:], nil
+			})
+		},
+	})
+	likeFn := func(name string, negate, fold bool) {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeBool, want(args, "text", "text") },
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeBool, n, args, true, func(v []any) (any, error) {
+					re, err := compileLike(v[1].(string), fold)
+					if err != nil {
+						return nil, err
+					}
+					return re.MatchString(v[0].(string)) != negate, nil
+				})
+			},
+		})
+	}
+	likeFn("like", false, false)
+	likeFn("not_like", true, false)
+	likeFn("ilike", false, true)
+	likeFn("not_ilike", true, true)
+}
+
+var regexCache sync.Map // pattern → *regexp.Regexp
+
+func compileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
+	key := pattern
+	if fold {
+		key = "(?i)" + pattern
+	}
+	if re, ok := regexCache.Load(key); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(key)
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression: %v", err)
+	}
+	regexCache.Store(key, re)
+	return re, nil
+}
+
+// pgReplacement turns PostgreSQL's \1 and \& in a replacement into Go's
+// ${1} and ${0}.
+func pgReplacement(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '$':
+			b.WriteString("$$")
+		case c == '\\' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+			b.WriteString("${" + string(s[i+1]) + "}")
+			i++
+		case c == '\\' && i+1 < len(s) && s[i+1] == '&':
+			b.WriteString("${0}")
+			i++
+		case c == '\\' && i+1 < len(s):
+			b.WriteByte(s[i+1])
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// compileLike turns a LIKE pattern (%, _, backslash escapes) into a regexp.
+func compileLike(pattern string, fold bool) (*regexp.Regexp, error) {
+	var b strings.Builder
+	if fold {
+		b.WriteString("(?is)^")
+	} else {
+		b.WriteString("(?s)^")
+	}
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch c {
+		case '%':
+			b.WriteString(".*")
+		case '_':
+			b.WriteString(".")
+		case '\\':
+			if i+1 < len(pattern) {
+				i++
+				b.WriteString(regexp.QuoteMeta(string(pattern[i])))
+			} else {
+				return nil, fmt.Errorf("LIKE pattern must not end with escape character")
+			}
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	return compileRegex(b.String(), false)
+}

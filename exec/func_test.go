@@ -1,0 +1,223 @@
+package exec
+
+import (
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/stretchr/testify/require"
+)
+
+func ts(t testing.TB, s string) Timestamp {
+	t.Helper()
+	ns, err := ParseTimestamp(s, time.UTC, time.Now())
+	require.NoError(t, err)
+	return Timestamp(ns)
+}
+
+func ivl(t testing.TB, s string) arrow.MonthDayNanoInterval {
+	t.Helper()
+	iv, err := ParseInterval(s)
+	require.NoError(t, err)
+	return iv
+}
+
+// evalOne evaluates an expression over a one-row batch and renders it.
+func evalOne(t testing.TB, e Expr) (string, error) {
+	t.Helper()
+	rec := recordOf(t, col{"x", TypeInt, []any{1}})
+	defer rec.Release()
+	a, err := e.Eval(NewCtx(), rec)
+	if err != nil {
+		return "", err
+	}
+	defer a.Release()
+	require.True(t, arrow.TypeEqual(a.DataType(), e.Type()) || (IsText(e.Type()) && IsText(a.DataType())), "%s: type %v, declared %v", e, a.DataType(), e.Type())
+	s, ok := FormatValue(a, 0, time.UTC)
+	if !ok {
+		return "NULL", nil
+	}
+	return s, nil
+}
+
+func call(t testing.TB, name string, args ...Expr) Expr {
+	t.Helper()
+	c, err := NewCall(name, args)
+	require.NoError(t, err)
+	return c
+}
+
+func lit(v any) *Literal {
+	switch v.(type) {
+	case nil:
+		return &Literal{V: nil, DT: TypeNull}
+	case int:
+		return &Literal{V: int64(v.(int)), DT: TypeInt}
+	case int64:
+		return &Literal{V: v, DT: TypeInt}
+	case float64:
+		return &Literal{V: v, DT: TypeFloat}
+	case string:
+		return &Literal{V: v, DT: TypeText}
+	case bool:
+		return &Literal{V: v, DT: TypeBool}
+	case Timestamp:
+		return &Literal{V: v, DT: TypeTimestamptz}
+	case arrow.MonthDayNanoInterval:
+		return &Literal{V: v, DT: TypeInterval}
+	}
+	panic("lit")
+}
+
+func TestTimeFunctions(t *testing.T) {
+	tsbs := lit(ts(t, "2016-01-01 02:17:08.646325 +0000"))
+	for _, tt := range []struct {
+		name string
+		e    Expr
+		want string
+	}{
+		{"TSBS minute bucket", call(t, "time_bucket", lit(ivl(t, "60 seconds")), tsbs), "2016-01-01 02:17:00+00"},
+		{"hour bucket", call(t, "time_bucket", lit(ivl(t, "3600 seconds")), tsbs), "2016-01-01 02:00:00+00"},
+		{"week buckets start on Monday 2000-01-03", call(t, "time_bucket", lit(ivl(t, "1 week")), tsbs), "2015-12-28 00:00:00+00"},
+		{"5 day buckets count from 2000-01-03", call(t, "time_bucket", lit(ivl(t, "5 days")), lit(ts(t, "2000-01-07 12:00:00+00"))), "2000-01-03 00:00:00+00"},
+		{"before the origin floors down", call(t, "time_bucket", lit(ivl(t, "1 day")), lit(ts(t, "1999-12-31 23:59:59+00"))), "1999-12-31 00:00:00+00"},
+		{"month buckets", call(t, "time_bucket", lit(ivl(t, "3 months")), lit(ts(t, "2016-05-17 00:00:00+00"))), "2016-04-01 00:00:00+00"},
+		{"origin argument", call(t, "time_bucket", lit(ivl(t, "1 hour")), tsbs, lit(ts(t, "2016-01-01 00:30:00+00"))), "2016-01-01 01:30:00+00"},
+		{"date_bin with origin", call(t, "date_bin", lit(ivl(t, "15 minutes")), tsbs, lit(ts(t, "2001-01-01"))), "2016-01-01 02:15:00+00"},
+		{"date_bin defaults to the epoch", call(t, "date_bin", lit(ivl(t, "7 days")), tsbs), "2015-12-31 00:00:00+00"},
+		{"date_trunc hour", call(t, "date_trunc", lit("hour"), tsbs), "2016-01-01 02:00:00+00"},
+		{"date_trunc week", call(t, "date_trunc", lit("week"), tsbs), "2015-12-28 00:00:00+00"},
+		{"date_trunc quarter", call(t, "date_trunc", lit("quarter"), lit(ts(t, "2016-05-17"))), "2016-04-01 00:00:00+00"},
+		{"date_part epoch", call(t, "date_part", lit("epoch"), tsbs), "1451614628.646325"},
+		{"date_part dow", call(t, "date_part", lit("dow"), tsbs), "5"},
+		{"date_part second", call(t, "date_part", lit("second"), tsbs), "8.646325"},
+		{"to_timestamp", call(t, "to_timestamp", lit(1451606400.5)), "2016-01-01 00:00:00.5+00"},
+		{"timestamptz + interval", mustArith(t, Add, tsbs, lit(ivl(t, "1 month 2 hours"))), "2016-02-01 04:17:08.646325+00"},
+		{"timestamptz - timestamptz", mustArith(t, Sub, lit(ts(t, "2016-01-03 01:00:00+00")), lit(ts(t, "2016-01-01"))), "2 days 01:00:00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := evalOne(t, tt.e)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+	_, err := evalOne(t, call(t, "date_bin", lit(ivl(t, "1 month")), tsbs))
+	require.EqualError(t, err, "timestamps cannot be binned into intervals containing months or years")
+	_, err = NewCall("time_bucket", []Expr{lit("x"), tsbs})
+	require.EqualError(t, err, "function time_bucket(text, timestamp with time zone): argument 1 must be interval, not text")
+}
+
+func mustArith(t testing.TB, op ArithOp, l, r Expr) Expr {
+	t.Helper()
+	e, err := NewArith(op, l, r)
+	require.NoError(t, err)
+	return e
+}
+
+func TestParseTimestampAndInterval(t *testing.T) {
+	for in, want := range map[string]string{
+		"2016-01-01 02:17:08.646325 +0000": "2016-01-01 02:17:08.646325+00",
+		"2016-01-01 02:17:08 +0000":        "2016-01-01 02:17:08+00",
+		"2016-01-01T00:00:00Z":             "2016-01-01 00:00:00+00",
+		"2016-01-01":                       "2016-01-01 00:00:00+00",
+		"2016-01-01 05:30:00+05:30":        "2016-01-01 00:00:00+00",
+		"2016-01-01 00:00:00-08":           "2016-01-01 08:00:00+00",
+		"epoch":                            "1970-01-01 00:00:00+00",
+	} {
+		ns, err := ParseTimestamp(in, time.UTC, time.Now())
+		require.NoError(t, err, in)
+		require.Equal(t, want, formatTimestamp(ns), in)
+	}
+	for _, bad := range []string{"", "2016-13-01", "2016-02-30", "yesterday-ish", "2016/01/01"} {
+		_, err := ParseTimestamp(bad, time.UTC, time.Now())
+		require.Error(t, err, bad)
+	}
+	for in, want := range map[string]string{
+		"5 minutes": "00:05:00", "60 seconds": "00:01:00", "1 hour 30 mins": "01:30:00", "1h": "01:00:00",
+		"2 weeks": "14 days", "1 mon": "1 mon", "1 year 2 months": "1 year 2 mons", "1 day 02:00:00": "1 day 02:00:00",
+		"3 days ago": "-3 days", "1.5 days": "1 day 12:00:00", "00:00:00.25": "00:00:00.25",
+	} {
+		require.Equal(t, want, FormatInterval(ivl(t, in)), in)
+	}
+	_, err := ParseInterval("5 fortnights")
+	require.ErrorContains(t, err, `unknown unit "fortnights"`)
+}
+
+func TestScalarFunctions(t *testing.T) {
+	for _, tt := range []struct {
+		e    Expr
+		want string
+	}{
+		{call(t, "abs", lit(-4)), "4"},
+		{call(t, "round", lit(2.5)), "2"},
+		{call(t, "round", lit(3.14159), lit(2)), "3.14"},
+		{call(t, "round", lit(-2.5), lit(0)), "-3"},
+		{call(t, "ceil", lit(1.2)), "2"},
+		{call(t, "floor", lit(-1.2)), "-2"},
+		{call(t, "sqrt", lit(16)), "4"},
+		{call(t, "power", lit(2), lit(10)), "1024"},
+		{call(t, "ln", lit(1.0)), "0"},
+		{call(t, "log", lit(1000)), "3"},
+		{call(t, "log", lit(2), lit(8)), "3"},
+		{call(t, "lower", lit("HeLLo")), "hello"},
+		{call(t, "upper", lit("héllo")), "HÉLLO"},
+		{call(t, "length", lit("héllo")), "5"},
+		{call(t, "substr", lit("alphabet"), lit(3), lit(2)), "ph"},
+		{call(t, "substr", lit("alphabet"), lit(0), lit(3)), "al"},
+		{call(t, "replace", lit("a-b-c"), lit("-"), lit("+")), "a+b+c"},
+		{call(t, "split_part", lit("host_12_eu"), lit("_"), lit(2)), "12"},
+		{call(t, "split_part", lit("a,b"), lit(","), lit(5)), ""},
+		{call(t, "concat", lit("a"), lit(nil), lit(1)), "a1"},
+		{call(t, "textcat", lit("a"), lit(nil)), "NULL"},
+		{call(t, "trim", lit("  x  ")), "x"},
+		{call(t, "starts_with", lit("host_1"), lit("host")), "t"},
+		{call(t, "like", lit("host_12"), lit("host\\_1%")), "t"},
+		{call(t, "ilike", lit("HOST"), lit("h_st")), "t"},
+		{call(t, "not_like", lit("abc"), lit("a%")), "f"},
+		{call(t, "regex_match", lit("eu-west-1"), lit("^eu-")), "t"},
+		{call(t, "regex_imatch", lit("EU-west"), lit("^eu")), "t"},
+		{call(t, "regexp_replace", lit("aaa"), lit("a"), lit("b")), "baa"},
+		{call(t, "regexp_replace", lit("aaa"), lit("a"), lit("b"), lit("g")), "bbb"},
+		{call(t, "regexp_replace", lit("host_12"), lit("host_(\\d+)"), lit("h\\1")), "h12"},
+		{&Cond{Kind: Coalesce, Args: []Expr{lit(nil), lit("x"), lit("y")}, DT: TypeText}, "x"},
+		{&Cond{Kind: NullIf, Args: []Expr{lit(1), lit(1)}, DT: TypeInt}, "NULL"},
+		{&Cond{Kind: Greatest, Args: []Expr{lit(1), lit(nil), lit(7), lit(3)}, DT: TypeInt}, "7"},
+		{&Cond{Kind: Least, Args: []Expr{lit(2.5), lit(-1.0)}, DT: TypeFloat}, "-1"},
+		{&Case{Whens: []Expr{&Compare{Op: Gt, L: lit(1), R: lit(2)}, lit(true)}, Thens: []Expr{lit("a"), lit("b")}, DT: TypeText}, "b"},
+		{&Case{Whens: []Expr{lit(false)}, Thens: []Expr{lit("a")}, DT: TypeText}, "NULL"},
+		{&Cast{X: lit(" 42 "), To: TypeInt}, "42"},
+		{&Cast{X: lit(2.5), To: TypeInt}, "2"},
+		{&Cast{X: lit(3.5), To: TypeInt}, "4"},
+		{&Cast{X: lit("yes"), To: TypeBool}, "t"},
+		{&Cast{X: lit(1.5), To: TypeText}, "1.5"},
+		{&Cast{X: lit("2016-01-01 02:00:00+02"), To: TypeTimestamptz}, "2016-01-01 00:00:00+00"},
+		{&Cast{X: lit("5 minutes"), To: TypeInterval}, "00:05:00"},
+		{mustArith(t, Div, lit(7), lit(2)), "3"},
+		{mustArith(t, Mod, lit(-7), lit(2)), "-1"},
+		{mustArith(t, Div, lit(7.0), lit(2.0)), "3.5"},
+	} {
+		got, err := evalOne(t, tt.e)
+		require.NoError(t, err, tt.e.String())
+		require.Equal(t, tt.want, got, tt.e.String())
+	}
+	for _, tt := range []struct {
+		e   Expr
+		err string
+	}{
+		{mustArith(t, Div, lit(1), lit(0)), "division by zero"},
+		{mustArith(t, Add, lit(int64(1<<62)), lit(int64(1<<62))), "bigint out of range"},
+		{mustArith(t, Mul, lit(int64(1<<40)), lit(int64(1<<40))), "bigint out of range"},
+		{&Cast{X: lit("12x"), To: TypeInt}, `invalid input syntax for type bigint: "12x"`},
+		{&Cast{X: lit("maybe"), To: TypeBool}, `invalid input syntax for type boolean: "maybe"`},
+		{call(t, "sqrt", lit(-1.0)), "out of its domain"},
+		{call(t, "log", lit(0)), "cannot take logarithm of 0"},
+		{call(t, "regex_match", lit("x"), lit("(")), "invalid regular expression"},
+	} {
+		_, err := evalOne(t, tt.e)
+		require.ErrorContains(t, err, tt.err, tt.e.String())
+	}
+	_, err := NewArith(Add, lit("a"), lit(1))
+	require.EqualError(t, err, "operator does not exist: text + bigint")
+	_, err = NewCall("nope", nil)
+	require.EqualError(t, err, "function nope does not exist")
+}

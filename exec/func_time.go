@@ -1,0 +1,331 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// timeBucketOrigin is TimescaleDB's default origin for time_bucket:
+// Monday 2000-01-03 00:00:00 UTC, so week buckets start on Mondays.
+var timeBucketOrigin = time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC).UnixNano()
+
+// monthBucketOrigin is the origin of month/year buckets: 2000-01-01.
+var monthBucketOrigin = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func init() {
+	register("time_bucket", funcDef{resolve: resolveBucket(false), eval: evalBucket(timeBucketOrigin, true)})
+	register("date_bin", funcDef{resolve: resolveBucket(true), eval: evalBucket(0, false)})
+	register("date_trunc", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 3 {
+				return TypeTimestamptz, want(args, "text", "timestamptz", "text")
+			}
+			return TypeTimestamptz, want(args, "text", "timestamptz")
+		},
+		eval: evalDateTrunc,
+	})
+	register("date_part", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+		return TypeFloat, want(args, "text", "timestamptz")
+	}, eval: evalDatePart})
+	register("to_timestamp", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+		return TypeTimestamptz, want(args, "numeric")
+	}, eval: evalToTimestamp})
+}
+
+func resolveBucket(dateBin bool) func([]arrow.DataType) (arrow.DataType, error) {
+	return func(args []arrow.DataType) (arrow.DataType, error) {
+		switch len(args) {
+		case 2:
+			return TypeTimestamptz, want(args, "interval", "timestamptz")
+		case 3:
+			return TypeTimestamptz, want(args, "interval", "timestamptz", "timestamptz")
+		}
+		return nil, fmt.Errorf("takes 2 or 3 arguments (interval, timestamp [, origin])")
+	}
+}
+
+// evalBucket computes time_bucket (TimescaleDB semantics: months allowed,
+// default origin 2000-01-03) and date_bin (PostgreSQL semantics: no months,
+// default origin the epoch when only two arguments are given).
+func evalBucket(defaultOrigin int64, months bool) func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	name := "date_bin"
+	if months {
+		name = "time_bucket"
+	}
+	return func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+		if !args[0].isConst {
+			return nil, fmt.Errorf("%s: the bucket width must be a constant", name)
+		}
+		if args[0].cnst == nil {
+			return nullArrayOf(TypeTimestamptz, n), nil
+		}
+		iv := args[0].cnst.(arrow.MonthDayNanoInterval)
+		origin := defaultOrigin
+		if len(args) == 3 {
+			if !args[2].isConst {
+				return nil, fmt.Errorf("%s: the origin must be a constant", name)
+			}
+			if args[2].cnst == nil {
+				return nullArrayOf(TypeTimestamptz, n), nil
+			}
+			origin = int64(args[2].cnst.(Timestamp))
+		}
+		ts, valid, err := timestampArg(args[1], n)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]int64, n)
+		if iv.Months != 0 {
+			if !months {
+				return nil, fmt.Errorf("timestamps cannot be binned into intervals containing months or years")
+			}
+			if iv.Days != 0 || iv.Nanoseconds != 0 {
+				return nil, fmt.Errorf("time_bucket: month intervals cannot be combined with days or time")
+			}
+			if iv.Months < 0 {
+				return nil, fmt.Errorf("time_bucket: the bucket width must be positive")
+			}
+			o := monthBucketOrigin
+			if len(args) == 3 {
+				o = time.Unix(0, origin).UTC()
+			}
+			for i, t := range ts {
+				out[i] = monthBucket(t, o, int(iv.Months))
+			}
+			return fixedArray(TypeTimestamptz, out, valid), nil
+		}
+		width := int64(iv.Days)*int64(24*time.Hour) + iv.Nanoseconds
+		if width <= 0 {
+			return nil, fmt.Errorf("%s: the bucket width must be positive, got %s", name, FormatInterval(iv))
+		}
+		for i, t := range ts {
+			d := t - origin
+			q := d / width
+			if d%width < 0 {
+				q--
+			}
+			out[i] = origin + q*width
+		}
+		return fixedArray(TypeTimestamptz, out, valid), nil
+	}
+}
+
+// monthBucket returns the start of the n-month bucket holding ts, counting
+// months from origin.
+func monthBucket(ts int64, origin time.Time, n int) int64 {
+	t := time.Unix(0, ts).UTC()
+	months := (t.Year()-origin.Year())*12 + int(t.Month()-origin.Month())
+	start := origin.AddDate(0, months, 0)
+	if start.After(t) {
+		months--
+	}
+	q := months / n
+	if months%n < 0 {
+		q--
+	}
+	return origin.AddDate(0, q*n, 0).UnixNano()
+}
+
+// timestampArg returns a timestamp argument's values and validity,
+// broadcasting a constant.
+func timestampArg(a arg, n int) ([]int64, []byte, error) {
+	if a.isConst {
+		out := make([]int64, n)
+		if a.cnst == nil {
+			return out, newBitmap(n), nil
+		}
+		for i := range out {
+			out[i] = int64(a.cnst.(Timestamp))
+		}
+		return out, nil, nil
+	}
+	t, ok := a.arr.(*array.Timestamp)
+	if !ok {
+		return nil, nil, fmt.Errorf("expected a timestamp, got %s", SQLTypeName(a.arr.DataType()))
+	}
+	return timestampValues(t), validity(t), nil
+}
+
+func nullArrayOf(dt arrow.DataType, n int) arrow.Array {
+	return fixedArray(dt, make([]int64, n), newBitmap(n))
+}
+
+func textConst(a arg, fn string) (string, error) {
+	if !a.isConst || a.cnst == nil {
+		return "", fmt.Errorf("%s: the field must be a constant text", fn)
+	}
+	return strings.ToLower(a.cnst.(string)), nil
+}
+
+func evalDateTrunc(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	field, err := textConst(args[0], "date_trunc")
+	if err != nil {
+		return nil, err
+	}
+	loc := c.Location
+	if len(args) == 3 {
+		if _, err := textConst(args[2], "date_trunc"); err != nil {
+			return nil, err
+		}
+		name := args[2].cnst.(string)
+		if loc, err = time.LoadLocation(name); err != nil {
+			return nil, fmt.Errorf("time zone %q not recognized", name)
+		}
+	}
+	ts, valid, err := timestampArg(args[1], n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, n)
+	for i, v := range ts {
+		r, err := truncTime(time.Unix(0, v).In(loc), field)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r.UnixNano()
+	}
+	return fixedArray(TypeTimestamptz, out, valid), nil
+}
+
+func truncTime(t time.Time, field string) (time.Time, error) {
+	y, mo, d := t.Date()
+	loc := t.Location()
+	switch field {
+	case "microseconds", "microsecond":
+		return t.Truncate(time.Microsecond), nil
+	case "milliseconds", "millisecond":
+		return time.Date(y, mo, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/1e6*1e6, loc), nil
+	case "second", "seconds":
+		return time.Date(y, mo, d, t.Hour(), t.Minute(), t.Second(), 0, loc), nil
+	case "minute", "minutes":
+		return time.Date(y, mo, d, t.Hour(), t.Minute(), 0, 0, loc), nil
+	case "hour", "hours":
+		return time.Date(y, mo, d, t.Hour(), 0, 0, 0, loc), nil
+	case "day", "days":
+		return time.Date(y, mo, d, 0, 0, 0, 0, loc), nil
+	case "week", "weeks":
+		wd := (int(t.Weekday()) + 6) % 7 // Monday = 0
+		return time.Date(y, mo, d-wd, 0, 0, 0, 0, loc), nil
+	case "month", "months":
+		return time.Date(y, mo, 1, 0, 0, 0, 0, loc), nil
+	case "quarter":
+		return time.Date(y, (mo-1)/3*3+1, 1, 0, 0, 0, 0, loc), nil
+	case "year", "years":
+		return time.Date(y, 1, 1, 0, 0, 0, 0, loc), nil
+	case "decade":
+		return time.Date(y/10*10, 1, 1, 0, 0, 0, 0, loc), nil
+	case "century":
+		return time.Date((y-1)/100*100+1, 1, 1, 0, 0, 0, 0, loc), nil
+	case "millennium":
+		return time.Date((y-1)/1000*1000+1, 1, 1, 0, 0, 0, 0, loc), nil
+	}
+	return time.Time{}, fmt.Errorf("unit %q not recognized for type timestamp with time zone", field)
+}
+
+func evalDatePart(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	field, err := textConst(args[0], "date_part")
+	if err != nil {
+		return nil, err
+	}
+	ts, valid, err := timestampArg(args[1], n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, n)
+	for i, v := range ts {
+		f, err := datePart(time.Unix(0, v).In(c.Location), v, field)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = f
+	}
+	return fixedArray(TypeFloat, out, valid), nil
+}
+
+func datePart(t time.Time, ns int64, field string) (float64, error) {
+	switch field {
+	case "epoch":
+		// As PostgreSQL: exact microseconds divided once, so the result is
+		// the double nearest the decimal value.
+		if ns%1000 == 0 {
+			return float64(ns/1000) / 1e6, nil
+		}
+		return float64(ns) / 1e9, nil
+	case "year", "years":
+		return float64(t.Year()), nil
+	case "month", "months":
+		return float64(t.Month()), nil
+	case "day", "days":
+		return float64(t.Day()), nil
+	case "hour", "hours":
+		return float64(t.Hour()), nil
+	case "minute", "minutes":
+		return float64(t.Minute()), nil
+	case "second", "seconds":
+		if t.Nanosecond()%1000 == 0 {
+			return float64(int64(t.Second())*1e6+int64(t.Nanosecond()/1000)) / 1e6, nil
+		}
+		return float64(int64(t.Second())*1e9+int64(t.Nanosecond())) / 1e9, nil
+	case "milliseconds":
+		return float64(t.Second())*1e3 + float64(t.Nanosecond())/1e6, nil
+	case "microseconds":
+		return float64(t.Second())*1e6 + float64(t.Nanosecond()/1e3), nil
+	case "dow":
+		return float64(t.Weekday()), nil
+	case "isodow":
+		return float64((int(t.Weekday())+6)%7 + 1), nil
+	case "doy":
+		return float64(t.YearDay()), nil
+	case "week":
+		_, w := t.ISOWeek()
+		return float64(w), nil
+	case "isoyear":
+		y, _ := t.ISOWeek()
+		return float64(y), nil
+	case "quarter":
+		return float64((int(t.Month())-1)/3 + 1), nil
+	case "decade":
+		return float64(t.Year() / 10), nil
+	case "century":
+		return float64((t.Year()-1)/100 + 1), nil
+	case "millennium":
+		return float64((t.Year()-1)/1000 + 1), nil
+	case "timezone":
+		_, off := t.Zone()
+		return float64(off), nil
+	}
+	return 0, fmt.Errorf("unit %q not recognized for type timestamp with time zone", field)
+}
+
+func evalToTimestamp(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	out := make([]int64, n)
+	valid := newBitmap(n)
+	for i := 0; i < n; i++ {
+		v, ok := rowArg(args[0], i)
+		if !ok {
+			continue
+		}
+		var secs float64
+		switch x := v.(type) {
+		case int64:
+			out[i] = x * 1e9
+			setBit(valid, i)
+			continue
+		case uint64:
+			secs = float64(x)
+		case float64:
+			secs = x
+		}
+		if math.IsNaN(secs) || math.IsInf(secs, 0) || math.Abs(secs) > 9.2e9 {
+			return nil, fmt.Errorf("timestamp out of range: %v", secs)
+		}
+		out[i] = int64(math.Round(secs * 1e6)) * 1e3 // PostgreSQL keeps microseconds
+		setBit(valid, i)
+	}
+	return fixedArray(TypeTimestamptz, out, valid), nil
+}

@@ -1,0 +1,259 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// ParseTimestamp reads a timestamptz literal as PostgreSQL does in its common
+// forms: "2016-01-01", "2016-01-01 02:17:08.646325 +0000" (TSBS),
+// "2016-01-01T00:00:00Z", "2016-01-01 00:00:00+00", "... -05:30", "epoch",
+// "now". Without an offset the session's time zone applies.
+func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) {
+	str := strings.TrimSpace(s)
+	switch strings.ToLower(str) {
+	case "epoch":
+		return 0, nil
+	case "now":
+		return now.UnixNano(), nil
+	case "today", "tomorrow", "yesterday":
+		y, m, d := now.In(loc).Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+		switch strings.ToLower(str) {
+		case "tomorrow":
+			day = day.AddDate(0, 0, 1)
+		case "yesterday":
+			day = day.AddDate(0, 0, -1)
+		}
+		return day.UnixNano(), nil
+	case "infinity", "-infinity":
+		return 0, fmt.Errorf("timestamp %q is not supported", s)
+	}
+	// Date part.
+	if len(str) < 10 || str[4] != '-' || str[7] != '-' {
+		return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+	}
+	year, err1 := strconv.Atoi(str[0:4])
+	month, err2 := strconv.Atoi(str[5:7])
+	day, err3 := strconv.Atoi(str[8:10])
+	if err1 != nil || err2 != nil || err3 != nil || month < 1 || month > 12 || day < 1 || day > 31 {
+		return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+	}
+	rest := str[10:]
+	var hh, mm, ss, nanos int
+	if len(rest) > 0 && (rest[0] == ' ' || rest[0] == 'T' || rest[0] == 't') {
+		rest = strings.TrimLeft(rest[1:], " ")
+		if len(rest) >= 5 && rest[2] == ':' {
+			hh, err1 = strconv.Atoi(rest[0:2])
+			mm, err2 = strconv.Atoi(rest[3:5])
+			if err1 != nil || err2 != nil {
+				return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+			}
+			rest = rest[5:]
+			if len(rest) >= 3 && rest[0] == ':' {
+				if ss, err1 = strconv.Atoi(rest[1:3]); err1 != nil {
+					return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+				}
+				rest = rest[3:]
+				if len(rest) > 0 && rest[0] == '.' {
+					j := 1
+					for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+						j++
+					}
+					frac := rest[1:j]
+					if len(frac) > 9 {
+						frac = frac[:9]
+					}
+					nanos, _ = strconv.Atoi(frac + strings.Repeat("0", 9-len(frac)))
+					rest = rest[j:]
+				}
+			}
+		}
+	}
+	rest = strings.TrimSpace(rest)
+	zone := loc
+	if rest != "" {
+		off, ok := parseOffset(rest)
+		if !ok {
+			l, err := time.LoadLocation(rest)
+			if err != nil {
+				return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+			}
+			zone = l
+		} else {
+			zone = time.FixedZone("", off)
+		}
+	}
+	if hh > 24 || mm > 59 || ss > 60 {
+		return 0, fmt.Errorf("date/time field value out of range: %q", s)
+	}
+	t := time.Date(year, time.Month(month), day, hh, mm, ss, nanos, zone)
+	if t.Day() != day {
+		return 0, fmt.Errorf("date/time field value out of range: %q", s)
+	}
+	return t.UnixNano(), nil
+}
+
+// parseOffset reads "Z", "UTC", "+00", "+0000", "+05:30", "-0800".
+func parseOffset(s string) (int, bool) {
+	switch strings.ToUpper(s) {
+	case "Z", "UTC", "GMT":
+		return 0, true
+	}
+	if s[0] != '+' && s[0] != '-' {
+		return 0, false
+	}
+	sign := 1
+	if s[0] == '-' {
+		sign = -1
+	}
+	digits := strings.ReplaceAll(s[1:], ":", "")
+	if len(digits) != 2 && len(digits) != 4 && len(digits) != 6 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	h, _ := strconv.Atoi(digits[0:2])
+	m, sec := 0, 0
+	if len(digits) >= 4 {
+		m, _ = strconv.Atoi(digits[2:4])
+	}
+	if len(digits) == 6 {
+		sec, _ = strconv.Atoi(digits[4:6])
+	}
+	return sign * (h*3600 + m*60 + sec), true
+}
+
+// ParseInterval reads an interval as PostgreSQL does: "5 minutes",
+// "60 seconds", "1 hour 30 mins", "1 day", "2 weeks", "1 mon", "1 year",
+// "1h", "00:05:00", "1 day 02:00:00", "-3 days", "2 hours ago".
+func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
+	var iv arrow.MonthDayNanoInterval
+	fields := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
+	if len(fields) == 0 {
+		return iv, fmt.Errorf("invalid input syntax for type interval: %q", s)
+	}
+	ago := false
+	if fields[len(fields)-1] == "ago" {
+		ago, fields = true, fields[:len(fields)-1]
+	}
+	bad := func() (arrow.MonthDayNanoInterval, error) {
+		return arrow.MonthDayNanoInterval{}, fmt.Errorf("invalid input syntax for type interval: %q", s)
+	}
+	for i := 0; i < len(fields); i++ {
+		f := fields[i]
+		if strings.Contains(f, ":") {
+			ns, ok := parseClock(f)
+			if !ok {
+				return bad()
+			}
+			iv.Nanoseconds += ns
+			continue
+		}
+		// A number, with its unit attached ("5m") or in the next field.
+		j := 0
+		for j < len(f) && (f[j] >= '0' && f[j] <= '9' || f[j] == '.' || f[j] == '-' || f[j] == '+') {
+			j++
+		}
+		if j == 0 {
+			return bad()
+		}
+		num, err := strconv.ParseFloat(f[:j], 64)
+		if err != nil {
+			return bad()
+		}
+		unit := f[j:]
+		if unit == "" {
+			if i+1 >= len(fields) {
+				// A bare number is seconds.
+				iv.Nanoseconds += int64(math.Round(num * 1e9))
+				continue
+			}
+			i++
+			unit = fields[i]
+		}
+		if err := addIntervalUnit(&iv, num, strings.TrimSuffix(unit, ",")); err != nil {
+			return arrow.MonthDayNanoInterval{}, fmt.Errorf("invalid input syntax for type interval: %q: %w", s, err)
+		}
+	}
+	if ago {
+		iv = NegInterval(iv)
+	}
+	return iv, nil
+}
+
+// NegInterval negates an interval.
+func NegInterval(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval {
+	return arrow.MonthDayNanoInterval{Months: -iv.Months, Days: -iv.Days, Nanoseconds: -iv.Nanoseconds}
+}
+
+func parseClock(f string) (int64, bool) {
+	neg := strings.HasPrefix(f, "-")
+	f = strings.TrimLeft(f, "+-")
+	parts := strings.Split(f, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, false
+	}
+	h, err1 := strconv.Atoi(parts[0])
+	m, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	var sec float64
+	if len(parts) == 3 {
+		var err error
+		if sec, err = strconv.ParseFloat(parts[2], 64); err != nil {
+			return 0, false
+		}
+	}
+	ns := int64(h)*int64(time.Hour) + int64(m)*int64(time.Minute) + int64(math.Round(sec*1e9))
+	if neg {
+		ns = -ns
+	}
+	return ns, true
+}
+
+func addIntervalUnit(iv *arrow.MonthDayNanoInterval, n float64, unit string) error {
+	switch unit {
+	case "microsecond", "microseconds", "us", "usec", "usecs", "µs":
+		iv.Nanoseconds += int64(math.Round(n * 1e3))
+	case "millisecond", "milliseconds", "ms", "msec", "msecs":
+		iv.Nanoseconds += int64(math.Round(n * 1e6))
+	case "second", "seconds", "s", "sec", "secs":
+		iv.Nanoseconds += int64(math.Round(n * 1e9))
+	case "minute", "minutes", "m", "min", "mins":
+		iv.Nanoseconds += int64(math.Round(n * 60e9))
+	case "hour", "hours", "h", "hr", "hrs":
+		iv.Nanoseconds += int64(math.Round(n * 3600e9))
+	case "day", "days", "d":
+		whole := math.Trunc(n)
+		iv.Days += int32(whole)
+		iv.Nanoseconds += int64(math.Round((n - whole) * 86400e9))
+	case "week", "weeks", "w":
+		days := n * 7
+		whole := math.Trunc(days)
+		iv.Days += int32(whole)
+		iv.Nanoseconds += int64(math.Round((days - whole) * 86400e9))
+	case "month", "months", "mon", "mons":
+		whole := math.Trunc(n)
+		iv.Months += int32(whole)
+		iv.Days += int32(math.Round((n - whole) * 30))
+	case "year", "years", "y", "yr", "yrs":
+		iv.Months += int32(math.Round(n * 12))
+	case "decade", "decades":
+		iv.Months += int32(math.Round(n * 120))
+	case "century", "centuries":
+		iv.Months += int32(math.Round(n * 1200))
+	default:
+		return fmt.Errorf("unknown unit %q", unit)
+	}
+	return nil
+}
