@@ -138,7 +138,9 @@ func init() {
 	})
 	register("trunc", numericUnary("trunc", math.Trunc, ident))
 	register("power", funcDef{
-		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeFloat, want(args, "numeric", "numeric") },
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			return TypeFloat, want(args, "numeric", "numeric")
+		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
 				a, b := toFloat(v[0]), toFloat(v[1])

@@ -324,7 +324,7 @@ func evalToTimestamp(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		if math.IsNaN(secs) || math.IsInf(secs, 0) || math.Abs(secs) > 9.2e9 {
 			return nil, fmt.Errorf("timestamp out of range: %v", secs)
 		}
-		out[i] = int64(math.Round(secs * 1e6)) * 1e3 // PostgreSQL keeps microseconds
+		out[i] = int64(math.Round(secs*1e6)) * 1e3 // PostgreSQL keeps microseconds
 		setBit(valid, i)
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil

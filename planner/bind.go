@@ -1,0 +1,276 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// binder turns one statement's AST into a logical plan.
+type binder struct {
+	p      *Planner
+	sess   *Session
+	stmt   *sql.Statement
+	params []any
+	ctx    *exec.Ctx
+	ctes   []map[string]Node // innermost last
+}
+
+func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
+	return &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: execCtx(sess)}
+}
+
+// scopeCol is a column visible to expressions.
+type scopeCol struct {
+	table string // alias or table name ("" for derived columns)
+	name  string
+	typ   arrow.DataType
+	// index in the node's output, or -1 until a lazy scan column is read
+	index int
+	scan  *Scan // set for base-table columns: read on first reference
+}
+
+// scope is the set of columns an expression may name, over a node.
+type scope struct {
+	cols []*scopeCol
+	node Node
+}
+
+// ref makes a scope column part of the node's output and returns its
+// expression.
+func (s *scope) ref(c *scopeCol) exec.Expr {
+	if c.index < 0 {
+		c.scan.Cols = append(c.scan.Cols, Column{Name: c.name, Type: c.typ, Table: c.table})
+		c.index = len(c.scan.Cols) - 1
+	}
+	return &exec.Column{Index: c.index, Name: c.name, DT: c.typ}
+}
+
+// lookup finds a column by (optional) table and name.
+func (s *scope) lookup(table, name string) (*scopeCol, error) {
+	var found *scopeCol
+	for _, c := range s.cols {
+		if c.name != name || (table != "" && c.table != table) {
+			continue
+		}
+		if found != nil {
+			return nil, errorf(CodeAmbiguousColumn, "column reference %q is ambiguous", name)
+		}
+		found = c
+	}
+	if found == nil {
+		names := make([]string, 0, len(s.cols))
+		for _, c := range s.cols {
+			names = append(names, c.name)
+		}
+		full := name
+		if table != "" {
+			full = table + "." + name
+		}
+		e := errorf(CodeUndefinedColumn, "column %q does not exist", full)
+		if best := closest(name, names); best != "" {
+			e.Hint = fmt.Sprintf("did you mean %q?", best)
+		}
+		return nil, e
+	}
+	return found, nil
+}
+
+// closest returns the candidate nearest to name, if it is near.
+func closest(name string, candidates []string) string {
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// bindQuery binds a SELECT or set operation.
+func (b *binder) bindQuery(n ast.StmtNode) (Node, error) {
+	switch n := n.(type) {
+	case *ast.SelectStmt:
+		return b.bindSelect(n)
+	case *ast.SetOprStmt:
+		return nil, notSupported("UNION, INTERSECT and EXCEPT")
+	}
+	return nil, notSupported(fmt.Sprintf("statement %T", n))
+}
+
+// bindFrom binds the FROM clause into a node and its scope.
+func (b *binder) bindFrom(from *ast.TableRefsClause) (*scope, error) {
+	if from == nil || from.TableRefs == nil {
+		// SELECT without FROM: one row, no columns.
+		v := &Values{Rows: [][]exec.Expr{{}}}
+		return &scope{node: v}, nil
+	}
+	j := from.TableRefs
+	if j.Right != nil {
+		return nil, notSupported("JOIN")
+	}
+	return b.bindTableRef(j.Left)
+}
+
+func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
+	switch n := n.(type) {
+	case *ast.TableSource:
+		alias := n.AsName.O
+		switch src := n.Source.(type) {
+		case *ast.TableName:
+			return b.bindTableName(src, alias)
+		case *ast.SelectStmt, *ast.SetOprStmt:
+			node, err := b.bindQuery(src.(ast.StmtNode))
+			if err != nil {
+				return nil, err
+			}
+			return derivedScope(node, alias), nil
+		}
+		return nil, notSupported(fmt.Sprintf("FROM %T", n.Source))
+	case *ast.Join:
+		if n.Right != nil {
+			return nil, notSupported("JOIN")
+		}
+		return b.bindTableRef(n.Left)
+	}
+	return nil, notSupported(fmt.Sprintf("FROM %T", n))
+}
+
+// derivedScope exposes a subquery's output columns under alias.
+func derivedScope(node Node, alias string) *scope {
+	s := &scope{node: node}
+	for i, c := range node.Columns() {
+		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: c.Type, index: i})
+	}
+	return s
+}
+
+func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
+	name := t.Name.O
+	schema := t.Schema.O
+	if schema == "" {
+		for i := len(b.ctes) - 1; i >= 0; i-- {
+			if node, ok := b.ctes[i][name]; ok {
+				if alias == "" {
+					alias = name
+				}
+				return derivedScope(node, alias), nil
+			}
+		}
+	}
+	switch schema {
+	case "", "public":
+	case "information_schema", "pg_catalog":
+		return nil, notSupported(schema + " tables")
+	default:
+		return nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
+	}
+	cols, err := b.p.Engine.TableSchema(b.sess.Database, name)
+	if err != nil {
+		var se *storage.Error
+		if asStorage(err, &se) && se.Code == storage.CodeNotFound {
+			e := errorf(CodeUndefinedTable, "relation %q does not exist", name)
+			e.Hint = se.Hint
+			return nil, e
+		}
+		return nil, err
+	}
+	if alias == "" {
+		alias = name
+	}
+	scan := &Scan{DB: b.sess.Database, Table: name, Alias: alias, Range: storage.AllTime()}
+	s := &scope{node: scan}
+	for _, c := range cols {
+		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: storage.ArrowType(c.Type), index: -1, scan: scan})
+	}
+	return s, nil
+}
+
+// output is one column of a SELECT list being bound.
+type output struct {
+	expr exec.Expr
+	name string
+	ast  ast.ExprNode // nil for * columns
+}
+
+// bindSelect binds one SELECT block.
+func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
+	if sel.Kind != ast.SelectStmtKindSelect {
+		return nil, notSupported("VALUES and TABLE statements")
+	}
+	if sel.With != nil {
+		defs := map[string]Node{}
+		b.ctes = append(b.ctes, defs)
+		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
+		for _, cte := range sel.With.CTEs {
+			if cte.IsRecursive {
+				return nil, notSupported("WITH RECURSIVE")
+			}
+			node, err := b.bindQuery(cte.Query.Query.(ast.StmtNode))
+			if err != nil {
+				return nil, err
+			}
+			if len(cte.ColNameList) > 0 {
+				node = renameColumns(node, cte.ColNameList)
+			}
+			defs[cte.Name.O] = node
+		}
+	}
+	if len(sel.WindowSpecs) > 0 {
+		return nil, notSupported("WINDOW clauses")
+	}
+	in, err := b.bindFrom(sel.From)
+	if err != nil {
+		return nil, err
+	}
+	if sel.Where != nil {
+		pred, err := b.bindBool(in, sel.Where, "WHERE")
+		if err != nil {
+			return nil, err
+		}
+		in.node = &Filter{Child: in.node, Pred: pred}
+	}
+	q := &selectBinder{b: b, sel: sel, in: in}
+	return q.bind()
+}
+
+// renameColumns applies a CTE's column list.
+func renameColumns(node Node, names []ast.CIStr) Node {
+	cols := node.Columns()
+	exprs := make([]exec.Expr, len(cols))
+	out := make([]Column, len(cols))
+	for i, c := range cols {
+		exprs[i] = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+		out[i] = c
+		if i < len(names) {
+			out[i].Name = names[i].O
+		}
+	}
+	return &Project{Child: node, Exprs: exprs, Cols: out}
+}

@@ -1,0 +1,395 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/stratadb/strata/exec"
+)
+
+func sameType(a, b arrow.DataType) bool {
+	if exec.IsText(a) && exec.IsText(b) {
+		return true
+	}
+	return arrow.TypeEqual(a, b)
+}
+
+// coerce converts x to type want where PostgreSQL would do so implicitly:
+// an unknown literal is read as want; NULL takes any type; integers widen to
+// float8. Constants are converted now.
+func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
+	if u, ok := x.(*unknownLit); ok {
+		if exec.IsText(want) {
+			return &exec.Literal{V: u.V, DT: exec.TypeText}, nil
+		}
+		v, err := exec.CastValue(b.ctx, u.V, want)
+		if err != nil {
+			return nil, errorf(CodeInvalidText, "%v", err)
+		}
+		return &exec.Literal{V: v, DT: want}, nil
+	}
+	have := x.Type()
+	if sameType(have, want) {
+		return x, nil
+	}
+	if have.ID() == arrow.NULL {
+		return &exec.Literal{V: nil, DT: want}, nil
+	}
+	if have.ID() == arrow.INT64 && want.ID() == arrow.FLOAT64 || have.ID() == arrow.UINT64 && want.ID() == arrow.FLOAT64 {
+		return b.fold(&exec.Cast{X: x, To: want})
+	}
+	return nil, errorf(CodeDatatype, "cannot use a value of type %s where %s is expected", exec.SQLTypeName(have), exec.SQLTypeName(want))
+}
+
+// unify brings the operands of a comparison or arithmetic to one type.
+func (b *binder) unify(l, r exec.Expr) (exec.Expr, exec.Expr, error) {
+	_, lu := l.(*unknownLit)
+	_, ru := r.(*unknownLit)
+	switch {
+	case lu && ru:
+		return settle(l), settle(r), nil
+	case lu:
+		l2, err := b.coerce(l, r.Type())
+		return l2, r, err
+	case ru:
+		r2, err := b.coerce(r, l.Type())
+		return l, r2, err
+	}
+	lt, rt := l.Type(), r.Type()
+	if sameType(lt, rt) {
+		return l, r, nil
+	}
+	if lt.ID() == arrow.NULL {
+		return &exec.Literal{V: nil, DT: rt}, r, nil
+	}
+	if rt.ID() == arrow.NULL {
+		return l, &exec.Literal{V: nil, DT: lt}, nil
+	}
+	numeric := func(t arrow.DataType) bool {
+		return t.ID() == arrow.INT64 || t.ID() == arrow.FLOAT64 || t.ID() == arrow.UINT64
+	}
+	if numeric(lt) && numeric(rt) {
+		l2, err := b.coerce(l, exec.TypeFloat)
+		if err != nil {
+			return nil, nil, err
+		}
+		r2, err := b.coerce(r, exec.TypeFloat)
+		return l2, r2, err
+	}
+	return nil, nil, errorf(CodeUndefinedFunc, "operator does not exist: %s and %s cannot be compared or combined; add an explicit cast", exec.SQLTypeName(lt), exec.SQLTypeName(rt))
+}
+
+// commonType is the type CASE and COALESCE results take.
+func (b *binder) commonType(xs []exec.Expr) (arrow.DataType, error) {
+	var dt arrow.DataType
+	for _, x := range xs {
+		if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
+			continue
+		}
+		t := x.Type()
+		if exec.IsText(t) {
+			t = exec.TypeText
+		}
+		switch {
+		case dt == nil:
+			dt = t
+		case sameType(dt, t):
+		case (dt.ID() == arrow.INT64 || dt.ID() == arrow.FLOAT64) && (t.ID() == arrow.INT64 || t.ID() == arrow.FLOAT64):
+			dt = exec.TypeFloat
+		default:
+			return nil, fmt.Errorf("%s and %s", exec.SQLTypeName(dt), exec.SQLTypeName(t))
+		}
+	}
+	if dt == nil {
+		dt = exec.TypeText
+	}
+	return dt, nil
+}
+
+// fold evaluates an expression whose inputs are all constants.
+func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
+	if !constantTree(x) {
+		return x, nil
+	}
+	one := array.NewRecord(arrow.NewSchema(nil, nil), nil, 1)
+	defer one.Release()
+	a, err := x.Eval(b.ctx, one)
+	if err != nil {
+		return nil, AsError(err)
+	}
+	defer a.Release()
+	if a.IsNull(0) {
+		return &exec.Literal{V: nil, DT: x.Type()}, nil
+	}
+	v, err := valueAt(a)
+	if err != nil {
+		return x, nil
+	}
+	return &exec.Literal{V: v, DT: x.Type()}, nil
+}
+
+// valueAt reads the one value of a as Literal holds values.
+func valueAt(a arrow.Array) (any, error) {
+	switch a := a.(type) {
+	case *array.Boolean:
+		return a.Value(0), nil
+	case *array.Int64:
+		return a.Value(0), nil
+	case *array.Uint64:
+		return a.Value(0), nil
+	case *array.Float64:
+		return a.Value(0), nil
+	case *array.String:
+		return a.Value(0), nil
+	case *array.Timestamp:
+		return exec.Timestamp(a.Value(0)), nil
+	case *array.MonthDayNanoInterval:
+		return a.Value(0), nil
+	}
+	return nil, fmt.Errorf("no constant of type %v", a.DataType())
+}
+
+// constantTree reports whether x reads no column.
+func constantTree(x exec.Expr) bool {
+	switch x := x.(type) {
+	case *exec.Literal:
+		return true
+	case *unknownLit:
+		return true
+	case *exec.Column:
+		return false
+	case *exec.Compare:
+		return constantTree(x.L) && constantTree(x.R)
+	case *exec.Arith:
+		return constantTree(x.L) && constantTree(x.R)
+	case *exec.Logic:
+		return constantTree(x.L) && constantTree(x.R)
+	case *exec.Not:
+		return constantTree(x.X)
+	case *exec.Cast:
+		return constantTree(x.X)
+	case *exec.IsNull:
+		return constantTree(x.X)
+	case *exec.Call:
+		for _, a := range x.Args {
+			if !constantTree(a) {
+				return false
+			}
+		}
+		return true
+	case *exec.Cond:
+		for _, a := range x.Args {
+			if !constantTree(a) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// argTypes says how a function reads unknown literals, per argument.
+var argTypes = map[string][]arrow.DataType{
+	"time_bucket":  {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"date_bin":     {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"date_trunc":   {exec.TypeText, exec.TypeTimestamptz, exec.TypeText},
+	"date_part":    {exec.TypeText, exec.TypeTimestamptz},
+	"to_timestamp": {exec.TypeFloat},
+	"round":        {exec.TypeFloat, exec.TypeInt},
+	"power":        {exec.TypeFloat, exec.TypeFloat},
+	"pow":          {exec.TypeFloat, exec.TypeFloat},
+	"log":          {exec.TypeFloat, exec.TypeFloat},
+	"sqrt":         {exec.TypeFloat},
+	"ln":           {exec.TypeFloat},
+	"abs":          {exec.TypeFloat},
+	"substr":       {exec.TypeText, exec.TypeInt, exec.TypeInt},
+	"substring":    {exec.TypeText, exec.TypeInt, exec.TypeInt},
+	"split_part":   {exec.TypeText, exec.TypeText, exec.TypeInt},
+}
+
+// call resolves a scalar function, reading unknown literals as its
+// parameters expect, and folds constant calls.
+func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
+	want := argTypes[name]
+	for i, a := range args {
+		if _, ok := a.(*unknownLit); ok && i < len(want) {
+			c, err := b.coerce(a, want[i])
+			if err != nil {
+				return nil, err
+			}
+			args[i] = c
+		} else {
+			args[i] = settle(a)
+		}
+	}
+	// Integer arguments where a function computes in float8.
+	if w := want; w != nil {
+		for i := range args {
+			if i < len(w) && w[i].ID() == arrow.FLOAT64 && args[i].Type().ID() == arrow.INT64 && name != "abs" && name != "round" {
+				c, err := b.coerce(args[i], exec.TypeFloat)
+				if err != nil {
+					return nil, err
+				}
+				args[i] = c
+			}
+		}
+	}
+	c, err := exec.NewCall(name, args)
+	if err != nil {
+		return nil, errorf(CodeUndefinedFunc, "%v", err)
+	}
+	if name == "now" {
+		return c, nil
+	}
+	return b.fold(c)
+}
+
+// funcCall binds a function call, including package sql's markers.
+func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, error) {
+	name := e.FnName.L
+	if _, _, _, isAgg := aggregateCall(e); isAgg {
+		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", name)
+	}
+	args := make([]exec.Expr, len(e.Args))
+	bindArgs := func(from int) error {
+		for i := from; i < len(e.Args); i++ {
+			x, err := b.bindNode(s, e.Args[i], h)
+			if err != nil {
+				return err
+			}
+			args[i] = x
+		}
+		return nil
+	}
+	switch name {
+	case "__pg_cast":
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		to, err := castTarget(e.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		x := args[0]
+		if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
+			return b.coerce(x, to)
+		}
+		if sameType(x.Type(), to) {
+			if exec.IsText(to) && !arrow.TypeEqual(x.Type(), to) {
+				return &exec.Cast{X: x, To: exec.TypeText}, nil
+			}
+			return x, nil
+		}
+		return b.fold(&exec.Cast{X: x, To: to})
+	case "__pg_extract":
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return b.call("date_part", args)
+	case "__pg_regex":
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		flags := ""
+		if l, ok := args[2].(*unknownLit); ok {
+			flags = l.V.(string)
+		}
+		fn := "regex_match"
+		if flags == "i" {
+			fn = "regex_imatch"
+		}
+		return b.call(fn, args[:2])
+	case "coalesce", "ifnull", "nullif", "greatest", "least":
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		kind := map[string]exec.CondKind{"coalesce": exec.Coalesce, "ifnull": exec.Coalesce, "nullif": exec.NullIf, "greatest": exec.Greatest, "least": exec.Least}[name]
+		if kind == exec.NullIf && len(args) != 2 {
+			return nil, errorf(CodeUndefinedFunc, "function nullif takes two arguments")
+		}
+		dt, err := b.commonType(args)
+		if err != nil {
+			return nil, errorf(CodeDatatype, "%s types %v cannot be matched", strings.ToUpper(name), err)
+		}
+		for i := range args {
+			if args[i], err = b.coerce(args[i], dt); err != nil {
+				return nil, err
+			}
+		}
+		return b.fold(&exec.Cond{Kind: kind, Args: args, DT: dt})
+	case "now", "current_timestamp", "localtimestamp", "statement_timestamp", "transaction_timestamp":
+		return &exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}, nil
+	case "concat":
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return b.call("concat", args)
+	}
+	if strings.HasPrefix(name, "__pg_") {
+		return nil, notSupported(markerFeature(name))
+	}
+	if err := bindArgs(0); err != nil {
+		return nil, err
+	}
+	if !exec.HasFunction(name) {
+		e := errorf(CodeUndefinedFunc, "function %s does not exist", name)
+		if best := closest(name, exec.FunctionNames()); best != "" {
+			e.Hint = fmt.Sprintf("did you mean %s?", best)
+		}
+		return nil, e
+	}
+	return b.call(name, args)
+}
+
+func markerFeature(name string) string {
+	switch name {
+	case "__pg_array", "__pg_array_subquery", "__pg_subscript", "__pg_slice":
+		return "arrays"
+	case "__pg_any", "__pg_all":
+		return "ANY/ALL"
+	case "__pg_filter":
+		return "aggregate FILTER"
+	case "__pg_within_group":
+		return "WITHIN GROUP"
+	case "__pg_at_time_zone":
+		return "AT TIME ZONE"
+	case "__pg_table_function":
+		return "table functions in FROM"
+	case "__pg_field":
+		return "composite field access"
+	}
+	return name
+}
+
+// castTarget maps a cast marker's type name to a value type.
+func castTarget(n ast.ExprNode) (arrow.DataType, error) {
+	v, ok := n.(*driver.ValueExpr)
+	if !ok {
+		return nil, errorf(CodeSyntax, "malformed cast")
+	}
+	t := v.GetString()
+	base := t
+	if i := strings.IndexByte(base, '('); i >= 0 {
+		base = base[:i]
+	}
+	switch base {
+	case "int2", "int4", "int8", "oid":
+		return exec.TypeInt, nil
+	case "float4", "float8", "numeric":
+		return exec.TypeFloat, nil
+	case "text", "varchar", "bpchar", "char", "name":
+		return exec.TypeText, nil
+	case "bool":
+		return exec.TypeBool, nil
+	case "timestamptz", "timestamp":
+		return exec.TypeTimestamptz, nil
+	case "interval":
+		return exec.TypeInterval, nil
+	}
+	return nil, errorf(CodeNotSupported, "type %s is not supported yet", t)
+}

@@ -1,0 +1,464 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// hook lets a caller resolve some AST nodes itself (aggregates and group
+// keys in grouped queries); handled=false falls back to ordinary binding.
+type hook func(ast.ExprNode) (x exec.Expr, handled bool, err error)
+
+// unknownLit marks string constants whose type is still open, as
+// PostgreSQL's "unknown" literals: the context decides (timestamptz when
+// compared with time, interval as time_bucket's width, ...).
+type unknownLit struct{ exec.Literal }
+
+func (b *binder) bindExpr(s *scope, e ast.ExprNode) (exec.Expr, error) {
+	return b.bindExprHook(s, e, nil)
+}
+
+func (b *binder) bindExprHook(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
+	x, err := b.bindNode(s, e, h)
+	if err != nil {
+		return nil, err
+	}
+	return settle(x), nil
+}
+
+// settle gives a literal still of unknown type the type text.
+func settle(x exec.Expr) exec.Expr {
+	if u, ok := x.(*unknownLit); ok {
+		return &exec.Literal{V: u.V, DT: exec.TypeText}
+	}
+	return x
+}
+
+func (b *binder) bindBool(s *scope, e ast.ExprNode, clause string) (exec.Expr, error) {
+	x, err := b.bindExpr(s, e)
+	if err != nil {
+		return nil, err
+	}
+	if x.Type().ID() != exec.TypeBool.ID() {
+		return nil, errorf(CodeDatatype, "argument of %s must be type boolean, not type %s", clause, exec.SQLTypeName(x.Type()))
+	}
+	return x, nil
+}
+
+func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
+	if h != nil {
+		if x, handled, err := h(e); handled || err != nil {
+			return x, err
+		}
+	}
+	sub := func(e ast.ExprNode) (exec.Expr, error) { return b.bindNode(s, e, h) }
+	switch e := e.(type) {
+	case *ast.ParenthesesExpr:
+		return sub(e.Expr)
+	case *ast.ColumnNameExpr:
+		if e.Name.Schema.O != "" {
+			return nil, notSupported("schema-qualified column names")
+		}
+		c, err := s.lookup(e.Name.Table.O, e.Name.Name.O)
+		if err != nil {
+			return nil, err
+		}
+		return s.ref(c), nil
+	case *driver.ParamMarkerExpr:
+		return b.param(e)
+	case *driver.ValueExpr:
+		return literalOf(e)
+	case *ast.BinaryOperationExpr:
+		l, err := sub(e.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := sub(e.R)
+		if err != nil {
+			return nil, err
+		}
+		return b.binary(e.Op, l, r)
+	case *ast.UnaryOperationExpr:
+		x, err := sub(e.V)
+		if err != nil {
+			return nil, err
+		}
+		switch e.Op {
+		case opcode.Not, opcode.Not2:
+			x, err = b.coerce(x, exec.TypeBool)
+			if err != nil {
+				return nil, err
+			}
+			return b.fold(&exec.Not{X: x})
+		case opcode.Minus:
+			x = settle(x)
+			if l, ok := x.(*exec.Literal); ok {
+				switch v := l.V.(type) {
+				case int64:
+					return &exec.Literal{V: -v, DT: l.DT}, nil
+				case float64:
+					return &exec.Literal{V: -v, DT: l.DT}, nil
+				}
+			}
+			zero, err := b.coerce(&exec.Literal{V: int64(0), DT: exec.TypeInt}, x.Type())
+			if err != nil {
+				return nil, err
+			}
+			return b.arith(exec.Sub, zero, x)
+		case opcode.Plus:
+			return x, nil
+		}
+		return nil, notSupported(fmt.Sprintf("unary operator %v", e.Op))
+	case *ast.IsNullExpr:
+		x, err := sub(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return &exec.IsNull{X: settle(x), Negate: e.Not}, nil
+	case *ast.IsTruthExpr:
+		x, err := sub(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		x, err = b.coerce(x, exec.TypeBool)
+		if err != nil {
+			return nil, err
+		}
+		// x IS TRUE  ⇔ coalesce(x = true, false); IS NOT TRUE negates that.
+		want := &exec.Literal{V: e.True != 0, DT: exec.TypeBool}
+		is := &exec.Cond{Kind: exec.Coalesce, Args: []exec.Expr{&exec.Compare{Op: exec.Eq, L: x, R: want}, &exec.Literal{V: false, DT: exec.TypeBool}}, DT: exec.TypeBool}
+		if e.Not {
+			return &exec.Not{X: is}, nil
+		}
+		return is, nil
+	case *ast.BetweenExpr:
+		x, err := sub(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		lo, err := sub(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := sub(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		ge, err := b.compare(exec.Ge, x, lo)
+		if err != nil {
+			return nil, err
+		}
+		le, err := b.compare(exec.Le, x, hi)
+		if err != nil {
+			return nil, err
+		}
+		var r exec.Expr = &exec.Logic{Op: exec.And, L: ge, R: le}
+		if e.Not {
+			r = &exec.Not{X: r}
+		}
+		return r, nil
+	case *ast.PatternInExpr:
+		if e.Sel != nil {
+			return nil, notSupported("IN (subquery)")
+		}
+		return b.inList(s, e, h)
+	case *ast.PatternLikeOrIlikeExpr:
+		x, err := sub(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		p, err := sub(e.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		if e.Escape != '\\' && e.Escape != 0 {
+			return nil, notSupported("LIKE ... ESCAPE other than backslash")
+		}
+		name := map[[2]bool]string{{true, false}: "like", {true, true}: "not_like", {false, false}: "ilike", {false, true}: "not_ilike"}[[2]bool{e.IsLike, e.Not}]
+		return b.call(name, []exec.Expr{settle(x), settle(p)})
+	case *ast.PatternRegexpExpr:
+		x, err := sub(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		p, err := sub(e.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		name := "regex_match"
+		if e.Not {
+			name = "regex_not_match"
+		}
+		return b.call(name, []exec.Expr{settle(x), settle(p)})
+	case *ast.CaseExpr:
+		return b.caseExpr(s, e, h)
+	case *ast.FuncCallExpr:
+		return b.funcCall(s, e, h)
+	case *ast.AggregateFuncExpr:
+		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", strings.ToLower(e.F))
+	case *ast.WindowFuncExpr:
+		return nil, notSupported("window functions")
+	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
+		return nil, notSupported("subqueries in expressions")
+	case *ast.DefaultExpr:
+		return nil, notSupported("DEFAULT")
+	}
+	return nil, notSupported(fmt.Sprintf("expression %T", e))
+}
+
+// literalOf converts a TiDB constant. Numbers with a fraction are numeric in
+// PostgreSQL; they become float8 here.
+func literalOf(v *driver.ValueExpr) (exec.Expr, error) {
+	switch v.Kind() {
+	case driver.KindNull:
+		return &exec.Literal{V: nil, DT: exec.TypeNull}, nil
+	case driver.KindInt64:
+		return &exec.Literal{V: v.GetInt64(), DT: exec.TypeInt}, nil
+	case driver.KindUint64:
+		u := v.GetUint64()
+		if u <= 1<<63-1 {
+			return &exec.Literal{V: int64(u), DT: exec.TypeInt}, nil
+		}
+		return &exec.Literal{V: float64(u), DT: exec.TypeFloat}, nil
+	case driver.KindFloat32, driver.KindFloat64:
+		return &exec.Literal{V: v.GetFloat64(), DT: exec.TypeFloat}, nil
+	case driver.KindMysqlDecimal:
+		f, err := strconv.ParseFloat(v.GetMysqlDecimal().String(), 64)
+		if err != nil {
+			return nil, errorf(CodeInvalidText, "invalid number %s", v.GetMysqlDecimal().String())
+		}
+		return &exec.Literal{V: f, DT: exec.TypeFloat}, nil
+	case driver.KindString, driver.KindBytes:
+		return &unknownLit{exec.Literal{V: v.GetString(), DT: exec.TypeText}}, nil
+	}
+	return nil, notSupported(fmt.Sprintf("constant of kind %d", v.Kind()))
+}
+
+// param binds $n to its value, typed by the Go value (a string stays of
+// unknown type, as an untyped parameter in PostgreSQL).
+func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
+	if p.Order >= len(b.stmt.Params) {
+		return nil, errorf(CodeSyntax, "parameter marker out of range")
+	}
+	n := b.stmt.Params[p.Order]
+	if n < 1 || n > len(b.params) {
+		return nil, errorf("08P01", "there is no parameter $%d", n)
+	}
+	switch v := b.params[n-1].(type) {
+	case nil:
+		return &exec.Literal{V: nil, DT: exec.TypeNull}, nil
+	case bool:
+		return &exec.Literal{V: v, DT: exec.TypeBool}, nil
+	case int64:
+		return &exec.Literal{V: v, DT: exec.TypeInt}, nil
+	case int:
+		return &exec.Literal{V: int64(v), DT: exec.TypeInt}, nil
+	case float64:
+		return &exec.Literal{V: v, DT: exec.TypeFloat}, nil
+	case string:
+		return &unknownLit{exec.Literal{V: v, DT: exec.TypeText}}, nil
+	case exec.Timestamp:
+		return &exec.Literal{V: v, DT: exec.TypeTimestamptz}, nil
+	case arrow.MonthDayNanoInterval:
+		return &exec.Literal{V: v, DT: exec.TypeInterval}, nil
+	}
+	return nil, errorf(CodeDatatype, "parameter $%d has unsupported type %T", n, b.params[n-1])
+}
+
+func (b *binder) binary(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
+	switch op {
+	case opcode.LogicAnd, opcode.LogicOr:
+		l, err := b.coerce(l, exec.TypeBool)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.coerce(r, exec.TypeBool)
+		if err != nil {
+			return nil, err
+		}
+		lop := exec.And
+		if op == opcode.LogicOr {
+			lop = exec.Or
+		}
+		return &exec.Logic{Op: lop, L: l, R: r}, nil
+	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
+		cmp := map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[op]
+		return b.compare(cmp, l, r)
+	case opcode.NullEQ: // IS NOT DISTINCT FROM
+		eq, err := b.compare(exec.Eq, l, r)
+		if err != nil {
+			return nil, err
+		}
+		both := &exec.Logic{Op: exec.And, L: &exec.IsNull{X: settle(l)}, R: &exec.IsNull{X: settle(r)}}
+		return &exec.Cond{Kind: exec.Coalesce, Args: []exec.Expr{eq, both}, DT: exec.TypeBool}, nil
+	case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod, opcode.IntDiv:
+		aop := map[opcode.Op]exec.ArithOp{opcode.Plus: exec.Add, opcode.Minus: exec.Sub, opcode.Mul: exec.Mul, opcode.Div: exec.Div, opcode.Mod: exec.Mod, opcode.IntDiv: exec.Div}[op]
+		return b.arith(aop, l, r)
+	}
+	return nil, notSupported(fmt.Sprintf("operator %v", op))
+}
+
+func (b *binder) compare(op exec.CmpOp, l, r exec.Expr) (exec.Expr, error) {
+	l, r, err := b.unify(l, r)
+	if err != nil {
+		return nil, err
+	}
+	return b.fold(&exec.Compare{Op: op, L: l, R: r})
+}
+
+func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
+	lt, rt := l.Type().ID(), r.Type().ID()
+	// timestamptz ± 'literal' reads the literal as an interval.
+	if _, ok := r.(*unknownLit); ok && lt == arrow.TIMESTAMP {
+		var err error
+		if r, err = b.coerce(r, exec.TypeInterval); err != nil {
+			return nil, err
+		}
+	} else if !(lt == arrow.TIMESTAMP || rt == arrow.TIMESTAMP || lt == arrow.INTERVAL_MONTH_DAY_NANO || rt == arrow.INTERVAL_MONTH_DAY_NANO) {
+		var err error
+		if l, r, err = b.unify(l, r); err != nil {
+			return nil, err
+		}
+	}
+	x, err := exec.NewArith(op, settle(l), settle(r))
+	if err != nil {
+		return nil, errorf(CodeUndefinedFunc, "%v", err)
+	}
+	return b.fold(x)
+}
+
+func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, error) {
+	x, err := b.bindNode(s, e.Expr, h)
+	if err != nil {
+		return nil, err
+	}
+	x = settle(x)
+	var vals []any
+	var rest []exec.Expr
+	for _, item := range e.List {
+		v, err := b.bindNode(s, item, h)
+		if err != nil {
+			return nil, err
+		}
+		v, err = b.coerce(v, x.Type())
+		if err != nil {
+			return nil, err
+		}
+		if lit, ok := v.(*exec.Literal); ok {
+			vals = append(vals, lit.V)
+			continue
+		}
+		rest = append(rest, v)
+	}
+	if len(rest) == 0 {
+		return &exec.InList{X: x, Values: vals, Negate: e.Not}, nil
+	}
+	// Non-constant items: x = a OR x = b ...
+	var out exec.Expr
+	if len(vals) > 0 {
+		out = &exec.InList{X: x, Values: vals}
+	}
+	for _, v := range rest {
+		eq, err := b.compare(exec.Eq, x, v)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = eq
+		} else {
+			out = &exec.Logic{Op: exec.Or, L: out, R: eq}
+		}
+	}
+	if e.Not {
+		out = &exec.Not{X: out}
+	}
+	return out, nil
+}
+
+func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) {
+	var operand exec.Expr
+	if e.Value != nil {
+		v, err := b.bindNode(s, e.Value, h)
+		if err != nil {
+			return nil, err
+		}
+		operand = v
+	}
+	var whens, thens []exec.Expr
+	for _, w := range e.WhenClauses {
+		c, err := b.bindNode(s, w.Expr, h)
+		if err != nil {
+			return nil, err
+		}
+		if operand != nil {
+			if c, err = b.compare(exec.Eq, operand, c); err != nil {
+				return nil, err
+			}
+		} else if c, err = b.coerce(c, exec.TypeBool); err != nil {
+			return nil, err
+		}
+		t, err := b.bindNode(s, w.Result, h)
+		if err != nil {
+			return nil, err
+		}
+		whens, thens = append(whens, c), append(thens, t)
+	}
+	var els exec.Expr
+	if e.ElseClause != nil {
+		var err error
+		if els, err = b.bindNode(s, e.ElseClause, h); err != nil {
+			return nil, err
+		}
+	}
+	values := append(append([]exec.Expr(nil), thens...), els)
+	if els == nil {
+		values = values[:len(values)-1]
+	}
+	dt, err := b.commonType(values)
+	if err != nil {
+		return nil, errorf(CodeDatatype, "CASE types do not match: %v", err)
+	}
+	for i := range thens {
+		if thens[i], err = b.coerce(thens[i], dt); err != nil {
+			return nil, err
+		}
+	}
+	if els != nil {
+		if els, err = b.coerce(els, dt); err != nil {
+			return nil, err
+		}
+	}
+	return &exec.Case{Whens: whens, Thens: thens, Else: els, DT: dt}, nil
+}
+
+// constInt evaluates a LIMIT/OFFSET expression.
+func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
+	x, err := b.bindExpr(&scope{}, e)
+	if err != nil {
+		return 0, err
+	}
+	x, err = b.coerce(x, exec.TypeInt)
+	if err != nil {
+		return 0, err
+	}
+	lit, ok := x.(*exec.Literal)
+	if !ok {
+		return 0, errorf(CodeSyntax, "argument of %s must be a constant", clause)
+	}
+	if lit.V == nil {
+		return -1, nil // LIMIT NULL means no limit
+	}
+	n := lit.V.(int64)
+	if n < 0 {
+		return 0, errorf("2201W", "%s must not be negative", clause)
+	}
+	return n, nil
+}

@@ -1,0 +1,542 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+func asStorage(err error, target **storage.Error) bool { return errors.As(err, target) }
+
+// selectBinder binds the clauses of one SELECT after FROM and WHERE.
+type selectBinder struct {
+	b   *binder
+	sel *ast.SelectStmt
+	in  *scope
+
+	grouped bool
+	keys    []exec.Expr
+	keyStr  []string
+	aggs    []exec.Agg
+	aggStr  []string
+}
+
+func (q *selectBinder) bind() (Node, error) {
+	sel := q.sel
+	var having ast.ExprNode
+	if sel.Having != nil {
+		having = sel.Having.Expr
+	}
+	var orderBy []*ast.ByItem
+	if sel.OrderBy != nil {
+		orderBy = sel.OrderBy.Items
+	}
+	q.grouped = sel.GroupBy != nil || having != nil || q.anyAggregate(sel.Fields.Fields, having, orderBy)
+	if sel.GroupBy != nil {
+		for _, item := range sel.GroupBy.Items {
+			if err := q.addGroupKey(item.Expr); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	outs, err := q.bindOutputs()
+	if err != nil {
+		return nil, err
+	}
+	base := q.in.node
+	if q.grouped {
+		agg := &Aggregate{Child: q.in.node, Keys: q.keys, Aggs: q.aggs}
+		for i, k := range q.keys {
+			agg.Cols = append(agg.Cols, Column{Name: fmt.Sprintf("key%d", i), Type: k.Type()})
+		}
+		for i, a := range q.aggs {
+			dt, err := a.ResultType()
+			if err != nil {
+				return nil, errorf(CodeUndefinedFunc, "%v", err)
+			}
+			agg.Cols = append(agg.Cols, Column{Name: q.aggStr[i], Type: dt})
+		}
+		base = agg
+		if having != nil {
+			pred, err := q.bindValue(having)
+			if err != nil {
+				return nil, err
+			}
+			if pred.Type().ID() != exec.TypeBool.ID() {
+				return nil, errorf(CodeDatatype, "argument of HAVING must be type boolean, not type %s", exec.SQLTypeName(pred.Type()))
+			}
+			base = &Filter{Child: base, Pred: pred}
+		}
+	}
+
+	// ORDER BY and DISTINCT ON may add hidden columns to the projection.
+	exprs := make([]exec.Expr, len(outs))
+	cols := make([]Column, len(outs))
+	for i, o := range outs {
+		exprs[i] = o.expr
+		cols[i] = Column{Name: o.name, Type: o.expr.Type()}
+	}
+	visible := len(exprs)
+	column := func(item ast.ExprNode) (int, error) {
+		return q.outputColumn(item, outs, &exprs, &cols)
+	}
+	var sortKeys []exec.SortKey
+	for _, item := range orderBy {
+		i, err := column(item.Expr)
+		if err != nil {
+			return nil, err
+		}
+		sortKeys = append(sortKeys, exec.SortKey{Expr: &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type}, Desc: item.Desc, NullsFirst: nullsFirst(item)})
+	}
+	var distinctOn []exec.Expr
+	for _, e := range q.b.stmt.DistinctOn[sel] {
+		i, err := column(e)
+		if err != nil {
+			return nil, err
+		}
+		distinctOn = append(distinctOn, &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type})
+	}
+	var node Node = &Project{Child: base, Exprs: exprs, Cols: cols}
+
+	if sel.Distinct {
+		if len(exprs) > visible {
+			return nil, errorf(CodeSyntax, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+		}
+		keys := make([]exec.Expr, visible)
+		for i := range keys {
+			keys[i] = &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type}
+		}
+		node = &Aggregate{Child: node, Keys: keys, Cols: cols}
+	}
+	if len(distinctOn) > 0 {
+		// DISTINCT ON needs its input sorted by its keys first: the ORDER BY
+		// must start with them (as PostgreSQL requires), or they lead.
+		if len(sortKeys) == 0 {
+			for _, k := range distinctOn {
+				sortKeys = append(sortKeys, exec.SortKey{Expr: k})
+			}
+		} else if !leadingKeys(sortKeys, distinctOn) {
+			return nil, errorf(CodeSyntax, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+		}
+		node = &DistinctOn{Child: &Sort{Child: node, Keys: sortKeys, Limit: -1}, Keys: distinctOn}
+	} else if len(sortKeys) > 0 {
+		node = &Sort{Child: node, Keys: sortKeys, Limit: -1}
+	}
+	if len(exprs) > visible {
+		keep := make([]exec.Expr, visible)
+		for i := range keep {
+			keep[i] = &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type}
+		}
+		node = &Project{Child: node, Exprs: keep, Cols: cols[:visible]}
+	}
+	if sel.Limit != nil {
+		offset, count := int64(0), int64(-1)
+		var err error
+		if sel.Limit.Count != nil {
+			if count, err = q.b.constInt(sel.Limit.Count, "LIMIT"); err != nil {
+				return nil, err
+			}
+		}
+		if sel.Limit.Offset != nil {
+			if offset, err = q.b.constInt(sel.Limit.Offset, "OFFSET"); err != nil {
+				return nil, err
+			}
+		}
+		node = &Limit{Child: node, Offset: offset, Count: count}
+	}
+	return node, nil
+}
+
+// nullsFirst reads where NULLs sort: package sql sets NullOrder on every
+// item, to PostgreSQL's default (first for DESC, last for ASC) or to what
+// NULLS FIRST/LAST said.
+func nullsFirst(item *ast.ByItem) bool {
+	return item.NullOrder
+}
+
+func leadingKeys(sort []exec.SortKey, keys []exec.Expr) bool {
+	if len(sort) < len(keys) {
+		return false
+	}
+	lead := make([]string, len(keys))
+	for i := range keys {
+		lead[i] = sort[i].Expr.String()
+	}
+	for _, k := range keys {
+		if !slices.Contains(lead, k.String()) {
+			return false
+		}
+	}
+	return true
+}
+
+// anyAggregate reports whether the select list, HAVING or ORDER BY use an
+// aggregate function.
+func (q *selectBinder) anyAggregate(fields []*ast.SelectField, having ast.ExprNode, order []*ast.ByItem) bool {
+	for _, f := range fields {
+		if f.Expr != nil && containsAggregate(f.Expr) {
+			return true
+		}
+	}
+	if having != nil && containsAggregate(having) {
+		return true
+	}
+	for _, o := range order {
+		if containsAggregate(o.Expr) {
+			return true
+		}
+	}
+	return false
+}
+
+// addGroupKey binds one GROUP BY item: an output ordinal, an input column,
+// an output alias, or an expression over the input.
+func (q *selectBinder) addGroupKey(e ast.ExprNode) error {
+	fields := q.sel.Fields.Fields
+	if n, ok := ordinal(e); ok {
+		if n < 1 || n > len(fields) || fields[n-1].Expr == nil {
+			return errorf(CodeSyntax, "GROUP BY position %d is not in select list", n)
+		}
+		e = fields[n-1].Expr
+	} else if cn, ok := e.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" {
+		if _, err := q.in.lookup("", cn.Name.Name.O); err != nil {
+			for _, f := range fields {
+				if f.AsName.O == cn.Name.Name.O && f.Expr != nil {
+					e = f.Expr
+					break
+				}
+			}
+		}
+	}
+	if containsAggregate(e) {
+		return errorf(CodeGrouping, "aggregate functions are not allowed in GROUP BY")
+	}
+	x, err := q.b.bindExpr(q.in, e)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(q.keyStr, x.String()) {
+		return nil
+	}
+	q.keys = append(q.keys, x)
+	q.keyStr = append(q.keyStr, x.String())
+	return nil
+}
+
+// ordinal reads a positive integer constant (GROUP BY 1, ORDER BY 2).
+func ordinal(e ast.ExprNode) (int, bool) {
+	v, ok := e.(*driver.ValueExpr)
+	if !ok || v.Kind() != driver.KindInt64 {
+		return 0, false
+	}
+	return int(v.GetInt64()), true
+}
+
+// bindOutputs binds the select list.
+func (q *selectBinder) bindOutputs() ([]output, error) {
+	var outs []output
+	for _, f := range q.sel.Fields.Fields {
+		if f.WildCard != nil {
+			table := f.WildCard.Table.O
+			found := false
+			for _, c := range q.in.cols {
+				if table != "" && c.table != table {
+					continue
+				}
+				found = true
+				x, err := q.bindValue(&ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(c.table), Name: ast.NewCIStr(c.name)}})
+				if err != nil {
+					return nil, err
+				}
+				outs = append(outs, output{expr: x, name: c.name})
+			}
+			if !found && table != "" {
+				return nil, errorf(CodeUndefinedTable, "missing FROM-clause entry for table %q", table)
+			}
+			continue
+		}
+		x, err := q.bindValue(f.Expr)
+		if err != nil {
+			return nil, err
+		}
+		name := f.AsName.O
+		if name == "" {
+			name = columnName(f.Expr)
+		}
+		outs = append(outs, output{expr: x, name: name, ast: f.Expr})
+	}
+	return outs, nil
+}
+
+// bindValue binds an expression of the select list, HAVING or ORDER BY:
+// over the input rows, or, in a grouped query, over the groups.
+func (q *selectBinder) bindValue(e ast.ExprNode) (exec.Expr, error) {
+	if !q.grouped {
+		return q.b.bindExpr(q.in, e)
+	}
+	return q.b.bindExprHook(q.in, e, q.postAgg)
+}
+
+// postAgg resolves, inside a grouped query, aggregates and expressions that
+// are group keys; a bare column that is neither is an error.
+func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
+	if name, args, distinct, ok := aggregateCall(e); ok {
+		x, err := q.aggregate(name, args, distinct)
+		return x, true, err
+	}
+	if containsAggregate(e) {
+		return nil, false, nil
+	}
+	x, err := q.b.bindExpr(q.in, e)
+	if err != nil {
+		return nil, true, err
+	}
+	if i := slices.Index(q.keyStr, x.String()); i >= 0 {
+		return &exec.Column{Index: i, Name: q.keyStr[i], DT: q.keys[i].Type()}, true, nil
+	}
+	if cn, ok := e.(*ast.ColumnNameExpr); ok {
+		return nil, true, errorf(CodeGrouping, "column %q must appear in the GROUP BY clause or be used in an aggregate function", columnLabel(cn))
+	}
+	if !usesColumns(e) {
+		return x, true, nil
+	}
+	return nil, false, nil
+}
+
+func columnLabel(cn *ast.ColumnNameExpr) string {
+	if cn.Name.Table.O != "" {
+		return cn.Name.Table.O + "." + cn.Name.Name.O
+	}
+	return cn.Name.Name.O
+}
+
+// aggregate registers an aggregate call and returns its output column.
+func (q *selectBinder) aggregate(name string, args []ast.ExprNode, distinct bool) (exec.Expr, error) {
+	if distinct {
+		return nil, notSupported(name + "(DISTINCT ...)")
+	}
+	agg := exec.Agg{}
+	fn, ok := aggFuncs[name]
+	if !ok {
+		return nil, errorf(CodeUndefinedFunc, "aggregate function %s does not exist", name)
+	}
+	agg.Func = fn
+	switch {
+	case fn == exec.AggCount && (len(args) == 0 || isStar(args)):
+		agg.Func = exec.AggCountStar
+	case fn == exec.AggFirst || fn == exec.AggLast:
+		if len(args) != 2 {
+			return nil, errorf(CodeUndefinedFunc, "function %s takes (value, time)", name)
+		}
+	default:
+		if len(args) != 1 {
+			return nil, errorf(CodeUndefinedFunc, "function %s takes one argument, got %d", name, len(args))
+		}
+	}
+	if agg.Func != exec.AggCountStar {
+		for _, a := range args {
+			if containsAggregate(a) {
+				return nil, errorf(CodeGrouping, "aggregate function calls cannot be nested")
+			}
+		}
+		x, err := q.b.bindExpr(q.in, args[0])
+		if err != nil {
+			return nil, err
+		}
+		agg.Arg = x
+		if len(args) == 2 {
+			t, err := q.b.bindExpr(q.in, args[1])
+			if err != nil {
+				return nil, err
+			}
+			agg.Time = t
+		}
+		if x.Type().ID() == exec.TypeNull.ID() {
+			return nil, errorf(CodeUndefinedFunc, "function %s(unknown) is not unique; cast the argument", name)
+		}
+	}
+	if _, err := agg.ResultType(); err != nil {
+		return nil, errorf(CodeUndefinedFunc, "%v", err)
+	}
+	key := agg.String()
+	i := slices.Index(q.aggStr, key)
+	if i < 0 {
+		q.aggs = append(q.aggs, agg)
+		q.aggStr = append(q.aggStr, key)
+		i = len(q.aggs) - 1
+	}
+	dt, _ := agg.ResultType()
+	return &exec.Column{Index: len(q.keys) + i, Name: key, DT: dt}, nil
+}
+
+var aggFuncs = map[string]exec.AggFunc{
+	"count": exec.AggCount, "sum": exec.AggSum, "avg": exec.AggAvg, "min": exec.AggMin, "max": exec.AggMax,
+	"first": exec.AggFirst, "last": exec.AggLast,
+	"stddev": exec.AggStddevSamp, "stddev_samp": exec.AggStddevSamp, "stddev_pop": exec.AggStddevPop,
+	"variance": exec.AggVarSamp, "var_samp": exec.AggVarSamp, "var_pop": exec.AggVarPop,
+	"bool_and": exec.AggBoolAnd, "bool_or": exec.AggBoolOr, "every": exec.AggBoolAnd,
+}
+
+func isStar(args []ast.ExprNode) bool {
+	if len(args) != 1 {
+		return false
+	}
+	v, ok := args[0].(*driver.ValueExpr)
+	return ok && v.Kind() != driver.KindNull && v.Kind() == driver.KindInt64
+}
+
+// aggregateCall recognises an aggregate call, whether TiDB parsed it as one
+// (count, sum, ...) or as a plain function (first, last, bool_and, ...).
+func aggregateCall(e ast.ExprNode) (name string, args []ast.ExprNode, distinct, ok bool) {
+	switch e := e.(type) {
+	case *ast.AggregateFuncExpr:
+		return strings.ToLower(e.F), e.Args, e.Distinct, true
+	case *ast.FuncCallExpr:
+		name := e.FnName.L
+		if _, isAgg := aggFuncs[name]; isAgg {
+			return name, e.Args, false, true
+		}
+	}
+	return "", nil, false, false
+}
+
+// containsAggregate reports whether an aggregate call appears in e (not
+// looking into subqueries).
+func containsAggregate(e ast.ExprNode) bool {
+	v := &aggFinder{}
+	e.Accept(v)
+	return v.found
+}
+
+type aggFinder struct{ found bool }
+
+func (v *aggFinder) Enter(n ast.Node) (ast.Node, bool) {
+	switch n.(type) {
+	case *ast.SubqueryExpr:
+		return n, true
+	}
+	if e, ok := n.(ast.ExprNode); ok {
+		if _, _, _, isAgg := aggregateCall(e); isAgg {
+			v.found = true
+			return n, true
+		}
+	}
+	return n, v.found
+}
+
+func (v *aggFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// usesColumns reports whether e names any column.
+func usesColumns(e ast.ExprNode) bool {
+	v := &colFinder{}
+	e.Accept(v)
+	return v.found
+}
+
+type colFinder struct{ found bool }
+
+func (v *colFinder) Enter(n ast.Node) (ast.Node, bool) {
+	if _, ok := n.(*ast.ColumnNameExpr); ok {
+		v.found = true
+	}
+	return n, v.found
+}
+
+func (v *colFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// outputColumn finds the output column an ORDER BY or DISTINCT ON item
+// means: an ordinal, an output name, or an expression (added as a hidden
+// column when it is not in the select list).
+func (q *selectBinder) outputColumn(e ast.ExprNode, outs []output, exprs *[]exec.Expr, cols *[]Column) (int, error) {
+	if n, ok := ordinal(e); ok {
+		if n < 1 || n > len(outs) {
+			return 0, errorf(CodeSyntax, "ORDER BY position %d is not in select list", n)
+		}
+		return n - 1, nil
+	}
+	if cn, ok := e.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" {
+		match := -1
+		for i, o := range outs {
+			if o.name == cn.Name.Name.O {
+				if match >= 0 && outs[match].expr.String() != o.expr.String() {
+					return 0, errorf(CodeAmbiguousColumn, "ORDER BY %q is ambiguous", cn.Name.Name.O)
+				}
+				if match < 0 {
+					match = i
+				}
+			}
+		}
+		if match >= 0 {
+			return match, nil
+		}
+	}
+	x, err := q.bindValue(e)
+	if err != nil {
+		return 0, err
+	}
+	for i, have := range *exprs {
+		if have.String() == x.String() {
+			return i, nil
+		}
+	}
+	*exprs = append(*exprs, x)
+	*cols = append(*cols, Column{Name: x.String(), Type: x.Type()})
+	return len(*exprs) - 1, nil
+}
+
+// columnName is PostgreSQL's name for an unaliased output column.
+func columnName(e ast.ExprNode) string {
+	switch e := e.(type) {
+	case *ast.ColumnNameExpr:
+		return e.Name.Name.O
+	case *ast.ParenthesesExpr:
+		return columnName(e.Expr)
+	case *ast.AggregateFuncExpr:
+		return strings.ToLower(e.F)
+	case *ast.FuncCallExpr:
+		switch e.FnName.L {
+		case "__pg_cast":
+			if len(e.Args) == 2 {
+				if inner := columnName(e.Args[0]); inner != "?column?" {
+					return inner
+				}
+				if v, ok := e.Args[1].(*driver.ValueExpr); ok {
+					return pgTypeName(v.GetString())
+				}
+			}
+		case "__pg_extract":
+			return "extract"
+		case "concat":
+			return "?column?"
+		}
+		if strings.HasPrefix(e.FnName.L, "__pg_") {
+			return "?column?"
+		}
+		return e.FnName.L
+	case *ast.CaseExpr:
+		return "case"
+	}
+	return "?column?"
+}
+
+// pgTypeName is the output column name PostgreSQL gives a cast of a
+// constant: the type's name.
+func pgTypeName(t string) string {
+	switch t {
+	case "int8":
+		return "int8"
+	case "float8":
+		return "float8"
+	case "timestamptz":
+		return "timestamptz"
+	}
+	return t
+}

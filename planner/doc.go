@@ -1,0 +1,28 @@
+// Package planner turns parsed SQL (package sql) into executable operator
+// trees (package exec): it binds names to the catalog (storage.Engine),
+// types and coerces expressions as PostgreSQL does, builds a logical plan,
+// rewrites it with optimizer rules, and instantiates exec operators for one
+// execution.
+//
+// # Plans
+//
+// A logical plan is a tree of immutable Nodes whose expressions are exec
+// expressions bound to their child's output columns by index. A Plan can be
+// executed many times (prepared statements); every execution builds fresh
+// operators (Build), so per-execution state never lives in a Node.
+//
+// # Optimizer rules
+//
+// Rules run in a fixed order, one file each, named as EXPLAIN shows them:
+// rule_fold_constants.go (casts and functions of constants), rule_push_time_range.go
+// (time conditions become the scan's exact time range, so storage prunes
+// partitions, files, row groups and pages and the filter drops them), and
+// rule_push_tag_filter.go (tag equality and IN lists prune files, row groups
+// and pages by statistics; the filter stays). Projection pushdown happens
+// during binding: a scan reads only the columns the query references.
+//
+// # Goroutines
+//
+// Planning is single-threaded and has no shared state besides the engine,
+// which is safe for concurrent use.
+package planner

@@ -1,0 +1,84 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stratadb/strata/storage"
+)
+
+// Error is a planning or execution error with a PostgreSQL SQLSTATE.
+type Error struct {
+	Code string // SQLSTATE
+	Msg  string
+	Hint string
+}
+
+func (e *Error) Error() string {
+	if e.Hint != "" {
+		return e.Msg + " (" + e.Hint + ")"
+	}
+	return e.Msg
+}
+
+// SQLSTATEs used by the planner.
+const (
+	CodeSyntax          = "42601"
+	CodeUndefinedTable  = "42P01"
+	CodeUndefinedColumn = "42703"
+	CodeAmbiguousColumn = "42702"
+	CodeGrouping        = "42803"
+	CodeUndefinedFunc   = "42883"
+	CodeDatatype        = "42804"
+	CodeNotSupported    = "0A000"
+	CodeInvalidText     = "22P02"
+	CodeDivisionByZero  = "22012"
+	CodeOutOfRange      = "22003"
+	CodeInternal        = "XX000"
+)
+
+func errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+func notSupported(what string) *Error {
+	return &Error{Code: CodeNotSupported, Msg: what + " is not supported yet"}
+}
+
+// AsError classifies any error from planning or execution.
+func AsError(err error) *Error {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var se *storage.Error
+	if errors.As(err, &se) {
+		code := CodeInternal
+		switch se.Code {
+		case storage.CodeNotFound:
+			code = CodeUndefinedTable
+		case storage.CodeInvalidName, storage.CodeInvalidArgument:
+			code = CodeSyntax
+		}
+		return &Error{Code: code, Msg: se.Msg, Hint: se.Hint}
+	}
+	msg := err.Error()
+	code := CodeInternal
+	switch {
+	case contains(msg, "division by zero"):
+		code = CodeDivisionByZero
+	case contains(msg, "out of range"):
+		code = CodeOutOfRange
+	case contains(msg, "invalid input syntax"):
+		code = CodeInvalidText
+	case contains(msg, "does not exist"):
+		code = CodeUndefinedFunc
+	case contains(msg, "context canceled"):
+		code = "57014"
+		msg = "canceling statement due to user request"
+	}
+	return &Error{Code: code, Msg: msg}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -1,0 +1,27 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// explain returns the plan as rows of one text column "QUERY PLAN", as
+// PostgreSQL does.
+func (p *Planner) explain(sess *Session, q *Query) (*Query, exec.Operator, error) {
+	lines := strings.Split(strings.TrimRight(Explain(q.Plan), "\n"), "\n")
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(lines, nil)
+	col := b.NewArray()
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "QUERY PLAN", Type: exec.TypeText}}, nil)
+	rec := array.NewRecord(schema, []arrow.Array{col}, int64(len(lines)))
+	defer rec.Release()
+	cols := []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}
+	return &Query{Plan: &Values{Cols: cols}, Cols: cols}, exec.NewValues(schema, rec), nil
+}

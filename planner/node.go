@@ -1,0 +1,217 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// Column is one output column of a node.
+type Column struct {
+	Name  string
+	Type  arrow.DataType
+	Table string // the table (or alias) it comes from, for qualified names
+}
+
+// Node is a logical plan node.
+type Node interface {
+	Columns() []Column
+	Children() []Node
+	// Describe is the node's line in EXPLAIN.
+	Describe() string
+}
+
+// Scan reads a table through a storage snapshot.
+type Scan struct {
+	DB, Table string
+	Alias     string
+	Cols      []Column // the columns read, in this order
+	Range     storage.TimeRange
+	Tags      []storage.TagFilter
+	// Exact reports the time range is already applied by storage (always
+	// true: storage time ranges are exact); kept for EXPLAIN clarity.
+}
+
+func (n *Scan) Columns() []Column { return n.Cols }
+func (n *Scan) Children() []Node  { return nil }
+func (n *Scan) Describe() string {
+	names := make([]string, len(n.Cols))
+	for i, c := range n.Cols {
+		names[i] = c.Name
+	}
+	s := fmt.Sprintf("Scan: %s projection=[%s]", n.Table, strings.Join(names, ", "))
+	if n.Range != (storage.TimeRange{}) && n.Range != storage.AllTime() {
+		s += fmt.Sprintf(" time=[%s, %s)", fmtBound(n.Range.Min), fmtBound(n.Range.Max))
+	}
+	for _, t := range n.Tags {
+		s += fmt.Sprintf(" %s IN (%s)", t.Column, strings.Join(quoteAll(t.Values), ", "))
+	}
+	return s
+}
+
+func quoteAll(vals []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = "'" + v + "'"
+	}
+	return out
+}
+
+func fmtBound(ns int64) string {
+	switch ns {
+	case storage.AllTime().Min:
+		return "-inf"
+	case storage.AllTime().Max:
+		return "+inf"
+	}
+	s, _ := exec.FormatValue(timestampArray(ns), 0, time.UTC)
+	return s
+}
+
+// Filter keeps rows where Pred is true.
+type Filter struct {
+	Child Node
+	Pred  exec.Expr
+}
+
+func (n *Filter) Columns() []Column { return n.Child.Columns() }
+func (n *Filter) Children() []Node  { return []Node{n.Child} }
+func (n *Filter) Describe() string  { return "Filter: " + n.Pred.String() }
+
+// Project computes expressions.
+type Project struct {
+	Child Node
+	Exprs []exec.Expr
+	Cols  []Column
+}
+
+func (n *Project) Columns() []Column { return n.Cols }
+func (n *Project) Children() []Node  { return []Node{n.Child} }
+func (n *Project) Describe() string {
+	parts := make([]string, len(n.Exprs))
+	for i, e := range n.Exprs {
+		parts[i] = e.String()
+		if n.Cols[i].Name != e.String() {
+			parts[i] += " AS " + n.Cols[i].Name
+		}
+	}
+	return "Projection: " + strings.Join(parts, ", ")
+}
+
+// Aggregate groups by Keys and computes Aggs; output: keys, then aggs.
+type Aggregate struct {
+	Child Node
+	Keys  []exec.Expr
+	Aggs  []exec.Agg
+	Cols  []Column
+}
+
+func (n *Aggregate) Columns() []Column { return n.Cols }
+func (n *Aggregate) Children() []Node  { return []Node{n.Child} }
+func (n *Aggregate) Describe() string {
+	keys := make([]string, len(n.Keys))
+	for i, k := range n.Keys {
+		keys[i] = k.String()
+	}
+	aggs := make([]string, len(n.Aggs))
+	for i, a := range n.Aggs {
+		aggs[i] = a.String()
+	}
+	return fmt.Sprintf("Aggregate: groupBy=[%s], aggr=[%s]", strings.Join(keys, ", "), strings.Join(aggs, ", "))
+}
+
+// Sort orders rows; Limit ≥ 0 keeps only the first Limit rows (top-k).
+type Sort struct {
+	Child Node
+	Keys  []exec.SortKey
+	Limit int64
+}
+
+func (n *Sort) Columns() []Column { return n.Child.Columns() }
+func (n *Sort) Children() []Node  { return []Node{n.Child} }
+func (n *Sort) Describe() string {
+	keys := make([]string, len(n.Keys))
+	for i, k := range n.Keys {
+		dir := "ASC"
+		if k.Desc {
+			dir = "DESC"
+		}
+		nulls := "NULLS LAST"
+		if k.NullsFirst {
+			nulls = "NULLS FIRST"
+		}
+		keys[i] = fmt.Sprintf("%s %s %s", k.Expr, dir, nulls)
+	}
+	s := "Sort: " + strings.Join(keys, ", ")
+	if n.Limit >= 0 {
+		s += fmt.Sprintf(" fetch=%d", n.Limit)
+	}
+	return s
+}
+
+// Limit skips Offset rows and passes Count (< 0: all).
+type Limit struct {
+	Child         Node
+	Offset, Count int64
+}
+
+func (n *Limit) Columns() []Column { return n.Child.Columns() }
+func (n *Limit) Children() []Node  { return []Node{n.Child} }
+func (n *Limit) Describe() string {
+	return fmt.Sprintf("Limit: skip=%d, fetch=%s", n.Offset, countString(n.Count))
+}
+
+func countString(n int64) string {
+	if n < 0 {
+		return "all"
+	}
+	return fmt.Sprint(n)
+}
+
+// DistinctOn keeps the first row of each group of rows with equal Keys
+// (its input is sorted by the keys first).
+type DistinctOn struct {
+	Child Node
+	Keys  []exec.Expr
+}
+
+func (n *DistinctOn) Columns() []Column { return n.Child.Columns() }
+func (n *DistinctOn) Children() []Node  { return []Node{n.Child} }
+func (n *DistinctOn) Describe() string {
+	keys := make([]string, len(n.Keys))
+	for i, k := range n.Keys {
+		keys[i] = k.String()
+	}
+	return "DistinctOn: " + strings.Join(keys, ", ")
+}
+
+// Values is a constant relation (SELECT without FROM, VALUES).
+type Values struct {
+	Cols []Column
+	Rows [][]exec.Expr
+}
+
+func (n *Values) Columns() []Column { return n.Cols }
+func (n *Values) Children() []Node  { return nil }
+func (n *Values) Describe() string  { return fmt.Sprintf("Values: %d rows", len(n.Rows)) }
+
+// Explain renders a plan as an indented tree.
+func Explain(n Node) string {
+	var b strings.Builder
+	var walk func(n Node, depth int)
+	walk = func(n Node, depth int) {
+		b.WriteString(strings.Repeat("  ", depth))
+		b.WriteString(n.Describe())
+		b.WriteByte('\n')
+		for _, c := range n.Children() {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return b.String()
+}

@@ -1,0 +1,75 @@
+package planner
+
+import "github.com/stratadb/strata/exec"
+
+// rule is one optimizer rewrite of a plan.
+type rule struct {
+	name  string
+	apply func(Node) Node
+}
+
+// rules run in this order.
+var rules = []rule{
+	{"push_time_range", pushTimeRange},
+	{"push_tag_filter", pushTagFilter},
+	{"sort_limit_to_topk", sortLimitToTopK},
+}
+
+// Optimize applies every rule.
+func Optimize(n Node) Node {
+	for _, r := range rules {
+		n = r.apply(n)
+	}
+	return n
+}
+
+// mapChildren rebuilds n with f applied to its children.
+func mapChildren(n Node, f func(Node) Node) Node {
+	switch n := n.(type) {
+	case *Filter:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
+	case *Project:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
+	case *Aggregate:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
+	case *Sort:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
+	case *Limit:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
+	case *DistinctOn:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
+	}
+	return n
+}
+
+// conjuncts splits a predicate on AND.
+func conjuncts(e exec.Expr) []exec.Expr {
+	if l, ok := e.(*exec.Logic); ok && l.Op == exec.And {
+		return append(conjuncts(l.L), conjuncts(l.R)...)
+	}
+	return []exec.Expr{e}
+}
+
+// andAll joins predicates with AND; nil for none.
+func andAll(preds []exec.Expr) exec.Expr {
+	if len(preds) == 0 {
+		return nil
+	}
+	out := preds[0]
+	for _, p := range preds[1:] {
+		out = &exec.Logic{Op: exec.And, L: out, R: p}
+	}
+	return out
+}

@@ -1,0 +1,134 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// Build instantiates exec operators for one execution of a plan. The scans
+// take their storage snapshots now.
+func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
+	switch n := n.(type) {
+	case *Scan:
+		cols := make([]string, len(n.Cols))
+		for i, col := range n.Cols {
+			cols[i] = col.Name
+		}
+		return exec.NewScan(engine, storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags})
+	case *Values:
+		return buildValues(c, n)
+	}
+	children := n.Children()
+	child, err := Build(c, engine, children[0])
+	if err != nil {
+		return nil, err
+	}
+	switch n := n.(type) {
+	case *Filter:
+		return exec.NewFilter(c, child, n.Pred), nil
+	case *Project:
+		names := make([]string, len(n.Cols))
+		for i, col := range n.Cols {
+			names[i] = col.Name
+		}
+		return exec.NewProject(c, child, n.Exprs, names), nil
+	case *Aggregate:
+		names := make([]string, len(n.Cols))
+		for i, col := range n.Cols {
+			names[i] = col.Name
+		}
+		op, err := exec.NewHashAggregate(c, child, n.Keys, n.Aggs, names)
+		if err != nil {
+			child.Close()
+			return nil, err
+		}
+		return op, nil
+	case *Sort:
+		return exec.NewSort(c, child, n.Keys, n.Limit), nil
+	case *Limit:
+		return exec.NewLimit(child, n.Offset, n.Count), nil
+	case *DistinctOn:
+		return exec.NewDistinctOn(c, child, n.Keys), nil
+	}
+	child.Close()
+	return nil, fmt.Errorf("planner: cannot build %T", n)
+}
+
+// buildValues evaluates a constant relation's rows into one record.
+func buildValues(c *exec.Ctx, n *Values) (exec.Operator, error) {
+	fields := make([]arrow.Field, len(n.Cols))
+	for i, col := range n.Cols {
+		fields[i] = arrow.Field{Name: col.Name, Type: col.Type, Nullable: true}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	one := array.NewRecord(arrow.NewSchema(nil, nil), nil, 1)
+	defer one.Release()
+	cols := make([]arrow.Array, len(n.Cols))
+	for i := range n.Cols {
+		b := array.NewBuilder(memory.DefaultAllocator, n.Cols[i].Type)
+		for _, row := range n.Rows {
+			a, err := row[i].Eval(c, one)
+			if err != nil {
+				b.Release()
+				return nil, err
+			}
+			if err := appendFrom(b, a); err != nil {
+				a.Release()
+				b.Release()
+				return nil, err
+			}
+			a.Release()
+		}
+		cols[i] = b.NewArray()
+		b.Release()
+	}
+	rec := array.NewRecord(schema, cols, int64(len(n.Rows)))
+	for _, a := range cols {
+		a.Release()
+	}
+	defer rec.Release()
+	return exec.NewValues(schema, rec), nil
+}
+
+// appendFrom appends the one value of a to b.
+func appendFrom(b array.Builder, a arrow.Array) error {
+	if a.IsNull(0) {
+		b.AppendNull()
+		return nil
+	}
+	switch bb := b.(type) {
+	case *array.BooleanBuilder:
+		bb.Append(a.(*array.Boolean).Value(0))
+	case *array.Int64Builder:
+		bb.Append(a.(*array.Int64).Value(0))
+	case *array.Uint64Builder:
+		bb.Append(a.(*array.Uint64).Value(0))
+	case *array.Float64Builder:
+		bb.Append(a.(*array.Float64).Value(0))
+	case *array.StringBuilder:
+		s, _ := exec.FormatValue(a, 0, nil)
+		bb.Append(s)
+	case *array.TimestampBuilder:
+		bb.Append(a.(*array.Timestamp).Value(0))
+	case *array.MonthDayNanoIntervalBuilder:
+		bb.Append(a.(*array.MonthDayNanoInterval).Value(0))
+	case *array.NullBuilder:
+		bb.AppendNull()
+	default:
+		return fmt.Errorf("planner: VALUES of type %v", b.Type())
+	}
+	return nil
+}
+
+func timestampArray(ns int64) arrow.Array {
+	b := array.NewTimestampBuilder(memory.DefaultAllocator, exec.TypeTimestamptz)
+	defer b.Release()
+	b.Append(arrow.Timestamp(ns))
+	return b.NewArray()
+}

@@ -1,0 +1,99 @@
+package planner
+
+import (
+	"context"
+	"time"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// Session is what planning depends on besides the statement.
+type Session struct {
+	Database string
+	Location *time.Location
+	Now      time.Time
+}
+
+// Planner plans statements against one storage engine.
+type Planner struct {
+	Engine *storage.Engine
+}
+
+// Query is a planned SELECT: the optimized plan and its output columns.
+type Query struct {
+	Plan Node
+	Cols []Column
+}
+
+// PlanQuery binds and optimizes a SELECT statement. params are the values
+// of $1, $2, ... (nil for NULL; Go bool, int64, float64, string,
+// exec.Timestamp or an interval).
+func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*Query, error) {
+	b := newBinder(p, sess, stmt, params)
+	node, err := b.bindQuery(stmt.AST)
+	if err != nil {
+		return nil, err
+	}
+	node = Optimize(node)
+	return &Query{Plan: node, Cols: node.Columns()}, nil
+}
+
+// Open builds the operators of one execution of q.
+func (p *Planner) Open(sess *Session, q *Query) (exec.Operator, *exec.Ctx, error) {
+	c := execCtx(sess)
+	op, err := Build(c, p.Engine, q.Plan)
+	return op, c, err
+}
+
+func execCtx(sess *Session) *exec.Ctx {
+	c := exec.NewCtx()
+	if sess.Location != nil {
+		c.Location = sess.Location
+	}
+	if !sess.Now.IsZero() {
+		c.Now = sess.Now
+	}
+	return c
+}
+
+// QueryText parses, plans and opens one SELECT (or EXPLAIN) statement; the
+// convenience path of the HTTP API and the CLI.
+func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, params []any) (*Query, exec.Operator, error) {
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(stmts) != 1 {
+		return nil, nil, errorf(CodeSyntax, "expected one statement, got %d", len(stmts))
+	}
+	stmt := stmts[0]
+	switch stmt.Kind {
+	case sql.Select:
+	case sql.Explain:
+		q, err := p.PlanQuery(sess, stmt.Inner, params)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.explain(sess, q)
+	default:
+		return nil, nil, errorf(CodeNotSupported, "only SELECT and EXPLAIN statements can be run here")
+	}
+	if _, ok := stmt.AST.(*ast.SelectStmt); !ok {
+		if _, ok := stmt.AST.(*ast.SetOprStmt); !ok {
+			return nil, nil, notSupported("this statement")
+		}
+	}
+	q, err := p.PlanQuery(sess, stmt, params)
+	if err != nil {
+		return nil, nil, err
+	}
+	op, _, err := p.Open(sess, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	return q, op, nil
+}

@@ -1,0 +1,108 @@
+package planner
+
+import (
+	"math"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// pushTimeRange moves comparisons of the time column with constants from a
+// filter into the scan below it. Storage applies the range exactly (and
+// prunes partitions, files, row groups and pages with it), so the
+// comparisons leave the filter.
+func pushTimeRange(n Node) Node {
+	n = mapChildren(n, pushTimeRange)
+	f, ok := n.(*Filter)
+	if !ok {
+		return n
+	}
+	scan, ok := f.Child.(*Scan)
+	if !ok {
+		return n
+	}
+	s := *scan
+	if s.Range == (storage.TimeRange{}) {
+		s.Range = storage.AllTime()
+	}
+	var rest []exec.Expr
+	for _, c := range conjuncts(f.Pred) {
+		if !narrowRange(&s, c) {
+			rest = append(rest, c)
+		}
+	}
+	if len(rest) == len(conjuncts(f.Pred)) {
+		return n
+	}
+	if pred := andAll(rest); pred != nil {
+		return &Filter{Child: &s, Pred: pred}
+	}
+	return &s
+}
+
+// narrowRange applies "time op constant" to the scan's range and reports
+// whether it did.
+func narrowRange(s *Scan, e exec.Expr) bool {
+	cmp, ok := e.(*exec.Compare)
+	if !ok {
+		return false
+	}
+	op, col, lit := cmp.Op, cmp.L, cmp.R
+	if _, isCol := col.(*exec.Column); !isCol {
+		op, col, lit = flip(cmp.Op), cmp.R, cmp.L
+	}
+	c, ok := col.(*exec.Column)
+	if !ok || s.Cols[c.Index].Name != storage.TimeColumn {
+		return false
+	}
+	l, ok := lit.(*exec.Literal)
+	if !ok {
+		return false
+	}
+	v, ok := l.V.(exec.Timestamp)
+	if !ok {
+		return false
+	}
+	t := int64(v)
+	r := &s.Range
+	switch op {
+	case exec.Ge:
+		r.Min = max(r.Min, t)
+	case exec.Gt:
+		if t == math.MaxInt64 {
+			r.Min = r.Max
+		} else {
+			r.Min = max(r.Min, t+1)
+		}
+	case exec.Lt:
+		r.Max = min(r.Max, t)
+	case exec.Le:
+		if t < math.MaxInt64-1 {
+			r.Max = min(r.Max, t+1)
+		}
+	case exec.Eq:
+		r.Min = max(r.Min, t)
+		r.Max = min(r.Max, t+1)
+	default:
+		return false
+	}
+	if r.Max < r.Min {
+		r.Max = r.Min
+	}
+	return true
+}
+
+// flip swaps a comparison's operands: c < x ⇔ x > c.
+func flip(op exec.CmpOp) exec.CmpOp {
+	switch op {
+	case exec.Lt:
+		return exec.Gt
+	case exec.Le:
+		return exec.Ge
+	case exec.Gt:
+		return exec.Lt
+	case exec.Ge:
+		return exec.Le
+	}
+	return op
+}

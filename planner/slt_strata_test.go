@@ -1,0 +1,207 @@
+package planner_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/ingest/lp"
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/planner/slt"
+	"github.com/stratadb/strata/storage"
+)
+
+const sltDir = "../testdata/slt"
+
+// strataExec runs sqllogictest records on Strata: sql → planner → exec.
+type strataExec struct {
+	p    *planner.Planner
+	sess *planner.Session
+}
+
+func (s *strataExec) Exec(ctx context.Context, q string) error {
+	_, err := s.Query(ctx, q)
+	return err
+}
+
+func (s *strataExec) Query(ctx context.Context, q string) (*slt.Result, error) {
+	query, op, err := s.p.QueryText(ctx, s.sess, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := exec.Collect(ctx, op)
+	if err != nil {
+		return nil, planner.AsError(err)
+	}
+	res := &slt.Result{}
+	for _, c := range query.Cols {
+		res.Columns = append(res.Columns, slt.Column{Name: c.Name, Type: exec.SQLTypeName(c.Type)})
+	}
+	for _, rec := range recs {
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row := make([]any, rec.NumCols())
+			for c := range row {
+				row[c] = goValue(rec.Column(c), i)
+			}
+			res.Rows = append(res.Rows, row)
+		}
+		rec.Release()
+	}
+	return res, nil
+}
+
+// goValue converts a result value to the runner's Go types.
+func goValue(a arrow.Array, i int) any {
+	if a.IsNull(i) {
+		return nil
+	}
+	switch a := a.(type) {
+	case *array.Boolean:
+		return a.Value(i)
+	case *array.Int64:
+		return a.Value(i)
+	case *array.Uint64:
+		return a.Value(i)
+	case *array.Float64:
+		return a.Value(i)
+	case *array.String:
+		return a.Value(i)
+	case *array.Dictionary:
+		s, _ := exec.FormatValue(a, i, time.UTC)
+		return s
+	case *array.Timestamp:
+		return time.Unix(0, int64(a.Value(i))).UTC()
+	case *array.MonthDayNanoInterval:
+		v := a.Value(i)
+		return slt.Interval{Months: v.Months, Days: v.Days, Micros: v.Nanoseconds / 1000}
+	}
+	s, _ := exec.FormatValue(a, i, time.UTC)
+	return s
+}
+
+// loadDataset writes the corpus's line-protocol files into database "slt".
+func loadDataset(t testing.TB, e *storage.Engine) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(sltDir, "data", "*.lp"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var p lp.Parser
+		res := p.Parse(data, lp.Options{Precision: lp.Nanosecond})
+		require.Zero(t, res.ErrorCount, "%s: %v", f, res.Errors)
+		require.NoError(t, e.Write(context.Background(), "slt", res.Tables, storage.WriteOptions{NoSync: true}))
+	}
+}
+
+func openSLT(t testing.TB) *strataExec {
+	t.Helper()
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	loadDataset(t, e)
+	return &strataExec{p: &planner.Planner{Engine: e}, sess: &planner.Session{Database: "slt", Location: time.UTC, Now: time.Now()}}
+}
+
+// TestSQLLogicSurvey runs every corpus file on Strata and prints how many
+// records pass (a development aid; the ratchet is TestSQLLogic).
+func TestSQLLogicSurvey(t *testing.T) {
+	if os.Getenv("STRATA_SLT_SURVEY") == "" {
+		t.Skip("set STRATA_SLT_SURVEY=1")
+	}
+	x := openSLT(t)
+	files, _ := filepath.Glob(filepath.Join(sltDir, "*.slt"))
+	sort.Strings(files)
+	total, failed := 0, 0
+	for _, f := range files {
+		rep, err := slt.RunFile(context.Background(), x, f, slt.Options{Engine: "strata"})
+		require.NoError(t, err)
+		n := rep.Queries + rep.Statements
+		total += n
+		failed += len(rep.Failures)
+		fmt.Printf("%-28s %3d/%3d pass\n", filepath.Base(f), n-len(rep.Failures), n)
+		if os.Getenv("STRATA_SLT_SURVEY") == "v" {
+			for _, fl := range rep.Failures {
+				fmt.Println("   ", fl.Error())
+			}
+		}
+	}
+	fmt.Printf("TOTAL %d/%d pass\n", total-failed, total)
+}
+
+var updateKnown = flag.Bool("update", false, "rewrite testdata/slt/strata_known_failures.txt from this run")
+
+// knownFailuresFile lists the corpus records Strata does not pass yet, one
+// "file:line  reason" per line. TestSQLLogic fails on any other failure (a
+// regression) and on a listed record that now passes (update the list with
+// -update), so the list only ever shrinks honestly.
+const knownFailuresFile = sltDir + "/strata_known_failures.txt"
+
+func TestSQLLogic(t *testing.T) {
+	x := openSLT(t)
+	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
+	require.NoError(t, err)
+	sort.Strings(files)
+	failing := map[string]string{}
+	var order []string
+	ran := 0
+	for _, f := range files {
+		rep, err := slt.RunFile(context.Background(), x, f, slt.Options{Engine: "strata"})
+		require.NoError(t, err)
+		ran += rep.Queries + rep.Statements
+		for _, fl := range rep.Failures {
+			key := fmt.Sprintf("%s:%d", filepath.Base(fl.File), fl.Line)
+			msg := strings.SplitN(fl.Message, "\n", 2)[0]
+			failing[key] = msg
+			order = append(order, key)
+		}
+	}
+	t.Logf("%d of %d corpus records pass on Strata", ran-len(failing), ran)
+	if *updateKnown {
+		var b strings.Builder
+		b.WriteString("# Corpus records Strata does not pass yet (file:line  first line of the failure).\n")
+		b.WriteString("# Generated by: go test ./planner -run TestSQLLogic -update\n")
+		for _, k := range order {
+			fmt.Fprintf(&b, "%s  %s\n", k, failing[k])
+		}
+		require.NoError(t, os.WriteFile(knownFailuresFile, []byte(b.String()), 0o644))
+		return
+	}
+	known := map[string]bool{}
+	data, err := os.ReadFile(knownFailuresFile)
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		known[strings.Fields(line)[0]] = true
+	}
+	var regressions, fixed []string
+	for _, k := range order {
+		if !known[k] {
+			regressions = append(regressions, k+"  "+failing[k])
+		}
+	}
+	for k := range known {
+		if _, still := failing[k]; !still {
+			fixed = append(fixed, k)
+		}
+	}
+	sort.Strings(fixed)
+	require.Empty(t, regressions, "corpus records that used to pass fail now")
+	require.Empty(t, fixed, "these records pass now: remove them from %s (go test ./planner -run TestSQLLogic -update)", knownFailuresFile)
+}

@@ -1,0 +1,145 @@
+package sql
+
+import (
+	"testing"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+	"github.com/stretchr/testify/require"
+)
+
+// parseSelect parses one SELECT and returns its AST.
+func parseSelect(t *testing.T, q string) (*Statement, *ast.SelectStmt) {
+	t.Helper()
+	stmts, err := Parse(q)
+	require.NoError(t, err)
+	require.Len(t, stmts, 1)
+	sel, ok := stmts[0].AST.(*ast.SelectStmt)
+	require.True(t, ok, "%T", stmts[0].AST)
+	return stmts[0], sel
+}
+
+func field(sel *ast.SelectStmt, i int) ast.ExprNode { return sel.Fields.Fields[i].Expr }
+
+// call asserts e is a call of name with n arguments.
+func call(t *testing.T, e ast.ExprNode, name string, n int) *ast.FuncCallExpr {
+	t.Helper()
+	f, ok := e.(*ast.FuncCallExpr)
+	require.True(t, ok, "%T", e)
+	require.Equal(t, name, f.FnName.L)
+	require.Len(t, f.Args, n)
+	return f
+}
+
+func strArg(t *testing.T, e ast.ExprNode) string {
+	t.Helper()
+	v, ok := e.(*driver.ValueExpr)
+	require.True(t, ok, "%T", e)
+	return v.GetString()
+}
+
+func TestASTCastWrapsWholeOperand(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT (a+b)::text, -x::int8, f(x)::pg_catalog.regclass")
+	c := call(t, field(sel, 0), MarkerCast, 2)
+	par, ok := c.Args[0].(*ast.ParenthesesExpr)
+	require.True(t, ok)
+	bin, ok := par.Expr.(*ast.BinaryOperationExpr)
+	require.True(t, ok)
+	require.Equal(t, opcode.Plus, bin.Op)
+	require.Equal(t, "text", strArg(t, c.Args[1]))
+	neg, ok := field(sel, 1).(*ast.UnaryOperationExpr)
+	require.True(t, ok, "unary minus applies to the cast, as in PostgreSQL")
+	require.Equal(t, "int8", strArg(t, call(t, neg.V, MarkerCast, 2).Args[1]))
+	c = call(t, field(sel, 2), MarkerCast, 2)
+	call(t, c.Args[0], "f", 1)
+	require.Equal(t, "regclass", strArg(t, c.Args[1]))
+}
+
+func TestASTParamsMapBack(t *testing.T) {
+	st, sel := parseSelect(t, "SELECT $2 + $1, $2 FROM t WHERE a = $3")
+	require.Equal(t, []int{2, 1, 2, 3}, st.Params)
+	require.Equal(t, 3, st.NumParams)
+	var orders []int
+	var params []int
+	v := &collectParams{fn: func(p *driver.ParamMarkerExpr) {
+		orders = append(orders, p.Order)
+		params = append(params, st.Params[p.Order])
+	}}
+	sel.Accept(v)
+	require.ElementsMatch(t, []int{0, 1, 2, 3}, orders)
+	bin := field(sel, 0).(*ast.BinaryOperationExpr)
+	require.Equal(t, 2, st.Params[bin.L.(*driver.ParamMarkerExpr).Order])
+	require.Equal(t, 1, st.Params[bin.R.(*driver.ParamMarkerExpr).Order])
+	require.Equal(t, 3, st.Params[sel.Where.(*ast.BinaryOperationExpr).R.(*driver.ParamMarkerExpr).Order])
+}
+
+type collectParams struct{ fn func(*driver.ParamMarkerExpr) }
+
+func (c *collectParams) Enter(n ast.Node) (ast.Node, bool) {
+	if p, ok := n.(*driver.ParamMarkerExpr); ok {
+		c.fn(p)
+	}
+	return n, false
+}
+func (c *collectParams) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+func TestASTRegex(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT a ~ 'x', a !~* 'y', a || b ~* c")
+	f := call(t, field(sel, 0), MarkerRegex, 3)
+	require.Equal(t, "", strArg(t, f.Args[2]))
+	not, ok := field(sel, 1).(*ast.UnaryOperationExpr)
+	require.True(t, ok)
+	require.Equal(t, opcode.Not, not.Op)
+	f = call(t, not.V, MarkerRegex, 3)
+	require.Equal(t, "i", strArg(t, f.Args[2]))
+	require.Equal(t, "y", strArg(t, f.Args[1]))
+	f = call(t, field(sel, 2), MarkerRegex, 3)
+	require.Equal(t, "i", strArg(t, f.Args[2]))
+	_, isColumn := f.Args[0].(*ast.ColumnNameExpr)
+	require.False(t, isColumn, "the whole a || b is the subject, not b: %T", f.Args[0])
+}
+
+func TestASTDistinctOnAndNulls(t *testing.T) {
+	st, sel := parseSelect(t, "SELECT DISTINCT ON (hostname) * FROM cpu ORDER BY hostname NULLS FIRST, time DESC, a, b DESC NULLS LAST")
+	require.Len(t, sel.Fields.Fields, 1)
+	require.NotNil(t, sel.Fields.Fields[0].WildCard)
+	on := st.DistinctOn[sel]
+	require.Len(t, on, 1)
+	require.Equal(t, "hostname", on[0].(*ast.ColumnNameExpr).Name.Name.O)
+	items := sel.OrderBy.Items
+	require.Len(t, items, 4)
+	require.True(t, items[0].NullOrder)
+	require.True(t, items[1].NullOrder, "DESC sorts NULLs first by default")
+	require.False(t, items[2].NullOrder, "ASC sorts NULLs last by default")
+	require.False(t, items[3].NullOrder)
+}
+
+func TestASTTableFunction(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT i FROM generate_series(1, $1) AS s(i)")
+	ts, ok := sel.From.TableRefs.Left.(*ast.TableSource)
+	require.True(t, ok)
+	require.True(t, ts.Lateral)
+	require.Equal(t, "s", ts.AsName.O)
+	require.Equal(t, "i", ts.ColumnNames[0].O)
+	inner := ts.Source.(*ast.SelectStmt)
+	f := call(t, field(inner, 0), MarkerTableFunction, 3)
+	require.Equal(t, "generate_series", strArg(t, f.Args[0]))
+}
+
+func TestASTLimitOffsetAndDistinctFrom(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT a FROM t WHERE a IS DISTINCT FROM b OFFSET 5 ROWS FETCH FIRST 10 ROWS ONLY")
+	require.Equal(t, uint64(10), sel.Limit.Count.(*driver.ValueExpr).GetUint64())
+	require.Equal(t, uint64(5), sel.Limit.Offset.(*driver.ValueExpr).GetUint64())
+	not, ok := sel.Where.(*ast.UnaryOperationExpr)
+	require.True(t, ok)
+	require.Equal(t, opcode.NullEQ, not.V.(*ast.BinaryOperationExpr).Op)
+}
+
+func TestASTPowerAndAny(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT 2 ^ 3, a = ANY(b)")
+	call(t, field(sel, 0), "power", 2)
+	bin := field(sel, 1).(*ast.BinaryOperationExpr)
+	require.Equal(t, opcode.EQ, bin.Op)
+	call(t, bin.R, MarkerAny, 1)
+}

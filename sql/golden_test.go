@@ -1,0 +1,163 @@
+package sql
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// testCase is one named input of a cases file.
+type testCase struct{ name, sql string }
+
+// readCases reads a cases file: each case starts with a line "# name" and
+// its SQL is the following lines up to the next header.
+func readCases(t testing.TB, path string) []testCase {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var cases []testCase
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "# ") {
+			cases = append(cases, testCase{name: strings.TrimPrefix(line, "# ")})
+			continue
+		}
+		if len(cases) == 0 {
+			continue
+		}
+		c := &cases[len(cases)-1]
+		c.sql += line + "\n"
+	}
+	for i := range cases {
+		cases[i].sql = strings.TrimRight(cases[i].sql, "\n")
+	}
+	return cases
+}
+
+// corpusCases reads the pgwire client corpus (a copy of
+// /work/shared/pgwire/corpus.json).
+func corpusCases(t testing.TB) []testCase {
+	b, err := os.ReadFile("testdata/pgwire_corpus.json")
+	require.NoError(t, err)
+	var entries []struct{ Client, Title, SQL string }
+	require.NoError(t, json.Unmarshal(b, &entries))
+	cases := make([]testCase, len(entries))
+	for i, e := range entries {
+		cases[i] = testCase{name: fmt.Sprintf("%02d %s: %s", i, e.Client, e.Title), sql: e.SQL}
+	}
+	return cases
+}
+
+// describe renders the result of Parse for golden files.
+func describe(stmts []*Statement, err error) string {
+	var b strings.Builder
+	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			fmt.Fprintf(&b, "error %s at %d: %s", pe.SQLState, pe.Position, pe.Message)
+			if pe.Hint != "" {
+				fmt.Fprintf(&b, " (hint: %s)", pe.Hint)
+			}
+		} else {
+			fmt.Fprintf(&b, "error (untyped): %v", err)
+		}
+		return b.String() + "\n"
+	}
+	for _, st := range stmts {
+		describeStmt(&b, st, "")
+	}
+	return b.String()
+}
+
+func describeStmt(b *strings.Builder, st *Statement, indent string) {
+	fmt.Fprintf(b, "%s%s", indent, st.Kind)
+	if st.Name != "" {
+		fmt.Fprintf(b, " name=%q", st.Name)
+	}
+	if st.All {
+		b.WriteString(" all")
+	}
+	if st.Local {
+		b.WriteString(" local")
+	}
+	if st.Default {
+		b.WriteString(" default")
+	}
+	if st.Values != nil {
+		fmt.Fprintf(b, " values=%q", st.Values)
+	}
+	if st.Cursor != nil {
+		fmt.Fprintf(b, " cursor=%+v", *st.Cursor)
+	}
+	if st.Fetch != nil {
+		fmt.Fprintf(b, " fetch=%+v", *st.Fetch)
+	}
+	if st.ExplainOpts != nil {
+		fmt.Fprintf(b, " explain=%+v", *st.ExplainOpts)
+	}
+	if st.Params != nil {
+		fmt.Fprintf(b, " params=%v", st.Params)
+	}
+	if len(st.DistinctOn) > 0 {
+		fmt.Fprintf(b, " distinct_on=%d", len(st.DistinctOn))
+	}
+	b.WriteString("\n")
+	if st.Inner != nil {
+		describeStmt(b, st.Inner, indent+"  ")
+	} else if st.Rewritten != "" {
+		fmt.Fprintf(b, "%s  %s\n", indent, st.Rewritten)
+	}
+}
+
+// checkGolden compares the descriptions of cases with a golden file.
+func checkGolden(t *testing.T, golden string, cases []testCase) {
+	var b strings.Builder
+	for _, c := range cases {
+		stmts, err := Parse(c.sql)
+		fmt.Fprintf(&b, "# %s\n%s\n", c.name, describe(stmts, err))
+	}
+	path := filepath.Join("testdata", golden)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./sql/ -update to create %s", path)
+	require.Equal(t, string(want), b.String(), "run go test ./sql/ -update and review the diff of %s", path)
+}
+
+func TestGoldenCases(t *testing.T) {
+	checkGolden(t, "cases.golden", readCases(t, "testdata/cases.sql"))
+}
+
+func TestGoldenTSBS(t *testing.T) {
+	checkGolden(t, "tsbs.golden", readCases(t, "testdata/tsbs.sql"))
+}
+
+func TestGoldenCorpus(t *testing.T) {
+	checkGolden(t, "corpus.golden", corpusCases(t))
+}
+
+// TestCorpusParses requires every client statement to parse, except the
+// Tableau capability probes, which must fail with 0A000 so Tableau falls
+// back.
+func TestCorpusParses(t *testing.T) {
+	probes := map[int]bool{66: true, 67: true}
+	for i, c := range corpusCases(t) {
+		_, err := Parse(c.sql)
+		if probes[i] {
+			var pe *Error
+			require.ErrorAs(t, err, &pe, c.name)
+			require.Equal(t, CodeFeatureNotSupported, pe.SQLState, c.name)
+			continue
+		}
+		require.NoError(t, err, c.name)
+	}
+}

@@ -1,0 +1,31 @@
+package sql
+
+// Marker function names. The rewriter represents PostgreSQL constructs that
+// TiDB lacks as calls to these functions (ast.FuncCallExpr, FnName.L equal
+// to the constant); doc.go specifies each one's arguments and meaning. The
+// __pg_ prefix is reserved: user SQL may not call such functions.
+const (
+	MarkerCast          = "__pg_cast"           // (expr, 'type')
+	MarkerSubscript     = "__pg_subscript"      // (array, index)
+	MarkerSlice         = "__pg_slice"          // (array, lower|NULL, upper|NULL)
+	MarkerField         = "__pg_field"          // (composite, 'field')
+	MarkerArray         = "__pg_array"          // (elem, ...)
+	MarkerArraySubquery = "__pg_array_subquery" // ((subquery))
+	MarkerAny           = "__pg_any"            // (array), right operand of a comparison
+	MarkerAll           = "__pg_all"            // (array), right operand of a comparison
+	MarkerRegex         = "__pg_regex"          // (subject, pattern, 'flags')
+	MarkerExtract       = "__pg_extract"        // ('field', expr)
+	MarkerFilter        = "__pg_filter"         // (aggregate call, condition)
+	MarkerWithinGroup   = "__pg_within_group"   // (aggregate call, sort expr, 'asc'|'desc')
+	MarkerAtTimeZone    = "__pg_at_time_zone"   // (expr, zone)
+	MarkerTableFunction = "__pg_table_function" // ('name', arg, ...)
+
+	// Sentinels used between the rewriter and the AST pass; they never
+	// survive Parse.
+	sentinelNullsFirst = "__pg_nulls_first"
+	sentinelNullsLast  = "__pg_nulls_last"
+	sentinelDistinctOn = "__pg_distinct_on"
+	sentinelCI         = "__pg_ci"
+
+	markerPrefix = "__pg_"
+)

@@ -1,0 +1,86 @@
+package sql
+
+import "strings"
+
+// Parse splits text into statements and parses each one. Empty or
+// comment-only text yields one Statement of Kind Empty; empty statements
+// between semicolons are skipped. Errors are *Error values with positions
+// relative to text. Parse is safe for concurrent use.
+func Parse(text string) ([]*Statement, error) {
+	toks, lerr := lex(text)
+	if lerr != nil {
+		return nil, lerr
+	}
+	var stmts []*Statement
+	start := 0
+	for k := 0; k <= len(toks); k++ {
+		if k < len(toks) && !toks[k].punct(";") {
+			continue
+		}
+		if k > start {
+			st, err := parseStatement(text, toks[start:k])
+			if err != nil {
+				return nil, err
+			}
+			stmts = append(stmts, st)
+		}
+		start = k + 1
+	}
+	if len(stmts) == 0 {
+		return []*Statement{{Kind: Empty}}, nil
+	}
+	return stmts, nil
+}
+
+// parseStatement parses the tokens of one statement (non-empty, no ';').
+func parseStatement(src string, toks []token) (*Statement, *Error) {
+	first := toks[0]
+	st := &Statement{Text: src[first.start:toks[len(toks)-1].end], Offset: first.start}
+	if first.punct("(") {
+		return st, parseQuery(src, toks, st, Select)
+	}
+	if first.kind != tIdent {
+		return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
+	}
+	switch first.val {
+	case "values":
+		return nil, errAt(src, first.start, CodeFeatureNotSupported, "VALUES lists are not supported yet", "use SELECT ... UNION ALL SELECT ...")
+	case "select", "with", "table":
+		return st, parseQuery(src, toks, st, Select)
+	case "insert":
+		return st, parseQuery(src, toks, st, Insert)
+	case "explain":
+		return st, parseExplain(src, toks, st)
+	case "declare":
+		return st, parseDeclare(src, toks, st)
+	case "set", "show", "reset", "begin", "start", "commit", "end", "abort", "rollback", "savepoint",
+		"release", "discard", "deallocate", "close", "listen", "unlisten", "fetch", "move":
+		return st, parseUtility(src, toks, st)
+	case "update", "delete", "merge", "create", "drop", "alter", "copy", "truncate", "grant", "revoke",
+		"vacuum", "analyze", "analyse", "prepare", "execute", "notify", "lock", "comment", "do", "call",
+		"refresh", "cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
+		return nil, errAt(src, first.start, CodeFeatureNotSupported,
+			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, EXPLAIN and session commands (SET, SHOW, BEGIN, ...)")
+	}
+	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
+}
+
+// parseQuery rewrites and parses a SELECT or INSERT.
+func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
+	r := &rewriter{src: src, toks: toks, insert: kind == Insert}
+	if err := r.rewrite(); err != nil {
+		return err
+	}
+	sql, starts := r.render()
+	node, err := tidbParse(sql)
+	if err != nil {
+		return mapTiDBError(src, toks, r.out, starts, sql, err)
+	}
+	st.Kind = kind
+	st.Rewritten = sql
+	st.AST = node
+	if e := postProcess(st, r.out); e != nil {
+		return errAt(src, toks[0].start, e.code, e.msg, e.hint)
+	}
+	return checkKind(src, toks, st, kind)
+}

@@ -1,0 +1,143 @@
+package sql
+
+import (
+	"sort"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+)
+
+type postErr struct{ code, msg, hint string }
+
+// postProcess finishes the TiDB AST of st: it resolves the rewriter's
+// sentinels (NULLS FIRST/LAST, DISTINCT ON, case-insensitive regex), turns
+// regex matches into __pg_regex markers and ^ into power(), sets every ORDER
+// BY item's NullOrder to PostgreSQL's effective order, and numbers the
+// parameter markers.
+func postProcess(st *Statement, out []outTok) *postErr {
+	p := &post{st: st, ci: map[*ast.PatternRegexpExpr]bool{}}
+	st.AST.Accept(p)
+	if p.err != nil {
+		return p.err
+	}
+	var params []int
+	for _, o := range out {
+		if o.kind == okParam {
+			params = append(params, o.param)
+		}
+	}
+	if len(params) != len(p.params) {
+		return &postErr{CodeSyntaxError, "parameter placeholders could not be matched", "use $1, $2, ... for parameters"}
+	}
+	sort.Slice(p.params, func(a, b int) bool { return p.params[a].Offset < p.params[b].Offset })
+	for i, m := range p.params {
+		m.SetOrder(i)
+		if params[i] > st.NumParams {
+			st.NumParams = params[i]
+		}
+	}
+	if len(params) > 0 {
+		st.Params = params
+	}
+	return nil
+}
+
+type post struct {
+	st     *Statement
+	ci     map[*ast.PatternRegexpExpr]bool
+	params []*driver.ParamMarkerExpr
+	err    *postErr
+}
+
+func fnName(e ast.ExprNode) (*ast.FuncCallExpr, string) {
+	f, ok := e.(*ast.FuncCallExpr)
+	if !ok {
+		return nil, ""
+	}
+	return f, f.FnName.L
+}
+
+func newCall(name string, args ...ast.ExprNode) *ast.FuncCallExpr {
+	return &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(name), Args: args}
+}
+
+func (p *post) Enter(n ast.Node) (ast.Node, bool) {
+	switch x := n.(type) {
+	case *ast.OrderByClause:
+		p.orderBy(x)
+	case *ast.SelectStmt:
+		if x.Fields != nil && len(x.Fields.Fields) > 0 && x.Fields.Fields[0].Expr != nil {
+			if f, name := fnName(x.Fields.Fields[0].Expr); name == sentinelDistinctOn {
+				if p.st.DistinctOn == nil {
+					p.st.DistinctOn = map[*ast.SelectStmt][]ast.ExprNode{}
+				}
+				p.st.DistinctOn[x] = f.Args
+				x.Fields.Fields = x.Fields.Fields[1:]
+			}
+		}
+	case *ast.PatternRegexpExpr:
+		if f, name := fnName(x.Expr); name == sentinelCI && len(f.Args) == 1 {
+			x.Expr = f.Args[0]
+			p.ci[x] = true
+		}
+	}
+	return n, false
+}
+
+func (p *post) Leave(n ast.Node) (ast.Node, bool) {
+	switch x := n.(type) {
+	case *ast.PatternRegexpExpr:
+		flags := ""
+		if p.ci[x] {
+			flags = "i"
+		}
+		var e ast.ExprNode = newCall(MarkerRegex, x.Expr, x.Pattern, ast.NewValueExpr(flags, "", ""))
+		if x.Not {
+			e = &ast.UnaryOperationExpr{Op: opcode.Not, V: e}
+		}
+		return e, true
+	case *ast.BinaryOperationExpr:
+		if x.Op == opcode.Xor {
+			return newCall("power", x.L, x.R), true
+		}
+	case *driver.ParamMarkerExpr:
+		p.params = append(p.params, x)
+	case *ast.FuncCallExpr:
+		switch x.FnName.L {
+		case sentinelNullsFirst, sentinelNullsLast:
+			p.fail("NULLS FIRST/LAST is only allowed after an ORDER BY item")
+		case sentinelDistinctOn:
+			p.fail("DISTINCT ON is only allowed at the start of a SELECT list")
+		case sentinelCI:
+			p.fail("misplaced case-insensitive regular expression operator")
+		}
+	}
+	return n, true
+}
+
+func (p *post) fail(msg string) {
+	if p.err == nil {
+		p.err = &postErr{CodeSyntaxError, msg, ""}
+	}
+}
+
+// orderBy removes NULLS FIRST/LAST sentinels and sets NullOrder (true:
+// NULLs sort first) on every item, defaulting as PostgreSQL does: NULLs are
+// larger than any value, so last for ASC and first for DESC.
+func (p *post) orderBy(o *ast.OrderByClause) {
+	items := o.Items[:0]
+	for _, it := range o.Items {
+		if _, name := fnName(it.Expr); name == sentinelNullsFirst || name == sentinelNullsLast {
+			if len(items) == 0 {
+				p.fail("NULLS FIRST/LAST must follow an ORDER BY item")
+				return
+			}
+			items[len(items)-1].NullOrder = name == sentinelNullsFirst
+			continue
+		}
+		it.NullOrder = it.Desc
+		items = append(items, it)
+	}
+	o.Items = items
+}

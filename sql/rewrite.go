@@ -1,0 +1,360 @@
+package sql
+
+import (
+	"strings"
+)
+
+// okind classifies an output token of the rewriter.
+type okind uint8
+
+const (
+	okKeyword okind = iota + 1 // SQL keyword, upper case
+	okIdent                    // "quoted identifier"
+	okFunc                     // function name directly followed by '('
+	okLit                      // string or numeric literal
+	okParam                    // '?'
+	okOp                       // operator
+	okOpen                     // '('
+	okClose                    // ')'
+	okComma                    // ','
+	okDot                      // '.'
+)
+
+// outTok is one token of the rewritten SQL; orig and origEnd are the byte
+// offsets (in the text given to Parse) of the user token it came from, so
+// errors from TiDB map back to the user's text.
+type outTok struct {
+	text          string
+	kind          okind
+	orig, origEnd int
+	param         int // $n for okParam
+}
+
+type fkind uint8
+
+const (
+	fParen     fkind = iota // ordinary parentheses (expression or subquery)
+	fCast                   // CAST( ... AS type )
+	fTableFunc              // table function call in FROM
+	fWithin                 // WITHIN GROUP (ORDER BY ...)
+	fSub                    // x[ ... ] subscript or slice
+	fArray                  // ARRAY[ ... ]
+)
+
+// frame is one open parenthesis or bracket.
+type frame struct {
+	kind    fkind
+	query   bool     // a query level: the statement itself or a parenthesised subquery
+	inFrom  bool     // inside this query level's FROM clause
+	suffix  []outTok // emitted after the closing token
+	funcIdx int      // fSub: index in out of the marker name
+	slice   bool     // fSub: a ':' was seen
+	desc    bool     // fWithin: DESC was given
+	name    string   // fTableFunc: the function name (default alias)
+	open    token    // the opening token
+}
+
+// rewriter turns the tokens of one statement into SQL for the TiDB parser.
+type rewriter struct {
+	src    string
+	toks   []token
+	i      int
+	out    []outTok
+	frames []*frame
+	insert bool // statement is an INSERT
+	err    *Error
+}
+
+var eofTok = token{}
+
+// tok returns the token k positions ahead of r.i (the zero token past the end).
+func (r *rewriter) tok(k int) token {
+	if r.i+k < len(r.toks) && r.i+k >= 0 {
+		return r.toks[r.i+k]
+	}
+	return eofTok
+}
+
+func (r *rewriter) fail(t token, code, msg, hint string) {
+	if r.err == nil {
+		r.err = errAt(r.src, t.start, code, msg, hint)
+	}
+}
+
+func (r *rewriter) unsupported(t token, what, hint string) {
+	r.fail(t, CodeFeatureNotSupported, what+" is not supported", hint)
+}
+
+func (r *rewriter) syntaxErr(t token) {
+	r.fail(t, CodeSyntaxError, "syntax error at or near \""+r.src[t.start:t.end]+"\"", "")
+}
+
+// emit appends an output token attributed to user token t.
+func (r *rewriter) emit(t token, kind okind, text string) {
+	r.out = append(r.out, outTok{text: text, kind: kind, orig: t.start, origEnd: t.end})
+}
+
+// insertAt inserts output tokens at index at.
+func (r *rewriter) insertAt(at int, toks ...outTok) {
+	r.out = append(r.out, toks...)
+	copy(r.out[at+len(toks):], r.out[at:len(r.out)-len(toks)])
+	copy(r.out[at:], toks)
+}
+
+func (r *rewriter) mk(t token, kind okind, text string) outTok {
+	return outTok{text: text, kind: kind, orig: t.start, origEnd: t.end}
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+func (r *rewriter) top() *frame { return r.frames[len(r.frames)-1] }
+
+// queryFrame returns the innermost enclosing query level.
+func (r *rewriter) queryFrame() *frame {
+	for k := len(r.frames) - 1; k >= 0; k-- {
+		if r.frames[k].query {
+			return r.frames[k]
+		}
+		if r.frames[k].kind != fParen {
+			return nil
+		}
+	}
+	return nil
+}
+
+// rewrite runs the rewriter over all tokens of the statement.
+func (r *rewriter) rewrite() *Error {
+	r.frames = []*frame{{kind: fParen, query: true}}
+	for r.i < len(r.toks) && r.err == nil {
+		r.step()
+	}
+	if r.err == nil && len(r.frames) > 1 {
+		f := r.top()
+		r.fail(f.open, CodeSyntaxError, "syntax error at end of input", "unbalanced \""+r.src[f.open.start:f.open.end]+"\"")
+		r.err.Position = len([]rune(r.src[:r.toks[len(r.toks)-1].end])) + 1
+	}
+	return r.err
+}
+
+// step rewrites the construct starting at r.i.
+func (r *rewriter) step() {
+	t := r.tok(0)
+	switch t.kind {
+	case tIdent:
+		r.word(t)
+	case tQIdent:
+		r.i++
+		if r.tok(0).punct("(") {
+			r.funcName(t, t.val)
+			return
+		}
+		r.emit(t, okIdent, quoteIdent(t.val))
+	case tString:
+		r.i++
+		r.emit(t, okLit, quoteString(t.val))
+	case tBitStr:
+		r.unsupported(t, "bit string constant "+clip(t.val), "use a string or an integer")
+	case tNumber:
+		r.i++
+		r.emit(t, okLit, t.val)
+	case tParam:
+		r.i++
+		r.out = append(r.out, outTok{text: "?", kind: okParam, orig: t.start, origEnd: t.end, param: t.n})
+	case tOp:
+		r.i++
+		r.operator(t, t.val)
+	case tPunct:
+		r.i++
+		r.punct(t)
+	}
+}
+
+// endsOperand reports whether the last output token ends an operand, so a
+// following '[' is a subscript and a following '~' is binary.
+func (r *rewriter) endsOperand() bool {
+	if len(r.out) == 0 {
+		return false
+	}
+	o := r.out[len(r.out)-1]
+	switch o.kind {
+	case okIdent, okLit, okParam, okClose:
+		return true
+	case okKeyword:
+		switch o.text {
+		case "NULL", "TRUE", "FALSE", "END":
+			return true
+		}
+		return datetimeNiladic[strings.ToLower(o.text)]
+	}
+	return false
+}
+
+// matchOpen returns the index of the '(' matching the ')' at out[j].
+func (r *rewriter) matchOpen(j int) int {
+	depth := 0
+	for ; j >= 0; j-- {
+		switch r.out[j].kind {
+		case okClose:
+			depth++
+		case okOpen:
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// matchCase returns the index of the CASE matching the END at out[j].
+func (r *rewriter) matchCase(j int) int {
+	depth := 0
+	for ; j >= 0; j-- {
+		if r.out[j].kind != okKeyword {
+			continue
+		}
+		switch r.out[j].text {
+		case "END":
+			depth++
+		case "CASE":
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// primaryStart returns the index in out where the last primary expression
+// (literal, parameter, column reference, function call, parenthesised
+// expression, CASE ... END, marker call) starts, or -1 when out does not end
+// with one. Postfix operators (::, [ ], .field, COLLATE, AT TIME ZONE, FILTER)
+// apply to this primary.
+func (r *rewriter) primaryStart() int {
+	j := len(r.out) - 1
+	if j < 0 {
+		return -1
+	}
+	switch o := r.out[j]; o.kind {
+	case okClose:
+		j = r.matchOpen(j)
+		if j > 0 && (r.out[j-1].kind == okFunc || (r.out[j-1].kind == okKeyword && datetimeNiladic[strings.ToLower(r.out[j-1].text)])) {
+			j--
+			if j >= 2 && r.out[j-1].kind == okDot && r.out[j-2].kind == okIdent {
+				j -= 2
+			}
+		}
+		return j
+	case okIdent:
+		for j >= 2 && r.out[j-1].kind == okDot && r.out[j-2].kind == okIdent {
+			j -= 2
+		}
+		return j
+	case okLit, okParam:
+		return j
+	case okKeyword:
+		switch o.text {
+		case "NULL", "TRUE", "FALSE":
+			return j
+		case "END":
+			return r.matchCase(j)
+		}
+		if datetimeNiladic[strings.ToLower(o.text)] {
+			return j
+		}
+	}
+	return -1
+}
+
+// operandBoundary lists the keywords that end a comparison operand when
+// scanning backwards.
+var operandBoundary = map[string]bool{
+	"SELECT": true, "WHERE": true, "AND": true, "OR": true, "NOT": true, "WHEN": true,
+	"THEN": true, "ELSE": true, "ON": true, "HAVING": true, "BY": true, "DISTINCT": true,
+	"ALL": true, "AS": true, "VALUES": true, "CASE": true, "BETWEEN": true, "IN": true,
+	"IS": true, "LIKE": true, "ILIKE": true, "REGEXP": true, "ESCAPE": true, "USING": true,
+	"FROM": true, "JOIN": true, "LIMIT": true, "OFFSET": true, "INTO": true, "EXISTS": true,
+}
+
+var comparisonOps = map[string]bool{"=": true, "<>": true, "!=": true, "<": true, ">": true, "<=": true, ">=": true, "<=>": true}
+
+// operandStart returns the index in out where the left operand of a
+// comparison-level operator starts: the tokens back to the nearest
+// boundary (an enclosing '(' or ',', a boolean or clause keyword, or a
+// comparison operator) at the same nesting depth.
+func (r *rewriter) operandStart() int {
+	j := len(r.out) - 1
+	for j >= 0 {
+		o := r.out[j]
+		switch o.kind {
+		case okClose:
+			k := r.matchOpen(j)
+			if k < 0 {
+				return j + 1
+			}
+			j = k - 1
+			continue
+		case okOpen, okComma:
+			return j + 1
+		case okKeyword:
+			if o.text == "END" {
+				if k := r.matchCase(j); k >= 0 {
+					j = k - 1
+					continue
+				}
+			}
+			if operandBoundary[o.text] {
+				return j + 1
+			}
+		case okOp:
+			if comparisonOps[o.text] {
+				return j + 1
+			}
+		}
+		j--
+	}
+	return 0
+}
+
+// wrapPrimary wraps the last primary in out as name(primary, extra...).
+func (r *rewriter) wrapPrimary(t token, name string, extra ...outTok) bool {
+	s := r.primaryStart()
+	if s < 0 {
+		r.syntaxErr(t)
+		return false
+	}
+	r.insertAt(s, r.mk(t, okFunc, name), r.mk(t, okOpen, "("))
+	if len(extra) > 0 {
+		r.out = append(r.out, r.mk(t, okComma, ","))
+		r.out = append(r.out, extra...)
+	}
+	return true
+}
+
+// render joins the output tokens into SQL text on one line and returns the
+// start offset of each output token in it.
+func (r *rewriter) render() (string, []int) {
+	var b strings.Builder
+	starts := make([]int, len(r.out))
+	for k, o := range r.out {
+		if k > 0 {
+			prev := r.out[k-1]
+			space := true
+			switch {
+			case o.kind == okOpen || o.kind == okClose || o.kind == okComma || o.kind == okDot:
+				space = false
+			case prev.kind == okOpen || prev.kind == okDot || prev.kind == okFunc:
+				space = false
+			}
+			if space {
+				b.WriteByte(' ')
+			}
+		}
+		starts[k] = b.Len()
+		b.WriteString(o.text)
+	}
+	return b.String(), starts
+}

@@ -1,0 +1,315 @@
+package sql
+
+import "strings"
+
+// punct rewrites punctuation; r.i is already past t.
+func (r *rewriter) punct(t token) {
+	switch t.val {
+	case "(":
+		in := r.tok(0)
+		q := in.word("select") || in.word("with") || in.word("values")
+		r.frames = append(r.frames, &frame{kind: fParen, query: q, open: t})
+		r.emit(t, okOpen, "(")
+	case ")":
+		r.closeParen(t)
+	case "[":
+		r.openBracket(t)
+	case "]":
+		f := r.top()
+		if len(r.frames) == 1 || (f.kind != fSub && f.kind != fArray) {
+			r.syntaxErr(t)
+			return
+		}
+		if f.kind == fSub && f.slice && r.out[len(r.out)-1].kind == okComma {
+			r.emit(t, okKeyword, "NULL")
+		}
+		r.frames = r.frames[:len(r.frames)-1]
+		r.emit(t, okClose, ")")
+	case ":":
+		f := r.top()
+		if f.kind != fSub || f.slice {
+			r.syntaxErr(t)
+			return
+		}
+		f.slice = true
+		r.out[f.funcIdx].text = MarkerSlice
+		if r.out[len(r.out)-1].kind == okComma {
+			r.emit(t, okKeyword, "NULL")
+		}
+		r.emit(t, okComma, ",")
+	case "::":
+		typ, ok := r.parseType()
+		if !ok {
+			r.syntaxErr(r.tok(0))
+			return
+		}
+		if !r.wrapPrimary(t, MarkerCast, r.mk(t, okLit, quoteString(typ))) {
+			return
+		}
+		r.emit(t, okClose, ")")
+	case ".":
+		next := r.tok(0)
+		if len(r.out) > 0 && r.out[len(r.out)-1].kind == okClose {
+			if next.kind == tIdent || next.kind == tQIdent {
+				r.i++
+				if r.wrapPrimary(t, MarkerField, r.mk(next, okLit, quoteString(next.val))) {
+					r.emit(t, okClose, ")")
+				}
+				return
+			}
+			r.unsupported(t, "expanding a composite value with (x).*", "select its fields one by one")
+			return
+		}
+		r.emit(t, okDot, ".")
+	case ",":
+		if f := r.top(); f.kind == fWithin {
+			r.unsupported(t, "WITHIN GROUP with more than one sort key", "")
+			return
+		}
+		r.emit(t, okComma, ",")
+	case ";":
+		r.syntaxErr(t)
+	default:
+		r.syntaxErr(t)
+	}
+}
+
+func (r *rewriter) closeParen(t token) {
+	f := r.top()
+	if len(r.frames) == 1 || f.kind == fSub || f.kind == fArray {
+		r.syntaxErr(t)
+		return
+	}
+	r.frames = r.frames[:len(r.frames)-1]
+	switch f.kind {
+	case fCast:
+		if r.out[len(r.out)-2].kind != okComma || r.out[len(r.out)-3].kind == okOpen {
+			r.fail(t, CodeSyntaxError, "syntax error at or near \")\"", "CAST is written CAST(expression AS type)")
+			return
+		}
+	case fWithin:
+		dir := "'asc'"
+		if f.desc {
+			dir = "'desc'"
+		}
+		r.emit(t, okComma, ",")
+		r.emit(t, okLit, dir)
+	}
+	r.emit(t, okClose, ")")
+	r.out = append(r.out, f.suffix...)
+	if f.kind == fTableFunc {
+		r.tableFuncAlias(t, f.name)
+	}
+}
+
+func (r *rewriter) openBracket(t token) {
+	if r.endsOperand() {
+		s := r.primaryStart()
+		if s < 0 {
+			r.syntaxErr(t)
+			return
+		}
+		r.insertAt(s, r.mk(t, okFunc, MarkerSubscript), r.mk(t, okOpen, "("))
+		r.emit(t, okComma, ",")
+		r.frames = append(r.frames, &frame{kind: fSub, funcIdx: s, open: t})
+		return
+	}
+	if f := r.top(); f.kind == fArray {
+		r.emit(t, okFunc, MarkerArray)
+		r.emit(t, okOpen, "(")
+		r.frames = append(r.frames, &frame{kind: fArray, open: t})
+		return
+	}
+	r.syntaxErr(t)
+}
+
+// operator rewrites a PostgreSQL operator.
+func (r *rewriter) operator(t token, op string) {
+	switch op {
+	case "+", "-", "*", "/", "%", "=", "<", ">", "<=", ">=", "<>", "!=", "||", "&", "|", "<<", ">>", "^":
+		r.emit(t, okOp, op)
+	case "~":
+		if !r.endsOperand() {
+			r.emit(t, okOp, "~") // bitwise not
+			return
+		}
+		r.emit(t, okKeyword, "REGEXP")
+	case "!~":
+		r.emit(t, okKeyword, "NOT")
+		r.emit(t, okKeyword, "REGEXP")
+	case "~*", "!~*":
+		s := r.operandStart()
+		if s >= len(r.out) {
+			r.syntaxErr(t)
+			return
+		}
+		r.insertAt(s, r.mk(t, okFunc, sentinelCI), r.mk(t, okOpen, "("))
+		r.emit(t, okClose, ")")
+		if op == "!~*" {
+			r.emit(t, okKeyword, "NOT")
+		}
+		r.emit(t, okKeyword, "REGEXP")
+	case "~~", "!~~", "~~*", "!~~*":
+		if op[0] == '!' {
+			r.emit(t, okKeyword, "NOT")
+		}
+		if strings.HasSuffix(op, "*") {
+			r.emit(t, okKeyword, "ILIKE")
+		} else {
+			r.emit(t, okKeyword, "LIKE")
+		}
+	default:
+		r.fail(t, CodeFeatureNotSupported, "operator is not supported: "+op, "")
+	}
+}
+
+// limitClause rewrites any sequence of LIMIT n|ALL, OFFSET n [ROW|ROWS] and
+// FETCH {FIRST|NEXT} [n] {ROW|ROWS} ONLY to LIMIT count OFFSET offset. With
+// an offset and no count, count is 18446744073709551615 (no limit).
+func (r *rewriter) limitClause() {
+	var count, offset *outTok
+	first := r.tok(0)
+	value := func(t token) *outTok {
+		switch t.kind {
+		case tNumber:
+			o := r.mk(t, okLit, t.val)
+			return &o
+		case tParam:
+			o := outTok{text: "?", kind: okParam, orig: t.start, origEnd: t.end, param: t.n}
+			return &o
+		}
+		r.unsupported(t, "this LIMIT/OFFSET value", "use an integer constant or a $n parameter")
+		return nil
+	}
+	for r.err == nil {
+		t := r.tok(0)
+		switch {
+		case t.word("limit"):
+			r.i++
+			if r.tok(0).word("all") {
+				r.i++
+				count = nil
+				continue
+			}
+			count = value(r.tok(0))
+			r.i++
+		case t.word("offset"):
+			r.i++
+			offset = value(r.tok(0))
+			r.i++
+			if r.tok(0).word("row") || r.tok(0).word("rows") {
+				r.i++
+			}
+		case t.word("fetch") && (r.tok(1).word("first") || r.tok(1).word("next")):
+			r.i += 2
+			one := r.mk(t, okLit, "1")
+			count = &one
+			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
+				count = value(r.tok(0))
+				r.i++
+			}
+			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
+				r.syntaxErr(r.tok(0))
+				return
+			}
+			r.i++
+			if r.tok(0).word("with") && r.tok(1).word("ties") {
+				r.unsupported(r.tok(0), "FETCH ... WITH TIES", "")
+				return
+			}
+			if !r.tok(0).word("only") {
+				r.syntaxErr(r.tok(0))
+				return
+			}
+			r.i++
+		default:
+			if r.err != nil {
+				return
+			}
+			if count == nil && offset == nil {
+				return
+			}
+			r.emit(first, okKeyword, "LIMIT")
+			if count == nil {
+				c := r.mk(first, okLit, "18446744073709551615")
+				count = &c
+			}
+			r.out = append(r.out, *count)
+			if offset != nil {
+				r.emit(first, okKeyword, "OFFSET")
+				r.out = append(r.out, *offset)
+			}
+			return
+		}
+	}
+}
+
+// tableFunction rewrites a function call used as a FROM item,
+// [schema.]f(args) [AS] alias[(cols)], to
+// LATERAL (SELECT __pg_table_function('f', args)) AS alias[(cols)].
+func (r *rewriter) tableFunction(t token) bool {
+	f := r.queryFrame()
+	if f == nil || !f.inFrom || len(r.out) == 0 {
+		return false
+	}
+	prev := r.out[len(r.out)-1]
+	if !(prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN" || prev.text == "LATERAL"))) {
+		return false
+	}
+	k := 0
+	name := t.val
+	if r.tok(1).punct(".") {
+		n := r.tok(2)
+		if n.kind != tIdent && n.kind != tQIdent {
+			return false
+		}
+		if t.val != "pg_catalog" {
+			name = t.val + "." + n.val
+		} else {
+			name = n.val
+		}
+		k = 2
+	}
+	open := r.tok(k + 1)
+	if !open.punct("(") {
+		return false
+	}
+	r.i += k + 2
+	if prev.text != "LATERAL" {
+		r.emit(t, okKeyword, "LATERAL")
+	}
+	r.emit(t, okOpen, "(")
+	r.emit(t, okKeyword, "SELECT")
+	r.emit(t, okFunc, MarkerTableFunction)
+	r.emit(open, okOpen, "(")
+	r.emit(t, okLit, quoteString(name))
+	if !r.tok(0).punct(")") {
+		r.emit(t, okComma, ",")
+	}
+	alias := name
+	if i := strings.LastIndexByte(alias, '.'); i >= 0 {
+		alias = alias[i+1:]
+	}
+	r.frames = append(r.frames, &frame{kind: fTableFunc, open: open, name: alias, suffix: []outTok{r.mk(t, okClose, ")")}})
+	return true
+}
+
+// tableFuncAlias emits the alias of a table function, defaulting to the
+// function name.
+func (r *rewriter) tableFuncAlias(t token, name string) {
+	if r.tok(0).word("with") && r.tok(1).word("ordinality") {
+		r.unsupported(r.tok(0), "WITH ORDINALITY", "")
+		return
+	}
+	if r.tok(0).word("as") {
+		r.i++
+	}
+	a := r.tok(0)
+	r.emit(t, okKeyword, "AS")
+	if (a.kind == tIdent && !keywords[a.val]) || a.kind == tQIdent {
+		r.i++
+		r.emit(a, okIdent, quoteIdent(a.val))
+		return
+	}
+	r.emit(t, okIdent, quoteIdent(name))
+}

@@ -1,0 +1,458 @@
+package sql
+
+import "strings"
+
+// word rewrites a construct starting with an unquoted word.
+func (r *rewriter) word(t token) {
+	w := t.val
+	afterDot := len(r.out) > 0 && r.out[len(r.out)-1].kind == okDot
+	next := r.tok(1)
+	if afterDot {
+		r.i++
+		if next.punct("(") {
+			r.funcName(t, w)
+			return
+		}
+		r.emit(t, okIdent, quoteIdent(w))
+		return
+	}
+	if next.punct(".") {
+		// pg_catalog.f( calls the built-in f.
+		if w == "pg_catalog" && (r.tok(2).kind == tIdent || r.tok(2).kind == tQIdent) && r.tok(3).punct("(") {
+			r.i += 2
+			r.step()
+			return
+		}
+		if r.tableFunction(t) {
+			return
+		}
+		r.i++
+		r.emit(t, okIdent, quoteIdent(w))
+		return
+	}
+	if r.special(t, w, next) {
+		return
+	}
+	if keywords[w] {
+		r.i++
+		r.keyword(t, w)
+		return
+	}
+	if next.punct("(") && !r.namesRelation() {
+		if r.tableFunction(t) {
+			return
+		}
+		r.i++
+		r.funcName(t, w)
+		return
+	}
+	if r.typedLiteral(t) {
+		return
+	}
+	r.i++
+	r.emit(t, okIdent, quoteIdent(w))
+}
+
+// keyword emits keyword w and tracks the clause state of the query level.
+func (r *rewriter) keyword(t token, w string) {
+	if f := r.queryFrame(); f != nil {
+		switch w {
+		case "from":
+			f.inFrom = true
+		case "where", "group", "having", "order", "union", "intersect", "except", "select", "window":
+			f.inFrom = false
+		}
+	}
+	if w == "into" && !r.insert {
+		r.unsupported(t, "SELECT INTO", "use INSERT INTO ... SELECT")
+		return
+	}
+	r.emit(t, okKeyword, strings.ToUpper(w))
+}
+
+// funcName emits a function name; r.i is at the '('.
+func (r *rewriter) funcName(t token, name string) {
+	if strings.HasPrefix(strings.ToLower(name), markerPrefix) {
+		r.fail(t, CodeSyntaxError, "function names starting with "+markerPrefix+" are reserved", "rename the function")
+		return
+	}
+	text := name
+	if t.kind == tQIdent {
+		text = quoteIdent(name)
+	}
+	r.emit(t, okFunc, text)
+}
+
+// special handles words that start PostgreSQL constructs; it reports
+// whether it consumed anything.
+func (r *rewriter) special(t token, w string, next token) bool {
+	switch w {
+	case "operator":
+		return next.punct("(") && r.operatorCall(t)
+	case "array":
+		if next.punct("[") {
+			r.i += 2
+			r.emit(t, okFunc, MarkerArray)
+			r.emit(t, okOpen, "(")
+			r.frames = append(r.frames, &frame{kind: fArray, open: next})
+			return true
+		}
+		if next.punct("(") {
+			r.i += 2
+			r.emit(t, okFunc, MarkerArraySubquery)
+			r.emit(t, okOpen, "(")
+			r.emit(next, okOpen, "(")
+			r.frames = append(r.frames, &frame{kind: fParen, query: true, open: next, suffix: []outTok{r.mk(t, okClose, ")")}})
+			return true
+		}
+	case "cast":
+		if next.punct("(") {
+			r.i += 2
+			r.emit(t, okFunc, MarkerCast)
+			r.emit(next, okOpen, "(")
+			r.frames = append(r.frames, &frame{kind: fCast, open: next})
+			return true
+		}
+	case "as":
+		if f := r.top(); f.kind == fCast {
+			r.i++
+			typ, ok := r.parseType()
+			if !ok || !r.tok(0).punct(")") {
+				r.syntaxErr(r.tok(0))
+				return true
+			}
+			r.emit(t, okComma, ",")
+			r.emit(t, okLit, quoteString(typ))
+			return true
+		}
+		// WITH x AS [NOT] MATERIALIZED (
+		if next.word("materialized") || (next.word("not") && r.tok(2).word("materialized")) {
+			r.emit(t, okKeyword, "AS")
+			for !r.tok(0).word("materialized") {
+				r.i++
+			}
+			r.i++
+			return true
+		}
+	case "extract":
+		return next.punct("(") && r.extract(t)
+	case "distinct":
+		if next.word("on") && r.tok(2).punct("(") {
+			r.i += 3
+			r.emit(t, okFunc, sentinelDistinctOn)
+			r.emit(r.tok(-1), okOpen, "(")
+			r.frames = append(r.frames, &frame{kind: fParen, open: r.tok(-1), suffix: []outTok{r.mk(t, okComma, ",")}})
+			return true
+		}
+	case "nulls":
+		if next.word("first") || next.word("last") {
+			r.i += 2
+			r.emit(t, okComma, ",")
+			name := sentinelNullsFirst
+			if next.val == "last" {
+				name = sentinelNullsLast
+			}
+			r.emit(t, okFunc, name)
+			r.emit(t, okOpen, "(")
+			r.emit(t, okClose, ")")
+			return true
+		}
+	case "limit", "offset", "fetch":
+		if f := r.queryFrame(); f != nil && (w != "fetch" || next.word("first") || next.word("next")) {
+			f.inFrom = false
+			r.limitClause()
+			return true
+		}
+	case "filter":
+		if len(r.out) > 0 && r.out[len(r.out)-1].kind == okClose && next.punct("(") && r.tok(2).word("where") {
+			if !r.wrapPrimary(t, MarkerFilter) {
+				return true
+			}
+			r.emit(t, okComma, ",")
+			r.i += 3
+			r.frames = append(r.frames, &frame{kind: fParen, open: next})
+			return true
+		}
+	case "within":
+		if next.word("group") && r.tok(2).punct("(") && r.tok(3).word("order") && r.tok(4).word("by") {
+			if !r.wrapPrimary(t, MarkerWithinGroup) {
+				return true
+			}
+			r.emit(t, okComma, ",")
+			r.i += 5
+			r.frames = append(r.frames, &frame{kind: fWithin, open: r.tok(-3)})
+			return true
+		}
+	case "asc", "desc":
+		if f := r.top(); f.kind == fWithin {
+			f.desc = w == "desc"
+			r.i++
+			return true
+		}
+	case "at":
+		if next.word("time") && r.tok(2).word("zone") {
+			if !r.wrapPrimary(t, MarkerAtTimeZone) {
+				return true
+			}
+			r.emit(t, okComma, ",")
+			r.i += 3
+			if r.tok(0).punct("(") {
+				r.i++
+				r.emit(r.tok(-1), okOpen, "(")
+				r.frames = append(r.frames, &frame{kind: fParen, open: r.tok(-1), suffix: []outTok{r.mk(t, okClose, ")")}})
+				return true
+			}
+			r.step()
+			r.emit(t, okClose, ")")
+			return true
+		}
+	case "is":
+		return r.isPredicate(t, next)
+	case "isnull", "notnull":
+		r.i++
+		r.emit(t, okKeyword, "IS")
+		if w == "notnull" {
+			r.emit(t, okKeyword, "NOT")
+		}
+		r.emit(t, okKeyword, "NULL")
+		return true
+	case "collate":
+		return r.collate(t)
+	case "any", "some", "all":
+		return r.quantified(t, w, next)
+	case "rows", "range", "groups":
+		if next.word("between") || next.word("unbounded") || next.word("current") ||
+			((next.kind == tNumber || next.kind == tParam) && (r.tok(2).word("preceding") || r.tok(2).word("following"))) {
+			if w == "groups" {
+				r.unsupported(t, "GROUPS frames", "use ROWS or RANGE")
+				return true
+			}
+			r.i++
+			r.emit(t, okKeyword, strings.ToUpper(w))
+			return true
+		}
+	case "current":
+		if next.word("row") {
+			r.i += 2
+			r.emit(t, okKeyword, "CURRENT")
+			r.emit(next, okKeyword, "ROW")
+			return true
+		}
+	case "row":
+		if next.punct("(") {
+			r.i++
+			r.emit(t, okKeyword, "ROW")
+			return true
+		}
+	case "partition":
+		if next.word("by") {
+			r.i++
+			r.emit(t, okKeyword, "PARTITION")
+			return true
+		}
+	case "over":
+		if next.punct("(") || next.kind == tIdent || next.kind == tQIdent {
+			r.i++
+			r.emit(t, okKeyword, "OVER")
+			return true
+		}
+	case "window":
+		if (next.kind == tIdent || next.kind == tQIdent) && r.tok(2).word("as") {
+			r.i++
+			r.emit(t, okKeyword, "WINDOW")
+			if f := r.queryFrame(); f != nil {
+				f.inFrom = false
+			}
+			return true
+		}
+	case "similar":
+		if next.word("to") {
+			r.unsupported(t, "SIMILAR TO", "use ~ (POSIX regular expression match)")
+			return true
+		}
+	case "tablesample":
+		r.unsupported(t, "TABLESAMPLE", "")
+		return true
+	case "returning":
+		r.unsupported(t, "RETURNING", "")
+		return true
+	case "on":
+		if next.word("conflict") {
+			r.unsupported(t, "ON CONFLICT", "rows with the same tags and time are merged automatically")
+			return true
+		}
+	}
+	if name, ok := niladic[w]; ok && !next.punct("(") {
+		r.i++
+		r.emit(t, okFunc, name)
+		r.emit(t, okOpen, "(")
+		r.emit(t, okClose, ")")
+		return true
+	}
+	if datetimeNiladic[w] {
+		r.i++
+		r.emit(t, okKeyword, strings.ToUpper(w))
+		return true
+	}
+	return false
+}
+
+// operatorCall rewrites OPERATOR([schema.]op) to op.
+func (r *rewriter) operatorCall(t token) bool {
+	k := 2
+	if (r.tok(k).kind == tIdent || r.tok(k).kind == tQIdent) && r.tok(k+1).punct(".") {
+		k += 2
+	}
+	op := r.tok(k)
+	if op.kind != tOp || !r.tok(k+1).punct(")") {
+		r.syntaxErr(t)
+		return true
+	}
+	r.i += k + 2
+	r.operator(t, op.val)
+	return true
+}
+
+// extract rewrites extract(field FROM expr) to __pg_extract('field', expr).
+func (r *rewriter) extract(t token) bool {
+	f := r.tok(2)
+	if (f.kind != tIdent && f.kind != tString && f.kind != tQIdent) || !r.tok(3).word("from") {
+		return false
+	}
+	open := r.tok(1)
+	r.i += 4
+	r.emit(t, okFunc, MarkerExtract)
+	r.emit(open, okOpen, "(")
+	r.emit(f, okLit, quoteString(strings.ToLower(f.val)))
+	r.emit(f, okComma, ",")
+	r.frames = append(r.frames, &frame{kind: fParen, open: open})
+	return true
+}
+
+// isPredicate handles IS [NOT] DISTINCT FROM and IS [NOT] UNKNOWN.
+func (r *rewriter) isPredicate(t token, next token) bool {
+	not := next.word("not")
+	k := 1
+	if not {
+		k = 2
+	}
+	switch {
+	case r.tok(k).word("distinct") && r.tok(k+1).word("from"):
+		// a IS NOT DISTINCT FROM b  =>  a <=> b
+		// a IS DISTINCT FROM b      =>  NOT a <=> b
+		if !not {
+			s := r.operandStart()
+			r.insertAt(s, r.mk(t, okKeyword, "NOT"))
+		}
+		r.i += k + 2
+		r.emit(t, okOp, "<=>")
+		return true
+	case r.tok(k).word("unknown"):
+		r.i += k + 1
+		r.emit(t, okKeyword, "IS")
+		if not {
+			r.emit(next, okKeyword, "NOT")
+		}
+		r.emit(r.tok(-1), okKeyword, "NULL")
+		return true
+	}
+	return false
+}
+
+// collate drops COLLATE clauses naming the default, C or POSIX collation
+// (the engine compares strings bytewise) and rejects others.
+func (r *rewriter) collate(t token) bool {
+	k := 1
+	if (r.tok(k).kind == tIdent || r.tok(k).kind == tQIdent) && r.tok(k+1).punct(".") {
+		k += 2
+	}
+	c := r.tok(k)
+	if c.kind != tIdent && c.kind != tQIdent {
+		r.syntaxErr(c)
+		return true
+	}
+	switch strings.ToLower(c.val) {
+	case "default", "c", "posix", "ucs_basic":
+		if r.primaryStart() < 0 {
+			r.syntaxErr(t)
+			return true
+		}
+		r.i += k + 1
+		return true
+	}
+	r.unsupported(c, "collation \""+c.val+"\"", "only the default, \"C\" and \"POSIX\" collations are available")
+	return true
+}
+
+// quantified rewrites op ANY/SOME/ALL (array) to op __pg_any/__pg_all(array);
+// with a subquery inside, TiDB's own quantified comparison is kept.
+func (r *rewriter) quantified(t token, w string, next token) bool {
+	if !next.punct("(") || len(r.out) == 0 {
+		return false
+	}
+	prev := r.out[len(r.out)-1]
+	if prev.kind != okOp || !comparisonOps[prev.text] {
+		return false
+	}
+	if in := r.tok(2); in.word("select") || in.word("with") || in.word("values") {
+		r.i++
+		kw := "ANY"
+		if w == "all" {
+			kw = "ALL"
+		}
+		r.emit(t, okKeyword, kw)
+		return true
+	}
+	r.i++
+	name := MarkerAny
+	if w == "all" {
+		name = MarkerAll
+	}
+	r.emit(t, okFunc, name)
+	return true
+}
+
+// typedLiteral rewrites type 'string' (TIMESTAMP '..', INTERVAL '1' DAY,
+// DOUBLE PRECISION '1.5', ...) to __pg_cast('string', 'type').
+func (r *rewriter) typedLiteral(t token) bool {
+	save := r.i
+	typ, ok := r.parseType()
+	if !ok || r.tok(0).kind != tString {
+		r.i = save
+		return false
+	}
+	s := r.tok(0)
+	r.i++
+	if typ == "interval" {
+		typ += r.intervalQualifier()
+	}
+	r.emit(t, okFunc, MarkerCast)
+	r.emit(t, okOpen, "(")
+	r.emit(s, okLit, quoteString(s.val))
+	r.emit(t, okComma, ",")
+	r.emit(t, okLit, quoteString(typ))
+	r.emit(t, okClose, ")")
+	return true
+}
+
+// namesRelation reports whether the word at r.i, followed by '(', names a
+// relation rather than a function: the table of INSERT INTO t (cols) or a
+// CTE with a column list, WITH t (cols) AS (...).
+func (r *rewriter) namesRelation() bool {
+	if n := len(r.out); n > 0 && r.out[n-1].kind == okKeyword && r.out[n-1].text == "INTO" {
+		return true
+	}
+	depth := 0
+	for k := r.i + 1; k < len(r.toks); k++ {
+		switch {
+		case r.toks[k].punct("("):
+			depth++
+		case r.toks[k].punct(")"):
+			depth--
+			if depth == 0 {
+				return k+1 < len(r.toks) && r.toks[k+1].word("as") && k+2 < len(r.toks) && r.toks[k+2].punct("(")
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,127 @@
+package sql
+
+import "github.com/pingcap/tidb/pkg/parser/ast"
+
+// Kind is what a statement is.
+type Kind int
+
+// Statement kinds. Select, Insert and Explain carry a TiDB AST; the others
+// are recognised by this package and carry their fields on Statement.
+const (
+	Empty      Kind = iota // empty or comment-only query
+	Select                 // SELECT, WITH ... SELECT, VALUES
+	Insert                 // INSERT
+	Explain                // EXPLAIN [ANALYZE] [VERBOSE] <query>; AST is the inner query's
+	Set                    // SET [SESSION|LOCAL] name {=|TO} values | DEFAULT
+	Show                   // SHOW name | SHOW ALL
+	Reset                  // RESET name | RESET ALL
+	Begin                  // BEGIN, START TRANSACTION
+	Commit                 // COMMIT, END
+	Rollback               // ROLLBACK, ABORT
+	Savepoint              // SAVEPOINT name
+	Release                // RELEASE [SAVEPOINT] name
+	RollbackTo             // ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] name
+	Discard                // DISCARD ALL|PLANS|SEQUENCES|TEMP
+	Deallocate             // DEALLOCATE [PREPARE] name|ALL
+	Close                  // CLOSE name|ALL
+	Listen                 // LISTEN channel
+	Unlisten               // UNLISTEN channel|*
+	Declare                // DECLARE name ... CURSOR ... FOR <query>
+	Fetch                  // FETCH [direction] [FROM|IN] name
+	Move                   // MOVE [direction] [FROM|IN] name
+)
+
+var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
+	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
+	"Listen", "Unlisten", "Declare", "Fetch", "Move"}
+
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind(?)"
+}
+
+// Statement is one parsed statement of a query string.
+type Statement struct {
+	Kind Kind
+	// Text is this statement's original text (without the trailing ';').
+	Text string
+	// Offset is the byte offset of Text within the string given to Parse.
+	Offset int
+
+	// AST is the TiDB AST (Select: *ast.SelectStmt or *ast.SetOprStmt;
+	// Insert: *ast.InsertStmt; Explain: the explained query's AST). Nil for
+	// the other kinds.
+	AST ast.StmtNode
+	// Rewritten is the SQL the TiDB parser was given (for tests and EXPLAIN
+	// VERBOSE); empty when AST is nil.
+	Rewritten string
+	// Params[i] is the $n bound to the ParamMarkerExpr whose Order is i
+	// (markers are ordered by their position in Rewritten).
+	Params []int
+	// NumParams is the highest $n in the statement (0 if none).
+	NumParams int
+	// DistinctOn holds the DISTINCT ON (...) expressions of each SELECT
+	// block that had them (see doc.go).
+	DistinctOn map[*ast.SelectStmt][]ast.ExprNode
+
+	// Name: SET/SHOW/RESET parameter name (lower case; "all" never appears,
+	// see All), SAVEPOINT/RELEASE/ROLLBACK TO savepoint, DEALLOCATE
+	// statement, CLOSE/DECLARE/FETCH/MOVE cursor, LISTEN/UNLISTEN channel,
+	// DISCARD target (all, plans, sequences, temp).
+	Name string
+	// All: SHOW ALL, RESET ALL, DEALLOCATE ALL, CLOSE ALL, UNLISTEN *, DISCARD ALL.
+	All bool
+	// Values: SET values in order, each as text (string constants decoded,
+	// unquoted words lower-cased, numbers as written with their sign).
+	// Begin: transaction modes, normalised ("isolation level read committed",
+	// "read only", "read write", "deferrable", "not deferrable").
+	Values []string
+	// Default: SET name TO DEFAULT (Values is nil).
+	Default bool
+	// Local: SET LOCAL.
+	Local bool
+
+	// Cursor describes DECLARE; Fetch describes FETCH and MOVE.
+	Cursor *Cursor
+	Fetch  *FetchSpec
+	// ExplainOpts describes EXPLAIN.
+	ExplainOpts *ExplainOptions
+	// Inner is the query of DECLARE ... FOR and of EXPLAIN.
+	Inner *Statement
+}
+
+// Cursor is the declaration of DECLARE name [BINARY] [[NO] SCROLL] CURSOR
+// [WITH[OUT] HOLD] FOR query.
+type Cursor struct {
+	Binary bool
+	Scroll bool // SCROLL given (NO SCROLL and no option: false)
+	Hold   bool // WITH HOLD
+}
+
+// FetchDirection is the direction of FETCH/MOVE.
+type FetchDirection int
+
+// Fetch directions.
+const (
+	FetchForward  FetchDirection = iota // NEXT, FORWARD [n|ALL], n, ALL
+	FetchBackward                       // PRIOR, BACKWARD [n|ALL]
+	FetchAbsolute                       // FIRST (=ABSOLUTE 1), LAST (=ABSOLUTE -1), ABSOLUTE n
+	FetchRelative                       // RELATIVE n
+)
+
+// FetchSpec is FETCH/MOVE's direction and count. Count is the number of
+// rows (or the position for Absolute/Relative); All means every remaining row.
+type FetchSpec struct {
+	Direction FetchDirection
+	Count     int64
+	All       bool
+}
+
+// ExplainOptions are EXPLAIN's options.
+type ExplainOptions struct {
+	Analyze bool
+	Verbose bool
+	Format  string // "text" (default), "json", ...
+}

@@ -1,0 +1,168 @@
+# empty
+# comment only
+-- just a comment
+/* block /* nested */ comment */
+# semicolons only
+; ;
+# two statements
+SELECT 1; SELECT 2;
+# cast simple
+SELECT x::int, y::bigint, z::float8, w::double precision, v::text, u::varchar(10)
+# cast regclass qualified
+SELECT 'pg_class'::pg_catalog.regclass, c.oid::regclass, 'pg_class' :: regclass
+# cast array types
+SELECT a::int2[], b::pg_catalog.int2[], c::integer array, d::text[][]
+# cast timestamptz and friends
+SELECT a::timestamptz, b::timestamp with time zone, c::timestamp without time zone, d::time with time zone, e::numeric(10,2), f::"char", g::char(3), h::character varying
+# cast on any operand
+SELECT (a+b)::text, f(x)::int, '1 hour'::interval, x[1]::int, NULL::text, -1::int, CASE WHEN a THEN 1 END::text, $1::text::regtype::oid
+# cast function syntax
+SELECT CAST(a + 1 AS bigint), CAST('5 min' AS interval), CAST(x AS double precision)
+# parameters repeated and out of order
+SELECT $2 + $1, $2 FROM t WHERE a = $3 LIMIT $4
+# regex operators
+SELECT a ~ 'x', a !~ 'x', a ~* 'x', a !~* 'x', (a || b) ~* c, a OPERATOR(pg_catalog.~) '^x$', ~5
+# like operators
+SELECT a ILIKE 'x%', a NOT ILIKE 'y', a ~~ 'z', a !~~* 'w', a LIKE 'q\%' ESCAPE '\'
+# escape strings
+SELECT E'a\nb\tc\\d\'e', E'\x41\101\u00e9', U&'d\0061t\+000061', U&'d!0061t' UESCAPE '!', 'it''s', 'back\slash'
+# dollar quotes
+SELECT $$it's $1$$, $fn$a $$ b$fn$
+# collate
+SELECT a COLLATE "C", b COLLATE pg_catalog.default FROM t ORDER BY c COLLATE "POSIX"
+# collate unsupported
+SELECT a COLLATE "de_DE"
+# array constructor
+SELECT ARRAY[1, 2, 3], ARRAY[[1,2],[3,4]], ARRAY[]::int[], ARRAY(SELECT x FROM t)
+# any all
+SELECT a = ANY(b), a <> ALL(ARRAY[1,2]), a = ANY (SELECT x FROM t), a = SOME('{1,2}'::int[])
+# subscripts and slices
+SELECT x[1], x[1][2], x[1:2], x[:2], x[2:], (current_schemas(true))[1], s[i]
+# field selection
+SELECT (f(x)).n, (t.c).x
+# typed literals
+SELECT TIMESTAMP '2016-01-01 00:00:00', TIMESTAMPTZ '2016-01-01 00:00:00+00', DATE '2016-01-01', INTERVAL '5 minutes', interval '1' day, interval '1 2:03' day to minute, timestamp with time zone '2016-01-01', time '10:00', int4 '5'
+# distinct on
+SELECT DISTINCT ON (a, b) a, b, c FROM t ORDER BY a, b, c DESC
+# ilike and is distinct from
+SELECT * FROM t WHERE a IS DISTINCT FROM b AND c + 1 IS NOT DISTINCT FROM d AND e IS UNKNOWN AND f ISNULL AND g NOTNULL
+# aggregate filter
+SELECT count(*) FILTER (WHERE a > 1), sum(x) FILTER (WHERE b) AS s FROM t
+# within group
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x), percentile_disc(0.9) WITHIN GROUP (ORDER BY y DESC) FROM t
+# nulls first last
+SELECT a FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST, c, d DESC
+# window with nulls and frame
+SELECT rank() OVER (PARTITION BY a ORDER BY b DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), lag(x, 1) OVER w FROM t WINDOW w AS (ORDER BY time)
+# extract fields
+SELECT extract(epoch from time), EXTRACT(DOW FROM ts), extract('year' from d), date_part('hour', t)
+# generate_series in from
+SELECT * FROM generate_series(1, 10) AS s(i), pg_catalog.generate_series(1, 3) g, unnest(ARRAY[1,2])
+# generate_series join
+SELECT i FROM t JOIN generate_series(1, 5) i ON i = t.x
+# reserved words as column names
+SELECT key, range, rank, rows, window, usage, lag, lead, interval, time, "Key", user, value FROM t
+# identifier case folding
+SELECT TABLE_SCHEMA, "TABLE_NAME", MyCol AS MyAlias, x AS "MyAlias" FROM Information_Schema.Tables
+# limit offset forms
+SELECT a FROM t LIMIT 10 OFFSET 5
+# offset fetch
+SELECT a FROM t OFFSET 5 ROWS FETCH FIRST 10 ROWS ONLY
+# offset only
+SELECT a FROM t OFFSET 3
+# limit all
+SELECT a FROM t LIMIT ALL
+# fetch next row only
+SELECT a FROM t FETCH NEXT ROW ONLY
+# concatenation
+SELECT a || b || 'c', 'x' || 1
+# at time zone
+SELECT ts AT TIME ZONE 'UTC', now() AT TIME ZONE $1
+# power operator
+SELECT 2 ^ 10, -2 ^ 2
+# niladic functions
+SELECT current_user, session_user, user, current_schema, current_catalog, current_date, current_timestamp, now()
+# cte materialized
+WITH x AS MATERIALIZED (SELECT 1), y AS NOT MATERIALIZED (SELECT 2) SELECT * FROM x, y
+# union and subqueries
+SELECT a FROM t WHERE b IN (SELECT b FROM u) AND EXISTS (SELECT 1 FROM v WHERE v.a = t.a) UNION ALL SELECT 1
+# insert values
+INSERT INTO cpu (time, hostname, usage_user) VALUES ('2016-01-01T00:00:00Z'::timestamptz, 'h1', 1.5), ($1, $2, $3)
+# insert select
+INSERT INTO cpu2 SELECT * FROM cpu WHERE time > now() - INTERVAL '1 hour'
+# explain
+EXPLAIN SELECT * FROM cpu
+# explain analyze verbose
+EXPLAIN ANALYZE VERBOSE SELECT $1::int
+# explain options
+EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1
+# set forms
+SET datestyle TO 'ISO'; SET SESSION search_path = "$user", public; SET LOCAL statement_timeout = 0; SET TIME ZONE 'UTC'; SET TIME ZONE LOCAL; SET extra_float_digits = -3; SET application_name TO DEFAULT; SET SESSION AUTHORIZATION DEFAULT; SET NAMES 'UTF8'; SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET myapp.x = on
+# show forms
+SHOW search_path; SHOW ALL; SHOW TIME ZONE; SHOW TRANSACTION ISOLATION LEVEL; SHOW "TimeZone"
+# reset forms
+RESET ALL; RESET search_path; RESET TIME ZONE
+# transactions
+BEGIN; BEGIN WORK; BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY; START TRANSACTION READ WRITE; COMMIT; COMMIT WORK; END; END TRANSACTION; ROLLBACK; ABORT; ROLLBACK AND NO CHAIN
+# savepoints
+SAVEPOINT sp1; RELEASE SAVEPOINT sp1; RELEASE sp2; ROLLBACK TO SAVEPOINT sp1; ROLLBACK WORK TO sp2
+# discard deallocate close
+DISCARD ALL; DISCARD PLANS; DISCARD TEMPORARY; DEALLOCATE lrupsc_1_0; DEALLOCATE PREPARE s1; DEALLOCATE ALL; CLOSE c1; CLOSE ALL
+# listen unlisten
+LISTEN ch; UNLISTEN ch; UNLISTEN *
+# declare cursor
+DECLARE c1 BINARY NO SCROLL CURSOR WITHOUT HOLD FOR SELECT * FROM cpu WHERE a = $1
+# declare scroll with hold
+DECLARE "SQL_CUR01" SCROLL CURSOR WITH HOLD FOR SELECT 1
+# fetch forms
+FETCH c1; FETCH 100 FROM c1; FETCH ALL IN c1; FETCH NEXT FROM c1; FETCH FORWARD 5 IN c1; FETCH FORWARD ALL c1; FETCH BACKWARD 2 c1; FETCH ABSOLUTE -1 c1; FETCH PRIOR c1; MOVE 10 c1
+# crlf and comments inside
+SELECT a, -- comment
+/* block */ b
+FROM t -- trailing
+# quoted function name
+SELECT "substring"('abc', 2), "Upper"(x)
+# pg_catalog qualified functions
+SELECT pg_catalog.format_type(1, NULL), pg_catalog.replace('a', 'b', 'c'), information_schema._pg_expandarray(x)
+# lateral subquery
+SELECT * FROM t, LATERAL (SELECT * FROM u WHERE u.a = t.a LIMIT 1) AS l
+# scalar subquery cast
+SELECT (SELECT max(x) FROM t)::text
+# reserved marker name
+SELECT __pg_cast(1, 'int4')
+# group by ordinal having
+SELECT a, count(*) FROM t GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 DESC
+# case expression with between
+SELECT CASE WHEN x BETWEEN 1 AND 5 THEN 'low' WHEN x > 5 THEN 'high' ELSE 'none' END FROM t
+# nested casts and subscripts in where
+SELECT * FROM t WHERE (a::text)[1] = 'x' AND b::int > 3
+# unsupported statement
+UPDATE t SET a = 1
+# unsupported select into
+SELECT * INTO TEMP x FROM t
+# unsupported similar to
+SELECT 'a' SIMILAR TO 'b'
+# unsupported operator
+SELECT a @> b FROM t
+# syntax error from tidb
+SELECT a FROM WHERE b
+# syntax error at end
+SELECT a +
+# unterminated string
+SELECT 'abc
+# bit string
+SELECT B'0101'
+# values statement
+VALUES (1, 2), (3, 4)
+# table function with ordinality
+SELECT * FROM unnest(ARRAY[1]) WITH ORDINALITY
+# on conflict
+INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING
+# returning
+INSERT INTO t VALUES (1) RETURNING a
+# grafana time group
+SELECT floor(extract(epoch from time)/60)*60 AS "time", avg(usage_user) AS usage_user FROM cpu WHERE time BETWEEN '2024-01-01T00:00:00Z' AND '2024-01-01T06:00:00Z' GROUP BY 1 ORDER BY 1
+# cte with column list
+WITH RECURSIVE Nums(N) AS (SELECT 1 UNION ALL SELECT n + 1 FROM nums WHERE n < 3) SELECT n FROM Nums
+# insert into mixed case table
+INSERT INTO Cpu (Time, "Host") VALUES (now(), 'a')

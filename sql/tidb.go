@@ -1,0 +1,83 @@
+package sql
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pingcap/tidb/pkg/parser"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
+
+	// The TiDB parser needs a value-expression driver to build literals.
+	_ "github.com/pingcap/tidb/pkg/parser/test_driver"
+)
+
+// tidbMode is the SQL mode the rewritten text is written for: "quoted" are
+// identifiers, || concatenates, backslashes in strings are literal.
+const tidbMode = mysql.ModeANSIQuotes | mysql.ModePipesAsConcat | mysql.ModeNoBackslashEscapes
+
+// parsers pools TiDB parsers, which are not safe for concurrent use.
+var parsers = sync.Pool{New: func() any {
+	p := parser.New()
+	p.SetSQLMode(tidbMode)
+	return p
+}}
+
+func tidbParse(sql string) (ast.StmtNode, error) {
+	p := parsers.Get().(*parser.Parser)
+	defer parsers.Put(p)
+	return p.ParseOneStmt(sql, "", "")
+}
+
+// mapTiDBError turns a TiDB parse error into an *Error at the user's token.
+// TiDB reports `near "<rest of the text>"` from the token it stopped at; the
+// rest's length gives the offset in the rewritten text, and the output token
+// covering that offset gives the user's token.
+func mapTiDBError(src string, toks []token, out []outTok, starts []int, sql string, err error) *Error {
+	msg := err.Error()
+	i := strings.Index(msg, "near \"")
+	if i < 0 {
+		return errAt(src, toks[0].start, CodeSyntaxError, "syntax error: "+msg, "")
+	}
+	rest := msg[i+len("near \""):]
+	j := strings.LastIndexByte(rest, '"')
+	if j < 0 {
+		j = len(rest)
+	}
+	rest = rest[:j]
+	var off int
+	if len(rest) < 2048 {
+		off = len(sql) - len(rest)
+	} else {
+		off = strings.Index(sql, rest)
+	}
+	if off < 0 || off >= len(sql) || strings.TrimSpace(rest) == "" {
+		end := toks[len(toks)-1].end
+		e := errAt(src, end, CodeSyntaxError, "syntax error at end of input", "")
+		return e
+	}
+	k := sort.SearchInts(starts, off+1) - 1
+	if k < 0 {
+		k = 0
+	}
+	o := out[k]
+	word := src[o.orig:o.origEnd]
+	return errAt(src, o.orig, CodeSyntaxError, "syntax error at or near \""+word+"\"", "")
+}
+
+// checkKind verifies that TiDB produced the statement type the first
+// keyword announced.
+func checkKind(src string, toks []token, st *Statement, kind Kind) *Error {
+	ok := false
+	switch st.AST.(type) {
+	case *ast.SelectStmt, *ast.SetOprStmt:
+		ok = kind == Select
+	case *ast.InsertStmt:
+		ok = kind == Insert
+	}
+	if !ok {
+		return errAt(src, toks[0].start, CodeFeatureNotSupported, "this statement form is not supported", "")
+	}
+	return nil
+}
