@@ -256,11 +256,19 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 }
 
 // AddInterval adds an interval to a timestamp as PostgreSQL does: months
-// and days in the session's calendar, then the exact time.
+// first, keeping the day of month but clamping it to the month's last day
+// (Jan 31 + 1 month = Feb 29 in 2016), then days in the session's calendar,
+// then the exact time.
 func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) int64 {
 	t := time.Unix(0, ts).In(loc)
-	if iv.Months != 0 || iv.Days != 0 {
-		t = t.AddDate(0, int(iv.Months), int(iv.Days))
+	if iv.Months != 0 {
+		y, m, d := t.Date()
+		first := time.Date(y, m+time.Month(iv.Months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+		last := first.AddDate(0, 1, -1).Day()
+		t = time.Date(first.Year(), first.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	if iv.Days != 0 {
+		t = t.AddDate(0, 0, int(iv.Days))
 	}
 	return t.UnixNano() + iv.Nanoseconds
 }

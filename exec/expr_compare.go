@@ -3,6 +3,8 @@ package exec
 import (
 	"cmp"
 	"fmt"
+	"math/big"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -135,6 +137,13 @@ func compareScalar(op CmpOp, a arrow.Array, v any) (arrow.Array, error) {
 				setBit(out, i)
 			}
 		}
+	case *array.MonthDayNanoInterval:
+		s := intervalKey(v.(arrow.MonthDayNanoInterval))
+		for i := 0; i < n; i++ {
+			if op.holds(intervalKey(a.Value(i)).Cmp(s)) {
+				setBit(out, i)
+			}
+		}
 	default:
 		return nil, fmt.Errorf("cannot compare %v values", a.DataType())
 	}
@@ -226,6 +235,13 @@ func compareArrays(op CmpOp, a, b arrow.Array) (arrow.Array, error) {
 				setBit(out, i)
 			}
 		}
+	case *array.MonthDayNanoInterval:
+		bi := b.(*array.MonthDayNanoInterval)
+		for i := 0; i < n; i++ {
+			if op.holds(intervalKey(av.Value(i)).Cmp(intervalKey(bi.Value(i)))) {
+				setBit(out, i)
+			}
+		}
 	default:
 		if !IsText(a.DataType()) || !IsText(b.DataType()) {
 			return nil, fmt.Errorf("cannot compare %v with %v", a.DataType(), b.DataType())
@@ -256,4 +272,12 @@ func textAccessor(a arrow.Array) func(int) string {
 // timestampValues views a timestamp array's values as int64 nanoseconds.
 func timestampValues(a *array.Timestamp) []int64 {
 	return arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(a.TimestampValues()))
+}
+
+// intervalKey orders intervals as PostgreSQL does: by their length with a
+// month of 30 days and a day of 24 hours (so '1 mon' = '30 days').
+func intervalKey(v arrow.MonthDayNanoInterval) *big.Int {
+	k := big.NewInt(int64(v.Months)*30 + int64(v.Days))
+	k.Mul(k, big.NewInt(int64(24*time.Hour)))
+	return k.Add(k, big.NewInt(v.Nanoseconds))
 }

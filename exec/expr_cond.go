@@ -102,6 +102,8 @@ func compareValues(a, b any) int {
 		return cmp3(x, b.(Timestamp))
 	case bool:
 		return cmpBool(x, b.(bool))
+	case arrow.MonthDayNanoInterval:
+		return intervalKey(x).Cmp(intervalKey(b.(arrow.MonthDayNanoInterval)))
 	}
 	panic(fmt.Sprintf("exec: cannot compare %T", a))
 }

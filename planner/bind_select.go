@@ -231,8 +231,12 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) error {
 	return nil
 }
 
-// ordinal reads a positive integer constant (GROUP BY 1, ORDER BY 2).
+// ordinal reads a position (GROUP BY 1, ORDER BY 2): TiDB parses an integer
+// constant there as a PositionExpr.
 func ordinal(e ast.ExprNode) (int, bool) {
+	if p, ok := e.(*ast.PositionExpr); ok && p.P == nil {
+		return p.N, true
+	}
 	v, ok := e.(*driver.ValueExpr)
 	if !ok || v.Kind() != driver.KindInt64 {
 		return 0, false
