@@ -119,7 +119,7 @@ func (b *binder) bindQuery(n ast.StmtNode) (Node, error) {
 	case *ast.SelectStmt:
 		return b.bindSelect(n)
 	case *ast.SetOprStmt:
-		return nil, notSupported("UNION, INTERSECT and EXCEPT")
+		return b.bindSetOp(n)
 	}
 	return nil, notSupported(fmt.Sprintf("statement %T", n))
 }

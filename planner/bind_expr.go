@@ -167,7 +167,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		return r, nil
 	case *ast.PatternInExpr:
 		if e.Sel != nil {
-			return nil, notSupported("IN (subquery)")
+			x, err := sub(e.Expr)
+			if err != nil {
+				return nil, err
+			}
+			return b.inSubquery(s, x, e.Sel, e.Not)
 		}
 		return b.inList(s, e, h)
 	case *ast.PatternLikeOrIlikeExpr:
@@ -206,8 +210,16 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", strings.ToLower(e.F))
 	case *ast.WindowFuncExpr:
 		return nil, notSupported("window functions")
-	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
-		return nil, notSupported("subqueries in expressions")
+	case *ast.SubqueryExpr:
+		return b.scalarSubquery(s, e)
+	case *ast.ExistsSubqueryExpr:
+		return b.existsSubquery(s, e)
+	case *ast.CompareSubqueryExpr:
+		x, err := sub(e.L)
+		if err != nil {
+			return nil, err
+		}
+		return b.compareSubquery(s, x, e)
 	case *ast.DefaultExpr:
 		return nil, notSupported("DEFAULT")
 	}

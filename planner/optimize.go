@@ -50,6 +50,13 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Child = f(n.Child)
 		return &c
+	case *Union:
+		c := *n
+		c.Kids = make([]Node, len(n.Kids))
+		for i, k := range n.Kids {
+			c.Kids[i] = f(k)
+		}
+		return &c
 	}
 	return n
 }

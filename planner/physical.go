@@ -23,6 +23,19 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewScan(engine, storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags})
 	case *Values:
 		return buildValues(c, n)
+	case *Union:
+		kids := make([]exec.Operator, 0, len(n.Kids))
+		for _, k := range n.Kids {
+			op, err := Build(c, engine, k)
+			if err != nil {
+				for _, done := range kids {
+					done.Close()
+				}
+				return nil, err
+			}
+			kids = append(kids, op)
+		}
+		return exec.NewUnion(schemaOf(n.Cols), kids...), nil
 	}
 	children := n.Children()
 	child, err := Build(c, engine, children[0])
@@ -131,4 +144,12 @@ func timestampArray(ns int64) arrow.Array {
 	defer b.Release()
 	b.Append(arrow.Timestamp(ns))
 	return b.NewArray()
+}
+
+func schemaOf(cols []Column) *arrow.Schema {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: true}
+	}
+	return arrow.NewSchema(fields, nil)
 }

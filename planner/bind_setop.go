@@ -1,0 +1,225 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// Union concatenates its children's rows; the children have the same
+// column types (binding casts them).
+type Union struct {
+	Kids []Node
+	Cols []Column
+}
+
+func (n *Union) Columns() []Column { return n.Cols }
+func (n *Union) Children() []Node  { return n.Kids }
+func (n *Union) Describe() string  { return fmt.Sprintf("Union: %d inputs", len(n.Kids)) }
+
+// bindSetOp binds UNION, INTERSECT and EXCEPT (with or without ALL), left to
+// right as TiDB nests them (INTERSECT binds tighter), then ORDER BY and
+// LIMIT over the result.
+func (b *binder) bindSetOp(n *ast.SetOprStmt) (Node, error) {
+	if n.With != nil {
+		return nil, notSupported("WITH before a set operation")
+	}
+	node, err := b.bindSetList(n.SelectList)
+	if err != nil {
+		return nil, err
+	}
+	cols := node.Columns()
+	if n.OrderBy != nil {
+		s := derivedScope(node, "")
+		var keys []exec.SortKey
+		for _, item := range n.OrderBy.Items {
+			var x exec.Expr
+			if pos, ok := ordinal(item.Expr); ok {
+				if pos < 1 || pos > len(cols) {
+					return nil, errorf(CodeSyntax, "ORDER BY position %d is not in select list", pos)
+				}
+				x = &exec.Column{Index: pos - 1, Name: cols[pos-1].Name, DT: cols[pos-1].Type}
+			} else if x, err = b.bindExpr(s, item.Expr); err != nil {
+				return nil, err
+			}
+			keys = append(keys, exec.SortKey{Expr: x, Desc: item.Desc, NullsFirst: item.NullOrder})
+		}
+		node = &Sort{Child: node, Keys: keys, Limit: -1}
+	}
+	if n.Limit != nil {
+		offset, count := int64(0), int64(-1)
+		if n.Limit.Count != nil {
+			if count, err = b.constInt(n.Limit.Count, "LIMIT"); err != nil {
+				return nil, err
+			}
+		}
+		if n.Limit.Offset != nil {
+			if offset, err = b.constInt(n.Limit.Offset, "OFFSET"); err != nil {
+				return nil, err
+			}
+		}
+		node = &Limit{Child: node, Offset: offset, Count: count}
+	}
+	return node, nil
+}
+
+func (b *binder) bindSetList(list *ast.SetOprSelectList) (Node, error) {
+	var acc Node
+	for i, sel := range list.Selects {
+		var node Node
+		var op *ast.SetOprType
+		var err error
+		switch s := sel.(type) {
+		case *ast.SelectStmt:
+			node, err = b.bindSelect(s)
+			op = s.AfterSetOperator
+		case *ast.SetOprSelectList:
+			node, err = b.bindSetList(s)
+			op = s.AfterSetOperator
+		case *ast.SetOprStmt:
+			node, err = b.bindSetOp(s)
+		default:
+			return nil, notSupported(fmt.Sprintf("set operation over %T", sel))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			acc = node
+			continue
+		}
+		if op == nil {
+			return nil, errorf(CodeSyntax, "missing set operator")
+		}
+		if acc, err = b.combine(*op, acc, node); err != nil {
+			return nil, err
+		}
+	}
+	return acc, nil
+}
+
+// combine applies one set operator to two bound queries.
+func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
+	lc, rc := l.Columns(), r.Columns()
+	if len(lc) != len(rc) {
+		return nil, errorf(CodeSyntax, "each %s query must have the same number of columns", setOpName(op))
+	}
+	types := make([]arrow.DataType, len(lc))
+	for i := range lc {
+		dt, err := b.commonType([]exec.Expr{typed(lc[i].Type), typed(rc[i].Type)})
+		if err != nil {
+			return nil, errorf(CodeDatatype, "%s types %v cannot be matched", setOpName(op), err)
+		}
+		types[i] = dt
+	}
+	cols := make([]Column, len(lc))
+	for i := range cols {
+		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
+	}
+	left, err := b.castColumns(l, types, cols, -1)
+	if err != nil {
+		return nil, err
+	}
+	right, err := b.castColumns(r, types, cols, -1)
+	if err != nil {
+		return nil, err
+	}
+	switch op {
+	case ast.UnionAll:
+		return &Union{Kids: []Node{left, right}, Cols: cols}, nil
+	case ast.Union:
+		return distinctAll(&Union{Kids: []Node{left, right}, Cols: cols}), nil
+	case ast.Intersect, ast.Except:
+		return b.intersectExcept(op, l, r, types, cols)
+	}
+	return nil, notSupported(setOpName(op) + " ALL")
+}
+
+func setOpName(op ast.SetOprType) string {
+	switch op {
+	case ast.Union, ast.UnionAll:
+		return "UNION"
+	case ast.Intersect, ast.IntersectAll:
+		return "INTERSECT"
+	}
+	return "EXCEPT"
+}
+
+// typed is a stand-in expression of a type, for commonType.
+func typed(dt arrow.DataType) exec.Expr { return &exec.Literal{V: nil, DT: fixNull(dt)} }
+
+func fixNull(dt arrow.DataType) arrow.DataType {
+	if dt.ID() == arrow.NULL {
+		return exec.TypeNull
+	}
+	return dt
+}
+
+// castColumns projects a node's columns to types (tags become text), with
+// an optional extra constant column tag (branch ≥ 0) for INTERSECT/EXCEPT.
+func (b *binder) castColumns(n Node, types []arrow.DataType, cols []Column, branch int) (Node, error) {
+	in := n.Columns()
+	exprs := make([]exec.Expr, 0, len(in)+1)
+	out := append([]Column(nil), cols...)
+	for i, c := range in {
+		var x exec.Expr = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+		if !arrow.TypeEqual(c.Type, types[i]) {
+			if c.Type.ID() == arrow.NULL {
+				x = &exec.Literal{V: nil, DT: types[i]}
+			} else {
+				x = &exec.Cast{X: x, To: types[i]}
+			}
+		}
+		exprs = append(exprs, x)
+	}
+	if branch >= 0 {
+		exprs = append(exprs, &exec.Literal{V: int64(branch), DT: exec.TypeInt})
+		out = append(out, Column{Name: "__branch", Type: exec.TypeInt})
+	}
+	return &Project{Child: n, Exprs: exprs, Cols: out}, nil
+}
+
+// distinctAll removes duplicate rows (SQL DISTINCT: NULLs are equal).
+func distinctAll(n Node) Node {
+	cols := n.Columns()
+	keys := make([]exec.Expr, len(cols))
+	for i, c := range cols {
+		keys[i] = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+	}
+	return &Aggregate{Child: n, Keys: keys, Cols: cols}
+}
+
+// intersectExcept groups both sides' rows (tagged 0 and 1) and keeps the
+// groups present on both sides (INTERSECT) or on the left only (EXCEPT).
+func (b *binder) intersectExcept(op ast.SetOprType, l, r Node, types []arrow.DataType, cols []Column) (Node, error) {
+	left, err := b.castColumns(l, types, cols, 0)
+	if err != nil {
+		return nil, err
+	}
+	right, err := b.castColumns(r, types, cols, 1)
+	if err != nil {
+		return nil, err
+	}
+	tagged := append(append([]Column(nil), cols...), Column{Name: "__branch", Type: exec.TypeInt})
+	u := &Union{Kids: []Node{left, right}, Cols: tagged}
+	branch := &exec.Column{Index: len(cols), Name: "__branch", DT: exec.TypeInt}
+	keys := make([]exec.Expr, len(cols))
+	for i, c := range cols {
+		keys[i] = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+	}
+	aggs := []exec.Agg{{Func: exec.AggMin, Arg: branch}, {Func: exec.AggMax, Arg: branch}}
+	aggCols := append(append([]Column(nil), cols...), Column{Name: "min", Type: exec.TypeInt}, Column{Name: "max", Type: exec.TypeInt})
+	agg := &Aggregate{Child: u, Keys: keys, Aggs: aggs, Cols: aggCols}
+	minB := &exec.Column{Index: len(cols), Name: "min", DT: exec.TypeInt}
+	maxB := &exec.Column{Index: len(cols) + 1, Name: "max", DT: exec.TypeInt}
+	var pred exec.Expr
+	if op == ast.Intersect {
+		pred = &exec.Logic{Op: exec.And, L: &exec.Compare{Op: exec.Eq, L: minB, R: &exec.Literal{V: int64(0), DT: exec.TypeInt}}, R: &exec.Compare{Op: exec.Eq, L: maxB, R: &exec.Literal{V: int64(1), DT: exec.TypeInt}}}
+	} else {
+		pred = &exec.Compare{Op: exec.Eq, L: maxB, R: &exec.Literal{V: int64(0), DT: exec.TypeInt}}
+	}
+	return &Project{Child: &Filter{Child: agg, Pred: pred}, Exprs: keys, Cols: cols}, nil
+}

@@ -1,0 +1,171 @@
+package planner
+
+import (
+	"context"
+	"errors"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// runSubquery binds and runs an uncorrelated subquery once, at planning
+// time (PostgreSQL's InitPlan), and returns its rows and column types. A
+// subquery naming a column of the outer query is correlated: not supported
+// yet.
+func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Column, error) {
+	stmt, ok := q.(ast.StmtNode)
+	if !ok {
+		return nil, nil, notSupported("this subquery")
+	}
+	node, err := b.bindQuery(stmt)
+	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) && pe.Code == CodeUndefinedColumn && outer != nil && len(outer.cols) > 0 {
+			return nil, nil, notSupported("correlated subqueries (a subquery naming a column of the outer query)")
+		}
+		return nil, nil, err
+	}
+	node = Optimize(node)
+	op, err := Build(b.ctx, b.p.Engine, node)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := exec.Collect(context.Background(), op)
+	if err != nil {
+		return nil, nil, AsError(err)
+	}
+	var rows [][]any
+	for _, rec := range recs {
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row := make([]any, rec.NumCols())
+			for c := range row {
+				row[c] = valueAtRow(rec.Column(c), i)
+			}
+			rows = append(rows, row)
+		}
+		rec.Release()
+	}
+	return rows, node.Columns(), nil
+}
+
+// valueAtRow reads row i of a as Literal holds values (nil for NULL).
+func valueAtRow(a arrow.Array, i int) any {
+	if a.IsNull(i) {
+		return nil
+	}
+	switch a := a.(type) {
+	case *array.Dictionary:
+		s, _ := exec.FormatValue(a, i, nil)
+		return s
+	default:
+		v, err := valueAt(array.NewSlice(a, int64(i), int64(i+1)))
+		if err != nil {
+			return nil
+		}
+		return v
+	}
+}
+
+func literalType(c Column) arrow.DataType {
+	if exec.IsText(c.Type) {
+		return exec.TypeText
+	}
+	return c.Type
+}
+
+// scalarSubquery is (SELECT x ...) used as a value.
+func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
+	rows, cols, err := b.runSubquery(outer, e.Query)
+	if err != nil {
+		return nil, err
+	}
+	if len(cols) != 1 {
+		return nil, errorf(CodeSyntax, "subquery must return only one column")
+	}
+	if len(rows) > 1 {
+		return nil, errorf("21000", "more than one row returned by a subquery used as an expression")
+	}
+	if len(rows) == 0 {
+		return &exec.Literal{V: nil, DT: literalType(cols[0])}, nil
+	}
+	return &exec.Literal{V: rows[0][0], DT: literalType(cols[0])}, nil
+}
+
+// inSubquery is x [NOT] IN (SELECT ...).
+func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not bool) (exec.Expr, error) {
+	sub, ok := sel.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, notSupported("IN over this expression")
+	}
+	rows, cols, err := b.runSubquery(outer, sub.Query)
+	if err != nil {
+		return nil, err
+	}
+	if len(cols) != 1 {
+		return nil, errorf(CodeSyntax, "subquery has too many columns")
+	}
+	x, _, err = b.unify(x, typed(literalType(cols[0])))
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]any, 0, len(rows))
+	for _, r := range rows {
+		v, err := exec.CastValue(b.ctx, r[0], x.Type())
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+	}
+	return &exec.InList{X: settle(x), Values: vals, Negate: not}, nil
+}
+
+// existsSubquery is [NOT] EXISTS (SELECT ...).
+func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.Expr, error) {
+	sub, ok := e.Sel.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, notSupported("EXISTS over this expression")
+	}
+	rows, _, err := b.runSubquery(outer, sub.Query)
+	if err != nil {
+		return nil, err
+	}
+	return &exec.Literal{V: (len(rows) > 0) != e.Not, DT: exec.TypeBool}, nil
+}
+
+// compareSubquery is x op ANY|ALL (SELECT ...): the comparisons with every
+// row, ORed (ANY) or ANDed (ALL), with SQL's NULL rules.
+func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubqueryExpr) (exec.Expr, error) {
+	sub, ok := e.R.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, notSupported("ANY/ALL over this expression")
+	}
+	rows, cols, err := b.runSubquery(outer, sub.Query)
+	if err != nil {
+		return nil, err
+	}
+	if len(cols) != 1 {
+		return nil, errorf(CodeSyntax, "subquery has too many columns")
+	}
+	if len(rows) == 0 {
+		return &exec.Literal{V: e.All, DT: exec.TypeBool}, nil
+	}
+	var out exec.Expr
+	for _, r := range rows {
+		c, err := b.binary(e.Op, x, &exec.Literal{V: r[0], DT: literalType(cols[0])})
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case out == nil:
+			out = c
+		case e.All:
+			out = &exec.Logic{Op: exec.And, L: out, R: c}
+		default:
+			out = &exec.Logic{Op: exec.Or, L: out, R: c}
+		}
+	}
+	return out, nil
+}
