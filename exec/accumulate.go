@@ -21,6 +21,13 @@ type accumulator interface {
 }
 
 func newAccumulator(a Agg) (accumulator, error) {
+	if a.Distinct && a.Func != AggMin && a.Func != AggMax {
+		switch a.Func {
+		case AggCount, AggSum, AggAvg:
+			return &distinctAcc{fn: a.Func}, nil
+		}
+		return nil, fmt.Errorf("%s(DISTINCT ...) is not implemented", a.Func)
+	}
 	switch a.Func {
 	case AggCountStar:
 		return &countAcc{star: true}, nil
@@ -414,4 +421,68 @@ func (a *boolAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		}
 	}
 	return boolArray(vals, validFrom(a.has[:groups]), groups)
+}
+
+// distinctAcc keeps each group's distinct non-NULL values and computes
+// count, sum or avg over them at the end.
+type distinctAcc struct {
+	fn   AggFunc
+	sets []map[any]struct{}
+}
+
+func (a *distinctAcc) grow(groups int) { a.sets = growTo(a.sets, groups) }
+
+func (a *distinctAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	get, err := valueGetter(arg)
+	if err != nil {
+		return err
+	}
+	for i, g := range gids {
+		if arg.IsNull(i) {
+			continue
+		}
+		if a.sets[g] == nil {
+			a.sets[g] = map[any]struct{}{}
+		}
+		a.sets[g][get(i)] = struct{}{}
+	}
+	return nil
+}
+
+func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	b := array.NewBuilder(memory.DefaultAllocator, dt)
+	defer b.Release()
+	for g := 0; g < groups; g++ {
+		set := a.sets[g]
+		if a.fn == AggCount {
+			appendValue(b, int64(len(set)))
+			continue
+		}
+		if len(set) == 0 {
+			b.AppendNull()
+			continue
+		}
+		var isum int64
+		var fsum float64
+		for v := range set {
+			switch x := v.(type) {
+			case int64:
+				isum += x
+				fsum += float64(x)
+			case uint64:
+				fsum += float64(x)
+			case float64:
+				fsum += x
+			}
+		}
+		switch {
+		case a.fn == AggAvg:
+			appendValue(b, fsum/float64(len(set)))
+		case dt.ID() == arrow.INT64:
+			appendValue(b, isum)
+		default:
+			appendValue(b, fsum)
+		}
+	}
+	return b.NewArray()
 }

@@ -44,6 +44,9 @@ type Agg struct {
 	Func AggFunc
 	Arg  Expr
 	Time Expr
+	// Distinct aggregates each group's distinct non-NULL values once
+	// (count, sum and avg; min and max are the same either way).
+	Distinct bool
 }
 
 func (a Agg) String() string {
@@ -52,6 +55,8 @@ func (a Agg) String() string {
 		return "count(*)"
 	case a.Time != nil:
 		return fmt.Sprintf("%s(%s, %s)", a.Func, a.Arg, a.Time)
+	case a.Distinct:
+		return fmt.Sprintf("%s(DISTINCT %s)", a.Func, a.Arg)
 	}
 	return fmt.Sprintf("%s(%s)", a.Func, a.Arg)
 }

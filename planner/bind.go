@@ -186,8 +186,10 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	}
 	switch schema {
 	case "", "public":
-	case "information_schema", "pg_catalog":
-		return nil, notSupported(schema + " tables")
+	case "information_schema":
+		return b.informationSchema(name, alias)
+	case "pg_catalog":
+		return nil, notSupported("pg_catalog tables")
 	default:
 		return nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
 	}

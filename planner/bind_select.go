@@ -324,17 +324,14 @@ func columnLabel(cn *ast.ColumnNameExpr) string {
 
 // aggregate registers an aggregate call and returns its output column.
 func (q *selectBinder) aggregate(name string, args []ast.ExprNode, distinct bool) (exec.Expr, error) {
-	if distinct {
-		return nil, notSupported(name + "(DISTINCT ...)")
-	}
-	agg := exec.Agg{}
+	agg := exec.Agg{Distinct: distinct}
 	fn, ok := aggFuncs[name]
 	if !ok {
 		return nil, errorf(CodeUndefinedFunc, "aggregate function %s does not exist", name)
 	}
 	agg.Func = fn
 	switch {
-	case fn == exec.AggCount && (len(args) == 0 || isStar(args)):
+	case fn == exec.AggCount && !distinct && (len(args) == 0 || isStar(args)):
 		agg.Func = exec.AggCountStar
 	case fn == exec.AggFirst || fn == exec.AggLast:
 		if len(args) != 2 {
