@@ -133,7 +133,7 @@ func (b *binder) bindFrom(from *ast.TableRefsClause) (*scope, error) {
 	}
 	j := from.TableRefs
 	if j.Right != nil {
-		return nil, notSupported("JOIN")
+		return b.bindJoin(j)
 	}
 	return b.bindTableRef(j.Left)
 }
@@ -155,7 +155,7 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 		return nil, notSupported(fmt.Sprintf("FROM %T", n.Source))
 	case *ast.Join:
 		if n.Right != nil {
-			return nil, notSupported("JOIN")
+			return b.bindJoin(n)
 		}
 		return b.bindTableRef(n.Left)
 	}

@@ -23,6 +23,17 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewScan(engine, storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags})
 	case *Values:
 		return buildValues(c, n)
+	case *Join:
+		left, err := Build(c, engine, n.Left)
+		if err != nil {
+			return nil, err
+		}
+		right, err := Build(c, engine, n.Right)
+		if err != nil {
+			left.Close()
+			return nil, err
+		}
+		return exec.NewHashJoin(c, n.Kind, left, right, n.LeftKeys, n.RightKeys, n.Residual), nil
 	case *Union:
 		kids := make([]exec.Operator, 0, len(n.Kids))
 		for _, k := range n.Kids {

@@ -396,7 +396,9 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 	codes := make([]int32, n)
 	data := array.NewData(dt, n, []*memory.Buffer{memory.NewBufferBytes(valid), memory.NewBufferBytes(sliceBytes(codes))}, nil, n, 0)
 	defer data.Release()
-	dict := array.NewStringData(stringData(nil))
+	// One entry, so the NULL slots' code 0 is in range for readers that
+	// look codes up before checking validity.
+	dict := array.NewStringData(stringData([]string{""}))
 	defer dict.Release()
 	data.SetDictionary(dict.Data())
 	return newDictArray(data)

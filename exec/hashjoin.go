@@ -1,0 +1,391 @@
+package exec
+
+import (
+	"context"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// JoinKind is the kind of a join.
+type JoinKind int
+
+// The join kinds.
+const (
+	JoinInner JoinKind = iota
+	JoinLeft
+	JoinRight
+	JoinFull
+)
+
+// HashJoin joins its left and right inputs on equal keys (none: every pair,
+// a cross join), keeping pairs for which Residual (over the joined columns:
+// left's then right's) is true. The right input is built into a hash table;
+// left batches probe it. Outer joins pad the missing side with NULLs. NULL
+// keys never match, as in SQL.
+type HashJoin struct {
+	left, right Operator
+	kind        JoinKind
+	leftKeys    []Expr
+	rightKeys   []Expr
+	residual    Expr
+	schema      *arrow.Schema
+	c           *Ctx
+
+	built   bool
+	recs    []arrow.Record // build side
+	table   map[string][]rowRef
+	matched [][]bool
+	intern  []map[string]uint64
+	tail    bool // unmatched right rows emitted
+	cur     arrow.Record
+}
+
+// NewHashJoin joins left and right; leftKeys[i] = rightKeys[i] are the
+// equi-join conditions.
+func NewHashJoin(c *Ctx, kind JoinKind, left, right Operator, leftKeys, rightKeys []Expr, residual Expr) *HashJoin {
+	fields := make([]arrow.Field, 0, left.Schema().NumFields()+right.Schema().NumFields())
+	for _, f := range left.Schema().Fields() {
+		f.Nullable = true
+		fields = append(fields, f)
+	}
+	for _, f := range right.Schema().Fields() {
+		f.Nullable = true
+		fields = append(fields, f)
+	}
+	j := &HashJoin{left: left, right: right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
+		schema: arrow.NewSchema(fields, nil), c: c, table: map[string][]rowRef{}}
+	j.intern = make([]map[string]uint64, len(leftKeys))
+	for i := range j.intern {
+		j.intern[i] = map[string]uint64{}
+	}
+	return j
+}
+
+func (j *HashJoin) Schema() *arrow.Schema { return j.schema }
+
+// keys encodes the key values of a batch as strings of uint64s; ok[i] is
+// false when a key of row i is NULL.
+func (j *HashJoin) keys(rec arrow.Record, exprs []Expr) ([]string, []bool, error) {
+	n := int(rec.NumRows())
+	enc := make([][]uint64, len(exprs))
+	ok := make([]bool, n)
+	for i := range ok {
+		ok[i] = true
+	}
+	for k, e := range exprs {
+		a, err := e.Eval(j.c, rec)
+		if err != nil {
+			return nil, nil, err
+		}
+		g := &grouper{keys: []Expr{e}, intern: []map[string]uint64{j.intern[k]}, texts: make([][]string, 1), enc: make([][]uint64, 1), isNul: make([][]bool, 1)}
+		err = g.encode(0, a)
+		a.Release()
+		if err != nil {
+			return nil, nil, err
+		}
+		enc[k] = g.enc[0]
+		for i, null := range g.isNul[0] {
+			if null {
+				ok[i] = false
+			}
+		}
+	}
+	out := make([]string, n)
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.Reset()
+		for k := range exprs {
+			v := enc[k][i]
+			for s := 0; s < 64; s += 8 {
+				b.WriteByte(byte(v >> s))
+			}
+		}
+		out[i] = b.String()
+	}
+	return out, ok, nil
+}
+
+func (j *HashJoin) build(ctx context.Context) error {
+	j.built = true
+	for {
+		rec, err := j.right.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			return nil
+		}
+		rec.Retain()
+		ri := len(j.recs)
+		j.recs = append(j.recs, rec)
+		j.matched = append(j.matched, make([]bool, rec.NumRows()))
+		keys, ok, err := j.keys(rec, j.rightKeys)
+		if err != nil {
+			return err
+		}
+		for row, k := range keys {
+			if ok[row] {
+				j.table[k] = append(j.table[k], makeRef(ri, row))
+			}
+		}
+	}
+}
+
+const noRef = ^rowRef(0)
+
+func (j *HashJoin) Next(ctx context.Context) (arrow.Record, error) {
+	if j.cur != nil {
+		j.cur.Release()
+		j.cur = nil
+	}
+	if !j.built {
+		if err := j.build(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for {
+		rec, err := j.left.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			break
+		}
+		out, err := j.probe(rec)
+		if err != nil {
+			return nil, err
+		}
+		if out != nil {
+			j.cur = out
+			return out, nil
+		}
+	}
+	if (j.kind == JoinRight || j.kind == JoinFull) && !j.tail {
+		j.tail = true
+		var refs []rowRef
+		for ri, m := range j.matched {
+			for row, hit := range m {
+				if !hit {
+					refs = append(refs, makeRef(ri, row))
+				}
+			}
+		}
+		if len(refs) > 0 {
+			left := make([]int32, len(refs))
+			for i := range left {
+				left[i] = -1
+			}
+			out, err := j.assemble(nil, left, refs)
+			if err != nil {
+				return nil, err
+			}
+			j.cur = out
+			return out, nil
+		}
+	}
+	return nil, nil
+}
+
+// probe joins one left batch.
+func (j *HashJoin) probe(rec arrow.Record) (arrow.Record, error) {
+	keys, ok, err := j.keys(rec, j.leftKeys)
+	if err != nil {
+		return nil, err
+	}
+	var li []int32
+	var rr []rowRef
+	for i, k := range keys {
+		if !ok[i] {
+			continue
+		}
+		for _, ref := range j.table[k] {
+			li = append(li, int32(i))
+			rr = append(rr, ref)
+		}
+	}
+	if j.residual != nil && len(li) > 0 {
+		cand, err := j.assemble(rec, li, rr)
+		if err != nil {
+			return nil, err
+		}
+		mask, err := j.residual.Eval(j.c, cand)
+		cand.Release()
+		if err != nil {
+			return nil, err
+		}
+		b := mask.(*array.Boolean)
+		keep := 0
+		for i := range li {
+			if b.IsValid(i) && b.Value(i) {
+				li[keep], rr[keep] = li[i], rr[i]
+				keep++
+			}
+		}
+		mask.Release()
+		li, rr = li[:keep], rr[:keep]
+	}
+	for _, ref := range rr {
+		j.matched[ref>>32][uint32(ref)] = true
+	}
+	if j.kind == JoinLeft || j.kind == JoinFull {
+		hit := make([]bool, rec.NumRows())
+		for _, i := range li {
+			hit[i] = true
+		}
+		for i, h := range hit {
+			if !h {
+				li = append(li, int32(i))
+				rr = append(rr, noRef)
+			}
+		}
+	}
+	if len(li) == 0 {
+		return nil, nil
+	}
+	return j.assemble(rec, li, rr)
+}
+
+// assemble builds joined rows: left rows li (-1: NULLs) beside right rows rr
+// (noRef: NULLs).
+func (j *HashJoin) assemble(left arrow.Record, li []int32, rr []rowRef) (arrow.Record, error) {
+	n := len(li)
+	cols := make([]arrow.Array, 0, j.schema.NumFields())
+	release := func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}
+	nl := j.left.Schema().NumFields()
+	for c := 0; c < nl; c++ {
+		dt := j.schema.Field(c).Type
+		if left == nil {
+			cols = append(cols, nullsOf(dt, n))
+			continue
+		}
+		idx, valid := padIndexes32(li)
+		a, err := takeArray(left.Column(c), idx)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		cols = append(cols, maskNulls(a, valid))
+	}
+	for c := nl; c < j.schema.NumFields(); c++ {
+		dt := j.schema.Field(c).Type
+		if len(j.recs) == 0 {
+			cols = append(cols, nullsOf(dt, n))
+			continue
+		}
+		refs := make([]rowRef, n)
+		var valid []byte
+		for i, r := range rr {
+			if r == noRef {
+				if valid == nil {
+					valid = allValid(n)
+				}
+				valid[i>>3] &^= 1 << (uint(i) & 7)
+				r = 0
+			}
+			refs[i] = r
+		}
+		srcs := make([]arrow.Array, len(j.recs))
+		for i, r := range j.recs {
+			srcs[i] = r.Column(c - nl)
+		}
+		a, err := gatherColumn(dt, srcs, refs)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		cols = append(cols, maskNulls(a, valid))
+	}
+	out := array.NewRecord(j.schema, cols, int64(n))
+	release()
+	return out, nil
+}
+
+func allValid(n int) []byte {
+	v := newBitmap(n)
+	for i := range v {
+		v[i] = 0xff
+	}
+	return v
+}
+
+// padIndexes32 replaces -1 (no row) by 0 and returns a validity bitmap
+// clearing those positions (nil when there are none).
+func padIndexes32(li []int32) ([]int32, []byte) {
+	var valid []byte
+	idx := li
+	for i, x := range li {
+		if x < 0 {
+			if valid == nil {
+				valid = allValid(len(li))
+				idx = append([]int32(nil), li...)
+			}
+			valid[i>>3] &^= 1 << (uint(i) & 7)
+			idx[i] = 0
+		}
+	}
+	return idx, valid
+}
+
+// maskNulls sets rows to NULL where valid has a 0 bit (nil: unchanged).
+func maskNulls(a arrow.Array, valid []byte) arrow.Array {
+	if valid == nil {
+		return a
+	}
+	defer a.Release()
+	n := a.Len()
+	if old := validity(a); old != nil {
+		valid = andValidity(valid, old)
+	}
+	data := a.Data()
+	bufs := append([]*memory.Buffer(nil), data.Buffers()...)
+	bufs[0] = memory.NewBufferBytes(valid)
+	nd := array.NewData(a.DataType(), n, bufs, data.Children(), countNulls(valid, n), data.Offset())
+	if d := data.Dictionary(); d != nil {
+		nd.SetDictionary(d)
+	}
+	defer nd.Release()
+	out := array.MakeFromData(nd)
+	if d, ok := out.(*array.Dictionary); ok {
+		d.Dictionary()
+	}
+	return out
+}
+
+// nullsOf is an all-NULL column of a stored or SQL type.
+func nullsOf(dt arrow.DataType, n int) arrow.Array {
+	if dt.ID() == arrow.DICTIONARY {
+		// One entry, so the codes of the NULL slots stay in range for
+		// kernels that read codes before validity.
+		sb := array.NewStringBuilder(memory.DefaultAllocator)
+		sb.Append("")
+		dict := sb.NewArray()
+		sb.Release()
+		defer dict.Release()
+		idx := fixedArray(arrow.PrimitiveTypes.Int32, make([]int32, n), newBitmap(n))
+		defer idx.Release()
+		d := array.NewDictionaryArray(dt, idx, dict)
+		d.Dictionary()
+		return d
+	}
+	return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n)
+}
+
+func (j *HashJoin) Close() {
+	if j.cur != nil {
+		j.cur.Release()
+		j.cur = nil
+	}
+	for _, r := range j.recs {
+		r.Release()
+	}
+	j.recs = nil
+	j.left.Close()
+	j.right.Close()
+}

@@ -1,0 +1,66 @@
+package planner
+
+import "github.com/stratadb/strata/exec"
+
+// walkColumns calls f for every column reference in e.
+func walkColumns(e exec.Expr, f func(*exec.Column)) {
+	mapColumns(e, func(c *exec.Column) exec.Expr { f(c); return c })
+}
+
+// shift moves every column reference of e by delta.
+func shift(e exec.Expr, delta int) exec.Expr {
+	return mapColumns(e, func(c *exec.Column) exec.Expr {
+		return &exec.Column{Index: c.Index + delta, Name: c.Name, DT: c.DT}
+	})
+}
+
+// mapColumns rebuilds e with every column reference replaced by f's result.
+func mapColumns(e exec.Expr, f func(*exec.Column) exec.Expr) exec.Expr {
+	m := func(x exec.Expr) exec.Expr { return mapColumns(x, f) }
+	ms := func(xs []exec.Expr) []exec.Expr {
+		out := make([]exec.Expr, len(xs))
+		for i, x := range xs {
+			if x != nil {
+				out[i] = m(x)
+			}
+		}
+		return out
+	}
+	switch e := e.(type) {
+	case *exec.Column:
+		return f(e)
+	case *exec.Compare:
+		return &exec.Compare{Op: e.Op, L: m(e.L), R: m(e.R)}
+	case *exec.Logic:
+		return &exec.Logic{Op: e.Op, L: m(e.L), R: m(e.R)}
+	case *exec.Not:
+		return &exec.Not{X: m(e.X)}
+	case *exec.IsNull:
+		return &exec.IsNull{X: m(e.X), Negate: e.Negate}
+	case *exec.InList:
+		return &exec.InList{X: m(e.X), Values: e.Values, Negate: e.Negate}
+	case *exec.Cast:
+		return &exec.Cast{X: m(e.X), To: e.To}
+	case *exec.Arith:
+		a, err := exec.NewArith(e.Op, m(e.L), m(e.R))
+		if err != nil {
+			panic("planner: rebuilding a checked expression failed: " + err.Error())
+		}
+		return a
+	case *exec.Call:
+		c, err := exec.NewCall(e.Name, ms(e.Args))
+		if err != nil {
+			panic("planner: rebuilding a checked call failed: " + err.Error())
+		}
+		return c
+	case *exec.Cond:
+		return &exec.Cond{Kind: e.Kind, Args: ms(e.Args), DT: e.DT}
+	case *exec.Case:
+		var els exec.Expr
+		if e.Else != nil {
+			els = m(e.Else)
+		}
+		return &exec.Case{Whens: ms(e.Whens), Thens: ms(e.Thens), Else: els, DT: e.DT}
+	}
+	return e
+}

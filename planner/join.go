@@ -1,0 +1,149 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// Join joins two inputs: output columns are the left's then the right's.
+// LeftKeys[i] = RightKeys[i] are hash-join keys (bound to each side's own
+// columns); Residual is the rest of the ON condition, over the joined
+// columns.
+type Join struct {
+	Left, Right         Node
+	Kind                exec.JoinKind
+	LeftKeys, RightKeys []exec.Expr
+	Residual            exec.Expr
+}
+
+func (n *Join) Columns() []Column {
+	return append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...)
+}
+func (n *Join) Children() []Node { return []Node{n.Left, n.Right} }
+func (n *Join) Describe() string {
+	kind := [...]string{"Inner", "Left", "Right", "Full"}[n.Kind]
+	var on []string
+	for i := range n.LeftKeys {
+		on = append(on, fmt.Sprintf("%s = %s", n.LeftKeys[i], n.RightKeys[i]))
+	}
+	s := fmt.Sprintf("HashJoin: %s on=[%s]", kind, strings.Join(on, ", "))
+	if n.Residual != nil {
+		s += " filter=" + n.Residual.String()
+	}
+	return s
+}
+
+// bindJoin binds a JOIN clause. Base tables in a join read all their
+// columns (column offsets of the right side must not move once bound).
+func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
+	if j.NaturalJoin {
+		return nil, notSupported("NATURAL JOIN")
+	}
+	left, err := b.bindTableRef(j.Left)
+	if err != nil {
+		return nil, err
+	}
+	right, err := b.bindTableRef(j.Right)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range []*scope{left, right} {
+		for _, c := range s.cols {
+			s.ref(c)
+		}
+	}
+	nl := len(left.node.Columns())
+	s := &scope{}
+	for _, c := range left.cols {
+		cc := *c
+		cc.scan = nil
+		s.cols = append(s.cols, &cc)
+	}
+	for _, c := range right.cols {
+		cc := *c
+		cc.scan = nil
+		cc.index += nl
+		s.cols = append(s.cols, &cc)
+	}
+	kind := exec.JoinInner
+	switch j.Tp {
+	case ast.LeftJoin:
+		kind = exec.JoinLeft
+	case ast.RightJoin:
+		kind = exec.JoinRight
+	}
+	var on exec.Expr
+	if j.On != nil {
+		if on, err = b.bindBool(s, j.On.Expr, "JOIN/ON"); err != nil {
+			return nil, err
+		}
+	}
+	for _, u := range j.Using {
+		l, err := left.lookup("", u.Name.O)
+		if err != nil {
+			return nil, err
+		}
+		r, err := right.lookup("", u.Name.O)
+		if err != nil {
+			return nil, err
+		}
+		eq, err := b.compare(exec.Eq, &exec.Column{Index: l.index, Name: l.name, DT: l.typ}, &exec.Column{Index: r.index + nl, Name: r.name, DT: r.typ})
+		if err != nil {
+			return nil, err
+		}
+		if on == nil {
+			on = eq
+		} else {
+			on = &exec.Logic{Op: exec.And, L: on, R: eq}
+		}
+	}
+	node := &Join{Left: left.node, Right: right.node, Kind: kind}
+	var rest []exec.Expr
+	if on != nil {
+		for _, c := range conjuncts(on) {
+			if lk, rk, ok := equiKey(c, nl); ok {
+				node.LeftKeys = append(node.LeftKeys, lk)
+				node.RightKeys = append(node.RightKeys, rk)
+				continue
+			}
+			rest = append(rest, c)
+		}
+	}
+	node.Residual = andAll(rest)
+	s.node = node
+	return s, nil
+}
+
+// equiKey splits "left expr = right expr" into a key for each side.
+func equiKey(e exec.Expr, nl int) (exec.Expr, exec.Expr, bool) {
+	c, ok := e.(*exec.Compare)
+	if !ok || c.Op != exec.Eq {
+		return nil, nil, false
+	}
+	lside, rside := sideOf(c.L, nl), sideOf(c.R, nl)
+	switch {
+	case lside == 1 && rside == 2:
+		return c.L, shift(c.R, -nl), true
+	case lside == 2 && rside == 1:
+		return c.R, shift(c.L, -nl), true
+	}
+	return nil, nil, false
+}
+
+// sideOf says which input an expression reads: 1 left, 2 right, 0 neither,
+// 3 both.
+func sideOf(e exec.Expr, nl int) int {
+	side := 0
+	walkColumns(e, func(c *exec.Column) {
+		if c.Index < nl {
+			side |= 1
+		} else {
+			side |= 2
+		}
+	})
+	return side
+}
