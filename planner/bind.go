@@ -150,6 +150,11 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 			if err != nil {
 				return nil, err
 			}
+			if len(n.ColumnNames) > 0 {
+				// (SELECT ...) AS s(a, b): package sql marks these Lateral
+				// because TiDB only takes column aliases there.
+				node = renameColumns(node, n.ColumnNames)
+			}
 			return derivedScope(node, alias), nil
 		}
 		return nil, notSupported(fmt.Sprintf("FROM %T", n.Source))
@@ -223,8 +228,11 @@ type output struct {
 
 // bindSelect binds one SELECT block.
 func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
+	if sel.Kind == ast.SelectStmtKindValues {
+		return b.bindValues(sel)
+	}
 	if sel.Kind != ast.SelectStmtKindSelect {
-		return nil, notSupported("VALUES and TABLE statements")
+		return nil, notSupported("TABLE statements")
 	}
 	if sel.With != nil {
 		defs := map[string]Node{}
@@ -275,4 +283,45 @@ func renameColumns(node Node, names []ast.CIStr) Node {
 		}
 	}
 	return &Project{Child: node, Exprs: exprs, Cols: out}
+}
+
+// bindValues binds VALUES (...), (...): columns column1, column2, ... of
+// each column's common type.
+func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
+	if len(sel.Lists) == 0 {
+		return nil, errorf(CodeSyntax, "VALUES needs at least one row")
+	}
+	width := len(sel.Lists[0].Values)
+	rows := make([][]exec.Expr, len(sel.Lists))
+	empty := &scope{}
+	for r, row := range sel.Lists {
+		if len(row.Values) != width {
+			return nil, errorf(CodeSyntax, "VALUES lists must all be the same length")
+		}
+		for _, v := range row.Values {
+			x, err := b.bindNode(empty, v, nil)
+			if err != nil {
+				return nil, err
+			}
+			rows[r] = append(rows[r], x)
+		}
+	}
+	cols := make([]Column, width)
+	for c := range cols {
+		column := make([]exec.Expr, len(rows))
+		for r := range rows {
+			column[r] = rows[r][c]
+		}
+		dt, err := b.commonType(column)
+		if err != nil {
+			return nil, errorf(CodeDatatype, "VALUES types %v cannot be matched", err)
+		}
+		for r := range rows {
+			if rows[r][c], err = b.coerce(rows[r][c], dt); err != nil {
+				return nil, err
+			}
+		}
+		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: dt}
+	}
+	return &Values{Cols: cols, Rows: rows}, nil
 }

@@ -329,6 +329,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		return b.call("concat", args)
+	case "__pg_concat": // a || b: NULL if either side is NULL
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return b.call("textcat", args)
 	}
 	if strings.HasPrefix(name, "__pg_") {
 		return nil, notSupported(markerFeature(name))

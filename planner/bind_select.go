@@ -505,9 +505,16 @@ func columnName(e ast.ExprNode) string {
 	case *ast.FuncCallExpr:
 		switch e.FnName.L {
 		case "__pg_cast":
+			// A cast of a column or function keeps that name; of a
+			// constant or another cast, it is named after its type.
 			if len(e.Args) == 2 {
-				if inner := columnName(e.Args[0]); inner != "?column?" {
-					return inner
+				switch inner := e.Args[0].(type) {
+				case *ast.ColumnNameExpr, *ast.AggregateFuncExpr:
+					return columnName(inner)
+				case *ast.FuncCallExpr:
+					if !strings.HasPrefix(inner.FnName.L, "__pg_") {
+						return columnName(inner)
+					}
 				}
 				if v, ok := e.Args[1].(*driver.ValueExpr); ok {
 					return pgTypeName(v.GetString())
@@ -515,8 +522,6 @@ func columnName(e ast.ExprNode) string {
 			}
 		case "__pg_extract":
 			return "extract"
-		case "concat":
-			return "?column?"
 		}
 		if strings.HasPrefix(e.FnName.L, "__pg_") {
 			return "?column?"

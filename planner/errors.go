@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -13,6 +14,9 @@ type Error struct {
 	Code string // SQLSTATE
 	Msg  string
 	Hint string
+	// Position is the 1-based character position in the query the error
+	// refers to, 0 when unknown.
+	Position int
 }
 
 func (e *Error) Error() string {
@@ -51,6 +55,10 @@ func AsError(err error) *Error {
 	var pe *Error
 	if errors.As(err, &pe) {
 		return pe
+	}
+	var qe *sql.Error
+	if errors.As(err, &qe) {
+		return &Error{Code: qe.SQLState, Msg: qe.Message, Hint: qe.Hint, Position: qe.Position}
 	}
 	var se *storage.Error
 	if errors.As(err, &se) {

@@ -76,6 +76,9 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	case ast.RightJoin:
 		kind = exec.JoinRight
 	}
+	if b.stmt.FullJoins[j] {
+		kind = exec.JoinFull
+	}
 	var on exec.Expr
 	if j.On != nil {
 		if on, err = b.bindBool(s, j.On.Expr, "JOIN/ON"); err != nil {

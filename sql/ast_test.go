@@ -143,3 +143,107 @@ func TestASTPowerAndAny(t *testing.T) {
 	require.Equal(t, opcode.EQ, bin.Op)
 	call(t, bin.R, MarkerAny, 1)
 }
+
+func TestASTConcatMarker(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT a || b || 'c', 1 + 2 || 'x', a || b = 'x', concat(a, b)")
+	outer := call(t, field(sel, 0), MarkerConcat, 2)
+	inner := call(t, outer.Args[0], MarkerConcat, 2)
+	require.Equal(t, "a", inner.Args[0].(*ast.ColumnNameExpr).Name.Name.O)
+	require.Equal(t, "c", strArg(t, outer.Args[1]))
+	c := call(t, field(sel, 1), MarkerConcat, 2)
+	require.Equal(t, opcode.Plus, c.Args[0].(*ast.BinaryOperationExpr).Op, "+ binds tighter than ||")
+	eq, ok := field(sel, 2).(*ast.BinaryOperationExpr)
+	require.True(t, ok)
+	require.Equal(t, opcode.EQ, eq.Op, "|| binds tighter than =")
+	call(t, eq.L, MarkerConcat, 2)
+	call(t, field(sel, 3), "concat", 2)
+}
+
+func TestASTBooleans(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT true, false::text, x IS TRUE")
+	c := call(t, field(sel, 0), MarkerCast, 2)
+	require.Equal(t, "true", strArg(t, c.Args[0]))
+	require.Equal(t, "bool", strArg(t, c.Args[1]))
+	outer := call(t, field(sel, 1), MarkerCast, 2)
+	require.Equal(t, "text", strArg(t, outer.Args[1]))
+	require.Equal(t, "false", strArg(t, call(t, outer.Args[0], MarkerCast, 2).Args[0]))
+	_, ok := field(sel, 2).(*ast.IsTruthExpr)
+	require.True(t, ok, "IS TRUE stays a truth test")
+}
+
+func TestASTKeywordFunctionNames(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT first(a, t), last(a, t), mode() WITHIN GROUP (ORDER BY a), count(*), trim(LEADING '0' FROM s), substring(s FOR 3)")
+	call(t, field(sel, 0), "first", 2)
+	call(t, field(sel, 1), "last", 2)
+	wg := call(t, field(sel, 2), MarkerWithinGroup, 3)
+	call(t, wg.Args[0], "mode", 0)
+	_, ok := field(sel, 3).(*ast.AggregateFuncExpr)
+	require.True(t, ok, "aggregates keep TiDB's grammar")
+	tr := call(t, field(sel, 4), "ltrim", 2)
+	require.Equal(t, "s", tr.Args[0].(*ast.ColumnNameExpr).Name.Name.O)
+	require.Equal(t, "0", strArg(t, tr.Args[1]))
+	sub := call(t, field(sel, 5), "substring", 3)
+	require.Equal(t, int64(1), sub.Args[1].(*driver.ValueExpr).GetInt64())
+}
+
+func TestASTAggOrder(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT string_agg(x, ',' ORDER BY y DESC, z NULLS FIRST) FROM t")
+	m := call(t, field(sel, 0), MarkerAggOrder, 7)
+	call(t, m.Args[0], "string_agg", 2)
+	require.Equal(t, "y", m.Args[1].(*ast.ColumnNameExpr).Name.Name.O)
+	require.Equal(t, []string{"desc", "nulls first", "asc", "nulls first"},
+		[]string{strArg(t, m.Args[2]), strArg(t, m.Args[3]), strArg(t, m.Args[5]), strArg(t, m.Args[6])})
+}
+
+func TestASTFullJoin(t *testing.T) {
+	st, sel := parseSelect(t, "SELECT * FROM a FULL JOIN b ON a.x = b.x LEFT JOIN c ON true FULL OUTER JOIN d USING (x)")
+	top := sel.From.TableRefs
+	require.True(t, st.FullJoins[top], "the last join is full")
+	require.Len(t, top.Using, 1)
+	require.Equal(t, "x", top.Using[0].Name.O)
+	mid := top.Left.(*ast.Join)
+	require.False(t, st.FullJoins[mid])
+	first := mid.Left.(*ast.Join)
+	require.True(t, st.FullJoins[first])
+	require.Equal(t, ast.LeftJoin, first.Tp)
+	_, ok := first.On.Expr.(*ast.BinaryOperationExpr)
+	require.True(t, ok, "the sentinel is removed: %T", first.On.Expr)
+	require.Len(t, st.FullJoins, 2)
+}
+
+func TestASTValues(t *testing.T) {
+	_, sel := parseSelect(t, "VALUES (1, 'a'), (2, 'b')")
+	require.Equal(t, ast.SelectStmtKindValues, sel.Kind)
+	require.Len(t, sel.Lists, 2)
+	require.Len(t, sel.Lists[1].Values, 2)
+	_, sel = parseSelect(t, "SELECT a FROM (VALUES (1), (2)) AS v(a)")
+	ts := sel.From.TableRefs.Left.(*ast.TableSource)
+	require.Equal(t, "v", ts.AsName.O)
+	require.Equal(t, "a", ts.ColumnNames[0].O)
+	require.Equal(t, ast.SelectStmtKindValues, ts.Source.(*ast.SelectStmt).Kind)
+}
+
+func TestASTIsDistinctFromComparison(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT x = y IS DISTINCT FROM z")
+	not, ok := field(sel, 0).(*ast.UnaryOperationExpr)
+	require.True(t, ok)
+	nulleq := not.V.(*ast.BinaryOperationExpr)
+	require.Equal(t, opcode.NullEQ, nulleq.Op)
+	par, ok := nulleq.L.(*ast.ParenthesesExpr)
+	require.True(t, ok, "%T", nulleq.L)
+	require.Equal(t, opcode.EQ, par.Expr.(*ast.BinaryOperationExpr).Op)
+}
+
+func TestASTIntervalFrameAndWindowCast(t *testing.T) {
+	_, sel := parseSelect(t, "SELECT count(*) OVER (ORDER BY time RANGE BETWEEN INTERVAL '10 minutes' PRECEDING AND CURRENT ROW), rank() OVER ()::text FROM cpu")
+	w, ok := field(sel, 0).(*ast.WindowFuncExpr)
+	require.True(t, ok, "%T", field(sel, 0))
+	b := w.Spec.Frame.Extent.Start
+	require.True(t, b.Type == ast.Preceding)
+	c := call(t, b.Expr, MarkerCast, 2)
+	require.Equal(t, "10 minutes", strArg(t, c.Args[0]))
+	require.Equal(t, "interval", strArg(t, c.Args[1]))
+	c = call(t, field(sel, 1), MarkerCast, 2)
+	_, ok = c.Args[0].(*ast.WindowFuncExpr)
+	require.True(t, ok, "the cast applies to the whole window call: %T", c.Args[0])
+}

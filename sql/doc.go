@@ -36,7 +36,29 @@
 // else "?column?"); never use SelectField.Text, which is rewritten text.
 // Function names are lower case (quoted ones keep case, e.g. "Upper");
 // pg_catalog.f(...) arrives as f(...); other schemas stay in
-// FuncCallExpr.Schema. SQL-standard niladic functions arrive as calls with
+// FuncCallExpr.Schema. Names that are TiDB keywords (first, last, mode,
+// replace, format, ...) are ordinary FuncCallExprs like any other name;
+// only aggregates and window functions TiDB knows (count, sum, avg, min,
+// max, bit_and/or/xor, stddev*, var*, variance, row_number, rank,
+// dense_rank, percent_rank, cume_dist, ntile, lead, lag, first_value,
+// last_value, nth_value) arrive as TiDB's AggregateFuncExpr /
+// WindowFuncExpr, mod(a, b) as a % b and position(a IN b) as position(a, b)
+// (arguments in written order: PostgreSQL's strpos(b, a)). Other aggregates
+// (string_agg, array_agg, bool_and, every, first, last, ...) are plain
+// calls and cannot take OVER.
+//
+// SQL-syntax functions arrive as plain calls, named as PostgreSQL labels
+// their result column:
+//
+//	trim([BOTH] [chars] FROM s), trim(s[, chars])  btrim(s[, chars])
+//	trim(LEADING [chars] FROM s)                   ltrim(s[, chars])
+//	trim(TRAILING [chars] FROM s)                  rtrim(s[, chars])
+//	substring(s FROM a [FOR n])                    substring(s, a[, n])
+//	substring(s FOR n)                             substring(s, 1, n)
+//	overlay(s PLACING r FROM a [FOR n])            overlay(s, r, a[, n])
+//
+// substring(s FROM 'pattern') (the regex form) arrives as substring(s,
+// 'pattern'), as in PostgreSQL where the argument types pick the variant. SQL-standard niladic functions arrive as calls with
 // no arguments: current_user (also for user), session_user, current_role,
 // current_catalog, current_schema; current_date, current_time,
 // current_timestamp, localtime, localtimestamp are TiDB's own calls.
@@ -48,10 +70,23 @@
 // Literals are test_driver ValueExprs. String constants of every PostgreSQL
 // form are decoded (E'\n' is a newline, U&'\0061' is "a", $$x$$ is "x").
 // A numeric literal with a '.' is a decimal (90.0), without one an integer.
+// TRUE and FALSE arrive as __pg_cast('true', 'bool') and
+// __pg_cast('false', 'bool') (PostgreSQL itself parses them as 't'::bool),
+// because TiDB's literals would be integers 1 and 0; so true::text is
+// __pg_cast(__pg_cast('true', 'bool'), 'text'). Only IS [NOT] TRUE/FALSE
+// stays TiDB's ast.IsTruthExpr.
 //
-// Operators. || is concatenation (TiDB's concat call). a IS NOT DISTINCT
-// FROM b is BinaryOperationExpr NullEQ (<=>); IS DISTINCT FROM is
-// NOT (a <=> b). IS UNKNOWN, ISNULL, NOTNULL are IS [NOT] NULL. LIKE and
+// Operators. a || b is __pg_concat(a, b) (NULL when either side is NULL,
+// unlike a user's concat(), which arrives as concat). It has PostgreSQL's
+// precedence: looser than + - * / % ^ and postfix operators, tighter than
+// LIKE, IN, BETWEEN and comparisons, left-associative with the other
+// operators of its level (& | << >>), so a || b || c is
+// __pg_concat(__pg_concat(a, b), c), 1 + 2 || 'x' concatenates 3 and
+// a || b = c compares the concatenation. a IS NOT DISTINCT FROM b is
+// BinaryOperationExpr NullEQ (<=>); IS DISTINCT FROM is NOT (a <=> b). The
+// left operand extends over comparisons and LIKE, as IS binds looser
+// (x = y IS DISTINCT FROM z is NOT ((x = y) <=> z), with the comparison in
+// a ParenthesesExpr). IS UNKNOWN, ISNULL, NOTNULL are IS [NOT] NULL. LIKE and
 // ILIKE (also ~~, ~~*, !~~, !~~*) are PatternLikeOrIlikeExpr (IsLike false
 // for ILIKE); PostgreSQL's default LIKE escape is backslash, as TiDB's.
 // ^ is exponentiation and arrives as power(a, b). OPERATOR(schema.op) is op.
@@ -69,11 +104,33 @@
 // for ASC, NULLS FIRST for DESC). TiDB's own meaning of the field is
 // overwritten.
 //
+// Window frames. A RANGE offset written as a typed interval, RANGE
+// BETWEEN INTERVAL '10 minutes' PRECEDING AND ..., arrives as
+// ast.FrameBound{Expr: __pg_cast('10 minutes', 'interval'), Unit:
+// ast.TimeUnitSecond}: TiDB requires a unit there; ignore Unit.
+//
 // DISTINCT ON (side structure). SELECT DISTINCT ON (e1, e2) list is
 // parsed as SELECT list without DISTINCT; the expressions are in
 // Statement.DistinctOn[selectStmt] (one entry per SELECT block that had
 // them, including subqueries). The planner keeps the first row of each
 // group of equal (e1, e2) in ORDER BY order.
+//
+// FULL JOIN (side structure). TiDB has no full join: a FULL [OUTER] JOIN
+// arrives as an ast.Join with Tp LeftJoin (ON condition or USING list as
+// written) and is listed in Statement.FullJoins[join] = true. The planner
+// must read every LEFT join through that map. NATURAL FULL JOIN is 0A000.
+//
+// VALUES. VALUES (1, 'a'), (2, 'b') as a query, a subquery, a CTE body or
+// a UNION branch arrives as a SelectStmt with Kind SelectStmtKindValues and
+// one RowExpr per row in Lists (Fields is nil; ORDER BY and LIMIT apply);
+// PostgreSQL names its columns column1, column2, ... INSERT ... VALUES is
+// TiDB's InsertStmt.Lists as before.
+//
+// Derived-table column aliases. A parenthesised subquery in FROM with a
+// column alias list, (query) [AS] t(c1, ...), including (VALUES ...) AS
+// v(a, b), arrives with Lateral = true (TiDB accepts column aliases only on
+// LATERAL derived tables) and ColumnNames set. Lateral is therefore also
+// true on such subqueries the user did not write LATERAL on.
 //
 // Table functions (marker inside a derived table). A function call used as
 // a FROM item, [schema.]f(args) [AS] alias[(c1, ...)], arrives as an
@@ -127,6 +184,14 @@
 //	__pg_within_group(aggcall, sortexpr, 'asc'|'desc')
 //	    agg(args) WITHIN GROUP (ORDER BY sortexpr [ASC|DESC]) for the
 //	    ordered-set aggregates (percentile_cont, percentile_disc, mode).
+//	__pg_agg_order(aggcall, key1, 'dir1', 'nulls1', key2, 'dir2', 'nulls2', ...)
+//	    agg(args ORDER BY key1 [ASC|DESC] [NULLS FIRST|LAST], ...), the
+//	    ordered aggregate arguments of string_agg, array_agg, first, ...:
+//	    aggcall is agg(args) without the ORDER BY; each key is followed by
+//	    'asc' or 'desc' and its effective null order, 'nulls first' or
+//	    'nulls last' (default: last for asc, first for desc). FILTER wraps
+//	    the whole: __pg_filter(__pg_agg_order(...), cond).
+//	__pg_concat(a, b)   a || b (see Operators).
 //	__pg_at_time_zone(expr, zone)   expr AT TIME ZONE zone.
 //	__pg_table_function('f', args...)   see Table functions above.
 //
@@ -140,13 +205,19 @@
 //
 // # Not supported yet (0A000 or syntax error)
 //
-// VALUES lists as queries, WITH ORDINALITY, GROUPS frames, FILTER combined
-// with OVER, ordered aggregate arguments (string_agg(x, ',' ORDER BY y)),
-// SIMILAR TO, JSON and array containment operators (-> ->> @> <@ &&),
-// bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING, SELECT
-// INTO, UPDATE/DELETE and DDL. Precedence caveats: TiDB binds || tighter
-// than + and - (PostgreSQL the other way round), and ~, IS DISTINCT FROM
-// take comparison precedence.
+// WITH ORDINALITY, GROUPS frames, FILTER combined with OVER, OVER on
+// aggregates TiDB does not know (string_agg(x, ',') OVER ()), NATURAL FULL
+// JOIN, SIMILAR TO, JSON and array containment operators (-> ->> @> <@
+// &&), bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING,
+// SELECT INTO, UPDATE/DELETE and DDL. Precedence caveats: ~ ~* !~ !~* take
+// TiDB's comparison precedence (PostgreSQL: the level of ||), which only
+// differs for operands built with LIKE, IN or BETWEEN or mixed with || on
+// the left (a ~ b || c is a ~ (b || c), in PostgreSQL (a ~ b) || c, a type
+// error); & | << >> keep TiDB's relative precedence among themselves
+// (PostgreSQL: all one left-associative level); the right operand of IS
+// [NOT] DISTINCT FROM stops at TiDB's comparison level (a IS DISTINCT
+// FROM b = c arrives as NOT ((a <=> b) = c); PostgreSQL reads a IS
+// DISTINCT FROM (b = c)).
 //
 // # Concurrency
 //

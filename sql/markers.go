@@ -19,6 +19,8 @@ const (
 	MarkerWithinGroup   = "__pg_within_group"   // (aggregate call, sort expr, 'asc'|'desc')
 	MarkerAtTimeZone    = "__pg_at_time_zone"   // (expr, zone)
 	MarkerTableFunction = "__pg_table_function" // ('name', arg, ...)
+	MarkerConcat        = "__pg_concat"         // (left, right): left || right
+	MarkerAggOrder      = "__pg_agg_order"      // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.
@@ -26,6 +28,7 @@ const (
 	sentinelNullsLast  = "__pg_nulls_last"
 	sentinelDistinctOn = "__pg_distinct_on"
 	sentinelCI         = "__pg_ci"
+	sentinelFullJoin   = "__pg_full_join"
 
 	markerPrefix = "__pg_"
 )

@@ -43,9 +43,7 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
 	}
 	switch first.val {
-	case "values":
-		return nil, errAt(src, first.start, CodeFeatureNotSupported, "VALUES lists are not supported yet", "use SELECT ... UNION ALL SELECT ...")
-	case "select", "with", "table":
+	case "select", "with", "table", "values":
 		return st, parseQuery(src, toks, st, Select)
 	case "insert":
 		return st, parseQuery(src, toks, st, Insert)

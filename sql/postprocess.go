@@ -76,6 +76,24 @@ func (p *post) Enter(n ast.Node) (ast.Node, bool) {
 				x.Fields.Fields = x.Fields.Fields[1:]
 			}
 		}
+	case *ast.Join:
+		full := false
+		if x.On != nil {
+			if f, name := fnName(x.On.Expr); name == sentinelFullJoin && len(f.Args) == 1 {
+				x.On.Expr = f.Args[0]
+				full = true
+			}
+		}
+		if len(x.Using) > 0 && x.Using[0].Name.O == sentinelFullJoin {
+			x.Using = x.Using[1:]
+			full = true
+		}
+		if full {
+			if p.st.FullJoins == nil {
+				p.st.FullJoins = map[*ast.Join]bool{}
+			}
+			p.st.FullJoins[x] = true
+		}
 	case *ast.PatternRegexpExpr:
 		if f, name := fnName(x.Expr); name == sentinelCI && len(f.Args) == 1 {
 			x.Expr = f.Args[0]
@@ -111,6 +129,8 @@ func (p *post) Leave(n ast.Node) (ast.Node, bool) {
 			p.fail("DISTINCT ON is only allowed at the start of a SELECT list")
 		case sentinelCI:
 			p.fail("misplaced case-insensitive regular expression operator")
+		case sentinelFullJoin:
+			p.fail("misplaced FULL JOIN condition")
 		}
 	}
 	return n, true

@@ -39,6 +39,10 @@ const (
 	fWithin                 // WITHIN GROUP (ORDER BY ...)
 	fSub                    // x[ ... ] subscript or slice
 	fArray                  // ARRAY[ ... ]
+	fConcat                 // right operand of ||, inside __pg_concat( left,
+	fFullOn                 // ON condition of a FULL JOIN, inside __pg_full_join(
+	fAggOrder               // ORDER BY inside an aggregate's argument list
+	fSQLFunc                // trim/substring/overlay( ... ) with keyword arguments
 )
 
 // frame is one open parenthesis or bracket.
@@ -50,8 +54,18 @@ type frame struct {
 	funcIdx int      // fSub: index in out of the marker name
 	slice   bool     // fSub: a ':' was seen
 	desc    bool     // fWithin: DESC was given
-	name    string   // fTableFunc: the function name (default alias)
+	name    string   // fTableFunc: the function name (default alias); fSQLFunc: trim, substring, overlay
 	open    token    // the opening token
+	openIdx int      // index in out of the opening token
+	call    bool     // fParen: the argument list of a function call (funcIdx: its name)
+	item    bool     // fParen: a parenthesised FROM item
+	values  bool     // query level: inside a VALUES list (rows get ROW)
+	full    bool     // a FULL JOIN at this level awaits its ON or USING
+	cases   int      // fConcat, fFullOn: open CASE ... END inside the operand
+	nulls   int      // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
+	argIdx  int      // fSQLFunc: index in out of the first argument
+	fromIdx int      // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
+	seen    bool     // fSQLFunc substring: FROM was seen
 }
 
 // rewriter turns the tokens of one statement into SQL for the TiDB parser.
@@ -128,7 +142,11 @@ func (r *rewriter) queryFrame() *frame {
 func (r *rewriter) rewrite() *Error {
 	r.frames = []*frame{{kind: fParen, query: true}}
 	for r.i < len(r.toks) && r.err == nil {
+		r.closeOperands()
 		r.step()
+	}
+	if r.err == nil {
+		r.closeOperands()
 	}
 	if r.err == nil && len(r.frames) > 1 {
 		f := r.top()
@@ -136,6 +154,74 @@ func (r *rewriter) rewrite() *Error {
 		r.err.Position = len([]rune(r.src[:r.toks[len(r.toks)-1].end])) + 1
 	}
 	return r.err
+}
+
+// closeOperands closes the operand frames (right operand of ||, FULL JOIN
+// ON condition) that the token at r.i ends.
+func (r *rewriter) closeOperands() {
+	for len(r.frames) > 1 {
+		f := r.top()
+		switch f.kind {
+		case fConcat:
+			if f.cases > 0 || !r.endsOperand() || r.continuesOperand() {
+				return
+			}
+		case fFullOn:
+			if f.cases > 0 || !r.endsJoinCondition() {
+				return
+			}
+		default:
+			return
+		}
+		r.frames = r.frames[:len(r.frames)-1]
+		r.emit(f.open, okClose, ")")
+	}
+}
+
+// continuesOperand reports whether the token at r.i continues an operand of
+// || that has ended a primary: operators that bind tighter than || in
+// PostgreSQL (+ - * / % ^) and postfix constructs.
+func (r *rewriter) continuesOperand() bool {
+	t := r.tok(0)
+	switch t.kind {
+	case tOp:
+		switch t.val {
+		case "+", "-", "*", "/", "%", "^":
+			return true
+		}
+	case tPunct:
+		return t.val == "::" || t.val == "[" || t.val == "."
+	case tIdent:
+		switch t.val {
+		case "collate", "filter", "over", "within":
+			return true
+		case "at":
+			return r.tok(1).word("time")
+		}
+	}
+	return false
+}
+
+// joinEnd lists the words that end a join condition.
+var joinEnd = map[string]bool{
+	"join": true, "inner": true, "left": true, "right": true, "full": true, "cross": true,
+	"natural": true, "where": true, "group": true, "having": true, "order": true, "limit": true,
+	"offset": true, "fetch": true, "union": true, "intersect": true, "except": true,
+	"window": true, "on": true, "using": true, "for": true, "returning": true,
+}
+
+// endsJoinCondition reports whether the token at r.i ends a join condition.
+func (r *rewriter) endsJoinCondition() bool {
+	t := r.tok(0)
+	switch {
+	case r.i >= len(r.toks):
+		return true
+	case t.kind == tPunct:
+		return t.val == ")" || t.val == "," || t.val == ";"
+	case t.kind == tIdent:
+		return joinEnd[t.val] && !r.tok(1).punct("(")
+	}
+	return false
 }
 
 // step rewrites the construct starting at r.i.
@@ -233,14 +319,23 @@ func (r *rewriter) matchCase(j int) int {
 // expression, CASE ... END, marker call) starts, or -1 when out does not end
 // with one. Postfix operators (::, [ ], .field, COLLATE, AT TIME ZONE, FILTER)
 // apply to this primary.
-func (r *rewriter) primaryStart() int {
-	j := len(r.out) - 1
+func (r *rewriter) primaryStart() int { return r.primaryEndingAt(len(r.out) - 1) }
+
+// primaryEndingAt is primaryStart for the primary ending at out[j]; a
+// window call f(...) OVER (...) or OVER name is one primary.
+func (r *rewriter) primaryEndingAt(j int) int {
 	if j < 0 {
 		return -1
+	}
+	if j >= 2 && r.out[j].kind == okIdent && r.out[j-1].kind == okKeyword && r.out[j-1].text == "OVER" {
+		return r.primaryEndingAt(j - 2)
 	}
 	switch o := r.out[j]; o.kind {
 	case okClose:
 		j = r.matchOpen(j)
+		if j >= 2 && r.out[j-1].kind == okKeyword && r.out[j-1].text == "OVER" {
+			return r.primaryEndingAt(j - 2)
+		}
 		if j > 0 && (r.out[j-1].kind == okFunc || (r.out[j-1].kind == okKeyword && datetimeNiladic[strings.ToLower(r.out[j-1].text)])) {
 			j--
 			if j >= 2 && r.out[j-1].kind == okDot && r.out[j-2].kind == okIdent {
@@ -277,6 +372,18 @@ var operandBoundary = map[string]bool{
 	"ALL": true, "AS": true, "VALUES": true, "CASE": true, "BETWEEN": true, "IN": true,
 	"IS": true, "LIKE": true, "ILIKE": true, "REGEXP": true, "ESCAPE": true, "USING": true,
 	"FROM": true, "JOIN": true, "LIMIT": true, "OFFSET": true, "INTO": true, "EXISTS": true,
+	"UNION": true, "INTERSECT": true, "EXCEPT": true,
+}
+
+// isBoundary lists the keywords that end the left operand of IS [NOT]
+// DISTINCT FROM when scanning backwards (IS binds looser than comparisons,
+// LIKE, IN and BETWEEN).
+var isBoundary = map[string]bool{
+	"SELECT": true, "WHERE": true, "AND": true, "OR": true, "NOT": true, "WHEN": true,
+	"THEN": true, "ELSE": true, "ON": true, "HAVING": true, "BY": true, "DISTINCT": true,
+	"ALL": true, "AS": true, "VALUES": true, "CASE": true, "USING": true, "FROM": true,
+	"JOIN": true, "LIMIT": true, "OFFSET": true, "INTO": true, "UNION": true, "INTERSECT": true,
+	"EXCEPT": true,
 }
 
 var comparisonOps = map[string]bool{"=": true, "<>": true, "!=": true, "<": true, ">": true, "<=": true, ">=": true, "<=>": true}
@@ -285,7 +392,11 @@ var comparisonOps = map[string]bool{"=": true, "<>": true, "!=": true, "<": true
 // comparison-level operator starts: the tokens back to the nearest
 // boundary (an enclosing '(' or ',', a boolean or clause keyword, or a
 // comparison operator) at the same nesting depth.
-func (r *rewriter) operandStart() int {
+func (r *rewriter) operandStart() int { return r.scanOperand(false) }
+
+// scanOperand implements operandStart; with isLevel it scans for the left
+// operand of IS [NOT] DISTINCT FROM instead, over comparisons and LIKE.
+func (r *rewriter) scanOperand(isLevel bool) int {
 	j := len(r.out) - 1
 	for j >= 0 {
 		o := r.out[j]
@@ -306,11 +417,11 @@ func (r *rewriter) operandStart() int {
 					continue
 				}
 			}
-			if operandBoundary[o.text] {
+			if (!isLevel && operandBoundary[o.text]) || (isLevel && isBoundary[o.text]) {
 				return j + 1
 			}
 		case okOp:
-			if comparisonOps[o.text] {
+			if !isLevel && comparisonOps[o.text] {
 				return j + 1
 			}
 		}

@@ -8,7 +8,25 @@ func (r *rewriter) punct(t token) {
 	case "(":
 		in := r.tok(0)
 		q := in.word("select") || in.word("with") || in.word("values")
-		r.frames = append(r.frames, &frame{kind: fParen, query: q, open: t})
+		f := &frame{kind: fParen, query: q, open: t, openIdx: len(r.out)}
+		if n := len(r.out); n > 0 {
+			prev := r.out[n-1]
+			switch {
+			case prev.kind == okFunc:
+				f.call, f.funcIdx = true, n-1
+				if n >= 3 && r.out[n-2].kind == okDot && r.out[n-3].kind == okIdent {
+					f.funcIdx = n - 3
+				}
+			case (prev.kind == okKeyword && prev.text == "VALUES" && r.top().values) ||
+				(prev.kind == okComma && r.top().query && r.top().values):
+				r.emit(t, okKeyword, "ROW") // a row of a VALUES list
+				f.openIdx++
+			case prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN")):
+				qf := r.queryFrame()
+				f.item = f.query && qf != nil && qf == r.top() && qf.inFrom
+			}
+		}
+		r.frames = append(r.frames, f)
 		r.emit(t, okOpen, "(")
 	case ")":
 		r.closeParen(t)
@@ -62,8 +80,14 @@ func (r *rewriter) punct(t token) {
 		}
 		r.emit(t, okDot, ".")
 	case ",":
-		if f := r.top(); f.kind == fWithin {
+		switch f := r.top(); f.kind {
+		case fWithin:
 			r.unsupported(t, "WITHIN GROUP with more than one sort key", "")
+			return
+		case fAggOrder:
+			r.sortDirection(t, f)
+		case fConcat, fFullOn:
+			r.syntaxErr(t)
 			return
 		}
 		r.emit(t, okComma, ",")
@@ -76,12 +100,25 @@ func (r *rewriter) punct(t token) {
 
 func (r *rewriter) closeParen(t token) {
 	f := r.top()
-	if len(r.frames) == 1 || f.kind == fSub || f.kind == fArray {
+	if len(r.frames) == 1 || f.kind == fSub || f.kind == fArray || f.kind == fConcat || f.kind == fFullOn {
 		r.syntaxErr(t)
 		return
 	}
 	r.frames = r.frames[:len(r.frames)-1]
 	switch f.kind {
+	case fAggOrder:
+		r.sortDirection(t, f)
+	case fSQLFunc:
+		if f.fromIdx > 0 {
+			// trim(chars FROM string) => xtrim(string, chars)
+			chars := append([]outTok(nil), r.out[f.argIdx:f.fromIdx]...)
+			str := append([]outTok(nil), r.out[f.fromIdx+1:]...)
+			r.out = append(append(append(r.out[:f.argIdx], str...), r.out[f.fromIdx]), chars...)
+		}
+	case fParen:
+		if f.item && r.derivedColumnAliases() {
+			r.insertAt(f.openIdx, r.mk(f.open, okKeyword, "LATERAL"))
+		}
 	case fCast:
 		if r.out[len(r.out)-2].kind != okComma || r.out[len(r.out)-3].kind == okOpen {
 			r.fail(t, CodeSyntaxError, "syntax error at or near \")\"", "CAST is written CAST(expression AS type)")
@@ -126,7 +163,16 @@ func (r *rewriter) openBracket(t token) {
 // operator rewrites a PostgreSQL operator.
 func (r *rewriter) operator(t token, op string) {
 	switch op {
-	case "+", "-", "*", "/", "%", "=", "<", ">", "<=", ">=", "<>", "!=", "||", "&", "|", "<<", ">>", "^":
+	case "||":
+		s := r.operandStart()
+		if s >= len(r.out) {
+			r.syntaxErr(t)
+			return
+		}
+		r.insertAt(s, r.mk(t, okFunc, MarkerConcat), r.mk(t, okOpen, "("))
+		r.emit(t, okComma, ",")
+		r.frames = append(r.frames, &frame{kind: fConcat, open: t})
+	case "+", "-", "*", "/", "%", "=", "<", ">", "<=", ">=", "<>", "!=", "&", "|", "<<", ">>", "^":
 		r.emit(t, okOp, op)
 	case "~":
 		if !r.endsOperand() {
@@ -312,4 +358,42 @@ func (r *rewriter) tableFuncAlias(t token, name string) {
 		return
 	}
 	r.emit(t, okIdent, quoteIdent(name))
+}
+
+// sortDirection emits the direction and null order of the sort key that
+// ends at t in an aggregate's ORDER BY and resets them for the next key.
+func (r *rewriter) sortDirection(t token, f *frame) {
+	dir, nulls := "'asc'", "'nulls last'"
+	if f.desc {
+		dir, nulls = "'desc'", "'nulls first'"
+	}
+	switch f.nulls {
+	case 1:
+		nulls = "'nulls first'"
+	case 2:
+		nulls = "'nulls last'"
+	}
+	r.emit(t, okComma, ",")
+	r.emit(t, okLit, dir)
+	r.emit(t, okComma, ",")
+	r.emit(t, okLit, nulls)
+	f.desc, f.nulls = false, 0
+}
+
+// derivedColumnAliases reports whether the parenthesised FROM item just
+// closed is followed by [AS] alias(columns); TiDB accepts column aliases
+// only on LATERAL derived tables.
+func (r *rewriter) derivedColumnAliases() bool {
+	k := 0
+	if r.tok(0).word("as") {
+		k = 1
+	}
+	a := r.tok(k)
+	if (a.kind != tIdent || keywords[a.val]) && a.kind != tQIdent {
+		return false
+	}
+	if !r.tok(k + 1).punct("(") {
+		return false
+	}
+	return true
 }

@@ -33,6 +33,17 @@ func (r *rewriter) word(t token) {
 	if r.special(t, w, next) {
 		return
 	}
+	if (w == "true" || w == "false") && !r.afterIs() {
+		// PostgreSQL's own representation: 't'::bool
+		r.i++
+		r.emit(t, okFunc, MarkerCast)
+		r.emit(t, okOpen, "(")
+		r.emit(t, okLit, quoteString(w))
+		r.emit(t, okComma, ",")
+		r.emit(t, okLit, "'bool'")
+		r.emit(t, okClose, ")")
+		return
+	}
 	if keywords[w] {
 		r.i++
 		r.keyword(t, w)
@@ -53,15 +64,44 @@ func (r *rewriter) word(t token) {
 	r.emit(t, okIdent, quoteIdent(w))
 }
 
+// afterIs reports whether the last output is IS or IS NOT (so TRUE/FALSE
+// form an IS TRUE test).
+func (r *rewriter) afterIs() bool {
+	n := len(r.out)
+	last := func(k int) string {
+		if n-k >= 0 && r.out[n-k].kind == okKeyword {
+			return r.out[n-k].text
+		}
+		return ""
+	}
+	return last(1) == "IS" || (last(1) == "NOT" && last(2) == "IS")
+}
+
 // keyword emits keyword w and tracks the clause state of the query level.
 func (r *rewriter) keyword(t token, w string) {
 	if f := r.queryFrame(); f != nil {
 		switch w {
 		case "from":
-			f.inFrom = true
+			if f == r.top() {
+				f.inFrom = true
+			}
 		case "where", "group", "having", "order", "union", "intersect", "except", "select", "window":
 			f.inFrom = false
 		}
+		switch w {
+		case "values":
+			// INSERT's own VALUES list keeps TiDB's syntax; a VALUES query
+			// writes its rows as ROW(...).
+			f.values = f == r.top() && !(r.insert && len(r.frames) == 1)
+		case "order", "union", "intersect", "except", "select", "from", "where", "group":
+			f.values = false
+		}
+	}
+	switch f := r.top(); {
+	case (f.kind == fConcat || f.kind == fFullOn) && w == "case":
+		f.cases++
+	case (f.kind == fConcat || f.kind == fFullOn) && w == "end" && f.cases > 0:
+		f.cases--
 	}
 	if w == "into" && !r.insert {
 		r.unsupported(t, "SELECT INTO", "use INSERT INTO ... SELECT")
@@ -77,16 +117,90 @@ func (r *rewriter) funcName(t token, name string) {
 		return
 	}
 	text := name
-	if t.kind == tQIdent {
+	if t.kind == tQIdent || !tidbGrammarFuncs[name] {
 		text = quoteIdent(name)
 	}
 	r.emit(t, okFunc, text)
 }
 
+// tidbGrammarFuncs are the function names emitted unquoted so that TiDB's
+// own grammar parses them: aggregates and window functions (which TiDB
+// builds as AggregateFuncExpr and WindowFuncExpr and which may take OVER),
+// mod (a % b) and position(a IN b). Every other function name is emitted
+// quoted, so TiDB parses it as an ordinary call even when it is a TiDB
+// keyword (first, last, mode, replace, ...).
+var tidbGrammarFuncs = map[string]bool{
+	"count": true, "sum": true, "avg": true, "min": true, "max": true, "bit_and": true,
+	"bit_or": true, "bit_xor": true, "stddev": true, "stddev_pop": true, "stddev_samp": true,
+	"variance": true, "var_pop": true, "var_samp": true, "row_number": true, "rank": true,
+	"dense_rank": true, "percent_rank": true, "cume_dist": true, "ntile": true, "lead": true,
+	"lag": true, "first_value": true, "last_value": true, "nth_value": true, "mod": true,
+	"position": true,
+}
+
 // special handles words that start PostgreSQL constructs; it reports
 // whether it consumed anything.
 func (r *rewriter) special(t token, w string, next token) bool {
+	if f := r.top(); f.kind == fSQLFunc && r.sqlFuncKeyword(t, f, w) {
+		return true
+	}
 	switch w {
+	case "trim", "substring", "overlay":
+		if next.punct("(") {
+			r.sqlFunc(t, w)
+			return true
+		}
+	case "order":
+		if f := r.top(); f.kind == fParen && f.call && next.word("by") {
+			// agg(args ORDER BY ...) => __pg_agg_order(agg(args), key, 'dir', 'nulls', ...)
+			r.i += 2
+			r.emit(t, okClose, ")")
+			r.insertAt(f.funcIdx, r.mk(t, okFunc, MarkerAggOrder), r.mk(t, okOpen, "("))
+			r.emit(t, okComma, ",")
+			f.kind = fAggOrder
+			return true
+		}
+	case "full":
+		k := 1
+		if next.word("outer") {
+			k = 2
+		}
+		if r.tok(k).word("join") {
+			r.i += k + 1
+			r.emit(t, okKeyword, "LEFT")
+			r.keyword(r.tok(-1), "join")
+			r.top().full = true
+			return true
+		}
+	case "natural":
+		if next.word("full") {
+			r.unsupported(t, "NATURAL FULL JOIN", "use FULL JOIN ... USING (columns)")
+			return true
+		}
+	case "on", "using":
+		if w == "on" && next.word("conflict") {
+			r.unsupported(t, "ON CONFLICT", "rows with the same tags and time are merged automatically")
+			return true
+		}
+		if f := r.top(); f.full {
+			f.full = false
+			r.i++
+			r.keyword(t, w)
+			if w == "on" {
+				r.emit(t, okFunc, sentinelFullJoin)
+				r.emit(t, okOpen, "(")
+				r.frames = append(r.frames, &frame{kind: fFullOn, open: t})
+				return true
+			}
+			if !r.tok(0).punct("(") {
+				r.syntaxErr(r.tok(0))
+				return true
+			}
+			r.step()
+			r.emit(t, okIdent, quoteIdent(sentinelFullJoin))
+			r.emit(t, okComma, ",")
+			return true
+		}
 	case "operator":
 		return next.punct("(") && r.operatorCall(t)
 	case "array":
@@ -145,6 +259,14 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			return true
 		}
 	case "nulls":
+		if f := r.top(); f.kind == fAggOrder && (next.word("first") || next.word("last")) {
+			r.i += 2
+			f.nulls = 1
+			if next.val == "last" {
+				f.nulls = 2
+			}
+			return true
+		}
 		if next.word("first") || next.word("last") {
 			r.i += 2
 			r.emit(t, okComma, ",")
@@ -184,7 +306,7 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			return true
 		}
 	case "asc", "desc":
-		if f := r.top(); f.kind == fWithin {
+		if f := r.top(); f.kind == fWithin || f.kind == fAggOrder {
 			f.desc = w == "desc"
 			r.i++
 			return true
@@ -276,11 +398,6 @@ func (r *rewriter) special(t token, w string, next token) bool {
 	case "returning":
 		r.unsupported(t, "RETURNING", "")
 		return true
-	case "on":
-		if next.word("conflict") {
-			r.unsupported(t, "ON CONFLICT", "rows with the same tags and time are merged automatically")
-			return true
-		}
 	}
 	if name, ok := niladic[w]; ok && !next.punct("(") {
 		r.i++
@@ -340,8 +457,17 @@ func (r *rewriter) isPredicate(t token, next token) bool {
 	case r.tok(k).word("distinct") && r.tok(k+1).word("from"):
 		// a IS NOT DISTINCT FROM b  =>  a <=> b
 		// a IS DISTINCT FROM b      =>  NOT a <=> b
+		s := r.scanOperand(true)
+		if s >= len(r.out) {
+			r.syntaxErr(t)
+			return true
+		}
+		if r.operandStart() != s {
+			// x = y IS DISTINCT FROM z: the comparison is the operand
+			r.insertAt(s, r.mk(t, okOpen, "("))
+			r.emit(t, okClose, ")")
+		}
 		if !not {
-			s := r.operandStart()
 			r.insertAt(s, r.mk(t, okKeyword, "NOT"))
 		}
 		r.i += k + 2
@@ -426,12 +552,20 @@ func (r *rewriter) typedLiteral(t token) bool {
 	if typ == "interval" {
 		typ += r.intervalQualifier()
 	}
+	// A RANGE frame offset: TiDB takes INTERVAL expr unit PRECEDING.
+	frame := strings.HasPrefix(typ, "interval") && (r.tok(0).word("preceding") || r.tok(0).word("following"))
+	if frame {
+		r.emit(t, okKeyword, "INTERVAL")
+	}
 	r.emit(t, okFunc, MarkerCast)
 	r.emit(t, okOpen, "(")
 	r.emit(s, okLit, quoteString(s.val))
 	r.emit(t, okComma, ",")
 	r.emit(t, okLit, quoteString(typ))
 	r.emit(t, okClose, ")")
+	if frame {
+		r.emit(t, okKeyword, "SECOND")
+	}
 	return true
 }
 
@@ -453,6 +587,63 @@ func (r *rewriter) namesRelation() bool {
 				return k+1 < len(r.toks) && r.toks[k+1].word("as") && k+2 < len(r.toks) && r.toks[k+2].punct("(")
 			}
 		}
+	}
+	return false
+}
+
+// sqlFunc starts trim, substring or overlay, whose arguments may be
+// separated by keywords: trim([BOTH|LEADING|TRAILING] [chars] FROM s)
+// becomes btrim|ltrim|rtrim(s[, chars]), substring(s FROM a FOR b)
+// substring(s, a, b) (FOR b alone: substring(s, 1, b)) and overlay(s
+// PLACING r FROM a FOR b) overlay(s, r, a, b).
+func (r *rewriter) sqlFunc(t token, w string) {
+	open := r.tok(1)
+	r.i += 2
+	name := w
+	if w == "trim" {
+		name = "btrim"
+		switch d := r.tok(0); {
+		case d.word("leading"):
+			name = "ltrim"
+			r.i++
+		case d.word("trailing"):
+			name = "rtrim"
+			r.i++
+		case d.word("both"):
+			r.i++
+		}
+	}
+	r.emit(t, okFunc, quoteIdent(name))
+	f := &frame{kind: fSQLFunc, open: open, name: w, openIdx: len(r.out)}
+	r.emit(open, okOpen, "(")
+	f.argIdx = len(r.out)
+	r.frames = append(r.frames, f)
+}
+
+// sqlFuncKeyword rewrites FROM, FOR and PLACING at the top level of
+// trim/substring/overlay; it reports whether it consumed w.
+func (r *rewriter) sqlFuncKeyword(t token, f *frame, w string) bool {
+	switch {
+	case f.name == "trim" && w == "from" && f.fromIdx == 0:
+		r.i++
+		if len(r.out) > f.argIdx {
+			f.fromIdx = len(r.out)
+			r.emit(t, okComma, ",")
+		}
+		return true
+	case f.name == "substring" && (w == "from" || w == "for"):
+		r.i++
+		if w == "for" && !f.seen {
+			r.emit(t, okComma, ",")
+			r.emit(t, okLit, "1")
+		}
+		f.seen = true
+		r.emit(t, okComma, ",")
+		return true
+	case f.name == "overlay" && (w == "placing" || w == "from" || w == "for"):
+		r.i++
+		r.emit(t, okComma, ",")
+		return true
 	}
 	return false
 }

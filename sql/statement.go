@@ -65,6 +65,9 @@ type Statement struct {
 	// DistinctOn holds the DISTINCT ON (...) expressions of each SELECT
 	// block that had them (see doc.go).
 	DistinctOn map[*ast.SelectStmt][]ast.ExprNode
+	// FullJoins holds the joins written FULL [OUTER] JOIN; TiDB has no full
+	// join, so they arrive as LEFT joins (see doc.go).
+	FullJoins map[*ast.Join]bool
 
 	// Name: SET/SHOW/RESET parameter name (lower case; "all" never appears,
 	// see All), SAVEPOINT/RELEASE/ROLLBACK TO savepoint, DEALLOCATE

@@ -3,6 +3,7 @@
 //
 //	strata serve [flags]                  run the server (data in ./strata-data)
 //	strata write --db NAME [flags] FILE|- bulk-load line protocol
+//	strata query --db NAME "SQL"          run SQL, print a table
 //	strata database create|update|list|delete ...
 //	strata bench ingest [flags]           TSBS-style ingest benchmark
 //
@@ -33,6 +34,7 @@ const usage = `Strata: a time-series SQL database.
 Usage:
   strata serve [flags]                    run the server (stores in ./strata-data)
   strata write --db NAME [flags] FILE|-   bulk-load line protocol into a running server
+  strata query --db NAME "SQL"            run SQL on a running server (--format table|csv|json)
   strata database create|update|list|delete [flags]
   strata bench ingest [flags]             TSBS-style ingest benchmark
   strata version
@@ -51,6 +53,8 @@ func run(args []string) error {
 		return serve(args[1:])
 	case "write":
 		return writeCmd(args[1:])
+	case "query":
+		return queryCmd(args[1:])
 	case "database", "db":
 		return databaseCmd(args[1:])
 	case "bench":

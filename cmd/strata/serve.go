@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stratadb/strata/ingest"
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/planner/httpquery"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -53,6 +55,7 @@ func serve(args []string) error {
 	}
 	mux := http.NewServeMux()
 	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: int64(maxBody), Logger: logger}).Register(mux)
+	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: logger}).Register(mux)
 
 	ln, err := net.Listen("tcp", *httpAddr)
 	if err != nil {

@@ -166,3 +166,39 @@ SELECT floor(extract(epoch from time)/60)*60 AS "time", avg(usage_user) AS usage
 WITH RECURSIVE Nums(N) AS (SELECT 1 UNION ALL SELECT n + 1 FROM nums WHERE n < 3) SELECT n FROM Nums
 # insert into mixed case table
 INSERT INTO Cpu (Time, "Host") VALUES (now(), 'a')
+# concat operator precedence and nulls
+SELECT 'x' || NULL, a || b || c, 1 + 2 || 'x', a || b = 'x', a || b LIKE c, NOT a || b, a || b IS NULL, a || b c, a & b || c, a || b & c
+# concat operand continuations
+SELECT 'a' || CASE WHEN x THEN b || c ELSE 'd' END || 'e', a || b::text || c[1] || d.e AS z, a || b AT TIME ZONE 'UTC', x || count(*) FILTER (WHERE y) || 'z'
+# concat syntax errors
+SELECT a || , b
+# booleans
+SELECT true, false, true::text, x IS TRUE, y IS NOT FALSE, f(TRUE) WHERE true
+# keyword function names
+SELECT first(a, t), last(a, t), left(s, 2), right(s, 2), replace(s, 'a', 'b'), repeat(s, 2), format('%s', a), mode() WITHIN GROUP (ORDER BY a), locf(avg(x)), interpolate(x), now(), date_part('hour', t)
+# keyword function names keep TiDB grammar
+SELECT count(*), sum(a), avg(a), min(a), max(a), rank() OVER (ORDER BY a), row_number() OVER (), mod(5, 3), position('a' IN s), pg_catalog.first(a, t)
+# trim forms
+SELECT trim(BOTH 'x' FROM s), trim(LEADING '0' FROM s), trim(TRAILING '0' FROM s), trim(FROM s), trim('x' FROM s), trim(s), trim(s, 'x'), btrim(s, '-'), trim(LEADING FROM s), trim(BOTH a || b FROM c || d)
+# substring and overlay forms
+SELECT substring(s FROM 2 FOR 3), substring(s FROM 2), substring(s FOR 3), substring(s, 2, 3), overlay(s PLACING 'x' FROM 2 FOR 3), overlay(s PLACING 'x' FROM 2), substring(s FROM 1), b FROM t
+# ordered aggregate arguments
+SELECT string_agg(x, ',' ORDER BY y DESC), array_agg(x ORDER BY y), array_agg(x ORDER BY a NULLS FIRST, b DESC) FILTER (WHERE x > 1), string_agg(a || b, ',' ORDER BY c || d DESC NULLS LAST, e ASC)
+# full join
+SELECT * FROM a FULL JOIN b ON a.x = b.x AND a.y = b.y FULL OUTER JOIN c USING (x) WHERE true
+# full join condition ends at comma and join
+SELECT * FROM a FULL JOIN b ON CASE WHEN a.x THEN 1 END = b.x, d FULL JOIN e ON d.x = e.x JOIN f ON true
+# natural full join
+SELECT * FROM a NATURAL FULL JOIN b
+# values query
+VALUES (1, 'a'), (2, 'b') ORDER BY 1 LIMIT 1
+# values in from with column aliases
+SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(a, b), (VALUES (3)) w, (SELECT 1, 2) AS s(x, y)
+# values in cte and insert
+INSERT INTO t SELECT * FROM (VALUES (1, true)) v(a, b) UNION ALL (WITH x(a, b) AS (VALUES (2, false)) SELECT * FROM x)
+# insert values keep syntax
+INSERT INTO t VALUES (1, true), (2, false)
+# is distinct from operand
+SELECT x = y IS DISTINCT FROM z, a IS NOT DISTINCT FROM b, a + 1 IS DISTINCT FROM b, a LIKE b IS NOT DISTINCT FROM c
+# cast of a window call and interval frame offsets
+SELECT round(percent_rank() OVER (ORDER BY u)::numeric, 4)::float8, sum(x) OVER w::text, count(*) OVER (ORDER BY time RANGE BETWEEN INTERVAL '10 minutes' PRECEDING AND INTERVAL '1 hour' FOLLOWING) FROM cpu WINDOW w AS ()

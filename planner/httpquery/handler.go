@@ -1,0 +1,180 @@
+package httpquery
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/planner"
+)
+
+// Handler serves /api/v3/query_sql.
+type Handler struct {
+	Planner *planner.Planner
+	Logger  *slog.Logger
+}
+
+// Register adds the routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v3/query_sql", h.serve)
+	mux.HandleFunc("POST /api/v3/query_sql", h.serve)
+}
+
+type request struct {
+	DB     string          `json:"db"`
+	Q      string          `json:"q"`
+	Format string          `json:"format"`
+	Params json.RawMessage `json:"params"`
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.Default()
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.log().Error("panic serving a query; this is a bug", "panic", p, "stack", string(debug.Stack()))
+			writeError(w, http.StatusInternalServerError, &planner.Error{Code: planner.CodeInternal, Msg: fmt.Sprintf("internal error: %v", p)})
+		}
+	}()
+	req, err := readRequest(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
+		return
+	}
+	if req.DB == "" {
+		writeError(w, http.StatusBadRequest, &planner.Error{Code: "3D000", Msg: "missing parameter 'db': name the database to query, e.g. ?db=mydb"})
+		return
+	}
+	if strings.TrimSpace(req.Q) == "" {
+		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: "missing parameter 'q': the SQL query to run"})
+		return
+	}
+	format := strings.ToLower(req.Format)
+	if format == "" {
+		format = "json"
+	}
+	enc, ok := encoders[format]
+	if !ok {
+		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: fmt.Sprintf("unknown format %q: use json, jsonl, csv, pretty or parquet", req.Format)})
+		return
+	}
+	params, err := decodeParams(req.Params)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
+		return
+	}
+	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: time.Now()}
+	q, op, err := h.Planner.QueryText(r.Context(), sess, req.Q, params)
+	if err != nil {
+		pe := planner.AsError(err)
+		writeError(w, statusOf(pe), pe)
+		return
+	}
+	defer op.Close()
+	ctx := r.Context()
+	first, err := op.Next(ctx)
+	if err != nil {
+		pe := planner.AsError(err)
+		writeError(w, statusOf(pe), pe)
+		return
+	}
+	names := make([]string, len(q.Cols))
+	for i, c := range q.Cols {
+		names[i] = c.Name
+	}
+	if err := enc(w, op.Schema(), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil && ctx.Err() == nil {
+		h.log().Warn("query stream ended early", "error", err)
+	}
+}
+
+func readRequest(r *http.Request) (request, error) {
+	q := r.URL.Query()
+	req := request{DB: q.Get("db"), Q: q.Get("q"), Format: q.Get("format")}
+	if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var body request
+		if err := json.NewDecoder(io.LimitReader(r.Body, 16<<20)).Decode(&body); err != nil {
+			return req, fmt.Errorf(`body must be JSON like {"db": "mydb", "q": "SELECT ...", "format": "json", "params": {"1": 42}}: %v`, err)
+		}
+		if body.DB != "" {
+			req.DB = body.DB
+		}
+		if body.Q != "" {
+			req.Q = body.Q
+		}
+		if body.Format != "" {
+			req.Format = body.Format
+		}
+		req.Params = body.Params
+	}
+	return req, nil
+}
+
+// decodeParams reads {"1": v, "2": v} or [v, v] into $1, $2, ...
+func decodeParams(raw json.RawMessage) ([]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var list []any
+	if err := json.Unmarshal(raw, &list); err == nil {
+		return jsonParams(list), nil
+	}
+	var byName map[string]any
+	if err := json.Unmarshal(raw, &byName); err != nil {
+		return nil, fmt.Errorf("params must be an object keyed by position (\"1\", \"2\") or an array: %v", err)
+	}
+	out := make([]any, len(byName))
+	for k, v := range byName {
+		n, err := strconv.Atoi(strings.TrimPrefix(k, "$"))
+		if err != nil || n < 1 || n > len(byName) {
+			return nil, fmt.Errorf("parameter %q: use positions $1, $2, ... in the query and keys \"1\", \"2\", ... in params (named parameters are not supported yet)", k)
+		}
+		out[n-1] = v
+	}
+	return jsonParams(out), nil
+}
+
+// jsonParams turns JSON numbers into int64 where they are whole.
+func jsonParams(vals []any) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		if f, ok := v.(float64); ok && f == float64(int64(f)) && !strings.Contains(strconv.FormatFloat(f, 'g', -1, 64), ".") {
+			out[i] = int64(f)
+			continue
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func statusOf(e *planner.Error) int {
+	switch {
+	case e.Code == planner.CodeInternal:
+		return http.StatusInternalServerError
+	case e.Code == "57014":
+		return 499
+	}
+	return http.StatusBadRequest
+}
+
+func writeError(w http.ResponseWriter, status int, e *planner.Error) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	body := map[string]string{"error": e.Msg, "code": e.Code}
+	if e.Hint != "" {
+		body["hint"] = e.Hint
+	}
+	_ = json.NewEncoder(w).Encode(body)
+}
