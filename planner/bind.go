@@ -252,9 +252,6 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 			defs[cte.Name.O] = node
 		}
 	}
-	if len(sel.WindowSpecs) > 0 {
-		return nil, notSupported("WINDOW clauses")
-	}
 	in, err := b.bindFrom(sel.From)
 	if err != nil {
 		return nil, err

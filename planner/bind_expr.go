@@ -209,7 +209,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 	case *ast.AggregateFuncExpr:
 		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", strings.ToLower(e.F))
 	case *ast.WindowFuncExpr:
-		return nil, notSupported("window functions")
+		return nil, errorf(CodeSyntax, "window functions are not allowed here")
 	case *ast.SubqueryExpr:
 		return b.scalarSubquery(s, e)
 	case *ast.ExistsSubqueryExpr:

@@ -22,6 +22,7 @@ type selectBinder struct {
 	in  *scope
 
 	grouped bool
+	wins    []*exec.WindowFunc
 	keys    []exec.Expr
 	keyStr  []string
 	aggs    []exec.Agg
@@ -103,6 +104,31 @@ func (q *selectBinder) bind() (Node, error) {
 			return nil, err
 		}
 		distinctOn = append(distinctOn, &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type})
+	}
+	if len(q.wins) > 0 {
+		width := len(base.Columns())
+		win := &Window{Child: base, Funcs: q.wins, Cols: append([]Column(nil), base.Columns()...)}
+		for _, f := range q.wins {
+			win.Cols = append(win.Cols, Column{Name: f.Name, Type: f.DT})
+		}
+		base = win
+		remap := func(x exec.Expr) exec.Expr {
+			return mapColumns(x, func(c *exec.Column) exec.Expr {
+				if c.Index < 0 {
+					return &exec.Column{Index: width - c.Index - 1, Name: c.Name, DT: c.DT}
+				}
+				return c
+			})
+		}
+		for i := range exprs {
+			exprs[i] = remap(exprs[i])
+		}
+		for i := range sortKeys {
+			sortKeys[i].Expr = remap(sortKeys[i].Expr)
+		}
+		for i := range distinctOn {
+			distinctOn[i] = remap(distinctOn[i])
+		}
 	}
 	var node Node = &Project{Child: base, Exprs: exprs, Cols: cols}
 
@@ -284,9 +310,14 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 // over the input rows, or, in a grouped query, over the groups.
 func (q *selectBinder) bindValue(e ast.ExprNode) (exec.Expr, error) {
 	if !q.grouped {
-		return q.b.bindExpr(q.in, e)
+		return q.b.bindExprHook(q.in, e, q.windowHook)
 	}
-	return q.b.bindExprHook(q.in, e, q.postAgg)
+	return q.b.bindExprHook(q.in, e, func(e ast.ExprNode) (exec.Expr, bool, error) {
+		if x, ok, err := q.windowHook(e); ok || err != nil {
+			return x, ok, err
+		}
+		return q.postAgg(e)
+	})
 }
 
 // postAgg resolves, inside a grouped query, aggregates and expressions that

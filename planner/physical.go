@@ -79,6 +79,12 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewLimit(child, n.Offset, n.Count), nil
 	case *DistinctOn:
 		return exec.NewDistinctOn(c, child, n.Keys), nil
+	case *Window:
+		names := make([]string, len(n.Funcs))
+		for i, f := range n.Funcs {
+			names[i] = f.Name
+		}
+		return exec.NewWindow(c, child, n.Funcs, names), nil
 	}
 	child.Close()
 	return nil, fmt.Errorf("planner: cannot build %T", n)

@@ -1,0 +1,485 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// BoundKind is one end of a window frame.
+type BoundKind int
+
+// The frame bound kinds.
+const (
+	UnboundedPreceding BoundKind = iota
+	Preceding
+	CurrentRow
+	Following
+	UnboundedFollowing
+)
+
+// Bound is a frame bound; N is the offset of Preceding and Following.
+type Bound struct {
+	Kind BoundKind
+	N    int64
+}
+
+// Frame is a window frame. Rows selects ROWS (offsets count rows); RANGE
+// frames support only UNBOUNDED and CURRENT ROW bounds (peers, rows with
+// equal ORDER BY values, are included together).
+type Frame struct {
+	Rows       bool
+	Start, End Bound
+}
+
+// DefaultFrame is SQL's frame when none is given: with ORDER BY, from the
+// partition's start to the current row's last peer; without, the whole
+// partition.
+var DefaultFrame = Frame{Start: Bound{Kind: UnboundedPreceding}, End: Bound{Kind: CurrentRow}}
+
+// WindowFunc is one window function call: Name is row_number, rank,
+// dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value,
+// last_value, nth_value, or an aggregate (count, sum, avg, min, max).
+type WindowFunc struct {
+	Name      string
+	Args      []Expr
+	Star      bool // count(*)
+	Partition []Expr
+	Order     []SortKey
+	Frame     Frame
+	DT        arrow.DataType
+}
+
+func (w *WindowFunc) String() string {
+	return fmt.Sprintf("%s(%d args) OVER (PARTITION BY %d ORDER BY %d)", w.Name, len(w.Args), len(w.Partition), len(w.Order))
+}
+
+// Window appends one column per window function to its input's rows, which
+// it passes in their input order.
+type Window struct {
+	child  Operator
+	funcs  []*WindowFunc
+	schema *arrow.Schema
+	c      *Ctx
+	recs   []arrow.Record
+	pos    int
+	cols   [][]arrow.Array // [record][func]
+	done   bool
+	cur    arrow.Record
+}
+
+// NewWindow computes funcs over child's rows.
+func NewWindow(c *Ctx, child Operator, funcs []*WindowFunc, names []string) *Window {
+	fields := slices.Clone(child.Schema().Fields())
+	for i, f := range funcs {
+		fields = append(fields, arrow.Field{Name: names[i], Type: f.DT, Nullable: true})
+	}
+	return &Window{child: child, funcs: funcs, schema: arrow.NewSchema(fields, nil), c: c}
+}
+
+func (w *Window) Schema() *arrow.Schema { return w.schema }
+
+func (w *Window) Next(ctx context.Context) (arrow.Record, error) {
+	if w.cur != nil {
+		w.cur.Release()
+		w.cur = nil
+	}
+	if !w.done {
+		if err := w.compute(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if w.pos >= len(w.recs) {
+		return nil, nil
+	}
+	rec := w.recs[w.pos]
+	cols := append(slices.Clone(rec.Columns()), w.cols[w.pos]...)
+	w.cur = array.NewRecord(w.schema, cols, rec.NumRows())
+	w.pos++
+	return w.cur, nil
+}
+
+func (w *Window) compute(ctx context.Context) error {
+	w.done = true
+	for {
+		rec, err := w.child.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		rec.Retain()
+		w.recs = append(w.recs, rec)
+	}
+	var refs []rowRef
+	for ri, rec := range w.recs {
+		for row := 0; row < int(rec.NumRows()); row++ {
+			refs = append(refs, makeRef(ri, row))
+		}
+	}
+	w.cols = make([][]arrow.Array, len(w.recs))
+	for _, f := range w.funcs {
+		vals, err := w.evalFunc(f, refs)
+		if err != nil {
+			return err
+		}
+		// Split the values (in input order) back into per-record arrays.
+		at := 0
+		for ri, rec := range w.recs {
+			n := int(rec.NumRows())
+			b := array.NewBuilder(memory.DefaultAllocator, f.DT)
+			for _, v := range vals[at : at+n] {
+				appendValue(b, v)
+			}
+			w.cols[ri] = append(w.cols[ri], b.NewArray())
+			b.Release()
+			at += n
+		}
+	}
+	return ctx.Err()
+}
+
+// evalExprs evaluates exprs over every record: [expr][record].
+func (w *Window) evalExprs(exprs []Expr) ([][]arrow.Array, error) {
+	out := make([][]arrow.Array, len(exprs))
+	for i, e := range exprs {
+		for _, rec := range w.recs {
+			a, err := e.Eval(w.c, rec)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = append(out[i], a)
+		}
+	}
+	return out, nil
+}
+
+func releaseAll(arrs [][]arrow.Array) {
+	for _, as := range arrs {
+		for _, a := range as {
+			a.Release()
+		}
+	}
+}
+
+// evalFunc computes f for every row, returned in input order.
+func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
+	part, err := w.evalExprs(f.Partition)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseAll(part)
+	orderExprs := make([]Expr, len(f.Order))
+	for i, k := range f.Order {
+		orderExprs[i] = k.Expr
+	}
+	ord, err := w.evalExprs(orderExprs)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseAll(ord)
+	args, err := w.evalExprs(f.Args)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseAll(args)
+
+	var partCmp, ordCmp []keyCmp
+	for _, vals := range part {
+		c, err := compareFunc(vals, false, false)
+		if err != nil {
+			return nil, err
+		}
+		partCmp = append(partCmp, c)
+	}
+	for i, vals := range ord {
+		c, err := compareFunc(vals, f.Order[i].Desc, f.Order[i].NullsFirst)
+		if err != nil {
+			return nil, err
+		}
+		ordCmp = append(ordCmp, c)
+	}
+	cmpAll := func(cs []keyCmp, a, b rowRef) int {
+		for _, c := range cs {
+			if r := c(a, b); r != 0 {
+				return r
+			}
+		}
+		return 0
+	}
+	sorted := slices.Clone(refs)
+	slices.SortStableFunc(sorted, func(a, b rowRef) int {
+		if r := cmpAll(partCmp, a, b); r != 0 {
+			return r
+		}
+		return cmpAll(ordCmp, a, b)
+	})
+	// Global position of each ref in input order.
+	starts := make([]int, len(w.recs)+1)
+	for i, rec := range w.recs {
+		starts[i+1] = starts[i] + int(rec.NumRows())
+	}
+	index := func(r rowRef) int { return starts[r>>32] + int(uint32(r)) }
+	argAt := func(k int, r rowRef) any {
+		a := args[k][r>>32]
+		row := int(uint32(r))
+		if a.IsNull(row) {
+			return nil
+		}
+		get, _ := valueGetter(a)
+		if get == nil {
+			return nil
+		}
+		return get(row)
+	}
+	out := make([]any, len(refs))
+	for ps := 0; ps < len(sorted); {
+		pe := ps + 1
+		for pe < len(sorted) && cmpAll(partCmp, sorted[ps], sorted[pe]) == 0 {
+			pe++
+		}
+		p := sorted[ps:pe]
+		if err := f.partition(p, out, index, argAt, func(a, b rowRef) int { return cmpAll(ordCmp, a, b) }, len(f.Order) > 0); err != nil {
+			return nil, err
+		}
+		ps = pe
+	}
+	return out, nil
+}
+
+// partition computes f over one partition's rows p (sorted).
+func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, argAt func(int, rowRef) any, ordCmp func(a, b rowRef) int, ordered bool) error {
+	n := len(p)
+	// Peer groups: peerStart[i], peerEnd[i] (exclusive).
+	peerStart, peerEnd := make([]int, n), make([]int, n)
+	for i := 0; i < n; {
+		j := i + 1
+		for ordered && j < n && ordCmp(p[i], p[j]) == 0 {
+			j++
+		}
+		if !ordered {
+			j = n
+		}
+		for k := i; k < j; k++ {
+			peerStart[k], peerEnd[k] = i, j
+		}
+		i = j
+	}
+	intArg := func(k int, r rowRef, def int64) (int64, error) {
+		if k >= len(f.Args) {
+			return def, nil
+		}
+		v := argAt(k, r)
+		if v == nil {
+			return 0, fmt.Errorf("argument of %s must not be NULL", f.Name)
+		}
+		x, ok := v.(int64)
+		if !ok {
+			return 0, fmt.Errorf("argument of %s must be an integer", f.Name)
+		}
+		return x, nil
+	}
+	rank, dense := 0, 0
+	for i, r := range p {
+		var v any
+		switch f.Name {
+		case "row_number":
+			v = int64(i + 1)
+		case "rank":
+			if peerStart[i] == i {
+				rank = i + 1
+			}
+			v = int64(rank)
+		case "dense_rank":
+			if peerStart[i] == i {
+				dense++
+			}
+			v = int64(dense)
+		case "percent_rank":
+			if n > 1 {
+				v = float64(peerStart[i]) / float64(n-1)
+			} else {
+				v = 0.0
+			}
+		case "cume_dist":
+			v = float64(peerEnd[i]) / float64(n)
+		case "ntile":
+			k, err := intArg(0, r, 1)
+			if err != nil {
+				return err
+			}
+			if k <= 0 {
+				return fmt.Errorf("argument of ntile must be greater than zero")
+			}
+			// Rows split as evenly as possible, the first buckets larger.
+			size, extra := int64(n)/k, int64(n)%k
+			pos := int64(i)
+			if pos < extra*(size+1) {
+				v = pos/(size+1) + 1
+			} else {
+				v = extra + (pos-extra*(size+1))/max(size, 1) + 1
+			}
+		case "lag", "lead":
+			off, err := intArg(1, r, 1)
+			if err != nil {
+				return err
+			}
+			j := i - int(off)
+			if f.Name == "lead" {
+				j = i + int(off)
+			}
+			if j >= 0 && j < n {
+				v = argAt(0, p[j])
+			} else if len(f.Args) > 2 {
+				v = argAt(2, r)
+			}
+		default:
+			s, e := f.frame(i, n, peerStart[i], peerEnd[i])
+			var err error
+			if v, err = f.frameValue(p, s, e, argAt, intArg, r); err != nil {
+				return err
+			}
+		}
+		out[index(r)] = v
+	}
+	return nil
+}
+
+// frame returns row i's frame as [s, e) within the partition.
+func (f *WindowFunc) frame(i, n, peerStart, peerEnd int) (int, int) {
+	bound := func(b Bound, start bool) int {
+		switch b.Kind {
+		case UnboundedPreceding:
+			return 0
+		case UnboundedFollowing:
+			return n
+		case CurrentRow:
+			if f.Frame.Rows {
+				if start {
+					return i
+				}
+				return i + 1
+			}
+			if start {
+				return peerStart
+			}
+			return peerEnd
+		case Preceding:
+			if start {
+				return max(0, i-int(b.N))
+			}
+			return max(0, i-int(b.N)+1)
+		case Following:
+			if start {
+				return min(n, i+int(b.N))
+			}
+			return min(n, i+int(b.N)+1)
+		}
+		return i
+	}
+	s, e := bound(f.Frame.Start, true), bound(f.Frame.End, false)
+	if e < s {
+		e = s
+	}
+	return s, e
+}
+
+// frameValue computes an aggregate or value function over rows [s, e).
+func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) any, intArg func(int, rowRef, int64) (int64, error), cur rowRef) (any, error) {
+	switch f.Name {
+	case "first_value":
+		if s < e {
+			return argAt(0, p[s]), nil
+		}
+		return nil, nil
+	case "last_value":
+		if s < e {
+			return argAt(0, p[e-1]), nil
+		}
+		return nil, nil
+	case "nth_value":
+		k, err := intArg(1, cur, 1)
+		if err != nil {
+			return nil, err
+		}
+		if k <= 0 {
+			return nil, fmt.Errorf("argument of nth_value must be greater than zero")
+		}
+		if s+int(k)-1 < e {
+			return argAt(0, p[s+int(k)-1]), nil
+		}
+		return nil, nil
+	case "count":
+		c := int64(0)
+		for j := s; j < e; j++ {
+			if f.Star || argAt(0, p[j]) != nil {
+				c++
+			}
+		}
+		return c, nil
+	case "sum", "avg", "min", "max":
+		var best any
+		var isum int64
+		var fsum float64
+		cnt := 0
+		for j := s; j < e; j++ {
+			v := argAt(0, p[j])
+			if v == nil {
+				continue
+			}
+			cnt++
+			switch f.Name {
+			case "min", "max":
+				if best == nil || (f.Name == "max") == (compareValues(v, best) > 0) && compareValues(v, best) != 0 {
+					best = v
+				}
+			default:
+				switch x := v.(type) {
+				case int64:
+					isum += x
+					fsum += float64(x)
+				case float64:
+					fsum += x
+				case uint64:
+					fsum += float64(x)
+				}
+			}
+		}
+		if cnt == 0 {
+			return nil, nil
+		}
+		switch f.Name {
+		case "min", "max":
+			return best, nil
+		case "avg":
+			return fsum / float64(cnt), nil
+		}
+		if f.DT.ID() == arrow.INT64 {
+			return isum, nil
+		}
+		return fsum, nil
+	}
+	return nil, fmt.Errorf("window function %s is not implemented", f.Name)
+}
+
+func (w *Window) Close() {
+	if w.cur != nil {
+		w.cur.Release()
+		w.cur = nil
+	}
+	for _, r := range w.recs {
+		r.Release()
+	}
+	for _, cs := range w.cols {
+		for _, c := range cs {
+			c.Release()
+		}
+	}
+	w.recs, w.cols = nil, nil
+	w.child.Close()
+}

@@ -1,0 +1,233 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// Window computes window functions over its child's rows and appends their
+// values as columns.
+type Window struct {
+	Child Node
+	Funcs []*exec.WindowFunc
+	Cols  []Column
+}
+
+func (n *Window) Columns() []Column { return n.Cols }
+func (n *Window) Children() []Node  { return []Node{n.Child} }
+func (n *Window) Describe() string {
+	names := make([]string, len(n.Funcs))
+	for i, f := range n.Funcs {
+		names[i] = f.Name
+	}
+	return "WindowAggr: " + strings.Join(names, ", ")
+}
+
+// windowPlaceholder marks a window result before the window's final column
+// index is known: index -(k+1) for the k-th window function.
+func windowPlaceholder(k int, dt arrow.DataType) *exec.Column {
+	return &exec.Column{Index: -(k + 1), Name: fmt.Sprintf("window%d", k), DT: dt}
+}
+
+// windowHook binds window function calls to placeholders.
+func (q *selectBinder) windowHook(e ast.ExprNode) (exec.Expr, bool, error) {
+	wf, ok := e.(*ast.WindowFuncExpr)
+	if !ok {
+		return nil, false, nil
+	}
+	x, err := q.bindWindow(wf)
+	return x, true, err
+}
+
+var rankingFuncs = map[string]arrow.DataType{
+	"row_number": exec.TypeInt, "rank": exec.TypeInt, "dense_rank": exec.TypeInt, "ntile": exec.TypeInt,
+	"percent_rank": exec.TypeFloat, "cume_dist": exec.TypeFloat,
+}
+
+func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
+	name := strings.ToLower(wf.Name)
+	if wf.Distinct {
+		return nil, notSupported("DISTINCT in window functions")
+	}
+	if wf.IgnoreNull || wf.FromLast {
+		return nil, notSupported("IGNORE NULLS / FROM LAST")
+	}
+	spec, err := q.windowSpec(wf.Spec)
+	if err != nil {
+		return nil, err
+	}
+	f := &exec.WindowFunc{Name: name, Frame: exec.DefaultFrame}
+	// Arguments are bound over the rows the window sees (grouped rows in a
+	// grouped query), never containing another window call.
+	arg := func(e ast.ExprNode) (exec.Expr, error) {
+		if q.grouped {
+			return q.b.bindExprHook(q.in, e, q.postAgg)
+		}
+		return q.b.bindExpr(q.in, e)
+	}
+	for i, a := range wf.Args {
+		if name == "count" && i == 0 && isStar([]ast.ExprNode{a}) {
+			f.Star = true
+			continue
+		}
+		x, err := arg(a)
+		if err != nil {
+			return nil, err
+		}
+		f.Args = append(f.Args, x)
+	}
+	if name == "count" && len(wf.Args) == 0 {
+		f.Star = true
+	}
+	for _, p := range spec.partition {
+		x, err := arg(p)
+		if err != nil {
+			return nil, err
+		}
+		f.Partition = append(f.Partition, x)
+	}
+	for _, o := range spec.order {
+		x, err := arg(o.Expr)
+		if err != nil {
+			return nil, err
+		}
+		f.Order = append(f.Order, exec.SortKey{Expr: x, Desc: o.Desc, NullsFirst: o.NullOrder})
+	}
+	if spec.frame != nil {
+		if f.Frame, err = q.frame(spec.frame); err != nil {
+			return nil, err
+		}
+	}
+	// lead/lag default must have the value's type.
+	if (name == "lag" || name == "lead") && len(f.Args) == 3 {
+		if f.Args[2], err = q.b.coerce(f.Args[2], f.Args[0].Type()); err != nil {
+			return nil, err
+		}
+	}
+	if dt, ok := rankingFuncs[name]; ok {
+		f.DT = dt
+	} else {
+		switch name {
+		case "lag", "lead", "first_value", "last_value", "nth_value", "min", "max":
+			if len(f.Args) == 0 {
+				return nil, errorf(CodeUndefinedFunc, "function %s() needs an argument", name)
+			}
+			f.DT = valueType(f.Args[0].Type())
+		case "count":
+			f.DT = exec.TypeInt
+		case "sum":
+			if len(f.Args) != 1 {
+				return nil, errorf(CodeUndefinedFunc, "function sum takes one argument")
+			}
+			f.DT = f.Args[0].Type()
+			if f.DT.ID() != arrow.INT64 {
+				f.DT = exec.TypeFloat
+			}
+		case "avg":
+			f.DT = exec.TypeFloat
+		default:
+			return nil, errorf(CodeUndefinedFunc, "window function %s does not exist", name)
+		}
+	}
+	q.wins = append(q.wins, f)
+	return windowPlaceholder(len(q.wins)-1, f.DT), nil
+}
+
+func valueType(dt arrow.DataType) arrow.DataType {
+	if exec.IsText(dt) {
+		return exec.TypeText
+	}
+	return dt
+}
+
+type windowSpec struct {
+	partition []ast.ExprNode
+	order     []*ast.ByItem
+	frame     *ast.FrameClause
+}
+
+// windowSpec resolves OVER (...) and OVER w against the WINDOW clause.
+func (q *selectBinder) windowSpec(s ast.WindowSpec) (windowSpec, error) {
+	var out windowSpec
+	ref := s.Name.O
+	if ref == "" {
+		ref = s.Ref.O
+	}
+	if ref != "" {
+		found := false
+		for _, named := range q.sel.WindowSpecs {
+			if named.Name.O == ref {
+				base, err := q.windowSpec(ast.WindowSpec{PartitionBy: named.PartitionBy, OrderBy: named.OrderBy, Frame: named.Frame})
+				if err != nil {
+					return out, err
+				}
+				out = base
+				found = true
+				break
+			}
+		}
+		if !found {
+			return out, errorf("42704", "window %q does not exist", ref)
+		}
+	}
+	if s.PartitionBy != nil {
+		for _, item := range s.PartitionBy.Items {
+			out.partition = append(out.partition, item.Expr)
+		}
+	}
+	if s.OrderBy != nil {
+		out.order = s.OrderBy.Items
+	}
+	if s.Frame != nil {
+		out.frame = s.Frame
+	}
+	return out, nil
+}
+
+func (q *selectBinder) frame(fc *ast.FrameClause) (exec.Frame, error) {
+	f := exec.Frame{Rows: fc.Type == ast.Rows}
+	if fc.Type == ast.Groups {
+		return f, notSupported("GROUPS frames")
+	}
+	var err error
+	if f.Start, err = q.bound(fc.Extent.Start, f.Rows); err != nil {
+		return f, err
+	}
+	if f.End, err = q.bound(fc.Extent.End, f.Rows); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (q *selectBinder) bound(b ast.FrameBound, rows bool) (exec.Bound, error) {
+	switch b.Type {
+	case ast.CurrentRow:
+		return exec.Bound{Kind: exec.CurrentRow}, nil
+	case ast.Preceding, ast.Following:
+		kind := exec.Preceding
+		if b.Type == ast.Following {
+			kind = exec.Following
+		}
+		if b.UnBounded {
+			if kind == exec.Preceding {
+				return exec.Bound{Kind: exec.UnboundedPreceding}, nil
+			}
+			return exec.Bound{Kind: exec.UnboundedFollowing}, nil
+		}
+		if !rows {
+			return exec.Bound{}, notSupported("RANGE frames with offsets")
+		}
+		v, ok := b.Expr.(*driver.ValueExpr)
+		if !ok || v.Kind() != driver.KindInt64 || v.GetInt64() < 0 {
+			return exec.Bound{}, errorf(CodeSyntax, "frame offset must be a non-negative integer constant")
+		}
+		return exec.Bound{Kind: kind, N: v.GetInt64()}, nil
+	}
+	return exec.Bound{}, errorf(CodeSyntax, "unknown frame bound")
+}
