@@ -34,6 +34,9 @@ type scopeCol struct {
 	// index in the node's output, or -1 until a lazy scan column is read
 	index int
 	scan  *Scan // set for base-table columns: read on first reference
+	// merged hides the right-hand copy of a JOIN ... USING column from
+	// unqualified names and from *.
+	merged bool
 }
 
 // scope is the set of columns an expression may name, over a node.
@@ -56,7 +59,7 @@ func (s *scope) ref(c *scopeCol) exec.Expr {
 func (s *scope) lookup(table, name string) (*scopeCol, error) {
 	var found *scopeCol
 	for _, c := range s.cols {
-		if c.name != name || (table != "" && c.table != table) {
+		if c.name != name || (table != "" && c.table != table) || (table == "" && c.merged) {
 			continue
 		}
 		if found != nil {

@@ -43,14 +43,15 @@ func settle(x exec.Expr) exec.Expr {
 }
 
 func (b *binder) bindBool(s *scope, e ast.ExprNode, clause string) (exec.Expr, error) {
-	x, err := b.bindExpr(s, e)
+	x, err := b.bindNode(s, e, nil)
 	if err != nil {
 		return nil, err
 	}
-	if x.Type().ID() != exec.TypeBool.ID() {
-		return nil, errorf(CodeDatatype, "argument of %s must be type boolean, not type %s", clause, exec.SQLTypeName(x.Type()))
+	b2, err := b.coerce(x, exec.TypeBool)
+	if err != nil || b2.Type().ID() != exec.TypeBool.ID() {
+		return nil, errorf(CodeDatatype, "argument of %s must be type boolean, not type %s", clause, exec.SQLTypeName(settle(x).Type()))
 	}
-	return x, nil
+	return b2, nil
 }
 
 func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {

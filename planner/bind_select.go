@@ -52,29 +52,15 @@ func (q *selectBinder) bind() (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := q.in.node
-	if q.grouped {
-		agg := &Aggregate{Child: q.in.node, Keys: q.keys, Aggs: q.aggs}
-		for i, k := range q.keys {
-			agg.Cols = append(agg.Cols, Column{Name: fmt.Sprintf("key%d", i), Type: k.Type()})
+	// Bind HAVING, ORDER BY and DISTINCT ON before building the
+	// aggregation: each may add aggregates of its own.
+	var havingPred exec.Expr
+	if q.grouped && having != nil {
+		if havingPred, err = q.bindValue(having); err != nil {
+			return nil, err
 		}
-		for i, a := range q.aggs {
-			dt, err := a.ResultType()
-			if err != nil {
-				return nil, errorf(CodeUndefinedFunc, "%v", err)
-			}
-			agg.Cols = append(agg.Cols, Column{Name: q.aggStr[i], Type: dt})
-		}
-		base = agg
-		if having != nil {
-			pred, err := q.bindValue(having)
-			if err != nil {
-				return nil, err
-			}
-			if pred.Type().ID() != exec.TypeBool.ID() {
-				return nil, errorf(CodeDatatype, "argument of HAVING must be type boolean, not type %s", exec.SQLTypeName(pred.Type()))
-			}
-			base = &Filter{Child: base, Pred: pred}
+		if havingPred, err = q.b.coerce(havingPred, exec.TypeBool); err != nil {
+			return nil, errorf(CodeDatatype, "argument of HAVING must be type boolean, not type %s", exec.SQLTypeName(havingPred.Type()))
 		}
 	}
 
@@ -104,6 +90,25 @@ func (q *selectBinder) bind() (Node, error) {
 			return nil, err
 		}
 		distinctOn = append(distinctOn, &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type})
+	}
+
+	base := q.in.node
+	if q.grouped {
+		agg := &Aggregate{Child: q.in.node, Keys: q.keys, Aggs: q.aggs}
+		for i, k := range q.keys {
+			agg.Cols = append(agg.Cols, Column{Name: fmt.Sprintf("key%d", i), Type: k.Type()})
+		}
+		for i, a := range q.aggs {
+			dt, err := a.ResultType()
+			if err != nil {
+				return nil, errorf(CodeUndefinedFunc, "%v", err)
+			}
+			agg.Cols = append(agg.Cols, Column{Name: q.aggStr[i], Type: dt})
+		}
+		base = agg
+		if havingPred != nil {
+			base = &Filter{Child: base, Pred: havingPred}
+		}
 	}
 	if len(q.wins) > 0 {
 		width := len(base.Columns())
@@ -278,7 +283,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			table := f.WildCard.Table.O
 			found := false
 			for _, c := range q.in.cols {
-				if table != "" && c.table != table {
+				if table != "" && c.table != table || table == "" && c.merged {
 					continue
 				}
 				found = true

@@ -86,6 +86,11 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 		}
 	}
 	for _, u := range j.Using {
+		for _, c := range s.cols[nl:] {
+			if c.name == u.Name.O {
+				c.merged = true
+			}
+		}
 		l, err := left.lookup("", u.Name.O)
 		if err != nil {
 			return nil, err
