@@ -243,12 +243,14 @@ func (a *momentAcc) result(dt arrow.DataType, groups int) arrow.Array {
 }
 
 // extremeAcc computes min/max of the argument, or, by time, first/last:
-// the argument's value at the smallest/largest time (ties keep the first
-// row seen).
+// the argument's value at the smallest/largest time, NULL if that row's
+// value is NULL (TimescaleDB's semantics; rows with a NULL time are
+// skipped; ties keep the first row seen).
 type extremeAcc struct {
 	max    bool
 	byTime bool
 	has    []bool
+	null   []bool // by time: the chosen row's value is NULL
 	ints   []int64 // int64, timestamp
 	uints  []uint64
 	floats []float64
@@ -260,6 +262,7 @@ type extremeAcc struct {
 
 func (a *extremeAcc) grow(groups int) {
 	a.has, a.ints, a.uints, a.floats = growTo(a.has, groups), growTo(a.ints, groups), growTo(a.uints, groups), growTo(a.floats, groups)
+	a.null = growTo(a.null, groups)
 	a.strs, a.bools, a.times = growTo(a.strs, groups), growTo(a.bools, groups), growTo(a.times, groups)
 }
 
@@ -283,16 +286,25 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	}
 	// take reports whether row i should replace group g's value.
 	take := func(i int, g uint32, beats func() bool) bool {
-		if arg.IsNull(i) || (a.byTime && tm.IsNull(i)) {
+		if a.byTime {
+			if tm.IsNull(i) {
+				return false
+			}
+			if !a.has[g] || better(a.max, times[i], a.times[g]) {
+				// A NULL value at a better time wins too.
+				a.null[g] = arg.IsNull(i)
+				if a.null[g] {
+					a.has[g], a.times[g] = true, times[i]
+					return false
+				}
+				return true
+			}
 			return false
 		}
-		if !a.has[g] {
-			return true
+		if arg.IsNull(i) {
+			return false
 		}
-		if a.byTime {
-			return better(a.max, times[i], a.times[g])
-		}
-		return beats()
+		return !a.has[g] || beats()
 	}
 	set := func(i int, g uint32) {
 		a.has[g] = true
@@ -355,7 +367,14 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 }
 
 func (a *extremeAcc) result(dt arrow.DataType, groups int) arrow.Array {
-	valid := validFrom(a.has[:groups])
+	has := a.has[:groups]
+	if a.byTime {
+		has = make([]bool, groups)
+		for g := range has {
+			has[g] = a.has[g] && !a.null[g]
+		}
+	}
+	valid := validFrom(has)
 	switch dt.ID() {
 	case arrow.INT64, arrow.TIMESTAMP:
 		return fixedArray(dt, append([]int64(nil), a.ints[:groups]...), valid)
@@ -375,7 +394,7 @@ func (a *extremeAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	sb := array.NewStringBuilder(memory.DefaultAllocator)
 	defer sb.Release()
 	for g := 0; g < groups; g++ {
-		if a.has[g] {
+		if has[g] {
 			sb.Append(a.strs[g])
 		} else {
 			sb.AppendNull()

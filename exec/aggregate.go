@@ -256,10 +256,12 @@ func newGrouper(keys []Expr) *grouper {
 	return g
 }
 
+// internText maps a text value to its id. Ids come from the intern map's
+// size, so encoders that share a map (the two sides of a hash join) agree.
 func (g *grouper) internText(k int, s string) uint64 {
 	id, ok := g.intern[k][s]
 	if !ok {
-		id = uint64(len(g.texts[k]))
+		id = uint64(len(g.intern[k]))
 		g.intern[k][s] = id
 		g.texts[k] = append(g.texts[k], s)
 	}

@@ -172,7 +172,7 @@ func TestHashAggregate(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{
 		"a|3|2|10|1|0.5|6|1.5|6|0.7071067811865476|a",
-		"b|2|2|2|3.75|2|2|2|2|2.4748737341529163|b",
+		"b|2|2|2|3.75|2|2|2|NULL|2.4748737341529163|b", // last(n): n is NULL at b's latest time
 		"NULL|1|1|4|4|4|4|4|4|NULL|NULL",
 	}, rows(t, agg))
 }
@@ -248,4 +248,31 @@ func TestFormat(t *testing.T) {
 	loc, err := time.LoadLocation("Asia/Kolkata")
 	require.NoError(t, err)
 	require.Equal(t, "2016-01-01 05:30:00+05:30", formatTimestampIn(time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano(), loc))
+}
+
+// TestHashJoinKeysAcrossBatches: text keys first seen in a later probe batch
+// must not collide with ids given out earlier (a bug once matched host_4 to
+// host_0).
+func TestHashJoinKeysAcrossBatches(t *testing.T) {
+	c := NewCtx()
+	hosts := recordOf(t, col{"host", TypeText, []any{"host_0", "host_1"}}, col{"team", TypeText, []any{"web", "db"}})
+	defer hosts.Release()
+	b1 := recordOf(t, col{"h", TypeTag, []any{"host_0"}})
+	defer b1.Release()
+	b2 := recordOf(t, col{"h", TypeTag, []any{"host_4", "host_1", nil}})
+	defer b2.Release()
+	for _, tt := range []struct {
+		kind JoinKind
+		want []string
+	}{
+		{JoinInner, []string{"host_0|host_0|web", "host_1|host_1|db"}},
+		{JoinLeft, []string{"host_0|host_0|web", "host_1|host_1|db", "host_4|NULL|NULL", "NULL|NULL|NULL"}},
+		{JoinRight, []string{"host_0|host_0|web", "host_1|host_1|db"}},
+		{JoinFull, []string{"host_0|host_0|web", "host_1|host_1|db", "host_4|NULL|NULL", "NULL|NULL|NULL"}},
+	} {
+		j := NewHashJoin(c, tt.kind, NewValues(b1.Schema(), b1, b2), NewValues(hosts.Schema(), hosts),
+			[]Expr{colRef(b1, "h")}, []Expr{colRef(hosts, "host")}, nil)
+		got := rows(t, j)
+		require.ElementsMatch(t, tt.want, got, "join kind %d", tt.kind)
+	}
 }

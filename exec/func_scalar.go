@@ -82,7 +82,6 @@ func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int
 }
 
 func init() {
-	ident := func(x int64) (int64, error) { return x, nil }
 	register("abs", numericUnary("abs", math.Abs, func(x int64) (int64, error) {
 		if x == math.MinInt64 {
 			return 0, errIntRange
@@ -92,9 +91,11 @@ func init() {
 		}
 		return x, nil
 	}))
-	register("ceil", numericUnary("ceil", math.Ceil, ident))
-	register("ceiling", numericUnary("ceiling", math.Ceil, ident))
-	register("floor", numericUnary("floor", math.Floor, ident))
+	// ceil, floor and trunc of an integer are numeric in PostgreSQL: float8
+	// here.
+	register("ceil", numericUnary("ceil", math.Ceil, nil))
+	register("ceiling", numericUnary("ceiling", math.Ceil, nil))
+	register("floor", numericUnary("floor", math.Floor, nil))
 	register("sqrt", numericUnary("sqrt", math.Sqrt, nil))
 	register("ln", numericUnary("ln", math.Log, nil))
 	register("exp", numericUnary("exp", math.Exp, nil))
@@ -136,7 +137,7 @@ func init() {
 			})
 		},
 	})
-	register("trunc", numericUnary("trunc", math.Trunc, ident))
+	register("trunc", numericUnary("trunc", math.Trunc, nil))
 	register("power", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 			return TypeFloat, want(args, "numeric", "numeric")

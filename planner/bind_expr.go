@@ -452,8 +452,12 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 	return &exec.Case{Whens: whens, Thens: thens, Else: els, DT: dt}, nil
 }
 
-// constInt evaluates a LIMIT/OFFSET expression.
+// constInt evaluates a LIMIT/OFFSET expression. package sql gives an
+// OFFSET without LIMIT the count 2^64-1, meaning all rows.
 func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
+	if v, ok := e.(*driver.ValueExpr); ok && v.Kind() == driver.KindUint64 && v.GetUint64() == ^uint64(0) {
+		return -1, nil
+	}
 	x, err := b.bindExpr(&scope{}, e)
 	if err != nil {
 		return 0, err
