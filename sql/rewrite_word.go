@@ -117,6 +117,16 @@ func (r *rewriter) funcName(t token, name string) {
 		return
 	}
 	text := name
+	if t.kind != tQIdent {
+		// PostgreSQL's stddev and variance are the sample statistics; TiDB's
+		// grammar reads them as MySQL's population ones.
+		switch name {
+		case "stddev":
+			text = "stddev_samp"
+		case "variance":
+			text = "var_samp"
+		}
+	}
 	if t.kind == tQIdent || !tidbGrammarFuncs[name] {
 		text = quoteIdent(name)
 	}

@@ -202,3 +202,6 @@ INSERT INTO t VALUES (1, true), (2, false)
 SELECT x = y IS DISTINCT FROM z, a IS NOT DISTINCT FROM b, a + 1 IS DISTINCT FROM b, a LIKE b IS NOT DISTINCT FROM c
 # cast of a window call and interval frame offsets
 SELECT round(percent_rank() OVER (ORDER BY u)::numeric, 4)::float8, sum(x) OVER w::text, count(*) OVER (ORDER BY time RANGE BETWEEN INTERVAL '10 minutes' PRECEDING AND INTERVAL '1 hour' FOLLOWING) FROM cpu WINDOW w AS ()
+
+# stddev and variance are the sample statistics, as in PostgreSQL
+SELECT stddev(x), variance(x), stddev_pop(x), "stddev"(x) FROM t
