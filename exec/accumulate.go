@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sort"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -45,6 +47,8 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &extremeAcc{max: a.Func == AggLast, byTime: true}, nil
 	case AggBoolAnd, AggBoolOr:
 		return &boolAcc{or: a.Func == AggBoolOr}, nil
+	case AggStringAgg, AggPercentileCont, AggPercentileDisc, AggMode:
+		return &collectAcc{agg: a}, nil
 	}
 	return nil, fmt.Errorf("aggregate %v is not implemented", a.Func)
 }
@@ -504,4 +508,161 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		}
 	}
 	return b.NewArray()
+}
+
+// collectAcc keeps every group's non-NULL values (with their ORDER BY key
+// values) and computes string_agg, percentiles and mode at the end.
+type collectAcc struct {
+	agg  Agg
+	vals [][]any
+	keys [][][]any
+	c    *Ctx
+}
+
+func (a *collectAcc) grow(groups int) {
+	a.vals, a.keys = growTo(a.vals, groups), growTo(a.keys, groups)
+}
+
+func (a *collectAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	get, err := valueGetter(arg)
+	if err != nil {
+		return err
+	}
+	for i, g := range gids {
+		if arg.IsNull(i) {
+			continue
+		}
+		a.vals[g] = append(a.vals[g], get(i))
+	}
+	return nil
+}
+
+// updateKeys records the ORDER BY values of string_agg's rows.
+func (a *collectAcc) updateKeys(gids []uint32, arg arrow.Array, keys []arrow.Array) error {
+	getters := make([]func(int) any, len(keys))
+	for k, ka := range keys {
+		get, err := valueGetter(ka)
+		if err != nil {
+			return err
+		}
+		ka := ka
+		getters[k] = func(i int) any {
+			if ka.IsNull(i) {
+				return nil
+			}
+			return get(i)
+		}
+	}
+	for i, g := range gids {
+		if arg.IsNull(i) {
+			continue
+		}
+		kv := make([]any, len(keys))
+		for k := range keys {
+			kv[k] = getters[k](i)
+		}
+		a.keys[g] = append(a.keys[g], kv)
+	}
+	return nil
+}
+
+func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	b := array.NewBuilder(memory.DefaultAllocator, dt)
+	defer b.Release()
+	desc := len(a.agg.Order) > 0 && a.agg.Order[0].Desc
+	for g := 0; g < groups; g++ {
+		vals := a.vals[g]
+		if len(vals) == 0 {
+			b.AppendNull()
+			continue
+		}
+		switch a.agg.Func {
+		case AggStringAgg:
+			idx := make([]int, len(vals))
+			for i := range idx {
+				idx[i] = i
+			}
+			if len(a.agg.Order) > 0 {
+				keys := a.keys[g]
+				sort.SliceStable(idx, func(x, y int) bool {
+					for k, sk := range a.agg.Order {
+						kx, ky := keys[idx[x]][k], keys[idx[y]][k]
+						c := compareNullable(kx, ky, sk.NullsFirst)
+						if sk.Desc && kx != nil && ky != nil {
+							c = -c // NULL placement is absolute; values flip
+						}
+						if c != 0 {
+							return c < 0
+						}
+					}
+					return false
+				})
+			}
+			parts := make([]string, len(vals))
+			for i, j := range idx {
+				parts[i] = castToText(NewCtx(), vals[j])
+			}
+			appendValue(b, strings.Join(parts, a.agg.Sep))
+		case AggMode:
+			counts := map[any]int{}
+			var best any
+			for _, v := range vals {
+				counts[v]++
+			}
+			sorted := sortedValues(vals, desc)
+			for _, v := range sorted { // most frequent, smallest first on ties
+				if best == nil || counts[v] > counts[best] {
+					best = v
+				}
+			}
+			appendValue(b, best)
+		default:
+			sorted := sortedValues(vals, desc)
+			p := a.agg.Fraction
+			n := len(sorted)
+			if a.agg.Func == AggPercentileDisc {
+				// The first value whose position reaches p of the rows.
+				k := int(math.Ceil(p*float64(n))) - 1
+				appendValue(b, sorted[max(k, 0)])
+				continue
+			}
+			pos := p * float64(n-1)
+			lo := int(math.Floor(pos))
+			hi := min(lo+1, n-1)
+			f := toFloat(sorted[lo]) + (pos-float64(lo))*(toFloat(sorted[hi])-toFloat(sorted[lo]))
+			appendValue(b, f)
+		}
+	}
+	return b.NewArray()
+}
+
+func sortedValues(vals []any, desc bool) []any {
+	s := append([]any(nil), vals...)
+	sort.SliceStable(s, func(i, j int) bool {
+		c := compareValues(s[i], s[j])
+		if desc {
+			return c > 0
+		}
+		return c < 0
+	})
+	return s
+}
+
+// compareNullable orders values with NULLs first or last.
+func compareNullable(a, b any, nullsFirst bool) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		if nullsFirst {
+			return -1
+		}
+		return 1
+	case b == nil:
+		if nullsFirst {
+			return 1
+		}
+		return -1
+	}
+	return compareValues(a, b)
 }

@@ -30,11 +30,16 @@ const (
 	AggVarPop
 	AggBoolAnd
 	AggBoolOr
+	AggStringAgg      // string_agg(value, Sep [ORDER BY ...])
+	AggPercentileCont // percentile_cont(Fraction) WITHIN GROUP (ORDER BY Arg)
+	AggPercentileDisc // percentile_disc(Fraction) WITHIN GROUP (ORDER BY Arg)
+	AggMode           // mode() WITHIN GROUP (ORDER BY Arg)
 )
 
 var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
 	AggFirst: "first", AggLast: "last", AggStddevSamp: "stddev_samp", AggStddevPop: "stddev_pop", AggVarSamp: "var_samp",
-	AggVarPop: "var_pop", AggBoolAnd: "bool_and", AggBoolOr: "bool_or"}
+	AggVarPop: "var_pop", AggBoolAnd: "bool_and", AggBoolOr: "bool_or", AggStringAgg: "string_agg",
+	AggPercentileCont: "percentile_cont", AggPercentileDisc: "percentile_disc", AggMode: "mode"}
 
 func (f AggFunc) String() string { return aggNames[f] }
 
@@ -47,16 +52,60 @@ type Agg struct {
 	// Distinct aggregates each group's distinct non-NULL values once
 	// (count, sum and avg; min and max are the same either way).
 	Distinct bool
+	// Filter, when set, limits the aggregate to rows where it is true
+	// (FILTER (WHERE ...)).
+	Filter Expr
+	// Order orders the values of string_agg; for the WITHIN GROUP
+	// aggregates, Order[0].Desc reverses the sort of Arg.
+	Order []SortKey
+	// Sep is string_agg's delimiter; Fraction the percentile.
+	Sep      string
+	Fraction float64
+}
+
+func orderString(keys []SortKey) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k.Expr.String() + descString(keys[i:i+1])
+	}
+	return " ORDER BY " + strings.Join(parts, ", ")
+}
+
+func descString(keys []SortKey) string {
+	if len(keys) > 0 && keys[0].Desc {
+		return " DESC"
+	}
+	return ""
+}
+
+func filterString(f Expr) string {
+	if f == nil {
+		return ""
+	}
+	return " FILTER (WHERE " + f.String() + ")"
 }
 
 func (a Agg) String() string {
 	switch {
+	case a.Func == AggCountStar && a.Filter != nil:
+		return "count(*)" + filterString(a.Filter)
 	case a.Func == AggCountStar:
 		return "count(*)"
 	case a.Time != nil:
 		return fmt.Sprintf("%s(%s, %s)", a.Func, a.Arg, a.Time)
 	case a.Distinct:
 		return fmt.Sprintf("%s(DISTINCT %s)", a.Func, a.Arg)
+	case a.Func == AggStringAgg:
+		return fmt.Sprintf("string_agg(%s, '%s'%s)%s", a.Arg, a.Sep, orderString(a.Order), filterString(a.Filter))
+	case a.Func == AggPercentileCont || a.Func == AggPercentileDisc:
+		return fmt.Sprintf("%s(%v) WITHIN GROUP (ORDER BY %s%s)%s", a.Func, a.Fraction, a.Arg, descString(a.Order), filterString(a.Filter))
+	case a.Func == AggMode:
+		return fmt.Sprintf("mode() WITHIN GROUP (ORDER BY %s%s)%s", a.Arg, descString(a.Order), filterString(a.Filter))
+	case a.Filter != nil:
+		return fmt.Sprintf("%s(%s)%s", a.Func, a.Arg, filterString(a.Filter))
 	}
 	return fmt.Sprintf("%s(%s)", a.Func, a.Arg)
 }
@@ -89,6 +138,15 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 		if in.ID() == arrow.BOOL {
 			return TypeBool, nil
 		}
+	case AggStringAgg:
+		return TypeText, nil
+	case AggPercentileCont:
+		switch in.ID() {
+		case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
+			return TypeFloat, nil
+		}
+	case AggPercentileDisc, AggMode:
+		return in, nil
 	}
 	return nil, fmt.Errorf("function %s(%v) does not exist", a.Func, in)
 }
@@ -201,6 +259,28 @@ func zeros(dst []uint32, n int) []uint32 {
 
 func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, groups int) error {
 	acc.grow(groups)
+	if a.Filter != nil {
+		mask, err := a.Filter.Eval(c, rec)
+		if err != nil {
+			return err
+		}
+		b := mask.(*array.Boolean)
+		var idx []int32
+		for i := 0; i < b.Len(); i++ {
+			if b.IsValid(i) && b.Value(i) {
+				idx = append(idx, int32(i))
+			}
+		}
+		mask.Release()
+		if len(idx) < int(rec.NumRows()) {
+			sub, err := takeRecord(rec, idx)
+			if err != nil {
+				return err
+			}
+			defer sub.Release()
+			rec, gids = sub, gather(gids, idx)
+		}
+	}
 	var arg, tm arrow.Array
 	var err error
 	if a.Arg != nil {
@@ -214,6 +294,18 @@ func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, 
 			return err
 		}
 		defer tm.Release()
+	}
+	if ca, ok := acc.(*collectAcc); ok && a.Func == AggStringAgg && len(a.Order) > 0 {
+		keys := make([]arrow.Array, len(a.Order))
+		for k, o := range a.Order {
+			if keys[k], err = o.Expr.Eval(c, rec); err != nil {
+				return err
+			}
+			defer keys[k].Release()
+		}
+		if err := ca.updateKeys(gids, arg, keys); err != nil {
+			return err
+		}
 	}
 	return acc.update(gids, arg, tm)
 }

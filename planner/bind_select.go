@@ -328,8 +328,8 @@ func (q *selectBinder) bindValue(e ast.ExprNode) (exec.Expr, error) {
 // postAgg resolves, inside a grouped query, aggregates and expressions that
 // are group keys; a bare column that is neither is an error.
 func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
-	if name, args, distinct, ok := aggregateCall(e); ok {
-		x, err := q.aggregate(name, args, distinct)
+	if call, ok := parseAggCall(e); ok {
+		x, err := q.aggregate(call)
 		return x, true, err
 	}
 	if containsAggregate(e) {
@@ -358,17 +358,141 @@ func columnLabel(cn *ast.ColumnNameExpr) string {
 	return cn.Name.Name.O
 }
 
+// aggCall is an aggregate call with its PostgreSQL decorations.
+type aggCall struct {
+	name     string
+	args     []ast.ExprNode
+	distinct bool
+	filter   ast.ExprNode
+	order    []*ast.ByItem // string_agg(... ORDER BY ...)
+	within   *ast.ByItem   // percentile_cont(...) WITHIN GROUP (ORDER BY ...)
+}
+
+// parseAggCall recognises an aggregate call, plain or wrapped in package
+// sql's __pg_filter, __pg_agg_order and __pg_within_group markers.
+func parseAggCall(e ast.ExprNode) (*aggCall, bool) {
+	if name, args, distinct, ok := aggregateCall(e); ok {
+		return &aggCall{name: name, args: args, distinct: distinct}, true
+	}
+	f, ok := e.(*ast.FuncCallExpr)
+	if !ok || len(f.Args) < 2 {
+		return nil, false
+	}
+	switch f.FnName.L {
+	case "__pg_filter":
+		inner, ok := parseAggCall(f.Args[0])
+		if ok {
+			inner.filter = f.Args[1]
+		}
+		return inner, ok
+	case "__pg_agg_order":
+		inner, ok := parseAggCall(f.Args[0])
+		if !ok {
+			return nil, false
+		}
+		// (call, key, 'asc'|'desc', 'nulls first'|'nulls last', key, ...)
+		for i := 1; i+2 < len(f.Args); i += 3 {
+			item := &ast.ByItem{Expr: f.Args[i], Desc: constText(f.Args[i+1]) == "desc", NullOrder: constText(f.Args[i+2]) == "nulls first"}
+			inner.order = append(inner.order, item)
+		}
+		return inner, true
+	case "__pg_within_group":
+		inner, ok := parseAggCall(f.Args[0])
+		if !ok || len(f.Args) < 3 {
+			return nil, false
+		}
+		inner.within = &ast.ByItem{Expr: f.Args[1], Desc: constText(f.Args[2]) == "desc"}
+		return inner, true
+	}
+	return nil, false
+}
+
+func constText(e ast.ExprNode) string {
+	if v, ok := e.(*driver.ValueExpr); ok {
+		return v.GetString()
+	}
+	return ""
+}
+
 // aggregate registers an aggregate call and returns its output column.
-func (q *selectBinder) aggregate(name string, args []ast.ExprNode, distinct bool) (exec.Expr, error) {
+func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
+	name, args, distinct := call.name, call.args, call.distinct
 	agg := exec.Agg{Distinct: distinct}
 	fn, ok := aggFuncs[name]
 	if !ok {
 		return nil, errorf(CodeUndefinedFunc, "aggregate function %s does not exist", name)
 	}
 	agg.Func = fn
+	if call.filter != nil {
+		f, err := q.b.bindBool(q.in, call.filter, "FILTER")
+		if err != nil {
+			return nil, err
+		}
+		agg.Filter = f
+	}
+	for _, a := range args {
+		if containsAggregate(a) {
+			return nil, errorf(CodeGrouping, "aggregate function calls cannot be nested")
+		}
+	}
 	switch {
 	case fn == exec.AggCount && !distinct && (len(args) == 0 || isStar(args)):
 		agg.Func = exec.AggCountStar
+	case fn == exec.AggPercentileCont || fn == exec.AggPercentileDisc || fn == exec.AggMode:
+		if call.within == nil {
+			return nil, errorf(CodeSyntax, "%s requires WITHIN GROUP (ORDER BY ...)", name)
+		}
+		if fn != exec.AggMode {
+			if len(args) != 1 {
+				return nil, errorf(CodeUndefinedFunc, "function %s takes one fraction", name)
+			}
+			x, err := q.b.bindExpr(&scope{}, args[0])
+			if err != nil {
+				return nil, err
+			}
+			x, err = q.b.coerce(x, exec.TypeFloat)
+			lit, ok := x.(*exec.Literal)
+			if err != nil || !ok || lit.V == nil {
+				return nil, errorf(CodeSyntax, "the fraction of %s must be a constant", name)
+			}
+			agg.Fraction = lit.V.(float64)
+			if agg.Fraction < 0 || agg.Fraction > 1 {
+				return nil, errorf(CodeOutOfRange, "percentile value %v is not between 0 and 1", agg.Fraction)
+			}
+		}
+		x, err := q.b.bindExpr(q.in, call.within.Expr)
+		if err != nil {
+			return nil, err
+		}
+		agg.Arg = x
+		agg.Order = []exec.SortKey{{Expr: x, Desc: call.within.Desc}}
+	case fn == exec.AggStringAgg:
+		if len(args) != 2 {
+			return nil, errorf(CodeUndefinedFunc, "function string_agg takes (value, delimiter)")
+		}
+		x, err := q.b.bindExpr(q.in, args[0])
+		if err != nil {
+			return nil, err
+		}
+		agg.Arg = x
+		d, err := q.b.bindExpr(&scope{}, args[1])
+		if err != nil {
+			return nil, err
+		}
+		lit, ok := d.(*exec.Literal)
+		if !ok {
+			return nil, notSupported("a non-constant string_agg delimiter")
+		}
+		if lit.V != nil {
+			agg.Sep, _ = lit.V.(string)
+		}
+		for _, o := range call.order {
+			k, err := q.b.bindExpr(q.in, o.Expr)
+			if err != nil {
+				return nil, err
+			}
+			agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
+		}
 	case fn == exec.AggFirst || fn == exec.AggLast:
 		if len(args) != 2 {
 			return nil, errorf(CodeUndefinedFunc, "function %s takes (value, time)", name)
@@ -378,12 +502,10 @@ func (q *selectBinder) aggregate(name string, args []ast.ExprNode, distinct bool
 			return nil, errorf(CodeUndefinedFunc, "function %s takes one argument, got %d", name, len(args))
 		}
 	}
-	if agg.Func != exec.AggCountStar {
-		for _, a := range args {
-			if containsAggregate(a) {
-				return nil, errorf(CodeGrouping, "aggregate function calls cannot be nested")
-			}
-		}
+	if call.order != nil && fn != exec.AggStringAgg {
+		return nil, notSupported("ORDER BY inside " + name + "()")
+	}
+	if agg.Arg == nil && agg.Func != exec.AggCountStar {
 		x, err := q.b.bindExpr(q.in, args[0])
 		if err != nil {
 			return nil, err
@@ -420,6 +542,8 @@ var aggFuncs = map[string]exec.AggFunc{
 	"stddev": exec.AggStddevSamp, "stddev_samp": exec.AggStddevSamp, "stddev_pop": exec.AggStddevPop,
 	"variance": exec.AggVarSamp, "var_samp": exec.AggVarSamp, "var_pop": exec.AggVarPop,
 	"bool_and": exec.AggBoolAnd, "bool_or": exec.AggBoolOr, "every": exec.AggBoolAnd,
+	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont,
+	"percentile_disc": exec.AggPercentileDisc, "mode": exec.AggMode,
 }
 
 func isStar(args []ast.ExprNode) bool {
