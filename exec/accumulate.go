@@ -254,7 +254,7 @@ type extremeAcc struct {
 	max    bool
 	byTime bool
 	has    []bool
-	null   []bool // by time: the chosen row's value is NULL
+	null   []bool  // by time: the chosen row's value is NULL
 	ints   []int64 // int64, timestamp
 	uints  []uint64
 	floats []float64
