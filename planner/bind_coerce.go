@@ -195,21 +195,23 @@ func constantTree(x exec.Expr) bool {
 
 // argTypes says how a function reads unknown literals, per argument.
 var argTypes = map[string][]arrow.DataType{
-	"time_bucket":  {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
-	"date_bin":     {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
-	"date_trunc":   {exec.TypeText, exec.TypeTimestamptz, exec.TypeText},
-	"date_part":    {exec.TypeText, exec.TypeTimestamptz},
-	"to_timestamp": {exec.TypeFloat},
-	"round":        {exec.TypeFloat, exec.TypeInt},
-	"power":        {exec.TypeFloat, exec.TypeFloat},
-	"pow":          {exec.TypeFloat, exec.TypeFloat},
-	"log":          {exec.TypeFloat, exec.TypeFloat},
-	"sqrt":         {exec.TypeFloat},
-	"ln":           {exec.TypeFloat},
-	"abs":          {exec.TypeFloat},
-	"substr":       {exec.TypeText, exec.TypeInt, exec.TypeInt},
-	"substring":    {exec.TypeText, exec.TypeInt, exec.TypeInt},
-	"split_part":   {exec.TypeText, exec.TypeText, exec.TypeInt},
+	"time_bucket":         {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"date_bin":            {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"time_bucket_gapfill": {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"date_bin_gapfill":    {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"date_trunc":          {exec.TypeText, exec.TypeTimestamptz, exec.TypeText},
+	"date_part":           {exec.TypeText, exec.TypeTimestamptz},
+	"to_timestamp":        {exec.TypeFloat},
+	"round":               {exec.TypeFloat, exec.TypeInt},
+	"power":               {exec.TypeFloat, exec.TypeFloat},
+	"pow":                 {exec.TypeFloat, exec.TypeFloat},
+	"log":                 {exec.TypeFloat, exec.TypeFloat},
+	"sqrt":                {exec.TypeFloat},
+	"ln":                  {exec.TypeFloat},
+	"abs":                 {exec.TypeFloat},
+	"substr":              {exec.TypeText, exec.TypeInt, exec.TypeInt},
+	"substring":           {exec.TypeText, exec.TypeInt, exec.TypeInt},
+	"split_part":          {exec.TypeText, exec.TypeText, exec.TypeInt},
 }
 
 // call resolves a scalar function, reading unknown literals as its

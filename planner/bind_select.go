@@ -23,6 +23,7 @@ type selectBinder struct {
 
 	grouped bool
 	wins    []*exec.WindowFunc
+	gaps    []exec.GapFillColumn
 	keys    []exec.Expr
 	keyStr  []string
 	aggs    []exec.Agg
@@ -108,6 +109,47 @@ func (q *selectBinder) bind() (Node, error) {
 		base = agg
 		if havingPred != nil {
 			base = &Filter{Child: base, Pred: havingPred}
+		}
+	}
+	if q.grouped {
+		spec, ok, err := q.gapfillSpec()
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			width := len(base.Columns())
+			gf := &GapFill{Child: base, Spec: spec}
+			for _, c := range base.Columns() {
+				if exec.IsText(c.Type) {
+					c.Type = exec.TypeText
+				}
+				gf.Cols = append(gf.Cols, c)
+			}
+			for _, g := range q.gaps {
+				gf.Cols = append(gf.Cols, Column{Name: "gapfill", Type: g.DT})
+			}
+			base = gf
+			remap := func(x exec.Expr) exec.Expr {
+				return mapColumns(x, func(c *exec.Column) exec.Expr {
+					if c.Index < 0 && -c.Index > gapfillBase {
+						return &exec.Column{Index: width - c.Index - gapfillBase - 1, Name: c.Name, DT: c.DT}
+					}
+					if c.Index >= 0 && c.Index < width && exec.IsText(c.DT) {
+						return &exec.Column{Index: c.Index, Name: c.Name, DT: exec.TypeText}
+					}
+					return c
+				})
+			}
+			for i := range exprs {
+				exprs[i] = remap(exprs[i])
+				cols[i].Type = exprs[i].Type()
+			}
+			for i := range sortKeys {
+				sortKeys[i].Expr = remap(sortKeys[i].Expr)
+			}
+			for i := range distinctOn {
+				distinctOn[i] = remap(distinctOn[i])
+			}
 		}
 	}
 	if len(q.wins) > 0 {
@@ -319,6 +361,9 @@ func (q *selectBinder) bindValue(e ast.ExprNode) (exec.Expr, error) {
 	}
 	return q.b.bindExprHook(q.in, e, func(e ast.ExprNode) (exec.Expr, bool, error) {
 		if x, ok, err := q.windowHook(e); ok || err != nil {
+			return x, ok, err
+		}
+		if x, ok, err := q.gapfillHook(e); ok || err != nil {
 			return x, ok, err
 		}
 		return q.postAgg(e)

@@ -79,6 +79,12 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewLimit(child, n.Offset, n.Count), nil
 	case *DistinctOn:
 		return exec.NewDistinctOn(c, child, n.Keys), nil
+	case *GapFill:
+		names := make([]string, len(n.Spec.Columns))
+		for i := range names {
+			names[i] = n.Cols[len(n.Cols)-len(names)+i].Name
+		}
+		return exec.NewGapFill(child, n.Spec, names), nil
 	case *Window:
 		names := make([]string, len(n.Funcs))
 		for i, f := range n.Funcs {

@@ -1,0 +1,124 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// GapFill adds the missing buckets of time_bucket_gapfill/date_bin_gapfill
+// and computes locf()/interpolate() (see exec.GapFill).
+type GapFill struct {
+	Child Node
+	Spec  exec.GapFillSpec
+	Cols  []Column
+}
+
+func (n *GapFill) Columns() []Column { return n.Cols }
+func (n *GapFill) Children() []Node  { return []Node{n.Child} }
+func (n *GapFill) Describe() string {
+	return fmt.Sprintf("GapFill: bucket=%d width=%dns range=[%s, %s)", n.Spec.Bucket, n.Spec.Width, fmtBound(n.Spec.Start), fmtBound(n.Spec.End))
+}
+
+// gapfillBase is the offset of gap-fill placeholders (see windowPlaceholder).
+const gapfillBase = 1 << 20
+
+// gapfillHook binds locf(x) and interpolate(x) in a grouped query: x must be
+// an aggregate or group key; the result is a placeholder column.
+func (q *selectBinder) gapfillHook(e ast.ExprNode) (exec.Expr, bool, error) {
+	f, ok := e.(*ast.FuncCallExpr)
+	if !ok || (f.FnName.L != "locf" && f.FnName.L != "interpolate") {
+		return nil, false, nil
+	}
+	if !q.grouped || len(f.Args) != 1 {
+		return nil, true, errorf(CodeUndefinedFunc, "%s(value) needs one aggregate argument in a query grouped by time_bucket_gapfill", f.FnName.L)
+	}
+	x, err := q.b.bindExprHook(q.in, f.Args[0], q.postAgg)
+	if err != nil {
+		return nil, true, err
+	}
+	col, ok := x.(*exec.Column)
+	if !ok {
+		return nil, true, notSupported(f.FnName.L + " of an expression (give it an aggregate)")
+	}
+	dt := col.Type()
+	if exec.IsText(dt) {
+		dt = exec.TypeText
+	}
+	if f.FnName.L == "interpolate" && dt.ID() != arrow.INT64 && dt.ID() != arrow.FLOAT64 {
+		return nil, true, errorf(CodeDatatype, "interpolate needs a numeric value, not %s", exec.SQLTypeName(dt))
+	}
+	q.gaps = append(q.gaps, exec.GapFillColumn{Interpolate: f.FnName.L == "interpolate", Source: col.Index, DT: dt})
+	k := len(q.gaps) - 1
+	return &exec.Column{Index: -(gapfillBase + k + 1), Name: f.FnName.L, DT: dt}, true, nil
+}
+
+// gapfillSpec finds the gapfill bucket among the group keys and the time
+// range from WHERE; ok is false when the query has no gapfill bucket.
+func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
+	var spec exec.GapFillSpec
+	bucket := -1
+	for i, k := range q.keys {
+		if c, ok := k.(*exec.Call); ok && strings.HasSuffix(c.Name, "_gapfill") {
+			if bucket >= 0 {
+				return spec, false, errorf(CodeSyntax, "only one gapfill bucket is allowed")
+			}
+			bucket = i
+			if len(c.Args) != 2 {
+				return spec, false, notSupported(c.Name + " with an origin, start or finish argument (the range comes from WHERE)")
+			}
+			lit, ok := c.Args[0].(*exec.Literal)
+			if !ok || lit.V == nil {
+				return spec, false, errorf(CodeSyntax, "%s: the bucket width must be a constant", c.Name)
+			}
+			iv := lit.V.(arrow.MonthDayNanoInterval)
+			if iv.Months != 0 {
+				return spec, false, notSupported("gapfill buckets of months or years")
+			}
+			spec.Width = int64(iv.Days)*86400e9 + iv.Nanoseconds
+			if c.Name == "time_bucket_gapfill" {
+				spec.Origin = timeBucketOrigin
+			}
+		}
+	}
+	if bucket < 0 {
+		if len(q.gaps) > 0 {
+			return spec, false, errorf(CodeSyntax, "locf and interpolate need a GROUP BY on time_bucket_gapfill or date_bin_gapfill")
+		}
+		return spec, false, nil
+	}
+	spec.Bucket = bucket
+	for i := range q.keys {
+		if i != bucket {
+			spec.SeriesKeys = append(spec.SeriesKeys, i)
+		}
+	}
+	spec.Columns = q.gaps
+	// The range: the WHERE clause's conditions on time.
+	r := storage.AllTime()
+	if f, ok := q.in.node.(*Filter); ok {
+		if s, ok := f.Child.(*Scan); ok {
+			tmp := *s
+			tmp.Range = r
+			for _, c := range conjuncts(f.Pred) {
+				narrowRange(&tmp, c)
+			}
+			r = tmp.Range
+		}
+	}
+	if r.Min == math.MinInt64 || r.Max == math.MaxInt64 {
+		return spec, false, errorf(CodeSyntax, "time_bucket_gapfill needs the time range in WHERE (time >= ... AND time < ...)")
+	}
+	spec.Start, spec.End = r.Min, r.Max
+	return spec, true, nil
+}
+
+// timeBucketOrigin is TimescaleDB's origin, Monday 2000-01-03 UTC.
+var timeBucketOrigin = time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC).UnixNano()
