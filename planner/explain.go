@@ -25,3 +25,17 @@ func (p *Planner) explain(sess *Session, q *Query) (*Query, exec.Operator, error
 	cols := []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}
 	return &Query{Plan: &Values{Cols: cols}, Cols: cols}, exec.NewValues(schema, rec), nil
 }
+
+// countResult is the one-row result {count: n} of a write.
+func countResult(n int64) (*Query, exec.Operator, error) {
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	defer b.Release()
+	b.Append(n)
+	col := b.NewArray()
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "count", Type: exec.TypeInt}}, nil)
+	rec := array.NewRecord(schema, []arrow.Array{col}, 1)
+	defer rec.Release()
+	cols := []Column{{Name: "count", Type: exec.TypeInt}}
+	return &Query{Plan: &Values{Cols: cols}, Cols: cols}, exec.NewValues(schema, rec), nil
+}

@@ -73,6 +73,12 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 	stmt := stmts[0]
 	switch stmt.Kind {
 	case sql.Select:
+	case sql.Insert:
+		n, err := p.Insert(ctx, sess, stmt, params)
+		if err != nil {
+			return nil, nil, err
+		}
+		return countResult(n)
 	case sql.Explain:
 		q, err := p.PlanQuery(sess, stmt.Inner, params)
 		if err != nil {
@@ -80,7 +86,7 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 		}
 		return p.explain(sess, q)
 	default:
-		return nil, nil, errorf(CodeNotSupported, "only SELECT and EXPLAIN statements can be run here")
+		return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT and EXPLAIN statements can be run here")
 	}
 	if _, ok := stmt.AST.(*ast.SelectStmt); !ok {
 		if _, ok := stmt.AST.(*ast.SetOprStmt); !ok {
