@@ -80,6 +80,8 @@ func (e *Literal) String() string {
 		return fmt.Sprintf("'%s'", v)
 	case Timestamp:
 		return fmt.Sprintf("'%s'::timestamptz", formatTimestamp(int64(v)))
+	case arrow.MonthDayNanoInterval:
+		return fmt.Sprintf("'%s'::interval", FormatInterval(v))
 	}
 	return fmt.Sprint(e.V)
 }

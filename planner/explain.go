@@ -13,16 +13,20 @@ import (
 // explain returns the plan as rows of one text column "QUERY PLAN", as
 // PostgreSQL does.
 func (p *Planner) explain(sess *Session, q *Query) (*Query, exec.Operator, error) {
-	lines := strings.Split(strings.TrimRight(Explain(q.Plan), "\n"), "\n")
+	return textResult("QUERY PLAN", strings.Split(strings.TrimRight(Explain(q.Plan), "\n"), "\n"))
+}
+
+// textResult is a one-column text result.
+func textResult(name string, lines []string) (*Query, exec.Operator, error) {
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
 	b.AppendValues(lines, nil)
 	col := b.NewArray()
 	defer col.Release()
-	schema := arrow.NewSchema([]arrow.Field{{Name: "QUERY PLAN", Type: exec.TypeText}}, nil)
+	schema := arrow.NewSchema([]arrow.Field{{Name: name, Type: exec.TypeText}}, nil)
 	rec := array.NewRecord(schema, []arrow.Array{col}, int64(len(lines)))
 	defer rec.Release()
-	cols := []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}
+	cols := []Column{{Name: name, Type: exec.TypeText}}
 	return &Query{Plan: &Values{Cols: cols}, Cols: cols}, exec.NewValues(schema, rec), nil
 }
 

@@ -23,12 +23,20 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewScan(engine, storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags})
 	case *Values:
 		return buildValues(c, n)
+	}
+	return buildWith(c, engine, n, func(child Node) (exec.Operator, error) { return Build(c, engine, child) })
+}
+
+// buildWith builds a node with children, building each child with build
+// (EXPLAIN ANALYZE instruments them).
+func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (exec.Operator, error)) (exec.Operator, error) {
+	switch n := n.(type) {
 	case *Join:
-		left, err := Build(c, engine, n.Left)
+		left, err := build(n.Left)
 		if err != nil {
 			return nil, err
 		}
-		right, err := Build(c, engine, n.Right)
+		right, err := build(n.Right)
 		if err != nil {
 			left.Close()
 			return nil, err
@@ -37,7 +45,7 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 	case *Union:
 		kids := make([]exec.Operator, 0, len(n.Kids))
 		for _, k := range n.Kids {
-			op, err := Build(c, engine, k)
+			op, err := build(k)
 			if err != nil {
 				for _, done := range kids {
 					done.Close()
@@ -49,7 +57,7 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewUnion(schemaOf(n.Cols), kids...), nil
 	}
 	children := n.Children()
-	child, err := Build(c, engine, children[0])
+	child, err := build(children[0])
 	if err != nil {
 		return nil, err
 	}

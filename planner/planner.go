@@ -80,9 +80,20 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 		}
 		return countResult(n)
 	case sql.Explain:
-		q, err := p.PlanQuery(sess, stmt.Inner, params)
+		inner := stmt
+		if stmt.Inner != nil {
+			inner = stmt.Inner
+		}
+		q, err := p.PlanQuery(sess, inner, params)
 		if err != nil {
 			return nil, nil, err
+		}
+		if stmt.ExplainOpts != nil && stmt.ExplainOpts.Analyze {
+			lines, err := p.explainAnalyze(ctx, sess, q)
+			if err != nil {
+				return nil, nil, err
+			}
+			return textResult("QUERY PLAN", lines)
 		}
 		return p.explain(sess, q)
 	default:

@@ -1,0 +1,94 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// opStats are one operator's actuals for EXPLAIN ANALYZE.
+type opStats struct {
+	rows    int64
+	batches int64
+	elapsed time.Duration // inclusive of children, as PostgreSQL reports
+}
+
+// timed wraps an operator to count its rows and time its Next calls.
+type timed struct {
+	op    exec.Operator
+	stats *opStats
+}
+
+func (t *timed) Schema() *arrow.Schema { return t.op.Schema() }
+func (t *timed) Close()                { t.op.Close() }
+
+func (t *timed) Next(ctx context.Context) (arrow.Record, error) {
+	start := time.Now()
+	rec, err := t.op.Next(ctx)
+	t.stats.elapsed += time.Since(start)
+	if rec != nil {
+		t.stats.rows += rec.NumRows()
+		t.stats.batches++
+	}
+	return rec, err
+}
+
+// buildAnalyzed builds the plan with every operator instrumented.
+func buildAnalyzed(c *exec.Ctx, engine *storage.Engine, n Node, stats map[Node]*opStats) (exec.Operator, error) {
+	var op exec.Operator
+	var err error
+	if len(n.Children()) == 0 {
+		op, err = Build(c, engine, n)
+	} else {
+		op, err = buildWith(c, engine, n, func(child Node) (exec.Operator, error) {
+			return buildAnalyzed(c, engine, child, stats)
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	st := &opStats{}
+	stats[n] = st
+	return &timed{op: op, stats: st}, nil
+}
+
+// explainAnalyze runs the query to completion and renders the plan with
+// each operator's actual rows, batches and time.
+func (p *Planner) explainAnalyze(ctx context.Context, sess *Session, q *Query) ([]string, error) {
+	stats := map[Node]*opStats{}
+	start := time.Now()
+	op, err := buildAnalyzed(execCtx(sess), p.Engine, q.Plan, stats)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := exec.Collect(ctx, op)
+	if err != nil {
+		return nil, AsError(err)
+	}
+	for _, r := range recs {
+		r.Release()
+	}
+	total := time.Since(start)
+	var lines []string
+	var walk func(n Node, depth int)
+	walk = func(n Node, depth int) {
+		st := stats[n]
+		line := strings.Repeat("  ", depth) + n.Describe()
+		if st != nil {
+			line += fmt.Sprintf(" (actual rows=%d batches=%d time=%.3f ms)", st.rows, st.batches, float64(st.elapsed.Microseconds())/1000)
+		}
+		lines = append(lines, line)
+		for _, c := range n.Children() {
+			walk(c, depth+1)
+		}
+	}
+	walk(q.Plan, 0)
+	lines = append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(total.Microseconds())/1000))
+	return lines, nil
+}

@@ -1,0 +1,65 @@
+package planner_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain.golden")
+
+// TestExplainGolden pins what the optimizer rules do to the plans of
+// testdata/explain.sql (one query per blank-line-separated block, "--"
+// comments name the rule).
+func TestExplainGolden(t *testing.T) {
+	x := openSLT(t)
+	src, err := os.ReadFile("testdata/explain.sql")
+	require.NoError(t, err)
+	var out strings.Builder
+	for _, block := range strings.Split(strings.TrimSpace(string(src)), "\n\n") {
+		var comment, query []string
+		for _, line := range strings.Split(block, "\n") {
+			if strings.HasPrefix(line, "--") {
+				comment = append(comment, line)
+			} else {
+				query = append(query, line)
+			}
+		}
+		q := strings.Join(query, "\n")
+		res, err := x.Query(context.Background(), "EXPLAIN "+q)
+		require.NoError(t, err, q)
+		fmt.Fprintf(&out, "%s\n%s\n", strings.Join(comment, "\n"), q)
+		for _, row := range res.Rows {
+			fmt.Fprintf(&out, "  %s\n", row[0])
+		}
+		out.WriteString("\n")
+	}
+	if *updateExplain {
+		require.NoError(t, os.WriteFile("testdata/explain.golden", []byte(out.String()), 0o644))
+		return
+	}
+	want, err := os.ReadFile("testdata/explain.golden")
+	require.NoError(t, err)
+	require.Equal(t, string(want), out.String(), "run go test ./planner -run TestExplainGolden -args -update-explain")
+}
+
+func TestExplainAnalyze(t *testing.T) {
+	x := openSLT(t)
+	res, err := x.Query(context.Background(), "EXPLAIN ANALYZE SELECT hostname, max(usage_user) FROM cpu WHERE time < '2016-01-01 06:00:00Z' GROUP BY hostname")
+	require.NoError(t, err)
+	var lines []string
+	for _, r := range res.Rows {
+		lines = append(lines, r[0].(string))
+	}
+	text := strings.Join(lines, "\n")
+	require.Regexp(t, regexp.MustCompile(`(?m)^Projection: .* \(actual rows=4 batches=1 time=[0-9.]+ ms\)$`), text, "host_4 starts at 06:00")
+	require.Regexp(t, regexp.MustCompile(`(?m)^  Aggregate: .* \(actual rows=4 `), text)
+	require.Regexp(t, regexp.MustCompile(`(?m)^    Scan: cpu projection=\[time, hostname, usage_user\] time=\[-inf, 2016-01-01 06:00:00\+00\) \(actual rows=[0-9]+ `), text)
+	require.Regexp(t, regexp.MustCompile(`(?m)^Execution Time: [0-9.]+ ms$`), text)
+}

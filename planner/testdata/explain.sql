@@ -1,0 +1,23 @@
+-- push_time_range: the time conditions leave the filter and become the scan's exact range
+SELECT time_bucket('60 seconds', time) AS minute, max(usage_user) AS max_usage_user FROM cpu WHERE hostname IN ('host_1') AND time >= '2016-01-01 02:17:08.646325 +0000' AND time < '2016-01-01 03:17:08.646325 +0000' GROUP BY minute ORDER BY minute ASC
+
+-- push_time_range: > and <= become [t+1ns, t+1ns)
+SELECT count(*) FROM cpu WHERE time > '2016-01-01 00:00:00Z' AND time <= '2016-01-01 01:00:00Z'
+
+-- push_tag_filter: tag equality prunes by statistics, the filter stays exact
+SELECT * FROM cpu WHERE usage_user > 90.0 AND hostname = 'host_3' AND time >= '2016-01-01 10:00:00Z' AND time < '2016-01-01 22:00:00Z'
+
+-- sort_limit_to_topk: ORDER BY ... LIMIT keeps only offset+limit rows
+SELECT time_bucket('60 seconds', time) AS minute, max(usage_user) FROM cpu WHERE time < '2016-01-01 03:17:08.646325 +0000' GROUP BY minute ORDER BY minute DESC LIMIT 5 OFFSET 2
+
+-- projection pushdown: the scan reads only the named columns
+SELECT hostname, avg(usage_idle) FROM cpu GROUP BY hostname
+
+-- DISTINCT ON sorts by its keys then keeps the first row of each
+SELECT DISTINCT ON (hostname) hostname, time, usage_user FROM cpu ORDER BY hostname, time DESC
+
+-- joins: equi-keys become hash keys, the rest a residual filter
+SELECT c.hostname, h.team FROM cpu c JOIN hosts h ON c.hostname = h.hostname AND c.usage_user > h.cores
+
+-- constant folding: the cast and the arithmetic are computed once
+SELECT count(*) FROM cpu WHERE usage_user > 45 + 5 AND time >= '2016-01-01'::timestamptz + interval '1 hour'
