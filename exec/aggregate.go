@@ -212,6 +212,7 @@ func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
 		g.groups = 1
 	}
 	var gids []uint32
+	reserved := 0
 	for {
 		rec, err := h.child.Next(ctx)
 		if err != nil {
@@ -230,6 +231,14 @@ func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
 			if err := updateAcc(h.c, accs[i], a, rec, gids, g.groups); err != nil {
 				return nil, err
 			}
+		}
+		// Account for group state as it grows: keys, map entry and one
+		// slot per aggregate.
+		if grown := g.groups - reserved; grown > 0 {
+			if err := h.c.Reserve(int64(grown) * int64(64+16*len(h.keys)+24*len(h.aggs))); err != nil {
+				return nil, err
+			}
+			reserved = g.groups
 		}
 	}
 	cols := make([]arrow.Array, 0, h.schema.NumFields())

@@ -276,3 +276,25 @@ func TestHashJoinKeysAcrossBatches(t *testing.T) {
 		require.ElementsMatch(t, tt.want, got, "join kind %d", tt.kind)
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	c := NewCtx()
+	c.MemLimit = 1000
+	rec := cpu(t)
+	defer rec.Release()
+	recs := make([]arrow.Record, 20)
+	for i := range recs {
+		recs[i] = rec
+	}
+	_, err := Collect(bg, NewSort(c, NewValues(rec.Schema(), recs...), []SortKey{{Expr: colRef(rec, "n")}}, -1))
+	require.ErrorIs(t, err, ErrMemoryLimit)
+	require.ErrorContains(t, err, "add conditions on time or tags")
+
+	c = NewCtx() // the default limit is far away
+	out, err := Collect(bg, NewSort(c, NewValues(rec.Schema(), recs...), []SortKey{{Expr: colRef(rec, "n")}}, -1))
+	require.NoError(t, err)
+	for _, r := range out {
+		r.Release()
+	}
+	require.Greater(t, c.Used(), int64(1000))
+}

@@ -118,6 +118,9 @@ func (j *HashJoin) build(ctx context.Context) error {
 		if rec == nil {
 			return nil
 		}
+		if err := j.c.Reserve(recordSize(rec) + 48*rec.NumRows()); err != nil {
+			return err
+		}
 		rec.Retain()
 		ri := len(j.recs)
 		j.recs = append(j.recs, rec)

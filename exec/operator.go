@@ -2,6 +2,9 @@ package exec
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -25,12 +28,52 @@ type Ctx struct {
 	Mem      memory.Allocator
 	Location *time.Location
 	Now      time.Time
+	// MemLimit bounds the bytes the query's blocking operators (sort, hash
+	// join build side, window, aggregation state) may hold; 0 means
+	// DefaultMemLimit.
+	MemLimit int64
+	used     atomic.Int64
 }
+
+// DefaultMemLimit is the per-query memory limit when none is set.
+const DefaultMemLimit = 1 << 30
+
+// ErrMemoryLimit is returned (wrapped) when a query passes its memory limit.
+var ErrMemoryLimit = errors.New("query memory limit exceeded")
 
 // NewCtx returns a context using the default allocator, UTC and the current
 // time.
 func NewCtx() *Ctx {
 	return &Ctx{Mem: memory.DefaultAllocator, Location: time.UTC, Now: time.Now()}
+}
+
+// Reserve accounts n more bytes held by an operator of the query and fails
+// once the query holds more than its limit.
+func (c *Ctx) Reserve(n int64) error {
+	limit := c.MemLimit
+	if limit <= 0 {
+		limit = DefaultMemLimit
+	}
+	if used := c.used.Add(n); used > limit {
+		return fmt.Errorf("%w: the query holds %d MiB for sorting, joining, windows or grouping and its limit is %d MiB; add conditions on time or tags to read fewer rows, or raise --query-memory-limit", ErrMemoryLimit, used>>20, limit>>20)
+	}
+	return nil
+}
+
+// Used reports the bytes reserved so far.
+func (c *Ctx) Used() int64 { return c.used.Load() }
+
+// recordSize estimates the bytes of a record's buffers.
+func recordSize(rec arrow.Record) int64 {
+	var n int64
+	for _, col := range rec.Columns() {
+		for _, b := range col.Data().Buffers() {
+			if b != nil {
+				n += int64(b.Len())
+			}
+		}
+	}
+	return n
 }
 
 // BatchRows is the number of rows operators aim for in the batches they

@@ -87,6 +87,9 @@ func (s *Sort) sortAll(ctx context.Context) error {
 		if rec == nil {
 			break
 		}
+		if err := s.c.Reserve(recordSize(rec) + 8*rec.NumRows()); err != nil {
+			return err
+		}
 		rec.Retain()
 		ri := len(s.recs)
 		s.recs = append(s.recs, rec)

@@ -113,6 +113,9 @@ func (w *Window) compute(ctx context.Context) error {
 		if rec == nil {
 			break
 		}
+		if err := w.c.Reserve(recordSize(rec) + 16*rec.NumRows()*int64(len(w.funcs)+1)); err != nil {
+			return err
+		}
 		rec.Retain()
 		w.recs = append(w.recs, rec)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
@@ -74,6 +75,8 @@ func AsError(err error) *Error {
 	msg := err.Error()
 	code := CodeInternal
 	switch {
+	case errors.Is(err, exec.ErrMemoryLimit):
+		code = "53200"
 	case contains(msg, "division by zero"):
 		code = CodeDivisionByZero
 	case contains(msg, "out of range"):

@@ -16,6 +16,8 @@ type Session struct {
 	Database string
 	Location *time.Location
 	Now      time.Time
+	// MemLimit bounds each query's memory (0: exec.DefaultMemLimit).
+	MemLimit int64
 }
 
 // Planner plans statements against one storage engine.
@@ -57,6 +59,7 @@ func execCtx(sess *Session) *exec.Ctx {
 	if !sess.Now.IsZero() {
 		c.Now = sess.Now
 	}
+	c.MemLimit = sess.MemLimit
 	return c
 }
 

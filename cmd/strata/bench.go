@@ -31,6 +31,8 @@ func benchCmd(args []string) error {
 	switch args[0] {
 	case "ingest":
 		return benchIngestCmd(args[1:])
+	case "query":
+		return benchQueryCmd(args[1:])
 	case profiledServeCmd:
 		return profiledServe(args[1:])
 	case "help", "-h", "--help":

@@ -30,6 +30,8 @@ func serve(args []string) error {
 	flushAge := fs.Duration("flush-age", 10*time.Minute, "persist the write buffer when its oldest write is this old")
 	maxBuffer := byteSize(0)
 	fs.Var(&maxBuffer, "max-buffer-bytes", "writes wait while the write buffer holds more than this (default 2 × flush-bytes)")
+	queryMem := byteSize(1 << 30)
+	fs.Var(&queryMem, "query-memory-limit", "memory one query may hold for sorting, joins, windows and grouping (e.g. 1GiB)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -55,7 +57,7 @@ func serve(args []string) error {
 	}
 	mux := http.NewServeMux()
 	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: int64(maxBody), Logger: logger}).Register(mux)
-	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: logger}).Register(mux)
+	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem)}).Register(mux)
 
 	ln, err := net.Listen("tcp", *httpAddr)
 	if err != nil {

@@ -20,6 +20,8 @@ import (
 type Handler struct {
 	Planner *planner.Planner
 	Logger  *slog.Logger
+	// MemLimit bounds each query's memory (0: the engine's default).
+	MemLimit int64
 }
 
 // Register adds the routes to mux.
@@ -76,7 +78,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
 		return
 	}
-	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: time.Now()}
+	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: time.Now(), MemLimit: h.MemLimit}
 	q, op, err := h.Planner.QueryText(r.Context(), sess, req.Q, params)
 	if err != nil {
 		pe := planner.AsError(err)
