@@ -18,6 +18,8 @@ const (
 	JoinLeft
 	JoinRight
 	JoinFull
+	JoinSemi // left rows with at least one match (EXISTS); output: left columns
+	JoinAnti // left rows with no match (NOT EXISTS); output: left columns
 )
 
 // HashJoin joins its left and right inputs on equal keys (none: every pair,
@@ -31,7 +33,8 @@ type HashJoin struct {
 	leftKeys    []Expr
 	rightKeys   []Expr
 	residual    Expr
-	schema      *arrow.Schema
+	schema      *arrow.Schema // joined columns (what Residual sees)
+	outSchema   *arrow.Schema // what the join returns
 	c           *Ctx
 
 	built   bool
@@ -57,6 +60,11 @@ func NewHashJoin(c *Ctx, kind JoinKind, left, right Operator, leftKeys, rightKey
 	}
 	j := &HashJoin{left: left, right: right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
 		schema: arrow.NewSchema(fields, nil), c: c, table: map[string][]rowRef{}}
+	if kind == JoinSemi || kind == JoinAnti {
+		j.outSchema = left.Schema()
+	} else {
+		j.outSchema = j.schema
+	}
 	j.intern = make([]map[string]uint64, len(leftKeys))
 	for i := range j.intern {
 		j.intern[i] = map[string]uint64{}
@@ -64,7 +72,7 @@ func NewHashJoin(c *Ctx, kind JoinKind, left, right Operator, leftKeys, rightKey
 	return j
 }
 
-func (j *HashJoin) Schema() *arrow.Schema { return j.schema }
+func (j *HashJoin) Schema() *arrow.Schema { return j.outSchema }
 
 // keys encodes the key values of a batch as strings of uint64s; ok[i] is
 // false when a key of row i is NULL.
@@ -232,6 +240,22 @@ func (j *HashJoin) probe(rec arrow.Record) (arrow.Record, error) {
 	}
 	for _, ref := range rr {
 		j.matched[ref>>32][uint32(ref)] = true
+	}
+	if j.kind == JoinSemi || j.kind == JoinAnti {
+		hit := make([]bool, rec.NumRows())
+		for _, i := range li {
+			hit[i] = true
+		}
+		var keep []int32
+		for i, h := range hit {
+			if h == (j.kind == JoinSemi) {
+				keep = append(keep, int32(i))
+			}
+		}
+		if len(keep) == 0 {
+			return nil, nil
+		}
+		return takeRecord(rec, keep)
 	}
 	if j.kind == JoinLeft || j.kind == JoinFull {
 		hit := make([]bool, rec.NumRows())

@@ -20,6 +20,9 @@ type binder struct {
 	params []any
 	ctx    *exec.Ctx
 	ctes   []map[string]Node // innermost last
+	// outer is the enclosing query's scope while a correlated subquery is
+	// bound; its columns become outerRefs.
+	outer *scope
 }
 
 func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
@@ -260,11 +263,26 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 		return nil, err
 	}
 	if sel.Where != nil {
-		pred, err := b.bindBool(in, sel.Where, "WHERE")
-		if err != nil {
-			return nil, err
+		var preds []exec.Expr
+		for _, c := range astConjuncts(sel.Where) {
+			if sub, anti, ok := existsConjunct(c); ok {
+				done, err := b.decorrelateExists(in, sub, anti)
+				if err != nil {
+					return nil, err
+				}
+				if done {
+					continue
+				}
+			}
+			pred, err := b.bindBool(in, c, "WHERE")
+			if err != nil {
+				return nil, err
+			}
+			preds = append(preds, pred)
 		}
-		in.node = &Filter{Child: in.node, Pred: pred}
+		if pred := andAll(preds); pred != nil {
+			in.node = &Filter{Child: in.node, Pred: pred}
+		}
 	}
 	q := &selectBinder{b: b, sel: sel, in: in}
 	return q.bind()

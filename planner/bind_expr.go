@@ -70,6 +70,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		}
 		c, err := s.lookup(e.Name.Table.O, e.Name.Name.O)
 		if err != nil {
+			if b.outer != nil {
+				if oc, oerr := b.outer.lookup(e.Name.Table.O, e.Name.Name.O); oerr == nil {
+					return &outerRef{col: b.outer.ref(oc).(*exec.Column)}, nil
+				}
+			}
 			return nil, err
 		}
 		return s.ref(c), nil

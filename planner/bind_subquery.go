@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -76,9 +77,17 @@ func literalType(c Column) arrow.DataType {
 	return c.Type
 }
 
-// scalarSubquery is (SELECT x ...) used as a value.
+// scalarSubquery is (SELECT x ...) used as a value: run once when
+// uncorrelated, decorrelated into a grouped left join when it is an
+// aggregate correlated by equality.
 func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
 	rows, cols, err := b.runSubquery(outer, e.Query)
+	var pe *Error
+	if errors.As(err, &pe) && pe.Code == CodeNotSupported && strings.Contains(pe.Msg, "correlated") {
+		if sel, ok := e.Query.(*ast.SelectStmt); ok && outer != nil && outer.node != nil {
+			return b.decorrelateScalar(outer, sel)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

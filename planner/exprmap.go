@@ -7,6 +7,12 @@ func walkColumns(e exec.Expr, f func(*exec.Column)) {
 	mapColumns(e, func(c *exec.Column) exec.Expr { f(c); return c })
 }
 
+// walkExpr calls f for every leaf of e (columns, literals, outer
+// references).
+func walkExpr(e exec.Expr, f func(exec.Expr)) {
+	mapExpr(e, func(x exec.Expr) exec.Expr { f(x); return x })
+}
+
 // shift moves every column reference of e by delta.
 func shift(e exec.Expr, delta int) exec.Expr {
 	return mapColumns(e, func(c *exec.Column) exec.Expr {
@@ -16,7 +22,18 @@ func shift(e exec.Expr, delta int) exec.Expr {
 
 // mapColumns rebuilds e with every column reference replaced by f's result.
 func mapColumns(e exec.Expr, f func(*exec.Column) exec.Expr) exec.Expr {
-	m := func(x exec.Expr) exec.Expr { return mapColumns(x, f) }
+	return mapExpr(e, func(x exec.Expr) exec.Expr {
+		if c, ok := x.(*exec.Column); ok {
+			return f(c)
+		}
+		return x
+	})
+}
+
+// mapExpr rebuilds e with every leaf (anything but the operators below)
+// replaced by f's result.
+func mapExpr(e exec.Expr, f func(exec.Expr) exec.Expr) exec.Expr {
+	m := func(x exec.Expr) exec.Expr { return mapExpr(x, f) }
 	ms := func(xs []exec.Expr) []exec.Expr {
 		out := make([]exec.Expr, len(xs))
 		for i, x := range xs {
@@ -27,8 +44,6 @@ func mapColumns(e exec.Expr, f func(*exec.Column) exec.Expr) exec.Expr {
 		return out
 	}
 	switch e := e.(type) {
-	case *exec.Column:
-		return f(e)
 	case *exec.Compare:
 		return &exec.Compare{Op: e.Op, L: m(e.L), R: m(e.R)}
 	case *exec.Logic:
@@ -62,5 +77,5 @@ func mapColumns(e exec.Expr, f func(*exec.Column) exec.Expr) exec.Expr {
 		}
 		return &exec.Case{Whens: ms(e.Whens), Thens: ms(e.Thens), Else: els, DT: e.DT}
 	}
-	return e
+	return f(e)
 }

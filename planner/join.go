@@ -21,11 +21,14 @@ type Join struct {
 }
 
 func (n *Join) Columns() []Column {
+	if n.Kind == exec.JoinSemi || n.Kind == exec.JoinAnti {
+		return n.Left.Columns()
+	}
 	return append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...)
 }
 func (n *Join) Children() []Node { return []Node{n.Left, n.Right} }
 func (n *Join) Describe() string {
-	kind := [...]string{"Inner", "Left", "Right", "Full"}[n.Kind]
+	kind := [...]string{"Inner", "Left", "Right", "Full", "Semi", "Anti"}[n.Kind]
 	var on []string
 	for i := range n.LeftKeys {
 		on = append(on, fmt.Sprintf("%s = %s", n.LeftKeys[i], n.RightKeys[i]))

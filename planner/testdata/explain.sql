@@ -21,3 +21,9 @@ SELECT c.hostname, h.team FROM cpu c JOIN hosts h ON c.hostname = h.hostname AND
 
 -- constant folding: the cast and the arithmetic are computed once
 SELECT count(*) FROM cpu WHERE usage_user > 45 + 5 AND time >= '2016-01-01'::timestamptz + interval '1 hour'
+
+-- decorrelation: a correlated EXISTS is a semi join on the correlation keys
+SELECT hostname FROM hosts h WHERE EXISTS (SELECT 1 FROM cpu c WHERE c.hostname = h.hostname AND c.usage_user = 100)
+
+-- decorrelation: a correlated scalar aggregate is a grouped left join; count's no-match is 0
+SELECT hostname, (SELECT count(*) FROM cpu c WHERE c.hostname = h.hostname) FROM hosts h

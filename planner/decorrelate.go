@@ -1,0 +1,252 @@
+package planner
+
+import (
+	"errors"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// outerRef is a column of the enclosing query named inside a correlated
+// subquery. It only exists while the subquery is being decorrelated: the
+// rewrite replaces it by a column of the join it builds.
+type outerRef struct {
+	col *exec.Column // the column in the outer query's FROM output
+}
+
+func (o *outerRef) Type() arrow.DataType { return o.col.Type() }
+func (o *outerRef) String() string       { return "outer." + o.col.Name }
+func (o *outerRef) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) {
+	return nil, errors.New("planner: an outer reference was not decorrelated")
+}
+
+// materialize makes every column of a scope part of its node's output, so
+// the node's width no longer changes (a join's right side is numbered
+// after it).
+func materialize(s *scope) {
+	for _, c := range s.cols {
+		s.ref(c)
+	}
+}
+
+// hasOuter reports whether an expression reads the outer query.
+func hasOuter(e exec.Expr) bool {
+	found := false
+	walkExpr(e, func(x exec.Expr) {
+		if _, ok := x.(*outerRef); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// readsInner reports whether an expression reads the subquery's own columns.
+func readsInner(e exec.Expr) bool {
+	found := false
+	walkColumns(e, func(*exec.Column) { found = true })
+	return found
+}
+
+// correlation is a subquery's WHERE split for decorrelation.
+type correlation struct {
+	local      []exec.Expr // only the subquery's columns
+	outerKeys  []exec.Expr // outer side of "inner = outer" conditions (outer columns)
+	innerKeys  []exec.Expr // inner side (inner columns)
+	residual   []exec.Expr // other conditions naming both (still with outerRefs)
+	correlated bool
+}
+
+// bindCorrelated binds a subquery's FROM and WHERE with the outer scope
+// visible and splits the WHERE conditions.
+func (b *binder) bindCorrelated(outer *scope, sub *ast.SelectStmt) (*scope, *correlation, error) {
+	if sub.With != nil || sub.GroupBy != nil || sub.Having != nil || len(sub.WindowSpecs) > 0 {
+		return nil, nil, notSupported("correlated subqueries with WITH, GROUP BY, HAVING or WINDOW")
+	}
+	inner, err := b.bindFrom(sub.From)
+	if err != nil {
+		return nil, nil, err
+	}
+	corr := &correlation{}
+	if sub.Where == nil {
+		return inner, corr, nil
+	}
+	saved := b.outer
+	b.outer = outer
+	defer func() { b.outer = saved }()
+	for _, c := range astConjuncts(sub.Where) {
+		x, err := b.bindBool(inner, c, "WHERE")
+		if err != nil {
+			return nil, nil, err
+		}
+		if !hasOuter(x) {
+			corr.local = append(corr.local, x)
+			continue
+		}
+		corr.correlated = true
+		if cmp, ok := x.(*exec.Compare); ok && cmp.Op == exec.Eq {
+			l, r := cmp.L, cmp.R
+			if onlyOuter(l) && !hasOuter(r) {
+				l, r = r, l
+			}
+			if onlyOuter(r) && !hasOuter(l) && readsInner(l) {
+				corr.innerKeys = append(corr.innerKeys, l)
+				corr.outerKeys = append(corr.outerKeys, unOuter(r, 0))
+				continue
+			}
+		}
+		corr.residual = append(corr.residual, x)
+	}
+	return inner, corr, nil
+}
+
+// onlyOuter reports whether e reads the outer query and no inner column.
+func onlyOuter(e exec.Expr) bool { return hasOuter(e) && !readsInner(e) }
+
+// unOuter replaces outer references by columns of the outer node and moves
+// inner columns by shift (their place in the joined row).
+func unOuter(e exec.Expr, shift int) exec.Expr {
+	return mapExpr(e, func(x exec.Expr) exec.Expr {
+		switch x := x.(type) {
+		case *outerRef:
+			return x.col
+		case *exec.Column:
+			return &exec.Column{Index: x.Index + shift, Name: x.Name, DT: x.DT}
+		}
+		return x
+	})
+}
+
+// astConjuncts splits an AST condition on AND.
+func astConjuncts(e ast.ExprNode) []ast.ExprNode {
+	if b, ok := e.(*ast.BinaryOperationExpr); ok && b.Op == opcode.LogicAnd {
+		return append(astConjuncts(b.L), astConjuncts(b.R)...)
+	}
+	if p, ok := e.(*ast.ParenthesesExpr); ok {
+		if b, ok := p.Expr.(*ast.BinaryOperationExpr); ok && b.Op == opcode.LogicAnd {
+			return astConjuncts(b)
+		}
+	}
+	return []ast.ExprNode{e}
+}
+
+// existsConjunct recognises [NOT] EXISTS (SELECT ...).
+func existsConjunct(e ast.ExprNode) (*ast.SelectStmt, bool, bool) {
+	not := false
+	for {
+		if u, ok := e.(*ast.UnaryOperationExpr); ok && (u.Op == opcode.Not || u.Op == opcode.Not2) {
+			not, e = !not, u.V
+			continue
+		}
+		if p, ok := e.(*ast.ParenthesesExpr); ok {
+			e = p.Expr
+			continue
+		}
+		break
+	}
+	ex, ok := e.(*ast.ExistsSubqueryExpr)
+	if !ok {
+		return nil, false, false
+	}
+	sq, ok := ex.Sel.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, false, false
+	}
+	sel, ok := sq.Query.(*ast.SelectStmt)
+	if !ok {
+		return nil, false, false
+	}
+	return sel, not != ex.Not, true
+}
+
+// decorrelateExists turns a correlated [NOT] EXISTS conjunct of the outer
+// WHERE into a semi (anti) join of the outer rows with the subquery's rows.
+// It reports false when the subquery is not correlated (it is then
+// evaluated once instead).
+func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool) (bool, error) {
+	inner, corr, err := b.bindCorrelated(outer, sub)
+	if err != nil {
+		return false, err
+	}
+	if !corr.correlated {
+		return false, nil
+	}
+	// Outer columns already named keep their places; the rest are added
+	// now so the outer width is final before the join numbers its right
+	// side after it.
+	materialize(outer)
+	innerNode := inner.node
+	if pred := andAll(corr.local); pred != nil {
+		innerNode = &Filter{Child: innerNode, Pred: pred}
+	}
+	materialize(inner)
+	nOuter := len(outer.node.Columns())
+	var residual []exec.Expr
+	for _, r := range corr.residual {
+		residual = append(residual, unOuter(r, nOuter))
+	}
+	kind := exec.JoinSemi
+	if anti {
+		kind = exec.JoinAnti
+	}
+	outer.node = &Join{Left: outer.node, Right: innerNode, Kind: kind, LeftKeys: corr.outerKeys, RightKeys: corr.innerKeys, Residual: andAll(residual)}
+	return true, nil
+}
+
+// decorrelateScalar turns (SELECT agg(x) FROM t WHERE t.k = outer.k ...)
+// into a grouping of t by k, left-joined to the outer rows; the value is the
+// joined aggregate (count's NULL on no match becomes 0, as the subquery would
+// count no rows).
+func (b *binder) decorrelateScalar(outer *scope, sub *ast.SelectStmt) (exec.Expr, error) {
+	if len(sub.Fields.Fields) != 1 || sub.Fields.Fields[0].Expr == nil {
+		return nil, notSupported("correlated subqueries returning other than one aggregate")
+	}
+	call, ok := parseAggCall(sub.Fields.Fields[0].Expr)
+	if !ok {
+		return nil, notSupported("correlated scalar subqueries without an aggregate")
+	}
+	inner, corr, err := b.bindCorrelated(outer, sub)
+	if err != nil {
+		return nil, err
+	}
+	materialize(outer)
+	if len(corr.residual) > 0 || len(corr.innerKeys) == 0 {
+		return nil, notSupported("correlated subqueries whose correlation is not equality")
+	}
+	if pred := andAll(corr.local); pred != nil {
+		inner.node = &Filter{Child: inner.node, Pred: pred}
+	}
+	q := &selectBinder{b: b, sel: sub, in: inner, grouped: true, keys: corr.innerKeys}
+	for _, k := range corr.innerKeys {
+		q.keyStr = append(q.keyStr, k.String())
+	}
+	val, err := q.aggregate(call)
+	if err != nil {
+		return nil, err
+	}
+	agg := &Aggregate{Child: inner.node, Keys: q.keys, Aggs: q.aggs}
+	for i, k := range q.keys {
+		agg.Cols = append(agg.Cols, Column{Name: "key" + string(rune('0'+i)), Type: k.Type()})
+	}
+	for i, a := range q.aggs {
+		dt, err := a.ResultType()
+		if err != nil {
+			return nil, err
+		}
+		agg.Cols = append(agg.Cols, Column{Name: q.aggStr[i], Type: dt})
+	}
+	right := make([]exec.Expr, len(q.keys))
+	for i, k := range q.keys {
+		right[i] = &exec.Column{Index: i, Name: "key", DT: k.Type()}
+	}
+	nOuter := len(outer.node.Columns())
+	outer.node = &Join{Left: outer.node, Right: agg, Kind: exec.JoinLeft, LeftKeys: corr.outerKeys, RightKeys: right}
+	col := val.(*exec.Column)
+	var out exec.Expr = &exec.Column{Index: nOuter + col.Index, Name: col.Name, DT: col.DT}
+	if q.aggs[0].Func == exec.AggCount || q.aggs[0].Func == exec.AggCountStar {
+		out = &exec.Cond{Kind: exec.Coalesce, Args: []exec.Expr{out, &exec.Literal{V: int64(0), DT: exec.TypeInt}}, DT: exec.TypeInt}
+	}
+	return out, nil
+}
