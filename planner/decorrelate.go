@@ -181,7 +181,6 @@ func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool)
 	if pred := andAll(corr.local); pred != nil {
 		innerNode = &Filter{Child: innerNode, Pred: pred}
 	}
-	materialize(inner)
 	nOuter := len(outer.node.Columns())
 	var residual []exec.Expr
 	for _, r := range corr.residual {
