@@ -95,7 +95,9 @@ func init() {
 				}
 				return TypeText, want(args, "text", "int")
 			},
-			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) { return rowwise(TypeText, n, args, true, pad(p.left)) },
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeText, n, args, true, pad(p.left))
+			},
 		})
 	}
 	strFn("initcap", []string{"text"}, TypeText, func(v []any) (any, error) {
