@@ -16,11 +16,7 @@ import (
 func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 	switch n := n.(type) {
 	case *Scan:
-		cols := make([]string, len(n.Cols))
-		for i, col := range n.Cols {
-			cols[i] = col.Name
-		}
-		return exec.NewScan(engine, storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags})
+		return exec.NewParallelScan(c, engine, scanRequest(n), nil, 0)
 	case *Values:
 		return buildValues(c, n)
 	}
@@ -55,6 +51,12 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 			kids = append(kids, op)
 		}
 		return exec.NewUnion(schemaOf(n.Cols), kids...), nil
+	}
+	// A filter right above a scan runs inside the parallel scan's workers.
+	if f, ok := n.(*Filter); ok {
+		if s, ok := f.Child.(*Scan); ok {
+			return exec.NewParallelScan(c, engine, scanRequest(s), f.Pred, 0)
+		}
 	}
 	children := n.Children()
 	child, err := build(children[0])
@@ -183,4 +185,12 @@ func schemaOf(cols []Column) *arrow.Schema {
 		fields[i] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: true}
 	}
 	return arrow.NewSchema(fields, nil)
+}
+
+func scanRequest(n *Scan) storage.ScanRequest {
+	cols := make([]string, len(n.Cols))
+	for i, col := range n.Cols {
+		cols[i] = col.Name
+	}
+	return storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags}
 }

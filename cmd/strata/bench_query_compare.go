@@ -82,7 +82,10 @@ func normAny(v any) string {
 		return strconv.FormatBool(v)
 	case pgtype.Numeric:
 		f, err := v.Float64Value()
-		if err == nil && f.Valid {
+		if err == nil && !f.Valid {
+			return nullCell
+		}
+		if err == nil {
 			return normNum(f.Float64)
 		}
 	}
