@@ -38,7 +38,7 @@ func newAccumulator(a Agg) (accumulator, error) {
 	case AggSum:
 		return &sumAcc{}, nil
 	case AggAvg:
-		return &momentAcc{kind: a.Func}, nil
+		return &avgAcc{}, nil
 	case AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop:
 		return &momentAcc{kind: a.Func}, nil
 	case AggMin, AggMax:
@@ -278,8 +278,43 @@ func better[T cmp.Ordered](max bool, c, v T) bool {
 	return c < v
 }
 
+// extremeFast is min/max over a typed slice without per-row closures.
+func extremeFast[T int64 | uint64 | float64](max bool, gids []uint32, vals []T, valid func(int) bool, has []bool, cur []T) {
+	for i, g := range gids {
+		if valid != nil && !valid(i) {
+			continue
+		}
+		v := vals[i]
+		if !has[g] {
+			has[g], cur[g] = true, v
+		} else if max && v > cur[g] || !max && v < cur[g] {
+			cur[g] = v
+		}
+	}
+}
+
 func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	a.kind = arg.DataType().ID()
+	if !a.byTime {
+		var valid func(int) bool
+		if arg.NullN() > 0 {
+			valid = arg.IsValid
+		}
+		switch v := arg.(type) {
+		case *array.Int64:
+			extremeFast(a.max, gids, v.Int64Values(), valid, a.has, a.ints)
+			return nil
+		case *array.Float64:
+			extremeFast(a.max, gids, v.Float64Values(), valid, a.has, a.floats)
+			return nil
+		case *array.Timestamp:
+			extremeFast(a.max, gids, timestampValues(v), valid, a.has, a.ints)
+			return nil
+		case *array.Uint64:
+			extremeFast(a.max, gids, v.Uint64Values(), valid, a.has, a.uints)
+			return nil
+		}
+	}
 	var times []int64
 	if a.byTime {
 		ts, ok := tm.(*array.Timestamp)
@@ -665,4 +700,61 @@ func compareNullable(a, b any, nullsFirst bool) int {
 		return -1
 	}
 	return compareValues(a, b)
+}
+
+// avgAcc is avg as a running sum and count: one typed loop per batch,
+// no division per row (Welford is kept for the variances).
+type avgAcc struct {
+	sum []float64
+	n   []int64
+}
+
+func (a *avgAcc) grow(groups int) { a.sum, a.n = growTo(a.sum, groups), growTo(a.n, groups) }
+
+func (a *avgAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	nulls := arg.NullN() > 0
+	switch v := arg.(type) {
+	case *array.Int64:
+		vals := v.Int64Values()
+		for i, g := range gids {
+			if nulls && v.IsNull(i) {
+				continue
+			}
+			a.sum[g] += float64(vals[i])
+			a.n[g]++
+		}
+	case *array.Float64:
+		vals := v.Float64Values()
+		for i, g := range gids {
+			if nulls && v.IsNull(i) {
+				continue
+			}
+			a.sum[g] += vals[i]
+			a.n[g]++
+		}
+	default:
+		vals, err := numericFloats(arg)
+		if err != nil {
+			return fmt.Errorf("function avg: %w", err)
+		}
+		for i, g := range gids {
+			if nulls && arg.IsNull(i) {
+				continue
+			}
+			a.sum[g] += vals[i]
+			a.n[g]++
+		}
+	}
+	return nil
+}
+
+func (a *avgAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	out := make([]float64, groups)
+	seen := make([]bool, groups)
+	for g := 0; g < groups; g++ {
+		if a.n[g] > 0 {
+			out[g], seen[g] = a.sum[g]/float64(a.n[g]), true
+		}
+	}
+	return fixedArray(dt, out, validFrom(seen))
 }

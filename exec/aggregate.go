@@ -325,6 +325,8 @@ func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, 
 type grouper struct {
 	keys   []Expr
 	groups int
+	one    map[uint64]uint32    // one key, not NULL
+	two    map[[2]uint64]uint32 // two keys, neither NULL
 	small  map[groupKey]uint32
 	large  map[string]uint32
 	// Per key column: the representative values of each group and the
@@ -344,7 +346,7 @@ type groupKey struct {
 }
 
 func newGrouper(keys []Expr) *grouper {
-	g := &grouper{keys: keys, small: map[groupKey]uint32{}, large: map[string]uint32{}}
+	g := &grouper{keys: keys, one: map[uint64]uint32{}, two: map[[2]uint64]uint32{}, small: map[groupKey]uint32{}, large: map[string]uint32{}}
 	g.vals = make([][]uint64, len(keys))
 	g.nulls = make([][]bool, len(keys))
 	g.intern = make([]map[string]uint64, len(keys))
@@ -439,6 +441,33 @@ func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, err
 		}
 	}
 	gids = zeros(gids, n)
+	// One or two keys without NULLs (time buckets, tags): maps with small
+	// fixed keys, several times cheaper to hash than groupKey.
+	if len(g.keys) == 1 && !anyTrue(g.isNul[0]) {
+		enc := g.enc[0]
+		for i := 0; i < n; i++ {
+			id, ok := g.one[enc[i]]
+			if !ok {
+				id = g.newGroup(i)
+				g.one[enc[i]] = id
+			}
+			gids[i] = id
+		}
+		return gids, nil
+	}
+	if len(g.keys) == 2 && !anyTrue(g.isNul[0]) && !anyTrue(g.isNul[1]) {
+		e0, e1 := g.enc[0], g.enc[1]
+		for i := 0; i < n; i++ {
+			k := [2]uint64{e0[i], e1[i]}
+			id, ok := g.two[k]
+			if !ok {
+				id = g.newGroup(i)
+				g.two[k] = id
+			}
+			gids[i] = id
+		}
+		return gids, nil
+	}
 	if len(g.keys) <= 4 {
 		var key groupKey
 		for i := 0; i < n; i++ {
@@ -450,10 +479,10 @@ func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, err
 					key.v[k] = g.enc[k][i]
 				}
 			}
-			id, ok := g.small[key]
+			id, ok := g.lookupSmall(key)
 			if !ok {
 				id = g.newGroup(i)
-				g.small[key] = id
+				g.storeSmall(key, id)
 			}
 			gids[i] = id
 		}
@@ -564,4 +593,48 @@ func (g *grouper) keyArrays() []arrow.Array {
 		}
 	}
 	return out
+}
+
+func anyTrue(bs []bool) bool {
+	for _, b := range bs {
+		if b {
+			return true
+		}
+	}
+	return false
+}
+
+// storeSmall files a new group under its generic key: keys without NULLs of
+// one- and two-key groupings go to the maps the fast paths read.
+func (g *grouper) storeSmall(key groupKey, id uint32) {
+	if key.nulls == 0 {
+		switch len(g.keys) {
+		case 1:
+			g.one[key.v[0]] = id
+			return
+		case 2:
+			g.two[[2]uint64{key.v[0], key.v[1]}] = id
+			return
+		}
+	}
+	g.small[key] = id
+}
+
+// lookupSmall finds a group by its generic key, also where an earlier batch
+// without NULLs put it in the one- or two-key map.
+func (g *grouper) lookupSmall(key groupKey) (uint32, bool) {
+	if id, ok := g.small[key]; ok {
+		return id, true
+	}
+	if key.nulls == 0 {
+		switch len(g.keys) {
+		case 1:
+			id, ok := g.one[key.v[0]]
+			return id, ok
+		case 2:
+			id, ok := g.two[[2]uint64{key.v[0], key.v[1]}]
+			return id, ok
+		}
+	}
+	return 0, false
 }

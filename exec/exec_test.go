@@ -298,3 +298,20 @@ func TestMemoryLimit(t *testing.T) {
 	}
 	require.Greater(t, c.Used(), int64(1000))
 }
+
+// TestGroupKeysAcrossFastAndSlowPaths: a key first seen in a batch with
+// NULL keys (generic path) and later in one without (one-key fast path)
+// is one group.
+func TestGroupKeysAcrossFastAndSlowPaths(t *testing.T) {
+	c := NewCtx()
+	withNull := recordOf(t, col{"k", TypeTag, []any{"a", nil}}, col{"v", TypeInt, []any{1, 2}})
+	defer withNull.Release()
+	noNull := recordOf(t, col{"k", TypeTag, []any{"a", "b"}}, col{"v", TypeInt, []any{10, 20}})
+	defer noNull.Release()
+	for _, order := range [][]arrow.Record{{withNull, noNull}, {noNull, withNull}} {
+		agg, err := NewHashAggregate(c, NewValues(withNull.Schema(), order...), []Expr{colRef(withNull, "k")},
+			[]Agg{{Func: AggSum, Arg: colRef(withNull, "v")}}, []string{"k", "sum"})
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{"a|11", "NULL|2", "b|20"}, rows(t, agg))
+	}
+}

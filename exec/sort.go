@@ -151,7 +151,9 @@ func compareFunc(vals []arrow.Array, desc, nullsFirst bool) (keyCmp, error) {
 		values = typedCmp(vals, func(a arrow.Array) []float64 { return a.(*array.Float64).Float64Values() })
 	case arrow.TIMESTAMP:
 		values = typedCmp(vals, func(a arrow.Array) []int64 { return timestampValues(a.(*array.Timestamp)) })
-	case arrow.STRING, arrow.DICTIONARY:
+	case arrow.DICTIONARY:
+		values = dictRankCmp(vals)
+	case arrow.STRING:
 		get := make([]func(int) string, len(vals))
 		for i, v := range vals {
 			get[i] = textAccessor(v)
@@ -205,4 +207,41 @@ func (s *Sort) Close() {
 	}
 	s.recs = nil
 	s.child.Close()
+}
+
+// dictRankCmp compares tag values by rank: the distinct strings of all the
+// records' dictionaries are sorted once, each record's codes mapped to
+// ranks, and rows compare as integers (no string decoding per comparison).
+func dictRankCmp(vals []arrow.Array) func(a, b rowRef) int {
+	seen := map[string]int32{}
+	var all []string
+	for _, v := range vals {
+		d := v.(*array.Dictionary).Dictionary().(*array.String)
+		for i := 0; i < d.Len(); i++ {
+			if _, ok := seen[d.Value(i)]; !ok {
+				seen[d.Value(i)] = 0
+				all = append(all, d.Value(i))
+			}
+		}
+	}
+	slices.Sort(all)
+	for i, s := range all {
+		seen[s] = int32(i)
+	}
+	ranks := make([][]int32, len(vals))
+	codes := make([][]int32, len(vals))
+	for r, v := range vals {
+		da := v.(*array.Dictionary)
+		d := da.Dictionary().(*array.String)
+		ranks[r] = make([]int32, d.Len())
+		for i := range ranks[r] {
+			ranks[r][i] = seen[d.Value(i)]
+		}
+		codes[r] = da.Indices().(*array.Int32).Int32Values()
+	}
+	return func(a, b rowRef) int {
+		ra := ranks[a>>32][codes[a>>32][uint32(a)]]
+		rb := ranks[b>>32][codes[b>>32][uint32(b)]]
+		return cmp.Compare(ra, rb)
+	}
 }
