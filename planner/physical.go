@@ -52,6 +52,17 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		}
 		return exec.NewUnion(schemaOf(n.Cols), kids...), nil
 	}
+	// DISTINCT ON over its sort: keep the first row per key in one pass and
+	// sort only those rows.
+	if d, ok := n.(*DistinctOn); ok {
+		if srt, ok := d.Child.(*Sort); ok && srt.Limit < 0 {
+			child, err := build(srt.Child)
+			if err != nil {
+				return nil, err
+			}
+			return exec.NewDistinctOnHash(c, child, d.Keys, srt.Keys), nil
+		}
+	}
 	// A filter right above a scan runs inside the parallel scan's workers.
 	if f, ok := n.(*Filter); ok {
 		if s, ok := f.Child.(*Scan); ok {
