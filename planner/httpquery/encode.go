@@ -2,9 +2,9 @@ package httpquery
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -131,20 +131,73 @@ func textValue(a arrow.Array, i int) string {
 	return s
 }
 
+// appendText appends row i of a as CSV/pretty text (NULL: nothing),
+// without allocating for numbers and times.
+func appendText(dst []byte, a arrow.Array, i int) []byte {
+	if a.IsNull(i) {
+		return dst
+	}
+	switch a := a.(type) {
+	case *array.Int64:
+		return strconv.AppendInt(dst, a.Value(i), 10)
+	case *array.Uint64:
+		return strconv.AppendUint(dst, a.Value(i), 10)
+	case *array.Float64:
+		return append(dst, exec.FormatFloat(a.Value(i))...)
+	case *array.Timestamp:
+		return time.Unix(0, int64(a.Value(i))).UTC().AppendFormat(dst, "2006-01-02T15:04:05.999999999")
+	case *array.Boolean:
+		if a.Value(i) {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case *array.String:
+		return appendCSVField(dst, a.Value(i))
+	case *array.Dictionary:
+		s, _ := exec.FormatValue(a, i, time.UTC)
+		return appendCSVField(dst, s)
+	}
+	s, _ := exec.FormatValue(a, i, time.UTC)
+	return appendCSVField(dst, s)
+}
+
+// appendCSVField quotes a text value when CSV needs it (RFC 4180).
+func appendCSVField(dst []byte, s string) []byte {
+	if !strings.ContainsAny(s, ",\"\r\n") && (s == "" || s[0] != ' ') {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(dst, '"')
+}
+
 func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	cw := csv.NewWriter(w)
-	defer cw.Flush()
-	if err := cw.Write(names); err != nil {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	defer bw.Flush()
+	var line []byte
+	for c, n := range names {
+		if c > 0 {
+			line = append(line, ',')
+		}
+		line = appendCSVField(line, n)
+	}
+	line = append(line, '\n')
+	if _, err := bw.Write(line); err != nil {
 		return err
 	}
-	row := make([]string, len(names))
 	return batches(first, next, func(rec arrow.Record) error {
+		cols := rec.Columns()
 		for i := 0; i < int(rec.NumRows()); i++ {
+			line = line[:0]
 			for c := range names {
-				row[c] = textValue(rec.Column(c), i)
+				if c > 0 {
+					line = append(line, ',')
+				}
+				line = appendText(line, cols[c], i)
 			}
-			if err := cw.Write(row); err != nil {
+			line = append(line, '\n')
+			if _, err := bw.Write(line); err != nil {
 				return err
 			}
 		}

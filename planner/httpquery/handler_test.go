@@ -97,3 +97,11 @@ func TestErrorsAndParams(t *testing.T) {
 	require.Equal(t, 400, code)
 	require.Contains(t, body, `"code":"22012"`)
 }
+
+func TestCSVQuoting(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain": "plain", "a,b": `"a,b"`, `say "hi"`: `"say ""hi"""`, "two\nlines": "\"two\nlines\"", " lead": `" lead"`, "": "",
+	} {
+		require.Equal(t, want, string(appendCSVField(nil, in)), in)
+	}
+}
