@@ -109,24 +109,7 @@ func broadcast(c *Ctx, v any, dt arrow.DataType, n int) (arrow.Array, error) {
 	defer b.Release()
 	b.Reserve(n)
 	for i := 0; i < n; i++ {
-		switch bb := b.(type) {
-		case *array.BooleanBuilder:
-			bb.Append(v.(bool))
-		case *array.Int64Builder:
-			bb.Append(v.(int64))
-		case *array.Uint64Builder:
-			bb.Append(v.(uint64))
-		case *array.Float64Builder:
-			bb.Append(v.(float64))
-		case *array.StringBuilder:
-			bb.Append(v.(string))
-		case *array.TimestampBuilder:
-			bb.Append(arrow.Timestamp(v.(Timestamp)))
-		case *array.MonthDayNanoIntervalBuilder:
-			bb.Append(v.(arrow.MonthDayNanoInterval))
-		default:
-			return nil, fmt.Errorf("cannot make a constant array of %v", dt)
-		}
+		appendValue(b, v)
 	}
 	return b.NewArray(), nil
 }

@@ -613,16 +613,23 @@ func (e *Engine) doomLocked(f *FileMeta) {
 
 // suggest returns a "did you mean" hint for a misspelt name.
 func suggest(name string, candidates []string) string {
+	best := ClosestName(name, candidates)
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("did you mean %q?", best)
+}
+
+// ClosestName returns the candidate within two edits of name (ignoring
+// case), or "": the basis of every "did you mean" hint.
+func ClosestName(name string, candidates []string) string {
 	best, bestDist := "", 3
 	for _, c := range candidates {
 		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("did you mean %q?", best)
+	return best
 }
 
 func editDistance(a, b string) int {
