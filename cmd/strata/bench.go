@@ -15,18 +15,21 @@ import (
 	"github.com/stratadb/strata/cmd/strata/internal/tsbs"
 )
 
-const benchUsage = `Usage: strata bench ingest [flags]
+const benchUsage = `Usage: strata bench ingest|query [flags]
 
-Runs the TSBS devops cpu-only ingest benchmark: generates the data once (a
+ingest: the TSBS devops cpu-only ingest benchmark: generates the data once (a
 cached line-protocol file), starts 'strata serve' on a fresh data directory
 (or uses --url), loads the file the way tsbs_load_influx does, and reports
 rows/s, values/s, MB/s, the server's peak RSS and its bytes on disk.
+
+query: the TSBS devops queries on Strata, DuckDB and PostgreSQL 15 over the
+same data, with every result compared and median/p95 latency per type.
 `
 
 func benchCmd(args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, benchUsage)
-		return errors.New("bench: name a benchmark: ingest")
+		return errors.New("bench: name a benchmark: ingest or query")
 	}
 	switch args[0] {
 	case "ingest":
@@ -40,7 +43,7 @@ func benchCmd(args []string) error {
 		return nil
 	}
 	fmt.Fprint(os.Stderr, benchUsage)
-	return fmt.Errorf("bench: unknown benchmark %q (there is: ingest)", args[0])
+	return fmt.Errorf("bench: unknown benchmark %q (there are: ingest, query)", args[0])
 }
 
 // ingestOptions are the settings of one `strata bench ingest` run.

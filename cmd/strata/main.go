@@ -6,6 +6,7 @@
 //	strata query --db NAME "SQL"          run SQL, print a table
 //	strata database create|update|list|delete ...
 //	strata bench ingest [flags]           TSBS-style ingest benchmark
+//	strata bench query [flags]            TSBS devops queries vs DuckDB and PostgreSQL
 //
 // Every flag can also be set with an environment variable: --data-dir is
 // STRATA_DATA_DIR, --http-addr STRATA_HTTP_ADDR, and so on.
@@ -37,6 +38,7 @@ Usage:
   strata query --db NAME "SQL"            run SQL on a running server (--format table|csv|json)
   strata database create|update|list|delete [flags]
   strata bench ingest [flags]             TSBS-style ingest benchmark
+  strata bench query [flags]              TSBS devops queries on Strata, DuckDB and PostgreSQL
   strata version
 
 Run 'strata COMMAND -h' for a command's flags. Every flag can also be set
