@@ -315,3 +315,52 @@ func TestGroupKeysAcrossFastAndSlowPaths(t *testing.T) {
 		require.ElementsMatch(t, []string{"a|11", "NULL|2", "b|20"}, rows(t, agg))
 	}
 }
+
+// TestHashJoinChunksLargeMatches: a key matching many rows on both sides
+// streams in bounded batches, and every join kind still sees each left
+// row's matches exactly once.
+func TestHashJoinChunksLargeMatches(t *testing.T) {
+	c := NewCtx()
+	const nl, nr = 400, 300 // 120,000 pairs on key "k": two chunks
+	lv := make([]any, nl)
+	for i := range lv {
+		lv[i] = "k"
+	}
+	lv[nl-1] = "lonely"
+	rv := make([]any, nr)
+	for i := range rv {
+		rv[i] = "k"
+	}
+	left := recordOf(t, col{"a", TypeText, lv})
+	defer left.Release()
+	right := recordOf(t, col{"b", TypeText, rv})
+	defer right.Release()
+	for _, tt := range []struct {
+		kind JoinKind
+		rows int
+	}{
+		{JoinInner, (nl - 1) * nr},
+		{JoinLeft, (nl-1)*nr + 1},
+		{JoinSemi, nl - 1},
+		{JoinAnti, 1},
+	} {
+		j := NewHashJoin(c, tt.kind, NewValues(left.Schema(), left), NewValues(right.Schema(), right),
+			[]Expr{colRef(left, "a")}, []Expr{colRef(right, "b")}, nil)
+		total, batches := 0, 0
+		for {
+			rec, err := j.Next(bg)
+			require.NoError(t, err)
+			if rec == nil {
+				break
+			}
+			require.LessOrEqual(t, int(rec.NumRows()), joinChunkRows+nl)
+			total += int(rec.NumRows())
+			batches++
+		}
+		j.Close()
+		require.Equal(t, tt.rows, total, "join kind %d", tt.kind)
+		if tt.kind == JoinInner {
+			require.Greater(t, batches, 1, "the product streams in chunks")
+		}
+	}
+}

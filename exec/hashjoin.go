@@ -44,6 +44,14 @@ type HashJoin struct {
 	intern  []map[string]uint64
 	tail    bool // unmatched right rows emitted
 	cur     arrow.Record
+
+	// The left batch being probed, resumable between output chunks.
+	probeRec  arrow.Record
+	probeKeys []string
+	probeOK   []bool
+	probePos  int    // next left row
+	probeOff  int    // next match of that row
+	rowHit    []bool // left rows of probeRec that matched
 }
 
 // NewHashJoin joins left and right; leftKeys[i] = rightKeys[i] are the
@@ -158,14 +166,22 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.Record, error) {
 		}
 	}
 	for {
-		rec, err := j.left.Next(ctx)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if rec == nil {
-			break
+		if j.probeRec == nil {
+			rec, err := j.left.Next(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if rec == nil {
+				break
+			}
+			if err := j.startProbe(rec); err != nil {
+				return nil, err
+			}
 		}
-		out, err := j.probe(rec)
+		out, err := j.probeChunk()
 		if err != nil {
 			return nil, err
 		}
@@ -200,23 +216,73 @@ func (j *HashJoin) Next(ctx context.Context) (arrow.Record, error) {
 	return nil, nil
 }
 
-// probe joins one left batch.
-func (j *HashJoin) probe(rec arrow.Record) (arrow.Record, error) {
+// joinChunkRows bounds the rows one output batch of the join holds, so that
+// a key matching many rows on both sides streams instead of materializing
+// its whole product.
+const joinChunkRows = 64 << 10
+
+// startProbe begins joining one left batch.
+func (j *HashJoin) startProbe(rec arrow.Record) error {
 	keys, ok, err := j.keys(rec, j.leftKeys)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	rec.Retain()
+	j.probeRec, j.probeKeys, j.probeOK = rec, keys, ok
+	j.probePos, j.probeOff = 0, 0
+	n := int(rec.NumRows())
+	if cap(j.rowHit) < n {
+		j.rowHit = make([]bool, n)
+	}
+	j.rowHit = j.rowHit[:n]
+	clear(j.rowHit)
+	return nil
+}
+
+func (j *HashJoin) endProbe() {
+	if j.probeRec != nil {
+		j.probeRec.Release()
+		j.probeRec = nil
+	}
+}
+
+// probeChunk joins the next part of the current left batch: at most about
+// joinChunkRows matches. It returns nil while there is nothing to emit;
+// the batch ends (endProbe) after its last chunk, which also carries the
+// unmatched left rows of outer joins and the result of semi and anti joins.
+func (j *HashJoin) probeChunk() (arrow.Record, error) {
+	rec := j.probeRec
+	n := len(j.probeKeys)
 	var li []int32
 	var rr []rowRef
-	for i, k := range keys {
-		if !ok[i] {
-			continue
+	for j.probePos < n && len(li) < joinChunkRows {
+		i := j.probePos
+		if j.probeOK[i] {
+			refs := j.table[j.probeKeys[i]]
+			if (j.kind == JoinSemi || j.kind == JoinAnti) && j.residual == nil {
+				// Only whether a match exists matters.
+				if len(refs) > 0 {
+					j.rowHit[i] = true
+				}
+				refs = nil
+			}
+			take := refs[j.probeOff:]
+			if room := joinChunkRows - len(li); len(take) > room {
+				take = take[:room]
+			}
+			for _, ref := range take {
+				li = append(li, int32(i))
+				rr = append(rr, ref)
+			}
+			j.probeOff += len(take)
+			if j.probeOff < len(refs) {
+				break // this row continues in the next chunk
+			}
 		}
-		for _, ref := range j.table[k] {
-			li = append(li, int32(i))
-			rr = append(rr, ref)
-		}
+		j.probePos++
+		j.probeOff = 0
 	}
+	last := j.probePos >= n
 	if j.residual != nil && len(li) > 0 {
 		cand, err := j.assemble(rec, li, rr)
 		if err != nil {
@@ -241,13 +307,16 @@ func (j *HashJoin) probe(rec arrow.Record) (arrow.Record, error) {
 	for _, ref := range rr {
 		j.matched[ref>>32][uint32(ref)] = true
 	}
+	for _, i := range li {
+		j.rowHit[i] = true
+	}
 	if j.kind == JoinSemi || j.kind == JoinAnti {
-		hit := make([]bool, rec.NumRows())
-		for _, i := range li {
-			hit[i] = true
+		if !last {
+			return nil, nil
 		}
+		defer j.endProbe()
 		var keep []int32
-		for i, h := range hit {
+		for i, h := range j.rowHit {
 			if h == (j.kind == JoinSemi) {
 				keep = append(keep, int32(i))
 			}
@@ -257,15 +326,14 @@ func (j *HashJoin) probe(rec arrow.Record) (arrow.Record, error) {
 		}
 		return takeRecord(rec, keep)
 	}
-	if j.kind == JoinLeft || j.kind == JoinFull {
-		hit := make([]bool, rec.NumRows())
-		for _, i := range li {
-			hit[i] = true
-		}
-		for i, h := range hit {
-			if !h {
-				li = append(li, int32(i))
-				rr = append(rr, noRef)
+	if last {
+		defer j.endProbe()
+		if j.kind == JoinLeft || j.kind == JoinFull {
+			for i, h := range j.rowHit {
+				if !h {
+					li = append(li, int32(i))
+					rr = append(rr, noRef)
+				}
 			}
 		}
 	}
@@ -405,6 +473,7 @@ func nullsOf(dt arrow.DataType, n int) arrow.Array {
 }
 
 func (j *HashJoin) Close() {
+	j.endProbe()
 	if j.cur != nil {
 		j.cur.Release()
 		j.cur = nil

@@ -22,6 +22,10 @@ type binder struct {
 	// outer is the enclosing query's scope while a correlated subquery is
 	// bound; its columns become outerRefs.
 	outer *scope
+	// describe binds for Planner.Describe: parameters have no values yet
+	// and ptypes[n-1] records the type $n is first read as.
+	describe bool
+	ptypes   []arrow.DataType
 }
 
 func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {

@@ -24,6 +24,12 @@ func sameType(a, b arrow.DataType) bool {
 // float8. Constants are converted now.
 func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 	if u, ok := x.(*unknownLit); ok {
+		if u.param > 0 && b.ptypes != nil && b.ptypes[u.param-1] == nil {
+			b.ptypes[u.param-1] = want
+		}
+		if b.describe && u.param > 0 {
+			return &exec.Literal{V: nil, DT: want}, nil
+		}
 		if exec.IsText(want) {
 			return &exec.Literal{V: u.V, DT: exec.TypeText}, nil
 		}

@@ -20,7 +20,10 @@ type hook func(ast.ExprNode) (x exec.Expr, handled bool, err error)
 // unknownLit marks string constants whose type is still open, as
 // PostgreSQL's "unknown" literals: the context decides (timestamptz when
 // compared with time, interval as time_bucket's width, ...).
-type unknownLit struct{ exec.Literal }
+type unknownLit struct {
+	exec.Literal
+	param int // n of the $n this is, 0 for a constant
+}
 
 func (b *binder) bindExpr(s *scope, e ast.ExprNode) (exec.Expr, error) {
 	return b.bindExprHook(s, e, nil)
@@ -255,7 +258,7 @@ func literalOf(v *driver.ValueExpr) (exec.Expr, error) {
 		}
 		return &exec.Literal{V: f, DT: exec.TypeFloat}, nil
 	case driver.KindString, driver.KindBytes:
-		return &unknownLit{exec.Literal{V: v.GetString(), DT: exec.TypeText}}, nil
+		return &unknownLit{Literal: exec.Literal{V: v.GetString(), DT: exec.TypeText}}, nil
 	}
 	return nil, notSupported(fmt.Sprintf("constant of kind %d", v.Kind()))
 }
@@ -270,6 +273,9 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	if n < 1 || n > len(b.params) {
 		return nil, errorf("08P01", "there is no parameter $%d", n)
 	}
+	if b.describe {
+		return &unknownLit{Literal: exec.Literal{V: "", DT: exec.TypeText}, param: n}, nil
+	}
 	switch v := b.params[n-1].(type) {
 	case nil:
 		return &exec.Literal{V: nil, DT: exec.TypeNull}, nil
@@ -282,7 +288,7 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	case float64:
 		return &exec.Literal{V: v, DT: exec.TypeFloat}, nil
 	case string:
-		return &unknownLit{exec.Literal{V: v, DT: exec.TypeText}}, nil
+		return &unknownLit{Literal: exec.Literal{V: v, DT: exec.TypeText}, param: n}, nil
 	case exec.Timestamp:
 		return &exec.Literal{V: v, DT: exec.TypeTimestamptz}, nil
 	case arrow.MonthDayNanoInterval:
@@ -463,7 +469,9 @@ func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
 	if v, ok := e.(*driver.ValueExpr); ok && v.Kind() == driver.KindUint64 && v.GetUint64() == ^uint64(0) {
 		return -1, nil
 	}
-	x, err := b.bindExpr(&scope{}, e)
+	// Not bindExpr: an untyped $n or '10' must stay open to be read as a
+	// bigint.
+	x, err := b.bindNode(&scope{}, e, nil)
 	if err != nil {
 		return 0, err
 	}

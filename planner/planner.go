@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
@@ -73,7 +74,13 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 	if len(stmts) != 1 {
 		return nil, nil, errorf(CodeSyntax, "expected one statement, got %d", len(stmts))
 	}
-	stmt := stmts[0]
+	return p.Run(ctx, sess, stmts[0], params)
+}
+
+// Run plans and opens a SELECT or EXPLAIN statement, or runs an INSERT and
+// returns its one-row count. Other statement kinds belong to the protocol
+// layer (pgwire's sessions) and are refused.
+func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (*Query, exec.Operator, error) {
 	switch stmt.Kind {
 	case sql.Select:
 	case sql.Insert:
@@ -116,4 +123,30 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 		return nil, nil, err
 	}
 	return q, op, nil
+}
+
+// Describe reports, without running anything but the uncorrelated
+// subqueries planning evaluates, the result columns of a SELECT or EXPLAIN
+// (nil for INSERT) and the type each $n is read as: the type of what it is
+// compared with, assigned to or cast to, as PostgreSQL infers it. A
+// parameter whose type no context fixes is nil (the client may send any
+// type; its text is read as an untyped literal).
+func (p *Planner) Describe(sess *Session, stmt *sql.Statement) ([]Column, []arrow.DataType, error) {
+	params := make([]any, stmt.NumParams)
+	switch stmt.Kind {
+	case sql.Select:
+		b := newBinder(p, sess, stmt, params)
+		b.describe = true
+		b.ptypes = make([]arrow.DataType, stmt.NumParams)
+		node, err := b.bindQuery(stmt.AST)
+		if err != nil {
+			return nil, nil, err
+		}
+		return node.Columns(), b.ptypes, nil
+	case sql.Explain:
+		return []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}, make([]arrow.DataType, stmt.NumParams), nil
+	case sql.Insert:
+		return nil, make([]arrow.DataType, stmt.NumParams), nil
+	}
+	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT and EXPLAIN statements can be described here")
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stratadb/strata/ingest"
+	"github.com/stratadb/strata/pgwire"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/planner/httpquery"
 	"github.com/stratadb/strata/storage"
@@ -22,7 +23,7 @@ func serve(args []string) error {
 	fs := newFlags("serve", "strata serve [flags]")
 	dataDir := fs.String("data-dir", "./strata-data", "directory of the WAL, the catalog and the Parquet files")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8181", "address of the HTTP API (line-protocol writes, queries)")
-	pgAddr := fs.String("pg-addr", "127.0.0.1:5432", "address of the PostgreSQL wire endpoint (not served by this version yet)")
+	pgAddr := fs.String("pg-addr", "127.0.0.1:5432", "address of the PostgreSQL wire endpoint (psql, pgx, JDBC, ...; empty: off)")
 	maxBody := byteSize(10 << 20)
 	fs.Var(&maxBody, "max-body-bytes", "largest write request body, after decompression (e.g. 10MiB)")
 	flushBytes := byteSize(128 << 20)
@@ -42,7 +43,6 @@ func serve(args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
-	_ = pgAddr
 
 	start := time.Now()
 	engine, err := storage.Open(storage.Options{
@@ -64,12 +64,32 @@ func serve(args []string) error {
 		engine.Close()
 		return fmt.Errorf("listen on --http-addr %s: %w (is another server running there? pick another address with --http-addr)", *httpAddr, err)
 	}
+	var pgSrv *pgwire.Server
+	var pgLn net.Listener
+	if *pgAddr != "" {
+		pgLn, err = net.Listen("tcp", *pgAddr)
+		if err != nil {
+			ln.Close()
+			engine.Close()
+			return fmt.Errorf("listen on --pg-addr %s: %w (is PostgreSQL or another server running there? pick another address with --pg-addr, or turn the endpoint off with --pg-addr '')", *pgAddr, err)
+		}
+		pgSrv = &pgwire.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem)}
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("strata is serving", "http", ln.Addr().String(), "data_dir", *dataDir, "startup", time.Since(start).Round(time.Millisecond))
+	pgShown := "off"
+	if pgSrv != nil {
+		pgShown = pgLn.Addr().String()
+		go func() {
+			if err := pgSrv.Serve(pgLn); err != nil {
+				serveErr <- fmt.Errorf("postgres wire endpoint: %w", err)
+			}
+		}()
+	}
+	logger.Info("strata is serving", "http", ln.Addr().String(), "pg", pgShown, "data_dir", *dataDir, "startup", time.Since(start).Round(time.Millisecond))
 
 	select {
 	case err = <-serveErr:
@@ -78,6 +98,9 @@ func serve(args []string) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	if pgSrv != nil {
+		_ = pgSrv.Close()
+	}
 	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
 		err = serr
 	}

@@ -50,9 +50,10 @@ func freeAddr(t *testing.T) string {
 
 // serverProc is a running `strata serve`.
 type serverProc struct {
-	cmd  *exec.Cmd
-	addr string
-	log  *os.File
+	cmd    *exec.Cmd
+	addr   string
+	pgAddr string
+	log    *os.File
 }
 
 func startServer(t *testing.T, dataDir string, extra ...string) *serverProc {
@@ -60,11 +61,12 @@ func startServer(t *testing.T, dataDir string, extra ...string) *serverProc {
 	addr := freeAddr(t)
 	logf, err := os.OpenFile(filepath.Join(dataDir+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	require.NoError(t, err)
-	args := append([]string{"serve", "--data-dir", dataDir, "--http-addr", addr}, extra...)
+	pgAddr := freeAddr(t)
+	args := append([]string{"serve", "--data-dir", dataDir, "--http-addr", addr, "--pg-addr", pgAddr}, extra...)
 	cmd := exec.Command(strataBinary(t), args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	require.NoError(t, cmd.Start())
-	p := &serverProc{cmd: cmd, addr: addr, log: logf}
+	p := &serverProc{cmd: cmd, addr: addr, pgAddr: pgAddr, log: logf}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get("http://" + addr + "/health")

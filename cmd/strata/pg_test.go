@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// TestServePostgresEndpoint: rows written over HTTP line protocol are read
+// through `strata serve`'s PostgreSQL endpoint, also after a kill -9 and
+// restart (from the WAL).
+func TestServePostgresEndpoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the real server")
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	srv := startServer(t, data)
+	resp, err := http.Post(srv.url("/api/v3/write_lp?db=metrics"), "text/plain",
+		strings.NewReader("cpu,host=a usage=1.5 1700000000000000000\ncpu,host=b usage=2.5 1700000010000000000\n"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+
+	query := func(addr string) (int64, float64) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, "postgres://strata@"+addr+"/metrics")
+		require.NoError(t, err)
+		defer conn.Close(ctx)
+		var n int64
+		var sum float64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*), sum(usage) FROM cpu WHERE time >= $1", time.Unix(1700000000, 0)).Scan(&n, &sum))
+		return n, sum
+	}
+	n, sum := query(srv.pgAddr)
+	require.Equal(t, int64(2), n)
+	require.Equal(t, 4.0, sum)
+
+	srv.kill()
+	srv = startServer(t, data)
+	defer srv.stop(t)
+	n, sum = query(srv.pgAddr)
+	require.Equal(t, int64(2), n)
+	require.Equal(t, 4.0, sum)
+}

@@ -1,0 +1,365 @@
+package pgwire
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime/debug"
+	"sort"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+)
+
+// Transaction status bytes of ReadyForQuery.
+const (
+	txIdle   = 'I'
+	txBlock  = 'T'
+	txFailed = 'E'
+)
+
+// maxMessage bounds one frontend message (a Bind with large parameters or
+// a long INSERT); PostgreSQL's own limit is 1 GiB.
+const maxMessage = 256 << 20
+
+// flushEvery is how many result bytes are buffered before they are written.
+const flushEvery = 64 << 10
+
+// conn is one client connection.
+type conn struct {
+	srv *Server
+	nc  net.Conn
+	be  *pgproto3.Backend
+
+	pid    uint32
+	secret []byte
+	sess   *session
+	tx     byte
+	// txWrites counts rows written since BEGIN, to tell the client on
+	// ROLLBACK that they stay.
+	txWrites int64
+	// skipping: an extended-protocol message failed; discard until Sync.
+	skipping bool
+
+	stmts   map[string]*prepared
+	portals map[string]*portal
+	cursors map[string]*portal
+
+	runMu     sync.Mutex
+	runCancel context.CancelCauseFunc
+
+	pending int
+	dr      pgproto3.DataRow
+	scratch []byte
+	ends    []int
+}
+
+// prepared is a parsed statement of the extended protocol.
+type prepared struct {
+	stmt *sql.Statement
+	// oids are the parameter types: what the client declared, else what
+	// Describe inferred, else 0 (any).
+	oids []uint32
+	// cols are the result columns once described (nil: no rows).
+	cols      []planner.Column
+	described bool
+}
+
+func (c *conn) serve() {
+	defer c.nc.Close()
+	c.be = pgproto3.NewBackend(c.nc, c.nc)
+	c.be.SetMaxBodyLen(maxMessage)
+	ok, err := c.startup()
+	if err != nil {
+		if !isDisconnect(err) {
+			c.srv.log().Debug("pgwire: startup failed", "remote", c.nc.RemoteAddr().String(), "error", err)
+		}
+		return
+	}
+	if !ok {
+		return
+	}
+	defer c.srv.unregister(c)
+	defer c.closeAll()
+	for {
+		msg, err := c.be.Receive()
+		if err != nil {
+			if !isDisconnect(err) {
+				c.fatal("08P01", fmt.Sprintf("invalid message: %v", err))
+				c.srv.log().Debug("pgwire: bad message", "pid", c.pid, "error", err)
+			}
+			return
+		}
+		if _, ok := msg.(*pgproto3.Terminate); ok {
+			return
+		}
+		if !c.dispatch(msg) {
+			return
+		}
+		if err := c.flushIfPending(); err != nil {
+			return
+		}
+	}
+}
+
+func isDisconnect(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
+}
+
+// startup runs the handshake up to the first ReadyForQuery. ok is false for
+// connections that end there (CancelRequest, refused startup).
+func (c *conn) startup() (ok bool, err error) {
+	tlsDone := false
+	for {
+		msg, err := c.be.ReceiveStartupMessage()
+		if err != nil {
+			return false, err
+		}
+		switch m := msg.(type) {
+		case *pgproto3.SSLRequest:
+			if c.srv.TLS == nil || tlsDone {
+				if _, err := c.nc.Write([]byte{'N'}); err != nil {
+					return false, err
+				}
+				continue
+			}
+			if _, err := c.nc.Write([]byte{'S'}); err != nil {
+				return false, err
+			}
+			tc := tls.Server(c.nc, c.srv.TLS)
+			if err := tc.Handshake(); err != nil {
+				return false, err
+			}
+			c.nc, tlsDone = tc, true
+			c.be = pgproto3.NewBackend(tc, tc)
+			c.be.SetMaxBodyLen(maxMessage)
+		case *pgproto3.GSSEncRequest:
+			if _, err := c.nc.Write([]byte{'N'}); err != nil {
+				return false, err
+			}
+		case *pgproto3.CancelRequest:
+			c.srv.cancel(m.ProcessID, m.SecretKey)
+			return false, nil
+		case *pgproto3.StartupMessage:
+			return c.accept(m)
+		default:
+			return false, fmt.Errorf("unexpected startup message %T", msg)
+		}
+	}
+}
+
+// accept authenticates (trust) and sends the session's parameters.
+func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
+	user := m.Parameters["user"]
+	if user == "" {
+		c.fatal("28000", "no PostgreSQL user name specified in startup packet")
+		return false, nil
+	}
+	db := m.Parameters["database"]
+	if db == "" {
+		db = user
+	}
+	c.sess = newSession(user, db, c.srv.MemLimit)
+	c.tx = txIdle
+	c.stmts, c.portals, c.cursors = map[string]*prepared{}, map[string]*portal{}, map[string]*portal{}
+	names := make([]string, 0, len(m.Parameters))
+	for k := range m.Parameters {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		switch k {
+		case "user", "database", "options", "replication":
+			continue
+		}
+		if _, err := c.sess.set(lower(k), m.Parameters[k]); err != nil {
+			pe := planner.AsError(err)
+			c.fatal(pe.Code, pe.Msg)
+			return false, nil
+		}
+	}
+	c.srv.register(c)
+	c.be.Send(&pgproto3.AuthenticationOk{})
+	reported := make([]string, 0, len(settings))
+	for name, st := range settings {
+		if st.report {
+			reported = append(reported, name)
+		}
+	}
+	sort.Strings(reported)
+	for _, name := range reported {
+		v, _ := c.sess.get(name)
+		c.be.Send(&pgproto3.ParameterStatus{Name: paramStatusName(name), Value: v})
+	}
+	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
+	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.tx})
+	return true, c.be.Flush()
+}
+
+// dispatch handles one message; false ends the connection.
+func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.srv.log().Error("pgwire: panic handling a message; this is a bug", "panic", p, "stack", string(debug.Stack()))
+			c.sendError(&planner.Error{Code: planner.CodeInternal, Msg: fmt.Sprintf("internal error: %v", p)}, 0)
+			if _, simple := msg.(*pgproto3.Query); simple {
+				c.ready()
+			} else {
+				c.skipping = true
+			}
+			keep = true
+		}
+	}()
+	if c.skipping {
+		if _, ok := msg.(*pgproto3.Sync); !ok {
+			return true
+		}
+	}
+	switch m := msg.(type) {
+	case *pgproto3.Query:
+		c.simpleQuery(m.String)
+	case *pgproto3.Parse:
+		c.extended(c.parse(m.Name, m.Query, m.ParameterOIDs))
+	case *pgproto3.Bind:
+		c.extended(c.bind(m))
+	case *pgproto3.Describe:
+		c.extended(c.describe(m.ObjectType, m.Name))
+	case *pgproto3.Execute:
+		c.extended(c.execute(m.Portal, m.MaxRows))
+	case *pgproto3.Close:
+		c.extended(c.closeObject(m.ObjectType, m.Name))
+	case *pgproto3.Sync:
+		c.sync()
+	case *pgproto3.Flush:
+		if err := c.be.Flush(); err != nil {
+			return false
+		}
+		c.pending = 0
+	case *pgproto3.FunctionCall:
+		c.extended(&planner.Error{Code: planner.CodeNotSupported, Msg: "the function call protocol is not supported; call the function in a SELECT"})
+	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
+		// Only reachable after a COPY FROM STDIN, which is refused.
+	default:
+		c.fatal("08P01", fmt.Sprintf("unexpected message %T", msg))
+		return false
+	}
+	return true
+}
+
+// extended reports an extended-protocol failure and skips to Sync.
+func (c *conn) extended(err error) {
+	if err == nil {
+		return
+	}
+	c.sendError(err, 0)
+	c.skipping = true
+}
+
+func (c *conn) sync() {
+	c.skipping = false
+	if c.tx == txIdle {
+		// The implicit transaction ends: its portals go.
+		c.dropPortals()
+	}
+	c.ready()
+}
+
+func (c *conn) ready() {
+	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.tx})
+	_ = c.be.Flush()
+	c.pending = 0
+}
+
+func (c *conn) flushIfPending() error {
+	if c.pending == 0 {
+		return nil
+	}
+	c.pending = 0
+	return c.be.Flush()
+}
+
+// sendError answers a failed statement. offset is the statement's byte
+// offset in the query string, added to the error's position.
+func (c *conn) sendError(err error, offset int) {
+	pe := planner.AsError(err)
+	if c.tx == txBlock {
+		c.tx = txFailed
+	}
+	msg := &pgproto3.ErrorResponse{Severity: "ERROR", SeverityUnlocalized: "ERROR", Code: pe.Code, Message: pe.Msg, Hint: pe.Hint}
+	if pe.Position > 0 {
+		msg.Position = int32(pe.Position + offset)
+	}
+	c.be.Send(msg)
+}
+
+// fatal sends a FATAL error before the connection closes.
+func (c *conn) fatal(code, text string) {
+	c.be.Send(&pgproto3.ErrorResponse{Severity: "FATAL", SeverityUnlocalized: "FATAL", Code: code, Message: text})
+	_ = c.be.Flush()
+}
+
+func (c *conn) notice(text string) {
+	c.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: "01000", Message: text})
+}
+
+// running starts a statement's context, which a CancelRequest cancels.
+func (c *conn) running() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	c.runMu.Lock()
+	c.runCancel = cancel
+	c.runMu.Unlock()
+	return ctx, func() {
+		c.runMu.Lock()
+		c.runCancel = nil
+		c.runMu.Unlock()
+		cancel(nil)
+	}
+}
+
+func (c *conn) cancelRunning() {
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	if c.runCancel != nil {
+		c.runCancel(errCanceled)
+	}
+}
+
+// statementError classifies an error of a statement run under ctx.
+func statementError(ctx context.Context, err error) error {
+	if isCanceled(ctx) {
+		return &planner.Error{Code: "57014", Msg: "canceling statement due to user request"}
+	}
+	return err
+}
+
+func (c *conn) dropPortals() {
+	for name, p := range c.portals {
+		p.close()
+		delete(c.portals, name)
+	}
+}
+
+// closeAll releases every open result when the connection ends.
+func (c *conn) closeAll() {
+	c.dropPortals()
+	for name, p := range c.cursors {
+		p.close()
+		delete(c.cursors, name)
+	}
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, ch := range b {
+		if ch >= 'A' && ch <= 'Z' {
+			b[i] = ch + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,260 @@
+package pgwire
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/planner"
+)
+
+// decodeParam turns one Bind parameter into the planner's value for $n:
+// nil, bool, int64, float64, string (read by the context it lands in, as an
+// untyped literal), exec.Timestamp or an interval. oid is the type the
+// statement declared for it (0 when neither the client nor inference fixed
+// one); format is 0 for text, 1 for binary.
+func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, now time.Time) (any, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if format == 1 {
+		return decodeBinary(n, oid, b)
+	}
+	s := string(b)
+	bad := func(err error) error {
+		return &planner.Error{Code: "22P02", Msg: fmt.Sprintf("invalid input for parameter $%d of type %s: %q: %v", n, oidName(oid), s, err)}
+	}
+	switch oid {
+	case oidBool:
+		v, err := exec.CastValue(exec.NewCtx(), s, exec.TypeBool)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return v, nil
+	case oidInt2, oidInt4, oidInt8, oidOID:
+		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return v, nil
+	case oidFloat4, oidFloat8:
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return v, nil
+	case oidNumeric:
+		t := strings.TrimSpace(s)
+		if v, err := strconv.ParseInt(t, 10, 64); err == nil {
+			return v, nil
+		}
+		v, err := strconv.ParseFloat(t, 64)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return v, nil
+	case oidTimestamptz, oidTimestamp, oidDate:
+		ns, err := exec.ParseTimestamp(s, loc, now)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return exec.Timestamp(ns), nil
+	case oidInterval:
+		iv, err := exec.ParseInterval(s)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return iv, nil
+	}
+	return s, nil
+}
+
+func decodeBinary(n int, oid uint32, b []byte) (any, error) {
+	size := func(want int) error {
+		if len(b) != want {
+			return &planner.Error{Code: "22P03", Msg: fmt.Sprintf("parameter $%d: binary %s must be %d bytes, got %d", n, oidName(oid), want, len(b))}
+		}
+		return nil
+	}
+	switch oid {
+	case oidBool:
+		if err := size(1); err != nil {
+			return nil, err
+		}
+		return b[0] != 0, nil
+	case oidInt2:
+		if err := size(2); err != nil {
+			return nil, err
+		}
+		return int64(int16(binary.BigEndian.Uint16(b))), nil
+	case oidInt4:
+		if err := size(4); err != nil {
+			return nil, err
+		}
+		return int64(int32(binary.BigEndian.Uint32(b))), nil
+	case oidOID:
+		if err := size(4); err != nil {
+			return nil, err
+		}
+		return int64(binary.BigEndian.Uint32(b)), nil
+	case oidInt8:
+		if err := size(8); err != nil {
+			return nil, err
+		}
+		return int64(binary.BigEndian.Uint64(b)), nil
+	case oidFloat4:
+		if err := size(4); err != nil {
+			return nil, err
+		}
+		return float64(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
+	case oidFloat8:
+		if err := size(8); err != nil {
+			return nil, err
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
+	case oidTimestamptz, oidTimestamp:
+		if err := size(8); err != nil {
+			return nil, err
+		}
+		us := int64(binary.BigEndian.Uint64(b))
+		if us == math.MaxInt64 || us == math.MinInt64 {
+			return nil, &planner.Error{Code: "22008", Msg: fmt.Sprintf("parameter $%d: infinite timestamps are not supported", n)}
+		}
+		return timestampFromMicros(n, us+pgEpochMicros)
+	case oidDate:
+		if err := size(4); err != nil {
+			return nil, err
+		}
+		days := int64(int32(binary.BigEndian.Uint32(b)))
+		return timestampFromMicros(n, days*86400*1000000+pgEpochMicros)
+	case oidInterval:
+		if err := size(16); err != nil {
+			return nil, err
+		}
+		return arrow.MonthDayNanoInterval{
+			Nanoseconds: int64(binary.BigEndian.Uint64(b)) * 1000,
+			Days:        int32(binary.BigEndian.Uint32(b[8:])),
+			Months:      int32(binary.BigEndian.Uint32(b[12:])),
+		}, nil
+	case oidNumeric:
+		return decodeNumeric(n, b)
+	case oidUUID:
+		if err := size(16); err != nil {
+			return nil, err
+		}
+		h := hex.EncodeToString(b)
+		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+	case oidText, oidVarchar, oidBPChar, oidNameType, oidUnknown, oidJSON, oidBytea, oidChar, 0:
+		return string(b), nil
+	case oidJSONB:
+		if len(b) > 0 && b[0] == 1 {
+			return string(b[1:]), nil
+		}
+		return string(b), nil
+	}
+	return nil, &planner.Error{Code: "0A000", Msg: fmt.Sprintf("parameter $%d: binary format of type OID %d is not supported; send it in text format", n, oid)}
+}
+
+// Timestamps are held in nanoseconds since 1970: ±292 years.
+func timestampFromMicros(n int, us int64) (any, error) {
+	if us > math.MaxInt64/1000 || us < math.MinInt64/1000 {
+		return nil, &planner.Error{Code: "22008", Msg: fmt.Sprintf("parameter $%d: timestamp out of range (Strata holds 1677-09-21 to 2262-04-11)", n)}
+	}
+	return exec.Timestamp(us * 1000), nil
+}
+
+// decodeNumeric reads numeric's binary form into an int64 when it is whole
+// and fits, else a float64.
+func decodeNumeric(n int, b []byte) (any, error) {
+	bad := &planner.Error{Code: "22P03", Msg: fmt.Sprintf("parameter $%d: malformed binary numeric", n)}
+	if len(b) < 8 {
+		return nil, bad
+	}
+	nd := int(binary.BigEndian.Uint16(b))
+	weight := int(int16(binary.BigEndian.Uint16(b[2:])))
+	sign := binary.BigEndian.Uint16(b[4:])
+	if len(b) != 8+2*nd {
+		return nil, bad
+	}
+	switch sign {
+	case 0xC000:
+		return math.NaN(), nil
+	case 0xD000:
+		return math.Inf(1), nil
+	case 0xF000:
+		return math.Inf(-1), nil
+	case 0, 0x4000:
+	default:
+		return nil, bad
+	}
+	// Exact path: whole numbers below 2^63.
+	whole := weight >= nd-1 && weight < 5
+	var iv int64
+	f := 0.0
+	for i := 0; i < nd; i++ {
+		d := int64(binary.BigEndian.Uint16(b[8+2*i:]))
+		if d > 9999 {
+			return nil, bad
+		}
+		f += float64(d) * math.Pow(10000, float64(weight-i))
+		if whole {
+			iv = iv*10000 + d
+		}
+	}
+	if whole {
+		for i := nd; i <= weight; i++ {
+			iv *= 10000
+		}
+		if iv >= 0 && float64(iv) == math.Round(f) {
+			if sign == 0x4000 {
+				iv = -iv
+			}
+			return iv, nil
+		}
+	}
+	if sign == 0x4000 {
+		f = -f
+	}
+	return f, nil
+}
+
+func oidName(oid uint32) string {
+	switch oid {
+	case 0:
+		return "unknown"
+	case oidBool:
+		return "boolean"
+	case oidInt2:
+		return "smallint"
+	case oidInt4:
+		return "integer"
+	case oidInt8:
+		return "bigint"
+	case oidFloat4:
+		return "real"
+	case oidFloat8:
+		return "double precision"
+	case oidNumeric:
+		return "numeric"
+	case oidTimestamptz:
+		return "timestamp with time zone"
+	case oidTimestamp:
+		return "timestamp without time zone"
+	case oidDate:
+		return "date"
+	case oidInterval:
+		return "interval"
+	case oidText:
+		return "text"
+	case oidVarchar:
+		return "character varying"
+	}
+	return "OID " + strconv.Itoa(int(oid))
+}

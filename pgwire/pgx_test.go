@@ -1,0 +1,248 @@
+package pgwire
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/require"
+)
+
+func connect(t *testing.T, s *testServer, db string) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Default sslmode (prefer): pgx sends SSLRequest, gets 'N' and
+	// reconnects in plain text.
+	conn, err := pgx.Connect(ctx, s.dsn(db))
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+func pgErr(t *testing.T, err error) *pgconn.PgError {
+	t.Helper()
+	var pe *pgconn.PgError
+	require.True(t, errors.As(err, &pe), "want a PostgreSQL error, got %v", err)
+	require.Equal(t, "ERROR", pe.Severity)
+	require.NotEmpty(t, pe.Message)
+	return pe
+}
+
+func TestPgxStartupParameters(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	pc := conn.PgConn()
+	for name, want := range map[string]string{
+		"server_version": "15.0", "server_encoding": "UTF8", "client_encoding": "UTF8",
+		"DateStyle": "ISO, MDY", "integer_datetimes": "on", "standard_conforming_strings": "on",
+		"TimeZone": "UTC", "IntervalStyle": "postgres", "in_hot_standby": "off",
+		"default_transaction_read_only": "off", "is_superuser": "on", "session_authorization": "strata",
+	} {
+		require.Equal(t, want, pc.ParameterStatus(name), name)
+	}
+	require.NotZero(t, pc.PID(), "BackendKeyData carries a real process ID")
+}
+
+func TestPgxTypedResultsAndParameters(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+
+	// Parameter types are inferred from what they are compared with.
+	sd, err := conn.Prepare(ctx, "q1", "SELECT host, usage, n, ok, time FROM cpu WHERE time >= $1 AND host = $2 AND usage > $3 AND n < $4 ORDER BY time")
+	require.NoError(t, err)
+	require.Equal(t, []uint32{oidTimestamptz, oidText, oidFloat8, oidInt8}, sd.ParamOIDs)
+	var types []uint32
+	for _, f := range sd.Fields {
+		types = append(types, f.DataTypeOID)
+	}
+	require.Equal(t, []uint32{oidText, oidFloat8, oidInt8, oidBool, oidTimestamptz}, types)
+
+	rows, err := conn.Query(ctx, "q1", time.Unix(1700000000, 0), "a", 1.0, int64(10))
+	require.NoError(t, err)
+	type row struct {
+		host  string
+		usage float64
+		n     int64
+		ok    bool
+		at    time.Time
+	}
+	var got []row
+	for rows.Next() {
+		var r row
+		require.NoError(t, rows.Scan(&r.host, &r.usage, &r.n, &r.ok, &r.at))
+		got = append(got, r)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, "SELECT 2", rows.CommandTag().String())
+	require.Len(t, got, 2)
+	require.Equal(t, row{"a", 1.5, 1, true, time.Unix(1700000000, 0)}, row{got[0].host, got[0].usage, got[0].n, got[0].ok, got[0].at.Local()})
+	require.Equal(t, 3.5, got[1].usage)
+	require.True(t, got[1].at.Equal(time.Unix(1700000020, 0)))
+
+	// NULLs and every parameter kind pgx sends.
+	var n pgtype.Int8
+	require.NoError(t, conn.QueryRow(ctx, "SELECT n FROM cpu WHERE host = $1", "b").Scan(&n))
+	require.False(t, n.Valid)
+	var (
+		i   int64
+		f   float64
+		b   bool
+		str string
+		ts  time.Time
+		iv  time.Duration
+	)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT $1::bigint + 1, $2::double precision * 2, NOT $3::boolean, $4::text || '!', $5::timestamptz + interval '1 hour', $6::interval",
+		41, 1.25, false, "hi", time.Date(2024, 1, 2, 3, 4, 5, 6000, time.UTC), 90*time.Minute).Scan(&i, &f, &b, &str, &ts, &iv))
+	require.Equal(t, int64(42), i)
+	require.Equal(t, 2.5, f)
+	require.True(t, b)
+	require.Equal(t, "hi!", str)
+	require.True(t, ts.Equal(time.Date(2024, 1, 2, 4, 4, 5, 6000, time.UTC)), ts)
+	require.Equal(t, 90*time.Minute, iv)
+
+	// The simple protocol: every value as text.
+	var cnt int64
+	var maxUsage float64
+	var last time.Time
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*), max(usage), max(time) FROM cpu WHERE host = $1", pgx.QueryExecModeSimpleProtocol, "a").Scan(&cnt, &maxUsage, &last))
+	require.Equal(t, int64(2), cnt)
+	require.Equal(t, 3.5, maxUsage)
+	require.True(t, last.Equal(time.Unix(1700000020, 0)))
+}
+
+func TestPgxErrorsKeepTheConnection(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+
+	_, err := conn.Exec(ctx, "SELECT usge FROM cpu")
+	pe := pgErr(t, err)
+	require.Equal(t, "42703", pe.Code)
+	require.Contains(t, pe.Hint, `"usage"`, "suggests the column that exists")
+
+	_, err = conn.Exec(ctx, "SELEC 1")
+	require.Equal(t, "42601", pgErr(t, err).Code)
+
+	_, err = conn.Query(ctx, "SELECT * FROM nope WHERE x = $1", 1)
+	require.Equal(t, "42P01", pgErr(t, err).Code)
+
+	var one int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT 1").Scan(&one), "the connection still works")
+	require.Equal(t, int64(1), one)
+}
+
+func TestPgxTransactionsAndInsert(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+
+	tx, err := conn.Begin(ctx)
+	require.NoError(t, err)
+	tag, err := tx.Exec(ctx, "INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3)", time.Unix(1700000030, 0), "c", 9.5)
+	require.NoError(t, err)
+	require.Equal(t, "INSERT 0 1", tag.String())
+	require.NoError(t, tx.Commit(ctx))
+
+	var usage float64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT usage FROM cpu WHERE host = 'c'").Scan(&usage))
+	require.Equal(t, 9.5, usage)
+
+	// A failed statement aborts the transaction block until ROLLBACK.
+	tx, err = conn.Begin(ctx)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, "SELECT nope FROM cpu")
+	require.Equal(t, "42703", pgErr(t, err).Code)
+	require.Equal(t, byte('E'), conn.PgConn().TxStatus())
+	_, err = tx.Exec(ctx, "SELECT 1")
+	require.Equal(t, "25P02", pgErr(t, err).Code)
+	require.NoError(t, tx.Rollback(ctx))
+	require.Equal(t, byte('I'), conn.PgConn().TxStatus())
+}
+
+func TestPgxSessionStatements(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+
+	for _, q := range []string{"SET extra_float_digits = 3", "SET application_name = 'tests'", "SET TIME ZONE 'Europe/Berlin'",
+		"SHOW TimeZone", "DISCARD ALL", "DEALLOCATE ALL", "UNLISTEN *", "CLOSE ALL", "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+		"BEGIN READ ONLY", "SAVEPOINT s1", "RELEASE SAVEPOINT s1", "COMMIT", "RESET ALL", "", "-- ping"} {
+		_, err := conn.Exec(ctx, q)
+		require.NoError(t, err, q)
+	}
+
+	_, err := conn.Exec(ctx, "SET TimeZone = 'America/New_York'")
+	require.NoError(t, err)
+	require.Equal(t, "America/New_York", conn.PgConn().ParameterStatus("TimeZone"), "SET re-sends ParameterStatus")
+	var text string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT time::text FROM cpu ORDER BY time LIMIT 1", pgx.QueryExecModeSimpleProtocol).Scan(&text))
+	var shown string
+	require.NoError(t, conn.QueryRow(ctx, "SHOW timezone").Scan(&shown))
+	require.Equal(t, "America/New_York", shown)
+	// Text output of timestamptz follows the session zone.
+	rows, err := conn.Query(ctx, "SELECT time FROM cpu ORDER BY time LIMIT 1", pgx.QueryExecModeSimpleProtocol)
+	require.NoError(t, err)
+	require.True(t, rows.Next())
+	require.Equal(t, "2023-11-14 17:13:20-05", string(rows.RawValues()[0]))
+	rows.Close()
+
+	_, err = conn.Exec(ctx, "SET client_encoding = 'LATIN1'")
+	require.Equal(t, "22023", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "SHOW no_such_setting")
+	require.Equal(t, "42704", pgErr(t, err).Code)
+}
+
+func TestDatabaseSQL(t *testing.T) {
+	s := startServer(t)
+	db, err := sql.Open("pgx", s.dsn("db"))
+	require.NoError(t, err)
+	defer db.Close()
+	stmt, err := db.Prepare("SELECT host, usage FROM cpu WHERE usage >= $1 ORDER BY usage")
+	require.NoError(t, err)
+	defer stmt.Close()
+	for i := 0; i < 3; i++ {
+		rows, err := stmt.Query(2.0)
+		require.NoError(t, err)
+		var hosts []string
+		for rows.Next() {
+			var h string
+			var u float64
+			require.NoError(t, rows.Scan(&h, &u))
+			hosts = append(hosts, h)
+		}
+		require.NoError(t, rows.Err())
+		require.Equal(t, []string{"b", "a"}, hosts)
+	}
+}
+
+func TestPgxCancel(t *testing.T) {
+	// 40,000 rows of one host joined with themselves: 1.6 billion pairs,
+	// far longer than the test waits.
+	var big []byte
+	for i := 0; i < 40000; i++ {
+		big = append(big, []byte("big,host=x v=1 "+strconv.FormatInt(1700000000000000000+int64(i)*1000000000, 10)+"\n")...)
+	}
+	s := startServer(t, string(big))
+	conn := connect(t, s, "db")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	var n int64
+	err := conn.QueryRow(ctx, "SELECT count(*) FROM big a JOIN big b ON a.host = b.host").Scan(&n)
+	require.Error(t, err)
+	require.Less(t, time.Since(start), 10*time.Second, "the cancel request stops the query")
+	// pgx closes the connection after a context cancel; a new one works
+	// and the server is still healthy.
+	conn2 := connect(t, s, "db")
+	require.NoError(t, conn2.QueryRow(context.Background(), "SELECT count(*) FROM big").Scan(&n))
+	require.Equal(t, int64(40000), n)
+}

@@ -1,0 +1,247 @@
+package pgwire
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+)
+
+// portal is a statement bound to its parameters: for a query, an open
+// operator whose rows are sent as Execute (or FETCH) asks for them.
+type portal struct {
+	stmt    *sql.Statement
+	params  []any
+	cols    []planner.Column // nil: the statement returns no rows
+	formats []int16          // per column: 0 text, 1 binary
+	op      exec.Operator
+	tag     string // command tag ("SELECT" gets the row count appended)
+	ran     bool   // a statement without rows has run
+	hold    bool   // a cursor declared WITH HOLD
+
+	rec  arrow.Record
+	row  int
+	encs []encoder
+	done bool
+}
+
+func (p *portal) close() {
+	if p.op != nil {
+		p.op.Close()
+		p.op = nil
+	}
+	p.rec = nil
+}
+
+// expandFormats applies Bind's result-format codes to n columns: none means
+// text, one applies to all, else one per column.
+func expandFormats(codes []int16, n int) ([]int16, error) {
+	out := make([]int16, n)
+	switch len(codes) {
+	case 0:
+	case 1:
+		for i := range out {
+			out[i] = codes[0]
+		}
+	default:
+		if len(codes) != n {
+			return nil, &planner.Error{Code: "08P01", Msg: fmt.Sprintf("bind message has %d result formats but query has %d columns", len(codes), n)}
+		}
+		copy(out, codes)
+	}
+	for _, f := range out {
+		if f != 0 && f != 1 {
+			return nil, &planner.Error{Code: "22023", Msg: fmt.Sprintf("unsupported format code: %d", f)}
+		}
+	}
+	return out, nil
+}
+
+// open makes a portal for stmt: queries are planned and opened (their rows
+// flow when executed), SHOW computes its row, FETCH takes its cursor's
+// columns; every other statement runs when executed.
+func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, formats []int16) (*portal, error) {
+	p := &portal{stmt: stmt, params: params}
+	switch stmt.Kind {
+	case sql.Select, sql.Explain:
+		q, op, err := c.srv.Planner.Run(ctx, c.sess.plannerSession(), stmt, params)
+		if err != nil {
+			return nil, err
+		}
+		p.cols, p.op = q.Cols, op
+		p.tag = "SELECT"
+		if stmt.Kind == sql.Explain {
+			p.tag = "EXPLAIN"
+		}
+	case sql.Show:
+		cols, op, err := c.show(stmt)
+		if err != nil {
+			return nil, err
+		}
+		p.cols, p.op, p.tag = cols, op, "SHOW"
+	case sql.Fetch:
+		cur, ok := c.cursors[stmt.Name]
+		if !ok {
+			return nil, &planner.Error{Code: "34000", Msg: fmt.Sprintf("cursor %q does not exist", stmt.Name)}
+		}
+		p.cols = cur.cols
+	}
+	var err error
+	if p.formats, err = expandFormats(formats, len(p.cols)); err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// run executes p, sending at most maxRows rows (0: all). It sends
+// CommandComplete, or PortalSuspended when rows remain.
+func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
+	switch {
+	case p.stmt.Kind == sql.Fetch || p.stmt.Kind == sql.Move:
+		return c.fetch(ctx, p)
+	case p.op != nil || p.done:
+		n, more, err := c.stream(ctx, p, p.formats, maxRows)
+		if err != nil {
+			return err
+		}
+		if more {
+			c.be.Send(&pgproto3.PortalSuspended{})
+			return nil
+		}
+		tag := p.tag
+		if tag == "SELECT" {
+			tag = "SELECT " + strconv.FormatInt(n, 10)
+		}
+		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+		return nil
+	case p.ran:
+		// Executing a finished command portal again does nothing.
+		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(p.tag)})
+		return nil
+	}
+	tag, err := c.command(ctx, p)
+	if err != nil {
+		return err
+	}
+	p.ran, p.tag = true, tag
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+	return nil
+}
+
+// stream sends up to limit rows of src (0: all) as DataRows in the given
+// formats. more reports that rows may remain.
+func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit int64) (n int64, more bool, err error) {
+	for limit <= 0 || n < limit {
+		if src.done {
+			return n, false, nil
+		}
+		if src.rec == nil || src.row >= int(src.rec.NumRows()) {
+			if err := ctx.Err(); err != nil {
+				return n, false, statementError(ctx, err)
+			}
+			rec, err := src.op.Next(ctx)
+			if err != nil {
+				return n, false, statementError(ctx, err)
+			}
+			if rec == nil {
+				src.done = true
+				src.close()
+				return n, false, nil
+			}
+			src.rec, src.row = rec, 0
+			src.encs = src.encs[:0]
+			for j, col := range rec.Columns() {
+				src.encs = append(src.encs, newEncoder(col, formats[j], c.sess.loc))
+			}
+			continue
+		}
+		c.sendRow(src.rec, src.row, src.encs)
+		src.row++
+		n++
+		if c.pending >= flushEvery {
+			if err := c.be.Flush(); err != nil {
+				return n, false, err
+			}
+			c.pending = 0
+		}
+	}
+	return n, true, nil
+}
+
+// sendRow encodes row i of rec into one DataRow without allocating: the
+// values are appended to one scratch buffer and sliced afterwards.
+func (c *conn) sendRow(rec arrow.Record, i int, encs []encoder) {
+	cols := rec.Columns()
+	c.scratch = c.scratch[:0]
+	c.ends = c.ends[:0]
+	for j, col := range cols {
+		if col.IsNull(i) {
+			c.ends = append(c.ends, -1)
+			continue
+		}
+		c.scratch = encs[j](c.scratch, i)
+		c.ends = append(c.ends, len(c.scratch))
+	}
+	c.dr.Values = c.dr.Values[:0]
+	start := 0
+	for _, end := range c.ends {
+		if end < 0 {
+			c.dr.Values = append(c.dr.Values, nil)
+			continue
+		}
+		c.dr.Values = append(c.dr.Values, c.scratch[start:end:end])
+		start = end
+	}
+	c.be.Send(&c.dr)
+	c.pending += len(c.scratch) + 4*len(cols) + 7
+}
+
+// rowDescription describes cols in the given formats (nil: all text).
+func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescription {
+	rd := &pgproto3.RowDescription{Fields: make([]pgproto3.FieldDescription, len(cols))}
+	for i, col := range cols {
+		oid, size := typeOf(col.Type)
+		f := int16(0)
+		if formats != nil {
+			f = formats[i]
+		}
+		rd.Fields[i] = pgproto3.FieldDescription{Name: []byte(col.Name), DataTypeOID: oid, DataTypeSize: size, TypeModifier: -1, Format: f}
+	}
+	return rd
+}
+
+// textRows is a result of text columns computed by the session (SHOW).
+func textRows(names []string, rows [][]string) ([]planner.Column, exec.Operator) {
+	fields := make([]arrow.Field, len(names))
+	cols := make([]planner.Column, len(names))
+	for i, n := range names {
+		fields[i] = arrow.Field{Name: n, Type: exec.TypeText, Nullable: true}
+		cols[i] = planner.Column{Name: n, Type: exec.TypeText}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	arrays := make([]arrow.Array, len(names))
+	for j := range names {
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		for _, r := range rows {
+			b.Append(r[j])
+		}
+		arrays[j] = b.NewArray()
+		b.Release()
+	}
+	rec := array.NewRecord(schema, arrays, int64(len(rows)))
+	for _, a := range arrays {
+		a.Release()
+	}
+	op := exec.NewValues(schema, rec)
+	rec.Release()
+	return cols, op
+}

@@ -1,0 +1,299 @@
+package pgwire
+
+import (
+	"net"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/stretchr/testify/require"
+)
+
+// rawConn speaks the protocol message by message, for what client
+// libraries do not expose (row limits, errors before Sync, cancel keys).
+type rawConn struct {
+	t   *testing.T
+	nc  net.Conn
+	fe  *pgproto3.Frontend
+	pid uint32
+	key []byte
+}
+
+func dialRaw(t *testing.T, s *testServer, params map[string]string) *rawConn {
+	t.Helper()
+	nc, err := net.Dial("tcp", s.addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { nc.Close() })
+	require.NoError(t, nc.SetDeadline(time.Now().Add(20*time.Second)))
+	r := &rawConn{t: t, nc: nc, fe: pgproto3.NewFrontend(nc, nc)}
+	// SSLRequest first, answered 'N' on the same socket, as libpq does.
+	r.fe.Send(&pgproto3.SSLRequest{})
+	require.NoError(t, r.fe.Flush())
+	b := make([]byte, 1)
+	_, err = nc.Read(b)
+	require.NoError(t, err)
+	require.Equal(t, byte('N'), b[0])
+	if params == nil {
+		params = map[string]string{"user": "strata", "database": "db", "some_unknown_option": "x"}
+	}
+	r.fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30, Parameters: params})
+	require.NoError(t, r.fe.Flush())
+	for {
+		msg := r.recv()
+		switch m := msg.(type) {
+		case *pgproto3.BackendKeyData:
+			r.pid, r.key = m.ProcessID, append([]byte(nil), m.SecretKey...)
+		case *pgproto3.ReadyForQuery:
+			return r
+		case *pgproto3.ErrorResponse:
+			t.Fatalf("startup failed: %s %s", m.Code, m.Message)
+		}
+	}
+}
+
+func (r *rawConn) recv() pgproto3.BackendMessage {
+	r.t.Helper()
+	msg, err := r.fe.Receive()
+	require.NoError(r.t, err)
+	return msg
+}
+
+func (r *rawConn) send(msgs ...pgproto3.FrontendMessage) {
+	for _, m := range msgs {
+		r.fe.Send(m)
+	}
+	require.NoError(r.t, r.fe.Flush())
+}
+
+// until collects message type names up to and including ReadyForQuery.
+func (r *rawConn) until() []string {
+	r.t.Helper()
+	var names []string
+	for {
+		msg := r.recv()
+		names = append(names, msgName(msg))
+		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
+			return names
+		}
+	}
+}
+
+func msgName(msg pgproto3.BackendMessage) string {
+	switch m := msg.(type) {
+	case *pgproto3.ParseComplete:
+		return "ParseComplete"
+	case *pgproto3.BindComplete:
+		return "BindComplete"
+	case *pgproto3.CloseComplete:
+		return "CloseComplete"
+	case *pgproto3.ParameterDescription:
+		return "ParameterDescription"
+	case *pgproto3.RowDescription:
+		return "RowDescription"
+	case *pgproto3.NoData:
+		return "NoData"
+	case *pgproto3.DataRow:
+		return "DataRow"
+	case *pgproto3.CommandComplete:
+		return "CommandComplete " + string(m.CommandTag)
+	case *pgproto3.PortalSuspended:
+		return "PortalSuspended"
+	case *pgproto3.EmptyQueryResponse:
+		return "EmptyQueryResponse"
+	case *pgproto3.ErrorResponse:
+		return "Error " + m.Code
+	case *pgproto3.NoticeResponse:
+		return "Notice"
+	case *pgproto3.ParameterStatus:
+		return "ParameterStatus " + m.Name + "=" + m.Value
+	case *pgproto3.ReadyForQuery:
+		return "ReadyForQuery " + string(m.TxStatus)
+	}
+	return "?"
+}
+
+func TestSimpleQueryFlow(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+
+	r.send(&pgproto3.Query{String: "SELECT 1 AS a; SELECT host FROM cpu ORDER BY time; SET TimeZone = 'UTC'"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete SELECT 1",
+		"RowDescription", "DataRow", "DataRow", "DataRow", "CommandComplete SELECT 3",
+		"ParameterStatus TimeZone=UTC", "CommandComplete SET", "ReadyForQuery I"}, r.until())
+
+	// The first failing statement stops the rest; one ReadyForQuery.
+	r.send(&pgproto3.Query{String: "SELECT 1; SELECT nope FROM cpu; SELECT 2"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete SELECT 1", "Error 42703", "ReadyForQuery I"}, r.until())
+
+	for _, empty := range []string{"", ";", "-- ping", "/* nothing */ ;"} {
+		r.send(&pgproto3.Query{String: empty})
+		require.Equal(t, []string{"EmptyQueryResponse", "ReadyForQuery I"}, r.until(), "%q", empty)
+	}
+
+	r.send(&pgproto3.Query{String: "BEGIN; SELECT 1/0; SELECT 1"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "Error 22012", "ReadyForQuery E"}, r.until())
+	r.send(&pgproto3.Query{String: "SELECT 1"})
+	require.Equal(t, []string{"Error 25P02", "ReadyForQuery E"}, r.until())
+	r.send(&pgproto3.Query{String: "COMMIT"})
+	require.Equal(t, []string{"CommandComplete ROLLBACK", "ReadyForQuery I"}, r.until(), "COMMIT of a failed block rolls back")
+}
+
+func TestExtendedProtocolFlow(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+
+	// Describe of a statement: inferred parameter types, then the columns,
+	// without running it.
+	r.send(&pgproto3.Parse{Name: "s1", Query: "SELECT host, usage FROM cpu WHERE usage > $1 ORDER BY time"},
+		&pgproto3.Describe{ObjectType: 'S', Name: "s1"}, &pgproto3.Sync{})
+	require.Equal(t, "ParseComplete", msgName(r.recv()))
+	pd := r.recv().(*pgproto3.ParameterDescription)
+	require.Equal(t, []uint32{oidFloat8}, pd.ParameterOIDs)
+	rd := r.recv().(*pgproto3.RowDescription)
+	require.Equal(t, "host", string(rd.Fields[0].Name))
+	require.Equal(t, uint32(oidText), rd.Fields[0].DataTypeOID)
+	require.Equal(t, uint32(oidFloat8), rd.Fields[1].DataTypeOID)
+	require.Equal(t, int16(8), rd.Fields[1].DataTypeSize)
+	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
+
+	// Execute with a row limit suspends the portal; the next Execute
+	// resumes it. Binary results for the float column.
+	r.send(&pgproto3.Bind{PreparedStatement: "s1", Parameters: [][]byte{[]byte("0")}, ResultFormatCodes: []int16{0, 1}},
+		&pgproto3.Describe{ObjectType: 'P'},
+		&pgproto3.Execute{MaxRows: 2}, &pgproto3.Execute{MaxRows: 2}, &pgproto3.Sync{})
+	require.Equal(t, "BindComplete", msgName(r.recv()))
+	rd = r.recv().(*pgproto3.RowDescription)
+	require.Equal(t, int16(1), rd.Fields[1].Format)
+	dr := r.recv().(*pgproto3.DataRow)
+	require.Equal(t, "a", string(dr.Values[0]))
+	require.Equal(t, []byte{0x3f, 0xf8, 0, 0, 0, 0, 0, 0}, dr.Values[1], "1.5 as big-endian float8")
+	require.Equal(t, []string{"DataRow", "PortalSuspended", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
+
+	// After an error, everything up to Sync is skipped.
+	r.send(&pgproto3.Parse{Query: "SELECT nope FROM cpu"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 42703", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Bind{PreparedStatement: "missing"}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 26000", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Parse{Query: "SELECT 1; SELECT 2"}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 42601", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Bind{PreparedStatement: "s1"}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 08P01", "ReadyForQuery I"}, r.until(), "wrong parameter count")
+
+	// Binary parameters of the declared type; Close; Flush answers without
+	// Sync.
+	r.send(&pgproto3.Parse{Name: "s2", Query: "SELECT $1::bigint * 2", ParameterOIDs: []uint32{oidInt8}},
+		&pgproto3.Bind{PreparedStatement: "s2", ParameterFormatCodes: []int16{1}, Parameters: [][]byte{{0, 0, 0, 0, 0, 0, 0, 21}}},
+		&pgproto3.Execute{}, &pgproto3.Close{ObjectType: 'S', Name: "s2"}, &pgproto3.Flush{})
+	require.Equal(t, "ParseComplete", msgName(r.recv()))
+	require.Equal(t, "BindComplete", msgName(r.recv()))
+	dr = r.recv().(*pgproto3.DataRow)
+	require.Equal(t, "42", string(dr.Values[0]))
+	require.Equal(t, "CommandComplete SELECT 1", msgName(r.recv()))
+	require.Equal(t, "CloseComplete", msgName(r.recv()))
+	r.send(&pgproto3.Sync{})
+	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
+
+	// Session statements through the extended protocol, as Npgsql and
+	// pgjdbc send them.
+	r.send(&pgproto3.Parse{Query: "DISCARD ALL"}, &pgproto3.Bind{}, &pgproto3.Describe{ObjectType: 'P'}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ParseComplete", "BindComplete", "NoData", "CommandComplete DISCARD ALL", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Parse{Query: ""}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ParseComplete", "BindComplete", "EmptyQueryResponse", "ReadyForQuery I"}, r.until())
+}
+
+func TestCursors(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "DECLARE c CURSOR FOR SELECT host FROM cpu"})
+	require.Equal(t, []string{"Error 25P01", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR FOR SELECT host FROM cpu ORDER BY time; FETCH 2 FROM c; MOVE 1 IN c; FETCH ALL c; CLOSE c; COMMIT"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "CommandComplete DECLARE CURSOR",
+		"RowDescription", "DataRow", "DataRow", "CommandComplete FETCH 2",
+		"CommandComplete MOVE 1", "RowDescription", "CommandComplete FETCH 0",
+		"CommandComplete CLOSE CURSOR", "CommandComplete COMMIT", "ReadyForQuery I"}, r.until())
+}
+
+func TestCancelRequest(t *testing.T) {
+	var big []byte
+	for i := 0; i < 40000; i++ {
+		big = append(big, []byte("big,host=x v=1 1"+pad(i)+"\n")...)
+	}
+	s := startServer(t, string(big))
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "SELECT count(*) FROM big a JOIN big b ON a.host = b.host"})
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	nc, err := net.Dial("tcp", s.addr)
+	require.NoError(t, err)
+	fe := pgproto3.NewFrontend(nc, nc)
+	fe.Send(&pgproto3.CancelRequest{ProcessID: r.pid, SecretKey: r.key})
+	require.NoError(t, fe.Flush())
+	// The server answers nothing on the cancel socket and closes it.
+	_, err = nc.Read(make([]byte, 1))
+	require.Error(t, err)
+	nc.Close()
+	require.Equal(t, []string{"RowDescription", "Error 57014", "ReadyForQuery I"}, r.until())
+	require.Less(t, time.Since(start), 5*time.Second)
+	r.send(&pgproto3.Query{String: "SELECT count(*) FROM big"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
+}
+
+// pad makes distinct 18-digit nanosecond suffixes.
+func pad(i int) string {
+	s := "000000000000000000" + itoa(i)
+	return s[len(s)-18:]
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+func TestStartupErrors(t *testing.T) {
+	s := startServer(t)
+	nc, err := net.Dial("tcp", s.addr)
+	require.NoError(t, err)
+	defer nc.Close()
+	fe := pgproto3.NewFrontend(nc, nc)
+	fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30, Parameters: map[string]string{"database": "db"}})
+	require.NoError(t, fe.Flush())
+	msg, err := fe.Receive()
+	require.NoError(t, err)
+	e := msg.(*pgproto3.ErrorResponse)
+	require.Equal(t, "FATAL", e.Severity)
+	require.Equal(t, "28000", e.Code)
+}
+
+func TestDescribeInfersParameterTypes(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	for _, tt := range []struct {
+		q    string
+		want []uint32
+	}{
+		{"SELECT * FROM cpu WHERE time > $1 AND time < $2", []uint32{oidTimestamptz, oidTimestamptz}},
+		{"SELECT * FROM cpu WHERE host = $1 OR region IN ($2, $3)", []uint32{oidText, oidText, oidText}},
+		{"SELECT * FROM cpu WHERE n = $1 AND ok = $2", []uint32{oidInt8, oidBool}},
+		{"SELECT $1::int, $2::float8, $3::timestamptz, $4::interval", []uint32{oidInt8, oidFloat8, oidTimestamptz, oidInterval}},
+		{"SELECT time_bucket($1, time) AS b, avg(usage) FROM cpu GROUP BY b", []uint32{oidInterval}},
+		{"SELECT $1", []uint32{0}},
+		{"SELECT * FROM cpu LIMIT $1", []uint32{oidInt8}},
+		{"INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3)", []uint32{0, 0, 0}},
+	} {
+		r.send(&pgproto3.Parse{Query: tt.q}, &pgproto3.Describe{ObjectType: 'S'}, &pgproto3.Sync{})
+		msg := r.recv()
+		if e, ok := msg.(*pgproto3.ErrorResponse); ok {
+			t.Fatalf("%s: %s %s", tt.q, e.Code, e.Message)
+		}
+		require.Equal(t, "ParseComplete", msgName(msg), tt.q)
+		pd := r.recv().(*pgproto3.ParameterDescription)
+		require.Equal(t, tt.want, pd.ParameterOIDs, tt.q)
+		r.until()
+	}
+}

@@ -1,0 +1,270 @@
+package pgwire
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+)
+
+// simpleQuery runs a Query message: each statement in turn, its rows in
+// text, stopping at the first error; one ReadyForQuery at the end.
+func (c *conn) simpleQuery(text string) {
+	defer c.ready()
+	// A simple query ends the unnamed statement and portal.
+	delete(c.stmts, "")
+	if p := c.portals[""]; p != nil {
+		p.close()
+		delete(c.portals, "")
+	}
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		c.sendError(err, 0)
+		return
+	}
+	ran := false
+	for _, st := range stmts {
+		if st.Kind == sql.Empty {
+			continue
+		}
+		ran = true
+		if err := c.checkAborted(st); err != nil {
+			c.sendError(err, 0)
+			return
+		}
+		ctx, done := c.running()
+		p, err := c.open(ctx, st, nil, nil)
+		if err == nil {
+			if p.cols != nil {
+				c.be.Send(rowDescription(p.cols, p.formats))
+			}
+			err = c.run(ctx, p, 0)
+			p.close()
+		}
+		done()
+		if err != nil {
+			c.sendError(statementError(ctx, err), st.Offset)
+			return
+		}
+	}
+	if !ran {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+	}
+}
+
+// checkAborted refuses statements in a failed transaction block, except
+// those that end it.
+func (c *conn) checkAborted(st *sql.Statement) error {
+	if c.tx != txFailed {
+		return nil
+	}
+	switch st.Kind {
+	case sql.Commit, sql.Rollback, sql.RollbackTo:
+		return nil
+	}
+	return &planner.Error{Code: "25P02", Msg: "current transaction is aborted, commands ignored until end of transaction block", Hint: "run ROLLBACK"}
+}
+
+// parse handles Parse: one statement, kept under its name ("" is replaced
+// by the next Parse).
+func (c *conn) parse(name, query string, oids []uint32) error {
+	if name != "" {
+		if _, exists := c.stmts[name]; exists {
+			return &planner.Error{Code: "42P05", Msg: fmt.Sprintf("prepared statement %q already exists", name)}
+		}
+	}
+	stmts, err := sql.Parse(query)
+	if err != nil {
+		return err
+	}
+	var stmt *sql.Statement
+	for _, st := range stmts {
+		if st.Kind == sql.Empty {
+			continue
+		}
+		if stmt != nil {
+			return &planner.Error{Code: planner.CodeSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
+		}
+		stmt = st
+	}
+	if stmt == nil {
+		stmt = &sql.Statement{Kind: sql.Empty}
+	}
+	n := stmt.NumParams
+	if len(oids) > n {
+		n = len(oids)
+	}
+	ps := &prepared{stmt: stmt, oids: make([]uint32, n)}
+	copy(ps.oids, oids)
+	// Queries are analysed now, as PostgreSQL does: a missing table or
+	// column fails the Parse, and Describe needs no second pass.
+	switch stmt.Kind {
+	case sql.Select, sql.Explain, sql.Insert:
+		cols, err := c.describeStatement(ps)
+		if err != nil {
+			return err
+		}
+		ps.cols = cols
+	}
+	c.stmts[name] = ps
+	c.be.Send(&pgproto3.ParseComplete{})
+	return nil
+}
+
+// describeStatement infers the result columns and the parameter types a
+// client did not declare.
+func (c *conn) describeStatement(ps *prepared) ([]planner.Column, error) {
+	switch ps.stmt.Kind {
+	case sql.Select, sql.Explain, sql.Insert:
+		cols, ptypes, err := c.srv.Planner.Describe(c.sess.plannerSession(), ps.stmt)
+		if err != nil {
+			return nil, err
+		}
+		for i, t := range ptypes {
+			if i < len(ps.oids) && ps.oids[i] == 0 && t != nil {
+				ps.oids[i], _ = typeOf(t)
+			}
+		}
+		ps.described = true
+		return cols, nil
+	case sql.Show:
+		cols, op, err := c.show(ps.stmt)
+		if err != nil {
+			return nil, err
+		}
+		op.Close()
+		return cols, nil
+	case sql.Fetch:
+		if cur, ok := c.cursors[ps.stmt.Name]; ok {
+			return cur.cols, nil
+		}
+		return nil, &planner.Error{Code: "34000", Msg: fmt.Sprintf("cursor %q does not exist", ps.stmt.Name)}
+	}
+	return nil, nil
+}
+
+func (c *conn) bind(m *pgproto3.Bind) error {
+	ps, ok := c.stmts[m.PreparedStatement]
+	if !ok {
+		return &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", m.PreparedStatement)}
+	}
+	if m.DestinationPortal != "" {
+		if _, exists := c.portals[m.DestinationPortal]; exists {
+			return &planner.Error{Code: "42P03", Msg: fmt.Sprintf("portal %q already exists", m.DestinationPortal)}
+		}
+	} else if old := c.portals[""]; old != nil {
+		old.close()
+		delete(c.portals, "")
+	}
+	if len(m.Parameters) != len(ps.oids) {
+		return &planner.Error{Code: "08P01", Msg: fmt.Sprintf("bind message supplies %d parameters, but prepared statement %q requires %d", len(m.Parameters), m.PreparedStatement, len(ps.oids))}
+	}
+	pf, err := expandFormats(m.ParameterFormatCodes, len(m.Parameters))
+	if err != nil {
+		return err
+	}
+	if err := c.checkAborted(ps.stmt); err != nil {
+		return err
+	}
+	if !ps.described {
+		for i, f := range pf {
+			if f == 1 && ps.oids[i] == 0 {
+				if _, err := c.describeStatement(ps); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	now := time.Now()
+	params := make([]any, len(m.Parameters))
+	for i, raw := range m.Parameters {
+		if params[i], err = decodeParam(i+1, ps.oids[i], pf[i], raw, c.sess.loc, now); err != nil {
+			return err
+		}
+	}
+	ctx, done := c.running()
+	p, err := c.open(ctx, ps.stmt, params, m.ResultFormatCodes)
+	done()
+	if err != nil {
+		return statementError(ctx, err)
+	}
+	c.portals[m.DestinationPortal] = p
+	c.be.Send(&pgproto3.BindComplete{})
+	return nil
+}
+
+func (c *conn) describe(kind byte, name string) error {
+	switch kind {
+	case 'S':
+		ps, ok := c.stmts[name]
+		if !ok {
+			return &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", name)}
+		}
+		cols := ps.cols
+		if !ps.described {
+			var err error
+			if cols, err = c.describeStatement(ps); err != nil {
+				return err
+			}
+		}
+		c.be.Send(&pgproto3.ParameterDescription{ParameterOIDs: ps.oids})
+		if cols == nil {
+			c.be.Send(&pgproto3.NoData{})
+		} else {
+			c.be.Send(rowDescription(cols, nil))
+		}
+		return nil
+	case 'P':
+		p, ok := c.portals[name]
+		if !ok {
+			return &planner.Error{Code: "34000", Msg: fmt.Sprintf("portal %q does not exist", name)}
+		}
+		if p.cols == nil {
+			c.be.Send(&pgproto3.NoData{})
+		} else {
+			c.be.Send(rowDescription(p.cols, p.formats))
+		}
+		return nil
+	}
+	return &planner.Error{Code: "08P01", Msg: fmt.Sprintf("invalid DESCRIBE message subtype %d", kind)}
+}
+
+func (c *conn) execute(name string, maxRows uint32) error {
+	p, ok := c.portals[name]
+	if !ok {
+		return &planner.Error{Code: "34000", Msg: fmt.Sprintf("portal %q does not exist", name)}
+	}
+	if p.stmt.Kind == sql.Empty {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		return nil
+	}
+	if err := c.checkAborted(p.stmt); err != nil {
+		return err
+	}
+	ctx, done := c.running()
+	defer done()
+	if err := c.run(ctx, p, int64(maxRows)); err != nil {
+		return statementError(ctx, err)
+	}
+	return nil
+}
+
+func (c *conn) closeObject(kind byte, name string) error {
+	switch kind {
+	case 'S':
+		delete(c.stmts, name)
+	case 'P':
+		if p := c.portals[name]; p != nil {
+			p.close()
+			delete(c.portals, name)
+		}
+	default:
+		return &planner.Error{Code: "08P01", Msg: fmt.Sprintf("invalid CLOSE message subtype %d", kind)}
+	}
+	c.be.Send(&pgproto3.CloseComplete{})
+	return nil
+}

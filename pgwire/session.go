@@ -1,0 +1,210 @@
+package pgwire
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/stratadb/strata/planner"
+)
+
+// setting is one run-time parameter a session can SET and SHOW.
+type setting struct {
+	def string
+	// report: sent as ParameterStatus at startup and whenever it changes.
+	report bool
+	// fixed: SET may only repeat the value (client_encoding must stay UTF8).
+	fixed bool
+	desc  string
+}
+
+// settings are the parameters clients read or set. Unknown names are
+// accepted by SET and remembered (clients set many that change nothing
+// here, e.g. extra_float_digits, statement_timeout).
+var settings = map[string]setting{
+	"server_version":                {def: "15.0", report: true, fixed: true, desc: "Shows the server version."},
+	"server_version_num":            {def: "150000", fixed: true, desc: "Shows the server version as an integer."},
+	"server_encoding":               {def: "UTF8", report: true, fixed: true, desc: "Shows the server (database) character set encoding."},
+	"client_encoding":               {def: "UTF8", report: true, fixed: true, desc: "Sets the client's character set encoding."},
+	"datestyle":                     {def: "ISO, MDY", report: true, desc: "Sets the display format for date and time values."},
+	"integer_datetimes":             {def: "on", report: true, fixed: true, desc: "Shows whether datetimes are integer based."},
+	"standard_conforming_strings":   {def: "on", report: true, fixed: true, desc: "Causes '...' strings to treat backslashes literally."},
+	"timezone":                      {def: "UTC", report: true, desc: "Sets the time zone for displaying and interpreting time stamps."},
+	"intervalstyle":                 {def: "postgres", report: true, desc: "Sets the display format for interval values."},
+	"application_name":              {def: "", report: true, desc: "Sets the application name to be reported in statistics and logs."},
+	"is_superuser":                  {def: "on", report: true, fixed: true, desc: "Shows whether the current user is a superuser."},
+	"session_authorization":         {def: "", report: true, desc: "Sets the session user name."},
+	"default_transaction_read_only": {def: "off", report: true, desc: "Sets the default read-only status of new transactions."},
+	"in_hot_standby":                {def: "off", report: true, fixed: true, desc: "Shows whether hot standby is currently active."},
+	"search_path":                   {def: `"$user", public`, desc: "Sets the schema search order for names that are not schema-qualified."},
+	"extra_float_digits":            {def: "1", desc: "Sets the number of digits displayed for floating-point values."},
+	"statement_timeout":             {def: "0", desc: "Sets the maximum allowed duration of any statement."},
+	"transaction_isolation":         {def: "read committed", desc: "Sets the current transaction's isolation level."},
+	"transaction_read_only":         {def: "off", desc: "Sets the current transaction's read-only status."},
+	"max_identifier_length":         {def: "63", fixed: true, desc: "Shows the maximum identifier length."},
+	"lc_collate":                    {def: "C", fixed: true, desc: "Shows the collation order locale."},
+	"lc_ctype":                      {def: "C", fixed: true, desc: "Shows the character classification and case conversion locale."},
+	"client_min_messages":           {def: "notice", desc: "Sets the message levels that are sent to the client."},
+}
+
+// reportName is the spelling ParameterStatus uses for a setting.
+var reportName = map[string]string{
+	"datestyle":     "DateStyle",
+	"timezone":      "TimeZone",
+	"intervalstyle": "IntervalStyle",
+}
+
+func paramStatusName(name string) string {
+	if n, ok := reportName[name]; ok {
+		return n
+	}
+	return name
+}
+
+// session is what one connection remembers between messages.
+type session struct {
+	user, database string
+	values         map[string]string // overrides of the defaults
+	loc            *time.Location
+	memLimit       int64
+}
+
+func newSession(user, database string, memLimit int64) *session {
+	return &session{user: user, database: database, values: map[string]string{}, loc: time.UTC, memLimit: memLimit}
+}
+
+func (s *session) get(name string) (string, bool) {
+	if v, ok := s.values[name]; ok {
+		return v, true
+	}
+	switch name {
+	case "session_authorization":
+		return s.user, true
+	}
+	st, ok := settings[name]
+	return st.def, ok
+}
+
+// set changes a setting, checking values the session interprets. It
+// returns the ParameterStatus name and value to report, or "" when the
+// setting is not reported.
+func (s *session) set(name, value string) (report string, err error) {
+	st, known := settings[name]
+	if known && st.fixed {
+		cur, _ := s.get(name)
+		if !strings.EqualFold(normalizeSetting(name, value), normalizeSetting(name, cur)) {
+			return "", &planner.Error{Code: "22023", Msg: fmt.Sprintf("parameter %q cannot be changed (it is always %s)", name, cur)}
+		}
+		return "", nil
+	}
+	switch name {
+	case "timezone":
+		loc, canon, err := loadZone(value)
+		if err != nil {
+			return "", &planner.Error{Code: "22023", Msg: fmt.Sprintf("invalid value for parameter \"TimeZone\": %q", value), Hint: "use an IANA zone name such as 'UTC' or 'Europe/Berlin'"}
+		}
+		s.loc, value = loc, canon
+	case "datestyle":
+		if !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(value)), "ISO") {
+			return "", &planner.Error{Code: "0A000", Msg: fmt.Sprintf("DateStyle %q is not supported: Strata writes dates in the ISO style", value), Hint: "SET DateStyle = 'ISO, MDY'"}
+		}
+		value = "ISO, MDY"
+	case "intervalstyle":
+		if !strings.EqualFold(value, "postgres") {
+			return "", &planner.Error{Code: "0A000", Msg: fmt.Sprintf("IntervalStyle %q is not supported: Strata writes intervals in the postgres style", value)}
+		}
+		value = "postgres"
+	}
+	s.values[name] = value
+	if known && st.report {
+		return paramStatusName(name), nil
+	}
+	return "", nil
+}
+
+func (s *session) reset(name string) {
+	delete(s.values, name)
+	if name == "timezone" {
+		s.loc = time.UTC
+	}
+}
+
+func (s *session) resetAll() {
+	s.values = map[string]string{}
+	s.loc = time.UTC
+}
+
+// all lists every setting for SHOW ALL, sorted by name.
+func (s *session) all() [][3]string {
+	names := make([]string, 0, len(settings)+len(s.values))
+	for n := range settings {
+		names = append(names, n)
+	}
+	for n := range s.values {
+		if _, ok := settings[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	out := make([][3]string, len(names))
+	for i, n := range names {
+		v, _ := s.get(n)
+		out[i] = [3]string{paramStatusName(n), v, settings[n].desc}
+	}
+	return out
+}
+
+func (s *session) plannerSession() *planner.Session {
+	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit}
+}
+
+func normalizeSetting(name, v string) string {
+	v = strings.TrimSpace(v)
+	if name == "client_encoding" || name == "server_encoding" {
+		v = strings.ReplaceAll(strings.ReplaceAll(strings.ToUpper(v), "-", ""), "_", "")
+		if v == "UNICODE" {
+			v = "UTF8"
+		}
+	}
+	return v
+}
+
+// loadZone reads a TimeZone value: an IANA name, UTC/GMT/Z, or a POSIX-style
+// fixed offset in hours ('+02', '-05:30').
+func loadZone(v string) (*time.Location, string, error) {
+	v = strings.TrimSpace(v)
+	switch strings.ToUpper(v) {
+	case "UTC", "GMT", "Z", "ZULU", "UCT", "ETC/UTC":
+		return time.UTC, "UTC", nil
+	case "LOCAL":
+		return time.Local, time.Local.String(), nil
+	}
+	if v != "" && (v[0] == '+' || v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+		var h, m int
+		sign := 1
+		body := v
+		if body[0] == '+' || body[0] == '-' {
+			if body[0] == '-' {
+				sign = -1
+			}
+			body = body[1:]
+		}
+		if _, err := fmt.Sscanf(body, "%d:%d", &h, &m); err != nil {
+			if _, err := fmt.Sscanf(body, "%d", &h); err != nil {
+				return nil, "", err
+			}
+		}
+		if h > 15 || m > 59 {
+			return nil, "", fmt.Errorf("offset out of range")
+		}
+		// PostgreSQL reads a bare number as hours east of UTC for SET
+		// TIME ZONE; the reported name keeps what the client wrote.
+		return time.FixedZone(v, sign*(h*3600+m*60)), v, nil
+	}
+	loc, err := time.LoadLocation(v)
+	if err != nil {
+		return nil, "", err
+	}
+	return loc, loc.String(), nil
+}

@@ -1,0 +1,291 @@
+package pgwire
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+)
+
+// command runs a statement that returns no rows and gives its tag.
+func (c *conn) command(ctx context.Context, p *portal) (string, error) {
+	stmt := p.stmt
+	switch stmt.Kind {
+	case sql.Empty:
+		return "", nil
+	case sql.Insert:
+		n, err := c.srv.Planner.Insert(ctx, c.sess.plannerSession(), stmt, p.params)
+		if err != nil {
+			return "", statementError(ctx, err)
+		}
+		if c.tx != txIdle {
+			c.txWrites += n
+		}
+		return "INSERT 0 " + strconv.FormatInt(n, 10), nil
+	case sql.Set:
+		return "SET", c.set(stmt)
+	case sql.Reset:
+		if stmt.All {
+			c.resetAll()
+		} else {
+			c.reset(stmt.Name)
+		}
+		return "RESET", nil
+	case sql.Begin:
+		if c.tx != txIdle {
+			c.notice("there is already a transaction in progress")
+			return "BEGIN", nil
+		}
+		c.tx, c.txWrites = txBlock, 0
+		return "BEGIN", nil
+	case sql.Commit:
+		return c.endTransaction("COMMIT"), nil
+	case sql.Rollback:
+		return c.endTransaction("ROLLBACK"), nil
+	case sql.Savepoint, sql.Release:
+		if c.tx == txIdle {
+			return "", &planner.Error{Code: "25P01", Msg: fmt.Sprintf("%s can only be used in transaction blocks", strings.ToUpper(stmt.Kind.String()))}
+		}
+		if stmt.Kind == sql.Savepoint {
+			return "SAVEPOINT", nil
+		}
+		return "RELEASE", nil
+	case sql.RollbackTo:
+		if c.tx == txIdle {
+			return "", &planner.Error{Code: "25P01", Msg: "ROLLBACK TO SAVEPOINT can only be used in transaction blocks"}
+		}
+		c.tx = txBlock
+		return "ROLLBACK", nil
+	case sql.Discard:
+		c.discard()
+		return "DISCARD " + strings.ToUpper(stmt.Name), nil
+	case sql.Deallocate:
+		if stmt.All {
+			c.stmts = map[string]*prepared{}
+			return "DEALLOCATE ALL", nil
+		}
+		if _, ok := c.stmts[stmt.Name]; !ok {
+			return "", &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", stmt.Name)}
+		}
+		delete(c.stmts, stmt.Name)
+		return "DEALLOCATE", nil
+	case sql.Close:
+		if stmt.All {
+			for name, cur := range c.cursors {
+				cur.close()
+				delete(c.cursors, name)
+			}
+			return "CLOSE CURSOR ALL", nil
+		}
+		cur, ok := c.cursors[stmt.Name]
+		if !ok {
+			return "", &planner.Error{Code: "34000", Msg: fmt.Sprintf("cursor %q does not exist", stmt.Name)}
+		}
+		cur.close()
+		delete(c.cursors, stmt.Name)
+		return "CLOSE CURSOR", nil
+	case sql.Listen:
+		return "LISTEN", nil
+	case sql.Unlisten:
+		return "UNLISTEN", nil
+	case sql.Declare:
+		return "DECLARE CURSOR", c.declare(ctx, stmt, p.params)
+	}
+	return "", &planner.Error{Code: planner.CodeNotSupported, Msg: fmt.Sprintf("%s statements are not supported", stmt.Kind)}
+}
+
+// endTransaction ends a transaction block (COMMIT or ROLLBACK); COMMIT of
+// a failed transaction rolls back, as in PostgreSQL.
+func (c *conn) endTransaction(tag string) string {
+	switch c.tx {
+	case txIdle:
+		c.notice("there is no transaction in progress")
+	case txFailed:
+		tag = "ROLLBACK"
+	}
+	if tag == "ROLLBACK" && c.txWrites > 0 {
+		c.notice(fmt.Sprintf("Strata has no transactions: the %d rows written since BEGIN were durable when each statement completed and stay", c.txWrites))
+	}
+	c.tx, c.txWrites = txIdle, 0
+	for name, cur := range c.cursors {
+		if !cur.hold {
+			cur.close()
+			delete(c.cursors, name)
+		}
+	}
+	return tag
+}
+
+func (c *conn) set(stmt *sql.Statement) error {
+	if stmt.Default {
+		c.reset(stmt.Name)
+		return nil
+	}
+	value := strings.Join(stmt.Values, ", ")
+	report, err := c.sess.set(stmt.Name, value)
+	if err != nil {
+		return err
+	}
+	if report != "" {
+		v, _ := c.sess.get(stmt.Name)
+		c.be.Send(&pgproto3.ParameterStatus{Name: report, Value: v})
+	}
+	return nil
+}
+
+func (c *conn) reset(name string) {
+	before, _ := c.sess.get(name)
+	c.sess.reset(name)
+	after, _ := c.sess.get(name)
+	if st, ok := settings[name]; ok && st.report && before != after {
+		c.be.Send(&pgproto3.ParameterStatus{Name: paramStatusName(name), Value: after})
+	}
+}
+
+func (c *conn) resetAll() {
+	names := make([]string, 0, len(c.sess.values))
+	for n := range c.sess.values {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c.reset(n)
+	}
+	c.sess.resetAll()
+}
+
+// discard is DISCARD ALL: the session as it was after startup.
+func (c *conn) discard() {
+	c.resetAll()
+	c.stmts = map[string]*prepared{}
+	for name, cur := range c.cursors {
+		cur.close()
+		delete(c.cursors, name)
+	}
+}
+
+// show answers SHOW name and SHOW ALL.
+func (c *conn) show(stmt *sql.Statement) ([]planner.Column, exec.Operator, error) {
+	if stmt.All {
+		all := c.sess.all()
+		rows := make([][]string, len(all))
+		for i, r := range all {
+			rows[i] = r[:]
+		}
+		cols, op := textRows([]string{"name", "setting", "description"}, rows)
+		return cols, op, nil
+	}
+	v, ok := c.sess.get(stmt.Name)
+	if !ok {
+		return nil, nil, &planner.Error{Code: "42704", Msg: fmt.Sprintf("unrecognized configuration parameter %q", stmt.Name)}
+	}
+	cols, op := textRows([]string{paramStatusName(stmt.Name)}, [][]string{{v}})
+	return cols, op, nil
+}
+
+// declare opens a cursor over its query. Without WITH HOLD it lives until
+// the transaction ends, so it needs one, as in PostgreSQL.
+func (c *conn) declare(ctx context.Context, stmt *sql.Statement, params []any) error {
+	if c.tx == txIdle && !stmt.Cursor.Hold {
+		return &planner.Error{Code: "25P01", Msg: "DECLARE CURSOR can only be used in transaction blocks", Hint: "run BEGIN first, or declare the cursor WITH HOLD"}
+	}
+	if _, ok := c.cursors[stmt.Name]; ok {
+		return &planner.Error{Code: "42P03", Msg: fmt.Sprintf("cursor %q already exists", stmt.Name)}
+	}
+	if stmt.Cursor.Scroll {
+		return &planner.Error{Code: planner.CodeNotSupported, Msg: "SCROLL cursors are not supported; declare the cursor NO SCROLL and fetch forward"}
+	}
+	var formats []int16
+	if stmt.Cursor.Binary {
+		formats = []int16{1}
+	}
+	cur, err := c.open(ctx, stmt.Inner, params, formats)
+	if err != nil {
+		return err
+	}
+	if cur.op == nil {
+		return &planner.Error{Code: "42P11", Msg: "cursor query must return rows"}
+	}
+	cur.hold = stmt.Cursor.Hold
+	c.cursors[stmt.Name] = cur
+	return nil
+}
+
+// fetch runs FETCH or MOVE: rows of the named cursor, forward only.
+func (c *conn) fetch(ctx context.Context, p *portal) error {
+	stmt := p.stmt
+	cur, ok := c.cursors[stmt.Name]
+	if !ok {
+		return &planner.Error{Code: "34000", Msg: fmt.Sprintf("cursor %q does not exist", stmt.Name)}
+	}
+	spec := stmt.Fetch
+	if spec.Direction != sql.FetchForward || spec.Count < 0 {
+		return &planner.Error{Code: planner.CodeNotSupported, Msg: "only forward FETCH and MOVE are supported (FETCH n, FETCH NEXT, FETCH ALL, FETCH FORWARD n)"}
+	}
+	limit := spec.Count
+	if spec.All {
+		limit = 0
+	} else if limit == 0 {
+		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(strings.ToUpper(stmt.Kind.String()) + " 0")})
+		return nil
+	}
+	var n int64
+	if stmt.Kind == sql.Move {
+		for limit == 0 || n < limit {
+			if cur.done {
+				break
+			}
+			if cur.rec == nil || cur.row >= int(cur.rec.NumRows()) {
+				rec, err := cur.op.Next(ctx)
+				if err != nil {
+					return statementError(ctx, err)
+				}
+				if rec == nil {
+					cur.done = true
+					cur.close()
+					break
+				}
+				cur.rec, cur.row, cur.encs = rec, 0, nil
+				continue
+			}
+			step := int64(int(cur.rec.NumRows()) - cur.row)
+			if limit > 0 && step > limit-n {
+				step = limit - n
+			}
+			cur.row += int(step)
+			n += step
+		}
+		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("MOVE " + strconv.FormatInt(n, 10))})
+		return nil
+	}
+	// The cursor's encoders follow its own formats (BINARY cursors), or
+	// the FETCH portal's when bound with formats.
+	formats := cur.formats
+	for _, f := range p.formats {
+		if f != 0 {
+			formats = p.formats
+			break
+		}
+	}
+	if cur.rec != nil && !slices.Equal(formats, cur.formats) {
+		cur.encs = cur.encs[:0]
+		for j, col := range cur.rec.Columns() {
+			cur.encs = append(cur.encs, newEncoder(col, formats[j], c.sess.loc))
+		}
+	}
+	cur.formats = formats
+	n, _, err := c.stream(ctx, cur, formats, limit)
+	if err != nil {
+		return err
+	}
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("FETCH " + strconv.FormatInt(n, 10))})
+	return nil
+}

@@ -1,0 +1,261 @@
+package pgwire
+
+import (
+	"encoding/binary"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// PostgreSQL type OIDs (pg_type.oid in PostgreSQL 15).
+const (
+	oidBool        = 16
+	oidBytea       = 17
+	oidChar        = 18
+	oidNameType    = 19
+	oidInt8        = 20
+	oidInt2        = 21
+	oidInt4        = 23
+	oidText        = 25
+	oidOID         = 26
+	oidJSON        = 114
+	oidFloat4      = 700
+	oidFloat8      = 701
+	oidUnknown     = 705
+	oidBPChar      = 1042
+	oidVarchar     = 1043
+	oidDate        = 1082
+	oidTime        = 1083
+	oidTimestamp   = 1114
+	oidTimestamptz = 1184
+	oidInterval    = 1186
+	oidNumeric     = 1700
+	oidUUID        = 2950
+	oidJSONB       = 3802
+)
+
+// pgEpochMicros is 2000-01-01 00:00:00 UTC in microseconds since 1970, the
+// origin of PostgreSQL's binary timestamps and dates.
+const pgEpochMicros = 946684800 * 1000000
+
+// typeOf maps an engine type to its PostgreSQL OID and typlen.
+func typeOf(dt arrow.DataType) (oid uint32, size int16) {
+	switch dt.ID() {
+	case arrow.BOOL:
+		return oidBool, 1
+	case arrow.INT64:
+		return oidInt8, 8
+	case arrow.INT32:
+		return oidInt4, 4
+	case arrow.INT16:
+		return oidInt2, 2
+	case arrow.UINT64:
+		return oidNumeric, -1
+	case arrow.FLOAT64:
+		return oidFloat8, 8
+	case arrow.FLOAT32:
+		return oidFloat4, 4
+	case arrow.TIMESTAMP:
+		return oidTimestamptz, 8
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		return oidInterval, 16
+	}
+	return oidText, -1
+}
+
+// encoder appends value i of a column to dst in one wire format; the caller
+// has checked that it is not NULL.
+type encoder func(dst []byte, i int) []byte
+
+// newEncoder returns the encoder of column a for format (0 text, 1 binary)
+// and the session's time zone. The column's type must be the one its
+// RowDescription announced (typeOf); columns that are NULL throughout may
+// have the null type.
+func newEncoder(a arrow.Array, format int16, loc *time.Location) encoder {
+	if format == 1 {
+		if e := binaryEncoder(a); e != nil {
+			return e
+		}
+	}
+	return textEncoder(a, loc)
+}
+
+func textEncoder(a arrow.Array, loc *time.Location) encoder {
+	switch a := a.(type) {
+	case *array.Boolean:
+		return func(dst []byte, i int) []byte {
+			if a.Value(i) {
+				return append(dst, 't')
+			}
+			return append(dst, 'f')
+		}
+	case *array.Int64:
+		v := a.Int64Values()
+		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, v[i], 10) }
+	case *array.Int32:
+		v := a.Int32Values()
+		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, int64(v[i]), 10) }
+	case *array.Uint64:
+		v := a.Uint64Values()
+		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, v[i], 10) }
+	case *array.Float64:
+		v := a.Float64Values()
+		return func(dst []byte, i int) []byte { return appendFloat(dst, v[i]) }
+	case *array.String:
+		return func(dst []byte, i int) []byte { return append(dst, a.Value(i)...) }
+	case *array.Dictionary:
+		if dict, ok := a.Dictionary().(*array.String); ok {
+			return func(dst []byte, i int) []byte { return append(dst, dict.Value(a.GetValueIndex(i))...) }
+		}
+	case *array.Timestamp:
+		v := a.TimestampValues()
+		unit := a.DataType().(*arrow.TimestampType).Unit
+		return func(dst []byte, i int) []byte { return appendTimestamp(dst, toNanos(int64(v[i]), unit), loc) }
+	}
+	return func(dst []byte, i int) []byte {
+		s, _ := exec.FormatValue(a, i, loc)
+		return append(dst, s...)
+	}
+}
+
+func binaryEncoder(a arrow.Array) encoder {
+	switch a := a.(type) {
+	case *array.Boolean:
+		return func(dst []byte, i int) []byte {
+			if a.Value(i) {
+				return append(dst, 1)
+			}
+			return append(dst, 0)
+		}
+	case *array.Int64:
+		v := a.Int64Values()
+		return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint64(dst, uint64(v[i])) }
+	case *array.Int32:
+		v := a.Int32Values()
+		return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint32(dst, uint32(v[i])) }
+	case *array.Uint64:
+		v := a.Uint64Values()
+		return func(dst []byte, i int) []byte { return appendNumericUint(dst, v[i]) }
+	case *array.Float64:
+		v := a.Float64Values()
+		return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint64(dst, math.Float64bits(v[i])) }
+	case *array.Timestamp:
+		v := a.TimestampValues()
+		unit := a.DataType().(*arrow.TimestampType).Unit
+		return func(dst []byte, i int) []byte {
+			us := floorDiv(toNanos(int64(v[i]), unit), 1000) - pgEpochMicros
+			return binary.BigEndian.AppendUint64(dst, uint64(us))
+		}
+	case *array.MonthDayNanoInterval:
+		return func(dst []byte, i int) []byte {
+			iv := a.Value(i)
+			dst = binary.BigEndian.AppendUint64(dst, uint64(iv.Nanoseconds/1000))
+			dst = binary.BigEndian.AppendUint32(dst, uint32(iv.Days))
+			return binary.BigEndian.AppendUint32(dst, uint32(iv.Months))
+		}
+	}
+	// Text, tags and NULL-typed columns: the binary form of text is its
+	// bytes.
+	return nil
+}
+
+func toNanos(v int64, unit arrow.TimeUnit) int64 {
+	switch unit {
+	case arrow.Second:
+		return v * 1e9
+	case arrow.Millisecond:
+		return v * 1e6
+	case arrow.Microsecond:
+		return v * 1e3
+	}
+	return v
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// appendFloat writes a float8 as PostgreSQL 12+ does: the shortest text that
+// reads back exactly, exponent form outside [1e-4, 1e15).
+func appendFloat(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	}
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-4 || abs >= 1e15) {
+		return strconv.AppendFloat(dst, f, 'e', -1, 64)
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+}
+
+// appendTimestamp writes a timestamptz as PostgreSQL's ISO DateStyle does
+// in zone loc: "2016-01-01 00:00:00.5+00", microsecond precision (the
+// engine's nanoseconds are truncated toward the past, as the binary form is).
+func appendTimestamp(dst []byte, ns int64, loc *time.Location) []byte {
+	us := floorDiv(ns, 1000)
+	t := time.UnixMicro(us).In(loc)
+	dst = t.AppendFormat(dst, "2006-01-02 15:04:05.999999")
+	_, off := t.Zone()
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	dst = append(dst, sign)
+	dst = appendTwo(dst, off/3600)
+	if m, s := off%3600/60, off%60; m != 0 || s != 0 {
+		dst = appendTwo(append(dst, ':'), m)
+		if s != 0 {
+			dst = appendTwo(append(dst, ':'), s)
+		}
+	}
+	return dst
+}
+
+func appendTwo(dst []byte, n int) []byte {
+	if n >= 100 {
+		return strconv.AppendInt(dst, int64(n), 10)
+	}
+	return append(dst, byte('0'+n/10), byte('0'+n%10))
+}
+
+// appendNumericUint writes v in numeric's binary form: ndigits, weight,
+// sign, dscale, then base-10000 digits, most significant first.
+func appendNumericUint(dst []byte, v uint64) []byte {
+	var digits [5]uint16
+	n := 0
+	for x := v; x > 0; x /= 10000 {
+		digits[n] = uint16(x % 10000)
+		n++
+	}
+	// Trailing zero groups are implied by the weight.
+	low := 0
+	for low < n && digits[low] == 0 {
+		low++
+	}
+	nd := n - low
+	weight := n - 1
+	if n == 0 {
+		weight = 0
+	}
+	dst = binary.BigEndian.AppendUint16(dst, uint16(nd))
+	dst = binary.BigEndian.AppendUint16(dst, uint16(weight))
+	dst = binary.BigEndian.AppendUint16(dst, 0)
+	dst = binary.BigEndian.AppendUint16(dst, 0)
+	for i := n - 1; i >= low; i-- {
+		dst = binary.BigEndian.AppendUint16(dst, digits[i])
+	}
+	return dst
+}
