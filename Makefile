@@ -1,5 +1,6 @@
-# The test target installs what the tests need (the DuckDB reader from npm,
-# PostgreSQL 15 from Debian for checking the SQL corpus), checks formatting
+# The test target installs what the tests need (the DuckDB reader and
+# node-postgres from npm; PostgreSQL 15 (server and psql) and psycopg2 from
+# Debian, for the SQL corpus and the wire-protocol clients), checks formatting
 # and vet, and runs every test with the race detector.
 # STRATA_REQUIRE_EXTERNAL=1 turns "tool not installed" skips into failures.
 
@@ -14,9 +15,13 @@ PG_BIN ?= /usr/lib/postgresql/15/bin
 
 deps:
 	cd testdata/duckdb && npm ci --no-audit --no-fund --loglevel=error
-	@if [ ! -x $(PG_BIN)/postgres ]; then \
-		echo "installing postgresql-15 (the SQL corpus is checked against it)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; \
+	cd testdata/pgclients && npm ci --no-audit --no-fund --loglevel=error
+	@pkgs=""; \
+	[ -x $(PG_BIN)/postgres ] || pkgs="$$pkgs postgresql-15"; \
+	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || pkgs="$$pkgs python3-psycopg2"; \
+	if [ -n "$$pkgs" ]; then \
+		echo "installing$$pkgs from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
 	fi
 
 fmt-check:

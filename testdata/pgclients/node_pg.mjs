@@ -1,0 +1,50 @@
+// Drives Strata's PostgreSQL endpoint with node-postgres (npm "pg") and
+// pg-cursor, the way applications use them. Connection from PGHOST, PGPORT,
+// PGUSER, PGDATABASE. Exits non-zero with the failed assertion.
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+
+const client = new pg.Client();
+await client.connect();
+
+// Without parameters: the simple protocol, values parsed by type OID.
+let res = await client.query('SELECT host, usage, n, ok, time FROM cpu ORDER BY time');
+assert.equal(res.command, 'SELECT');
+assert.equal(res.rowCount, 3);
+assert.deepEqual(res.fields.map((f) => [f.name, f.dataTypeID]),
+  [['host', 25], ['usage', 701], ['n', 20], ['ok', 16], ['time', 1184]]);
+assert.deepEqual(res.rows[0], { host: 'a', usage: 1.5, n: '1', ok: true, time: new Date(1700000000000) });
+assert.equal(res.rows[1].n, null);
+
+// With parameters: Parse/Bind/Describe/Execute, every parameter as text
+// (a Date goes as local time with its offset).
+res = await client.query('SELECT host, usage FROM cpu WHERE time >= $1 AND host = $2 ORDER BY time',
+  [new Date(1700000000000), 'a']);
+assert.deepEqual(res.rows, [{ host: 'a', usage: 1.5 }, { host: 'a', usage: 3.5 }]);
+res = await client.query({ name: 'by-usage', text: 'SELECT count(*) AS c FROM cpu WHERE usage > $1', values: [2] });
+assert.equal(res.rows[0].c, '2');
+res = await client.query({ name: 'by-usage', text: 'SELECT count(*) AS c FROM cpu WHERE usage > $1', values: [3] });
+assert.equal(res.rows[0].c, '1', 'a named statement is reused');
+
+// Errors carry the SQLSTATE and leave the connection usable.
+await assert.rejects(client.query('SELECT usge FROM cpu'), (err) => err.code === '42703' && /usge/.test(err.message));
+await assert.rejects(client.query('SELECT * FROM cpu WHERE usage > $1', ['lots']), (err) => err.code === '22P02');
+res = await client.query('SELECT 1 AS one');
+assert.equal(res.rows[0].one, '1');
+
+// INSERT with parameters, then read back.
+res = await client.query('INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3)', [new Date(1700000030000), 'node', 4.25]);
+assert.equal(res.command, 'INSERT');
+assert.equal(res.rowCount, 1);
+
+// A cursor: Execute with a row limit, resumed until done.
+const cursor = client.query(new Cursor('SELECT host FROM cpu ORDER BY time'));
+const read = (n) => new Promise((resolve, reject) => cursor.read(n, (err, rows) => (err ? reject(err) : resolve(rows))));
+assert.deepEqual((await read(2)).map((r) => r.host), ['a', 'b']);
+assert.deepEqual((await read(2)).map((r) => r.host), ['a', 'node']);
+assert.deepEqual(await read(2), []);
+await new Promise((resolve) => cursor.close(resolve));
+
+await client.end();
+console.log('ok');

@@ -1,0 +1,47 @@
+"""Drives Strata's PostgreSQL endpoint with psycopg2 (Debian python3-psycopg2)
+as applications use it: client-side parameters, transactions (autocommit is
+off by default, so psycopg2 sends BEGIN), and a server-side named cursor
+(DECLARE ... CURSOR WITH HOLD / FETCH FORWARD / CLOSE). Connection from the
+libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE)."""
+import datetime
+
+import psycopg2
+import psycopg2.errors
+
+conn = psycopg2.connect("")
+cur = conn.cursor()
+
+cur.execute("SELECT host, usage, n, ok, time FROM cpu ORDER BY time")
+rows = cur.fetchall()
+assert [d.name for d in cur.description] == ["host", "usage", "n", "ok", "time"], cur.description
+assert rows[0][:4] == ("a", 1.5, 1, True), rows[0]
+assert rows[0][4] == datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.timezone.utc), rows[0][4]
+assert rows[1][2] is None
+
+t0 = datetime.datetime(2023, 11, 14, 22, 13, 25, tzinfo=datetime.timezone.utc)
+cur.execute("SELECT host, usage FROM cpu WHERE time >= %s AND host = %s ORDER BY time", (t0, "a"))
+assert cur.fetchall() == [("a", 3.5)]
+
+cur.execute("INSERT INTO cpu (time, host, usage) VALUES (%s, %s, %s)",
+            (datetime.datetime(2023, 11, 14, 22, 13, 50, tzinfo=datetime.timezone.utc), "py", 6.5))
+assert cur.rowcount == 1
+conn.commit()
+
+try:
+    cur.execute("SELECT usge FROM cpu")
+    raise AssertionError("expected an error")
+except psycopg2.errors.UndefinedColumn as e:
+    assert e.pgcode == "42703"
+    assert "usage" in (e.diag.message_hint or ""), e.diag.message_hint
+conn.rollback()
+
+# A named (server-side) cursor fetches in batches.
+named = conn.cursor(name="big", withhold=True)
+named.itersize = 2
+named.execute("SELECT host FROM cpu ORDER BY time")
+assert [r[0] for r in named] == ["a", "b", "a", "py"]
+named.close()
+conn.commit()
+
+conn.close()
+print("ok")
