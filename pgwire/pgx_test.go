@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,6 +195,18 @@ func TestPgxSessionStatements(t *testing.T) {
 	require.True(t, rows.Next())
 	require.Equal(t, "2023-11-14 17:13:20-05", string(rows.RawValues()[0]))
 	rows.Close()
+
+	// Session functions read the session.
+	var version, db, user, num, tz, app string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT version(), current_database(), current_user, current_setting('server_version_num'), current_setting('TimeZone'), current_setting('application_name')").
+		Scan(&version, &db, &user, &num, &tz, &app))
+	require.True(t, strings.HasPrefix(version, "PostgreSQL 15.0 "), version)
+	require.Equal(t, []string{"db", "strata", "150000", "America/New_York", ""}, []string{db, user, num, tz, app})
+	_, err = conn.Exec(ctx, "SELECT current_setting('no_such_setting')")
+	require.Equal(t, "42704", pgErr(t, err).Code)
+	var missing pgtype.Text
+	require.NoError(t, conn.QueryRow(ctx, "SELECT current_setting('no_such_setting', true)").Scan(&missing))
+	require.False(t, missing.Valid)
 
 	_, err = conn.Exec(ctx, "SET client_encoding = 'LATIN1'")
 	require.Equal(t, "22023", pgErr(t, err).Code)

@@ -23,8 +23,8 @@ type setting struct {
 // accepted by SET and remembered (clients set many that change nothing
 // here, e.g. extra_float_digits, statement_timeout).
 var settings = map[string]setting{
-	"server_version":                {def: "15.0", report: true, fixed: true, desc: "Shows the server version."},
-	"server_version_num":            {def: "150000", fixed: true, desc: "Shows the server version as an integer."},
+	"server_version":                {def: planner.ServerVersion, report: true, fixed: true, desc: "Shows the server version."},
+	"server_version_num":            {def: planner.ServerVersionNum, fixed: true, desc: "Shows the server version as an integer."},
 	"server_encoding":               {def: "UTF8", report: true, fixed: true, desc: "Shows the server (database) character set encoding."},
 	"client_encoding":               {def: "UTF8", report: true, fixed: true, desc: "Sets the client's character set encoding."},
 	"datestyle":                     {def: "ISO, MDY", report: true, desc: "Sets the display format for date and time values."},
@@ -156,7 +156,7 @@ func (s *session) all() [][3]string {
 }
 
 func (s *session) plannerSession() *planner.Session {
-	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit}
+	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit, User: s.user, Setting: s.get}
 }
 
 func normalizeSetting(name, v string) string {

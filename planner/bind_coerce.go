@@ -274,6 +274,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return nil
 	}
+	if fn, ok := sessionFuncs[name]; ok {
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return b.sessionFunc(name, fn, args)
+	}
 	switch name {
 	case "__pg_cast":
 		if err := bindArgs(0); err != nil {

@@ -19,6 +19,11 @@ type Session struct {
 	Now      time.Time
 	// MemLimit bounds each query's memory (0: exec.DefaultMemLimit).
 	MemLimit int64
+	// User is the session's user name (current_user); "" reads as strata.
+	User string
+	// Setting reads a run-time parameter for current_setting() (the
+	// PostgreSQL endpoint's SET/SHOW values); nil: the defaults only.
+	Setting func(name string) (string, bool)
 }
 
 // Planner plans statements against one storage engine.
