@@ -165,6 +165,16 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 	if db == "" {
 		db = user
 	}
+	if err := c.authenticate(user); err != nil {
+		if errors.Is(err, errAuthFailed) {
+			c.fatal("28P01", fmt.Sprintf("password authentication failed for user %q", user))
+			return false, nil
+		}
+		if !isDisconnect(err) {
+			c.fatal("08P01", fmt.Sprintf("authentication: %v", err))
+		}
+		return false, err
+	}
 	c.sess = newSession(user, db, c.srv.MemLimit)
 	c.tx = txIdle
 	c.stmts, c.portals, c.cursors = map[string]*prepared{}, map[string]*portal{}, map[string]*portal{}

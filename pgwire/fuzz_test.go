@@ -83,3 +83,52 @@ func FuzzFrontendMessages(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAuthExchange: whatever a client answers to a password, MD5 or SCRAM
+// challenge, the server refuses or accepts it cleanly and the connection
+// ends; the first byte picks the method.
+func FuzzAuthExchange(f *testing.F) {
+	seed := func(method byte, msgs ...pgproto3.FrontendMessage) []byte {
+		b := []byte{method}
+		for _, m := range msgs {
+			b, _ = m.Encode(b)
+		}
+		return b
+	}
+	f.Add(seed(0, &pgproto3.PasswordMessage{Password: "pw"}))
+	f.Add(seed(1, &pgproto3.PasswordMessage{Password: "md5abc"}))
+	f.Add(seed(2, &pgproto3.SASLInitialResponse{AuthMechanism: "SCRAM-SHA-256", Data: []byte("n,,n=,r=abc")},
+		&pgproto3.SASLResponse{Data: []byte("c=biws,r=abc,p=AAAA")}))
+	f.Add(seed(2, &pgproto3.SASLInitialResponse{AuthMechanism: "SCRAM-SHA-256", Data: []byte("p=tls-server-end-point,,n=,r=x")}))
+
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := storage.Open(storage.Options{DataDir: f.TempDir(), Logger: logger})
+	require.NoError(f, err)
+	defer e.Close()
+	methods := []string{AuthPassword, AuthMD5, AuthSCRAM}
+	startup, _ := (&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30, Parameters: map[string]string{"user": "u", "database": "db"}}).Encode(nil)
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		srv := &Server{Planner: &planner.Planner{Engine: e}, Logger: logger, Auth: methods[int(data[0])%len(methods)], Users: map[string]string{"u": "pw"}}
+		client, server := net.Pipe()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			(&conn{srv: srv, nc: server}).serve()
+		}()
+		go func() { _, _ = io.Copy(io.Discard, client) }()
+		_ = client.SetDeadline(time.Now().Add(5 * time.Second))
+		_, _ = client.Write(startup)
+		_, _ = client.Write(data[1:])
+		_, _ = client.Write([]byte{'X', 0, 0, 0, 4})
+		client.Close()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("connection did not end; input %x", data)
+		}
+	})
+}

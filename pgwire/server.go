@@ -23,6 +23,10 @@ type Server struct {
 	// connection; without it SSLRequest gets 'N' and the client goes on in
 	// plain text (or reconnects, as pgx does).
 	TLS *tls.Config
+	// Auth is the authentication method: AuthTrust (""), AuthPassword,
+	// AuthMD5 or AuthSCRAM, checked against Users (user name → password).
+	Auth  string
+	Users map[string]string
 
 	mu      sync.Mutex
 	conns   map[uint32]*conn

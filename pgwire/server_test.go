@@ -30,6 +30,13 @@ type testServer struct {
 // testLP plus extra line protocol.
 func startServer(t testing.TB, extra ...string) *testServer {
 	t.Helper()
+	return startServerWith(t, nil, extra...)
+}
+
+// startServerWith is startServer with configure applied to the Server
+// before it serves (authentication, TLS).
+func startServerWith(t testing.TB, configure func(*Server), extra ...string) *testServer {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
 	require.NoError(t, err)
@@ -42,6 +49,9 @@ func startServer(t testing.TB, extra ...string) *testServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := &Server{Planner: &planner.Planner{Engine: e}, Logger: logger}
+	if configure != nil {
+		configure(srv)
+	}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
 		srv.Close()

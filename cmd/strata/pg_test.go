@@ -50,3 +50,28 @@ func TestServePostgresEndpoint(t *testing.T) {
 	require.Equal(t, int64(2), n)
 	require.Equal(t, 4.0, sum)
 }
+
+func TestServePostgresSCRAM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the real server")
+	}
+	srv := startServer(t, filepath.Join(t.TempDir(), "data"), "--pg-auth", "scram-sha-256", "--pg-users", "alice:s3cret")
+	defer srv.stop(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, "postgres://alice:s3cret@"+srv.pgAddr+"/metrics")
+	require.NoError(t, err)
+	var one int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT 1").Scan(&one))
+	conn.Close(ctx)
+	_, err = pgx.Connect(ctx, "postgres://alice:wrong@"+srv.pgAddr+"/metrics")
+	require.ErrorContains(t, err, "28P01")
+
+	_, err = parseUsers("scram-sha-256", "")
+	require.ErrorContains(t, err, "needs users")
+	_, err = parseUsers("kerberos", "a:b")
+	require.ErrorContains(t, err, "use trust, password, md5 or scram-sha-256")
+	users, err := parseUsers("md5", "a:b, c:d:e")
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"a": "b", "c": "d:e"}, users)
+}

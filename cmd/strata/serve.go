@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +25,8 @@ func serve(args []string) error {
 	dataDir := fs.String("data-dir", "./strata-data", "directory of the WAL, the catalog and the Parquet files")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8181", "address of the HTTP API (line-protocol writes, queries)")
 	pgAddr := fs.String("pg-addr", "127.0.0.1:5432", "address of the PostgreSQL wire endpoint (psql, pgx, JDBC, ...; empty: off)")
+	pgAuth := fs.String("pg-auth", "trust", "PostgreSQL endpoint authentication: trust, password, md5 or scram-sha-256")
+	pgUsers := fs.String("pg-users", "", "users of the PostgreSQL endpoint as user:password,... (needed unless --pg-auth trust)")
 	maxBody := byteSize(10 << 20)
 	fs.Var(&maxBody, "max-body-bytes", "largest write request body, after decompression (e.g. 10MiB)")
 	flushBytes := byteSize(128 << 20)
@@ -43,6 +46,11 @@ func serve(args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
+
+	users, err := parseUsers(*pgAuth, *pgUsers)
+	if err != nil {
+		return err
+	}
 
 	start := time.Now()
 	engine, err := storage.Open(storage.Options{
@@ -73,7 +81,10 @@ func serve(args []string) error {
 			engine.Close()
 			return fmt.Errorf("listen on --pg-addr %s: %w (is PostgreSQL or another server running there? pick another address with --pg-addr, or turn the endpoint off with --pg-addr '')", *pgAddr, err)
 		}
-		pgSrv = &pgwire.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem)}
+		pgSrv = &pgwire.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Auth: *pgAuth, Users: users}
+		if *pgAuth == pgwire.AuthTrust && !isLoopback(pgLn.Addr()) {
+			logger.Warn("the PostgreSQL endpoint accepts any user without a password on a non-loopback address; set --pg-auth scram-sha-256 and --pg-users", "pg", pgLn.Addr().String())
+		}
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -114,4 +125,35 @@ func serve(args []string) error {
 		logger.Info("stopped")
 	}
 	return err
+}
+
+// parseUsers reads --pg-users ("alice:secret,bob:pw") and checks it fits
+// --pg-auth.
+func parseUsers(auth, list string) (map[string]string, error) {
+	switch auth {
+	case pgwire.AuthTrust, pgwire.AuthPassword, pgwire.AuthMD5, pgwire.AuthSCRAM:
+	default:
+		return nil, fmt.Errorf("--pg-auth %q: use trust, password, md5 or scram-sha-256", auth)
+	}
+	users := map[string]string{}
+	for _, entry := range strings.Split(list, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		name, password, ok := strings.Cut(entry, ":")
+		if !ok || name == "" || password == "" {
+			return nil, fmt.Errorf("--pg-users: %q is not user:password", entry)
+		}
+		users[name] = password
+	}
+	if auth != pgwire.AuthTrust && len(users) == 0 {
+		return nil, fmt.Errorf("--pg-auth %s needs users: add --pg-users user:password (or STRATA_PG_USERS)", auth)
+	}
+	return users, nil
+}
+
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
