@@ -75,3 +75,13 @@ func TestServePostgresSCRAM(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"a": "b", "c": "d:e"}, users)
 }
+
+func TestLoadTLSFlags(t *testing.T) {
+	cfg, err := loadTLS("", "")
+	require.NoError(t, err)
+	require.Nil(t, cfg, "no flags: no TLS, SSLRequest is answered 'N'")
+	_, err = loadTLS("cert.pem", "")
+	require.ErrorContains(t, err, "go together")
+	_, err = loadTLS(filepath.Join(t.TempDir(), "missing.pem"), "key.pem")
+	require.ErrorContains(t, err, "--pg-tls-cert/--pg-tls-key")
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,6 +28,8 @@ func serve(args []string) error {
 	pgAddr := fs.String("pg-addr", "127.0.0.1:5432", "address of the PostgreSQL wire endpoint (psql, pgx, JDBC, ...; empty: off)")
 	pgAuth := fs.String("pg-auth", "trust", "PostgreSQL endpoint authentication: trust, password, md5 or scram-sha-256")
 	pgUsers := fs.String("pg-users", "", "users of the PostgreSQL endpoint as user:password,... (needed unless --pg-auth trust)")
+	pgCert := fs.String("pg-tls-cert", "", "PEM certificate (chain) for TLS on the PostgreSQL endpoint; with --pg-tls-key")
+	pgKey := fs.String("pg-tls-key", "", "PEM private key of --pg-tls-cert")
 	maxBody := byteSize(10 << 20)
 	fs.Var(&maxBody, "max-body-bytes", "largest write request body, after decompression (e.g. 10MiB)")
 	flushBytes := byteSize(128 << 20)
@@ -48,6 +51,10 @@ func serve(args []string) error {
 	slog.SetDefault(logger)
 
 	users, err := parseUsers(*pgAuth, *pgUsers)
+	if err != nil {
+		return err
+	}
+	pgTLS, err := loadTLS(*pgCert, *pgKey)
 	if err != nil {
 		return err
 	}
@@ -81,7 +88,7 @@ func serve(args []string) error {
 			engine.Close()
 			return fmt.Errorf("listen on --pg-addr %s: %w (is PostgreSQL or another server running there? pick another address with --pg-addr, or turn the endpoint off with --pg-addr '')", *pgAddr, err)
 		}
-		pgSrv = &pgwire.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Auth: *pgAuth, Users: users}
+		pgSrv = &pgwire.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Auth: *pgAuth, Users: users, TLS: pgTLS}
 		if *pgAuth == pgwire.AuthTrust && !isLoopback(pgLn.Addr()) {
 			logger.Warn("the PostgreSQL endpoint accepts any user without a password on a non-loopback address; set --pg-auth scram-sha-256 and --pg-users", "pg", pgLn.Addr().String())
 		}
@@ -156,4 +163,20 @@ func parseUsers(auth, list string) (map[string]string, error) {
 func isLoopback(a net.Addr) bool {
 	tcp, ok := a.(*net.TCPAddr)
 	return ok && tcp.IP.IsLoopback()
+}
+
+// loadTLS reads the endpoint's certificate; both flags or neither.
+func loadTLS(cert, key string) (*tls.Config, error) {
+	if cert == "" && key == "" {
+		return nil, nil
+	}
+	if cert == "" || key == "" {
+		return nil, fmt.Errorf("--pg-tls-cert and --pg-tls-key go together")
+	}
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		return nil, fmt.Errorf("--pg-tls-cert/--pg-tls-key: %w", err)
+	}
+	// ALPN "postgresql" is what libpq 17 and node-postgres offer.
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, NextProtos: []string{"postgresql"}}, nil
 }
