@@ -6,7 +6,7 @@
 
 GO ?= go
 
-.PHONY: test deps build fmt-check vet bench-ingest
+.PHONY: test deps build fmt-check vet bench-ingest gen-catalog
 
 test: deps fmt-check vet
 	STRATA_REQUIRE_EXTERNAL=1 $(GO) test -race -count=1 -timeout 30m ./...
@@ -36,3 +36,8 @@ build:
 
 bench-ingest: build
 	./strata bench ingest
+
+# Regenerates planner/pgcatalog.json (pg_catalog columns and static rows)
+# from a throwaway PostgreSQL 15.
+gen-catalog:
+	$(GO) run ./planner/internal/gencatalog

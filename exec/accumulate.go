@@ -2,6 +2,7 @@ package exec
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -43,6 +44,8 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &momentAcc{kind: a.Func}, nil
 	case AggMin, AggMax:
 		return &extremeAcc{max: a.Func == AggMax}, nil
+	case AggSingle:
+		return &singleAcc{}, nil
 	case AggFirst, AggLast:
 		return &extremeAcc{max: a.Func == AggLast, byTime: true}, nil
 	case AggBoolAnd, AggBoolOr:
@@ -757,4 +760,30 @@ func (a *avgAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		}
 	}
 	return fixedArray(dt, out, validFrom(seen))
+}
+
+// ErrSubqueryRows is the error of a scalar subquery that returned more than
+// one row (SQLSTATE 21000).
+var ErrSubqueryRows = errors.New("more than one row returned by a subquery used as an expression")
+
+// singleAcc keeps each group's one value (min over one row is that row);
+// a second row in a group is ErrSubqueryRows.
+type singleAcc struct {
+	extremeAcc
+	rows []uint8
+}
+
+func (a *singleAcc) grow(groups int) {
+	a.extremeAcc.grow(groups)
+	a.rows = growTo(a.rows, groups)
+}
+
+func (a *singleAcc) update(gids []uint32, arg, tm arrow.Array) error {
+	for _, g := range gids {
+		if a.rows[g] > 0 {
+			return ErrSubqueryRows
+		}
+		a.rows[g] = 1
+	}
+	return a.extremeAcc.update(gids, arg, tm)
 }

@@ -34,12 +34,15 @@ const (
 	AggPercentileCont // percentile_cont(Fraction) WITHIN GROUP (ORDER BY Arg)
 	AggPercentileDisc // percentile_disc(Fraction) WITHIN GROUP (ORDER BY Arg)
 	AggMode           // mode() WITHIN GROUP (ORDER BY Arg)
+	// AggSingle is the value of a scalar subquery per group: its one row's
+	// value, NULL without rows, an error with more than one.
+	AggSingle
 )
 
 var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
 	AggFirst: "first", AggLast: "last", AggStddevSamp: "stddev_samp", AggStddevPop: "stddev_pop", AggVarSamp: "var_samp",
 	AggVarPop: "var_pop", AggBoolAnd: "bool_and", AggBoolOr: "bool_or", AggStringAgg: "string_agg",
-	AggPercentileCont: "percentile_cont", AggPercentileDisc: "percentile_disc", AggMode: "mode"}
+	AggPercentileCont: "percentile_cont", AggPercentileDisc: "percentile_disc", AggMode: "mode", AggSingle: "scalar subquery"}
 
 func (f AggFunc) String() string { return aggNames[f] }
 
@@ -132,7 +135,7 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 		case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
 			return TypeFloat, nil
 		}
-	case AggMin, AggMax, AggFirst, AggLast:
+	case AggMin, AggMax, AggFirst, AggLast, AggSingle:
 		return in, nil
 	case AggBoolAnd, AggBoolOr:
 		if in.ID() == arrow.BOOL {

@@ -69,6 +69,11 @@ SELECT 'still here';
 	require.Contains(t, stderr, `ERROR:  column "usge" does not exist`)
 	require.Contains(t, stderr, `HINT:  did you mean "usage"?`)
 
+	// psql's describe commands run on pg_catalog.
+	out, stderr, err = psql(t, s, "", "-c", `\l`, "-c", `\dt`, "-c", `\dn`, "-c", `\dv`)
+	require.NoError(t, err, stderr)
+	require.Equal(t, "db|strata|UTF8|C|C||libc|\n"+"public|cpu|table|strata\n"+"public|strata\n", out)
+
 	// ON_ERROR_STOP makes psql exit 3 at the first error, as with PostgreSQL.
 	_, stderr, err = psql(t, s, "", "-v", "ON_ERROR_STOP=1", "-c", "SELECT * FROM nope")
 	require.Error(t, err)

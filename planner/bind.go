@@ -170,12 +170,16 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 			}
 		}
 	}
+	if schema == "" && isCatalogTable(name) {
+		// pg_catalog comes first on PostgreSQL's search path.
+		return b.pgCatalog(name, alias)
+	}
 	switch schema {
 	case "", "public":
 	case "information_schema":
 		return b.informationSchema(name, alias)
 	case "pg_catalog":
-		return nil, notSupported("pg_catalog tables")
+		return b.pgCatalog(name, alias)
 	default:
 		return nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
 	}

@@ -285,6 +285,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "reg") {
+			return b.regCast(args[0], v.GetString())
+		}
 		to, err := castTarget(e.Args[1])
 		if err != nil {
 			return nil, err

@@ -589,6 +589,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	"bool_and": exec.AggBoolAnd, "bool_or": exec.AggBoolOr, "every": exec.AggBoolAnd,
 	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont,
 	"percentile_disc": exec.AggPercentileDisc, "mode": exec.AggMode,
+	"__single": exec.AggSingle, // a decorrelated scalar subquery's value
 }
 
 func isStar(args []ast.ExprNode) bool {

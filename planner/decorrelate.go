@@ -204,7 +204,11 @@ func (b *binder) decorrelateScalar(outer *scope, sub *ast.SelectStmt) (exec.Expr
 	}
 	call, ok := parseAggCall(sub.Fields.Fields[0].Expr)
 	if !ok {
-		return nil, notSupported("correlated scalar subqueries without an aggregate")
+		// (SELECT x FROM t WHERE t.k = outer.k): x of the one matching row.
+		if sub.GroupBy != nil || sub.Having != nil || sub.Limit != nil || sub.Distinct || containsAggregate(sub.Fields.Fields[0].Expr) {
+			return nil, notSupported("this form of correlated scalar subquery")
+		}
+		call = &aggCall{name: "__single", args: []ast.ExprNode{sub.Fields.Fields[0].Expr}}
 	}
 	inner, corr, err := b.bindCorrelated(outer, sub)
 	if err != nil {

@@ -77,6 +77,8 @@ func AsError(err error) *Error {
 	switch {
 	case errors.Is(err, exec.ErrMemoryLimit):
 		code = "53200"
+	case errors.Is(err, exec.ErrSubqueryRows):
+		code = "21000"
 	case contains(msg, "division by zero"):
 		code = CodeDivisionByZero
 	case contains(msg, "out of range"):

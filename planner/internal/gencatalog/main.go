@@ -1,0 +1,119 @@
+// Command gencatalog writes planner/pgcatalog.json from a real
+// PostgreSQL 15: the columns (name and type OID) of every pg_catalog table
+// and view, and the rows of the catalogs whose contents do not depend on
+// Strata's data (pg_type, pg_am, pg_range, pg_collation, pg_tablespace, the
+// pg_proc rows of the types' I/O functions). It starts a throwaway server
+// (planner/slt.StartPostgres). Run it with
+//
+//	go run ./planner/internal/gencatalog
+//
+// from the repository root; the output is committed.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log"
+	"os"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stratadb/strata/planner/slt"
+)
+
+// static lists the catalogs copied row by row and the query that selects
+// the rows (every column, as text).
+var static = map[string]string{
+	"pg_type":       "SELECT * FROM pg_type WHERE typnamespace = 11 AND typtype IN ('b', 'p', 'r', 'm') ORDER BY oid",
+	"pg_am":         "SELECT * FROM pg_am ORDER BY oid",
+	"pg_range":      "SELECT * FROM pg_range ORDER BY rngtypid",
+	"pg_collation":  "SELECT * FROM pg_collation WHERE oid < 16384 AND collname IN ('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
+	"pg_tablespace": "SELECT * FROM pg_tablespace ORDER BY oid",
+	"pg_proc": `SELECT * FROM pg_proc WHERE oid IN (SELECT typinput FROM pg_type UNION SELECT typoutput FROM pg_type
+		UNION SELECT typreceive FROM pg_type UNION SELECT typsend FROM pg_type) ORDER BY oid`,
+}
+
+// catalogFile is the JSON planner embeds (see planner/pgcatalog_types.go).
+type catalogFile struct {
+	Version string                 `json:"version"`
+	Columns map[string][][2]any    `json:"columns"` // table → [name, type OID]...
+	Rows    map[string][][]*string `json:"rows"`    // table → rows of text values (null: NULL)
+}
+
+func main() {
+	ctx := context.Background()
+	pg, err := slt.StartPostgres(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pg.Stop()
+	conn, err := pgx.Connect(ctx, pg.DSN)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conn.Close(ctx)
+
+	var version string
+	if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&version); err != nil {
+		log.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, `SELECT c.relname, a.attname, a.atttypid::int
+		FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+		WHERE c.relnamespace = 11 AND c.relkind IN ('r', 'v') AND a.attnum > 0 AND NOT a.attisdropped
+		ORDER BY c.relname, a.attnum`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	type col struct {
+		name string
+		oid  int
+	}
+	tables := map[string][]col{}
+	for rows.Next() {
+		var rel, att string
+		var oid int
+		if err := rows.Scan(&rel, &att, &oid); err != nil {
+			log.Fatal(err)
+		}
+		tables[rel] = append(tables[rel], col{att, oid})
+	}
+	if err := rows.Err(); err != nil {
+		log.Fatal(err)
+	}
+
+	out := catalogFile{Version: version, Columns: map[string][][2]any{}, Rows: map[string][][]*string{}}
+	for n, cols := range tables {
+		for _, c := range cols {
+			out.Columns[n] = append(out.Columns[n], [2]any{c.name, c.oid})
+		}
+	}
+	for n, q := range static {
+		rows, err := conn.Query(ctx, q, pgx.QueryResultFormats{pgx.TextFormatCode})
+		if err != nil {
+			log.Fatalf("%s: %v", n, err)
+		}
+		for rows.Next() {
+			var row []*string
+			for _, v := range rows.RawValues() {
+				if v == nil {
+					row = append(row, nil)
+					continue
+				}
+				text := string(v)
+				row = append(row, &text)
+			}
+			out.Rows[n] = append(out.Rows[n], row)
+		}
+		if err := rows.Err(); err != nil {
+			log.Fatalf("%s: %v", n, err)
+		}
+	}
+	data, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("planner/pgcatalog.json", append(data, '\n'), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("wrote planner/pgcatalog.json: %d tables and views, %d static catalogs", len(tables), len(static))
+}

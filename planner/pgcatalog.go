@@ -1,0 +1,375 @@
+package planner
+
+import (
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// pg_catalog tables are built when a query names them, like
+// information_schema: their columns are PostgreSQL 15's (pgcatalog.json,
+// written by ./planner/internal/gencatalog), the static catalogs
+// (pg_type, pg_am, pg_proc's I/O functions, ...) hold PostgreSQL's rows,
+// and pg_namespace, pg_database, pg_class, pg_attribute, pg_roles and a few
+// views describe Strata's catalog. Every other table is empty. Values are
+// typed by Strata's types: OIDs and other integers are bigint, names text.
+
+// Fixed OIDs (PostgreSQL's).
+const (
+	oidPgCatalog  = 11
+	oidPublic     = 2200
+	oidPgToast    = 99
+	oidInfoSchema = 13000
+	oidOwner      = 10 // the role strata
+	oidHeapAM     = 2
+)
+
+// firstUserOID is where PostgreSQL starts user objects.
+const firstUserOID = 16384
+
+// stableOID gives a Strata object an OID that stays the same across queries
+// and restarts: a hash of its name above firstUserOID. (Collisions are
+// possible in principle; the catalog has no OID counter yet.)
+func stableOID(parts ...string) int64 {
+	h := fnv.New32a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return firstUserOID + int64(h.Sum32()%(1<<30))
+}
+
+// TableOID is the OID pg_class gives a table of a database.
+func TableOID(db, table string) int64 { return stableOID("table", db, table) }
+
+// pgTypeOf maps a Strata column type to its PostgreSQL type OID and length.
+func pgTypeOf(t storage.ColumnType) (oid int64, length int64) {
+	switch t {
+	case storage.TypeTime:
+		return 1184, 8
+	case storage.TypeFloat:
+		return 701, 8
+	case storage.TypeInt:
+		return 20, 8
+	case storage.TypeUint:
+		return 1700, -1
+	case storage.TypeBool:
+		return 16, 1
+	}
+	return 25, -1
+}
+
+// engineType is how a catalog column of PostgreSQL type oid is held.
+func engineType(oid int) arrow.DataType {
+	switch oid {
+	case 16:
+		return exec.TypeBool
+	case 20, 21, 23, 26, 28, 29, 5069:
+		return exec.TypeInt
+	case 700, 701:
+		return exec.TypeFloat
+	case 1114, 1184:
+		return exec.TypeTimestamptz
+	}
+	return exec.TypeText
+}
+
+// catalogTable collects rows of one pg_catalog table by column name.
+type catalogTable struct {
+	cols []Column
+	idx  map[string]int
+	rows [][]exec.Expr
+}
+
+func newCatalogTable(name string) *catalogTable {
+	loadPgCatalog()
+	t := &catalogTable{idx: map[string]int{}}
+	for i, c := range pgCatalogColumns[name] {
+		t.cols = append(t.cols, Column{Name: c.name, Type: engineType(c.oid)})
+		t.idx[c.name] = i
+	}
+	return t
+}
+
+// add appends a row; columns not given are NULL.
+func (t *catalogTable) add(vals map[string]any) {
+	row := make([]exec.Expr, len(t.cols))
+	for i, c := range t.cols {
+		row[i] = &exec.Literal{V: nil, DT: c.Type}
+	}
+	for name, v := range vals {
+		i, ok := t.idx[name]
+		if !ok {
+			continue
+		}
+		if n, ok := v.(int); ok {
+			v = int64(n)
+		}
+		row[i] = &exec.Literal{V: v, DT: t.cols[i].Type}
+	}
+	t.rows = append(t.rows, row)
+}
+
+// addText appends a row given as PostgreSQL text output (the static rows).
+func (t *catalogTable) addText(vals []*string) {
+	row := make([]exec.Expr, len(t.cols))
+	for i, c := range t.cols {
+		var v any
+		if i < len(vals) && vals[i] != nil {
+			text := *vals[i]
+			switch c.Type.ID() {
+			case arrow.BOOL:
+				v = text == "t"
+			case arrow.INT64:
+				n, err := strconv.ParseInt(text, 10, 64)
+				if err == nil {
+					v = n
+				}
+			case arrow.FLOAT64:
+				f, err := strconv.ParseFloat(text, 64)
+				if err == nil {
+					v = f
+				}
+			default:
+				v = text
+			}
+		}
+		row[i] = &exec.Literal{V: v, DT: c.Type}
+	}
+	t.rows = append(t.rows, row)
+}
+
+// isCatalogTable reports whether name is a pg_catalog table or view.
+func isCatalogTable(name string) bool {
+	loadPgCatalog()
+	_, ok := pgCatalogColumns[name]
+	return ok
+}
+
+func (b *binder) pgCatalog(table, alias string) (*scope, error) {
+	if !isCatalogTable(table) {
+		return nil, errorf(CodeUndefinedTable, "relation \"pg_catalog.%s\" does not exist", table)
+	}
+	t := newCatalogTable(table)
+	if rows, ok := pgCatalogRows[table]; ok {
+		for _, r := range rows {
+			t.addText(r)
+		}
+	}
+	b.fillCatalog(table, t)
+	if alias == "" {
+		alias = table
+	}
+	return derivedScope(&Values{Cols: t.cols, Rows: t.rows}, alias), nil
+}
+
+// fillCatalog adds the rows that describe Strata's own objects.
+func (b *binder) fillCatalog(table string, t *catalogTable) {
+	db := b.sess.Database
+	user := b.sess.User
+	if user == "" {
+		user = exec.OwnerRole
+	}
+	switch table {
+	case "pg_namespace":
+		for _, ns := range []struct {
+			oid  int
+			name string
+		}{{oidPgCatalog, "pg_catalog"}, {oidPgToast, "pg_toast"}, {oidPublic, "public"}, {oidInfoSchema, "information_schema"}} {
+			t.add(map[string]any{"oid": ns.oid, "nspname": ns.name, "nspowner": oidOwner})
+		}
+	case "pg_database":
+		for _, d := range b.p.Engine.Databases() {
+			t.add(map[string]any{"oid": stableOID("database", d.Name), "datname": d.Name, "datdba": oidOwner, "encoding": 6,
+				"datlocprovider": "c", "datistemplate": false, "datallowconn": true, "datconnlimit": -1,
+				"datcollate": "C", "datctype": "C", "dattablespace": 1663})
+		}
+	case "pg_roles", "pg_user", "pg_authid", "pg_shadow":
+		for _, r := range uniqueNames(exec.OwnerRole, user) {
+			oid := int64(oidOwner)
+			if r != exec.OwnerRole {
+				oid = stableOID("role", r)
+			}
+			t.add(map[string]any{"oid": oid, "usesysid": oid, "rolname": r, "usename": r, "rolsuper": true, "usesuper": true,
+				"rolinherit": true, "rolcreaterole": true, "rolcreatedb": true, "usecreatedb": true, "rolcanlogin": true,
+				"rolreplication": false, "userepl": false, "rolconnlimit": -1, "rolbypassrls": true, "usebypassrls": true,
+				"rolpassword": "********"})
+		}
+	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables":
+		tables := b.catalogTables(db)
+		for _, name := range tables {
+			cols, err := b.p.Engine.TableSchema(db, name)
+			if err != nil {
+				continue // dropped meanwhile
+			}
+			oid := TableOID(db, name)
+			switch table {
+			case "pg_class":
+				t.add(map[string]any{"oid": oid, "relname": name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
+					"relowner": oidOwner, "relam": oidHeapAM, "relfilenode": oid, "reltablespace": 0, "relpages": 0,
+					"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": false, "relisshared": false,
+					"relpersistence": "p", "relkind": "r", "relnatts": len(cols), "relchecks": 0, "relhasrules": false,
+					"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
+					"relispopulated": true, "relreplident": "d", "relispartition": false, "relrewrite": 0})
+			case "pg_tables":
+				t.add(map[string]any{"schemaname": "public", "tablename": name, "tableowner": exec.OwnerRole,
+					"hasindexes": false, "hasrules": false, "hastriggers": false, "rowsecurity": false})
+			case "pg_stat_user_tables", "pg_statio_user_tables":
+				t.add(map[string]any{"relid": oid, "schemaname": "public", "relname": name})
+			case "pg_attribute":
+				for i, c := range cols {
+					typ, length := pgTypeOf(c.Type)
+					collation := 0
+					storageKind := "p"
+					if typ == 25 || typ == 1700 {
+						storageKind = "x"
+					}
+					if typ == 25 {
+						collation = 100
+					}
+					t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
+						"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": -1,
+						"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
+						"attnotnull": c.Type == storage.TypeTime, "atthasdef": false, "atthasmissing": false,
+						"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
+						"attinhcount": 0, "attcollation": collation})
+				}
+			}
+		}
+	case "pg_settings":
+		names := make([]string, 0, len(settingDefaults))
+		for n := range settingDefaults {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			v := settingDefaults[n]
+			if b.sess.Setting != nil {
+				if sv, ok := b.sess.Setting(n); ok {
+					v = sv
+				}
+			}
+			t.add(map[string]any{"name": n, "setting": v, "vartype": "string", "context": "user", "source": "default",
+				"boot_val": settingDefaults[n], "reset_val": settingDefaults[n], "pending_restart": false})
+		}
+	}
+}
+
+// catalogTables lists the session database's tables, sorted.
+func (b *binder) catalogTables(db string) []string {
+	for _, d := range b.p.Engine.Databases() {
+		if d.Name == db {
+			names := append([]string(nil), d.Tables...)
+			sort.Strings(names)
+			return names
+		}
+	}
+	return nil
+}
+
+func uniqueNames(names ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// catalogRelationOIDs are the OIDs of the catalogs clients name with
+// 'pg_class'::regclass (PostgreSQL's fixed ones).
+var catalogRelationOIDs = map[string]int64{
+	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_database": 1262,
+	"pg_constraint": 2606, "pg_namespace": 2615, "pg_description": 2609, "pg_index": 2610, "pg_am": 2601,
+}
+
+// regCast is x::regtype, ::regclass, ::regproc, ::regnamespace: a name
+// (text) becomes the object's OID; an OID becomes its name, as the reg*
+// types print. The result is bigint or text, which is what the casts that
+// usually follow (::oid, ::text) expect.
+func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
+	x, err := b.fold(settle(x))
+	if err != nil {
+		return nil, err
+	}
+	if exec.IsText(x.Type()) {
+		lit, ok := x.(*exec.Literal)
+		if !ok {
+			return nil, notSupported("::" + to + " of a non-constant name")
+		}
+		if lit.V == nil {
+			return &exec.Literal{V: nil, DT: exec.TypeInt}, nil
+		}
+		oid, err := b.regLookup(to, lit.V.(string))
+		if err != nil {
+			return nil, err
+		}
+		return integer(oid), nil
+	}
+	if x.Type().ID() != arrow.INT64 && x.Type().ID() != arrow.NULL {
+		return nil, errorf(CodeDatatype, "cannot cast type %s to %s", exec.SQLTypeName(x.Type()), to)
+	}
+	if to == "regtype" {
+		return b.call("format_type", []exec.Expr{x, &exec.Literal{V: nil, DT: exec.TypeInt}})
+	}
+	return b.fold(&exec.Cast{X: x, To: exec.TypeText})
+}
+
+// regLookup resolves a name to an OID for the reg* casts.
+func (b *binder) regLookup(to, name string) (int64, error) {
+	name = strings.TrimPrefix(strings.TrimPrefix(name, "pg_catalog."), "public.")
+	name = strings.Trim(name, `"`)
+	loadPgCatalog()
+	switch to {
+	case "regtype":
+		for _, row := range pgCatalogRows["pg_type"] {
+			if row[1] != nil && *row[1] == name {
+				return strconv.ParseInt(*row[0], 10, 64)
+			}
+		}
+		for oid, spelled := range exec.PGTypeNames() {
+			if spelled == name {
+				return oid, nil
+			}
+		}
+		return 0, &Error{Code: "42704", Msg: fmt.Sprintf("type %q does not exist", name)}
+	case "regclass":
+		if oid, ok := catalogRelationOIDs[name]; ok {
+			return oid, nil
+		}
+		if _, err := b.p.Engine.TableSchema(b.sess.Database, name); err == nil {
+			return TableOID(b.sess.Database, name), nil
+		}
+		return 0, errorf(CodeUndefinedTable, "relation %q does not exist", name)
+	case "regnamespace":
+		switch name {
+		case "pg_catalog":
+			return oidPgCatalog, nil
+		case "public":
+			return oidPublic, nil
+		case "information_schema":
+			return oidInfoSchema, nil
+		}
+		return 0, &Error{Code: "3F000", Msg: fmt.Sprintf("schema %q does not exist", name)}
+	case "regproc", "regprocedure":
+		for _, row := range pgCatalogRows["pg_proc"] {
+			if row[1] != nil && *row[1] == name {
+				return strconv.ParseInt(*row[0], 10, 64)
+			}
+		}
+		return 0, errorf(CodeUndefinedFunc, "function %q does not exist", name)
+	case "regrole":
+		return oidOwner, nil
+	}
+	return 0, notSupported("type " + to)
+}
