@@ -110,6 +110,28 @@ func TestPgxTypedResultsAndParameters(t *testing.T) {
 	require.True(t, ts.Equal(time.Date(2024, 1, 2, 4, 4, 5, 6000, time.UTC)), ts)
 	require.Equal(t, 90*time.Minute, iv)
 
+	// Narrower PostgreSQL types of casts and catalog columns are described
+	// and encoded as themselves (binary int4 is 4 bytes).
+	rows, err = conn.Query(ctx, "SELECT $1::int, 'x'::name, 7::int2, 1.5::float4, relnatts, relkind FROM pg_class WHERE relname = 'cpu'", 41)
+	require.NoError(t, err)
+	var fieldTypes []uint32
+	for _, f := range rows.FieldDescriptions() {
+		fieldTypes = append(fieldTypes, f.DataTypeOID)
+	}
+	require.Equal(t, []uint32{oidInt4, oidNameType, oidInt2, oidFloat4, oidInt2, oidChar}, fieldTypes)
+	require.True(t, rows.Next())
+	var (
+		i4   int32
+		nm   string
+		i2   int16
+		f4   float32
+		natt int16
+		kind string
+	)
+	require.NoError(t, rows.Scan(&i4, &nm, &i2, &f4, &natt, &kind))
+	rows.Close()
+	require.Equal(t, []any{int32(41), "x", int16(7), float32(1.5), int16(6), "r"}, []any{i4, nm, i2, f4, natt, kind})
+
 	// The simple protocol: every value as text.
 	var cnt int64
 	var maxUsage float64

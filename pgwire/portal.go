@@ -160,7 +160,7 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 			src.rec, src.row = rec, 0
 			src.encs = src.encs[:0]
 			for j, col := range rec.Columns() {
-				src.encs = append(src.encs, newEncoder(col, formats[j], c.sess.loc))
+				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), c.sess.loc))
 			}
 			continue
 		}
@@ -209,7 +209,7 @@ func (c *conn) sendRow(rec arrow.Record, i int, encs []encoder) {
 func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescription {
 	rd := &pgproto3.RowDescription{Fields: make([]pgproto3.FieldDescription, len(cols))}
 	for i, col := range cols {
-		oid, size := typeOf(col.Type)
+		oid, size := columnType(col)
 		f := int16(0)
 		if formats != nil {
 			f = formats[i]
@@ -244,4 +244,11 @@ func textRows(names []string, rows [][]string) ([]planner.Column, exec.Operator)
 	op := exec.NewValues(schema, rec)
 	rec.Release()
 	return cols, op
+}
+
+func pgTypeAt(cols []planner.Column, j int) uint32 {
+	if j < len(cols) {
+		return cols[j].PGType
+	}
+	return 0
 }

@@ -278,7 +278,7 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 	if cur.rec != nil && !slices.Equal(formats, cur.formats) {
 		cur.encs = cur.encs[:0]
 		for j, col := range cur.rec.Columns() {
-			cur.encs = append(cur.encs, newEncoder(col, formats[j], c.sess.loc))
+			cur.encs = append(cur.encs, newEncoder(col, formats[j], pgTypeAt(cur.cols, j), c.sess.loc))
 		}
 	}
 	cur.formats = formats

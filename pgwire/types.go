@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/planner"
 )
 
 // PostgreSQL type OIDs (pg_type.oid in PostgreSQL 15).
@@ -42,6 +43,19 @@ const (
 // pgEpochMicros is 2000-01-01 00:00:00 UTC in microseconds since 1970, the
 // origin of PostgreSQL's binary timestamps and dates.
 const pgEpochMicros = 946684800 * 1000000
+
+// pgTypeSizes are the typlen of the narrower types a column may declare
+// (planner.Column.PGType).
+var pgTypeSizes = map[uint32]int16{18: 1, 19: 64, 21: 2, 23: 4, 26: 4, 28: 4, 29: 4, 700: 4, 1042: -1, 1043: -1}
+
+// columnType is the OID and typlen a result column is described with: its
+// declared PostgreSQL type, else the one of its engine type.
+func columnType(c planner.Column) (oid uint32, size int16) {
+	if size, ok := pgTypeSizes[c.PGType]; ok {
+		return c.PGType, size
+	}
+	return typeOf(c.Type)
+}
 
 // typeOf maps an engine type to its PostgreSQL OID and typlen.
 func typeOf(dt arrow.DataType) (oid uint32, size int16) {
@@ -76,8 +90,11 @@ type encoder func(dst []byte, i int) []byte
 // and the session's time zone. The column's type must be the one its
 // RowDescription announced (typeOf); columns that are NULL throughout may
 // have the null type.
-func newEncoder(a arrow.Array, format int16, loc *time.Location) encoder {
+func newEncoder(a arrow.Array, format int16, pgType uint32, loc *time.Location) encoder {
 	if format == 1 {
+		if e := narrowBinaryEncoder(a, pgType); e != nil {
+			return e
+		}
 		if e := binaryEncoder(a); e != nil {
 			return e
 		}
@@ -258,4 +275,27 @@ func appendNumericUint(dst []byte, v uint64) []byte {
 		dst = binary.BigEndian.AppendUint16(dst, digits[i])
 	}
 	return dst
+}
+
+// narrowBinaryEncoder writes the binary form of a declared narrower type:
+// int2, int4, oid/xid (4 bytes) and float4 from the engine's 8-byte values.
+func narrowBinaryEncoder(a arrow.Array, pgType uint32) encoder {
+	switch a := a.(type) {
+	case *array.Int64:
+		v := a.Int64Values()
+		switch pgType {
+		case oidInt2:
+			return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint16(dst, uint16(v[i])) }
+		case oidInt4, oidOID, 28, 29:
+			return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint32(dst, uint32(v[i])) }
+		}
+	case *array.Float64:
+		if pgType == oidFloat4 {
+			v := a.Float64Values()
+			return func(dst []byte, i int) []byte {
+				return binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(v[i])))
+			}
+		}
+	}
+	return nil
 }

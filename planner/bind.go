@@ -43,6 +43,7 @@ type scopeCol struct {
 	// merged hides the right-hand copy of a JOIN ... USING column from
 	// unqualified names and from *.
 	merged bool
+	pg     uint32 // Column.PGType
 }
 
 // scope is the set of columns an expression may name, over a node.
@@ -152,7 +153,7 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 func derivedScope(node Node, alias string) *scope {
 	s := &scope{node: node}
 	for i, c := range node.Columns() {
-		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: c.Type, index: i})
+		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: c.Type, index: i, pg: c.PGType})
 	}
 	return s
 }
@@ -209,6 +210,7 @@ type output struct {
 	expr exec.Expr
 	name string
 	ast  ast.ExprNode // nil for * columns
+	pg   uint32       // Column.PGType
 }
 
 // bindSelect binds one SELECT block.

@@ -70,7 +70,7 @@ func (q *selectBinder) bind() (Node, error) {
 	cols := make([]Column, len(outs))
 	for i, o := range outs {
 		exprs[i] = o.expr
-		cols[i] = Column{Name: o.name, Type: o.expr.Type()}
+		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg}
 	}
 	visible := len(exprs)
 	column := func(item ast.ExprNode) (int, error) {
@@ -333,7 +333,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 				if err != nil {
 					return nil, err
 				}
-				outs = append(outs, output{expr: x, name: c.name})
+				outs = append(outs, output{expr: x, name: c.name, pg: c.pg})
 			}
 			if !found && table != "" {
 				return nil, errorf(CodeUndefinedTable, "missing FROM-clause entry for table %q", table)
@@ -348,7 +348,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		if name == "" {
 			name = columnName(f.Expr)
 		}
-		outs = append(outs, output{expr: x, name: name, ast: f.Expr})
+		outs = append(outs, output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x)})
 	}
 	return outs, nil
 }

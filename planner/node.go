@@ -16,6 +16,10 @@ type Column struct {
 	Name  string
 	Type  arrow.DataType
 	Table string // the table (or alias) it comes from, for qualified names
+	// PGType is the PostgreSQL type OID clients should see when it is
+	// narrower than Type's (name, int4, oid, "char", varchar, ... of
+	// pg_catalog columns and casts); 0: the one Type maps to.
+	PGType uint32
 }
 
 // Node is a logical plan node.

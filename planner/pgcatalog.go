@@ -92,7 +92,8 @@ func newCatalogTable(name string) *catalogTable {
 	loadPgCatalog()
 	t := &catalogTable{idx: map[string]int{}}
 	for i, c := range pgCatalogColumns[name] {
-		t.cols = append(t.cols, Column{Name: c.name, Type: engineType(c.oid)})
+		dt := engineType(c.oid)
+		t.cols = append(t.cols, Column{Name: c.name, Type: dt, PGType: narrowPG(uint32(c.oid), dt)})
 		t.idx[c.name] = i
 	}
 	return t
