@@ -1,9 +1,6 @@
 package exec
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // formatTimestamp renders a timestamptz as PostgreSQL does in UTC:
 // "2016-01-01 00:00:00+00", with fractional seconds only when present and
@@ -14,27 +11,31 @@ func formatTimestamp(ns int64) string { return formatTimestampIn(ns, time.UTC) }
 // PostgreSQL's ISO DateStyle does ("2016-01-01 01:00:00+01",
 // "2016-01-01 05:30:00+05:30").
 func formatTimestampIn(ns int64, loc *time.Location) string {
-	t := time.Unix(0, ns).In(loc)
-	s := t.Format("2006-01-02 15:04:05.999999999")
-	_, off := t.Zone()
-	sign := "+"
-	if off < 0 {
-		sign, off = "-", -off
-	}
-	var b strings.Builder
-	b.WriteString(s)
-	b.WriteString(sign)
-	h, m, sec := off/3600, off%3600/60, off%60
-	b.WriteString(twoDigits(h))
-	if m != 0 || sec != 0 {
-		b.WriteString(":" + twoDigits(m))
-	}
-	if sec != 0 {
-		b.WriteString(":" + twoDigits(sec))
-	}
-	return b.String()
+	return string(AppendTimestamp(nil, ns, loc))
 }
 
-func twoDigits(n int) string {
-	return string([]byte{byte('0' + n/10), byte('0' + n%10)})
+// AppendTimestamp is formatTimestampIn appending to dst: fractional seconds
+// only when present, trailing zeros trimmed, then the zone's offset.
+func AppendTimestamp(dst []byte, ns int64, loc *time.Location) []byte {
+	t := time.Unix(0, ns).In(loc)
+	dst = t.AppendFormat(dst, "2006-01-02 15:04:05.999999999")
+	_, off := t.Zone()
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	dst = append(dst, sign)
+	h, m, sec := off/3600, off%3600/60, off%60
+	dst = appendTwoDigits(dst, h)
+	if m != 0 || sec != 0 {
+		dst = appendTwoDigits(append(dst, ':'), m)
+	}
+	if sec != 0 {
+		dst = appendTwoDigits(append(dst, ':'), sec)
+	}
+	return dst
+}
+
+func appendTwoDigits(dst []byte, n int) []byte {
+	return append(dst, byte('0'+n/10), byte('0'+n%10))
 }

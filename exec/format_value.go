@@ -47,22 +47,22 @@ func FormatValue(a arrow.Array, i int, loc *time.Location) (s string, ok bool) {
 
 // FormatFloat writes a float8 as PostgreSQL 12+ does: the shortest exact
 // representation, exponent form outside [1e-4, 1e15), and NaN/Infinity.
-func FormatFloat(f float64) string {
+func FormatFloat(f float64) string { return string(AppendFloat(nil, f)) }
+
+// AppendFloat is FormatFloat appending to dst, without allocating.
+func AppendFloat(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "NaN"
+		return append(dst, "NaN"...)
 	case math.IsInf(f, 1):
-		return "Infinity"
+		return append(dst, "Infinity"...)
 	case math.IsInf(f, -1):
-		return "-Infinity"
+		return append(dst, "-Infinity"...)
 	}
-	abs := math.Abs(f)
-	if abs != 0 && (abs < 1e-4 || abs >= 1e15) {
-		s := strconv.FormatFloat(f, 'e', -1, 64)
-		// Go writes e+07, PostgreSQL e+07 too; strip nothing.
-		return s
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-4 || abs >= 1e15) {
+		return strconv.AppendFloat(dst, f, 'e', -1, 64)
 	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
+	return strconv.AppendFloat(dst, f, 'f', -1, 64)
 }
 
 // FormatInterval writes an interval as PostgreSQL's default IntervalStyle

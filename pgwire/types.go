@@ -122,7 +122,7 @@ func textEncoder(a arrow.Array, loc *time.Location) encoder {
 		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, v[i], 10) }
 	case *array.Float64:
 		v := a.Float64Values()
-		return func(dst []byte, i int) []byte { return appendFloat(dst, v[i]) }
+		return func(dst []byte, i int) []byte { return exec.AppendFloat(dst, v[i]) }
 	case *array.String:
 		return func(dst []byte, i int) []byte { return append(dst, a.Value(i)...) }
 	case *array.Dictionary:
@@ -201,51 +201,11 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// appendFloat writes a float8 as PostgreSQL 12+ does: the shortest text that
-// reads back exactly, exponent form outside [1e-4, 1e15).
-func appendFloat(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	}
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-4 || abs >= 1e15) {
-		return strconv.AppendFloat(dst, f, 'e', -1, 64)
-	}
-	return strconv.AppendFloat(dst, f, 'f', -1, 64)
-}
-
 // appendTimestamp writes a timestamptz as PostgreSQL's ISO DateStyle does
-// in zone loc: "2016-01-01 00:00:00.5+00", microsecond precision (the
-// engine's nanoseconds are truncated toward the past, as the binary form is).
+// in zone loc, at microsecond precision: the engine's nanoseconds are
+// truncated toward the past, as the binary form is.
 func appendTimestamp(dst []byte, ns int64, loc *time.Location) []byte {
-	us := floorDiv(ns, 1000)
-	t := time.UnixMicro(us).In(loc)
-	dst = t.AppendFormat(dst, "2006-01-02 15:04:05.999999")
-	_, off := t.Zone()
-	sign := byte('+')
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	dst = append(dst, sign)
-	dst = appendTwo(dst, off/3600)
-	if m, s := off%3600/60, off%60; m != 0 || s != 0 {
-		dst = appendTwo(append(dst, ':'), m)
-		if s != 0 {
-			dst = appendTwo(append(dst, ':'), s)
-		}
-	}
-	return dst
-}
-
-func appendTwo(dst []byte, n int) []byte {
-	if n >= 100 {
-		return strconv.AppendInt(dst, int64(n), 10)
-	}
-	return append(dst, byte('0'+n/10), byte('0'+n%10))
+	return exec.AppendTimestamp(dst, floorDiv(ns, 1000)*1000, loc)
 }
 
 // appendNumericUint writes v in numeric's binary form: ndigits, weight,

@@ -143,7 +143,7 @@ func appendText(dst []byte, a arrow.Array, i int) []byte {
 	case *array.Uint64:
 		return strconv.AppendUint(dst, a.Value(i), 10)
 	case *array.Float64:
-		return append(dst, exec.FormatFloat(a.Value(i))...)
+		return exec.AppendFloat(dst, a.Value(i))
 	case *array.Timestamp:
 		return time.Unix(0, int64(a.Value(i))).UTC().AppendFormat(dst, "2006-01-02T15:04:05.999999999")
 	case *array.Boolean:
