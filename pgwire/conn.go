@@ -9,6 +9,7 @@ import (
 	"net"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -188,7 +189,7 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 		case "user", "database", "options", "replication":
 			continue
 		}
-		if _, err := c.sess.set(lower(k), m.Parameters[k]); err != nil {
+		if _, err := c.sess.set(strings.ToLower(k), m.Parameters[k]); err != nil {
 			pe := planner.AsError(err)
 			c.fatal(pe.Code, pe.Msg)
 			return false, nil
@@ -358,18 +359,5 @@ func (c *conn) dropPortals() {
 // closeAll releases every open result when the connection ends.
 func (c *conn) closeAll() {
 	c.dropPortals()
-	for name, p := range c.cursors {
-		p.close()
-		delete(c.cursors, name)
-	}
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, ch := range b {
-		if ch >= 'A' && ch <= 'Z' {
-			b[i] = ch + 'a' - 'A'
-		}
-	}
-	return string(b)
+	c.closeCursors(true)
 }

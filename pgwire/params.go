@@ -225,36 +225,13 @@ func decodeNumeric(n int, b []byte) (any, error) {
 	return f, nil
 }
 
+// oidName is a type's name for messages: format_type's spelling.
 func oidName(oid uint32) string {
-	switch oid {
-	case 0:
+	if oid == 0 {
 		return "unknown"
-	case oidBool:
-		return "boolean"
-	case oidInt2:
-		return "smallint"
-	case oidInt4:
-		return "integer"
-	case oidInt8:
-		return "bigint"
-	case oidFloat4:
-		return "real"
-	case oidFloat8:
-		return "double precision"
-	case oidNumeric:
-		return "numeric"
-	case oidTimestamptz:
-		return "timestamp with time zone"
-	case oidTimestamp:
-		return "timestamp without time zone"
-	case oidDate:
-		return "date"
-	case oidInterval:
-		return "interval"
-	case oidText:
-		return "text"
-	case oidVarchar:
-		return "character varying"
+	}
+	if name, ok := exec.PGTypeNames()[int64(oid)]; ok {
+		return name
 	}
 	return "OID " + strconv.Itoa(int(oid))
 }

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -29,8 +30,11 @@ type portal struct {
 
 	rec  arrow.Record
 	row  int
-	encs []encoder
 	done bool
+	// encs encode encFor's columns in encFormats.
+	encs       []encoder
+	encFor     arrow.Record
+	encFormats []int16
 }
 
 func (p *portal) close() {
@@ -137,32 +141,48 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 	return nil
 }
 
+// advance makes src.rec hold an unread row, pulling the next batch when
+// the current one is used up; ok is false at the end of the rows.
+func (src *portal) advance(ctx context.Context) (ok bool, err error) {
+	for !src.done {
+		if src.rec != nil && src.row < int(src.rec.NumRows()) {
+			return true, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return false, statementError(ctx, err)
+		}
+		rec, err := src.op.Next(ctx)
+		if err != nil {
+			return false, statementError(ctx, err)
+		}
+		if rec == nil {
+			src.done = true
+			src.close()
+			break
+		}
+		src.rec, src.row = rec, 0
+	}
+	return false, nil
+}
+
 // stream sends up to limit rows of src (0: all) as DataRows in the given
 // formats. more reports that rows may remain.
 func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit int64) (n int64, more bool, err error) {
+	if !slices.Equal(src.encFormats, formats) {
+		src.encFor, src.encFormats = nil, formats
+	}
 	for limit <= 0 || n < limit {
-		if src.done {
-			return n, false, nil
+		ok, err := src.advance(ctx)
+		if err != nil || !ok {
+			return n, false, err
 		}
-		if src.rec == nil || src.row >= int(src.rec.NumRows()) {
-			if err := ctx.Err(); err != nil {
-				return n, false, statementError(ctx, err)
-			}
-			rec, err := src.op.Next(ctx)
-			if err != nil {
-				return n, false, statementError(ctx, err)
-			}
-			if rec == nil {
-				src.done = true
-				src.close()
-				return n, false, nil
-			}
-			src.rec, src.row = rec, 0
+		if src.encFor != src.rec {
+			// Encoders belong to one batch's arrays.
 			src.encs = src.encs[:0]
-			for j, col := range rec.Columns() {
+			for j, col := range src.rec.Columns() {
 				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), c.sess.loc))
 			}
-			continue
+			src.encFor = src.rec
 		}
 		c.sendRow(src.rec, src.row, src.encs)
 		src.row++

@@ -297,3 +297,22 @@ func TestDescribeInfersParameterTypes(t *testing.T) {
 		r.until()
 	}
 }
+
+// TestCursorMoveAcrossBatches: MOVE past the batch a cursor is in, then
+// FETCH: the rows come from the new batch, encoded for it.
+func TestCursorMoveAcrossBatches(t *testing.T) {
+	var big []byte
+	for i := 0; i < 40000; i++ {
+		big = append(big, []byte("big,host=x v="+itoa(i)+"i 1"+pad(i)+"\n")...)
+	}
+	s := startServer(t, string(big))
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR FOR SELECT v FROM big ORDER BY time; FETCH 1 FROM c; MOVE 39000 IN c"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "CommandComplete DECLARE CURSOR", "RowDescription", "DataRow",
+		"CommandComplete FETCH 1", "CommandComplete MOVE 39000", "ReadyForQuery T"}, r.until())
+	r.send(&pgproto3.Query{String: "FETCH 2 FROM c"})
+	require.Equal(t, "RowDescription", msgName(r.recv()))
+	require.Equal(t, "39001", string(r.recv().(*pgproto3.DataRow).Values[0]))
+	require.Equal(t, "39002", string(r.recv().(*pgproto3.DataRow).Values[0]))
+	require.Equal(t, []string{"CommandComplete FETCH 2", "ReadyForQuery T"}, r.until())
+}

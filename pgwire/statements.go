@@ -3,7 +3,6 @@ package pgwire
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,10 +78,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		return "DEALLOCATE", nil
 	case sql.Close:
 		if stmt.All {
-			for name, cur := range c.cursors {
-				cur.close()
-				delete(c.cursors, name)
-			}
+			c.closeCursors(true)
 			return "CLOSE CURSOR ALL", nil
 		}
 		cur, ok := c.cursors[stmt.Name]
@@ -115,12 +111,7 @@ func (c *conn) endTransaction(tag string) string {
 		c.notice(fmt.Sprintf("Strata has no transactions: the %d rows written since BEGIN were durable when each statement completed and stay", c.txWrites))
 	}
 	c.tx, c.txWrites = txIdle, 0
-	for name, cur := range c.cursors {
-		if !cur.hold {
-			cur.close()
-			delete(c.cursors, name)
-		}
-	}
+	c.closeCursors(false)
 	return tag
 }
 
@@ -166,9 +157,17 @@ func (c *conn) resetAll() {
 func (c *conn) discard() {
 	c.resetAll()
 	c.stmts = map[string]*prepared{}
+	c.closeCursors(true)
+}
+
+// closeCursors closes the cursors: all, or those not declared WITH HOLD
+// (at the end of a transaction).
+func (c *conn) closeCursors(withHold bool) {
 	for name, cur := range c.cursors {
-		cur.close()
-		delete(c.cursors, name)
+		if withHold || !cur.hold {
+			cur.close()
+			delete(c.cursors, name)
+		}
 	}
 }
 
@@ -237,24 +236,15 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(strings.ToUpper(stmt.Kind.String()) + " 0")})
 		return nil
 	}
-	var n int64
 	if stmt.Kind == sql.Move {
+		var n int64
 		for limit == 0 || n < limit {
-			if cur.done {
-				break
+			ok, err := cur.advance(ctx)
+			if err != nil {
+				return err
 			}
-			if cur.rec == nil || cur.row >= int(cur.rec.NumRows()) {
-				rec, err := cur.op.Next(ctx)
-				if err != nil {
-					return statementError(ctx, err)
-				}
-				if rec == nil {
-					cur.done = true
-					cur.close()
-					break
-				}
-				cur.rec, cur.row, cur.encs = rec, 0, nil
-				continue
+			if !ok {
+				break
 			}
 			step := int64(int(cur.rec.NumRows()) - cur.row)
 			if limit > 0 && step > limit-n {
@@ -266,8 +256,8 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("MOVE " + strconv.FormatInt(n, 10))})
 		return nil
 	}
-	// The cursor's encoders follow its own formats (BINARY cursors), or
-	// the FETCH portal's when bound with formats.
+	// BINARY cursors send binary unless the FETCH portal was bound with
+	// formats of its own.
 	formats := cur.formats
 	for _, f := range p.formats {
 		if f != 0 {
@@ -275,13 +265,6 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 			break
 		}
 	}
-	if cur.rec != nil && !slices.Equal(formats, cur.formats) {
-		cur.encs = cur.encs[:0]
-		for j, col := range cur.rec.Columns() {
-			cur.encs = append(cur.encs, newEncoder(col, formats[j], pgTypeAt(cur.cols, j), c.sess.loc))
-		}
-	}
-	cur.formats = formats
 	n, _, err := c.stream(ctx, cur, formats, limit)
 	if err != nil {
 		return err
