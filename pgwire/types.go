@@ -44,14 +44,10 @@ const (
 // origin of PostgreSQL's binary timestamps and dates.
 const pgEpochMicros = 946684800 * 1000000
 
-// pgTypeSizes are the typlen of the narrower types a column may declare
-// (planner.Column.PGType).
-var pgTypeSizes = map[uint32]int16{18: 1, 19: 64, 21: 2, 23: 4, 26: 4, 28: 4, 29: 4, 700: 4, 1042: -1, 1043: -1}
-
 // columnType is the OID and typlen a result column is described with: its
 // declared PostgreSQL type, else the one of its engine type.
 func columnType(c planner.Column) (oid uint32, size int16) {
-	if size, ok := pgTypeSizes[c.PGType]; ok {
+	if size, ok := planner.PGTypeLen(c.PGType); ok {
 		return c.PGType, size
 	}
 	return typeOf(c.Type)

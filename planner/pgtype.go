@@ -10,18 +10,28 @@ import (
 	"github.com/stratadb/strata/exec"
 )
 
-// PostgreSQL types that Strata holds in a wider engine type and reports as
-// themselves (Column.PGType): integers held as bigint, names and short
-// strings held as text, float4 held as float8.
-var narrowPGTypes = map[uint32]arrow.Type{
-	18: arrow.STRING, 19: arrow.STRING, 1042: arrow.STRING, 1043: arrow.STRING,
-	21: arrow.INT64, 23: arrow.INT64, 26: arrow.INT64, 28: arrow.INT64, 29: arrow.INT64,
-	700: arrow.FLOAT64,
+// narrowPGTypes are the PostgreSQL types Strata holds in a wider engine
+// type and reports as themselves (Column.PGType): integers held as bigint,
+// names and short strings held as text, float4 held as float8; with the
+// engine type and PostgreSQL's typlen.
+var narrowPGTypes = map[uint32]struct {
+	engine arrow.Type
+	size   int16
+}{
+	18: {arrow.STRING, 1}, 19: {arrow.STRING, 64}, 1042: {arrow.STRING, -1}, 1043: {arrow.STRING, -1},
+	21: {arrow.INT64, 2}, 23: {arrow.INT64, 4}, 26: {arrow.INT64, 4}, 28: {arrow.INT64, 4}, 29: {arrow.INT64, 4},
+	700: {arrow.FLOAT64, 4},
+}
+
+// PGTypeLen is the typlen of a type a Column.PGType may name.
+func PGTypeLen(oid uint32) (int16, bool) {
+	t, ok := narrowPGTypes[oid]
+	return t.size, ok
 }
 
 // narrowPG returns oid when values of type dt can be reported as it.
 func narrowPG(oid uint32, dt arrow.DataType) uint32 {
-	if want, ok := narrowPGTypes[oid]; ok && want == dt.ID() {
+	if t, ok := narrowPGTypes[oid]; ok && t.engine == dt.ID() {
 		return oid
 	}
 	return 0
