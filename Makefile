@@ -1,5 +1,5 @@
-# The test target installs what the tests need (the DuckDB reader and
-# node-postgres from npm; PostgreSQL 15 (server and psql) and psycopg2 from
+# The test target installs what the tests need (the DuckDB reader,
+# node-postgres and the InfluxDB 3 JavaScript client from npm; PostgreSQL 15 (server and psql) and psycopg2 from
 # Debian, for the SQL corpus and the wire-protocol clients), checks formatting
 # and vet, and runs every test with the race detector.
 # STRATA_REQUIRE_EXTERNAL=1 turns "tool not installed" skips into failures.
@@ -16,6 +16,7 @@ PG_BIN ?= /usr/lib/postgresql/15/bin
 deps:
 	cd testdata/duckdb && npm ci --no-audit --no-fund --loglevel=error
 	cd testdata/pgclients && npm ci --no-audit --no-fund --loglevel=error
+	cd testdata/flightclients && npm ci --no-audit --no-fund --loglevel=error
 	@pkgs=""; \
 	[ -x $(PG_BIN)/postgres ] || pkgs="$$pkgs postgresql-15"; \
 	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || pkgs="$$pkgs python3-psycopg2"; \
