@@ -62,6 +62,15 @@ func (s *scope) ref(c *scopeCol) exec.Expr {
 	return &exec.Column{Index: c.index, Name: c.name, DT: c.typ}
 }
 
+// storedTable is the table a base-table column is read from, "" for
+// derived columns.
+func (c *scopeCol) storedTable() string {
+	if c.scan == nil {
+		return ""
+	}
+	return c.scan.Table
+}
+
 // lookup finds a column by (optional) table and name.
 func (s *scope) lookup(table, name string) (*scopeCol, error) {
 	var found *scopeCol
@@ -211,6 +220,9 @@ type output struct {
 	name string
 	ast  ast.ExprNode // nil for * columns
 	pg   uint32       // Column.PGType
+	// table is the stored table a plain column reference reads (Column.Table
+	// of the result), "" for anything computed.
+	table string
 }
 
 // bindSelect binds one SELECT block.

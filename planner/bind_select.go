@@ -70,7 +70,7 @@ func (q *selectBinder) bind() (Node, error) {
 	cols := make([]Column, len(outs))
 	for i, o := range outs {
 		exprs[i] = o.expr
-		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg}
+		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Table: o.table}
 	}
 	visible := len(exprs)
 	column := func(item ast.ExprNode) (int, error) {
@@ -333,7 +333,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 				if err != nil {
 					return nil, err
 				}
-				outs = append(outs, output{expr: x, name: c.name, pg: c.pg})
+				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, table: c.storedTable()})
 			}
 			if !found && table != "" {
 				return nil, errorf(CodeUndefinedTable, "missing FROM-clause entry for table %q", table)
@@ -348,9 +348,30 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		if name == "" {
 			name = columnName(f.Expr)
 		}
-		outs = append(outs, output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x)})
+		outs = append(outs, output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x), table: q.sourceTable(f.Expr)})
 	}
 	return outs, nil
+}
+
+// sourceTable is the stored table a select item reads when it is a plain
+// column reference (or one in parentheses), "" otherwise.
+func (q *selectBinder) sourceTable(e ast.ExprNode) string {
+	for {
+		p, ok := e.(*ast.ParenthesesExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	cn, ok := e.(*ast.ColumnNameExpr)
+	if !ok {
+		return ""
+	}
+	c, err := q.in.lookup(cn.Name.Table.O, cn.Name.Name.O)
+	if err != nil || c == nil {
+		return ""
+	}
+	return c.storedTable()
 }
 
 // bindValue binds an expression of the select list, HAVING or ORDER BY:

@@ -13,9 +13,12 @@ import (
 
 // Column is one output column of a node.
 type Column struct {
-	Name  string
-	Type  arrow.DataType
-	Table string // the table (or alias) it comes from, for qualified names
+	Name string
+	Type arrow.DataType
+	// Table is, for a scan's columns, the table or alias they come from; for
+	// a query's result columns, the stored table a plain column reference
+	// reads ("" for computed columns), for result metadata.
+	Table string
 	// PGType is the PostgreSQL type OID clients should see when it is
 	// narrower than Type's (name, int4, oid, "char", varchar, ... of
 	// pg_catalog columns and casts); 0: the one Type maps to.

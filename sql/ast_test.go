@@ -247,3 +247,34 @@ func TestASTIntervalFrameAndWindowCast(t *testing.T) {
 	_, ok = c.Args[0].(*ast.WindowFuncExpr)
 	require.True(t, ok, "the cast applies to the whole window call: %T", c.Args[0])
 }
+
+func TestNamedParams(t *testing.T) {
+	st, _ := parseSelect(t, "SELECT * FROM home WHERE room = $room AND temp > $minTemp AND room <> $room AND s = $$x$$")
+	require.Equal(t, []string{"room", "minTemp"}, st.ParamNames)
+	require.Equal(t, []int{1, 2, 1}, st.Params)
+	require.Equal(t, 2, st.NumParams)
+
+	st, _ = parseSelect(t, "SELECT $1, $2")
+	require.Nil(t, st.ParamNames)
+
+	for _, text := range []string{"SELECT $a, $1", "SELECT $1, $a"} {
+		_, err := Parse(text)
+		require.ErrorContains(t, err, "mixed with", text)
+	}
+}
+
+func TestParamValues(t *testing.T) {
+	st, _ := parseSelect(t, "SELECT * FROM home WHERE room = $room AND temp > $min")
+	vals, err := st.ParamValues(map[string]any{"min": 21.5, "room": "Kitchen"})
+	require.NoError(t, err)
+	require.Equal(t, []any{"Kitchen", 21.5}, vals)
+	_, err = st.ParamValues(map[string]any{"room": "Kitchen"})
+	require.EqualError(t, err, "no value for parameter $min (its parameters are $room, $min)")
+	_, err = st.ParamValues(map[string]any{"room": "Kitchen", "min": 1, "max": 2})
+	require.EqualError(t, err, `parameter "max" is not used by the query (its parameters are $room, $min)`)
+
+	st, _ = parseSelect(t, "SELECT $2, $1")
+	vals, err = st.ParamValues(map[string]any{"1": int64(1), "$2": "b"})
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(1), "b"}, vals)
+}

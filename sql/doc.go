@@ -65,7 +65,9 @@
 //
 // Parameters. $n becomes a *test_driver.ParamMarkerExpr; its Order i
 // (0-based, in text order) binds value $Params[i]. $n may repeat and
-// appear in any order; NumParams is the highest n.
+// appear in any order; NumParams is the highest n. Named parameters
+// $name (InfluxDB 3's query API) are numbered by first appearance and
+// listed in ParamNames; one text uses one style or the other.
 //
 // Literals are test_driver ValueExprs. String constants of every PostgreSQL
 // form are decoded (E'\n' is a newline, U&'\0061' is "a", $$x$$ is "x").

@@ -43,16 +43,23 @@ func (t token) punct(p string) bool { return t.kind == tPunct && t.val == p }
 // kept raw. Identifiers: unquoted (folded to lower case), "quoted" and
 // U&"quoted".
 func lex(src string) ([]token, *Error) {
+	toks, _, err := lexNamed(src)
+	return toks, err
+}
+
+// lexNamed also returns the named parameters, in the order their numbers
+// were given.
+func lexNamed(src string) ([]token, []string, *Error) {
 	l := &lexer{src: src}
 	for {
 		if err := l.skipSpace(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if l.pos >= len(src) {
-			return l.toks, nil
+			return l.toks, l.names, nil
 		}
 		if err := l.next(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 }
@@ -61,6 +68,11 @@ type lexer struct {
 	src  string
 	pos  int
 	toks []token
+	// names are the named parameters ($name, InfluxDB 3 style) in order of
+	// first appearance: names[i] is read as $(i+1). numbered records a $n
+	// so that the two styles are not mixed.
+	names    []string
+	numbered bool
 }
 
 func (l *lexer) emit(kind tokKind, val string, start int) {
@@ -374,11 +386,42 @@ func (l *lexer) unicodeEscapes(start int, s string) (string, *Error) {
 	return string(b), nil
 }
 
-// dollar lexes $n parameters and $tag$ quoted strings.
+// namedParam lexes $name (src[start:end]), numbering names by first
+// appearance.
+func (l *lexer) namedParam(start, end int) *Error {
+	src := l.src
+	if l.numbered {
+		return errAt(src, start, CodeSyntaxError, "named parameter \""+src[start:end]+"\" mixed with numbered parameters", "use either $1, $2, ... or $name parameters in one query")
+	}
+	name := src[start+1 : end] // case kept: params maps match names exactly
+	n := 0
+	for k, have := range l.names {
+		if have == name {
+			n = k + 1
+			break
+		}
+	}
+	if n == 0 {
+		if len(l.names) == 65535 {
+			return errAt(src, start, CodeSyntaxError, "too many parameters", "parameters are $1 to $65535")
+		}
+		l.names = append(l.names, name)
+		n = len(l.names)
+	}
+	l.pos = end
+	l.toks = append(l.toks, token{kind: tParam, val: src[start:end], start: start, end: end, n: n})
+	return nil
+}
+
+// dollar lexes $n parameters, $name parameters and $tag$ quoted strings.
 func (l *lexer) dollar() *Error {
 	src, start := l.src, l.pos
 	i := start + 1
 	if i < len(src) && isDigit(src[i]) {
+		if len(l.names) > 0 {
+			return errAt(src, start, CodeSyntaxError, "numbered parameter \""+clip(src[start:])+"\" mixed with named parameters", "use either $1, $2, ... or $name parameters in one query")
+		}
+		l.numbered = true
 		for i < len(src) && isDigit(src[i]) {
 			i++
 		}
@@ -394,7 +437,10 @@ func (l *lexer) dollar() *Error {
 		i++
 	}
 	if i >= len(src) || src[i] != '$' {
-		return errAt(src, start, CodeSyntaxError, "syntax error at or near \"$\"", "parameters are written $1, $2, ...; dollar-quoted strings $$...$$")
+		if i == start+1 || !isIdentStart(src[start+1]) {
+			return errAt(src, start, CodeSyntaxError, "syntax error at or near \"$\"", "parameters are written $1, $2, ... or $name; dollar-quoted strings $$...$$")
+		}
+		return l.namedParam(start, i)
 	}
 	tag := src[start : i+1]
 	end := strings.Index(src[i+1:], tag)

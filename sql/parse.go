@@ -7,7 +7,7 @@ import "strings"
 // between semicolons are skipped. Errors are *Error values with positions
 // relative to text. Parse is safe for concurrent use.
 func Parse(text string) ([]*Statement, error) {
-	toks, lerr := lex(text)
+	toks, names, lerr := lexNamed(text)
 	if lerr != nil {
 		return nil, lerr
 	}
@@ -22,6 +22,7 @@ func Parse(text string) ([]*Statement, error) {
 			if err != nil {
 				return nil, err
 			}
+			st.ParamNames = names
 			stmts = append(stmts, st)
 		}
 		start = k + 1

@@ -62,6 +62,11 @@ type Statement struct {
 	Params []int
 	// NumParams is the highest $n in the statement (0 if none).
 	NumParams int
+	// ParamNames are the names of $name parameters (InfluxDB 3's style):
+	// $name is read as $n where ParamNames[n-1] == name, numbered by first
+	// appearance in the whole text. Nil when the text uses $n (the two are
+	// not mixed).
+	ParamNames []string
 	// DistinctOn holds the DISTINCT ON (...) expressions of each SELECT
 	// block that had them (see doc.go).
 	DistinctOn map[*ast.SelectStmt][]ast.ExprNode

@@ -77,11 +77,11 @@ func TestServePostgresSCRAM(t *testing.T) {
 }
 
 func TestLoadTLSFlags(t *testing.T) {
-	cfg, err := loadTLS("", "")
+	cfg, err := loadTLS("", "", "--pg-tls-cert", "--pg-tls-key")
 	require.NoError(t, err)
 	require.Nil(t, cfg, "no flags: no TLS, SSLRequest is answered 'N'")
-	_, err = loadTLS("cert.pem", "")
+	_, err = loadTLS("cert.pem", "", "--pg-tls-cert", "--pg-tls-key")
 	require.ErrorContains(t, err, "go together")
-	_, err = loadTLS(filepath.Join(t.TempDir(), "missing.pem"), "key.pem")
+	_, err = loadTLS(filepath.Join(t.TempDir(), "missing.pem"), "key.pem", "--pg-tls-cert", "--pg-tls-key")
 	require.ErrorContains(t, err, "--pg-tls-cert/--pg-tls-key")
 }

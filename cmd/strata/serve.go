@@ -14,6 +14,9 @@ import (
 	"syscall"
 	"time"
 
+	"google.golang.org/grpc"
+
+	"github.com/stratadb/strata/flight"
 	"github.com/stratadb/strata/ingest"
 	"github.com/stratadb/strata/pgwire"
 	"github.com/stratadb/strata/planner"
@@ -24,7 +27,10 @@ import (
 func serve(args []string) error {
 	fs := newFlags("serve", "strata serve [flags]")
 	dataDir := fs.String("data-dir", "./strata-data", "directory of the WAL, the catalog and the Parquet files")
-	httpAddr := fs.String("http-addr", "127.0.0.1:8181", "address of the HTTP API (line-protocol writes, queries)")
+	httpAddr := fs.String("http-addr", "127.0.0.1:8181", "address of the HTTP API (line-protocol writes, queries) and of Arrow Flight SQL (gRPC) on the same port")
+	tokens := fs.String("token", "", "bearer tokens (comma-separated) the HTTP API and Flight require; empty: no authentication")
+	tlsCert := fs.String("tls-cert", "", "PEM certificate (chain) for TLS on the HTTP/Flight port; with --tls-key")
+	tlsKey := fs.String("tls-key", "", "PEM private key of --tls-cert")
 	pgAddr := fs.String("pg-addr", "127.0.0.1:5432", "address of the PostgreSQL wire endpoint (psql, pgx, JDBC, ...; empty: off)")
 	pgAuth := fs.String("pg-auth", "trust", "PostgreSQL endpoint authentication: trust, password, md5 or scram-sha-256")
 	pgUsers := fs.String("pg-users", "", "users of the PostgreSQL endpoint as user:password,... (needed unless --pg-auth trust)")
@@ -54,10 +60,18 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	pgTLS, err := loadTLS(*pgCert, *pgKey)
+	pgTLS, err := loadTLS(*pgCert, *pgKey, "--pg-tls-cert", "--pg-tls-key")
 	if err != nil {
 		return err
 	}
+	httpTLS, err := loadTLS(*tlsCert, *tlsKey, "--tls-cert", "--tls-key")
+	if err != nil {
+		return err
+	}
+	if httpTLS != nil {
+		httpTLS.NextProtos = []string{"h2", "http/1.1"}
+	}
+	tokenList := parseTokens(*tokens)
 
 	start := time.Now()
 	engine, err := storage.Open(storage.Options{
@@ -74,10 +88,15 @@ func serve(args []string) error {
 	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: int64(maxBody), Logger: logger}).Register(mux)
 	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem)}).Register(mux)
 
+	flightSrv := &flight.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Tokens: tokenList, Version: version}
+
 	ln, err := net.Listen("tcp", *httpAddr)
 	if err != nil {
 		engine.Close()
 		return fmt.Errorf("listen on --http-addr %s: %w (is another server running there? pick another address with --http-addr)", *httpAddr, err)
+	}
+	if len(tokenList) == 0 && !isLoopback(ln.Addr()) {
+		logger.Warn("the HTTP API and Flight accept requests without a token on a non-loopback address; set --token", "http", ln.Addr().String())
 	}
 	var pgSrv *pgwire.Server
 	var pgLn net.Listener
@@ -93,11 +112,27 @@ func serve(args []string) error {
 			logger.Warn("the PostgreSQL endpoint accepts any user without a password on a non-loopback address; set --pg-auth scram-sha-256 and --pg-users", "pg", pgLn.Addr().String())
 		}
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	grpcSrv := flightSrv.GRPCServer()
+	var handler http.Handler = requireToken(mux, tokenList)
+	if httpTLS != nil {
+		handler = grpcOrHTTP(grpcSrv, handler)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: httpTLS}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	serveErr := make(chan error, 3)
+	if httpTLS != nil {
+		go func() { serveErr <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		split := splitPort(ln)
+		go split.run()
+		go func() { serveErr <- srv.Serve(split.http) }()
+		go func() {
+			if err := grpcSrv.Serve(split.grpc); err != nil {
+				serveErr <- fmt.Errorf("flight (gRPC): %w", err)
+			}
+		}()
+	}
 	pgShown := "off"
 	if pgSrv != nil {
 		pgShown = pgLn.Addr().String()
@@ -107,7 +142,7 @@ func serve(args []string) error {
 			}
 		}()
 	}
-	logger.Info("strata is serving", "http", ln.Addr().String(), "pg", pgShown, "data_dir", *dataDir, "startup", time.Since(start).Round(time.Millisecond))
+	logger.Info("strata is serving", "http", ln.Addr().String(), "flight", ln.Addr().String(), "tls", httpTLS != nil, "auth", len(tokenList) > 0, "pg", pgShown, "data_dir", *dataDir, "startup", time.Since(start).Round(time.Millisecond))
 
 	select {
 	case err = <-serveErr:
@@ -119,9 +154,11 @@ func serve(args []string) error {
 	if pgSrv != nil {
 		_ = pgSrv.Close()
 	}
+	stopGRPC(shutdownCtx, grpcSrv)
 	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
 		err = serr
 	}
+	ln.Close()
 	if cerr := engine.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -165,18 +202,45 @@ func isLoopback(a net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
-// loadTLS reads the endpoint's certificate; both flags or neither.
-func loadTLS(cert, key string) (*tls.Config, error) {
+// loadTLS reads an endpoint's certificate; both flags or neither.
+func loadTLS(cert, key, certFlag, keyFlag string) (*tls.Config, error) {
 	if cert == "" && key == "" {
 		return nil, nil
 	}
 	if cert == "" || key == "" {
-		return nil, fmt.Errorf("--pg-tls-cert and --pg-tls-key go together")
+		return nil, fmt.Errorf("%s and %s go together", certFlag, keyFlag)
 	}
 	pair, err := tls.LoadX509KeyPair(cert, key)
 	if err != nil {
-		return nil, fmt.Errorf("--pg-tls-cert/--pg-tls-key: %w", err)
+		return nil, fmt.Errorf("%s/%s: %w", certFlag, keyFlag, err)
 	}
 	// ALPN "postgresql" is what libpq 17 and node-postgres offer.
 	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, NextProtos: []string{"postgresql"}}, nil
+}
+
+// grpcOrHTTP hands gRPC requests (HTTP/2, content-type application/grpc) to
+// the gRPC server and the rest to the HTTP API: the TLS path, where both
+// arrive on the HTTP server after ALPN.
+func grpcOrHTTP(g *grpc.Server, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 2 && strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") {
+			g.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// stopGRPC lets running Flight calls finish until ctx ends, then cuts them.
+func stopGRPC(ctx context.Context, g *grpc.Server) {
+	done := make(chan struct{})
+	go func() {
+		g.GracefulStop()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		g.Stop()
+	}
 }

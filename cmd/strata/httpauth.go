@@ -1,0 +1,58 @@
+package main
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// requireToken guards the HTTP API with bearer tokens, as InfluxDB does:
+// "Authorization: Bearer <token>" or "Token <token>" (v2 clients), basic
+// auth or the p= query parameter whose password is a token (v1 clients).
+// /ping and /health stay open for load balancers and probes.
+func requireToken(next http.Handler, tokens []string) http.Handler {
+	if len(tokens) == 0 {
+		return next
+	}
+	valid := func(tok string) bool {
+		ok := 0
+		for _, t := range tokens {
+			ok |= subtle.ConstantTimeCompare([]byte(tok), []byte(t))
+		}
+		return tok != "" && ok == 1
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ping" || r.URL.Path == "/health" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		switch {
+		case (strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "token")) && valid(strings.TrimSpace(cred)):
+		case r.URL.Query().Get("p") != "" && valid(r.URL.Query().Get("p")):
+		default:
+			if _, pw, ok := r.BasicAuth(); !ok || !valid(pw) {
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.Header().Set("WWW-Authenticate", `Bearer realm="strata"`)
+				w.WriteHeader(http.StatusUnauthorized)
+				_ = json.NewEncoder(w).Encode(map[string]string{
+					"error": "missing or invalid token: send \"Authorization: Bearer <token>\" with a token given to strata serve --token",
+				})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// parseTokens reads --token ("t1,t2").
+func parseTokens(list string) []string {
+	var out []string
+	for _, t := range strings.Split(list, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}

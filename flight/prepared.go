@@ -1,0 +1,233 @@
+package flight
+
+import (
+	"container/list"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/flight"
+	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
+	pb "github.com/apache/arrow-go/v18/arrow/flight/gen/flight"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+)
+
+// preparedStmt is one prepared statement: parsed once, described once,
+// run with the parameters last bound to it.
+type preparedStmt struct {
+	handle string
+	db     string
+	stmt   *sql.Statement
+	schema *arrow.Schema // result columns; nil for INSERT
+	ptypes []arrow.DataType
+
+	mu     sync.Mutex
+	params []any
+	elem   *list.Element
+}
+
+func (p *preparedStmt) boundParams() []any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.params
+}
+
+// preparedTable holds the open prepared statements, closing the least
+// recently used when it is full (clients that never close their
+// statements must not grow the server without bound).
+type preparedTable struct {
+	mu  sync.Mutex
+	m   map[string]*preparedStmt
+	lru list.List // front: most recently used
+	max int
+}
+
+func (t *preparedTable) add(p *preparedStmt) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = map[string]*preparedStmt{}
+	}
+	for len(t.m) >= t.max && t.lru.Len() > 0 {
+		old := t.lru.Remove(t.lru.Back()).(*preparedStmt)
+		delete(t.m, old.handle)
+	}
+	p.elem = t.lru.PushFront(p)
+	t.m[p.handle] = p
+}
+
+func (t *preparedTable) get(handle []byte) (*preparedStmt, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p, ok := t.m[string(handle)]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "prepared statement %q is not open (closed, or evicted after %d newer ones): prepare it again", handle, t.max)
+	}
+	t.lru.MoveToFront(p.elem)
+	return p, nil
+}
+
+func (t *preparedTable) remove(handle []byte) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p, ok := t.m[string(handle)]
+	if ok {
+		t.lru.Remove(p.elem)
+		delete(t.m, p.handle)
+	}
+	return ok
+}
+
+// CreatePreparedStatement parses and describes a statement and keeps it.
+// The parameter schema has one field per $n, typed as the engine infers
+// it from context (text where nothing fixes it); values of other types
+// are accepted when bound and converted as casts would.
+func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.ActionCreatePreparedStatementRequest) (flightsql.ActionCreatePreparedStatementResult, error) {
+	var res flightsql.ActionCreatePreparedStatementResult
+	db, err := needDatabase(ctx)
+	if err != nil {
+		return res, err
+	}
+	stmt, err := parseOne(req.GetQuery())
+	if err != nil {
+		return res, toStatus(ctx, err)
+	}
+	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain && stmt.Kind != sql.Insert {
+		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN and INSERT statements can be prepared")
+	}
+	cols, ptypes, err := s.Planner.Describe(s.session(db), stmt)
+	if err != nil {
+		return res, toStatus(ctx, err)
+	}
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	p := &preparedStmt{handle: hex.EncodeToString(id[:]), db: db, stmt: stmt, ptypes: ptypes}
+	isUpdate := stmt.Kind == sql.Insert
+	if !isUpdate {
+		p.schema = s.resultSchema(db, cols, nil, false)
+	}
+	s.prepared.add(p)
+	res.Handle = []byte(p.handle)
+	res.DatasetSchema = p.schema
+	res.ParameterSchema = parameterSchema(stmt, ptypes)
+	res.IsUpdate = &isUpdate
+	return res, nil
+}
+
+func parameterSchema(stmt *sql.Statement, ptypes []arrow.DataType) *arrow.Schema {
+	fields := make([]arrow.Field, len(ptypes))
+	for i, t := range ptypes {
+		if t == nil || t.ID() == arrow.NULL {
+			t = exec.TypeText
+		}
+		if t.ID() == arrow.DICTIONARY {
+			t = exec.TypeText
+		}
+		name := "$" + strconv.Itoa(i+1)
+		if stmt.ParamNames != nil && i < len(stmt.ParamNames) {
+			name = "$" + stmt.ParamNames[i]
+		}
+		fields[i] = arrow.Field{Name: name, Type: t, Nullable: true}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// ClosePreparedStatement forgets a statement; closing one that is not open
+// is not an error (it may have been evicted).
+func (s *Server) ClosePreparedStatement(_ context.Context, req flightsql.ActionClosePreparedStatementRequest) error {
+	s.prepared.remove(req.GetPreparedStatementHandle())
+	return nil
+}
+
+// DoPutPreparedStatementQuery binds parameters: the first row of the
+// uploaded batches holds one value per parameter. An empty upload clears
+// them.
+func (s *Server) DoPutPreparedStatementQuery(ctx context.Context, cmd flightsql.PreparedStatementQuery, r flight.MessageReader, _ flight.MetadataWriter) ([]byte, error) {
+	p, err := s.prepared.get(cmd.GetPreparedStatementHandle())
+	if err != nil {
+		return nil, err
+	}
+	rows, err := readParamRows(r, p.stmt.NumParams)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > 1 {
+		return nil, status.Errorf(codes.InvalidArgument, "%d parameter rows bound to a query: bind one row of values per execution", len(rows))
+	}
+	p.mu.Lock()
+	p.params = nil
+	if len(rows) == 1 {
+		p.params = rows[0]
+	}
+	p.mu.Unlock()
+	return []byte(p.handle), nil
+}
+
+// GetFlightInfoPreparedStatement answers the statement's schema and a
+// ticket that runs it with its bound parameters.
+func (s *Server) GetFlightInfoPreparedStatement(ctx context.Context, cmd flightsql.PreparedStatementQuery, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
+	p, err := s.prepared.get(cmd.GetPreparedStatementHandle())
+	if err != nil {
+		return nil, err
+	}
+	if p.schema == nil {
+		return nil, status.Error(codes.InvalidArgument, "this prepared statement is an INSERT: run it with ExecuteUpdate")
+	}
+	any, err := anypb.New(&pb.CommandPreparedStatementQuery{PreparedStatementHandle: []byte(p.handle)})
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "ticket: %v", err)
+	}
+	ticket, err := proto.Marshal(any)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "ticket: %v", err)
+	}
+	return s.flightInfo(p.schema, desc, ticket), nil
+}
+
+// GetSchemaPreparedStatement answers the statement's result schema.
+func (s *Server) GetSchemaPreparedStatement(_ context.Context, cmd flightsql.PreparedStatementQuery, _ *flight.FlightDescriptor) (*flight.SchemaResult, error) {
+	p, err := s.prepared.get(cmd.GetPreparedStatementHandle())
+	if err != nil {
+		return nil, err
+	}
+	schema := p.schema
+	if schema == nil {
+		schema = arrow.NewSchema(nil, nil)
+	}
+	return &flight.SchemaResult{Schema: flight.SerializeSchema(schema, s.mem)}, nil
+}
+
+// DoPutPreparedStatementUpdate runs a prepared INSERT once per uploaded
+// parameter row (or once with the bound parameters when none are
+// uploaded) and answers the rows written in all.
+func (s *Server) DoPutPreparedStatementUpdate(ctx context.Context, cmd flightsql.PreparedStatementUpdate, r flight.MessageReader) (int64, error) {
+	p, err := s.prepared.get(cmd.GetPreparedStatementHandle())
+	if err != nil {
+		return 0, err
+	}
+	rows, err := readParamRows(r, p.stmt.NumParams)
+	if err != nil {
+		return 0, err
+	}
+	if len(rows) == 0 {
+		rows = [][]any{p.boundParams()}
+	}
+	var total int64
+	for _, params := range rows {
+		n, err := s.insert(ctx, p.db, p.stmt, params)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}

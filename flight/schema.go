@@ -1,0 +1,84 @@
+package flight
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/storage"
+)
+
+// ioxColumnType is the field metadata key InfluxDB 3 puts on result
+// columns read straight from a table; its client libraries use it to tell
+// tags, fields and the timestamp apart (queryPoints).
+const ioxColumnType = "iox::column::type"
+
+var ioxTypes = map[storage.ColumnType]string{
+	storage.TypeTime:   "iox::column_type::timestamp",
+	storage.TypeTag:    "iox::column_type::tag",
+	storage.TypeFloat:  "iox::column_type::field::float",
+	storage.TypeInt:    "iox::column_type::field::integer",
+	storage.TypeUint:   "iox::column_type::field::uinteger",
+	storage.TypeString: "iox::column_type::field::string",
+	storage.TypeBool:   "iox::column_type::field::boolean",
+}
+
+// resultSchema names the engine's output fields as the query's columns and
+// marks those that are a table's own column (same name, same type) with
+// InfluxDB 3's column-type metadata. actual is the running operator's
+// schema (nil when only describing): its types are what the batches hold.
+// Unless keepDicts, dictionary columns are declared as their values' type
+// (see plain.go).
+func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Schema, keepDicts bool) *arrow.Schema {
+	tables := map[string][]storage.ColumnMeta{}
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		typ := c.Type
+		if actual != nil && i < actual.NumFields() {
+			typ = actual.Field(i).Type
+		}
+		if !keepDicts {
+			typ = plainType(typ)
+		}
+		fields[i] = arrow.Field{Name: c.Name, Type: typ, Nullable: true}
+		if c.Table == "" || s.Planner == nil || s.Planner.Engine == nil {
+			continue
+		}
+		meta, ok := tables[c.Table]
+		if !ok {
+			meta, _ = s.Planner.Engine.TableSchema(db, c.Table)
+			tables[c.Table] = meta
+		}
+		for _, m := range meta {
+			if m.Name == c.Name && sameKind(m.Type, typ) {
+				fields[i].Metadata = arrow.NewMetadata([]string{ioxColumnType}, []string{ioxTypes[m.Type]})
+				if m.Type == storage.TypeTime {
+					fields[i].Nullable = false
+				}
+				break
+			}
+		}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// sameKind reports whether a result type is what a stored column of type t
+// reads as, so that an expression reusing a column's name is not marked.
+func sameKind(t storage.ColumnType, typ arrow.DataType) bool {
+	switch t {
+	case storage.TypeTime:
+		return typ.ID() == arrow.TIMESTAMP
+	case storage.TypeTag:
+		return typ.ID() == arrow.DICTIONARY || typ.ID() == arrow.STRING
+	case storage.TypeFloat:
+		return typ.ID() == arrow.FLOAT64
+	case storage.TypeInt:
+		return typ.ID() == arrow.INT64
+	case storage.TypeUint:
+		return typ.ID() == arrow.UINT64
+	case storage.TypeString:
+		return typ.ID() == arrow.STRING
+	case storage.TypeBool:
+		return typ.ID() == arrow.BOOL
+	}
+	return false
+}

@@ -1,0 +1,94 @@
+package flight
+
+import (
+	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/flight"
+	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/stratadb/strata/sql"
+)
+
+// GetFlightInfoStatement plans the query far enough to know its columns
+// and answers one endpoint whose ticket carries the query itself.
+func (s *Server) GetFlightInfoStatement(ctx context.Context, cmd flightsql.StatementQuery, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
+	db, err := needDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := s.describeQuery(ctx, db, cmd.GetQuery())
+	if err != nil {
+		return nil, err
+	}
+	ticket, err := flightsql.CreateStatementQueryTicket(encodeHandle(db, cmd.GetQuery()))
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "ticket: %v", err)
+	}
+	return s.flightInfo(schema, desc, ticket), nil
+}
+
+// GetSchemaStatement answers a query's result schema without running it.
+func (s *Server) GetSchemaStatement(ctx context.Context, cmd flightsql.StatementQuery, _ *flight.FlightDescriptor) (*flight.SchemaResult, error) {
+	db, err := needDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := s.describeQuery(ctx, db, cmd.GetQuery())
+	if err != nil {
+		return nil, err
+	}
+	return &flight.SchemaResult{Schema: flight.SerializeSchema(schema, s.mem)}, nil
+}
+
+func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Schema, error) {
+	stmt, err := parseOne(text)
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain {
+		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT with ExecuteUpdate (CommandStatementUpdate)")
+	}
+	cols, _, err := s.Planner.Describe(s.session(db), stmt)
+	if err != nil {
+		return nil, toStatus(ctx, err)
+	}
+	return s.resultSchema(db, cols, nil, false), nil
+}
+
+func (s *Server) flightInfo(schema *arrow.Schema, desc *flight.FlightDescriptor, ticket []byte) *flight.FlightInfo {
+	return &flight.FlightInfo{
+		Schema:           flight.SerializeSchema(schema, s.mem),
+		FlightDescriptor: desc,
+		Endpoint:         []*flight.FlightEndpoint{{Ticket: &flight.Ticket{Ticket: ticket}}},
+		TotalRecords:     -1,
+		TotalBytes:       -1,
+	}
+}
+
+// DoPutCommandStatementUpdate runs an INSERT (VALUES or SELECT) through the
+// durable write path and answers the number of rows written.
+func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.StatementUpdate) (int64, error) {
+	db, err := needDatabase(ctx)
+	if err != nil {
+		return 0, err
+	}
+	stmt, err := parseOne(cmd.GetQuery())
+	if err != nil {
+		return 0, toStatus(ctx, err)
+	}
+	return s.insert(ctx, db, stmt, nil)
+}
+
+func (s *Server) insert(ctx context.Context, db string, stmt *sql.Statement, params []any) (int64, error) {
+	if stmt.Kind != sql.Insert {
+		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT statements; run queries with Execute (CommandStatementQuery)")
+	}
+	n, err := s.Planner.Insert(ctx, s.session(db), stmt, params)
+	if err != nil {
+		return 0, toStatus(ctx, err)
+	}
+	return n, nil
+}

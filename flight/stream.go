@@ -1,0 +1,214 @@
+package flight
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/flight"
+	pb "github.com/apache/arrow-go/v18/arrow/flight/gen/flight"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+
+	"github.com/stratadb/strata/sql"
+)
+
+// service is the Flight RPC service: flightsql's router, with DoGet of
+// queries (and the InfluxDB 3 JSON ticket) and Handshake taken over.
+type service struct {
+	flight.FlightServer
+	s *Server
+}
+
+func (v *service) Handshake(stream flight.FlightService_HandshakeServer) error {
+	return v.s.handshake(stream)
+}
+
+// DoGet streams a query's results. Tickets are either InfluxDB 3's JSON
+// or a serialized Any holding a Flight SQL command; metadata commands go
+// on to flightsql's router.
+func (v *service) DoGet(t *flight.Ticket, stream flight.FlightService_DoGetServer) error {
+	ctx := stream.Context()
+	if body := bytes.TrimSpace(t.GetTicket()); len(body) > 0 && body[0] == '{' {
+		return v.s.doGetInflux(body, stream)
+	}
+	var anycmd anypb.Any
+	if err := proto.Unmarshal(t.GetTicket(), &anycmd); err != nil {
+		return status.Errorf(codes.InvalidArgument, "ticket is neither a Flight SQL command nor InfluxDB 3 JSON ({\"database\": ..., \"sql_query\": ...}): %v", err)
+	}
+	cmd, err := anycmd.UnmarshalNew()
+	if err != nil {
+		return status.Errorf(codes.InvalidArgument, "ticket holds an unknown command %q: %v", anycmd.GetTypeUrl(), err)
+	}
+	switch cmd := cmd.(type) {
+	case *pb.TicketStatementQuery:
+		h, err := decodeHandle(cmd.GetStatementHandle())
+		if err != nil {
+			return status.Error(codes.InvalidArgument, err.Error())
+		}
+		stmt, err := parseOne(h.SQL)
+		if err != nil {
+			return toStatus(ctx, err)
+		}
+		return v.s.runQuery(stream, h.DB, stmt, nil, false)
+	case *pb.CommandPreparedStatementQuery:
+		ps, err := v.s.prepared.get(cmd.GetPreparedStatementHandle())
+		if err != nil {
+			return err
+		}
+		return v.s.runQuery(stream, ps.db, ps.stmt, ps.boundParams(), false)
+	}
+	return v.FlightServer.DoGet(t, stream)
+}
+
+// influxTicket is the ticket of InfluxDB 3's DoGet (its client libraries
+// send it): the database under any of three names, the SQL, the query
+// language and named (or positional) parameters.
+type influxTicket struct {
+	Database      string         `json:"database"`
+	NamespaceName string         `json:"namespace_name"`
+	Bucket        string         `json:"bucket"`
+	SQLQuery      string         `json:"sql_query"`
+	QueryType     string         `json:"query_type"`
+	Params        map[string]any `json:"params"`
+}
+
+func (s *Server) doGetInflux(body []byte, stream flight.FlightService_DoGetServer) error {
+	ctx := stream.Context()
+	var t influxTicket
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&t); err != nil {
+		return status.Errorf(codes.InvalidArgument, `ticket JSON: %v (expected {"database": "mydb", "sql_query": "SELECT ...", "query_type": "sql", "params": {...}})`, err)
+	}
+	db := firstNonEmpty(t.Database, t.NamespaceName, t.Bucket, requestDatabase(ctx))
+	if db == "" {
+		return status.Error(codes.InvalidArgument, `ticket names no database: add "database": "mydb"`)
+	}
+	switch strings.ToLower(t.QueryType) {
+	case "", "sql":
+	case "influxql":
+		return status.Error(codes.Unimplemented, "InfluxQL queries are not supported: send the query as SQL (query_type \"sql\")")
+	default:
+		return status.Errorf(codes.InvalidArgument, "query_type %q: use \"sql\"", t.QueryType)
+	}
+	if strings.TrimSpace(t.SQLQuery) == "" {
+		return status.Error(codes.InvalidArgument, `ticket has no "sql_query"`)
+	}
+	stmt, err := parseOne(t.SQLQuery)
+	if err != nil {
+		return toStatus(ctx, err)
+	}
+	var params []any
+	if len(t.Params) > 0 || stmt.NumParams > 0 {
+		vals := make(map[string]any, len(t.Params))
+		for k, v := range t.Params {
+			vals[k] = jsonParam(v)
+		}
+		if params, err = stmt.ParamValues(vals); err != nil {
+			return status.Error(codes.InvalidArgument, err.Error())
+		}
+	}
+	return s.runQuery(stream, db, stmt, params, true)
+}
+
+// jsonParam turns a JSON parameter value into the engine's: whole numbers
+// are int64, other numbers float64.
+func jsonParam(v any) any {
+	n, ok := v.(json.Number)
+	if !ok {
+		return v
+	}
+	if i, err := n.Int64(); err == nil {
+		return i
+	}
+	f, _ := n.Float64()
+	return f
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// parseOne parses text that must hold one statement.
+func parseOne(text string) (*sql.Statement, error) {
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(stmts) != 1 {
+		return nil, status.Errorf(codes.InvalidArgument, "expected one statement, got %d: send them one at a time", len(stmts))
+	}
+	if stmts[0].Kind == sql.Empty {
+		return nil, status.Error(codes.InvalidArgument, "the query is empty")
+	}
+	return stmts[0], nil
+}
+
+// runQuery plans and runs a SELECT (or EXPLAIN) and writes its batches to
+// the stream as the engine produces them: each batch is sent before the
+// next is pulled, so a result of any size streams in bounded memory and a
+// slow client slows the query instead of buffering it. keepDicts keeps
+// tags dictionary-encoded (InfluxDB 3's clients); otherwise they go out as
+// strings.
+func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, keepDicts bool) error {
+	ctx := stream.Context()
+	switch stmt.Kind {
+	case sql.Select, sql.Explain:
+	case sql.Insert:
+		return status.Error(codes.InvalidArgument, "INSERT is an update: run it with ExecuteUpdate (CommandStatementUpdate), not as a query")
+	default:
+		return status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries")
+	}
+	sess := s.session(db)
+	q, op, err := s.Planner.Run(ctx, sess, stmt, params)
+	if err != nil {
+		return toStatus(ctx, err)
+	}
+	defer op.Close()
+	schema := s.resultSchema(db, q.Cols, op.Schema(), keepDicts)
+	cols := make([]arrow.Array, schema.NumFields())
+	w := flight.NewRecordWriter(stream, ipc.WithSchema(schema), ipc.WithAllocator(s.mem))
+	defer w.Close()
+	for {
+		rec, err := op.Next(ctx)
+		if err != nil {
+			return toStatus(ctx, err)
+		}
+		if rec == nil {
+			break
+		}
+		if rec.NumRows() == 0 {
+			continue
+		}
+		copy(cols, rec.Columns())
+		var decoded []arrow.Array
+		for i, col := range cols {
+			if d, ok := col.(*array.Dictionary); ok && !keepDicts && schema.Field(i).Type.ID() == arrow.STRING {
+				cols[i] = plainStrings(s.mem, d)
+				decoded = append(decoded, cols[i])
+			}
+		}
+		out := array.NewRecordBatch(schema, cols, rec.NumRows())
+		err = w.Write(out)
+		out.Release()
+		for _, a := range decoded {
+			a.Release()
+		}
+		if err != nil {
+			return toStatus(ctx, fmt.Errorf("send results: %w", err))
+		}
+	}
+	return nil
+}
