@@ -277,6 +277,20 @@ func TestHashJoinKeysAcrossBatches(t *testing.T) {
 	}
 }
 
+// TestHashJoinEmptyBuildBatch: a LEFT JOIN whose build side yields only a
+// zero-row batch (an empty pg_catalog table) pads with NULLs instead of
+// reading row 0 of that batch (a bug once panicked there).
+func TestHashJoinEmptyBuildBatch(t *testing.T) {
+	c := NewCtx()
+	left := recordOf(t, col{"h", TypeText, []any{"a", "b"}}, col{"v", TypeInt, []any{1, 2}})
+	defer left.Release()
+	right := recordOf(t, col{"k", TypeText, []any{}}, col{"d", TypeFloat, []any{}})
+	defer right.Release()
+	j := NewHashJoin(c, JoinLeft, NewValues(left.Schema(), left), NewValues(right.Schema(), right),
+		[]Expr{colRef(left, "h")}, []Expr{colRef(right, "k")}, nil)
+	require.ElementsMatch(t, []string{"a|1|NULL|NULL", "b|2|NULL|NULL"}, rows(t, j))
+}
+
 func TestMemoryLimit(t *testing.T) {
 	c := NewCtx()
 	c.MemLimit = 1000

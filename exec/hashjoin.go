@@ -134,6 +134,10 @@ func (j *HashJoin) build(ctx context.Context) error {
 		if rec == nil {
 			return nil
 		}
+		if rec.NumRows() == 0 {
+			// assemble reads row 0 of recs[0] for unmatched rows.
+			continue
+		}
 		if err := j.c.Reserve(recordSize(rec) + 48*rec.NumRows()); err != nil {
 			return err
 		}
