@@ -137,6 +137,9 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 		case *ast.TableName:
 			return b.bindTableName(src, alias)
 		case *ast.SelectStmt, *ast.SetOprStmt:
+			if f, ok := isTableFunction(src); ok {
+				return b.tableFunction(f, alias, n.ColumnNames)
+			}
 			node, err := b.bindQuery(src.(ast.StmtNode))
 			if err != nil {
 				return nil, err

@@ -66,6 +66,12 @@ func (b *binder) unify(l, r exec.Expr) (exec.Expr, exec.Expr, error) {
 		r2, err := b.coerce(r, l.Type())
 		return l, r2, err
 	}
+	if rp, ok := r.(*regprocLit); ok && exec.IsText(l.Type()) {
+		return l, text(rp.name), nil
+	}
+	if lp, ok := l.(*regprocLit); ok && exec.IsText(r.Type()) {
+		return text(lp.name), r, nil
+	}
 	lt, rt := l.Type(), r.Type()
 	if sameType(lt, rt) {
 		return l, r, nil
@@ -288,6 +294,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "reg") {
 			return b.regCast(args[0], v.GetString())
 		}
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasSuffix(v.GetString(), "[]") {
+			return b.castArray(args[0], strings.TrimSuffix(v.GetString(), "[]"))
+		}
 		to, err := castTarget(e.Args[1])
 		if err != nil {
 			return nil, err
@@ -352,6 +361,21 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return b.call("textcat", args)
 	}
+	switch name {
+	case "current_schemas", "__pg_array", "__pg_any", "__pg_all", "__pg_subscript", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field":
+		if err := bindArgs(0); err != nil {
+			if pe := AsError(err); pe.Code == CodeNotSupported && strings.HasPrefix(name, "__pg_") {
+				// An array from something unsupported (array_agg ...).
+				return nil, notSupported(markerFeature(name))
+			}
+			return nil, err
+		}
+		if x, ok, err := b.arrayFunc(name, args); ok {
+			return x, err
+		}
+		x, _, err := b.expandArray(name, args)
+		return x, err
+	}
 	if strings.HasPrefix(name, "__pg_") {
 		return nil, notSupported(markerFeature(name))
 	}
@@ -394,7 +418,11 @@ func castTarget(n ast.ExprNode) (arrow.DataType, error) {
 	if !ok {
 		return nil, errorf(CodeSyntax, "malformed cast")
 	}
-	t := v.GetString()
+	return castTypeName(v.GetString())
+}
+
+// castTypeName maps a cast's type name to a value type.
+func castTypeName(t string) (arrow.DataType, error) {
 	base := t
 	if i := strings.IndexByte(base, '('); i >= 0 {
 		base = base[:i]

@@ -314,6 +314,9 @@ func (b *binder) binary(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
 		}
 		return &exec.Logic{Op: lop, L: l, R: r}, nil
 	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
+		if q, ok := r.(*quantified); ok {
+			return b.quantifiedCompare(op, l, q)
+		}
 		cmp := map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[op]
 		return b.compare(cmp, l, r)
 	case opcode.NullEQ: // IS NOT DISTINCT FROM

@@ -315,6 +315,9 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if to == "regproc" {
+			return &regprocLit{Literal: exec.Literal{V: oid, DT: exec.TypeInt}, name: regName(lit.V.(string))}, nil
+		}
 		return integer(oid), nil
 	}
 	if x.Type().ID() != arrow.INT64 && x.Type().ID() != arrow.NULL {
@@ -326,10 +329,21 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 	return b.fold(&exec.Cast{X: x, To: exec.TypeText})
 }
 
+// regprocLit is 'name'::regproc: the function's OID, and its name, which
+// is how the regproc columns of pg_type (typinput, typreceive, ...) hold
+// it; compared with text it is the name.
+type regprocLit struct {
+	exec.Literal
+	name string
+}
+
+func regName(name string) string {
+	return strings.Trim(strings.TrimPrefix(strings.TrimPrefix(name, "pg_catalog."), "public."), `"`)
+}
+
 // regLookup resolves a name to an OID for the reg* casts.
 func (b *binder) regLookup(to, name string) (int64, error) {
-	name = strings.TrimPrefix(strings.TrimPrefix(name, "pg_catalog."), "public.")
-	name = strings.Trim(name, `"`)
+	name = regName(name)
 	loadPgCatalog()
 	switch to {
 	case "regtype":

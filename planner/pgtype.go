@@ -81,6 +81,14 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if nameFuncs[name] {
 			return narrowPG(19, x.Type())
 		}
+		if name == "__pg_field" {
+			// (_pg_expandarray(a)).n and .x are int4.
+			return narrowPG(23, x.Type())
+		}
+		if name == "nullif" && len(e.Args) > 0 {
+			// nullif has its first argument's type.
+			return q.pgTypeOf(e.Args[0], x)
+		}
 	}
 	return 0
 }

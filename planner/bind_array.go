@@ -1,0 +1,343 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// The engine has no array type. Arrays exist only while a statement is
+// bound, as constants (ARRAY[...] of constants, '{a,b}'::text[],
+// current_schemas(bool)) that the operations catalog queries apply to them
+// fold away: subscripts, ANY/ALL, array_upper/array_lower/array_length and
+// generate_series bounds. An array that would reach execution is refused
+// with 0A000.
+
+// arrayLit is a constant array of literals of one element type.
+type arrayLit struct {
+	elems []exec.Expr
+	dt    arrow.DataType
+}
+
+func (a *arrayLit) Type() arrow.DataType { return a.dt }
+func (a *arrayLit) String() string {
+	parts := make([]string, len(a.elems))
+	for i, e := range a.elems {
+		parts[i] = e.String()
+	}
+	return "ARRAY[" + strings.Join(parts, ", ") + "]"
+}
+func (a *arrayLit) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) {
+	return nil, notSupported("array values in results (use them with ANY, a subscript or array_upper)")
+}
+
+// quantified is ANY(arr) or ALL(arr) waiting for its comparison.
+type quantified struct {
+	arrayLit
+	all bool
+}
+
+// arrayFunc binds the array functions and markers; ok is false for other
+// names.
+func (b *binder) arrayFunc(name string, args []exec.Expr) (x exec.Expr, ok bool, err error) {
+	switch name {
+	case "current_schemas":
+		// search_path is "$user", public and no temporary schema exists.
+		if len(args) != 1 {
+			return nil, true, errorf(CodeUndefinedFunc, "function current_schemas takes one argument")
+		}
+		withImplicit, err := b.constBool(args[0])
+		if err != nil {
+			return nil, true, err
+		}
+		if withImplicit {
+			return &arrayLit{elems: []exec.Expr{text("pg_catalog"), text("public")}, dt: exec.TypeText}, true, nil
+		}
+		return &arrayLit{elems: []exec.Expr{text("public")}, dt: exec.TypeText}, true, nil
+	case "__pg_array":
+		a, err := b.constArray(args)
+		return a, true, err
+	case "__pg_any", "__pg_all":
+		if u, ok := args[0].(*unknownLit); ok {
+			// = ANY('{a,b}'): the elements take the other operand's type.
+			a, err := b.arrayFromText(settle(u), nil)
+			if err != nil {
+				return nil, true, err
+			}
+			return &quantified{arrayLit: *a, all: name == "__pg_all"}, true, nil
+		}
+		a, err := asArray(args, 0, "ANY/ALL")
+		if err != nil {
+			return nil, true, err
+		}
+		return &quantified{arrayLit: *a, all: name == "__pg_all"}, true, nil
+	case "__pg_subscript":
+		a, err := asArray(args, 0, "subscripts")
+		if err != nil {
+			return nil, true, err
+		}
+		x, err := b.subscript(a, args[1])
+		return x, true, err
+	case "array_upper", "array_length", "array_lower":
+		a, err := asArray(args, 0, name)
+		if err != nil {
+			return nil, true, err
+		}
+		if len(args) != 2 {
+			return nil, true, errorf(CodeUndefinedFunc, "function %s takes two arguments", name)
+		}
+		dim, err := b.coerce(args[1], exec.TypeInt)
+		if err != nil {
+			return nil, true, err
+		}
+		n := int64(len(a.elems))
+		if l, ok := dim.(*exec.Literal); !ok || l.V != int64(1) || n == 0 {
+			return &exec.Literal{V: nil, DT: exec.TypeInt}, true, nil
+		}
+		if name == "array_lower" {
+			n = 1
+		}
+		return &exec.Literal{V: n, DT: exec.TypeInt}, true, nil
+	}
+	return nil, false, nil
+}
+
+// asArray returns args[i] as a constant array, or a 0A000 naming what
+// needed one.
+func asArray(args []exec.Expr, i int, what string) (*arrayLit, error) {
+	if i < len(args) {
+		if a, ok := args[i].(*arrayLit); ok {
+			return a, nil
+		}
+		if q, ok := args[i].(*quantified); ok {
+			return &q.arrayLit, nil
+		}
+	}
+	return nil, notSupported(what + " over a non-constant array")
+}
+
+func (b *binder) constBool(x exec.Expr) (bool, error) {
+	x, err := b.coerce(x, exec.TypeBool)
+	if err != nil {
+		return false, err
+	}
+	if l, ok := x.(*exec.Literal); ok {
+		v, _ := l.V.(bool)
+		return v, nil
+	}
+	return false, notSupported("a non-constant argument here")
+}
+
+// constArray makes ARRAY[...] of constants, in their common type.
+func (b *binder) constArray(args []exec.Expr) (*arrayLit, error) {
+	dt, err := b.commonType(args)
+	if err != nil {
+		return nil, errorf(CodeDatatype, "ARRAY types do not match: %v", err)
+	}
+	out := &arrayLit{dt: dt}
+	for _, a := range args {
+		c, err := b.coerce(a, dt)
+		if err != nil {
+			return nil, err
+		}
+		if c, err = b.fold(c); err != nil {
+			return nil, err
+		}
+		if _, ok := c.(*exec.Literal); !ok {
+			return nil, notSupported("ARRAY[...] of non-constant elements")
+		}
+		out.elems = append(out.elems, c)
+	}
+	return out, nil
+}
+
+// arrayFromText reads an array literal '{a,b,"c d"}' cast to elem[]; a nil
+// elem leaves the elements unknown literals.
+func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, error) {
+	x = settle(x)
+	var s string
+	isText := false
+	if l, ok := x.(*exec.Literal); ok {
+		s, isText = l.V.(string)
+	}
+	if !isText {
+		return nil, notSupported("casts of non-constant values to arrays")
+	}
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, errorf(CodeInvalidText, "malformed array literal: %q", s)
+	}
+	out := &arrayLit{dt: elem}
+	if elem == nil {
+		out.dt = arrow.Null
+	}
+	body := s[1 : len(s)-1]
+	if strings.TrimSpace(body) == "" {
+		return out, nil
+	}
+	for _, item := range strings.Split(body, ",") {
+		item = strings.TrimSpace(item)
+		var v exec.Expr
+		if strings.EqualFold(item, "NULL") {
+			v = &exec.Literal{V: nil, DT: arrow.Null}
+			if elem != nil {
+				v = &exec.Literal{V: nil, DT: elem}
+			}
+		} else {
+			item = strings.Trim(item, `"`)
+			u := &unknownLit{Literal: exec.Literal{V: item, DT: exec.TypeText}}
+			if elem == nil {
+				out.elems = append(out.elems, u)
+				continue
+			}
+			c, err := b.coerce(u, elem)
+			if err != nil {
+				return nil, err
+			}
+			v = c
+		}
+		out.elems = append(out.elems, v)
+	}
+	return out, nil
+}
+
+// subscript is arr[i]: the element, NULL out of range; with a
+// non-constant index a CASE over the elements.
+func (b *binder) subscript(a *arrayLit, idx exec.Expr) (exec.Expr, error) {
+	idx, err := b.coerce(idx, exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	null := &exec.Literal{V: nil, DT: a.dt}
+	if l, ok := idx.(*exec.Literal); ok {
+		i, ok := l.V.(int64)
+		if !ok || i < 1 || i > int64(len(a.elems)) {
+			return null, nil
+		}
+		return a.elems[i-1], nil
+	}
+	c := &exec.Case{DT: a.dt, Else: null}
+	for i, e := range a.elems {
+		when, err := b.compare(exec.Eq, idx, &exec.Literal{V: int64(i + 1), DT: exec.TypeInt})
+		if err != nil {
+			return nil, err
+		}
+		c.Whens, c.Thens = append(c.Whens, when), append(c.Thens, e)
+	}
+	return c, nil
+}
+
+// quantifiedCompare is x op ANY(arr) (an OR of comparisons, false for an
+// empty array) or x op ALL(arr) (an AND, true when empty), which gives
+// PostgreSQL's NULL rules.
+func (b *binder) quantifiedCompare(op opcode.Op, x exec.Expr, q *quantified) (exec.Expr, error) {
+	if len(q.elems) == 0 {
+		return &exec.Literal{V: q.all, DT: exec.TypeBool}, nil
+	}
+	var out exec.Expr
+	for _, e := range q.elems {
+		c, err := b.binary(op, x, e)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = c
+			continue
+		}
+		lop := exec.Or
+		if q.all {
+			lop = exec.And
+		}
+		out = &exec.Logic{Op: lop, L: out, R: c}
+	}
+	return b.foldLogic(out)
+}
+
+func (b *binder) foldLogic(x exec.Expr) (exec.Expr, error) {
+	if constantTree(x) {
+		return b.fold(x)
+	}
+	return x, nil
+}
+
+// expandArrayPlaceholder stands for information_schema._pg_expandarray(arr)
+// and its fields n and x. That function returns a row per element; Strata
+// has no indexes or constraints, so the arrays pgjdbc and Tableau expand
+// (pg_index.indkey, pg_constraint.conkey) come from empty tables. The
+// placeholder is NULL for NULL input and fails on any other.
+type expandArrayPlaceholder struct {
+	arg exec.Expr
+	dt  arrow.DataType
+}
+
+func (p *expandArrayPlaceholder) Type() arrow.DataType { return p.dt }
+func (p *expandArrayPlaceholder) String() string {
+	return fmt.Sprintf("_pg_expandarray(%s)", p.arg)
+}
+func (p *expandArrayPlaceholder) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
+	a, err := p.arg.Eval(c, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Release()
+	if a.NullN() < a.Len() {
+		return nil, notSupported("_pg_expandarray over a non-empty array")
+	}
+	return array.MakeArrayOfNull(memory.DefaultAllocator, p.dt, a.Len()), nil
+}
+
+// expandArray binds _pg_expandarray(arr) and (expr).field.
+func (b *binder) expandArray(name string, args []exec.Expr) (exec.Expr, bool, error) {
+	switch name {
+	case "_pg_expandarray":
+		if len(args) != 1 {
+			return nil, true, errorf(CodeUndefinedFunc, "function _pg_expandarray takes one argument")
+		}
+		return &expandArrayPlaceholder{arg: settle(args[0]), dt: arrow.Null}, true, nil
+	case "__pg_field":
+		field := ""
+		if l, ok := settle(args[1]).(*exec.Literal); ok {
+			field, _ = l.V.(string)
+		}
+		switch x := args[0].(type) {
+		case *expandArrayPlaceholder:
+			if field != "n" && field != "x" {
+				return nil, true, errorf(CodeUndefinedColumn, "column %q not found in data type _pg_expandarray", field)
+			}
+			return &expandArrayPlaceholder{arg: x.arg, dt: exec.TypeInt}, true, nil
+		}
+		if args[0].Type().ID() == arrow.NULL {
+			// A field of a NULL composite is NULL.
+			return &exec.Literal{V: nil, DT: exec.TypeInt}, true, nil
+		}
+		return nil, true, notSupported("composite field access")
+	}
+	return nil, false, nil
+}
+
+// castArray is x::elem[]: an array literal read as elements of elem, or a
+// constant array converted element by element.
+func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
+	dt, err := castTypeName(elem)
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := x.(*arrayLit); ok {
+		out := &arrayLit{dt: dt}
+		for _, e := range a.elems {
+			c, err := b.fold(&exec.Cast{X: e, To: dt})
+			if err != nil {
+				return nil, err
+			}
+			out.elems = append(out.elems, c)
+		}
+		return out, nil
+	}
+	return b.arrayFromText(x, dt)
+}

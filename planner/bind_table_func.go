@@ -1,0 +1,161 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// Table functions in FROM (package sql's __pg_table_function marker).
+// generate_series over constant bounds is materialized as a Values node;
+// catalog queries (pgjdbc's TypeInfoCache) and gap-filling joins use it.
+
+// isTableFunction reports a FROM item package sql made of f(args) and
+// returns the call.
+func isTableFunction(n ast.ResultSetNode) (*ast.FuncCallExpr, bool) {
+	sel, ok := n.(*ast.SelectStmt)
+	if !ok || sel.From != nil || sel.Fields == nil || len(sel.Fields.Fields) != 1 {
+		return nil, false
+	}
+	f, ok := sel.Fields.Fields[0].Expr.(*ast.FuncCallExpr)
+	if !ok || f.FnName.L != "__pg_table_function" || len(f.Args) == 0 {
+		return nil, false
+	}
+	return f, true
+}
+
+// maxSeriesRows bounds generate_series in FROM, which is materialized.
+const maxSeriesRows = 1 << 20
+
+// tableFunction binds a function in FROM. generate_series(start, stop
+// [, step]) over integers is supported, with constant arguments.
+func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
+	empty := &scope{}
+	args := make([]exec.Expr, len(f.Args)-1)
+	for i, a := range f.Args[1:] {
+		x, err := b.bindNode(empty, a, nil)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = x
+	}
+	nameX, err := b.bindNode(empty, f.Args[0], nil)
+	if err != nil {
+		return nil, err
+	}
+	name := ""
+	if l, ok := settle(nameX).(*exec.Literal); ok {
+		name, _ = l.V.(string)
+	}
+	if name != "generate_series" {
+		return nil, notSupported(fmt.Sprintf("the table function %s in FROM", name))
+	}
+	if len(args) < 2 || len(args) > 3 {
+		return nil, errorf(CodeUndefinedFunc, "function generate_series takes two or three arguments")
+	}
+	col := alias
+	if alias == "" {
+		alias, col = name, name
+	}
+	if len(colNames) > 0 {
+		col = colNames[0].O
+	}
+	rows, dt, err := b.series(args)
+	if err != nil {
+		return nil, err
+	}
+	v := &Values{Cols: []Column{{Name: col, Type: dt}}, Rows: rows}
+	if dt.ID() == arrow.INT64 {
+		v.Cols[0].PGType = 23
+	}
+	return derivedScope(v, alias), nil
+}
+
+// series computes generate_series(start, stop [, step]) over integers, or
+// over timestamps with an interval step, as rows of literals.
+func (b *binder) series(args []exec.Expr) ([][]exec.Expr, arrow.DataType, error) {
+	dt := exec.TypeInt
+	for _, a := range args[:2] {
+		if _, ok := a.(*unknownLit); !ok && a.Type().ID() == arrow.TIMESTAMP {
+			dt = exec.TypeTimestamptz
+		}
+	}
+	vals := make([]*exec.Literal, len(args))
+	for i, a := range args {
+		want := dt
+		if i == 2 && dt.ID() == arrow.TIMESTAMP {
+			want = exec.TypeInterval
+		}
+		c, err := b.coerce(a, want)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c, err = b.fold(c); err != nil {
+			return nil, nil, err
+		}
+		l, ok := c.(*exec.Literal)
+		if !ok {
+			return nil, nil, notSupported("generate_series in FROM with non-constant arguments")
+		}
+		if l.V == nil {
+			return nil, dt, nil
+		}
+		vals[i] = l
+	}
+	if dt.ID() == arrow.TIMESTAMP && len(vals) < 3 {
+		return nil, nil, errorf(CodeUndefinedFunc, "function generate_series(timestamp with time zone, timestamp with time zone) does not exist")
+	}
+	var rows [][]exec.Expr
+	add := func(n int) error {
+		if n == maxSeriesRows {
+			return &Error{Code: "54000", Msg: fmt.Sprintf("generate_series in FROM is limited to %d rows", maxSeriesRows)}
+		}
+		return nil
+	}
+	if dt.ID() == arrow.INT64 {
+		start, stop, step := vals[0].V.(int64), vals[1].V.(int64), int64(1)
+		if len(vals) == 3 {
+			step = vals[2].V.(int64)
+		}
+		if step == 0 {
+			return nil, nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
+		}
+		for i := start; step > 0 && i <= stop || step < 0 && i >= stop; i += step {
+			if err := add(len(rows)); err != nil {
+				return nil, nil, err
+			}
+			rows = append(rows, []exec.Expr{&exec.Literal{V: i, DT: dt}})
+		}
+		return rows, dt, nil
+	}
+	step := vals[2].V.(arrow.MonthDayNanoInterval)
+	if step == (arrow.MonthDayNanoInterval{}) {
+		return nil, nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
+	}
+	forward := step.Months > 0 || step.Months == 0 && (step.Days > 0 || step.Days == 0 && step.Nanoseconds > 0)
+	stop := vals[1].V.(exec.Timestamp)
+	cur := exec.Expr(vals[0])
+	for {
+		l, ok := cur.(*exec.Literal)
+		if !ok {
+			return nil, nil, notSupported("this generate_series step")
+		}
+		t, _ := l.V.(exec.Timestamp)
+		if forward && t > stop || !forward && t < stop {
+			break
+		}
+		if err := add(len(rows)); err != nil {
+			return nil, nil, err
+		}
+		rows = append(rows, []exec.Expr{cur})
+		next, err := b.arith(exec.Add, cur, vals[2])
+		if err != nil {
+			return nil, nil, err
+		}
+		cur = next
+	}
+	return rows, dt, nil
+}
