@@ -1,6 +1,6 @@
 # The test target installs what the tests need (the DuckDB reader,
-# node-postgres and the InfluxDB 3 JavaScript client from npm; PostgreSQL 15 (server and psql) and psycopg2 from
-# Debian, for the SQL corpus and the wire-protocol clients), checks formatting
+# node-postgres and the InfluxDB 3 JavaScript client from npm; PostgreSQL 15 (server and psql), psycopg2, pgjdbc
+# and a JDK from Debian, for the SQL corpus and the wire-protocol clients), checks formatting
 # and vet, and runs every test with the race detector.
 # STRATA_REQUIRE_EXTERNAL=1 turns "tool not installed" skips into failures.
 
@@ -20,6 +20,8 @@ deps:
 	@pkgs=""; \
 	[ -x $(PG_BIN)/postgres ] || pkgs="$$pkgs postgresql-15"; \
 	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || pkgs="$$pkgs python3-psycopg2"; \
+	[ -f /usr/share/java/postgresql.jar ] || pkgs="$$pkgs libpostgresql-jdbc-java"; \
+	command -v javac >/dev/null 2>&1 || pkgs="$$pkgs default-jdk-headless"; \
 	if [ -n "$$pkgs" ]; then \
 		echo "installing$$pkgs from Debian"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \

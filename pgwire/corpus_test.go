@@ -69,7 +69,19 @@ func shape(ctx context.Context, dsn string, st corpusStatement, tableOID string)
 	if tableOID != "" {
 		text = strings.ReplaceAll(text, corpusTableOID, "'"+tableOID+"'")
 	}
-	var results []*pgconn.Result
+	// Field descriptions are read from each ResultReader: Result drops
+	// them when no row came back.
+	var results [][]pgconn.FieldDescription
+	read := func(rr *pgconn.ResultReader) error {
+		for rr.NextRow() {
+		}
+		fields := append([]pgconn.FieldDescription(nil), rr.FieldDescriptions()...)
+		if _, err := rr.Close(); err != nil {
+			return err
+		}
+		results = append(results, fields)
+		return nil
+	}
 	if st.Params != nil {
 		params := make([][]byte, len(st.Params))
 		for i, p := range st.Params {
@@ -82,14 +94,18 @@ func shape(ctx context.Context, dsn string, st corpusStatement, tableOID string)
 			}
 			params[i] = []byte(p)
 		}
-		res := conn.ExecParams(ctx, text, params, nil, nil, nil).Read()
-		if res.Err != nil {
-			return "", errCode(res.Err)
+		if err := read(conn.ExecParams(ctx, text, params, nil, nil, nil)); err != nil {
+			return "", errCode(err)
 		}
-		results = []*pgconn.Result{res}
 	} else {
+		mrr := conn.Exec(ctx, text)
 		var err error
-		results, err = conn.Exec(ctx, text).ReadAll()
+		for err == nil && mrr.NextResult() {
+			err = read(mrr.ResultReader())
+		}
+		if cerr := mrr.Close(); err == nil {
+			err = cerr
+		}
 		if err != nil {
 			return "", errCode(err)
 		}
@@ -97,7 +113,7 @@ func shape(ctx context.Context, dsn string, st corpusStatement, tableOID string)
 	var parts []string
 	for _, r := range results {
 		var cols []string
-		for _, f := range r.FieldDescriptions {
+		for _, f := range r {
 			cols = append(cols, f.Name+":"+strconv.Itoa(int(f.DataTypeOID)))
 		}
 		parts = append(parts, "("+strings.Join(cols, ", ")+")")

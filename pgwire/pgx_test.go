@@ -281,3 +281,19 @@ func TestPgxCancel(t *testing.T) {
 	require.NoError(t, conn2.QueryRow(context.Background(), "SELECT count(*) FROM big").Scan(&n))
 	require.Equal(t, int64(40000), n)
 }
+
+// TestPgxUntypedNull: a bare NULL select item (pgjdbc's NULL AS TABLE_CAT)
+// is a NULL in text and in binary, never a printed placeholder.
+func TestPgxUntypedNull(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeCacheStatement} {
+		var a *string
+		var host string
+		err := conn.QueryRow(ctx, "SELECT NULL AS a, host FROM cpu ORDER BY time LIMIT 1", mode).Scan(&a, &host)
+		require.NoError(t, err, "mode %v", mode)
+		require.Nil(t, a, "mode %v", mode)
+		require.Equal(t, "a", host)
+	}
+}

@@ -204,7 +204,7 @@ func (c *conn) sendRow(rec arrow.Record, i int, encs []encoder) {
 	c.scratch = c.scratch[:0]
 	c.ends = c.ends[:0]
 	for j, col := range cols {
-		if col.IsNull(i) {
+		if col.IsNull(i) || col.DataType().ID() == arrow.NULL {
 			c.ends = append(c.ends, -1)
 			continue
 		}

@@ -1,0 +1,129 @@
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.Properties;
+
+import org.postgresql.PGStatement;
+
+// JdbcCheck drives a Strata PostgreSQL endpoint through pgjdbc and prints
+// what it read, one fact per line, for pgwire's TestPgJDBC to compare with
+// expected.txt. Usage: java JdbcCheck jdbc:postgresql://host:port/db
+public class JdbcCheck {
+    public static void main(String[] args) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", "strata");
+        props.setProperty("sslmode", "disable");
+        try (Connection conn = DriverManager.getConnection(args[0], props)) {
+            metadata(conn.getMetaData());
+            prepared(conn);
+            fetchSize(conn);
+        }
+        System.out.println("ok");
+    }
+
+    static void metadata(DatabaseMetaData md) throws Exception {
+        System.out.println("product " + md.getDatabaseProductName() + " " + md.getDatabaseMajorVersion());
+        try (ResultSet rs = md.getTables(null, "public", "%", new String[] {"TABLE", "VIEW"})) {
+            while (rs.next()) {
+                System.out.println("table " + rs.getString("TABLE_CAT") + "." + rs.getString("TABLE_SCHEM") + "."
+                        + rs.getString("TABLE_NAME") + " " + rs.getString("TABLE_TYPE"));
+            }
+        }
+        try (ResultSet rs = md.getColumns(null, "public", "cpu", "%")) {
+            while (rs.next()) {
+                System.out.println("column " + rs.getString("TABLE_NAME") + "." + rs.getString("COLUMN_NAME")
+                        + " pos=" + rs.getInt("ORDINAL_POSITION") + " type=" + rs.getInt("DATA_TYPE")
+                        + " " + rs.getString("TYPE_NAME") + " nullable=" + rs.getString("IS_NULLABLE"));
+            }
+        }
+        try (ResultSet rs = md.getSchemas()) {
+            while (rs.next()) {
+                System.out.println("schema " + rs.getString("TABLE_SCHEM") + " catalog=" + rs.getString("TABLE_CATALOG"));
+            }
+        }
+        try (ResultSet rs = md.getPrimaryKeys(null, "public", "cpu")) {
+            int n = 0;
+            while (rs.next()) {
+                System.out.println("primary key " + rs.getString("COLUMN_NAME") + " seq=" + rs.getInt("KEY_SEQ"));
+                n++;
+            }
+            System.out.println("primary key columns " + n);
+        }
+        try (ResultSet rs = md.getTypeInfo()) {
+            int n = 0;
+            while (rs.next()) {
+                n++;
+                String name = rs.getString("TYPE_NAME");
+                switch (name) {
+                    case "bool": case "int8": case "float8": case "text": case "timestamptz":
+                        System.out.println("type " + name + " sqltype=" + rs.getInt("DATA_TYPE")
+                                + " precision=" + rs.getInt("PRECISION") + " nullable=" + rs.getShort("NULLABLE")
+                                + " searchable=" + rs.getShort("SEARCHABLE"));
+                }
+            }
+            System.out.println("types over 50: " + (n > 50));
+        }
+    }
+
+    // prepared runs one PreparedStatement past prepareThreshold (5): from
+    // then on pgjdbc uses a named server statement and binary results.
+    static void prepared(Connection conn) throws Exception {
+        String q = "SELECT host, usage, n, ok, time FROM cpu WHERE (host = ? OR n IS NULL) AND time >= ? AND usage > ? ORDER BY time";
+        try (PreparedStatement ps = conn.prepareStatement(q)) {
+            for (int run = 1; run <= 8; run++) {
+                ps.setString(1, "a");
+                ps.setTimestamp(2, Timestamp.from(java.time.Instant.parse("2023-11-14T22:13:20Z")));
+                ps.setDouble(3, 1.0);
+                StringBuilder sb = new StringBuilder();
+                try (ResultSet rs = ps.executeQuery()) {
+                    ResultSetMetaData m = rs.getMetaData();
+                    if (run == 1) {
+                        for (int i = 1; i <= m.getColumnCount(); i++) {
+                            System.out.println("result column " + m.getColumnName(i) + " " + m.getColumnTypeName(i));
+                        }
+                    }
+                    while (rs.next()) {
+                        long n = rs.getLong("n");
+                        String ns = rs.wasNull() ? "null" : Long.toString(n);
+                        sb.append(" ").append(rs.getString("host")).append("|").append(rs.getDouble("usage"))
+                                .append("|").append(ns).append("|")
+                                .append(rs.getBoolean("ok")).append("|")
+                                .append(rs.getTimestamp("time").toInstant());
+                    }
+                }
+                boolean server = ps.unwrap(PGStatement.class).isUseServerPrepare();
+                System.out.println("run " + run + " server=" + server + sb);
+            }
+        }
+    }
+
+    // fetchSize reads a result larger than the fetch size with autocommit
+    // off, so pgjdbc executes a portal with a row limit and resumes it after
+    // each PortalSuspended.
+    static void fetchSize(Connection conn) throws Exception {
+        conn.setAutoCommit(false);
+        try (Statement st = conn.createStatement()) {
+            st.setFetchSize(7);
+            long rows = 0, sum = 0, first = -1, last = -1;
+            try (ResultSet rs = st.executeQuery("SELECT i, time FROM seq ORDER BY time")) {
+                while (rs.next()) {
+                    long i = rs.getLong(1);
+                    if (first < 0) {
+                        first = i;
+                    }
+                    last = i;
+                    sum += i;
+                    rows++;
+                }
+            }
+            System.out.println("fetched rows=" + rows + " sum=" + sum + " first=" + first + " last=" + last);
+        }
+        conn.commit();
+        conn.setAutoCommit(true);
+    }
+}
