@@ -85,7 +85,8 @@ func (s *Server) basicToken(ctx context.Context) (string, bool) {
 		if !strings.EqualFold(scheme, "basic") {
 			continue
 		}
-		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+		// Flight's Go client encodes without padding.
+		raw, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(strings.TrimSpace(cred), "="))
 		if err != nil {
 			continue
 		}

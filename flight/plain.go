@@ -7,10 +7,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// Tags travel as dictionaries inside the engine. InfluxDB 3's own clients
-// read dictionary columns (IOx sends them too), but generic Flight SQL
-// clients do not all do so (the Go database/sql driver refuses them), so
-// Flight SQL results carry tags as plain strings.
+// Tags travel as dictionaries inside the engine but leave as plain strings:
+// InfluxDB 3 hydrates dictionaries before sending, its Go client panics on
+// a dictionary column, and the Flight SQL database/sql driver refuses them.
 
 // plainType is t with dictionaries of strings replaced by strings.
 func plainType(t arrow.DataType) arrow.DataType {

@@ -113,7 +113,7 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	p := &preparedStmt{handle: hex.EncodeToString(id[:]), db: db, stmt: stmt, ptypes: ptypes}
 	isUpdate := stmt.Kind == sql.Insert
 	if !isUpdate {
-		p.schema = s.resultSchema(db, cols, nil, false)
+		p.schema = s.resultSchema(db, cols, nil)
 	}
 	s.prepared.add(p)
 	res.Handle = []byte(p.handle)

@@ -25,10 +25,10 @@ var ioxTypes = map[storage.ColumnType]string{
 // resultSchema names the engine's output fields as the query's columns and
 // marks those that are a table's own column (same name, same type) with
 // InfluxDB 3's column-type metadata. actual is the running operator's
-// schema (nil when only describing): its types are what the batches hold.
-// Unless keepDicts, dictionary columns are declared as their values' type
-// (see plain.go).
-func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Schema, keepDicts bool) *arrow.Schema {
+// schema (nil when only describing): its types are what the batches hold,
+// but for dictionaries, which are declared as their values' type (see
+// plain.go).
+func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Schema) *arrow.Schema {
 	tables := map[string][]storage.ColumnMeta{}
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
@@ -36,9 +36,7 @@ func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Sc
 		if actual != nil && i < actual.NumFields() {
 			typ = actual.Field(i).Type
 		}
-		if !keepDicts {
-			typ = plainType(typ)
-		}
+		typ = plainType(typ)
 		fields[i] = arrow.Field{Name: c.Name, Type: typ, Nullable: true}
 		if c.Table == "" || s.Planner == nil || s.Planner.Engine == nil {
 			continue

@@ -55,7 +55,7 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	return s.resultSchema(db, cols, nil, false), nil
+	return s.resultSchema(db, cols, nil), nil
 }
 
 func (s *Server) flightInfo(schema *arrow.Schema, desc *flight.FlightDescriptor, ticket []byte) *flight.FlightInfo {

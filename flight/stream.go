@@ -56,13 +56,13 @@ func (v *service) DoGet(t *flight.Ticket, stream flight.FlightService_DoGetServe
 		if err != nil {
 			return toStatus(ctx, err)
 		}
-		return v.s.runQuery(stream, h.DB, stmt, nil, false)
+		return v.s.runQuery(stream, h.DB, stmt, nil)
 	case *pb.CommandPreparedStatementQuery:
 		ps, err := v.s.prepared.get(cmd.GetPreparedStatementHandle())
 		if err != nil {
 			return err
 		}
-		return v.s.runQuery(stream, ps.db, ps.stmt, ps.boundParams(), false)
+		return v.s.runQuery(stream, ps.db, ps.stmt, ps.boundParams())
 	}
 	return v.FlightServer.DoGet(t, stream)
 }
@@ -115,7 +115,7 @@ func (s *Server) doGetInflux(body []byte, stream flight.FlightService_DoGetServe
 			return status.Error(codes.InvalidArgument, err.Error())
 		}
 	}
-	return s.runQuery(stream, db, stmt, params, true)
+	return s.runQuery(stream, db, stmt, params)
 }
 
 // jsonParam turns a JSON parameter value into the engine's: whole numbers
@@ -159,10 +159,9 @@ func parseOne(text string) (*sql.Statement, error) {
 // runQuery plans and runs a SELECT (or EXPLAIN) and writes its batches to
 // the stream as the engine produces them: each batch is sent before the
 // next is pulled, so a result of any size streams in bounded memory and a
-// slow client slows the query instead of buffering it. keepDicts keeps
-// tags dictionary-encoded (InfluxDB 3's clients); otherwise they go out as
-// strings.
-func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, keepDicts bool) error {
+// slow client slows the query instead of buffering it. Tags go out as
+// strings (see plain.go).
+func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any) error {
 	ctx := stream.Context()
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
@@ -177,7 +176,7 @@ func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, st
 		return toStatus(ctx, err)
 	}
 	defer op.Close()
-	schema := s.resultSchema(db, q.Cols, op.Schema(), keepDicts)
+	schema := s.resultSchema(db, q.Cols, op.Schema())
 	cols := make([]arrow.Array, schema.NumFields())
 	w := flight.NewRecordWriter(stream, ipc.WithSchema(schema), ipc.WithAllocator(s.mem))
 	defer w.Close()
@@ -195,7 +194,7 @@ func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, st
 		copy(cols, rec.Columns())
 		var decoded []arrow.Array
 		for i, col := range cols {
-			if d, ok := col.(*array.Dictionary); ok && !keepDicts && schema.Field(i).Type.ID() == arrow.STRING {
+			if d, ok := col.(*array.Dictionary); ok && schema.Field(i).Type.ID() == arrow.STRING {
 				cols[i] = plainStrings(s.mem, d)
 				decoded = append(decoded, cols[i])
 			}

@@ -1,0 +1,94 @@
+package flight
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/flight"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// squareTable writes n rows v=0..n-1 to table sq of database db, so that
+// a self cross join yields n*n rows.
+func squareTable(t *testing.T, s *testServer, n int) {
+	t.Helper()
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "sq v=%di %d\n", i, 1700000000000000000+int64(i)*1e9)
+	}
+	writeLP(t, s.engine, "db", b.String())
+}
+
+// TestLargeResultStreams streams 10M rows (a self cross join of 3163
+// rows) through a query whose memory limit is far below the result's
+// 160 MB: batches leave as they are produced.
+func TestLargeResultStreams(t *testing.T) {
+	const n = 3163 // n*n = 10,004,569 rows
+	s := startServer(t, func(srv *Server) { srv.MemLimit = 32 << 20 })
+	squareTable(t, s, n)
+	c := s.rawClient(t)
+	stream, err := c.DoGet(context.Background(), &flight.Ticket{Ticket: []byte(`{"database":"db","sql_query":"SELECT a.v AS a, b.v AS b FROM sq a, sq b"}`)})
+	require.NoError(t, err)
+	r, err := flight.NewRecordReader(stream)
+	require.NoError(t, err)
+	defer r.Release()
+	var rows, sumA, sumB int64
+	batches := 0
+	for r.Next() {
+		rec := r.RecordBatch()
+		rows += rec.NumRows()
+		for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
+			sumA += v
+		}
+		for _, v := range rec.Column(1).(*array.Int64).Int64Values() {
+			sumB += v
+		}
+		batches++
+	}
+	require.NoError(t, r.Err())
+	require.Equal(t, int64(n*n), rows)
+	want := int64(n) * int64(n*(n-1)/2) // every value once per row of the other side
+	require.Equal(t, want, sumA)
+	require.Equal(t, want, sumB)
+	require.Greater(t, batches, 100, "the result arrives in many batches")
+}
+
+// TestCancelStopsQuery cancels a client mid-stream: the server's query
+// stops (its RPC ends with Canceled) and the server serves the next one.
+func TestCancelStopsQuery(t *testing.T) {
+	s := startServer(t, nil)
+	squareTable(t, s, 3000)
+	c := s.rawClient(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	stream, err := c.DoGet(ctx, &flight.Ticket{Ticket: []byte(`{"database":"db","sql_query":"SELECT a.v, b.v FROM sq a, sq b"}`)})
+	require.NoError(t, err)
+	r, err := flight.NewRecordReader(stream)
+	require.NoError(t, err)
+	require.True(t, r.Next())
+	cancel()
+	for r.Next() {
+	}
+	require.Equal(t, codes.Canceled, status.Code(r.Err()))
+	r.Release()
+
+	done := make(chan error, 1)
+	go func() {
+		_, rows, err := doGetRows(context.Background(), c, `{"database":"db","sql_query":"SELECT count(*) FROM sq"}`)
+		if err == nil && rows[0][0] != int64(3000) {
+			err = fmt.Errorf("count %v", rows)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(time.Minute):
+		t.Fatal("the server did not answer after a cancelled query")
+	}
+}
