@@ -200,7 +200,7 @@ func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, st
 			}
 		}
 		out := array.NewRecordBatch(schema, cols, rec.NumRows())
-		err = w.Write(out)
+		err = writeChunked(w, out)
 		out.Release()
 		for _, a := range decoded {
 			a.Release()
@@ -210,4 +210,52 @@ func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, st
 		}
 	}
 	return nil
+}
+
+// maxMessageBytes bounds one FlightData message. gRPC clients refuse
+// messages above 4 MiB unless told otherwise (the InfluxDB 3 clients, the
+// JDBC driver and pyarrow keep that default), so large batches go out in
+// row slices of about 2 MiB, as InfluxDB 3 sends them.
+const maxMessageBytes = 2 << 20
+
+// writeChunked writes rec in zero-copy row slices of at most about
+// maxMessageBytes each.
+func writeChunked(w *flight.Writer, rec arrow.RecordBatch) error {
+	n := rec.NumRows()
+	size := recordBytes(rec)
+	if size <= maxMessageBytes || n <= 1 {
+		return w.Write(rec)
+	}
+	step := max(1, n*maxMessageBytes/size)
+	for off := int64(0); off < n; off += step {
+		part := rec.NewSlice(off, min(off+step, n))
+		err := w.Write(part)
+		part.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordBytes is the size of rec's buffers.
+func recordBytes(rec arrow.RecordBatch) int64 {
+	var size int64
+	for _, col := range rec.Columns() {
+		size += dataBytes(col.Data())
+	}
+	return size
+}
+
+func dataBytes(d arrow.ArrayData) int64 {
+	var size int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			size += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		size += dataBytes(c)
+	}
+	return size
 }

@@ -92,3 +92,29 @@ func TestCancelStopsQuery(t *testing.T) {
 		t.Fatal("the server did not answer after a cancelled query")
 	}
 }
+
+// TestLargeBatchesAreSliced: a batch larger than gRPC's default 4 MiB
+// message limit reaches a client that keeps that default.
+func TestLargeBatchesAreSliced(t *testing.T) {
+	s := startServer(t, nil)
+	var b strings.Builder
+	pad := strings.Repeat("x", 400)
+	for i := range 30000 {
+		fmt.Fprintf(&b, "wide,k=%d s=\"%s%d\" %d\n", i%7, pad, i, 1700000000000000000+int64(i)*1e6)
+	}
+	writeLP(t, s.engine, "db", b.String())
+	c := s.rawClient(t)
+	stream, err := c.DoGet(context.Background(), &flight.Ticket{Ticket: []byte(`{"database":"db","sql_query":"SELECT k, s FROM wide"}`)})
+	require.NoError(t, err)
+	r, err := flight.NewRecordReader(stream)
+	require.NoError(t, err)
+	defer r.Release()
+	var rows int64
+	for r.Next() {
+		rec := r.RecordBatch()
+		require.Less(t, recordBytes(rec), int64(4<<20))
+		rows += rec.NumRows()
+	}
+	require.NoError(t, r.Err())
+	require.Equal(t, int64(30000), rows)
+}
