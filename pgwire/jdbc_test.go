@@ -5,9 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -45,11 +47,43 @@ func TestPgJDBC(t *testing.T) {
 	require.NoError(t, err, "javac:\n%s", out)
 
 	s := startServer(t, seqLP(100))
-	cmd := exec.Command(java, "-cp", classes+string(os.PathListSeparator)+pgjdbcJar, "JdbcCheck", "jdbc:postgresql://"+s.addr+"/db")
+	tap := startWireTap(t, s.addr)
+	cmd := exec.Command(java, "-cp", classes+string(os.PathListSeparator)+pgjdbcJar, "JdbcCheck", "jdbc:postgresql://"+tap.addr+"/db")
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "java JdbcCheck:\n%s", out)
 	want, err := os.ReadFile(filepath.Join("testdata", "jdbc", "expected.txt"))
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(out))
+
+	// The protocol paths the program meant to take were taken.
+	fe, be := tap.messages()
+	var named, binaryBinds, limited int
+	for _, m := range fe {
+		switch m := m.(type) {
+		case *pgproto3.Parse:
+			if strings.HasPrefix(m.Name, "S_") && strings.Contains(m.Query, "FROM cpu WHERE") {
+				named++
+			}
+		case *pgproto3.Bind:
+			if strings.HasPrefix(m.PreparedStatement, "S_") && slices.Contains(m.ResultFormatCodes, 1) {
+				binaryBinds++
+			}
+		case *pgproto3.Execute:
+			if m.MaxRows == 7 {
+				limited++
+			}
+		}
+	}
+	suspended := 0
+	for _, m := range be {
+		if _, ok := m.(*pgproto3.PortalSuspended); ok {
+			suspended++
+		}
+	}
+	require.Equal(t, 1, named, "one named server statement for the PreparedStatement")
+	t.Logf("named=%d binaryBinds=%d limited=%d suspended=%d", named, binaryBinds, limited, suspended)
+	require.GreaterOrEqual(t, binaryBinds, 3, "binary results once the named statement is described")
+	require.Equal(t, 15, limited, "100 rows fetched 7 at a time")
+	require.Equal(t, 14, suspended, "PortalSuspended after each full fetch")
 }
