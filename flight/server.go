@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/flight"
@@ -35,7 +36,11 @@ type Server struct {
 
 	prepared preparedTable
 	mem      memory.Allocator
+	active   atomic.Int64 // queries streaming now
 }
+
+// ActiveQueries is the number of queries streaming results now.
+func (s *Server) ActiveQueries() int64 { return s.active.Load() }
 
 // GRPCServer returns a gRPC server with the Flight service registered and
 // token auth (when Tokens is set) in front of it. opts are added (TLS

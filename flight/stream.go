@@ -81,41 +81,59 @@ type influxTicket struct {
 
 func (s *Server) doGetInflux(body []byte, stream flight.FlightService_DoGetServer) error {
 	ctx := stream.Context()
+	q, err := parseInfluxTicket(body, requestDatabase(ctx))
+	if err != nil {
+		return toStatus(ctx, err)
+	}
+	return s.runQuery(stream, q.db, q.stmt, q.params)
+}
+
+// influxQuery is a parsed InfluxDB 3 ticket.
+type influxQuery struct {
+	db     string
+	stmt   *sql.Statement
+	params []any
+}
+
+// parseInfluxTicket reads an InfluxDB 3 JSON ticket; headerDB is the
+// database the request's metadata names, used when the ticket names none.
+func parseInfluxTicket(body []byte, headerDB string) (influxQuery, error) {
+	var q influxQuery
 	var t influxTicket
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&t); err != nil {
-		return status.Errorf(codes.InvalidArgument, `ticket JSON: %v (expected {"database": "mydb", "sql_query": "SELECT ...", "query_type": "sql", "params": {...}})`, err)
+		return q, status.Errorf(codes.InvalidArgument, `ticket JSON: %v (expected {"database": "mydb", "sql_query": "SELECT ...", "query_type": "sql", "params": {...}})`, err)
 	}
-	db := firstNonEmpty(t.Database, t.NamespaceName, t.Bucket, requestDatabase(ctx))
-	if db == "" {
-		return status.Error(codes.InvalidArgument, `ticket names no database: add "database": "mydb"`)
+	q.db = firstNonEmpty(t.Database, t.NamespaceName, t.Bucket, headerDB)
+	if q.db == "" {
+		return q, status.Error(codes.InvalidArgument, `ticket names no database: add "database": "mydb"`)
 	}
 	switch strings.ToLower(t.QueryType) {
 	case "", "sql":
 	case "influxql":
-		return status.Error(codes.Unimplemented, "InfluxQL queries are not supported: send the query as SQL (query_type \"sql\")")
+		return q, status.Error(codes.Unimplemented, "InfluxQL queries are not supported: send the query as SQL (query_type \"sql\")")
 	default:
-		return status.Errorf(codes.InvalidArgument, "query_type %q: use \"sql\"", t.QueryType)
+		return q, status.Errorf(codes.InvalidArgument, "query_type %q: use \"sql\"", t.QueryType)
 	}
 	if strings.TrimSpace(t.SQLQuery) == "" {
-		return status.Error(codes.InvalidArgument, `ticket has no "sql_query"`)
+		return q, status.Error(codes.InvalidArgument, `ticket has no "sql_query"`)
 	}
 	stmt, err := parseOne(t.SQLQuery)
 	if err != nil {
-		return toStatus(ctx, err)
+		return q, err
 	}
-	var params []any
+	q.stmt = stmt
 	if len(t.Params) > 0 || stmt.NumParams > 0 {
 		vals := make(map[string]any, len(t.Params))
 		for k, v := range t.Params {
 			vals[k] = jsonParam(v)
 		}
-		if params, err = stmt.ParamValues(vals); err != nil {
-			return status.Error(codes.InvalidArgument, err.Error())
+		if q.params, err = stmt.ParamValues(vals); err != nil {
+			return q, status.Error(codes.InvalidArgument, err.Error())
 		}
 	}
-	return s.runQuery(stream, db, stmt, params)
+	return q, nil
 }
 
 // jsonParam turns a JSON parameter value into the engine's: whole numbers
@@ -170,6 +188,8 @@ func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, st
 	default:
 		return status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries")
 	}
+	s.active.Add(1)
+	defer s.active.Add(-1)
 	sess := s.session(db)
 	q, op, err := s.Planner.Run(ctx, sess, stmt, params)
 	if err != nil {

@@ -26,16 +26,17 @@ func squareTable(t *testing.T, s *testServer, n int) {
 }
 
 // TestLargeResultStreams streams 10M rows (a self cross join of 3163
-// rows) through a query whose memory limit is far below the result's
-// 160 MB: batches leave as they are produced.
+// rows) to the Flight SQL client through a query whose memory limit is
+// far below the result's 160 MB: batches leave as they are produced.
 func TestLargeResultStreams(t *testing.T) {
 	const n = 3163 // n*n = 10,004,569 rows
 	s := startServer(t, func(srv *Server) { srv.MemLimit = 32 << 20 })
 	squareTable(t, s, n)
-	c := s.rawClient(t)
-	stream, err := c.DoGet(context.Background(), &flight.Ticket{Ticket: []byte(`{"database":"db","sql_query":"SELECT a.v AS a, b.v AS b FROM sq a, sq b"}`)})
+	c := s.client(t)
+	ctx := dbCtx("db")
+	info, err := c.Execute(ctx, "SELECT a.v AS a, b.v AS b FROM sq a, sq b")
 	require.NoError(t, err)
-	r, err := flight.NewRecordReader(stream)
+	r, err := c.DoGet(ctx, info.Endpoint[0].Ticket)
 	require.NoError(t, err)
 	defer r.Release()
 	var rows, sumA, sumB int64
@@ -71,11 +72,15 @@ func TestCancelStopsQuery(t *testing.T) {
 	r, err := flight.NewRecordReader(stream)
 	require.NoError(t, err)
 	require.True(t, r.Next())
+	require.Equal(t, int64(1), s.srv.ActiveQueries())
 	cancel()
 	for r.Next() {
 	}
 	require.Equal(t, codes.Canceled, status.Code(r.Err()))
 	r.Release()
+	// The server's side of the query ends too (9M rows are not produced
+	// into the void): its count of streaming queries drops to zero.
+	require.Eventually(t, func() bool { return s.srv.ActiveQueries() == 0 }, 10*time.Second, 5*time.Millisecond)
 
 	done := make(chan error, 1)
 	go func() {
