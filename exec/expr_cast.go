@@ -35,6 +35,9 @@ func (e *Cast) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 	if a.DataType().ID() == arrow.NULL {
 		return array.MakeArrayOfNull(c.Mem, e.To, n), nil
 	}
+	if out, ok, err := castNumeric(a, e.To); ok {
+		return out, err
+	}
 	get, err := valueGetter(a)
 	if err != nil {
 		return nil, err

@@ -2,11 +2,8 @@ package httpquery
 
 import (
 	"bufio"
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -14,8 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
-
-	"github.com/stratadb/strata/exec"
 )
 
 // encoder writes a result: the first batch (nil if none) and the rest from
@@ -44,32 +39,6 @@ func batches(first arrow.Record, next func() (arrow.Record, error), f func(arrow
 	return nil
 }
 
-// jsonValue is a value as InfluxDB 3 writes it in JSON: timestamps as
-// "2016-01-01T00:00:00" (UTC, no zone suffix), intervals as text.
-func jsonValue(a arrow.Array, i int) any {
-	if a.IsNull(i) {
-		return nil
-	}
-	switch a := a.(type) {
-	case *array.Boolean:
-		return a.Value(i)
-	case *array.Int64:
-		return a.Value(i)
-	case *array.Uint64:
-		return a.Value(i)
-	case *array.Float64:
-		return a.Value(i)
-	case *array.Timestamp:
-		return timeText(int64(a.Value(i)))
-	}
-	s, _ := exec.FormatValue(a, i, time.UTC)
-	return s
-}
-
-func timeText(ns int64) string {
-	return time.Unix(0, ns).UTC().Format("2006-01-02T15:04:05.999999999")
-}
-
 func encodeJSON(lines bool) encoder {
 	return func(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
 		if lines {
@@ -77,37 +46,47 @@ func encodeJSON(lines bool) encoder {
 		} else {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		}
-		bw := bufio.NewWriterSize(w, 64<<10)
+		bw := bufio.NewWriterSize(w, 256<<10)
 		defer bw.Flush()
 		if !lines {
 			bw.WriteByte('[')
 		}
+		keys := make([][]byte, len(names))
+		for c, name := range names {
+			keys[c] = append(appendJSONString(nil, name), ':')
+		}
 		n := 0
+		var line []byte
+		cells := make([]cellAppender, len(names))
 		err := batches(first, next, func(rec arrow.Record) error {
+			cols := rec.Columns()
+			for c := range names {
+				cells[c] = jsonColumn(cols[c])
+			}
 			for i := 0; i < int(rec.NumRows()); i++ {
+				line = line[:0]
 				if !lines && n > 0 {
-					bw.WriteByte(',')
+					line = append(line, ',')
 				}
-				bw.WriteByte('{')
+				line = append(line, '{')
 				written := 0
 				for c := range names {
-					v := jsonValue(rec.Column(c), i)
-					if v == nil {
+					if cols[c].IsNull(i) {
 						continue // InfluxDB 3 leaves NULLs out
 					}
 					if written > 0 {
-						bw.WriteByte(',')
+						line = append(line, ',')
 					}
-					k, _ := json.Marshal(names[c])
-					bw.Write(k)
-					bw.WriteByte(':')
-					b, _ := json.Marshal(v)
-					bw.Write(b)
+					line = append(line, keys[c]...)
+					line = cells[c](line, i)
 					written++
 				}
-				bw.WriteByte('}')
+				line = append(line, '}')
 				if lines {
-					bw.WriteByte('\n')
+					line = append(line, '\n')
+				}
+				if _, err := bw.Write(line); err != nil {
+					return err
 				}
 				n++
 			}
@@ -118,57 +97,6 @@ func encodeJSON(lines bool) encoder {
 		}
 		return err
 	}
-}
-
-func textValue(a arrow.Array, i int) string {
-	if a.IsNull(i) {
-		return ""
-	}
-	if ts, ok := a.(*array.Timestamp); ok {
-		return timeText(int64(ts.Value(i)))
-	}
-	s, _ := exec.FormatValue(a, i, time.UTC)
-	return s
-}
-
-// appendText appends row i of a as CSV/pretty text (NULL: nothing),
-// without allocating for numbers and times.
-func appendText(dst []byte, a arrow.Array, i int) []byte {
-	if a.IsNull(i) {
-		return dst
-	}
-	switch a := a.(type) {
-	case *array.Int64:
-		return strconv.AppendInt(dst, a.Value(i), 10)
-	case *array.Uint64:
-		return strconv.AppendUint(dst, a.Value(i), 10)
-	case *array.Float64:
-		return exec.AppendFloat(dst, a.Value(i))
-	case *array.Timestamp:
-		return time.Unix(0, int64(a.Value(i))).UTC().AppendFormat(dst, "2006-01-02T15:04:05.999999999")
-	case *array.Boolean:
-		if a.Value(i) {
-			return append(dst, "true"...)
-		}
-		return append(dst, "false"...)
-	case *array.String:
-		return appendCSVField(dst, a.Value(i))
-	case *array.Dictionary:
-		s, _ := exec.FormatValue(a, i, time.UTC)
-		return appendCSVField(dst, s)
-	}
-	s, _ := exec.FormatValue(a, i, time.UTC)
-	return appendCSVField(dst, s)
-}
-
-// appendCSVField quotes a text value when CSV needs it (RFC 4180).
-func appendCSVField(dst []byte, s string) []byte {
-	if !strings.ContainsAny(s, ",\"\r\n") && (s == "" || s[0] != ' ') {
-		return append(dst, s...)
-	}
-	dst = append(dst, '"')
-	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
-	return append(dst, '"')
 }
 
 func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
@@ -186,15 +114,21 @@ func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, firs
 	if _, err := bw.Write(line); err != nil {
 		return err
 	}
+	cells := make([]cellAppender, len(names))
 	return batches(first, next, func(rec arrow.Record) error {
 		cols := rec.Columns()
+		for c := range names {
+			cells[c] = textColumn(cols[c], appendCSVField)
+		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			line = line[:0]
 			for c := range names {
 				if c > 0 {
 					line = append(line, ',')
 				}
-				line = appendText(line, cols[c], i)
+				if !cols[c].IsNull(i) {
+					line = cells[c](line, i)
+				}
 			}
 			line = append(line, '\n')
 			if _, err := bw.Write(line); err != nil {
@@ -209,11 +143,21 @@ func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, firs
 func encodePretty(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	rows := [][]string{}
+	cells := make([]cellAppender, len(names))
+	plain := func(dst []byte, s string) []byte { return append(dst, s...) }
+	var buf []byte
 	err := batches(first, next, func(rec arrow.Record) error {
+		cols := rec.Columns()
+		for c := range names {
+			cells[c] = textColumn(cols[c], plain)
+		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := make([]string, len(names))
 			for c := range names {
-				row[c] = textValue(rec.Column(c), i)
+				if !cols[c].IsNull(i) {
+					buf = cells[c](buf[:0], i)
+					row[c] = string(buf)
+				}
 			}
 			rows = append(rows, row)
 		}

@@ -1,0 +1,76 @@
+package exec
+
+import (
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// castNumeric is Cast's vectorized path between the numeric types: one loop
+// over the typed values, the validity bitmap copied. The generic path boxes
+// every value (CastValue) and was 12% of high-cpu-all's CPU for its
+// int-to-float comparison. ok is false for other type pairs.
+func castNumeric(a arrow.Array, to arrow.DataType) (out arrow.Array, ok bool, err error) {
+	n := a.Len()
+	valid := func(i int) bool { return a.IsValid(i) }
+	switch to.ID() {
+	case arrow.FLOAT64:
+		vals := make([]float64, n)
+		switch src := a.(type) {
+		case *array.Int64:
+			for i, v := range src.Int64Values() {
+				vals[i] = float64(v)
+			}
+		case *array.Uint64:
+			for i, v := range src.Uint64Values() {
+				vals[i] = float64(v)
+			}
+		default:
+			return nil, false, nil
+		}
+		return numericArray(a, to, arrow.Float64Traits.CastToBytes(vals)), true, nil
+	case arrow.INT64:
+		vals := make([]int64, n)
+		switch src := a.(type) {
+		case *array.Float64:
+			for i, v := range src.Float64Values() {
+				if !valid(i) {
+					continue
+				}
+				r := math.RoundToEven(v)
+				if math.IsNaN(r) || r < math.MinInt64 || r >= math.MaxInt64 {
+					return nil, true, errIntRange
+				}
+				vals[i] = int64(r)
+			}
+		case *array.Uint64:
+			for i, v := range src.Uint64Values() {
+				if v > math.MaxInt64 && valid(i) {
+					return nil, true, errIntRange
+				}
+				vals[i] = int64(v)
+			}
+		default:
+			return nil, false, nil
+		}
+		return numericArray(a, to, arrow.Int64Traits.CastToBytes(vals)), true, nil
+	}
+	return nil, false, nil
+}
+
+// numericArray wraps values as an array of type to with a's nulls.
+func numericArray(a arrow.Array, to arrow.DataType, values []byte) arrow.Array {
+	n := a.Len()
+	var validity *memory.Buffer
+	if a.NullN() > 0 {
+		bits := make([]byte, bitutil.BytesForBits(int64(n)))
+		bitutil.CopyBitmap(a.NullBitmapBytes(), a.Data().Offset(), n, bits, 0)
+		validity = memory.NewBufferBytes(bits)
+	}
+	data := array.NewData(to, n, []*memory.Buffer{validity, memory.NewBufferBytes(values)}, nil, a.NullN(), 0)
+	defer data.Release()
+	return array.MakeFromData(data)
+}

@@ -1,0 +1,183 @@
+package httpquery
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// cellAppender appends row i of one column (never NULL: callers check) in
+// an output format. Appenders are made once per batch and column, so the
+// per-value work is a typed read and an append: no boxing, no per-value
+// allocation. Dictionary (tag) entries are formatted once per batch.
+type cellAppender func(dst []byte, i int) []byte
+
+// textColumn formats a column as text (CSV, pretty); quote escapes text
+// values for the format.
+func textColumn(a arrow.Array, quote func([]byte, string) []byte) cellAppender {
+	switch a := a.(type) {
+	case *array.Int64:
+		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, a.Value(i), 10) }
+	case *array.Uint64:
+		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, a.Value(i), 10) }
+	case *array.Float64:
+		return func(dst []byte, i int) []byte { return exec.AppendFloat(dst, a.Value(i)) }
+	case *array.Timestamp:
+		return func(dst []byte, i int) []byte { return appendTimeText(dst, int64(a.Value(i))) }
+	case *array.Boolean:
+		return func(dst []byte, i int) []byte { return strconv.AppendBool(dst, a.Value(i)) }
+	case *array.String:
+		return func(dst []byte, i int) []byte { return quote(dst, a.Value(i)) }
+	case *array.Dictionary:
+		return dictColumn(a, func(dst []byte, d arrow.Array, k int) []byte {
+			s, _ := exec.FormatValue(d, k, time.UTC)
+			return quote(dst, s)
+		})
+	}
+	return func(dst []byte, i int) []byte {
+		s, _ := exec.FormatValue(a, i, time.UTC)
+		return quote(dst, s)
+	}
+}
+
+// jsonColumn formats a column as JSON values, as InfluxDB 3 writes them:
+// numbers and booleans bare, timestamps as "2016-01-01T00:00:00" (UTC, no
+// zone suffix), everything else as strings. NaN and infinities, which JSON
+// cannot hold, are null.
+func jsonColumn(a arrow.Array) cellAppender {
+	switch a := a.(type) {
+	case *array.Int64:
+		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, a.Value(i), 10) }
+	case *array.Uint64:
+		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, a.Value(i), 10) }
+	case *array.Float64:
+		return func(dst []byte, i int) []byte { return appendJSONFloat(dst, a.Value(i)) }
+	case *array.Timestamp:
+		return func(dst []byte, i int) []byte {
+			return append(appendTimeText(append(dst, '"'), int64(a.Value(i))), '"')
+		}
+	case *array.Boolean:
+		return func(dst []byte, i int) []byte { return strconv.AppendBool(dst, a.Value(i)) }
+	case *array.String:
+		return func(dst []byte, i int) []byte { return appendJSONString(dst, a.Value(i)) }
+	case *array.Dictionary:
+		return dictColumn(a, func(dst []byte, d arrow.Array, k int) []byte {
+			return jsonColumn(d)(dst, k)
+		})
+	}
+	return func(dst []byte, i int) []byte {
+		s, _ := exec.FormatValue(a, i, time.UTC)
+		return appendJSONString(dst, s)
+	}
+}
+
+// dictColumn formats each dictionary entry once with format, then appends
+// a row's entry by its code.
+func dictColumn(a *array.Dictionary, format func(dst []byte, dict arrow.Array, k int) []byte) cellAppender {
+	dict := a.Dictionary()
+	var buf []byte
+	ends := make([]int, dict.Len())
+	for k := range ends {
+		if !dict.IsNull(k) {
+			buf = format(buf, dict, k)
+		}
+		ends[k] = len(buf)
+	}
+	entry := func(k int) []byte {
+		start := 0
+		if k > 0 {
+			start = ends[k-1]
+		}
+		return buf[start:ends[k]]
+	}
+	if idx, ok := a.Indices().(*array.Int32); ok {
+		codes := idx.Int32Values()
+		return func(dst []byte, i int) []byte { return append(dst, entry(int(codes[i]))...) }
+	}
+	return func(dst []byte, i int) []byte { return append(dst, entry(a.GetValueIndex(i))...) }
+}
+
+// appendTimeText writes ns as 2006-01-02T15:04:05.999999999 in UTC
+// (fraction without trailing zeros, none when zero), without the layout
+// parsing of time.Format.
+func appendTimeText(dst []byte, ns int64) []byte {
+	t := time.Unix(0, ns).UTC()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(dst, "2006-01-02T15:04:05.999999999")
+	}
+	dst = append(dst, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	frac := t.Nanosecond()
+	if frac == 0 {
+		return dst
+	}
+	var digits [9]byte
+	for k := 8; k >= 0; k-- {
+		digits[k] = byte('0' + frac%10)
+		frac /= 10
+	}
+	end := 9
+	for digits[end-1] == '0' {
+		end--
+	}
+	return append(append(dst, '.'), digits[:end]...)
+}
+
+// appendJSONFloat writes f as encoding/json does (ES6 number formatting);
+// NaN and infinities become null.
+func appendJSONFloat(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, "null"...)
+	}
+	abs := math.Abs(f)
+	fmt := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		fmt = 'e'
+	}
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, f, fmt, -1, 64)
+	if fmt == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		n := len(dst) - start
+		if n >= 4 && dst[len(dst)-4] == 'e' && dst[len(dst)-3] == '-' && dst[len(dst)-2] == '0' {
+			dst[len(dst)-2] = dst[len(dst)-1]
+			dst = dst[:len(dst)-1]
+		}
+	}
+	return dst
+}
+
+// appendJSONString quotes s for JSON; plain ASCII (the usual tag or field
+// value) is copied as is, anything else goes through encoding/json.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s)
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
+
+// appendCSVField quotes a text value when CSV needs it (RFC 4180).
+func appendCSVField(dst []byte, s string) []byte {
+	if !strings.ContainsAny(s, ",\"\r\n") && (s == "" || s[0] != ' ') {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(dst, '"')
+}
