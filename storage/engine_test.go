@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -337,4 +338,49 @@ func TestDataDirIsLocked(t *testing.T) {
 	require.NoError(t, e.Close())
 	e = openTest(t, dir)
 	require.NoError(t, e.Close())
+}
+
+// TestLargeFileReadInWindows: a file of more than two windows of rows is
+// split into row windows that together return each row once, in file
+// order, with and without a time range.
+func TestLargeFileReadInWindows(t *testing.T) {
+	defer func(n int64) { splitRows = n }(splitRows)
+	splitRows = 40
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	var lines []string
+	for i := range 130 {
+		lines = append(lines, fmt.Sprintf("%d host=h%d usage=%d", 10+i%13, i/13, i))
+	}
+	write(t, e, "db", batchOf(t, "cpu", lines...))
+	require.NoError(t, e.Persist(ctx))
+
+	snap, err := e.Snapshot(all("cpu"))
+	require.NoError(t, err)
+	require.Len(t, snap.Splits(), 3, "130 rows in windows of about 40")
+	var got []string
+	r := snap.Reader(ctx)
+	for r.Next() {
+		got = append(got, rowsOf(t, r.Record())...)
+	}
+	require.NoError(t, r.Err())
+	r.Release()
+	snap.Release()
+	require.Len(t, got, 130)
+	// The file holds rows by host, then time; the windows keep that order.
+	inFileOrder := slices.Clone(got)
+	sort.SliceStable(inFileOrder, func(i, j int) bool {
+		hi, hj := strings.Fields(inFileOrder[i])[1], strings.Fields(inFileOrder[j])[1]
+		if hi != hj {
+			return hi < hj
+		}
+		return strings.Fields(inFileOrder[i])[0] < strings.Fields(inFileOrder[j])[0]
+	})
+	require.Equal(t, inFileOrder, got)
+
+	want := scan(t, e, all("cpu"))
+	sort.Strings(got)
+	require.Equal(t, want, got)
+	rows := scan(t, e, ScanRequest{Database: "db", Table: "cpu", Range: TimeRange{Min: 12, Max: 14}})
+	require.Len(t, rows, 20, "times 12 and 13 of each of 10 hosts")
 }

@@ -19,8 +19,9 @@ type fileReader struct {
 	err    error
 }
 
-// openFile starts reading a data file's columns of schema within tr.
-func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter) (RecordReader, error) {
+// openFile starts reading a data file's columns of schema within tr, and
+// within the row window rows when rows[1] > 0.
+func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, rows [2]int64) (RecordReader, error) {
 	obj, err := e.store.Open(ctx, f.Key)
 	if err != nil {
 		return nil, fmt.Errorf("read data file %s: %w", f.Key, err)
@@ -41,7 +42,7 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 	for i, t := range tags {
 		pfTags[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
 	}
-	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: pfTags})
+	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: pfTags, RowStart: rows[0], RowEnd: rows[1]})
 	return &fileReader{obj: obj, r: r, schema: schema}, nil
 }
 
@@ -78,7 +79,7 @@ func (fr *fileReader) Release() {
 // readFile reads a data file's rows in tr whole, as records the caller
 // releases.
 func (e *Engine) readFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter) ([]arrow.Record, error) {
-	rr, err := e.openFile(ctx, f, schema, tr, tags)
+	rr, err := e.openFile(ctx, f, schema, tr, tags, [2]int64{})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,8 @@ type pruner struct {
 	timeBound        bool
 	minTime, maxTime int64 // [minTime, maxTime)
 	tags             []tagPredicate
+	// window is the file's row window [start, end); end 0: none.
+	window rowRange
 }
 
 // tagPredicate is a TagFilter resolved against the file: col is the index of
@@ -30,7 +32,7 @@ type tagPredicate struct {
 }
 
 func newPruner(f *File, opts ReadOptions) pruner {
-	p := pruner{f: f, minTime: opts.MinTime, maxTime: opts.MaxTime}
+	p := pruner{f: f, minTime: opts.MinTime, maxTime: opts.MaxTime, window: rowRange{opts.RowStart, opts.RowEnd}}
 	p.timeBound = opts.MinTime != 0 || opts.MaxTime != 0
 	for _, t := range opts.Tags {
 		tp := tagPredicate{col: -1}
@@ -66,7 +68,7 @@ func (tp *tagPredicate) keep(lo, hi []byte) bool {
 // keepRowGroup reports whether row group g may hold matching rows, from the
 // column chunk statistics.
 func (p *pruner) keepRowGroup(g int) bool {
-	if p.f.pf.RowGroups()[g].NumRows() == 0 {
+	if p.f.pf.RowGroups()[g].NumRows() == 0 || len(p.windowRows(g)) == 0 {
 		return false
 	}
 	if p.timeBound {
@@ -98,7 +100,7 @@ func (p *pruner) keepRowGroup(g int) bool {
 // column and the tag filter columns cannot rule out.
 func (p *pruner) rowRanges(g int) []rowRange {
 	numRows := p.f.pf.RowGroups()[g].NumRows()
-	ranges := []rowRange{{0, numRows}}
+	ranges := p.windowRows(g)
 	if p.timeBound {
 		ranges = intersect(ranges, p.pageRanges(g, p.f.timeCol, numRows, func(null bool, lo, hi []byte) bool {
 			if null || len(lo) != 8 || len(hi) != 8 {
@@ -114,6 +116,25 @@ func (p *pruner) rowRanges(g int) []rowRange {
 		}))
 	}
 	return ranges
+}
+
+// windowRows returns row group g's rows inside the row window, relative to
+// the group: all of them without a window, none outside it.
+func (p *pruner) windowRows(g int) []rowRange {
+	groups := p.f.pf.RowGroups()
+	numRows := groups[g].NumRows()
+	if p.window.end == 0 {
+		return []rowRange{{0, numRows}}
+	}
+	var first int64
+	for _, rg := range groups[:g] {
+		first += rg.NumRows()
+	}
+	lo, hi := max(p.window.start-first, 0), min(p.window.end-first, numRows)
+	if lo >= hi {
+		return nil
+	}
+	return []rowRange{{lo, hi}}
 }
 
 // pageRanges returns the rows of the pages of column c in row group g that

@@ -30,6 +30,10 @@ type ReadOptions struct {
 	BatchRows int
 	// Alloc allocates every Arrow buffer (default memory.DefaultAllocator).
 	Alloc memory.Allocator
+	// RowStart and RowEnd restrict the read to the file's rows
+	// [RowStart, RowEnd) (row numbers across row groups, in file order), so
+	// that parts of one file can be read in parallel. RowEnd 0: no window.
+	RowStart, RowEnd int64
 }
 
 // TagFilter keeps rows whose tag Column equals one of Values.

@@ -276,3 +276,34 @@ func TestWriteErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRowWindows reads a file in row windows that start and end on, before
+// and after page and row group boundaries, with and without a time range:
+// the windows' rows are exactly the file's rows in the window.
+func TestRowWindows(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 1000, 250, 0, 10)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{RowGroupRows: 300, PageRows: 50})
+	all := allRows(recs)
+	timeCol := mixedSchema().FieldIndices(TimeColumn)[0]
+	for _, w := range [][2]int64{{0, 1000}, {0, 1}, {299, 301}, {300, 600}, {1, 999}, {450, 451}, {950, 5000}, {700, 700}} {
+		for _, tr := range [][2]int64{{0, 0}, {2000, 7005}} {
+			rows, _, _ := readAll(t, f, ReadOptions{Alloc: mem, BatchRows: 128, RowStart: w[0], RowEnd: w[1], MinTime: tr[0], MaxTime: tr[1]})
+			var want [][]any
+			for i, row := range all {
+				if int64(i) < w[0] || int64(i) >= w[1] {
+					continue
+				}
+				if tr[1] != 0 {
+					ts := row[timeCol].(int64)
+					if ts < tr[0] || ts >= tr[1] {
+						continue
+					}
+				}
+				want = append(want, row)
+			}
+			require.Equal(t, want, rows, "window %v, time range %v", w, tr)
+		}
+	}
+}
