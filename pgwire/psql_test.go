@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"bytes"
+	"flag"
 	"net"
 	"os"
 	"os/exec"
@@ -35,8 +36,14 @@ func psqlPath(t *testing.T) string {
 // psql runs the real psql against s with the given arguments and stdin.
 func psql(t *testing.T, s *testServer, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return psqlRaw(t, s, stdin, append([]string{"-A", "-t"}, args...)...)
+}
+
+// psqlRaw runs psql with its default (aligned) output.
+func psqlRaw(t *testing.T, s *testServer, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	host, port, _ := net.SplitHostPort(s.addr)
-	cmd := exec.Command(psqlPath(t), append([]string{"-X", "-A", "-t", "-h", host, "-p", port, "-U", "strata", "-d", "db"}, args...)...)
+	cmd := exec.Command(psqlPath(t), append([]string{"-X", "-h", host, "-p", port, "-U", "strata", "-d", "db"}, args...)...)
 	cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=prefer", "PGTZ=", "PGOPTIONS=")
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
@@ -78,4 +85,40 @@ SELECT 'still here';
 	_, stderr, err = psql(t, s, "", "-v", "ON_ERROR_STOP=1", "-c", "SELECT * FROM nope")
 	require.Error(t, err)
 	require.Contains(t, stderr, `relation "nope" does not exist`)
+}
+
+var updatePsql = flag.Bool("update-psql", false, "rewrite testdata/psql/*.txt from this run")
+
+// TestPsqlDescribe runs psql's describe commands on a table like the one
+// PostgreSQL 15 would describe (time timestamptz NOT NULL, text tags,
+// float8/bigint/boolean fields) and compares psql's aligned output with
+// testdata/psql/<name>.txt, which reads as PostgreSQL 15's does for the
+// equivalent table (Strata has no indexes, defaults or comments, and no
+// functions or types of its own outside pg_catalog).
+func TestPsqlDescribe(t *testing.T) {
+	s := startServer(t)
+	for _, c := range []struct{ name, cmd string }{
+		{"d_cpu", `\d cpu`},
+		{"d_plus_cpu", `\d+ cpu`},
+		{"du", `\du`},
+		{"df", `\df`},
+		{"dT", `\dT`},
+		{"dt_plus", `\dt+`},
+		{"d", `\d`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, stderr, err := psqlRaw(t, s, "", "-c", c.cmd)
+			require.NoError(t, err, stderr)
+			require.Empty(t, stderr)
+			path := filepath.Join("testdata", "psql", c.name+".txt")
+			if *updatePsql {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+				return
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run with -args -update-psql to create it")
+			require.Equal(t, string(want), out)
+		})
+	}
 }

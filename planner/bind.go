@@ -22,6 +22,8 @@ type binder struct {
 	// outer is the enclosing query's scope while a correlated subquery is
 	// bound; its columns become outerRefs.
 	outer *scope
+	// frame is set while a subquery that runs per outer row is bound.
+	frame *applyFrame
 	// describe binds for Planner.Describe: parameters have no values yet
 	// and ptypes[n-1] records the type $n is first read as.
 	describe bool

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 
 	"github.com/stratadb/strata/exec"
@@ -74,19 +75,40 @@ func (b *binder) arrayFunc(name string, args []exec.Expr) (x exec.Expr, ok bool,
 		}
 		a, err := asArray(args, 0, "ANY/ALL")
 		if err != nil {
+			if isRuntimeArray(args[0]) {
+				return &runtimeQuantified{arr: settle(args[0]), all: name == "__pg_all"}, true, nil
+			}
 			return nil, true, err
 		}
 		return &quantified{arrayLit: *a, all: name == "__pg_all"}, true, nil
 	case "__pg_subscript":
 		a, err := asArray(args, 0, "subscripts")
 		if err != nil {
+			if isRuntimeArray(args[0]) {
+				x, err := b.runtimeArrayFunc(name, args)
+				return x, true, err
+			}
 			return nil, true, err
 		}
 		x, err := b.subscript(a, args[1])
 		return x, true, err
+	case "array_to_string", "cardinality":
+		if a, ok := args[0].(*arrayLit); ok {
+			t, err := textArray(a)
+			if err != nil {
+				return nil, true, err
+			}
+			args[0] = t
+		}
+		x, err := b.runtimeArrayFunc(name, args)
+		return x, true, err
 	case "array_upper", "array_length", "array_lower":
 		a, err := asArray(args, 0, name)
 		if err != nil {
+			if isRuntimeArray(args[0]) {
+				x, err := b.runtimeArrayFunc(name, args)
+				return x, true, err
+			}
 			return nil, true, err
 		}
 		if len(args) != 2 {
@@ -328,6 +350,15 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := settle(x).(*exec.Literal); !ok && isRuntimeArray(x) {
+		// A column or expression holding an array: its text form, now
+		// typed as elem[].
+		pg := arrayOIDs[pgCastTypes[elem]]
+		if pg == 0 {
+			pg = arrayOIDs[pgOfEngine(dt)]
+		}
+		return &rowFunc{name: "cast", args: []exec.Expr{settle(x)}, dt: exec.TypeText, pg: pg, fn: func(v []any) (any, error) { return v[0], nil }}, nil
+	}
 	if a, ok := x.(*arrayLit); ok {
 		out := &arrayLit{dt: dt}
 		for _, e := range a.elems {
@@ -340,4 +371,53 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 		return out, nil
 	}
 	return b.arrayFromText(x, dt)
+}
+
+// isRuntimeArray reports whether x can be an array held as text: a text
+// or NULL value that is not a constant array.
+func isRuntimeArray(x exec.Expr) bool {
+	switch x.(type) {
+	case *arrayLit, *quantified:
+		return false
+	}
+	id := x.Type().ID()
+	return exec.IsText(x.Type()) || id == arrow.NULL
+}
+
+// isArrayArg reports whether an operand of || is an array: a constant
+// array, an array held as text, or a column of an array type.
+func (b *binder) isArrayArg(s *scope, e ast.ExprNode, x exec.Expr) bool {
+	switch x.(type) {
+	case *arrayLit:
+		return true
+	}
+	if isTextArray(x) {
+		return true
+	}
+	for {
+		p, ok := e.(*ast.ParenthesesExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	if c, ok := e.(*ast.ColumnNameExpr); ok {
+		for _, sc := range []*scope{s, b.outer} {
+			if sc == nil {
+				continue
+			}
+			if col, err := sc.lookup(c.Name.Table.O, c.Name.Name.O); err == nil {
+				return isArrayOID(col.pg)
+			}
+		}
+	}
+	return false
+}
+
+// asTextArray turns a constant array into its text form.
+func (b *binder) asTextArray(x exec.Expr) (exec.Expr, error) {
+	if a, ok := x.(*arrayLit); ok {
+		return textArray(a)
+	}
+	return x, nil
 }

@@ -194,6 +194,13 @@ func constantTree(x exec.Expr) bool {
 			}
 		}
 		return true
+	case *rowFunc:
+		for _, a := range x.args {
+			if !constantTree(a) {
+				return false
+			}
+		}
+		return true
 	case *exec.Cond:
 		for _, a := range x.Args {
 			if !constantTree(a) {
@@ -306,6 +313,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return b.coerce(x, to)
 		}
 		if sameType(x.Type(), to) {
+			if t, ok := x.(pgTyped); ok && t.pgType() != 0 {
+				// reg* and arrays held as text, cast to text: the text
+				// form, now of type text.
+				return &rowFunc{name: "text", args: []exec.Expr{x}, dt: x.Type(), strict: true,
+					fn: func(v []any) (any, error) { return v[0], nil }}, nil
+			}
 			if exec.IsText(to) && !arrow.TypeEqual(x.Type(), to) {
 				return &exec.Cast{X: x, To: exec.TypeText}, nil
 			}
@@ -359,10 +372,30 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
+		if b.isArrayArg(s, e.Args[0], args[0]) || b.isArrayArg(s, e.Args[1], args[1]) {
+			for i, a := range args {
+				if t, err := b.asTextArray(a); err == nil {
+					args[i] = t
+				}
+			}
+			return b.runtimeArrayFunc("array_cat", args)
+		}
 		return b.call("textcat", args)
+	case "__pg_array_subquery":
+		if len(e.Args) != 1 {
+			return nil, errorf(CodeSyntax, "malformed ARRAY(subquery)")
+		}
+		return b.arraySubquery(s, e.Args[0])
+	}
+	if fn, ok := plannerFuncs[name]; ok {
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return fn(b, args)
 	}
 	switch name {
-	case "current_schemas", "__pg_array", "__pg_any", "__pg_all", "__pg_subscript", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field":
+	case "current_schemas", "__pg_array", "__pg_any", "__pg_all", "__pg_subscript", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field",
+		"array_to_string", "cardinality":
 		if err := bindArgs(0); err != nil {
 			if pe := AsError(err); pe.Code == CodeNotSupported && strings.HasPrefix(name, "__pg_") {
 				// An array from something unsupported (array_agg ...).

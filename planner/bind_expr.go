@@ -75,10 +75,20 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			if b.outer != nil {
 				if oc, oerr := b.outer.lookup(e.Name.Table.O, e.Name.Name.O); oerr == nil {
-					return &outerRef{col: b.outer.ref(oc).(*exec.Column)}, nil
+					ref := &outerRef{col: b.outer.ref(oc).(*exec.Column)}
+					if b.frame != nil {
+						ref.frame, ref.slot = b.frame, b.frame.slot(ref.col)
+					}
+					if isArrayOID(oc.pg) || oc.pg == 22 || oc.pg == 30 {
+						return &typedExpr{x: ref, pg: oc.pg}, nil
+					}
+					return ref, nil
 				}
 			}
 			return nil, err
+		}
+		if isArrayOID(c.pg) || c.pg == 22 || c.pg == 30 {
+			return &typedExpr{x: s.ref(c), pg: c.pg}, nil
 		}
 		return s.ref(c), nil
 	case *driver.ParamMarkerExpr:
@@ -316,6 +326,9 @@ func (b *binder) binary(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
 	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
 		if q, ok := r.(*quantified); ok {
 			return b.quantifiedCompare(op, l, q)
+		}
+		if q, ok := r.(*runtimeQuantified); ok {
+			return b.runtimeCompare(op, l, q)
 		}
 		cmp := map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[op]
 		return b.compare(cmp, l, r)

@@ -722,42 +722,81 @@ func (q *selectBinder) outputColumn(e ast.ExprNode, outs []output, exprs *[]exec
 
 // columnName is PostgreSQL's name for an unaliased output column.
 func columnName(e ast.ExprNode) string {
+	if name, strength := figureName(e); strength > 0 {
+		return name
+	}
+	return "?column?"
+}
+
+// figureName is PostgreSQL's FigureColname: a name and its strength (2: a
+// column, function or field name; 1: a fallback such as "case" or a cast's
+// type name that a stronger inner name overrides; 0: none).
+func figureName(e ast.ExprNode) (string, int) {
 	switch e := e.(type) {
 	case *ast.ColumnNameExpr:
-		return e.Name.Name.O
+		return e.Name.Name.O, 2
 	case *ast.ParenthesesExpr:
-		return columnName(e.Expr)
+		return figureName(e.Expr)
 	case *ast.AggregateFuncExpr:
-		return strings.ToLower(e.F)
+		return strings.ToLower(e.F), 2
+	case *ast.WindowFuncExpr:
+		return strings.ToLower(e.Name), 2
 	case *ast.FuncCallExpr:
 		switch e.FnName.L {
 		case "__pg_cast":
-			// A cast of a column or function keeps that name; of a
-			// constant or another cast, it is named after its type.
 			if len(e.Args) == 2 {
-				switch inner := e.Args[0].(type) {
-				case *ast.ColumnNameExpr, *ast.AggregateFuncExpr:
-					return columnName(inner)
-				case *ast.FuncCallExpr:
-					if !strings.HasPrefix(inner.FnName.L, "__pg_") {
-						return columnName(inner)
-					}
+				if name, strength := figureName(e.Args[0]); strength > 1 {
+					return name, strength
 				}
 				if v, ok := e.Args[1].(*driver.ValueExpr); ok {
-					return pgTypeName(v.GetString())
+					return pgTypeName(v.GetString()), 1
 				}
 			}
+			return "", 0
 		case "__pg_extract":
-			return "extract"
+			return "extract", 2
+		case "__pg_array", "__pg_array_subquery":
+			return "array", 2
+		case "__pg_subscript", "__pg_slice":
+			if len(e.Args) > 0 {
+				return figureName(e.Args[0])
+			}
+		case "__pg_field":
+			if len(e.Args) == 2 {
+				if v, ok := e.Args[1].(*driver.ValueExpr); ok {
+					return v.GetString(), 2
+				}
+			}
+		case "__pg_agg_order", "__pg_filter", "__pg_within_group":
+			if len(e.Args) > 0 {
+				return figureName(e.Args[0])
+			}
 		}
 		if strings.HasPrefix(e.FnName.L, "__pg_") {
-			return "?column?"
+			return "", 0
 		}
-		return e.FnName.L
+		return e.FnName.L, 2
 	case *ast.CaseExpr:
-		return "case"
+		if e.ElseClause != nil {
+			if name, strength := figureName(e.ElseClause); strength > 1 {
+				return name, strength
+			}
+		}
+		return "case", 1
+	case *ast.ExistsSubqueryExpr:
+		return "exists", 2
+	case *ast.SubqueryExpr:
+		if sel, ok := e.Query.(*ast.SelectStmt); ok && sel.Fields != nil && len(sel.Fields.Fields) > 0 {
+			f := sel.Fields.Fields[0]
+			if f.AsName.O != "" {
+				return f.AsName.O, 2
+			}
+			if f.Expr != nil {
+				return columnName(f.Expr), 2
+			}
+		}
 	}
-	return "?column?"
+	return "", 0
 }
 
 // pgTypeName is the output column name PostgreSQL gives a cast of a

@@ -118,6 +118,10 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 	cols := make([]Column, len(lc))
 	for i := range cols {
 		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
+		// Branches of one PostgreSQL type keep it (name, int4, ...).
+		if lc[i].PGType == rc[i].PGType {
+			cols[i].PGType = narrowPG(lc[i].PGType, types[i])
+		}
 	}
 	left, err := b.castColumns(l, types, cols, -1)
 	if err != nil {

@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -82,10 +81,14 @@ func literalType(c Column) arrow.DataType {
 // aggregate correlated by equality.
 func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
 	rows, cols, err := b.runSubquery(outer, e.Query)
-	var pe *Error
-	if errors.As(err, &pe) && pe.Code == CodeNotSupported && strings.Contains(pe.Msg, "correlated") {
+	if isCorrelated(err) {
 		if sel, ok := e.Query.(*ast.SelectStmt); ok && outer != nil && outer.node != nil {
-			return b.decorrelateScalar(outer, sel)
+			x, err := b.decorrelateScalar(outer, sel)
+			var pe *Error
+			if isCorrelated(err) || isNotSupported(err) || errors.As(err, &pe) && pe.Code == CodeUndefinedColumn {
+				return b.applySubquery(outer, e.Query, applyScalar)
+			}
+			return x, err
 		}
 	}
 	if err != nil {
@@ -138,6 +141,13 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 		return nil, notSupported("EXISTS over this expression")
 	}
 	rows, _, err := b.runSubquery(outer, sub.Query)
+	if isCorrelated(err) {
+		x, err := b.applySubquery(outer, sub.Query, applyExists)
+		if err != nil || !e.Not {
+			return x, err
+		}
+		return &exec.Not{X: x}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -50,12 +50,6 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if l, ok := settle(nameX).(*exec.Literal); ok {
 		name, _ = l.V.(string)
 	}
-	if name != "generate_series" {
-		return nil, notSupported(fmt.Sprintf("the table function %s in FROM", name))
-	}
-	if len(args) < 2 || len(args) > 3 {
-		return nil, errorf(CodeUndefinedFunc, "function generate_series takes two or three arguments")
-	}
 	col := alias
 	if alias == "" {
 		alias, col = name, name
@@ -63,7 +57,24 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if len(colNames) > 0 {
 		col = colNames[0].O
 	}
+	if name == "unnest" {
+		return b.unnest(args, alias, col)
+	}
+	if name != "generate_series" {
+		return nil, notSupported(fmt.Sprintf("the table function %s in FROM", name))
+	}
+	if len(args) < 2 || len(args) > 3 {
+		return nil, errorf(CodeUndefinedFunc, "function generate_series takes two or three arguments")
+	}
 	rows, dt, err := b.series(args)
+	if isNotSupported(err) && !hasTimestamp(args) {
+		for i := range args {
+			if args[i], err = b.coerce(args[i], exec.TypeInt); err != nil {
+				return nil, err
+			}
+		}
+		return derivedScope(runtimeSeries(args, col), alias), nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -158,4 +169,48 @@ func (b *binder) series(args []exec.Expr) ([][]exec.Expr, arrow.DataType, error)
 		cur = next
 	}
 	return rows, dt, nil
+}
+
+func hasTimestamp(args []exec.Expr) bool {
+	for _, a := range args {
+		if _, ok := a.(*unknownLit); !ok && a.Type().ID() == arrow.TIMESTAMP {
+			return true
+		}
+	}
+	return false
+}
+
+// unnest(array) in FROM: a constant array's elements as rows, or an array
+// held as text unnested when the query runs.
+func (b *binder) unnest(args []exec.Expr, alias, col string) (*scope, error) {
+	if len(args) != 1 {
+		return nil, notSupported("unnest of several arrays")
+	}
+	if a, ok := args[0].(*arrayLit); ok {
+		dt := a.dt
+		if dt.ID() == arrow.NULL {
+			dt = exec.TypeText
+		}
+		v := &Values{Cols: []Column{{Name: col, Type: dt}}}
+		for _, e := range a.elems {
+			c, err := b.coerce(e, dt)
+			if err != nil {
+				return nil, err
+			}
+			v.Rows = append(v.Rows, []exec.Expr{c})
+		}
+		return derivedScope(v, alias), nil
+	}
+	if !isRuntimeArray(args[0]) {
+		return nil, errorf(CodeUndefinedFunc, "function unnest(%s) does not exist", exec.SQLTypeName(args[0].Type()))
+	}
+	var pg uint32
+	if t, ok := args[0].(pgTyped); ok {
+		for elem, arr := range arrayOIDs {
+			if arr == t.pgType() {
+				pg = narrowPG(elem, exec.TypeText)
+			}
+		}
+	}
+	return derivedScope(runtimeUnnest(settle(args[0]), col, pg), alias), nil
 }

@@ -15,11 +15,18 @@ import (
 // rewrite replaces it by a column of the join it builds.
 type outerRef struct {
 	col *exec.Column // the column in the outer query's FROM output
+	// frame and slot are set when the subquery runs per outer row
+	// (applyExpr): the value is then the current outer row's.
+	frame *applyFrame
+	slot  int
 }
 
 func (o *outerRef) Type() arrow.DataType { return o.col.Type() }
 func (o *outerRef) String() string       { return "outer." + o.col.Name }
-func (o *outerRef) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) {
+func (o *outerRef) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
+	if o.frame != nil {
+		return o.frame.value(c, o.slot, literalType(Column{Type: o.col.Type()}), rec)
+	}
 	return nil, errors.New("planner: an outer reference was not decorrelated")
 }
 

@@ -21,6 +21,16 @@
 // and pages by statistics; the filter stays). Projection pushdown happens
 // during binding: a scan reads only the columns the query references.
 //
+// # Subqueries and arrays
+//
+// Uncorrelated subqueries run once while binding. Correlated ones become
+// joins where the correlation is equality (decorrelate.go); the rest run
+// once per outer row (apply.go), a nested loop meant for catalog queries.
+// The engine has no array type: constant arrays fold away while binding
+// (bind_array.go), and other arrays (pg_catalog's oid[]/name[] columns,
+// ARRAY(subquery), parse_ident) are held as text in PostgreSQL's array
+// output form with the array type as Column.PGType (array_text.go).
+//
 // # Goroutines
 //
 // Planning is single-threaded and has no shared state besides the engine,

@@ -76,6 +76,8 @@ func mapExpr(e exec.Expr, f func(exec.Expr) exec.Expr) exec.Expr {
 			els = m(e.Else)
 		}
 		return &exec.Case{Whens: ms(e.Whens), Thens: ms(e.Thens), Else: els, DT: e.DT}
+	case compositeExpr:
+		return e.withChildren(ms(e.children()))
 	}
 	return f(e)
 }

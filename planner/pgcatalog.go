@@ -324,9 +324,51 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 		return nil, errorf(CodeDatatype, "cannot cast type %s to %s", exec.SQLTypeName(x.Type()), to)
 	}
 	if to == "regtype" {
-		return b.call("format_type", []exec.Expr{x, &exec.Literal{V: nil, DT: exec.TypeInt}})
+		name, err := b.call("format_type", []exec.Expr{x, &exec.Literal{V: nil, DT: exec.TypeInt}})
+		if err != nil {
+			return nil, err
+		}
+		return &rowFunc{name: "regtype", args: []exec.Expr{name}, dt: exec.TypeText, pg: 2206, strict: true,
+			fn: func(v []any) (any, error) { return v[0], nil }}, nil
 	}
-	return b.fold(&exec.Cast{X: x, To: exec.TypeText})
+	names := b.regNames(to)
+	pg := map[string]uint32{"regclass": 2205, "regproc": 24, "regprocedure": 24, "regnamespace": 4089}[to]
+	// An OID without an object prints as the number, as in PostgreSQL.
+	return &rowFunc{name: to, args: []exec.Expr{x}, dt: exec.TypeText, pg: pg, strict: true, fn: func(v []any) (any, error) {
+		oid, _ := v[0].(int64)
+		if n, ok := names[oid]; ok {
+			return n, nil
+		}
+		return strconv.FormatInt(oid, 10), nil
+	}}, nil
+}
+
+// regNames are the names the reg* types print for OIDs.
+func (b *binder) regNames(to string) map[int64]string {
+	names := map[int64]string{}
+	switch to {
+	case "regclass":
+		for n, oid := range catalogRelationOIDs {
+			names[oid] = n
+		}
+		for _, t := range b.catalogTables(b.sess.Database) {
+			names[TableOID(b.sess.Database, t)] = t
+		}
+	case "regnamespace":
+		names[oidPgCatalog], names[oidPublic], names[oidPgToast], names[oidInfoSchema] = "pg_catalog", "public", "pg_toast", "information_schema"
+	case "regproc", "regprocedure":
+		loadPgCatalog()
+		for _, row := range pgCatalogRows["pg_proc"] {
+			if row[0] != nil && row[1] != nil {
+				if oid, err := strconv.ParseInt(*row[0], 10, 64); err == nil {
+					names[oid] = *row[1]
+				}
+			}
+		}
+	case "regrole":
+		names[oidOwner] = exec.OwnerRole
+	}
+	return names
 }
 
 // regprocLit is 'name'::regproc: the function's OID, and its name, which

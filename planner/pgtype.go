@@ -21,7 +21,36 @@ var narrowPGTypes = map[uint32]struct {
 	18: {arrow.STRING, 1}, 19: {arrow.STRING, 64}, 1042: {arrow.STRING, -1}, 1043: {arrow.STRING, -1},
 	21: {arrow.INT64, 2}, 23: {arrow.INT64, 4}, 26: {arrow.INT64, 4}, 28: {arrow.INT64, 4}, 29: {arrow.INT64, 4},
 	700: {arrow.FLOAT64, 4},
+	// reg* values are held as the object's name, which is their text form.
+	24: {arrow.STRING, 4}, 2205: {arrow.STRING, 4}, 2206: {arrow.STRING, 4}, 4089: {arrow.STRING, 4},
+	// Arrays and the other catalog types are held in their text form.
+	22: {arrow.STRING, -1}, 30: {arrow.STRING, -1}, 194: {arrow.STRING, -1}, 869: {arrow.STRING, -1},
+	1000: {arrow.STRING, -1}, 1002: {arrow.STRING, -1}, 1003: {arrow.STRING, -1}, 1005: {arrow.STRING, -1},
+	1007: {arrow.STRING, -1}, 1009: {arrow.STRING, -1}, 1015: {arrow.STRING, -1}, 1016: {arrow.STRING, -1},
+	1021: {arrow.STRING, -1}, 1022: {arrow.STRING, -1}, 1028: {arrow.STRING, -1}, 1034: {arrow.STRING, -1},
+	2211: {arrow.STRING, -1}, 2277: {arrow.STRING, -1}, 3220: {arrow.STRING, -1}, 3361: {arrow.STRING, -1},
+	3402: {arrow.STRING, -1}, 5017: {arrow.STRING, -1},
 }
+
+// arrayOIDs maps an element type to its array type.
+var arrayOIDs = map[uint32]uint32{
+	16: 1000, 18: 1002, 19: 1003, 21: 1005, 23: 1007, 25: 1009, 1043: 1015, 20: 1016, 700: 1021, 701: 1022,
+	26: 1028, 2206: 2211,
+}
+
+// isArrayOID reports whether oid is one of the array types above.
+func isArrayOID(oid uint32) bool {
+	for _, a := range arrayOIDs {
+		if a == oid {
+			return true
+		}
+	}
+	return oid == 1034 || oid == 2277
+}
+
+// pgTyped is a bound expression that knows its PostgreSQL type (reg*
+// casts, arrays held as text).
+type pgTyped interface{ pgType() uint32 }
 
 // PGTypeLen is the typlen of a type a Column.PGType may name.
 func PGTypeLen(oid uint32) (int16, bool) {
@@ -41,19 +70,22 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 // the engine type they bind to.
 var pgCastTypes = map[string]uint32{
 	"int2": 21, "smallint": 21, "int4": 23, "int": 23, "integer": 23, "oid": 26,
-	"name": 19, `"char"`: 18, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
+	"name": 19, `"char"`: 18, "regclass": 2205, "regtype": 2206, "regproc": 24, "regnamespace": 4089, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
 }
 
 // nameFuncs return PostgreSQL's name type.
 var nameFuncs = map[string]bool{
 	"current_database": true, "current_catalog": true, "current_schema": true, "current_user": true,
-	"session_user": true, "current_role": true, "pg_get_userbyid": true,
+	"session_user": true, "current_role": true, "pg_get_userbyid": true, "pg_encoding_to_char": true,
 }
 
 // pgTypeOf is the PostgreSQL type a select item is reported as when it is
 // narrower than its engine type: a column that has one (pg_catalog), a
 // cast to int4/name/oid/..., or a function returning name.
 func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
+	if t, ok := x.(pgTyped); ok {
+		return narrowPG(t.pgType(), x.Type())
+	}
 	for {
 		p, ok := e.(*ast.ParenthesesExpr)
 		if !ok {
@@ -67,6 +99,24 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if err == nil && c != nil {
 			return narrowPG(c.pg, x.Type())
 		}
+	case *ast.CaseExpr:
+		// The branches' type when they share one; NULL branches take it.
+		var t uint32
+		results := []ast.ExprNode{e.ElseClause}
+		for _, w := range e.WhenClauses {
+			results = append(results, w.Result)
+		}
+		for _, r := range results {
+			if r == nil || isNullAST(r) {
+				continue
+			}
+			rt := q.pgTypeOf(r, x)
+			if rt == 0 || t != 0 && rt != t {
+				return 0
+			}
+			t = rt
+		}
+		return t
 	case *ast.FuncCallExpr:
 		name := e.FnName.L
 		if name == "__pg_cast" && len(e.Args) == 2 {
@@ -85,10 +135,16 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			// (_pg_expandarray(a)).n and .x are int4.
 			return narrowPG(23, x.Type())
 		}
-		if name == "nullif" && len(e.Args) > 0 {
+		if (name == "nullif" || name == "coalesce") && len(e.Args) > 0 {
 			// nullif has its first argument's type.
 			return q.pgTypeOf(e.Args[0], x)
 		}
 	}
 	return 0
+}
+
+// isNullAST reports a NULL literal.
+func isNullAST(e ast.ExprNode) bool {
+	v, ok := e.(*driver.ValueExpr)
+	return ok && v.Kind() == driver.KindNull
 }

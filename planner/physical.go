@@ -19,6 +19,12 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewParallelScan(c, engine, scanRequest(n), nil, 0)
 	case *Values:
 		return buildValues(c, n)
+	case *TableFunc:
+		v, err := n.values(c)
+		if err != nil {
+			return nil, err
+		}
+		return buildValues(c, v)
 	}
 	return buildWith(c, engine, n, func(child Node) (exec.Operator, error) { return Build(c, engine, child) })
 }
@@ -124,6 +130,11 @@ func buildValues(c *exec.Ctx, n *Values) (exec.Operator, error) {
 		fields[i] = arrow.Field{Name: col.Name, Type: col.Type, Nullable: true}
 	}
 	schema := arrow.NewSchema(fields, nil)
+	if len(n.Rows) == 0 {
+		// No batch at all, as an empty scan: operators need not meet
+		// zero-row batches (boolean kernels read their buffers).
+		return exec.NewValues(schema), nil
+	}
 	one := array.NewRecord(arrow.NewSchema(nil, nil), nil, 1)
 	defer one.Release()
 	cols := make([]arrow.Array, len(n.Cols))

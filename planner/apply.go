@@ -1,0 +1,274 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// A correlated subquery that decorrelation cannot turn into a join (a
+// correlation by inequality, a condition on the outer row only, ARRAY(...),
+// a subquery returning rows rather than an aggregate) runs once per outer
+// row instead, as PostgreSQL's SubPlan does: applyExpr. Its plan is bound
+// once with the outer columns as outerRefs; each run gets a fresh exec.Ctx
+// under which the frame holds that row's values, so concurrent executions
+// of one plan do not share state. It is a nested loop, meant for the
+// catalog queries clients send, whose outer tables are small.
+
+// applyKind is what the subquery's rows become.
+type applyKind int
+
+const (
+	applyScalar applyKind = iota // its one value (NULL without rows)
+	applyArray                   // ARRAY(subquery): its column as an array
+	applyExists                  // EXISTS: whether it has rows
+)
+
+// applyFrame holds the outer values of the runs in progress, by run.
+type applyFrame struct {
+	cols []*exec.Column // the outer columns read, by slot
+	runs sync.Map       // *exec.Ctx → []any
+}
+
+// slot returns the slot of an outer column, adding it.
+func (f *applyFrame) slot(c *exec.Column) int {
+	for i, have := range f.cols {
+		if have.Index == c.Index {
+			return i
+		}
+	}
+	f.cols = append(f.cols, c)
+	return len(f.cols) - 1
+}
+
+// frameValue is an outer value of the current run, broadcast to rec.
+func (f *applyFrame) value(c *exec.Ctx, slot int, dt arrow.DataType, rec arrow.Record) (arrow.Array, error) {
+	vals, ok := f.runs.Load(c)
+	if !ok {
+		return nil, errors.New("planner: an outer reference was evaluated outside its subquery")
+	}
+	lit := &exec.Literal{V: vals.([]any)[slot], DT: dt}
+	if rec.NumRows() > 0 {
+		return lit.Eval(c, rec)
+	}
+	// An empty batch: a slice of one value, so the array has its buffers
+	// (the logic kernels read them).
+	one, err := lit.Eval(c, oneRow)
+	if err != nil {
+		return nil, err
+	}
+	defer one.Release()
+	return array.NewSlice(one, 0, 0), nil
+}
+
+type applyExpr struct {
+	kind   applyKind
+	plan   Node
+	frame  *applyFrame
+	args   []exec.Expr // the outer columns, by slot
+	dt     arrow.DataType
+	pg     uint32
+	engine *storage.Engine
+}
+
+func (a *applyExpr) Type() arrow.DataType { return a.dt }
+func (a *applyExpr) pgType() uint32       { return a.pg }
+func (a *applyExpr) String() string {
+	return [...]string{"SubPlan", "ARRAY(SubPlan)", "EXISTS(SubPlan)"}[a.kind]
+}
+func (a *applyExpr) children() []exec.Expr { return a.args }
+func (a *applyExpr) withChildren(args []exec.Expr) exec.Expr {
+	c := *a
+	c.args = args
+	return &c
+}
+
+func (a *applyExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
+	arrs := make([]arrow.Array, 0, len(a.args))
+	defer func() {
+		for _, x := range arrs {
+			x.Release()
+		}
+	}()
+	for _, x := range a.args {
+		v, err := x.Eval(c, rec)
+		if err != nil {
+			return nil, err
+		}
+		arrs = append(arrs, v)
+	}
+	out := make([]any, rec.NumRows())
+	for i := range out {
+		vals := make([]any, len(arrs))
+		for j, x := range arrs {
+			vals[j] = valueAtRow(x, i)
+		}
+		v, err := a.run(c, vals)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return buildArray(c, a.dt, out)
+}
+
+// run executes the subquery for one outer row.
+func (a *applyExpr) run(c *exec.Ctx, vals []any) (any, error) {
+	sub := &exec.Ctx{Mem: c.Mem, Location: c.Location, Now: c.Now, MemLimit: c.MemLimit}
+	a.frame.runs.Store(sub, vals)
+	defer a.frame.runs.Delete(sub)
+	op, err := Build(sub, a.engine, a.plan)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := exec.Collect(context.Background(), op)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	var rows []any
+	for _, r := range recs {
+		for i := 0; i < int(r.NumRows()); i++ {
+			if a.kind == applyExists {
+				return true, nil
+			}
+			if a.kind == applyArray {
+				if r.Column(0).IsNull(i) {
+					rows = append(rows, nil)
+					continue
+				}
+				s, _ := exec.FormatValue(r.Column(0), i, c.Location)
+				rows = append(rows, s)
+				continue
+			}
+			rows = append(rows, valueAtRow(r.Column(0), i))
+		}
+	}
+	switch a.kind {
+	case applyExists:
+		return false, nil
+	case applyArray:
+		elems := make([]*string, len(rows))
+		for i, r := range rows {
+			if s, ok := r.(string); ok {
+				elems[i] = &s
+			}
+		}
+		return formatArrayText(elems), nil
+	}
+	if len(rows) > 1 {
+		return nil, errorf("21000", "more than one row returned by a subquery used as an expression")
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return rows[0], nil
+}
+
+// applySubquery binds a correlated subquery to run once per outer row.
+func (b *binder) applySubquery(outer *scope, q ast.ResultSetNode, kind applyKind) (exec.Expr, error) {
+	stmt, ok := q.(ast.StmtNode)
+	if !ok || outer == nil || outer.node == nil {
+		return nil, notSupported("this correlated subquery")
+	}
+	materialize(outer)
+	frame := &applyFrame{}
+	savedOuter, savedFrame := b.outer, b.frame
+	b.outer, b.frame = outer, frame
+	node, err := b.bindQuery(stmt)
+	b.outer, b.frame = savedOuter, savedFrame
+	if err != nil {
+		return nil, err
+	}
+	node = Optimize(node)
+	cols := node.Columns()
+	if kind != applyExists && len(cols) != 1 {
+		return nil, errorf(CodeSyntax, "subquery must return only one column")
+	}
+	a := &applyExpr{kind: kind, plan: node, frame: frame, engine: b.p.Engine}
+	for _, c := range frame.cols {
+		a.args = append(a.args, c)
+	}
+	switch kind {
+	case applyExists:
+		a.dt = exec.TypeBool
+	case applyArray:
+		a.dt = exec.TypeText
+		a.pg = arrayOIDs[elemPG(cols[0])]
+	default:
+		a.dt = literalType(cols[0])
+		a.pg = cols[0].PGType
+	}
+	return a, nil
+}
+
+// elemPG is the PostgreSQL type of a column's values.
+func elemPG(c Column) uint32 {
+	if c.PGType != 0 {
+		return c.PGType
+	}
+	return pgOfEngine(c.Type)
+}
+
+// arraySubquery is ARRAY(subquery): run once when uncorrelated, per outer
+// row otherwise.
+func (b *binder) arraySubquery(outer *scope, e ast.ExprNode) (exec.Expr, error) {
+	for {
+		p, ok := e.(*ast.ParenthesesExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	sub, ok := e.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, notSupported("ARRAY over this expression")
+	}
+	rows, cols, err := b.runSubquery(outer, sub.Query)
+	if isCorrelated(err) {
+		return b.applySubquery(outer, sub.Query, applyArray)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(cols) != 1 {
+		return nil, errorf(CodeSyntax, "subquery must return only one column")
+	}
+	elems := make([]*string, len(rows))
+	for i, r := range rows {
+		if r[0] == nil {
+			continue
+		}
+		l := &exec.Literal{V: r[0], DT: literalType(cols[0])}
+		s, _ := exec.FormatValue(mustEval(l), 0, b.ctx.Location)
+		elems[i] = &s
+	}
+	text := formatArrayText(elems)
+	return &rowFunc{name: "array", dt: exec.TypeText, pg: arrayOIDs[elemPG(cols[0])], fn: func([]any) (any, error) { return text, nil }}, nil
+}
+
+// isCorrelated reports whether runSubquery failed because the subquery
+// names the outer query.
+func isCorrelated(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.Code == CodeNotSupported && containsCorrelated(pe.Msg)
+}
+
+func containsCorrelated(msg string) bool { return strings.Contains(msg, "correlated") }
+
+func isNotSupported(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.Code == CodeNotSupported
+}

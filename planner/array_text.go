@@ -1,0 +1,432 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// Arrays that are not constants (the oid[], name[], "char"[] and text[]
+// columns of pg_catalog, ARRAY(subquery), parse_ident) are held as text in
+// PostgreSQL's array output form, '{a,"b c",NULL}', with the array type as
+// the column's PostgreSQL type. The operations below read that form row by
+// row; only one-dimensional arrays are understood.
+
+// parseArrayText splits an array's text form into its elements (nil for
+// NULL). It reports false for text that is not an array.
+func parseArrayText(s string) ([]*string, bool) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '='); i > 0 && s[0] == '[' {
+		s = s[i+1:] // explicit bounds: [0:2]={...}
+	}
+	if vectorText(s) {
+		// int2vector and oidvector: numbers separated by spaces.
+		var out []*string
+		for _, f := range strings.Fields(s) {
+			f := f
+			out = append(out, &f)
+		}
+		return out, true
+	}
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	var out []*string
+	if strings.TrimSpace(body) == "" {
+		return out, true
+	}
+	for i := 0; i <= len(body); {
+		for i < len(body) && body[i] == ' ' {
+			i++
+		}
+		var elem strings.Builder
+		quoted := false
+		if i < len(body) && body[i] == '"' {
+			quoted = true
+			i++
+			for i < len(body) && body[i] != '"' {
+				if body[i] == '\\' && i+1 < len(body) {
+					i++
+				}
+				elem.WriteByte(body[i])
+				i++
+			}
+			i++ // closing quote
+		} else {
+			for i < len(body) && body[i] != ',' {
+				elem.WriteByte(body[i])
+				i++
+			}
+		}
+		v := elem.String()
+		if !quoted {
+			v = strings.TrimSpace(v)
+		}
+		if !quoted && strings.EqualFold(v, "NULL") {
+			out = append(out, nil)
+		} else {
+			out = append(out, &v)
+		}
+		for i < len(body) && body[i] != ',' {
+			i++
+		}
+		i++ // the comma
+	}
+	return out, true
+}
+
+func vectorText(s string) bool {
+	for _, r := range s {
+		if (r < '0' || r > '9') && r != ' ' && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// elemType is the engine type of the elements of an array type.
+func elemType(pg uint32) arrow.DataType {
+	switch pg {
+	case 22, 30, 1005, 1007, 1016, 1028:
+		return exec.TypeInt
+	case 1021, 1022:
+		return exec.TypeFloat
+	case 1000:
+		return exec.TypeBool
+	}
+	return exec.TypeText
+}
+
+// arrayPG is the PostgreSQL array type of x, 0 when unknown.
+func arrayPG(x exec.Expr) uint32 {
+	if t, ok := x.(pgTyped); ok && (isArrayOID(t.pgType()) || t.pgType() == 22 || t.pgType() == 30) {
+		return t.pgType()
+	}
+	return 0
+}
+
+// typedExpr is a column (or expression) held as text whose PostgreSQL type
+// is an array or reg* type, so that operations on it know what it holds.
+type typedExpr struct {
+	x  exec.Expr
+	pg uint32
+}
+
+func (t *typedExpr) Type() arrow.DataType                                    { return t.x.Type() }
+func (t *typedExpr) String() string                                          { return t.x.String() }
+func (t *typedExpr) pgType() uint32                                          { return t.pg }
+func (t *typedExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) { return t.x.Eval(c, rec) }
+func (t *typedExpr) children() []exec.Expr                                   { return []exec.Expr{t.x} }
+func (t *typedExpr) withChildren(x []exec.Expr) exec.Expr                    { return &typedExpr{x: x[0], pg: t.pg} }
+
+// formatArrayText writes elements in PostgreSQL's array output form.
+func formatArrayText(elems []*string) string {
+	var sb strings.Builder
+	sb.WriteByte('{')
+	for i, e := range elems {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		if e == nil {
+			sb.WriteString("NULL")
+			continue
+		}
+		if needsArrayQuotes(*e) {
+			sb.WriteByte('"')
+			for _, r := range *e {
+				if r == '"' || r == '\\' {
+					sb.WriteByte('\\')
+				}
+				sb.WriteRune(r)
+			}
+			sb.WriteByte('"')
+			continue
+		}
+		sb.WriteString(*e)
+	}
+	sb.WriteByte('}')
+	return sb.String()
+}
+
+func needsArrayQuotes(s string) bool {
+	if s == "" || strings.EqualFold(s, "NULL") {
+		return true
+	}
+	return strings.ContainsAny(s, "{}\",\\ \t\n\r\v\f")
+}
+
+// arrayElems reads an array value (text form) for the functions below; a
+// non-array text is an error, as its cast to an array would be.
+func arrayElems(v any) ([]*string, error) {
+	s, _ := v.(string)
+	elems, ok := parseArrayText(s)
+	if !ok {
+		return nil, errorf(CodeInvalidText, "malformed array literal: %q", s)
+	}
+	return elems, nil
+}
+
+// textArray is a constant array (arrayLit) in its text form.
+func textArray(a *arrayLit) (exec.Expr, error) {
+	elems := make([]*string, len(a.elems))
+	for i, e := range a.elems {
+		l, ok := settle(e).(*exec.Literal)
+		if !ok {
+			return nil, notSupported("ARRAY[...] of non-constant elements")
+		}
+		if l.V == nil {
+			continue
+		}
+		s, _ := exec.FormatValue(mustEval(l), 0, nil)
+		elems[i] = &s
+	}
+	pg := arrayOIDs[pgOfEngine(a.dt)]
+	return &rowFunc{name: "array", dt: exec.TypeText, pg: pg, fn: func([]any) (any, error) { return formatArrayText(elems), nil }}, nil
+}
+
+func mustEval(l *exec.Literal) arrow.Array {
+	a, err := l.Eval(exec.NewCtx(), oneRow)
+	if err != nil {
+		panic("planner: a literal failed to evaluate: " + err.Error())
+	}
+	return a
+}
+
+// pgOfEngine is the PostgreSQL type an engine type is reported as.
+func pgOfEngine(dt arrow.DataType) uint32 {
+	switch dt.ID() {
+	case arrow.BOOL:
+		return 16
+	case arrow.INT64:
+		return 20
+	case arrow.FLOAT64:
+		return 701
+	}
+	return 25
+}
+
+// isTextArray reports whether x is an array held as text.
+func isTextArray(x exec.Expr) bool {
+	t, ok := x.(pgTyped)
+	return ok && isArrayOID(t.pgType())
+}
+
+// runtimeQuantified is ANY(arr)/ALL(arr) over an array known only at run
+// time, waiting for its comparison.
+type runtimeQuantified struct {
+	arr exec.Expr
+	all bool
+}
+
+func (q *runtimeQuantified) Type() arrow.DataType { return exec.TypeText }
+func (q *runtimeQuantified) String() string       { return "ANY(" + q.arr.String() + ")" }
+func (q *runtimeQuantified) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) {
+	return nil, notSupported("ANY/ALL outside a comparison")
+}
+
+// runtimeCompare is x op ANY|ALL(arr): each element is read as x's type
+// and compared, with SQL's NULL rules.
+func (b *binder) runtimeCompare(op opcode.Op, x exec.Expr, q *runtimeQuantified) (exec.Expr, error) {
+	x = settle(x)
+	if x.Type().ID() == arrow.NULL {
+		x = &exec.Literal{V: nil, DT: exec.TypeText}
+	}
+	cmp := map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[op]
+	dt := x.Type()
+	if exec.IsText(dt) {
+		dt = exec.TypeText
+	}
+	ctx := b.ctx
+	name := "ANY"
+	if q.all {
+		name = "ALL"
+	}
+	return &rowFunc{name: name, args: []exec.Expr{x, q.arr}, dt: exec.TypeBool, fn: func(v []any) (any, error) {
+		if v[1] == nil {
+			return nil, nil
+		}
+		elems, err := arrayElems(v[1])
+		if err != nil {
+			return nil, err
+		}
+		sawNull := v[0] == nil
+		for _, e := range elems {
+			if e == nil || v[0] == nil {
+				sawNull = true
+				continue
+			}
+			ev, err := exec.CastValue(ctx, *e, dt)
+			if err != nil {
+				return nil, AsError(err)
+			}
+			r, err := compareValues(cmp, v[0], ev)
+			if err != nil {
+				return nil, err
+			}
+			if r != q.all {
+				return r, nil
+			}
+		}
+		if sawNull {
+			return nil, nil
+		}
+		return q.all, nil
+	}}, nil
+}
+
+// compareValues compares two non-NULL values of one type.
+func compareValues(op exec.CmpOp, a, b any) (bool, error) {
+	c := 0
+	switch a := a.(type) {
+	case int64:
+		bv, _ := b.(int64)
+		c = cmp3(a < bv, a > bv)
+	case float64:
+		bv, _ := b.(float64)
+		c = cmp3(a < bv, a > bv)
+	case string:
+		bv, _ := b.(string)
+		c = strings.Compare(a, bv)
+	case bool:
+		bv, _ := b.(bool)
+		c = cmp3(!a && bv, a && !bv)
+	default:
+		return false, notSupported("ANY/ALL over arrays of this type")
+	}
+	switch op {
+	case exec.Eq:
+		return c == 0, nil
+	case exec.Ne:
+		return c != 0, nil
+	case exec.Lt:
+		return c < 0, nil
+	case exec.Le:
+		return c <= 0, nil
+	case exec.Gt:
+		return c > 0, nil
+	}
+	return c >= 0, nil
+}
+
+func cmp3(less, greater bool) int {
+	switch {
+	case less:
+		return -1
+	case greater:
+		return 1
+	}
+	return 0
+}
+
+// runtimeArrayFunc binds the array functions over an array held as text:
+// subscripts, array_upper/array_lower/array_length, array_to_string and
+// array concatenation.
+func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, error) {
+	switch name {
+	case "__pg_subscript":
+		idx, err := b.coerce(args[1], exec.TypeInt)
+		if err != nil {
+			return nil, err
+		}
+		pg := arrayPG(args[0])
+		dt := elemType(pg)
+		lower := int64(1)
+		if pg == 22 || pg == 30 {
+			lower = 0 // vectors are indexed from 0
+		}
+		ctx := b.ctx
+		return &rowFunc{name: "subscript", args: []exec.Expr{settle(args[0]), idx}, dt: dt, strict: true, fn: func(v []any) (any, error) {
+			elems, err := arrayElems(v[0])
+			if err != nil {
+				return nil, err
+			}
+			i := v[1].(int64) - lower
+			if i < 0 || i >= int64(len(elems)) || elems[i] == nil {
+				return nil, nil
+			}
+			x, err := exec.CastValue(ctx, *elems[i], dt)
+			return x, AsError(err)
+		}}, nil
+	case "array_upper", "array_length", "array_lower", "cardinality":
+		var dim exec.Expr = integer(1)
+		if len(args) > 1 {
+			d, err := b.coerce(args[1], exec.TypeInt)
+			if err != nil {
+				return nil, err
+			}
+			dim = d
+		}
+		return &rowFunc{name: name, args: []exec.Expr{settle(args[0]), dim}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+			elems, err := arrayElems(v[0])
+			if err != nil {
+				return nil, err
+			}
+			if v[1].(int64) != 1 || len(elems) == 0 {
+				if name == "cardinality" {
+					return int64(0), nil
+				}
+				return nil, nil
+			}
+			if name == "array_lower" {
+				return int64(1), nil
+			}
+			return int64(len(elems)), nil
+		}}, nil
+	case "array_to_string":
+		if len(args) < 2 || len(args) > 3 {
+			return nil, errorf(CodeUndefinedFunc, "function array_to_string takes two or three arguments")
+		}
+		for i := range args {
+			args[i] = settle(args[i])
+		}
+		return &rowFunc{name: name, args: args, dt: exec.TypeText, fn: func(v []any) (any, error) {
+			if v[0] == nil || v[1] == nil {
+				return nil, nil
+			}
+			elems, err := arrayElems(v[0])
+			if err != nil {
+				return nil, err
+			}
+			sep, _ := v[1].(string)
+			var parts []string
+			for _, e := range elems {
+				switch {
+				case e != nil:
+					parts = append(parts, *e)
+				case len(v) > 2 && v[2] != nil:
+					parts = append(parts, v[2].(string))
+				}
+			}
+			return strings.Join(parts, sep), nil
+		}}, nil
+	case "array_cat":
+		pg := uint32(1009)
+		for _, a := range args {
+			if t, ok := a.(pgTyped); ok && isArrayOID(t.pgType()) {
+				pg = t.pgType()
+			}
+		}
+		return &rowFunc{name: "array_cat", args: []exec.Expr{settle(args[0]), settle(args[1])}, dt: exec.TypeText, pg: pg, fn: func(v []any) (any, error) {
+			var all []*string
+			for _, x := range v {
+				if x == nil {
+					continue
+				}
+				elems, err := arrayElems(x)
+				if err != nil {
+					return nil, err
+				}
+				all = append(all, elems...)
+			}
+			if v[0] == nil && v[1] == nil {
+				return nil, nil
+			}
+			return formatArrayText(all), nil
+		}}, nil
+	}
+	return nil, notSupported("arrays")
+}

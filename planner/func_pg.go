@@ -1,0 +1,352 @@
+package planner
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// plannerFuncs are the scalar functions the planner binds itself (see
+// rowFunc): catalog functions that need the engine or the static catalogs,
+// and identifier quoting.
+var plannerFuncs map[string]func(b *binder, args []exec.Expr) (exec.Expr, error)
+
+func init() {
+	plannerFuncs = map[string]func(b *binder, args []exec.Expr) (exec.Expr, error){
+		// Strata has no extended statistics and no publications; every
+		// table could be published.
+		"pg_get_statisticsobjdef_columns":    fixedFunc("pg_get_statisticsobjdef_columns", 1, exec.TypeInt, exec.TypeText, nil),
+		"pg_relation_is_publishable":         fixedFunc("pg_relation_is_publishable", 1, exec.TypeInt, exec.TypeBool, true),
+		"pg_get_function_result":             (*binder).functionResult,
+		"pg_get_function_arguments":          (*binder).functionArguments,
+		"pg_get_function_identity_arguments": (*binder).functionArguments,
+		"pg_table_size":                      (*binder).relationSize,
+		"pg_total_relation_size":             (*binder).relationSize,
+		"pg_relation_size":                   (*binder).relationSize,
+		"pg_indexes_size":                    fixedFunc("pg_indexes_size", 1, exec.TypeInt, exec.TypeInt, int64(0)),
+		"pg_size_pretty":                     (*binder).sizePretty,
+		"quote_ident":                        (*binder).quoteIdent,
+		"parse_ident":                        (*binder).parseIdent,
+	}
+}
+
+// fixedFunc is a strict function of n arguments of type in with one answer.
+func fixedFunc(name string, n int, in, out arrow.DataType, v any) func(*binder, []exec.Expr) (exec.Expr, error) {
+	return func(b *binder, args []exec.Expr) (exec.Expr, error) {
+		if len(args) != n {
+			return nil, errorf(CodeUndefinedFunc, "function %s takes %d argument(s)", name, n)
+		}
+		for i := range args {
+			x, err := b.coerce(args[i], in)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = x
+		}
+		return b.fold(&rowFunc{name: name, args: args, dt: out, strict: true, fn: func([]any) (any, error) { return v, nil }})
+	}
+}
+
+// oneArg coerces the single argument of a function.
+func (b *binder) oneArg(name string, args []exec.Expr, dt arrow.DataType) (exec.Expr, error) {
+	if len(args) != 1 {
+		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
+	}
+	return b.coerce(args[0], dt)
+}
+
+// procColumn returns a pg_proc column by the row's OID.
+func procColumn(column string) func(oid int64) (string, bool) {
+	loadPgCatalog()
+	idx := -1
+	for i, c := range pgCatalogColumns["pg_proc"] {
+		if c.name == column {
+			idx = i
+		}
+	}
+	byOID := map[int64]string{}
+	for _, row := range pgCatalogRows["pg_proc"] {
+		if idx < 0 || idx >= len(row) || row[0] == nil || row[idx] == nil {
+			continue
+		}
+		if oid, err := strconv.ParseInt(*row[0], 10, 64); err == nil {
+			byOID[oid] = *row[idx]
+		}
+	}
+	return func(oid int64) (string, bool) { v, ok := byOID[oid]; return v, ok }
+}
+
+// typeName is format_type's name of a type OID.
+func typeName(oid int64) string {
+	if n, ok := exec.PGTypeNames()[oid]; ok {
+		return n
+	}
+	loadPgCatalog()
+	for _, row := range pgCatalogRows["pg_type"] {
+		if row[0] != nil && row[1] != nil && *row[0] == strconv.FormatInt(oid, 10) {
+			return *row[1]
+		}
+	}
+	return "???"
+}
+
+// functionResult is pg_get_function_result(oid): the result type's name.
+func (b *binder) functionResult(args []exec.Expr) (exec.Expr, error) {
+	x, err := b.oneArg("pg_get_function_result", args, exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	ret := procColumn("prorettype")
+	return b.fold(&rowFunc{name: "pg_get_function_result", args: []exec.Expr{x}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		t, ok := ret(v[0].(int64))
+		if !ok {
+			return nil, nil
+		}
+		n, _ := strconv.ParseInt(t, 10, 64)
+		return typeName(n), nil
+	}})
+}
+
+// functionArguments is pg_get_function_arguments(oid): the argument types'
+// names (the static catalog's functions have no argument names).
+func (b *binder) functionArguments(args []exec.Expr) (exec.Expr, error) {
+	x, err := b.oneArg("pg_get_function_arguments", args, exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	argTypes := procColumn("proargtypes")
+	return b.fold(&rowFunc{name: "pg_get_function_arguments", args: []exec.Expr{x}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		t, ok := argTypes(v[0].(int64))
+		if !ok {
+			return nil, nil
+		}
+		var names []string
+		for _, f := range strings.Fields(t) {
+			n, _ := strconv.ParseInt(f, 10, 64)
+			names = append(names, typeName(n))
+		}
+		return strings.Join(names, ", "), nil
+	}})
+}
+
+// tableSizer is the optional engine capability behind pg_table_size: the
+// bytes a table's files take.
+type tableSizer interface {
+	TableSize(db, table string) (int64, error)
+}
+
+// relationSize is pg_table_size, pg_total_relation_size and
+// pg_relation_size of a table OID: the bytes of its Parquet files (a table
+// has no indexes or TOAST). Catalog relations have no files (0); an
+// unknown OID gives NULL, as in PostgreSQL. Without the engine capability
+// the size is unknown (NULL).
+func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
+	if len(args) == 2 {
+		args = args[:1] // pg_relation_size(rel, fork): the main fork is all there is
+	}
+	x, err := b.oneArg("pg_table_size", args, exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	db := b.sess.Database
+	tables := map[int64]string{}
+	for _, t := range b.catalogTables(db) {
+		tables[TableOID(db, t)] = t
+	}
+	catalogs := map[int64]bool{}
+	for _, oid := range catalogRelationOIDs {
+		catalogs[oid] = true
+	}
+	sizer, _ := any(b.p.Engine).(tableSizer)
+	return &rowFunc{name: "pg_table_size", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+		oid := v[0].(int64)
+		if catalogs[oid] {
+			return int64(0), nil
+		}
+		t, ok := tables[oid]
+		if !ok || sizer == nil {
+			return nil, nil
+		}
+		n, err := sizer.TableSize(db, t)
+		if err != nil {
+			return nil, nil // dropped meanwhile
+		}
+		return n, nil
+	}}, nil
+}
+
+// sizePretty is pg_size_pretty(bigint): bytes, kB, MB, GB, TB, PB, each
+// unit used below 10240 of it, rounded half away from zero.
+func (b *binder) sizePretty(args []exec.Expr) (exec.Expr, error) {
+	x, err := b.oneArg("pg_size_pretty", args, exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	return b.fold(&rowFunc{name: "pg_size_pretty", args: []exec.Expr{x}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		return prettySize(v[0].(int64)), nil
+	}})
+}
+
+func prettySize(size int64) string {
+	const limit = 10 * 1024
+	abs := func(n int64) int64 {
+		if n < 0 {
+			return -n
+		}
+		return n
+	}
+	if abs(size) < limit {
+		return strconv.FormatInt(size, 10) + " bytes"
+	}
+	// PostgreSQL halves before each step and rounds the last one.
+	half := func(n int64) int64 {
+		if n < 0 {
+			return -((-n + 1) / 2)
+		}
+		return (n + 1) / 2
+	}
+	size >>= 9 // to half-kB
+	for _, unit := range []string{"kB", "MB", "GB", "TB"} {
+		if abs(size) < limit*2 {
+			return strconv.FormatInt(half(size), 10) + " " + unit
+		}
+		size >>= 10
+	}
+	return strconv.FormatInt(half(size), 10) + " PB"
+}
+
+// quoteIdent is quote_ident(text): the name quoted when it must be.
+func (b *binder) quoteIdent(args []exec.Expr) (exec.Expr, error) {
+	x, err := b.oneArg("quote_ident", args, exec.TypeText)
+	if err != nil {
+		return nil, err
+	}
+	return b.fold(&rowFunc{name: "quote_ident", args: []exec.Expr{settle(x)}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		return quoteIdentifier(v[0].(string)), nil
+	}})
+}
+
+// quoteIdentifier quotes s unless it is a lower-case identifier that is
+// not a reserved keyword, as PostgreSQL's quote_ident does.
+func quoteIdentifier(s string) string {
+	safe := s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] == '_')
+	for i := 0; safe && i < len(s); i++ {
+		c := s[i]
+		safe = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+	}
+	if safe && !reservedKeyword(s) {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// parseIdent is parse_ident(text [, strict]): a qualified name split into
+// its parts as text[], unquoted names folded to lower case.
+func (b *binder) parseIdent(args []exec.Expr) (exec.Expr, error) {
+	if len(args) < 1 || len(args) > 2 {
+		return nil, errorf(CodeUndefinedFunc, "function parse_ident takes one or two arguments")
+	}
+	x, err := b.coerce(args[0], exec.TypeText)
+	if err != nil {
+		return nil, err
+	}
+	strict := true
+	if len(args) == 2 {
+		if strict, err = b.constBool(args[1]); err != nil {
+			return nil, err
+		}
+	}
+	return &rowFunc{name: "parse_ident", args: []exec.Expr{settle(x)}, dt: exec.TypeText, pg: 1009, strict: true, fn: func(v []any) (any, error) {
+		parts, err := splitIdent(v[0].(string), strict)
+		if err != nil {
+			return nil, err
+		}
+		elems := make([]*string, len(parts))
+		for i := range parts {
+			elems[i] = &parts[i]
+		}
+		return formatArrayText(elems), nil
+	}}, nil
+}
+
+// splitIdent splits a dotted, possibly quoted, name.
+func splitIdent(s string, strict bool) ([]string, error) {
+	bad := func() error { return errorf(CodeInvalidText, "string is not a valid identifier: %q", s) }
+	var parts []string
+	i := 0
+	for {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		var part strings.Builder
+		if i < len(s) && s[i] == '"' {
+			i++
+			for {
+				j := strings.IndexByte(s[i:], '"')
+				if j < 0 {
+					return nil, bad()
+				}
+				part.WriteString(s[i : i+j])
+				i += j + 1
+				if i < len(s) && s[i] == '"' {
+					part.WriteByte('"')
+					i++
+					continue
+				}
+				break
+			}
+			if part.Len() == 0 {
+				return nil, bad()
+			}
+		} else {
+			j := i
+			for j < len(s) && s[j] != '.' && s[j] != ' ' && s[j] != '"' {
+				j++
+			}
+			if j == i {
+				return nil, bad()
+			}
+			part.WriteString(strings.ToLower(s[i:j]))
+			i = j
+		}
+		parts = append(parts, part.String())
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i < len(s) && s[i] == '.' {
+			i++
+			continue
+		}
+		if i < len(s) && strict {
+			return nil, bad()
+		}
+		return parts, nil
+	}
+}
+
+// pgKeywords are PostgreSQL 15's keywords that are not unreserved
+// (reserved, column-name and type/function-name keywords): quote_ident
+// quotes them.
+var pgKeywords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast check
+	collate column constraint create current_catalog current_date current_role current_time current_timestamp
+	current_user default deferrable desc distinct do else end except false fetch for foreign from grant group
+	having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only
+	or order placing primary references returning select session_user some symmetric table then to trailing
+	true union unique user using variadic when where window with
+	between bigint bit boolean char character coalesce dec decimal exists extract float greatest grouping
+	inout int integer interval least national nchar none normalize nullif numeric out overlay position
+	precision real row setof smallint substring time timestamp treat trim values varchar xmlattributes
+	xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable
+	authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join
+	left like natural notnull outer overlaps right similar tablesample verbose`) {
+		pgKeywords[w] = true
+	}
+}
+
+func reservedKeyword(s string) bool { return pgKeywords[s] }

@@ -1,0 +1,112 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// TableFunc is a table function in FROM whose arguments are known only
+// when it runs: generate_series or unnest over a column of the outer row
+// of a correlated subquery (see applyExpr). Its arguments read no column
+// of their own; they are evaluated once per execution, then the rows are
+// produced as a constant relation.
+type TableFunc struct {
+	Name string
+	Args []exec.Expr
+	Cols []Column
+	// rows computes the relation from the arguments' values.
+	rows func(vals []any) ([][]any, error)
+}
+
+func (n *TableFunc) Columns() []Column { return n.Cols }
+func (n *TableFunc) Children() []Node  { return nil }
+func (n *TableFunc) Describe() string {
+	parts := make([]string, len(n.Args))
+	for i, a := range n.Args {
+		parts[i] = a.String()
+	}
+	return fmt.Sprintf("TableFunction: %s(%s)", n.Name, strings.Join(parts, ", "))
+}
+
+// values evaluates the arguments and the rows.
+func (n *TableFunc) values(c *exec.Ctx) (*Values, error) {
+	vals := make([]any, len(n.Args))
+	for i, a := range n.Args {
+		arr, err := a.Eval(c, oneRow)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = valueAtRow(arr, 0)
+		arr.Release()
+	}
+	rows, err := n.rows(vals)
+	if err != nil {
+		return nil, err
+	}
+	v := &Values{Cols: n.Cols}
+	for _, r := range rows {
+		row := make([]exec.Expr, len(r))
+		for j, x := range r {
+			row[j] = &exec.Literal{V: x, DT: n.Cols[j].Type}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v, nil
+}
+
+// runtimeSeries is generate_series(start, stop [, step]) over integers
+// with arguments known at run time.
+func runtimeSeries(args []exec.Expr, col string) *TableFunc {
+	return &TableFunc{Name: "generate_series", Args: args, Cols: []Column{{Name: col, Type: exec.TypeInt, PGType: 23}},
+		rows: func(v []any) ([][]any, error) {
+			for _, x := range v {
+				if x == nil {
+					return nil, nil
+				}
+			}
+			start, stop, step := v[0].(int64), v[1].(int64), int64(1)
+			if len(v) == 3 {
+				step = v[2].(int64)
+			}
+			if step == 0 {
+				return nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
+			}
+			var rows [][]any
+			for i := start; step > 0 && i <= stop || step < 0 && i >= stop; i += step {
+				if len(rows) == maxSeriesRows {
+					return nil, &Error{Code: "54000", Msg: fmt.Sprintf("generate_series in FROM is limited to %d rows", maxSeriesRows)}
+				}
+				rows = append(rows, []any{i})
+			}
+			return rows, nil
+		}}
+}
+
+// runtimeUnnest is unnest(array) over an array held as text: one text row
+// per element.
+func runtimeUnnest(arg exec.Expr, col string, pg uint32) *TableFunc {
+	return &TableFunc{Name: "unnest", Args: []exec.Expr{arg}, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: pg}},
+		rows: func(v []any) ([][]any, error) {
+			if v[0] == nil {
+				return nil, nil
+			}
+			elems, err := arrayElems(v[0])
+			if err != nil {
+				return nil, err
+			}
+			rows := make([][]any, len(elems))
+			for i, e := range elems {
+				rows[i] = []any{nil}
+				if e != nil {
+					rows[i][0] = *e
+				}
+			}
+			return rows, nil
+		}}
+}
+
+var _ = arrow.Null
