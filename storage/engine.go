@@ -97,8 +97,11 @@ type Engine struct {
 	frozen []*buffer // oldest first
 	seq    uint64    // last write's sequence number
 	closed bool
-	// refs counts open snapshots per file id; doomed holds keys of files
-	// gone from the catalog, deleted once unreferenced.
+	// refs counts open snapshots (and compactions) per file id; doomed
+	// holds keys of files gone from the catalog, deleted once
+	// unreferenced. Both are guarded by refMu, which is taken after mu when
+	// both are held, so that snapshots need only mu's read lock.
+	refMu  sync.Mutex
 	refs   map[uint64]int
 	doomed map[uint64]string
 	room   *sync.Cond // signalled when the buffer shrinks
@@ -602,6 +605,13 @@ func (e *Engine) dropDatabase(ctx context.Context, name string) error {
 // doomLocked schedules a file removed from the catalog for deletion once no
 // snapshot reads it.
 func (e *Engine) doomLocked(f *FileMeta) {
+	e.refMu.Lock()
+	defer e.refMu.Unlock()
+	e.doomRefLocked(f)
+}
+
+// doomRefLocked is doomLocked with refMu held.
+func (e *Engine) doomRefLocked(f *FileMeta) {
 	if e.refs[f.ID] > 0 {
 		e.doomed[f.ID] = f.Key
 		return

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -383,4 +384,54 @@ func TestLargeFileReadInWindows(t *testing.T) {
 	require.Equal(t, want, got)
 	rows := scan(t, e, ScanRequest{Database: "db", Table: "cpu", Range: TimeRange{Min: 12, Max: 14}})
 	require.Len(t, rows, 20, "times 12 and 13 of each of 10 hosts")
+}
+
+// TestBufferMergesOnlyItsTimeSpan: while writes stream into the buffer,
+// only the buffer's time span of an overlapping file is merged; the
+// file's rows before and after it are read directly, and every row still
+// comes back once, the buffer's fields winning.
+func TestBufferMergesOnlyItsTimeSpan(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	var lines []string
+	for ts := 10; ts <= 100; ts += 10 {
+		lines = append(lines, fmt.Sprintf("%d host=a usage=%d", ts, ts), fmt.Sprintf("%d host=b usage=%d", ts, ts+1))
+	}
+	write(t, e, "db", batchOf(t, "cpu", lines...))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "50 host=a usage=500", "55 host=c usage=7", "60 host=b n=6i"))
+
+	snap, err := e.Snapshot(all("cpu"))
+	require.NoError(t, err)
+	var merged, direct int
+	var trs []TimeRange
+	for _, sp := range snap.Splits() {
+		if sp.merge {
+			merged++
+			require.Equal(t, TimeRange{Min: 50, Max: 61}, sp.tr, "the merge covers the buffer's span only")
+		} else {
+			direct++
+			trs = append(trs, sp.tr)
+		}
+	}
+	snap.Release()
+	require.Equal(t, 1, merged)
+	require.Equal(t, []TimeRange{{Min: math.MinInt64, Max: 50}, {Min: 61, Max: math.MaxInt64}}, trs)
+
+	want := []string{}
+	for ts := 10; ts <= 100; ts += 10 {
+		a, b := fmt.Sprintf("time=%d host=a usage=%d", ts, ts), fmt.Sprintf("time=%d host=b usage=%d", ts, ts+1)
+		switch ts {
+		case 50:
+			a = "time=50 host=a usage=500"
+		case 60:
+			b = "time=60 host=b usage=61 n=6"
+		}
+		want = append(want, a, b)
+	}
+	want = append(want, "time=55 host=c usage=7")
+	sort.Strings(want)
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	require.Equal(t, []string{"time=40 host=a usage=40", "time=40 host=b usage=41", "time=50 host=a usage=500", "time=50 host=b usage=51", "time=55 host=c usage=7"},
+		scan(t, e, ScanRequest{Database: "db", Table: "cpu", Range: TimeRange{Min: 40, Max: 56}}))
 }

@@ -168,9 +168,11 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 	schema := tableArrowSchema(t.Columns)
 	id := e.cat.NextFileID
 	e.cat.NextFileID++
+	e.refMu.Lock()
 	for _, f := range job.files {
 		e.refs[f.ID]++
 	}
+	e.refMu.Unlock()
 	e.mu.Unlock()
 	defer e.unref(job.files)
 
@@ -224,12 +226,14 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		e.doomLocked(meta)
 		return err
 	}
+	e.refMu.Lock()
 	for _, f := range job.files {
 		st.FilesIn++
 		st.RowsIn += f.Rows
 		st.BytesIn += f.Size
 		e.doomed[f.ID] = f.Key // deleted by unref once no snapshot reads it
 	}
+	e.refMu.Unlock()
 	st.Partitions++
 	st.RowsOut += meta.Rows
 	st.BytesOut += meta.Size
@@ -239,8 +243,8 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 // unref drops references taken on files and deletes the doomed ones no
 // longer read.
 func (e *Engine) unref(files []*FileMeta) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.refMu.Lock()
+	defer e.refMu.Unlock()
 	for _, f := range files {
 		e.refs[f.ID]--
 		if e.refs[f.ID] > 0 {
@@ -249,7 +253,7 @@ func (e *Engine) unref(files []*FileMeta) {
 		delete(e.refs, f.ID)
 		if key, ok := e.doomed[f.ID]; ok {
 			delete(e.doomed, f.ID)
-			e.doomLocked(&FileMeta{ID: f.ID, Key: key})
+			e.doomRefLocked(&FileMeta{ID: f.ID, Key: key})
 		}
 	}
 }
