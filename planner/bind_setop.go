@@ -118,8 +118,9 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 	cols := make([]Column, len(lc))
 	for i := range cols {
 		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
-		// Branches of one PostgreSQL type keep it (name, int4, ...).
-		if lc[i].PGType == rc[i].PGType {
+		// Branches of one PostgreSQL type keep it (name, int4, ...);
+		// strings take the left one's, as select_common_type does.
+		if lc[i].PGType == rc[i].PGType || exec.IsText(types[i]) {
 			cols[i].PGType = narrowPG(lc[i].PGType, types[i])
 		}
 	}

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/storage"
 )
@@ -35,57 +38,97 @@ func dataTypeName(t storage.ColumnType) string {
 }
 
 func (b *binder) informationSchema(table, alias string) (*scope, error) {
-	db := b.sess.Database
-	var v *Values
-	switch table {
-	case "tables":
-		v = &Values{Cols: textCols("table_catalog", "table_schema", "table_name", "table_type")}
-		for _, d := range b.p.Engine.Databases() {
-			if d.Name != db {
-				continue
-			}
-			for _, t := range d.Tables {
-				v.Rows = append(v.Rows, []exec.Expr{text(db), text("public"), text(t), text("BASE TABLE")})
-			}
-		}
-	case "columns":
-		v = &Values{Cols: append(textCols("table_catalog", "table_schema", "table_name", "column_name"),
-			Column{Name: "ordinal_position", Type: exec.TypeInt},
-			Column{Name: "column_default", Type: exec.TypeText},
-			Column{Name: "is_nullable", Type: exec.TypeText},
-			Column{Name: "data_type", Type: exec.TypeText},
-			Column{Name: "udt_name", Type: exec.TypeText})}
-		for _, d := range b.p.Engine.Databases() {
-			if d.Name != db {
-				continue
-			}
-			for _, t := range d.Tables {
-				cols, err := b.p.Engine.TableSchema(db, t)
-				if err != nil {
-					continue // dropped meanwhile
-				}
-				for i, c := range cols {
-					nullable := "YES"
-					if c.Type == storage.TypeTime {
-						nullable = "NO"
-					}
-					v.Rows = append(v.Rows, []exec.Expr{text(db), text("public"), text(t), text(c.Name), integer(int64(i + 1)),
-						nullText, text(nullable), text(dataTypeName(c.Type)), text(udtName(c.Type))})
-				}
-			}
-		}
-	case "schemata":
-		v = &Values{Cols: textCols("catalog_name", "schema_name", "schema_owner")}
-		for _, s := range []string{"information_schema", "pg_catalog", "public"} {
-			v.Rows = append(v.Rows, []exec.Expr{text(db), text(s), text("strata")})
-		}
-	default:
+	loadPgCatalog()
+	cols, ok := infoSchemaColumns[table]
+	if !ok {
 		return nil, errorf(CodeUndefinedTable, "relation \"information_schema.%s\" does not exist", table)
 	}
+	t := newTableOf(cols)
+	b.fillInfoSchema(table, t)
 	if alias == "" {
 		alias = table
 	}
-	return derivedScope(v, alias), nil
+	return derivedScope(&Values{Cols: t.cols, Rows: t.rows}, alias), nil
+}
+
+// fillInfoSchema adds the rows of an information_schema view. Views about
+// what Strata does not have (constraints other than NOT NULL, keys,
+// routines, privileges, ...) stay empty, with PostgreSQL's columns.
+func (b *binder) fillInfoSchema(table string, t *catalogTable) {
+	db := b.sess.Database
+	switch table {
+	case "schemata":
+		for _, s := range []string{"information_schema", "pg_catalog", "public"} {
+			t.add(map[string]any{"catalog_name": db, "schema_name": s, "schema_owner": exec.OwnerRole})
+		}
+	case "character_sets":
+		t.add(map[string]any{"character_set_name": "UTF8", "character_repertoire": "UCS", "form_of_use": "UTF8",
+			"default_collate_catalog": db, "default_collate_schema": "pg_catalog", "default_collate_name": "C"})
+	case "tables", "columns", "table_constraints", "constraint_column_usage", "check_constraints":
+		for _, name := range b.catalogTables(db) {
+			cols, err := b.p.Engine.TableSchema(db, name)
+			if err != nil {
+				continue // dropped meanwhile
+			}
+			b.infoSchemaTable(table, t, name, cols)
+		}
+	}
+}
+
+// infoSchemaTable adds the rows one Strata table contributes to a view.
+// time, the one NOT NULL column, has PostgreSQL's NOT NULL check
+// constraint, named as PostgreSQL names it.
+func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols []storage.ColumnMeta) {
+	db := b.sess.Database
+	notNull := fmt.Sprintf("%d_%d_1_not_null", oidPublic, TableOID(db, name))
+	switch view {
+	case "tables":
+		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "table_type": "BASE TABLE",
+			"is_insertable_into": "YES", "is_typed": "NO"})
+	case "table_constraints":
+		t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull,
+			"table_catalog": db, "table_schema": "public", "table_name": name, "constraint_type": "CHECK",
+			"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"})
+	case "check_constraints":
+		t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull,
+			"check_clause": "time IS NOT NULL"})
+	case "constraint_column_usage":
+		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": "time",
+			"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull})
+	case "columns":
+		for i, c := range cols {
+			row := map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": c.Name,
+				"ordinal_position": i + 1, "is_nullable": "YES", "data_type": dataTypeName(c.Type),
+				"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": udtName(c.Type), "dtd_identifier": strconv.Itoa(i + 1),
+				"is_self_referencing": "NO", "is_identity": "NO", "is_generated": "NEVER", "is_updatable": "YES"}
+			if c.Type == storage.TypeTime {
+				row["is_nullable"] = "NO"
+			}
+			for k, v := range numericFacts(c.Type) {
+				row[k] = v
+			}
+			if c.Type == storage.TypeTag || c.Type == storage.TypeString {
+				row["character_octet_length"] = 1073741824
+				row["collation_catalog"], row["collation_schema"], row["collation_name"] = db, "pg_catalog", "default"
+			}
+			t.add(row)
+		}
+	}
+}
+
+// numericFacts are information_schema.columns' precision columns of a type.
+func numericFacts(t storage.ColumnType) map[string]any {
+	switch t {
+	case storage.TypeTime:
+		return map[string]any{"datetime_precision": 6}
+	case storage.TypeFloat:
+		return map[string]any{"numeric_precision": 53, "numeric_precision_radix": 2}
+	case storage.TypeInt:
+		return map[string]any{"numeric_precision": 64, "numeric_precision_radix": 2, "numeric_scale": 0}
+	case storage.TypeUint:
+		return map[string]any{"numeric_precision_radix": 10}
+	}
+	return nil
 }
 
 func udtName(t storage.ColumnType) string {
@@ -104,12 +147,4 @@ func udtName(t storage.ColumnType) string {
 		return "bool"
 	}
 	return "text"
-}
-
-func textCols(names ...string) []Column {
-	cols := make([]Column, len(names))
-	for i, n := range names {
-		cols[i] = Column{Name: n, Type: exec.TypeText}
-	}
-	return cols
 }

@@ -90,8 +90,13 @@ type catalogTable struct {
 
 func newCatalogTable(name string) *catalogTable {
 	loadPgCatalog()
+	return newTableOf(pgCatalogColumns[name])
+}
+
+// newTableOf makes an empty table of PostgreSQL columns.
+func newTableOf(cols []pgColumn) *catalogTable {
 	t := &catalogTable{idx: map[string]int{}}
-	for i, c := range pgCatalogColumns[name] {
+	for i, c := range cols {
 		dt := engineType(c.oid)
 		t.cols = append(t.cols, Column{Name: c.name, Type: dt, PGType: narrowPG(uint32(c.oid), dt)})
 		t.idx[c.name] = i

@@ -20,29 +20,37 @@ type pgColumn struct {
 }
 
 var (
-	pgCatalogOnce    sync.Once
-	pgCatalogColumns map[string][]pgColumn
-	pgCatalogRows    map[string][][]*string
+	pgCatalogOnce     sync.Once
+	pgCatalogColumns  map[string][]pgColumn
+	infoSchemaColumns map[string][]pgColumn
+	pgCatalogRows     map[string][][]*string
 )
 
 // loadPgCatalog decodes the embedded catalog once, on first use.
 func loadPgCatalog() {
 	pgCatalogOnce.Do(func() {
 		var f struct {
-			Columns map[string][][2]any    `json:"columns"`
-			Rows    map[string][][]*string `json:"rows"`
+			Columns     map[string][][2]any    `json:"columns"`
+			InfoColumns map[string][][2]any    `json:"info_columns"`
+			Rows        map[string][][]*string `json:"rows"`
 		}
 		if err := json.Unmarshal(pgCatalogJSON, &f); err != nil {
 			panic("planner: embedded pgcatalog.json is corrupt: " + err.Error())
 		}
-		pgCatalogColumns = make(map[string][]pgColumn, len(f.Columns))
-		for table, cols := range f.Columns {
-			for _, c := range cols {
-				name, _ := c[0].(string)
-				oid, _ := c[1].(float64)
-				pgCatalogColumns[table] = append(pgCatalogColumns[table], pgColumn{name: name, oid: int(oid)})
-			}
-		}
+		pgCatalogColumns = decodeColumns(f.Columns)
+		infoSchemaColumns = decodeColumns(f.InfoColumns)
 		pgCatalogRows = f.Rows
 	})
+}
+
+func decodeColumns(in map[string][][2]any) map[string][]pgColumn {
+	out := make(map[string][]pgColumn, len(in))
+	for table, cols := range in {
+		for _, c := range cols {
+			name, _ := c[0].(string)
+			oid, _ := c[1].(float64)
+			out[table] = append(out[table], pgColumn{name: name, oid: int(oid)})
+		}
+	}
+	return out
 }

@@ -100,21 +100,26 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			return narrowPG(c.pg, x.Type())
 		}
 	case *ast.CaseExpr:
-		// The branches' type when they share one; NULL branches take it.
-		var t uint32
+		// PostgreSQL's select_common_type with the ELSE first: strings
+		// keep the first branch's type (text, varchar and name convert
+		// to each other implicitly); numbers of different types widen
+		// to the engine's. NULL branches take the others' type.
 		results := []ast.ExprNode{e.ElseClause}
 		for _, w := range e.WhenClauses {
 			results = append(results, w.Result)
 		}
+		first, t := true, uint32(0)
 		for _, r := range results {
 			if r == nil || isNullAST(r) {
 				continue
 			}
 			rt := q.pgTypeOf(r, x)
-			if rt == 0 || t != 0 && rt != t {
+			switch {
+			case first:
+				first, t = false, rt
+			case rt != t && !exec.IsText(x.Type()):
 				return 0
 			}
-			t = rt
 		}
 		return t
 	case *ast.FuncCallExpr:

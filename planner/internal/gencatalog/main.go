@@ -1,6 +1,7 @@
 // Command gencatalog writes planner/pgcatalog.json from a real
 // PostgreSQL 15: the columns (name and type OID) of every pg_catalog table
-// and view, and the rows of the catalogs whose contents do not depend on
+// and view and of the information_schema views (domains replaced by their
+// base types, which is what PostgreSQL describes result columns by), and the rows of the catalogs whose contents do not depend on
 // Strata's data (pg_type, pg_am, pg_range, pg_collation, pg_tablespace, the
 // pg_proc rows of the types' I/O functions). It starts a throwaway server
 // (planner/slt.StartPostgres). Run it with
@@ -35,9 +36,11 @@ var static = map[string]string{
 
 // catalogFile is the JSON planner embeds (see planner/pgcatalog_types.go).
 type catalogFile struct {
-	Version string                 `json:"version"`
-	Columns map[string][][2]any    `json:"columns"` // table → [name, type OID]...
-	Rows    map[string][][]*string `json:"rows"`    // table → rows of text values (null: NULL)
+	Version string              `json:"version"`
+	Columns map[string][][2]any `json:"columns"` // table → [name, type OID]...
+	// InfoColumns are the information_schema views' columns.
+	InfoColumns map[string][][2]any    `json:"info_columns"`
+	Rows        map[string][][]*string `json:"rows"` // table → rows of text values (null: NULL)
 }
 
 func main() {
@@ -57,36 +60,9 @@ func main() {
 	if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&version); err != nil {
 		log.Fatal(err)
 	}
-	rows, err := conn.Query(ctx, `SELECT c.relname, a.attname, a.atttypid::int
-		FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
-		WHERE c.relnamespace = 11 AND c.relkind IN ('r', 'v') AND a.attnum > 0 AND NOT a.attisdropped
-		ORDER BY c.relname, a.attnum`)
-	if err != nil {
-		log.Fatal(err)
-	}
-	type col struct {
-		name string
-		oid  int
-	}
-	tables := map[string][]col{}
-	for rows.Next() {
-		var rel, att string
-		var oid int
-		if err := rows.Scan(&rel, &att, &oid); err != nil {
-			log.Fatal(err)
-		}
-		tables[rel] = append(tables[rel], col{att, oid})
-	}
-	if err := rows.Err(); err != nil {
-		log.Fatal(err)
-	}
 
-	out := catalogFile{Version: version, Columns: map[string][][2]any{}, Rows: map[string][][]*string{}}
-	for n, cols := range tables {
-		for _, c := range cols {
-			out.Columns[n] = append(out.Columns[n], [2]any{c.name, c.oid})
-		}
-	}
+	out := catalogFile{Version: version, Columns: columns(ctx, conn, 11), InfoColumns: columns(ctx, conn, -1),
+		Rows: map[string][][]*string{}}
 	for n, q := range static {
 		rows, err := conn.Query(ctx, q, pgx.QueryResultFormats{pgx.TextFormatCode})
 		if err != nil {
@@ -115,5 +91,33 @@ func main() {
 	if err := os.WriteFile("planner/pgcatalog.json", append(data, '\n'), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("wrote planner/pgcatalog.json: %d tables and views, %d static catalogs", len(tables), len(static))
+	log.Printf("wrote planner/pgcatalog.json: %d tables and views, %d information_schema views, %d static catalogs",
+		len(out.Columns), len(out.InfoColumns), len(static))
+}
+
+// columns lists the columns of the tables and views of a schema (-1:
+// information_schema) as name and type OID, a domain's as its base type's.
+func columns(ctx context.Context, conn *pgx.Conn, namespace int) map[string][][2]any {
+	rows, err := conn.Query(ctx, `SELECT c.relname, a.attname,
+			(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END)::int
+		FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid JOIN pg_type t ON t.oid = a.atttypid
+		WHERE c.relnamespace = CASE WHEN $1 < 0 THEN 'information_schema'::regnamespace::int ELSE $1 END
+			AND c.relkind IN ('r', 'v') AND a.attnum > 0 AND NOT a.attisdropped
+		ORDER BY c.relname, a.attnum`, namespace)
+	if err != nil {
+		log.Fatal(err)
+	}
+	out := map[string][][2]any{}
+	for rows.Next() {
+		var rel, att string
+		var oid int
+		if err := rows.Scan(&rel, &att, &oid); err != nil {
+			log.Fatal(err)
+		}
+		out[rel] = append(out[rel], [2]any{att, oid})
+	}
+	if err := rows.Err(); err != nil {
+		log.Fatal(err)
+	}
+	return out
 }
