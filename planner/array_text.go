@@ -349,7 +349,10 @@ func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, err
 				return nil, nil
 			}
 			x, err := exec.CastValue(ctx, *elems[i], dt)
-			return x, AsError(err)
+			if err != nil {
+				return nil, AsError(err)
+			}
+			return x, nil
 		}}, nil
 	case "array_upper", "array_length", "array_lower", "cardinality":
 		var dim exec.Expr = integer(1)

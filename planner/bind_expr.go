@@ -79,7 +79,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					if b.frame != nil {
 						ref.frame, ref.slot = b.frame, b.frame.slot(ref.col)
 					}
-					if isArrayOID(oc.pg) || oc.pg == 22 || oc.pg == 30 {
+					if isArrayOID(oc.pg) || oc.pg == 22 || oc.pg == 30 || regTypes[oc.pg] != "" {
 						return &typedExpr{x: ref, pg: oc.pg}, nil
 					}
 					return ref, nil
@@ -87,7 +87,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			}
 			return nil, err
 		}
-		if isArrayOID(c.pg) || c.pg == 22 || c.pg == 30 {
+		if isArrayOID(c.pg) || c.pg == 22 || c.pg == 30 || regTypes[c.pg] != "" {
 			return &typedExpr{x: s.ref(c), pg: c.pg}, nil
 		}
 		return s.ref(c), nil
@@ -329,6 +329,17 @@ func (b *binder) binary(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
 		}
 		if q, ok := r.(*runtimeQuantified); ok {
 			return b.runtimeCompare(op, l, q)
+		}
+		// A reg* column (held as the name) compared with an OID compares
+		// OIDs, as in PostgreSQL.
+		if l.Type().ID() == arrow.INT64 {
+			if x, ok := b.regOID(r); ok {
+				r = x
+			}
+		} else if r.Type().ID() == arrow.INT64 {
+			if x, ok := b.regOID(l); ok {
+				l = x
+			}
 		}
 		cmp := map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[op]
 		return b.compare(cmp, l, r)

@@ -61,7 +61,7 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		return b.unnest(args, alias, col)
 	}
 	if name != "generate_series" {
-		return nil, notSupported(fmt.Sprintf("the table function %s in FROM", name))
+		return b.scalarInFrom(name, args, alias, col)
 	}
 	if len(args) < 2 || len(args) > 3 {
 		return nil, errorf(CodeUndefinedFunc, "function generate_series takes two or three arguments")
@@ -213,4 +213,27 @@ func (b *binder) unnest(args []exec.Expr, alias, col string) (*scope, error) {
 		}
 	}
 	return derivedScope(runtimeUnnest(settle(args[0]), col, pg), alias), nil
+}
+
+// scalarInFrom is a function that returns one value, in FROM: one row
+// whose column is named after the alias (or the function).
+func (b *binder) scalarInFrom(name string, args []exec.Expr, alias, col string) (*scope, error) {
+	var x exec.Expr
+	var err error
+	if fn, ok := plannerFuncs[name]; ok {
+		x, err = fn(b, args)
+	} else if exec.HasFunction(name) {
+		x, err = b.call(name, args)
+	} else {
+		return nil, notSupported(fmt.Sprintf("the table function %s in FROM", name))
+	}
+	if err != nil {
+		return nil, err
+	}
+	x = settle(x)
+	c := Column{Name: col, Type: x.Type()}
+	if t, ok := x.(pgTyped); ok {
+		c.PGType = narrowPG(t.pgType(), x.Type())
+	}
+	return derivedScope(&Values{Cols: []Column{c}, Rows: [][]exec.Expr{{x}}}, alias), nil
 }

@@ -30,6 +30,7 @@ func init() {
 		"pg_size_pretty":                     (*binder).sizePretty,
 		"quote_ident":                        (*binder).quoteIdent,
 		"parse_ident":                        (*binder).parseIdent,
+		"string_to_array":                    (*binder).stringToArray,
 	}
 }
 
@@ -350,3 +351,47 @@ func init() {
 }
 
 func reservedKeyword(s string) bool { return pgKeywords[s] }
+
+// stringToArray is string_to_array(text, delimiter [, null string]) as
+// text[]: a NULL delimiter splits into characters, an empty one keeps the
+// whole string, and an empty string gives an empty array.
+func (b *binder) stringToArray(args []exec.Expr) (exec.Expr, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, errorf(CodeUndefinedFunc, "function string_to_array takes two or three arguments")
+	}
+	for i := range args {
+		x, err := b.coerce(args[i], exec.TypeText)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = settle(x)
+	}
+	return &rowFunc{name: "string_to_array", args: args, dt: exec.TypeText, pg: 1009, fn: func(v []any) (any, error) {
+		s, ok := v[0].(string)
+		if !ok {
+			return nil, nil
+		}
+		if s == "" {
+			return "{}", nil
+		}
+		var parts []string
+		switch sep, ok := v[1].(string); {
+		case !ok:
+			for _, r := range s {
+				parts = append(parts, string(r))
+			}
+		case sep == "":
+			parts = []string{s}
+		default:
+			parts = strings.Split(s, sep)
+		}
+		elems := make([]*string, len(parts))
+		for i := range parts {
+			if len(v) == 3 && v[2] != nil && parts[i] == v[2].(string) {
+				continue
+			}
+			elems[i] = &parts[i]
+		}
+		return formatArrayText(elems), nil
+	}}, nil
+}

@@ -348,6 +348,34 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 	}}, nil
 }
 
+// regTypes are the reg* types held as names, by OID.
+var regTypes = map[uint32]string{24: "regproc", 2205: "regclass", 2206: "regtype", 4089: "regnamespace"}
+
+// regOID turns a reg* value held as its name into the object's OID (NULL
+// for a name without an object); ok is false for other expressions.
+func (b *binder) regOID(x exec.Expr) (exec.Expr, bool) {
+	t, ok := x.(pgTyped)
+	if !ok || regTypes[t.pgType()] == "" {
+		return nil, false
+	}
+	byName := map[string]int64{}
+	for oid, name := range b.regNames(regTypes[t.pgType()]) {
+		if have, dup := byName[name]; !dup || oid < have {
+			byName[name] = oid
+		}
+	}
+	return &rowFunc{name: "oid", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+		name, _ := v[0].(string)
+		if oid, ok := byName[name]; ok {
+			return oid, nil
+		}
+		if oid, err := strconv.ParseInt(name, 10, 64); err == nil {
+			return oid, nil // "-" and numbers: an OID without a name
+		}
+		return nil, nil
+	}}, true
+}
+
 // regNames are the names the reg* types print for OIDs.
 func (b *binder) regNames(to string) map[int64]string {
 	names := map[int64]string{}
@@ -364,6 +392,15 @@ func (b *binder) regNames(to string) map[int64]string {
 	case "regproc", "regprocedure":
 		loadPgCatalog()
 		for _, row := range pgCatalogRows["pg_proc"] {
+			if row[0] != nil && row[1] != nil {
+				if oid, err := strconv.ParseInt(*row[0], 10, 64); err == nil {
+					names[oid] = *row[1]
+				}
+			}
+		}
+	case "regtype":
+		loadPgCatalog()
+		for _, row := range pgCatalogRows["pg_type"] {
 			if row[0] != nil && row[1] != nil {
 				if oid, err := strconv.ParseInt(*row[0], 10, 64); err == nil {
 					names[oid] = *row[1]

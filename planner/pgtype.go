@@ -1,10 +1,12 @@
 package planner
 
 import (
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
@@ -20,7 +22,8 @@ var narrowPGTypes = map[uint32]struct {
 }{
 	18: {arrow.STRING, 1}, 19: {arrow.STRING, 64}, 1042: {arrow.STRING, -1}, 1043: {arrow.STRING, -1},
 	21: {arrow.INT64, 2}, 23: {arrow.INT64, 4}, 26: {arrow.INT64, 4}, 28: {arrow.INT64, 4}, 29: {arrow.INT64, 4},
-	700: {arrow.FLOAT64, 4},
+	700:  {arrow.FLOAT64, 4},
+	2278: {arrow.STRING, 4}, // void: the empty string
 	// reg* values are held as the object's name, which is their text form.
 	24: {arrow.STRING, 4}, 2205: {arrow.STRING, 4}, 2206: {arrow.STRING, 4}, 4089: {arrow.STRING, 4},
 	// Arrays and the other catalog types are held in their text form.
@@ -79,6 +82,14 @@ var nameFuncs = map[string]bool{
 	"session_user": true, "current_role": true, "pg_get_userbyid": true, "pg_encoding_to_char": true,
 }
 
+// funcPGTypes are functions whose PostgreSQL result type is narrower than
+// the engine's.
+var funcPGTypes = map[string]uint32{
+	"array_upper": 23, "array_lower": 23, "array_length": 23, "cardinality": 23,
+	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
+	"strpos": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
+}
+
 // pgTypeOf is the PostgreSQL type a select item is reported as when it is
 // narrower than its engine type: a column that has one (pg_catalog), a
 // cast to int4/name/oid/..., or a function returning name.
@@ -118,10 +129,30 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			case first:
 				first, t = false, rt
 			case rt != t && !exec.IsText(x.Type()):
-				return 0
+				t = commonPG(t, rt, x.Type())
 			}
 		}
 		return t
+	case *driver.ValueExpr:
+		// An integer constant is int4 when it fits, as in PostgreSQL.
+		if e.Kind() == driver.KindInt64 {
+			if v := e.GetInt64(); v >= math.MinInt32 && v <= math.MaxInt32 {
+				return narrowPG(23, x.Type())
+			}
+		}
+	case *ast.UnaryOperationExpr:
+		if e.Op == opcode.Minus || e.Op == opcode.Plus {
+			return q.pgTypeOf(e.V, x)
+		}
+	case *ast.BinaryOperationExpr:
+		switch e.Op {
+		case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod:
+			// int2 and int4 arithmetic stays in the wider of the two.
+			l, r := q.pgTypeOf(e.L, x), q.pgTypeOf(e.R, x)
+			if (l == 21 || l == 23) && (r == 21 || r == 23) {
+				return narrowPG(max(l, r), x.Type())
+			}
+		}
 	case *ast.FuncCallExpr:
 		name := e.FnName.L
 		if name == "__pg_cast" && len(e.Args) == 2 {
@@ -135,6 +166,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 		if nameFuncs[name] {
 			return narrowPG(19, x.Type())
+		}
+		if t, ok := funcPGTypes[name]; ok {
+			return narrowPG(t, x.Type())
 		}
 		if name == "__pg_field" {
 			// (_pg_expandarray(a)).n and .x are int4.
@@ -152,4 +186,33 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 func isNullAST(e ast.ExprNode) bool {
 	v, ok := e.(*driver.ValueExpr)
 	return ok && v.Kind() == driver.KindNull
+}
+
+// implicitCasts are the implicit conversions between the numeric types
+// Strata narrows (pg_cast's castcontext 'i'), for select_common_type.
+var implicitCasts = map[[2]uint32]bool{
+	{21, 23}: true, {21, 20}: true, {21, 700}: true, {21, 701}: true, {21, 26}: true,
+	{23, 20}: true, {23, 700}: true, {23, 701}: true, {23, 26}: true,
+	{20, 700}: true, {20, 701}: true, {20, 26}: true, {26, 20}: false, {700, 701}: true,
+}
+
+// commonPG is select_common_type for two numeric types of CASE branches
+// (0: the engine type's own): the later one wins when the earlier converts
+// to it implicitly and not back.
+func commonPG(t, next uint32, dt arrow.DataType) uint32 {
+	own := pgOfEngine(dt)
+	a, b := t, next
+	if a == 0 {
+		a = own
+	}
+	if b == 0 {
+		b = own
+	}
+	if implicitCasts[[2]uint32{a, b}] && !implicitCasts[[2]uint32{b, a}] {
+		a = b
+	}
+	if a == own {
+		return 0
+	}
+	return narrowPG(a, dt)
 }
