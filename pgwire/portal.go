@@ -180,7 +180,7 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 			// Encoders belong to one batch's arrays.
 			src.encs = src.encs[:0]
 			for j, col := range src.rec.Columns() {
-				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), c.sess.loc))
+				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), c.sess.loc, c.regOID))
 			}
 			src.encFor = src.rec
 		}

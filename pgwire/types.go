@@ -85,11 +85,16 @@ type encoder func(dst []byte, i int) []byte
 // newEncoder returns the encoder of column a for format (0 text, 1 binary)
 // and the session's time zone. The column's type must be the one its
 // RowDescription announced (typeOf); columns that are NULL throughout may
-// have the null type.
-func newEncoder(a arrow.Array, format int16, pgType uint32, loc *time.Location) encoder {
+// have the null type. regOID resolves the names reg* values are held as.
+func newEncoder(a arrow.Array, format int16, pgType uint32, loc *time.Location, regOID func(uint32, string) (int64, bool)) encoder {
 	if format == 1 {
 		if e := narrowBinaryEncoder(a, pgType); e != nil {
 			return e
+		}
+		if s, ok := a.(*array.String); ok {
+			if e := textHeldBinaryEncoder(s, pgType, regOID); e != nil {
+				return e
+			}
 		}
 		if e := binaryEncoder(a); e != nil {
 			return e
@@ -254,4 +259,105 @@ func narrowBinaryEncoder(a arrow.Array, pgType uint32) encoder {
 		}
 	}
 	return nil
+}
+
+// textHeldBinaryEncoder writes the binary form of the types Strata holds
+// as their text form: arrays (array_send: dimensions, NULL flag, element
+// type, then length-prefixed elements), the reg* types (the object's OID)
+// and void (nothing). Other text needs no conversion (nil).
+func textHeldBinaryEncoder(a *array.String, pgType uint32, regOID func(uint32, string) (int64, bool)) encoder {
+	switch pgType {
+	case 2278:
+		return func(dst []byte, i int) []byte { return dst }
+	case 24, 2205, 2206, 4089:
+		cache := map[string]uint32{}
+		return func(dst []byte, i int) []byte {
+			name := a.Value(i)
+			oid, ok := cache[name]
+			if !ok {
+				n, _ := regOID(pgType, name)
+				oid = uint32(n)
+				cache[name] = oid
+			}
+			return binary.BigEndian.AppendUint32(dst, oid)
+		}
+	}
+	elem, ok := planner.ArrayElem(pgType)
+	if !ok {
+		return nil
+	}
+	return func(dst []byte, i int) []byte {
+		elems, _ := planner.ParseArrayText(a.Value(i))
+		return appendBinaryArray(dst, elem, elems)
+	}
+}
+
+// appendBinaryArray writes a one-dimensional array (lower bound 1) of
+// elements of type elem given in their text form.
+func appendBinaryArray(dst []byte, elem uint32, elems []*string) []byte {
+	ndim, hasNull := uint32(1), uint32(0)
+	if len(elems) == 0 {
+		ndim = 0
+	}
+	for _, e := range elems {
+		if e == nil {
+			hasNull = 1
+		}
+	}
+	dst = binary.BigEndian.AppendUint32(dst, ndim)
+	dst = binary.BigEndian.AppendUint32(dst, hasNull)
+	dst = binary.BigEndian.AppendUint32(dst, elem)
+	if ndim == 0 {
+		return dst
+	}
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(elems)))
+	dst = binary.BigEndian.AppendUint32(dst, 1)
+	for _, e := range elems {
+		if e == nil {
+			dst = binary.BigEndian.AppendUint32(dst, math.MaxUint32) // -1: NULL
+			continue
+		}
+		at := len(dst)
+		dst = append(dst, 0, 0, 0, 0)
+		dst = appendBinaryElem(dst, elem, *e)
+		binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
+	}
+	return dst
+}
+
+// appendBinaryElem writes one array element's binary form from its text.
+func appendBinaryElem(dst []byte, elem uint32, s string) []byte {
+	switch elem {
+	case oidBool:
+		if s == "t" || s == "true" {
+			return append(dst, 1)
+		}
+		return append(dst, 0)
+	case oidChar:
+		if s == "" {
+			return append(dst, 0)
+		}
+		return append(dst, s[0])
+	case oidInt2:
+		n, _ := strconv.ParseInt(s, 10, 16)
+		return binary.BigEndian.AppendUint16(dst, uint16(n))
+	case oidInt4, oidOID:
+		n, _ := strconv.ParseInt(s, 10, 64)
+		return binary.BigEndian.AppendUint32(dst, uint32(n))
+	case oidInt8:
+		n, _ := strconv.ParseInt(s, 10, 64)
+		return binary.BigEndian.AppendUint64(dst, uint64(n))
+	case oidFloat4:
+		f, _ := strconv.ParseFloat(s, 32)
+		return binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(f)))
+	case oidFloat8:
+		f, _ := strconv.ParseFloat(s, 64)
+		return binary.BigEndian.AppendUint64(dst, math.Float64bits(f))
+	}
+	return append(dst, s...)
+}
+
+// regOID resolves a reg* value held as a name in the session's database.
+func (c *conn) regOID(pgType uint32, name string) (int64, bool) {
+	return c.srv.Planner.RegOID(c.sess.database, pgType, name)
 }

@@ -184,7 +184,11 @@ func textArray(a *arrayLit) (exec.Expr, error) {
 		s, _ := exec.FormatValue(mustEval(l), 0, nil)
 		elems[i] = &s
 	}
-	pg := arrayOIDs[pgOfEngine(a.dt)]
+	elem := a.pg
+	if elem == 0 {
+		elem = pgOfEngine(a.dt)
+	}
+	pg := arrayOIDs[elem]
 	return &rowFunc{name: "array", dt: exec.TypeText, pg: pg, fn: func([]any) (any, error) { return formatArrayText(elems), nil }}, nil
 }
 
@@ -432,4 +436,26 @@ func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, err
 		}}, nil
 	}
 	return nil, notSupported("arrays")
+}
+
+// ParseArrayText splits a one-dimensional array in PostgreSQL's text form
+// (or an int2vector/oidvector) into its elements, nil for NULL; ok is false
+// for other text. pgwire uses it for the binary form of arrays.
+func ParseArrayText(s string) (elems []*string, ok bool) { return parseArrayText(s) }
+
+// ArrayElem is the element type of an array type held as text (int2vector
+// and oidvector included).
+func ArrayElem(oid uint32) (uint32, bool) {
+	switch oid {
+	case 22:
+		return 21, true
+	case 30:
+		return 26, true
+	}
+	for elem, arr := range arrayOIDs {
+		if arr == oid {
+			return elem, true
+		}
+	}
+	return 0, false
 }

@@ -24,6 +24,7 @@ import (
 type arrayLit struct {
 	elems []exec.Expr
 	dt    arrow.DataType
+	pg    uint32 // the element's PostgreSQL type when narrower than dt's
 }
 
 func (a *arrayLit) Type() arrow.DataType { return a.dt }
@@ -175,6 +176,9 @@ func (b *binder) constArray(args []exec.Expr) (*arrayLit, error) {
 			return nil, notSupported("ARRAY[...] of non-constant elements")
 		}
 		out.elems = append(out.elems, c)
+	}
+	if dt.ID() == arrow.INT64 {
+		out.pg = 23 // integer constants are int4 (larger ones are numeric in PostgreSQL)
 	}
 	return out, nil
 }
@@ -360,7 +364,7 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 		return &rowFunc{name: "cast", args: []exec.Expr{settle(x)}, dt: exec.TypeText, pg: pg, fn: func(v []any) (any, error) { return v[0], nil }}, nil
 	}
 	if a, ok := x.(*arrayLit); ok {
-		out := &arrayLit{dt: dt}
+		out := &arrayLit{dt: dt, pg: narrowPG(pgCastTypes[elem], dt)}
 		for _, e := range a.elems {
 			c, err := b.fold(&exec.Cast{X: e, To: dt})
 			if err != nil {
@@ -370,7 +374,11 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 		}
 		return out, nil
 	}
-	return b.arrayFromText(x, dt)
+	a, err := b.arrayFromText(x, dt)
+	if a != nil {
+		a.pg = narrowPG(pgCastTypes[elem], dt)
+	}
+	return a, err
 }
 
 // isRuntimeArray reports whether x can be an array held as text: a text

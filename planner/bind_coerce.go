@@ -309,6 +309,15 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		x := args[0]
+		if a, ok := x.(*arrayLit); ok && exec.IsText(to) {
+			// A constant array as text: its text form.
+			t, err := textArray(a)
+			if err != nil {
+				return nil, err
+			}
+			return &rowFunc{name: "text", args: []exec.Expr{t}, dt: exec.TypeText, strict: true,
+				fn: func(v []any) (any, error) { return v[0], nil }}, nil
+		}
 		if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
 			return b.coerce(x, to)
 		}

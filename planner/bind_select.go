@@ -344,6 +344,12 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		if err != nil {
 			return nil, err
 		}
+		if a, ok := x.(*arrayLit); ok {
+			// A constant array as a result: its text form, typed elem[].
+			if x, err = textArray(a); err != nil {
+				return nil, err
+			}
+		}
 		name := f.AsName.O
 		if name == "" {
 			name = columnName(f.Expr)

@@ -472,3 +472,27 @@ func (b *binder) regLookup(to, name string) (int64, error) {
 	}
 	return 0, notSupported("type " + to)
 }
+
+// RegOID is the OID a reg* value held as its name stands for (regproc,
+// regclass, regtype, regnamespace), in database db; ok is false for names
+// without an object. pgwire uses it for the reg* types' binary form.
+func (p *Planner) RegOID(db string, pgType uint32, name string) (oid int64, ok bool) {
+	to := regTypes[pgType]
+	if to == "" {
+		return 0, false
+	}
+	b := &binder{p: p, sess: &Session{Database: db}}
+	best := int64(-1)
+	for o, n := range b.regNames(to) {
+		if n == name && (best < 0 || o < best) {
+			best = o
+		}
+	}
+	if best < 0 {
+		if n, err := strconv.ParseInt(name, 10, 64); err == nil {
+			return n, true
+		}
+		return 0, false
+	}
+	return best, true
+}
