@@ -44,3 +44,28 @@ func TestBinaryCatalogTypes(t *testing.T) {
 	require.Equal(t, []byte{0, 0, 0x04, 0xeb}, row[2]) // pg_class, 1259
 	require.Empty(t, row[3])                           // void: no bytes
 }
+
+// TestNumericFromFloat reads EXTRACT (numeric in PostgreSQL 14+, computed
+// in float8) in both formats.
+func TestNumericFromFloat(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, s.dsn("db"))
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	q := `SELECT extract(epoch from time), floor(extract(epoch from time)/60)*60, extract(epoch from time) / 1000.0,
+		-extract(epoch from time) / 7, extract(epoch from time) * 0 FROM cpu ORDER BY time LIMIT 1`
+	for _, format := range []int16{pgx.TextFormatCode, pgx.BinaryFormatCode} {
+		var a, b, c, d, e float64
+		require.NoError(t, conn.QueryRow(ctx, q, pgx.QueryResultFormats{format}).Scan(&a, &b, &c, &d, &e))
+		require.Equal(t, []float64{1700000000, 1699999980, 1700000, -1700000000.0 / 7, 0}, []float64{a, b, c, d, e}, "format %d", format)
+	}
+	rows, err := conn.Query(ctx, q)
+	require.NoError(t, err)
+	rows.Close()
+	var oids []uint32
+	for _, f := range rows.FieldDescriptions() {
+		oids = append(oids, f.DataTypeOID)
+	}
+	require.Equal(t, []uint32{1700, 1700, 1700, 1700, 1700}, oids)
+}

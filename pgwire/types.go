@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -251,11 +252,14 @@ func narrowBinaryEncoder(a arrow.Array, pgType uint32) encoder {
 			return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint32(dst, uint32(v[i])) }
 		}
 	case *array.Float64:
-		if pgType == oidFloat4 {
-			v := a.Float64Values()
+		v := a.Float64Values()
+		switch pgType {
+		case oidFloat4:
 			return func(dst []byte, i int) []byte {
 				return binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(v[i])))
 			}
+		case oidNumeric:
+			return func(dst []byte, i int) []byte { return appendNumericFloat(dst, v[i]) }
 		}
 	}
 	return nil
@@ -360,4 +364,50 @@ func appendBinaryElem(dst []byte, elem uint32, s string) []byte {
 // regOID resolves a reg* value held as a name in the session's database.
 func (c *conn) regOID(pgType uint32, name string) (int64, bool) {
 	return c.srv.Planner.RegOID(c.sess.database, pgType, name)
+}
+
+// appendNumericFloat writes a float8 computed in place of a numeric in
+// numeric's binary form, with the float's shortest decimal digits.
+func appendNumericFloat(dst []byte, f float64) []byte {
+	var sign uint16
+	switch {
+	case math.IsNaN(f):
+		return append(dst, 0, 0, 0, 0, 0xC0, 0, 0, 0)
+	case math.IsInf(f, 1):
+		return append(dst, 0, 0, 0, 0, 0xD0, 0, 0, 0)
+	case math.IsInf(f, -1):
+		return append(dst, 0, 0, 0, 0, 0xF0, 0, 0, 0)
+	case f < 0:
+		sign, f = 0x4000, -f
+	}
+	text := strconv.FormatFloat(f, 'f', -1, 64)
+	intPart, frac, _ := strings.Cut(text, ".")
+	dscale := len(frac)
+	// Base-10000 groups: the integer part padded on the left, the fraction
+	// on the right, to multiples of four digits.
+	intPart = strings.Repeat("0", (4-len(intPart)%4)%4) + intPart
+	frac += strings.Repeat("0", (4-len(frac)%4)%4)
+	var groups []uint16
+	for s := intPart + frac; len(s) > 0; s = s[4:] {
+		n, _ := strconv.Atoi(s[:4])
+		groups = append(groups, uint16(n))
+	}
+	weight := len(intPart)/4 - 1
+	for len(groups) > 0 && groups[0] == 0 {
+		groups, weight = groups[1:], weight-1
+	}
+	for len(groups) > 0 && groups[len(groups)-1] == 0 {
+		groups = groups[:len(groups)-1]
+	}
+	if len(groups) == 0 {
+		weight, sign = 0, 0
+	}
+	dst = binary.BigEndian.AppendUint16(dst, uint16(len(groups)))
+	dst = binary.BigEndian.AppendUint16(dst, uint16(int16(weight)))
+	dst = binary.BigEndian.AppendUint16(dst, sign)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(dscale))
+	for _, g := range groups {
+		dst = binary.BigEndian.AppendUint16(dst, g)
+	}
+	return dst
 }

@@ -23,7 +23,8 @@ var narrowPGTypes = map[uint32]struct {
 	18: {arrow.STRING, 1}, 19: {arrow.STRING, 64}, 1042: {arrow.STRING, -1}, 1043: {arrow.STRING, -1},
 	21: {arrow.INT64, 2}, 23: {arrow.INT64, 4}, 26: {arrow.INT64, 4}, 28: {arrow.INT64, 4}, 29: {arrow.INT64, 4},
 	700:  {arrow.FLOAT64, 4},
-	2278: {arrow.STRING, 4}, // void: the empty string
+	1700: {arrow.FLOAT64, -1}, // numeric computed in float8: EXTRACT and what is computed from it
+	2278: {arrow.STRING, 4},   // void: the empty string
 	// reg* values are held as the object's name, which is their text form.
 	24: {arrow.STRING, 4}, 2205: {arrow.STRING, 4}, 2206: {arrow.STRING, 4}, 4089: {arrow.STRING, 4},
 	// Arrays and the other catalog types are held in their text form.
@@ -135,10 +136,13 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		return t
 	case *driver.ValueExpr:
 		// An integer constant is int4 when it fits, as in PostgreSQL.
-		if e.Kind() == driver.KindInt64 {
+		switch e.Kind() {
+		case driver.KindInt64:
 			if v := e.GetInt64(); v >= math.MinInt32 && v <= math.MaxInt32 {
 				return narrowPG(23, x.Type())
 			}
+		case driver.KindMysqlDecimal, driver.KindFloat64, driver.KindFloat32:
+			return narrowPG(1700, x.Type()) // 1.5 is numeric
 		}
 	case *ast.UnaryOperationExpr:
 		if e.Op == opcode.Minus || e.Op == opcode.Plus {
@@ -147,10 +151,14 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 	case *ast.BinaryOperationExpr:
 		switch e.Op {
 		case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod:
-			// int2 and int4 arithmetic stays in the wider of the two.
+			// int2 and int4 arithmetic stays in the wider of the two;
+			// numeric with an integer stays numeric.
 			l, r := q.pgTypeOf(e.L, x), q.pgTypeOf(e.R, x)
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())
+			}
+			if l == 1700 && q.integerOperand(e.R, r) || r == 1700 && q.integerOperand(e.L, l) {
+				return narrowPG(1700, x.Type())
 			}
 		}
 	case *ast.FuncCallExpr:
@@ -169,6 +177,12 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 		if t, ok := funcPGTypes[name]; ok {
 			return narrowPG(t, x.Type())
+		}
+		if name == "__pg_extract" {
+			return narrowPG(1700, x.Type()) // EXTRACT is numeric since PostgreSQL 14
+		}
+		if numericKeeping[name] && len(e.Args) > 0 && q.pgTypeOf(e.Args[0], x) == 1700 {
+			return narrowPG(1700, x.Type())
 		}
 		if name == "__pg_field" {
 			// (_pg_expandarray(a)).n and .x are int4.
@@ -215,4 +229,22 @@ func commonPG(t, next uint32, dt arrow.DataType) uint32 {
 		return 0
 	}
 	return narrowPG(a, dt)
+}
+
+// numericKeeping are the functions of one number that return numeric for
+// a numeric argument.
+var numericKeeping = map[string]bool{"floor": true, "ceil": true, "ceiling": true, "round": true, "trunc": true, "abs": true}
+
+// integerOperand reports whether an arithmetic operand is an integer
+// (int2/int4/int8 or numeric), which leaves numeric arithmetic numeric.
+func (q *selectBinder) integerOperand(e ast.ExprNode, pg uint32) bool {
+	switch pg {
+	case 21, 23, 1700:
+		return true
+	case 0:
+		// Unnarrowed: int8 when the expression is an integer.
+		x, err := q.b.bindExpr(q.in, e)
+		return err == nil && x.Type().ID() == arrow.INT64
+	}
+	return false
 }
