@@ -715,40 +715,86 @@ type avgAcc struct {
 func (a *avgAcc) grow(groups int) { a.sum, a.n = growTo(a.sum, groups), growTo(a.n, groups) }
 
 func (a *avgAcc) update(gids []uint32, arg, _ arrow.Array) error {
-	nulls := arg.NullN() > 0
+	var valid func(int) bool
+	if arg.NullN() > 0 {
+		valid = arg.IsValid
+	}
 	switch v := arg.(type) {
 	case *array.Int64:
-		vals := v.Int64Values()
-		for i, g := range gids {
-			if nulls && v.IsNull(i) {
-				continue
-			}
-			a.sum[g] += float64(vals[i])
-			a.n[g]++
-		}
+		avgRuns(gids, v.Int64Values(), valid, a.sum, a.n)
 	case *array.Float64:
-		vals := v.Float64Values()
-		for i, g := range gids {
-			if nulls && v.IsNull(i) {
-				continue
-			}
-			a.sum[g] += vals[i]
-			a.n[g]++
-		}
+		avgRuns(gids, v.Float64Values(), valid, a.sum, a.n)
 	default:
 		vals, err := numericFloats(arg)
 		if err != nil {
 			return fmt.Errorf("function avg: %w", err)
 		}
-		for i, g := range gids {
-			if nulls && arg.IsNull(i) {
-				continue
-			}
-			a.sum[g] += vals[i]
-			a.n[g]++
-		}
+		avgRuns(gids, vals, valid, a.sum, a.n)
 	}
 	return nil
+}
+
+// longRuns reports whether the first rows' group ids come in runs of 8 or
+// more on average.
+func longRuns(gids []uint32) bool {
+	sample := gids[:min(len(gids), 256)]
+	changes := 1
+	for i := 1; i < len(sample); i++ {
+		if sample[i] != sample[i-1] {
+			changes++
+		}
+	}
+	return changes*8 <= len(sample)
+}
+
+// avgRuns adds vals to their groups' sums and counts. Rows of a group
+// come in runs when the input is sorted by the grouping columns (a file's
+// rows by series then time, grouped by series and time bucket): a run's
+// sum stays in a register instead of going through memory for every row.
+// The additions happen in the same order as row by row, so the sums are
+// bit for bit the same. Profiled on double-groupby-all: avg's update was
+// 23% of the query's CPU, bound by the store-to-load latency of sum[g].
+// Where groups alternate (runs of one row), the run loop's exit branch
+// mispredicts and the plain loop is 3x faster, so a sample of the group
+// ids picks the loop (BenchmarkAvgUpdate).
+func avgRuns[T int64 | float64](gids []uint32, vals []T, valid func(int) bool, sum []float64, n []int64) {
+	if !longRuns(gids) {
+		if valid == nil {
+			vals := vals[:len(gids)]
+			for i, g := range gids {
+				sum[g] += float64(vals[i])
+				n[g]++
+			}
+			return
+		}
+		for i, g := range gids {
+			if valid(i) {
+				sum[g] += float64(vals[i])
+				n[g]++
+			}
+		}
+		return
+	}
+	for i := 0; i < len(gids); {
+		g := gids[i]
+		s, c := sum[g], n[g]
+		j := i
+		if valid == nil {
+			for ; j < len(gids) && gids[j] == g; j++ {
+				s += float64(vals[j])
+			}
+			c += int64(j - i)
+		} else {
+			for ; j < len(gids) && gids[j] == g; j++ {
+				if valid(j) {
+					s += float64(vals[j])
+					c++
+				}
+			}
+		}
+		sum[g], n[g] = s, c
+		i = j
+	}
 }
 
 func (a *avgAcc) result(dt arrow.DataType, groups int) arrow.Array {

@@ -449,6 +449,12 @@ func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, err
 	if len(g.keys) == 1 && !anyTrue(g.isNul[0]) {
 		enc := g.enc[0]
 		for i := 0; i < n; i++ {
+			// Sorted input repeats a key for a run of rows: reuse the
+			// previous row's group without hashing.
+			if i > 0 && enc[i] == enc[i-1] {
+				gids[i] = gids[i-1]
+				continue
+			}
 			id, ok := g.one[enc[i]]
 			if !ok {
 				id = g.newGroup(i)
@@ -461,6 +467,10 @@ func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, err
 	if len(g.keys) == 2 && !anyTrue(g.isNul[0]) && !anyTrue(g.isNul[1]) {
 		e0, e1 := g.enc[0], g.enc[1]
 		for i := 0; i < n; i++ {
+			if i > 0 && e0[i] == e0[i-1] && e1[i] == e1[i-1] {
+				gids[i] = gids[i-1]
+				continue
+			}
 			k := [2]uint64{e0[i], e1[i]}
 			id, ok := g.two[k]
 			if !ok {
