@@ -104,6 +104,7 @@ type Engine struct {
 	refMu  sync.Mutex
 	refs   map[uint64]int
 	doomed map[uint64]string
+	files  fileCache // open data files, parsed
 	room   *sync.Cond // signalled when the buffer shrinks
 
 	persistMu sync.Mutex // one persist at a time
@@ -431,6 +432,7 @@ func (e *Engine) Close() error {
 	if cerr := e.wal.Close(); err == nil {
 		err = cerr
 	}
+	e.files.close()
 	e.lock.Close()
 	return err
 }
@@ -616,6 +618,7 @@ func (e *Engine) doomRefLocked(f *FileMeta) {
 		e.doomed[f.ID] = f.Key
 		return
 	}
+	e.files.forget(f.ID)
 	if err := e.store.Delete(context.Background(), f.Key); err != nil {
 		e.log.Warn("could not delete data file; it will be removed at the next start", "key", f.Key, "error", err)
 	}

@@ -6,13 +6,13 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/stratadb/strata/storage/objstore"
 	"github.com/stratadb/strata/storage/pqfile"
 )
 
 // fileReader streams one data file's rows in a range, conformed to a schema.
 type fileReader struct {
-	obj    objstore.Object
+	cache  *fileCache
+	file   *cachedFile
 	r      *pqfile.Reader
 	schema *arrow.Schema
 	cur    arrow.Record
@@ -22,15 +22,11 @@ type fileReader struct {
 // openFile starts reading a data file's columns of schema within tr, and
 // within the row window rows when rows[1] > 0.
 func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, rows [2]int64) (RecordReader, error) {
-	obj, err := e.store.Open(ctx, f.Key)
+	cf, err := e.files.acquire(ctx, e.store, f)
 	if err != nil {
-		return nil, fmt.Errorf("read data file %s: %w", f.Key, err)
+		return nil, err
 	}
-	pf, err := pqfile.Open(obj, obj.Size())
-	if err != nil {
-		obj.Close()
-		return nil, fmt.Errorf("read data file %s: %w", f.Key, err)
-	}
+	pf := cf.pf
 	fileSchema := pf.Schema()
 	cols := make([]string, 0, schema.NumFields())
 	for _, fld := range schema.Fields() {
@@ -43,7 +39,7 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 		pfTags[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
 	}
 	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: pfTags, RowStart: rows[0], RowEnd: rows[1]})
-	return &fileReader{obj: obj, r: r, schema: schema}, nil
+	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema}, nil
 }
 
 func (fr *fileReader) Next() bool {
@@ -73,7 +69,7 @@ func (fr *fileReader) Release() {
 		fr.cur = nil
 	}
 	fr.r.Release()
-	fr.obj.Close()
+	fr.cache.release(fr.file)
 }
 
 // readFile reads a data file's rows in tr whole, as records the caller

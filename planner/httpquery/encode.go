@@ -2,8 +2,10 @@ package httpquery
 
 import (
 	"bufio"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -23,6 +25,23 @@ var encoders = map[string]encoder{
 	"csv":     encodeCSV,
 	"pretty":  encodePretty,
 	"parquet": encodeParquet,
+}
+
+// writers reuses response buffers: a fresh 256 KiB buffer per request was
+// 4% of the CPU of small queries (allocation and zeroing).
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 256<<10) }}
+
+func getWriter(w io.Writer) *bufio.Writer {
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(w)
+	return bw
+}
+
+// putWriter flushes bw and returns it to the pool.
+func putWriter(bw *bufio.Writer) {
+	_ = bw.Flush()
+	bw.Reset(nil)
+	writers.Put(bw)
 }
 
 // batches calls f for every batch.
@@ -46,8 +65,8 @@ func encodeJSON(lines bool) encoder {
 		} else {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		}
-		bw := bufio.NewWriterSize(w, 256<<10)
-		defer bw.Flush()
+		bw := getWriter(w)
+		defer putWriter(bw)
 		if !lines {
 			bw.WriteByte('[')
 		}
@@ -101,8 +120,8 @@ func encodeJSON(lines bool) encoder {
 
 func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	bw := bufio.NewWriterSize(w, 256<<10)
-	defer bw.Flush()
+	bw := getWriter(w)
+	defer putWriter(bw)
 	var line []byte
 	for c, n := range names {
 		if c > 0 {

@@ -1,0 +1,64 @@
+package storage
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestFileCache: files stay open between queries, are closed when
+// compaction or retention deletes them, and unused ones are closed above
+// the cache's size, least recently used first.
+func TestFileCache(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	day := int64(24 * time.Hour)
+	for d := range int64(4) {
+		write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=a usage=%d", d*day+10, d)))
+		require.NoError(t, e.Persist(ctx))
+	}
+	cached := func() []uint64 {
+		e.files.mu.Lock()
+		defer e.files.mu.Unlock()
+		var ids []uint64
+		for id, cf := range e.files.m {
+			require.Zero(t, cf.refs, "no reader is left holding file %d", id)
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	want := []string{"time=10 host=a usage=0", fmt.Sprintf("time=%d host=a usage=1", day+10), fmt.Sprintf("time=%d host=a usage=2", 2*day+10), fmt.Sprintf("time=%d host=a usage=3", 3*day+10)}
+	sort.Strings(want)
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	first := cached()
+	require.Len(t, first, 4, "every file read stays open")
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	require.ElementsMatch(t, first, cached(), "the second query reuses them")
+
+	// A second file in day 0, then compaction merges day 0's two files:
+	// the old ones leave the cache.
+	write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=9"))
+	require.NoError(t, e.Persist(ctx))
+	require.Len(t, scan(t, e, all("cpu")), 5)
+	_, err := e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.Len(t, scan(t, e, all("cpu")), 5)
+	live := map[uint64]bool{}
+	e.mu.RLock()
+	for _, f := range e.cat.database("db").table("cpu").Files {
+		live[f.ID] = true
+	}
+	e.mu.RUnlock()
+	for _, id := range cached() {
+		require.True(t, live[id], "file %d was deleted but is still cached", id)
+	}
+
+	e.files.mu.Lock()
+	e.files.max = 2
+	e.files.mu.Unlock()
+	require.Len(t, scan(t, e, all("cpu")), 5)
+	require.Len(t, cached(), 2, "unused files above the cache size are closed")
+}
