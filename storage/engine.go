@@ -104,7 +104,7 @@ type Engine struct {
 	refMu  sync.Mutex
 	refs   map[uint64]int
 	doomed map[uint64]string
-	files  fileCache // open data files, parsed
+	files  fileCache  // open data files, parsed
 	room   *sync.Cond // signalled when the buffer shrinks
 
 	persistMu sync.Mutex // one persist at a time
