@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
 )
 
 // Handler serves /api/v3/query_sql.
@@ -73,13 +74,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: fmt.Sprintf("unknown format %q: use json, jsonl, csv, pretty or parquet", req.Format)})
 		return
 	}
-	params, err := decodeParams(req.Params)
+	stmts, err := sql.Parse(req.Q)
+	if err == nil && len(stmts) != 1 {
+		err = &planner.Error{Code: planner.CodeSyntax, Msg: fmt.Sprintf("expected one statement, got %d", len(stmts))}
+	}
+	if err != nil {
+		pe := planner.AsError(err)
+		writeError(w, statusOf(pe), pe)
+		return
+	}
+	params, err := decodeParams(stmts[0], req.Params)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
 		return
 	}
 	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: time.Now(), MemLimit: h.MemLimit}
-	q, op, err := h.Planner.QueryText(r.Context(), sess, req.Q, params)
+	q, op, err := h.Planner.Run(r.Context(), sess, stmts[0], params)
 	if err != nil {
 		pe := planner.AsError(err)
 		writeError(w, statusOf(pe), pe)
@@ -124,9 +134,13 @@ func readRequest(r *http.Request) (request, error) {
 	return req, nil
 }
 
-// decodeParams reads {"1": v, "2": v} or [v, v] into $1, $2, ...
-func decodeParams(raw json.RawMessage) ([]any, error) {
+// decodeParams reads [v, v] as $1, $2, ... or {"name": v} for $name
+// parameters ({"1": v} for $1), as InfluxDB 3 takes them.
+func decodeParams(stmt *sql.Statement, raw json.RawMessage) ([]any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
+		if stmt.NumParams > 0 {
+			return stmt.ParamValues(nil)
+		}
 		return nil, nil
 	}
 	var list []any
@@ -135,17 +149,20 @@ func decodeParams(raw json.RawMessage) ([]any, error) {
 	}
 	var byName map[string]any
 	if err := json.Unmarshal(raw, &byName); err != nil {
-		return nil, fmt.Errorf("params must be an object keyed by position (\"1\", \"2\") or an array: %v", err)
+		return nil, fmt.Errorf("params must be an object keyed by parameter name or position ({\"host\": \"a\"} for $host, {\"1\": 42} for $1) or an array: %v", err)
 	}
-	out := make([]any, len(byName))
+	names := make([]string, 0, len(byName))
+	vals := make([]any, 0, len(byName))
 	for k, v := range byName {
-		n, err := strconv.Atoi(strings.TrimPrefix(k, "$"))
-		if err != nil || n < 1 || n > len(byName) {
-			return nil, fmt.Errorf("parameter %q: use positions $1, $2, ... in the query and keys \"1\", \"2\", ... in params (named parameters are not supported yet)", k)
-		}
-		out[n-1] = v
+		names = append(names, k)
+		vals = append(vals, v)
 	}
-	return jsonParams(out), nil
+	vals = jsonParams(vals)
+	m := make(map[string]any, len(names))
+	for i, k := range names {
+		m[k] = vals[i]
+	}
+	return stmt.ParamValues(m)
 }
 
 // jsonParams turns JSON numbers into int64 where they are whole.

@@ -93,6 +93,17 @@ func TestErrorsAndParams(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode, string(data))
 	require.JSONEq(t, `[{"host":"a","usage":3.5}]`, string(data))
 
+	resp, err = http.Post(base+"/api/v3/query_sql", "application/json", bytes.NewReader([]byte(`{"db":"db","q":"SELECT host, usage FROM cpu WHERE usage > $min AND host = $host","params":{"host":"a","min":2}}`)))
+	require.NoError(t, err)
+	data, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode, string(data))
+	require.JSONEq(t, `[{"host":"a","usage":3.5}]`, string(data), "InfluxDB 3's $name parameters")
+
+	code, body = get(t, base, "SELECT host FROM cpu WHERE host = $host", "json")
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "no value for parameter $host")
+
 	code, body = get(t, base, "SELECT 1/0", "json")
 	require.Equal(t, 400, code)
 	require.Contains(t, body, `"code":"22012"`)
