@@ -105,6 +105,13 @@ func TestPsqlDescribe(t *testing.T) {
 		{"dT", `\dT`},
 		{"dt_plus", `\dt+`},
 		{"d", `\d`},
+		{"dx", `\dx`},
+		{"dn_plus", `\dn+`},
+		{"l_plus", `\l+`},
+		{"dp_cpu", `\dp cpu`},
+		{"db", `\db`},
+		{"dd", `\dd`},
+		{"dconfig", `\dconfig`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out, stderr, err := psqlRaw(t, s, "", "-c", c.cmd)

@@ -45,6 +45,8 @@ type scopeCol struct {
 	// merged hides the right-hand copy of a JOIN ... USING column from
 	// unqualified names and from *.
 	merged bool
+	// system columns (a catalog's tableoid) are named, never part of *.
+	system bool
 	pg     uint32 // Column.PGType
 }
 

@@ -309,6 +309,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		x := args[0]
+		if r, ok := x.(*regprocLit); ok {
+			if exec.IsText(to) {
+				return text(r.name), nil // 'x'::regclass::text is the name
+			}
+			x = integer(r.V.(int64)) // ::oid, ::int: the OID
+		}
 		if a, ok := x.(*arrayLit); ok && exec.IsText(to) {
 			// A constant array as text: its text form.
 			t, err := textArray(a)

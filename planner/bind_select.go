@@ -325,7 +325,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			table := f.WildCard.Table.O
 			found := false
 			for _, c := range q.in.cols {
-				if table != "" && c.table != table || table == "" && c.merged {
+				if table != "" && c.table != table || table == "" && c.merged || c.system {
 					continue
 				}
 				found = true
@@ -349,6 +349,9 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			if x, err = textArray(a); err != nil {
 				return nil, err
 			}
+		}
+		if r, ok := x.(*regprocLit); ok {
+			x = r.asName() // 'cpu'::regclass prints as cpu
 		}
 		name := f.AsName.O
 		if name == "" {

@@ -49,7 +49,7 @@ var settingDefaults = map[string]string{
 
 // sessionFunc evaluates a session function at plan time: its value is
 // fixed for the statement, as in PostgreSQL.
-func (b *binder) sessionFunc(name string, arity [2]int, args []exec.Expr) (exec.Expr, error) {
+func (b *binder) sessionFunc(name string, arity [2]int, args []exec.Expr) (x exec.Expr, err error) {
 	if len(args) < arity[0] || len(args) > arity[1] {
 		return nil, errorf(CodeUndefinedFunc, "function %s with %d arguments does not exist", name, len(args))
 	}
@@ -71,40 +71,78 @@ func (b *binder) sessionFunc(name string, arity [2]int, args []exec.Expr) (exec.
 	}
 	// current_setting(name [, missing_ok])
 	vals := make([]any, len(args))
+	constant := true
 	for i, a := range args {
 		a, err := b.fold(settle(a))
 		if err != nil {
 			return nil, err
 		}
+		args[i] = a
 		lit, ok := a.(*exec.Literal)
 		if !ok {
-			return nil, notSupported("current_setting() of a non-constant name")
+			constant = false
+			continue
 		}
 		vals[i] = lit.V
 	}
+	if !constant {
+		// A name read from a table (psql's \dconfig): looked up per row.
+		if args[0], err = b.coerce(args[0], exec.TypeText); err != nil {
+			return nil, err
+		}
+		if len(args) == 2 {
+			if args[1], err = b.coerce(args[1], exec.TypeBool); err != nil {
+				return nil, err
+			}
+		}
+		sess := b.sess
+		return &rowFunc{name: "current_setting", args: args, dt: exec.TypeText, fn: func(v []any) (any, error) {
+			name, ok := v[0].(string)
+			if !ok {
+				return nil, nil
+			}
+			missingOK := false
+			if len(v) == 2 {
+				missingOK, _ = v[1].(bool)
+			}
+			return sessionSetting(sess, name, missingOK)
+		}}, nil
+	}
 	setting, _ := vals[0].(string)
-	key := strings.ToLower(setting)
-	if b.sess.Setting != nil {
-		if v, ok := b.sess.Setting(key); ok {
-			return text(v), nil
+	missingOK := false
+	if len(vals) == 2 {
+		missingOK, _ = vals[1].(bool)
+	}
+	v, err := sessionSetting(b.sess, setting, missingOK)
+	if err != nil || v == nil {
+		return nullText, err
+	}
+	return text(v.(string)), nil
+}
+
+// sessionSetting is current_setting's value of a parameter: the session's, then
+// the server's defaults; NULL or an error for unknown names.
+func sessionSetting(sess *Session, name string, missingOK bool) (any, error) {
+	key := strings.ToLower(name)
+	if sess.Setting != nil {
+		if v, ok := sess.Setting(key); ok {
+			return v, nil
 		}
 	}
 	switch key {
 	case "timezone":
-		if b.sess.Location != nil {
-			return text(b.sess.Location.String()), nil
+		if sess.Location != nil {
+			return sess.Location.String(), nil
 		}
-		return text("UTC"), nil
+		return "UTC", nil
 	case "application_name":
-		return text(""), nil
+		return "", nil
 	}
 	if v, ok := settingDefaults[key]; ok {
-		return text(v), nil
+		return v, nil
 	}
-	if len(vals) == 2 {
-		if missingOK, _ := vals[1].(bool); missingOK {
-			return nullText, nil
-		}
+	if missingOK {
+		return nil, nil
 	}
-	return nil, &Error{Code: "42704", Msg: fmt.Sprintf("unrecognized configuration parameter %q", setting)}
+	return nil, &Error{Code: "42704", Msg: fmt.Sprintf("unrecognized configuration parameter %q", name)}
 }

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,18 @@ func init() {
 		"quote_ident":                        (*binder).quoteIdent,
 		"parse_ident":                        (*binder).parseIdent,
 		"string_to_array":                    (*binder).stringToArray,
+		"pg_tablespace_location":             fixedFunc("pg_tablespace_location", 1, exec.TypeInt, exec.TypeText, ""),
+		"pg_get_function_sqlbody":            fixedFunc("pg_get_function_sqlbody", 1, exec.TypeInt, exec.TypeText, nil),
+		"pg_database_size":                   (*binder).databaseSize,
+	}
+}
+
+func init() {
+	// Every object is visible on the search path.
+	for _, kind := range []string{"opclass", "opfamily", "conversion", "operator", "collation", "statistics_obj",
+		"ts_config", "ts_dict", "ts_parser", "ts_template"} {
+		name := "pg_" + kind + "_is_visible"
+		plannerFuncs[name] = fixedFunc(name, 1, exec.TypeInt, exec.TypeBool, true)
 	}
 }
 
@@ -157,6 +170,7 @@ func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
 	for _, t := range b.catalogTables(db) {
 		tables[TableOID(db, t)] = t
 	}
+	loadPgCatalog()
 	catalogs := map[int64]bool{}
 	for _, oid := range catalogRelationOIDs {
 		catalogs[oid] = true
@@ -393,5 +407,42 @@ func (b *binder) stringToArray(args []exec.Expr) (exec.Expr, error) {
 			elems[i] = &parts[i]
 		}
 		return formatArrayText(elems), nil
+	}}, nil
+}
+
+// databaseSize is pg_database_size(name or oid): the bytes of the
+// database's tables, when the engine can tell (see tableSizer); NULL
+// otherwise.
+func (b *binder) databaseSize(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 1 {
+		return nil, errorf(CodeUndefinedFunc, "function pg_database_size takes one argument")
+	}
+	engine := b.p.Engine
+	sizer, _ := any(engine).(tableSizer)
+	byOID := map[int64]string{}
+	for _, d := range b.p.Engine.Databases() {
+		byOID[stableOID("database", d.Name)] = d.Name
+	}
+	return &rowFunc{name: "pg_database_size", args: []exec.Expr{settle(args[0])}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+		db, ok := v[0].(string)
+		if oid, isOID := v[0].(int64); isOID {
+			db, ok = byOID[oid]
+		}
+		if !ok || sizer == nil {
+			return nil, nil
+		}
+		var total int64
+		for _, d := range engine.Databases() {
+			if d.Name != db {
+				continue
+			}
+			for _, t := range d.Tables {
+				if n, err := sizer.TableSize(db, t); err == nil {
+					total += n
+				}
+			}
+			return total, nil
+		}
+		return nil, &Error{Code: "3D000", Msg: fmt.Sprintf("database %q does not exist", db)}
 	}}, nil
 }

@@ -173,7 +173,15 @@ func (b *binder) pgCatalog(table, alias string) (*scope, error) {
 	if alias == "" {
 		alias = table
 	}
-	return derivedScope(&Values{Cols: t.cols, Rows: t.rows}, alias), nil
+	// The system column tableoid: the catalog's own OID.
+	oid := integer(catalogRelationOIDs[table])
+	cols := append(t.cols[:len(t.cols):len(t.cols)], Column{Name: "tableoid", Type: exec.TypeInt, PGType: 26})
+	for i := range t.rows {
+		t.rows[i] = append(t.rows[i], oid)
+	}
+	s := derivedScope(&Values{Cols: cols, Rows: t.rows}, alias)
+	s.cols[len(s.cols)-1].system = true
+	return s, nil
 }
 
 // fillCatalog adds the rows that describe Strata's own objects.
@@ -293,7 +301,8 @@ func uniqueNames(names ...string) []string {
 }
 
 // catalogRelationOIDs are the OIDs of the catalogs clients name with
-// 'pg_class'::regclass (PostgreSQL's fixed ones).
+// 'pg_class'::regclass (PostgreSQL's fixed ones); loadPgCatalog adds every
+// pg_catalog relation's from pgcatalog.json.
 var catalogRelationOIDs = map[string]int64{
 	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_database": 1262,
 	"pg_constraint": 2606, "pg_namespace": 2615, "pg_description": 2609, "pg_index": 2610, "pg_am": 2601,
@@ -320,10 +329,15 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if to == "regproc" {
-			return &regprocLit{Literal: exec.Literal{V: oid, DT: exec.TypeInt}, name: regName(lit.V.(string))}, nil
+		name := regName(lit.V.(string))
+		pg := map[string]uint32{"regclass": 2205, "regproc": 24, "regprocedure": 24, "regtype": 2206, "regnamespace": 4089}[to]
+		if to == "regtype" {
+			name = typeName(oid)
 		}
-		return integer(oid), nil
+		if pg == 0 {
+			return integer(oid), nil
+		}
+		return &regprocLit{Literal: exec.Literal{V: oid, DT: exec.TypeInt}, name: name, pg: pg}, nil
 	}
 	if x.Type().ID() != arrow.INT64 && x.Type().ID() != arrow.NULL {
 		return nil, errorf(CodeDatatype, "cannot cast type %s to %s", exec.SQLTypeName(x.Type()), to)
@@ -379,6 +393,7 @@ func (b *binder) regOID(x exec.Expr) (exec.Expr, bool) {
 // regNames are the names the reg* types print for OIDs.
 func (b *binder) regNames(to string) map[int64]string {
 	names := map[int64]string{}
+	loadPgCatalog()
 	switch to {
 	case "regclass":
 		for n, oid := range catalogRelationOIDs {
@@ -413,12 +428,21 @@ func (b *binder) regNames(to string) map[int64]string {
 	return names
 }
 
-// regprocLit is 'name'::regproc: the function's OID, and its name, which
-// is how the regproc columns of pg_type (typinput, typreceive, ...) hold
-// it; compared with text it is the name.
+// regprocLit is 'name'::regproc (or ::regclass, ::regtype,
+// ::regnamespace): the object's OID, and its name, which is how the reg*
+// columns of the catalogs (typinput, typreceive, ...) hold it and how it
+// prints; compared with text it is the name.
 type regprocLit struct {
 	exec.Literal
 	name string
+	pg   uint32 // regproc, regclass, regtype or regnamespace
+}
+
+// asName is a reg* constant as a value of its type: the name, typed
+// regclass (...), as it prints.
+func (r *regprocLit) asName() exec.Expr {
+	name := r.name
+	return &rowFunc{name: "name", dt: exec.TypeText, pg: r.pg, fn: func([]any) (any, error) { return name, nil }}
 }
 
 func regName(name string) string {

@@ -40,7 +40,8 @@ func TestPgCatalog(t *testing.T) {
 	require.Equal(t, [][]any{{"cpu", int64(2200), "r", oid}, {"mem", int64(2200), "r", planner.TableOID("db", "mem")}},
 		q("SELECT relname, relnamespace, relkind, oid FROM pg_catalog.pg_class ORDER BY relname"))
 	require.Equal(t, [][]any{{oid}}, q("SELECT 'cpu'::regclass::oid"))
-	require.Equal(t, [][]any{{int64(1259)}}, q("SELECT 'pg_class'::regclass"))
+	require.Equal(t, [][]any{{"pg_class"}}, q("SELECT 'pg_class'::regclass"), "a regclass prints as its name")
+	require.Equal(t, [][]any{{int64(1259)}}, q("SELECT 'pg_catalog.pg_class'::regclass::oid"))
 	require.Equal(t, [][]any{{int64(1009)}}, q("SELECT '_text'::regtype::oid"), "pgx LoadType's lookup")
 	require.Equal(t, [][]any{{"time", "timestamp with time zone", int64(1)}, {"host", "text", int64(2)}, {"usage", "double precision", int64(3)}, {"n", "bigint", int64(4)}},
 		q("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnum FROM pg_attribute a WHERE a.attrelid = '"+strconv.FormatInt(oid, 10)+"' AND a.attnum > 0 ORDER BY a.attnum"))

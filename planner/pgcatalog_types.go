@@ -32,6 +32,7 @@ func loadPgCatalog() {
 		var f struct {
 			Columns     map[string][][2]any    `json:"columns"`
 			InfoColumns map[string][][2]any    `json:"info_columns"`
+			RelOIDs     map[string]int64       `json:"relation_oids"`
 			Rows        map[string][][]*string `json:"rows"`
 		}
 		if err := json.Unmarshal(pgCatalogJSON, &f); err != nil {
@@ -39,6 +40,9 @@ func loadPgCatalog() {
 		}
 		pgCatalogColumns = decodeColumns(f.Columns)
 		infoSchemaColumns = decodeColumns(f.InfoColumns)
+		for name, oid := range f.RelOIDs {
+			catalogRelationOIDs[name] = oid
+		}
 		pgCatalogRows = f.Rows
 	})
 }

@@ -39,8 +39,11 @@ type catalogFile struct {
 	Version string              `json:"version"`
 	Columns map[string][][2]any `json:"columns"` // table → [name, type OID]...
 	// InfoColumns are the information_schema views' columns.
-	InfoColumns map[string][][2]any    `json:"info_columns"`
-	Rows        map[string][][]*string `json:"rows"` // table → rows of text values (null: NULL)
+	InfoColumns map[string][][2]any `json:"info_columns"`
+	// RelationOIDs are the OIDs of pg_catalog's tables and views, for
+	// 'pg_catalog.x'::regclass.
+	RelationOIDs map[string]int         `json:"relation_oids"`
+	Rows         map[string][][]*string `json:"rows"` // table → rows of text values (null: NULL)
 }
 
 func main() {
@@ -62,7 +65,7 @@ func main() {
 	}
 
 	out := catalogFile{Version: version, Columns: columns(ctx, conn, 11), InfoColumns: columns(ctx, conn, -1),
-		Rows: map[string][][]*string{}}
+		RelationOIDs: relationOIDs(ctx, conn), Rows: map[string][][]*string{}}
 	for n, q := range static {
 		rows, err := conn.Query(ctx, q, pgx.QueryResultFormats{pgx.TextFormatCode})
 		if err != nil {
@@ -115,6 +118,27 @@ func columns(ctx context.Context, conn *pgx.Conn, namespace int) map[string][][2
 			log.Fatal(err)
 		}
 		out[rel] = append(out[rel], [2]any{att, oid})
+	}
+	if err := rows.Err(); err != nil {
+		log.Fatal(err)
+	}
+	return out
+}
+
+// relationOIDs maps pg_catalog's tables and views to their OIDs.
+func relationOIDs(ctx context.Context, conn *pgx.Conn) map[string]int {
+	rows, err := conn.Query(ctx, `SELECT relname, oid::int FROM pg_class WHERE relnamespace = 11 AND relkind IN ('r', 'v')`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	out := map[string]int{}
+	for rows.Next() {
+		var name string
+		var oid int
+		if err := rows.Scan(&name, &oid); err != nil {
+			log.Fatal(err)
+		}
+		out[name] = oid
 	}
 	if err := rows.Err(); err != nil {
 		log.Fatal(err)
