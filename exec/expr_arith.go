@@ -24,8 +24,8 @@ const (
 
 // Arith is L op R on numbers of one type (the planner coerces), or on times:
 // timestamptz ± interval, timestamptz - timestamptz (an interval),
-// interval ± interval. Integer overflow and division by zero are errors, as
-// in PostgreSQL.
+// interval ± interval, interval × number and interval ÷ number. Integer
+// overflow and division by zero are errors, as in PostgreSQL.
 type Arith struct {
 	Op   ArithOp
 	L, R Expr
@@ -52,6 +52,10 @@ func NewArith(op ArithOp, l, r Expr) (*Arith, error) {
 		e.dt = TypeInterval
 	case lt == arrow.INTERVAL_MONTH_DAY_NANO && rt == arrow.INTERVAL_MONTH_DAY_NANO && (op == Add || op == Sub):
 		e.dt = TypeInterval
+	case lt == arrow.INTERVAL_MONTH_DAY_NANO && (rt == arrow.INT64 || rt == arrow.FLOAT64) && (op == Mul || op == Div):
+		e.dt = TypeInterval
+	case (lt == arrow.INT64 || lt == arrow.FLOAT64) && rt == arrow.INTERVAL_MONTH_DAY_NANO && op == Mul:
+		e.L, e.R, e.dt = r, l, TypeInterval
 	default:
 		return nil, fmt.Errorf("operator does not exist: %s %c %s", SQLTypeName(l.Type()), op, SQLTypeName(r.Type()))
 	}
@@ -233,6 +237,19 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			l, lok := rowArg(args[0], i)
 			r, rok := rowArg(args[1], i)
 			if !lok || !rok {
+				continue
+			}
+			if e.Op == Mul || e.Op == Div {
+				factor := toFloat(r)
+				if e.Op == Div && factor == 0 {
+					return nil, errDivZero
+				}
+				iv, err := ScaleInterval(l.(arrow.MonthDayNanoInterval), factor, e.Op == Div)
+				if err != nil {
+					return nil, err
+				}
+				vals[i] = iv
+				setBit(valid, i)
 				continue
 			}
 			setBit(valid, i)

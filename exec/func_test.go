@@ -221,3 +221,44 @@ func TestScalarFunctions(t *testing.T) {
 	_, err = NewCall("nope", nil)
 	require.EqualError(t, err, "function nope does not exist")
 }
+
+func TestScaleIntervalAsPostgres(t *testing.T) {
+	iv := func(m, d int32, ns int64) arrow.MonthDayNanoInterval {
+		return arrow.MonthDayNanoInterval{Months: m, Days: d, Nanoseconds: ns}
+	}
+	hour := int64(time.Hour)
+	for _, tc := range []struct {
+		in     arrow.MonthDayNanoInterval
+		factor float64
+		div    bool
+		want   arrow.MonthDayNanoInterval
+	}{
+		{iv(0, 0, hour), 2.5, false, iv(0, 0, 5*hour/2)},
+		{iv(0, 1, 0), 4, true, iv(0, 0, 6*hour)},
+		{iv(1, 0, 0), 2, true, iv(0, 15, 0)},
+		{iv(1, 1, 0), 1.5, false, iv(1, 16, 12*hour)}, // PostgreSQL: 1 mon 16 days 12:00:00
+		{iv(0, 3, hour), -1, false, iv(0, -3, -hour)},
+		{iv(14, 0, 0), 3, true, iv(4, 20, 0)}, // '1 year 2 mons' / 3 = 4 mons 20 days
+		{iv(0, 0, 1500), 0.5, false, iv(0, 0, 750)},
+	} {
+		got, err := ScaleInterval(tc.in, tc.factor, tc.div)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, got, "%v %v %v", tc.in, tc.factor, tc.div)
+	}
+	_, err := ScaleInterval(iv(1<<30, 0, 0), 4, false)
+	require.ErrorContains(t, err, "out of range")
+}
+
+func TestIntervalPart(t *testing.T) {
+	iv := arrow.MonthDayNanoInterval{Months: 26, Days: 3, Nanoseconds: int64(26*time.Hour + 5*time.Minute + 7*time.Second + 250*time.Millisecond)}
+	for field, want := range map[string]float64{
+		"year": 2, "month": 2, "day": 3, "hour": 26, "minute": 5, "second": 7.25, "milliseconds": 7250, "microseconds": 7250000,
+		"quarter": 1, "decade": 0, "epoch": 7.25 + 26*3600 + 5*60 + 3*86400 + 2*30*86400 + 2*365.25*86400,
+	} {
+		got, err := intervalPart(iv, field)
+		require.NoError(t, err)
+		require.Equal(t, want, got, field)
+	}
+	_, err := intervalPart(iv, "dow")
+	require.ErrorContains(t, err, `unit "dow" not supported for type interval`)
+}

@@ -34,6 +34,9 @@ func init() {
 		eval: evalDateTrunc,
 	})
 	register("date_part", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+		if len(args) == 2 && args[1].ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+			return TypeFloat, want(args, "text", "interval")
+		}
 		return TypeFloat, want(args, "text", "timestamptz")
 	}, eval: evalDatePart})
 	register("to_timestamp", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
@@ -236,6 +239,9 @@ func evalDatePart(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	if err != nil {
 		return nil, err
 	}
+	if args[1].dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+		return evalIntervalPart(field, args[1], n)
+	}
 	ts, valid, err := timestampArg(args[1], n)
 	if err != nil {
 		return nil, err
@@ -332,4 +338,70 @@ func evalToTimestamp(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		setBit(valid, i)
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil
+}
+
+// evalIntervalPart is date_part/extract of an interval.
+func evalIntervalPart(field string, a arg, n int) (arrow.Array, error) {
+	out := make([]float64, n)
+	valid := newBitmap(n)
+	for i := 0; i < n; i++ {
+		v, ok := rowArg(a, i)
+		if !ok {
+			continue
+		}
+		f, err := intervalPart(v.(arrow.MonthDayNanoInterval), field)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = f
+		setBit(valid, i)
+	}
+	return fixedArray(TypeFloat, out, valid), nil
+}
+
+// intervalPart is one field of an interval as PostgreSQL splits it: years
+// and months from the month count, days as stored, hours (not wrapped at
+// 24), minutes and seconds from the time; epoch counts a year as 365.25
+// days and a month as 30.
+func intervalPart(iv arrow.MonthDayNanoInterval, field string) (float64, error) {
+	years, months := iv.Months/12, iv.Months%12
+	ns := iv.Nanoseconds
+	hours := ns / int64(time.Hour)
+	ns -= hours * int64(time.Hour)
+	minutes := ns / int64(time.Minute)
+	ns -= minutes * int64(time.Minute)
+	secNs := ns // seconds and fraction, in ns
+	switch field {
+	case "epoch":
+		secs := float64(iv.Nanoseconds) / 1e9
+		if iv.Nanoseconds%1000 == 0 {
+			secs = float64(iv.Nanoseconds/1000) / 1e6
+		}
+		return secs + 365.25*86400*float64(years) + 30*86400*float64(months) + 86400*float64(iv.Days), nil
+	case "microsecond", "microseconds":
+		return float64(secNs) / 1e3, nil
+	case "millisecond", "milliseconds":
+		return float64(secNs) / 1e6, nil
+	case "second", "seconds":
+		return float64(secNs) / 1e9, nil
+	case "minute", "minutes":
+		return float64(minutes), nil
+	case "hour", "hours":
+		return float64(hours), nil
+	case "day", "days":
+		return float64(iv.Days), nil
+	case "month", "months":
+		return float64(months), nil
+	case "quarter":
+		return float64(months/3 + 1), nil
+	case "year", "years":
+		return float64(years), nil
+	case "decade":
+		return float64(years / 10), nil
+	case "century":
+		return float64(years / 100), nil
+	case "millennium":
+		return float64(years / 1000), nil
+	}
+	return 0, fmt.Errorf("unit %q not supported for type interval", field)
 }
