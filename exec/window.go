@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -22,15 +23,19 @@ const (
 	UnboundedFollowing
 )
 
-// Bound is a frame bound; N is the offset of Preceding and Following.
+// Bound is a frame bound. N is the offset of Preceding and Following in
+// ROWS frames; Value is the offset in RANGE frames: an int64 or float64
+// for a numeric ORDER BY key, an interval for a timestamp key.
 type Bound struct {
-	Kind BoundKind
-	N    int64
+	Kind  BoundKind
+	N     int64
+	Value any
 }
 
-// Frame is a window frame. Rows selects ROWS (offsets count rows); RANGE
-// frames support only UNBOUNDED and CURRENT ROW bounds (peers, rows with
-// equal ORDER BY values, are included together).
+// Frame is a window frame. Rows selects ROWS (offsets count rows); in
+// RANGE frames peers (rows with equal ORDER BY values) are included
+// together and offsets are distances in the value of the one ORDER BY key
+// (RANGE BETWEEN INTERVAL '10 minutes' PRECEDING AND CURRENT ROW).
 type Frame struct {
 	Rows       bool
 	Start, End Bound
@@ -240,6 +245,22 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 		}
 		return get(row)
 	}
+	// ordAt reads the first ORDER BY key of a row (RANGE offsets).
+	ordAt := func(r rowRef) any {
+		if len(ord) == 0 {
+			return nil
+		}
+		a := ord[0][r>>32]
+		row := int(uint32(r))
+		if a.IsNull(row) {
+			return nil
+		}
+		get, _ := valueGetter(a)
+		if get == nil {
+			return nil
+		}
+		return get(row)
+	}
 	out := make([]any, len(refs))
 	for ps := 0; ps < len(sorted); {
 		pe := ps + 1
@@ -247,7 +268,7 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 			pe++
 		}
 		p := sorted[ps:pe]
-		if err := f.partition(p, out, index, argAt, func(a, b rowRef) int { return cmpAll(ordCmp, a, b) }, len(f.Order) > 0); err != nil {
+		if err := f.partition(p, out, index, argAt, func(a, b rowRef) int { return cmpAll(ordCmp, a, b) }, len(f.Order) > 0, ordAt, w.c.Location); err != nil {
 			return nil, err
 		}
 		ps = pe
@@ -256,8 +277,12 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 }
 
 // partition computes f over one partition's rows p (sorted).
-func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, argAt func(int, rowRef) any, ordCmp func(a, b rowRef) int, ordered bool) error {
+func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, argAt func(int, rowRef) any, ordCmp func(a, b rowRef) int, ordered bool, ordAt func(rowRef) any, loc *time.Location) error {
 	n := len(p)
+	var keys *rangeKeys
+	if f.Frame.rangeOffsets() {
+		keys = newRangeKeys(p, ordAt, len(f.Order) > 0 && f.Order[0].Desc)
+	}
 	// Peer groups: peerStart[i], peerEnd[i] (exclusive).
 	peerStart, peerEnd := make([]int, n), make([]int, n)
 	for i := 0; i < n; {
@@ -343,6 +368,12 @@ func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, ar
 			}
 		default:
 			s, e := f.frame(i, n, peerStart[i], peerEnd[i])
+			if keys != nil {
+				var err error
+				if s, e, err = keys.frame(f.Frame, i, peerStart[i], peerEnd[i], loc); err != nil {
+					return err
+				}
+			}
 			var err error
 			if v, err = f.frameValue(p, s, e, argAt, intArg, r); err != nil {
 				return err

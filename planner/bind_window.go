@@ -100,7 +100,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		f.Order = append(f.Order, exec.SortKey{Expr: x, Desc: o.Desc, NullsFirst: o.NullOrder})
 	}
 	if spec.frame != nil {
-		if f.Frame, err = q.frame(spec.frame); err != nil {
+		if f.Frame, err = q.frame(spec.frame, f.Order); err != nil {
 			return nil, err
 		}
 	}
@@ -190,22 +190,68 @@ func (q *selectBinder) windowSpec(s ast.WindowSpec) (windowSpec, error) {
 	return out, nil
 }
 
-func (q *selectBinder) frame(fc *ast.FrameClause) (exec.Frame, error) {
+func (q *selectBinder) frame(fc *ast.FrameClause, order []exec.SortKey) (exec.Frame, error) {
 	f := exec.Frame{Rows: fc.Type == ast.Rows}
 	if fc.Type == ast.Groups {
 		return f, notSupported("GROUPS frames")
 	}
 	var err error
-	if f.Start, err = q.bound(fc.Extent.Start, f.Rows); err != nil {
+	if f.Start, err = q.bound(fc.Extent.Start, f.Rows, order); err != nil {
 		return f, err
 	}
-	if f.End, err = q.bound(fc.Extent.End, f.Rows); err != nil {
+	if f.End, err = q.bound(fc.Extent.End, f.Rows, order); err != nil {
 		return f, err
 	}
 	return f, nil
 }
 
-func (q *selectBinder) bound(b ast.FrameBound, rows bool) (exec.Bound, error) {
+// rangeOffset binds the offset of a RANGE frame bound: a constant of the
+// ORDER BY key's kind, an interval for a timestamp key, a number for a
+// numeric one, never negative.
+func (q *selectBinder) rangeOffset(e ast.ExprNode, order []exec.SortKey) (any, error) {
+	if len(order) != 1 {
+		return nil, errorf("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+	}
+	x, err := q.b.bindExpr(q.in, e)
+	if err != nil {
+		return nil, err
+	}
+	key := order[0].Expr.Type()
+	switch key.ID() {
+	case arrow.TIMESTAMP:
+		if x, err = q.b.coerce(x, exec.TypeInterval); err != nil {
+			return nil, err
+		}
+	case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
+		if id := x.Type().ID(); id != arrow.INT64 && id != arrow.FLOAT64 && id != arrow.UINT64 {
+			return nil, errorf(CodeDatatype, "RANGE offset for a %s ORDER BY column must be a number, not %s", exec.SQLTypeName(key), exec.SQLTypeName(x.Type()))
+		}
+	default:
+		return nil, notSupported(fmt.Sprintf("RANGE with offset PRECEDING/FOLLOWING for column type %s", exec.SQLTypeName(key)))
+	}
+	if x, err = q.b.fold(x); err != nil {
+		return nil, err
+	}
+	lit, ok := x.(*exec.Literal)
+	if !ok || lit.V == nil {
+		return nil, errorf(CodeSyntax, "RANGE frame offset must be a constant, not NULL")
+	}
+	negative := false
+	switch v := lit.V.(type) {
+	case int64:
+		negative = v < 0
+	case float64:
+		negative = v < 0
+	case arrow.MonthDayNanoInterval:
+		negative = v.Months < 0 || v.Days < 0 || v.Nanoseconds < 0
+	}
+	if negative {
+		return nil, errorf("22013", "invalid preceding or following size in window function")
+	}
+	return lit.V, nil
+}
+
+func (q *selectBinder) bound(b ast.FrameBound, rows bool, order []exec.SortKey) (exec.Bound, error) {
 	switch b.Type {
 	case ast.CurrentRow:
 		return exec.Bound{Kind: exec.CurrentRow}, nil
@@ -221,7 +267,11 @@ func (q *selectBinder) bound(b ast.FrameBound, rows bool) (exec.Bound, error) {
 			return exec.Bound{Kind: exec.UnboundedFollowing}, nil
 		}
 		if !rows {
-			return exec.Bound{}, notSupported("RANGE frames with offsets")
+			v, err := q.rangeOffset(b.Expr, order)
+			if err != nil {
+				return exec.Bound{}, err
+			}
+			return exec.Bound{Kind: kind, Value: v}, nil
 		}
 		v, ok := b.Expr.(*driver.ValueExpr)
 		if !ok || v.Kind() != driver.KindInt64 || v.GetInt64() < 0 {
