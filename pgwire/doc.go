@@ -18,7 +18,11 @@
 //   - portal turns a statement into rows: it plans and opens SELECTs through
 //     the planner and runs the session statements itself; rows leave as
 //     DataRow messages encoded straight from Arrow columns (types.go), in
-//     text or binary per column.
+//     text or binary per column. Column types narrower than the engine's
+//     (planner.Column.PGType: int4, name, oid, ...) are described and
+//     encoded as themselves; types the engine holds as their text form
+//     (arrays, reg*, void) or computes in float8 (numeric from EXTRACT)
+//     get their PostgreSQL binary form from that.
 //
 // Invariants: a statement's failure never closes the connection (only
 // protocol violations and I/O errors do); every ErrorResponse carries

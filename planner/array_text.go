@@ -137,11 +137,11 @@ func formatArrayText(elems []*string) string {
 		}
 		if needsArrayQuotes(*e) {
 			sb.WriteByte('"')
-			for _, r := range *e {
-				if r == '"' || r == '\\' {
+			for i := 0; i < len(*e); i++ {
+				if c := (*e)[i]; c == '"' || c == '\\' {
 					sb.WriteByte('\\')
 				}
-				sb.WriteRune(r)
+				sb.WriteByte((*e)[i])
 			}
 			sb.WriteByte('"')
 			continue
