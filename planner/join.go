@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -88,6 +89,7 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 			return nil, err
 		}
 	}
+	var usings []usingCol
 	for _, u := range j.Using {
 		for _, c := range s.cols[nl:] {
 			if c.name == u.Name.O {
@@ -111,6 +113,7 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 		} else {
 			on = &exec.Logic{Op: exec.And, L: on, R: eq}
 		}
+		usings = append(usings, usingCol{l: l, r: r})
 	}
 	node := &Join{Left: left.node, Right: right.node, Kind: kind}
 	var rest []exec.Expr
@@ -126,7 +129,62 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	}
 	node.Residual = andAll(rest)
 	s.node = node
+	if len(usings) > 0 && (kind == exec.JoinRight || kind == exec.JoinFull) {
+		if err := b.mergeUsing(s, usings, kind, nl); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// usingCol is a JOIN ... USING column's two sides.
+type usingCol struct{ l, r *scopeCol }
+
+// mergeUsing gives a RIGHT or FULL JOIN ... USING the merged columns
+// PostgreSQL gives it: the unqualified name (and *) reads the right
+// side's value for RIGHT JOIN and COALESCE(left, right) for FULL JOIN, so
+// rows only the right side has keep their key. Qualified names still read
+// each side's own column.
+func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl int) error {
+	cols := s.node.Columns()
+	exprs := make([]exec.Expr, len(cols))
+	for i, c := range cols {
+		exprs[i] = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+	}
+	outCols := slices.Clone(cols)
+	for _, u := range usings {
+		lx := exec.Expr(&exec.Column{Index: u.l.index, Name: u.l.name, DT: u.l.typ})
+		rx := exec.Expr(&exec.Column{Index: u.r.index + nl, Name: u.r.name, DT: u.r.typ})
+		merged := rx
+		if kind == exec.JoinFull {
+			dt, err := b.commonType([]exec.Expr{lx, rx})
+			if err != nil {
+				return errorf(CodeDatatype, "JOIN/USING types of column %q cannot be matched: %v", u.l.name, err)
+			}
+			if lx, err = b.coerce(lx, dt); err != nil {
+				return err
+			}
+			if rx, err = b.coerce(rx, dt); err != nil {
+				return err
+			}
+			merged = &exec.Cond{Kind: exec.Coalesce, Args: []exec.Expr{lx, rx}, DT: dt}
+		}
+		idx := len(exprs)
+		exprs = append(exprs, merged)
+		outCols = append(outCols, Column{Name: u.l.name, Type: merged.Type()})
+		// The left copy answers only to its qualified name now; the merged
+		// column takes its place for unqualified names and *.
+		for k, c := range s.cols {
+			if c.name == u.l.name && c.index == u.l.index && !c.merged {
+				c.merged = true
+				mc := &scopeCol{name: u.l.name, typ: merged.Type(), index: idx, pg: c.pg}
+				s.cols = slices.Insert(s.cols, k, mc)
+				break
+			}
+		}
+	}
+	s.node = &Project{Child: s.node, Exprs: exprs, Cols: outCols}
+	return nil
 }
 
 // equiKey splits "left expr = right expr" into a key for each side.
