@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -32,10 +33,31 @@ const (
 	applyExists                  // EXISTS: whether it has rows
 )
 
+// maxApplyRuns bounds the runs of one per-row subquery in one execution of
+// its query: past it, the query fails (54000) rather than run for hours
+// over a large table, with a hint to write a join.
+const maxApplyRuns = 100_000
+
 // applyFrame holds the outer values of the runs in progress, by run.
 type applyFrame struct {
 	cols []*exec.Column // the outer columns read, by slot
 	runs sync.Map       // *exec.Ctx → []any
+
+	mu     sync.Mutex
+	counts map[*exec.Ctx]int // runs so far, by execution (bounded, see count)
+}
+
+// count adds n runs to an execution's and reports whether the total is
+// within maxApplyRuns. Counts of finished executions are dropped wholesale
+// once many accumulate, which can only loosen the bound of one running.
+func (f *applyFrame) count(c *exec.Ctx, n int) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.counts == nil || len(f.counts) > 1024 {
+		f.counts = map[*exec.Ctx]int{}
+	}
+	f.counts[c] += n
+	return f.counts[c] <= maxApplyRuns
 }
 
 // slot returns the slot of an outer column, adding it.
@@ -106,6 +128,10 @@ func (a *applyExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 		arrs = append(arrs, v)
 	}
 	out := make([]any, rec.NumRows())
+	if !a.frame.count(c, len(out)) {
+		return nil, &Error{Code: "54000", Msg: fmt.Sprintf("a correlated subquery ran for more than %d rows of its outer query", maxApplyRuns),
+			Hint: "subqueries correlated by other than equality run once per outer row; write the query as a join"}
+	}
 	for i := range out {
 		vals := make([]any, len(arrs))
 		for j, x := range arrs {

@@ -59,9 +59,9 @@ func (b *binder) arrayFunc(name string, args []exec.Expr) (x exec.Expr, ok bool,
 			return nil, true, err
 		}
 		if withImplicit {
-			return &arrayLit{elems: []exec.Expr{text("pg_catalog"), text("public")}, dt: exec.TypeText}, true, nil
+			return &arrayLit{elems: []exec.Expr{text("pg_catalog"), text("public")}, dt: exec.TypeText, pg: 19}, true, nil
 		}
-		return &arrayLit{elems: []exec.Expr{text("public")}, dt: exec.TypeText}, true, nil
+		return &arrayLit{elems: []exec.Expr{text("public")}, dt: exec.TypeText, pg: 19}, true, nil
 	case "__pg_array":
 		a, err := b.constArray(args)
 		return a, true, err
