@@ -66,7 +66,7 @@ func StartPostgres(ctx context.Context) (*PostgresServer, error) {
 		return nil, err
 	}
 	if err := s.run(ctx, "initdb", "-D", s.data(), "-U", "postgres", "--auth=trust",
-		"--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
+		"--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
