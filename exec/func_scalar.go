@@ -71,9 +71,16 @@ func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int
 				return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return keepInt(v[0].(int64)) })
 			}
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
-				r := f(toFloat(v[0]))
-				if math.IsNaN(r) && !math.IsNaN(toFloat(v[0])) {
+				x := toFloat(v[0])
+				r := f(x)
+				finite := !math.IsNaN(x) && !math.IsInf(x, 0)
+				switch {
+				case math.IsNaN(r) && finite:
 					return nil, fmt.Errorf("%s: argument %v is out of its domain", name, v[0])
+				case math.IsInf(r, 0) && finite && name == "ln":
+					return nil, fmt.Errorf("cannot take logarithm of zero")
+				case math.IsInf(r, 0) && finite:
+					return nil, fmt.Errorf("value out of range: overflow")
 				}
 				return r, nil
 			})

@@ -211,6 +211,8 @@ func TestScalarFunctions(t *testing.T) {
 		{&Cast{X: lit("maybe"), To: TypeBool}, `invalid input syntax for type boolean: "maybe"`},
 		{call(t, "sqrt", lit(-1.0)), "out of its domain"},
 		{call(t, "log", lit(0)), "cannot take logarithm of 0"},
+		{call(t, "ln", lit(0)), "cannot take logarithm of zero"},
+		{call(t, "ln", lit(-1.0)), "out of its domain"},
 		{call(t, "regex_match", lit("x"), lit("(")), "invalid regular expression"},
 	} {
 		_, err := evalOne(t, tt.e)
