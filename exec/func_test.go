@@ -264,3 +264,15 @@ func TestIntervalPart(t *testing.T) {
 	_, err := intervalPart(iv, "dow")
 	require.ErrorContains(t, err, `unit "dow" not supported for type interval`)
 }
+
+// FuzzToCharTemplate: any template compiles and formats without panicking,
+// and a template without patterns comes back as its literal text.
+func FuzzToCharTemplate(f *testing.F) {
+	for _, s := range []string{"YYYY-MM-DD HH24:MI:SS", "FMMonth DDth", `"quoted" \\x`, "IYYY-IW-ID", "a.m. RM TZ OF", "", `"unterminated`, "FM"} {
+		f.Add(s)
+	}
+	ts := time.Date(2016, 3, 5, 14, 7, 9, 123456789, time.UTC)
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		_ = appendToChar(nil, ts, compileCharTemplate(tmpl))
+	})
+}
