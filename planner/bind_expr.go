@@ -125,7 +125,12 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					return &exec.Literal{V: -v, DT: l.DT}, nil
 				case float64:
 					return &exec.Literal{V: -v, DT: l.DT}, nil
+				case arrow.MonthDayNanoInterval:
+					return &exec.Literal{V: exec.NegInterval(v), DT: l.DT}, nil
 				}
+			}
+			if x.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+				return b.arith(exec.Sub, &exec.Literal{V: arrow.MonthDayNanoInterval{}, DT: exec.TypeInterval}, x)
 			}
 			zero, err := b.coerce(&exec.Literal{V: int64(0), DT: exec.TypeInt}, x.Type())
 			if err != nil {
