@@ -281,7 +281,10 @@ func TestTSBSQueryFlow(t *testing.T) {
 			require.Equal(t, simpleResult(t, pg, q, pgSQL), got, "%s: Strata vs PostgreSQL 15", q.name)
 		}
 	}
-	require.Equal(t, map[uint32]bool{oidFloat8: true, oidInt8: true, oidTimestamptz: true}, binarySeen)
+	// The corpus's fields are integers (bigint), so avg() is numeric, as in
+	// PostgreSQL, which pgx v4 reads as text; max() and time_bucket() go
+	// binary.
+	require.Equal(t, map[uint32]bool{oidInt8: true, oidTimestamptz: true}, binarySeen)
 
 	// A deallocated statement is gone; the connection goes on.
 	err = conn.ExecPrepared(ctx, "lrupsc_1_0", nil, nil, nil).Read().Err

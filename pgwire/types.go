@@ -246,6 +246,8 @@ func narrowBinaryEncoder(a arrow.Array, pgType uint32) encoder {
 	case *array.Int64:
 		v := a.Int64Values()
 		switch pgType {
+		case oidNumeric:
+			return func(dst []byte, i int) []byte { return appendNumericText(dst, strconv.FormatInt(v[i], 10)) }
 		case oidInt2:
 			return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint16(dst, uint16(v[i])) }
 		case oidInt4, oidOID, 28, 29:
@@ -369,7 +371,6 @@ func (c *conn) regOID(pgType uint32, name string) (int64, bool) {
 // appendNumericFloat writes a float8 computed in place of a numeric in
 // numeric's binary form, with the float's shortest decimal digits.
 func appendNumericFloat(dst []byte, f float64) []byte {
-	var sign uint16
 	switch {
 	case math.IsNaN(f):
 		return append(dst, 0, 0, 0, 0, 0xC0, 0, 0, 0)
@@ -377,10 +378,17 @@ func appendNumericFloat(dst []byte, f float64) []byte {
 		return append(dst, 0, 0, 0, 0, 0xD0, 0, 0, 0)
 	case math.IsInf(f, -1):
 		return append(dst, 0, 0, 0, 0, 0xF0, 0, 0, 0)
-	case f < 0:
-		sign, f = 0x4000, -f
 	}
-	text := strconv.FormatFloat(f, 'f', -1, 64)
+	return appendNumericText(dst, strconv.FormatFloat(f, 'f', -1, 64))
+}
+
+// appendNumericText writes a decimal number ([-]digits[.digits]) in
+// numeric's binary form.
+func appendNumericText(dst []byte, text string) []byte {
+	var sign uint16
+	if strings.HasPrefix(text, "-") {
+		sign, text = 0x4000, text[1:]
+	}
 	intPart, frac, _ := strings.Cut(text, ".")
 	dscale := len(frac)
 	// Base-10000 groups: the integer part padded on the left, the fraction

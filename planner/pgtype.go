@@ -67,6 +67,9 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 	if t, ok := narrowPGTypes[oid]; ok && t.engine == dt.ID() {
 		return oid
 	}
+	if oid == 1700 && dt.ID() == arrow.INT64 {
+		return oid // sum(bigint): numeric whose values fit in bigint
+	}
 	return 0
 }
 
@@ -74,7 +77,7 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 // the engine type they bind to.
 var pgCastTypes = map[string]uint32{
 	"int2": 21, "smallint": 21, "int4": 23, "int": 23, "integer": 23, "oid": 26,
-	"name": 19, `"char"`: 18, "regclass": 2205, "regtype": 2206, "regproc": 24, "regnamespace": 4089, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
+	"numeric": 1700, "decimal": 1700, "name": 19, `"char"`: 18, "regclass": 2205, "regtype": 2206, "regproc": 24, "regnamespace": 4089, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
 }
 
 // nameFuncs return PostgreSQL's name type.
@@ -88,14 +91,14 @@ var nameFuncs = map[string]bool{
 var funcPGTypes = map[string]uint32{
 	"array_upper": 23, "array_lower": 23, "array_length": 23, "cardinality": 23,
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
-	"strpos": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
+	"strpos": 23, "position": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
 }
 
 // pgTypeOf is the PostgreSQL type a select item is reported as when it is
 // narrower than its engine type: a column that has one (pg_catalog), a
 // cast to int4/name/oid/..., or a function returning name.
 func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
-	if t, ok := x.(pgTyped); ok {
+	if t, ok := x.(pgTyped); ok && t.pgType() != 0 {
 		return narrowPG(t.pgType(), x.Type())
 	}
 	for {
@@ -134,6 +137,10 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			}
 		}
 		return t
+	case *ast.AggregateFuncExpr:
+		return q.aggPGType(strings.ToLower(e.F), e.Args, x)
+	case *ast.WindowFuncExpr:
+		return q.aggPGType(strings.ToLower(e.Name), e.Args, x)
 	case *driver.ValueExpr:
 		// An integer constant is int4 when it fits, as in PostgreSQL.
 		switch e.Kind() {
@@ -188,9 +195,24 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			// (_pg_expandarray(a)).n and .x are int4.
 			return narrowPG(23, x.Type())
 		}
-		if (name == "nullif" || name == "coalesce") && len(e.Args) > 0 {
+		if name == "nullif" && len(e.Args) > 0 {
 			// nullif has its first argument's type.
 			return q.pgTypeOf(e.Args[0], x)
+		}
+		if name == "coalesce" || name == "greatest" || name == "least" {
+			return q.commonOf(e.Args, x)
+		}
+		if name == "abs" && len(e.Args) == 1 {
+			return q.pgTypeOf(e.Args[0], x) // abs keeps int2, int4 and numeric
+		}
+		if name == "__pg_subscript" && len(e.Args) == 2 {
+			arr := e.Args[0]
+			for p, ok := arr.(*ast.ParenthesesExpr); ok; p, ok = arr.(*ast.ParenthesesExpr) {
+				arr = p.Expr
+			}
+			if f, ok := arr.(*ast.FuncCallExpr); ok && f.FnName.L == "current_schemas" {
+				return narrowPG(19, x.Type())
+			}
 		}
 	}
 	return 0
@@ -243,8 +265,66 @@ func (q *selectBinder) integerOperand(e ast.ExprNode, pg uint32) bool {
 		return true
 	case 0:
 		// Unnarrowed: int8 when the expression is an integer.
+		if a, ok := e.(*ast.AggregateFuncExpr); ok && strings.EqualFold(a.F, "count") {
+			return true
+		}
 		x, err := q.b.bindExpr(q.in, e)
 		return err == nil && x.Type().ID() == arrow.INT64
 	}
 	return false
+}
+
+// commonOf is the type COALESCE, GREATEST and LEAST give their arguments
+// (select_common_type, NULLs skipped).
+func (q *selectBinder) commonOf(args []ast.ExprNode, x exec.Expr) uint32 {
+	first, t := true, uint32(0)
+	for _, a := range args {
+		if isNullAST(a) {
+			continue
+		}
+		at := q.pgTypeOf(a, x)
+		switch {
+		case first:
+			first, t = false, at
+		case at != t && !exec.IsText(x.Type()):
+			t = commonPG(t, at, x.Type())
+		}
+	}
+	return t
+}
+
+// aggPGType is the PostgreSQL type of an aggregate or window function
+// where it differs from the engine's: sum of bigint and avg and the
+// statistics of integers are numeric (computed in bigint and float8), min
+// and max keep their argument's type, ntile is int4.
+func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) uint32 {
+	switch name {
+	case "ntile":
+		return narrowPG(23, x.Type())
+	case "sum", "avg", "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+	default:
+		return 0
+	}
+	if len(args) != 1 {
+		return 0
+	}
+	arg, err := q.b.bindExpr(q.in, args[0])
+	if err != nil {
+		return 0
+	}
+	argPG := q.pgTypeOf(args[0], arg)
+	isInt := arg.Type().ID() == arrow.INT64
+	switch name {
+	case "min", "max":
+		return narrowPG(argPG, x.Type())
+	case "sum":
+		if isInt && argPG != 21 && argPG != 23 || argPG == 1700 {
+			return narrowPG(1700, x.Type()) // sum(int2/int4) is bigint
+		}
+		return 0
+	}
+	if isInt || argPG == 1700 {
+		return narrowPG(1700, x.Type())
+	}
+	return 0
 }
