@@ -304,6 +304,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasSuffix(v.GetString(), "[]") {
 			return b.castArray(args[0], strings.TrimSuffix(v.GetString(), "[]"))
 		}
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "interval ") {
+			return b.qualifiedInterval(args[0], strings.TrimPrefix(v.GetString(), "interval "))
+		}
 		to, err := castTarget(e.Args[1])
 		if err != nil {
 			return nil, err
