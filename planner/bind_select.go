@@ -811,6 +811,9 @@ func figureName(e ast.ExprNode) (string, int) {
 // pgTypeName is the output column name PostgreSQL gives a cast of a
 // constant: the type's name.
 func pgTypeName(t string) string {
+	if strings.HasPrefix(t, "interval") {
+		return "interval" // INTERVAL '1' DAY: the fields are a typmod
+	}
 	switch t {
 	case "int8":
 		return "int8"

@@ -1,0 +1,152 @@
+package pgwire
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/ingest/lp"
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/planner/slt"
+	"github.com/stratadb/strata/storage"
+)
+
+var updateSLTTypes = flag.Bool("update-slt-types", false, "rewrite testdata/slt_type_differences.txt from this run")
+
+// TestSLTResultTypes runs every query of the sqllogictest corpus
+// (../testdata/slt) on Strata and on PostgreSQL 15 holding the same data,
+// and compares the result columns' names and type OIDs, which is what
+// clients decode results by. Queries that differ are listed in
+// testdata/slt_type_differences.txt; one that differs and is not listed
+// fails the test, and -update-slt-types rewrites the list.
+func TestSLTResultTypes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	pg, err := slt.StartPostgres(ctx)
+	if err != nil {
+		if os.Getenv("STRATA_REQUIRE_EXTERNAL") != "" {
+			t.Fatalf("PostgreSQL 15 is needed: %v", err)
+		}
+		t.Skipf("PostgreSQL 15 is not installed (%v); set STRATA_REQUIRE_EXTERNAL=1 to make this a failure", err)
+	}
+	defer pg.Stop()
+	setup, err := pgconn.Connect(ctx, pg.DSN)
+	require.NoError(t, err)
+	script, err := os.ReadFile(filepath.Join("..", "testdata", "slt", "data", "postgres.sql"))
+	require.NoError(t, err)
+	_, err = setup.Exec(ctx, string(script)).ReadAll()
+	require.NoError(t, err)
+	setup.Close(ctx)
+
+	strataDSN := startSLTServer(t)
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "slt", "*.slt"))
+	require.NoError(t, err)
+	sort.Strings(files)
+	var diffs []string
+	compared := 0
+	for _, path := range files {
+		f, err := slt.ParseFile(path)
+		require.NoError(t, err)
+		for _, r := range f.Records {
+			if r.Kind != slt.KindQuery || r.ExpectError {
+				continue
+			}
+			want, werr := resultShape(ctx, pg.DSN, r.SQL)
+			got, gerr := resultShape(ctx, strataDSN, r.SQL)
+			if werr != nil || gerr != nil {
+				continue // failures are the corpus ratchet's business
+			}
+			compared++
+			if want != got {
+				key := fmt.Sprintf("%s:%d", filepath.Base(path), r.Line)
+				diffs = append(diffs, key)
+				if testing.Verbose() {
+					t.Logf("%s\n  postgres: %s\n  strata:   %s", key, want, got)
+				}
+			}
+		}
+	}
+	t.Logf("%d of %d corpus queries have PostgreSQL 15's result column names and types", compared-len(diffs), compared)
+	listPath := filepath.Join("testdata", "slt_type_differences.txt")
+	if *updateSLTTypes {
+		body := "# sqllogictest queries whose result column names or types differ from PostgreSQL 15's.\n" +
+			"# Regenerate: go test ./pgwire -run TestSLTResultTypes -args -update-slt-types\n" + strings.Join(diffs, "\n") + "\n"
+		require.NoError(t, os.WriteFile(listPath, []byte(body), 0o644))
+		return
+	}
+	data, err := os.ReadFile(listPath)
+	require.NoError(t, err)
+	known := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			known[line] = true
+		}
+	}
+	for _, d := range diffs {
+		if !known[d] {
+			t.Errorf("regression: %s (run with -v for the difference)", d)
+		}
+	}
+}
+
+// startSLTServer serves the corpus's line-protocol data as database db.
+func startSLTServer(t *testing.T) string {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
+	require.NoError(t, err)
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "slt", "data", "*.lp"))
+	require.NoError(t, err)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var p lp.Parser
+		res := p.Parse(data, lp.Options{Precision: lp.Nanosecond})
+		require.Empty(t, res.Errors, f)
+		require.NoError(t, e.Write(context.Background(), "db", res.Tables, storage.WriteOptions{NoSync: true}))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &Server{Planner: &planner.Planner{Engine: e}, Logger: logger}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() {
+		srv.Close()
+		e.Close()
+	})
+	return "postgres://strata@" + ln.Addr().String() + "/db?sslmode=disable"
+}
+
+// resultShape is "name:oid" of each result column of a simple query.
+func resultShape(ctx context.Context, dsn, sql string) (string, error) {
+	conn, err := pgconn.Connect(ctx, dsn)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	results, err := conn.Exec(ctx, sql).ReadAll()
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, r := range results {
+		var cols []string
+		for _, f := range r.FieldDescriptions {
+			cols = append(cols, f.Name+":"+strconv.Itoa(int(f.DataTypeOID)))
+		}
+		parts = append(parts, "("+strings.Join(cols, ", ")+")")
+	}
+	return strings.Join(parts, " "), nil
+}
