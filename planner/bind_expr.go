@@ -185,6 +185,18 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			return nil, err
 		}
 		var r exec.Expr = &exec.Logic{Op: exec.And, L: ge, R: le}
+		if b.stmt.SymmetricBetween[e] {
+			// SYMMETRIC: either order of the bounds, as PostgreSQL expands it.
+			ge2, err := b.compare(exec.Ge, x, hi)
+			if err != nil {
+				return nil, err
+			}
+			le2, err := b.compare(exec.Le, x, lo)
+			if err != nil {
+				return nil, err
+			}
+			r = &exec.Logic{Op: exec.Or, L: r, R: &exec.Logic{Op: exec.And, L: ge2, R: le2}}
+		}
 		if e.Not {
 			r = &exec.Not{X: r}
 		}

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -278,3 +279,39 @@ func TestParamValues(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []any{int64(1), "b"}, vals)
 }
+
+func TestBetweenSymmetric(t *testing.T) {
+	st, sel := parseSelect(t, "SELECT * FROM t WHERE a BETWEEN SYMMETRIC x - 1 * 2 AND 5 AND b NOT BETWEEN ASYMMETRIC 1 AND 2 AND c BETWEEN SYMMETRIC 7 AND 'z'")
+	require.Len(t, st.SymmetricBetween, 2)
+	var kinds []string
+	sel.Accept(&collectBetween{fn: func(b *ast.BetweenExpr) {
+		k := fmt.Sprintf("%T", b.Left)
+		if st.SymmetricBetween[b] {
+			k += " symmetric"
+		}
+		kinds = append(kinds, k)
+	}})
+	// The sentinel is gone: x - 1 * 2 is a subtraction again, 1 and 7 are
+	// plain constants.
+	require.Equal(t, []string{"*ast.BinaryOperationExpr symmetric", "*test_driver.ValueExpr", "*test_driver.ValueExpr symmetric"}, kinds)
+	left := (func() *ast.BinaryOperationExpr {
+		var out *ast.BinaryOperationExpr
+		sel.Accept(&collectBetween{fn: func(b *ast.BetweenExpr) {
+			if out == nil {
+				out = b.Left.(*ast.BinaryOperationExpr)
+			}
+		}})
+		return out
+	})()
+	require.Equal(t, "minus", left.Op.String())
+}
+
+type collectBetween struct{ fn func(*ast.BetweenExpr) }
+
+func (c *collectBetween) Enter(n ast.Node) (ast.Node, bool) {
+	if b, ok := n.(*ast.BetweenExpr); ok {
+		c.fn(b)
+	}
+	return n, false
+}
+func (c *collectBetween) Leave(n ast.Node) (ast.Node, bool) { return n, true }

@@ -122,6 +122,11 @@
 // written) and is listed in Statement.FullJoins[join] = true. The planner
 // must read every LEFT join through that map. NATURAL FULL JOIN is 0A000.
 //
+// BETWEEN SYMMETRIC (side structure). x [NOT] BETWEEN SYMMETRIC a AND b
+// arrives as an ast.BetweenExpr listed in Statement.SymmetricBetween; the
+// planner tests x between the smaller and the larger bound. ASYMMETRIC,
+// the default, is dropped.
+//
 // VALUES. VALUES (1, 'a'), (2, 'b') as a query, a subquery, a CTE body or
 // a UNION branch arrives as a SelectStmt with Kind SelectStmtKindValues and
 // one RowExpr per row in Lists (Fields is nil; ORDER BY and LIMIT apply);

@@ -29,6 +29,7 @@ const (
 	sentinelDistinctOn = "__pg_distinct_on"
 	sentinelCI         = "__pg_ci"
 	sentinelFullJoin   = "__pg_full_join"
+	sentinelSymmetric  = "__pg_symmetric"
 
 	markerPrefix = "__pg_"
 )

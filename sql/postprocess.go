@@ -94,6 +94,13 @@ func (p *post) Enter(n ast.Node) (ast.Node, bool) {
 			}
 			p.st.FullJoins[x] = true
 		}
+	case *ast.BetweenExpr:
+		if stripSymmetric(&x.Left) {
+			if p.st.SymmetricBetween == nil {
+				p.st.SymmetricBetween = map[*ast.BetweenExpr]bool{}
+			}
+			p.st.SymmetricBetween[x] = true
+		}
 	case *ast.PatternRegexpExpr:
 		if f, name := fnName(x.Expr); name == sentinelCI && len(f.Args) == 1 {
 			x.Expr = f.Args[0]
@@ -160,4 +167,18 @@ func (p *post) orderBy(o *ast.OrderByClause) {
 		items = append(items, it)
 	}
 	o.Items = items
+}
+
+// stripSymmetric removes the __pg_symmetric() + sentinel from the leftmost
+// operand of a BETWEEN's lower bound (see the rewriter's "between").
+func stripSymmetric(e *ast.ExprNode) bool {
+	bin, ok := (*e).(*ast.BinaryOperationExpr)
+	if !ok {
+		return false
+	}
+	if _, name := fnName(bin.L); name == sentinelSymmetric && bin.Op == opcode.Plus {
+		*e = bin.R
+		return true
+	}
+	return stripSymmetric(&bin.L)
 }

@@ -182,6 +182,23 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			r.top().full = true
 			return true
 		}
+	case "between":
+		// x BETWEEN SYMMETRIC a AND b: TiDB has no SYMMETRIC. The lower bound
+		// becomes __pg_symmetric() + a, which binds tighter than BETWEEN's
+		// AND, so postprocessing finds the sentinel at the lower bound's
+		// leftmost operand, removes it and lists the BetweenExpr in
+		// Statement.SymmetricBetween. ASYMMETRIC is the default: dropped.
+		if next.word("symmetric") || next.word("asymmetric") {
+			r.i += 2
+			r.keyword(t, w)
+			if next.word("symmetric") {
+				r.emit(next, okFunc, sentinelSymmetric)
+				r.emit(next, okOpen, "(")
+				r.emit(next, okClose, ")")
+				r.emit(next, okOp, "+")
+			}
+			return true
+		}
 	case "natural":
 		if next.word("full") {
 			r.unsupported(t, "NATURAL FULL JOIN", "use FULL JOIN ... USING (columns)")

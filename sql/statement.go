@@ -73,6 +73,8 @@ type Statement struct {
 	// FullJoins holds the joins written FULL [OUTER] JOIN; TiDB has no full
 	// join, so they arrive as LEFT joins (see doc.go).
 	FullJoins map[*ast.Join]bool
+	// SymmetricBetween holds the BETWEEN SYMMETRIC tests (see doc.go).
+	SymmetricBetween map[*ast.BetweenExpr]bool
 
 	// Name: SET/SHOW/RESET parameter name (lower case; "all" never appears,
 	// see All), SAVEPOINT/RELEASE/ROLLBACK TO savepoint, DEALLOCATE
