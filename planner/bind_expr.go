@@ -220,7 +220,15 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			return nil, err
 		}
 		if e.Escape != '\\' && e.Escape != 0 {
-			return nil, notSupported("LIKE ... ESCAPE other than backslash")
+			// The engine's LIKE escapes with backslash: rewrite a constant
+			// pattern from the given escape character.
+			lit, ok := settle(p).(*exec.Literal)
+			if !ok {
+				return nil, notSupported("LIKE ... ESCAPE other than backslash on a pattern that is not a constant")
+			}
+			if pat, ok := lit.V.(string); ok {
+				p = &exec.Literal{V: likeEscapeToBackslash(pat, e.Escape), DT: exec.TypeText}
+			}
 		}
 		name := map[[2]bool]string{{true, false}: "like", {true, true}: "not_like", {false, false}: "ilike", {false, true}: "not_ilike"}[[2]bool{e.IsLike, e.Not}]
 		return b.call(name, []exec.Expr{settle(x), settle(p)})
@@ -535,4 +543,26 @@ func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
 		return 0, errorf("2201W", "%s must not be negative", clause)
 	}
 	return n, nil
+}
+
+// likeEscapeToBackslash rewrites a LIKE pattern written with escape
+// character esc into the backslash form: esc+c becomes \c and a literal
+// backslash becomes \\.
+func likeEscapeToBackslash(pat string, esc byte) string {
+	var sb strings.Builder
+	for i := 0; i < len(pat); i++ {
+		switch c := pat[i]; {
+		case c == esc && i+1 < len(pat):
+			i++
+			sb.WriteByte('\\')
+			sb.WriteByte(pat[i])
+		case c == esc:
+			sb.WriteByte('\\') // a trailing escape: the engine reports it
+		case c == '\\':
+			sb.WriteString(`\\`)
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String()
 }
