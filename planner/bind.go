@@ -258,6 +258,7 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 			defs[cte.Name.O] = node
 		}
 	}
+	seriesInSelectList(sel)
 	in, err := b.bindFrom(sel.From)
 	if err != nil {
 		return nil, err

@@ -237,3 +237,29 @@ func (b *binder) scalarInFrom(name string, args []exec.Expr, alias, col string) 
 	}
 	return derivedScope(&Values{Cols: []Column{c}, Rows: [][]exec.Expr{{x}}}, alias), nil
 }
+
+// seriesInSelectList reads SELECT generate_series(...) [AS name] without
+// FROM, a set-returning function in the select list (PostgreSQL's way of
+// listing the buckets to fill gaps with), as SELECT name FROM
+// generate_series(...) AS name: one row per value. Other uses of
+// set-returning functions in select lists are not rewritten.
+func seriesInSelectList(sel *ast.SelectStmt) {
+	if sel.From != nil || sel.Fields == nil || len(sel.Fields.Fields) != 1 {
+		return
+	}
+	field := sel.Fields.Fields[0]
+	call, ok := field.Expr.(*ast.FuncCallExpr)
+	if !ok || call.FnName.L != "generate_series" {
+		return
+	}
+	name := field.AsName.O
+	if name == "" {
+		name = "generate_series"
+	}
+	marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr("__pg_table_function"),
+		Args: append([]ast.ExprNode{ast.NewValueExpr("generate_series", "", "")}, call.Args...)}
+	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
+	sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: src, AsName: ast.NewCIStr(name)}}}
+	field.Expr = &ast.ColumnNameExpr{Name: &ast.ColumnName{Name: ast.NewCIStr(name)}}
+	field.AsName = ast.NewCIStr(name)
+}
