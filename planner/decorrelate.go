@@ -228,6 +228,11 @@ func (b *binder) decorrelateScalar(outer *scope, sub *ast.SelectStmt) (exec.Expr
 	if pred := andAll(corr.local); pred != nil {
 		inner.node = &Filter{Child: inner.node, Pred: pred}
 	}
+	if call.name == "__single" {
+		// Only the groups some outer row reads may hold several rows
+		// (21000): keep the inner rows whose keys an outer row has.
+		inner.node = &Join{Left: inner.node, Right: outer.node, Kind: exec.JoinSemi, LeftKeys: corr.innerKeys, RightKeys: corr.outerKeys}
+	}
 	q := &selectBinder{b: b, sel: sub, in: inner, grouped: true, keys: corr.innerKeys}
 	for _, k := range corr.innerKeys {
 		q.keyStr = append(q.keyStr, k.String())

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -35,6 +36,7 @@ func init() {
 		"pg_tablespace_location":             fixedFunc("pg_tablespace_location", 1, exec.TypeInt, exec.TypeText, ""),
 		"pg_get_function_sqlbody":            fixedFunc("pg_get_function_sqlbody", 1, exec.TypeInt, exec.TypeText, nil),
 		"pg_database_size":                   (*binder).databaseSize,
+		"format_type":                        (*binder).formatType,
 	}
 }
 
@@ -98,13 +100,61 @@ func typeName(oid int64) string {
 	if n, ok := exec.PGTypeNames()[oid]; ok {
 		return n
 	}
-	loadPgCatalog()
-	for _, row := range pgCatalogRows["pg_type"] {
-		if row[0] != nil && row[1] != nil && *row[0] == strconv.FormatInt(oid, 10) {
-			return *row[1]
-		}
+	idx := typeIndex()
+	if elem, ok := idx.elem[oid]; ok {
+		return typeName(elem) + "[]"
+	}
+	if n, ok := idx.name[oid]; ok {
+		return n
 	}
 	return "???"
+}
+
+// pgTypeIndex is the static pg_type by OID: names, and the elements of
+// array types.
+type pgTypeIndex struct {
+	name map[int64]string
+	elem map[int64]int64
+}
+
+var (
+	typeIndexOnce sync.Once
+	typeIndexData pgTypeIndex
+)
+
+func typeIndex() *pgTypeIndex {
+	typeIndexOnce.Do(func() {
+		loadPgCatalog()
+		col := map[string]int{}
+		for i, c := range pgCatalogColumns["pg_type"] {
+			col[c.name] = i
+		}
+		typeIndexData = pgTypeIndex{name: map[int64]string{}, elem: map[int64]int64{}}
+		get := func(row []*string, name string) (string, bool) {
+			i, ok := col[name]
+			if !ok || i >= len(row) || row[i] == nil {
+				return "", false
+			}
+			return *row[i], true
+		}
+		for _, row := range pgCatalogRows["pg_type"] {
+			s, _ := get(row, "oid")
+			oid, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				continue
+			}
+			if n, ok := get(row, "typname"); ok {
+				typeIndexData.name[oid] = n
+			}
+			if c, _ := get(row, "typcategory"); c == "A" {
+				e, _ := get(row, "typelem")
+				if elem, err := strconv.ParseInt(e, 10, 64); err == nil && elem != 0 {
+					typeIndexData.elem[oid] = elem
+				}
+			}
+		}
+	})
+	return &typeIndexData
 }
 
 // functionResult is pg_get_function_result(oid): the result type's name.
@@ -445,4 +495,50 @@ func (b *binder) databaseSize(args []exec.Expr) (exec.Expr, error) {
 		}
 		return nil, &Error{Code: "3D000", Msg: fmt.Sprintf("database %q does not exist", db)}
 	}}, nil
+}
+
+// formatType is format_type(type oid, typmod): the SQL name of any type of
+// the static pg_type (arrays as elem[]), with the length of varchar and
+// char and the precision of numeric and time types when typmod gives them.
+func (b *binder) formatType(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 2 {
+		return nil, errorf(CodeUndefinedFunc, "function format_type takes two arguments")
+	}
+	for i := range args {
+		x, err := b.coerce(args[i], exec.TypeInt)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = x
+	}
+	return b.fold(&rowFunc{name: "format_type", args: args, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		oid, ok := v[0].(int64)
+		if !ok {
+			return nil, nil
+		}
+		typmod := int64(-1)
+		if m, ok := v[1].(int64); ok {
+			typmod = m
+		}
+		return formatTypeName(oid, typmod), nil
+	}})
+}
+
+func formatTypeName(oid, typmod int64) string {
+	name := typeName(oid)
+	if typmod < 0 {
+		return name
+	}
+	switch oid {
+	case 1043, 1042:
+		return fmt.Sprintf("%s(%d)", name, typmod-4)
+	case 1700:
+		t := typmod - 4
+		return fmt.Sprintf("numeric(%d,%d)", t>>16&0xffff, t&0xffff)
+	case 1083, 1114:
+		return strings.Replace(name, " without", fmt.Sprintf("(%d) without", typmod), 1)
+	case 1184:
+		return strings.Replace(name, " with", fmt.Sprintf("(%d) with", typmod), 1)
+	}
+	return name
 }

@@ -38,7 +38,9 @@ func TestPgCatalog(t *testing.T) {
 	}
 	oid := planner.TableOID("db", "cpu")
 	require.Equal(t, [][]any{{"cpu", int64(2200), "r", oid}, {"mem", int64(2200), "r", planner.TableOID("db", "mem")}},
-		q("SELECT relname, relnamespace, relkind, oid FROM pg_catalog.pg_class ORDER BY relname"))
+		q("SELECT relname, relnamespace, relkind, oid FROM pg_catalog.pg_class WHERE relnamespace <> 11 ORDER BY relname"))
+	require.Equal(t, [][]any{{"pg_class", "r", int64(1259)}, {"pg_roles", "v", int64(12000)}},
+		q("SELECT relname, relkind, oid FROM pg_class WHERE relname IN ('pg_class', 'pg_roles') ORDER BY relname"), "the catalogs are relations too")
 	require.Equal(t, [][]any{{oid}}, q("SELECT 'cpu'::regclass::oid"))
 	require.Equal(t, [][]any{{"pg_class"}}, q("SELECT 'pg_class'::regclass"), "a regclass prints as its name")
 	require.Equal(t, [][]any{{int64(1259)}}, q("SELECT 'pg_catalog.pg_class'::regclass::oid"))
@@ -48,16 +50,16 @@ func TestPgCatalog(t *testing.T) {
 	require.Equal(t, [][]any{{"public", "cpu", "strata"}, {"public", "mem", "strata"}},
 		q(`SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c
 		   LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-		   WHERE c.relkind IN ('r','p','') AND n.nspname !~ '^pg_toast' AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 1, 2`))
+		   WHERE c.relkind IN ('r','p','') AND n.nspname <> 'pg_catalog' AND n.nspname !~ '^pg_toast' AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 1, 2`))
 	require.Equal(t, [][]any{{"int8", int64(20), int64(8)}}, q("SELECT typname, oid, typlen FROM pg_type WHERE oid = 20"), "pg_type rows come from PostgreSQL 15")
 
 	// A correlated scalar subquery without an aggregate: the one row's
 	// value, NULL without a row, SQLSTATE 21000 with several.
 	require.Equal(t, [][]any{{"cpu", "time"}, {"mem", "time"}},
-		q(`SELECT c.relname, (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.atttypid = 1184) FROM pg_class c ORDER BY 1`))
+		q(`SELECT c.relname, (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.atttypid = 1184) FROM pg_class c WHERE c.relnamespace = 2200 ORDER BY 1`))
 	require.Equal(t, [][]any{{"cpu", nil}, {"mem", nil}},
-		q(`SELECT c.relname, (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.atttypid = 16) FROM pg_class c ORDER BY 1`))
-	_, err := x.Query(ctx, `SELECT c.relname, (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid) FROM pg_class c`)
+		q(`SELECT c.relname, (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.atttypid = 16) FROM pg_class c WHERE c.relnamespace = 2200 ORDER BY 1`))
+	_, err := x.Query(ctx, `SELECT c.relname, (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid) FROM pg_class c WHERE c.relnamespace = 2200`)
 	require.Error(t, err)
 	require.Equal(t, "21000", planner.AsError(err).Code)
 

@@ -22,10 +22,20 @@ import (
 	"github.com/stratadb/strata/planner/slt"
 )
 
+// catalogRelations selects the OIDs of pg_catalog's tables and views.
+const catalogRelations = "SELECT oid FROM pg_class WHERE relnamespace = 11 AND relkind IN ('r', 'v')"
+
 // static lists the catalogs copied row by row and the query that selects
 // the rows (every column, as text).
 var static = map[string]string{
-	"pg_type":       "SELECT * FROM pg_type WHERE typnamespace = 11 AND typtype IN ('b', 'p', 'r', 'm') ORDER BY oid",
+	// Base, pseudo, range and multirange types, and the row types of the
+	// catalog relations below.
+	"pg_type": `SELECT * FROM pg_type WHERE typnamespace = 11 AND (typtype IN ('b', 'p', 'r', 'm')
+		OR typtype = 'c' AND typrelid IN (` + catalogRelations + `)) ORDER BY oid`,
+	// pg_catalog's own tables and views and their columns; Strata's tables
+	// are added by the planner.
+	"pg_class":      "SELECT * FROM pg_class WHERE oid IN (" + catalogRelations + ") ORDER BY oid",
+	"pg_attribute":  "SELECT * FROM pg_attribute WHERE attrelid IN (" + catalogRelations + ") AND attnum > 0 ORDER BY attrelid, attnum",
 	"pg_am":         "SELECT * FROM pg_am ORDER BY oid",
 	"pg_range":      "SELECT * FROM pg_range ORDER BY rngtypid",
 	"pg_collation":  "SELECT * FROM pg_collation WHERE oid < 16384 AND collname IN ('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
