@@ -37,6 +37,8 @@ func init() {
 		"pg_get_function_sqlbody":            fixedFunc("pg_get_function_sqlbody", 1, exec.TypeInt, exec.TypeText, nil),
 		"pg_database_size":                   (*binder).databaseSize,
 		"format_type":                        (*binder).formatType,
+		"obj_description":                    (*binder).objDescription,
+		"col_description":                    (*binder).colDescription,
 	}
 }
 
@@ -541,4 +543,93 @@ func formatTypeName(oid, typmod int64) string {
 		return strings.Replace(name, " with", fmt.Sprintf("(%d) with", typmod), 1)
 	}
 	return name
+}
+
+// descKey identifies a comment: the object, its catalog, the column (0:
+// the object itself).
+type descKey struct{ obj, class, sub int64 }
+
+var (
+	descOnce sync.Once
+	descRows map[descKey]string
+)
+
+// descriptions are pg_description's rows (the static catalogs' comments;
+// Strata's own objects have none).
+func descriptions() map[descKey]string {
+	descOnce.Do(func() {
+		loadPgCatalog()
+		descRows = map[descKey]string{}
+		for _, row := range pgCatalogRows["pg_description"] {
+			if len(row) < 4 || row[0] == nil || row[1] == nil || row[2] == nil || row[3] == nil {
+				continue
+			}
+			obj, _ := strconv.ParseInt(*row[0], 10, 64)
+			class, _ := strconv.ParseInt(*row[1], 10, 64)
+			sub, _ := strconv.ParseInt(*row[2], 10, 64)
+			descRows[descKey{obj, class, sub}] = *row[3]
+		}
+	})
+	return descRows
+}
+
+// objDescription is obj_description(oid [, catalog]): the object's
+// comment in pg_description.
+func (b *binder) objDescription(args []exec.Expr) (exec.Expr, error) {
+	if len(args) < 1 || len(args) > 2 {
+		return nil, errorf(CodeUndefinedFunc, "function obj_description takes one or two arguments")
+	}
+	x, err := b.coerce(args[0], exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	args[0] = x
+	if len(args) == 2 {
+		if args[1], err = b.coerce(args[1], exec.TypeText); err != nil {
+			return nil, err
+		}
+		args[1] = settle(args[1])
+	}
+	loadPgCatalog()
+	desc := descriptions()
+	return b.fold(&rowFunc{name: "obj_description", args: args, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		obj := v[0].(int64)
+		if len(v) == 1 {
+			for k, d := range desc {
+				if k.obj == obj && k.sub == 0 {
+					return d, nil
+				}
+			}
+			return nil, nil
+		}
+		class, ok := catalogRelationOIDs[regName(v[1].(string))]
+		if !ok {
+			return nil, nil
+		}
+		if d, ok := desc[descKey{obj, class, 0}]; ok {
+			return d, nil
+		}
+		return nil, nil
+	}})
+}
+
+// colDescription is col_description(table oid, column number).
+func (b *binder) colDescription(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 2 {
+		return nil, errorf(CodeUndefinedFunc, "function col_description takes two arguments")
+	}
+	for i := range args {
+		x, err := b.coerce(args[i], exec.TypeInt)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = x
+	}
+	desc := descriptions()
+	return b.fold(&rowFunc{name: "col_description", args: args, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		if d, ok := desc[descKey{v[0].(int64), 1259, v[1].(int64)}]; ok {
+			return d, nil
+		}
+		return nil, nil
+	}})
 }

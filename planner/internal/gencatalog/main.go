@@ -25,13 +25,19 @@ import (
 // catalogRelations selects the OIDs of pg_catalog's tables and views.
 const catalogRelations = "SELECT oid FROM pg_class WHERE relnamespace = 11 AND relkind IN ('r', 'v')"
 
+// staticTypes selects the copied types: base, pseudo, range and
+// multirange types, and the row types of the catalog relations.
+const staticTypes = `SELECT oid FROM pg_type WHERE typnamespace = 11 AND (typtype IN ('b', 'p', 'r', 'm')
+	OR typtype = 'c' AND typrelid IN (` + catalogRelations + `))`
+
+// staticProcs selects the copied functions: the types' I/O functions.
+const staticProcs = `SELECT typinput FROM pg_type UNION SELECT typoutput FROM pg_type
+	UNION SELECT typreceive FROM pg_type UNION SELECT typsend FROM pg_type`
+
 // static lists the catalogs copied row by row and the query that selects
 // the rows (every column, as text).
 var static = map[string]string{
-	// Base, pseudo, range and multirange types, and the row types of the
-	// catalog relations below.
-	"pg_type": `SELECT * FROM pg_type WHERE typnamespace = 11 AND (typtype IN ('b', 'p', 'r', 'm')
-		OR typtype = 'c' AND typrelid IN (` + catalogRelations + `)) ORDER BY oid`,
+	"pg_type": "SELECT * FROM pg_type WHERE oid IN (" + staticTypes + ") ORDER BY oid",
 	// pg_catalog's own tables and views and their columns; Strata's tables
 	// are added by the planner.
 	"pg_class":      "SELECT * FROM pg_class WHERE oid IN (" + catalogRelations + ") ORDER BY oid",
@@ -40,8 +46,13 @@ var static = map[string]string{
 	"pg_range":      "SELECT * FROM pg_range ORDER BY rngtypid",
 	"pg_collation":  "SELECT * FROM pg_collation WHERE oid < 16384 AND collname IN ('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
 	"pg_tablespace": "SELECT * FROM pg_tablespace ORDER BY oid",
-	"pg_proc": `SELECT * FROM pg_proc WHERE oid IN (SELECT typinput FROM pg_type UNION SELECT typoutput FROM pg_type
-		UNION SELECT typreceive FROM pg_type UNION SELECT typsend FROM pg_type) ORDER BY oid`,
+	"pg_proc":       "SELECT * FROM pg_proc WHERE oid IN (" + staticProcs + ") ORDER BY oid",
+	// The comments of the objects above and of the schemas.
+	"pg_description": `SELECT * FROM pg_description WHERE classoid = 'pg_type'::regclass AND objoid IN (` + staticTypes + `)
+		OR classoid = 'pg_class'::regclass AND objoid IN (` + catalogRelations + `)
+		OR classoid = 'pg_proc'::regclass AND objoid IN (` + staticProcs + `)
+		OR classoid = 'pg_am'::regclass OR classoid = 'pg_namespace'::regclass AND objoid IN (11, 99, 2200)
+		ORDER BY classoid, objoid, objsubid`,
 }
 
 // catalogFile is the JSON planner embeds (see planner/pgcatalog_types.go).
