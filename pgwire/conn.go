@@ -177,6 +177,7 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 		return false, err
 	}
 	c.sess = newSession(user, db, c.srv.MemLimit)
+	c.sess.pid = c.pid
 	c.tx = txIdle
 	c.stmts, c.portals, c.cursors = map[string]*prepared{}, map[string]*portal{}, map[string]*portal{}
 	names := make([]string, 0, len(m.Parameters))

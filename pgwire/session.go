@@ -65,6 +65,7 @@ func paramStatusName(name string) string {
 // session is what one connection remembers between messages.
 type session struct {
 	user, database string
+	pid            uint32            // BackendKeyData's process ID
 	values         map[string]string // overrides of the defaults
 	loc            *time.Location
 	memLimit       int64
@@ -156,7 +157,7 @@ func (s *session) all() [][3]string {
 }
 
 func (s *session) plannerSession() *planner.Session {
-	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit, User: s.user, Setting: s.get}
+	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit, User: s.user, Setting: s.get, PID: int32(s.pid)}
 }
 
 func normalizeSetting(name, v string) string {

@@ -399,6 +399,14 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return b.runtimeArrayFunc("array_cat", args)
 		}
 		return b.call("textcat", args)
+	case "pg_typeof":
+		if len(e.Args) != 1 {
+			return nil, errorf(CodeUndefinedFunc, "function pg_typeof takes one argument")
+		}
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return b.pgTypeofExpr(s, e.Args[0], args[0]), nil
 	case "__pg_array_subquery":
 		if len(e.Args) != 1 {
 			return nil, errorf(CodeSyntax, "malformed ARRAY(subquery)")

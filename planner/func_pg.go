@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -38,6 +39,15 @@ func init() {
 		"pg_database_size":                   (*binder).databaseSize,
 		"format_type":                        (*binder).formatType,
 		"obj_description":                    (*binder).objDescription,
+		"pg_backend_pid":                     (*binder).backendPID,
+		"pg_postmaster_start_time":           (*binder).startTime,
+		"pg_conf_load_time":                  (*binder).startTime,
+		"to_regclass":                        (*binder).toRegclass,
+		"pg_get_viewdef":                     fixedFunc("pg_get_viewdef", 1, exec.TypeInt, exec.TypeText, nil),
+		"set_config":                         (*binder).setConfig,
+		"quote_literal":                      (*binder).quoteLiteral,
+		"quote_nullable":                     (*binder).quoteLiteral,
+		"format":                             (*binder).format,
 		"col_description":                    (*binder).colDescription,
 	}
 }
@@ -212,6 +222,19 @@ type tableSizer interface {
 func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
 	if len(args) == 2 {
 		args = args[:1] // pg_relation_size(rel, fork): the main fork is all there is
+	}
+	if len(args) == 1 {
+		if u, ok := args[0].(*unknownLit); ok {
+			// pg_table_size('cpu'): the literal is a regclass.
+			x, err := b.regCast(u, "regclass")
+			if err != nil {
+				return nil, err
+			}
+			args[0] = x
+		}
+		if r, ok := args[0].(*regprocLit); ok {
+			args[0] = integer(r.V.(int64))
+		}
 	}
 	x, err := b.oneArg("pg_table_size", args, exec.TypeInt)
 	if err != nil {
@@ -631,5 +654,146 @@ func (b *binder) colDescription(args []exec.Expr) (exec.Expr, error) {
 			return d, nil
 		}
 		return nil, nil
+	}})
+}
+
+// startedAt is when this server process started (pg_postmaster_start_time).
+var startedAt = time.Now()
+
+func (b *binder) backendPID(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 0 {
+		return nil, errorf(CodeUndefinedFunc, "function pg_backend_pid takes no arguments")
+	}
+	pid := int64(b.sess.PID)
+	return &rowFunc{name: "pg_backend_pid", dt: exec.TypeInt, pg: 23, fn: func([]any) (any, error) { return pid, nil }}, nil
+}
+
+func (b *binder) startTime(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 0 {
+		return nil, errorf(CodeUndefinedFunc, "function pg_postmaster_start_time takes no arguments")
+	}
+	return &exec.Literal{V: exec.Timestamp(startedAt.UnixNano()), DT: exec.TypeTimestamptz}, nil
+}
+
+// toRegclass is to_regclass(name): the relation, NULL when there is none.
+func (b *binder) toRegclass(args []exec.Expr) (exec.Expr, error) {
+	x, err := b.oneArg("to_regclass", args, exec.TypeText)
+	if err != nil {
+		return nil, err
+	}
+	x, err = b.fold(settle(x))
+	if err != nil {
+		return nil, err
+	}
+	lit, ok := x.(*exec.Literal)
+	if !ok {
+		return nil, notSupported("to_regclass of a non-constant name")
+	}
+	if lit.V == nil {
+		return &rowFunc{name: "to_regclass", dt: exec.TypeText, pg: 2205, fn: func([]any) (any, error) { return nil, nil }}, nil
+	}
+	oid, err := b.regLookup("regclass", lit.V.(string))
+	if err != nil {
+		return &rowFunc{name: "to_regclass", dt: exec.TypeText, pg: 2205, fn: func([]any) (any, error) { return nil, nil }}, nil
+	}
+	return &regprocLit{Literal: exec.Literal{V: oid, DT: exec.TypeInt}, name: regName(lit.V.(string)), pg: 2205}, nil
+}
+
+// setConfig is set_config(name, value, is_local): Strata's settings change
+// through SET, so this only answers the value, as pgAdmin expects.
+func (b *binder) setConfig(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 3 {
+		return nil, errorf(CodeUndefinedFunc, "function set_config takes three arguments")
+	}
+	v, err := b.coerce(args[1], exec.TypeText)
+	if err != nil {
+		return nil, err
+	}
+	return settle(v), nil
+}
+
+// quoteLiteral is quote_literal and quote_nullable: a string constant
+// ('it”s'; E'...' when it holds a backslash), NULL or 'NULL' for NULL.
+func (b *binder) quoteLiteral(args []exec.Expr) (exec.Expr, error) {
+	x, err := b.oneArg("quote_literal", args, exec.TypeText)
+	if err != nil {
+		return nil, err
+	}
+	return b.fold(&rowFunc{name: "quote_literal", args: []exec.Expr{settle(x)}, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		s, ok := v[0].(string)
+		if !ok {
+			return nil, nil
+		}
+		return quoteLiteral(s), nil
+	}})
+}
+
+func quoteLiteral(s string) string {
+	q := "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	if strings.Contains(s, `\`) {
+		return "E" + strings.ReplaceAll(q, `\`, `\\`)
+	}
+	return q
+}
+
+// format is format(fmt, args...) with %s, %I, %L and %%.
+func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
+	if len(args) < 1 {
+		return nil, errorf(CodeUndefinedFunc, "function format takes at least one argument")
+	}
+	for i, a := range args {
+		if _, ok := a.(*unknownLit); ok {
+			a = settle(a)
+		}
+		if !exec.IsText(a.Type()) {
+			a = &exec.Cast{X: a, To: exec.TypeText}
+		}
+		args[i] = a
+	}
+	return b.fold(&rowFunc{name: "format", args: args, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		f, ok := v[0].(string)
+		if !ok {
+			return nil, nil
+		}
+		var out strings.Builder
+		next := 1
+		for i := 0; i < len(f); i++ {
+			if f[i] != '%' {
+				out.WriteByte(f[i])
+				continue
+			}
+			i++
+			if i == len(f) {
+				return nil, errorf("22023", "unterminated format() type specifier")
+			}
+			if f[i] == '%' {
+				out.WriteByte('%')
+				continue
+			}
+			if next >= len(v) {
+				return nil, errorf("22023", "too few arguments for format()")
+			}
+			arg, isNull := v[next].(string)
+			isNull = !isNull
+			next++
+			switch f[i] {
+			case 's':
+				out.WriteString(arg)
+			case 'I':
+				if isNull {
+					return nil, errorf("22004", "null values cannot be formatted as an SQL identifier")
+				}
+				out.WriteString(quoteIdentifier(arg))
+			case 'L':
+				if isNull {
+					out.WriteString("NULL")
+				} else {
+					out.WriteString(quoteLiteral(arg))
+				}
+			default:
+				return nil, errorf("22023", "unrecognized format() type specifier %q", string(f[i]))
+			}
+		}
+		return out.String(), nil
 	}})
 }

@@ -328,3 +328,40 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 	}
 	return 0
 }
+
+// pgTypeofExpr is pg_typeof(x): x's PostgreSQL type, a regtype.
+func (b *binder) pgTypeofExpr(s *scope, e ast.ExprNode, x exec.Expr) exec.Expr {
+	if a, ok := x.(*arrayLit); ok {
+		if t, err := textArray(a); err == nil {
+			x = t
+		}
+	}
+	q := &selectBinder{b: b, in: s}
+	oid := q.pgTypeOf(e, x)
+	if oid == 0 {
+		oid = enginePG(settle(x).Type())
+	}
+	name := typeName(int64(oid))
+	return &regprocLit{Literal: exec.Literal{V: int64(oid), DT: exec.TypeInt}, name: name, pg: 2206}
+}
+
+// enginePG is the PostgreSQL type values of an engine type are sent as.
+func enginePG(dt arrow.DataType) uint32 {
+	switch dt.ID() {
+	case arrow.BOOL:
+		return 16
+	case arrow.INT64:
+		return 20
+	case arrow.UINT64:
+		return 1700
+	case arrow.FLOAT64:
+		return 701
+	case arrow.TIMESTAMP:
+		return 1184
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		return 1186
+	case arrow.NULL:
+		return 705 // unknown
+	}
+	return 25
+}

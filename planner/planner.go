@@ -21,6 +21,9 @@ type Session struct {
 	MemLimit int64
 	// User is the session's user name (current_user); "" reads as strata.
 	User string
+	// PID is the backend process ID the session's connection announced
+	// (pg_backend_pid()); 0 outside the PostgreSQL endpoint.
+	PID int32
 	// Setting reads a run-time parameter for current_setting() (the
 	// PostgreSQL endpoint's SET/SHOW values); nil: the defaults only.
 	Setting func(name string) (string, bool)
