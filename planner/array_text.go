@@ -1,7 +1,10 @@
 package planner
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
@@ -135,21 +138,26 @@ func formatArrayText(elems []*string) string {
 			sb.WriteString("NULL")
 			continue
 		}
-		if needsArrayQuotes(*e) {
-			sb.WriteByte('"')
-			for i := 0; i < len(*e); i++ {
-				if c := (*e)[i]; c == '"' || c == '\\' {
-					sb.WriteByte('\\')
-				}
-				sb.WriteByte((*e)[i])
-			}
-			sb.WriteByte('"')
-			continue
-		}
-		sb.WriteString(*e)
+		appendArrayElem(&sb, *e)
 	}
 	sb.WriteByte('}')
 	return sb.String()
+}
+
+// appendArrayElem writes one non-NULL element, quoted when it must be.
+func appendArrayElem(sb *strings.Builder, e string) {
+	if !needsArrayQuotes(e) {
+		sb.WriteString(e)
+		return
+	}
+	sb.WriteByte('"')
+	for i := 0; i < len(e); i++ {
+		if c := e[i]; c == '"' || c == '\\' {
+			sb.WriteByte('\\')
+		}
+		sb.WriteByte(e[i])
+	}
+	sb.WriteByte('"')
 }
 
 func needsArrayQuotes(s string) bool {
@@ -458,4 +466,76 @@ func ArrayElem(oid uint32) (uint32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// arrayAgg is array_agg(x [ORDER BY ...]): string_agg of the elements in
+// their array text form (NULL as NULL), braced, typed elem[]; NULL for no
+// rows, as in PostgreSQL.
+func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
+	if len(call.args) != 1 {
+		return nil, errorf(CodeUndefinedFunc, "function array_agg takes one argument")
+	}
+	x, err := q.b.bindExpr(q.in, call.args[0])
+	if err != nil {
+		return nil, err
+	}
+	x = settle(x)
+	elem := q.pgTypeOf(call.args[0], x)
+	if elem == 0 {
+		elem = enginePG(x.Type())
+	}
+	pg, ok := arrayOIDs[elem]
+	if !ok {
+		return nil, notSupported("array_agg of " + typeName(int64(elem)))
+	}
+	loc := q.b.ctx.Location
+	agg := exec.Agg{Func: exec.AggStringAgg, Distinct: call.distinct, Sep: ",",
+		Arg: &rowFunc{name: "array_elem", args: []exec.Expr{x}, dt: exec.TypeText, fn: func(v []any) (any, error) {
+			if v[0] == nil {
+				return "NULL", nil
+			}
+			var sb strings.Builder
+			appendArrayElem(&sb, elemText(v[0], loc))
+			return sb.String(), nil
+		}}}
+	if call.filter != nil {
+		f, err := q.b.bindBool(q.in, call.filter, "FILTER")
+		if err != nil {
+			return nil, err
+		}
+		agg.Filter = f
+	}
+	for _, o := range call.order {
+		k, err := q.b.bindExpr(q.in, o.Expr)
+		if err != nil {
+			return nil, err
+		}
+		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
+	}
+	col, err := q.addAgg(agg)
+	if err != nil {
+		return nil, err
+	}
+	return &rowFunc{name: "array_agg", args: []exec.Expr{col}, dt: exec.TypeText, pg: pg, strict: true,
+		fn: func(v []any) (any, error) { return "{" + v[0].(string) + "}", nil }}, nil
+}
+
+// elemText is a value's text form as an array element.
+func elemText(v any, loc *time.Location) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return exec.FormatFloat(v)
+	case bool:
+		if v {
+			return "t"
+		}
+		return "f"
+	case exec.Timestamp:
+		return string(exec.AppendTimestamp(nil, int64(v), loc))
+	}
+	return fmt.Sprint(v)
 }

@@ -498,6 +498,9 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		return nil, errorf(CodeUndefinedFunc, "aggregate function %s does not exist", name)
 	}
 	agg.Func = fn
+	if name == "array_agg" {
+		return q.arrayAgg(call)
+	}
 	if call.filter != nil {
 		f, err := q.b.bindBool(q.in, call.filter, "FILTER")
 		if err != nil {
@@ -597,6 +600,12 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			return nil, errorf(CodeUndefinedFunc, "function %s(unknown) is not unique; cast the argument", name)
 		}
 	}
+	return q.addAgg(agg)
+}
+
+// addAgg registers an aggregate (once per distinct aggregate) and returns
+// its output column.
+func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 	if _, err := agg.ResultType(); err != nil {
 		return nil, errorf(CodeUndefinedFunc, "%v", err)
 	}
@@ -618,6 +627,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	"variance": exec.AggVarSamp, "var_samp": exec.AggVarSamp, "var_pop": exec.AggVarPop,
 	"bool_and": exec.AggBoolAnd, "bool_or": exec.AggBoolOr, "every": exec.AggBoolAnd,
 	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont,
+	"array_agg":       exec.AggStringAgg, // of the elements' array text form (arrayAgg)
 	"percentile_disc": exec.AggPercentileDisc, "mode": exec.AggMode,
 	"__single": exec.AggSingle, // a decorrelated scalar subquery's value
 }
