@@ -258,21 +258,29 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 			}
 		}
 	case "pg_settings":
-		names := make([]string, 0, len(settingDefaults))
-		for n := range settingDefaults {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			v := settingDefaults[n]
-			if b.sess.Setting != nil {
-				if sv, ok := b.sess.Setting(n); ok {
-					v = sv
-				}
+		// The static rows hold PostgreSQL's descriptions of the settings
+		// Strata has; the values are the session's.
+		rows := t.rows[:0]
+		for _, row := range t.rows {
+			name, _ := row[t.idx["name"]].(*exec.Literal).V.(string)
+			v, err := sessionSetting(b.sess, name, true)
+			if err != nil || v == nil {
+				continue // not a setting of this session
 			}
-			t.add(map[string]any{"name": n, "setting": v, "vartype": "string", "context": "user", "source": "default",
-				"boot_val": settingDefaults[n], "reset_val": settingDefaults[n], "pending_restart": false})
+			rows = append(rows, row)
+			def, _ := sessionSetting(&Session{Database: db}, name, true)
+			if def == nil {
+				def = v
+			}
+			for col, val := range map[string]any{"setting": v, "boot_val": def, "reset_val": def, "source": "default",
+				"sourcefile": nil, "sourceline": nil, "pending_restart": false} {
+				row[t.idx[col]] = &exec.Literal{V: val, DT: t.cols[t.idx[col]].Type}
+			}
+			if v != def {
+				row[t.idx["source"]] = text("session")
+			}
 		}
+		t.rows = rows
 	}
 }
 

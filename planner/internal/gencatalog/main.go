@@ -47,6 +47,13 @@ var static = map[string]string{
 	"pg_collation":  "SELECT * FROM pg_collation WHERE oid < 16384 AND collname IN ('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
 	"pg_tablespace": "SELECT * FROM pg_tablespace ORDER BY oid",
 	"pg_proc":       "SELECT * FROM pg_proc WHERE oid IN (" + staticProcs + ") ORDER BY oid",
+	// What PostgreSQL says of the settings Strata has (the planner's and
+	// the PostgreSQL endpoint's); their values are Strata's.
+	"pg_settings": `SELECT * FROM pg_settings WHERE name IN ('server_version', 'server_version_num', 'server_encoding',
+		'client_encoding', 'DateStyle', 'integer_datetimes', 'standard_conforming_strings', 'TimeZone', 'IntervalStyle',
+		'application_name', 'is_superuser', 'session_authorization', 'default_transaction_read_only', 'in_hot_standby',
+		'search_path', 'extra_float_digits', 'statement_timeout', 'transaction_isolation', 'transaction_read_only',
+		'max_identifier_length', 'lc_collate', 'lc_ctype', 'client_min_messages') ORDER BY name`,
 	// The comments of the objects above and of the schemas.
 	"pg_description": `SELECT * FROM pg_description WHERE classoid = 'pg_type'::regclass AND objoid IN (` + staticTypes + `)
 		OR classoid = 'pg_class'::regclass AND objoid IN (` + catalogRelations + `)
