@@ -43,7 +43,7 @@ func init() {
 		"pg_postmaster_start_time":           (*binder).startTime,
 		"pg_conf_load_time":                  (*binder).startTime,
 		"to_regclass":                        (*binder).toRegclass,
-		"pg_get_viewdef":                     fixedFunc("pg_get_viewdef", 1, exec.TypeInt, exec.TypeText, nil),
+		"pg_get_viewdef":                     (*binder).viewDef,
 		"set_config":                         (*binder).setConfig,
 		"quote_literal":                      (*binder).quoteLiteral,
 		"quote_nullable":                     (*binder).quoteLiteral,
@@ -796,4 +796,25 @@ func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 		}
 		return out.String(), nil
 	}})
+}
+
+// viewDef is pg_get_viewdef(view [, pretty]): Strata's views are the
+// catalogs', whose definitions it does not keep (NULL).
+func (b *binder) viewDef(args []exec.Expr) (exec.Expr, error) {
+	if len(args) == 2 {
+		args = args[:1]
+	}
+	if len(args) == 1 {
+		if u, ok := args[0].(*unknownLit); ok {
+			x, err := b.regCast(u, "regclass")
+			if err != nil {
+				return nil, err
+			}
+			args[0] = x
+		}
+		if r, ok := args[0].(*regprocLit); ok {
+			args[0] = integer(r.V.(int64))
+		}
+	}
+	return fixedFunc("pg_get_viewdef", 1, exec.TypeInt, exec.TypeText, nil)(b, args)
 }
