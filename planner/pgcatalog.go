@@ -164,10 +164,13 @@ func (b *binder) pgCatalog(table, alias string) (*scope, error) {
 		return nil, errorf(CodeUndefinedTable, "relation \"pg_catalog.%s\" does not exist", table)
 	}
 	t := newCatalogTable(table)
-	if rows, ok := pgCatalogRows[table]; ok {
-		for _, r := range rows {
+	static := pgCatalogRows[table]
+	if table == "pg_settings" {
+		// Its copied rows are completed with the session's values.
+		for _, r := range static {
 			t.addText(r)
 		}
+		static = nil
 	}
 	b.fillCatalog(table, t)
 	if alias == "" {
@@ -176,10 +179,27 @@ func (b *binder) pgCatalog(table, alias string) (*scope, error) {
 	// The system column tableoid: the catalog's own OID.
 	oid := integer(catalogRelationOIDs[table])
 	cols := append(t.cols[:len(t.cols):len(t.cols)], Column{Name: "tableoid", Type: exec.TypeInt, PGType: 26})
-	for i := range t.rows {
-		t.rows[i] = append(t.rows[i], oid)
+	withOID := func(rows [][]exec.Expr) [][]exec.Expr {
+		for i := range rows {
+			rows[i] = append(rows[i], oid)
+		}
+		return rows
 	}
-	s := derivedScope(&Values{Cols: cols, Rows: t.rows}, alias)
+	node := &CatalogValues{Table: table, Cols: cols, Rows: withOID(t.rows)}
+	if len(static) > 0 {
+		rec, err := staticRecord(table, cols, func() [][]exec.Expr {
+			st := newCatalogTable(table)
+			for _, r := range static {
+				st.addText(r)
+			}
+			return withOID(st.rows)
+		})
+		if err != nil {
+			return nil, err
+		}
+		node.Static = rec
+	}
+	s := derivedScope(node, alias)
 	s.cols[len(s.cols)-1].system = true
 	return s, nil
 }

@@ -19,6 +19,8 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return exec.NewParallelScan(c, engine, scanRequest(n), nil, 0)
 	case *Values:
 		return buildValues(c, n)
+	case *CatalogValues:
+		return n.build(c)
 	case *TableFunc:
 		v, err := n.values(c)
 		if err != nil {
@@ -125,16 +127,22 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 
 // buildValues evaluates a constant relation's rows into one record.
 func buildValues(c *exec.Ctx, n *Values) (exec.Operator, error) {
-	fields := make([]arrow.Field, len(n.Cols))
-	for i, col := range n.Cols {
-		fields[i] = arrow.Field{Name: col.Name, Type: col.Type, Nullable: true}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := schemaOf(n.Cols)
 	if len(n.Rows) == 0 {
 		// No batch at all, as an empty scan: operators need not meet
 		// zero-row batches (boolean kernels read their buffers).
 		return exec.NewValues(schema), nil
 	}
+	rec, err := valuesRecord(c, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rec.Release()
+	return exec.NewValues(schema, rec), nil
+}
+
+// valuesRecord evaluates rows of constant expressions into a record.
+func valuesRecord(c *exec.Ctx, n *Values) (arrow.Record, error) {
 	one := array.NewRecord(arrow.NewSchema(nil, nil), nil, 1)
 	defer one.Release()
 	cols := make([]arrow.Array, len(n.Cols))
@@ -144,11 +152,13 @@ func buildValues(c *exec.Ctx, n *Values) (exec.Operator, error) {
 			a, err := row[i].Eval(c, one)
 			if err != nil {
 				b.Release()
+				releaseAll(cols[:i])
 				return nil, err
 			}
 			if err := appendFrom(b, a); err != nil {
 				a.Release()
 				b.Release()
+				releaseAll(cols[:i])
 				return nil, err
 			}
 			a.Release()
@@ -156,12 +166,15 @@ func buildValues(c *exec.Ctx, n *Values) (exec.Operator, error) {
 		cols[i] = b.NewArray()
 		b.Release()
 	}
-	rec := array.NewRecord(schema, cols, int64(len(n.Rows)))
-	for _, a := range cols {
+	rec := array.NewRecord(schemaOf(n.Cols), cols, int64(len(n.Rows)))
+	releaseAll(cols)
+	return rec, nil
+}
+
+func releaseAll(arrs []arrow.Array) {
+	for _, a := range arrs {
 		a.Release()
 	}
-	defer rec.Release()
-	return exec.NewValues(schema, rec), nil
 }
 
 // appendFrom appends the one value of a to b.
