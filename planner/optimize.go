@@ -10,6 +10,7 @@ type rule struct {
 
 // rules run in this order.
 var rules = []rule{
+	{"push_filter_into_join", pushFilterIntoJoin},
 	{"push_time_range", pushTimeRange},
 	{"push_tag_filter", pushTagFilter},
 	{"sort_limit_to_topk", sortLimitToTopK},

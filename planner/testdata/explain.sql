@@ -27,3 +27,9 @@ SELECT hostname FROM hosts h WHERE EXISTS (SELECT 1 FROM cpu c WHERE c.hostname 
 
 -- decorrelation: a correlated scalar aggregate is a grouped left join; count's no-match is 0
 SELECT hostname, (SELECT count(*) FROM cpu c WHERE c.hostname = h.hostname) FROM hosts h
+
+-- push_filter_into_join: FROM a, b WHERE ... becomes a hash join; one-sided conditions filter (and prune) their input
+SELECT c.hostname, h.team FROM cpu c, hosts h WHERE c.hostname = h.hostname AND h.cores > 4 AND c.time >= '2016-01-01 12:00:00Z' AND c.usage_user > h.cores
+
+-- a correlated subquery whose correlation is not only equality runs once per outer row (SubPlan)
+SELECT h.hostname, (SELECT max(c.usage_user) FROM cpu c WHERE c.hostname = h.hostname AND c.usage_user > h.cores) FROM hosts h
