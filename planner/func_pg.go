@@ -44,6 +44,8 @@ func init() {
 		"pg_conf_load_time":                  (*binder).startTime,
 		"to_regclass":                        (*binder).toRegclass,
 		"pg_get_viewdef":                     (*binder).viewDef,
+		"pg_get_ruledef":                     (*binder).viewDef,
+		"pg_get_triggerdef":                  (*binder).viewDef,
 		"set_config":                         (*binder).setConfig,
 		"quote_literal":                      (*binder).quoteLiteral,
 		"quote_nullable":                     (*binder).quoteLiteral,

@@ -111,9 +111,11 @@ func (r *rewriter) closeParen(t token) {
 	case fSQLFunc:
 		if f.fromIdx > 0 {
 			// trim(chars FROM string) => xtrim(string, chars)
+			// (Copies first: the appends below reuse r.out's array.)
 			chars := append([]outTok(nil), r.out[f.argIdx:f.fromIdx]...)
 			str := append([]outTok(nil), r.out[f.fromIdx+1:]...)
-			r.out = append(append(append(r.out[:f.argIdx], str...), r.out[f.fromIdx]), chars...)
+			comma := r.out[f.fromIdx]
+			r.out = append(append(append(r.out[:f.argIdx], str...), comma), chars...)
 		}
 	case fParen:
 		if f.item && r.derivedColumnAliases() {
