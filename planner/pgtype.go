@@ -185,6 +185,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if t, ok := funcPGTypes[name]; ok {
 			return narrowPG(t, x.Type())
 		}
+		if name == "log" && len(e.Args) == 2 {
+			return narrowPG(1700, x.Type()) // log(b, x) exists for numeric only
+		}
 		if name == "__pg_extract" {
 			return narrowPG(1700, x.Type()) // EXTRACT is numeric since PostgreSQL 14
 		}
