@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/stratadb/strata/exec"
 )
 
@@ -108,5 +106,3 @@ func runtimeUnnest(arg exec.Expr, col string, pg uint32) *TableFunc {
 			return rows, nil
 		}}
 }
-
-var _ = arrow.Null
