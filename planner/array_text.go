@@ -265,6 +265,9 @@ func (b *binder) runtimeCompare(op opcode.Op, x exec.Expr, q *runtimeQuantified)
 		if err != nil {
 			return nil, err
 		}
+		if len(elems) == 0 {
+			return q.all, nil // even for a NULL operand
+		}
 		sawNull := v[0] == nil
 		for _, e := range elems {
 			if e == nil || v[0] == nil {
