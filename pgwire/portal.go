@@ -201,6 +201,11 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 // values are appended to one scratch buffer and sliced afterwards.
 func (c *conn) sendRow(rec arrow.Record, i int, encs []encoder) {
 	cols := rec.Columns()
+	if c.scratch == nil {
+		// Never nil: an empty value sliced from a nil buffer would be a
+		// nil slice, which pgproto3 sends as NULL.
+		c.scratch = make([]byte, 0, 512)
+	}
 	c.scratch = c.scratch[:0]
 	c.ends = c.ends[:0]
 	for j, col := range cols {
