@@ -58,7 +58,7 @@ func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 	db := b.sess.Database
 	switch table {
 	case "schemata":
-		for _, s := range []string{"information_schema", "pg_catalog", "public"} {
+		for _, s := range []string{"information_schema", "pg_catalog", "pg_toast", "public"} {
 			t.add(map[string]any{"catalog_name": db, "schema_name": s, "schema_owner": exec.OwnerRole})
 		}
 	case "character_sets":
