@@ -170,6 +170,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 	case *ast.FuncCallExpr:
 		name := e.FnName.L
+		if _, _, _, isAgg := aggregateCall(e); isAgg {
+			return q.aggPGType(name, e.Args, x) // stddev, variance, ... written as calls
+		}
 		if name == "__pg_cast" && len(e.Args) == 2 {
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok {
 				t := v.GetString()

@@ -117,13 +117,20 @@ func (r *rewriter) funcName(t token, name string) {
 		return
 	}
 	text := name
-	if t.kind != tQIdent {
+	if t.kind != tQIdent && (name == "stddev" || name == "variance") {
 		// PostgreSQL's stddev and variance are the sample statistics; TiDB's
-		// grammar reads them as MySQL's population ones.
-		switch name {
-		case "stddev":
+		// grammar reads them as MySQL's population ones. A plain call stays
+		// a call of that name (the planner knows both, and the result
+		// column is named after it, as in PostgreSQL); only TiDB's grammar
+		// takes DISTINCT and OVER, so those calls are spelled as the sample
+		// functions.
+		switch {
+		case !r.callNeedsGrammar():
+			r.emit(t, okFunc, quoteIdent(name))
+			return
+		case name == "stddev":
 			text = "stddev_samp"
-		case "variance":
+		default:
 			text = "var_samp"
 		}
 	}
@@ -131,6 +138,27 @@ func (r *rewriter) funcName(t token, name string) {
 		text = quoteIdent(name)
 	}
 	r.emit(t, okFunc, text)
+}
+
+// callNeedsGrammar reports whether the call whose '(' is at r.i has
+// DISTINCT or ALL or is followed by OVER.
+func (r *rewriter) callNeedsGrammar() bool {
+	if r.tok(1).word("distinct") || r.tok(1).word("all") {
+		return true
+	}
+	depth := 0
+	for k := 0; r.i+k < len(r.toks); k++ {
+		switch t := r.tok(k); {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+			if depth == 0 {
+				return r.tok(k + 1).word("over")
+			}
+		}
+	}
+	return false
 }
 
 // tidbGrammarFuncs are the function names emitted unquoted so that TiDB's
