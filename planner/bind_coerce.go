@@ -386,6 +386,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		return b.call("concat", args)
+	case "__pg_power": // a ^ b
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return b.call("power", args)
 	case "__pg_concat": // a || b: NULL if either side is NULL
 		if err := bindArgs(0); err != nil {
 			return nil, err

@@ -188,6 +188,15 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if t, ok := funcPGTypes[name]; ok {
 			return narrowPG(t, x.Type())
 		}
+		if name == "__pg_power" && len(e.Args) == 2 {
+			// numeric ^ numeric when either side is numeric (integers
+			// convert), float8 otherwise.
+			l, r := q.pgTypeOf(e.Args[0], x), q.pgTypeOf(e.Args[1], x)
+			if l == 1700 && q.integerOperand(e.Args[1], r) || r == 1700 && q.integerOperand(e.Args[0], l) {
+				return narrowPG(1700, x.Type())
+			}
+			return 0
+		}
 		if name == "log" && len(e.Args) == 2 {
 			return narrowPG(1700, x.Type()) // log(b, x) exists for numeric only
 		}

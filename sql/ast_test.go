@@ -139,7 +139,7 @@ func TestASTLimitOffsetAndDistinctFrom(t *testing.T) {
 
 func TestASTPowerAndAny(t *testing.T) {
 	_, sel := parseSelect(t, "SELECT 2 ^ 3, a = ANY(b)")
-	call(t, field(sel, 0), "power", 2)
+	call(t, field(sel, 0), MarkerPower, 2)
 	bin := field(sel, 1).(*ast.BinaryOperationExpr)
 	require.Equal(t, opcode.EQ, bin.Op)
 	call(t, bin.R, MarkerAny, 1)

@@ -91,7 +91,8 @@
 // a ParenthesesExpr). IS UNKNOWN, ISNULL, NOTNULL are IS [NOT] NULL. LIKE and
 // ILIKE (also ~~, ~~*, !~~, !~~*) are PatternLikeOrIlikeExpr (IsLike false
 // for ILIKE); PostgreSQL's default LIKE escape is backslash, as TiDB's.
-// ^ is exponentiation and arrives as power(a, b). OPERATOR(schema.op) is op.
+// ^ is exponentiation and arrives as __pg_power(a, b) (an operator: its
+// result column is ?column?). OPERATOR(schema.op) is op.
 // COLLATE default|"C"|"POSIX"|ucs_basic is dropped (the engine compares
 // bytes); other collations are 0A000.
 //
@@ -199,6 +200,7 @@
 //	    'nulls last' (default: last for asc, first for desc). FILTER wraps
 //	    the whole: __pg_filter(__pg_agg_order(...), cond).
 //	__pg_concat(a, b)   a || b (see Operators).
+//	__pg_power(a, b)    a ^ b (see Operators).
 //	__pg_at_time_zone(expr, zone)   expr AT TIME ZONE zone.
 //	__pg_table_function('f', args...)   see Table functions above.
 //

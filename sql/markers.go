@@ -20,6 +20,7 @@ const (
 	MarkerAtTimeZone    = "__pg_at_time_zone"   // (expr, zone)
 	MarkerTableFunction = "__pg_table_function" // ('name', arg, ...)
 	MarkerConcat        = "__pg_concat"         // (left, right): left || right
+	MarkerPower         = "__pg_power"          // (left, right): left ^ right
 	MarkerAggOrder      = "__pg_agg_order"      // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
 
 	// Sentinels used between the rewriter and the AST pass; they never

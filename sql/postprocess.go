@@ -124,7 +124,7 @@ func (p *post) Leave(n ast.Node) (ast.Node, bool) {
 		return e, true
 	case *ast.BinaryOperationExpr:
 		if x.Op == opcode.Xor {
-			return newCall("power", x.L, x.R), true
+			return newCall(MarkerPower, x.L, x.R), true
 		}
 	case *driver.ParamMarkerExpr:
 		p.params = append(p.params, x)
