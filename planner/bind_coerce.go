@@ -386,6 +386,14 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		return b.call("concat", args)
+	case "mod": // a call (named mod), computed as a % b
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		if len(args) != 2 {
+			return nil, errorf(CodeUndefinedFunc, "function mod takes two arguments")
+		}
+		return b.arith(exec.Mod, args[0], args[1])
 	case "__pg_power": // a ^ b
 		if err := bindArgs(0); err != nil {
 			return nil, err

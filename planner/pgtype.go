@@ -188,6 +188,13 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if t, ok := funcPGTypes[name]; ok {
 			return narrowPG(t, x.Type())
 		}
+		if name == "mod" && len(e.Args) == 2 {
+			l, r := q.pgTypeOf(e.Args[0], x), q.pgTypeOf(e.Args[1], x)
+			if (l == 21 || l == 23) && (r == 21 || r == 23) {
+				return narrowPG(max(l, r), x.Type())
+			}
+			return 0
+		}
 		if name == "__pg_power" && len(e.Args) == 2 {
 			// numeric ^ numeric when either side is numeric (integers
 			// convert), float8 otherwise.

@@ -163,8 +163,8 @@ func (r *rewriter) callNeedsGrammar() bool {
 
 // tidbGrammarFuncs are the function names emitted unquoted so that TiDB's
 // own grammar parses them: aggregates and window functions (which TiDB
-// builds as AggregateFuncExpr and WindowFuncExpr and which may take OVER),
-// mod (a % b) and position(a IN b). Every other function name is emitted
+// builds as AggregateFuncExpr and WindowFuncExpr and which may take OVER)
+// and position(a IN b). Every other function name is emitted
 // quoted, so TiDB parses it as an ordinary call even when it is a TiDB
 // keyword (first, last, mode, replace, ...).
 var tidbGrammarFuncs = map[string]bool{
@@ -172,7 +172,7 @@ var tidbGrammarFuncs = map[string]bool{
 	"bit_or": true, "bit_xor": true, "stddev": true, "stddev_pop": true, "stddev_samp": true,
 	"variance": true, "var_pop": true, "var_samp": true, "row_number": true, "rank": true,
 	"dense_rank": true, "percent_rank": true, "cume_dist": true, "ntile": true, "lead": true,
-	"lag": true, "first_value": true, "last_value": true, "nth_value": true, "mod": true,
+	"lag": true, "first_value": true, "last_value": true, "nth_value": true,
 	"position": true,
 }
 
