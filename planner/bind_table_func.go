@@ -60,6 +60,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if name == "unnest" {
 		return b.unnest(args, alias, col)
 	}
+	if name == "pg_get_keywords" && len(args) == 0 {
+		return keywordsScope(alias), nil
+	}
 	if name != "generate_series" {
 		return b.scalarInFrom(name, args, alias, col)
 	}
@@ -262,4 +265,15 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 	sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: src, AsName: ast.NewCIStr(name)}}}
 	field.Expr = &ast.ColumnNameExpr{Name: &ast.ColumnName{Name: ast.NewCIStr(name)}}
 	field.AsName = ast.NewCIStr(name)
+}
+
+// keywordsScope is pg_get_keywords(): PostgreSQL 15's keywords, copied by
+// gencatalog.
+func keywordsScope(alias string) *scope {
+	loadPgCatalog()
+	t := newTableOf([]pgColumn{{"word", 25}, {"catcode", 18}, {"barelabel", 16}, {"catdesc", 25}, {"baredesc", 25}})
+	for _, r := range pgCatalogRows["pg_get_keywords"] {
+		t.addText(r)
+	}
+	return derivedScope(&Values{Cols: t.cols, Rows: t.rows}, alias)
 }

@@ -354,13 +354,17 @@ func (r *rewriter) tableFuncAlias(t token, name string) {
 	}
 	a := r.tok(0)
 	r.emit(t, okKeyword, "AS")
-	if (a.kind == tIdent && !keywords[a.val]) || a.kind == tQIdent {
+	if (a.kind == tIdent && !keywords[a.val] && !clauseWords[a.val]) || a.kind == tQIdent {
 		r.i++
 		r.emit(a, okIdent, quoteIdent(a.val))
 		return
 	}
 	r.emit(t, okIdent, quoteIdent(name))
 }
+
+// clauseWords start a clause after a FROM item and are never its alias
+// (the keywords map leaves them to the contexts that decide them).
+var clauseWords = map[string]bool{"limit": true, "offset": true, "fetch": true, "window": true}
 
 // sortDirection emits the direction and null order of the sort key that
 // ends at t in an aggregate's ORDER BY and resets them for the next key.

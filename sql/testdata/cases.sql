@@ -180,6 +180,8 @@ SELECT first(a, t), last(a, t), left(s, 2), right(s, 2), replace(s, 'a', 'b'), r
 SELECT count(*), sum(a), avg(a), min(a), max(a), rank() OVER (ORDER BY a), row_number() OVER (), mod(5, 3), position('a' IN s), pg_catalog.first(a, t)
 # trim forms
 SELECT trim(BOTH 'x' FROM s), trim(LEADING '0' FROM s), trim(TRAILING '0' FROM s), trim(FROM s), trim('x' FROM s), trim(s), trim(s, 'x'), btrim(s, '-'), trim(LEADING FROM s), trim(BOTH a || b FROM c || d)
+# a table function followed by LIMIT/OFFSET (no alias)
+SELECT * FROM generate_series(1, 3) LIMIT 1 OFFSET 1
 # trim of a function call (psql's \d+ of a view)
 SELECT trim(trailing ';' from pg_catalog.pg_get_ruledef(r.oid, true)), trim(';' FROM upper(lower(s)))
 # substring and overlay forms

@@ -54,6 +54,8 @@ var static = map[string]string{
 		'application_name', 'is_superuser', 'session_authorization', 'default_transaction_read_only', 'in_hot_standby',
 		'search_path', 'extra_float_digits', 'statement_timeout', 'transaction_isolation', 'transaction_read_only',
 		'max_identifier_length', 'lc_collate', 'lc_ctype', 'client_min_messages') ORDER BY name`,
+	// The rows of the function pg_get_keywords() (DBeaver).
+	"pg_get_keywords": "SELECT * FROM pg_get_keywords() ORDER BY word",
 	// The comments of the objects above and of the schemas.
 	"pg_description": `SELECT * FROM pg_description WHERE classoid = 'pg_type'::regclass AND objoid IN (` + staticTypes + `)
 		OR classoid = 'pg_class'::regclass AND objoid IN (` + catalogRelations + `)
