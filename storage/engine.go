@@ -470,6 +470,23 @@ func (e *Engine) TableSchema(db, table string) ([]ColumnMeta, error) {
 	return append([]ColumnMeta(nil), t.Columns...), nil
 }
 
+// TableSize returns the bytes a table's data files take on disk (what
+// pg_table_size reports); rows still only in the write buffer and the WAL
+// are not counted.
+func (e *Engine) TableSize(db, table string) (int64, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, f := range t.Files {
+		n += f.Size
+	}
+	return n, nil
+}
+
 func (e *Engine) tableLocked(db, table string) (*TableMeta, error) {
 	dbm := e.cat.database(db)
 	if dbm == nil {

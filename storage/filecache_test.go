@@ -62,3 +62,22 @@ func TestFileCache(t *testing.T) {
 	require.Len(t, scan(t, e, all("cpu")), 5)
 	require.Len(t, cached(), 2, "unused files above the cache size are closed")
 }
+
+func TestTableSize(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	n, err := e.TableSize("db", "cpu")
+	require.NoError(t, err)
+	require.Zero(t, n, "buffered rows have no file yet")
+	require.NoError(t, e.Persist(ctx))
+	n, err = e.TableSize("db", "cpu")
+	require.NoError(t, err)
+	e.mu.RLock()
+	f := e.cat.database("db").table("cpu").Files[0]
+	e.mu.RUnlock()
+	require.Equal(t, f.Size, n)
+	require.Greater(t, n, int64(100))
+	_, err = e.TableSize("db", "nope")
+	require.Error(t, err)
+}
