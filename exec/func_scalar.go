@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -136,11 +137,10 @@ func init() {
 				// round(double) rounds half to even, as PostgreSQL's rint.
 				return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) { return math.RoundToEven(toFloat(v[0])), nil })
 			}
-			// round(x, n): half away from zero, as PostgreSQL's numeric round.
+			// round(x, n) is numeric in PostgreSQL: half away from zero on
+			// the decimal value.
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
-				scale := math.Pow(10, float64(v[1].(int64)))
-				x := toFloat(v[0])
-				return math.Round(x*scale) / scale, nil
+				return RoundDecimal(toFloat(v[0]), v[1].(int64)), nil
 			})
 		},
 	})
@@ -457,4 +457,62 @@ func compileLike(pattern string, fold bool) (*regexp.Regexp, error) {
 	}
 	b.WriteString("$")
 	return compileRegex(b.String(), false)
+}
+
+// RoundDecimal rounds x to places decimal digits (negative: to tens,
+// hundreds, ...) half away from zero on its decimal value, as PostgreSQL's
+// numeric round does: the value is the shortest decimal that reads back as
+// x (what was written, for a decimal constant), so round(-1.005, 2) is
+// -1.01, where rounding the binary value (-1.00499999...) would give -1.
+func RoundDecimal(x float64, places int64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) || places > 400 {
+		return x
+	}
+	if places < -400 {
+		return 0
+	}
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	digits := []byte(intPart + frac)
+	point := len(intPart)
+	cut := point + int(places)
+	if cut >= len(digits) {
+		return x // nothing to drop
+	}
+	if pad := 1 - cut; pad > 0 {
+		digits = append([]byte(strings.Repeat("0", pad)), digits...)
+		point += pad
+		cut += pad
+	}
+	up := digits[cut] >= '5'
+	keep := digits[:cut]
+	if up {
+		i := len(keep) - 1
+		for ; i >= 0 && keep[i] == '9'; i-- {
+			keep[i] = '0'
+		}
+		if i >= 0 {
+			keep[i]++
+		} else {
+			keep = append([]byte{'1'}, keep...)
+			point++
+			cut++
+		}
+	}
+	var out string
+	if cut > point {
+		out = string(keep[:point]) + "." + string(keep[point:])
+	} else {
+		out = string(keep) + strings.Repeat("0", point-cut)
+	}
+	r, err := strconv.ParseFloat(out, 64)
+	if err != nil {
+		return x
+	}
+	if neg {
+		r = -r
+	}
+	return r
 }

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -275,4 +276,19 @@ func FuzzToCharTemplate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, tmpl string) {
 		_ = appendToChar(nil, ts, compileCharTemplate(tmpl))
 	})
+}
+
+func TestRoundDecimal(t *testing.T) {
+	for _, tc := range []struct {
+		x      float64
+		places int64
+		want   float64
+	}{
+		{3.14159, 2, 3.14}, {1234.5678, -2, 1200}, {-1.005, 2, -1.01}, {2.5, 0, 3}, {-2.5, 0, -3},
+		{0.5, 0, 1}, {0.30000000000000004, 2, 0.3}, {999.995, 2, 1000}, {-0.004, 2, -0}, {0.05, 1, 0.1},
+		{1e-7, 3, 0}, {123, 5, 123}, {99.5, -2, 100}, {49, -2, 0}, {5e20, -21, 1e21}, {1.45, 1, 1.5},
+	} {
+		require.Equal(t, tc.want, RoundDecimal(tc.x, tc.places), "round(%v, %d)", tc.x, tc.places)
+	}
+	require.True(t, math.IsNaN(RoundDecimal(math.NaN(), 2)))
 }
