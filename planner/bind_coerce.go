@@ -342,6 +342,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			return x, nil
 		}
+		if to.ID() == arrow.INT64 && b.isNumeric(s, e.Args[0], x) {
+			x = numericRound(x)
+		}
 		return b.fold(&exec.Cast{X: x, To: to})
 	case "__pg_extract":
 		if err := bindArgs(0); err != nil {
@@ -412,6 +415,16 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return b.runtimeArrayFunc("array_cat", args)
 		}
 		return b.call("textcat", args)
+	case "round":
+		if len(e.Args) == 1 {
+			if err := bindArgs(0); err != nil {
+				return nil, err
+			}
+			if b.isNumeric(s, e.Args[0], args[0]) {
+				return numericRound(args[0]), nil
+			}
+			return b.call(name, args)
+		}
 	case "pg_typeof":
 		if len(e.Args) != 1 {
 			return nil, errorf(CodeUndefinedFunc, "function pg_typeof takes one argument")
