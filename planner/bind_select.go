@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -583,6 +584,15 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 	if call.order != nil && fn != exec.AggStringAgg {
 		return nil, notSupported("ORDER BY inside " + name + "()")
 	}
+	if row, ok := args[0].(*ast.RowExpr); ok && agg.Arg == nil && fn == exec.AggCount && distinct {
+		// count(DISTINCT (a, b)): distinct row values, NULL fields
+		// included (a row is never NULL to count).
+		x, err := q.rowKey(row)
+		if err != nil {
+			return nil, err
+		}
+		agg.Arg = x
+	}
 	if agg.Arg == nil && agg.Func != exec.AggCountStar {
 		x, err := q.b.bindExpr(q.in, args[0])
 		if err != nil {
@@ -833,4 +843,36 @@ func pgTypeName(t string) string {
 		return "timestamptz"
 	}
 	return t
+}
+
+// rowKey binds a row value (a, b, ...) as one text key that two rows share
+// exactly when their fields are equal (NULLs equal to NULLs): the fields'
+// text forms, strings quoted, NULL empty. It serves count(DISTINCT (a, b)).
+func (q *selectBinder) rowKey(row *ast.RowExpr) (exec.Expr, error) {
+	fields := make([]exec.Expr, len(row.Values))
+	for i, v := range row.Values {
+		x, err := q.b.bindExpr(q.in, v)
+		if err != nil {
+			return nil, err
+		}
+		fields[i] = settle(x)
+	}
+	return &rowFunc{name: "row", args: fields, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		var sb strings.Builder
+		sb.WriteByte('(')
+		for i, x := range v {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			switch x := x.(type) {
+			case nil:
+			case string:
+				sb.WriteString(strconv.Quote(x))
+			default:
+				fmt.Fprint(&sb, x)
+			}
+		}
+		sb.WriteByte(')')
+		return sb.String(), nil
+	}}, nil
 }
