@@ -88,6 +88,9 @@ type encoder func(dst []byte, i int) []byte
 // RowDescription announced (typeOf); columns that are NULL throughout may
 // have the null type. regOID resolves the names reg* values are held as.
 func newEncoder(a arrow.Array, format int16, pgType uint32, loc *time.Location, regOID func(uint32, string) (int64, bool)) encoder {
+	if ts, ok := a.(*array.Timestamp); ok && (pgType == oidDate || pgType == oidTimestamp) {
+		return wallClockEncoder(ts, format, pgType, loc)
+	}
 	if format == 1 {
 		if e := narrowBinaryEncoder(a, pgType); e != nil {
 			return e
@@ -418,4 +421,36 @@ func appendNumericText(dst []byte, text string) []byte {
 		dst = binary.BigEndian.AppendUint16(dst, g)
 	}
 	return dst
+}
+
+// wallClockEncoder sends date and timestamp (without time zone) values,
+// which the engine holds as timestamptz instants (a date as the midnight
+// that starts it, a timestamp as the instant of its reading, both in the
+// session's time zone): as text YYYY-MM-DD or YYYY-MM-DD HH:MM:SS[.ffffff],
+// binary as days or microseconds since 2000-01-01 of the wall clock.
+func wallClockEncoder(a *array.Timestamp, format int16, pgType uint32, loc *time.Location) encoder {
+	v := a.TimestampValues()
+	unit := a.DataType().(*arrow.TimestampType).Unit
+	wall := func(i int) time.Time { return time.Unix(0, toNanos(int64(v[i]), unit)).In(loc) }
+	switch {
+	case pgType == oidDate && format == 1:
+		return func(dst []byte, i int) []byte {
+			y, m, d := wall(i).Date()
+			days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()/86400 - 10957
+			return binary.BigEndian.AppendUint32(dst, uint32(int32(days)))
+		}
+	case pgType == oidDate:
+		return func(dst []byte, i int) []byte { return wall(i).AppendFormat(dst, "2006-01-02") }
+	case format == 1:
+		return func(dst []byte, i int) []byte {
+			t := wall(i)
+			_, off := t.Zone()
+			us := floorDiv(t.UnixNano(), 1000) + int64(off)*1000000 - pgEpochMicros
+			return binary.BigEndian.AppendUint64(dst, uint64(us))
+		}
+	}
+	return func(dst []byte, i int) []byte {
+		t := wall(i)
+		return t.Truncate(time.Microsecond).AppendFormat(dst, "2006-01-02 15:04:05.999999")
+	}
 }

@@ -311,6 +311,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err != nil {
 			return nil, err
 		}
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.GetString() == "date" {
+			return b.castDate(args[0])
+		}
 		x := args[0]
 		if r, ok := x.(*regprocLit); ok {
 			if exec.IsText(to) {
@@ -521,7 +524,7 @@ func castTypeName(t string) (arrow.DataType, error) {
 		return exec.TypeText, nil
 	case "bool":
 		return exec.TypeBool, nil
-	case "timestamptz", "timestamp":
+	case "timestamptz", "timestamp", "date":
 		return exec.TypeTimestamptz, nil
 	case "interval":
 		return exec.TypeInterval, nil

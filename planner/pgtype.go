@@ -23,6 +23,10 @@ var narrowPGTypes = map[uint32]struct {
 	18: {arrow.STRING, 1}, 19: {arrow.STRING, 64}, 1042: {arrow.STRING, -1}, 1043: {arrow.STRING, -1},
 	21: {arrow.INT64, 2}, 23: {arrow.INT64, 4}, 26: {arrow.INT64, 4}, 28: {arrow.INT64, 4}, 29: {arrow.INT64, 4},
 	700:  {arrow.FLOAT64, 4},
+	// date and timestamp (without time zone) are held as timestamptz: a date
+	// as its midnight, a timestamp as the instant of its wall-clock reading,
+	// both in the session's time zone, and shown as PostgreSQL shows them.
+	1082: {arrow.TIMESTAMP, 4}, 1114: {arrow.TIMESTAMP, 8},
 	1700: {arrow.FLOAT64, -1}, // numeric computed in float8: EXTRACT and what is computed from it
 	2278: {arrow.STRING, 4},   // void: the empty string
 	// reg* values are held as the object's name, which is their text form.
@@ -77,6 +81,7 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 // the engine type they bind to.
 var pgCastTypes = map[string]uint32{
 	"int2": 21, "smallint": 21, "int4": 23, "int": 23, "integer": 23, "oid": 26,
+	"date": 1082, "timestamp": 1114,
 	"numeric": 1700, "decimal": 1700, "name": 19, `"char"`: 18, "regclass": 2205, "regtype": 2206, "regproc": 24, "regnamespace": 4089, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
 }
 

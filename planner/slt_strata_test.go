@@ -55,6 +55,14 @@ func (s *strataExec) Query(ctx context.Context, q string) (*slt.Result, error) {
 			row := make([]any, rec.NumCols())
 			for c := range row {
 				row[c] = goValue(rec.Column(c), i)
+				if t, ok := row[c].(time.Time); ok {
+					switch query.Cols[c].PGType {
+					case 1082:
+						row[c] = slt.Date(t)
+					case 1114:
+						row[c] = slt.Timestamp(t)
+					}
+				}
 			}
 			res.Rows = append(res.Rows, row)
 		}
