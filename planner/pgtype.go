@@ -22,7 +22,7 @@ var narrowPGTypes = map[uint32]struct {
 }{
 	18: {arrow.STRING, 1}, 19: {arrow.STRING, 64}, 1042: {arrow.STRING, -1}, 1043: {arrow.STRING, -1},
 	21: {arrow.INT64, 2}, 23: {arrow.INT64, 4}, 26: {arrow.INT64, 4}, 28: {arrow.INT64, 4}, 29: {arrow.INT64, 4},
-	700:  {arrow.FLOAT64, 4},
+	700: {arrow.FLOAT64, 4},
 	// date and timestamp (without time zone) are held as timestamptz: a date
 	// as its midnight, a timestamp as the instant of its wall-clock reading,
 	// both in the session's time zone, and shown as PostgreSQL shows them.
