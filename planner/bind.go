@@ -246,7 +246,14 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
 		for _, cte := range sel.With.CTEs {
 			if cte.IsRecursive {
-				return nil, notSupported("WITH RECURSIVE")
+				node, ok, err := b.recursiveCTE(cte, defs)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					defs[cte.Name.O] = node
+					continue
+				}
 			}
 			node, err := b.bindQuery(cte.Query.Query.(ast.StmtNode))
 			if err != nil {
