@@ -28,6 +28,8 @@ func newAccumulator(a Agg) (accumulator, error) {
 		switch a.Func {
 		case AggCount, AggSum, AggAvg:
 			return &distinctAcc{fn: a.Func}, nil
+		case AggStringAgg:
+			return &collectAcc{agg: a}, nil // duplicates dropped in result
 		}
 		return nil, fmt.Errorf("%s(DISTINCT ...) is not implemented", a.Func)
 	}
@@ -636,9 +638,20 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 					return false
 				})
 			}
-			parts := make([]string, len(vals))
-			for i, j := range idx {
-				parts[i] = castToText(NewCtx(), vals[j])
+			parts := make([]string, 0, len(vals))
+			var seen map[string]bool
+			if a.agg.Distinct {
+				seen = map[string]bool{}
+			}
+			for _, j := range idx {
+				s := castToText(NewCtx(), vals[j])
+				if seen != nil {
+					if seen[s] {
+						continue // string_agg(DISTINCT ...): first of equal values
+					}
+					seen[s] = true
+				}
+				parts = append(parts, s)
 			}
 			appendValue(b, strings.Join(parts, a.agg.Sep))
 		case AggMode:

@@ -11,6 +11,7 @@ import (
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -659,6 +660,14 @@ func aggregateCall(e ast.ExprNode) (name string, args []ast.ExprNode, distinct, 
 	case *ast.FuncCallExpr:
 		name := e.FnName.L
 		if _, isAgg := aggFuncs[name]; isAgg {
+			// agg(DISTINCT x, ...) of aggregates TiDB does not know arrives
+			// as agg(__pg_distinct_arg(x), ...) (package sql).
+			if len(e.Args) > 0 {
+				if d, ok := e.Args[0].(*ast.FuncCallExpr); ok && d.FnName.L == sql.MarkerDistinctArg && len(d.Args) == 1 {
+					args := append([]ast.ExprNode{d.Args[0]}, e.Args[1:]...)
+					return name, args, true, true
+				}
+			}
 			return name, e.Args, false, true
 		}
 	}

@@ -15,6 +15,7 @@ const (
 	MarkerAll           = "__pg_all"            // (array), right operand of a comparison
 	MarkerRegex         = "__pg_regex"          // (subject, pattern, 'flags')
 	MarkerExtract       = "__pg_extract"        // ('field', expr)
+	MarkerDistinctArg   = "__pg_distinct_arg"   // (expr): agg(DISTINCT expr, ...) of aggregates TiDB does not know
 	MarkerFilter        = "__pg_filter"         // (aggregate call, condition)
 	MarkerWithinGroup   = "__pg_within_group"   // (aggregate call, sort expr, 'asc'|'desc')
 	MarkerAtTimeZone    = "__pg_at_time_zone"   // (expr, zone)

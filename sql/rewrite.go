@@ -58,14 +58,17 @@ type frame struct {
 	open    token    // the opening token
 	openIdx int      // index in out of the opening token
 	call    bool     // fParen: the argument list of a function call (funcIdx: its name)
-	item    bool     // fParen: a parenthesised FROM item
-	values  bool     // query level: inside a VALUES list (rows get ROW)
-	full    bool     // a FULL JOIN at this level awaits its ON or USING
-	cases   int      // fConcat, fFullOn: open CASE ... END inside the operand
-	nulls   int      // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
-	argIdx  int      // fSQLFunc: index in out of the first argument
-	fromIdx int      // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
-	seen    bool     // fSQLFunc substring: FROM was seen
+	// distinctArg: fParen call whose first argument is wrapped in
+	// MarkerDistinctArg, still open (closed at the first ',' or ')').
+	distinctArg bool
+	item        bool // fParen: a parenthesised FROM item
+	values      bool // query level: inside a VALUES list (rows get ROW)
+	full        bool // a FULL JOIN at this level awaits its ON or USING
+	cases       int  // fConcat, fFullOn: open CASE ... END inside the operand
+	nulls       int  // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
+	argIdx      int  // fSQLFunc: index in out of the first argument
+	fromIdx     int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
+	seen        bool // fSQLFunc substring: FROM was seen
 }
 
 // rewriter turns the tokens of one statement into SQL for the TiDB parser.

@@ -80,6 +80,10 @@ func (r *rewriter) punct(t token) {
 		}
 		r.emit(t, okDot, ".")
 	case ",":
+		if f := r.top(); f.distinctArg {
+			f.distinctArg = false
+			r.emit(t, okClose, ")")
+		}
 		switch f := r.top(); f.kind {
 		case fWithin:
 			r.unsupported(t, "WITHIN GROUP with more than one sort key", "")
@@ -105,6 +109,9 @@ func (r *rewriter) closeParen(t token) {
 		return
 	}
 	r.frames = r.frames[:len(r.frames)-1]
+	if f.distinctArg {
+		r.emit(t, okClose, ")")
+	}
 	switch f.kind {
 	case fAggOrder:
 		r.sortDirection(t, f)

@@ -192,6 +192,10 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		if f := r.top(); f.kind == fParen && f.call && next.word("by") {
 			// agg(args ORDER BY ...) => __pg_agg_order(agg(args), key, 'dir', 'nulls', ...)
 			r.i += 2
+			if f.distinctArg {
+				f.distinctArg = false
+				r.emit(t, okClose, ")")
+			}
 			r.emit(t, okClose, ")")
 			r.insertAt(f.funcIdx, r.mk(t, okFunc, MarkerAggOrder), r.mk(t, okOpen, "("))
 			r.emit(t, okComma, ",")
@@ -306,6 +310,19 @@ func (r *rewriter) special(t token, w string, next token) bool {
 	case "extract":
 		return next.punct("(") && r.extract(t)
 	case "distinct":
+		// string_agg(DISTINCT x, ',') and array_agg(DISTINCT x): TiDB takes
+		// DISTINCT only in its own aggregates, so the first argument is
+		// wrapped in __pg_distinct_arg(...) instead.
+		if f := r.top(); f.kind == fParen && f.call && len(r.out)-1 == f.openIdx {
+			switch strings.ToLower(strings.Trim(r.out[f.funcIdx].text, `"`)) {
+			case "string_agg", "array_agg":
+				r.i++
+				r.emit(t, okFunc, MarkerDistinctArg)
+				r.emit(t, okOpen, "(")
+				f.distinctArg = true
+				return true
+			}
+		}
 		if next.word("on") && r.tok(2).punct("(") {
 			r.i += 3
 			r.emit(t, okFunc, sentinelDistinctOn)
