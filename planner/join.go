@@ -53,6 +53,10 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	}
 	right, err := b.bindTableRef(j.Right)
 	if err != nil {
+		if ts, ok := lateralSource(j.Right); ok && AsError(err).Code == CodeUndefinedColumn {
+			// A LATERAL subquery naming the left side's columns.
+			return b.bindLateral(j, left, ts)
+		}
 		return nil, err
 	}
 	for _, s := range []*scope{left, right} {

@@ -63,6 +63,10 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Left, c.Right = f(n.Left), f(n.Right)
 		return &c
+	case *LateralJoin:
+		c := *n
+		c.Left = f(n.Left)
+		return &c
 	case *Union:
 		c := *n
 		c.Kids = make([]Node, len(n.Kids))
