@@ -181,3 +181,33 @@ func appendCSVField(dst []byte, s string) []byte {
 	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
 	return append(dst, '"')
 }
+
+// pgTypeKey marks result fields whose PostgreSQL type is narrower than the
+// Arrow type (the handler sets it from planner.Column.PGType): "date" for
+// dates, which the engine holds as the timestamp of their midnight.
+const pgTypeKey = "strata.pg_type"
+
+func isDate(schema *arrow.Schema, c int) bool {
+	if schema == nil || c >= schema.NumFields() {
+		return false
+	}
+	v, ok := schema.Field(c).Metadata.GetValue(pgTypeKey)
+	return ok && v == "date"
+}
+
+// dateColumn writes a date held as a timestamp as YYYY-MM-DD (UTC, the
+// HTTP API's time zone).
+func dateColumn(a arrow.Array) cellAppender {
+	ts, ok := a.(*array.Timestamp)
+	if !ok {
+		return textColumn(a, func(dst []byte, s string) []byte { return append(dst, s...) })
+	}
+	return func(dst []byte, i int) []byte {
+		return time.Unix(0, int64(ts.Value(i))).UTC().AppendFormat(dst, "2006-01-02")
+	}
+}
+
+func quotedDateColumn(a arrow.Array) cellAppender {
+	d := dateColumn(a)
+	return func(dst []byte, i int) []byte { return append(d(append(dst, '"'), i), '"') }
+}

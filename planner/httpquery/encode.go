@@ -81,6 +81,9 @@ func encodeJSON(lines bool) encoder {
 			cols := rec.Columns()
 			for c := range names {
 				cells[c] = jsonColumn(cols[c])
+				if isDate(schema, c) {
+					cells[c] = quotedDateColumn(cols[c])
+				}
 			}
 			for i := 0; i < int(rec.NumRows()); i++ {
 				line = line[:0]
@@ -138,6 +141,9 @@ func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, firs
 		cols := rec.Columns()
 		for c := range names {
 			cells[c] = textColumn(cols[c], appendCSVField)
+			if isDate(schema, c) {
+				cells[c] = dateColumn(cols[c])
+			}
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			line = line[:0]
@@ -169,6 +175,9 @@ func encodePretty(w http.ResponseWriter, schema *arrow.Schema, names []string, f
 		cols := rec.Columns()
 		for c := range names {
 			cells[c] = textColumn(cols[c], plain)
+			if isDate(schema, c) {
+				cells[c] = dateColumn(cols[c])
+			}
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := make([]string, len(names))

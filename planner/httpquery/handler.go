@@ -107,7 +107,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	for i, c := range q.Cols {
 		names[i] = c.Name
 	}
-	if err := enc(w, op.Schema(), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil && ctx.Err() == nil {
+	if err := enc(w, withPGTypes(op.Schema(), q.Cols), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil && ctx.Err() == nil {
 		h.log().Warn("query stream ended early", "error", err)
 	}
 }
@@ -196,4 +196,21 @@ func writeError(w http.ResponseWriter, status int, e *planner.Error) {
 		body["hint"] = e.Hint
 	}
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// withPGTypes marks the fields of dates (planner.Column.PGType 1082) so the
+// encoders write them as dates.
+func withPGTypes(schema *arrow.Schema, cols []planner.Column) *arrow.Schema {
+	fields := schema.Fields()
+	marked := false
+	for i, c := range cols {
+		if c.PGType == 1082 && i < len(fields) {
+			fields[i].Metadata = arrow.NewMetadata([]string{pgTypeKey}, []string{"date"})
+			marked = true
+		}
+	}
+	if !marked {
+		return schema
+	}
+	return arrow.NewSchema(fields, nil)
 }

@@ -116,3 +116,13 @@ func TestCSVQuoting(t *testing.T) {
 		require.Equal(t, want, string(appendCSVField(nil, in)), in)
 	}
 }
+
+func TestDatesAsDates(t *testing.T) {
+	base := newServer(t)
+	code, body := get(t, base, "SELECT time::date AS d, time FROM cpu ORDER BY time LIMIT 1", "json")
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `[{"d":"2023-11-14","time":"2023-11-14T22:13:20"}]`, body)
+	code, body = get(t, base, "SELECT DATE '2016-02-29' AS d", "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "d\n2016-02-29\n", body)
+}
