@@ -9,6 +9,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
 )
 
 // runSubquery binds and runs an uncorrelated subquery once, at planning
@@ -29,13 +30,23 @@ func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Colu
 		return nil, nil, err
 	}
 	node = Optimize(node)
-	op, err := Build(b.ctx, b.p.Engine, node)
+	rows, err := runPlan(b.ctx, b.p.Engine, node)
 	if err != nil {
 		return nil, nil, err
 	}
+	return rows, node.Columns(), nil
+}
+
+// runPlan builds and runs a plan under c and returns its rows as Literal
+// holds values (planning-time subqueries, recursive CTE terms, LATERAL runs).
+func runPlan(c *exec.Ctx, engine *storage.Engine, node Node) ([][]any, error) {
+	op, err := Build(c, engine, node)
+	if err != nil {
+		return nil, err
+	}
 	recs, err := exec.Collect(context.Background(), op)
 	if err != nil {
-		return nil, nil, AsError(err)
+		return nil, AsError(err)
 	}
 	var rows [][]any
 	for _, rec := range recs {
@@ -48,7 +59,7 @@ func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Colu
 		}
 		rec.Release()
 	}
-	return rows, node.Columns(), nil
+	return rows, nil
 }
 
 // valueAtRow reads row i of a as Literal holds values (nil for NULL).

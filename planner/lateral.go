@@ -217,26 +217,7 @@ func (o *lateralOp) run(vals []any) ([][]any, error) {
 	sub := &exec.Ctx{Mem: o.c.Mem, Location: o.c.Location, Now: o.c.Now, MemLimit: o.c.MemLimit}
 	o.n.Frame.runs.Store(sub, vals)
 	defer o.n.Frame.runs.Delete(sub)
-	op, err := Build(sub, o.engine, o.n.Sub)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := exec.Collect(context.Background(), op)
-	if err != nil {
-		return nil, AsError(err)
-	}
-	var rows [][]any
-	for _, r := range recs {
-		for i := 0; i < int(r.NumRows()); i++ {
-			row := make([]any, r.NumCols())
-			for c := range row {
-				row[c] = valueAtRow(r.Column(c), i)
-			}
-			rows = append(rows, row)
-		}
-		r.Release()
-	}
-	return rows, nil
+	return runPlan(sub, o.engine, o.n.Sub)
 }
 
 func releaseArrays(arrs []arrow.Array) {

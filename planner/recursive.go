@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -104,24 +103,9 @@ func (b *binder) runNode(sel *ast.SelectStmt) ([][]any, []Column, error) {
 		return nil, nil, err
 	}
 	node = Optimize(node)
-	op, err := Build(b.ctx, b.p.Engine, node)
+	rows, err := runPlan(b.ctx, b.p.Engine, node)
 	if err != nil {
 		return nil, nil, err
-	}
-	recs, err := exec.Collect(context.Background(), op)
-	if err != nil {
-		return nil, nil, AsError(err)
-	}
-	var rows [][]any
-	for _, rec := range recs {
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]any, rec.NumCols())
-			for c := range row {
-				row[c] = valueAtRow(rec.Column(c), i)
-			}
-			rows = append(rows, row)
-		}
-		rec.Release()
 	}
 	cols := append([]Column(nil), node.Columns()...)
 	for i := range cols {
