@@ -26,9 +26,10 @@ var (
 	tableTypes       = []string{"BASE TABLE", "VIEW"}
 )
 
-// metadataInfo is the FlightInfo of a metadata command: the command itself
-// is the ticket (flightsql's router runs it on DoGet).
-func (s *Server) metadataInfo(cmd proto.Message, schema *arrow.Schema, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
+// commandInfo is the FlightInfo of a command whose ticket is the command
+// itself (metadata commands, which flightsql's router runs on DoGet, and
+// prepared statements, which DoGet runs).
+func (s *Server) commandInfo(cmd proto.Message, schema *arrow.Schema, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
 	any, err := anypb.New(cmd)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "ticket: %v", err)
@@ -66,7 +67,7 @@ func (s *Server) catalogs(ctx context.Context) []string {
 }
 
 func (s *Server) GetFlightInfoCatalogs(_ context.Context, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
-	return s.metadataInfo(&pb.CommandGetCatalogs{}, schema_ref.Catalogs, desc)
+	return s.commandInfo(&pb.CommandGetCatalogs{}, schema_ref.Catalogs, desc)
 }
 
 func (s *Server) DoGetCatalogs(ctx context.Context) (*arrow.Schema, <-chan flight.StreamChunk, error) {
@@ -79,7 +80,7 @@ func (s *Server) DoGetCatalogs(ctx context.Context) (*arrow.Schema, <-chan fligh
 }
 
 func (s *Server) GetFlightInfoSchemas(_ context.Context, cmd flightsql.GetDBSchemas, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
-	return s.metadataInfo(&pb.CommandGetDbSchemas{Catalog: cmd.GetCatalog(), DbSchemaFilterPattern: cmd.GetDBSchemaFilterPattern()}, schema_ref.DBSchemas, desc)
+	return s.commandInfo(&pb.CommandGetDbSchemas{Catalog: cmd.GetCatalog(), DbSchemaFilterPattern: cmd.GetDBSchemaFilterPattern()}, schema_ref.DBSchemas, desc)
 }
 
 func (s *Server) DoGetDBSchemas(ctx context.Context, cmd flightsql.GetDBSchemas) (*arrow.Schema, <-chan flight.StreamChunk, error) {
@@ -104,7 +105,7 @@ func (s *Server) GetFlightInfoTables(_ context.Context, cmd flightsql.GetTables,
 	if cmd.GetIncludeSchema() {
 		schema = schema_ref.TablesWithIncludedSchema
 	}
-	return s.metadataInfo(&pb.CommandGetTables{
+	return s.commandInfo(&pb.CommandGetTables{
 		Catalog:                cmd.GetCatalog(),
 		DbSchemaFilterPattern:  cmd.GetDBSchemaFilterPattern(),
 		TableNameFilterPattern: cmd.GetTableNameFilterPattern(),
@@ -162,7 +163,7 @@ func (s *Server) DoGetTables(ctx context.Context, cmd flightsql.GetTables) (*arr
 }
 
 func (s *Server) GetFlightInfoTableTypes(_ context.Context, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
-	return s.metadataInfo(&pb.CommandGetTableTypes{}, schema_ref.TableTypes, desc)
+	return s.commandInfo(&pb.CommandGetTableTypes{}, schema_ref.TableTypes, desc)
 }
 
 func (s *Server) DoGetTableTypes(context.Context) (*arrow.Schema, <-chan flight.StreamChunk, error) {
@@ -173,7 +174,7 @@ func (s *Server) DoGetTableTypes(context.Context) (*arrow.Schema, <-chan flight.
 }
 
 func (s *Server) GetFlightInfoPrimaryKeys(_ context.Context, ref flightsql.TableRef, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
-	return s.metadataInfo(&pb.CommandGetPrimaryKeys{Catalog: ref.Catalog, DbSchema: ref.DBSchema, Table: ref.Table}, schema_ref.PrimaryKeys, desc)
+	return s.commandInfo(&pb.CommandGetPrimaryKeys{Catalog: ref.Catalog, DbSchema: ref.DBSchema, Table: ref.Table}, schema_ref.PrimaryKeys, desc)
 }
 
 // DoGetPrimaryKeys answers no keys: Strata tables have no declared

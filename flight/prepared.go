@@ -14,8 +14,6 @@ import (
 	pb "github.com/apache/arrow-go/v18/arrow/flight/gen/flight"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
@@ -182,15 +180,7 @@ func (s *Server) GetFlightInfoPreparedStatement(ctx context.Context, cmd flights
 	if p.schema == nil {
 		return nil, status.Error(codes.InvalidArgument, "this prepared statement is an INSERT: run it with ExecuteUpdate")
 	}
-	any, err := anypb.New(&pb.CommandPreparedStatementQuery{PreparedStatementHandle: []byte(p.handle)})
-	if err != nil {
-		return nil, status.Errorf(codes.Internal, "ticket: %v", err)
-	}
-	ticket, err := proto.Marshal(any)
-	if err != nil {
-		return nil, status.Errorf(codes.Internal, "ticket: %v", err)
-	}
-	return s.flightInfo(p.schema, desc, ticket), nil
+	return s.commandInfo(&pb.CommandPreparedStatementQuery{PreparedStatementHandle: []byte(p.handle)}, p.schema, desc)
 }
 
 // GetSchemaPreparedStatement answers the statement's result schema.

@@ -87,7 +87,7 @@ var xdbcTypes = []xdbcType{
 }
 
 func (s *Server) GetFlightInfoXdbcTypeInfo(_ context.Context, cmd flightsql.GetXdbcTypeInfo, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
-	return s.metadataInfo(&pb.CommandGetXdbcTypeInfo{DataType: cmd.GetDataType()}, schema_ref.XdbcTypeInfo, desc)
+	return s.commandInfo(&pb.CommandGetXdbcTypeInfo{DataType: cmd.GetDataType()}, schema_ref.XdbcTypeInfo, desc)
 }
 
 // DoGetXdbcTypeInfo lists the types, or those of one XDBC data type.
