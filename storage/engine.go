@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stratadb/strata/storage/objstore"
+	"github.com/stratadb/strata/storage/pqfile"
 	"github.com/stratadb/strata/storage/wal"
 )
 
@@ -40,6 +41,10 @@ type Options struct {
 	CompactMaxRows int64
 	// MaintenanceInterval: how often compaction and retention run.
 	MaintenanceInterval time.Duration
+	// PageCacheBytes bounds the decoded pages of data files kept in memory
+	// for later queries (pqfile.PageCache); 0: DefaultPageCacheBytes,
+	// negative: no cache.
+	PageCacheBytes int64
 	// WALSegmentSize is passed to the WAL.
 	WALSegmentSize int64
 	Logger         *slog.Logger
@@ -47,7 +52,14 @@ type Options struct {
 	Now func() time.Time
 }
 
+// DefaultPageCacheBytes is the default budget of the page cache: a day of
+// TSBS's 100-host cpu table (864,000 rows × 21 columns) decodes to ~120 MB.
+const DefaultPageCacheBytes = 1 << 30
+
 func (o *Options) setDefaults() {
+	if o.PageCacheBytes == 0 {
+		o.PageCacheBytes = DefaultPageCacheBytes
+	}
 	if o.FlushBytes <= 0 {
 		o.FlushBytes = 128 << 20
 	}
@@ -131,6 +143,9 @@ func Open(opts Options) (*Engine, error) {
 		stop:    make(chan struct{}),
 	}
 	e.room = sync.NewCond(&e.mu)
+	if opts.PageCacheBytes > 0 {
+		e.files.pages = pqfile.NewPageCache(opts.PageCacheBytes)
+	}
 	lock, err := lockDir(opts.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("open storage: %w", err)
@@ -435,6 +450,14 @@ func (e *Engine) Close() error {
 	e.files.close()
 	e.lock.Close()
 	return err
+}
+
+// PageCacheStats returns the counters of the page cache (zero when off).
+func (e *Engine) PageCacheStats() pqfile.CacheStats {
+	if e.files.pages == nil {
+		return pqfile.CacheStats{}
+	}
+	return e.files.pages.Stats()
 }
 
 // DatabaseInfo describes a database.

@@ -21,7 +21,8 @@ type fileReader struct {
 
 // openFile starts reading a data file's columns of schema within tr, and
 // within the row window rows when rows[1] > 0.
-func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, rows [2]int64) (RecordReader, error) {
+// With noFill, pages read are not kept in the page cache.
+func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, rows [2]int64, noFill bool) (RecordReader, error) {
 	cf, err := e.files.acquire(ctx, e.store, f)
 	if err != nil {
 		return nil, err
@@ -38,7 +39,7 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 	for i, t := range tags {
 		pfTags[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
 	}
-	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: pfTags, RowStart: rows[0], RowEnd: rows[1]})
+	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: pfTags, RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill})
 	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema}, nil
 }
 
@@ -74,8 +75,8 @@ func (fr *fileReader) Release() {
 
 // readFile reads a data file's rows in tr whole, as records the caller
 // releases.
-func (e *Engine) readFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter) ([]arrow.Record, error) {
-	rr, err := e.openFile(ctx, f, schema, tr, tags, [2]int64{})
+func (e *Engine) readFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, noFill bool) ([]arrow.Record, error) {
+	rr, err := e.openFile(ctx, f, schema, tr, tags, [2]int64{}, noFill)
 	if err != nil {
 		return nil, err
 	}

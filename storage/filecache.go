@@ -22,6 +22,8 @@ type fileCache struct {
 	m   map[uint64]*cachedFile
 	lru list.List // unused entries, front: most recently used
 	max int
+	// pages keeps decoded pages of the files for later queries; nil: off.
+	pages *pqfile.PageCache
 }
 
 type cachedFile struct {
@@ -55,7 +57,7 @@ func (c *fileCache) acquire(ctx context.Context, store objstore.Store, f *FileMe
 	if err != nil {
 		return nil, fmt.Errorf("read data file %s: %w", f.Key, err)
 	}
-	pf, err := pqfile.Open(obj, obj.Size())
+	pf, err := pqfile.OpenWith(obj, obj.Size(), pqfile.OpenOptions{Cache: c.pages, ID: f.ID})
 	if err != nil {
 		obj.Close()
 		return nil, fmt.Errorf("read data file %s: %w", f.Key, err)
@@ -107,6 +109,9 @@ func (c *fileCache) release(cf *cachedFile) {
 // forget drops a file about to be deleted; readers still using it finish
 // (the open descriptor stays valid).
 func (c *fileCache) forget(id uint64) {
+	if c.pages != nil {
+		c.pages.DropFile(id)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cf, ok := c.m[id]

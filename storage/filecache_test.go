@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -37,6 +38,14 @@ func TestFileCache(t *testing.T) {
 	require.Len(t, first, 4, "every file read stays open")
 	require.Equal(t, want, scan(t, e, all("cpu")))
 	require.ElementsMatch(t, first, cached(), "the second query reuses them")
+	pages := e.files.pages
+	require.NotNil(t, pages, "the page cache is on by default")
+	for _, id := range first {
+		require.True(t, pages.Holds(id), "file %d's pages are cached", id)
+	}
+	hits := pages.Stats().Hits
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	require.Greater(t, pages.Stats().Hits, hits, "the third query takes pages from the cache")
 
 	// A second file in day 0, then compaction merges day 0's two files:
 	// the old ones leave the cache.
@@ -45,13 +54,26 @@ func TestFileCache(t *testing.T) {
 	require.Len(t, scan(t, e, all("cpu")), 5)
 	_, err := e.Compact(ctx, true)
 	require.NoError(t, err)
-	require.Len(t, scan(t, e, all("cpu")), 5)
 	live := map[uint64]bool{}
 	e.mu.RLock()
 	for _, f := range e.cat.database("db").table("cpu").Files {
 		live[f.ID] = true
 	}
 	e.mu.RUnlock()
+	compacted := 0
+	for id := range live {
+		if !slices.Contains(first, id) {
+			compacted++
+			require.False(t, pages.Holds(id), "compaction's reads and writes leave no pages of new file %d", id)
+		}
+	}
+	require.Equal(t, 1, compacted)
+	for _, id := range first {
+		if !live[id] {
+			require.False(t, pages.Holds(id), "file %d was deleted but its pages are cached", id)
+		}
+	}
+	require.Len(t, scan(t, e, all("cpu")), 5)
 	for _, id := range cached() {
 		require.True(t, live[id], "file %d was deleted but is still cached", id)
 	}

@@ -184,7 +184,7 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 	}()
 	var order uint64
 	for _, f := range job.files {
-		recs, err := e.readFile(ctx, f, schema, allTime, nil)
+		recs, err := e.readFile(ctx, f, schema, allTime, nil, true)
 		if err != nil {
 			return fmt.Errorf("compact: %w", err)
 		}

@@ -344,7 +344,7 @@ func (sp *Split) Day() int64 { return sp.day }
 // Open starts reading the split.
 func (sp *Split) Open(ctx context.Context) (RecordReader, error) {
 	if !sp.merge {
-		return sp.snap.e.openFile(ctx, sp.files[0], sp.snap.schema, sp.tr, sp.tags, sp.rows)
+		return sp.snap.e.openFile(ctx, sp.files[0], sp.snap.schema, sp.tr, sp.tags, sp.rows, false)
 	}
 	return sp.openMerge(ctx)
 }
@@ -358,7 +358,7 @@ func (sp *Split) openMerge(ctx context.Context) (RecordReader, error) {
 		}
 	}
 	for _, f := range sp.files {
-		recs, err := sp.snap.e.readFile(ctx, f, sp.mergeSchema, sp.tr, sp.tags)
+		recs, err := sp.snap.e.readFile(ctx, f, sp.mergeSchema, sp.tr, sp.tags, false)
 		if err != nil {
 			release()
 			return nil, err

@@ -20,6 +20,16 @@ type File struct {
 	timeCol int          // index in cols of the time column
 	minTime int64
 	maxTime int64
+	cache   *PageCache // nil: pages are read for every reader
+	id      uint64     // the file's name in cache
+}
+
+// OpenOptions configure Open.
+type OpenOptions struct {
+	// Cache, if set, keeps the file's decoded pages for later readers,
+	// under ID, which must name this file's contents alone in the cache.
+	Cache *PageCache
+	ID    uint64
 }
 
 // fileColumn is one column of a file: its name, kind and Parquet leaf index.
@@ -34,6 +44,11 @@ type fileColumn struct {
 // a stored type and that the file has a time column; a corrupt file yields an
 // error, never a panic.
 func Open(r io.ReaderAt, size int64) (f *File, err error) {
+	return OpenWith(r, size, OpenOptions{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(r io.ReaderAt, size int64, opts OpenOptions) (f *File, err error) {
 	defer recoverError(&err, "open file")
 	if err := checkFooter(r, size); err != nil {
 		return nil, err
@@ -42,7 +57,7 @@ func Open(r io.ReaderAt, size int64) (f *File, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("pqfile: open file of %d bytes: %w", size, err)
 	}
-	f = &File{pf: pf, timeCol: -1}
+	f = &File{pf: pf, timeCol: -1, cache: opts.Cache, id: opts.ID}
 	if err := f.initSchema(); err != nil {
 		return nil, err
 	}

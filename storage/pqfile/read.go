@@ -34,6 +34,9 @@ type ReadOptions struct {
 	// [RowStart, RowEnd) (row numbers across row groups, in file order), so
 	// that parts of one file can be read in parallel. RowEnd 0: no window.
 	RowStart, RowEnd int64
+	// NoCacheFill: pages found in the file's page cache are used, pages
+	// read are not added (a compaction reading files about to go).
+	NoCacheFill bool
 }
 
 // TagFilter keeps rows whose tag Column equals one of Values.
@@ -47,6 +50,7 @@ type TagFilter struct {
 type ReadStats struct {
 	RowGroupsRead, RowGroupsSkipped int
 	PagesRead, PagesSkipped         int
+	PagesCached                     int   // pages used from the page cache (not read)
 	Rows                            int64 // rows returned
 }
 
@@ -61,6 +65,7 @@ type Reader struct {
 	schema    *arrow.Schema
 	out       []int // indices into f.cols of the output columns
 	groups    []int // row groups left to read
+	noFill    bool
 
 	// State of the current row group; cursors is nil between row groups.
 	ranges   []rowRange
@@ -80,7 +85,7 @@ type Reader struct {
 
 // NewReader returns a reader of the rows and columns opts select.
 func (f *File) NewReader(ctx context.Context, opts ReadOptions) *Reader {
-	r := &Reader{f: f, ctx: ctx, alloc: opts.Alloc, batchRows: opts.BatchRows, pr: newPruner(f, opts), timeOut: -1}
+	r := &Reader{f: f, ctx: ctx, alloc: opts.Alloc, batchRows: opts.BatchRows, pr: newPruner(f, opts), timeOut: -1, noFill: opts.NoCacheFill}
 	if r.alloc == nil {
 		r.alloc = memory.DefaultAllocator
 	}
@@ -211,10 +216,10 @@ func (r *Reader) openGroup(g int) {
 		if c == r.f.timeCol && r.pr.timeBound {
 			continue
 		}
-		r.cursors[i] = newCursor(r.f, g, c, &r.stats)
+		r.cursors[i] = newCursor(r.f, g, c, &r.stats, r.noFill)
 	}
 	if r.pr.timeBound {
-		r.timeCur = newCursor(r.f, g, r.f.timeCol, &r.stats)
+		r.timeCur = newCursor(r.f, g, r.f.timeCol, &r.stats, r.noFill)
 	}
 }
 

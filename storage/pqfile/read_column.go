@@ -5,6 +5,7 @@ import (
 	"sort"
 	"unsafe"
 
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
@@ -13,13 +14,18 @@ import (
 // cursor reads the pages of one column chunk forward, seeking past pages no
 // requested row lies in, and copies rows of the current page into a builder.
 type cursor struct {
+	f       *File
+	chunk   *parquet.FileColumnChunk
 	col     fileColumn
-	pages   *parquet.FilePages
+	key     pageKey               // the chunk in f.cache; page set per page
+	pages   *parquet.FilePages    // opened at the first page not cached
 	locs    []format.PageLocation // the offset index; nil without one
 	numRows int64
 	stats   *ReadStats
+	noFill  bool // do not add pages read to the cache
 
 	page     parquet.Page // current page, nil before the first
+	cached   bool         // page belongs to the cache: never Release it
 	start    int64        // first row of the current page
 	end      int64        // end of the current page's rows
 	nextPage int          // index in locs of the page ReadPage returns next
@@ -32,14 +38,16 @@ type cursor struct {
 	dictFrom parquet.Dictionary // the page dictionary dict was built from
 }
 
-func newCursor(f *File, g, c int, stats *ReadStats) *cursor {
-	chunk := f.chunk(g, c)
+func newCursor(f *File, g, c int, stats *ReadStats, noFill bool) *cursor {
 	cur := &cursor{
+		f:       f,
+		chunk:   f.chunk(g, c),
 		col:     f.cols[c],
-		pages:   chunk.PagesFrom(f.pf),
+		key:     pageKey{file: f.id, group: int32(g), column: int32(c)},
 		numRows: f.pf.RowGroups()[g].NumRows(),
 		stats:   stats,
 		end:     0,
+		noFill:  noFill,
 	}
 	if _, oi := f.pageIndex(g, c); oi != nil && len(oi.PageLocations) > 0 {
 		cur.locs = oi.PageLocations
@@ -56,14 +64,24 @@ func (c *cursor) close() {
 		c.dict.release()
 		c.dict = nil
 	}
-	c.pages.Close()
+	if c.pages != nil {
+		c.pages.Close()
+	}
+}
+
+// filePages returns the chunk's page reader, opening it on first use.
+func (c *cursor) filePages() *parquet.FilePages {
+	if c.pages == nil {
+		c.pages = c.chunk.PagesFrom(c.f.pf)
+	}
+	return c.pages
 }
 
 func (c *cursor) releasePage() {
-	if c.page != nil {
+	if c.page != nil && !c.cached {
 		parquet.Release(c.page)
-		c.page = nil
 	}
+	c.page, c.cached = nil, false
 }
 
 // load makes the page holding row current. Rows only move forward; with an
@@ -81,14 +99,29 @@ func (c *cursor) load(row int64) error {
 		if target < 0 {
 			return fmt.Errorf("pqfile: column %q: no page holds row %d", c.col.name, row)
 		}
+		c.start, c.end = pageRows(c.locs, target, c.numRows)
+		cache := c.f.cache
+		if cache != nil {
+			c.key.page = int32(target)
+			if p := cache.page(c.key); p != nil {
+				c.stats.PagesCached++
+				return c.usePage(p, true)
+			}
+		}
 		if target != c.nextPage {
-			if err := c.pages.SeekToRow(c.locs[target].FirstRowIndex); err != nil {
+			if err := c.filePages().SeekToRow(c.locs[target].FirstRowIndex); err != nil {
 				return fmt.Errorf("pqfile: column %q: seek to row %d: %w", c.col.name, c.locs[target].FirstRowIndex, err)
 			}
 		}
-		c.start, c.end = pageRows(c.locs, target, c.numRows)
 		c.nextPage = target + 1
-		return c.readPage()
+		if err := c.readPage(); err != nil {
+			return err
+		}
+		if cache != nil && !c.noFill {
+			cache.addPage(c.key, c.page)
+			c.cached = true
+		}
+		return nil
 	}
 	for {
 		c.start = c.end
@@ -105,13 +138,18 @@ func (c *cursor) load(row int64) error {
 
 // readPage reads the next page and prepares its view.
 func (c *cursor) readPage() error {
-	p, err := c.pages.ReadPage()
+	p, err := c.filePages().ReadPage()
 	if err != nil {
 		return fmt.Errorf("pqfile: column %q: read page at row %d: %w", c.col.name, c.start, err)
 	}
-	c.page = p
-	c.read++
 	c.stats.PagesRead++
+	return c.usePage(p, false)
+}
+
+// usePage makes p, of rows [c.start, c.end) with an offset index, current.
+func (c *cursor) usePage(p parquet.Page, cached bool) error {
+	c.page, c.cached = p, cached
+	c.read++
 	if c.locs != nil && p.NumRows() != c.end-c.start {
 		return fmt.Errorf("pqfile: column %q: page at row %d has %d rows, offset index says %d", c.col.name, c.start, p.NumRows(), c.end-c.start)
 	}
@@ -212,13 +250,26 @@ func (c *cursor) copyTags(data encoding.Values, v int, levels []byte, n int, b *
 		b.appendTagStrings(vals, offs, v, levels, n)
 		return nil
 	}
-	if c.dict == nil || c.dictFrom != pd {
+	if c.dict == nil || c.dictFrom != pd && c.f.cache == nil {
 		if c.dict != nil {
 			c.dict.release()
 		}
-		dd := pd.Page().Data()
-		vals, offs := dd.ByteArray()
-		c.dict = newDictionary(vals, offs, b.alloc)
+		build := func(alloc memory.Allocator) func() *dictionary {
+			return func() *dictionary {
+				dd := pd.Page().Data()
+				vals, offs := dd.ByteArray()
+				return newDictionary(vals, offs, alloc)
+			}
+		}
+		if cache := c.f.cache; cache != nil {
+			// A chunk has one dictionary page: every page of the chunk,
+			// whichever reader decoded it, indexes the same dictionary.
+			k := c.key
+			k.page = dictPage
+			c.dict = cache.dictionary(k, build(memory.DefaultAllocator), !c.noFill)
+		} else {
+			c.dict = build(b.alloc)()
+		}
 		c.dictFrom = pd
 	}
 	return b.appendTagCodes(c.dict, data.Int32(), v, levels, n)

@@ -1,0 +1,153 @@
+package pqfile
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// cachedReads are the reads the page cache tests repeat: whole file,
+// pruned by tag, by time, both, row windows, small batches.
+func cachedReads() []ReadOptions {
+	return []ReadOptions{
+		{},
+		{BatchRows: 333},
+		{Columns: []string{"s", "host", TimeColumn}},
+		{Tags: []TagFilter{{Column: "host", Values: []string{"host-07", "host-31"}}}},
+		{MinTime: 1234, MaxTime: 2800},
+		{MinTime: 1234, MaxTime: 2800, Tags: []TagFilter{{Column: "région", Values: []string{"plain"}}}},
+		{RowStart: 700, RowEnd: 2100, BatchRows: 500},
+		{RowStart: 2100, RowEnd: 4000, Columns: []string{"b", "u", "région"}},
+	}
+}
+
+// openMixed writes 4000 mixed rows (nulls in every column, tag chunks whose
+// dictionary overflows into PLAIN pages) and opens the bytes twice: without
+// a cache and with c.
+func openMixed(t *testing.T, c *PageCache, id uint64) (plain, cached *File) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 4000, 1000, 1000, 1)
+	defer releaseAll(recs)
+	plain, data := writeFile(t, mixedSchema(), recs, WriteOptions{RowGroupRows: 1500, PageRows: 128, DictionaryMaxBytes: 200})
+	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: c, ID: id})
+	require.NoError(t, err)
+	return plain, cached
+}
+
+// TestPageCacheSameRows checks that reads through the page cache return what
+// reads of the file return, and that a repeated read takes every page from
+// the cache.
+func TestPageCacheSameRows(t *testing.T) {
+	c := NewPageCache(1 << 30)
+	plain, cached := openMixed(t, c, 1)
+	for i, opts := range cachedReads() {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			opts.Alloc = checkedAlloc(t)
+			want, _, wantSt := readAll(t, plain, opts)
+			require.NotEmpty(t, want)
+			for pass := range 2 {
+				got, _, st := readAll(t, cached, opts)
+				require.Equal(t, want, got, "pass %d", pass)
+				require.Equal(t, wantSt.Rows, st.Rows)
+				require.Equal(t, wantSt.PagesRead+wantSt.PagesSkipped, st.PagesRead+st.PagesCached+st.PagesSkipped)
+				if pass == 1 {
+					require.Zero(t, st.PagesRead, "second pass reads no page")
+					require.Equal(t, wantSt.PagesRead, st.PagesCached)
+				}
+			}
+		})
+	}
+	s := c.Stats()
+	require.Positive(t, s.Hits)
+	require.Positive(t, s.Dictionary)
+	require.Positive(t, s.DictionaryHits)
+	require.LessOrEqual(t, s.Bytes, int64(1<<30))
+}
+
+// TestPageCacheBudget checks that a cache far smaller than the file stays
+// within its budget, evicts, and still returns the right rows, to readers
+// on many goroutines at once (run with -race).
+func TestPageCacheBudget(t *testing.T) {
+	const budget = 64 << 10
+	c := NewPageCache(budget)
+	plain, cached := openMixed(t, c, 7)
+	reads := cachedReads()
+	want := make([][][]any, len(reads))
+	for i, opts := range reads {
+		want[i], _, _ = readAll(t, plain, opts)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 8 {
+		wg.Go(func() {
+			for k := range 3 * len(reads) {
+				i := (k + w) % len(reads)
+				got, err := readRows(cached, reads[i])
+				if err == nil && !equalRows(want[i], got) {
+					err = fmt.Errorf("read %d: rows differ from the uncached read", i)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	s := c.Stats()
+	require.LessOrEqual(t, s.Bytes, int64(budget))
+	require.Positive(t, s.Evictions)
+	require.Positive(t, s.Hits)
+
+	c.DropFile(8) // another file: nothing goes
+	require.Equal(t, s.Entries, c.Stats().Entries)
+	c.DropFile(7)
+	require.Zero(t, c.Stats().Entries)
+	require.Zero(t, c.Stats().Bytes)
+}
+
+// TestPageCacheNoFill checks that a reader with NoCacheFill uses cached
+// pages but adds none.
+func TestPageCacheNoFill(t *testing.T) {
+	c := NewPageCache(1 << 30)
+	_, cached := openMixed(t, c, 3)
+	opts := ReadOptions{Tags: []TagFilter{{Column: "host", Values: []string{"host-07"}}}}
+	readAll(t, cached, opts)
+	before := c.Stats()
+	require.Positive(t, before.Entries)
+	_, _, st := readAll(t, cached, ReadOptions{NoCacheFill: true})
+	require.Positive(t, st.PagesCached)
+	require.Positive(t, st.PagesRead)
+	require.Equal(t, before.Entries, c.Stats().Entries)
+}
+
+// readRows is readAll without a testing.T, for goroutines.
+func readRows(f *File, opts ReadOptions) ([][]any, error) {
+	r := f.NewReader(context.Background(), opts)
+	defer r.Release()
+	var rows [][]any
+	for r.Next() {
+		rows = append(rows, rowsOf(r.Record())...)
+	}
+	return rows, r.Err()
+}
+
+func equalRows(a, b [][]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if fmt.Sprint(a[i]) != fmt.Sprint(b[i]) {
+			return false
+		}
+	}
+	return true
+}
