@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -45,6 +46,8 @@ func serve(args []string) error {
 	fs.Var(&maxBuffer, "max-buffer-bytes", "writes wait while the write buffer holds more than this (default 2 × flush-bytes)")
 	queryMem := byteSize(1 << 30)
 	fs.Var(&queryMem, "query-memory-limit", "memory one query may hold for sorting, joins, windows and grouping (e.g. 1GiB)")
+	pageCache := byteSize(storage.DefaultPageCacheBytes)
+	fs.Var(&pageCache, "page-cache-size", "decoded Parquet pages kept in memory for later queries (e.g. 1GiB; 0: no cache)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -79,6 +82,7 @@ func serve(args []string) error {
 		FlushBytes:     int64(flushBytes),
 		FlushAge:       *flushAge,
 		MaxBufferBytes: int64(maxBuffer),
+		PageCacheBytes: cmp.Or(int64(pageCache), -1),
 		Logger:         logger,
 	})
 	if err != nil {
