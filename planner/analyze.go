@@ -17,7 +17,12 @@ type opStats struct {
 	rows    int64
 	batches int64
 	elapsed time.Duration // inclusive of children, as PostgreSQL reports
+	note    func() string // what the operator says it did, if anything
 }
+
+// analyzeNoter is an operator with something to add to its EXPLAIN ANALYZE
+// line once it has run.
+type analyzeNoter interface{ analyzeNote() string }
 
 // timed wraps an operator to count its rows and time its Next calls.
 type timed struct {
@@ -54,6 +59,9 @@ func buildAnalyzed(c *exec.Ctx, engine *storage.Engine, n Node, stats map[Node]*
 		return nil, err
 	}
 	st := &opStats{}
+	if nt, ok := op.(analyzeNoter); ok {
+		st.note = nt.analyzeNote
+	}
 	stats[n] = st
 	return &timed{op: op, stats: st}, nil
 }
@@ -81,7 +89,11 @@ func (p *Planner) explainAnalyze(ctx context.Context, sess *Session, q *Query) (
 		st := stats[n]
 		line := strings.Repeat("  ", depth) + n.Describe()
 		if st != nil {
-			line += fmt.Sprintf(" (actual rows=%d batches=%d time=%.3f ms)", st.rows, st.batches, float64(st.elapsed.Microseconds())/1000)
+			line += fmt.Sprintf(" (actual rows=%d batches=%d time=%.3f ms", st.rows, st.batches, float64(st.elapsed.Microseconds())/1000)
+			if st.note != nil {
+				line += ", " + st.note()
+			}
+			line += ")"
 		}
 		lines = append(lines, line)
 		for _, c := range n.Children() {

@@ -63,3 +63,33 @@ func TestExplainAnalyze(t *testing.T) {
 	require.Regexp(t, regexp.MustCompile(`(?m)^    Scan: cpu projection=\[time, hostname, usage_user\] time=\[-inf, 2016-01-01 06:00:00\+00\) \(actual rows=[0-9]+ `), text)
 	require.Regexp(t, regexp.MustCompile(`(?m)^Execution Time: [0-9.]+ ms$`), text)
 }
+
+// TestExplainAnalyzeRecentBuckets checks which windows recent_buckets ran:
+// one narrow window when the newest buckets have rows, widened ones when a
+// filter leaves them sparse, the whole range when too few groups exist.
+func TestExplainAnalyzeRecentBuckets(t *testing.T) {
+	x := openSLT(t)
+	for _, tt := range []struct{ query, note string }{
+		{
+			"SELECT date_bin('1 minute', time, '2000-01-03') AS m, max(usage_user) FROM cpu WHERE time < '2016-01-01 12:02:04.7 +0000' GROUP BY m ORDER BY m DESC LIMIT 5",
+			// the slt data has a row every 5 minutes: [11:58, 12:02:04.7)
+			// holds one group, four times that span back from the upper
+			// bound, [11:45, ...), four, and [10:53, ...) enough
+			"narrowed runs=3, window from 2016-01-01 10:53:00+00",
+		},
+		{
+			"SELECT date_bin('5 minutes', time, '2000-01-03') AS b, count(*) FROM cpu GROUP BY b ORDER BY b DESC LIMIT 3",
+			"narrowed runs=1, window from 2016-01-01 23:45:00+00",
+		},
+		{
+			"SELECT date_bin('5 minutes', time, '2000-01-03') AS b, count(*) FROM cpu WHERE usage_user > 99 AND usage_system > 50 GROUP BY b ORDER BY b DESC LIMIT 50",
+			"then the whole range",
+		},
+	} {
+		res, err := x.Query(context.Background(), "EXPLAIN ANALYZE "+tt.query)
+		require.NoError(t, err)
+		first := res.Rows[0][0].(string)
+		require.True(t, strings.HasPrefix(first, "RecentBuckets: "), first)
+		require.Contains(t, first, tt.note)
+	}
+}

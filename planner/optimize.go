@@ -14,6 +14,7 @@ var rules = []rule{
 	{"push_time_range", pushTimeRange},
 	{"push_tag_filter", pushTagFilter},
 	{"sort_limit_to_topk", sortLimitToTopK},
+	{"recent_buckets", recentBuckets},
 }
 
 // Optimize applies every rule.
@@ -67,6 +68,9 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Left = f(n.Left)
 		return &c
+	case *RecentBuckets:
+		// Scan names a node inside Child: rebuilding Child would lose it.
+		return n
 	case *Union:
 		c := *n
 		c.Kids = make([]Node, len(n.Kids))

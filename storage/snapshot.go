@@ -457,3 +457,37 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 	data.SetDictionary(dict.Data())
 	return newDictArray(data)
 }
+
+// TimeBounds returns the smallest and largest time a table's files and
+// buffered writes may hold, from their metadata alone (rows since replaced
+// or deduplicated may still count); ok is false when the table holds no
+// rows or does not exist.
+func (e *Engine) TimeBounds(db, table string) (lo, hi int64, ok bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return 0, 0, false
+	}
+	see := func(a, b int64) {
+		if !ok {
+			lo, hi, ok = a, b, true
+			return
+		}
+		lo, hi = min(lo, a), max(hi, b)
+	}
+	for _, f := range t.Files {
+		see(f.MinTime, f.MaxTime)
+	}
+	for _, b := range append(slices.Clone(e.frozen), e.active) {
+		for key, part := range b.parts {
+			if key.db != db || key.table != table {
+				continue
+			}
+			for _, r := range part.recs {
+				see(r.minTime, r.maxTime)
+			}
+		}
+	}
+	return lo, hi, ok
+}

@@ -33,3 +33,6 @@ SELECT c.hostname, h.team FROM cpu c, hosts h WHERE c.hostname = h.hostname AND 
 
 -- a correlated subquery whose correlation is not only equality runs once per outer row (SubPlan)
 SELECT h.hostname, (SELECT max(c.usage_user) FROM cpu c WHERE c.hostname = h.hostname AND c.usage_user > h.cores) FROM hosts h
+
+-- recent_buckets: ORDER BY bucket DESC LIMIT over GROUP BY that bucket runs over the newest buckets first
+SELECT time_bucket('1 minute', time) AS minute, max(usage_user) FROM cpu WHERE time < '2016-01-01 12:02:04.7 +0000' GROUP BY minute ORDER BY minute DESC LIMIT 5

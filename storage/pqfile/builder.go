@@ -174,6 +174,7 @@ func (b *builder) appendTagCodes(d *dictionary, src []int32, v int, levels []byt
 		table = b.remapper().table(d)
 	}
 	dst := b.codes(k)
+	n := int32(d.len())
 	for i := range k {
 		if levels != nil && levels[i] == 0 {
 			dst[i] = 0
@@ -181,8 +182,8 @@ func (b *builder) appendTagCodes(d *dictionary, src []int32, v int, levels []byt
 		}
 		code := src[v]
 		v++
-		if code < 0 || int(code) >= d.len() {
-			return fmt.Errorf("pqfile: dictionary code %d out of range [0, %d)", code, d.len())
+		if uint32(code) >= uint32(n) {
+			return fmt.Errorf("pqfile: dictionary code %d out of range [0, %d)", code, n)
 		}
 		if !direct {
 			code = table[code]

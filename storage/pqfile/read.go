@@ -76,7 +76,8 @@ type Reader struct {
 	timeOut  int       // position of the time column in out, or -1
 	builders []*builder
 	runs     []rowRange
-	times    []int64
+	times    []int64 // scratch: times of the rows considered
+	selTimes []int64 // times of the rows selected, when filtering by time
 
 	rec   arrow.Record
 	err   error
@@ -240,18 +241,18 @@ func (r *Reader) closeGroup() {
 
 // nextBatch reads the next record of the current row group; nil at its end.
 func (r *Reader) nextBatch() (arrow.Record, error) {
-	// Size the buffers for the rows left, not a full batch: a pruned read
-	// of a few pages allocated 17 MB per 16k rows with full-batch buffers.
-	capRows := r.batchRows
-	if left := r.rowsLeft(); left < int64(capRows) {
-		capRows = int(left)
-	}
-	for _, b := range r.builders {
-		b.reset(capRows)
-	}
 	n, err := r.selectRows()
 	if err != nil || n == 0 {
 		return nil, err
+	}
+	// Buffers hold exactly the rows selected: sized for a full batch, a
+	// pruned read of a few pages allocated (and zeroed) 17 MB per 16k rows;
+	// sized for the unpruned pages, a one-host hour still took 64 KB a column.
+	for _, b := range r.builders {
+		b.reset(n)
+	}
+	if r.timeOut >= 0 && r.pr.timeBound {
+		r.builders[r.timeOut].appendInt64s(r.selTimes)
 	}
 	for i, c := range r.cursors {
 		if c == nil {
@@ -275,20 +276,13 @@ func (r *Reader) nextBatch() (arrow.Record, error) {
 	return rec, nil
 }
 
-// rowsLeft returns the number of unpruned rows not yet read in the row group.
-func (r *Reader) rowsLeft() int64 {
-	var n int64
-	for _, rg := range r.ranges[r.ri:] {
-		n += rg.end - max(rg.start, r.pos)
-	}
-	return max(n, 0)
-}
-
 // selectRows fills r.runs with the next rows of the row group to return, at
 // most batchRows: rows of the unpruned ranges whose time is in range. When
-// filtering by time it also fills the time column's builder, if selected.
+// filtering by time it also fills r.selTimes with their times, if the time
+// column is selected.
 func (r *Reader) selectRows() (int, error) {
 	r.runs = r.runs[:0]
+	r.selTimes = r.selTimes[:0]
 	n := 0
 	for n < r.batchRows && r.ri < len(r.ranges) {
 		rg := r.ranges[r.ri]
@@ -318,12 +312,8 @@ func (r *Reader) selectRows() (int, error) {
 }
 
 // filterTimes appends to r.runs the runs of rows from start whose times are
-// in range, and their times to the time builder; it returns their count.
+// in range, and their times to r.selTimes; it returns their count.
 func (r *Reader) filterTimes(start int64, times []int64) int {
-	var tb *builder
-	if r.timeOut >= 0 {
-		tb = r.builders[r.timeOut]
-	}
 	n := 0
 	for i := 0; i < len(times); {
 		for i < len(times) && (times[i] < r.pr.minTime || times[i] >= r.pr.maxTime) {
@@ -335,8 +325,8 @@ func (r *Reader) filterTimes(start int64, times []int64) int {
 		}
 		if j > i {
 			r.runs = append(r.runs, rowRange{start + int64(i), start + int64(j)})
-			if tb != nil {
-				tb.appendInt64s(times[i:j])
+			if r.timeOut >= 0 {
+				r.selTimes = append(r.selTimes, times[i:j]...)
 			}
 			n += j - i
 		}
