@@ -75,8 +75,9 @@ func (c *scopeCol) storedTable() string {
 	return c.scan.Table
 }
 
-// lookup finds a column by (optional) table and name.
-func (s *scope) lookup(table, name string) (*scopeCol, error) {
+// find finds a column by (optional) table and name: nil if there is none,
+// an error if the name is ambiguous.
+func (s *scope) find(table, name string) (*scopeCol, error) {
 	var found *scopeCol
 	for _, c := range s.cols {
 		if c.name != name || (table != "" && c.table != table) || (table == "" && c.merged) {
@@ -86,6 +87,16 @@ func (s *scope) lookup(table, name string) (*scopeCol, error) {
 			return nil, errorf(CodeAmbiguousColumn, "column reference %q is ambiguous", name)
 		}
 		found = c
+	}
+	return found, nil
+}
+
+// lookup finds a column by (optional) table and name; the error for a
+// missing one suggests the nearest name.
+func (s *scope) lookup(table, name string) (*scopeCol, error) {
+	found, err := s.find(table, name)
+	if err != nil {
+		return nil, err
 	}
 	if found == nil {
 		names := make([]string, 0, len(s.cols))

@@ -414,7 +414,7 @@ func (b *binder) isArrayArg(s *scope, e ast.ExprNode, x exec.Expr) bool {
 			if sc == nil {
 				continue
 			}
-			if col, err := sc.lookup(c.Name.Table.O, c.Name.Name.O); err == nil {
+			if col, err := sc.find(c.Name.Table.O, c.Name.Name.O); col != nil && err == nil {
 				return isArrayOID(col.pg)
 			}
 		}

@@ -282,7 +282,7 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) error {
 		}
 		e = fields[n-1].Expr
 	} else if cn, ok := e.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" {
-		if _, err := q.in.lookup("", cn.Name.Name.O); err != nil {
+		if c, err := q.in.find("", cn.Name.Name.O); c == nil || err != nil {
 			for _, f := range fields {
 				if f.AsName.O == cn.Name.Name.O && f.Expr != nil {
 					e = f.Expr
@@ -378,7 +378,7 @@ func (q *selectBinder) sourceTable(e ast.ExprNode) string {
 	if !ok {
 		return ""
 	}
-	c, err := q.in.lookup(cn.Name.Table.O, cn.Name.Name.O)
+	c, err := q.in.find(cn.Name.Table.O, cn.Name.Name.O)
 	if err != nil || c == nil {
 		return ""
 	}

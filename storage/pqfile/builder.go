@@ -175,6 +175,18 @@ func (b *builder) appendTagCodes(d *dictionary, src []int32, v int, levels []byt
 	}
 	dst := b.codes(k)
 	n := int32(d.len())
+	if levels == nil && direct {
+		src = src[v : v+k]
+		copy(dst, src)
+		for _, code := range src {
+			if uint32(code) >= uint32(n) {
+				return fmt.Errorf("pqfile: dictionary code %d out of range [0, %d)", code, n)
+			}
+		}
+		b.setValid(nil, k)
+		b.n += k
+		return nil
+	}
 	for i := range k {
 		if levels != nil && levels[i] == 0 {
 			dst[i] = 0

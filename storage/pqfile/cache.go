@@ -47,10 +47,11 @@ type pageKey struct {
 const dictPage = -1
 
 type cacheEntry struct {
-	key  pageKey
-	page parquet.Page
-	dict *dictionary // one reference held by the cache
-	size int64
+	key   pageKey
+	page  parquet.Page
+	nulls int64       // the page's nulls (counting walks its levels)
+	dict  *dictionary // one reference held by the cache
+	size  int64
 }
 
 // NewPageCache returns a cache holding about maxBytes of decoded pages.
@@ -67,30 +68,32 @@ func (c *PageCache) Stats() CacheStats {
 	return s
 }
 
-// page returns the cached page k, or nil.
-func (c *PageCache) page(k pageKey) parquet.Page {
+// page returns the cached page k and its count of nulls, or nil.
+func (c *PageCache) page(k pageKey) (parquet.Page, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[k]
 	if !ok {
 		c.stats.Misses++
-		return nil
+		return nil, 0
 	}
 	c.stats.Hits++
 	c.lru.MoveToFront(e)
-	return e.Value.(*cacheEntry).page
+	ce := e.Value.(*cacheEntry)
+	return ce.page, ce.nulls
 }
 
 // addPage caches p as page k; the cache owns p from now on (the caller
 // must not Release it). Pages larger than the whole budget are not kept.
 func (c *PageCache) addPage(k pageKey, p parquet.Page) {
 	size := p.Size() + int64(len(p.DefinitionLevels())) + entryOverhead
+	nulls := p.NumNulls()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[k]; ok || size > c.max {
 		return // another reader cached it meanwhile; p is left to the GC
 	}
-	c.insert(&cacheEntry{key: k, page: p, size: size})
+	c.insert(&cacheEntry{key: k, page: p, nulls: nulls, size: size})
 }
 
 // dictionary returns chunk k's dictionary with a reference for the caller,

@@ -292,6 +292,13 @@ func (r *Reader) selectRows() (int, error) {
 			continue
 		}
 		end := min(rg.end, start+int64(r.batchRows-n))
+		if r.pr.timeBound {
+			// A page at a time: its times are read in place, not copied.
+			if err := r.timeCur.load(start); err != nil {
+				return 0, err
+			}
+			end = min(end, r.timeCur.end)
+		}
 		r.pos = end
 		if !r.pr.timeBound {
 			r.runs = append(r.runs, rowRange{start, end})
@@ -301,11 +308,10 @@ func (r *Reader) selectRows() (int, error) {
 		if err := r.ctx.Err(); err != nil {
 			return 0, err
 		}
-		times, err := r.timeCur.int64s(start, end, r.times[:0])
+		times, err := r.timeCur.int64s(start, end, &r.times)
 		if err != nil {
 			return 0, err
 		}
-		r.times = times
 		n += r.filterTimes(start, times)
 	}
 	return n, nil

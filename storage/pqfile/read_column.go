@@ -103,9 +103,9 @@ func (c *cursor) load(row int64) error {
 		cache := c.f.cache
 		if cache != nil {
 			c.key.page = int32(target)
-			if p := cache.page(c.key); p != nil {
+			if p, nulls := cache.page(c.key); p != nil {
 				c.stats.PagesCached++
-				return c.usePage(p, true)
+				return c.usePage(p, true, nulls)
 			}
 		}
 		if target != c.nextPage {
@@ -143,18 +143,22 @@ func (c *cursor) readPage() error {
 		return fmt.Errorf("pqfile: column %q: read page at row %d: %w", c.col.name, c.start, err)
 	}
 	c.stats.PagesRead++
-	return c.usePage(p, false)
+	return c.usePage(p, false, -1)
 }
 
-// usePage makes p, of rows [c.start, c.end) with an offset index, current.
-func (c *cursor) usePage(p parquet.Page, cached bool) error {
+// usePage makes p, of rows [c.start, c.end) with an offset index, current;
+// nulls is its count of nulls, or -1 if not known.
+func (c *cursor) usePage(p parquet.Page, cached bool, nulls int64) error {
 	c.page, c.cached = p, cached
 	c.read++
 	if c.locs != nil && p.NumRows() != c.end-c.start {
 		return fmt.Errorf("pqfile: column %q: page at row %d has %d rows, offset index says %d", c.col.name, c.start, p.NumRows(), c.end-c.start)
 	}
 	c.levels = nil
-	if p.NumNulls() > 0 {
+	if nulls < 0 {
+		nulls = p.NumNulls() // walks the levels: cached pages keep the count
+	}
+	if nulls > 0 {
 		c.levels = p.DefinitionLevels()
 		if int64(len(c.levels)) != p.NumRows() {
 			return fmt.Errorf("pqfile: column %q: page at row %d has %d levels for %d rows", c.col.name, c.start, len(c.levels), p.NumRows())
@@ -182,8 +186,20 @@ func (c *cursor) valueIndex(i int64) int {
 	return c.lastVal
 }
 
-// int64s appends the values of rows [from, to) of the time column to dst.
-func (c *cursor) int64s(from, to int64, dst []int64) ([]int64, error) {
+// int64s returns the values of rows [from, to) of the time column: a view
+// of the page's values, valid until the cursor moves, when one page holds
+// them all, else a copy in *scratch.
+func (c *cursor) int64s(from, to int64, scratch *[]int64) ([]int64, error) {
+	if err := c.load(from); err != nil {
+		return nil, err
+	}
+	if to <= c.end && c.levels == nil {
+		i := int(from - c.start)
+		data := c.page.Data()
+		return data.Int64()[i : i+int(to-from)], nil
+	}
+	dst := (*scratch)[:0]
+	defer func() { *scratch = dst }()
 	for from < to {
 		if err := c.load(from); err != nil {
 			return dst, err
