@@ -42,8 +42,8 @@ type Options struct {
 	// MaintenanceInterval: how often compaction and retention run.
 	MaintenanceInterval time.Duration
 	// PageCacheBytes bounds the decoded pages of data files kept in memory
-	// for later queries (pqfile.PageCache); 0: DefaultPageCacheBytes,
-	// negative: no cache.
+	// for later queries (pqfile.PageCache); 0: a quarter of the memory the
+	// process may use, at most DefaultPageCacheBytes; negative: no cache.
 	PageCacheBytes int64
 	// WALSegmentSize is passed to the WAL.
 	WALSegmentSize int64
@@ -52,13 +52,14 @@ type Options struct {
 	Now func() time.Time
 }
 
-// DefaultPageCacheBytes is the default budget of the page cache: a day of
-// TSBS's 100-host cpu table (864,000 rows × 21 columns) decodes to ~120 MB.
+// DefaultPageCacheBytes is the largest default budget of the page cache: a
+// day of TSBS's 100-host cpu table (864,000 rows × 21 columns) decodes to
+// ~120 MB.
 const DefaultPageCacheBytes = 1 << 30
 
 func (o *Options) setDefaults() {
 	if o.PageCacheBytes == 0 {
-		o.PageCacheBytes = DefaultPageCacheBytes
+		o.PageCacheBytes = defaultPageCacheBytes()
 	}
 	if o.FlushBytes <= 0 {
 		o.FlushBytes = 128 << 20

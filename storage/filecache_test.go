@@ -103,3 +103,21 @@ func TestTableSize(t *testing.T) {
 	_, err = e.TableSize("db", "nope")
 	require.Error(t, err)
 }
+
+// TestDefaultPageCacheBytes: the default budget is a quarter of the memory
+// the process may use, never more than DefaultPageCacheBytes.
+func TestDefaultPageCacheBytes(t *testing.T) {
+	got := defaultPageCacheBytes()
+	require.Positive(t, got)
+	require.LessOrEqual(t, got, int64(DefaultPageCacheBytes))
+	if mem := systemMemory(); mem > 0 {
+		require.Equal(t, min(int64(DefaultPageCacheBytes), mem/4), got)
+	}
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	require.NotNil(t, e.files.pages)
+	off, err := Open(Options{DataDir: t.TempDir(), PageCacheBytes: -1})
+	require.NoError(t, err)
+	defer off.Close()
+	require.Nil(t, off.files.pages, "a negative budget turns the cache off")
+}

@@ -115,3 +115,13 @@ func TestGracefulShutdownPersists(t *testing.T) {
 		require.LessOrEqual(t, st.Size(), int64(16), "no WAL records left behind the persisted data: %s", w)
 	}
 }
+
+func TestPageCacheFlag(t *testing.T) {
+	var a autoSize
+	require.Zero(t, a.pageCacheOption(), "unset: storage's default")
+	require.NoError(t, a.Set("0"))
+	require.Equal(t, int64(-1), a.pageCacheOption(), "0 turns the cache off")
+	require.NoError(t, a.Set("256MiB"))
+	require.Equal(t, int64(256<<20), a.pageCacheOption())
+	require.Error(t, a.Set("lots"))
+}

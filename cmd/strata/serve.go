@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -46,8 +46,8 @@ func serve(args []string) error {
 	fs.Var(&maxBuffer, "max-buffer-bytes", "writes wait while the write buffer holds more than this (default 2 × flush-bytes)")
 	queryMem := byteSize(1 << 30)
 	fs.Var(&queryMem, "query-memory-limit", "memory one query may hold for sorting, joins, windows and grouping (e.g. 1GiB)")
-	pageCache := byteSize(storage.DefaultPageCacheBytes)
-	fs.Var(&pageCache, "page-cache-size", "decoded Parquet pages kept in memory for later queries (e.g. 1GiB; 0: no cache)")
+	var pageCache autoSize
+	fs.Var(&pageCache, "page-cache-size", "decoded Parquet pages kept in memory for later queries (e.g. 512MiB; 0: no cache; default a quarter of memory, at most 1GiB)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -82,7 +82,7 @@ func serve(args []string) error {
 		FlushBytes:     int64(flushBytes),
 		FlushAge:       *flushAge,
 		MaxBufferBytes: int64(maxBuffer),
-		PageCacheBytes: cmp.Or(int64(pageCache), -1),
+		PageCacheBytes: pageCache.pageCacheOption(),
 		Logger:         logger,
 	})
 	if err != nil {
@@ -247,4 +247,38 @@ func stopGRPC(ctx context.Context, g *grpc.Server) {
 	case <-ctx.Done():
 		g.Stop()
 	}
+}
+
+// autoSize is a byte size flag whose default is computed elsewhere.
+type autoSize struct {
+	n   int64
+	set bool
+}
+
+func (a *autoSize) String() string {
+	if a == nil || !a.set {
+		return ""
+	}
+	return strconv.FormatInt(a.n, 10)
+}
+
+func (a *autoSize) Set(s string) error {
+	n, err := parseByteSize(s)
+	if err != nil {
+		return err
+	}
+	a.n, a.set = n, true
+	return nil
+}
+
+// pageCacheOption maps --page-cache-size to storage.Options.PageCacheBytes:
+// unset is storage's default (0), 0 turns the cache off (-1).
+func (a autoSize) pageCacheOption() int64 {
+	switch {
+	case !a.set:
+		return 0
+	case a.n == 0:
+		return -1
+	}
+	return a.n
 }
