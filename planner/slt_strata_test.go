@@ -213,3 +213,43 @@ func TestSQLLogic(t *testing.T) {
 	require.Empty(t, regressions, "corpus records that used to pass fail now")
 	require.Empty(t, fixed, "these records pass now: remove them from %s (go test ./planner -run TestSQLLogic -args -update)", knownFailuresFile)
 }
+
+// TestSQLLogicPersisted runs the corpus over the dataset persisted to
+// Parquet and compacted, twice: the first pass reads and caches the pages,
+// the second answers from the page cache (views of cached pages). Every
+// record that passes over the write buffer (TestSQLLogic) must pass here.
+func TestSQLLogicPersisted(t *testing.T) {
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	loadDataset(t, e)
+	require.NoError(t, e.Persist(context.Background()))
+	_, err = e.Compact(context.Background(), true)
+	require.NoError(t, err)
+	x := &strataExec{p: &planner.Planner{Engine: e}, sess: &planner.Session{Database: "slt", Location: time.UTC, Now: time.Now()}}
+	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
+	require.NoError(t, err)
+	sort.Strings(files)
+	known := map[string]bool{}
+	data, err := os.ReadFile(knownFailuresFile)
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			known[strings.Fields(line)[0]] = true
+		}
+	}
+	for pass := range 2 {
+		for _, f := range files {
+			rep, err := slt.RunFile(context.Background(), x, f, slt.Options{Engine: "strata"})
+			require.NoError(t, err)
+			for _, fl := range rep.Failures {
+				key := fmt.Sprintf("%s:%d", filepath.Base(fl.File), fl.Line)
+				if !known[key] {
+					t.Errorf("pass %d: %s: %s", pass+1, key, strings.SplitN(fl.Message, "\n", 2)[0])
+				}
+			}
+		}
+	}
+	st := e.PageCacheStats()
+	require.Positive(t, st.Hits, "the second pass reads cached pages")
+}

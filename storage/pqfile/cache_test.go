@@ -151,3 +151,44 @@ func equalRows(a, b [][]any) bool {
 	}
 	return true
 }
+
+// TestPageCacheViews checks that reads of cached pages without nulls return
+// the pages' own values (buffers no allocator made) and the same rows as a
+// read without the cache, with and without a time filter.
+func TestPageCacheViews(t *testing.T) {
+	mem := checkedAlloc(t)
+	g := tsbs{series: 20, points: 500, start: benchStart, step: 10e9, recRows: 1024}
+	recs := g.records(mem)
+	defer releaseAll(recs)
+	plain, data := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 2000, PageRows: 100})
+	c := NewPageCache(1 << 30)
+	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: c, ID: 9})
+	require.NoError(t, err)
+	for _, opts := range []ReadOptions{
+		{},
+		{MinTime: benchStart + 150*10e9, MaxTime: benchStart + 420*10e9},
+		{Tags: []TagFilter{{Column: "hostname", Values: []string{tagValue(0, 3)}}}, MinTime: benchStart + 10e9, MaxTime: benchStart + 30*10e9},
+	} {
+		opts.Alloc = mem
+		want, _, _ := readAll(t, plain, opts)
+		readAll(t, cached, opts) // fills the cache
+		r := cached.NewReader(context.Background(), opts)
+		var got [][]any
+		views, cols := 0, 0
+		for r.Next() {
+			rec := r.Record()
+			got = append(got, rowsOf(rec)...)
+			for _, a := range rec.Columns() {
+				cols++
+				if !a.Data().Buffers()[1].Mutable() {
+					views++
+				}
+			}
+		}
+		require.NoError(t, r.Err())
+		r.Release()
+		require.Equal(t, want, got)
+		require.Positive(t, cols)
+		require.Equal(t, cols, views, "every column of a cached page without nulls is a view")
+	}
+}

@@ -66,6 +66,9 @@ type Reader struct {
 	out       []int // indices into f.cols of the output columns
 	groups    []int // row groups left to read
 	noFill    bool
+	// single: each batch is one run of rows within one page, so columns of
+	// cached pages are returned in place (zero-copy) instead of copied.
+	single bool
 
 	// State of the current row group; cursors is nil between row groups.
 	ranges   []rowRange
@@ -78,6 +81,7 @@ type Reader struct {
 	runs     []rowRange
 	times    []int64 // scratch: times of the rows considered
 	selTimes []int64 // times of the rows selected, when filtering by time
+	runTimes []int64 // single: the run's times, a view of the time page
 
 	rec   arrow.Record
 	err   error
@@ -102,6 +106,7 @@ func (f *File) NewReader(ctx context.Context, opts ReadOptions) *Reader {
 		}
 	}
 	r.schema = arrow.NewSchema(fields, nil)
+	r.single = f.cache != nil && !opts.NoCacheFill
 	r.err = r.pruneRowGroups()
 	return r
 }
@@ -241,6 +246,9 @@ func (r *Reader) closeGroup() {
 
 // nextBatch reads the next record of the current row group; nil at its end.
 func (r *Reader) nextBatch() (arrow.Record, error) {
+	if r.single {
+		return r.nextRun()
+	}
 	n, err := r.selectRows()
 	if err != nil || n == 0 {
 		return nil, err
@@ -269,11 +277,122 @@ func (r *Reader) nextBatch() (arrow.Record, error) {
 	for i, b := range r.builders {
 		cols[i] = b.finish()
 	}
-	rec := array.NewRecordBatch(r.schema, cols, int64(n))
-	for _, a := range cols {
-		a.Release()
+	return newRecord(r.schema, cols, n), nil
+}
+
+// nextRun returns the next run of selected rows within one page as a
+// record: columns whose page is cached (never released) and has no nulls
+// are views of the page's values, the others are copied.
+func (r *Reader) nextRun() (arrow.Record, error) {
+	n, err := r.selectRun()
+	if err != nil || n == 0 {
+		return nil, err
 	}
-	return rec, nil
+	run := r.runs[0]
+	cols := make([]arrow.Array, len(r.builders))
+	for i, c := range r.cursors {
+		if c == nil { // the time column of a time-filtered read
+			if r.timeCur.cached {
+				cols[i] = fixedArray(timeArrowType, asBytes(r.runTimes))
+			} else {
+				b := r.builders[i]
+				b.reset(n)
+				b.appendInt64s(r.runTimes)
+				cols[i] = b.finish()
+			}
+			continue
+		}
+		a, err := c.view(run, r.alloc)
+		if err != nil {
+			releaseArrays(cols)
+			return nil, err
+		}
+		if a == nil {
+			b := r.builders[i]
+			b.reset(n)
+			if err := c.appendRuns(r.runs, b); err != nil {
+				releaseArrays(cols)
+				return nil, err
+			}
+			a = b.finish()
+		}
+		cols[i] = a
+	}
+	return newRecord(r.schema, cols, n), nil
+}
+
+func newRecord(schema *arrow.Schema, cols []arrow.Array, n int) arrow.Record {
+	rec := array.NewRecordBatch(schema, cols, int64(n))
+	releaseArrays(cols)
+	return rec
+}
+
+func releaseArrays(cols []arrow.Array) {
+	for _, a := range cols {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
+// selectRun sets r.runs to the next run of rows of the row group to return
+// that lies within one page (at most batchRows), and r.runTimes to their
+// times when filtering by time.
+func (r *Reader) selectRun() (int, error) {
+	r.runs = r.runs[:0]
+	page := r.timeCur
+	if page == nil {
+		for _, c := range r.cursors {
+			if c != nil {
+				page = c
+				break
+			}
+		}
+	}
+	for r.ri < len(r.ranges) {
+		rg := r.ranges[r.ri]
+		start := max(r.pos, rg.start)
+		if start >= rg.end {
+			r.ri++
+			continue
+		}
+		end := min(rg.end, start+int64(r.batchRows))
+		if page != nil {
+			// Columns are cut into pages at the same rows.
+			if err := page.load(start); err != nil {
+				return 0, err
+			}
+			end = min(end, page.end)
+		}
+		if !r.pr.timeBound {
+			r.pos = end
+			r.runs = append(r.runs, rowRange{start, end})
+			return int(end - start), nil
+		}
+		if err := r.ctx.Err(); err != nil {
+			return 0, err
+		}
+		times, err := r.timeCur.int64s(start, end, &r.times)
+		if err != nil {
+			return 0, err
+		}
+		lo, hi := r.pr.minTime, r.pr.maxTime
+		i := 0
+		for i < len(times) && (times[i] < lo || times[i] >= hi) {
+			i++
+		}
+		j := i
+		for j < len(times) && times[j] >= lo && times[j] < hi {
+			j++
+		}
+		r.pos = start + int64(j)
+		if j > i {
+			r.runs = append(r.runs, rowRange{start + int64(i), start + int64(j)})
+			r.runTimes = times[i:j]
+			return j - i, nil
+		}
+	}
+	return 0, nil
 }
 
 // selectRows fills r.runs with the next rows of the row group to return, at

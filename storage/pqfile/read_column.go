@@ -5,6 +5,8 @@ import (
 	"sort"
 	"unsafe"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
@@ -266,29 +268,86 @@ func (c *cursor) copyTags(data encoding.Values, v int, levels []byte, n int, b *
 		b.appendTagStrings(vals, offs, v, levels, n)
 		return nil
 	}
-	if c.dict == nil || c.dictFrom != pd && c.f.cache == nil {
-		if c.dict != nil {
-			c.dict.release()
+	return b.appendTagCodes(c.dictionary(pd, b.alloc), data.Int32(), v, levels, n)
+}
+
+// dictionary returns the Arrow copy of page dictionary pd (a reference the
+// cursor holds): from the page cache when the file has one, since every
+// page of a chunk, whichever reader decoded it, indexes the chunk's one
+// dictionary page; else built from pd with alloc.
+func (c *cursor) dictionary(pd parquet.Dictionary, alloc memory.Allocator) *dictionary {
+	if c.dict != nil && (c.dictFrom == pd || c.f.cache != nil) {
+		return c.dict
+	}
+	if c.dict != nil {
+		c.dict.release()
+	}
+	build := func(alloc memory.Allocator) func() *dictionary {
+		return func() *dictionary {
+			dd := pd.Page().Data()
+			vals, offs := dd.ByteArray()
+			return newDictionary(vals, offs, alloc)
 		}
-		build := func(alloc memory.Allocator) func() *dictionary {
-			return func() *dictionary {
-				dd := pd.Page().Data()
-				vals, offs := dd.ByteArray()
-				return newDictionary(vals, offs, alloc)
+	}
+	if cache := c.f.cache; cache != nil {
+		k := c.key
+		k.page = dictPage
+		c.dict = cache.dictionary(k, build(memory.DefaultAllocator), !c.noFill)
+	} else {
+		c.dict = build(alloc)()
+	}
+	c.dictFrom = pd
+	return c.dict
+}
+
+// view returns rows [run.start, run.end) as an array over the page's own
+// values, or nil when they cannot be: the page may be released (not
+// cached), has nulls, does not hold the whole run, or its kind is not
+// fixed-width or dictionary codes.
+func (c *cursor) view(run rowRange, alloc memory.Allocator) (arrow.Array, error) {
+	if err := c.load(run.start); err != nil {
+		return nil, err
+	}
+	if !c.cached || c.levels != nil || run.end > c.end {
+		return nil, nil
+	}
+	i, j := int(run.start-c.start), int(run.end-c.start)
+	data := c.page.Data()
+	switch c.col.kind {
+	case kindTime, kindInt, kindUint, kindFloat:
+		var b []byte
+		if c.col.kind == kindFloat {
+			b = asBytes(data.Double()[i:j])
+		} else {
+			b = asBytes(data.Int64()[i:j])
+		}
+		return fixedArray(c.col.kind.arrowType(), b), nil
+	case kindTag:
+		pd := c.page.Dictionary()
+		if pd == nil {
+			return nil, nil
+		}
+		d := c.dictionary(pd, alloc)
+		codes := data.Int32()[i:j]
+		n := uint32(d.len())
+		for _, code := range codes {
+			if uint32(code) >= n {
+				return nil, fmt.Errorf("pqfile: dictionary code %d out of range [0, %d)", code, n)
 			}
 		}
-		if cache := c.f.cache; cache != nil {
-			// A chunk has one dictionary page: every page of the chunk,
-			// whichever reader decoded it, indexes the same dictionary.
-			k := c.key
-			k.page = dictPage
-			c.dict = cache.dictionary(k, build(memory.DefaultAllocator), !c.noFill)
-		} else {
-			c.dict = build(b.alloc)()
-		}
-		c.dictFrom = pd
+		buf := memory.NewBufferBytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(codes))), len(codes)*4))
+		ad := array.NewDataWithDictionary(tagArrowType, len(codes), []*memory.Buffer{nil, buf}, 0, 0, d.arr.Data().(*array.Data))
+		defer ad.Release()
+		return array.MakeFromData(ad), nil
 	}
-	return b.appendTagCodes(c.dict, data.Int32(), v, levels, n)
+	return nil, nil
+}
+
+// fixedArray is an array of 8-byte values over b, which it does not own.
+func fixedArray(dt arrow.DataType, b []byte) arrow.Array {
+	ad := array.NewData(dt, len(b)/8, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+	defer ad.Release()
+	return array.MakeFromData(ad)
 }
 
 // asBytes views 8-byte values as bytes.
