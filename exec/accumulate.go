@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,10 +60,12 @@ func newAccumulator(a Agg) (accumulator, error) {
 }
 
 func growTo[T any](s []T, n int) []T {
-	for len(s) < n {
-		var zero T
-		s = append(s, zero)
+	if len(s) >= n {
+		return s
 	}
+	old := len(s)
+	s = slices.Grow(s, n-old)[:n]
+	clear(s[old:])
 	return s
 }
 
