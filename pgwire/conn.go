@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
@@ -55,6 +56,10 @@ type conn struct {
 	runMu     sync.Mutex
 	runCancel context.CancelCauseFunc
 
+	// runs counts statements bound or run; a plan made at Parse is used
+	// by the Bind that follows only if nothing ran in between.
+	runs uint64
+
 	pending int
 	dr      pgproto3.DataRow
 	scratch []byte
@@ -70,7 +75,18 @@ type prepared struct {
 	// cols are the result columns once described (nil: no rows).
 	cols      []planner.Column
 	described bool
+	// plan: a parameterless SELECT planned at Parse (to describe it), for
+	// the first Bind to run if it comes right after, within planFresh.
+	plan     *planner.Query
+	planSess *planner.Session
+	planRuns uint64
+	planned  time.Time
 }
+
+// planFresh bounds how old a Parse-time plan may be when Bind uses it: the
+// plan holds now() and the catalog as they were (drivers such as pgx send
+// Bind a round trip after Parse; a later first execution plans again).
+const planFresh = time.Second
 
 func (c *conn) serve() {
 	defer c.nc.Close()

@@ -106,6 +106,20 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 	return p, nil
 }
 
+// openPlanned opens a portal on a SELECT planned at Parse.
+func (c *conn) openPlanned(q *planner.Query, sess *planner.Session, stmt *sql.Statement, formats []int16) (*portal, error) {
+	op, _, err := c.srv.Planner.Open(sess, q)
+	if err != nil {
+		return nil, err
+	}
+	p := &portal{stmt: stmt, cols: q.Cols, op: op, tag: "SELECT"}
+	if p.formats, err = expandFormats(formats, len(p.cols)); err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
+}
+
 // run executes p, sending at most maxRows rows (0: all). It sends
 // CommandComplete, or PortalSuspended when rows remain.
 func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {

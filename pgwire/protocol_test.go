@@ -316,3 +316,51 @@ func TestCursorMoveAcrossBatches(t *testing.T) {
 	require.Equal(t, "39002", string(r.recv().(*pgproto3.DataRow).Values[0]))
 	require.Equal(t, []string{"CommandComplete FETCH 2", "ReadyForQuery T"}, r.until())
 }
+
+// TestParsePlanReused: the Bind right after a parameterless SELECT's Parse
+// runs the plan Parse made (pgx and JDBC send Parse/Describe, then
+// Bind/Execute); anything run in between, a second execution or a stale
+// plan make Bind plan again, so settings and now() are those of the run.
+func TestParsePlanReused(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	const q = "SELECT current_setting('TimeZone') AS tz"
+	value := func(stmt string) string {
+		t.Helper()
+		r.send(&pgproto3.Bind{PreparedStatement: stmt}, &pgproto3.Execute{}, &pgproto3.Sync{})
+		var got string
+		for {
+			msg := r.recv()
+			switch m := msg.(type) {
+			case *pgproto3.DataRow:
+				got = string(m.Values[0])
+			case *pgproto3.ErrorResponse:
+				t.Fatalf("%s: %s", m.Code, m.Message)
+			case *pgproto3.ReadyForQuery:
+				return got
+			}
+		}
+	}
+	parse := func(stmt string) {
+		t.Helper()
+		r.send(&pgproto3.Parse{Name: stmt, Query: q}, &pgproto3.Describe{ObjectType: 'S', Name: stmt}, &pgproto3.Sync{})
+		require.Equal(t, []string{"ParseComplete", "ParameterDescription", "RowDescription", "ReadyForQuery I"}, r.until())
+	}
+	reused := s.srv.PlansReused()
+
+	parse("s1")
+	require.Equal(t, "UTC", value("s1"))
+	require.Equal(t, reused+1, s.srv.PlansReused(), "the Bind after Parse runs its plan")
+
+	parse("s2")
+	r.send(&pgproto3.Query{String: "SET TimeZone = 'Asia/Tokyo'"})
+	r.until()
+	require.Equal(t, "Asia/Tokyo", value("s2"), "a statement ran in between: planned again")
+	require.Equal(t, "Asia/Tokyo", value("s1"), "a second execution plans again")
+	require.Equal(t, reused+1, s.srv.PlansReused())
+
+	parse("s3")
+	time.Sleep(planFresh + 100*time.Millisecond)
+	require.Equal(t, "Asia/Tokyo", value("s3"))
+	require.Equal(t, reused+1, s.srv.PlansReused(), "a plan older than planFresh is not used")
+}

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 // text, stopping at the first error; one ReadyForQuery at the end.
 func (c *conn) simpleQuery(text string) {
 	defer c.ready()
+	c.runs++
 	// A simple query ends the unnamed statement and portal.
 	delete(c.stmts, "")
 	if p := c.portals[""]; p != nil {
@@ -101,8 +103,19 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	copy(ps.oids, oids)
 	// Queries are analysed now, as PostgreSQL does: a missing table or
 	// column fails the Parse, and Describe needs no second pass.
-	switch stmt.Kind {
-	case sql.Select, sql.Explain, sql.Insert:
+	switch {
+	case stmt.Kind == sql.Select && n == 0:
+		// Planned in full: Describe needs the columns, and the Bind that
+		// follows (pgx, JDBC and TSBS's runner send Parse/Describe, then
+		// Bind/Execute) runs this plan instead of planning again.
+		sess := c.sess.plannerSession()
+		q, err := c.srv.Planner.PlanQuery(sess, stmt, nil)
+		if err != nil {
+			return err
+		}
+		ps.cols, ps.described = q.Cols, true
+		ps.plan, ps.planSess, ps.planRuns, ps.planned = q, sess, c.runs, time.Now()
+	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert:
 		cols, err := c.describeStatement(ps)
 		if err != nil {
 			return err
@@ -186,6 +199,20 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 			return err
 		}
 	}
+	plan, planSess := ps.plan, ps.planSess
+	fresh := plan != nil && ps.planRuns == c.runs && time.Since(ps.planned) < planFresh
+	ps.plan, ps.planSess = nil, nil // used once at most
+	c.runs++
+	if fresh && len(params) == 0 {
+		p, err := c.openPlanned(plan, planSess, ps.stmt, m.ResultFormatCodes)
+		if err != nil {
+			return statementError(context.Background(), err)
+		}
+		c.portals[m.DestinationPortal] = p
+		c.be.Send(&pgproto3.BindComplete{})
+		c.srv.plansReused.Add(1)
+		return nil
+	}
 	ctx, done := c.running()
 	p, err := c.open(ctx, ps.stmt, params, m.ResultFormatCodes)
 	done()
@@ -238,6 +265,7 @@ func (c *conn) execute(name string, maxRows uint32) error {
 	if !ok {
 		return &planner.Error{Code: "34000", Msg: fmt.Sprintf("portal %q does not exist", name)}
 	}
+	c.runs++
 	if p.stmt.Kind == sql.Empty {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return nil

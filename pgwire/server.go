@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stratadb/strata/planner"
 )
@@ -34,7 +35,13 @@ type Server struct {
 	lns     []net.Listener
 	closed  bool
 	wg      sync.WaitGroup
+
+	plansReused atomic.Int64
 }
+
+// PlansReused counts Binds that ran the plan their Parse made instead of
+// planning again.
+func (s *Server) PlansReused() int64 { return s.plansReused.Load() }
 
 func (s *Server) log() *slog.Logger {
 	if s.Logger != nil {

@@ -43,6 +43,7 @@ type queryOptions struct {
 	keep       bool
 	serveFlags []string
 	prof       queryProfile
+	strataVia  string // http: /api/v3/query_sql as CSV; pg: the PostgreSQL endpoint through pgx, as TSBS's runner
 }
 
 // queryProfile asks for a CPU profile of Strata running some query types.
@@ -69,6 +70,7 @@ func benchQueryCmd(args []string) error {
 	fs.BoolVar(&o.pgFloat, "pg-double", true, "PostgreSQL fields as double precision (TSBS's TimescaleDB schema); false: bigint")
 	fs.BoolVar(&o.pgJIT, "pg-jit", false, "leave PostgreSQL's JIT on (its default); off gives it its best latencies on these queries")
 	fs.BoolVar(&o.keep, "keep", false, "keep the Strata data directory and log")
+	fs.StringVar(&o.strataVia, "strata-protocol", "http", "how Strata is queried: http (/api/v3/query_sql, CSV) or pg (its PostgreSQL endpoint through pgx, as TSBS's TimescaleDB runner and the PostgreSQL engine here)")
 	serveFlags := fs.String("serve-flags", "", "extra flags for the started Strata server, space separated")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	fs.StringVar(&o.prof.cpu, "cpuprofile", "", "after the measurements, restart Strata under a CPU profile, run --profile-types and write the profile here")
@@ -96,6 +98,9 @@ func benchQueryCmd(args []string) error {
 	}
 	if o.perType < 1 {
 		return fmt.Errorf("bench query: --queries %d: need at least one instance per type", o.perType)
+	}
+	if o.strataVia != "http" && o.strataVia != "pg" {
+		return fmt.Errorf("bench query: --strata-protocol %q: want http or pg", o.strataVia)
 	}
 	if o.duckMode != "table" && o.duckMode != "view" {
 		return fmt.Errorf("bench query: --duckdb-mode %q: want table or view", o.duckMode)

@@ -14,9 +14,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // queryEngine runs SQL on one database system. run returns the latency of
@@ -37,12 +40,23 @@ type strataEngine struct {
 	db      string
 	dataDir string
 	client  *http.Client
+	pg      *pgx.Conn // set: queries go to the PostgreSQL endpoint
 }
 
 // startStrataEngine starts the child server, loads the data file into it
 // and persists and compacts it, so its Parquet files hold every row.
 func startStrataEngine(ctx context.Context, runDir string, o queryOptions, path string, rep *queryReport) (*strataEngine, error) {
-	child, err := startChild(runDir, profiles{}, o.serveFlags)
+	flags := o.serveFlags
+	var pgAddr string
+	if o.strataVia == "pg" {
+		addr, err := freeLoopbackAddr()
+		if err != nil {
+			return nil, err
+		}
+		pgAddr = addr
+		flags = append(slices.Clone(flags), "--pg-addr", pgAddr)
+	}
+	child, err := startChild(runDir, profiles{}, flags)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +88,13 @@ func startStrataEngine(ctx context.Context, runDir string, o queryOptions, path 
 		return nil, err
 	}
 	rep.Loads = append(rep.Loads, engineLoad{Engine: "strata", Took: time.Since(began), How: "line protocol over HTTP (4 workers), then persist+compact"})
+	rep.StrataVia = "HTTP /api/v3/query_sql, format=csv, body drained"
+	if pgAddr != "" {
+		if e.pg, err = pgx.Connect(ctx, "postgres://strata@"+pgAddr+"/"+o.db+"?sslmode=disable"); err != nil {
+			return nil, fmt.Errorf("strata: connect to the PostgreSQL endpoint: %w", err)
+		}
+		rep.StrataVia = "PostgreSQL endpoint, pgx extended protocol like the PostgreSQL engine, rows drained"
+	}
 	ok = true
 	return e, nil
 }
@@ -91,6 +112,9 @@ func newStrataEngine(child *childServer, db string) *strataEngine {
 func (e *strataEngine) name() string { return "strata" }
 
 func (e *strataEngine) run(ctx context.Context, sql string, collect bool) (time.Duration, *resultSet, error) {
+	if e.pg != nil {
+		return runPgx(ctx, e.pg, "strata", sql, collect)
+	}
 	u := e.base + "/api/v3/query_sql?db=" + url.QueryEscape(e.db) + "&format=csv&q=" + url.QueryEscape(sql)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -146,7 +170,13 @@ func readCSVResult(r io.Reader) (*resultSet, error) {
 	}
 }
 
-func (e *strataEngine) close() error { return e.child.stop() }
+func (e *strataEngine) close() error {
+	if e.pg != nil {
+		e.pg.Close(context.Background())
+		e.pg = nil
+	}
+	return e.child.stop()
+}
 
 // duckScript is the Node program that runs DuckDB, in testdata/bench/.
 const duckScript = "duckdb_query.mjs"

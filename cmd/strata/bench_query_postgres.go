@@ -106,10 +106,17 @@ func firstLine(s string) string {
 func (e *postgresEngine) name() string { return "postgres" }
 
 func (e *postgresEngine) run(ctx context.Context, sql string, collect bool) (time.Duration, *resultSet, error) {
+	return runPgx(ctx, e.conn, "postgres", sql, collect)
+}
+
+// runPgx runs one query over a pgx connection the way TSBS's TimescaleDB
+// runner does (pgx's default: prepared and cached per SQL text, binary
+// results) and drains the rows; with collect it returns them normalized.
+func runPgx(ctx context.Context, conn *pgx.Conn, engine, sql string, collect bool) (time.Duration, *resultSet, error) {
 	began := time.Now()
-	rows, err := e.conn.Query(ctx, sql)
+	rows, err := conn.Query(ctx, sql)
 	if err != nil {
-		return 0, nil, fmt.Errorf("postgres: %w", err)
+		return 0, nil, fmt.Errorf("%s: %w", engine, err)
 	}
 	var rs *resultSet
 	if collect {
@@ -125,7 +132,7 @@ func (e *postgresEngine) run(ctx context.Context, sql string, collect bool) (tim
 		vals, err := rows.Values()
 		if err != nil {
 			rows.Close()
-			return 0, nil, fmt.Errorf("postgres: decode row: %w", err)
+			return 0, nil, fmt.Errorf("%s: decode row: %w", engine, err)
 		}
 		row := make([]string, len(vals))
 		for i, v := range vals {
@@ -135,7 +142,7 @@ func (e *postgresEngine) run(ctx context.Context, sql string, collect bool) (tim
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, nil, fmt.Errorf("postgres: %w", err)
+		return 0, nil, fmt.Errorf("%s: %w", engine, err)
 	}
 	return time.Since(began), rs, nil
 }

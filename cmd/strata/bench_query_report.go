@@ -14,6 +14,7 @@ import (
 // queryReport is the outcome of one `strata bench query` run.
 type queryReport struct {
 	Strata, DuckDB, Postgres string
+	StrataVia                string // how Strata was queried
 	DataFile                 string
 	KeptDir                  string
 	Scale                    int
@@ -139,7 +140,7 @@ func (r *queryReport) has(engine string) bool { return slices.Contains(r.Engines
 
 func (r *queryReport) writeTable(w io.Writer) {
 	fmt.Fprintf(w, "data: TSBS cpu-only, scale %d, %s rows, seed %d (%s); queries: %d per type, seed %d\n", r.Scale, commas(r.Rows), r.Seed, r.DataFile, r.PerType, r.QuerySeed)
-	fmt.Fprintf(w, "strata:   %s (HTTP /api/v3/query_sql, format=csv, body drained)\n", r.Strata)
+	fmt.Fprintf(w, "strata:   %s (%s)\n", r.Strata, r.StrataVia)
 	if r.DuckDB != "" {
 		fmt.Fprintf(w, "duckdb:   %s (timed in-process)\n", r.DuckDB)
 	}
