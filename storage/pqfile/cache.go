@@ -2,6 +2,7 @@ package pqfile
 
 import (
 	"container/list"
+	"math"
 	"sync"
 
 	"github.com/parquet-go/parquet-go"
@@ -47,11 +48,11 @@ type pageKey struct {
 const dictPage = -1
 
 type cacheEntry struct {
-	key   pageKey
-	page  parquet.Page
-	nulls int64       // the page's nulls (counting walks its levels)
-	dict  *dictionary // one reference held by the cache
-	size  int64
+	key  pageKey
+	page parquet.Page
+	info pageInfo
+	dict *dictionary // one reference held by the cache
+	size int64
 }
 
 // NewPageCache returns a cache holding about maxBytes of decoded pages.
@@ -68,32 +69,59 @@ func (c *PageCache) Stats() CacheStats {
 	return s
 }
 
-// page returns the cached page k and its count of nulls, or nil.
-func (c *PageCache) page(k pageKey) (parquet.Page, int64) {
+// pageInfo is what a cached page's readers would otherwise compute from
+// its values every time.
+type pageInfo struct {
+	nulls int64 // counting walks the page's levels
+	// maxCode is the largest dictionary code of a dictionary-encoded page
+	// (readers check codes against the dictionary once, not per row); -1
+	// for other pages.
+	maxCode int32
+}
+
+func infoOf(p parquet.Page) pageInfo {
+	info := pageInfo{nulls: p.NumNulls(), maxCode: -1}
+	if p.Dictionary() != nil {
+		data := p.Data()
+		for _, code := range data.Int32() {
+			if code < 0 {
+				info.maxCode = math.MaxInt32 // out of range of any dictionary
+				break
+			}
+			info.maxCode = max(info.maxCode, code)
+		}
+	}
+	return info
+}
+
+// page returns the cached page k and its info, or nil.
+func (c *PageCache) page(k pageKey) (parquet.Page, pageInfo) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[k]
 	if !ok {
 		c.stats.Misses++
-		return nil, 0
+		return nil, pageInfo{}
 	}
 	c.stats.Hits++
 	c.lru.MoveToFront(e)
 	ce := e.Value.(*cacheEntry)
-	return ce.page, ce.nulls
+	return ce.page, ce.info
 }
 
-// addPage caches p as page k; the cache owns p from now on (the caller
-// must not Release it). Pages larger than the whole budget are not kept.
-func (c *PageCache) addPage(k pageKey, p parquet.Page) {
+// addPage caches p as page k and returns its info; the cache owns p from
+// now on (the caller must not Release it). Pages larger than the whole
+// budget are not kept.
+func (c *PageCache) addPage(k pageKey, p parquet.Page) pageInfo {
 	size := p.Size() + int64(len(p.DefinitionLevels())) + entryOverhead
-	nulls := p.NumNulls()
+	info := infoOf(p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[k]; ok || size > c.max {
-		return // another reader cached it meanwhile; p is left to the GC
+		return info // another reader cached it meanwhile; p is left to the GC
 	}
-	c.insert(&cacheEntry{key: k, page: p, nulls: nulls, size: size})
+	c.insert(&cacheEntry{key: k, page: p, info: info, size: size})
+	return info
 }
 
 // dictionary returns chunk k's dictionary with a reference for the caller,

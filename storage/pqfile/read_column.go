@@ -28,6 +28,7 @@ type cursor struct {
 
 	page     parquet.Page // current page, nil before the first
 	cached   bool         // page belongs to the cache: never Release it
+	maxCode  int32        // a cached page's largest dictionary code (pageInfo)
 	start    int64        // first row of the current page
 	end      int64        // end of the current page's rows
 	nextPage int          // index in locs of the page ReadPage returns next
@@ -105,9 +106,10 @@ func (c *cursor) load(row int64) error {
 		cache := c.f.cache
 		if cache != nil {
 			c.key.page = int32(target)
-			if p, nulls := cache.page(c.key); p != nil {
+			if p, info := cache.page(c.key); p != nil {
 				c.stats.PagesCached++
-				return c.usePage(p, true, nulls)
+				c.maxCode = info.maxCode
+				return c.usePage(p, true, info.nulls)
 			}
 		}
 		if target != c.nextPage {
@@ -120,7 +122,7 @@ func (c *cursor) load(row int64) error {
 			return err
 		}
 		if cache != nil && !c.noFill {
-			cache.addPage(c.key, c.page)
+			c.maxCode = cache.addPage(c.key, c.page).maxCode
 			c.cached = true
 		}
 		return nil
@@ -329,10 +331,15 @@ func (c *cursor) view(run rowRange, alloc memory.Allocator) (arrow.Array, error)
 		}
 		d := c.dictionary(pd, alloc)
 		codes := data.Int32()[i:j]
-		n := uint32(d.len())
-		for _, code := range codes {
-			if uint32(code) >= n {
-				return nil, fmt.Errorf("pqfile: dictionary code %d out of range [0, %d)", code, n)
+		if c.maxCode < 0 || int(c.maxCode) >= d.len() {
+			// Checked once per cached page: find the culprit for the error.
+			for _, code := range codes {
+				if uint32(code) >= uint32(d.len()) {
+					return nil, fmt.Errorf("pqfile: dictionary code %d out of range [0, %d)", code, d.len())
+				}
+			}
+			if c.maxCode >= 0 {
+				return nil, fmt.Errorf("pqfile: dictionary code %d out of range [0, %d)", c.maxCode, d.len())
 			}
 		}
 		buf := memory.NewBufferBytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(codes))), len(codes)*4))
