@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"io"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -77,43 +75,44 @@ func encodeJSON(lines bool) encoder {
 			keys[c] = append(appendJSONString(nil, name), ':')
 		}
 		n := 0
+		var line []byte
+		cells := make([]cellAppender, len(names))
 		err := batches(first, next, func(rec arrow.Record) error {
 			cols := rec.Columns()
-			rows := int(rec.NumRows())
-			before := n // rows written before this batch
-			n += rows
-			return encodeRows(bw, rows, len(names), func(dst []byte, lo, hi int) []byte {
-				cells := make([]cellAppender, len(names))
+			for c := range names {
+				cells[c] = jsonColumn(cols[c])
+				if isDate(schema, c) {
+					cells[c] = quotedDateColumn(cols[c])
+				}
+			}
+			for i := 0; i < int(rec.NumRows()); i++ {
+				line = line[:0]
+				if !lines && n > 0 {
+					line = append(line, ',')
+				}
+				line = append(line, '{')
+				written := 0
 				for c := range names {
-					cells[c] = jsonColumn(cols[c])
-					if isDate(schema, c) {
-						cells[c] = quotedDateColumn(cols[c])
+					if cols[c].IsNull(i) {
+						continue // InfluxDB 3 leaves NULLs out
 					}
+					if written > 0 {
+						line = append(line, ',')
+					}
+					line = append(line, keys[c]...)
+					line = cells[c](line, i)
+					written++
 				}
-				for i := lo; i < hi; i++ {
-					if !lines && before+i > 0 {
-						dst = append(dst, ',')
-					}
-					dst = append(dst, '{')
-					written := 0
-					for c := range names {
-						if cols[c].IsNull(i) {
-							continue // InfluxDB 3 leaves NULLs out
-						}
-						if written > 0 {
-							dst = append(dst, ',')
-						}
-						dst = append(dst, keys[c]...)
-						dst = cells[c](dst, i)
-						written++
-					}
-					dst = append(dst, '}')
-					if lines {
-						dst = append(dst, '\n')
-					}
+				line = append(line, '}')
+				if lines {
+					line = append(line, '\n')
 				}
-				return dst
-			})
+				if _, err := bw.Write(line); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
 		})
 		if !lines {
 			bw.WriteString("]")
@@ -137,82 +136,32 @@ func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, firs
 	if _, err := bw.Write(line); err != nil {
 		return err
 	}
-	cellsOf := func(cols []arrow.Array) []cellAppender {
-		cells := make([]cellAppender, len(names))
+	cells := make([]cellAppender, len(names))
+	return batches(first, next, func(rec arrow.Record) error {
+		cols := rec.Columns()
 		for c := range names {
 			cells[c] = textColumn(cols[c], appendCSVField)
 			if isDate(schema, c) {
 				cells[c] = dateColumn(cols[c])
 			}
 		}
-		return cells
-	}
-	return batches(first, next, func(rec arrow.Record) error {
-		cols := rec.Columns()
-		return encodeRows(bw, int(rec.NumRows()), len(names), func(dst []byte, lo, hi int) []byte {
-			cells := cellsOf(cols)
-			for i := lo; i < hi; i++ {
-				for c := range names {
-					if c > 0 {
-						dst = append(dst, ',')
-					}
-					if !cols[c].IsNull(i) {
-						dst = cells[c](dst, i)
-					}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			line = line[:0]
+			for c := range names {
+				if c > 0 {
+					line = append(line, ',')
 				}
-				dst = append(dst, '\n')
+				if !cols[c].IsNull(i) {
+					line = cells[c](line, i)
+				}
 			}
-			return dst
-		})
+			line = append(line, '\n')
+			if _, err := bw.Write(line); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-}
-
-// parallelCells is the size of a batch (rows x columns) from which its
-// rows are formatted on several goroutines: one goroutine formatting a
-// wide result (TSBS high-cpu-all: 400k rows x 21 columns as CSV) was half
-// the query's CPU while the scan had finished.
-const parallelCells = 32 << 10
-
-var rowBufs = sync.Pool{New: func() any { return new([]byte) }}
-
-// parallelBatches counts batches formatted in parts (tests check the path
-// is taken).
-var parallelBatches atomic.Int64
-
-// encodeRows formats a batch's n rows with format, which appends rows
-// [lo, hi) to dst, and writes them in order: in one piece, or, for a large
-// batch, in parts formatted side by side (format must then only read
-// shared state).
-func encodeRows(w io.Writer, n, cols int, format func(dst []byte, lo, hi int) []byte) error {
-	parts := 1
-	if n*cols >= parallelCells {
-		parts = min(runtime.GOMAXPROCS(0), 4, n)
-	}
-	if parts > 1 {
-		parallelBatches.Add(1)
-	}
-	bufs := make([]*[]byte, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		bufs[p] = rowBufs.Get().(*[]byte)
-		lo, hi := n*p/parts, n*(p+1)/parts
-		if p == parts-1 {
-			*bufs[p] = format((*bufs[p])[:0], lo, hi)
-			continue
-		}
-		wg.Go(func() { *bufs[p] = format((*bufs[p])[:0], lo, hi) })
-	}
-	wg.Wait()
-	var err error
-	for _, b := range bufs {
-		if err == nil {
-			_, err = w.Write(*b)
-		}
-		if cap(*b) <= 16<<20 {
-			rowBufs.Put(b)
-		}
-	}
-	return err
 }
 
 // encodePretty draws an aligned table (it buffers the rows to size columns).

@@ -3,8 +3,6 @@ package httpquery
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -127,43 +125,4 @@ func TestDatesAsDates(t *testing.T) {
 	code, body = get(t, base, "SELECT DATE '2016-02-29' AS d", "csv")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, "d\n2016-02-29\n", body)
-}
-
-// TestLargeBatchesInOrder: batches of at least parallelCells are formatted
-// in parts on several goroutines; every format must still hold every row,
-// once, in order.
-func TestLargeBatchesInOrder(t *testing.T) {
-	base := newServer(t)
-	const n = 20000 // x 3 columns: past parallelCells in one batch
-	q := fmt.Sprintf("SELECT g AS i, g * 2 AS d, 'r' || g::text AS s FROM generate_series(1, %d) AS g ORDER BY g", n)
-	require.GreaterOrEqual(t, n*3, parallelCells)
-	before := parallelBatches.Load()
-
-	code, body := get(t, base, q, "csv")
-	require.Equal(t, 200, code, body)
-	lines := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
-	require.Len(t, lines, n+1)
-	require.Equal(t, "i,d,s", lines[0])
-	for i := 1; i <= n; i++ {
-		require.Equal(t, fmt.Sprintf("%d,%d,r%d", i, 2*i, i), lines[i])
-	}
-
-	code, body = get(t, base, q, "jsonl")
-	require.Equal(t, 200, code, body)
-	lines = strings.Split(strings.TrimSuffix(body, "\n"), "\n")
-	require.Len(t, lines, n)
-	for i := 1; i <= n; i++ {
-		require.Equal(t, fmt.Sprintf(`{"i":%d,"d":%d,"s":"r%d"}`, i, 2*i, i), lines[i-1])
-	}
-
-	code, body = get(t, base, q, "json")
-	require.Equal(t, 200, code, body)
-	var rows []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(body), &rows))
-	require.Len(t, rows, n)
-	for i, r := range rows {
-		require.Equal(t, float64(i+1), r["i"])
-		require.Equal(t, fmt.Sprintf("r%d", i+1), r["s"])
-	}
-	require.GreaterOrEqual(t, parallelBatches.Load()-before, int64(3), "each format took the parallel path")
 }
