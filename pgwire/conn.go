@@ -61,9 +61,8 @@ type conn struct {
 	runs uint64
 
 	pending int
-	dr      pgproto3.DataRow
-	scratch []byte
-	ends    []int
+	// rows holds DataRows encoded by stream, written by flushRows.
+	rows []byte
 }
 
 // prepared is a parsed statement of the extended protocol.

@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -182,6 +183,12 @@ func (src *portal) advance(ctx context.Context) (ok bool, err error) {
 // stream sends up to limit rows of src (0: all) as DataRows in the given
 // formats. more reports that rows may remain.
 func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit int64) (n int64, more bool, err error) {
+	// Rows collect in c.rows and go out before any later message.
+	defer func() {
+		if ferr := c.flushRows(); err == nil {
+			err = ferr
+		}
+	}()
 	if !slices.Equal(src.encFormats, formats) {
 		src.encFor, src.encFormats = nil, formats
 	}
@@ -198,50 +205,57 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 			}
 			src.encFor = src.rec
 		}
-		c.sendRow(src.rec, src.row, src.encs)
+		c.appendRow(src.rec, src.row, src.encs)
 		src.row++
 		n++
-		if c.pending >= flushEvery {
-			if err := c.be.Flush(); err != nil {
+		if len(c.rows) >= flushEvery {
+			if err := c.flushRows(); err != nil {
 				return n, false, err
 			}
-			c.pending = 0
 		}
 	}
 	return n, true, nil
 }
 
-// sendRow encodes row i of rec into one DataRow without allocating: the
-// values are appended to one scratch buffer and sliced afterwards.
-func (c *conn) sendRow(rec arrow.Record, i int, encs []encoder) {
+// appendRow appends row i of rec to c.rows as a DataRow message in wire
+// form: 'D', its length, the column count, then each value's length (-1:
+// NULL) and bytes, encoded in place (no per-row copies or message values).
+func (c *conn) appendRow(rec arrow.Record, i int, encs []encoder) {
 	cols := rec.Columns()
-	if c.scratch == nil {
-		// Never nil: an empty value sliced from a nil buffer would be a
-		// nil slice, which pgproto3 sends as NULL.
-		c.scratch = make([]byte, 0, 512)
-	}
-	c.scratch = c.scratch[:0]
-	c.ends = c.ends[:0]
+	dst := c.rows
+	start := len(dst)
+	dst = append(dst, 'D', 0, 0, 0, 0, byte(len(cols)>>8), byte(len(cols)))
 	for j, col := range cols {
 		if col.IsNull(i) || col.DataType().ID() == arrow.NULL {
-			c.ends = append(c.ends, -1)
+			dst = append(dst, 0xff, 0xff, 0xff, 0xff)
 			continue
 		}
-		c.scratch = encs[j](c.scratch, i)
-		c.ends = append(c.ends, len(c.scratch))
+		at := len(dst)
+		dst = append(dst, 0, 0, 0, 0)
+		dst = encs[j](dst, i)
+		binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
 	}
-	c.dr.Values = c.dr.Values[:0]
-	start := 0
-	for _, end := range c.ends {
-		if end < 0 {
-			c.dr.Values = append(c.dr.Values, nil)
-			continue
-		}
-		c.dr.Values = append(c.dr.Values, c.scratch[start:end:end])
-		start = end
+	binary.BigEndian.PutUint32(dst[start+1:], uint32(len(dst)-start-1))
+	c.rows = dst
+}
+
+// flushRows writes the DataRows in c.rows after whatever the protocol
+// layer holds buffered (messages sent before them), keeping their order.
+func (c *conn) flushRows() error {
+	if len(c.rows) == 0 {
+		return nil
 	}
-	c.be.Send(&c.dr)
-	c.pending += len(c.scratch) + 4*len(cols) + 7
+	err := c.be.Flush()
+	if err == nil {
+		_, err = c.nc.Write(c.rows)
+	}
+	if cap(c.rows) > 4*flushEvery {
+		c.rows = nil
+	} else {
+		c.rows = c.rows[:0]
+	}
+	c.pending = 0
+	return err
 }
 
 // rowDescription describes cols in the given formats (nil: all text).

@@ -157,10 +157,7 @@ func equalRows(a, b [][]any) bool {
 // read without the cache, with and without a time filter.
 func TestPageCacheViews(t *testing.T) {
 	mem := checkedAlloc(t)
-	g := tsbs{series: 20, points: 500, start: benchStart, step: 10e9, recRows: 1024}
-	recs := g.records(mem)
-	defer releaseAll(recs)
-	plain, data := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 2000, PageRows: 100})
+	plain, data := tagPruningFile(t, mem)
 	c := NewPageCache(1 << 30)
 	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: c, ID: 9})
 	require.NoError(t, err)

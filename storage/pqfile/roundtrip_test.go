@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 )
 
@@ -160,14 +161,20 @@ func TestTimeRange(t *testing.T) {
 	}
 }
 
+// tagPruningFile writes 20 series of 500 rows sorted by host, in row groups
+// of 2000 rows and pages of 100, and returns the file and its bytes.
+func tagPruningFile(t *testing.T, mem memory.Allocator) (*File, []byte) {
+	g := tsbs{series: 20, points: 500, start: benchStart, step: 10e9, recRows: 1024}
+	recs := g.records(mem)
+	defer releaseAll(recs)
+	return writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 2000, PageRows: 100})
+}
+
 // TestTagPruning checks that tag filters skip row groups and pages: 20 series
 // of 500 rows sorted by host, row groups of 2000 rows, pages of 100.
 func TestTagPruning(t *testing.T) {
 	mem := checkedAlloc(t)
-	g := tsbs{series: 20, points: 500, start: benchStart, step: 10e9, recRows: 1024}
-	recs := g.records(mem)
-	defer releaseAll(recs)
-	f, _ := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 2000, PageRows: 100})
+	f, _ := tagPruningFile(t, mem)
 	numCols := len(tsbsSchema().Fields())
 	host := func(s int) string { return tagValue(0, s) }
 	tests := []struct {
