@@ -81,7 +81,10 @@ type Reader struct {
 	runs     []rowRange
 	times    []int64 // scratch: times of the rows considered
 	selTimes []int64 // times of the rows selected, when filtering by time
-	runTimes []int64 // single: the run's times, a view of the time page
+	runTimes []int64 // single: the run's times
+	// runTimesView: runTimes is a view of the time page's own values (not
+	// a copy in r.times, which the next run overwrites).
+	runTimesView bool
 
 	rec   arrow.Record
 	err   error
@@ -292,7 +295,7 @@ func (r *Reader) nextRun() (arrow.Record, error) {
 	cols := make([]arrow.Array, len(r.builders))
 	for i, c := range r.cursors {
 		if c == nil { // the time column of a time-filtered read
-			if r.timeCur.cached {
+			if r.timeCur.cached && r.runTimesView {
 				cols[i] = fixedArray(timeArrowType, asBytes(r.runTimes))
 			} else {
 				b := r.builders[i]
@@ -372,7 +375,7 @@ func (r *Reader) selectRun() (int, error) {
 		if err := r.ctx.Err(); err != nil {
 			return 0, err
 		}
-		times, err := r.timeCur.int64s(start, end, &r.times)
+		times, view, err := r.timeCur.int64s(start, end, &r.times)
 		if err != nil {
 			return 0, err
 		}
@@ -389,6 +392,7 @@ func (r *Reader) selectRun() (int, error) {
 		if j > i {
 			r.runs = append(r.runs, rowRange{start + int64(i), start + int64(j)})
 			r.runTimes = times[i:j]
+			r.runTimesView = view
 			return j - i, nil
 		}
 	}
@@ -427,7 +431,7 @@ func (r *Reader) selectRows() (int, error) {
 		if err := r.ctx.Err(); err != nil {
 			return 0, err
 		}
-		times, err := r.timeCur.int64s(start, end, &r.times)
+		times, _, err := r.timeCur.int64s(start, end, &r.times)
 		if err != nil {
 			return 0, err
 		}

@@ -192,21 +192,21 @@ func (c *cursor) valueIndex(i int64) int {
 
 // int64s returns the values of rows [from, to) of the time column: a view
 // of the page's values, valid until the cursor moves, when one page holds
-// them all, else a copy in *scratch.
-func (c *cursor) int64s(from, to int64, scratch *[]int64) ([]int64, error) {
+// them all (view true), else a copy in *scratch.
+func (c *cursor) int64s(from, to int64, scratch *[]int64) (vals []int64, view bool, err error) {
 	if err := c.load(from); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if to <= c.end && c.levels == nil {
 		i := int(from - c.start)
 		data := c.page.Data()
-		return data.Int64()[i : i+int(to-from)], nil
+		return data.Int64()[i : i+int(to-from)], true, nil
 	}
 	dst := (*scratch)[:0]
 	defer func() { *scratch = dst }()
 	for from < to {
 		if err := c.load(from); err != nil {
-			return dst, err
+			return dst, false, err
 		}
 		upto := min(to, c.end)
 		data := c.page.Data()
@@ -215,7 +215,7 @@ func (c *cursor) int64s(from, to int64, scratch *[]int64) ([]int64, error) {
 		dst = append(dst, vs[i:i+int(upto-from)]...)
 		from = upto
 	}
-	return dst, nil
+	return dst, false, nil
 }
 
 // appendRuns appends the rows of runs, sorted and disjoint, to b.
