@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,9 @@ type ParallelScan struct {
 	wg      sync.WaitGroup
 	cur     arrow.Record
 	err     error
+
+	statsMu sync.Mutex
+	pages   storage.PageStats
 }
 
 type scanItem struct {
@@ -89,6 +93,14 @@ func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split) error {
 		return err
 	}
 	defer r.Release()
+	if ps, ok := r.(interface{ PageStats() storage.PageStats }); ok {
+		defer func() {
+			st := ps.PageStats()
+			p.statsMu.Lock()
+			p.pages.Add(st)
+			p.statsMu.Unlock()
+		}()
+	}
 	var idx []int32
 	for r.Next() {
 		rec := r.Record()
@@ -153,6 +165,18 @@ func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// AnalyzeNote reports, for EXPLAIN ANALYZE, the data pages the scan read
+// from files, took from the page cache and skipped by statistics.
+func (p *ParallelScan) AnalyzeNote() string {
+	p.statsMu.Lock()
+	defer p.statsMu.Unlock()
+	st := p.pages
+	if st == (storage.PageStats{}) {
+		return ""
+	}
+	return fmt.Sprintf("pages read=%d cached=%d skipped=%d", st.Read, st.Cached, st.Skipped)
 }
 
 func (p *ParallelScan) Close() {

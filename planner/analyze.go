@@ -21,8 +21,8 @@ type opStats struct {
 }
 
 // analyzeNoter is an operator with something to add to its EXPLAIN ANALYZE
-// line once it has run.
-type analyzeNoter interface{ analyzeNote() string }
+// line once it has run ("" for nothing).
+type analyzeNoter interface{ AnalyzeNote() string }
 
 // timed wraps an operator to count its rows and time its Next calls.
 type timed struct {
@@ -60,7 +60,7 @@ func buildAnalyzed(c *exec.Ctx, engine *storage.Engine, n Node, stats map[Node]*
 	}
 	st := &opStats{}
 	if nt, ok := op.(analyzeNoter); ok {
-		st.note = nt.analyzeNote
+		st.note = nt.AnalyzeNote
 	}
 	stats[n] = st
 	return &timed{op: op, stats: st}, nil
@@ -91,7 +91,9 @@ func (p *Planner) explainAnalyze(ctx context.Context, sess *Session, q *Query) (
 		if st != nil {
 			line += fmt.Sprintf(" (actual rows=%d batches=%d time=%.3f ms", st.rows, st.batches, float64(st.elapsed.Microseconds())/1000)
 			if st.note != nil {
-				line += ", " + st.note()
+				if note := st.note(); note != "" {
+					line += ", " + note
+				}
 			}
 			line += ")"
 		}

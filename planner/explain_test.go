@@ -4,12 +4,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/storage"
 )
 
 var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain.golden")
@@ -92,4 +98,33 @@ func TestExplainAnalyzeRecentBuckets(t *testing.T) {
 		require.True(t, strings.HasPrefix(first, "RecentBuckets: "), first)
 		require.Contains(t, first, tt.note)
 	}
+}
+
+// TestExplainAnalyzePages: a scan of Parquet files reports the pages it
+// read, took from the page cache and skipped; the second run of a query
+// reads no page from the file.
+func TestExplainAnalyzePages(t *testing.T) {
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	defer e.Close()
+	loadDataset(t, e)
+	require.NoError(t, e.Persist(context.Background()))
+	x := &strataExec{p: &planner.Planner{Engine: e}, sess: &planner.Session{Database: "slt", Location: time.UTC, Now: time.Now()}}
+	scanLine := func() string {
+		res, err := x.Query(context.Background(), "EXPLAIN ANALYZE SELECT max(usage_user) FROM cpu WHERE hostname = 'host_1' AND time >= '2016-01-01 06:00:00Z'")
+		require.NoError(t, err)
+		var lines []string
+		for _, r := range res.Rows {
+			line := r[0].(string)
+			if strings.Contains(line, "pages read=") {
+				return line
+			}
+			lines = append(lines, line)
+		}
+		t.Fatalf("no line reports pages:\n%s", strings.Join(lines, "\n"))
+		return ""
+	}
+	first := regexp.MustCompile(`pages read=([1-9][0-9]*) cached=0 skipped=[0-9]+\)$`)
+	require.Regexp(t, first, scanLine())
+	require.Regexp(t, regexp.MustCompile(`pages read=0 cached=[1-9][0-9]* skipped=[0-9]+\)$`), scanLine())
 }

@@ -147,8 +147,8 @@ type recentBucketsOp struct {
 	whole bool
 }
 
-// analyzeNote says which windows ran.
-func (o *recentBucketsOp) analyzeNote() string {
+// AnalyzeNote says which windows ran.
+func (o *recentBucketsOp) AnalyzeNote() string {
 	if o.whole {
 		return fmt.Sprintf("narrowed runs=%d, then the whole range", o.runs)
 	}

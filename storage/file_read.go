@@ -57,6 +57,13 @@ func (fr *fileReader) Next() bool {
 
 func (fr *fileReader) Record() arrow.Record { return fr.cur }
 
+// PageStats counts the pages this reader read from the file, took from the
+// page cache and skipped by statistics.
+func (fr *fileReader) PageStats() PageStats {
+	st := fr.r.Stats()
+	return PageStats{Read: st.PagesRead, Cached: st.PagesCached, Skipped: st.PagesSkipped}
+}
+
 func (fr *fileReader) Err() error {
 	if err := fr.r.Err(); err != nil {
 		return fmt.Errorf("read data file: %w", err)

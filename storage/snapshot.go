@@ -21,6 +21,21 @@ type RecordReader interface {
 	Release()
 }
 
+// PageStats count a reader's data pages (per column chunk read): read from
+// the file, taken from the page cache, skipped by statistics. Readers of a
+// single file report them (interface{ PageStats() PageStats }); readers
+// that merge writes still buffered with files do not.
+type PageStats struct {
+	Read, Cached, Skipped int
+}
+
+// Add adds o to s.
+func (s *PageStats) Add(o PageStats) {
+	s.Read += o.Read
+	s.Cached += o.Cached
+	s.Skipped += o.Skipped
+}
+
 // TagFilter says a tag column must equal one of Values. Snapshots use it to
 // prune files, row groups and pages by their statistics; rows that do not match
 // may still be returned, so the query engine filters them.
