@@ -128,3 +128,31 @@ func TestExplainAnalyzePages(t *testing.T) {
 	require.Regexp(t, first, scanLine())
 	require.Regexp(t, regexp.MustCompile(`pages read=0 cached=[1-9][0-9]* skipped=[0-9]+\)$`), scanLine())
 }
+
+// TestRecentBucketsOnlyFloors: bucket functions that are not a floor for
+// every time are run over the whole range: date_trunc in a zone with
+// daylight saving time (a repeated hour truncates forward) and month
+// buckets from an origin past the 28th (short months roll over).
+func TestRecentBucketsOnlyFloors(t *testing.T) {
+	x := openSLT(t)
+	plan := func(q string) string {
+		res, err := x.Query(context.Background(), "EXPLAIN "+q)
+		require.NoError(t, err)
+		return res.Rows[0][0].(string)
+	}
+	require.True(t, strings.HasPrefix(plan("SELECT time_bucket('1 month', time) AS m, count(*) FROM cpu GROUP BY m ORDER BY m DESC LIMIT 1"), "RecentBuckets"))
+	require.False(t, strings.HasPrefix(plan("SELECT time_bucket('1 month', time, '2000-01-31') AS m, count(*) FROM cpu GROUP BY m ORDER BY m DESC LIMIT 1"), "RecentBuckets"))
+	require.False(t, strings.HasPrefix(plan("SELECT date_trunc('hour', time, 'Europe/Berlin') AS h, count(*) FROM cpu GROUP BY h ORDER BY h DESC LIMIT 1"), "RecentBuckets"))
+
+	q := "EXPLAIN ANALYZE SELECT date_trunc('hour', time) AS h, count(*) FROM cpu GROUP BY h ORDER BY h DESC LIMIT 2"
+	res, err := x.Query(context.Background(), q)
+	require.NoError(t, err)
+	require.Contains(t, res.Rows[0][0], "narrowed runs=1", "UTC: narrowed")
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	x.sess.Location = berlin
+	defer func() { x.sess.Location = time.UTC }()
+	res, err = x.Query(context.Background(), q)
+	require.NoError(t, err)
+	require.Contains(t, res.Rows[0][0], "narrowed runs=0, then the whole range", "a zone with DST: the plain query")
+}

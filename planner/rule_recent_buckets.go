@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -100,11 +102,31 @@ func recentBuckets(n Node) Node {
 }
 
 // isTimeBucket reports whether key is a bucket function of the scan's time
-// column itself, every other argument constant.
+// column itself, every other argument constant, that is a floor for every
+// time: fixed-width date_bin/time_bucket (any origin), time_bucket by months
+// from its default origin (the 1st: a later day would roll over in short
+// months, so a bucket could start after its rows), and date_trunc without
+// a zone argument (the session zone is checked when the query runs:
+// daylight saving time makes truncation skip ahead in a repeated hour).
 func isTimeBucket(key exec.Expr, scan *Scan) bool {
 	call, ok := key.(*exec.Call)
 	if !ok || !bucketFuncs[call.Name] || len(call.Args) < 2 {
 		return false
+	}
+	switch call.Name {
+	case "date_trunc":
+		if len(call.Args) != 2 {
+			return false
+		}
+	default:
+		w, ok := call.Args[0].(*exec.Literal)
+		if !ok {
+			return false
+		}
+		iv, ok := w.V.(arrow.MonthDayNanoInterval)
+		if !ok || iv.Months < 0 || iv.Days < 0 || iv.Nanoseconds < 0 || iv.Months > 0 && len(call.Args) > 2 {
+			return false
+		}
 	}
 	for i, a := range call.Args {
 		if i == 1 {
@@ -195,6 +217,9 @@ func (o *recentBucketsOp) run(ctx context.Context) ([]arrow.Record, error) {
 		o.whole = true
 		return o.collect(ctx, o.n.Child)
 	}
+	if call, ok := o.n.Key.(*exec.Call); ok && call.Name == "date_trunc" && !fixedZone(o.c.Location) {
+		return whole()
+	}
 	dmin, dmax, ok := o.engine.TimeBounds(o.n.Scan.DB, o.n.Scan.Table)
 	if !ok {
 		return whole()
@@ -272,4 +297,33 @@ func (o *recentBucketsOp) collect(ctx context.Context, n Node) ([]arrow.Record, 
 		return nil, err
 	}
 	return exec.Collect(ctx, op)
+}
+
+// fixedZone reports whether loc is UTC or a fixed offset (no daylight
+// saving time, no historical changes): date_trunc in it is a floor.
+func fixedZone(loc *time.Location) bool {
+	if loc == nil || loc == time.UTC {
+		return true
+	}
+	if v, ok := fixedZones.Load(loc); ok {
+		return v.(bool)
+	}
+	fixed := scanZone(loc)
+	fixedZones.Store(loc, fixed)
+	return fixed
+}
+
+var fixedZones sync.Map // *time.Location -> bool
+
+func scanZone(loc *time.Location) bool {
+	name, off := time.Date(1900, 1, 1, 0, 0, 0, 0, loc).Zone()
+	for y := 1901; y <= 2100; y += 1 {
+		for _, m := range []time.Month{time.January, time.July} {
+			n, o := time.Date(y, m, 1, 0, 0, 0, 0, loc).Zone()
+			if o != off || n != name {
+				return false
+			}
+		}
+	}
+	return true
 }
