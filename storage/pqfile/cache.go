@@ -113,7 +113,7 @@ func (c *PageCache) page(k pageKey) (parquet.Page, pageInfo) {
 // now on (the caller must not Release it). Pages larger than the whole
 // budget are not kept.
 func (c *PageCache) addPage(k pageKey, p parquet.Page) pageInfo {
-	size := p.Size() + int64(len(p.DefinitionLevels())) + entryOverhead
+	size := heldBytes(p) + entryOverhead
 	info := infoOf(p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -158,6 +158,36 @@ func (c *PageCache) dictionary(k pageKey, build func() *dictionary, fill bool) *
 	}
 	c.insert(&cacheEntry{key: k, dict: d, size: size})
 	return d
+}
+
+// heldBytes is the memory a decoded page holds: the capacities of its
+// value, offset and level buffers. parquet-go takes them from pools in size
+// classes (at least 4 KiB), so a small page can hold several times its
+// logical Size; counting that keeps the cache within its budget.
+func heldBytes(p parquet.Page) int64 {
+	data := p.Data()
+	n := int64(cap(p.DefinitionLevels()))
+	switch {
+	case p.Dictionary() != nil:
+		n += int64(cap(data.Int32())) * 4
+	default:
+		switch p.Type().Kind() {
+		case parquet.Int64:
+			n += int64(cap(data.Int64())) * 8
+		case parquet.Double:
+			n += int64(cap(data.Double())) * 8
+		case parquet.Int32:
+			n += int64(cap(data.Int32())) * 4
+		case parquet.ByteArray:
+			vals, offs := data.ByteArray()
+			n += int64(cap(vals)) + int64(cap(offs))*4
+		case parquet.Boolean:
+			n += int64(cap(data.Boolean()))
+		default:
+			n += p.Size()
+		}
+	}
+	return max(n, p.Size())
 }
 
 // entryOverhead is the bookkeeping of an entry: map slot, list element,

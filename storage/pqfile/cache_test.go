@@ -63,6 +63,12 @@ func TestPageCacheSameRows(t *testing.T) {
 	}
 	s := c.Stats()
 	require.Positive(t, s.Hits)
+	for _, el := range c.m {
+		if e := el.Value.(*cacheEntry); e.page != nil {
+			require.GreaterOrEqual(t, e.size, e.page.Size()+entryOverhead, "a page counts at least its logical size")
+			require.GreaterOrEqual(t, e.size, int64(cap(e.page.DefinitionLevels()))+entryOverhead, "and the buffers it holds")
+		}
+	}
 	require.Positive(t, s.Dictionary)
 	require.Positive(t, s.DictionaryHits)
 	require.LessOrEqual(t, s.Bytes, int64(1<<30))
