@@ -163,35 +163,71 @@ func equalRows(a, b [][]any) bool {
 // read without the cache, with and without a time filter.
 func TestPageCacheViews(t *testing.T) {
 	mem := checkedAlloc(t)
-	plain, data := tagPruningFile(t, mem)
+	g := tsbs{series: 4, points: 3000, start: benchStart, step: 10e9, recRows: 1024}
+	recs := g.records(mem)
+	defer releaseAll(recs)
+	plain, data := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 6000, PageRows: 1000})
 	c := NewPageCache(1 << 30)
 	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: c, ID: 9})
 	require.NoError(t, err)
-	for _, opts := range []ReadOptions{
+	for i, opts := range []ReadOptions{
 		{},
-		{MinTime: benchStart + 150*10e9, MaxTime: benchStart + 420*10e9},
-		{Tags: []TagFilter{{Column: "hostname", Values: []string{tagValue(0, 3)}}}, MinTime: benchStart + 10e9, MaxTime: benchStart + 30*10e9},
+		{MinTime: benchStart + 500*10e9, MaxTime: benchStart + 2500*10e9},
+		{Tags: []TagFilter{{Column: "hostname", Values: []string{tagValue(0, 3)}}}, MinTime: benchStart + 10e9, MaxTime: benchStart + 2000*10e9},
 	} {
 		opts.Alloc = mem
 		want, _, _ := readAll(t, plain, opts)
 		readAll(t, cached, opts) // fills the cache
-		r := cached.NewReader(context.Background(), opts)
-		var got [][]any
-		views, cols := 0, 0
-		for r.Next() {
-			rec := r.Record()
-			got = append(got, rowsOf(rec)...)
-			for _, a := range rec.Columns() {
-				cols++
-				if !a.Data().Buffers()[1].Mutable() {
-					views++
-				}
+		got, views, cols := readViews(t, cached, opts)
+		require.Equal(t, want, got)
+		require.Positive(t, views, "read %d", i)
+		if i == 0 {
+			require.Equal(t, cols, views, "every column of a cached page without nulls is a view")
+		}
+	}
+}
+
+// TestPageCacheShortRuns: where a time filter leaves each series a few rows
+// per page, the runs of a page make one copied record, not one each.
+func TestPageCacheShortRuns(t *testing.T) {
+	mem := checkedAlloc(t)
+	g := tsbs{series: 200, points: 50, start: benchStart, step: 10e9, recRows: 1024}
+	recs := g.records(mem)
+	defer releaseAll(recs)
+	plain, data := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 10000, PageRows: 1000})
+	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: NewPageCache(1 << 30), ID: 10})
+	require.NoError(t, err)
+	opts := ReadOptions{Alloc: mem, MinTime: benchStart + 20*10e9, MaxTime: benchStart + 30*10e9}
+	want, _, _ := readAll(t, plain, opts)
+	require.Len(t, want, 200*10)
+	readAll(t, cached, opts)
+	r := cached.NewReader(context.Background(), opts)
+	defer r.Release()
+	var got [][]any
+	records := 0
+	for r.Next() {
+		records++
+		got = append(got, rowsOf(r.Record())...)
+	}
+	require.NoError(t, r.Err())
+	require.Equal(t, want, got)
+	require.LessOrEqual(t, records, 10, "one record per page (10 pages), not one per series (200)")
+}
+
+// readViews reads f and counts the record columns that are views.
+func readViews(t *testing.T, f *File, opts ReadOptions) (rows [][]any, views, cols int) {
+	r := f.NewReader(context.Background(), opts)
+	defer r.Release()
+	for r.Next() {
+		rec := r.Record()
+		rows = append(rows, rowsOf(rec)...)
+		for _, a := range rec.Columns() {
+			cols++
+			if !a.Data().Buffers()[1].Mutable() {
+				views++
 			}
 		}
-		require.NoError(t, r.Err())
-		r.Release()
-		require.Equal(t, want, got)
-		require.Positive(t, cols)
-		require.Equal(t, cols, views, "every column of a cached page without nulls is a view")
 	}
+	require.NoError(t, r.Err())
+	return rows, views, cols
 }

@@ -85,6 +85,9 @@ type Reader struct {
 	// runTimesView: runTimes is a view of the time page's own values (not
 	// a copy in r.times, which the next run overwrites).
 	runTimesView bool
+	// shortRuns: the page's runs were short, so selectRun took all of them
+	// (times in selTimes) for one copied record.
+	shortRuns bool
 
 	rec   arrow.Record
 	err   error
@@ -256,6 +259,12 @@ func (r *Reader) nextBatch() (arrow.Record, error) {
 	if err != nil || n == 0 {
 		return nil, err
 	}
+	return r.copyBatch(n)
+}
+
+// copyBatch copies the n rows of r.runs (and, when filtering by time, their
+// times in r.selTimes) into a record.
+func (r *Reader) copyBatch(n int) (arrow.Record, error) {
 	// Buffers hold exactly the rows selected: sized for a full batch, a
 	// pruned read of a few pages allocated (and zeroed) 17 MB per 16k rows;
 	// sized for the unpruned pages, a one-host hour still took 64 KB a column.
@@ -290,6 +299,9 @@ func (r *Reader) nextRun() (arrow.Record, error) {
 	n, err := r.selectRun()
 	if err != nil || n == 0 {
 		return nil, err
+	}
+	if r.shortRuns {
+		return r.copyBatch(n)
 	}
 	run := r.runs[0]
 	cols := make([]arrow.Array, len(r.builders))
@@ -338,11 +350,17 @@ func releaseArrays(cols []arrow.Array) {
 	}
 }
 
+// minViewRun is the shortest run of rows returned as a record of its own
+// (views of cached pages): below it, the per-record cost downstream
+// outweighs the copy it saves.
+const minViewRun = 512
+
 // selectRun sets r.runs to the next run of rows of the row group to return
 // that lies within one page (at most batchRows), and r.runTimes to their
 // times when filtering by time.
 func (r *Reader) selectRun() (int, error) {
 	r.runs = r.runs[:0]
+	r.shortRuns = false
 	page := r.timeCur
 	if page == nil {
 		for _, c := range r.cursors {
@@ -387,6 +405,14 @@ func (r *Reader) selectRun() (int, error) {
 		j := i
 		for j < len(times) && times[j] >= lo && times[j] < hi {
 			j++
+		}
+		if j > i && j-i < minViewRun && j < len(times) {
+			// Short runs (many series with a few rows each in range): one
+			// copied record for the rest of the page, not one per run.
+			r.selTimes = r.selTimes[:0]
+			r.pos = end
+			r.shortRuns = true
+			return r.filterTimes(start+int64(i), times[i:]), nil
 		}
 		r.pos = start + int64(j)
 		if j > i {
