@@ -77,7 +77,6 @@ type prepared struct {
 	// plan: a parameterless SELECT planned at Parse (to describe it), for
 	// the first Bind to run if it comes right after, within planFresh.
 	plan     *planner.Query
-	planSess *planner.Session
 	planRuns uint64
 	planned  time.Time
 }

@@ -254,7 +254,9 @@ func (c *conn) flushRows() error {
 	} else {
 		c.rows = c.rows[:0]
 	}
-	c.pending = 0
+	// What follows the rows (CommandComplete, PortalSuspended) goes out
+	// when this message is done, as when rows went through pgproto3.
+	c.pending = 1
 	return err
 }
 

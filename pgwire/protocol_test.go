@@ -324,7 +324,7 @@ func TestCursorMoveAcrossBatches(t *testing.T) {
 func TestParsePlanReused(t *testing.T) {
 	s := startServer(t)
 	r := dialRaw(t, s, nil)
-	const q = "SELECT current_setting('TimeZone') AS tz"
+	const q = "SELECT setting AS tz FROM pg_settings WHERE name = 'TimeZone'"
 	value := func(stmt string) string {
 		t.Helper()
 		r.send(&pgproto3.Bind{PreparedStatement: stmt}, &pgproto3.Execute{}, &pgproto3.Sync{})
@@ -341,11 +341,12 @@ func TestParsePlanReused(t *testing.T) {
 			}
 		}
 	}
-	parse := func(stmt string) {
+	parseQuery := func(stmt, q string) {
 		t.Helper()
 		r.send(&pgproto3.Parse{Name: stmt, Query: q}, &pgproto3.Describe{ObjectType: 'S', Name: stmt}, &pgproto3.Sync{})
 		require.Equal(t, []string{"ParseComplete", "ParameterDescription", "RowDescription", "ReadyForQuery I"}, r.until())
 	}
+	parse := func(stmt string) { t.Helper(); parseQuery(stmt, q) }
 	reused := s.srv.PlansReused()
 
 	parse("s1")
@@ -363,4 +364,14 @@ func TestParsePlanReused(t *testing.T) {
 	time.Sleep(planFresh + 100*time.Millisecond)
 	require.Equal(t, "Asia/Tokyo", value("s3"))
 	require.Equal(t, reused+1, s.srv.PlansReused(), "a plan older than planFresh is not used")
+
+	// A query that reads the clock is planned at Bind: now() is Bind's time.
+	parseQuery("s4", "SELECT now() AS t")
+	before := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	got := value("s4")
+	require.Equal(t, reused+1, s.srv.PlansReused(), "now() plans again at Bind")
+	ts, err := time.Parse("2006-01-02 15:04:05.999999-07", got)
+	require.NoError(t, err, got)
+	require.True(t, ts.After(before.Add(10*time.Millisecond)), "now() %v is Bind's time, not Parse's (%v)", ts, before)
 }

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -104,7 +105,7 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	// Queries are analysed now, as PostgreSQL does: a missing table or
 	// column fails the Parse, and Describe needs no second pass.
 	switch {
-	case stmt.Kind == sql.Select && n == 0:
+	case stmt.Kind == sql.Select && n == 0 && !readsClock(query):
 		// Planned in full: Describe needs the columns, and the Bind that
 		// follows (pgx, JDBC and TSBS's runner send Parse/Describe, then
 		// Bind/Execute) runs this plan instead of planning again.
@@ -114,7 +115,7 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 			return err
 		}
 		ps.cols, ps.described = q.Cols, true
-		ps.plan, ps.planSess, ps.planRuns, ps.planned = q, sess, c.runs, time.Now()
+		ps.plan, ps.planRuns, ps.planned = q, c.runs, time.Now()
 	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert:
 		cols, err := c.describeStatement(ps)
 		if err != nil {
@@ -125,6 +126,24 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	c.stmts[name] = ps
 	c.be.Send(&pgproto3.ParseComplete{})
 	return nil
+}
+
+// clockWords are what makes planning read the clock: now() and its
+// synonyms fold to the planning time, and 'now', 'today', ... strings cast
+// to timestamps are read relative to it.
+var clockWords = []string{"now", "current_", "localtime", "timestamp", "today", "tomorrow", "yesterday"}
+
+// readsClock reports whether a statement's text may read the clock when
+// planned (a plan made at Parse would then hold Parse's time, not Bind's).
+// It errs towards yes: a column named "known" plans twice, as before.
+func readsClock(query string) bool {
+	q := strings.ToLower(query)
+	for _, w := range clockWords {
+		if strings.Contains(q, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // describeStatement infers the result columns and the parameter types a
@@ -199,12 +218,12 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 			return err
 		}
 	}
-	plan, planSess := ps.plan, ps.planSess
+	plan := ps.plan
 	fresh := plan != nil && ps.planRuns == c.runs && time.Since(ps.planned) < planFresh
-	ps.plan, ps.planSess = nil, nil // used once at most
+	ps.plan = nil // used once at most
 	c.runs++
 	if fresh && len(params) == 0 {
-		p, err := c.openPlanned(plan, planSess, ps.stmt, m.ResultFormatCodes)
+		p, err := c.openPlanned(plan, c.sess.plannerSession(), ps.stmt, m.ResultFormatCodes)
 		if err != nil {
 			return statementError(context.Background(), err)
 		}
