@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 )
 
@@ -163,13 +164,7 @@ func equalRows(a, b [][]any) bool {
 // read without the cache, with and without a time filter.
 func TestPageCacheViews(t *testing.T) {
 	mem := checkedAlloc(t)
-	g := tsbs{series: 4, points: 3000, start: benchStart, step: 10e9, recRows: 1024}
-	recs := g.records(mem)
-	defer releaseAll(recs)
-	plain, data := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 6000, PageRows: 1000})
-	c := NewPageCache(1 << 30)
-	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: c, ID: 9})
-	require.NoError(t, err)
+	plain, cached := cachedTSBS(t, mem, tsbs{series: 4, points: 3000}, 6000)
 	for i, opts := range []ReadOptions{
 		{},
 		{MinTime: benchStart + 500*10e9, MaxTime: benchStart + 2500*10e9},
@@ -191,12 +186,7 @@ func TestPageCacheViews(t *testing.T) {
 // per page, the runs of a page make one copied record, not one each.
 func TestPageCacheShortRuns(t *testing.T) {
 	mem := checkedAlloc(t)
-	g := tsbs{series: 200, points: 50, start: benchStart, step: 10e9, recRows: 1024}
-	recs := g.records(mem)
-	defer releaseAll(recs)
-	plain, data := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: 10000, PageRows: 1000})
-	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: NewPageCache(1 << 30), ID: 10})
-	require.NoError(t, err)
+	plain, cached := cachedTSBS(t, mem, tsbs{series: 200, points: 50}, 10000)
 	opts := ReadOptions{Alloc: mem, MinTime: benchStart + 20*10e9, MaxTime: benchStart + 30*10e9}
 	want, _, _ := readAll(t, plain, opts)
 	require.Len(t, want, 200*10)
@@ -212,6 +202,19 @@ func TestPageCacheShortRuns(t *testing.T) {
 	require.NoError(t, r.Err())
 	require.Equal(t, want, got)
 	require.LessOrEqual(t, records, 10, "one record per page (10 pages), not one per series (200)")
+}
+
+// cachedTSBS writes g's series (10 s apart from benchStart) in row groups
+// of groupRows and pages of 1,000 rows, and opens the bytes twice: without
+// a cache and with one of its own.
+func cachedTSBS(t *testing.T, mem memory.Allocator, g tsbs, groupRows int) (plain, cached *File) {
+	g.start, g.step, g.recRows = benchStart, 10e9, 1024
+	recs := g.records(mem)
+	defer releaseAll(recs)
+	plain, data := writeFile(t, tsbsSchema(), recs, WriteOptions{RowGroupRows: groupRows, PageRows: 1000})
+	cached, err := OpenWith(bytes.NewReader(data), int64(len(data)), OpenOptions{Cache: NewPageCache(1 << 30), ID: 9})
+	require.NoError(t, err)
+	return plain, cached
 }
 
 // readViews reads f and counts the record columns that are views.
