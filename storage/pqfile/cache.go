@@ -26,7 +26,8 @@ type PageCache struct {
 	max   int64
 	used  int64
 	m     map[pageKey]*list.Element
-	lru   list.List // of *cacheEntry, front: most recently used
+	files map[uint64]map[pageKey]struct{} // the keys of each file's entries
+	lru   list.List                       // of *cacheEntry, front: most recently used
 	stats CacheStats
 }
 
@@ -57,7 +58,7 @@ type cacheEntry struct {
 
 // NewPageCache returns a cache holding about maxBytes of decoded pages.
 func NewPageCache(maxBytes int64) *PageCache {
-	return &PageCache{max: maxBytes, m: map[pageKey]*list.Element{}}
+	return &PageCache{max: maxBytes, m: map[pageKey]*list.Element{}, files: map[uint64]map[pageKey]struct{}{}}
 }
 
 // Stats returns the cache's counters.
@@ -196,6 +197,12 @@ const entryOverhead = 256
 
 func (c *PageCache) insert(e *cacheEntry) {
 	c.m[e.key] = c.lru.PushFront(e)
+	keys := c.files[e.key.file]
+	if keys == nil {
+		keys = map[pageKey]struct{}{}
+		c.files[e.key.file] = keys
+	}
+	keys[e.key] = struct{}{}
 	c.used += e.size
 	for c.used > c.max && c.lru.Len() > 0 {
 		c.remove(c.lru.Back())
@@ -206,6 +213,12 @@ func (c *PageCache) insert(e *cacheEntry) {
 func (c *PageCache) remove(el *list.Element) {
 	e := c.lru.Remove(el).(*cacheEntry)
 	delete(c.m, e.key)
+	if keys := c.files[e.key.file]; keys != nil {
+		delete(keys, e.key)
+		if len(keys) == 0 {
+			delete(c.files, e.key.file)
+		}
+	}
 	c.used -= e.size
 	if e.dict != nil {
 		e.dict.release()
@@ -216,10 +229,8 @@ func (c *PageCache) remove(el *list.Element) {
 func (c *PageCache) DropFile(id uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k, el := range c.m {
-		if k.file == id {
-			c.remove(el)
-		}
+	for k := range c.files[id] {
+		c.remove(c.m[k])
 	}
 }
 
@@ -227,10 +238,5 @@ func (c *PageCache) DropFile(id uint64) {
 func (c *PageCache) Holds(id uint64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k := range c.m {
-		if k.file == id {
-			return true
-		}
-	}
-	return false
+	return len(c.files[id]) > 0
 }

@@ -114,6 +114,16 @@ func TestPageCacheBudget(t *testing.T) {
 	require.Positive(t, s.Evictions)
 	require.Positive(t, s.Hits)
 
+	indexed := 0
+	for id, keys := range c.files {
+		for k := range keys {
+			require.Equal(t, id, k.file)
+			require.Contains(t, c.m, k, "the file index names only live entries")
+			indexed++
+		}
+	}
+	require.Equal(t, len(c.m), indexed, "every entry is in its file's index")
+
 	c.DropFile(8) // another file: nothing goes
 	require.Equal(t, s.Entries, c.Stats().Entries)
 	c.DropFile(7)
