@@ -189,22 +189,8 @@ func startServerTLS(t *testing.T, dataDir string, pool *x509.CertPool, extra ...
 	require.NoError(t, cmd.Start())
 	p := &serverProc{cmd: cmd, addr: addr, log: logf}
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := hc.Get("https://" + addr + "/health")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			p.kill()
-			logData, _ := os.ReadFile(dataDir + ".log")
-			t.Fatalf("server did not become healthy in 30s; log:\n%s", logData)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	p.waitHealthy(t, hc, "https://"+addr+"/health", dataDir)
+	return p
 }
 
 // writeSelfSigned writes a certificate for 127.0.0.1 and its key, and

@@ -67,13 +67,21 @@ func startServer(t *testing.T, dataDir string, extra ...string) *serverProc {
 	cmd.Stdout, cmd.Stderr = logf, logf
 	require.NoError(t, cmd.Start())
 	p := &serverProc{cmd: cmd, addr: addr, pgAddr: pgAddr, log: logf}
+	p.waitHealthy(t, http.DefaultClient, "http://"+addr+"/health", dataDir)
+	return p
+}
+
+// waitHealthy polls health with client until it answers 200, for at most
+// 30 s; then it kills the server and fails with its log (dataDir.log).
+func (p *serverProc) waitHealthy(t *testing.T, client *http.Client, health, dataDir string) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get("http://" + addr + "/health")
+		resp, err := client.Get(health)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return p
+				return
 			}
 		}
 		if time.Now().After(deadline) {
