@@ -128,9 +128,7 @@ func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
 	if !constantTree(x) {
 		return x, nil
 	}
-	one := array.NewRecord(arrow.NewSchema(nil, nil), nil, 1)
-	defer one.Release()
-	a, err := x.Eval(b.ctx, one)
+	a, err := evalConstant(b.ctx, x)
 	if err != nil {
 		return nil, AsError(err)
 	}
@@ -143,6 +141,13 @@ func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
 		return x, nil
 	}
 	return &exec.Literal{V: v, DT: x.Type()}, nil
+}
+
+// evalConstant evaluates x, which reads no column, to a one-row array.
+func evalConstant(c *exec.Ctx, x exec.Expr) (arrow.Array, error) {
+	one := array.NewRecord(arrow.NewSchema(nil, nil), nil, 1)
+	defer one.Release()
+	return x.Eval(c, one)
 }
 
 // valueAt reads the one value of a as Literal holds values.

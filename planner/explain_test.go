@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"regexp"
 	"strings"
@@ -13,9 +11,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/stratadb/strata/planner"
-	"github.com/stratadb/strata/storage"
 )
 
 var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain.golden")
@@ -104,12 +99,9 @@ func TestExplainAnalyzeRecentBuckets(t *testing.T) {
 // read, took from the page cache and skipped; the second run of a query
 // reads no page from the file.
 func TestExplainAnalyzePages(t *testing.T) {
-	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	defer e.Close()
-	loadDataset(t, e)
+	e := openSLTEngine(t)
 	require.NoError(t, e.Persist(context.Background()))
-	x := &strataExec{p: &planner.Planner{Engine: e}, sess: &planner.Session{Database: "slt", Location: time.UTC, Now: time.Now()}}
+	x := sltExec(e)
 	scanLine := func() string {
 		res, err := x.Query(context.Background(), "EXPLAIN ANALYZE SELECT max(usage_user) FROM cpu WHERE hostname = 'host_1' AND time >= '2016-01-01 06:00:00Z'")
 		require.NoError(t, err)

@@ -222,21 +222,9 @@ type tableSizer interface {
 // unknown OID gives NULL, as in PostgreSQL. Without the engine capability
 // the size is unknown (NULL).
 func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
-	if len(args) == 2 {
-		args = args[:1] // pg_relation_size(rel, fork): the main fork is all there is
-	}
-	if len(args) == 1 {
-		if u, ok := args[0].(*unknownLit); ok {
-			// pg_table_size('cpu'): the literal is a regclass.
-			x, err := b.regCast(u, "regclass")
-			if err != nil {
-				return nil, err
-			}
-			args[0] = x
-		}
-		if r, ok := args[0].(*regprocLit); ok {
-			args[0] = integer(r.V.(int64))
-		}
+	args, err := b.relationArg(args) // pg_relation_size(rel, fork): the main fork is all there is
+	if err != nil {
+		return nil, err
 	}
 	x, err := b.oneArg("pg_table_size", args, exec.TypeInt)
 	if err != nil {
@@ -800,9 +788,10 @@ func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 	}})
 }
 
-// viewDef is pg_get_viewdef(view [, pretty]): Strata's views are the
-// catalogs', whose definitions it does not keep (NULL).
-func (b *binder) viewDef(args []exec.Expr) (exec.Expr, error) {
+// relationArg reads the arguments of a function of one relation with an
+// optional second argument, dropped: a name literal ('cpu') becomes a
+// regclass, a regclass constant its OID.
+func (b *binder) relationArg(args []exec.Expr) ([]exec.Expr, error) {
 	if len(args) == 2 {
 		args = args[:1]
 	}
@@ -817,6 +806,16 @@ func (b *binder) viewDef(args []exec.Expr) (exec.Expr, error) {
 		if r, ok := args[0].(*regprocLit); ok {
 			args[0] = integer(r.V.(int64))
 		}
+	}
+	return args, nil
+}
+
+// viewDef is pg_get_viewdef(view [, pretty]): Strata's views are the
+// catalogs', whose definitions it does not keep (NULL).
+func (b *binder) viewDef(args []exec.Expr) (exec.Expr, error) {
+	args, err := b.relationArg(args) // pg_get_viewdef(view, pretty)
+	if err != nil {
+		return nil, err
 	}
 	return fixedFunc("pg_get_viewdef", 1, exec.TypeInt, exec.TypeText, nil)(b, args)
 }

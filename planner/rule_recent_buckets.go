@@ -272,9 +272,7 @@ func (o *recentBucketsOp) bucket(t int64) (int64, bool) {
 	x := mapColumns(o.n.Key, func(*exec.Column) exec.Expr {
 		return &exec.Literal{V: exec.Timestamp(t), DT: exec.TypeTimestamptz}
 	})
-	one := array.NewRecordBatch(arrow.NewSchema(nil, nil), nil, 1)
-	defer one.Release()
-	a, err := x.Eval(o.c, one)
+	a, err := evalConstant(o.c, x)
 	if err != nil {
 		return 0, false
 	}

@@ -116,13 +116,43 @@ func loadDataset(t testing.TB, e *storage.Engine) {
 	}
 }
 
-func openSLT(t testing.TB) *strataExec {
+// openSLTEngine opens an engine holding the corpus's dataset (in its write
+// buffer), closed when the test ends.
+func openSLTEngine(t testing.TB) *storage.Engine {
 	t.Helper()
 	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	t.Cleanup(func() { e.Close() })
 	loadDataset(t, e)
+	return e
+}
+
+// sltExec runs statements on e as the corpus expects (database slt, UTC).
+func sltExec(e *storage.Engine) *strataExec {
 	return &strataExec{p: &planner.Planner{Engine: e}, sess: &planner.Session{Database: "slt", Location: time.UTC, Now: time.Now()}}
+}
+
+func openSLT(t testing.TB) *strataExec { return sltExec(openSLTEngine(t)) }
+
+// sltFiles lists the corpus files, sorted.
+func sltFiles(t testing.TB) []string {
+	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
+	require.NoError(t, err)
+	sort.Strings(files)
+	return files
+}
+
+// knownFailures reads the file:line keys of knownFailuresFile.
+func knownFailures(t testing.TB) map[string]bool {
+	data, err := os.ReadFile(knownFailuresFile)
+	require.NoError(t, err)
+	known := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			known[strings.Fields(line)[0]] = true
+		}
+	}
+	return known
 }
 
 // TestSQLLogicSurvey runs every corpus file on Strata and prints how many
@@ -132,8 +162,7 @@ func TestSQLLogicSurvey(t *testing.T) {
 		t.Skip("set STRATA_SLT_SURVEY=1")
 	}
 	x := openSLT(t)
-	files, _ := filepath.Glob(filepath.Join(sltDir, "*.slt"))
-	sort.Strings(files)
+	files := sltFiles(t)
 	total, failed := 0, 0
 	for _, f := range files {
 		rep, err := slt.RunFile(context.Background(), x, f, slt.Options{Engine: "strata"})
@@ -161,9 +190,7 @@ const knownFailuresFile = sltDir + "/strata_known_failures.txt"
 
 func TestSQLLogic(t *testing.T) {
 	x := openSLT(t)
-	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
-	require.NoError(t, err)
-	sort.Strings(files)
+	files := sltFiles(t)
 	failing := map[string]string{}
 	var order []string
 	ran := 0
@@ -189,15 +216,7 @@ func TestSQLLogic(t *testing.T) {
 		require.NoError(t, os.WriteFile(knownFailuresFile, []byte(b.String()), 0o644))
 		return
 	}
-	known := map[string]bool{}
-	data, err := os.ReadFile(knownFailuresFile)
-	require.NoError(t, err)
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		known[strings.Fields(line)[0]] = true
-	}
+	known := knownFailures(t)
 	var regressions, fixed []string
 	for _, k := range order {
 		if !known[k] {
@@ -219,25 +238,13 @@ func TestSQLLogic(t *testing.T) {
 // the second answers from the page cache (views of cached pages). Every
 // record that passes over the write buffer (TestSQLLogic) must pass here.
 func TestSQLLogicPersisted(t *testing.T) {
-	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	t.Cleanup(func() { e.Close() })
-	loadDataset(t, e)
+	e := openSLTEngine(t)
 	require.NoError(t, e.Persist(context.Background()))
-	_, err = e.Compact(context.Background(), true)
+	_, err := e.Compact(context.Background(), true)
 	require.NoError(t, err)
-	x := &strataExec{p: &planner.Planner{Engine: e}, sess: &planner.Session{Database: "slt", Location: time.UTC, Now: time.Now()}}
-	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
-	require.NoError(t, err)
-	sort.Strings(files)
-	known := map[string]bool{}
-	data, err := os.ReadFile(knownFailuresFile)
-	require.NoError(t, err)
-	for _, line := range strings.Split(string(data), "\n") {
-		if line != "" && !strings.HasPrefix(line, "#") {
-			known[strings.Fields(line)[0]] = true
-		}
-	}
+	x := sltExec(e)
+	files := sltFiles(t)
+	known := knownFailures(t)
 	for pass := range 2 {
 		for _, f := range files {
 			rep, err := slt.RunFile(context.Background(), x, f, slt.Options{Engine: "strata"})
