@@ -73,11 +73,18 @@ func expandFormats(codes []int16, n int) ([]int16, error) {
 // open makes a portal for stmt: queries are planned and opened (their rows
 // flow when executed), SHOW computes its row, FETCH takes its cursor's
 // columns; every other statement runs when executed.
-func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, formats []int16) (*portal, error) {
+func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, formats []int16, plan *planner.Query) (*portal, error) {
 	p := &portal{stmt: stmt, params: params}
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
-		q, op, err := c.srv.Planner.Run(ctx, c.sess.plannerSession(), stmt, params)
+		q := plan
+		var op exec.Operator
+		var err error
+		if plan != nil { // planned at Parse
+			op, _, err = c.srv.Planner.Open(c.sess.plannerSession(), plan)
+		} else {
+			q, op, err = c.srv.Planner.Run(ctx, c.sess.plannerSession(), stmt, params)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -100,20 +107,6 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 		p.cols = cur.cols
 	}
 	var err error
-	if p.formats, err = expandFormats(formats, len(p.cols)); err != nil {
-		p.close()
-		return nil, err
-	}
-	return p, nil
-}
-
-// openPlanned opens a portal on a SELECT planned at Parse.
-func (c *conn) openPlanned(q *planner.Query, sess *planner.Session, stmt *sql.Statement, formats []int16) (*portal, error) {
-	op, _, err := c.srv.Planner.Open(sess, q)
-	if err != nil {
-		return nil, err
-	}
-	p := &portal{stmt: stmt, cols: q.Cols, op: op, tag: "SELECT"}
 	if p.formats, err = expandFormats(formats, len(p.cols)); err != nil {
 		p.close()
 		return nil, err

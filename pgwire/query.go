@@ -1,7 +1,6 @@
 package pgwire
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -39,7 +38,7 @@ func (c *conn) simpleQuery(text string) {
 			return
 		}
 		ctx, done := c.running()
-		p, err := c.open(ctx, st, nil, nil)
+		p, err := c.open(ctx, st, nil, nil, nil)
 		if err == nil {
 			if p.cols != nil {
 				c.be.Send(rowDescription(p.cols, p.formats))
@@ -218,25 +217,20 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 			return err
 		}
 	}
-	plan := ps.plan
-	fresh := plan != nil && ps.planRuns == c.runs && time.Since(ps.planned) < planFresh
+	var plan *planner.Query
+	if ps.plan != nil && ps.planRuns == c.runs && time.Since(ps.planned) < planFresh && len(params) == 0 {
+		plan = ps.plan
+	}
 	ps.plan = nil // used once at most
 	c.runs++
-	if fresh && len(params) == 0 {
-		p, err := c.openPlanned(plan, c.sess.plannerSession(), ps.stmt, m.ResultFormatCodes)
-		if err != nil {
-			return statementError(context.Background(), err)
-		}
-		c.portals[m.DestinationPortal] = p
-		c.be.Send(&pgproto3.BindComplete{})
-		c.srv.plansReused.Add(1)
-		return nil
-	}
 	ctx, done := c.running()
-	p, err := c.open(ctx, ps.stmt, params, m.ResultFormatCodes)
+	p, err := c.open(ctx, ps.stmt, params, m.ResultFormatCodes, plan)
 	done()
 	if err != nil {
 		return statementError(ctx, err)
+	}
+	if plan != nil {
+		c.srv.plansReused.Add(1)
 	}
 	c.portals[m.DestinationPortal] = p
 	c.be.Send(&pgproto3.BindComplete{})

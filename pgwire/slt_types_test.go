@@ -80,26 +80,9 @@ func TestSLTResultTypes(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d corpus queries have PostgreSQL 15's result column names and types", compared-len(diffs), compared)
-	listPath := filepath.Join("testdata", "slt_type_differences.txt")
-	if *updateSLTTypes {
-		body := "# sqllogictest queries whose result column names or types differ from PostgreSQL 15's.\n" +
-			"# Regenerate: go test ./pgwire -run TestSLTResultTypes -args -update-slt-types\n" + strings.Join(diffs, "\n") + "\n"
-		require.NoError(t, os.WriteFile(listPath, []byte(body), 0o644))
-		return
-	}
-	data, err := os.ReadFile(listPath)
-	require.NoError(t, err)
-	known := map[string]bool{}
-	for _, line := range strings.Split(string(data), "\n") {
-		if line != "" && !strings.HasPrefix(line, "#") {
-			known[line] = true
-		}
-	}
-	for _, d := range diffs {
-		if !known[d] {
-			t.Errorf("regression: %s (run with -v for the difference)", d)
-		}
-	}
+	checkKnownList(t, filepath.Join("testdata", "slt_type_differences.txt"), *updateSLTTypes,
+		"# sqllogictest queries whose result column names or types differ from PostgreSQL 15's.\n"+
+			"# Regenerate: go test ./pgwire -run TestSLTResultTypes -args -update-slt-types\n", diffs)
 }
 
 // startSLTServer serves the corpus's line-protocol data as database db.

@@ -206,7 +206,7 @@ func (c *conn) declare(ctx context.Context, stmt *sql.Statement, params []any) e
 	if stmt.Cursor.Binary {
 		formats = []int16{1}
 	}
-	cur, err := c.open(ctx, stmt.Inner, params, formats)
+	cur, err := c.open(ctx, stmt.Inner, params, formats, nil)
 	if err != nil {
 		return err
 	}
