@@ -233,8 +233,9 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 		starts[i+1] = starts[i] + int(rec.NumRows())
 	}
 	index := func(r rowRef) int { return starts[r>>32] + int(uint32(r)) }
-	argAt := func(k int, r rowRef) any {
-		a := args[k][r>>32]
+	// cellAt reads row r of a column held as one array per batch.
+	cellAt := func(col []arrow.Array, r rowRef) any {
+		a := col[r>>32]
 		row := int(uint32(r))
 		if a.IsNull(row) {
 			return nil
@@ -245,21 +246,13 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 		}
 		return get(row)
 	}
+	argAt := func(k int, r rowRef) any { return cellAt(args[k], r) }
 	// ordAt reads the first ORDER BY key of a row (RANGE offsets).
 	ordAt := func(r rowRef) any {
 		if len(ord) == 0 {
 			return nil
 		}
-		a := ord[0][r>>32]
-		row := int(uint32(r))
-		if a.IsNull(row) {
-			return nil
-		}
-		get, _ := valueGetter(a)
-		if get == nil {
-			return nil
-		}
-		return get(row)
+		return cellAt(ord[0], r)
 	}
 	out := make([]any, len(refs))
 	for ps := 0; ps < len(sorted); {

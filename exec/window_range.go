@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"time"
@@ -138,24 +139,11 @@ func isNumber(v any) bool {
 // a shifted target (which may be a float for an integer key).
 func compareKeys(a, b any) int {
 	if ta, ok := a.(Timestamp); ok {
-		tb := b.(Timestamp)
-		switch {
-		case ta < tb:
-			return -1
-		case ta > tb:
-			return 1
-		}
-		return 0
+		return cmp.Compare(ta, b.(Timestamp))
 	}
 	if ia, ok := a.(int64); ok {
 		if ib, ok := b.(int64); ok {
-			switch {
-			case ia < ib:
-				return -1
-			case ia > ib:
-				return 1
-			}
-			return 0
+			return cmp.Compare(ia, ib)
 		}
 	}
 	fa, fb := toFloat(a), toFloat(b)

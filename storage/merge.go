@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -330,16 +331,7 @@ func (m *merger) seriesOf(ref uint64) uint32 {
 	return m.seriesID[m.starts[ref>>32]+int(uint32(ref))]
 }
 
-func (m *merger) cmpTime(a, b uint64) int {
-	ta, tb := m.timeOf(a), m.timeOf(b)
-	switch {
-	case ta < tb:
-		return -1
-	case ta > tb:
-		return 1
-	}
-	return 0
-}
+func (m *merger) cmpTime(a, b uint64) int { return cmp.Compare(m.timeOf(a), m.timeOf(b)) }
 
 // findRuns groups adjacent rows with the same series and time.
 func (m *merger) findRuns() {
