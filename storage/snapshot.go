@@ -131,20 +131,13 @@ func (e *Engine) Snapshot(req ScanRequest) (*Snapshot, error) {
 		}
 	}
 	e.refMu.Unlock()
-	for _, b := range append(slices.Clone(e.frozen), e.active) {
-		for key, part := range b.parts {
-			if key.db != req.Database || key.table != req.Table {
-				continue
-			}
-			for _, r := range part.recs {
-				if tr.Overlaps(r.minTime, r.maxTime) {
-					sp := split(key.day)
-					r.rec.Retain()
-					sp.bufs = append(sp.bufs, r)
-				}
-			}
+	e.bufferedLocked(req.Database, req.Table, func(day int64, r bufRec) {
+		if tr.Overlaps(r.minTime, r.maxTime) {
+			sp := split(day)
+			r.rec.Retain()
+			sp.bufs = append(sp.bufs, r)
 		}
-	}
+	})
 	days := make([]int64, 0, len(byDay))
 	for d := range byDay {
 		days = append(days, d)
@@ -494,15 +487,21 @@ func (e *Engine) TimeBounds(db, table string) (lo, hi int64, ok bool) {
 	for _, f := range t.Files {
 		see(f.MinTime, f.MaxTime)
 	}
+	e.bufferedLocked(db, table, func(_ int64, r bufRec) { see(r.minTime, r.maxTime) })
+	return lo, hi, ok
+}
+
+// bufferedLocked calls f for each buffered record of a table (frozen
+// buffers first, then the active one) with its partition's day; e.mu held.
+func (e *Engine) bufferedLocked(db, table string, f func(day int64, r bufRec)) {
 	for _, b := range append(slices.Clone(e.frozen), e.active) {
 		for key, part := range b.parts {
 			if key.db != db || key.table != table {
 				continue
 			}
 			for _, r := range part.recs {
-				see(r.minTime, r.maxTime)
+				f(key.day, r)
 			}
 		}
 	}
-	return lo, hi, ok
 }
