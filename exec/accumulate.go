@@ -270,12 +270,35 @@ type extremeAcc struct {
 	bools  []bool
 	times  []int64
 	kind   arrow.Type
+	groups int
 }
 
+// grow only records the group count; the value slice of the argument's type
+// grows when a batch of that type arrives (values), so a max over floats
+// does not keep six slices of every group.
 func (a *extremeAcc) grow(groups int) {
-	a.has, a.ints, a.uints, a.floats = growTo(a.has, groups), growTo(a.ints, groups), growTo(a.uints, groups), growTo(a.floats, groups)
-	a.null = growTo(a.null, groups)
-	a.strs, a.bools, a.times = growTo(a.strs, groups), growTo(a.bools, groups), growTo(a.times, groups)
+	a.groups = groups
+	a.has = growTo(a.has, groups)
+	if a.byTime {
+		a.null, a.times = growTo(a.null, groups), growTo(a.times, groups)
+	}
+}
+
+// values grows the value slice that arguments of type id use.
+func (a *extremeAcc) values(id arrow.Type) {
+	n := a.groups
+	switch id {
+	case arrow.INT64, arrow.TIMESTAMP:
+		a.ints = growTo(a.ints, n)
+	case arrow.UINT64:
+		a.uints = growTo(a.uints, n)
+	case arrow.FLOAT64:
+		a.floats = growTo(a.floats, n)
+	case arrow.BOOL:
+		a.bools = growTo(a.bools, n)
+	default:
+		a.strs = growTo(a.strs, n)
+	}
 }
 
 // better reports whether candidate c beats current v.
@@ -303,6 +326,7 @@ func extremeFast[T int64 | uint64 | float64](max bool, gids []uint32, vals []T, 
 
 func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	a.kind = arg.DataType().ID()
+	a.values(a.kind)
 	if !a.byTime {
 		var valid func(int) bool
 		if arg.NullN() > 0 {
@@ -414,6 +438,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 }
 
 func (a *extremeAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	a.values(dt.ID())
 	has := a.has[:groups]
 	if a.byTime {
 		has = make([]bool, groups)

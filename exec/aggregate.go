@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -377,10 +378,14 @@ func (g *grouper) internText(k int, s string) uint64 {
 // encode turns key column k of a batch into uint64s and null flags.
 func (g *grouper) encode(k int, a arrow.Array) error {
 	n := a.Len()
-	enc := g.enc[k][:0]
-	nul := g.isNul[k][:0]
-	for i := 0; i < n; i++ {
-		nul = append(nul, a.IsNull(i))
+	enc := slices.Grow(g.enc[k][:0], n)
+	nul := slices.Grow(g.isNul[k][:0], n)[:n]
+	if a.NullN() == 0 {
+		clear(nul)
+	} else {
+		for i := range nul {
+			nul[i] = a.IsNull(i)
+		}
 	}
 	switch a := a.(type) {
 	case *array.Int64:

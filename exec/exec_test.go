@@ -378,3 +378,25 @@ func TestHashJoinChunksLargeMatches(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskNullsOnSlice: NULLs set on a sliced array (offset > 0) land on the
+// slice's rows, not on the rows of the array it was cut from.
+func TestMaskNullsOnSlice(t *testing.T) {
+	rec := recordOf(t, col{"n", TypeInt, []any{1, 2, nil, 4, 5, 6}})
+	defer rec.Release()
+	sl := array.NewSlice(rec.Column(0), 2, 6) // NULL, 4, 5, 6
+	valid := allValid(4)
+	valid[0] &^= 1 << 3 // row 3 (6) becomes NULL
+	out := maskNulls(sl, valid)
+	defer out.Release()
+	var got []string
+	for i := 0; i < out.Len(); i++ {
+		s, ok := FormatValue(out, i, time.UTC)
+		if !ok {
+			s = "NULL"
+		}
+		got = append(got, s)
+	}
+	require.Equal(t, []string{"NULL", "4", "5", "NULL"}, got)
+	require.Equal(t, 2, out.NullN())
+}

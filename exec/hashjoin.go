@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -443,9 +444,15 @@ func maskNulls(a arrow.Array, valid []byte) arrow.Array {
 		valid = andValidity(valid, old)
 	}
 	data := a.Data()
+	nulls := countNulls(valid, n)
+	if off := data.Offset(); off != 0 { // a slice: the bitmap starts at its offset too
+		shifted := make([]byte, bitutil.BytesForBits(int64(off+n)))
+		bitutil.CopyBitmap(valid, 0, n, shifted, off)
+		valid = shifted
+	}
 	bufs := append([]*memory.Buffer(nil), data.Buffers()...)
 	bufs[0] = memory.NewBufferBytes(valid)
-	nd := array.NewData(a.DataType(), n, bufs, data.Children(), countNulls(valid, n), data.Offset())
+	nd := array.NewData(a.DataType(), n, bufs, data.Children(), nulls, data.Offset())
 	if d := data.Dictionary(); d != nil {
 		nd.SetDictionary(d)
 	}

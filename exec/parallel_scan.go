@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -25,6 +26,11 @@ type ParallelScan struct {
 	workers int
 
 	started bool
+	// inline reads the snapshot's only split in the consumer's goroutine:
+	// no workers to start and wake for a scan one goroutine does anyway.
+	inline  storage.RecordReader
+	drained bool // the inline reader reached its end
+	idx     []int32
 	cancel  context.CancelFunc
 	out     chan scanItem
 	wg      sync.WaitGroup
@@ -55,10 +61,18 @@ func NewParallelScan(c *Ctx, engine *storage.Engine, req storage.ScanRequest, pr
 
 func (p *ParallelScan) Schema() *arrow.Schema { return p.snap.Schema() }
 
-func (p *ParallelScan) start(ctx context.Context) {
+func (p *ParallelScan) start(ctx context.Context) error {
 	p.started = true
-	ctx, p.cancel = context.WithCancel(ctx)
 	splits := p.snap.Splits()
+	if len(splits) == 1 {
+		r, err := splits[0].Open(ctx)
+		if err != nil {
+			return err
+		}
+		p.inline = r
+		return nil
+	}
+	ctx, p.cancel = context.WithCancel(ctx)
 	p.out = make(chan scanItem, 2*p.workers)
 	var next atomic.Int64
 	n := min(p.workers, len(splits))
@@ -85,6 +99,7 @@ func (p *ParallelScan) start(ctx context.Context) {
 		p.wg.Wait()
 		close(p.out)
 	}()
+	return nil
 }
 
 func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split) error {
@@ -93,42 +108,15 @@ func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split) error {
 		return err
 	}
 	defer r.Release()
-	if ps, ok := r.(interface{ PageStats() storage.PageStats }); ok {
-		defer func() {
-			st := ps.PageStats()
-			p.statsMu.Lock()
-			p.pages.Add(st)
-			p.statsMu.Unlock()
-		}()
-	}
+	defer p.addPageStats(r)
 	var idx []int32
 	for r.Next() {
-		rec := r.Record()
-		if p.pred != nil {
-			mask, err := p.pred.Eval(p.c, rec)
-			if err != nil {
-				return err
-			}
-			b := mask.(*array.Boolean)
-			idx = idx[:0]
-			for i := 0; i < b.Len(); i++ {
-				if b.IsValid(i) && b.Value(i) {
-					idx = append(idx, int32(i))
-				}
-			}
-			mask.Release()
-			if len(idx) == 0 {
-				continue
-			}
-			if len(idx) < int(rec.NumRows()) {
-				if rec, err = takeRecord(rec, idx); err != nil {
-					return err
-				}
-			} else {
-				rec.Retain()
-			}
-		} else {
-			rec.Retain()
+		rec, err := p.filter(r.Record(), &idx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			continue
 		}
 		select {
 		case p.out <- scanItem{rec: rec}:
@@ -140,6 +128,94 @@ func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split) error {
 	return r.Err()
 }
 
+// addPageStats adds the pages reader r read, took from the cache and
+// skipped to the scan's counts (EXPLAIN ANALYZE).
+func (p *ParallelScan) addPageStats(r storage.RecordReader) {
+	if ps, ok := r.(interface{ PageStats() storage.PageStats }); ok {
+		st := ps.PageStats()
+		p.statsMu.Lock()
+		p.pages.Add(st)
+		p.statsMu.Unlock()
+	}
+}
+
+// filter returns the rows of rec the predicate keeps, as a record the caller
+// owns, or nil when it keeps none. Kept rows that are one run (a series'
+// rows in a page of a file sorted by series) come back as a zero-copy slice
+// of rec; others are gathered. idx is scratch.
+func (p *ParallelScan) filter(rec arrow.Record, idx *[]int32) (arrow.Record, error) {
+	if p.pred == nil {
+		rec.Retain()
+		return rec, nil
+	}
+	mask, err := p.pred.Eval(p.c, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer mask.Release()
+	b := mask.(*array.Boolean)
+	n := b.Len()
+	first, last, count := -1, -1, 0
+	for i := 0; i < n; i++ {
+		if b.Value(i) && b.IsValid(i) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+			count++
+		}
+	}
+	switch {
+	case count == 0:
+		return nil, nil
+	case count == n:
+		rec.Retain()
+		return rec, nil
+	case last-first+1 == count:
+		return rec.NewSlice(int64(first), int64(last+1)), nil
+	}
+	sel := slices.Grow((*idx)[:0], count)
+	for i := first; i <= last; i++ {
+		if b.Value(i) && b.IsValid(i) {
+			sel = append(sel, int32(i))
+		}
+	}
+	*idx = sel
+	return takeRecord(rec, sel)
+}
+
+// nextInline returns the next filtered record of the only split.
+func (p *ParallelScan) nextInline(ctx context.Context) (arrow.Record, error) {
+	for p.inline.Next() {
+		rec, err := p.filter(p.inline.Record(), &p.idx)
+		if err != nil {
+			p.err = err
+			return nil, err
+		}
+		if rec != nil {
+			p.cur = rec
+			return rec, nil
+		}
+	}
+	err := p.inline.Err()
+	p.closeInline()
+	if err != nil {
+		p.err = err
+		return nil, err
+	}
+	p.drained = true
+	return nil, ctx.Err()
+}
+
+// closeInline counts the inline reader's pages and releases it.
+func (p *ParallelScan) closeInline() {
+	if p.inline != nil {
+		p.addPageStats(p.inline)
+		p.inline.Release()
+		p.inline = nil
+	}
+}
+
 func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 	if p.cur != nil {
 		p.cur.Release()
@@ -149,7 +225,16 @@ func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 		return nil, p.err
 	}
 	if !p.started {
-		p.start(ctx)
+		if err := p.start(ctx); err != nil {
+			p.err = err
+			return nil, err
+		}
+	}
+	if p.inline != nil {
+		return p.nextInline(ctx)
+	}
+	if p.drained {
+		return nil, ctx.Err()
 	}
 	select {
 	case item, ok := <-p.out:
@@ -184,7 +269,8 @@ func (p *ParallelScan) Close() {
 		p.cur.Release()
 		p.cur = nil
 	}
-	if p.started {
+	p.closeInline()
+	if p.out != nil {
 		p.cancel()
 		for item := range p.out { // drain so workers can exit
 			if item.rec != nil {

@@ -50,7 +50,8 @@ func lex(src string) ([]token, *Error) {
 // lexNamed also returns the named parameters, in the order their numbers
 // were given.
 func lexNamed(src string) ([]token, []string, *Error) {
-	l := &lexer{src: src}
+	// About one token per five bytes of SQL: one allocation for most.
+	l := &lexer{src: src, toks: make([]token, 0, len(src)/5+8)}
 	for {
 		if err := l.skipSpace(); err != nil {
 			return nil, nil, err

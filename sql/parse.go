@@ -66,7 +66,7 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 
 // parseQuery rewrites and parses a SELECT or INSERT.
 func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
-	r := &rewriter{src: src, toks: toks, insert: kind == Insert}
+	r := &rewriter{src: src, toks: toks, insert: kind == Insert, out: make([]outTok, 0, len(toks)+len(toks)/4+8)}
 	if err := r.rewrite(); err != nil {
 		return err
 	}

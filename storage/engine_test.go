@@ -386,6 +386,76 @@ func TestLargeFileReadInWindows(t *testing.T) {
 	require.Len(t, rows, 20, "times 12 and 13 of each of 10 hosts")
 }
 
+// TestWindowsFollowCandidateRows: a file's row windows cover only the rows
+// its page indexes leave for the request, so a scan of one series reads
+// one or two windows of the pages holding it, a filter no page can meet
+// reads no window, and the rows read are the same either way.
+func TestWindowsFollowCandidateRows(t *testing.T) {
+	defer func(n int64) { splitRows = n }(splitRows)
+	splitRows = 4096
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	var lines []string
+	for h := range 20 {
+		for ts := 1; ts <= 2000; ts++ {
+			lines = append(lines, fmt.Sprintf("%d host=h%02d usage=%d", ts, h, ts))
+		}
+	}
+	write(t, e, "db", batchOf(t, "cpu", lines...))
+	require.NoError(t, e.Persist(ctx))
+
+	windowRows := func(req ScanRequest) (n int, rows int64) {
+		snap, err := e.Snapshot(req)
+		require.NoError(t, err)
+		defer snap.Release()
+		for _, sp := range snap.Splits() {
+			require.False(t, sp.merge)
+			rows += sp.rows[1] - sp.rows[0]
+		}
+		return len(snap.Splits()), rows
+	}
+	n, rows := windowRows(all("cpu"))
+	require.Equal(t, 9, n, "40,000 rows in windows of about 4,096")
+	require.EqualValues(t, 40000, rows)
+
+	// h07's rows are 14,000..15,999: all in the second page of 8,192 rows.
+	one := ScanRequest{Database: "db", Table: "cpu", Tags: []TagFilter{{Column: "host", Values: []string{"h07"}}}}
+	n, rows = windowRows(one)
+	require.Equal(t, 2, n)
+	require.EqualValues(t, 8192, rows, "the windows cover the one page that may hold h07")
+	// Storage returns the rows of the candidate pages; the exact tag
+	// filter is the query's.
+	count := func(rows []string, host string, lo, hi int) int {
+		n := 0
+		for _, r := range rows {
+			var ts, usage int
+			var h string
+			_, err := fmt.Sscanf(r, "time=%d host=%s usage=%d", &ts, &h, &usage)
+			require.NoError(t, err)
+			if h == host && ts >= lo && ts < hi {
+				n++
+			}
+		}
+		return n
+	}
+	got := scan(t, e, one)
+	require.Len(t, got, 8192)
+	require.Equal(t, 2000, count(got, "h07", 0, 3000))
+
+	none := ScanRequest{Database: "db", Table: "cpu", Tags: []TagFilter{{Column: "host", Values: []string{"zz"}}}}
+	n, _ = windowRows(none)
+	require.Zero(t, n, "no page may hold host zz: no window")
+	require.Empty(t, scan(t, e, none))
+
+	// Two hosts pages apart: the windows span from the first page to the
+	// last and the rows between are skipped again by the reader.
+	two := ScanRequest{Database: "db", Table: "cpu", Range: TimeRange{Min: 100, Max: 200},
+		Tags: []TagFilter{{Column: "host", Values: []string{"h01", "h18"}}}}
+	got = scan(t, e, two)
+	require.Equal(t, 100, count(got, "h01", 100, 200))
+	require.Equal(t, 100, count(got, "h18", 100, 200))
+}
+
 // TestBufferMergesOnlyItsTimeSpan: while writes stream into the buffer,
 // only the buffer's time span of an overlapping file is merged; the
 // file's rows before and after it are read directly, and every row still

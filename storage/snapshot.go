@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stratadb/strata/storage/pqfile"
 )
 
 // RecordReader streams Arrow records. Record is valid until the next call to
@@ -81,6 +83,9 @@ type Split struct {
 	// rows is the window of a single file's rows this split reads
 	// ([start, end); end 0: all), when a large file is read in parts.
 	rows [2]int64
+	// whole marks a one-file split not yet cut into row windows
+	// (placeWindows does, outside the engine's lock).
+	whole bool
 	// mergeSchema holds the output columns plus every tag (needed to tell
 	// series apart) when merging.
 	mergeSchema *arrow.Schema
@@ -88,6 +93,15 @@ type Split struct {
 
 // Snapshot takes a snapshot of a table.
 func (e *Engine) Snapshot(req ScanRequest) (*Snapshot, error) {
+	snap, err := e.snapshot(req)
+	if err != nil {
+		return nil, err
+	}
+	snap.placeWindows()
+	return snap, nil
+}
+
+func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 	tr := req.Range
 	if tr == (TimeRange{}) {
 		tr = allTime
@@ -190,8 +204,7 @@ func (sp *Split) divide() []*Split {
 		if tr.Empty() || !tr.Overlaps(f.MinTime, f.MaxTime) {
 			return
 		}
-		one := &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}}
-		out = append(out, fileWindows(one, f.Rows)...)
+		out = append(out, &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}, whole: true})
 	}
 	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, mergeSchema: sp.mergeSchema, merge: true, bufs: sp.bufs}
 	narrow := len(sp.bufs) > 0 && !anyFileOverlap
@@ -223,18 +236,93 @@ func (sp *Split) divide() []*Split {
 // again; at a quarter million rows that is noise.
 var splitRows int64 = 1 << 18
 
-// fileWindows cuts a one-file split of rows rows into windows of about
-// splitRows, in file order.
-func fileWindows(sp *Split, rows int64) []*Split {
-	parts := rows / splitRows
-	if parts < 2 {
-		return []*Split{sp}
+// placeWindows cuts each one-file split into row windows of about splitRows
+// rows the scan may read: the rows that the file's statistics and page
+// indexes cannot rule out for the split's time range and tag filters. A
+// query for one series over a few hours of a day file reads one window (one
+// reader, no parallel hand-offs) instead of one per quarter million rows of
+// the file, and a file with no candidate rows is not opened again at all.
+// Files whose statistics cannot be read are cut by their row count; the
+// read reports the error.
+func (s *Snapshot) placeWindows() {
+	var out []*Split
+	for i, sp := range s.splits {
+		if !sp.whole {
+			if out != nil {
+				out = append(out, sp)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]*Split, 0, len(s.splits)), s.splits[:i]...)
+		}
+		sp.whole = false
+		out = append(out, sp.windows()...)
+	}
+	if out != nil {
+		s.splits = out
+	}
+}
+
+// windows cuts a one-file split into windows over its candidate rows.
+func (sp *Split) windows() []*Split {
+	f := sp.files[0]
+	ranges, err := sp.candidateRows()
+	if err != nil {
+		return fileWindows(sp, [][2]int64{{0, f.Rows}})
+	}
+	if len(ranges) == 0 {
+		return nil
+	}
+	return fileWindows(sp, ranges)
+}
+
+func (sp *Split) candidateRows() ([][2]int64, error) {
+	e := sp.snap.e
+	cf, err := e.files.acquire(context.Background(), e.store, sp.files[0])
+	if err != nil {
+		return nil, err
+	}
+	defer e.files.release(cf)
+	tags := make([]pqfile.TagFilter, len(sp.tags))
+	for i, t := range sp.tags {
+		tags[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
+	}
+	return cf.pf.CandidateRows(pqfile.ReadOptions{MinTime: sp.tr.Min, MaxTime: sp.tr.Max, Tags: tags})
+}
+
+// fileWindows cuts a one-file split whose readable rows are ranges (sorted,
+// disjoint file row ranges) into windows of about splitRows of those rows,
+// in file order. Windows span from a range's row to another's, so rows
+// between ranges fall in windows too; the reader skips them again.
+func fileWindows(sp *Split, ranges [][2]int64) []*Split {
+	var total int64
+	for _, r := range ranges {
+		total += r[1] - r[0]
+	}
+	parts := max(total/splitRows, 1)
+	// cut returns the file row of candidate row k (0 <= k < total).
+	cut := func(k int64) int64 {
+		for _, r := range ranges {
+			if n := r[1] - r[0]; k < n {
+				return r[0] + k
+			} else {
+				k -= n
+			}
+		}
+		return ranges[len(ranges)-1][1]
 	}
 	out := make([]*Split, parts)
+	lo := ranges[0][0]
 	for i := range parts {
+		hi := ranges[len(ranges)-1][1]
+		if i+1 < parts {
+			hi = cut(total * (i + 1) / parts)
+		}
 		w := *sp
-		w.rows = [2]int64{rows * i / parts, rows * (i + 1) / parts}
+		w.rows = [2]int64{lo, hi}
 		out[i] = &w
+		lo = hi
 	}
 	return out
 }

@@ -192,3 +192,30 @@ func intersect(a, b []rowRange) []rowRange {
 	}
 	return out
 }
+
+// CandidateRows returns the rows of the file, as sorted, disjoint [start,
+// end) ranges of file row numbers, that the time range, tag filters and row
+// window of opts cannot be ruled out for by row group statistics and page
+// indexes: a reader with these options reads rows only from them. Callers
+// use it to size and place parallel row windows by the rows a query may
+// read rather than by the rows a file has.
+func (f *File) CandidateRows(opts ReadOptions) (ranges [][2]int64, err error) {
+	defer recoverError(&err, "read statistics")
+	p := newPruner(f, opts)
+	var first int64
+	for g, rg := range f.pf.RowGroups() {
+		n := rg.NumRows()
+		if p.keepRowGroup(g) {
+			for _, r := range p.rowRanges(g) {
+				lo, hi := first+r.start, first+r.end
+				if k := len(ranges); k > 0 && ranges[k-1][1] == lo {
+					ranges[k-1][1] = hi
+				} else {
+					ranges = append(ranges, [2]int64{lo, hi})
+				}
+			}
+		}
+		first += n
+	}
+	return ranges, nil
+}
