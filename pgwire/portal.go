@@ -32,8 +32,10 @@ type portal struct {
 	rec  arrow.Record
 	row  int
 	done bool
-	// encs encode encFor's columns in encFormats.
+	// encs encode encFor's columns in encFormats; nulls says which of
+	// them may hold NULLs.
 	encs       []encoder
+	nulls      []nullKind
 	encFor     arrow.Record
 	encFormats []int16
 }
@@ -192,13 +194,14 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 		}
 		if src.encFor != src.rec {
 			// Encoders belong to one batch's arrays.
-			src.encs = src.encs[:0]
+			src.encs, src.nulls = src.encs[:0], src.nulls[:0]
 			for j, col := range src.rec.Columns() {
 				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), c.sess.loc, c.regOID))
+				src.nulls = append(src.nulls, nullKindOf(col))
 			}
 			src.encFor = src.rec
 		}
-		c.appendRow(src.rec, src.row, src.encs)
+		c.appendRow(src.rec, src.row, src.encs, src.nulls)
 		src.row++
 		n++
 		if len(c.rows) >= flushEvery {
@@ -210,22 +213,41 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 	return n, true, nil
 }
 
+// nullKind tells appendRow how to find a column's NULLs.
+type nullKind uint8
+
+const (
+	noNulls  nullKind = iota
+	someNull          // the validity bitmap says
+	allNull           // the NULL type: no bitmap, every row NULL
+)
+
+func nullKindOf(a arrow.Array) nullKind {
+	switch {
+	case a.DataType().ID() == arrow.NULL:
+		return allNull
+	case a.NullN() > 0:
+		return someNull
+	}
+	return noNulls
+}
+
 // appendRow appends row i of rec to c.rows as a DataRow message in wire
 // form: 'D', its length, the column count, then each value's length (-1:
 // NULL) and bytes, encoded in place (no per-row copies or message values).
-func (c *conn) appendRow(rec arrow.Record, i int, encs []encoder) {
+func (c *conn) appendRow(rec arrow.Record, i int, encs []encoder, nulls []nullKind) {
 	cols := rec.Columns()
 	dst := c.rows
 	start := len(dst)
 	dst = append(dst, 'D', 0, 0, 0, 0, byte(len(cols)>>8), byte(len(cols)))
-	for j, col := range cols {
-		if col.IsNull(i) || col.DataType().ID() == arrow.NULL {
+	for j, enc := range encs {
+		if k := nulls[j]; k != noNulls && (k == allNull || cols[j].IsNull(i)) {
 			dst = append(dst, 0xff, 0xff, 0xff, 0xff)
 			continue
 		}
 		at := len(dst)
 		dst = append(dst, 0, 0, 0, 0)
-		dst = encs[j](dst, i)
+		dst = enc(dst, i)
 		binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
 	}
 	binary.BigEndian.PutUint32(dst[start+1:], uint32(len(dst)-start-1))

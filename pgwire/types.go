@@ -129,10 +129,19 @@ func textEncoder(a arrow.Array, loc *time.Location) encoder {
 		v := a.Float64Values()
 		return func(dst []byte, i int) []byte { return exec.AppendFloat(dst, v[i]) }
 	case *array.String:
-		return func(dst []byte, i int) []byte { return append(dst, a.Value(i)...) }
+		off, data := stringParts(a)
+		return func(dst []byte, i int) []byte { return append(dst, data[off[i]:off[i+1]]...) }
 	case *array.Dictionary:
 		if dict, ok := a.Dictionary().(*array.String); ok {
-			return func(dst []byte, i int) []byte { return append(dst, dict.Value(a.GetValueIndex(i))...) }
+			off, data := stringParts(dict)
+			if codes, ok := a.Indices().(*array.Int32); ok { // tags
+				c := codes.Int32Values()
+				return func(dst []byte, i int) []byte { return append(dst, data[off[c[i]]:off[c[i]+1]]...) }
+			}
+			return func(dst []byte, i int) []byte {
+				k := a.GetValueIndex(i)
+				return append(dst, data[off[k]:off[k+1]]...)
+			}
 		}
 	case *array.Timestamp:
 		v := a.TimestampValues()
@@ -143,6 +152,26 @@ func textEncoder(a arrow.Array, loc *time.Location) encoder {
 		s, _ := exec.FormatValue(a, i, loc)
 		return append(dst, s...)
 	}
+}
+
+// stringParts returns a string array's value offsets, one per row plus one,
+// and the bytes they index: value i is data[off[i]:off[i+1]], for sliced
+// arrays too.
+func stringParts(a *array.String) (off []int32, data []byte) {
+	off = a.ValueOffsets()
+	if a.Len() == 0 {
+		return []int32{0}, nil
+	}
+	base := off[0]
+	data = a.ValueBytes() // starts at off[0]
+	if base != 0 {
+		rel := make([]int32, len(off))
+		for i, o := range off {
+			rel[i] = o - base
+		}
+		off = rel
+	}
+	return off, data
 }
 
 func binaryEncoder(a arrow.Array) encoder {
