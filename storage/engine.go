@@ -220,6 +220,14 @@ func (e *Engine) replay() error {
 	if e.active.rows > 0 || st.Records > 0 {
 		e.log.Info("replayed WAL", "records", st.Records, "rows", e.active.rows, "elapsed", time.Since(start).Round(time.Millisecond))
 	}
+	if st.Records == 0 && st.Segments > 0 {
+		// Every segment before this run's holds nothing to keep (each
+		// start opens a new segment; a server restarted without writes
+		// left one empty segment per start, replayed at every start).
+		if err := e.wal.RemoveThrough(e.wal.Segment() - 1); err != nil {
+			return fmt.Errorf("remove empty WAL segments: %w", err)
+		}
+	}
 	return nil
 }
 

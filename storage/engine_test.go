@@ -386,6 +386,32 @@ func TestLargeFileReadInWindows(t *testing.T) {
 	require.Len(t, rows, 20, "times 12 and 13 of each of 10 hosts")
 }
 
+// TestRestartsLeaveNoEmptyWALSegments: every start opens a WAL segment;
+// starts without writes do not pile them up, and a segment holding writes
+// not yet persisted is kept and replayed.
+func TestRestartsLeaveNoEmptyWALSegments(t *testing.T) {
+	dir := t.TempDir()
+	segments := func() int {
+		files, err := filepath.Glob(filepath.Join(dir, "wal", "*.wal"))
+		require.NoError(t, err)
+		return len(files)
+	}
+	for range 5 {
+		require.NoError(t, openTest(t, dir).Close())
+	}
+	require.LessOrEqual(t, segments(), 2, "five starts without writes")
+
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	require.Equal(t, []string{"time=10 host=a usage=1"}, scan(t, e, all("cpu")), "the unpersisted write is replayed")
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	require.Equal(t, []string{"time=10 host=a usage=1"}, scan(t, e, all("cpu")), "and again after another start")
+	require.NoError(t, e.Close())
+}
+
 // TestWindowsFollowCandidateRows: a file's row windows cover only the rows
 // its page indexes leave for the request, so a scan of one series reads
 // one or two windows of the pages holding it, a filter no page can meet

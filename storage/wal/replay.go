@@ -66,7 +66,7 @@ func replaySegment(dir string, id uint64, logger *slog.Logger, st *ReplayStats, 
 		return errors.Join(fmt.Errorf("wal: stat segment %d: %w", id, err), f.Close())
 	}
 	size := fi.Size()
-	d := newDecoder(bufio.NewReaderSize(f, replayBufferSize), size)
+	d := newDecoder(bufio.NewReaderSize(f, int(min(size, replayBufferSize))), size)
 	if err := d.readHeader(); err != nil {
 		if cerr := f.Close(); cerr != nil {
 			return fmt.Errorf("wal: close segment %d: %w", id, cerr)
