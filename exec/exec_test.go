@@ -2,6 +2,8 @@ package exec
 
 import (
 	"context"
+	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -399,4 +401,43 @@ func TestMaskNullsOnSlice(t *testing.T) {
 	}
 	require.Equal(t, []string{"NULL", "4", "5", "NULL"}, got)
 	require.Equal(t, 2, out.NullN())
+}
+
+// TestIntCompareWithFloatConstant: bigint_col op float_constant runs as an
+// integer comparison, and its answers are the exact ones (as PostgreSQL's
+// bigint-vs-numeric comparison), including integers a float cast rounds.
+func TestIntCompareWithFloatConstant(t *testing.T) {
+	xs := []any{-3, -2, -1, 0, 1, 2, 3, nil, math.MaxInt64, math.MinInt64, 1<<53 + 1}
+	rec := recordOf(t, col{"x", TypeInt, xs})
+	defer rec.Release()
+	x := colRef(rec, "x")
+	fs := []float64{-1.5, -1, 0, 0.5, 1, 2.5, 1 << 53, 1e20, -1e20, math.Inf(1), math.Inf(-1)}
+	for _, f := range fs {
+		for op := Eq; op <= Ge; op++ {
+			for _, flipped := range []bool{false, true} {
+				var e Expr = &Compare{Op: op, L: &Cast{X: x, To: TypeFloat}, R: &Literal{V: f, DT: TypeFloat}}
+				if flipped {
+					e = &Compare{Op: op.flip(), L: &Literal{V: f, DT: TypeFloat}, R: &Cast{X: x, To: TypeFloat}}
+				}
+				out, err := e.Eval(NewCtx(), rec)
+				require.NoError(t, err)
+				b := out.(*array.Boolean)
+				for i, v := range xs {
+					if v == nil {
+						require.True(t, b.IsNull(i))
+						continue
+					}
+					want := op.holds(new(big.Float).SetInt64(int64(v.(int))).Cmp(big.NewFloat(f)))
+					require.Equal(t, want, b.Value(i), "%d %s %v (flipped %v)", v, op, f, flipped)
+				}
+				out.Release()
+			}
+		}
+	}
+	_, _, _, ok := intCompare(&Cast{X: x, To: TypeFloat}, Gt, 90.0)
+	require.True(t, ok, "usage_user > 90.0 runs on integers")
+	_, _, _, ok = intCompare(&Cast{X: x, To: TypeFloat}, Eq, 90.5)
+	require.False(t, ok, "= with a fraction keeps the float comparison")
+	_, _, _, ok = intCompare(&Cast{X: x, To: TypeFloat}, Lt, math.NaN())
+	require.False(t, ok, "NaN keeps the float comparison")
 }

@@ -3,6 +3,7 @@ package exec
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/big"
 	"time"
 
@@ -76,6 +77,11 @@ func (e *Compare) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 			l, r, op = r, l, op.flip()
 		}
 	}
+	if v, ok := constOf(r); ok {
+		if x, k, iop, ok := intCompare(l, op, v); ok {
+			l, op, r = x, iop, &Literal{V: k, DT: x.Type()}
+		}
+	}
 	la, err := l.Eval(c, rec)
 	if err != nil {
 		return nil, err
@@ -93,6 +99,36 @@ func (e *Compare) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 	}
 	defer ra.Release()
 	return compareArrays(op, la, ra)
+}
+
+// intCompare turns a comparison of an integer expression cast to float with
+// a float constant (bigint_col > 90.0) into an integer comparison with an
+// integer bound (bigint_col > 90), so no float copy of the column is made.
+// For integers x, x > f ⇔ x > floor(f), x >= f ⇔ x >= ceil(f), x < f ⇔
+// x < ceil(f), x <= f ⇔ x <= floor(f); = and <> only for integral f. The
+// result is exact, as PostgreSQL's bigint-vs-numeric comparison is (the
+// float cast rounds integers beyond 2^53). Bounds beyond ±2^62, NaN and
+// infinities keep the float comparison.
+func intCompare(l Expr, op CmpOp, v any) (Expr, int64, CmpOp, bool) {
+	cast, ok := l.(*Cast)
+	if !ok || cast.To.ID() != arrow.FLOAT64 || cast.X.Type().ID() != arrow.INT64 {
+		return nil, 0, op, false
+	}
+	f, ok := v.(float64)
+	if !ok || math.IsNaN(f) || math.Abs(f) >= 1<<62 {
+		return nil, 0, op, false
+	}
+	lo, hi := math.Floor(f), math.Ceil(f)
+	switch op {
+	case Gt, Le:
+		return cast.X, int64(lo), op, true
+	case Ge, Lt:
+		return cast.X, int64(hi), op, true
+	}
+	if lo != hi { // = or <> with a fraction: keep the float comparison
+		return nil, 0, op, false
+	}
+	return cast.X, int64(lo), op, true
 }
 
 // compareScalar compares every value of a with the constant v.
