@@ -67,7 +67,7 @@ func (c *conn) authenticate(user string) error {
 }
 
 func (c *conn) receivePassword(authType uint32) (string, error) {
-	if err := c.be.Flush(); err != nil {
+	if err := c.flush(); err != nil {
 		return "", err
 	}
 	if err := c.be.SetAuthType(authType); err != nil {
@@ -98,7 +98,7 @@ func md5Response(user, password string, salt [4]byte) string {
 // users exist.
 func (c *conn) scram(password string, known bool) error {
 	c.be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}})
-	if err := c.be.Flush(); err != nil {
+	if err := c.flush(); err != nil {
 		return err
 	}
 	if err := c.be.SetAuthType(pgproto3.AuthTypeSASL); err != nil {
@@ -136,7 +136,7 @@ func (c *conn) scram(password string, known bool) error {
 	serverNonce := clientNonce + base64.StdEncoding.EncodeToString(nonce[:])
 	serverFirst := fmt.Sprintf("r=%s,s=%s,i=%d", serverNonce, base64.StdEncoding.EncodeToString(salt[:]), scramIterations)
 	c.be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(serverFirst)})
-	if err := c.be.Flush(); err != nil {
+	if err := c.flush(); err != nil {
 		return err
 	}
 	if err := c.be.SetAuthType(pgproto3.AuthTypeSASLContinue); err != nil {

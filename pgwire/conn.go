@@ -60,9 +60,52 @@ type conn struct {
 	// by the Bind that follows only if nothing ran in between.
 	runs uint64
 
-	pending int
-	// rows holds DataRows encoded by stream, written by flushRows.
-	rows []byte
+	// out holds what the backend and stream wrote and the client has not
+	// been sent: a response goes out in one write at Sync, Flush, the
+	// end of a simple query or every flushEvery bytes of rows (each
+	// write wakes the client; pgx woke four times per query).
+	out outBuf
+}
+
+// outBuf is the connection's output buffer; pgproto3's Backend writes its
+// messages into it and DataRows are appended in place.
+type outBuf struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (o *outBuf) Write(p []byte) (int, error) {
+	o.buf = append(o.buf, p...)
+	return len(p), nil
+}
+
+// send writes the buffered bytes to the client.
+func (o *outBuf) send() error {
+	if len(o.buf) == 0 {
+		return nil
+	}
+	_, err := o.w.Write(o.buf)
+	if cap(o.buf) > 4*flushEvery {
+		o.buf = nil
+	} else {
+		o.buf = o.buf[:0]
+	}
+	return err
+}
+
+// newBackend speaks the protocol over nc, writing through c.out.
+func (c *conn) newBackend(nc net.Conn) {
+	c.out.w = nc
+	c.be = pgproto3.NewBackend(nc, &c.out)
+	c.be.SetMaxBodyLen(maxMessage)
+}
+
+// flush sends everything written so far to the client.
+func (c *conn) flush() error {
+	if err := c.be.Flush(); err != nil {
+		return err
+	}
+	return c.out.send()
 }
 
 // prepared is a parsed statement of the extended protocol.
@@ -88,8 +131,7 @@ const planFresh = time.Second
 
 func (c *conn) serve() {
 	defer c.nc.Close()
-	c.be = pgproto3.NewBackend(c.nc, c.nc)
-	c.be.SetMaxBodyLen(maxMessage)
+	c.newBackend(c.nc)
 	ok, err := c.startup()
 	if err != nil {
 		if !isDisconnect(err) {
@@ -115,9 +157,6 @@ func (c *conn) serve() {
 			return
 		}
 		if !c.dispatch(msg) {
-			return
-		}
-		if err := c.flushIfPending(); err != nil {
 			return
 		}
 	}
@@ -152,8 +191,7 @@ func (c *conn) startup() (ok bool, err error) {
 				return false, err
 			}
 			c.nc, tlsDone = tc, true
-			c.be = pgproto3.NewBackend(tc, tc)
-			c.be.SetMaxBodyLen(maxMessage)
+			c.newBackend(tc)
 		case *pgproto3.GSSEncRequest:
 			if _, err := c.nc.Write([]byte{'N'}); err != nil {
 				return false, err
@@ -225,7 +263,7 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 	}
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.tx})
-	return true, c.be.Flush()
+	return true, c.flush()
 }
 
 // dispatch handles one message; false ends the connection.
@@ -263,10 +301,9 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 	case *pgproto3.Sync:
 		c.sync()
 	case *pgproto3.Flush:
-		if err := c.be.Flush(); err != nil {
+		if err := c.flush(); err != nil {
 			return false
 		}
-		c.pending = 0
 	case *pgproto3.FunctionCall:
 		c.extended(&planner.Error{Code: planner.CodeNotSupported, Msg: "the function call protocol is not supported; call the function in a SELECT"})
 	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
@@ -298,16 +335,7 @@ func (c *conn) sync() {
 
 func (c *conn) ready() {
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.tx})
-	_ = c.be.Flush()
-	c.pending = 0
-}
-
-func (c *conn) flushIfPending() error {
-	if c.pending == 0 {
-		return nil
-	}
-	c.pending = 0
-	return c.be.Flush()
+	_ = c.flush()
 }
 
 // sendError answers a failed statement. offset is the statement's byte
@@ -327,7 +355,7 @@ func (c *conn) sendError(err error, offset int) {
 // fatal sends a FATAL error before the connection closes.
 func (c *conn) fatal(code, text string) {
 	c.be.Send(&pgproto3.ErrorResponse{Severity: "FATAL", SeverityUnlocalized: "FATAL", Code: code, Message: text})
-	_ = c.be.Flush()
+	_ = c.flush()
 }
 
 func (c *conn) notice(text string) {

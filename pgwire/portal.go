@@ -178,12 +178,11 @@ func (src *portal) advance(ctx context.Context) (ok bool, err error) {
 // stream sends up to limit rows of src (0: all) as DataRows in the given
 // formats. more reports that rows may remain.
 func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit int64) (n int64, more bool, err error) {
-	// Rows collect in c.rows and go out before any later message.
-	defer func() {
-		if ferr := c.flushRows(); err == nil {
-			err = ferr
-		}
-	}()
+	// Rows follow the messages sent before them in c.out; they go out
+	// every flushEvery bytes, the rest with the response's end.
+	if err := c.be.Flush(); err != nil {
+		return 0, false, err
+	}
 	if !slices.Equal(src.encFormats, formats) {
 		src.encFor, src.encFormats = nil, formats
 	}
@@ -204,8 +203,8 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 		c.appendRow(src.rec, src.row, src.encs, src.nulls)
 		src.row++
 		n++
-		if len(c.rows) >= flushEvery {
-			if err := c.flushRows(); err != nil {
+		if len(c.out.buf) >= flushEvery {
+			if err := c.out.send(); err != nil {
 				return n, false, err
 			}
 		}
@@ -232,12 +231,12 @@ func nullKindOf(a arrow.Array) nullKind {
 	return noNulls
 }
 
-// appendRow appends row i of rec to c.rows as a DataRow message in wire
+// appendRow appends row i of rec to c.out as a DataRow message in wire
 // form: 'D', its length, the column count, then each value's length (-1:
 // NULL) and bytes, encoded in place (no per-row copies or message values).
 func (c *conn) appendRow(rec arrow.Record, i int, encs []encoder, nulls []nullKind) {
 	cols := rec.Columns()
-	dst := c.rows
+	dst := c.out.buf
 	start := len(dst)
 	dst = append(dst, 'D', 0, 0, 0, 0, byte(len(cols)>>8), byte(len(cols)))
 	for j, enc := range encs {
@@ -251,28 +250,7 @@ func (c *conn) appendRow(rec arrow.Record, i int, encs []encoder, nulls []nullKi
 		binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
 	}
 	binary.BigEndian.PutUint32(dst[start+1:], uint32(len(dst)-start-1))
-	c.rows = dst
-}
-
-// flushRows writes the DataRows in c.rows after whatever the protocol
-// layer holds buffered (messages sent before them), keeping their order.
-func (c *conn) flushRows() error {
-	if len(c.rows) == 0 {
-		return nil
-	}
-	err := c.be.Flush()
-	if err == nil {
-		_, err = c.nc.Write(c.rows)
-	}
-	if cap(c.rows) > 4*flushEvery {
-		c.rows = nil
-	} else {
-		c.rows = c.rows[:0]
-	}
-	// What follows the rows (CommandComplete, PortalSuspended) goes out
-	// when this message is done, as when rows went through pgproto3.
-	c.pending = 1
-	return err
+	c.out.buf = dst
 }
 
 // rowDescription describes cols in the given formats (nil: all text).
