@@ -339,9 +339,11 @@ type grouper struct {
 	nulls  [][]bool
 	intern []map[string]uint64
 	texts  [][]string
-	// Per batch scratch.
-	enc   [][]uint64
-	isNul [][]bool
+	// Per batch: each key column's encoding (a copy in scratch, or a view
+	// of the batch's own values) and NULL flags.
+	enc     [][]uint64
+	scratch [][]uint64
+	isNul   [][]bool
 }
 
 type groupKey struct {
@@ -356,6 +358,7 @@ func newGrouper(keys []Expr) *grouper {
 	g.intern = make([]map[string]uint64, len(keys))
 	g.texts = make([][]string, len(keys))
 	g.enc = make([][]uint64, len(keys))
+	g.scratch = make([][]uint64, len(keys))
 	g.isNul = make([][]bool, len(keys))
 	for i := range keys {
 		g.intern[i] = map[string]uint64{}
@@ -375,10 +378,32 @@ func (g *grouper) internText(k int, s string) uint64 {
 	return id
 }
 
+// view points key column k's encoding at a's own values when they are
+// int64s or times without NULLs (their bits are the encoding); false for
+// other arrays. The encoding is valid while a is.
+func (g *grouper) view(k int, a arrow.Array) bool {
+	if a.NullN() > 0 {
+		return false
+	}
+	var vals []int64
+	switch a := a.(type) {
+	case *array.Int64:
+		vals = a.Int64Values()
+	case *array.Timestamp:
+		vals = timestampValues(a)
+	default:
+		return false
+	}
+	g.enc[k] = arrow.Uint64Traits.CastFromBytes(arrow.Int64Traits.CastToBytes(vals))
+	g.isNul[k] = slices.Grow(g.isNul[k][:0], len(vals))[:len(vals)]
+	clear(g.isNul[k])
+	return true
+}
+
 // encode turns key column k of a batch into uint64s and null flags.
 func (g *grouper) encode(k int, a arrow.Array) error {
 	n := a.Len()
-	enc := slices.Grow(g.enc[k][:0], n)
+	enc := slices.Grow(g.scratch[k][:0], n)
 	nul := slices.Grow(g.isNul[k][:0], n)[:n]
 	if a.NullN() == 0 {
 		clear(nul)
@@ -431,7 +456,7 @@ func (g *grouper) encode(k int, a arrow.Array) error {
 	default:
 		return fmt.Errorf("cannot group by %v values", a.DataType())
 	}
-	g.enc[k], g.isNul[k] = enc, nul
+	g.enc[k], g.scratch[k], g.isNul[k] = enc, enc, nul
 	return nil
 }
 
@@ -442,9 +467,13 @@ func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, err
 		if err != nil {
 			return nil, err
 		}
-		err = g.encode(k, a)
-		a.Release()
-		if err != nil {
+		// Integer and time keys without NULLs are read in place (no
+		// copy into enc): the array lives until assign returns.
+		defer a.Release()
+		if g.view(k, a) {
+			continue
+		}
+		if err := g.encode(k, a); err != nil {
 			return nil, err
 		}
 	}

@@ -97,7 +97,7 @@ func (j *HashJoin) keys(rec arrow.Record, exprs []Expr) ([]string, []bool, error
 		if err != nil {
 			return nil, nil, err
 		}
-		g := &grouper{keys: []Expr{e}, intern: []map[string]uint64{j.intern[k]}, texts: make([][]string, 1), enc: make([][]uint64, 1), isNul: make([][]bool, 1)}
+		g := &grouper{keys: []Expr{e}, intern: []map[string]uint64{j.intern[k]}, texts: make([][]string, 1), enc: make([][]uint64, 1), scratch: make([][]uint64, 1), isNul: make([][]bool, 1)}
 		err = g.encode(0, a)
 		a.Release()
 		if err != nil {
