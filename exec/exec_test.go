@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/big"
 	"strings"
@@ -440,4 +441,56 @@ func TestIntCompareWithFloatConstant(t *testing.T) {
 	require.False(t, ok, "= with a fraction keeps the float comparison")
 	_, _, _, ok = intCompare(&Cast{X: x, To: TypeFloat}, Lt, math.NaN())
 	require.False(t, ok, "NaN keeps the float comparison")
+}
+
+// TestSortedGroupingMatchesHashing: one-key grouping without a hash map
+// while keys ascend gives every key one group, the same as hashing, when
+// the order breaks (within a batch, at a batch boundary, by a NULL key)
+// and when ascending runs repeat earlier keys (a second series).
+func TestSortedGroupingMatchesHashing(t *testing.T) {
+	c := NewCtx()
+	batches := [][]any{
+		{1, 1, 2, 5, 5, 9},    // ascending
+		{9, 10, 12},           // continues across the batch boundary
+		{3, 12, 13, 2, 100},   // 3 between keys (new), 12 and 2 seen, then above
+		{nil, 4, 1},           // a NULL key: the hashing paths
+		{200, 201, 1, 4, 300}, // ascending again, then repeats
+	}
+	for _, cut := range []int{0, 1, 2, 3, 4} {
+		// Runs that end after batch cut stay in sorted mode longer.
+		var recs []arrow.Record
+		for _, b := range batches[:cut+1] {
+			vals := make([]any, len(b))
+			for i := range vals {
+				vals[i] = 1
+			}
+			recs = append(recs, recordOf(t, col{"k", TypeInt, b}, col{"v", TypeInt, vals}))
+		}
+		want := map[string]int{}
+		for _, b := range batches[:cut+1] {
+			for _, k := range b {
+				want[fmt.Sprint(k)]++
+			}
+		}
+		agg, err := NewHashAggregate(c, NewValues(recs[0].Schema(), recs...), []Expr{colRef(recs[0], "k")},
+			[]Agg{{Func: AggSum, Arg: colRef(recs[0], "v")}}, []string{"k", "sum"})
+		require.NoError(t, err)
+		got := map[string]int{}
+		for _, line := range rows(t, agg) {
+			var n int
+			k, v, _ := strings.Cut(line, "|")
+			_, err := fmt.Sscan(v, &n)
+			require.NoError(t, err)
+			if k == "NULL" {
+				k = "<nil>"
+			}
+			_, dup := got[k]
+			require.False(t, dup, "key %s in two groups (batches 0..%d)", k, cut)
+			got[k] = n
+		}
+		require.Equal(t, want, got, "batches 0..%d", cut)
+		for _, r := range recs {
+			r.Release()
+		}
+	}
 }
