@@ -494,3 +494,23 @@ func TestSortedGroupingMatchesHashing(t *testing.T) {
 		}
 	}
 }
+
+// TestSortPassesOrderedRunsThrough: rows already in order within a record
+// come out as slices of it (no copy); any other order is gathered; both
+// keep the right rows.
+func TestSortPassesOrderedRunsThrough(t *testing.T) {
+	c := NewCtx()
+	in := recordOf(t, col{"k", TypeInt, []any{1, 2, 3, 4, 5}}, col{"v", TypeText, []any{"a", "b", "c", "d", "e"}})
+	defer in.Release()
+	s := NewSort(c, NewValues(in.Schema(), in), []SortKey{{Expr: colRef(in, "k")}}, 3)
+	rec, err := s.Next(bg)
+	require.NoError(t, err)
+	require.EqualValues(t, 3, rec.NumRows())
+	require.Same(t, &in.Column(0).Data().Buffers()[1].Bytes()[0], &rec.Column(0).Data().Buffers()[1].Bytes()[0], "a slice of the input")
+	s.Close()
+
+	desc := NewSort(c, NewValues(in.Schema(), in), []SortKey{{Expr: colRef(in, "k"), Desc: true}}, -1)
+	require.Equal(t, []string{"5|e", "4|d", "3|c", "2|b", "1|a"}, rows(t, desc))
+	asc := NewSort(c, NewValues(in.Schema(), in), []SortKey{{Expr: colRef(in, "k")}}, -1)
+	require.Equal(t, []string{"1|a", "2|b", "3|c", "4|d", "5|e"}, rows(t, asc))
+}

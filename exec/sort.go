@@ -60,13 +60,31 @@ func (s *Sort) Next(ctx context.Context) (arrow.Record, error) {
 		return nil, nil
 	}
 	end := min(s.pos+BatchRows, len(s.refs))
-	rec, err := gatherRows(s.Schema(), s.recs, s.refs[s.pos:end])
+	refs := s.refs[s.pos:end]
+	s.pos = end
+	if r, ok := runOf(refs); ok {
+		// Rows already in order in one record (groups made in key
+		// order, a scan in time order): a slice of it, no copy.
+		s.cur = s.recs[r>>32].NewSlice(int64(uint32(r)), int64(uint32(r))+int64(len(refs)))
+		return s.cur, nil
+	}
+	rec, err := gatherRows(s.Schema(), s.recs, refs)
 	if err != nil {
 		return nil, err
 	}
-	s.pos = end
 	s.cur = rec
 	return rec, nil
+}
+
+// runOf reports whether refs are consecutive rows of one record, and the
+// first of them.
+func runOf(refs []rowRef) (rowRef, bool) {
+	for i := 1; i < len(refs); i++ {
+		if refs[i] != refs[0]+rowRef(i) {
+			return 0, false
+		}
+	}
+	return refs[0], len(refs) > 0
 }
 
 func (s *Sort) sortAll(ctx context.Context) error {
