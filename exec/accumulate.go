@@ -59,6 +59,14 @@ func newAccumulator(a Agg) (accumulator, error) {
 	return nil, fmt.Errorf("aggregate %v is not implemented", a.Func)
 }
 
+// handOver returns the first n values of *s for a result array and drops
+// *s: result runs once, at the end, so the values need no copy.
+func handOver[T any](s *[]T, n int) []T {
+	out := (*s)[:n:n]
+	*s = nil
+	return out
+}
+
 func growTo[T any](s []T, n int) []T {
 	if len(s) >= n {
 		return s
@@ -155,11 +163,11 @@ func (a *sumAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	valid := validFrom(a.seen[:groups])
 	switch dt.ID() {
 	case arrow.INT64:
-		return fixedArray(dt, append([]int64(nil), a.ints[:groups]...), valid)
+		return fixedArray(dt, handOver(&a.ints, groups), valid)
 	case arrow.UINT64:
-		return fixedArray(dt, append([]uint64(nil), a.uints[:groups]...), valid)
+		return fixedArray(dt, handOver(&a.uints, groups), valid)
 	}
-	return fixedArray(dt, append([]float64(nil), a.floats[:groups]...), valid)
+	return fixedArray(dt, handOver(&a.floats, groups), valid)
 }
 
 // validFrom turns per-group "has a value" flags into a validity bitmap (nil
@@ -505,11 +513,11 @@ func (a *extremeAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	valid := validFrom(has)
 	switch dt.ID() {
 	case arrow.INT64, arrow.TIMESTAMP:
-		return fixedArray(dt, append([]int64(nil), a.ints[:groups]...), valid)
+		return fixedArray(dt, handOver(&a.ints, groups), valid)
 	case arrow.UINT64:
-		return fixedArray(dt, append([]uint64(nil), a.uints[:groups]...), valid)
+		return fixedArray(dt, handOver(&a.uints, groups), valid)
 	case arrow.FLOAT64:
-		return fixedArray(dt, append([]float64(nil), a.floats[:groups]...), valid)
+		return fixedArray(dt, handOver(&a.floats, groups), valid)
 	case arrow.BOOL:
 		vals := newBitmap(groups)
 		for g := 0; g < groups; g++ {
