@@ -42,7 +42,9 @@
 // Engine.Snapshot returns a consistent view of one table's files and
 // buffered writes for a time range and a set of columns, split by partition:
 // a file whose time range overlaps no other source of its partition is
-// streamed alone (pruned by row group and page statistics); overlapping
+// streamed alone, in row windows of about a quarter million of the rows its
+// row group statistics and page indexes leave for the request (none when
+// they leave none), so that readers can run in parallel; overlapping
 // sources (buffered writes, files that share times) are merged and
 // deduplicated. Rows past their database's retention are never returned.
 // Files a snapshot reads are deleted only after it is released.
