@@ -63,10 +63,25 @@ func (c *Ctx) Reserve(n int64) error {
 // Used reports the bytes reserved so far.
 func (c *Ctx) Used() int64 { return c.used.Load() }
 
-// recordSize estimates the bytes of a record's buffers.
+// recordSize estimates the bytes a record's rows take: fixed-width columns
+// (and tag codes) by rows times width, others by their buffers. A slice of
+// a larger batch (a scan's rows of one series in a page, sorted rows passed
+// on) counts its own rows, not the buffers it shares.
 func recordSize(rec arrow.Record) int64 {
 	var n int64
 	for _, col := range rec.Columns() {
+		rows := int64(col.Len())
+		dt := col.DataType()
+		if d, ok := dt.(*arrow.DictionaryType); ok {
+			dt = d.IndexType
+		}
+		if fw, ok := dt.(arrow.FixedWidthDataType); ok {
+			n += (rows*int64(fw.BitWidth()) + 7) / 8
+			if col.NullN() > 0 {
+				n += (rows + 7) / 8
+			}
+			continue
+		}
 		for _, b := range col.Data().Buffers() {
 			if b != nil {
 				n += int64(b.Len())

@@ -305,7 +305,9 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 			return false
 		}
 	case *pgproto3.FunctionCall:
-		c.extended(&planner.Error{Code: planner.CodeNotSupported, Msg: "the function call protocol is not supported; call the function in a SELECT"})
+		// A function call is answered on its own (no Sync follows).
+		c.sendError(&planner.Error{Code: planner.CodeNotSupported, Msg: "the function call protocol is not supported; call the function in a SELECT"}, 0)
+		c.ready()
 	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
 		// Only reachable after a COPY FROM STDIN, which is refused.
 	default:

@@ -375,3 +375,23 @@ func TestParsePlanReused(t *testing.T) {
 	require.NoError(t, err, got)
 	require.True(t, ts.After(before.Add(10*time.Millisecond)), "now() %v is Bind's time, not Parse's (%v)", ts, before)
 }
+
+// TestFunctionCallRefused: the function call protocol gets an error and
+// ReadyForQuery on its own (no Sync follows a FunctionCall), and the
+// connection goes on; the extended protocol's responses still wait for
+// Sync or Flush and then leave in order.
+func TestFunctionCallRefused(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.FunctionCall{Function: 1598})
+	require.Equal(t, []string{"Error 0A000", "ReadyForQuery I"}, r.until())
+
+	r.send(&pgproto3.Parse{Query: "SELECT host FROM cpu ORDER BY time"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Flush{})
+	var got []string
+	for len(got) < 6 {
+		got = append(got, msgName(r.recv()))
+	}
+	require.Equal(t, []string{"ParseComplete", "BindComplete", "DataRow", "DataRow", "DataRow", "CommandComplete SELECT 3"}, got, "Flush sends what Execute produced")
+	r.send(&pgproto3.Sync{})
+	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
+}

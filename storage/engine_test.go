@@ -386,6 +386,31 @@ func TestLargeFileReadInWindows(t *testing.T) {
 	require.Len(t, rows, 20, "times 12 and 13 of each of 10 hosts")
 }
 
+// TestSmallFileIsOneSplit: a file too small to be cut into windows stays
+// one split, is not opened at snapshot time (no candidate rows computed,
+// so even a filter no row meets keeps it), and estimates its rows.
+func TestSmallFileIsOneSplit(t *testing.T) {
+	defer func(n int64) { splitRows = n }(splitRows)
+	splitRows = 4096
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	var lines []string
+	for i := range 5000 {
+		lines = append(lines, fmt.Sprintf("%d host=h%d usage=%d", i, i%3, i))
+	}
+	write(t, e, "db", batchOf(t, "cpu", lines...))
+	require.NoError(t, e.Persist(ctx))
+	for _, req := range []ScanRequest{all("cpu"), {Database: "db", Table: "cpu", Tags: []TagFilter{{Column: "host", Values: []string{"zz"}}}}} {
+		snap, err := e.Snapshot(req)
+		require.NoError(t, err)
+		require.Len(t, snap.Splits(), 1)
+		sp := snap.Splits()[0]
+		require.Equal(t, [2]int64{0, 0}, sp.rows, "the whole file")
+		require.EqualValues(t, 5000, sp.EstimatedRows())
+		snap.Release()
+	}
+}
+
 // TestRestartsLeaveNoEmptyWALSegments: every start opens a WAL segment;
 // starts without writes do not pile them up, and a segment holding writes
 // not yet persisted is kept and replayed.

@@ -86,6 +86,8 @@ type Split struct {
 	// whole marks a one-file split not yet cut into row windows
 	// (placeWindows does, outside the engine's lock).
 	whole bool
+	// est is the split's candidate rows once placed (0: unknown).
+	est int64
 	// mergeSchema holds the output columns plus every tag (needed to tell
 	// series apart) when merging.
 	mergeSchema *arrow.Schema
@@ -264,9 +266,16 @@ func (s *Snapshot) placeWindows() {
 	}
 }
 
-// windows cuts a one-file split into windows over its candidate rows.
+// windows cuts a one-file split into windows over its candidate rows. A
+// file too small to be cut stays one split and is not opened here (a
+// snapshot of a year of small daily files would otherwise read every
+// footer in turn before the scan's workers start).
 func (sp *Split) windows() []*Split {
 	f := sp.files[0]
+	if f.Rows < 2*splitRows {
+		sp.est = f.Rows
+		return []*Split{sp}
+	}
 	ranges, err := sp.candidateRows()
 	if err != nil {
 		return fileWindows(sp, [][2]int64{{0, f.Rows}})
@@ -321,10 +330,27 @@ func fileWindows(sp *Split, ranges [][2]int64) []*Split {
 		}
 		w := *sp
 		w.rows = [2]int64{lo, hi}
+		w.est = total*(i+1)/parts - total*i/parts
 		out[i] = &w
 		lo = hi
 	}
 	return out
+}
+
+// EstimatedRows is about how many rows reading the split involves: a
+// window's candidate rows, a file's rows, or a merge's sources' rows.
+func (sp *Split) EstimatedRows() int64 {
+	if sp.est > 0 {
+		return sp.est
+	}
+	var n int64
+	for _, f := range sp.files {
+		n += f.Rows
+	}
+	for _, r := range sp.bufs {
+		n += r.rec.NumRows()
+	}
+	return n
 }
 
 func (sp *Split) minTime() int64 {
