@@ -126,13 +126,20 @@ func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 	if tr.Empty() {
 		return snap, nil
 	}
-	mergeSchema := withAllTags(schema, t)
+	// Only splits that merge need every tag; most snapshots have none.
+	var mergeSchema *arrow.Schema
+	mergeSchemaOf := func() *arrow.Schema {
+		if mergeSchema == nil {
+			mergeSchema = withAllTags(schema, t)
+		}
+		return mergeSchema
+	}
 
 	byDay := map[int64]*Split{}
 	split := func(day int64) *Split {
 		sp := byDay[day]
 		if sp == nil {
-			sp = &Split{snap: snap, day: day, tr: tr, tags: req.Tags, mergeSchema: mergeSchema}
+			sp = &Split{snap: snap, day: day, tr: tr, tags: req.Tags}
 			byDay[day] = sp
 		}
 		return sp
@@ -162,7 +169,7 @@ func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 	for _, d := range days {
 		// Buffer order is apply order; the WAL's order (seq) decides.
 		slices.SortStableFunc(byDay[d].bufs, func(a, b bufRec) int { return compareUint64(a.seq, b.seq) })
-		snap.splits = append(snap.splits, byDay[d].divide()...)
+		snap.splits = append(snap.splits, byDay[d].divide(mergeSchemaOf)...)
 	}
 	return snap, nil
 }
@@ -173,7 +180,7 @@ func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 // holds the last minutes, files the hours before), only the buffer's time
 // span is merged: a file's rows outside it cannot share a primary key with
 // a buffered row, so they are read directly.
-func (sp *Split) divide() []*Split {
+func (sp *Split) divide(mergeSchema func() *arrow.Schema) []*Split {
 	type span struct{ lo, hi int64 }
 	var spans []span
 	for _, f := range sp.files {
@@ -208,7 +215,7 @@ func (sp *Split) divide() []*Split {
 		}
 		out = append(out, &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}, whole: true})
 	}
-	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, mergeSchema: sp.mergeSchema, merge: true, bufs: sp.bufs}
+	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, merge: true, bufs: sp.bufs}
 	narrow := len(sp.bufs) > 0 && !anyFileOverlap
 	if narrow {
 		rest.tr = TimeRange{Min: max(sp.tr.Min, bufLo), Max: min(sp.tr.Max, bufHi+1)}
@@ -226,6 +233,7 @@ func (sp *Split) divide() []*Split {
 		}
 	}
 	if len(rest.files)+len(rest.bufs) > 0 {
+		rest.mergeSchema = mergeSchema()
 		out = append(out, rest)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].minTime() < out[j].minTime() })
