@@ -39,12 +39,17 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 			cols = append(cols, fld.Name)
 		}
 	}
-	pfTags := make([]pqfile.TagFilter, len(tags))
-	for i, t := range tags {
-		pfTags[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
-	}
-	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: pfTags, RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill})
+	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: fileTags(tags), RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill})
 	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema}, nil
+}
+
+// fileTags turns tag filters into the file reader's.
+func fileTags(tags []TagFilter) []pqfile.TagFilter {
+	out := make([]pqfile.TagFilter, len(tags))
+	for i, t := range tags {
+		out[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
+	}
+	return out
 }
 
 func (fr *fileReader) Next() bool {

@@ -83,9 +83,6 @@ type Split struct {
 	// rows is the window of a single file's rows this split reads
 	// ([start, end); end 0: all), when a large file is read in parts.
 	rows [2]int64
-	// whole marks a one-file split not yet cut into row windows
-	// (placeWindows does, outside the engine's lock).
-	whole bool
 	// est is the split's candidate rows once placed (0: unknown).
 	est int64
 	// mergeSchema holds the output columns plus every tag (needed to tell
@@ -213,7 +210,7 @@ func (sp *Split) divide(mergeSchema func() *arrow.Schema) []*Split {
 		if tr.Empty() || !tr.Overlaps(f.MinTime, f.MaxTime) {
 			return
 		}
-		out = append(out, &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}, whole: true})
+		out = append(out, &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}})
 	}
 	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, merge: true, bufs: sp.bufs}
 	narrow := len(sp.bufs) > 0 && !anyFileOverlap
@@ -253,25 +250,18 @@ var splitRows int64 = 1 << 18
 // reader, no parallel hand-offs) instead of one per quarter million rows of
 // the file, and a file with no candidate rows is not opened again at all.
 // Files whose statistics cannot be read are cut by their row count; the
-// read reports the error.
+// read reports the error. It runs once, after the engine's lock is
+// released: every split that does not merge is then a whole file.
 func (s *Snapshot) placeWindows() {
-	var out []*Split
-	for i, sp := range s.splits {
-		if !sp.whole {
-			if out != nil {
-				out = append(out, sp)
-			}
+	out := make([]*Split, 0, len(s.splits))
+	for _, sp := range s.splits {
+		if sp.merge {
+			out = append(out, sp)
 			continue
 		}
-		if out == nil {
-			out = append(make([]*Split, 0, len(s.splits)), s.splits[:i]...)
-		}
-		sp.whole = false
 		out = append(out, sp.windows()...)
 	}
-	if out != nil {
-		s.splits = out
-	}
+	s.splits = out
 }
 
 // windows cuts a one-file split into windows over its candidate rows. A
@@ -301,11 +291,7 @@ func (sp *Split) candidateRows() ([][2]int64, error) {
 		return nil, err
 	}
 	defer e.files.release(cf)
-	tags := make([]pqfile.TagFilter, len(sp.tags))
-	for i, t := range sp.tags {
-		tags[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
-	}
-	return cf.pf.CandidateRows(pqfile.ReadOptions{MinTime: sp.tr.Min, MaxTime: sp.tr.Max, Tags: tags})
+	return cf.pf.CandidateRows(pqfile.ReadOptions{MinTime: sp.tr.Min, MaxTime: sp.tr.Max, Tags: fileTags(sp.tags)})
 }
 
 // fileWindows cuts a one-file split whose readable rows are ranges (sorted,
