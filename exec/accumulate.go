@@ -343,23 +343,20 @@ func fill[T int64 | uint64](s []T, max bool, lo, hi T) {
 // of a 10-second series, whether a row is its group's first or a new max
 // is unpredictable, and the branches of extremeFast missed often enough to
 // cost ~3 ns a value.
-func extremeInts[T int64 | uint64](max bool, gids []uint32, vals []T, has []bool, cur []T) {
+func extremeInts[T int64 | uint64](takeMax bool, gids []uint32, vals []T, has []bool, cur []T) {
 	vals = vals[:len(gids)]
-	if max {
+	if takeMax {
 		for i, g := range gids {
-			cur[g] = builtinMax(cur[g], vals[i])
+			cur[g] = max(cur[g], vals[i])
 			has[g] = true
 		}
 		return
 	}
 	for i, g := range gids {
-		cur[g] = builtinMin(cur[g], vals[i])
+		cur[g] = min(cur[g], vals[i])
 		has[g] = true
 	}
 }
-
-func builtinMax[T int64 | uint64](a, b T) T { return max(a, b) }
-func builtinMin[T int64 | uint64](a, b T) T { return min(a, b) }
 
 // extremeFast is min/max over a typed slice without per-row closures.
 func extremeFast[T int64 | uint64 | float64](max bool, gids []uint32, vals []T, valid func(int) bool, has []bool, cur []T) {
