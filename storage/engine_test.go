@@ -341,20 +341,29 @@ func TestDataDirIsLocked(t *testing.T) {
 	require.NoError(t, e.Close())
 }
 
+// persistedWithSplitRows sets splitRows to n for the test and returns an
+// engine holding lines persisted to one file.
+func persistedWithSplitRows(t *testing.T, n int64, lines []string) *Engine {
+	t.Helper()
+	old := splitRows
+	t.Cleanup(func() { splitRows = old })
+	splitRows = n
+	e := openTest(t, t.TempDir())
+	t.Cleanup(func() { e.Close() })
+	write(t, e, "db", batchOf(t, "cpu", lines...))
+	require.NoError(t, e.Persist(ctx))
+	return e
+}
+
 // TestLargeFileReadInWindows: a file of more than two windows of rows is
 // split into row windows that together return each row once, in file
 // order, with and without a time range.
 func TestLargeFileReadInWindows(t *testing.T) {
-	defer func(n int64) { splitRows = n }(splitRows)
-	splitRows = 40
-	e := openTest(t, t.TempDir())
-	defer e.Close()
 	var lines []string
 	for i := range 130 {
 		lines = append(lines, fmt.Sprintf("%d host=h%d usage=%d", 10+i%13, i/13, i))
 	}
-	write(t, e, "db", batchOf(t, "cpu", lines...))
-	require.NoError(t, e.Persist(ctx))
+	e := persistedWithSplitRows(t, 40, lines)
 
 	snap, err := e.Snapshot(all("cpu"))
 	require.NoError(t, err)
@@ -390,16 +399,11 @@ func TestLargeFileReadInWindows(t *testing.T) {
 // one split, is not opened at snapshot time (no candidate rows computed,
 // so even a filter no row meets keeps it), and estimates its rows.
 func TestSmallFileIsOneSplit(t *testing.T) {
-	defer func(n int64) { splitRows = n }(splitRows)
-	splitRows = 4096
-	e := openTest(t, t.TempDir())
-	defer e.Close()
 	var lines []string
 	for i := range 5000 {
 		lines = append(lines, fmt.Sprintf("%d host=h%d usage=%d", i, i%3, i))
 	}
-	write(t, e, "db", batchOf(t, "cpu", lines...))
-	require.NoError(t, e.Persist(ctx))
+	e := persistedWithSplitRows(t, 4096, lines)
 	for _, req := range []ScanRequest{all("cpu"), {Database: "db", Table: "cpu", Tags: []TagFilter{{Column: "host", Values: []string{"zz"}}}}} {
 		snap, err := e.Snapshot(req)
 		require.NoError(t, err)
@@ -442,18 +446,13 @@ func TestRestartsLeaveNoEmptyWALSegments(t *testing.T) {
 // one or two windows of the pages holding it, a filter no page can meet
 // reads no window, and the rows read are the same either way.
 func TestWindowsFollowCandidateRows(t *testing.T) {
-	defer func(n int64) { splitRows = n }(splitRows)
-	splitRows = 4096
-	e := openTest(t, t.TempDir())
-	defer e.Close()
 	var lines []string
 	for h := range 20 {
 		for ts := 1; ts <= 2000; ts++ {
 			lines = append(lines, fmt.Sprintf("%d host=h%02d usage=%d", ts, h, ts))
 		}
 	}
-	write(t, e, "db", batchOf(t, "cpu", lines...))
-	require.NoError(t, e.Persist(ctx))
+	e := persistedWithSplitRows(t, 4096, lines)
 
 	windowRows := func(req ScanRequest) (n int, rows int64) {
 		snap, err := e.Snapshot(req)
