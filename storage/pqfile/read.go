@@ -397,15 +397,7 @@ func (r *Reader) selectRun() (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		lo, hi := r.pr.minTime, r.pr.maxTime
-		i := 0
-		for i < len(times) && (times[i] < lo || times[i] >= hi) {
-			i++
-		}
-		j := i
-		for j < len(times) && times[j] >= lo && times[j] < hi {
-			j++
-		}
+		i, j := r.timeRun(times, 0)
 		if j > i && j-i < minViewRun && j < len(times) {
 			// Short runs (many series with a few rows each in range): one
 			// copied record for the rest of the page, not one per run.
@@ -466,18 +458,26 @@ func (r *Reader) selectRows() (int, error) {
 	return n, nil
 }
 
+// timeRun returns the first run [i, j) of times at or after from that lie
+// in the time range (i == j == len(times) when none does).
+func (r *Reader) timeRun(times []int64, from int) (i, j int) {
+	i = from
+	for i < len(times) && (times[i] < r.pr.minTime || times[i] >= r.pr.maxTime) {
+		i++
+	}
+	j = i
+	for j < len(times) && times[j] >= r.pr.minTime && times[j] < r.pr.maxTime {
+		j++
+	}
+	return i, j
+}
+
 // filterTimes appends to r.runs the runs of rows from start whose times are
 // in range, and their times to r.selTimes; it returns their count.
 func (r *Reader) filterTimes(start int64, times []int64) int {
 	n := 0
-	for i := 0; i < len(times); {
-		for i < len(times) && (times[i] < r.pr.minTime || times[i] >= r.pr.maxTime) {
-			i++
-		}
-		j := i
-		for j < len(times) && times[j] >= r.pr.minTime && times[j] < r.pr.maxTime {
-			j++
-		}
+	for i, j := 0, 0; i < len(times); i = j {
+		i, j = r.timeRun(times, i)
 		if j > i {
 			r.runs = append(r.runs, rowRange{start + int64(i), start + int64(j)})
 			if r.timeOut >= 0 {
@@ -485,7 +485,6 @@ func (r *Reader) filterTimes(start int64, times []int64) int {
 			}
 			n += j - i
 		}
-		i = j
 	}
 	return n
 }
