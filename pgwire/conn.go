@@ -122,6 +122,24 @@ type prepared struct {
 	plan     *planner.Query
 	planRuns uint64
 	planned  time.Time
+	// kept is a parameterless SELECT's reusable plan (planner.Query's
+	// Reusable, and the text reads no clock), run by every Bind while the
+	// catalog's schema version and the session's settings are those it
+	// was made under, as PostgreSQL runs a prepared statement's cached
+	// plan until an ALTER or a SET invalidates it.
+	kept        *planner.Query
+	keptSchema  uint64
+	keptSession uint64
+	clock       bool // the text may read the clock (readsClock)
+}
+
+// keep remembers q for later Binds if it may be reused; schema is the
+// catalog's schema version read before q was planned.
+func (ps *prepared) keep(q *planner.Query, schema, session uint64) {
+	if q == nil || !q.Reusable || ps.clock || ps.stmt.Kind != sql.Select || len(ps.oids) > 0 {
+		return
+	}
+	ps.kept, ps.keptSchema, ps.keptSession = q, schema, session
 }
 
 // planFresh bounds how old a Parse-time plan may be when Bind uses it: the

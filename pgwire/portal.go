@@ -22,6 +22,7 @@ import (
 type portal struct {
 	stmt    *sql.Statement
 	params  []any
+	plan    *planner.Query   // the SELECT's plan
 	cols    []planner.Column // nil: the statement returns no rows
 	formats []int16          // per column: 0 text, 1 binary
 	op      exec.Operator
@@ -90,7 +91,7 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 		if err != nil {
 			return nil, err
 		}
-		p.cols, p.op = q.Cols, op
+		p.cols, p.op, p.plan = q.Cols, op, q
 		p.tag = "SELECT"
 		if stmt.Kind == sql.Explain {
 			p.tag = "EXPLAIN"

@@ -1,12 +1,17 @@
 package pgwire
 
 import (
+	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/ingest/lp"
+	"github.com/stratadb/strata/storage"
 )
 
 // rawConn speaks the protocol message by message, for what client
@@ -74,6 +79,35 @@ func (r *rawConn) until() []string {
 		names = append(names, msgName(msg))
 		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
 			return names
+		}
+	}
+}
+
+// prepare sends Parse and Describe of a statement that returns rows.
+func (r *rawConn) prepare(name, q string) {
+	r.t.Helper()
+	r.send(&pgproto3.Parse{Name: name, Query: q}, &pgproto3.Describe{ObjectType: 'S', Name: name}, &pgproto3.Sync{})
+	require.Equal(r.t, []string{"ParseComplete", "ParameterDescription", "RowDescription", "ReadyForQuery I"}, r.until())
+}
+
+// rows sends msgs and returns the rows that come back up to
+// ReadyForQuery, cells joined by commas; an error fails the test.
+func (r *rawConn) rows(msgs ...pgproto3.FrontendMessage) []string {
+	r.t.Helper()
+	r.send(msgs...)
+	var rows []string
+	for {
+		switch m := r.recv().(type) {
+		case *pgproto3.DataRow:
+			cells := make([]string, len(m.Values))
+			for i, v := range m.Values {
+				cells[i] = string(v)
+			}
+			rows = append(rows, strings.Join(cells, ","))
+		case *pgproto3.ErrorResponse:
+			r.t.Fatalf("%s: %s", m.Code, m.Message)
+		case *pgproto3.ReadyForQuery:
+			return rows
 		}
 	}
 }
@@ -327,25 +361,9 @@ func TestParsePlanReused(t *testing.T) {
 	const q = "SELECT setting AS tz FROM pg_settings WHERE name = 'TimeZone'"
 	value := func(stmt string) string {
 		t.Helper()
-		r.send(&pgproto3.Bind{PreparedStatement: stmt}, &pgproto3.Execute{}, &pgproto3.Sync{})
-		var got string
-		for {
-			msg := r.recv()
-			switch m := msg.(type) {
-			case *pgproto3.DataRow:
-				got = string(m.Values[0])
-			case *pgproto3.ErrorResponse:
-				t.Fatalf("%s: %s", m.Code, m.Message)
-			case *pgproto3.ReadyForQuery:
-				return got
-			}
-		}
+		return r.rows(&pgproto3.Bind{PreparedStatement: stmt}, &pgproto3.Execute{}, &pgproto3.Sync{})[0]
 	}
-	parseQuery := func(stmt, q string) {
-		t.Helper()
-		r.send(&pgproto3.Parse{Name: stmt, Query: q}, &pgproto3.Describe{ObjectType: 'S', Name: stmt}, &pgproto3.Sync{})
-		require.Equal(t, []string{"ParseComplete", "ParameterDescription", "RowDescription", "ReadyForQuery I"}, r.until())
-	}
+	parseQuery := r.prepare
 	parse := func(stmt string) { t.Helper(); parseQuery(stmt, q) }
 	reused := s.srv.PlansReused()
 
@@ -374,6 +392,77 @@ func TestParsePlanReused(t *testing.T) {
 	ts, err := time.Parse("2006-01-02 15:04:05.999999-07", got)
 	require.NoError(t, err, got)
 	require.True(t, ts.After(before.Add(10*time.Millisecond)), "now() %v is Bind's time, not Parse's (%v)", ts, before)
+}
+
+// TestPreparedPlanKept: a parameterless SELECT's plan serves every Bind
+// of its prepared statement while the catalog and the settings stay as they
+// were; a column added by a write or a SET makes the next Bind plan again.
+func TestPreparedPlanKept(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	run := func(stmt string) []string {
+		t.Helper()
+		return r.rows(&pgproto3.Bind{PreparedStatement: stmt}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	}
+	parse := r.prepare
+	simple := func(q string) {
+		t.Helper()
+		r.send(&pgproto3.Query{String: q})
+		require.NotContains(t, r.until(), "ErrorResponse")
+	}
+	reused := s.srv.PlansReused()
+	parse("all", "SELECT host, usage FROM cpu ORDER BY time")
+	want := []string{"a,1.5", "b,2.5", "a,3.5"}
+	for range 3 {
+		require.Equal(t, want, run("all"))
+	}
+	require.Equal(t, reused+3, s.srv.PlansReused(), "Parse's plan, then the kept plan")
+
+	// Rows written since are read by the kept plan: it holds no data.
+	write := func(line string) {
+		t.Helper()
+		var p lp.Parser
+		res := p.Parse([]byte(line), lp.Options{Precision: lp.Nanosecond})
+		require.Empty(t, res.Errors)
+		require.NoError(t, s.engine.Write(context.Background(), "db", res.Tables, storage.WriteOptions{}))
+	}
+	write("cpu,host=c usage=4.5 1700000030000000000\n")
+	require.Equal(t, append(want, "c,4.5"), run("all"))
+	require.Equal(t, reused+4, s.srv.PlansReused(), "no column was added: the plan stays")
+
+	// SELECT * names the table's columns as they were when planned: a new
+	// column plans it again.
+	parse("star", "SELECT * FROM cpu WHERE host = 'c'")
+	require.Len(t, strings.Split(run("star")[0], ","), 6)
+	reused = s.srv.PlansReused()
+	write("cpu,host=c usage=5.5,extra=7i 1700000040000000000\n")
+	rows := run("star")
+	require.Len(t, rows, 2)
+	require.Len(t, strings.Split(rows[1], ","), 7, "the new column is read: planned again")
+	require.Equal(t, reused, s.srv.PlansReused())
+	run("star")
+	require.Equal(t, reused+1, s.srv.PlansReused(), "the new plan is kept")
+
+	// A timestamp literal is read in the session's time zone when planned.
+	parse("local", "SELECT count(*) FROM cpu WHERE time < '2023-11-14 22:13:25'")
+	require.Equal(t, []string{"1"}, run("local"))
+	require.Equal(t, []string{"1"}, run("local"))
+	reused = s.srv.PlansReused()
+	simple("SET TimeZone = 'Asia/Tokyo'")
+	simple("SELECT 1")
+	tokyo := run("local")
+	require.Equal(t, reused, s.srv.PlansReused(), "a SET plans again")
+	fresh := r.rows(&pgproto3.Query{String: "SELECT count(*) FROM cpu WHERE time < '2023-11-14 22:13:25'"})
+	require.Equal(t, fresh, tokyo, "the kept plan answers as a fresh plan does")
+	require.Equal(t, []string{"0"}, fresh, "the literal is read in Tokyo time")
+
+	// Plans that read rows or the catalog while planning are not kept.
+	parse("sub", "SELECT count(*) FROM cpu WHERE usage > (SELECT avg(usage) FROM cpu)")
+	run("sub")
+	reused = s.srv.PlansReused()
+	write("cpu,host=d usage=100 1700000050000000000\n")
+	require.Equal(t, []string{"1"}, run("sub"), "the subquery ran again")
+	require.Equal(t, reused, s.srv.PlansReused())
 }
 
 // TestFunctionCallRefused: the function call protocol gets an error and

@@ -99,22 +99,24 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	if len(oids) > n {
 		n = len(oids)
 	}
-	ps := &prepared{stmt: stmt, oids: make([]uint32, n)}
+	ps := &prepared{stmt: stmt, oids: make([]uint32, n), clock: readsClock(query)}
 	copy(ps.oids, oids)
 	// Queries are analysed now, as PostgreSQL does: a missing table or
 	// column fails the Parse, and Describe needs no second pass.
 	switch {
-	case stmt.Kind == sql.Select && n == 0 && !readsClock(query):
+	case stmt.Kind == sql.Select && n == 0 && !ps.clock:
 		// Planned in full: Describe needs the columns, and the Bind that
 		// follows (pgx, JDBC and TSBS's runner send Parse/Describe, then
-		// Bind/Execute) runs this plan instead of planning again.
-		sess := c.sess.plannerSession()
-		q, err := c.srv.Planner.PlanQuery(sess, stmt, nil)
+		// Bind/Execute) runs this plan instead of planning again; a
+		// reusable plan serves every later Bind too.
+		schema := c.srv.Planner.Engine.SchemaVersion()
+		q, err := c.srv.Planner.PlanQuery(c.sess.plannerSession(), stmt, nil)
 		if err != nil {
 			return err
 		}
 		ps.cols, ps.described = q.Cols, true
 		ps.plan, ps.planRuns, ps.planned = q, c.runs, time.Now()
+		ps.keep(q, schema, c.sess.gen)
 	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert:
 		cols, err := c.describeStatement(ps)
 		if err != nil {
@@ -218,10 +220,18 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 		}
 	}
 	var plan *planner.Query
-	if ps.plan != nil && ps.planRuns == c.runs && time.Since(ps.planned) < planFresh && len(params) == 0 {
+	schema := c.srv.Planner.Engine.SchemaVersion()
+	switch {
+	case len(params) > 0:
+	case ps.kept != nil && ps.keptSchema == schema && ps.keptSession == c.sess.gen:
+		plan = ps.kept
+	case ps.plan != nil && ps.planRuns == c.runs && time.Since(ps.planned) < planFresh:
 		plan = ps.plan
 	}
 	ps.plan = nil // used once at most
+	if plan == nil {
+		ps.kept = nil
+	}
 	c.runs++
 	ctx, done := c.running()
 	p, err := c.open(ctx, ps.stmt, params, m.ResultFormatCodes, plan)
@@ -231,6 +241,8 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	}
 	if plan != nil {
 		c.srv.plansReused.Add(1)
+	} else {
+		ps.keep(p.plan, schema, c.sess.gen)
 	}
 	c.portals[m.DestinationPortal] = p
 	c.be.Send(&pgproto3.BindComplete{})

@@ -69,6 +69,9 @@ type session struct {
 	values         map[string]string // overrides of the defaults
 	loc            *time.Location
 	memLimit       int64
+	// gen changes with every SET and RESET: a plan kept by a prepared
+	// statement was made under one generation of the settings.
+	gen uint64
 }
 
 func newSession(user, database string, memLimit int64) *session {
@@ -118,6 +121,7 @@ func (s *session) set(name, value string) (report string, err error) {
 		value = "postgres"
 	}
 	s.values[name] = value
+	s.gen++
 	if known && st.report {
 		return paramStatusName(name), nil
 	}
@@ -125,6 +129,7 @@ func (s *session) set(name, value string) (report string, err error) {
 }
 
 func (s *session) reset(name string) {
+	s.gen++
 	delete(s.values, name)
 	if name == "timezone" {
 		s.loc = time.UTC
@@ -132,6 +137,7 @@ func (s *session) reset(name string) {
 }
 
 func (s *session) resetAll() {
+	s.gen++
 	s.values = map[string]string{}
 	s.loc = time.UTC
 }

@@ -28,6 +28,10 @@ type binder struct {
 	// and ptypes[n-1] records the type $n is first read as.
 	describe bool
 	ptypes   []arrow.DataType
+	// volatile: planning read something a later execution may see
+	// differently (rows, catalog tables, sizes, settings), so the plan is
+	// not Reusable.
+	volatile bool
 }
 
 func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {

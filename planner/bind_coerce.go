@@ -391,6 +391,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return b.fold(&exec.Cond{Kind: kind, Args: args, DT: dt})
 	case "now", "current_timestamp", "localtimestamp", "statement_timestamp", "transaction_timestamp":
+		b.volatile = true
 		return &exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}, nil
 	case "concat":
 		if err := bindArgs(0); err != nil {
@@ -451,6 +452,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
+		b.volatile = true
 		return fn(b, args)
 	}
 	switch name {

@@ -53,6 +53,7 @@ func (b *binder) sessionFunc(name string, arity [2]int, args []exec.Expr) (x exe
 	if len(args) < arity[0] || len(args) > arity[1] {
 		return nil, errorf(CodeUndefinedFunc, "function %s with %d arguments does not exist", name, len(args))
 	}
+	b.volatile = true
 	user := b.sess.User
 	if user == "" {
 		user = "strata"

@@ -30,6 +30,7 @@ func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Colu
 		return nil, nil, err
 	}
 	node = Optimize(node)
+	b.volatile = true
 	rows, err := runPlan(b.ctx, b.p.Engine, node)
 	if err != nil {
 		return nil, nil, err

@@ -224,6 +224,7 @@ func (b *binder) scalarInFrom(name string, args []exec.Expr, alias, col string) 
 	var x exec.Expr
 	var err error
 	if fn, ok := plannerFuncs[name]; ok {
+		b.volatile = true
 		x, err = fn(b, args)
 	} else if exec.HasFunction(name) {
 		x, err = b.call(name, args)

@@ -43,6 +43,7 @@ func (b *binder) informationSchema(table, alias string) (*scope, error) {
 	if !ok {
 		return nil, errorf(CodeUndefinedTable, "relation \"information_schema.%s\" does not exist", table)
 	}
+	b.volatile = true
 	t := newTableOf(cols)
 	b.fillInfoSchema(table, t)
 	if alias == "" {

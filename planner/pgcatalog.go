@@ -163,6 +163,7 @@ func (b *binder) pgCatalog(table, alias string) (*scope, error) {
 	if !isCatalogTable(table) {
 		return nil, errorf(CodeUndefinedTable, "relation \"pg_catalog.%s\" does not exist", table)
 	}
+	b.volatile = true
 	t := newCatalogTable(table)
 	static := pgCatalogRows[table]
 	if table == "pg_settings" {

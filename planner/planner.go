@@ -38,6 +38,14 @@ type Planner struct {
 type Query struct {
 	Plan Node
 	Cols []Column
+	// Reusable: planning read only the statement, the parameters, the
+	// tables' columns (storage.Engine.SchemaVersion) and the session's time
+	// zone, so the plan may run again while those stay the same. It is
+	// false when planning ran a subquery or a recursive CTE, read catalog
+	// tables or sizes, answered a session function or folded now(). Strings
+	// read relative to the clock ('today'::date) are not tracked here:
+	// callers check the text.
+	Reusable bool
 }
 
 // PlanQuery binds and optimizes a SELECT statement. params are the values
@@ -50,7 +58,7 @@ func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*
 		return nil, err
 	}
 	node = Optimize(node)
-	return &Query{Plan: node, Cols: node.Columns()}, nil
+	return &Query{Plan: node, Cols: node.Columns(), Reusable: !b.volatile}, nil
 }
 
 // Open builds the operators of one execution of q.

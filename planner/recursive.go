@@ -103,6 +103,7 @@ func (b *binder) runNode(sel *ast.SelectStmt) ([][]any, []Column, error) {
 		return nil, nil, err
 	}
 	node = Optimize(node)
+	b.volatile = true
 	rows, err := runPlan(b.ctx, b.p.Engine, node)
 	if err != nil {
 		return nil, nil, err

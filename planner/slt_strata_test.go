@@ -21,6 +21,7 @@ import (
 	"github.com/stratadb/strata/ingest/lp"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/planner/slt"
+	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -30,6 +31,11 @@ const sltDir = "../testdata/slt"
 type strataExec struct {
 	p    *planner.Planner
 	sess *planner.Session
+	// twice: each SELECT is planned once and its plan run twice, the
+	// second run's rows answering (as a prepared statement's kept plan
+	// runs again); planned and reusable count those plans.
+	twice             bool
+	planned, reusable int
 }
 
 func (s *strataExec) Exec(ctx context.Context, q string) error {
@@ -38,7 +44,7 @@ func (s *strataExec) Exec(ctx context.Context, q string) error {
 }
 
 func (s *strataExec) Query(ctx context.Context, q string) (*slt.Result, error) {
-	query, op, err := s.p.QueryText(ctx, s.sess, q, nil)
+	query, op, err := s.open(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +75,40 @@ func (s *strataExec) Query(ctx context.Context, q string) (*slt.Result, error) {
 		rec.Release()
 	}
 	return res, nil
+}
+
+func (s *strataExec) open(ctx context.Context, q string) (*planner.Query, exec.Operator, error) {
+	if !s.twice {
+		return s.p.QueryText(ctx, s.sess, q, nil)
+	}
+	stmts, err := sql.Parse(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(stmts) != 1 || stmts[0].Kind != sql.Select {
+		return s.p.QueryText(ctx, s.sess, q, nil)
+	}
+	query, err := s.p.PlanQuery(s.sess, stmts[0], nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.planned++
+	if query.Reusable {
+		s.reusable++
+	}
+	op, _, err := s.p.Open(s.sess, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := exec.Collect(ctx, op)
+	for _, r := range recs {
+		r.Release()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	op, _, err = s.p.Open(s.sess, query)
+	return query, op, err
 }
 
 // goValue converts a result value to the runner's Go types.
@@ -259,4 +299,26 @@ func TestSQLLogicPersisted(t *testing.T) {
 	}
 	st := e.PageCacheStats()
 	require.Positive(t, st.Hits, "the second pass reads cached pages")
+}
+
+// TestSQLLogicPlansRunTwice runs the corpus with every SELECT's plan built
+// and run twice (a prepared statement's kept plan runs at every Bind): a
+// plan that an execution changes, or that holds state from one, fails the
+// second run. Every record that passes in TestSQLLogic must pass here.
+func TestSQLLogicPlansRunTwice(t *testing.T) {
+	x := openSLT(t)
+	x.twice = true
+	known := knownFailures(t)
+	for _, f := range sltFiles(t) {
+		rep, err := slt.RunFile(context.Background(), x, f, slt.Options{Engine: "strata"})
+		require.NoError(t, err)
+		for _, fl := range rep.Failures {
+			key := fmt.Sprintf("%s:%d", filepath.Base(fl.File), fl.Line)
+			if !known[key] {
+				t.Errorf("%s: %s", key, strings.SplitN(fl.Message, "\n", 2)[0])
+			}
+		}
+	}
+	t.Logf("%d plans run twice, %d of them reusable", x.planned, x.reusable)
+	require.Greater(t, x.reusable, x.planned/2, "most corpus queries read only tables")
 }

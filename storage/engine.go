@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stratadb/strata/storage/objstore"
@@ -110,6 +111,9 @@ type Engine struct {
 	frozen []*buffer // oldest first
 	seq    uint64    // last write's sequence number
 	closed bool
+	// schemaVersion changes whenever a database, table or column comes or
+	// goes (plans cached by clients' prepared statements check it).
+	schemaVersion atomic.Uint64
 	// refs counts open snapshots (and compactions) per file id; doomed
 	// holds keys of files gone from the catalog, deleted once
 	// unreferenced. Both are guarded by refMu, which is taken after mu when
@@ -379,6 +383,7 @@ func (e *Engine) addSchemaLocked(db string, batches []*TableBatch) error {
 		typ         ColumnType
 	}
 	var added []newCol
+	changed := dbm == nil
 	pending := map[[2]string]ColumnType{}
 	check := func(table, name string, typ ColumnType) error {
 		if name == TimeColumn {
@@ -421,13 +426,24 @@ func (e *Engine) addSchemaLocked(db string, batches []*TableBatch) error {
 		dbm, _ = e.cat.createDatabase(db, 0)
 	}
 	for _, b := range batches {
-		dbm.createTable(b.Table)
+		if dbm.table(b.Table) == nil {
+			dbm.createTable(b.Table)
+			changed = true
+		}
 	}
 	for _, c := range added {
 		dbm.table(c.table).addColumn(c.name, c.typ)
 	}
+	if changed || len(added) > 0 {
+		e.schemaVersion.Add(1)
+	}
 	return nil
 }
+
+// SchemaVersion is a number that changes whenever a database, table or
+// column is created or dropped, or a retention period changes: a plan made
+// against one version of the catalog is valid while it stays the same.
+func (e *Engine) SchemaVersion() uint64 { return e.schemaVersion.Load() }
 
 // requestFlush asks the persist loop to persist the buffer now.
 func (e *Engine) requestFlush() {
@@ -574,6 +590,7 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 	if _, created := e.cat.createDatabase(name, retention); !created {
 		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("database %q already exists", name)}
 	}
+	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
 		e.cat.dropDatabase(name)
 		return err
@@ -605,6 +622,7 @@ func (e *Engine) SetRetention(ctx context.Context, name string, retention time.D
 	}
 	old := dbm.Retention
 	dbm.Retention = retention
+	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
 		dbm.Retention = old
 		return err
@@ -634,6 +652,7 @@ func (e *Engine) dropDatabase(ctx context.Context, name string) error {
 	if dbm == nil {
 		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("database %q does not exist", name), Hint: suggest(name, e.databaseNamesLocked())}
 	}
+	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
 		e.cat.Databases = append(e.cat.Databases, dbm)
 		sort.Slice(e.cat.Databases, func(i, j int) bool { return e.cat.Databases[i].Name < e.cat.Databases[j].Name })

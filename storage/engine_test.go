@@ -555,3 +555,46 @@ func TestBufferMergesOnlyItsTimeSpan(t *testing.T) {
 	require.Equal(t, []string{"time=40 host=a usage=40", "time=40 host=b usage=41", "time=50 host=a usage=500", "time=50 host=b usage=51", "time=55 host=c usage=7"},
 		scan(t, e, ScanRequest{Database: "db", Table: "cpu", Range: TimeRange{Min: 40, Max: 56}}))
 }
+
+// TestSchemaVersion: the version moves when a database, table or column
+// comes or goes, or a retention period changes, and not for rows alone.
+func TestSchemaVersion(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	steps := []struct {
+		name    string
+		do      func() error
+		changes bool
+	}{
+		{"first write creates database and table", func() error {
+			return e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "10 host=a usage=1")}, WriteOptions{})
+		}, true},
+		{"rows only", func() error {
+			return e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "20 host=b usage=2")}, WriteOptions{})
+		}, false},
+		{"new field", func() error {
+			return e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "30 host=a usage=3,idle=4")}, WriteOptions{})
+		}, true},
+		{"new tag", func() error {
+			return e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "40 host=a,dc=x usage=3")}, WriteOptions{})
+		}, true},
+		{"new table", func() error {
+			return e.Write(ctx, "db", []*TableBatch{batchOf(t, "mem", "40 host=a used=3")}, WriteOptions{})
+		}, true},
+		{"refused write", func() error {
+			if err := e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "50 host=a usage=\"x\"")}, WriteOptions{}); err == nil {
+				return fmt.Errorf("a string into a float column was accepted")
+			}
+			return nil
+		}, false},
+		{"create database", func() error { return e.CreateDatabase(ctx, "other", 0) }, true},
+		{"retention", func() error { return e.SetRetention(ctx, "other", 48*time.Hour) }, true},
+		{"drop database", func() error { return e.DropDatabase(ctx, "other") }, true},
+		{"persist", func() error { return e.Persist(ctx) }, false},
+	}
+	for _, s := range steps {
+		before := e.SchemaVersion()
+		require.NoError(t, s.do(), s.name)
+		require.Equal(t, s.changes, e.SchemaVersion() != before, s.name)
+	}
+}
