@@ -114,9 +114,11 @@ type prepared struct {
 	// oids are the parameter types: what the client declared, else what
 	// Describe inferred, else 0 (any).
 	oids []uint32
-	// cols are the result columns once described (nil: no rows).
+	// cols are the result columns once described (nil: no rows); schema
+	// is the catalog's schema version when Parse described them.
 	cols      []planner.Column
 	described bool
+	schema    uint64
 	// plan: a parameterless SELECT planned at Parse (to describe it), for
 	// the first Bind to run if it comes right after, within planFresh.
 	plan     *planner.Query

@@ -14,6 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/ingest/lp"
+	"github.com/stratadb/strata/storage"
 )
 
 func connect(t *testing.T, s *testServer, db string) *pgx.Conn {
@@ -296,4 +299,47 @@ func TestPgxUntypedNull(t *testing.T) {
 		require.Nil(t, a, "mode %v", mode)
 		require.Equal(t, "a", host)
 	}
+}
+
+// TestPgxSelectStarAfterNewColumn: pgx keeps each statement's description;
+// when a write adds a column, its prepared SELECT * gets PostgreSQL's error
+// for a changed result (not rows in a shape pgx was not told of), and pgx's
+// next try prepares it again and reads the new column.
+func TestPgxSelectStarAfterNewColumn(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	width := func() (int, error) {
+		rows, err := conn.Query(ctx, "SELECT * FROM cpu ORDER BY time")
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			v, err := rows.Values()
+			if err != nil {
+				return 0, err
+			}
+			n = len(v)
+		}
+		return n, rows.Err()
+	}
+	n, err := width()
+	require.NoError(t, err)
+	require.Equal(t, 6, n)
+	n, err = width()
+	require.NoError(t, err)
+	require.Equal(t, 6, n, "the statement cached by pgx runs again")
+
+	var p lp.Parser
+	res := p.Parse([]byte("cpu,host=c,rack=r1 usage=5.5,extra=7i 1700000040000000000\n"), lp.Options{Precision: lp.Nanosecond})
+	require.NoError(t, s.engine.Write(ctx, "db", res.Tables, storage.WriteOptions{}))
+	_, err = width()
+	pe := pgErr(t, err)
+	require.Equal(t, "0A000", pe.Code)
+	require.Equal(t, "cached plan must not change result type", pe.Message)
+	n, err = width()
+	require.NoError(t, err)
+	require.Equal(t, 8, n, "prepared again: the new tag and field are read")
 }

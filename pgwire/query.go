@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/stratadb/strata/planner"
@@ -99,7 +100,7 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	if len(oids) > n {
 		n = len(oids)
 	}
-	ps := &prepared{stmt: stmt, oids: make([]uint32, n), clock: readsClock(query)}
+	ps := &prepared{stmt: stmt, oids: make([]uint32, n), clock: readsClock(query), schema: c.srv.Planner.Engine.SchemaVersion()}
 	copy(ps.oids, oids)
 	// Queries are analysed now, as PostgreSQL does: a missing table or
 	// column fails the Parse, and Describe needs no second pass.
@@ -109,14 +110,13 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 		// follows (pgx, JDBC and TSBS's runner send Parse/Describe, then
 		// Bind/Execute) runs this plan instead of planning again; a
 		// reusable plan serves every later Bind too.
-		schema := c.srv.Planner.Engine.SchemaVersion()
 		q, err := c.srv.Planner.PlanQuery(c.sess.plannerSession(), stmt, nil)
 		if err != nil {
 			return err
 		}
 		ps.cols, ps.described = q.Cols, true
 		ps.plan, ps.planRuns, ps.planned = q, c.runs, time.Now()
-		ps.keep(q, schema, c.sess.gen)
+		ps.keep(q, ps.schema, c.sess.gen)
 	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert:
 		cols, err := c.describeStatement(ps)
 		if err != nil {
@@ -234,19 +234,48 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	}
 	c.runs++
 	ctx, done := c.running()
-	p, err := c.open(ctx, ps.stmt, params, m.ResultFormatCodes, plan)
+	p, err := c.open(ctx, ps.stmt, params, nil, plan)
 	done()
 	if err != nil {
 		return statementError(ctx, err)
 	}
 	if plan != nil {
 		c.srv.plansReused.Add(1)
+	} else if changedResult(ps, p, schema) {
+		p.close()
+		return &planner.Error{Code: "0A000", Msg: "cached plan must not change result type",
+			Hint: "a table's columns changed since the statement was prepared (SELECT * reads new columns): prepare it again"}
 	} else {
 		ps.keep(p.plan, schema, c.sess.gen)
+	}
+	if p.formats, err = expandFormats(m.ResultFormatCodes, len(p.cols)); err != nil {
+		p.close()
+		return err
 	}
 	c.portals[m.DestinationPortal] = p
 	c.be.Send(&pgproto3.BindComplete{})
 	return nil
+}
+
+// changedResult reports whether a parameterless SELECT planned again at
+// Bind returns other columns than its Parse described, the catalog having
+// changed since: the client decodes the rows by that description, so this
+// is PostgreSQL's error, which drivers (pgx, pgjdbc, Npgsql) answer by
+// preparing the statement again.
+func changedResult(ps *prepared, p *portal, schema uint64) bool {
+	if ps.stmt.Kind != sql.Select || len(ps.oids) > 0 || !ps.described || schema == ps.schema || p.plan == nil {
+		return false
+	}
+	if len(ps.cols) != len(p.cols) {
+		return true
+	}
+	for i, c := range ps.cols {
+		d := p.cols[i]
+		if c.Name != d.Name || c.PGType != d.PGType || !arrow.TypeEqual(c.Type, d.Type) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *conn) describe(kind byte, name string) error {
