@@ -328,6 +328,26 @@ func renameColumns(node Node, names []ast.CIStr) Node {
 
 // bindValues binds VALUES (...), (...): columns column1, column2, ... of
 // each column's common type.
+// valuesPGType is the PostgreSQL type of VALUES column c when its rows
+// agree on one its engine type does not tell (date, int4, numeric, ...),
+// NULLs aside; 0 otherwise.
+func (b *binder) valuesPGType(sel *ast.SelectStmt, c int, rows [][]exec.Expr) uint32 {
+	q := &selectBinder{b: b, in: &scope{}}
+	t, first := uint32(0), true
+	for r, row := range sel.Lists {
+		if isNullAST(row.Values[c]) {
+			continue
+		}
+		pg := q.pgTypeOf(row.Values[c], rows[r][c])
+		if first {
+			t, first = pg, false
+		} else if pg != t {
+			return 0
+		}
+	}
+	return t
+}
+
 func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 	if len(sel.Lists) == 0 {
 		return nil, errorf(CodeSyntax, "VALUES needs at least one row")
@@ -362,7 +382,7 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 				return nil, err
 			}
 		}
-		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: dt}
+		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: dt, PGType: b.valuesPGType(sel, c, rows)}
 	}
 	return &Values{Cols: cols, Rows: rows}, nil
 }

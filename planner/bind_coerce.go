@@ -393,6 +393,13 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	case "now", "current_timestamp", "localtimestamp", "statement_timestamp", "transaction_timestamp":
 		b.volatile = true
 		return &exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}, nil
+	case "current_date", "curdate":
+		// The day the statement started in, in the session's time zone.
+		b.volatile = true
+		if len(e.Args) != 0 {
+			return nil, errorf(CodeSyntax, "CURRENT_DATE takes no arguments")
+		}
+		return b.castDate(&exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz})
 	case "concat":
 		if err := bindArgs(0); err != nil {
 			return nil, err

@@ -104,6 +104,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x, ok, err := b.dateArith(s, e, l, r); ok {
+			return x, err
+		}
 		return b.binary(e.Op, l, r)
 	case *ast.UnaryOperationExpr:
 		x, err := sub(e.V)

@@ -2,6 +2,8 @@ package planner
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 
 	"github.com/stratadb/strata/exec"
 )
@@ -24,4 +26,94 @@ func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
 		return nil, errorf(CodeDatatype, "cannot cast type %s to date", exec.SQLTypeName(x.Type()))
 	}
 	return b.call("date_trunc", []exec.Expr{&exec.Literal{V: "day", DT: exec.TypeText}, ts})
+}
+
+// dateArith binds date ± integer (a date n days on, as PostgreSQL's
+// date_pli/date_mii) and date - date (the days between, an integer); ok is
+// false when neither operand is a date and the operation is ordinary.
+func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) (x exec.Expr, ok bool, err error) {
+	if e.Op != opcode.Plus && e.Op != opcode.Minus {
+		return nil, false, nil
+	}
+	lt, rt := l.Type().ID(), r.Type().ID()
+	isDate := func(side ast.ExprNode, x exec.Expr) bool {
+		q := &selectBinder{b: b, in: s}
+		return q.pgTypeOf(side, x) == 1082
+	}
+	day := &exec.Literal{V: arrow.MonthDayNanoInterval{Days: 1}, DT: exec.TypeInterval}
+	switch {
+	case lt == arrow.TIMESTAMP && rt == arrow.INT64 && isDate(e.L, l):
+		n, err := b.arith(exec.Mul, r, day)
+		if err != nil {
+			return nil, true, err
+		}
+		op := exec.Add
+		if e.Op == opcode.Minus {
+			op = exec.Sub
+		}
+		x, err = b.arith(op, l, n)
+		return x, true, err
+	case lt == arrow.INT64 && rt == arrow.TIMESTAMP && e.Op == opcode.Plus && isDate(e.R, r):
+		n, err := b.arith(exec.Mul, l, day)
+		if err != nil {
+			return nil, true, err
+		}
+		x, err = b.arith(exec.Add, r, n)
+		return x, true, err
+	case lt == arrow.TIMESTAMP && rt == arrow.TIMESTAMP && e.Op == opcode.Minus && isDate(e.L, l) && isDate(e.R, r):
+		// Both are midnights in the session's zone: the instants differ by
+		// whole days but for a daylight-saving hour, which rounding drops.
+		diff, err := b.arith(exec.Sub, l, r)
+		if err != nil {
+			return nil, true, err
+		}
+		secs, err := b.call("date_part", []exec.Expr{&exec.Literal{V: "epoch", DT: exec.TypeText}, diff})
+		if err != nil {
+			return nil, true, err
+		}
+		days, err := b.arith(exec.Div, secs, &exec.Literal{V: float64(86400), DT: exec.TypeFloat})
+		if err != nil {
+			return nil, true, err
+		}
+		if days, err = b.call("round", []exec.Expr{days}); err != nil {
+			return nil, true, err
+		}
+		x, err = b.fold(&exec.Cast{X: days, To: exec.TypeInt})
+		return x, true, err
+	}
+	return nil, false, nil
+}
+
+// datePGType is the PostgreSQL type of date arithmetic (see dateArith):
+// date ± integer is a date, date ± interval a timestamp without time zone;
+// 0 otherwise. l and r are the operands' types, one of them a date.
+func (q *selectBinder) datePGType(e *ast.BinaryOperationExpr, x exec.Expr, l, r uint32) uint32 {
+	if e.Op != opcode.Plus && e.Op != opcode.Minus {
+		return 0
+	}
+	if x.Type().ID() != arrow.TIMESTAMP {
+		return 0
+	}
+	other, otherPG := e.R, r
+	if r == 1082 {
+		other, otherPG = e.L, l
+	}
+	if otherPG == 1082 {
+		return 0
+	}
+	if q.integerOperand(other, otherPG) {
+		return narrowPG(1082, x.Type())
+	}
+	return narrowPG(1114, x.Type())
+}
+
+// daysBetween reports whether e is date - date (an int4 in PostgreSQL).
+// The operands are typed as timestamps (what dates are held as), since x,
+// the integer result, would not narrow to a date.
+func (q *selectBinder) daysBetween(e *ast.BinaryOperationExpr, x exec.Expr) bool {
+	if e.Op != opcode.Minus || x.Type().ID() != arrow.INT64 {
+		return false
+	}
+	ts := &exec.Literal{DT: exec.TypeTimestamptz}
+	return q.pgTypeOf(e.L, ts) == 1082 && q.pgTypeOf(e.R, ts) == 1082
 }

@@ -97,6 +97,7 @@ var funcPGTypes = map[string]uint32{
 	"array_upper": 23, "array_lower": 23, "array_length": 23, "cardinality": 23,
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
 	"strpos": 23, "position": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
+	"current_date": 1082, "curdate": 1082,
 }
 
 // pgTypeOf is the PostgreSQL type a select item is reported as when it is
@@ -166,6 +167,12 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			// int2 and int4 arithmetic stays in the wider of the two;
 			// numeric with an integer stays numeric.
 			l, r := q.pgTypeOf(e.L, x), q.pgTypeOf(e.R, x)
+			if l == 1082 || r == 1082 {
+				return q.datePGType(e, x, l, r)
+			}
+			if q.daysBetween(e, x) {
+				return narrowPG(23, x.Type())
+			}
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())
 			}

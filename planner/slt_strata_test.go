@@ -322,3 +322,28 @@ func TestSQLLogicPlansRunTwice(t *testing.T) {
 	t.Logf("%d plans run twice, %d of them reusable", x.planned, x.reusable)
 	require.Greater(t, x.reusable, x.planned/2, "most corpus queries read only tables")
 }
+
+// TestDateArithmeticAcrossDST: dates are midnights in the session's zone,
+// so a day is 23 or 25 hours around a daylight-saving change; date +
+// integer and date - date still count calendar days, as in PostgreSQL.
+func TestDateArithmeticAcrossDST(t *testing.T) {
+	x := openSLT(t)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	x.sess = &planner.Session{Database: "slt", Location: berlin, Now: time.Now()}
+	res, err := x.Query(context.Background(), "SELECT DATE '2024-03-30' + 2, DATE '2024-04-01' - DATE '2024-03-30', "+
+		"DATE '2024-10-28' - 2, DATE '2024-10-28' - DATE '2024-10-26'")
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 1)
+	// Dates read as the day their midnight starts in Berlin.
+	var got []string
+	for _, v := range res.Rows[0] {
+		switch v := v.(type) {
+		case slt.Date:
+			got = append(got, time.Time(v).In(berlin).Format(time.DateTime))
+		default:
+			got = append(got, fmt.Sprint(v))
+		}
+	}
+	require.Equal(t, []string{"2024-04-01 00:00:00", "2", "2024-10-26 00:00:00", "2"}, got)
+}
