@@ -343,3 +343,23 @@ func TestPgxSelectStarAfterNewColumn(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 8, n, "prepared again: the new tag and field are read")
 }
+
+// TestPgxNumericScale: numerics computed as float8 reach pgx's binary
+// numeric with PostgreSQL's display scale (1.50 is 150e-2, not 15e-1), so
+// they print and compare as PostgreSQL's do (Go's big.Int + exponent, or
+// a BigDecimal's scale in Java).
+func TestPgxNumericScale(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	var a, b, c, d pgtype.Numeric
+	require.NoError(t, conn.QueryRow(context.Background(),
+		"SELECT 1.50, round(2.0, 3), 2.5::numeric(10,3), 0.1 + 0.2").Scan(&a, &b, &c, &d))
+	for _, x := range []struct {
+		n   pgtype.Numeric
+		int int64
+		exp int32
+	}{{a, 150, -2}, {b, 2000, -3}, {c, 2500, -3}, {d, 3, -1}} {
+		require.Equal(t, x.int, x.n.Int.Int64())
+		require.Equal(t, x.exp, x.n.Exp)
+	}
+}

@@ -196,7 +196,7 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 			// Encoders belong to one batch's arrays.
 			src.encs, src.nulls = src.encs[:0], src.nulls[:0]
 			for j, col := range src.rec.Columns() {
-				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), c.sess.loc, c.regOID))
+				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), scaleAt(src.cols, j), c.sess.loc, c.regOID))
 				src.nulls = append(src.nulls, nullKindOf(col))
 			}
 			src.encFor = src.rec
@@ -298,6 +298,14 @@ func textRows(names []string, rows [][]string) ([]planner.Column, exec.Operator)
 func pgTypeAt(cols []planner.Column, j int) uint32 {
 	if j < len(cols) {
 		return cols[j].PGType
+	}
+	return 0
+}
+
+// scaleAt is column j's numeric display scale (planner.Column.Scale).
+func scaleAt(cols []planner.Column, j int) int {
+	if j < len(cols) {
+		return cols[j].Scale
 	}
 	return 0
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,9 +30,12 @@ var updateSLTTypes = flag.Bool("update-slt-types", false, "rewrite testdata/slt_
 // TestSLTResultTypes runs every query of the sqllogictest corpus
 // (../testdata/slt) on Strata and on PostgreSQL 15 holding the same data,
 // and compares the result columns' names and type OIDs, which is what
-// clients decode results by. Queries that differ are listed in
-// testdata/slt_type_differences.txt; one that differs and is not listed
-// fails the test, and -update-slt-types rewrites the list.
+// clients decode results by, and the text of numeric values (1.50, not
+// 1.5: Strata computes numerics as float8 and writes them with the display
+// scale PostgreSQL gives them). Queries that differ are listed in
+// testdata/slt_type_differences.txt and slt_numeric_differences.txt; one
+// that differs and is not listed fails the test, and -update-slt-types
+// rewrites the lists.
 func TestSLTResultTypes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -55,8 +59,8 @@ func TestSLTResultTypes(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "slt", "*.slt"))
 	require.NoError(t, err)
 	sort.Strings(files)
-	var diffs []string
-	compared := 0
+	var diffs, numDiffs []string
+	compared, numerics := 0, 0
 	for _, path := range files {
 		f, err := slt.ParseFile(path)
 		require.NoError(t, err)
@@ -64,17 +68,27 @@ func TestSLTResultTypes(t *testing.T) {
 			if r.Kind != slt.KindQuery || r.ExpectError {
 				continue
 			}
-			want, werr := resultShape(ctx, pg.DSN, r.SQL)
-			got, gerr := resultShape(ctx, strataDSN, r.SQL)
+			want, wantNum, werr := resultShape(ctx, pg.DSN, r.SQL)
+			got, gotNum, gerr := resultShape(ctx, strataDSN, r.SQL)
 			if werr != nil || gerr != nil {
 				continue // failures are the corpus ratchet's business
 			}
 			compared++
+			key := fmt.Sprintf("%s:%d", filepath.Base(path), r.Line)
 			if want != got {
-				key := fmt.Sprintf("%s:%d", filepath.Base(path), r.Line)
 				diffs = append(diffs, key)
 				if testing.Verbose() {
 					t.Logf("%s\n  postgres: %s\n  strata:   %s", key, want, got)
+				}
+				continue
+			}
+			if len(wantNum) > 0 {
+				numerics++
+				if !slices.Equal(wantNum, gotNum) {
+					numDiffs = append(numDiffs, key)
+					if testing.Verbose() {
+						t.Logf("%s numeric values\n  postgres: %v\n  strata:   %v", key, wantNum, gotNum)
+					}
 				}
 			}
 		}
@@ -83,6 +97,10 @@ func TestSLTResultTypes(t *testing.T) {
 	checkKnownList(t, filepath.Join("testdata", "slt_type_differences.txt"), *updateSLTTypes,
 		"# sqllogictest queries whose result column names or types differ from PostgreSQL 15's.\n"+
 			"# Regenerate: go test ./pgwire -run TestSLTResultTypes -args -update-slt-types\n", diffs)
+	t.Logf("%d of %d corpus queries with numeric results write them as PostgreSQL 15 does", numerics-len(numDiffs), numerics)
+	checkKnownList(t, filepath.Join("testdata", "slt_numeric_differences.txt"), *updateSLTTypes,
+		"# sqllogictest queries whose numeric values are written otherwise than by PostgreSQL 15.\n"+
+			"# Regenerate: go test ./pgwire -run TestSLTResultTypes -args -update-slt-types\n", numDiffs)
 }
 
 // startSLTServer serves the corpus's line-protocol data as database db.
@@ -112,24 +130,37 @@ func startSLTServer(t *testing.T) string {
 	return "postgres://strata@" + ln.Addr().String() + "/db?sslmode=disable"
 }
 
-// resultShape is "name:oid" of each result column of a simple query.
-func resultShape(ctx context.Context, dsn, sql string) (string, error) {
+// resultShape is "name:oid" of each result column of a simple query, and
+// the text of its numeric cells, one string per row, sorted.
+func resultShape(ctx context.Context, dsn, sql string) (string, []string, error) {
 	conn, err := pgconn.Connect(ctx, dsn)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	defer conn.Close(ctx)
 	results, err := conn.Exec(ctx, sql).ReadAll()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	var parts []string
+	var parts, numeric []string
 	for _, r := range results {
 		var cols []string
 		for _, f := range r.FieldDescriptions {
 			cols = append(cols, f.Name+":"+strconv.Itoa(int(f.DataTypeOID)))
 		}
 		parts = append(parts, "("+strings.Join(cols, ", ")+")")
+		for _, row := range r.Rows {
+			var cells []string
+			for i, f := range r.FieldDescriptions {
+				if f.DataTypeOID == oidNumeric {
+					cells = append(cells, string(row[i]))
+				}
+			}
+			if cells != nil {
+				numeric = append(numeric, strings.Join(cells, " "))
+			}
+		}
 	}
-	return strings.Join(parts, " "), nil
+	sort.Strings(numeric)
+	return strings.Join(parts, " "), numeric, nil
 }

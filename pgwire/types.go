@@ -87,9 +87,13 @@ type encoder func(dst []byte, i int) []byte
 // and the session's time zone. The column's type must be the one its
 // RowDescription announced (typeOf); columns that are NULL throughout may
 // have the null type. regOID resolves the names reg* values are held as.
-func newEncoder(a arrow.Array, format int16, pgType uint32, loc *time.Location, regOID func(uint32, string) (int64, bool)) encoder {
+// scale is a numeric column's display scale (planner.Column.Scale).
+func newEncoder(a arrow.Array, format int16, pgType uint32, scale int, loc *time.Location, regOID func(uint32, string) (int64, bool)) encoder {
 	if ts, ok := a.(*array.Timestamp); ok && (pgType == oidDate || pgType == oidTimestamp) {
 		return wallClockEncoder(ts, format, pgType, loc)
+	}
+	if f, ok := a.(*array.Float64); ok && pgType == oidNumeric {
+		return numericFloatEncoder(f, format, scale)
 	}
 	if format == 1 {
 		if e := narrowBinaryEncoder(a, pgType); e != nil {
@@ -292,11 +296,31 @@ func narrowBinaryEncoder(a arrow.Array, pgType uint32) encoder {
 			return func(dst []byte, i int) []byte {
 				return binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(v[i])))
 			}
-		case oidNumeric:
-			return func(dst []byte, i int) []byte { return appendNumericFloat(dst, v[i]) }
 		}
 	}
 	return nil
+}
+
+// numericFloatEncoder sends numeric values Strata computed as float8 as
+// PostgreSQL writes numerics: in positional notation, never with an
+// exponent, with scale digits after the point when the query fixed the
+// scale (0: the digits the value needs); binary with that display scale.
+func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
+	v := a.Float64Values()
+	prec := -1
+	if scale > 0 {
+		prec = scale
+	}
+	if format == 1 {
+		return func(dst []byte, i int) []byte { return appendNumericFloat(dst, v[i], prec) }
+	}
+	return func(dst []byte, i int) []byte {
+		f := v[i]
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return exec.AppendFloat(dst, f)
+		}
+		return strconv.AppendFloat(dst, f, 'f', prec, 64)
+	}
 }
 
 // textHeldBinaryEncoder writes the binary form of the types Strata holds
@@ -401,8 +425,9 @@ func (c *conn) regOID(pgType uint32, name string) (int64, bool) {
 }
 
 // appendNumericFloat writes a float8 computed in place of a numeric in
-// numeric's binary form, with the float's shortest decimal digits.
-func appendNumericFloat(dst []byte, f float64) []byte {
+// numeric's binary form, with prec digits after the point (-1: the float's
+// shortest decimal digits).
+func appendNumericFloat(dst []byte, f float64, prec int) []byte {
 	switch {
 	case math.IsNaN(f):
 		return append(dst, 0, 0, 0, 0, 0xC0, 0, 0, 0)
@@ -411,7 +436,7 @@ func appendNumericFloat(dst []byte, f float64) []byte {
 	case math.IsInf(f, -1):
 		return append(dst, 0, 0, 0, 0, 0xF0, 0, 0, 0)
 	}
-	return appendNumericText(dst, strconv.FormatFloat(f, 'f', -1, 64))
+	return appendNumericText(dst, strconv.FormatFloat(f, 'f', prec, 64))
 }
 
 // appendNumericText writes a decimal number ([-]digits[.digits]) in

@@ -251,13 +251,7 @@ func elemPG(c Column) uint32 {
 // arraySubquery is ARRAY(subquery): run once when uncorrelated, per outer
 // row otherwise.
 func (b *binder) arraySubquery(outer *scope, e ast.ExprNode) (exec.Expr, error) {
-	for {
-		p, ok := e.(*ast.ParenthesesExpr)
-		if !ok {
-			break
-		}
-		e = p.Expr
-	}
+	e = unparen(e)
 	sub, ok := e.(*ast.SubqueryExpr)
 	if !ok {
 		return nil, notSupported("ARRAY over this expression")

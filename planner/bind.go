@@ -52,6 +52,7 @@ type scopeCol struct {
 	// system columns (a catalog's tableoid) are named, never part of *.
 	system bool
 	pg     uint32 // Column.PGType
+	scale  int    // Column.Scale
 }
 
 // scope is the set of columns an expression may name, over a node.
@@ -184,7 +185,7 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 func derivedScope(node Node, alias string) *scope {
 	s := &scope{node: node}
 	for i, c := range node.Columns() {
-		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: c.Type, index: i, pg: c.PGType})
+		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: c.Type, index: i, pg: c.PGType, scale: c.Scale})
 	}
 	return s
 }
@@ -242,6 +243,8 @@ type output struct {
 	name string
 	ast  ast.ExprNode // nil for * columns
 	pg   uint32       // Column.PGType
+	// scale is Column.Scale
+	scale int
 	// table is the stored table a plain column reference reads (Column.Table
 	// of the result), "" for anything computed.
 	table string

@@ -402,13 +402,7 @@ func (b *binder) isArrayArg(s *scope, e ast.ExprNode, x exec.Expr) bool {
 	if isTextArray(x) {
 		return true
 	}
-	for {
-		p, ok := e.(*ast.ParenthesesExpr)
-		if !ok {
-			break
-		}
-		e = p.Expr
-	}
+	e = unparen(e)
 	if c, ok := e.(*ast.ColumnNameExpr); ok {
 		for _, sc := range []*scope{s, b.outer} {
 			if sc == nil {

@@ -72,7 +72,7 @@ func (q *selectBinder) bind() (Node, error) {
 	cols := make([]Column, len(outs))
 	for i, o := range outs {
 		exprs[i] = o.expr
-		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Table: o.table}
+		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table}
 	}
 	visible := len(exprs)
 	column := func(item ast.ExprNode) (int, error) {
@@ -335,7 +335,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 				if err != nil {
 					return nil, err
 				}
-				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, table: c.storedTable()})
+				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, scale: c.scale, table: c.storedTable()})
 			}
 			if !found && table != "" {
 				return nil, errorf(CodeUndefinedTable, "missing FROM-clause entry for table %q", table)
@@ -359,7 +359,11 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		if name == "" {
 			name = columnName(f.Expr)
 		}
-		outs = append(outs, output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x), table: q.sourceTable(f.Expr)})
+		o := output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x), table: q.sourceTable(f.Expr)}
+		if o.pg == 1700 {
+			o.scale = max(q.numericScale(f.Expr), 0)
+		}
+		outs = append(outs, o)
 	}
 	return outs, nil
 }
@@ -367,13 +371,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 // sourceTable is the stored table a select item reads when it is a plain
 // column reference (or one in parentheses), "" otherwise.
 func (q *selectBinder) sourceTable(e ast.ExprNode) string {
-	for {
-		p, ok := e.(*ast.ParenthesesExpr)
-		if !ok {
-			break
-		}
-		e = p.Expr
-	}
+	e = unparen(e)
 	cn, ok := e.(*ast.ColumnNameExpr)
 	if !ok {
 		return ""
@@ -842,6 +840,11 @@ func figureName(e ast.ExprNode) (string, int) {
 func pgTypeName(t string) string {
 	if strings.HasPrefix(t, "interval") {
 		return "interval" // INTERVAL '1' DAY: the fields are a typmod
+	}
+	if i := strings.IndexByte(t, '('); i > 0 {
+		if j := strings.IndexByte(t[i:], ')'); j > 0 {
+			t = t[:i] + t[i+j+1:] // numeric(10,2) names its column numeric
+		}
 	}
 	switch t {
 	case "int8":

@@ -123,6 +123,9 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 		if lc[i].PGType == rc[i].PGType || exec.IsText(types[i]) {
 			cols[i].PGType = narrowPG(lc[i].PGType, types[i])
 		}
+		if lc[i].Scale == rc[i].Scale && cols[i].PGType == 1700 {
+			cols[i].Scale = lc[i].Scale
+		}
 	}
 	left, err := b.castColumns(l, types, cols, -1)
 	if err != nil {

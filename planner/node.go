@@ -23,6 +23,12 @@ type Column struct {
 	// narrower than Type's (name, int4, oid, "char", varchar, ... of
 	// pg_catalog columns and casts); 0: the one Type maps to.
 	PGType uint32
+	// Scale is, for a numeric result (PGType 1700), the digits after the
+	// point every value has, PostgreSQL's display scale, when the query
+	// fixes it (round(x, 2), 1.50, ::numeric(10,2), sums and products of
+	// those); 0 when it does not, and values are written with the digits
+	// they need.
+	Scale int
 }
 
 // Node is a logical plan node.

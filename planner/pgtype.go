@@ -107,13 +107,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 	if t, ok := x.(pgTyped); ok && t.pgType() != 0 {
 		return narrowPG(t.pgType(), x.Type())
 	}
-	for {
-		p, ok := e.(*ast.ParenthesesExpr)
-		if !ok {
-			break
-		}
-		e = p.Expr
-	}
+	e = unparen(e)
 	switch e := e.(type) {
 	case *ast.ColumnNameExpr:
 		c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O)

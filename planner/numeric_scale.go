@@ -1,0 +1,161 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+)
+
+// numericScale is the display scale (digits after the point) PostgreSQL
+// gives every value of numeric expression e, when e fixes it: a literal's
+// digits (1.50), a cast to numeric(p,s), round or trunc to a constant
+// number of places, integers (0), and what sums, differences, products,
+// min, max and sum of those keep. -1 when the scale is not fixed (it
+// varies by value, as for division, avg or a float converted to numeric).
+// Strata holds numeric values as float8: with the scale known they are
+// written as PostgreSQL writes them (1.50, not 1.5).
+func (q *selectBinder) numericScale(e ast.ExprNode) int {
+	e = unparen(e)
+	switch e := e.(type) {
+	case *driver.ValueExpr:
+		switch e.Kind() {
+		case driver.KindInt64, driver.KindUint64:
+			return 0
+		case driver.KindMysqlDecimal:
+			text := e.GetMysqlDecimal().String()
+			if _, frac, ok := strings.Cut(text, "."); ok {
+				return len(frac)
+			}
+			return 0
+		}
+	case *ast.ColumnNameExpr:
+		c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O)
+		if err != nil || c == nil {
+			return -1
+		}
+		switch c.pg {
+		case 20, 21, 23:
+			return 0
+		case 1700:
+			if c.scale > 0 {
+				return c.scale
+			}
+		}
+		if c.pg == 0 && c.typ.ID() == arrow.INT64 {
+			return 0
+		}
+	case *ast.UnaryOperationExpr:
+		if e.Op == opcode.Minus || e.Op == opcode.Plus {
+			return q.numericScale(e.V)
+		}
+	case *ast.BinaryOperationExpr:
+		l, r := q.numericScale(e.L), q.numericScale(e.R)
+		if l < 0 || r < 0 {
+			return -1
+		}
+		switch e.Op {
+		case opcode.Plus, opcode.Minus:
+			return max(l, r)
+		case opcode.Mul:
+			return l + r
+		}
+	case *ast.AggregateFuncExpr:
+		switch strings.ToLower(e.F) {
+		case "sum", "min", "max":
+			if len(e.Args) == 1 {
+				return q.numericScale(e.Args[0])
+			}
+		}
+	case *ast.FuncCallExpr:
+		switch e.FnName.L {
+		case "round", "trunc":
+			if len(e.Args) == 1 {
+				return 0
+			}
+			if len(e.Args) == 2 {
+				if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.Kind() == driver.KindInt64 && v.GetInt64() >= 0 && v.GetInt64() <= 1000 {
+					return int(v.GetInt64())
+				}
+			}
+		case "ceil", "ceiling", "floor":
+			return 0
+		case "__pg_extract":
+			return q.extractScale(e)
+		case "abs":
+			if len(e.Args) == 1 {
+				return q.numericScale(e.Args[0])
+			}
+		case "__pg_cast":
+			if len(e.Args) != 2 {
+				return -1
+			}
+			v, ok := e.Args[1].(*driver.ValueExpr)
+			if !ok {
+				return -1
+			}
+			t := strings.ReplaceAll(strings.ToLower(v.GetString()), " ", "")
+			name, mods, hasMods := strings.Cut(t, "(")
+			if name != "numeric" && name != "decimal" {
+				return -1
+			}
+			if !hasMods {
+				return q.numericScale(e.Args[0]) // numeric to numeric keeps it
+			}
+			_, s, ok := strings.Cut(strings.TrimSuffix(mods, ")"), ",")
+			if !ok {
+				return 0 // numeric(p) is numeric(p, 0)
+			}
+			n := 0
+			for _, ch := range s {
+				if ch < '0' || ch > '9' {
+					return -1
+				}
+				n = n*10 + int(ch-'0')
+			}
+			return n
+		}
+	}
+	return -1
+}
+
+// extractScale is the display scale of EXTRACT(field FROM x), a numeric
+// since PostgreSQL 14: seconds and epochs to the microsecond (6 places;
+// an epoch of a date is whole), milliseconds to the microsecond (3), any
+// other field whole (0).
+func (q *selectBinder) extractScale(e *ast.FuncCallExpr) int {
+	if len(e.Args) != 2 {
+		return -1
+	}
+	v, ok := e.Args[0].(*driver.ValueExpr)
+	if !ok {
+		return -1
+	}
+	switch strings.ToLower(v.GetString()) {
+	case "second", "seconds", "sec", "secs":
+		return 6
+	case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisec", "millisecs", "mseconds":
+		return 3
+	case "epoch":
+		if x, err := q.b.bindExpr(q.in, e.Args[1]); err == nil && q.pgTypeOf(e.Args[1], x) == 1082 {
+			return 0
+		}
+		return 6
+	case "julian":
+		return -1
+	}
+	return 0
+}
+
+// unparen is e without the parentheses around it.
+func unparen(e ast.ExprNode) ast.ExprNode {
+	for {
+		p, ok := e.(*ast.ParenthesesExpr)
+		if !ok {
+			return e
+		}
+		e = p.Expr
+	}
+}
