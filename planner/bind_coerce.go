@@ -477,6 +477,19 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		x, _, err := b.expandArray(name, args)
 		return x, err
+	case "__pg_at_time_zone", "timezone":
+		if len(e.Args) != 2 {
+			return nil, errorf(CodeUndefinedFunc, "function timezone takes (zone, timestamp)")
+		}
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		// x AT TIME ZONE zone is timezone(zone, x).
+		ts, zone, tsAST := args[0], args[1], e.Args[0]
+		if name == "timezone" {
+			ts, zone, tsAST = args[1], args[0], e.Args[1]
+		}
+		return b.atTimeZone(s, tsAST, ts, zone)
 	}
 	if strings.HasPrefix(name, "__pg_") {
 		return nil, notSupported(markerFeature(name))

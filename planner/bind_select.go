@@ -306,6 +306,15 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) error {
 	return nil
 }
 
+// firstArg is args[0], nil for none (mode() takes its argument from
+// WITHIN GROUP).
+func firstArg(args []ast.ExprNode) ast.ExprNode {
+	if len(args) == 0 {
+		return nil
+	}
+	return args[0]
+}
+
 // ordinal reads a position (GROUP BY 1, ORDER BY 2): TiDB parses an integer
 // constant there as a PositionExpr.
 func ordinal(e ast.ExprNode) (int, bool) {
@@ -520,6 +529,9 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		if call.within == nil {
 			return nil, errorf(CodeSyntax, "%s requires WITHIN GROUP (ORDER BY ...)", name)
 		}
+		if fn == exec.AggMode && len(args) != 0 {
+			return nil, errorf(CodeUndefinedFunc, "function mode takes no arguments: mode() WITHIN GROUP (ORDER BY x)")
+		}
 		if fn != exec.AggMode {
 			if len(args) != 1 {
 				return nil, errorf(CodeUndefinedFunc, "function %s takes one fraction", name)
@@ -583,7 +595,7 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 	if call.order != nil && fn != exec.AggStringAgg {
 		return nil, notSupported("ORDER BY inside " + name + "()")
 	}
-	if row, ok := args[0].(*ast.RowExpr); ok && agg.Arg == nil && fn == exec.AggCount && distinct {
+	if row, ok := firstArg(args).(*ast.RowExpr); ok && agg.Arg == nil && fn == exec.AggCount && distinct {
 		// count(DISTINCT (a, b)): distinct row values, NULL fields
 		// included (a row is never NULL to count).
 		x, err := q.rowKey(row)
@@ -791,6 +803,8 @@ func figureName(e ast.ExprNode) (string, int) {
 			return "", 0
 		case "__pg_extract":
 			return "extract", 2
+		case "__pg_at_time_zone":
+			return "timezone", 2
 		case "__pg_array", "__pg_array_subquery":
 			return "array", 2
 		case "__pg_subscript", "__pg_slice":

@@ -117,3 +117,37 @@ func (q *selectBinder) daysBetween(e *ast.BinaryOperationExpr, x exec.Expr) bool
 	ts := &exec.Literal{DT: exec.TypeTimestamptz}
 	return q.pgTypeOf(e.L, ts) == 1082 && q.pgTypeOf(e.R, ts) == 1082
 }
+
+// atTimeZone binds x AT TIME ZONE zone: a timestamptz (or date, or text
+// read as a timestamptz) becomes the timestamp zone's clocks show at that
+// instant; a timestamp becomes the instant at which they show it.
+func (b *binder) atTimeZone(s *scope, xAST ast.ExprNode, x, zone exec.Expr) (exec.Expr, error) {
+	fn := "__at_time_zone_wall"
+	if (&selectBinder{b: b, in: s}).pgTypeOf(xAST, x) == 1114 {
+		fn = "__at_time_zone_instant"
+	}
+	x, err := b.coerce(x, exec.TypeTimestamptz)
+	if err != nil {
+		return nil, err
+	}
+	zone = settle(zone)
+	switch zone.Type().ID() {
+	case arrow.STRING, arrow.INTERVAL_MONTH_DAY_NANO, arrow.NULL:
+	case arrow.DICTIONARY:
+	default:
+		return nil, errorf(CodeDatatype, "time zone must be text or an interval, not %s", exec.SQLTypeName(zone.Type()))
+	}
+	if zone.Type().ID() == arrow.NULL {
+		zone = &exec.Literal{V: nil, DT: exec.TypeText}
+	}
+	return b.call(fn, []exec.Expr{zone, x})
+}
+
+// atTimeZonePG is the type of x AT TIME ZONE zone (or timezone(zone, x)):
+// timestamp from a timestamptz, timestamptz (0) from a timestamp.
+func (q *selectBinder) atTimeZonePG(xAST ast.ExprNode, x exec.Expr) uint32 {
+	if q.pgTypeOf(xAST, x) == 1114 {
+		return 0
+	}
+	return narrowPG(1114, x.Type())
+}

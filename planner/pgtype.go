@@ -213,6 +213,19 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if name == "log" && len(e.Args) == 2 {
 			return narrowPG(1700, x.Type()) // log(b, x) exists for numeric only
 		}
+		if (name == "date_trunc" && len(e.Args) == 2 || name == "date_bin" || name == "time_bucket") && len(e.Args) >= 2 {
+			// Truncating a timestamp (without time zone) gives one.
+			if q.pgTypeOf(e.Args[1], x) == 1114 {
+				return narrowPG(1114, x.Type())
+			}
+			return 0
+		}
+		if (name == "__pg_at_time_zone" || name == "timezone") && len(e.Args) == 2 {
+			if name == "timezone" {
+				return q.atTimeZonePG(e.Args[1], x)
+			}
+			return q.atTimeZonePG(e.Args[0], x)
+		}
 		if name == "__pg_extract" {
 			return narrowPG(1700, x.Type()) // EXTRACT is numeric since PostgreSQL 14
 		}
