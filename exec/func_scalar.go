@@ -262,7 +262,39 @@ func init() {
 			})
 		},
 	})
-	functions["substring"] = functions["substr"]
+	// substring(s FROM pattern): the first match of a regular expression,
+	// or of its first parenthesized part when it has one; NULL for none.
+	// substring(s FROM a [FOR n]) is substr.
+	register("substring", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 2 && IsText(args[1]) {
+				return TypeText, want(args, "text", "text")
+			}
+			return functions["substr"].resolve(args)
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			if len(args) != 2 || !IsText(args[1].dt) {
+				return functions["substr"].eval(c, args, n)
+			}
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				re, err := compileRegex(v[1].(string), false)
+				if err != nil {
+					return nil, err
+				}
+				m := re.FindStringSubmatchIndex(v[0].(string))
+				if m == nil {
+					return nil, nil
+				}
+				if len(m) > 2 {
+					m = m[2:4]
+					if m[0] < 0 {
+						return nil, nil
+					}
+				}
+				return v[0].(string)[m[0]:m[1]], nil
+			})
+		},
+	})
 	for _, name := range []string{"trim", "btrim", "ltrim", "rtrim"} {
 		name := name
 		register(name, funcDef{

@@ -234,7 +234,7 @@ var argTypes = map[string][]arrow.DataType{
 	"ln":                  {exec.TypeFloat},
 	"abs":                 {exec.TypeFloat},
 	"substr":              {exec.TypeText, exec.TypeInt, exec.TypeInt},
-	"substring":           {exec.TypeText, exec.TypeInt, exec.TypeInt},
+	"substring":           {exec.TypeText, exec.TypeText, exec.TypeInt}, // an unknown pattern: the regex form
 	"split_part":          {exec.TypeText, exec.TypeText, exec.TypeInt},
 }
 
