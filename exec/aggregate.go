@@ -158,6 +158,11 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 // HashAggregate groups its child's rows by key expressions and computes
 // aggregates per group. Output: the keys, then the aggregates. Without keys
 // it returns one row, even for no input (as SQL requires).
+//
+// Over a parallel scan, with PerSplit set and every aggregate Mergeable,
+// each scan worker aggregates the batches it reads into its own groups
+// (partial aggregation, on every core), and the workers' groups and states
+// are merged at the end.
 type HashAggregate struct {
 	child  Operator
 	keys   []Expr
@@ -166,6 +171,11 @@ type HashAggregate struct {
 	c      *Ctx
 	done   bool
 	cur    arrow.Record
+	// PerSplit asks for partial aggregation per split (see above).
+	PerSplit bool
+	// workers is how many workers aggregated (EXPLAIN ANALYZE); 0: the
+	// aggregation ran in one goroutine.
+	workers int
 }
 
 // NewHashAggregate builds the operator; names name the output columns.
@@ -194,6 +204,22 @@ func (h *HashAggregate) Close() {
 	h.child.Close()
 }
 
+// consumer is an operator that can hand its batches to workers in their
+// own goroutines (ParallelScan, and EXPLAIN ANALYZE's wrapper of one);
+// Workers is 0 when it cannot.
+type consumer interface {
+	Workers() int
+	Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error
+}
+
+// AnalyzeNote reports, for EXPLAIN ANALYZE, how many workers aggregated.
+func (h *HashAggregate) AnalyzeNote() string {
+	if h.workers == 0 {
+		return ""
+	}
+	return fmt.Sprintf("partial aggregates of %d workers merged", h.workers)
+}
+
 func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
 	if h.cur != nil {
 		h.cur.Release()
@@ -203,51 +229,20 @@ func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
 		return nil, nil
 	}
 	h.done = true
-	g := newGrouper(h.keys)
-	accs := make([]accumulator, len(h.aggs))
-	for i, a := range h.aggs {
-		acc, err := newAccumulator(a)
-		if err != nil {
-			return nil, err
-		}
-		accs[i] = acc
+	var st *aggState
+	var err error
+	if src, ok := h.child.(consumer); ok && h.PerSplit && src.Workers() > 0 && h.mergeable() {
+		st, err = h.parallel(ctx, src)
+	} else {
+		st, err = h.serial(ctx)
 	}
-	if len(h.keys) == 0 {
-		g.groups = 1
+	if err != nil {
+		return nil, err
 	}
-	var gids []uint32
-	reserved := 0
-	for {
-		rec, err := h.child.Next(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if rec == nil {
-			break
-		}
-		n := int(rec.NumRows())
-		if len(h.keys) == 0 {
-			gids = zeros(gids, n)
-		} else if gids, err = g.assign(h.c, rec, gids); err != nil {
-			return nil, err
-		}
-		for i, a := range h.aggs {
-			if err := updateAcc(h.c, accs[i], a, rec, gids, g.groups); err != nil {
-				return nil, err
-			}
-		}
-		// Account for group state as it grows: keys, map entry and one
-		// slot per aggregate.
-		if grown := g.groups - reserved; grown > 0 {
-			if err := h.c.Reserve(int64(grown) * int64(64+16*len(h.keys)+24*len(h.aggs))); err != nil {
-				return nil, err
-			}
-			reserved = g.groups
-		}
-	}
+	g := st.g
 	cols := make([]arrow.Array, 0, h.schema.NumFields())
 	cols = append(cols, g.keyArrays()...)
-	for i, acc := range accs {
+	for i, acc := range st.accs {
 		acc.grow(g.groups)
 		cols = append(cols, acc.result(h.schema.Field(len(h.keys)+i).Type, g.groups))
 	}
@@ -259,6 +254,167 @@ func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
 		return nil, nil
 	}
 	return h.cur, nil
+}
+
+func (h *HashAggregate) mergeable() bool {
+	for _, a := range h.aggs {
+		if !Mergeable(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// aggState is one grouping's groups and aggregate states.
+type aggState struct {
+	h        *HashAggregate
+	g        *grouper
+	accs     []accumulator
+	gids     []uint32
+	reserved int
+}
+
+func (h *HashAggregate) newState(keys []Expr) (*aggState, error) {
+	st := &aggState{h: h, g: newGrouper(keys), accs: make([]accumulator, len(h.aggs))}
+	for i, a := range h.aggs {
+		acc, err := newAccumulator(a)
+		if err != nil {
+			return nil, err
+		}
+		st.accs[i] = acc
+	}
+	if len(keys) == 0 {
+		st.g.groups = 1
+	}
+	return st, nil
+}
+
+// add folds one batch into the state.
+func (st *aggState) add(rec arrow.Record) error {
+	h := st.h
+	n := int(rec.NumRows())
+	var err error
+	if len(h.keys) == 0 {
+		st.gids = zeros(st.gids, n)
+	} else if st.gids, err = st.g.assign(h.c, rec, st.gids); err != nil {
+		return err
+	}
+	for i, a := range h.aggs {
+		if err := updateAcc(h.c, st.accs[i], a, rec, st.gids, st.g.groups); err != nil {
+			return err
+		}
+	}
+	return st.account()
+}
+
+// account reserves memory for group state as it grows: keys, map entry
+// and one slot per aggregate.
+func (st *aggState) account() error {
+	if grown := st.g.groups - st.reserved; grown > 0 {
+		if err := st.h.c.Reserve(int64(grown) * int64(64+16*len(st.h.keys)+24*len(st.h.aggs))); err != nil {
+			return err
+		}
+		st.reserved = st.g.groups
+	}
+	return nil
+}
+
+// serial aggregates the child's batches in this goroutine.
+func (h *HashAggregate) serial(ctx context.Context) (*aggState, error) {
+	st, err := h.newState(h.keys)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		rec, err := h.child.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return st, nil
+		}
+		if err := st.add(rec); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// parallel aggregates per worker and merges the workers' states: each
+// worker's groups (its key arrays) are grouped again by a grouper over key
+// columns, which maps them to the merged groups.
+func (h *HashAggregate) parallel(ctx context.Context, src consumer) (*aggState, error) {
+	states := make([]*aggState, src.Workers())
+	err := src.Consume(ctx, func(w int, rec arrow.Record) error {
+		if states[w] == nil {
+			st, err := h.newState(h.keys)
+			if err != nil {
+				return err
+			}
+			states[w] = st
+		}
+		return states[w].add(rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var only *aggState
+	for _, st := range states {
+		if st != nil {
+			h.workers++
+			only = st
+		}
+	}
+	switch h.workers {
+	case 0:
+		return h.newState(h.keys) // no rows
+	case 1:
+		return only, nil // one worker saw every row: nothing to merge
+	}
+	cols := make([]Expr, len(h.keys))
+	fields := make([]arrow.Field, len(h.keys))
+	for i, k := range h.keys {
+		cols[i] = &Column{Index: i, Name: fmt.Sprintf("key%d", i), DT: k.Type()}
+		fields[i] = arrow.Field{Name: cols[i].(*Column).Name, Type: k.Type(), Nullable: true}
+	}
+	merged, err := h.newState(cols)
+	if err != nil {
+		return nil, err
+	}
+	keySchema := arrow.NewSchema(fields, nil)
+	for _, st := range states {
+		if st == nil {
+			continue
+		}
+		groups := st.g.groups
+		if len(h.keys) == 0 {
+			merged.gids = zeros(merged.gids, 1)
+		} else {
+			if groups == 0 {
+				continue
+			}
+			arrs := st.g.keyArrays()
+			keys := array.NewRecord(keySchema, arrs, int64(groups))
+			for _, a := range arrs {
+				a.Release()
+			}
+			merged.gids, err = merged.g.assign(h.c, keys, merged.gids)
+			keys.Release()
+			if err != nil {
+				return nil, err
+			}
+		}
+		for i, acc := range merged.accs {
+			acc.grow(merged.g.groups)
+			st.accs[i].grow(groups)
+			if err := acc.(merger).merge(st.accs[i], merged.gids); err != nil {
+				return nil, err
+			}
+		}
+		if err := merged.account(); err != nil {
+			return nil, err
+		}
+	}
+	return merged, nil
 }
 
 func zeros(dst []uint32, n int) []uint32 {

@@ -258,6 +258,87 @@ func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 	}
 }
 
+// Workers is the number of goroutines Consume calls its function on.
+func (p *ParallelScan) Workers() int { return max(p.workers, 1) }
+
+// Consume reads the whole scan, calling fn(w, rec) with each filtered
+// batch in the goroutine of worker w (0 <= w < Workers()): fn runs on
+// several goroutines at once, never on two for one w, and rec is valid
+// only during the call. A small single split is read in the caller's
+// goroutine as worker 0. The first error stops the workers and is
+// returned. The scan is used up: Next returns no more rows.
+func (p *ParallelScan) Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error {
+	if p.started || p.err != nil {
+		return fmt.Errorf("scan: Consume after Next")
+	}
+	p.started, p.drained = true, true
+	splits := p.snap.Splits()
+	if len(splits) == 1 && splits[0].EstimatedRows() <= inlineRows {
+		var idx []int32
+		return p.consumeSplit(ctx, splits[0], &idx, func(rec arrow.Record) error { return fn(0, rec) })
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		first   error
+	)
+	for w := 0; w < min(p.Workers(), len(splits)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var idx []int32
+			call := func(rec arrow.Record) error { return fn(w, rec) }
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(splits) || ctx.Err() != nil {
+					return
+				}
+				if err := p.consumeSplit(ctx, splits[i], &idx, call); err != nil {
+					errOnce.Do(func() { first = err })
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// consumeSplit reads one split's filtered batches into fn.
+func (p *ParallelScan) consumeSplit(ctx context.Context, sp *storage.Split, idx *[]int32, fn func(arrow.Record) error) error {
+	r, err := sp.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer r.Release()
+	defer p.addPageStats(r)
+	for r.Next() {
+		rec, err := p.filter(r.Record(), idx)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			continue
+		}
+		err = fn(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return r.Err()
+}
+
 // AnalyzeNote reports, for EXPLAIN ANALYZE, the data pages the scan read
 // from files, took from the page cache and skipped by statistics.
 func (p *ParallelScan) AnalyzeNote() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -42,6 +43,41 @@ func (t *timed) Next(ctx context.Context) (arrow.Record, error) {
 		t.stats.batches++
 	}
 	return rec, err
+}
+
+// consumer is exec's operator that hands batches to workers (a parallel
+// scan, which an aggregate may consume per split).
+type consumer interface {
+	Workers() int
+	Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error
+}
+
+// Workers is the wrapped operator's worker count, 0 if it has none.
+func (t *timed) Workers() int {
+	if c, ok := t.op.(consumer); ok {
+		return c.Workers()
+	}
+	return 0
+}
+
+// Consume passes the wrapped operator's batches to fn, counting them;
+// the time is the whole consumption's.
+func (t *timed) Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error {
+	c, ok := t.op.(consumer)
+	if !ok {
+		return fmt.Errorf("EXPLAIN ANALYZE: %T hands out no batches to workers", t.op)
+	}
+	var mu sync.Mutex
+	start := time.Now()
+	err := c.Consume(ctx, func(w int, rec arrow.Record) error {
+		mu.Lock()
+		t.stats.rows += rec.NumRows()
+		t.stats.batches++
+		mu.Unlock()
+		return fn(w, rec)
+	})
+	t.stats.elapsed += time.Since(start)
+	return err
 }
 
 // buildAnalyzed builds the plan with every operator instrumented.

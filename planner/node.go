@@ -122,6 +122,9 @@ type Aggregate struct {
 	Keys  []exec.Expr
 	Aggs  []exec.Agg
 	Cols  []Column
+	// PerSplit: aggregated per split by the scan's workers, then merged
+	// (rule partial_aggregate).
+	PerSplit bool
 }
 
 func (n *Aggregate) Columns() []Column { return n.Cols }
@@ -135,7 +138,11 @@ func (n *Aggregate) Describe() string {
 	for i, a := range n.Aggs {
 		aggs[i] = a.String()
 	}
-	return fmt.Sprintf("Aggregate: groupBy=[%s], aggr=[%s]", strings.Join(keys, ", "), strings.Join(aggs, ", "))
+	partial := ""
+	if n.PerSplit {
+		partial = ", partial per split"
+	}
+	return fmt.Sprintf("Aggregate: groupBy=[%s], aggr=[%s]%s", strings.Join(keys, ", "), strings.Join(aggs, ", "), partial)
 }
 
 // Sort orders rows; Limit ≥ 0 keeps only the first Limit rows (top-k).

@@ -15,6 +15,7 @@ var rules = []rule{
 	{"push_tag_filter", pushTagFilter},
 	{"sort_limit_to_topk", sortLimitToTopK},
 	{"recent_buckets", recentBuckets},
+	{"partial_aggregate", partialAggregate},
 }
 
 // Optimize applies every rule.

@@ -109,6 +109,7 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 			child.Close()
 			return nil, err
 		}
+		op.PerSplit = n.PerSplit
 		return op, nil
 	case *Sort:
 		return exec.NewSort(c, child, n.Keys, n.Limit), nil

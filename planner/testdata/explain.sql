@@ -36,3 +36,9 @@ SELECT h.hostname, (SELECT max(c.usage_user) FROM cpu c WHERE c.hostname = h.hos
 
 -- recent_buckets: ORDER BY bucket DESC LIMIT over GROUP BY that bucket runs over the newest buckets first
 SELECT time_bucket('1 minute', time) AS minute, max(usage_user) FROM cpu WHERE time < '2016-01-01 12:02:04.7 +0000' GROUP BY minute ORDER BY minute DESC LIMIT 5
+
+-- partial_aggregate: the scan's workers aggregate the splits they read, then their groups merge
+SELECT hostname, count(*), avg(usage_user), max(usage_system) FROM cpu WHERE usage_idle > 10 GROUP BY hostname
+
+-- partial_aggregate does not apply where states do not merge (string_agg keeps every value)
+SELECT hostname, string_agg(DISTINCT region, ',') FROM cpu GROUP BY hostname

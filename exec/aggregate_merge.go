@@ -1,0 +1,177 @@
+package exec
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Partial aggregation: each scan worker groups and aggregates the rows of
+// the splits it reads into its own grouper and accumulators; at the end the
+// workers' groups are merged into one grouper and their states into one
+// set of accumulators. Aggregates whose states combine implement merger.
+
+// merger is an accumulator whose states combine: merge folds other's
+// group i into this accumulator's group gids[i] (grown to hold them).
+type merger interface {
+	merge(other accumulator, gids []uint32) error
+}
+
+// Mergeable reports whether a's per-split states can be merged, so that
+// it can be computed per split (partial aggregation): the count, sum, avg,
+// min/max, first/last, variance and bool aggregates without DISTINCT.
+// Those that keep every value (string_agg, percentiles, mode) or see the
+// rows in one order are computed in one place.
+func Mergeable(a Agg) bool {
+	if a.Distinct {
+		return false
+	}
+	switch a.Func {
+	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast,
+		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr:
+		return true
+	}
+	return false
+}
+
+func (a *countAcc) merge(other accumulator, gids []uint32) error {
+	o := other.(*countAcc)
+	for i, g := range gids {
+		a.n[g] += o.n[i]
+	}
+	return nil
+}
+
+func (a *sumAcc) merge(other accumulator, gids []uint32) error {
+	o := other.(*sumAcc)
+	for i, g := range gids {
+		if !o.seen[i] {
+			continue
+		}
+		s := a.ints[g] + o.ints[i]
+		if (o.ints[i] > 0 && s < a.ints[g]) || (o.ints[i] < 0 && s > a.ints[g]) {
+			return fmt.Errorf("bigint out of range in sum()")
+		}
+		u, carry := bits.Add64(a.uints[g], o.uints[i], 0)
+		if carry != 0 {
+			return fmt.Errorf("unsigned bigint out of range in sum()")
+		}
+		a.ints[g], a.uints[g], a.floats[g], a.seen[g] = s, u, a.floats[g]+o.floats[i], true
+	}
+	return nil
+}
+
+func (a *avgAcc) merge(other accumulator, gids []uint32) error {
+	o := other.(*avgAcc)
+	for i, g := range gids {
+		a.sum[g] += o.sum[i]
+		a.n[g] += o.n[i]
+	}
+	return nil
+}
+
+// merge combines counts, means and sums of squared deviations as Chan,
+// Golub and LeVeque's parallel form of Welford's method does.
+func (a *momentAcc) merge(other accumulator, gids []uint32) error {
+	o := other.(*momentAcc)
+	for i, g := range gids {
+		nb := o.n[i]
+		if nb == 0 {
+			continue
+		}
+		na := a.n[g]
+		if na == 0 {
+			a.n[g], a.mean[g], a.m2[g] = nb, o.mean[i], o.m2[i]
+			continue
+		}
+		n := float64(na + nb)
+		d := o.mean[i] - a.mean[g]
+		a.mean[g] += d * float64(nb) / n
+		a.m2[g] += o.m2[i] + d*d*float64(na)*float64(nb)/n
+		a.n[g] = na + nb
+	}
+	return nil
+}
+
+func (a *boolAcc) merge(other accumulator, gids []uint32) error {
+	o := other.(*boolAcc)
+	for i, g := range gids {
+		if !o.has[i] {
+			continue
+		}
+		switch {
+		case !a.has[g]:
+			a.has[g], a.vals[g] = true, o.vals[i]
+		case a.or:
+			a.vals[g] = a.vals[g] || o.vals[i]
+		default:
+			a.vals[g] = a.vals[g] && o.vals[i]
+		}
+	}
+	return nil
+}
+
+// merge keeps, per group, the better of the two states: the larger or
+// smaller value, or for first/last the value at the better time (a NULL
+// value at a better time wins, as in update).
+func (a *extremeAcc) merge(other accumulator, gids []uint32) error {
+	o := other.(*extremeAcc)
+	if o.kind == arrow.NULL || !anyTrue(o.has) {
+		return nil // the other worker saw no rows
+	}
+	a.kind = o.kind
+	a.values(a.kind)
+	for i, g := range gids {
+		if !o.has[i] {
+			continue
+		}
+		var take bool
+		switch {
+		case !a.has[g]:
+			take = true
+		case a.byTime:
+			take = better(a.max, o.times[i], a.times[g])
+		default:
+			take = o.beats(a, i, g)
+		}
+		if !take {
+			continue
+		}
+		a.has[g] = true
+		if a.byTime {
+			a.times[g], a.null[g] = o.times[i], o.null[i]
+			if o.null[i] {
+				continue
+			}
+		}
+		switch a.kind {
+		case arrow.INT64, arrow.TIMESTAMP:
+			a.ints[g] = o.ints[i]
+		case arrow.UINT64:
+			a.uints[g] = o.uints[i]
+		case arrow.FLOAT64:
+			a.floats[g] = o.floats[i]
+		case arrow.BOOL:
+			a.bools[g] = o.bools[i]
+		default:
+			a.strs[g] = o.strs[i]
+		}
+	}
+	return nil
+}
+
+// beats reports whether group i's value of o beats group g's of a.
+func (o *extremeAcc) beats(a *extremeAcc, i int, g uint32) bool {
+	switch a.kind {
+	case arrow.INT64, arrow.TIMESTAMP:
+		return better(a.max, o.ints[i], a.ints[g])
+	case arrow.UINT64:
+		return better(a.max, o.uints[i], a.uints[g])
+	case arrow.FLOAT64:
+		return better(a.max, o.floats[i], a.floats[g])
+	case arrow.BOOL:
+		return a.max && o.bools[i] && !a.bools[g] || !a.max && !o.bools[i] && a.bools[g]
+	}
+	return better(a.max, o.strs[i], a.strs[g])
+}
