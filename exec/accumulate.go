@@ -56,6 +56,9 @@ func newAccumulator(a Agg) (accumulator, error) {
 	case AggStringAgg, AggPercentileCont, AggPercentileDisc, AggMode:
 		return &collectAcc{agg: a}, nil
 	}
+	if a.Func.IsPairStat() {
+		return &pairAcc{kind: a.Func}, nil
+	}
 	return nil, fmt.Errorf("aggregate %v is not implemented", a.Func)
 }
 

@@ -38,17 +38,40 @@ const (
 	// AggSingle is the value of a scalar subquery per group: its one row's
 	// value, NULL without rows, an error with more than one.
 	AggSingle
+	// The statistics of pairs (Arg, Time) = (Y, X) where neither is NULL:
+	// corr(Y, X), covar_pop, covar_samp and the regr_* functions of the
+	// least-squares line Y = slope*X + intercept.
+	AggCorr
+	AggCovarPop
+	AggCovarSamp
+	AggRegrSlope
+	AggRegrIntercept
+	AggRegrR2
+	AggRegrCount
+	AggRegrAvgX
+	AggRegrAvgY
+	AggRegrSXX
+	AggRegrSYY
+	AggRegrSXY
 )
 
 var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
 	AggFirst: "first", AggLast: "last", AggStddevSamp: "stddev_samp", AggStddevPop: "stddev_pop", AggVarSamp: "var_samp",
 	AggVarPop: "var_pop", AggBoolAnd: "bool_and", AggBoolOr: "bool_or", AggStringAgg: "string_agg",
-	AggPercentileCont: "percentile_cont", AggPercentileDisc: "percentile_disc", AggMode: "mode", AggSingle: "scalar subquery"}
+	AggPercentileCont: "percentile_cont", AggPercentileDisc: "percentile_disc", AggMode: "mode", AggSingle: "scalar subquery",
+	AggCorr: "corr", AggCovarPop: "covar_pop", AggCovarSamp: "covar_samp", AggRegrSlope: "regr_slope",
+	AggRegrIntercept: "regr_intercept", AggRegrR2: "regr_r2", AggRegrCount: "regr_count", AggRegrAvgX: "regr_avgx",
+	AggRegrAvgY: "regr_avgy", AggRegrSXX: "regr_sxx", AggRegrSYY: "regr_syy", AggRegrSXY: "regr_sxy"}
+
+// IsPairStat reports whether f is one of the two-argument statistics
+// (corr, covar_*, regr_*).
+func (f AggFunc) IsPairStat() bool { return f >= AggCorr && f <= AggRegrSXY }
 
 func (f AggFunc) String() string { return aggNames[f] }
 
 // Agg is one aggregate of a HashAggregate: Func over Arg (nil for
-// count(*)), with Time the ordering argument of first/last.
+// count(*)), with Time the ordering argument of first/last or the second
+// argument (X) of the pair statistics.
 type Agg struct {
 	Func AggFunc
 	Arg  Expr
@@ -152,6 +175,16 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 	case AggPercentileDisc, AggMode:
 		return in, nil
 	}
+	if a.Func.IsPairStat() && a.Time != nil {
+		x := a.Time.Type().ID()
+		if numericID(in.ID()) && numericID(x) {
+			if a.Func == AggRegrCount {
+				return TypeInt, nil
+			}
+			return TypeFloat, nil
+		}
+		return nil, fmt.Errorf("function %s(%v, %v) does not exist", a.Func, in, a.Time.Type())
+	}
 	return nil, fmt.Errorf("function %s(%v) does not exist", a.Func, in)
 }
 
@@ -192,6 +225,10 @@ func NewHashAggregate(c *Ctx, child Operator, keys []Expr, aggs []Agg, names []s
 		fields = append(fields, arrow.Field{Name: names[len(keys)+i], Type: dt, Nullable: true})
 	}
 	return &HashAggregate{child: child, keys: keys, aggs: aggs, schema: arrow.NewSchema(fields, nil), c: c}, nil
+}
+
+func numericID(t arrow.Type) bool {
+	return t == arrow.INT64 || t == arrow.UINT64 || t == arrow.FLOAT64 || t == arrow.NULL
 }
 
 func (h *HashAggregate) Schema() *arrow.Schema { return h.schema }

@@ -32,7 +32,7 @@ func Mergeable(a Agg) bool {
 		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr:
 		return true
 	}
-	return false
+	return a.Func.IsPairStat()
 }
 
 func (a *countAcc) merge(other accumulator, gids []uint32) error {

@@ -91,8 +91,11 @@ func TestPartialAggregatesMatchSerial(t *testing.T) {
 		{Func: AggMin, Arg: ref("ok")}, {Func: AggFirst, Arg: ref("f"), Time: ref("time")}, {Func: AggLast, Arg: ref("n"), Time: ref("time")},
 		{Func: AggStddevSamp, Arg: ref("f")}, {Func: AggVarPop, Arg: ref("n")}, {Func: AggBoolAnd, Arg: ref("ok")},
 		{Func: AggBoolOr, Arg: ref("ok")}, {Func: AggCount, Arg: ref("n"), Filter: &Compare{Op: Gt, L: ref("n"), R: &Literal{V: int64(0), DT: TypeInt}}},
+		{Func: AggCorr, Arg: ref("f"), Time: ref("n")}, {Func: AggRegrSlope, Arg: ref("n"), Time: ref("f")},
+		{Func: AggRegrIntercept, Arg: ref("n"), Time: ref("f")}, {Func: AggCovarSamp, Arg: ref("f"), Time: ref("n")},
+		{Func: AggRegrCount, Arg: ref("f"), Time: ref("n")}, {Func: AggRegrSXY, Arg: ref("f"), Time: ref("n")},
 	}
-	names := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "o", "p", "q"}
+	names := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "o", "p", "q", "r", "s", "t", "u", "v", "w"}
 	for _, keys := range [][]string{{"host"}, {"name", "k"}, {"f"}, {"ok", "host", "name"}, {"k", "n", "ok", "host", "name"}, nil} {
 		for _, workers := range []int{1, 2, 3, 12} {
 			var keyExprs []Expr

@@ -71,7 +71,7 @@ func FormatInterval(v arrow.MonthDayNanoInterval) string {
 	var parts []string
 	years, months := v.Months/12, v.Months%12
 	plural := func(n int32, unit, units string) string {
-		if n == 1 || n == -1 {
+		if n == 1 { // -1 is plural too: "-1 days"
 			return fmt.Sprintf("%d %s", n, unit)
 		}
 		return fmt.Sprintf("%d %s", n, units)

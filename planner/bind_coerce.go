@@ -236,6 +236,8 @@ var argTypes = map[string][]arrow.DataType{
 	"substr":              {exec.TypeText, exec.TypeInt, exec.TypeInt},
 	"substring":           {exec.TypeText, exec.TypeText, exec.TypeInt}, // an unknown pattern: the regex form
 	"split_part":          {exec.TypeText, exec.TypeText, exec.TypeInt},
+	"width_bucket":        {exec.TypeFloat, exec.TypeFloat, exec.TypeFloat, exec.TypeInt},
+	"age":                 {exec.TypeTimestamptz, exec.TypeTimestamptz},
 }
 
 // call resolves a scalar function, reading unknown literals as its
@@ -269,8 +271,8 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 	if err != nil {
 		return nil, errorf(CodeUndefinedFunc, "%v", err)
 	}
-	if name == "now" {
-		return c, nil
+	if name == "now" || name == "age" && len(args) == 1 {
+		return c, nil // read the clock when run, not when planned
 	}
 	return b.fold(c)
 }

@@ -587,6 +587,10 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		if len(args) != 2 {
 			return nil, errorf(CodeUndefinedFunc, "function %s takes (value, time)", name)
 		}
+	case fn.IsPairStat():
+		if len(args) != 2 {
+			return nil, errorf(CodeUndefinedFunc, "function %s takes two arguments (Y, X)", name)
+		}
 	default:
 		if len(args) != 1 {
 			return nil, errorf(CodeUndefinedFunc, "function %s takes one argument, got %d", name, len(args))
@@ -650,6 +654,10 @@ var aggFuncs = map[string]exec.AggFunc{
 	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont,
 	"array_agg":       exec.AggStringAgg, // of the elements' array text form (arrayAgg)
 	"percentile_disc": exec.AggPercentileDisc, "mode": exec.AggMode,
+	"corr": exec.AggCorr, "covar_pop": exec.AggCovarPop, "covar_samp": exec.AggCovarSamp,
+	"regr_slope": exec.AggRegrSlope, "regr_intercept": exec.AggRegrIntercept, "regr_r2": exec.AggRegrR2,
+	"regr_count": exec.AggRegrCount, "regr_avgx": exec.AggRegrAvgX, "regr_avgy": exec.AggRegrAvgY,
+	"regr_sxx": exec.AggRegrSXX, "regr_syy": exec.AggRegrSYY, "regr_sxy": exec.AggRegrSXY,
 	"__single": exec.AggSingle, // a decorrelated scalar subquery's value
 }
 

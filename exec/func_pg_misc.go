@@ -1,0 +1,186 @@
+package exec
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// More of PostgreSQL's functions users reach for: width_bucket (the bars
+// of a histogram), age (a symbolic difference of two times),
+// justify_hours/days/interval and md5.
+func init() {
+	rowFn := func(name string, dt arrow.DataType, sigs [][]string, f func(c *Ctx, v []any) (any, error)) {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				var err error
+				for _, sig := range sigs {
+					if err = want(args, sig...); err == nil {
+						return dt, nil
+					}
+				}
+				return nil, err
+			},
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(dt, n, args, true, func(v []any) (any, error) { return f(c, v) })
+			},
+		})
+	}
+	rowFn("width_bucket", TypeInt, [][]string{{"numeric", "numeric", "numeric", "int"}}, func(_ *Ctx, v []any) (any, error) {
+		return widthBucket(toFloat(v[0]), toFloat(v[1]), toFloat(v[2]), v[3].(int64))
+	})
+	rowFn("age", TypeInterval, [][]string{{"timestamptz", "timestamptz"}, {"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
+		loc := c.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		t2 := time.Unix(0, int64(v[len(v)-1].(Timestamp))).In(loc)
+		var t1 time.Time
+		if len(v) == 2 {
+			t1 = time.Unix(0, int64(v[0].(Timestamp))).In(loc)
+		} else {
+			// age(x) counts from the midnight that started today.
+			now := c.Now.In(loc)
+			t1 = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+		}
+		return age(t1, t2), nil
+	})
+	justify := func(name string, f func(arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval) {
+		rowFn(name, TypeInterval, [][]string{{"interval"}}, func(_ *Ctx, v []any) (any, error) {
+			return f(v[0].(arrow.MonthDayNanoInterval)), nil
+		})
+	}
+	justify("justify_hours", justifyHours)
+	justify("justify_days", func(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval { return justifyDays(iv, false) })
+	justify("justify_interval", func(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval {
+		return justifyHours(justifyDays(justifyWholeDays(iv), true))
+	})
+	rowFn("md5", TypeText, [][]string{{"text"}}, func(_ *Ctx, v []any) (any, error) {
+		sum := md5.Sum([]byte(v[0].(string)))
+		return hex.EncodeToString(sum[:]), nil
+	})
+}
+
+// widthBucket is the 1-based bucket of x among count equal-width buckets
+// from low to high (or high to low when low > high): 0 below the range,
+// count+1 at or above its end, as PostgreSQL's width_bucket.
+func widthBucket(x, low, high float64, count int64) (int64, error) {
+	switch {
+	case count <= 0:
+		return 0, fmt.Errorf("count must be greater than zero")
+	case low == high:
+		return 0, fmt.Errorf("lower bound cannot equal upper bound")
+	case math.IsNaN(x) || math.IsNaN(low) || math.IsNaN(high):
+		return 0, fmt.Errorf("operand, lower bound, and upper bound cannot be NaN")
+	case math.IsInf(low, 0) || math.IsInf(high, 0):
+		return 0, fmt.Errorf("lower and upper bounds must be finite")
+	}
+	if low < high {
+		switch {
+		case x < low:
+			return 0, nil
+		case x >= high:
+			return count + 1, nil
+		}
+		return int64(float64(count)*((x-low)/(high-low))) + 1, nil
+	}
+	switch {
+	case x > low:
+		return 0, nil
+	case x <= high:
+		return count + 1, nil
+	}
+	return int64(float64(count)*((low-x)/(low-high))) + 1, nil
+}
+
+const (
+	nanosPerDay = int64(24 * time.Hour)
+	daysPerMon  = 30
+)
+
+// age is PostgreSQL's symbolic difference t1 - t2: years, months and days
+// by the calendar (each field of the two readings subtracted, borrows
+// taken from the next field up, a month's days from the month that ends
+// the borrowing), then the time of day.
+func age(t1, t2 time.Time) arrow.MonthDayNanoInterval {
+	neg := t1.Before(t2)
+	y1, mo1, d1 := t1.Date()
+	y2, mo2, d2 := t2.Date()
+	ns := int64(t1.Hour()-t2.Hour())*int64(time.Hour) + int64(t1.Minute()-t2.Minute())*int64(time.Minute) +
+		int64(t1.Second()-t2.Second())*int64(time.Second) + int64(t1.Nanosecond()-t2.Nanosecond())
+	days := d1 - d2
+	months := int(mo1 - mo2)
+	years := y1 - y2
+	if neg {
+		ns, days, months, years = -ns, -days, -months, -years
+	}
+	for ns < 0 {
+		ns += nanosPerDay
+		days--
+	}
+	for days < 0 {
+		// Borrow the days of the earlier time's month.
+		y, m := y2, mo2
+		if neg {
+			y, m = y1, mo1
+		}
+		days += daysIn(y, m)
+		months--
+	}
+	for months < 0 {
+		months += 12
+		years--
+	}
+	if neg {
+		ns, days, months, years = -ns, -days, -months, -years
+	}
+	return arrow.MonthDayNanoInterval{Months: int32(years*12 + months), Days: int32(days), Nanoseconds: ns}
+}
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// justifyHours moves whole 24-hour days of the time into the days, and
+// makes days and time agree in sign.
+func justifyHours(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval {
+	iv = justifyWholeDays(iv)
+	switch {
+	case iv.Days > 0 && iv.Nanoseconds < 0:
+		iv.Nanoseconds += nanosPerDay
+		iv.Days--
+	case iv.Days < 0 && iv.Nanoseconds > 0:
+		iv.Nanoseconds -= nanosPerDay
+		iv.Days++
+	}
+	return iv
+}
+
+func justifyWholeDays(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval {
+	whole := iv.Nanoseconds / nanosPerDay
+	iv.Days += int32(whole)
+	iv.Nanoseconds -= whole * nanosPerDay
+	return iv
+}
+
+// justifyDays moves whole 30-day months of the days into the months, and
+// makes months and days agree in sign (with the time too when withTime:
+// justify_interval's rule).
+func justifyDays(iv arrow.MonthDayNanoInterval, withTime bool) arrow.MonthDayNanoInterval {
+	whole := iv.Days / daysPerMon
+	iv.Months += whole
+	iv.Days -= whole * daysPerMon
+	switch {
+	case iv.Months > 0 && (iv.Days < 0 || withTime && iv.Days == 0 && iv.Nanoseconds < 0):
+		iv.Days += daysPerMon
+		iv.Months--
+	case iv.Months < 0 && (iv.Days > 0 || withTime && iv.Days == 0 && iv.Nanoseconds > 0):
+		iv.Days -= daysPerMon
+		iv.Months++
+	}
+	return iv
+}
