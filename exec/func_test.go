@@ -292,3 +292,35 @@ func TestRoundDecimal(t *testing.T) {
 	}
 	require.True(t, math.IsNaN(RoundDecimal(math.NaN(), 2)))
 }
+
+// TestTimeBucketTimeZone: time_bucket with a time zone works on the zone's
+// wall clock, as TimescaleDB's does (ts AT TIME ZONE zone, bucketed, back
+// again), also for buckets shorter than a day across a daylight-saving
+// change (where DuckDB's differs: it counts those in absolute time) and
+// with an origin and an offset after the zone (which DuckDB lacks).
+func TestTimeBucketTimeZone(t *testing.T) {
+	at := func(s string) Expr { return lit(ts(t, s)) }
+	berlin := lit("Europe/Berlin")
+	for _, tt := range []struct {
+		name string
+		e    Expr
+		want string
+	}{
+		{"6 hours on the day clocks go forward", call(t, "time_bucket", lit(ivl(t, "6 hours")), at("2024-03-31 12:00:00+00"), berlin), "2024-03-31 10:00:00+00"},
+		{"a 23-hour day", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-31 12:00:00+00"), berlin), "2024-03-30 23:00:00+00"},
+		{"a 25-hour day", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-10-27 22:30:00+00"), berlin), "2024-10-26 22:00:00+00"},
+		{"the hour after the change", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2024-03-31 01:30:00+00"), berlin), "2024-03-31 01:00:00+00"},
+		{"origin after the zone", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-31 12:00:00+00"), berlin, at("2024-01-01 06:00:00+00")), "2024-03-31 05:00:00+00"},
+		{"offset into the skipped hour", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-31 12:00:00+00"), berlin, at("2000-01-02 23:00:00+00"), lit(ivl(t, "2 hours"))), "2024-03-31 01:00:00+00"},
+		{"month in New York", call(t, "time_bucket", lit(ivl(t, "1 month")), at("2024-03-01 03:00:00+00"), lit("America/New_York")), "2024-02-01 05:00:00+00"},
+		{"offset without a zone", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2016-01-01 02:17:08+00"), lit(ivl(t, "15 minutes"))), "2016-01-01 02:15:00+00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := evalOne(t, tt.e)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+	_, err := evalOne(t, call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-31 12:00:00+00"), lit("Mars/Olympus")))
+	require.EqualError(t, err, `time zone "Mars/Olympus" not recognized`)
+}

@@ -18,11 +18,11 @@ var timeBucketOrigin = time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC).UnixNano()
 var monthBucketOrigin = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func init() {
-	register("time_bucket", funcDef{resolve: resolveBucket(false), eval: evalBucket(timeBucketOrigin, true)})
+	register("time_bucket", funcDef{resolve: resolveTimeBucket, eval: evalTimeBucket})
 	register("date_bin", funcDef{resolve: resolveBucket(true), eval: evalBucket(0, false)})
 	// The gapfill variants bucket like their plain forms; the planner adds
 	// the GapFill operator that creates the missing buckets.
-	register("time_bucket_gapfill", functions["time_bucket"])
+	register("time_bucket_gapfill", funcDef{resolve: resolveBucket(false), eval: evalBucket(timeBucketOrigin, true)})
 	register("date_bin_gapfill", functions["date_bin"])
 	register("date_trunc", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {

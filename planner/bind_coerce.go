@@ -219,7 +219,7 @@ func constantTree(x exec.Expr) bool {
 
 // argTypes says how a function reads unknown literals, per argument.
 var argTypes = map[string][]arrow.DataType{
-	"time_bucket":         {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"time_bucket":         {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeText, exec.TypeTimestamptz, exec.TypeInterval}, // a quoted third argument is a time zone
 	"date_bin":            {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
 	"time_bucket_gapfill": {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
 	"date_bin_gapfill":    {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},

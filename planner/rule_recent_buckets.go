@@ -127,6 +127,11 @@ func isTimeBucket(key exec.Expr, scan *Scan) bool {
 		if !ok || iv.Months < 0 || iv.Days < 0 || iv.Nanoseconds < 0 || iv.Months > 0 && len(call.Args) > 2 {
 			return false
 		}
+		// Not with a time zone or an offset (time_bucket's third and
+		// later arguments other than an origin).
+		if len(call.Args) > 3 || len(call.Args) == 3 && call.Args[2].Type().ID() != arrow.TIMESTAMP {
+			return false
+		}
 	}
 	for i, a := range call.Args {
 		if i == 1 {

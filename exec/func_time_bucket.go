@@ -1,0 +1,135 @@
+package exec
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// time_bucket's forms, as TimescaleDB (2.8+) and DuckDB have them:
+//
+//	time_bucket(width, ts)
+//	time_bucket(width, ts, origin timestamptz)
+//	time_bucket(width, ts, offset interval)
+//	time_bucket(width, ts, timezone text [, origin timestamptz [, offset interval]])
+//
+// With a time zone, buckets follow that zone's wall clock: a day bucket
+// runs from local midnight to local midnight (23 or 25 hours across a
+// daylight-saving change), counted from the default origin's local
+// reading (2000-01-03 00:00, or 2000-01-01 for months) or the given
+// origin's. An offset moves every bucket boundary by that much.
+func resolveTimeBucket(args []arrow.DataType) (arrow.DataType, error) {
+	sigs := [][]string{
+		{"interval", "timestamptz"},
+		{"interval", "timestamptz", "timestamptz"},
+		{"interval", "timestamptz", "interval"},
+		{"interval", "timestamptz", "text"},
+		{"interval", "timestamptz", "text", "timestamptz"},
+		{"interval", "timestamptz", "text", "timestamptz", "interval"},
+	}
+	var first error
+	for _, sig := range sigs {
+		if len(sig) != len(args) {
+			continue
+		}
+		err := want(args, sig...)
+		if err == nil {
+			return TypeTimestamptz, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first != nil && (args[0].ID() != arrow.INTERVAL_MONTH_DAY_NANO || args[1].ID() != arrow.TIMESTAMP) {
+		return nil, first
+	}
+	return nil, fmt.Errorf("takes (interval, timestamp [, origin | offset | time zone [, origin [, offset]]])")
+}
+
+func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	// The plain forms.
+	if len(args) == 2 || len(args) == 3 && args[2].dt.ID() == arrow.TIMESTAMP {
+		return evalBucket(timeBucketOrigin, true)(c, args, n)
+	}
+	for i, a := range args {
+		if i != 1 && !a.isConst {
+			return nil, fmt.Errorf("time_bucket: argument %d must be a constant", i+1)
+		}
+		if a.isConst && a.cnst == nil {
+			return nullArrayOf(TypeTimestamptz, n), nil
+		}
+	}
+	iv := args[0].cnst.(arrow.MonthDayNanoInterval)
+	var zone *time.Location
+	var origin *int64
+	var offset arrow.MonthDayNanoInterval
+	rest := args[2:]
+	if rest[0].dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+		offset = rest[0].cnst.(arrow.MonthDayNanoInterval)
+	} else {
+		z, err := zoneOf(rest[0].cnst)
+		if err != nil {
+			return nil, err
+		}
+		zone = z
+		if len(rest) > 1 {
+			o := int64(rest[1].cnst.(Timestamp))
+			origin = &o
+		}
+		if len(rest) > 2 {
+			offset = rest[2].cnst.(arrow.MonthDayNanoInterval)
+		}
+	}
+	if offset.Months != 0 {
+		return nil, fmt.Errorf("time_bucket: the offset must not contain months or years")
+	}
+	shift := int64(offset.Days)*nanosPerDay + offset.Nanoseconds
+	if zone == nil {
+		zone = time.UTC
+	}
+	// Work on the zone's wall clock read as if it were UTC ("naive").
+	naive := func(ns int64) int64 {
+		t := time.Unix(0, ns).In(zone)
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC).UnixNano()
+	}
+	instant := func(ns int64) int64 {
+		t := time.Unix(0, ns).UTC()
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone).UnixNano()
+	}
+	ts, valid, err := timestampArg(args[1], n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, n)
+	if iv.Months != 0 {
+		if iv.Days != 0 || iv.Nanoseconds != 0 || iv.Months < 0 {
+			return nil, fmt.Errorf("time_bucket: month intervals must be positive and cannot be combined with days or time")
+		}
+		o := monthBucketOrigin
+		if origin != nil {
+			o = time.Unix(0, naive(*origin)).UTC()
+		}
+		for i, t := range ts {
+			out[i] = instant(monthBucket(naive(t)-shift, o, int(iv.Months)) + shift)
+		}
+		return fixedArray(TypeTimestamptz, out, valid), nil
+	}
+	width := int64(iv.Days)*nanosPerDay + iv.Nanoseconds
+	if width <= 0 {
+		return nil, fmt.Errorf("time_bucket: the bucket width must be positive, got %s", FormatInterval(iv))
+	}
+	o := timeBucketOrigin
+	if origin != nil {
+		o = naive(*origin)
+	}
+	for i, t := range ts {
+		d := naive(t) - shift - o
+		q := d / width
+		if d%width < 0 {
+			q--
+		}
+		out[i] = instant(o + q*width + shift)
+	}
+	return fixedArray(TypeTimestamptz, out, valid), nil
+}
