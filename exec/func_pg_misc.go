@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -63,6 +64,75 @@ func init() {
 		sum := md5.Sum([]byte(v[0].(string)))
 		return hex.EncodeToString(sum[:]), nil
 	})
+	rowFn("translate", TypeText, [][]string{{"text", "text", "text"}}, func(_ *Ctx, v []any) (any, error) {
+		return translate(v[0].(string), v[1].(string), v[2].(string)), nil
+	})
+	rowFn("bit_length", TypeInt, [][]string{{"text"}}, func(_ *Ctx, v []any) (any, error) {
+		return int64(8 * len(v[0].(string))), nil
+	})
+	// make_date and make_timestamp give the session zone's midnight or
+	// reading (how Strata holds dates and timestamps without time zone);
+	// make_timestamptz reads the fields in the zone given, else the
+	// session's.
+	rowFn("make_date", TypeTimestamptz, [][]string{{"int", "int", "int"}}, func(c *Ctx, v []any) (any, error) {
+		return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), 0, 0, 0, nil)
+	})
+	rowFn("make_timestamp", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}}, func(c *Ctx, v []any) (any, error) {
+		return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), v[3].(int64), v[4].(int64), toFloat(v[5]), nil)
+	})
+	rowFn("make_timestamptz", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}, {"int", "int", "int", "int", "int", "numeric", "text"}},
+		func(c *Ctx, v []any) (any, error) {
+			var zone any
+			if len(v) == 7 {
+				zone = v[6]
+			}
+			return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), v[3].(int64), v[4].(int64), toFloat(v[5]), zone)
+		})
+}
+
+// translate replaces each character of s found in from by the character at
+// the same place in to, dropping it when to is shorter.
+func translate(s, from, to string) string {
+	f, t := []rune(from), []rune(to)
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		i := slices.Index(f, r)
+		switch {
+		case i < 0:
+			out = append(out, r)
+		case i < len(t):
+			out = append(out, t[i])
+		}
+	}
+	return string(out)
+}
+
+// makeTime is the instant of a date and time of day read in zone (nil:
+// the session's), with PostgreSQL's range checks.
+func makeTime(c *Ctx, y, mo, d, h, mi int64, sec float64, zone any) (any, error) {
+	loc := c.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if zone != nil {
+		z, err := zoneOf(zone)
+		if err != nil {
+			return nil, err
+		}
+		loc = z
+	}
+	if y == 0 || mo < 1 || mo > 12 || d < 1 || d > int64(daysIn(int(y), time.Month(mo))) {
+		return nil, fmt.Errorf("date field value out of range: %d-%02d-%02d", y, mo, d)
+	}
+	if h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60 || math.IsNaN(sec) {
+		return nil, fmt.Errorf("time field value out of range: %d:%02d:%02v", h, mi, sec)
+	}
+	if y < 0 {
+		y++ // year -1 is 1 BC, Go's year 0
+	}
+	whole := math.Floor(sec)
+	t := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(whole), int(math.Round((sec-whole)*1e9)), loc)
+	return Timestamp(t.UnixNano()), nil
 }
 
 // widthBucket is the 1-based bucket of x among count equal-width buckets

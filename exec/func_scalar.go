@@ -144,7 +144,25 @@ func init() {
 			})
 		},
 	})
-	register("trunc", numericUnary("trunc", math.Trunc, nil))
+	unaryTrunc := numericUnary("trunc", math.Trunc, nil)
+	register("trunc", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 2 {
+				return TypeFloat, want(args, "numeric", "int")
+			}
+			return unaryTrunc.resolve(args)
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			if len(args) == 1 {
+				return unaryTrunc.eval(c, args, n)
+			}
+			// trunc(x, n) is numeric in PostgreSQL: toward zero on the
+			// decimal value.
+			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
+				return TruncDecimal(toFloat(v[0]), v[1].(int64)), nil
+			})
+		},
+	})
 	register("power", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 			return TypeFloat, want(args, "numeric", "numeric")
@@ -496,7 +514,13 @@ func compileLike(pattern string, fold bool) (*regexp.Regexp, error) {
 // numeric round does: the value is the shortest decimal that reads back as
 // x (what was written, for a decimal constant), so round(-1.005, 2) is
 // -1.01, where rounding the binary value (-1.00499999...) would give -1.
-func RoundDecimal(x float64, places int64) float64 {
+func RoundDecimal(x float64, places int64) float64 { return cutDecimal(x, places, true) }
+
+// TruncDecimal drops x's decimal digits after places (negative: zeroes
+// tens, hundreds, ...), toward zero, as PostgreSQL's numeric trunc(x, n).
+func TruncDecimal(x float64, places int64) float64 { return cutDecimal(x, places, false) }
+
+func cutDecimal(x float64, places int64, round bool) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) || places > 400 {
 		return x
 	}
@@ -518,7 +542,7 @@ func RoundDecimal(x float64, places int64) float64 {
 		point += pad
 		cut += pad
 	}
-	up := digits[cut] >= '5'
+	up := round && digits[cut] >= '5'
 	keep := digits[:cut]
 	if up {
 		i := len(keep) - 1
