@@ -348,13 +348,15 @@ func (st *aggState) add(rec arrow.Record) error {
 // and one slot per aggregate.
 func (st *aggState) account() error {
 	if grown := st.g.groups - st.reserved; grown > 0 {
-		if err := st.h.c.Reserve(int64(grown) * int64(64+16*len(st.h.keys)+24*len(st.h.aggs))); err != nil {
+		if err := st.h.c.Reserve(int64(grown) * st.perGroup()); err != nil {
 			return err
 		}
 		st.reserved = st.g.groups
 	}
 	return nil
 }
+
+func (st *aggState) perGroup() int64 { return int64(64 + 16*len(st.h.keys) + 24*len(st.h.aggs)) }
 
 // serial aggregates the child's batches in this goroutine.
 func (h *HashAggregate) serial(ctx context.Context) (*aggState, error) {
@@ -394,64 +396,81 @@ func (h *HashAggregate) parallel(ctx context.Context, src consumer) (*aggState, 
 	if err != nil {
 		return nil, err
 	}
-	var only *aggState
+	// Merge into the state with the most groups: its grouper, given key
+	// columns in place of the key expressions (the groups' encoding
+	// depends only on the key types), groups the other states' keys.
+	var merged *aggState
 	for _, st := range states {
 		if st != nil {
 			h.workers++
-			only = st
+			if merged == nil || st.g.groups > merged.g.groups {
+				merged = st
+			}
 		}
 	}
 	switch h.workers {
 	case 0:
 		return h.newState(h.keys) // no rows
 	case 1:
-		return only, nil // one worker saw every row: nothing to merge
+		return merged, nil // one worker saw every row: nothing to merge
 	}
-	cols := make([]Expr, len(h.keys))
 	fields := make([]arrow.Field, len(h.keys))
+	cols := make([]Expr, len(h.keys))
 	for i, k := range h.keys {
-		cols[i] = &Column{Index: i, Name: fmt.Sprintf("key%d", i), DT: k.Type()}
-		fields[i] = arrow.Field{Name: cols[i].(*Column).Name, Type: k.Type(), Nullable: true}
+		name := fmt.Sprintf("key%d", i)
+		cols[i] = &Column{Index: i, Name: name, DT: k.Type()}
+		fields[i] = arrow.Field{Name: name, Type: k.Type(), Nullable: true}
 	}
-	merged, err := h.newState(cols)
-	if err != nil {
-		return nil, err
-	}
+	merged.g.keys = cols
 	keySchema := arrow.NewSchema(fields, nil)
-	for _, st := range states {
-		if st == nil {
+	for w, st := range states {
+		if st == nil || st == merged {
 			continue
 		}
-		groups := st.g.groups
-		if len(h.keys) == 0 {
-			merged.gids = zeros(merged.gids, 1)
-		} else {
-			if groups == 0 {
-				continue
-			}
-			arrs := st.g.keyArrays()
-			keys := array.NewRecord(keySchema, arrs, int64(groups))
-			for _, a := range arrs {
-				a.Release()
-			}
-			merged.gids, err = merged.g.assign(h.c, keys, merged.gids)
-			keys.Release()
-			if err != nil {
-				return nil, err
-			}
-		}
-		for i, acc := range merged.accs {
-			acc.grow(merged.g.groups)
-			st.accs[i].grow(groups)
-			if err := acc.(merger).merge(st.accs[i], merged.gids); err != nil {
-				return nil, err
-			}
-		}
-		if err := merged.account(); err != nil {
+		if err := merged.merge(st, keySchema); err != nil {
 			return nil, err
 		}
+		states[w] = nil
+		st.release() // its groups are now counted in merged's
 	}
 	return merged, nil
+}
+
+// merge folds another worker's groups and aggregate states into st.
+func (st *aggState) merge(o *aggState, keySchema *arrow.Schema) error {
+	groups := o.g.groups
+	if len(st.h.keys) == 0 {
+		st.gids = zeros(st.gids, 1)
+	} else {
+		if groups == 0 {
+			return nil
+		}
+		arrs := o.g.keyArrays()
+		keys := array.NewRecord(keySchema, arrs, int64(groups))
+		for _, a := range arrs {
+			a.Release()
+		}
+		var err error
+		st.gids, err = st.g.assign(st.h.c, keys, st.gids)
+		keys.Release()
+		if err != nil {
+			return err
+		}
+	}
+	for i, acc := range st.accs {
+		acc.grow(st.g.groups)
+		o.accs[i].grow(groups)
+		if err := acc.(merger).merge(o.accs[i], st.gids); err != nil {
+			return err
+		}
+	}
+	return st.account()
+}
+
+// release returns the memory reserved for st's groups.
+func (st *aggState) release() {
+	_ = st.h.c.Reserve(-int64(st.reserved) * st.perGroup())
+	st.reserved = 0
 }
 
 func zeros(dst []uint32, n int) []uint32 {

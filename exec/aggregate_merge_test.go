@@ -103,19 +103,23 @@ func TestPartialAggregatesMatchSerial(t *testing.T) {
 				keyExprs = append(keyExprs, ref(k))
 			}
 			colNames := append(append([]string(nil), keys...), names...)
+			reserved := map[bool]int64{}
 			run := func(perSplit bool) []string {
-				h, err := NewHashAggregate(NewCtx(), &dealer{Values: NewValues(recs[0].Schema(), recs...), recs: recs, workers: workers}, keyExprs, aggs, colNames)
+				c := NewCtx()
+				h, err := NewHashAggregate(c, &dealer{Values: NewValues(recs[0].Schema(), recs...), recs: recs, workers: workers}, keyExprs, aggs, colNames)
 				require.NoError(t, err)
 				h.PerSplit = perSplit
 				out := rows(t, h)
 				if perSplit {
 					require.Equal(t, min(workers, len(recs)), h.workers, "every worker's state was merged")
 				}
+				reserved[perSplit] = c.Used()
 				h.Close()
 				sort.Strings(out)
 				return out
 			}
 			serial, partial := run(false), run(true)
+			require.Equal(t, reserved[false], reserved[true], "merged workers' reservations are returned")
 			require.Equal(t, len(serial), len(partial), "keys %v, %d workers", keys, workers)
 			for i := range serial {
 				requireRowsClose(t, serial[i], partial[i], fmt.Sprintf("keys %v, %d workers", keys, workers))

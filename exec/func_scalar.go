@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -436,7 +437,12 @@ func init() {
 	likeFn("not_ilike", true, true)
 }
 
-var regexCache sync.Map // pattern → *regexp.Regexp
+// regexCache holds compiled patterns, up to cacheLimit of them (patterns
+// read from a column cannot grow it without bound).
+var (
+	regexCache sync.Map // pattern → *regexp.Regexp
+	regexCount atomic.Int64
+)
 
 func compileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
 	key := pattern
@@ -450,7 +456,11 @@ func compileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression: %v", err)
 	}
-	regexCache.Store(key, re)
+	if regexCount.Load() < cacheLimit {
+		if _, loaded := regexCache.LoadOrStore(key, re); !loaded {
+			regexCount.Add(1)
+		}
+	}
 	return re, nil
 }
 

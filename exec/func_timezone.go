@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -81,8 +82,16 @@ func evalAtTimeZone(c *Ctx, args []arg, n int, toWall bool) (arrow.Array, error)
 	return fixedArray(TypeTimestamptz, out, valid), nil
 }
 
-// zones caches time zones by the text naming them.
-var zones sync.Map // string -> *time.Location
+// zones caches time zones by the text naming them, up to cacheLimit
+// names (zone names read from a column cannot grow it without bound).
+var (
+	zones     sync.Map // string -> *time.Location
+	zoneCount atomic.Int64
+)
+
+// cacheLimit bounds the entries of the process-wide caches of compiled
+// regular expressions and time zones.
+const cacheLimit = 4096
 
 // zoneOf reads AT TIME ZONE's zone: an interval (hours east of UTC), or a
 // text that is, as in PostgreSQL, a time zone name (any case), a common
@@ -104,7 +113,11 @@ func zoneOf(v any) (*time.Location, error) {
 		if err != nil {
 			return nil, err
 		}
-		zones.Store(z, loc)
+		if zoneCount.Load() < cacheLimit {
+			if _, loaded := zones.LoadOrStore(z, loc); !loaded {
+				zoneCount.Add(1)
+			}
+		}
 		return loc, nil
 	}
 	return nil, fmt.Errorf("time zone must be text or an interval, not %T", v)

@@ -3,7 +3,9 @@ package exec
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -86,6 +88,14 @@ func (p *ParallelScan) start(ctx context.Context) error {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
+			defer func() {
+				if err := recovered(recover()); err != nil {
+					select {
+					case p.out <- scanItem{err: err}:
+					case <-ctx.Done():
+					}
+				}
+			}()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(splits) || ctx.Err() != nil {
@@ -289,6 +299,12 @@ func (p *ParallelScan) Consume(ctx context.Context, fn func(w int, rec arrow.Rec
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if err := recovered(recover()); err != nil {
+					errOnce.Do(func() { first = err })
+					cancel()
+				}
+			}()
 			var idx []int32
 			call := func(rec arrow.Record) error { return fn(w, rec) }
 			for {
@@ -369,4 +385,15 @@ func (p *ParallelScan) Close() {
 		p.snap.Release()
 		p.snap = nil
 	}
+}
+
+// recovered turns a panic in a worker goroutine (a bug) into the query's
+// error, logging its stack, so that it fails the query and not the server;
+// nil when there was none.
+func recovered(p any) error {
+	if p == nil {
+		return nil
+	}
+	slog.Error("exec: panic in a query worker; this is a bug", "panic", p, "stack", string(debug.Stack()))
+	return fmt.Errorf("internal error in a query worker (a bug; the server log has its stack): %v", p)
 }

@@ -241,7 +241,7 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	}
 	if plan != nil {
 		c.srv.plansReused.Add(1)
-	} else if changedResult(ps, p, schema) {
+	} else if changedResult(ps, p) {
 		p.close()
 		return &planner.Error{Code: "0A000", Msg: "cached plan must not change result type",
 			Hint: "a table's columns changed since the statement was prepared (SELECT * reads new columns): prepare it again"}
@@ -258,12 +258,13 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 }
 
 // changedResult reports whether a parameterless SELECT planned again at
-// Bind returns other columns than its Parse described, the catalog having
-// changed since: the client decodes the rows by that description, so this
-// is PostgreSQL's error, which drivers (pgx, pgjdbc, Npgsql) answer by
-// preparing the statement again.
-func changedResult(ps *prepared, p *portal, schema uint64) bool {
-	if ps.stmt.Kind != sql.Select || len(ps.oids) > 0 || !ps.described || schema == ps.schema || p.plan == nil {
+// Bind returns other columns than its Parse described (a table's columns
+// changed since; compared at every new plan, as a write may add a column
+// while Bind plans): the client decodes the rows by that description, so
+// this is PostgreSQL's error, which drivers (pgx, pgjdbc, Npgsql) answer
+// by preparing the statement again.
+func changedResult(ps *prepared, p *portal) bool {
+	if ps.stmt.Kind != sql.Select || len(ps.oids) > 0 || !ps.described || p.plan == nil {
 		return false
 	}
 	if len(ps.cols) != len(p.cols) {

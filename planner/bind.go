@@ -32,6 +32,9 @@ type binder struct {
 	// differently (rows, catalog tables, sizes, settings), so the plan is
 	// not Reusable.
 	volatile bool
+	// dateTypes are the PostgreSQL types of the date arithmetic bound so
+	// far (dateArith), for pgTypeOf.
+	dateTypes map[*ast.BinaryOperationExpr]uint32
 }
 
 func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {

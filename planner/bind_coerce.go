@@ -302,60 +302,72 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	}
 	switch name {
 	case "__pg_cast":
-		if err := bindArgs(0); err != nil {
-			return nil, err
-		}
-		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "reg") {
-			return b.regCast(args[0], v.GetString())
-		}
-		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasSuffix(v.GetString(), "[]") {
-			return b.castArray(args[0], strings.TrimSuffix(v.GetString(), "[]"))
-		}
-		if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "interval ") {
-			return b.qualifiedInterval(args[0], strings.TrimPrefix(v.GetString(), "interval "))
-		}
-		to, err := castTarget(e.Args[1])
-		if err != nil {
-			return nil, err
-		}
-		if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.GetString() == "date" {
-			return b.castDate(args[0])
-		}
-		x := args[0]
-		if r, ok := x.(*regprocLit); ok {
-			if exec.IsText(to) {
-				return text(r.name), nil // 'x'::regclass::text is the name
+		x, err := func() (exec.Expr, error) {
+			if err := bindArgs(0); err != nil {
+				return nil, err
 			}
-			x = integer(r.V.(int64)) // ::oid, ::int: the OID
-		}
-		if a, ok := x.(*arrayLit); ok && exec.IsText(to) {
-			// A constant array as text: its text form.
-			t, err := textArray(a)
+			if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "reg") {
+				return b.regCast(args[0], v.GetString())
+			}
+			if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasSuffix(v.GetString(), "[]") {
+				return b.castArray(args[0], strings.TrimSuffix(v.GetString(), "[]"))
+			}
+			if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "interval ") {
+				return b.qualifiedInterval(args[0], strings.TrimPrefix(v.GetString(), "interval "))
+			}
+			to, err := castTarget(e.Args[1])
 			if err != nil {
 				return nil, err
 			}
-			return &rowFunc{name: "text", args: []exec.Expr{t}, dt: exec.TypeText, strict: true,
-				fn: func(v []any) (any, error) { return v[0], nil }}, nil
-		}
-		if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
-			return b.coerce(x, to)
-		}
-		if sameType(x.Type(), to) {
-			if t, ok := x.(pgTyped); ok && t.pgType() != 0 {
-				// reg* and arrays held as text, cast to text: the text
-				// form, now of type text.
-				return &rowFunc{name: "text", args: []exec.Expr{x}, dt: x.Type(), strict: true,
+			if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.GetString() == "date" {
+				return b.castDate(args[0])
+			}
+			x := args[0]
+			if r, ok := x.(*regprocLit); ok {
+				if exec.IsText(to) {
+					return text(r.name), nil // 'x'::regclass::text is the name
+				}
+				x = integer(r.V.(int64)) // ::oid, ::int: the OID
+			}
+			if a, ok := x.(*arrayLit); ok && exec.IsText(to) {
+				// A constant array as text: its text form.
+				t, err := textArray(a)
+				if err != nil {
+					return nil, err
+				}
+				return &rowFunc{name: "text", args: []exec.Expr{t}, dt: exec.TypeText, strict: true,
 					fn: func(v []any) (any, error) { return v[0], nil }}, nil
 			}
-			if exec.IsText(to) && !arrow.TypeEqual(x.Type(), to) {
-				return &exec.Cast{X: x, To: exec.TypeText}, nil
+			if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
+				return b.coerce(x, to)
 			}
-			return x, nil
+			if sameType(x.Type(), to) {
+				if t, ok := x.(pgTyped); ok && t.pgType() != 0 {
+					// reg* and arrays held as text, cast to text: the text
+					// form, now of type text.
+					return &rowFunc{name: "text", args: []exec.Expr{x}, dt: x.Type(), strict: true,
+						fn: func(v []any) (any, error) { return v[0], nil }}, nil
+				}
+				if exec.IsText(to) && !arrow.TypeEqual(x.Type(), to) {
+					return &exec.Cast{X: x, To: exec.TypeText}, nil
+				}
+				return x, nil
+			}
+			if to.ID() == arrow.INT64 && b.isNumeric(s, e.Args[0], x) {
+				x = numericRound(x)
+			}
+			return b.fold(&exec.Cast{X: x, To: to})
+		}()
+		if err != nil {
+			return nil, err
 		}
-		if to.ID() == arrow.INT64 && b.isNumeric(s, e.Args[0], x) {
-			x = numericRound(x)
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.FLOAT64 {
+			if places, ok := numericTypmodScale(v.GetString()); ok {
+				// numeric(p, s) holds s places: the value rounds to them.
+				return b.call("round", []exec.Expr{x, integer(int64(places))})
+			}
 		}
-		return b.fold(&exec.Cast{X: x, To: to})
+		return x, nil
 	case "__pg_extract":
 		if err := bindArgs(0); err != nil {
 			return nil, err

@@ -30,7 +30,9 @@ func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
 
 // dateArith binds date ± integer (a date n days on, as PostgreSQL's
 // date_pli/date_mii) and date - date (the days between, an integer); ok is
-// false when neither operand is a date and the operation is ordinary.
+// false when neither operand is a date and the operation is ordinary. The
+// result's PostgreSQL type is recorded for pgTypeOf (dateTypes), which
+// cannot tell an integer operand from an interval without binding again.
 func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) (x exec.Expr, ok bool, err error) {
 	if e.Op != opcode.Plus && e.Op != opcode.Minus {
 		return nil, false, nil
@@ -52,6 +54,7 @@ func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 			op = exec.Sub
 		}
 		x, err = b.arith(op, l, n)
+		b.dateType(e, 1082)
 		return x, true, err
 	case lt == arrow.INT64 && rt == arrow.TIMESTAMP && e.Op == opcode.Plus && isDate(e.R, r):
 		n, err := b.arith(exec.Mul, l, day)
@@ -59,6 +62,7 @@ func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 			return nil, true, err
 		}
 		x, err = b.arith(exec.Add, r, n)
+		b.dateType(e, 1082)
 		return x, true, err
 	case lt == arrow.TIMESTAMP && rt == arrow.TIMESTAMP && e.Op == opcode.Minus && isDate(e.L, l) && isDate(e.R, r):
 		// Both are midnights in the session's zone: the instants differ by
@@ -79,43 +83,31 @@ func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 			return nil, true, err
 		}
 		x, err = b.fold(&exec.Cast{X: days, To: exec.TypeInt})
+		b.dateType(e, 23)
 		return x, true, err
 	}
 	return nil, false, nil
 }
 
-// datePGType is the PostgreSQL type of date arithmetic (see dateArith):
-// date ± integer is a date, date ± interval a timestamp without time zone;
-// 0 otherwise. l and r are the operands' types, one of them a date.
-func (q *selectBinder) datePGType(e *ast.BinaryOperationExpr, x exec.Expr, l, r uint32) uint32 {
-	if e.Op != opcode.Plus && e.Op != opcode.Minus {
-		return 0
+// dateType records the PostgreSQL type of a date arithmetic expression.
+func (b *binder) dateType(e *ast.BinaryOperationExpr, pg uint32) {
+	if b.dateTypes == nil {
+		b.dateTypes = map[*ast.BinaryOperationExpr]uint32{}
 	}
-	if x.Type().ID() != arrow.TIMESTAMP {
-		return 0
-	}
-	other, otherPG := e.R, r
-	if r == 1082 {
-		other, otherPG = e.L, l
-	}
-	if otherPG == 1082 {
-		return 0
-	}
-	if q.integerOperand(other, otherPG) {
-		return narrowPG(1082, x.Type())
-	}
-	return narrowPG(1114, x.Type())
+	b.dateTypes[e] = pg
 }
 
-// daysBetween reports whether e is date - date (an int4 in PostgreSQL).
-// The operands are typed as timestamps (what dates are held as), since x,
-// the integer result, would not narrow to a date.
-func (q *selectBinder) daysBetween(e *ast.BinaryOperationExpr, x exec.Expr) bool {
-	if e.Op != opcode.Minus || x.Type().ID() != arrow.INT64 {
-		return false
+// datePGType is the PostgreSQL type of + or - with a date operand (l or r
+// is 1082): what dateArith recorded (date ± integer is a date, date - date
+// an integer), else date ± interval, a timestamp without time zone.
+func (q *selectBinder) datePGType(e *ast.BinaryOperationExpr, x exec.Expr, l, r uint32) uint32 {
+	if pg, ok := q.b.dateTypes[e]; ok {
+		return narrowPG(pg, x.Type())
 	}
-	ts := &exec.Literal{DT: exec.TypeTimestamptz}
-	return q.pgTypeOf(e.L, ts) == 1082 && q.pgTypeOf(e.R, ts) == 1082
+	if (e.Op == opcode.Plus || e.Op == opcode.Minus) && l != r && x.Type().ID() == arrow.TIMESTAMP {
+		return narrowPG(1114, x.Type())
+	}
+	return 0
 }
 
 // atTimeZone binds x AT TIME ZONE zone: a timestamptz (or date, or text

@@ -81,6 +81,15 @@ func AsError(err error) *Error {
 		code = "21000"
 	case contains(msg, "division by zero"):
 		code = CodeDivisionByZero
+	case contains(msg, "time zone") && (contains(msg, "not recognized") || contains(msg, "must not include")):
+		code = "22023" // invalid_parameter_value
+	case contains(msg, "invalid regular expression"):
+		code = "2201B"
+	case contains(msg, "count must be greater than zero") || contains(msg, "lower bound cannot equal upper bound"),
+		contains(msg, "cannot be NaN") || contains(msg, "bounds must be finite"):
+		code = "2201G" // invalid_argument_for_width_bucket_function
+	case contains(msg, "field value out of range"):
+		code = "22008" // datetime_field_overflow
 	case contains(msg, "out of range"):
 		code = CodeOutOfRange
 	case contains(msg, "invalid input syntax"):

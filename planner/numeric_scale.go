@@ -7,6 +7,8 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/stratadb/strata/exec"
 )
 
 // numericScale is the display scale (digits after the point) PostgreSQL
@@ -97,25 +99,12 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 				return -1
 			}
 			t := strings.ReplaceAll(strings.ToLower(v.GetString()), " ", "")
-			name, mods, hasMods := strings.Cut(t, "(")
-			if name != "numeric" && name != "decimal" {
-				return -1
-			}
-			if !hasMods {
+			if t == "numeric" || t == "decimal" {
 				return q.numericScale(e.Args[0]) // numeric to numeric keeps it
 			}
-			_, s, ok := strings.Cut(strings.TrimSuffix(mods, ")"), ",")
-			if !ok {
-				return 0 // numeric(p) is numeric(p, 0)
+			if n, ok := numericTypmodScale(t); ok {
+				return n
 			}
-			n := 0
-			for _, ch := range s {
-				if ch < '0' || ch > '9' {
-					return -1
-				}
-				n = n*10 + int(ch-'0')
-			}
-			return n
 		}
 	}
 	return -1
@@ -139,7 +128,9 @@ func (q *selectBinder) extractScale(e *ast.FuncCallExpr) int {
 	case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisec", "millisecs", "mseconds":
 		return 3
 	case "epoch":
-		if x, err := q.b.bindExpr(q.in, e.Args[1]); err == nil && q.pgTypeOf(e.Args[1], x) == 1082 {
+		// Typed as the timestamp a date is held as, without binding the
+		// argument again (a subquery in it would run again).
+		if q.pgTypeOf(e.Args[1], &exec.Literal{DT: exec.TypeTimestamptz}) == 1082 {
 			return 0
 		}
 		return 6
@@ -158,4 +149,26 @@ func unparen(e ast.ExprNode) ast.ExprNode {
 		}
 		e = p.Expr
 	}
+}
+
+// numericTypmodScale is the scale of a numeric(p, s) or numeric(p) type
+// name (s, or 0); ok is false for other types and plain numeric.
+func numericTypmodScale(typ string) (int, bool) {
+	t := strings.ReplaceAll(strings.ToLower(typ), " ", "")
+	name, mods, hasMods := strings.Cut(t, "(")
+	if name != "numeric" && name != "decimal" || !hasMods {
+		return 0, false
+	}
+	_, s, ok := strings.Cut(strings.TrimSuffix(mods, ")"), ",")
+	if !ok {
+		return 0, true // numeric(p) is numeric(p, 0)
+	}
+	n := 0
+	for _, ch := range s {
+		if ch < '0' || ch > '9' || n > 1000 {
+			return 0, false
+		}
+		n = n*10 + int(ch-'0')
+	}
+	return n, true
 }

@@ -158,14 +158,14 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 	case *ast.BinaryOperationExpr:
 		switch e.Op {
 		case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod:
+			if pg, ok := q.b.dateTypes[e]; ok {
+				return narrowPG(pg, x.Type()) // date arithmetic, bound already
+			}
 			// int2 and int4 arithmetic stays in the wider of the two;
 			// numeric with an integer stays numeric.
 			l, r := q.pgTypeOf(e.L, x), q.pgTypeOf(e.R, x)
 			if l == 1082 || r == 1082 {
 				return q.datePGType(e, x, l, r)
-			}
-			if q.daysBetween(e, x) {
-				return narrowPG(23, x.Type())
 			}
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())

@@ -347,3 +347,26 @@ func TestDateArithmeticAcrossDST(t *testing.T) {
 	}
 	require.Equal(t, []string{"2024-04-01 00:00:00", "2", "2024-10-26 00:00:00", "2"}, got)
 }
+
+// TestNestedDateArithmetic: date arithmetic nested 40 deep plans in time
+// linear in its depth (typing it re-bound every level, which took 20 s at
+// 14 levels) and computes what PostgreSQL does: each d - (...) is 0 days,
+// each d + 0 is d.
+func TestNestedDateArithmetic(t *testing.T) {
+	x := openSLT(t)
+	expr := "DATE '2020-01-01'"
+	for i := 0; i < 40; i++ {
+		if i%2 == 0 {
+			expr = "DATE '2020-01-01' - (" + expr + ")"
+		} else {
+			expr = "DATE '2020-01-01' + (" + expr + ")"
+		}
+	}
+	res, err := x.Query(context.Background(), "SELECT "+expr+", pg_typeof("+expr+")::text")
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 1)
+	require.Equal(t, "date", res.Rows[0][1])
+	d, ok := res.Rows[0][0].(slt.Date)
+	require.True(t, ok, "%T", res.Rows[0][0])
+	require.Equal(t, "2020-01-01", time.Time(d).UTC().Format(time.DateOnly))
+}

@@ -1,0 +1,94 @@
+package exec
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/storage"
+)
+
+// multiSplitEngine holds table m with rows on three days, persisted (one
+// file, one split, per day) and one more day still in the write buffer.
+func multiSplitEngine(t *testing.T) *storage.Engine {
+	t.Helper()
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	const day = int64(86400e9)
+	write := func(d int64) {
+		b := &storage.TableBatch{Table: "m", Rows: 100}
+		vals := make([]float64, 100)
+		for i := range 100 {
+			b.Time = append(b.Time, d*day+int64(i)*1e9)
+			vals[i] = float64(i)
+		}
+		b.Fields = []storage.FieldColumn{{Name: "v", Type: storage.TypeFloat, Floats: vals}}
+		require.NoError(t, e.Write(context.Background(), "db", []*storage.TableBatch{b}, storage.WriteOptions{}))
+	}
+	for d := int64(0); d < 3; d++ {
+		write(d)
+	}
+	require.NoError(t, e.Persist(context.Background()))
+	write(3)
+	return e
+}
+
+// panicky is an expression that panics: a stand-in for a bug in an
+// expression or aggregate evaluated by the scan's workers.
+type panicky struct{}
+
+func (panicky) Type() arrow.DataType                         { return TypeBool }
+func (panicky) String() string                               { return "panicky()" }
+func (panicky) Eval(*Ctx, arrow.Record) (arrow.Array, error) { panic("boom") }
+
+// TestWorkerPanicIsAnError: a panic in a scan worker (the predicate run by
+// Next's workers, or a Consume callback) fails the query with an error
+// instead of crashing the process.
+func TestWorkerPanicIsAnError(t *testing.T) {
+	e := multiSplitEngine(t)
+	req := storage.ScanRequest{Database: "db", Table: "m"}
+
+	ps, err := NewParallelScan(NewCtx(), e, req, panicky{}, 2)
+	require.NoError(t, err)
+	_, err = Collect(context.Background(), ps)
+	require.ErrorContains(t, err, "internal error in a query worker")
+	require.ErrorContains(t, err, "boom")
+
+	ps, err = NewParallelScan(NewCtx(), e, req, nil, 2)
+	require.NoError(t, err)
+	defer ps.Close()
+	var seen atomic.Int64
+	err = ps.Consume(context.Background(), func(w int, rec arrow.Record) error {
+		if seen.Add(1) == 2 {
+			panic("boom in consume")
+		}
+		return nil
+	})
+	require.ErrorContains(t, err, "boom in consume")
+}
+
+// TestConsumeReadsEverySplit: Consume hands every row of every split
+// (files and the write buffer) to the workers, each batch once.
+func TestConsumeReadsEverySplit(t *testing.T) {
+	e := multiSplitEngine(t)
+	ps, err := NewParallelScan(NewCtx(), e, storage.ScanRequest{Database: "db", Table: "m"}, nil, 2)
+	require.NoError(t, err)
+	defer ps.Close()
+	var rows atomic.Int64
+	var workers [2]atomic.Int64
+	require.NoError(t, ps.Consume(context.Background(), func(w int, rec arrow.Record) error {
+		rows.Add(rec.NumRows())
+		workers[w].Add(1)
+		return nil
+	}))
+	require.Equal(t, int64(400), rows.Load())
+	rec, err := ps.Next(context.Background())
+	require.NoError(t, err)
+	require.Nil(t, rec, "the scan is used up")
+}
