@@ -324,3 +324,35 @@ func TestTimeBucketTimeZone(t *testing.T) {
 	_, err := evalOne(t, call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-31 12:00:00+00"), lit("Mars/Olympus")))
 	require.EqualError(t, err, `time zone "Mars/Olympus" not recognized`)
 }
+
+// FuzzToTimestamp: reading any text with any template returns a time or
+// an error, never panics, and a time it returns reads back through to_char
+// with the same template where the template is the plain ISO one.
+func FuzzToTimestamp(f *testing.F) {
+	for _, c := range [][2]string{
+		{"2024-01-02 03:04:05", "YYYY-MM-DD HH24:MI:SS"}, {"05 Dec 2000", "DD Mon YYYY"}, {"20240102", "YYYYMMDD"},
+		{"1/2/24 3:04 PM", "MM/DD/YY HH:MI AM"}, {"12:3", "SS:MS"}, {"2024.032", "YYYY.DDD"}, {"", ""}, {"2024 +05", "YYYY TZH"},
+		{"2,024-1-1", "Y,YYY-MM-DD"}, {"2460000", "J"}, {"-", "YYYY"}, {"99999999999", "YYYY"},
+	} {
+		f.Add(c[0], c[1])
+	}
+	iso := compileCharTemplate("YYYY-MM-DD HH24:MI:SS")
+	f.Fuzz(func(t *testing.T, text, tmpl string) {
+		items := compileCharTemplate(tmpl)
+		fields, err := parseTemplate(text, items)
+		if err != nil {
+			return
+		}
+		at, err := fields.instant(time.UTC, text)
+		if err != nil {
+			return
+		}
+		if tmpl == "YYYY-MM-DD HH24:MI:SS" {
+			again, err := parseTemplate(string(appendToChar(nil, at, iso)), iso)
+			require.NoError(t, err)
+			back, err := again.instant(time.UTC, text)
+			require.NoError(t, err)
+			require.True(t, at.Truncate(time.Second).Equal(back), "%v read back as %v", at, back)
+		}
+	})
+}

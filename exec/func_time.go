@@ -40,8 +40,19 @@ func init() {
 		return TypeFloat, want(args, "text", "timestamptz")
 	}, eval: evalDatePart})
 	register("to_timestamp", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+		if len(args) == 2 {
+			return TypeTimestamptz, want(args, "text", "text")
+		}
 		return TypeTimestamptz, want(args, "numeric")
-	}, eval: evalToTimestamp})
+	}, eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+		if len(args) == 2 {
+			return evalParseTime(false)(c, args, n)
+		}
+		return evalToTimestamp(c, args, n)
+	}})
+	register("to_date", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+		return TypeTimestamptz, want(args, "text", "text")
+	}, eval: evalParseTime(true)})
 }
 
 func resolveBucket(dateBin bool) func([]arrow.DataType) (arrow.DataType, error) {

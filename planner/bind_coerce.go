@@ -244,6 +244,9 @@ var argTypes = map[string][]arrow.DataType{
 // parameters expect, and folds constant calls.
 func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 	want := argTypes[name]
+	if name == "to_timestamp" && len(args) == 2 {
+		want = []arrow.DataType{exec.TypeText, exec.TypeText} // (text, template)
+	}
 	for i, a := range args {
 		if _, ok := a.(*unknownLit); ok && i < len(want) {
 			c, err := b.coerce(a, want[i])

@@ -90,6 +90,10 @@ func AsError(err error) *Error {
 		code = "2201G" // invalid_argument_for_width_bucket_function
 	case contains(msg, "field value out of range"):
 		code = "22008" // datetime_field_overflow
+	case contains(msg, "invalid value") && contains(msg, "for \""):
+		code = "22007" // invalid_datetime_format (to_timestamp)
+	case contains(msg, "is only supported in to_char") || contains(msg, "is not supported in to_timestamp"):
+		code = CodeNotSupported
 	case contains(msg, "out of range"):
 		code = CodeOutOfRange
 	case contains(msg, "invalid input syntax"):

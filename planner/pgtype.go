@@ -97,7 +97,7 @@ var funcPGTypes = map[string]uint32{
 	"array_upper": 23, "array_lower": 23, "array_length": 23, "cardinality": 23,
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
 	"strpos": 23, "position": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
-	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_timestamp": 1114,
+	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_timestamp": 1114, "to_date": 1082,
 }
 
 // pgTypeOf is the PostgreSQL type a select item is reported as when it is

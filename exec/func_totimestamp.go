@@ -1,0 +1,297 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// to_timestamp(text, template) and to_date(text, template) read a time with
+// a to_char template, as PostgreSQL does outside FX mode: spaces are
+// skipped around fields, a separator in the template matches any single
+// separator in the text (or none), numbers may have fewer digits than the
+// pattern's width, MS and US are fractions (12:3 with SS:MS is 12.3
+// seconds), YY is the year nearest 2020, text after the template is
+// ignored. Fields are read in the session's time zone unless TZH/TZM/OF
+// give an offset.
+
+// timeFields are the values a template sets.
+type timeFields struct {
+	year, month, day          int
+	hour, min, sec, nsec      int
+	yday                      int
+	pm, am, hour12            bool
+	offset                    int
+	hasOffset                 bool
+	secsOfDay, julian         int
+	hasSecsOfDay, hasJulian   bool
+	hasYear, hasMonth, hasDay bool
+}
+
+// parseTemplate reads s with a compiled template.
+func parseTemplate(s string, items []charItem) (timeFields, error) {
+	f := timeFields{month: 1, day: 1}
+	pos := 0
+	skipSpaces := func() {
+		for pos < len(s) && s[pos] == ' ' {
+			pos++
+		}
+	}
+	// number reads up to width digits (with an optional sign for signed
+	// fields); exact when the next item is another field (YYYYMMDD).
+	number := func(it charItem, width int, exact bool, signed bool) (int, int, error) {
+		skipSpaces()
+		start := pos
+		neg := false
+		if signed && pos < len(s) && (s[pos] == '-' || s[pos] == '+') {
+			neg = s[pos] == '-'
+			pos++
+		}
+		digits := pos
+		for pos < len(s) && s[pos] >= '0' && s[pos] <= '9' && (pos-digits < width || width == 0 || !exact && it.pat == "YYYY") {
+			pos++
+		}
+		if pos == digits {
+			end := min(len(s), start+2)
+			return 0, 0, fmt.Errorf("invalid value %q for %q: value must be an integer", s[start:end], it.pat)
+		}
+		n := 0
+		for _, c := range s[digits:pos] {
+			n = n*10 + int(c-'0')
+			if n > 1e9 {
+				return 0, 0, fmt.Errorf("value for %q in source string is out of range", it.pat)
+			}
+		}
+		if neg {
+			n = -n
+		}
+		return n, pos - digits, nil
+	}
+	word := func(names []string, prefix int) (int, bool) {
+		skipSpaces()
+		rest := strings.ToLower(s[pos:])
+		for i, name := range names {
+			n := strings.ToLower(name)
+			if prefix > 0 {
+				n = n[:prefix]
+			}
+			if strings.HasPrefix(rest, n) {
+				pos += len(n)
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	months := []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	days := []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+	for k, it := range items {
+		if pos >= len(s) {
+			break // a shorter text leaves the rest at their defaults
+		}
+		if it.pat == "" {
+			for _, r := range it.literal {
+				skipSpaces()
+				if r != ' ' && pos < len(s) && (rune(s[pos]) == r || !isAlnum(rune(s[pos]))) {
+					pos++ // any separator matches a separator
+				}
+			}
+			continue
+		}
+		exact := k+1 < len(items) && items[k+1].pat != ""
+		var err error
+		var v, nd int
+		switch it.pat {
+		case "YYYY", "IYYY":
+			v, _, err = number(it, 4, exact, true)
+			f.year, f.hasYear = v, true
+		case "Y,YYY":
+			var hi, lo int
+			if hi, _, err = number(it, 3, false, false); err == nil {
+				if pos < len(s) && s[pos] == ',' {
+					pos++
+				}
+				lo, _, err = number(it, 3, true, false)
+				f.year, f.hasYear = hi*1000+lo, true
+			}
+		case "YYY", "YY", "Y", "IYY", "IY", "I":
+			v, _, err = number(it, len(strings.TrimPrefix(it.pat, "I")), exact, false)
+			f.year, f.hasYear = nearest2020(v), true
+		case "MM":
+			v, _, err = number(it, 2, exact, false)
+			f.month, f.hasMonth = v, true
+		case "MONTH", "Month", "month":
+			i, ok := word(months, 0)
+			if !ok {
+				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
+			}
+			f.month, f.hasMonth = i+1, true
+		case "MON", "Mon", "mon":
+			i, ok := word(months, 3)
+			if !ok {
+				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
+			}
+			f.month, f.hasMonth = i+1, true
+		case "DAY", "Day", "day":
+			if _, ok := word(days, 0); !ok {
+				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
+			}
+		case "DY", "Dy", "dy":
+			if _, ok := word(days, 3); !ok {
+				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
+			}
+		case "DD":
+			v, _, err = number(it, 2, exact, false)
+			f.day, f.hasDay = v, true
+		case "DDD":
+			v, _, err = number(it, 3, exact, false)
+			f.yday = v
+		case "HH24":
+			v, _, err = number(it, 2, exact, false)
+			f.hour = v
+		case "HH", "HH12":
+			v, _, err = number(it, 2, exact, false)
+			f.hour, f.hour12 = v, true
+		case "MI":
+			v, _, err = number(it, 2, exact, false)
+			f.min = v
+		case "SS":
+			v, _, err = number(it, 2, exact, false)
+			f.sec = v
+		case "MS":
+			v, nd, err = number(it, 3, exact, false)
+			f.nsec += v * int(math.Pow10(3-nd)) * 1e6
+		case "US":
+			v, nd, err = number(it, 6, exact, false)
+			f.nsec += v * int(math.Pow10(6-nd)) * 1e3
+		case "SSSS", "SSSSS":
+			v, _, err = number(it, 5, exact, false)
+			f.secsOfDay, f.hasSecsOfDay = v, true
+		case "J":
+			v, _, err = number(it, 0, exact, false)
+			f.julian, f.hasJulian = v, true
+		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
+			i, ok := word([]string{"A.M.", "P.M.", "AM", "PM"}, 0)
+			if !ok {
+				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
+			}
+			f.hour12, f.pm, f.am = true, i%2 == 1, i%2 == 0
+		case "TZH":
+			v, _, err = number(it, 2, exact, true)
+			f.offset, f.hasOffset = f.offset+v*3600, true
+		case "TZM":
+			v, _, err = number(it, 2, exact, false)
+			if f.offset < 0 {
+				v = -v
+			}
+			f.offset, f.hasOffset = f.offset+v*60, true
+		case "OF", "TZ", "tz":
+			return f, fmt.Errorf("formatting field %q is only supported in to_char", it.pat)
+		default:
+			return f, fmt.Errorf("template pattern %q is not supported in to_timestamp", it.pat)
+		}
+		if err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func prefixOf(s string) string { return s[:min(len(s), 8)] }
+
+// nearest2020 completes a year read by a pattern of fewer than four digits
+// as PostgreSQL does, to about the nearest year to 2020: 0-69 are 2000-2069,
+// 70-99 1970-1999, 100-519 2100-2519, 520-999 1520-1999.
+func nearest2020(y int) int {
+	switch {
+	case y < 70:
+		return y + 2000
+	case y < 100:
+		return y + 1900
+	case y < 520:
+		return y + 2000
+	case y < 1000:
+		return y + 1000
+	}
+	return y
+}
+
+// instant turns the fields into a time in loc (or the parsed offset),
+// checking their ranges as PostgreSQL does.
+func (f timeFields) instant(loc *time.Location, text string) (time.Time, error) {
+	outOfRange := fmt.Errorf("date/time field value out of range: %q", text)
+	if f.hasJulian {
+		t := time.Date(-4713, time.November, 24, 12, 0, 0, 0, time.UTC).AddDate(0, 0, f.julian)
+		f.year, f.month, f.day = t.Year(), int(t.Month()), t.Day()
+	}
+	if f.yday > 0 && !f.hasMonth && !f.hasDay {
+		t := time.Date(f.year, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, f.yday-1)
+		if t.Year() != f.year {
+			return time.Time{}, outOfRange
+		}
+		f.month, f.day = int(t.Month()), t.Day()
+	}
+	if f.hasSecsOfDay {
+		f.hour, f.min, f.sec = f.secsOfDay/3600, f.secsOfDay/60%60, f.secsOfDay%60
+	}
+	if f.hour12 {
+		if f.hour < 1 || f.hour > 12 {
+			return time.Time{}, fmt.Errorf("hour %q is invalid for the 12-hour clock", fmt.Sprint(f.hour))
+		}
+		f.hour %= 12
+		if f.pm {
+			f.hour += 12
+		}
+	}
+	if !f.hasYear && !f.hasJulian {
+		return time.Time{}, fmt.Errorf("timestamp out of range: %q has no year", text)
+	}
+	if f.month < 1 || f.month > 12 || f.day < 1 || f.day > daysIn(f.year, time.Month(f.month)) ||
+		f.hour < 0 || f.hour > 24 || f.min < 0 || f.min > 59 || f.sec < 0 || f.sec > 60 {
+		return time.Time{}, outOfRange
+	}
+	if f.hasOffset {
+		loc = time.FixedZone("", f.offset)
+	}
+	t := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc)
+	if t.Year() < 1678 || t.Year() > 2261 {
+		return time.Time{}, fmt.Errorf("timestamp out of range: %q", text)
+	}
+	return t, nil
+}
+
+// evalParseTime is to_timestamp(text, template), or to_date when date:
+// the day's midnight in the session's zone (how Strata holds dates).
+func evalParseTime(date bool) func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	return func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+		loc := c.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		var tmpl string
+		var items []charItem
+		return rowwise(TypeTimestamptz, n, args, true, func(v []any) (any, error) {
+			text, t := v[0].(string), v[1].(string)
+			if items == nil || t != tmpl {
+				tmpl, items = t, compileCharTemplate(t)
+			}
+			f, err := parseTemplate(text, items)
+			if err != nil {
+				return nil, err
+			}
+			if date {
+				f.hour, f.min, f.sec, f.nsec, f.hour12, f.hasSecsOfDay, f.hasOffset = 0, 0, 0, 0, false, false, false
+			}
+			at, err := f.instant(loc, text)
+			if err != nil {
+				return nil, err
+			}
+			return Timestamp(at.UnixNano()), nil
+		})
+	}
+}
