@@ -44,6 +44,10 @@ type queryOptions struct {
 	serveFlags []string
 	prof       queryProfile
 	strataVia  string // http: /api/v3/query_sql as CSV; pg: the PostgreSQL endpoint through pgx, as TSBS's runner
+	// timedOrder: instance (engines take turns per query instance) or
+	// engine (each engine runs a type's instances back to back, as TSBS's
+	// runner does; engines take turns per type).
+	timedOrder string
 }
 
 // queryProfile asks for a CPU profile of Strata running some query types.
@@ -71,6 +75,7 @@ func benchQueryCmd(args []string) error {
 	fs.BoolVar(&o.pgJIT, "pg-jit", false, "leave PostgreSQL's JIT on (its default); off gives it its best latencies on these queries")
 	fs.BoolVar(&o.keep, "keep", false, "keep the Strata data directory and log")
 	fs.StringVar(&o.strataVia, "strata-protocol", "http", "how Strata is queried: http (/api/v3/query_sql, CSV) or pg (its PostgreSQL endpoint through pgx, as TSBS's TimescaleDB runner and the PostgreSQL engine here)")
+	fs.StringVar(&o.timedOrder, "timed-order", "instance", "instance: engines take turns at every query instance of the timed pass; engine: each engine runs a type's instances back to back, as TSBS's runner does (no other engine's turn, and the idle pause it brings, between them)")
 	serveFlags := fs.String("serve-flags", "", "extra flags for the started Strata server, space separated")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	fs.StringVar(&o.prof.cpu, "cpuprofile", "", "after the measurements, restart Strata under a CPU profile, run --profile-types and write the profile here")
@@ -101,6 +106,9 @@ func benchQueryCmd(args []string) error {
 	}
 	if o.strataVia != "http" && o.strataVia != "pg" {
 		return fmt.Errorf("bench query: --strata-protocol %q: want http or pg", o.strataVia)
+	}
+	if o.timedOrder != "instance" && o.timedOrder != "engine" {
+		return fmt.Errorf("bench query: --timed-order %q: want instance or engine", o.timedOrder)
 	}
 	if o.duckMode != "table" && o.duckMode != "view" {
 		return fmt.Errorf("bench query: --duckdb-mode %q: want table or view", o.duckMode)
@@ -231,7 +239,8 @@ func runQueryBench(ctx context.Context, o queryOptions) (*queryReport, error) {
 		}
 		engines = append(engines, e)
 	}
-	if err := measureQueries(ctx, engines, o.types, queries, rep); err != nil {
+	rep.TimedOrder = o.timedOrder
+	if err := measureQueries(ctx, engines, o.types, queries, o.timedOrder == "engine", rep); err != nil {
 		return nil, err
 	}
 	for _, e := range engines {
@@ -255,9 +264,11 @@ func runQueryBench(ctx context.Context, o queryOptions) (*queryReport, error) {
 
 // measureQueries runs every instance on every engine twice: an untimed
 // pass whose results are compared with Strata's, then a timed pass. Engines
-// take turns per instance, so a noisy moment hits them alike.
-func measureQueries(ctx context.Context, engines []queryEngine, types []string, queries map[string][]tsbsq.Query, rep *queryReport) error {
-	for _, t := range types {
+// take turns per instance, so a noisy moment hits them alike; with
+// byEngine each engine runs the type's timed instances back to back, as
+// TSBS's runner does, the engines' order turning with the type.
+func measureQueries(ctx context.Context, engines []queryEngine, types []string, queries map[string][]tsbsq.Query, byEngine bool, rep *queryReport) error {
+	for ti, t := range types {
 		began := time.Now()
 		tr := typeResult{Type: t, Latency: map[string][]time.Duration{}}
 		for i, q := range queries[t] {
@@ -279,6 +290,9 @@ func measureQueries(ctx context.Context, engines []queryEngine, types []string, 
 					}
 				}
 			}
+			if byEngine {
+				continue
+			}
 			for _, e := range engines {
 				d, _, err := e.run(ctx, q.SQL, false)
 				if err != nil {
@@ -288,6 +302,21 @@ func measureQueries(ctx context.Context, engines []queryEngine, types []string, 
 			}
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+		}
+		if byEngine {
+			for k := range engines {
+				e := engines[(ti+k)%len(engines)]
+				for _, q := range queries[t] {
+					d, _, err := e.run(ctx, q.SQL, false)
+					if err != nil {
+						continue // reported by the untimed pass
+					}
+					tr.Latency[e.name()] = append(tr.Latency[e.name()], d)
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
 		}
 		fmt.Fprintf(os.Stderr, "%-22s %d instances on %d engines in %.1fs\n", t, len(queries[t]), len(engines), time.Since(began).Seconds())

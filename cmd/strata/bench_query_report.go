@@ -15,6 +15,7 @@ import (
 type queryReport struct {
 	Strata, DuckDB, Postgres string
 	StrataVia                string // how Strata was queried
+	TimedOrder               string // instance or engine (--timed-order)
 	DataFile                 string
 	KeptDir                  string
 	Scale                    int
@@ -150,7 +151,11 @@ func (r *queryReport) writeTable(w io.Writer) {
 	for _, l := range r.Loads {
 		fmt.Fprintf(w, "load %-8s %.2f s  %s\n", l.Engine, l.Took.Seconds(), l.How)
 	}
-	fmt.Fprintln(w, "latency in ms: median / p95 over the instances (nearest rank), after one untimed run of each")
+	order := "engines taking turns at every instance"
+	if r.TimedOrder == "engine" {
+		order = "each engine running a type's instances back to back"
+	}
+	fmt.Fprintf(w, "latency in ms: median / p95 over the instances (nearest rank), after one untimed run of each, %s\n", order)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{"query type", "rows", "strata med", "p95"}
 	for _, e := range r.Engines[1:] {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math/big"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/cmd/strata/internal/tsbs"
+	"github.com/stratadb/strata/cmd/strata/internal/tsbsq"
 )
 
 func TestNormCells(t *testing.T) {
@@ -220,5 +222,47 @@ func TestBenchQueryEndToEnd(t *testing.T) {
 		for _, e := range rep.Engines {
 			require.Positive(t, r.MedianMS[e], "%s on %s", r.Type, e)
 		}
+	}
+}
+
+// callLog is an engine for the scheduling test: it answers every query
+// with one row and records, in a log shared with the other engine, which
+// engine ran which query in the timed pass.
+type callLog struct {
+	id  string
+	log *[]string
+}
+
+func (c *callLog) name() string { return c.id }
+func (c *callLog) close() error { return nil }
+func (c *callLog) run(_ context.Context, sql string, collect bool) (time.Duration, *resultSet, error) {
+	if !collect {
+		*c.log = append(*c.log, c.id+":"+sql)
+	}
+	return time.Microsecond, &resultSet{cols: []string{"x"}, rows: [][]string{{"1"}}}, nil
+}
+
+// TestTimedOrder: by instance the engines take turns at every query of the
+// timed pass; by engine each runs a type's queries back to back, the first
+// engine turning with the type.
+func TestTimedOrder(t *testing.T) {
+	queries := map[string][]tsbsq.Query{
+		"a": {{Type: "a", SQL: "a1"}, {Type: "a", SQL: "a2"}},
+		"b": {{Type: "b", SQL: "b1"}, {Type: "b", SQL: "b2"}},
+	}
+	for _, tc := range []struct {
+		byEngine bool
+		want     []string
+	}{
+		{false, []string{"strata:a1", "postgres:a1", "strata:a2", "postgres:a2", "strata:b1", "postgres:b1", "strata:b2", "postgres:b2"}},
+		{true, []string{"strata:a1", "strata:a2", "postgres:a1", "postgres:a2", "postgres:b1", "postgres:b2", "strata:b1", "strata:b2"}},
+	} {
+		var log []string
+		engines := []queryEngine{&callLog{"strata", &log}, &callLog{"postgres", &log}}
+		rep := &queryReport{}
+		require.NoError(t, measureQueries(context.Background(), engines, []string{"a", "b"}, queries, tc.byEngine, rep))
+		require.Equal(t, tc.want, log, "by engine: %v", tc.byEngine)
+		require.Len(t, rep.Results, 2)
+		require.Len(t, rep.Results[0].Latency["postgres"], 2)
 	}
 }
