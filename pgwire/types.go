@@ -468,43 +468,72 @@ func appendNumericFloat(dst []byte, f float64, prec int) []byte {
 	case math.IsInf(f, -1):
 		return append(dst, 0, 0, 0, 0, 0xF0, 0, 0, 0)
 	}
-	return appendNumericText(dst, string(appendNumericDigits(nil, f, prec)))
+	var buf [64]byte
+	return appendNumericText(dst, appendNumericDigits(buf[:0], f, prec))
 }
 
 // appendNumericText writes a decimal number ([-]digits[.digits]) in
-// numeric's binary form.
-func appendNumericText(dst []byte, text string) []byte {
+// numeric's binary form: ndigits, weight, sign, dscale, then the base-10000
+// digits without leading or trailing zero groups. It allocates nothing
+// (the groups are computed twice: once to find the first and last nonzero
+// ones, once to write them).
+func appendNumericText[S string | []byte](dst []byte, text S) []byte {
 	var sign uint16
-	if strings.HasPrefix(text, "-") {
+	if len(text) > 0 && text[0] == '-' {
 		sign, text = 0x4000, text[1:]
 	}
-	intPart, frac, _ := strings.Cut(text, ".")
-	dscale := len(frac)
-	// Base-10000 groups: the integer part padded on the left, the fraction
-	// on the right, to multiples of four digits.
-	intPart = strings.Repeat("0", (4-len(intPart)%4)%4) + intPart
-	frac += strings.Repeat("0", (4-len(frac)%4)%4)
-	var groups []uint16
-	for s := intPart + frac; len(s) > 0; s = s[4:] {
-		n, _ := strconv.Atoi(s[:4])
-		groups = append(groups, uint16(n))
+	dot := len(text)
+	for i := 0; i < len(text); i++ {
+		if text[i] == '.' {
+			dot = i
+			break
+		}
 	}
-	weight := len(intPart)/4 - 1
-	for len(groups) > 0 && groups[0] == 0 {
-		groups, weight = groups[1:], weight-1
+	intLen, fracLen := dot, 0
+	if dot < len(text) {
+		fracLen = len(text) - dot - 1
 	}
-	for len(groups) > 0 && groups[len(groups)-1] == 0 {
-		groups = groups[:len(groups)-1]
+	// Digit positions: the integer part padded on the left, the fraction
+	// on the right, to multiples of four.
+	pad := (4 - intLen%4) % 4
+	total := pad + intLen + fracLen + (4-fracLen%4)%4
+	digit := func(p int) uint16 {
+		p -= pad
+		switch {
+		case p < 0:
+			return 0
+		case p < intLen:
+			return uint16(text[p] - '0')
+		case p-intLen < fracLen:
+			return uint16(text[dot+1+p-intLen] - '0')
+		}
+		return 0
 	}
-	if len(groups) == 0 {
-		weight, sign = 0, 0
+	group := func(g int) uint16 {
+		p := 4 * g
+		return digit(p)*1000 + digit(p+1)*100 + digit(p+2)*10 + digit(p+3)
 	}
-	dst = binary.BigEndian.AppendUint16(dst, uint16(len(groups)))
+	n := total / 4
+	first, last := -1, -1
+	for g := 0; g < n; g++ {
+		if group(g) != 0 {
+			if first < 0 {
+				first = g
+			}
+			last = g
+		}
+	}
+	weight := (pad+intLen)/4 - 1 - first
+	ndigits := last - first + 1
+	if first < 0 {
+		weight, sign, ndigits = 0, 0, 0
+	}
+	dst = binary.BigEndian.AppendUint16(dst, uint16(ndigits))
 	dst = binary.BigEndian.AppendUint16(dst, uint16(int16(weight)))
 	dst = binary.BigEndian.AppendUint16(dst, sign)
-	dst = binary.BigEndian.AppendUint16(dst, uint16(dscale))
-	for _, g := range groups {
-		dst = binary.BigEndian.AppendUint16(dst, g)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(fracLen))
+	for g := first; g >= 0 && g <= last; g++ {
+		dst = binary.BigEndian.AppendUint16(dst, group(g))
 	}
 	return dst
 }
