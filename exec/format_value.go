@@ -70,26 +70,34 @@ func AppendFloat(dst []byte, f float64) []byte {
 func FormatInterval(v arrow.MonthDayNanoInterval) string {
 	var parts []string
 	years, months := v.Months/12, v.Months%12
-	plural := func(n int32, unit, units string) string {
-		if n == 1 { // -1 is plural too: "-1 days"
-			return fmt.Sprintf("%d %s", n, unit)
+	// As PostgreSQL's EncodeInterval: a positive part right after a
+	// negative one carries a '+' ("-1 days +02:00:00"); only 1 is singular.
+	before := false
+	part := func(n int32, unit string) {
+		if n == 0 {
+			return
 		}
-		return fmt.Sprintf("%d %s", n, units)
+		plus, s := "", "s"
+		if before && n > 0 {
+			plus = "+"
+		}
+		if n == 1 {
+			s = ""
+		}
+		parts = append(parts, fmt.Sprintf("%s%d %s%s", plus, n, unit, s))
+		before = n < 0
 	}
-	if years != 0 {
-		parts = append(parts, plural(years, "year", "years"))
-	}
-	if months != 0 {
-		parts = append(parts, plural(months, "mon", "mons"))
-	}
-	if v.Days != 0 {
-		parts = append(parts, plural(v.Days, "day", "days"))
-	}
+	part(years, "year")
+	part(months, "mon")
+	part(v.Days, "day")
 	if v.Nanoseconds != 0 || len(parts) == 0 {
 		ns := v.Nanoseconds
 		sign := ""
-		if ns < 0 {
+		switch {
+		case ns < 0:
 			sign, ns = "-", -ns
+		case before:
+			sign = "+"
 		}
 		h := ns / int64(time.Hour)
 		m := ns % int64(time.Hour) / int64(time.Minute)

@@ -48,7 +48,7 @@ func init() {
 		"pg_get_triggerdef":                  (*binder).viewDef,
 		"set_config":                         (*binder).setConfig,
 		"quote_literal":                      (*binder).quoteLiteral,
-		"quote_nullable":                     (*binder).quoteLiteral,
+		"quote_nullable":                     (*binder).quoteNullable,
 		"format":                             (*binder).format,
 		"col_description":                    (*binder).colDescription,
 	}
@@ -702,17 +702,27 @@ func (b *binder) setConfig(args []exec.Expr) (exec.Expr, error) {
 	return settle(v), nil
 }
 
-// quoteLiteral is quote_literal and quote_nullable: a string constant
-// ('it”s'; E'...' when it holds a backslash), NULL or 'NULL' for NULL.
+// quoteLiteral is quote_literal: a string constant ('it”s'; E'...' when
+// it holds a backslash), NULL for NULL.
 func (b *binder) quoteLiteral(args []exec.Expr) (exec.Expr, error) {
-	x, err := b.oneArg("quote_literal", args, exec.TypeText)
+	return b.quoted("quote_literal", args, nil)
+}
+
+// quoteNullable is quote_nullable: quote_literal, but the text NULL for
+// NULL.
+func (b *binder) quoteNullable(args []exec.Expr) (exec.Expr, error) {
+	return b.quoted("quote_nullable", args, "NULL")
+}
+
+func (b *binder) quoted(name string, args []exec.Expr, null any) (exec.Expr, error) {
+	x, err := b.oneArg(name, args, exec.TypeText)
 	if err != nil {
 		return nil, err
 	}
-	return b.fold(&rowFunc{name: "quote_literal", args: []exec.Expr{settle(x)}, dt: exec.TypeText, fn: func(v []any) (any, error) {
+	return b.fold(&rowFunc{name: name, args: []exec.Expr{settle(x)}, dt: exec.TypeText, fn: func(v []any) (any, error) {
 		s, ok := v[0].(string)
 		if !ok {
-			return nil, nil
+			return null, nil
 		}
 		return quoteLiteral(s), nil
 	}})
