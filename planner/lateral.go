@@ -72,7 +72,17 @@ func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*sc
 	frame := &applyFrame{}
 	savedOuter, savedFrame := b.outer, b.frame
 	b.outer, b.frame = left, frame
-	sub, err := b.bindQuery(ts.Source.(ast.StmtNode))
+	src := ts.Source.(ast.StmtNode)
+	if _, ok := isTableFunction(ts.Source); ok {
+		// LATERAL f(args): the function as the FROM item of a subquery
+		// run per left row, where its arguments see the left side.
+		src = &ast.SelectStmt{
+			Kind:   ast.SelectStmtKindSelect,
+			From:   &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: ts.Source, AsName: ts.AsName, ColumnNames: ts.ColumnNames}}},
+			Fields: &ast.FieldList{Fields: []*ast.SelectField{{WildCard: &ast.WildCardField{}}}},
+		}
+	}
+	sub, err := b.bindQuery(src)
 	b.outer, b.frame = savedOuter, savedFrame
 	if err != nil {
 		return nil, err
