@@ -69,6 +69,17 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if len(args) < 2 || len(args) > 3 {
 		return nil, errorf(CodeUndefinedFunc, "function generate_series takes two or three arguments")
 	}
+	// generate_series(int4, int4) is int4; with a bigint argument, bigint.
+	argScope := b.outer // a LATERAL function's arguments name the left side
+	if argScope == nil {
+		argScope = empty
+	}
+	pg := uint32(23)
+	for i, a := range f.Args[1:] {
+		if t := (&selectBinder{b: b, in: argScope}).pgTypeOf(a, args[i]); t != 21 && t != 23 {
+			pg = 0
+		}
+	}
 	rows, dt, err := b.series(args)
 	if isNotSupported(err) && !hasTimestamp(args) {
 		for i := range args {
@@ -76,14 +87,16 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 				return nil, err
 			}
 		}
-		return derivedScope(runtimeSeries(args, col), alias), nil
+		s := runtimeSeries(args, col)
+		s.Cols[0].PGType = pg
+		return derivedScope(s, alias), nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	v := &Values{Cols: []Column{{Name: col, Type: dt}}, Rows: rows}
 	if dt.ID() == arrow.INT64 {
-		v.Cols[0].PGType = 23
+		v.Cols[0].PGType = pg
 	}
 	return derivedScope(v, alias), nil
 }
