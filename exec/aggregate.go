@@ -122,9 +122,9 @@ func (a Agg) String() string {
 	case a.Func == AggCountStar:
 		return "count(*)"
 	case a.Time != nil:
-		return fmt.Sprintf("%s(%s, %s)", a.Func, a.Arg, a.Time)
+		return fmt.Sprintf("%s(%s, %s)%s", a.Func, a.Arg, a.Time, filterString(a.Filter))
 	case a.Distinct:
-		return fmt.Sprintf("%s(DISTINCT %s)", a.Func, a.Arg)
+		return fmt.Sprintf("%s(DISTINCT %s)%s", a.Func, a.Arg, filterString(a.Filter))
 	case a.Func == AggStringAgg:
 		return fmt.Sprintf("string_agg(%s, '%s'%s)%s", a.Arg, a.Sep, orderString(a.Order), filterString(a.Filter))
 	case a.Func == AggPercentileCont || a.Func == AggPercentileDisc:
