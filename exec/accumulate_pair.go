@@ -25,6 +25,9 @@ func (a *pairAcc) grow(groups int) {
 }
 
 func (a *pairAcc) update(gids []uint32, arg, second arrow.Array) error {
+	if arg.DataType().ID() == arrow.NULL || second.DataType().ID() == arrow.NULL {
+		return nil // corr(y, NULL): no pairs
+	}
 	ys, err := numericFloats(arg)
 	if err != nil {
 		return fmt.Errorf("function %s: %w", a.kind, err)

@@ -280,9 +280,9 @@ func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) in
 	t := time.Unix(0, ts).In(loc)
 	if iv.Months != 0 {
 		y, m, d := t.Date()
-		first := time.Date(y, m+time.Month(iv.Months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+		first := WallTime(y, m+time.Month(iv.Months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 		last := first.AddDate(0, 1, -1).Day()
-		t = time.Date(first.Year(), first.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+		t = WallTime(first.Year(), first.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 	}
 	if iv.Days != 0 {
 		t = t.AddDate(0, 0, int(iv.Days))

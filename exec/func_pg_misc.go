@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -46,7 +47,7 @@ func init() {
 		} else {
 			// age(x) counts from the midnight that started today.
 			now := c.Now.In(loc)
-			t1 = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+			t1 = WallTime(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 		}
 		return age(t1, t2), nil
 	})
@@ -109,29 +110,48 @@ func translate(s, from, to string) string {
 
 // makeTime is the instant of a date and time of day read in zone (nil:
 // the session's), with PostgreSQL's range checks.
+
+// isoZone reads make_timestamptz's zone: a numeric offset counts hours
+// east of UTC there ('+05' is five hours ahead), names as elsewhere.
+func isoZone(v any) (*time.Location, error) {
+	if s, ok := v.(string); ok {
+		t := strings.TrimSpace(s)
+		if t != "" && (t[0] == '+' || t[0] == '-') {
+			if off, ok := posixOffset(t); ok {
+				return time.FixedZone(t, -off), nil
+			}
+		}
+	}
+	return zoneOf(v)
+}
 func makeTime(c *Ctx, y, mo, d, h, mi int64, sec float64, zone any) (any, error) {
 	loc := c.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 	if zone != nil {
-		z, err := zoneOf(zone)
+		z, err := isoZone(zone)
 		if err != nil {
 			return nil, err
 		}
 		loc = z
 	}
-	if y == 0 || mo < 1 || mo > 12 || d < 1 || d > int64(daysIn(int(y), time.Month(mo))) {
+	gy := y
+	if y < 0 {
+		gy = y + 1 // year -1 is 1 BC, Go's year 0
+	}
+	if y == 0 || mo < 1 || mo > 12 || d < 1 || d > int64(daysIn(int(gy), time.Month(mo))) {
 		return nil, fmt.Errorf("date field value out of range: %d-%02d-%02d", y, mo, d)
 	}
-	if h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60 || math.IsNaN(sec) {
+	if h < 0 || h > 24 || h == 24 && (mi != 0 || sec != 0) || mi < 0 || mi > 59 || sec < 0 || sec > 60 || math.IsNaN(sec) {
 		return nil, fmt.Errorf("time field value out of range: %d:%02d:%02v", h, mi, sec)
 	}
-	if y < 0 {
-		y++ // year -1 is 1 BC, Go's year 0
+	// Microseconds, as PostgreSQL keeps them.
+	micros := int64(math.Round(sec * 1e6))
+	t := WallTime(int(gy), time.Month(mo), int(d), int(h), int(mi), 0, 0, loc).Add(time.Duration(micros) * time.Microsecond)
+	if gy < 1678 || gy > 2261 {
+		return nil, fmt.Errorf("date out of range: %d-%02d-%02d (Strata holds times from 1678 to 2261)", y, mo, d)
 	}
-	whole := math.Floor(sec)
-	t := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(whole), int(math.Round((sec-whole)*1e9)), loc)
 	return Timestamp(t.UnixNano()), nil
 }
 

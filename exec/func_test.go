@@ -314,6 +314,10 @@ func TestTimeBucketTimeZone(t *testing.T) {
 		{"offset into the skipped hour", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-31 12:00:00+00"), berlin, at("2000-01-02 23:00:00+00"), lit(ivl(t, "2 hours"))), "2024-03-31 01:00:00+00"},
 		{"month in New York", call(t, "time_bucket", lit(ivl(t, "1 month")), at("2024-03-01 03:00:00+00"), lit("America/New_York")), "2024-02-01 05:00:00+00"},
 		{"offset without a zone", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2016-01-01 02:17:08+00"), lit(ivl(t, "15 minutes"))), "2016-01-01 02:15:00+00"},
+		{"west of UTC, the hour clocks go back", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2024-11-03 06:30:00+00"), lit("America/New_York")), "2024-11-03 06:00:00+00"},
+		{"a day starting in a gap", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-09-08 12:00:00+00"), lit("America/Santiago")), "2024-09-08 04:00:00+00"},
+		{"a NULL origin is none", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-10 12:00:00+00"), lit("UTC"), &Literal{V: nil, DT: TypeTimestamptz}), "2024-03-10 00:00:00+00"},
+		{"months ignore the origin's day", call(t, "time_bucket", lit(ivl(t, "1 month")), at("2024-03-10 12:00:00+00"), lit("UTC"), at("2000-01-15 00:00:00+00")), "2024-03-01 00:00:00+00"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := evalOne(t, tt.e)

@@ -110,7 +110,10 @@ func evalBucket(defaultOrigin int64, months bool) func(c *Ctx, args []arg, n int
 			}
 			o := monthBucketOrigin
 			if len(args) == 3 {
-				o = time.Unix(0, origin).UTC()
+				// Months count from the origin's month, not its day, as
+				// TimescaleDB's do.
+				oy, om, _ := time.Unix(0, origin).UTC().Date()
+				o = time.Date(oy, om, 1, 0, 0, 0, 0, time.UTC)
 			}
 			for i, t := range ts {
 				out[i] = monthBucket(t, o, int(iv.Months))
@@ -217,30 +220,30 @@ func truncTime(t time.Time, field string) (time.Time, error) {
 	case "microseconds", "microsecond":
 		return t.Truncate(time.Microsecond), nil
 	case "milliseconds", "millisecond":
-		return time.Date(y, mo, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/1e6*1e6, loc), nil
+		return WallTime(y, mo, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/1e6*1e6, loc), nil
 	case "second", "seconds":
-		return time.Date(y, mo, d, t.Hour(), t.Minute(), t.Second(), 0, loc), nil
+		return WallTime(y, mo, d, t.Hour(), t.Minute(), t.Second(), 0, loc), nil
 	case "minute", "minutes":
-		return time.Date(y, mo, d, t.Hour(), t.Minute(), 0, 0, loc), nil
+		return WallTime(y, mo, d, t.Hour(), t.Minute(), 0, 0, loc), nil
 	case "hour", "hours":
-		return time.Date(y, mo, d, t.Hour(), 0, 0, 0, loc), nil
+		return WallTime(y, mo, d, t.Hour(), 0, 0, 0, loc), nil
 	case "day", "days":
-		return time.Date(y, mo, d, 0, 0, 0, 0, loc), nil
+		return WallTime(y, mo, d, 0, 0, 0, 0, loc), nil
 	case "week", "weeks":
 		wd := (int(t.Weekday()) + 6) % 7 // Monday = 0
-		return time.Date(y, mo, d-wd, 0, 0, 0, 0, loc), nil
+		return WallTime(y, mo, d-wd, 0, 0, 0, 0, loc), nil
 	case "month", "months":
-		return time.Date(y, mo, 1, 0, 0, 0, 0, loc), nil
+		return WallTime(y, mo, 1, 0, 0, 0, 0, loc), nil
 	case "quarter":
-		return time.Date(y, (mo-1)/3*3+1, 1, 0, 0, 0, 0, loc), nil
+		return WallTime(y, (mo-1)/3*3+1, 1, 0, 0, 0, 0, loc), nil
 	case "year", "years":
-		return time.Date(y, 1, 1, 0, 0, 0, 0, loc), nil
+		return WallTime(y, 1, 1, 0, 0, 0, 0, loc), nil
 	case "decade":
-		return time.Date(y/10*10, 1, 1, 0, 0, 0, 0, loc), nil
+		return WallTime(y/10*10, 1, 1, 0, 0, 0, 0, loc), nil
 	case "century":
-		return time.Date((y-1)/100*100+1, 1, 1, 0, 0, 0, 0, loc), nil
+		return WallTime((y-1)/100*100+1, 1, 1, 0, 0, 0, 0, loc), nil
 	case "millennium":
-		return time.Date((y-1)/1000*1000+1, 1, 1, 0, 0, 0, 0, loc), nil
+		return WallTime((y-1)/1000*1000+1, 1, 1, 0, 0, 0, 0, loc), nil
 	}
 	return time.Time{}, fmt.Errorf("unit %q not recognized for type timestamp with time zone", field)
 }

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -56,7 +57,9 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		if i != 1 && !a.isConst {
 			return nil, fmt.Errorf("time_bucket: argument %d must be a constant", i+1)
 		}
-		if a.isConst && a.cnst == nil {
+		// A NULL width or zone makes every bucket NULL; a NULL origin or
+		// offset is one not given, as TimescaleDB's defaults are.
+		if a.isConst && a.cnst == nil && (i == 0 || i == 2 && a.dt.ID() != arrow.INTERVAL_MONTH_DAY_NANO) {
 			return nullArrayOf(TypeTimestamptz, n), nil
 		}
 	}
@@ -66,18 +69,20 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	var offset arrow.MonthDayNanoInterval
 	rest := args[2:]
 	if rest[0].dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
-		offset = rest[0].cnst.(arrow.MonthDayNanoInterval)
+		if rest[0].cnst != nil {
+			offset = rest[0].cnst.(arrow.MonthDayNanoInterval)
+		}
 	} else {
 		z, err := zoneOf(rest[0].cnst)
 		if err != nil {
 			return nil, err
 		}
 		zone = z
-		if len(rest) > 1 {
+		if len(rest) > 1 && rest[1].cnst != nil {
 			o := int64(rest[1].cnst.(Timestamp))
 			origin = &o
 		}
-		if len(rest) > 2 {
+		if len(rest) > 2 && rest[2].cnst != nil {
 			offset = rest[2].cnst.(arrow.MonthDayNanoInterval)
 		}
 	}
@@ -95,7 +100,7 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	}
 	instant := func(ns int64) int64 {
 		t := time.Unix(0, ns).UTC()
-		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone).UnixNano()
+		return WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone).UnixNano()
 	}
 	ts, valid, err := timestampArg(args[1], n)
 	if err != nil {
@@ -108,12 +113,18 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		}
 		o := monthBucketOrigin
 		if origin != nil {
-			o = time.Unix(0, naive(*origin)).UTC()
+			// Months count from the origin's month; its day is not used,
+			// as in TimescaleDB.
+			oy, om, _ := time.Unix(0, naive(*origin)).UTC().Date()
+			o = time.Date(oy, om, 1, 0, 0, 0, 0, time.UTC)
 		}
 		for i, t := range ts {
 			out[i] = instant(monthBucket(naive(t)-shift, o, int(iv.Months)) + shift)
 		}
 		return fixedArray(TypeTimestamptz, out, valid), nil
+	}
+	if iv.Days < 0 || int64(iv.Days) > math.MaxInt64/nanosPerDay/2 {
+		return nil, fmt.Errorf("time_bucket: the bucket width %s is out of range", FormatInterval(iv))
 	}
 	width := int64(iv.Days)*nanosPerDay + iv.Nanoseconds
 	if width <= 0 {

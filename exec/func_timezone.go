@@ -20,7 +20,7 @@ import (
 //	    clocks read what x reads in the session's zone (a timestamptz).
 //
 // A reading that falls in a daylight-saving gap or overlap resolves as
-// PostgreSQL resolves it (time.Date does the same).
+// PostgreSQL resolves it (WallTime).
 func init() {
 	for name, toWall := range map[string]bool{"__at_time_zone_wall": true, "__at_time_zone_instant": false} {
 		register(name, funcDef{
@@ -77,7 +77,7 @@ func evalAtTimeZone(c *Ctx, args []arg, n int, toWall bool) (arrow.Array, error)
 			from, to = session, z
 		}
 		t := time.Unix(0, v).In(from)
-		out[i] = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), to).UnixNano()
+		out[i] = WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), to).UnixNano()
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil
 }

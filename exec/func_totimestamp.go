@@ -26,7 +26,7 @@ type timeFields struct {
 	yday                      int
 	pm, am, hour12            bool
 	offset                    int
-	hasOffset                 bool
+	hasOffset, offsetNeg      bool
 	secsOfDay, julian         int
 	hasSecsOfDay, hasJulian   bool
 	hasYear, hasMonth, hasDay bool
@@ -180,11 +180,13 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 			}
 			f.hour12, f.pm, f.am = true, i%2 == 1, i%2 == 0
 		case "TZH":
+			skipSpaces()
+			f.offsetNeg = pos < len(s) && s[pos] == '-' // -00 has a sign too
 			v, _, err = number(it, 2, exact, true)
 			f.offset, f.hasOffset = f.offset+v*3600, true
 		case "TZM":
 			v, _, err = number(it, 2, exact, false)
-			if f.offset < 0 {
+			if f.offsetNeg {
 				v = -v
 			}
 			f.offset, f.hasOffset = f.offset+v*60, true
@@ -252,13 +254,13 @@ func (f timeFields) instant(loc *time.Location, text string) (time.Time, error) 
 		return time.Time{}, fmt.Errorf("timestamp out of range: %q has no year", text)
 	}
 	if f.month < 1 || f.month > 12 || f.day < 1 || f.day > daysIn(f.year, time.Month(f.month)) ||
-		f.hour < 0 || f.hour > 24 || f.min < 0 || f.min > 59 || f.sec < 0 || f.sec > 60 {
+		f.hour < 0 || f.hour > 24 || f.hour == 24 && (f.min != 0 || f.sec != 0 || f.nsec != 0) || f.min < 0 || f.min > 59 || f.sec < 0 || f.sec > 60 {
 		return time.Time{}, outOfRange
 	}
 	if f.hasOffset {
 		loc = time.FixedZone("", f.offset)
 	}
-	t := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc)
+	t := WallTime(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc)
 	if t.Year() < 1678 || t.Year() > 2261 {
 		return time.Time{}, fmt.Errorf("timestamp out of range: %q", text)
 	}

@@ -23,7 +23,7 @@ func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) 
 		return now.UnixNano(), nil
 	case "today", "tomorrow", "yesterday":
 		y, m, d := now.In(loc).Date()
-		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+		day := WallTime(y, m, d, 0, 0, 0, 0, loc)
 		switch strings.ToLower(str) {
 		case "tomorrow":
 			day = day.AddDate(0, 0, 1)
@@ -92,7 +92,7 @@ func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) 
 	if hh > 24 || mm > 59 || ss > 60 {
 		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}
-	t := time.Date(year, time.Month(month), day, hh, mm, ss, nanos, zone)
+	t := WallTime(year, time.Month(month), day, hh, mm, ss, nanos, zone)
 	if t.Day() != day {
 		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}

@@ -291,6 +291,9 @@ func measureQueries(ctx context.Context, engines []queryEngine, types []string, 
 				}
 			}
 			if byEngine {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 				continue
 			}
 			for _, e := range engines {
