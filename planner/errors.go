@@ -88,6 +88,8 @@ func AsError(err error) *Error {
 	case contains(msg, "count must be greater than zero") || contains(msg, "lower bound cannot equal upper bound"),
 		contains(msg, "cannot be NaN") || contains(msg, "bounds must be finite"):
 		code = "2201G" // invalid_argument_for_width_bucket_function
+	case contains(msg, "numeric field overflow"):
+		code = CodeOutOfRange
 	case contains(msg, "field value out of range"):
 		code = "22008" // datetime_field_overflow
 	case contains(msg, "invalid value") && contains(msg, "for \""):

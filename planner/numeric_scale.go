@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -171,4 +174,33 @@ func numericTypmodScale(typ string) (int, bool) {
 		n = n*10 + int(ch-'0')
 	}
 	return n, true
+}
+
+// numericTypmodPrecision is the precision p of a numeric(p[, s]) type name.
+func numericTypmodPrecision(typ string) (int, bool) {
+	t := strings.ReplaceAll(strings.ToLower(typ), " ", "")
+	_, mods, ok := strings.Cut(t, "(")
+	if !ok {
+		return 0, false
+	}
+	p, _, _ := strings.Cut(strings.TrimSuffix(mods, ")"), ",")
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, false
+	}
+	return n, true
+}
+
+// numericFieldCheck refuses values of x that numeric(p, s) cannot hold,
+// as PostgreSQL does: after rounding to s places, the absolute value must
+// be less than 10^(p - s).
+func numericFieldCheck(x exec.Expr, p, s int) exec.Expr {
+	limit := math.Pow10(p - s)
+	return &rowFunc{name: "numeric", args: []exec.Expr{x}, dt: exec.TypeFloat, strict: true, fn: func(v []any) (any, error) {
+		f, _ := v[0].(float64)
+		if math.Abs(f) >= limit {
+			return nil, fmt.Errorf("numeric field overflow: a field with precision %d, scale %d must round to an absolute value less than 10^%d", p, s, p-s)
+		}
+		return v[0], nil
+	}}
 }
