@@ -522,6 +522,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	if err := bindArgs(0); err != nil {
 		return nil, err
 	}
+	if name == "generate_series" || name == "unnest" {
+		return nil, notSupported(name + " here (a set-returning function works as a whole select item without aggregates or window functions, or in FROM)")
+	}
 	if !exec.HasFunction(name) {
 		e := errorf(CodeUndefinedFunc, "function %s does not exist", name)
 		if best := closest(name, exec.FunctionNames()); best != "" {

@@ -255,31 +255,78 @@ func (b *binder) scalarInFrom(name string, args []exec.Expr, alias, col string) 
 	return derivedScope(&Values{Cols: []Column{c}, Rows: [][]exec.Expr{{x}}}, alias), nil
 }
 
-// seriesInSelectList reads SELECT generate_series(...) [AS name] without
-// FROM, a set-returning function in the select list (PostgreSQL's way of
-// listing the buckets to fill gaps with), as SELECT name FROM
-// generate_series(...) AS name: one row per value. Other uses of
-// set-returning functions in select lists are not rewritten.
+// seriesInSelectList reads a set-returning function that is a whole item
+// of a select list, generate_series(...) or unnest(...), as PostgreSQL
+// runs it: one output row per value for every row of FROM. The item
+// becomes a column of the function joined LATERAL to FROM (or alone, with
+// no FROM): SELECT x, generate_series(1, x) FROM t is SELECT x, s FROM t,
+// LATERAL generate_series(1, x) s. Only one such item, in a query without
+// grouping, aggregates or window functions (which PostgreSQL evaluates
+// before the function), is rewritten; other uses are left as they are.
 func seriesInSelectList(sel *ast.SelectStmt) {
-	if sel.From != nil || sel.Fields == nil || len(sel.Fields.Fields) != 1 {
+	if sel.Fields == nil || sel.GroupBy != nil || sel.Having != nil || sel.WindowSpecs != nil {
 		return
 	}
-	field := sel.Fields.Fields[0]
-	call, ok := field.Expr.(*ast.FuncCallExpr)
-	if !ok || call.FnName.L != "generate_series" {
+	at := -1
+	for i, f := range sel.Fields.Fields {
+		if f.Expr == nil {
+			continue
+		}
+		if containsAggregate(f.Expr) || containsWindow(f.Expr) {
+			return
+		}
+		call, ok := f.Expr.(*ast.FuncCallExpr)
+		if !ok || call.FnName.L != "generate_series" && call.FnName.L != "unnest" {
+			continue
+		}
+		if at >= 0 {
+			return // several run in lockstep in PostgreSQL: not rewritten
+		}
+		at = i
+	}
+	if at < 0 {
 		return
 	}
+	field := sel.Fields.Fields[at]
+	call := field.Expr.(*ast.FuncCallExpr)
 	name := field.AsName.O
 	if name == "" {
-		name = "generate_series"
+		name = call.FnName.L
 	}
+	const alias = "__srf"
 	marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr("__pg_table_function"),
-		Args: append([]ast.ExprNode{ast.NewValueExpr("generate_series", "", "")}, call.Args...)}
+		Args: append([]ast.ExprNode{ast.NewValueExpr(call.FnName.L, "", "")}, call.Args...)}
 	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
-	sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: src, AsName: ast.NewCIStr(name)}}}
-	field.Expr = &ast.ColumnNameExpr{Name: &ast.ColumnName{Name: ast.NewCIStr(name)}}
+	fn := &ast.TableSource{Source: src, AsName: ast.NewCIStr(alias), Lateral: true}
+	if sel.From == nil {
+		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: fn}}
+	} else {
+		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: sel.From.TableRefs, Right: fn, Tp: ast.CrossJoin}}
+	}
+	field.Expr = &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr(alias)}}
 	field.AsName = ast.NewCIStr(name)
 }
+
+// containsWindow reports whether e holds a window function call.
+func containsWindow(e ast.ExprNode) bool {
+	v := &windowFinder{}
+	e.Accept(v)
+	return v.found
+}
+
+type windowFinder struct{ found bool }
+
+func (v *windowFinder) Enter(n ast.Node) (ast.Node, bool) {
+	if _, ok := n.(*ast.WindowFuncExpr); ok {
+		v.found = true
+	}
+	if _, ok := n.(*ast.SubqueryExpr); ok {
+		return n, true
+	}
+	return n, v.found
+}
+
+func (v *windowFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // keywordsScope is pg_get_keywords(): PostgreSQL 15's keywords, copied by
 // gencatalog.
