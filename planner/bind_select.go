@@ -695,46 +695,57 @@ func aggregateCall(e ast.ExprNode) (name string, args []ast.ExprNode, distinct, 
 // containsAggregate reports whether an aggregate call appears in e (not
 // looking into subqueries).
 func containsAggregate(e ast.ExprNode) bool {
-	v := &aggFinder{}
-	e.Accept(v)
-	return v.found
-}
-
-type aggFinder struct{ found bool }
-
-func (v *aggFinder) Enter(n ast.Node) (ast.Node, bool) {
-	switch n.(type) {
-	case *ast.SubqueryExpr:
-		return n, true
-	}
-	if e, ok := n.(ast.ExprNode); ok {
-		if _, _, _, isAgg := aggregateCall(e); isAgg {
-			v.found = true
-			return n, true
+	return astContains(e, false, func(n ast.Node) bool {
+		x, ok := n.(ast.ExprNode)
+		if !ok {
+			return false
 		}
-	}
-	return n, v.found
+		_, _, _, isAgg := aggregateCall(x)
+		return isAgg
+	})
 }
 
-func (v *aggFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+// containsWindow reports whether a window function call appears in e (not
+// looking into subqueries).
+func containsWindow(e ast.ExprNode) bool {
+	return astContains(e, false, func(n ast.Node) bool {
+		_, ok := n.(*ast.WindowFuncExpr)
+		return ok
+	})
+}
 
 // usesColumns reports whether e names any column.
 func usesColumns(e ast.ExprNode) bool {
-	v := &colFinder{}
+	return astContains(e, true, func(n ast.Node) bool {
+		_, ok := n.(*ast.ColumnNameExpr)
+		return ok
+	})
+}
+
+// astContains reports whether a node of e satisfies match, looking into
+// subqueries when into is set.
+func astContains(e ast.ExprNode, into bool, match func(ast.Node) bool) bool {
+	v := &astFinder{match: match, into: into}
 	e.Accept(v)
 	return v.found
 }
 
-type colFinder struct{ found bool }
+type astFinder struct {
+	match       func(ast.Node) bool
+	into, found bool
+}
 
-func (v *colFinder) Enter(n ast.Node) (ast.Node, bool) {
-	if _, ok := n.(*ast.ColumnNameExpr); ok {
+func (v *astFinder) Enter(n ast.Node) (ast.Node, bool) {
+	if _, ok := n.(*ast.SubqueryExpr); ok && !v.into {
+		return n, true
+	}
+	if !v.found && v.match(n) {
 		v.found = true
 	}
 	return n, v.found
 }
 
-func (v *colFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+func (v *astFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // outputColumn finds the output column an ORDER BY or DISTINCT ON item
 // means: an ordinal, an output name, or an expression (added as a hidden

@@ -307,27 +307,6 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 	field.AsName = ast.NewCIStr(name)
 }
 
-// containsWindow reports whether e holds a window function call.
-func containsWindow(e ast.ExprNode) bool {
-	v := &windowFinder{}
-	e.Accept(v)
-	return v.found
-}
-
-type windowFinder struct{ found bool }
-
-func (v *windowFinder) Enter(n ast.Node) (ast.Node, bool) {
-	if _, ok := n.(*ast.WindowFuncExpr); ok {
-		v.found = true
-	}
-	if _, ok := n.(*ast.SubqueryExpr); ok {
-		return n, true
-	}
-	return n, v.found
-}
-
-func (v *windowFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
-
 // keywordsScope is pg_get_keywords(): PostgreSQL 15's keywords, copied by
 // gencatalog.
 func keywordsScope(alias string) *scope {
