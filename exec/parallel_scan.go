@@ -41,10 +41,46 @@ type ParallelScan struct {
 
 	statsMu sync.Mutex
 	pages   storage.PageStats
+
+	// selecting: batches come out unfiltered with the indexes of the rows
+	// the predicate keeps (NextSelected), not gathered (Next).
+	selecting bool
+	curSel    []int32
+}
+
+// Selector is an operator that can return each batch with the indexes of
+// the rows it keeps instead of a copy of those rows: a consumer that reads
+// rows one by one (the PostgreSQL endpoint's encoder) spares the gather of
+// every column. SelectRows asks for that before the first NextSelected and
+// reports whether the operator can; NextSelected's record and indexes are
+// valid until the next call (nil indexes: every row).
+type Selector interface {
+	Operator
+	SelectRows() bool
+	NextSelected(ctx context.Context) (arrow.Record, []int32, error)
+}
+
+// SelectRows implements Selector; it must come before the first batch.
+func (p *ParallelScan) SelectRows() bool {
+	if p.started {
+		return false
+	}
+	p.selecting = true
+	return true
+}
+
+// NextSelected implements Selector.
+func (p *ParallelScan) NextSelected(ctx context.Context) (arrow.Record, []int32, error) {
+	rec, err := p.Next(ctx)
+	if rec == nil || err != nil {
+		return rec, nil, err
+	}
+	return rec, p.curSel, nil
 }
 
 type scanItem struct {
 	rec arrow.Record
+	sel []int32 // with selecting: the kept rows of rec (nil: all)
 	err error
 }
 
@@ -127,7 +163,7 @@ func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split) error {
 	defer p.addPageStats(r)
 	var idx []int32
 	for r.Next() {
-		rec, err := p.filter(r.Record(), &idx)
+		rec, sel, err := p.filterSel(r.Record(), &idx)
 		if err != nil {
 			return err
 		}
@@ -135,7 +171,7 @@ func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split) error {
 			continue
 		}
 		select {
-		case p.out <- scanItem{rec: rec}:
+		case p.out <- scanItem{rec: rec, sel: sel}:
 		case <-ctx.Done():
 			rec.Release()
 			return ctx.Err()
@@ -160,13 +196,21 @@ func (p *ParallelScan) addPageStats(r storage.RecordReader) {
 // rows in a page of a file sorted by series) come back as a zero-copy slice
 // of rec; others are gathered. idx is scratch.
 func (p *ParallelScan) filter(rec arrow.Record, idx *[]int32) (arrow.Record, error) {
+	out, _, err := p.filterSel(rec, idx)
+	return out, err
+}
+
+// filterSel is filter that, when the scan is selecting, returns scattered
+// kept rows as rec itself with their indexes (a fresh slice) instead of a
+// gathered copy.
+func (p *ParallelScan) filterSel(rec arrow.Record, idx *[]int32) (arrow.Record, []int32, error) {
 	if p.pred == nil {
 		rec.Retain()
-		return rec, nil
+		return rec, nil, nil
 	}
 	mask, err := p.pred.Eval(p.c, rec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer mask.Release()
 	b := mask.(*array.Boolean)
@@ -183,33 +227,41 @@ func (p *ParallelScan) filter(rec arrow.Record, idx *[]int32) (arrow.Record, err
 	}
 	switch {
 	case count == 0:
-		return nil, nil
+		return nil, nil, nil
 	case count == n:
 		rec.Retain()
-		return rec, nil
+		return rec, nil, nil
 	case last-first+1 == count:
-		return rec.NewSlice(int64(first), int64(last+1)), nil
+		return rec.NewSlice(int64(first), int64(last+1)), nil, nil
 	}
 	sel := slices.Grow((*idx)[:0], count)
+	if p.selecting {
+		sel = make([]int32, 0, count) // handed on with rec
+	}
 	for i := first; i <= last; i++ {
 		if b.Value(i) && b.IsValid(i) {
 			sel = append(sel, int32(i))
 		}
 	}
+	if p.selecting {
+		rec.Retain()
+		return rec, sel, nil
+	}
 	*idx = sel
-	return takeRecord(rec, sel)
+	out, err := takeRecord(rec, sel)
+	return out, nil, err
 }
 
 // nextInline returns the next filtered record of the only split.
 func (p *ParallelScan) nextInline(ctx context.Context) (arrow.Record, error) {
 	for p.inline.Next() {
-		rec, err := p.filter(p.inline.Record(), &p.idx)
+		rec, sel, err := p.filterSel(p.inline.Record(), &p.idx)
 		if err != nil {
 			p.err = err
 			return nil, err
 		}
 		if rec != nil {
-			p.cur = rec
+			p.cur, p.curSel = rec, sel
 			return rec, nil
 		}
 	}
@@ -235,7 +287,7 @@ func (p *ParallelScan) closeInline() {
 func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 	if p.cur != nil {
 		p.cur.Release()
-		p.cur = nil
+		p.cur, p.curSel = nil, nil
 	}
 	if p.err != nil {
 		return nil, p.err
@@ -261,7 +313,7 @@ func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 			p.err = item.err
 			return nil, item.err
 		}
-		p.cur = item.rec
+		p.cur, p.curSel = item.rec, item.sel
 		return item.rec, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()

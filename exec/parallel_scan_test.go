@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/storage"
@@ -91,4 +92,60 @@ func TestConsumeReadsEverySplit(t *testing.T) {
 	rec, err := ps.Next(context.Background())
 	require.NoError(t, err)
 	require.Nil(t, rec, "the scan is used up")
+}
+
+// TestSelectRows: a selecting scan returns scattered kept rows as the
+// whole batch with their indexes, a run of them as a slice without
+// indexes; the rows are those Next would gather.
+func TestSelectRows(t *testing.T) {
+	e := multiSplitEngine(t)
+	req := storage.ScanRequest{Database: "db", Table: "m"}
+	v := &Column{Index: 1, Name: "v", DT: TypeFloat}
+	third, err := NewArith(Mod, &Cast{X: v, To: TypeInt}, &Literal{V: int64(3), DT: TypeInt})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		pred   Expr
+		sparse bool
+	}{
+		{&Compare{Op: Eq, L: third, R: &Literal{V: int64(0), DT: TypeInt}}, true}, // every third row
+		{&Compare{Op: Lt, L: v, R: &Literal{V: 10.0, DT: TypeFloat}}, false},      // the first ten of a day
+	} {
+		want := map[float64]int{}
+		ps, err := NewParallelScan(NewCtx(), e, req, tc.pred, 2)
+		require.NoError(t, err)
+		recs, err := Collect(context.Background(), ps)
+		require.NoError(t, err)
+		for _, rec := range recs {
+			for _, x := range rec.Column(1).(*array.Float64).Float64Values() {
+				want[x]++
+			}
+			rec.Release()
+		}
+		ps, err = NewParallelScan(NewCtx(), e, req, tc.pred, 2)
+		require.NoError(t, err)
+		require.True(t, ps.SelectRows())
+		got := map[float64]int{}
+		sawIndexes := false
+		for {
+			rec, sel, err := ps.NextSelected(context.Background())
+			require.NoError(t, err)
+			if rec == nil {
+				break
+			}
+			vals := rec.Column(1).(*array.Float64).Float64Values()
+			if sel == nil {
+				for _, x := range vals {
+					got[x]++
+				}
+				continue
+			}
+			sawIndexes = true
+			for _, i := range sel {
+				got[vals[i]]++
+			}
+		}
+		ps.Close()
+		require.Equal(t, want, got)
+		require.Equal(t, tc.sparse, sawIndexes, "scattered rows come with indexes, a run as a slice")
+	}
 }

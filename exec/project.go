@@ -109,3 +109,38 @@ func (l *Limit) Close() {
 	}
 	l.child.Close()
 }
+
+// SelectRows implements Selector when every expression is a column (a
+// reordering of the child's columns, SELECT *): the child's selection
+// passes through.
+func (p *Project) SelectRows() bool {
+	child, ok := p.child.(Selector)
+	if !ok {
+		return false
+	}
+	for _, e := range p.exprs {
+		if _, ok := e.(*Column); !ok {
+			return false
+		}
+	}
+	return child.SelectRows()
+}
+
+// NextSelected implements Selector: the child's batch with its columns
+// picked (no copy) and its row indexes.
+func (p *Project) NextSelected(ctx context.Context) (arrow.Record, []int32, error) {
+	if p.cur != nil {
+		p.cur.Release()
+		p.cur = nil
+	}
+	rec, sel, err := p.child.(Selector).NextSelected(ctx)
+	if err != nil || rec == nil {
+		return nil, nil, err
+	}
+	cols := make([]arrow.Array, len(p.exprs))
+	for i, e := range p.exprs {
+		cols[i] = rec.Column(e.(*Column).Index)
+	}
+	p.cur = array.NewRecord(p.schema, cols, rec.NumRows())
+	return p.cur, sel, nil
+}

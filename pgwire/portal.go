@@ -33,6 +33,10 @@ type portal struct {
 	rec  arrow.Record
 	row  int
 	done bool
+	// selecting: the operator hands out batches with the indexes of their
+	// rows to send (sel; nil: every row), not copies of those rows.
+	selecting bool
+	sel       []int32
 	// encs encode encFor's columns in encFormats; nulls says which of
 	// them may hold NULLs.
 	encs       []encoder
@@ -92,6 +96,10 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 			return nil, err
 		}
 		p.cols, p.op, p.plan = q.Cols, op, q
+		// Rows are encoded one by one: a filtered scan need not copy them.
+		if s, ok := op.(exec.Selector); ok && s.SelectRows() {
+			p.selecting = true
+		}
 		p.tag = "SELECT"
 		if stmt.Kind == sql.Explain {
 			p.tag = "EXPLAIN"
@@ -156,13 +164,19 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 // the current one is used up; ok is false at the end of the rows.
 func (src *portal) advance(ctx context.Context) (ok bool, err error) {
 	for !src.done {
-		if src.rec != nil && src.row < int(src.rec.NumRows()) {
+		if src.rec != nil && src.row < src.rows() {
 			return true, nil
 		}
 		if err := ctx.Err(); err != nil {
 			return false, statementError(ctx, err)
 		}
-		rec, err := src.op.Next(ctx)
+		var rec arrow.Record
+		var sel []int32
+		if src.selecting {
+			rec, sel, err = src.op.(exec.Selector).NextSelected(ctx)
+		} else {
+			rec, err = src.op.Next(ctx)
+		}
 		if err != nil {
 			return false, statementError(ctx, err)
 		}
@@ -171,9 +185,25 @@ func (src *portal) advance(ctx context.Context) (ok bool, err error) {
 			src.close()
 			break
 		}
-		src.rec, src.row = rec, 0
+		src.rec, src.sel, src.row = rec, sel, 0
 	}
 	return false, nil
+}
+
+// rows is the number of rows of src.rec to send.
+func (src *portal) rows() int {
+	if src.sel != nil {
+		return len(src.sel)
+	}
+	return int(src.rec.NumRows())
+}
+
+// at is the index in src.rec of the row to send next.
+func (src *portal) at() int {
+	if src.sel != nil {
+		return int(src.sel[src.row])
+	}
+	return src.row
 }
 
 // stream sends up to limit rows of src (0: all) as DataRows in the given
@@ -201,7 +231,7 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 			}
 			src.encFor = src.rec
 		}
-		c.appendRow(src.rec, src.row, src.encs, src.nulls)
+		c.appendRow(src.rec, src.at(), src.encs, src.nulls)
 		src.row++
 		n++
 		if len(c.out.buf) >= flushEvery {

@@ -491,3 +491,24 @@ func TestFunctionCallRefused(t *testing.T) {
 	r.send(&pgproto3.Sync{})
 	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
 }
+
+// TestSelectedRowsOverTheWire: a filtered SELECT * hands the encoder each
+// batch with the indexes of its kept rows (no copy of the rows); the rows
+// sent, FETCHed and MOVEd over are the kept ones, in order.
+func TestSelectedRowsOverTheWire(t *testing.T) {
+	var big []byte
+	for i := 0; i < 40000; i++ {
+		big = append(big, []byte("big,host=x v="+itoa(i)+"i,w="+itoa(i%5)+"i 1"+pad(i)+"\n")...)
+	}
+	s := startServer(t, string(big))
+	r := dialRaw(t, s, nil)
+	rows := r.rows(&pgproto3.Query{String: "SELECT v, host, w FROM big WHERE v % 7 = 3"})
+	require.Len(t, rows, 5714)
+	for k, row := range rows {
+		v := 3 + 7*k
+		require.Equal(t, itoa(v)+",x,"+itoa(v%5), row)
+	}
+	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR FOR SELECT w, v FROM big WHERE v % 7 = 3; MOVE 1000 IN c"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "CommandComplete DECLARE CURSOR", "CommandComplete MOVE 1000", "ReadyForQuery T"}, r.until())
+	require.Equal(t, []string{"3,7003", "0,7010"}, r.rows(&pgproto3.Query{String: "FETCH 2 FROM c"}))
+}

@@ -246,7 +246,7 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 			if !ok {
 				break
 			}
-			step := int64(int(cur.rec.NumRows()) - cur.row)
+			step := int64(cur.rows() - cur.row)
 			if limit > 0 && step > limit-n {
 				step = limit - n
 			}
