@@ -118,35 +118,23 @@ func (p *ParallelScan) start(ctx context.Context) error {
 	}
 	ctx, p.cancel = context.WithCancel(ctx)
 	p.out = make(chan scanItem, 2*p.workers)
-	var next atomic.Int64
-	n := min(p.workers, len(splits))
-	for w := 0; w < n; w++ {
-		p.wg.Add(1)
-		go func() {
-			defer p.wg.Done()
-			defer func() {
-				if err := recovered(recover()); err != nil {
-					select {
-					case p.out <- scanItem{err: err}:
-					case <-ctx.Done():
-					}
-				}
-			}()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(splits) || ctx.Err() != nil {
-					return
-				}
-				if err := p.readSplit(ctx, splits[i]); err != nil {
-					select {
-					case p.out <- scanItem{err: err}:
-					case <-ctx.Done():
-					}
-					return
-				}
-			}
-		}()
+	report := func(err error) {
+		select {
+		case p.out <- scanItem{err: err}:
+		case <-ctx.Done():
+		}
 	}
+	p.spread(ctx, splits, &p.wg, func(_ int, sp *storage.Split, idx *[]int32) error {
+		return p.readSplit(ctx, sp, idx, func(rec arrow.Record, sel []int32) error {
+			select {
+			case p.out <- scanItem{rec: rec, sel: sel}:
+				return nil
+			case <-ctx.Done():
+				rec.Release()
+				return ctx.Err()
+			}
+		})
+	}, report)
 	go func() {
 		p.wg.Wait()
 		close(p.out)
@@ -154,27 +142,55 @@ func (p *ParallelScan) start(ctx context.Context) error {
 	return nil
 }
 
-func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split) error {
+// spread reads splits on up to Workers() goroutines added to wg, each
+// taking the next unread split and calling do with its worker number and
+// filter scratch; a worker stops at ctx's end or at its first error or
+// panic (a bug, logged), which it passes to fail.
+func (p *ParallelScan) spread(ctx context.Context, splits []*storage.Split, wg *sync.WaitGroup, do func(w int, sp *storage.Split, idx *[]int32) error, fail func(error)) {
+	var next atomic.Int64
+	for w := 0; w < min(p.Workers(), len(splits)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if err := recovered(recover()); err != nil {
+					fail(err)
+				}
+			}()
+			var idx []int32
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(splits) || ctx.Err() != nil {
+					return
+				}
+				if err := do(w, splits[i], &idx); err != nil {
+					fail(err)
+					return
+				}
+			}
+		}()
+	}
+}
+
+// readSplit reads one split, passing each batch the predicate keeps (with
+// the kept rows' indexes when the scan is selecting) to fn, which owns it.
+func (p *ParallelScan) readSplit(ctx context.Context, sp *storage.Split, idx *[]int32, fn func(rec arrow.Record, sel []int32) error) error {
 	r, err := sp.Open(ctx)
 	if err != nil {
 		return err
 	}
 	defer r.Release()
 	defer p.addPageStats(r)
-	var idx []int32
 	for r.Next() {
-		rec, sel, err := p.filterSel(r.Record(), &idx)
+		rec, sel, err := p.filter(r.Record(), idx)
 		if err != nil {
 			return err
 		}
 		if rec == nil {
 			continue
 		}
-		select {
-		case p.out <- scanItem{rec: rec, sel: sel}:
-		case <-ctx.Done():
-			rec.Release()
-			return ctx.Err()
+		if err := fn(rec, sel); err != nil {
+			return err
 		}
 	}
 	return r.Err()
@@ -194,16 +210,9 @@ func (p *ParallelScan) addPageStats(r storage.RecordReader) {
 // filter returns the rows of rec the predicate keeps, as a record the caller
 // owns, or nil when it keeps none. Kept rows that are one run (a series'
 // rows in a page of a file sorted by series) come back as a zero-copy slice
-// of rec; others are gathered. idx is scratch.
-func (p *ParallelScan) filter(rec arrow.Record, idx *[]int32) (arrow.Record, error) {
-	out, _, err := p.filterSel(rec, idx)
-	return out, err
-}
-
-// filterSel is filter that, when the scan is selecting, returns scattered
-// kept rows as rec itself with their indexes (a fresh slice) instead of a
-// gathered copy.
-func (p *ParallelScan) filterSel(rec arrow.Record, idx *[]int32) (arrow.Record, []int32, error) {
+// of rec; others are gathered, or, when the scan is selecting, come back as
+// rec itself with their indexes (a fresh slice). idx is scratch.
+func (p *ParallelScan) filter(rec arrow.Record, idx *[]int32) (arrow.Record, []int32, error) {
 	if p.pred == nil {
 		rec.Retain()
 		return rec, nil, nil
@@ -255,7 +264,7 @@ func (p *ParallelScan) filterSel(rec arrow.Record, idx *[]int32) (arrow.Record, 
 // nextInline returns the next filtered record of the only split.
 func (p *ParallelScan) nextInline(ctx context.Context) (arrow.Record, error) {
 	for p.inline.Next() {
-		rec, sel, err := p.filterSel(p.inline.Record(), &p.idx)
+		rec, sel, err := p.filter(p.inline.Record(), &p.idx)
 		if err != nil {
 			p.err = err
 			return nil, err
@@ -335,76 +344,39 @@ func (p *ParallelScan) Consume(ctx context.Context, fn func(w int, rec arrow.Rec
 	}
 	p.started, p.drained = true, true
 	splits := p.snap.Splits()
+	// consume hands worker w's batch to fn and releases it.
+	consume := func(ctx context.Context, w int, sp *storage.Split, idx *[]int32) error {
+		return p.readSplit(ctx, sp, idx, func(rec arrow.Record, _ []int32) error {
+			err := fn(w, rec)
+			rec.Release()
+			if err != nil {
+				return err
+			}
+			return ctx.Err()
+		})
+	}
 	if len(splits) == 1 && splits[0].EstimatedRows() <= inlineRows {
 		var idx []int32
-		return p.consumeSplit(ctx, splits[0], &idx, func(rec arrow.Record) error { return fn(0, rec) })
+		return consume(ctx, 0, splits[0], &idx)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		next    atomic.Int64
 		wg      sync.WaitGroup
 		errOnce sync.Once
 		first   error
 	)
-	for w := 0; w < min(p.Workers(), len(splits)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if err := recovered(recover()); err != nil {
-					errOnce.Do(func() { first = err })
-					cancel()
-				}
-			}()
-			var idx []int32
-			call := func(rec arrow.Record) error { return fn(w, rec) }
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(splits) || ctx.Err() != nil {
-					return
-				}
-				if err := p.consumeSplit(ctx, splits[i], &idx, call); err != nil {
-					errOnce.Do(func() { first = err })
-					cancel()
-					return
-				}
-			}
-		}()
-	}
+	p.spread(ctx, splits, &wg, func(w int, sp *storage.Split, idx *[]int32) error {
+		return consume(ctx, w, sp, idx)
+	}, func(err error) {
+		errOnce.Do(func() { first = err })
+		cancel()
+	})
 	wg.Wait()
 	if first != nil {
 		return first
 	}
 	return ctx.Err()
-}
-
-// consumeSplit reads one split's filtered batches into fn.
-func (p *ParallelScan) consumeSplit(ctx context.Context, sp *storage.Split, idx *[]int32, fn func(arrow.Record) error) error {
-	r, err := sp.Open(ctx)
-	if err != nil {
-		return err
-	}
-	defer r.Release()
-	defer p.addPageStats(r)
-	for r.Next() {
-		rec, err := p.filter(r.Record(), idx)
-		if err != nil {
-			return err
-		}
-		if rec == nil {
-			continue
-		}
-		err = fn(rec)
-		rec.Release()
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	return r.Err()
 }
 
 // AnalyzeNote reports, for EXPLAIN ANALYZE, the data pages the scan read
