@@ -24,7 +24,7 @@ type timeFields struct {
 	year, month, day          int
 	hour, min, sec, nsec      int
 	yday                      int
-	pm, am, hour12            bool
+	pm, hour12                bool
 	offset                    int
 	hasOffset, offsetNeg      bool
 	secsOfDay, julian         int
@@ -71,7 +71,9 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 		}
 		return n, pos - digits, nil
 	}
-	word := func(names []string, prefix int) (int, bool) {
+	// word reads one of names (their first prefix letters when prefix > 0)
+	// in any case, for pattern it.
+	word := func(it charItem, names []string, prefix int) (int, error) {
 		skipSpaces()
 		rest := strings.ToLower(s[pos:])
 		for i, name := range names {
@@ -81,10 +83,10 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 			}
 			if strings.HasPrefix(rest, n) {
 				pos += len(n)
-				return i, true
+				return i, nil
 			}
 		}
-		return 0, false
+		return 0, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
 	}
 	months := []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 	days := []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
@@ -124,25 +126,15 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 			v, _, err = number(it, 2, exact, false)
 			f.month, f.hasMonth = v, true
 		case "MONTH", "Month", "month":
-			i, ok := word(months, 0)
-			if !ok {
-				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
-			}
-			f.month, f.hasMonth = i+1, true
+			v, err = word(it, months, 0)
+			f.month, f.hasMonth = v+1, true
 		case "MON", "Mon", "mon":
-			i, ok := word(months, 3)
-			if !ok {
-				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
-			}
-			f.month, f.hasMonth = i+1, true
+			v, err = word(it, months, 3)
+			f.month, f.hasMonth = v+1, true
 		case "DAY", "Day", "day":
-			if _, ok := word(days, 0); !ok {
-				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
-			}
+			_, err = word(it, days, 0)
 		case "DY", "Dy", "dy":
-			if _, ok := word(days, 3); !ok {
-				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
-			}
+			_, err = word(it, days, 3)
 		case "DD":
 			v, _, err = number(it, 2, exact, false)
 			f.day, f.hasDay = v, true
@@ -174,11 +166,8 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 			v, _, err = number(it, 0, exact, false)
 			f.julian, f.hasJulian = v, true
 		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
-			i, ok := word([]string{"A.M.", "P.M.", "AM", "PM"}, 0)
-			if !ok {
-				return f, fmt.Errorf("invalid value %q for %q", prefixOf(s[pos:]), it.pat)
-			}
-			f.hour12, f.pm, f.am = true, i%2 == 1, i%2 == 0
+			v, err = word(it, []string{"A.M.", "P.M.", "AM", "PM"}, 0)
+			f.hour12, f.pm = true, v%2 == 1
 		case "TZH":
 			skipSpaces()
 			f.offsetNeg = pos < len(s) && s[pos] == '-' // -00 has a sign too

@@ -365,14 +365,14 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.FLOAT64 {
-			if places, ok := numericTypmodScale(v.GetString()); ok {
+			if prec, places, ok := numericTypmod(v.GetString()); ok {
 				// numeric(p, s) holds s places: the value rounds to them,
 				// and must then have at most p - s digits before the point.
 				r, err := b.call("round", []exec.Expr{x, integer(int64(places))})
 				if err != nil {
 					return nil, err
 				}
-				if prec, ok := numericTypmodPrecision(v.GetString()); ok {
+				if prec > 0 {
 					return b.fold(numericFieldCheck(r, prec, places))
 				}
 				return r, nil

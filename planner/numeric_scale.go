@@ -105,7 +105,7 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 			if t == "numeric" || t == "decimal" {
 				return q.numericScale(e.Args[0]) // numeric to numeric keeps it
 			}
-			if n, ok := numericTypmodScale(t); ok {
+			if _, n, ok := numericTypmod(t); ok {
 				return n
 			}
 		}
@@ -154,41 +154,29 @@ func unparen(e ast.ExprNode) ast.ExprNode {
 	}
 }
 
-// numericTypmodScale is the scale of a numeric(p, s) or numeric(p) type
-// name (s, or 0); ok is false for other types and plain numeric.
-func numericTypmodScale(typ string) (int, bool) {
+// numericTypmod reads a numeric(p, s) or numeric(p) type name: the scale
+// s (0 for numeric(p)), and the precision p, 0 when it is not a number
+// from 1 to 1000; ok is false for other types and plain numeric.
+func numericTypmod(typ string) (prec, scale int, ok bool) {
 	t := strings.ReplaceAll(strings.ToLower(typ), " ", "")
 	name, mods, hasMods := strings.Cut(t, "(")
 	if name != "numeric" && name != "decimal" || !hasMods {
-		return 0, false
+		return 0, 0, false
 	}
-	_, s, ok := strings.Cut(strings.TrimSuffix(mods, ")"), ",")
-	if !ok {
-		return 0, true // numeric(p) is numeric(p, 0)
+	p, s, hasScale := strings.Cut(strings.TrimSuffix(mods, ")"), ",")
+	if n, err := strconv.Atoi(p); err == nil && n >= 1 && n <= 1000 {
+		prec = n
 	}
-	n := 0
+	if !hasScale {
+		return prec, 0, true // numeric(p) is numeric(p, 0)
+	}
 	for _, ch := range s {
-		if ch < '0' || ch > '9' || n > 1000 {
-			return 0, false
+		if ch < '0' || ch > '9' || scale > 1000 {
+			return 0, 0, false
 		}
-		n = n*10 + int(ch-'0')
+		scale = scale*10 + int(ch-'0')
 	}
-	return n, true
-}
-
-// numericTypmodPrecision is the precision p of a numeric(p[, s]) type name.
-func numericTypmodPrecision(typ string) (int, bool) {
-	t := strings.ReplaceAll(strings.ToLower(typ), " ", "")
-	_, mods, ok := strings.Cut(t, "(")
-	if !ok {
-		return 0, false
-	}
-	p, _, _ := strings.Cut(strings.TrimSuffix(mods, ")"), ",")
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 1 || n > 1000 {
-		return 0, false
-	}
-	return n, true
+	return prec, scale, true
 }
 
 // numericFieldCheck refuses values of x that numeric(p, s) cannot hold,

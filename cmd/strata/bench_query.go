@@ -297,11 +297,7 @@ func measureQueries(ctx context.Context, engines []queryEngine, types []string, 
 				continue
 			}
 			for _, e := range engines {
-				d, _, err := e.run(ctx, q.SQL, false)
-				if err != nil {
-					continue // reported by the untimed pass
-				}
-				tr.Latency[e.name()] = append(tr.Latency[e.name()], d)
+				timeQuery(ctx, e, q, &tr)
 			}
 			if err := ctx.Err(); err != nil {
 				return err
@@ -311,11 +307,7 @@ func measureQueries(ctx context.Context, engines []queryEngine, types []string, 
 			for k := range engines {
 				e := engines[(ti+k)%len(engines)]
 				for _, q := range queries[t] {
-					d, _, err := e.run(ctx, q.SQL, false)
-					if err != nil {
-						continue // reported by the untimed pass
-					}
-					tr.Latency[e.name()] = append(tr.Latency[e.name()], d)
+					timeQuery(ctx, e, q, &tr)
 				}
 				if err := ctx.Err(); err != nil {
 					return err
@@ -326,4 +318,12 @@ func measureQueries(ctx context.Context, engines []queryEngine, types []string, 
 		rep.Results = append(rep.Results, tr)
 	}
 	return nil
+}
+
+// timeQuery runs one timed instance on e and records its latency; a
+// failure is left out (the untimed pass reported it).
+func timeQuery(ctx context.Context, e queryEngine, q tsbsq.Query, tr *typeResult) {
+	if d, _, err := e.run(ctx, q.SQL, false); err == nil {
+		tr.Latency[e.name()] = append(tr.Latency[e.name()], d)
+	}
 }
