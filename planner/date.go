@@ -123,14 +123,11 @@ func (b *binder) atTimeZone(s *scope, xAST ast.ExprNode, x, zone exec.Expr) (exe
 		return nil, err
 	}
 	zone = settle(zone)
-	switch zone.Type().ID() {
-	case arrow.STRING, arrow.INTERVAL_MONTH_DAY_NANO, arrow.NULL:
-	case arrow.DICTIONARY:
-	default:
-		return nil, errorf(CodeDatatype, "time zone must be text or an interval, not %s", exec.SQLTypeName(zone.Type()))
-	}
-	if zone.Type().ID() == arrow.NULL {
+	switch id := zone.Type().ID(); {
+	case id == arrow.NULL:
 		zone = &exec.Literal{V: nil, DT: exec.TypeText}
+	case !exec.IsText(zone.Type()) && id != arrow.INTERVAL_MONTH_DAY_NANO:
+		return nil, errorf(CodeDatatype, "time zone must be text or an interval, not %s", exec.SQLTypeName(zone.Type()))
 	}
 	return b.call(fn, []exec.Expr{zone, x})
 }
