@@ -241,14 +241,6 @@ func (h *HashAggregate) Close() {
 	h.child.Close()
 }
 
-// consumer is an operator that can hand its batches to workers in their
-// own goroutines (ParallelScan, and EXPLAIN ANALYZE's wrapper of one);
-// Workers is 0 when it cannot.
-type consumer interface {
-	Workers() int
-	Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error
-}
-
 // AnalyzeNote reports, for EXPLAIN ANALYZE, how many workers aggregated.
 func (h *HashAggregate) AnalyzeNote() string {
 	if h.workers == 0 {
@@ -268,7 +260,7 @@ func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
 	h.done = true
 	var st *aggState
 	var err error
-	if src, ok := h.child.(consumer); ok && h.PerSplit && src.Workers() > 0 && h.mergeable() {
+	if src, ok := h.child.(Consumer); ok && h.PerSplit && src.Workers() > 0 && h.mergeable() {
 		st, err = h.parallel(ctx, src)
 	} else {
 		st, err = h.serial(ctx)
@@ -381,9 +373,9 @@ func (h *HashAggregate) serial(ctx context.Context) (*aggState, error) {
 // parallel aggregates per worker and merges the workers' states: each
 // worker's groups (its key arrays) are grouped again by a grouper over key
 // columns, which maps them to the merged groups.
-func (h *HashAggregate) parallel(ctx context.Context, src consumer) (*aggState, error) {
+func (h *HashAggregate) parallel(ctx context.Context, src Consumer) (*aggState, error) {
 	states := make([]*aggState, src.Workers())
-	err := src.Consume(ctx, func(w int, rec arrow.Record) error {
+	err := src.Consume(ctx, func(w int, rec arrow.Record, _ []int32) error {
 		if states[w] == nil {
 			st, err := h.newState(h.keys)
 			if err != nil {

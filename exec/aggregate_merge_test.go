@@ -25,7 +25,7 @@ type dealer struct {
 
 func (d *dealer) Workers() int { return d.workers }
 
-func (d *dealer) Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error {
+func (d *dealer) Consume(ctx context.Context, fn func(w int, rec arrow.Record, sel []int32) error) error {
 	var wg sync.WaitGroup
 	errs := make([]error, d.workers)
 	for w := range d.workers {
@@ -33,7 +33,7 @@ func (d *dealer) Consume(ctx context.Context, fn func(w int, rec arrow.Record) e
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(d.recs); i += d.workers {
-				if err := fn(w, d.recs[i]); err != nil {
+				if err := fn(w, d.recs[i], nil); err != nil {
 					errs[w] = err
 					return
 				}

@@ -60,6 +60,20 @@ type Selector interface {
 	NextSelected(ctx context.Context) (arrow.Record, []int32, error)
 }
 
+// Consumer is an operator that can hand its batches to workers in their
+// own goroutines (ParallelScan, a Project of its columns, EXPLAIN
+// ANALYZE's wrapper of one); Workers is 0 when it cannot. Consume reads
+// the whole input, calling fn(w, rec, sel) with each batch in the
+// goroutine of worker w (0 <= w < Workers()): fn runs on several
+// goroutines at once, never on two for one w, and rec and sel are valid
+// only during the call. sel is nil unless SelectRows was called (then it
+// holds the indexes of the rows to use; nil: all). The first error stops
+// the workers and is returned.
+type Consumer interface {
+	Workers() int
+	Consume(ctx context.Context, fn func(w int, rec arrow.Record, sel []int32) error) error
+}
+
 // SelectRows implements Selector; it must come before the first batch.
 func (p *ParallelScan) SelectRows() bool {
 	if p.started {
@@ -332,13 +346,11 @@ func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 // Workers is the number of goroutines Consume calls its function on.
 func (p *ParallelScan) Workers() int { return max(p.workers, 1) }
 
-// Consume reads the whole scan, calling fn(w, rec) with each filtered
-// batch in the goroutine of worker w (0 <= w < Workers()): fn runs on
-// several goroutines at once, never on two for one w, and rec is valid
-// only during the call. A small single split is read in the caller's
-// goroutine as worker 0. The first error stops the workers and is
-// returned. The scan is used up: Next returns no more rows.
-func (p *ParallelScan) Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error {
+// Consume implements Consumer: each filtered batch (with the indexes of
+// its kept rows when selecting). A small single split is read in the
+// caller's goroutine as worker 0. The scan is used up: Next returns no
+// more rows.
+func (p *ParallelScan) Consume(ctx context.Context, fn func(w int, rec arrow.Record, sel []int32) error) error {
 	if p.started || p.err != nil {
 		return fmt.Errorf("scan: Consume after Next")
 	}
@@ -346,8 +358,8 @@ func (p *ParallelScan) Consume(ctx context.Context, fn func(w int, rec arrow.Rec
 	splits := p.snap.Splits()
 	// consume hands worker w's batch to fn and releases it.
 	consume := func(ctx context.Context, w int, sp *storage.Split, idx *[]int32) error {
-		return p.readSplit(ctx, sp, idx, func(rec arrow.Record, _ []int32) error {
-			err := fn(w, rec)
+		return p.readSplit(ctx, sp, idx, func(rec arrow.Record, sel []int32) error {
+			err := fn(w, rec, sel)
 			rec.Release()
 			if err != nil {
 				return err

@@ -65,7 +65,7 @@ func TestWorkerPanicIsAnError(t *testing.T) {
 	require.NoError(t, err)
 	defer ps.Close()
 	var seen atomic.Int64
-	err = ps.Consume(context.Background(), func(w int, rec arrow.Record) error {
+	err = ps.Consume(context.Background(), func(w int, rec arrow.Record, _ []int32) error {
 		if seen.Add(1) == 2 {
 			panic("boom in consume")
 		}
@@ -83,7 +83,7 @@ func TestConsumeReadsEverySplit(t *testing.T) {
 	defer ps.Close()
 	var rows atomic.Int64
 	var workers [2]atomic.Int64
-	require.NoError(t, ps.Consume(context.Background(), func(w int, rec arrow.Record) error {
+	require.NoError(t, ps.Consume(context.Background(), func(w int, rec arrow.Record, _ []int32) error {
 		rows.Add(rec.NumRows())
 		workers[w].Add(1)
 		return nil

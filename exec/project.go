@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -115,15 +116,52 @@ func (l *Limit) Close() {
 // passes through.
 func (p *Project) SelectRows() bool {
 	child, ok := p.child.(Selector)
-	if !ok {
+	if !ok || !p.columnsOnly() {
 		return false
 	}
+	return child.SelectRows()
+}
+
+// Workers implements Consumer: a Project of columns hands out its child's
+// batches with those columns picked.
+func (p *Project) Workers() int {
+	c, ok := p.child.(Consumer)
+	if !ok || !p.columnsOnly() {
+		return 0
+	}
+	return c.Workers()
+}
+
+// Consume implements Consumer (when Workers is not 0).
+func (p *Project) Consume(ctx context.Context, fn func(w int, rec arrow.Record, sel []int32) error) error {
+	c, ok := p.child.(Consumer)
+	if !ok || !p.columnsOnly() {
+		return fmt.Errorf("project: %T hands out no batches to workers", p.child)
+	}
+	return c.Consume(ctx, func(w int, rec arrow.Record, sel []int32) error {
+		out := p.pick(rec)
+		defer out.Release()
+		return fn(w, out, sel)
+	})
+}
+
+// columnsOnly reports whether every output is a column of the input.
+func (p *Project) columnsOnly() bool {
 	for _, e := range p.exprs {
 		if _, ok := e.(*Column); !ok {
 			return false
 		}
 	}
-	return child.SelectRows()
+	return true
+}
+
+// pick is rec with the output columns (columnsOnly), no copy.
+func (p *Project) pick(rec arrow.Record) arrow.Record {
+	cols := make([]arrow.Array, len(p.exprs))
+	for i, e := range p.exprs {
+		cols[i] = rec.Column(e.(*Column).Index)
+	}
+	return array.NewRecord(p.schema, cols, rec.NumRows())
 }
 
 // NextSelected implements Selector: the child's batch with its columns
@@ -137,10 +175,6 @@ func (p *Project) NextSelected(ctx context.Context) (arrow.Record, []int32, erro
 	if err != nil || rec == nil {
 		return nil, nil, err
 	}
-	cols := make([]arrow.Array, len(p.exprs))
-	for i, e := range p.exprs {
-		cols[i] = rec.Column(e.(*Column).Index)
-	}
-	p.cur = array.NewRecord(p.schema, cols, rec.NumRows())
+	p.cur = p.pick(rec)
 	return p.cur, sel, nil
 }

@@ -65,6 +65,8 @@ type conn struct {
 	// end of a simple query or every flushEvery bytes of rows (each
 	// write wakes the client; pgx woke four times per query).
 	out outBuf
+	// rows holds appendRows' per-chunk arrays.
+	rows rowWriter
 }
 
 // outBuf is the connection's output buffer; pgproto3's Backend writes its
@@ -90,6 +92,19 @@ func (o *outBuf) send() error {
 	} else {
 		o.buf = o.buf[:0]
 	}
+	return err
+}
+
+// sendWith writes the buffered bytes and then b to the client, in one
+// system call where the connection can.
+func (o *outBuf) sendWith(b []byte) error {
+	if len(o.buf) == 0 {
+		_, err := o.w.Write(b)
+		return err
+	}
+	bufs := net.Buffers{o.buf, b}
+	_, err := bufs.WriteTo(o.w)
+	o.buf = o.buf[:0]
 	return err
 }
 

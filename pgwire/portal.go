@@ -2,7 +2,6 @@ package pgwire
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -37,10 +36,8 @@ type portal struct {
 	// rows to send (sel; nil: every row), not copies of those rows.
 	selecting bool
 	sel       []int32
-	// encs encode encFor's columns in encFormats; nulls says which of
-	// them may hold NULLs.
-	encs       []encoder
-	nulls      []nullKind
+	// outs write encFor's columns in encFormats.
+	outs       []outColumn
 	encFor     arrow.Record
 	encFormats []int16
 }
@@ -198,14 +195,6 @@ func (src *portal) rows() int {
 	return int(src.rec.NumRows())
 }
 
-// at is the index in src.rec of the row to send next.
-func (src *portal) at() int {
-	if src.sel != nil {
-		return int(src.sel[src.row])
-	}
-	return src.row
-}
-
 // stream sends up to limit rows of src (0: all) as DataRows in the given
 // formats. more reports that rows may remain.
 func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit int64) (n int64, more bool, err error) {
@@ -217,23 +206,30 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 	if !slices.Equal(src.encFormats, formats) {
 		src.encFor, src.encFormats = nil, formats
 	}
+	if limit <= 0 && src.rec == nil && !src.done {
+		// A whole result read by workers is encoded on them.
+		if cons, ok := src.op.(exec.Consumer); ok && cons.Workers() > 1 {
+			n, err := c.streamWorkers(ctx, src, cons, formats)
+			return n, false, err
+		}
+	}
 	for limit <= 0 || n < limit {
 		ok, err := src.advance(ctx)
 		if err != nil || !ok {
 			return n, false, err
 		}
 		if src.encFor != src.rec {
-			// Encoders belong to one batch's arrays.
-			src.encs, src.nulls = src.encs[:0], src.nulls[:0]
-			for j, col := range src.rec.Columns() {
-				src.encs = append(src.encs, newEncoder(col, formats[j], pgTypeAt(src.cols, j), scaleAt(src.cols, j), c.sess.loc, c.regOID))
-				src.nulls = append(src.nulls, nullKindOf(col))
-			}
+			// Column writers belong to one batch's arrays.
+			src.outs = outColumns(src.outs, src.rec, formats, src.cols, c.sess.loc, c.regOID)
 			src.encFor = src.rec
 		}
-		c.appendRow(src.rec, src.at(), src.encs, src.nulls)
-		src.row++
-		n++
+		k := min(src.rows()-src.row, chunkRows)
+		if limit > 0 && int64(k) > limit-n {
+			k = int(limit - n)
+		}
+		c.out.buf = c.rows.appendRows(c.out.buf, src.outs, c.rows.span(src.sel, src.row, k))
+		src.row += k
+		n += int64(k)
 		if len(c.out.buf) >= flushEvery {
 			if err := c.out.send(); err != nil {
 				return n, false, err
@@ -243,7 +239,7 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 	return n, true, nil
 }
 
-// nullKind tells appendRow how to find a column's NULLs.
+// nullKind tells the column writers how to find a column's NULLs.
 type nullKind uint8
 
 const (
@@ -260,28 +256,6 @@ func nullKindOf(a arrow.Array) nullKind {
 		return someNull
 	}
 	return noNulls
-}
-
-// appendRow appends row i of rec to c.out as a DataRow message in wire
-// form: 'D', its length, the column count, then each value's length (-1:
-// NULL) and bytes, encoded in place (no per-row copies or message values).
-func (c *conn) appendRow(rec arrow.Record, i int, encs []encoder, nulls []nullKind) {
-	cols := rec.Columns()
-	dst := c.out.buf
-	start := len(dst)
-	dst = append(dst, 'D', 0, 0, 0, 0, byte(len(cols)>>8), byte(len(cols)))
-	for j, enc := range encs {
-		if k := nulls[j]; k != noNulls && (k == allNull || cols[j].IsNull(i)) {
-			dst = append(dst, 0xff, 0xff, 0xff, 0xff)
-			continue
-		}
-		at := len(dst)
-		dst = append(dst, 0, 0, 0, 0)
-		dst = enc(dst, i)
-		binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
-	}
-	binary.BigEndian.PutUint32(dst[start+1:], uint32(len(dst)-start-1))
-	c.out.buf = dst
 }
 
 // rowDescription describes cols in the given formats (nil: all text).

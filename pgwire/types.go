@@ -90,6 +90,16 @@ type encoder func(dst []byte, i int) []byte
 // have the null type. regOID resolves the names reg* values are held as.
 // scale is a numeric column's display scale (planner.Column.Scale).
 func newEncoder(a arrow.Array, format int16, pgType uint32, scale int, loc *time.Location, regOID func(uint32, string) (int64, bool)) encoder {
+	if e := specialEncoder(a, format, pgType, scale, loc, regOID); e != nil {
+		return e
+	}
+	return plainEncoder(a, format, loc)
+}
+
+// specialEncoder is newEncoder's encoder for a column announced as a type
+// other than its array's own (dates, timestamps without time zone,
+// numerics, narrow integers, reg* and arrays held as text), or nil.
+func specialEncoder(a arrow.Array, format int16, pgType uint32, scale int, loc *time.Location, regOID func(uint32, string) (int64, bool)) encoder {
 	if ts, ok := a.(*array.Timestamp); ok && (pgType == oidDate || pgType == oidTimestamp) {
 		return wallClockEncoder(ts, format, pgType, loc)
 	}
@@ -101,10 +111,15 @@ func newEncoder(a arrow.Array, format int16, pgType uint32, scale int, loc *time
 			return e
 		}
 		if s, ok := a.(*array.String); ok {
-			if e := textHeldBinaryEncoder(s, pgType, regOID); e != nil {
-				return e
-			}
+			return textHeldBinaryEncoder(s, pgType, regOID)
 		}
+	}
+	return nil
+}
+
+// plainEncoder encodes a column as the type its array maps to (typeOf).
+func plainEncoder(a arrow.Array, format int16, loc *time.Location) encoder {
+	if format == 1 {
 		if e := binaryEncoder(a); e != nil {
 			return e
 		}

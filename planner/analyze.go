@@ -45,16 +45,9 @@ func (t *timed) Next(ctx context.Context) (arrow.Record, error) {
 	return rec, err
 }
 
-// consumer is exec's operator that hands batches to workers (a parallel
-// scan, which an aggregate may consume per split).
-type consumer interface {
-	Workers() int
-	Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error
-}
-
 // Workers is the wrapped operator's worker count, 0 if it has none.
 func (t *timed) Workers() int {
-	if c, ok := t.op.(consumer); ok {
+	if c, ok := t.op.(exec.Consumer); ok {
 		return c.Workers()
 	}
 	return 0
@@ -62,19 +55,23 @@ func (t *timed) Workers() int {
 
 // Consume passes the wrapped operator's batches to fn, counting them;
 // the time is the whole consumption's.
-func (t *timed) Consume(ctx context.Context, fn func(w int, rec arrow.Record) error) error {
-	c, ok := t.op.(consumer)
+func (t *timed) Consume(ctx context.Context, fn func(w int, rec arrow.Record, sel []int32) error) error {
+	c, ok := t.op.(exec.Consumer)
 	if !ok {
 		return fmt.Errorf("EXPLAIN ANALYZE: %T hands out no batches to workers", t.op)
 	}
 	var mu sync.Mutex
 	start := time.Now()
-	err := c.Consume(ctx, func(w int, rec arrow.Record) error {
+	err := c.Consume(ctx, func(w int, rec arrow.Record, sel []int32) error {
+		rows := rec.NumRows()
+		if sel != nil {
+			rows = int64(len(sel))
+		}
 		mu.Lock()
-		t.stats.rows += rec.NumRows()
+		t.stats.rows += rows
 		t.stats.batches++
 		mu.Unlock()
-		return fn(w, rec)
+		return fn(w, rec, sel)
 	})
 	t.stats.elapsed += time.Since(start)
 	return err
