@@ -26,7 +26,7 @@ import (
 // by their encoder and copied into place.
 
 // chunkRows is how many rows are written together: their DataRows (about
-// 128 KB at TSBS's 21 columns) stay in the CPU's cache between the passes.
+// 72 KB at TSBS's 21 columns) stay in the CPU's cache between the passes.
 const chunkRows = 256
 
 // outKind is how an outColumn's values are written.

@@ -2,6 +2,7 @@ package httpquery
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/stratadb/strata/exec"
 )
 
 // encoder writes a result: the first batch (nil if none) and the rest from
@@ -125,6 +128,19 @@ func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, firs
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	bw := getWriter(w)
 	defer putWriter(bw)
+	if _, err := bw.Write(csvHeader(names)); err != nil {
+		return err
+	}
+	var c csvWriter
+	return batches(first, next, func(rec arrow.Record) error {
+		c.buf = c.rows(c.buf[:0], schema, rec, nil)
+		_, err := bw.Write(c.buf)
+		return err
+	})
+}
+
+// csvHeader is the CSV line of the column names.
+func csvHeader(names []string) []byte {
 	var line []byte
 	for c, n := range names {
 		if c > 0 {
@@ -132,36 +148,100 @@ func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, firs
 		}
 		line = appendCSVField(line, n)
 	}
-	line = append(line, '\n')
-	if _, err := bw.Write(line); err != nil {
-		return err
+	return append(line, '\n')
+}
+
+// csvWriter writes batches as CSV lines; one per goroutine.
+type csvWriter struct {
+	cells []cellAppender
+	buf   []byte
+}
+
+// rows appends the rows of rec (those of sel; nil: all) to dst as CSV.
+func (c *csvWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, sel []int32) []byte {
+	cols := rec.Columns()
+	c.cells = c.cells[:0]
+	for j, a := range cols {
+		if isDate(schema, j) {
+			c.cells = append(c.cells, dateColumn(a))
+		} else {
+			c.cells = append(c.cells, textColumn(a, appendCSVField))
+		}
 	}
-	cells := make([]cellAppender, len(names))
-	return batches(first, next, func(rec arrow.Record) error {
-		cols := rec.Columns()
-		for c := range names {
-			cells[c] = textColumn(cols[c], appendCSVField)
-			if isDate(schema, c) {
-				cells[c] = dateColumn(cols[c])
+	line := func(i int) {
+		for j, a := range cols {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			if !a.IsNull(i) {
+				dst = c.cells[j](dst, i)
 			}
 		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			line = line[:0]
-			for c := range names {
-				if c > 0 {
-					line = append(line, ',')
-				}
-				if !cols[c].IsNull(i) {
-					line = cells[c](line, i)
-				}
-			}
-			line = append(line, '\n')
-			if _, err := bw.Write(line); err != nil {
+		dst = append(dst, '\n')
+	}
+	if sel != nil {
+		for _, i := range sel {
+			line(int(i))
+		}
+		return dst
+	}
+	for i := 0; i < int(rec.NumRows()); i++ {
+		line(i)
+	}
+	return dst
+}
+
+// csvFlushEvery is how many bytes of CSV a worker gathers before it writes
+// them to the response.
+const csvFlushEvery = 256 << 10
+
+// encodeCSVWorkers writes the whole result of cons, an operator whose
+// batches workers hand out (a parallel scan), as CSV encoded on the
+// workers: each encodes the batches it reads while they are in its cache
+// and writes every csvFlushEvery bytes under a lock; lines of different
+// workers interleave (a parallel scan's rows come in no particular order).
+// The header goes out with the first write, or at the end when there are
+// no rows. wrote reports whether any of the response was written: if not,
+// an error can still be answered with an error status.
+func encodeCSVWorkers(ctx context.Context, w http.ResponseWriter, schema *arrow.Schema, names []string, cons exec.Consumer) (wrote bool, err error) {
+	ws := make([]csvWriter, cons.Workers())
+	var mu sync.Mutex
+	// write sends b after the header; mu is held.
+	write := func(b []byte) error {
+		if !wrote {
+			wrote = true
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			if _, err := w.Write(csvHeader(names)); err != nil {
 				return err
 			}
 		}
-		return nil
+		if len(b) == 0 {
+			return nil
+		}
+		_, err := w.Write(b)
+		return err
+	}
+	err = cons.Consume(ctx, func(wi int, rec arrow.Record, sel []int32) error {
+		c := &ws[wi]
+		c.buf = c.rows(c.buf, schema, rec, sel)
+		if len(c.buf) < csvFlushEvery {
+			return nil
+		}
+		mu.Lock()
+		err := write(c.buf)
+		mu.Unlock()
+		c.buf = c.buf[:0]
+		return err
 	})
+	if err != nil {
+		return wrote, err
+	}
+	for i := range ws {
+		if err := write(ws[i].buf); err != nil {
+			return wrote, err
+		}
+	}
+	return wrote, nil
 }
 
 // encodePretty draws an aligned table (it buffers the rows to size columns).

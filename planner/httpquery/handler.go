@@ -1,6 +1,7 @@
 package httpquery
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/sql"
 )
@@ -48,6 +50,9 @@ func (h *Handler) log() *slog.Logger {
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler { // abort
+				panic(p)
+			}
 			h.log().Error("panic serving a query; this is a bug", "panic", p, "stack", string(debug.Stack()))
 			writeError(w, http.StatusInternalServerError, &planner.Error{Code: planner.CodeInternal, Msg: fmt.Sprintf("internal error: %v", p)})
 		}
@@ -97,19 +102,45 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	defer op.Close()
 	ctx := r.Context()
+	names := make([]string, len(q.Cols))
+	for i, c := range q.Cols {
+		names[i] = c.Name
+	}
+	if cons, ok := op.(exec.Consumer); ok && format == "csv" && cons.Workers() > 1 {
+		// A whole scan's CSV is encoded on the scan's workers, from the
+		// rows the filter keeps without copies of them.
+		if s, ok := op.(exec.Selector); ok {
+			s.SelectRows()
+		}
+		wrote, err := encodeCSVWorkers(ctx, w, withPGTypes(op.Schema(), q.Cols), names, cons)
+		switch {
+		case err != nil && !wrote:
+			pe := planner.AsError(err)
+			writeError(w, statusOf(pe), pe)
+		case err != nil:
+			h.abort(ctx, err)
+		}
+		return
+	}
 	first, err := op.Next(ctx)
 	if err != nil {
 		pe := planner.AsError(err)
 		writeError(w, statusOf(pe), pe)
 		return
 	}
-	names := make([]string, len(q.Cols))
-	for i, c := range q.Cols {
-		names[i] = c.Name
+	if err := enc(w, withPGTypes(op.Schema(), q.Cols), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil {
+		h.abort(ctx, err)
 	}
-	if err := enc(w, withPGTypes(op.Schema(), q.Cols), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil && ctx.Err() == nil {
-		h.log().Warn("query stream ended early", "error", err)
+}
+
+// abort ends a response that failed after part of it was sent: the status
+// is gone, so the connection is cut (a chunked body without its end) and
+// the client sees an incomplete response rather than a short result.
+func (h *Handler) abort(ctx context.Context, err error) {
+	if ctx.Err() == nil {
+		h.log().Warn("query failed after part of its result was sent; response cut", "error", err)
 	}
+	panic(http.ErrAbortHandler)
 }
 
 func readRequest(r *http.Request) (request, error) {

@@ -3,13 +3,17 @@ package httpquery
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -125,4 +129,63 @@ func TestDatesAsDates(t *testing.T) {
 	code, body = get(t, base, "SELECT DATE '2016-02-29' AS d", "csv")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, "d\n2016-02-29\n", body)
+}
+
+// TestCSVFromWorkers reads a filtered scan of several partitions as CSV:
+// the lines are encoded on the scan's workers (encodeCSVWorkers) and must
+// be the lines of the same rows encoded in order (ORDER BY goes through a
+// sort and the one-goroutine encoder). No rows still give the header. A
+// predicate failing before anything was sent is an error response; one
+// failing in the last partition, after megabytes were sent, cuts the response, which the client
+// sees as incomplete instead of a short result.
+func TestCSVFromWorkers(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	var lines strings.Builder
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for d := 0; d < 4; d++ { // four daily partitions: four splits
+		for i := 0; i < 20000; i++ {
+			at := base.Add(time.Duration(d)*24*time.Hour + time.Duration(i)*4*time.Second)
+			fmt.Fprintf(&lines, "w,host=h%d v=%g,k=%di,s=\"a,%d\" %d\n", (i*7+d)%23, float64((i*37+d*11)%1000)/10, i, i%5, at.UnixNano())
+		}
+	}
+	var p lp.Parser
+	res := p.Parse([]byte(lines.String()), lp.Options{Precision: lp.Nanosecond})
+	require.Empty(t, res.Errors)
+	require.NoError(t, e.Write(context.Background(), "db", res.Tables, storage.WriteOptions{}))
+	mux := http.NewServeMux()
+	(&Handler{Planner: &planner.Planner{Engine: e}, Logger: logger}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	sortedLines := func(body string) []string {
+		ls := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
+		sort.Strings(ls[1:])
+		return ls
+	}
+	code, ordered := get(t, srv.URL, "SELECT host, v, k, s, time FROM w WHERE v > 90 ORDER BY time", "csv")
+	require.Equal(t, 200, code, ordered)
+	code, body := get(t, srv.URL, "SELECT host, v, k, s, time FROM w WHERE v > 90", "csv")
+	require.Equal(t, 200, code, body)
+	want, got := sortedLines(ordered), sortedLines(body)
+	require.Greater(t, len(want), 5000)
+	require.Equal(t, "host,v,k,s,time", got[0])
+	require.True(t, slices.Equal(want, got), "%d lines, want %d", len(got), len(want))
+
+	code, body = get(t, srv.URL, "SELECT host, v FROM w WHERE v > 1000", "csv")
+	require.Equal(t, 200, code)
+	require.Equal(t, "host,v\n", body)
+
+	code, body = get(t, srv.URL, "SELECT host, v FROM w WHERE 1 / (k - 5) > 0", "csv")
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, "division by zero")
+
+	resp, err := http.Get(srv.URL + "/api/v3/query_sql?db=db&format=csv&q=" + url.QueryEscape("SELECT host, v, s FROM w WHERE 1 / (CASE WHEN time >= '2026-03-04' AND k = 19990 THEN 0 ELSE 1 END) > 0"))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	_, err = io.ReadAll(resp.Body)
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 }
