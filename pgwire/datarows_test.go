@@ -124,6 +124,34 @@ func TestDataRowsMatchEncoders(t *testing.T) {
 		add("bool_"+sfx, 0, 0, bl)
 		add("interval_"+sfx, 0, 0, iv)
 	}
+	// Adjacent tags are written together (tagGroup): runs of one series,
+	// values changing every row, one with NULLs splitting the run.
+	for _, tg := range []struct {
+		name string
+		val  func(i int) string
+	}{
+		{"series_a", func(i int) string { return fmt.Sprintf("s%d", i/10%13) }},
+		{"series_b", func(i int) string { return fmt.Sprintf("region-%d", i/10%3) }},
+		{"each_row", func(i int) string { return fmt.Sprintf("%d", i%5) }},
+		{"with_nulls", func(i int) string {
+			if i%11 == 0 {
+				return ""
+			}
+			return "x"
+		}},
+		{"series_c", func(i int) string { return fmt.Sprintf("c%d", i/7%2) }},
+		{"series_d", func(i int) string { return strings.Repeat("d", i/20%4) }},
+	} {
+		b := array.NewDictionaryBuilder(mem, exec.TypeTag).(*array.BinaryDictionaryBuilder)
+		for i := 0; i < n; i++ {
+			if v := tg.val(i); v == "" && tg.name == "with_nulls" {
+				b.AppendNull()
+			} else {
+				require.NoError(t, b.AppendString(v))
+			}
+		}
+		add(tg.name, 0, 0, b)
+	}
 	nulls := array.NewNullBuilder(mem)
 	nulls.AppendNulls(n)
 	add("null", 0, 0, nulls)

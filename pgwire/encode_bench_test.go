@@ -19,7 +19,8 @@ import (
 )
 
 // tsbsRows is a TSBS cpu-shaped result: ten tags, time and ten float
-// fields (high-cpu-all's SELECT *), in batches of 8,192 rows.
+// fields (high-cpu-all's SELECT *), in batches of 8,192 rows, a series
+// (the same tags) every 1,000 rows as in files sorted by series.
 func tsbsRows(t testing.TB, batches int) (*arrow.Schema, []arrow.Record, []planner.Column) {
 	mem := memory.DefaultAllocator
 	var fields []arrow.Field
@@ -46,7 +47,8 @@ func tsbsRows(t testing.TB, batches int) (*arrow.Schema, []arrow.Record, []plann
 					db.AppendNull()
 					continue
 				}
-				require.NoError(t, db.AppendString("value_"+strconv.Itoa(j)+"_"+strconv.Itoa((i+b)%(10+j*3))))
+				series := (b*n + i) / 1000 // files are sorted by series
+				require.NoError(t, db.AppendString("value_"+strconv.Itoa(j)+"_"+strconv.Itoa(series%(10+j*3))))
 			}
 		}
 		tb := rb.Field(10).(*array.TimestampBuilder)
