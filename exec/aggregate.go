@@ -375,7 +375,10 @@ func (h *HashAggregate) serial(ctx context.Context) (*aggState, error) {
 // columns, which maps them to the merged groups.
 func (h *HashAggregate) parallel(ctx context.Context, src Consumer) (*aggState, error) {
 	states := make([]*aggState, src.Workers())
-	err := src.Consume(ctx, func(w int, rec arrow.Record, _ []int32) error {
+	err := src.Consume(ctx, func(w int, rec arrow.Record, sel []int32) error {
+		if sel != nil {
+			return fmt.Errorf("aggregate: a selection of rows was handed over; nothing asked for one")
+		}
 		if states[w] == nil {
 			st, err := h.newState(h.keys)
 			if err != nil {

@@ -502,9 +502,11 @@ func (c *conn) streamWorkers(ctx context.Context, src *portal, cons exec.Consume
 			k := min(rows-at, chunkRows)
 			w.buf = w.appendRows(w.buf, w.outs, w.span(sel, at, k))
 			if len(w.buf) >= flushEvery {
-				mu.Lock()
-				err := c.out.sendWith(w.buf)
-				mu.Unlock()
+				err := func() error {
+					mu.Lock()
+					defer mu.Unlock()
+					return c.out.sendWith(w.buf)
+				}()
 				w.buf = w.buf[:0]
 				if err != nil {
 					return err

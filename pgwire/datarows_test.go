@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -141,6 +142,9 @@ func TestDataRowsMatchEncoders(t *testing.T) {
 		}},
 		{"series_c", func(i int) string { return fmt.Sprintf("c%d", i/7%2) }},
 		{"series_d", func(i int) string { return strings.Repeat("d", i/20%4) }},
+		// Distinct values: in the sliced record the dictionary is longer
+		// than the array and is not pre-encoded (outDict).
+		{"distinct", func(i int) string { return fmt.Sprintf("u%d", i) }},
 	} {
 		b := array.NewDictionaryBuilder(mem, exec.TypeTag).(*array.BinaryDictionaryBuilder)
 		for i := 0; i < n; i++ {
@@ -217,6 +221,8 @@ func TestDataRowsMatchEncoders(t *testing.T) {
 // predicate that fails in a worker ends the query with its error, and the
 // connection goes on.
 func TestPgxRowsFromWorkers(t *testing.T) {
+	// Two workers even on a one-core machine (GOMAXPROCS sizes scans).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
 	var lines strings.Builder
 	type row struct {
 		host string

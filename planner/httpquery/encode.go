@@ -40,9 +40,10 @@ func getWriter(w io.Writer) *bufio.Writer {
 	return bw
 }
 
-// putWriter flushes bw and returns it to the pool.
+// putWriter returns bw to the pool; what it holds unflushed is dropped
+// (an encoder flushes when its result is complete, so a failed one sends
+// no half-buffered tail).
 func putWriter(bw *bufio.Writer) {
-	_ = bw.Flush()
 	bw.Reset(nil)
 	writers.Put(bw)
 }
@@ -117,10 +118,13 @@ func encodeJSON(lines bool) encoder {
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
 		if !lines {
 			bw.WriteString("]")
 		}
-		return err
+		return bw.Flush()
 	}
 }
 
@@ -132,11 +136,15 @@ func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, firs
 		return err
 	}
 	var c csvWriter
-	return batches(first, next, func(rec arrow.Record) error {
+	err := batches(first, next, func(rec arrow.Record) error {
 		c.buf = c.rows(c.buf[:0], schema, rec, nil)
 		_, err := bw.Write(c.buf)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // csvHeader is the CSV line of the column names.
@@ -191,6 +199,13 @@ func (c *csvWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, sel
 	return dst
 }
 
+// locked runs f holding mu.
+func locked(mu *sync.Mutex, f func() error) error {
+	mu.Lock()
+	defer mu.Unlock()
+	return f()
+}
+
 // csvFlushEvery is how many bytes of CSV a worker gathers before it writes
 // them to the response.
 const csvFlushEvery = 256 << 10
@@ -227,9 +242,7 @@ func encodeCSVWorkers(ctx context.Context, w http.ResponseWriter, schema *arrow.
 		if len(c.buf) < csvFlushEvery {
 			return nil
 		}
-		mu.Lock()
-		err := write(c.buf)
-		mu.Unlock()
+		err := locked(&mu, func() error { return write(c.buf) })
 		c.buf = c.buf[:0]
 		return err
 	})

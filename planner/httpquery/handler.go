@@ -128,9 +128,27 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, statusOf(pe), pe)
 		return
 	}
-	if err := enc(w, withPGTypes(op.Schema(), q.Cols), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil {
+	sw := &sentWriter{ResponseWriter: w}
+	if err := enc(sw, withPGTypes(op.Schema(), q.Cols), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil {
+		if sw.n == 0 { // nothing written (pretty, a JSON body still buffered): the status is free
+			pe := planner.AsError(err)
+			writeError(w, statusOf(pe), pe)
+			return
+		}
 		h.abort(ctx, err)
 	}
+}
+
+// sentWriter counts the bytes an encoder has written to the response.
+type sentWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (w *sentWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	w.n += int64(n)
+	return n, err
 }
 
 // abort ends a response that failed after part of it was sent: the status

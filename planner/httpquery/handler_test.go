@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -139,6 +140,8 @@ func TestDatesAsDates(t *testing.T) {
 // failing in the last partition, after megabytes were sent, cuts the response, which the client
 // sees as incomplete instead of a short result.
 func TestCSVFromWorkers(t *testing.T) {
+	// Two workers even on a one-core machine (GOMAXPROCS sizes scans).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
 	require.NoError(t, err)
@@ -181,6 +184,16 @@ func TestCSVFromWorkers(t *testing.T) {
 	code, body = get(t, srv.URL, "SELECT host, v FROM w WHERE 1 / (k - 5) > 0", "csv")
 	require.Equal(t, 400, code, body)
 	require.Contains(t, body, "division by zero")
+
+	// A failure in a later batch, before the other formats wrote anything
+	// (pretty writes at the end; JSON holds its first 256 KB): an error
+	// response too, not a cut one.
+	late := "SELECT host, v FROM w WHERE k < 3 AND 1 / (CASE WHEN time >= '2026-03-04' AND k = 2 THEN 0 ELSE 1 END) > 0"
+	for _, format := range []string{"csv", "json", "jsonl", "pretty"} {
+		code, body = get(t, srv.URL, late, format)
+		require.Equal(t, 400, code, "%s: %s", format, body)
+		require.JSONEq(t, `{"code":"22012","error":"division by zero"}`, body, format)
+	}
 
 	resp, err := http.Get(srv.URL + "/api/v3/query_sql?db=db&format=csv&q=" + url.QueryEscape("SELECT host, v, s FROM w WHERE 1 / (CASE WHEN time >= '2026-03-04' AND k = 19990 THEN 0 ELSE 1 END) > 0"))
 	require.NoError(t, err)
