@@ -41,7 +41,7 @@ const (
 	outString                   // text bytes (the binary form of text too)
 	outDict                     // a tag: text bytes by int32 dictionary code
 	outDictWire                 // a tag whose entries hold their lengths (wireEntries)
-	outTags                     // adjacent tags written together (tagGroup)
+	outTags                     // adjacent tags written together (exec.TagRows)
 	outInGroup                  // a tag that an outTags column before it writes
 )
 
@@ -61,7 +61,7 @@ type outColumn struct {
 	data []byte
 	code []int32 // outDict
 
-	tags *tagGroup // outTags
+	tags *exec.TagRows // outTags
 
 	enc     encoder
 	scratch []byte  // outEncoded: this chunk's values, one after another
@@ -158,9 +158,9 @@ func (oc *outColumn) measure(idx []int32, size []int32) {
 	case outInGroup:
 		return
 	case outTags:
-		oc.tags.valid = false
+		oc.tags.Reset()
 		for r, i := range idx {
-			size[r] += int32(len(oc.tags.row(i)))
+			size[r] += int32(len(oc.tags.Row(i)))
 		}
 		return
 	case outInt64, outFloat64, outTimestamp:
@@ -237,10 +237,10 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 	}
 	switch oc.kind {
 	case outTags:
-		oc.tags.valid = false
+		oc.tags.Reset()
 		for r, i := range idx {
 			p := pos[r]
-			pos[r] = p + copy(buf[p:], oc.tags.row(i))
+			pos[r] = p + copy(buf[p:], oc.tags.Row(i))
 		}
 	case outInt64:
 		v := oc.i64
@@ -410,7 +410,7 @@ func (w *rowWriter) columns(rec arrow.Record, formats []int16, cols []planner.Co
 }
 
 // outColumns sets outs to rec's columns, keeping their scratch space.
-// Runs of adjacent tags without NULLs are written as one (tagGroup).
+// Runs of adjacent tags without NULLs are written as one.
 func outColumns(outs []outColumn, rec arrow.Record, formats []int16, cols []planner.Column, loc *time.Location, regOID func(uint32, string) (int64, bool)) []outColumn {
 	arrs := rec.Columns()
 	outs = slices.Grow(outs[:0], len(arrs))[:len(arrs)]
@@ -426,57 +426,18 @@ func outColumns(outs []outColumn, rec arrow.Record, formats []int16, cols []plan
 			end++
 		}
 		if end-j >= 2 {
-			g := &tagGroup{}
+			// Written together (exec.TagRows): a series' rows repeat the
+			// bytes of the row before.
+			g := exec.NewTagRows("")
 			for k := j; k < end; k++ {
-				g.code = append(g.code, outs[k].code)
-				g.off = append(g.off, outs[k].off)
-				g.data = append(g.data, outs[k].data)
+				g.Add(outs[k].code, outs[k].off, outs[k].data)
 				outs[k].kind = outInGroup
 			}
-			g.last = make([]int32, len(g.code))
 			outs[j].kind, outs[j].tags = outTags, g
 		}
 		j = end
 	}
 	return outs
-}
-
-// tagGroup writes adjacent tag columns together: a row's tags are one
-// run of bytes, and rows of one series (adjacent in files sorted by
-// series) repeat it, so most rows are one copy of the bytes of the row
-// before instead of one per tag.
-type tagGroup struct {
-	code  [][]int32 // per tag: its dictionary codes
-	off   [][]int32 // per tag: wireEntries offsets
-	data  [][]byte  // per tag: wireEntries bytes
-	last  []int32   // the codes bytes holds
-	valid bool
-	bytes []byte // the tags of codes last, as the wire has them
-}
-
-// row returns row i's tags as the wire has them, the bytes of the row
-// before when its codes are the same (valid).
-func (g *tagGroup) row(i int32) []byte {
-	if g.valid {
-		same := true
-		for k, c := range g.code {
-			if c[i] != g.last[k] {
-				same = false
-				break
-			}
-		}
-		if same {
-			return g.bytes
-		}
-	}
-	g.bytes = g.bytes[:0]
-	for k, c := range g.code {
-		e := c[i]
-		g.last[k] = e
-		g.bytes = append(g.bytes, g.data[k][g.off[k][e]:g.off[k][e+1]]...)
-	}
-	g.valid = true
-	return g.bytes
 }
 
 // streamWorkers sends every row of src, a Consumer with workers, from the

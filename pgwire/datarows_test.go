@@ -125,7 +125,7 @@ func TestDataRowsMatchEncoders(t *testing.T) {
 		add("bool_"+sfx, 0, 0, bl)
 		add("interval_"+sfx, 0, 0, iv)
 	}
-	// Adjacent tags are written together (tagGroup): runs of one series,
+	// Adjacent tags are written together (exec.TagRows): runs of one series,
 	// values changing every row, one with NULLs splitting the run.
 	for _, tg := range []struct {
 		name string

@@ -37,10 +37,7 @@ func textColumn(a arrow.Array, quote func([]byte, string) []byte) cellAppender {
 	case *array.String:
 		return func(dst []byte, i int) []byte { return quote(dst, a.Value(i)) }
 	case *array.Dictionary:
-		return dictColumn(a, func(dst []byte, d arrow.Array, k int) []byte {
-			s, _ := exec.FormatValue(d, k, time.UTC)
-			return quote(dst, s)
-		})
+		return dictColumn(a, textDictFormat(quote))
 	}
 	return func(dst []byte, i int) []byte {
 		s, _ := exec.FormatValue(a, i, time.UTC)
@@ -82,27 +79,40 @@ func jsonColumn(a arrow.Array) cellAppender {
 // dictColumn formats each dictionary entry once with format, then appends
 // a row's entry by its code.
 func dictColumn(a *array.Dictionary, format func(dst []byte, dict arrow.Array, k int) []byte) cellAppender {
-	dict := a.Dictionary()
-	var buf []byte
-	ends := make([]int, dict.Len())
-	for k := range ends {
-		if !dict.IsNull(k) {
-			buf = format(buf, dict, k)
-		}
-		ends[k] = len(buf)
-	}
-	entry := func(k int) []byte {
-		start := 0
-		if k > 0 {
-			start = ends[k-1]
-		}
-		return buf[start:ends[k]]
-	}
+	offs, data := dictEntries(a, format)
 	if idx, ok := a.Indices().(*array.Int32); ok {
 		codes := idx.Int32Values()
-		return func(dst []byte, i int) []byte { return append(dst, entry(int(codes[i]))...) }
+		return func(dst []byte, i int) []byte {
+			c := codes[i]
+			return append(dst, data[offs[c]:offs[c+1]]...)
+		}
 	}
-	return func(dst []byte, i int) []byte { return append(dst, entry(a.GetValueIndex(i))...) }
+	return func(dst []byte, i int) []byte {
+		k := a.GetValueIndex(i)
+		return append(dst, data[offs[k]:offs[k+1]]...)
+	}
+}
+
+// dictEntries formats each entry of a's dictionary once with format:
+// entry k is data[offs[k]:offs[k+1]] (empty for a NULL entry).
+func dictEntries(a *array.Dictionary, format func(dst []byte, dict arrow.Array, k int) []byte) (offs []int32, data []byte) {
+	dict := a.Dictionary()
+	offs = make([]int32, dict.Len()+1)
+	for k := 0; k < dict.Len(); k++ {
+		if !dict.IsNull(k) {
+			data = format(data, dict, k)
+		}
+		offs[k+1] = int32(len(data))
+	}
+	return offs, data
+}
+
+// textDictFormat formats a dictionary entry as text escaped by quote.
+func textDictFormat(quote func([]byte, string) []byte) func(dst []byte, d arrow.Array, k int) []byte {
+	return func(dst []byte, d arrow.Array, k int) []byte {
+		s, _ := exec.FormatValue(d, k, time.UTC)
+		return quote(dst, s)
+	}
 }
 
 // appendTimeText writes ns as 2006-01-02T15:04:05.999999999 in UTC

@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -161,28 +162,78 @@ func csvHeader(names []string) []byte {
 
 // csvWriter writes batches as CSV lines; one per goroutine.
 type csvWriter struct {
-	cells []cellAppender
-	buf   []byte
+	segs []csvSegment
+	buf  []byte
+}
+
+// csvSegment is what a CSV line holds of one column, or of adjacent tags
+// without NULLs written together (tags; exec.TagRows: a series' rows
+// repeat the bytes of the row before).
+type csvSegment struct {
+	cell    cellAppender
+	allNull bool
+	valid   []byte // validity bitmap when the column has NULLs, from bit voff
+	voff    int
+	tags    *exec.TagRows
+}
+
+// csvTag reports whether column j (a) is a tag without NULLs that can be
+// written with its neighbours.
+func csvTag(schema *arrow.Schema, j int, a arrow.Array) bool {
+	d, ok := a.(*array.Dictionary)
+	if !ok || a.NullN() > 0 || isDate(schema, j) {
+		return false
+	}
+	_, ok = d.Indices().(*array.Int32)
+	return ok
 }
 
 // rows appends the rows of rec (those of sel; nil: all) to dst as CSV.
 func (c *csvWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, sel []int32) []byte {
 	cols := rec.Columns()
-	c.cells = c.cells[:0]
-	for j, a := range cols {
-		if isDate(schema, j) {
-			c.cells = append(c.cells, dateColumn(a))
-		} else {
-			c.cells = append(c.cells, textColumn(a, appendCSVField))
+	c.segs = c.segs[:0]
+	for j := 0; j < len(cols); {
+		end := j
+		for end < len(cols) && csvTag(schema, end, cols[end]) {
+			end++
 		}
+		if end-j >= 2 {
+			g := exec.NewTagRows(",")
+			for k := j; k < end; k++ {
+				d := cols[k].(*array.Dictionary)
+				offs, data := dictEntries(d, textDictFormat(appendCSVField))
+				g.Add(d.Indices().(*array.Int32).Int32Values(), offs, data)
+			}
+			c.segs = append(c.segs, csvSegment{tags: g})
+			j = end
+			continue
+		}
+		a := cols[j]
+		seg := csvSegment{cell: textColumn(a, appendCSVField)}
+		if isDate(schema, j) {
+			seg.cell = dateColumn(a)
+		}
+		switch {
+		case a.DataType().ID() == arrow.NULL:
+			seg.allNull = true
+		case a.NullN() > 0:
+			seg.valid, seg.voff = a.NullBitmapBytes(), a.Data().Offset()
+		}
+		c.segs = append(c.segs, seg)
+		j++
 	}
 	line := func(i int) {
-		for j, a := range cols {
-			if j > 0 {
+		for k := range c.segs {
+			s := &c.segs[k]
+			if k > 0 {
 				dst = append(dst, ',')
 			}
-			if !a.IsNull(i) {
-				dst = c.cells[j](dst, i)
+			switch {
+			case s.tags != nil:
+				dst = append(dst, s.tags.Row(int32(i))...)
+			case s.allNull || s.valid != nil && !bitutil.BitIsSet(s.valid, s.voff+i):
+			default:
+				dst = s.cell(dst, i)
 			}
 		}
 		dst = append(dst, '\n')
