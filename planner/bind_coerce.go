@@ -238,6 +238,15 @@ var argTypes = map[string][]arrow.DataType{
 	"split_part":          {exec.TypeText, exec.TypeText, exec.TypeInt},
 	"width_bucket":        {exec.TypeFloat, exec.TypeFloat, exec.TypeFloat, exec.TypeInt},
 	"age":                 {exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"atan2":               {exec.TypeFloat, exec.TypeFloat},
+	"atan2d":              {exec.TypeFloat, exec.TypeFloat},
+}
+
+func init() {
+	for _, f := range []string{"sin", "cos", "tan", "cot", "asin", "acos", "atan", "sind", "cosd", "tand", "cotd",
+		"asind", "acosd", "atand", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "degrees", "radians", "cbrt"} {
+		argTypes[f] = []arrow.DataType{exec.TypeFloat}
+	}
 }
 
 // call resolves a scalar function, reading unknown literals as its
