@@ -213,16 +213,23 @@ func numericFloats(a arrow.Array) ([]float64, error) {
 	return nil, fmt.Errorf("%v is not numeric", a.DataType())
 }
 
-// momentAcc computes avg and the variances with Welford's method, which stays
-// accurate where sum-of-squares formulas lose digits.
+// momentAcc computes the variances and standard deviations from N, the
+// sum Sx and the sum of squared deviations Sxx, kept up to date with the
+// Youngs-Cramer method and combined as PostgreSQL's float8_accum and
+// float8_combine do, so the results are PostgreSQL's float8 ones to the
+// bit for the same rows in the same order: an infinite or NaN input makes
+// Sxx NaN; finite inputs whose sums overflow are an error.
 type momentAcc struct {
-	kind     AggFunc
-	n        []int64
-	mean, m2 []float64
+	kind       AggFunc
+	n, sx, sxx []float64
 }
 
+// errFloatOverflow is PostgreSQL's error for a float8 result that
+// overflows from finite inputs.
+var errFloatOverflow = fmt.Errorf("value out of range: overflow")
+
 func (a *momentAcc) grow(groups int) {
-	a.n, a.mean, a.m2 = growTo(a.n, groups), growTo(a.mean, groups), growTo(a.m2, groups)
+	a.n, a.sx, a.sxx = growTo(a.n, groups), growTo(a.sx, groups), growTo(a.sxx, groups)
 }
 
 func (a *momentAcc) update(gids []uint32, arg, _ arrow.Array) error {
@@ -236,10 +243,24 @@ func (a *momentAcc) update(gids []uint32, arg, _ arrow.Array) error {
 			continue
 		}
 		g := gids[i]
-		a.n[g]++
-		d := x - a.mean[g]
-		a.mean[g] += d / float64(a.n[g])
-		a.m2[g] += d * (x - a.mean[g])
+		old, oldSx := a.n[g], a.sx[g]
+		n := old + 1
+		a.n[g] = n
+		a.sx[g] += x
+		if old == 0 {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				a.sxx[g] = math.NaN() // else one value would report variance 0
+			}
+			continue
+		}
+		t := x*n - a.sx[g]
+		a.sxx[g] += t * t / (n * old)
+		if math.IsInf(a.sx[g], 0) || math.IsInf(a.sxx[g], 0) {
+			if !math.IsInf(oldSx, 0) && !math.IsInf(x, 0) {
+				return errFloatOverflow
+			}
+			a.sxx[g] = math.NaN()
+		}
 	}
 	return nil
 }
@@ -248,18 +269,16 @@ func (a *momentAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	out := make([]float64, groups)
 	seen := make([]bool, groups)
 	for g := 0; g < groups; g++ {
-		n := float64(a.n[g])
+		n, sxx := a.n[g], a.sxx[g]
 		switch a.kind {
-		case AggAvg:
-			out[g], seen[g] = a.mean[g], n > 0
 		case AggVarPop:
-			out[g], seen[g] = a.m2[g]/n, n > 0
+			out[g], seen[g] = sxx/n, n > 0
 		case AggStddevPop:
-			out[g], seen[g] = math.Sqrt(a.m2[g]/n), n > 0
+			out[g], seen[g] = math.Sqrt(sxx/n), n > 0
 		case AggVarSamp:
-			out[g], seen[g] = a.m2[g]/(n-1), n > 1
+			out[g], seen[g] = sxx/(n-1), n > 1
 		case AggStddevSamp:
-			out[g], seen[g] = math.Sqrt(a.m2[g]/(n-1)), n > 1
+			out[g], seen[g] = math.Sqrt(sxx/(n-1)), n > 1
 		}
 	}
 	return fixedArray(dt, out, validFrom(seen))

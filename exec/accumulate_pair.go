@@ -42,17 +42,47 @@ func (a *pairAcc) update(gids []uint32, arg, second arrow.Array) error {
 			continue
 		}
 		x, y := xs[i], ys[i]
-		old := a.n[g]
+		old, oldSx, oldSy := a.n[g], a.sx[g], a.sy[g]
 		n := old + 1
 		a.n[g] = n
 		a.sx[g] += x
 		a.sy[g] += y
-		if old > 0 {
-			tx, ty := x*n-a.sx[g], y*n-a.sy[g]
-			scale := 1 / (n * old)
-			a.sxx[g] += tx * tx * scale
-			a.syy[g] += ty * ty * scale
-			a.sxy[g] += tx * ty * scale
+		if old == 0 {
+			// A first infinite or NaN value makes its sums NaN (else one
+			// pair would report no variance).
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				a.sxx[g], a.sxy[g] = math.NaN(), math.NaN()
+			}
+			if math.IsNaN(y) || math.IsInf(y, 0) {
+				a.syy[g], a.sxy[g] = math.NaN(), math.NaN()
+			}
+			continue
+		}
+		tx, ty := x*n-a.sx[g], y*n-a.sy[g]
+		scale := 1 / (n * old)
+		a.sxx[g] += tx * tx * scale
+		a.syy[g] += ty * ty * scale
+		a.sxy[g] += tx * ty * scale
+		// As PostgreSQL's float8_regr_accum: infinite sums from infinite
+		// inputs are NaN, from finite ones an overflow.
+		xInf, yInf := math.IsInf(oldSx, 0) || math.IsInf(x, 0), math.IsInf(oldSy, 0) || math.IsInf(y, 0)
+		if math.IsInf(a.sx[g], 0) || math.IsInf(a.sxx[g], 0) {
+			if !xInf {
+				return errFloatOverflow
+			}
+			a.sxx[g] = math.NaN()
+		}
+		if math.IsInf(a.sy[g], 0) || math.IsInf(a.syy[g], 0) {
+			if !yInf {
+				return errFloatOverflow
+			}
+			a.syy[g] = math.NaN()
+		}
+		if math.IsInf(a.sxy[g], 0) {
+			if !xInf && !yInf {
+				return errFloatOverflow
+			}
+			a.sxy[g] = math.NaN()
 		}
 	}
 	return nil
@@ -70,15 +100,22 @@ func (a *pairAcc) merge(other accumulator, gids []uint32) error {
 			a.n[g], a.sx[g], a.sy[g], a.sxx[g], a.syy[g], a.sxy[g] = n2, o.sx[i], o.sy[i], o.sxx[i], o.syy[i], o.sxy[i]
 			continue
 		}
-		n := n1 + n2
-		dx := a.sx[g]/n1 - o.sx[i]/n2
-		dy := a.sy[g]/n1 - o.sy[i]/n2
-		a.sxx[g] += o.sxx[i] + n1*n2*dx*dx/n
-		a.syy[g] += o.syy[i] + n1*n2*dy*dy/n
-		a.sxy[g] += o.sxy[i] + n1*n2*dx*dy/n
-		a.sx[g] += o.sx[i]
-		a.sy[g] += o.sy[i]
-		a.n[g] = n
+		// As PostgreSQL's float8_regr_combine, in its order of operations.
+		sx1, sy1 := a.sx[g], a.sy[g]
+		var err error
+		if a.sx[g], a.sxx[g], err = combineMoments(n1, n2, sx1, o.sx[i], a.sxx[g], o.sxx[i]); err != nil {
+			return err
+		}
+		if a.sy[g], a.syy[g], err = combineMoments(n1, n2, sy1, o.sy[i], a.syy[g], o.syy[i]); err != nil {
+			return err
+		}
+		dx, dy := sx1/n1-o.sx[i]/n2, sy1/n1-o.sy[i]/n2
+		sxy := a.sxy[g] + o.sxy[i] + n1*n2*dx*dy/(n1+n2)
+		if math.IsInf(sxy, 0) && !math.IsInf(a.sxy[g], 0) && !math.IsInf(o.sxy[i], 0) {
+			return errFloatOverflow
+		}
+		a.sxy[g] = sxy
+		a.n[g] = n1 + n2
 	}
 	return nil
 }

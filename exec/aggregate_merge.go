@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -76,22 +77,38 @@ func (a *avgAcc) merge(other accumulator, gids []uint32) error {
 func (a *momentAcc) merge(other accumulator, gids []uint32) error {
 	o := other.(*momentAcc)
 	for i, g := range gids {
-		nb := o.n[i]
-		if nb == 0 {
+		n2 := o.n[i]
+		if n2 == 0 {
 			continue
 		}
-		na := a.n[g]
-		if na == 0 {
-			a.n[g], a.mean[g], a.m2[g] = nb, o.mean[i], o.m2[i]
+		n1 := a.n[g]
+		if n1 == 0 {
+			a.n[g], a.sx[g], a.sxx[g] = n2, o.sx[i], o.sxx[i]
 			continue
 		}
-		n := float64(na + nb)
-		d := o.mean[i] - a.mean[g]
-		a.mean[g] += d * float64(nb) / n
-		a.m2[g] += o.m2[i] + d*d*float64(na)*float64(nb)/n
-		a.n[g] = na + nb
+		var err error
+		a.sx[g], a.sxx[g], err = combineMoments(n1, n2, a.sx[g], o.sx[i], a.sxx[g], o.sxx[i])
+		if err != nil {
+			return err
+		}
+		a.n[g] = n1 + n2
 	}
 	return nil
+}
+
+// combineMoments combines the sums and squared deviations of two sets of
+// n1 and n2 values as PostgreSQL's float8_combine does.
+func combineMoments(n1, n2, sx1, sx2, sxx1, sxx2 float64) (sx, sxx float64, err error) {
+	sx = sx1 + sx2
+	if math.IsInf(sx, 0) && !math.IsInf(sx1, 0) && !math.IsInf(sx2, 0) {
+		return 0, 0, errFloatOverflow
+	}
+	d := sx1/n1 - sx2/n2
+	sxx = sxx1 + sxx2 + n1*n2*d*d/(n1+n2)
+	if math.IsInf(sxx, 0) && !math.IsInf(sxx1, 0) && !math.IsInf(sxx2, 0) {
+		return 0, 0, errFloatOverflow
+	}
+	return sx, sxx, nil
 }
 
 func (a *boolAcc) merge(other accumulator, gids []uint32) error {
