@@ -55,6 +55,16 @@ func toFloat(v any) float64 {
 	return math.NaN()
 }
 
+// oneOrTwo resolves a function of (a) or (a, b) arguments to dt.
+func oneOrTwo(dt arrow.DataType, a, b string) func([]arrow.DataType) (arrow.DataType, error) {
+	return func(args []arrow.DataType) (arrow.DataType, error) {
+		if len(args) == 2 {
+			return dt, want(args, a, b)
+		}
+		return dt, want(args, a)
+	}
+}
+
 // numericUnary defines a one-argument math function: float64 in and out,
 // or bigint kept as bigint when keepInt is given (abs, ceil, floor).
 func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int64, error)) funcDef {
@@ -183,12 +193,7 @@ func init() {
 	})
 	functions["pow"] = functions["power"]
 	register("log", funcDef{
-		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-			if len(args) == 2 {
-				return TypeFloat, want(args, "numeric", "numeric")
-			}
-			return TypeFloat, want(args, "numeric")
-		},
+		resolve: oneOrTwo(TypeFloat, "numeric", "numeric"),
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
 				if len(v) == 1 {

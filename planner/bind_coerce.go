@@ -239,6 +239,7 @@ var argTypes = map[string][]arrow.DataType{
 	"width_bucket":        {exec.TypeFloat, exec.TypeFloat, exec.TypeFloat, exec.TypeInt},
 	"age":                 {exec.TypeTimestamptz, exec.TypeTimestamptz},
 	"atan2":               {exec.TypeFloat, exec.TypeFloat},
+	"similar_to_escape":   {exec.TypeText, exec.TypeText},
 	"atan2d":              {exec.TypeFloat, exec.TypeFloat},
 }
 

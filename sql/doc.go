@@ -91,6 +91,8 @@
 // a ParenthesesExpr). IS UNKNOWN, ISNULL, NOTNULL are IS [NOT] NULL. LIKE and
 // ILIKE (also ~~, ~~*, !~~, !~~*) are PatternLikeOrIlikeExpr (IsLike false
 // for ILIKE); PostgreSQL's default LIKE escape is backslash, as TiDB's.
+// x [NOT] SIMILAR TO p [ESCAPE e] is x [NOT] REGEXP similar_to_escape(p
+// [, e]) (PostgreSQL's translation of the pattern to a regular expression).
 // ^ is exponentiation and arrives as __pg_power(a, b) (an operator: its
 // result column is ?column?). OPERATOR(schema.op) is op.
 // COLLATE default|"C"|"POSIX"|ucs_basic is dropped (the engine compares
@@ -216,8 +218,8 @@
 //
 // WITH ORDINALITY, GROUPS frames, FILTER combined with OVER, OVER on
 // aggregates TiDB does not know (string_agg(x, ',') OVER ()), NATURAL FULL
-// JOIN, SIMILAR TO, JSON and array containment operators (-> ->> @> <@
-// &&), bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING,
+// JOIN, SIMILAR TO with a pattern other than a string constant or a $n
+// parameter, JSON and array containment operators (-> ->> @> <@ &&), bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING,
 // SELECT INTO, UPDATE/DELETE and DDL. Precedence caveats: ~ ~* !~ !~* take
 // TiDB's comparison precedence (PostgreSQL: the level of ||), which only
 // differs for operands built with LIKE, IN or BETWEEN or mixed with || on

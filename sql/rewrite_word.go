@@ -461,7 +461,7 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		}
 	case "similar":
 		if next.word("to") {
-			r.unsupported(t, "SIMILAR TO", "use ~ (POSIX regular expression match)")
+			r.similarTo(t)
 			return true
 		}
 	case "tablesample":
@@ -487,6 +487,48 @@ func (r *rewriter) special(t token, w string, next token) bool {
 }
 
 // operatorCall rewrites OPERATOR([schema.]op) to op.
+// similarTo rewrites x [NOT] SIMILAR TO pattern [ESCAPE e] as x [NOT]
+// REGEXP similar_to_escape(pattern [, e]): a regular expression match
+// against PostgreSQL's translation of the pattern. The pattern and the
+// escape are a string constant or a $n parameter.
+func (r *rewriter) similarTo(t token) {
+	value := func(v token) bool {
+		switch v.kind {
+		case tString:
+			r.emit(v, okLit, quoteString(v.val))
+		case tParam:
+			r.out = append(r.out, outTok{text: "?", kind: okParam, orig: v.start, origEnd: v.end, param: v.n})
+		case tIdent:
+			if !v.word("null") {
+				r.unsupported(v, "a SIMILAR TO pattern or escape that is not a string constant or a $n parameter", "match with ~ similar_to_escape(pattern)")
+				return false
+			}
+			r.emit(v, okLit, "NULL")
+		default:
+			r.unsupported(v, "a SIMILAR TO pattern or escape that is not a string constant or a $n parameter", "match with ~ similar_to_escape(pattern)")
+			return false
+		}
+		return true
+	}
+	pat := r.tok(2)
+	r.i += 3 // SIMILAR TO pattern
+	r.emit(t, okKeyword, "REGEXP")
+	r.emit(t, okFunc, "similar_to_escape")
+	r.emit(t, okOpen, "(")
+	if !value(pat) {
+		return
+	}
+	if r.tok(0).word("escape") {
+		esc := r.tok(1)
+		r.i += 2
+		r.emit(t, okComma, ",")
+		if !value(esc) {
+			return
+		}
+	}
+	r.emit(t, okClose, ")")
+}
+
 func (r *rewriter) operatorCall(t token) bool {
 	k := 2
 	if (r.tok(k).kind == tIdent || r.tok(k).kind == tQIdent) && r.tok(k+1).punct(".") {

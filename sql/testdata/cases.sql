@@ -140,8 +140,10 @@ SELECT * FROM t WHERE (a::text)[1] = 'x' AND b::int > 3
 UPDATE t SET a = 1
 # unsupported select into
 SELECT * INTO TEMP x FROM t
-# unsupported similar to
-SELECT 'a' SIMILAR TO 'b'
+# SIMILAR TO is a regular expression match against similar_to_escape(pattern [, escape])
+SELECT a SIMILAR TO 'b%', a NOT SIMILAR TO $1 ESCAPE '#', a SIMILAR TO NULL FROM t
+# SIMILAR TO with a pattern that is an expression
+SELECT a SIMILAR TO b FROM t
 # unsupported operator
 SELECT a @> b FROM t
 # syntax error from tidb
