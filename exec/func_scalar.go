@@ -301,7 +301,7 @@ func init() {
 				return functions["substr"].eval(c, args, n)
 			}
 			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
-				re, err := compileRegex(v[1].(string), false)
+				re, err := CompileRegex(v[1].(string), false)
 				if err != nil {
 					return nil, err
 				}
@@ -379,7 +379,7 @@ func init() {
 			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeBool, want(args, "text", "text") },
 			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 				return rowwise(TypeBool, n, args, true, func(v []any) (any, error) {
-					re, err := compileRegex(v[1].(string), fold)
+					re, err := CompileRegex(v[1].(string), fold)
 					if err != nil {
 						return nil, err
 					}
@@ -405,7 +405,7 @@ func init() {
 				if len(v) == 4 {
 					flags = v[3].(string)
 				}
-				re, err := compileRegex(v[1].(string), strings.Contains(flags, "i"))
+				re, err := CompileRegex(v[1].(string), strings.Contains(flags, "i"))
 				if err != nil {
 					return nil, err
 				}
@@ -449,7 +449,9 @@ var (
 	regexCount atomic.Int64
 )
 
-func compileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
+// CompileRegex compiles a regular expression (fold: case-insensitive),
+// from a bounded cache.
+func CompileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
 	key := pattern
 	if fold {
 		key = "(?i)" + pattern
@@ -521,7 +523,7 @@ func compileLike(pattern string, fold bool) (*regexp.Regexp, error) {
 		}
 	}
 	b.WriteString("$")
-	return compileRegex(b.String(), false)
+	return CompileRegex(b.String(), false)
 }
 
 // RoundDecimal rounds x to places decimal digits (negative: to tens,

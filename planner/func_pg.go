@@ -34,23 +34,27 @@ func init() {
 		"quote_ident":                        (*binder).quoteIdent,
 		"parse_ident":                        (*binder).parseIdent,
 		"string_to_array":                    (*binder).stringToArray,
-		"pg_tablespace_location":             fixedFunc("pg_tablespace_location", 1, exec.TypeInt, exec.TypeText, ""),
-		"pg_get_function_sqlbody":            fixedFunc("pg_get_function_sqlbody", 1, exec.TypeInt, exec.TypeText, nil),
-		"pg_database_size":                   (*binder).databaseSize,
-		"format_type":                        (*binder).formatType,
-		"obj_description":                    (*binder).objDescription,
-		"pg_backend_pid":                     (*binder).backendPID,
-		"pg_postmaster_start_time":           (*binder).startTime,
-		"pg_conf_load_time":                  (*binder).startTime,
-		"to_regclass":                        (*binder).toRegclass,
-		"pg_get_viewdef":                     (*binder).viewDef,
-		"pg_get_ruledef":                     (*binder).viewDef,
-		"pg_get_triggerdef":                  (*binder).viewDef,
-		"set_config":                         (*binder).setConfig,
-		"quote_literal":                      (*binder).quoteLiteral,
-		"quote_nullable":                     (*binder).quoteNullable,
-		"format":                             (*binder).format,
-		"col_description":                    (*binder).colDescription,
+		"regexp_split_to_array": func(b *binder, args []exec.Expr) (exec.Expr, error) {
+			return b.regexpArray("regexp_split_to_array", args)
+		},
+		"regexp_match":             func(b *binder, args []exec.Expr) (exec.Expr, error) { return b.regexpArray("regexp_match", args) },
+		"pg_tablespace_location":   fixedFunc("pg_tablespace_location", 1, exec.TypeInt, exec.TypeText, ""),
+		"pg_get_function_sqlbody":  fixedFunc("pg_get_function_sqlbody", 1, exec.TypeInt, exec.TypeText, nil),
+		"pg_database_size":         (*binder).databaseSize,
+		"format_type":              (*binder).formatType,
+		"obj_description":          (*binder).objDescription,
+		"pg_backend_pid":           (*binder).backendPID,
+		"pg_postmaster_start_time": (*binder).startTime,
+		"pg_conf_load_time":        (*binder).startTime,
+		"to_regclass":              (*binder).toRegclass,
+		"pg_get_viewdef":           (*binder).viewDef,
+		"pg_get_ruledef":           (*binder).viewDef,
+		"pg_get_triggerdef":        (*binder).viewDef,
+		"set_config":               (*binder).setConfig,
+		"quote_literal":            (*binder).quoteLiteral,
+		"quote_nullable":           (*binder).quoteNullable,
+		"format":                   (*binder).format,
+		"col_description":          (*binder).colDescription,
 	}
 }
 
@@ -470,6 +474,71 @@ func (b *binder) stringToArray(args []exec.Expr) (exec.Expr, error) {
 				continue
 			}
 			elems[i] = &parts[i]
+		}
+		return formatArrayText(elems), nil
+	}}, nil
+}
+
+// regexpArray is regexp_split_to_array(s, pattern [, flags]), s split at
+// each match, and regexp_match(s, pattern [, flags]), the first match's
+// capture groups (the whole match when there are none; NULL when nothing
+// matches), as text[]. The flag i matches case-insensitively; g is refused
+// as PostgreSQL refuses it.
+func (b *binder) regexpArray(name string, args []exec.Expr) (exec.Expr, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, errorf(CodeUndefinedFunc, "function %s takes two or three arguments", name)
+	}
+	for i := range args {
+		x, err := b.coerce(args[i], exec.TypeText)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = settle(x)
+	}
+	return &rowFunc{name: name, args: args, dt: exec.TypeText, pg: 1009, strict: true, fn: func(v []any) (any, error) {
+		s, pattern, flags := v[0].(string), v[1].(string), ""
+		if len(v) == 3 {
+			flags = v[2].(string)
+		}
+		for _, f := range flags {
+			switch f {
+			case 'i', 'c':
+			case 'g':
+				return nil, errorf("22023", "%s() does not support the \"global\" option", name)
+			default:
+				return nil, errorf("22023", "invalid regular expression option: \"%c\"", f)
+			}
+		}
+		re, err := exec.CompileRegex(pattern, strings.LastIndexByte(flags, 'i') > strings.LastIndexByte(flags, 'c'))
+		if err != nil {
+			return nil, err
+		}
+		var elems []*string
+		if name == "regexp_match" {
+			loc := re.FindStringSubmatchIndex(s)
+			if loc == nil {
+				return nil, nil
+			}
+			if len(loc) == 2 { // no groups: the match
+				m := s[loc[0]:loc[1]]
+				return formatArrayText([]*string{&m}), nil
+			}
+			for g := 2; g < len(loc); g += 2 {
+				if loc[g] < 0 {
+					elems = append(elems, nil)
+					continue
+				}
+				m := s[loc[g]:loc[g+1]]
+				elems = append(elems, &m)
+			}
+			return formatArrayText(elems), nil
+		}
+		parts := []string{s}
+		if s != "" {
+			parts = re.Split(s, -1)
+		}
+		for i := range parts {
+			elems = append(elems, &parts[i])
 		}
 		return formatArrayText(elems), nil
 	}}, nil

@@ -98,6 +98,7 @@ var funcPGTypes = map[string]uint32{
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
 	"strpos": 23, "position": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
 	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_timestamp": 1114, "to_date": 1082,
+	"div": 1700, "num_nulls": 23, "num_nonnulls": 23,
 }
 
 // pgTypeOf is the PostgreSQL type a select item is reported as when it is
@@ -194,7 +195,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if t, ok := funcPGTypes[name]; ok {
 			return narrowPG(t, x.Type())
 		}
-		if name == "mod" && len(e.Args) == 2 {
+		if (name == "mod" || name == "gcd" || name == "lcm") && len(e.Args) == 2 {
 			l, r := q.pgTypeOf(e.Args[0], x), q.pgTypeOf(e.Args[1], x)
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())

@@ -1,0 +1,148 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// div, gcd, lcm, num_nulls, num_nonnulls, isfinite and overlay, as
+// PostgreSQL defines them.
+
+// gcd64 is the greatest common divisor of a and b (non-negative), an
+// error when it is 2^63 (gcd(-2^63, 0)).
+func gcd64(a, b int64) (int64, error) {
+	x, y := absU64(a), absU64(b)
+	for y != 0 {
+		x, y = y, x%y
+	}
+	if x > math.MaxInt64 {
+		return 0, errIntRange
+	}
+	return int64(x), nil
+}
+
+func absU64(v int64) uint64 {
+	if v < 0 {
+		return uint64(-(v + 1)) + 1
+	}
+	return uint64(v)
+}
+
+func init() {
+	register("div", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			return TypeFloat, want(args, "numeric", "numeric")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			ints := args[0].dt.ID() == arrow.INT64 && args[1].dt.ID() == arrow.INT64
+			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
+				if ints {
+					a, b := v[0].(int64), v[1].(int64)
+					if b == 0 {
+						return nil, fmt.Errorf("division by zero")
+					}
+					if a == math.MinInt64 && b == -1 {
+						return -float64(math.MinInt64), nil
+					}
+					return float64(a / b), nil
+				}
+				a, b := toFloat(v[0]), toFloat(v[1])
+				if b == 0 {
+					return nil, fmt.Errorf("division by zero")
+				}
+				return math.Trunc(a / b), nil
+			})
+		},
+	})
+	register("gcd", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int", "int") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return gcd64(v[0].(int64), v[1].(int64)) })
+		},
+	})
+	register("lcm", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int", "int") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
+				a, b := v[0].(int64), v[1].(int64)
+				if a == 0 || b == 0 {
+					return int64(0), nil
+				}
+				g, err := gcd64(a, b)
+				if err != nil {
+					return nil, err
+				}
+				hi, lo := bits.Mul64(absU64(a)/uint64(g), absU64(b))
+				if hi != 0 || lo > math.MaxInt64 {
+					return nil, errIntRange
+				}
+				return int64(lo), nil
+			})
+		},
+	})
+	count := func(nulls bool) funcDef {
+		return funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				if len(args) == 0 {
+					return nil, fmt.Errorf("takes at least one argument")
+				}
+				return TypeInt, nil
+			},
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeInt, n, args, false, func(v []any) (any, error) {
+					k := int64(0)
+					for _, x := range v {
+						if (x == nil) == nulls {
+							k++
+						}
+					}
+					return k, nil
+				})
+			},
+		}
+	}
+	register("num_nulls", count(true))
+	register("num_nonnulls", count(false))
+	// Strata's timestamps, dates and intervals are never infinite.
+	register("isfinite", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) != 1 || args[0].ID() != arrow.TIMESTAMP && args[0].ID() != arrow.INTERVAL_MONTH_DAY_NANO && args[0].ID() != arrow.NULL {
+				return nil, fmt.Errorf("takes a timestamp, date or interval")
+			}
+			return TypeBool, nil
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeBool, n, args, true, func([]any) (any, error) { return true, nil })
+		},
+	})
+	// overlay(s PLACING r FROM a [FOR n]) arrives as overlay(s, r, a[, n]):
+	// the characters of s before a, r, then those from a+n (n: r's length).
+	register("overlay", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 4 {
+				return TypeText, want(args, "text", "text", "int", "int")
+			}
+			return TypeText, want(args, "text", "text", "int")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				s, r := []rune(v[0].(string)), v[1].(string)
+				from := v[2].(int64)
+				count := int64(len([]rune(r)))
+				if len(v) == 4 {
+					count = v[3].(int64)
+				}
+				if from < 1 {
+					return nil, fmt.Errorf("negative substring length not allowed")
+				}
+				left := s[:min(int64(len(s)), from-1)]
+				rest := max(from+count, 1) - 1
+				right := s[min(int64(len(s)), rest):]
+				return string(left) + r + string(right), nil
+			})
+		},
+	})
+}
