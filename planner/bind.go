@@ -334,10 +334,12 @@ func renameColumns(node Node, names []ast.CIStr) Node {
 
 // bindValues binds VALUES (...), (...): columns column1, column2, ... of
 // each column's common type.
-// valuesPGType is the PostgreSQL type of VALUES column c when its rows
-// agree on one its engine type does not tell (date, int4, numeric, ...),
-// NULLs aside; 0 otherwise.
-func (b *binder) valuesPGType(sel *ast.SelectStmt, c int, rows [][]exec.Expr) uint32 {
+// valuesPGType is the PostgreSQL type of VALUES column c, of engine type
+// dt, when its engine type does not tell it (date, int4, numeric, ...):
+// the common type of its rows' types, NULLs aside, as PostgreSQL resolves
+// them (numeric and int4 rows make numeric); 0 otherwise. rows are not
+// yet coerced to dt.
+func (b *binder) valuesPGType(sel *ast.SelectStmt, c int, rows [][]exec.Expr, dt arrow.DataType) uint32 {
 	q := &selectBinder{b: b, in: &scope{}}
 	t, first := uint32(0), true
 	for r, row := range sel.Lists {
@@ -345,14 +347,30 @@ func (b *binder) valuesPGType(sel *ast.SelectStmt, c int, rows [][]exec.Expr) ui
 			continue
 		}
 		pg := q.pgTypeOf(row.Values[c], rows[r][c])
-		if first {
+		if pg == 0 && rows[r][c].Type().ID() == arrow.INT64 {
+			pg = 20
+		}
+		switch {
+		case first:
 			t, first = pg, false
-		} else if pg != t {
+		case pg == t:
+		case numberRank[t] > 0 && numberRank[pg] > 0:
+			if numberRank[pg] > numberRank[t] { // int2 < int4 < int8 < numeric
+				t = pg
+			}
+		default:
 			return 0
 		}
 	}
-	return t
+	if t == pgOfEngine(dt) {
+		return 0
+	}
+	return narrowPG(t, dt)
 }
+
+// numberRank orders int2, int4, int8 and numeric by which a mix of them
+// resolves to.
+var numberRank = map[uint32]int{21: 1, 23: 2, 20: 3, 1700: 4}
 
 func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 	if len(sel.Lists) == 0 {
@@ -383,12 +401,13 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 		if err != nil {
 			return nil, errorf(CodeDatatype, "VALUES types %v cannot be matched", err)
 		}
+		pg := b.valuesPGType(sel, c, rows, dt)
 		for r := range rows {
 			if rows[r][c], err = b.coerce(rows[r][c], dt); err != nil {
 				return nil, err
 			}
 		}
-		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: dt, PGType: b.valuesPGType(sel, c, rows)}
+		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: dt, PGType: pg}
 	}
 	return &Values{Cols: cols, Rows: rows}, nil
 }
