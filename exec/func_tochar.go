@@ -14,8 +14,16 @@ import (
 func init() {
 	sort.SliceStable(charPatterns, func(i, j int) bool { return len(charPatterns[i]) > len(charPatterns[j]) })
 	register("to_char", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+		if len(args) == 2 && (args[0].ID() == arrow.INT64 || args[0].ID() == arrow.FLOAT64) {
+			return TypeText, want(args, "numeric", "text")
+		}
 		return TypeText, want(args, "timestamptz", "text")
-	}, eval: evalToChar})
+	}, eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+		if id := args[0].dt.ID(); id == arrow.INT64 || id == arrow.FLOAT64 {
+			return evalNumToChar(c, args, n, false)
+		}
+		return evalToChar(c, args, n)
+	}})
 }
 
 // evalToChar formats timestamps in the session's time zone with a

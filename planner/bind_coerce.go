@@ -476,6 +476,18 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			return b.call(name, args)
 		}
+	case "to_char":
+		if len(e.Args) == 2 {
+			if err := bindArgs(0); err != nil {
+				return nil, err
+			}
+			if b.isNumeric(s, e.Args[0], args[0]) {
+				// numeric rounds half away from zero on the decimal value;
+				// float8 (the default for floats) as printf does.
+				return b.call("__to_char_numeric", args)
+			}
+			return b.call(name, args)
+		}
 	case "pg_typeof":
 		if len(e.Args) != 1 {
 			return nil, errorf(CodeUndefinedFunc, "function pg_typeof takes one argument")
