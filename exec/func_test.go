@@ -2,6 +2,8 @@ package exec
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -357,6 +359,45 @@ func FuzzToTimestamp(f *testing.F) {
 			back, err := again.instant(time.UTC, text)
 			require.NoError(t, err)
 			require.True(t, at.Truncate(time.Second).Equal(back), "%v read back as %v", at, back)
+		}
+	})
+}
+
+// FuzzToCharNumber formats numbers by arbitrary templates: no panics, and
+// where the template has only 9s, 0s and a point, the digits printed read
+// back as the value rounded to the positions after the point (or #s when
+// the integer part does not fit).
+func FuzzToCharNumber(f *testing.F) {
+	for _, c := range []struct {
+		x    float64
+		tmpl string
+	}{{1234.567, "9,999.99"}, {-0.5, "FM0.99"}, {5, "S999PR"}, {0, "FM9.9"}, {1e300, "999"}, {-7.25, "\"x\"99MI"}, {0.004, "FM0.999"}, {99.995, "999.99"}} {
+		f.Add(c.x, c.tmpl)
+	}
+	f.Fuzz(func(t *testing.T, x float64, tmpl string) {
+		nt, err := compileNumTemplate(tmpl)
+		if err != nil {
+			return
+		}
+		for _, numeric := range []bool{false, true} {
+			out := nt.format(x, numeric)
+			if strings.Trim(tmpl, "90.") != "" || strings.Count(tmpl, ".") > 1 || len(tmpl) > 15 || math.IsNaN(x) || math.IsInf(x, 0) {
+				continue
+			}
+			s := strings.TrimSpace(out)
+			if strings.Contains(s, "#") {
+				continue
+			}
+			if s == "" || s == "." || s == "-" || s == "-." {
+				continue
+			}
+			got, err := strconv.ParseFloat(s, 64)
+			require.NoError(t, err, "%q of %v: %q", tmpl, x, out)
+			post := 0
+			if i := strings.IndexByte(tmpl, '.'); i >= 0 {
+				post = len(tmpl) - i - 1
+			}
+			require.InDelta(t, x, got, math.Pow(10, -float64(post))/2+1e-9*math.Abs(x), "%q of %v: %q", tmpl, x, out)
 		}
 	})
 }
