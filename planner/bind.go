@@ -253,6 +253,36 @@ type output struct {
 	table string
 }
 
+// bindWith binds a WITH clause's common table expressions into a new
+// scope of names, which popWith leaves (call it even when bindWith fails).
+func (b *binder) bindWith(with *ast.WithClause) error {
+	defs := map[string]Node{}
+	b.ctes = append(b.ctes, defs)
+	for _, cte := range with.CTEs {
+		if cte.IsRecursive {
+			node, ok, err := b.recursiveCTE(cte, defs)
+			if err != nil {
+				return err
+			}
+			if ok {
+				defs[cte.Name.O] = node
+				continue
+			}
+		}
+		node, err := b.bindQuery(cte.Query.Query.(ast.StmtNode))
+		if err != nil {
+			return err
+		}
+		if len(cte.ColNameList) > 0 {
+			node = renameColumns(node, cte.ColNameList)
+		}
+		defs[cte.Name.O] = node
+	}
+	return nil
+}
+
+func (b *binder) popWith() { b.ctes = b.ctes[:len(b.ctes)-1] }
+
 // bindSelect binds one SELECT block.
 func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 	if sel.Kind == ast.SelectStmtKindValues {
@@ -262,28 +292,9 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 		return nil, notSupported("TABLE statements")
 	}
 	if sel.With != nil {
-		defs := map[string]Node{}
-		b.ctes = append(b.ctes, defs)
-		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
-		for _, cte := range sel.With.CTEs {
-			if cte.IsRecursive {
-				node, ok, err := b.recursiveCTE(cte, defs)
-				if err != nil {
-					return nil, err
-				}
-				if ok {
-					defs[cte.Name.O] = node
-					continue
-				}
-			}
-			node, err := b.bindQuery(cte.Query.Query.(ast.StmtNode))
-			if err != nil {
-				return nil, err
-			}
-			if len(cte.ColNameList) > 0 {
-				node = renameColumns(node, cte.ColNameList)
-			}
-			defs[cte.Name.O] = node
+		defer b.popWith()
+		if err := b.bindWith(sel.With); err != nil {
+			return nil, err
 		}
 	}
 	seriesInSelectList(sel)

@@ -25,7 +25,10 @@ func (n *Union) Describe() string  { return fmt.Sprintf("Union: %d inputs", len(
 // LIMIT over the result.
 func (b *binder) bindSetOp(n *ast.SetOprStmt) (Node, error) {
 	if n.With != nil {
-		return nil, notSupported("WITH before a set operation")
+		defer b.popWith()
+		if err := b.bindWith(n.With); err != nil {
+			return nil, err
+		}
 	}
 	node, err := b.bindSetList(n.SelectList)
 	if err != nil {
