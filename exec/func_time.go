@@ -22,7 +22,19 @@ func init() {
 	register("date_bin", funcDef{resolve: resolveBucket(true), eval: evalBucket(0, false)})
 	// The gapfill variants bucket like their plain forms; the planner adds
 	// the GapFill operator that creates the missing buckets.
-	register("time_bucket_gapfill", funcDef{resolve: resolveBucket(false), eval: evalBucket(timeBucketOrigin, true)})
+	// time_bucket_gapfill(width, time [, start [, finish]]): TimescaleDB's
+	// start and finish bound the buckets the planner's gap fill makes; the
+	// value is time_bucket(width, time).
+	bucketGapfill := evalBucket(timeBucketOrigin, true)
+	register("time_bucket_gapfill", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) < 2 || len(args) > 4 {
+				return nil, fmt.Errorf("takes 2 to 4 arguments (interval, timestamp [, start [, finish]])")
+			}
+			return TypeTimestamptz, want(args, []string{"interval", "timestamptz", "timestamptz", "timestamptz"}[:len(args)]...)
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) { return bucketGapfill(c, args[:2], n) },
+	})
 	register("date_bin_gapfill", functions["date_bin"])
 	register("date_trunc", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -148,6 +149,22 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 		s := all[key]
 		var out [][]any
 		var times []int64
+		// Buckets outside the range (an explicit start or finish narrower
+		// than the data) pass through unfilled, in time order.
+		var before, after []int64
+		for b := range s.rows {
+			switch {
+			case b < first:
+				before = append(before, b)
+			case b > last:
+				after = append(after, b)
+			}
+		}
+		slices.Sort(before)
+		slices.Sort(after)
+		for _, b := range before {
+			out, times = append(out, s.rows[b]), append(times, b)
+		}
 		for b := first; b <= last; b += g.spec.Width {
 			row := s.rows[b]
 			if row == nil {
@@ -159,6 +176,9 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 			}
 			out = append(out, row)
 			times = append(times, b)
+		}
+		for _, b := range after {
+			out, times = append(out, s.rows[b]), append(times, b)
 		}
 		extra := make([][]any, len(g.spec.Columns))
 		for k, col := range g.spec.Columns {

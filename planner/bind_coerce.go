@@ -221,7 +221,7 @@ func constantTree(x exec.Expr) bool {
 var argTypes = map[string][]arrow.DataType{
 	"time_bucket":         {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeText, exec.TypeTimestamptz, exec.TypeInterval}, // a quoted third argument is a time zone
 	"date_bin":            {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
-	"time_bucket_gapfill": {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
+	"time_bucket_gapfill": {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz, exec.TypeTimestamptz}, // start, finish
 	"date_bin_gapfill":    {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
 	"date_trunc":          {exec.TypeText, exec.TypeTimestamptz, exec.TypeText},
 	"date_part":           {exec.TypeText, exec.TypeTimestamptz},

@@ -64,6 +64,7 @@ func (q *selectBinder) gapfillHook(e ast.ExprNode) (exec.Expr, bool, error) {
 // range from WHERE; ok is false when the query has no gapfill bucket.
 func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 	var spec exec.GapFillSpec
+	var start, finish *int64
 	bucket := -1
 	for i, k := range q.keys {
 		if c, ok := k.(*exec.Call); ok && strings.HasSuffix(c.Name, "_gapfill") {
@@ -71,8 +72,24 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 				return spec, false, errorf(CodeSyntax, "only one gapfill bucket is allowed")
 			}
 			bucket = i
-			if len(c.Args) != 2 {
-				return spec, false, notSupported(c.Name + " with an origin, start or finish argument (the range comes from WHERE)")
+			if len(c.Args) > 2 && c.Name != "time_bucket_gapfill" {
+				return spec, false, notSupported(c.Name + " with an origin argument")
+			}
+			// TimescaleDB's start and finish: constants (NULL: from WHERE).
+			for j, a := range c.Args[2:] {
+				lit, ok := a.(*exec.Literal)
+				if !ok {
+					return spec, false, errorf(CodeSyntax, "time_bucket_gapfill: the start and finish must be constants")
+				}
+				if lit.V == nil {
+					continue
+				}
+				ts := int64(lit.V.(exec.Timestamp))
+				if j == 0 {
+					start = &ts
+				} else {
+					finish = &ts
+				}
 			}
 			lit, ok := c.Args[0].(*exec.Literal)
 			if !ok || lit.V == nil {
@@ -113,8 +130,14 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 			r = tmp.Range
 		}
 	}
+	if start != nil {
+		r.Min = *start
+	}
+	if finish != nil {
+		r.Max = *finish
+	}
 	if r.Min == math.MinInt64 || r.Max == math.MaxInt64 {
-		return spec, false, errorf(CodeSyntax, "time_bucket_gapfill needs the time range in WHERE (time >= ... AND time < ...)")
+		return spec, false, errorf(CodeSyntax, "time_bucket_gapfill needs the time range: in WHERE (time >= ... AND time < ...) or as its start and finish arguments")
 	}
 	spec.Start, spec.End = r.Min, r.Max
 	return spec, true, nil
