@@ -243,43 +243,59 @@ func (a *momentAcc) update(gids []uint32, arg, _ arrow.Array) error {
 			continue
 		}
 		g := gids[i]
-		old, oldSx := a.n[g], a.sx[g]
-		n := old + 1
-		a.n[g] = n
-		a.sx[g] += x
-		if old == 0 {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				a.sxx[g] = math.NaN() // else one value would report variance 0
-			}
-			continue
-		}
-		t := x*n - a.sx[g]
-		a.sxx[g] += t * t / (n * old)
-		if math.IsInf(a.sx[g], 0) || math.IsInf(a.sxx[g], 0) {
-			if !math.IsInf(oldSx, 0) && !math.IsInf(x, 0) {
-				return errFloatOverflow
-			}
-			a.sxx[g] = math.NaN()
+		if a.n[g], a.sx[g], a.sxx[g], err = momentStep(a.n[g], a.sx[g], a.sxx[g], x); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// momentStep adds x to the count n, sum sx and squared deviations sxx as
+// PostgreSQL's float8_accum does (Youngs-Cramer; a first infinite or NaN
+// value makes sxx NaN, else one value would report variance 0; infinite
+// sums from infinite input are NaN, from finite ones an overflow error).
+func momentStep(n, sx, sxx, x float64) (float64, float64, float64, error) {
+	old, oldSx := n, sx
+	n++
+	sx += x
+	if old == 0 {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			sxx = math.NaN()
+		}
+		return n, sx, sxx, nil
+	}
+	t := x*n - sx
+	sxx += t * t / (n * old)
+	if math.IsInf(sx, 0) || math.IsInf(sxx, 0) {
+		if !math.IsInf(oldSx, 0) && !math.IsInf(x, 0) {
+			return 0, 0, 0, errFloatOverflow
+		}
+		sxx = math.NaN()
+	}
+	return n, sx, sxx, nil
+}
+
+// momentResult is the variance or standard deviation kind of n values
+// with squared deviations sxx; ok is false where it is NULL.
+func momentResult(kind AggFunc, n, sxx float64) (v float64, ok bool) {
+	switch kind {
+	case AggVarPop:
+		return sxx / n, n > 0
+	case AggStddevPop:
+		return math.Sqrt(sxx / n), n > 0
+	case AggVarSamp:
+		return sxx / (n - 1), n > 1
+	case AggStddevSamp:
+		return math.Sqrt(sxx / (n - 1)), n > 1
+	}
+	return 0, false
 }
 
 func (a *momentAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	out := make([]float64, groups)
 	seen := make([]bool, groups)
 	for g := 0; g < groups; g++ {
-		n, sxx := a.n[g], a.sxx[g]
-		switch a.kind {
-		case AggVarPop:
-			out[g], seen[g] = sxx/n, n > 0
-		case AggStddevPop:
-			out[g], seen[g] = math.Sqrt(sxx/n), n > 0
-		case AggVarSamp:
-			out[g], seen[g] = sxx/(n-1), n > 1
-		case AggStddevSamp:
-			out[g], seen[g] = math.Sqrt(sxx/(n-1)), n > 1
-		}
+		out[g], seen[g] = momentResult(a.kind, a.n[g], a.sxx[g])
 	}
 	return fixedArray(dt, out, validFrom(seen))
 }

@@ -491,8 +491,35 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 		}
 		return fsum, nil
 	}
+	if kind, ok := windowMoments[f.Name]; ok {
+		// Over the frame's rows in order, as PostgreSQL recomputes an
+		// aggregate without an inverse transition for each frame.
+		var n, sx, sxx float64
+		for j := s; j < e; j++ {
+			v := argAt(0, p[j])
+			if v == nil {
+				continue
+			}
+			var err error
+			if n, sx, sxx, err = momentStep(n, sx, sxx, toFloat(v)); err != nil {
+				return nil, err
+			}
+		}
+		if v, ok := momentResult(kind, n, sxx); ok {
+			return v, nil
+		}
+		return nil, nil
+	}
 	return nil, fmt.Errorf("window function %s is not implemented", f.Name)
 }
+
+// windowMoments are the variance aggregates a window can compute.
+var windowMoments = map[string]AggFunc{"stddev": AggStddevSamp, "stddev_samp": AggStddevSamp, "stddev_pop": AggStddevPop,
+	"variance": AggVarSamp, "var_samp": AggVarSamp, "var_pop": AggVarPop}
+
+// IsWindowMoment reports whether name is a variance or standard deviation
+// aggregate a window computes.
+func IsWindowMoment(name string) bool { _, ok := windowMoments[name]; return ok }
 
 func (w *Window) Close() {
 	if w.cur != nil {

@@ -131,6 +131,11 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			}
 		case "avg":
 			f.DT = exec.TypeFloat
+		case "stddev", "variance", "stddev_samp", "stddev_pop", "var_samp", "var_pop":
+			if len(f.Args) != 1 || !exec.IsWindowMoment(name) {
+				return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
+			}
+			f.DT = exec.TypeFloat
 		default:
 			return nil, errorf(CodeUndefinedFunc, "window function %s does not exist", name)
 		}
