@@ -41,7 +41,7 @@ func evalNumToChar(c *Ctx, args []arg, n int, numeric bool) (arrow.Array, error)
 			}
 			last = t
 		}
-		return nt.format(toFloat(v[0]), numeric), nil
+		return nt.format(v[0], numeric), nil
 	})
 }
 
@@ -136,25 +136,52 @@ func compileNumTemplate(t string) (*numTemplate, error) {
 	return nt, nil
 }
 
-// format writes x by the template: a numeric (rounded half away from
-// zero on its decimal value; a negative one rounding to zero loses its
-// sign) or a float8 (rounded as printf rounds the binary value; the sign
-// stays: -0.0001 is -.00 under 9.99).
-func (nt *numTemplate) format(x float64, numeric bool) string {
-	neg := x < 0
-	abs := math.Abs(x)
-	if numeric {
-		abs = RoundDecimal(abs, int64(nt.post))
-	}
-	digits := strconv.FormatFloat(abs, 'f', nt.post, 64)
-	intStr, frac, _ := strings.Cut(digits, ".")
-	if numeric && neg && strings.Trim(intStr+frac, "0") == "" {
-		neg = false
+// format writes v (int64 or float64) by the template: an integer exactly;
+// a numeric rounded half away from zero on its decimal value (shortest
+// digits, then zeros: no binary noise; a negative one rounding to zero
+// loses its sign); a float8 rounded as printf rounds the binary value, to
+// 15 significant digits as PostgreSQL (DBL_DIG: further positions after
+// the point print nothing), keeping its sign (-0.0001 is -.00 under 9.99).
+func (nt *numTemplate) format(v any, numeric bool) string {
+	var neg bool
+	var intStr, frac string
+	printable := nt.post // positions after the point that print a digit
+	switch x := v.(type) {
+	case int64:
+		neg = x < 0
+		intStr, frac = strconv.FormatUint(absU64(x), 10), strings.Repeat("0", nt.post)
+	default:
+		f := toFloat(v)
+		switch {
+		case math.IsNaN(f):
+			if nt.pre+nt.post < 3 {
+				return nt.format(math.Inf(1), false) // no room: #s
+			}
+			if nt.fm {
+				return "NaN"
+			}
+			return " NaN"
+		case numeric:
+			neg = f < 0
+			digits := strconv.FormatFloat(RoundDecimal(math.Abs(f), int64(nt.post)), 'f', -1, 64)
+			intStr, frac, _ = strings.Cut(digits, ".")
+			frac = (frac + strings.Repeat("0", nt.post))[:nt.post]
+			if neg && strings.Trim(intStr+frac, "0") == "" {
+				neg = false
+			}
+		default:
+			neg = f < 0 || math.Signbit(f)
+			whole := len(strconv.FormatFloat(math.Abs(f), 'f', 0, 64))
+			printable = min(nt.post, max(0, 15-whole))
+			digits := strconv.FormatFloat(math.Abs(f), 'f', printable, 64)
+			intStr, frac, _ = strings.Cut(digits, ".")
+			frac += strings.Repeat("0", nt.post-len(frac))
+		}
 	}
 	if intStr == "0" && (nt.point || nt.post > 0) {
 		intStr = "" // 0.5 is .50 under 9.99
 	}
-	overflow := len(intStr) > nt.pre || math.IsNaN(x) || math.IsInf(x, 0)
+	overflow := len(intStr) > nt.pre || nt.pre == 0 && nt.post > 0 || intStr == "+Inf"
 	// FM drops the trailing zeros of the 9 positions after the point.
 	keep := nt.post
 	if nt.fm && !overflow {
@@ -179,6 +206,7 @@ func (nt *numTemplate) format(x float64, numeric bool) string {
 	// digits, written right before the number's first character.
 	floating, floatSign := false, ""
 	switch {
+	case nt.pre+nt.post == 0: // only text: no number, no sign
 	case nt.sign == 0 || nt.sign == 'R':
 		floating = true
 		switch {
@@ -216,7 +244,7 @@ func (nt *numTemplate) format(x float64, numeric bool) string {
 		switch it.kind {
 		case '9', '0':
 			if fpos < nt.post && pos >= nt.pre { // after the point
-				if fpos < keep {
+				if fpos < keep && (fpos < printable || overflow) {
 					start()
 					if overflow {
 						b.WriteByte('#')
@@ -243,6 +271,9 @@ func (nt *numTemplate) format(x float64, numeric bool) string {
 				blank()
 			}
 		case '.':
+			if nt.post == 0 {
+				continue // 9. prints no point
+			}
 			if !started {
 				start()
 				if nt.fm && !anyDigit {
