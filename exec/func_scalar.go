@@ -452,9 +452,11 @@ var (
 // CompileRegex compiles a regular expression (fold: case-insensitive),
 // from a bounded cache.
 func CompileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
-	key := pattern
+	// . matches a newline, as in PostgreSQL's regular expressions (not
+	// newline-sensitive by default; ^ and $ anchor the whole string).
+	key := "(?s)" + pattern
 	if fold {
-		key = "(?i)" + pattern
+		key = "(?is)" + pattern
 	}
 	if re, ok := regexCache.Load(key); ok {
 		return re.(*regexp.Regexp), nil

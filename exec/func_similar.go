@@ -17,21 +17,54 @@ import (
 
 // SimilarToRegex converts pattern as PostgreSQL's similar_to_escape does;
 // escape is its escape character (esc false: none).
-func SimilarToRegex(pattern string, escape rune, esc bool) string {
+func SimilarToRegex(pattern string, escape rune, esc bool) (string, error) {
+	// One or two escape-double-quote separators (substring's markers) make
+	// groups.
+	quotes := 0
+	if esc {
+		quotes = strings.Count(pattern, string(escape)+`"`)
+		if quotes > 2 {
+			return "", fmt.Errorf("SQL regular expression may not contain more than two escape-double-quote separators")
+		}
+	}
 	var b strings.Builder
 	b.WriteString("^(?:")
-	escaped, bracket, bracketStart := false, false, false
-	for _, c := range pattern {
+	rs := []rune(pattern)
+	escaped, bracket, bracketStart, seen := false, false, false, 0
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
 		switch {
 		case escaped:
+			escaped = false
+			if c == '"' && quotes > 0 {
+				if seen == 0 {
+					b.WriteString("){1,1}?(")
+				} else {
+					b.WriteString("){1,1}(?:")
+				}
+				seen++
+				continue
+			}
 			b.WriteByte('\\')
 			b.WriteRune(c)
-			escaped = false
 		case esc && c == escape:
 			escaped = true
+		case c == '\\':
+			b.WriteString(`\\`) // a backslash that is not the escape is literal
 		case bracket:
 			// Inside [...] everything is literal; a ] right after [ or [^
-			// is a member, not the end.
+			// is a member, not the end; [:class:] (and [. .], [= =]) are
+			// copied whole.
+			if c == '[' && i+1 < len(rs) && (rs[i+1] == ':' || rs[i+1] == '.' || rs[i+1] == '=') {
+				end := strings.Index(string(rs[i+2:]), string(rs[i+1])+"]")
+				if end >= 0 {
+					n := utf8.RuneCountInString(string(rs[i+2:])[:end])
+					b.WriteString(string(rs[i : i+2+n+2]))
+					i += 2 + n + 1
+					bracketStart = false
+					continue
+				}
+			}
 			if c == ']' && !bracketStart {
 				bracket = false
 			}
@@ -54,7 +87,7 @@ func SimilarToRegex(pattern string, escape rune, esc bool) string {
 		}
 	}
 	b.WriteString(")$")
-	return b.String()
+	return b.String(), nil
 }
 
 func init() {
@@ -74,7 +107,7 @@ func init() {
 						return nil, fmt.Errorf("invalid escape string: it must be empty or one character")
 					}
 				}
-				return SimilarToRegex(v[0].(string), escape, esc), nil
+				return SimilarToRegex(v[0].(string), escape, esc)
 			})
 		},
 	})

@@ -518,6 +518,11 @@ func (r *rewriter) similarTo(t token) {
 	if !value(pat) {
 		return
 	}
+	if r.continuesOperand() || r.tok(0).kind == tString || r.tok(0).kind == tOp && r.tok(0).val == "||" {
+		// 'a' || '%': the pattern is an expression, not the one token.
+		r.unsupported(pat, "a SIMILAR TO pattern or escape that is not a string constant or a $n parameter", "match with ~ similar_to_escape(pattern)")
+		return
+	}
 	if r.tok(0).word("escape") {
 		esc := r.tok(1)
 		r.i += 2

@@ -144,6 +144,8 @@ SELECT * INTO TEMP x FROM t
 SELECT a SIMILAR TO 'b%', a NOT SIMILAR TO $1 ESCAPE '#', a SIMILAR TO NULL FROM t
 # SIMILAR TO with a pattern that is an expression
 SELECT a SIMILAR TO b FROM t
+# SIMILAR TO with a pattern that continues past its first token
+SELECT a SIMILAR TO 'x' || '%' FROM t
 # unsupported operator
 SELECT a @> b FROM t
 # syntax error from tidb
