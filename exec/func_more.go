@@ -24,6 +24,23 @@ func gcd64(a, b int64) (int64, error) {
 	return int64(x), nil
 }
 
+// lcm64 is the least common multiple of a and b (non-negative; 0 when
+// either is), an error when it does not fit a bigint.
+func lcm64(a, b int64) (int64, error) {
+	if a == 0 || b == 0 {
+		return 0, nil
+	}
+	g, err := gcd64(a, b)
+	if err != nil {
+		return 0, err
+	}
+	hi, lo := bits.Mul64(absU64(a)/uint64(g), absU64(b))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, errIntRange
+	}
+	return int64(lo), nil
+}
+
 func absU64(v int64) uint64 {
 	if v < 0 {
 		return uint64(-(v + 1)) + 1
@@ -66,23 +83,26 @@ func init() {
 	register("lcm", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int", "int") },
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
-				a, b := v[0].(int64), v[1].(int64)
-				if a == 0 || b == 0 {
-					return int64(0), nil
-				}
-				g, err := gcd64(a, b)
-				if err != nil {
-					return nil, err
-				}
-				hi, lo := bits.Mul64(absU64(a)/uint64(g), absU64(b))
-				if hi != 0 || lo > math.MaxInt64 {
-					return nil, errIntRange
-				}
-				return int64(lo), nil
-			})
+			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return lcm64(v[0].(int64), v[1].(int64)) })
 		},
 	})
+	// gcd and lcm of integers (int4, int2): the result must fit integer.
+	int4Fn := func(f func(a, b int64) (int64, error)) funcDef {
+		return funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int", "int") },
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
+					r, err := f(v[0].(int64), v[1].(int64))
+					if err == nil && (r > math.MaxInt32 || r < math.MinInt32) {
+						err = fmt.Errorf("integer out of range")
+					}
+					return r, err
+				})
+			},
+		}
+	}
+	register("__gcd4", int4Fn(gcd64))
+	register("__lcm4", int4Fn(lcm64))
 	count := func(nulls bool) funcDef {
 		return funcDef{
 			resolve: func(args []arrow.DataType) (arrow.DataType, error) {

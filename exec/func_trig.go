@@ -156,6 +156,25 @@ func cotd(x float64) float64 {
 	return r + 0
 }
 
+// sinh and cosh of large arguments as exp(|x|/2)/2 * exp(|x|/2): Go's
+// compute exp(|x|)/2, which overflows from 709.8 though the result is
+// finite up to 710.5 (glibc's, PostgreSQL's).
+func sinh(x float64) float64 {
+	if a := math.Abs(x); a > 709 {
+		h := math.Exp(a / 2)
+		return math.Copysign(h/2*h, x)
+	}
+	return math.Sinh(x)
+}
+
+func cosh(x float64) float64 {
+	if a := math.Abs(x); a > 709 {
+		h := math.Exp(a / 2)
+		return h / 2 * h
+	}
+	return math.Cosh(x)
+}
+
 func init() {
 	one := func(f func(float64) float64) func([]float64) (float64, error) {
 		return func(x []float64) (float64, error) { return f(x[0]), nil }
@@ -186,8 +205,8 @@ func init() {
 	})))
 	register("atand", floatFn(1, one(func(x float64) float64 { return math.Atan(x) / atanOne * 45 })))
 	register("atan2d", floatFn(2, func(x []float64) (float64, error) { return math.Atan2(x[0], x[1]) / atanOne * 45, nil }))
-	register("sinh", floatFn(1, one(math.Sinh)))
-	register("cosh", floatFn(1, one(math.Cosh)))
+	register("sinh", floatFn(1, one(sinh)))
+	register("cosh", floatFn(1, one(cosh)))
 	register("tanh", floatFn(1, one(math.Tanh)))
 	register("asinh", floatFn(1, one(math.Asinh)))
 	register("acosh", floatFn(1, func(x []float64) (float64, error) {

@@ -357,6 +357,9 @@ func (b *binder) valuesPGType(sel *ast.SelectStmt, c int, rows [][]exec.Expr, dt
 		if isNullAST(row.Values[c]) {
 			continue
 		}
+		if _, ok := rows[r][c].(*unknownLit); ok && len(sel.Lists) > 1 {
+			continue // a quoted literal takes the others' type
+		}
 		pg := q.pgTypeOf(row.Values[c], rows[r][c])
 		if pg == 0 && rows[r][c].Type().ID() == arrow.INT64 {
 			pg = 20

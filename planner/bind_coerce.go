@@ -476,6 +476,18 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			return b.call(name, args)
 		}
+	case "gcd", "lcm":
+		if len(e.Args) == 2 {
+			if err := bindArgs(0); err != nil {
+				return nil, err
+			}
+			q := &selectBinder{b: b, in: s}
+			l, r := q.pgTypeOf(e.Args[0], args[0]), q.pgTypeOf(e.Args[1], args[1])
+			if (l == 21 || l == 23) && (r == 21 || r == 23) {
+				return b.call("__"+name+"4", args) // integer: its range
+			}
+			return b.call(name, args)
+		}
 	case "to_char":
 		if len(e.Args) == 2 {
 			if err := bindArgs(0); err != nil {
