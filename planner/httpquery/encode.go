@@ -65,67 +65,121 @@ func batches(first arrow.Record, next func() (arrow.Record, error), f func(arrow
 
 func encodeJSON(lines bool) encoder {
 	return func(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
-		if lines {
-			w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
-		} else {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		}
+		f := jsonFormat(names, lines)
+		w.Header().Set("Content-Type", f.contentType)
 		bw := getWriter(w)
 		defer putWriter(bw)
-		if !lines {
-			bw.WriteByte('[')
-		}
-		keys := make([][]byte, len(names))
-		for c, name := range names {
-			keys[c] = append(appendJSONString(nil, name), ':')
-		}
-		n := 0
-		var line []byte
-		cells := make([]cellAppender, len(names))
+		bw.Write(f.head)
+		j := f.newRows()
+		var buf []byte
+		firstRow := true
 		err := batches(first, next, func(rec arrow.Record) error {
-			cols := rec.Columns()
-			for c := range names {
-				cells[c] = jsonColumn(cols[c])
-				if isDate(schema, c) {
-					cells[c] = quotedDateColumn(cols[c])
-				}
+			buf = j.rows(buf[:0], schema, rec, nil)
+			b := buf
+			if firstRow && f.stripFirst && len(b) > 0 {
+				b = b[1:]
 			}
-			for i := 0; i < int(rec.NumRows()); i++ {
-				line = line[:0]
-				if !lines && n > 0 {
-					line = append(line, ',')
-				}
-				line = append(line, '{')
-				written := 0
-				for c := range names {
-					if cols[c].IsNull(i) {
-						continue // InfluxDB 3 leaves NULLs out
-					}
-					if written > 0 {
-						line = append(line, ',')
-					}
-					line = append(line, keys[c]...)
-					line = cells[c](line, i)
-					written++
-				}
-				line = append(line, '}')
-				if lines {
-					line = append(line, '\n')
-				}
-				if _, err := bw.Write(line); err != nil {
-					return err
-				}
-				n++
-			}
-			return nil
+			firstRow = firstRow && len(buf) == 0
+			_, err := bw.Write(b)
+			return err
 		})
 		if err != nil {
 			return err
 		}
-		if !lines {
-			bw.WriteString("]")
-		}
+		bw.Write(f.tail)
 		return bw.Flush()
+	}
+}
+
+// rowFormat writes the rows of batches in one format; one per goroutine.
+type rowFormat interface {
+	// rows appends the rows of rec (those of sel; nil: all) to dst.
+	rows(dst []byte, schema *arrow.Schema, rec arrow.Record, sel []int32) []byte
+}
+
+// workerFormat is a response format whose rows the scan's workers write
+// (encodeWorkers).
+type workerFormat struct {
+	contentType string
+	head, tail  []byte
+	// stripFirst drops the first byte of the first row (every JSON array
+	// row starts with the comma that separates it from the one before).
+	stripFirst bool
+	newRows    func() rowFormat
+}
+
+func csvFormat(names []string) workerFormat {
+	return workerFormat{contentType: "text/csv; charset=utf-8", head: csvHeader(names),
+		newRows: func() rowFormat { return &csvWriter{} }}
+}
+
+func jsonFormat(names []string, lines bool) workerFormat {
+	keys := make([][]byte, len(names))
+	for c, name := range names {
+		keys[c] = append(appendJSONString(nil, name), ':')
+	}
+	f := workerFormat{contentType: "application/json; charset=utf-8", head: []byte("["), tail: []byte("]"), stripFirst: true,
+		newRows: func() rowFormat { return &jsonWriter{keys: keys, lines: lines} }}
+	if lines {
+		f = workerFormat{contentType: "application/jsonl; charset=utf-8", newRows: f.newRows}
+	}
+	return f
+}
+
+// jsonWriter writes rows as JSON objects, InfluxDB 3's shapes: NULLs left
+// out; in an array each row after a comma, as JSON lines each on a line.
+type jsonWriter struct {
+	keys  [][]byte
+	lines bool
+	cells []cellAppender
+}
+
+func (j *jsonWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, sel []int32) []byte {
+	cols := rec.Columns()
+	j.cells = j.cells[:0]
+	for c, a := range cols {
+		if isDate(schema, c) {
+			j.cells = append(j.cells, quotedDateColumn(a))
+		} else {
+			j.cells = append(j.cells, jsonColumn(a))
+		}
+	}
+	row := func(i int) {
+		if !j.lines {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '{')
+		written := 0
+		for c, a := range cols {
+			if a.IsNull(i) {
+				continue // InfluxDB 3 leaves NULLs out
+			}
+			if written > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, j.keys[c]...)
+			dst = j.cells[c](dst, i)
+			written++
+		}
+		dst = append(dst, '}')
+		if j.lines {
+			dst = append(dst, '\n')
+		}
+	}
+	forRows(rec, sel, row)
+	return dst
+}
+
+// forRows calls f with each row of rec (those of sel; nil: all).
+func forRows(rec arrow.Record, sel []int32, f func(i int)) {
+	if sel != nil {
+		for _, i := range sel {
+			f(int(i))
+		}
+		return
+	}
+	for i := 0; i < int(rec.NumRows()); i++ {
+		f(i)
 	}
 }
 
@@ -238,15 +292,7 @@ func (c *csvWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, sel
 		}
 		dst = append(dst, '\n')
 	}
-	if sel != nil {
-		for _, i := range sel {
-			line(int(i))
-		}
-		return dst
-	}
-	for i := 0; i < int(rec.NumRows()); i++ {
-		line(i)
-	}
+	forRows(rec, sel, line)
 	return dst
 }
 
@@ -257,55 +303,66 @@ func locked(mu *sync.Mutex, f func() error) error {
 	return f()
 }
 
-// csvFlushEvery is how many bytes of CSV a worker gathers before it writes
+// workerFlushEvery is how many bytes a worker gathers before it writes
 // them to the response.
-const csvFlushEvery = 256 << 10
+const workerFlushEvery = 256 << 10
 
-// encodeCSVWorkers writes the whole result of cons, an operator whose
-// batches workers hand out (a parallel scan), as CSV encoded on the
+// encodeWorkers writes the whole result of cons, an operator whose
+// batches workers hand out (a parallel scan), in format f encoded on the
 // workers: each encodes the batches it reads while they are in its cache
-// and writes every csvFlushEvery bytes under a lock; lines of different
+// and writes every workerFlushEvery bytes under a lock; rows of different
 // workers interleave (a parallel scan's rows come in no particular order).
-// The header goes out with the first write, or at the end when there are
-// no rows. wrote reports whether any of the response was written: if not,
-// an error can still be answered with an error status.
-func encodeCSVWorkers(ctx context.Context, w http.ResponseWriter, schema *arrow.Schema, names []string, cons exec.Consumer) (wrote bool, err error) {
-	ws := make([]csvWriter, cons.Workers())
+// The head goes out with the first write, the tail at the end. wrote
+// reports whether any of the response was written: if not, an error can
+// still be answered with an error status.
+func encodeWorkers(ctx context.Context, w http.ResponseWriter, schema *arrow.Schema, f workerFormat, cons exec.Consumer) (wrote bool, err error) {
+	ws := make([]rowFormat, cons.Workers())
+	bufs := make([][]byte, cons.Workers())
 	var mu sync.Mutex
-	// write sends b after the header; mu is held.
+	stripped := !f.stripFirst
+	// write sends b after the head; mu is held.
 	write := func(b []byte) error {
 		if !wrote {
 			wrote = true
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			if _, err := w.Write(csvHeader(names)); err != nil {
+			w.Header().Set("Content-Type", f.contentType)
+			if _, err := w.Write(f.head); err != nil {
 				return err
 			}
 		}
 		if len(b) == 0 {
 			return nil
 		}
+		if !stripped {
+			b, stripped = b[1:], true
+		}
 		_, err := w.Write(b)
 		return err
 	}
 	err = cons.Consume(ctx, func(wi int, rec arrow.Record, sel []int32) error {
-		c := &ws[wi]
-		c.buf = c.rows(c.buf, schema, rec, sel)
-		if len(c.buf) < csvFlushEvery {
+		if ws[wi] == nil {
+			ws[wi] = f.newRows()
+		}
+		bufs[wi] = ws[wi].rows(bufs[wi], schema, rec, sel)
+		if len(bufs[wi]) < workerFlushEvery {
 			return nil
 		}
-		err := locked(&mu, func() error { return write(c.buf) })
-		c.buf = c.buf[:0]
+		err := locked(&mu, func() error { return write(bufs[wi]) })
+		bufs[wi] = bufs[wi][:0]
 		return err
 	})
 	if err != nil {
 		return wrote, err
 	}
-	for i := range ws {
-		if err := write(ws[i].buf); err != nil {
+	for _, b := range bufs {
+		if err := write(b); err != nil {
 			return wrote, err
 		}
 	}
-	return wrote, nil
+	if err := write(nil); err != nil { // the head when there were no rows
+		return wrote, err
+	}
+	_, err = w.Write(f.tail)
+	return wrote, err
 }
 
 // encodePretty draws an aligned table (it buffers the rows to size columns).

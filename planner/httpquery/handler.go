@@ -106,13 +106,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	for i, c := range q.Cols {
 		names[i] = c.Name
 	}
-	if cons, ok := op.(exec.Consumer); ok && format == "csv" && cons.Workers() > 1 {
-		// A whole scan's CSV is encoded on the scan's workers, from the
+	wf, byWorkers := map[string]func() workerFormat{
+		"csv":   func() workerFormat { return csvFormat(names) },
+		"json":  func() workerFormat { return jsonFormat(names, false) },
+		"jsonl": func() workerFormat { return jsonFormat(names, true) },
+	}[format]
+	if cons, ok := op.(exec.Consumer); ok && byWorkers && cons.Workers() > 1 {
+		// A whole scan's rows are encoded on the scan's workers, from the
 		// rows the filter keeps without copies of them.
 		if s, ok := op.(exec.Selector); ok {
 			s.SelectRows()
 		}
-		wrote, err := encodeCSVWorkers(ctx, w, withPGTypes(op.Schema(), q.Cols), names, cons)
+		wrote, err := encodeWorkers(ctx, w, withPGTypes(op.Schema(), q.Cols), wf(), cons)
 		switch {
 		case err != nil && !wrote:
 			pe := planner.AsError(err)

@@ -3,6 +3,7 @@ package httpquery
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -133,7 +134,7 @@ func TestDatesAsDates(t *testing.T) {
 }
 
 // TestCSVFromWorkers reads a filtered scan of several partitions as CSV:
-// the lines are encoded on the scan's workers (encodeCSVWorkers) and must
+// the lines are encoded on the scan's workers (encodeWorkers) and must
 // be the lines of the same rows encoded in order (ORDER BY goes through a
 // sort and the one-goroutine encoder). No rows still give the header. A
 // predicate failing before anything was sent is an error response; one
@@ -180,6 +181,44 @@ func TestCSVFromWorkers(t *testing.T) {
 	code, body = get(t, srv.URL, "SELECT host, v FROM w WHERE v > 1000", "csv")
 	require.Equal(t, 200, code)
 	require.Equal(t, "host,v\n", body)
+
+	// JSON and JSON lines from the workers: the same objects as the ordered
+	// (serial) answer; no rows are [] and nothing.
+	objects := func(body, format string) []string {
+		var rows []map[string]any
+		if format == "json" {
+			require.NoError(t, json.Unmarshal([]byte(body), &rows), body[:min(len(body), 200)])
+		} else {
+			for _, l := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
+				var r map[string]any
+				require.NoError(t, json.Unmarshal([]byte(l), &r), l)
+				rows = append(rows, r)
+			}
+		}
+		out := make([]string, len(rows))
+		for i, r := range rows {
+			b, err := json.Marshal(r)
+			require.NoError(t, err)
+			out[i] = string(b)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, format := range []string{"json", "jsonl"} {
+		code, ordered := get(t, srv.URL, "SELECT host, v, k, s, time FROM w WHERE v > 90 ORDER BY time", format)
+		require.Equal(t, 200, code)
+		code, body := get(t, srv.URL, "SELECT host, v, k, s, time FROM w WHERE v > 90", format)
+		require.Equal(t, 200, code)
+		want, got := objects(ordered, format), objects(body, format)
+		require.Greater(t, len(want), 5000)
+		require.True(t, slices.Equal(want, got), "%s: %d objects, want %d", format, len(got), len(want))
+	}
+	code, body = get(t, srv.URL, "SELECT host, v FROM w WHERE v > 1000", "json")
+	require.Equal(t, 200, code)
+	require.Equal(t, "[]", body)
+	code, body = get(t, srv.URL, "SELECT host, v FROM w WHERE v > 1000", "jsonl")
+	require.Equal(t, 200, code)
+	require.Equal(t, "", body)
 
 	code, body = get(t, srv.URL, "SELECT host, v FROM w WHERE 1 / (k - 5) > 0", "csv")
 	require.Equal(t, 400, code, body)
