@@ -24,9 +24,9 @@ import (
 type encoder func(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error
 
 var encoders = map[string]encoder{
-	"json":    encodeJSON(false),
-	"jsonl":   encodeJSON(true),
-	"csv":     encodeCSV,
+	"json":    encodeRows(func(names []string) workerFormat { return jsonFormat(names, false) }),
+	"jsonl":   encodeRows(func(names []string) workerFormat { return jsonFormat(names, true) }),
+	"csv":     encodeRows(csvFormat),
 	"pretty":  encodePretty,
 	"parquet": encodeParquet,
 }
@@ -63,18 +63,20 @@ func batches(first arrow.Record, next func() (arrow.Record, error), f func(arrow
 	return nil
 }
 
-func encodeJSON(lines bool) encoder {
+// encodeRows writes a result in a row format (CSV, JSON, JSON lines) on
+// the connection's goroutine: the head, each batch's rows, the tail.
+func encodeRows(format func(names []string) workerFormat) encoder {
 	return func(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
-		f := jsonFormat(names, lines)
+		f := format(names)
 		w.Header().Set("Content-Type", f.contentType)
 		bw := getWriter(w)
 		defer putWriter(bw)
 		bw.Write(f.head)
-		j := f.newRows()
+		rows := f.newRows()
 		var buf []byte
 		firstRow := true
 		err := batches(first, next, func(rec arrow.Record) error {
-			buf = j.rows(buf[:0], schema, rec, nil)
+			buf = rows.rows(buf[:0], schema, rec, nil)
 			b := buf
 			if firstRow && f.stripFirst && len(b) > 0 {
 				b = b[1:]
@@ -183,25 +185,6 @@ func forRows(rec arrow.Record, sel []int32, f func(i int)) {
 	}
 }
 
-func encodeCSV(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	bw := getWriter(w)
-	defer putWriter(bw)
-	if _, err := bw.Write(csvHeader(names)); err != nil {
-		return err
-	}
-	var c csvWriter
-	err := batches(first, next, func(rec arrow.Record) error {
-		c.buf = c.rows(c.buf[:0], schema, rec, nil)
-		_, err := bw.Write(c.buf)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
 // csvHeader is the CSV line of the column names.
 func csvHeader(names []string) []byte {
 	var line []byte
@@ -217,7 +200,6 @@ func csvHeader(names []string) []byte {
 // csvWriter writes batches as CSV lines; one per goroutine.
 type csvWriter struct {
 	segs []csvSegment
-	buf  []byte
 }
 
 // csvSegment is what a CSV line holds of one column, or of adjacent tags
