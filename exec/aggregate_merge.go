@@ -72,8 +72,8 @@ func (a *avgAcc) merge(other accumulator, gids []uint32) error {
 	return nil
 }
 
-// merge combines counts, means and sums of squared deviations as Chan,
-// Golub and LeVeque's parallel form of Welford's method does.
+// merge combines counts, sums and sums of squared deviations as
+// PostgreSQL's float8_combine does (combineMoments).
 func (a *momentAcc) merge(other accumulator, gids []uint32) error {
 	o := other.(*momentAcc)
 	for i, g := range gids {

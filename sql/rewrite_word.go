@@ -492,20 +492,19 @@ func (r *rewriter) special(t token, w string, next token) bool {
 // against PostgreSQL's translation of the pattern. The pattern and the
 // escape are a string constant or a $n parameter.
 func (r *rewriter) similarTo(t token) {
+	refuse := func(v token) {
+		r.unsupported(v, "a SIMILAR TO pattern or escape that is not a string constant or a $n parameter", "match with ~ similar_to_escape(pattern)")
+	}
 	value := func(v token) bool {
-		switch v.kind {
-		case tString:
+		switch {
+		case v.kind == tString:
 			r.emit(v, okLit, quoteString(v.val))
-		case tParam:
+		case v.kind == tParam:
 			r.out = append(r.out, outTok{text: "?", kind: okParam, orig: v.start, origEnd: v.end, param: v.n})
-		case tIdent:
-			if !v.word("null") {
-				r.unsupported(v, "a SIMILAR TO pattern or escape that is not a string constant or a $n parameter", "match with ~ similar_to_escape(pattern)")
-				return false
-			}
+		case v.kind == tIdent && v.word("null"):
 			r.emit(v, okLit, "NULL")
 		default:
-			r.unsupported(v, "a SIMILAR TO pattern or escape that is not a string constant or a $n parameter", "match with ~ similar_to_escape(pattern)")
+			refuse(v)
 			return false
 		}
 		return true
@@ -519,8 +518,7 @@ func (r *rewriter) similarTo(t token) {
 		return
 	}
 	if r.continuesOperand() || r.tok(0).kind == tString || r.tok(0).kind == tOp && r.tok(0).val == "||" {
-		// 'a' || '%': the pattern is an expression, not the one token.
-		r.unsupported(pat, "a SIMILAR TO pattern or escape that is not a string constant or a $n parameter", "match with ~ similar_to_escape(pattern)")
+		refuse(pat) // 'a' || '%': the pattern is an expression, not the one token
 		return
 	}
 	if r.tok(0).word("escape") {
