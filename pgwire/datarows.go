@@ -137,6 +137,17 @@ func wireEntries(off []int32, data []byte) (wire []byte, woff []int32) {
 	return wire, woff
 }
 
+// writeNull writes row i's NULL (length -1) at pos[r] and moves past it
+// when row i is NULL in a column with someNull.
+func (oc *outColumn) writeNull(buf []byte, pos []int, r int, i int32) bool {
+	if !oc.null(i) {
+		return false
+	}
+	binary.BigEndian.PutUint32(buf[pos[r]:], math.MaxUint32)
+	pos[r] += 4
+	return true
+}
+
 // null reports whether row i is NULL in a column with someNull.
 func (oc *outColumn) null(i int32) bool {
 	return !bitutil.BitIsSet(oc.valid, oc.voff+int(i))
@@ -245,12 +256,10 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 	case outInt64:
 		v := oc.i64
 		for r, i := range idx {
-			p := pos[r]
-			if nullable && oc.null(i) {
-				be.PutUint32(buf[p:], math.MaxUint32)
-				pos[r] = p + 4
+			if nullable && oc.writeNull(buf, pos, r, i) {
 				continue
 			}
+			p := pos[r]
 			b := buf[p : p+12]
 			be.PutUint32(b, 8)
 			be.PutUint64(b[4:], uint64(v[i]))
@@ -259,12 +268,10 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 	case outFloat64:
 		v := oc.f64
 		for r, i := range idx {
-			p := pos[r]
-			if nullable && oc.null(i) {
-				be.PutUint32(buf[p:], math.MaxUint32)
-				pos[r] = p + 4
+			if nullable && oc.writeNull(buf, pos, r, i) {
 				continue
 			}
+			p := pos[r]
 			b := buf[p : p+12]
 			be.PutUint32(b, 8)
 			be.PutUint64(b[4:], math.Float64bits(v[i]))
@@ -273,12 +280,10 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 	case outTimestamp:
 		v, unit := oc.ts, oc.unit
 		for r, i := range idx {
-			p := pos[r]
-			if nullable && oc.null(i) {
-				be.PutUint32(buf[p:], math.MaxUint32)
-				pos[r] = p + 4
+			if nullable && oc.writeNull(buf, pos, r, i) {
 				continue
 			}
+			p := pos[r]
 			var us int64
 			if unit == arrow.Nanosecond {
 				us = floorDiv(int64(v[i]), 1000)
@@ -293,12 +298,10 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 	case outInt32:
 		v := oc.i32
 		for r, i := range idx {
-			p := pos[r]
-			if nullable && oc.null(i) {
-				be.PutUint32(buf[p:], math.MaxUint32)
-				pos[r] = p + 4
+			if nullable && oc.writeNull(buf, pos, r, i) {
 				continue
 			}
+			p := pos[r]
 			b := buf[p : p+8]
 			be.PutUint32(b, 4)
 			be.PutUint32(b[4:], uint32(v[i]))
@@ -307,24 +310,20 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 	case outDictWire:
 		code, off, data := oc.code, oc.off, oc.data
 		for r, i := range idx {
-			p := pos[r]
-			if nullable && oc.null(i) {
-				be.PutUint32(buf[p:], math.MaxUint32)
-				pos[r] = p + 4
+			if nullable && oc.writeNull(buf, pos, r, i) {
 				continue
 			}
+			p := pos[r]
 			c := code[i]
 			pos[r] = p + copy(buf[p:], data[off[c]:off[c+1]])
 		}
 	case outString, outDict:
 		code, off, data := oc.code, oc.off, oc.data
 		for r, i := range idx {
-			p := pos[r]
-			if nullable && oc.null(i) {
-				be.PutUint32(buf[p:], math.MaxUint32)
-				pos[r] = p + 4
+			if nullable && oc.writeNull(buf, pos, r, i) {
 				continue
 			}
+			p := pos[r]
 			if code != nil {
 				i = code[i]
 			}
@@ -404,11 +403,6 @@ func (w *rowWriter) span(sel []int32, from, k int) []int32 {
 	return w.idx
 }
 
-// columns prepares rec's columns in w.outs, keeping their scratch space.
-func (w *rowWriter) columns(rec arrow.Record, formats []int16, cols []planner.Column, loc *time.Location, regOID func(uint32, string) (int64, bool)) {
-	w.outs = outColumns(w.outs, rec, formats, cols, loc, regOID)
-}
-
 // outColumns sets outs to rec's columns, keeping their scratch space.
 // Runs of adjacent tags without NULLs are written as one.
 func outColumns(outs []outColumn, rec arrow.Record, formats []int16, cols []planner.Column, loc *time.Location, regOID func(uint32, string) (int64, bool)) []outColumn {
@@ -454,7 +448,7 @@ func (c *conn) streamWorkers(ctx context.Context, src *portal, cons exec.Consume
 	loc := c.sess.loc
 	err := cons.Consume(ctx, func(wi int, rec arrow.Record, sel []int32) error {
 		w := &ws[wi]
-		w.columns(rec, formats, src.cols, loc, c.regOID)
+		w.outs = outColumns(w.outs, rec, formats, src.cols, loc, c.regOID)
 		rows := int(rec.NumRows())
 		if sel != nil {
 			rows = len(sel)
