@@ -73,17 +73,6 @@ func inverse(f func(float64) float64) func([]float64) (float64, error) {
 	}
 }
 
-// finite is f, whose finite arguments must give a finite result.
-func finite(f func(float64) float64) func([]float64) (float64, error) {
-	return func(x []float64) (float64, error) {
-		r := f(x[0])
-		if math.IsInf(r, 0) && !math.IsInf(x[0], 0) {
-			return 0, fmt.Errorf("value out of range: overflow")
-		}
-		return r, nil
-	}
-}
-
 func sindQ1(x float64) float64 {
 	if x <= 30 {
 		return math.Sin(x*radiansPerDegree) / sin30 / 2
@@ -216,7 +205,8 @@ func init() {
 		return math.Acosh(x[0]), nil
 	}))
 	register("atanh", floatFn(1, inverse(math.Atanh)))
-	register("degrees", floatFn(1, finite(func(x float64) float64 { return x / radiansPerDegree })))
-	register("radians", floatFn(1, finite(func(x float64) float64 { return x * radiansPerDegree })))
+	// An infinite result of a finite argument is an overflow (numericUnary).
+	register("degrees", numericUnary("degrees", func(x float64) float64 { return x / radiansPerDegree }, nil))
+	register("radians", numericUnary("radians", func(x float64) float64 { return x * radiansPerDegree }, nil))
 	register("cbrt", floatFn(1, one(math.Cbrt)))
 }
