@@ -206,6 +206,10 @@ type HashAggregate struct {
 	cur    arrow.Record
 	// PerSplit asks for partial aggregation per split (see above).
 	PerSplit bool
+	// EmptySets lists, below an Expand, the grouping sets that group by no
+	// key: each has its one group (NULL keys) even when no row arrives, as
+	// an aggregate without GROUP BY does. The last key is the set number.
+	EmptySets []int64
 	// workers is how many workers aggregated (EXPLAIN ANALYZE); 0: the
 	// aggregation ran in one goroutine.
 	workers int
@@ -315,7 +319,45 @@ func (h *HashAggregate) newState(keys []Expr) (*aggState, error) {
 	if len(keys) == 0 {
 		st.g.groups = 1
 	}
+	if len(h.EmptySets) > 0 {
+		if err := st.seedEmptySets(); err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
+}
+
+// seedEmptySets gives each of EmptySets its group: a batch of the child's
+// columns, NULL but for the set numbers, is grouped without aggregating.
+func (st *aggState) seedEmptySets() error {
+	h := st.h
+	set, ok := h.keys[len(h.keys)-1].(*Column)
+	if !ok {
+		return fmt.Errorf("aggregate: the last key is not a grouping set number")
+	}
+	schema := h.child.Schema()
+	n := len(h.EmptySets)
+	cols := make([]arrow.Array, schema.NumFields())
+	for i, f := range schema.Fields() {
+		if i == set.Index {
+			b := array.NewInt64Builder(h.c.Mem)
+			b.AppendValues(h.EmptySets, nil)
+			cols[i] = b.NewArray()
+			b.Release()
+			continue
+		}
+		cols[i] = array.MakeArrayOfNull(h.c.Mem, f.Type, n)
+	}
+	rec := array.NewRecord(schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	defer rec.Release()
+	var err error
+	if st.gids, err = st.g.assign(h.c, rec, st.gids); err != nil {
+		return err
+	}
+	return st.account()
 }
 
 // add folds one batch into the state.
@@ -615,9 +657,18 @@ func (g *grouper) encode(k int, a arrow.Array) error {
 	n := a.Len()
 	enc := slices.Grow(g.scratch[k][:0], n)
 	nul := slices.Grow(g.isNul[k][:0], n)[:n]
-	if a.NullN() == 0 {
+	switch a.NullN() {
+	case 0:
 		clear(nul)
-	} else {
+	case n: // a key a grouping set leaves out
+		for i := range nul {
+			nul[i] = true
+		}
+		enc = enc[:n]
+		clear(enc)
+		g.enc[k], g.scratch[k], g.isNul[k] = enc, enc, nul
+		return nil
+	default:
 		for i := range nul {
 			nul[i] = a.IsNull(i)
 		}
@@ -660,7 +711,11 @@ func (g *grouper) encode(k int, a arrow.Array) error {
 		for i := range ids {
 			ids[i] = g.internText(k, dict.Value(i))
 		}
-		for _, code := range a.Indices().(*array.Int32).Int32Values() {
+		for i, code := range a.Indices().(*array.Int32).Int32Values() {
+			if nul[i] {
+				enc = append(enc, 0) // a NULL's code need not index the dictionary
+				continue
+			}
 			enc = append(enc, ids[code])
 		}
 	default:
@@ -735,6 +790,12 @@ func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, err
 	if len(g.keys) <= 4 {
 		var key groupKey
 		for i := 0; i < n; i++ {
+			// Runs of one key (a grouping set's NULLs, a series' rows)
+			// reuse the previous row's group without hashing.
+			if i > 0 && g.sameKey(i) {
+				gids[i] = gids[i-1]
+				continue
+			}
 			key = groupKey{}
 			for k := range g.keys {
 				if g.isNul[k][i] {
@@ -774,6 +835,17 @@ func (g *grouper) assign(c *Ctx, rec arrow.Record, gids []uint32) ([]uint32, err
 		gids[i] = id
 	}
 	return gids, nil
+}
+
+// sameKey reports whether row i's key is row i-1's.
+func (g *grouper) sameKey(i int) bool {
+	for k := range g.keys {
+		nul := g.isNul[k]
+		if nul[i] != nul[i-1] || !nul[i] && g.enc[k][i] != g.enc[k][i-1] {
+			return false
+		}
+	}
+	return true
 }
 
 // sortedGroup finds or makes the group of row i's key while every key so far

@@ -305,13 +305,9 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.srv.log().Error("pgwire: panic handling a message; this is a bug", "panic", p, "stack", string(debug.Stack()))
-			c.sendError(&planner.Error{Code: planner.CodeInternal, Msg: fmt.Sprintf("internal error: %v", p)}, 0)
-			if _, simple := msg.(*pgproto3.Query); simple {
-				c.ready()
-			} else {
-				c.skipping = true
-			}
+			// A simple query answers its own panics (simpleQuery).
+			c.panicked(p)
+			c.skipping = true
 			keep = true
 		}
 	}()
@@ -368,6 +364,12 @@ func (c *conn) sync() {
 		c.dropPortals()
 	}
 	c.ready()
+}
+
+// panicked logs a panic handling a message and answers it with an error.
+func (c *conn) panicked(p any) {
+	c.srv.log().Error("pgwire: panic handling a message; this is a bug", "panic", p, "stack", string(debug.Stack()))
+	c.sendError(&planner.Error{Code: planner.CodeInternal, Msg: fmt.Sprintf("internal error: %v", p)}, 0)
 }
 
 func (c *conn) ready() {

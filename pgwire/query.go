@@ -16,6 +16,12 @@ import (
 // text, stopping at the first error; one ReadyForQuery at the end.
 func (c *conn) simpleQuery(text string) {
 	defer c.ready()
+	defer func() {
+		// A panic is answered here, before the deferred ReadyForQuery.
+		if p := recover(); p != nil {
+			c.panicked(p)
+		}
+	}()
 	c.runs++
 	// A simple query ends the unnamed statement and portal.
 	delete(c.stmts, "")

@@ -72,6 +72,9 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 				return spec, false, errorf(CodeSyntax, "only one gapfill bucket is allowed")
 			}
 			bucket = i
+			if q.sets != nil {
+				return spec, false, notSupported(c.Name + " with GROUPING SETS, ROLLUP or CUBE")
+			}
 			if len(c.Args) > 2 && c.Name != "time_bucket_gapfill" {
 				return spec, false, notSupported(c.Name + " with an origin argument")
 			}

@@ -28,8 +28,11 @@ type selectBinder struct {
 	gaps    []exec.GapFillColumn
 	keys    []exec.Expr
 	keyStr  []string
-	aggs    []exec.Agg
-	aggStr  []string
+	// sets lists, for GROUPING SETS, ROLLUP and CUBE, each set's keys; the
+	// last key is then the set number (groupingAggregate).
+	sets   [][]int
+	aggs   []exec.Agg
+	aggStr []string
 }
 
 func (q *selectBinder) bind() (Node, error) {
@@ -44,10 +47,21 @@ func (q *selectBinder) bind() (Node, error) {
 	}
 	q.grouped = sel.GroupBy != nil || having != nil || q.anyAggregate(sel.Fields.Fields, having, orderBy)
 	if sel.GroupBy != nil {
+		sets, ok, err := groupingSets(sel.GroupBy.Items)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			err = q.bindGroupingSets(sets)
+		}
 		for _, item := range sel.GroupBy.Items {
-			if err := q.addGroupKey(item.Expr); err != nil {
-				return nil, err
+			if err != nil || ok {
+				break
 			}
+			_, err = q.addGroupKey(item.Expr)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 
@@ -98,6 +112,9 @@ func (q *selectBinder) bind() (Node, error) {
 	base := q.in.node
 	if q.grouped {
 		agg := &Aggregate{Child: q.in.node, Keys: q.keys, Aggs: q.aggs}
+		if q.sets != nil {
+			agg = q.groupingAggregate()
+		}
 		for i, k := range q.keys {
 			agg.Cols = append(agg.Cols, Column{Name: fmt.Sprintf("key%d", i), Type: k.Type()})
 		}
@@ -274,11 +291,11 @@ func (q *selectBinder) anyAggregate(fields []*ast.SelectField, having ast.ExprNo
 
 // addGroupKey binds one GROUP BY item: an output ordinal, an input column,
 // an output alias, or an expression over the input.
-func (q *selectBinder) addGroupKey(e ast.ExprNode) error {
+func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 	fields := q.sel.Fields.Fields
 	if n, ok := ordinal(e); ok {
 		if n < 1 || n > len(fields) || fields[n-1].Expr == nil {
-			return errorf(CodeSyntax, "GROUP BY position %d is not in select list", n)
+			return 0, errorf(CodeSyntax, "GROUP BY position %d is not in select list", n)
 		}
 		e = fields[n-1].Expr
 	} else if cn, ok := e.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" {
@@ -292,18 +309,18 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) error {
 		}
 	}
 	if containsAggregate(e) {
-		return errorf(CodeGrouping, "aggregate functions are not allowed in GROUP BY")
+		return 0, errorf(CodeGrouping, "aggregate functions are not allowed in GROUP BY")
 	}
 	x, err := q.b.bindExpr(q.in, e)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if slices.Contains(q.keyStr, x.String()) {
-		return nil
+	if i := slices.Index(q.keyStr, x.String()); i >= 0 {
+		return i, nil
 	}
 	q.keys = append(q.keys, x)
 	q.keyStr = append(q.keyStr, x.String())
-	return nil
+	return len(q.keys) - 1, nil
 }
 
 // firstArg is args[0], nil for none (mode() takes its argument from
@@ -412,6 +429,10 @@ func (q *selectBinder) bindValue(e ast.ExprNode) (exec.Expr, error) {
 // postAgg resolves, inside a grouped query, aggregates and expressions that
 // are group keys; a bare column that is neither is an error.
 func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
+	if f, ok := e.(*ast.FuncCallExpr); ok && f.FnName.L == "grouping" {
+		x, err := q.grouping(f)
+		return x, true, err
+	}
 	if call, ok := parseAggCall(e); ok {
 		x, err := q.aggregate(call)
 		return x, true, err

@@ -41,6 +41,8 @@ const (
 	CodeDivisionByZero  = "22012"
 	CodeOutOfRange      = "22003"
 	CodeInternal        = "XX000"
+	CodeProgramLimit    = "54000"
+	CodeTooComplex      = "54001"
 )
 
 func errorf(code, format string, args ...any) *Error {

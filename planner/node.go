@@ -125,6 +125,9 @@ type Aggregate struct {
 	// PerSplit: aggregated per split by the scan's workers, then merged
 	// (rule partial_aggregate).
 	PerSplit bool
+	// EmptySets: over an Expand, the grouping sets without keys, which
+	// have a row even when no row arrives (exec.HashAggregate.EmptySets).
+	EmptySets []int64
 }
 
 func (n *Aggregate) Columns() []Column { return n.Cols }

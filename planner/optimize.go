@@ -57,6 +57,10 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Child = f(n.Child)
 		return &c
+	case *Expand:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
 	case *Window:
 		c := *n
 		c.Child = f(n.Child)

@@ -10,6 +10,7 @@ import (
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // narrowPGTypes are the PostgreSQL types Strata holds in a wider engine
@@ -98,7 +99,7 @@ var funcPGTypes = map[string]uint32{
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
 	"strpos": 23, "position": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
 	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_timestamp": 1114, "to_date": 1082,
-	"div": 1700, "num_nulls": 23, "num_nonnulls": 23,
+	"div": 1700, "num_nulls": 23, "num_nonnulls": 23, "grouping": 23,
 }
 
 // pgTypeOf is the PostgreSQL type a select item is reported as when it is
@@ -179,6 +180,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		name := e.FnName.L
 		if _, _, _, isAgg := aggregateCall(e); isAgg {
 			return q.aggPGType(name, e.Args, x) // stddev, variance, ... written as calls
+		}
+		if (name == sql.MarkerFilter || name == sql.MarkerAggOrder) && len(e.Args) > 0 {
+			return q.pgTypeOf(e.Args[0], x) // agg(...) FILTER (...), agg(... ORDER BY ...)
 		}
 		if name == "__pg_cast" && len(e.Args) == 2 {
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok {

@@ -110,6 +110,14 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 			return nil, err
 		}
 		op.PerSplit = n.PerSplit
+		op.EmptySets = n.EmptySets
+		return op, nil
+	case *Expand:
+		op, err := exec.NewExpand(c, child, n.Keys, n.Sets, n.names())
+		if err != nil {
+			child.Close()
+			return nil, err
+		}
 		return op, nil
 	case *Sort:
 		return exec.NewSort(c, child, n.Keys, n.Limit), nil

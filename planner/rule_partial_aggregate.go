@@ -18,6 +18,9 @@ func partialAggregate(n Node) Node {
 	}
 	var exprs []exec.Expr
 	exprs = append(exprs, a.Keys...)
+	if e, ok := a.Child.(*Expand); ok {
+		exprs = append(exprs, e.Keys...) // evaluated by the workers too
+	}
 	for _, g := range a.Aggs {
 		if !exec.Mergeable(g) {
 			return n
@@ -35,9 +38,11 @@ func partialAggregate(n Node) Node {
 }
 
 // overScan reports whether n is a table scan, or a filter right above one
-// (which runs in the scan's workers).
+// (which runs in the scan's workers), or an Expand over either.
 func overScan(n Node) bool {
 	switch n := n.(type) {
+	case *Expand:
+		return overScan(n.Child) // grouping sets: it expands in the workers
 	case *Scan:
 		return true
 	case *Filter:

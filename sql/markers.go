@@ -23,6 +23,8 @@ const (
 	MarkerConcat        = "__pg_concat"         // (left, right): left || right
 	MarkerPower         = "__pg_power"          // (left, right): left ^ right
 	MarkerAggOrder      = "__pg_agg_order"      // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
+	MarkerGroupingSets  = "__pg_grouping_sets"  // (element, ...): GROUPING SETS (element, ...)
+	MarkerEmptySet      = "__pg_empty_set"      // (): the empty grouping set ()
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

@@ -7,6 +7,13 @@ func (r *rewriter) punct(t token) {
 	switch t.val {
 	case "(":
 		in := r.tok(0)
+		if in.punct(")") && r.emptyGroupingSet() {
+			r.i++
+			r.emit(t, okFunc, MarkerEmptySet)
+			r.emit(t, okOpen, "(")
+			r.emit(in, okClose, ")")
+			return
+		}
 		q := in.word("select") || in.word("with") || in.word("values")
 		f := &frame{kind: fParen, query: q, open: t, openIdx: len(r.out)}
 		if n := len(r.out); n > 0 {
@@ -100,6 +107,26 @@ func (r *rewriter) punct(t token) {
 	default:
 		r.syntaxErr(t)
 	}
+}
+
+// emptyGroupingSet reports whether "()" at r.i-1 is the empty grouping
+// set: it follows GROUP BY, or a ',' or '(' inside parentheses that are not
+// a function's arguments other than GROUPING SETS' (the planner refuses it
+// outside GROUP BY).
+func (r *rewriter) emptyGroupingSet() bool {
+	n := len(r.out)
+	if n == 0 {
+		return false
+	}
+	prev := r.out[n-1]
+	switch prev.kind {
+	case okKeyword:
+		return prev.text == "BY" && n >= 2 && r.out[n-2].kind == okKeyword && r.out[n-2].text == "GROUP"
+	case okComma, okOpen:
+		f := r.top()
+		return f.kind == fParen && (!f.call || r.out[f.funcIdx].text == MarkerGroupingSets)
+	}
+	return false
 }
 
 func (r *rewriter) closeParen(t token) {

@@ -231,6 +231,12 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			}
 			return true
 		}
+	case "grouping":
+		if next.word("sets") && r.tok(2).punct("(") {
+			r.i += 2
+			r.emit(t, okFunc, MarkerGroupingSets)
+			return true
+		}
 	case "natural":
 		if next.word("full") {
 			r.unsupported(t, "NATURAL FULL JOIN", "use FULL JOIN ... USING (columns)")

@@ -42,3 +42,6 @@ SELECT hostname, count(*), avg(usage_user), max(usage_system) FROM cpu WHERE usa
 
 -- partial_aggregate does not apply where states do not merge (string_agg keeps every value)
 SELECT hostname, string_agg(DISTINCT region, ',') FROM cpu GROUP BY hostname
+
+-- grouping sets: Expand repeats each batch per set (keys left out NULL, the set number added) in the scan's workers; one aggregate groups them all
+SELECT time_bucket('1 hour', time) AS hour, hostname, max(usage_user), grouping(hostname) FROM cpu WHERE time < '2016-01-01 02:00:00Z' GROUP BY ROLLUP (hour, hostname)

@@ -215,3 +215,12 @@ SELECT round(percent_rank() OVER (ORDER BY u)::numeric, 4)::float8, sum(x) OVER 
 SELECT stddev(x), variance(x), stddev_pop(x), "stddev"(x) FROM t
 # stddev and variance with DISTINCT or OVER go through TiDB's grammar as the sample functions
 SELECT stddev(DISTINCT x), variance(x) OVER (ORDER BY t), stddev(x) FILTER (WHERE x > 0) FROM t
+
+# grouping sets rollup cube
+SELECT a, b, grouping(a, b), count(*) FROM t GROUP BY GROUPING SETS ((a, b), (a), ()), ROLLUP (a, b), CUBE ((a, b), c)
+
+# grouping sets nested and empty
+SELECT count(*) FROM t GROUP BY (), GROUPING SETS (ROLLUP (a), GROUPING SETS ((), (b)), ())
+
+# empty parentheses that are not grouping sets
+SELECT now(), count(*) OVER (), f((SELECT 1)) FROM t GROUP BY grouping
