@@ -71,6 +71,39 @@ func init() {
 	rowFn("bit_length", TypeInt, [][]string{{"text"}}, func(_ *Ctx, v []any) (any, error) {
 		return int64(8 * len(v[0].(string))), nil
 	})
+	// make_interval(years, months, weeks, days, hours, mins, secs), every
+	// part 0 when left out; seconds to the microsecond, as PostgreSQL.
+	var makeIntervalSigs [][]string
+	for n := range 8 {
+		makeIntervalSigs = append(makeIntervalSigs, slices.Repeat([]string{"int"}, min(n, 6)))
+		if n == 7 {
+			makeIntervalSigs[n] = append(makeIntervalSigs[n], "numeric")
+		}
+	}
+	rowFn("make_interval", TypeInterval, makeIntervalSigs, func(_ *Ctx, v []any) (any, error) {
+		var p [6]int64
+		for i := range min(len(v), 6) {
+			p[i] = v[i].(int64)
+		}
+		secs := 0.0
+		if len(v) == 7 {
+			secs = toFloat(v[6])
+		}
+		return makeInterval(p[0], p[1], p[2], p[3], p[4], p[5], secs)
+	})
+	// The text of dates and timestamps without time zone, held as the
+	// instants of their readings in the session zone (casts to text).
+	wallText := func(name, layout string) {
+		rowFn(name, TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
+			loc := c.Location
+			if loc == nil {
+				loc = time.UTC
+			}
+			return time.Unix(0, int64(v[0].(Timestamp))).In(loc).Truncate(time.Microsecond).Format(layout), nil
+		})
+	}
+	wallText("__date_text", "2006-01-02")
+	wallText("__timestamp_text", "2006-01-02 15:04:05.999999")
 	// make_date and make_timestamp give the session zone's midnight or
 	// reading (how Strata holds dates and timestamps without time zone);
 	// make_timestamptz reads the fields in the zone given, else the
@@ -89,6 +122,30 @@ func init() {
 			}
 			return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), v[3].(int64), v[4].(int64), toFloat(v[5]), zone)
 		})
+}
+
+// makeInterval is make_interval's interval; a part past its range (months
+// and days are 32-bit, as PostgreSQL's) is an error.
+func makeInterval(years, months, weeks, days, hours, mins int64, secs float64) (arrow.MonthDayNanoInterval, error) {
+	var iv arrow.MonthDayNanoInterval
+	if math.IsInf(secs, 0) || math.IsNaN(secs) {
+		return iv, fmt.Errorf("interval out of range")
+	}
+	m := years*12 + months
+	d := weeks*7 + days
+	us := math.RoundToEven(secs * 1e6)
+	t := float64(hours)*3600e6 + float64(mins)*60e6 + us
+	if absInt64(years) > math.MaxInt32 || absInt64(weeks) > math.MaxInt32 || m < math.MinInt32 || m > math.MaxInt32 || d < math.MinInt32 || d > math.MaxInt32 || math.Abs(t) >= math.MaxInt64/1000 {
+		return iv, fmt.Errorf("interval out of range")
+	}
+	return arrow.MonthDayNanoInterval{Months: int32(m), Days: int32(d), Nanoseconds: (hours*3600e6 + mins*60e6 + int64(us)) * 1000}, nil
+}
+
+func absInt64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // translate replaces each character of s found in from by the character at

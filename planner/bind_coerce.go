@@ -354,6 +354,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
 				return b.coerce(x, to)
 			}
+			if exec.IsText(to) {
+				if t, ok, err := b.wallClockText(s, e.Args[0], x); ok || err != nil {
+					return t, err
+				}
+			}
 			if sameType(x.Type(), to) {
 				if t, ok := x.(pgTyped); ok && t.pgType() != 0 {
 					// reg* and arrays held as text, cast to text: the text
@@ -439,6 +444,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
+		if err := b.wallClockArgs(s, e.Args, args); err != nil {
+			return nil, err
+		}
 		return b.call("concat", args)
 	case "mod": // a call (named mod), computed as a % b
 		if err := bindArgs(0); err != nil {
@@ -464,6 +472,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				}
 			}
 			return b.runtimeArrayFunc("array_cat", args)
+		}
+		if err := b.wallClockArgs(s, e.Args, args); err != nil {
+			return nil, err
 		}
 		return b.call("textcat", args)
 	case "round":

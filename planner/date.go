@@ -28,6 +28,40 @@ func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
 	return b.call("date_trunc", []exec.Expr{&exec.Literal{V: "day", DT: exec.TypeText}, ts})
 }
 
+// wallClockText is the text of x when it is a date or a timestamp without
+// time zone, which the engine holds as timestamptz instants: its wall clock
+// reading (2016-02-03, 2016-02-03 04:05:06.5), as PostgreSQL writes them;
+// ok is false for other values.
+func (b *binder) wallClockText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, bool, error) {
+	if x.Type().ID() != arrow.TIMESTAMP {
+		return nil, false, nil
+	}
+	switch (&selectBinder{b: b, in: s}).pgTypeOf(e, x) {
+	case 1082:
+		t, err := b.call("__date_text", []exec.Expr{x})
+		return t, true, err
+	case 1114:
+		t, err := b.call("__timestamp_text", []exec.Expr{x})
+		return t, true, err
+	}
+	return nil, false, nil
+}
+
+// wallClockArgs puts the text of the dates and timestamps without time
+// zone among args in their place (concat, ||).
+func (b *binder) wallClockArgs(s *scope, es []ast.ExprNode, args []exec.Expr) error {
+	for i, a := range args {
+		t, ok, err := b.wallClockText(s, es[i], a)
+		if err != nil {
+			return err
+		}
+		if ok {
+			args[i] = t
+		}
+	}
+	return nil
+}
+
 // dateArith binds date ± integer (a date n days on, as PostgreSQL's
 // date_pli/date_mii) and date - date (the days between, an integer); ok is
 // false when neither operand is a date and the operation is ordinary. The

@@ -9,6 +9,7 @@ import (
 const (
 	CodeSyntaxError         = "42601" // syntax_error
 	CodeFeatureNotSupported = "0A000" // feature_not_supported
+	CodeUndefinedFunction   = "42883" // undefined_function
 )
 
 // Error is a parse error as users see it: a SQLSTATE, a message that says

@@ -34,6 +34,7 @@ const (
 	sentinelCI         = "__pg_ci"
 	sentinelFullJoin   = "__pg_full_join"
 	sentinelSymmetric  = "__pg_symmetric"
+	sentinelNamedArg   = "__pg_named_arg" // ('name', value): name => value in a call
 
 	markerPrefix = "__pg_"
 )

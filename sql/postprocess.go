@@ -129,6 +129,9 @@ func (p *post) Leave(n ast.Node) (ast.Node, bool) {
 	case *driver.ParamMarkerExpr:
 		p.params = append(p.params, x)
 	case *ast.FuncCallExpr:
+		if err := namedArgs(x); err != nil && p.err == nil {
+			p.err = err
+		}
 		switch x.FnName.L {
 		case sentinelNullsFirst, sentinelNullsLast:
 			p.fail("NULLS FIRST/LAST is only allowed after an ORDER BY item")
@@ -138,6 +141,18 @@ func (p *post) Leave(n ast.Node) (ast.Node, bool) {
 			p.fail("misplaced case-insensitive regular expression operator")
 		case sentinelFullJoin:
 			p.fail("misplaced FULL JOIN condition")
+		}
+	case *ast.AggregateFuncExpr, *ast.WindowFuncExpr:
+		var args []ast.ExprNode
+		if a, ok := x.(*ast.AggregateFuncExpr); ok {
+			args = a.Args
+		} else {
+			args = x.(*ast.WindowFuncExpr).Args
+		}
+		for _, a := range args {
+			if _, name := fnName(a); name == sentinelNamedArg {
+				p.fail("aggregate and window functions take no named arguments")
+			}
 		}
 	}
 	return n, true

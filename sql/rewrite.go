@@ -61,14 +61,17 @@ type frame struct {
 	// distinctArg: fParen call whose first argument is wrapped in
 	// MarkerDistinctArg, still open (closed at the first ',' or ')').
 	distinctArg bool
-	item        bool // fParen: a parenthesised FROM item
-	values      bool // query level: inside a VALUES list (rows get ROW)
-	full        bool // a FULL JOIN at this level awaits its ON or USING
-	cases       int  // fConcat, fFullOn: open CASE ... END inside the operand
-	nulls       int  // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
-	argIdx      int  // fSQLFunc: index in out of the first argument
-	fromIdx     int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
-	seen        bool // fSQLFunc substring: FROM was seen
+	// namedArg: fParen call with an argument name => value open as
+	// __pg_named_arg('name', (closed at the next ',' or ')').
+	namedArg bool
+	item     bool // fParen: a parenthesised FROM item
+	values   bool // query level: inside a VALUES list (rows get ROW)
+	full     bool // a FULL JOIN at this level awaits its ON or USING
+	cases    int  // fConcat, fFullOn: open CASE ... END inside the operand
+	nulls    int  // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
+	argIdx   int  // fSQLFunc: index in out of the first argument
+	fromIdx  int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
+	seen     bool // fSQLFunc substring: FROM was seen
 }
 
 // rewriter turns the tokens of one statement into SQL for the TiDB parser.
@@ -230,6 +233,10 @@ func (r *rewriter) endsJoinCondition() bool {
 // step rewrites the construct starting at r.i.
 func (r *rewriter) step() {
 	t := r.tok(0)
+	if next := r.tok(1); next.kind == tOp && next.val == "=>" && (t.kind == tIdent || t.kind == tQIdent) {
+		r.namedArg(t)
+		return
+	}
 	switch t.kind {
 	case tIdent:
 		r.word(t)
@@ -257,6 +264,37 @@ func (r *rewriter) step() {
 	case tPunct:
 		r.i++
 		r.punct(t)
+	}
+}
+
+// namedArg starts a function argument in named notation, name => value:
+// __pg_named_arg('name', value), which package sql's AST pass puts in its
+// parameter's place.
+func (r *rewriter) namedArg(t token) {
+	f := r.top()
+	last := len(r.out) - 1
+	if f.kind != fParen || !f.call || f.namedArg || !(last == f.openIdx || r.out[last].kind == okComma) {
+		r.syntaxErr(r.tok(1))
+		return
+	}
+	r.i += 2
+	r.emit(t, okFunc, sentinelNamedArg)
+	r.emit(t, okOpen, "(")
+	r.emit(t, okLit, quoteString(t.val))
+	r.emit(t, okComma, ",")
+	f.namedArg = true
+}
+
+// closeArg closes the wrappers open around a call's current argument
+// (DISTINCT, a named argument) at its ',' or ')'.
+func (r *rewriter) closeArg(f *frame, t token) {
+	if f.distinctArg {
+		f.distinctArg = false
+		r.emit(t, okClose, ")")
+	}
+	if f.namedArg {
+		f.namedArg = false
+		r.emit(t, okClose, ")")
 	}
 }
 

@@ -87,10 +87,7 @@ func (r *rewriter) punct(t token) {
 		}
 		r.emit(t, okDot, ".")
 	case ",":
-		if f := r.top(); f.distinctArg {
-			f.distinctArg = false
-			r.emit(t, okClose, ")")
-		}
+		r.closeArg(r.top(), t)
 		switch f := r.top(); f.kind {
 		case fWithin:
 			r.unsupported(t, "WITHIN GROUP with more than one sort key", "")
@@ -136,9 +133,7 @@ func (r *rewriter) closeParen(t token) {
 		return
 	}
 	r.frames = r.frames[:len(r.frames)-1]
-	if f.distinctArg {
-		r.emit(t, okClose, ")")
-	}
+	r.closeArg(f, t)
 	switch f.kind {
 	case fAggOrder:
 		r.sortDirection(t, f)

@@ -192,10 +192,7 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		if f := r.top(); f.kind == fParen && f.call && next.word("by") {
 			// agg(args ORDER BY ...) => __pg_agg_order(agg(args), key, 'dir', 'nulls', ...)
 			r.i += 2
-			if f.distinctArg {
-				f.distinctArg = false
-				r.emit(t, okClose, ")")
-			}
+			r.closeArg(f, t)
 			r.emit(t, okClose, ")")
 			r.insertAt(f.funcIdx, r.mk(t, okFunc, MarkerAggOrder), r.mk(t, okOpen, "("))
 			r.emit(t, okComma, ",")

@@ -224,3 +224,9 @@ SELECT count(*) FROM t GROUP BY (), GROUPING SETS (ROLLUP (a), GROUPING SETS (()
 
 # empty parentheses that are not grouping sets
 SELECT now(), count(*) OVER (), f((SELECT 1)) FROM t GROUP BY grouping
+
+# named arguments
+SELECT time_bucket('1 hour', time, origin => '2000-01-01'::timestamptz), time_bucket('1 day', time, "offset" => INTERVAL '1 hour', timezone => 'Europe/Berlin'), make_interval(days => 1, secs => 1.5), make_timestamptz(2016, 1, 1, 0, 0, 0, timezone => 'UTC') FROM t
+
+# named arguments time_bucket_gapfill
+SELECT time_bucket_gapfill('1 hour', time, finish => now()), time_bucket(bucket_width => '5 minutes', ts => time) FROM t GROUP BY 1, 2

@@ -1,0 +1,133 @@
+package sql
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+)
+
+// param is one parameter of a built-in function in named notation: its
+// name and, when it may be left out, the value it then takes ("NULL" or
+// "0"; "" when it must be given).
+type param struct{ name, def string }
+
+// namedSignatures lists the forms of the built-in functions whose
+// parameters have names (PostgreSQL's and TimescaleDB's), tried in order.
+var namedSignatures = map[string][][]param{
+	"time_bucket": {
+		{{"bucket_width", ""}, {"ts", ""}},
+		{{"bucket_width", ""}, {"ts", ""}, {"offset", ""}},
+		{{"bucket_width", ""}, {"ts", ""}, {"origin", ""}},
+		{{"bucket_width", ""}, {"ts", ""}, {"timezone", ""}, {"origin", "NULL"}, {"offset", "NULL"}},
+	},
+	"time_bucket_gapfill": {
+		{{"bucket_width", ""}, {"ts", ""}, {"start", "NULL"}, {"finish", "NULL"}},
+		{{"bucket_width", ""}, {"ts", ""}, {"timezone", ""}, {"start", "NULL"}, {"finish", "NULL"}},
+	},
+	"make_interval": {
+		{{"years", "0"}, {"months", "0"}, {"weeks", "0"}, {"days", "0"}, {"hours", "0"}, {"mins", "0"}, {"secs", "0"}},
+	},
+	"make_date": {
+		{{"year", ""}, {"month", ""}, {"day", ""}},
+	},
+	"make_timestamp": {
+		{{"year", ""}, {"month", ""}, {"mday", ""}, {"hour", ""}, {"min", ""}, {"sec", ""}},
+	},
+	"make_timestamptz": {
+		{{"year", ""}, {"month", ""}, {"mday", ""}, {"hour", ""}, {"min", ""}, {"sec", ""}},
+		{{"year", ""}, {"month", ""}, {"mday", ""}, {"hour", ""}, {"min", ""}, {"sec", ""}, {"timezone", ""}},
+	},
+}
+
+// namedArgs puts the arguments of call f given in named notation (name =>
+// value, the rewriter's __pg_named_arg) in their parameters' places, as
+// PostgreSQL resolves them: positional arguments first, then named ones in
+// any order; parameters left out take their defaults, and those after the
+// last one given are dropped. It reports a PostgreSQL error when no form of
+// the function has the names given.
+func namedArgs(f *ast.FuncCallExpr) *postErr {
+	named := map[string]ast.ExprNode{}
+	var names []string
+	positional := 0
+	for _, a := range f.Args {
+		call, name := fnName(a)
+		if name != sentinelNamedArg {
+			if len(names) > 0 {
+				return &postErr{CodeSyntaxError, "positional argument cannot follow named argument", ""}
+			}
+			positional++
+			continue
+		}
+		n := constString(call.Args[0])
+		if _, dup := named[n]; dup {
+			return &postErr{CodeSyntaxError, fmt.Sprintf("argument name %q used more than once", n), ""}
+		}
+		named[n] = call.Args[1]
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	for _, sig := range namedSignatures[f.FnName.L] {
+		if args, ok := fill(sig, f.Args[:positional], named); ok {
+			f.Args = args
+			return nil
+		}
+	}
+	sig := f.FnName.L + "(" + strings.Repeat("?, ", positional) + strings.Join(names, " => ?, ") + " => ?)"
+	hint := "this function takes no named arguments"
+	if forms := namedSignatures[f.FnName.L]; len(forms) > 0 {
+		var list []string
+		for _, form := range forms {
+			var ps []string
+			for _, p := range form {
+				ps = append(ps, p.name)
+			}
+			list = append(list, f.FnName.L+"("+strings.Join(ps, ", ")+")")
+		}
+		hint = "its forms: " + strings.Join(list, "; ")
+	}
+	return &postErr{CodeUndefinedFunction, "function " + sig + " does not exist", hint}
+}
+
+// fill is the positional argument list of form sig for the arguments
+// given, ok false when the form does not fit them.
+func fill(sig []param, positional []ast.ExprNode, named map[string]ast.ExprNode) ([]ast.ExprNode, bool) {
+	if len(positional) > len(sig) {
+		return nil, false
+	}
+	for n := range named {
+		i := slices.IndexFunc(sig, func(p param) bool { return p.name == n })
+		if i < len(positional) {
+			return nil, false // not a parameter of the form, or given by position
+		}
+	}
+	args := slices.Clone(positional)
+	last := len(positional) - 1
+	for i := len(positional); i < len(sig); i++ {
+		if v, ok := named[sig[i].name]; ok {
+			args = append(args, v)
+			last = i
+			continue
+		}
+		switch sig[i].def {
+		case "":
+			return nil, false
+		case "NULL":
+			args = append(args, ast.NewValueExpr(nil, "", ""))
+		default:
+			args = append(args, ast.NewValueExpr(int64(0), "", ""))
+		}
+	}
+	return args[:last+1], true
+}
+
+func constString(e ast.ExprNode) string {
+	if v, ok := e.(*driver.ValueExpr); ok {
+		return v.GetString()
+	}
+	return ""
+}

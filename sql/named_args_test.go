@@ -1,0 +1,58 @@
+package sql
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pingcap/tidb/pkg/parser/format"
+	"github.com/stretchr/testify/require"
+)
+
+// TestNamedArgs: name => value arguments take their parameters' places,
+// left-out parameters their defaults (dropped after the last one given),
+// and the form chosen is the first whose names fit, as PostgreSQL and
+// TimescaleDB resolve them.
+func TestNamedArgs(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"time_bucket('1 hour', ts, origin => o)", "time_bucket('1 hour', `ts`, `o`)"},
+		{`time_bucket('1 hour', ts, "offset" => o)`, "time_bucket('1 hour', `ts`, `o`)"},
+		{"time_bucket('1 day', ts, timezone => 'UTC')", "time_bucket('1 day', `ts`, 'UTC')"},
+		{`time_bucket('1 day', ts, "offset" => o, timezone => z)`, "time_bucket('1 day', `ts`, `z`, NULL, `o`)"},
+		{`time_bucket('1 day', ts, 'UTC', "offset" => o)`, "time_bucket('1 day', `ts`, 'UTC', NULL, `o`)"},
+		{"time_bucket(ts => ts, bucket_width => w)", "time_bucket(`w`, `ts`)"},
+		{"time_bucket_gapfill(w, ts, finish => f)", "time_bucket_gapfill(`w`, `ts`, NULL, `f`)"},
+		{"time_bucket_gapfill(w, ts, start => s)", "time_bucket_gapfill(`w`, `ts`, `s`)"},
+		{"make_interval(days => 2, hours => 3)", "make_interval(0, 0, 0, 2, 3)"},
+		{"make_interval(secs => 1.5)", "make_interval(0, 0, 0, 0, 0, 0, 1.5)"},
+		{"make_interval(1, weeks => 2)", "make_interval(1, 0, 2)"},
+		{"make_timestamptz(2016, 1, 2, 3, 4, 5, timezone => 'UTC')", "make_timestamptz(2016, 1, 2, 3, 4, 5, 'UTC')"},
+		{"make_date(day => 3, month => 2, year => 2016)", "make_date(2016, 2, 3)"},
+		{"coalesce(a, b)", "coalesce(`a`, `b`)"}, // no named arguments: untouched
+	} {
+		_, sel := parseSelect(t, "SELECT "+tt.in)
+		var b strings.Builder
+		require.NoError(t, field(sel, 0).Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreNameBackQuotes, &b)), tt.in)
+		require.Equal(t, tt.want, strings.ReplaceAll(b.String(), "_utf8mb4", ""), tt.in)
+	}
+}
+
+func TestNamedArgErrors(t *testing.T) {
+	for _, tt := range []struct{ in, code, msg string }{
+		{"SELECT time_bucket('1 day', ts, origin => o, \"offset\" => f)", CodeUndefinedFunction, `function time_bucket(?, ?, origin => ?, offset => ?) does not exist`},
+		{"SELECT time_bucket('1 day', ts, o, timezone => z)", CodeUndefinedFunction, "does not exist"},
+		{"SELECT make_interval(days => 1, days => 2)", CodeSyntaxError, `argument name "days" used more than once`},
+		{"SELECT make_interval(days => 1, 2)", CodeSyntaxError, "positional argument cannot follow named argument"},
+		{"SELECT lower(x => 'A')", CodeUndefinedFunction, "function lower(x => ?) does not exist"},
+		{"SELECT make_interval(fortnights => 1)", CodeUndefinedFunction, "does not exist"},
+		{"SELECT count(x => 1) FROM t", CodeSyntaxError, "take no named arguments"},
+		{"SELECT a => 1", CodeSyntaxError, `syntax error at or near "=>"`},
+		{"SELECT f(a + b => 1)", CodeSyntaxError, `syntax error at or near "=>"`},
+	} {
+		_, err := Parse(tt.in)
+		require.Error(t, err, tt.in)
+		var e *Error
+		require.ErrorAs(t, err, &e, tt.in)
+		require.Equal(t, tt.code, e.SQLState, "%s: %v", tt.in, err)
+		require.Contains(t, e.Message, tt.msg, tt.in)
+	}
+}
