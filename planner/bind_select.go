@@ -318,8 +318,11 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 	if i := slices.Index(q.keyStr, x.String()); i >= 0 {
 		return i, nil
 	}
-	q.keys = append(q.keys, x)
 	q.keyStr = append(q.keyStr, x.String())
+	if r, ok := x.(*regprocLit); ok {
+		x = r.asName() // pg_typeof(x), 'cpu'::regclass: grouped and shown by name
+	}
+	q.keys = append(q.keys, x)
 	return len(q.keys) - 1, nil
 }
 
