@@ -1,6 +1,9 @@
 package exec
 
 import (
+	"encoding/binary"
+	"math/bits"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -72,3 +75,47 @@ func fixedArray[T int64 | uint64 | float64 | int32](dt arrow.DataType, values []
 }
 
 func newBitmap(n int) []byte { return make([]byte, bitutil.BytesForBits(int64(n))) }
+
+// selectTrue appends to sel the indexes of the rows where b is true (not
+// false, not NULL), reading its bitmaps 64 rows at a time.
+func selectTrue(b *array.Boolean, sel []int32) []int32 {
+	n, off := b.Len(), b.Data().Offset()
+	vals := b.Data().Buffers()[1].Bytes()
+	var valid []byte
+	if b.NullN() > 0 {
+		valid = b.NullBitmapBytes()
+	}
+	for w := 0; w < n; w += 64 {
+		word := bitWord(vals, off+w)
+		if valid != nil {
+			word &= bitWord(valid, off+w)
+		}
+		if rest := n - w; rest < 64 {
+			word &= 1<<uint(rest) - 1
+		}
+		for word != 0 {
+			sel = append(sel, int32(w+bits.TrailingZeros64(word)))
+			word &= word - 1
+		}
+	}
+	return sel
+}
+
+// bitWord is the 64 bits of bitmap b from bit i on (past its end: 0s).
+func bitWord(b []byte, i int) uint64 {
+	byteAt, shift := i>>3, uint(i&7)
+	if byteAt+9 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[byteAt:])
+		if shift == 0 {
+			return w
+		}
+		return w>>shift | uint64(b[byteAt+8])<<(64-shift)
+	}
+	var buf [9]byte
+	copy(buf[:], b[min(byteAt, len(b)):])
+	w := binary.LittleEndian.Uint64(buf[:8])
+	if shift == 0 {
+		return w
+	}
+	return w>>shift | uint64(buf[8])<<(64-shift)
+}

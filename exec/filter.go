@@ -41,12 +41,7 @@ func (f *Filter) Next(ctx context.Context) (arrow.Record, error) {
 			mask.Release()
 			return nil, fmt.Errorf("filter: predicate %s is %v, not boolean", f.pred, mask.DataType())
 		}
-		f.idx = f.idx[:0]
-		for i := 0; i < b.Len(); i++ {
-			if b.IsValid(i) && b.Value(i) {
-				f.idx = append(f.idx, int32(i))
-			}
-		}
+		f.idx = selectTrue(b, f.idx[:0])
 		mask.Release()
 		switch len(f.idx) {
 		case 0:

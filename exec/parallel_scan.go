@@ -238,39 +238,22 @@ func (p *ParallelScan) filter(rec arrow.Record, idx *[]int32) (arrow.Record, []i
 	defer mask.Release()
 	b := mask.(*array.Boolean)
 	n := b.Len()
-	first, last, count := -1, -1, 0
-	for i := 0; i < n; i++ {
-		if b.Value(i) && b.IsValid(i) {
-			if first < 0 {
-				first = i
-			}
-			last = i
-			count++
-		}
-	}
+	sel := selectTrue(b, (*idx)[:0])
+	*idx = sel
+	count := len(sel)
 	switch {
 	case count == 0:
 		return nil, nil, nil
 	case count == n:
 		rec.Retain()
 		return rec, nil, nil
-	case last-first+1 == count:
-		return rec.NewSlice(int64(first), int64(last+1)), nil, nil
-	}
-	sel := slices.Grow((*idx)[:0], count)
-	if p.selecting {
-		sel = make([]int32, 0, count) // handed on with rec
-	}
-	for i := first; i <= last; i++ {
-		if b.Value(i) && b.IsValid(i) {
-			sel = append(sel, int32(i))
-		}
+	case int(sel[count-1]-sel[0])+1 == count:
+		return rec.NewSlice(int64(sel[0]), int64(sel[count-1]+1)), nil, nil
 	}
 	if p.selecting {
 		rec.Retain()
-		return rec, sel, nil
+		return rec, slices.Clone(sel), nil // handed on with rec
 	}
-	*idx = sel
 	out, err := takeRecord(rec, sel)
 	return out, nil, err
 }

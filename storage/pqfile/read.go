@@ -461,12 +461,19 @@ func (r *Reader) selectRows() (int, error) {
 // timeRun returns the first run [i, j) of times at or after from that lie
 // in the time range (i == j == len(times) when none does).
 func (r *Reader) timeRun(times []int64, from int) (i, j int) {
+	lo, hi := r.pr.minTime, r.pr.maxTime
+	if hi <= lo {
+		return len(times), len(times)
+	}
+	// t is in [lo, hi) when t - lo, unsigned, is below hi - lo: one
+	// comparison, with the bounds in registers.
+	base, width := uint64(lo), uint64(hi)-uint64(lo)
 	i = from
-	for i < len(times) && (times[i] < r.pr.minTime || times[i] >= r.pr.maxTime) {
+	for i < len(times) && uint64(times[i])-base >= width {
 		i++
 	}
 	j = i
-	for j < len(times) && times[j] >= r.pr.minTime && times[j] < r.pr.maxTime {
+	for j < len(times) && uint64(times[j])-base < width {
 		j++
 	}
 	return i, j

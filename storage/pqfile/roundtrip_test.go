@@ -314,3 +314,25 @@ func TestRowWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeRun: the runs of in-range times, with the range's ends at the
+// limits of int64 and across a series' restart.
+func TestTimeRun(t *testing.T) {
+	times := []int64{math.MinInt64, -5, 0, 5, 9, 10, -3, 4, math.MaxInt64}
+	runs := func(lo, hi int64) [][2]int {
+		r := &Reader{pr: pruner{minTime: lo, maxTime: hi}}
+		var out [][2]int
+		for i, j := 0, 0; i < len(times); i = j {
+			if i, j = r.timeRun(times, i); j > i {
+				out = append(out, [2]int{i, j})
+			}
+		}
+		return out
+	}
+	require.Equal(t, [][2]int{{2, 5}, {7, 8}}, runs(0, 10))
+	require.Equal(t, [][2]int{{0, 8}}, runs(math.MinInt64, math.MaxInt64))
+	require.Nil(t, runs(math.MaxInt64, math.MaxInt64), "empty range")
+	require.Nil(t, runs(10, 0), "inverted range")
+	require.Equal(t, [][2]int{{0, 1}}, runs(math.MinInt64, math.MinInt64+1))
+	require.Equal(t, [][2]int{{1, 2}, {6, 7}}, runs(-5, -2))
+}
