@@ -55,6 +55,11 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &boolAcc{or: a.Func == AggBoolOr}, nil
 	case AggStringAgg, AggPercentileCont, AggPercentileDisc, AggMode:
 		return &collectAcc{agg: a}, nil
+	case AggHistogram:
+		if err := CheckHistogram(a.Hist.Min, a.Hist.Max, int64(a.Hist.Buckets)); err != nil {
+			return nil, err
+		}
+		return &histAcc{h: a.Hist}, nil
 	}
 	if a.Func.IsPairStat() {
 		return &pairAcc{kind: a.Func}, nil

@@ -53,6 +53,7 @@ const (
 	AggRegrSXX
 	AggRegrSYY
 	AggRegrSXY
+	AggHistogram // TimescaleDB's histogram(Arg, Hist.Min, Hist.Max, Hist.Buckets)
 )
 
 var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
@@ -61,7 +62,7 @@ var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", A
 	AggPercentileCont: "percentile_cont", AggPercentileDisc: "percentile_disc", AggMode: "mode", AggSingle: "scalar subquery",
 	AggCorr: "corr", AggCovarPop: "covar_pop", AggCovarSamp: "covar_samp", AggRegrSlope: "regr_slope",
 	AggRegrIntercept: "regr_intercept", AggRegrR2: "regr_r2", AggRegrCount: "regr_count", AggRegrAvgX: "regr_avgx",
-	AggRegrAvgY: "regr_avgy", AggRegrSXX: "regr_sxx", AggRegrSYY: "regr_syy", AggRegrSXY: "regr_sxy"}
+	AggRegrAvgY: "regr_avgy", AggRegrSXX: "regr_sxx", AggRegrSYY: "regr_syy", AggRegrSXY: "regr_sxy", AggHistogram: "histogram"}
 
 // IsPairStat reports whether f is one of the two-argument statistics
 // (corr, covar_*, regr_*).
@@ -85,9 +86,11 @@ type Agg struct {
 	// Order orders the values of string_agg; for the WITHIN GROUP
 	// aggregates, Order[0].Desc reverses the sort of Arg.
 	Order []SortKey
-	// Sep is string_agg's delimiter; Fraction the percentile.
+	// Sep is string_agg's delimiter; Fraction the percentile; Hist the
+	// buckets of histogram.
 	Sep      string
 	Fraction float64
+	Hist     Histogram
 }
 
 func orderString(keys []SortKey) string {
@@ -129,6 +132,8 @@ func (a Agg) String() string {
 		return fmt.Sprintf("string_agg(%s, '%s'%s)%s", a.Arg, a.Sep, orderString(a.Order), filterString(a.Filter))
 	case a.Func == AggPercentileCont || a.Func == AggPercentileDisc:
 		return fmt.Sprintf("%s(%v) WITHIN GROUP (ORDER BY %s%s)%s", a.Func, a.Fraction, a.Arg, descString(a.Order), filterString(a.Filter))
+	case a.Func == AggHistogram:
+		return fmt.Sprintf("histogram(%s, %v, %v, %d)%s", a.Arg, a.Hist.Min, a.Hist.Max, a.Hist.Buckets, filterString(a.Filter))
 	case a.Func == AggMode:
 		return fmt.Sprintf("mode() WITHIN GROUP (ORDER BY %s%s)%s", a.Arg, descString(a.Order), filterString(a.Filter))
 	case a.Filter != nil:
@@ -174,6 +179,10 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 		}
 	case AggPercentileDisc, AggMode:
 		return in, nil
+	case AggHistogram:
+		if numericID(in.ID()) {
+			return TypeText, nil // int4[], held as its text
+		}
 	}
 	if a.Func.IsPairStat() && a.Time != nil {
 		x := a.Time.Type().ID()
@@ -526,13 +535,7 @@ func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, 
 		if err != nil {
 			return err
 		}
-		b := mask.(*array.Boolean)
-		var idx []int32
-		for i := 0; i < b.Len(); i++ {
-			if b.IsValid(i) && b.Value(i) {
-				idx = append(idx, int32(i))
-			}
-		}
+		idx := selectTrue(mask.(*array.Boolean), nil)
 		mask.Release()
 		if len(idx) < int(rec.NumRows()) {
 			sub, err := takeRecord(rec, idx)

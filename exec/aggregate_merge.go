@@ -30,7 +30,7 @@ func Mergeable(a Agg) bool {
 	}
 	switch a.Func {
 	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast,
-		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr:
+		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr, AggHistogram:
 		return true
 	}
 	return a.Func.IsPairStat()

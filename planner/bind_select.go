@@ -522,6 +522,26 @@ func constText(e ast.ExprNode) string {
 	return ""
 }
 
+// constFloat is a constant argument of an aggregate as a float8.
+func (q *selectBinder) constFloat(e ast.ExprNode, what string) (float64, error) {
+	if usesColumns(e) {
+		return 0, errorf(CodeSyntax, "%s must be constants", what)
+	}
+	x, err := q.b.bindExpr(&scope{}, e)
+	if err != nil {
+		return 0, err
+	}
+	x, err = q.b.coerce(x, exec.TypeFloat)
+	if err == nil {
+		x, err = q.b.fold(x)
+	}
+	lit, ok := x.(*exec.Literal)
+	if err != nil || !ok || lit.V == nil {
+		return 0, errorf(CodeSyntax, "%s must be constants", what)
+	}
+	return lit.V.(float64), nil
+}
+
 // aggregate registers an aggregate call and returns its output column.
 func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 	name, args, distinct := call.name, call.args, call.distinct
@@ -580,6 +600,29 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		}
 		agg.Arg = x
 		agg.Order = []exec.SortKey{{Expr: x, Desc: call.within.Desc}}
+	case fn == exec.AggHistogram:
+		if len(args) != 4 {
+			return nil, errorf(CodeUndefinedFunc, "function histogram takes (value, min, max, nbuckets)")
+		}
+		x, err := q.b.bindExpr(q.in, args[0])
+		if err != nil {
+			return nil, err
+		}
+		agg.Arg = x
+		var bounds [2]float64
+		for i := range bounds {
+			if bounds[i], err = q.constFloat(args[1+i], "histogram's min and max"); err != nil {
+				return nil, err
+			}
+		}
+		n, err := q.constFloat(args[3], "histogram's number of buckets")
+		if err != nil {
+			return nil, err
+		}
+		if err := exec.CheckHistogram(bounds[0], bounds[1], int64(n)); err != nil {
+			return nil, errorf(CodeOutOfRange, "%v", err)
+		}
+		agg.Hist = exec.Histogram{Min: bounds[0], Max: bounds[1], Buckets: int(n)}
 	case fn == exec.AggStringAgg:
 		if len(args) != 2 {
 			return nil, errorf(CodeUndefinedFunc, "function string_agg takes (value, delimiter)")
@@ -675,7 +718,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	"stddev": exec.AggStddevSamp, "stddev_samp": exec.AggStddevSamp, "stddev_pop": exec.AggStddevPop,
 	"variance": exec.AggVarSamp, "var_samp": exec.AggVarSamp, "var_pop": exec.AggVarPop,
 	"bool_and": exec.AggBoolAnd, "bool_or": exec.AggBoolOr, "every": exec.AggBoolAnd,
-	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont,
+	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont, "histogram": exec.AggHistogram,
 	"array_agg":       exec.AggStringAgg, // of the elements' array text form (arrayAgg)
 	"percentile_disc": exec.AggPercentileDisc, "mode": exec.AggMode,
 	"corr": exec.AggCorr, "covar_pop": exec.AggCovarPop, "covar_samp": exec.AggCovarSamp,

@@ -347,6 +347,8 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 	switch name {
 	case "ntile":
 		return narrowPG(23, x.Type())
+	case "histogram":
+		return narrowPG(1007, x.Type()) // int4[]
 	case "sum", "avg", "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
 	default:
 		return 0
