@@ -44,24 +44,34 @@ func (c *conn) simpleQuery(text string) {
 			c.sendError(err, 0)
 			return
 		}
-		ctx, done := c.running()
-		p, err := c.open(ctx, st, nil, nil, nil)
-		if err == nil {
-			if p.cols != nil {
-				c.be.Send(rowDescription(p.cols, p.formats))
-			}
-			err = c.run(ctx, p, 0)
-			p.close()
-		}
-		done()
-		if err != nil {
-			c.sendError(statementError(ctx, err), st.Offset)
+		if err := c.runSimple(st); err != nil {
+			c.sendError(err, st.Offset)
 			return
 		}
 	}
 	if !ran {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 	}
+}
+
+// runSimple runs one statement of a simple query. Its portal and context
+// are released by defers, so a panic (answered by simpleQuery) leaks
+// neither the operators nor the scan's workers.
+func (c *conn) runSimple(st *sql.Statement) error {
+	ctx, done := c.running()
+	defer done()
+	p, err := c.open(ctx, st, nil, nil, nil)
+	if err != nil {
+		return statementError(ctx, err)
+	}
+	defer p.close()
+	if p.cols != nil {
+		c.be.Send(rowDescription(p.cols, p.formats))
+	}
+	if err := c.run(ctx, p, 0); err != nil {
+		return statementError(ctx, err)
+	}
+	return nil
 }
 
 // checkAborted refuses statements in a failed transaction block, except

@@ -178,8 +178,14 @@ func arrayElems(v any) ([]*string, error) {
 	return elems, nil
 }
 
-// textArray is a constant array (arrayLit) in its text form.
-func textArray(a *arrayLit) (exec.Expr, error) {
+// textArray is a constant array (arrayLit) in its text form: times in the
+// session's zone, dates and timestamps without time zone as their wall
+// clock readings.
+func (b *binder) textArray(a *arrayLit) (exec.Expr, error) {
+	loc := b.sess.Location
+	if loc == nil {
+		loc = time.UTC
+	}
 	elems := make([]*string, len(a.elems))
 	for i, e := range a.elems {
 		l, ok := settle(e).(*exec.Literal)
@@ -189,7 +195,14 @@ func textArray(a *arrayLit) (exec.Expr, error) {
 		if l.V == nil {
 			continue
 		}
-		s, _ := exec.FormatValue(mustEval(l), 0, nil)
+		s, _ := exec.FormatValue(mustEval(l), 0, loc)
+		if ts, ok := l.V.(exec.Timestamp); ok && (a.pg == 1082 || a.pg == 1114) {
+			layout := "2006-01-02"
+			if a.pg == 1114 {
+				layout = "2006-01-02 15:04:05.999999"
+			}
+			s = time.Unix(0, int64(ts)).In(loc).Format(layout)
+		}
 		elems[i] = &s
 	}
 	elem := a.pg

@@ -161,7 +161,7 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 			return b.bindTableName(src, alias)
 		case *ast.SelectStmt, *ast.SetOprStmt:
 			if f, ok := isTableFunction(src); ok {
-				return b.tableFunction(f, alias, n.ColumnNames)
+				return b.tableFunctionFrom(f, alias, n.ColumnNames)
 			}
 			node, err := b.bindQuery(src.(ast.StmtNode))
 			if err != nil {

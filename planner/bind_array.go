@@ -95,7 +95,7 @@ func (b *binder) arrayFunc(name string, args []exec.Expr) (x exec.Expr, ok bool,
 		return x, true, err
 	case "array_to_string", "cardinality":
 		if a, ok := args[0].(*arrayLit); ok {
-			t, err := textArray(a)
+			t, err := b.textArray(a)
 			if err != nil {
 				return nil, true, err
 			}
@@ -419,7 +419,7 @@ func (b *binder) isArrayArg(s *scope, e ast.ExprNode, x exec.Expr) bool {
 // asTextArray turns a constant array into its text form.
 func (b *binder) asTextArray(x exec.Expr) (exec.Expr, error) {
 	if a, ok := x.(*arrayLit); ok {
-		return textArray(a)
+		return b.textArray(a)
 	}
 	return x, nil
 }

@@ -290,6 +290,15 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 	return b.fold(c)
 }
 
+// isTextValued reports a text-typed argument other than an unknown-typed
+// literal (which still takes its parameter's type).
+func isTextValued(x exec.Expr) bool {
+	if _, ok := x.(*unknownLit); ok {
+		return false
+	}
+	return exec.IsText(x.Type())
+}
+
 // funcCall binds a function call, including package sql's markers.
 func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, error) {
 	name := e.FnName.L
@@ -344,7 +353,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			if a, ok := x.(*arrayLit); ok && exec.IsText(to) {
 				// A constant array as text: its text form.
-				t, err := textArray(a)
+				t, err := b.textArray(a)
 				if err != nil {
 					return nil, err
 				}
@@ -440,6 +449,10 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, errorf(CodeSyntax, "CURRENT_DATE takes no arguments")
 		}
 		return b.castDate(&exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz})
+	case "grouping":
+		// Reached only outside a grouped query's select list, HAVING and
+		// ORDER BY (selectBinder.postAgg binds it there).
+		return nil, errorf(CodeGrouping, "arguments to GROUPING must be grouping expressions of the associated query level")
 	case "concat":
 		if err := bindArgs(0); err != nil {
 			return nil, err
@@ -543,6 +556,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		if x, ok, err := b.arrayFunc(name, args); ok {
+			if a, isLit := x.(*arrayLit); isLit && err == nil && a.pg == 0 && a.dt.ID() == arrow.TIMESTAMP {
+				a.pg = b.wallClockElems(s, e.Args, args) // ARRAY[date, ...]
+			}
 			return x, err
 		}
 		x, _, err := b.expandArray(name, args)
@@ -566,6 +582,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	}
 	if err := bindArgs(0); err != nil {
 		return nil, err
+	}
+	if name == "time_bucket_gapfill" && (len(args) == 5 || len(args) >= 3 && isTextValued(args[2])) {
+		e := errorf(CodeNotSupported, "time_bucket_gapfill with a timezone argument is not supported")
+		e.Hint = "its buckets follow UTC: time_bucket_gapfill(width, time[, start, finish])"
+		return nil, e
 	}
 	if name == "generate_series" || name == "unnest" {
 		return nil, notSupported(name + " here (a set-returning function works as a whole select item without aggregates or window functions, or in FROM)")

@@ -75,6 +75,9 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 			if q.sets != nil {
 				return spec, false, notSupported(c.Name + " with GROUPING SETS, ROLLUP or CUBE")
 			}
+			if len(c.Args) > 4 || len(c.Args) > 2 && c.Args[2].Type().ID() == arrow.STRING {
+				return spec, false, notSupported(c.Name + " in a time zone (its timezone argument)")
+			}
 			if len(c.Args) > 2 && c.Name != "time_bucket_gapfill" {
 				return spec, false, notSupported(c.Name + " with an origin argument")
 			}

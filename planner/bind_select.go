@@ -308,22 +308,33 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 			}
 		}
 	}
-	if containsAggregate(e) {
+	if containsAggregate(e) || containsGrouping(e) {
 		return 0, errorf(CodeGrouping, "aggregate functions are not allowed in GROUP BY")
 	}
 	x, err := q.b.bindExpr(q.in, e)
 	if err != nil {
 		return 0, err
 	}
-	if i := slices.Index(q.keyStr, x.String()); i >= 0 {
+	key := q.keyString(e, x)
+	if i := slices.Index(q.keyStr, key); i >= 0 {
 		return i, nil
 	}
-	q.keyStr = append(q.keyStr, x.String())
+	q.keyStr = append(q.keyStr, key)
 	if r, ok := x.(*regprocLit); ok {
 		x = r.asName() // pg_typeof(x), 'cpu'::regclass: grouped and shown by name
 	}
 	q.keys = append(q.keys, x)
 	return len(q.keys) - 1, nil
+}
+
+// keyString identifies group key x, bound from e: its text, and the
+// PostgreSQL type it is seen as when that is narrower than the engine's
+// (x::int4 and x::int2 are one engine expression but two keys).
+func (q *selectBinder) keyString(e ast.ExprNode, x exec.Expr) string {
+	if pg := q.pgTypeOf(e, x); pg != 0 && pg != enginePG(x.Type()) {
+		return x.String() + "::" + typeName(int64(pg))
+	}
+	return x.String()
 }
 
 // firstArg is args[0], nil for none (mode() takes its argument from
@@ -377,7 +388,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		}
 		if a, ok := x.(*arrayLit); ok {
 			// A constant array as a result: its text form, typed elem[].
-			if x, err = textArray(a); err != nil {
+			if x, err = q.b.textArray(a); err != nil {
 				return nil, err
 			}
 		}
@@ -440,14 +451,14 @@ func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
 		x, err := q.aggregate(call)
 		return x, true, err
 	}
-	if containsAggregate(e) {
-		return nil, false, nil
+	if containsAggregate(e) || containsGrouping(e) {
+		return nil, false, nil // bound part by part: the hook sees the calls
 	}
 	x, err := q.b.bindExpr(q.in, e)
 	if err != nil {
 		return nil, true, err
 	}
-	if i := slices.Index(q.keyStr, x.String()); i >= 0 {
+	if i := slices.Index(q.keyStr, q.keyString(e, x)); i >= 0 {
 		return &exec.Column{Index: i, Name: q.keyStr[i], DT: q.keys[i].Type()}, true, nil
 	}
 	if cn, ok := e.(*ast.ColumnNameExpr); ok {
@@ -562,7 +573,7 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		agg.Filter = f
 	}
 	for _, a := range args {
-		if containsAggregate(a) {
+		if containsAggregate(a) || containsGrouping(a) {
 			return nil, errorf(CodeGrouping, "aggregate function calls cannot be nested")
 		}
 	}
@@ -774,6 +785,15 @@ func containsAggregate(e ast.ExprNode) bool {
 
 // containsWindow reports whether a window function call appears in e (not
 // looking into subqueries).
+// containsGrouping reports whether a GROUPING() call appears in e (not
+// looking into subqueries).
+func containsGrouping(e ast.ExprNode) bool {
+	return astContains(e, false, func(n ast.Node) bool {
+		f, ok := n.(*ast.FuncCallExpr)
+		return ok && f.FnName.L == "grouping"
+	})
+}
+
 func containsWindow(e ast.ExprNode) bool {
 	return astContains(e, false, func(n ast.Node) bool {
 		_, ok := n.(*ast.WindowFuncExpr)

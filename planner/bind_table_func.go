@@ -2,11 +2,13 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // Table functions in FROM (package sql's __pg_table_function marker).
@@ -21,11 +23,45 @@ func isTableFunction(n ast.ResultSetNode) (*ast.FuncCallExpr, bool) {
 		return nil, false
 	}
 	f, ok := sel.Fields.Fields[0].Expr.(*ast.FuncCallExpr)
-	if !ok || f.FnName.L != "__pg_table_function" || len(f.Args) == 0 {
+	if !ok || f.FnName.L != sql.MarkerTableFunction && f.FnName.L != sql.MarkerTableFunctionOrdinality || len(f.Args) == 0 {
 		return nil, false
 	}
 	return f, true
 }
+
+// tableFunctionFrom binds a function in FROM, numbering its rows in a
+// column after its own when it is WITH ORDINALITY (named by the alias's
+// next column name, else ordinality).
+func (b *binder) tableFunctionFrom(f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
+	if f.FnName.L != sql.MarkerTableFunctionOrdinality {
+		return b.tableFunction(f, alias, colNames)
+	}
+	s, err := b.tableFunction(f, alias, colNames)
+	if err != nil {
+		return nil, err
+	}
+	cols := slices.Clone(s.node.Columns())
+	name := "ordinality"
+	if len(colNames) > len(cols) {
+		name = colNames[len(cols)].O
+	}
+	if alias == "" {
+		alias = s.cols[0].table
+	}
+	node := &Ordinality{Child: s.node, Cols: append(cols, Column{Name: name, Type: exec.TypeInt})}
+	return derivedScope(node, alias), nil
+}
+
+// Ordinality numbers its child's rows from 1 in a last column (WITH
+// ORDINALITY).
+type Ordinality struct {
+	Child Node
+	Cols  []Column
+}
+
+func (n *Ordinality) Columns() []Column { return n.Cols }
+func (n *Ordinality) Children() []Node  { return []Node{n.Child} }
+func (n *Ordinality) Describe() string  { return "Ordinality: " + n.Cols[len(n.Cols)-1].Name }
 
 // maxSeriesRows bounds generate_series in FROM, which is materialized.
 const maxSeriesRows = 1 << 20
@@ -207,7 +243,7 @@ func (b *binder) unnest(args []exec.Expr, alias, col string) (*scope, error) {
 		if dt.ID() == arrow.NULL {
 			dt = exec.TypeText
 		}
-		v := &Values{Cols: []Column{{Name: col, Type: dt}}}
+		v := &Values{Cols: []Column{{Name: col, Type: dt, PGType: a.pg}}}
 		for _, e := range a.elems {
 			c, err := b.coerce(e, dt)
 			if err != nil {

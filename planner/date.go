@@ -47,6 +47,21 @@ func (b *binder) wallClockText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr
 	return nil, false, nil
 }
 
+// wallClockElems is the PostgreSQL type of array elements that are all
+// dates or all timestamps without time zone (written as wall clock
+// readings), else 0.
+func (b *binder) wallClockElems(s *scope, es []ast.ExprNode, xs []exec.Expr) uint32 {
+	var pg uint32
+	for i, e := range es {
+		t := (&selectBinder{b: b, in: s}).pgTypeOf(e, xs[i])
+		if t != 1082 && t != 1114 || i > 0 && t != pg {
+			return 0
+		}
+		pg = t
+	}
+	return pg
+}
+
 // wallClockArgs puts the text of the dates and timestamps without time
 // zone among args in their place (concat, ||).
 func (b *binder) wallClockArgs(s *scope, es []ast.ExprNode, args []exec.Expr) error {

@@ -37,10 +37,13 @@ func groupingSets(items []*ast.ByItem) (sets [][]ast.ExprNode, ok bool, err erro
 	sets = [][]ast.ExprNode{nil}
 	for _, item := range items {
 		var its [][]ast.ExprNode
-		if groupingConstruct(item.Expr) == "" {
-			its = [][]ast.ExprNode{{item.Expr}}
-		} else if its, err = groupingElement(item.Expr); err != nil {
-			return nil, false, err
+		switch e := item.Expr.(type) {
+		case *ast.RowExpr:
+			its = [][]ast.ExprNode{e.Values} // (a, b): grouped by both
+		default:
+			if its, err = groupingElement(item.Expr); err != nil {
+				return nil, false, err
+			}
 		}
 		if len(sets)*len(its) > maxGroupingSets {
 			return nil, false, errorf(CodeTooComplex, "too many grouping sets present (maximum %d)", maxGroupingSets)
@@ -78,6 +81,9 @@ func groupingElement(e ast.ExprNode) ([][]ast.ExprNode, error) {
 	case sql.MarkerEmptySet:
 		return [][]ast.ExprNode{nil}, nil
 	case sql.MarkerGroupingSets:
+		if len(f.Args) == 0 {
+			return nil, errorf(CodeSyntax, "GROUPING SETS needs at least one element: () is the grand total")
+		}
 		var sets [][]ast.ExprNode
 		for _, a := range f.Args {
 			s, err := groupingElement(a)
@@ -199,7 +205,7 @@ func (q *selectBinder) grouping(f *ast.FuncCallExpr) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		keys[i] = slices.Index(q.keyStr, x.String())
+		keys[i] = slices.Index(q.keyStr, q.keyString(a, x))
 		if keys[i] < 0 || q.keyStr[keys[i]] == groupingSetName {
 			return nil, errorf(CodeGrouping, "arguments to GROUPING must be grouping expressions of the associated query level: %s is not in GROUP BY", x.String())
 		}

@@ -61,6 +61,10 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Child = f(n.Child)
 		return &c
+	case *Ordinality:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
 	case *Window:
 		c := *n
 		c.Child = f(n.Child)

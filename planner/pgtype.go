@@ -380,7 +380,7 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 // pgTypeofExpr is pg_typeof(x): x's PostgreSQL type, a regtype.
 func (b *binder) pgTypeofExpr(s *scope, e ast.ExprNode, x exec.Expr) exec.Expr {
 	if a, ok := x.(*arrayLit); ok {
-		if t, err := textArray(a); err == nil {
+		if t, err := b.textArray(a); err == nil {
 			x = t
 		}
 	}

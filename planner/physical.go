@@ -112,6 +112,8 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		op.PerSplit = n.PerSplit
 		op.EmptySets = n.EmptySets
 		return op, nil
+	case *Ordinality:
+		return exec.NewOrdinality(child, n.Cols[len(n.Cols)-1].Name), nil
 	case *Expand:
 		op, err := exec.NewExpand(c, child, n.Keys, n.Sets, n.names())
 		if err != nil {

@@ -20,11 +20,13 @@ const (
 	MarkerWithinGroup   = "__pg_within_group"   // (aggregate call, sort expr, 'asc'|'desc')
 	MarkerAtTimeZone    = "__pg_at_time_zone"   // (expr, zone)
 	MarkerTableFunction = "__pg_table_function" // ('name', arg, ...)
-	MarkerConcat        = "__pg_concat"         // (left, right): left || right
-	MarkerPower         = "__pg_power"          // (left, right): left ^ right
-	MarkerAggOrder      = "__pg_agg_order"      // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
-	MarkerGroupingSets  = "__pg_grouping_sets"  // (element, ...): GROUPING SETS (element, ...)
-	MarkerEmptySet      = "__pg_empty_set"      // (): the empty grouping set ()
+	// MarkerTableFunctionOrdinality is MarkerTableFunction WITH ORDINALITY.
+	MarkerTableFunctionOrdinality = "__pg_table_function_ordinality"
+	MarkerConcat                  = "__pg_concat"        // (left, right): left || right
+	MarkerPower                   = "__pg_power"         // (left, right): left ^ right
+	MarkerAggOrder                = "__pg_agg_order"     // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
+	MarkerGroupingSets            = "__pg_grouping_sets" // (element, ...): GROUPING SETS (element, ...)
+	MarkerEmptySet                = "__pg_empty_set"     // (): the empty grouping set ()
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

@@ -10,35 +10,36 @@ import (
 )
 
 // param is one parameter of a built-in function in named notation: its
-// name and, when it may be left out, the value it then takes ("NULL" or
-// "0"; "" when it must be given).
-type param struct{ name, def string }
+// name, when it may be left out the value it then takes ("NULL" or "0"; ""
+// when it must be given), and the type a quoted literal given by name is
+// read as ("" to leave it to the function).
+type param struct{ name, def, typ string }
 
 // namedSignatures lists the forms of the built-in functions whose
 // parameters have names (PostgreSQL's and TimescaleDB's), tried in order.
 var namedSignatures = map[string][][]param{
 	"time_bucket": {
-		{{"bucket_width", ""}, {"ts", ""}},
-		{{"bucket_width", ""}, {"ts", ""}, {"offset", ""}},
-		{{"bucket_width", ""}, {"ts", ""}, {"origin", ""}},
-		{{"bucket_width", ""}, {"ts", ""}, {"timezone", ""}, {"origin", "NULL"}, {"offset", "NULL"}},
+		{{"bucket_width", "", ""}, {"ts", "", ""}},
+		{{"bucket_width", "", ""}, {"ts", "", ""}, {"offset", "", "interval"}},
+		{{"bucket_width", "", ""}, {"ts", "", ""}, {"origin", "", "timestamptz"}},
+		{{"bucket_width", "", ""}, {"ts", "", ""}, {"timezone", "", "text"}, {"origin", "NULL", "timestamptz"}, {"offset", "NULL", "interval"}},
 	},
 	"time_bucket_gapfill": {
-		{{"bucket_width", ""}, {"ts", ""}, {"start", "NULL"}, {"finish", "NULL"}},
-		{{"bucket_width", ""}, {"ts", ""}, {"timezone", ""}, {"start", "NULL"}, {"finish", "NULL"}},
+		{{"bucket_width", "", ""}, {"ts", "", ""}, {"start", "NULL", "timestamptz"}, {"finish", "NULL", "timestamptz"}},
+		{{"bucket_width", "", ""}, {"ts", "", ""}, {"timezone", "", "text"}, {"start", "NULL", "timestamptz"}, {"finish", "NULL", "timestamptz"}},
 	},
 	"make_interval": {
-		{{"years", "0"}, {"months", "0"}, {"weeks", "0"}, {"days", "0"}, {"hours", "0"}, {"mins", "0"}, {"secs", "0"}},
+		{{"years", "0", "int4"}, {"months", "0", "int4"}, {"weeks", "0", "int4"}, {"days", "0", "int4"}, {"hours", "0", "int4"}, {"mins", "0", "int4"}, {"secs", "0", "float8"}},
 	},
 	"make_date": {
-		{{"year", ""}, {"month", ""}, {"day", ""}},
+		{{"year", "", "int4"}, {"month", "", "int4"}, {"day", "", "int4"}},
 	},
 	"make_timestamp": {
-		{{"year", ""}, {"month", ""}, {"mday", ""}, {"hour", ""}, {"min", ""}, {"sec", ""}},
+		{{"year", "", "int4"}, {"month", "", "int4"}, {"mday", "", "int4"}, {"hour", "", "int4"}, {"min", "", "int4"}, {"sec", "", "float8"}},
 	},
 	"make_timestamptz": {
-		{{"year", ""}, {"month", ""}, {"mday", ""}, {"hour", ""}, {"min", ""}, {"sec", ""}},
-		{{"year", ""}, {"month", ""}, {"mday", ""}, {"hour", ""}, {"min", ""}, {"sec", ""}, {"timezone", ""}},
+		{{"year", "", "int4"}, {"month", "", "int4"}, {"mday", "", "int4"}, {"hour", "", "int4"}, {"min", "", "int4"}, {"sec", "", "float8"}},
+		{{"year", "", "int4"}, {"month", "", "int4"}, {"mday", "", "int4"}, {"hour", "", "int4"}, {"min", "", "int4"}, {"sec", "", "float8"}, {"timezone", "", ""}},
 	},
 }
 
@@ -109,6 +110,11 @@ func fill(sig []param, positional []ast.ExprNode, named map[string]ast.ExprNode)
 	last := len(positional) - 1
 	for i := len(positional); i < len(sig); i++ {
 		if v, ok := named[sig[i].name]; ok {
+			if lit, ok := v.(*driver.ValueExpr); ok && sig[i].typ != "" && lit.Kind() == driver.KindString {
+				// A quoted literal takes its parameter's type, as an
+				// unknown-typed constant does in PostgreSQL.
+				v = newCall(MarkerCast, v, ast.NewValueExpr(sig[i].typ, "", ""))
+			}
 			args = append(args, v)
 			last = i
 			continue

@@ -16,7 +16,7 @@ func TestNamedArgs(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"time_bucket('1 hour', ts, origin => o)", "time_bucket('1 hour', `ts`, `o`)"},
 		{`time_bucket('1 hour', ts, "offset" => o)`, "time_bucket('1 hour', `ts`, `o`)"},
-		{"time_bucket('1 day', ts, timezone => 'UTC')", "time_bucket('1 day', `ts`, 'UTC')"},
+		{"time_bucket('1 day', ts, timezone => 'UTC')", "time_bucket('1 day', `ts`, `__pg_cast`('UTC', 'text'))"},
 		{`time_bucket('1 day', ts, "offset" => o, timezone => z)`, "time_bucket('1 day', `ts`, `z`, NULL, `o`)"},
 		{`time_bucket('1 day', ts, 'UTC', "offset" => o)`, "time_bucket('1 day', `ts`, 'UTC', NULL, `o`)"},
 		{"time_bucket(ts => ts, bucket_width => w)", "time_bucket(`w`, `ts`)"},
@@ -27,6 +27,9 @@ func TestNamedArgs(t *testing.T) {
 		{"make_interval(1, weeks => 2)", "make_interval(1, 0, 2)"},
 		{"make_timestamptz(2016, 1, 2, 3, 4, 5, timezone => 'UTC')", "make_timestamptz(2016, 1, 2, 3, 4, 5, 'UTC')"},
 		{"make_date(day => 3, month => 2, year => 2016)", "make_date(2016, 2, 3)"},
+		{`time_bucket('1 day', ts, "offset" => '6 hours')`, "time_bucket('1 day', `ts`, `__pg_cast`('6 hours', 'interval'))"},
+		{"time_bucket('1 day', ts, origin => '2016-01-01 06:00+00')", "time_bucket('1 day', `ts`, `__pg_cast`('2016-01-01 06:00+00', 'timestamptz'))"},
+		{"make_interval(days => '3', secs => '1.5')", "make_interval(0, 0, 0, `__pg_cast`('3', 'int4'), 0, 0, `__pg_cast`('1.5', 'float8'))"},
 		{"coalesce(a, b)", "coalesce(`a`, `b`)"}, // no named arguments: untouched
 	} {
 		_, sel := parseSelect(t, "SELECT "+tt.in)

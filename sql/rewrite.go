@@ -51,7 +51,7 @@ type frame struct {
 	query   bool     // a query level: the statement itself or a parenthesised subquery
 	inFrom  bool     // inside this query level's FROM clause
 	suffix  []outTok // emitted after the closing token
-	funcIdx int      // fSub: index in out of the marker name
+	funcIdx int      // fSub, fTableFunc: index in out of the marker name
 	slice   bool     // fSub: a ':' was seen
 	desc    bool     // fWithin: DESC was given
 	name    string   // fTableFunc: the function name (default alias); fSQLFunc: trim, substring, overlay

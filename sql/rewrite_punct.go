@@ -166,7 +166,7 @@ func (r *rewriter) closeParen(t token) {
 	r.emit(t, okClose, ")")
 	r.out = append(r.out, f.suffix...)
 	if f.kind == fTableFunc {
-		r.tableFuncAlias(t, f.name)
+		r.tableFuncAlias(t, f)
 	}
 }
 
@@ -357,6 +357,7 @@ func (r *rewriter) tableFunction(t token) bool {
 	}
 	r.emit(t, okOpen, "(")
 	r.emit(t, okKeyword, "SELECT")
+	funcIdx := len(r.out)
 	r.emit(t, okFunc, MarkerTableFunction)
 	r.emit(open, okOpen, "(")
 	r.emit(t, okLit, quoteString(name))
@@ -367,16 +368,19 @@ func (r *rewriter) tableFunction(t token) bool {
 	if i := strings.LastIndexByte(alias, '.'); i >= 0 {
 		alias = alias[i+1:]
 	}
-	r.frames = append(r.frames, &frame{kind: fTableFunc, open: open, name: alias, suffix: []outTok{r.mk(t, okClose, ")")}})
+	r.frames = append(r.frames, &frame{kind: fTableFunc, open: open, name: alias, funcIdx: funcIdx, suffix: []outTok{r.mk(t, okClose, ")")}})
 	return true
 }
 
 // tableFuncAlias emits the alias of a table function, defaulting to the
 // function name.
-func (r *rewriter) tableFuncAlias(t token, name string) {
+func (r *rewriter) tableFuncAlias(t token, f *frame) {
+	name := f.name
 	if r.tok(0).word("with") && r.tok(1).word("ordinality") {
-		r.unsupported(r.tok(0), "WITH ORDINALITY", "")
-		return
+		// f(...) WITH ORDINALITY: the marker says so; the planner numbers
+		// the rows.
+		r.i += 2
+		r.out[f.funcIdx].text = MarkerTableFunctionOrdinality
 	}
 	if r.tok(0).word("as") {
 		r.i++
