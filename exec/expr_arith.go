@@ -226,7 +226,11 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			if e.Op == Sub {
 				iv = NegInterval(iv)
 			}
-			out[i] = AddInterval(int64(l.(Timestamp)), iv, c.Location)
+			t, ok := AddInterval(int64(l.(Timestamp)), iv, c.Location)
+			if !ok {
+				return nil, errTimeRange
+			}
+			out[i] = t
 			setBit(valid, i)
 		}
 		return fixedArray(TypeTimestamptz, out, valid), nil
@@ -276,7 +280,11 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 // first, keeping the day of month but clamping it to the month's last day
 // (Jan 31 + 1 month = Feb 29 in 2016), then days in the session's calendar,
 // then the exact time.
-func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) int64 {
+// ok is false when the result is outside the times Strata holds.
+func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) (int64, bool) {
+	if iv.Months == 0 && iv.Days == 0 {
+		return addNanos(ts, iv.Nanoseconds)
+	}
 	t := time.Unix(0, ts).In(loc)
 	if iv.Months != 0 {
 		y, m, d := t.Date()
@@ -287,8 +295,15 @@ func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) in
 	if iv.Days != 0 {
 		t = t.AddDate(0, 0, int(iv.Days))
 	}
-	return t.UnixNano() + iv.Nanoseconds
+	ns, ok := InstantNanos(t)
+	if !ok {
+		return 0, false
+	}
+	return addNanos(ns, iv.Nanoseconds)
 }
+
+// errTimeRange is a time past what Strata holds.
+var errTimeRange = fmt.Errorf("timestamp out of range (%s)", TimeRangeNote)
 
 func intervalArray(vals []arrow.MonthDayNanoInterval, valid []byte) arrow.Array {
 	b := array.NewMonthDayNanoIntervalBuilder(memory.DefaultAllocator)

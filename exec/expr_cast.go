@@ -200,6 +200,18 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 	return nil, fmt.Errorf("cannot cast %T to %s", v, SQLTypeName(to))
 }
 
+// outputText is v as its type's output function writes it (concat,
+// concat_ws): a boolean as t or f, anything else as castToText.
+func outputText(c *Ctx, v any) string {
+	if b, ok := v.(bool); ok {
+		if b {
+			return "t"
+		}
+		return "f"
+	}
+	return castToText(c, v)
+}
+
 func castToText(c *Ctx, v any) string {
 	switch x := v.(type) {
 	case string:

@@ -353,14 +353,15 @@ func init() {
 				var b strings.Builder
 				for _, x := range v {
 					if x != nil {
-						b.WriteString(castToText(c, x))
+						b.WriteString(outputText(c, x))
 					}
 				}
 				return b.String(), nil
 			})
 		},
 	})
-	// || : NULL if either side is NULL; non-text operands print as text.
+	// || : NULL if either side is NULL; non-text operands print as text
+	// (true || 'x' is truex; concat writes t, as the output function).
 	register("textcat", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 			if len(args) != 2 {

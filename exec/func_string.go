@@ -149,7 +149,7 @@ func init() {
 				var parts []string
 				for _, x := range v[1:] {
 					if x != nil {
-						parts = append(parts, castToText(c, x))
+						parts = append(parts, outputText(c, x))
 					}
 				}
 				return strings.Join(parts, v[0].(string)), nil

@@ -96,7 +96,36 @@ func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) 
 	if t.Day() != day {
 		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}
-	return t.UnixNano(), nil
+	ns, ok := InstantNanos(t)
+	if !ok {
+		return 0, fmt.Errorf("timestamp out of range: %q (%s)", s, TimeRangeNote)
+	}
+	return ns, nil
+}
+
+// TimeRangeNote says which times Strata holds (nanoseconds in an int64).
+const TimeRangeNote = "Strata holds times from 1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775 UTC"
+
+// The first and last whole microseconds an int64 of nanoseconds holds (a
+// time rounded to the microsecond for PostgreSQL stays inside).
+var minInstant, maxInstant = time.Unix(0, -9223372036854775000), time.Unix(0, 9223372036854775000)
+
+// InstantNanos is t in nanoseconds since the epoch; ok is false when t is
+// outside what an int64 of nanoseconds holds (UnixNano would wrap).
+func InstantNanos(t time.Time) (int64, bool) {
+	if t.Before(minInstant) || t.After(maxInstant) {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}
+
+// addNanos adds b to a, ok false on int64 overflow.
+func addNanos(a, b int64) (int64, bool) {
+	s := a + b
+	if a > 0 && b > 0 && s < 0 || a < 0 && b < 0 && s >= 0 {
+		return 0, false
+	}
+	return s, true
 }
 
 // parseOffset reads "Z", "UTC", "+00", "+0000", "+05:30", "-0800".
@@ -148,6 +177,7 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 	bad := func() (arrow.MonthDayNanoInterval, error) {
 		return arrow.MonthDayNanoInterval{}, fmt.Errorf("invalid input syntax for type interval: %q", s)
 	}
+	var acc ivAcc
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
 		if strings.Contains(f, ":") {
@@ -155,7 +185,7 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 			if !ok {
 				return bad()
 			}
-			iv.Nanoseconds += ns
+			acc.nanos(ns)
 			continue
 		}
 		// A number, with its unit attached ("5m") or in the next field.
@@ -174,15 +204,19 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 		if unit == "" {
 			if i+1 >= len(fields) {
 				// A bare number is seconds.
-				iv.Nanoseconds += int64(math.Round(num * 1e9))
+				acc.nanos(num * 1e9)
 				continue
 			}
 			i++
 			unit = fields[i]
 		}
-		if err := addIntervalUnit(&iv, num, strings.TrimSuffix(unit, ",")); err != nil {
+		if err := acc.add(num, strings.TrimSuffix(unit, ",")); err != nil {
 			return arrow.MonthDayNanoInterval{}, fmt.Errorf("invalid input syntax for type interval: %q: %w", s, err)
 		}
+	}
+	iv, ok := acc.interval()
+	if !ok {
+		return iv, fmt.Errorf("interval out of range: %q (an interval holds ±2147483647 months and days and ±2562047 hours besides)", s)
 	}
 	if ago {
 		iv = NegInterval(iv)
@@ -195,7 +229,7 @@ func NegInterval(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval {
 	return arrow.MonthDayNanoInterval{Months: -iv.Months, Days: -iv.Days, Nanoseconds: -iv.Nanoseconds}
 }
 
-func parseClock(f string) (int64, bool) {
+func parseClock(f string) (float64, bool) {
 	neg := strings.HasPrefix(f, "-")
 	f = strings.TrimLeft(f, "+-")
 	parts := strings.Split(f, ":")
@@ -214,44 +248,82 @@ func parseClock(f string) (int64, bool) {
 			return 0, false
 		}
 	}
-	ns := int64(h)*int64(time.Hour) + int64(m)*int64(time.Minute) + int64(math.Round(sec*1e9))
+	// Whole hours and minutes exactly, the seconds rounded to the
+	// nanosecond; past int64 the total is out of range (ivAcc).
+	ns := float64(h)*float64(time.Hour) + float64(m)*float64(time.Minute)
+	if math.Abs(ns) < 1<<53 {
+		ns = float64(int64(h)*int64(time.Hour) + int64(m)*int64(time.Minute))
+	}
+	ns += math.Round(sec * 1e9)
 	if neg {
 		ns = -ns
 	}
 	return ns, true
 }
 
-func addIntervalUnit(iv *arrow.MonthDayNanoInterval, n float64, unit string) error {
+// ivAcc sums the parts of an interval being read, noting when one passes
+// what the interval's fields hold.
+type ivAcc struct {
+	iv       arrow.MonthDayNanoInterval
+	overflow bool
+}
+
+// nanos adds v nanoseconds, rounded.
+func (a *ivAcc) nanos(v float64) {
+	v = math.Round(v)
+	if math.IsNaN(v) || math.Abs(v) >= 1<<63 {
+		a.overflow = true
+		return
+	}
+	var ok bool
+	if a.iv.Nanoseconds, ok = addNanos(a.iv.Nanoseconds, int64(v)); !ok {
+		a.overflow = true
+	}
+}
+
+// int32s adds v, rounded, to a month or day count.
+func (a *ivAcc) int32s(f *int32, v float64) {
+	v = math.Round(v)
+	if sum := float64(*f) + v; math.IsNaN(sum) || sum > math.MaxInt32 || sum < math.MinInt32 {
+		a.overflow = true
+		return
+	}
+	*f += int32(v)
+}
+
+func (a *ivAcc) interval() (arrow.MonthDayNanoInterval, bool) { return a.iv, !a.overflow }
+
+func (a *ivAcc) add(n float64, unit string) error {
 	switch unit {
 	case "microsecond", "microseconds", "us", "usec", "usecs", "µs":
-		iv.Nanoseconds += int64(math.Round(n * 1e3))
+		a.nanos(n * 1e3)
 	case "millisecond", "milliseconds", "ms", "msec", "msecs":
-		iv.Nanoseconds += int64(math.Round(n * 1e6))
+		a.nanos(n * 1e6)
 	case "second", "seconds", "s", "sec", "secs":
-		iv.Nanoseconds += int64(math.Round(n * 1e9))
+		a.nanos(n * 1e9)
 	case "minute", "minutes", "m", "min", "mins":
-		iv.Nanoseconds += int64(math.Round(n * 60e9))
+		a.nanos(n * 60e9)
 	case "hour", "hours", "h", "hr", "hrs":
-		iv.Nanoseconds += int64(math.Round(n * 3600e9))
+		a.nanos(n * 3600e9)
 	case "day", "days", "d":
 		whole := math.Trunc(n)
-		iv.Days += int32(whole)
-		iv.Nanoseconds += int64(math.Round((n - whole) * 86400e9))
+		a.int32s(&a.iv.Days, whole)
+		a.nanos((n - whole) * 86400e9)
 	case "week", "weeks", "w":
 		days := n * 7
 		whole := math.Trunc(days)
-		iv.Days += int32(whole)
-		iv.Nanoseconds += int64(math.Round((days - whole) * 86400e9))
+		a.int32s(&a.iv.Days, whole)
+		a.nanos((days - whole) * 86400e9)
 	case "month", "months", "mon", "mons":
 		whole := math.Trunc(n)
-		iv.Months += int32(whole)
-		iv.Days += int32(math.Round((n - whole) * 30))
+		a.int32s(&a.iv.Months, whole)
+		a.int32s(&a.iv.Days, (n-whole)*30)
 	case "year", "years", "y", "yr", "yrs":
-		iv.Months += int32(math.Round(n * 12))
+		a.int32s(&a.iv.Months, n*12)
 	case "decade", "decades":
-		iv.Months += int32(math.Round(n * 120))
+		a.int32s(&a.iv.Months, n*120)
 	case "century", "centuries":
-		iv.Months += int32(math.Round(n * 1200))
+		a.int32s(&a.iv.Months, n*1200)
 	default:
 		return fmt.Errorf("unknown unit %q", unit)
 	}

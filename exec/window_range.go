@@ -3,6 +3,7 @@ package exec
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -104,7 +105,16 @@ func shiftKey(key, off any, sub bool, loc *time.Location) (any, error) {
 		if sub {
 			iv = NegInterval(iv)
 		}
-		return Timestamp(AddInterval(int64(k), iv, loc)), nil
+		t, ok := AddInterval(int64(k), iv, loc)
+		if !ok {
+			// Past the times Strata holds: the frame reaches every row on
+			// that side.
+			t = math.MaxInt64
+			if iv.Months < 0 || iv.Months == 0 && (iv.Days < 0 || iv.Days == 0 && iv.Nanoseconds < 0) {
+				t = math.MinInt64
+			}
+		}
+		return Timestamp(t), nil
 	case int64:
 		if o, ok := off.(int64); ok {
 			if sub {

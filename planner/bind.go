@@ -35,6 +35,9 @@ type binder struct {
 	// dateTypes are the PostgreSQL types of the date arithmetic bound so
 	// far (dateArith), for pgTypeOf.
 	dateTypes map[*ast.BinaryOperationExpr]uint32
+	// grouped is set while a grouped query's select list, HAVING or ORDER
+	// BY binds an expression over its groups (selectBinder.postAgg).
+	grouped bool
 }
 
 func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
@@ -56,6 +59,9 @@ type scopeCol struct {
 	system bool
 	pg     uint32 // Column.PGType
 	scale  int    // Column.Scale
+	// ungrouped: an input column of a grouped query that is not a group
+	// key, which its subqueries may not read (groupedScope).
+	ungrouped bool
 }
 
 // scope is the set of columns an expression may name, over a node.

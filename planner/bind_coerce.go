@@ -453,14 +453,14 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		// Reached only outside a grouped query's select list, HAVING and
 		// ORDER BY (selectBinder.postAgg binds it there).
 		return nil, errorf(CodeGrouping, "arguments to GROUPING must be grouping expressions of the associated query level")
-	case "concat":
+	case "concat", "concat_ws":
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
 		if err := b.wallClockArgs(s, e.Args, args); err != nil {
 			return nil, err
 		}
-		return b.call("concat", args)
+		return b.call(name, args)
 	case "mod": // a call (named mod), computed as a % b
 		if err := bindArgs(0); err != nil {
 			return nil, err
@@ -541,6 +541,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	if fn, ok := plannerFuncs[name]; ok {
 		if err := bindArgs(0); err != nil {
 			return nil, err
+		}
+		if name == "format" && len(args) > 1 {
+			if err := b.wallClockArgs(s, e.Args[1:], args[1:]); err != nil {
+				return nil, err
+			}
 		}
 		b.volatile = true
 		return fn(b, args)

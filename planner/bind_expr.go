@@ -75,6 +75,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			if b.outer != nil {
 				if oc, oerr := b.outer.lookup(e.Name.Table.O, e.Name.Name.O); oerr == nil {
+					if oc.ungrouped {
+						return nil, errorf(CodeGrouping, "subquery uses ungrouped column %q from outer query", oc.table+"."+oc.name)
+					}
 					ref := &outerRef{col: b.outer.ref(oc).(*exec.Column)}
 					if b.frame != nil {
 						ref.frame, ref.slot = b.frame, b.frame.slot(ref.col)

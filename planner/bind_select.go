@@ -327,6 +327,34 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 	return len(q.keys) - 1, nil
 }
 
+// groupedScope is the outer scope a subquery sees in a grouped query's
+// select list, HAVING or ORDER BY: the input's columns that are group keys,
+// at their places in the aggregation's output. Others are not visible
+// (PostgreSQL: a subquery may not use an ungrouped column).
+func (q *selectBinder) groupedScope() *scope {
+	gs := &scope{}
+	var cols []Column
+	for i, k := range q.keys {
+		cols = append(cols, Column{Name: fmt.Sprintf("key%d", i), Type: k.Type()})
+		kc, ok := k.(*exec.Column)
+		if !ok || q.keyStr[i] == groupingSetName {
+			continue
+		}
+		for _, c := range q.in.cols {
+			if c.index == kc.Index && c.name == kc.Name {
+				gs.cols = append(gs.cols, &scopeCol{table: c.table, name: c.name, typ: c.typ, index: i, pg: c.pg, scale: c.scale})
+			}
+		}
+	}
+	for _, c := range q.in.cols {
+		if !slices.ContainsFunc(gs.cols, func(g *scopeCol) bool { return g.table == c.table && g.name == c.name }) {
+			gs.cols = append(gs.cols, &scopeCol{table: c.table, name: c.name, typ: c.typ, index: 0, ungrouped: true})
+		}
+	}
+	gs.node = &Values{Cols: cols}
+	return gs
+}
+
 // keyString identifies group key x, bound from e: its text, and the
 // PostgreSQL type it is seen as when that is narrower than the engine's
 // (x::int4 and x::int2 are one engine expression but two keys).
@@ -451,10 +479,22 @@ func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
 		x, err := q.aggregate(call)
 		return x, true, err
 	}
+	switch unparen(e).(type) {
+	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr:
+		// Run per group, where the outer query's columns are the group
+		// keys (their values in the aggregation's output).
+		saved := q.b.grouped
+		q.b.grouped = true
+		x, err := q.b.bindNode(q.groupedScope(), e, nil)
+		q.b.grouped = saved
+		return x, true, err
+	}
 	if containsAggregate(e) || containsGrouping(e) {
 		return nil, false, nil // bound part by part: the hook sees the calls
 	}
-	x, err := q.b.bindExpr(q.in, e)
+	// Not settled: a constant of unknown type ($1 sent untyped, 'x') still
+	// takes its type from what it meets (HAVING count(*) > $1).
+	x, err := q.b.bindNode(q.in, e, nil)
 	if err != nil {
 		return nil, true, err
 	}

@@ -94,6 +94,9 @@ func literalType(c Column) arrow.DataType {
 func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
 	rows, cols, err := b.runSubquery(outer, e.Query)
 	if isCorrelated(err) {
+		if b.grouped {
+			return b.applySubquery(outer, e.Query, applyScalar)
+		}
 		if sel, ok := e.Query.(*ast.SelectStmt); ok && outer != nil && outer.node != nil {
 			x, err := b.decorrelateScalar(outer, sel)
 			var pe *Error

@@ -805,6 +805,20 @@ func quoteLiteral(s string) string {
 	return q
 }
 
+// outputText is x as its type's output function writes it (what concat
+// and format show): a boolean as t or f, anything else as its text.
+func outputText(x exec.Expr) exec.Expr {
+	if x.Type().ID() == arrow.BOOL {
+		return &rowFunc{name: "text", args: []exec.Expr{x}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+			if v[0].(bool) {
+				return "t", nil
+			}
+			return "f", nil
+		}}
+	}
+	return &exec.Cast{X: x, To: exec.TypeText}
+}
+
 // format is format(fmt, args...) with %s, %I, %L and %%.
 func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 	if len(args) < 1 {
@@ -815,7 +829,7 @@ func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 			a = settle(a)
 		}
 		if !exec.IsText(a.Type()) {
-			a = &exec.Cast{X: a, To: exec.TypeText}
+			a = outputText(a)
 		}
 		args[i] = a
 	}

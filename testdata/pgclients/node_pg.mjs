@@ -30,6 +30,10 @@ assert.equal(res.rows[0].c, '1', 'a named statement is reused');
 // Errors carry the SQLSTATE and leave the connection usable.
 await assert.rejects(client.query('SELECT usge FROM cpu'), (err) => err.code === '42703' && /usge/.test(err.message));
 await assert.rejects(client.query('SELECT * FROM cpu WHERE usage > $1', ['lots']), (err) => err.code === '22P02');
+// Parameters go untyped (OID 0): one compared with an aggregate in HAVING
+// takes the aggregate's type.
+res = await client.query('SELECT host, count(*) AS c FROM cpu GROUP BY host HAVING count(*) >= $1 ORDER BY host', [2]);
+assert.deepEqual(res.rows, [{ host: 'a', c: '2' }]);
 res = await client.query('SELECT 1 AS one');
 assert.equal(res.rows[0].one, 1, 'an integer constant is int4, which node-postgres reads as a number');
 
