@@ -379,12 +379,16 @@ func (st *aggState) add(rec arrow.Record) error {
 	} else if st.gids, err = st.g.assign(h.c, rec, st.gids); err != nil {
 		return err
 	}
+	// The new groups' memory is reserved before the states grow for them.
+	if err := st.account(); err != nil {
+		return err
+	}
 	for i, a := range h.aggs {
 		if err := updateAcc(h.c, st.accs[i], a, rec, st.gids, st.g.groups); err != nil {
 			return err
 		}
 	}
-	return st.account()
+	return nil
 }
 
 // account reserves memory for group state as it grows: keys, map entry
@@ -399,7 +403,15 @@ func (st *aggState) account() error {
 	return nil
 }
 
-func (st *aggState) perGroup() int64 { return int64(64 + 16*len(st.h.keys) + 24*len(st.h.aggs)) }
+func (st *aggState) perGroup() int64 {
+	n := int64(64 + 16*len(st.h.keys) + 24*len(st.h.aggs))
+	for _, a := range st.h.aggs {
+		if a.Func == AggHistogram {
+			n += 4 * int64(a.Hist.Buckets+2) // its counts
+		}
+	}
+	return n
+}
 
 // serial aggregates the child's batches in this goroutine.
 func (h *HashAggregate) serial(ctx context.Context) (*aggState, error) {
@@ -910,6 +922,8 @@ func (g *grouper) keyArrays() []arrow.Array {
 		}
 		vals := g.vals[k]
 		switch dt.ID() {
+		case arrow.NULL: // GROUP BY NULL: one group
+			out[k] = array.NewNull(len(vals))
 		case arrow.INT64, arrow.TIMESTAMP:
 			ints := make([]int64, len(vals))
 			for i, v := range vals {

@@ -80,6 +80,9 @@ func newBitmap(n int) []byte { return make([]byte, bitutil.BytesForBits(int64(n)
 // false, not NULL), reading its bitmaps 64 rows at a time.
 func selectTrue(b *array.Boolean, sel []int32) []int32 {
 	n, off := b.Len(), b.Data().Offset()
+	if n == 0 {
+		return sel // a builder's empty array may have no value buffer
+	}
 	vals := b.Data().Buffers()[1].Bytes()
 	var valid []byte
 	if b.NullN() > 0 {

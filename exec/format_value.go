@@ -15,8 +15,15 @@ import (
 // (booleans t/f, timestamptz in loc with its offset, float8 in the shortest
 // form that reads back exactly, intervals as "1 day 02:00:00"). NULL is
 // returned as ok=false.
+// IsNullAt reports whether value i of a is NULL; unlike a.IsNull, also for
+// an array of the NULL type, which Arrow keeps without a validity bitmap
+// (SELECT NULL, GROUP BY NULL).
+func IsNullAt(a arrow.Array, i int) bool {
+	return a.IsNull(i) || a.DataType().ID() == arrow.NULL
+}
+
 func FormatValue(a arrow.Array, i int, loc *time.Location) (s string, ok bool) {
-	if a.IsNull(i) {
+	if IsNullAt(a, i) {
 		return "", false
 	}
 	switch a := a.(type) {

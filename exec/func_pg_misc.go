@@ -233,7 +233,7 @@ func widthBucket(x, low, high float64, count int64) (int64, error) {
 		case x >= high:
 			return count + 1, nil
 		}
-		return int64(float64(count)*((x-low)/(high-low))) + 1, nil
+		return int64((x-low)*float64(count)/(high-low)) + 1, nil // PostgreSQL 15's order
 	}
 	switch {
 	case x > low:
@@ -241,7 +241,7 @@ func widthBucket(x, low, high float64, count int64) (int64, error) {
 	case x <= high:
 		return count + 1, nil
 	}
-	return int64(float64(count)*((low-x)/(low-high))) + 1, nil
+	return int64((low-x)*float64(count)/(low-high)) + 1, nil
 }
 
 const (

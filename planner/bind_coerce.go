@@ -290,6 +290,32 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 	return b.fold(c)
 }
 
+// elementArray is element x of array || element as a one-element array's
+// text ({NULL} for a NULL value); ok is false for quoted literals and
+// untyped NULLs, which stand for arrays.
+func (b *binder) elementArray(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, bool, error) {
+	if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
+		return nil, false, nil
+	}
+	t, ok, err := b.wallClockText(s, e, x)
+	if err != nil {
+		return nil, true, err
+	}
+	if !ok {
+		t = x
+		if !exec.IsText(x.Type()) {
+			t = &exec.Cast{X: x, To: exec.TypeText}
+		}
+	}
+	return &rowFunc{name: "array", args: []exec.Expr{t}, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		if v[0] == nil {
+			return formatArrayText([]*string{nil}), nil
+		}
+		str := v[0].(string)
+		return formatArrayText([]*string{&str}), nil
+	}}, true, nil
+}
+
 // isTextValued reports a text-typed argument other than an unknown-typed
 // literal (which still takes its parameter's type).
 func isTextValued(x exec.Expr) bool {
@@ -478,8 +504,20 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
-		if b.isArrayArg(s, e.Args[0], args[0]) || b.isArrayArg(s, e.Args[1], args[1]) {
+		if la, ra := b.isArrayArg(s, e.Args[0], args[0]), b.isArrayArg(s, e.Args[1], args[1]); la || ra {
 			for i, a := range args {
+				if isArr := []bool{la, ra}[i]; !isArr {
+					// array || element, element || array: the element as a
+					// one-element array (a quoted literal is read as an
+					// array, as PostgreSQL reads it).
+					if w, ok, err := b.elementArray(s, e.Args[i], a); ok || err != nil {
+						if err != nil {
+							return nil, err
+						}
+						args[i] = w
+						continue
+					}
+				}
 				if t, err := b.asTextArray(a); err == nil {
 					args[i] = t
 				}

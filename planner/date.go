@@ -50,14 +50,20 @@ func (b *binder) wallClockText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr
 // wallClockElems is the PostgreSQL type of array elements that are all
 // dates or all timestamps without time zone (written as wall clock
 // readings), else 0.
+// Untyped constants and NULLs take the others' type; dates with
+// timestamps are timestamps, as PostgreSQL resolves ARRAY[...].
 func (b *binder) wallClockElems(s *scope, es []ast.ExprNode, xs []exec.Expr) uint32 {
 	var pg uint32
 	for i, e := range es {
-		t := (&selectBinder{b: b, in: s}).pgTypeOf(e, xs[i])
-		if t != 1082 && t != 1114 || i > 0 && t != pg {
-			return 0
+		if _, ok := xs[i].(*unknownLit); ok || xs[i].Type().ID() == arrow.NULL {
+			continue
 		}
-		pg = t
+		switch t := (&selectBinder{b: b, in: s}).pgTypeOf(e, xs[i]); {
+		case t != 1082 && t != 1114:
+			return 0
+		case pg == 0 || t == 1114:
+			pg = t
+		}
 	}
 	return pg
 }

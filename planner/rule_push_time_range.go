@@ -86,8 +86,11 @@ func narrowRange(s *Scan, e exec.Expr) bool {
 	default:
 		return false
 	}
-	if r.Max < r.Min {
-		r.Max = r.Min
+	if r.Max <= r.Min {
+		// Empty. Not [0, 0): the zero TimeRange means no range at all to
+		// storage (time >= '1970-01-01' AND time < '1969-06-01' read
+		// every row).
+		r.Min, r.Max = math.MaxInt64, math.MaxInt64
 	}
 	return true
 }

@@ -113,8 +113,8 @@ func (s *strataExec) open(ctx context.Context, q string) (*planner.Query, exec.O
 
 // goValue converts a result value to the runner's Go types.
 func goValue(a arrow.Array, i int) any {
-	if a.IsNull(i) {
-		return nil
+	if a.IsNull(i) || a.DataType().ID() == arrow.NULL {
+		return nil // a Null array has no validity bitmap
 	}
 	switch a := a.(type) {
 	case *array.Boolean:

@@ -153,7 +153,7 @@ func (j *jsonWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, se
 		dst = append(dst, '{')
 		written := 0
 		for c, a := range cols {
-			if a.IsNull(i) {
+			if exec.IsNullAt(a, i) {
 				continue // InfluxDB 3 leaves NULLs out
 			}
 			if written > 0 {
@@ -365,7 +365,7 @@ func encodePretty(w http.ResponseWriter, schema *arrow.Schema, names []string, f
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := make([]string, len(names))
 			for c := range names {
-				if !cols[c].IsNull(i) {
+				if !exec.IsNullAt(cols[c], i) {
 					buf = cells[c](buf[:0], i)
 					row[c] = string(buf)
 				}

@@ -75,6 +75,16 @@ func TestFormats(t *testing.T) {
 	code, body = get(t, base, "SELECT * FROM cpu WHERE usage > 100", "json")
 	require.Equal(t, 200, code)
 	require.Equal(t, "[]", body)
+
+	// A column of the NULL type (SELECT NULL, GROUP BY NULL) is NULL
+	// throughout: left out in JSON, empty in CSV.
+	nulls := "SELECT NULL AS x, count(*) AS n FROM cpu GROUP BY 1"
+	code, body = get(t, base, nulls, "json")
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `[{"n":3}]`, body)
+	code, body = get(t, base, nulls, "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "x,n\n,3\n", body)
 }
 
 func TestErrorsAndParams(t *testing.T) {
