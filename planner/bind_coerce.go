@@ -2,7 +2,9 @@ package planner
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -316,6 +318,41 @@ func (b *binder) elementArray(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr,
 	}}, true, nil
 }
 
+// charTypmod reads the length of varchar(n) and bpchar(n) (char(n)).
+func charTypmod(typ string) (n int, ok bool) {
+	t := strings.ReplaceAll(strings.ToLower(typ), " ", "")
+	name, mods, has := strings.Cut(t, "(")
+	if !has || name != "varchar" && name != "bpchar" && name != "charactervarying" && name != "character" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(mods, ")"))
+	if err != nil || n < 1 {
+		return 0, false
+	}
+	return n, true
+}
+
+// charLength is an explicit cast to varchar(n) or char(n): the first n
+// characters, as PostgreSQL. (A char(n) is not padded: PostgreSQL drops
+// the padding wherever the value meets text, in ||, comparisons and
+// functions, and only psql's display of a bare char(n) column shows it.)
+func charLength(x exec.Expr, n int) exec.Expr {
+	return &rowFunc{name: "varchar", args: []exec.Expr{x}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		s := v[0].(string)
+		if utf8.RuneCountInString(s) <= n {
+			return s, nil
+		}
+		k := 0
+		for i := range s {
+			if k == n {
+				return s[:i], nil
+			}
+			k++
+		}
+		return s, nil
+	}}
+}
+
 // isTextValued reports a text-typed argument other than an unknown-typed
 // literal (which still takes its parameter's type).
 func isTextValued(x exec.Expr) bool {
@@ -413,6 +450,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}()
 		if err != nil {
 			return nil, err
+		}
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && exec.IsText(x.Type()) {
+			if n, ok := charTypmod(v.GetString()); ok {
+				return b.fold(charLength(x, n))
+			}
 		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.FLOAT64 {
 			if prec, places, ok := numericTypmod(v.GetString()); ok {

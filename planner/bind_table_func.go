@@ -42,6 +42,9 @@ func (b *binder) tableFunctionFrom(f *ast.FuncCallExpr, alias string, colNames [
 	}
 	cols := slices.Clone(s.node.Columns())
 	name := "ordinality"
+	if len(colNames) > len(cols)+1 {
+		return nil, errorf(CodeSyntax, "table %q has %d columns available but %d columns specified", alias, len(cols)+1, len(colNames))
+	}
 	if len(colNames) > len(cols) {
 		name = colNames[len(cols)].O
 	}
