@@ -58,6 +58,14 @@ func (q *selectBinder) bind() (Node, error) {
 			if err != nil || ok {
 				break
 			}
+			if row, isRow := item.Expr.(*ast.RowExpr); isRow {
+				for _, v := range row.Values { // GROUP BY (a, b): by a and b
+					if _, err = q.addGroupKey(v); err != nil {
+						break
+					}
+				}
+				continue
+			}
 			_, err = q.addGroupKey(item.Expr)
 		}
 		if err != nil {
