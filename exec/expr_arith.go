@@ -258,7 +258,10 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			}
 			setBit(valid, i)
 			if lt, ok := l.(Timestamp); ok {
-				d := int64(lt) - int64(r.(Timestamp))
+				d, ok := addNanos(int64(lt), -int64(r.(Timestamp)))
+				if !ok || r.(Timestamp) == math.MinInt64 {
+					return nil, errIntervalRange
+				}
 				days := d / int64(24*time.Hour)
 				vals[i] = arrow.MonthDayNanoInterval{Days: int32(days), Nanoseconds: d - days*int64(24*time.Hour)}
 				continue
@@ -267,7 +270,12 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			if e.Op == Sub {
 				b = NegInterval(b)
 			}
-			vals[i] = arrow.MonthDayNanoInterval{Months: a.Months + b.Months, Days: a.Days + b.Days, Nanoseconds: a.Nanoseconds + b.Nanoseconds}
+			ns, ok := addNanos(a.Nanoseconds, b.Nanoseconds)
+			months, days := int64(a.Months)+int64(b.Months), int64(a.Days)+int64(b.Days)
+			if !ok || months != int64(int32(months)) || days != int64(int32(days)) {
+				return nil, errIntervalRange
+			}
+			vals[i] = arrow.MonthDayNanoInterval{Months: int32(months), Days: int32(days), Nanoseconds: ns}
 		}
 		return intervalArray(vals, valid), nil
 	case arrow.UINT64:
@@ -301,6 +309,9 @@ func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) (i
 	}
 	return addNanos(ns, iv.Nanoseconds)
 }
+
+// errIntervalRange is an interval past what Strata holds.
+var errIntervalRange = fmt.Errorf("interval out of range (an interval holds ±2147483647 months and days and ±2562047 hours besides)")
 
 // errTimeRange is a time past what Strata holds.
 var errTimeRange = fmt.Errorf("timestamp out of range (%s)", TimeRangeNote)

@@ -129,6 +129,9 @@ func evalBucket(defaultOrigin int64, months bool) func(c *Ctx, args []arg, n int
 			}
 			for i, t := range ts {
 				out[i] = monthBucket(t, o, int(iv.Months))
+				if out[i] > t {
+					return nil, errTimeRange // the bucket starts before the times Strata holds
+				}
 			}
 			return fixedArray(TypeTimestamptz, out, valid), nil
 		}
@@ -137,15 +140,32 @@ func evalBucket(defaultOrigin int64, months bool) func(c *Ctx, args []arg, n int
 			return nil, fmt.Errorf("%s: the bucket width must be positive, got %s", name, FormatInterval(iv))
 		}
 		for i, t := range ts {
-			d := t - origin
-			q := d / width
-			if d%width < 0 {
-				q--
+			b, ok := bucketFloor(t, origin, width)
+			if !ok {
+				return nil, errTimeRange
 			}
-			out[i] = origin + q*width
+			out[i] = b
 		}
 		return fixedArray(TypeTimestamptz, out, valid), nil
 	}
+}
+
+// bucketFloor is the start of the width-long bucket holding t, buckets
+// starting at origin; ok is false when that start is outside the times an
+// int64 of nanoseconds holds (t - origin, or the start, would wrap).
+func bucketFloor(t, origin, width int64) (int64, bool) {
+	d := t - origin
+	if origin < 0 && d < t || origin > 0 && d > t {
+		return 0, false
+	}
+	q := d / width
+	if d%width < 0 {
+		if d < math.MinInt64+width || t < math.MinInt64+width {
+			return 0, false
+		}
+		q--
+	}
+	return origin + q*width, true
 }
 
 // monthBucket returns the start of the n-month bucket holding ts, counting
@@ -220,7 +240,10 @@ func evalDateTrunc(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = r.UnixNano()
+		var ok bool
+		if out[i], ok = InstantNanos(r); !ok {
+			return nil, errTimeRange
+		}
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil
 }

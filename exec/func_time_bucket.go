@@ -120,6 +120,9 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		}
 		for i, t := range ts {
 			out[i] = instant(monthBucket(naive(t)-shift, o, int(iv.Months)) + shift)
+			if out[i] > t || t-out[i] > int64(iv.Months+1)*31*nanosPerDay {
+				return nil, errTimeRange // wrapped: the bucket is outside the times Strata holds
+			}
 		}
 		return fixedArray(TypeTimestamptz, out, valid), nil
 	}
@@ -135,12 +138,14 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		o = naive(*origin)
 	}
 	for i, t := range ts {
-		d := naive(t) - shift - o
-		q := d / width
-		if d%width < 0 {
-			q--
+		b, ok := bucketFloor(naive(t)-shift, o, width)
+		if !ok {
+			return nil, errTimeRange
 		}
-		out[i] = instant(o + q*width + shift)
+		out[i] = instant(b + shift)
+		if out[i] > t+nanosPerDay || t-out[i] > width+nanosPerDay {
+			return nil, errTimeRange // wrapped (a zone's day may be 23 or 25 hours)
+		}
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil
 }

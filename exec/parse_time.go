@@ -181,11 +181,11 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
 		if strings.Contains(f, ":") {
-			ns, ok := parseClock(f)
+			ns, overflow, ok := parseClock(f)
 			if !ok {
 				return bad()
 			}
-			acc.nanos(ns)
+			acc.exactNanos(ns, overflow)
 			continue
 		}
 		// A number, with its unit attached ("5m") or in the next field.
@@ -229,36 +229,39 @@ func NegInterval(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval {
 	return arrow.MonthDayNanoInterval{Months: -iv.Months, Days: -iv.Days, Nanoseconds: -iv.Nanoseconds}
 }
 
-func parseClock(f string) (float64, bool) {
+func parseClock(f string) (ns int64, overflow, ok bool) {
 	neg := strings.HasPrefix(f, "-")
 	f = strings.TrimLeft(f, "+-")
 	parts := strings.Split(f, ":")
 	if len(parts) < 2 || len(parts) > 3 {
-		return 0, false
+		return 0, false, false
 	}
-	h, err1 := strconv.Atoi(parts[0])
-	m, err2 := strconv.Atoi(parts[1])
+	h, err1 := strconv.ParseInt(parts[0], 10, 64)
+	m, err2 := strconv.ParseInt(parts[1], 10, 64)
 	if err1 != nil || err2 != nil {
-		return 0, false
+		return 0, false, false
 	}
 	var sec float64
 	if len(parts) == 3 {
 		var err error
 		if sec, err = strconv.ParseFloat(parts[2], 64); err != nil {
-			return 0, false
+			return 0, false, false
 		}
 	}
-	// Whole hours and minutes exactly, the seconds rounded to the
-	// nanosecond; past int64 the total is out of range (ivAcc).
-	ns := float64(h)*float64(time.Hour) + float64(m)*float64(time.Minute)
-	if math.Abs(ns) < 1<<53 {
-		ns = float64(int64(h)*int64(time.Hour) + int64(m)*int64(time.Minute))
+	// Exactly, in integers: past int64 nanoseconds is out of range.
+	const maxHours = math.MaxInt64 / int64(time.Hour)
+	if h > maxHours || m > maxHours*60 || math.Abs(sec) > 1e9 {
+		return 0, true, true
 	}
-	ns += math.Round(sec * 1e9)
+	ns, ok1 := addNanos(h*int64(time.Hour), m*int64(time.Minute))
+	ns, ok2 := addNanos(ns, int64(math.Round(sec*1e9)))
+	if !ok1 || !ok2 {
+		return 0, true, true
+	}
 	if neg {
 		ns = -ns
 	}
-	return ns, true
+	return ns, false, true
 }
 
 // ivAcc sums the parts of an interval being read, noting when one passes
@@ -277,6 +280,14 @@ func (a *ivAcc) nanos(v float64) {
 	}
 	var ok bool
 	if a.iv.Nanoseconds, ok = addNanos(a.iv.Nanoseconds, int64(v)); !ok {
+		a.overflow = true
+	}
+}
+
+// exactNanos adds ns nanoseconds (or notes an overflow already found).
+func (a *ivAcc) exactNanos(ns int64, overflow bool) {
+	var ok bool
+	if a.iv.Nanoseconds, ok = addNanos(a.iv.Nanoseconds, ns); !ok || overflow {
 		a.overflow = true
 	}
 }

@@ -306,7 +306,7 @@ func (b *binder) elementArray(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr,
 	if !ok {
 		t = x
 		if !exec.IsText(x.Type()) {
-			t = &exec.Cast{X: x, To: exec.TypeText}
+			t = outputText(x) // an element's text, as in an array: t, not true
 		}
 	}
 	return &rowFunc{name: "array", args: []exec.Expr{t}, dt: exec.TypeText, fn: func(v []any) (any, error) {

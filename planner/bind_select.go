@@ -27,12 +27,14 @@ type selectBinder struct {
 	wins    []*exec.WindowFunc
 	gaps    []exec.GapFillColumn
 	keys    []exec.Expr
-	keyStr  []string
+	keyStr  []string // each key's text (column names in the plan)
+	keyID   []string // each key's identity (keyString): columns by place
 	// sets lists, for GROUPING SETS, ROLLUP and CUBE, each set's keys; the
 	// last key is then the set number (groupingAggregate).
 	sets   [][]int
 	aggs   []exec.Agg
 	aggStr []string
+	aggID  []string // each aggregate's identity: columns by place
 }
 
 func (q *selectBinder) bind() (Node, error) {
@@ -268,10 +270,10 @@ func leadingKeys(sort []exec.SortKey, keys []exec.Expr) bool {
 	}
 	lead := make([]string, len(keys))
 	for i := range keys {
-		lead[i] = sort[i].Expr.String()
+		lead[i] = exprID(sort[i].Expr)
 	}
 	for _, k := range keys {
-		if !slices.Contains(lead, k.String()) {
+		if !slices.Contains(lead, exprID(k)) {
 			return false
 		}
 	}
@@ -324,10 +326,11 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 		return 0, err
 	}
 	key := q.keyString(e, x)
-	if i := slices.Index(q.keyStr, key); i >= 0 {
+	if i := slices.Index(q.keyID, key); i >= 0 {
 		return i, nil
 	}
-	q.keyStr = append(q.keyStr, key)
+	q.keyID = append(q.keyID, key)
+	q.keyStr = append(q.keyStr, x.String())
 	if r, ok := x.(*regprocLit); ok {
 		x = r.asName() // pg_typeof(x), 'cpu'::regclass: grouped and shown by name
 	}
@@ -363,14 +366,44 @@ func (q *selectBinder) groupedScope() *scope {
 	return gs
 }
 
-// keyString identifies group key x, bound from e: its text, and the
+// keyString identifies group key x, bound from e: its text with each
+// column named by its place (a.x and b.x of a join are two keys), and the
 // PostgreSQL type it is seen as when that is narrower than the engine's
 // (x::int4 and x::int2 are one engine expression but two keys).
 func (q *selectBinder) keyString(e ast.ExprNode, x exec.Expr) string {
+	id := exprID(x)
 	if pg := q.pgTypeOf(e, x); pg != 0 && pg != enginePG(x.Type()) {
-		return x.String() + "::" + typeName(int64(pg))
+		return id + "::" + typeName(int64(pg))
 	}
-	return x.String()
+	return id
+}
+
+// exprID is x's text with every column named by its place: expressions
+// over different columns of one name differ.
+func exprID(x exec.Expr) string {
+	return mapColumns(x, func(c *exec.Column) exec.Expr {
+		return &exec.Column{Index: c.Index, Name: fmt.Sprintf("%s#%d", c.Name, c.Index), DT: c.DT}
+	}).String()
+}
+
+// aggID identifies an aggregate as exprID does an expression.
+func aggID(a exec.Agg) string {
+	id := func(e exec.Expr) exec.Expr {
+		if e == nil {
+			return nil
+		}
+		return mapColumns(e, func(c *exec.Column) exec.Expr {
+			return &exec.Column{Index: c.Index, Name: fmt.Sprintf("%s#%d", c.Name, c.Index), DT: c.DT}
+		})
+	}
+	a.Arg, a.Time, a.Filter = id(a.Arg), id(a.Time), id(a.Filter)
+	order := make([]exec.SortKey, len(a.Order))
+	for i, k := range a.Order {
+		k.Expr = id(k.Expr)
+		order[i] = k
+	}
+	a.Order = order
+	return a.String()
 }
 
 // firstArg is args[0], nil for none (mode() takes its argument from
@@ -506,7 +539,7 @@ func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	if i := slices.Index(q.keyStr, q.keyString(e, x)); i >= 0 {
+	if i := slices.Index(q.keyID, q.keyString(e, x)); i >= 0 {
 		return &exec.Column{Index: i, Name: q.keyStr[i], DT: q.keys[i].Type()}, true, nil
 	}
 	if cn, ok := e.(*ast.ColumnNameExpr); ok {
@@ -760,15 +793,16 @@ func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 	if _, err := agg.ResultType(); err != nil {
 		return nil, errorf(CodeUndefinedFunc, "%v", err)
 	}
-	key := agg.String()
-	i := slices.Index(q.aggStr, key)
+	id := aggID(agg)
+	i := slices.Index(q.aggID, id)
 	if i < 0 {
 		q.aggs = append(q.aggs, agg)
-		q.aggStr = append(q.aggStr, key)
+		q.aggStr = append(q.aggStr, agg.String())
+		q.aggID = append(q.aggID, id)
 		i = len(q.aggs) - 1
 	}
 	dt, _ := agg.ResultType()
-	return &exec.Column{Index: len(q.keys) + i, Name: key, DT: dt}, nil
+	return &exec.Column{Index: len(q.keys) + i, Name: q.aggStr[i], DT: dt}, nil
 }
 
 var aggFuncs = map[string]exec.AggFunc{
@@ -896,7 +930,7 @@ func (q *selectBinder) outputColumn(e ast.ExprNode, outs []output, exprs *[]exec
 		match := -1
 		for i, o := range outs {
 			if o.name == cn.Name.Name.O {
-				if match >= 0 && outs[match].expr.String() != o.expr.String() {
+				if match >= 0 && exprID(outs[match].expr) != exprID(o.expr) {
 					return 0, errorf(CodeAmbiguousColumn, "ORDER BY %q is ambiguous", cn.Name.Name.O)
 				}
 				if match < 0 {
@@ -912,8 +946,9 @@ func (q *selectBinder) outputColumn(e ast.ExprNode, outs []output, exprs *[]exec
 	if err != nil {
 		return 0, err
 	}
+	id := exprID(x)
 	for i, have := range *exprs {
-		if have.String() == x.String() {
+		if exprID(have) == id { // a.x and b.x of a join are not one column
 			return i, nil
 		}
 	}

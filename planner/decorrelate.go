@@ -236,6 +236,7 @@ func (b *binder) decorrelateScalar(outer *scope, sub *ast.SelectStmt) (exec.Expr
 	q := &selectBinder{b: b, sel: sub, in: inner, grouped: true, keys: corr.innerKeys}
 	for _, k := range corr.innerKeys {
 		q.keyStr = append(q.keyStr, k.String())
+		q.keyID = append(q.keyID, exprID(k))
 	}
 	val, err := q.aggregate(call)
 	if err != nil {

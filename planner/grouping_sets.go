@@ -189,6 +189,7 @@ func (q *selectBinder) bindGroupingSets(sets [][]ast.ExprNode) error {
 	}
 	q.keys = append(q.keys, &exec.Column{Index: -1, Name: "grouping set", DT: exec.TypeInt})
 	q.keyStr = append(q.keyStr, groupingSetName)
+	q.keyID = append(q.keyID, groupingSetName)
 	return nil
 }
 
@@ -205,7 +206,7 @@ func (q *selectBinder) grouping(f *ast.FuncCallExpr) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		keys[i] = slices.Index(q.keyStr, q.keyString(a, x))
+		keys[i] = slices.Index(q.keyID, q.keyString(a, x))
 		if keys[i] < 0 || q.keyStr[keys[i]] == groupingSetName {
 			return nil, errorf(CodeGrouping, "arguments to GROUPING must be grouping expressions of the associated query level: %s is not in GROUP BY", x.String())
 		}
