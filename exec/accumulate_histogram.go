@@ -60,34 +60,19 @@ func (a *histAcc) add(g uint32, x float64) error {
 }
 
 func (a *histAcc) update(gids []uint32, arg, _ arrow.Array) error {
-	switch v := arg.(type) {
-	case *array.Float64:
-		for i, g := range gids {
-			if v.IsValid(i) {
-				if err := a.add(g, v.Value(i)); err != nil {
-					return err
-				}
-			}
-		}
-	case *array.Int64:
-		for i, g := range gids {
-			if v.IsValid(i) {
-				if err := a.add(g, float64(v.Value(i))); err != nil {
-					return err
-				}
-			}
-		}
-	case *array.Uint64:
-		for i, g := range gids {
-			if v.IsValid(i) {
-				if err := a.add(g, float64(v.Value(i))); err != nil {
-					return err
-				}
-			}
-		}
-	case *array.Null:
-	default:
+	if arg.DataType().ID() == arrow.NULL {
+		return nil
+	}
+	vals, err := numericFloats(arg)
+	if err != nil {
 		return fmt.Errorf("function histogram(%v, double precision, double precision, integer) does not exist", arg.DataType())
+	}
+	for i, g := range gids {
+		if arg.IsValid(i) {
+			if err := a.add(g, vals[i]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

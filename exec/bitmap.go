@@ -107,18 +107,15 @@ func selectTrue(b *array.Boolean, sel []int32) []int32 {
 // bitWord is the 64 bits of bitmap b from bit i on (past its end: 0s).
 func bitWord(b []byte, i int) uint64 {
 	byteAt, shift := i>>3, uint(i&7)
-	if byteAt+9 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[byteAt:])
-		if shift == 0 {
-			return w
-		}
-		return w>>shift | uint64(b[byteAt+8])<<(64-shift)
+	if byteAt+9 > len(b) {
+		// Near the end: the bytes left, then zeros.
+		var buf [9]byte
+		copy(buf[:], b[min(byteAt, len(b)):])
+		b, byteAt = buf[:], 0
 	}
-	var buf [9]byte
-	copy(buf[:], b[min(byteAt, len(b)):])
-	w := binary.LittleEndian.Uint64(buf[:8])
+	w := binary.LittleEndian.Uint64(b[byteAt:])
 	if shift == 0 {
 		return w
 	}
-	return w>>shift | uint64(buf[8])<<(64-shift)
+	return w>>shift | uint64(b[byteAt+8])<<(64-shift)
 }

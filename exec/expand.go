@@ -7,7 +7,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Expand feeds GROUPING SETS, ROLLUP and CUBE to one hash aggregation: it
@@ -170,9 +169,7 @@ func (x *expansion) set(s int) arrow.Record {
 	for i := range ids {
 		ids[i] = int64(s)
 	}
-	data := array.NewData(TypeInt, n, []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(ids))}, nil, 0, 0)
-	id := array.NewInt64Data(data)
-	data.Release()
+	id := fixedArray(TypeInt, ids, nil)
 	cols = append(cols, id)
 	out := array.NewRecord(e.schema, cols, int64(n))
 	id.Release()

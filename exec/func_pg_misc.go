@@ -93,17 +93,13 @@ func init() {
 	})
 	// The text of dates and timestamps without time zone, held as the
 	// instants of their readings in the session zone (casts to text).
-	wallText := func(name, layout string) {
+	wallText := func(name string, date bool) {
 		rowFn(name, TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
-			loc := c.Location
-			if loc == nil {
-				loc = time.UTC
-			}
-			return time.Unix(0, int64(v[0].(Timestamp))).In(loc).Truncate(time.Microsecond).Format(layout), nil
+			return WallClockText(v[0].(Timestamp), date, c.Location), nil
 		})
 	}
-	wallText("__date_text", "2006-01-02")
-	wallText("__timestamp_text", "2006-01-02 15:04:05.999999")
+	wallText("__date_text", true)
+	wallText("__timestamp_text", false)
 	// make_date and make_timestamp give the session zone's midnight or
 	// reading (how Strata holds dates and timestamps without time zone);
 	// make_timestamptz reads the fields in the zone given, else the
@@ -146,6 +142,20 @@ func absInt64(x int64) int64 {
 		return -x
 	}
 	return x
+}
+
+// WallClockText is a date (date true) or a timestamp without time zone,
+// held as the instant of its reading in loc (nil: UTC), as PostgreSQL
+// writes it: 2016-02-03, 2016-02-03 04:05:06.5 (to the microsecond).
+func WallClockText(ts Timestamp, date bool, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	layout := "2006-01-02 15:04:05.999999"
+	if date {
+		layout = "2006-01-02"
+	}
+	return time.Unix(0, int64(ts)).In(loc).Format(layout)
 }
 
 // translate replaces each character of s found in from by the character at

@@ -5,7 +5,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Ordinality passes its child's rows with their numbers, from 1, in a
@@ -40,9 +39,7 @@ func (o *Ordinality) Next(ctx context.Context) (arrow.Record, error) {
 		o.n++
 		nums[i] = o.n
 	}
-	data := array.NewData(TypeInt, n, []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(nums))}, nil, 0, 0)
-	col := array.NewInt64Data(data)
-	data.Release()
+	col := fixedArray(TypeInt, nums, nil)
 	cols := make([]arrow.Array, 0, rec.NumCols()+1)
 	o.cur = array.NewRecord(o.schema, append(append(cols, rec.Columns()...), col), int64(n))
 	col.Release()

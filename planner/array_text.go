@@ -197,11 +197,7 @@ func (b *binder) textArray(a *arrayLit) (exec.Expr, error) {
 		}
 		s, _ := exec.FormatValue(mustEval(l), 0, loc)
 		if ts, ok := l.V.(exec.Timestamp); ok && (a.pg == 1082 || a.pg == 1114) {
-			layout := "2006-01-02"
-			if a.pg == 1114 {
-				layout = "2006-01-02 15:04:05.999999"
-			}
-			s = time.Unix(0, int64(ts)).In(loc).Format(layout)
+			s = exec.WallClockText(ts, a.pg == 1082, loc)
 		}
 		elems[i] = &s
 	}

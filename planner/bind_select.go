@@ -380,22 +380,21 @@ func (q *selectBinder) keyString(e ast.ExprNode, x exec.Expr) string {
 
 // exprID is x's text with every column named by its place: expressions
 // over different columns of one name differ.
-func exprID(x exec.Expr) string {
+func exprID(x exec.Expr) string { return placedColumns(x).String() }
+
+// placedColumns is x with each column named by its place too (nil for nil).
+func placedColumns(x exec.Expr) exec.Expr {
+	if x == nil {
+		return nil
+	}
 	return mapColumns(x, func(c *exec.Column) exec.Expr {
 		return &exec.Column{Index: c.Index, Name: fmt.Sprintf("%s#%d", c.Name, c.Index), DT: c.DT}
-	}).String()
+	})
 }
 
 // aggID identifies an aggregate as exprID does an expression.
 func aggID(a exec.Agg) string {
-	id := func(e exec.Expr) exec.Expr {
-		if e == nil {
-			return nil
-		}
-		return mapColumns(e, func(c *exec.Column) exec.Expr {
-			return &exec.Column{Index: c.Index, Name: fmt.Sprintf("%s#%d", c.Name, c.Index), DT: c.DT}
-		})
-	}
+	id := placedColumns
 	a.Arg, a.Time, a.Filter = id(a.Arg), id(a.Time), id(a.Filter)
 	order := make([]exec.SortKey, len(a.Order))
 	for i, k := range a.Order {
