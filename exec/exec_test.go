@@ -428,7 +428,7 @@ func TestIntCompareWithFloatConstant(t *testing.T) {
 						require.True(t, b.IsNull(i))
 						continue
 					}
-					want := op.holds(new(big.Float).SetInt64(int64(v.(int))).Cmp(big.NewFloat(f)))
+					want := op.Holds(new(big.Float).SetInt64(int64(v.(int))).Cmp(big.NewFloat(f)))
 					require.Equal(t, want, b.Value(i), "%d %s %v (flipped %v)", v, op, f, flipped)
 				}
 				out.Release()

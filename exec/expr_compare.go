@@ -43,8 +43,8 @@ func (op CmpOp) flip() CmpOp {
 	return op
 }
 
-// holds applies op to the result of a three-way comparison.
-func (op CmpOp) holds(c int) bool {
+// Holds applies op to the result of a three-way comparison.
+func (op CmpOp) Holds(c int) bool {
 	switch op {
 	case Eq:
 		return c == 0
@@ -148,7 +148,7 @@ func compareScalar(op CmpOp, a arrow.Array, v any) (arrow.Array, error) {
 	case *array.String:
 		s := v.(string)
 		for i := 0; i < n; i++ {
-			if op.holds(cmp.Compare(a.Value(i), s)) {
+			if op.Holds(cmp.Compare(a.Value(i), s)) {
 				setBit(out, i)
 			}
 		}
@@ -158,7 +158,7 @@ func compareScalar(op CmpOp, a arrow.Array, v any) (arrow.Array, error) {
 		s := v.(string)
 		match := make([]bool, dict.Len())
 		for i := range match {
-			match[i] = op.holds(cmp.Compare(dict.Value(i), s))
+			match[i] = op.Holds(cmp.Compare(dict.Value(i), s))
 		}
 		codes := a.Indices().(*array.Int32).Int32Values()
 		for i, code := range codes {
@@ -169,14 +169,14 @@ func compareScalar(op CmpOp, a arrow.Array, v any) (arrow.Array, error) {
 	case *array.Boolean:
 		b := v.(bool)
 		for i := 0; i < n; i++ {
-			if op.holds(cmpBool(a.Value(i), b)) {
+			if op.Holds(cmpBool(a.Value(i), b)) {
 				setBit(out, i)
 			}
 		}
 	case *array.MonthDayNanoInterval:
 		s := intervalKey(v.(arrow.MonthDayNanoInterval))
 		for i := 0; i < n; i++ {
-			if op.holds(intervalKey(a.Value(i)).Cmp(s)) {
+			if op.Holds(intervalKey(a.Value(i)).Cmp(s)) {
 				setBit(out, i)
 			}
 		}
@@ -240,7 +240,7 @@ func cmpScalar[T cmp.Ordered](op CmpOp, vals []T, s T, out []byte) {
 
 func cmpSlices[T cmp.Ordered](op CmpOp, a, b []T, out []byte) {
 	for i := range a {
-		if op.holds(cmp.Compare(a[i], b[i])) {
+		if op.Holds(cmp.Compare(a[i], b[i])) {
 			setBit(out, i)
 		}
 	}
@@ -267,14 +267,14 @@ func compareArrays(op CmpOp, a, b arrow.Array) (arrow.Array, error) {
 	case *array.Boolean:
 		bb := b.(*array.Boolean)
 		for i := 0; i < n; i++ {
-			if op.holds(cmpBool(av.Value(i), bb.Value(i))) {
+			if op.Holds(cmpBool(av.Value(i), bb.Value(i))) {
 				setBit(out, i)
 			}
 		}
 	case *array.MonthDayNanoInterval:
 		bi := b.(*array.MonthDayNanoInterval)
 		for i := 0; i < n; i++ {
-			if op.holds(intervalKey(av.Value(i)).Cmp(intervalKey(bi.Value(i)))) {
+			if op.Holds(intervalKey(av.Value(i)).Cmp(intervalKey(bi.Value(i)))) {
 				setBit(out, i)
 			}
 		}
@@ -284,7 +284,7 @@ func compareArrays(op CmpOp, a, b arrow.Array) (arrow.Array, error) {
 		}
 		sa, sb := textAccessor(a), textAccessor(b)
 		for i := 0; i < n; i++ {
-			if op.holds(cmp.Compare(sa(i), sb(i))) {
+			if op.Holds(cmp.Compare(sa(i), sb(i))) {
 				setBit(out, i)
 			}
 		}

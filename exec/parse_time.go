@@ -32,7 +32,8 @@ func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) 
 		}
 		return day.UnixNano(), nil
 	case "infinity", "-infinity":
-		return 0, fmt.Errorf("timestamp %q is not supported", s)
+		return 0, &BeyondTimesError{Below: str[0] == '-', msg: fmt.Sprintf(
+			"timestamp %q is not supported as a value (%s); comparisons with it, such as time < 'infinity', work", s, TimeRangeNote)}
 	}
 	// Date part.
 	if len(str) < 10 || str[4] != '-' || str[7] != '-' {
@@ -98,10 +99,21 @@ func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) 
 	}
 	ns, ok := InstantNanos(t)
 	if !ok {
-		return 0, fmt.Errorf("timestamp out of range: %q (%s)", s, TimeRangeNote)
+		return 0, &BeyondTimesError{Below: t.Before(minInstant), msg: fmt.Sprintf("timestamp out of range: %q (%s)", s, TimeRangeNote)}
 	}
 	return ns, nil
 }
+
+// BeyondTimesError is a time text names that Strata cannot hold: before
+// the first time it holds (Below) or after the last, 'infinity' and
+// '-infinity' included. A comparison with such a constant is still decided
+// for every time held (the planner reads time > '0001-01-01' as true).
+type BeyondTimesError struct {
+	Below bool
+	msg   string
+}
+
+func (e *BeyondTimesError) Error() string { return e.msg }
 
 // TimeRangeNote says which times Strata holds (nanoseconds in an int64).
 const TimeRangeNote = "Strata holds times from 1677-09-21 00:12:43.145225 to 2262-04-11 23:47:16.854775 UTC"

@@ -37,6 +37,9 @@ func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 		}
 		v, err := exec.CastValue(b.ctx, u.V, want)
 		if err != nil {
+			if t, ok := beyondTimes(err, want); ok {
+				return t, nil
+			}
 			return nil, errorf(CodeInvalidText, "%v", err)
 		}
 		return &exec.Literal{V: v, DT: want}, nil

@@ -393,6 +393,9 @@ func (b *binder) compare(op exec.CmpOp, l, r exec.Expr) (exec.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if x, ok := decideBeyond(op, l, r); ok {
+		return b.fold(x)
+	}
 	return b.fold(&exec.Compare{Op: op, L: l, R: r})
 }
 

@@ -22,6 +22,9 @@ func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := ts.(*timeBeyond); ok {
+		return ts, nil // a day beyond the times held is as far beyond
+	}
 	if ts.Type().ID() != arrow.TIMESTAMP {
 		return nil, errorf(CodeDatatype, "cannot cast type %s to date", exec.SQLTypeName(x.Type()))
 	}

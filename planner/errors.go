@@ -29,20 +29,21 @@ func (e *Error) Error() string {
 
 // SQLSTATEs used by the planner.
 const (
-	CodeSyntax          = "42601"
-	CodeUndefinedTable  = "42P01"
-	CodeUndefinedColumn = "42703"
-	CodeAmbiguousColumn = "42702"
-	CodeGrouping        = "42803"
-	CodeUndefinedFunc   = "42883"
-	CodeDatatype        = "42804"
-	CodeNotSupported    = "0A000"
-	CodeInvalidText     = "22P02"
-	CodeDivisionByZero  = "22012"
-	CodeOutOfRange      = "22003"
-	CodeInternal        = "XX000"
-	CodeProgramLimit    = "54000"
-	CodeTooComplex      = "54001"
+	CodeSyntax           = "42601"
+	CodeUndefinedTable   = "42P01"
+	CodeUndefinedColumn  = "42703"
+	CodeAmbiguousColumn  = "42702"
+	CodeGrouping         = "42803"
+	CodeUndefinedFunc    = "42883"
+	CodeDatatype         = "42804"
+	CodeNotSupported     = "0A000"
+	CodeInvalidText      = "22P02"
+	CodeDivisionByZero   = "22012"
+	CodeOutOfRange       = "22003"
+	CodeDatetimeOverflow = "22008"
+	CodeInternal         = "XX000"
+	CodeProgramLimit     = "54000"
+	CodeTooComplex       = "54001"
 )
 
 func errorf(code, format string, args ...any) *Error {
