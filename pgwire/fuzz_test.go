@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/storage"
 )
@@ -24,6 +25,10 @@ func FuzzDecodeParam(f *testing.F) {
 	f.Add(uint32(oidInt4), int16(0), []byte("-12"))
 	f.Add(uint32(oidBool), int16(1), []byte{1})
 	f.Add(uint32(0), int16(0), []byte("text"))
+	// text[] {ab,NULL} and int8[] {7} in binary; an empty array.
+	f.Add(uint32(1009), int16(1), []byte{0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 25, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 'a', 'b', 0xff, 0xff, 0xff, 0xff})
+	f.Add(uint32(1016), int16(1), []byte{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7})
+	f.Add(uint32(1185), int16(1), []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0xa0})
 	f.Fuzz(func(t *testing.T, oid uint32, format int16, b []byte) {
 		v, err := decodeParam(1, oid, format&1, b, time.UTC, time.Unix(0, 0))
 		if err != nil {
@@ -131,4 +136,16 @@ func FuzzAuthExchange(f *testing.F) {
 			t.Fatalf("connection did not end; input %x", data)
 		}
 	})
+}
+
+// The binary arrays of FuzzDecodeParam's seeds decode to their elements.
+func TestDecodeArrayParam(t *testing.T) {
+	v, err := decodeParam(1, 1009, 1, []byte{0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 25, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 'a', 'b', 0xff, 0xff, 0xff, 0xff}, time.UTC, time.Unix(0, 0))
+	require.NoError(t, err)
+	require.Equal(t, planner.ArrayParam{Elem: exec.TypeText, Values: []any{"ab", nil}}, v)
+	v, err = decodeParam(1, 1016, 1, []byte{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7}, time.UTC, time.Unix(0, 0))
+	require.NoError(t, err)
+	require.Equal(t, planner.ArrayParam{Elem: exec.TypeInt, Values: []any{int64(7)}}, v)
+	_, err = decodeParam(1, 1016, 1, []byte{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0}, time.UTC, time.Unix(0, 0))
+	require.ErrorContains(t, err, "element 1 is cut short")
 }

@@ -77,6 +77,9 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 }
 
 func decodeBinary(n int, oid uint32, b []byte) (any, error) {
+	if _, ok := elemOf[oid]; ok {
+		return decodeArray(n, oid, b)
+	}
 	size := func(want int) error {
 		if len(b) != want {
 			return &planner.Error{Code: "22P03", Msg: fmt.Sprintf("parameter $%d: binary %s must be %d bytes, got %d", n, oidName(oid), want, len(b))}
@@ -160,6 +163,66 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		return string(b), nil
 	}
 	return nil, &planner.Error{Code: "0A000", Msg: fmt.Sprintf("parameter $%d: binary format of type OID %d is not supported; send it in text format", n, oid)}
+}
+
+// decodeArray reads an array parameter's binary form: the number of
+// dimensions, a has-NULLs flag, the element type, each dimension's length
+// and lower bound, then each element as a length (-1 for NULL) and its
+// binary form.
+func decodeArray(n int, oid uint32, b []byte) (any, error) {
+	bad := func(format string, args ...any) error {
+		return &planner.Error{Code: "22P03", Msg: fmt.Sprintf("parameter $%d: malformed binary %s: ", n, oidName(oid)) + fmt.Sprintf(format, args...)}
+	}
+	be := binary.BigEndian
+	if len(b) < 12 {
+		return nil, bad("%d bytes, shorter than the 12-byte header", len(b))
+	}
+	ndim, elem := int32(be.Uint32(b)), be.Uint32(b[8:])
+	out := planner.ArrayParam{Elem: engineType(elem)}
+	switch {
+	case ndim == 0:
+		return out, nil
+	case ndim != 1:
+		return nil, &planner.Error{Code: "0A000", Msg: fmt.Sprintf("parameter $%d: arrays of %d dimensions are not supported; send a one-dimensional array", n, ndim)}
+	case len(b) < 20:
+		return nil, bad("no dimension after the header")
+	}
+	count := int(int32(be.Uint32(b[12:])))
+	if count < 0 || count > (len(b)-20)/4 {
+		return nil, bad("%d elements do not fit in %d bytes", count, len(b))
+	}
+	out.Values = make([]any, 0, count)
+	p := 20
+	for i := range count {
+		if len(b)-p < 4 {
+			return nil, bad("element %d is cut short", i+1)
+		}
+		size := int(int32(be.Uint32(b[p:])))
+		p += 4
+		if size == -1 {
+			out.Values = append(out.Values, nil)
+			continue
+		}
+		if size < 0 || size > len(b)-p {
+			return nil, bad("element %d is cut short", i+1)
+		}
+		v, err := decodeBinary(n, elem, b[p:p+size])
+		if err != nil {
+			return nil, err
+		}
+		if _, nested := v.(planner.ArrayParam); nested {
+			return nil, bad("element %d is an array", i+1)
+		}
+		if i, ok := v.(int64); ok && out.Elem.ID() == arrow.FLOAT64 {
+			v = float64(i) // a whole numeric
+		}
+		p += size
+		out.Values = append(out.Values, v)
+	}
+	if p != len(b) {
+		return nil, bad("%d bytes after the last element", len(b)-p)
+	}
+	return out, nil
 }
 
 // Timestamps are held in nanoseconds since 1970: ±292 years.

@@ -363,3 +363,51 @@ func TestPgxNumericScale(t *testing.T) {
 		require.Equal(t, x.exp, x.n.Exp)
 	}
 }
+
+// Arrays as parameters, the idiom of Go, Java and JavaScript clients:
+// WHERE host = ANY($1). Describe says $1 is an array of what it is compared
+// with, so pgx sends it in binary; node-postgres sends text (its own test).
+func TestPgxArrayParameters(t *testing.T) {
+	s := startServer(t, `cpu,host=x\,y,region=eu usage=9.5 1700000030000000000
+cpu,host=q"u\o,region=eu usage=8.5 1700000040000000000
+cpu,host=NULL,region=eu usage=7.5 1700000050000000000
+`)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+
+	sd, err := conn.Prepare(ctx, "anyq", "SELECT count(*) FROM cpu WHERE host = ANY($1) AND usage <> ALL($2) AND time = ANY($3)")
+	require.NoError(t, err)
+	require.Equal(t, []uint32{1009, 1022, 1185}, sd.ParamOIDs)
+
+	count := func(q string, args ...any) int64 {
+		t.Helper()
+		var n int64
+		require.NoError(t, conn.QueryRow(ctx, q, args...).Scan(&n))
+		return n
+	}
+	times := []time.Time{time.Unix(1700000000, 0), time.Unix(1700000010, 0), time.Unix(1700000030, 0)}
+	require.Equal(t, int64(2), count("anyq", []string{"a", "x,y", "zz"}, []float64{3.5}, times))
+	require.Equal(t, int64(0), count("anyq", []string{}, []float64{}, times), "= ANY of an empty array is false")
+	require.Equal(t, int64(2), count("anyq", []string{"a", "b"}, []float64{}, times), "<> ALL of an empty array is true")
+	// Element text is taken as sent: commas, quotes, backslashes, and the
+	// word NULL are values; a nil element is NULL and matches nothing.
+	require.Equal(t, int64(3), count("SELECT count(*) FROM cpu WHERE host = ANY($1)", []string{"x,y", `q"u\o`, "NULL"}))
+	nullable := []*string{nil, ptr("b")}
+	require.Equal(t, int64(1), count("SELECT count(*) FROM cpu WHERE host = ANY($1)", nullable))
+	require.Equal(t, int64(0), count("SELECT count(*) FROM cpu WHERE host <> ALL($1)", nullable), "<> ALL with a NULL element is never true")
+	require.Equal(t, int64(2), count("SELECT count(*) FROM cpu WHERE n = ANY($1)", []int32{1, 3}))
+	require.Equal(t, int64(1), count("SELECT count(*) FROM cpu WHERE n = ANY($1::int8[])", []int64{3, 4}))
+
+	// The same over the simple protocol (pgx writes ARRAY text itself) and
+	// as a result.
+	require.Equal(t, int64(3), count("SELECT count(*) FROM cpu WHERE host = ANY($1)", pgx.QueryExecModeSimpleProtocol, []string{"a", "x,y"}))
+	var back []string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT $1::text[]", []string{"a b", `c"d`, "e"}).Scan(&back))
+	require.Equal(t, []string{"a b", `c"d`, "e"}, back)
+
+	// Arrays of two dimensions are refused with a reason.
+	_, err = conn.Exec(ctx, "SELECT count(*) FROM cpu WHERE n = ANY($1)", [][]int64{{1}, {3}})
+	require.ErrorContains(t, err, "one-dimensional")
+}
+
+func ptr[T any](v T) *T { return &v }

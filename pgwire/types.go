@@ -76,8 +76,45 @@ func typeOf(dt arrow.DataType) (oid uint32, size int16) {
 		return oidTimestamptz, 8
 	case arrow.INTERVAL_MONTH_DAY_NANO:
 		return oidInterval, 16
+	case arrow.LIST: // a parameter compared with ANY($1) or cast to an array
+		elem, _ := typeOf(dt.(*arrow.ListType).Elem())
+		return arrayOf[elem], -1
 	}
 	return oidText, -1
+}
+
+// arrayOf is the array type of each element type parameters may have.
+var arrayOf = map[uint32]uint32{
+	oidBool: 1000, oidChar: 1002, oidNameType: 1003, oidInt2: 1005, oidInt4: 1007, oidText: 1009,
+	oidBPChar: 1014, oidVarchar: 1015, oidInt8: 1016, oidFloat4: 1021, oidFloat8: 1022, oidOID: 1028,
+	oidTimestamp: 1115, oidDate: 1182, oidTimestamptz: 1185, oidInterval: 1187, oidNumeric: 1231,
+	oidUUID: 2951,
+}
+
+// elemOf is arrayOf read backwards: the element type of an array type.
+var elemOf = func() map[uint32]uint32 {
+	m := make(map[uint32]uint32, len(arrayOf))
+	for elem, arr := range arrayOf {
+		m[arr] = elem
+	}
+	return m
+}()
+
+// engineType is the engine type a parameter of type oid is read as.
+func engineType(oid uint32) arrow.DataType {
+	switch oid {
+	case oidBool:
+		return exec.TypeBool
+	case oidInt2, oidInt4, oidInt8, oidOID:
+		return exec.TypeInt
+	case oidFloat4, oidFloat8, oidNumeric:
+		return exec.TypeFloat
+	case oidTimestamp, oidTimestamptz, oidDate:
+		return exec.TypeTimestamptz
+	case oidInterval:
+		return exec.TypeInterval
+	}
+	return exec.TypeText
 }
 
 // encoder appends value i of a column to dst in one wire format; the caller

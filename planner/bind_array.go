@@ -39,10 +39,19 @@ func (a *arrayLit) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) {
 	return nil, notSupported("array values in results (use them with ANY, a subscript or array_upper)")
 }
 
+// ArrayParam is a one-dimensional array a client sent as a parameter in
+// binary form: its elements' engine type and their values (nil for NULL),
+// each of the Go type a scalar parameter of that type has.
+type ArrayParam struct {
+	Elem   arrow.DataType
+	Values []any
+}
+
 // quantified is ANY(arr) or ALL(arr) waiting for its comparison.
 type quantified struct {
 	arrayLit
-	all bool
+	all   bool
+	param int // describing x = ANY($n): n, and no elements
 }
 
 // arrayFunc binds the array functions and markers; ok is false for other
@@ -66,6 +75,10 @@ func (b *binder) arrayFunc(name string, args []exec.Expr) (x exec.Expr, ok bool,
 		a, err := b.constArray(args)
 		return a, true, err
 	case "__pg_any", "__pg_all":
+		if u, ok := args[0].(*unknownLit); ok && b.describe && u.param > 0 {
+			// = ANY($1): $1 is an array of the other operand's type.
+			return &quantified{all: name == "__pg_all", param: u.param}, true, nil
+		}
 		if u, ok := args[0].(*unknownLit); ok {
 			// = ANY('{a,b}'): the elements take the other operand's type.
 			a, err := b.arrayFromText(settle(u), nil)
@@ -196,39 +209,29 @@ func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, err
 		return nil, notSupported("casts of non-constant values to arrays")
 	}
 	s = strings.TrimSpace(s)
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+	items, ok := parseArrayText(s)
+	if !ok || !strings.HasSuffix(s, "}") {
 		return nil, errorf(CodeInvalidText, "malformed array literal: %q", s)
 	}
 	out := &arrayLit{dt: elem}
 	if elem == nil {
 		out.dt = arrow.Null
 	}
-	body := s[1 : len(s)-1]
-	if strings.TrimSpace(body) == "" {
-		return out, nil
-	}
-	for _, item := range strings.Split(body, ",") {
-		item = strings.TrimSpace(item)
-		var v exec.Expr
-		if strings.EqualFold(item, "NULL") {
-			v = &exec.Literal{V: nil, DT: arrow.Null}
-			if elem != nil {
-				v = &exec.Literal{V: nil, DT: elem}
-			}
-		} else {
-			item = strings.Trim(item, `"`)
-			u := &unknownLit{Literal: exec.Literal{V: item, DT: exec.TypeText}}
-			if elem == nil {
-				out.elems = append(out.elems, u)
-				continue
-			}
-			c, err := b.coerce(u, elem)
-			if err != nil {
-				return nil, err
-			}
-			v = c
+	for _, item := range items {
+		if item == nil {
+			out.elems = append(out.elems, &exec.Literal{V: nil, DT: out.dt})
+			continue
 		}
-		out.elems = append(out.elems, v)
+		u := &unknownLit{Literal: exec.Literal{V: *item, DT: exec.TypeText}}
+		if elem == nil {
+			out.elems = append(out.elems, u)
+			continue
+		}
+		c, err := b.coerce(u, elem)
+		if err != nil {
+			return nil, err
+		}
+		out.elems = append(out.elems, c)
 	}
 	return out, nil
 }
@@ -263,6 +266,10 @@ func (b *binder) subscript(a *arrayLit, idx exec.Expr) (exec.Expr, error) {
 // empty array) or x op ALL(arr) (an AND, true when empty), which gives
 // PostgreSQL's NULL rules.
 func (b *binder) quantifiedCompare(op opcode.Op, x exec.Expr, q *quantified) (exec.Expr, error) {
+	if q.param > 0 {
+		b.noteParam(q.param, arrow.ListOf(settle(x).Type()))
+		return &exec.Literal{V: nil, DT: exec.TypeBool}, nil
+	}
 	if len(q.elems) == 0 {
 		return &exec.Literal{V: q.all, DT: exec.TypeBool}, nil
 	}
@@ -362,6 +369,10 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 			pg = arrayOIDs[pgOfEngine(dt)]
 		}
 		return &rowFunc{name: "cast", args: []exec.Expr{settle(x)}, dt: exec.TypeText, pg: pg, fn: func(v []any) (any, error) { return v[0], nil }}, nil
+	}
+	if u, ok := x.(*unknownLit); ok && b.describe && u.param > 0 {
+		b.noteParam(u.param, arrow.ListOf(dt)) // $1::text[]
+		return &arrayLit{dt: dt, pg: narrowPG(pgCastTypes[elem], dt)}, nil
 	}
 	if a, ok := x.(*arrayLit); ok {
 		out := &arrayLit{dt: dt, pg: narrowPG(pgCastTypes[elem], dt)}

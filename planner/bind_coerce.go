@@ -26,9 +26,7 @@ func sameType(a, b arrow.DataType) bool {
 // float8. Constants are converted now.
 func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 	if u, ok := x.(*unknownLit); ok {
-		if u.param > 0 && b.ptypes != nil && b.ptypes[u.param-1] == nil {
-			b.ptypes[u.param-1] = want
-		}
+		b.noteParam(u.param, want)
 		if b.describe && u.param > 0 {
 			return &exec.Literal{V: nil, DT: want}, nil
 		}
@@ -55,6 +53,14 @@ func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 		return b.fold(&exec.Cast{X: x, To: want})
 	}
 	return nil, errorf(CodeDatatype, "cannot use a value of type %s where %s is expected", exec.SQLTypeName(have), exec.SQLTypeName(want))
+}
+
+// noteParam records that $n (n > 0) is read as type dt, unless an earlier
+// use fixed its type; only Describe asks.
+func (b *binder) noteParam(n int, dt arrow.DataType) {
+	if n > 0 && b.ptypes != nil && b.ptypes[n-1] == nil {
+		b.ptypes[n-1] = dt
+	}
 }
 
 // unify brings the operands of a comparison or arithmetic to one type.

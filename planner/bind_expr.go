@@ -334,6 +334,12 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 		return &exec.Literal{V: v, DT: exec.TypeTimestamptz}, nil
 	case arrow.MonthDayNanoInterval:
 		return &exec.Literal{V: v, DT: exec.TypeInterval}, nil
+	case ArrayParam:
+		a := &arrayLit{dt: v.Elem}
+		for _, e := range v.Values {
+			a.elems = append(a.elems, &exec.Literal{V: e, DT: v.Elem})
+		}
+		return a, nil
 	}
 	return nil, errorf(CodeDatatype, "parameter $%d has unsupported type %T", n, b.params[n-1])
 }

@@ -34,6 +34,11 @@ await assert.rejects(client.query('SELECT * FROM cpu WHERE usage > $1', ['lots']
 // takes the aggregate's type.
 res = await client.query('SELECT host, count(*) AS c FROM cpu GROUP BY host HAVING count(*) >= $1 ORDER BY host', [2]);
 assert.deepEqual(res.rows, [{ host: 'a', c: '2' }]);
+// A JavaScript array goes as array text, its elements quoted: = ANY($1).
+res = await client.query('SELECT count(*) AS c FROM cpu WHERE host = ANY($1) AND usage <> ALL($2)', [['a', 'x,"y"', null], [1.5]]);
+assert.equal(res.rows[0].c, '1');
+res = await client.query('SELECT $1::text[] AS arr', [['a b', 'c"d\\e', null]]);
+assert.deepEqual(res.rows[0].arr, ['a b', 'c"d\\e', null]);
 res = await client.query('SELECT 1 AS one');
 assert.equal(res.rows[0].one, 1, 'an integer constant is int4, which node-postgres reads as a number');
 

@@ -1,3 +1,4 @@
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -22,6 +23,7 @@ public class JdbcCheck {
             metadata(conn.getMetaData());
             prepared(conn);
             fetchSize(conn);
+            arrays(conn);
         }
         System.out.println("ok");
     }
@@ -125,5 +127,39 @@ public class JdbcCheck {
         }
         conn.commit();
         conn.setAutoCommit(true);
+    }
+
+    // arrays binds arrays as parameters, = ANY(?) and <> ALL(?), with
+    // Connection.createArrayOf and with setObject of a Java array, past
+    // prepareThreshold, and reads an array result back.
+    static void arrays(Connection conn) throws Exception {
+        String q = "SELECT host, usage FROM cpu WHERE host = ANY(?) AND usage <> ALL(?) AND n = ANY(?) ORDER BY time";
+        try (PreparedStatement ps = conn.prepareStatement(q)) {
+            for (int run = 1; run <= 6; run++) {
+                ps.setArray(1, conn.createArrayOf("text", new String[] {"a", "x,\"y\"", null}));
+                ps.setObject(2, new double[] {1.5});
+                ps.setObject(3, new long[] {1, 3});
+                StringBuilder sb = new StringBuilder();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sb.append(' ').append(rs.getString(1)).append('|').append(rs.getDouble(2));
+                    }
+                }
+                System.out.println("any run " + run + sb);
+            }
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT ?::text[] AS arr")) {
+            ps.setArray(1, conn.createArrayOf("text", new String[] {"a b", "c\"d\\e", null}));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Array arr = rs.getArray(1);
+                Object[] elems = (Object[]) arr.getArray();
+                StringBuilder sb = new StringBuilder();
+                for (Object e : elems) {
+                    sb.append(" [").append(e).append(']');
+                }
+                System.out.println("array " + arr.getBaseTypeName() + sb);
+            }
+        }
     }
 }
