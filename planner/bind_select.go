@@ -1048,6 +1048,7 @@ func pgTypeName(t string) string {
 			t = t[:i] + t[i+j+1:] // numeric(10,2) names its column numeric
 		}
 	}
+	t = strings.TrimRight(t, "[]") // '{a}'::text[] names its column text
 	switch t {
 	case "int8":
 		return "int8"
