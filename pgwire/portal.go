@@ -19,15 +19,18 @@ import (
 // portal is a statement bound to its parameters: for a query, an open
 // operator whose rows are sent as Execute (or FETCH) asks for them.
 type portal struct {
-	stmt    *sql.Statement
-	params  []any
-	plan    *planner.Query   // the SELECT's plan
-	cols    []planner.Column // nil: the statement returns no rows
-	formats []int16          // per column: 0 text, 1 binary
-	op      exec.Operator
-	tag     string // command tag ("SELECT" gets the row count appended)
-	ran     bool   // a statement without rows has run
-	hold    bool   // a cursor declared WITH HOLD
+	stmt   *sql.Statement
+	params []any
+	plan   *planner.Query   // the SELECT's plan
+	cols   []planner.Column // nil: the statement returns no rows
+	// copyCols are the columns COPY ... TO STDOUT writes (it sends no
+	// RowDescription: cols is nil).
+	copyCols []planner.Column
+	formats  []int16 // per column: 0 text, 1 binary
+	op       exec.Operator
+	tag      string // command tag ("SELECT" gets the row count appended)
+	ran      bool   // a statement without rows has run
+	hold     bool   // a cursor declared WITH HOLD
 
 	rec  arrow.Record
 	row  int
@@ -101,6 +104,15 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 		if stmt.Kind == sql.Explain {
 			p.tag = "EXPLAIN"
 		}
+	case sql.Copy:
+		q, op, err := c.srv.Planner.Run(ctx, c.sess.plannerSession(), stmt.Inner, params)
+		if err != nil {
+			return nil, err
+		}
+		p.copyCols, p.op, p.plan = q.Cols, op, q
+		if s, ok := op.(exec.Selector); ok && s.SelectRows() {
+			p.selecting = true
+		}
 	case sql.Show:
 		cols, op, err := c.show(stmt)
 		if err != nil {
@@ -128,6 +140,8 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 	switch {
 	case p.stmt.Kind == sql.Fetch || p.stmt.Kind == sql.Move:
 		return c.fetch(ctx, p)
+	case p.stmt.Kind == sql.Copy:
+		return c.copyOut(ctx, p)
 	case p.op != nil || p.done:
 		n, more, err := c.stream(ctx, p, p.formats, maxRows)
 		if err != nil {

@@ -122,6 +122,9 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 			return textResult("QUERY PLAN", lines)
 		}
 		return p.explain(sess, q)
+	case sql.Copy:
+		return nil, nil, &Error{Code: CodeNotSupported, Msg: "COPY ... TO STDOUT is a command of the PostgreSQL endpoint",
+			Hint: "here, run the query itself: the HTTP API writes CSV with format=csv, strata query with --format csv"}
 	default:
 		return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT and EXPLAIN statements can be run here")
 	}

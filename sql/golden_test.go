@@ -102,6 +102,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if st.ExplainOpts != nil {
 		fmt.Fprintf(b, " explain=%+v", *st.ExplainOpts)
 	}
+	if st.Copy != nil {
+		fmt.Fprintf(b, " copy=%+v", *st.Copy)
+	}
 	if st.Params != nil {
 		fmt.Fprintf(b, " params=%v", st.Params)
 	}

@@ -52,14 +52,16 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return st, parseExplain(src, toks, st)
 	case "declare":
 		return st, parseDeclare(src, toks, st)
+	case "copy":
+		return st, parseCopy(src, toks, st)
 	case "set", "show", "reset", "begin", "start", "commit", "end", "abort", "rollback", "savepoint",
 		"release", "discard", "deallocate", "close", "listen", "unlisten", "fetch", "move":
 		return st, parseUtility(src, toks, st)
-	case "update", "delete", "merge", "create", "drop", "alter", "copy", "truncate", "grant", "revoke",
+	case "update", "delete", "merge", "create", "drop", "alter", "truncate", "grant", "revoke",
 		"vacuum", "analyze", "analyse", "prepare", "execute", "notify", "lock", "comment", "do", "call",
 		"refresh", "cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
 		return nil, errAt(src, first.start, CodeFeatureNotSupported,
-			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, EXPLAIN and session commands (SET, SHOW, BEGIN, ...)")
+			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, EXPLAIN, COPY ... TO STDOUT and session commands (SET, SHOW, BEGIN, ...)")
 	}
 	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
 }

@@ -29,11 +29,12 @@ const (
 	Declare                // DECLARE name ... CURSOR ... FOR <query>
 	Fetch                  // FETCH [direction] [FROM|IN] name
 	Move                   // MOVE [direction] [FROM|IN] name
+	Copy                   // COPY {table | (query)} TO STDOUT [options]; Inner is the query
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
-	"Listen", "Unlisten", "Declare", "Fetch", "Move"}
+	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -96,9 +97,11 @@ type Statement struct {
 	// Cursor describes DECLARE; Fetch describes FETCH and MOVE.
 	Cursor *Cursor
 	Fetch  *FetchSpec
+	// Copy describes COPY ... TO STDOUT.
+	Copy *CopySpec
 	// ExplainOpts describes EXPLAIN.
 	ExplainOpts *ExplainOptions
-	// Inner is the query of DECLARE ... FOR and of EXPLAIN.
+	// Inner is the query of DECLARE ... FOR, of EXPLAIN and of COPY.
 	Inner *Statement
 }
 

@@ -114,6 +114,22 @@ LISTEN ch; UNLISTEN ch; UNLISTEN *
 DECLARE c1 BINARY NO SCROLL CURSOR WITHOUT HOLD FOR SELECT * FROM cpu WHERE a = $1
 # declare scroll with hold
 DECLARE "SQL_CUR01" SCROLL CURSOR WITH HOLD FOR SELECT 1
+# copy query to stdout, as psql's \copy sends it
+COPY ( SELECT time, host FROM cpu WHERE usage > 1 ) TO STDOUT csv header
+# copy table and columns with options
+COPY cpu TO STDOUT; COPY public.cpu (time, "Host") TO STDOUT WITH (FORMAT csv, HEADER false, DELIMITER ';', NULL 'NA', QUOTE '''', ESCAPE '\', FORCE_QUOTE *); COPY cpu TO STDOUT WITH DELIMITER AS '|' NULL AS '' CSV QUOTE AS '"' FORCE QUOTE host, region
+# copy from stdin
+COPY cpu FROM STDIN
+# copy to a file
+COPY cpu TO '/tmp/x.csv'
+# copy binary
+COPY cpu TO STDOUT (FORMAT binary)
+# copy quote in text mode
+COPY cpu TO STDOUT (QUOTE '"')
+# copy unknown option
+COPY cpu TO STDOUT (COMPRESSION 'gzip')
+# copy of an insert
+COPY (INSERT INTO t VALUES (1)) TO STDOUT
 # fetch forms
 FETCH c1; FETCH 100 FROM c1; FETCH ALL IN c1; FETCH NEXT FROM c1; FETCH FORWARD 5 IN c1; FETCH FORWARD ALL c1; FETCH BACKWARD 2 c1; FETCH ABSOLUTE -1 c1; FETCH PRIOR c1; MOVE 10 c1
 # crlf and comments inside
