@@ -114,9 +114,14 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		argScope = empty
 	}
 	pg := uint32(23)
+	wallClock := true // timestamp (without time zone) bounds: a series of timestamps
 	for i, a := range f.Args[1:] {
-		if t := (&selectBinder{b: b, in: argScope}).pgTypeOf(a, args[i]); t != 21 && t != 23 {
+		t := (&selectBinder{b: b, in: argScope}).pgTypeOf(a, args[i])
+		if t != 21 && t != 23 {
 			pg = 0
+		}
+		if i < 2 && t != 1114 {
+			wallClock = false
 		}
 	}
 	rows, dt, err := b.series(args)
@@ -134,8 +139,11 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		return nil, err
 	}
 	v := &Values{Cols: []Column{{Name: col, Type: dt}}, Rows: rows}
-	if dt.ID() == arrow.INT64 {
+	switch {
+	case dt.ID() == arrow.INT64:
 		v.Cols[0].PGType = pg
+	case dt.ID() == arrow.TIMESTAMP && wallClock:
+		v.Cols[0].PGType = 1114
 	}
 	return derivedScope(v, alias), nil
 }

@@ -169,6 +169,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if l == 1082 || r == 1082 {
 				return q.datePGType(e, x, l, r)
 			}
+			if x.Type().ID() == arrow.TIMESTAMP && (l == 1114) != (r == 1114) {
+				return 1114 // timestamp ± interval is a timestamp
+			}
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())
 			}
