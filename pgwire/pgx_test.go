@@ -411,3 +411,25 @@ cpu,host=NULL,region=eu usage=7.5 1700000050000000000
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// sum(bigint) is numeric: arithmetic with a parameter is described as
+// numeric, and executes as it was described (pgx reads the result by the
+// described type), and dividing it is not integer division.
+func TestPgxNumericSumWithParameters(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, q := range []string{"SELECT sum(n) * $1 FROM cpu", "SELECT $1 + sum(n) FROM cpu", "SELECT x - $1 FROM (SELECT sum(n) AS x FROM cpu) s"} {
+		sd, err := conn.Prepare(ctx, q, q)
+		require.NoError(t, err)
+		require.Equal(t, uint32(oidNumeric), sd.Fields[0].DataTypeOID, q)
+		var v pgtype.Numeric
+		require.NoError(t, conn.QueryRow(ctx, q, int64(2)).Scan(&v), q)
+		f, err := v.Float64Value()
+		require.NoError(t, err)
+		require.Contains(t, []float64{8, 6, 2}, f.Float64, q)
+	}
+	var avg float64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT sum(n) / count(n) / $1 FROM cpu", 4).Scan(&avg))
+	require.Equal(t, 0.5, avg, "(1 + 3) / 2 / 4 in numeric, not integer, division")
+}

@@ -35,6 +35,9 @@ type binder struct {
 	// dateTypes are the PostgreSQL types of the date arithmetic bound so
 	// far (dateArith), for pgTypeOf.
 	dateTypes map[*ast.BinaryOperationExpr]uint32
+	// subqueryTypes are the PostgreSQL types of the scalar subqueries run
+	// while binding (their values became constants).
+	subqueryTypes map[*ast.SubqueryExpr]uint32
 	// grouped is set while a grouped query's select list, HAVING or ORDER
 	// BY binds an expression over its groups (selectBinder.postAgg).
 	grouped bool

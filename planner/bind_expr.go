@@ -110,6 +110,15 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if x, ok, err := b.dateArith(s, e, l, r); ok {
 			return x, err
 		}
+		if e.Op == opcode.Div && (b.numericOfIntegers(s, e.L, l) || b.numericOfIntegers(s, e.R, r)) {
+			// sum(bigint) / count(*): numeric division, not integer division.
+			if l, err = b.coerce(settle(l), exec.TypeFloat); err != nil {
+				return nil, err
+			}
+			if r, err = b.coerce(settle(r), exec.TypeFloat); err != nil {
+				return nil, err
+			}
+		}
 		return b.binary(e.Op, l, r)
 	case *ast.UnaryOperationExpr:
 		x, err := sub(e.V)

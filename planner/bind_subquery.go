@@ -115,6 +115,12 @@ func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, e
 	if len(rows) > 1 {
 		return nil, errorf("21000", "more than one row returned by a subquery used as an expression")
 	}
+	if cols[0].PGType != 0 {
+		if b.subqueryTypes == nil {
+			b.subqueryTypes = map[*ast.SubqueryExpr]uint32{}
+		}
+		b.subqueryTypes[e] = cols[0].PGType // numeric sum(bigint), int4, ...: for pgTypeOf
+	}
 	if len(rows) == 0 {
 		return &exec.Literal{V: nil, DT: literalType(cols[0])}, nil
 	}

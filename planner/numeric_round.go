@@ -19,6 +19,12 @@ func (b *binder) isNumeric(s *scope, e ast.ExprNode, x exec.Expr) bool {
 	return x.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e, x) == oidNumericPG
 }
 
+// numericOfIntegers reports whether x is a numeric that the engine holds as
+// an integer (sum of a bigint, and what is computed from one).
+func (b *binder) numericOfIntegers(s *scope, e ast.ExprNode, x exec.Expr) bool {
+	return x.Type().ID() == arrow.INT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e, x) == oidNumericPG
+}
+
 // oidNumericPG is numeric's type OID.
 const oidNumericPG = 1700
 

@@ -139,6 +139,8 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			}
 		}
 		return t
+	case *ast.SubqueryExpr:
+		return narrowPG(q.b.subqueryTypes[e], x.Type()) // a scalar subquery run while binding
 	case *ast.AggregateFuncExpr:
 		return q.aggPGType(strings.ToLower(e.F), e.Args, x)
 	case *ast.WindowFuncExpr:
@@ -316,6 +318,9 @@ func (q *selectBinder) integerOperand(e ast.ExprNode, pg uint32) bool {
 		// Unnarrowed: int8 when the expression is an integer.
 		if a, ok := e.(*ast.AggregateFuncExpr); ok && strings.EqualFold(a.F, "count") {
 			return true
+		}
+		if _, ok := e.(*driver.ParamMarkerExpr); ok {
+			return true // $n in arithmetic with an integer takes its type, when described too
 		}
 		x, err := q.b.bindExpr(q.in, e)
 		return err == nil && x.Type().ID() == arrow.INT64
