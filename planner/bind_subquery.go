@@ -152,6 +152,10 @@ func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not boo
 		}
 		vals = append(vals, v)
 	}
+	if len(vals) == 0 {
+		// Nothing to be equal to: IN is false and NOT IN true, for NULL too.
+		return &exec.Literal{V: not, DT: exec.TypeBool}, nil
+	}
 	return &exec.InList{X: settle(x), Values: vals, Negate: not}, nil
 }
 
