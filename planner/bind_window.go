@@ -159,28 +159,54 @@ type windowSpec struct {
 
 // windowSpec resolves OVER (...) and OVER w against the WINDOW clause.
 func (q *selectBinder) windowSpec(s ast.WindowSpec) (windowSpec, error) {
+	return q.resolveWindow(s, len(q.sel.WindowSpecs))
+}
+
+// resolveWindow resolves s, which may name (OVER w) or build on (OVER (w
+// ORDER BY ...), WINDOW w2 AS (w ...)) one of the first `before` windows
+// of the WINDOW clause, with PostgreSQL's rules: the one built on keeps
+// its PARTITION BY, gives its ORDER BY unless it has none, and must not
+// have a frame.
+func (q *selectBinder) resolveWindow(s ast.WindowSpec, before int) (windowSpec, error) {
 	var out windowSpec
 	ref := s.Name.O
 	if ref == "" {
 		ref = s.Ref.O
 	}
-	if ref != "" {
-		found := false
-		for _, named := range q.sel.WindowSpecs {
-			if named.Name.O == ref {
-				base, err := q.windowSpec(ast.WindowSpec{PartitionBy: named.PartitionBy, OrderBy: named.OrderBy, Frame: named.Frame})
-				if err != nil {
-					return out, err
-				}
-				out = base
-				found = true
-				break
-			}
-		}
-		if !found {
-			return out, errorf("42704", "window %q does not exist", ref)
+	if ref == "" {
+		return q.ownClauses(s, out), nil
+	}
+	at := -1
+	for i, named := range q.sel.WindowSpecs[:before] {
+		if named.Name.O == ref {
+			at = i
+			break
 		}
 	}
+	if at < 0 {
+		return out, errorf("42704", "window %q does not exist", ref)
+	}
+	named := q.sel.WindowSpecs[at]
+	base, err := q.resolveWindow(ast.WindowSpec{Ref: named.Ref, PartitionBy: named.PartitionBy, OrderBy: named.OrderBy, Frame: named.Frame}, at)
+	if err != nil {
+		return out, err
+	}
+	if s.Name.O != "" {
+		return base, nil // OVER w: w as defined
+	}
+	switch {
+	case s.PartitionBy != nil:
+		return out, errorf("42P20", "cannot override PARTITION BY clause of window %q", ref)
+	case s.OrderBy != nil && base.order != nil:
+		return out, errorf("42P20", "cannot override ORDER BY clause of window %q", ref)
+	case base.frame != nil:
+		return out, errorf("42P20", "cannot copy window %q because it has a frame clause", ref)
+	}
+	return q.ownClauses(s, base), nil
+}
+
+// ownClauses adds s's own PARTITION BY, ORDER BY and frame to out.
+func (q *selectBinder) ownClauses(s ast.WindowSpec, out windowSpec) windowSpec {
 	if s.PartitionBy != nil {
 		for _, item := range s.PartitionBy.Items {
 			out.partition = append(out.partition, item.Expr)
@@ -192,7 +218,7 @@ func (q *selectBinder) windowSpec(s ast.WindowSpec) (windowSpec, error) {
 	if s.Frame != nil {
 		out.frame = s.Frame
 	}
-	return out, nil
+	return out
 }
 
 func (q *selectBinder) frame(fc *ast.FrameClause, order []exec.SortKey) (exec.Frame, error) {
