@@ -432,5 +432,5 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 		}
 		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: dt, PGType: pg}
 	}
-	return &Values{Cols: cols, Rows: rows}, nil
+	return b.orderLimit(&Values{Cols: cols, Rows: rows}, sel.OrderBy, sel.Limit)
 }

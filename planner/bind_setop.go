@@ -34,11 +34,18 @@ func (b *binder) bindSetOp(n *ast.SetOprStmt) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	return b.orderLimit(node, n.OrderBy, n.Limit)
+}
+
+// orderLimit applies the ORDER BY and LIMIT/OFFSET of a set operation or a
+// VALUES list to its rows, whose columns they name by name or position.
+func (b *binder) orderLimit(node Node, orderBy *ast.OrderByClause, limit *ast.Limit) (Node, error) {
 	cols := node.Columns()
-	if n.OrderBy != nil {
+	var err error
+	if orderBy != nil {
 		s := derivedScope(node, "")
 		var keys []exec.SortKey
-		for _, item := range n.OrderBy.Items {
+		for _, item := range orderBy.Items {
 			var x exec.Expr
 			if pos, ok := ordinal(item.Expr); ok {
 				if pos < 1 || pos > len(cols) {
@@ -52,15 +59,15 @@ func (b *binder) bindSetOp(n *ast.SetOprStmt) (Node, error) {
 		}
 		node = &Sort{Child: node, Keys: keys, Limit: -1}
 	}
-	if n.Limit != nil {
+	if limit != nil {
 		offset, count := int64(0), int64(-1)
-		if n.Limit.Count != nil {
-			if count, err = b.constInt(n.Limit.Count, "LIMIT"); err != nil {
+		if limit.Count != nil {
+			if count, err = b.constInt(limit.Count, "LIMIT"); err != nil {
 				return nil, err
 			}
 		}
-		if n.Limit.Offset != nil {
-			if offset, err = b.constInt(n.Limit.Offset, "OFFSET"); err != nil {
+		if limit.Offset != nil {
+			if offset, err = b.constInt(limit.Offset, "OFFSET"); err != nil {
 				return nil, err
 			}
 		}
@@ -70,7 +77,10 @@ func (b *binder) bindSetOp(n *ast.SetOprStmt) (Node, error) {
 }
 
 func (b *binder) bindSetList(list *ast.SetOprSelectList) (Node, error) {
-	var acc Node
+	// INTERSECT binds tighter than UNION and EXCEPT: terms are chains of
+	// INTERSECT, combined left to right by the other operators.
+	var terms []Node
+	var ops []ast.SetOprType
 	for i, sel := range list.Selects {
 		var node Node
 		var op *ast.SetOprType
@@ -91,13 +101,26 @@ func (b *binder) bindSetList(list *ast.SetOprSelectList) (Node, error) {
 			return nil, err
 		}
 		if i == 0 {
-			acc = node
+			terms = append(terms, node)
 			continue
 		}
 		if op == nil {
 			return nil, errorf(CodeSyntax, "missing set operator")
 		}
-		if acc, err = b.combine(*op, acc, node); err != nil {
+		if *op == ast.Intersect || *op == ast.IntersectAll {
+			last := len(terms) - 1
+			if terms[last], err = b.combine(*op, terms[last], node); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		ops = append(ops, *op)
+		terms = append(terms, node)
+	}
+	acc := terms[0]
+	for j, op := range ops {
+		var err error
+		if acc, err = b.combine(op, acc, terms[j+1]); err != nil {
 			return nil, err
 		}
 	}
