@@ -3,6 +3,7 @@ package pgwire
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -62,6 +63,11 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		return v, nil
 	case oidTimestamptz, oidTimestamp, oidDate:
 		ns, err := exec.ParseTimestamp(s, loc, now)
+		var beyond *exec.BeyondTimesError
+		if errors.As(err, &beyond) {
+			// 'infinity', '0001-01-01': still a bound comparisons can use.
+			return planner.BeyondTimeParam{Below: beyond.Below, Err: err.Error()}, nil
+		}
 		if err != nil {
 			return nil, bad(err)
 		}
@@ -128,7 +134,7 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		}
 		us := int64(binary.BigEndian.Uint64(b))
 		if us == math.MaxInt64 || us == math.MinInt64 {
-			return nil, &planner.Error{Code: "22008", Msg: fmt.Sprintf("parameter $%d: infinite timestamps are not supported", n)}
+			return beyondParam(n, us == math.MinInt64, "infinite"), nil
 		}
 		return timestampFromMicros(n, us+pgEpochMicros)
 	case oidDate:
@@ -136,6 +142,9 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 			return nil, err
 		}
 		days := int64(int32(binary.BigEndian.Uint32(b)))
+		if days == math.MaxInt32 || days == math.MinInt32 {
+			return beyondParam(n, days == math.MinInt32, "infinite"), nil
+		}
 		return timestampFromMicros(n, days*86400*1000000+pgEpochMicros)
 	case oidInterval:
 		if err := size(16); err != nil {
@@ -225,12 +234,18 @@ func decodeArray(n int, oid uint32, b []byte) (any, error) {
 	return out, nil
 }
 
-// Timestamps are held in nanoseconds since 1970: ±292 years.
+// Timestamps are held in nanoseconds since 1970: ±292 years. A time
+// outside is still a bound that comparisons decide (time > $1 for year 1).
 func timestampFromMicros(n int, us int64) (any, error) {
 	if us > math.MaxInt64/1000 || us < math.MinInt64/1000 {
-		return nil, &planner.Error{Code: "22008", Msg: fmt.Sprintf("parameter $%d: timestamp out of range (Strata holds 1677-09-21 to 2262-04-11)", n)}
+		return beyondParam(n, us < 0, "out of range"), nil
 	}
 	return exec.Timestamp(us * 1000), nil
+}
+
+// beyondParam is parameter $n, a time beyond those Strata holds.
+func beyondParam(n int, below bool, what string) planner.BeyondTimeParam {
+	return planner.BeyondTimeParam{Below: below, Err: fmt.Sprintf("parameter $%d: timestamp %s (%s)", n, what, exec.TimeRangeNote)}
 }
 
 // decodeNumeric reads numeric's binary form into an int64 when it is whole

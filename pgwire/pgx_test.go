@@ -433,3 +433,37 @@ func TestPgxNumericSumWithParameters(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT sum(n) / count(n) / $1 FROM cpu", 4).Scan(&avg))
 	require.Equal(t, 0.5, avg, "(1 + 3) / 2 / 4 in numeric, not integer, division")
 }
+
+// Bounds beyond the times Strata holds, as parameters: infinity (binary and
+// text), year 1 and 9999. Comparisons decide them as PostgreSQL does;
+// their values cannot be read back.
+func TestPgxTimeBoundParameters(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	count := func(q string, args ...any) int64 {
+		t.Helper()
+		var n int64
+		require.NoError(t, conn.QueryRow(ctx, q, args...).Scan(&n), q)
+		return n
+	}
+	for _, lo := range []any{
+		pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true},
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		"-infinity",
+		"0001-01-01",
+	} {
+		for _, hi := range []any{
+			pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true},
+			time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+			"infinity",
+		} {
+			require.Equal(t, int64(3), count("SELECT count(*) FROM cpu WHERE time > $1 AND time < $2", lo, hi), "%v %v", lo, hi)
+			require.Equal(t, int64(0), count("SELECT count(*) FROM cpu WHERE time < $1 OR time >= $2", lo, hi), "%v %v", lo, hi)
+		}
+	}
+	require.Equal(t, int64(3), count("SELECT count(*) FROM cpu WHERE time BETWEEN $1 AND $2", pgx.QueryExecModeSimpleProtocol, "-infinity", "infinity"))
+	var ts time.Time
+	err := conn.QueryRow(ctx, "SELECT $1::timestamptz", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)).Scan(&ts)
+	require.Equal(t, "22008", pgErr(t, err).Code)
+}

@@ -343,6 +343,8 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 		return &exec.Literal{V: v, DT: exec.TypeTimestamptz}, nil
 	case arrow.MonthDayNanoInterval:
 		return &exec.Literal{V: v, DT: exec.TypeInterval}, nil
+	case BeyondTimeParam:
+		return &timeBeyond{below: v.Below, err: errorf(CodeDatetimeOverflow, "%s", v.Err), dt: exec.TypeTimestamptz}, nil
 	case ArrayParam:
 		a := &arrayLit{dt: v.Elem}
 		for _, e := range v.Values {

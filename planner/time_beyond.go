@@ -31,6 +31,14 @@ func (t *timeBeyond) String() string {
 	return "'infinity'"
 }
 
+// BeyondTimeParam is a time parameter outside the times Strata holds
+// (infinity, year 1): it binds to the placeholder below, which comparisons
+// decide; Err is what using its value says.
+type BeyondTimeParam struct {
+	Below bool
+	Err   string
+}
+
 // beyondTimes is the placeholder for a literal that cast to a time fails
 // with err, when err says the time is beyond those held.
 func beyondTimes(err error, dt arrow.DataType) (exec.Expr, bool) {
