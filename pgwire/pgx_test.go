@@ -467,3 +467,20 @@ func TestPgxTimeBoundParameters(t *testing.T) {
 	err := conn.QueryRow(ctx, "SELECT $1::timestamptz", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)).Scan(&ts)
 	require.Equal(t, "22008", pgErr(t, err).Code)
 }
+
+// pgx's simple protocol writes parameters into the text ('2' for an int):
+// LIMIT and OFFSET take them, as PostgreSQL does.
+func TestPgxSimpleProtocolLimit(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeExec, pgx.QueryExecModeCacheStatement} {
+		rows, err := conn.Query(ctx, "SELECT host FROM cpu ORDER BY time LIMIT $1 OFFSET $2", mode, 2, 1)
+		require.NoError(t, err, mode)
+		hosts, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err, mode)
+		require.Equal(t, []string{"b", "a"}, hosts, mode)
+	}
+	_, err := conn.Exec(ctx, "SELECT host FROM cpu OFFSET $1", pgx.QueryExecModeSimpleProtocol, -1)
+	require.Equal(t, "2201X", pgErr(t, err).Code)
+}

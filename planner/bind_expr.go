@@ -566,7 +566,11 @@ func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
 	}
 	n := lit.V.(int64)
 	if n < 0 {
-		return 0, errorf("2201W", "%s must not be negative", clause)
+		code := "2201W"
+		if clause == "OFFSET" {
+			code = "2201X"
+		}
+		return 0, errorf(code, "%s must not be negative", clause)
 	}
 	return n, nil
 }

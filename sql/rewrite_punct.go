@@ -1,6 +1,10 @@
 package sql
 
-import "strings"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // punct rewrites punctuation; r.i is already past t.
 func (r *rewriter) punct(t token) {
@@ -246,18 +250,6 @@ func (r *rewriter) operator(t token, op string) {
 func (r *rewriter) limitClause() {
 	var count, offset *outTok
 	first := r.tok(0)
-	value := func(t token) *outTok {
-		switch t.kind {
-		case tNumber:
-			o := r.mk(t, okLit, t.val)
-			return &o
-		case tParam:
-			o := outTok{text: "?", kind: okParam, orig: t.start, origEnd: t.end, param: t.n}
-			return &o
-		}
-		r.unsupported(t, "this LIMIT/OFFSET value", "use an integer constant or a $n parameter")
-		return nil
-	}
 	for r.err == nil {
 		t := r.tok(0)
 		switch {
@@ -268,12 +260,10 @@ func (r *rewriter) limitClause() {
 				count = nil
 				continue
 			}
-			count = value(r.tok(0))
-			r.i++
+			count = r.limitValue("LIMIT")
 		case t.word("offset"):
 			r.i++
-			offset = value(r.tok(0))
-			r.i++
+			offset = r.limitValue("OFFSET")
 			if r.tok(0).word("row") || r.tok(0).word("rows") {
 				r.i++
 			}
@@ -282,8 +272,7 @@ func (r *rewriter) limitClause() {
 			one := r.mk(t, okLit, "1")
 			count = &one
 			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
-				count = value(r.tok(0))
-				r.i++
+				count = r.limitValue("LIMIT")
 			}
 			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
 				r.syntaxErr(r.tok(0))
@@ -319,6 +308,63 @@ func (r *rewriter) limitClause() {
 			return
 		}
 	}
+}
+
+// limitValue reads the value of LIMIT, OFFSET or FETCH: an integer, a $n,
+// a quoted integer ('10', as clients that substitute parameters write it)
+// or NULL (nil: no limit, no offset), any of them in parentheses.
+func (r *rewriter) limitValue(clause string) *outTok {
+	depth := 0
+	for r.tok(0).punct("(") {
+		depth++
+		r.i++
+	}
+	t := r.tok(0)
+	var out *outTok
+	switch {
+	case t.kind == tNumber:
+		o := r.mk(t, okLit, t.val)
+		out = &o
+	case t.kind == tParam:
+		out = &outTok{text: "?", kind: okParam, orig: t.start, origEnd: t.end, param: t.n}
+	case t.kind == tString:
+		n, err := strconv.ParseInt(strings.TrimSpace(t.val), 10, 64)
+		if err != nil {
+			r.fail(t, "22P02", fmt.Sprintf("invalid input syntax for type bigint: %q", t.val), "")
+			return nil
+		}
+		if n < 0 {
+			r.negativeLimit(t, clause)
+			return nil
+		}
+		o := r.mk(t, okLit, strconv.FormatInt(n, 10))
+		out = &o
+	case t.word("null"):
+	case t.kind == tOp && t.val == "-" && r.tok(1).kind == tNumber:
+		r.negativeLimit(t, clause)
+		return nil
+	default:
+		r.unsupported(t, "this "+clause+" value", "use an integer constant or a $n parameter")
+		return nil
+	}
+	r.i++
+	for ; depth > 0; depth-- {
+		if !r.tok(0).punct(")") {
+			r.syntaxErr(r.tok(0))
+			return nil
+		}
+		r.i++
+	}
+	return out
+}
+
+// negativeLimit is PostgreSQL's error for LIMIT -1 and OFFSET -1.
+func (r *rewriter) negativeLimit(t token, clause string) {
+	code := "2201W"
+	if clause == "OFFSET" {
+		code = "2201X"
+	}
+	r.fail(t, code, clause+" must not be negative", "")
 }
 
 // tableFunction rewrites a function call used as a FROM item,
