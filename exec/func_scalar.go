@@ -379,13 +379,7 @@ func init() {
 		register(name, funcDef{
 			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeBool, want(args, "text", "text") },
 			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-				return rowwise(TypeBool, n, args, true, func(v []any) (any, error) {
-					re, err := CompileRegex(v[1].(string), fold)
-					if err != nil {
-						return nil, err
-					}
-					return re.MatchString(v[0].(string)) != negate, nil
-				})
+				return matchText(args, n, negate, regexMatcher(fold))
 			},
 		})
 	}
@@ -427,13 +421,7 @@ func init() {
 		register(name, funcDef{
 			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeBool, want(args, "text", "text") },
 			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-				return rowwise(TypeBool, n, args, true, func(v []any) (any, error) {
-					re, err := compileLike(v[1].(string), fold)
-					if err != nil {
-						return nil, err
-					}
-					return re.MatchString(v[0].(string)) != negate, nil
-				})
+				return matchText(args, n, negate, func(p string) (matcher, error) { return likeMatcher(p, fold) })
 			},
 		})
 	}
@@ -497,36 +485,6 @@ func pgReplacement(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// compileLike turns a LIKE pattern (%, _, backslash escapes) into a regexp.
-func compileLike(pattern string, fold bool) (*regexp.Regexp, error) {
-	var b strings.Builder
-	if fold {
-		b.WriteString("(?is)^")
-	} else {
-		b.WriteString("(?s)^")
-	}
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		switch c {
-		case '%':
-			b.WriteString(".*")
-		case '_':
-			b.WriteString(".")
-		case '\\':
-			if i+1 < len(pattern) {
-				i++
-				b.WriteString(regexp.QuoteMeta(string(pattern[i])))
-			} else {
-				return nil, fmt.Errorf("LIKE pattern must not end with escape character")
-			}
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("$")
-	return CompileRegex(b.String(), false)
 }
 
 // RoundDecimal rounds x to places decimal digits (negative: to tens,
