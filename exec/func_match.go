@@ -15,8 +15,8 @@ type matcher func(string) bool
 
 // matchText evaluates a pattern match (LIKE, ILIKE, ~ and their negations)
 // of args[0] against the pattern args[1]. With a constant pattern the
-// matcher is built once and runs over the values - over a dictionary's
-// entries once each, then over its codes; otherwise it is built per row.
+// matcher is built once and runs over the values - a dictionary's entries
+// once each, as rows use them; otherwise it is built per row.
 func matchText(args []arg, n int, negate bool, build func(pattern string) (matcher, error)) (arrow.Array, error) {
 	pat, text := args[1], args[0]
 	if !pat.isConst || text.isConst {
@@ -53,26 +53,32 @@ func matchText(args []arg, n int, negate bool, build func(pattern string) (match
 		if !ok {
 			return nil, fmt.Errorf("pattern match over a dictionary of %s", a.Dictionary().DataType())
 		}
-		// Per entry: 0 NULL, 1 false, 2 true.
+		// Per entry, computed when a row first uses it (a dictionary may
+		// hold more entries than the batch has rows): 0 not yet, 1 NULL,
+		// 2 false, 3 true.
 		entries := make([]byte, dict.Len())
-		for k := range entries {
-			if !dict.IsNull(k) {
-				entries[k] = 1
-				if m(dict.Value(k)) != negate {
-					entries[k] = 2
-				}
-			}
-		}
 		for i := range n {
-			e := byte(0)
-			if !a.IsNull(i) {
-				e = entries[a.GetValueIndex(i)]
-			}
-			if e == 0 {
+			if a.IsNull(i) {
 				b.UnsafeAppendBoolToBitmap(false)
 				continue
 			}
-			b.UnsafeAppend(e == 2)
+			k := a.GetValueIndex(i)
+			e := entries[k]
+			if e == 0 {
+				e = 1
+				if !dict.IsNull(k) {
+					e = 2
+					if m(dict.Value(k)) != negate {
+						e = 3
+					}
+				}
+				entries[k] = e
+			}
+			if e == 1 {
+				b.UnsafeAppendBoolToBitmap(false)
+				continue
+			}
+			b.UnsafeAppend(e == 3)
 		}
 	default:
 		return nil, fmt.Errorf("pattern match over %s", a.DataType())
