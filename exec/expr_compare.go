@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 )
 
 // CmpOp is a comparison operator.
@@ -284,6 +285,9 @@ func compareArrays(op CmpOp, a, b arrow.Array) (arrow.Array, error) {
 		}
 		sa, sb := textAccessor(a), textAccessor(b)
 		for i := 0; i < n; i++ {
+			if valid != nil && !bitutil.BitIsSet(valid, i) {
+				continue // a NULL's dictionary code may index nothing
+			}
 			if op.Holds(cmp.Compare(sa(i), sb(i))) {
 				setBit(out, i)
 			}
