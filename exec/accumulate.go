@@ -319,6 +319,7 @@ type extremeAcc struct {
 	floats []float64
 	strs   []string
 	bools  []bool
+	ivals  []arrow.MonthDayNanoInterval
 	times  []int64
 	kind   arrow.Type
 	groups int
@@ -357,6 +358,8 @@ func (a *extremeAcc) values(id arrow.Type) {
 		a.floats = growTo(a.floats, n)
 	case arrow.BOOL:
 		a.bools = growTo(a.bools, n)
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		a.ivals = growTo(a.ivals, n)
 	default:
 		a.strs = growTo(a.strs, n)
 	}
@@ -535,6 +538,15 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 				set(i, g)
 			}
 		}
+	case *array.MonthDayNanoInterval:
+		for i, g := range gids {
+			// Among equal spans the last one seen, as PostgreSQL's
+			// interval_larger and interval_smaller keep.
+			if take(i, g, func() bool { return better(a.max, cmpInterval(v.Value(i), a.ivals[g]), 0) || cmpInterval(v.Value(i), a.ivals[g]) == 0 }) {
+				a.ivals[g] = v.Value(i)
+				set(i, g)
+			}
+		}
 	default:
 		return fmt.Errorf("cannot compute min/max of %v", arg.DataType())
 	}
@@ -558,6 +570,8 @@ func (a *extremeAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		return fixedArray(dt, handOver(&a.uints, groups), valid)
 	case arrow.FLOAT64:
 		return fixedArray(dt, handOver(&a.floats, groups), valid)
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		return fixedArray(dt, handOver(&a.ivals, groups), valid)
 	case arrow.BOOL:
 		vals := newBitmap(groups)
 		for g := 0; g < groups; g++ {
@@ -639,9 +653,31 @@ func (a *distinctAcc) update(gids []uint32, arg, _ arrow.Array) error {
 		if a.sets[g] == nil {
 			a.sets[g] = map[any]struct{}{}
 		}
-		a.sets[g][get(i)] = struct{}{}
+		a.sets[g][distinctKey(get(i))] = struct{}{}
 	}
 	return nil
+}
+
+// nanKey stands for every NaN in a set of distinct values.
+type nanKey struct{}
+
+// distinctKey is v as DISTINCT tells values apart, as PostgreSQL does:
+// intervals by their span ('1 day' = '24 hours'), every NaN one value, -0
+// equal to 0.
+func distinctKey(v any) any {
+	switch x := v.(type) {
+	case arrow.MonthDayNanoInterval:
+		days, nanos := intervalSpan(x)
+		return [2]int64{days, nanos}
+	case float64:
+		if math.IsNaN(x) {
+			return nanKey{}
+		}
+		if x == 0 {
+			return float64(0)
+		}
+	}
+	return v
 }
 
 func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
@@ -668,6 +704,8 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 				fsum += float64(x)
 			case float64:
 				fsum += x
+			case nanKey:
+				fsum = math.NaN()
 			}
 		}
 		switch {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/stretchr/testify/require"
 )
@@ -74,4 +76,42 @@ func BenchmarkExtreme(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
 		})
 	}
+}
+
+// TestExtremeIntervals: min/max of intervals by their span (a month is 30
+// days, a day 24 hours), per worker and merged, and first seen among equal
+// spans kept.
+func TestExtremeIntervals(t *testing.T) {
+	iv := func(m, d int32, h int64) arrow.MonthDayNanoInterval {
+		return arrow.MonthDayNanoInterval{Months: m, Days: d, Nanoseconds: h * 3600e9}
+	}
+	build := func(vals ...arrow.MonthDayNanoInterval) arrow.Array {
+		b := array.NewMonthDayNanoIntervalBuilder(memory.DefaultAllocator)
+		defer b.Release()
+		b.AppendValues(vals, nil)
+		return b.NewArray()
+	}
+	for _, max := range []bool{true, false} {
+		w1, w2 := &extremeAcc{max: max}, &extremeAcc{max: max}
+		w1.grow(2)
+		w2.grow(2)
+		a1 := build(iv(0, 1, 0), iv(0, 0, -2), iv(0, 0, 30))
+		a2 := build(iv(1, -5, 0), iv(0, 30, 0), iv(0, 0, 24))
+		require.NoError(t, w1.update([]uint32{0, 0, 1}, a1, nil))
+		require.NoError(t, w2.update([]uint32{0, 1, 1}, a2, nil))
+		a1.Release()
+		a2.Release()
+		require.NoError(t, w1.merge(w2, []uint32{0, 1}))
+		out := w1.result(arrow.FixedWidthTypes.MonthDayNanoInterval, 2).(*array.MonthDayNanoInterval)
+		if max {
+			// group 0: 1 mon -5 days (25 days) beats 1 day; group 1: 30 days beats 30 hours.
+			require.Equal(t, []arrow.MonthDayNanoInterval{iv(1, -5, 0), iv(0, 30, 0)}, out.MonthDayNanoIntervalValues())
+		} else {
+			require.Equal(t, []arrow.MonthDayNanoInterval{iv(0, 0, -2), iv(0, 0, 24)}, out.MonthDayNanoIntervalValues())
+		}
+		out.Release()
+	}
+	require.Equal(t, 0, cmpInterval(iv(1, 0, 0), iv(0, 30, 0)))
+	require.Equal(t, 0, cmpInterval(iv(0, 1, 0), iv(0, 0, 24)))
+	require.Equal(t, -1, cmpInterval(iv(0, -1, 0), iv(0, 0, -23)))
 }

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"encoding/binary"
 	"context"
 	"fmt"
 	"math"
@@ -606,6 +607,9 @@ type grouper struct {
 	nulls  [][]bool
 	intern []map[string]uint64
 	texts  [][]string
+	// ivals: per interval key column, the first interval of each interned
+	// span ('1 day' and '24 hours' are one group, shown as the first seen).
+	ivals [][]arrow.MonthDayNanoInterval
 	// Per batch: each key column's encoding (a copy in scratch, or a view
 	// of the batch's own values) and NULL flags.
 	enc     [][]uint64
@@ -732,6 +736,26 @@ func (g *grouper) encode(k int, a arrow.Array) error {
 				continue
 			}
 			enc = append(enc, ids[code])
+		}
+	case *array.MonthDayNanoInterval:
+		if g.ivals == nil {
+			g.ivals = make([][]arrow.MonthDayNanoInterval, len(g.keys))
+		}
+		var key [16]byte
+		for i := 0; i < n; i++ {
+			if nul[i] {
+				enc = append(enc, 0)
+				continue
+			}
+			v := a.Value(i)
+			days, nanos := intervalSpan(v)
+			binary.LittleEndian.PutUint64(key[:8], uint64(days))
+			binary.LittleEndian.PutUint64(key[8:], uint64(nanos))
+			id := g.internText(k, string(key[:]))
+			if int(id) == len(g.ivals[k]) {
+				g.ivals[k] = append(g.ivals[k], v)
+			}
+			enc = append(enc, id)
 		}
 	default:
 		return fmt.Errorf("cannot group by %v values", a.DataType())
@@ -946,6 +970,14 @@ func (g *grouper) keyArrays() []arrow.Array {
 				}
 			}
 			out[k] = boolArray(bits, valid, len(vals))
+		case arrow.INTERVAL_MONTH_DAY_NANO:
+			ivs := make([]arrow.MonthDayNanoInterval, len(vals))
+			for i, v := range vals {
+				if !g.nulls[k][i] {
+					ivs[i] = g.ivals[k][v]
+				}
+			}
+			out[k] = fixedArray(dt, ivs, valid)
 		case arrow.STRING, arrow.DICTIONARY:
 			texts := g.texts[k]
 			if dt.ID() == arrow.DICTIONARY {

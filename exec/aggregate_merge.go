@@ -171,6 +171,8 @@ func (a *extremeAcc) merge(other accumulator, gids []uint32) error {
 			a.floats[g] = o.floats[i]
 		case arrow.BOOL:
 			a.bools[g] = o.bools[i]
+		case arrow.INTERVAL_MONTH_DAY_NANO:
+			a.ivals[g] = o.ivals[i]
 		default:
 			a.strs[g] = o.strs[i]
 		}
@@ -189,6 +191,8 @@ func (o *extremeAcc) beats(a *extremeAcc, i int, g uint32) bool {
 		return better(a.max, o.floats[i], a.floats[g])
 	case arrow.BOOL:
 		return a.max && o.bools[i] && !a.bools[g] || !a.max && !o.bools[i] && a.bools[g]
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		return better(a.max, cmpInterval(o.ivals[i], a.ivals[g]), 0)
 	}
 	return better(a.max, o.strs[i], a.strs[g])
 }

@@ -62,7 +62,7 @@ func boolArray(values, valid []byte, n int) arrow.Array {
 
 // fixedArray wraps a typed value slice and a validity bitmap as an array of
 // type dt, without copying.
-func fixedArray[T int64 | uint64 | float64 | int32](dt arrow.DataType, values []T, valid []byte) arrow.Array {
+func fixedArray[T int64 | uint64 | float64 | int32 | arrow.MonthDayNanoInterval](dt arrow.DataType, values []T, valid []byte) arrow.Array {
 	n := len(values)
 	nulls := countNulls(valid, n)
 	var vb *memory.Buffer

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"math/big"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -175,9 +174,9 @@ func compareScalar(op CmpOp, a arrow.Array, v any) (arrow.Array, error) {
 			}
 		}
 	case *array.MonthDayNanoInterval:
-		s := intervalKey(v.(arrow.MonthDayNanoInterval))
+		s := v.(arrow.MonthDayNanoInterval)
 		for i := 0; i < n; i++ {
-			if op.Holds(intervalKey(a.Value(i)).Cmp(s)) {
+			if op.Holds(cmpInterval(a.Value(i), s)) {
 				setBit(out, i)
 			}
 		}
@@ -275,7 +274,7 @@ func compareArrays(op CmpOp, a, b arrow.Array) (arrow.Array, error) {
 	case *array.MonthDayNanoInterval:
 		bi := b.(*array.MonthDayNanoInterval)
 		for i := 0; i < n; i++ {
-			if op.Holds(intervalKey(av.Value(i)).Cmp(intervalKey(bi.Value(i)))) {
+			if op.Holds(cmpInterval(av.Value(i), bi.Value(i))) {
 				setBit(out, i)
 			}
 		}
@@ -314,10 +313,26 @@ func timestampValues(a *array.Timestamp) []int64 {
 	return arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(a.TimestampValues()))
 }
 
-// intervalKey orders intervals as PostgreSQL does: by their length with a
-// month of 30 days and a day of 24 hours (so '1 mon' = '30 days').
-func intervalKey(v arrow.MonthDayNanoInterval) *big.Int {
-	k := big.NewInt(int64(v.Months)*30 + int64(v.Days))
-	k.Mul(k, big.NewInt(int64(24*time.Hour)))
-	return k.Add(k, big.NewInt(v.Nanoseconds))
+// intervalSpan orders an interval as PostgreSQL compares them, by its
+// length with a month of 30 days and a day of 24 hours ('1 mon' = '30
+// days'): whole days, then the nanoseconds after them (0 <= nanos < a day).
+func intervalSpan(v arrow.MonthDayNanoInterval) (days, nanos int64) {
+	const day = int64(24 * time.Hour)
+	days = int64(v.Months)*30 + int64(v.Days) + v.Nanoseconds/day
+	nanos = v.Nanoseconds % day
+	if nanos < 0 {
+		nanos += day
+		days--
+	}
+	return days, nanos
+}
+
+// cmpInterval compares two intervals by their spans.
+func cmpInterval(a, b arrow.MonthDayNanoInterval) int {
+	ad, an := intervalSpan(a)
+	bd, bn := intervalSpan(b)
+	if c := cmp.Compare(ad, bd); c != 0 {
+		return c
+	}
+	return cmp.Compare(an, bn)
 }

@@ -103,7 +103,7 @@ func compareValues(a, b any) int {
 	case bool:
 		return cmpBool(x, b.(bool))
 	case arrow.MonthDayNanoInterval:
-		return intervalKey(x).Cmp(intervalKey(b.(arrow.MonthDayNanoInterval)))
+		return cmpInterval(x, b.(arrow.MonthDayNanoInterval))
 	}
 	panic(fmt.Sprintf("exec: cannot compare %T", a))
 }

@@ -181,6 +181,10 @@ func compareFunc(vals []arrow.Array, desc, nullsFirst bool) (keyCmp, error) {
 		values = func(a, b rowRef) int {
 			return cmpBool(vals[a>>32].(*array.Boolean).Value(int(uint32(a))), vals[b>>32].(*array.Boolean).Value(int(uint32(b))))
 		}
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		values = func(a, b rowRef) int {
+			return cmpInterval(vals[a>>32].(*array.MonthDayNanoInterval).Value(int(uint32(a))), vals[b>>32].(*array.MonthDayNanoInterval).Value(int(uint32(b))))
+		}
 	case arrow.NULL:
 		return func(a, b rowRef) int { return 0 }, nil
 	default:
