@@ -542,7 +542,9 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 		for i, g := range gids {
 			// Among equal spans the last one seen, as PostgreSQL's
 			// interval_larger and interval_smaller keep.
-			if take(i, g, func() bool { return better(a.max, cmpInterval(v.Value(i), a.ivals[g]), 0) || cmpInterval(v.Value(i), a.ivals[g]) == 0 }) {
+			if take(i, g, func() bool {
+				return better(a.max, cmpInterval(v.Value(i), a.ivals[g]), 0) || cmpInterval(v.Value(i), a.ivals[g]) == 0
+			}) {
 				a.ivals[g] = v.Value(i)
 				set(i, g)
 			}

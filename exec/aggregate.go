@@ -1,8 +1,8 @@
 package exec
 
 import (
-	"encoding/binary"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
