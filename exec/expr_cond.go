@@ -195,8 +195,21 @@ func (e *Case) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 				continue
 			}
 			a, err := x.Eval(c, rec)
+			var pos []int32 // the branch ran over only the rows that chose it
 			if err != nil {
-				return nil, err
+				var rows []int32
+				for r, b := range chosen {
+					if b == k {
+						rows = append(rows, int32(r))
+					}
+				}
+				if len(rows) == n {
+					return nil, err
+				}
+				if a, err = evalRows(c, x, rec, rows); err != nil {
+					return nil, err
+				}
+				pos = positions(n, rows)
 			}
 			branches[k] = a
 			if a.DataType().ID() == arrow.NULL {
@@ -207,6 +220,9 @@ func (e *Case) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 					return nil, err
 				}
 				getters[k] = func(i int) any {
+					if pos != nil {
+						i = int(pos[i])
+					}
 					if a.IsNull(i) {
 						return nil
 					}

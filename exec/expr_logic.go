@@ -54,13 +54,15 @@ func (e *Logic) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 		return nil, err
 	}
 	defer la.Release()
+	lv, lok := boolBits(la)
 	ra, err := e.R.Eval(c, rec)
 	if err != nil {
-		return nil, err
+		if ra, err = e.evalRight(c, rec, lv, lok, err); err != nil {
+			return nil, err
+		}
 	}
 	defer ra.Release()
 	n := la.Len()
-	lv, lok := boolBits(la)
 	rv, rok := boolBits(ra)
 	vals, valid := newBitmap(n), newBitmap(n)
 	for i := range vals {
