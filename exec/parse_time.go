@@ -15,6 +15,18 @@ import (
 // "2016-01-01T00:00:00Z", "2016-01-01 00:00:00+00", "... -05:30", "epoch",
 // "now". Without an offset the session's time zone applies.
 func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) {
+	return parseTimestamp(s, loc, now, false)
+}
+
+// ParseWallClock reads a timestamp without time zone as PostgreSQL does: an
+// offset or zone written after the time is checked and ignored, the
+// reading taken in the session's zone ('2016-01-01 12:00+05'::timestamp is
+// noon).
+func ParseWallClock(s string, loc *time.Location, now time.Time) (int64, error) {
+	return parseTimestamp(s, loc, now, true)
+}
+
+func parseTimestamp(s string, loc *time.Location, now time.Time, wallClock bool) (int64, error) {
 	str := strings.TrimSpace(s)
 	switch strings.ToLower(str) {
 	case "epoch":
@@ -42,8 +54,11 @@ func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) 
 	year, err1 := strconv.Atoi(str[0:4])
 	month, err2 := strconv.Atoi(str[5:7])
 	day, err3 := strconv.Atoi(str[8:10])
-	if err1 != nil || err2 != nil || err3 != nil || month < 1 || month > 12 || day < 1 || day > 31 {
+	if err1 != nil || err2 != nil || err3 != nil {
 		return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 {
+		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}
 	rest := str[10:]
 	var hh, mm, ss, nanos int
@@ -89,6 +104,9 @@ func ParseTimestamp(s string, loc *time.Location, now time.Time) (int64, error) 
 		} else {
 			zone = time.FixedZone("", off)
 		}
+	}
+	if wallClock {
+		zone = loc
 	}
 	if hh > 24 || mm > 59 || ss > 60 {
 		return 0, fmt.Errorf("date/time field value out of range: %q", s)

@@ -62,7 +62,11 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		}
 		return v, nil
 	case oidTimestamptz, oidTimestamp, oidDate:
-		ns, err := exec.ParseTimestamp(s, loc, now)
+		parse := exec.ParseTimestamp
+		if oid == oidTimestamp {
+			parse = exec.ParseWallClock // an offset sent with a timestamp is ignored, as PostgreSQL does
+		}
+		ns, err := parse(s, loc, now)
 		var beyond *exec.BeyondTimesError
 		if errors.As(err, &beyond) {
 			// 'infinity', '0001-01-01': still a bound comparisons can use.

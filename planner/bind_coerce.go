@@ -38,7 +38,7 @@ func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 			if t, ok := beyondTimes(err, want); ok {
 				return t, nil
 			}
-			return nil, errorf(CodeInvalidText, "%v", err)
+			return nil, errorf(castErrorCode(err), "%v", err)
 		}
 		return &exec.Literal{V: v, DT: want}, nil
 	}
@@ -53,6 +53,46 @@ func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 		return b.fold(&exec.Cast{X: x, To: want})
 	}
 	return nil, errorf(CodeDatatype, "cannot use a value of type %s where %s is expected", exec.SQLTypeName(have), exec.SQLTypeName(want))
+}
+
+// castsToWallClock reports whether a cast's target is timestamp (without
+// time zone).
+func castsToWallClock(target ast.ExprNode) bool {
+	v, ok := target.(*driver.ValueExpr)
+	if !ok {
+		return false
+	}
+	t := v.GetString()
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = t[:i]
+	}
+	return pgCastTypes[t] == 1114
+}
+
+// wallClockLiteral reads text as a timestamp without time zone: any offset
+// or zone written after the time is ignored, as PostgreSQL does.
+func (b *binder) wallClockLiteral(u *unknownLit) (exec.Expr, error) {
+	ns, err := exec.ParseWallClock(u.V.(string), b.ctx.Location, b.ctx.Now)
+	if err != nil {
+		if t, ok := beyondTimes(err, exec.TypeTimestamptz); ok {
+			return t, nil
+		}
+		return nil, errorf(castErrorCode(err), "%v", strings.Replace(err.Error(), "type timestamp with time zone", "type timestamp", 1))
+	}
+	return &exec.Literal{V: exec.Timestamp(ns), DT: exec.TypeTimestamptz}, nil
+}
+
+// castErrorCode is the SQLSTATE of a constant's failed conversion:
+// PostgreSQL's codes for bad dates and times, invalid_text_representation
+// for the rest.
+func castErrorCode(err error) string {
+	switch msg := err.Error(); {
+	case strings.HasPrefix(msg, "date/time field value out of range"):
+		return "22008"
+	case strings.HasPrefix(msg, "invalid input syntax for type timestamp"):
+		return "22007"
+	}
+	return CodeInvalidText
 }
 
 // noteParam records that $n (n > 0) is read as type dt, unless an earlier
@@ -432,6 +472,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				return &rowFunc{name: "text", args: []exec.Expr{t}, dt: exec.TypeText, strict: true,
 					fn: func(v []any) (any, error) { return v[0], nil }}, nil
 			}
+			if u, ok := x.(*unknownLit); ok && !(b.describe && u.param > 0) && castsToWallClock(e.Args[1]) {
+				return b.wallClockLiteral(u)
+			}
 			if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
 				return b.coerce(x, to)
 			}
@@ -463,6 +506,15 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && exec.IsText(x.Type()) {
 			if n, ok := charTypmod(v.GetString()); ok {
 				return b.fold(charLength(x, n))
+			}
+		}
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.INT64 {
+			// ::int2 and ::int4 are held as bigint: their range is checked.
+			switch pgCastTypes[v.GetString()] {
+			case 21:
+				return b.call("__int2", []exec.Expr{x})
+			case 23:
+				return b.call("__int4", []exec.Expr{x})
 			}
 		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.FLOAT64 {

@@ -780,7 +780,10 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			agg.Time = t
 		}
 		if x.Type().ID() == exec.TypeNull.ID() {
-			return nil, errorf(CodeUndefinedFunc, "function %s(unknown) is not unique; cast the argument", name)
+			if name != "count" {
+				return nil, errorf(CodeUndefinedFunc, "function %s(unknown) is not unique; cast the argument", name)
+			}
+			agg.Arg = &exec.Literal{V: nil, DT: exec.TypeInt} // count("any") of NULL: 0
 		}
 	}
 	return q.addAgg(agg)

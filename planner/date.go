@@ -1,9 +1,11 @@
 package planner
 
 import (
+	"errors"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
+	"strings"
 
 	"github.com/stratadb/strata/exec"
 )
@@ -20,6 +22,10 @@ import (
 func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
 	ts, err := b.coerce(x, exec.TypeTimestamptz)
 	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) && pe.Code == "22007" {
+			return nil, errorf(pe.Code, "%s", strings.Replace(pe.Msg, "type timestamp with time zone", "type date", 1))
+		}
 		return nil, err
 	}
 	if _, ok := ts.(*timeBeyond); ok {
