@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -27,6 +28,9 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 	}
 	if format == 1 {
 		return decodeBinary(n, oid, b)
+	}
+	if err := checkUTF8(n, b); err != nil {
+		return nil, err // text is UTF-8 without NUL
 	}
 	s := string(b)
 	bad := func(err error) error {
@@ -167,7 +171,12 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		}
 		h := hex.EncodeToString(b)
 		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
-	case oidText, oidVarchar, oidBPChar, oidNameType, oidUnknown, oidJSON, oidBytea, oidChar, 0:
+	case oidText, oidVarchar, oidBPChar, oidNameType, oidUnknown, oidJSON, oidChar, 0:
+		if err := checkUTF8(n, b); err != nil {
+			return nil, err
+		}
+		return string(b), nil
+	case oidBytea:
 		return string(b), nil
 	case oidJSONB:
 		if len(b) > 0 && b[0] == 1 {
@@ -176,6 +185,19 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		return string(b), nil
 	}
 	return nil, &planner.Error{Code: "0A000", Msg: fmt.Sprintf("parameter $%d: binary format of type OID %d is not supported; send it in text format", n, oid)}
+}
+
+// checkUTF8 refuses text that is not UTF-8 or holds a NUL byte, as
+// PostgreSQL does (22021).
+func checkUTF8(n int, b []byte) error {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0 || r == utf8.RuneError && size <= 1 {
+			return &planner.Error{Code: "22021", Msg: fmt.Sprintf("parameter $%d: invalid byte sequence for encoding \"UTF8\": 0x%02x", n, b[i])}
+		}
+		i += size
+	}
+	return nil
 }
 
 // decodeArray reads an array parameter's binary form: the number of

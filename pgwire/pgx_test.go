@@ -484,3 +484,21 @@ func TestPgxSimpleProtocolLimit(t *testing.T) {
 	_, err := conn.Exec(ctx, "SELECT host FROM cpu OFFSET $1", pgx.QueryExecModeSimpleProtocol, -1)
 	require.Equal(t, "2201X", pgErr(t, err).Code)
 }
+
+// Text parameters must be UTF-8 without NUL bytes (22021), in text and
+// binary format; the connection goes on.
+func TestPgxInvalidUTF8Parameter(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeExec, pgx.QueryExecModeCacheStatement} {
+		for _, bad := range []string{"\xff\xfe", "a\x00b"} {
+			var out string
+			err := conn.QueryRow(ctx, "SELECT $1::text", mode, bad).Scan(&out)
+			require.Equal(t, "22021", pgErr(t, err).Code, "%q %v", bad, mode)
+		}
+	}
+	var n int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu WHERE host = $1", "a").Scan(&n))
+	require.Equal(t, int64(2), n)
+}

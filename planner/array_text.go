@@ -58,16 +58,30 @@ func parseArrayText(s string) ([]*string, bool) {
 				elem.WriteByte(body[i])
 				i++
 			}
+			if i >= len(body) {
+				return nil, false // no closing quote
+			}
 			i++ // closing quote
+			for i < len(body) && body[i] == ' ' {
+				i++
+			}
+			if i < len(body) && body[i] != ',' {
+				return nil, false // text after the closing quote
+			}
 		} else {
 			for i < len(body) && body[i] != ',' {
+				if c := body[i]; c == '{' || c == '}' || c == '"' {
+					return nil, false // nested arrays, stray braces or quotes
+				}
 				elem.WriteByte(body[i])
 				i++
 			}
 		}
 		v := elem.String()
 		if !quoted {
-			v = strings.TrimSpace(v)
+			if v = strings.TrimSpace(v); v == "" {
+				return nil, false // {a,,b}
+			}
 		}
 		if !quoted && strings.EqualFold(v, "NULL") {
 			out = append(out, nil)

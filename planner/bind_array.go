@@ -209,6 +209,9 @@ func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, err
 		return nil, notSupported("casts of non-constant values to arrays")
 	}
 	s = strings.TrimSpace(s)
+	if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(s, "{")), "{") {
+		return nil, notSupported("arrays of more than one dimension")
+	}
 	items, ok := parseArrayText(s)
 	if !ok || !strings.HasSuffix(s, "}") {
 		return nil, errorf(CodeInvalidText, "malformed array literal: %q", s)
