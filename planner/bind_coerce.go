@@ -103,8 +103,22 @@ func (b *binder) noteParam(n int, dt arrow.DataType) {
 	}
 }
 
+// knownParam is x, or when x is a $n an earlier use typed (while
+// describing), $n read as that type: time >= $1 AND time < $1 + $2.
+func (b *binder) knownParam(x exec.Expr) exec.Expr {
+	u, ok := x.(*unknownLit)
+	if !ok || u.param == 0 || b.ptypes == nil || b.ptypes[u.param-1] == nil {
+		return x
+	}
+	if c, err := b.coerce(u, b.ptypes[u.param-1]); err == nil {
+		return c
+	}
+	return x
+}
+
 // unify brings the operands of a comparison or arithmetic to one type.
 func (b *binder) unify(l, r exec.Expr) (exec.Expr, exec.Expr, error) {
+	l, r = b.knownParam(l), b.knownParam(r)
 	_, lu := l.(*unknownLit)
 	_, ru := r.(*unknownLit)
 	switch {
@@ -308,6 +322,7 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 	if name == "to_timestamp" && len(args) == 2 {
 		want = []arrow.DataType{exec.TypeText, exec.TypeText} // (text, template)
 	}
+	orig := append([]exec.Expr(nil), args...)
 	for i, a := range args {
 		if _, ok := a.(*unknownLit); ok && i < len(want) {
 			c, err := b.coerce(a, want[i])
@@ -333,12 +348,84 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 	}
 	c, err := exec.NewCall(name, args)
 	if err != nil {
-		return nil, errorf(CodeUndefinedFunc, "%v", err)
+		alt, ok, err2 := b.callUnknownArgs(name, orig, args, want)
+		if err2 != nil {
+			return nil, err2
+		}
+		if !ok {
+			return nil, errorf(CodeUndefinedFunc, "%v", err)
+		}
+		c = alt
 	}
 	if name == "now" || name == "age" && len(args) == 1 {
 		return c, nil // read the clock when run, not when planned
 	}
 	return b.fold(c)
+}
+
+// unknownArgTypes are the types an untyped literal or $n may take when a
+// function has no call with all of them as text: left(s, $1) takes an
+// integer, as PostgreSQL resolves it from the function's signature.
+var unknownArgTypes = []arrow.DataType{exec.TypeText, exec.TypeInt, exec.TypeFloat, exec.TypeTimestamptz, exec.TypeInterval, exec.TypeBool}
+
+// callUnknownArgs retries a call that does not resolve with its untyped
+// arguments (orig[i] unknownLit that want leaves untyped or reads as text)
+// read as text: the first combination of other types that resolves and
+// that the literals' values convert to. ok is false when there is none.
+func (b *binder) callUnknownArgs(name string, orig, args []exec.Expr, want []arrow.DataType) (*exec.Call, bool, error) {
+	var open []int
+	for i := range orig {
+		if _, ok := orig[i].(*unknownLit); ok && (i >= len(want) || exec.IsText(want[i])) {
+			open = append(open, i)
+		}
+	}
+	if len(open) == 0 || len(open) > 3 {
+		return nil, false, nil
+	}
+	try := append([]exec.Expr(nil), args...)
+	choice := make([]int, len(open))
+	for {
+		fits := true
+		for k, i := range open {
+			u := orig[i].(*unknownLit)
+			dt := unknownArgTypes[choice[k]]
+			v := any(nil)
+			if !(b.describe && u.param > 0) {
+				var err error
+				if v, err = exec.CastValue(b.ctx, u.V, dt); err != nil {
+					fits = false
+					break
+				}
+			}
+			try[i] = &exec.Literal{V: v, DT: dt}
+		}
+		if fits {
+			if _, err := exec.NewCall(name, try); err == nil {
+				for k, i := range open {
+					if u := orig[i].(*unknownLit); u.param > 0 && b.ptypes != nil && b.ptypes[u.param-1] != nil && exec.IsText(b.ptypes[u.param-1]) {
+						b.ptypes[u.param-1] = nil // the text this call first read it as
+					}
+					c, err := b.coerce(orig[i], unknownArgTypes[choice[k]])
+					if err != nil {
+						return nil, false, err
+					}
+					try[i] = c
+				}
+				c, err := exec.NewCall(name, try)
+				return c, err == nil, nil
+			}
+		}
+		// Next combination, the first argument's type varying fastest.
+		k := 0
+		for k < len(choice) && choice[k] == len(unknownArgTypes)-1 {
+			choice[k] = 0
+			k++
+		}
+		if k == len(choice) {
+			return nil, false, nil
+		}
+		choice[k]++
+	}
 }
 
 // elementArray is element x of array || element as a one-element array's

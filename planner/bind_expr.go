@@ -417,6 +417,22 @@ func (b *binder) compare(op exec.CmpOp, l, r exec.Expr) (exec.Expr, error) {
 }
 
 func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
+	l, r = b.knownParam(l), b.knownParam(r)
+	// n * interval '1 second': an untyped n is a number (float8).
+	if op == exec.Mul || op == exec.Div {
+		_, lu := l.(*unknownLit)
+		_, ru := r.(*unknownLit)
+		var err error
+		switch {
+		case lu && r.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
+			l, err = b.coerce(l, exec.TypeFloat)
+		case ru && l.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
+			r, err = b.coerce(r, exec.TypeFloat)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	lt, rt := l.Type().ID(), r.Type().ID()
 	// timestamptz ± 'literal' reads the literal as an interval.
 	if _, ok := r.(*unknownLit); ok && lt == arrow.TIMESTAMP {
@@ -441,6 +457,19 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	x, err := b.bindNode(s, e.Expr, h)
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := x.(*unknownLit); ok {
+		// $1 IN (1, 2): the untyped side takes the list's type.
+		for _, item := range e.List {
+			if v, err := b.bindNode(s, item, h); err == nil {
+				if _, unknown := v.(*unknownLit); !unknown && v.Type().ID() != arrow.NULL {
+					if x, err = b.coerce(x, v.Type()); err != nil {
+						return nil, err
+					}
+					break
+				}
+			}
+		}
 	}
 	x = settle(x)
 	var vals []any

@@ -671,16 +671,20 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			if len(args) != 1 {
 				return nil, errorf(CodeUndefinedFunc, "function %s takes one fraction", name)
 			}
-			x, err := q.b.bindExpr(&scope{}, args[0])
+			x, err := q.b.bindNode(&scope{}, args[0], nil) // an untyped $1 is a float8
 			if err != nil {
 				return nil, err
 			}
 			x, err = q.b.coerce(x, exec.TypeFloat)
 			lit, ok := x.(*exec.Literal)
-			if err != nil || !ok || lit.V == nil {
+			describing := ok && lit.V == nil && q.b.describe
+			if err != nil || !ok || lit.V == nil && !describing {
 				return nil, errorf(CodeSyntax, "the fraction of %s must be a constant", name)
 			}
-			agg.Fraction = lit.V.(float64)
+			agg.Fraction = 0.5 // describing: $1's value is not known yet
+			if !describing {
+				agg.Fraction = lit.V.(float64)
+			}
 			if agg.Fraction < 0 || agg.Fraction > 1 {
 				return nil, errorf(CodeOutOfRange, "percentile value %v is not between 0 and 1", agg.Fraction)
 			}

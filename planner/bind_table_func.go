@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -117,6 +118,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	wallClock := true // timestamp (without time zone) bounds: a series of timestamps
 	for i, a := range f.Args[1:] {
 		t := (&selectBinder{b: b, in: argScope}).pgTypeOf(a, args[i])
+		if _, isParam := a.(*driver.ParamMarkerExpr); isParam {
+			t = 23 // an untyped $n bound: int4, as PostgreSQL resolves generate_series(1, $1)
+		}
 		if t != 21 && t != 23 {
 			pg = 0
 		}

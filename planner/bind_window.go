@@ -71,12 +71,29 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		}
 		return q.b.bindExpr(q.in, e)
 	}
+	// Offsets and bucket counts are integers: an untyped literal or $n
+	// (node-postgres sends them untyped) is read as one.
+	intArg := map[string]int{"lag": 1, "lead": 1, "ntile": 0, "nth_value": 1}
 	for i, a := range wf.Args {
 		if name == "count" && i == 0 && isStar([]ast.ExprNode{a}) {
 			f.Star = true
 			continue
 		}
-		x, err := arg(a)
+		var x exec.Expr
+		var err error
+		if k, ok := intArg[name]; ok && k == i {
+			var hook hook
+			if q.grouped {
+				hook = q.postAgg
+			}
+			if x, err = q.b.bindNode(q.in, a, hook); err == nil {
+				if _, unknown := x.(*unknownLit); unknown {
+					x, err = q.b.coerce(x, exec.TypeInt)
+				}
+			}
+		} else {
+			x, err = arg(a)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -39,6 +39,23 @@ res = await client.query('SELECT count(*) AS c FROM cpu WHERE host = ANY($1) AND
 assert.equal(res.rows[0].c, '1');
 res = await client.query('SELECT $1::text[] AS arr', [['a b', 'c"d\\e', null]]);
 assert.deepEqual(res.rows[0].arr, ['a b', 'c"d\\e', null]);
+// Untyped parameters take the type their place needs, as PostgreSQL
+// resolves them: function and window arguments, n * interval, IN lists,
+// a second use of a parameter whose first use typed it.
+res = await client.query('SELECT left(host, $1) AS l FROM cpu ORDER BY time LIMIT 1', [1]);
+assert.deepEqual(res.rows, [{ l: 'a' }]);
+res = await client.query('SELECT lag(usage, $1) OVER (ORDER BY time) AS l, ntile($2) OVER (ORDER BY time) AS t FROM cpu ORDER BY time', [1, 2]);
+assert.deepEqual(res.rows, [{ l: null, t: 1 }, { l: 1.5, t: 1 }, { l: 2.5, t: 2 }]);
+res = await client.query("SELECT to_timestamp(0) + $1 * interval '1 second' AS t, $2 IN (1, 2) AS b", [90, 2]);
+assert.deepEqual(res.rows, [{ t: new Date(90000), b: true }]);
+res = await client.query('SELECT count(*) AS c FROM cpu WHERE time >= $1 AND time < $1 + $2', [new Date(1700000000000), '15 seconds']);
+assert.deepEqual(res.rows, [{ c: '2' }]);
+res = await client.query('SELECT percentile_cont($1) WITHIN GROUP (ORDER BY usage) AS p FROM cpu', [0.5]);
+assert.deepEqual(res.rows, [{ p: 2.5 }]);
+res = await client.query("SELECT repeat('ab', $1) AS r, lpad('x', $1, '-') AS p", [3]);
+assert.deepEqual(res.rows, [{ r: 'ababab', p: '--x' }]);
+res = await client.query('SELECT generate_series(1, $1) AS g', [3]);
+assert.deepEqual(res.rows, [{ g: 1 }, { g: 2 }, { g: 3 }]);
 res = await client.query('SELECT 1 AS one');
 assert.equal(res.rows[0].one, 1, 'an integer constant is int4, which node-postgres reads as a number');
 
