@@ -44,9 +44,6 @@ func (n *Join) Describe() string {
 // bindJoin binds a JOIN clause. Base tables in a join read all their
 // columns (column offsets of the right side must not move once bound).
 func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
-	if j.NaturalJoin {
-		return nil, notSupported("NATURAL JOIN")
-	}
 	left, err := b.bindTableRef(j.Left)
 	if err != nil {
 		return nil, err
@@ -93,18 +90,25 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 			return nil, err
 		}
 	}
-	var usings []usingCol
+	var names []string // USING's columns; NATURAL: those of one name on both sides
 	for _, u := range j.Using {
+		names = append(names, u.Name.O)
+	}
+	if j.NaturalJoin {
+		names = commonColumns(left, right)
+	}
+	var usings []usingCol
+	for _, name := range names {
 		for _, c := range s.cols[nl:] {
-			if c.name == u.Name.O {
+			if c.name == name {
 				c.merged = true
 			}
 		}
-		l, err := left.lookup("", u.Name.O)
+		l, err := left.lookup("", name)
 		if err != nil {
 			return nil, err
 		}
-		r, err := right.lookup("", u.Name.O)
+		r, err := right.lookup("", name)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +142,50 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 			return nil, err
 		}
 	}
+	usingFirst(s, names)
 	return s, nil
+}
+
+// commonColumns are the names of the columns both sides show (NATURAL
+// JOIN), in the left side's order.
+func commonColumns(left, right *scope) []string {
+	var out []string
+	for _, l := range left.cols {
+		if l.system || l.merged || slices.Contains(out, l.name) {
+			continue
+		}
+		for _, r := range right.cols {
+			if !r.system && !r.merged && r.name == l.name {
+				out = append(out, l.name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// usingFirst puts the shown copy of each USING column first, in USING's
+// order, where PostgreSQL's * lists them; the other columns keep theirs.
+func usingFirst(s *scope, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	front := make([]*scopeCol, 0, len(names))
+	rest := make([]*scopeCol, 0, len(s.cols))
+	for _, name := range names {
+		for _, c := range s.cols {
+			if c.name == name && !c.merged && !slices.Contains(front, c) {
+				front = append(front, c)
+				break
+			}
+		}
+	}
+	for _, c := range s.cols {
+		if !slices.Contains(front, c) {
+			rest = append(rest, c)
+		}
+	}
+	s.cols = append(front, rest...)
 }
 
 // usingCol is a JOIN ... USING column's two sides.
