@@ -166,7 +166,7 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 		return &Union{Kids: []Node{left, right}, Cols: cols}, nil
 	case ast.Union:
 		return distinctAll(&Union{Kids: []Node{left, right}, Cols: cols}), nil
-	case ast.Intersect, ast.Except:
+	case ast.Intersect, ast.Except, ast.IntersectAll, ast.ExceptAll:
 		return b.intersectExcept(op, l, r, types, cols)
 	}
 	return nil, notSupported(setOpName(op) + " ALL")
@@ -228,6 +228,46 @@ func distinctAll(n Node) Node {
 
 // intersectExcept groups both sides' rows (tagged 0 and 1) and keeps the
 // groups present on both sides (INTERSECT) or on the left only (EXCEPT).
+// setOpAll is INTERSECT ALL and EXCEPT ALL over the branch-tagged rows u:
+// per distinct row, m copies on the left and n on the right give min(m, n)
+// or m - n rows.
+func (b *binder) setOpAll(op ast.SetOprType, u Node, branch exec.Expr, keys []exec.Expr, cols []Column) (Node, error) {
+	one := &exec.Literal{V: int64(1), DT: exec.TypeInt}
+	right, err := b.fold(branch) // 1 on the right, 0 on the left
+	if err != nil {
+		return nil, err
+	}
+	left, err := b.arith(exec.Sub, one, branch)
+	if err != nil {
+		return nil, err
+	}
+	aggs := []exec.Agg{{Func: exec.AggSum, Arg: left}, {Func: exec.AggSum, Arg: right}}
+	aggCols := append(append([]Column(nil), cols...), Column{Name: "m", Type: exec.TypeInt}, Column{Name: "n", Type: exec.TypeInt})
+	agg := &Aggregate{Child: u, Keys: keys, Aggs: aggs, Cols: aggCols}
+	m := &exec.Column{Index: len(cols), Name: "m", DT: exec.TypeInt}
+	n := &exec.Column{Index: len(cols) + 1, Name: "n", DT: exec.TypeInt}
+	var count exec.Expr
+	if op == ast.IntersectAll {
+		count = &exec.Cond{Kind: exec.Least, Args: []exec.Expr{m, n}, DT: exec.TypeInt}
+	} else if count, err = b.arith(exec.Sub, m, n); err != nil {
+		return nil, err
+	}
+	exprs := append(append([]exec.Expr(nil), keys...), count)
+	project := &Project{Child: agg, Exprs: exprs, Cols: append(append([]Column(nil), cols...), Column{Name: "count", Type: exec.TypeInt})}
+	return &Repeat{Child: project, Cols: cols}, nil
+}
+
+// Repeat passes each row of its child as many times as its last column
+// says, without that column (INTERSECT ALL, EXCEPT ALL).
+type Repeat struct {
+	Child Node
+	Cols  []Column
+}
+
+func (n *Repeat) Columns() []Column { return n.Cols }
+func (n *Repeat) Children() []Node  { return []Node{n.Child} }
+func (n *Repeat) Describe() string  { return "Repeat: each row by its count" }
+
 func (b *binder) intersectExcept(op ast.SetOprType, l, r Node, types []arrow.DataType, cols []Column) (Node, error) {
 	left, err := b.castColumns(l, types, cols, 0)
 	if err != nil {
@@ -243,6 +283,9 @@ func (b *binder) intersectExcept(op ast.SetOprType, l, r Node, types []arrow.Dat
 	keys := make([]exec.Expr, len(cols))
 	for i, c := range cols {
 		keys[i] = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+	}
+	if op == ast.IntersectAll || op == ast.ExceptAll {
+		return b.setOpAll(op, u, branch, keys, cols)
 	}
 	aggs := []exec.Agg{{Func: exec.AggMin, Arg: branch}, {Func: exec.AggMax, Arg: branch}}
 	aggCols := append(append([]Column(nil), cols...), Column{Name: "min", Type: exec.TypeInt}, Column{Name: "max", Type: exec.TypeInt})

@@ -65,6 +65,10 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Child = f(n.Child)
 		return &c
+	case *Repeat:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
 	case *Window:
 		c := *n
 		c.Child = f(n.Child)

@@ -114,6 +114,8 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		return op, nil
 	case *Ordinality:
 		return exec.NewOrdinality(child, n.Cols[len(n.Cols)-1].Name), nil
+	case *Repeat:
+		return exec.NewRepeat(child), nil
 	case *Expand:
 		op, err := exec.NewExpand(c, child, n.Keys, n.Sets, n.names())
 		if err != nil {
