@@ -200,6 +200,9 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 	if len(fields) == 0 {
 		return iv, fmt.Errorf("invalid input syntax for type interval: %q", s)
 	}
+	if fields[0] == "@" && len(fields) > 1 {
+		fields = fields[1:] // '@ 1 hour ago', the postgres_verbose style
+	}
 	ago := false
 	if fields[len(fields)-1] == "ago" {
 		ago, fields = true, fields[:len(fields)-1]
@@ -208,6 +211,12 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 		return arrow.MonthDayNanoInterval{}, fmt.Errorf("invalid input syntax for type interval: %q", s)
 	}
 	var acc ivAcc
+	if len(fields) == 1 && len(fields[0]) > 1 && fields[0][0] == 'p' {
+		if err := acc.iso8601(fields[0][1:]); err != nil {
+			return bad()
+		}
+		fields = nil
+	}
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
 		if strings.Contains(f, ":") {
@@ -292,6 +301,45 @@ func parseClock(f string) (ns int64, overflow, ok bool) {
 		ns = -ns
 	}
 	return ns, false, true
+}
+
+// iso8601 adds an ISO 8601 duration after its P: 1Y2M3W4DT5H6M7.5S, any
+// part left out, the time parts after T.
+func (a *ivAcc) iso8601(d string) error {
+	inTime := false
+	for d != "" {
+		if d[0] == 't' {
+			if inTime || len(d) == 1 {
+				return fmt.Errorf("a second T")
+			}
+			inTime, d = true, d[1:]
+			continue
+		}
+		j := 0
+		for j < len(d) && (d[j] >= '0' && d[j] <= '9' || d[j] == '.' || d[j] == '-' || d[j] == '+') {
+			j++
+		}
+		if j == 0 || j == len(d) {
+			return fmt.Errorf("a number without its unit")
+		}
+		num, err := strconv.ParseFloat(d[:j], 64)
+		if err != nil {
+			return err
+		}
+		units := map[byte]string{'y': "year", 'm': "month", 'w': "week", 'd': "day"}
+		if inTime {
+			units = map[byte]string{'h': "hour", 'm': "minute", 's': "second"}
+		}
+		unit, ok := units[d[j]]
+		if !ok {
+			return fmt.Errorf("unit %q", d[j])
+		}
+		if err := a.add(num, unit); err != nil {
+			return err
+		}
+		d = d[j+1:]
+	}
+	return nil
 }
 
 // ivAcc sums the parts of an interval being read, noting when one passes

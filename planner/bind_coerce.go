@@ -357,8 +357,8 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		}
 		c = alt
 	}
-	if name == "now" || name == "age" && len(args) == 1 {
-		return c, nil // read the clock when run, not when planned
+	if name == "now" || name == "random" || name == "age" && len(args) == 1 {
+		return c, nil // read the clock (or draw) when run, not when planned
 	}
 	return b.fold(c)
 }

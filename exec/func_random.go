@@ -1,0 +1,32 @@
+package exec
+
+import (
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+func init() {
+	// random(): a new value in [0, 1) for every row (the planner leaves the
+	// call unfolded), as ORDER BY random() LIMIT n samples with.
+	register("random", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeFloat, want(args) },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			vals := make([]float64, n)
+			for i := range vals {
+				vals[i] = rand.Float64()
+			}
+			return fixedArray(TypeFloat, vals, nil), nil
+		},
+	})
+	// to_hex(bigint): the two's complement in hexadecimal.
+	register("to_hex", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeText, want(args, "int") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				return strconv.FormatUint(uint64(v[0].(int64)), 16), nil
+			})
+		},
+	})
+}
