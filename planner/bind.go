@@ -297,8 +297,15 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 	if sel.Kind == ast.SelectStmtKindValues {
 		return b.bindValues(sel)
 	}
+	if sel.Kind == ast.SelectStmtKindTable {
+		// TABLE t is SELECT * FROM t.
+		cp := *sel
+		cp.Kind = ast.SelectStmtKindSelect
+		cp.Fields = &ast.FieldList{Fields: []*ast.SelectField{{WildCard: &ast.WildCardField{}}}}
+		sel = &cp
+	}
 	if sel.Kind != ast.SelectStmtKindSelect {
-		return nil, notSupported("TABLE statements")
+		return nil, notSupported(sel.Kind.String() + " statements")
 	}
 	if sel.With != nil {
 		defer b.popWith()
