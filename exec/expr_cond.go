@@ -151,7 +151,28 @@ func (e *Case) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 	for w, cond := range e.Whens {
 		a, err := cond.Eval(c, rec)
 		if err != nil {
-			return nil, err
+			// A later condition fails where an earlier one already chose:
+			// test it on the rows still open only.
+			var open []int32
+			for i, k := range chosen {
+				if k < 0 {
+					open = append(open, int32(i))
+				}
+			}
+			if len(open) == n {
+				return nil, err
+			}
+			if a, err = evalRows(c, cond, rec, open); err != nil {
+				return nil, err
+			}
+			b := a.(*array.Boolean)
+			for j, i := range open {
+				if b.IsValid(j) && b.Value(j) {
+					chosen[i] = w
+				}
+			}
+			a.Release()
+			continue
 		}
 		b := a.(*array.Boolean)
 		for i := 0; i < n; i++ {

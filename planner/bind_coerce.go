@@ -195,6 +195,9 @@ func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
 	}
 	a, err := evalConstant(b.ctx, x)
 	if err != nil {
+		if b.lazyFold > 0 {
+			return x, nil // inside a CASE branch: fails only if a row reaches it
+		}
 		return nil, AsError(err)
 	}
 	defer a.Release()

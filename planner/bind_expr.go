@@ -524,7 +524,14 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 		operand = v
 	}
 	var whens, thens []exec.Expr
-	for _, w := range e.WhenClauses {
+	// What only some rows may reach - later conditions, the results - folds
+	// without failing: 1/0 in a branch no row takes is no error, as in
+	// PostgreSQL; a row that reaches it fails when the query runs.
+	defer func(lazy int) { b.lazyFold = lazy }(b.lazyFold)
+	for i, w := range e.WhenClauses {
+		if i > 0 {
+			b.lazyFold++
+		}
 		c, err := b.bindNode(s, w.Expr, h)
 		if err != nil {
 			return nil, err
@@ -535,6 +542,9 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 			}
 		} else if c, err = b.coerce(c, exec.TypeBool); err != nil {
 			return nil, err
+		}
+		if i == 0 {
+			b.lazyFold++
 		}
 		t, err := b.bindNode(s, w.Result, h)
 		if err != nil {
