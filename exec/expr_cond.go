@@ -49,8 +49,15 @@ func (e *Cond) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 			continue
 		}
 		a, err := x.Eval(c, rec)
+		if err != nil && e.Kind == Coalesce && i > 0 {
+			a, err = coalesceRest(c, x, rec, args[:i], err)
+		}
 		if err != nil {
 			return nil, err
+		}
+		if a == nil { // no row reaches this argument
+			args[i].isConst = true
+			continue
 		}
 		defer a.Release()
 		args[i].arr = a

@@ -177,7 +177,7 @@ func (e *InList) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 			hasNull = true
 			continue
 		}
-		set[v] = true
+		set[distinctKey(v)] = true // intervals by their span
 	}
 	hit := newBitmap(n)
 	switch a := a.(type) {
@@ -198,7 +198,7 @@ func (e *InList) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 			return nil, err
 		}
 		for i := 0; i < n; i++ {
-			if set[get(i)] {
+			if set[distinctKey(get(i))] {
 				setBit(hit, i)
 			}
 		}

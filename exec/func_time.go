@@ -216,6 +216,9 @@ func textConst(a arg, fn string) (string, error) {
 }
 
 func evalDateTrunc(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	if args[0].isConst && args[0].cnst == nil {
+		return nullArrayOf(TypeTimestamptz, n), nil // a NULL field: NULL
+	}
 	field, err := textConst(args[0], "date_trunc")
 	if err != nil {
 		return nil, err
@@ -284,6 +287,9 @@ func truncTime(t time.Time, field string) (time.Time, error) {
 }
 
 func evalDatePart(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	if args[0].isConst && args[0].cnst == nil {
+		return nullArrayOf(TypeFloat, n), nil // a NULL field: NULL
+	}
 	field, err := textConst(args[0], "date_part")
 	if err != nil {
 		return nil, err

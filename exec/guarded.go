@@ -68,3 +68,42 @@ func (e *Logic) evalRight(c *Ctx, rec arrow.Record, lv, lok []byte, failed error
 	}
 	return boolArray(vals, valid, n), nil
 }
+
+// coalesceRest evaluates a later argument x of COALESCE after the whole
+// batch failed: only on the rows whose earlier arguments are all NULL (nil
+// when there are none). Rows it was not evaluated for get some value of
+// it, which COALESCE does not read.
+func coalesceRest(c *Ctx, x Expr, rec arrow.Record, earlier []arg, failed error) (arrow.Array, error) {
+	n := int(rec.NumRows())
+	var open []int32
+	for i := 0; i < n; i++ {
+		reached := true
+		for _, a := range earlier {
+			if _, ok := rowArg(a, i); ok {
+				reached = false
+				break
+			}
+		}
+		if reached {
+			open = append(open, int32(i))
+		}
+	}
+	switch len(open) {
+	case n:
+		return nil, failed
+	case 0:
+		return nil, nil
+	}
+	sub, err := evalRows(c, x, rec, open)
+	if err != nil {
+		return nil, err
+	}
+	defer sub.Release()
+	idx := positions(n, open)
+	for i, p := range idx {
+		if p < 0 {
+			idx[i] = 0
+		}
+	}
+	return takeArray(sub, idx)
+}

@@ -27,7 +27,7 @@ func (c *conn) copyOut(ctx context.Context, p *portal) error {
 	for _, name := range spec.ForceQuote {
 		i := slices.IndexFunc(cols, func(col planner.Column) bool { return col.Name == name })
 		if i < 0 {
-			return &planner.Error{Code: "42P10", Msg: fmt.Sprintf("FORCE_QUOTE column %q not referenced by COPY", name)}
+			return &planner.Error{Code: "42703", Msg: fmt.Sprintf("column %q does not exist", name), Hint: "FORCE_QUOTE names columns the COPY writes"}
 		}
 		w.quote[i] = true
 	}
@@ -37,11 +37,15 @@ func (c *conn) copyOut(ctx context.Context, p *portal) error {
 		return err
 	}
 	if spec.Header {
+		// Names are quoted where they need it, never by FORCE_QUOTE.
+		forced := w.quote
+		w.quote = make([]bool, len(cols))
 		start := w.begin(&c.out.buf)
 		for j, col := range cols {
-			w.field(&c.out.buf, j, []byte(col.Name), false)
+			w.field(&c.out.buf, j, []byte(col.Name), len(cols) == 1)
 		}
 		w.end(&c.out.buf, start)
+		w.quote = forced
 	}
 	formats := make([]int16, len(cols)) // text
 	var n int64

@@ -33,6 +33,8 @@ var copyCases = []string{
 	`COPY (SELECT 'a,b' AS comma, '' AS empty, 'NULL' AS word) TO STDOUT (FORMAT csv, NULL 'NULL')`,
 	`COPY (SELECT '\.' AS dot) TO STDOUT (FORMAT csv)`,
 	`COPY (SELECT 'x"y' AS "Odd ""Name""", 1 AS "a,b") TO STDOUT (FORMAT csv, HEADER)`,
+	`COPY (SELECT host, region FROM cpu ORDER BY time) TO STDOUT WITH CSV HEADER DELIMITER AS ';' NULL AS 'N/A' FORCE QUOTE host, region`,
+	`COPY (SELECT host FROM cpu ORDER BY time LIMIT 1) TO STDOUT (FORMAT 'csv', HEADER on, FORCE_QUOTE *)`,
 	// Values of other types as their output functions write them.
 	`COPY (SELECT DATE '2016-01-02' AS d, TIMESTAMP '2016-01-02 03:04:05.5' AS ts, 1.50::numeric(5,2) AS num, INTERVAL '1 day 2 hours' AS iv, true AS b, ARRAY[1, 2] AS ints, ARRAY['a b', 'c'] AS texts, 1e100::float8 AS big) TO STDOUT (FORMAT csv)`,
 	`COPY (SELECT i FROM seq WHERE i > 100) TO STDOUT (FORMAT csv, HEADER)`,
@@ -80,7 +82,7 @@ func TestCopyErrors(t *testing.T) {
 		"COPY cpu TO '/tmp/cpu.csv'":                                            "0A000",
 		"COPY cpu TO STDOUT (FORMAT binary)":                                    "0A000",
 		"COPY cpu TO STDOUT (DELIMITER ',,')":                                   "22023",
-		"COPY cpu TO STDOUT (FORMAT csv, FORCE_QUOTE (nosuch))":                 "42P10",
+		"COPY cpu TO STDOUT (FORMAT csv, FORCE_QUOTE (nosuch))":                 "42703",
 		"COPY nosuch TO STDOUT":                                                 "42P01",
 		"COPY (SELECT nosuch FROM cpu) TO STDOUT":                               "42703",
 		"COPY (SELECT 1/0 FROM cpu) TO STDOUT":                                  "22012",

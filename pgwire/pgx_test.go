@@ -502,3 +502,32 @@ func TestPgxInvalidUTF8Parameter(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu WHERE host = $1", "a").Scan(&n))
 	require.Equal(t, int64(2), n)
 }
+
+// Untyped parameters of float8 functions are float8 (pgx would truncate a
+// fraction sent as int8), a fraction multiplies a numeric sum, and binary
+// time arrays may hold times beyond those Strata holds.
+func TestPgxParameterTypesFromContext(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	var f float64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT floor($1)", -2.5).Scan(&f))
+	require.Equal(t, -3.0, f)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT ceil($1) + sign($2)", 2.5, 0.5).Scan(&f))
+	require.Equal(t, 4.0, f)
+	var v pgtype.Numeric
+	require.NoError(t, conn.QueryRow(ctx, "SELECT sum(n) * $1 FROM cpu", 1.5).Scan(&v))
+	got, err := v.Float64Value()
+	require.NoError(t, err)
+	require.Equal(t, 6.0, got.Float64) // (1 + 3) * 1.5
+	require.NoError(t, conn.QueryRow(ctx, "SELECT sum(n) / $1 FROM cpu", 8).Scan(&v))
+	got, err = v.Float64Value()
+	require.NoError(t, err)
+	require.Equal(t, 0.5, got.Float64)
+	var n int64
+	far := []time.Time{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(1700000000, 0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu WHERE time = ANY($1)", far).Scan(&n))
+	require.Equal(t, int64(1), n)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu WHERE time < ALL($1)", far[2:]).Scan(&n))
+	require.Equal(t, int64(3), n)
+}

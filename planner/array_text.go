@@ -70,10 +70,21 @@ func parseArrayText(s string) ([]*string, bool) {
 			}
 		} else {
 			for i < len(body) && body[i] != ',' {
-				if c := body[i]; c == '{' || c == '}' || c == '"' {
+				c := body[i]
+				if c == '\\' {
+					// A backslash takes the next character as it is.
+					if i+1 >= len(body) {
+						return nil, false
+					}
+					quoted = true // escaped: never NULL, kept as written
+					elem.WriteByte(body[i+1])
+					i += 2
+					continue
+				}
+				if c == '{' || c == '}' || c == '"' {
 					return nil, false // nested arrays, stray braces or quotes
 				}
-				elem.WriteByte(body[i])
+				elem.WriteByte(c)
 				i++
 			}
 		}
@@ -187,7 +198,7 @@ func arrayElems(v any) ([]*string, error) {
 	s, _ := v.(string)
 	elems, ok := parseArrayText(s)
 	if !ok {
-		return nil, errorf(CodeInvalidText, "malformed array literal: %q", s)
+		return nil, errorf(CodeInvalidText, `malformed array literal: "%s"`, s)
 	}
 	return elems, nil
 }

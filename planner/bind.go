@@ -74,6 +74,17 @@ type scopeCol struct {
 type scope struct {
 	cols []*scopeCol
 	node Node
+	// star is the order of the columns an unqualified * lists when it is
+	// not cols' (a JOIN ... USING lists the USING columns first); nil: cols.
+	star []*scopeCol
+}
+
+// starCols are the columns in the order an unqualified * lists them.
+func (s *scope) starCols() []*scopeCol {
+	if s.star != nil {
+		return s.star
+	}
+	return s.cols
 }
 
 // ref makes a scope column part of the node's output and returns its

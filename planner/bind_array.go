@@ -214,7 +214,7 @@ func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, err
 	}
 	items, ok := parseArrayText(s)
 	if !ok || !strings.HasSuffix(s, "}") {
-		return nil, errorf(CodeInvalidText, "malformed array literal: %q", s)
+		return nil, errorf(CodeInvalidText, `malformed array literal: "%s"`, s)
 	}
 	out := &arrayLit{dt: elem}
 	if elem == nil {

@@ -369,7 +369,9 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 // unknownArgTypes are the types an untyped literal or $n may take when a
 // function has no call with all of them as text: left(s, $1) takes an
 // integer, as PostgreSQL resolves it from the function's signature.
-var unknownArgTypes = []arrow.DataType{exec.TypeText, exec.TypeInt, exec.TypeFloat, exec.TypeTimestamptz, exec.TypeInterval, exec.TypeBool}
+// float8 comes before bigint: floor($1) must not truncate 2.5 (a
+// function that takes only integers refuses float8 and gets bigint next).
+var unknownArgTypes = []arrow.DataType{exec.TypeText, exec.TypeFloat, exec.TypeInt, exec.TypeTimestamptz, exec.TypeInterval, exec.TypeBool}
 
 // callUnknownArgs retries a call that does not resolve with its untyped
 // arguments (orig[i] unknownLit that want leaves untyped or reads as text)
@@ -641,7 +643,20 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return b.call(fn, args[:2])
 	case "coalesce", "ifnull", "nullif", "greatest", "least":
-		if err := bindArgs(0); err != nil {
+		if name == "coalesce" || name == "ifnull" {
+			// Arguments after the first are reached only by some rows.
+			if err := bindArgs(0); err != nil {
+				b.lazyFold++
+				err = bindArgs(1)
+				b.lazyFold--
+				if err != nil {
+					return nil, err
+				}
+				if args[0], err = b.bindNode(s, e.Args[0], h); err != nil {
+					return nil, err
+				}
+			}
+		} else if err := bindArgs(0); err != nil {
 			return nil, err
 		}
 		kind := map[string]exec.CondKind{"coalesce": exec.Coalesce, "ifnull": exec.Coalesce, "nullif": exec.NullIf, "greatest": exec.Greatest, "least": exec.Least}[name]

@@ -103,19 +103,33 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		logic := e.Op == opcode.LogicAnd || e.Op == opcode.LogicOr
+		if logic {
+			b.lazyFold++ // the right side of AND/OR is reached only by some rows
+		}
 		r, err := sub(e.R)
+		if logic {
+			b.lazyFold--
+		}
 		if err != nil {
 			return nil, err
 		}
 		if x, ok, err := b.dateArith(s, e, l, r); ok {
 			return x, err
 		}
-		if e.Op == opcode.Div && (b.numericOfIntegers(s, e.L, l) || b.numericOfIntegers(s, e.R, r)) {
-			// sum(bigint) / count(*): numeric division, not integer division.
-			if l, err = b.coerce(settle(l), exec.TypeFloat); err != nil {
+		_, lu := l.(*unknownLit)
+		_, ru := r.(*unknownLit)
+		arith := e.Op == opcode.Plus || e.Op == opcode.Minus || e.Op == opcode.Mul || e.Op == opcode.Mod
+		if !arith && e.Op != opcode.Div {
+			return b.binary(e.Op, l, r)
+		}
+		if ln, rn := b.numericOfIntegers(s, e.L, l), b.numericOfIntegers(s, e.R, r); (ln || rn) && (e.Op == opcode.Div || ln && ru || rn && lu) {
+			// sum(bigint) / count(*) is numeric division, not integer
+			// division; sum(bigint) * $1 takes a fraction in $1.
+			if l, err = b.coerce(l, exec.TypeFloat); err != nil {
 				return nil, err
 			}
-			if r, err = b.coerce(settle(r), exec.TypeFloat); err != nil {
+			if r, err = b.coerce(r, exec.TypeFloat); err != nil {
 				return nil, err
 			}
 		}
@@ -344,10 +358,14 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	case arrow.MonthDayNanoInterval:
 		return &exec.Literal{V: v, DT: exec.TypeInterval}, nil
 	case BeyondTimeParam:
-		return &timeBeyond{below: v.Below, err: errorf(CodeDatetimeOverflow, "%s", v.Err), dt: exec.TypeTimestamptz}, nil
+		return v.placeholder(exec.TypeTimestamptz), nil
 	case ArrayParam:
 		a := &arrayLit{dt: v.Elem}
 		for _, e := range v.Values {
+			if t, ok := e.(BeyondTimeParam); ok {
+				a.elems = append(a.elems, t.placeholder(v.Elem))
+				continue
+			}
 			a.elems = append(a.elems, &exec.Literal{V: e, DT: v.Elem})
 		}
 		return a, nil
@@ -459,15 +477,18 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		return nil, err
 	}
 	if _, ok := x.(*unknownLit); ok {
-		// $1 IN (1, 2): the untyped side takes the list's type.
+		// $1 IN (1, 2.5): the untyped side takes the list's common type.
+		var typed []exec.Expr
 		for _, item := range e.List {
 			if v, err := b.bindNode(s, item, h); err == nil {
 				if _, unknown := v.(*unknownLit); !unknown && v.Type().ID() != arrow.NULL {
-					if x, err = b.coerce(x, v.Type()); err != nil {
-						return nil, err
-					}
-					break
+					typed = append(typed, v)
 				}
+			}
+		}
+		if dt, err := b.commonType(typed); err == nil && len(typed) > 0 {
+			if x, err = b.coerce(x, dt); err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -434,7 +434,11 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		if f.WildCard != nil {
 			table := f.WildCard.Table.O
 			found := false
-			for _, c := range q.in.cols {
+			cols := q.in.cols
+			if table == "" {
+				cols = q.in.starCols()
+			}
+			for _, c := range cols {
 				if table != "" && c.table != table || table == "" && c.merged || c.system {
 					continue
 				}

@@ -81,12 +81,14 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		}
 		var x exec.Expr
 		var err error
-		if k, ok := intArg[name]; ok && k == i {
+		k, isInt := intArg[name]
+		isDefault := (name == "lag" || name == "lead") && i == 2 // takes the value's type below
+		if isInt && k == i || isDefault {
 			var hook hook
 			if q.grouped {
 				hook = q.postAgg
 			}
-			if x, err = q.b.bindNode(q.in, a, hook); err == nil {
+			if x, err = q.b.bindNode(q.in, a, hook); err == nil && !isDefault {
 				if _, unknown := x.(*unknownLit); unknown {
 					x, err = q.b.coerce(x, exec.TypeInt)
 				}

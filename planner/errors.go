@@ -88,6 +88,10 @@ func AsError(err error) *Error {
 		code = "22023" // invalid_parameter_value
 	case contains(msg, "invalid regular expression"):
 		code = "2201B"
+	case contains(msg, "LIKE pattern must not end with escape character"):
+		code = "22025" // invalid_escape_sequence
+	case contains(msg, "cannot take logarithm"):
+		code = "2201E" // invalid_argument_for_logarithm
 	case contains(msg, "count must be greater than zero") || contains(msg, "lower bound cannot equal upper bound"),
 		contains(msg, "cannot be NaN") || contains(msg, "bounds must be finite"):
 		code = "2201G" // invalid_argument_for_width_bucket_function

@@ -63,12 +63,12 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	}
 	nl := len(left.node.Columns())
 	s := &scope{}
-	for _, c := range left.cols {
+	for _, c := range left.starCols() {
 		cc := *c
 		cc.scan = nil
 		s.cols = append(s.cols, &cc)
 	}
-	for _, c := range right.cols {
+	for _, c := range right.starCols() {
 		cc := *c
 		cc.scan = nil
 		cc.index += nl
@@ -165,7 +165,8 @@ func commonColumns(left, right *scope) []string {
 }
 
 // usingFirst puts the shown copy of each USING column first, in USING's
-// order, where PostgreSQL's * lists them; the other columns keep theirs.
+// order, where PostgreSQL's unqualified * lists them; the other columns,
+// and t.* of each side, keep theirs.
 func usingFirst(s *scope, names []string) {
 	if len(names) == 0 {
 		return
@@ -185,7 +186,7 @@ func usingFirst(s *scope, names []string) {
 			rest = append(rest, c)
 		}
 	}
-	s.cols = append(front, rest...)
+	s.star = append(front, rest...)
 }
 
 // usingCol is a JOIN ... USING column's two sides.

@@ -39,6 +39,11 @@ type BeyondTimeParam struct {
 	Err   string
 }
 
+// placeholder is the timeBeyond a BeyondTimeParam binds to.
+func (p BeyondTimeParam) placeholder(dt arrow.DataType) *timeBeyond {
+	return &timeBeyond{below: p.Below, err: errorf(CodeDatetimeOverflow, "%s", p.Err), dt: dt}
+}
+
 // beyondTimes is the placeholder for a literal that cast to a time fails
 // with err, when err says the time is beyond those held.
 func beyondTimes(err error, dt arrow.DataType) (exec.Expr, bool) {

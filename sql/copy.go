@@ -99,11 +99,22 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 	c.accept("with")
 	if c.tok(0).punct("(") {
 		c.i++
+		seen := map[string]bool{}
 		for c.err == nil {
 			opt := c.tok(0)
-			switch name := c.name(); name {
+			name := c.name()
+			if seen[name] && c.err == nil {
+				return errAt(src, opt.start, CodeSyntaxError, "conflicting or redundant options", "")
+			}
+			seen[name] = true
+			switch name {
 			case "format":
-				format = c.name()
+				if t := c.tok(0); t.kind == tString {
+					c.i++
+					format = strings.ToLower(t.val) // FORMAT 'csv'
+				} else {
+					format = c.name()
+				}
 			case "delimiter":
 				delim = c.copyString()
 			case "null":

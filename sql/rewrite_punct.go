@@ -348,15 +348,39 @@ func (r *rewriter) limitValue(clause string) *outTok {
 		return nil
 	}
 	r.i++
-	for ; depth > 0; depth-- {
-		if !r.tok(0).punct(")") {
-			r.syntaxErr(r.tok(0))
-			return nil
+	for {
+		if r.tok(0).punct("::") {
+			// NULL::int, $1::bigint, '2'::int8: a cast to an integer type
+			// changes nothing; to another type it is PostgreSQL's error.
+			typ := r.tok(1)
+			switch {
+			case typ.kind != tIdent:
+				r.syntaxErr(typ)
+				return nil
+			case !integerTypes[typ.val]:
+				r.fail(typ, "42804", "argument of "+clause+" must be type bigint, not type "+typ.val, "")
+				return nil
+			}
+			r.i += 2
+			continue
 		}
-		r.i++
+		if depth > 0 && r.tok(0).punct(")") {
+			depth--
+			r.i++
+			continue
+		}
+		break
+	}
+	if depth > 0 {
+		r.syntaxErr(r.tok(0))
+		return nil
 	}
 	return out
 }
+
+// integerTypes are the type names a LIMIT or OFFSET value may be cast to.
+var integerTypes = map[string]bool{"int": true, "int2": true, "int4": true, "int8": true, "integer": true,
+	"bigint": true, "smallint": true, "numeric": true, "decimal": true}
 
 // negativeLimit is PostgreSQL's error for LIMIT -1 and OFFSET -1.
 func (r *rewriter) negativeLimit(t token, clause string) {
