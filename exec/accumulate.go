@@ -542,9 +542,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 		for i, g := range gids {
 			// Among equal spans the last one seen, as PostgreSQL's
 			// interval_larger and interval_smaller keep.
-			if take(i, g, func() bool {
-				return better(a.max, cmpInterval(v.Value(i), a.ivals[g]), 0) || cmpInterval(v.Value(i), a.ivals[g]) == 0
-			}) {
+			if take(i, g, func() bool { c := cmpInterval(v.Value(i), a.ivals[g]); return c == 0 || better(a.max, c, 0) }) {
 				a.ivals[g] = v.Value(i)
 				set(i, g)
 			}

@@ -160,16 +160,8 @@ func (e *Case) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 		if err != nil {
 			// A later condition fails where an earlier one already chose:
 			// test it on the rows still open only.
-			var open []int32
-			for i, k := range chosen {
-				if k < 0 {
-					open = append(open, int32(i))
-				}
-			}
-			if len(open) == n {
-				return nil, err
-			}
-			if a, err = evalRows(c, cond, rec, open); err != nil {
+			open := rowsWhere(n, func(i int) bool { return chosen[i] < 0 })
+			if a, err = retryOn(c, cond, rec, open, err); err != nil {
 				return nil, err
 			}
 			b := a.(*array.Boolean)
@@ -225,16 +217,8 @@ func (e *Case) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 			a, err := x.Eval(c, rec)
 			var pos []int32 // the branch ran over only the rows that chose it
 			if err != nil {
-				var rows []int32
-				for r, b := range chosen {
-					if b == k {
-						rows = append(rows, int32(r))
-					}
-				}
-				if len(rows) == n {
-					return nil, err
-				}
-				if a, err = evalRows(c, x, rec, rows); err != nil {
+				rows := rowsWhere(n, func(i int) bool { return chosen[i] == k })
+				if a, err = retryOn(c, x, rec, rows, err); err != nil {
 					return nil, err
 				}
 				pos = positions(n, rows)

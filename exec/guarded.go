@@ -12,8 +12,23 @@ import (
 // batches; when that fails, these evaluate the expression again over only
 // the rows the guard lets through, and fail only if one of those does.
 
-// evalRows evaluates x over the rows of rec listed in rows.
-func evalRows(c *Ctx, x Expr, rec arrow.Record, rows []int32) (arrow.Array, error) {
+// rowsWhere lists the rows i < n for which keep holds.
+func rowsWhere(n int, keep func(i int) bool) []int32 {
+	var rows []int32
+	for i := 0; i < n; i++ {
+		if keep(i) {
+			rows = append(rows, int32(i))
+		}
+	}
+	return rows
+}
+
+// retryOn evaluates x again, after failing over the whole batch of rec,
+// over only the rows listed in rows; failed stands when that is every row.
+func retryOn(c *Ctx, x Expr, rec arrow.Record, rows []int32, failed error) (arrow.Array, error) {
+	if len(rows) == int(rec.NumRows()) {
+		return nil, failed
+	}
 	sub, err := takeRecord(rec, rows)
 	if err != nil {
 		return nil, err
@@ -40,18 +55,11 @@ func positions(n int, rows []int32) []int32 {
 // leaves the answer open, NULL elsewhere.
 func (e *Logic) evalRight(c *Ctx, rec arrow.Record, lv, lok []byte, failed error) (arrow.Array, error) {
 	n := int(rec.NumRows())
-	var open []int32
-	for i := 0; i < n; i++ {
-		known := bitutil.BitIsSet(lok, i)
+	open := rowsWhere(n, func(i int) bool {
 		val := bitutil.BitIsSet(lv, i)
-		if !known || e.Op == And && val || e.Op == Or && !val {
-			open = append(open, int32(i))
-		}
-	}
-	if len(open) == n {
-		return nil, failed
-	}
-	sub, err := evalRows(c, e.R, rec, open)
+		return !bitutil.BitIsSet(lok, i) || e.Op == And && val || e.Op == Or && !val
+	})
+	sub, err := retryOn(c, e.R, rec, open, failed)
 	if err != nil {
 		return nil, err
 	}
@@ -75,26 +83,18 @@ func (e *Logic) evalRight(c *Ctx, rec arrow.Record, lv, lok []byte, failed error
 // it, which COALESCE does not read.
 func coalesceRest(c *Ctx, x Expr, rec arrow.Record, earlier []arg, failed error) (arrow.Array, error) {
 	n := int(rec.NumRows())
-	var open []int32
-	for i := 0; i < n; i++ {
-		reached := true
+	open := rowsWhere(n, func(i int) bool {
 		for _, a := range earlier {
 			if _, ok := rowArg(a, i); ok {
-				reached = false
-				break
+				return false
 			}
 		}
-		if reached {
-			open = append(open, int32(i))
-		}
-	}
-	switch len(open) {
-	case n:
-		return nil, failed
-	case 0:
+		return true
+	})
+	if len(open) == 0 {
 		return nil, nil
 	}
-	sub, err := evalRows(c, x, rec, open)
+	sub, err := retryOn(c, x, rec, open, failed)
 	if err != nil {
 		return nil, err
 	}
