@@ -35,8 +35,9 @@ type binder struct {
 	// dateTypes are the PostgreSQL types of the date arithmetic bound so
 	// far (dateArith), for pgTypeOf.
 	dateTypes map[*ast.BinaryOperationExpr]uint32
-	// lazyFold > 0 while binding what only some rows of a CASE reach:
-	// constants that fail to evaluate stay unfolded (see caseExpr).
+	// lazyFold > 0 while binding what only some rows reach (CASE after its
+	// first condition, the right side of AND/OR, COALESCE after its first
+	// argument): constants that fail to evaluate stay unfolded.
 	lazyFold int
 	// subqueryTypes are the PostgreSQL types of the scalar subqueries run
 	// while binding (their values became constants).

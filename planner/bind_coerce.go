@@ -196,7 +196,7 @@ func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
 	a, err := evalConstant(b.ctx, x)
 	if err != nil {
 		if b.lazyFold > 0 {
-			return x, nil // inside a CASE branch: fails only if a row reaches it
+			return x, nil // reached by some rows only (CASE, AND/OR, COALESCE): fails if one does
 		}
 		return nil, AsError(err)
 	}
@@ -645,16 +645,18 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	case "coalesce", "ifnull", "nullif", "greatest", "least":
 		if name == "coalesce" || name == "ifnull" {
 			// Arguments after the first are reached only by some rows.
-			if err := bindArgs(0); err != nil {
-				b.lazyFold++
-				err = bindArgs(1)
-				b.lazyFold--
-				if err != nil {
-					return nil, err
-				}
-				if args[0], err = b.bindNode(s, e.Args[0], h); err != nil {
-					return nil, err
-				}
+			if len(e.Args) == 0 {
+				return nil, errorf(CodeUndefinedFunc, "function %s needs an argument", name)
+			}
+			var err error
+			if args[0], err = b.bindNode(s, e.Args[0], h); err != nil {
+				return nil, err
+			}
+			b.lazyFold++
+			err = bindArgs(1)
+			b.lazyFold--
+			if err != nil {
+				return nil, err
 			}
 		} else if err := bindArgs(0); err != nil {
 			return nil, err
