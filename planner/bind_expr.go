@@ -133,7 +133,19 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 				return nil, err
 			}
 		}
-		return b.binary(e.Op, l, r)
+		x, err := b.binary(e.Op, l, r)
+		if err != nil || x.Type().ID() != arrow.INT64 || e.Op == opcode.Div || e.Op == opcode.Mod {
+			return x, err
+		}
+		// int2 and int4 arithmetic stays in its type: past its range it is
+		// PostgreSQL's error, as the engine computes in bigint.
+		switch (&selectBinder{b: b, in: s}).pgTypeOf(e, x) {
+		case 21:
+			return b.call("__int2", []exec.Expr{x})
+		case 23:
+			return b.call("__int4", []exec.Expr{x})
+		}
+		return x, nil
 	case *ast.UnaryOperationExpr:
 		x, err := sub(e.V)
 		if err != nil {
