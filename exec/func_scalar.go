@@ -450,7 +450,7 @@ func CompileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
 	if re, ok := regexCache.Load(key); ok {
 		return re.(*regexp.Regexp), nil
 	}
-	re, err := regexp.Compile(key)
+	re, err := regexp.Compile(unicodeWordClasses(key))
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression: %v", err)
 	}
@@ -460,6 +460,43 @@ func CompileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
 		}
 	}
 	return re, nil
+}
+
+// unicodeWordClasses writes \w and \W as the Unicode classes PostgreSQL
+// matches in a UTF8 database (letters, digits and _ of any script; Go's are
+// ASCII only): 'Zürich' ~ '^\w+$'.
+func unicodeWordClasses(p string) string {
+	if !strings.Contains(p, `\w`) && !strings.Contains(p, `\W`) {
+		return p
+	}
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			next := p[i+1]
+			i++
+			switch {
+			case next == 'w' && inClass:
+				b.WriteString(`\p{L}\p{N}_`)
+			case next == 'w':
+				b.WriteString(`[\p{L}\p{N}_]`)
+			case next == 'W' && !inClass:
+				b.WriteString(`[^\p{L}\p{N}_]`)
+			default:
+				b.WriteByte(c)
+				b.WriteByte(next)
+			}
+			continue
+		case c == '[' && !inClass:
+			inClass = true
+		case c == ']' && inClass:
+			inClass = false
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // pgReplacement turns PostgreSQL's \1 and \& in a replacement into Go's
