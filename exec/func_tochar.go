@@ -78,6 +78,7 @@ type charItem struct {
 // Month, month).
 var charPatterns = []string{
 	"HH24", "HH12", "HH", "MI", "SSSSS", "SSSS", "SS", "MS", "US",
+	"FF1", "FF2", "FF3", "FF4", "FF5", "FF6",
 	"A.M.", "P.M.", "a.m.", "p.m.", "AM", "PM", "am", "pm",
 	"Y,YYY", "YYYY", "YYY", "YY", "Y", "IYYY", "IYY", "IY",
 	"MONTH", "Month", "month", "MON", "Mon", "mon", "MM",
@@ -229,6 +230,14 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 			num(it, t.Nanosecond()/1e6, 3)
 		case "US":
 			num(it, t.Nanosecond()/1e3, 6)
+		case "FF1", "FF2", "FF3", "FF4", "FF5", "FF6":
+			// Tenths of a second to microseconds: the first n digits.
+			n := int(it.pat[2] - '0')
+			div := 1
+			for range 9 - n {
+				div *= 10
+			}
+			num(it, t.Nanosecond()/div, n)
 		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
 			pm := t.Hour() >= 12
 			s := map[bool]string{false: "AM", true: "PM"}[pm]
