@@ -24,7 +24,7 @@ func init() {
 				outOfRange := fmt.Errorf("%s out of range", t.typeName)
 				if args[0].isConst {
 					v, _ := args[0].cnst.(int64)
-					if args[0].cnst != nil && (v < t.lo || v > t.hi) {
+					if n > 0 && args[0].cnst != nil && (v < t.lo || v > t.hi) {
 						return nil, outOfRange
 					}
 					return broadcast(c, args[0].cnst, TypeInt, n)

@@ -466,7 +466,7 @@ func CompileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
 // matches in a UTF8 database (letters, digits and _ of any script; Go's are
 // ASCII only): 'Zürich' ~ '^\w+$'.
 func unicodeWordClasses(p string) string {
-	if !strings.Contains(p, `\w`) && !strings.Contains(p, `\W`) {
+	if !strings.Contains(p, `\w`) && !strings.Contains(p, `\W`) && !strings.Contains(p, "[:") {
 		return p
 	}
 	var b strings.Builder
@@ -489,6 +489,15 @@ func unicodeWordClasses(p string) string {
 				b.WriteByte(next)
 			}
 			continue
+		case c == '[' && inClass && strings.HasPrefix(p[i:], "[:"):
+			// POSIX classes of letters are Unicode too: [[:alpha:]].
+			if end := strings.Index(p[i:], ":]"); end > 0 {
+				if u, ok := posixUnicode[p[i+2:i+end]]; ok {
+					b.WriteString(u)
+					i += end + 1
+					continue
+				}
+			}
 		case c == '[' && !inClass:
 			inClass = true
 		case c == ']' && inClass:
@@ -498,6 +507,10 @@ func unicodeWordClasses(p string) string {
 	}
 	return b.String()
 }
+
+// posixUnicode are the POSIX bracket classes that match letters of any
+// script in PostgreSQL's UTF8 databases.
+var posixUnicode = map[string]string{"alpha": `\p{L}`, "alnum": `\p{L}\p{N}`, "word": `\p{L}\p{N}_`, "upper": `\p{Lu}`, "lower": `\p{Ll}`}
 
 // pgReplacement turns PostgreSQL's \1 and \& in a replacement into Go's
 // ${1} and ${0}.

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,22 @@ func settle(x exec.Expr) exec.Expr {
 		return &exec.Literal{V: u.V, DT: exec.TypeText}
 	}
 	return x
+}
+
+// narrowInt checks x, computed in bigint, against the range of the int2 or
+// int4 PostgreSQL types it (e's type): past it is PostgreSQL's error
+// (2147483647 + 1, -(-32768)::int2, (-2147483648)::int4 / -1).
+func (b *binder) narrowInt(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error) {
+	if x.Type().ID() != arrow.INT64 {
+		return x, nil
+	}
+	switch (&selectBinder{b: b, in: s}).pgTypeOf(e, x) {
+	case 21:
+		return b.call("__int2", []exec.Expr{x})
+	case 23:
+		return b.call("__int4", []exec.Expr{x})
+	}
+	return x, nil
 }
 
 func (b *binder) bindBool(s *scope, e ast.ExprNode, clause string) (exec.Expr, error) {
@@ -134,18 +151,10 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			}
 		}
 		x, err := b.binary(e.Op, l, r)
-		if err != nil || x.Type().ID() != arrow.INT64 || e.Op == opcode.Div || e.Op == opcode.Mod {
+		if err != nil || e.Op == opcode.Mod {
 			return x, err
 		}
-		// int2 and int4 arithmetic stays in its type: past its range it is
-		// PostgreSQL's error, as the engine computes in bigint.
-		switch (&selectBinder{b: b, in: s}).pgTypeOf(e, x) {
-		case 21:
-			return b.call("__int2", []exec.Expr{x})
-		case 23:
-			return b.call("__int4", []exec.Expr{x})
-		}
-		return x, nil
+		return b.narrowInt(s, e, x)
 	case *ast.UnaryOperationExpr:
 		x, err := sub(e.V)
 		if err != nil {
@@ -163,7 +172,10 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			if l, ok := x.(*exec.Literal); ok {
 				switch v := l.V.(type) {
 				case int64:
-					return &exec.Literal{V: -v, DT: l.DT}, nil
+					if v == math.MinInt64 {
+						return nil, errorf(CodeOutOfRange, "bigint out of range")
+					}
+					return b.narrowInt(s, e.V, &exec.Literal{V: -v, DT: l.DT})
 				case float64:
 					return &exec.Literal{V: -v, DT: l.DT}, nil
 				case arrow.MonthDayNanoInterval:
@@ -177,7 +189,10 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return b.arith(exec.Sub, zero, x)
+			if x, err = b.arith(exec.Sub, zero, x); err != nil {
+				return nil, err
+			}
+			return b.narrowInt(s, e.V, x) // -x of an int4 is an int4
 		case opcode.Plus:
 			return x, nil
 		}

@@ -146,8 +146,11 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
 		// Branches of one PostgreSQL type keep it (name, int4, ...);
 		// strings take the left one's, as select_common_type does.
-		if lc[i].PGType == rc[i].PGType || exec.IsText(types[i]) {
+		switch {
+		case lc[i].PGType == rc[i].PGType || exec.IsText(types[i]):
 			cols[i].PGType = narrowPG(lc[i].PGType, types[i])
+		case types[i].ID() == arrow.INT64:
+			cols[i].PGType = commonPG(lc[i].PGType, rc[i].PGType, types[i]) // int2 with int4: int4
 		}
 		if lc[i].Scale == rc[i].Scale && cols[i].PGType == 1700 {
 			cols[i].Scale = lc[i].Scale

@@ -229,11 +229,8 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 		for k, c := range s.cols {
 			if c.name == u.l.name && c.index == u.l.index && !c.merged {
 				c.merged = true
-				pg := u.r.pg // RIGHT JOIN: the right side's value
-				if kind == exec.JoinFull && u.l.pg != u.r.pg {
-					pg = 0 // FULL JOIN of two types: their common type
-				}
-				mc := &scopeCol{name: u.l.name, typ: merged.Type(), index: idx, pg: narrowPG(pg, merged.Type())}
+				// The sides' common type (int2 with int4: int4).
+				mc := &scopeCol{name: u.l.name, typ: merged.Type(), index: idx, pg: commonPG(u.l.pg, u.r.pg, merged.Type())}
 				s.cols = slices.Insert(s.cols, k, mc)
 				break
 			}

@@ -355,6 +355,15 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 	switch name {
 	case "ntile":
 		return narrowPG(23, x.Type())
+	case "lag", "lead", "first_value", "last_value", "nth_value":
+		if len(args) == 0 {
+			return 0
+		}
+		// The value's own type (int4, date, ...).
+		if arg, err := q.b.bindExpr(q.in, args[0]); err == nil {
+			return narrowPG(q.pgTypeOf(args[0], arg), x.Type())
+		}
+		return 0
 	case "histogram":
 		return narrowPG(1007, x.Type()) // int4[]
 	case "sum", "avg", "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
