@@ -236,10 +236,7 @@ func distinctAll(n Node) Node {
 // or m - n rows.
 func (b *binder) setOpAll(op ast.SetOprType, u Node, branch exec.Expr, keys []exec.Expr, cols []Column) (Node, error) {
 	one := &exec.Literal{V: int64(1), DT: exec.TypeInt}
-	right, err := b.fold(branch) // 1 on the right, 0 on the left
-	if err != nil {
-		return nil, err
-	}
+	right := branch // 1 on the right, 0 on the left
 	left, err := b.arith(exec.Sub, one, branch)
 	if err != nil {
 		return nil, err
