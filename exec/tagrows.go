@@ -1,5 +1,7 @@
 package exec
 
+import "slices"
+
 // TagRows writes the values of adjacent tag (dictionary) columns of a
 // batch as one run of bytes per row, for encoders of row formats (the
 // PostgreSQL endpoint's DataRows, CSV). A row's run is assembled from each
@@ -16,6 +18,11 @@ type TagRows struct {
 	valid   bool
 	run     []byte
 	columns int
+	// Rows' scratch.
+	rows   [][]byte
+	starts []int32
+	newRun []bool
+	arena  []byte
 }
 
 // NewTagRows returns a TagRows whose columns are separated by sep.
@@ -62,4 +69,56 @@ func (t *TagRows) Row(i int32) []byte {
 	}
 	t.valid = true
 	return t.run
+}
+
+// Rows returns the runs of the rows idx, in order, valid until the next
+// call: a row whose codes equal the row before it shares that row's run.
+// The codes are compared column by column over the whole list (one pass
+// per column instead of one per row and column), so writers that need
+// each run twice (sizes, then bytes) compute them once.
+func (t *TagRows) Rows(idx []int32) [][]byte {
+	n := len(idx)
+	t.rows = slices.Grow(t.rows[:0], n)[:n]
+	t.starts = slices.Grow(t.starts[:0], n)[:n]
+	newRun := slices.Grow(t.newRun[:0], n)[:n]
+	clear(newRun)
+	t.newRun = newRun
+	if n == 0 {
+		return t.rows
+	}
+	newRun[0] = true
+	for _, c := range t.codes {
+		prev := c[idx[0]]
+		for r := 1; r < n; r++ {
+			code := c[idx[r]]
+			if code != prev {
+				newRun[r] = true
+			}
+			prev = code
+		}
+	}
+	// Build the runs into one arena, then slice it (it no longer grows).
+	t.arena = t.arena[:0]
+	for r, i := range idx {
+		if !newRun[r] {
+			t.starts[r] = t.starts[r-1]
+			continue
+		}
+		t.starts[r] = int32(len(t.arena))
+		for k, c := range t.codes {
+			if k > 0 {
+				t.arena = append(t.arena, t.sep...)
+			}
+			e := c[i]
+			t.arena = append(t.arena, t.data[k][t.offs[k][e]:t.offs[k][e+1]]...)
+		}
+	}
+	end := len(t.arena)
+	for r := n - 1; r >= 0; r-- {
+		t.rows[r] = t.arena[t.starts[r]:end]
+		if newRun[r] {
+			end = int(t.starts[r]) // the rows before end where this run starts
+		}
+	}
+	return t.rows
 }

@@ -62,6 +62,7 @@ type outColumn struct {
 	code []int32 // outDict
 
 	tags *exec.TagRows // outTags
+	runs [][]byte      // outTags: the runs of the rows measure saw, for write
 
 	enc     encoder
 	scratch []byte  // outEncoded: this chunk's values, one after another
@@ -169,9 +170,9 @@ func (oc *outColumn) measure(idx []int32, size []int32) {
 	case outInGroup:
 		return
 	case outTags:
-		oc.tags.Reset()
-		for r, i := range idx {
-			size[r] += int32(len(oc.tags.Row(i)))
+		oc.runs = oc.tags.Rows(idx) // write copies them next
+		for r, run := range oc.runs {
+			size[r] += int32(len(run))
 		}
 		return
 	case outInt64, outFloat64, outTimestamp:
@@ -248,10 +249,9 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 	}
 	switch oc.kind {
 	case outTags:
-		oc.tags.Reset()
-		for r, i := range idx {
+		for r, run := range oc.runs { // the runs measure found for these rows
 			p := pos[r]
-			pos[r] = p + copy(buf[p:], oc.tags.Row(i))
+			pos[r] = p + copy(buf[p:], run)
 		}
 	case outInt64:
 		v := oc.i64
