@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -322,6 +323,15 @@ func (r *rewriter) limitValue(clause string) *outTok {
 	t := r.tok(0)
 	var out *outTok
 	switch {
+	case t.kind == tNumber && strings.ContainsAny(t.val, ".eE"):
+		// LIMIT 1.5: a numeric rounds half away from zero to a bigint.
+		f, err := strconv.ParseFloat(t.val, 64)
+		if err != nil || f > math.MaxInt64 {
+			r.fail(t, "22003", "bigint out of range", "")
+			return nil
+		}
+		o := r.mk(t, okLit, strconv.FormatInt(int64(math.Round(f)), 10))
+		out = &o
 	case t.kind == tNumber:
 		o := r.mk(t, okLit, t.val)
 		out = &o
