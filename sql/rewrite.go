@@ -72,6 +72,9 @@ type frame struct {
 	argIdx   int  // fSQLFunc: index in out of the first argument
 	fromIdx  int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
 	seen     bool // fSQLFunc substring: FROM was seen
+	// filterIdx: fParen of an aggregate's FILTER (WHERE ...) condition: the
+	// index in out of the MarkerFilter name (0: not one).
+	filterIdx int
 }
 
 // rewriter turns the tokens of one statement into SQL for the TiDB parser.

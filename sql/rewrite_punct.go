@@ -173,6 +173,64 @@ func (r *rewriter) closeParen(t token) {
 	if f.kind == fTableFunc {
 		r.tableFuncAlias(t, f)
 	}
+	if f.filterIdx > 0 && r.tok(0).word("over") {
+		r.windowFilter(t, f.filterIdx)
+	}
+}
+
+// windowFilter rewrites agg(x) FILTER (WHERE c) OVER ..., which TiDB cannot
+// parse, as agg(CASE WHEN c THEN x END) OVER ...: the same for aggregates
+// that skip NULLs (count(*) counts CASE WHEN c THEN 1 END). out[s:] is
+// __pg_filter ( agg ( args ) , c ).
+func (r *rewriter) windowFilter(t token, s int) {
+	out := r.out
+	if len(out) < s+7 || out[s+3].kind != okOpen {
+		r.unsupported(t, "this aggregate with FILTER and OVER", "")
+		return
+	}
+	name := strings.ToLower(strings.Trim(out[s+2].text, `"`))
+	if name == "array_agg" || name == "json_agg" || name == "jsonb_agg" {
+		r.unsupported(t, name+" with FILTER and OVER", "") // they keep NULLs
+		return
+	}
+	depth, closeIdx := 0, -1
+	for k := s + 3; k < len(out); k++ {
+		switch out[k].kind {
+		case okOpen:
+			depth++
+		case okClose:
+			depth--
+		case okComma:
+			if depth == 1 {
+				r.unsupported(t, "an aggregate of several arguments with FILTER and OVER", "")
+				return
+			}
+		}
+		if depth == 0 {
+			closeIdx = k
+			break
+		}
+	}
+	if closeIdx < 0 || closeIdx+1 >= len(out) || out[closeIdx+1].kind != okComma {
+		r.syntaxErr(t)
+		return
+	}
+	args := append([]outTok(nil), out[s+4:closeIdx]...)
+	if len(args) == 1 && args[0].text == "*" {
+		args = []outTok{r.mk(t, okLit, "1")}
+	}
+	if len(args) == 0 || args[0].kind == okFunc && args[0].text == MarkerDistinctArg || len(args) > 0 && strings.EqualFold(args[0].text, "DISTINCT") {
+		r.unsupported(t, "this aggregate with FILTER and OVER", "")
+		return
+	}
+	cond := append([]outTok(nil), out[closeIdx+2:len(out)-1]...)
+	call := append([]outTok(nil), out[s+2], out[s+3])
+	call = append(call, r.mk(t, okKeyword, "CASE"), r.mk(t, okKeyword, "WHEN"))
+	call = append(call, cond...)
+	call = append(call, r.mk(t, okKeyword, "THEN"))
+	call = append(call, args...)
+	call = append(call, r.mk(t, okKeyword, "END"), out[closeIdx])
+	r.out = append(r.out[:s], call...)
 }
 
 func (r *rewriter) openBracket(t token) {

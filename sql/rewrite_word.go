@@ -362,12 +362,13 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		}
 	case "filter":
 		if len(r.out) > 0 && r.out[len(r.out)-1].kind == okClose && next.punct("(") && r.tok(2).word("where") {
+			start := r.primaryStart()
 			if !r.wrapPrimary(t, MarkerFilter) {
 				return true
 			}
 			r.emit(t, okComma, ",")
 			r.i += 3
-			r.frames = append(r.frames, &frame{kind: fParen, open: next})
+			r.frames = append(r.frames, &frame{kind: fParen, open: next, filterIdx: start})
 			return true
 		}
 	case "within":
