@@ -37,15 +37,12 @@ func (c *conn) copyOut(ctx context.Context, p *portal) error {
 		return err
 	}
 	if spec.Header {
-		// Names are quoted where they need it, never by FORCE_QUOTE.
-		forced := w.quote
-		w.quote = make([]bool, len(cols))
 		start := w.begin(&c.out.buf)
 		for j, col := range cols {
-			w.field(&c.out.buf, j, []byte(col.Name), len(cols) == 1)
+			// Names are quoted where they need it, never by FORCE_QUOTE.
+			w.field(&c.out.buf, j, []byte(col.Name), len(cols) == 1, false)
 		}
 		w.end(&c.out.buf, start)
-		w.quote = forced
 	}
 	formats := make([]int16, len(cols)) // text
 	var n int64
@@ -102,7 +99,7 @@ func (w *copyWriter) lines(dst *[]byte, rows []byte) {
 				*dst = append(*dst, w.spec.Null...)
 				continue
 			}
-			w.field(dst, j, msg[:n], ncols == 1)
+			w.field(dst, j, msg[:n], ncols == 1, w.quote[j])
 			msg = msg[n:]
 		}
 		w.end(dst, start)
@@ -123,8 +120,9 @@ func (w *copyWriter) end(dst *[]byte, start int) {
 }
 
 // field appends value v of column j (not NULL), preceded by the delimiter
-// after the first column; alone is true when the line has one column.
-func (w *copyWriter) field(dst *[]byte, j int, v []byte, alone bool) {
+// after the first column; alone is true when the line has one column, force
+// when CSV must quote it (FORCE_QUOTE).
+func (w *copyWriter) field(dst *[]byte, j int, v []byte, alone, force bool) {
 	s := w.spec
 	if j > 0 {
 		*dst = append(*dst, s.Delimiter)
@@ -133,7 +131,7 @@ func (w *copyWriter) field(dst *[]byte, j int, v []byte, alone bool) {
 		*dst = appendCopyText(*dst, v, s.Delimiter)
 		return
 	}
-	quote := w.quote[j] || string(v) == s.Null || alone && string(v) == `\.`
+	quote := force || string(v) == s.Null || alone && string(v) == `\.`
 	for i := 0; !quote && i < len(v); i++ {
 		c := v[i]
 		quote = c == s.Delimiter || c == s.Quote || c == '\n' || c == '\r'

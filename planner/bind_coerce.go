@@ -55,19 +55,23 @@ func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 	return nil, errorf(CodeDatatype, "cannot use a value of type %s where %s is expected", exec.SQLTypeName(have), exec.SQLTypeName(want))
 }
 
-// castsToWallClock reports whether a cast's target is timestamp (without
-// time zone).
-func castsToWallClock(target ast.ExprNode) bool {
+// castTargetPG is the narrower PostgreSQL type a cast's target names
+// (int4, timestamp, numeric(10,2) ...; see pgCastTypes), 0 for others.
+func castTargetPG(target ast.ExprNode) uint32 {
 	v, ok := target.(*driver.ValueExpr)
 	if !ok {
-		return false
+		return 0
 	}
 	t := v.GetString()
 	if i := strings.IndexByte(t, '('); i >= 0 {
 		t = t[:i]
 	}
-	return pgCastTypes[t] == 1114
+	return pgCastTypes[t]
 }
+
+// castsToWallClock reports whether a cast's target is timestamp (without
+// time zone).
+func castsToWallClock(target ast.ExprNode) bool { return castTargetPG(target) == 1114 }
 
 // wallClockLiteral reads text as a timestamp without time zone: any offset
 // or zone written after the time is ignored, as PostgreSQL does.
@@ -600,9 +604,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				return b.fold(charLength(x, n))
 			}
 		}
-		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.INT64 {
+		if x.Type().ID() == arrow.INT64 {
 			// ::int2 and ::int4 are held as bigint: their range is checked.
-			switch pgCastTypes[v.GetString()] {
+			switch castTargetPG(e.Args[1]) {
 			case 21:
 				return b.call("__int2", []exec.Expr{x})
 			case 23:

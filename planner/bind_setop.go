@@ -241,11 +241,7 @@ func (b *binder) setOpAll(op ast.SetOprType, u Node, branch exec.Expr, keys []ex
 	if err != nil {
 		return nil, err
 	}
-	aggs := []exec.Agg{{Func: exec.AggSum, Arg: left}, {Func: exec.AggSum, Arg: right}}
-	aggCols := append(append([]Column(nil), cols...), Column{Name: "m", Type: exec.TypeInt}, Column{Name: "n", Type: exec.TypeInt})
-	agg := &Aggregate{Child: u, Keys: keys, Aggs: aggs, Cols: aggCols}
-	m := &exec.Column{Index: len(cols), Name: "m", DT: exec.TypeInt}
-	n := &exec.Column{Index: len(cols) + 1, Name: "n", DT: exec.TypeInt}
+	agg, m, n := aggregatePair(u, keys, cols, exec.Agg{Func: exec.AggSum, Arg: left}, exec.Agg{Func: exec.AggSum, Arg: right}, "m", "n")
 	var count exec.Expr
 	if op == ast.IntersectAll {
 		count = &exec.Cond{Kind: exec.Least, Args: []exec.Expr{m, n}, DT: exec.TypeInt}
@@ -255,6 +251,15 @@ func (b *binder) setOpAll(op ast.SetOprType, u Node, branch exec.Expr, keys []ex
 	exprs := append(append([]exec.Expr(nil), keys...), count)
 	project := &Project{Child: agg, Exprs: exprs, Cols: append(append([]Column(nil), cols...), Column{Name: "count", Type: exec.TypeInt})}
 	return &Repeat{Child: project, Cols: cols}, nil
+}
+
+// aggregatePair groups the branch-tagged rows u by their columns (keys)
+// computing two bigint aggregates, named a and b, and returns it with
+// references to their columns.
+func aggregatePair(u Node, keys []exec.Expr, cols []Column, x, y exec.Agg, a, b string) (Node, *exec.Column, *exec.Column) {
+	aggCols := append(append([]Column(nil), cols...), Column{Name: a, Type: exec.TypeInt}, Column{Name: b, Type: exec.TypeInt})
+	agg := &Aggregate{Child: u, Keys: keys, Aggs: []exec.Agg{x, y}, Cols: aggCols}
+	return agg, &exec.Column{Index: len(cols), Name: a, DT: exec.TypeInt}, &exec.Column{Index: len(cols) + 1, Name: b, DT: exec.TypeInt}
 }
 
 // Repeat passes each row of its child as many times as its last column
@@ -287,11 +292,7 @@ func (b *binder) intersectExcept(op ast.SetOprType, l, r Node, types []arrow.Dat
 	if op == ast.IntersectAll || op == ast.ExceptAll {
 		return b.setOpAll(op, u, branch, keys, cols)
 	}
-	aggs := []exec.Agg{{Func: exec.AggMin, Arg: branch}, {Func: exec.AggMax, Arg: branch}}
-	aggCols := append(append([]Column(nil), cols...), Column{Name: "min", Type: exec.TypeInt}, Column{Name: "max", Type: exec.TypeInt})
-	agg := &Aggregate{Child: u, Keys: keys, Aggs: aggs, Cols: aggCols}
-	minB := &exec.Column{Index: len(cols), Name: "min", DT: exec.TypeInt}
-	maxB := &exec.Column{Index: len(cols) + 1, Name: "max", DT: exec.TypeInt}
+	agg, minB, maxB := aggregatePair(u, keys, cols, exec.Agg{Func: exec.AggMin, Arg: branch}, exec.Agg{Func: exec.AggMax, Arg: branch}, "min", "max")
 	var pred exec.Expr
 	if op == ast.Intersect {
 		pred = &exec.Logic{Op: exec.And, L: &exec.Compare{Op: exec.Eq, L: minB, R: &exec.Literal{V: int64(0), DT: exec.TypeInt}}, R: &exec.Compare{Op: exec.Eq, L: maxB, R: &exec.Literal{V: int64(1), DT: exec.TypeInt}}}

@@ -190,13 +190,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			return q.pgTypeOf(e.Args[0], x) // agg(...) FILTER (...), agg(... ORDER BY ...)
 		}
 		if name == "__pg_cast" && len(e.Args) == 2 {
-			if v, ok := e.Args[1].(*driver.ValueExpr); ok {
-				t := v.GetString()
-				if i := strings.IndexByte(t, '('); i >= 0 {
-					t = t[:i]
-				}
-				return narrowPG(pgCastTypes[t], x.Type())
-			}
+			return narrowPG(castTargetPG(e.Args[1]), x.Type())
 		}
 		if nameFuncs[name] {
 			return narrowPG(19, x.Type())

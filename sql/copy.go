@@ -49,19 +49,10 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 		name := c.dottedName()
 		cols := "*"
 		if c.err == nil && c.tok(0).punct("(") {
-			c.i++
-			var names []string
-			for c.err == nil {
-				names = append(names, quoteIdent(c.name()))
-				if !c.tok(0).punct(",") {
-					break
-				}
-				c.i++
+			names := c.parenNames()
+			for i, n := range names {
+				names[i] = quoteIdent(n)
 			}
-			if c.err == nil && !c.tok(0).punct(")") {
-				c.fail(c.tok(0), "", "")
-			}
-			c.i++
 			cols = strings.Join(names, ", ")
 		}
 		if c.err != nil {
@@ -100,11 +91,12 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 	if c.tok(0).punct("(") {
 		c.i++
 		seen := map[string]bool{}
-		for c.err == nil {
+		c.list(func() {
 			opt := c.tok(0)
 			name := c.name()
 			if seen[name] && c.err == nil {
-				return errAt(src, opt.start, CodeSyntaxError, "conflicting or redundant options", "")
+				c.err = errAt(src, opt.start, CodeSyntaxError, "conflicting or redundant options", "")
+				return
 			}
 			seen[name] = true
 			switch name {
@@ -134,27 +126,18 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 				}
 			case "encoding":
 				if e := c.copyString(); e != nil && !isUTF8(*e) {
-					return errAt(src, opt.start, CodeFeatureNotSupported, "COPY encoding \""+*e+"\" is not supported", "Strata writes UTF8")
+					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY encoding \""+*e+"\" is not supported", "Strata writes UTF8")
 				}
 			case "freeze", "force_not_null", "force_null", "default":
 				if c.err == nil {
-					return errAt(src, opt.start, CodeFeatureNotSupported, "COPY "+name+" only applies to COPY FROM", "")
+					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY "+name+" only applies to COPY FROM", "")
 				}
 			default:
 				if c.err == nil {
-					return errAt(src, opt.start, CodeSyntaxError, "option \""+name+"\" not recognized", "COPY TO takes FORMAT, DELIMITER, NULL, HEADER, QUOTE, ESCAPE, FORCE_QUOTE and ENCODING")
+					c.err = errAt(src, opt.start, CodeSyntaxError, "option \""+name+"\" not recognized", "COPY TO takes FORMAT, DELIMITER, NULL, HEADER, QUOTE, ESCAPE, FORCE_QUOTE and ENCODING")
 				}
 			}
-			if c.tok(0).punct(",") {
-				c.i++
-				continue
-			}
-			if !c.tok(0).punct(")") {
-				c.fail(c.tok(0), "", "")
-			}
-			c.i++
-			break
-		}
+		})
 	} else {
 		for c.err == nil && !c.done() {
 			switch {
@@ -182,13 +165,7 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 					spec.ForceQuoteAll = true
 					break
 				}
-				for c.err == nil {
-					spec.ForceQuote = append(spec.ForceQuote, c.name())
-					if !c.tok(0).punct(",") {
-						break
-					}
-					c.i++
-				}
+				spec.ForceQuote = c.nameList()
 			default:
 				c.fail(c.tok(0), "", "")
 			}
@@ -311,20 +288,7 @@ func (c *ucur) copyColumns() []string {
 		c.fail(c.tok(0), "", "write FORCE_QUOTE (column, ...) or FORCE_QUOTE *")
 		return nil
 	}
-	c.i++
-	var names []string
-	for c.err == nil {
-		names = append(names, c.name())
-		if !c.tok(0).punct(",") {
-			break
-		}
-		c.i++
-	}
-	if c.err == nil && !c.tok(0).punct(")") {
-		c.fail(c.tok(0), "", "")
-	}
-	c.i++
-	return names
+	return c.parenNames()
 }
 
 func isUTF8(name string) bool {

@@ -75,6 +75,44 @@ func (c *ucur) dottedName() string {
 	return n
 }
 
+// list reads the rest of a parenthesised list after its '(': item reads one
+// element (setting c.err when it fails), then ',' goes on and ')' ends it.
+func (c *ucur) list(item func()) {
+	for c.err == nil {
+		item()
+		if c.tok(0).punct(",") {
+			c.i++
+			continue
+		}
+		if !c.tok(0).punct(")") {
+			c.fail(c.tok(0), "", "")
+		}
+		c.i++
+		return
+	}
+}
+
+// nameList reads name [, name ...].
+func (c *ucur) nameList() []string {
+	var names []string
+	for c.err == nil {
+		names = append(names, c.name())
+		if !c.tok(0).punct(",") {
+			break
+		}
+		c.i++
+	}
+	return names
+}
+
+// parenNames reads (name, ...); the next token is the '('.
+func (c *ucur) parenNames() []string {
+	c.i++
+	var names []string
+	c.list(func() { names = append(names, c.name()) })
+	return names
+}
+
 // end requires that all tokens were consumed.
 func (c *ucur) end() {
 	if c.err == nil && !c.done() {
@@ -466,7 +504,7 @@ func parseExplain(src string, toks []token, st *Statement) *Error {
 	opts := &ExplainOptions{Format: "text"}
 	if c.tok(0).punct("(") {
 		c.i++
-		for c.err == nil {
+		c.list(func() {
 			t := c.tok(0)
 			name := c.name()
 			val := "true"
@@ -488,16 +526,7 @@ func parseExplain(src string, toks []token, st *Statement) *Error {
 					c.err = errAt(src, t.start, CodeSyntaxError, "unrecognized EXPLAIN option \""+name+"\"", "options are ANALYZE, VERBOSE, FORMAT, COSTS, BUFFERS, TIMING, SUMMARY")
 				}
 			}
-			if c.tok(0).punct(",") {
-				c.i++
-				continue
-			}
-			if !c.tok(0).punct(")") {
-				c.fail(c.tok(0), "", "")
-			}
-			c.i++
-			break
-		}
+		})
 	} else {
 		if c.accept("analyze") || c.accept("analyse") {
 			opts.Analyze = true
