@@ -340,7 +340,8 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 		c.sendError(&planner.Error{Code: planner.CodeNotSupported, Msg: "the function call protocol is not supported; call the function in a SELECT"}, 0)
 		c.ready()
 	case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
-		// Only reachable after a COPY FROM STDIN, which is refused.
+		// What a client still sends after its COPY FROM STDIN failed:
+		// dropped, as PostgreSQL does.
 	default:
 		c.fatal("08P01", fmt.Sprintf("unexpected message %T", msg))
 		return false

@@ -78,7 +78,6 @@ func TestCopyErrors(t *testing.T) {
 	conn := connect(t, s, "db")
 	ctx := context.Background()
 	for q, code := range map[string]string{
-		"COPY cpu FROM STDIN":                                                   "0A000",
 		"COPY cpu TO '/tmp/cpu.csv'":                                            "0A000",
 		"COPY cpu TO STDOUT (FORMAT binary)":                                    "0A000",
 		"COPY cpu TO STDOUT (DELIMITER ',,')":                                   "22023",

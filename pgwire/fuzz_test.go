@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -148,4 +150,93 @@ func TestDecodeArrayParam(t *testing.T) {
 	require.Equal(t, planner.ArrayParam{Elem: exec.TypeInt, Values: []any{int64(7)}}, v)
 	_, err = decodeParam(1, 1016, 1, []byte{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0}, time.UTC, time.Unix(0, 0))
 	require.ErrorContains(t, err, "element 1 is cut short")
+}
+
+// logSink records what a copyReader hands over.
+type logSink struct{ b []byte }
+
+func (s *logSink) Text(j int, v []byte) error {
+	s.b = append(append(append(s.b, 'T', byte('0'+j)), v...), 0)
+	return nil
+}
+func (s *logSink) Null(j int) error { s.b = append(s.b, 'N', byte('0'+j), 0); return nil }
+func (s *logSink) Float(j int, f float64) error {
+	s.b = append(fmt.Appendf(s.b, "F%d%v", j, f), 0)
+	return nil
+}
+func (s *logSink) Int(j int, n int64) error {
+	s.b = append(fmt.Appendf(s.b, "I%d%d", j, n), 0)
+	return nil
+}
+func (s *logSink) Bool(j int, v bool) error {
+	s.b = append(fmt.Appendf(s.b, "B%d%v", j, v), 0)
+	return nil
+}
+func (s *logSink) Time(j int, ns int64) error {
+	s.b = append(fmt.Appendf(s.b, "D%d%d", j, ns), 0)
+	return nil
+}
+func (s *logSink) EndRow() bool { s.b = append(s.b, '\n'); return false }
+
+// FuzzCopyReader: COPY FROM data in every format decodes the same however
+// CopyData messages split it, never panics, and fails only with SQLSTATE
+// errors that name the line.
+func FuzzCopyReader(f *testing.F) {
+	f.Add(byte(0), "a\tb\\tc\t\\N\n\\x41\\101\tz\r\n", 5)
+	f.Add(byte(1), "a,\"b\"\"c\",,\"\"\n\"multi\nline\",x\r\n", 7)
+	f.Add(byte(2), "PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x01a\xff\xff\xff\xff\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x01\xff\xff", 13)
+	f.Add(byte(3), "h1,h2,h3\n1,2,3\n\\.\nignored", 3)
+	cols := []planner.CopyColumn{
+		{Name: "a", Type: storage.TypeTag, ForceNull: true},
+		{Name: "b", Type: storage.TypeString, ForceNotNull: true},
+		{Name: "c", Type: storage.TypeInt},
+	}
+	f.Fuzz(func(t *testing.T, mode byte, data string, split int) {
+		spec := &sql.CopySpec{Delimiter: '\t', Null: `\N`, Quote: '"', Escape: '"'}
+		switch mode % 4 {
+		case 1:
+			spec.CSV, spec.Delimiter, spec.Null = true, ',', ""
+		case 2:
+			spec.Binary = true
+		case 3:
+			spec.CSV, spec.Delimiter, spec.Null, spec.Header, spec.HeaderMatch = true, ',', "", true, mode&4 != 0
+		}
+		run := func(parts ...string) (string, error) {
+			sink := &logSink{}
+			r := newCopyReader(spec, cols, "t", sink)
+			for _, p := range parts {
+				if err := r.feed([]byte(p)); err != nil {
+					return string(sink.b), err
+				}
+			}
+			return string(sink.b), r.finish()
+		}
+		whole, werr := run(data)
+		if split < 0 {
+			split = -split
+		}
+		k := 0
+		if len(data) > 0 {
+			k = split % (len(data) + 1)
+		}
+		parts, perr := run(data[:k], data[k:])
+		bytewise := make([]string, len(data))
+		for i := 0; i < len(data); i++ {
+			bytewise[i] = data[i : i+1]
+		}
+		bytes, berr := run(bytewise...)
+		if werr != nil {
+			pe := planner.AsError(werr)
+			require.Len(t, pe.Code, 5)
+			require.Contains(t, pe.Msg, "COPY t, line ")
+		}
+		// Rows handed over before an error may differ by where the data
+		// was cut; the outcome may not.
+		require.Equal(t, werr, perr, "split at %d", k)
+		require.Equal(t, werr, berr, "byte by byte")
+		if werr == nil {
+			require.Equal(t, whole, parts, "split at %d", k)
+			require.Equal(t, whole, bytes, "byte by byte")
+		}
+	})
 }

@@ -26,11 +26,13 @@ type portal struct {
 	// copyCols are the columns COPY ... TO STDOUT writes (it sends no
 	// RowDescription: cols is nil).
 	copyCols []planner.Column
-	formats  []int16 // per column: 0 text, 1 binary
-	op       exec.Operator
-	tag      string // command tag ("SELECT" gets the row count appended)
-	ran      bool   // a statement without rows has run
-	hold     bool   // a cursor declared WITH HOLD
+	// copyIn loads the rows of COPY ... FROM STDIN.
+	copyIn  *planner.CopyIn
+	formats []int16 // per column: 0 text, 1 binary
+	op      exec.Operator
+	tag     string // command tag ("SELECT" gets the row count appended)
+	ran     bool   // a statement without rows has run
+	hold    bool   // a cursor declared WITH HOLD
 
 	rec  arrow.Record
 	row  int
@@ -105,6 +107,14 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 			p.tag = "EXPLAIN"
 		}
 	case sql.Copy:
+		if stmt.Copy.From {
+			ci, err := c.srv.Planner.BeginCopy(c.sess.plannerSession(), stmt.Copy)
+			if err != nil {
+				return nil, err
+			}
+			p.copyIn = ci
+			break
+		}
 		q, op, err := c.srv.Planner.Run(ctx, c.sess.plannerSession(), stmt.Inner, params)
 		if err != nil {
 			return nil, err
@@ -140,6 +150,8 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 	switch {
 	case p.stmt.Kind == sql.Fetch || p.stmt.Kind == sql.Move:
 		return c.fetch(ctx, p)
+	case p.stmt.Kind == sql.Copy && p.copyIn != nil:
+		return c.copyIn(ctx, p)
 	case p.stmt.Kind == sql.Copy:
 		return c.copyOut(ctx, p)
 	case p.op != nil || p.done:

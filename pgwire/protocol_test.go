@@ -126,6 +126,8 @@ func msgName(msg pgproto3.BackendMessage) string {
 		return "RowDescription"
 	case *pgproto3.NoData:
 		return "NoData"
+	case *pgproto3.CopyInResponse:
+		return "CopyInResponse"
 	case *pgproto3.DataRow:
 		return "DataRow"
 	case *pgproto3.CommandComplete:

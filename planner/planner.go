@@ -123,6 +123,10 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 		}
 		return p.explain(sess, q)
 	case sql.Copy:
+		if stmt.Copy.From {
+			return nil, nil, &Error{Code: CodeNotSupported, Msg: "COPY ... FROM STDIN is a command of the PostgreSQL endpoint",
+				Hint: "here, write the rows as line protocol (POST /api/v3/write_lp) or with INSERT"}
+		}
 		return nil, nil, &Error{Code: CodeNotSupported, Msg: "COPY ... TO STDOUT is a command of the PostgreSQL endpoint",
 			Hint: "here, run the query itself: the HTTP API writes CSV with format=csv, strata query with --format csv"}
 	default:

@@ -2,28 +2,48 @@ package sql
 
 import "strings"
 
-// CopySpec describes COPY ... TO STDOUT: how its rows are written.
+// CopySpec describes COPY ... TO STDOUT (rows written) or COPY ... FROM
+// STDIN (rows read).
 type CopySpec struct {
+	// From is COPY table FROM STDIN: rows are read into Table (Schema, when
+	// written, names its schema), into Columns or, when none are named,
+	// every column of the table.
+	From    bool
+	Schema  string
+	Table   string
+	Columns []string
+
 	CSV       bool   // FORMAT csv (else text)
+	Binary    bool   // FORMAT binary (COPY FROM only)
 	Delimiter byte   // between fields: tab (text) or ',' (csv) unless given
 	Null      string // a NULL: \N (text) or an empty field (csv) unless given
 	Header    bool   // a first line of column names
-	Quote     byte   // csv: the quote character ('"')
-	Escape    byte   // csv: what precedes a quote inside quotes (Quote)
+	// HeaderMatch (COPY FROM, HEADER MATCH): the header line must name the
+	// columns, in order.
+	HeaderMatch bool
+	Quote       byte // csv: the quote character ('"')
+	Escape      byte // csv: what precedes a quote inside quotes (Quote)
 	// ForceQuote names the columns whose non-NULL values are always quoted
 	// (csv); ForceQuoteAll is FORCE_QUOTE *.
 	ForceQuote    []string
 	ForceQuoteAll bool
+	// ForceNotNull (COPY FROM, csv) names the columns where a field equal
+	// to the NULL string is that string, not NULL; ForceNull the columns
+	// where a quoted one is NULL too.
+	ForceNotNull []string
+	ForceNull    []string
 }
 
-// parseCopy parses COPY { table [(columns)] | (query) } TO STDOUT
-// [[WITH] (option [value], ...)] and the older option words (BINARY,
-// DELIMITER [AS] 'c', NULL [AS] 's', CSV, HEADER, QUOTE [AS] 'c', ESCAPE
-// [AS] 'c', FORCE QUOTE columns|*), which psql's \copy passes on. The rows
-// come from Inner, a SELECT (for a table, of its columns). COPY FROM and
-// COPY TO a server file are refused with what to do instead.
+// parseCopy parses COPY { table [(columns)] | (query) } TO STDOUT and
+// COPY table [(columns)] FROM STDIN, each with [[WITH] (option [value],
+// ...)] or the older option words (BINARY, DELIMITER [AS] 'c', NULL [AS]
+// 's', CSV, HEADER, QUOTE [AS] 'c', ESCAPE [AS] 'c', FORCE QUOTE
+// columns|*, FORCE NOT NULL columns), which psql's \copy passes on. The
+// rows of COPY TO come from Inner, a SELECT (for a table, of its columns).
+// Server files and programs are refused with what to do instead.
 func parseCopy(src string, toks []token, st *Statement) *Error {
 	c := &ucur{src: src, toks: toks, i: 1}
+	spec := &CopySpec{}
 	var inner *Statement
 	if c.tok(0).punct("(") {
 		end := closeParen(toks, c.i)
@@ -47,46 +67,81 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 	} else {
 		table := c.tok(0)
 		name := c.dottedName()
-		cols := "*"
 		if c.err == nil && c.tok(0).punct("(") {
-			names := c.parenNames()
-			for i, n := range names {
-				names[i] = quoteIdent(n)
-			}
-			cols = strings.Join(names, ", ")
+			spec.Columns = c.parenNames()
 		}
 		if c.err != nil {
 			return c.err
 		}
 		parts := strings.Split(name, ".")
-		for i, p := range parts {
-			parts[i] = quoteIdent(p)
+		spec.Table = parts[len(parts)-1]
+		if len(parts) > 1 {
+			spec.Schema = parts[len(parts)-2]
 		}
-		q, err := Parse("SELECT " + cols + " FROM " + strings.Join(parts, "."))
-		if err != nil {
-			return errAt(src, table.start, CodeSyntaxError, "COPY of table "+name+": "+err.Error(), "")
+		if !c.tok(0).word("from") {
+			cols := "*"
+			if spec.Columns != nil {
+				names := make([]string, len(spec.Columns))
+				for i, n := range spec.Columns {
+					names[i] = quoteIdent(n)
+				}
+				cols = strings.Join(names, ", ")
+			}
+			for i, p := range parts {
+				parts[i] = quoteIdent(p)
+			}
+			q, err := Parse("SELECT " + cols + " FROM " + strings.Join(parts, "."))
+			if err != nil {
+				return errAt(src, table.start, CodeSyntaxError, "COPY of table "+name+": "+err.Error(), "")
+			}
+			inner = q[0]
 		}
-		inner = q[0]
 	}
 	switch dir := c.tok(0); {
-	case c.accept("from"):
-		return errAt(src, dir.start, CodeFeatureNotSupported, "COPY FROM is not supported",
-			"write rows with INSERT or as line protocol (POST /api/v3/write_lp)")
-	case !c.accept("to"):
-		c.fail(dir, "", "write COPY (query) TO STDOUT")
-		return c.err
-	}
-	if dest := c.tok(0); !c.accept("stdout") {
-		if dest.kind == tString || dest.word("program") {
-			return errAt(src, dest.start, CodeFeatureNotSupported, "COPY TO a server file or program is not supported",
-				"COPY ... TO STDOUT sends the rows to the client; in psql, \\copy ... TO 'file' writes a local file")
+	case inner == nil && c.accept("from"):
+		spec.From = true
+		if src := c.tok(0); !c.accept("stdin") {
+			if src.kind == tString || src.word("program") {
+				return errAt(c.src, src.start, CodeFeatureNotSupported, "COPY FROM a server file or program is not supported",
+					"COPY ... FROM STDIN reads the rows from the client; in psql, \\copy ... FROM 'file' reads a local file")
+			}
+			c.fail(src, "", "write COPY table FROM STDIN")
+			return c.err
 		}
-		c.fail(dest, "", "write COPY (query) TO STDOUT")
+	case !c.accept("to"):
+		c.fail(dir, "", "write COPY (query) TO STDOUT or COPY table FROM STDIN")
 		return c.err
+	default:
+		if dest := c.tok(0); !c.accept("stdout") {
+			if dest.kind == tString || dest.word("program") {
+				return errAt(src, dest.start, CodeFeatureNotSupported, "COPY TO a server file or program is not supported",
+					"COPY ... TO STDOUT sends the rows to the client; in psql, \\copy ... TO 'file' writes a local file")
+			}
+			c.fail(dest, "", "write COPY (query) TO STDOUT")
+			return c.err
+		}
 	}
-	spec := &CopySpec{}
+	if err := c.copyOptions(spec); err != nil {
+		return err
+	}
+	st.Kind = Copy
+	st.Copy = spec
+	st.Inner = inner
+	return nil
+}
+
+// copyOptions reads COPY's options, after its direction, into spec and
+// checks them as PostgreSQL does.
+func (c *ucur) copyOptions(spec *CopySpec) *Error {
+	src, toks := c.src, c.toks
 	var delim, null, quote, escape *string
 	format := ""
+	from := spec.From
+	onlyFrom := func(opt token, what string) {
+		if !from && c.err == nil {
+			c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY "+what+" only available using COPY FROM", "")
+		}
+	}
 	c.accept("with")
 	if c.tok(0).punct("(") {
 		c.i++
@@ -112,35 +167,52 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 			case "null":
 				null = c.copyString()
 			case "header":
+				if t := c.tok(0); (t.kind == tIdent || t.kind == tString) && strings.EqualFold(t.val, "match") {
+					c.i++
+					spec.Header, spec.HeaderMatch = true, true
+					if !from && c.err == nil {
+						c.err = errAt(src, t.start, CodeFeatureNotSupported, "cannot use \"match\" with HEADER in COPY TO", "")
+					}
+					break
+				}
 				spec.Header = c.copyBool()
 			case "quote":
 				quote = c.copyString()
 			case "escape":
 				escape = c.copyString()
 			case "force_quote":
+				if from && c.err == nil {
+					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY force quote only available using COPY TO", "")
+				}
 				if c.tok(0).kind == tOp && c.tok(0).val == "*" {
 					c.i++
 					spec.ForceQuoteAll = true
 				} else {
 					spec.ForceQuote = c.copyColumns()
 				}
+			case "force_not_null":
+				onlyFrom(opt, "force not null")
+				spec.ForceNotNull = c.copyColumns()
+			case "force_null":
+				onlyFrom(opt, "force null")
+				spec.ForceNull = c.copyColumns()
+			case "freeze":
+				// A loading hint; Strata's writes need no freezing.
+				onlyFrom(opt, "freeze")
+				c.copyBool()
 			case "encoding":
 				if e := c.copyString(); e != nil && !isUTF8(*e) {
-					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY encoding \""+*e+"\" is not supported", "Strata writes UTF8")
-				}
-			case "freeze", "force_not_null", "force_null", "default":
-				if c.err == nil {
-					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY "+name+" only applies to COPY FROM", "")
+					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY encoding \""+*e+"\" is not supported", "Strata reads and writes UTF8")
 				}
 			default:
 				if c.err == nil {
-					c.err = errAt(src, opt.start, CodeSyntaxError, "option \""+name+"\" not recognized", "COPY TO takes FORMAT, DELIMITER, NULL, HEADER, QUOTE, ESCAPE, FORCE_QUOTE and ENCODING")
+					c.err = errAt(src, opt.start, CodeSyntaxError, "option \""+name+"\" not recognized", "COPY takes FORMAT, DELIMITER, NULL, HEADER, QUOTE, ESCAPE, FORCE_QUOTE (TO), FORCE_NOT_NULL and FORCE_NULL (FROM) and ENCODING")
 				}
 			}
 		})
 	} else {
-		for c.err == nil && !c.done() {
-			switch {
+		for c.err == nil && !c.done() && !c.tok(0).word("where") {
+			switch opt := c.tok(0); {
 			case c.accept("binary"):
 				format = "binary"
 			case c.accept("csv"):
@@ -160,16 +232,25 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 				c.accept("as")
 				escape = c.copyString()
 			case c.accept("force", "quote"):
+				if from && c.err == nil {
+					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY force quote only available using COPY TO", "")
+				}
 				if c.tok(0).kind == tOp && c.tok(0).val == "*" {
 					c.i++
 					spec.ForceQuoteAll = true
 					break
 				}
 				spec.ForceQuote = c.nameList()
+			case c.accept("force", "not", "null"):
+				onlyFrom(opt, "force not null")
+				spec.ForceNotNull = c.nameList()
 			default:
 				c.fail(c.tok(0), "", "")
 			}
 		}
+	}
+	if w := c.tok(0); from && c.err == nil && w.word("where") {
+		return errAt(src, w.start, CodeFeatureNotSupported, "COPY FROM ... WHERE is not supported", "load the rows, then query them with WHERE")
 	}
 	c.end()
 	if c.err != nil {
@@ -182,7 +263,18 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 	case "csv":
 		spec.CSV = true
 	case "binary":
-		return bad("COPY in binary format is not supported; use FORMAT text or csv")
+		if !from {
+			return bad("COPY TO in binary format is not supported; use FORMAT text or csv")
+		}
+		spec.Binary = true
+		switch {
+		case delim != nil:
+			return bad("cannot specify DELIMITER in BINARY mode")
+		case null != nil:
+			return bad("cannot specify NULL in BINARY mode")
+		case spec.Header:
+			return bad("cannot specify HEADER in BINARY mode")
+		}
 	default:
 		return invalid("COPY format \"" + format + "\" not recognized")
 	}
@@ -211,6 +303,9 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 	if !spec.CSV && (quote != nil || escape != nil || spec.ForceQuoteAll || spec.ForceQuote != nil) {
 		return bad("COPY QUOTE, ESCAPE and FORCE_QUOTE are available only in CSV mode")
 	}
+	if !spec.CSV && (spec.ForceNotNull != nil || spec.ForceNull != nil) {
+		return bad("COPY FORCE_NOT_NULL and FORCE_NULL are available only in CSV mode")
+	}
 	if quote != nil {
 		if len(*quote) != 1 {
 			return invalid("COPY quote must be a single one-byte character")
@@ -230,9 +325,6 @@ func parseCopy(src string, toks []token, st *Statement) *Error {
 	if spec.CSV && strings.IndexByte(spec.Null, spec.Delimiter) >= 0 {
 		return invalid("COPY delimiter must not appear in the NULL specification")
 	}
-	st.Kind = Copy
-	st.Copy = spec
-	st.Inner = inner
 	return nil
 }
 

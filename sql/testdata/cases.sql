@@ -120,6 +120,28 @@ COPY ( SELECT time, host FROM cpu WHERE usage > 1 ) TO STDOUT csv header
 COPY cpu TO STDOUT; COPY public.cpu (time, "Host") TO STDOUT WITH (FORMAT csv, HEADER false, DELIMITER ';', NULL 'NA', QUOTE '''', ESCAPE '\', FORCE_QUOTE *); COPY cpu TO STDOUT WITH DELIMITER AS '|' NULL AS '' CSV QUOTE AS '"' FORCE QUOTE host, region
 # copy from stdin
 COPY cpu FROM STDIN
+# copy from stdin with columns and csv options
+COPY public.cpu (time, "Host", usage) FROM STDIN WITH (FORMAT csv, HEADER MATCH, NULL 'NA', FORCE_NOT_NULL (host), FORCE_NULL (usage), FREEZE)
+# copy from stdin binary, as pgx's CopyFrom sends it
+copy "cpu" ( "time", "host" ) from stdin binary;
+# copy from stdin, older option words
+COPY cpu FROM STDIN WITH DELIMITER AS ',' NULL AS '' CSV HEADER QUOTE AS '"' FORCE NOT NULL host, region
+# copy from a server file
+COPY cpu FROM '/tmp/x.csv'
+# copy query from stdin
+COPY (SELECT 1) FROM STDIN
+# copy from stdin where
+COPY cpu FROM STDIN (FORMAT csv) WHERE usage > 1
+# copy from with force quote
+COPY cpu FROM STDIN (FORMAT csv, FORCE_QUOTE *)
+# copy to with force not null
+COPY cpu TO STDOUT (FORMAT csv, FORCE_NOT_NULL (host))
+# copy to with header match
+COPY cpu TO STDOUT (FORMAT csv, HEADER match)
+# copy binary with header
+COPY cpu FROM STDIN (FORMAT binary, HEADER)
+# copy force null in text mode
+COPY cpu FROM STDIN (FORCE_NULL (host))
 # copy to a file
 COPY cpu TO '/tmp/x.csv'
 # copy binary

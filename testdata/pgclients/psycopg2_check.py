@@ -4,6 +4,7 @@ off by default, so psycopg2 sends BEGIN), and a server-side named cursor
 (DECLARE ... CURSOR WITH HOLD / FETCH FORWARD / CLOSE). Connection from the
 libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE)."""
 import datetime
+import io
 
 import psycopg2
 import psycopg2.errors
@@ -42,6 +43,23 @@ named.execute("SELECT host FROM cpu ORDER BY time")
 assert [r[0] for r in named] == ["a", "b", "a", "py"]
 named.close()
 conn.commit()
+
+# COPY ... FROM STDIN, as loaders use it: copy_expert (CSV with a header)
+# and copy_from (text format).
+cur = conn.cursor()
+cur.copy_expert("COPY cpu (time, host, usage, n) FROM STDIN WITH (FORMAT csv, HEADER)",
+                io.StringIO("time,host,usage,n\n2024-01-01 00:00:00+00,csv,7.5,7\n2024-01-01 00:00:01+00,csv,,\n"))
+assert cur.rowcount == 2, cur.rowcount
+cur.copy_from(io.StringIO("2024-01-01 00:00:02+00\tpy2\t8.5\n"), "cpu", columns=("time", "host", "usage"))
+conn.commit()
+cur.execute("SELECT host, usage, n FROM cpu WHERE time >= '2024-01-01' ORDER BY time")
+assert cur.fetchall() == [("csv", 7.5, 7), ("csv", None, None), ("py2", 8.5, None)]
+try:
+    cur.copy_expert("COPY cpu (time, host, usage) FROM STDIN (FORMAT csv)", io.StringIO("2024-01-02 00:00:00+00,x,bad\n"))
+    raise AssertionError("expected an error")
+except psycopg2.errors.InvalidTextRepresentation as e:
+    assert "line 1, column usage" in str(e), str(e)
+conn.rollback()
 
 conn.close()
 print("ok")

@@ -1,3 +1,4 @@
+import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -5,11 +6,14 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.Properties;
 
+import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
+import org.postgresql.copy.CopyManager;
 
 // JdbcCheck drives a Strata PostgreSQL endpoint through pgjdbc and prints
 // what it read, one fact per line, for pgwire's TestPgJDBC to compare with
@@ -24,6 +28,7 @@ public class JdbcCheck {
             prepared(conn);
             fetchSize(conn);
             arrays(conn);
+            copyIn(conn);
         }
         System.out.println("ok");
     }
@@ -160,6 +165,33 @@ public class JdbcCheck {
                 }
                 System.out.println("array " + arr.getBaseTypeName() + sb);
             }
+        }
+    }
+
+    // copyIn loads rows with pgjdbc's CopyManager (COPY ... FROM STDIN), as
+    // JDBC loaders do, and reads them back.
+    static void copyIn(Connection conn) throws Exception {
+        conn.setAutoCommit(true);
+        CopyManager cm = conn.unwrap(PGConnection.class).getCopyAPI();
+        long n = cm.copyIn("COPY cpu (time, host, usage, n) FROM STDIN WITH (FORMAT csv)",
+            new StringReader("2040-01-01 00:00:00+00,jdbc,1.25,7\n2040-01-01 00:00:01+00,\"j,dbc\",,\n"));
+        System.out.println("copy in " + n);
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT host, usage, n FROM cpu WHERE time >= '2040-01-01' ORDER BY time")) {
+            while (rs.next()) {
+                System.out.println("copied " + rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+            }
+        }
+        try {
+            cm.copyIn("COPY cpu (time, host, usage) FROM STDIN", new StringReader("2040-01-02 00:00:00+00\tjdbc\tx\n"));
+            System.out.println("copy in: no error");
+        } catch (SQLException e) {
+            System.out.println("copy error " + e.getSQLState());
+        }
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM cpu WHERE time >= '2040-01-01'")) {
+            rs.next();
+            System.out.println("copied rows " + rs.getLong(1));
         }
     }
 }

@@ -1,0 +1,418 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// copyPieceBytes is about how much a COPY FROM holds before it writes:
+// a COPY of less is one write (all or nothing); a longer one is written
+// piece by piece as it arrives.
+const copyPieceBytes = 16 << 20
+
+// CopyColumn is one column a COPY FROM reads, in the order of its fields.
+type CopyColumn struct {
+	Name string
+	Type storage.ColumnType
+	// OID is the PostgreSQL type the column is announced as (what a
+	// binary COPY's fields hold).
+	OID uint32
+	// ForceNotNull and ForceNull are the CSV options naming the column.
+	ForceNotNull, ForceNull bool
+}
+
+// CopyIn loads the rows of COPY table FROM STDIN through the durable write
+// path. Values arrive field by field (Text, Null, Float, Int, Bool, Time),
+// each row ended by EndRow; rows merge with stored ones as line protocol
+// does (the same series and time: the later write wins per field). After
+// an error the CopyIn must not be written.
+type CopyIn struct {
+	Table   string
+	Columns []CopyColumn
+
+	p       *Planner
+	db      string
+	ctx     *exec.Ctx
+	now     int64
+	timeCol int // index of time in Columns, or -1: rows take now
+
+	rows    int // rows held, not yet written
+	size    int // their estimated bytes
+	written int64
+	times   []int64
+	cols    []copyBuilder
+}
+
+// copyBuilder gathers one column's values.
+type copyBuilder struct {
+	tag   storage.TagColumn
+	dict  map[string]int32
+	field storage.FieldColumn
+	valid []byte
+}
+
+// BeginCopy checks a COPY ... FROM STDIN against the catalog and prepares
+// its load. The table must exist (COPY does not create tables: line
+// protocol or INSERT does).
+func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) {
+	if spec.Schema != "" && spec.Schema != "public" {
+		return nil, errorf(CodeUndefinedTable, "schema %q does not exist", spec.Schema)
+	}
+	stored, err := p.Engine.TableSchema(sess.Database, spec.Table)
+	if err != nil || len(stored) == 0 {
+		return nil, &Error{Code: CodeUndefinedTable, Msg: fmt.Sprintf("relation %q does not exist", spec.Table),
+			Hint: "COPY loads an existing table; create it with a line-protocol write or INSERT INTO " + spec.Table + " (time, ...) VALUES (...)"}
+	}
+	types := map[string]storage.ColumnType{}
+	var names []string
+	for _, c := range stored {
+		types[c.Name] = c.Type
+		names = append(names, c.Name)
+	}
+	if spec.Columns != nil {
+		names = spec.Columns
+	}
+	ci := &CopyIn{Table: spec.Table, p: p, db: sess.Database, timeCol: -1,
+		ctx: &exec.Ctx{Location: sess.Location, Now: sess.Now}, now: sess.Now.UnixNano()}
+	seen := map[string]bool{}
+	for j, n := range names {
+		t, ok := types[n]
+		if !ok {
+			return nil, &Error{Code: CodeUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", n, spec.Table),
+				Hint: "COPY loads the table's columns; write new ones with line protocol or INSERT first"}
+		}
+		if seen[n] {
+			return nil, errorf("42701", "column %q specified more than once", n)
+		}
+		seen[n] = true
+		oid, _ := pgTypeOf(t)
+		ci.Columns = append(ci.Columns, CopyColumn{Name: n, Type: t, OID: uint32(oid)})
+		if t == storage.TypeTime {
+			ci.timeCol = j
+		}
+	}
+	for _, force := range []struct {
+		names []string
+		opt   string
+		set   func(*CopyColumn)
+	}{
+		{spec.ForceNotNull, "FORCE_NOT_NULL", func(c *CopyColumn) { c.ForceNotNull = true }},
+		{spec.ForceNull, "FORCE_NULL", func(c *CopyColumn) { c.ForceNull = true }},
+	} {
+		for _, n := range force.names {
+			j := ci.column(n)
+			if j < 0 {
+				return nil, errorf("42P10", "%s column %q not referenced by COPY", force.opt, n)
+			}
+			force.set(&ci.Columns[j])
+		}
+	}
+	ci.reset()
+	return ci, nil
+}
+
+func (ci *CopyIn) column(name string) int {
+	for j, c := range ci.Columns {
+		if c.Name == name {
+			return j
+		}
+	}
+	return -1
+}
+
+// reset starts a new piece: the slices written before belong to the engine.
+func (ci *CopyIn) reset() {
+	ci.rows, ci.size = 0, 0
+	ci.times = make([]int64, 0, 1024)
+	ci.cols = make([]copyBuilder, len(ci.Columns))
+	for j, c := range ci.Columns {
+		b := &ci.cols[j]
+		switch c.Type {
+		case storage.TypeTag:
+			b.tag = storage.TagColumn{Name: c.Name}
+			b.dict = map[string]int32{}
+		case storage.TypeTime:
+		default:
+			b.field = storage.FieldColumn{Name: c.Name, Type: c.Type}
+			if c.Type == storage.TypeString {
+				b.field.Offsets = []int32{0}
+			}
+		}
+	}
+}
+
+// Written is the number of rows already written by earlier pieces.
+func (ci *CopyIn) Written() int64 { return ci.written }
+
+// Rows is the number of rows loaded so far, written or held.
+func (ci *CopyIn) Rows() int64 { return ci.written + int64(ci.rows) }
+
+// Null sets column j of the current row to NULL.
+func (ci *CopyIn) Null(j int) error {
+	c := &ci.Columns[j]
+	b := &ci.cols[j]
+	switch c.Type {
+	case storage.TypeTime:
+		return &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", c.Name, ci.Table)}
+	case storage.TypeTag:
+		b.tag.Codes = append(b.tag.Codes, -1)
+		return nil
+	}
+	b.grow(ci.rows, c.Type)
+	b.field.Nulls++
+	if c.Type == storage.TypeString {
+		b.field.Offsets = append(b.field.Offsets, int32(len(b.field.Data)))
+	}
+	return nil
+}
+
+// grow makes room for row i of a field column: a zero value, not yet valid.
+func (b *copyBuilder) grow(i int, t storage.ColumnType) {
+	if i&7 == 0 {
+		b.valid = append(b.valid, 0)
+	}
+	f := &b.field
+	switch t {
+	case storage.TypeFloat:
+		f.Floats = append(f.Floats, 0)
+	case storage.TypeInt:
+		f.Ints = append(f.Ints, 0)
+	case storage.TypeUint:
+		f.Uints = append(f.Uints, 0)
+	case storage.TypeBool:
+		if i&7 == 0 {
+			f.Bools = append(f.Bools, 0)
+		}
+	}
+}
+
+// setValid marks row i of a field column not null.
+func (b *copyBuilder) setValid(i int) { b.valid[i>>3] |= 1 << (uint(i) & 7) }
+
+// Text sets column j of the current row from its text form (PostgreSQL's
+// input syntax for the column's type). v is not kept.
+func (ci *CopyIn) Text(j int, v []byte) error {
+	c := &ci.Columns[j]
+	switch c.Type {
+	case storage.TypeTime:
+		ns, err := exec.ParseTimestamp(string(v), ci.ctx.Location, ci.ctx.Now)
+		if err != nil {
+			pe := AsError(err)
+			if pe.Code == CodeInvalidText {
+				pe.Code = "22007" // invalid_datetime_format
+			}
+			return pe
+		}
+		return ci.Time(j, ns)
+	case storage.TypeTag:
+		if !utf8.Valid(v) {
+			return invalidUTF8(v)
+		}
+		b := &ci.cols[j]
+		code, ok := b.dict[string(v)]
+		if !ok {
+			code = int32(len(b.tag.Dict))
+			s := string(v)
+			b.dict[s] = code
+			b.tag.Dict = append(b.tag.Dict, s)
+			ci.size += len(s)
+		}
+		b.tag.Codes = append(b.tag.Codes, code)
+		return nil
+	case storage.TypeString:
+		if !utf8.Valid(v) {
+			return invalidUTF8(v)
+		}
+		b := &ci.cols[j]
+		b.grow(ci.rows, c.Type)
+		b.setValid(ci.rows)
+		b.field.Data = append(b.field.Data, v...)
+		b.field.Offsets = append(b.field.Offsets, int32(len(b.field.Data)))
+		ci.size += len(v)
+		return nil
+	case storage.TypeFloat:
+		f, err := strconv.ParseFloat(strings.TrimSpace(unsafeString(v)), 64)
+		if err != nil {
+			return ci.textSlow(j, v)
+		}
+		return ci.Float(j, f)
+	case storage.TypeInt:
+		n, err := strconv.ParseInt(strings.TrimSpace(unsafeString(v)), 10, 64)
+		if err != nil {
+			return ci.textSlow(j, v)
+		}
+		return ci.Int(j, n)
+	}
+	return ci.textSlow(j, v)
+}
+
+// textSlow reads a value through the cast PostgreSQL's input functions
+// follow: words such as NaN, booleans, unsigned integers, and the errors.
+func (ci *CopyIn) textSlow(j int, v []byte) error {
+	c := &ci.Columns[j]
+	x, err := exec.CastValue(ci.ctx, string(v), storage.ArrowType(c.Type))
+	if err != nil {
+		return AsError(err)
+	}
+	return ci.value(j, x)
+}
+
+// value sets column j from a Go value of any type a cast makes.
+func (ci *CopyIn) value(j int, x any) error {
+	c := &ci.Columns[j]
+	if c.Type == storage.TypeString || c.Type == storage.TypeTag {
+		s, _ := exec.CastValue(ci.ctx, x, exec.TypeText)
+		return ci.Text(j, []byte(s.(string)))
+	}
+	y, err := exec.CastValue(ci.ctx, x, storage.ArrowType(c.Type))
+	if err != nil {
+		return &Error{Code: "22P03", Msg: fmt.Sprintf("%v for column %q (%s)", err, c.Name, c.Type)}
+	}
+	switch y := y.(type) {
+	case float64:
+		return ci.Float(j, y)
+	case int64:
+		return ci.Int(j, y)
+	case uint64:
+		b := &ci.cols[j]
+		b.grow(ci.rows, c.Type)
+		b.setValid(ci.rows)
+		b.field.Uints[ci.rows] = y
+		return nil
+	case bool:
+		return ci.Bool(j, y)
+	case exec.Timestamp:
+		return ci.Time(j, int64(y))
+	}
+	return &Error{Code: "22P03", Msg: fmt.Sprintf("column %q (%s) cannot hold %v", c.Name, c.Type, x)}
+}
+
+// Float sets column j of the current row to f.
+func (ci *CopyIn) Float(j int, f float64) error {
+	c := &ci.Columns[j]
+	if c.Type != storage.TypeFloat {
+		return ci.value(j, f)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return &Error{Code: CodeInvalidText, Msg: fmt.Sprintf("%v cannot be stored in column %q: fields hold finite numbers", f, c.Name),
+			Hint: "write NULL (\\N in text format, an empty field in CSV) for a missing value"}
+	}
+	b := &ci.cols[j]
+	b.grow(ci.rows, c.Type)
+	b.setValid(ci.rows)
+	b.field.Floats[ci.rows] = f
+	return nil
+}
+
+// Int sets column j of the current row to n.
+func (ci *CopyIn) Int(j int, n int64) error {
+	c := &ci.Columns[j]
+	if c.Type != storage.TypeInt {
+		return ci.value(j, n)
+	}
+	b := &ci.cols[j]
+	b.grow(ci.rows, c.Type)
+	b.setValid(ci.rows)
+	b.field.Ints[ci.rows] = n
+	return nil
+}
+
+// Bool sets column j of the current row to v.
+func (ci *CopyIn) Bool(j int, v bool) error {
+	c := &ci.Columns[j]
+	if c.Type != storage.TypeBool {
+		return ci.value(j, v)
+	}
+	b := &ci.cols[j]
+	b.grow(ci.rows, c.Type)
+	b.setValid(ci.rows)
+	if v {
+		b.field.Bools[ci.rows>>3] |= 1 << (uint(ci.rows) & 7)
+	}
+	return nil
+}
+
+// Time sets column j of the current row to ns, nanoseconds since the epoch.
+func (ci *CopyIn) Time(j int, ns int64) error {
+	if ci.Columns[j].Type != storage.TypeTime {
+		return ci.value(j, exec.Timestamp(ns))
+	}
+	ci.times = append(ci.times, ns)
+	return nil
+}
+
+// EndRow ends the current row, which must have had every column set. full
+// reports that the rows held should be written (Flush).
+func (ci *CopyIn) EndRow() (full bool) {
+	if ci.timeCol < 0 {
+		ci.times = append(ci.times, ci.now)
+	}
+	ci.rows++
+	ci.size += 8 + 8*len(ci.Columns)
+	return ci.size >= copyPieceBytes
+}
+
+// Flush writes the rows held through the write-ahead log; they are durable
+// when it returns.
+func (ci *CopyIn) Flush(ctx context.Context) error {
+	if ci.rows == 0 {
+		return nil
+	}
+	n := ci.rows
+	batch := &storage.TableBatch{Table: ci.Table, Rows: n, Time: ci.times}
+	for j, c := range ci.Columns {
+		b := &ci.cols[j]
+		switch c.Type {
+		case storage.TypeTime:
+		case storage.TypeTag:
+			batch.Tags = append(batch.Tags, b.tag)
+		default:
+			f := b.field
+			if f.Nulls > 0 {
+				f.Valid = b.valid
+			}
+			batch.Fields = append(batch.Fields, f)
+		}
+	}
+	if err := ci.p.Engine.Write(ctx, ci.db, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
+		return err
+	}
+	ci.written += int64(n)
+	ci.reset()
+	return nil
+}
+
+func invalidUTF8(v []byte) error {
+	i := 0
+	for i < len(v) {
+		r, size := utf8.DecodeRune(v[i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		i += size
+	}
+	end := min(i+2, len(v))
+	hex := make([]string, 0, end-i)
+	for _, c := range v[i:end] {
+		hex = append(hex, fmt.Sprintf("0x%02x", c))
+	}
+	return &Error{Code: "22021", Msg: fmt.Sprintf("invalid byte sequence for encoding \"UTF8\": %s", strings.Join(hex, " "))}
+}
+
+// unsafeString views b as a string for parsing; the string must not be
+// kept past b's next change.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
