@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -188,6 +189,20 @@ func (r *copyReader) records(buf []byte, last bool) (int, error) {
 func (r *copyReader) lineEnd(buf []byte, pos int, last bool) (end, next int, err error) {
 	csv := r.spec.CSV
 	quote, escape := r.spec.Quote, r.spec.Escape
+	// Most lines end at the first \n and hold no quote (CSV) or backslash
+	// (text) and no \r: found by byte search.
+	if r.eol == "\n" || r.eol == "" {
+		if k := bytes.IndexByte(buf[pos:], '\n'); k >= 0 {
+			special := byte('\\')
+			if csv {
+				special = quote
+			}
+			if seg := buf[pos : pos+k]; bytes.IndexByte(seg, special) < 0 && bytes.IndexByte(seg, '\r') < 0 {
+				r.eol = "\n"
+				return pos + k, pos + k + 1, nil
+			}
+		}
+	}
 	inQuote := false
 	for i := pos; i < len(buf); i++ {
 		b := buf[i]
@@ -324,6 +339,10 @@ func (r *copyReader) splitText(line []byte) error {
 	r.fields = r.fields[:0]
 	delim := r.spec.Delimiter
 	null := r.spec.Null
+	if bytes.IndexByte(line, '\\') < 0 {
+		r.splitPlain(line, false)
+		return nil
+	}
 	start := 0
 	for {
 		// The raw field runs to the next unescaped delimiter.
@@ -423,12 +442,41 @@ func hexVal(b byte) int {
 	return int(b - '0')
 }
 
+// splitPlain splits a line without escapes or quotes at each delimiter;
+// a field equal to the NULL string is NULL (in CSV, unless FORCE_NOT_NULL).
+func (r *copyReader) splitPlain(line []byte, csv bool) {
+	delim, null := r.spec.Delimiter, r.spec.Null
+	for {
+		k := bytes.IndexByte(line, delim)
+		raw := line
+		if k >= 0 {
+			raw = line[:k]
+		}
+		j := len(r.fields)
+		switch {
+		case string(raw) == null && !(csv && j < len(r.cols) && r.cols[j].ForceNotNull):
+			raw = nil
+		case raw == nil:
+			raw = []byte{} // an empty value, not NULL
+		}
+		r.fields = append(r.fields, raw)
+		if k < 0 {
+			return
+		}
+		line = line[k+1:]
+	}
+}
+
 // splitCSV splits a CSV record into r.fields: quotes group, a doubled
 // quote (or escape + quote) is a quote, an unquoted field equal to the
 // NULL string is NULL (FORCE_NOT_NULL: never; FORCE_NULL: quoted too).
 func (r *copyReader) splitCSV(line []byte) error {
 	r.fields = r.fields[:0]
 	delim, quote, escape := r.spec.Delimiter, r.spec.Quote, r.spec.Escape
+	if bytes.IndexByte(line, quote) < 0 {
+		r.splitPlain(line, true)
+		return nil
+	}
 	i := 0
 	for {
 		start := i

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -58,6 +59,11 @@ type copyBuilder struct {
 	dict  map[string]int32
 	field storage.FieldColumn
 	valid []byte
+	// last is the previous text value of a time or tag column and lastN
+	// what it read as: rows in time order repeat them.
+	last    []byte
+	lastN   int64
+	hasLast bool
 }
 
 // BeginCopy checks a COPY ... FROM STDIN against the catalog and prepares
@@ -116,7 +122,7 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 			force.set(&ci.Columns[j])
 		}
 	}
-	ci.reset()
+	ci.reset(1024)
 	return ci, nil
 }
 
@@ -129,23 +135,36 @@ func (ci *CopyIn) column(name string) int {
 	return -1
 }
 
-// reset starts a new piece: the slices written before belong to the engine.
-func (ci *CopyIn) reset() {
+// reset starts a new piece of room for about n rows (the size of the last
+// piece: a long COPY grows no slice after its first piece); the slices
+// written before belong to the engine.
+func (ci *CopyIn) reset(n int) {
 	ci.rows, ci.size = 0, 0
-	ci.times = make([]int64, 0, 1024)
+	ci.times = make([]int64, 0, n)
 	ci.cols = make([]copyBuilder, len(ci.Columns))
 	for j, c := range ci.Columns {
 		b := &ci.cols[j]
 		switch c.Type {
 		case storage.TypeTag:
-			b.tag = storage.TagColumn{Name: c.Name}
+			b.tag = storage.TagColumn{Name: c.Name, Codes: make([]int32, 0, n)}
 			b.dict = map[string]int32{}
 		case storage.TypeTime:
 		default:
-			b.field = storage.FieldColumn{Name: c.Name, Type: c.Type}
-			if c.Type == storage.TypeString {
-				b.field.Offsets = []int32{0}
+			f := storage.FieldColumn{Name: c.Name, Type: c.Type}
+			switch c.Type {
+			case storage.TypeFloat:
+				f.Floats = make([]float64, 0, n)
+			case storage.TypeInt:
+				f.Ints = make([]int64, 0, n)
+			case storage.TypeUint:
+				f.Uints = make([]uint64, 0, n)
+			case storage.TypeBool:
+				f.Bools = make([]byte, 0, n/8+1)
+			case storage.TypeString:
+				f.Offsets = append(make([]int32, 0, n+1), 0)
 			}
+			b.field = f
+			b.valid = make([]byte, 0, n/8+1)
 		}
 	}
 }
@@ -204,6 +223,10 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 	c := &ci.Columns[j]
 	switch c.Type {
 	case storage.TypeTime:
+		b := &ci.cols[j]
+		if b.hasLast && bytes.Equal(v, b.last) {
+			return ci.Time(j, b.lastN)
+		}
 		ns, err := exec.ParseTimestamp(string(v), ci.ctx.Location, ci.ctx.Now)
 		if err != nil {
 			pe := AsError(err)
@@ -212,12 +235,17 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 			}
 			return pe
 		}
+		b.last, b.lastN, b.hasLast = append(b.last[:0], v...), ns, true
 		return ci.Time(j, ns)
 	case storage.TypeTag:
+		b := &ci.cols[j]
+		if b.hasLast && bytes.Equal(v, b.last) {
+			b.tag.Codes = append(b.tag.Codes, int32(b.lastN))
+			return nil
+		}
 		if !utf8.Valid(v) {
 			return invalidUTF8(v)
 		}
-		b := &ci.cols[j]
 		code, ok := b.dict[string(v)]
 		if !ok {
 			code = int32(len(b.tag.Dict))
@@ -226,6 +254,7 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 			b.tag.Dict = append(b.tag.Dict, s)
 			ci.size += len(s)
 		}
+		b.last, b.lastN, b.hasLast = append(b.last[:0], v...), int64(code), true
 		b.tag.Codes = append(b.tag.Codes, code)
 		return nil
 	case storage.TypeString:
@@ -387,7 +416,7 @@ func (ci *CopyIn) Flush(ctx context.Context) error {
 		return err
 	}
 	ci.written += int64(n)
-	ci.reset()
+	ci.reset(n + n/8)
 	return nil
 }
 

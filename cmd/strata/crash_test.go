@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/storage"
@@ -27,7 +30,8 @@ type ackedRow struct {
 }
 
 // TestCrashKeepsAcknowledgedWrites runs the real server, writes from several
-// clients, kills it with SIGKILL at a random moment, restarts it (WAL replay)
+// clients (line protocol over HTTP, and COPY FROM STDIN over the PostgreSQL
+// endpoint with pgx's CopyFrom), kills it with SIGKILL at a random moment, restarts it (WAL replay)
 // and kills it again, then opens the data directory and checks that every
 // acknowledged row is there exactly once with its value. The flush threshold
 // is tiny so that kills also land during persists and WAL truncation.
@@ -40,6 +44,8 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	var acked []ackedRow
 	var nextTS int64 = 1_600_000_000_000_000_000
+	// COPY's binary timestamps hold microseconds: its rows are 1 us apart.
+	var nextCopyTS int64 = 1_700_000_000_000_000_000
 	total := 0
 	for round := 0; round < rounds; round++ {
 		srv := startServer(t, dataDir, "--flush-bytes", "256KiB", "--log-level", "warn")
@@ -83,6 +89,47 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 				}
 			}(fmt.Sprintf("w%d", w), rng.Int63())
 		}
+		wg.Add(1)
+		go func(seed int64) {
+			defer wg.Done()
+			rng := rand.New(rand.NewSource(seed))
+			ctx := context.Background()
+			conn, err := pgx.Connect(ctx, "postgres://strata@"+srv.pgAddr+"/crash?sslmode=disable")
+			if err != nil {
+				return
+			}
+			defer conn.Close(ctx)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n := 1 + rng.Intn(400)
+				mu.Lock()
+				base := nextCopyTS
+				nextCopyTS += int64(n) * 1000
+				mu.Unlock()
+				rows := make([]ackedRow, n)
+				src := make([][]any, n)
+				for i := range rows {
+					rows[i] = ackedRow{writer: "copy", ts: base + int64(i)*1000, v: rng.Int63n(1 << 40)}
+					src[i] = []any{time.Unix(0, rows[i].ts).UTC(), "copy", fmt.Sprintf("r%d", round), rows[i].v}
+				}
+				_, err := conn.CopyFrom(ctx, pgx.Identifier{"crash"}, []string{"time", "writer", "round", "v"}, pgx.CopyFromRows(src))
+				var pe *pgconn.PgError
+				if errors.As(err, &pe) && pe.Code == "42P01" {
+					time.Sleep(5 * time.Millisecond) // the table is not written yet
+					continue
+				}
+				if err != nil {
+					return // the server died under us: not acknowledged
+				}
+				mu.Lock()
+				acked = append(acked, rows...)
+				mu.Unlock()
+			}
+		}(rng.Int63())
 		time.Sleep(time.Duration(20+rng.Intn(400)) * time.Millisecond)
 		srv.kill()
 		close(stop)
@@ -109,6 +156,14 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		total = len(acked)
 	}
 	require.Greater(t, total, rounds*100, "the test wrote a meaningful amount")
+	copied := 0
+	for _, r := range acked {
+		if r.writer == "copy" {
+			copied++
+		}
+	}
+	require.Greater(t, copied, 0, "some COPY was acknowledged")
+	t.Logf("%d rows acknowledged to COPY", copied)
 }
 
 type seen struct {
