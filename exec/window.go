@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -468,6 +469,11 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 			default:
 				switch x := v.(type) {
 				case int64:
+					if (x > 0 && isum > math.MaxInt64-x) || (x < 0 && isum < math.MinInt64-x) {
+						if f.DT.ID() == arrow.INT64 {
+							return nil, fmt.Errorf("bigint out of range in sum()")
+						}
+					}
 					isum += x
 					fsum += float64(x)
 				case float64:

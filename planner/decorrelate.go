@@ -2,6 +2,7 @@ package planner
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -173,12 +174,35 @@ func existsConjunct(e ast.ExprNode) (*ast.SelectStmt, bool, bool) {
 // It reports false when the subquery is not correlated (it is then
 // evaluated once instead).
 func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool) (bool, error) {
+	if l := sub.Limit; l != nil {
+		// LIMIT n > 0 leaves a row if there is one (EXISTS (... LIMIT 1));
+		// LIMIT 0 and OFFSET change which rows exist: run per row.
+		if l.Offset != nil || l.Count == nil {
+			return false, nil
+		}
+		if n, err := b.constInt(l.Count, "LIMIT"); err != nil || n <= 0 {
+			return false, nil
+		}
+	}
 	inner, corr, err := b.bindCorrelated(outer, sub)
+	if isNotSupported(err) {
+		return false, nil // per row (GROUP BY, HAVING, ...)
+	}
 	if err != nil {
 		return false, err
 	}
 	if !corr.correlated {
 		return false, nil
+	}
+	if sub.Fields != nil && slices.ContainsFunc(sub.Fields.Fields, func(f *ast.SelectField) bool {
+		return f.Expr != nil && containsAggregate(f.Expr)
+	}) {
+		// An aggregate without GROUP BY has one row whatever matches:
+		// EXISTS is true, NOT EXISTS false.
+		if anti {
+			outer.node = &Filter{Child: outer.node, Pred: &exec.Literal{V: false, DT: exec.TypeBool}}
+		}
+		return true, nil
 	}
 	// Outer columns already named keep their places; the rest are added
 	// now so the outer width is final before the join numbers its right
@@ -216,6 +240,9 @@ func (b *binder) decorrelateScalar(outer *scope, sub *ast.SelectStmt) (exec.Expr
 			return nil, notSupported("this form of correlated scalar subquery")
 		}
 		call = &aggCall{name: "__single", args: []ast.ExprNode{sub.Fields.Fields[0].Expr}}
+	}
+	if sub.Limit != nil {
+		return nil, notSupported("correlated scalar subqueries with LIMIT or OFFSET") // run per row
 	}
 	inner, corr, err := b.bindCorrelated(outer, sub)
 	if err != nil {

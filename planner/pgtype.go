@@ -367,12 +367,23 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 	if len(args) != 1 {
 		return 0
 	}
-	arg, err := q.b.bindExpr(q.in, args[0])
-	if err != nil {
-		return 0
+	var argPG uint32
+	var isInt bool
+	if inner, ok := unparen(args[0]).(*ast.AggregateFuncExpr); ok {
+		// A window over an aggregate (sum(count(*)) OVER ()): the
+		// aggregate's type, its engine type that of x for sum, min, max.
+		innerName := strings.ToLower(inner.F)
+		argPG = q.aggPGType(innerName, inner.Args, x)
+		isInt = innerName == "count" || argPG == 20 || argPG == 21 || argPG == 23 ||
+			argPG == 0 && x.Type().ID() == arrow.INT64 && (name == "sum" || name == "min" || name == "max")
+	} else {
+		arg, err := q.b.bindExpr(q.in, args[0])
+		if err != nil {
+			return 0
+		}
+		argPG = q.pgTypeOf(args[0], arg)
+		isInt = arg.Type().ID() == arrow.INT64
 	}
-	argPG := q.pgTypeOf(args[0], arg)
-	isInt := arg.Type().ID() == arrow.INT64
 	switch name {
 	case "min", "max":
 		return narrowPG(argPG, x.Type())
