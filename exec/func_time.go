@@ -257,14 +257,17 @@ func truncTime(t time.Time, field string) (time.Time, error) {
 	switch field {
 	case "microseconds", "microsecond":
 		return t.Truncate(time.Microsecond), nil
+	// Units below a day keep the reading's UTC offset, as PostgreSQL
+	// does: in the hour a daylight-saving change repeats, 02:30 of the
+	// first pass truncates to 02:00 of that pass.
 	case "milliseconds", "millisecond":
-		return WallTime(y, mo, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/1e6*1e6, loc), nil
+		return t.Add(-time.Duration(t.Nanosecond() % 1e6)), nil
 	case "second", "seconds":
-		return WallTime(y, mo, d, t.Hour(), t.Minute(), t.Second(), 0, loc), nil
+		return t.Add(-time.Duration(t.Nanosecond())), nil
 	case "minute", "minutes":
-		return WallTime(y, mo, d, t.Hour(), t.Minute(), 0, 0, loc), nil
+		return t.Add(-time.Duration(t.Second())*time.Second - time.Duration(t.Nanosecond())), nil
 	case "hour", "hours":
-		return WallTime(y, mo, d, t.Hour(), 0, 0, 0, loc), nil
+		return t.Add(-time.Duration(t.Minute())*time.Minute - time.Duration(t.Second())*time.Second - time.Duration(t.Nanosecond())), nil
 	case "day", "days":
 		return WallTime(y, mo, d, 0, 0, 0, 0, loc), nil
 	case "week", "weeks":

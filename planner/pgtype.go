@@ -275,13 +275,18 @@ var implicitCasts = map[[2]uint32]bool{
 	{21, 23}: true, {21, 20}: true, {21, 700}: true, {21, 701}: true, {21, 26}: true,
 	{23, 20}: true, {23, 700}: true, {23, 701}: true, {23, 26}: true,
 	{20, 700}: true, {20, 701}: true, {20, 26}: true, {26, 20}: false, {700, 701}: true,
+	// date -> timestamp -> timestamptz
+	{1082, 1114}: true, {1082, 1184}: true, {1114, 1184}: true,
 }
 
-// commonPG is select_common_type for two numeric types of CASE branches
+// commonPG is select_common_type for two numeric or time types of CASE branches
 // (0: the engine type's own): the later one wins when the earlier converts
 // to it implicitly and not back.
 func commonPG(t, next uint32, dt arrow.DataType) uint32 {
 	own := pgOfEngine(dt)
+	if dt.ID() == arrow.TIMESTAMP {
+		own = 1184 // dates and timestamps are held as timestamptz
+	}
 	a, b := t, next
 	if a == 0 {
 		a = own
