@@ -158,6 +158,9 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 				return math.Inf(-1), nil
 			}
 			f, err := strconv.ParseFloat(s, 64)
+			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+				return nil, fmt.Errorf("%q is out of range for type double precision", s)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("invalid input syntax for type double precision: %q", x)
 			}

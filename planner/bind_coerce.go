@@ -93,8 +93,11 @@ func castErrorCode(err error) string {
 	switch msg := err.Error(); {
 	case strings.HasPrefix(msg, "date/time field value out of range"):
 		return "22008"
-	case strings.HasPrefix(msg, "invalid input syntax for type timestamp"):
+	case strings.HasPrefix(msg, "invalid input syntax for type timestamp"),
+		strings.HasPrefix(msg, "invalid input syntax for type interval"), strings.HasPrefix(msg, "invalid input syntax for type date"):
 		return "22007"
+	case strings.Contains(msg, "out of range for type"):
+		return CodeOutOfRange
 	}
 	return CodeInvalidText
 }

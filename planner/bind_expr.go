@@ -309,7 +309,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 	case *ast.AggregateFuncExpr:
 		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", strings.ToLower(e.F))
 	case *ast.WindowFuncExpr:
-		return nil, errorf(CodeSyntax, "window functions are not allowed here")
+		return nil, errorf("42P20", "window functions are not allowed here")
 	case *ast.SubqueryExpr:
 		return b.scalarSubquery(s, e)
 	case *ast.ExistsSubqueryExpr:
@@ -503,8 +503,9 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := x.(*unknownLit); ok {
-		// $1 IN (1, 2.5): the untyped side takes the list's common type.
+	if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
+		// $1 IN (1, 2.5): the untyped side takes the list's common type
+		// (NULL IN (1, 2) is NULL).
 		var typed []exec.Expr
 		for _, item := range e.List {
 			if v, err := b.bindNode(s, item, h); err == nil {
@@ -517,6 +518,8 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 			if x, err = b.coerce(x, dt); err != nil {
 				return nil, err
 			}
+		} else if x.Type().ID() == arrow.NULL {
+			x = &exec.Literal{V: nil, DT: exec.TypeText} // NULL IN ('a', 'b')
 		}
 	}
 	x = settle(x)

@@ -210,7 +210,7 @@ func (q *selectBinder) bind() (Node, error) {
 
 	if sel.Distinct {
 		if len(exprs) > visible {
-			return nil, errorf(CodeSyntax, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+			return nil, errorf("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 		}
 		keys := make([]exec.Expr, visible)
 		for i := range keys {
@@ -305,7 +305,7 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 	fields := q.sel.Fields.Fields
 	if n, ok := ordinal(e); ok {
 		if n < 1 || n > len(fields) || fields[n-1].Expr == nil {
-			return 0, errorf(CodeSyntax, "GROUP BY position %d is not in select list", n)
+			return 0, errorf("42P10", "GROUP BY position %d is not in select list", n)
 		}
 		e = fields[n-1].Expr
 	} else if cn, ok := e.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" {
@@ -788,6 +788,10 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			agg.Time = t
 		}
 		if x.Type().ID() == exec.TypeNull.ID() {
+			if name == "min" || name == "max" {
+				agg.Arg = &exec.Literal{V: nil, DT: exec.TypeText} // max(NULL): of text, as PostgreSQL resolves it
+				return q.addAgg(agg)
+			}
 			if name != "count" {
 				return nil, errorf(CodeUndefinedFunc, "function %s(unknown) is not unique; cast the argument", name)
 			}
@@ -932,7 +936,7 @@ func (v *astFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 func (q *selectBinder) outputColumn(e ast.ExprNode, outs []output, exprs *[]exec.Expr, cols *[]Column) (int, error) {
 	if n, ok := ordinal(e); ok {
 		if n < 1 || n > len(outs) {
-			return 0, errorf(CodeSyntax, "ORDER BY position %d is not in select list", n)
+			return 0, errorf("42P10", "ORDER BY position %d is not in select list", n)
 		}
 		return n - 1, nil
 	}

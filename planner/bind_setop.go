@@ -49,7 +49,7 @@ func (b *binder) orderLimit(node Node, orderBy *ast.OrderByClause, limit *ast.Li
 			var x exec.Expr
 			if pos, ok := ordinal(item.Expr); ok {
 				if pos < 1 || pos > len(cols) {
-					return nil, errorf(CodeSyntax, "ORDER BY position %d is not in select list", pos)
+					return nil, errorf("42P10", "ORDER BY position %d is not in select list", pos)
 				}
 				x = &exec.Column{Index: pos - 1, Name: cols[pos-1].Name, DT: cols[pos-1].Type}
 			} else if x, err = b.bindExpr(s, item.Expr); err != nil {

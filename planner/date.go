@@ -106,6 +106,27 @@ func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 		q := &selectBinder{b: b, in: s}
 		return q.pgTypeOf(side, x) == 1082
 	}
+	rDate := false // r is a literal read as a date here
+	if u, ok := r.(*unknownLit); ok && e.Op == opcode.Minus && lt == arrow.TIMESTAMP && u.param == 0 {
+		// ts - '2016-01-01' is the time between (PostgreSQL reads the
+		// literal as the left side's type); a literal that reads as an
+		// interval ('1 day') stays one, as Strata has always taken it.
+		if _, err := exec.ParseInterval(u.V.(string)); err != nil {
+			if isDate(e.L, l) {
+				if r, err = b.castDate(r); err != nil {
+					return nil, true, err
+				}
+				rDate = true
+			} else {
+				if r, err = b.coerce(r, exec.TypeTimestamptz); err != nil {
+					return nil, true, err
+				}
+				x, err := b.arith(exec.Sub, l, r)
+				return x, true, err
+			}
+			rt = r.Type().ID()
+		}
+	}
 	day := &exec.Literal{V: arrow.MonthDayNanoInterval{Days: 1}, DT: exec.TypeInterval}
 	switch {
 	case lt == arrow.TIMESTAMP && rt == arrow.INT64 && isDate(e.L, l):
@@ -128,7 +149,7 @@ func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 		x, err = b.arith(exec.Add, r, n)
 		b.dateType(e, 1082)
 		return x, true, err
-	case lt == arrow.TIMESTAMP && rt == arrow.TIMESTAMP && e.Op == opcode.Minus && isDate(e.L, l) && isDate(e.R, r):
+	case lt == arrow.TIMESTAMP && rt == arrow.TIMESTAMP && e.Op == opcode.Minus && isDate(e.L, l) && (rDate || isDate(e.R, r)):
 		// Both are midnights in the session's zone: the instants differ by
 		// whole days but for a daylight-saving hour, which rounding drops.
 		diff, err := b.arith(exec.Sub, l, r)

@@ -22,11 +22,18 @@ type outerRef struct {
 	slot  int
 }
 
-func (o *outerRef) Type() arrow.DataType { return o.col.Type() }
-func (o *outerRef) String() string       { return "outer." + o.col.Name }
+// Type is the outer column's, except that a value run per outer row
+// (applyExpr) is a plain array: a tag reads as text.
+func (o *outerRef) Type() arrow.DataType {
+	if o.frame != nil {
+		return literalType(Column{Type: o.col.Type()})
+	}
+	return o.col.Type()
+}
+func (o *outerRef) String() string { return "outer." + o.col.Name }
 func (o *outerRef) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 	if o.frame != nil {
-		return o.frame.value(c, o.slot, literalType(Column{Type: o.col.Type()}), rec)
+		return o.frame.value(c, o.slot, o.Type(), rec)
 	}
 	return nil, errors.New("planner: an outer reference was not decorrelated")
 }

@@ -95,6 +95,20 @@ func AsError(err error) *Error {
 	case contains(msg, "count must be greater than zero") || contains(msg, "lower bound cannot equal upper bound"),
 		contains(msg, "cannot be NaN") || contains(msg, "bounds must be finite"):
 		code = "2201G" // invalid_argument_for_width_bucket_function
+	case contains(msg, "binned into intervals containing months"), contains(msg, "not supported for type interval"):
+		code = CodeNotSupported
+	case contains(msg, "bucket width must be positive"), contains(msg, "timestamp out of range"):
+		code = "22008" // datetime_field_overflow, invalid stride
+	case contains(msg, "yields a complex result"), contains(msg, "sqrt: argument"):
+		code = "2201F" // invalid_argument_for_power_function
+	case contains(msg, "ln: argument"), contains(msg, "log10: argument"), contains(msg, "log: argument"):
+		code = "2201E" // invalid_argument_for_logarithm
+	case contains(msg, "field position must not be zero"):
+		code = "22023"
+	case contains(msg, "negative substring length"):
+		code = "22011" // substring_error
+	case contains(msg, "invalid input syntax for type interval"):
+		code = "22007"
 	case contains(msg, "numeric field overflow"):
 		code = CodeOutOfRange
 	case contains(msg, "field value out of range"):

@@ -315,8 +315,9 @@ func (q *selectBinder) integerOperand(e ast.ExprNode, pg uint32) bool {
 		return true
 	case 0:
 		// Unnarrowed: int8 when the expression is an integer.
-		if a, ok := e.(*ast.AggregateFuncExpr); ok && strings.EqualFold(a.F, "count") {
-			return true
+		if a, ok := e.(*ast.AggregateFuncExpr); ok {
+			_, isInt := q.aggregateOfInt(a)
+			return isInt
 		}
 		if _, ok := e.(*driver.ParamMarkerExpr); ok {
 			return true // $n in arithmetic with an integer takes its type, when described too
@@ -376,11 +377,9 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 	var isInt bool
 	if inner, ok := unparen(args[0]).(*ast.AggregateFuncExpr); ok {
 		// A window over an aggregate (sum(count(*)) OVER ()): the
-		// aggregate's type, its engine type that of x for sum, min, max.
-		innerName := strings.ToLower(inner.F)
-		argPG = q.aggPGType(innerName, inner.Args, x)
-		isInt = innerName == "count" || argPG == 20 || argPG == 21 || argPG == 23 ||
-			argPG == 0 && x.Type().ID() == arrow.INT64 && (name == "sum" || name == "min" || name == "max")
+		// aggregate's type, found from its argument (x is the outer
+		// expression's).
+		argPG, isInt = q.aggregateOfInt(inner)
 	} else {
 		arg, err := q.b.bindExpr(q.in, args[0])
 		if err != nil {
@@ -402,6 +401,38 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		return narrowPG(1700, x.Type())
 	}
 	return 0
+}
+
+// aggregateOfInt is an aggregate's PostgreSQL type as far as arithmetic
+// over it cares (0: float8 or not an integer aggregate) and whether it is
+// an integer or numeric of integers: count is int8, min and max keep an
+// integer argument's type, sum(int2/int4) is int8 and sum(int8) numeric.
+func (q *selectBinder) aggregateOfInt(a *ast.AggregateFuncExpr) (pg uint32, isInt bool) {
+	name := strings.ToLower(a.F)
+	if name == "count" {
+		return 20, true
+	}
+	if len(a.Args) != 1 {
+		return 0, false
+	}
+	arg, err := q.b.bindExpr(q.in, a.Args[0])
+	if err != nil || arg.Type().ID() != arrow.INT64 {
+		return 0, false
+	}
+	argPG := q.pgTypeOf(a.Args[0], arg)
+	if argPG == 0 {
+		argPG = 20
+	}
+	switch name {
+	case "min", "max":
+		return argPG, true
+	case "sum":
+		if argPG == 21 || argPG == 23 {
+			return 20, true
+		}
+		return 1700, true
+	}
+	return 0, false
 }
 
 // pgTypeofExpr is pg_typeof(x): x's PostgreSQL type, a regtype.
