@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +34,9 @@ type Ctx struct {
 	// DefaultMemLimit.
 	MemLimit int64
 	used     atomic.Int64
+	// shared holds the results several operators read (Shared), by id.
+	sharedMu sync.Mutex
+	shared   map[int]*SharedResult
 }
 
 // DefaultMemLimit is the per-query memory limit when none is set.

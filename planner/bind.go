@@ -226,6 +226,9 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 				if alias == "" {
 					alias = name
 				}
+				if s, ok := node.(*Shared); ok {
+					s.refs++
+				}
 				return derivedScope(node, alias), nil
 			}
 		}
@@ -300,12 +303,30 @@ func (b *binder) bindWith(with *ast.WithClause) error {
 		if len(cte.ColNameList) > 0 {
 			node = renameColumns(node, cte.ColNameList)
 		}
-		defs[cte.Name.O] = node
+		defs[cte.Name.O] = newShared(cte.Name.O, node)
 	}
 	return nil
 }
 
 func (b *binder) popWith() { b.ctes = b.ctes[:len(b.ctes)-1] }
+
+// withClause binds a statement under its WITH clause: the CTEs are bound
+// first, then body; those named at most once are inlined in its plan.
+func (b *binder) withClause(with *ast.WithClause, body func() (Node, error)) (Node, error) {
+	if with == nil {
+		return body()
+	}
+	defer b.popWith()
+	if err := b.bindWith(with); err != nil {
+		return nil, err
+	}
+	defs := b.ctes[len(b.ctes)-1]
+	node, err := body()
+	if err != nil {
+		return nil, err
+	}
+	return unshare(node, defs), nil
+}
 
 // bindSelect binds one SELECT block.
 func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
@@ -322,12 +343,11 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 	if sel.Kind != ast.SelectStmtKindSelect {
 		return nil, notSupported(sel.Kind.String() + " statements")
 	}
-	if sel.With != nil {
-		defer b.popWith()
-		if err := b.bindWith(sel.With); err != nil {
-			return nil, err
-		}
-	}
+	return b.withClause(sel.With, func() (Node, error) { return b.selectBody(sel) })
+}
+
+// selectBody binds a SELECT block under its WITH clause.
+func (b *binder) selectBody(sel *ast.SelectStmt) (Node, error) {
 	seriesInSelectList(sel)
 	in, err := b.bindFrom(sel.From)
 	if err != nil {

@@ -24,17 +24,13 @@ func (n *Union) Describe() string  { return fmt.Sprintf("Union: %d inputs", len(
 // right as TiDB nests them (INTERSECT binds tighter), then ORDER BY and
 // LIMIT over the result.
 func (b *binder) bindSetOp(n *ast.SetOprStmt) (Node, error) {
-	if n.With != nil {
-		defer b.popWith()
-		if err := b.bindWith(n.With); err != nil {
+	return b.withClause(n.With, func() (Node, error) {
+		node, err := b.bindSetList(n.SelectList)
+		if err != nil {
 			return nil, err
 		}
-	}
-	node, err := b.bindSetList(n.SelectList)
-	if err != nil {
-		return nil, err
-	}
-	return b.orderLimit(node, n.OrderBy, n.Limit)
+		return b.orderLimit(node, n.OrderBy, n.Limit)
+	})
 }
 
 // orderLimit applies the ORDER BY and LIMIT/OFFSET of a set operation or a

@@ -69,6 +69,10 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Child = f(n.Child)
 		return &c
+	case *Shared:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
 	case *Window:
 		c := *n
 		c.Child = f(n.Child)

@@ -35,6 +35,8 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 // (EXPLAIN ANALYZE instruments them).
 func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (exec.Operator, error)) (exec.Operator, error) {
 	switch n := n.(type) {
+	case *Shared:
+		return c.SharedReader(n.ID, func() (exec.Operator, error) { return build(n.Child) })
 	case *RecentBuckets:
 		return newRecentBucketsOp(c, engine, n, build), nil
 	case *LateralJoin:

@@ -45,3 +45,7 @@ SELECT hostname, string_agg(DISTINCT region, ',') FROM cpu GROUP BY hostname
 
 -- grouping sets: Expand repeats each batch per set (keys left out NULL, the set number added) in the scan's workers; one aggregate groups them all
 SELECT time_bucket('1 hour', time) AS hour, hostname, max(usage_user), grouping(hostname) FROM cpu WHERE time < '2016-01-01 02:00:00Z' GROUP BY ROLLUP (hour, hostname)
+
+-- a CTE named twice is computed once (Shared); one named once is inlined,
+-- its filter pushed into the scan
+WITH t AS (SELECT hostname, avg(usage_user) a FROM cpu GROUP BY hostname), u AS (SELECT * FROM cpu WHERE hostname = 'host_1') SELECT x.hostname FROM t x JOIN t y ON x.a < y.a JOIN u ON u.hostname = x.hostname

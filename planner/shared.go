@@ -1,0 +1,54 @@
+package planner
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// Shared is a WITH query that the statement names more than once: computed
+// once per execution and read by each reference (exec.SharedResult), as
+// PostgreSQL materializes such a CTE. Every reference sees the same rows,
+// even of volatile functions (random()) or of float sums whose last digit
+// depends on the order their parts were added. A CTE named once is inlined
+// instead (unshare), so that filters and projections reach its scans.
+type Shared struct {
+	ID    int
+	Name  string
+	Child Node
+	refs  int // references bound so far (while binding)
+}
+
+func (n *Shared) Columns() []Column { return n.Child.Columns() }
+func (n *Shared) Children() []Node  { return []Node{n.Child} }
+func (n *Shared) Describe() string {
+	return fmt.Sprintf("Shared: %s (computed once, read by each reference)", n.Name)
+}
+
+var sharedIDs atomic.Int64
+
+// newShared wraps the plan of the WITH query name.
+func newShared(name string, child Node) *Shared {
+	return &Shared{ID: int(sharedIDs.Add(1)), Name: name, Child: child}
+}
+
+// unshare inlines the CTEs of one WITH clause (defs) that were named at
+// most once.
+func unshare(n Node, defs map[string]Node) Node {
+	once := map[int]bool{}
+	for _, d := range defs {
+		if s, ok := d.(*Shared); ok && s.refs < 2 {
+			once[s.ID] = true
+		}
+	}
+	if len(once) == 0 {
+		return n
+	}
+	var walk func(Node) Node
+	walk = func(n Node) Node {
+		if s, ok := n.(*Shared); ok && once[s.ID] {
+			return walk(s.Child)
+		}
+		return mapChildren(n, walk)
+	}
+	return walk(n)
+}
