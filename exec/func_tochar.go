@@ -80,6 +80,7 @@ var charPatterns = []string{
 	"HH24", "HH12", "HH", "MI", "SSSSS", "SSSS", "SS", "MS", "US",
 	"FF1", "FF2", "FF3", "FF4", "FF5", "FF6",
 	"A.M.", "P.M.", "a.m.", "p.m.", "AM", "PM", "am", "pm",
+	"A.D.", "B.C.", "a.d.", "b.c.", "AD", "BC", "ad", "bc",
 	"Y,YYY", "YYYY", "YYY", "YY", "Y", "IYYY", "IYY", "IY",
 	"MONTH", "Month", "month", "MON", "Mon", "mon", "MM",
 	"DAY", "Day", "day", "DY", "Dy", "dy", "DDD", "DD", "D",
@@ -115,17 +116,28 @@ func compileCharTemplate(t string) []charItem {
 			lit(sb.String())
 			i = j + 1
 			continue
-		case t[i] == '\\' && i+1 < len(t):
-			lit(t[i+1 : i+2])
+		case t[i] == '\\' && i+1 < len(t) && t[i+1] == '"':
+			lit(`"`) // \" is a quote; any other backslash is itself
 			i += 2
 			continue
 		}
-		fm := false
-		if strings.HasPrefix(strings.ToUpper(t[i:]), "FM") {
-			fm = true
-			i += 2
+		// Prefixes: FM (fill mode), TM (translation: names are English
+		// here) and FX (exact format, for parsing only).
+		// One prefix at most, as PostgreSQL reads them.
+		fm, tm := false, false
+		if i+2 <= len(t) {
+			switch strings.ToUpper(t[i : i+2]) {
+			case "FM":
+				fm = true
+				i += 2
+			case "TM":
+				tm = true
+				i += 2
+			case "FX":
+				i += 2
+			}
 			if i == len(t) {
-				break // a trailing FM modifies nothing
+				break // a trailing prefix modifies nothing
 			}
 		}
 		pat := ""
@@ -141,6 +153,10 @@ func compileCharTemplate(t string) []charItem {
 			continue
 		}
 		it := charItem{pat: strings.ToUpper(pat), fm: fm}
+		switch it.pat {
+		case "MONTH", "MON", "DAY", "DY":
+			it.fm = it.fm || tm // translated names are not padded
+		}
 		if caseSensitive(pat) {
 			it.pat = pat // the pattern's case is the output's
 		}
@@ -148,6 +164,9 @@ func compileCharTemplate(t string) []charItem {
 		if strings.HasPrefix(t[i:], "TH") || strings.HasPrefix(t[i:], "th") {
 			it.th, it.upperTH = true, t[i] == 'T'
 			i += 2
+		}
+		if strings.HasPrefix(strings.ToUpper(t[i:]), "SP") {
+			i += 2 // spell mode: not implemented by PostgreSQL either
 		}
 		items = append(items, it)
 	}
@@ -158,7 +177,7 @@ func compileCharTemplate(t string) []charItem {
 // the others match in any case (yyyy, hh24).
 func caseSensitive(p string) bool {
 	switch strings.ToUpper(p) {
-	case "MONTH", "MON", "DAY", "DY", "AM", "PM", "A.M.", "P.M.", "RM", "TZ":
+	case "MONTH", "MON", "DAY", "DY", "AM", "PM", "A.M.", "P.M.", "AD", "BC", "A.D.", "B.C.", "RM", "TZ":
 		return true
 	}
 	return false
@@ -238,6 +257,19 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 				div *= 10
 			}
 			num(it, t.Nanosecond()/div, n)
+		case "AD", "BC", "ad", "bc", "A.D.", "B.C.", "a.d.", "b.c.":
+			// The era: Strata's times are all of the common era.
+			s := "AD"
+			if t.Year() <= 0 {
+				s = "BC"
+			}
+			if strings.Contains(it.pat, ".") {
+				s = s[:1] + "." + s[1:] + "."
+			}
+			if strings.ToLower(it.pat) == it.pat {
+				s = strings.ToLower(s)
+			}
+			dst = append(dst, s...)
 		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
 			pm := t.Hour() >= 12
 			s := map[bool]string{false: "AM", true: "PM"}[pm]

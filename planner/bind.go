@@ -48,8 +48,28 @@ type binder struct {
 }
 
 func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
+	if stmt != nil && stmt.AST != nil {
+		stmt.AST.Accept(columnSchemas{})
+	}
 	return &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: execCtx(sess)}
 }
+
+// columnSchemas drops the schema of schema.table.column references to the
+// schemas Strata's tables live in ("public"."weather"."city", as Metabase
+// writes): the table name decides. Other schemas stay, and are refused.
+type columnSchemas struct{}
+
+func (columnSchemas) Enter(n ast.Node) (ast.Node, bool) {
+	if c, ok := n.(*ast.ColumnNameExpr); ok && c.Name != nil {
+		switch c.Name.Schema.L {
+		case "public", "pg_catalog", "information_schema":
+			c.Name.Schema = ast.CIStr{}
+		}
+	}
+	return n, false
+}
+
+func (columnSchemas) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // scopeCol is a column visible to expressions.
 type scopeCol struct {

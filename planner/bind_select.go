@@ -545,6 +545,9 @@ func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
 	if i := slices.Index(q.keyID, q.keyString(e, x)); i >= 0 {
 		return &exec.Column{Index: i, Name: q.keyStr[i], DT: q.keys[i].Type()}, true, nil
 	}
+	if onlyOuter(x) {
+		return x, true, nil // the enclosing query's column: one value per run
+	}
 	if cn, ok := e.(*ast.ColumnNameExpr); ok {
 		return nil, true, errorf(CodeGrouping, "column %q must appear in the GROUP BY clause or be used in an aggregate function", columnLabel(cn))
 	}
