@@ -228,9 +228,10 @@ func evalDateTrunc(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		if _, err := textConst(args[2], "date_trunc"); err != nil {
 			return nil, err
 		}
-		name := args[2].cnst.(string)
-		if loc, err = time.LoadLocation(name); err != nil {
-			return nil, fmt.Errorf("time zone %q not recognized", name)
+		// The names AT TIME ZONE takes: abbreviations, POSIX offsets,
+		// zone names in any case.
+		if loc, err = zoneOf(args[2].cnst.(string)); err != nil {
+			return nil, err
 		}
 	}
 	ts, valid, err := timestampArg(args[1], n)

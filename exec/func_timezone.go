@@ -97,6 +97,11 @@ const cacheLimit = 4096
 // text that is, as in PostgreSQL, a time zone name (any case), a common
 // abbreviation (EST, CEST, ...), or a POSIX-style offset, whose hours count
 // west of UTC: 'UTC+5' and '+05' are five hours behind UTC.
+// LoadZone reads a time zone as AT TIME ZONE does: an IANA name in any
+// case, an abbreviation (PST, CEST) or a POSIX offset (UTC+5 is five hours
+// west of UTC).
+func LoadZone(name string) (*time.Location, error) { return zoneOf(name) }
+
 func zoneOf(v any) (*time.Location, error) {
 	switch z := v.(type) {
 	case arrow.MonthDayNanoInterval:

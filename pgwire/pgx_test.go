@@ -531,3 +531,32 @@ func TestPgxParameterTypesFromContext(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu WHERE time < ALL($1)", far[2:]).Scan(&n))
 	require.Equal(t, int64(3), n)
 }
+
+// TestSetTimeZoneForms: the TimeZone values PostgreSQL 15 takes, read as
+// it reads them (hours alone are east of UTC, hh:mm and UTC+5 POSIX,
+// i.e. west; names in any case), shown here by the text of one instant.
+func TestSetTimeZoneForms(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for zone, want := range map[string]string{
+		"-5":            "2016-01-01 15:00:00-05",
+		"5":             "2016-01-02 01:00:00+05",
+		"05:30":         "2016-01-01 14:30:00-05:30",
+		"+05:30":        "2016-01-01 14:30:00-05:30",
+		"UTC+5":         "2016-01-01 15:00:00-05",
+		"europe/berlin": "2016-01-01 21:00:00+01",
+		"UTC":           "2016-01-01 20:00:00+00",
+	} {
+		_, err := conn.Exec(ctx, "SET TimeZone = '"+zone+"'")
+		require.NoError(t, err, zone)
+		var got string
+		require.NoError(t, conn.QueryRow(ctx, "SELECT (timestamptz '2016-01-01 20:00+00')::text").Scan(&got))
+		require.Equal(t, want, got, zone)
+	}
+	var shown string
+	_, err := conn.Exec(ctx, "SET TimeZone = 'europe/berlin'")
+	require.NoError(t, err)
+	require.NoError(t, conn.QueryRow(ctx, "SHOW TimeZone").Scan(&shown))
+	require.Equal(t, "Europe/Berlin", shown)
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/planner"
 )
 
@@ -206,12 +207,19 @@ func loadZone(v string) (*time.Location, string, error) {
 			return nil, "", fmt.Errorf("offset out of range")
 		}
 		// PostgreSQL reads a bare number as hours east of UTC for SET
-		// TIME ZONE; the reported name keeps what the client wrote.
+		// TIME ZONE, and hh:mm as a POSIX offset (west: '+05:30' is
+		// -05:30); the reported name keeps what the client wrote.
+		if strings.Contains(body, ":") {
+			sign = -sign
+		}
 		return time.FixedZone(v, sign*(h*3600+m*60)), v, nil
 	}
 	loc, err := time.LoadLocation(v)
 	if err != nil {
-		return nil, "", err
+		// UTC+5 (POSIX), PST, europe/berlin: as AT TIME ZONE reads them.
+		if loc, err = exec.LoadZone(v); err != nil {
+			return nil, "", err
+		}
 	}
 	return loc, loc.String(), nil
 }
