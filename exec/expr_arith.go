@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -197,7 +198,7 @@ func arithFloats(op ArithOp, args []arg, n int) (arrow.Array, error) {
 			if valid != nil && !getBit(valid, i) {
 				continue
 			}
-			if r[i] == 0 {
+			if r[i] == 0 && !math.IsNaN(l[i]) {
 				return nil, errDivZero
 			}
 			if op == Div {
@@ -207,8 +208,37 @@ func arithFloats(op ArithOp, args []arg, n int) (arrow.Array, error) {
 			}
 		}
 	}
+	if err := checkFloatRange(op, l, r, out, valid); err != nil {
+		return nil, err
+	}
 	return fixedArray(TypeFloat, out, valid), nil
 }
+
+// checkFloatRange fails as PostgreSQL's float8 operators do when finite
+// operands give an infinite result (overflow) or non-zero ones a zero
+// product or quotient (underflow).
+func checkFloatRange(op ArithOp, l, r, out []float64, valid []byte) error {
+	if op == Mod {
+		return nil
+	}
+	for i, v := range out {
+		if v != 0 && !math.IsInf(v, 0) {
+			continue
+		}
+		if valid != nil && !getBit(valid, i) {
+			continue
+		}
+		if math.IsInf(v, 0) && !math.IsInf(l[i], 0) && !math.IsInf(r[i], 0) {
+			return errFloatOverflow
+		}
+		if v == 0 && (op == Mul || op == Div) && l[i] != 0 && !math.IsInf(r[i], 0) && (op == Div || r[i] != 0) {
+			return errFloatUnderflow
+		}
+	}
+	return nil
+}
+
+var errFloatUnderflow = errors.New("value out of range: underflow")
 
 // evalRows handles the less common type combinations row by row.
 func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {

@@ -187,7 +187,14 @@ func init() {
 				if a < 0 && b != math.Trunc(b) {
 					return nil, fmt.Errorf("a negative number raised to a non-integer power yields a complex result")
 				}
-				return math.Pow(a, b), nil
+				r := math.Pow(a, b)
+				if math.IsInf(r, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
+					return nil, errFloatOverflow
+				}
+				if r == 0 && a != 0 && !math.IsInf(b, 0) {
+					return nil, errFloatUnderflow
+				}
+				return r, nil
 			})
 		},
 	})
