@@ -684,7 +684,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return b.fold(&exec.Cond{Kind: kind, Args: args, DT: dt})
 	case "now", "current_timestamp", "localtimestamp", "statement_timestamp", "transaction_timestamp":
 		b.volatile = true
-		return &exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}, nil
+		now := &exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}
+		if name == "localtimestamp" {
+			return &typedExpr{x: now, pg: 1114}, nil // timestamp without time zone
+		}
+		return now, nil
 	case "current_date", "curdate":
 		// The day the statement started in, in the session's time zone.
 		b.volatile = true
