@@ -31,6 +31,7 @@ const (
 	applyScalar applyKind = iota // its one value (NULL without rows)
 	applyArray                   // ARRAY(subquery): its column as an array
 	applyExists                  // EXISTS: whether it has rows
+	applyIn                      // x IN (subquery): x among its column's values
 )
 
 // maxApplyRuns bounds the runs of one per-row subquery in one execution of
@@ -96,6 +97,7 @@ type applyExpr struct {
 	plan   Node
 	frame  *applyFrame
 	args   []exec.Expr // the outer columns, by slot
+	in     exec.Expr   // applyIn: the value looked for (of the outer row)
 	dt     arrow.DataType
 	pg     uint32
 	engine *storage.Engine
@@ -104,11 +106,23 @@ type applyExpr struct {
 func (a *applyExpr) Type() arrow.DataType { return a.dt }
 func (a *applyExpr) pgType() uint32       { return a.pg }
 func (a *applyExpr) String() string {
+	if a.kind == applyIn {
+		return a.in.String() + " IN (SubPlan)"
+	}
 	return [...]string{"SubPlan", "ARRAY(SubPlan)", "EXISTS(SubPlan)"}[a.kind]
 }
-func (a *applyExpr) children() []exec.Expr { return a.args }
+func (a *applyExpr) children() []exec.Expr {
+	if a.in != nil {
+		return append(append([]exec.Expr(nil), a.args...), a.in)
+	}
+	return a.args
+}
 func (a *applyExpr) withChildren(args []exec.Expr) exec.Expr {
 	c := *a
+	if a.in != nil {
+		c.args, c.in = args[:len(args)-1], args[len(args)-1]
+		return &c
+	}
 	c.args = args
 	return &c
 }
@@ -127,6 +141,14 @@ func (a *applyExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 		}
 		arrs = append(arrs, v)
 	}
+	var in arrow.Array
+	if a.in != nil {
+		var err error
+		if in, err = a.in.Eval(c, rec); err != nil {
+			return nil, err
+		}
+		defer in.Release()
+	}
 	out := make([]any, rec.NumRows())
 	if !a.frame.count(c, len(out)) {
 		return nil, &Error{Code: "54000", Msg: fmt.Sprintf("a correlated subquery ran for more than %d rows of its outer query", maxApplyRuns),
@@ -137,7 +159,11 @@ func (a *applyExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 		for j, x := range arrs {
 			vals[j] = valueAtRow(x, i)
 		}
-		v, err := a.run(c, vals)
+		var want any
+		if in != nil {
+			want = valueAtRow(in, i)
+		}
+		v, err := a.run(c, vals, want)
 		if err != nil {
 			return nil, err
 		}
@@ -146,8 +172,8 @@ func (a *applyExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 	return buildArray(c, a.dt, out)
 }
 
-// run executes the subquery for one outer row.
-func (a *applyExpr) run(c *exec.Ctx, vals []any) (any, error) {
+// run executes the subquery for one outer row (want: applyIn's value).
+func (a *applyExpr) run(c *exec.Ctx, vals []any, want any) (any, error) {
 	sub := &exec.Ctx{Mem: c.Mem, Location: c.Location, Now: c.Now, MemLimit: c.MemLimit}
 	a.frame.runs.Store(sub, vals)
 	defer a.frame.runs.Delete(sub)
@@ -185,6 +211,33 @@ func (a *applyExpr) run(c *exec.Ctx, vals []any) (any, error) {
 	switch a.kind {
 	case applyExists:
 		return false, nil
+	case applyIn:
+		// Three-valued: true on a match; else NULL when x is NULL or a
+		// value is (and there are values); else false.
+		if len(rows) == 0 {
+			return false, nil
+		}
+		if want == nil {
+			return nil, nil
+		}
+		sawNull := false
+		for _, r := range rows {
+			if r == nil {
+				sawNull = true
+				continue
+			}
+			v, err := exec.CastValue(c, r, a.in.Type())
+			if err != nil {
+				return nil, err
+			}
+			if v == want {
+				return true, nil
+			}
+		}
+		if sawNull {
+			return nil, nil
+		}
+		return false, nil
 	case applyArray:
 		elems := make([]*string, len(rows))
 		for i, r := range rows {
@@ -221,6 +274,9 @@ func (b *binder) applySubquery(outer *scope, q ast.ResultSetNode, kind applyKind
 	node = Optimize(node)
 	cols := node.Columns()
 	if kind != applyExists && len(cols) != 1 {
+		if kind == applyIn {
+			return nil, errorf(CodeSyntax, "subquery has too many columns")
+		}
 		return nil, errorf(CodeSyntax, "subquery must return only one column")
 	}
 	a := &applyExpr{kind: kind, plan: node, frame: frame, engine: b.p.Engine}
@@ -228,7 +284,7 @@ func (b *binder) applySubquery(outer *scope, q ast.ResultSetNode, kind applyKind
 		a.args = append(a.args, c)
 	}
 	switch kind {
-	case applyExists:
+	case applyExists, applyIn:
 		a.dt = exec.TypeBool
 	case applyArray:
 		a.dt = exec.TypeText

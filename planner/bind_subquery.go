@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/storage"
@@ -127,6 +128,24 @@ func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, e
 	return &exec.Literal{V: rows[0][0], DT: literalType(cols[0])}, nil
 }
 
+// applyIn is x [NOT] IN (correlated subquery), run per outer row.
+func (b *binder) applyIn(outer *scope, x exec.Expr, q ast.ResultSetNode, not bool) (exec.Expr, error) {
+	ax, err := b.applySubquery(outer, q, applyIn)
+	if err != nil {
+		return nil, err
+	}
+	a := ax.(*applyExpr)
+	col := a.plan.Columns()[0]
+	if a.in, _, err = b.unify(x, typed(literalType(col))); err != nil {
+		return nil, err
+	}
+	a.in = settle(a.in)
+	if not {
+		return &exec.Not{X: a}, nil
+	}
+	return a, nil
+}
+
 // inSubquery is x [NOT] IN (SELECT ...).
 func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not bool) (exec.Expr, error) {
 	sub, ok := sel.(*ast.SubqueryExpr)
@@ -134,6 +153,9 @@ func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not boo
 		return nil, notSupported("IN over this expression")
 	}
 	rows, cols, err := b.runSubquery(outer, sub.Query)
+	if isCorrelated(err) {
+		return b.applyIn(outer, x, sub.Query, not)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +209,15 @@ func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubque
 		return nil, notSupported("ANY/ALL over this expression")
 	}
 	rows, cols, err := b.runSubquery(outer, sub.Query)
+	if isCorrelated(err) {
+		// = ANY is IN, <> ALL is NOT IN: run per outer row.
+		if e.Op == opcode.EQ && !e.All {
+			return b.applyIn(outer, x, sub.Query, false)
+		}
+		if e.Op == opcode.NE && e.All {
+			return b.applyIn(outer, x, sub.Query, true)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
