@@ -390,18 +390,8 @@ func (r *copyReader) unescape(raw []byte) ([]byte, error) {
 		}
 		i++
 		switch c := raw[i]; c {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'v':
-			out = append(out, '\v')
+		case 'b', 'f', 'n', 'r', 't', 'v':
+			out = append(out, textEscapes[c])
 		case 'x':
 			v, n := 0, 0
 			for n < 2 && i+1 < len(raw) && isHex(raw[i+1]) {
@@ -427,6 +417,9 @@ func (r *copyReader) unescape(raw []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// textEscapes are the one-letter backslash escapes of COPY's text format.
+var textEscapes = [256]byte{'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}
 
 func isHex(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'

@@ -217,6 +217,15 @@ func (b *copyBuilder) grow(i int, t storage.ColumnType) {
 // setValid marks row i of a field column not null.
 func (b *copyBuilder) setValid(i int) { b.valid[i>>3] |= 1 << (uint(i) & 7) }
 
+// value makes room for the current row's value of field column j, marked
+// not null, and returns the column's builder.
+func (ci *CopyIn) value(j int) *copyBuilder {
+	b := &ci.cols[j]
+	b.grow(ci.rows, ci.Columns[j].Type)
+	b.setValid(ci.rows)
+	return b
+}
+
 // Text sets column j of the current row from its text form (PostgreSQL's
 // input syntax for the column's type). v is not kept.
 func (ci *CopyIn) Text(j int, v []byte) error {
@@ -261,9 +270,7 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		if !utf8.Valid(v) {
 			return invalidUTF8(v)
 		}
-		b := &ci.cols[j]
-		b.grow(ci.rows, c.Type)
-		b.setValid(ci.rows)
+		b := ci.value(j)
 		b.field.Data = append(b.field.Data, v...)
 		b.field.Offsets = append(b.field.Offsets, int32(len(b.field.Data)))
 		ci.size += len(v)
@@ -292,11 +299,11 @@ func (ci *CopyIn) textSlow(j int, v []byte) error {
 	if err != nil {
 		return AsError(err)
 	}
-	return ci.value(j, x)
+	return ci.convert(j, x)
 }
 
-// value sets column j from a Go value of any type a cast makes.
-func (ci *CopyIn) value(j int, x any) error {
+// convert sets column j from a Go value of any type a cast makes.
+func (ci *CopyIn) convert(j int, x any) error {
 	c := &ci.Columns[j]
 	if c.Type == storage.TypeString || c.Type == storage.TypeTag {
 		s, _ := exec.CastValue(ci.ctx, x, exec.TypeText)
@@ -312,10 +319,7 @@ func (ci *CopyIn) value(j int, x any) error {
 	case int64:
 		return ci.Int(j, y)
 	case uint64:
-		b := &ci.cols[j]
-		b.grow(ci.rows, c.Type)
-		b.setValid(ci.rows)
-		b.field.Uints[ci.rows] = y
+		ci.value(j).field.Uints[ci.rows] = y
 		return nil
 	case bool:
 		return ci.Bool(j, y)
@@ -329,16 +333,13 @@ func (ci *CopyIn) value(j int, x any) error {
 func (ci *CopyIn) Float(j int, f float64) error {
 	c := &ci.Columns[j]
 	if c.Type != storage.TypeFloat {
-		return ci.value(j, f)
+		return ci.convert(j, f)
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return &Error{Code: CodeInvalidText, Msg: fmt.Sprintf("%v cannot be stored in column %q: fields hold finite numbers", f, c.Name),
 			Hint: "write NULL (\\N in text format, an empty field in CSV) for a missing value"}
 	}
-	b := &ci.cols[j]
-	b.grow(ci.rows, c.Type)
-	b.setValid(ci.rows)
-	b.field.Floats[ci.rows] = f
+	ci.value(j).field.Floats[ci.rows] = f
 	return nil
 }
 
@@ -346,12 +347,9 @@ func (ci *CopyIn) Float(j int, f float64) error {
 func (ci *CopyIn) Int(j int, n int64) error {
 	c := &ci.Columns[j]
 	if c.Type != storage.TypeInt {
-		return ci.value(j, n)
+		return ci.convert(j, n)
 	}
-	b := &ci.cols[j]
-	b.grow(ci.rows, c.Type)
-	b.setValid(ci.rows)
-	b.field.Ints[ci.rows] = n
+	ci.value(j).field.Ints[ci.rows] = n
 	return nil
 }
 
@@ -359,11 +357,9 @@ func (ci *CopyIn) Int(j int, n int64) error {
 func (ci *CopyIn) Bool(j int, v bool) error {
 	c := &ci.Columns[j]
 	if c.Type != storage.TypeBool {
-		return ci.value(j, v)
+		return ci.convert(j, v)
 	}
-	b := &ci.cols[j]
-	b.grow(ci.rows, c.Type)
-	b.setValid(ci.rows)
+	b := ci.value(j)
 	if v {
 		b.field.Bools[ci.rows>>3] |= 1 << (uint(ci.rows) & 7)
 	}
@@ -373,7 +369,7 @@ func (ci *CopyIn) Bool(j int, v bool) error {
 // Time sets column j of the current row to ns, nanoseconds since the epoch.
 func (ci *CopyIn) Time(j int, ns int64) error {
 	if ci.Columns[j].Type != storage.TypeTime {
-		return ci.value(j, exec.Timestamp(ns))
+		return ci.convert(j, exec.Timestamp(ns))
 	}
 	ci.times = append(ci.times, ns)
 	return nil
