@@ -114,7 +114,7 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 			}
 			return int64(0), nil
 		case string:
-			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+			n, err := strconv.ParseInt(TrimSpaceASCII(x), 10, 64)
 			if err != nil {
 				if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 					return nil, fmt.Errorf("value %q is out of range for type bigint", x)
@@ -133,9 +133,18 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 			}
 			return uint64(x), nil
 		case string:
-			n, err := strconv.ParseUint(strings.TrimSpace(x), 10, 64)
+			s := strings.TrimPrefix(TrimSpaceASCII(x), "+")
+			n, err := strconv.ParseUint(s, 10, 64)
 			if err != nil {
-				return nil, fmt.Errorf("invalid input syntax for an unsigned integer: %q", x)
+				// A whole number written otherwise: 1.0, 1e3, -0.
+				f, ferr := strconv.ParseFloat(s, 64)
+				if ferr != nil || strings.ContainsAny(s, "_xXiInN") || f != math.Trunc(f) {
+					return nil, fmt.Errorf("invalid input syntax for an unsigned integer: %q", x)
+				}
+				if f < 0 && f != 0 || f >= 1<<64 {
+					return nil, fmt.Errorf("value %q is out of range for an unsigned integer", x)
+				}
+				return uint64(f), nil
 			}
 			return n, nil
 		}
@@ -148,7 +157,7 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 		case uint64:
 			return float64(x), nil
 		case string:
-			s := strings.TrimSpace(x)
+			s := TrimSpaceASCII(x)
 			switch strings.ToLower(s) {
 			case "nan":
 				return math.NaN(), nil
@@ -158,10 +167,10 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 				return math.Inf(-1), nil
 			}
 			f, err := strconv.ParseFloat(s, 64)
-			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				return nil, fmt.Errorf("%q is out of range for type double precision", s)
+			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange || err == nil && f == 0 && nonZeroMantissa(s) {
+				return nil, fmt.Errorf("%q is out of range for type double precision", s) // over- or underflow
 			}
-			if err != nil {
+			if err != nil || strings.IndexByte(s, '_') >= 0 {
 				return nil, fmt.Errorf("invalid input syntax for type double precision: %q", x)
 			}
 			return f, nil
@@ -173,11 +182,8 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 		case int64:
 			return x != 0, nil
 		case string:
-			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "t", "true", "yes", "y", "on", "1":
-				return true, nil
-			case "f", "false", "no", "n", "off", "0":
-				return false, nil
+			if b, ok := ParseBool(x); ok {
+				return b, nil
 			}
 			return nil, fmt.Errorf("invalid input syntax for type boolean: %q", x)
 		}
@@ -201,6 +207,58 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("cannot cast %T to %s", v, SQLTypeName(to))
+}
+
+// TrimSpaceASCII trims the white space PostgreSQL's input functions skip:
+// ASCII only (a no-break space is part of the value).
+func TrimSpaceASCII(s string) string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// nonZeroMantissa reports whether a number's digits before its exponent
+// are not all zero (a zero parse of it is an underflow).
+func nonZeroMantissa(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == 'e' || c == 'E':
+			return false
+		case c >= '1' && c <= '9':
+			return true
+		}
+	}
+	return false
+}
+
+// ParseBool reads a boolean as PostgreSQL's boolin does: true, yes, on, 1
+// and false, no, off, 0, any case, or a prefix of a word that is not also
+// a prefix of the other words ("tr", "ye", "of"; not "o").
+func ParseBool(s string) (value, ok bool) {
+	s = strings.ToLower(TrimSpaceASCII(s))
+	switch s {
+	case "1":
+		return true, true
+	case "0":
+		return false, true
+	case "":
+		return false, false
+	}
+	for _, w := range [...]struct {
+		word string
+		min  int
+		v    bool
+	}{{"true", 1, true}, {"false", 1, false}, {"yes", 1, true}, {"no", 1, false}, {"on", 2, true}, {"off", 2, false}} {
+		if len(s) >= w.min && len(s) <= len(w.word) && w.word[:len(s)] == s {
+			return w.v, true
+		}
+	}
+	return false, false
 }
 
 // outputText is v as its type's output function writes it (concat,

@@ -27,7 +27,7 @@ func ParseWallClock(s string, loc *time.Location, now time.Time) (int64, error) 
 }
 
 func parseTimestamp(s string, loc *time.Location, now time.Time, wallClock bool) (int64, error) {
-	str := strings.TrimSpace(s)
+	str := TrimSpaceASCII(s)
 	switch strings.ToLower(str) {
 	case "epoch":
 		return 0, nil
@@ -91,28 +91,42 @@ func parseTimestamp(s string, loc *time.Location, now time.Time, wallClock bool)
 			}
 		}
 	}
-	rest = strings.TrimSpace(rest)
+	rest = TrimSpaceASCII(rest)
 	zone := loc
 	if rest != "" {
 		off, ok := parseOffset(rest)
-		if !ok {
+		switch {
+		case ok && (off <= -16*3600 || off >= 16*3600):
+			return 0, fmt.Errorf("time zone displacement out of range: %q", s)
+		case ok:
+			zone = time.FixedZone("", off)
+		default:
+			// An abbreviation is a fixed offset (CET is +01 in July too,
+			// PST -08), else a zone name, in any case.
+			if h, ok := zoneAbbrevs[strings.ToLower(rest)]; ok {
+				zone = time.FixedZone("", int(h*3600))
+				break
+			}
 			l, err := time.LoadLocation(rest)
 			if err != nil {
-				return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+				if l, err = time.LoadLocation(titleZone(strings.ToLower(rest))); err != nil {
+					return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+				}
 			}
 			zone = l
-		} else {
-			zone = time.FixedZone("", off)
 		}
 	}
 	if wallClock {
 		zone = loc
 	}
-	if hh > 24 || mm > 59 || ss > 60 {
+	// 24:00:00 is the next midnight and a 60th second the next minute,
+	// as PostgreSQL reads them.
+	rollover := hh == 24 || ss == 60
+	if hh > 24 || mm > 59 || ss > 60 || hh == 24 && (mm != 0 || ss != 0 || nanos != 0) {
 		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}
 	t := WallTime(year, time.Month(month), day, hh, mm, ss, nanos, zone)
-	if t.Day() != day {
+	if !rollover && t.Day() != day || rollover && time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Day() != day {
 		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}
 	ns, ok := InstantNanos(t)
@@ -164,7 +178,7 @@ func parseOffset(s string) (int, bool) {
 	case "Z", "UTC", "GMT":
 		return 0, true
 	}
-	if s[0] != '+' && s[0] != '-' {
+	if s == "" || s[0] != '+' && s[0] != '-' {
 		return 0, false
 	}
 	sign := 1
@@ -187,6 +201,9 @@ func parseOffset(s string) (int, bool) {
 	}
 	if len(digits) == 6 {
 		sec, _ = strconv.Atoi(digits[4:6])
+	}
+	if m > 59 || sec > 59 {
+		return sign * 24 * 3600, true // out of range, as the caller reports
 	}
 	return sign * (h*3600 + m*60 + sec), true
 }

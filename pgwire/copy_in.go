@@ -92,7 +92,7 @@ type copySink interface {
 	Int(j int, n int64) error
 	Bool(j int, v bool) error
 	Time(j int, ns int64) error
-	EndRow() (full bool)
+	EndRow() (full bool, err error)
 }
 
 // copyReader splits COPY FROM data (text, CSV or binary) into rows and
@@ -112,6 +112,13 @@ type copyReader struct {
 	fields  [][]byte // the current record's values, nil for NULL
 
 	binHeader bool // binary: the file header was read
+
+	// The incomplete line's scan so far (lineEnd), from its start: bytes
+	// examined by the slow and the fast path, and whether a CSV quote was
+	// open; marker: the line just found ended at text's \. marker.
+	scan, fastScan int
+	scanQuote      bool
+	marker         bool
 }
 
 func newCopyReader(spec *sql.CopySpec, cols []planner.CopyColumn, table string, sink copySink) *copyReader {
@@ -121,6 +128,10 @@ func newCopyReader(spec *sql.CopySpec, cols []planner.CopyColumn, table string, 
 // feed reads the complete records of data, keeping the rest for later.
 func (r *copyReader) feed(data []byte) error {
 	if r.ended {
+		if r.spec.Binary && len(data) > 0 {
+			r.line++
+			return r.errorf("received copy data after EOF marker")
+		}
 		return nil
 	}
 	buf := data
@@ -133,17 +144,22 @@ func (r *copyReader) feed(data []byte) error {
 		return err
 	}
 	rest := buf[used:]
-	if len(r.pending) > 0 {
+	switch {
+	case len(r.pending) == 0:
+		r.pending = append(r.pending, rest...) // data is the message's: copy
+	case used > 0:
 		r.pending = append(r.pending[:0], rest...)
-	} else {
-		r.pending = append(r.pending, rest...)
-	}
+	} // else pending already holds the incomplete record, data appended
 	return nil
 }
 
 // finish reads what remains at the end of the data: a last line without
 // its line ending; a partial binary tuple is an error.
 func (r *copyReader) finish() error {
+	if r.header && r.spec.HeaderMatch && len(r.pending) == 0 {
+		r.line++
+		return r.errorf("wrong number of fields in header line: got 0, expected %d", len(r.cols))
+	}
 	if r.ended || len(r.pending) == 0 {
 		if r.spec.Binary && !r.binHeader && !r.ended {
 			return r.errorf("COPY file signature not recognized")
@@ -171,8 +187,17 @@ func (r *copyReader) records(buf []byte, last bool) (int, error) {
 			break // incomplete
 		}
 		r.line++
-		if err := r.record(buf[pos:end]); err != nil {
-			return pos, err
+		line, marker := buf[pos:end], r.marker
+		r.marker = false
+		// A text line that is only \. (or a CSV one followed by a line
+		// ending) ends the data; one with data before \. is a last row.
+		if marker && len(line) > 0 || !marker && !(r.spec.CSV && next > end && string(line) == `\.`) {
+			if err := r.record(line); err != nil {
+				return pos, err
+			}
+		}
+		if marker || r.spec.CSV && next > end && string(line) == `\.` {
+			r.ended = true
 		}
 		pos = next
 	}
@@ -184,32 +209,54 @@ func (r *copyReader) records(buf []byte, last bool) (int, error) {
 
 // lineEnd finds the end of the line starting at pos: end is where its
 // data stops, next where the next line starts; end < 0 when the line is
-// not complete yet. A backslash (text) or quotes (CSV) keep a line ending
-// inside a value.
+// not complete yet (the scan then resumes where it stopped when more data
+// comes: a long line sent in many messages is read once). A backslash
+// (text) or quotes (CSV) keep a line ending inside a value; in text, \.
+// ends the data (marker).
 func (r *copyReader) lineEnd(buf []byte, pos int, last bool) (end, next int, err error) {
 	csv := r.spec.CSV
 	quote, escape := r.spec.Quote, r.spec.Escape
+	done := func(end, next int) (int, int, error) {
+		r.scan, r.fastScan, r.scanQuote = 0, 0, false
+		return end, next, nil
+	}
 	// Most lines end at the first \n and hold no quote (CSV) or backslash
 	// (text) and no \r: found by byte search.
 	if r.eol == "\n" || r.eol == "" {
-		if k := bytes.IndexByte(buf[pos:], '\n'); k >= 0 {
+		from := pos + r.fastScan
+		if k := bytes.IndexByte(buf[from:], '\n'); k >= 0 {
+			k += from - pos
 			special := byte('\\')
 			if csv {
 				special = quote
 			}
 			if seg := buf[pos : pos+k]; bytes.IndexByte(seg, special) < 0 && bytes.IndexByte(seg, '\r') < 0 {
 				r.eol = "\n"
-				return pos + k, pos + k + 1, nil
+				return done(pos+k, pos+k+1)
+			}
+		} else {
+			r.fastScan = len(buf) - pos // no \n so far: search on from here
+			if r.eol == "\n" && !last {
+				return -1, 0, nil
 			}
 		}
 	}
-	inQuote := false
-	for i := pos; i < len(buf); i++ {
+	inQuote := r.scanQuote
+	wait := func(i int) (int, int, error) { // resume at i with more data
+		r.scan, r.scanQuote = i-pos, inQuote
+		return -1, 0, nil
+	}
+	for i := pos + r.scan; i < len(buf); i++ {
 		b := buf[i]
 		switch {
 		case csv && inQuote:
-			if b == escape && escape != quote && i+1 < len(buf) && (buf[i+1] == quote || buf[i+1] == escape) {
-				i++
+			if b == escape && escape != quote {
+				if i+1 == len(buf) && !last {
+					return wait(i)
+				}
+				if i+1 < len(buf) && (buf[i+1] == quote || buf[i+1] == escape) {
+					i++
+				}
 			} else if b == quote {
 				inQuote = false
 			}
@@ -218,8 +265,32 @@ func (r *copyReader) lineEnd(buf []byte, pos int, last bool) (end, next int, err
 			inQuote = true
 			continue
 		case !csv && b == '\\':
-			i++ // the next byte is data, even a line ending
-			continue
+			if i+1 == len(buf) {
+				if !last {
+					return wait(i)
+				}
+				continue
+			}
+			if buf[i+1] != '.' {
+				i++ // the next byte is data, even a line ending
+				continue
+			}
+			// \. ends the data; it must end its line.
+			switch after := i + 2; {
+			case after == len(buf) && !last:
+				return wait(i)
+			case after < len(buf) && buf[after] == '\n':
+				r.marker = true
+				return done(i, after+1)
+			case after < len(buf) && buf[after] == '\r':
+				r.marker = true
+				if after+1 < len(buf) && buf[after+1] == '\n' {
+					return done(i, after+2)
+				}
+				return done(i, after+1)
+			}
+			r.line++
+			return 0, 0, r.errorf("end-of-copy marker corrupt")
 		case b != '\n' && b != '\r':
 			continue
 		}
@@ -234,20 +305,20 @@ func (r *copyReader) lineEnd(buf []byte, pos int, last bool) (end, next int, err
 					r.eol = "\r\n"
 				}
 			case !last:
-				return -1, 0, nil // \r at the end: \r\n may follow
+				return wait(i) // \r at the end: \r\n may follow
 			default:
 				r.eol = "\r"
 			}
 		}
 		switch {
 		case b == '\n' && r.eol == "\n", b == '\r' && r.eol == "\r":
-			return i, i + 1, nil
+			return done(i, i+1)
 		case b == '\r' && r.eol == "\r\n":
 			if i+1 == len(buf) && !last {
-				return -1, 0, nil
+				return wait(i)
 			}
 			if i+1 < len(buf) && buf[i+1] == '\n' {
-				return i, i + 2, nil
+				return done(i, i+2)
 			}
 		}
 		r.line++
@@ -263,21 +334,17 @@ func (r *copyReader) lineEnd(buf []byte, pos int, last bool) (end, next int, err
 		return 0, 0, r.hinted("literal newline found in data", `Use "\n" to represent newline.`)
 	}
 	if !last {
-		return -1, 0, nil
+		return wait(len(buf))
 	}
 	if csv && inQuote {
 		r.line++
 		return 0, 0, r.errorf("unterminated CSV quoted field")
 	}
-	return len(buf), len(buf), nil
+	return done(len(buf), len(buf))
 }
 
 // record reads one line of text or CSV.
 func (r *copyReader) record(line []byte) error {
-	if string(line) == `\.` {
-		r.ended = true
-		return nil
-	}
 	var err error
 	if r.spec.CSV {
 		err = r.splitCSV(line)
@@ -308,14 +375,21 @@ func (r *copyReader) record(line []byte) error {
 			return r.columnError(j, err)
 		}
 	}
-	if r.sink.EndRow() {
-		r.full = true
+	full, err := r.sink.EndRow()
+	if err != nil {
+		return r.rowError(err)
 	}
+	r.full = r.full || full
 	return nil
 }
 
 // checkHeader checks HEADER MATCH: the header names the columns in order.
 func (r *copyReader) checkHeader() error {
+	for _, f := range r.fields {
+		if err := planner.CheckText(f); err != nil {
+			return r.errorf("%s", planner.AsError(err).Msg)
+		}
+	}
 	if !r.spec.HeaderMatch {
 		return nil
 	}
@@ -384,9 +458,12 @@ func (r *copyReader) unescape(raw []byte) ([]byte, error) {
 	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
 		b := raw[i]
-		if b != '\\' || i+1 == len(raw) {
+		if b != '\\' {
 			out = append(out, b)
 			continue
+		}
+		if i+1 == len(raw) {
+			break // a backslash ending the data escapes nothing
 		}
 		i++
 		switch c := raw[i]; c {
@@ -595,6 +672,10 @@ func (r *copyReader) binaryTuple(b []byte) (int, error) {
 	count := int(int16(binary.BigEndian.Uint16(b)))
 	if count == -1 {
 		r.ended = true
+		if len(b) > 2 {
+			r.line++
+			return 0, r.errorf("received copy data after EOF marker")
+		}
 		return 2, nil
 	}
 	// Check the tuple is complete before handing any field over.
@@ -634,9 +715,11 @@ func (r *copyReader) binaryTuple(b []byte) (int, error) {
 		}
 		p += size
 	}
-	if r.sink.EndRow() {
-		r.full = true
+	full, err := r.sink.EndRow()
+	if err != nil {
+		return 0, r.rowError(err)
 	}
+	r.full = r.full || full
 	return pos, nil
 }
 
@@ -706,6 +789,12 @@ func (r *copyReader) errorf(format string, args ...any) error {
 
 func (r *copyReader) hinted(msg, hint string) error {
 	return &planner.Error{Code: "22P04", Msg: fmt.Sprintf("COPY %s, line %d: %s", r.table, r.line, msg), Hint: hint}
+}
+
+// rowError names the line of a row's error, keeping its SQLSTATE.
+func (r *copyReader) rowError(err error) error {
+	pe := planner.AsError(err)
+	return &planner.Error{Code: pe.Code, Msg: fmt.Sprintf("COPY %s, line %d: %s", r.table, r.line, pe.Msg), Hint: pe.Hint}
 }
 
 // columnError names the line and column of a value's error.

@@ -14,6 +14,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
 )
 
 // loadLP is the table COPY FROM tests load into: time, two tags and a
@@ -93,10 +97,54 @@ var copyInCases = []copyInCase{
 		"{d} 00:00:00+00\ta\teu\t1\t2\tt\tm\n{d} 00:00:01+00\tb\teu\t1\t2\tt\tcarriage\rreturn\n"},
 	{`COPY ` + loadCols + ` FROM STDIN`,
 		"{d} 00:00:00+00\ta\teu\t1\t2\tt\tbad \xff byte\n"},
+	// What PostgreSQL refuses or reads its own way: NUL bytes, \. inside a
+	// line, a backslash ending the data, a no-break space around a number,
+	// underflow, underscores, abbreviations as fixed offsets, 24:00 and a
+	// leap second, boolean prefixes, a NULL time beside a bad value, data
+	// after the binary end marker.
+	{`COPY ` + loadCols + ` FROM STDIN`,
+		"{d} 00:00:00+00\ta\teu\t1\t2\tt\tnul \\000 here\n"},
+	{`COPY ` + loadCols + ` FROM STDIN`,
+		"{d} 00:00:00+00\ta\teu\t1\t2\tt\tnul \x00 raw\n"},
+	{`COPY load (time, host, msg) FROM STDIN`,
+		"{d} 00:00:00+00\ta\tm\\.\n{d} 00:00:01+00\tb\tm\n"},
+	{`COPY load (msg, time, host) FROM STDIN`,
+		"\\.abc\t{d} 00:00:00+00\ta\n"},
+	{`COPY load (time, host, msg) FROM STDIN`,
+		"{d} 00:00:00+00\ta\tm1\n\\."},
+	{`COPY load (time, host, msg) FROM STDIN (FORMAT csv)`,
+		"{d} 00:00:00+00,a,m1\n\\."},
+	{`COPY load (time, host, msg) FROM STDIN`,
+		"{d} 00:00:00+00\ta\tabc\\"},
+	{`COPY load (time, host, usage) FROM STDIN`,
+		"{d} 00:00:00+00\ta\t\u00a01.5\n"},
+	{`COPY load (time, host, usage) FROM STDIN`,
+		"{d} 00:00:00+00\ta\t1e-400\n"},
+	{`COPY load (time, host, usage) FROM STDIN`,
+		"{d} 00:00:00+00\ta\t1_000\n"},
+	{`COPY load (time, host) FROM STDIN`,
+		"{d} 12:00:00 CET\tcet\n{d} 12:00:00 PST\tpst\n{d} 12:00:00 eet\teet\n{d} 12:00:00 europe/berlin\tberlin\n"},
+	{`COPY load (time, host) FROM STDIN`,
+		"{d} 12:00:00+05:60\ta\n"},
+	{`COPY load (time, host) FROM STDIN`,
+		"{d} 23:59:60+00\tleap\n{d} 24:00:00+00\tmidnight\n"},
+	{`COPY load (time, host, ok) FROM STDIN`,
+		"{d} 00:00:00+00\ta\ttr\n{d} 00:00:01+00\tb\tYE\n{d} 00:00:02+00\tc\tof\n{d} 00:00:03+00\td\t fa \n"},
+	{`COPY load (time, host, ok) FROM STDIN`,
+		"{d} 00:00:00+00\ta\to\n"},
+	{`COPY load (time, host, usage, n) FROM STDIN`,
+		"\\N\th\tabc\t1\n"},
+	{`COPY load (time, host, usage) FROM STDIN (FORMAT csv)`,
+		"{d} 00:00:00+00,h,1\n\n"},
+	{`COPY load (time, host) FROM STDIN (FORMAT binary)`,
+		"PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x08\x00\x01\x58\x6a\xea\x74\xa0\x00\x00\x00\x00\x01\x68\xff\xffgarbage"},
+	{`COPY load (time, host, msg) FROM STDIN (FORMAT csv, HEADER MATCH)`, ""},
 	{`COPY load (time, nosuch) FROM STDIN`, ""},
 	{`COPY load (time, host, host) FROM STDIN`, ""},
 	{`COPY nosuch FROM STDIN`, ""},
 	{`COPY load (time, host) FROM STDIN (FORMAT csv, FORCE_NULL (region))`, ""},
+	{`COPY load (time, host) FROM STDIN (FORMAT csv, FORCE_NULL (nosuch))`, ""},
+	{`COPY other.load FROM STDIN`, ""},
 }
 
 // errPlace finds "line N" and ", column C" in an error's message
@@ -134,7 +182,7 @@ func TestCopyFromStdin(t *testing.T) {
 		b.WriteString(out.String())
 	}
 	for i, c := range copyInCases {
-		day := fmt.Sprintf("2030-01-%02d", i+1)
+		day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(time.DateOnly)
 		input := strings.ReplaceAll(c.input, "{d}", day)
 		fmt.Fprintf(&b, "# %s\n# input %q\n", c.stmt, input)
 		tag, err := conn.PgConn().CopyFrom(ctx, strings.NewReader(input), c.stmt)
@@ -161,7 +209,7 @@ func TestCopyFromStdin(t *testing.T) {
 		b.WriteString("\n")
 	}
 	// pgx's CopyFrom: binary format, the types from a Describe.
-	day := fmt.Sprintf("2030-02-%02d", 1)
+	day := "2030-06-01"
 	t0, err := time.Parse(time.DateOnly, day)
 	require.NoError(t, err)
 	n, err := conn.CopyFrom(ctx, pgx.Identifier{"load"}, []string{"time", "host", "region", "usage", "n", "ok", "msg"}, pgx.CopyFromRows([][]any{
@@ -335,4 +383,33 @@ func TestPsqlCopyFrom(t *testing.T) {
 	out, stderr, err = psql(t, s, "COPY load (time, host) FROM STDIN;\n2035-01-02 00:00:00+00\tc\n\\.\nSELECT count(*) FROM load WHERE time >= '2035-01-01';\n")
 	require.NoError(t, err, stderr)
 	require.Equal(t, "COPY 1\n3\n", out)
+}
+
+// BenchmarkCopyReaderLongLine reads one 8 MiB text line sent in 8 KiB
+// CopyData messages (psql's \copy of a file with a long value): each part
+// is scanned once, not the whole line again per message.
+func BenchmarkCopyReaderLongLine(b *testing.B) {
+	for _, format := range []string{"text", "csv"} {
+		b.Run(format, func(b *testing.B) {
+			spec := &sql.CopySpec{Delimiter: '\t', Null: `\N`, Quote: '"', Escape: '"'}
+			value := strings.Repeat("x", 8<<20)
+			if format == "csv" {
+				spec.CSV, spec.Delimiter, spec.Null = true, ',', ""
+				value = `"` + strings.Repeat(`a,"" `, 2<<20) + `"`
+			}
+			data := []byte("1," + value + "\n")
+			if format == "text" {
+				data = []byte("1\t" + value + "\n")
+			}
+			cols := []planner.CopyColumn{{Name: "a", Type: storage.TypeString}, {Name: "b", Type: storage.TypeString}}
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				r := newCopyReader(spec, cols, "t", &logSink{})
+				for off := 0; off < len(data); off += 8 << 10 {
+					require.NoError(b, r.feed(data[off:min(off+8<<10, len(data))]))
+				}
+				require.NoError(b, r.finish())
+			}
+		})
+	}
 }

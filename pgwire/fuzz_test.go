@@ -176,7 +176,7 @@ func (s *logSink) Time(j int, ns int64) error {
 	s.b = append(fmt.Appendf(s.b, "D%d%d", j, ns), 0)
 	return nil
 }
-func (s *logSink) EndRow() bool { s.b = append(s.b, '\n'); return false }
+func (s *logSink) EndRow() (bool, error) { s.b = append(s.b, '\n'); return false, nil }
 
 // FuzzCopyReader: COPY FROM data in every format decodes the same however
 // CopyData messages split it, never panics, and fails only with SQLSTATE

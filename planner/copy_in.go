@@ -3,6 +3,7 @@ package planner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -46,11 +47,12 @@ type CopyIn struct {
 	now     int64
 	timeCol int // index of time in Columns, or -1: rows take now
 
-	rows    int // rows held, not yet written
-	size    int // their estimated bytes
-	written int64
-	times   []int64
-	cols    []copyBuilder
+	nullTime bool // the current row's time is NULL (an error at its end)
+	rows     int  // rows held, not yet written
+	size     int  // their estimated bytes
+	written  int64
+	times    []int64
+	cols     []copyBuilder
 }
 
 // copyBuilder gathers one column's values.
@@ -71,7 +73,7 @@ type copyBuilder struct {
 // protocol or INSERT does).
 func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) {
 	if spec.Schema != "" && spec.Schema != "public" {
-		return nil, errorf(CodeUndefinedTable, "schema %q does not exist", spec.Schema)
+		return nil, errorf("3F000", "schema %q does not exist", spec.Schema)
 	}
 	stored, err := p.Engine.TableSchema(sess.Database, spec.Table)
 	if err != nil || len(stored) == 0 {
@@ -116,6 +118,9 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 	} {
 		for _, n := range force.names {
 			j := ci.column(n)
+			if _, ok := types[n]; !ok {
+				return nil, errorf(CodeUndefinedColumn, "column %q does not exist", n)
+			}
 			if j < 0 {
 				return nil, errorf("42P10", "%s column %q not referenced by COPY", force.opt, n)
 			}
@@ -181,7 +186,11 @@ func (ci *CopyIn) Null(j int) error {
 	b := &ci.cols[j]
 	switch c.Type {
 	case storage.TypeTime:
-		return &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", c.Name, ci.Table)}
+		// Checked when the row ends, after its other values, as
+		// PostgreSQL checks constraints.
+		ci.nullTime = true
+		ci.times = append(ci.times, 0)
+		return nil
 	case storage.TypeTag:
 		b.tag.Codes = append(b.tag.Codes, -1)
 		return nil
@@ -238,6 +247,13 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		}
 		ns, err := exec.ParseTimestamp(string(v), ci.ctx.Location, ci.ctx.Now)
 		if err != nil {
+			if bad := CheckText(v); bad != nil {
+				return bad
+			}
+			var beyond *exec.BeyondTimesError
+			if errors.As(err, &beyond) {
+				return &Error{Code: CodeDatetimeOverflow, Msg: err.Error()}
+			}
 			pe := AsError(err)
 			if pe.Code == CodeInvalidText {
 				pe.Code = "22007" // invalid_datetime_format
@@ -252,8 +268,8 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 			b.tag.Codes = append(b.tag.Codes, int32(b.lastN))
 			return nil
 		}
-		if !utf8.Valid(v) {
-			return invalidUTF8(v)
+		if err := CheckText(v); err != nil {
+			return err
 		}
 		code, ok := b.dict[string(v)]
 		if !ok {
@@ -267,8 +283,8 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		b.tag.Codes = append(b.tag.Codes, code)
 		return nil
 	case storage.TypeString:
-		if !utf8.Valid(v) {
-			return invalidUTF8(v)
+		if err := CheckText(v); err != nil {
+			return err
 		}
 		b := ci.value(j)
 		b.field.Data = append(b.field.Data, v...)
@@ -276,13 +292,14 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		ci.size += len(v)
 		return nil
 	case storage.TypeFloat:
-		f, err := strconv.ParseFloat(strings.TrimSpace(unsafeString(v)), 64)
-		if err != nil {
-			return ci.textSlow(j, v)
+		s := exec.TrimSpaceASCII(unsafeString(v))
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f == 0 && strings.ContainsAny(s, "123456789") || strings.IndexByte(s, '_') >= 0 {
+			return ci.textSlow(j, v) // errors, underflow (1e-400), 1_000
 		}
 		return ci.Float(j, f)
 	case storage.TypeInt:
-		n, err := strconv.ParseInt(strings.TrimSpace(unsafeString(v)), 10, 64)
+		n, err := strconv.ParseInt(exec.TrimSpaceASCII(unsafeString(v)), 10, 64)
 		if err != nil {
 			return ci.textSlow(j, v)
 		}
@@ -297,6 +314,9 @@ func (ci *CopyIn) textSlow(j int, v []byte) error {
 	c := &ci.Columns[j]
 	x, err := exec.CastValue(ci.ctx, string(v), storage.ArrowType(c.Type))
 	if err != nil {
+		if bad := CheckText(v); bad != nil {
+			return bad // PostgreSQL checks the encoding first
+		}
 		return AsError(err)
 	}
 	return ci.convert(j, x)
@@ -377,13 +397,16 @@ func (ci *CopyIn) Time(j int, ns int64) error {
 
 // EndRow ends the current row, which must have had every column set. full
 // reports that the rows held should be written (Flush).
-func (ci *CopyIn) EndRow() (full bool) {
+func (ci *CopyIn) EndRow() (full bool, err error) {
+	if ci.nullTime {
+		return false, &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", storage.TimeColumn, ci.Table)}
+	}
 	if ci.timeCol < 0 {
 		ci.times = append(ci.times, ci.now)
 	}
 	ci.rows++
 	ci.size += 8 + 8*len(ci.Columns)
-	return ci.size >= copyPieceBytes
+	return ci.size >= copyPieceBytes, nil
 }
 
 // Flush writes the rows held through the write-ahead log; they are durable
@@ -416,16 +439,28 @@ func (ci *CopyIn) Flush(ctx context.Context) error {
 	return nil
 }
 
+// CheckText fails (22021) for bytes a text value may not hold: invalid
+// UTF-8, and NUL, as PostgreSQL refuses them.
+func CheckText(v []byte) error {
+	if utf8.Valid(v) && bytes.IndexByte(v, 0) < 0 {
+		return nil
+	}
+	return invalidUTF8(v)
+}
+
 func invalidUTF8(v []byte) error {
 	i := 0
 	for i < len(v) {
 		r, size := utf8.DecodeRune(v[i:])
-		if r == utf8.RuneError && size <= 1 {
+		if r == utf8.RuneError && size <= 1 || r == 0 {
 			break
 		}
 		i += size
 	}
 	end := min(i+2, len(v))
+	if i < len(v) && v[i] == 0 {
+		end = i + 1
+	}
 	hex := make([]string, 0, end-i)
 	for _, c := range v[i:end] {
 		hex = append(hex, fmt.Sprintf("0x%02x", c))

@@ -1,6 +1,9 @@
 package sql
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // CopySpec describes COPY ... TO STDOUT (rows written) or COPY ... FROM
 // STDIN (rows read).
@@ -201,6 +204,13 @@ func (c *ucur) copyOptions(spec *CopySpec) *Error {
 				onlyFrom(opt, "freeze")
 				c.copyBool()
 			case "encoding":
+				if t := c.tok(0); t.kind == tIdent {
+					c.i++
+					if !isUTF8(t.val) && c.err == nil {
+						c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY encoding \""+t.val+"\" is not supported", "Strata reads and writes UTF8")
+					}
+					break
+				}
 				if e := c.copyString(); e != nil && !isUTF8(*e) {
 					c.err = errAt(src, opt.start, CodeFeatureNotSupported, "COPY encoding \""+*e+"\" is not supported", "Strata reads and writes UTF8")
 				}
@@ -211,8 +221,20 @@ func (c *ucur) copyOptions(spec *CopySpec) *Error {
 			}
 		})
 	} else {
+		seen := map[string]bool{}
 		for c.err == nil && !c.done() && !c.tok(0).word("where") {
-			switch opt := c.tok(0); {
+			opt := c.tok(0)
+			word := strings.ToLower(opt.val)
+			if word == "force" {
+				word += " " + strings.ToLower(c.tok(1).val)
+			}
+			if seen[word] && opt.kind == tIdent {
+				c.err = errAt(src, opt.start, CodeSyntaxError, "conflicting or redundant options", "")
+				break
+			} else {
+				seen[word] = true
+			}
+			switch {
 			case c.accept("binary"):
 				format = "binary"
 			case c.accept("csv"):
@@ -258,6 +280,7 @@ func (c *ucur) copyOptions(spec *CopySpec) *Error {
 	}
 	bad := func(msg string) *Error { return errAt(src, toks[0].start, CodeFeatureNotSupported, msg, "") }
 	invalid := func(msg string) *Error { return errAt(src, toks[0].start, "22023", msg, "") }
+	syntax := func(msg string) *Error { return errAt(src, toks[0].start, CodeSyntaxError, msg, "") }
 	switch format {
 	case "", "text":
 	case "csv":
@@ -269,11 +292,11 @@ func (c *ucur) copyOptions(spec *CopySpec) *Error {
 		spec.Binary = true
 		switch {
 		case delim != nil:
-			return bad("cannot specify DELIMITER in BINARY mode")
+			return syntax("cannot specify DELIMITER in BINARY mode")
 		case null != nil:
-			return bad("cannot specify NULL in BINARY mode")
+			return syntax("cannot specify NULL in BINARY mode")
 		case spec.Header:
-			return bad("cannot specify HEADER in BINARY mode")
+			return syntax("cannot specify HEADER in BINARY mode")
 		}
 	default:
 		return invalid("COPY format \"" + format + "\" not recognized")
@@ -284,7 +307,7 @@ func (c *ucur) copyOptions(spec *CopySpec) *Error {
 	}
 	if delim != nil {
 		if len(*delim) != 1 {
-			return invalid("COPY delimiter must be a single one-byte character")
+			return bad("COPY delimiter must be a single one-byte character")
 		}
 		spec.Delimiter = (*delim)[0]
 		if spec.Delimiter == '\n' || spec.Delimiter == '\r' {
@@ -308,22 +331,32 @@ func (c *ucur) copyOptions(spec *CopySpec) *Error {
 	}
 	if quote != nil {
 		if len(*quote) != 1 {
-			return invalid("COPY quote must be a single one-byte character")
+			return bad("COPY quote must be a single one-byte character")
 		}
 		spec.Quote = (*quote)[0]
 	}
 	spec.Escape = spec.Quote
 	if escape != nil {
 		if len(*escape) != 1 {
-			return invalid("COPY escape must be a single one-byte character")
+			return bad("COPY escape must be a single one-byte character")
 		}
 		spec.Escape = (*escape)[0]
 	}
 	if spec.CSV && (spec.Delimiter == spec.Quote) {
 		return invalid("COPY delimiter and quote must be different")
 	}
-	if spec.CSV && strings.IndexByte(spec.Null, spec.Delimiter) >= 0 {
-		return invalid("COPY delimiter must not appear in the NULL specification")
+	if !spec.Binary && strings.IndexByte(spec.Null, spec.Delimiter) >= 0 {
+		return bad("COPY delimiter must not appear in the NULL specification")
+	}
+	if spec.CSV && strings.IndexByte(spec.Null, spec.Quote) >= 0 {
+		return bad("CSV quote character must not appear in the NULL specification")
+	}
+	for _, cols := range [][]string{spec.ForceNotNull, spec.ForceNull, spec.ForceQuote} {
+		for i, c := range cols {
+			if slices.Contains(cols[:i], c) {
+				return errAt(src, toks[0].start, "42701", "column \""+c+"\" specified more than once", "")
+			}
+		}
 	}
 	return nil
 }

@@ -272,3 +272,13 @@ SELECT time_bucket('1 hour', time, origin => '2000-01-01'::timestamptz), time_bu
 
 # named arguments time_bucket_gapfill
 SELECT time_bucket_gapfill('1 hour', time, finish => now()), time_bucket(bucket_width => '5 minutes', ts => time) FROM t GROUP BY 1, 2
+# copy from, repeated older option words
+COPY cpu FROM STDIN WITH CSV CSV
+# copy from, delimiter inside the NULL string
+COPY cpu FROM STDIN WITH (DELIMITER '|', NULL 'a|b')
+# copy from, a column forced twice
+COPY cpu FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (host, host))
+# copy from, encoding unquoted
+COPY cpu FROM STDIN WITH (ENCODING UTF8)
+# copy from, two force options
+COPY cpu FROM STDIN WITH CSV FORCE QUOTE host FORCE NOT NULL region
