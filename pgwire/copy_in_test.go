@@ -221,14 +221,7 @@ func TestCopyFromStdin(t *testing.T) {
 	fmt.Fprintf(&b, "# pgx CopyFrom\nCOPY %d\n", n)
 	rows(day)
 
-	golden := filepath.Join("testdata", "copy", "from_expected.txt")
-	if *copyGoldenFrom != "" {
-		require.NoError(t, os.WriteFile(golden, []byte(b.String()), 0o644))
-		return
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err)
-	require.Equal(t, string(want), b.String())
+	golden(t, filepath.Join("testdata", "copy", "from_expected.txt"), b.String(), *copyGoldenFrom != "")
 }
 
 // genRows is a pgx.CopyFromSource of n load rows from t0, a second apart.

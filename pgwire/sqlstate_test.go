@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,13 +70,5 @@ func TestSQLStatesMatchPostgres(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s\t%s\n", code, q)
 	}
-	golden := filepath.Join("testdata", "sqlstate", "expected.txt")
-	if *sqlstateGoldenFrom != "" {
-		require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-		require.NoError(t, os.WriteFile(golden, []byte(b.String()), 0o644))
-		return
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err)
-	require.Equal(t, string(want), b.String())
+	golden(t, filepath.Join("testdata", "sqlstate", "expected.txt"), b.String(), *sqlstateGoldenFrom != "")
 }
