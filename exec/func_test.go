@@ -131,7 +131,7 @@ func TestParseTimestampAndInterval(t *testing.T) {
 		require.NoError(t, err, in)
 		require.Equal(t, want, formatTimestamp(ns), in)
 	}
-	for _, bad := range []string{"", "2016-13-01", "2016-02-30", "yesterday-ish", "2016/01/01"} {
+	for _, bad := range []string{"", "2016-13-01", "2016-02-30", "yesterday-ish", "2016/01/01 12:00 XM"} {
 		_, err := ParseTimestamp(bad, time.UTC, time.Now())
 		require.Error(t, err, bad)
 	}

@@ -47,7 +47,19 @@ func parseTimestamp(s string, loc *time.Location, now time.Time, wallClock bool)
 		return 0, &BeyondTimesError{Below: str[0] == '-', msg: fmt.Sprintf(
 			"timestamp %q is not supported as a value (%s); comparisons with it, such as time < 'infinity', work", s, TimeRangeNote)}
 	}
-	// Date part.
+	ns, err := parseISO(s, str, loc, wallClock)
+	if err != nil && strings.HasPrefix(err.Error(), "invalid input syntax") {
+		// Other spellings PostgreSQL reads: 01/02/2016, Jan 2 2016,
+		// 20160102T120000, 1:02 PM, ...
+		if fields, ok := parseLoose(str); ok {
+			return fields.instant(s, loc, wallClock)
+		}
+	}
+	return ns, err
+}
+
+// parseISO reads YYYY-MM-DD[( |T)HH:MM[:SS[.frac]]][ ][zone].
+func parseISO(s, str string, loc *time.Location, wallClock bool) (int64, error) {
 	if len(str) < 10 || str[4] != '-' || str[7] != '-' {
 		return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
 	}
@@ -91,33 +103,52 @@ func parseTimestamp(s string, loc *time.Location, now time.Time, wallClock bool)
 			}
 		}
 	}
-	rest = TrimSpaceASCII(rest)
-	zone := loc
-	if rest != "" {
-		off, ok := parseOffset(rest)
-		switch {
-		case ok && (off <= -16*3600 || off >= 16*3600):
-			return 0, fmt.Errorf("time zone displacement out of range: %q", s)
-		case ok:
-			zone = time.FixedZone("", off)
-		default:
-			// An abbreviation is a fixed offset (CET is +01 in July too,
-			// PST -08), else a zone name, in any case.
-			if h, ok := zoneAbbrevs[strings.ToLower(rest)]; ok {
-				zone = time.FixedZone("", int(h*3600))
-				break
-			}
-			l, err := time.LoadLocation(rest)
-			if err != nil {
-				if l, err = time.LoadLocation(titleZone(strings.ToLower(rest))); err != nil {
-					return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
-				}
-			}
-			zone = l
+	var zone *time.Location
+	if rest = TrimSpaceASCII(rest); rest != "" {
+		var err error
+		if zone, err = readZone(rest, s); err != nil {
+			return 0, err
 		}
 	}
-	if wallClock {
+	return tsParts{year, month, day, hh, mm, ss, nanos, zone}.instant(s, loc, wallClock)
+}
+
+// readZone reads the zone written after a time: an offset (+05:30, Z), an
+// abbreviation (a fixed offset: CET is +01 in July too, PST -08) or a zone
+// name in any case. s is the whole text, for errors.
+func readZone(z, s string) (*time.Location, error) {
+	if off, ok := parseOffset(z); ok {
+		if off <= -16*3600 || off >= 16*3600 {
+			return nil, fmt.Errorf("time zone displacement out of range: %q", s)
+		}
+		return time.FixedZone("", off), nil
+	}
+	if h, ok := zoneAbbrevs[strings.ToLower(z)]; ok {
+		return time.FixedZone("", int(h*3600)), nil
+	}
+	if l, err := time.LoadLocation(z); err == nil && z != "" && !strings.EqualFold(z, "local") {
+		return l, nil
+	}
+	if l, err := time.LoadLocation(titleZone(strings.ToLower(z))); err == nil {
+		return l, nil
+	}
+	return nil, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+}
+
+// tsParts are a timestamp's parts as read; zone nil: the session's.
+type tsParts struct {
+	year, month, day, hh, mm, ss, nanos int
+	zone                                *time.Location
+}
+
+// instant is the time the fields name, checked as PostgreSQL checks them.
+func (f tsParts) instant(s string, loc *time.Location, wallClock bool) (int64, error) {
+	year, month, day, hh, mm, ss, nanos, zone := f.year, f.month, f.day, f.hh, f.mm, f.ss, f.nanos, f.zone
+	if zone == nil || wallClock {
 		zone = loc
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 {
+		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}
 	// 24:00:00 is the next midnight and a 60th second the next minute,
 	// as PostgreSQL reads them.

@@ -87,7 +87,7 @@ func TestCopyErrors(t *testing.T) {
 	for q, code := range map[string]string{
 		"COPY cpu TO '/tmp/cpu.csv'":                                            "0A000",
 		"COPY cpu TO STDOUT (FORMAT binary)":                                    "0A000",
-		"COPY cpu TO STDOUT (DELIMITER ',,')":                                   "22023",
+		"COPY cpu TO STDOUT (DELIMITER ',,')":                                   "0A000",
 		"COPY cpu TO STDOUT (FORMAT csv, FORCE_QUOTE (nosuch))":                 "42703",
 		"COPY nosuch TO STDOUT":                                                 "42P01",
 		"COPY (SELECT nosuch FROM cpu) TO STDOUT":                               "42703",
