@@ -131,6 +131,10 @@ func (b *binder) unify(l, r exec.Expr) (exec.Expr, exec.Expr, error) {
 	switch {
 	case lu && ru:
 		return settle(l), settle(r), nil
+	case lu && r.Type().ID() == arrow.NULL:
+		return settle(l), &exec.Literal{V: nil, DT: exec.TypeText}, nil // 'x' = NULL
+	case ru && l.Type().ID() == arrow.NULL:
+		return &exec.Literal{V: nil, DT: exec.TypeText}, settle(r), nil
 	case lu:
 		l2, err := b.coerce(l, r.Type())
 		return l2, r, err

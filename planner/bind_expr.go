@@ -523,6 +523,17 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		}
 	}
 	x = settle(x)
+	if x.Type().ID() == arrow.INT64 {
+		// humidity IN (65, 51.0): numeric, as a float compares.
+		for _, item := range e.List {
+			if v, err := b.bindNode(s, item, h); err == nil && v.Type().ID() == arrow.FLOAT64 {
+				if x, err = b.coerce(x, exec.TypeFloat); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+	}
 	var vals []any
 	var rest []exec.Expr
 	for _, item := range e.List {
