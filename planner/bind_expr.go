@@ -258,6 +258,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		}
 		return r, nil
 	case *ast.PatternInExpr:
+		if row, ok := unparen(e.Expr).(*ast.RowExpr); ok {
+			return b.rowIn(s, row, e, h)
+		}
 		if e.Sel != nil {
 			x, err := sub(e.Expr)
 			if err != nil {

@@ -1,0 +1,149 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// rowIn is (a, b, ...) [NOT] IN (SELECT x, y, ... ) or IN ((1, 2), ...):
+// "the latest row of each host" is WHERE (hostname, time) IN (SELECT
+// hostname, max(time) FROM cpu GROUP BY hostname). The subquery runs once
+// (a correlated one is refused); each outer row is looked up by its
+// values, with PostgreSQL's NULL rules: true on an equal row, NULL when a
+// row could be equal but for NULLs, else false.
+func (b *binder) rowIn(s *scope, row *ast.RowExpr, e *ast.PatternInExpr, h hook) (exec.Expr, error) {
+	xs := make([]exec.Expr, len(row.Values))
+	for i, v := range row.Values {
+		x, err := b.bindNode(s, v, h)
+		if err != nil {
+			return nil, err
+		}
+		xs[i] = settle(x)
+	}
+	var rows [][]any
+	if e.Sel != nil {
+		sub, ok := e.Sel.(*ast.SubqueryExpr)
+		if !ok {
+			return nil, notSupported("IN over this expression")
+		}
+		r, cols, err := b.runSubquery(s, sub.Query)
+		if err != nil {
+			return nil, err
+		}
+		if len(cols) != len(xs) {
+			return nil, errorf(CodeSyntax, "subquery has %d columns for a row of %d", len(cols), len(xs))
+		}
+		rows = r
+	} else {
+		for _, item := range e.List {
+			ir, ok := unparen(item).(*ast.RowExpr)
+			if !ok || len(ir.Values) != len(xs) {
+				return nil, errorf(CodeSyntax, "IN list items must be rows of %d values, like the left side", len(xs))
+			}
+			vals := make([]any, len(xs))
+			for j, v := range ir.Values {
+				x, err := b.bindNode(s, v, h)
+				if err != nil {
+					return nil, err
+				}
+				if x, err = b.fold(settle(x)); err != nil {
+					return nil, err
+				}
+				lit, ok := x.(*exec.Literal)
+				if !ok {
+					return nil, notSupported("non-constant rows in IN lists")
+				}
+				vals[j] = lit.V
+			}
+			rows = append(rows, vals)
+		}
+	}
+	// Integers meeting decimals compare as numbers.
+	for j, x := range xs {
+		if x.Type().ID() != arrow.INT64 {
+			continue
+		}
+		for _, r := range rows {
+			if _, isFloat := r[j].(float64); isFloat {
+				var err error
+				if xs[j], err = b.coerce(x, exec.TypeFloat); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+	}
+	keys := map[string]bool{}
+	var partial [][]any // rows with NULLs: never equal, maybe unknown
+	for _, r := range rows {
+		for j := range r {
+			if r[j] == nil || xs[j].Type().ID() == arrow.NULL {
+				continue // a NULL field of the left side equals nothing
+			}
+			v, err := exec.CastValue(b.ctx, r[j], xs[j].Type())
+			if err != nil {
+				return nil, AsError(err)
+			}
+			r[j] = v
+		}
+		if hasNull(r) {
+			partial = append(partial, r)
+		} else {
+			keys[valuesKey(r)] = true
+		}
+	}
+	in := func(v []any) (any, error) {
+		if !hasNull(v) && keys[valuesKey(v)] {
+			return true, nil
+		}
+		candidates := partial
+		if hasNull(v) {
+			candidates = rows
+		}
+		for _, r := range candidates {
+			if mayEqual(v, r) {
+				return nil, nil
+			}
+		}
+		return false, nil
+	}
+	var out exec.Expr = &rowFunc{name: "row_in", args: xs, dt: exec.TypeBool, fn: in}
+	if e.Not {
+		out = &exec.Not{X: out}
+	}
+	return b.fold(out)
+}
+
+func hasNull(v []any) bool {
+	for _, x := range v {
+		if x == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// valuesKey is one text per row of non-NULL values of fixed types.
+func valuesKey(v []any) string {
+	var sb strings.Builder
+	for _, x := range v {
+		fmt.Fprintf(&sb, "%T:%v\x00", x, x)
+	}
+	return sb.String()
+}
+
+// mayEqual reports whether rows a and b are equal but for NULLs: no field
+// is non-NULL in both and different.
+func mayEqual(a, b []any) bool {
+	for j := range a {
+		if a[j] != nil && b[j] != nil && a[j] != b[j] {
+			return false
+		}
+	}
+	return true
+}
