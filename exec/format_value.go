@@ -56,6 +56,24 @@ func FormatValue(a arrow.Array, i int, loc *time.Location) (s string, ok bool) {
 // representation, exponent form outside [1e-4, 1e15), and NaN/Infinity.
 func FormatFloat(f float64) string { return string(AppendFloat(nil, f)) }
 
+// AppendFloat4 writes a real (float4) value as PostgreSQL does: the
+// shortest text that reads back as the same single-precision number, with
+// an exponent below 1e-4 and from 1e6 up.
+func AppendFloat4(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	}
+	if abs := float32(math.Abs(f)); abs != 0 && (abs < 1e-4 || abs >= 1e6) {
+		return strconv.AppendFloat(dst, f, 'e', -1, 32)
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, 32)
+}
+
 // AppendFloat is FormatFloat appending to dst, without allocating.
 func AppendFloat(dst []byte, f float64) []byte {
 	switch {

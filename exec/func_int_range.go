@@ -41,3 +41,47 @@ func init() {
 		})
 	}
 }
+
+// __float4 rounds float8 values to single precision, the type casts to
+// real give (the engine holds them as float8); finite values beyond its
+// range are PostgreSQL's "value out of range: overflow".
+func init() {
+	register("__float4", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeFloat, want(args, "float") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			round := func(v float64) (float64, error) {
+				r := float64(float32(v))
+				if math.IsInf(r, 0) && !math.IsInf(v, 0) {
+					return 0, errFloatOverflow
+				}
+				if r == 0 && v != 0 {
+					return 0, errFloatUnderflow
+				}
+				return r, nil
+			}
+			if args[0].isConst {
+				if v, ok := args[0].cnst.(float64); ok && n > 0 {
+					r, err := round(v)
+					if err != nil {
+						return nil, err
+					}
+					return broadcast(c, r, TypeFloat, n)
+				}
+				return broadcast(c, args[0].cnst, TypeFloat, n)
+			}
+			a := args[0].arr.(*array.Float64)
+			out := make([]float64, a.Len())
+			for i, v := range a.Float64Values() {
+				if !a.IsValid(i) {
+					continue
+				}
+				r, err := round(v)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = r
+			}
+			return fixedArray(TypeFloat, out, validity(a)), nil
+		},
+	})
+}

@@ -143,6 +143,10 @@ func specialEncoder(a arrow.Array, format int16, pgType uint32, scale int, loc *
 	if f, ok := a.(*array.Float64); ok && pgType == oidNumeric {
 		return numericFloatEncoder(f, format, scale)
 	}
+	if f, ok := a.(*array.Float64); ok && pgType == oidFloat4 && format == 0 {
+		v := f.Float64Values()
+		return func(dst []byte, i int) []byte { return exec.AppendFloat4(dst, v[i]) }
+	}
 	if format == 1 {
 		if e := narrowBinaryEncoder(a, pgType); e != nil {
 			return e

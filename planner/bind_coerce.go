@@ -585,6 +585,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				if t, ok, err := b.wallClockText(s, e.Args[0], x); ok || err != nil {
 					return t, err
 				}
+				if x.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x) == 700 {
+					// A real's text is single precision's: 0.3, not 0.30000001192092896.
+					return &rowFunc{name: "text", args: []exec.Expr{x}, dt: exec.TypeText, strict: true,
+						fn: func(v []any) (any, error) { return string(exec.AppendFloat4(nil, v[0].(float64))), nil }}, nil
+				}
 			}
 			if sameType(x.Type(), to) {
 				if t, ok := x.(pgTyped); ok && t.pgType() != 0 {
@@ -619,6 +624,10 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			case 23:
 				return b.call("__int4", []exec.Expr{x})
 			}
+		}
+		if x.Type().ID() == arrow.FLOAT64 && castTargetPG(e.Args[1]) == 700 {
+			// ::real is held as float8 rounded to single precision.
+			return b.call("__float4", []exec.Expr{x})
 		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.FLOAT64 {
 			if prec, places, ok := numericTypmod(v.GetString()); ok {

@@ -46,18 +46,23 @@ func settle(x exec.Expr) exec.Expr {
 	return x
 }
 
-// narrowInt checks x, computed in bigint, against the range of the int2 or
-// int4 PostgreSQL types it (e's type): past it is PostgreSQL's error
-// (2147483647 + 1, -(-32768)::int2, (-2147483648)::int4 / -1).
-func (b *binder) narrowInt(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error) {
-	if x.Type().ID() != arrow.INT64 {
-		return x, nil
-	}
-	switch (&selectBinder{b: b, in: s}).pgTypeOf(e, x) {
-	case 21:
-		return b.call("__int2", []exec.Expr{x})
-	case 23:
-		return b.call("__int4", []exec.Expr{x})
+// narrowNumber checks x, computed in bigint, against the range of the int2
+// or int4 PostgreSQL type it has (e's type): past it is PostgreSQL's error
+// (2147483647 + 1, -(-32768)::int2, (-2147483648)::int4 / -1); x computed
+// in float8 from reals is rounded to real (0.1::real + 0.2::real is 0.3).
+func (b *binder) narrowNumber(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error) {
+	switch x.Type().ID() {
+	case arrow.INT64:
+		switch (&selectBinder{b: b, in: s}).pgTypeOf(e, x) {
+		case 21:
+			return b.call("__int2", []exec.Expr{x})
+		case 23:
+			return b.call("__int4", []exec.Expr{x})
+		}
+	case arrow.FLOAT64:
+		if (&selectBinder{b: b, in: s}).pgTypeOf(e, x) == 700 {
+			return b.call("__float4", []exec.Expr{x}) // real op real is real
+		}
 	}
 	return x, nil
 }
@@ -154,7 +159,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil || e.Op == opcode.Mod {
 			return x, err
 		}
-		return b.narrowInt(s, e, x)
+		return b.narrowNumber(s, e, x)
 	case *ast.UnaryOperationExpr:
 		x, err := sub(e.V)
 		if err != nil {
@@ -175,7 +180,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					if v == math.MinInt64 {
 						return nil, errorf(CodeOutOfRange, "bigint out of range")
 					}
-					return b.narrowInt(s, e.V, &exec.Literal{V: -v, DT: l.DT})
+					return b.narrowNumber(s, e.V, &exec.Literal{V: -v, DT: l.DT})
 				case float64:
 					return &exec.Literal{V: -v, DT: l.DT}, nil
 				case arrow.MonthDayNanoInterval:
@@ -192,7 +197,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			if x, err = b.arith(exec.Sub, zero, x); err != nil {
 				return nil, err
 			}
-			return b.narrowInt(s, e.V, x) // -x of an int4 is an int4
+			return b.narrowNumber(s, e.V, x) // -x of an int4 is an int4
 		case opcode.Plus:
 			return x, nil
 		}

@@ -177,6 +177,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())
 			}
+			if l == 700 && r == 700 && e.Op != opcode.Mod {
+				return narrowPG(700, x.Type()) // real op real
+			}
 			if l == 1700 && q.integerOperand(e.R, r) || r == 1700 && q.integerOperand(e.L, l) {
 				return narrowPG(1700, x.Type())
 			}
@@ -392,6 +395,9 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 	case "min", "max":
 		return narrowPG(argPG, x.Type())
 	case "sum":
+		if argPG == 700 {
+			return narrowPG(700, x.Type()) // sum(real) is real
+		}
 		if isInt && argPG != 21 && argPG != 23 || argPG == 1700 {
 			return narrowPG(1700, x.Type()) // sum(int2/int4) is bigint
 		}
