@@ -12,6 +12,7 @@ import (
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 func sameType(a, b arrow.DataType) bool {
@@ -538,6 +539,30 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return b.sessionFunc(name, fn, args)
 	}
 	switch name {
+	case sql.MarkerRowRef:
+		// count(t.*): 1 where FROM item t has a row (some column of it is
+		// not NULL), NULL where an outer join found none.
+		alias := ""
+		if v, ok := e.Args[0].(*driver.ValueExpr); ok {
+			alias = v.GetString()
+		}
+		var cols []exec.Expr
+		for _, c := range s.cols {
+			if c.table == alias {
+				cols = append(cols, s.ref(c))
+			}
+		}
+		if len(cols) == 0 {
+			return nil, errorf(CodeUndefinedTable, "missing FROM-clause entry for table %q", alias)
+		}
+		return &rowFunc{name: "row", args: cols, dt: exec.TypeInt, fn: func(v []any) (any, error) {
+			for _, x := range v {
+				if x != nil {
+					return int64(1), nil
+				}
+			}
+			return nil, nil
+		}}, nil
 	case "__pg_cast":
 		x, err := func() (exec.Expr, error) {
 			if err := bindArgs(0); err != nil {

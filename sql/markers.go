@@ -6,6 +6,7 @@ package sql
 // __pg_ prefix is reserved: user SQL may not call such functions.
 const (
 	MarkerCast          = "__pg_cast"           // (expr, 'type')
+	MarkerRowRef        = "__pg_rowref"         // ('alias'): count(t.*), the row of a FROM item
 	MarkerSubscript     = "__pg_subscript"      // (array, index)
 	MarkerSlice         = "__pg_slice"          // (array, lower|NULL, upper|NULL)
 	MarkerField         = "__pg_field"          // (composite, 'field')

@@ -266,7 +266,22 @@ func (r *rewriter) operator(t token, op string) {
 		r.insertAt(s, r.mk(t, okFunc, MarkerConcat), r.mk(t, okOpen, "("))
 		r.emit(t, okComma, ",")
 		r.frames = append(r.frames, &frame{kind: fConcat, open: t})
-	case "+", "-", "*", "/", "%", "=", "<", ">", "<=", ">=", "<>", "!=", "&", "|", "<<", ">>", "^":
+	case "*":
+		// count(t.*): the whole row of FROM item t, not NULL where an
+		// outer join found no row.
+		if n := len(r.out); n >= 3 && r.out[n-1].kind == okDot && r.out[n-2].kind == okIdent && r.tok(0).punct(")") {
+			if f := r.top(); f.kind == fParen && f.call && f.openIdx == n-3 && strings.EqualFold(r.out[f.funcIdx].text, "count") {
+				alias := strings.ReplaceAll(strings.Trim(r.out[n-2].text, `"`), `""`, `"`)
+				r.out = r.out[:n-2]
+				r.emit(t, okFunc, MarkerRowRef)
+				r.emit(t, okOpen, "(")
+				r.emit(t, okLit, quoteString(alias))
+				r.emit(t, okClose, ")")
+				return
+			}
+		}
+		r.emit(t, okOp, op)
+	case "+", "-", "/", "%", "=", "<", ">", "<=", ">=", "<>", "!=", "&", "|", "<<", ">>", "^":
 		r.emit(t, okOp, op)
 	case "~":
 		if !r.endsOperand() {

@@ -282,3 +282,5 @@ COPY cpu FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (host, host))
 COPY cpu FROM STDIN WITH (ENCODING UTF8)
 # copy from, two force options
 COPY cpu FROM STDIN WITH CSV FORCE QUOTE host FORCE NOT NULL region
+# count of a FROM item's whole row
+SELECT h.team, count(c.*), COUNT("C".*) FROM hosts h LEFT JOIN cpu c USING (hostname) GROUP BY h.team
