@@ -121,6 +121,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 	case *driver.ValueExpr:
 		return literalOf(e)
 	case *ast.BinaryOperationExpr:
+		if x, ok, err := b.rowCompare(s, e, h); ok {
+			return x, err
+		}
 		l, err := sub(e.L)
 		if err != nil {
 			return nil, err

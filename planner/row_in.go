@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 
 	"github.com/stratadb/strata/exec"
 )
@@ -117,6 +118,53 @@ func (b *binder) rowIn(s *scope, row *ast.RowExpr, e *ast.PatternInExpr, h hook)
 		out = &exec.Not{X: out}
 	}
 	return b.fold(out)
+}
+
+// rowCompare binds a comparison of two row values of the same length as
+// PostgreSQL defines it: = and <> field by field, < <= > >= in order
+// (keyset paging: WHERE (time, hostname) > ($1, $2)). ok is false when e
+// is not such a comparison.
+func (b *binder) rowCompare(s *scope, e *ast.BinaryOperationExpr, h hook) (exec.Expr, bool, error) {
+	l, lok := unparen(e.L).(*ast.RowExpr)
+	r, rok := unparen(e.R).(*ast.RowExpr)
+	if !lok || !rok {
+		return nil, false, nil
+	}
+	switch e.Op {
+	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
+	default:
+		return nil, true, notSupported("this operator on row values")
+	}
+	if len(l.Values) != len(r.Values) {
+		return nil, true, errorf(CodeSyntax, "unequal number of entries in row expressions")
+	}
+	pair := func(op opcode.Op, i int) ast.ExprNode {
+		return &ast.BinaryOperationExpr{Op: op, L: l.Values[i], R: r.Values[i]}
+	}
+	n := len(l.Values)
+	var x ast.ExprNode
+	switch e.Op {
+	case opcode.EQ, opcode.NE:
+		join := opcode.LogicAnd
+		if e.Op == opcode.NE {
+			join = opcode.LogicOr
+		}
+		x = pair(e.Op, 0)
+		for i := 1; i < n; i++ {
+			x = &ast.BinaryOperationExpr{Op: join, L: x, R: pair(e.Op, i)}
+		}
+	default:
+		// (a, b) < (c, d): a < c OR (a = c AND b < d); the last pair takes
+		// the operator itself (<= lets equal rows through).
+		strict := map[opcode.Op]opcode.Op{opcode.LT: opcode.LT, opcode.LE: opcode.LT, opcode.GT: opcode.GT, opcode.GE: opcode.GT}[e.Op]
+		x = pair(e.Op, n-1)
+		for i := n - 2; i >= 0; i-- {
+			x = &ast.BinaryOperationExpr{Op: opcode.LogicOr, L: pair(strict, i),
+				R: &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: pair(opcode.EQ, i), R: x}}
+		}
+	}
+	out, err := b.bindNode(s, x, h)
+	return out, true, err
 }
 
 func hasNull(v []any) bool {
