@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -38,7 +39,10 @@ type Bound struct {
 // together and offsets are distances in the value of the one ORDER BY key
 // (RANGE BETWEEN INTERVAL '10 minutes' PRECEDING AND CURRENT ROW).
 type Frame struct {
-	Rows       bool
+	Rows bool
+	// Groups selects GROUPS: offsets count peer groups (rows with equal
+	// ORDER BY values).
+	Groups     bool
 	Start, End Bound
 }
 
@@ -292,6 +296,12 @@ func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, ar
 		}
 		i = j
 	}
+	var groupStarts []int // GROUPS frames: each peer group's first row
+	if f.Frame.Groups {
+		for i := 0; i < n; i = peerEnd[i] {
+			groupStarts = append(groupStarts, i)
+		}
+	}
 	intArg := func(k int, r rowRef, def int64) (int64, error) {
 		if k >= len(f.Args) {
 			return def, nil
@@ -362,6 +372,9 @@ func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, ar
 			}
 		default:
 			s, e := f.frame(i, n, peerStart[i], peerEnd[i])
+			if f.Frame.Groups {
+				s, e = f.groupsFrame(groupStarts, n, peerStart[i])
+			}
 			if keys != nil {
 				var err error
 				if s, e, err = keys.frame(f.Frame, i, peerStart[i], peerEnd[i], loc); err != nil {
@@ -415,6 +428,45 @@ func (f *WindowFunc) frame(i, n, peerStart, peerEnd int) (int, int) {
 		e = s
 	}
 	return s, e
+}
+
+// groupsFrame is the frame of a row of the peer group starting at row
+// start, in a GROUPS frame: offsets count groups; groupStarts holds each
+// group's first row.
+func (f *WindowFunc) groupsFrame(groupStarts []int, n, start int) (int, int) {
+	g := sort.SearchInts(groupStarts, start)
+	ng := len(groupStarts)
+	first := func(k int) int { // first row of group k (n past the last)
+		switch {
+		case k < 0:
+			return 0
+		case k >= ng:
+			return n
+		}
+		return groupStarts[k]
+	}
+	bound := func(b Bound, isStart bool) int {
+		k := g // the group the bound falls in
+		switch b.Kind {
+		case UnboundedPreceding:
+			return 0
+		case UnboundedFollowing:
+			return n
+		case Preceding:
+			k = g - int(b.N)
+		case Following:
+			k = g + int(b.N)
+		}
+		if isStart {
+			return first(max(k, 0))
+		}
+		if k < 0 {
+			return 0
+		}
+		return first(k + 1)
+	}
+	s, e := bound(f.Frame.Start, true), bound(f.Frame.End, false)
+	return s, max(s, e)
 }
 
 // frameValue computes an aggregate or value function over rows [s, e).

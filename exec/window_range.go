@@ -13,7 +13,7 @@ import (
 // rangeOffsets reports whether a RANGE frame has an offset bound.
 func (f Frame) rangeOffsets() bool {
 	off := func(b Bound) bool { return b.Kind == Preceding || b.Kind == Following }
-	return !f.Rows && (off(f.Start) || off(f.End))
+	return !f.Rows && !f.Groups && (off(f.Start) || off(f.End))
 }
 
 // rangeKeys holds a sorted partition's ORDER BY values for RANGE frames

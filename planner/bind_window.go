@@ -241,15 +241,16 @@ func (q *selectBinder) ownClauses(s ast.WindowSpec, out windowSpec) windowSpec {
 }
 
 func (q *selectBinder) frame(fc *ast.FrameClause, order []exec.SortKey) (exec.Frame, error) {
-	f := exec.Frame{Rows: fc.Type == ast.Rows}
-	if fc.Type == ast.Groups {
-		return f, notSupported("GROUPS frames")
+	f := exec.Frame{Rows: fc.Type == ast.Rows, Groups: fc.Type == ast.Groups}
+	if f.Groups && len(order) == 0 {
+		return f, errorf(CodeSyntax, "GROUPS mode requires an ORDER BY clause")
 	}
+	// GROUPS offsets count groups, as ROWS offsets count rows.
 	var err error
-	if f.Start, err = q.bound(fc.Extent.Start, f.Rows, order); err != nil {
+	if f.Start, err = q.bound(fc.Extent.Start, f.Rows || f.Groups, order); err != nil {
 		return f, err
 	}
-	if f.End, err = q.bound(fc.Extent.End, f.Rows, order); err != nil {
+	if f.End, err = q.bound(fc.Extent.End, f.Rows || f.Groups, order); err != nil {
 		return f, err
 	}
 	return f, nil

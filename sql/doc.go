@@ -216,7 +216,7 @@
 //
 // # Not supported yet (0A000 or syntax error)
 //
-// WITH ORDINALITY, GROUPS frames, FILTER combined with OVER, OVER on
+// WITH ORDINALITY, FILTER combined with OVER, OVER on
 // aggregates TiDB does not know (string_agg(x, ',') OVER ()), NATURAL FULL
 // JOIN, SIMILAR TO with a pattern other than a string constant or a $n
 // parameter, JSON and array containment operators (-> ->> @> <@ &&), bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING,

@@ -421,10 +421,6 @@ func (r *rewriter) special(t token, w string, next token) bool {
 	case "rows", "range", "groups":
 		if next.word("between") || next.word("unbounded") || next.word("current") ||
 			((next.kind == tNumber || next.kind == tParam) && (r.tok(2).word("preceding") || r.tok(2).word("following"))) {
-			if w == "groups" {
-				r.unsupported(t, "GROUPS frames", "use ROWS or RANGE")
-				return true
-			}
 			r.i++
 			r.emit(t, okKeyword, strings.ToUpper(w))
 			return true
