@@ -9,6 +9,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
+// maxTextChars bounds the text repeat, lpad and rpad may build (PostgreSQL
+// stops at 1 GB): past it is 54000, before the bytes are allocated.
+const maxTextChars = 1 << 28
+
 // More of PostgreSQL's string functions; all count characters, not bytes.
 func init() {
 	strFn := func(name string, sig []string, dt arrow.DataType, f func(v []any) (any, error)) {
@@ -46,7 +50,7 @@ func init() {
 		if k <= 0 {
 			return "", nil
 		}
-		if int64(len(v[0].(string)))*k > 1<<28 {
+		if int64(len(v[0].(string)))*k > maxTextChars {
 			return nil, fmt.Errorf("requested length too large")
 		}
 		return strings.Repeat(v[0].(string), int(k)), nil
@@ -71,6 +75,9 @@ func init() {
 			}
 			if k <= len(r) || fill == "" {
 				return string(r[:max(min(k, len(r)), 0)]), nil
+			}
+			if k > maxTextChars {
+				return nil, fmt.Errorf("requested length too large")
 			}
 			fr := []rune(fill)
 			padding := make([]rune, 0, k-len(r))

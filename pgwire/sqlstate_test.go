@@ -47,6 +47,7 @@ var sqlstateCases = []string{
 	`SELECT sum(x) OVER () FROM (VALUES (9223372036854775807::bigint), (1::bigint)) t(x) WHERE false`,
 	`SELECT (SELECT host FROM cpu)`,
 	`SELECT 'a' ~ '('`,
+	`SELECT length(lpad('x', 1000000000))`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -95,6 +95,8 @@ func AsError(err error) *Error {
 	case contains(msg, "count must be greater than zero") || contains(msg, "lower bound cannot equal upper bound"),
 		contains(msg, "cannot be NaN") || contains(msg, "bounds must be finite"):
 		code = "2201G" // invalid_argument_for_width_bucket_function
+	case contains(msg, "requested length too large"):
+		code = CodeProgramLimit
 	case contains(msg, "time zone displacement out of range"):
 		code = "22009" // invalid_time_zone_displacement_value
 	case contains(msg, "binned into intervals containing months"), contains(msg, "not supported for type interval"):
