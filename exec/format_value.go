@@ -59,23 +59,15 @@ func FormatFloat(f float64) string { return string(AppendFloat(nil, f)) }
 // AppendFloat4 writes a real (float4) value as PostgreSQL does: the
 // shortest text that reads back as the same single-precision number, with
 // an exponent below 1e-4 and from 1e6 up.
-func AppendFloat4(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	}
-	if abs := float32(math.Abs(f)); abs != 0 && (abs < 1e-4 || abs >= 1e6) {
-		return strconv.AppendFloat(dst, f, 'e', -1, 32)
-	}
-	return strconv.AppendFloat(dst, f, 'f', -1, 32)
-}
+func AppendFloat4(dst []byte, f float64) []byte { return appendPGFloat(dst, f, 32, 1e6) }
 
 // AppendFloat is FormatFloat appending to dst, without allocating.
-func AppendFloat(dst []byte, f float64) []byte {
+func AppendFloat(dst []byte, f float64) []byte { return appendPGFloat(dst, f, 64, 1e15) }
+
+// appendPGFloat writes f as the shortest text of its bitSize precision,
+// in exponent form below 1e-4 and from expFrom up (bounds compared in that
+// precision: 0.0001::real is 0.0001), and NaN/Infinity as PostgreSQL.
+func appendPGFloat(dst []byte, f float64, bitSize int, expFrom float64) []byte {
 	switch {
 	case math.IsNaN(f):
 		return append(dst, "NaN"...)
@@ -84,10 +76,14 @@ func AppendFloat(dst []byte, f float64) []byte {
 	case math.IsInf(f, -1):
 		return append(dst, "-Infinity"...)
 	}
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-4 || abs >= 1e15) {
-		return strconv.AppendFloat(dst, f, 'e', -1, 64)
+	abs, lo := math.Abs(f), 1e-4
+	if bitSize == 32 {
+		abs, lo, expFrom = float64(float32(abs)), float64(float32(lo)), float64(float32(expFrom))
 	}
-	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+	if abs != 0 && (abs < lo || abs >= expFrom) {
+		return strconv.AppendFloat(dst, f, 'e', -1, bitSize)
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, bitSize)
 }
 
 // FormatInterval writes an interval as PostgreSQL's default IntervalStyle

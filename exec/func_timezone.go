@@ -140,21 +140,30 @@ var zoneAbbrevs = map[string]float64{
 
 func loadZoneText(name string) (*time.Location, error) {
 	s := strings.TrimSpace(name)
-	lower := strings.ToLower(s)
-	if h, ok := zoneAbbrevs[lower]; ok {
-		return time.FixedZone(strings.ToUpper(s), int(h*3600)), nil
-	}
-	if off, ok := posixOffset(lower); ok {
+	if off, ok := posixOffset(strings.ToLower(s)); ok {
 		return time.FixedZone(s, off), nil
 	}
-	if loc, err := time.LoadLocation(s); err == nil && s != "" && lower != "local" {
-		return loc, nil
-	}
-	// Names are matched without regard to case: europe/berlin.
-	if loc, err := time.LoadLocation(titleZone(lower)); err == nil {
+	if loc, ok := zoneByName(s); ok {
 		return loc, nil
 	}
 	return nil, fmt.Errorf("time zone %q not recognized", name)
+}
+
+// zoneByName reads an abbreviation (a fixed offset: CET is +01 in July
+// too, PST -08) or a zone name, matched without regard to case
+// (europe/berlin).
+func zoneByName(s string) (*time.Location, bool) {
+	lower := strings.ToLower(s)
+	if h, ok := zoneAbbrevs[lower]; ok {
+		return time.FixedZone(strings.ToUpper(s), int(h*3600)), true
+	}
+	if loc, err := time.LoadLocation(s); err == nil && s != "" && lower != "local" {
+		return loc, true
+	}
+	if loc, err := time.LoadLocation(titleZone(lower)); err == nil {
+		return loc, true
+	}
+	return nil, false
 }
 
 // posixOffset reads [name]±h[h][:mm] (name: letters, e.g. UTC, GMT, or

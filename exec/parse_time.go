@@ -113,9 +113,9 @@ func parseISO(s, str string, loc *time.Location, wallClock bool) (int64, error) 
 	return tsParts{year, month, day, hh, mm, ss, nanos, zone}.instant(s, loc, wallClock)
 }
 
-// readZone reads the zone written after a time: an offset (+05:30, Z), an
-// abbreviation (a fixed offset: CET is +01 in July too, PST -08) or a zone
-// name in any case. s is the whole text, for errors.
+// readZone reads the zone written after a time: an offset (+05:30, Z; ISO
+// 8601's sign, east of UTC), or an abbreviation or zone name (zoneByName).
+// s is the whole text, for errors.
 func readZone(z, s string) (*time.Location, error) {
 	if off, ok := parseOffset(z); ok {
 		if off <= -16*3600 || off >= 16*3600 {
@@ -123,13 +123,7 @@ func readZone(z, s string) (*time.Location, error) {
 		}
 		return time.FixedZone("", off), nil
 	}
-	if h, ok := zoneAbbrevs[strings.ToLower(z)]; ok {
-		return time.FixedZone("", int(h*3600)), nil
-	}
-	if l, err := time.LoadLocation(z); err == nil && z != "" && !strings.EqualFold(z, "local") {
-		return l, nil
-	}
-	if l, err := time.LoadLocation(titleZone(strings.ToLower(z))); err == nil {
+	if l, ok := zoneByName(z); ok {
 		return l, nil
 	}
 	return nil, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)

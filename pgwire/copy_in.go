@@ -187,18 +187,16 @@ func (r *copyReader) records(buf []byte, last bool) (int, error) {
 			break // incomplete
 		}
 		r.line++
-		line, marker := buf[pos:end], r.marker
-		r.marker = false
-		// A text line that is only \. (or a CSV one followed by a line
-		// ending) ends the data; one with data before \. is a last row.
-		if marker && len(line) > 0 || !marker && !(r.spec.CSV && next > end && string(line) == `\.`) {
+		line := buf[pos:end]
+		// Text's \. ends the data after the row before it on its line, if
+		// any; in CSV a line of just \. with a line ending after it does.
+		csvEnd := r.spec.CSV && next > end && string(line) == `\.`
+		if !csvEnd && (!r.marker || len(line) > 0) {
 			if err := r.record(line); err != nil {
 				return pos, err
 			}
 		}
-		if marker || r.spec.CSV && next > end && string(line) == `\.` {
-			r.ended = true
-		}
+		r.ended, r.marker = r.marker || csvEnd, false
 		pos = next
 	}
 	if r.ended {
