@@ -61,6 +61,20 @@ func FormatFloat(f float64) string { return string(AppendFloat(nil, f)) }
 // an exponent below 1e-4 and from 1e6 up.
 func AppendFloat4(dst []byte, f float64) []byte { return appendPGFloat(dst, f, 32, 1e6) }
 
+// AppendInt writes v in decimal, as strconv.AppendInt does, with the
+// one- and two-digit values (percentages, counts, most metric readings)
+// written inline: result encoders call it once per cell, and the general
+// path's calls and copy cost several times the digits.
+func AppendInt(dst []byte, v int64) []byte {
+	switch {
+	case uint64(v) < 10:
+		return append(dst, byte('0'+v))
+	case uint64(v) < 100:
+		return append(dst, byte('0'+v/10), byte('0'+v%10))
+	}
+	return strconv.AppendInt(dst, v, 10)
+}
+
 // AppendFloat is FormatFloat appending to dst, without allocating.
 func AppendFloat(dst []byte, f float64) []byte { return appendPGFloat(dst, f, 64, 1e15) }
 

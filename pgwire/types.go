@@ -179,10 +179,10 @@ func textEncoder(a arrow.Array, loc *time.Location) encoder {
 		}
 	case *array.Int64:
 		v := a.Int64Values()
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, v[i], 10) }
+		return func(dst []byte, i int) []byte { return exec.AppendInt(dst, v[i]) }
 	case *array.Int32:
 		v := a.Int32Values()
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, int64(v[i]), 10) }
+		return func(dst []byte, i int) []byte { return exec.AppendInt(dst, int64(v[i])) }
 	case *array.Uint64:
 		v := a.Uint64Values()
 		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, v[i], 10) }

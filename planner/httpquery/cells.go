@@ -25,7 +25,7 @@ type cellAppender func(dst []byte, i int) []byte
 func textColumn(a arrow.Array, quote func([]byte, string) []byte) cellAppender {
 	switch a := a.(type) {
 	case *array.Int64:
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, a.Value(i), 10) }
+		return func(dst []byte, i int) []byte { return exec.AppendInt(dst, a.Value(i)) }
 	case *array.Uint64:
 		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, a.Value(i), 10) }
 	case *array.Float64:
@@ -52,7 +52,7 @@ func textColumn(a arrow.Array, quote func([]byte, string) []byte) cellAppender {
 func jsonColumn(a arrow.Array) cellAppender {
 	switch a := a.(type) {
 	case *array.Int64:
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, a.Value(i), 10) }
+		return func(dst []byte, i int) []byte { return exec.AppendInt(dst, a.Value(i)) }
 	case *array.Uint64:
 		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, a.Value(i), 10) }
 	case *array.Float64:
