@@ -642,6 +642,10 @@ func (q *selectBinder) constFloat(e ast.ExprNode, what string) (float64, error) 
 
 // aggregate registers an aggregate call and returns its output column.
 func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
+	call, err := influxAggregate(call)
+	if err != nil {
+		return nil, err
+	}
 	name, args, distinct := call.name, call.args, call.distinct
 	agg := exec.Agg{Distinct: distinct}
 	fn, ok := aggFuncs[name]
@@ -822,6 +826,47 @@ func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 	return &exec.Column{Index: len(q.keys) + i, Name: q.aggStr[i], DT: dt}, nil
 }
 
+// influxAggregate turns the aggregates of InfluxDB 3's SQL (DataFusion)
+// that users bring with their queries into the PostgreSQL aggregates they
+// compute: median(x) and approx_median(x) are percentile_cont(0.5) WITHIN
+// GROUP (ORDER BY x); approx_percentile_cont(x, p [, centroids]) (or
+// approx_percentile_cont(p) WITHIN GROUP (ORDER BY x)) is percentile_cont(p),
+// computed exactly; approx_distinct(x) is count(DISTINCT x).
+func influxAggregate(call *aggCall) (*aggCall, error) {
+	c := *call
+	switch call.name {
+	case "median", "approx_median":
+		if len(call.args) != 1 || call.within != nil {
+			return nil, errorf(CodeUndefinedFunc, "function %s takes one argument: %s(value)", call.name, call.name)
+		}
+		if call.distinct {
+			return nil, notSupported(call.name + "(DISTINCT ...)")
+		}
+		c.name, c.args, c.within = "percentile_cont", []ast.ExprNode{ast.NewValueExpr(0.5, "", "")}, &ast.ByItem{Expr: call.args[0]}
+	case "approx_percentile_cont":
+		if call.within == nil {
+			if len(call.args) != 2 && len(call.args) != 3 {
+				return nil, errorf(CodeUndefinedFunc, "function approx_percentile_cont takes (value, percentile [, centroids])")
+			}
+			c.within, c.args = &ast.ByItem{Expr: call.args[0]}, call.args[1:2]
+		} else if len(call.args) == 2 {
+			c.args = call.args[:1] // (percentile, centroids) WITHIN GROUP (...)
+		}
+		if call.distinct {
+			return nil, notSupported("approx_percentile_cont(DISTINCT ...)")
+		}
+		c.name = "percentile_cont"
+	case "approx_distinct":
+		if len(call.args) != 1 {
+			return nil, errorf(CodeUndefinedFunc, "function approx_distinct takes one argument: approx_distinct(value)")
+		}
+		c.name, c.distinct = "count", true
+	default:
+		return call, nil
+	}
+	return &c, nil
+}
+
 var aggFuncs = map[string]exec.AggFunc{
 	"count": exec.AggCount, "sum": exec.AggSum, "avg": exec.AggAvg, "min": exec.AggMin, "max": exec.AggMax,
 	"first": exec.AggFirst, "last": exec.AggLast,
@@ -836,6 +881,9 @@ var aggFuncs = map[string]exec.AggFunc{
 	"regr_count": exec.AggRegrCount, "regr_avgx": exec.AggRegrAvgX, "regr_avgy": exec.AggRegrAvgY,
 	"regr_sxx": exec.AggRegrSXX, "regr_syy": exec.AggRegrSYY, "regr_sxy": exec.AggRegrSXY,
 	"__single": exec.AggSingle, // a decorrelated scalar subquery's value
+	// InfluxDB 3's spellings (influxAggregate):
+	"median": exec.AggPercentileCont, "approx_median": exec.AggPercentileCont,
+	"approx_percentile_cont": exec.AggPercentileCont, "approx_distinct": exec.AggCount,
 }
 
 func isStar(args []ast.ExprNode) bool {
