@@ -51,6 +51,33 @@ func init() {
 		}
 		return age(t1, t2), nil
 	})
+	// sum and avg of intervals, which the typed accumulators do not hold,
+	// run as three bigint sums of the fields (planner.intervalAggregate):
+	// __interval_field(x, k) is field k of x (0 months, 1 days, 2
+	// nanoseconds); __interval_sum(months, days, nanos [, count]) puts the
+	// sums back together, range-checked, and for avg divides by count as
+	// interval / float8 does (PostgreSQL's interval_avg).
+	rowFn("__interval_field", TypeInt, [][]string{{"interval", "int"}}, func(_ *Ctx, v []any) (any, error) {
+		iv := v[0].(arrow.MonthDayNanoInterval)
+		switch v[1].(int64) {
+		case 0:
+			return int64(iv.Months), nil
+		case 1:
+			return int64(iv.Days), nil
+		}
+		return iv.Nanoseconds, nil
+	})
+	rowFn("__interval_sum", TypeInterval, [][]string{{"int", "int", "int"}, {"int", "int", "int", "int"}}, func(_ *Ctx, v []any) (any, error) {
+		m, d := v[0].(int64), v[1].(int64)
+		if m < math.MinInt32 || m > math.MaxInt32 || d < math.MinInt32 || d > math.MaxInt32 {
+			return nil, errIntervalRange
+		}
+		iv := arrow.MonthDayNanoInterval{Months: int32(m), Days: int32(d), Nanoseconds: v[2].(int64)}
+		if len(v) == 4 {
+			return ScaleInterval(iv, float64(v[3].(int64)), true)
+		}
+		return iv, nil
+	})
 	justify := func(name string, f func(arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval) {
 		rowFn(name, TypeInterval, [][]string{{"interval"}}, func(_ *Ctx, v []any) (any, error) {
 			return f(v[0].(arrow.MonthDayNanoInterval)), nil

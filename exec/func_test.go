@@ -244,7 +244,11 @@ func TestScaleIntervalAsPostgres(t *testing.T) {
 		{iv(1, 1, 0), 1.5, false, iv(1, 16, 12*hour)}, // PostgreSQL: 1 mon 16 days 12:00:00
 		{iv(0, 3, hour), -1, false, iv(0, -3, -hour)},
 		{iv(14, 0, 0), 3, true, iv(4, 20, 0)}, // '1 year 2 mons' / 3 = 4 mons 20 days
-		{iv(0, 0, 1500), 0.5, false, iv(0, 0, 750)},
+		// The time part rounds to PostgreSQL's microseconds:
+		{iv(0, 0, 1500), 0.5, false, iv(0, 0, 1000)},
+		{iv(0, 0, int64(time.Second)), 3, true, iv(0, 0, 333333000)},       // 00:00:00.333333
+		{iv(0, 0, hour), 7, true, iv(0, 0, (8*60+34)*1e9+285714000)},       // 00:08:34.285714
+		{iv(0, 0, (8*60+34)*1e9+285714000), 7, false, iv(0, 0, hour-2000)}, // 00:59:59.999998
 	} {
 		got, err := ScaleInterval(tc.in, tc.factor, tc.div)
 		require.NoError(t, err)

@@ -18,7 +18,8 @@ const (
 // scale separately and truncate toward zero, the fraction of a month
 // carries down as days of 30 and the fraction of a day as seconds, each
 // carry rounded to microseconds ('1 hour' * 2.5 is 02:30:00; '1 day' / 4
-// is 06:00:00, not 0 days; '1 mon' / 2 is 15 days).
+// is 06:00:00, not 0 days; '1 mon' / 2 is 15 days), the time part to the
+// microsecond ('1 second' / 3 is 00:00:00.333333).
 func ScaleInterval(iv arrow.MonthDayNanoInterval, factor float64, div bool) (arrow.MonthDayNanoInterval, error) {
 	scale := func(x float64) float64 {
 		if div {
@@ -39,7 +40,8 @@ func ScaleInterval(iv arrow.MonthDayNanoInterval, factor float64, div bool) (arr
 		secRemainder -= whole * secsPerDay
 	}
 	out.Days += int32(monthRemainderDays)
-	nanos := math.RoundToEven(scale(float64(iv.Nanoseconds)) + secRemainder*1e9)
+	// PostgreSQL holds microseconds: the time part rounds to them.
+	nanos := 1e3 * math.RoundToEven(scale(float64(iv.Nanoseconds))/1e3+secRemainder*1e6)
 	if math.IsNaN(nanos) || math.Abs(nanos) >= math.MaxInt64 {
 		return iv, fmt.Errorf("interval out of range")
 	}

@@ -794,6 +794,9 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			}
 			agg.Time = t
 		}
+		if (fn == exec.AggSum || fn == exec.AggAvg) && x.Type().ID() == exec.TypeInterval.ID() {
+			return q.intervalAggregate(agg)
+		}
 		if x.Type().ID() == exec.TypeNull.ID() {
 			if name == "min" || name == "max" {
 				agg.Arg = &exec.Literal{V: nil, DT: exec.TypeText} // max(NULL): of text, as PostgreSQL resolves it
@@ -806,6 +809,53 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		}
 	}
 	return q.addAgg(agg)
+}
+
+// intervalAggregate computes sum or avg of intervals, which the typed
+// accumulators do not hold, as bigint sums of the intervals' months, days
+// and nanoseconds (and, for avg, their count), put back together by
+// __interval_sum as PostgreSQL's interval_pl and interval_avg would.
+func (q *selectBinder) intervalAggregate(agg exec.Agg) (exec.Expr, error) {
+	if agg.Distinct {
+		return nil, notSupported(agg.Func.String() + "(DISTINCT interval)")
+	}
+	parts, err := intervalParts(q.b, agg.Arg, agg.Func == exec.AggAvg, func(x exec.Expr, count bool) (exec.Expr, error) {
+		part := agg
+		part.Func, part.Arg = exec.AggSum, x
+		if count {
+			part.Func = exec.AggCount
+		}
+		return q.addAgg(part)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return q.b.call("__interval_sum", parts)
+}
+
+// intervalParts applies sum (count: count) to each field of the interval x
+// (and, for avg, to x itself) with add, which returns the sum's result.
+func intervalParts(b *binder, x exec.Expr, avg bool, add func(x exec.Expr, count bool) (exec.Expr, error)) ([]exec.Expr, error) {
+	var parts []exec.Expr
+	for k := range 3 {
+		field, err := b.call("__interval_field", []exec.Expr{x, &exec.Literal{V: int64(k), DT: exec.TypeInt}})
+		if err != nil {
+			return nil, err
+		}
+		sum, err := add(field, false)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, sum)
+	}
+	if avg {
+		count, err := add(x, true)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, count)
+	}
+	return parts, nil
 }
 
 // addAgg registers an aggregate (once per distinct aggregate) and returns

@@ -129,6 +129,22 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			return nil, err
 		}
 	}
+	if (name == "sum" || name == "avg") && len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+		// As intervalAggregate: sums of the fields over the same window.
+		parts, err := intervalParts(q.b, f.Args[0], name == "avg", func(x exec.Expr, count bool) (exec.Expr, error) {
+			part := *f
+			part.Name, part.Args, part.DT = "sum", []exec.Expr{x}, exec.TypeInt
+			if count {
+				part.Name = "count"
+			}
+			q.wins = append(q.wins, &part)
+			return windowPlaceholder(len(q.wins)-1, part.DT), nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return q.b.call("__interval_sum", parts)
+	}
 	if dt, ok := rankingFuncs[name]; ok {
 		f.DT = dt
 	} else {
