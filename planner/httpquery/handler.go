@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -33,13 +30,6 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v3/query_sql", h.serve)
 }
 
-type request struct {
-	DB     string          `json:"db"`
-	Q      string          `json:"q"`
-	Format string          `json:"format"`
-	Params json.RawMessage `json:"params"`
-}
-
 func (h *Handler) log() *slog.Logger {
 	if h.Logger != nil {
 		return h.Logger
@@ -57,28 +47,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusInternalServerError, &planner.Error{Code: planner.CodeInternal, Msg: fmt.Sprintf("internal error: %v", p)})
 		}
 	}()
-	req, err := readRequest(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
+	req, format, herr := readQuery(r)
+	if herr != nil {
+		herr.write(w)
 		return
 	}
-	if req.DB == "" {
-		writeError(w, http.StatusBadRequest, &planner.Error{Code: "3D000", Msg: "missing parameter 'db': name the database to query, e.g. ?db=mydb"})
-		return
-	}
-	if strings.TrimSpace(req.Q) == "" {
-		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: "missing parameter 'q': the SQL query to run"})
-		return
-	}
-	format := strings.ToLower(req.Format)
-	if format == "" {
-		format = "json"
-	}
-	enc, ok := encoders[format]
-	if !ok {
-		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: fmt.Sprintf("unknown format %q: use json, jsonl, csv, pretty or parquet", req.Format)})
-		return
-	}
+	enc := encoders[format]
 	stmts, err := sql.Parse(req.Q)
 	if err == nil && len(stmts) != 1 {
 		err = &planner.Error{Code: planner.CodeSyntax, Msg: fmt.Sprintf("expected one statement, got %d", len(stmts))}
@@ -86,6 +60,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		pe := planner.AsError(err)
 		writeError(w, statusOf(pe), pe)
+		return
+	}
+	if herr := h.checkStatement(r.Method, req.DB, stmts[0]); herr != nil {
+		herr.write(w)
 		return
 	}
 	params, err := decodeParams(stmts[0], req.Params)
@@ -166,72 +144,6 @@ func (h *Handler) abort(ctx context.Context, err error) {
 	panic(http.ErrAbortHandler)
 }
 
-func readRequest(r *http.Request) (request, error) {
-	q := r.URL.Query()
-	req := request{DB: q.Get("db"), Q: q.Get("q"), Format: q.Get("format")}
-	if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var body request
-		if err := json.NewDecoder(io.LimitReader(r.Body, 16<<20)).Decode(&body); err != nil {
-			return req, fmt.Errorf(`body must be JSON like {"db": "mydb", "q": "SELECT ...", "format": "json", "params": {"1": 42}}: %v`, err)
-		}
-		if body.DB != "" {
-			req.DB = body.DB
-		}
-		if body.Q != "" {
-			req.Q = body.Q
-		}
-		if body.Format != "" {
-			req.Format = body.Format
-		}
-		req.Params = body.Params
-	}
-	return req, nil
-}
-
-// decodeParams reads [v, v] as $1, $2, ... or {"name": v} for $name
-// parameters ({"1": v} for $1), as InfluxDB 3 takes them.
-func decodeParams(stmt *sql.Statement, raw json.RawMessage) ([]any, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		if stmt.NumParams > 0 {
-			return stmt.ParamValues(nil)
-		}
-		return nil, nil
-	}
-	var list []any
-	if err := json.Unmarshal(raw, &list); err == nil {
-		return jsonParams(list), nil
-	}
-	var byName map[string]any
-	if err := json.Unmarshal(raw, &byName); err != nil {
-		return nil, fmt.Errorf("params must be an object keyed by parameter name or position ({\"host\": \"a\"} for $host, {\"1\": 42} for $1) or an array: %v", err)
-	}
-	names := make([]string, 0, len(byName))
-	vals := make([]any, 0, len(byName))
-	for k, v := range byName {
-		names = append(names, k)
-		vals = append(vals, v)
-	}
-	vals = jsonParams(vals)
-	m := make(map[string]any, len(names))
-	for i, k := range names {
-		m[k] = vals[i]
-	}
-	return stmt.ParamValues(m)
-}
-
-// jsonParams turns JSON numbers into int64 where they are whole.
-func jsonParams(vals []any) []any {
-	out := make([]any, len(vals))
-	for i, v := range vals {
-		if f, ok := v.(float64); ok && f == float64(int64(f)) && !strings.Contains(strconv.FormatFloat(f, 'g', -1, 64), ".") {
-			out[i] = int64(f)
-			continue
-		}
-		out[i] = v
-	}
-	return out
-}
-
 func statusOf(e *planner.Error) int {
 	switch {
 	case e.Code == planner.CodeInternal:
@@ -240,6 +152,13 @@ func statusOf(e *planner.Error) int {
 		return 499
 	}
 	return http.StatusBadRequest
+}
+
+func (e *httpError) write(w http.ResponseWriter) {
+	if e.allow != "" {
+		w.Header().Set("Allow", e.allow)
+	}
+	writeError(w, e.status, e.err)
 }
 
 func writeError(w http.ResponseWriter, status int, e *planner.Error) {

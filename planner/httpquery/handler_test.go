@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/ingest/lp"
@@ -25,14 +26,23 @@ import (
 )
 
 func newServer(t *testing.T) string {
+	return serverWith(t, map[string]string{"db": "cpu,host=a usage=1.5,n=1i 1700000000000000000\ncpu,host=b usage=2.5 1700000010000000000\ncpu,host=a usage=3.5,n=3i 1700000020000000000\n"})
+}
+
+// serverWith serves queries over an engine holding line protocol, by
+// database.
+func serverWith(t *testing.T, lines map[string]string) string {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
 	require.NoError(t, err)
 	t.Cleanup(func() { e.Close() })
-	var p lp.Parser
-	res := p.Parse([]byte("cpu,host=a usage=1.5,n=1i 1700000000000000000\ncpu,host=b usage=2.5 1700000010000000000\ncpu,host=a usage=3.5,n=3i 1700000020000000000\n"), lp.Options{Precision: lp.Nanosecond})
-	require.NoError(t, e.Write(context.Background(), "db", res.Tables, storage.WriteOptions{}))
+	for db, text := range lines {
+		var p lp.Parser
+		res := p.Parse([]byte(text), lp.Options{Precision: lp.Nanosecond})
+		require.Empty(t, res.Errors)
+		require.NoError(t, e.Write(context.Background(), db, res.Tables, storage.WriteOptions{}))
+	}
 	mux := http.NewServeMux()
 	(&Handler{Planner: &planner.Planner{Engine: e}, Logger: logger}).Register(mux)
 	srv := httptest.NewServer(mux)
@@ -250,4 +260,195 @@ func TestCSVFromWorkers(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	_, err = io.ReadAll(resp.Body)
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+}
+
+// call sends one request and returns the status, the headers and the body.
+func call(t *testing.T, method, url string, body []byte, headers ...string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	require.NoError(t, err)
+	if body == nil {
+		req.Body = http.NoBody
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header, string(data)
+}
+
+// TestIntegerParams: integers in params keep every digit (JSON numbers are
+// not float64s on the way): 2^53+1 in an int64 column, 2^64-2 in a uint64
+// column, where a float64 would find 2^53 and 2^64-1.
+func TestIntegerParams(t *testing.T) {
+	base := serverWith(t, map[string]string{"big": "m i=9007199254740993i,u=18446744073709551615u,f=1.5 1700000000000000000\nm i=9007199254740992i,u=18446744073709551614u,f=2.5 1700000001000000000\n"})
+	query := func(q, params string) string {
+		t.Helper()
+		code, _, body := call(t, "POST", base+"/api/v3/query_sql", []byte(`{"db":"big","q":"`+q+`","params":`+params+`}`), "Content-Type", "application/json")
+		require.Equal(t, 200, code, body)
+		return body
+	}
+	require.JSONEq(t, `[{"i":9007199254740993}]`, query("SELECT i FROM m WHERE i = $v", `{"v":9007199254740993}`))
+	require.JSONEq(t, `[{"i":9007199254740993}]`, query("SELECT i FROM m WHERE i = $1", `[9007199254740993]`))
+	require.JSONEq(t, `[{"u":18446744073709551614}]`, query("SELECT u FROM m WHERE u = $v", `{"v":18446744073709551614}`))
+	require.JSONEq(t, `[{"f":2.5}]`, query("SELECT f FROM m WHERE f > $v", `{"v":2.0}`), "2.0 is a float")
+	require.JSONEq(t, `[{"f":2.5}]`, query("SELECT f FROM m WHERE f > $v", `{"v":15e-1}`))
+	require.JSONEq(t, `[{"x":-42,"y":true,"s":"a"}]`, query("SELECT $x AS x, $y AS y, $s AS s", `{"x":-42,"y":true,"s":"a"}`))
+}
+
+// TestParamErrors: values that are not scalars are refused, naming the
+// parameter as the query spells it.
+func TestParamErrors(t *testing.T) {
+	base := newServer(t)
+	for _, tt := range []struct{ q, params, want string }{
+		{"SELECT $v", `{"v":{"a":1}}`, "parameter $v: objects are not supported; use a string, number, boolean or null"},
+		{"SELECT $v", `{"v":[1,2]}`, "parameter $v: arrays are not supported; use a string, number, boolean or null"},
+		{"SELECT $1", `[{"a":1}]`, "parameter $1: objects are not supported"},
+		{"SELECT $1, $2", `[1]`, "params has 1 values but the query has 2 parameters"},
+		{"SELECT $v", `"x"`, "params must be a JSON object keyed by parameter name or position"},
+		{"SELECT $v", `{"w":1}`, `parameter "w" is not used by the query`},
+	} {
+		code, _, body := call(t, "POST", base+"/api/v3/query_sql", []byte(`{"db":"db","q":"`+tt.q+`","params":`+tt.params+`}`), "Content-Type", "application/json")
+		require.Equal(t, 400, code, body)
+		var e struct{ Error string }
+		require.NoError(t, json.Unmarshal([]byte(body), &e))
+		require.Contains(t, e.Error, tt.want, tt.params)
+		require.NotContains(t, e.Error, "interface", "no Go types in messages")
+	}
+}
+
+// TestPostBodies: a POST body is JSON whatever the Content-Type says (curl
+// -d, fetch and http.client send form, text/plain or nothing), a real
+// form is a form, gzip is inflated, and a body that is neither says what
+// was expected.
+func TestPostBodies(t *testing.T) {
+	base := newServer(t)
+	u := base + "/api/v3/query_sql"
+	jsonBody := []byte(`{"db":"db","q":"SELECT count(*) AS n FROM cpu WHERE host = $h","params":{"h":"a"}}`)
+	for _, ct := range []string{"application/json", "application/x-www-form-urlencoded", "text/plain;charset=UTF-8", ""} {
+		code, _, body := call(t, "POST", u, jsonBody, "Content-Type", ct)
+		require.Equal(t, 200, code, "%q: %s", ct, body)
+		require.JSONEq(t, `[{"n":2}]`, body, ct)
+	}
+	form := url.Values{"db": {"db"}, "q": {"SELECT count(*) AS n FROM cpu WHERE host = $h"}, "params": {`{"h":"b"}`}, "format": {"csv"}}
+	code, _, body := call(t, "POST", u, []byte(form.Encode()), "Content-Type", "application/x-www-form-urlencoded")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "n\n1\n", body)
+
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write(jsonBody)
+	zw.Close()
+	code, _, body = call(t, "POST", u, zb.Bytes(), "Content-Type", "application/json", "Content-Encoding", "gzip")
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `[{"n":2}]`, body)
+
+	code, _, body = call(t, "POST", u, jsonBody, "Content-Encoding", "br")
+	require.Equal(t, 415, code, body)
+	require.Contains(t, body, `Content-Encoding \"br\" is not supported`)
+	code, _, body = call(t, "POST", u, []byte("not gzip"), "Content-Encoding", "gzip")
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, "not valid gzip")
+
+	big := bytes.Repeat([]byte(" "), maxBodyBytes+10) // 16 MiB of spaces inflates from a few KiB
+	zb.Reset()
+	zw = gzip.NewWriter(&zb)
+	zw.Write(big)
+	zw.Close()
+	code, _, body = call(t, "POST", u, zb.Bytes(), "Content-Encoding", "gzip")
+	require.Equal(t, 413, code, body)
+	require.Contains(t, body, "after decompression")
+
+	code, _, body = call(t, "POST", u, []byte("SELECT 1"), "Content-Type", "text/plain")
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, "the request body must be JSON like {")
+	require.Contains(t, body, "Content-Type: text/plain")
+
+	// The URL's parameters still serve a POST without a body, and with one
+	// the body's fields win.
+	code, _, body = call(t, "POST", u+"?db=db&format=csv&q="+url.QueryEscape("SELECT 1 AS one"), nil)
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "one\n1\n", body)
+	code, _, body = call(t, "POST", u+"?db=nope&format=csv", []byte(`{"db":"db","q":"SELECT 2 AS two"}`))
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "two\n2\n", body)
+}
+
+// TestGetParams: on GET, params is a JSON string in the URL (InfluxDB 3).
+func TestGetParams(t *testing.T) {
+	base := newServer(t)
+	q := url.Values{"db": {"db"}, "q": {"SELECT usage FROM cpu WHERE host = $h AND n = $n"}, "params": {`{"h":"a","n":3}`}}
+	code, _, body := call(t, "GET", base+"/api/v3/query_sql?"+q.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `[{"usage":3.5}]`, body)
+	q.Set("params", `{"h":`)
+	code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+q.Encode(), nil)
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, "params must be a JSON object")
+}
+
+// TestAcceptHeader: without format, the Accept header picks one as
+// InfluxDB 3 does; format wins over it; json_lines is jsonl.
+func TestAcceptHeader(t *testing.T) {
+	base := newServer(t)
+	u := base + "/api/v3/query_sql?db=db&q=" + url.QueryEscape("SELECT host, count(*) AS n FROM cpu GROUP BY host ORDER BY host")
+	for accept, want := range map[string]string{
+		"":                    `[{"host":"a","n":2},{"host":"b","n":1}]`,
+		"*/*":                 `[{"host":"a","n":2},{"host":"b","n":1}]`,
+		"application/json":    `[{"host":"a","n":2},{"host":"b","n":1}]`,
+		"application/jsonl":   "{\"host\":\"a\",\"n\":2}\n{\"host\":\"b\",\"n\":1}\n",
+		"text/csv":            "host,n\na,2\nb,1\n",
+		"text/csv; q=0.9":     "host,n\na,2\nb,1\n",
+		"image/png, text/csv": "host,n\na,2\nb,1\n",
+		"text/plain":          "+------+---+\n| host | n |\n+------+---+\n| a    | 2 |\n| b    | 1 |\n+------+---+\n",
+		"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8": `[{"host":"a","n":2},{"host":"b","n":1}]`,
+	} {
+		code, _, body := call(t, "GET", u, nil, "Accept", accept)
+		require.Equal(t, 200, code, "%q: %s", accept, body)
+		require.Equal(t, want, body, accept)
+	}
+	code, h, body := call(t, "GET", u, nil, "Accept", "application/vnd.apache.parquet")
+	require.Equal(t, 200, code)
+	require.Equal(t, "application/vnd.apache.parquet", h.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(body, "PAR1"))
+
+	code, _, body = call(t, "GET", u, nil, "Accept", "application/xml")
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, "names no format")
+	code, _, body = call(t, "GET", u+"&format=csv", nil, "Accept", "application/xml")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "host,n\na,2\nb,1\n", body)
+	code, _, body = call(t, "GET", u+"&format=json_lines", nil)
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "{\"host\":\"a\",\"n\":2}\n{\"host\":\"b\",\"n\":1}\n", body)
+}
+
+// TestUnknownDatabase: a query of a database that does not exist is 404,
+// with the names there are; an INSERT creates the database, and only POST
+// may run it.
+func TestUnknownDatabase(t *testing.T) {
+	base := newServer(t)
+	code, _, body := call(t, "GET", base+"/api/v3/query_sql?db=nosuchdb&q="+url.QueryEscape("SELECT * FROM m"), nil)
+	require.Equal(t, 404, code, body)
+	require.JSONEq(t, `{"error":"database not found: nosuchdb","code":"3D000","hint":"the databases are db"}`, body)
+	code, _, body = call(t, "GET", base+"/api/v3/query_sql?db=dbb&q="+url.QueryEscape("SELECT 1"), nil)
+	require.Equal(t, 404, code, body)
+	require.Contains(t, body, `"hint":"did you mean \"db\"?"`)
+
+	insert := url.Values{"db": {"fresh"}, "q": {"INSERT INTO m (time, v) VALUES ('2024-01-01', 1)"}}
+	code, h, body := call(t, "GET", base+"/api/v3/query_sql?"+insert.Encode(), nil)
+	require.Equal(t, 405, code, body)
+	require.Equal(t, "POST", h.Get("Allow"))
+	require.Contains(t, body, "send it with POST")
+	code, _, body = call(t, "GET", base+"/api/v3/query_sql?db=fresh&q=SELECT+1", nil)
+	require.Equal(t, 404, code, "the refused INSERT created nothing: %s", body)
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+insert.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	code, _, body = call(t, "GET", base+"/api/v3/query_sql?db=fresh&q=SELECT+v+FROM+m", nil)
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `[{"v":1}]`, body)
 }

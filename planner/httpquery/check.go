@@ -1,0 +1,65 @@
+package httpquery
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// checkRequest refuses a request without a database or a query.
+func checkRequest(req request) *httpError {
+	if req.DB == "" {
+		return &httpError{status: http.StatusBadRequest, err: &planner.Error{Code: "3D000",
+			Msg: `missing parameter 'db': name the database to query, e.g. ?db=mydb or {"db": "mydb", ...} in a POST body`}}
+	}
+	if strings.TrimSpace(req.Q) == "" {
+		return badRequest(`missing parameter 'q': the SQL query to run, e.g. ?q=SELECT... or {"q": "SELECT ..."} in a POST body`)
+	}
+	return nil
+}
+
+// checkStatement refuses a statement that writes on GET (GET must not
+// change data: a crawler or a prefetching browser would run it), and a
+// query of a database that does not exist with 404, as InfluxDB 3 does,
+// instead of "relation does not exist". An INSERT may name a new database:
+// it creates it, as a line-protocol write does.
+func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpError {
+	if stmt.Kind == sql.Insert { // the one statement here that writes
+		if method != http.MethodPost {
+			return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
+				Msg: "INSERT writes data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
+		}
+		return nil
+	}
+	dbs := h.Planner.Engine.Databases()
+	names := make([]string, len(dbs))
+	for i, d := range dbs {
+		if d.Name == db {
+			return nil
+		}
+		names[i] = d.Name
+	}
+	return &httpError{status: http.StatusNotFound, err: &planner.Error{Code: "3D000",
+		Msg: fmt.Sprintf("database not found: %s", db), Hint: databaseHint(db, names)}}
+}
+
+// databaseHint suggests the database a name was probably meant to be, or
+// lists the ones there are.
+func databaseHint(db string, names []string) string {
+	if len(names) == 0 {
+		return "there are no databases yet: writing line protocol to /api/v3/write_lp?db=" + db + " creates one"
+	}
+	if c := storage.ClosestName(db, names); c != "" {
+		return fmt.Sprintf("did you mean %q?", c)
+	}
+	const shown = 10
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(", ... (%d in all; GET /api/v3/configure/database lists them)", len(names))
+	}
+	return "the databases are " + list
+}
