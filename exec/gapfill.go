@@ -14,10 +14,19 @@ import (
 
 // GapFillColumn is a locf() or interpolate() output over column Source of
 // the gap-filled rows.
+//
+// As TimescaleDB's: rows the input has keep their value, NULL included;
+// locf carries the last value (a NULL too) into the filled rows, or with
+// TreatNullAsMissing the last non-NULL value into every NULL; Prev (nil:
+// none) stands before a series' first row. interpolate fills a filled
+// row from the nearest rows the input has on either side, NULL when one
+// of them is missing or NULL.
 type GapFillColumn struct {
-	Interpolate bool
-	Source      int
-	DT          arrow.DataType
+	Interpolate        bool
+	Source             int
+	DT                 arrow.DataType
+	Prev               any
+	TreatNullAsMissing bool
 }
 
 // GapFillSpec describes time_bucket_gapfill: the bucket column of the
@@ -149,6 +158,7 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 		s := all[key]
 		var out [][]any
 		var times []int64
+		var filled []bool // rows added for missing buckets
 		// Buckets outside the range (an explicit start or finish narrower
 		// than the data) pass through unfilled, in time order.
 		var before, after []int64
@@ -163,10 +173,11 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 		slices.Sort(before)
 		slices.Sort(after)
 		for _, b := range before {
-			out, times = append(out, s.rows[b]), append(times, b)
+			out, times, filled = append(out, s.rows[b]), append(times, b), append(filled, false)
 		}
 		for b := first; b <= last; b += g.spec.Width {
 			row := s.rows[b]
+			filled = append(filled, row == nil)
 			if row == nil {
 				row = make([]any, in.NumFields())
 				for k, c := range g.spec.SeriesKeys {
@@ -178,11 +189,11 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 			times = append(times, b)
 		}
 		for _, b := range after {
-			out, times = append(out, s.rows[b]), append(times, b)
+			out, times, filled = append(out, s.rows[b]), append(times, b), append(filled, false)
 		}
 		extra := make([][]any, len(g.spec.Columns))
 		for k, col := range g.spec.Columns {
-			extra[k] = fillColumn(out, times, col)
+			extra[k] = fillColumn(out, times, filled, col)
 		}
 		for r, row := range out {
 			for c, v := range row {
@@ -208,38 +219,42 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 	return g.cur, nil
 }
 
-// fillColumn computes locf or interpolate over one series' rows.
-func fillColumn(rows [][]any, times []int64, col GapFillColumn) []any {
+// fillColumn computes locf or interpolate over one series' rows (filled:
+// the rows added for missing buckets).
+func fillColumn(rows [][]any, times []int64, filled []bool, col GapFillColumn) []any {
 	out := make([]any, len(rows))
 	if !col.Interpolate {
-		var last any
+		last := col.Prev
 		for i, r := range rows {
-			if v := r[col.Source]; v != nil {
+			v := r[col.Source]
+			switch {
+			case !filled[i] && (v != nil || !col.TreatNullAsMissing):
 				last = v
+				out[i] = v
+			default:
+				out[i] = last
 			}
-			out[i] = last
 		}
 		return out
 	}
+	// next[i]: the first row from i on that the input has (-1: none).
+	next := make([]int, len(rows)+1)
+	next[len(rows)] = -1
+	for i := len(rows) - 1; i >= 0; i-- {
+		next[i] = next[i+1]
+		if !filled[i] {
+			next[i] = i
+		}
+	}
+	p := -1 // the last row before i that the input has
 	for i, r := range rows {
-		if v := r[col.Source]; v != nil {
-			out[i] = v
+		if !filled[i] {
+			out[i] = r[col.Source]
+			p = i
 			continue
 		}
-		p, nx := -1, -1
-		for j := i - 1; j >= 0; j-- {
-			if rows[j][col.Source] != nil {
-				p = j
-				break
-			}
-		}
-		for j := i + 1; j < len(rows); j++ {
-			if rows[j][col.Source] != nil {
-				nx = j
-				break
-			}
-		}
-		if p < 0 || nx < 0 {
+		nx := next[i]
+		if p < 0 || nx < 0 || rows[p][col.Source] == nil || rows[nx][col.Source] == nil {
 			continue
 		}
 		a, b := toFloat(rows[p][col.Source]), toFloat(rows[nx][col.Source])

@@ -37,7 +37,7 @@ func (q *selectBinder) gapfillHook(e ast.ExprNode) (exec.Expr, bool, error) {
 	if !ok || (f.FnName.L != "locf" && f.FnName.L != "interpolate") {
 		return nil, false, nil
 	}
-	if !q.grouped || len(f.Args) != 1 {
+	if !q.grouped || len(f.Args) < 1 || len(f.Args) > 3 {
 		return nil, true, errorf(CodeUndefinedFunc, "%s(value) needs one aggregate argument in a query grouped by time_bucket_gapfill", f.FnName.L)
 	}
 	x, err := q.b.bindExprHook(q.in, f.Args[0], q.postAgg)
@@ -55,9 +55,62 @@ func (q *selectBinder) gapfillHook(e ast.ExprNode) (exec.Expr, bool, error) {
 	if f.FnName.L == "interpolate" && dt.ID() != arrow.INT64 && dt.ID() != arrow.FLOAT64 {
 		return nil, true, errorf(CodeDatatype, "interpolate needs a numeric value, not %s", exec.SQLTypeName(dt))
 	}
-	q.gaps = append(q.gaps, exec.GapFillColumn{Interpolate: f.FnName.L == "interpolate", Source: col.Index, DT: dt})
+	gc := exec.GapFillColumn{Interpolate: f.FnName.L == "interpolate", Source: col.Index, DT: dt}
+	// locf(value, prev, treat_null_as_missing); interpolate(value, prev,
+	// next), whose (time, value) records Strata does not take.
+	for i, a := range f.Args[1:] {
+		var want arrow.DataType
+		switch {
+		case gc.Interpolate:
+		case i == 0:
+			want = dt
+		default:
+			want = exec.TypeBool
+		}
+		lit, err := q.gapfillOption(a, f.FnName.L, want)
+		if err != nil {
+			return nil, true, err
+		}
+		switch {
+		case lit.V == nil:
+		case gc.Interpolate:
+			return nil, true, notSupported("interpolate's prev and next records (leave them out: a row without a neighbour stays NULL)")
+		case i == 0:
+			gc.Prev = lit.V
+		default:
+			gc.TreatNullAsMissing = lit.V.(bool)
+		}
+	}
+	q.gaps = append(q.gaps, gc)
 	k := len(q.gaps) - 1
 	return &exec.Column{Index: -(gapfillBase + k + 1), Name: f.FnName.L, DT: dt}, true, nil
+}
+
+// gapfillOption is the value of a constant argument of locf or
+// interpolate as type want (nil: as it is), a NULL one V nil. A subquery
+// not referring to the outer query is a constant: it runs while planning.
+func (q *selectBinder) gapfillOption(e ast.ExprNode, fn string, want arrow.DataType) (*exec.Literal, error) {
+	x, err := q.b.bindNode(&scope{}, e, nil) // a quoted literal takes the type wanted
+	if err == nil && want != nil {
+		x, err = q.b.coerce(x, want)
+	}
+	if err == nil {
+		x, err = q.b.fold(x)
+	}
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Code == CodeUndefinedColumn {
+			return nil, notSupported(fn + " options that refer to the query's rows (give a constant, or a subquery of its own)")
+		}
+		return nil, err
+	}
+	if u, ok := x.(*unknownLit); ok {
+		return &u.Literal, nil
+	}
+	lit, ok := x.(*exec.Literal)
+	if !ok {
+		return nil, notSupported(fn + " options that are not constants (a subquery must not refer to the outer query)")
+	}
+	return lit, nil
 }
 
 // gapfillSpec finds the gapfill bucket among the group keys and the time

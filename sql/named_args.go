@@ -28,6 +28,12 @@ var namedSignatures = map[string][][]param{
 		{{"bucket_width", "", ""}, {"ts", "", ""}, {"start", "NULL", "timestamptz"}, {"finish", "NULL", "timestamptz"}},
 		{{"bucket_width", "", ""}, {"ts", "", ""}, {"timezone", "", "text"}, {"start", "NULL", "timestamptz"}, {"finish", "NULL", "timestamptz"}},
 	},
+	"locf": {
+		{{"value", "", ""}, {"prev", "NULL", ""}, {"treat_null_as_missing", "NULL", "bool"}},
+	},
+	"interpolate": {
+		{{"value", "", ""}, {"prev", "NULL", ""}, {"next", "NULL", ""}},
+	},
 	"make_interval": {
 		{{"years", "0", "int4"}, {"months", "0", "int4"}, {"weeks", "0", "int4"}, {"days", "0", "int4"}, {"hours", "0", "int4"}, {"mins", "0", "int4"}, {"secs", "0", "float8"}},
 	},
