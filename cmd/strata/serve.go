@@ -18,10 +18,8 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/stratadb/strata/flight"
-	"github.com/stratadb/strata/ingest"
 	"github.com/stratadb/strata/pgwire"
 	"github.com/stratadb/strata/planner"
-	"github.com/stratadb/strata/planner/httpquery"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -88,9 +86,7 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: int64(maxBody), Logger: logger}).Register(mux)
-	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem)}).Register(mux)
+	api := httpAPI(engine, apiOptions{maxBodyBytes: int64(maxBody), queryMem: int64(queryMem), logger: logger})
 
 	flightSrv := &flight.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Tokens: tokenList, Version: version}
 
@@ -117,7 +113,7 @@ func serve(args []string) error {
 		}
 	}
 	grpcSrv := flightSrv.GRPCServer()
-	var handler http.Handler = requireToken(mux, tokenList)
+	handler := requireToken(api, tokenList)
 	if httpTLS != nil {
 		handler = grpcOrHTTP(grpcSrv, handler)
 	}
