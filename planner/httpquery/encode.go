@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -420,11 +422,13 @@ func PrettyTable(names []string, rows [][]string) string {
 	return b.String()
 }
 
+// encodeParquet writes the result as a Parquet file. Columns Parquet has
+// no exact type for are written in one readers read (parquetColumn).
 func encodeParquet(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
 	w.Header().Set("Content-Type", "application/vnd.apache.parquet")
 	fields := make([]arrow.Field, len(names))
-	for i, f := range schema.Fields() {
-		fields[i] = arrow.Field{Name: names[i], Type: f.Type, Nullable: true}
+	for i := range fields {
+		fields[i] = arrow.Field{Name: names[i], Type: parquetType(schema, i), Nullable: true}
 	}
 	out := arrow.NewSchema(fields, nil)
 	pw, err := pqarrow.NewFileWriter(out, w, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd)), pqarrow.DefaultWriterProps())
@@ -432,7 +436,12 @@ func encodeParquet(w http.ResponseWriter, schema *arrow.Schema, names []string, 
 		return err
 	}
 	err = batches(first, next, func(rec arrow.Record) error {
-		r := array.NewRecord(out, rec.Columns(), rec.NumRows())
+		cols := make([]arrow.Array, len(fields))
+		for i, c := range rec.Columns() {
+			cols[i] = parquetColumn(c, fields[i].Type)
+			defer cols[i].Release()
+		}
+		r := array.NewRecord(out, cols, rec.NumRows())
 		defer r.Release()
 		return pw.Write(r)
 	})
@@ -440,4 +449,64 @@ func encodeParquet(w http.ResponseWriter, schema *arrow.Schema, names []string, 
 		err = cerr
 	}
 	return err
+}
+
+// parquetType is the Arrow type column c of a result is written as: a
+// date (held as the timestamp of its midnight) as a date, Parquet's DATE;
+// an interval as PostgreSQL's text of it ("1 day 02:00:00"), since
+// Parquet's INTERVAL holds whole milliseconds and months, days apart (an
+// interval here has microseconds), and arrow-go writes no INTERVAL at all;
+// the others as they are.
+func parquetType(schema *arrow.Schema, c int) arrow.DataType {
+	dt := schema.Field(c).Type
+	switch {
+	case isDate(schema, c) && dt.ID() == arrow.TIMESTAMP:
+		return arrow.FixedWidthTypes.Date32
+	case dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO:
+		return arrow.BinaryTypes.String
+	}
+	return dt
+}
+
+// parquetColumn converts a column to its parquetType, dt (a new reference
+// to a, when dt is a's type).
+func parquetColumn(a arrow.Array, dt arrow.DataType) arrow.Array {
+	if arrow.TypeEqual(a.DataType(), dt) {
+		a.Retain()
+		return a
+	}
+	switch src := a.(type) {
+	case *array.Timestamp:
+		perDay := int64(24*time.Hour) / int64(src.DataType().(*arrow.TimestampType).Unit.Multiplier())
+		b := array.NewDate32Builder(memory.DefaultAllocator)
+		defer b.Release()
+		b.Reserve(src.Len())
+		for i := 0; i < src.Len(); i++ {
+			if src.IsNull(i) {
+				b.AppendNull()
+				continue
+			}
+			v := int64(src.Value(i))
+			days := v / perDay
+			if v%perDay < 0 {
+				days-- // before 1970: the day the instant falls in
+			}
+			b.Append(arrow.Date32(days))
+		}
+		return b.NewArray()
+	case *array.MonthDayNanoInterval:
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		defer b.Release()
+		b.Reserve(src.Len())
+		for i := 0; i < src.Len(); i++ {
+			if src.IsNull(i) {
+				b.AppendNull()
+				continue
+			}
+			b.Append(exec.FormatInterval(src.Value(i)))
+		}
+		return b.NewArray()
+	}
+	a.Retain()
+	return a
 }
