@@ -13,7 +13,9 @@
 // Partial writes: /api/v3/write_lp with accept_partial=true (the default)
 // stores the valid lines and answers 400 listing each rejected line (number,
 // reason, text). accept_partial=false, /api/v2/write and /write are
-// all-or-nothing: any bad line rejects the request and nothing is stored.
+// all-or-nothing: any bad line rejects the request and nothing is stored
+// (v3 answers InfluxDB 3's {"error": "line protocol parsing error", "data":
+// the first bad line}; v1 and v2 InfluxDB 2's {"code", "message", "line"}).
 //
 // Goroutines: one per request (net/http's); parsers and body buffers are
 // pooled across requests. A panic in a handler is recovered, logged and

@@ -153,6 +153,19 @@ func TestAllOrNothing(t *testing.T) {
 		require.EqualValues(t, 2, got["line"], path)
 	}
 	require.Empty(t, s.rows("db", "cpu"))
+
+	// v3 answers as InfluxDB 3 does: the first rejected line in "data".
+	code, body := s.do("POST", "/api/v3/write_lp?db=db&accept_partial=false", lp)
+	require.Equal(t, 400, code)
+	var v3 struct {
+		Error string
+		Data  lineErrorJSON
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &v3), body)
+	require.Equal(t, "line protocol parsing error", v3.Error)
+	require.Equal(t, 2, v3.Data.LineNumber)
+	require.Equal(t, "cpu,host=a usage= 2", v3.Data.OriginalLine)
+	require.Contains(t, v3.Data.ErrorMessage, "line 2, column")
 }
 
 func TestV1AndV2Names(t *testing.T) {

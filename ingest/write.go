@@ -15,12 +15,13 @@ type writeParams struct {
 	precision     lp.Precision
 	acceptPartial bool
 	noSync        bool
+	v3            bool // /api/v3/write_lp: InfluxDB 3's error bodies
 }
 
 // writeV3 serves POST /api/v3/write_lp?db=&precision=&accept_partial=&no_sync=.
 func (h *Handler) writeV3(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p := writeParams{db: q.Get("db"), acceptPartial: true}
+	p := writeParams{db: q.Get("db"), acceptPartial: true, v3: true}
 	var err *apiError
 	if p.precision, err = precisionParam(q.Get("precision"), lp.Auto); err != nil {
 		err.write(w)
@@ -153,7 +154,15 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, p writeParams) {
 	if res.ErrorCount > 0 && !p.acceptPartial {
 		first := res.Errors[0]
 		msg := fmt.Sprintf("failed to parse line protocol: %d of %d lines rejected, nothing was written; first error: %s", res.ErrorCount, res.Lines, first.Error())
-		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: msg, line: first.Line, data: lineErrors(res.Errors)}).write(w)
+		errs := lineErrors(res.Errors)
+		if p.v3 {
+			// InfluxDB 3's body: "data" is the first rejected line; the
+			// others are in "errors".
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "line protocol parsing error", "data": errs[0],
+				"errors": errs, "message": msg, "code": "invalid", "line": first.Line})
+			return
+		}
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: msg, line: first.Line, data: errs}).write(w)
 		return
 	}
 	if len(res.Tables) > 0 {
