@@ -5,10 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -29,7 +27,7 @@ var encoders = map[string]encoder{
 	"json":    encodeRows(func(names []string) workerFormat { return jsonFormat(names, false) }),
 	"jsonl":   encodeRows(func(names []string) workerFormat { return jsonFormat(names, true) }),
 	"csv":     encodeRows(csvFormat),
-	"pretty":  encodePretty,
+	"pretty":  prettyEncoder(0),
 	"parquet": encodeParquet,
 }
 
@@ -347,79 +345,6 @@ func encodeWorkers(ctx context.Context, w http.ResponseWriter, schema *arrow.Sch
 	}
 	_, err = w.Write(f.tail)
 	return wrote, err
-}
-
-// encodePretty draws an aligned table (it buffers the rows to size columns).
-func encodePretty(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	rows := [][]string{}
-	cells := make([]cellAppender, len(names))
-	plain := func(dst []byte, s string) []byte { return append(dst, s...) }
-	var buf []byte
-	err := batches(first, next, func(rec arrow.Record) error {
-		cols := rec.Columns()
-		for c := range names {
-			cells[c] = textColumn(cols[c], plain)
-			if isDate(schema, c) {
-				cells[c] = dateColumn(cols[c])
-			}
-		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]string, len(names))
-			for c := range names {
-				if !exec.IsNullAt(cols[c], i) {
-					buf = cells[c](buf[:0], i)
-					row[c] = string(buf)
-				}
-			}
-			rows = append(rows, row)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	_, err = w.Write([]byte(PrettyTable(names, rows)))
-	return err
-}
-
-// PrettyTable renders rows as an ASCII table with a header.
-func PrettyTable(names []string, rows [][]string) string {
-	widths := make([]int, len(names))
-	for c, n := range names {
-		widths[c] = utf8.RuneCountInString(n)
-	}
-	for _, r := range rows {
-		for c, v := range r {
-			widths[c] = max(widths[c], utf8.RuneCountInString(v))
-		}
-	}
-	var b strings.Builder
-	line := func() {
-		b.WriteByte('+')
-		for _, wd := range widths {
-			b.WriteString(strings.Repeat("-", wd+2))
-			b.WriteByte('+')
-		}
-		b.WriteByte('\n')
-	}
-	cells := func(vals []string) {
-		b.WriteByte('|')
-		for c, v := range vals {
-			b.WriteString(" " + v + strings.Repeat(" ", widths[c]-utf8.RuneCountInString(v)) + " |")
-		}
-		b.WriteByte('\n')
-	}
-	line()
-	cells(names)
-	line()
-	for _, r := range rows {
-		cells(r)
-	}
-	if len(rows) > 0 {
-		line()
-	}
-	return b.String()
 }
 
 // encodeParquet writes the result as a Parquet file. Columns Parquet has

@@ -53,6 +53,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	enc := encoders[format]
+	if format == "pretty" {
+		enc = prettyEncoder(h.MemLimit)
+	}
 	stmts, err := sql.Parse(req.Q)
 	if err == nil && len(stmts) != 1 {
 		err = &planner.Error{Code: planner.CodeSyntax, Msg: fmt.Sprintf("expected one statement, got %d", len(stmts))}

@@ -32,6 +32,11 @@ func newServer(t *testing.T) string {
 // serverWith serves queries over an engine holding line protocol, by
 // database.
 func serverWith(t *testing.T, lines map[string]string) string {
+	return serverWithLimit(t, lines, 0)
+}
+
+// serverWithLimit is serverWith with a query memory limit.
+func serverWithLimit(t *testing.T, lines map[string]string, memLimit int64) string {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
@@ -44,7 +49,7 @@ func serverWith(t *testing.T, lines map[string]string) string {
 		require.NoError(t, e.Write(context.Background(), db, res.Tables, storage.WriteOptions{}))
 	}
 	mux := http.NewServeMux()
-	(&Handler{Planner: &planner.Planner{Engine: e}, Logger: logger}).Register(mux)
+	(&Handler{Planner: &planner.Planner{Engine: e}, Logger: logger, MemLimit: memLimit}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL
@@ -451,4 +456,28 @@ func TestUnknownDatabase(t *testing.T) {
 	code, _, body = call(t, "GET", base+"/api/v3/query_sql?db=fresh&q=SELECT+v+FROM+m", nil)
 	require.Equal(t, 200, code, body)
 	require.JSONEq(t, `[{"v":1}]`, body)
+}
+
+// TestPrettyMemoryLimit: format=pretty holds the whole result to align it;
+// what it holds counts against the query's memory limit, and a result past
+// it is the memory-limit error (53200), not a server growing without end.
+// Within the limit, wide (non-ASCII) cells still align.
+func TestPrettyMemoryLimit(t *testing.T) {
+	base := serverWithLimit(t, map[string]string{"db": "cpu,host=zürich n=1i 1\ncpu,host=b n=22i 2\n"}, 1<<20)
+	code, body := get(t, base, "SELECT host, n FROM cpu ORDER BY time", "pretty")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "+--------+----+\n| host   | n  |\n+--------+----+\n| zürich | 1  |\n| b      | 22 |\n+--------+----+\n", body)
+
+	q := "SELECT g, 'some text to fill the table' AS s FROM generate_series(1, 200000) g"
+	code, body = get(t, base, q, "csv")
+	require.Equal(t, 200, code, "the same result streams as CSV")
+	require.Greater(t, len(body), 4<<20)
+	code, body = get(t, base, q, "pretty")
+	require.Equal(t, 400, code, body[:min(len(body), 300)])
+	var e struct{ Error, Code string }
+	require.NoError(t, json.Unmarshal([]byte(body), &e), body)
+	require.Equal(t, "53200", e.Code)
+	require.Contains(t, e.Error, "query memory limit exceeded: format=pretty holds the whole result")
+	require.Contains(t, e.Error, "limit of 1 MiB")
+	require.Contains(t, e.Error, "--format csv")
 }
