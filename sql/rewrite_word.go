@@ -44,7 +44,7 @@ func (r *rewriter) word(t token) {
 		r.emit(t, okClose, ")")
 		return
 	}
-	if keywords[w] {
+	if keywords[w] && !r.afterAs(w) && !r.unreservedName(w, next) {
 		r.i++
 		r.keyword(t, w)
 		return
@@ -62,6 +62,53 @@ func (r *rewriter) word(t token) {
 	}
 	r.i++
 	r.emit(t, okIdent, quoteIdent(w))
+}
+
+// afterAs reports whether keyword w follows AS as a name: PostgreSQL takes
+// any word as a column label after AS (SELECT x AS share, v AS preceding),
+// but for the words that start a query or a CTE's MATERIALIZED option.
+func (r *rewriter) afterAs(w string) bool {
+	n := len(r.out)
+	if n == 0 || r.out[n-1].kind != okKeyword || r.out[n-1].text != "AS" {
+		return false
+	}
+	switch w {
+	case "select", "values", "with", "not":
+		return false
+	case "table": // CREATE VIEW v AS TABLE t
+		next := r.tok(1)
+		return next.kind != tIdent && next.kind != tQIdent
+	}
+	return !r.tok(1).punct("(")
+}
+
+// unreservedName reports whether w, a keyword only in some clauses
+// (PostgreSQL's unreserved keywords), is a name where it stands: a column
+// called preceding, share or update (ORDER BY preceding).
+func (r *rewriter) unreservedName(w string, next token) bool {
+	prev := ""
+	if n := len(r.out); n > 0 && r.out[n-1].kind == okKeyword {
+		prev = r.out[n-1].text
+	}
+	switch w {
+	case "unbounded":
+		return !next.word("preceding") && !next.word("following")
+	case "preceding", "following":
+		if prev == "UNBOUNDED" {
+			return false
+		}
+		// In a window frame: ROWS, RANGE or GROUPS earlier in the same
+		// parentheses.
+		for _, o := range r.out[r.top().openIdx:] {
+			if o.kind == okKeyword && (o.text == "ROWS" || o.text == "RANGE" || o.text == "GROUPS") {
+				return false
+			}
+		}
+		return true
+	case "share", "update":
+		return prev != "FOR"
+	}
+	return false
 }
 
 // afterIs reports whether the last output is IS or IS NOT (so TRUE/FALSE
