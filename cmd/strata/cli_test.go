@@ -125,3 +125,54 @@ func TestPageCacheFlag(t *testing.T) {
 	require.Equal(t, int64(256<<20), a.pageCacheOption())
 	require.Error(t, a.Set("lots"))
 }
+
+// TestClientCommandsWithToken: query, write and database send --token (or
+// STRATA_TOKEN) as a bearer token, say clearly when the server wants one
+// or refuses it, take --host as host:port, and query reads its SQL from
+// standard input.
+func TestClientCommandsWithToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the real server")
+	}
+	dir := t.TempDir()
+	srv := startServer(t, filepath.Join(dir, "data"), "--token", testToken)
+	defer srv.stop(t)
+	run := func(stdin string, env []string, args ...string) (string, error) {
+		t.Helper()
+		cmd := exec.Command(strataBinary(t), args...)
+		cmd.Env = append(os.Environ(), env...)
+		cmd.Stdin = strings.NewReader(stdin)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	host := srv.addr // no scheme: http is assumed
+
+	out, err := run("m,h=a v=1 1700000000000000000\n", nil, "write", "--db", "t", "--host", host, "-")
+	require.Error(t, err)
+	require.Contains(t, out, "requires a token: pass --token or set STRATA_TOKEN")
+	out, err = run("m,h=a v=1 1700000000000000000\n", nil, "write", "--db", "t", "--host", host, "--token", testToken, "-")
+	require.NoError(t, err, out)
+
+	out, err = run("", nil, "query", "--db", "t", "--host", host, "SELECT v FROM m")
+	require.Error(t, err)
+	require.Contains(t, out, "strata: query: the server at http://"+host+" requires a token: pass --token or set STRATA_TOKEN")
+	require.NotContains(t, out, "SQLSTATE")
+	out, err = run("", nil, "query", "--db", "t", "--host", host, "--token", "wrong", "SELECT v FROM m")
+	require.Error(t, err)
+	require.Contains(t, out, "refused the token")
+	out, err = run("", []string{"STRATA_TOKEN=" + testToken}, "query", "--database", "t", "--host", host, "--format", "csv", "SELECT v FROM m")
+	require.NoError(t, err, out)
+	require.Equal(t, "v\n1\n", out)
+	out, err = run("SELECT h, v\nFROM m\n", []string{"STRATA_TOKEN=" + testToken}, "query", "--db", "t", "--host", "http://"+host+"/", "--format", "csv")
+	require.NoError(t, err, out)
+	require.Equal(t, "h,v\na,1\n", out, "the SQL from standard input")
+
+	out, err = run("", nil, "database", "list", "--host", host)
+	require.Error(t, err)
+	require.Contains(t, out, "requires a token")
+	out, err = run("", nil, "database", "create", "--host", host, "--token", testToken, "--retention", "7d", "other")
+	require.NoError(t, err, out)
+	out, err = run("", nil, "database", "list", "--host", host, "--token", testToken)
+	require.NoError(t, err, out)
+	require.Regexp(t, `other\s+1w`, out)
+}

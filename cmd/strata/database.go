@@ -15,18 +15,18 @@ import (
 // databaseCmd manages databases on a running server through
 // /api/v3/configure/database.
 func databaseCmd(args []string) error {
-	const synopsis = "strata database create|update|list|delete [--host URL] [--retention 15d] NAME"
+	const synopsis = "strata database create|update|list|delete [--host URL] [--token T] [--retention 15d] NAME"
 	if len(args) == 0 {
 		return errors.New("database: say what to do: " + synopsis)
 	}
 	verb := args[0]
 	fs := newFlags("database "+verb, synopsis)
-	host := fs.String("host", "http://127.0.0.1:8181", "URL of the Strata server")
+	srv := serverFlags(fs)
 	retention := fs.String("retention", "", "retention period, e.g. 15d, 12h, 2w; none keeps data for ever")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	endpoint := *host + "/api/v3/configure/database"
+	endpoint := srv.url("/api/v3/configure/database")
 	name := fs.Arg(0)
 	needName := func() error {
 		if fs.NArg() != 1 {
@@ -36,16 +36,11 @@ func databaseCmd(args []string) error {
 	}
 	switch verb {
 	case "list":
-		resp, err := http.Get(endpoint)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
 		var dbs []struct {
 			Name      string `json:"iox::database"`
 			Retention string `json:"retention_period"`
 		}
-		if err := decodeOK(resp, &dbs); err != nil {
+		if err := srv.call(http.MethodGet, endpoint, nil, &dbs); err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
@@ -66,32 +61,40 @@ func databaseCmd(args []string) error {
 		if verb == "update" {
 			method = http.MethodPut
 		}
-		return doJSON(method, endpoint, body)
+		return srv.call(method, endpoint, body, nil)
 	case "delete", "drop":
 		if err := needName(); err != nil {
 			return err
 		}
-		req, _ := http.NewRequest(http.MethodDelete, endpoint+"?db="+url.QueryEscape(name), nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		return decodeOK(resp, nil)
+		return srv.call(http.MethodDelete, endpoint+"?db="+url.QueryEscape(name), nil, nil)
 	}
 	return fmt.Errorf("database: unknown action %q: %s", verb, synopsis)
 }
 
-func doJSON(method, endpoint string, body any) error {
-	data, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, endpoint, bytes.NewReader(data))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+// call sends body (nil: none) as JSON and decodes the answer into out
+// (nil: none expected).
+func (s *server) call(method, endpoint string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, endpoint, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := s.do(http.DefaultClient, req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	return decodeOK(resp, nil)
+	if err := s.authError(resp); err != nil {
+		return err
+	}
+	return decodeOK(resp, out)
 }
 
 // decodeOK decodes a 2xx answer into out, or turns an error answer into an

@@ -3,7 +3,7 @@
 //
 //	strata serve [flags]                  run the server (data in ./strata-data)
 //	strata write --db NAME [flags] FILE|- bulk-load line protocol
-//	strata query --db NAME "SQL"          run SQL, print a table
+//	strata query --db NAME ["SQL"]        run SQL (or standard input), print a table
 //	strata database create|update|list|delete ...
 //	strata bench ingest [flags]           TSBS-style ingest benchmark
 //	strata bench query [flags]            TSBS devops queries vs DuckDB and PostgreSQL
@@ -35,14 +35,16 @@ const usage = `Strata: a time-series SQL database.
 Usage:
   strata serve [flags]                    run the server (stores in ./strata-data)
   strata write --db NAME [flags] FILE|-   bulk-load line protocol into a running server
-  strata query --db NAME "SQL"            run SQL on a running server (--format table|csv|json)
+  strata query --db NAME ["SQL"]          run SQL (the argument or standard input) on a running server (--format table|csv|json|jsonl)
   strata database create|update|list|delete [flags]
   strata bench ingest [flags]             TSBS-style ingest benchmark
   strata bench query [flags]              TSBS devops queries on Strata, DuckDB and PostgreSQL
   strata version
 
 Run 'strata COMMAND -h' for a command's flags. Every flag can also be set
-through the environment: --data-dir as STRATA_DATA_DIR, and so on.
+through the environment: --data-dir as STRATA_DATA_DIR, and so on. write,
+query and database reach the server at --host (host:port or a URL) and send
+--token (STRATA_TOKEN) as a bearer token.
 `
 
 func run(args []string) error {

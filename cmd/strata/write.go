@@ -22,7 +22,8 @@ import (
 func writeCmd(args []string) error {
 	fs := newFlags("write", "strata write --db NAME [flags] FILE|-")
 	db := fs.String("db", "", "database to write to (created on first write)")
-	host := fs.String("host", "http://127.0.0.1:8181", "URL of the Strata server")
+	fs.StringVar(db, "database", "", "the same as --db")
+	srv := serverFlags(fs)
 	precision := fs.String("precision", "auto", "timestamp unit: auto, ns, us, ms or s")
 	batchBytes := byteSize(4 << 20)
 	fs.Var(&batchBytes, "batch-bytes", "size of each write request (split at line ends)")
@@ -48,8 +49,8 @@ func writeCmd(args []string) error {
 	if *noSync {
 		q.Set("no_sync", "true")
 	}
-	endpoint := *host + "/api/v3/write_lp?" + q.Encode()
-	l := &loader{endpoint: endpoint, gzip: *useGzip, client: &http.Client{}}
+	endpoint := srv.url("/api/v3/write_lp?" + q.Encode())
+	l := &loader{endpoint: endpoint, gzip: *useGzip, client: &http.Client{}, srv: srv}
 	prog := newProgress(os.Stderr, name)
 	l.onBatch = prog.add
 
@@ -137,6 +138,7 @@ type loader struct {
 	endpoint       string
 	gzip           bool
 	client         *http.Client
+	srv            *server
 	onBatch        func(lines, bytes int)
 	rejected       atomic.Int64
 	failedRequests atomic.Int64
@@ -161,12 +163,16 @@ func (l *loader) send(b lpBatch) {
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	req.ContentLength = int64(len(body))
 	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
-	resp, err := l.client.Do(req)
+	resp, err := l.srv.do(l.client, req)
 	if err != nil {
 		l.fail(b, err.Error())
 		return
 	}
 	defer resp.Body.Close()
+	if err := l.srv.authError(resp); err != nil {
+		l.fail(b, err.Error())
+		return
+	}
 	respBody, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	switch {
 	case resp.StatusCode == http.StatusNoContent:
