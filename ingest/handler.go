@@ -67,18 +67,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("PUT /api/v3/configure/database", h.recover(h.updateDatabase))
 	mux.Handle("DELETE /api/v3/configure/database", h.recover(h.deleteDatabase))
 	mux.Handle("POST /api/v3/strata/persist", h.recover(h.persist))
-	mux.HandleFunc("GET /ping", h.ping)
-	mux.HandleFunc("HEAD /ping", h.ping)
+	mux.HandleFunc("GET /ping", h.servePing) // and HEAD
+	mux.HandleFunc("POST /ping", h.servePing)
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "OK")
 	})
-}
-
-func (h *Handler) ping(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Influxdb-Version", Version)
-	w.Header().Set("X-Influxdb-Build", "strata")
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // recover answers a panicking request with 500 and keeps the server up.

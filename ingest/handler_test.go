@@ -294,8 +294,26 @@ func TestConfigureDatabase(t *testing.T) {
 
 func TestPingHealthPersist(t *testing.T) {
 	s := newServer(t, Options{})
-	code, _ := s.do("GET", "/ping", nil)
-	require.Equal(t, 204, code)
+	for _, method := range []string{"GET", "POST", "HEAD"} {
+		resp, err := http.DefaultClient.Do(mustRequest(t, method, s.url+"/ping"))
+		require.NoError(t, err)
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode, method)
+		require.Equal(t, Version, resp.Header.Get("X-Influxdb-Version"), method)
+		require.Equal(t, "strata", resp.Header.Get("X-Influxdb-Build"), method)
+		if method == "HEAD" {
+			require.Empty(t, data)
+			continue
+		}
+		require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+		var p pingBody
+		require.NoError(t, json.Unmarshal(data, &p), string(data))
+		require.Equal(t, Version, p.Version)
+		require.Equal(t, "Strata", p.ProductName)
+		require.NotEmpty(t, p.Revision)
+		require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, p.ProcessID)
+	}
 	code, body := s.do("GET", "/health", nil)
 	require.Equal(t, 200, code)
 	require.Equal(t, "OK\n", body)
@@ -309,6 +327,13 @@ func TestPingHealthPersist(t *testing.T) {
 	require.Equal(t, 200, code)
 	require.Contains(t, body, `"compacted_files":2`)
 	require.Equal(t, []string{"1970-01-01T00:00:00.000000001Z t=a v=2"}, s.rows("db", "m"))
+}
+
+func mustRequest(t *testing.T, method, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	require.NoError(t, err)
+	return req
 }
 
 func TestParseRetention(t *testing.T) {

@@ -249,7 +249,7 @@ func TestHTTPTokenAuth(t *testing.T) {
 		return resp.StatusCode
 	}
 	require.Equal(t, 200, do("GET", "/health", ""))
-	require.Equal(t, 204, do("GET", "/ping", ""))
+	require.Equal(t, 200, do("GET", "/ping", ""))
 	require.Equal(t, 401, do("POST", "/api/v3/write_lp?db=a", ""))
 	require.Equal(t, 401, do("POST", "/api/v3/write_lp?db=a", "Bearer nope"))
 	require.Equal(t, 204, do("POST", "/api/v3/write_lp?db=a", "Bearer "+testToken))
