@@ -86,6 +86,29 @@ func appendValue(b array.Builder, v any) {
 }
 
 // CastValue converts one value (as Literal holds them) to type to.
+// CanCast reports whether values of type from cast to type to (CastValue
+// takes them); PostgreSQL refuses the others while planning (42846).
+func CanCast(from, to arrow.DataType) bool {
+	f := from.ID()
+	if IsText(from) {
+		f = arrow.STRING
+	}
+	if f == arrow.NULL || f == arrow.STRING || IsText(to) || f == to.ID() {
+		return true
+	}
+	switch to.ID() {
+	case arrow.INT64:
+		return f == arrow.UINT64 || f == arrow.FLOAT64 || f == arrow.BOOL
+	case arrow.UINT64:
+		return f == arrow.INT64
+	case arrow.FLOAT64:
+		return f == arrow.INT64 || f == arrow.UINT64
+	case arrow.BOOL:
+		return f == arrow.INT64
+	}
+	return false
+}
+
 func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 	if v == nil {
 		return nil, nil

@@ -48,6 +48,8 @@ var sqlstateCases = []string{
 	`SELECT (SELECT host FROM cpu)`,
 	`SELECT 'a' ~ '('`,
 	`SELECT length(lpad('x', 1000000000))`,
+	`SELECT time::bigint FROM cpu`,
+	`SELECT (time - time)::bigint FROM cpu`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

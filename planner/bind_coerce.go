@@ -631,6 +631,17 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if to.ID() == arrow.INT64 && b.isNumeric(s, e.Args[0], x) {
 				x = numericRound(x)
 			}
+			if !exec.CanCast(x.Type(), to) {
+				hint := ""
+				if x.Type().ID() == arrow.TIMESTAMP && !exec.IsText(to) {
+					hint = "for seconds since 1970-01-01 use extract(epoch from x)"
+				}
+				name := exec.SQLTypeName(to)
+				if oid, ok := pgCastTypes[strings.ToLower(constText(e.Args[1]))]; ok {
+					name = formatTypeName(int64(oid), -1)
+				}
+				return nil, &Error{Code: CodeCannotCoerce, Msg: fmt.Sprintf("cannot cast type %s to %s", exec.SQLTypeName(x.Type()), name), Hint: hint}
+			}
 			return b.fold(&exec.Cast{X: x, To: to})
 		}()
 		if err != nil {

@@ -36,6 +36,7 @@ const (
 	CodeGrouping         = "42803"
 	CodeUndefinedFunc    = "42883"
 	CodeDatatype         = "42804"
+	CodeCannotCoerce     = "42846"
 	CodeNotSupported     = "0A000"
 	CodeInvalidText      = "22P02"
 	CodeDivisionByZero   = "22012"
