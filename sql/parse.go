@@ -54,7 +54,17 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return st, parseDeclare(src, toks, st)
 	case "copy":
 		return st, parseCopy(src, toks, st)
-	case "set", "show", "reset", "begin", "start", "commit", "end", "abort", "rollback", "savepoint",
+	case "show":
+		if q, ok := influxShow(toks); ok {
+			sub, err := parseStatement(q, mustLex(q))
+			if err != nil {
+				return nil, err
+			}
+			sub.Text, sub.Offset = st.Text, st.Offset
+			return sub, nil
+		}
+		return st, parseUtility(src, toks, st)
+	case "set", "reset", "begin", "start", "commit", "end", "abort", "rollback", "savepoint",
 		"release", "discard", "deallocate", "close", "listen", "unlisten", "fetch", "move":
 		return st, parseUtility(src, toks, st)
 	case "update", "delete", "merge", "create", "drop", "alter", "truncate", "grant", "revoke",
@@ -84,4 +94,40 @@ func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
 		return errAt(src, toks[0].start, e.code, e.msg, e.hint)
 	}
 	return checkKind(src, toks, st, kind)
+}
+
+// influxShow is the query behind InfluxDB 3's (DataFusion's) schema
+// commands, which users bring from its docs: SHOW TABLES, and SHOW
+// COLUMNS {FROM | IN} table, over information_schema with DataFusion's
+// columns. ok is false for PostgreSQL's SHOW of a setting.
+func influxShow(toks []token) (string, bool) {
+	word := func(i int, w string) bool { return i < len(toks) && toks[i].kind == tIdent && toks[i].val == w }
+	switch {
+	case len(toks) == 2 && word(1, "tables"):
+		return "SELECT table_catalog, table_schema, table_name, table_type FROM information_schema.tables ORDER BY table_schema, table_name", true
+	case len(toks) >= 4 && word(1, "columns") && (word(2, "from") || word(2, "in")):
+		name := toks[3:]
+		schema := ""
+		if len(name) == 3 && name[1].punct(".") {
+			schema, name = name[0].val, name[2:]
+		}
+		if len(name) != 1 || (name[0].kind != tIdent && name[0].kind != tQIdent) {
+			return "", false
+		}
+		q := "SELECT table_catalog, table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = " + quoteString(name[0].val)
+		if schema != "" {
+			q += " AND table_schema = " + quoteString(schema)
+		}
+		return q + " ORDER BY table_schema, ordinal_position", true
+	}
+	return "", false
+}
+
+// mustLex lexes text the package wrote itself.
+func mustLex(text string) []token {
+	toks, _, err := lexNamed(text)
+	if err != nil {
+		panic(err)
+	}
+	return toks
 }
