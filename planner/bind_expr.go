@@ -387,6 +387,8 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 		return &exec.Literal{V: v, DT: exec.TypeInt}, nil
 	case int:
 		return &exec.Literal{V: int64(v), DT: exec.TypeInt}, nil
+	case uint64: // an integer beyond bigint (HTTP params), for unsigned columns
+		return &exec.Literal{V: v, DT: exec.TypeUint}, nil
 	case float64:
 		return &exec.Literal{V: v, DT: exec.TypeFloat}, nil
 	case string:

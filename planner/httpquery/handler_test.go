@@ -300,6 +300,8 @@ func TestIntegerParams(t *testing.T) {
 	require.JSONEq(t, `[{"i":9007199254740993}]`, query("SELECT i FROM m WHERE i = $v", `{"v":9007199254740993}`))
 	require.JSONEq(t, `[{"i":9007199254740993}]`, query("SELECT i FROM m WHERE i = $1", `[9007199254740993]`))
 	require.JSONEq(t, `[{"u":18446744073709551614}]`, query("SELECT u FROM m WHERE u = $v", `{"v":18446744073709551614}`))
+	require.JSONEq(t, `[{"u":18446744073709551615}]`, query("SELECT u FROM m WHERE u > $v", `{"v":18446744073709551614}`))
+	require.JSONEq(t, `[{"x":18446744073709551614}]`, query("SELECT $v AS x", `{"v":18446744073709551614}`), "an unsigned parameter of its own")
 	require.JSONEq(t, `[{"f":2.5}]`, query("SELECT f FROM m WHERE f > $v", `{"v":2.0}`), "2.0 is a float")
 	require.JSONEq(t, `[{"f":2.5}]`, query("SELECT f FROM m WHERE f > $v", `{"v":15e-1}`))
 	require.JSONEq(t, `[{"x":-42,"y":true,"s":"a"}]`, query("SELECT $x AS x, $y AS y, $s AS s", `{"x":-42,"y":true,"s":"a"}`))

@@ -63,10 +63,8 @@ func decodeParams(stmt *sql.Statement, raw json.RawMessage) ([]any, error) {
 // paramValue turns one JSON value (decoded with UseNumber) into the
 // planner's. A number written as an integer is an int64, exactly (a
 // float64 would round 9007199254740993); one beyond int64 but within
-// uint64 is passed as its digits, an untyped literal the planner reads as
-// the type of its context, so it compares exactly with a uint64 column
-// (the planner takes no uint64 parameters). Any other number (a fraction,
-// an exponent, beyond uint64) is a float64.
+// uint64 is a uint64 (InfluxDB's UInt64 parameter). Any other number (a
+// fraction, an exponent, beyond uint64) is a float64.
 func paramValue(name string, v any) (any, error) {
 	switch x := v.(type) {
 	case nil, bool, string:
@@ -76,8 +74,8 @@ func paramValue(name string, v any) (any, error) {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return i, nil
 		}
-		if _, err := strconv.ParseUint(s, 10, 64); err == nil {
-			return s, nil
+		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return u, nil
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
