@@ -269,6 +269,11 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 			acc.exactNanos(ns, overflow)
 			continue
 		}
+		if y, m, ok := yearMonth(f); ok {
+			// SQL's year-month form: '1-2' is 1 year 2 mons.
+			acc.int32s(&acc.iv.Months, y*12+m)
+			continue
+		}
 		// A number, with its unit attached ("5m") or in the next field.
 		j := 0
 		for j < len(f) && (f[j] >= '0' && f[j] <= '9' || f[j] == '.' || f[j] == '-' || f[j] == '+') {
@@ -282,6 +287,9 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 			return bad()
 		}
 		unit := f[j:]
+		if unit == "" && i+1 < len(fields) && strings.Contains(fields[i+1], ":") {
+			unit = "day" // SQL's day-time form: '1 2:03:04' is 1 day 02:03:04
+		}
 		if unit == "" {
 			if i+1 >= len(fields) {
 				// A bare number is seconds.
@@ -303,6 +311,24 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 		iv = NegInterval(iv)
 	}
 	return iv, nil
+}
+
+// yearMonth reads SQL's year-month interval field [+-]years-months.
+func yearMonth(f string) (years, months float64, ok bool) {
+	neg := strings.HasPrefix(f, "-")
+	y, m, found := strings.Cut(strings.TrimLeft(f, "+-"), "-")
+	if !found || y == "" || m == "" || strings.Trim(y+m, "0123456789") != "" {
+		return 0, 0, false
+	}
+	yn, err1 := strconv.ParseFloat(y, 64)
+	mn, err2 := strconv.ParseFloat(m, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	if neg {
+		yn, mn = -yn, -mn
+	}
+	return yn, mn, true
 }
 
 // NegInterval negates an interval.
@@ -453,8 +479,10 @@ func (a *ivAcc) add(n float64, unit string) error {
 		a.int32s(&a.iv.Months, n*12)
 	case "decade", "decades":
 		a.int32s(&a.iv.Months, n*120)
-	case "century", "centuries":
+	case "century", "centuries", "cent", "c":
 		a.int32s(&a.iv.Months, n*1200)
+	case "millennium", "millennia", "millenniums", "mil", "mils":
+		a.int32s(&a.iv.Months, n*12000)
 	default:
 		return fmt.Errorf("unknown unit %q", unit)
 	}

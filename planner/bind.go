@@ -395,6 +395,13 @@ func (b *binder) selectBody(sel *ast.SelectStmt) (Node, error) {
 			in.node = &Filter{Child: in.node, Pred: pred}
 		}
 	}
+	for i, w := range sel.WindowSpecs {
+		for _, earlier := range sel.WindowSpecs[:i] {
+			if earlier.Name.L == w.Name.L {
+				return nil, errorf("42P20", "window %q is already defined", w.Name.O)
+			}
+		}
+	}
 	q := &selectBinder{b: b, sel: sel, in: in}
 	return q.bind()
 }

@@ -123,8 +123,16 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			return nil, err
 		}
 	}
-	// lead/lag default must have the value's type.
+	// lead/lag default must have the value's type; a fractional default of
+	// an integer value makes both numeric (lead(n, 1, 0.5)), as PostgreSQL
+	// resolves them to a common type.
 	if (name == "lag" || name == "lead") && len(f.Args) == 3 {
+		v, d := f.Args[0].Type().ID(), f.Args[2].Type().ID()
+		if v == arrow.INT64 && d == arrow.FLOAT64 {
+			if f.Args[0], err = q.b.coerce(f.Args[0], exec.TypeFloat); err != nil {
+				return nil, err
+			}
+		}
 		if f.Args[2], err = q.b.coerce(f.Args[2], f.Args[0].Type()); err != nil {
 			return nil, err
 		}

@@ -362,8 +362,12 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		if len(args) == 0 {
 			return 0
 		}
-		// The value's own type (int4, date, ...).
+		// The value's own type (int4, date, ...); an integer with a
+		// fractional default is numeric (lead(n, 1, 0.5)).
 		if arg, err := q.b.bindExpr(q.in, args[0]); err == nil {
+			if arg.Type().ID() == arrow.INT64 && x.Type().ID() == arrow.FLOAT64 {
+				return 1700
+			}
 			return narrowPG(q.pgTypeOf(args[0], arg), x.Type())
 		}
 		return 0
