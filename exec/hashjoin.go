@@ -2,7 +2,7 @@ package exec
 
 import (
 	"context"
-	"strings"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -40,19 +40,49 @@ type HashJoin struct {
 
 	built   bool
 	recs    []arrow.Record // build side
-	table   map[string][]rowRef
 	matched [][]bool
 	intern  []map[string]uint64
 	tail    bool // unmatched right rows emitted
 	cur     arrow.Record
 
+	// The hash table over the build side's rows with non-NULL keys, in
+	// build order: row g has key tuple keyv[g*nk:(g+1)*nk] (each key as
+	// encoded by the grouper) and address refs[g]; the rows whose tuples
+	// hash alike chain from chains[hash] through next, in build order.
+	// Typed slices, no allocation per row.
+	nk     int
+	keyv   []uint64
+	refs   []rowRef
+	next   []int32
+	chains map[uint64]chain
+
 	// The left batch being probed, resumable between output chunks.
 	probeRec  arrow.Record
-	probeKeys []string
+	probeKeys []uint64 // nk per row
 	probeOK   []bool
 	probePos  int    // next left row
-	probeOff  int    // next match of that row
+	probeG    int32  // next build row of its chain to look at (chainStart: from the top)
 	rowHit    []bool // left rows of probeRec that matched
+}
+
+// chain is the first and last build row of a hash chain.
+type chain struct{ first, last int32 }
+
+// chainStart marks a probe row whose chain is not yet looked up.
+const chainStart = -2
+
+// tupleHash hashes a key tuple; one key is its own hash (the map mixes it).
+func tupleHash(k []uint64) uint64 {
+	if len(k) == 1 {
+		return k[0]
+	}
+	h := uint64(14695981039346656037)
+	for _, v := range k {
+		h ^= v
+		h *= 0x9E3779B97F4A7C15
+		h ^= h >> 29
+	}
+	return h
 }
 
 // NewHashJoin joins left and right; leftKeys[i] = rightKeys[i] are the
@@ -68,7 +98,7 @@ func NewHashJoin(c *Ctx, kind JoinKind, left, right Operator, leftKeys, rightKey
 		fields = append(fields, f)
 	}
 	j := &HashJoin{left: left, right: right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
-		schema: arrow.NewSchema(fields, nil), c: c, table: map[string][]rowRef{}}
+		schema: arrow.NewSchema(fields, nil), c: c, nk: len(leftKeys), chains: map[uint64]chain{}}
 	if kind == JoinSemi || kind == JoinAnti {
 		j.outSchema = left.Schema()
 	} else {
@@ -83,11 +113,11 @@ func NewHashJoin(c *Ctx, kind JoinKind, left, right Operator, leftKeys, rightKey
 
 func (j *HashJoin) Schema() *arrow.Schema { return j.outSchema }
 
-// keys encodes the key values of a batch as strings of uint64s; ok[i] is
-// false when a key of row i is NULL.
-func (j *HashJoin) keys(rec arrow.Record, exprs []Expr) ([]string, []bool, error) {
-	n := int(rec.NumRows())
-	enc := make([][]uint64, len(exprs))
+// keys encodes the key values of a batch: row i's tuple is
+// enc[i*nk:(i+1)*nk]; ok[i] is false when a key of row i is NULL.
+func (j *HashJoin) keys(rec arrow.Record, exprs []Expr) ([]uint64, []bool, error) {
+	n, nk := int(rec.NumRows()), len(exprs)
+	enc := make([]uint64, n*nk)
 	ok := make([]bool, n)
 	for i := range ok {
 		ok[i] = true
@@ -103,26 +133,16 @@ func (j *HashJoin) keys(rec arrow.Record, exprs []Expr) ([]string, []bool, error
 		if err != nil {
 			return nil, nil, err
 		}
-		enc[k] = g.enc[0]
+		for i, v := range g.enc[0] {
+			enc[i*nk+k] = v
+		}
 		for i, null := range g.isNul[0] {
 			if null {
 				ok[i] = false
 			}
 		}
 	}
-	out := make([]string, n)
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		b.Reset()
-		for k := range exprs {
-			v := enc[k][i]
-			for s := 0; s < 64; s += 8 {
-				b.WriteByte(byte(v >> s))
-			}
-		}
-		out[i] = b.String()
-	}
-	return out, ok, nil
+	return enc, ok, nil
 }
 
 func (j *HashJoin) build(ctx context.Context) error {
@@ -150,9 +170,22 @@ func (j *HashJoin) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for row, k := range keys {
-			if ok[row] {
-				j.table[k] = append(j.table[k], makeRef(ri, row))
+		nk := j.nk
+		for row := range ok {
+			if !ok[row] {
+				continue
+			}
+			key := keys[row*nk : (row+1)*nk]
+			g := int32(len(j.refs))
+			j.refs = append(j.refs, makeRef(ri, row))
+			j.keyv = append(j.keyv, key...)
+			j.next = append(j.next, -1)
+			h := tupleHash(key)
+			if c, ok := j.chains[h]; ok {
+				j.next[c.last] = g
+				j.chains[h] = chain{c.first, g}
+			} else {
+				j.chains[h] = chain{g, g}
 			}
 		}
 	}
@@ -234,7 +267,7 @@ func (j *HashJoin) startProbe(rec arrow.Record) error {
 	}
 	rec.Retain()
 	j.probeRec, j.probeKeys, j.probeOK = rec, keys, ok
-	j.probePos, j.probeOff = 0, 0
+	j.probePos, j.probeG = 0, chainStart
 	n := int(rec.NumRows())
 	if cap(j.rowHit) < n {
 		j.rowHit = make([]bool, n)
@@ -257,35 +290,43 @@ func (j *HashJoin) endProbe() {
 // unmatched left rows of outer joins and the result of semi and anti joins.
 func (j *HashJoin) probeChunk() (arrow.Record, error) {
 	rec := j.probeRec
-	n := len(j.probeKeys)
+	n, nk := len(j.probeOK), j.nk
+	existsOnly := (j.kind == JoinSemi || j.kind == JoinAnti) && j.residual == nil // only whether a match exists matters
 	var li []int32
 	var rr []rowRef
 	for j.probePos < n && len(li) < joinChunkRows {
 		i := j.probePos
 		if j.probeOK[i] {
-			refs := j.table[j.probeKeys[i]]
-			if (j.kind == JoinSemi || j.kind == JoinAnti) && j.residual == nil {
-				// Only whether a match exists matters.
-				if len(refs) > 0 {
-					j.rowHit[i] = true
+			key := j.probeKeys[i*nk : (i+1)*nk]
+			g := j.probeG
+			if g == chainStart {
+				g = -1
+				if c, ok := j.chains[tupleHash(key)]; ok {
+					g = c.first
 				}
-				refs = nil
 			}
-			take := refs[j.probeOff:]
-			if room := joinChunkRows - len(li); len(take) > room {
-				take = take[:room]
-			}
-			for _, ref := range take {
+			for ; g >= 0; g = j.next[g] {
+				if !slices.Equal(j.keyv[int(g)*nk:int(g+1)*nk], key) {
+					continue
+				}
+				if existsOnly {
+					j.rowHit[i] = true
+					g = -1
+					break
+				}
+				if len(li) == joinChunkRows {
+					break // this row continues in the next chunk, at g
+				}
 				li = append(li, int32(i))
-				rr = append(rr, ref)
+				rr = append(rr, j.refs[g])
 			}
-			j.probeOff += len(take)
-			if j.probeOff < len(refs) {
-				break // this row continues in the next chunk
+			if g >= 0 {
+				j.probeG = g
+				break
 			}
 		}
 		j.probePos++
-		j.probeOff = 0
+		j.probeG = chainStart
 	}
 	last := j.probePos >= n
 	if j.residual != nil && len(li) > 0 {
