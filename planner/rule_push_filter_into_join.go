@@ -1,6 +1,10 @@
 package planner
 
-import "github.com/stratadb/strata/exec"
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+)
 
 // pushFilterIntoJoin moves the conjuncts of a filter above an inner (or
 // cross) join to where they belong: those reading one input only into a
@@ -42,6 +46,11 @@ func pushFilterIntoJoin(n Node) Node {
 	if len(left) == 0 && len(right) == 0 && len(lk) == len(j.LeftKeys) {
 		return n
 	}
+	// A condition on a join key holds for the other input's key too (the
+	// keys are equal in every row the join returns): a.time < x with
+	// a.time = b.time also limits b's scan to the range.
+	toRight, toLeft := transferKeyConditions(left, lk, rk), transferKeyConditions(right, rk, lk)
+	left, right = append(left, toLeft...), append(right, toRight...)
 	residual := keep
 	if j.Residual != nil {
 		residual = append([]exec.Expr{j.Residual}, keep...)
@@ -61,4 +70,69 @@ func filterOver(n Node, preds []exec.Expr) Node {
 		n = f.Child
 	}
 	return pushFilterIntoJoin(&Filter{Child: n, Pred: pred})
+}
+
+// transferKeyConditions returns the conditions of preds that read only a
+// join key of their input (from[i], a column) restated over the other
+// input's key (to[i], a column of the same type). Only conditions built of
+// comparisons, logic, IS NULL and IN lists over constants move (no
+// functions: a volatile one must run once), and only over keys whose equal
+// values are the same value (not floats: -0 = 0).
+func transferKeyConditions(preds, from, to []exec.Expr) []exec.Expr {
+	var out []exec.Expr
+	for _, c := range preds {
+		col := soleColumn(c)
+		if col == nil || !plainCondition(c) {
+			continue
+		}
+		for i, k := range from {
+			kc, ok := k.(*exec.Column)
+			if !ok || kc.Index != col.Index {
+				continue
+			}
+			tc, ok := to[i].(*exec.Column)
+			switch {
+			case !ok, !arrow.TypeEqual(kc.DT, tc.DT), kc.DT.ID() == arrow.FLOAT64:
+				continue
+			}
+			out = append(out, mapColumns(c, func(*exec.Column) exec.Expr { return tc }))
+		}
+	}
+	return out
+}
+
+// soleColumn is the one column e reads, nil when it reads none or several.
+func soleColumn(e exec.Expr) *exec.Column {
+	var col *exec.Column
+	several := false
+	walkColumns(e, func(c *exec.Column) {
+		if col != nil && col.Index != c.Index {
+			several = true
+		}
+		col = c
+	})
+	if several {
+		return nil
+	}
+	return col
+}
+
+// plainCondition reports whether e is made of comparisons, AND/OR/NOT,
+// IS NULL and IN lists over columns and constants only.
+func plainCondition(e exec.Expr) bool {
+	switch e := e.(type) {
+	case *exec.Column, *exec.Literal:
+		return true
+	case *exec.Compare:
+		return plainCondition(e.L) && plainCondition(e.R)
+	case *exec.Logic:
+		return plainCondition(e.L) && plainCondition(e.R)
+	case *exec.Not:
+		return plainCondition(e.X)
+	case *exec.IsNull:
+		return plainCondition(e.X)
+	case *exec.InList:
+		return plainCondition(e.X)
+	}
+	return false
 }

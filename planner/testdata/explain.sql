@@ -49,3 +49,6 @@ SELECT time_bucket('1 hour', time) AS hour, hostname, max(usage_user), grouping(
 -- a CTE named twice is computed once (Shared); one named once is inlined,
 -- its filter pushed into the scan
 WITH t AS (SELECT hostname, avg(usage_user) a FROM cpu GROUP BY hostname), u AS (SELECT * FROM cpu WHERE hostname = 'host_1') SELECT x.hostname FROM t x JOIN t y ON x.a < y.a JOIN u ON u.hostname = x.hostname
+
+-- push_filter_into_join: a condition on a join key also limits the other input (its scan's time range, its tag filter)
+SELECT a.hostname, count(*) FROM cpu a JOIN cpu b ON a.time = b.time AND a.hostname = b.hostname WHERE a.time < '2016-01-01 01:00:00Z' AND b.hostname IN ('host_1', 'host_2') GROUP BY 1
