@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/stratadb/strata/metrics"
 	"github.com/stratadb/strata/planner"
 )
 
@@ -33,6 +34,8 @@ type Server struct {
 	// MaxPrepared bounds the open prepared statements (0: 10000); the
 	// least recently used one is closed to make room.
 	MaxPrepared int
+	// Queries counts the queries run (nil: not counted).
+	Queries *metrics.Queries
 
 	prepared preparedTable
 	mem      memory.Allocator

@@ -2,6 +2,7 @@ package flight
 
 import (
 	"context"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
@@ -15,12 +16,14 @@ import (
 // GetFlightInfoStatement plans the query far enough to know its columns
 // and answers one endpoint whose ticket carries the query itself.
 func (s *Server) GetFlightInfoStatement(ctx context.Context, cmd flightsql.StatementQuery, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {
+	start := time.Now()
 	db, err := needDatabase(ctx)
 	if err != nil {
 		return nil, err
 	}
 	schema, err := s.describeQuery(ctx, db, cmd.GetQuery())
 	if err != nil {
+		s.Queries.Done(start, 0, true) // it fails before DoGet would run it
 		return nil, err
 	}
 	ticket, err := flightsql.CreateStatementQueryTicket(encodeHandle(db, cmd.GetQuery()))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -180,6 +181,15 @@ func parseOne(text string) (*sql.Statement, error) {
 // slow client slows the query instead of buffering it. Tags go out as
 // strings (see plain.go).
 func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any) error {
+	start, rows, failed := time.Now(), int64(0), true // failed until it ends well
+	defer func() { s.Queries.Done(start, rows, failed) }()
+	err := s.streamQuery(stream, db, stmt, params, &rows)
+	failed = err != nil
+	return err
+}
+
+// streamQuery is runQuery's work; it adds the rows it sends to *rows.
+func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, rows *int64) error {
 	ctx := stream.Context()
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
@@ -228,6 +238,7 @@ func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, st
 		if err != nil {
 			return toStatus(ctx, fmt.Errorf("send results: %w", err))
 		}
+		*rows += rec.NumRows()
 	}
 	return nil
 }

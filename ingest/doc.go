@@ -17,6 +17,11 @@
 // (v3 answers InfluxDB 3's {"error": "line protocol parsing error", "data":
 // the first bad line}; v1 and v2 InfluxDB 2's {"code", "message", "line"}).
 //
+// Metrics (Options.Metrics, served on /metrics): write requests by
+// endpoint and status class and their latency, counted around each
+// endpoint's handler; lines stored, lines rejected and body bytes, added
+// once per request (metrics.go).
+//
 // Goroutines: one per request (net/http's); parsers and body buffers are
 // pooled across requests. A panic in a handler is recovered, logged and
 // answered with 500; the server keeps serving.

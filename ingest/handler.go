@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stratadb/strata/ingest/lp"
+	"github.com/stratadb/strata/metrics"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -26,6 +27,8 @@ type Options struct {
 	Logger        *slog.Logger
 	// Now is the clock for lines without a timestamp (tests set it).
 	Now func() time.Time
+	// Metrics receives the write API's counters (nil: kept privately).
+	Metrics *metrics.Registry
 }
 
 // Handler serves the write API.
@@ -34,6 +37,7 @@ type Handler struct {
 	opts    Options
 	log     *slog.Logger
 	parsers sync.Pool
+	metrics *writeMetrics
 }
 
 // NewHandler returns a handler writing to engine.
@@ -50,16 +54,16 @@ func NewHandler(engine *storage.Engine, opts Options) *Handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	h := &Handler{engine: engine, opts: opts, log: opts.Logger}
+	h := &Handler{engine: engine, opts: opts, log: opts.Logger, metrics: newWriteMetrics(opts.Metrics)}
 	h.parsers.New = func() any { return new(lp.Parser) }
 	return h
 }
 
 // Register adds the handler's routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.Handle("POST /api/v3/write_lp", h.recover(h.writeV3))
-	mux.Handle("POST /api/v2/write", h.recover(h.writeV2))
-	mux.Handle("POST /write", h.recover(h.writeV1))
+	mux.Handle("POST /api/v3/write_lp", h.metrics.counted(endpointV3, h.recover(h.writeV3)))
+	mux.Handle("POST /api/v2/write", h.metrics.counted(endpointV2, h.recover(h.writeV2)))
+	mux.Handle("POST /write", h.metrics.counted(endpointV1, h.recover(h.writeV1)))
 	mux.Handle("GET /query", h.recover(h.influxQL))
 	mux.Handle("POST /query", h.recover(h.influxQL))
 	mux.Handle("GET /api/v3/configure/database", h.recover(h.listDatabases))

@@ -141,6 +141,7 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, p writeParams) {
 		return
 	}
 	defer bodyPool.Put(body)
+	h.metrics.bodyBytes.Add(uint64(body.Len()))
 
 	parser := h.parsers.Get().(*lp.Parser)
 	res := parser.Parse(body.Bytes(), lp.Options{
@@ -150,6 +151,7 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, p writeParams) {
 		MaxErrors: h.opts.MaxLineErrors,
 	})
 	h.parsers.Put(parser)
+	h.metrics.rejected.Add(uint64(res.ErrorCount))
 
 	if res.ErrorCount > 0 && !p.acceptPartial {
 		first := res.Errors[0]
@@ -170,6 +172,7 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, p writeParams) {
 			engineError(err).write(w)
 			return
 		}
+		h.metrics.lines.Add(uint64(res.Rows))
 	}
 	if res.ErrorCount > 0 {
 		writeJSON(w, http.StatusBadRequest, map[string]any{

@@ -59,6 +59,8 @@ type conn struct {
 	// runs counts statements bound or run; a plan made at Parse is used
 	// by the Bind that follows only if nothing ran in between.
 	runs uint64
+	// sent is the number of rows the last run sent (for Server.Queries).
+	sent int64
 
 	// out holds what the backend and stream wrote and the client has not
 	// been sent: a response goes out in one write at Sync, Flush, the
@@ -320,9 +322,11 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 	case *pgproto3.Query:
 		c.simpleQuery(m.String)
 	case *pgproto3.Parse:
-		c.extended(c.parse(m.Name, m.Query, m.ParameterOIDs))
+		start := time.Now()
+		c.extended(c.failedEarly(start, c.parse(m.Name, m.Query, m.ParameterOIDs)))
 	case *pgproto3.Bind:
-		c.extended(c.bind(m))
+		start := time.Now()
+		c.extended(c.failedEarly(start, c.bind(m)))
 	case *pgproto3.Describe:
 		c.extended(c.describe(m.ObjectType, m.Name))
 	case *pgproto3.Execute:
@@ -347,6 +351,15 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 		return false
 	}
 	return true
+}
+
+// failedEarly counts a statement that failed before it ran (a syntax
+// error at Parse, a bad parameter at Bind) and returns err.
+func (c *conn) failedEarly(start time.Time, err error) error {
+	if err != nil {
+		c.srv.Queries.Done(start, 0, true)
+	}
+	return err
 }
 
 // extended reports an extended-protocol failure and skips to Sync.

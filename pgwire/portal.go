@@ -156,6 +156,7 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 		return c.copyOut(ctx, p)
 	case p.op != nil || p.done:
 		n, more, err := c.stream(ctx, p, p.formats, maxRows)
+		c.sent = n
 		if err != nil {
 			return err
 		}

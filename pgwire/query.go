@@ -16,6 +16,7 @@ import (
 // text, stopping at the first error; one ReadyForQuery at the end.
 func (c *conn) simpleQuery(text string) {
 	defer c.ready()
+	start := time.Now()
 	defer func() {
 		// A panic is answered here, before the deferred ReadyForQuery.
 		if p := recover(); p != nil {
@@ -31,6 +32,7 @@ func (c *conn) simpleQuery(text string) {
 	}
 	stmts, err := sql.Parse(text)
 	if err != nil {
+		c.srv.Queries.Done(start, 0, true)
 		c.sendError(err, 0)
 		return
 	}
@@ -41,6 +43,7 @@ func (c *conn) simpleQuery(text string) {
 		}
 		ran = true
 		if err := c.checkAborted(st); err != nil {
+			c.srv.Queries.Done(start, 0, true)
 			c.sendError(err, 0)
 			return
 		}
@@ -58,6 +61,9 @@ func (c *conn) simpleQuery(text string) {
 // are released by defers, so a panic (answered by simpleQuery) leaks
 // neither the operators nor the scan's workers.
 func (c *conn) runSimple(st *sql.Statement) error {
+	start, failed := time.Now(), true // failed until it ends well
+	c.sent = 0
+	defer func() { c.srv.Queries.Done(start, c.sent, failed) }()
 	ctx, done := c.running()
 	defer done()
 	p, err := c.open(ctx, st, nil, nil, nil)
@@ -71,6 +77,7 @@ func (c *conn) runSimple(st *sql.Statement) error {
 	if err := c.run(ctx, p, 0); err != nil {
 		return statementError(ctx, err)
 	}
+	failed = false
 	return nil
 }
 
@@ -341,6 +348,9 @@ func (c *conn) execute(name string, maxRows uint32) error {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return nil
 	}
+	start, failed := time.Now(), true // failed until it ends well
+	c.sent = 0
+	defer func() { c.srv.Queries.Done(start, c.sent, failed) }()
 	if err := c.checkAborted(p.stmt); err != nil {
 		return err
 	}
@@ -349,6 +359,7 @@ func (c *conn) execute(name string, maxRows uint32) error {
 	if err := c.run(ctx, p, int64(maxRows)); err != nil {
 		return statementError(ctx, err)
 	}
+	failed = false
 	return nil
 }
 

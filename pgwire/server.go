@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/stratadb/strata/metrics"
 	"github.com/stratadb/strata/planner"
 )
 
@@ -28,6 +29,8 @@ type Server struct {
 	// AuthMD5 or AuthSCRAM, checked against Users (user name → password).
 	Auth  string
 	Users map[string]string
+	// Queries counts the statements run (nil: not counted).
+	Queries *metrics.Queries
 
 	mu      sync.Mutex
 	conns   map[uint32]*conn
@@ -42,6 +45,13 @@ type Server struct {
 // PlansReused counts Binds that ran the plan their Parse made instead of
 // planning again.
 func (s *Server) PlansReused() int64 { return s.plansReused.Load() }
+
+// ActiveConnections is the number of connections past authentication.
+func (s *Server) ActiveConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
 
 func (s *Server) log() *slog.Logger {
 	if s.Logger != nil {

@@ -56,4 +56,10 @@
 // partition's files into one). The WAL runs its own syncer goroutine. All
 // exported methods are safe for concurrent use. Lock order: gate, then mu;
 // persistMu and compactMu are taken before either.
+//
+// # Monitoring
+//
+// Stats (stats.go) reports running totals, kept with atomic adds once per
+// write, persist, compacted partition or retention pass, and per-database
+// sizes read from the catalog under the read lock; /metrics serves them.
 package storage

@@ -129,6 +129,8 @@ type Engine struct {
 	flushCh   chan struct{}
 	stop      chan struct{}
 	wg        sync.WaitGroup
+
+	stats counters // totals for Stats
 }
 
 // Open opens (or creates) the engine's data directory, replays the WAL into
@@ -322,6 +324,10 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 			return fmt.Errorf("write to %q: %w", db, err)
 		}
 	}
+	rows := 0
+	for _, b := range batches {
+		rows += b.Rows
+	}
 	e.mu.Lock()
 	now := e.opts.Now()
 	for _, b := range batches {
@@ -329,6 +335,7 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 	}
 	full := e.active.bytes >= e.opts.FlushBytes
 	e.mu.Unlock()
+	e.stats.rowsWritten.Add(uint64(rows))
 	if full {
 		e.requestFlush()
 	}

@@ -85,6 +85,7 @@ func (e *Engine) EnforceRetention(ctx context.Context) (int, error) {
 			e.doomLocked(f)
 		}
 	}
+	e.stats.retentionDeleted.Add(uint64(n))
 	e.log.Info("retention removed expired files", "files", n)
 	return n, nil
 }
@@ -234,6 +235,7 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		e.doomed[f.ID] = f.Key // deleted by unref once no snapshot reads it
 	}
 	e.refMu.Unlock()
+	e.stats.compactions.Add(1)
 	st.Partitions++
 	st.RowsOut += meta.Rows
 	st.BytesOut += meta.Size

@@ -139,6 +139,8 @@ func (e *Engine) persistBuffer(ctx context.Context, buf *buffer) error {
 	e.room.Broadcast()
 	e.mu.Unlock()
 	buf.release()
+	e.stats.persists.Add(1)
+	e.stats.persistedRows.Add(uint64(rows))
 
 	if err := e.wal.RemoveThrough(buf.walThrough); err != nil {
 		e.log.Warn("could not remove persisted WAL segments; they are skipped at replay", "through", buf.walThrough, "error", err)

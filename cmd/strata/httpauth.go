@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -10,8 +11,10 @@ import (
 // requireToken guards the HTTP API with bearer tokens, as InfluxDB does:
 // "Authorization: Bearer <token>" or "Token <token>" (v2 clients), basic
 // auth or the p= query parameter whose password is a token (v1 clients).
-// /ping and /health stay open for load balancers and probes.
-func requireToken(next http.Handler, tokens []string) http.Handler {
+// /ping and /health stay open for load balancers and probes, and so do the
+// paths in open (--disable-authz). /metrics needs a token otherwise, as in
+// InfluxDB 3, whose --disable-authz metrics opens it.
+func requireToken(next http.Handler, tokens []string, open map[string]bool) http.Handler {
 	if len(tokens) == 0 {
 		return next
 	}
@@ -23,7 +26,7 @@ func requireToken(next http.Handler, tokens []string) http.Handler {
 		return tok != "" && ok == 1
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/ping" || r.URL.Path == "/health" {
+		if r.URL.Path == "/ping" || r.URL.Path == "/health" || open[r.URL.Path] {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -44,6 +47,24 @@ func requireToken(next http.Handler, tokens []string) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// parseDisableAuthz reads --disable-authz ("metrics"; health and ping are
+// accepted, as InfluxDB 3 takes them, and are always open here) into the
+// paths served without a token.
+func parseDisableAuthz(list string) (map[string]bool, error) {
+	open := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		switch name = strings.TrimSpace(name); name {
+		case "":
+		case "metrics":
+			open["/metrics"] = true
+		case "health", "ping":
+		default:
+			return nil, fmt.Errorf("--disable-authz: unknown resource %q: use metrics, health or ping", name)
+		}
+	}
+	return open, nil
 }
 
 // parseTokens reads --token ("t1,t2").

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stratadb/strata/ingest"
+	"github.com/stratadb/strata/metrics"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/planner/httpquery"
 	"github.com/stratadb/strata/storage"
@@ -18,19 +19,28 @@ type apiOptions struct {
 	maxBodyBytes int64
 	queryMem     int64
 	logger       *slog.Logger
+	// metrics is served on /metrics and receives the write and query
+	// counters (nil: a registry of the API's own).
+	metrics *metrics.Registry
 }
 
 // httpAPI routes the HTTP API (writes, queries, databases, /ping,
-// /health); what no route serves gets a JSON error (apiRefusals).
+// /health, /metrics); what no route serves gets a JSON error
+// (apiRefusals).
 func httpAPI(engine *storage.Engine, opts apiOptions) http.Handler {
+	if opts.metrics == nil {
+		opts.metrics = metrics.NewRegistry()
+	}
 	mux := http.NewServeMux()
-	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: opts.maxBodyBytes, Logger: opts.logger}).Register(mux)
-	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: opts.logger, MemLimit: opts.queryMem}).Register(mux)
+	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: opts.maxBodyBytes, Logger: opts.logger, Metrics: opts.metrics}).Register(mux)
+	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: opts.logger, MemLimit: opts.queryMem,
+		Queries: metrics.NewQueries(opts.metrics, "http")}).Register(mux)
+	mux.Handle("GET /metrics", opts.metrics.Handler())
 	return apiRefusals(mux)
 }
 
 // endpoints lists the API's paths for the 404 message.
-const endpoints = "/api/v3/query_sql, /api/v3/write_lp, /api/v2/write, /write, /query, /api/v3/configure/database, /ping and /health"
+const endpoints = "/api/v3/query_sql, /api/v3/write_lp, /api/v2/write, /write, /query, /api/v3/configure/database, /ping, /health and /metrics"
 
 // apiRefusals answers the requests mux has no route for as the API's
 // other errors are answered, {"error": message} in JSON, instead of Go's

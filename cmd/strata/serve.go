@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/stratadb/strata/flight"
+	"github.com/stratadb/strata/metrics"
 	"github.com/stratadb/strata/pgwire"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/storage"
@@ -28,6 +29,7 @@ func serve(args []string) error {
 	dataDir := fs.String("data-dir", "./strata-data", "directory of the WAL, the catalog and the Parquet files")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8181", "address of the HTTP API (line-protocol writes, queries) and of Arrow Flight SQL (gRPC) on the same port")
 	tokens := fs.String("token", "", "bearer tokens (comma-separated) the HTTP API and Flight require; empty: no authentication")
+	disableAuthz := fs.String("disable-authz", "", "resources served without a token when --token is set: metrics (health and ping always are)")
 	tlsCert := fs.String("tls-cert", "", "PEM certificate (chain) for TLS on the HTTP/Flight port; with --tls-key")
 	tlsKey := fs.String("tls-key", "", "PEM private key of --tls-cert")
 	pgAddr := fs.String("pg-addr", "127.0.0.1:5432", "address of the PostgreSQL wire endpoint (psql, pgx, JDBC, ...; empty: off)")
@@ -73,6 +75,10 @@ func serve(args []string) error {
 		httpTLS.NextProtos = []string{"h2", "http/1.1"}
 	}
 	tokenList := parseTokens(*tokens)
+	openPaths, err := parseDisableAuthz(*disableAuthz)
+	if err != nil {
+		return err
+	}
 
 	start := time.Now()
 	engine, err := storage.Open(storage.Options{
@@ -86,9 +92,11 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	api := httpAPI(engine, apiOptions{maxBodyBytes: int64(maxBody), queryMem: int64(queryMem), logger: logger})
+	reg := newMetrics(engine)
+	api := httpAPI(engine, apiOptions{maxBodyBytes: int64(maxBody), queryMem: int64(queryMem), logger: logger, metrics: reg})
 
-	flightSrv := &flight.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Tokens: tokenList, Version: version}
+	flightSrv := &flight.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Tokens: tokenList, Version: version,
+		Queries: metrics.NewQueries(reg, "flight")}
 
 	ln, err := net.Listen("tcp", *httpAddr)
 	if err != nil {
@@ -108,12 +116,13 @@ func serve(args []string) error {
 			return fmt.Errorf("listen on --pg-addr %s: %w (is PostgreSQL or another server running there? pick another address with --pg-addr, or turn the endpoint off with --pg-addr '')", *pgAddr, err)
 		}
 		pgSrv = &pgwire.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Auth: *pgAuth, Users: users, TLS: pgTLS}
+		watchPG(reg, pgSrv)
 		if *pgAuth == pgwire.AuthTrust && !isLoopback(pgLn.Addr()) {
 			logger.Warn("the PostgreSQL endpoint accepts any user without a password on a non-loopback address; set --pg-auth scram-sha-256 and --pg-users", "pg", pgLn.Addr().String())
 		}
 	}
 	grpcSrv := flightSrv.GRPCServer()
-	handler := requireToken(api, tokenList)
+	handler := requireToken(api, tokenList, openPaths)
 	if httpTLS != nil {
 		handler = grpcOrHTTP(grpcSrv, handler)
 	}

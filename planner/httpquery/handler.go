@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/metrics"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/sql"
 )
@@ -22,6 +23,8 @@ type Handler struct {
 	Logger  *slog.Logger
 	// MemLimit bounds each query's memory (0: the engine's default).
 	MemLimit int64
+	// Queries counts the statements run (nil: not counted).
+	Queries *metrics.Queries
 }
 
 // Register adds the routes to mux.
@@ -37,7 +40,21 @@ func (h *Handler) log() *slog.Logger {
 	return slog.Default()
 }
 
+// serve runs one query and counts it: failed when answered with an error
+// status or cut after part of its result (abort); rows are those handed to
+// the encoder.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	qw := &queryWriter{ResponseWriter: w}
+	aborted := true // until run returns
+	defer func() {
+		h.Queries.Done(start, qw.rows.Load(), aborted || qw.status >= 400)
+	}()
+	h.run(qw, r)
+	aborted = false
+}
+
+func (h *Handler) run(w *queryWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler { // abort
@@ -98,7 +115,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		if s, ok := op.(exec.Selector); ok {
 			s.SelectRows()
 		}
-		wrote, err := encodeWorkers(ctx, w, withPGTypes(op.Schema(), q.Cols), wf(), cons)
+		wrote, err := encodeWorkers(ctx, w, withPGTypes(op.Schema(), q.Cols), wf(), countedConsumer{cons, &w.rows})
 		switch {
 		case err != nil && !wrote:
 			pe := planner.AsError(err)
@@ -115,7 +132,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sw := &sentWriter{ResponseWriter: w}
-	if err := enc(sw, withPGTypes(op.Schema(), q.Cols), names, first, func() (arrow.Record, error) { return op.Next(ctx) }); err != nil {
+	w.count(first)
+	next := func() (arrow.Record, error) {
+		rec, err := op.Next(ctx)
+		w.count(rec)
+		return rec, err
+	}
+	if err := enc(sw, withPGTypes(op.Schema(), q.Cols), names, first, next); err != nil {
 		if sw.n == 0 { // nothing written (pretty, a JSON body still buffered): the status is free
 			pe := planner.AsError(err)
 			writeError(w, statusOf(pe), pe)
