@@ -16,6 +16,7 @@ var rules = []rule{
 	{"sort_limit_to_topk", sortLimitToTopK},
 	{"recent_buckets", recentBuckets},
 	{"partial_aggregate", partialAggregate},
+	{"prune_columns", pruneColumns},
 }
 
 // Optimize applies every rule.

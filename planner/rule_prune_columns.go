@@ -1,0 +1,285 @@
+package planner
+
+import "github.com/stratadb/strata/exec"
+
+// pruneColumns drops the columns nothing reads from the scans under a
+// join. Binding reads every column of a base table in a join (the right
+// input's column offsets must not move once bound), so a join of two
+// 21-column tables carried 42 columns into its hash table and output for
+// a query that reads three. Walking down from the root, each node says
+// which of its input's columns it needs; scans keep those, and the
+// expressions above are renumbered. Nodes it does not know (windows,
+// unions, CTEs, ...) and expressions it cannot renumber (a correlated
+// subquery's) stop it: below them every column stays.
+func pruneColumns(n Node) Node {
+	if !hasJoin(n) {
+		return n // scans outside joins read only what the query names already
+	}
+	out, _ := prune(n, allColumns(n))
+	return out
+}
+
+func hasJoin(n Node) bool {
+	if _, ok := n.(*Join); ok {
+		return true
+	}
+	for _, c := range n.Children() {
+		if hasJoin(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func allColumns(n Node) []bool {
+	need := make([]bool, len(n.Columns()))
+	for i := range need {
+		need[i] = true
+	}
+	return need
+}
+
+// prune rebuilds n keeping at least the output columns need marks; m maps
+// each old output column to its new index (-1: dropped).
+func prune(n Node, need []bool) (out Node, m []int) {
+	switch n := n.(type) {
+	case *Scan:
+		return pruneScan(n, need)
+	case *Filter:
+		if !renumberable(n.Pred) {
+			break
+		}
+		child, cm := prune(n.Child, reads(need, n.Pred))
+		return &Filter{Child: child, Pred: renumber(n.Pred, cm)}, cm
+	case *Sort:
+		exprs := sortExprs(n.Keys)
+		if !renumberable(exprs...) {
+			break
+		}
+		child, cm := prune(n.Child, reads(need, exprs...))
+		c := *n
+		c.Child, c.Keys = child, renumberKeys(n.Keys, cm)
+		return &c, cm
+	case *Limit:
+		child, cm := prune(n.Child, need)
+		c := *n
+		c.Child = child
+		return &c, cm
+	case *Project:
+		if !renumberable(n.Exprs...) {
+			break
+		}
+		// Keep the outputs needed (the first, if none is: the row count).
+		m := make([]int, len(n.Exprs))
+		var exprs []exec.Expr
+		var cols []Column
+		for i, e := range n.Exprs {
+			m[i] = -1
+			if need[i] || (i == len(n.Exprs)-1 && len(exprs) == 0) {
+				m[i] = len(exprs)
+				exprs, cols = append(exprs, e), append(cols, n.Cols[i])
+			}
+		}
+		child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), exprs...))
+		return &Project{Child: child, Exprs: renumberAll(exprs, cm), Cols: cols}, m
+	case *Aggregate:
+		exprs := aggExprs(n)
+		if !renumberable(exprs...) {
+			break
+		}
+		child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), exprs...))
+		c := *n
+		c.Child, c.Keys = child, renumberAll(n.Keys, cm)
+		c.Aggs = make([]exec.Agg, len(n.Aggs))
+		for i, a := range n.Aggs {
+			c.Aggs[i] = renumberAgg(a, cm)
+		}
+		return &c, identity(len(n.Cols))
+	case *Join:
+		return pruneJoin(n, need)
+	}
+	// Unknown here: its own expressions stay as they are, so its input
+	// keeps every column (inside, a projection may still prune).
+	switch n.(type) {
+	case *Shared, *RecentBuckets:
+		return n, identity(len(n.Columns())) // pointers into them must stay
+	}
+	return mapChildren(n, func(c Node) Node {
+		out, _ := prune(c, allColumns(c))
+		return out
+	}), identity(len(n.Columns()))
+}
+
+// pruneScan keeps the scan's needed columns (one at least, for the row
+// count: the first, usually time).
+func pruneScan(n *Scan, need []bool) (Node, []int) {
+	m := make([]int, len(n.Cols))
+	var cols []Column
+	for i, c := range n.Cols {
+		m[i] = -1
+		if need[i] {
+			m[i] = len(cols)
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) == len(n.Cols) {
+		return n, m
+	}
+	if len(cols) == 0 && len(n.Cols) > 0 {
+		m[0], cols = 0, n.Cols[:1]
+	}
+	c := *n
+	c.Cols = cols
+	return &c, m
+}
+
+// pruneJoin keeps each input's columns the output, the keys and the
+// residual need. The residual reads left then right columns.
+func pruneJoin(n *Join, need []bool) (Node, []int) {
+	nl := len(n.Left.Columns())
+	exprs := append(append([]exec.Expr(nil), n.LeftKeys...), n.RightKeys...)
+	if n.Residual != nil {
+		exprs = append(exprs, n.Residual)
+	}
+	if !renumberable(exprs...) {
+		return mapChildren(n, func(c Node) Node { out, _ := prune(c, allColumns(c)); return out }), identity(len(n.Columns()))
+	}
+	needL := make([]bool, nl)
+	needR := make([]bool, len(n.Right.Columns()))
+	for i, x := range need {
+		if i < nl {
+			needL[i] = x
+		} else {
+			needR[i-nl] = x
+		}
+	}
+	needL, needR = reads(needL, n.LeftKeys...), reads(needR, n.RightKeys...)
+	if n.Residual != nil {
+		walkColumns(n.Residual, func(c *exec.Column) {
+			if c.Index < nl {
+				needL[c.Index] = true
+			} else {
+				needR[c.Index-nl] = true
+			}
+		})
+	}
+	left, ml := prune(n.Left, needL)
+	right, mr := prune(n.Right, needR)
+	nl2 := len(left.Columns())
+	both := append([]int(nil), ml...)
+	for _, r := range mr {
+		if r >= 0 {
+			r += nl2
+		}
+		both = append(both, r)
+	}
+	c := *n
+	c.Left, c.Right = left, right
+	c.LeftKeys, c.RightKeys = renumberAll(n.LeftKeys, ml), renumberAll(n.RightKeys, mr)
+	if n.Residual != nil {
+		c.Residual = renumber(n.Residual, both)
+	}
+	if n.Kind == exec.JoinSemi || n.Kind == exec.JoinAnti {
+		return &c, ml
+	}
+	return &c, both
+}
+
+// reads returns need (copied) with the columns exprs read marked too.
+func reads(need []bool, exprs ...exec.Expr) []bool {
+	need = append([]bool(nil), need...)
+	for _, e := range exprs {
+		if e == nil {
+			continue
+		}
+		walkColumns(e, func(c *exec.Column) {
+			if c.Index >= 0 && c.Index < len(need) {
+				need[c.Index] = true
+			}
+		})
+	}
+	return need
+}
+
+// renumberable reports whether every leaf of exprs is a column of the
+// input or a constant: anything else (a correlated subquery, a window
+// placeholder) may point at columns by position in ways renumber would
+// not see.
+func renumberable(exprs ...exec.Expr) bool {
+	ok := true
+	for _, e := range exprs {
+		if e == nil {
+			continue
+		}
+		walkExpr(e, func(x exec.Expr) {
+			switch x := x.(type) {
+			case *exec.Literal:
+			case *exec.Column:
+				if x.Index < 0 {
+					ok = false
+				}
+			default:
+				ok = false
+			}
+		})
+	}
+	return ok
+}
+
+func renumber(e exec.Expr, m []int) exec.Expr {
+	if e == nil {
+		return nil
+	}
+	return mapColumns(e, func(c *exec.Column) exec.Expr {
+		return &exec.Column{Index: m[c.Index], Name: c.Name, DT: c.DT}
+	})
+}
+
+func renumberAll(exprs []exec.Expr, m []int) []exec.Expr {
+	out := make([]exec.Expr, len(exprs))
+	for i, e := range exprs {
+		out[i] = renumber(e, m)
+	}
+	return out
+}
+
+func sortExprs(keys []exec.SortKey) []exec.Expr {
+	out := make([]exec.Expr, len(keys))
+	for i, k := range keys {
+		out[i] = k.Expr
+	}
+	return out
+}
+
+func renumberKeys(keys []exec.SortKey, m []int) []exec.SortKey {
+	out := make([]exec.SortKey, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		out[i].Expr = renumber(k.Expr, m)
+	}
+	return out
+}
+
+// aggExprs are the expressions an aggregate reads.
+func aggExprs(n *Aggregate) []exec.Expr {
+	exprs := append([]exec.Expr(nil), n.Keys...)
+	for _, a := range n.Aggs {
+		exprs = append(exprs, a.Arg, a.Time, a.Filter)
+		exprs = append(exprs, sortExprs(a.Order)...)
+	}
+	return exprs
+}
+
+func renumberAgg(a exec.Agg, m []int) exec.Agg {
+	a.Arg, a.Time, a.Filter = renumber(a.Arg, m), renumber(a.Time, m), renumber(a.Filter, m)
+	a.Order = renumberKeys(a.Order, m)
+	return a
+}
+
+func identity(n int) []int {
+	m := make([]int, n)
+	for i := range m {
+		m[i] = i
+	}
+	return m
+}
