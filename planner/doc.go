@@ -21,7 +21,9 @@
 // partitions, files, row groups and pages and the filter drops them), and
 // rule_push_tag_filter.go (tag equality and IN lists prune files, row groups
 // and pages by statistics; the filter stays). Projection pushdown happens
-// during binding: a scan reads only the columns the query references.
+// during binding: a scan reads only the columns the query references; in
+// a join, whose inputs are bound with every column, rule_prune_columns.go
+// drops what nothing above reads.
 //
 // # Subqueries and arrays
 //

@@ -42,7 +42,8 @@ func (n *Join) Describe() string {
 }
 
 // bindJoin binds a JOIN clause. Base tables in a join read all their
-// columns (column offsets of the right side must not move once bound).
+// columns (column offsets of the right side must not move once bound);
+// the prune_columns rule drops those nothing reads.
 func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	left, err := b.bindTableRef(j.Left)
 	if err != nil {
