@@ -142,7 +142,9 @@ func compileCharTemplate(t string) []charItem {
 		}
 		pat := ""
 		for _, p := range charPatterns {
-			if strings.HasPrefix(t[i:], p) || (len(p) > 1 && strings.ToUpper(p) == p && strings.HasPrefix(strings.ToUpper(t[i:]), p) && !caseSensitive(p)) {
+			// PostgreSQL's keywords are case-sensitive strings, each in
+			// upper and lower case ('Dd' is D then d, not DD).
+			if strings.HasPrefix(t[i:], p) || (strings.ToUpper(p) == p && !caseSensitive(p) && strings.HasPrefix(t[i:], strings.ToLower(p))) {
 				pat = p
 				break
 			}
