@@ -208,17 +208,20 @@ func init() {
 					if x <= 0 {
 						return nil, fmt.Errorf("cannot take logarithm of %s", FormatFloat(x))
 					}
-					return math.Log10(x), nil
+					return log10(x), nil
 				}
 				base, x := toFloat(v[0]), toFloat(v[1])
 				if x <= 0 || base <= 0 {
 					return nil, fmt.Errorf("cannot take logarithm of a non-positive number")
 				}
+				if base == 10 {
+					return log10(x), nil
+				}
 				return math.Log(x) / math.Log(base), nil
 			})
 		},
 	})
-	register("log10", numericUnary("log10", math.Log10, nil))
+	register("log10", numericUnary("log10", log10, nil))
 	register("pi", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeFloat, want(args) },
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
@@ -407,13 +410,13 @@ func init() {
 				if len(v) == 4 {
 					flags = v[3].(string)
 				}
-				re, err := CompileRegex(v[1].(string), strings.Contains(flags, "i"))
+				re, global, err := compileFlagged("regexp_replace", v[1].(string), flags)
 				if err != nil {
 					return nil, err
 				}
 				repl := pgReplacement(v[2].(string))
 				s := v[0].(string)
-				if strings.Contains(flags, "g") {
+				if global {
 					return re.ReplaceAllString(s, repl), nil
 				}
 				loc := re.FindStringSubmatchIndex(s)
@@ -454,6 +457,11 @@ func CompileRegex(pattern string, fold bool) (*regexp.Regexp, error) {
 	if fold {
 		key = "(?is)" + pattern
 	}
+	return compileCached(key)
+}
+
+// compileCached compiles a Go pattern (flags included) from the cache.
+func compileCached(key string) (*regexp.Regexp, error) {
 	if re, ok := regexCache.Load(key); ok {
 		return re.(*regexp.Regexp), nil
 	}
@@ -528,15 +536,17 @@ func pgReplacement(s string) string {
 		switch {
 		case c == '$':
 			b.WriteString("$$")
-		case c == '\\' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+		case c == '\\' && i+1 < len(s) && s[i+1] >= '1' && s[i+1] <= '9':
 			b.WriteString("${" + string(s[i+1]) + "}")
 			i++
 		case c == '\\' && i+1 < len(s) && s[i+1] == '&':
 			b.WriteString("${0}")
 			i++
-		case c == '\\' && i+1 < len(s):
-			b.WriteByte(s[i+1])
+		case c == '\\' && i+1 < len(s) && s[i+1] == '\\':
+			b.WriteByte('\\') // \\ is one backslash
 			i++
+		case c == '\\' && i+1 < len(s):
+			b.WriteByte(c) // any other backslash is itself (\0, \q)
 		default:
 			b.WriteByte(c)
 		}
@@ -602,8 +612,18 @@ func cutDecimal(x float64, places int64, round bool) float64 {
 	if err != nil {
 		return x
 	}
-	if neg {
-		r = -r
+	if neg && r != 0 {
+		r = -r // a numeric has no negative zero: trunc(-7, -1) is 0
+	}
+	return r
+}
+
+// log10 is math.Log10, exact at the powers of ten (math.Log10(1e15) is
+// 14.999999999999998; the C library PostgreSQL uses answers 15).
+func log10(x float64) float64 {
+	r := math.Log10(x)
+	if k := math.Round(r); k != r && math.Abs(k) <= 308 && math.Pow10(int(k)) == x {
+		return k
 	}
 	return r
 }

@@ -298,6 +298,7 @@ func evalDatePart(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	if err != nil {
 		return nil, err
 	}
+	field = partUnit(field)
 	if args[1].dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
 		return evalIntervalPart(field, args[1], n)
 	}
@@ -367,8 +368,51 @@ func datePart(t time.Time, ns int64, field string) (float64, error) {
 	case "timezone":
 		_, off := t.Zone()
 		return float64(off), nil
+	case "timezone_hour":
+		_, off := t.Zone()
+		return float64(off / 3600), nil
+	case "timezone_minute":
+		_, off := t.Zone()
+		return float64(off / 60 % 60), nil
+	case "julian":
+		// The Julian Day of the local date (1970-01-01 is 2440588) plus the
+		// fraction of the day gone.
+		y, m, d := t.Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+		secs := t.Hour()*3600 + t.Minute()*60 + t.Second()
+		return float64(day+2440588) + (float64(secs)+float64(t.Nanosecond())/1e9)/86400, nil
 	}
 	return 0, fmt.Errorf("unit %q not recognized for type timestamp with time zone", field)
+}
+
+// partUnit is the name extract and date_part know a unit by, for the
+// spellings PostgreSQL also reads (msec, secs, mins, hrs, ...).
+func partUnit(u string) string {
+	switch u {
+	case "microsecond", "us", "usec", "usecs", "useconds":
+		return "microseconds"
+	case "millisecond", "ms", "msec", "msecs", "mseconds":
+		return "milliseconds"
+	case "s", "sec", "secs":
+		return "second"
+	case "m", "min", "mins":
+		return "minute"
+	case "h", "hr", "hrs":
+		return "hour"
+	case "d":
+		return "day"
+	case "mon", "mons":
+		return "month"
+	case "y", "yr", "yrs":
+		return "year"
+	case "dec", "decs", "decades":
+		return "decade"
+	case "c", "cent", "cents", "centuries":
+		return "century"
+	case "mil", "mils", "millennia", "millenniums":
+		return "millennium"
+	}
+	return u
 }
 
 func evalToTimestamp(c *Ctx, args []arg, n int) (arrow.Array, error) {

@@ -176,6 +176,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			}
 			return b.fold(&exec.Not{X: x})
 		case opcode.Minus:
+			if v, ok := e.V.(*driver.ValueExpr); ok && v.Kind() == driver.KindUint64 && v.GetUint64() == 1<<63 {
+				return &exec.Literal{V: int64(math.MinInt64), DT: exec.TypeInt}, nil // -9223372036854775808 is a bigint
+			}
 			x = settle(x)
 			if l, ok := x.(*exec.Literal); ok {
 				switch v := l.V.(type) {

@@ -87,6 +87,9 @@ func AsError(err error) *Error {
 		code = CodeDivisionByZero
 	case contains(msg, "time zone") && (contains(msg, "not recognized") || contains(msg, "must not include")):
 		code = "22023" // invalid_parameter_value
+	case contains(msg, "invalid regular expression option"), contains(msg, "invalid value for parameter"),
+		contains(msg, `does not support the "global" option`):
+		code = "22023" // invalid_parameter_value
 	case contains(msg, "invalid regular expression"):
 		code = "2201B"
 	case contains(msg, "LIKE pattern must not end with escape character"):

@@ -202,6 +202,15 @@ func (l *lexer) next() *Error {
 		return l.dollar()
 	case isDigit(c) || (c == '.' && start+1 < len(src) && isDigit(src[start+1])):
 		l.number()
+		if l.pos < len(src) && isIdentStart(src[l.pos]) {
+			// 0x1F, 12abc, 1.5e: PostgreSQL 15 refuses a number run into a
+			// name (read apart they were 0 AS x1F, 12 AS abc).
+			end := l.pos
+			for end < len(src) && isIdentCont(src[end]) {
+				end++
+			}
+			return errAt(src, start, CodeSyntaxError, "trailing junk after numeric literal at or near \""+src[start:end]+"\"", "")
+		}
 	case c == ':':
 		l.pos++
 		if l.pos < len(src) && src[l.pos] == ':' {

@@ -1,0 +1,213 @@
+package exec
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// compileFlagged compiles a PostgreSQL pattern with the flags of its
+// regexp_* function: i and c (case-insensitive or not, the last one
+// wins), n and m (newline-sensitive: . and [^...] stop at newlines, ^ and
+// $ match at them), s and t (the defaults), x (expanded: white space and
+// # comments are not part of the pattern), q (the pattern is a literal
+// string) and, for regexp_replace, g. Any other flag is 22023, as in
+// PostgreSQL; fn names the function in the error.
+func compileFlagged(fn, pattern, flags string) (re *regexp.Regexp, global bool, err error) {
+	fold, newline, expanded, literal := false, false, false, false
+	for _, f := range flags {
+		switch f {
+		case 'i':
+			fold = true
+		case 'c':
+			fold = false
+		case 'n', 'm':
+			newline = true
+		case 's':
+			newline = false
+		case 't':
+			expanded = false
+		case 'x':
+			expanded = true
+		case 'q':
+			literal = true
+		case 'g':
+			if fn != "regexp_replace" {
+				return nil, false, fmt.Errorf("%s() does not support the \"global\" option", fn)
+			}
+			global = true
+		default:
+			return nil, false, fmt.Errorf("invalid regular expression option: %q", string(f))
+		}
+	}
+	switch {
+	case literal:
+		pattern = regexp.QuoteMeta(pattern)
+	case expanded:
+		pattern = unexpand(pattern)
+	}
+	mode := "(?s)"
+	if newline {
+		mode = "(?m)"
+	}
+	if fold {
+		mode = mode[:2] + "i" + mode[2:]
+	}
+	re, err = compileCached(mode + pattern)
+	return re, global, err
+}
+
+// unexpand drops what the x flag makes no part of a pattern: white space
+// and # comments, outside brackets and escapes.
+func unexpand(p string) string {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			b.WriteByte(c)
+			b.WriteByte(p[i+1])
+			i++
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+			b.WriteByte(c)
+		case c == '[':
+			inClass = true
+			b.WriteByte(c)
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+		case c == '#':
+			for i < len(p) && p[i] != '\n' {
+				i++
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// PostgreSQL 15's regexp_like, regexp_count and regexp_substr.
+func init() {
+	register("regexp_like", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 3 {
+				return TypeBool, want(args, "text", "text", "text")
+			}
+			return TypeBool, want(args, "text", "text")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeBool, n, args, true, func(v []any) (any, error) {
+				re, _, err := compileFlagged("regexp_like", v[1].(string), optString(v, 2))
+				if err != nil {
+					return nil, err
+				}
+				return re.MatchString(v[0].(string)), nil
+			})
+		},
+	})
+	// regexp_count(s, pattern [, start [, flags]]): matches from character
+	// start (1-based) on, not overlapping.
+	register("regexp_count", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			switch len(args) {
+			case 3:
+				return TypeInt, want(args, "text", "text", "int")
+			case 4:
+				return TypeInt, want(args, "text", "text", "int", "text")
+			}
+			return TypeInt, want(args, "text", "text")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
+				re, _, err := compileFlagged("regexp_count", v[1].(string), optString(v, 3))
+				if err != nil {
+					return nil, err
+				}
+				s, err := fromCharacter(v[0].(string), v, 2)
+				if err != nil {
+					return nil, err
+				}
+				return int64(len(re.FindAllStringIndex(s, -1))), nil
+			})
+		},
+	})
+	// regexp_substr(s, pattern [, start [, N [, flags [, subexpr]]]]): the
+	// Nth match from character start on, or its subexpr-th group; NULL
+	// when there is none.
+	register("regexp_substr", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			sig := []string{"text", "text", "int", "int", "text", "int"}
+			if len(args) < 2 || len(args) > len(sig) {
+				return nil, fmt.Errorf("takes 2 to 6 arguments (string, pattern [, start [, N [, flags [, subexpr]]]])")
+			}
+			return TypeText, want(args, sig[:len(args)]...)
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				re, _, err := compileFlagged("regexp_substr", v[1].(string), optString(v, 4))
+				if err != nil {
+					return nil, err
+				}
+				s, err := fromCharacter(v[0].(string), v, 2)
+				if err != nil {
+					return nil, err
+				}
+				nth, sub := int64(1), int64(0)
+				if len(v) > 3 {
+					nth = v[3].(int64)
+				}
+				if len(v) > 5 {
+					sub = v[5].(int64)
+				}
+				if nth <= 0 {
+					return nil, fmt.Errorf("invalid value for parameter \"n\": %d", nth)
+				}
+				if sub < 0 {
+					return nil, fmt.Errorf("invalid value for parameter \"subexpr\": %d", sub)
+				}
+				all := re.FindAllStringSubmatchIndex(s, int(min(nth, 1<<20)))
+				if int64(len(all)) < nth || int(sub) > re.NumSubexp() {
+					return nil, nil
+				}
+				m := all[nth-1]
+				if m[2*sub] < 0 {
+					return nil, nil
+				}
+				return s[m[2*sub]:m[2*sub+1]], nil
+			})
+		},
+	})
+}
+
+// optString is v[i] as a string, "" when not given.
+func optString(v []any, i int) string {
+	if i < len(v) {
+		return v[i].(string)
+	}
+	return ""
+}
+
+// fromCharacter is s from character v[i] (1-based start; s when not
+// given); a start below 1 is 22023.
+func fromCharacter(s string, v []any, i int) (string, error) {
+	if i >= len(v) {
+		return s, nil
+	}
+	start := v[i].(int64)
+	if start <= 0 {
+		return "", fmt.Errorf("invalid value for parameter \"start\": %d", start)
+	}
+	k := int64(1)
+	for pos := range s {
+		if k == start {
+			return s[pos:], nil
+		}
+		k++
+	}
+	return "", nil
+}
