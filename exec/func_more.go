@@ -166,3 +166,26 @@ func init() {
 		},
 	})
 }
+
+// Bitwise operators on bigints (planner: & | << >> ~). Shifts take the
+// count modulo 64, as PostgreSQL's int8shl on x86.
+func init() {
+	bitOp := func(name string, f func(a, b int64) int64) {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int", "int") },
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return f(v[0].(int64), v[1].(int64)), nil })
+			},
+		})
+	}
+	bitOp("__bitand", func(a, b int64) int64 { return a & b })
+	bitOp("__bitor", func(a, b int64) int64 { return a | b })
+	bitOp("__shiftleft", func(a, b int64) int64 { return a << (uint64(b) & 63) })
+	bitOp("__shiftright", func(a, b int64) int64 { return a >> (uint64(b) & 63) })
+	register("__bitnot", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return ^v[0].(int64), nil })
+		},
+	})
+}

@@ -169,6 +169,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			return nil, err
 		}
 		switch e.Op {
+		case opcode.BitNeg:
+			if x, err = b.coerce(x, exec.TypeInt); err != nil {
+				return nil, err
+			}
+			return b.call("__bitnot", []exec.Expr{x})
 		case opcode.Not, opcode.Not2:
 			x, err = b.coerce(x, exec.TypeBool)
 			if err != nil {
@@ -462,6 +467,18 @@ func (b *binder) binary(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
 	case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod, opcode.IntDiv:
 		aop := map[opcode.Op]exec.ArithOp{opcode.Plus: exec.Add, opcode.Minus: exec.Sub, opcode.Mul: exec.Mul, opcode.Div: exec.Div, opcode.Mod: exec.Mod, opcode.IntDiv: exec.Div}[op]
 		return b.arith(aop, l, r)
+	case opcode.And, opcode.Or, opcode.LeftShift, opcode.RightShift:
+		// Bitwise operators on integers (with TiDB's precedence among
+		// themselves; PostgreSQL's # is not taken).
+		name := map[opcode.Op]string{opcode.And: "__bitand", opcode.Or: "__bitor", opcode.LeftShift: "__shiftleft", opcode.RightShift: "__shiftright"}[op]
+		l, err := b.coerce(l, exec.TypeInt)
+		if err != nil {
+			return nil, err
+		}
+		if r, err = b.coerce(r, exec.TypeInt); err != nil {
+			return nil, err
+		}
+		return b.call(name, []exec.Expr{l, r})
 	}
 	return nil, notSupported(fmt.Sprintf("operator %v", op))
 }

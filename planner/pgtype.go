@@ -97,7 +97,7 @@ var nameFuncs = map[string]bool{
 var funcPGTypes = map[string]uint32{
 	"array_upper": 23, "array_lower": 23, "array_length": 23, "cardinality": 23,
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
-	"strpos": 23, "position": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
+	"strpos": 23, "position": 23, "regexp_count": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
 	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_timestamp": 1114, "to_date": 1082,
 	"div": 1700, "num_nulls": 23, "num_nonnulls": 23, "grouping": 23, "pg_typeof": 2206,
 }
@@ -156,11 +156,22 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			return narrowPG(1700, x.Type()) // 1.5 is numeric
 		}
 	case *ast.UnaryOperationExpr:
-		if e.Op == opcode.Minus || e.Op == opcode.Plus {
+		if e.Op == opcode.Minus || e.Op == opcode.Plus || e.Op == opcode.BitNeg {
 			return q.pgTypeOf(e.V, x)
 		}
 	case *ast.BinaryOperationExpr:
 		switch e.Op {
+		case opcode.And, opcode.Or:
+			// int2/int4 bitwise operators stay in the wider of the two.
+			l, r := q.pgTypeOf(e.L, x), q.pgTypeOf(e.R, x)
+			if (l == 21 || l == 23) && (r == 21 || r == 23) {
+				return narrowPG(max(l, r), x.Type())
+			}
+		case opcode.LeftShift, opcode.RightShift:
+			// The shifted value's type (the count is an int4).
+			if l := q.pgTypeOf(e.L, x); l == 21 || l == 23 {
+				return narrowPG(l, x.Type())
+			}
 		case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod:
 			if pg, ok := q.b.dateTypes[e]; ok {
 				return narrowPG(pg, x.Type()) // date arithmetic, bound already
@@ -200,6 +211,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 		if t, ok := funcPGTypes[name]; ok {
 			return narrowPG(t, x.Type())
+		}
+		if (name == "round" || name == "trunc") && len(e.Args) == 2 {
+			return narrowPG(1700, x.Type()) // only round(numeric, int) takes a scale
 		}
 		if (name == "mod" || name == "gcd" || name == "lcm") && len(e.Args) == 2 {
 			l, r := q.pgTypeOf(e.Args[0], x), q.pgTypeOf(e.Args[1], x)
