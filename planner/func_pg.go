@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -784,9 +785,17 @@ func (b *binder) quoteNullable(args []exec.Expr) (exec.Expr, error) {
 }
 
 func (b *binder) quoted(name string, args []exec.Expr, null any) (exec.Expr, error) {
-	x, err := b.oneArg(name, args, exec.TypeText)
-	if err != nil {
-		return nil, err
+	if len(args) != 1 {
+		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
+	}
+	x := args[0] // any type: its text (quote_literal(42) is '42')
+	if _, ok := x.(*unknownLit); ok || exec.IsText(x.Type()) || x.Type().ID() == arrow.NULL {
+		var err error
+		if x, err = b.coerce(x, exec.TypeText); err != nil {
+			return nil, err
+		}
+	} else {
+		x = &exec.Cast{X: x, To: exec.TypeText} // true is 'true', as anyelement::text
 	}
 	return b.fold(&rowFunc{name: name, args: []exec.Expr{settle(x)}, dt: exec.TypeText, fn: func(v []any) (any, error) {
 		s, ok := v[0].(string)
@@ -839,46 +848,118 @@ func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 			return nil, nil
 		}
 		var out strings.Builder
-		next := 1
+		next := 1 // the argument a specifier without n$ takes
+		// argAt is argument n (1-based) as text, ok false for NULL.
+		argAt := func(n int) (string, bool, error) {
+			if n >= len(v) {
+				return "", false, errorf("22023", "too few arguments for format()")
+			}
+			arg, ok := v[n].(string)
+			return arg, ok, nil
+		}
 		for i := 0; i < len(f); i++ {
 			if f[i] != '%' {
 				out.WriteByte(f[i])
 				continue
 			}
 			i++
-			if i == len(f) {
-				return nil, errorf("22023", "unterminated format() type specifier")
-			}
-			if f[i] == '%' {
+			if i < len(f) && f[i] == '%' {
 				out.WriteByte('%')
 				continue
 			}
-			if next >= len(v) {
-				return nil, errorf("22023", "too few arguments for format()")
+			// %[n$][-][width | * | *n$]type
+			pos, i2 := formatPosition(f, i)
+			i = i2
+			left := false
+			for i < len(f) && f[i] == '-' {
+				left, i = true, i+1
 			}
-			arg, isNull := v[next].(string)
-			isNull = !isNull
-			next++
+			width := 0
+			switch {
+			case i < len(f) && f[i] == '*':
+				wpos, i3 := formatPosition(f, i+1)
+				i = i3
+				n := next
+				if wpos > 0 {
+					n = wpos
+				}
+				next = n + 1
+				w, ok, err := argAt(n)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					k, perr := strconv.Atoi(strings.TrimSpace(w))
+					if perr != nil {
+						return nil, errorf(CodeInvalidText, "invalid input syntax for type integer: %q", w)
+					}
+					if k < 0 {
+						left, k = true, -k
+					}
+					width = k
+				}
+			default:
+				for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+					width = width*10 + int(f[i]-'0')
+					if width > 1<<20 {
+						return nil, errorf("22023", "number is out of range")
+					}
+					i++
+				}
+			}
+			if i >= len(f) {
+				return nil, errorf("22023", "unterminated format() type specifier")
+			}
+			n := next
+			if pos > 0 {
+				n = pos
+			}
+			next = n + 1
+			arg, notNull, err := argAt(n)
+			if err != nil {
+				return nil, err
+			}
+			var val string
 			switch f[i] {
 			case 's':
-				out.WriteString(arg)
+				val = arg
 			case 'I':
-				if isNull {
+				if !notNull {
 					return nil, errorf("22004", "null values cannot be formatted as an SQL identifier")
 				}
-				out.WriteString(quoteIdentifier(arg))
+				val = quoteIdentifier(arg)
 			case 'L':
-				if isNull {
-					out.WriteString("NULL")
-				} else {
-					out.WriteString(quoteLiteral(arg))
+				val = "NULL"
+				if notNull {
+					val = quoteLiteral(arg)
 				}
 			default:
 				return nil, errorf("22023", "unrecognized format() type specifier %q", string(f[i]))
 			}
+			pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(val)))
+			if left {
+				val += pad
+			} else {
+				val = pad + val
+			}
+			out.WriteString(val)
 		}
 		return out.String(), nil
 	}})
+}
+
+// formatPosition reads format()'s n$ at f[i:]: n and the index after
+// the $, or 0 and i when there is none.
+func formatPosition(f string, i int) (int, int) {
+	j, n := i, 0
+	for j < len(f) && f[j] >= '0' && f[j] <= '9' && n < 1<<20 {
+		n = n*10 + int(f[j]-'0')
+		j++
+	}
+	if j > i && j < len(f) && f[j] == '$' && n > 0 {
+		return n, j + 1
+	}
+	return 0, i
 }
 
 // relationArg reads the arguments of a function of one relation with an
