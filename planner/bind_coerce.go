@@ -516,6 +516,13 @@ func isTextValued(x exec.Expr) bool {
 }
 
 // funcCall binds a function call, including package sql's markers.
+// castFuncs are the type names PostgreSQL also calls as functions.
+var castFuncs = map[string]bool{
+	"int2": true, "int4": true, "int8": true, "float4": true, "float8": true, "numeric": true,
+	"bool": true, "text": true, "date": true, "timestamp": true,
+	"timestamptz": true, "interval": true,
+}
+
 func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, error) {
 	name := e.FnName.L
 	if _, _, _, isAgg := aggregateCall(e); isAgg {
@@ -531,6 +538,13 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			args[i] = x
 		}
 		return nil
+	}
+	if castFuncs[name] && len(e.Args) == 1 && !exec.HasFunction(name) {
+		// int8(x), float8(x), text(x), ...: PostgreSQL's type-named cast
+		// functions, a cast.
+		cast := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr("__pg_cast"),
+			Args: []ast.ExprNode{e.Args[0], ast.NewValueExpr(name, "", "")}}
+		return b.funcCall(s, cast, h)
 	}
 	if fn, ok := sessionFuncs[name]; ok {
 		if err := bindArgs(0); err != nil {

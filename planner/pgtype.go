@@ -206,6 +206,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if name == "__pg_cast" && len(e.Args) == 2 {
 			return narrowPG(castTargetPG(e.Args[1]), x.Type())
 		}
+		if castFuncs[name] && len(e.Args) == 1 && !exec.HasFunction(name) {
+			return narrowPG(castTargetPG(ast.NewValueExpr(name, "", "")), x.Type()) // int4(x)
+		}
 		if nameFuncs[name] {
 			return narrowPG(19, x.Type())
 		}
