@@ -93,6 +93,8 @@ func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int
 					return nil, fmt.Errorf("cannot take logarithm of zero")
 				case math.IsInf(r, 0) && finite:
 					return nil, fmt.Errorf("value out of range: overflow")
+				case r == 0 && x != 0 && finite && name == "exp":
+					return nil, errFloatUnderflow // exp(-1000), as PostgreSQL
 				}
 				return r, nil
 			})
@@ -216,6 +218,9 @@ func init() {
 				}
 				if base == 10 {
 					return log10(x), nil
+				}
+				if base == 1 {
+					return nil, fmt.Errorf("division by zero") // ln(1) is 0, as PostgreSQL's numeric log
 				}
 				return math.Log(x) / math.Log(base), nil
 			})

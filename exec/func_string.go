@@ -127,8 +127,13 @@ func init() {
 	})
 	strFn("chr", []string{"int"}, TypeText, func(v []any) (any, error) {
 		k := v[0].(int64)
-		if k <= 0 || k > unicode.MaxRune {
-			return nil, fmt.Errorf("character number %d is out of range", k)
+		switch {
+		case k == 0:
+			return nil, fmt.Errorf("null character not permitted")
+		case k < 0:
+			return nil, fmt.Errorf("character number must be positive")
+		case k > unicode.MaxRune:
+			return nil, fmt.Errorf("requested character too large for encoding: %d", k)
 		}
 		return string(rune(k)), nil
 	})

@@ -50,6 +50,11 @@ var sqlstateCases = []string{
 	`SELECT length(lpad('x', 1000000000))`,
 	`SELECT time::bigint FROM cpu`,
 	`SELECT (time - time)::bigint FROM cpu`,
+	`SELECT exp(-1000)`,
+	`SELECT log(1, 10)`,
+	`SELECT chr(0)`,
+	`SELECT chr(-1)`,
+	`SELECT power(0, -1)`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -99,6 +99,10 @@ func AsError(err error) *Error {
 	case contains(msg, "count must be greater than zero") || contains(msg, "lower bound cannot equal upper bound"),
 		contains(msg, "cannot be NaN") || contains(msg, "bounds must be finite"):
 		code = "2201G" // invalid_argument_for_width_bucket_function
+	case contains(msg, "null character not permitted"), contains(msg, "requested character too large"):
+		code = CodeProgramLimit // 54000, as PostgreSQL's chr()
+	case contains(msg, "character number must be positive"):
+		code = "22023"
 	case contains(msg, "requested length too large"):
 		code = CodeProgramLimit
 	case contains(msg, "time zone displacement out of range"):
@@ -107,7 +111,7 @@ func AsError(err error) *Error {
 		code = CodeNotSupported
 	case contains(msg, "bucket width must be positive"), contains(msg, "timestamp out of range"):
 		code = "22008" // datetime_field_overflow, invalid stride
-	case contains(msg, "yields a complex result"), contains(msg, "sqrt: argument"):
+	case contains(msg, "yields a complex result"), contains(msg, "sqrt: argument"), contains(msg, "zero raised to a negative power"):
 		code = "2201F" // invalid_argument_for_power_function
 	case contains(msg, "ln: argument"), contains(msg, "log10: argument"), contains(msg, "log: argument"):
 		code = "2201E" // invalid_argument_for_logarithm
