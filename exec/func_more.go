@@ -189,3 +189,26 @@ func init() {
 		},
 	})
 }
+
+// __round_time(ts, p) rounds a timestamp's fractional seconds to p digits
+// (0..6), halves away from zero, as PostgreSQL's timestamp(p) typmod.
+func init() {
+	register("__round_time", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			return TypeTimestamptz, want(args, "timestamptz", "int")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeTimestamptz, n, args, true, func(v []any) (any, error) {
+				ns, p := int64(v[0].(Timestamp)), v[1].(int64)
+				unit := int64(1)
+				for k := p; k < 9; k++ {
+					unit *= 10
+				}
+				if ns >= 0 {
+					return Timestamp((ns + unit/2) / unit * unit), nil
+				}
+				return Timestamp(-((-ns + unit/2) / unit * unit)), nil
+			})
+		},
+	})
+}

@@ -56,6 +56,20 @@ func (b *binder) coerce(x exec.Expr, want arrow.DataType) (exec.Expr, error) {
 	return nil, errorf(CodeDatatype, "cannot use a value of type %s where %s is expected", exec.SQLTypeName(have), exec.SQLTypeName(want))
 }
 
+// timestampTypmod reads the precision of timestamp(p) and timestamptz(p)
+// (0 to 6; more is 6, as PostgreSQL warns and does).
+func timestampTypmod(t string) (int64, bool) {
+	base, rest, ok := strings.Cut(t, "(")
+	if !ok || (base != "timestamp" && base != "timestamptz") {
+		return 0, false
+	}
+	p, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(rest, ")")), 10, 64)
+	if err != nil || p < 0 {
+		return 0, false
+	}
+	return min(p, 6), true
+}
+
 // castTargetPG is the narrower PostgreSQL type a cast's target names
 // (int4, timestamp, numeric(10,2) ...; see pgCastTypes), 0 for others.
 func castTargetPG(target ast.ExprNode) uint32 {
@@ -673,6 +687,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				return b.call("__int2", []exec.Expr{x})
 			case 23:
 				return b.call("__int4", []exec.Expr{x})
+			}
+		}
+		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.TIMESTAMP {
+			if p, ok := timestampTypmod(v.GetString()); ok {
+				// timestamp(p): fractional seconds rounded to p digits.
+				return b.call("__round_time", []exec.Expr{x, integer(p)})
 			}
 		}
 		if x.Type().ID() == arrow.FLOAT64 && castTargetPG(e.Args[1]) == 700 {
