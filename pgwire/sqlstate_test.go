@@ -55,6 +55,7 @@ var sqlstateCases = []string{
 	`SELECT chr(0)`,
 	`SELECT chr(-1)`,
 	`SELECT power(0, -1)`,
+	`SELECT 'a' LIKE 'a' ESCAPE 'xy'`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

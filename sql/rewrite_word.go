@@ -1,6 +1,9 @@
 package sql
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // word rewrites a construct starting with an unquoted word.
 func (r *rewriter) word(t token) {
@@ -149,6 +152,11 @@ func (r *rewriter) keyword(t token, w string) {
 		f.cases++
 	case (f.kind == fConcat || f.kind == fFullOn) && w == "end" && f.cases > 0:
 		f.cases--
+	}
+	if w == "escape" && r.tok(1).kind == tString && utf8.RuneCountInString(r.tok(1).val) > 1 {
+		// LIKE ... ESCAPE 'xy' (TiDB's parser answers 'Incorrect arguments').
+		r.fail(r.tok(1), "22025", "invalid escape string", "Escape string must be empty or one character.")
+		return
 	}
 	if w == "into" && !r.insert {
 		r.unsupported(t, "SELECT INTO", "use INSERT INTO ... SELECT")
