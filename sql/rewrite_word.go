@@ -153,9 +153,9 @@ func (r *rewriter) keyword(t token, w string) {
 	case (f.kind == fConcat || f.kind == fFullOn) && w == "end" && f.cases > 0:
 		f.cases--
 	}
-	if w == "escape" && r.tok(1).kind == tString && utf8.RuneCountInString(r.tok(1).val) > 1 {
+	if w == "escape" && r.tok(0).kind == tString && utf8.RuneCountInString(r.tok(0).val) > 1 {
 		// LIKE ... ESCAPE 'xy' (TiDB's parser answers 'Incorrect arguments').
-		r.fail(r.tok(1), "22025", "invalid escape string", "Escape string must be empty or one character.")
+		r.fail(r.tok(0), "22025", "invalid escape string", "Escape string must be empty or one character.")
 		return
 	}
 	if w == "into" && !r.insert {
