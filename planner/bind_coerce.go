@@ -530,6 +530,16 @@ func isTextValued(x exec.Expr) bool {
 }
 
 // funcCall binds a function call, including package sql's markers.
+// dateTimeOfDay are the units extract does not take from a date.
+var dateTimeOfDay = map[string]bool{
+	"hour": true, "hours": true, "h": true, "hr": true, "hrs": true,
+	"minute": true, "minutes": true, "m": true, "min": true, "mins": true,
+	"second": true, "seconds": true, "s": true, "sec": true, "secs": true,
+	"millisecond": true, "milliseconds": true, "ms": true, "msec": true, "msecs": true,
+	"microsecond": true, "microseconds": true, "us": true, "usec": true, "usecs": true,
+	"timezone": true, "timezone_hour": true, "timezone_minute": true,
+}
+
 // castFuncs are the type names PostgreSQL also calls as functions.
 var castFuncs = map[string]bool{
 	"int2": true, "int4": true, "int8": true, "float4": true, "float8": true, "numeric": true,
@@ -717,6 +727,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	case "__pg_extract":
 		if err := bindArgs(0); err != nil {
 			return nil, err
+		}
+		if u, ok := args[0].(*unknownLit); ok && len(e.Args) == 2 && dateTimeOfDay[strings.ToLower(fmt.Sprint(u.V))] &&
+			(&selectBinder{b: b, in: s}).pgTypeOf(e.Args[1], args[1]) == 1082 {
+			// extract(hour FROM date) has no answer (date_part casts the
+			// date to a timestamp and answers 0).
+			return nil, errorf(CodeNotSupported, "unit %q not supported for type date", strings.ToLower(fmt.Sprint(u.V)))
 		}
 		return b.call("date_part", args)
 	case "__pg_regex":
