@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -67,6 +68,11 @@ func AsError(err error) *Error {
 	}
 	var se *storage.Error
 	if errors.As(err, &se) {
+		if errors.Is(err, context.Canceled) || strings.Contains(se.Msg, "context canceled") {
+			// A read cut short by cancellation (a CancelRequest, a closed
+			// connection) is the cancellation, not a storage fault.
+			return &Error{Code: "57014", Msg: "canceling statement due to user request"}
+		}
 		code := CodeInternal
 		switch se.Code {
 		case storage.CodeNotFound:
