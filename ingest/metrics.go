@@ -58,10 +58,10 @@ func newWriteMetrics(reg *metrics.Registry) *writeMetrics {
 func (m *writeMetrics) counted(ep int, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &metrics.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		m.duration[ep].Since(start)
-		status := sw.status
+		status := sw.Status()
 		if status == 0 {
 			status = http.StatusOK
 		}
@@ -75,27 +75,4 @@ func (m *writeMetrics) counted(ep int, next http.Handler) http.Handler {
 		}
 		c.Inc()
 	})
-}
-
-// statusWriter records the status a handler answers with.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
 }

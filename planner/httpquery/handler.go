@@ -45,10 +45,10 @@ func (h *Handler) log() *slog.Logger {
 // the encoder.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	qw := &queryWriter{ResponseWriter: w}
+	qw := &queryWriter{StatusWriter: metrics.StatusWriter{ResponseWriter: w}}
 	aborted := true // until run returns
 	defer func() {
-		h.Queries.Done(start, qw.rows.Load(), aborted || qw.status >= 400)
+		h.Queries.Done(start, qw.rows.Load(), aborted || qw.Status() >= 400)
 	}()
 	h.run(qw, r)
 	aborted = false

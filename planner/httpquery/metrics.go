@@ -2,38 +2,20 @@ package httpquery
 
 import (
 	"context"
-	"net/http"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/metrics"
 )
 
 // queryWriter is the response of one query: it records the status and
 // counts the result rows handed to the encoder (a batch at a time; the
 // scan's workers add concurrently).
 type queryWriter struct {
-	http.ResponseWriter
-	status int
-	rows   atomic.Int64
-}
-
-func (w *queryWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (w *queryWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *queryWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
+	metrics.StatusWriter
+	rows atomic.Int64
 }
 
 // count adds a batch's rows.
