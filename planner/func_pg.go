@@ -857,6 +857,15 @@ func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 			arg, ok := v[n].(string)
 			return arg, ok, nil
 		}
+		// take is argument pos (n$), or the next one when pos is 0; the
+		// one after it is next.
+		take := func(pos int) (string, bool, error) {
+			if pos == 0 {
+				pos = next
+			}
+			next = pos + 1
+			return argAt(pos)
+		}
 		for i := 0; i < len(f); i++ {
 			if f[i] != '%' {
 				out.WriteByte(f[i])
@@ -879,12 +888,7 @@ func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 			case i < len(f) && f[i] == '*':
 				wpos, i3 := formatPosition(f, i+1)
 				i = i3
-				n := next
-				if wpos > 0 {
-					n = wpos
-				}
-				next = n + 1
-				w, ok, err := argAt(n)
+				w, ok, err := take(wpos)
 				if err != nil {
 					return nil, err
 				}
@@ -910,12 +914,7 @@ func (b *binder) format(args []exec.Expr) (exec.Expr, error) {
 			if i >= len(f) {
 				return nil, errorf("22023", "unterminated format() type specifier")
 			}
-			n := next
-			if pos > 0 {
-				n = pos
-			}
-			next = n + 1
-			arg, notNull, err := argAt(n)
+			arg, notNull, err := take(pos)
 			if err != nil {
 				return nil, err
 			}
