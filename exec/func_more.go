@@ -49,23 +49,32 @@ func absU64(v int64) uint64 {
 }
 
 func init() {
+	// div of two integers is exact (numeric in PostgreSQL, whose values
+	// fit in bigint here but for -2^63 / -1); of anything else, float8.
 	register("div", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-			return TypeFloat, want(args, "numeric", "numeric")
+			if err := want(args, "numeric", "numeric"); err != nil {
+				return nil, err
+			}
+			if args[0].ID() == arrow.INT64 && args[1].ID() == arrow.INT64 {
+				return TypeInt, nil
+			}
+			return TypeFloat, nil
 		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			ints := args[0].dt.ID() == arrow.INT64 && args[1].dt.ID() == arrow.INT64
-			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
-				if ints {
+			if args[0].dt.ID() == arrow.INT64 && args[1].dt.ID() == arrow.INT64 {
+				return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
 					a, b := v[0].(int64), v[1].(int64)
-					if b == 0 {
+					switch {
+					case b == 0:
 						return nil, fmt.Errorf("division by zero")
+					case a == math.MinInt64 && b == -1:
+						return nil, errIntRange
 					}
-					if a == math.MinInt64 && b == -1 {
-						return -float64(math.MinInt64), nil
-					}
-					return float64(a / b), nil
-				}
+					return a / b, nil
+				})
+			}
+			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
 				a, b := toFloat(v[0]), toFloat(v[1])
 				if b == 0 {
 					return nil, fmt.Errorf("division by zero")
