@@ -26,14 +26,24 @@ func init() {
 	// start and finish bound the buckets the planner's gap fill makes; the
 	// value is time_bucket(width, time).
 	bucketGapfill := evalBucket(timeBucketOrigin, true)
+	// With a time zone, time_bucket_gapfill(width, time, zone [, start [,
+	// finish]]) buckets on that zone's wall clock, as time_bucket does.
 	register("time_bucket_gapfill", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) >= 3 && IsText(args[2]) && len(args) <= 5 {
+				return TypeTimestamptz, want(args, []string{"interval", "timestamptz", "text", "timestamptz", "timestamptz"}[:len(args)]...)
+			}
 			if len(args) < 2 || len(args) > 4 {
-				return nil, fmt.Errorf("takes 2 to 4 arguments (interval, timestamp [, start [, finish]])")
+				return nil, fmt.Errorf("takes 2 to 5 arguments (interval, timestamp [, time zone] [, start [, finish]])")
 			}
 			return TypeTimestamptz, want(args, []string{"interval", "timestamptz", "timestamptz", "timestamptz"}[:len(args)]...)
 		},
-		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) { return bucketGapfill(c, args[:2], n) },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			if len(args) >= 3 && IsText(args[2].dt) {
+				return evalTimeBucket(c, args[:3], n)
+			}
+			return bucketGapfill(c, args[:2], n)
+		},
 	})
 	register("date_bin_gapfill", functions["date_bin"])
 	register("date_trunc", funcDef{

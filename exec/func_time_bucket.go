@@ -86,6 +86,29 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			offset = rest[2].cnst.(arrow.MonthDayNanoInterval)
 		}
 	}
+	floor, err := Bucketer(iv, zone, origin, offset)
+	if err != nil {
+		return nil, err
+	}
+	ts, valid, err := timestampArg(args[1], n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, n)
+	for i, t := range ts {
+		if out[i], err = floor(t); err != nil {
+			return nil, err
+		}
+	}
+	return fixedArray(TypeTimestamptz, out, valid), nil
+}
+
+// Bucketer is time_bucket(iv, t, zone [, origin [, offset]]) as a function
+// of t: the start of t's bucket on zone's wall clock (nil: UTC), counted
+// from origin (nil: TimescaleDB's default, 2000-01-03 or, for months,
+// 2000-01-01) and moved by offset. The gap fill steps through buckets
+// with it.
+func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64, offset arrow.MonthDayNanoInterval) (func(int64) (int64, error), error) {
 	if offset.Months != 0 {
 		return nil, fmt.Errorf("time_bucket: the offset must not contain months or years")
 	}
@@ -102,11 +125,6 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		t := time.Unix(0, ns).UTC()
 		return WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone).UnixNano()
 	}
-	ts, valid, err := timestampArg(args[1], n)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int64, n)
 	if iv.Months != 0 {
 		if iv.Days != 0 || iv.Nanoseconds != 0 || iv.Months < 0 {
 			return nil, fmt.Errorf("time_bucket: month intervals must be positive and cannot be combined with days or time")
@@ -118,13 +136,13 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			oy, om, _ := time.Unix(0, naive(*origin)).UTC().Date()
 			o = time.Date(oy, om, 1, 0, 0, 0, 0, time.UTC)
 		}
-		for i, t := range ts {
-			out[i] = instant(monthBucket(naive(t)-shift, o, int(iv.Months)) + shift)
-			if out[i] > t || t-out[i] > int64(iv.Months+1)*31*nanosPerDay {
-				return nil, errTimeRange // wrapped: the bucket is outside the times Strata holds
+		return func(t int64) (int64, error) {
+			b := instant(monthBucket(naive(t)-shift, o, int(iv.Months)) + shift)
+			if b > t || t-b > int64(iv.Months+1)*31*nanosPerDay {
+				return 0, errTimeRange // wrapped: the bucket is outside the times Strata holds
 			}
-		}
-		return fixedArray(TypeTimestamptz, out, valid), nil
+			return b, nil
+		}, nil
 	}
 	if iv.Days < 0 || int64(iv.Days) > math.MaxInt64/nanosPerDay/2 {
 		return nil, fmt.Errorf("time_bucket: the bucket width %s is out of range", FormatInterval(iv))
@@ -137,15 +155,15 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	if origin != nil {
 		o = naive(*origin)
 	}
-	for i, t := range ts {
+	return func(t int64) (int64, error) {
 		b, ok := bucketFloor(naive(t)-shift, o, width)
 		if !ok {
-			return nil, errTimeRange
+			return 0, errTimeRange
 		}
-		out[i] = instant(b + shift)
-		if out[i] > t+nanosPerDay || t-out[i] > width+nanosPerDay {
-			return nil, errTimeRange // wrapped (a zone's day may be 23 or 25 hours)
+		b = instant(b + shift)
+		if b > t+nanosPerDay || t-b > width+nanosPerDay {
+			return 0, errTimeRange // wrapped (a zone's day may be 23 or 25 hours)
 		}
-	}
-	return fixedArray(TypeTimestamptz, out, valid), nil
+		return b, nil
+	}, nil
 }

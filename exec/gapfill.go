@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -34,9 +35,15 @@ type GapFillColumn struct {
 // whose every bucket must appear, and the key columns that identify a
 // series (each series is filled on its own).
 type GapFillSpec struct {
-	Bucket     int
-	Width      int64 // ns
-	Origin     int64
+	Bucket int
+	Width  int64 // ns
+	Origin int64
+	// Floor, when set, is the bucket of a time instead of Width and
+	// Origin (buckets of months, or on a time zone's wall clock: of
+	// unequal lengths), and MaxWidth bounds a bucket's length: the bucket
+	// after b is Floor(b + MaxWidth).
+	Floor      func(int64) (int64, error)
+	MaxWidth   int64
 	Start, End int64
 	SeriesKeys []int
 	Columns    []GapFillColumn
@@ -69,13 +76,32 @@ func NewGapFill(child Operator, spec GapFillSpec, names []string) *GapFill {
 
 func (g *GapFill) Schema() *arrow.Schema { return g.schema }
 
-func (g *GapFill) bucket(t int64) int64 {
+func (g *GapFill) bucket(t int64) (int64, error) {
+	if g.spec.Floor != nil {
+		return g.spec.Floor(t)
+	}
 	d := t - g.spec.Origin
 	q := d / g.spec.Width
 	if d%g.spec.Width < 0 {
 		q--
 	}
-	return g.spec.Origin + q*g.spec.Width
+	return g.spec.Origin + q*g.spec.Width, nil
+}
+
+// next is the start of the bucket after b.
+func (g *GapFill) next(b int64) (int64, error) {
+	if g.spec.Floor == nil {
+		return b + g.spec.Width, nil
+	}
+	// b + MaxWidth may still fall in b's bucket where a zone's clock turns
+	// back (01:00 to 02:00 twice): step further.
+	for k := int64(1); k <= 4; k++ {
+		n, err := g.spec.Floor(b + k*g.spec.MaxWidth)
+		if err != nil || n > b {
+			return n, err
+		}
+	}
+	return 0, fmt.Errorf("gapfill: no bucket after %s", time.Unix(0, b).UTC())
 }
 
 func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
@@ -141,12 +167,27 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 			s.rows[int64(b)] = row
 		}
 	}
-	if g.spec.Width <= 0 {
+	if g.spec.Width <= 0 && g.spec.Floor == nil {
 		return nil, fmt.Errorf("gapfill: the bucket width must be positive")
 	}
-	first, last := g.bucket(g.spec.Start), g.bucket(g.spec.End-1)
-	if (last-first)/g.spec.Width > 10_000_000 {
-		return nil, fmt.Errorf("gapfill would create more than 10 million buckets; narrow the time range or widen the buckets")
+	first, err := g.bucket(g.spec.Start)
+	if err != nil {
+		return nil, err
+	}
+	last, err := g.bucket(g.spec.End - 1)
+	if err != nil {
+		return nil, err
+	}
+	// The buckets of the range, each series' rows filled to them.
+	var buckets []int64
+	for b := first; b <= last; {
+		if len(buckets) == 10_000_000 {
+			return nil, fmt.Errorf("gapfill would create more than 10 million buckets; narrow the time range or widen the buckets")
+		}
+		buckets = append(buckets, b)
+		if b, err = g.next(b); err != nil {
+			return nil, err
+		}
 	}
 	builders := make([]array.Builder, g.schema.NumFields())
 	for i, f := range g.schema.Fields() {
@@ -175,7 +216,7 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 		for _, b := range before {
 			out, times, filled = append(out, s.rows[b]), append(times, b), append(filled, false)
 		}
-		for b := first; b <= last; b += g.spec.Width {
+		for _, b := range buckets {
 			row := s.rows[b]
 			filled = append(filled, row == nil)
 			if row == nil {

@@ -529,7 +529,6 @@ func isTextValued(x exec.Expr) bool {
 	return exec.IsText(x.Type())
 }
 
-// funcCall binds a function call, including package sql's markers.
 // dateTimeOfDay are the units extract does not take from a date.
 var dateTimeOfDay = map[string]bool{
 	"hour": true, "hours": true, "h": true, "hr": true, "hrs": true,
@@ -547,6 +546,7 @@ var castFuncs = map[string]bool{
 	"timestamptz": true, "interval": true,
 }
 
+// funcCall binds a function call, including package sql's markers.
 func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, error) {
 	name := e.FnName.L
 	if _, _, _, isAgg := aggregateCall(e); isAgg {
@@ -946,10 +946,17 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	if err := bindArgs(0); err != nil {
 		return nil, err
 	}
-	if name == "time_bucket_gapfill" && (len(args) == 5 || len(args) >= 3 && isTextValued(args[2])) {
-		e := errorf(CodeNotSupported, "time_bucket_gapfill with a timezone argument is not supported")
-		e.Hint = "its buckets follow UTC: time_bucket_gapfill(width, time[, start, finish])"
-		return nil, e
+	if name == "time_bucket_gapfill" && len(args) >= 3 {
+		// The third argument is the time zone when five are given or it is
+		// text; otherwise the start (a quoted literal is a timestamp).
+		var want arrow.DataType = exec.TypeTimestamptz
+		if len(args) == 5 || isTextValued(args[2]) {
+			want = exec.TypeText
+		}
+		var err error
+		if args[2], err = b.coerce(args[2], want); err != nil {
+			return nil, err
+		}
 	}
 	if name == "generate_series" || name == "unnest" {
 		return nil, notSupported(name + " here (a set-returning function works as a whole select item without aggregates or window functions, or in FROM)")

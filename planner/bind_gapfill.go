@@ -128,14 +128,25 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 			if q.sets != nil {
 				return spec, false, notSupported(c.Name + " with GROUPING SETS, ROLLUP or CUBE")
 			}
-			if len(c.Args) > 4 || len(c.Args) > 2 && c.Args[2].Type().ID() == arrow.STRING {
-				return spec, false, notSupported(c.Name + " in a time zone (its timezone argument)")
-			}
 			if len(c.Args) > 2 && c.Name != "time_bucket_gapfill" {
 				return spec, false, notSupported(c.Name + " with an origin argument")
 			}
+			bounds := c.Args[min(2, len(c.Args)):]
+			var zone *time.Location
+			if len(c.Args) > 2 && exec.IsText(c.Args[2].Type()) {
+				// time_bucket_gapfill(width, time, zone [, start [, finish]])
+				lit, ok := c.Args[2].(*exec.Literal)
+				if !ok || lit.V == nil {
+					return spec, false, errorf(CodeSyntax, "time_bucket_gapfill: the time zone must be a constant")
+				}
+				z, err := exec.LoadZone(lit.V.(string))
+				if err != nil {
+					return spec, false, errorf("22023", "%v", err)
+				}
+				zone, bounds = z, c.Args[3:]
+			}
 			// TimescaleDB's start and finish: constants (NULL: from WHERE).
-			for j, a := range c.Args[2:] {
+			for j, a := range bounds {
 				lit, ok := a.(*exec.Literal)
 				if !ok {
 					return spec, false, errorf(CodeSyntax, "time_bucket_gapfill: the start and finish must be constants")
@@ -155,8 +166,21 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 				return spec, false, errorf(CodeSyntax, "%s: the bucket width must be a constant", c.Name)
 			}
 			iv := lit.V.(arrow.MonthDayNanoInterval)
-			if iv.Months != 0 {
-				return spec, false, notSupported("gapfill buckets of months or years")
+			if (iv.Months != 0 || zone != nil) && c.Name == "time_bucket_gapfill" {
+				// Buckets of unequal lengths (months; days on a zone's wall
+				// clock, 23 or 25 hours across a DST change): stepped with
+				// time_bucket itself.
+				floor, err := exec.Bucketer(iv, zone, nil, arrow.MonthDayNanoInterval{})
+				if err != nil {
+					return spec, false, errorf(CodeSyntax, "%v", err)
+				}
+				spec.Floor = floor
+				spec.MaxWidth = int64(iv.Months)*31*86400e9 + int64(iv.Days)*25*3600e9 + iv.Nanoseconds
+				if iv.Months != 0 {
+					spec.MaxWidth += 86400e9
+				}
+			} else if iv.Months != 0 {
+				return spec, false, notSupported("date_bin_gapfill buckets of months or years (time_bucket_gapfill takes them)")
 			}
 			spec.Width = int64(iv.Days)*86400e9 + iv.Nanoseconds
 			if c.Name == "time_bucket_gapfill" {
