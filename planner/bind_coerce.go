@@ -926,14 +926,20 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		x, _, err := b.expandArray(name, args)
 		return x, err
-	case "__pg_at_time_zone", "timezone":
+	case "__pg_at_time_zone", "timezone", "tz":
+		if name == "tz" && len(e.Args) == 1 {
+			// InfluxDB 3's tz(time [, zone]): the reading in zone, UTC's
+			// when none is given; x AT TIME ZONE zone.
+			e.Args = append(e.Args, ast.NewValueExpr("UTC", "", ""))
+			args = append(args, nil)
+		}
 		if len(e.Args) != 2 {
-			return nil, errorf(CodeUndefinedFunc, "function timezone takes (zone, timestamp)")
+			return nil, errorf(CodeUndefinedFunc, "function %s takes two arguments", name)
 		}
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
-		// x AT TIME ZONE zone is timezone(zone, x).
+		// x AT TIME ZONE zone is timezone(zone, x), and tz(x, zone).
 		ts, zone, tsAST := args[0], args[1], e.Args[0]
 		if name == "timezone" {
 			ts, zone, tsAST = args[1], args[0], e.Args[1]

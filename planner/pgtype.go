@@ -244,7 +244,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			}
 			return 0
 		}
-		if (name == "__pg_at_time_zone" || name == "timezone") && len(e.Args) == 2 {
+		if (name == "__pg_at_time_zone" || name == "timezone" || name == "tz") && len(e.Args) == 2 {
 			if name == "timezone" {
 				return q.atTimeZonePG(e.Args[1], x)
 			}
