@@ -183,6 +183,9 @@ func (c *conn) serve() {
 	defer c.closeAll()
 	for {
 		msg, err := c.be.Receive()
+		if err != nil && c.badBody(err) {
+			continue
+		}
 		if err != nil {
 			if !isDisconnect(err) {
 				c.fatal("08P01", fmt.Sprintf("invalid message: %v", err))
@@ -197,6 +200,32 @@ func (c *conn) serve() {
 			return
 		}
 	}
+}
+
+// badBody answers a message whose body did not decode (a Query holding a
+// NUL before its end, say) as PostgreSQL does: an ERROR, "invalid message
+// format", not the end of the connection. The message was read whole, so
+// the stream is still in step: a simple query gets its ReadyForQuery, an
+// extended-protocol message discards up to the next Sync. It reports
+// whether err was such an error.
+func (c *conn) badBody(err error) bool {
+	kind, _, ok := strings.Cut(err.Error(), " body is invalid")
+	if !ok {
+		return false
+	}
+	switch kind {
+	case "Query", "FunctionCall", "Sync", "Parse", "Bind", "Describe", "Execute", "Close", "Flush":
+	default:
+		return false // startup, authentication and COPY messages: as before
+	}
+	c.sendError(&planner.Error{Code: "08P01", Msg: "invalid message format"}, 0)
+	switch kind {
+	case "Query", "FunctionCall", "Sync":
+		c.ready()
+	default:
+		c.skipping = true
+	}
+	return true
 }
 
 func isDisconnect(err error) bool {

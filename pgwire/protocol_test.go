@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"encoding/binary"
 	"net"
 	"strings"
 	"testing"
@@ -513,4 +514,30 @@ func TestSelectedRowsOverTheWire(t *testing.T) {
 	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR FOR SELECT w, v FROM big WHERE v % 7 = 3; MOVE 1000 IN c"})
 	require.Equal(t, []string{"CommandComplete BEGIN", "CommandComplete DECLARE CURSOR", "CommandComplete MOVE 1000", "ReadyForQuery T"}, r.until())
 	require.Equal(t, []string{"3,7003", "0,7010"}, r.rows(&pgproto3.Query{String: "FETCH 2 FROM c"}))
+}
+
+// TestBadMessageBodyIsAnError: a message whose body does not decode (a
+// Query with a NUL before its end, a Parse without its parameter count) is an ERROR 08P01,
+// "invalid message format", as PostgreSQL 15 answers it; the connection
+// goes on (a simple query gets its ReadyForQuery, an extended-protocol
+// message discards up to the next Sync).
+func TestBadMessageBodyIsAnError(t *testing.T) {
+	s := startServer(t, "cpu,host=a usage=1 1\n")
+	r := dialRaw(t, s, nil)
+	raw := func(kind byte, body string) {
+		msg := []byte{kind, 0, 0, 0, 0}
+		binary.BigEndian.PutUint32(msg[1:], uint32(4+len(body)))
+		_, err := r.nc.Write(append(msg, body...))
+		require.NoError(t, err)
+	}
+	raw('Q', "SELECT 1\x00junk\x00")
+	require.Equal(t, []string{"Error 08P01", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "SELECT count(*) FROM cpu"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
+
+	raw('P', "s1\x00SELECT 1\x00") // no parameter count after the query
+	r.send(&pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 08P01", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Parse{Query: "SELECT 1"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ParseComplete", "BindComplete", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
 }
