@@ -9,6 +9,7 @@ import (
 	"net"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -444,18 +445,45 @@ func (c *conn) notice(text string) {
 	c.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: "01000", Message: text})
 }
 
-// running starts a statement's context, which a CancelRequest cancels.
+// running starts a statement's context, which a CancelRequest cancels,
+// and statement_timeout when it is set.
 func (c *conn) running() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	c.runMu.Lock()
 	c.runCancel = cancel
 	c.runMu.Unlock()
+	var timer *time.Timer
+	if v, ok := c.sess.get("statement_timeout"); ok {
+		if d := parseTimeout(v); d > 0 {
+			timer = time.AfterFunc(d, func() { cancel(errTimedOut) })
+		}
+	}
 	return ctx, func() {
+		if timer != nil {
+			timer.Stop()
+		}
 		c.runMu.Lock()
 		c.runCancel = nil
 		c.runMu.Unlock()
 		cancel(nil)
 	}
+}
+
+// parseTimeout reads statement_timeout as PostgreSQL does: milliseconds,
+// or a number with a unit (us, ms, s, min, h, d); 0 (or nonsense) is none.
+func parseTimeout(v string) time.Duration {
+	v = strings.TrimSpace(strings.Trim(strings.TrimSpace(v), "'"))
+	i := 0
+	for i < len(v) && (v[i] >= '0' && v[i] <= '9' || v[i] == '.') {
+		i++
+	}
+	n, err := strconv.ParseFloat(v[:i], 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	unit := map[string]time.Duration{"": time.Millisecond, "us": time.Microsecond, "ms": time.Millisecond,
+		"s": time.Second, "min": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[strings.TrimSpace(v[i:])]
+	return time.Duration(n * float64(unit))
 }
 
 func (c *conn) cancelRunning() {
@@ -470,6 +498,9 @@ func (c *conn) cancelRunning() {
 func statementError(ctx context.Context, err error) error {
 	if isCanceled(ctx) {
 		return &planner.Error{Code: "57014", Msg: "canceling statement due to user request"}
+	}
+	if errors.Is(context.Cause(ctx), errTimedOut) {
+		return &planner.Error{Code: "57014", Msg: "canceling statement due to statement timeout"}
 	}
 	return err
 }

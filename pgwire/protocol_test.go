@@ -541,3 +541,40 @@ func TestBadMessageBodyIsAnError(t *testing.T) {
 	r.send(&pgproto3.Parse{Query: "SELECT 1"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{})
 	require.Equal(t, []string{"ParseComplete", "BindComplete", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
 }
+
+// TestStatementTimeout: SET statement_timeout cancels a statement that
+// runs longer (57014, "canceling statement due to statement timeout", as
+// PostgreSQL); the connection goes on, and 0 turns the timeout off.
+func TestStatementTimeout(t *testing.T) {
+	var big []byte
+	for i := 0; i < 40000; i++ {
+		big = append(big, []byte("big,host=x v=1 1"+pad(i)+"\n")...)
+	}
+	s := startServer(t, string(big))
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "SET statement_timeout = '200ms'"})
+	require.Equal(t, []string{"CommandComplete SET", "ReadyForQuery I"}, r.until())
+	start := time.Now()
+	r.send(&pgproto3.Query{String: "SELECT count(*) FROM big a JOIN big b ON a.host = b.host"})
+	var msgs []string
+	for {
+		msg := r.recv()
+		if e, ok := msg.(*pgproto3.ErrorResponse); ok {
+			require.Equal(t, "canceling statement due to statement timeout", e.Message)
+		}
+		msgs = append(msgs, msgName(msg))
+		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
+			break
+		}
+	}
+	require.Equal(t, []string{"RowDescription", "Error 57014", "ReadyForQuery I"}, msgs)
+	require.Less(t, time.Since(start), 5*time.Second)
+	r.send(&pgproto3.Query{String: "SET statement_timeout = 0"})
+	require.Equal(t, []string{"CommandComplete SET", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "SELECT count(*) FROM big"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
+	require.Equal(t, 1500*time.Millisecond, parseTimeout("1.5s"))
+	require.Equal(t, 250*time.Millisecond, parseTimeout("250"))
+	require.Equal(t, 2*time.Minute, parseTimeout("'2min'"))
+	require.Equal(t, time.Duration(0), parseTimeout("0"))
+}

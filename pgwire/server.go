@@ -157,6 +157,10 @@ func (s *Server) cancel(pid uint32, secret []byte) {
 // CancelRequest.
 var errCanceled = errors.New("canceling statement due to user request")
 
+// errTimedOut is the cause given to a statement's context when it runs
+// past statement_timeout.
+var errTimedOut = errors.New("canceling statement due to statement timeout")
+
 func isCanceled(ctx context.Context) bool {
 	return errors.Is(context.Cause(ctx), errCanceled)
 }
