@@ -137,7 +137,7 @@ func (w *Window) compute(ctx context.Context) error {
 	}
 	w.cols = make([][]arrow.Array, len(w.recs))
 	for _, f := range w.funcs {
-		vals, err := w.evalFunc(f, refs)
+		vals, err := w.evalFunc(ctx, f, refs)
 		if err != nil {
 			return err
 		}
@@ -181,7 +181,7 @@ func releaseAll(arrs [][]arrow.Array) {
 }
 
 // evalFunc computes f for every row, returned in input order.
-func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
+func (w *Window) evalFunc(ctx context.Context, f *WindowFunc, refs []rowRef) ([]any, error) {
 	part, err := w.evalExprs(f.Partition)
 	if err != nil {
 		return nil, err
@@ -251,7 +251,22 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 		}
 		return get(row)
 	}
-	argAt := func(k int, r rowRef) any { return cellAt(args[k], r) }
+	// The arguments' getters, made once per batch (not per cell).
+	argGet := make([][]func(int) any, len(args))
+	for k, col := range args {
+		argGet[k] = make([]func(int) any, len(col))
+		for ri, a := range col {
+			argGet[k][ri], _ = valueGetter(a)
+		}
+	}
+	argAt := func(k int, r rowRef) any {
+		a, row := args[k][r>>32], int(uint32(r))
+		get := argGet[k][r>>32]
+		if get == nil || a.IsNull(row) {
+			return nil
+		}
+		return get(row)
+	}
 	// ordAt reads the first ORDER BY key of a row (RANGE offsets).
 	ordAt := func(r rowRef) any {
 		if len(ord) == 0 {
@@ -261,12 +276,15 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 	}
 	out := make([]any, len(refs))
 	for ps := 0; ps < len(sorted); {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		pe := ps + 1
 		for pe < len(sorted) && cmpAll(partCmp, sorted[ps], sorted[pe]) == 0 {
 			pe++
 		}
 		p := sorted[ps:pe]
-		if err := f.partition(p, out, index, argAt, func(a, b rowRef) int { return cmpAll(ordCmp, a, b) }, len(f.Order) > 0, ordAt, w.c.Location); err != nil {
+		if err := f.partition(ctx, p, out, index, argAt, func(a, b rowRef) int { return cmpAll(ordCmp, a, b) }, len(f.Order) > 0, ordAt, w.c.Location); err != nil {
 			return nil, err
 		}
 		ps = pe
@@ -275,7 +293,7 @@ func (w *Window) evalFunc(f *WindowFunc, refs []rowRef) ([]any, error) {
 }
 
 // partition computes f over one partition's rows p (sorted).
-func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, argAt func(int, rowRef) any, ordCmp func(a, b rowRef) int, ordered bool, ordAt func(rowRef) any, loc *time.Location) error {
+func (f *WindowFunc) partition(ctx context.Context, p []rowRef, out []any, index func(rowRef) int, argAt func(int, rowRef) any, ordCmp func(a, b rowRef) int, ordered bool, ordAt func(rowRef) any, loc *time.Location) error {
 	n := len(p)
 	var keys *rangeKeys
 	if f.Frame.rangeOffsets() {
@@ -317,7 +335,13 @@ func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, ar
 		return x, nil
 	}
 	rank, dense := 0, 0
+	var run winAgg // count/sum/avg/min/max of the frames so far
 	for i, r := range p {
+		if i%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		var v any
 		switch f.Name {
 		case "row_number":
@@ -382,8 +406,16 @@ func (f *WindowFunc) partition(p []rowRef, out []any, index func(rowRef) int, ar
 				}
 			}
 			var err error
-			if v, err = f.frameValue(p, s, e, argAt, intArg, r); err != nil {
-				return err
+			switch f.Name {
+			case "count", "sum", "avg", "min", "max":
+				if err = run.extend(f, p, s, e, argAt); err != nil {
+					return err
+				}
+				v = run.value(f)
+			default:
+				if v, err = f.frameValue(p, s, e, argAt, intArg, r); err != nil {
+					return err
+				}
 			}
 		}
 		out[index(r)] = v
@@ -494,60 +526,12 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 			return argAt(0, p[s+int(k)-1]), nil
 		}
 		return nil, nil
-	case "count":
-		c := int64(0)
-		for j := s; j < e; j++ {
-			if f.Star || argAt(0, p[j]) != nil {
-				c++
-			}
+	case "count", "sum", "avg", "min", "max":
+		var acc winAgg
+		if err := acc.extend(f, p, s, e, argAt); err != nil {
+			return nil, err
 		}
-		return c, nil
-	case "sum", "avg", "min", "max":
-		var best any
-		var isum int64
-		var fsum float64
-		cnt := 0
-		for j := s; j < e; j++ {
-			v := argAt(0, p[j])
-			if v == nil {
-				continue
-			}
-			cnt++
-			switch f.Name {
-			case "min", "max":
-				if best == nil || (f.Name == "max") == (compareValues(v, best) > 0) && compareValues(v, best) != 0 {
-					best = v
-				}
-			default:
-				switch x := v.(type) {
-				case int64:
-					if (x > 0 && isum > math.MaxInt64-x) || (x < 0 && isum < math.MinInt64-x) {
-						if f.DT.ID() == arrow.INT64 {
-							return nil, fmt.Errorf("bigint out of range in sum()")
-						}
-					}
-					isum += x
-					fsum += float64(x)
-				case float64:
-					fsum += x
-				case uint64:
-					fsum += float64(x)
-				}
-			}
-		}
-		if cnt == 0 {
-			return nil, nil
-		}
-		switch f.Name {
-		case "min", "max":
-			return best, nil
-		case "avg":
-			return fsum / float64(cnt), nil
-		}
-		if f.DT.ID() == arrow.INT64 {
-			return isum, nil
-		}
-		return fsum, nil
+		return acc.value(f), nil
 	}
 	if kind, ok := windowMoments[f.Name]; ok {
 		// Over the frame's rows in order, as PostgreSQL recomputes an
@@ -569,6 +553,79 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 		return nil, nil
 	}
 	return nil, fmt.Errorf("window function %s is not implemented", f.Name)
+}
+
+// winAgg is the state of count, sum, avg, min or max over a window
+// frame's rows, added in order. A frame that starts where the previous
+// row's did and ends no earlier (a running total, a whole partition) adds
+// only its new rows: the same additions in the same order as a
+// recomputation, so the same result, in linear instead of quadratic time.
+type winAgg struct {
+	s, e  int // the rows [s, e) added
+	best  any
+	isum  int64
+	fsum  float64
+	cnt   int64
+	valid bool
+}
+
+// extend adds rows [a.e, e) of p (after a reset to s when the frame does
+// not continue the one added).
+func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, rowRef) any) error {
+	if !a.valid || s != a.s || e < a.e {
+		*a = winAgg{s: s, e: s, valid: true}
+	}
+	for j := a.e; j < e; j++ {
+		if f.Name == "count" && f.Star {
+			a.cnt++
+			continue
+		}
+		v := argAt(0, p[j])
+		if v == nil {
+			continue
+		}
+		a.cnt++
+		switch f.Name {
+		case "min", "max":
+			if a.best == nil || (f.Name == "max") == (compareValues(v, a.best) > 0) && compareValues(v, a.best) != 0 {
+				a.best = v
+			}
+		case "sum", "avg":
+			switch x := v.(type) {
+			case int64:
+				if (x > 0 && a.isum > math.MaxInt64-x) || (x < 0 && a.isum < math.MinInt64-x) {
+					if f.DT.ID() == arrow.INT64 {
+						return fmt.Errorf("bigint out of range in sum()")
+					}
+				}
+				a.isum += x
+				a.fsum += float64(x)
+			case float64:
+				a.fsum += x
+			case uint64:
+				a.fsum += float64(x)
+			}
+		}
+	}
+	a.e = max(a.e, e)
+	return nil
+}
+
+// value is the aggregate of the rows added.
+func (a *winAgg) value(f *WindowFunc) any {
+	switch {
+	case f.Name == "count":
+		return a.cnt
+	case a.cnt == 0:
+		return nil
+	case f.Name == "min" || f.Name == "max":
+		return a.best
+	case f.Name == "avg":
+		return a.fsum / float64(a.cnt)
+	case f.DT.ID() == arrow.INT64:
+		return a.isum
+	}
+	return a.fsum
 }
 
 // windowMoments are the variance aggregates a window can compute.

@@ -1,0 +1,35 @@
+package exec
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// BenchmarkWindowRunningSum is sum(v) OVER (PARTITION BY host ORDER BY
+// time), a running total, over 10 hosts' 2,000 rows each: every frame
+// starts at its partition's first row, so each row adds one value to the
+// previous row's total.
+func BenchmarkWindowRunningSum(b *testing.B) {
+	var ts, hs, vs []any
+	for i := 0; i < 2000; i++ {
+		for h := 0; h < 10; h++ {
+			ts, hs, vs = append(ts, i), append(hs, fmt.Sprintf("host_%d", h)), append(vs, i%101)
+		}
+	}
+	rec := recordOf(b, col{"time", TypeInt, ts}, col{"host", TypeTag, hs}, col{"v", TypeInt, vs})
+	defer rec.Release()
+	f := &WindowFunc{Name: "sum", Args: []Expr{colRef(rec, "v")}, Partition: []Expr{colRef(rec, "host")},
+		Order: []SortKey{{Expr: colRef(rec, "time")}}, Frame: DefaultFrame, DT: TypeInt}
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"s"})
+		out, err := Collect(bg, w)
+		require.NoError(b, err)
+		for _, r := range out {
+			r.Release()
+		}
+		w.Close()
+	}
+}
