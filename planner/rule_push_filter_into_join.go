@@ -16,13 +16,19 @@ import (
 // conditions on the outer row read as constants here.
 func pushFilterIntoJoin(n Node) Node {
 	n = mapChildren(n, pushFilterIntoJoin)
+	if j, ok := n.(*Join); ok && j.Residual != nil {
+		return pushResidual(j)
+	}
 	f, ok := n.(*Filter)
 	if !ok {
 		return n
 	}
 	j, ok := f.Child.(*Join)
-	if !ok || j.Kind != exec.JoinInner {
+	if !ok {
 		return n
+	}
+	if j.Kind != exec.JoinInner {
+		return pushPreserved(f, j)
 	}
 	nl := len(j.Left.Columns())
 	var left, right, keep []exec.Expr
@@ -57,6 +63,87 @@ func pushFilterIntoJoin(n Node) Node {
 	}
 	return &Join{Left: filterOver(j.Left, left), Right: filterOver(j.Right, right), Kind: j.Kind,
 		LeftKeys: lk, RightKeys: rk, Residual: andAll(residual)}
+}
+
+// pushPreserved moves the conditions of a filter over an outer, semi or
+// anti join that read only the input whose rows the join keeps (the left
+// of a left, semi or anti join, the right of a right join) into a filter
+// over that input: a row they drop would have been dropped with all it
+// joined to.
+func pushPreserved(f *Filter, j *Join) Node {
+	nl := len(j.Left.Columns())
+	side := 0
+	switch j.Kind {
+	case exec.JoinLeft, exec.JoinSemi, exec.JoinAnti:
+		side = 1
+	case exec.JoinRight:
+		side = 2
+	default:
+		return f
+	}
+	var moved, keep []exec.Expr
+	for _, c := range conjuncts(f.Pred) {
+		if sideOf(c, nl) == side {
+			if side == 2 {
+				c = shift(c, -nl)
+			}
+			moved = append(moved, c)
+			continue
+		}
+		keep = append(keep, c)
+	}
+	if len(moved) == 0 {
+		return f
+	}
+	c := *j
+	if side == 1 {
+		c.Left = filterOver(j.Left, moved)
+	} else {
+		c.Right = filterOver(j.Right, moved)
+	}
+	if len(keep) == 0 {
+		return &c
+	}
+	return &Filter{Child: &c, Pred: andAll(keep)}
+}
+
+// pushResidual moves the conditions of a join's ON clause that read one
+// input only into a filter over that input, where the join's kind allows:
+// either input's of an inner join (with the join keys' conditions restated
+// for the other input), the inner input's of an outer, semi or anti join
+// (a row of it that fails them matches nothing); an outer join's preserved
+// input keeps its rows, so its conditions stay in the ON clause.
+// a LEFT JOIN b ON a.t = b.t AND b.host = 'x' then reads only b's host x.
+func pushResidual(j *Join) Node {
+	nl := len(j.Left.Columns())
+	toLeft := j.Kind == exec.JoinInner || j.Kind == exec.JoinRight
+	toRight := j.Kind == exec.JoinInner || j.Kind == exec.JoinLeft || j.Kind == exec.JoinSemi || j.Kind == exec.JoinAnti
+	var left, right, keep []exec.Expr
+	for _, c := range conjuncts(j.Residual) {
+		switch sideOf(c, nl) {
+		case 1:
+			if toLeft {
+				left = append(left, c)
+				continue
+			}
+		case 2:
+			if toRight {
+				right = append(right, shift(c, -nl))
+				continue
+			}
+		}
+		keep = append(keep, c)
+	}
+	if len(left) == 0 && len(right) == 0 {
+		return j
+	}
+	if j.Kind == exec.JoinInner {
+		toRight, toLeft := transferKeyConditions(left, j.LeftKeys, j.RightKeys), transferKeyConditions(right, j.RightKeys, j.LeftKeys)
+		left, right = append(left, toLeft...), append(right, toRight...)
+	}
+	c := *j
+	c.Left, c.Right, c.Residual = filterOver(j.Left, left), filterOver(j.Right, right), andAll(keep)
+	return &c
 }
 
 // filterOver puts preds over n, pushed further down where they can go.

@@ -52,3 +52,6 @@ WITH t AS (SELECT hostname, avg(usage_user) a FROM cpu GROUP BY hostname), u AS 
 
 -- push_filter_into_join: a condition on a join key also limits the other input (its scan's time range, its tag filter)
 SELECT a.hostname, count(*) FROM cpu a JOIN cpu b ON a.time = b.time AND a.hostname = b.hostname WHERE a.time < '2016-01-01 01:00:00Z' AND b.hostname IN ('host_1', 'host_2') GROUP BY 1
+
+-- push_filter_into_join: an ON clause's conditions on one input filter it (an outer join's inner input only)
+SELECT a.time, b.usage_user FROM cpu a LEFT JOIN cpu b ON a.time = b.time AND b.hostname = 'host_2' AND a.usage_user > 50 WHERE a.hostname = 'host_1'
