@@ -572,6 +572,26 @@ type winAgg struct {
 // extend adds rows [a.e, e) of p (after a reset to s when the frame does
 // not continue the one added).
 func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, rowRef) any) error {
+	if a.valid && s > a.s && s <= a.e && e >= a.e && removable(f) {
+		// A sliding frame of counts or integer sums: take the rows that
+		// left it off (exact, as a recomputation).
+		for j := a.s; j < s; j++ {
+			if f.Name == "count" && f.Star {
+				a.cnt--
+				continue
+			}
+			v := argAt(0, p[j])
+			if v == nil {
+				continue
+			}
+			a.cnt--
+			if x, ok := v.(int64); ok {
+				a.isum -= x
+				a.fsum -= float64(x)
+			}
+		}
+		a.s = s
+	}
 	if !a.valid || s != a.s || e < a.e {
 		*a = winAgg{s: s, e: s, valid: true}
 	}
@@ -609,6 +629,19 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 	}
 	a.e = max(a.e, e)
 	return nil
+}
+
+// removable reports whether f's state can drop a row exactly: count, and
+// sum and avg of integers below 2^53 (float sums and min/max recompute, as
+// PostgreSQL's do).
+func removable(f *WindowFunc) bool {
+	switch f.Name {
+	case "count":
+		return true
+	case "sum", "avg":
+		return len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.INT64
+	}
+	return false
 }
 
 // value is the aggregate of the rows added.
