@@ -1,7 +1,6 @@
 package flight
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,10 +28,7 @@ func TestQueryMetrics(t *testing.T) {
 	_, err = c.Execute(ctx, "SELECT usge FROM cpu")
 	require.ErrorContains(t, err, "usge")
 
-	var buf bytes.Buffer
-	require.NoError(t, reg.WriteText(&buf))
-	sc, err := metricstest.Parse(buf.String())
-	require.NoError(t, err, buf.String())
+	sc := metricstest.Of(t, reg)
 	v, _ := sc.Value("strata_queries_total", "interface", "flight", "outcome", "ok")
 	require.Equal(t, 2.0, v)
 	v, _ = sc.Value("strata_queries_total", "interface", "flight", "outcome", "error")

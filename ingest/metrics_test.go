@@ -34,10 +34,7 @@ func TestWriteMetrics(t *testing.T) {
 	code, _ = s.do("POST", "/write", good) // no db: refused before the body is read
 	require.Equal(t, 400, code)
 
-	var buf bytes.Buffer
-	require.NoError(t, reg.WriteText(&buf))
-	sc, err := metricstest.Parse(buf.String())
-	require.NoError(t, err, buf.String())
+	sc := metricstest.Of(t, reg)
 	for _, tt := range []struct {
 		name   string
 		labels []string

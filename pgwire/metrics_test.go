@@ -1,7 +1,6 @@
 package pgwire
 
 import (
-	"bytes"
 	"context"
 	"testing"
 
@@ -41,10 +40,7 @@ func TestQueryMetrics(t *testing.T) {
 	require.Equal(t, 2, s.srv.ActiveConnections())
 	require.NoError(t, other.Close(ctx))
 
-	var buf bytes.Buffer
-	require.NoError(t, reg.WriteText(&buf))
-	sc, err := metricstest.Parse(buf.String())
-	require.NoError(t, err, buf.String())
+	sc := metricstest.Of(t, reg)
 	v, _ := sc.Value("strata_queries_total", "interface", "pg", "outcome", "ok")
 	require.Equal(t, 3.0, v)
 	v, _ = sc.Value("strata_queries_total", "interface", "pg", "outcome", "error")

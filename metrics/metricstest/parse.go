@@ -5,11 +5,14 @@
 package metricstest
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // Sample is one series' value.
@@ -352,4 +355,20 @@ func (sc Scrape) Value(name string, labels ...string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Of writes reg's exposition (a metrics.Registry's) and reads it back
+// strictly: a package's test of the metrics it keeps, without a server.
+// The test fails when either step does.
+func Of(t testing.TB, reg interface{ WriteText(io.Writer) error }) Scrape {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := reg.WriteText(&buf); err != nil {
+		t.Fatalf("writing the metrics: %v", err)
+	}
+	sc, err := Parse(buf.String())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	return sc
 }

@@ -51,10 +51,7 @@ func TestQueryMetrics(t *testing.T) {
 	code, _ = get(t, srv.URL, "SELECT FROM WHERE", "csv")
 	require.Equal(t, 400, code)
 
-	var buf bytes.Buffer
-	require.NoError(t, reg.WriteText(&buf))
-	sc, err := metricstest.Parse(buf.String())
-	require.NoError(t, err, buf.String())
+	sc := metricstest.Of(t, reg)
 	v, _ := sc.Value("strata_queries_total", "interface", "http", "outcome", "ok")
 	require.Equal(t, 2.0, v)
 	v, _ = sc.Value("strata_queries_total", "interface", "http", "outcome", "error")
