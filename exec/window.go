@@ -406,16 +406,8 @@ func (f *WindowFunc) partition(ctx context.Context, p []rowRef, out []any, index
 				}
 			}
 			var err error
-			switch f.Name {
-			case "count", "sum", "avg", "min", "max":
-				if err = run.extend(f, p, s, e, argAt); err != nil {
-					return err
-				}
-				v = run.value(f)
-			default:
-				if v, err = f.frameValue(p, s, e, argAt, intArg, r); err != nil {
-					return err
-				}
+			if v, err = f.frameValue(p, s, e, argAt, intArg, r, &run); err != nil {
+				return err
 			}
 		}
 		out[index(r)] = v
@@ -502,7 +494,9 @@ func (f *WindowFunc) groupsFrame(groupStarts []int, n, start int) (int, int) {
 }
 
 // frameValue computes an aggregate or value function over rows [s, e).
-func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) any, intArg func(int, rowRef, int64) (int64, error), cur rowRef) (any, error) {
+// run holds count/sum/avg/min/max of the frame before, which a frame that
+// continues it extends (winAgg).
+func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) any, intArg func(int, rowRef, int64) (int64, error), cur rowRef, run *winAgg) (any, error) {
 	switch f.Name {
 	case "first_value":
 		if s < e {
@@ -527,11 +521,10 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 		}
 		return nil, nil
 	case "count", "sum", "avg", "min", "max":
-		var acc winAgg
-		if err := acc.extend(f, p, s, e, argAt); err != nil {
+		if err := run.extend(f, p, s, e, argAt); err != nil {
 			return nil, err
 		}
-		return acc.value(f), nil
+		return run.value(f), nil
 	}
 	if kind, ok := windowMoments[f.Name]; ok {
 		// Over the frame's rows in order, as PostgreSQL recomputes an
