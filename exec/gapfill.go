@@ -88,6 +88,18 @@ func (g *GapFill) bucket(t int64) (int64, error) {
 	return g.spec.Origin + q*g.spec.Width, nil
 }
 
+// MaxBucketWidth bounds the length of a bucket of width iv on any zone's
+// wall clock: months of 31 days (and a day more, so that b + it leaves a
+// month bucket starting on b), days of 25 hours (a daylight-saving change),
+// the time as it is. GapFillSpec.MaxWidth for buckets stepped with Floor.
+func MaxBucketWidth(iv arrow.MonthDayNanoInterval) int64 {
+	w := int64(iv.Months)*31*nanosPerDay + int64(iv.Days)*25*3600e9 + iv.Nanoseconds
+	if iv.Months != 0 {
+		w += nanosPerDay
+	}
+	return w
+}
+
 // next is the start of the bucket after b.
 func (g *GapFill) next(b int64) (int64, error) {
 	if g.spec.Floor == nil {

@@ -40,7 +40,7 @@ func TestGapFillZoneBuckets(t *testing.T) {
 		require.NoError(t, err)
 		in := recordOf(t, col{"b", TypeTimestamptz, []any{int(first)}}, col{"v", TypeInt, []any{1}})
 		g := NewGapFill(NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Start: utc(tc.start), End: utc(tc.end),
-			Floor: floor, MaxWidth: int64(tc.width.Months)*31*nanosPerDay + int64(tc.width.Days)*25*3600e9 + tc.width.Nanoseconds + nanosPerDay*int64(min(tc.width.Months, 1))}, nil)
+			Floor: floor, MaxWidth: MaxBucketWidth(tc.width)}, nil)
 		got := rows(t, g)
 		want := make([]string, len(tc.want))
 		for i, w := range tc.want {

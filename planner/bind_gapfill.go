@@ -175,10 +175,7 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 					return spec, false, errorf(CodeSyntax, "%v", err)
 				}
 				spec.Floor = floor
-				spec.MaxWidth = int64(iv.Months)*31*86400e9 + int64(iv.Days)*25*3600e9 + iv.Nanoseconds
-				if iv.Months != 0 {
-					spec.MaxWidth += 86400e9
-				}
+				spec.MaxWidth = exec.MaxBucketWidth(iv)
 			} else if iv.Months != 0 {
 				return spec, false, notSupported("date_bin_gapfill buckets of months or years (time_bucket_gapfill takes them)")
 			}
