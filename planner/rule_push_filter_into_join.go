@@ -31,18 +31,11 @@ func pushFilterIntoJoin(n Node) Node {
 		return pushPreserved(f, j)
 	}
 	nl := len(j.Left.Columns())
-	var left, right, keep []exec.Expr
+	left, right, both := splitBySide(conjuncts(f.Pred), nl, true, true)
+	var keep []exec.Expr
 	lk := append([]exec.Expr(nil), j.LeftKeys...)
 	rk := append([]exec.Expr(nil), j.RightKeys...)
-	for _, c := range conjuncts(f.Pred) {
-		switch sideOf(c, nl) {
-		case 1:
-			left = append(left, c)
-			continue
-		case 2:
-			right = append(right, shift(c, -nl))
-			continue
-		}
+	for _, c := range both {
 		if l, r, ok := equiKey(c, nl); ok {
 			lk, rk = append(lk, l), append(rk, r)
 			continue
@@ -71,40 +64,34 @@ func pushFilterIntoJoin(n Node) Node {
 // over that input: a row they drop would have been dropped with all it
 // joined to.
 func pushPreserved(f *Filter, j *Join) Node {
-	nl := len(j.Left.Columns())
-	side := 0
-	switch j.Kind {
-	case exec.JoinLeft, exec.JoinSemi, exec.JoinAnti:
-		side = 1
-	case exec.JoinRight:
-		side = 2
-	default:
-		return f
-	}
-	var moved, keep []exec.Expr
-	for _, c := range conjuncts(f.Pred) {
-		if sideOf(c, nl) == side {
-			if side == 2 {
-				c = shift(c, -nl)
-			}
-			moved = append(moved, c)
-			continue
-		}
-		keep = append(keep, c)
-	}
-	if len(moved) == 0 {
+	toLeft := j.Kind == exec.JoinLeft || j.Kind == exec.JoinSemi || j.Kind == exec.JoinAnti
+	left, right, keep := splitBySide(conjuncts(f.Pred), len(j.Left.Columns()), toLeft, j.Kind == exec.JoinRight)
+	if len(left) == 0 && len(right) == 0 {
 		return f
 	}
 	c := *j
-	if side == 1 {
-		c.Left = filterOver(j.Left, moved)
-	} else {
-		c.Right = filterOver(j.Right, moved)
-	}
+	c.Left, c.Right = filterOver(j.Left, left), filterOver(j.Right, right)
 	if len(keep) == 0 {
 		return &c
 	}
 	return &Filter{Child: &c, Pred: andAll(keep)}
+}
+
+// splitBySide sorts conditions over a join's columns (nl of them from the
+// left input) into those reading the left input only (when toLeft), the
+// right input only (when toRight; renumbered over it), and the rest.
+func splitBySide(conds []exec.Expr, nl int, toLeft, toRight bool) (left, right, keep []exec.Expr) {
+	for _, c := range conds {
+		switch side := sideOf(c, nl); {
+		case side == 1 && toLeft:
+			left = append(left, c)
+		case side == 2 && toRight:
+			right = append(right, shift(c, -nl))
+		default:
+			keep = append(keep, c)
+		}
+	}
+	return left, right, keep
 }
 
 // pushResidual moves the conditions of a join's ON clause that read one
@@ -115,25 +102,9 @@ func pushPreserved(f *Filter, j *Join) Node {
 // input keeps its rows, so its conditions stay in the ON clause.
 // a LEFT JOIN b ON a.t = b.t AND b.host = 'x' then reads only b's host x.
 func pushResidual(j *Join) Node {
-	nl := len(j.Left.Columns())
 	toLeft := j.Kind == exec.JoinInner || j.Kind == exec.JoinRight
 	toRight := j.Kind == exec.JoinInner || j.Kind == exec.JoinLeft || j.Kind == exec.JoinSemi || j.Kind == exec.JoinAnti
-	var left, right, keep []exec.Expr
-	for _, c := range conjuncts(j.Residual) {
-		switch sideOf(c, nl) {
-		case 1:
-			if toLeft {
-				left = append(left, c)
-				continue
-			}
-		case 2:
-			if toRight {
-				right = append(right, shift(c, -nl))
-				continue
-			}
-		}
-		keep = append(keep, c)
-	}
+	left, right, keep := splitBySide(conjuncts(j.Residual), len(j.Left.Columns()), toLeft, toRight)
 	if len(left) == 0 && len(right) == 0 {
 		return j
 	}
