@@ -23,7 +23,7 @@ type SortKey struct {
 func DefaultNullsFirst(desc bool) bool { return desc }
 
 // Sort orders all of its child's rows. With a limit it keeps only the first
-// limit rows of the order (a top-k).
+// limit rows of the order (a top-k: see topK).
 type Sort struct {
 	child  Operator
 	keys   []SortKey
@@ -88,6 +88,9 @@ func runOf(refs []rowRef) (rowRef, bool) {
 }
 
 func (s *Sort) sortAll(ctx context.Context) error {
+	if s.limit >= 0 {
+		return s.topK(ctx)
+	}
 	s.sorted = true
 	keyVals := make([][]arrow.Array, len(s.keys)) // [key][record]
 	defer func() {
@@ -139,9 +142,6 @@ func (s *Sort) sortAll(ctx context.Context) error {
 		return 0
 	}
 	slices.SortStableFunc(s.refs, order)
-	if s.limit >= 0 && int64(len(s.refs)) > s.limit {
-		s.refs = s.refs[:s.limit]
-	}
 	return ctx.Err()
 }
 
