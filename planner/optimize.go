@@ -15,6 +15,7 @@ var rules = []rule{
 	{"push_tag_filter", pushTagFilter},
 	{"sort_limit_to_topk", sortLimitToTopK},
 	{"recent_buckets", recentBuckets},
+	{"recent_rows", recentRows},
 	{"partial_aggregate", partialAggregate},
 	{"prune_columns", pruneColumns},
 }
@@ -86,7 +87,7 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Left = f(n.Left)
 		return &c
-	case *RecentBuckets:
+	case *Recent:
 		// Scan names a node inside Child: rebuilding Child would lose it.
 		return n
 	case *Union:

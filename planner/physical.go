@@ -37,8 +37,8 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 	switch n := n.(type) {
 	case *Shared:
 		return c.SharedReader(n.ID, func() (exec.Operator, error) { return build(n.Child) })
-	case *RecentBuckets:
-		return newRecentBucketsOp(c, engine, n, build), nil
+	case *Recent:
+		return newRecentOp(c, engine, n, build), nil
 	case *LateralJoin:
 		left, err := build(n.Left)
 		if err != nil {

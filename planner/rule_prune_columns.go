@@ -101,7 +101,7 @@ func prune(n Node, need []bool) (out Node, m []int) {
 	// Unknown here: its own expressions stay as they are, so its input
 	// keeps every column (inside, a projection may still prune).
 	switch n.(type) {
-	case *Shared, *RecentBuckets:
+	case *Shared, *Recent:
 		return n, identity(len(n.Columns())) // pointers into them must stay
 	}
 	return mapChildren(n, func(c Node) Node {

@@ -575,17 +575,18 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 }
 
 // TimeBounds returns the smallest and largest time a table's files and
-// buffered writes may hold, from their metadata alone (rows since replaced
-// or deduplicated may still count); ok is false when the table holds no
-// rows or does not exist.
-func (e *Engine) TimeBounds(db, table string) (lo, hi int64, ok bool) {
+// buffered writes may hold and how many rows they hold, from their metadata
+// alone (rows since replaced or deduplicated may still count); ok is false
+// when the table holds no rows or does not exist.
+func (e *Engine) TimeBounds(db, table string) (lo, hi, rows int64, ok bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	t, err := e.tableLocked(db, table)
 	if err != nil {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
-	see := func(a, b int64) {
+	see := func(a, b, n int64) {
+		rows += n
 		if !ok {
 			lo, hi, ok = a, b, true
 			return
@@ -593,10 +594,10 @@ func (e *Engine) TimeBounds(db, table string) (lo, hi int64, ok bool) {
 		lo, hi = min(lo, a), max(hi, b)
 	}
 	for _, f := range t.Files {
-		see(f.MinTime, f.MaxTime)
+		see(f.MinTime, f.MaxTime, f.Rows)
 	}
-	e.bufferedLocked(db, table, func(_ int64, r bufRec) { see(r.minTime, r.maxTime) })
-	return lo, hi, ok
+	e.bufferedLocked(db, table, func(_ int64, r bufRec) { see(r.minTime, r.maxTime, r.rec.NumRows()) })
+	return lo, hi, rows, ok
 }
 
 // bufferedLocked calls f for each buffered record of a table (frozen

@@ -55,3 +55,9 @@ SELECT a.hostname, count(*) FROM cpu a JOIN cpu b ON a.time = b.time AND a.hostn
 
 -- push_filter_into_join: an ON clause's conditions on one input filter it (an outer join's inner input only)
 SELECT a.time, b.usage_user FROM cpu a LEFT JOIN cpu b ON a.time = b.time AND b.hostname = 'host_2' AND a.usage_user > 50 WHERE a.hostname = 'host_1'
+
+-- recent_rows: ORDER BY time DESC LIMIT runs over the newest rows first
+SELECT hostname, usage_user FROM cpu WHERE hostname = 'host_1' ORDER BY time DESC LIMIT 3
+
+-- sort_limit_to_topk: the limit reaches a sort under a projection
+SELECT hostname FROM cpu ORDER BY usage_user DESC, time LIMIT 2
