@@ -132,6 +132,9 @@ func (e *Call) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 		}
 		args[i].arr = arr
 	}
+	if out, ok, err := e.evalPerValue(c, args, int(rec.NumRows())); ok {
+		return out, err
+	}
 	return e.def.eval(c, args, int(rec.NumRows()))
 }
 

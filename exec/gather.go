@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -64,6 +65,10 @@ func gatherColumn(dt arrow.DataType, srcs []arrow.Array, refs []rowRef) (arrow.A
 		return fixedArray(dt, gatherTyped(srcs, refs, func(a arrow.Array) []int64 { return timestampValues(a.(*array.Timestamp)) }), valid), nil
 	case arrow.DICTIONARY:
 		return gatherDictionary(dt, srcs, refs, valid), nil
+	case arrow.STRING:
+		if out, ok := gatherStrings(dt, srcs, refs, valid); ok {
+			return out, nil
+		}
 	}
 	// Other types: through a builder.
 	b := array.NewBuilder(memory.DefaultAllocator, dt)
@@ -163,4 +168,40 @@ func gatherDictionary(dt arrow.DataType, srcs []arrow.Array, refs []rowRef, vali
 	d := array.NewDictionaryData(data)
 	d.Dictionary()
 	return d
+}
+
+// gatherStrings gathers text rows into one offsets buffer and one data
+// buffer (sized in a first pass); false if a source is not a plain string
+// array.
+func gatherStrings(dt arrow.DataType, srcs []arrow.Array, refs []rowRef, valid []byte) (arrow.Array, bool) {
+	strs := make([]*array.String, len(srcs))
+	for i, s := range srcs {
+		str, ok := s.(*array.String)
+		if !ok {
+			return nil, false
+		}
+		strs[i] = str
+	}
+	total := 0
+	for _, ref := range refs {
+		total += len(strs[ref>>32].Value(int(uint32(ref))))
+	}
+	if total > math.MaxInt32 {
+		return nil, false
+	}
+	n := len(refs)
+	offsets := make([]int32, n+1)
+	data := make([]byte, 0, total)
+	for i, ref := range refs {
+		data = append(data, strs[ref>>32].Value(int(uint32(ref)))...)
+		offsets[i+1] = int32(len(data))
+	}
+	nulls := countNulls(valid, n)
+	var vb *memory.Buffer
+	if nulls > 0 {
+		vb = memory.NewBufferBytes(valid)
+	}
+	d := array.NewData(dt, n, []*memory.Buffer{vb, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d), true
 }
