@@ -553,40 +553,67 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 // row's did and ends no earlier (a running total, a whole partition) adds
 // only its new rows: the same additions in the same order as a
 // recomputation, so the same result, in linear instead of quadratic time.
+// A frame that slides (starts and ends no earlier than the previous one)
+// also drops the rows that left it, where that is exact: counts, integer
+// sums, and min/max, whose candidates are a monotonic queue.
 type winAgg struct {
-	s, e  int // the rows [s, e) added
-	best  any
-	isum  int64
-	fsum  float64
-	cnt   int64
+	s, e int // the rows [s, e) added
+	isum int64
+	fsum float64
+	cnt  int64
+	// min/max: the rows that can still be the frame's extreme, in row
+	// order, each strictly better than the ones after it or equal; the
+	// first is the frame's extreme (its first occurrence, as a scan of
+	// the frame finds it).
+	cand  []winCand
+	head  int
 	valid bool
+}
+
+type winCand struct {
+	row int
+	v   any
 }
 
 // extend adds rows [a.e, e) of p (after a reset to s when the frame does
 // not continue the one added).
 func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, rowRef) any) error {
-	if a.valid && s > a.s && s <= a.e && e >= a.e && removable(f) {
-		// A sliding frame of counts or integer sums: take the rows that
-		// left it off (exact, as a recomputation).
-		for j := a.s; j < s; j++ {
-			if f.Name == "count" && f.Star {
+	extreme := f.Name == "min" || f.Name == "max"
+	if a.valid && s > a.s && s <= a.e && e >= a.e {
+		switch {
+		case extreme:
+			for a.head < len(a.cand) && a.cand[a.head].row < s {
+				a.cand[a.head] = winCand{}
+				a.head++
+			}
+			if a.head > 64 && a.head > len(a.cand)/2 {
+				a.cand = append(a.cand[:0], a.cand[a.head:]...)
+				a.head = 0
+			}
+			a.s = s
+		case removable(f):
+			// Counts or integer sums: take the rows that left the frame
+			// off (exact, as a recomputation).
+			for j := a.s; j < s; j++ {
+				if f.Name == "count" && f.Star {
+					a.cnt--
+					continue
+				}
+				v := argAt(0, p[j])
+				if v == nil {
+					continue
+				}
 				a.cnt--
-				continue
+				if x, ok := v.(int64); ok {
+					a.isum -= x
+					a.fsum -= float64(x)
+				}
 			}
-			v := argAt(0, p[j])
-			if v == nil {
-				continue
-			}
-			a.cnt--
-			if x, ok := v.(int64); ok {
-				a.isum -= x
-				a.fsum -= float64(x)
-			}
+			a.s = s
 		}
-		a.s = s
 	}
 	if !a.valid || s != a.s || e < a.e {
-		*a = winAgg{s: s, e: s, valid: true}
+		*a = winAgg{s: s, e: s, valid: true, cand: a.cand[:0]}
 	}
 	for j := a.e; j < e; j++ {
 		if f.Name == "count" && f.Star {
@@ -600,9 +627,19 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 		a.cnt++
 		switch f.Name {
 		case "min", "max":
-			if a.best == nil || (f.Name == "max") == (compareValues(v, a.best) > 0) && compareValues(v, a.best) != 0 {
-				a.best = v
+			// Candidates a later, strictly better value outdoes can never
+			// be the extreme again.
+			for len(a.cand) > a.head {
+				c := compareValues(v, a.cand[len(a.cand)-1].v)
+				if f.Name == "min" {
+					c = -c
+				}
+				if c <= 0 {
+					break
+				}
+				a.cand = a.cand[:len(a.cand)-1]
 			}
+			a.cand = append(a.cand, winCand{row: j, v: v})
 		case "sum", "avg":
 			switch x := v.(type) {
 			case int64:
@@ -624,8 +661,8 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 	return nil
 }
 
-// removable reports whether f's state can drop a row exactly: count, and
-// sum and avg of integers below 2^53 (float sums and min/max recompute, as
+// removable reports whether f's sums can drop a row exactly: count, and
+// sum and avg of integers below 2^53 (float sums recompute, as
 // PostgreSQL's do).
 func removable(f *WindowFunc) bool {
 	switch f.Name {
@@ -642,10 +679,13 @@ func (a *winAgg) value(f *WindowFunc) any {
 	switch {
 	case f.Name == "count":
 		return a.cnt
+	case f.Name == "min" || f.Name == "max":
+		if a.head == len(a.cand) {
+			return nil // no row, or only NULLs, in the frame
+		}
+		return a.cand[a.head].v
 	case a.cnt == 0:
 		return nil
-	case f.Name == "min" || f.Name == "max":
-		return a.best
 	case f.Name == "avg":
 		return a.fsum / float64(a.cnt)
 	case f.DT.ID() == arrow.INT64:

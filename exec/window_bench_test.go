@@ -33,3 +33,29 @@ func BenchmarkWindowRunningSum(b *testing.B) {
 		w.Close()
 	}
 }
+
+// BenchmarkWindowSlidingMax: max(v) OVER (PARTITION BY host ORDER BY time
+// ROWS BETWEEN 500 PRECEDING AND CURRENT ROW) over 10 hosts x 2,000 rows.
+func BenchmarkWindowSlidingMax(b *testing.B) {
+	var ts, hs, vs []any
+	for i := 0; i < 2000; i++ {
+		for h := 0; h < 10; h++ {
+			ts, hs, vs = append(ts, i), append(hs, fmt.Sprintf("host_%d", h)), append(vs, float64((i*7919+h*31)%1009))
+		}
+	}
+	rec := recordOf(b, col{"time", TypeInt, ts}, col{"host", TypeTag, hs}, col{"v", TypeFloat, vs})
+	defer rec.Release()
+	f := &WindowFunc{Name: "max", Args: []Expr{colRef(rec, "v")}, Partition: []Expr{colRef(rec, "host")},
+		Order: []SortKey{{Expr: colRef(rec, "time")}}, DT: TypeFloat,
+		Frame: Frame{Rows: true, Start: Bound{Kind: Preceding, N: 500}, End: Bound{Kind: CurrentRow}}}
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"m"})
+		out, err := Collect(bg, w)
+		require.NoError(b, err)
+		for _, r := range out {
+			r.Release()
+		}
+		w.Close()
+	}
+}
