@@ -53,7 +53,12 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &extremeAcc{max: a.Func == AggLast, byTime: true}, nil
 	case AggBoolAnd, AggBoolOr:
 		return &boolAcc{or: a.Func == AggBoolOr}, nil
-	case AggStringAgg, AggPercentileCont, AggPercentileDisc, AggMode:
+	case AggPercentileCont, AggPercentileDisc:
+		if acc := newPercentileAcc(a); acc != nil {
+			return acc, nil
+		}
+		return &collectAcc{agg: a}, nil
+	case AggStringAgg, AggMode:
 		return &collectAcc{agg: a}, nil
 	case AggHistogram:
 		if err := CheckHistogram(a.Hist.Min, a.Hist.Max, int64(a.Hist.Buckets)); err != nil {

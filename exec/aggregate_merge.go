@@ -21,14 +21,17 @@ type merger interface {
 
 // Mergeable reports whether a's per-split states can be merged, so that
 // it can be computed per split (partial aggregation): the count, sum, avg,
-// min/max, first/last, variance and bool aggregates without DISTINCT.
-// Those that keep every value (string_agg, percentiles, mode) or see the
-// rows in one order are computed in one place.
+// min/max, first/last, variance and bool aggregates without DISTINCT, and
+// percentiles of bigint or double precision values. Those that keep every
+// value otherwise (string_agg, mode, other percentiles) or see the rows in
+// one order are computed in one place.
 func Mergeable(a Agg) bool {
 	if a.Distinct {
 		return false
 	}
 	switch a.Func {
+	case AggPercentileCont, AggPercentileDisc:
+		return newPercentileAcc(a) != nil
 	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast,
 		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr, AggHistogram:
 		return true

@@ -61,3 +61,6 @@ SELECT hostname, usage_user FROM cpu WHERE hostname = 'host_1' ORDER BY time DES
 
 -- sort_limit_to_topk: the limit reaches a sort under a projection
 SELECT hostname FROM cpu ORDER BY usage_user DESC, time LIMIT 2
+
+-- partial_aggregate: percentiles of bigint or double precision merge by appending, so they run per split
+SELECT hostname, percentile_cont(0.99) WITHIN GROUP (ORDER BY usage_user), percentile_disc(0.5) WITHIN GROUP (ORDER BY usage_system DESC) FROM cpu GROUP BY hostname
