@@ -418,7 +418,8 @@ func extremeFast[T int64 | uint64 | float64](max bool, gids []uint32, vals []T, 
 		v := vals[i]
 		if !has[g] {
 			has[g], cur[g] = true, v
-		} else if max && v > cur[g] || !max && v < cur[g] {
+		} else if max && (v > cur[g] || v != v && cur[g] == cur[g]) || !max && (v < cur[g] || cur[g] != cur[g] && v == v) {
+			// NaN is greater than every number, as in PostgreSQL.
 			cur[g] = v
 		}
 	}
@@ -523,7 +524,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	case *array.Float64:
 		vals := v.Float64Values()
 		for i, g := range gids {
-			if take(i, g, func() bool { return better(a.max, vals[i], a.floats[g]) }) {
+			if take(i, g, func() bool { return better(a.max, cmpFloat(vals[i], a.floats[g]), 0) }) {
 				a.floats[g] = vals[i]
 				set(i, g)
 			}

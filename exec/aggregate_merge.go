@@ -191,7 +191,7 @@ func (o *extremeAcc) beats(a *extremeAcc, i int, g uint32) bool {
 	case arrow.UINT64:
 		return better(a.max, o.uints[i], a.uints[g])
 	case arrow.FLOAT64:
-		return better(a.max, o.floats[i], a.floats[g])
+		return better(a.max, cmpFloat(o.floats[i], a.floats[g]), 0)
 	case arrow.BOOL:
 		return a.max && o.bools[i] && !a.bools[g] || !a.max && !o.bools[i] && a.bools[g]
 	case arrow.INTERVAL_MONTH_DAY_NANO:

@@ -102,7 +102,7 @@ func compareValues(a, b any) int {
 	case uint64:
 		return cmp3(x, b.(uint64))
 	case float64:
-		return cmp3(x, b.(float64))
+		return cmpFloat(x, b.(float64))
 	case string:
 		return strings.Compare(x, b.(string))
 	case Timestamp:
@@ -115,7 +115,25 @@ func compareValues(a, b any) int {
 	panic(fmt.Sprintf("exec: cannot compare %T", a))
 }
 
-func cmp3[T int64 | uint64 | float64 | Timestamp](a, b T) int {
+// cmpFloat orders floats as PostgreSQL does: NaN equals NaN and is greater
+// than every other value (-0 equals 0).
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	case a == b:
+		return 0
+	case a != a && b != b:
+		return 0
+	case a != a:
+		return 1
+	}
+	return -1
+}
+
+func cmp3[T int64 | uint64 | Timestamp](a, b T) int {
 	switch {
 	case a < b:
 		return -1

@@ -93,7 +93,9 @@ func (l *Limit) Next(ctx context.Context) (arrow.Record, error) {
 		}
 		end := n
 		if l.count >= 0 {
-			end = min(n, l.offset+l.count)
+			if l.count < n-l.offset {
+				end = l.offset + l.count
+			}
 			l.count -= end - l.offset
 		}
 		l.cur = rec.NewSlice(l.offset, end)

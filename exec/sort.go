@@ -125,24 +125,33 @@ func (s *Sort) sortAll(ctx context.Context) error {
 			s.refs = append(s.refs, makeRef(ri, row))
 		}
 	}
-	cmps := make([]keyCmp, len(s.keys))
-	for k, key := range s.keys {
-		c, err := compareFunc(keyVals[k], key.Desc, key.NullsFirst)
+	order, err := keyOrder(s.keys, keyVals)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(s.refs, order)
+	return ctx.Err()
+}
+
+// keyOrder compares rows by the sort keys, given each key's values per
+// record ([key][record]).
+func keyOrder(keys []SortKey, vals [][]arrow.Array) (keyCmp, error) {
+	cmps := make([]keyCmp, len(keys))
+	for k, key := range keys {
+		c, err := compareFunc(vals[k], key.Desc, key.NullsFirst)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cmps[k] = c
 	}
-	order := func(a, b rowRef) int {
+	return func(a, b rowRef) int {
 		for _, c := range cmps {
 			if r := c(a, b); r != 0 {
 				return r
 			}
 		}
 		return 0
-	}
-	slices.SortStableFunc(s.refs, order)
-	return ctx.Err()
+	}, nil
 }
 
 // compareFunc returns a comparison of rows by one key, given the key's values
@@ -166,7 +175,11 @@ func compareFunc(vals []arrow.Array, desc, nullsFirst bool) (keyCmp, error) {
 	case arrow.UINT64:
 		values = typedCmp(vals, func(a arrow.Array) []uint64 { return a.(*array.Uint64).Uint64Values() })
 	case arrow.FLOAT64:
-		values = typedCmp(vals, func(a arrow.Array) []float64 { return a.(*array.Float64).Float64Values() })
+		vs := make([][]float64, len(vals))
+		for i, v := range vals {
+			vs[i] = v.(*array.Float64).Float64Values()
+		}
+		values = func(a, b rowRef) int { return cmpFloat(vs[a>>32][uint32(a)], vs[b>>32][uint32(b)]) }
 	case arrow.TIMESTAMP:
 		values = typedCmp(vals, func(a arrow.Array) []int64 { return timestampValues(a.(*array.Timestamp)) })
 	case arrow.DICTIONARY:

@@ -50,11 +50,14 @@ func (s *Sort) topK(ctx context.Context) error {
 			return err
 		}
 	}
-	order, err := t.order()
+	// The candidates are in arrival order: a stable sort by the keys
+	// alone gives the order ties broken by arrival give, and is quicker
+	// over many ties.
+	keys, err := keyOrder(s.keys, t.keyVals)
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(s.refs, order)
+	slices.SortStableFunc(s.refs, keys)
 	if int64(len(s.refs)) > s.limit {
 		s.refs = s.refs[:s.limit]
 	}
@@ -100,7 +103,11 @@ func (t *topK) add(rec arrow.Record) error {
 	} else {
 		// Compare against the bound with key arrays of two records: the
 		// bound's (0) and rec's (1).
-		order, err := t.orderOver(func(k int) []arrow.Array { return []arrow.Array{t.keyVals[k][0], vals[k]} })
+		pairs := make([][]arrow.Array, len(vals))
+		for k := range vals {
+			pairs[k] = []arrow.Array{t.keyVals[k][0], vals[k]}
+		}
+		order, err := t.orderOver(pairs)
 		if err != nil {
 			release()
 			return err
@@ -143,24 +150,16 @@ func (t *topK) due() bool {
 // order compares candidates by the sort keys, then by arrival (record,
 // then row: records are kept in arrival order and a compaction keeps
 // arrival order among its rows).
-func (t *topK) order() (func(a, b rowRef) int, error) {
-	return t.orderOver(func(k int) []arrow.Array { return t.keyVals[k] })
-}
+func (t *topK) order() (keyCmp, error) { return t.orderOver(t.keyVals) }
 
-func (t *topK) orderOver(vals func(k int) []arrow.Array) (func(a, b rowRef) int, error) {
-	cmps := make([]keyCmp, len(t.s.keys))
-	for k, key := range t.s.keys {
-		c, err := compareFunc(vals(k), key.Desc, key.NullsFirst)
-		if err != nil {
-			return nil, err
-		}
-		cmps[k] = c
+func (t *topK) orderOver(vals [][]arrow.Array) (keyCmp, error) {
+	keys, err := keyOrder(t.s.keys, vals)
+	if err != nil {
+		return nil, err
 	}
 	return func(a, b rowRef) int {
-		for _, c := range cmps {
-			if r := c(a, b); r != 0 {
-				return r
-			}
+		if r := keys(a, b); r != 0 {
+			return r
 		}
 		switch {
 		case a < b:
@@ -248,7 +247,7 @@ func (t *topK) releaseKeys() {
 // selectFirst reorders refs so that its first k are the k smallest by order
 // (in no particular order among themselves): quickselect with a
 // median-of-three pivot, expected linear time.
-func selectFirst(refs []rowRef, k int, order func(a, b rowRef) int) {
+func selectFirst(refs []rowRef, k int, order keyCmp) {
 	lo, hi := 0, len(refs)-1
 	for lo < hi {
 		mid := lo + (hi-lo)/2
