@@ -56,6 +56,9 @@ var sqlstateCases = []string{
 	`SELECT chr(-1)`,
 	`SELECT power(0, -1)`,
 	`SELECT 'a' LIKE 'a' ESCAPE 'xy'`,
+	`SELECT host FROM cpu ORDER BY NULL`,
+	`SELECT host FROM cpu ORDER BY 1.5`,
+	`SELECT host FROM cpu GROUP BY 'a'`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -303,6 +303,9 @@ func (q *selectBinder) anyAggregate(fields []*ast.SelectField, having ast.ExprNo
 // an output alias, or an expression over the input.
 func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 	fields := q.sel.Fields.Fields
+	if err := nonIntegerConstant(e, "GROUP BY"); err != nil {
+		return 0, err
+	}
 	if n, ok := ordinal(e); ok {
 		if n < 1 || n > len(fields) || fields[n-1].Expr == nil {
 			return 0, errorf("42P10", "GROUP BY position %d is not in select list", n)
@@ -425,6 +428,16 @@ func ordinal(e ast.ExprNode) (int, bool) {
 		return 0, false
 	}
 	return int(v.GetInt64()), true
+}
+
+// nonIntegerConstant refuses a constant other than an integer as a GROUP
+// BY or ORDER BY item (NULL, 'text', 1.5), as PostgreSQL does: it would
+// neither name a column nor order anything.
+func nonIntegerConstant(e ast.ExprNode, clause string) error {
+	if v, ok := e.(*driver.ValueExpr); ok && v.Kind() != driver.KindInt64 && v.Kind() != driver.KindUint64 {
+		return errorf("42601", "non-integer constant in %s", clause)
+	}
+	return nil
 }
 
 // bindOutputs binds the select list.
@@ -1035,6 +1048,9 @@ func (v *astFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 // means: an ordinal, an output name, or an expression (added as a hidden
 // column when it is not in the select list).
 func (q *selectBinder) outputColumn(e ast.ExprNode, outs []output, exprs *[]exec.Expr, cols *[]Column) (int, error) {
+	if err := nonIntegerConstant(e, "ORDER BY"); err != nil {
+		return 0, err
+	}
 	if n, ok := ordinal(e); ok {
 		if n < 1 || n > len(outs) {
 			return 0, errorf("42P10", "ORDER BY position %d is not in select list", n)

@@ -97,15 +97,19 @@ func TestExplainAnalyzeRecentBuckets(t *testing.T) {
 
 // TestExplainAnalyzeRecentRows checks which windows recent_rows ran: one
 // window of the newest (oldest) rows when they pass, widened ones when a
-// filter leaves few, the whole range when too few rows pass at all.
+// tag filter leaves few, the whole range when too few rows pass at all,
+// and none under a filter on a field.
 func TestExplainAnalyzeRecentRows(t *testing.T) {
 	x := openSLT(t)
 	for _, tt := range []struct{ query, head, note string }{
 		{"SELECT hostname, time FROM cpu ORDER BY time DESC, hostname LIMIT 4", "RecentRows: time DESC", "narrowed runs=1, window from 2016-01-01 23:"},
 		{"SELECT hostname, time FROM cpu ORDER BY time LIMIT 4", "RecentRows: time ASC", "narrowed runs=1, window to 2016-01-01 00:"},
-		// host_4 stops at 22:55, an hour before the others
-		{"SELECT time FROM cpu WHERE hostname = 'host_4' ORDER BY time DESC LIMIT 2", "RecentRows: time DESC", "narrowed runs=3, window from 2016-01-01 2"},
-		{"SELECT time FROM cpu WHERE usage_user > 1000 ORDER BY time DESC LIMIT 2", "RecentRows: time DESC", "then the whole range"},
+		// host_4 stops at 22:55, an hour before the others: the third
+		// window, 64 times the first, reaches it
+		{"SELECT time FROM cpu WHERE hostname = 'host_4' ORDER BY time DESC LIMIT 2", "RecentRows: time DESC", "narrowed runs=3, window from 2016-01-01 1"},
+		{"SELECT time FROM cpu WHERE hostname = 'nobody' ORDER BY time DESC LIMIT 2", "RecentRows: time DESC", "narrowed runs=3, then the whole range"},
+		// a condition on a field may pass few rows anywhere: no windows
+		{"SELECT time FROM cpu WHERE usage_user > 1000 ORDER BY time DESC LIMIT 2", "Limit: ", ""},
 	} {
 		res, err := x.Query(context.Background(), "EXPLAIN ANALYZE "+tt.query)
 		require.NoError(t, err)

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -187,6 +188,19 @@ func (n *Limit) Columns() []Column { return n.Child.Columns() }
 func (n *Limit) Children() []Node  { return []Node{n.Child} }
 func (n *Limit) Describe() string {
 	return fmt.Sprintf("Limit: skip=%d, fetch=%s", n.Offset, countString(n.Count))
+}
+
+// Want is the rows the Limit reads before it is done: offset + count,
+// at most math.MaxInt64 (a count near it plus an offset would overflow);
+// -1 when it reads all (no count).
+func (n *Limit) Want() int64 {
+	if n.Count < 0 {
+		return -1
+	}
+	if n.Count > math.MaxInt64-n.Offset {
+		return math.MaxInt64
+	}
+	return n.Offset + n.Count
 }
 
 func countString(n int64) string {

@@ -20,7 +20,7 @@ var bucketFuncs = map[string]bool{"time_bucket": true, "date_bin": true, "date_t
 func recentBuckets(n Node) Node {
 	n = mapChildren(n, recentBuckets)
 	l, ok := n.(*Limit)
-	if !ok || l.Count <= 0 || l.Offset+l.Count > maxRecentBuckets {
+	if !ok || l.Count <= 0 || l.Want() > maxRecentBuckets {
 		return n
 	}
 	s, ok := l.Child.(*Sort)
@@ -64,7 +64,7 @@ func recentBuckets(n Node) Node {
 	if !ok || !isTimeBucket(agg.Keys[idx], scan) {
 		return n
 	}
-	return &Recent{Child: n, Scan: scan, Key: agg.Keys[idx], Count: l.Count, Want: l.Offset + l.Count}
+	return &Recent{Child: n, Scan: scan, Key: agg.Keys[idx], Count: l.Count, Want: l.Want()}
 }
 
 // isTimeBucket reports whether key is a bucket function of the scan's time

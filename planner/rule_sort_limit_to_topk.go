@@ -10,7 +10,7 @@ func sortLimitToTopK(n Node) Node {
 	if !ok || l.Count < 0 {
 		return n
 	}
-	k := l.Offset + l.Count
+	k := l.Want()
 	child, ok := withSortLimit(l.Child, k)
 	if !ok {
 		return n
