@@ -2,10 +2,14 @@ package planner
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"math"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
@@ -14,10 +18,14 @@ import (
 
 // Insert runs INSERT INTO t [(cols)] VALUES ... | SELECT ... through the
 // durable write path (WAL, then the write buffer) and returns the number of
-// rows written. Columns keep their stored kind and type; a new column is a
-// field typed by its values (tags are created by line protocol); a row
-// without time gets the statement's time. Rows with the same series and
-// time merge as in line protocol: the later write wins per field.
+// rows written. Columns keep their stored kind and type. A new column is
+// typed by all its values, as PostgreSQL types a VALUES list (1 and 1.5
+// make double precision); in a new table its text columns are tags, which
+// tell its series apart, and the others fields; a new text column of an
+// existing table is a field, as a line-protocol string is. A row without
+// time gets the statement's time. Rows with the same series and time merge
+// as in line protocol (the later write wins per field), so two rows of one
+// INSERT that would merge are refused.
 func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
 	ins, ok := stmt.AST.(*ast.InsertStmt)
 	if !ok {
@@ -34,10 +42,16 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 	if !ok {
 		return 0, errorf(CodeSyntax, "INSERT needs a table name")
 	}
-	if s := name.Schema.O; s != "" && s != "public" {
+	table := name.Name.O
+	switch s := name.Schema.O; {
+	case s == "pg_catalog" || s == "information_schema" || s == "" && isCatalogTable(table):
+		if s == "" {
+			s = "pg_catalog"
+		}
+		return 0, errorf("42809", "cannot insert into %s.%s: it is a system catalog", s, table)
+	case s != "" && s != "public":
 		return 0, errorf(CodeUndefinedTable, "schema %q does not exist", s)
 	}
-	table := name.Name.O
 	existing := map[string]storage.ColumnType{}
 	var order []string
 	if cols, err := p.Engine.TableSchema(sess.Database, table); err == nil {
@@ -67,19 +81,47 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 
 	b := newBinder(p, sess, stmt, params)
 	var rows [][]any
+	var kinds [][]valueKind
 	if ins.Select != nil {
-		r, _, err := b.runSubquery(nil, ins.Select)
+		r, cols, err := b.runSubquery(nil, ins.Select)
 		if err != nil {
 			return 0, err
 		}
+		if err := checkArity(len(cols), len(names), 0); err != nil {
+			return 0, err
+		}
 		rows = r
+		// A query's columns are typed: a numeric (held as float8) rounds
+		// half away from zero into an integer column; its text converts
+		// as a quoted literal would (PostgreSQL resolves a bare literal
+		// in the select list that way).
+		colKinds := make([]valueKind, len(cols))
+		for j, c := range cols {
+			if c.PGType == oidNumericPG && c.Type.ID() == arrow.FLOAT64 {
+				colKinds[j] = numericValue
+			} else if exec.IsText(c.Type) {
+				colKinds[j] = unknownValue
+			}
+		}
+		for range rows {
+			kinds = append(kinds, colKinds)
+		}
 	} else {
-		for _, list := range ins.Lists {
+		for i, list := range ins.Lists {
+			if err := checkArity(len(list), len(names), i+1); err != nil {
+				return 0, err
+			}
 			row := make([]any, len(list))
-			for i, e := range list {
+			kind := make([]valueKind, len(list))
+			for j, e := range list {
 				x, err := b.bindExpr(&scope{}, e)
 				if err != nil {
 					return 0, err
+				}
+				if b.isNumeric(&scope{}, e, x) {
+					kind[j] = numericValue
+				} else if exec.IsText(x.Type()) && isUntyped(e) {
+					kind[j] = unknownValue // takes the column's type
 				}
 				x, err = b.fold(x)
 				if err != nil {
@@ -89,21 +131,20 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 				if !ok {
 					return 0, notSupported("non-constant values in INSERT ... VALUES")
 				}
-				row[i] = lit.V
+				row[j] = lit.V
 			}
 			rows = append(rows, row)
-		}
-	}
-	for i, r := range rows {
-		if len(r) != len(names) {
-			return 0, errorf(CodeSyntax, "INSERT row %d has %d values for %d columns", i+1, len(r), len(names))
+			kinds = append(kinds, kind)
 		}
 	}
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	batch, err := buildBatch(b.ctx, table, names, existing, rows)
+	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds)
 	if err != nil {
+		return 0, err
+	}
+	if err := checkMerges(batch); err != nil {
 		return 0, err
 	}
 	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
@@ -112,9 +153,46 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 	return int64(len(rows)), nil
 }
 
+// valueKind says how an INSERT value converts beyond its Go type.
+type valueKind uint8
+
+const (
+	typedValue   valueKind = iota
+	numericValue           // a numeric held as float64: half away from zero into integers
+	unknownValue           // a quoted literal (or a query's text): parsed as the column's type
+)
+
+// isUntyped reports whether e is a quoted literal or a parameter (sent
+// as text): of no type until the column gives it one, as in PostgreSQL.
+func isUntyped(e ast.ExprNode) bool {
+	switch e := e.(type) {
+	case *driver.ParamMarkerExpr:
+		return true
+	case *driver.ValueExpr:
+		return e.GetValue() != nil
+	}
+	return false
+}
+
+// checkArity compares a row's values (row 0: a query's columns) with the
+// target columns, in PostgreSQL's words.
+func checkArity(values, columns, row int) error {
+	where := ""
+	if row > 0 {
+		where = fmt.Sprintf(" (row %d)", row)
+	}
+	switch {
+	case values > columns:
+		return errorf(CodeSyntax, "INSERT has more expressions than target columns%s", where)
+	case values < columns:
+		return errorf(CodeSyntax, "INSERT has more target columns than expressions%s", where)
+	}
+	return nil
+}
+
 // buildBatch turns rows of values into a column batch, converting each value
-// to its column's type.
-func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]storage.ColumnType, rows [][]any) (*storage.TableBatch, error) {
+// to its column's type; a new table's text columns become tags.
+func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]storage.ColumnType, rows [][]any, kinds [][]valueKind) (*storage.TableBatch, error) {
 	n := len(rows)
 	b := &storage.TableBatch{Table: table, Rows: n, Time: make([]int64, n)}
 	timeCol := -1
@@ -128,12 +206,18 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			b.Time[i] = c.Now.UnixNano()
 			continue
 		}
+		switch r[timeCol].(type) {
+		case nil:
+			return nil, errorf("23502", "null value in column \"time\" violates not-null constraint")
+		case exec.Timestamp, string:
+		default:
+			e := errorf(CodeDatatype, "column \"time\" is of type timestamp with time zone but expression is of type %s (row %d)", valueTypeName(r[timeCol], kinds[i][timeCol]), i+1)
+			e.Hint = "write a timestamp ('2016-01-01 00:00:00Z'), or to_timestamp(seconds) for a Unix time"
+			return nil, e
+		}
 		v, err := exec.CastValue(c, r[timeCol], exec.TypeTimestamptz)
 		if err != nil {
 			return nil, errorf(CodeInvalidText, "row %d, column time: %v", i+1, err)
-		}
-		if v == nil {
-			return nil, errorf("23502", "null value in column \"time\" violates not-null constraint")
 		}
 		b.Time[i] = int64(v.(exec.Timestamp))
 	}
@@ -143,7 +227,13 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 		}
 		typ, ok := existing[name]
 		if !ok {
-			typ = inferType(rows, j)
+			var err error
+			if typ, err = inferType(name, rows, kinds, j); err != nil {
+				return nil, err
+			}
+			if typ == storage.TypeString && len(existing) == 0 {
+				typ = storage.TypeTag
+			}
 		}
 		if typ == storage.TypeTag {
 			tag := storage.TagColumn{Name: name, Codes: make([]int32, n)}
@@ -151,7 +241,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			for i, r := range rows {
 				v, err := exec.CastValue(c, r[j], exec.TypeText)
 				if err != nil {
-					return nil, err
+					return nil, errorf(CodeDatatype, "row %d, column %s: %v", i+1, name, err)
 				}
 				if v == nil {
 					tag.Codes[i] = -1
@@ -169,7 +259,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			b.Tags = append(b.Tags, tag)
 			continue
 		}
-		f, err := fieldColumn(c, name, typ, rows, j)
+		f, err := fieldColumn(c, name, typ, rows, kinds, j)
 		if err != nil {
 			return nil, err
 		}
@@ -178,26 +268,106 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 	return b, nil
 }
 
-// inferType types a new column from its first non-NULL value.
-func inferType(rows [][]any, j int) storage.ColumnType {
-	for _, r := range rows {
-		switch r[j].(type) {
+// inferType types a new column from all its values, as PostgreSQL types a
+// VALUES column: numbers together make the widest (bigint and a decimal:
+// double precision), quoted literals take the others' type, and numbers
+// do not mix with booleans or typed text. A column of NULLs only is double
+// precision.
+func inferType(name string, rows [][]any, kinds [][]valueKind, j int) (storage.ColumnType, error) {
+	var ints, uints, floats, bools, texts, unknowns bool
+	var first string // the first value's type, for the error
+	mixed := func(v any, k valueKind) error {
+		return errorf(CodeDatatype, "column %q: VALUES types %s and %s cannot be matched", name, first, valueTypeName(v, k))
+	}
+	for i, r := range rows {
+		v, k := r[j], kinds[i][j]
+		if v == nil {
+			continue
+		}
+		if first == "" && k != unknownValue {
+			first = valueTypeName(v, k)
+		}
+		switch x := v.(type) {
 		case int64:
-			return storage.TypeInt
+			ints = true
 		case uint64:
-			return storage.TypeUint
+			uints = true
 		case float64:
-			return storage.TypeFloat
+			floats = true
 		case bool:
-			return storage.TypeBool
+			bools = true
 		case string:
-			return storage.TypeString
+			if k == unknownValue {
+				unknowns = true
+			} else {
+				texts = true
+			}
+		default:
+			e := errorf(CodeDatatype, "column %q: a new column cannot hold %s values", name, valueTypeName(x, k))
+			e.Hint = "columns other than time hold bigint, double precision, text or boolean: cast the value (::text, extract(epoch from ...))"
+			return 0, e
+		}
+		numbers := ints || uints || floats
+		if numbers && (bools || texts) || bools && texts {
+			return 0, mixed(v, k)
 		}
 	}
-	return storage.TypeFloat
+	switch {
+	case floats || ints && uints:
+		return storage.TypeFloat, nil
+	case ints:
+		return storage.TypeInt, nil
+	case uints:
+		return storage.TypeUint, nil
+	case bools:
+		return storage.TypeBool, nil
+	case texts || unknowns:
+		return storage.TypeString, nil
+	}
+	return storage.TypeFloat, nil
 }
 
-func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any, j int) (storage.FieldColumn, error) {
+// valueTypeName is the SQL type of an INSERT value.
+func valueTypeName(v any, k valueKind) string {
+	switch v.(type) {
+	case int64:
+		return "bigint"
+	case uint64:
+		return "numeric"
+	case float64:
+		if k == numericValue {
+			return "numeric"
+		}
+		return "double precision"
+	case bool:
+		return "boolean"
+	case string:
+		return "text"
+	case exec.Timestamp:
+		return "timestamp with time zone"
+	case arrow.MonthDayNanoInterval:
+		return "interval"
+	}
+	return "unknown"
+}
+
+// assignable reports whether a value of v's type may be written into a
+// column of type dt, as PostgreSQL's assignment casts allow: numbers into
+// numbers, anything into text, a quoted literal into anything (parsed).
+func assignable(v any, k valueKind, dt arrow.DataType) bool {
+	if v == nil || k == unknownValue || exec.IsText(dt) {
+		return true
+	}
+	switch v.(type) {
+	case int64, uint64, float64:
+		return dt.ID() == arrow.INT64 || dt.ID() == arrow.UINT64 || dt.ID() == arrow.FLOAT64
+	case bool:
+		return dt.ID() == arrow.BOOL
+	}
+	return false
+}
+
+func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any, kinds [][]valueKind, j int) (storage.FieldColumn, error) {
 	n := len(rows)
 	f := storage.FieldColumn{Name: name, Type: typ}
 	var dt arrow.DataType
@@ -217,7 +387,16 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 	}
 	valid := make([]byte, (n+7)/8)
 	for i, r := range rows {
-		v, err := exec.CastValue(c, r[j], dt)
+		x, k := r[j], kinds[i][j]
+		if !assignable(x, k, dt) {
+			e := errorf(CodeDatatype, "column %q is of type %s but expression is of type %s (row %d)", name, exec.SQLTypeName(dt), valueTypeName(x, k), i+1)
+			e.Hint = "You will need to rewrite or cast the expression."
+			return f, e
+		}
+		if fx, ok := x.(float64); ok && k == numericValue && (typ == storage.TypeInt || typ == storage.TypeUint) {
+			x = math.Round(fx) // numeric to integer: half away from zero
+		}
+		v, err := exec.CastValue(c, x, dt)
 		if err != nil {
 			return f, errorf(CodeDatatype, "row %d, column %s: %v", i+1, name, err)
 		}
@@ -254,4 +433,34 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 		f.Valid = valid
 	}
 	return f, nil
+}
+
+// checkMerges refuses an INSERT two of whose rows have the same time and
+// tags: storage keeps one row per series and time, so the later would
+// replace the earlier's fields and the command tag would count a row that
+// is not there.
+func checkMerges(b *storage.TableBatch) error {
+	seen := make(map[string]int, b.Rows)
+	key := make([]byte, 0, 8+4*len(b.Tags))
+	for i := 0; i < b.Rows; i++ {
+		key = binary.LittleEndian.AppendUint64(key[:0], uint64(b.Time[i]))
+		for _, t := range b.Tags {
+			key = binary.LittleEndian.AppendUint32(key, uint32(t.Codes[i]))
+		}
+		if first, ok := seen[string(key)]; ok {
+			tags := make([]string, len(b.Tags))
+			for k, t := range b.Tags {
+				tags[k] = t.Name
+			}
+			e := errorf("23505", "rows %d and %d of the INSERT have the same time and tags, and a table keeps one row per series and time: the second would replace the first", first+1, i+1)
+			if len(tags) == 0 {
+				e.Hint = "the table has no tags, so time alone tells its rows apart; give the rows different times"
+			} else {
+				e.Hint = fmt.Sprintf("rows are told apart by time and the tags (%s); give these rows different times or tag values", strings.Join(tags, ", "))
+			}
+			return e
+		}
+		seen[string(key)] = i
+	}
+	return nil
 }

@@ -37,7 +37,8 @@ func TestInsert(t *testing.T) {
 
 	cols, err := e.TableSchema("db", "m")
 	require.NoError(t, err)
-	require.Equal(t, storage.TypeString, cols[1].Type, "INSERT creates fields, never tags")
+	require.Equal(t, storage.TypeTag, cols[1].Type, "in a new table text columns are tags")
+	require.Equal(t, storage.TypeFloat, cols[2].Type)
 
 	// A tag made by line protocol stays a tag when INSERT writes it.
 	var p lp.Parser
@@ -64,6 +65,40 @@ func TestInsert(t *testing.T) {
 	require.ErrorContains(t, err, "violates not-null constraint")
 	_, err = x.Query(ctx, "INSERT INTO nope VALUES (1)")
 	require.ErrorContains(t, err, "name the columns to create it")
+
+	// Rows that tags tell apart stay apart; rows that would merge are
+	// refused, and nothing is written.
+	q("INSERT INTO r (time, sensor, v) VALUES ('2016-01-01T00:00:00Z', 's1', 1), ('2016-01-01T00:00:00Z', 's2', 2)")
+	require.Equal(t, [][]any{{"s1", int64(1)}, {"s2", int64(2)}}, q("SELECT sensor, v FROM r ORDER BY sensor").Rows)
+	_, err = x.Query(ctx, "INSERT INTO r (time, sensor, v) VALUES ('2016-01-01T00:01:00Z', 's1', 3), ('2016-01-01T00:02:00Z', 's1', 4), ('2016-01-01T00:01:00Z', 's1', 5)")
+	require.ErrorContains(t, err, "rows 1 and 3 of the INSERT have the same time and tags")
+	require.ErrorContains(t, err, "(sensor)")
+	_, err = x.Query(ctx, "INSERT INTO m3 (time, n) VALUES ('2016-01-01T00:00:00Z', 1), ('2016-01-01T00:00:00Z', 2)")
+	require.ErrorContains(t, err, "the table has no tags")
+	require.Equal(t, [][]any{{int64(2)}}, q("SELECT count(*) FROM r").Rows)
+
+	// A new column is typed by all its values; a numeric rounds half away
+	// from zero into an integer column; booleans and numbers do not mix.
+	q("INSERT INTO t9 (time, a) VALUES ('2016-01-01T00:00:00Z', 1), ('2016-01-01T00:00:01Z', 1.5), ('2016-01-01T00:00:02Z', '2.7')")
+	require.Equal(t, [][]any{{1.0}, {1.5}, {2.7}}, q("SELECT a FROM t9 ORDER BY time").Rows)
+	q("INSERT INTO m3 (time, n) VALUES ('2016-01-02T00:00:00Z', 2.5), ('2016-01-02T00:00:01Z', -2.5), ('2016-01-02T00:00:02Z', 2.4)")
+	require.Equal(t, [][]any{{int64(3)}, {int64(-3)}, {int64(2)}}, q("SELECT n FROM m3 WHERE time >= '2016-01-02' AND time < '2017-01-01' ORDER BY time").Rows)
+	for _, tt := range []struct{ sql, err string }{
+		{"INSERT INTO m3 (time, n) VALUES ('2016-01-03T00:00:00Z', true)", `column "n" is of type bigint but expression is of type boolean (row 1)`},
+		{"INSERT INTO m (time, ok) VALUES ('2016-01-03T00:00:00Z', 1)", `column "ok" is of type boolean but expression is of type bigint (row 1)`},
+		{"INSERT INTO t10 (time, a) VALUES ('2016-01-03T00:00:00Z', 1), ('2016-01-03T00:00:01Z', true)", `column "a": VALUES types bigint and boolean cannot be matched`},
+		{"INSERT INTO t10 (time, a) VALUES ('2016-01-03T00:00:00Z', now())", `column "a": a new column cannot hold timestamp with time zone values`},
+		{"INSERT INTO t10 (time, a) VALUES (1451606400, 1)", `column "time" is of type timestamp with time zone but expression is of type bigint (row 1)`},
+		{"INSERT INTO t10 (time, a) VALUES ('2016-01-03T00:00:00Z', 1, 2)", "INSERT has more expressions than target columns (row 1)"},
+		{"INSERT INTO t10 (time, a, b) SELECT time, v FROM m WHERE false", "INSERT has more target columns than expressions"},
+		{"INSERT INTO pg_class (relname) VALUES ('x')", "cannot insert into pg_catalog.pg_class: it is a system catalog"},
+		{"INSERT INTO information_schema.tables (table_name) VALUES ('x')", "cannot insert into information_schema.tables"},
+	} {
+		_, err = x.Query(ctx, tt.sql)
+		require.ErrorContains(t, err, tt.err, tt.sql)
+	}
+	_, err = e.TableSchema("db", "t10")
+	require.Error(t, err, "no failed INSERT created its table")
 
 	// The rows went through the WAL: they survive a restart.
 	require.NoError(t, e.Close())
