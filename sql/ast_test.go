@@ -210,6 +210,20 @@ func TestASTFullJoin(t *testing.T) {
 	_, ok := first.On.Expr.(*ast.BinaryOperationExpr)
 	require.True(t, ok, "the sentinel is removed: %T", first.On.Expr)
 	require.Len(t, st.FullJoins, 2)
+
+	// The condition ends at WHERE, UNION, ... even before "(", but not at
+	// the string functions left( and right(.
+	for _, q := range []string{
+		"SELECT * FROM a FULL JOIN b ON a.x = b.x WHERE (a.y > 1)",
+		"SELECT * FROM a FULL JOIN b ON left(a.s, 1) = right(b.s, 1) WHERE (true)",
+	} {
+		st, sel := parseSelect(t, q)
+		require.Len(t, st.FullJoins, 1, q)
+		if sel.Where != nil {
+			_, isFull := sel.Where.(*ast.FuncCallExpr)
+			require.False(t, isFull, q)
+		}
+	}
 }
 
 func TestASTValues(t *testing.T) {

@@ -228,7 +228,9 @@ func (r *rewriter) endsJoinCondition() bool {
 	case t.kind == tPunct:
 		return t.val == ")" || t.val == "," || t.val == ";"
 	case t.kind == tIdent:
-		return joinEnd[t.val] && !r.tok(1).punct("(")
+		// left( and right( are the string functions; any other of the
+		// words ends the condition even before "(" (WHERE (x), UNION (q)).
+		return joinEnd[t.val] && !((t.val == "left" || t.val == "right") && r.tok(1).punct("("))
 	}
 	return false
 }
