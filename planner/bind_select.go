@@ -96,7 +96,8 @@ func (q *selectBinder) bind() (Node, error) {
 	cols := make([]Column, len(outs))
 	for i, o := range outs {
 		exprs[i] = o.expr
-		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table}
+		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table,
+			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type())}
 	}
 	visible := len(exprs)
 	column := func(item ast.ExprNode) (int, error) {

@@ -131,7 +131,7 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 	}
 	types := make([]arrow.DataType, len(lc))
 	for i := range lc {
-		dt, err := b.commonType([]exec.Expr{typed(lc[i].Type), typed(rc[i].Type)})
+		dt, err := b.commonType([]exec.Expr{typedCol(lc[i]), typedCol(rc[i])})
 		if err != nil {
 			return nil, errorf(CodeDatatype, "%s types %v cannot be matched", setOpName(op), err)
 		}
@@ -140,6 +140,15 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 	cols := make([]Column, len(lc))
 	for i := range cols {
 		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
+		// A quoted literal takes the other branch's PostgreSQL type too.
+		switch {
+		case lc[i].Unknown && !rc[i].Unknown:
+			cols[i].PGType, cols[i].Scale = narrowPG(rc[i].PGType, types[i]), rc[i].Scale
+			continue
+		case rc[i].Unknown && !lc[i].Unknown:
+			cols[i].PGType, cols[i].Scale = narrowPG(lc[i].PGType, types[i]), lc[i].Scale
+			continue
+		}
 		// Branches of one PostgreSQL type keep it (name, int4, ...);
 		// strings take the left one's, as select_common_type does.
 		switch {
@@ -183,6 +192,15 @@ func setOpName(op ast.SetOprType) string {
 
 // typed is a stand-in expression of a type, for commonType.
 func typed(dt arrow.DataType) exec.Expr { return &exec.Literal{V: nil, DT: fixNull(dt)} }
+
+// typedCol is typed for a branch's column; a quoted literal stands in as
+// one, whose type the other branch decides.
+func typedCol(c Column) exec.Expr {
+	if c.Unknown {
+		return &unknownLit{Literal: exec.Literal{DT: exec.TypeText}}
+	}
+	return typed(c.Type)
+}
 
 func fixNull(dt arrow.DataType) arrow.DataType {
 	if dt.ID() == arrow.NULL {

@@ -30,6 +30,10 @@ type Column struct {
 	// those); 0 when it does not, and values are written with the digits
 	// they need.
 	Scale int
+	// Unknown marks a quoted literal (or parameter) of no type yet in a
+	// query's select list: a set operation gives it the other branches'
+	// type, as PostgreSQL resolves an unknown-type literal.
+	Unknown bool
 }
 
 // Node is a logical plan node.
