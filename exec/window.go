@@ -527,20 +527,13 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 		return run.value(f), nil
 	}
 	if kind, ok := windowMoments[f.Name]; ok {
-		// Over the frame's rows in order, as PostgreSQL recomputes an
-		// aggregate without an inverse transition for each frame.
-		var n, sx, sxx float64
-		for j := s; j < e; j++ {
-			v := argAt(0, p[j])
-			if v == nil {
-				continue
-			}
-			var err error
-			if n, sx, sxx, err = momentStep(n, sx, sxx, toFloat(v)); err != nil {
-				return nil, err
-			}
+		// Over the frame's rows in order (a frame that continues the
+		// previous one adds its new rows); PostgreSQL's float8 variance
+		// has no inverse transition either, so a sliding frame recomputes.
+		if err := run.extend(f, p, s, e, argAt); err != nil {
+			return nil, err
 		}
-		if v, ok := momentResult(kind, n, sxx); ok {
+		if v, ok := momentResult(kind, run.mn, run.msxx); ok {
 			return v, nil
 		}
 		return nil, nil
@@ -565,9 +558,11 @@ type winAgg struct {
 	// order, each strictly better than the ones after it or equal; the
 	// first is the frame's extreme (its first occurrence, as a scan of
 	// the frame finds it).
-	cand  []winCand
-	head  int
-	valid bool
+	cand []winCand
+	head int
+	// stddev/variance: PostgreSQL's float8_accum state (momentStep).
+	mn, msx, msxx float64
+	valid         bool
 }
 
 type winCand struct {
@@ -615,6 +610,7 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 	if !a.valid || s != a.s || e < a.e {
 		*a = winAgg{s: s, e: s, valid: true, cand: a.cand[:0]}
 	}
+	_, moment := windowMoments[f.Name]
 	for j := a.e; j < e; j++ {
 		if f.Name == "count" && f.Star {
 			a.cnt++
@@ -654,6 +650,13 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 				a.fsum += x
 			case uint64:
 				a.fsum += float64(x)
+			}
+		default:
+			if moment {
+				var err error
+				if a.mn, a.msx, a.msxx, err = momentStep(a.mn, a.msx, a.msxx, toFloat(v)); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -59,3 +59,27 @@ func BenchmarkWindowSlidingMax(b *testing.B) {
 		w.Close()
 	}
 }
+
+// BenchmarkWindowPartitionStddev: stddev(v) OVER (PARTITION BY host) over
+// 10 hosts x 2,000 rows: every row's frame is its whole partition.
+func BenchmarkWindowPartitionStddev(b *testing.B) {
+	var hs, vs []any
+	for i := 0; i < 2000; i++ {
+		for h := 0; h < 10; h++ {
+			hs, vs = append(hs, fmt.Sprintf("host_%d", h)), append(vs, float64((i*7919+h*31)%1009)/7)
+		}
+	}
+	rec := recordOf(b, col{"host", TypeTag, hs}, col{"v", TypeFloat, vs})
+	defer rec.Release()
+	f := &WindowFunc{Name: "stddev", Args: []Expr{colRef(rec, "v")}, Partition: []Expr{colRef(rec, "host")}, DT: TypeFloat, Frame: DefaultFrame}
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"s"})
+		out, err := Collect(bg, w)
+		require.NoError(b, err)
+		for _, r := range out {
+			r.Release()
+		}
+		w.Close()
+	}
+}
