@@ -31,7 +31,7 @@ const (
 	applyScalar applyKind = iota // its one value (NULL without rows)
 	applyArray                   // ARRAY(subquery): its column as an array
 	applyExists                  // EXISTS: whether it has rows
-	applyIn                      // x IN (subquery): x among its column's values
+	applyIn                      // x op ANY|ALL (subquery), x IN (subquery): x compared with its column's values
 )
 
 // maxApplyRuns bounds the runs of one per-row subquery in one execution of
@@ -76,7 +76,9 @@ func (f *applyFrame) slot(c *exec.Column) int {
 func (f *applyFrame) value(c *exec.Ctx, slot int, dt arrow.DataType, rec arrow.Record) (arrow.Array, error) {
 	vals, ok := f.runs.Load(c)
 	if !ok {
-		return nil, errors.New("planner: an outer reference was evaluated outside its subquery")
+		// A subquery inside a correlated subquery naming a column of
+		// the query around both runs where that row is not known.
+		return nil, errNestedOuter
 	}
 	lit := &exec.Literal{V: vals.([]any)[slot], DT: dt}
 	if rec.NumRows() > 0 {
@@ -97,7 +99,9 @@ type applyExpr struct {
 	plan   Node
 	frame  *applyFrame
 	args   []exec.Expr // the outer columns, by slot
-	in     exec.Expr   // applyIn: the value looked for (of the outer row)
+	in     exec.Expr   // applyIn: the value compared (of the outer row)
+	op     exec.CmpOp  // applyIn: the comparison (= for IN)
+	all    bool        // applyIn: ALL (every value), else ANY
 	dt     arrow.DataType
 	pg     uint32
 	engine *storage.Engine
@@ -107,7 +111,14 @@ func (a *applyExpr) Type() arrow.DataType { return a.dt }
 func (a *applyExpr) pgType() uint32       { return a.pg }
 func (a *applyExpr) String() string {
 	if a.kind == applyIn {
-		return a.in.String() + " IN (SubPlan)"
+		if a.op == exec.Eq && !a.all {
+			return a.in.String() + " IN (SubPlan)"
+		}
+		q := "ANY"
+		if a.all {
+			q = "ALL"
+		}
+		return fmt.Sprintf("%s %s %s (SubPlan)", a.in, a.op, q)
 	}
 	return [...]string{"SubPlan", "ARRAY(SubPlan)", "EXISTS(SubPlan)"}[a.kind]
 }
@@ -212,17 +223,15 @@ func (a *applyExpr) run(c *exec.Ctx, vals []any, want any) (any, error) {
 	case applyExists:
 		return false, nil
 	case applyIn:
-		// Three-valued: true on a match; else NULL when x is NULL or a
-		// value is (and there are values); else false.
+		// Three-valued: ANY is true on a comparison that holds, ALL false
+		// on one that fails; else NULL when x is NULL or a value is (and
+		// there are values); else false for ANY, true for ALL.
 		if len(rows) == 0 {
-			return false, nil
-		}
-		if want == nil {
-			return nil, nil
+			return a.all, nil
 		}
 		sawNull := false
 		for _, r := range rows {
-			if r == nil {
+			if r == nil || want == nil {
 				sawNull = true
 				continue
 			}
@@ -230,14 +239,18 @@ func (a *applyExpr) run(c *exec.Ctx, vals []any, want any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if v == want {
-				return true, nil
+			holds, err := compareValues(a.op, want, v)
+			if err != nil {
+				return nil, err
+			}
+			if holds != a.all {
+				return holds, nil
 			}
 		}
 		if sawNull {
 			return nil, nil
 		}
-		return false, nil
+		return a.all, nil
 	case applyArray:
 		elems := make([]*string, len(rows))
 		for i, r := range rows {
@@ -264,10 +277,9 @@ func (b *binder) applySubquery(outer *scope, q ast.ResultSetNode, kind applyKind
 	}
 	materialize(outer)
 	frame := &applyFrame{}
-	savedOuter, savedFrame := b.outer, b.frame
-	b.outer, b.frame = outer, frame
+	restore := b.withOuter(outer, frame)
 	node, err := b.bindQuery(stmt)
-	b.outer, b.frame = savedOuter, savedFrame
+	restore()
 	if err != nil {
 		return nil, err
 	}

@@ -281,7 +281,7 @@ func (b *binder) runtimeCompare(op opcode.Op, x exec.Expr, q *runtimeQuantified)
 	if x.Type().ID() == arrow.NULL {
 		x = &exec.Literal{V: nil, DT: exec.TypeText}
 	}
-	cmp := map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[op]
+	cmp := cmpOps[op]
 	dt := x.Type()
 	if exec.IsText(dt) {
 		dt = exec.TypeText

@@ -22,6 +22,9 @@ type binder struct {
 	// outer is the enclosing query's scope while a correlated subquery is
 	// bound; its columns become outerRefs.
 	outer *scope
+	// farther are the scopes around outer, innermost last: a name found
+	// there only is a reference two or more queries out (not supported).
+	farther []*scope
 	// frame is set while a subquery that runs per outer row is bound.
 	frame *applyFrame
 	// describe binds for Planner.Describe: parameters have no values yet
@@ -298,6 +301,18 @@ type output struct {
 	// table is the stored table a plain column reference reads (Column.Table
 	// of the result), "" for anything computed.
 	table string
+}
+
+// withOuter makes outer (and frame) the scope a subquery's outer
+// references name, keeping the one it replaces among the farther ones;
+// the returned function restores them.
+func (b *binder) withOuter(outer *scope, frame *applyFrame) (restore func()) {
+	savedOuter, savedFrame, savedFarther := b.outer, b.frame, b.farther
+	if savedOuter != nil && savedOuter != outer {
+		b.farther = append(append([]*scope(nil), savedFarther...), savedOuter)
+	}
+	b.outer, b.frame = outer, frame
+	return func() { b.outer, b.frame, b.farther = savedOuter, savedFrame, savedFarther }
 }
 
 // bindWith binds a WITH clause's common table expressions into a new

@@ -110,6 +110,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					return ref, nil
 				}
 			}
+			for _, far := range b.farther {
+				if _, ferr := far.lookup(e.Name.Table.O, e.Name.Name.O); ferr == nil {
+					return nil, errNestedOuter
+				}
+			}
 			return nil, err
 		}
 		if isArrayOID(c.pg) || c.pg == 22 || c.pg == 30 || regTypes[c.pg] != "" {
@@ -455,7 +460,7 @@ func (b *binder) binary(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
 				l = x
 			}
 		}
-		cmp := map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[op]
+		cmp := cmpOps[op]
 		return b.compare(cmp, l, r)
 	case opcode.NullEQ: // IS NOT DISTINCT FROM
 		eq, err := b.compare(exec.Eq, l, r)

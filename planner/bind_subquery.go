@@ -130,6 +130,15 @@ func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, e
 
 // applyIn is x [NOT] IN (correlated subquery), run per outer row.
 func (b *binder) applyIn(outer *scope, x exec.Expr, q ast.ResultSetNode, not bool) (exec.Expr, error) {
+	a, err := b.applyCompare(outer, x, q, exec.Eq, false)
+	if err != nil || !not {
+		return a, err
+	}
+	return &exec.Not{X: a}, nil
+}
+
+// applyCompare is x op ANY|ALL (correlated subquery), run per outer row.
+func (b *binder) applyCompare(outer *scope, x exec.Expr, q ast.ResultSetNode, op exec.CmpOp, all bool) (exec.Expr, error) {
 	ax, err := b.applySubquery(outer, q, applyIn)
 	if err != nil {
 		return nil, err
@@ -139,10 +148,7 @@ func (b *binder) applyIn(outer *scope, x exec.Expr, q ast.ResultSetNode, not boo
 	if a.in, _, err = b.unify(x, typed(literalType(col))); err != nil {
 		return nil, err
 	}
-	a.in = settle(a.in)
-	if not {
-		return &exec.Not{X: a}, nil
-	}
+	a.in, a.op, a.all = settle(a.in), op, all
 	return a, nil
 }
 
@@ -201,6 +207,9 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 	return &exec.Literal{V: (len(rows) > 0) != e.Not, DT: exec.TypeBool}, nil
 }
 
+// cmpOps are the comparison operators by parser opcode.
+var cmpOps = map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}
+
 // compareSubquery is x op ANY|ALL (SELECT ...): the comparisons with every
 // row, ORed (ANY) or ANDed (ALL), with SQL's NULL rules.
 func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubqueryExpr) (exec.Expr, error) {
@@ -210,12 +219,8 @@ func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubque
 	}
 	rows, cols, err := b.runSubquery(outer, sub.Query)
 	if isCorrelated(err) {
-		// = ANY is IN, <> ALL is NOT IN: run per outer row.
-		if e.Op == opcode.EQ && !e.All {
-			return b.applyIn(outer, x, sub.Query, false)
-		}
-		if e.Op == opcode.NE && e.All {
-			return b.applyIn(outer, x, sub.Query, true)
+		if op, ok := cmpOps[e.Op]; ok {
+			return b.applyCompare(outer, x, sub.Query, op, e.All) // run per outer row
 		}
 	}
 	if err != nil {

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -35,8 +34,12 @@ func (o *outerRef) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 	if o.frame != nil {
 		return o.frame.value(c, o.slot, o.Type(), rec)
 	}
-	return nil, errors.New("planner: an outer reference was not decorrelated")
+	return nil, errNestedOuter
 }
+
+// errNestedOuter refuses an outer reference the plan cannot give a value:
+// a subquery naming a column two or more queries out.
+var errNestedOuter = notSupported("a subquery naming a column of a query two or more levels out (only of the query directly around it)")
 
 // materialize makes every column of a scope part of its node's output, so
 // the node's width no longer changes (a join's right side is numbered
@@ -88,9 +91,7 @@ func (b *binder) bindCorrelated(outer *scope, sub *ast.SelectStmt) (*scope, *cor
 	if sub.Where == nil {
 		return inner, corr, nil
 	}
-	saved := b.outer
-	b.outer = outer
-	defer func() { b.outer = saved }()
+	defer b.withOuter(outer, b.frame)()
 	for _, c := range astConjuncts(sub.Where) {
 		x, err := b.bindBool(inner, c, "WHERE")
 		if err != nil {

@@ -70,8 +70,7 @@ func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*sc
 	}
 	materialize(left)
 	frame := &applyFrame{}
-	savedOuter, savedFrame := b.outer, b.frame
-	b.outer, b.frame = left, frame
+	restore := b.withOuter(left, frame)
 	src := ts.Source.(ast.StmtNode)
 	if _, ok := isTableFunction(ts.Source); ok {
 		// LATERAL f(args): the function as the FROM item of a subquery
@@ -83,7 +82,7 @@ func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*sc
 		}
 	}
 	sub, err := b.bindQuery(src)
-	b.outer, b.frame = savedOuter, savedFrame
+	restore()
 	if err != nil {
 		return nil, err
 	}
