@@ -33,6 +33,12 @@ func (r *rewriter) word(t token) {
 		r.emit(t, okIdent, quoteIdent(w))
 		return
 	}
+	if r.afterAs(w) && w != "true" && w != "false" {
+		// A column label: not the ISNULL operator, ANY, ARRAY, ...
+		r.i++
+		r.emit(t, okIdent, quoteIdent(w))
+		return
+	}
 	if r.special(t, w, next) {
 		return
 	}
@@ -47,7 +53,7 @@ func (r *rewriter) word(t token) {
 		r.emit(t, okClose, ")")
 		return
 	}
-	if keywords[w] && !r.afterAs(w) && !r.unreservedName(w, next) {
+	if keywords[w] && !r.unreservedName(w, next) {
 		r.i++
 		r.keyword(t, w)
 		return
