@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,16 +23,7 @@ func BenchmarkWindowRunningSum(b *testing.B) {
 	defer rec.Release()
 	f := &WindowFunc{Name: "sum", Args: []Expr{colRef(rec, "v")}, Partition: []Expr{colRef(rec, "host")},
 		Order: []SortKey{{Expr: colRef(rec, "time")}}, Frame: DefaultFrame, DT: TypeInt}
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"s"})
-		out, err := Collect(bg, w)
-		require.NoError(b, err)
-		for _, r := range out {
-			r.Release()
-		}
-		w.Close()
-	}
+	runWindowBench(b, rec, f)
 }
 
 // BenchmarkWindowSlidingMax: max(v) OVER (PARTITION BY host ORDER BY time
@@ -48,16 +40,7 @@ func BenchmarkWindowSlidingMax(b *testing.B) {
 	f := &WindowFunc{Name: "max", Args: []Expr{colRef(rec, "v")}, Partition: []Expr{colRef(rec, "host")},
 		Order: []SortKey{{Expr: colRef(rec, "time")}}, DT: TypeFloat,
 		Frame: Frame{Rows: true, Start: Bound{Kind: Preceding, N: 500}, End: Bound{Kind: CurrentRow}}}
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"m"})
-		out, err := Collect(bg, w)
-		require.NoError(b, err)
-		for _, r := range out {
-			r.Release()
-		}
-		w.Close()
-	}
+	runWindowBench(b, rec, f)
 }
 
 // BenchmarkWindowPartitionStddev: stddev(v) OVER (PARTITION BY host) over
@@ -72,9 +55,14 @@ func BenchmarkWindowPartitionStddev(b *testing.B) {
 	rec := recordOf(b, col{"host", TypeTag, hs}, col{"v", TypeFloat, vs})
 	defer rec.Release()
 	f := &WindowFunc{Name: "stddev", Args: []Expr{colRef(rec, "v")}, Partition: []Expr{colRef(rec, "host")}, DT: TypeFloat, Frame: DefaultFrame}
+	runWindowBench(b, rec, f)
+}
+
+// runWindowBench times the window function f over rec.
+func runWindowBench(b *testing.B, rec arrow.Record, f *WindowFunc) {
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"s"})
+		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"w"})
 		out, err := Collect(bg, w)
 		require.NoError(b, err)
 		for _, r := range out {

@@ -15,41 +15,18 @@ const maxRecentBuckets = 1000
 // time, bucket(t) <= t, bucket(bucket(t)) = bucket(t).
 var bucketFuncs = map[string]bool{"time_bucket": true, "date_bin": true, "date_trunc": true}
 
-// recentBuckets finds Limit / Sort(bucket DESC, ...) / [Project|Filter]* /
-// Aggregate(bucket, ...) / Filter* / Scan and wraps it in Recent.
+// recentBuckets finds Limit / Project* / Sort(bucket DESC, ...) /
+// [Project|Filter]* / Aggregate(bucket, ...) / Filter* / Scan and wraps it
+// in Recent.
 func recentBuckets(n Node) Node {
 	n = mapChildren(n, recentBuckets)
-	l, ok := n.(*Limit)
-	if !ok || l.Count <= 0 || l.Want() > maxRecentBuckets {
+	l, s, idx, ok := limitedSort(n)
+	if !ok || l.Want() > maxRecentBuckets || !s.Keys[0].Desc {
 		return n
 	}
-	s, ok := l.Child.(*Sort)
-	if !ok || len(s.Keys) == 0 || !s.Keys[0].Desc {
-		return n
-	}
-	col, ok := s.Keys[0].Expr.(*exec.Column)
-	if !ok {
-		return n
-	}
-	idx := col.Index
-	var agg *Aggregate
-	for child := s.Child; agg == nil; {
-		switch c := child.(type) {
-		case *Project:
-			ref, ok := c.Exprs[idx].(*exec.Column)
-			if !ok {
-				return n
-			}
-			idx, child = ref.Index, c.Child
-		case *Filter:
-			child = c.Child
-		case *Aggregate:
-			agg = c
-		default:
-			return n
-		}
-	}
-	if idx >= len(agg.Keys) {
+	below, idx, ok := traceColumn(s.Child, idx, func(*Filter) bool { return true })
+	agg, isAgg := below.(*Aggregate)
+	if !ok || !isAgg || idx >= len(agg.Keys) {
 		return n
 	}
 	child := agg.Child
@@ -65,6 +42,56 @@ func recentBuckets(n Node) Node {
 		return n
 	}
 	return &Recent{Child: n, Scan: scan, Key: agg.Keys[idx], Count: l.Count, Want: l.Want()}
+}
+
+// limitedSort matches Limit (with a count) / Project* / Sort whose first
+// key is a column, the shape the recent_* rules narrow, and returns that
+// column's index in the sort's input.
+func limitedSort(n Node) (*Limit, *Sort, int, bool) {
+	l, ok := n.(*Limit)
+	if !ok || l.Count <= 0 {
+		return nil, nil, 0, false
+	}
+	child := l.Child
+	for {
+		p, ok := child.(*Project)
+		if !ok {
+			break
+		}
+		child = p.Child
+	}
+	s, ok := child.(*Sort)
+	if !ok || len(s.Keys) == 0 {
+		return nil, nil, 0, false
+	}
+	col, ok := s.Keys[0].Expr.(*exec.Column)
+	if !ok {
+		return nil, nil, 0, false
+	}
+	return l, s, col.Index, true
+}
+
+// traceColumn follows column idx of n down through projections that pass
+// it on unchanged and the filters keep accepts, and returns the first
+// other node and the column's index in its output.
+func traceColumn(n Node, idx int, keep func(*Filter) bool) (Node, int, bool) {
+	for {
+		switch c := n.(type) {
+		case *Project:
+			ref, ok := c.Exprs[idx].(*exec.Column)
+			if !ok {
+				return nil, 0, false
+			}
+			idx, n = ref.Index, c.Child
+		case *Filter:
+			if !keep(c) {
+				return nil, 0, false
+			}
+			n = c.Child
+		default:
+			return n, idx, true
+		}
+	}
 }
 
 // isTimeBucket reports whether key is a bucket function of the scan's time

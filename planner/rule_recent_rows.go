@@ -18,50 +18,16 @@ import (
 // cheap.
 func recentRows(n Node) Node {
 	n = mapChildren(n, recentRows)
-	l, ok := n.(*Limit)
-	if !ok || l.Count <= 0 {
-		return n
-	}
-	child := l.Child
-	for {
-		p, ok := child.(*Project)
-		if !ok {
-			break
-		}
-		child = p.Child
-	}
-	s, ok := child.(*Sort)
-	if !ok || len(s.Keys) == 0 {
-		return n
-	}
-	col, ok := s.Keys[0].Expr.(*exec.Column)
+	l, s, idx, ok := limitedSort(n)
 	if !ok {
 		return n
 	}
-	idx := col.Index
-	for child = s.Child; ; {
-		switch c := child.(type) {
-		case *Project:
-			ref, ok := c.Exprs[idx].(*exec.Column)
-			if !ok {
-				return n
-			}
-			idx, child = ref.Index, c.Child
-			continue
-		case *Filter:
-			if !tagsOnly(c.Pred) {
-				return n
-			}
-			child = c.Child
-			continue
-		case *Scan:
-			if idx >= len(c.Cols) || c.Cols[idx].Name != storage.TimeColumn {
-				return n
-			}
-			return &Recent{Child: n, Scan: c, Asc: !s.Keys[0].Desc, Count: l.Count, Want: l.Want()}
-		}
+	below, idx, ok := traceColumn(s.Child, idx, func(f *Filter) bool { return tagsOnly(f.Pred) })
+	scan, isScan := below.(*Scan)
+	if !ok || !isScan || idx >= len(scan.Cols) || scan.Cols[idx].Name != storage.TimeColumn {
 		return n
 	}
+	return &Recent{Child: n, Scan: scan, Asc: !s.Keys[0].Desc, Count: l.Count, Want: l.Want()}
 }
 
 // tagsOnly reports whether every column pred reads is a tag.
