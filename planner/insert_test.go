@@ -100,6 +100,12 @@ func TestInsert(t *testing.T) {
 	_, err = e.TableSchema("db", "t10")
 	require.Error(t, err, "no failed INSERT created its table")
 
+	// WITH ... INSERT, as PostgreSQL writes it.
+	q("WITH w AS (SELECT time, v FROM m WHERE v > 1.6) INSERT INTO m4 (time, v) SELECT time, v * 2 FROM w")
+	require.Equal(t, [][]any{{4.0}}, q("SELECT v FROM m4").Rows)
+	q("WITH RECURSIVE w(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM w WHERE n < 3) INSERT INTO m5 (time, n) (SELECT timestamptz '2016-01-01' + n * interval '1 minute', n FROM w)")
+	require.Equal(t, [][]any{{int64(3)}}, q("SELECT count(*) FROM m5").Rows)
+
 	// The rows went through the WAL: they survive a restart.
 	require.NoError(t, e.Close())
 	e, x = open()

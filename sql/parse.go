@@ -44,7 +44,12 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
 	}
 	switch first.val {
-	case "select", "with", "table", "values":
+	case "with":
+		if ins, ok := withInsert(toks); ok {
+			return st, parseQuery(src, ins, st, Insert)
+		}
+		return st, parseQuery(src, toks, st, Select)
+	case "select", "table", "values":
 		return st, parseQuery(src, toks, st, Select)
 	case "insert":
 		return st, parseQuery(src, toks, st, Insert)
@@ -74,6 +79,56 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, EXPLAIN, COPY ... TO STDOUT and session commands (SET, SHOW, BEGIN, ...)")
 	}
 	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
+}
+
+// withInsert reorders WITH ctes INSERT INTO t [(cols)] query as INSERT
+// INTO t [(cols)] WITH ctes query, the form TiDB's parser reads (the
+// tokens keep their places in the text, for error positions); ok is false
+// when the WITH does not lead an INSERT.
+func withInsert(toks []token) ([]token, bool) {
+	depth, at := 0, -1
+	for i, t := range toks {
+		switch {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+		case depth == 0 && (t.word("select") || t.word("values") || t.word("table")):
+			return nil, false
+		case depth == 0 && t.word("insert"):
+			at = i
+		}
+		if at >= 0 {
+			break
+		}
+	}
+	if at < 0 {
+		return nil, false
+	}
+	// The INSERT's head ends where its query starts: SELECT, VALUES,
+	// TABLE or a parenthesized query, at depth 0 after the column list.
+	end := -1
+	depth = 0
+	for i := at + 1; i < len(toks) && end < 0; i++ {
+		t := toks[i]
+		switch {
+		case t.punct("(") && depth == 0 && i+1 < len(toks) && (toks[i+1].word("select") || toks[i+1].word("values")):
+			end = i
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+		case depth == 0 && (t.word("select") || t.word("values") || t.word("table")):
+			end = i
+		}
+	}
+	if end < 0 {
+		return nil, false
+	}
+	out := make([]token, 0, len(toks))
+	out = append(out, toks[at:end]...)
+	out = append(out, toks[:at]...)
+	return append(out, toks[end:]...), true
 }
 
 // parseQuery rewrites and parses a SELECT or INSERT.

@@ -90,6 +90,10 @@ SELECT a FROM t WHERE b IN (SELECT b FROM u) AND EXISTS (SELECT 1 FROM v WHERE v
 INSERT INTO cpu (time, hostname, usage_user) VALUES ('2016-01-01T00:00:00Z'::timestamptz, 'h1', 1.5), ($1, $2, $3)
 # insert select
 INSERT INTO cpu2 SELECT * FROM cpu WHERE time > now() - INTERVAL '1 hour'
+# with before insert
+WITH w AS (SELECT time, v FROM m WHERE v > (1)) INSERT INTO m2 (time, v) SELECT time, v FROM w
+# with recursive before insert of a parenthesized query
+WITH RECURSIVE w(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM w WHERE n < 3) INSERT INTO m3 (n) (SELECT n FROM w)
 # explain
 EXPLAIN SELECT * FROM cpu
 # explain analyze verbose
