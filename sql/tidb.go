@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,19 @@ func tidbParse(sql string) (ast.StmtNode, error) {
 // covering that offset gives the user's token.
 func mapTiDBError(src string, toks []token, out []outTok, starts []int, sql string, err error) *Error {
 	msg := err.Error()
+	if lit, ok := illegalDouble(msg); ok {
+		// A number past double precision's range (1e400): numeric values
+		// are held as double precision.
+		pos := toks[0].start
+		for _, t := range toks {
+			if t.kind == tNumber && strings.EqualFold(t.val, lit) {
+				pos = t.start
+				break
+			}
+		}
+		return errAt(src, pos, "22003", fmt.Sprintf("%q is out of range for type double precision", lit),
+			"Strata holds numeric values as double precision, up to about 1.8e308")
+	}
 	i := strings.Index(msg, "near \"")
 	if i < 0 {
 		return errAt(src, toks[0].start, CodeSyntaxError, "syntax error: "+msg, "")
@@ -64,6 +78,22 @@ func mapTiDBError(src string, toks []token, out []outTok, starts []int, sql stri
 	o := out[k]
 	word := src[o.orig:o.origEnd]
 	return errAt(src, o.orig, CodeSyntaxError, "syntax error at or near \""+word+"\"", "")
+}
+
+// illegalDouble reads the number out of TiDB's error for a literal past
+// float64's range.
+func illegalDouble(msg string) (string, bool) {
+	const pre = "Illegal double '"
+	i := strings.Index(msg, pre)
+	if i < 0 {
+		return "", false
+	}
+	rest := msg[i+len(pre):]
+	j := strings.IndexByte(rest, '\'')
+	if j < 0 {
+		return "", false
+	}
+	return rest[:j], true
 }
 
 // checkKind verifies that TiDB produced the statement type the first
