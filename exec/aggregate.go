@@ -985,6 +985,9 @@ func (g *grouper) keyArrays() []arrow.Array {
 				for i, v := range vals {
 					codes[i] = int32(v)
 				}
+				if len(texts) == 0 && len(vals) > 0 {
+					texts = []string{""} // the NULL group only: code 0 stays in range
+				}
 				sb := array.NewStringBuilder(memory.DefaultAllocator)
 				sb.AppendValues(texts, nil)
 				dict := sb.NewArray()

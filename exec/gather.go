@@ -151,6 +151,9 @@ func gatherDictionary(dt arrow.DataType, srcs []arrow.Array, refs []rowRef, vali
 			}
 			codes[i] = code
 		}
+		if len(values) == 0 && n > 0 {
+			values = []string{""} // NULLs only: code 0 stays in range
+		}
 		sb := array.NewStringBuilder(memory.DefaultAllocator)
 		sb.AppendValues(values, nil)
 		dict = sb.NewArray()

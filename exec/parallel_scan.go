@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -414,5 +415,9 @@ func recovered(p any) error {
 		return nil
 	}
 	slog.Error("exec: panic in a query worker; this is a bug", "panic", p, "stack", string(debug.Stack()))
-	return fmt.Errorf("internal error in a query worker (a bug; the server log has its stack): %v", p)
+	return fmt.Errorf("%w in a query worker (a bug; the server log has its stack): %v", ErrInternal, p)
 }
+
+// ErrInternal marks a query's failure from a bug (a recovered panic), so
+// that it is reported as one (XX000) whatever its message says.
+var ErrInternal = errors.New("internal error")

@@ -60,6 +60,7 @@ func TestWorkerPanicIsAnError(t *testing.T) {
 	_, err = Collect(context.Background(), ps)
 	require.ErrorContains(t, err, "internal error in a query worker")
 	require.ErrorContains(t, err, "boom")
+	require.ErrorIs(t, err, ErrInternal, "reported as an internal error (XX000) whatever the panic says")
 
 	ps, err = NewParallelScan(NewCtx(), e, req, nil, 2)
 	require.NoError(t, err)

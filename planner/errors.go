@@ -85,6 +85,8 @@ func AsError(err error) *Error {
 	msg := err.Error()
 	code := CodeInternal
 	switch {
+	case errors.Is(err, exec.ErrInternal):
+		code = CodeInternal // whatever the panic's message says ("index out of range")
 	case errors.Is(err, exec.ErrMemoryLimit):
 		code = "53200"
 	case errors.Is(err, exec.ErrSubqueryRows):

@@ -65,8 +65,15 @@ func tagArray(t *TagColumn, rows int) arrow.Array {
 
 // newDictArray makes a dictionary array and initialises its lazily built
 // dictionary at once: Arrow builds it on first use without locking, and
-// buffered records are read by several goroutines.
+// buffered records are read by several goroutines. A tag column of NULLs
+// only gets a one-entry dictionary, so its rows' code 0 is in range for
+// readers that look codes up before checking validity.
 func newDictArray(data arrow.ArrayData) *array.Dictionary {
+	if dict := data.Dictionary(); data.Len() > 0 && (dict == nil || dict.Len() == 0) {
+		one := array.NewStringData(stringData([]string{""}))
+		defer one.Release()
+		data.(*array.Data).SetDictionary(one.Data())
+	}
 	d := array.NewDictionaryData(data)
 	d.Dictionary()
 	return d

