@@ -457,9 +457,18 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 					continue
 				}
 				found = true
-				x, err := q.bindValue(&ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(c.table), Name: ast.NewCIStr(c.name)}})
-				if err != nil {
-					return nil, err
+				var x exec.Expr
+				if q.grouped {
+					// A star in a grouped query: each column must be a
+					// group key, which binding by name checks.
+					var err error
+					if x, err = q.bindValue(&ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(c.table), Name: ast.NewCIStr(c.name)}}); err != nil {
+						return nil, err
+					}
+				} else {
+					// The column itself, not its name: a subquery may
+					// have two columns of one name (SELECT 1 AS a, 2 AS a).
+					x = q.in.ref(c)
 				}
 				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, scale: c.scale, table: c.storedTable()})
 			}
