@@ -321,7 +321,11 @@ func TestDescribeInfersParameterTypes(t *testing.T) {
 		{"SELECT time_bucket($1, time) AS b, avg(usage) FROM cpu GROUP BY b", []uint32{oidInterval}},
 		{"SELECT $1", []uint32{0}},
 		{"SELECT * FROM cpu LIMIT $1", []uint32{oidInt8}},
-		{"INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3)", []uint32{0, 0, 0}},
+		// An existing column types its VALUES parameter, as PostgreSQL's
+		// target does; a new column's stays unknown.
+		{"INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3)", []uint32{oidTimestamptz, oidText, oidFloat8}},
+		{"INSERT INTO cpu (time, n, nosuch) VALUES ($2, $1, $3)", []uint32{oidInt8, oidTimestamptz, 0}},
+		{"INSERT INTO newtable (time, a) VALUES ($1, $2)", []uint32{0, 0}},
 	} {
 		r.send(&pgproto3.Parse{Query: tt.q}, &pgproto3.Describe{ObjectType: 'S'}, &pgproto3.Sync{})
 		msg := r.recv()

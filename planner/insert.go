@@ -82,6 +82,7 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 	b := newBinder(p, sess, stmt, params)
 	var rows [][]any
 	var kinds [][]valueKind
+	var tags []bool // INSERT ... SELECT: which text columns a new table makes tags (nil: all)
 	if ins.Select != nil {
 		r, cols, err := b.runSubquery(nil, ins.Select)
 		if err != nil {
@@ -92,16 +93,20 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 		}
 		rows = r
 		// A query's columns are typed: a numeric (held as float8) rounds
-		// half away from zero into an integer column; its text converts
-		// as a quoted literal would (PostgreSQL resolves a bare literal
-		// in the select list that way).
+		// half away from zero into an integer column; a bare quoted
+		// literal or parameter in its select list takes the column's type
+		// (PostgreSQL resolves it so); other text is text. In a new table
+		// a tag stays a tag and a text field a field.
 		colKinds := make([]valueKind, len(cols))
+		tags = make([]bool, len(cols))
 		for j, c := range cols {
-			if c.PGType == oidNumericPG && c.Type.ID() == arrow.FLOAT64 {
+			switch {
+			case c.PGType == oidNumericPG && c.Type.ID() == arrow.FLOAT64:
 				colKinds[j] = numericValue
-			} else if exec.IsText(c.Type) {
-				colKinds[j] = unknownValue
+			case c.Unknown:
+				colKinds[j], tags[j] = unknownValue, true
 			}
+			tags[j] = tags[j] || c.Type.ID() == arrow.DICTIONARY
 		}
 		for range rows {
 			kinds = append(kinds, colKinds)
@@ -140,7 +145,7 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds)
+	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds, tags)
 	if err != nil {
 		return 0, err
 	}
@@ -151,6 +156,58 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 		return 0, err
 	}
 	return int64(len(rows)), nil
+}
+
+// insertParamTypes types the parameters of an INSERT for Describe: a
+// parameter that is a VALUES item of an existing column has the column's
+// type (a tag's is text), as PostgreSQL infers it from the target, so
+// drivers send typed values; others stay untyped (nil).
+func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.DataType {
+	types := make([]arrow.DataType, stmt.NumParams)
+	ins, ok := stmt.AST.(*ast.InsertStmt)
+	if !ok || ins.Select != nil {
+		return types
+	}
+	tn, ok := ins.Table.TableRefs.Left.(*ast.TableSource)
+	if !ok {
+		return types
+	}
+	name, ok := tn.Source.(*ast.TableName)
+	if !ok {
+		return types
+	}
+	cols, err := p.Engine.TableSchema(sess.Database, name.Name.O)
+	if err != nil {
+		return types
+	}
+	byName := map[string]arrow.DataType{}
+	var order []string
+	for _, c := range cols {
+		dt := storage.ArrowType(c.Type)
+		if c.Type == storage.TypeTag {
+			dt = exec.TypeText
+		}
+		byName[c.Name], order = dt, append(order, c.Name)
+	}
+	names := order
+	if len(ins.Columns) > 0 {
+		names = nil
+		for _, c := range ins.Columns {
+			names = append(names, c.Name.O)
+		}
+	}
+	for _, list := range ins.Lists {
+		for j, e := range list {
+			pm, ok := e.(*driver.ParamMarkerExpr)
+			if !ok || j >= len(names) || pm.Order >= len(stmt.Params) {
+				continue
+			}
+			if n := stmt.Params[pm.Order]; n >= 1 && n <= len(types) && types[n-1] == nil {
+				types[n-1] = byName[names[j]]
+			}
+		}
+	}
+	return types
 }
 
 // valueKind says how an INSERT value converts beyond its Go type.
@@ -191,8 +248,10 @@ func checkArity(values, columns, row int) error {
 }
 
 // buildBatch turns rows of values into a column batch, converting each value
-// to its column's type; a new table's text columns become tags.
-func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]storage.ColumnType, rows [][]any, kinds [][]valueKind) (*storage.TableBatch, error) {
+// to its column's type; a new table's text columns become tags (those tags
+// marks, when given). A new column of NULLs only is left out: it has
+// nothing to store, and its type comes with its first value.
+func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]storage.ColumnType, rows [][]any, kinds [][]valueKind, tags []bool) (*storage.TableBatch, error) {
 	n := len(rows)
 	b := &storage.TableBatch{Table: table, Rows: n, Time: make([]int64, n)}
 	timeCol := -1
@@ -206,10 +265,12 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			b.Time[i] = c.Now.UnixNano()
 			continue
 		}
-		switch r[timeCol].(type) {
-		case nil:
+		_, isText := r[timeCol].(string)
+		_, isTime := r[timeCol].(exec.Timestamp)
+		switch {
+		case r[timeCol] == nil:
 			return nil, errorf("23502", "null value in column \"time\" violates not-null constraint")
-		case exec.Timestamp, string:
+		case isTime, isText && kinds[i][timeCol] == unknownValue:
 		default:
 			e := errorf(CodeDatatype, "column \"time\" is of type timestamp with time zone but expression is of type %s (row %d)", valueTypeName(r[timeCol], kinds[i][timeCol]), i+1)
 			e.Hint = "write a timestamp ('2016-01-01 00:00:00Z'), or to_timestamp(seconds) for a Unix time"
@@ -217,7 +278,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 		}
 		v, err := exec.CastValue(c, r[timeCol], exec.TypeTimestamptz)
 		if err != nil {
-			return nil, errorf(CodeInvalidText, "row %d, column time: %v", i+1, err)
+			return nil, rowError(err, i, storage.TimeColumn)
 		}
 		b.Time[i] = int64(v.(exec.Timestamp))
 	}
@@ -231,8 +292,11 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			if typ, err = inferType(name, rows, kinds, j); err != nil {
 				return nil, err
 			}
-			if typ == storage.TypeString && len(existing) == 0 {
+			if typ == storage.TypeString && len(existing) == 0 && (tags == nil || tags[j]) {
 				typ = storage.TypeTag
+			}
+			if allNull(rows, j) && hasValues(rows, names, existing, timeCol) {
+				continue
 			}
 		}
 		if typ == storage.TypeTag {
@@ -241,7 +305,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			for i, r := range rows {
 				v, err := exec.CastValue(c, r[j], exec.TypeText)
 				if err != nil {
-					return nil, errorf(CodeDatatype, "row %d, column %s: %v", i+1, name, err)
+					return nil, rowError(err, i, name)
 				}
 				if v == nil {
 					tag.Codes[i] = -1
@@ -268,11 +332,43 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 	return b, nil
 }
 
+// rowError is a conversion's error (with its own SQLSTATE: 22P02 for bad
+// input, 22003 out of range, ...) naming the row and column.
+func rowError(err error, i int, name string) error {
+	e := *AsError(err)
+	e.Msg = fmt.Sprintf("row %d, column %s: %s", i+1, name, e.Msg)
+	return &e
+}
+
+// hasValues reports whether a row's columns other than time hold a value
+// somewhere, or an existing column: then a new column of NULLs only need
+// not be made, the batch still writes something.
+func hasValues(rows [][]any, names []string, existing map[string]storage.ColumnType, timeCol int) bool {
+	for j, name := range names {
+		if j == timeCol {
+			continue
+		}
+		if _, ok := existing[name]; ok || !allNull(rows, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// allNull reports whether column j is NULL in every row.
+func allNull(rows [][]any, j int) bool {
+	for _, r := range rows {
+		if r[j] != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // inferType types a new column from all its values, as PostgreSQL types a
 // VALUES column: numbers together make the widest (bigint and a decimal:
 // double precision), quoted literals take the others' type, and numbers
-// do not mix with booleans or typed text. A column of NULLs only is double
-// precision.
+// do not mix with booleans or typed text.
 func inferType(name string, rows [][]any, kinds [][]valueKind, j int) (storage.ColumnType, error) {
 	var ints, uints, floats, bools, texts, unknowns bool
 	var first string // the first value's type, for the error
@@ -398,7 +494,7 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 		}
 		v, err := exec.CastValue(c, x, dt)
 		if err != nil {
-			return f, errorf(CodeDatatype, "row %d, column %s: %v", i+1, name, err)
+			return f, rowError(err, i, name)
 		}
 		if v == nil {
 			f.Nulls++

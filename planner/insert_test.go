@@ -95,12 +95,39 @@ func TestInsert(t *testing.T) {
 		{"INSERT INTO t10 (time, a, b) SELECT time, v FROM m WHERE false", "INSERT has more target columns than expressions"},
 		{"INSERT INTO pg_class (relname) VALUES ('x')", "cannot insert into pg_catalog.pg_class: it is a system catalog"},
 		{"INSERT INTO information_schema.tables (table_name) VALUES ('x')", "cannot insert into information_schema.tables"},
+		{"INSERT INTO pg_catalog.foo (time, x) VALUES ('2016-01-03T00:00:00Z', 1)", "cannot insert into pg_catalog.foo"},
+		{"INSERT INTO m3 (time, n) SELECT time, v::text FROM m", `column "n" is of type bigint but expression is of type text (row 1)`},
+		{"INSERT INTO m3 (time, n) VALUES ('2016-01-03'::text, 1)", `column "time" is of type timestamp with time zone but expression is of type text`},
 	} {
 		_, err = x.Query(ctx, tt.sql)
 		require.ErrorContains(t, err, tt.err, tt.sql)
 	}
 	_, err = e.TableSchema("db", "t10")
 	require.Error(t, err, "no failed INSERT created its table")
+	_, err = e.TableSchema("db", "foo")
+	require.Error(t, err)
+	_, err = x.Query(ctx, "INSERT INTO m3 (time, n) VALUES ('2016-01-03T00:00:00Z', 'x')")
+	require.Equal(t, "22P02", planner.AsError(err).Code, "bad input keeps its own SQLSTATE: %v", err)
+
+	// INSERT ... SELECT into a new table keeps tags tags and text fields
+	// fields; a quoted literal in the select list takes the column's type.
+	q("INSERT INTO cpu (time, host, usage, note) VALUES ('2016-01-01T00:00:20Z', 'c', 3, 'hi')")
+	q("INSERT INTO cpu2 (time, host, note, usage, k) SELECT time, host, note, usage, '7' FROM cpu WHERE note IS NOT NULL")
+	cols, err = e.TableSchema("db", "cpu2")
+	require.NoError(t, err)
+	kinds := map[string]storage.ColumnType{}
+	for _, c := range cols {
+		kinds[c.Name] = c.Type
+	}
+	require.Equal(t, map[string]storage.ColumnType{"time": storage.TypeTime, "host": storage.TypeTag, "note": storage.TypeString, "usage": storage.TypeFloat, "k": storage.TypeTag}, kinds)
+
+	// A new column of NULLs only is not made until a value types it.
+	q("INSERT INTO m6 (time, a, b) VALUES ('2016-01-01T00:00:00Z', 1, NULL)")
+	cols, err = e.TableSchema("db", "m6")
+	require.NoError(t, err)
+	require.Len(t, cols, 2)
+	q("INSERT INTO m6 (time, a, b) VALUES ('2016-01-01T00:00:01Z', 2, 'x')")
+	require.Equal(t, [][]any{{nil}, {"x"}}, q("SELECT b FROM m6 ORDER BY time").Rows)
 
 	// WITH ... INSERT, as PostgreSQL writes it.
 	q("WITH w AS (SELECT time, v FROM m WHERE v > 1.6) INSERT INTO m4 (time, v) SELECT time, v * 2 FROM w")

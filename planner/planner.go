@@ -169,7 +169,7 @@ func (p *Planner) Describe(sess *Session, stmt *sql.Statement) ([]Column, []arro
 	case sql.Explain:
 		return []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}, make([]arrow.DataType, stmt.NumParams), nil
 	case sql.Insert:
-		return nil, make([]arrow.DataType, stmt.NumParams), nil
+		return nil, p.insertParamTypes(sess, stmt), nil
 	}
 	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT and EXPLAIN statements can be described here")
 }

@@ -20,8 +20,9 @@ func (r *rewriter) word(t token) {
 		return
 	}
 	if next.punct(".") {
-		// pg_catalog.f( calls the built-in f.
-		if w == "pg_catalog" && (r.tok(2).kind == tIdent || r.tok(2).kind == tQIdent) && r.tok(3).punct("(") {
+		// pg_catalog.f( calls the built-in f (not after INTO: INSERT INTO
+		// pg_catalog.t (cols) names a table).
+		if w == "pg_catalog" && (r.tok(2).kind == tIdent || r.tok(2).kind == tQIdent) && r.tok(3).punct("(") && !r.afterInto() {
 			r.i += 2
 			r.step()
 			return
@@ -122,6 +123,12 @@ func (r *rewriter) unreservedName(w string, next token) bool {
 
 // afterIs reports whether the last output is IS or IS NOT (so TRUE/FALSE
 // form an IS TRUE test).
+// afterInto reports whether the last word written is INTO.
+func (r *rewriter) afterInto() bool {
+	n := len(r.out)
+	return n > 0 && r.out[n-1].kind == okKeyword && r.out[n-1].text == "INTO"
+}
+
 func (r *rewriter) afterIs() bool {
 	n := len(r.out)
 	last := func(k int) string {
