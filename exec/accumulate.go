@@ -328,6 +328,7 @@ type extremeAcc struct {
 	times  []int64
 	kind   arrow.Type
 	groups int
+	nan    bool // a float NaN was seen: min/max order it after numbers
 }
 
 // grow only records the group count; the value slice of the argument's type
@@ -418,11 +419,37 @@ func extremeFast[T int64 | uint64 | float64](max bool, gids []uint32, vals []T, 
 		v := vals[i]
 		if !has[g] {
 			has[g], cur[g] = true, v
-		} else if max && (v > cur[g] || v != v && cur[g] == cur[g]) || !max && (v < cur[g] || cur[g] != cur[g] && v == v) {
-			// NaN is greater than every number, as in PostgreSQL.
+		} else if max && v > cur[g] || !max && v < cur[g] {
 			cur[g] = v
 		}
 	}
+}
+
+// extremeNaN is extremeFast over floats where a NaN has been seen, which
+// is greater than every number, as in PostgreSQL: max takes one, min
+// replaces one.
+func extremeNaN(max bool, gids []uint32, vals []float64, valid func(int) bool, has []bool, cur []float64) {
+	for i, g := range gids {
+		if valid != nil && !valid(i) {
+			continue
+		}
+		v := vals[i]
+		if !has[g] {
+			has[g], cur[g] = true, v
+		} else if max && (v > cur[g] || v != v) || !max && (v < cur[g] || cur[g] != cur[g]) {
+			cur[g] = v
+		}
+	}
+}
+
+// hasNaN reports whether vals holds a NaN.
+func hasNaN(vals []float64) bool {
+	for _, v := range vals {
+		if v != v {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
@@ -442,7 +469,14 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 			extremeFast(a.max, gids, v.Int64Values(), valid, a.has, a.ints)
 			return nil
 		case *array.Float64:
-			extremeFast(a.max, gids, v.Float64Values(), valid, a.has, a.floats)
+			// Without a NaN so far, the plain comparisons are PostgreSQL's
+			// order; the check is one pass over the batch.
+			fv := v.Float64Values()
+			if a.nan = a.nan || hasNaN(fv); a.nan {
+				extremeNaN(a.max, gids, fv, valid, a.has, a.floats)
+				return nil
+			}
+			extremeFast(a.max, gids, fv, valid, a.has, a.floats)
 			return nil
 		case *array.Timestamp:
 			if valid == nil {

@@ -67,6 +67,21 @@ func BenchmarkExtreme(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
 		})
+		b.Run(name+"/floats", func(b *testing.B) {
+			fv := make([]float64, len(vals))
+			for i, v := range vals {
+				fv[i] = float64(v)
+			}
+			has, cur := make([]bool, groups), make([]float64, groups)
+			for range b.N {
+				clear(has)
+				if hasNaN(fv) { // as extremeAcc.update checks
+					b.Fatal("no NaN here")
+				}
+				extremeFast(true, gids, fv, nil, has, cur)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
+		})
 		b.Run(name+"/branch-free", func(b *testing.B) {
 			has, cur := make([]bool, groups), make([]int64, groups)
 			for range b.N {
