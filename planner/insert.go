@@ -34,11 +34,7 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 	if ins.IsReplace || len(ins.OnDuplicate) > 0 || ins.Setlist {
 		return 0, notSupported("REPLACE, ON DUPLICATE KEY and INSERT ... SET")
 	}
-	tn, ok := ins.Table.TableRefs.Left.(*ast.TableSource)
-	if !ok {
-		return 0, errorf(CodeSyntax, "INSERT needs a table name")
-	}
-	name, ok := tn.Source.(*ast.TableName)
+	name, ok := insertTable(ins)
 	if !ok {
 		return 0, errorf(CodeSyntax, "INSERT needs a table name")
 	}
@@ -60,16 +56,9 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 			order = append(order, c.Name)
 		}
 	}
-	var names []string
-	if len(ins.Columns) > 0 {
-		for _, c := range ins.Columns {
-			names = append(names, c.Name.O)
-		}
-	} else {
-		if len(order) == 0 {
-			return 0, errorf(CodeUndefinedTable, "relation %q does not exist; name the columns to create it: INSERT INTO %s (time, ...) VALUES ...", table, table)
-		}
-		names = order
+	names := insertNames(ins, order)
+	if len(names) == 0 {
+		return 0, errorf(CodeUndefinedTable, "relation %q does not exist; name the columns to create it: INSERT INTO %s (time, ...) VALUES ...", table, table)
 	}
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -168,11 +157,7 @@ func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.D
 	if !ok || ins.Select != nil {
 		return types
 	}
-	tn, ok := ins.Table.TableRefs.Left.(*ast.TableSource)
-	if !ok {
-		return types
-	}
-	name, ok := tn.Source.(*ast.TableName)
+	name, ok := insertTable(ins)
 	if !ok {
 		return types
 	}
@@ -189,13 +174,7 @@ func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.D
 		}
 		byName[c.Name], order = dt, append(order, c.Name)
 	}
-	names := order
-	if len(ins.Columns) > 0 {
-		names = nil
-		for _, c := range ins.Columns {
-			names = append(names, c.Name.O)
-		}
-	}
+	names := insertNames(ins, order)
 	for _, list := range ins.Lists {
 		for j, e := range list {
 			pm, ok := e.(*driver.ParamMarkerExpr)
@@ -208,6 +187,29 @@ func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.D
 		}
 	}
 	return types
+}
+
+// insertTable is the table an INSERT writes.
+func insertTable(ins *ast.InsertStmt) (*ast.TableName, bool) {
+	tn, ok := ins.Table.TableRefs.Left.(*ast.TableSource)
+	if !ok {
+		return nil, false
+	}
+	name, ok := tn.Source.(*ast.TableName)
+	return name, ok
+}
+
+// insertNames are the columns an INSERT writes: its column list, or the
+// table's columns (order) without one.
+func insertNames(ins *ast.InsertStmt, order []string) []string {
+	if len(ins.Columns) == 0 {
+		return order
+	}
+	names := make([]string, len(ins.Columns))
+	for i, c := range ins.Columns {
+		names[i] = c.Name.O
+	}
+	return names
 }
 
 // valueKind says how an INSERT value converts beyond its Go type.
