@@ -12,7 +12,8 @@ import (
 // 64k rows of 100 hosts computes 100 strings. Values the dictionary holds
 // but no row uses are not evaluated (a filter may have removed the rows
 // whose value the function would reject). It declines (ok false) when the
-// rows use more than a quarter as many values as there are rows.
+// rows use more than a quarter as many values as there are rows, or the
+// dictionary is larger than the batch.
 //
 // Every function with arguments is a pure function of them (the one
 // volatile function, random(), takes none), so the results are the ones
@@ -34,7 +35,9 @@ func (e *Call) evalPerValue(c *Ctx, args []arg, n int) (arrow.Array, bool, error
 	}
 	d := args[at].arr.(*array.Dictionary)
 	codes, ok := d.Indices().(*array.Int32)
-	if !ok {
+	if !ok || d.Dictionary().Len() > n {
+		// A dictionary larger than the batch (a file's, shared by many
+		// batches) would cost more to index by code than the rows save.
 		return nil, false, nil
 	}
 	// slot[code] is 1 + the value's place among the used ones.

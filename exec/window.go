@@ -610,7 +610,6 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 	if !a.valid || s != a.s || e < a.e {
 		*a = winAgg{s: s, e: s, valid: true, cand: a.cand[:0]}
 	}
-	_, moment := windowMoments[f.Name]
 	for j := a.e; j < e; j++ {
 		if f.Name == "count" && f.Star {
 			a.cnt++
@@ -651,12 +650,11 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 			case uint64:
 				a.fsum += float64(x)
 			}
-		default:
-			if moment {
-				var err error
-				if a.mn, a.msx, a.msxx, err = momentStep(a.mn, a.msx, a.msxx, toFloat(v)); err != nil {
-					return err
-				}
+		case "count":
+		default: // stddev, variance and their _samp/_pop forms (frameValue sends no other)
+			var err error
+			if a.mn, a.msx, a.msxx, err = momentStep(a.mn, a.msx, a.msxx, toFloat(v)); err != nil {
+				return err
 			}
 		}
 	}
