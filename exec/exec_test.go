@@ -443,6 +443,39 @@ func TestIntCompareWithFloatConstant(t *testing.T) {
 	require.False(t, ok, "NaN keeps the float comparison")
 }
 
+// TestFloatCompareNaNOrder: float comparisons, against a constant on
+// either side and between columns, answer as PostgreSQL's order does
+// (cmpFloat): NaN equals NaN and is greater than every number.
+func TestFloatCompareNaNOrder(t *testing.T) {
+	vals := []float64{math.NaN(), math.Inf(-1), -1, math.Copysign(0, -1), 0, 1.5, math.Inf(1)}
+	xs := make([]any, 0, len(vals)*len(vals))
+	ys := make([]any, 0, len(vals)*len(vals))
+	for _, a := range vals {
+		for _, b := range vals {
+			xs, ys = append(xs, a), append(ys, b)
+		}
+	}
+	rec := recordOf(t, col{"x", TypeFloat, xs}, col{"y", TypeFloat, ys})
+	defer rec.Release()
+	x, y := colRef(rec, "x"), colRef(rec, "y")
+	check := func(e Expr, want func(i int) bool) {
+		out, err := e.Eval(NewCtx(), rec)
+		require.NoError(t, err)
+		defer out.Release()
+		b := out.(*array.Boolean)
+		for i := range xs {
+			require.Equal(t, want(i), b.Value(i), "%s at %v, %v", e, xs[i], ys[i])
+		}
+	}
+	for op := Eq; op <= Ge; op++ {
+		check(&Compare{Op: op, L: x, R: y}, func(i int) bool { return op.Holds(cmpFloat(xs[i].(float64), ys[i].(float64))) })
+		for _, c := range vals {
+			check(&Compare{Op: op, L: x, R: &Literal{V: c, DT: TypeFloat}}, func(i int) bool { return op.Holds(cmpFloat(xs[i].(float64), c)) })
+			check(&Compare{Op: op, L: &Literal{V: c, DT: TypeFloat}, R: x}, func(i int) bool { return op.Holds(cmpFloat(c, xs[i].(float64))) })
+		}
+	}
+}
+
 // TestSortedGroupingMatchesHashing: one-key grouping without a hash map
 // while keys ascend gives every key one group, the same as hashing, when
 // the order breaks (within a batch, at a batch boundary, by a NULL key)

@@ -142,7 +142,7 @@ func compareScalar(op CmpOp, a arrow.Array, v any) (arrow.Array, error) {
 	case *array.Uint64:
 		cmpScalar(op, a.Uint64Values(), v.(uint64), out)
 	case *array.Float64:
-		cmpScalar(op, a.Float64Values(), v.(float64), out)
+		cmpScalarFloat(op, a.Float64Values(), v.(float64), out)
 	case *array.Timestamp:
 		cmpScalar(op, timestampValues(a), int64(v.(Timestamp)), out)
 	case *array.String:
@@ -238,6 +238,51 @@ func cmpScalar[T cmp.Ordered](op CmpOp, vals []T, s T, out []byte) {
 	}
 }
 
+// cmpScalarFloat is cmpScalar in PostgreSQL's float order (cmpFloat): NaN
+// equals NaN and is greater than every number. Against a number, IEEE
+// comparisons agree with that order but for a NaN value under > and >=,
+// which are asked as "not <=" and "not <" (false for NaN); against NaN,
+// the answer is whether each value is NaN.
+func cmpScalarFloat(op CmpOp, vals []float64, s float64, out []byte) {
+	if s != s {
+		switch op {
+		case Eq, Ge: // x = NaN, x >= NaN: x is NaN
+			for i, x := range vals {
+				if x != x {
+					setBit(out, i)
+				}
+			}
+		case Ne, Lt: // every number is below NaN
+			for i, x := range vals {
+				if x == x {
+					setBit(out, i)
+				}
+			}
+		case Le:
+			for i := range vals {
+				setBit(out, i)
+			}
+		}
+		return
+	}
+	switch op {
+	case Gt:
+		for i, x := range vals {
+			if !(x <= s) {
+				setBit(out, i)
+			}
+		}
+	case Ge:
+		for i, x := range vals {
+			if !(x < s) {
+				setBit(out, i)
+			}
+		}
+	default:
+		cmpScalar(op, vals, s, out)
+	}
+}
+
 func cmpSlices[T cmp.Ordered](op CmpOp, a, b []T, out []byte) {
 	for i := range a {
 		if op.Holds(cmp.Compare(a[i], b[i])) {
@@ -257,7 +302,12 @@ func compareArrays(op CmpOp, a, b arrow.Array) (arrow.Array, error) {
 	case *array.Uint64:
 		cmpSlices(op, av.Uint64Values(), b.(*array.Uint64).Uint64Values(), out)
 	case *array.Float64:
-		cmpSlices(op, av.Float64Values(), b.(*array.Float64).Float64Values(), out)
+		bv := b.(*array.Float64).Float64Values()
+		for i, x := range av.Float64Values() {
+			if op.Holds(cmpFloat(x, bv[i])) {
+				setBit(out, i)
+			}
+		}
 	case *array.Timestamp:
 		bt, ok := b.(*array.Timestamp)
 		if !ok {
