@@ -418,7 +418,7 @@ func TestIntCompareWithFloatConstant(t *testing.T) {
 			for _, flipped := range []bool{false, true} {
 				var e Expr = &Compare{Op: op, L: &Cast{X: x, To: TypeFloat}, R: &Literal{V: f, DT: TypeFloat}}
 				if flipped {
-					e = &Compare{Op: op.flip(), L: &Literal{V: f, DT: TypeFloat}, R: &Cast{X: x, To: TypeFloat}}
+					e = &Compare{Op: op.Flip(), L: &Literal{V: f, DT: TypeFloat}, R: &Cast{X: x, To: TypeFloat}}
 				}
 				out, err := e.Eval(NewCtx(), rec)
 				require.NoError(t, err)

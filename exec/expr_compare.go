@@ -28,8 +28,8 @@ var cmpNames = [...]string{"=", "<>", "<", "<=", ">", ">="}
 
 func (op CmpOp) String() string { return cmpNames[op] }
 
-// flip returns the operator with its operands swapped: a < b ⇔ b > a.
-func (op CmpOp) flip() CmpOp {
+// Flip returns the operator with its operands swapped: a < b ⇔ b > a.
+func (op CmpOp) Flip() CmpOp {
 	switch op {
 	case Lt:
 		return Gt
@@ -74,7 +74,7 @@ func (e *Compare) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 	l, r, op := e.L, e.R, e.Op
 	if _, lc := constOf(l); lc {
 		if _, rc := constOf(r); !rc {
-			l, r, op = r, l, op.flip()
+			l, r, op = r, l, op.Flip()
 		}
 	}
 	if v, ok := constOf(r); ok {

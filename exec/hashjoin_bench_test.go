@@ -57,3 +57,29 @@ func BenchmarkHashJoinTwoKeys(b *testing.B) {
 		require.Equal(b, 36000, rows)
 	}
 }
+
+// BenchmarkAsofJoin joins a day of 100 hosts' rows (864,000) with
+// themselves on host and the latest earlier time (time > time): every row
+// finds its series' previous row, as lag() over (PARTITION BY host ORDER
+// BY time) would.
+func BenchmarkAsofJoin(b *testing.B) {
+	rows := joinBatches(b, 100, 8640)
+	c := NewCtx()
+	r := rows[0]
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		j := NewAsofJoin(c, false, NewValues(r.Schema(), rows...), NewValues(r.Schema(), rows...),
+			[]Expr{colRef(r, "host")}, []Expr{colRef(r, "host")}, colRef(r, "time"), colRef(r, "time"), Gt)
+		got := 0
+		for {
+			rec, err := j.Next(bg)
+			require.NoError(b, err)
+			if rec == nil {
+				break
+			}
+			got += int(rec.NumRows())
+		}
+		j.Close()
+		require.Equal(b, 864000-100, got)
+	}
+}

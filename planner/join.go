@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
@@ -19,6 +20,19 @@ type Join struct {
 	Kind                exec.JoinKind
 	LeftKeys, RightKeys []exec.Expr
 	Residual            exec.Expr
+	// Asof makes an inner or left join an ASOF join: each left row joins
+	// at most one right row of equal keys, the nearest by Asof's
+	// inequality. It has no residual.
+	Asof *AsofMatch
+}
+
+// AsofMatch is the inequality of an ASOF JOIN, Left Op Right with Op one of
+// < <= > >=: a left row joins the right row of equal keys whose Right is
+// nearest to its Left while the inequality holds (a.t >= b.t: the latest
+// b.t at or before a.t).
+type AsofMatch struct {
+	Left, Right exec.Expr // over each side's own columns
+	Op          exec.CmpOp
 }
 
 func (n *Join) Columns() []Column {
@@ -33,6 +47,9 @@ func (n *Join) Describe() string {
 	var on []string
 	for i := range n.LeftKeys {
 		on = append(on, fmt.Sprintf("%s = %s", n.LeftKeys[i], n.RightKeys[i]))
+	}
+	if n.Asof != nil {
+		return fmt.Sprintf("AsofJoin: %s on=[%s] nearest=[%s %s %s]", kind, strings.Join(on, ", "), n.Asof.Left, n.Asof.Op, n.Asof.Right)
 	}
 	s := fmt.Sprintf("HashJoin: %s on=[%s]", kind, strings.Join(on, ", "))
 	if n.Residual != nil {
@@ -136,6 +153,12 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 			rest = append(rest, c)
 		}
 	}
+	if b.stmt.AsofJoins[j] {
+		if node.Asof, err = asofMatch(rest, nl); err != nil {
+			return nil, err
+		}
+		rest = nil
+	}
 	node.Residual = andAll(rest)
 	s.node = node
 	if len(usings) > 0 && (kind == exec.JoinRight || kind == exec.JoinFull) {
@@ -145,6 +168,38 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	}
 	usingFirst(s, names)
 	return s, nil
+}
+
+// asofMatch finds an ASOF JOIN's inequality among the conditions of its ON
+// clause that are not equalities between the two sides: there must be
+// exactly one, comparing an expression of each side.
+func asofMatch(conds []exec.Expr, nl int) (*AsofMatch, error) {
+	var m *AsofMatch
+	for _, c := range conds {
+		cmp, ok := c.(*exec.Compare)
+		if ok && m == nil && cmp.Op != exec.Eq && cmp.Op != exec.Ne {
+			switch l, r := sideOf(cmp.L, nl), sideOf(cmp.R, nl); {
+			case l == 1 && r == 2:
+				m = &AsofMatch{Left: cmp.L, Right: shift(cmp.R, -nl), Op: cmp.Op}
+				continue
+			case l == 2 && r == 1:
+				m = &AsofMatch{Left: cmp.R, Right: shift(cmp.L, -nl), Op: cmp.Op.Flip()}
+				continue
+			}
+		}
+		return nil, &Error{Code: CodeNotSupported, Msg: "ASOF JOIN's ON condition takes equalities between the two sides and one inequality, not " + c.String(),
+			Hint: "write ON a.key = b.key AND a.time >= b.time; filter in WHERE"}
+	}
+	if m == nil {
+		return nil, &Error{Code: CodeNotSupported, Msg: "ASOF JOIN needs an inequality between the two sides in its ON condition",
+			Hint: "write ON a.key = b.key AND a.time >= b.time"}
+	}
+	switch m.Left.Type().ID() {
+	case arrow.INT64, arrow.TIMESTAMP, arrow.FLOAT64, arrow.DATE32:
+	default:
+		return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("ASOF JOIN's inequality compares %s values; it takes times, dates and numbers", m.Left.Type())}
+	}
+	return m, nil
 }
 
 // commonColumns are the names of the columns both sides show (NATURAL

@@ -55,6 +55,9 @@ func lateralSource(n ast.ResultSetNode) (*ast.TableSource, bool) {
 
 // bindLateral binds left [LEFT] JOIN LATERAL (subquery) AS alias ON true.
 func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*scope, error) {
+	if b.stmt.AsofJoins[j] {
+		return nil, notSupported("ASOF JOIN LATERAL")
+	}
 	outer := false
 	switch j.Tp {
 	case ast.LeftJoin:

@@ -55,6 +55,9 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 			left.Close()
 			return nil, err
 		}
+		if n.Asof != nil {
+			return exec.NewAsofJoin(c, n.Kind == exec.JoinLeft, left, right, n.LeftKeys, n.RightKeys, n.Asof.Left, n.Asof.Right, n.Asof.Op), nil
+		}
 		return exec.NewHashJoin(c, n.Kind, left, right, n.LeftKeys, n.RightKeys, n.Residual), nil
 	case *Union:
 		kids := make([]exec.Operator, 0, len(n.Kids))

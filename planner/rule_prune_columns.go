@@ -141,6 +141,9 @@ func pruneJoin(n *Join, need []bool) (Node, []int) {
 	if n.Residual != nil {
 		exprs = append(exprs, n.Residual)
 	}
+	if n.Asof != nil {
+		exprs = append(exprs, n.Asof.Left, n.Asof.Right)
+	}
 	if !renumberable(exprs...) {
 		return mapChildren(n, func(c Node) Node { out, _ := prune(c, allColumns(c)); return out }), identity(len(n.Columns()))
 	}
@@ -154,6 +157,9 @@ func pruneJoin(n *Join, need []bool) (Node, []int) {
 		}
 	}
 	needL, needR = reads(needL, n.LeftKeys...), reads(needR, n.RightKeys...)
+	if n.Asof != nil {
+		needL, needR = reads(needL, n.Asof.Left), reads(needR, n.Asof.Right)
+	}
 	if n.Residual != nil {
 		walkColumns(n.Residual, func(c *exec.Column) {
 			if c.Index < nl {
@@ -176,6 +182,9 @@ func pruneJoin(n *Join, need []bool) (Node, []int) {
 	c := *n
 	c.Left, c.Right = left, right
 	c.LeftKeys, c.RightKeys = renumberAll(n.LeftKeys, ml), renumberAll(n.RightKeys, mr)
+	if n.Asof != nil {
+		c.Asof = &AsofMatch{Left: renumber(n.Asof.Left, ml), Right: renumber(n.Asof.Right, mr), Op: n.Asof.Op}
+	}
 	if n.Residual != nil {
 		c.Residual = renumber(n.Residual, both)
 	}

@@ -27,7 +27,7 @@ func pushFilterIntoJoin(n Node) Node {
 	if !ok {
 		return n
 	}
-	if j.Kind != exec.JoinInner {
+	if j.Kind != exec.JoinInner || j.Asof != nil {
 		return pushPreserved(f, j)
 	}
 	nl := len(j.Left.Columns())
@@ -58,14 +58,16 @@ func pushFilterIntoJoin(n Node) Node {
 		LeftKeys: lk, RightKeys: rk, Residual: andAll(residual)}
 }
 
-// pushPreserved moves the conditions of a filter over an outer, semi or
-// anti join that read only the input whose rows the join keeps (the left
-// of a left, semi or anti join, the right of a right join) into a filter
-// over that input: a row they drop would have been dropped with all it
-// joined to.
+// pushPreserved moves the conditions of a filter over an outer, semi, anti
+// or ASOF join that read only the input whose rows the join keeps (the
+// left of a left, semi, anti or ASOF join, the right of a right join)
+// into a filter over that input: a row they drop would have been dropped
+// with all it joined to. An ASOF join's right rows stay: which of them is
+// nearest to a left row depends on all of them.
 func pushPreserved(f *Filter, j *Join) Node {
-	toLeft := j.Kind == exec.JoinLeft || j.Kind == exec.JoinSemi || j.Kind == exec.JoinAnti
-	left, right, keep := splitBySide(conjuncts(f.Pred), len(j.Left.Columns()), toLeft, j.Kind == exec.JoinRight)
+	toLeft := j.Asof != nil || j.Kind == exec.JoinLeft || j.Kind == exec.JoinSemi || j.Kind == exec.JoinAnti
+	toRight := j.Asof == nil && j.Kind == exec.JoinRight
+	left, right, keep := splitBySide(conjuncts(f.Pred), len(j.Left.Columns()), toLeft, toRight)
 	if len(left) == 0 && len(right) == 0 {
 		return f
 	}

@@ -226,6 +226,30 @@ func TestASTFullJoin(t *testing.T) {
 	}
 }
 
+func TestASTAsofJoin(t *testing.T) {
+	st, sel := parseSelect(t, "SELECT * FROM a ASOF JOIN b ON a.k = b.k AND a.t >= b.t ASOF LEFT OUTER JOIN c ON a.t < c.t JOIN d ON true")
+	top := sel.From.TableRefs
+	require.False(t, st.AsofJoins[top], "the last join is a plain one")
+	mid := top.Left.(*ast.Join)
+	require.True(t, st.AsofJoins[mid])
+	require.Equal(t, ast.LeftJoin, mid.Tp)
+	first := mid.Left.(*ast.Join)
+	require.True(t, st.AsofJoins[first])
+	require.Equal(t, ast.CrossJoin, first.Tp)
+	_, ok := first.On.Expr.(*ast.BinaryOperationExpr)
+	require.True(t, ok, "the sentinel is removed: %T", first.On.Expr)
+	require.Len(t, st.AsofJoins, 2)
+	require.Empty(t, st.FullJoins)
+
+	// asof stays a name where no JOIN follows it.
+	st, sel = parseSelect(t, "SELECT asof FROM asof")
+	require.Empty(t, st.AsofJoins)
+	require.Equal(t, "asof", field(sel, 0).(*ast.ColumnNameExpr).Name.Name.O)
+
+	_, err := Parse("SELECT * FROM a ASOF JOIN b USING (k, t)")
+	require.ErrorContains(t, err, "ASOF JOIN ... USING is not supported")
+}
+
 func TestASTValues(t *testing.T) {
 	_, sel := parseSelect(t, "VALUES (1, 'a'), (2, 'b')")
 	require.Equal(t, ast.SelectStmtKindValues, sel.Kind)

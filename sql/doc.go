@@ -125,6 +125,11 @@
 // written) and is listed in Statement.FullJoins[join] = true. The planner
 // must read every LEFT join through that map. NATURAL FULL JOIN is 0A000.
 //
+// ASOF JOIN (side structure). a ASOF [LEFT [OUTER]] JOIN b ON ... (DuckDB's
+// and QuestDB's nearest-row join) arrives as an inner or left ast.Join with
+// its ON condition as written, listed in Statement.AsofJoins[join] = true.
+// ASOF JOIN ... USING is 0A000.
+//
 // BETWEEN SYMMETRIC (side structure). x [NOT] BETWEEN SYMMETRIC a AND b
 // arrives as an ast.BetweenExpr listed in Statement.SymmetricBetween; the
 // planner tests x between the smaller and the larger bound. ASYMMETRIC,

@@ -31,13 +31,15 @@ const (
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.
-	sentinelNullsFirst = "__pg_nulls_first"
-	sentinelNullsLast  = "__pg_nulls_last"
-	sentinelDistinctOn = "__pg_distinct_on"
-	sentinelCI         = "__pg_ci"
-	sentinelFullJoin   = "__pg_full_join"
-	sentinelSymmetric  = "__pg_symmetric"
-	sentinelNamedArg   = "__pg_named_arg" // ('name', value): name => value in a call
+	sentinelNullsFirst   = "__pg_nulls_first"
+	sentinelNullsLast    = "__pg_nulls_last"
+	sentinelDistinctOn   = "__pg_distinct_on"
+	sentinelCI           = "__pg_ci"
+	sentinelFullJoin     = "__pg_full_join"
+	sentinelAsofJoin     = "__pg_asof_join"
+	sentinelAsofLeftJoin = "__pg_asof_left_join"
+	sentinelSymmetric    = "__pg_symmetric"
+	sentinelNamedArg     = "__pg_named_arg" // ('name', value): name => value in a call
 
 	markerPrefix = "__pg_"
 )

@@ -82,6 +82,15 @@ func (p *post) Enter(n ast.Node) (ast.Node, bool) {
 			if f, name := fnName(x.On.Expr); name == sentinelFullJoin && len(f.Args) == 1 {
 				x.On.Expr = f.Args[0]
 				full = true
+			} else if (name == sentinelAsofJoin || name == sentinelAsofLeftJoin) && len(f.Args) == 1 {
+				x.On.Expr = f.Args[0]
+				if name == sentinelAsofJoin {
+					x.Tp = ast.CrossJoin // TiDB's inner join
+				}
+				if p.st.AsofJoins == nil {
+					p.st.AsofJoins = map[*ast.Join]bool{}
+				}
+				p.st.AsofJoins[x] = true
 			}
 		}
 		if len(x.Using) > 0 && x.Using[0].Name.O == sentinelFullJoin {
@@ -141,6 +150,8 @@ func (p *post) Leave(n ast.Node) (ast.Node, bool) {
 			p.fail("misplaced case-insensitive regular expression operator")
 		case sentinelFullJoin:
 			p.fail("misplaced FULL JOIN condition")
+		case sentinelAsofJoin, sentinelAsofLeftJoin:
+			p.fail("misplaced ASOF JOIN condition")
 		}
 	case *ast.AggregateFuncExpr, *ast.WindowFuncExpr:
 		var args []ast.ExprNode

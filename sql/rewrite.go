@@ -40,7 +40,7 @@ const (
 	fSub                    // x[ ... ] subscript or slice
 	fArray                  // ARRAY[ ... ]
 	fConcat                 // right operand of ||, inside __pg_concat( left,
-	fFullOn                 // ON condition of a FULL JOIN, inside __pg_full_join(
+	fJoinOn                 // ON condition of a FULL or ASOF JOIN, inside its sentinel's call
 	fAggOrder               // ORDER BY inside an aggregate's argument list
 	fSQLFunc                // trim/substring/overlay( ... ) with keyword arguments
 )
@@ -64,14 +64,14 @@ type frame struct {
 	// namedArg: fParen call with an argument name => value open as
 	// __pg_named_arg('name', (closed at the next ',' or ')').
 	namedArg bool
-	item     bool // fParen: a parenthesised FROM item
-	values   bool // query level: inside a VALUES list (rows get ROW)
-	full     bool // a FULL JOIN at this level awaits its ON or USING
-	cases    int  // fConcat, fFullOn: open CASE ... END inside the operand
-	nulls    int  // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
-	argIdx   int  // fSQLFunc: index in out of the first argument
-	fromIdx  int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
-	seen     bool // fSQLFunc substring: FROM was seen
+	item     bool   // fParen: a parenthesised FROM item
+	values   bool   // query level: inside a VALUES list (rows get ROW)
+	join     string // the sentinel of a FULL or ASOF JOIN at this level awaiting its ON or USING
+	cases    int    // fConcat, fJoinOn: open CASE ... END inside the operand
+	nulls    int    // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
+	argIdx   int    // fSQLFunc: index in out of the first argument
+	fromIdx  int    // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
+	seen     bool   // fSQLFunc substring: FROM was seen
 	// filterIdx: fParen of an aggregate's FILTER (WHERE ...) condition: the
 	// index in out of the MarkerFilter name (0: not one).
 	filterIdx int
@@ -165,8 +165,8 @@ func (r *rewriter) rewrite() *Error {
 	return r.err
 }
 
-// closeOperands closes the operand frames (right operand of ||, FULL JOIN
-// ON condition) that the token at r.i ends.
+// closeOperands closes the operand frames (right operand of ||, FULL or
+// ASOF JOIN ON condition) that the token at r.i ends.
 func (r *rewriter) closeOperands() {
 	for len(r.frames) > 1 {
 		f := r.top()
@@ -175,7 +175,7 @@ func (r *rewriter) closeOperands() {
 			if f.cases > 0 || !r.endsOperand() || r.continuesOperand() {
 				return
 			}
-		case fFullOn:
+		case fJoinOn:
 			if f.cases > 0 || !r.endsJoinCondition() {
 				return
 			}
@@ -230,6 +230,9 @@ func (r *rewriter) endsJoinCondition() bool {
 	case t.kind == tIdent:
 		// left( and right( are the string functions; any other of the
 		// words ends the condition even before "(" (WHERE (x), UNION (q)).
+		if t.val == "asof" {
+			return r.tok(1).word("join") || r.tok(1).word("left")
+		}
 		return joinEnd[t.val] && !((t.val == "left" || t.val == "right") && r.tok(1).punct("("))
 	}
 	return false

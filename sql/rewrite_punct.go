@@ -99,7 +99,7 @@ func (r *rewriter) punct(t token) {
 			return
 		case fAggOrder:
 			r.sortDirection(t, f)
-		case fConcat, fFullOn:
+		case fConcat, fJoinOn:
 			r.syntaxErr(t)
 			return
 		}
@@ -133,7 +133,7 @@ func (r *rewriter) emptyGroupingSet() bool {
 
 func (r *rewriter) closeParen(t token) {
 	f := r.top()
-	if len(r.frames) == 1 || f.kind == fSub || f.kind == fArray || f.kind == fConcat || f.kind == fFullOn {
+	if len(r.frames) == 1 || f.kind == fSub || f.kind == fArray || f.kind == fConcat || f.kind == fJoinOn {
 		r.syntaxErr(t)
 		return
 	}

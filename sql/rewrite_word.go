@@ -161,9 +161,9 @@ func (r *rewriter) keyword(t token, w string) {
 		}
 	}
 	switch f := r.top(); {
-	case (f.kind == fConcat || f.kind == fFullOn) && w == "case":
+	case (f.kind == fConcat || f.kind == fJoinOn) && w == "case":
 		f.cases++
-	case (f.kind == fConcat || f.kind == fFullOn) && w == "end" && f.cases > 0:
+	case (f.kind == fConcat || f.kind == fJoinOn) && w == "end" && f.cases > 0:
 		f.cases--
 	}
 	if w == "escape" && r.tok(0).kind == tString && utf8.RuneCountInString(r.tok(0).val) > 1 {
@@ -276,7 +276,30 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			r.i += k + 1
 			r.emit(t, okKeyword, "LEFT")
 			r.keyword(r.tok(-1), "join")
-			r.top().full = true
+			r.top().join = sentinelFullJoin
+			return true
+		}
+	case "asof":
+		// a ASOF [LEFT [OUTER]] JOIN b ON ...: an inner or left join whose
+		// ON condition is marked; the planner matches each left row with
+		// the nearest right row by the condition's inequality.
+		k := 1
+		if next.word("left") {
+			k++
+			if r.tok(k).word("outer") {
+				k++
+			}
+		}
+		if r.tok(k).word("join") {
+			// Both arrive as LEFT joins, so the parser insists on ON; the
+			// sentinel says which.
+			r.i += k + 1
+			r.emit(t, okKeyword, "LEFT")
+			r.keyword(r.tok(-1), "join")
+			r.top().join = sentinelAsofJoin
+			if next.word("left") {
+				r.top().join = sentinelAsofLeftJoin
+			}
 			return true
 		}
 	case "between":
@@ -312,14 +335,19 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			r.unsupported(t, "ON CONFLICT", "rows with the same tags and time are merged automatically")
 			return true
 		}
-		if f := r.top(); f.full {
-			f.full = false
+		if f := r.top(); f.join != "" {
+			sentinel := f.join
+			f.join = ""
+			if sentinel != sentinelFullJoin && w == "using" {
+				r.unsupported(t, "ASOF JOIN ... USING", "write ON a.key = b.key AND a.time >= b.time")
+				return true
+			}
 			r.i++
 			r.keyword(t, w)
 			if w == "on" {
-				r.emit(t, okFunc, sentinelFullJoin)
+				r.emit(t, okFunc, sentinel)
 				r.emit(t, okOpen, "(")
-				r.frames = append(r.frames, &frame{kind: fFullOn, open: t})
+				r.frames = append(r.frames, &frame{kind: fJoinOn, open: t})
 				return true
 			}
 			if !r.tok(0).punct("(") {

@@ -74,6 +74,9 @@ type Statement struct {
 	// FullJoins holds the joins written FULL [OUTER] JOIN; TiDB has no full
 	// join, so they arrive as LEFT joins (see doc.go).
 	FullJoins map[*ast.Join]bool
+	// AsofJoins holds the joins written ASOF [LEFT] JOIN, which arrive as
+	// inner or left joins (see doc.go).
+	AsofJoins map[*ast.Join]bool
 	// SymmetricBetween holds the BETWEEN SYMMETRIC tests (see doc.go).
 	SymmetricBetween map[*ast.BetweenExpr]bool
 

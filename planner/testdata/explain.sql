@@ -19,6 +19,9 @@ SELECT DISTINCT ON (hostname) hostname, time, usage_user FROM cpu ORDER BY hostn
 -- joins: equi-keys become hash keys, the rest a residual filter
 SELECT c.hostname, h.team FROM cpu c JOIN hosts h ON c.hostname = h.hostname AND c.usage_user > h.cores
 
+-- ASOF JOIN: keys and the nearest-row inequality; WHERE filters the left input early, the right one only after the join (its rows decide which is nearest)
+SELECT c.hostname, c.time, h.team FROM cpu c ASOF JOIN hosts h ON c.hostname = h.hostname AND c.time >= h.time WHERE c.usage_user > 90 AND h.team = 'web' AND c.time < '2016-01-01 06:00:00Z'
+
 -- constant folding: the cast and the arithmetic are computed once
 SELECT count(*) FROM cpu WHERE usage_user > 45 + 5 AND time >= '2016-01-01'::timestamptz + interval '1 hour'
 

@@ -244,6 +244,12 @@ SELECT * FROM a FULL JOIN b ON a.x = b.x AND a.y = b.y FULL OUTER JOIN c USING (
 SELECT * FROM a FULL JOIN b ON CASE WHEN a.x THEN 1 END = b.x, d FULL JOIN e ON d.x = e.x JOIN f ON true
 # natural full join
 SELECT * FROM a NATURAL FULL JOIN b
+# asof join
+SELECT * FROM a ASOF JOIN b ON a.k = b.k AND a.t >= b.t ASOF LEFT JOIN c ON a.t <= c.t WHERE a.k = 1
+# asof join without on
+SELECT * FROM a ASOF JOIN b WHERE a.t > b.t
+# asof join using
+SELECT * FROM a ASOF JOIN b USING (k, t)
 # values query
 VALUES (1, 'a'), (2, 'b') ORDER BY 1 LIMIT 1
 # values in from with column aliases
