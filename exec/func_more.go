@@ -191,6 +191,11 @@ func init() {
 	bitOp("__bitor", func(a, b int64) int64 { return a | b })
 	bitOp("__shiftleft", func(a, b int64) int64 { return a << (uint64(b) & 63) })
 	bitOp("__shiftright", func(a, b int64) int64 { return a >> (uint64(b) & 63) })
+	// integer and smallint shifts: 32-bit, the count mod 32, cut to the type.
+	bitOp("__shiftleft_int4", func(a, b int64) int64 { return int64(int32(a) << (uint64(b) & 31)) })
+	bitOp("__shiftright_int4", func(a, b int64) int64 { return int64(int32(a) >> (uint64(b) & 31)) })
+	bitOp("__shiftleft_int2", func(a, b int64) int64 { return int64(int16(int32(a) << (uint64(b) & 31))) })
+	bitOp("__shiftright_int2", func(a, b int64) int64 { return int64(int16(int32(a) >> (uint64(b) & 31))) })
 	register("__bitnot", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int") },
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {

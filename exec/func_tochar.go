@@ -45,7 +45,7 @@ func evalToChar(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		tmpl := fixed
 		if tmpl == nil {
 			t, ok := rowArg(args[1], i)
-			if !ok {
+			if !ok || t.(string) == "" { // an empty template gives NULL, as in PostgreSQL
 				b.AppendNull()
 				continue
 			}

@@ -59,6 +59,10 @@ var sqlstateCases = []string{
 	`SELECT host FROM cpu ORDER BY NULL`,
 	`SELECT host FROM cpu ORDER BY 1.5`,
 	`SELECT host FROM cpu GROUP BY 'a'`,
+	`SELECT to_timestamp('2024-03-05 13', 'YYYY-MM-DD HH12')`,
+	`SELECT to_char(1, '9.9.9')`,
+	`SELECT to_char(1, 'S9S')`,
+	`SELECT to_char(1, 'S9PR')`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -549,6 +549,10 @@ func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
 		}
 		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
 	}
+	if call.distinct && len(agg.Order) == 0 {
+		// PostgreSQL sorts to drop duplicates: ascending, NULL last.
+		agg.Order = []exec.SortKey{{Expr: x}}
+	}
 	col, err := q.addAgg(agg)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -870,6 +871,21 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			return b.call(name, args)
 		}
+	case "to_hex":
+		if len(e.Args) == 1 {
+			if err := bindArgs(0); err != nil {
+				return nil, err
+			}
+			if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], args[0]); t == 21 || t == 23 {
+				// to_hex(integer) writes the 32 bits (-1 is ffffffff).
+				x, err := b.call("__bitand", []exec.Expr{args[0], &exec.Literal{V: int64(math.MaxUint32), DT: exec.TypeInt}})
+				if err != nil {
+					return nil, err
+				}
+				args[0] = x
+			}
+			return b.call(name, args)
+		}
 	case "to_char":
 		if len(e.Args) == 2 {
 			if err := bindArgs(0); err != nil {
@@ -900,8 +916,14 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
-		if name == "format" && len(args) > 1 {
+		switch {
+		case name == "format" && len(args) > 1:
 			if err := b.wallClockArgs(s, e.Args[1:], args[1:]); err != nil {
+				return nil, err
+			}
+		case name == "quote_literal" || name == "quote_nullable":
+			// A date or timestamp argument is quoted as its own text.
+			if err := b.wallClockArgs(s, e.Args, args); err != nil {
 				return nil, err
 			}
 		}

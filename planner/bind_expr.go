@@ -150,6 +150,16 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		_, lu := l.(*unknownLit)
 		_, ru := r.(*unknownLit)
 		arith := e.Op == opcode.Plus || e.Op == opcode.Minus || e.Op == opcode.Mul || e.Op == opcode.Mod
+		if e.Op == opcode.LeftShift || e.Op == opcode.RightShift {
+			if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.L, l); t == 21 || t == 23 {
+				// integer and smallint shift as PostgreSQL's int4shl/int2shl
+				// do in C: in 32 bits, the count taken mod 32, the result cut
+				// to the type (1 << 31 is -2147483648).
+				name := map[[2]bool]string{{true, false}: "__shiftleft_int4", {false, false}: "__shiftright_int4",
+					{true, true}: "__shiftleft_int2", {false, true}: "__shiftright_int2"}[[2]bool{e.Op == opcode.LeftShift, t == 21}]
+				return b.call(name, []exec.Expr{settle(l), settle(r)})
+			}
+		}
 		if !arith && e.Op != opcode.Div {
 			return b.binary(e.Op, l, r)
 		}

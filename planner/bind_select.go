@@ -779,6 +779,11 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			}
 			agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
 		}
+		if distinct && len(agg.Order) == 0 {
+			// PostgreSQL sorts to drop duplicates: the values come out
+			// in ascending order.
+			agg.Order = []exec.SortKey{{Expr: x}}
+		}
 	case fn == exec.AggFirst || fn == exec.AggLast:
 		if len(args) != 2 {
 			return nil, errorf(CodeUndefinedFunc, "function %s takes (value, time)", name)

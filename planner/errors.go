@@ -135,8 +135,13 @@ func AsError(err error) *Error {
 		code = "22008" // datetime_field_overflow
 	case contains(msg, "invalid value") && contains(msg, "for \""):
 		code = "22007" // invalid_datetime_format (to_timestamp)
-	case contains(msg, "is only supported in to_char") || contains(msg, "is not supported in to_timestamp"):
+	case contains(msg, "is only supported in to_char") || contains(msg, "is not supported in to_timestamp"),
+		contains(msg, "is not supported in to_char"):
 		code = CodeNotSupported
+	case contains(msg, "is invalid for the 12-hour clock"):
+		code = "22007" // invalid_datetime_format
+	case msg == "multiple decimal points", contains(msg, "and another sign pattern"), contains(msg, `cannot use "S" twice`):
+		code = CodeSyntax // a to_char number template PostgreSQL refuses
 	case contains(msg, "out of range"):
 		code = CodeOutOfRange
 	case contains(msg, "invalid input syntax"):
