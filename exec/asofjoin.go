@@ -27,8 +27,7 @@ import (
 // are sorted); each left row looks its group up by hash and
 // binary-searches it. Typed slices, no allocation per row.
 type AsofJoin struct {
-	hj              *HashJoin // key encoding, the build side's records and the output assembly
-	left, right     Operator
+	hj              *HashJoin // its inputs, key encoding, build records and output assembly
 	leftOn, rightOn Expr
 	op              CmpOp
 	outer           bool
@@ -59,7 +58,7 @@ func NewAsofJoin(c *Ctx, outer bool, left, right Operator, leftKeys, rightKeys [
 		kind = JoinLeft
 	}
 	return &AsofJoin{hj: NewHashJoin(c, kind, left, right, leftKeys, rightKeys, nil),
-		left: left, right: right, leftOn: leftOn, rightOn: rightOn, op: op, outer: outer, first: map[uint64]int32{}}
+		leftOn: leftOn, rightOn: rightOn, op: op, outer: outer, first: map[uint64]int32{}}
 }
 
 func (j *AsofJoin) Schema() *arrow.Schema { return j.hj.Schema() }
@@ -123,7 +122,7 @@ func (j *AsofJoin) build(ctx context.Context) error {
 	hj := j.hj
 	nk := hj.nk
 	for {
-		rec, err := j.right.Next(ctx)
+		rec, err := hj.right.Next(ctx)
 		if err != nil {
 			return err
 		}
@@ -133,13 +132,7 @@ func (j *AsofJoin) build(ctx context.Context) error {
 		if rec.NumRows() == 0 {
 			continue
 		}
-		if err := hj.c.Reserve(recordSize(rec) + 24*rec.NumRows()); err != nil {
-			return err
-		}
-		rec.Retain()
-		ri := len(hj.recs)
-		hj.recs = append(hj.recs, rec)
-		keys, ok, err := hj.keys(rec, hj.rightKeys)
+		ri, keys, ok, err := hj.keepBuild(rec, 24)
 		if err != nil {
 			return err
 		}
@@ -194,23 +187,20 @@ func (j *AsofJoin) build(ctx context.Context) error {
 // group returns the index of key's group, adding it when add (else -1).
 func (j *AsofJoin) group(key []uint64, add bool) int32 {
 	h := tupleHash(key)
-	g, ok := j.first[h]
-	if ok {
-		for ; g >= 0; g = j.groups[g].next {
-			if slices.Equal(j.groups[g].key, key) {
-				return g
-			}
+	head, ok := j.first[h]
+	if !ok {
+		head = -1
+	}
+	for g := head; g >= 0; g = j.groups[g].next {
+		if slices.Equal(j.groups[g].key, key) {
+			return g
 		}
 	}
 	if !add {
 		return -1
 	}
-	g = int32(len(j.groups))
-	next := int32(-1)
-	if ok {
-		next = j.first[h]
-	}
-	j.groups = append(j.groups, asofGroup{key: slices.Clone(key), next: next})
+	g := int32(len(j.groups))
+	j.groups = append(j.groups, asofGroup{key: slices.Clone(key), next: head})
 	j.first[h] = g
 	return g
 }
@@ -255,7 +245,7 @@ func (j *AsofJoin) Next(ctx context.Context) (arrow.Record, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rec, err := j.left.Next(ctx)
+		rec, err := j.hj.left.Next(ctx)
 		if err != nil || rec == nil {
 			return nil, err
 		}

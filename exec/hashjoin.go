@@ -159,17 +159,11 @@ func (j *HashJoin) build(ctx context.Context) error {
 			// assemble reads row 0 of recs[0] for unmatched rows.
 			continue
 		}
-		if err := j.c.Reserve(recordSize(rec) + 48*rec.NumRows()); err != nil {
-			return err
-		}
-		rec.Retain()
-		ri := len(j.recs)
-		j.recs = append(j.recs, rec)
-		j.matched = append(j.matched, make([]bool, rec.NumRows()))
-		keys, ok, err := j.keys(rec, j.rightKeys)
+		ri, keys, ok, err := j.keepBuild(rec, 48)
 		if err != nil {
 			return err
 		}
+		j.matched = append(j.matched, make([]bool, rec.NumRows()))
 		nk := j.nk
 		for row := range ok {
 			if !ok[row] {
@@ -189,6 +183,19 @@ func (j *HashJoin) build(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// keepBuild keeps a batch of the build side, reserving its memory and
+// perRow bytes more a row, and encodes its keys; ri is its index in recs.
+func (j *HashJoin) keepBuild(rec arrow.Record, perRow int64) (ri int, keys []uint64, ok []bool, err error) {
+	if err := j.c.Reserve(recordSize(rec) + perRow*rec.NumRows()); err != nil {
+		return 0, nil, nil, err
+	}
+	rec.Retain()
+	ri = len(j.recs)
+	j.recs = append(j.recs, rec)
+	keys, ok, err = j.keys(rec, j.rightKeys)
+	return ri, keys, ok, err
 }
 
 const noRef = ^rowRef(0)
