@@ -197,7 +197,7 @@ func asofMatch(conds []exec.Expr, nl int) (*AsofMatch, error) {
 	switch m.Left.Type().ID() {
 	case arrow.INT64, arrow.TIMESTAMP, arrow.FLOAT64, arrow.DATE32:
 	default:
-		return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("ASOF JOIN's inequality compares %s values; it takes times, dates and numbers", m.Left.Type())}
+		return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("ASOF JOIN's inequality compares %s values; it takes times, dates and numbers", typeName(int64(enginePG(m.Left.Type()))))}
 	}
 	return m, nil
 }
