@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -161,13 +162,7 @@ func (t *topK) orderOver(vals [][]arrow.Array) (keyCmp, error) {
 		if r := keys(a, b); r != 0 {
 			return r
 		}
-		switch {
-		case a < b:
-			return -1
-		case a > b:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a, b)
 	}, nil
 }
 
