@@ -51,6 +51,8 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &singleAcc{}, nil
 	case AggFirst, AggLast:
 		return &extremeAcc{max: a.Func == AggLast, byTime: true}, nil
+	case AggTimeOfMin, AggTimeOfMax:
+		return &extremeAcc{max: a.Func == AggTimeOfMax, timeOf: true}, nil
 	case AggBoolAnd, AggBoolOr:
 		return &boolAcc{or: a.Func == AggBoolOr}, nil
 	case AggPercentileCont, AggPercentileDisc:
@@ -313,10 +315,14 @@ func (a *momentAcc) result(dt arrow.DataType, groups int) arrow.Array {
 // extremeAcc computes min/max of the argument, or, by time, first/last:
 // the argument's value at the smallest/largest time, NULL if that row's
 // value is NULL (TimescaleDB's semantics; rows with a NULL time are
-// skipped; ties keep the first row seen).
+// skipped; ties keep the first row seen), or the time of the min/max
+// value (timeOf: InfluxDB 3's selector_min/selector_max(value, time)
+// ['time']; rows with a NULL value or time are skipped; among equal values
+// the smallest time).
 type extremeAcc struct {
 	max    bool
 	byTime bool
+	timeOf bool
 	has    []bool
 	null   []bool  // by time: the chosen row's value is NULL
 	ints   []int64 // int64, timestamp
@@ -338,7 +344,10 @@ func (a *extremeAcc) grow(groups int) {
 	a.groups = groups
 	a.has = growTo(a.has, groups)
 	if a.byTime {
-		a.null, a.times = growTo(a.null, groups), growTo(a.times, groups)
+		a.null = growTo(a.null, groups)
+	}
+	if a.byTime || a.timeOf {
+		a.times = growTo(a.times, groups)
 	}
 }
 
@@ -455,7 +464,7 @@ func hasNaN(vals []float64) bool {
 func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	a.kind = arg.DataType().ID()
 	a.values(a.kind)
-	if !a.byTime {
+	if !a.byTime && !a.timeOf {
 		var valid func(int) bool
 		if arg.NullN() > 0 {
 			valid = arg.IsValid
@@ -495,15 +504,17 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 		}
 	}
 	var times []int64
-	if a.byTime {
+	if a.byTime || a.timeOf {
 		ts, ok := tm.(*array.Timestamp)
 		if !ok {
 			return fmt.Errorf("the second argument of first()/last() must be a timestamp, not %v", tm.DataType())
 		}
 		times = timestampValues(ts)
 	}
-	// take reports whether row i should replace group g's value.
-	take := func(i int, g uint32, beats func() bool) bool {
+	// take reports whether row i should replace group g's value; c
+	// compares row i's value with the group's (asked only when the group
+	// has one).
+	take := func(i int, g uint32, c func() int) bool {
 		if a.byTime {
 			if tm.IsNull(i) {
 				return false
@@ -519,14 +530,18 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 			}
 			return false
 		}
-		if arg.IsNull(i) {
+		if arg.IsNull(i) || a.timeOf && tm.IsNull(i) {
 			return false
 		}
-		return !a.has[g] || beats()
+		if !a.has[g] {
+			return true
+		}
+		d := c()
+		return better(a.max, d, 0) || d == 0 && a.timeOf && times[i] < a.times[g]
 	}
 	set := func(i int, g uint32) {
 		a.has[g] = true
-		if a.byTime {
+		if a.byTime || a.timeOf {
 			a.times[g] = times[i]
 		}
 	}
@@ -534,7 +549,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	case *array.Int64:
 		vals := v.Int64Values()
 		for i, g := range gids {
-			if take(i, g, func() bool { return better(a.max, vals[i], a.ints[g]) }) {
+			if take(i, g, func() int { return cmp.Compare(vals[i], a.ints[g]) }) {
 				a.ints[g] = vals[i]
 				set(i, g)
 			}
@@ -542,7 +557,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	case *array.Timestamp:
 		vals := timestampValues(v)
 		for i, g := range gids {
-			if take(i, g, func() bool { return better(a.max, vals[i], a.ints[g]) }) {
+			if take(i, g, func() int { return cmp.Compare(vals[i], a.ints[g]) }) {
 				a.ints[g] = vals[i]
 				set(i, g)
 			}
@@ -550,7 +565,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	case *array.Uint64:
 		vals := v.Uint64Values()
 		for i, g := range gids {
-			if take(i, g, func() bool { return better(a.max, vals[i], a.uints[g]) }) {
+			if take(i, g, func() int { return cmp.Compare(vals[i], a.uints[g]) }) {
 				a.uints[g] = vals[i]
 				set(i, g)
 			}
@@ -558,7 +573,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	case *array.Float64:
 		vals := v.Float64Values()
 		for i, g := range gids {
-			if take(i, g, func() bool { return better(a.max, cmpFloat(vals[i], a.floats[g]), 0) }) {
+			if take(i, g, func() int { return cmpFloat(vals[i], a.floats[g]) }) {
 				a.floats[g] = vals[i]
 				set(i, g)
 			}
@@ -566,23 +581,31 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	case *array.String, *array.Dictionary:
 		get := textAccessor(arg)
 		for i, g := range gids {
-			if take(i, g, func() bool { return better(a.max, get(i), a.strs[g]) }) {
+			if take(i, g, func() int { return strings.Compare(get(i), a.strs[g]) }) {
 				a.strs[g] = get(i)
 				set(i, g)
 			}
 		}
 	case *array.Boolean:
 		for i, g := range gids {
-			if take(i, g, func() bool { return a.max && v.Value(i) && !a.bools[g] || !a.max && !v.Value(i) && a.bools[g] }) {
+			if take(i, g, func() int { return cmpBool(v.Value(i), a.bools[g]) }) {
 				a.bools[g] = v.Value(i)
 				set(i, g)
 			}
 		}
 	case *array.MonthDayNanoInterval:
 		for i, g := range gids {
-			// Among equal spans the last one seen, as PostgreSQL's
-			// interval_larger and interval_smaller keep.
-			if take(i, g, func() bool { c := cmpInterval(v.Value(i), a.ivals[g]); return c == 0 || better(a.max, c, 0) }) {
+			// Among equal spans min/max keep the last one seen, as
+			// PostgreSQL's interval_larger and interval_smaller do.
+			if take(i, g, func() int {
+				c := cmpInterval(v.Value(i), a.ivals[g])
+				if c == 0 && !a.timeOf && a.max {
+					return 1
+				} else if c == 0 && !a.timeOf {
+					return -1
+				}
+				return c
+			}) {
 				a.ivals[g] = v.Value(i)
 				set(i, g)
 			}
@@ -594,6 +617,9 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 }
 
 func (a *extremeAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	if a.timeOf {
+		return fixedArray(dt, handOver(&a.times, groups), validFrom(a.has[:groups]))
+	}
 	a.values(dt.ID())
 	has := a.has[:groups]
 	if a.byTime {

@@ -55,6 +55,11 @@ const (
 	AggRegrSYY
 	AggRegrSXY
 	AggHistogram // TimescaleDB's histogram(Arg, Hist.Min, Hist.Max, Hist.Buckets)
+	// AggTimeOfMin and AggTimeOfMax are the Time of the row with the
+	// smallest/largest Arg, the smallest such Time among equal values
+	// (InfluxDB 3's selector_min/selector_max(value, time)['time']).
+	AggTimeOfMin
+	AggTimeOfMax
 )
 
 var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
@@ -63,7 +68,8 @@ var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", A
 	AggPercentileCont: "percentile_cont", AggPercentileDisc: "percentile_disc", AggMode: "mode", AggSingle: "scalar subquery",
 	AggCorr: "corr", AggCovarPop: "covar_pop", AggCovarSamp: "covar_samp", AggRegrSlope: "regr_slope",
 	AggRegrIntercept: "regr_intercept", AggRegrR2: "regr_r2", AggRegrCount: "regr_count", AggRegrAvgX: "regr_avgx",
-	AggRegrAvgY: "regr_avgy", AggRegrSXX: "regr_sxx", AggRegrSYY: "regr_syy", AggRegrSXY: "regr_sxy", AggHistogram: "histogram"}
+	AggRegrAvgY: "regr_avgy", AggRegrSXX: "regr_sxx", AggRegrSYY: "regr_syy", AggRegrSXY: "regr_sxy", AggHistogram: "histogram",
+	AggTimeOfMin: "time_of_min", AggTimeOfMax: "time_of_max"}
 
 // IsPairStat reports whether f is one of the two-argument statistics
 // (corr, covar_*, regr_*).
@@ -183,6 +189,10 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 	case AggHistogram:
 		if numericID(in.ID()) {
 			return TypeText, nil // int4[], held as its text
+		}
+	case AggTimeOfMin, AggTimeOfMax:
+		if a.Time != nil && a.Time.Type().ID() == arrow.TIMESTAMP {
+			return a.Time.Type(), nil
 		}
 	}
 	if a.Func.IsPairStat() && a.Time != nil {

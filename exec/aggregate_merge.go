@@ -1,9 +1,11 @@
 package exec
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -32,7 +34,7 @@ func Mergeable(a Agg) bool {
 	switch a.Func {
 	case AggPercentileCont, AggPercentileDisc:
 		return newPercentileAcc(a) != nil
-	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast,
+	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast, AggTimeOfMin, AggTimeOfMax,
 		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr, AggHistogram:
 		return true
 	}
@@ -153,14 +155,18 @@ func (a *extremeAcc) merge(other accumulator, gids []uint32) error {
 		case a.byTime:
 			take = better(a.max, o.times[i], a.times[g])
 		default:
-			take = o.beats(a, i, g)
+			c := o.compare(a, i, g)
+			take = better(a.max, c, 0) || c == 0 && a.timeOf && o.times[i] < a.times[g]
 		}
 		if !take {
 			continue
 		}
 		a.has[g] = true
+		if a.byTime || a.timeOf {
+			a.times[g] = o.times[i]
+		}
 		if a.byTime {
-			a.times[g], a.null[g] = o.times[i], o.null[i]
+			a.null[g] = o.null[i]
 			if o.null[i] {
 				continue
 			}
@@ -183,19 +189,19 @@ func (a *extremeAcc) merge(other accumulator, gids []uint32) error {
 	return nil
 }
 
-// beats reports whether group i's value of o beats group g's of a.
-func (o *extremeAcc) beats(a *extremeAcc, i int, g uint32) bool {
+// compare compares group i's value of o with group g's of a.
+func (o *extremeAcc) compare(a *extremeAcc, i int, g uint32) int {
 	switch a.kind {
 	case arrow.INT64, arrow.TIMESTAMP:
-		return better(a.max, o.ints[i], a.ints[g])
+		return cmp.Compare(o.ints[i], a.ints[g])
 	case arrow.UINT64:
-		return better(a.max, o.uints[i], a.uints[g])
+		return cmp.Compare(o.uints[i], a.uints[g])
 	case arrow.FLOAT64:
-		return better(a.max, cmpFloat(o.floats[i], a.floats[g]), 0)
+		return cmpFloat(o.floats[i], a.floats[g])
 	case arrow.BOOL:
-		return a.max && o.bools[i] && !a.bools[g] || !a.max && !o.bools[i] && a.bools[g]
+		return cmpBool(o.bools[i], a.bools[g])
 	case arrow.INTERVAL_MONTH_DAY_NANO:
-		return better(a.max, cmpInterval(o.ivals[i], a.ivals[g]), 0)
+		return cmpInterval(o.ivals[i], a.ivals[g])
 	}
-	return better(a.max, o.strs[i], a.strs[g])
+	return strings.Compare(o.strs[i], a.strs[g])
 }

@@ -542,6 +542,10 @@ func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
 		x, err := q.grouping(f)
 		return x, true, err
 	}
+	if call, field, ok := selectorField(e); ok {
+		x, err := q.selector(call, field)
+		return x, true, err
+	}
 	if call, ok := parseAggCall(e); ok {
 		x, err := q.aggregate(call)
 		return x, true, err
@@ -934,6 +938,8 @@ func influxAggregate(call *aggCall) (*aggCall, error) {
 			return nil, notSupported("approx_percentile_cont(DISTINCT ...)")
 		}
 		c.name = "percentile_cont"
+	case "selector_first", "selector_last", "selector_min", "selector_max":
+		return nil, notSupported(fmt.Sprintf("%[1]s alone: it returns a struct, which Strata has no type for; select its fields as %[1]s(value, time)['value'] and %[1]s(value, time)['time']", call.name))
 	case "approx_distinct":
 		if len(call.args) != 1 {
 			return nil, errorf(CodeUndefinedFunc, "function approx_distinct takes one argument: approx_distinct(value)")
@@ -962,6 +968,8 @@ var aggFuncs = map[string]exec.AggFunc{
 	// InfluxDB 3's spellings (influxAggregate):
 	"median": exec.AggPercentileCont, "approx_median": exec.AggPercentileCont,
 	"approx_percentile_cont": exec.AggPercentileCont, "approx_distinct": exec.AggCount,
+	// selector_x(value, time)['field'] (selector.go); alone, an error.
+	"selector_first": exec.AggFirst, "selector_last": exec.AggLast, "selector_min": exec.AggMin, "selector_max": exec.AggMax,
 }
 
 func isStar(args []ast.ExprNode) bool {
