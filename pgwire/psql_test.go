@@ -81,6 +81,12 @@ SELECT 'still here';
 	require.NoError(t, err, stderr)
 	require.Equal(t, "db|strata|UTF8|C|C||libc|\n"+"public|cpu|table|strata\n"+"public|strata\n", out)
 
+	// \gdesc describes a statement without running it: a constant that
+	// fails when computed types as PostgreSQL types it.
+	out, stderr, err = psql(t, s, "SELECT 1/0 AS x, 'a' || 2 AS y \\gdesc\nSELECT 1/0 AS x;\n")
+	require.Equal(t, "x|integer\ny|text\n", out)
+	require.Contains(t, stderr, "division by zero")
+
 	// ON_ERROR_STOP makes psql exit 3 at the first error, as with PostgreSQL.
 	_, stderr, err = psql(t, s, "", "-v", "ON_ERROR_STOP=1", "-c", "SELECT * FROM nope")
 	require.Error(t, err)

@@ -134,12 +134,20 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 		// Bind/Execute) runs this plan instead of planning again; a
 		// reusable plan serves every later Bind too.
 		q, err := c.srv.Planner.PlanQuery(c.sess.plannerSession(), stmt, nil)
-		if err != nil {
+		if err == nil {
+			ps.cols, ps.described = q.Cols, true
+			ps.plan, ps.planRuns, ps.planned = q, c.runs, time.Now()
+			ps.keep(q, ps.schema, c.sess.gen)
+			break
+		}
+		// Planning computes constants (1/0); describing does not, so a
+		// statement that fails only there is described now and fails
+		// when it runs, as in PostgreSQL.
+		cols, derr := c.describeStatement(ps)
+		if derr != nil {
 			return err
 		}
-		ps.cols, ps.described = q.Cols, true
-		ps.plan, ps.planRuns, ps.planned = q, c.runs, time.Now()
-		ps.keep(q, ps.schema, c.sess.gen)
+		ps.cols = cols
 	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert:
 		cols, err := c.describeStatement(ps)
 		if err != nil {
