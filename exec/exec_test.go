@@ -40,6 +40,8 @@ func recordOf(t testing.TB, cols ...col) arrow.Record {
 			switch bb := b.(type) {
 			case *array.Int64Builder:
 				bb.Append(int64(v.(int)))
+			case *array.Uint64Builder:
+				bb.Append(uint64(v.(int)))
 			case *array.Float64Builder:
 				bb.Append(v.(float64))
 			case *array.StringBuilder:

@@ -570,6 +570,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return nil
 	}
+	if x, ok, err := influxFunction(e); ok {
+		if err != nil {
+			return nil, err
+		}
+		return b.bindNode(s, x, h)
+	}
 	if castFuncs[name] && len(e.Args) == 1 && !exec.HasFunction(name) {
 		// int8(x), float8(x), text(x), ...: PostgreSQL's type-named cast
 		// functions, a cast.
@@ -979,6 +985,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	}
 	if err := bindArgs(0); err != nil {
 		return nil, err
+	}
+	if name == "to_unixtime" || exec.IsUnixUnitFunc(name) {
+		if err := b.unixTimeArgs(args); err != nil {
+			return nil, err
+		}
 	}
 	if name == "time_bucket_gapfill" && len(args) >= 3 {
 		// The third argument is the time zone when five are given or it is

@@ -196,6 +196,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			}
 		}
 	case *ast.FuncCallExpr:
+		if r, ok, err := influxFunction(e); ok && err == nil {
+			return q.pgTypeOf(r, x) // DataFusion's spelling of a PostgreSQL function
+		}
 		name := e.FnName.L
 		if _, _, _, isAgg := aggregateCall(e); isAgg {
 			return q.aggPGType(name, e.Args, x) // stddev, variance, ... written as calls
