@@ -100,6 +100,14 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if name == "unnest" {
 		return b.unnest(args, alias, col)
 	}
+	if name == "regexp_split_to_table" {
+		// The elements of regexp_split_to_array(s, pattern [, flags]).
+		arr, err := b.regexpArray(name, args)
+		if err != nil {
+			return nil, err
+		}
+		return b.unnest([]exec.Expr{arr}, alias, col)
+	}
 	if name == "pg_get_keywords" && len(args) == 0 {
 		return keywordsScope(alias), nil
 	}
@@ -327,7 +335,7 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 			return
 		}
 		call, ok := f.Expr.(*ast.FuncCallExpr)
-		if !ok || call.FnName.L != "generate_series" && call.FnName.L != "unnest" {
+		if !ok || !selectListSRFs[call.FnName.L] {
 			continue
 		}
 		if at >= 0 {
@@ -357,6 +365,10 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 	field.Expr = &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr(alias)}}
 	field.AsName = ast.NewCIStr(name)
 }
+
+// selectListSRFs are the set-returning functions seriesInSelectList
+// rewrites.
+var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true}
 
 // keywordsScope is pg_get_keywords(): PostgreSQL 15's keywords, copied by
 // gencatalog.
