@@ -25,9 +25,9 @@ type accumulator interface {
 }
 
 func newAccumulator(a Agg) (accumulator, error) {
-	if a.Distinct && a.Func != AggMin && a.Func != AggMax {
+	if a.Distinct && a.Func != AggMin && a.Func != AggMax && a.Func != AggBitAnd && a.Func != AggBitOr {
 		switch a.Func {
-		case AggCount, AggSum, AggAvg:
+		case AggCount, AggSum, AggAvg, AggBitXor:
 			return &distinctAcc{fn: a.Func}, nil
 		case AggStringAgg:
 			return &collectAcc{agg: a}, nil // duplicates dropped in result
@@ -55,6 +55,8 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &extremeAcc{max: a.Func == AggTimeOfMax, timeOf: true}, nil
 	case AggBoolAnd, AggBoolOr:
 		return &boolAcc{or: a.Func == AggBoolOr}, nil
+	case AggBitAnd, AggBitOr, AggBitXor:
+		return &bitAcc{fn: a.Func}, nil
 	case AggPercentileCont, AggPercentileDisc:
 		if acc := newPercentileAcc(a); acc != nil {
 			return acc, nil
@@ -698,6 +700,59 @@ func (a *boolAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	return boolArray(vals, validFrom(a.has[:groups]), groups)
 }
 
+// bitAcc is bit_and, bit_or or bit_xor of bigint (or unsigned) values,
+// held as their 64 bits.
+type bitAcc struct {
+	fn   AggFunc
+	has  []bool
+	vals []uint64
+}
+
+func (a *bitAcc) grow(groups int) { a.has, a.vals = growTo(a.has, groups), growTo(a.vals, groups) }
+
+// fold combines v into group g's value.
+func (a *bitAcc) fold(g uint32, v uint64) {
+	switch {
+	case !a.has[g]:
+		a.has[g], a.vals[g] = true, v
+	case a.fn == AggBitAnd:
+		a.vals[g] &= v
+	case a.fn == AggBitOr:
+		a.vals[g] |= v
+	default:
+		a.vals[g] ^= v
+	}
+}
+
+func (a *bitAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	var vals []uint64
+	switch v := arg.(type) {
+	case *array.Int64:
+		vals = arrow.Uint64Traits.CastFromBytes(arrow.Int64Traits.CastToBytes(v.Int64Values()))
+	case *array.Uint64:
+		vals = v.Uint64Values()
+	default:
+		return fmt.Errorf("function %s(%s) does not exist", a.fn, SQLTypeName(arg.DataType()))
+	}
+	for i, g := range gids {
+		if arg.IsNull(i) {
+			continue
+		}
+		a.fold(g, vals[i])
+	}
+	return nil
+}
+
+func (a *bitAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	valid := validFrom(a.has[:groups])
+	if dt.ID() == arrow.UINT64 {
+		return fixedArray(dt, handOver(&a.vals, groups), valid)
+	}
+	ints := arrow.Int64Traits.CastFromBytes(arrow.Uint64Traits.CastToBytes(a.vals[:groups:groups]))
+	a.vals = nil
+	return fixedArray(dt, ints, valid)
+}
+
 // distinctAcc keeps each group's distinct non-NULL values and computes
 // count, sum or avg over them at the end.
 type distinctAcc struct {
@@ -761,13 +816,16 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		}
 		var isum int64
 		var fsum float64
+		var bits uint64
 		for v := range set {
 			switch x := v.(type) {
 			case int64:
 				isum += x
 				fsum += float64(x)
+				bits ^= uint64(x)
 			case uint64:
 				fsum += float64(x)
+				bits ^= x
 			case float64:
 				fsum += x
 			case nanKey:
@@ -775,6 +833,10 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 			}
 		}
 		switch {
+		case a.fn == AggBitXor && dt.ID() == arrow.UINT64:
+			appendValue(b, bits)
+		case a.fn == AggBitXor:
+			appendValue(b, int64(bits))
 		case a.fn == AggAvg:
 			appendValue(b, fsum/float64(len(set)))
 		case dt.ID() == arrow.INT64:

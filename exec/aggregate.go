@@ -60,6 +60,10 @@ const (
 	// (InfluxDB 3's selector_min/selector_max(value, time)['time']).
 	AggTimeOfMin
 	AggTimeOfMax
+	// The bitwise AND, OR and XOR of the non-NULL integers.
+	AggBitAnd
+	AggBitOr
+	AggBitXor
 )
 
 var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
@@ -69,7 +73,7 @@ var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", A
 	AggCorr: "corr", AggCovarPop: "covar_pop", AggCovarSamp: "covar_samp", AggRegrSlope: "regr_slope",
 	AggRegrIntercept: "regr_intercept", AggRegrR2: "regr_r2", AggRegrCount: "regr_count", AggRegrAvgX: "regr_avgx",
 	AggRegrAvgY: "regr_avgy", AggRegrSXX: "regr_sxx", AggRegrSYY: "regr_syy", AggRegrSXY: "regr_sxy", AggHistogram: "histogram",
-	AggTimeOfMin: "time_of_min", AggTimeOfMax: "time_of_max"}
+	AggTimeOfMin: "time_of_min", AggTimeOfMax: "time_of_max", AggBitAnd: "bit_and", AggBitOr: "bit_or", AggBitXor: "bit_xor"}
 
 // IsPairStat reports whether f is one of the two-argument statistics
 // (corr, covar_*, regr_*).
@@ -190,6 +194,10 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 		if numericID(in.ID()) {
 			return TypeText, nil // int4[], held as its text
 		}
+	case AggBitAnd, AggBitOr, AggBitXor:
+		if in.ID() == arrow.INT64 || in.ID() == arrow.UINT64 {
+			return in, nil
+		}
 	case AggTimeOfMin, AggTimeOfMax:
 		if a.Time != nil && a.Time.Type().ID() == arrow.TIMESTAMP {
 			return a.Time.Type(), nil
@@ -205,7 +213,7 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 		}
 		return nil, fmt.Errorf("function %s(%v, %v) does not exist", a.Func, in, a.Time.Type())
 	}
-	return nil, fmt.Errorf("function %s(%v) does not exist", a.Func, in)
+	return nil, fmt.Errorf("function %s(%s) does not exist", a.Func, SQLTypeName(in))
 }
 
 // HashAggregate groups its child's rows by key expressions and computes

@@ -34,7 +34,7 @@ func Mergeable(a Agg) bool {
 	switch a.Func {
 	case AggPercentileCont, AggPercentileDisc:
 		return newPercentileAcc(a) != nil
-	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast, AggTimeOfMin, AggTimeOfMax,
+	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast, AggTimeOfMin, AggTimeOfMax, AggBitAnd, AggBitOr, AggBitXor,
 		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr, AggHistogram:
 		return true
 	}
@@ -204,4 +204,14 @@ func (o *extremeAcc) compare(a *extremeAcc, i int, g uint32) int {
 		return cmpInterval(o.ivals[i], a.ivals[g])
 	}
 	return strings.Compare(o.strs[i], a.strs[g])
+}
+
+func (a *bitAcc) merge(other accumulator, gids []uint32) error {
+	o := other.(*bitAcc)
+	for i, g := range gids {
+		if o.has[i] {
+			a.fold(g, o.vals[i])
+		}
+	}
+	return nil
 }

@@ -957,6 +957,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	"stddev": exec.AggStddevSamp, "stddev_samp": exec.AggStddevSamp, "stddev_pop": exec.AggStddevPop,
 	"variance": exec.AggVarSamp, "var_samp": exec.AggVarSamp, "var_pop": exec.AggVarPop,
 	"bool_and": exec.AggBoolAnd, "bool_or": exec.AggBoolOr, "every": exec.AggBoolAnd,
+	"bit_and": exec.AggBitAnd, "bit_or": exec.AggBitOr, "bit_xor": exec.AggBitXor,
 	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont, "histogram": exec.AggHistogram,
 	"array_agg":       exec.AggStringAgg, // of the elements' array text form (arrayAgg)
 	"percentile_disc": exec.AggPercentileDisc, "mode": exec.AggMode,
@@ -985,6 +986,13 @@ func isStar(args []ast.ExprNode) bool {
 func aggregateCall(e ast.ExprNode) (name string, args []ast.ExprNode, distinct, ok bool) {
 	switch e := e.(type) {
 	case *ast.AggregateFuncExpr:
+		if len(e.Args) > 0 {
+			// bit_and(DISTINCT x): TiDB's own aggregate without its
+			// DISTINCT (package sql marks the argument instead).
+			if d, ok := e.Args[0].(*ast.FuncCallExpr); ok && d.FnName.L == sql.MarkerDistinctArg && len(d.Args) == 1 {
+				return strings.ToLower(e.F), append([]ast.ExprNode{d.Args[0]}, e.Args[1:]...), true, true
+			}
+		}
 		return strings.ToLower(e.F), e.Args, e.Distinct, true
 	case *ast.FuncCallExpr:
 		name := e.FnName.L

@@ -393,7 +393,7 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		return 0
 	case "histogram":
 		return narrowPG(1007, x.Type()) // int4[]
-	case "sum", "avg", "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+	case "sum", "avg", "min", "max", "bit_and", "bit_or", "bit_xor", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
 	default:
 		return 0
 	}
@@ -416,7 +416,7 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		isInt = arg.Type().ID() == arrow.INT64
 	}
 	switch name {
-	case "min", "max":
+	case "min", "max", "bit_and", "bit_or", "bit_xor":
 		return narrowPG(argPG, x.Type())
 	case "sum":
 		if argPG == 700 {

@@ -414,7 +414,7 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		// wrapped in __pg_distinct_arg(...) instead.
 		if f := r.top(); f.kind == fParen && f.call && len(r.out)-1 == f.openIdx {
 			switch strings.ToLower(strings.Trim(r.out[f.funcIdx].text, `"`)) {
-			case "string_agg", "array_agg":
+			case "string_agg", "array_agg", "bit_and", "bit_or", "bit_xor":
 				r.i++
 				r.emit(t, okFunc, MarkerDistinctArg)
 				r.emit(t, okOpen, "(")
