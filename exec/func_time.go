@@ -48,6 +48,9 @@ func init() {
 	register("date_bin_gapfill", functions["date_bin"])
 	register("date_trunc", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) == 2 && args[1].ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+				return TypeInterval, want(args, "text", "interval")
+			}
 			if len(args) == 3 {
 				return TypeTimestamptz, want(args, "text", "timestamptz", "text")
 			}
@@ -226,12 +229,21 @@ func textConst(a arg, fn string) (string, error) {
 }
 
 func evalDateTrunc(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	interval := args[1].dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO
 	if args[0].isConst && args[0].cnst == nil {
+		if interval {
+			return nullArrayOf(TypeInterval, n), nil
+		}
 		return nullArrayOf(TypeTimestamptz, n), nil // a NULL field: NULL
 	}
 	field, err := textConst(args[0], "date_trunc")
 	if err != nil {
 		return nil, err
+	}
+	if interval {
+		return rowwise(TypeInterval, n, args[1:], true, func(v []any) (any, error) {
+			return truncInterval(v[0].(arrow.MonthDayNanoInterval), field)
+		})
 	}
 	loc := c.Location
 	if len(args) == 3 {
@@ -298,6 +310,58 @@ func truncTime(t time.Time, field string) (time.Time, error) {
 		return WallTime((y-1)/1000*1000+1, 1, 1, 0, 0, 0, 0, loc), nil
 	}
 	return time.Time{}, fmt.Errorf("unit %q not recognized for type timestamp with time zone", field)
+}
+
+// truncInterval is date_trunc(field, interval) as PostgreSQL computes it:
+// the interval's years, months, days, hours, minutes, seconds and
+// microseconds (each keeping the sign of its part, months and days apart
+// from the time) with those below field set to zero.
+func truncInterval(iv arrow.MonthDayNanoInterval, field string) (arrow.MonthDayNanoInterval, error) {
+	years, months, days := iv.Months/12, iv.Months%12, iv.Days
+	ns := iv.Nanoseconds - iv.Nanoseconds%1e3 // PostgreSQL keeps microseconds
+	hours, rest := ns/3600e9, ns%3600e9
+	minutes, rest := rest/60e9, rest%60e9
+	seconds, micros := rest/1e9, rest%1e9
+	switch field {
+	case "millennium", "millennia", "millenniums":
+		years = years / 1000 * 1000
+		fallthrough
+	case "century", "centuries":
+		years = years / 100 * 100
+		fallthrough
+	case "decade", "decades":
+		years = years / 10 * 10
+		fallthrough
+	case "year", "years":
+		months = 0
+		fallthrough
+	case "quarter":
+		months = months / 3 * 3
+		fallthrough
+	case "month", "months":
+		days = 0
+		fallthrough
+	case "day", "days":
+		hours = 0
+		fallthrough
+	case "hour", "hours":
+		minutes = 0
+		fallthrough
+	case "minute", "minutes":
+		seconds = 0
+		fallthrough
+	case "second", "seconds":
+		micros = 0
+	case "milliseconds", "millisecond":
+		micros = micros / 1e6 * 1e6
+	case "microseconds", "microsecond":
+	case "week", "weeks", "timezone", "timezone_hour", "timezone_minute":
+		return iv, fmt.Errorf("unit %q not supported for type interval", field)
+	default:
+		return iv, fmt.Errorf("unit %q not recognized for type interval", field)
+	}
+	return arrow.MonthDayNanoInterval{Months: years*12 + months, Days: days,
+		Nanoseconds: hours*3600e9 + minutes*60e9 + seconds*1e9 + micros}, nil
 }
 
 func evalDatePart(c *Ctx, args []arg, n int) (arrow.Array, error) {

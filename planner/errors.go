@@ -93,7 +93,8 @@ func AsError(err error) *Error {
 		code = "21000"
 	case contains(msg, "division by zero"):
 		code = CodeDivisionByZero
-	case contains(msg, "time zone") && (contains(msg, "not recognized") || contains(msg, "must not include")):
+	case contains(msg, "time zone") && (contains(msg, "not recognized") || contains(msg, "must not include")),
+		contains(msg, "not recognized for type"):
 		code = "22023" // invalid_parameter_value
 	case contains(msg, "invalid regular expression option"), contains(msg, "invalid value for parameter"),
 		contains(msg, `does not support the "global" option`):
