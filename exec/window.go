@@ -335,6 +335,21 @@ func (f *WindowFunc) partition(ctx context.Context, p []rowRef, out []any, index
 		return x, nil
 	}
 	rank, dense := 0, 0
+	// ntile's bucket count is read once, at the partition's first row, as
+	// PostgreSQL reads it; NULL makes every row's bucket NULL.
+	var buckets int64
+	if f.Name == "ntile" && n > 0 {
+		if v := argAt(0, p[0]); v != nil {
+			k, err := intArg(0, p[0], 1)
+			if err != nil {
+				return err
+			}
+			if k <= 0 {
+				return fmt.Errorf("argument of ntile must be greater than zero")
+			}
+			buckets = k
+		}
+	}
 	var run winAgg // count/sum/avg/min/max of the frames so far
 	for i, r := range p {
 		if i%4096 == 4095 {
@@ -365,12 +380,9 @@ func (f *WindowFunc) partition(ctx context.Context, p []rowRef, out []any, index
 		case "cume_dist":
 			v = float64(peerEnd[i]) / float64(n)
 		case "ntile":
-			k, err := intArg(0, r, 1)
-			if err != nil {
-				return err
-			}
-			if k <= 0 {
-				return fmt.Errorf("argument of ntile must be greater than zero")
+			k := buckets
+			if k == 0 {
+				break // ntile(NULL)
 			}
 			// Rows split as evenly as possible, the first buckets larger.
 			size, extra := int64(n)/k, int64(n)%k
@@ -381,6 +393,9 @@ func (f *WindowFunc) partition(ctx context.Context, p []rowRef, out []any, index
 				v = extra + (pos-extra*(size+1))/max(size, 1) + 1
 			}
 		case "lag", "lead":
+			if len(f.Args) > 1 && argAt(1, r) == nil {
+				break // a NULL offset: NULL
+			}
 			off, err := intArg(1, r, 1)
 			if err != nil {
 				return err

@@ -68,6 +68,13 @@ func (k *rangeKeys) frame(f Frame, i, peerStart, peerEnd int, loc *time.Location
 		if err != nil {
 			return 0, err
 		}
+		if target == keyEverything {
+			// inf - inf: PostgreSQL counts every row within the offset.
+			if start {
+				return k.lo, nil
+			}
+			return k.hi, nil
+		}
 		// before(a, b): a sorts before b.
 		before := func(a, b any) bool {
 			c := compareKeys(a, b)
@@ -118,9 +125,17 @@ func shiftKey(key, off any, sub bool, loc *time.Location) (any, error) {
 	case int64:
 		if o, ok := off.(int64); ok {
 			if sub {
-				return k - o, nil
+				o = -o // offsets are not negative: no overflow
 			}
-			return k + o, nil
+			if r := k + o; (r > k) == (o > 0) || o == 0 {
+				return r, nil
+			}
+			// Past bigint: beyond every key on that side, as PostgreSQL's
+			// in_range answers without computing the sum.
+			if o > 0 {
+				return keyAbove, nil
+			}
+			return keyBelow, nil
 		}
 		key = float64(k)
 	case uint64:
@@ -132,10 +147,25 @@ func shiftKey(key, off any, sub bool, loc *time.Location) (any, error) {
 		return nil, fmt.Errorf("RANGE offsets need a numeric or timestamp ORDER BY and a matching offset")
 	}
 	if sub {
-		return kf - of, nil
+		of = -of
 	}
-	return kf + of, nil
+	r := kf + of
+	if math.IsNaN(r) && !math.IsNaN(kf) {
+		return keyEverything, nil // infinity minus infinity
+	}
+	return r, nil
 }
+
+// keyBound is a shifted RANGE target beyond every key (a bigint sum past
+// its range), or one that every key is within (an infinite key shifted by
+// an infinite offset).
+type keyBound int
+
+const (
+	keyBelow keyBound = iota - 1
+	keyEverything
+	keyAbove
+)
 
 func isNumber(v any) bool {
 	switch v.(type) {
@@ -148,6 +178,12 @@ func isNumber(v any) bool {
 // compareKeys orders two non-NULL keys of one ORDER BY column, or a key and
 // a shifted target (which may be a float for an integer key).
 func compareKeys(a, b any) int {
+	if ka, ok := a.(keyBound); ok {
+		return int(ka)
+	}
+	if kb, ok := b.(keyBound); ok {
+		return -int(kb)
+	}
 	if ta, ok := a.(Timestamp); ok {
 		return cmp.Compare(ta, b.(Timestamp))
 	}
@@ -156,12 +192,6 @@ func compareKeys(a, b any) int {
 			return cmp.Compare(ia, ib)
 		}
 	}
-	fa, fb := toFloat(a), toFloat(b)
-	switch {
-	case fa < fb:
-		return -1
-	case fa > fb:
-		return 1
-	}
-	return 0
+	// NaN is equal to NaN and above every number, as PostgreSQL sorts it.
+	return cmpFloat(toFloat(a), toFloat(b))
 }

@@ -9,6 +9,7 @@ import (
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // Window computes window functions over its child's rows and appends their
@@ -74,7 +75,13 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 	// Offsets and bucket counts are integers: an untyped literal or $n
 	// (node-postgres sends them untyped) is read as one.
 	intArg := map[string]int{"lag": 1, "lead": 1, "ntile": 0, "nth_value": 1}
-	for i, a := range wf.Args {
+	wargs := wf.Args
+	if m, ok := firstArg(wargs).(*ast.FuncCallExpr); ok && m.FnName.L == sql.MarkerLagOffset && len(m.Args) == 2 && len(wargs) >= 2 {
+		// lag(x, expr [, d]), which package sql spells as
+		// lag(__pg_lag_offset(x, expr), 1 [, d]).
+		wargs = append([]ast.ExprNode{m.Args[0], m.Args[1]}, wargs[2:]...)
+	}
+	for i, a := range wargs {
 		if name == "count" && i == 0 && isStar([]ast.ExprNode{a}) {
 			f.Star = true
 			continue
@@ -98,6 +105,9 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if isInt && k == i && x.Type().ID() != arrow.INT64 && x.Type().ID() != arrow.NULL {
+			return nil, errorf(CodeUndefinedFunc, "function %s with a %s %s does not exist", name, exec.SQLTypeName(x.Type()), map[bool]string{true: "bucket count", false: "offset"}[name == "ntile"])
 		}
 		f.Args = append(f.Args, x)
 	}
@@ -277,6 +287,17 @@ func (q *selectBinder) frame(fc *ast.FrameClause, order []exec.SortKey) (exec.Fr
 	if f.End, err = q.bound(fc.Extent.End, f.Rows || f.Groups, order); err != nil {
 		return f, err
 	}
+	// The frames PostgreSQL's grammar refuses.
+	switch s, e := f.Start.Kind, f.End.Kind; {
+	case s == exec.UnboundedFollowing:
+		return f, errorf("42P20", "frame start cannot be UNBOUNDED FOLLOWING")
+	case e == exec.UnboundedPreceding:
+		return f, errorf("42P20", "frame end cannot be UNBOUNDED PRECEDING")
+	case s == exec.CurrentRow && e == exec.Preceding:
+		return f, errorf("42P20", "frame starting from current row cannot have preceding rows")
+	case s == exec.Following && (e == exec.Preceding || e == exec.CurrentRow):
+		return f, errorf("42P20", "frame starting from following row cannot have preceding rows")
+	}
 	return f, nil
 }
 
@@ -300,6 +321,17 @@ func (q *selectBinder) rangeOffset(e ast.ExprNode, order []exec.SortKey) (any, e
 	case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
 		if id := x.Type().ID(); id != arrow.INT64 && id != arrow.FLOAT64 && id != arrow.UINT64 {
 			return nil, errorf(CodeDatatype, "RANGE offset for a %s ORDER BY column must be a number, not %s", exec.SQLTypeName(key), exec.SQLTypeName(x.Type()))
+		}
+		if key.ID() != arrow.FLOAT64 && x.Type().ID() == arrow.FLOAT64 {
+			// An integer key takes integer offsets only (in_range of int8).
+			offType := exec.SQLTypeName(x.Type())
+			if pg := q.pgTypeOf(e, x); pg != 0 {
+				offType = typeName(int64(pg))
+			}
+			err := errorf(CodeNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s and offset type %s",
+				exec.SQLTypeName(key), offType)
+			err.Hint = "Cast the offset value to an appropriate type."
+			return nil, err
 		}
 	default:
 		return nil, notSupported(fmt.Sprintf("RANGE with offset PRECEDING/FOLLOWING for column type %s", exec.SQLTypeName(key)))

@@ -28,6 +28,7 @@ const (
 	MarkerAggOrder                = "__pg_agg_order"     // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
 	MarkerGroupingSets            = "__pg_grouping_sets" // (element, ...): GROUPING SETS (element, ...)
 	MarkerEmptySet                = "__pg_empty_set"     // (): the empty grouping set ()
+	MarkerLagOffset               = "__pg_lag_offset"    // (value, offset): lag/lead's first argument when the offset is not a number
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

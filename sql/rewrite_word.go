@@ -180,6 +180,13 @@ func (r *rewriter) keyword(t token, w string) {
 
 // funcName emits a function name; r.i is at the '('.
 func (r *rewriter) funcName(t token, name string) {
+	if t.n == synthetic {
+		r.emit(t, okFunc, name) // a marker windowArgs wrote
+		return
+	}
+	if t.kind != tQIdent && windowArgKinds[name] != 0 && r.callNeedsGrammar() {
+		r.windowArgs(name)
+	}
 	if strings.HasPrefix(strings.ToLower(name), markerPrefix) {
 		r.fail(t, CodeSyntaxError, "function names starting with "+markerPrefix+" are reserved", "rename the function")
 		return
@@ -859,4 +866,73 @@ func (r *rewriter) sqlFuncKeyword(t token, f *frame, w string) bool {
 		return true
 	}
 	return false
+}
+
+// synthetic marks a token windowArgs wrote (in token.n): a marker name
+// user SQL may not write.
+const synthetic = -1
+
+// windowArgKinds are the window functions whose integer argument TiDB's
+// grammar restricts: lag/lead take a number or $n as the offset (argument
+// 2), ntile and nth_value a simple expression (arguments 1 and 2).
+var windowArgKinds = map[string]int{"lag": 2, "lead": 2, "ntile": 1, "nth_value": 2}
+
+// windowArgs rewrites, in the input, the restricted argument of a window
+// call whose '(' is at r.i when PostgreSQL's grammar takes it and TiDB's
+// does not: ntile(n + 1) becomes ntile((n + 1)); lag(x, expr [, d])
+// becomes lag(__pg_lag_offset(x, expr), 1 [, d]), which the planner reads
+// back as lag(x, expr [, d]).
+func (r *rewriter) windowArgs(name string) {
+	open := r.i
+	var commas []int
+	end := -1
+	depth := 0
+	for k := open; k < len(r.toks) && end < 0; k++ {
+		switch t := r.toks[k]; {
+		case t.punct("(") || t.punct("["):
+			depth++
+		case t.punct(")") || t.punct("]"):
+			depth--
+			if depth == 0 {
+				end = k
+			}
+		case t.punct(",") && depth == 1:
+			commas = append(commas, k)
+		}
+	}
+	want := windowArgKinds[name]
+	if end < 0 || len(commas) < want-1 {
+		return // malformed or without the argument: the parser says so
+	}
+	bounds := append(append([]int{open}, commas...), end)
+	from, to := bounds[want-1]+1, bounds[want] // the argument's tokens
+	arg := r.toks[from:to]
+	if len(arg) == 0 || len(arg) == 1 && (arg[0].kind == tNumber && !strings.ContainsAny(arg[0].val, ".eE") || arg[0].kind == tParam) {
+		return
+	}
+	at := func(t token, kind tokKind, val string) token {
+		return token{kind: kind, val: val, start: t.start, end: t.start, n: synthetic}
+	}
+	var out []token
+	if name == "ntile" || name == "nth_value" {
+		out = append(out, r.toks[:from]...)
+		out = append(out, at(arg[0], tPunct, "("))
+		out = append(out, arg...)
+		out = append(out, at(arg[0], tPunct, ")"))
+		out = append(out, r.toks[to:]...)
+		r.toks = out
+		return
+	}
+	value := r.toks[open+1 : commas[0]]
+	if len(value) == 0 {
+		return
+	}
+	out = append(out, r.toks[:open+1]...)
+	out = append(out, at(value[0], tQIdent, MarkerLagOffset), at(value[0], tPunct, "("))
+	out = append(out, value...)
+	out = append(out, at(arg[0], tPunct, ","))
+	out = append(out, arg...)
+	out = append(out, at(arg[0], tPunct, ")"), at(arg[0], tPunct, ","), at(arg[0], tNumber, "1"))
+	out = append(out, r.toks[to:]...)
+	r.toks = out
 }

@@ -294,3 +294,11 @@ COPY cpu FROM STDIN WITH (ENCODING UTF8)
 COPY cpu FROM STDIN WITH CSV FORCE QUOTE host FORCE NOT NULL region
 # count of a FROM item's whole row
 SELECT h.team, count(c.*), COUNT("C".*) FROM hosts h LEFT JOIN cpu c USING (hostname) GROUP BY h.team
+# lag/lead offsets as expressions
+SELECT lag(x, -1) OVER w, lead(x, x + 1, 0) OVER w, lag(x, (n)) OVER w, lag(x, 2) OVER w, lag(x, $1) OVER w FROM t WINDOW w AS (ORDER BY x)
+# ntile and nth_value counts as expressions
+SELECT ntile(n + 1) OVER (ORDER BY x), nth_value(x, abs(n)) OVER (ORDER BY x), ntile(4) OVER (ORDER BY x) FROM t
+# lag as a plain call keeps its arguments
+SELECT "lag"(x, 1 + 1) FROM t
+# lag without a value
+SELECT lag(, 1 + 1) OVER () FROM t
