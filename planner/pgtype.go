@@ -382,6 +382,9 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		if len(args) == 0 {
 			return 0
 		}
+		if m, ok := args[0].(*ast.FuncCallExpr); ok && m.FnName.L == sql.MarkerLagOffset && len(m.Args) == 2 {
+			args = []ast.ExprNode{m.Args[0]} // lag(x, expr): package sql's spelling
+		}
 		// The value's own type (int4, date, ...); an integer with a
 		// fractional default is numeric (lead(n, 1, 0.5)).
 		if arg, err := q.b.bindExpr(q.in, args[0]); err == nil {
