@@ -105,17 +105,19 @@ func (e *Compare) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 // a float constant (bigint_col > 90.0) into an integer comparison with an
 // integer bound (bigint_col > 90), so no float copy of the column is made.
 // For integers x, x > f ⇔ x > floor(f), x >= f ⇔ x >= ceil(f), x < f ⇔
-// x < ceil(f), x <= f ⇔ x <= floor(f); = and <> only for integral f. The
-// result is exact, as PostgreSQL's bigint-vs-numeric comparison is (the
-// float cast rounds integers beyond 2^53). Bounds beyond ±2^62, NaN and
-// infinities keep the float comparison.
+// x < ceil(f), x <= f ⇔ x <= floor(f); = and <> only for integral f.
+// Within ±2^53 this is what comparing float8(x) with f gives (PostgreSQL's
+// bigint-vs-float8 comparison): only integers beyond 2^53 round when cast,
+// and they round to floats beyond 2^53 too, on the same side of f. Bounds
+// from ±2^53 on, NaN and infinities keep the float comparison, where
+// 2^53 + 1 equals 2^53 as in PostgreSQL.
 func intCompare(l Expr, op CmpOp, v any) (Expr, int64, CmpOp, bool) {
 	cast, ok := l.(*Cast)
 	if !ok || cast.To.ID() != arrow.FLOAT64 || cast.X.Type().ID() != arrow.INT64 {
 		return nil, 0, op, false
 	}
 	f, ok := v.(float64)
-	if !ok || math.IsNaN(f) || math.Abs(f) >= 1<<62 {
+	if !ok || math.IsNaN(f) || math.Abs(f) >= 1<<53 {
 		return nil, 0, op, false
 	}
 	lo, hi := math.Floor(f), math.Ceil(f)
