@@ -63,7 +63,11 @@ func init() {
 			return TypeFloat, want(args, "text", "interval")
 		}
 		return TypeFloat, want(args, "text", "timestamptz")
-	}, eval: evalDatePart})
+	}, eval: evalDatePart(false)})
+	// __date_part_wall is date_part of a date or timestamp (without time
+	// zone), held as the instant of its reading in the session's zone: its
+	// epoch is the reading's, as if in UTC.
+	register("__date_part_wall", funcDef{resolve: functions["date_part"].resolve, eval: evalDatePart(true)})
 	register("to_timestamp", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 		if len(args) == 2 {
 			return TypeTimestamptz, want(args, "text", "text")
@@ -364,7 +368,13 @@ func truncInterval(iv arrow.MonthDayNanoInterval, field string) (arrow.MonthDayN
 		Nanoseconds: hours*3600e9 + minutes*60e9 + seconds*1e9 + micros}, nil
 }
 
-func evalDatePart(c *Ctx, args []arg, n int) (arrow.Array, error) {
+func evalDatePart(wall bool) func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	return func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+		return datePartOf(c, args, n, wall)
+	}
+}
+
+func datePartOf(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 	if args[0].isConst && args[0].cnst == nil {
 		return nullArrayOf(TypeFloat, n), nil // a NULL field: NULL
 	}
@@ -382,7 +392,13 @@ func evalDatePart(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	}
 	out := make([]float64, n)
 	for i, v := range ts {
-		f, err := datePart(time.Unix(0, v).In(c.Location), v, field)
+		t := time.Unix(0, v).In(c.Location)
+		ns := v
+		if wall {
+			_, off := t.Zone()
+			ns += int64(off) * 1e9 // the reading's nanoseconds as if in UTC
+		}
+		f, err := datePart(t, ns, field)
 		if err != nil {
 			return nil, err
 		}

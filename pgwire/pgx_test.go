@@ -560,3 +560,21 @@ func TestSetTimeZoneForms(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SHOW TimeZone").Scan(&shown))
 	require.Equal(t, "Europe/Berlin", shown)
 }
+
+// TestEpochOfWallClockInZone: the epoch of a date or timestamp (without
+// time zone) counts its reading as if in UTC, in any session time zone;
+// a timestamptz's is its instant's. Expected values are PostgreSQL 15's.
+func TestEpochOfWallClockInZone(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, zone := range []string{"Europe/Berlin", "Australia/Sydney", "America/New_York"} {
+		_, err := conn.Exec(ctx, "SET TimeZone = '"+zone+"'")
+		require.NoError(t, err)
+		got := make([]float64, 6)
+		require.NoError(t, conn.QueryRow(ctx, `SELECT extract(epoch FROM timestamp '2016-01-01 00:00')::float8, extract(epoch FROM date '2016-01-01')::float8,
+			date_part('epoch', date '2016-07-01'), extract(epoch FROM timestamp '2016-07-01 12:00:00.5')::float8, extract(epoch FROM timestamptz '2016-01-01 00:00+00')::float8,
+			extract(epoch FROM (timestamptz '2016-03-13 12:00+00' AT TIME ZONE 'UTC'))::float8`).Scan(&got[0], &got[1], &got[2], &got[3], &got[4], &got[5]))
+		require.Equal(t, []float64{1451606400, 1451606400, 1467331200, 1467374400.5, 1451606400, 1457870400}, got, zone)
+	}
+}

@@ -326,6 +326,7 @@ var argTypes = map[string][]arrow.DataType{
 	"date_bin_gapfill":    {exec.TypeInterval, exec.TypeTimestamptz, exec.TypeTimestamptz},
 	"date_trunc":          {exec.TypeText, exec.TypeTimestamptz, exec.TypeText},
 	"date_part":           {exec.TypeText, exec.TypeTimestamptz},
+	"__date_part_wall":    {exec.TypeText, exec.TypeTimestamptz},
 	"to_timestamp":        {exec.TypeFloat},
 	"round":               {exec.TypeFloat, exec.TypeInt},
 	"power":               {exec.TypeFloat, exec.TypeFloat},
@@ -737,15 +738,23 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 		}
 		return x, nil
-	case "__pg_extract":
+	case "__pg_extract", "date_part":
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
-		if u, ok := args[0].(*unknownLit); ok && len(e.Args) == 2 && dateTimeOfDay[strings.ToLower(fmt.Sprint(u.V))] &&
-			(&selectBinder{b: b, in: s}).pgTypeOf(e.Args[1], args[1]) == 1082 {
+		var pg uint32
+		if len(e.Args) == 2 {
+			pg = (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[1], args[1])
+		}
+		if u, ok := args[0].(*unknownLit); ok && name == "__pg_extract" && dateTimeOfDay[strings.ToLower(fmt.Sprint(u.V))] && pg == 1082 {
 			// extract(hour FROM date) has no answer (date_part casts the
 			// date to a timestamp and answers 0).
 			return nil, errorf(CodeNotSupported, "unit %q not supported for type date", strings.ToLower(fmt.Sprint(u.V)))
+		}
+		if pg == 1082 || pg == 1114 {
+			// A date or timestamp's epoch counts its wall-clock reading as
+			// if in UTC, whatever the session's time zone.
+			return b.call("__date_part_wall", args)
 		}
 		return b.call("date_part", args)
 	case "__pg_regex":
