@@ -64,6 +64,12 @@ func init() {
 		}
 		return TypeFloat, want(args, "text", "timestamptz")
 	}, eval: evalDatePart(false)})
+	// __parse_wall_clock is text::timestamp (and the reading ::date
+	// truncates): the text's date and time in the session's zone, any
+	// offset or zone written after the time ignored, as PostgreSQL reads a
+	// timestamp without time zone.
+	register("__parse_wall_clock", parseWallClock("timestamp"))
+	register("__parse_wall_date", parseWallClock("date")) // errors name date
 	// __date_part_wall is date_part of a date or timestamp (without time
 	// zone), held as the instant of its reading in the session's zone: its
 	// epoch is the reading's, as if in UTC.
@@ -82,6 +88,21 @@ func init() {
 	register("to_date", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 		return TypeTimestamptz, want(args, "text", "text")
 	}, eval: evalParseTime(true)})
+}
+
+func parseWallClock(typ string) funcDef {
+	return funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeTimestamptz, want(args, "text") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeTimestamptz, n, args, true, func(v []any) (any, error) {
+				ns, err := ParseWallClock(v[0].(string), c.Location, c.Now)
+				if err != nil {
+					return nil, fmt.Errorf("%s", strings.Replace(err.Error(), "type timestamp with time zone", "type "+typ, 1))
+				}
+				return Timestamp(ns), nil
+			})
+		},
+	}
 }
 
 func resolveBucket(dateBin bool) func([]arrow.DataType) (arrow.DataType, error) {

@@ -655,6 +655,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if u, ok := x.(*unknownLit); ok && !(b.describe && u.param > 0) && castsToWallClock(e.Args[1]) {
 				return b.wallClockLiteral(u)
 			}
+			if isTextValued(x) && castsToWallClock(e.Args[1]) {
+				return b.call("__parse_wall_clock", []exec.Expr{x}) // the reading, offset ignored
+			}
 			if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
 				return b.coerce(x, to)
 			}

@@ -20,6 +20,28 @@ import (
 // castDate is x::date: x as a timestamptz (text is parsed), truncated to
 // the start of its day in the session's time zone.
 func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
+	// Text is read as a wall-clock reading: its date as written, whatever
+	// offset follows the time ('2016-01-02 03:04+05:30'::date is
+	// 2016-01-02), as PostgreSQL's date input does.
+	if u, ok := x.(*unknownLit); ok && !(b.describe && u.param > 0) {
+		if _, isText := u.V.(string); isText {
+			ts, err := b.wallClockLiteral(u)
+			if err != nil {
+				var pe *Error
+				if errors.As(err, &pe) && pe.Code == "22007" {
+					return nil, errorf(pe.Code, "%s", strings.Replace(pe.Msg, "type timestamp", "type date", 1))
+				}
+				return nil, err
+			}
+			x = ts
+		}
+	} else if isTextValued(x) {
+		ts, err := b.call("__parse_wall_date", []exec.Expr{x})
+		if err != nil {
+			return nil, err
+		}
+		x = ts
+	}
 	ts, err := b.coerce(x, exec.TypeTimestamptz)
 	if err != nil {
 		var pe *Error

@@ -128,8 +128,9 @@ func AsError(err error) *Error {
 		code = "22023"
 	case contains(msg, "negative substring length"):
 		code = "22011" // substring_error
-	case contains(msg, "invalid input syntax for type interval"):
-		code = "22007"
+	case contains(msg, "invalid input syntax for type interval"), contains(msg, "invalid input syntax for type timestamp"),
+		contains(msg, "invalid input syntax for type date"):
+		code = "22007" // invalid_datetime_format
 	case contains(msg, "numeric field overflow"):
 		code = CodeOutOfRange
 	case contains(msg, "field value out of range"):
