@@ -76,6 +76,9 @@ func execCtx(sess *Session) *exec.Ctx {
 	if !sess.Now.IsZero() {
 		c.Now = sess.Now
 	}
+	// The statement's clock (now(), 'now', current_date) in microseconds,
+	// as PostgreSQL keeps it.
+	c.Now = c.Now.Truncate(time.Microsecond)
 	c.MemLimit = sess.MemLimit
 	return c
 }
