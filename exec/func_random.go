@@ -3,6 +3,7 @@ package exec
 import (
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -18,6 +19,18 @@ func init() {
 				vals[i] = rand.Float64()
 			}
 			return fixedArray(TypeFloat, vals, nil), nil
+		},
+	})
+	// clock_timestamp(): the time when it runs, read anew for every row
+	// (now() is the statement's start), in microseconds.
+	register("clock_timestamp", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeTimestamptz, want(args) },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			vals := make([]int64, n)
+			for i := range vals {
+				vals[i] = time.Now().UnixMicro() * 1e3
+			}
+			return fixedArray(TypeTimestamptz, vals, nil), nil
 		},
 	})
 	// to_hex(bigint): the two's complement in hexadecimal.

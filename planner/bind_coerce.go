@@ -394,7 +394,7 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		}
 		c = alt
 	}
-	if name == "now" || name == "random" || name == "age" && len(args) == 1 {
+	if name == "now" || name == "random" || name == "clock_timestamp" || name == "age" && len(args) == 1 {
 		return c, nil // read the clock (or draw) when run, not when planned
 	}
 	return b.fold(c)

@@ -12,6 +12,7 @@ import (
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // hook lets a caller resolve some AST nodes itself (aggregates and group
@@ -301,6 +302,13 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		}
 		return b.inList(s, e, h)
 	case *ast.PatternLikeOrIlikeExpr:
+		if f, ok := e.Pattern.(*ast.FuncCallExpr); ok && (f.FnName.L == sql.MarkerAny || f.FnName.L == sql.MarkerAll) {
+			x, err := likeQuantified(e, f)
+			if err != nil {
+				return nil, err
+			}
+			return b.bindNode(s, x, h)
+		}
 		x, err := sub(e.Expr)
 		if err != nil {
 			return nil, err
@@ -744,4 +752,39 @@ func likeEscapeToBackslash(pat string, esc byte) string {
 		}
 	}
 	return sb.String()
+}
+
+// likeQuantified spells x [NOT] [I]LIKE ANY|ALL (ARRAY[p1, p2, ...]) as
+// PostgreSQL computes it: (x LIKE p1) OR (x LIKE p2) ... for ANY, AND for
+// ALL (NULL where no pattern decides, false for ANY and true for ALL over
+// an empty array).
+func likeQuantified(e *ast.PatternLikeOrIlikeExpr, q *ast.FuncCallExpr) (ast.ExprNode, error) {
+	all := q.FnName.L == sql.MarkerAll
+	var arr ast.ExprNode
+	if len(q.Args) == 1 {
+		arr = unparen(q.Args[0])
+	}
+	if c, ok := arr.(*ast.FuncCallExpr); ok && c.FnName.L == sql.MarkerCast && len(c.Args) == 2 {
+		arr = unparen(c.Args[0]) // ARRAY[...]::text[]: the patterns are text either way
+	}
+	a, ok := arr.(*ast.FuncCallExpr)
+	if !ok || a.FnName.L != sql.MarkerArray {
+		return nil, notSupported("LIKE ANY/ALL over an array that is not written out (ARRAY[...])")
+	}
+	if len(a.Args) == 0 {
+		return &ast.FuncCallExpr{FnName: ast.NewCIStr(sql.MarkerCast), Args: []ast.ExprNode{ast.NewValueExpr(fmt.Sprint(all), "", ""), ast.NewValueExpr("bool", "", "")}}, nil
+	}
+	var out ast.ExprNode
+	for _, p := range a.Args {
+		like := &ast.PatternLikeOrIlikeExpr{Expr: e.Expr, Pattern: p, Not: e.Not, Escape: e.Escape, IsLike: e.IsLike}
+		switch {
+		case out == nil:
+			out = like
+		case all:
+			out = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: out, R: like}
+		default:
+			out = &ast.BinaryOperationExpr{Op: opcode.LogicOr, L: out, R: like}
+		}
+	}
+	return &ast.ParenthesesExpr{Expr: out}, nil
 }

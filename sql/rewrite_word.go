@@ -737,8 +737,13 @@ func (r *rewriter) quantified(t token, w string, next token) bool {
 		return false
 	}
 	prev := r.out[len(r.out)-1]
-	if prev.kind != okOp || !comparisonOps[prev.text] {
+	like := prev.kind == okKeyword && (prev.text == "LIKE" || prev.text == "ILIKE")
+	if (prev.kind != okOp || !comparisonOps[prev.text]) && !like {
 		return false
+	}
+	if like && (r.tok(2).word("select") || r.tok(2).word("with") || r.tok(2).word("values")) {
+		r.unsupported(t, "LIKE "+strings.ToUpper(w)+" (subquery)", "use LIKE ANY (ARRAY[...]) or an EXISTS subquery")
+		return true
 	}
 	if in := r.tok(2); in.word("select") || in.word("with") || in.word("values") {
 		r.i++

@@ -302,3 +302,7 @@ SELECT ntile(n + 1) OVER (ORDER BY x), nth_value(x, abs(n)) OVER (ORDER BY x), n
 SELECT "lag"(x, 1 + 1) FROM t
 # lag without a value
 SELECT lag(, 1 + 1) OVER () FROM t
+# like any and all over arrays
+SELECT * FROM t WHERE a LIKE ANY (ARRAY['x%', 'y']) AND b NOT ILIKE ALL (ARRAY['%z']) AND c LIKE SOME ($1)
+# like any of a subquery
+SELECT * FROM t WHERE a LIKE ANY (SELECT p FROM u)
