@@ -535,7 +535,7 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 			return argAt(0, p[s+int(k)-1]), nil
 		}
 		return nil, nil
-	case "count", "sum", "avg", "min", "max":
+	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "string_agg":
 		if err := run.extend(f, p, s, e, argAt); err != nil {
 			return nil, err
 		}
@@ -577,7 +577,12 @@ type winAgg struct {
 	head int
 	// stddev/variance: PostgreSQL's float8_accum state (momentStep).
 	mn, msx, msxx float64
-	valid         bool
+	// bool_and/bool_or: how many of the cnt values are true; string_agg:
+	// the text so far (has: a value was added).
+	trues int64
+	buf   []byte
+	has   bool
+	valid bool
 }
 
 type winCand struct {
@@ -618,12 +623,15 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 					a.isum -= x
 					a.fsum -= float64(x)
 				}
+				if b, ok := v.(bool); ok && b {
+					a.trues--
+				}
 			}
 			a.s = s
 		}
 	}
 	if !a.valid || s != a.s || e < a.e {
-		*a = winAgg{s: s, e: s, valid: true, cand: a.cand[:0]}
+		*a = winAgg{s: s, e: s, valid: true, cand: a.cand[:0], buf: a.buf[:0]}
 	}
 	for j := a.e; j < e; j++ {
 		if f.Name == "count" && f.Star {
@@ -666,6 +674,18 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 				a.fsum += float64(x)
 			}
 		case "count":
+		case "bool_and", "bool_or":
+			if v.(bool) {
+				a.trues++
+			}
+		case "string_agg":
+			// Each value after the first is preceded by its own row's
+			// delimiter (none when that is NULL).
+			if d, ok := argAt(1, p[j]).(string); ok && a.has {
+				a.buf = append(a.buf, d...)
+			}
+			a.buf = append(a.buf, v.(string)...)
+			a.has = true
 		default: // stddev, variance and their _samp/_pop forms (frameValue sends no other)
 			var err error
 			if a.mn, a.msx, a.msxx, err = momentStep(a.mn, a.msx, a.msxx, toFloat(v)); err != nil {
@@ -682,7 +702,7 @@ func (a *winAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 // PostgreSQL's do).
 func removable(f *WindowFunc) bool {
 	switch f.Name {
-	case "count":
+	case "count", "bool_and", "bool_or":
 		return true
 	case "sum", "avg":
 		return len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.INT64
@@ -700,8 +720,17 @@ func (a *winAgg) value(f *WindowFunc) any {
 			return nil // no row, or only NULLs, in the frame
 		}
 		return a.cand[a.head].v
+	case f.Name == "string_agg":
+		if !a.has {
+			return nil
+		}
+		return string(a.buf)
 	case a.cnt == 0:
 		return nil
+	case f.Name == "bool_and":
+		return a.trues == a.cnt
+	case f.Name == "bool_or":
+		return a.trues > 0
 	case f.Name == "avg":
 		return a.fsum / float64(a.cnt)
 	case f.DT.ID() == arrow.INT64:

@@ -1139,6 +1139,9 @@ func figureName(e ast.ExprNode) (string, int) {
 	case *ast.AggregateFuncExpr:
 		return strings.ToLower(e.F), 2
 	case *ast.WindowFuncExpr:
+		if m, ok := firstArg(e.Args).(*ast.FuncCallExpr); ok && m.FnName.L == sql.MarkerWindowAgg && len(m.Args) > 0 {
+			return constText(m.Args[0]), 2 // string_agg(...) OVER w, spelled max(__pg_window_agg('string_agg', ...))
+		}
 		return strings.ToLower(e.Name), 2
 	case *ast.FuncCallExpr:
 		switch e.FnName.L {

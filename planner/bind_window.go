@@ -53,6 +53,16 @@ var rankingFuncs = map[string]arrow.DataType{
 
 func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 	name := strings.ToLower(wf.Name)
+	if m, ok := firstArg(wf.Args).(*ast.FuncCallExpr); ok && name == "max" && m.FnName.L == sql.MarkerWindowAgg && len(m.Args) > 0 {
+		// string_agg, bool_and, bool_or and every OVER (...): package sql
+		// spells them max(__pg_window_agg('name', args...)) OVER (...).
+		c := *wf
+		c.Name, c.Args = constText(m.Args[0]), m.Args[1:]
+		if c.Name == "every" {
+			c.Name = "bool_and"
+		}
+		wf, name = &c, c.Name
+	}
 	if wf.Distinct {
 		return nil, notSupported("DISTINCT in window functions")
 	}
@@ -184,6 +194,25 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			}
 		case "avg":
 			f.DT = exec.TypeFloat
+		case "bool_and", "bool_or":
+			if len(f.Args) != 1 || f.Args[0].Type().ID() != arrow.BOOL && f.Args[0].Type().ID() != arrow.NULL {
+				return nil, errorf(CodeUndefinedFunc, "function %s takes one boolean argument", name)
+			}
+			f.DT = exec.TypeBool
+		case "string_agg":
+			if len(f.Args) != 2 {
+				return nil, errorf(CodeUndefinedFunc, "function string_agg takes (value, delimiter)")
+			}
+			for i, a := range f.Args {
+				if f.Args[i], err = q.b.coerce(a, exec.TypeText); err != nil {
+					return nil, err
+				}
+				f.Args[i] = settle(f.Args[i])
+				if !exec.IsText(f.Args[i].Type()) && f.Args[i].Type().ID() != arrow.NULL {
+					return nil, errorf(CodeUndefinedFunc, "function string_agg(%s, %s) does not exist", exec.SQLTypeName(f.Args[0].Type()), exec.SQLTypeName(a.Type()))
+				}
+			}
+			f.DT = exec.TypeText
 		case "stddev", "variance", "stddev_samp", "stddev_pop", "var_samp", "var_pop":
 			if len(f.Args) != 1 || !exec.IsWindowMoment(name) {
 				return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)

@@ -29,6 +29,7 @@ const (
 	MarkerGroupingSets            = "__pg_grouping_sets" // (element, ...): GROUPING SETS (element, ...)
 	MarkerEmptySet                = "__pg_empty_set"     // (): the empty grouping set ()
 	MarkerLagOffset               = "__pg_lag_offset"    // (value, offset): lag/lead's first argument when the offset is not a number
+	MarkerWindowAgg               = "__pg_window_agg"    // ('name', arg, ...): max(__pg_window_agg(...)) OVER w is name(arg, ...) OVER w
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

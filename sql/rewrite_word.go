@@ -187,6 +187,10 @@ func (r *rewriter) funcName(t token, name string) {
 	if t.kind != tQIdent && windowArgKinds[name] != 0 && r.callNeedsGrammar() {
 		r.windowArgs(name)
 	}
+	if t.kind != tQIdent && windowOnlyAggs[name] && r.callNeedsGrammar() && !r.tok(1).word("distinct") && !r.tok(1).word("all") {
+		r.windowAgg(t, name)
+		return
+	}
 	if strings.HasPrefix(strings.ToLower(name), markerPrefix) {
 		r.fail(t, CodeSyntaxError, "function names starting with "+markerPrefix+" are reserved", "rename the function")
 		return
@@ -940,4 +944,44 @@ func (r *rewriter) windowArgs(name string) {
 	out = append(out, at(arg[0], tPunct, ")"), at(arg[0], tPunct, ","), at(arg[0], tNumber, "1"))
 	out = append(out, r.toks[to:]...)
 	r.toks = out
+}
+
+// windowOnlyAggs are aggregates TiDB's grammar does not take OVER after.
+var windowOnlyAggs = map[string]bool{"string_agg": true, "bool_and": true, "bool_or": true, "every": true}
+
+// windowAgg rewrites, in the input, name(args) OVER ... whose '(' is at
+// r.i as max(__pg_window_agg('name', args)) OVER ...: an aggregate TiDB
+// parses with OVER, which the planner reads back.
+func (r *rewriter) windowAgg(t token, name string) {
+	open := r.i
+	depth, end := 0, -1
+	for k := open; k < len(r.toks) && end < 0; k++ {
+		switch tk := r.toks[k]; {
+		case tk.punct("(") || tk.punct("["):
+			depth++
+		case tk.punct(")") || tk.punct("]"):
+			depth--
+			if depth == 0 {
+				end = k
+			}
+		}
+	}
+	if end < 0 {
+		r.emit(t, okFunc, quoteIdent(name)) // unbalanced: the parser says so
+		return
+	}
+	at := func(kind tokKind, val string) token {
+		return token{kind: kind, val: val, start: t.start, end: t.end, n: synthetic}
+	}
+	var out []token
+	out = append(out, r.toks[:open+1]...)
+	out = append(out, at(tQIdent, MarkerWindowAgg), at(tPunct, "("), at(tString, name))
+	if end > open+1 {
+		out = append(out, at(tPunct, ","))
+	}
+	out = append(out, r.toks[open+1:end]...)
+	out = append(out, at(tPunct, ")"))
+	out = append(out, r.toks[end:]...)
+	r.toks = out
+	r.emit(t, okFunc, "max")
 }

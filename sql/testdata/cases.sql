@@ -306,3 +306,5 @@ SELECT lag(, 1 + 1) OVER () FROM t
 SELECT * FROM t WHERE a LIKE ANY (ARRAY['x%', 'y']) AND b NOT ILIKE ALL (ARRAY['%z']) AND c LIKE SOME ($1)
 # like any of a subquery
 SELECT * FROM t WHERE a LIKE ANY (SELECT p FROM u)
+# string_agg and bool_and over a window
+SELECT string_agg(a, ',') OVER (ORDER BY b), bool_and(c) OVER w, every(c) OVER w, string_agg(a, ',') FROM t WINDOW w AS (PARTITION BY d)
