@@ -524,6 +524,9 @@ func (f *WindowFunc) frameValue(p []rowRef, s, e int, argAt func(int, rowRef) an
 		}
 		return nil, nil
 	case "nth_value":
+		if argAt(1, cur) == nil {
+			return nil, nil // nth_value(x, NULL)
+		}
 		k, err := intArg(1, cur, 1)
 		if err != nil {
 			return nil, err

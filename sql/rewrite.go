@@ -257,6 +257,25 @@ func (r *rewriter) step() {
 		r.emit(t, okIdent, quoteIdent(t.val))
 	case tString:
 		r.i++
+		// A RANGE frame offset written '1 hour' or '1 hour'::interval:
+		// TiDB takes INTERVAL expr unit PRECEDING (as typedLiteral writes
+		// interval '1 hour').
+		skip := 0
+		if r.tok(0).punct("::") && r.tok(1).word("interval") {
+			skip = 2
+		}
+		if next := r.tok(skip); next.word("preceding") || next.word("following") {
+			r.i += skip
+			r.emit(t, okKeyword, "INTERVAL")
+			r.emit(t, okFunc, MarkerCast)
+			r.emit(t, okOpen, "(")
+			r.emit(t, okLit, quoteString(t.val))
+			r.emit(t, okComma, ",")
+			r.emit(t, okLit, quoteString("interval"))
+			r.emit(t, okClose, ")")
+			r.emit(t, okKeyword, "SECOND")
+			return
+		}
 		r.emit(t, okLit, quoteString(t.val))
 	case tBitStr:
 		r.unsupported(t, "bit string constant "+clip(t.val), "use a string or an integer")

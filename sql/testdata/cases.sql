@@ -308,3 +308,5 @@ SELECT * FROM t WHERE a LIKE ANY (ARRAY['x%', 'y']) AND b NOT ILIKE ALL (ARRAY['
 SELECT * FROM t WHERE a LIKE ANY (SELECT p FROM u)
 # string_agg and bool_and over a window
 SELECT string_agg(a, ',') OVER (ORDER BY b), bool_and(c) OVER w, every(c) OVER w, string_agg(a, ',') FROM t WINDOW w AS (PARTITION BY d)
+# range offsets as quoted intervals
+SELECT count(*) OVER (ORDER BY t RANGE BETWEEN '1 hour' PRECEDING AND '30 minutes'::interval FOLLOWING) FROM t
