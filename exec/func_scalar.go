@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"sync"
@@ -474,12 +475,44 @@ func compileCached(key string) (*regexp.Regexp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression: %v", err)
 	}
+	if !nonGreedy(key) {
+		// PostgreSQL's regular expressions match the longest string at
+		// the leftmost position ('abcd' ~ 'a|ab' matches ab), as POSIX
+		// specifies, where Go's take the first alternative that matches.
+		// A pattern with a non-greedy quantifier keeps Go's preference
+		// (PostgreSQL then prefers the shortest match overall).
+		re.Longest()
+	}
 	if regexCount.Load() < cacheLimit {
 		if _, loaded := regexCache.LoadOrStore(key, re); !loaded {
 			regexCount.Add(1)
 		}
 	}
 	return re, nil
+}
+
+// nonGreedy reports whether a Go pattern has a non-greedy quantifier.
+func nonGreedy(pattern string) bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	var walk func(*syntax.Regexp) bool
+	walk = func(r *syntax.Regexp) bool {
+		switch r.Op {
+		case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+			if r.Flags&syntax.NonGreedy != 0 {
+				return true
+			}
+		}
+		for _, sub := range r.Sub {
+			if walk(sub) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(re)
 }
 
 // unicodeWordClasses writes \w and \W as the Unicode classes PostgreSQL
