@@ -374,7 +374,7 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 	// Integer arguments where a function computes in float8.
 	if w := want; w != nil {
 		for i := range args {
-			if i < len(w) && w[i].ID() == arrow.FLOAT64 && args[i].Type().ID() == arrow.INT64 && name != "abs" && name != "round" {
+			if i < len(w) && w[i].ID() == arrow.FLOAT64 && args[i].Type().ID() == arrow.INT64 && name != "abs" && !(name == "round" && len(args) == 2) {
 				c, err := b.coerce(args[i], exec.TypeFloat)
 				if err != nil {
 					return nil, err
