@@ -472,9 +472,15 @@ func (a *ivAcc) add(n float64, unit string) error {
 		a.int32s(&a.iv.Days, whole)
 		a.nanos((days - whole) * 86400e9)
 	case "month", "months", "mon", "mons":
+		// A fraction of a month is 30 days' worth, and a fraction of those
+		// days time, as PostgreSQL carries it ('0.15 months' is 4 days
+		// 12:00:00).
 		whole := math.Trunc(n)
 		a.int32s(&a.iv.Months, whole)
-		a.int32s(&a.iv.Days, (n-whole)*30)
+		days := (n - whole) * 30
+		wholeDays := math.Trunc(days)
+		a.int32s(&a.iv.Days, wholeDays)
+		a.nanos((days - wholeDays) * 86400e9)
 	case "year", "years", "y", "yr", "yrs":
 		a.int32s(&a.iv.Months, n*12)
 	case "decade", "decades":

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +28,9 @@ var intervalUnits = map[string]arrow.MonthDayNanoInterval{
 // PostgreSQL reads it: a bare number counts the qualifier's last field,
 // and fields below the last one are dropped (INTERVAL '1.5' YEAR is 1
 // year).
+// minuteSecond is the m:s form MINUTE TO SECOND reads as minutes.
+var minuteSecond = regexp.MustCompile(`^([+-]?)(\d+):(\d+(?:\.\d*)?)$`)
+
 func (b *binder) qualifiedInterval(x exec.Expr, qual string) (exec.Expr, error) {
 	words := strings.Fields(qual)
 	last := ""
@@ -54,6 +59,19 @@ func (b *binder) qualifiedInterval(x exec.Expr, qual string) (exec.Expr, error) 
 		return nil, errorf(CodeDatatype, "cannot cast type %s to interval %s", exec.SQLTypeName(lit.DT), qual)
 	}
 	var iv arrow.MonthDayNanoInterval
+	if len(words) == 3 && words[0] == "minute" && last == "second" {
+		// MINUTE TO SECOND reads a lone m:s as minutes and seconds
+		// ('1:30' is 00:01:30), as PostgreSQL does.
+		if m := minuteSecond.FindStringSubmatch(strings.TrimSpace(text)); m != nil {
+			mins, _ := strconv.ParseFloat(m[2], 64)
+			secs, _ := strconv.ParseFloat(m[3], 64)
+			ns := math.Round((mins*60 + secs) * 1e9)
+			if m[1] == "-" {
+				ns = -ns
+			}
+			return &exec.Literal{V: arrow.MonthDayNanoInterval{Nanoseconds: int64(ns)}, DT: exec.TypeInterval}, nil
+		}
+	}
 	if f, err := strconv.ParseFloat(strings.TrimSpace(text), 64); err == nil {
 		if iv, err = exec.ScaleInterval(unit, f, false); err != nil {
 			return nil, AsError(err)
