@@ -317,15 +317,20 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if e.Escape != '\\' && e.Escape != 0 {
+		if e.Escape != '\\' && (e.Escape != 0 || e.EscapeExplicit) {
 			// The engine's LIKE escapes with backslash: rewrite a constant
-			// pattern from the given escape character.
+			// pattern from the given escape character (ESCAPE '': none,
+			// every backslash a plain character).
 			lit, ok := settle(p).(*exec.Literal)
 			if !ok {
 				return nil, notSupported("LIKE ... ESCAPE other than backslash on a pattern that is not a constant")
 			}
 			if pat, ok := lit.V.(string); ok {
-				p = &exec.Literal{V: likeEscapeToBackslash(pat, e.Escape), DT: exec.TypeText}
+				if e.Escape == 0 {
+					p = &exec.Literal{V: strings.ReplaceAll(pat, `\`, `\\`), DT: exec.TypeText}
+				} else {
+					p = &exec.Literal{V: likeEscapeToBackslash(pat, e.Escape), DT: exec.TypeText}
+				}
 			}
 		}
 		name := map[[2]bool]string{{true, false}: "like", {true, true}: "not_like", {false, false}: "ilike", {false, true}: "not_ilike"}[[2]bool{e.IsLike, e.Not}]
@@ -776,7 +781,7 @@ func likeQuantified(e *ast.PatternLikeOrIlikeExpr, q *ast.FuncCallExpr) (ast.Exp
 	}
 	var out ast.ExprNode
 	for _, p := range a.Args {
-		like := &ast.PatternLikeOrIlikeExpr{Expr: e.Expr, Pattern: p, Not: e.Not, Escape: e.Escape, IsLike: e.IsLike}
+		like := &ast.PatternLikeOrIlikeExpr{Expr: e.Expr, Pattern: p, Not: e.Not, Escape: e.Escape, EscapeExplicit: e.EscapeExplicit, IsLike: e.IsLike}
 		switch {
 		case out == nil:
 			out = like
