@@ -8,12 +8,17 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
+// CompileFlagged is compileFlagged for the planner's regexp functions.
+func CompileFlagged(fn, pattern, flags string) (*regexp.Regexp, bool, error) {
+	return compileFlagged(fn, pattern, flags)
+}
+
 // compileFlagged compiles a PostgreSQL pattern with the flags of its
 // regexp_* function: i and c (case-insensitive or not, the last one
 // wins), n and m (newline-sensitive: . and [^...] stop at newlines, ^ and
 // $ match at them), s and t (the defaults), x (expanded: white space and
 // # comments are not part of the pattern), q (the pattern is a literal
-// string) and, for regexp_replace, g. Any other flag is 22023, as in
+// string) and, for regexp_replace and regexp_matches, g. Any other flag is 22023, as in
 // PostgreSQL; fn names the function in the error.
 func compileFlagged(fn, pattern, flags string) (re *regexp.Regexp, global bool, err error) {
 	fold, newline, expanded, literal := false, false, false, false
@@ -34,7 +39,7 @@ func compileFlagged(fn, pattern, flags string) (re *regexp.Regexp, global bool, 
 		case 'q':
 			literal = true
 		case 'g':
-			if fn != "regexp_replace" {
+			if fn != "regexp_replace" && fn != "regexp_matches" {
 				return nil, false, fmt.Errorf("%s() does not support the \"global\" option", fn)
 			}
 			global = true

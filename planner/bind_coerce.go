@@ -1015,8 +1015,8 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 	}
-	if name == "generate_series" || name == "unnest" {
-		return nil, notSupported(name + " here (a set-returning function works as a whole select item without aggregates or window functions, or in FROM)")
+	if selectListSRFs[name] {
+		return nil, notSupported(name + " here (a set-returning function works once in a select list without aggregates or window functions, or in FROM)")
 	}
 	if !exec.HasFunction(name) {
 		e := errorf(CodeUndefinedFunc, "function %s does not exist", name)

@@ -100,6 +100,13 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if name == "unnest" {
 		return b.unnest(args, alias, col)
 	}
+	if name == "regexp_matches" {
+		tf, err := b.regexpMatches(args, col)
+		if err != nil {
+			return nil, err
+		}
+		return derivedScope(tf, alias), nil
+	}
 	if name == "regexp_split_to_table" {
 		// The elements of regexp_split_to_array(s, pattern [, flags]).
 		arr, err := b.regexpArray(name, args)
@@ -327,6 +334,7 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 		return
 	}
 	at := -1
+	var call *ast.FuncCallExpr
 	for i, f := range sel.Fields.Fields {
 		if f.Expr == nil {
 			continue
@@ -334,23 +342,22 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 		if containsAggregate(f.Expr) || containsWindow(f.Expr) {
 			return
 		}
-		call, ok := f.Expr.(*ast.FuncCallExpr)
-		if !ok || !selectListSRFs[call.FnName.L] {
+		calls := srfCalls(f.Expr)
+		if len(calls) == 0 {
 			continue
 		}
-		if at >= 0 {
+		if at >= 0 || len(calls) > 1 {
 			return // several run in lockstep in PostgreSQL: not rewritten
 		}
-		at = i
+		at, call = i, calls[0]
 	}
 	if at < 0 {
 		return
 	}
 	field := sel.Fields.Fields[at]
-	call := field.Expr.(*ast.FuncCallExpr)
 	name := field.AsName.O
 	if name == "" {
-		name = call.FnName.L
+		name, _ = figureName(field.Expr) // regexp_matches(...)::text is named regexp_matches
 	}
 	const alias = "__srf"
 	marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr("__pg_table_function"),
@@ -362,13 +369,49 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 	} else {
 		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: sel.From.TableRefs, Right: fn, Tp: ast.CrossJoin}}
 	}
-	field.Expr = &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr(alias)}}
+	ref := &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr(alias)}}
+	if field.Expr == ast.ExprNode(call) {
+		field.Expr = ref
+	} else {
+		// The function inside an expression (regexp_matches(...)::text):
+		// the expression over each of its rows.
+		x, _ := field.Expr.Accept(&srfReplacer{call: call, with: ref})
+		field.Expr = x.(ast.ExprNode)
+	}
 	field.AsName = ast.NewCIStr(name)
 }
 
+// srfCalls are the set-returning calls seriesInSelectList rewrites in e
+// (not looking into subqueries).
+func srfCalls(e ast.ExprNode) []*ast.FuncCallExpr {
+	var out []*ast.FuncCallExpr
+	astContains(e, false, func(n ast.Node) bool {
+		if f, ok := n.(*ast.FuncCallExpr); ok && selectListSRFs[f.FnName.L] {
+			out = append(out, f)
+		}
+		return false
+	})
+	return out
+}
+
+// srfReplacer puts a column reference where a set-returning call was.
+type srfReplacer struct {
+	call *ast.FuncCallExpr
+	with ast.ExprNode
+}
+
+func (r *srfReplacer) Enter(n ast.Node) (ast.Node, bool) {
+	if n == ast.Node(r.call) {
+		return r.with, true
+	}
+	return n, false
+}
+
+func (r *srfReplacer) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.
-var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true}
+var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true}
 
 // keywordsScope is pg_get_keywords(): PostgreSQL 15's keywords, copied by
 // gencatalog.

@@ -106,3 +106,61 @@ func runtimeUnnest(arg exec.Expr, col string, pg uint32) *TableFunc {
 			return rows, nil
 		}}
 }
+
+// regexpMatches is regexp_matches(s, pattern [, flags]): a text[] row per
+// match (the first only, without the g flag) holding the match's groups,
+// or the whole match when the pattern has none.
+func (b *binder) regexpMatches(args []exec.Expr, col string) (*TableFunc, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, errorf(CodeUndefinedFunc, "function regexp_matches takes two or three arguments")
+	}
+	for i := range args {
+		x, err := b.coerce(args[i], exec.TypeText)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = settle(x)
+	}
+	return &TableFunc{Name: "regexp_matches", Args: args, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: 1009}},
+		rows: func(v []any) ([][]any, error) {
+			for _, x := range v {
+				if x == nil {
+					return nil, nil
+				}
+			}
+			flags := ""
+			if len(v) == 3 {
+				flags = v[2].(string)
+			}
+			re, global, err := exec.CompileFlagged("regexp_matches", v[1].(string), flags)
+			if err != nil {
+				return nil, AsError(err)
+			}
+			s := v[0].(string)
+			n := 1
+			if global {
+				n = -1
+			}
+			var rows [][]any
+			for _, loc := range re.FindAllStringSubmatchIndex(s, n) {
+				if len(rows) == maxSeriesRows {
+					return nil, &Error{Code: "54000", Msg: fmt.Sprintf("regexp_matches is limited to %d rows", maxSeriesRows)}
+				}
+				var elems []*string
+				if len(loc) == 2 {
+					m := s[loc[0]:loc[1]]
+					elems = []*string{&m}
+				}
+				for g := 2; g < len(loc); g += 2 {
+					if loc[g] < 0 {
+						elems = append(elems, nil)
+						continue
+					}
+					m := s[loc[g]:loc[g+1]]
+					elems = append(elems, &m)
+				}
+				rows = append(rows, []any{formatArrayText(elems)})
+			}
+			return rows, nil
+		}}, nil
+}
