@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -17,10 +18,16 @@ func init() {
 		if len(args) == 2 && (args[0].ID() == arrow.INT64 || args[0].ID() == arrow.FLOAT64) {
 			return TypeText, want(args, "numeric", "text")
 		}
+		if len(args) == 2 && args[0].ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+			return TypeText, want(args, "interval", "text")
+		}
 		return TypeText, want(args, "timestamptz", "text")
 	}, eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-		if id := args[0].dt.ID(); id == arrow.INT64 || id == arrow.FLOAT64 {
+		switch args[0].dt.ID() {
+		case arrow.INT64, arrow.FLOAT64:
 			return evalNumToChar(c, args, n, false)
+		case arrow.INTERVAL_MONTH_DAY_NANO:
+			return evalIntervalToChar(args, n)
 		}
 		return evalToChar(c, args, n)
 	}})
@@ -402,4 +409,259 @@ func julianDay(t time.Time) int {
 	yy := y + 4800 - a
 	mm := int(m) + 12*a - 3
 	return d + (153*mm+2)/5 + 365*yy + yy/4 - yy/100 + yy/400 - 32045
+}
+
+// evalIntervalToChar is to_char(interval, template), as PostgreSQL formats
+// an interval: its fields as they are held (years and months from the
+// months, days, then hours, minutes, seconds and microseconds of the time,
+// each with the sign of its part; hours are not folded into days), the day
+// of year standing for the span in days (30-day months). Patterns tied to
+// calendar dates (names of months and days, weekdays, eras, time zones)
+// are errors.
+func evalIntervalToChar(args []arg, n int) (arrow.Array, error) {
+	return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+		if v[1].(string) == "" {
+			return nil, nil
+		}
+		return intervalToChar(v[0].(arrow.MonthDayNanoInterval), compileCharTemplate(v[1].(string)))
+	})
+}
+
+// errIntervalPattern is PostgreSQL's error for a calendar pattern applied
+// to an interval.
+var errIntervalPattern = errors.New("invalid format specification for an interval value")
+
+func intervalToChar(iv arrow.MonthDayNanoInterval, items []charItem) (string, error) {
+	year, mon, mday := int64(iv.Months/12), int64(iv.Months%12), int64(iv.Days)
+	t := iv.Nanoseconds / 1e3 // microseconds, as PostgreSQL holds them
+	hour := t / 3600e6
+	t -= hour * 3600e6
+	min := t / 60e6
+	t -= min * 60e6
+	sec := t / 1e6
+	usec := t - sec*1e6
+	yday := (year*12+mon)*30 + mday
+	var dst []byte
+	// cnumW writes v as C's %0*d: zero-padded to width including the sign
+	// (no padding in fill mode).
+	cnumW := func(it charItem, v, width int64) {
+		if it.fm {
+			width = 0
+		}
+		s := strconv.FormatInt(v, 10)
+		neg := v < 0
+		if neg {
+			s = s[1:]
+		}
+		pad := int(width) - len(s)
+		if neg {
+			pad--
+			dst = append(dst, '-')
+		}
+		for ; pad > 0; pad-- {
+			dst = append(dst, '0')
+		}
+		dst = append(dst, s...)
+		if it.th {
+			dst = append(dst, ordinal(int(max(v, -v)), it.upperTH)...)
+		}
+	}
+	// cnum pads to width, or negWidth for a negative value.
+	cnum := func(it charItem, v, width, negWidth int64) {
+		if v < 0 {
+			width = negWidth
+		}
+		cnumW(it, v, width)
+	}
+	// byYear is width, or negWidth when the interval's years are negative
+	// (PostgreSQL sizes the ISO year fields by the years).
+	byYear := func(width, negWidth int64) int64 {
+		if year < 0 {
+			return negWidth
+		}
+		return width
+	}
+	for _, it := range items {
+		if it.pat == "" {
+			dst = append(dst, it.literal...)
+			continue
+		}
+		switch it.pat {
+		case "HH24":
+			cnum(it, hour, 2, 3)
+		case "HH12", "HH":
+			h := hour % 12
+			if h == 0 {
+				h = 12
+			}
+			w := int64(2)
+			if hour < 0 {
+				w = 3 // sized by the hours, as PostgreSQL does
+			}
+			cnumW(it, h, w)
+		case "MI":
+			cnum(it, min, 2, 3)
+		case "SS":
+			cnum(it, sec, 2, 3)
+		case "SSSS", "SSSSS":
+			cnum(it, hour*3600+min*60+sec, 0, 0)
+		case "MS":
+			cnum(it, usec/1000, 3, 3)
+		case "US":
+			cnum(it, usec, 6, 6)
+		case "FF1", "FF2", "FF3", "FF4", "FF5", "FF6":
+			digits := int64(it.pat[2] - '0')
+			div := int64(1)
+			for range 6 - digits {
+				div *= 10
+			}
+			cnum(it, usec/div, digits, digits)
+		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
+			pm := hour%24 >= 12
+			s := map[bool]string{false: "AM", true: "PM"}[pm]
+			if strings.Contains(it.pat, ".") {
+				s = map[bool]string{false: "A.M.", true: "P.M."}[pm]
+			}
+			if strings.ToLower(it.pat) == it.pat {
+				s = strings.ToLower(s)
+			}
+			dst = append(dst, s...)
+		case "Y,YYY":
+			dst = append(dst, fmt.Sprintf("%d,%03d", year/1000, year-year/1000*1000)...)
+		case "YYYY":
+			cnum(it, year, 4, 5)
+		case "YYY":
+			cnum(it, year%1000, 3, 4)
+		case "YY":
+			cnum(it, year%100, 2, 3)
+		case "Y":
+			cnum(it, year%10, 1, 2)
+		case "MM":
+			cnum(it, mon, 2, 3)
+		case "DDD":
+			cnum(it, yday, 3, 3)
+		case "DD":
+			cnum(it, mday, 2, 2)
+		case "W":
+			cnum(it, (mday-1)/7+1, 0, 0)
+		case "WW":
+			cnum(it, (yday-1)/7+1, 2, 2)
+		case "CC":
+			cnum(it, year/100, 2, 3)
+		case "Q":
+			if mon != 0 {
+				cnum(it, (mon-1)/3+1, 0, 0)
+			}
+		// The ISO and Julian patterns read the fields as a date, as
+		// PostgreSQL's do (meaningless for a span, but what it prints).
+		case "IW":
+			cnum(it, isoWeekOf(year, mon, mday), 2, 2)
+		case "IDDD":
+			cnum(it, julianOf(year, mon, mday)-isoWeekStart(isoYearOf(year, mon, mday), 1)+1, 3, 3)
+		case "IYYY":
+			cnumW(it, isoYearOf(year, mon, mday), byYear(4, 5))
+		case "IYY":
+			cnumW(it, isoYearOf(year, mon, mday)%1000, byYear(3, 4))
+		case "IY":
+			cnumW(it, isoYearOf(year, mon, mday)%100, byYear(2, 3))
+		case "I":
+			cnumW(it, isoYearOf(year, mon, mday)%10, byYear(1, 2))
+		case "J":
+			cnum(it, julianOf(year, mon, mday), 0, 0)
+		case "RM", "rm":
+			if mon == 0 && year == 0 {
+				break
+			}
+			// PostgreSQL's Roman months of a span: whole years are XII
+			// (or I), negative months count back from December.
+			var k int64
+			switch {
+			case mon == 0 && year >= 0:
+				k = 12
+			case mon == 0:
+				k = 1
+			case mon < 0:
+				k = 13 + mon
+			default:
+				k = mon
+			}
+			r := romanMonths[k-1]
+			if it.pat == "rm" {
+				r = strings.ToLower(r)
+			}
+			if !it.fm {
+				r = fmt.Sprintf("%-4s", r)
+			}
+			dst = append(dst, r...)
+		default:
+			// Month and day names, weekdays, eras, time zones.
+			return "", errIntervalPattern
+		}
+	}
+	return string(dst), nil
+}
+
+// julianOf is PostgreSQL's date2j: the Julian day of year-month-day, for
+// any values (C's truncating division).
+func julianOf(year, month, day int64) int64 {
+	if month > 2 {
+		month++
+		year += 4800
+	} else {
+		month += 13
+		year += 4799
+	}
+	century := year / 100
+	j := year*365 - 32167
+	j += year/4 - century + century/4
+	return j + 7834*month/256 + day
+}
+
+// weekdayOf is PostgreSQL's j2day: 0 for Sunday.
+func weekdayOf(j int64) int64 {
+	d := (j + 1) % 7
+	if d < 0 {
+		d += 7
+	}
+	return d
+}
+
+// isoWeekStart is PostgreSQL's isoweek2j: the Julian day of the Monday
+// starting ISO week week of year.
+func isoWeekStart(year, week int64) int64 {
+	day4 := julianOf(year, 1, 4)
+	return (week-1)*7 + day4 - weekdayOf(day4-1)
+}
+
+// isoWeekOf and isoYearOf are PostgreSQL's date2isoweek and date2isoyear.
+func isoWeekOf(year, mon, mday int64) int64 {
+	w, _ := isoWeekYear(year, mon, mday)
+	return w
+}
+
+func isoYearOf(year, mon, mday int64) int64 {
+	_, y := isoWeekYear(year, mon, mday)
+	return y
+}
+
+func isoWeekYear(year, mon, mday int64) (week, isoYear int64) {
+	dayn := julianOf(year, mon, mday)
+	day4 := julianOf(year, 1, 4)
+	day0 := weekdayOf(day4 - 1)
+	isoYear = year
+	if dayn < day4-day0 {
+		day4 = julianOf(year-1, 1, 4)
+		day0 = weekdayOf(day4 - 1)
+		isoYear--
+	}
+	week = (dayn-(day4-day0))/7 + 1
+	if week >= 52 {
+		day4 = julianOf(isoYear+1, 1, 4)
+		day0 = weekdayOf(day4 - 1)
+		if dayn >= day4-day0 {
+			week = (dayn-(day4-day0))/7 + 1
+			isoYear++
+		}
+	}
+	return week, isoYear
 }

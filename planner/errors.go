@@ -140,7 +140,7 @@ func AsError(err error) *Error {
 	case contains(msg, "is only supported in to_char") || contains(msg, "is not supported in to_timestamp"),
 		contains(msg, "is not supported in to_char"):
 		code = CodeNotSupported
-	case contains(msg, "is invalid for the 12-hour clock"):
+	case contains(msg, "is invalid for the 12-hour clock"), contains(msg, "invalid format specification for an interval value"):
 		code = "22007" // invalid_datetime_format
 	case msg == "multiple decimal points", contains(msg, "and another sign pattern"), contains(msg, `cannot use "S" twice`):
 		code = CodeSyntax // a to_char number template PostgreSQL refuses
