@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -1020,7 +1021,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	}
 	if !exec.HasFunction(name) {
 		e := errorf(CodeUndefinedFunc, "function %s does not exist", name)
-		if best := closest(name, exec.FunctionNames()); best != "" {
+		if best := closest(name, append(exec.FunctionNames(), aggregateNames()...)); best != "" {
 			e.Hint = fmt.Sprintf("did you mean %s?", best)
 		}
 		return nil, e
@@ -1078,4 +1079,16 @@ func castTypeName(t string) (arrow.DataType, error) {
 		return exec.TypeInterval, nil
 	}
 	return nil, errorf(CodeNotSupported, "type %s is not supported yet", t)
+}
+
+// aggregateNames are the aggregate functions' names, for suggestions.
+func aggregateNames() []string {
+	names := make([]string, 0, len(aggFuncs))
+	for n := range aggFuncs {
+		if !strings.HasPrefix(n, "__") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
 }

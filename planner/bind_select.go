@@ -913,7 +913,7 @@ func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 // compute: median(x) and approx_median(x) are percentile_cont(0.5) WITHIN
 // GROUP (ORDER BY x); approx_percentile_cont(x, p [, centroids]) (or
 // approx_percentile_cont(p) WITHIN GROUP (ORDER BY x)) is percentile_cont(p),
-// computed exactly; approx_distinct(x) is count(DISTINCT x).
+// computed exactly; approx_distinct(x) is count(DISTINCT x); mean(x) is avg(x).
 func influxAggregate(call *aggCall) (*aggCall, error) {
 	c := *call
 	switch call.name {
@@ -940,6 +940,8 @@ func influxAggregate(call *aggCall) (*aggCall, error) {
 		c.name = "percentile_cont"
 	case "selector_first", "selector_last", "selector_min", "selector_max":
 		return nil, notSupported(fmt.Sprintf("%[1]s alone: it returns a struct, which Strata has no type for; select its fields as %[1]s(value, time)['value'] and %[1]s(value, time)['time']", call.name))
+	case "mean": // InfluxDB 3's (DataFusion's) name of avg
+		c.name = "avg"
 	case "approx_distinct":
 		if len(call.args) != 1 {
 			return nil, errorf(CodeUndefinedFunc, "function approx_distinct takes one argument: approx_distinct(value)")
@@ -968,7 +970,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	"__single": exec.AggSingle, // a decorrelated scalar subquery's value
 	// InfluxDB 3's spellings (influxAggregate):
 	"median": exec.AggPercentileCont, "approx_median": exec.AggPercentileCont,
-	"approx_percentile_cont": exec.AggPercentileCont, "approx_distinct": exec.AggCount,
+	"approx_percentile_cont": exec.AggPercentileCont, "approx_distinct": exec.AggCount, "mean": exec.AggAvg,
 	// selector_x(value, time)['field'] (selector.go); alone, an error.
 	"selector_first": exec.AggFirst, "selector_last": exec.AggLast, "selector_min": exec.AggMin, "selector_max": exec.AggMax,
 }
