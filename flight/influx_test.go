@@ -77,7 +77,7 @@ func TestInfluxTicket(t *testing.T) {
 		{`{"sql_query":"SELECT 1"}`, "names no database", codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT 1","query_type":"influxql"}`, "InfluxQL queries are not supported", codes.Unimplemented},
 		{`{"database":"db","sql_query":"SELECT * FROM cpu WHERE host = $host"}`, "no value for parameter $host", codes.InvalidArgument},
-		{`{"database":"db","sql_query":"SELECT * FROM cpu","params":{"x":1}}`, `parameter "x" is not used`, codes.InvalidArgument},
+		{`{"database":"db","sql_query":"SELECT * FROM cpu WHERE host = $host","params":{"hots":"a"}}`, `no value for parameter $host (its parameters are $host; given but not used: "hots")`, codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT * FROM nope"}`, `relation "nope" does not exist`, codes.NotFound},
 		{`{"database":"db","sql_query":"SELEC 1"}`, "syntax error", codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT usge FROM cpu"}`, `did you mean "usage"`, codes.InvalidArgument},

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -9,11 +10,14 @@ import (
 // ParamValues orders parameter values given by name or by position (the
 // "params" object of InfluxDB 3's query APIs) as the values of $1, $2, ...
 // of st. Keys are the names of $name parameters, or positions ("1", "$1")
-// when st numbers its parameters. Every parameter needs a value; a key the
-// statement does not use is an error too, as it is most likely a typo.
+// when st numbers its parameters. Every parameter needs a value; keys the
+// statement does not use are ignored, as InfluxDB 3 ignores them (an
+// application may send one set of values to several queries), and named
+// in the error when a parameter has no value (a typo, most likely).
 func (st *Statement) ParamValues(byKey map[string]any) ([]any, error) {
 	out := make([]any, st.NumParams)
 	set := make([]bool, st.NumParams)
+	var unused []string
 	for k, v := range byKey {
 		n := 0
 		if st.ParamNames != nil {
@@ -27,12 +31,17 @@ func (st *Statement) ParamValues(byKey map[string]any) ([]any, error) {
 			n = i
 		}
 		if n < 1 || n > st.NumParams {
-			return nil, fmt.Errorf("parameter %q is not used by the query (%s)", k, st.paramList())
+			unused = append(unused, strconv.Quote(k))
+			continue
 		}
 		out[n-1], set[n-1] = v, true
 	}
 	for i, ok := range set {
 		if !ok {
+			if len(unused) > 0 {
+				sort.Strings(unused)
+				return nil, fmt.Errorf("no value for parameter %s (%s; given but not used: %s)", st.paramName(i), st.paramList(), strings.Join(unused, ", "))
+			}
 			return nil, fmt.Errorf("no value for parameter %s (%s)", st.paramName(i), st.paramList())
 		}
 	}

@@ -162,10 +162,10 @@ func TestClientCommandsWithToken(t *testing.T) {
 	require.Contains(t, out, "refused the token")
 	out, err = run("", []string{"STRATA_TOKEN=" + testToken}, "query", "--database", "t", "--host", host, "--format", "csv", "SELECT v FROM m")
 	require.NoError(t, err, out)
-	require.Equal(t, "v\n1\n", out)
+	require.Equal(t, "v\n1.0\n", out) // a float field, written as InfluxDB 3 writes it
 	out, err = run("SELECT h, v\nFROM m\n", []string{"STRATA_TOKEN=" + testToken}, "query", "--db", "t", "--host", "http://"+host+"/", "--format", "csv")
 	require.NoError(t, err, out)
-	require.Equal(t, "h,v\na,1\n", out, "the SQL from standard input")
+	require.Equal(t, "h,v\na,1.0\n", out, "the SQL from standard input")
 
 	out, err = run("", nil, "database", "list", "--host", host)
 	require.Error(t, err)

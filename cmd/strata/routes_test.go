@@ -63,3 +63,40 @@ func TestRefusalsAreJSON(t *testing.T) {
 	require.Equal(t, 200, code, body)
 	require.JSONEq(t, `[{"v":1}]`, body)
 }
+
+// TestCORS: a browser's preflight is answered before the token check, and
+// responses allow any origin, as InfluxDB 3's do; the token is still
+// required on the request itself.
+func TestCORS(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	srv := httptest.NewServer(withCORS(requireToken(httpAPI(e, apiOptions{logger: logger}), []string{"secret"}, nil)))
+	t.Cleanup(srv.Close)
+
+	req, err := http.NewRequest("OPTIONS", srv.URL+"/api/v3/query_sql", nil)
+	require.NoError(t, err)
+	req.Header.Set("Origin", "http://dashboard.example")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 204, resp.StatusCode)
+	require.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
+	require.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Headers"))
+
+	code, h, _ := request(t, "GET", srv.URL+"/api/v3/query_sql?db=x&q=SELECT+1", "")
+	require.Equal(t, 401, code, "the request itself needs the token")
+	require.Equal(t, "*", h.Get("Access-Control-Allow-Origin"))
+
+	req, err = http.NewRequest("GET", srv.URL+"/api/v3/query_sql?db=_internal&q=SELECT+1+AS+x", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer secret")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
+	require.NotEqual(t, 401, resp.StatusCode)
+}

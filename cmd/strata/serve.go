@@ -122,7 +122,7 @@ func serve(args []string) error {
 		}
 	}
 	grpcSrv := flightSrv.GRPCServer()
-	handler := requireToken(api, tokenList, openPaths)
+	handler := withCORS(requireToken(api, tokenList, openPaths))
 	if httpTLS != nil {
 		handler = grpcOrHTTP(grpcSrv, handler)
 	}

@@ -29,7 +29,7 @@ func textColumn(a arrow.Array, quote func([]byte, string) []byte) cellAppender {
 	case *array.Uint64:
 		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, a.Value(i), 10) }
 	case *array.Float64:
-		return func(dst []byte, i int) []byte { return exec.AppendFloat(dst, a.Value(i)) }
+		return func(dst []byte, i int) []byte { return pointZero(exec.AppendFloat(dst, a.Value(i)), len(dst)) }
 	case *array.Timestamp:
 		return func(dst []byte, i int) []byte { return appendTimeText(dst, int64(a.Value(i))) }
 	case *array.Boolean:
@@ -115,9 +115,9 @@ func textDictFormat(quote func([]byte, string) []byte) func(dst []byte, d arrow.
 	}
 }
 
-// appendTimeText writes ns as 2006-01-02T15:04:05.999999999 in UTC
-// (fraction without trailing zeros, none when zero), without the layout
-// parsing of time.Format.
+// appendTimeText writes ns as 2006-01-02T15:04:05[.fff[fff[fff]]] in UTC
+// (the fraction in three, six or nine digits, none when zero), without the
+// layout parsing of time.Format.
 func appendTimeText(dst []byte, ns int64) []byte {
 	t := time.Unix(0, ns).UTC()
 	y, mo, d := t.Date()
@@ -137,9 +137,13 @@ func appendTimeText(dst []byte, ns int64) []byte {
 		digits[k] = byte('0' + frac%10)
 		frac /= 10
 	}
+	// Three, six or nine digits, as Arrow's writers (chrono) put them.
 	end := 9
-	for digits[end-1] == '0' {
-		end--
+	switch {
+	case t.Nanosecond()%1e6 == 0:
+		end = 3
+	case t.Nanosecond()%1e3 == 0:
+		end = 6
 	}
 	return append(append(dst, '.'), digits[:end]...)
 }
@@ -157,6 +161,9 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 	}
 	start := len(dst)
 	dst = strconv.AppendFloat(dst, f, fmt, -1, 64)
+	if fmt == 'f' {
+		dst = pointZero(dst, start)
+	}
 	if fmt == 'e' {
 		// clean up e-09 to e-9, as encoding/json does
 		n := len(dst) - start
@@ -168,13 +175,29 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 	return dst
 }
 
+// pointZero appends ".0" to a float written without a fraction or an
+// exponent (dst[start:]), as Arrow's JSON and CSV writers write a whole
+// float (23.0, not 23), so that readers take it for a float.
+func pointZero(dst []byte, start int) []byte {
+	for _, c := range dst[start:] {
+		if c == '.' || c == 'e' || c == 'E' || c == 'I' || c == 'N' || c == 'n' {
+			return dst
+		}
+	}
+	return append(dst, ".0"...)
+}
+
 // appendJSONString quotes s for JSON; plain ASCII (the usual tag or field
-// value) is copied as is, anything else goes through encoding/json.
+// value) is copied as is, anything else goes through encoding/json (without
+// its HTML escaping of <, > and &, which Arrow's writer does not do).
 func appendJSONString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf || c == '<' || c == '>' || c == '&' {
-			b, _ := json.Marshal(s)
-			return append(dst, b...)
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s)
+			return append(dst, strings.TrimSuffix(b.String(), "\n")...)
 		}
 	}
 	dst = append(dst, '"')

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -111,21 +112,44 @@ type workerFormat struct {
 }
 
 func csvFormat(names []string) workerFormat {
-	return workerFormat{contentType: "text/csv; charset=utf-8", head: csvHeader(names),
+	return workerFormat{contentType: "text/csv", head: csvHeader(names),
 		newRows: func() rowFormat { return &csvWriter{} }}
 }
 
 func jsonFormat(names []string, lines bool) workerFormat {
 	keys := make([][]byte, len(names))
-	for c, name := range names {
+	for c, name := range uniqueKeys(names) {
 		keys[c] = append(appendJSONString(nil, name), ':')
 	}
-	f := workerFormat{contentType: "application/json; charset=utf-8", head: []byte("["), tail: []byte("]"), stripFirst: true,
+	// The media types InfluxDB 3 sends (JSON has no charset parameter).
+	f := workerFormat{contentType: "application/json", head: []byte("["), tail: []byte("]"), stripFirst: true,
 		newRows: func() rowFormat { return &jsonWriter{keys: keys, lines: lines} }}
 	if lines {
-		f = workerFormat{contentType: "application/jsonl; charset=utf-8", newRows: f.newRows}
+		f = workerFormat{contentType: "application/jsonl", newRows: f.newRows}
 	}
 	return f
+}
+
+// uniqueKeys names the columns of a JSON object: a name that repeats an
+// earlier one (SELECT max(a), max(b) names both max) gets _1, _2, ...
+// (the first free one), so that no value is lost to a duplicate key.
+func uniqueKeys(names []string) []string {
+	out := make([]string, len(names))
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		seen[n] = true
+	}
+	taken := map[string]bool{}
+	for c, n := range names {
+		k := n
+		// Not a name taken before, nor another column's own name.
+		for i := 1; taken[k] || k != n && seen[k]; i++ {
+			k = n + "_" + strconv.Itoa(i)
+		}
+		taken[k] = true
+		out[c] = k
+	}
+	return out
 }
 
 // jsonWriter writes rows as JSON objects, InfluxDB 3's shapes: NULLs left

@@ -102,6 +102,27 @@ func TestFormats(t *testing.T) {
 	require.Equal(t, "x,n\n,3\n", body)
 }
 
+// TestInfluxShapes: what InfluxDB 3's clients read from its writers.
+// Whole floats stay floats (23.0), unnamed columns that share a name get
+// distinct keys (no value lost to a duplicate key), fractions of a second
+// come in three, six or nine digits, < > & are not escaped, and the media
+// types are InfluxDB 3's.
+func TestInfluxShapes(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": "m,h=<a&b> f=23,g=0.5 1700000000100000000\n"})
+	code, body := get(t, base, "SELECT h, f, max(f), max(g), max(g) AS max_1, time FROM m GROUP BY h, f, time", "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"h":"<a&b>","f":23.0,"max":23.0,"max_2":0.5,"max_1":0.5,"time":"2023-11-14T22:13:20.100"}]`, body)
+	code, body = get(t, base, "SELECT f, g FROM m", "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "f,g\n23.0,0.5\n", body)
+	for format, want := range map[string]string{"json": "application/json", "jsonl": "application/jsonl", "csv": "text/csv"} {
+		resp, err := http.Get(base + "/api/v3/query_sql?db=db&q=SELECT+1&format=" + format)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, want, resp.Header.Get("Content-Type"), format)
+	}
+}
+
 func TestErrorsAndParams(t *testing.T) {
 	base := newServer(t)
 	code, body := get(t, base, "SELECT usge FROM cpu", "json")
@@ -317,7 +338,7 @@ func TestParamErrors(t *testing.T) {
 		{"SELECT $1", `[{"a":1}]`, "parameter $1: objects are not supported"},
 		{"SELECT $1, $2", `[1]`, "params has 1 values but the query has 2 parameters"},
 		{"SELECT $v", `"x"`, "params must be a JSON object keyed by parameter name or position"},
-		{"SELECT $v", `{"w":1}`, `parameter "w" is not used by the query`},
+		{"SELECT $v", `{"w":1}`, `no value for parameter $v (its parameters are $v; given but not used: "w")`},
 	} {
 		code, _, body := call(t, "POST", base+"/api/v3/query_sql", []byte(`{"db":"db","q":"`+tt.q+`","params":`+tt.params+`}`), "Content-Type", "application/json")
 		require.Equal(t, 400, code, body)
