@@ -106,5 +106,5 @@ func needDatabase(ctx context.Context) (string, error) {
 
 // session is the planning session of one request.
 func (s *Server) session(db string) *planner.Session {
-	return &planner.Session{Database: db, Location: time.UTC, Now: time.Now(), MemLimit: s.MemLimit, User: "strata"}
+	return &planner.Session{Database: db, Location: time.UTC, Now: time.Now(), MemLimit: s.MemLimit, User: "strata", StarByName: true}
 }

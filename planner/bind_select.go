@@ -452,6 +452,9 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			if table == "" {
 				cols = q.in.starCols()
 			}
+			if q.b.sess != nil && q.b.sess.StarByName {
+				cols = storedByName(cols)
+			}
 			for _, c := range cols {
 				if table != "" && c.table != table || table == "" && c.merged || c.system {
 					continue
@@ -1258,4 +1261,22 @@ func (q *selectBinder) rowKey(row *ast.RowExpr) (exec.Expr, error) {
 		sb.WriteByte(')')
 		return sb.String(), nil
 	}}, nil
+}
+
+// storedByName orders each run of columns of one stored table (one FROM
+// item) by name, InfluxDB 3's order of a table's columns; the columns of
+// derived tables keep theirs.
+func storedByName(cols []*scopeCol) []*scopeCol {
+	out := slices.Clone(cols)
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && out[j].table == out[i].table {
+			j++
+		}
+		if out[i].storedTable() != "" {
+			slices.SortStableFunc(out[i:j], func(a, b *scopeCol) int { return strings.Compare(a.name, b.name) })
+		}
+		i = j
+	}
+	return out
 }

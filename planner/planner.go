@@ -27,6 +27,10 @@ type Session struct {
 	// Setting reads a run-time parameter for current_setting() (the
 	// PostgreSQL endpoint's SET/SHOW values); nil: the defaults only.
 	Setting func(name string) (string, bool)
+	// StarByName expands * over a stored table in the order of its
+	// column names, as InfluxDB 3 does, for its HTTP and Flight clients;
+	// otherwise time, tags and fields come as the table holds them.
+	StarByName bool
 }
 
 // Planner plans statements against one storage engine.

@@ -91,7 +91,7 @@ func (h *Handler) run(w *queryWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
 		return
 	}
-	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: time.Now(), MemLimit: h.MemLimit}
+	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: time.Now(), MemLimit: h.MemLimit, StarByName: true}
 	q, op, err := h.Planner.Run(r.Context(), sess, stmts[0], params)
 	if err != nil {
 		pe := planner.AsError(err)

@@ -504,3 +504,15 @@ func TestPrettyMemoryLimit(t *testing.T) {
 	require.Contains(t, e.Error, "limit of 1 MiB")
 	require.Contains(t, e.Error, "--format csv")
 }
+
+// TestStarByName: SELECT * over a stored table lists its columns by name,
+// as InfluxDB 3 does; named columns and derived tables keep their order.
+func TestStarByName(t *testing.T) {
+	base := newServer(t)
+	code, body := get(t, base, "SELECT * FROM cpu ORDER BY time LIMIT 1", "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "host,n,time,usage\na,1,2023-11-14T22:13:20,1.5\n", body)
+	code, body = get(t, base, "SELECT *, usage AS u FROM (SELECT usage, host FROM cpu) s ORDER BY usage LIMIT 1", "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "usage,host,u\n1.5,a,1.5\n", body)
+}
