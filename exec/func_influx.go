@@ -91,7 +91,7 @@ func evalTimestampOfUnits(name string, scale int64, a arg, n int) (arrow.Array, 
 	out := make([]int64, n)
 	conv := func(v int64) error {
 		if v > limit || v < -limit {
-			return fmt.Errorf("timestamp out of range: %s(%d) is outside 1677-09-21 .. 2262-04-11", name, v)
+			return unitsOutOfRange(name, v)
 		}
 		return nil
 	}
@@ -105,7 +105,7 @@ func evalTimestampOfUnits(name string, scale int64, a arg, n int) (arrow.Array, 
 			v = x
 		case uint64:
 			if x > uint64(limit) {
-				return nil, fmt.Errorf("timestamp out of range: %s(%d) is outside 1677-09-21 .. 2262-04-11", name, x)
+				return nil, unitsOutOfRange(name, x)
 			}
 			v = int64(x)
 		}
@@ -135,7 +135,7 @@ func evalTimestampOfUnits(name string, scale int64, a arg, n int) (arrow.Array, 
 				continue
 			}
 			if v > uint64(limit) {
-				return nil, fmt.Errorf("timestamp out of range: %s(%d) is outside 1677-09-21 .. 2262-04-11", name, v)
+				return nil, unitsOutOfRange(name, v)
 			}
 			out[i] = int64(v) * scale
 		}
@@ -143,6 +143,12 @@ func evalTimestampOfUnits(name string, scale int64, a arg, n int) (arrow.Array, 
 		return nil, fmt.Errorf("%s takes an integer or a timestamp, not %s", name, SQLTypeName(a.dt))
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil
+}
+
+// unitsOutOfRange is the error of a count whose timestamp Strata cannot
+// hold.
+func unitsOutOfRange[T int64 | uint64](name string, v T) error {
+	return fmt.Errorf("timestamp out of range: %s(%d) is outside 1677-09-21 .. 2262-04-11", name, v)
 }
 
 // evalUnixtime is to_unixtime(x): the whole seconds since the epoch of a

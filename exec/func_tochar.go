@@ -280,15 +280,7 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 			}
 			dst = append(dst, s...)
 		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
-			pm := t.Hour() >= 12
-			s := map[bool]string{false: "AM", true: "PM"}[pm]
-			if strings.Contains(it.pat, ".") {
-				s = map[bool]string{false: "A.M.", true: "P.M."}[pm]
-			}
-			if strings.ToLower(it.pat) == it.pat {
-				s = strings.ToLower(s)
-			}
-			dst = append(dst, s...)
+			dst = append(dst, meridiem(it.pat, t.Hour() >= 12)...)
 		case "Y,YYY":
 			y := t.Year()
 			dst = append(dst, fmt.Sprintf("%d,%03d", y/1000, y%1000)...)
@@ -342,14 +334,7 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 		case "Q":
 			num(it, (int(t.Month())-1)/3+1, 1)
 		case "RM", "rm":
-			r := romanMonths[t.Month()-1]
-			if it.pat == "rm" {
-				r = strings.ToLower(r)
-			}
-			if !it.fm {
-				r = fmt.Sprintf("%-4s", r)
-			}
-			dst = append(dst, r...)
+			dst = append(dst, romanMonth(it, int(t.Month()))...)
 		case "TZ", "tz":
 			z, _ := t.Zone()
 			if it.pat == "tz" {
@@ -382,6 +367,31 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 }
 
 var romanMonths = []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"}
+
+// romanMonth is month m (1-12) in Roman numerals for pattern RM or rm,
+// padded to four unless in fill mode.
+func romanMonth(it charItem, m int) string {
+	r := romanMonths[m-1]
+	if it.pat == "rm" {
+		r = strings.ToLower(r)
+	}
+	if !it.fm {
+		r = fmt.Sprintf("%-4s", r)
+	}
+	return r
+}
+
+// meridiem is AM or PM in the spelling of pattern pat (AM, am, A.M., a.m.).
+func meridiem(pat string, pm bool) string {
+	s := map[bool]string{false: "AM", true: "PM"}[pm]
+	if strings.Contains(pat, ".") {
+		s = map[bool]string{false: "A.M.", true: "P.M."}[pm]
+	}
+	if strings.ToLower(pat) == pat {
+		s = strings.ToLower(s)
+	}
+	return s
+}
 
 // ordinal is the English suffix of n (1st, 2nd, 3rd, 4th, 11th ...).
 func ordinal(n int, upper bool) string {
@@ -517,15 +527,7 @@ func intervalToChar(iv arrow.MonthDayNanoInterval, items []charItem) (string, er
 			}
 			cnum(it, usec/div, digits, digits)
 		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
-			pm := hour%24 >= 12
-			s := map[bool]string{false: "AM", true: "PM"}[pm]
-			if strings.Contains(it.pat, ".") {
-				s = map[bool]string{false: "A.M.", true: "P.M."}[pm]
-			}
-			if strings.ToLower(it.pat) == it.pat {
-				s = strings.ToLower(s)
-			}
-			dst = append(dst, s...)
+			dst = append(dst, meridiem(it.pat, hour%24 >= 12)...)
 		case "Y,YYY":
 			dst = append(dst, fmt.Sprintf("%d,%03d", year/1000, year-year/1000*1000)...)
 		case "YYYY":
@@ -585,14 +587,7 @@ func intervalToChar(iv arrow.MonthDayNanoInterval, items []charItem) (string, er
 			default:
 				k = mon
 			}
-			r := romanMonths[k-1]
-			if it.pat == "rm" {
-				r = strings.ToLower(r)
-			}
-			if !it.fm {
-				r = fmt.Sprintf("%-4s", r)
-			}
-			dst = append(dst, r...)
+			dst = append(dst, romanMonth(it, int(k))...)
 		default:
 			// Month and day names, weekdays, eras, time zones.
 			return "", errIntervalPattern

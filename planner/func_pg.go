@@ -514,26 +514,14 @@ func (b *binder) regexpArray(name string, args []exec.Expr) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		var elems []*string
 		if name == "regexp_match" {
 			loc := re.FindStringSubmatchIndex(s)
 			if loc == nil {
 				return nil, nil
 			}
-			if len(loc) == 2 { // no groups: the match
-				m := s[loc[0]:loc[1]]
-				return formatArrayText([]*string{&m}), nil
-			}
-			for g := 2; g < len(loc); g += 2 {
-				if loc[g] < 0 {
-					elems = append(elems, nil)
-					continue
-				}
-				m := s[loc[g]:loc[g+1]]
-				elems = append(elems, &m)
-			}
-			return formatArrayText(elems), nil
+			return matchArray(s, loc), nil
 		}
+		var elems []*string
 		parts := []string{s}
 		if s != "" {
 			parts = re.Split(s, -1)
@@ -543,6 +531,26 @@ func (b *binder) regexpArray(name string, args []exec.Expr) (exec.Expr, error) {
 		}
 		return formatArrayText(elems), nil
 	}}, nil
+}
+
+// matchArray is the text[] of one match (loc as FindStringSubmatchIndex
+// gives it): its groups (NULL for one that took no part), or the whole
+// match when the pattern has none.
+func matchArray(s string, loc []int) string {
+	if len(loc) == 2 {
+		m := s[loc[0]:loc[1]]
+		return formatArrayText([]*string{&m})
+	}
+	var elems []*string
+	for g := 2; g < len(loc); g += 2 {
+		if loc[g] < 0 {
+			elems = append(elems, nil)
+			continue
+		}
+		m := s[loc[g]:loc[g+1]]
+		elems = append(elems, &m)
+	}
+	return formatArrayText(elems)
 }
 
 // databaseSize is pg_database_size(name or oid): the bytes of the

@@ -146,20 +146,7 @@ func (b *binder) regexpMatches(args []exec.Expr, col string) (*TableFunc, error)
 				if len(rows) == maxSeriesRows {
 					return nil, &Error{Code: "54000", Msg: fmt.Sprintf("regexp_matches is limited to %d rows", maxSeriesRows)}
 				}
-				var elems []*string
-				if len(loc) == 2 {
-					m := s[loc[0]:loc[1]]
-					elems = []*string{&m}
-				}
-				for g := 2; g < len(loc); g += 2 {
-					if loc[g] < 0 {
-						elems = append(elems, nil)
-						continue
-					}
-					m := s[loc[g]:loc[g+1]]
-					elems = append(elems, &m)
-				}
-				rows = append(rows, []any{formatArrayText(elems)})
+				rows = append(rows, []any{matchArray(s, loc)})
 			}
 			return rows, nil
 		}}, nil

@@ -893,22 +893,7 @@ var windowArgKinds = map[string]int{"lag": 2, "lead": 2, "ntile": 1, "nth_value"
 // back as lag(x, expr [, d]).
 func (r *rewriter) windowArgs(name string) {
 	open := r.i
-	var commas []int
-	end := -1
-	depth := 0
-	for k := open; k < len(r.toks) && end < 0; k++ {
-		switch t := r.toks[k]; {
-		case t.punct("(") || t.punct("["):
-			depth++
-		case t.punct(")") || t.punct("]"):
-			depth--
-			if depth == 0 {
-				end = k
-			}
-		case t.punct(",") && depth == 1:
-			commas = append(commas, k)
-		}
-	}
+	end, commas := r.callExtent(open)
 	want := windowArgKinds[name]
 	if end < 0 || len(commas) < want-1 {
 		return // malformed or without the argument: the parser says so
@@ -946,6 +931,26 @@ func (r *rewriter) windowArgs(name string) {
 	r.toks = out
 }
 
+// callExtent finds, in the input, the ')' closing the '(' at open (-1 if
+// none) and the commas between its arguments.
+func (r *rewriter) callExtent(open int) (end int, commas []int) {
+	depth := 0
+	for k := open; k < len(r.toks); k++ {
+		switch t := r.toks[k]; {
+		case t.punct("(") || t.punct("["):
+			depth++
+		case t.punct(")") || t.punct("]"):
+			depth--
+			if depth == 0 {
+				return k, commas
+			}
+		case t.punct(",") && depth == 1:
+			commas = append(commas, k)
+		}
+	}
+	return -1, commas
+}
+
 // windowOnlyAggs are aggregates TiDB's grammar does not take OVER after.
 var windowOnlyAggs = map[string]bool{"string_agg": true, "bool_and": true, "bool_or": true, "every": true}
 
@@ -954,18 +959,7 @@ var windowOnlyAggs = map[string]bool{"string_agg": true, "bool_and": true, "bool
 // parses with OVER, which the planner reads back.
 func (r *rewriter) windowAgg(t token, name string) {
 	open := r.i
-	depth, end := 0, -1
-	for k := open; k < len(r.toks) && end < 0; k++ {
-		switch tk := r.toks[k]; {
-		case tk.punct("(") || tk.punct("["):
-			depth++
-		case tk.punct(")") || tk.punct("]"):
-			depth--
-			if depth == 0 {
-				end = k
-			}
-		}
-	}
+	end, _ := r.callExtent(open)
 	if end < 0 {
 		r.emit(t, okFunc, quoteIdent(name)) // unbalanced: the parser says so
 		return
