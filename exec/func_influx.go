@@ -75,15 +75,7 @@ func init() {
 // (toward the epoch, as Arrow's casts between units cut).
 func evalTimestampOfUnits(name string, scale int64, a arg, n int) (arrow.Array, error) {
 	if a.dt.ID() == arrow.TIMESTAMP {
-		ts, valid, err := timestampArg(a, n)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]int64, n)
-		for i, t := range ts {
-			out[i] = t / scale * scale
-		}
-		return fixedArray(TypeTimestamptz, out, valid), nil
+		return mapTimestamps(a, n, TypeTimestamptz, func(t int64) int64 { return t / scale * scale })
 	}
 	// Beyond these counts the nanoseconds leave int64 (1677-09-21 to
 	// 2262-04-11, the range Strata's timestamps hold).
@@ -145,6 +137,19 @@ func evalTimestampOfUnits(name string, scale int64, a arg, n int) (arrow.Array, 
 	return fixedArray(TypeTimestamptz, out, valid), nil
 }
 
+// mapTimestamps is f of each timestamp of a (NULLs kept), of type dt.
+func mapTimestamps(a arg, n int, dt arrow.DataType, f func(int64) int64) (arrow.Array, error) {
+	ts, valid, err := timestampArg(a, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, n)
+	for i, t := range ts {
+		out[i] = f(t)
+	}
+	return fixedArray(dt, out, valid), nil
+}
+
 // unitsOutOfRange is the error of a count whose timestamp Strata cannot
 // hold.
 func unitsOutOfRange[T int64 | uint64](name string, v T) error {
@@ -156,15 +161,7 @@ func unitsOutOfRange[T int64 | uint64](name string, v T) error {
 func evalUnixtime(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	a := args[0]
 	if a.dt.ID() == arrow.TIMESTAMP {
-		ts, valid, err := timestampArg(a, n)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]int64, n)
-		for i, t := range ts {
-			out[i] = t / 1e9
-		}
-		return fixedArray(TypeInt, out, valid), nil
+		return mapTimestamps(a, n, TypeInt, func(t int64) int64 { return t / 1e9 })
 	}
 	return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
 		switch x := v[0].(type) {
