@@ -65,7 +65,7 @@ type columnSchemas struct{}
 func (columnSchemas) Enter(n ast.Node) (ast.Node, bool) {
 	if c, ok := n.(*ast.ColumnNameExpr); ok && c.Name != nil {
 		switch c.Name.Schema.L {
-		case "public", "pg_catalog", "information_schema":
+		case "public", "iox", "pg_catalog", "information_schema":
 			c.Name.Schema = ast.CIStr{}
 		}
 	}
@@ -261,7 +261,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 		return b.pgCatalog(name, alias)
 	}
 	switch schema {
-	case "", "public":
+	case "", "public", "iox": // iox: InfluxDB 3's schema of the user's tables
 	case "information_schema":
 		return b.informationSchema(name, alias)
 	case "pg_catalog":

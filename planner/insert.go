@@ -45,7 +45,7 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 			s = "pg_catalog"
 		}
 		return 0, errorf("42809", "cannot insert into %s.%s: it is a system catalog", s, table)
-	case s != "" && s != "public":
+	case s != "" && s != "public" && s != "iox":
 		return 0, errorf(CodeUndefinedTable, "schema %q does not exist", s)
 	}
 	existing := map[string]storage.ColumnType{}
