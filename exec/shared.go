@@ -28,21 +28,29 @@ type SharedResult struct {
 // SharedReader returns an operator reading the result of subplan id in
 // this execution from its start, making the result with newChild when no
 // reader holds it (the operators a later call would build are never
-// built).
+// built). newChild runs without the lock: the subplan may itself read
+// other shared results (a WITH query reading another one read twice).
 func (c *Ctx) SharedReader(id int, newChild func() (Operator, error)) (Operator, error) {
 	c.sharedMu.Lock()
-	defer c.sharedMu.Unlock()
 	s, ok := c.shared[id]
+	c.sharedMu.Unlock()
 	if !ok {
 		child, err := newChild()
 		if err != nil {
 			return nil, err
 		}
-		s = &SharedResult{c: c, id: id, child: child, schema: child.Schema()}
-		if c.shared == nil {
-			c.shared = map[int]*SharedResult{}
+		c.sharedMu.Lock()
+		if s, ok = c.shared[id]; ok {
+			c.sharedMu.Unlock()
+			child.Close() // another reader made it meanwhile
+		} else {
+			s = &SharedResult{c: c, id: id, child: child, schema: child.Schema()}
+			if c.shared == nil {
+				c.shared = map[int]*SharedResult{}
+			}
+			c.shared[id] = s
+			c.sharedMu.Unlock()
 		}
-		c.shared[id] = s
 	}
 	s.mu.Lock()
 	s.open++
@@ -50,12 +58,14 @@ func (c *Ctx) SharedReader(id int, newChild func() (Operator, error)) (Operator,
 	return &sharedReader{s: s}, nil
 }
 
-// fill runs the subplan to its end once.
+// fill runs the subplan to its end once, and closes it after letting go of
+// the lock (closing may release other shared results).
 func (s *SharedResult) fill(ctx context.Context) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.filled {
-		return s.err
+		err := s.err
+		s.mu.Unlock()
+		return err
 	}
 	s.filled = true
 	for {
@@ -76,20 +86,24 @@ func (s *SharedResult) fill(ctx context.Context) error {
 		rec.Retain()
 		s.recs = append(s.recs, rec)
 	}
-	s.child.Close()
+	child, err := s.child, s.err
 	s.child = nil
-	return s.err
+	s.mu.Unlock()
+	child.Close()
+	return err
 }
 
 // release ends a reader; the last one frees the rows, and a later reader
 // in the same execution computes them again.
+// A subplan never run is closed after the locks are let go: it may read
+// other shared results, whose release takes them.
 func (s *SharedResult) release() {
 	s.c.sharedMu.Lock()
-	defer s.c.sharedMu.Unlock()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.open--
 	if s.open > 0 {
+		s.mu.Unlock()
+		s.c.sharedMu.Unlock()
 		return
 	}
 	delete(s.c.shared, s.id)
@@ -99,9 +113,12 @@ func (s *SharedResult) release() {
 	s.recs = nil
 	_ = s.c.Reserve(-s.held)
 	s.held = 0
-	if s.child != nil {
-		s.child.Close()
-		s.child = nil
+	child := s.child
+	s.child = nil
+	s.mu.Unlock()
+	s.c.sharedMu.Unlock()
+	if child != nil {
+		child.Close()
 	}
 }
 

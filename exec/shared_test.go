@@ -77,3 +77,33 @@ func TestSharedReader(t *testing.T) {
 	f.Close()
 	require.Zero(t, c.Used())
 }
+
+// TestSharedReaderNested: building a shared subplan that itself reads
+// another shared subplan (WITH b AS (... FROM a) naming a and b twice)
+// does not wait on the lock its caller holds; it deadlocked.
+func TestSharedReaderNested(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: TypeInt, Nullable: true}}, nil)
+	c := &Ctx{Mem: memory.DefaultAllocator, Location: time.UTC}
+	done := make(chan error, 1)
+	go func() {
+		inner := func() (Operator, error) { return &failing{schema: schema}, nil }
+		outer, err := c.SharedReader(1, func() (Operator, error) {
+			return c.SharedReader(2, inner) // b's plan reads a
+		})
+		if err == nil {
+			var again Operator
+			again, err = c.SharedReader(2, inner) // a read a second time
+			if err == nil {
+				again.Close()
+			}
+			outer.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("SharedReader deadlocked building a shared subplan that reads another one")
+	}
+}
