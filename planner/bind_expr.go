@@ -370,7 +370,22 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 	case *ast.DefaultExpr:
 		return nil, notSupported("DEFAULT")
 	}
-	return nil, notSupported(fmt.Sprintf("expression %T", e))
+	return nil, notSupported(exprKind(e))
+}
+
+// exprKind names an expression Strata cannot bind, in SQL's words rather
+// than the parser's type names.
+func exprKind(e ast.ExprNode) string {
+	switch e.(type) {
+	case *ast.RowExpr:
+		return "a row value here (row values are compared with rows, lists or subqueries in WHERE: (a, b) IN (SELECT ...), (a, b) > (1, 2))"
+	case *ast.VariableExpr:
+		return "variables (@name)"
+	case *ast.ValuesExpr:
+		return "VALUES() in an expression"
+	}
+	name := strings.TrimPrefix(fmt.Sprintf("%T", e), "*ast.")
+	return "the expression " + strings.TrimSuffix(name, "Expr")
 }
 
 // literalOf converts a TiDB constant. Numbers with a fraction are numeric in

@@ -1193,6 +1193,9 @@ func figureName(e ast.ExprNode) (string, int) {
 		}
 		return "case", 1
 	case *ast.ExistsSubqueryExpr:
+		if e.Not {
+			return "", 0 // NOT EXISTS is an operator: ?column?
+		}
 		return "exists", 2
 	case *ast.SubqueryExpr:
 		if sel, ok := e.Query.(*ast.SelectStmt); ok && sel.Fields != nil && len(sel.Fields.Fields) > 0 {
