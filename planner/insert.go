@@ -94,6 +94,8 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 				colKinds[j] = numericValue
 			case c.Unknown:
 				colKinds[j], tags[j] = unknownValue, true
+			case c.Type.ID() == arrow.TIMESTAMP:
+				colKinds[j] = wallKind(c.PGType)
 			}
 			tags[j] = tags[j] || c.Type.ID() == arrow.DICTIONARY
 		}
@@ -116,6 +118,8 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 					kind[j] = numericValue
 				} else if exec.IsText(x.Type()) && isUntyped(e) {
 					kind[j] = unknownValue // takes the column's type
+				} else if x.Type().ID() == arrow.TIMESTAMP {
+					kind[j] = wallKind((&selectBinder{b: b, in: &scope{}}).pgTypeOf(e, x))
 				}
 				x, err = b.fold(x)
 				if err != nil {
@@ -216,10 +220,34 @@ func insertNames(ins *ast.InsertStmt, order []string) []string {
 type valueKind uint8
 
 const (
-	typedValue   valueKind = iota
-	numericValue           // a numeric held as float64: half away from zero into integers
-	unknownValue           // a quoted literal (or a query's text): parsed as the column's type
+	typedValue     valueKind = iota
+	numericValue             // a numeric held as float64: half away from zero into integers
+	unknownValue             // a quoted literal (or a query's text): parsed as the column's type
+	dateValue                // a date (held as the timestamp of its midnight): its text is YYYY-MM-DD
+	wallClockValue           // a timestamp without time zone: its text is its reading
 )
+
+// wallKind is the kind of a value of PostgreSQL type pg held as a
+// timestamp: a date's or a timestamp's (without time zone) text is its
+// reading, not a timestamptz's.
+func wallKind(pg uint32) valueKind {
+	switch pg {
+	case 1082:
+		return dateValue
+	case 1114:
+		return wallClockValue
+	}
+	return typedValue
+}
+
+// castValue converts an INSERT value to a column's type; a date or a
+// timestamp without time zone written into text is its reading.
+func castValue(c *exec.Ctx, v any, k valueKind, dt arrow.DataType) (any, error) {
+	if ts, ok := v.(exec.Timestamp); ok && exec.IsText(dt) && (k == dateValue || k == wallClockValue) {
+		return exec.WallClockText(ts, k == dateValue, c.Location), nil
+	}
+	return exec.CastValue(c, v, dt)
+}
 
 // isUntyped reports whether e is a quoted literal or a parameter (sent
 // as text): of no type until the column gives it one, as in PostgreSQL.
@@ -305,7 +333,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			tag := storage.TagColumn{Name: name, Codes: make([]int32, n)}
 			dict := map[string]int32{}
 			for i, r := range rows {
-				v, err := exec.CastValue(c, r[j], exec.TypeText)
+				v, err := castValue(c, r[j], kinds[i][j], exec.TypeText)
 				if err != nil {
 					return nil, rowError(err, i, name)
 				}
@@ -442,6 +470,12 @@ func valueTypeName(v any, k valueKind) string {
 	case string:
 		return "text"
 	case exec.Timestamp:
+		switch k {
+		case dateValue:
+			return "date"
+		case wallClockValue:
+			return "timestamp without time zone"
+		}
 		return "timestamp with time zone"
 	case arrow.MonthDayNanoInterval:
 		return "interval"
@@ -494,7 +528,7 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 		if fx, ok := x.(float64); ok && k == numericValue && (typ == storage.TypeInt || typ == storage.TypeUint) {
 			x = math.Round(fx) // numeric to integer: half away from zero
 		}
-		v, err := exec.CastValue(c, x, dt)
+		v, err := castValue(c, x, k, dt)
 		if err != nil {
 			return f, rowError(err, i, name)
 		}

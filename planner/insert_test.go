@@ -58,6 +58,17 @@ func TestInsert(t *testing.T) {
 	q("INSERT INTO m2 (time, v) VALUES ('2016-01-01T00:00:00Z', 99)")
 	require.Equal(t, [][]any{{99.0}, {20.0}}, q("SELECT v FROM m2 ORDER BY time").Rows)
 
+	// A date or a timestamp (without time zone) written into text is its
+	// reading, as PostgreSQL's assignment writes it, from VALUES and from
+	// a query; a date into a number is refused naming the date.
+	q("INSERT INTO wallclock (time, host, s) VALUES ('2016-01-01', 'a', 'x')")
+	q("INSERT INTO wallclock (time, host, s) VALUES ('2016-01-02', 'a', '2020-01-01'::date), ('2016-01-03', 'a', '2020-01-01 10:00'::timestamp), ('2016-01-04', 'a', timestamptz '2020-01-01 10:00+00')")
+	q("INSERT INTO wallclock (time, host, s) SELECT time + interval '10 days', host, time::date FROM wallclock WHERE time = '2016-01-02'")
+	require.Equal(t, [][]any{{"x"}, {"2020-01-01"}, {"2020-01-01 10:00:00"}, {"2020-01-01 10:00:00+00"}, {"2016-01-02"}}, q("SELECT s FROM wallclock ORDER BY time").Rows)
+	q("INSERT INTO wallclock (time, f) VALUES ('2016-01-01', 1.5)")
+	_, err = x.Query(ctx, "INSERT INTO wallclock (time, f) VALUES ('2016-01-05', '2020-01-01'::date)")
+	require.ErrorContains(t, err, "expression is of type date")
+
 	// A missing time is the statement's time; errors name row and column.
 	q("INSERT INTO m3 (n) VALUES (7)")
 	require.Equal(t, [][]any{{time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), int64(7)}}, q("SELECT time, n FROM m3").Rows)
