@@ -127,7 +127,13 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 				}
 				lit, ok := x.(*exec.Literal)
 				if !ok {
-					return 0, notSupported("non-constant values in INSERT ... VALUES")
+					// What folding leaves (CASE, IN lists, the clock) is
+					// computed now: VALUES reads no columns.
+					v, err := constantValue(b.ctx, x)
+					if err != nil {
+						return 0, err
+					}
+					lit = &exec.Literal{V: v, DT: x.Type()}
 				}
 				row[j] = lit.V
 			}
@@ -595,4 +601,21 @@ func checkMerges(b *storage.TableBatch) error {
 		seen[string(key)] = i
 	}
 	return nil
+}
+
+// constantValue computes an expression that reads no column, for one row.
+func constantValue(c *exec.Ctx, x exec.Expr) (any, error) {
+	a, err := evalConstant(c, settle(x))
+	if err != nil {
+		return nil, AsError(err)
+	}
+	defer a.Release()
+	if a.IsNull(0) {
+		return nil, nil
+	}
+	v, err := valueAt(a)
+	if err != nil {
+		return nil, notSupported("this value in INSERT ... VALUES")
+	}
+	return v, nil
 }

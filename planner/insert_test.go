@@ -69,6 +69,12 @@ func TestInsert(t *testing.T) {
 	_, err = x.Query(ctx, "INSERT INTO wallclock (time, f) VALUES ('2016-01-05', '2020-01-01'::date)")
 	require.ErrorContains(t, err, "expression is of type date")
 
+	// VALUES computes what folding leaves (CASE, IN lists, random()).
+	q("INSERT INTO computed (time, host, n, b) VALUES ('2016-01-01', 'a', CASE WHEN 1 < 2 THEN 1 END, 1 IN (1, 2)), ('2016-01-02', 'a', CASE WHEN random() < 2 THEN 5 ELSE 6 END, 3 IN (1, 2))")
+	require.Equal(t, [][]any{{int64(1), true}, {int64(5), false}}, q("SELECT n, b FROM computed ORDER BY time").Rows)
+	_, err = x.Query(ctx, "INSERT INTO computed (time, n) VALUES ('2016-01-03', CASE WHEN random() < 2 THEN 1 / 0 END)")
+	require.ErrorContains(t, err, "division by zero")
+
 	// A missing time is the statement's time; errors name row and column.
 	q("INSERT INTO m3 (n) VALUES (7)")
 	require.Equal(t, [][]any{{time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), int64(7)}}, q("SELECT time, n FROM m3").Rows)
