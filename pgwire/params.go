@@ -45,14 +45,18 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		return v, nil
 	case oidInt2, oidInt4, oidInt8, oidOID:
 		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		bits := map[uint32]int{oidInt2: 16, oidInt4: 32, oidOID: 33}[oid]
+		if err == nil && bits > 0 && (v < -(1<<(bits-1)) || v >= 1<<(bits-1)) || errors.Is(err, strconv.ErrRange) {
+			return nil, numberError(n, oid, s, true)
+		}
 		if err != nil {
-			return nil, bad(err)
+			return nil, numberError(n, oid, s, false)
 		}
 		return v, nil
 	case oidFloat4, oidFloat8:
 		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {
-			return nil, bad(err)
+			return nil, numberError(n, oid, s, errors.Is(err, strconv.ErrRange))
 		}
 		return v, nil
 	case oidNumeric:
@@ -62,7 +66,7 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		}
 		v, err := strconv.ParseFloat(t, 64)
 		if err != nil {
-			return nil, bad(err)
+			return nil, numberError(n, oid, s, errors.Is(err, strconv.ErrRange))
 		}
 		return v, nil
 	case oidTimestamptz, oidTimestamp, oidDate:
@@ -338,4 +342,13 @@ func oidName(oid uint32) string {
 		return name
 	}
 	return "OID " + strconv.Itoa(int(oid))
+}
+
+// numberError is PostgreSQL's error for a parameter that is not a number
+// of its type (22P02) or is out of its range (22003).
+func numberError(n int, oid uint32, s string, outOfRange bool) error {
+	if outOfRange {
+		return &planner.Error{Code: "22003", Msg: fmt.Sprintf("value %q is out of range for type %s (parameter $%d)", s, oidName(oid), n)}
+	}
+	return &planner.Error{Code: "22P02", Msg: fmt.Sprintf("invalid input syntax for type %s: %q (parameter $%d)", oidName(oid), s, n)}
 }

@@ -578,3 +578,31 @@ func TestEpochOfWallClockInZone(t *testing.T) {
 		require.Equal(t, []float64{1451606400, 1451606400, 1467331200, 1467374400.5, 1451606400, 1457870400}, got, zone)
 	}
 }
+
+// TestNumberParamErrors: a text parameter that is not a number of its type
+// is 22P02, one out of its type's range 22003, with PostgreSQL's messages
+// (not Go's strconv text).
+func TestNumberParamErrors(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, tt := range []struct {
+		oid       uint32
+		value     string
+		code, msg string
+	}{
+		{20, "abc", "22P02", `invalid input syntax for type bigint: "abc"`},
+		{20, "99999999999999999999", "22003", `value "99999999999999999999" is out of range for type bigint`},
+		{23, "3000000000", "22003", `value "3000000000" is out of range for type integer`},
+		{21, "40000", "22003", `value "40000" is out of range for type smallint`},
+		{701, "1e400", "22003", `value "1e400" is out of range for type double precision`},
+		{701, "x1", "22P02", `invalid input syntax for type double precision: "x1"`},
+	} {
+		res := conn.PgConn().ExecParams(ctx, "SELECT $1", [][]byte{[]byte(tt.value)}, []uint32{tt.oid}, []int16{0}, nil).Read()
+		var pgErr *pgconn.PgError
+		require.ErrorAs(t, res.Err, &pgErr, tt.value)
+		require.Equal(t, tt.code, pgErr.Code, tt.value)
+		require.Contains(t, pgErr.Message, tt.msg)
+		require.NotContains(t, pgErr.Message, "strconv")
+	}
+}
