@@ -321,6 +321,9 @@ func (b *binder) bindWith(with *ast.WithClause) error {
 	defs := map[string]Node{}
 	b.ctes = append(b.ctes, defs)
 	for _, cte := range with.CTEs {
+		if _, dup := defs[cte.Name.O]; dup {
+			return errorf("42712", "WITH query name %q specified more than once", cte.Name.O)
+		}
 		if cte.IsRecursive {
 			node, ok, err := b.recursiveCTE(cte, defs)
 			if err != nil {
@@ -336,6 +339,9 @@ func (b *binder) bindWith(with *ast.WithClause) error {
 			return err
 		}
 		if len(cte.ColNameList) > 0 {
+			if n := len(node.Columns()); len(cte.ColNameList) > n {
+				return errorf("42P10", "WITH query %q has %d columns available but %d columns specified", cte.Name.O, n, len(cte.ColNameList))
+			}
 			node = renameColumns(node, cte.ColNameList)
 		}
 		defs[cte.Name.O] = newShared(cte.Name.O, node)

@@ -44,7 +44,7 @@ func (b *binder) recursiveCTE(cte *ast.CommonTableExpression, defs map[string]No
 	}
 	if len(cte.ColNameList) > 0 {
 		if len(cte.ColNameList) != len(cols) {
-			return nil, false, errorf(CodeSyntax, "WITH query %q has %d columns available but %d columns specified", name, len(cols), len(cte.ColNameList))
+			return nil, false, errorf("42P10", "WITH query %q has %d columns available but %d columns specified", name, len(cols), len(cte.ColNameList))
 		}
 		for i, c := range cte.ColNameList {
 			cols[i].Name = c.O

@@ -335,6 +335,11 @@ func (r *rewriter) limitClause() {
 				continue
 			}
 			count = r.limitValue("LIMIT")
+			if r.tok(0).punct(",") {
+				// MySQL's LIMIT offset, count: PostgreSQL refuses it.
+				r.fail(r.tok(0), CodeSyntaxError, "LIMIT #,# syntax is not supported", "Use separate LIMIT and OFFSET clauses.")
+				return
+			}
 		case t.word("offset"):
 			r.i++
 			offset = r.limitValue("OFFSET")
