@@ -174,6 +174,9 @@ func evalBucket(defaultOrigin int64, months bool) func(c *Ctx, args []arg, n int
 			return fixedArray(TypeTimestamptz, out, valid), nil
 		}
 		width := int64(iv.Days)*int64(24*time.Hour) + iv.Nanoseconds
+		if width <= 0 && !months {
+			return nil, fmt.Errorf("stride must be greater than zero (date_bin's bucket width, got %s)", FormatInterval(iv))
+		}
 		if width <= 0 {
 			return nil, fmt.Errorf("%s: the bucket width must be positive, got %s", name, FormatInterval(iv))
 		}

@@ -118,7 +118,7 @@ func AsError(err error) *Error {
 		code = "22009" // invalid_time_zone_displacement_value
 	case contains(msg, "binned into intervals containing months"), contains(msg, "not supported for type interval"):
 		code = CodeNotSupported
-	case contains(msg, "bucket width must be positive"), contains(msg, "timestamp out of range"):
+	case contains(msg, "bucket width must be positive"), contains(msg, "timestamp out of range"), contains(msg, "stride must be greater than zero"):
 		code = "22008" // datetime_field_overflow, invalid stride
 	case contains(msg, "yields a complex result"), contains(msg, "sqrt: argument"), contains(msg, "zero raised to a negative power"):
 		code = "2201F" // invalid_argument_for_power_function
