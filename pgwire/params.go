@@ -45,8 +45,16 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		return v, nil
 	case oidInt2, oidInt4, oidInt8, oidOID:
 		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		bits := map[uint32]int{oidInt2: 16, oidInt4: 32, oidOID: 33}[oid]
-		if err == nil && bits > 0 && (v < -(1<<(bits-1)) || v >= 1<<(bits-1)) || errors.Is(err, strconv.ErrRange) {
+		var limit int64 // the type's range: [-limit, limit)
+		switch oid {
+		case oidInt2:
+			limit = 1 << 15
+		case oidInt4:
+			limit = 1 << 31
+		case oidOID:
+			limit = 1 << 32
+		}
+		if err == nil && limit > 0 && (v < -limit || v >= limit) || errors.Is(err, strconv.ErrRange) {
 			return nil, numberError(n, oid, s, true)
 		}
 		if err != nil {
