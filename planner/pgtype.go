@@ -241,6 +241,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			return narrowPG(1700, x.Type()) // log(b, x) exists for numeric only
 		}
 		if (name == "date_trunc" && len(e.Args) == 2 || name == "date_bin" || name == "time_bucket") && len(e.Args) >= 2 {
+			if name == "date_bin" && len(e.Args) == 3 && q.pgTypeOf(e.Args[2], x) != 1114 && !isQuoted(e.Args[2]) {
+				return 0 // a timestamptz origin: PostgreSQL bins as timestamptz
+			}
 			// Truncating a timestamp (without time zone) gives one.
 			if q.pgTypeOf(e.Args[1], x) == 1114 {
 				return narrowPG(1114, x.Type())
@@ -503,4 +506,10 @@ func enginePG(dt arrow.DataType) uint32 {
 		return 705 // unknown
 	}
 	return 25
+}
+
+// isQuoted reports whether e is a quoted literal (of no type yet).
+func isQuoted(e ast.ExprNode) bool {
+	v, ok := e.(*driver.ValueExpr)
+	return ok && v.Kind() == driver.KindString
 }
