@@ -121,17 +121,7 @@ func (j *AsofJoin) build(ctx context.Context) error {
 	j.built = true
 	hj := j.hj
 	nk := hj.nk
-	for {
-		rec, err := hj.right.Next(ctx)
-		if err != nil {
-			return err
-		}
-		if rec == nil {
-			break
-		}
-		if rec.NumRows() == 0 {
-			continue
-		}
+	err := eachBatch(ctx, hj.right, func(rec arrow.Record) error {
 		ri, keys, ok, err := hj.keepBuild(rec, 24)
 		if err != nil {
 			return err
@@ -155,6 +145,10 @@ func (j *AsofJoin) build(ctx context.Context) error {
 			grp.vals = append(grp.vals, on[row])
 			grp.refs = append(grp.refs, makeRef(ri, row))
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// Rows mostly arrive in time order per series: sort only the groups
 	// that did not.

@@ -147,18 +147,9 @@ func (j *HashJoin) keys(rec arrow.Record, exprs []Expr) ([]uint64, []bool, error
 
 func (j *HashJoin) build(ctx context.Context) error {
 	j.built = true
-	for {
-		rec, err := j.right.Next(ctx)
-		if err != nil {
-			return err
-		}
-		if rec == nil {
-			return nil
-		}
-		if rec.NumRows() == 0 {
-			// assemble reads row 0 of recs[0] for unmatched rows.
-			continue
-		}
+	// Empty batches are skipped: assemble reads row 0 of recs[0] for
+	// unmatched rows.
+	return eachBatch(ctx, j.right, func(rec arrow.Record) error {
 		ri, keys, ok, err := j.keepBuild(rec, 48)
 		if err != nil {
 			return err
@@ -182,7 +173,8 @@ func (j *HashJoin) build(ctx context.Context) error {
 				j.chains[h] = chain{g, g}
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // keepBuild keeps a batch of the build side, reserving its memory and

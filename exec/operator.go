@@ -22,6 +22,23 @@ type Operator interface {
 	Close()
 }
 
+// eachBatch reads op to its end, handing fn every batch that has rows (a
+// batch is valid only during its call, as Next's is until the next one).
+func eachBatch(ctx context.Context, op Operator, fn func(rec arrow.Record) error) error {
+	for {
+		rec, err := op.Next(ctx)
+		if err != nil || rec == nil {
+			return err
+		}
+		if rec.NumRows() == 0 {
+			continue
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+}
+
 // Ctx is what expressions need besides their input: the allocator, the
 // session's time zone and the statement's clock (now() is fixed per
 // statement, as in PostgreSQL).

@@ -28,17 +28,7 @@ func (s *Sort) topK(ctx context.Context) error {
 	}
 	t := &topK{s: s, keyVals: make([][]arrow.Array, len(s.keys))}
 	defer t.releaseKeys()
-	for {
-		rec, err := s.child.Next(ctx)
-		if err != nil {
-			return err
-		}
-		if rec == nil {
-			break
-		}
-		if rec.NumRows() == 0 {
-			continue
-		}
+	err := eachBatch(ctx, s.child, func(rec arrow.Record) error {
 		if err := t.add(rec); err != nil {
 			return err
 		}
@@ -47,9 +37,10 @@ func (s *Sort) topK(ctx context.Context) error {
 				return err
 			}
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
 	}
 	// The candidates are in arrival order: a stable sort by the keys
 	// alone gives the order ties broken by arrival give, and is quicker
