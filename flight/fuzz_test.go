@@ -21,7 +21,7 @@ func FuzzInfluxTicket(f *testing.F) {
 		f.Add([]byte(seed), "")
 	}
 	f.Fuzz(func(t *testing.T, body []byte, headerDB string) {
-		q, err := parseInfluxTicket(body, headerDB)
+		q, err := parseInfluxTicket(body, headerDB, func(db, text string) (string, error) { return text, nil })
 		if err != nil {
 			return
 		}

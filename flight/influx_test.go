@@ -65,6 +65,10 @@ func TestInfluxTicket(t *testing.T) {
 	_, rows, err = doGetRows(metadata.AppendToOutgoingContext(ctx, "iox-namespace-name", "db"), c, `{"sql_query":"SELECT count(*) FROM cpu"}`)
 	require.NoError(t, err)
 	require.Equal(t, [][]any{{int64(3)}}, rows)
+	// InfluxQL, as the InfluxDB 3 client libraries send it (QueryType InfluxQL).
+	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT count(usage) FROM cpu","query_type":"influxql"}`)
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{"cpu", int64(0), int64(3)}}, rows)
 	// Positional parameters work too.
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT count(*) FROM cpu WHERE usage > $1","params":{"1":2.0}}`)
 	require.NoError(t, err)
@@ -75,7 +79,9 @@ func TestInfluxTicket(t *testing.T) {
 		code        codes.Code
 	}{
 		{`{"sql_query":"SELECT 1"}`, "names no database", codes.InvalidArgument},
-		{`{"database":"db","sql_query":"SELECT 1","query_type":"influxql"}`, "InfluxQL queries are not supported", codes.Unimplemented},
+		{`{"database":"db","sql_query":"SELEC 1","query_type":"influxql"}`, "error parsing query", codes.InvalidArgument},
+		{`{"database":"db","sql_query":"SELECT usage FROM cpu","query_type":"influxql","params":{"a":1}}`, "InfluxQL queries take no params", codes.InvalidArgument},
+		{`{"database":"db","sql_query":"SELECT 1","query_type":"flux"}`, `use "sql" or "influxql"`, codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT * FROM cpu WHERE host = $host"}`, "no value for parameter $host", codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT * FROM cpu WHERE host = $host","params":{"hots":"a"}}`, `no value for parameter $host (its parameters are $host; given but not used: "hots")`, codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT * FROM nope"}`, `relation "nope" does not exist`, codes.NotFound},

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 
+	"github.com/stratadb/strata/planner/influxql"
 	"github.com/stratadb/strata/sql"
 )
 
@@ -82,7 +83,9 @@ type influxTicket struct {
 
 func (s *Server) doGetInflux(body []byte, stream flight.FlightService_DoGetServer) error {
 	ctx := stream.Context()
-	q, err := parseInfluxTicket(body, requestDatabase(ctx))
+	q, err := parseInfluxTicket(body, requestDatabase(ctx), func(db, text string) (string, error) {
+		return influxql.SQL(text, db, s.Planner.Engine, time.Now())
+	})
 	if err != nil {
 		return toStatus(ctx, err)
 	}
@@ -97,8 +100,10 @@ type influxQuery struct {
 }
 
 // parseInfluxTicket reads an InfluxDB 3 JSON ticket; headerDB is the
-// database the request's metadata names, used when the ticket names none.
-func parseInfluxTicket(body []byte, headerDB string) (influxQuery, error) {
+// database the request's metadata names, used when the ticket names none;
+// fromInfluxQL translates an InfluxQL query (query_type influxql) of a
+// database to SQL.
+func parseInfluxTicket(body []byte, headerDB string, fromInfluxQL func(db, q string) (string, error)) (influxQuery, error) {
 	var q influxQuery
 	var t influxTicket
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -110,17 +115,24 @@ func parseInfluxTicket(body []byte, headerDB string) (influxQuery, error) {
 	if q.db == "" {
 		return q, status.Error(codes.InvalidArgument, `ticket names no database: add "database": "mydb"`)
 	}
-	switch strings.ToLower(t.QueryType) {
-	case "", "sql":
-	case "influxql":
-		return q, status.Error(codes.Unimplemented, "InfluxQL queries are not supported: send the query as SQL (query_type \"sql\")")
-	default:
-		return q, status.Errorf(codes.InvalidArgument, "query_type %q: use \"sql\"", t.QueryType)
-	}
 	if strings.TrimSpace(t.SQLQuery) == "" {
 		return q, status.Error(codes.InvalidArgument, `ticket has no "sql_query"`)
 	}
-	stmt, err := parseOne(t.SQLQuery)
+	text := t.SQLQuery
+	switch strings.ToLower(t.QueryType) {
+	case "", "sql":
+	case "influxql":
+		var err error
+		if text, err = fromInfluxQL(q.db, t.SQLQuery); err != nil {
+			return q, status.Error(codes.InvalidArgument, err.Error())
+		}
+		if len(t.Params) > 0 {
+			return q, status.Error(codes.InvalidArgument, "InfluxQL queries take no params: write the values into the query")
+		}
+	default:
+		return q, status.Errorf(codes.InvalidArgument, "query_type %q: use \"sql\" or \"influxql\"", t.QueryType)
+	}
+	stmt, err := parseOne(text)
 	if err != nil {
 		return q, err
 	}

@@ -1,8 +1,9 @@
 // Package ingest serves InfluxDB's HTTP write API on top of the storage
 // engine: POST /api/v3/write_lp (InfluxDB 3), /api/v2/write and /write (v1),
-// the minimal InfluxQL /query that loaders and Telegraf call before writing
-// (SHOW DATABASES, CREATE DATABASE, DROP DATABASE), database configuration
-// (/api/v3/configure/database), /ping and /health.
+// database configuration (/api/v3/configure/database), /ping and /health.
+// InfluxQL's /query, which loaders and Telegraf call before writing (SHOW
+// DATABASES, CREATE DATABASE), is served with the queries by package
+// planner/httpquery.
 //
 // A write request is read whole (gunzipped if Content-Encoding says gzip; the
 // size limit applies after decompression), parsed straight into column

@@ -64,8 +64,6 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v3/write_lp", h.metrics.counted(endpointV3, h.recover(h.writeV3)))
 	mux.Handle("POST /api/v2/write", h.metrics.counted(endpointV2, h.recover(h.writeV2)))
 	mux.Handle("POST /write", h.metrics.counted(endpointV1, h.recover(h.writeV1)))
-	mux.Handle("GET /query", h.recover(h.influxQL))
-	mux.Handle("POST /query", h.recover(h.influxQL))
 	mux.Handle("GET /api/v3/configure/database", h.recover(h.listDatabases))
 	mux.Handle("POST /api/v3/configure/database", h.recover(h.createDatabase))
 	mux.Handle("PUT /api/v3/configure/database", h.recover(h.updateDatabase))

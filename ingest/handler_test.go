@@ -226,45 +226,6 @@ func TestBodyEncodingAndLimit(t *testing.T) {
 	require.Len(t, s.rows("db", "m"), 2)
 }
 
-func TestInfluxQL(t *testing.T) {
-	s := newServer(t, Options{})
-	code, body := s.do("GET", "/query?q=show%20databases", nil)
-	require.Equal(t, 200, code)
-	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"databases","columns":["name"],"values":[]}]}]}`, body)
-
-	code, body = s.do("GET", "/query?consistency=all&q=CREATE+DATABASE+benchmark+WITH+REPLICATION+1", nil)
-	require.Equal(t, 200, code)
-	require.JSONEq(t, `{"results":[{"statement_id":0}]}`, body)
-	code, _ = s.do("GET", "/query?q=CREATE+DATABASE+benchmark", nil)
-	require.Equal(t, 200, code, "CREATE DATABASE is idempotent")
-	code, body = s.do("POST", `/query?q=CREATE+DATABASE+"tele+graf"+WITH+DURATION+15d+NAME+autogen`, nil)
-	require.Equal(t, 200, code, body)
-	dbs := s.engine.Databases()
-	require.Len(t, dbs, 2)
-	require.Equal(t, "tele graf", dbs[1].Name)
-	require.Equal(t, 15*24*time.Hour, dbs[1].Retention)
-
-	code, body = s.do("GET", "/query?q=SHOW+DATABASES%3BSHOW+DATABASES", nil)
-	require.Equal(t, 200, code)
-	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"databases","columns":["name"],"values":[["benchmark"],["tele graf"]]}]},
-		{"statement_id":1,"series":[{"name":"databases","columns":["name"],"values":[["benchmark"],["tele graf"]]}]}]}`, body)
-
-	code, _ = s.do("POST", "/query?q=drop+database+benchmark", nil)
-	require.Equal(t, 200, code)
-	code, _ = s.do("POST", "/query?q=drop+database+benchmark", nil)
-	require.Equal(t, 200, code, "dropping a missing database succeeds, as in InfluxDB 1.x")
-	require.Len(t, s.engine.Databases(), 1)
-
-	code, body = s.do("GET", "/query?q=SELECT+*+FROM+cpu", nil)
-	require.Equal(t, 400, code)
-	require.Contains(t, body, "/api/v3/query_sql")
-	code, body = s.do("GET", "/query?q=CREATE+DATABASE+x+WITH+DURATION+forever", nil)
-	require.Equal(t, 400, code)
-	require.Contains(t, body, "invalid duration")
-	code, _ = s.do("GET", "/query", nil)
-	require.Equal(t, 400, code)
-}
-
 func TestConfigureDatabase(t *testing.T) {
 	s := newServer(t, Options{})
 	code, body := s.do("POST", "/api/v3/configure/database", []byte(`{"db":"metrics","retention_period":"15d"}`))

@@ -128,10 +128,15 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 			if q.sets != nil {
 				return spec, false, notSupported(c.Name + " with GROUPING SETS, ROLLUP or CUBE")
 			}
-			if len(c.Args) > 2 && c.Name != "time_bucket_gapfill" {
-				return spec, false, notSupported(c.Name + " with an origin argument")
-			}
 			bounds := c.Args[min(2, len(c.Args)):]
+			if c.Name != "time_bucket_gapfill" && len(c.Args) > 2 {
+				// date_bin_gapfill(stride, time, origin)
+				lit, ok := c.Args[2].(*exec.Literal)
+				if !ok || lit.V == nil {
+					return spec, false, errorf(CodeSyntax, "%s: the origin must be a constant", c.Name)
+				}
+				spec.Origin, bounds = int64(lit.V.(exec.Timestamp)), nil
+			}
 			var zone *time.Location
 			if len(c.Args) > 2 && exec.IsText(c.Args[2].Type()) {
 				// time_bucket_gapfill(width, time, zone [, start [, finish]])

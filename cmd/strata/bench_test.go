@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/cmd/strata/internal/tsbs"
-	"github.com/stratadb/strata/ingest"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -138,14 +137,12 @@ func generateLP(t testing.TB, cfg tsbs.Config) []byte {
 	return buf.Bytes()
 }
 
-// strataServer runs the real write API on a real engine in a temp dir.
+// strataServer runs the real HTTP API on a real engine in a temp dir.
 func strataServer(t *testing.T) (*httptest.Server, *storage.Engine) {
 	t.Helper()
 	engine, err := storage.Open(storage.Options{DataDir: t.TempDir()})
 	require.NoError(t, err)
-	mux := http.NewServeMux()
-	ingest.NewHandler(engine, ingest.Options{}).Register(mux)
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(httpAPI(engine, apiOptions{}))
 	t.Cleanup(func() {
 		srv.Close()
 		require.NoError(t, engine.Close())

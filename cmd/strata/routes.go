@@ -40,7 +40,7 @@ func httpAPI(engine *storage.Engine, opts apiOptions) http.Handler {
 }
 
 // endpoints lists the API's paths for the 404 message.
-const endpoints = "/api/v3/query_sql, /api/v3/write_lp, /api/v2/write, /write, /query, /api/v3/configure/database, /ping, /health and /metrics"
+const endpoints = "/api/v3/query_sql, /api/v3/query_influxql, /api/v3/write_lp, /api/v2/write, /write, /query, /api/v3/configure/database, /ping, /health and /metrics"
 
 // apiRefusals answers the requests mux has no route for as the API's
 // other errors are answered, {"error": message} in JSON, instead of Go's

@@ -17,7 +17,8 @@ import (
 	"github.com/stratadb/strata/sql"
 )
 
-// Handler serves /api/v3/query_sql.
+// Handler serves /api/v3/query_sql, /api/v3/query_influxql and InfluxDB
+// 1.x's /query.
 type Handler struct {
 	Planner *planner.Planner
 	Logger  *slog.Logger
@@ -31,6 +32,10 @@ type Handler struct {
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v3/query_sql", h.serve)
 	mux.HandleFunc("POST /api/v3/query_sql", h.serve)
+	mux.HandleFunc("GET /api/v3/query_influxql", h.serveInfluxQL)
+	mux.HandleFunc("POST /api/v3/query_influxql", h.serveInfluxQL)
+	mux.HandleFunc("GET /query", h.influxQLV1)
+	mux.HandleFunc("POST /query", h.influxQLV1)
 }
 
 func (h *Handler) log() *slog.Logger {
@@ -43,18 +48,24 @@ func (h *Handler) log() *slog.Logger {
 // serve runs one query and counts it: failed when answered with an error
 // status or cut after part of its result (abort); rows are those handed to
 // the encoder.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) { h.counted(w, r, false) }
+
+// serveInfluxQL serves /api/v3/query_influxql: one InfluxQL statement
+// answered as query_sql answers SQL.
+func (h *Handler) serveInfluxQL(w http.ResponseWriter, r *http.Request) { h.counted(w, r, true) }
+
+func (h *Handler) counted(w http.ResponseWriter, r *http.Request, influxQL bool) {
 	start := time.Now()
 	qw := &queryWriter{StatusWriter: metrics.StatusWriter{ResponseWriter: w}}
 	aborted := true // until run returns
 	defer func() {
 		h.Queries.Done(start, qw.rows.Load(), aborted || qw.Status() >= 400)
 	}()
-	h.run(qw, r)
+	h.run(qw, r, influxQL)
 	aborted = false
 }
 
-func (h *Handler) run(w *queryWriter, r *http.Request) {
+func (h *Handler) run(w *queryWriter, r *http.Request, influxQL bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler { // abort
@@ -73,7 +84,16 @@ func (h *Handler) run(w *queryWriter, r *http.Request) {
 	if format == "pretty" {
 		enc = prettyEncoder(h.MemLimit)
 	}
-	stmts, err := sql.Parse(req.Q)
+	now := time.Now()
+	text := req.Q
+	if influxQL {
+		var herr *httpError
+		if text, herr = h.influxQLSQL(req.DB, req.Q, now); herr != nil {
+			herr.write(w)
+			return
+		}
+	}
+	stmts, err := sql.Parse(text)
 	if err == nil && len(stmts) != 1 {
 		err = &planner.Error{Code: planner.CodeSyntax, Msg: fmt.Sprintf("expected one statement, got %d", len(stmts))}
 	}
@@ -91,7 +111,7 @@ func (h *Handler) run(w *queryWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
 		return
 	}
-	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: time.Now(), MemLimit: h.MemLimit, StarByName: true}
+	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: now, MemLimit: h.MemLimit, StarByName: true}
 	q, op, err := h.Planner.Run(r.Context(), sess, stmts[0], params)
 	if err != nil {
 		pe := planner.AsError(err)

@@ -1,0 +1,211 @@
+package httpquery
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// influxData: host a at t0, t0+20s, t0+40s; host b at t0+10s; a mem point
+// without tags. t0 = 1700000000 s = 2023-11-14T22:13:20Z.
+const influxData = `cpu,host=a,region=east usage=1.5,n=1i 1700000000000000000
+cpu,host=b,region=west usage=2.5 1700000010000000000
+cpu,host=a,region=east usage=3.5,n=3i 1700000020000000000
+cpu,host=a,region=east usage=5.5 1700000040000000000
+mem used=10i 1700000000000000000
+`
+
+func influxGet(t *testing.T, base, path string, params ...string) (int, string) {
+	t.Helper()
+	v := url.Values{}
+	for i := 0; i+1 < len(params); i += 2 {
+		v.Set(params[i], params[i+1])
+	}
+	resp, err := http.Get(base + path + "?" + v.Encode())
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(body)
+}
+
+func TestInfluxQLSelect(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": influxData})
+	const window = ` WHERE time >= 1700000000s AND time < 1700000080s`
+	for _, tt := range []struct{ q, want string }{
+		{`SELECT mean(usage) FROM cpu WHERE time >= 1700000000s AND time < 1700000060s GROUP BY time(20s)`,
+			`[{"name":"cpu","columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2],["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5]]}]`},
+		{`SELECT mean(usage) FROM cpu` + window + ` GROUP BY time(20s), host fill(none)`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2.5]]}]`},
+		{`SELECT mean(usage) FROM cpu` + window + ` GROUP BY time(20s), host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5],["2023-11-14T22:14:20Z",null]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2.5],["2023-11-14T22:13:40Z",null],["2023-11-14T22:14:00Z",null],["2023-11-14T22:14:20Z",null]]}]`},
+		{`SELECT mean(usage) FROM cpu` + window + ` GROUP BY time(20s), host fill(previous)`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5],["2023-11-14T22:14:20Z",5.5]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2.5],["2023-11-14T22:13:40Z",2.5],["2023-11-14T22:14:00Z",2.5],["2023-11-14T22:14:20Z",2.5]]}]`},
+		{`SELECT max(usage) FROM cpu WHERE time >= 1700000000s AND time < 1700000080s AND host = 'a' GROUP BY time(40s, 20s) fill(-1)`,
+			`[{"name":"cpu","columns":["time","max"],"values":[["2023-11-14T22:13:00Z",1.5],["2023-11-14T22:13:40Z",5.5],["2023-11-14T22:14:20Z",-1]]}]`},
+		{`SELECT mean(usage) FROM cpu WHERE time >= 1700000000s AND time <= 1700000040s AND host = 'a' GROUP BY time(10s) fill(linear)`,
+			`[{"name":"cpu","columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:30Z",2.5],["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:13:50Z",4.5],["2023-11-14T22:14:00Z",5.5]]}]`},
+		// Raw points: ORDER BY time DESC, LIMIT per series, nulls for fields a point lacks.
+		{`SELECT usage, n FROM cpu WHERE host = 'a' ORDER BY time DESC LIMIT 2`,
+			`[{"name":"cpu","columns":["time","usage","n"],"values":[["2023-11-14T22:14:00Z",5.5,null],["2023-11-14T22:13:40Z",3.5,3]]}]`},
+		{`SELECT usage FROM cpu GROUP BY host LIMIT 1 OFFSET 1`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","usage"],"values":[["2023-11-14T22:13:40Z",3.5]]}]`},
+		{`SELECT usage FROM cpu GROUP BY * SLIMIT 1 SOFFSET 1`,
+			`[{"name":"cpu","tags":{"host":"b","region":"west"},"columns":["time","usage"],"values":[["2023-11-14T22:13:30Z",2.5]]}]`},
+		{`SELECT n FROM cpu`, `[{"name":"cpu","columns":["time","n"],"values":[["2023-11-14T22:13:20Z",1],["2023-11-14T22:13:40Z",3]]}]`},
+		// A selector alone keeps its point's time; other aggregates take the range's start.
+		{`SELECT max(usage) FROM cpu`, `[{"name":"cpu","columns":["time","max"],"values":[["2023-11-14T22:14:00Z",5.5]]}]`},
+		{`SELECT first(usage), count(usage) FROM cpu WHERE time > 1700000000s`,
+			`[{"name":"cpu","columns":["time","first","count"],"values":[["2023-11-14T22:13:20.000000001Z",2.5,3]]}]`},
+		{`SELECT count(usage), spread(usage), median(usage), sum(n) FROM cpu WHERE region !~ /^w/`,
+			`[{"name":"cpu","columns":["time","count","spread","median","sum"],"values":[["1970-01-01T00:00:00Z",3,4,3.5,4]]}]`},
+		// Names: mean_1 for a repeated name, an expression named by its outer call.
+		{`SELECT mean(usage), mean(n), round(mean(usage) * 10) / 4 FROM cpu WHERE host = 'a'`,
+			`[{"name":"cpu","columns":["time","mean","mean_1","round"],"values":[["1970-01-01T00:00:00Z",3.5,2,8.75]]}]`},
+		{`SELECT n / 2 FROM cpu WHERE n = 3`, `[{"name":"cpu","columns":["time","n"],"values":[["2023-11-14T22:13:40Z",1.5]]}]`},
+		// A tag a point lacks is the empty string.
+		{`SELECT used FROM mem WHERE host = ''`, `[{"name":"mem","columns":["time","used"],"values":[["2023-11-14T22:13:20Z",10]]}]`},
+		{`SELECT used FROM mem WHERE host != 'x'`, `[{"name":"mem","columns":["time","used"],"values":[["2023-11-14T22:13:20Z",10]]}]`},
+		{`SELECT used FROM mem WHERE host = 'x'`, ``},
+		{`SELECT used FROM nosuch`, ``},
+		{`SELECT used FROM mem WHERE used = 'ten'`, ``},
+		// Several measurements: a series each, a field one lacks counts nothing.
+		{`SELECT count(usage), count(used) FROM /^(cpu|mem)$/`,
+			`[{"name":"cpu","columns":["time","count","count_1"],"values":[["1970-01-01T00:00:00Z",4,0]]},{"name":"mem","columns":["time","count","count_1"],"values":[["1970-01-01T00:00:00Z",0,1]]}]`},
+		{`SELECT * FROM cpu WHERE host = 'b'`,
+			`[{"name":"cpu","columns":["time","host","n","region","usage"],"values":[["2023-11-14T22:13:30Z","b",null,"west",2.5]]}]`},
+		{`SELECT * FROM cpu WHERE time = '2023-11-14T22:13:30Z' GROUP BY region`,
+			`[{"name":"cpu","tags":{"region":"west"},"columns":["time","host","n","usage"],"values":[["2023-11-14T22:13:30Z","b",null,2.5]]}]`},
+	} {
+		code, body := influxGet(t, base, "/query", "db", "db", "q", tt.q)
+		require.Equal(t, 200, code, tt.q)
+		want := `{"results":[{"statement_id":0}]}`
+		if tt.want != "" {
+			want = `{"results":[{"statement_id":0,"series":` + tt.want + `}]}`
+		}
+		require.JSONEq(t, want, body, tt.q)
+	}
+	// epoch=ms writes times as integers.
+	code, body := influxGet(t, base, "/query", "db", "db", "epoch", "ms", "q", "SELECT used FROM mem")
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"mem","columns":["time","used"],"values":[[1700000000000,10]]}]}]}`, body)
+	// Several statements, each with its result.
+	code, body = influxGet(t, base, "/query", "db", "db", "q", "SELECT used FROM mem; SELECT used FROM nosuch")
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"mem","columns":["time","used"],"values":[["2023-11-14T22:13:20Z",10]]}]},{"statement_id":1}]}`, body)
+}
+
+func TestInfluxQLShow(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": influxData})
+	for _, tt := range []struct{ q, want string }{
+		{`SHOW MEASUREMENTS`, `[{"name":"measurements","columns":["name"],"values":[["cpu"],["mem"]]}]`},
+		{`SHOW MEASUREMENTS WITH MEASUREMENT =~ /^m/`, `[{"name":"measurements","columns":["name"],"values":[["mem"]]}]`},
+		{`SHOW TAG KEYS`, `[{"name":"cpu","columns":["tagKey"],"values":[["host"],["region"]]}]`},
+		{`SHOW TAG VALUES WITH KEY = "host"`, `[{"name":"cpu","columns":["key","value"],"values":[["host","a"],["host","b"]]}]`},
+		{`SHOW TAG VALUES FROM cpu WITH KEY IN (host, region) WHERE region = 'west'`, `[{"name":"cpu","columns":["key","value"],"values":[["host","b"],["region","west"]]}]`},
+		{`SHOW FIELD KEYS`, `[{"name":"cpu","columns":["fieldKey","fieldType"],"values":[["n","integer"],["usage","float"]]},{"name":"mem","columns":["fieldKey","fieldType"],"values":[["used","integer"]]}]`},
+		{`SHOW SERIES`, `[{"columns":["key"],"values":[["cpu,host=a,region=east"],["cpu,host=b,region=west"],["mem"]]}]`},
+		{`SHOW SERIES FROM cpu WHERE host = 'b'`, `[{"columns":["key"],"values":[["cpu,host=b,region=west"]]}]`},
+		{`SHOW DATABASES`, `[{"name":"databases","columns":["name"],"values":[["db"]]}]`},
+		{`SHOW RETENTION POLICIES ON db`, `[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["autogen","0s","168h0m0s",1,true]]}]`},
+	} {
+		code, body := influxGet(t, base, "/query", "db", "db", "q", tt.q)
+		require.Equal(t, 200, code, tt.q)
+		require.JSONEq(t, `{"results":[{"statement_id":0,"series":`+tt.want+`}]}`, body, tt.q)
+	}
+}
+
+func TestInfluxQLErrors(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": influxData})
+	code, body := influxGet(t, base, "/query", "db", "db", "q", "SELEC usage FROM cpu")
+	require.Equal(t, 400, code)
+	require.JSONEq(t, `{"error":"error parsing query: found \"SELEC\", expected SELECT, SHOW, CREATE DATABASE or DROP DATABASE at line 1, char 1"}`, body)
+	code, _ = influxGet(t, base, "/query", "db", "db")
+	require.Equal(t, 400, code)
+	code, _ = influxGet(t, base, "/query", "db", "db", "epoch", "days", "q", "SHOW DATABASES")
+	require.Equal(t, 400, code)
+	for _, tt := range []struct{ db, q, want string }{
+		{"", "SELECT usage FROM cpu", "database name required"},
+		{"nosuch", "SELECT usage FROM cpu", "database not found: nosuch"},
+		{"db", "SELECT mean(usage), host FROM cpu", "mixing aggregate and non-aggregate queries is not supported"},
+		{"db", "SELECT usage FROM cpu GROUP BY time(1m)", "GROUP BY time() needs an aggregate"},
+		{"db", "SELECT host FROM cpu", "at least one field in select clause"},
+		{"db", "SELECT derivative(mean(usage), 1s) FROM cpu", "derivative() is not supported by Strata's InfluxQL: use SQL's lag() OVER (...)"},
+		{"db", "SELECT bogus(usage) FROM cpu", "undefined function bogus()"},
+		{"db", "SELECT mean(host) FROM cpu", "mean() of tag host is not supported"},
+		{"db", "SELECT usage FROM cpu WHERE host =~ /(/", "invalid regular expression"},
+		{"db", "SELECT usage FROM cpu WHERE time > 'yesterday'", "invalid time"},
+		{"db", "SELECT usage FROM cpu tz('Europe/Paris')", "tz('Europe/Paris') is not supported"},
+		{"db", "SELECT usage FROM other.autogen.cpu", "is in database"},
+	} {
+		code, body := influxGet(t, base, "/query", "db", tt.db, "q", tt.q)
+		require.Equal(t, 200, code, tt.q)
+		require.Contains(t, body, tt.want, tt.q)
+		require.Contains(t, body, `"statement_id":0`, tt.q)
+	}
+}
+
+// TestInfluxQLV3 checks /api/v3/query_influxql: InfluxDB 3's rows, with the
+// measurement in iox::measurement, in every format query_sql writes.
+func TestInfluxQLV3(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": influxData})
+	code, body := influxGet(t, base, "/api/v3/query_influxql", "db", "db", "q", "SELECT last(usage) FROM cpu GROUP BY host")
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `[{"iox::measurement":"cpu","time":"2023-11-14T22:14:00","host":"a","last":5.5},{"iox::measurement":"cpu","time":"2023-11-14T22:13:30","host":"b","last":2.5}]`, body)
+	code, body = influxGet(t, base, "/api/v3/query_influxql", "db", "db", "format", "csv", "q", "SHOW MEASUREMENTS")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "iox::measurement,name\nmeasurements,cpu\nmeasurements,mem\n", body)
+	code, body = influxGet(t, base, "/api/v3/query_influxql", "db", "db", "format", "jsonl", "q", "SHOW DATABASES")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "{\"iox::database\":\"db\"}\n", body)
+	code, body = influxGet(t, base, "/api/v3/query_influxql", "db", "db", "q", "SELECT used FROM nosuch")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "[]", strings.TrimSpace(body))
+	code, body = influxGet(t, base, "/api/v3/query_influxql", "db", "db", "q", "SELECT used FROM mem; SHOW DATABASES")
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "expected one InfluxQL statement, got 2")
+	code, body = influxGet(t, base, "/api/v3/query_influxql", "db", "nosuch", "q", "SELECT used FROM mem")
+	require.Equal(t, 404, code)
+	require.Contains(t, body, "database not found: nosuch")
+}
+
+// TestInfluxQLDatabases: the statements writers send before writing.
+func TestInfluxQLDatabases(t *testing.T) {
+	base := serverWith(t, nil)
+	code, body := influxGet(t, base, "/query", "q", "show databases")
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"databases","columns":["name"],"values":[]}]}]}`, body)
+	code, body = influxGet(t, base, "/query", "consistency", "all", "q", "CREATE DATABASE benchmark WITH REPLICATION 1")
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0}]}`, body)
+	code, _ = influxGet(t, base, "/query", "q", "CREATE DATABASE benchmark")
+	require.Equal(t, 200, code, "CREATE DATABASE is idempotent")
+	resp, err := http.Post(base+"/query?q="+url.QueryEscape(`CREATE DATABASE "tele graf" WITH DURATION 15d NAME autogen`), "", nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	// A POST form, as the v1 clients send it.
+	resp, err = http.PostForm(base+"/query", url.Values{"q": {"SHOW DATABASES; SHOW RETENTION POLICIES ON \"tele graf\""}})
+	require.NoError(t, err)
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"databases","columns":["name"],"values":[["benchmark"],["tele graf"]]}]},
+		{"statement_id":1,"series":[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["autogen","360h0m0s","168h0m0s",1,true]]}]}]}`, string(data))
+	code, _ = influxGet(t, base, "/query", "q", "drop database benchmark")
+	require.Equal(t, 200, code)
+	code, _ = influxGet(t, base, "/query", "q", "drop database benchmark")
+	require.Equal(t, 200, code, "dropping a missing database succeeds, as in InfluxDB 1.x")
+	code, body = influxGet(t, base, "/query", "q", "SHOW DATABASES")
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"databases","columns":["name"],"values":[["tele graf"]]}]}]}`, body)
+	code, body = influxGet(t, base, "/query", "q", "CREATE DATABASE x WITH DURATION forever")
+	require.Equal(t, 200, code)
+	require.Contains(t, body, "invalid duration")
+}

@@ -1,0 +1,227 @@
+package influxql
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// translateShow answers SHOW MEASUREMENTS, TAG KEYS, TAG VALUES, FIELD KEYS
+// and SERIES with SQL: the catalog's lists as VALUES, tag values and series
+// read from the data.
+func translateShow(st *ShowStatement, db string, cat Catalog, now time.Time) (*Query, error) {
+	if st.Where != nil && st.What != "tag values" && st.What != "series" {
+		return nil, errorf("SHOW %s ... WHERE is not supported: use SHOW TAG VALUES or SHOW SERIES with WHERE, or SQL", strings.ToUpper(st.What))
+	}
+	var names []string
+	if st.What == "measurements" {
+		for _, m := range cat.Measurements(db) {
+			switch {
+			case st.Measurement == nil:
+			case st.Measurement.Regex != nil:
+				re, err := compileRegex(st.Measurement.Regex.Pattern)
+				if err != nil {
+					return nil, err
+				}
+				if !re.MatchString(m) {
+					continue
+				}
+			case st.Measurement.Name != m:
+				continue
+			}
+			names = append(names, m)
+		}
+		names = window(names, st.Limit, st.Offset)
+		rows := make([][]string, len(names))
+		for i, m := range names {
+			rows[i] = []string{"measurements", m}
+		}
+		return valuesQuery(rows, "name"), nil
+	}
+	sources := st.Sources
+	if len(sources) == 0 {
+		sources = []Source{{Regex: &RegexLit{Pattern: ""}}}
+	}
+	tables, err := loadTables(sources, db, cat)
+	if err != nil {
+		return nil, err
+	}
+	switch st.What {
+	case "tag keys", "field keys":
+		var rows [][]string
+		for _, t := range tables {
+			var keys [][]string
+			for _, c := range cat.Columns(db, t.name) {
+				switch {
+				case c.Kind == KindTag && st.What == "tag keys":
+					keys = append(keys, []string{t.name, c.Name})
+				case c.Kind != KindTag && c.Kind != KindTime && st.What == "field keys":
+					keys = append(keys, []string{t.name, c.Name, c.Kind.String()})
+				}
+			}
+			slices.SortFunc(keys, func(a, b []string) int { return strings.Compare(a[1], b[1]) })
+			rows = append(rows, window(keys, st.Limit, st.Offset)...)
+		}
+		if st.What == "tag keys" {
+			return valuesQuery(rows, "tagKey"), nil
+		}
+		return valuesQuery(rows, "fieldKey", "fieldType"), nil
+	case "tag values":
+		return tagValues(st, tables, now)
+	}
+	return series(st, tables, now)
+}
+
+// window is LIMIT and OFFSET applied to a list.
+func window[T any](xs []T, limit, offset int64) []T {
+	if offset >= int64(len(xs)) {
+		return nil
+	}
+	xs = xs[offset:]
+	if limit > 0 && limit < int64(len(xs)) {
+		xs = xs[:limit]
+	}
+	return xs
+}
+
+// valuesQuery is a query of constant rows: each row's first string is its
+// measurement, the rest the named columns. No rows: nil.
+func valuesQuery(rows [][]string, cols ...string) *Query {
+	if len(rows) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString("SELECT m AS " + quoteIdent(MeasurementColumn))
+	for i, c := range cols {
+		fmt.Fprintf(&sb, ", c%d AS %s", i, quoteIdent(c))
+	}
+	sb.WriteString(" FROM (VALUES ")
+	for i, r := range rows {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		q := make([]string, len(r))
+		for j, s := range r {
+			q[j] = quoteString(s)
+		}
+		sb.WriteString("(" + strings.Join(q, ", ") + ")")
+	}
+	sb.WriteString(") AS v(m")
+	for i := range cols {
+		fmt.Fprintf(&sb, ", c%d", i)
+	}
+	sb.WriteString(")")
+	return &Query{SQL: sb.String()}
+}
+
+// showWhere is a SHOW statement's WHERE over table t ("" when none).
+func showWhere(st *ShowStatement, t *table, now time.Time) (string, error) {
+	if st.Where == nil {
+		return "", nil
+	}
+	s := &selectTranslator{st: &SelectStatement{}, t: t, now: now}
+	w, err := s.condition(st.Where)
+	if err != nil {
+		return "", err
+	}
+	return " AND " + w, nil
+}
+
+// tagValues answers SHOW TAG VALUES: the distinct values of the chosen
+// tags per measurement, ordered by key and value.
+func tagValues(st *ShowStatement, tables []*table, now time.Time) (*Query, error) {
+	var re interface{ MatchString(string) bool }
+	if st.KeyRegex != "" {
+		r, err := compileRegex(st.KeyRegex)
+		if err != nil {
+			return nil, err
+		}
+		re = r
+	}
+	var branches []string
+	for _, t := range tables {
+		var keys []string
+		for _, k := range t.tags {
+			var ok bool
+			switch st.KeyOp {
+			case "=", "IN":
+				ok = slices.Contains(st.Keys, k)
+			case "!=":
+				ok = !slices.Contains(st.Keys, k)
+			case "=~":
+				ok = re.MatchString(k)
+			case "!~":
+				ok = !re.MatchString(k)
+			}
+			if ok {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		where, err := showWhere(st, t, now)
+		if err != nil {
+			return nil, err
+		}
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("SELECT DISTINCT %s AS %s, %s AS key, %s AS value FROM %s WHERE %s IS NOT NULL%s",
+				quoteString(t.name), quoteIdent(MeasurementColumn), quoteString(k), quoteIdent(k), quoteIdent(t.name), quoteIdent(k), where)
+		}
+		b := "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + ") AS k ORDER BY key, value"
+		b += limitClause(st.Limit, st.Offset)
+		branches = append(branches, fmt.Sprintf("SELECT * FROM (%s) AS m%d", b, len(branches)))
+	}
+	if len(branches) == 0 {
+		return nil, nil
+	}
+	return &Query{SQL: strings.Join(branches, " UNION ALL ") + " ORDER BY 1, 2, 3"}, nil
+}
+
+func limitClause(limit, offset int64) string {
+	s := ""
+	if limit > 0 {
+		s += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	if offset > 0 {
+		s += fmt.Sprintf(" OFFSET %d", offset)
+	}
+	return s
+}
+
+// series answers SHOW SERIES: each distinct series key, measurement,tag=value,...
+// with the tags in key order and the missing ones left out.
+func series(st *ShowStatement, tables []*table, now time.Time) (*Query, error) {
+	var branches []string
+	for _, t := range tables {
+		key := quoteString(escapeKey(t.name, true))
+		for _, k := range t.tags {
+			v := "replace(replace(replace(" + quoteIdent(k) + `, ',', '\,'), ' ', '\ '), '=', '\=')`
+			key += " || CASE WHEN " + quoteIdent(k) + " IS NULL THEN '' ELSE " + quoteString(","+escapeKey(k, false)+"=") + " || " + v + " END"
+		}
+		where, err := showWhere(st, t, now)
+		if err != nil {
+			return nil, err
+		}
+		if where != "" {
+			where = " WHERE true" + where
+		}
+		branches = append(branches, fmt.Sprintf("SELECT DISTINCT '' AS %s, %s AS key FROM %s%s", quoteIdent(MeasurementColumn), key, quoteIdent(t.name), where))
+	}
+	if len(branches) == 0 {
+		return nil, nil
+	}
+	return &Query{SQL: "SELECT * FROM (" + strings.Join(branches, " UNION ALL ") + ") AS s ORDER BY key" + limitClause(st.Limit, st.Offset)}, nil
+}
+
+// escapeKey escapes a measurement (commas, spaces) or tag key (also '=')
+// as line protocol writes it in a series key.
+func escapeKey(s string, measurement bool) string {
+	r := strings.NewReplacer(",", `\,`, " ", `\ `)
+	if !measurement {
+		r = strings.NewReplacer(",", `\,`, " ", `\ `, "=", `\=`)
+	}
+	return r.Replace(s)
+}

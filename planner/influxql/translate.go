@@ -1,0 +1,1004 @@
+package influxql
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind is what a measurement's column holds.
+type Kind uint8
+
+// The column kinds, with InfluxDB's field type names.
+const (
+	KindTime Kind = iota
+	KindTag
+	KindFloat
+	KindInteger
+	KindUnsigned
+	KindString
+	KindBoolean
+)
+
+// String is the type name SHOW FIELD KEYS reports.
+func (k Kind) String() string {
+	return [...]string{"time", "tag", "float", "integer", "unsigned", "string", "boolean"}[k]
+}
+
+// Column is one column of a measurement.
+type Column struct {
+	Name string
+	Kind Kind
+}
+
+// Catalog is what translation reads of a database.
+type Catalog interface {
+	// Measurements lists the database's measurements, sorted.
+	Measurements(db string) []string
+	// Columns lists a measurement's columns (nil: no such measurement).
+	Columns(db, measurement string) []Column
+	// TimeBounds is the time of a measurement's first and last rows.
+	TimeBounds(db, measurement string) (lo, hi int64, ok bool)
+}
+
+// MeasurementColumn names the column that carries each row's measurement,
+// as InfluxDB 3 names it.
+const MeasurementColumn = "iox::measurement"
+
+// Query is a statement translated to SQL. Its result's columns are the
+// measurement (MeasurementColumn), then time when Time is set, then the
+// series tags (Tags), then the values; rows come ordered by series.
+type Query struct {
+	SQL  string
+	Tags []string
+	Time bool
+}
+
+// Error is a statement that parses but cannot be answered.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(format, args...)} }
+
+// Translate turns a SELECT or SHOW statement into one SQL query over db;
+// now is the query's now(). A statement over no measurement gives a nil
+// Query.
+func Translate(st Statement, db string, cat Catalog, now time.Time) (*Query, error) {
+	switch st := st.(type) {
+	case *SelectStatement:
+		return translateSelect(st, db, cat, now)
+	case *ShowStatement:
+		return translateShow(st, db, cat, now)
+	}
+	return nil, errorf("statement %T is not a query", st)
+}
+
+// quoteIdent quotes a SQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// quoteString quotes a SQL string literal.
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// timeLiteral is an instant as a SQL timestamptz literal.
+func timeLiteral(ns int64) string {
+	return "timestamptz " + quoteString(time.Unix(0, ns).UTC().Format(time.RFC3339Nano))
+}
+
+// intervalLiteral is a duration in nanoseconds as a SQL interval.
+func intervalLiteral(ns int64) string {
+	s := strconv.FormatInt(ns/1e9, 10)
+	if frac := ns % 1e9; frac != 0 {
+		s += "." + strings.TrimRight(fmt.Sprintf("%09d", frac), "0")
+	}
+	return "interval " + quoteString(s+" seconds")
+}
+
+// measurements resolves FROM's sources to the database's measurements
+// (regexes matched, names kept even when missing: they answer nothing),
+// sorted and without repeats.
+func measurements(sources []Source, db string, cat Catalog) ([]string, error) {
+	var out []string
+	for _, s := range sources {
+		if s.Database != "" && s.Database != db {
+			return nil, errorf("measurement %s.%s is in database %q: query one database at a time (db=%s)", s.Database, s.Name, s.Database, s.Database)
+		}
+		if s.Regex == nil {
+			out = append(out, s.Name)
+			continue
+		}
+		re, err := compileRegex(s.Regex.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range cat.Measurements(db) {
+			if re.MatchString(m) {
+				out = append(out, m)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func compileRegex(p string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return nil, errorf("invalid regular expression /%s/: %v", p, err)
+	}
+	return re, nil
+}
+
+// table is one measurement's columns by name.
+type table struct {
+	name string
+	cols map[string]Kind
+	tags []string // sorted
+}
+
+// loadTables is the measurements FROM names that exist.
+func loadTables(sources []Source, db string, cat Catalog) ([]*table, error) {
+	names, err := measurements(sources, db, cat)
+	if err != nil {
+		return nil, err
+	}
+	var tables []*table
+	for _, m := range names {
+		if t := loadTable(db, m, cat); t != nil {
+			tables = append(tables, t)
+		}
+	}
+	return tables, nil
+}
+
+func loadTable(db, m string, cat Catalog) *table {
+	cols := cat.Columns(db, m)
+	if cols == nil {
+		return nil
+	}
+	t := &table{name: m, cols: map[string]Kind{}}
+	for _, c := range cols {
+		t.cols[c.Name] = c.Kind
+		if c.Kind == KindTag {
+			t.tags = append(t.tags, c.Name)
+		}
+	}
+	slices.Sort(t.tags)
+	return t
+}
+
+// aggregates maps InfluxQL's aggregate and selector functions to SQL; %s
+// is the argument.
+var aggregates = map[string]string{
+	"count":  "count(%s)",
+	"mean":   "avg(%s)",
+	"sum":    "sum(%s)",
+	"min":    "min(%s)",
+	"max":    "max(%s)",
+	"first":  "first(%s, time)",
+	"last":   "last(%s, time)",
+	"median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
+	"mode":   "mode() WITHIN GROUP (ORDER BY %s)",
+	"spread": "(max(%[1]s) - min(%[1]s))",
+	"stddev": "stddev_samp(%s)",
+}
+
+// selectors are the aggregates that pick one point: alone in a query
+// without GROUP BY time, the point's time is the row's time.
+var selectors = map[string]string{"first": "selector_first", "last": "selector_last", "min": "selector_min", "max": "selector_max"}
+
+// scalars are the math functions InfluxQL and SQL share.
+var scalars = map[string]int{
+	"abs": 1, "ceil": 1, "floor": 1, "round": 1, "sqrt": 1, "ln": 1, "log2": 1, "log10": 1, "exp": 1,
+	"sin": 1, "cos": 1, "tan": 1, "asin": 1, "acos": 1, "atan": 1, "atan2": 2, "pow": 2, "log": 2,
+}
+
+// unsupportedFuncs are InfluxQL functions Strata does not translate, with
+// what to use instead.
+var unsupportedFuncs = map[string]string{
+	"distinct": "SQL's SELECT DISTINCT", "integral": "SQL", "top": "SQL's ORDER BY ... LIMIT",
+	"bottom": "SQL's ORDER BY ... LIMIT", "sample": "SQL", "holt_winters": "SQL",
+	"holt_winters_with_fit": "SQL", "derivative": "SQL's lag() OVER (...)", "non_negative_derivative": "SQL's lag() OVER (...)",
+	"difference": "SQL's lag() OVER (...)", "non_negative_difference": "SQL's lag() OVER (...)",
+	"moving_average": "SQL's avg() OVER (ROWS ...)", "cumulative_sum": "SQL's sum() OVER (...)",
+	"elapsed": "SQL's lag() OVER (...)", "exponential_moving_average": "SQL", "chande_momentum_oscillator": "SQL",
+	"kaufmans_efficiency_ratio": "SQL", "kaufmans_adaptive_moving_average": "SQL", "triple_exponential_moving_average": "SQL",
+	"triple_exponential_derivative": "SQL", "relative_strength_index": "SQL", "double_exponential_moving_average": "SQL",
+}
+
+// fieldName is the column name InfluxQL gives a SELECT item without an
+// alias: a field's name, a call's function, the names in an expression
+// joined with '_'.
+func fieldName(x Expr) string {
+	switch x := x.(type) {
+	case *VarRef:
+		return x.Name
+	case *Call:
+		return x.Name
+	case *ParenExpr:
+		return fieldName(x.X)
+	case *BinaryExpr:
+		l, r := fieldName(x.L), fieldName(x.R)
+		switch {
+		case l == "":
+			return r
+		case r == "":
+			return l
+		}
+		return l + "_" + r
+	}
+	return ""
+}
+
+// varRefs appends the names x refers to.
+func varRefs(x Expr, dst []string) []string {
+	switch x := x.(type) {
+	case *VarRef:
+		return append(dst, x.Name)
+	case *Call:
+		for _, a := range x.Args {
+			dst = varRefs(a, dst)
+		}
+	case *BinaryExpr:
+		return varRefs(x.R, varRefs(x.L, dst))
+	case *ParenExpr:
+		return varRefs(x.X, dst)
+	}
+	return dst
+}
+
+// hasAggregate reports whether x calls an aggregate.
+func hasAggregate(x Expr) bool {
+	switch x := x.(type) {
+	case *Call:
+		if _, ok := aggregates[x.Name]; ok || x.Name == "percentile" {
+			return true
+		}
+		for _, a := range x.Args {
+			if hasAggregate(a) {
+				return true
+			}
+		}
+	case *BinaryExpr:
+		return hasAggregate(x.L) || hasAggregate(x.R)
+	case *ParenExpr:
+		return hasAggregate(x.X)
+	}
+	return false
+}
+
+// selectTranslator translates one SELECT over one measurement.
+type selectTranslator struct {
+	st  *SelectStatement
+	t   *table
+	now time.Time
+	agg bool
+}
+
+// column is a field reference: the column, or NULL when the measurement
+// has no such column (InfluxQL answers null).
+func (s *selectTranslator) column(name string) string {
+	if name == "time" {
+		return "time"
+	}
+	if _, ok := s.t.cols[name]; ok {
+		return quoteIdent(name)
+	}
+	return "CAST(NULL AS double precision)"
+}
+
+// tagColumn is a tag reference: the column, or a NULL string.
+func (s *selectTranslator) tagColumn(name string) string {
+	if _, ok := s.t.cols[name]; ok {
+		return quoteIdent(name)
+	}
+	return "CAST(NULL AS text)"
+}
+
+// value translates a SELECT item's expression.
+func (s *selectTranslator) value(x Expr, inAgg bool) (string, error) {
+	switch x := x.(type) {
+	case *VarRef:
+		if s.agg && !inAgg {
+			return "", errorf("mixing aggregate and non-aggregate queries is not supported: %s is neither aggregated nor grouped", x.Name)
+		}
+		return s.column(x.Name), nil
+	case *NumberLit:
+		return numberSQL(x), nil
+	case *StringLit:
+		return quoteString(x.Val), nil
+	case *BoolLit:
+		return strconv.FormatBool(x.Val), nil
+	case *ParenExpr:
+		v, err := s.value(x.X, inAgg)
+		return "(" + v + ")", err
+	case *BinaryExpr:
+		l, err := s.value(x.L, inAgg)
+		if err != nil {
+			return "", err
+		}
+		r, err := s.value(x.R, inAgg)
+		if err != nil {
+			return "", err
+		}
+		switch x.Op {
+		case "+", "-", "*", "%", "&", "|":
+			return "(" + l + " " + x.Op + " " + r + ")", nil
+		case "/":
+			// InfluxQL divides integers into floats.
+			return "(CAST(" + l + " AS double precision) / " + r + ")", nil
+		}
+		return "", errorf("operator %s is not supported in a SELECT item", x.Op)
+	case *Call:
+		return s.call(x, inAgg)
+	case *Wildcard:
+		return "", errorf("* is only supported alone (SELECT * FROM ...)")
+	}
+	return "", errorf("%s is not supported in a SELECT item", describeExpr(x))
+}
+
+func numberSQL(x *NumberLit) string {
+	if x.IsInt {
+		return strconv.FormatInt(x.Int, 10)
+	}
+	if math.IsInf(x.Val, 0) || math.IsNaN(x.Val) {
+		return "CAST(" + quoteString(strconv.FormatFloat(x.Val, 'g', -1, 64)) + " AS double precision)"
+	}
+	return "CAST(" + strconv.FormatFloat(x.Val, 'g', -1, 64) + " AS double precision)"
+}
+
+func describeExpr(x Expr) string {
+	switch x := x.(type) {
+	case *RegexLit:
+		return "/" + x.Pattern + "/"
+	case *DurationLit:
+		return "a duration"
+	case *NowCall:
+		return "now()"
+	case *Wildcard:
+		return "*"
+	}
+	return fmt.Sprintf("%T", x)
+}
+
+func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
+	if alt, ok := unsupportedFuncs[c.Name]; ok {
+		return "", errorf("%s() is not supported by Strata's InfluxQL: use %s on /api/v3/query_sql", c.Name, alt)
+	}
+	if n, ok := scalars[c.Name]; ok {
+		if len(c.Args) != n {
+			return "", errorf("%s() takes %d argument(s), got %d", c.Name, n, len(c.Args))
+		}
+		args := make([]string, n)
+		for i, a := range c.Args {
+			v, err := s.value(a, inAgg)
+			if err != nil {
+				return "", err
+			}
+			args[i] = v
+		}
+		name := c.Name
+		switch name {
+		case "pow":
+			name = "power"
+		case "log":
+			// InfluxQL's log(x, b) is log base b of x; SQL's log(b, x).
+			args[0], args[1] = args[1], args[0]
+		}
+		return name + "(" + strings.Join(args, ", ") + ")", nil
+	}
+	format, isAgg := aggregates[c.Name]
+	if !isAgg && c.Name != "percentile" {
+		return "", errorf("undefined function %s()", c.Name)
+	}
+	if inAgg {
+		return "", errorf("%s() cannot be nested inside another aggregate", c.Name)
+	}
+	want := 1
+	if c.Name == "percentile" {
+		want = 2
+	}
+	if len(c.Args) != want {
+		return "", errorf("invalid number of arguments for %s, expected %d, got %d", c.Name, want, len(c.Args))
+	}
+	arg := c.Args[0]
+	distinct := false
+	if d, ok := arg.(*Call); ok && d.Name == "distinct" && c.Name == "count" && len(d.Args) == 1 {
+		arg, distinct = d.Args[0], true
+	}
+	v, ok := arg.(*VarRef)
+	if !ok {
+		if _, star := arg.(*Wildcard); star {
+			return "", errorf("%s(*) is not supported: name the field, %s(field)", c.Name, c.Name)
+		}
+		return "", errorf("expected field argument in %s()", c.Name)
+	}
+	col := s.column(v.Name)
+	if k, ok := s.t.cols[v.Name]; ok && k == KindTag {
+		return "", errorf("%s() of tag %s is not supported: aggregate a field", c.Name, v.Name)
+	}
+	if c.Name == "percentile" {
+		n, ok := c.Args[1].(*NumberLit)
+		if !ok || n.Val < 0 || n.Val > 100 {
+			return "", errorf("percentile() takes a number from 0 to 100 as its second argument")
+		}
+		return fmt.Sprintf("percentile_disc(%s) WITHIN GROUP (ORDER BY %s)", strconv.FormatFloat(n.Val/100, 'g', -1, 64), col), nil
+	}
+	if distinct {
+		col = "DISTINCT " + col
+	}
+	return fmt.Sprintf(format, col), nil
+}
+
+// condition translates WHERE.
+func (s *selectTranslator) condition(x Expr) (string, error) {
+	return whereSQL(x, s.now, func(name string) (string, Kind, bool) {
+		k, ok := s.t.cols[name]
+		return s.tagColumn(name), k, ok
+	})
+}
+
+// whereSQL translates a WHERE condition; col resolves a name to its SQL,
+// its kind and whether the measurement has it.
+func whereSQL(x Expr, now time.Time, col func(string) (string, Kind, bool)) (string, error) {
+	switch x := x.(type) {
+	case *ParenExpr:
+		v, err := whereSQL(x.X, now, col)
+		return "(" + v + ")", err
+	case *BoolLit:
+		return strconv.FormatBool(x.Val), nil
+	case *BinaryExpr:
+		switch x.Op {
+		case "AND", "OR":
+			l, err := whereSQL(x.L, now, col)
+			if err != nil {
+				return "", err
+			}
+			r, err := whereSQL(x.R, now, col)
+			if err != nil {
+				return "", err
+			}
+			return "(" + l + " " + x.Op + " " + r + ")", nil
+		case "=", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~":
+			return comparison(x, now, col)
+		}
+	}
+	return "", errorf("WHERE needs conditions (comparisons joined with AND and OR), got %s", describeExpr(x))
+}
+
+// flipped mirrors a comparison whose sides are swapped.
+var flipped = map[string]string{"=": "=", "!=": "!=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+func comparison(x *BinaryExpr, now time.Time, col func(string) (string, Kind, bool)) (string, error) {
+	op, l, r := x.Op, x.L, x.R
+	if _, ok := l.(*VarRef); !ok {
+		if _, ok := r.(*VarRef); ok && flipped[op] != "" {
+			op, l, r = flipped[op], r, l
+		}
+	}
+	if op == "<>" {
+		op = "!="
+	}
+	v, ok := l.(*VarRef)
+	if !ok {
+		return "", errorf("a condition compares a field, a tag or time with a value: %s has none on its left", op)
+	}
+	if strings.EqualFold(v.Name, "time") {
+		if op == "=~" || op == "!~" {
+			return "", errorf("time cannot be matched with a regular expression")
+		}
+		ns, err := timeValue(r, now)
+		if err != nil {
+			return "", err
+		}
+		sqlOp := op
+		if op == "!=" {
+			sqlOp = "<>"
+		}
+		return "time " + sqlOp + " " + timeLiteral(ns), nil
+	}
+	c, kind, exists := col(v.Name)
+	isTag := !exists || kind == KindTag || v.Type == "tag"
+	if re, ok := r.(*RegexLit); ok {
+		if op != "=~" && op != "!~" {
+			return "", errorf("a regular expression is compared with =~ or !~, not %s", op)
+		}
+		if _, err := compileRegex(re.Pattern); err != nil {
+			return "", err
+		}
+		sqlOp := "~"
+		if op == "!~" {
+			sqlOp = "!~"
+		}
+		if isTag {
+			c = "coalesce(" + c + ", '')"
+		}
+		return c + " " + sqlOp + " " + quoteString(re.Pattern), nil
+	}
+	if op == "=~" || op == "!~" {
+		return "", errorf("%s needs a regular expression like /^a/ on its right", op)
+	}
+	var val string
+	switch r := r.(type) {
+	case *StringLit:
+		val = quoteString(r.Val)
+		if isTag {
+			return tagComparison(c, op, r.Val), nil
+		}
+		if exists && kind != KindString {
+			return "false", nil // a string never equals a number (InfluxQL matches nothing)
+		}
+	case *NumberLit:
+		if isTag {
+			return "false", nil
+		}
+		val = numberSQL(r)
+	case *BoolLit:
+		if isTag {
+			return "false", nil
+		}
+		val = strconv.FormatBool(r.Val)
+	case *VarRef:
+		rc, _, _ := col(r.Name)
+		val = rc
+	default:
+		return "", errorf("cannot compare %s with %s", v.Name, describeExpr(r))
+	}
+	if !exists {
+		return "false", nil
+	}
+	sqlOp := op
+	if op == "!=" {
+		sqlOp = "<>"
+	}
+	return c + " " + sqlOp + " " + val, nil
+}
+
+// tagComparison compares a tag with a string as InfluxQL does: a row
+// without the tag has the empty string. Equality with a non-empty string
+// stays a plain equality, which storage prunes files by.
+func tagComparison(c, op, s string) string {
+	q := quoteString(s)
+	switch {
+	case op == "=" && s != "":
+		return c + " = " + q
+	case op == "=":
+		return "(" + c + " IS NULL OR " + c + " = '')"
+	case op == "!=" && s != "":
+		return "(" + c + " IS NULL OR " + c + " <> " + q + ")"
+	case op == "!=":
+		return "(" + c + " IS NOT NULL AND " + c + " <> '')"
+	}
+	return "coalesce(" + c + ", '') " + op + " " + q
+}
+
+// timeValue evaluates the time a condition compares time with: now(),
+// RFC 3339 strings, integers (nanoseconds since the epoch), durations,
+// and sums and differences of them.
+func timeValue(x Expr, now time.Time) (int64, error) {
+	switch x := x.(type) {
+	case *NowCall:
+		return now.UnixNano(), nil
+	case *ParenExpr:
+		return timeValue(x.X, now)
+	case *NumberLit:
+		if x.IsInt {
+			return x.Int, nil
+		}
+		return int64(x.Val), nil
+	case *DurationLit:
+		return x.Nanos, nil
+	case *StringLit:
+		return parseTime(x.Val)
+	case *BinaryExpr:
+		if x.Op == "+" || x.Op == "-" {
+			l, err := timeValue(x.L, now)
+			if err != nil {
+				return 0, err
+			}
+			r, err := timeValue(x.R, now)
+			if err != nil {
+				return 0, err
+			}
+			if x.Op == "-" {
+				r = -r
+			}
+			return l + r, nil
+		}
+	}
+	return 0, errorf("time is compared with now(), a time like '2024-01-01T00:00:00Z', an integer of nanoseconds or a duration, not %s", describeExpr(x))
+}
+
+// timeLayouts are the time strings InfluxQL reads.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02"}
+
+func parseTime(s string) (int64, error) {
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UnixNano(), nil
+		}
+	}
+	return 0, errorf("invalid time %q: write it as RFC 3339, like '2024-01-01T00:00:00Z'", s)
+}
+
+// timeBounds reports whether the WHERE's conjuncts bound time from below
+// and from above.
+func timeBounds(x Expr) (lower, upper bool) {
+	switch x := x.(type) {
+	case *ParenExpr:
+		return timeBounds(x.X)
+	case *BinaryExpr:
+		if x.Op == "AND" {
+			l1, u1 := timeBounds(x.L)
+			l2, u2 := timeBounds(x.R)
+			return l1 || l2, u1 || u2
+		}
+		op := x.Op
+		if v, ok := x.R.(*VarRef); ok && strings.EqualFold(v.Name, "time") {
+			op = flipped[op]
+		} else if v, ok := x.L.(*VarRef); !ok || !strings.EqualFold(v.Name, "time") {
+			return false, false
+		}
+		switch op {
+		case ">", ">=":
+			return true, false
+		case "<", "<=":
+			return false, true
+		case "=":
+			return true, true
+		}
+	}
+	return false, false
+}
+
+// translateSelect builds one SQL query for all of FROM's measurements.
+func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time) (*Query, error) {
+	if st.Location != "" && !strings.EqualFold(st.Location, "UTC") {
+		return nil, errorf("tz('%s') is not supported by Strata's InfluxQL: times are UTC; use SQL's date_bin_wallclock or AT TIME ZONE", st.Location)
+	}
+	tables, err := loadTables(st.Sources, db, cat)
+	if err != nil {
+		return nil, err
+	}
+	agg := false
+	for _, f := range st.Fields {
+		agg = agg || hasAggregate(f.Expr)
+	}
+	if st.Interval != 0 && !agg {
+		return nil, errorf("GROUP BY time() needs an aggregate function in the SELECT list, like mean(field)")
+	}
+	// The series tags.
+	tags := st.Dimensions
+	if st.AllTags {
+		set := map[string]bool{}
+		for _, t := range tables {
+			for _, k := range t.tags {
+				set[k] = true
+			}
+		}
+		for _, k := range st.Dimensions {
+			set[k] = true
+		}
+		tags = make([]string, 0, len(set))
+		for k := range set {
+			tags = append(tags, k)
+		}
+		slices.Sort(tags)
+	}
+	tags = slices.Compact(slices.Clone(tags))
+	if len(tables) == 0 {
+		return nil, nil // InfluxQL answers a missing measurement with no series
+	}
+	items, err := selectItems(st, tables, tags, agg)
+	if err != nil {
+		return nil, err
+	}
+	q := &Query{Tags: tags, Time: true}
+	var branches []string
+	for _, t := range tables {
+		s := &selectTranslator{st: st, t: t, now: now, agg: agg}
+		b, err := s.branch(db, cat, items, tags)
+		if err != nil {
+			return nil, err
+		}
+		branches = append(branches, b)
+	}
+	order := []string{quoteIdent(MeasurementColumn)}
+	for _, k := range tags {
+		order = append(order, quoteIdent(k))
+	}
+	order = append(order, "time")
+	if st.Descending {
+		order[len(order)-1] += " DESC"
+	}
+	var sb strings.Builder
+	for i, b := range branches {
+		if i > 0 {
+			sb.WriteString(" UNION ALL ")
+		}
+		fmt.Fprintf(&sb, "SELECT * FROM (%s) AS m%d", b, i)
+	}
+	sb.WriteString(" ORDER BY ")
+	sb.WriteString(strings.Join(order, ", "))
+	q.SQL = sb.String()
+	return q, nil
+}
+
+// item is one output value column: its name and its expression per
+// measurement (raw field names resolved by selectItems).
+type item struct {
+	name string
+	expr Expr
+}
+
+// selectItems expands SELECT * and names the items, InfluxQL's way:
+// repeated names get _1, _2.
+func selectItems(st *SelectStatement, tables []*table, tags []string, agg bool) ([]item, error) {
+	var items []item
+	grouped := map[string]bool{}
+	for _, k := range tags {
+		grouped[k] = true
+	}
+	for _, f := range st.Fields {
+		if _, ok := f.Expr.(*Wildcard); ok {
+			if agg {
+				return nil, errorf("SELECT * cannot be mixed with aggregates")
+			}
+			set := map[string]bool{}
+			for _, t := range tables {
+				for name, k := range t.cols {
+					if k != KindTime && !grouped[name] {
+						set[name] = true
+					}
+				}
+			}
+			names := make([]string, 0, len(set))
+			for n := range set {
+				names = append(names, n)
+			}
+			slices.Sort(names)
+			for _, n := range names {
+				items = append(items, item{name: n, expr: &VarRef{Name: n}})
+			}
+			continue
+		}
+		if v, ok := f.Expr.(*VarRef); ok && strings.EqualFold(v.Name, "time") {
+			continue // time is always the first column
+		}
+		name := f.Alias
+		if name == "" {
+			name = fieldName(f.Expr)
+		}
+		items = append(items, item{name: name, expr: f.Expr})
+	}
+	if len(items) == 0 {
+		return nil, errorf("at least 1 non-time field must be queried")
+	}
+	seen := map[string]int{"time": 1}
+	for _, k := range tags {
+		seen[k] = 1
+	}
+	for i := range items {
+		n := items[i].name
+		for seen[items[i].name] > 0 {
+			items[i].name = fmt.Sprintf("%s_%d", n, seen[n])
+			seen[n]++
+		}
+		seen[items[i].name]++
+	}
+	return items, nil
+}
+
+// branch is the SQL of the statement over one measurement, with the
+// result columns Query describes.
+func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []string) (string, error) {
+	st := s.st
+	cols := []string{quoteString(s.t.name) + " AS " + quoteIdent(MeasurementColumn)}
+	var where []string
+	if st.Where != nil {
+		w, err := s.condition(st.Where)
+		if err != nil {
+			return "", err
+		}
+		where = append(where, w)
+	}
+	lower, upper := timeBounds(st.Where)
+	gapfill := st.Interval != 0 && st.Fill.Mode != "none"
+	if st.Interval != 0 && !upper {
+		where = append(where, "time <= "+timeLiteral(s.now.UnixNano()))
+	}
+	if gapfill && !lower {
+		// Filled from the measurement's first bucket.
+		lo, _, ok := cat.TimeBounds(db, s.t.name)
+		if !ok {
+			lo = s.now.UnixNano()
+		}
+		where = append(where, "time >= "+timeLiteral(lo))
+	}
+	// time
+	var group []string
+	switch {
+	case st.Interval != 0:
+		fn := "date_bin"
+		if gapfill {
+			fn = "date_bin_gapfill"
+		}
+		bucket := fn + "(" + intervalLiteral(st.Interval) + ", time"
+		if st.TimeOffset != 0 {
+			bucket += ", " + timeLiteral(st.TimeOffset)
+		}
+		cols = append(cols, bucket+") AS time")
+		group = append(group, "2")
+	case s.agg:
+		t, err := s.aggregateTime(items)
+		if err != nil {
+			return "", err
+		}
+		cols = append(cols, t+" AS time")
+	default:
+		cols = append(cols, "time")
+	}
+	for _, k := range tags {
+		cols = append(cols, "coalesce("+s.tagColumn(k)+", '') AS "+quoteIdent(k))
+		if s.agg {
+			group = append(group, strconv.Itoa(len(cols)))
+		}
+	}
+	var anyField []string
+	for _, it := range items {
+		v, err := s.value(it.expr, false)
+		if err != nil {
+			return "", err
+		}
+		if gapfill {
+			switch st.Fill.Mode {
+			case "previous":
+				v = "locf(" + v + ")"
+			case "linear":
+				v = "interpolate(" + v + ")"
+			}
+		}
+		cols = append(cols, v+" AS "+quoteIdent(it.name))
+		if !s.agg {
+			for _, name := range varRefs(it.expr, nil) {
+				if k, ok := s.t.cols[name]; ok && k != KindTag && k != KindTime {
+					anyField = append(anyField, quoteIdent(name)+" IS NOT NULL")
+				}
+			}
+		}
+	}
+	if !s.agg {
+		if len(anyField) == 0 {
+			return "", errorf("statement must have at least one field in select clause")
+		}
+		// A raw query returns the points that have one of the fields.
+		where = append(where, "("+strings.Join(anyField, " OR ")+")")
+	}
+	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + quoteIdent(s.t.name)
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	if len(group) > 0 {
+		sql += " GROUP BY " + strings.Join(group, ", ")
+	}
+	return s.limits(sql, items, tags), nil
+}
+
+// aggregateTime is the time of an aggregate without GROUP BY time: the
+// selected point's time when the query is one selector, else the start of
+// the WHERE's time range (the epoch when it has none).
+func (s *selectTranslator) aggregateTime(items []item) (string, error) {
+	if len(items) == 1 {
+		if c, ok := items[0].expr.(*Call); ok {
+			if sel, ok := selectors[c.Name]; ok && len(c.Args) == 1 {
+				if v, ok := c.Args[0].(*VarRef); ok {
+					return sel + "(" + s.column(v.Name) + ", time)['time']", nil
+				}
+			}
+		}
+	}
+	start := int64(0)
+	if lo, ok := lowerTime(s.st.Where, s.now); ok {
+		start = lo
+	}
+	return timeLiteral(start), nil
+}
+
+// lowerTime is the WHERE's lower bound on time (time > x counts x + 1).
+func lowerTime(x Expr, now time.Time) (int64, bool) {
+	switch x := x.(type) {
+	case *ParenExpr:
+		return lowerTime(x.X, now)
+	case *BinaryExpr:
+		if x.Op == "AND" {
+			l, okl := lowerTime(x.L, now)
+			r, okr := lowerTime(x.R, now)
+			switch {
+			case okl && okr:
+				return max(l, r), true
+			case okl:
+				return l, true
+			}
+			return r, okr
+		}
+		op, other := x.Op, x.R
+		if v, ok := x.R.(*VarRef); ok && strings.EqualFold(v.Name, "time") {
+			op, other = flipped[op], x.L
+		} else if v, ok := x.L.(*VarRef); !ok || !strings.EqualFold(v.Name, "time") {
+			return 0, false
+		}
+		ns, err := timeValue(other, now)
+		if err != nil {
+			return 0, false
+		}
+		switch op {
+		case ">":
+			return ns + 1, true
+		case ">=", "=":
+			return ns, true
+		}
+	}
+	return 0, false
+}
+
+// limits wraps a measurement's query in fill(value), LIMIT/OFFSET per
+// series and SLIMIT/SOFFSET.
+func (s *selectTranslator) limits(sql string, items []item, tags []string) string {
+	st := s.st
+	names := []string{quoteIdent(MeasurementColumn), "time"}
+	for _, k := range tags {
+		names = append(names, quoteIdent(k))
+	}
+	outer := slices.Clone(names)
+	for _, it := range items {
+		c := quoteIdent(it.name)
+		if st.Fill.Mode == "value" && st.Interval != 0 {
+			c = "coalesce(" + c + ", " + strconv.FormatFloat(st.Fill.Value, 'g', -1, 64) + ") AS " + c
+		}
+		outer = append(outer, c)
+	}
+	order := "time"
+	if st.Descending {
+		order = "time DESC"
+	}
+	partition := ""
+	if len(tags) > 0 {
+		partition = "PARTITION BY " + strings.Join(names[2:], ", ") + " "
+	}
+	var conds []string
+	inner := "SELECT *"
+	if st.Limit > 0 || st.Offset > 0 {
+		inner += ", row_number() OVER (" + partition + "ORDER BY " + order + ") AS __strata_row"
+		conds = append(conds, fmt.Sprintf("__strata_row > %d", st.Offset))
+		if st.Limit > 0 {
+			conds = append(conds, fmt.Sprintf("__strata_row <= %d", st.Offset+st.Limit))
+		}
+	}
+	if st.SLimit > 0 || st.SOffset > 0 {
+		series := "1"
+		if len(tags) > 0 {
+			series = "dense_rank() OVER (ORDER BY " + strings.Join(names[2:], ", ") + ")"
+		}
+		inner += ", " + series + " AS __strata_series"
+		conds = append(conds, fmt.Sprintf("__strata_series > %d", st.SOffset))
+		if st.SLimit > 0 {
+			conds = append(conds, fmt.Sprintf("__strata_series <= %d", st.SOffset+st.SLimit))
+		}
+	}
+	if len(conds) == 0 && st.Fill.Mode != "value" {
+		return sql
+	}
+	from := sql
+	if inner != "SELECT *" {
+		from = inner + " FROM (" + sql + ") AS i"
+	}
+	out := "SELECT " + strings.Join(outer, ", ") + " FROM (" + from + ") AS r"
+	if len(conds) > 0 {
+		out += " WHERE " + strings.Join(conds, " AND ")
+	}
+	return out
+}
