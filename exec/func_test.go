@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -324,6 +325,15 @@ func TestTimeBucketTimeZone(t *testing.T) {
 		{"a day starting in a gap", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-09-08 12:00:00+00"), lit("America/Santiago")), "2024-09-08 04:00:00+00"},
 		{"a NULL origin is none", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-10 12:00:00+00"), lit("UTC"), &Literal{V: nil, DT: TypeTimestamptz}), "2024-03-10 00:00:00+00"},
 		{"months ignore the origin's day", call(t, "time_bucket", lit(ivl(t, "1 month")), at("2024-03-10 12:00:00+00"), lit("UTC"), at("2000-01-15 00:00:00+00")), "2024-03-01 00:00:00+00"},
+		// The first pass through a repeated hour is in the first of the two
+		// buckets its reading names, not after it (TimescaleDB #9136).
+		{"the first of a repeated hour", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2024-11-03 05:30:00+00"), lit("America/New_York")), "2024-11-03 05:00:00+00"},
+		// An offset moves instants, not the wall clock (TimescaleDB #9129;
+		// the cases of its test/expected/timestamp-15.out).
+		{"offset, a day in Amman", call(t, "time_bucket", lit(ivl(t, "1 day")), at("2021-03-26 01:00:00+03"), lit("Asia/Amman"), &Literal{V: nil, DT: TypeTimestamptz}, lit(ivl(t, "15 minutes"))), "2021-03-24 22:15:00+00"},
+		{"negative offset, an hour in Amman", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2021-03-26 01:30:00+03"), lit("Asia/Amman"), &Literal{V: nil, DT: TypeTimestamptz}, lit(ivl(t, "-15 minutes"))), "2021-03-25 21:45:00+00"},
+		{"offset, an hour in Amman", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2021-03-25 22:00:00+00"), lit("Asia/Amman"), &Literal{V: nil, DT: TypeTimestamptz}, lit(ivl(t, "15 minutes"))), "2021-03-25 21:15:00+00"},
+		{"offset, Berlin's repeated hour", call(t, "time_bucket", lit(ivl(t, "1 hour")), at("2025-10-26 01:00:00+00"), berlin, &Literal{V: nil, DT: TypeTimestamptz}, lit(ivl(t, "15 minutes"))), "2025-10-26 00:15:00+00"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := evalOne(t, tt.e)
@@ -333,6 +343,37 @@ func TestTimeBucketTimeZone(t *testing.T) {
 	}
 	_, err := evalOne(t, call(t, "time_bucket", lit(ivl(t, "1 day")), at("2024-03-31 12:00:00+00"), lit("Mars/Olympus")))
 	require.EqualError(t, err, `time zone "Mars/Olympus" not recognized`)
+}
+
+// TestTimeBucketZoneProperties steps through days with daylight-saving
+// changes in several zones: every bucket starts at or before its time, is
+// its own bucket, and buckets never go back as time goes on.
+func TestTimeBucketZoneProperties(t *testing.T) {
+	for _, zone := range []string{"America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago", "Asia/Amman"} {
+		loc, err := time.LoadLocation(zone)
+		require.NoError(t, err)
+		for _, width := range []string{"15 minutes", "1 hour", "2 hours", "1 day"} {
+			for _, offset := range []string{"0", "15 minutes", "-15 minutes"} {
+				floor, err := Bucketer(ivl(t, width), loc, nil, ivl(t, offset))
+				require.NoError(t, err)
+				for _, day := range []string{"2024-11-02T12:00:00Z", "2024-03-09T12:00:00Z", "2024-10-26T12:00:00Z", "2024-03-30T12:00:00Z", "2024-04-06T00:00:00Z", "2024-09-07T00:00:00Z", "2021-03-25T00:00:00Z"} {
+					start, _ := time.Parse(time.RFC3339, day)
+					prev := int64(math.MinInt64)
+					for ts := start.UnixNano(); ts < start.Add(48*time.Hour).UnixNano(); ts += int64(5 * time.Minute) {
+						b, err := floor(ts)
+						require.NoError(t, err)
+						at := fmt.Sprintf("%s %s offset %s at %s", zone, width, offset, time.Unix(0, ts).UTC())
+						require.LessOrEqual(t, b, ts, at)
+						again, err := floor(b)
+						require.NoError(t, err)
+						require.Equal(t, b, again, at)
+						require.GreaterOrEqual(t, b, prev, at)
+						prev = b
+					}
+				}
+			}
+		}
+	}
 }
 
 // FuzzToTimestamp: reading any text with any template returns a time or

@@ -121,9 +121,20 @@ func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64,
 		t := time.Unix(0, ns).In(zone)
 		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC).UnixNano()
 	}
-	instant := func(ns int64) int64 {
-		t := time.Unix(0, ns).UTC()
-		return WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone).UnixNano()
+	// instant is the instant at which the zone's clocks show the naive
+	// reading b, the bucket start of t: where they show it twice (a
+	// daylight-saving change turns them back), the one that does not start
+	// the bucket after t, as TimescaleDB picks it.
+	instant := func(b, t int64) int64 {
+		u := time.Unix(0, b).UTC()
+		i := WallTime(u.Year(), u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), u.Nanosecond(), zone).UnixNano()
+		if i > t {
+			_, off := time.Unix(0, t).In(zone).Zone()
+			if alt := b - int64(off)*1e9; alt <= t && naive(alt) == b {
+				return alt
+			}
+		}
+		return i
 	}
 	if iv.Months != 0 {
 		if iv.Days != 0 || iv.Nanoseconds != 0 || iv.Months < 0 {
@@ -137,7 +148,9 @@ func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64,
 			o = time.Date(oy, om, 1, 0, 0, 0, 0, time.UTC)
 		}
 		return func(t int64) (int64, error) {
-			b := instant(monthBucket(naive(t)-shift, o, int(iv.Months)) + shift)
+			// The offset moves the instants (TimescaleDB 2.x: the bucket
+			// of t - offset, moved by offset), not the wall clock.
+			b := instant(monthBucket(naive(t-shift), o, int(iv.Months)), t-shift) + shift
 			if b > t || t-b > int64(iv.Months+1)*31*nanosPerDay {
 				return 0, errTimeRange // wrapped: the bucket is outside the times Strata holds
 			}
@@ -156,11 +169,11 @@ func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64,
 		o = naive(*origin)
 	}
 	return func(t int64) (int64, error) {
-		b, ok := bucketFloor(naive(t)-shift, o, width)
+		b, ok := bucketFloor(naive(t-shift), o, width)
 		if !ok {
 			return 0, errTimeRange
 		}
-		b = instant(b + shift)
+		b = instant(b, t-shift) + shift
 		if b > t+nanosPerDay || t-b > width+nanosPerDay {
 			return 0, errTimeRange // wrapped (a zone's day may be 23 or 25 hours)
 		}
