@@ -3,7 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
-	"math"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -45,8 +45,12 @@ type GapFillSpec struct {
 	Floor      func(int64) (int64, error)
 	MaxWidth   int64
 	Start, End int64
-	SeriesKeys []int
-	Columns    []GapFillColumn
+	// NullsAreGaps: locf and interpolate also fill the NULL values of rows
+	// the input has, as InfluxDB 3's date_bin_gapfill does (TimescaleDB's
+	// fill only the rows added for missing buckets).
+	NullsAreGaps bool
+	SeriesKeys   []int
+	Columns      []GapFillColumn
 }
 
 // GapFill adds a row for every missing bucket of every series (key columns
@@ -179,6 +183,11 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 			s.rows[int64(b)] = row
 		}
 	}
+	if len(order) == 0 && len(g.spec.SeriesKeys) == 0 {
+		// No rows and no series keys: the one series is all gaps.
+		all[""] = &series{rows: map[int64][]any{}}
+		order = append(order, "")
+	}
 	if g.spec.Width <= 0 && g.spec.Floor == nil {
 		return nil, fmt.Errorf("gapfill: the bucket width must be positive")
 	}
@@ -246,7 +255,7 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 		}
 		extra := make([][]any, len(g.spec.Columns))
 		for k, col := range g.spec.Columns {
-			extra[k] = fillColumn(out, times, filled, col)
+			extra[k] = fillColumn(out, times, filled, col, g.spec.NullsAreGaps)
 		}
 		for r, row := range out {
 			for c, v := range row {
@@ -273,35 +282,37 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 }
 
 // fillColumn computes locf or interpolate over one series' rows (filled:
-// the rows added for missing buckets).
-func fillColumn(rows [][]any, times []int64, filled []bool, col GapFillColumn) []any {
+// the rows added for missing buckets; nullsAreGaps: NULL values are filled
+// too).
+func fillColumn(rows [][]any, times []int64, filled []bool, col GapFillColumn, nullsAreGaps bool) []any {
 	out := make([]any, len(rows))
+	// has[i]: row i has a value of its own, which stays and fills others.
+	has := make([]bool, len(rows))
+	for i, r := range rows {
+		has[i] = !filled[i] && (r[col.Source] != nil || !(nullsAreGaps || col.TreatNullAsMissing && !col.Interpolate))
+	}
 	if !col.Interpolate {
 		last := col.Prev
 		for i, r := range rows {
-			v := r[col.Source]
-			switch {
-			case !filled[i] && (v != nil || !col.TreatNullAsMissing):
-				last = v
-				out[i] = v
-			default:
-				out[i] = last
+			if has[i] {
+				last = r[col.Source]
 			}
+			out[i] = last
 		}
 		return out
 	}
-	// next[i]: the first row from i on that the input has (-1: none).
+	// next[i]: the first row from i on that has a value (-1: none).
 	next := make([]int, len(rows)+1)
 	next[len(rows)] = -1
 	for i := len(rows) - 1; i >= 0; i-- {
 		next[i] = next[i+1]
-		if !filled[i] {
+		if has[i] {
 			next[i] = i
 		}
 	}
-	p := -1 // the last row before i that the input has
+	p := -1 // the last row before i that has a value
 	for i, r := range rows {
-		if !filled[i] {
+		if has[i] {
 			out[i] = r[col.Source]
 			p = i
 			continue
@@ -310,15 +321,29 @@ func fillColumn(rows [][]any, times []int64, filled []bool, col GapFillColumn) [
 		if p < 0 || nx < 0 || rows[p][col.Source] == nil || rows[nx][col.Source] == nil {
 			continue
 		}
-		a, b := toFloat(rows[p][col.Source]), toFloat(rows[nx][col.Source])
-		f := a + (b-a)*float64(times[i]-times[p])/float64(times[nx]-times[p])
-		if col.DT.ID() == arrow.INT64 {
-			out[i] = int64(math.Round(f))
-		} else {
-			out[i] = f
-		}
+		out[i] = interpolate(rows[p][col.Source], rows[nx][col.Source], times[p], times[i], times[nx])
 	}
 	return out
+}
+
+// interpolate is the value at x on the line through (x0, y0) and (x1, y1),
+// computed as TimescaleDB does: (y0*(x1-x) + y1*(x-x0)) / (x1-x0), exactly
+// for integers (rounded half away from zero; the result lies between y0
+// and y1, so it fits) and in float8 for floats.
+func interpolate(y0, y1 any, x0, x, x1 int64) any {
+	if a, ok := y0.(int64); ok {
+		b := y1.(int64)
+		num := new(big.Int).Mul(big.NewInt(a), big.NewInt(x1-x))
+		num.Add(num, new(big.Int).Mul(big.NewInt(b), big.NewInt(x-x0)))
+		den := big.NewInt(x1 - x0)
+		q, r := new(big.Int).QuoRem(num, den, new(big.Int))
+		if r.Sign() != 0 && new(big.Int).Abs(new(big.Int).Lsh(r, 1)).Cmp(den) >= 0 {
+			q.Add(q, big.NewInt(int64(num.Sign())))
+		}
+		return q.Int64()
+	}
+	a, b := toFloat(y0), toFloat(y1)
+	return (a*float64(x1-x) + b*float64(x-x0)) / float64(x1-x0)
 }
 
 func (g *GapFill) Close() {

@@ -187,6 +187,8 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 			spec.Width = int64(iv.Days)*86400e9 + iv.Nanoseconds
 			if c.Name == "time_bucket_gapfill" {
 				spec.Origin = timeBucketOrigin
+			} else {
+				spec.NullsAreGaps = true // InfluxDB 3's locf and interpolate
 			}
 		}
 	}
