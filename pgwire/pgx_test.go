@@ -579,6 +579,26 @@ func TestEpochOfWallClockInZone(t *testing.T) {
 	}
 }
 
+// TestTimeBucketWallClockInZone: time_bucket of a timestamp (without time
+// zone) or a date buckets its reading, whatever the session's time zone,
+// as TimescaleDB's ts_timestamp_bucket and ts_date_bucket do (origin
+// 2000-01-03, months from 2000-01-01); of a date, it is a date.
+func TestTimeBucketWallClockInZone(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, zone := range []string{"UTC", "America/New_York", "Asia/Kolkata", "Asia/Tokyo"} {
+		_, err := conn.Exec(ctx, "SET TimeZone = '"+zone+"'")
+		require.NoError(t, err)
+		got := make([]string, 7)
+		require.NoError(t, conn.QueryRow(ctx, `SELECT time_bucket('1 day', TIMESTAMP '2000-01-01 21:00')::text, time_bucket('6h', TIMESTAMP '2000-01-01 09:00')::text,
+			time_bucket('1 hour', TIMESTAMP '2000-01-01 09:40')::text, time_bucket('1 month', TIMESTAMP '2000-02-01 02:00')::text,
+			time_bucket('1 week', DATE '2000-02-01')::text, pg_typeof(time_bucket('1 week', DATE '2000-02-01'))::text,
+			time_bucket('1 hour', TIMESTAMP '2000-01-01 09:40', interval '15 minutes')::text`).Scan(&got[0], &got[1], &got[2], &got[3], &got[4], &got[5], &got[6]))
+		require.Equal(t, []string{"2000-01-01 00:00:00", "2000-01-01 06:00:00", "2000-01-01 09:00:00", "2000-02-01 00:00:00", "2000-01-31", "date", "2000-01-01 09:15:00"}, got, zone)
+	}
+}
+
 // TestNumberParamErrors: a text parameter that is not a number of its type
 // is 22P02, one out of its type's range 22003, with PostgreSQL's messages
 // (not Go's strconv text).

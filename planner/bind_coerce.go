@@ -1004,6 +1004,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 	}
+	if (name == "time_bucket" || name == "time_bucket_gapfill") && len(args) >= 2 {
+		args = b.wallClockBuckets(s, name, e.Args[1], args)
+	}
 	if name == "time_bucket_gapfill" && len(args) >= 3 {
 		// The third argument is the time zone when five are given or it is
 		// text; otherwise the start (a quoted literal is a timestamp).

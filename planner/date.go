@@ -247,3 +247,29 @@ func (q *selectBinder) atTimeZonePG(xAST ast.ExprNode, x exec.Expr) uint32 {
 	}
 	return narrowPG(1114, x.Type())
 }
+
+// wallClockBuckets gives time_bucket (and time_bucket_gapfill) of a date
+// or a timestamp without time zone the session's time zone, outside UTC:
+// such values are held as the instants of their readings there, and
+// TimescaleDB buckets the readings (midnight to midnight, from the
+// origin's reading). A time zone or origin given stays.
+func (b *binder) wallClockBuckets(s *scope, name string, xAST ast.ExprNode, args []exec.Expr) []exec.Expr {
+	loc := b.ctx.Location
+	if loc == nil || loc.String() == "UTC" {
+		return args
+	}
+	if pg := (&selectBinder{b: b, in: s}).pgTypeOf(xAST, args[1]); pg != 1082 && pg != 1114 {
+		return args
+	}
+	zone := &exec.Literal{V: loc.String(), DT: exec.TypeText}
+	switch {
+	case len(args) > 2 && isTextValued(args[2]):
+		return args // a zone of its own
+	case name == "time_bucket" && len(args) == 3 && args[2].Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
+		// (width, ts, offset): (width, ts, zone, no origin, offset)
+		return []exec.Expr{args[0], args[1], zone, &exec.Literal{V: nil, DT: exec.TypeTimestamptz}, args[2]}
+	case name == "time_bucket" && len(args) > 2:
+		return args // an origin: its reading is held as the timestamps are
+	}
+	return append([]exec.Expr{args[0], args[1], zone}, args[2:]...)
+}

@@ -240,13 +240,17 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if name == "log" && len(e.Args) == 2 {
 			return narrowPG(1700, x.Type()) // log(b, x) exists for numeric only
 		}
-		if (name == "date_trunc" && len(e.Args) == 2 || name == "date_bin" || name == "time_bucket") && len(e.Args) >= 2 {
+		if (name == "date_trunc" && len(e.Args) == 2 || name == "date_bin" || name == "time_bucket" || name == "time_bucket_gapfill") && len(e.Args) >= 2 {
 			if name == "date_bin" && len(e.Args) == 3 && q.pgTypeOf(e.Args[2], x) != 1114 && !isQuoted(e.Args[2]) {
 				return 0 // a timestamptz origin: PostgreSQL bins as timestamptz
 			}
-			// Truncating a timestamp (without time zone) gives one.
-			if q.pgTypeOf(e.Args[1], x) == 1114 {
-				return narrowPG(1114, x.Type())
+			// Truncating a timestamp (without time zone) gives one;
+			// TimescaleDB's time_bucket of a date, a date.
+			switch pg := q.pgTypeOf(e.Args[1], x); {
+			case pg == 1114, pg == 1082 && strings.HasPrefix(name, "time_bucket"):
+				return narrowPG(pg, x.Type())
+			case pg == 1082 && name == "date_bin":
+				return narrowPG(1114, x.Type()) // date_bin(stride, date, ...) reads the date as a timestamp
 			}
 			return 0
 		}
