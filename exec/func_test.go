@@ -98,6 +98,12 @@ func TestTimeFunctions(t *testing.T) {
 		{"to_timestamp", call(t, "to_timestamp", lit(1451606400.5)), "2016-01-01 00:00:00.5+00"},
 		{"timestamptz + interval", mustArith(t, Add, tsbs, lit(ivl(t, "1 month 2 hours"))), "2016-02-01 04:17:08.646325+00"},
 		{"timestamptz - timestamptz", mustArith(t, Sub, lit(ts(t, "2016-01-03 01:00:00+00")), lit(ts(t, "2016-01-01"))), "2 days 01:00:00"},
+		// TimescaleDB's integer time_bucket (its test/expected/timestamp-15.out).
+		{"integer bucket", call(t, "time_bucket", lit(int64(10)), lit(int64(23))), "20"},
+		{"integer bucket below zero", call(t, "time_bucket", lit(int64(10)), lit(int64(-23))), "-30"},
+		{"integer bucket with an offset", call(t, "time_bucket", lit(int64(10)), lit(int64(23)), lit(int64(2))), "22"},
+		{"integer bucket with a negative offset", call(t, "time_bucket", lit(int64(10)), lit(int64(21)), lit(int64(-2))), "18"},
+		{"integer bucket at the top", call(t, "time_bucket", lit(int64(10)), lit(int64(math.MaxInt64)), lit(int64(5))), "9223372036854775805"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := evalOne(t, tt.e)
@@ -107,6 +113,10 @@ func TestTimeFunctions(t *testing.T) {
 	}
 	_, err := evalOne(t, call(t, "date_bin", lit(ivl(t, "1 month")), tsbs))
 	require.EqualError(t, err, "timestamps cannot be binned into intervals containing months or years")
+	_, err = evalOne(t, call(t, "time_bucket", lit(int64(0)), lit(int64(1))))
+	require.EqualError(t, err, "period must be greater than 0")
+	_, err = evalOne(t, call(t, "time_bucket", lit(int64(10)), lit(int64(math.MinInt64))))
+	require.EqualError(t, err, "bigint out of range")
 	_, err = NewCall("time_bucket", []Expr{lit("x"), tsbs})
 	require.EqualError(t, err, "function time_bucket(text, timestamp with time zone): argument 1 must be interval, not text")
 }

@@ -21,6 +21,10 @@ import (
 // reading (2000-01-03 00:00, or 2000-01-01 for months) or the given
 // origin's. An offset moves every bucket boundary by that much.
 func resolveTimeBucket(args []arrow.DataType) (arrow.DataType, error) {
+	if len(args) >= 2 && len(args) <= 3 && args[0].ID() == arrow.INT64 && args[1].ID() == arrow.INT64 {
+		// time_bucket(width, ts [, offset]) of integers
+		return TypeInt, want(args, []string{"int", "int", "int"}[:len(args)]...)
+	}
 	sigs := [][]string{
 		{"interval", "timestamptz"},
 		{"interval", "timestamptz", "timestamptz"},
@@ -45,10 +49,13 @@ func resolveTimeBucket(args []arrow.DataType) (arrow.DataType, error) {
 	if first != nil && (args[0].ID() != arrow.INTERVAL_MONTH_DAY_NANO || args[1].ID() != arrow.TIMESTAMP) {
 		return nil, first
 	}
-	return nil, fmt.Errorf("takes (interval, timestamp [, origin | offset | time zone [, origin [, offset]]])")
+	return nil, fmt.Errorf("takes (interval, timestamp [, origin | offset | time zone [, origin [, offset]]]) or (integer, integer [, offset integer])")
 }
 
 func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
+	if args[0].dt.ID() == arrow.INT64 {
+		return evalIntBucket(args, n)
+	}
 	// The plain forms.
 	if len(args) == 2 || len(args) == 3 && args[2].dt.ID() == arrow.TIMESTAMP {
 		return evalBucket(timeBucketOrigin, true)(c, args, n)
@@ -179,4 +186,51 @@ func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64,
 		}
 		return b, nil
 	}, nil
+}
+
+var errBigintRange = fmt.Errorf("bigint out of range")
+
+// evalIntBucket is TimescaleDB's integer time_bucket(width, ts [, offset]):
+// the largest multiple of width (moved by offset) at or below ts.
+func evalIntBucket(args []arg, n int) (arrow.Array, error) {
+	width, valid := intOperand(args[0], n)
+	ts, tv := intOperand(args[1], n)
+	valid = andValidity(valid, tv)
+	var offset []int64
+	if len(args) == 3 {
+		var ov []byte
+		offset, ov = intOperand(args[2], n)
+		valid = andValidity(valid, ov)
+	}
+	out := make([]int64, n)
+	for i := range out {
+		if valid != nil && !getBit(valid, i) {
+			continue
+		}
+		w, t := width[i], ts[i]
+		if w <= 0 {
+			return nil, fmt.Errorf("period must be greater than 0")
+		}
+		var off int64
+		if offset != nil {
+			off = offset[i] % w // an offset of whole periods moves nothing
+			if (off > 0 && t < math.MinInt64+off) || (off < 0 && t > math.MaxInt64+off) {
+				return nil, errBigintRange
+			}
+		}
+		d := t - off
+		q := d / w
+		if d%w < 0 {
+			q--
+		}
+		if q < math.MinInt64/w {
+			return nil, errBigintRange
+		}
+		b := q * w
+		if (off > 0 && b > math.MaxInt64-off) || (off < 0 && b < math.MinInt64-off) {
+			return nil, errBigintRange
+		}
+		out[i] = b + off
+	}
+	return fixedArray(TypeInt, out, valid), nil
 }

@@ -249,6 +249,8 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			switch pg := q.pgTypeOf(e.Args[1], x); {
 			case pg == 1114, pg == 1082 && strings.HasPrefix(name, "time_bucket"):
 				return narrowPG(pg, x.Type())
+			case (pg == 21 || pg == 23) && name == "time_bucket":
+				return narrowPG(pg, x.Type()) // integer buckets have their time's type
 			case pg == 1082 && name == "date_bin":
 				return narrowPG(1114, x.Type()) // date_bin(stride, date, ...) reads the date as a timestamp
 			}
