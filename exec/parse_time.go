@@ -76,6 +76,9 @@ func parseISO(s, str string, loc *time.Location, wallClock bool) (int64, error) 
 	var hh, mm, ss, nanos int
 	if len(rest) > 0 && (rest[0] == ' ' || rest[0] == 'T' || rest[0] == 't') {
 		rest = strings.TrimLeft(rest[1:], " ")
+		if len(rest) >= 4 && rest[1] == ':' && rest[0] >= '0' && rest[0] <= '9' {
+			rest = "0" + rest // a one-digit hour (T0:00)
+		}
 		if len(rest) >= 5 && rest[2] == ':' {
 			hh, err1 = strconv.Atoi(rest[0:2])
 			mm, err2 = strconv.Atoi(rest[3:5])
