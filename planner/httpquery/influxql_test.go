@@ -92,6 +92,30 @@ func TestInfluxQLSelect(t *testing.T) {
 		}
 		require.JSONEq(t, want, body, tt.q)
 	}
+	// Transformations over points or over GROUP BY time's aggregates,
+	// per series, NULL values left out.
+	for _, tt := range []struct{ q, want string }{
+		{`SELECT derivative(usage) FROM cpu WHERE host = 'a'`,
+			`[{"name":"cpu","columns":["time","derivative"],"values":[["2023-11-14T22:13:40Z",0.1],["2023-11-14T22:14:00Z",0.1]]}]`},
+		{`SELECT non_negative_derivative(n, 10s) FROM cpu GROUP BY host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","non_negative_derivative"],"values":[["2023-11-14T22:13:40Z",1]]}]`},
+		{`SELECT difference(usage) AS d FROM cpu GROUP BY host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","d"],"values":[["2023-11-14T22:13:40Z",2],["2023-11-14T22:14:00Z",2]]}]`},
+		{`SELECT elapsed(usage, 1s) FROM cpu WHERE host = 'a'`,
+			`[{"name":"cpu","columns":["time","elapsed"],"values":[["2023-11-14T22:13:40Z",20],["2023-11-14T22:14:00Z",20]]}]`},
+		{`SELECT cumulative_sum(usage) FROM cpu WHERE host = 'a'`,
+			`[{"name":"cpu","columns":["time","cumulative_sum"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:40Z",5],["2023-11-14T22:14:00Z",10.5]]}]`},
+		{`SELECT moving_average(usage, 2) FROM cpu WHERE host = 'a'`,
+			`[{"name":"cpu","columns":["time","moving_average"],"values":[["2023-11-14T22:13:40Z",2.5],["2023-11-14T22:14:00Z",4.5]]}]`},
+		{`SELECT derivative(max(usage), 20s) FROM cpu WHERE time >= 1700000000s AND time < 1700000080s GROUP BY time(20s)`,
+			`[{"name":"cpu","columns":["time","derivative"],"values":[["2023-11-14T22:13:40Z",1],["2023-11-14T22:14:00Z",2]]}]`},
+		{`SELECT non_negative_difference(count(usage)) FROM cpu WHERE time >= 1700000000s AND time < 1700000080s GROUP BY time(20s) fill(0)`,
+			`[{"name":"cpu","columns":["time","non_negative_difference"],"values":[["2023-11-14T22:14:00Z",0]]}]`},
+	} {
+		code, body := influxGet(t, base, "/query", "db", "db", "q", tt.q)
+		require.Equal(t, 200, code, tt.q)
+		require.JSONEq(t, `{"results":[{"statement_id":0,"series":`+tt.want+`}]}`, body, tt.q)
+	}
 	// epoch=ms writes times as integers.
 	code, body := influxGet(t, base, "/query", "db", "db", "epoch", "ms", "q", "SELECT used FROM mem")
 	require.Equal(t, 200, code)
@@ -137,7 +161,11 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT mean(usage), host FROM cpu", "mixing aggregate and non-aggregate queries is not supported"},
 		{"db", "SELECT usage FROM cpu GROUP BY time(1m)", "GROUP BY time() needs an aggregate"},
 		{"db", "SELECT host FROM cpu", "at least one field in select clause"},
-		{"db", "SELECT derivative(mean(usage), 1s) FROM cpu", "derivative() is not supported by Strata's InfluxQL: use SQL's lag() OVER (...)"},
+		{"db", "SELECT derivative(mean(usage), 1s) FROM cpu", "derivative aggregate requires a GROUP BY interval"},
+		{"db", "SELECT derivative(usage) FROM cpu GROUP BY time(1m)", "aggregate function required inside the call to derivative"},
+		{"db", "SELECT derivative(usage), n FROM cpu", "must be the only item of the SELECT list"},
+		{"db", "SELECT moving_average(usage) FROM cpu", "invalid number of arguments for moving_average"},
+		{"db", "SELECT top(usage, 2) FROM cpu", "top() is not supported by Strata's InfluxQL: use SQL's ORDER BY ... LIMIT"},
 		{"db", "SELECT bogus(usage) FROM cpu", "undefined function bogus()"},
 		{"db", "SELECT mean(host) FROM cpu", "mean() of tag host is not supported"},
 		{"db", "SELECT usage FROM cpu WHERE host =~ /(/", "invalid regular expression"},

@@ -202,10 +202,7 @@ var scalars = map[string]int{
 var unsupportedFuncs = map[string]string{
 	"distinct": "SQL's SELECT DISTINCT", "integral": "SQL", "top": "SQL's ORDER BY ... LIMIT",
 	"bottom": "SQL's ORDER BY ... LIMIT", "sample": "SQL", "holt_winters": "SQL",
-	"holt_winters_with_fit": "SQL", "derivative": "SQL's lag() OVER (...)", "non_negative_derivative": "SQL's lag() OVER (...)",
-	"difference": "SQL's lag() OVER (...)", "non_negative_difference": "SQL's lag() OVER (...)",
-	"moving_average": "SQL's avg() OVER (ROWS ...)", "cumulative_sum": "SQL's sum() OVER (...)",
-	"elapsed": "SQL's lag() OVER (...)", "exponential_moving_average": "SQL", "chande_momentum_oscillator": "SQL",
+	"holt_winters_with_fit": "SQL", "exponential_moving_average": "SQL", "chande_momentum_oscillator": "SQL",
 	"kaufmans_efficiency_ratio": "SQL", "kaufmans_adaptive_moving_average": "SQL", "triple_exponential_moving_average": "SQL",
 	"triple_exponential_derivative": "SQL", "relative_strength_index": "SQL", "double_exponential_moving_average": "SQL",
 }
@@ -277,6 +274,7 @@ type selectTranslator struct {
 	t   *table
 	now time.Time
 	agg bool
+	tf  *transform // the field's transformation (nil: none)
 }
 
 // column is a field reference: the column, or NULL when the measurement
@@ -664,6 +662,17 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	tf, err := transformation(st)
+	if err != nil {
+		return nil, err
+	}
+	if tf != nil {
+		// The transformation's argument is the field; the transformation
+		// runs over its values (transform).
+		inner := *st
+		inner.Fields = []Field{{Expr: tf.arg, Alias: transformedValue}}
+		st = &inner
+	}
 	agg := false
 	for _, f := range st.Fields {
 		agg = agg || hasAggregate(f.Expr)
@@ -700,7 +709,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	q := &Query{Tags: tags, Time: true}
 	var branches []string
 	for _, t := range tables {
-		s := &selectTranslator{st: st, t: t, now: now, agg: agg}
+		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf}
 		b, err := s.branch(db, cat, items, tags)
 		if err != nil {
 			return nil, err
@@ -885,6 +894,11 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	if len(group) > 0 {
 		sql += " GROUP BY " + strings.Join(group, ", ")
 	}
+	sql = s.fillValue(sql, items, tags)
+	if s.tf != nil {
+		sql = s.tf.wrap(sql, tags)
+		items = []item{{name: s.tf.name}}
+	}
 	return s.limits(sql, items, tags), nil
 }
 
@@ -953,14 +967,6 @@ func (s *selectTranslator) limits(sql string, items []item, tags []string) strin
 	for _, k := range tags {
 		names = append(names, quoteIdent(k))
 	}
-	outer := slices.Clone(names)
-	for _, it := range items {
-		c := quoteIdent(it.name)
-		if st.Fill.Mode == "value" && st.Interval != 0 {
-			c = "coalesce(" + c + ", " + strconv.FormatFloat(st.Fill.Value, 'g', -1, 64) + ") AS " + c
-		}
-		outer = append(outer, c)
-	}
 	order := "time"
 	if st.Descending {
 		order = "time DESC"
@@ -989,16 +995,33 @@ func (s *selectTranslator) limits(sql string, items []item, tags []string) strin
 			conds = append(conds, fmt.Sprintf("__strata_series <= %d", st.SOffset+st.SLimit))
 		}
 	}
-	if len(conds) == 0 && st.Fill.Mode != "value" {
+	if len(conds) == 0 {
 		return sql
 	}
-	from := sql
-	if inner != "SELECT *" {
-		from = inner + " FROM (" + sql + ") AS i"
+	return "SELECT " + strings.Join(outputColumns(items, tags), ", ") + " FROM (" + inner + " FROM (" + sql + ") AS i) AS r WHERE " + strings.Join(conds, " AND ")
+}
+
+// outputColumns are the columns of a measurement's query, quoted.
+func outputColumns(items []item, tags []string) []string {
+	cols := []string{quoteIdent(MeasurementColumn), "time"}
+	for _, k := range tags {
+		cols = append(cols, quoteIdent(k))
 	}
-	out := "SELECT " + strings.Join(outer, ", ") + " FROM (" + from + ") AS r"
-	if len(conds) > 0 {
-		out += " WHERE " + strings.Join(conds, " AND ")
+	for _, it := range items {
+		cols = append(cols, quoteIdent(it.name))
 	}
-	return out
+	return cols
+}
+
+// fillValue is fill(<number>): the NULL values of a GROUP BY time query,
+// the added buckets' among them, become the number.
+func (s *selectTranslator) fillValue(sql string, items []item, tags []string) string {
+	if s.st.Fill.Mode != "value" || s.st.Interval == 0 {
+		return sql
+	}
+	cols := outputColumns(items, tags)
+	for i := len(cols) - len(items); i < len(cols); i++ {
+		cols[i] = "coalesce(" + cols[i] + ", " + strconv.FormatFloat(s.st.Fill.Value, 'g', -1, 64) + ") AS " + cols[i]
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + sql + ") AS f"
 }
