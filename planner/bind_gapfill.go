@@ -205,16 +205,14 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 		}
 	}
 	spec.Columns = q.gaps
-	// The range: the WHERE clause's conditions on time.
+	// The range: the WHERE clause's conditions on the bucketed time,
+	// whatever the FROM reads (a table, a subquery, a join).
 	r := storage.AllTime()
 	if f, ok := q.in.node.(*Filter); ok {
-		if s, ok := f.Child.(*Scan); ok {
-			tmp := *s
-			tmp.Range = r
+		if tc, ok := q.keys[bucket].(*exec.Call).Args[1].(*exec.Column); ok {
 			for _, c := range conjuncts(f.Pred) {
-				narrowRange(&tmp, c)
+				narrowTimeRange(&r, c, func(i int) bool { return i == tc.Index })
 			}
-			r = tmp.Range
 		}
 	}
 	if start != nil {
@@ -223,8 +221,22 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 	if finish != nil {
 		r.Max = *finish
 	}
+	if r.Min == math.MaxInt64 && r.Max == math.MaxInt64 {
+		r.Min, r.Max = 0, 0 // contradictory bounds: no buckets
+	}
 	if r.Min == math.MinInt64 || r.Max == math.MaxInt64 {
-		return spec, false, errorf(CodeSyntax, "time_bucket_gapfill needs the time range: in WHERE (time >= ... AND time < ...) or as its start and finish arguments")
+		// TimescaleDB's words, and how to give the bound.
+		bound := "start"
+		if r.Min != math.MinInt64 {
+			bound = "finish"
+		}
+		fn := q.keys[bucket].(*exec.Call).Name
+		e := errorf(CodeSyntax, "missing %s argument: could not infer %s from WHERE clause", fn, bound)
+		e.Hint = "bound the time in WHERE (time >= ... AND time < ...)"
+		if fn == "time_bucket_gapfill" {
+			e.Hint += " or give the start and finish arguments"
+		}
+		return spec, false, e
 	}
 	spec.Start, spec.End = r.Min, r.Max
 	return spec, true, nil

@@ -43,6 +43,12 @@ func pushTimeRange(n Node) Node {
 // narrowRange applies "time op constant" to the scan's range and reports
 // whether it did.
 func narrowRange(s *Scan, e exec.Expr) bool {
+	return narrowTimeRange(&s.Range, e, func(i int) bool { return s.Cols[i].Name == storage.TimeColumn })
+}
+
+// narrowTimeRange narrows r by e when e compares a column isTime accepts
+// with a constant time.
+func narrowTimeRange(r *storage.TimeRange, e exec.Expr, isTime func(int) bool) bool {
 	cmp, ok := e.(*exec.Compare)
 	if !ok {
 		return false
@@ -52,7 +58,7 @@ func narrowRange(s *Scan, e exec.Expr) bool {
 		op, col, lit = flip(cmp.Op), cmp.R, cmp.L
 	}
 	c, ok := col.(*exec.Column)
-	if !ok || s.Cols[c.Index].Name != storage.TimeColumn {
+	if !ok || c.Index < 0 || !isTime(c.Index) {
 		return false
 	}
 	l, ok := lit.(*exec.Literal)
@@ -64,7 +70,6 @@ func narrowRange(s *Scan, e exec.Expr) bool {
 		return false
 	}
 	t := int64(v)
-	r := &s.Range
 	switch op {
 	case exec.Ge:
 		r.Min = max(r.Min, t)
