@@ -44,18 +44,32 @@ func (q *selectBinder) gapfillHook(e ast.ExprNode) (exec.Expr, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	col, ok := x.(*exec.Column)
-	if !ok {
-		return nil, true, notSupported(f.FnName.L + " of an expression (give it an aggregate)")
+	source := -1
+	if col, ok := x.(*exec.Column); ok && col.Index >= 0 {
+		source = col.Index
+	} else {
+		// An expression of the aggregates (locf(min(v) + 4)): computed
+		// beside them before the fill (the rows the fill adds have it
+		// NULL), placed by select (gapExprs).
+		nested := false
+		mapColumns(x, func(c *exec.Column) exec.Expr {
+			nested = nested || c.Index < 0
+			return c
+		})
+		if nested {
+			return nil, true, notSupported(f.FnName.L + " of a window function or of locf/interpolate")
+		}
+		q.gapExprs = append(q.gapExprs, x)
+		source = -len(q.gapExprs)
 	}
-	dt := col.Type()
+	dt := x.Type()
 	if exec.IsText(dt) {
 		dt = exec.TypeText
 	}
 	if f.FnName.L == "interpolate" && dt.ID() != arrow.INT64 && dt.ID() != arrow.FLOAT64 {
 		return nil, true, errorf(CodeDatatype, "interpolate needs a numeric value, not %s", exec.SQLTypeName(dt))
 	}
-	gc := exec.GapFillColumn{Interpolate: f.FnName.L == "interpolate", Source: col.Index, DT: dt}
+	gc := exec.GapFillColumn{Interpolate: f.FnName.L == "interpolate", Source: source, DT: dt}
 	// locf(value, prev, treat_null_as_missing); interpolate(value, prev,
 	// next), whose (time, value) records Strata does not take.
 	for i, a := range f.Args[1:] {

@@ -26,9 +26,12 @@ type selectBinder struct {
 	grouped bool
 	wins    []*exec.WindowFunc
 	gaps    []exec.GapFillColumn
-	keys    []exec.Expr
-	keyStr  []string // each key's text (column names in the plan)
-	keyID   []string // each key's identity (keyString): columns by place
+	// gapExprs are the expressions locf and interpolate read that are not
+	// a column of the aggregation (GapFillColumn.Source -1, -2, ...).
+	gapExprs []exec.Expr
+	keys     []exec.Expr
+	keyStr   []string // each key's text (column names in the plan)
+	keyID    []string // each key's identity (keyString): columns by place
 	// sets lists, for GROUPING SETS, ROLLUP and CUBE, each set's keys; the
 	// last key is then the set number (groupingAggregate).
 	sets   [][]int
@@ -147,6 +150,26 @@ func (q *selectBinder) bind() (Node, error) {
 			return nil, err
 		}
 		if ok {
+			if len(q.gapExprs) > 0 {
+				// The expressions locf and interpolate read, beside the
+				// aggregation's columns.
+				w0 := len(base.Columns())
+				proj := &Project{Child: base}
+				for i, c := range base.Columns() {
+					proj.Exprs = append(proj.Exprs, &exec.Column{Index: i, Name: c.Name, DT: c.Type})
+					proj.Cols = append(proj.Cols, c)
+				}
+				for j, x := range q.gapExprs {
+					proj.Exprs = append(proj.Exprs, x)
+					proj.Cols = append(proj.Cols, Column{Name: fmt.Sprintf("gapfill_arg%d", j), Type: x.Type()})
+				}
+				base = proj
+				for i := range spec.Columns {
+					if spec.Columns[i].Source < 0 {
+						spec.Columns[i].Source = w0 - spec.Columns[i].Source - 1
+					}
+				}
+			}
 			width := len(base.Columns())
 			gf := &GapFill{Child: base, Spec: spec}
 			for _, c := range base.Columns() {
