@@ -35,6 +35,10 @@ type ParallelScan struct {
 	drained bool // the inline reader reached its end
 	idx     []int32
 	cancel  context.CancelFunc
+	// workCtx is the workers' context (the first Next's, with cancel): when
+	// it ends before they finish, the rows they did not read are missing,
+	// and Next says so instead of ending the result early.
+	workCtx context.Context
 	out     chan scanItem
 	wg      sync.WaitGroup
 	cur     arrow.Record
@@ -132,6 +136,7 @@ func (p *ParallelScan) start(ctx context.Context) error {
 		return nil
 	}
 	ctx, p.cancel = context.WithCancel(ctx)
+	p.workCtx = ctx
 	p.out = make(chan scanItem, 2*p.workers)
 	report := func(err error) {
 		select {
@@ -314,6 +319,10 @@ func (p *ParallelScan) Next(ctx context.Context) (arrow.Record, error) {
 	select {
 	case item, ok := <-p.out:
 		if !ok {
+			if err := context.Cause(p.workCtx); err != nil {
+				p.err = err // the workers stopped early: the rows are not all there
+				return nil, err
+			}
 			return nil, ctx.Err()
 		}
 		if item.err != nil {

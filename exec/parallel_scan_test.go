@@ -150,3 +150,29 @@ func TestSelectRows(t *testing.T) {
 		require.Equal(t, tc.sparse, sawIndexes, "scattered rows come with indexes, a run as a slice")
 	}
 }
+
+// TestScanCancelledIsNotTheEnd: when the context the workers started
+// with ends before they read every split, Next says so (the context's
+// error), whatever context it is called with, instead of ending the
+// result early as if it were complete.
+func TestScanCancelledIsNotTheEnd(t *testing.T) {
+	e := multiSplitEngine(t)
+	ps, err := NewParallelScan(NewCtx(), e, storage.ScanRequest{Database: "db", Table: "m"}, nil, 1)
+	require.NoError(t, err)
+	defer ps.Close()
+	first, cancel := context.WithCancel(context.Background())
+	rec, err := ps.Next(first)
+	require.NoError(t, err)
+	rows := rec.NumRows()
+	cancel()
+	for {
+		rec, err := ps.Next(context.Background())
+		if err != nil {
+			require.ErrorIs(t, err, context.Canceled)
+			break
+		}
+		require.NotNil(t, rec, "the scan ended after %d of 400 rows without an error", rows)
+		rows += rec.NumRows()
+		require.Less(t, rows, int64(400), "every row read: the workers outran the cancel (retry)")
+	}
+}

@@ -344,7 +344,11 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 		}
 	}()
 	if c.skipping {
-		if _, ok := msg.(*pgproto3.Sync); !ok {
+		switch msg.(type) {
+		case *pgproto3.Sync:
+		case *pgproto3.Flush:
+			return c.flush() == nil // the error is out already; flush what is left
+		default:
 			return true
 		}
 	}
@@ -399,6 +403,9 @@ func (c *conn) extended(err error) {
 	}
 	c.sendError(err, 0)
 	c.skipping = true
+	// Sent at once, as PostgreSQL sends errors: a client that waits for
+	// an Execute's answer before its Sync (node-postgres' cursors) sees it.
+	_ = c.flush()
 }
 
 func (c *conn) sync() {

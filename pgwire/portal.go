@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -45,9 +46,33 @@ type portal struct {
 	outs       []outColumn
 	encFor     arrow.Record
 	encFormats []int16
+	// ctx is the operator's context, for the portal's life: a result read
+	// by several Executes (a fetch size, a cursor) runs on between them
+	// (parallel scans keep the context of their first batch). An
+	// Execute's cancel request or statement timeout cancels it (follow).
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+}
+
+// follow returns the portal's context, cancelled with ctx's cause when a
+// cancel request or statement_timeout cancels ctx (one Execute's); stop
+// ends the link.
+func (p *portal) follow(ctx context.Context) (pctx context.Context, stop func()) {
+	if p.ctx == nil {
+		p.ctx, p.cancel = context.WithCancelCause(context.Background())
+	}
+	after := context.AfterFunc(ctx, func() {
+		if cause := context.Cause(ctx); errors.Is(cause, errCanceled) || errors.Is(cause, errTimedOut) {
+			p.cancel(cause)
+		}
+	})
+	return p.ctx, func() { after() }
 }
 
 func (p *portal) close() {
+	if p.cancel != nil {
+		p.cancel(nil)
+	}
 	if p.op != nil {
 		p.op.Close()
 		p.op = nil
@@ -147,6 +172,8 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 // run executes p, sending at most maxRows rows (0: all). It sends
 // CommandComplete, or PortalSuspended when rows remain.
 func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
+	ctx, stop := p.follow(ctx)
+	defer stop()
 	switch {
 	case p.stmt.Kind == sql.Fetch || p.stmt.Kind == sql.Move:
 		return c.fetch(ctx, p)

@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -581,4 +582,82 @@ func TestStatementTimeout(t *testing.T) {
 	require.Equal(t, 250*time.Millisecond, parseTimeout("250"))
 	require.Equal(t, 2*time.Minute, parseTimeout("'2min'"))
 	require.Equal(t, time.Duration(0), parseTimeout("0"))
+}
+
+// TestSuspendedParallelScan: a result read in batches of rows by several
+// Executes (pgjdbc's fetch size, psycopg2's named cursors, node-postgres'
+// pg-cursor) over a parallel scan that has not finished runs to its end:
+// the scan's workers keep running between Executes (each Execute's
+// context ended them: 57014 after the batches already queued). A
+// cursor's FETCHes read on the same way.
+func TestSuspendedParallelScan(t *testing.T) {
+	var text strings.Builder
+	const days, perDay = 6, 2000
+	for d := 0; d < days; d++ {
+		for i := 0; i < perDay; i++ {
+			fmt.Fprintf(&text, "wide,host=h%d v=%di %d\n", i%7, i, int64(1700000000+d*86400+i)*1e9)
+		}
+	}
+	s := startServer(t, text.String())
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Parse{Query: "SELECT time, host, v FROM wide"}, &pgproto3.Bind{ResultFormatCodes: []int16{1}},
+		&pgproto3.Execute{MaxRows: 100}, &pgproto3.Flush{})
+	require.Equal(t, "ParseComplete", msgName(r.recv()))
+	require.Equal(t, "BindComplete", msgName(r.recv()))
+	rows := 0
+	for {
+		msg := r.recv()
+		switch m := msg.(type) {
+		case *pgproto3.DataRow:
+			rows++
+			continue
+		case *pgproto3.PortalSuspended:
+			time.Sleep(time.Millisecond) // the client reads its batch
+			r.send(&pgproto3.Execute{MaxRows: 100}, &pgproto3.Flush{})
+			continue
+		case *pgproto3.CommandComplete:
+			// The last Execute's rows, as PostgreSQL counts them.
+			require.Equal(t, "SELECT 0", string(m.CommandTag))
+		default:
+			t.Fatalf("after %d rows: %s", rows, msgName(msg))
+		}
+		break
+	}
+	require.Equal(t, days*perDay, rows)
+	r.send(&pgproto3.Sync{})
+	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
+
+	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR FOR SELECT v FROM wide"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "CommandComplete DECLARE CURSOR", "ReadyForQuery T"}, r.until())
+	fetched := 0
+	for {
+		r.send(&pgproto3.Query{String: "FETCH 1000 FROM c"})
+		got := r.until()
+		fetched += len(got) - 3 // RowDescription ... CommandComplete, ReadyForQuery
+		require.Equal(t, "ReadyForQuery T", got[len(got)-1], "after %d rows", fetched)
+		if got[len(got)-2] == "CommandComplete FETCH 0" {
+			break
+		}
+	}
+	require.Equal(t, days*perDay, fetched)
+	r.send(&pgproto3.Query{String: "COMMIT"})
+	require.Equal(t, []string{"CommandComplete COMMIT", "ReadyForQuery I"}, r.until())
+}
+
+// TestErrorSentBeforeSync: an extended-protocol error is sent at once,
+// without waiting for Sync or Flush (node-postgres' cursors send Execute
+// and Flush and wait), and a Flush while skipping to Sync is answered.
+func TestErrorSentBeforeSync(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Parse{Query: "SELECT 10 / (n - 1) FROM cpu"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Flush{})
+	require.Equal(t, "ParseComplete", msgName(r.recv()))
+	require.Equal(t, "BindComplete", msgName(r.recv()))
+	require.Equal(t, "Error 22012", msgName(r.recv()))
+	r.send(&pgproto3.Parse{Query: "SELECT 2"}, &pgproto3.Flush{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Parse{Query: "SELEC 1"})
+	require.Equal(t, "Error 42601", msgName(r.recv()))
+	r.send(&pgproto3.Sync{})
+	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
 }

@@ -225,6 +225,9 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 	if !ok {
 		return &planner.Error{Code: "34000", Msg: fmt.Sprintf("cursor %q does not exist", stmt.Name)}
 	}
+	// The cursor's rows come from its own portal, on its context.
+	cctx, stop := cur.follow(ctx)
+	defer stop()
 	spec := stmt.Fetch
 	if spec.Direction != sql.FetchForward || spec.Count < 0 {
 		return &planner.Error{Code: planner.CodeNotSupported, Msg: "only forward FETCH and MOVE are supported (FETCH n, FETCH NEXT, FETCH ALL, FETCH FORWARD n)"}
@@ -239,7 +242,7 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 	if stmt.Kind == sql.Move {
 		var n int64
 		for limit == 0 || n < limit {
-			ok, err := cur.advance(ctx)
+			ok, err := cur.advance(cctx)
 			if err != nil {
 				return err
 			}
@@ -265,7 +268,7 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 			break
 		}
 	}
-	n, _, err := c.stream(ctx, cur, formats, limit)
+	n, _, err := c.stream(cctx, cur, formats, limit)
 	if err != nil {
 		return err
 	}
