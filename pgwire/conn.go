@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"runtime/debug"
 	"sort"
@@ -304,12 +305,28 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	type setting struct{ name, value string }
+	var sets []setting
 	for _, k := range names {
 		switch k {
-		case "user", "database", "options", "replication":
+		case "user", "database", "replication":
+			continue
+		case "options":
+			// PGOPTIONS, the drivers' options: -c name=value, --name=value.
+			opts, err := startupOptions(m.Parameters[k])
+			if err != nil {
+				c.fatal("22023", err.Error())
+				return false, nil
+			}
+			for _, o := range opts {
+				sets = append(sets, setting{o[0], o[1]})
+			}
 			continue
 		}
-		if _, err := c.sess.set(strings.ToLower(k), m.Parameters[k]); err != nil {
+		sets = append(sets, setting{k, m.Parameters[k]})
+	}
+	for _, st := range sets {
+		if _, err := c.sess.set(strings.ToLower(st.name), st.value); err != nil {
 			pe := planner.AsError(err)
 			c.fatal(pe.Code, pe.Msg)
 			return false, nil
@@ -479,18 +496,24 @@ func (c *conn) running() (context.Context, func()) {
 // parseTimeout reads statement_timeout as PostgreSQL does: milliseconds,
 // or a number with a unit (us, ms, s, min, h, d); 0 (or nonsense) is none.
 func parseTimeout(v string) time.Duration {
+	d, _ := readTimeout(v)
+	return d
+}
+
+// readTimeout reads a timeout; ok is false when v is not one.
+func readTimeout(v string) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(strings.Trim(strings.TrimSpace(v), "'"))
 	i := 0
 	for i < len(v) && (v[i] >= '0' && v[i] <= '9' || v[i] == '.') {
 		i++
 	}
 	n, err := strconv.ParseFloat(v[:i], 64)
-	if err != nil || n <= 0 {
-		return 0
-	}
-	unit := map[string]time.Duration{"": time.Millisecond, "us": time.Microsecond, "ms": time.Millisecond,
+	unit, known := map[string]time.Duration{"": time.Millisecond, "us": time.Microsecond, "ms": time.Millisecond,
 		"s": time.Second, "min": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[strings.TrimSpace(v[i:])]
-	return time.Duration(n * float64(unit))
+	if err != nil || !known || n < 0 || n*float64(unit) > float64(math.MaxInt32)*float64(time.Millisecond) {
+		return 0, false
+	}
+	return time.Duration(n * float64(unit)), true
 }
 
 func (c *conn) cancelRunning() {
@@ -523,4 +546,55 @@ func (c *conn) dropPortals() {
 func (c *conn) closeAll() {
 	c.dropPortals()
 	c.closeCursors(true)
+}
+
+// startupOptions reads the startup packet's options as PostgreSQL does:
+// words separated by spaces (a backslash escapes the next character),
+// each -c name=value, -c then name=value, or --name=value; dashes in names
+// are underscores.
+func startupOptions(opts string) ([][2]string, error) {
+	var words []string
+	var w strings.Builder
+	inWord := false
+	for i := 0; i < len(opts); i++ {
+		switch ch := opts[i]; {
+		case ch == '\\' && i+1 < len(opts):
+			i++
+			w.WriteByte(opts[i])
+			inWord = true
+		case ch == ' ' || ch == '\t' || ch == '\n':
+			if inWord {
+				words, inWord = append(words, w.String()), false
+				w.Reset()
+			}
+		default:
+			w.WriteByte(ch)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	var out [][2]string
+	for i := 0; i < len(words); i++ {
+		word := words[i]
+		var kv string
+		switch {
+		case word == "-c" && i+1 < len(words):
+			i++
+			kv = words[i]
+		case strings.HasPrefix(word, "-c") && len(word) > 2:
+			kv = word[2:]
+		case strings.HasPrefix(word, "--"):
+			kv = word[2:]
+		default:
+			return nil, fmt.Errorf("invalid command-line argument for server process: %s", word)
+		}
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("invalid command-line argument for server process: %s", word)
+		}
+		out = append(out, [2]string{strings.ReplaceAll(name, "-", "_"), value})
+	}
+	return out, nil
 }

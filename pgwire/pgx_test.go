@@ -235,6 +235,15 @@ func TestPgxSessionStatements(t *testing.T) {
 
 	_, err = conn.Exec(ctx, "SET client_encoding = 'LATIN1'")
 	require.Equal(t, "22023", pgErr(t, err).Code)
+	// SQL_ASCII (psql's client_encoding=auto in the C locale) passes bytes
+	// through, as PostgreSQL does.
+	_, err = conn.Exec(ctx, "SET client_encoding = 'sql_ascii'")
+	require.NoError(t, err)
+	var enc string
+	require.NoError(t, conn.QueryRow(ctx, "SHOW client_encoding").Scan(&enc))
+	require.Equal(t, "SQL_ASCII", enc)
+	_, err = conn.Exec(ctx, "SET client_encoding = 'UTF8'")
+	require.NoError(t, err)
 	_, err = conn.Exec(ctx, "SHOW no_such_setting")
 	require.Equal(t, "42704", pgErr(t, err).Code)
 }

@@ -27,7 +27,7 @@ var settings = map[string]setting{
 	"server_version":                {def: planner.ServerVersion, report: true, fixed: true, desc: "Shows the server version."},
 	"server_version_num":            {def: planner.ServerVersionNum, fixed: true, desc: "Shows the server version as an integer."},
 	"server_encoding":               {def: "UTF8", report: true, fixed: true, desc: "Shows the server (database) character set encoding."},
-	"client_encoding":               {def: "UTF8", report: true, fixed: true, desc: "Sets the client's character set encoding."},
+	"client_encoding":               {def: "UTF8", report: true, desc: "Sets the client's character set encoding."},
 	"datestyle":                     {def: "ISO, MDY", report: true, desc: "Sets the display format for date and time values."},
 	"integer_datetimes":             {def: "on", report: true, fixed: true, desc: "Shows whether datetimes are integer based."},
 	"standard_conforming_strings":   {def: "on", report: true, fixed: true, desc: "Causes '...' strings to treat backslashes literally."},
@@ -104,6 +104,25 @@ func (s *session) set(name, value string) (report string, err error) {
 		return "", nil
 	}
 	switch name {
+	case "client_encoding":
+		// UTF8, or SQL_ASCII: no conversion, what psql asks for in the C
+		// locale (client_encoding=auto there). Others would need one.
+		switch normalizeSetting(name, value) {
+		case "UTF8":
+			value = "UTF8"
+		case "SQLASCII":
+			value = "SQL_ASCII"
+		default:
+			return "", &planner.Error{Code: "22023", Msg: fmt.Sprintf("client_encoding %q is not supported: Strata talks UTF8 (or SQL_ASCII, without conversion)", value),
+				Hint: "use a UTF-8 locale or set PGCLIENTENCODING=UTF8"}
+		}
+	case "statement_timeout":
+		d, ok := readTimeout(value)
+		if !ok {
+			return "", &planner.Error{Code: "22023", Msg: fmt.Sprintf("invalid value for parameter \"statement_timeout\": %q", value),
+				Hint: "give milliseconds or a number with a unit: 500, '2s', '1min' (0: no limit)"}
+		}
+		value = formatTimeout(d)
 	case "timezone":
 		loc, canon, err := loadZone(value)
 		if err != nil {
@@ -222,4 +241,23 @@ func loadZone(v string) (*time.Location, string, error) {
 		}
 	}
 	return loc, loc.String(), nil
+}
+
+// formatTimeout writes a timeout as PostgreSQL shows it: whole
+// milliseconds in the largest unit that divides them (100ms, 5s, 1min),
+// 0 for none.
+func formatTimeout(d time.Duration) string {
+	ms := int64((d + time.Millisecond/2) / time.Millisecond)
+	if ms <= 0 {
+		return "0"
+	}
+	for _, u := range []struct {
+		ms   int64
+		name string
+	}{{86400000, "d"}, {3600000, "h"}, {60000, "min"}, {1000, "s"}} {
+		if ms%u.ms == 0 {
+			return fmt.Sprint(ms/u.ms) + u.name
+		}
+	}
+	return fmt.Sprint(ms) + "ms"
 }
