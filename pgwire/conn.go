@@ -50,6 +50,10 @@ type conn struct {
 	txWrites int64
 	// skipping: an extended-protocol message failed; discard until Sync.
 	skipping bool
+	// localSaved holds the values settings had before SET LOCAL changed
+	// them in this transaction (nil: not set, the default), restored when
+	// it ends.
+	localSaved map[string]*string
 
 	stmts   map[string]*prepared
 	portals map[string]*portal
@@ -465,8 +469,9 @@ func (c *conn) fatal(code, text string) {
 	_ = c.flush()
 }
 
-func (c *conn) notice(text string) {
-	c.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: "01000", Message: text})
+// notice sends a WARNING with its SQLSTATE.
+func (c *conn) notice(code, text string) {
+	c.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: code, Message: text})
 }
 
 // running starts a statement's context, which a CancelRequest cancels,

@@ -64,3 +64,43 @@ func TestStatementTimeoutSetting(t *testing.T) {
 	_, err := conn.Exec(ctx, "SET statement_timeout = 'abc'")
 	require.Equal(t, "22023", pgErr(t, err).Code)
 }
+
+// TestSetLocal: SET LOCAL lasts until its transaction ends; outside one it
+// warns (25P01) and changes nothing; a plain SET in the transaction stays.
+// As PostgreSQL 15 answers.
+func TestSetLocal(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	show := func(name string) string {
+		var v string
+		require.NoError(t, conn.QueryRow(ctx, "SHOW "+name).Scan(&v))
+		return v
+	}
+	_, err := conn.Exec(ctx, "SET TimeZone = 'Europe/Berlin'")
+	require.NoError(t, err)
+	for _, end := range []string{"COMMIT", "ROLLBACK"} {
+		_, err = conn.Exec(ctx, "BEGIN")
+		require.NoError(t, err)
+		_, err = conn.Exec(ctx, "SET LOCAL application_name = 'z'")
+		require.NoError(t, err)
+		_, err = conn.Exec(ctx, "SET LOCAL TimeZone = 'Asia/Tokyo'")
+		require.NoError(t, err)
+		require.Equal(t, "z", show("application_name"))
+		require.Equal(t, "Asia/Tokyo", show("TimeZone"))
+		var noon string
+		require.NoError(t, conn.QueryRow(ctx, "SELECT (timestamptz '2024-01-01 03:00+00')::text").Scan(&noon))
+		require.Equal(t, "2024-01-01 12:00:00+09", noon)
+		_, err = conn.Exec(ctx, end)
+		require.NoError(t, err)
+		require.Equal(t, "", show("application_name"), end)
+		require.Equal(t, "Europe/Berlin", show("TimeZone"), end)
+		require.Equal(t, "Europe/Berlin", conn.PgConn().ParameterStatus("TimeZone"), "reported back")
+	}
+	_, err = conn.Exec(ctx, "SET LOCAL application_name = 'q'")
+	require.NoError(t, err)
+	require.Equal(t, "", show("application_name"), "no transaction: no effect")
+	_, err = conn.Exec(ctx, "BEGIN; SET LOCAL application_name = 'a'; SET application_name = 'b'; COMMIT")
+	require.NoError(t, err)
+	require.Equal(t, "b", show("application_name"))
+}

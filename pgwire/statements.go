@@ -40,7 +40,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		return "RESET", nil
 	case sql.Begin:
 		if c.tx != txIdle {
-			c.notice("there is already a transaction in progress")
+			c.notice("25001", "there is already a transaction in progress")
 			return "BEGIN", nil
 		}
 		c.tx, c.txWrites = txBlock, 0
@@ -103,19 +103,62 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 func (c *conn) endTransaction(tag string) string {
 	switch c.tx {
 	case txIdle:
-		c.notice("there is no transaction in progress")
+		c.notice("25P01", "there is no transaction in progress")
 	case txFailed:
 		tag = "ROLLBACK"
 	}
 	if tag == "ROLLBACK" && c.txWrites > 0 {
-		c.notice(fmt.Sprintf("Strata has no transactions: the %d rows written since BEGIN were durable when each statement completed and stay", c.txWrites))
+		c.notice("01000", fmt.Sprintf("Strata has no transactions: the %d rows written since BEGIN were durable when each statement completed and stay", c.txWrites))
 	}
 	c.tx, c.txWrites = txIdle, 0
 	c.closeCursors(false)
+	c.restoreLocal()
 	return tag
 }
 
+// restoreLocal puts back the settings SET LOCAL changed in the
+// transaction that ended.
+func (c *conn) restoreLocal() {
+	names := make([]string, 0, len(c.localSaved))
+	for n := range c.localSaved {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		prev := c.localSaved[n]
+		if prev == nil {
+			c.reset(n)
+			continue
+		}
+		before, _ := c.sess.get(n)
+		if _, err := c.sess.set(n, *prev); err == nil {
+			if st, ok := settings[n]; ok && st.report && before != *prev {
+				c.be.Send(&pgproto3.ParameterStatus{Name: paramStatusName(n), Value: *prev})
+			}
+		}
+	}
+	c.localSaved = nil
+}
+
 func (c *conn) set(stmt *sql.Statement) error {
+	if stmt.Local {
+		if c.tx == txIdle {
+			c.notice("25P01", "SET LOCAL can only be used in transaction blocks")
+			return nil
+		}
+		if _, saved := c.localSaved[stmt.Name]; !saved {
+			if c.localSaved == nil {
+				c.localSaved = map[string]*string{}
+			}
+			var prev *string
+			if v, ok := c.sess.values[stmt.Name]; ok {
+				prev = &v
+			}
+			c.localSaved[stmt.Name] = prev
+		}
+	} else {
+		delete(c.localSaved, stmt.Name) // a plain SET outlasts the transaction
+	}
 	if stmt.Default {
 		c.reset(stmt.Name)
 		return nil
