@@ -77,6 +77,9 @@ func transformation(st *SelectStatement) (*transform, error) {
 		return nil, errorf("invalid number of arguments for %s, got %d", c.Name, len(c.Args))
 	}
 	tf.arg = c.Args[0]
+	if st.Interval != 0 && strings.HasSuffix(c.Name, "derivative") {
+		tf.unit = st.Interval // per GROUP BY interval unless a unit is given
+	}
 	if isTransformation(tf.arg) {
 		return nil, errorf("%s() of a transformation is not supported", c.Name)
 	}
@@ -112,16 +115,21 @@ func transformation(st *SelectStatement) (*transform, error) {
 // wrap computes the transformation over sql, whose columns are the
 // measurement, time, tags and transformedValue; the result has the
 // transformation's column in its place.
-func (tf *transform) wrap(sql string, tags []string) string {
+func (tf *transform) wrap(sql string, tags []string, descending bool) string {
 	key := []string{quoteIdent(MeasurementColumn), "time"}
 	var part []string
 	for _, k := range tags {
 		key = append(key, quoteIdent(k))
 		part = append(part, quoteIdent(k))
 	}
-	over := "OVER (ORDER BY time)"
+	// In the order the points are returned, as InfluxDB runs them.
+	order := "ORDER BY time"
+	if descending {
+		order = "ORDER BY time DESC"
+	}
+	over := "OVER (" + order + ")"
 	if len(part) > 0 {
-		over = "OVER (PARTITION BY " + strings.Join(part, ", ") + " ORDER BY time)"
+		over = "OVER (PARTITION BY " + strings.Join(part, ", ") + " " + order + ")"
 	}
 	v := quoteIdent(transformedValue)
 	seconds := "extract(epoch FROM (time - __strata_prev_time))"
@@ -137,10 +145,10 @@ func (tf *transform) wrap(sql string, tags []string) string {
 		value = fmt.Sprintf("CAST(round(%s * 1e9) AS bigint) / %d", seconds, tf.unit)
 		keep = "__strata_prev_time IS NOT NULL"
 	case "cumulative_sum":
-		value = "sum(" + v + ") " + strings.Replace(over, "ORDER BY time)", "ORDER BY time ROWS UNBOUNDED PRECEDING)", 1)
+		value = "sum(" + v + ") " + strings.Replace(over, order+")", order+" ROWS UNBOUNDED PRECEDING)", 1)
 		keep = "true"
 	case "moving_average":
-		value = fmt.Sprintf("avg(%s) %s", v, strings.Replace(over, "ORDER BY time)", fmt.Sprintf("ORDER BY time ROWS %d PRECEDING)", tf.n-1), 1))
+		value = fmt.Sprintf("avg(%s) %s", v, strings.Replace(over, order+")", fmt.Sprintf("%s ROWS %d PRECEDING)", order, tf.n-1), 1))
 		keep = fmt.Sprintf("row_number() %s >= %d", over, tf.n)
 	}
 	if strings.HasPrefix(tf.fn, "non_negative_") {

@@ -179,8 +179,8 @@ var aggregates = map[string]string{
 	"sum":    "sum(%s)",
 	"min":    "min(%s)",
 	"max":    "max(%s)",
-	"first":  "first(%s, time)",
-	"last":   "last(%s, time)",
+	"first":  "selector_first(%s, time)['value']",
+	"last":   "selector_last(%s, time)['value']",
 	"median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
 	"mode":   "mode() WITHIN GROUP (ORDER BY %s)",
 	"spread": "(max(%[1]s) - min(%[1]s))",
@@ -275,6 +275,12 @@ type selectTranslator struct {
 	now time.Time
 	agg bool
 	tf  *transform // the field's transformation (nil: none)
+	// kinds are the columns' kinds in any of the statement's
+	// measurements, which type the NULL of a column one lacks.
+	kinds map[string]Kind
+	// lowerShift moves WHERE's lower time bound back (nanoseconds): a
+	// transformation over GROUP BY time reads the buckets before it.
+	lowerShift int64
 }
 
 // column is a field reference: the column, or NULL when the measurement
@@ -286,7 +292,40 @@ func (s *selectTranslator) column(name string) string {
 	if _, ok := s.t.cols[name]; ok {
 		return quoteIdent(name)
 	}
-	return "CAST(NULL AS double precision)"
+	return "CAST(NULL AS " + sqlType(s.kinds[name]) + ")"
+}
+
+// sqlType is the SQL type of a column kind's values (a float when the
+// kind is not known).
+func sqlType(k Kind) string {
+	switch k {
+	case KindTag, KindString:
+		return "text"
+	case KindInteger, KindUnsigned:
+		return "bigint"
+	case KindBoolean:
+		return "boolean"
+	}
+	return "double precision"
+}
+
+// isText reports whether a SELECT item's values are strings: a string
+// field or tag, or a selector of one (fill with numbers and interpolation
+// leave those alone).
+func (s *selectTranslator) isText(x Expr) bool {
+	switch x := x.(type) {
+	case *VarRef:
+		k := s.kinds[x.Name]
+		return k == KindString || k == KindTag
+	case *Call:
+		switch x.Name {
+		case "first", "last", "min", "max", "mode":
+			return len(x.Args) == 1 && s.isText(x.Args[0])
+		}
+	case *ParenExpr:
+		return s.isText(x.X)
+	}
+	return false
 }
 
 // tagColumn is a tag reference: the column, or a NULL string.
@@ -324,11 +363,13 @@ func (s *selectTranslator) value(x Expr, inAgg bool) (string, error) {
 			return "", err
 		}
 		switch x.Op {
-		case "+", "-", "*", "%", "&", "|":
+		case "+", "-", "*", "&", "|":
 			return "(" + l + " " + x.Op + " " + r + ")", nil
 		case "/":
-			// InfluxQL divides integers into floats.
-			return "(CAST(" + l + " AS double precision) / " + r + ")", nil
+			// InfluxQL divides integers into floats, and by zero into 0.
+			return "(CASE WHEN " + r + " = 0 THEN 0 ELSE CAST(" + l + " AS double precision) / " + r + " END)", nil
+		case "%":
+			return "(CASE WHEN " + r + " = 0 THEN 0 ELSE " + l + " % " + r + " END)", nil
 		}
 		return "", errorf("operator %s is not supported in a SELECT item", x.Op)
 	case *Call:
@@ -381,6 +422,10 @@ func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
 		}
 		name := c.Name
 		switch name {
+		case "round":
+			// Half away from zero, as InfluxQL rounds (SQL's float
+			// round is half to even).
+			return "(sign(" + args[0] + ") * floor(abs(" + args[0] + ") + 0.5))", nil
 		case "pow":
 			name = "power"
 		case "log":
@@ -434,7 +479,7 @@ func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
 
 // condition translates WHERE.
 func (s *selectTranslator) condition(x Expr) (string, error) {
-	return whereSQL(x, s.now, func(name string) (string, Kind, bool) {
+	return whereSQL(x, s.now, s.lowerShift, func(name string) (string, Kind, bool) {
 		k, ok := s.t.cols[name]
 		return s.tagColumn(name), k, ok
 	})
@@ -442,27 +487,27 @@ func (s *selectTranslator) condition(x Expr) (string, error) {
 
 // whereSQL translates a WHERE condition; col resolves a name to its SQL,
 // its kind and whether the measurement has it.
-func whereSQL(x Expr, now time.Time, col func(string) (string, Kind, bool)) (string, error) {
+func whereSQL(x Expr, now time.Time, shift int64, col func(string) (string, Kind, bool)) (string, error) {
 	switch x := x.(type) {
 	case *ParenExpr:
-		v, err := whereSQL(x.X, now, col)
+		v, err := whereSQL(x.X, now, shift, col)
 		return "(" + v + ")", err
 	case *BoolLit:
 		return strconv.FormatBool(x.Val), nil
 	case *BinaryExpr:
 		switch x.Op {
 		case "AND", "OR":
-			l, err := whereSQL(x.L, now, col)
+			l, err := whereSQL(x.L, now, shift, col)
 			if err != nil {
 				return "", err
 			}
-			r, err := whereSQL(x.R, now, col)
+			r, err := whereSQL(x.R, now, shift, col)
 			if err != nil {
 				return "", err
 			}
 			return "(" + l + " " + x.Op + " " + r + ")", nil
 		case "=", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~":
-			return comparison(x, now, col)
+			return comparison(x, now, shift, col)
 		}
 	}
 	return "", errorf("WHERE needs conditions (comparisons joined with AND and OR), got %s", describeExpr(x))
@@ -471,7 +516,7 @@ func whereSQL(x Expr, now time.Time, col func(string) (string, Kind, bool)) (str
 // flipped mirrors a comparison whose sides are swapped.
 var flipped = map[string]string{"=": "=", "!=": "!=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
-func comparison(x *BinaryExpr, now time.Time, col func(string) (string, Kind, bool)) (string, error) {
+func comparison(x *BinaryExpr, now time.Time, shift int64, col func(string) (string, Kind, bool)) (string, error) {
 	op, l, r := x.Op, x.L, x.R
 	if _, ok := l.(*VarRef); !ok {
 		if _, ok := r.(*VarRef); ok && flipped[op] != "" {
@@ -494,8 +539,11 @@ func comparison(x *BinaryExpr, now time.Time, col func(string) (string, Kind, bo
 			return "", err
 		}
 		sqlOp := op
-		if op == "!=" {
+		switch op {
+		case "!=":
 			sqlOp = "<>"
+		case ">", ">=":
+			ns -= shift
 		}
 		return "time " + sqlOp + " " + timeLiteral(ns), nil
 	}
@@ -707,14 +755,27 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 		return nil, err
 	}
 	q := &Query{Tags: tags, Time: true}
+	kinds := map[string]Kind{}
+	for _, t := range tables {
+		for name, k := range t.cols {
+			if _, seen := kinds[name]; !seen {
+				kinds[name] = k
+			}
+		}
+	}
 	var branches []string
 	for _, t := range tables {
-		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf}
+		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds}
 		b, err := s.branch(db, cat, items, tags)
 		if err != nil {
 			return nil, err
 		}
-		branches = append(branches, b)
+		if b != "" {
+			branches = append(branches, b)
+		}
+	}
+	if len(branches) == 0 {
+		return nil, nil // no measurement has the fields: no series
 	}
 	order := []string{quoteIdent(MeasurementColumn)}
 	for _, k := range tags {
@@ -731,9 +792,22 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 		}
 		fmt.Fprintf(&sb, "SELECT * FROM (%s) AS m%d", b, i)
 	}
-	sb.WriteString(" ORDER BY ")
-	sb.WriteString(strings.Join(order, ", "))
-	q.SQL = sb.String()
+	union := sb.String()
+	if st.SLimit > 0 || st.SOffset > 0 {
+		// SLIMIT and SOFFSET count the statement's series: measurement
+		// and tags.
+		if tf != nil {
+			items = []item{{name: tf.name}}
+		}
+		series := strings.Join(order[:len(order)-1], ", ")
+		cond := fmt.Sprintf("__strata_series > %d", st.SOffset)
+		if st.SLimit > 0 {
+			cond += fmt.Sprintf(" AND __strata_series <= %d", st.SOffset+st.SLimit)
+		}
+		union = "SELECT " + strings.Join(outputColumns(items, tags), ", ") + " FROM (SELECT *, dense_rank() OVER (ORDER BY " + series +
+			") AS __strata_series FROM (" + union + ") AS u) AS s WHERE " + cond
+	}
+	q.SQL = union + " ORDER BY " + strings.Join(order, ", ")
 	return q, nil
 }
 
@@ -803,11 +877,36 @@ func selectItems(st *SelectStatement, tables []*table, tags []string, agg bool) 
 }
 
 // branch is the SQL of the statement over one measurement, with the
-// result columns Query describes.
+// result columns Query describes; "" when the measurement has none of
+// the fields the statement reads (InfluxQL answers no series for it).
 func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []string) (string, error) {
 	st := s.st
+	// The fields read: a point counts when it has one of them.
+	var fields []string
+	for _, it := range items {
+		for _, name := range varRefs(it.expr, nil) {
+			if k, ok := s.t.cols[name]; ok && k != KindTag && k != KindTime && !slices.Contains(fields, name) {
+				fields = append(fields, name)
+			}
+		}
+	}
+	if len(fields) == 0 {
+		return "", nil
+	}
+	var has []string
+	for _, f := range fields {
+		has = append(has, quoteIdent(f)+" IS NOT NULL")
+	}
+	hasField := "(" + strings.Join(has, " OR ") + ")"
+
 	cols := []string{quoteString(s.t.name) + " AS " + quoteIdent(MeasurementColumn)}
 	var where []string
+	lower, upper := timeBounds(st.Where)
+	if s.tf != nil && st.Interval != 0 && lower {
+		// A transformation reads the buckets before the first one shown
+		// (derivative's previous value), as InfluxDB does.
+		s.lowerShift = st.Interval * max(1, s.tf.n-1)
+	}
 	if st.Where != nil {
 		w, err := s.condition(st.Where)
 		if err != nil {
@@ -815,7 +914,6 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		}
 		where = append(where, w)
 	}
-	lower, upper := timeBounds(st.Where)
 	gapfill := st.Interval != 0 && st.Fill.Mode != "none"
 	if st.Interval != 0 && !upper {
 		where = append(where, "time <= "+timeLiteral(s.now.UnixNano()))
@@ -828,7 +926,6 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		}
 		where = append(where, "time >= "+timeLiteral(lo))
 	}
-	// time
 	var group []string
 	switch {
 	case st.Interval != 0:
@@ -857,35 +954,28 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 			group = append(group, strconv.Itoa(len(cols)))
 		}
 	}
-	var anyField []string
 	for _, it := range items {
 		v, err := s.value(it.expr, false)
 		if err != nil {
 			return "", err
 		}
 		if gapfill {
-			switch st.Fill.Mode {
-			case "previous":
+			switch {
+			case st.Fill.Mode == "previous":
 				v = "locf(" + v + ")"
-			case "linear":
+			case st.Fill.Mode == "linear" && !s.isText(it.expr):
 				v = "interpolate(" + v + ")"
 			}
 		}
 		cols = append(cols, v+" AS "+quoteIdent(it.name))
-		if !s.agg {
-			for _, name := range varRefs(it.expr, nil) {
-				if k, ok := s.t.cols[name]; ok && k != KindTag && k != KindTime {
-					anyField = append(anyField, quoteIdent(name)+" IS NOT NULL")
-				}
-			}
-		}
 	}
-	if !s.agg {
-		if len(anyField) == 0 {
-			return "", errorf("statement must have at least one field in select clause")
-		}
+	if s.agg {
+		// The points each group aggregates (NULL in added buckets): a
+		// series without any is not shown (dropEmpty).
+		cols = append(cols, "count(CASE WHEN "+hasField+" THEN 1 END) AS __strata_points")
+	} else {
 		// A raw query returns the points that have one of the fields.
-		where = append(where, "("+strings.Join(anyField, " OR ")+")")
+		where = append(where, hasField)
 	}
 	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + quoteIdent(s.t.name)
 	if len(where) > 0 {
@@ -894,12 +984,48 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	if len(group) > 0 {
 		sql += " GROUP BY " + strings.Join(group, ", ")
 	}
+	if s.agg {
+		sql = dropEmpty(sql, items, tags)
+	}
 	sql = s.fillValue(sql, items, tags)
 	if s.tf != nil {
-		sql = s.tf.wrap(sql, tags)
+		sql = s.tf.wrap(sql, tags, st.Descending)
 		items = []item{{name: s.tf.name}}
+		if s.lowerShift != 0 {
+			// The buckets read before the first one shown go.
+			lo, _ := lowerTime(st.Where, s.now)
+			first := bucketStart(lo, st.Interval, st.TimeOffset)
+			sql = "SELECT * FROM (" + sql + ") AS w WHERE time >= " + timeLiteral(first)
+		}
 	}
 	return s.limits(sql, items, tags), nil
+}
+
+// bucketStart is the start of GROUP BY time(interval, offset)'s bucket
+// that holds t.
+func bucketStart(t, interval, offset int64) int64 {
+	d := t - offset
+	q := d / interval
+	if d%interval < 0 {
+		q--
+	}
+	return q*interval + offset
+}
+
+// dropEmpty leaves out the series (all of an aggregate's rows when it
+// has no GROUP BY) whose groups aggregated no point: InfluxQL answers a
+// time range without points with no series, not with NULLs.
+func dropEmpty(sql string, items []item, tags []string) string {
+	part := ""
+	if len(tags) > 0 {
+		q := make([]string, len(tags))
+		for i, k := range tags {
+			q[i] = quoteIdent(k)
+		}
+		part = "PARTITION BY " + strings.Join(q, ", ")
+	}
+	return "SELECT " + strings.Join(outputColumns(items, tags), ", ") + " FROM (SELECT *, max(__strata_points) OVER (" + part +
+		") AS __strata_any FROM (" + sql + ") AS e) AS n WHERE __strata_any > 0"
 }
 
 // aggregateTime is the time of an aggregate without GROUP BY time: the
@@ -984,17 +1110,6 @@ func (s *selectTranslator) limits(sql string, items []item, tags []string) strin
 			conds = append(conds, fmt.Sprintf("__strata_row <= %d", st.Offset+st.Limit))
 		}
 	}
-	if st.SLimit > 0 || st.SOffset > 0 {
-		series := "1"
-		if len(tags) > 0 {
-			series = "dense_rank() OVER (ORDER BY " + strings.Join(names[2:], ", ") + ")"
-		}
-		inner += ", " + series + " AS __strata_series"
-		conds = append(conds, fmt.Sprintf("__strata_series > %d", st.SOffset))
-		if st.SLimit > 0 {
-			conds = append(conds, fmt.Sprintf("__strata_series <= %d", st.SOffset+st.SLimit))
-		}
-	}
 	if len(conds) == 0 {
 		return sql
 	}
@@ -1016,12 +1131,27 @@ func outputColumns(items []item, tags []string) []string {
 // fillValue is fill(<number>): the NULL values of a GROUP BY time query,
 // the added buckets' among them, become the number.
 func (s *selectTranslator) fillValue(sql string, items []item, tags []string) string {
-	if s.st.Fill.Mode != "value" || s.st.Interval == 0 {
+	if s.st.Interval == 0 {
 		return sql
 	}
 	cols := outputColumns(items, tags)
-	for i := len(cols) - len(items); i < len(cols); i++ {
-		cols[i] = "coalesce(" + cols[i] + ", " + strconv.FormatFloat(s.st.Fill.Value, 'g', -1, 64) + ") AS " + cols[i]
+	filled := false
+	for k, it := range items {
+		i := len(cols) - len(items) + k
+		c, isCall := it.expr.(*Call)
+		switch {
+		case s.st.Fill.Mode == "value" && !s.isText(it.expr):
+			cols[i] = "coalesce(" + cols[i] + ", " + strconv.FormatFloat(s.st.Fill.Value, 'g', -1, 64) + ") AS " + cols[i]
+		case (s.st.Fill.Mode == "" || s.st.Fill.Mode == "null") && isCall && c.Name == "count":
+			// fill(null) counts an empty bucket as 0, as InfluxDB does.
+			cols[i] = "coalesce(" + cols[i] + ", 0) AS " + cols[i]
+		default:
+			continue
+		}
+		filled = true
+	}
+	if !filled {
+		return sql
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + sql + ") AS f"
 }
