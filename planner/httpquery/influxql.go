@@ -55,16 +55,26 @@ func (h *Handler) influxQLV1(w http.ResponseWriter, r *http.Request) {
 	}
 	now := time.Now()
 	results := make([]map[string]any, 0, len(stmts))
+	failed := false
 	for i, st := range stmts {
-		res, err := h.runV1(r.Context(), db, st, epoch, now)
+		var res map[string]any
+		var err error
+		if failed {
+			// InfluxDB runs no statement after a failed one, and says so.
+			err = errors.New("not executed")
+		} else {
+			sdb := db
+			if d := influxql.StatementDatabase(st); d != "" {
+				sdb = d // SHOW ... ON db, FROM db.rp.m
+			}
+			res, err = h.runV1(r.Context(), sdb, st, epoch, now)
+		}
 		if err != nil {
 			res = map[string]any{"error": err.Error()}
+			failed = true
 		}
 		res["statement_id"] = i
 		results = append(results, res)
-		if err != nil {
-			break // InfluxDB stops at the first failing statement
-		}
 	}
 	writeV1(w, http.StatusOK, map[string]any{"results": results})
 }

@@ -147,8 +147,21 @@ func TestInfluxQLSelect(t *testing.T) {
 		require.Equal(t, 200, code, tt.q)
 		require.JSONEq(t, `{"results":[{"statement_id":0,"series":`+tt.want+`}]}`, body, tt.q)
 	}
+	// The database may come from the statement (FROM db.rp.m, ON db).
+	code, body := influxGet(t, base, "/query", "q", `SELECT used FROM "db".."mem"; SHOW MEASUREMENTS ON db`)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"mem","columns":["time","used"],"values":[["2023-11-14T22:13:20Z",10]]}]},
+		{"statement_id":1,"series":[{"name":"measurements","columns":["name"],"values":[["cpu"],["mem"]]}]}]}`, body)
+	// Conditions on expressions of fields; *::field.
+	code, body = influxGet(t, base, "/query", "db", "db", "q", `SELECT *::field FROM cpu WHERE usage * 2 > 6 AND usage < n * 10`)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","n","usage"],"values":[["2023-11-14T22:13:40Z",3,3.5]]}]}]}`, body)
+	// After a failed statement, the rest are not executed.
+	code, body = influxGet(t, base, "/query", "db", "db", "q", `SELECT bogus(usage) FROM cpu; SELECT used FROM mem`)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"error":"undefined function bogus()"},{"statement_id":1,"error":"not executed"}]}`, body)
 	// epoch=ms writes times as integers.
-	code, body := influxGet(t, base, "/query", "db", "db", "epoch", "ms", "q", "SELECT used FROM mem")
+	code, body = influxGet(t, base, "/query", "db", "db", "epoch", "ms", "q", "SELECT used FROM mem")
 	require.Equal(t, 200, code)
 	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"mem","columns":["time","used"],"values":[[1700000000000,10]]}]}]}`, body)
 	// Several statements, each with its result.
@@ -169,6 +182,10 @@ func TestInfluxQLShow(t *testing.T) {
 		{`SHOW SERIES`, `[{"columns":["key"],"values":[["cpu,host=a,region=east"],["cpu,host=b,region=west"],["mem"]]}]`},
 		{`SHOW SERIES FROM cpu WHERE host = 'b'`, `[{"columns":["key"],"values":[["cpu,host=b,region=west"]]}]`},
 		{`SHOW DATABASES`, `[{"name":"databases","columns":["name"],"values":[["db"]]}]`},
+		// Grafana's query builder with a tag filter.
+		{`SHOW MEASUREMENTS WHERE "host" = 'b' LIMIT 100`, `[{"name":"measurements","columns":["name"],"values":[["cpu"]]}]`},
+		{`SHOW MEASUREMENTS WITH MEASUREMENT =~ /m/ WHERE "host" = ''`, `[{"name":"measurements","columns":["name"],"values":[["mem"]]}]`},
+		{`SHOW TAG KEYS WHERE "region" = 'west'`, `[{"name":"cpu","columns":["tagKey"],"values":[["host"],["region"]]}]`},
 		{`SHOW RETENTION POLICIES ON db`, `[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["autogen","0s","168h0m0s",1,true]]}]`},
 	} {
 		code, body := influxGet(t, base, "/query", "db", "db", "q", tt.q)
@@ -200,7 +217,8 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT usage FROM cpu WHERE host =~ /(/", "invalid regular expression"},
 		{"db", "SELECT usage FROM cpu WHERE time > 'yesterday'", "invalid time"},
 		{"db", "SELECT usage FROM cpu tz('Europe/Paris')", "tz('Europe/Paris') is not supported"},
-		{"db", "SELECT usage FROM other.autogen.cpu", "is in database"},
+		{"db", "SELECT usage FROM other.autogen.cpu", "database not found: other"}, // the qualifier names the database
+		{"db", "SELECT usage FROM db.autogen.cpu, other..mem", "is in database"},
 	} {
 		code, body := influxGet(t, base, "/query", "db", tt.db, "q", tt.q)
 		require.Equal(t, 200, code, tt.q)

@@ -18,8 +18,9 @@ type (
 		Name string
 		Args []Expr
 	}
-	// Wildcard is * (SELECT *, count(*)).
-	Wildcard struct{}
+	// Wildcard is * (SELECT *, count(*)); Type is field or tag for
+	// *::field, *::tag.
+	Wildcard struct{ Type string }
 	// NumberLit is a number as written.
 	NumberLit struct {
 		Val   float64
@@ -101,7 +102,8 @@ type SelectStatement struct {
 // ShowStatement is one of the SHOW statements that read the catalog:
 // MEASUREMENTS, TAG KEYS, TAG VALUES, FIELD KEYS, SERIES.
 type ShowStatement struct {
-	What    string // measurements, tag keys, tag values, field keys, series
+	What     string // measurements, tag keys, tag values, field keys, series
+	Database string // ON database
 	Sources []Source
 	// MeasurementRegex / MeasurementName: SHOW MEASUREMENTS WITH
 	// MEASUREMENT =~ /re/ | = name.
@@ -128,3 +130,26 @@ type DatabaseStatement struct {
 func (*SelectStatement) statement()   {}
 func (*ShowStatement) statement()     {}
 func (*DatabaseStatement) statement() {}
+
+// StatementDatabase is the database a statement names itself (SHOW ...
+// ON db, FROM db.rp.m), "" when none.
+func StatementDatabase(st Statement) string {
+	switch st := st.(type) {
+	case *ShowStatement:
+		if st.Database != "" {
+			return st.Database
+		}
+		for _, s := range st.Sources {
+			if s.Database != "" {
+				return s.Database
+			}
+		}
+	case *SelectStatement:
+		for _, s := range st.Sources {
+			if s.Database != "" {
+				return s.Database
+			}
+		}
+	}
+	return ""
+}

@@ -295,7 +295,20 @@ func (p *parser) field() (Field, error) {
 	if ok, err := p.acceptOp("*"); err != nil {
 		return Field{}, err
 	} else if ok {
-		return Field{Expr: &Wildcard{}}, nil
+		w := &Wildcard{}
+		if ok, err := p.acceptOp("::"); err != nil {
+			return Field{}, err
+		} else if ok {
+			t, err := p.nextTok()
+			if err != nil {
+				return Field{}, err
+			}
+			if !t.keyword("field") && !t.keyword("tag") {
+				return Field{}, p.unexpected(t, "field or tag after *::")
+			}
+			w.Type = strings.ToLower(t.text)
+		}
+		return Field{Expr: w}, nil
 	}
 	x, err := p.expr(0)
 	if err != nil {
@@ -336,6 +349,13 @@ func (p *parser) sources() ([]Source, error) {
 			}
 			parts := []string{}
 			for {
+				if t, err := p.peek(); err != nil {
+					return nil, err
+				} else if t.op(".") && len(parts) == 1 {
+					parts = append(parts, "") // db..m: the default retention policy
+					p.take()
+					continue
+				}
 				name, err := p.ident("a measurement name")
 				if err != nil {
 					return nil, err
@@ -763,7 +783,7 @@ func (p *parser) showStatement() (Statement, error) {
 	if ok, err := p.acceptKeyword("on"); err != nil {
 		return nil, err
 	} else if ok {
-		if _, err := p.ident("a database name after ON"); err != nil {
+		if st.Database, err = p.ident("a database name after ON"); err != nil {
 			return nil, err
 		}
 	}

@@ -72,7 +72,8 @@ func TestParseShow(t *testing.T) {
 			Where: &BinaryExpr{Op: "=", L: &VarRef{Name: "x"}, R: &StringLit{Val: "y"}}}},
 		{`SHOW TAG VALUES WITH KEY =~ /^h/`, &ShowStatement{What: "tag values", KeyOp: "=~", KeyRegex: "^h"}},
 		{`SHOW FIELD KEYS FROM /^c/`, &ShowStatement{What: "field keys", Sources: []Source{{Regex: &RegexLit{Pattern: "^c"}}}}},
-		{`SHOW SERIES ON db FROM cpu LIMIT 1 OFFSET 2`, &ShowStatement{What: "series", Sources: []Source{{Name: "cpu"}}, Limit: 1, Offset: 2}},
+		{`SHOW SERIES ON db FROM cpu LIMIT 1 OFFSET 2`, &ShowStatement{What: "series", Database: "db", Sources: []Source{{Name: "cpu"}}, Limit: 1, Offset: 2}},
+		{`SELECT *::field FROM "db".."m"`, &SelectStatement{Fields: []Field{{Expr: &Wildcard{Type: "field"}}}, Sources: []Source{{Database: "db", Name: "m"}}}},
 	} {
 		sts, err := Parse(tt.in)
 		require.NoError(t, err, tt.in)

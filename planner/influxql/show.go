@@ -11,8 +11,8 @@ import (
 // and SERIES with SQL: the catalog's lists as VALUES, tag values and series
 // read from the data.
 func translateShow(st *ShowStatement, db string, cat Catalog, now time.Time) (*Query, error) {
-	if st.Where != nil && st.What != "tag values" && st.What != "series" {
-		return nil, errorf("SHOW %s ... WHERE is not supported: use SHOW TAG VALUES or SHOW SERIES with WHERE, or SQL", strings.ToUpper(st.What))
+	if st.Where != nil && st.What == "field keys" {
+		return nil, errorf("SHOW FIELD KEYS ... WHERE is not supported: use SHOW FIELD KEYS FROM <measurement>")
 	}
 	var names []string
 	if st.What == "measurements" {
@@ -32,6 +32,9 @@ func translateShow(st *ShowStatement, db string, cat Catalog, now time.Time) (*Q
 			}
 			names = append(names, m)
 		}
+		if st.Where != nil {
+			return existing(st, db, cat, now, names, func(string) []string { return []string{""} })
+		}
 		names = window(names, st.Limit, st.Offset)
 		rows := make([][]string, len(names))
 		for i, m := range names {
@@ -46,6 +49,14 @@ func translateShow(st *ShowStatement, db string, cat Catalog, now time.Time) (*Q
 	tables, err := loadTables(sources, db, cat)
 	if err != nil {
 		return nil, err
+	}
+	if st.What == "tag keys" && st.Where != nil {
+		names := make([]string, len(tables))
+		tags := map[string][]string{}
+		for i, t := range tables {
+			names[i], tags[t.name] = t.name, t.tags
+		}
+		return existing(st, db, cat, now, names, func(m string) []string { return tags[m] })
 	}
 	switch st.What {
 	case "tag keys", "field keys":
@@ -224,4 +235,49 @@ func escapeKey(s string, measurement bool) string {
 		r = strings.NewReplacer(",", `\,`, " ", `\ `, "=", `\=`)
 	}
 	return r.Replace(s)
+}
+
+// existing answers SHOW MEASUREMENTS and SHOW TAG KEYS with WHERE: the
+// measurements (keys "" of each) or the tag keys of each measurement that
+// have a point the condition keeps (with the tag set), LIMIT and OFFSET
+// per measurement for tag keys.
+func existing(st *ShowStatement, db string, cat Catalog, now time.Time, names []string, keys func(string) []string) (*Query, error) {
+	var parts []string
+	for _, m := range names {
+		t := loadTable(db, m, cat)
+		if t == nil {
+			continue
+		}
+		where, err := showWhere(st, t, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys(m) {
+			cond := "true" + where
+			if k != "" {
+				cond += " AND " + quoteIdent(k) + " IS NOT NULL"
+			}
+			series, value := quoteString(m), quoteString(k)
+			if k == "" {
+				series, value = "'measurements'", quoteString(m)
+			}
+			parts = append(parts, fmt.Sprintf("SELECT %s AS m, %s AS v WHERE EXISTS (SELECT 1 FROM %s WHERE %s)", series, value, quoteIdent(m), cond))
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	col := "tagKey"
+	if st.What == "measurements" {
+		col = "name"
+	}
+	sql := "SELECT m AS " + quoteIdent(MeasurementColumn) + ", v AS " + quoteIdent(col) + " FROM (SELECT *, row_number() OVER (PARTITION BY m ORDER BY v) AS r FROM (" +
+		strings.Join(parts, " UNION ALL ") + ") AS e) AS n"
+	if st.Limit > 0 || st.Offset > 0 {
+		sql += fmt.Sprintf(" WHERE r > %d", st.Offset)
+		if st.Limit > 0 {
+			sql += fmt.Sprintf(" AND r <= %d", st.Offset+st.Limit)
+		}
+	}
+	return &Query{SQL: sql + " ORDER BY 1, 2"}, nil
 }

@@ -400,8 +400,22 @@ func describeExpr(x Expr) string {
 		return "now()"
 	case *Wildcard:
 		return "*"
+	case *VarRef:
+		return x.Name
+	case *Call:
+		return x.Name + "()"
+	case *NumberLit:
+		return strconv.FormatFloat(x.Val, 'g', -1, 64)
+	case *StringLit:
+		return quoteString(x.Val)
+	case *BoolLit:
+		return strconv.FormatBool(x.Val)
+	case *ParenExpr:
+		return describeExpr(x.X)
+	case *BinaryExpr:
+		return "an expression with " + x.Op
 	}
-	return fmt.Sprintf("%T", x)
+	return "this expression"
 }
 
 func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
@@ -528,7 +542,22 @@ func comparison(x *BinaryExpr, now time.Time, shift int64, col func(string) (str
 	}
 	v, ok := l.(*VarRef)
 	if !ok {
-		return "", errorf("a condition compares a field, a tag or time with a value: %s has none on its left", op)
+		// An expression of fields ("water_level" + 2 > 11.9).
+		ls, err := arithSQL(l, col)
+		if err != nil {
+			return "", err
+		}
+		rs, err := arithSQL(r, col)
+		if err != nil {
+			return "", err
+		}
+		if op == "!=" {
+			op = "<>"
+		}
+		if op == "=~" || op == "!~" {
+			return "", errorf("%s compares a field or tag with a regular expression", op)
+		}
+		return "(" + ls + " " + op + " " + rs + ")", nil
 	}
 	if strings.EqualFold(v.Name, "time") {
 		if op == "=~" || op == "!~" {
@@ -548,6 +577,9 @@ func comparison(x *BinaryExpr, now time.Time, shift int64, col func(string) (str
 		return "time " + sqlOp + " " + timeLiteral(ns), nil
 	}
 	c, kind, exists := col(v.Name)
+	if v.Type == "tag" && exists && kind != KindTag {
+		c, exists = "CAST(NULL AS text)", false // no tag of that name
+	}
 	isTag := !exists || kind == KindTag || v.Type == "tag"
 	if re, ok := r.(*RegexLit); ok {
 		if op != "=~" && op != "!~" {
@@ -589,10 +621,20 @@ func comparison(x *BinaryExpr, now time.Time, shift int64, col func(string) (str
 		}
 		val = strconv.FormatBool(r.Val)
 	case *VarRef:
-		rc, _, _ := col(r.Name)
+		rc, _, rExists := col(r.Name)
+		if !rExists {
+			return "false", nil // a missing field is NULL: nothing matches
+		}
 		val = rc
 	default:
-		return "", errorf("cannot compare %s with %s", v.Name, describeExpr(r))
+		rs, err := arithSQL(r, col)
+		if err != nil {
+			return "", errorf("cannot compare %s with %s", v.Name, describeExpr(r))
+		}
+		if isTag {
+			return "false", nil
+		}
+		val = rs
 	}
 	if !exists {
 		return "false", nil
@@ -602,6 +644,47 @@ func comparison(x *BinaryExpr, now time.Time, shift int64, col func(string) (str
 		sqlOp = "<>"
 	}
 	return c + " " + sqlOp + " " + val, nil
+}
+
+// arithSQL is an arithmetic expression of fields and numbers in a
+// condition; a field the measurement lacks is NULL.
+func arithSQL(x Expr, col func(string) (string, Kind, bool)) (string, error) {
+	switch x := x.(type) {
+	case *VarRef:
+		c, _, ok := col(x.Name)
+		if !ok {
+			return "CAST(NULL AS double precision)", nil
+		}
+		return c, nil
+	case *NumberLit:
+		return numberSQL(x), nil
+	case *StringLit:
+		return quoteString(x.Val), nil
+	case *ParenExpr:
+		v, err := arithSQL(x.X, col)
+		return "(" + v + ")", err
+	case *BinaryExpr:
+		switch x.Op {
+		case "+", "-", "*", "/", "%":
+			l, err := arithSQL(x.L, col)
+			if err != nil {
+				return "", err
+			}
+			r, err := arithSQL(x.R, col)
+			if err != nil {
+				return "", err
+			}
+			if x.Op == "/" || x.Op == "%" {
+				div := "CAST(" + l + " AS double precision) / " + r
+				if x.Op == "%" {
+					div = l + " % " + r
+				}
+				return "(CASE WHEN " + r + " = 0 THEN 0 ELSE " + div + " END)", nil
+			}
+			return "(" + l + " " + x.Op + " " + r + ")", nil
+		}
+	}
+	return "", errorf("a condition compares fields, tags, numbers and strings, not %s", describeExpr(x))
 }
 
 // tagComparison compares a tag with a string as InfluxQL does: a row
@@ -827,16 +910,17 @@ func selectItems(st *SelectStatement, tables []*table, tags []string, agg bool) 
 		grouped[k] = true
 	}
 	for _, f := range st.Fields {
-		if _, ok := f.Expr.(*Wildcard); ok {
+		if w, ok := f.Expr.(*Wildcard); ok {
 			if agg {
 				return nil, errorf("SELECT * cannot be mixed with aggregates")
 			}
 			set := map[string]bool{}
 			for _, t := range tables {
 				for name, k := range t.cols {
-					if k != KindTime && !grouped[name] {
-						set[name] = true
+					if k == KindTime || grouped[name] || w.Type == "field" && k == KindTag || w.Type == "tag" && k != KindTag {
+						continue
 					}
+					set[name] = true
 				}
 			}
 			names := make([]string, 0, len(set))
