@@ -212,6 +212,22 @@ func checkUTF8(n int, b []byte) error {
 	return nil
 }
 
+// checkQueryUTF8 refuses query text that is not UTF-8, as PostgreSQL
+// does (22021): the bytes would reach results, tables and the JSON API.
+func checkQueryUTF8(q string) error {
+	if utf8.ValidString(q) {
+		return nil
+	}
+	for i := 0; i < len(q); {
+		r, size := utf8.DecodeRuneInString(q[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return &planner.Error{Code: "22021", Msg: fmt.Sprintf("invalid byte sequence for encoding \"UTF8\": 0x%02x", q[i])}
+		}
+		i += size
+	}
+	return nil
+}
+
 // decodeArray reads an array parameter's binary form: the number of
 // dimensions, a has-NULLs flag, the element type, each dimension's length
 // and lower bound, then each element as a length (-1 for NULL) and its

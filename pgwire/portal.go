@@ -166,7 +166,17 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 		p.close()
 		return nil, err
 	}
+	c.fetchFormats(p, formats)
 	return p, nil
+}
+
+// fetchFormats gives a FETCH portal bound without binary formats of its
+// own its cursor's formats, which it sends and describes: binary for a
+// BINARY cursor.
+func (c *conn) fetchFormats(p *portal, codes []int16) {
+	if cur := c.cursors[p.stmt.Name]; p.stmt.Kind == sql.Fetch && cur != nil && !slices.ContainsFunc(codes, func(f int16) bool { return f != 0 }) {
+		p.formats = slices.Clone(cur.formats)
+	}
 }
 
 // run executes p, sending at most maxRows rows (0: all). It sends

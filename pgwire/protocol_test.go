@@ -661,3 +661,67 @@ func TestErrorSentBeforeSync(t *testing.T) {
 	r.send(&pgproto3.Sync{})
 	require.Equal(t, []string{"ReadyForQuery I"}, r.until())
 }
+
+// TestBinaryCursor: FETCH from a BINARY cursor describes its columns as
+// binary and sends them so (the description said text), in a simple query
+// and through the extended protocol; FETCH bound with formats of its own
+// uses those.
+func TestBinaryCursor(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c BINARY CURSOR FOR SELECT host, n FROM cpu WHERE n IS NOT NULL ORDER BY time"})
+	r.until()
+	r.send(&pgproto3.Query{String: "FETCH 1 FROM c"})
+	rd := r.recv().(*pgproto3.RowDescription)
+	require.Equal(t, []int16{1, 1}, []int16{rd.Fields[0].Format, rd.Fields[1].Format})
+	dr := r.recv().(*pgproto3.DataRow)
+	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 1}, dr.Values[1])
+	r.until()
+	r.send(&pgproto3.Parse{Query: "FETCH 1 FROM c"}, &pgproto3.Bind{ResultFormatCodes: []int16{0}}, &pgproto3.Describe{ObjectType: 'P'}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, "ParseComplete", msgName(r.recv()))
+	require.Equal(t, "BindComplete", msgName(r.recv()))
+	rd = r.recv().(*pgproto3.RowDescription)
+	require.Equal(t, []int16{1, 1}, []int16{rd.Fields[0].Format, rd.Fields[1].Format}, "no formats of its own: the cursor's")
+	dr = r.recv().(*pgproto3.DataRow)
+	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 3}, dr.Values[1])
+	r.until()
+	r.send(&pgproto3.Query{String: "COMMIT"})
+	r.until()
+}
+
+// TestPortalLifetime: portals end with their transaction (COMMIT, or a
+// simple query outside a transaction block), an unnamed statement is
+// replaced even by a Parse that fails, and query text that is not UTF-8
+// is refused (22021): as PostgreSQL 15 answers.
+func TestPortalLifetime(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "BEGIN"})
+	r.until()
+	r.send(&pgproto3.Parse{Query: "SELECT usage FROM cpu ORDER BY time"}, &pgproto3.Bind{DestinationPortal: "p1"}, &pgproto3.Execute{Portal: "p1", MaxRows: 1}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ParseComplete", "BindComplete", "DataRow", "PortalSuspended", "ReadyForQuery T"}, r.until())
+	r.send(&pgproto3.Query{String: "COMMIT"})
+	r.until()
+	r.send(&pgproto3.Execute{Portal: "p1"}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 34000", "ReadyForQuery I"}, r.until())
+
+	r.send(&pgproto3.Parse{Query: "SELECT usage FROM cpu ORDER BY time"}, &pgproto3.Bind{DestinationPortal: "p2"}, &pgproto3.Execute{Portal: "p2", MaxRows: 1}, &pgproto3.Flush{})
+	require.Equal(t, "ParseComplete", msgName(r.recv()))
+	require.Equal(t, "BindComplete", msgName(r.recv()))
+	require.Equal(t, "DataRow", msgName(r.recv()))
+	require.Equal(t, "PortalSuspended", msgName(r.recv()))
+	r.send(&pgproto3.Query{String: "SELECT 2"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Execute{Portal: "p2"}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 34000", "ReadyForQuery I"}, r.until())
+
+	r.send(&pgproto3.Parse{Query: "SELECT 1"}, &pgproto3.Parse{Query: "SELEC 2"}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ParseComplete", "Error 42601", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Bind{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 26000", "ReadyForQuery I"}, r.until())
+
+	r.send(&pgproto3.Query{String: "SELECT '\xff\xfe'"})
+	require.Equal(t, []string{"Error 22021", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Parse{Query: "SELECT '\xff'"}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 22021", "ReadyForQuery I"}, r.until())
+}

@@ -24,13 +24,20 @@ func (c *conn) simpleQuery(text string) {
 		}
 	}()
 	c.runs++
-	// A simple query ends the unnamed statement and portal.
+	// A simple query ends the unnamed statement and portal, and outside a
+	// transaction block the implicit transaction's portals.
 	delete(c.stmts, "")
-	if p := c.portals[""]; p != nil {
+	if c.tx == txIdle {
+		c.dropPortals()
+	} else if p := c.portals[""]; p != nil {
 		p.close()
 		delete(c.portals, "")
 	}
-	stmts, err := sql.Parse(text)
+	err := checkQueryUTF8(text)
+	var stmts []*sql.Statement
+	if err == nil {
+		stmts, err = sql.Parse(text)
+	}
 	if err != nil {
 		c.srv.Queries.Done(start, 0, true)
 		c.sendError(err, 0)
@@ -101,6 +108,11 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 		if _, exists := c.stmts[name]; exists {
 			return &planner.Error{Code: "42P05", Msg: fmt.Sprintf("prepared statement %q already exists", name)}
 		}
+	} else {
+		delete(c.stmts, "") // replaced, even by a statement that fails
+	}
+	if err := checkQueryUTF8(query); err != nil {
+		return err
 	}
 	stmts, err := sql.Parse(query)
 	if err != nil {
@@ -283,6 +295,7 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 		p.close()
 		return err
 	}
+	c.fetchFormats(p, m.ResultFormatCodes)
 	c.portals[m.DestinationPortal] = p
 	c.be.Send(&pgproto3.BindComplete{})
 	return nil

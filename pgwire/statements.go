@@ -113,6 +113,7 @@ func (c *conn) endTransaction(tag string) string {
 	c.tx, c.txWrites = txIdle, 0
 	c.closeCursors(false)
 	c.restoreLocal()
+	c.dropPortals() // a transaction's portals end with it
 	return tag
 }
 
@@ -302,16 +303,8 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("MOVE " + strconv.FormatInt(n, 10))})
 		return nil
 	}
-	// BINARY cursors send binary unless the FETCH portal was bound with
-	// formats of its own.
-	formats := cur.formats
-	for _, f := range p.formats {
-		if f != 0 {
-			formats = p.formats
-			break
-		}
-	}
-	n, _, err := c.stream(cctx, cur, formats, limit)
+	// The FETCH portal's formats: its own, or its cursor's (open).
+	n, _, err := c.stream(cctx, cur, p.formats, limit)
 	if err != nil {
 		return err
 	}
