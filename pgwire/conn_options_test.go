@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -103,4 +104,25 @@ func TestSetLocal(t *testing.T) {
 	_, err = conn.Exec(ctx, "BEGIN; SET LOCAL application_name = 'a'; SET application_name = 'b'; COMMIT")
 	require.NoError(t, err)
 	require.Equal(t, "b", show("application_name"))
+}
+
+// TestCastParamsRoundTrip: parameters described by their cast's type
+// ($1::date, $1::int4, $1::numeric, $1::float4) come back from pgx, which
+// encodes each as the described type in binary.
+func TestCastParamsRoundTrip(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	day := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	var gotDay time.Time
+	var i4 int32
+	var f4 float32
+	var num, text string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT $1::date, $2::int4 + 1, $3::float4, ($4::numeric * 2)::text, $5",
+		day, int32(41), float32(1.5), "2.25", "free").Scan(&gotDay, &i4, &f4, &num, &text))
+	require.True(t, day.Equal(gotDay), gotDay)
+	require.Equal(t, int32(42), i4)
+	require.Equal(t, float32(1.5), f4)
+	require.Equal(t, "4.5", num)
+	require.Equal(t, "free", text)
 }

@@ -318,9 +318,12 @@ func TestDescribeInfersParameterTypes(t *testing.T) {
 		{"SELECT * FROM cpu WHERE time > $1 AND time < $2", []uint32{oidTimestamptz, oidTimestamptz}},
 		{"SELECT * FROM cpu WHERE host = $1 OR region IN ($2, $3)", []uint32{oidText, oidText, oidText}},
 		{"SELECT * FROM cpu WHERE n = $1 AND ok = $2", []uint32{oidInt8, oidBool}},
-		{"SELECT $1::int, $2::float8, $3::timestamptz, $4::interval", []uint32{oidInt8, oidFloat8, oidTimestamptz, oidInterval}},
+		// A cast names the parameter's type, as PostgreSQL 15 describes it.
+		{"SELECT $1::int, $2::float8, $3::timestamptz, $4::interval", []uint32{oidInt4, oidFloat8, oidTimestamptz, oidInterval}},
+		{"SELECT $1::int2, $2::float4, $3::date, $4::numeric, $5::varchar, $6::bigint, $7::timestamp", []uint32{oidInt2, oidFloat4, oidDate, oidNumeric, oidVarchar, oidInt8, 1114}},
+		{"SELECT $1::int4 + 1, $1", []uint32{oidInt4}},
 		{"SELECT time_bucket($1, time) AS b, avg(usage) FROM cpu GROUP BY b", []uint32{oidInterval}},
-		{"SELECT $1", []uint32{0}},
+		{"SELECT $1", []uint32{oidText}}, // unknown: text, as PostgreSQL resolves it
 		{"SELECT * FROM cpu LIMIT $1", []uint32{oidInt8}},
 		// An existing column types its VALUES parameter, as PostgreSQL's
 		// target does; a new column's stays unknown.

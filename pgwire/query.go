@@ -195,13 +195,21 @@ func readsClock(query string) bool {
 func (c *conn) describeStatement(ps *prepared) ([]planner.Column, error) {
 	switch ps.stmt.Kind {
 	case sql.Select, sql.Explain, sql.Insert:
-		cols, ptypes, err := c.srv.Planner.Describe(c.sess.plannerSession(), ps.stmt)
+		cols, ptypes, err := c.srv.Planner.DescribeParams(c.sess.plannerSession(), ps.stmt)
 		if err != nil {
 			return nil, err
 		}
 		for i, t := range ptypes {
-			if i < len(ps.oids) && ps.oids[i] == 0 && t != nil {
-				ps.oids[i], _ = typeOf(t)
+			if i >= len(ps.oids) || ps.oids[i] != 0 && ps.oids[i] != oidUnknown {
+				continue // declared by the client
+			}
+			switch {
+			case t.PGType != 0:
+				ps.oids[i] = t.PGType // $1::int4 is int4
+			case t.Type != nil:
+				ps.oids[i], _ = typeOf(t.Type)
+			case ps.stmt.Kind == sql.Select:
+				ps.oids[i] = oidText // not inferred: text, as PostgreSQL resolves an unknown
 			}
 		}
 		ps.described = true

@@ -31,6 +31,9 @@ type binder struct {
 	// and ptypes[n-1] records the type $n is first read as.
 	describe bool
 	ptypes   []arrow.DataType
+	// ppg[n-1] is the PostgreSQL type $n is first cast to ($1::int4),
+	// when the engine holds it in a wider type; only Describe asks.
+	ppg []uint32
 	// volatile: planning read something a later execution may see
 	// differently (rows, catalog tables, sizes, settings), so the plan is
 	// not Reusable.

@@ -659,7 +659,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if isTextValued(x) && castsToWallClock(e.Args[1]) {
 				return b.call("__parse_wall_clock", []exec.Expr{x}) // the reading, offset ignored
 			}
-			if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
+			if u, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
+				if ok && u.param > 0 && b.ppg != nil && b.ptypes[u.param-1] == nil {
+					// $n::int4: Describe reports int4, as PostgreSQL does.
+					b.ppg[u.param-1] = narrowPG(castTargetPG(e.Args[1]), to)
+				}
 				return b.coerce(x, to)
 			}
 			if exec.IsText(to) {

@@ -35,6 +35,8 @@ func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
 			}
 			x = ts
 		}
+	} else if ok && u.param > 0 && b.ppg != nil && b.ptypes[u.param-1] == nil {
+		b.ppg[u.param-1] = 1082 // $n::date: Describe reports date
 	} else if isTextValued(x) {
 		ts, err := b.call("__parse_wall_date", []exec.Expr{x})
 		if err != nil {

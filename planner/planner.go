@@ -162,21 +162,51 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 // parameter whose type no context fixes is nil (the client may send any
 // type; its text is read as an untyped literal).
 func (p *Planner) Describe(sess *Session, stmt *sql.Statement) ([]Column, []arrow.DataType, error) {
+	cols, params, err := p.DescribeParams(sess, stmt)
+	if err != nil {
+		return nil, nil, err
+	}
+	types := make([]arrow.DataType, len(params))
+	for i, pt := range params {
+		types[i] = pt.Type
+	}
+	return cols, types, nil
+}
+
+// ParamType is a parameter's type as Describe infers it: the engine's
+// (nil: not inferred) and, when a cast names a PostgreSQL type the
+// engine holds in a wider one ($1::int4, $1::date), that type's OID.
+type ParamType struct {
+	Type   arrow.DataType
+	PGType uint32
+}
+
+// DescribeParams is Describe with the PostgreSQL types of parameters
+// cast to a type ($1::int4 is int4, not the engine's bigint).
+func (p *Planner) DescribeParams(sess *Session, stmt *sql.Statement) ([]Column, []ParamType, error) {
 	params := make([]any, stmt.NumParams)
+	out := make([]ParamType, stmt.NumParams)
 	switch stmt.Kind {
 	case sql.Select:
 		b := newBinder(p, sess, stmt, params)
 		b.describe = true
 		b.ptypes = make([]arrow.DataType, stmt.NumParams)
+		b.ppg = make([]uint32, stmt.NumParams)
 		node, err := b.bindQuery(stmt.AST)
 		if err != nil {
 			return nil, nil, err
 		}
-		return node.Columns(), b.ptypes, nil
+		for i := range out {
+			out[i] = ParamType{Type: b.ptypes[i], PGType: b.ppg[i]}
+		}
+		return node.Columns(), out, nil
 	case sql.Explain:
-		return []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}, make([]arrow.DataType, stmt.NumParams), nil
+		return []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}, out, nil
 	case sql.Insert:
-		return nil, p.insertParamTypes(sess, stmt), nil
+		for i, t := range p.insertParamTypes(sess, stmt) {
+			out[i].Type = t
+		}
+		return nil, out, nil
 	}
 	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT and EXPLAIN statements can be described here")
 }
