@@ -331,7 +331,8 @@ func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescrip
 		if formats != nil {
 			f = formats[i]
 		}
-		rd.Fields[i] = pgproto3.FieldDescription{Name: []byte(col.Name), DataTypeOID: oid, DataTypeSize: size, TypeModifier: -1, Format: f}
+		rd.Fields[i] = pgproto3.FieldDescription{Name: []byte(col.Name), TableOID: col.TableOID, TableAttributeNumber: uint16(col.AttNum),
+			DataTypeOID: oid, DataTypeSize: size, TypeModifier: -1, Format: f}
 	}
 	return rd
 }

@@ -302,8 +302,8 @@ type output struct {
 	// scale is Column.Scale
 	scale int
 	// table is the stored table a plain column reference reads (Column.Table
-	// of the result), "" for anything computed.
-	table string
+	// of the result), "" for anything computed; attr is the column it reads.
+	table, attr string
 }
 
 // withOuter makes outer (and frame) the scope a subquery's outer

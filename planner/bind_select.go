@@ -101,6 +101,9 @@ func (q *selectBinder) bind() (Node, error) {
 		exprs[i] = o.expr
 		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table,
 			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type())}
+		if o.table != "" && o.attr != "" {
+			cols[i].TableOID, cols[i].AttNum = q.b.attribute(o.table, o.attr)
+		}
 	}
 	visible := len(exprs)
 	column := func(item ast.ExprNode) (int, error) {
@@ -496,7 +499,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 					// have two columns of one name (SELECT 1 AS a, 2 AS a).
 					x = q.in.ref(c)
 				}
-				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, scale: c.scale, table: c.storedTable()})
+				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, scale: c.scale, table: c.storedTable(), attr: c.name})
 			}
 			if !found && table != "" {
 				return nil, errorf(CodeUndefinedTable, "missing FROM-clause entry for table %q", table)
@@ -520,7 +523,8 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		if name == "" {
 			name = columnName(f.Expr)
 		}
-		o := output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x), table: q.sourceTable(f.Expr)}
+		o := output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x)}
+		o.table, o.attr = q.sourceColumn(f.Expr)
 		if o.pg == 1700 {
 			o.scale = max(q.numericScale(f.Expr), 0)
 		}
@@ -531,17 +535,32 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 
 // sourceTable is the stored table a select item reads when it is a plain
 // column reference (or one in parentheses), "" otherwise.
-func (q *selectBinder) sourceTable(e ast.ExprNode) string {
+func (q *selectBinder) sourceColumn(e ast.ExprNode) (table, column string) {
 	e = unparen(e)
 	cn, ok := e.(*ast.ColumnNameExpr)
 	if !ok {
-		return ""
+		return "", ""
 	}
 	c, err := q.in.find(cn.Name.Table.O, cn.Name.Name.O)
-	if err != nil || c == nil {
-		return ""
+	if err != nil || c == nil || c.storedTable() == "" {
+		return "", ""
 	}
-	return c.storedTable()
+	return c.storedTable(), c.name
+}
+
+// attribute is a stored column's table OID and attribute number, as
+// pg_class and pg_attribute report them (0, 0 when not found).
+func (b *binder) attribute(table, column string) (uint32, int16) {
+	cols, err := b.p.Engine.TableSchema(b.sess.Database, table)
+	if err != nil {
+		return 0, 0
+	}
+	for i, c := range cols {
+		if c.Name == column {
+			return uint32(TableOID(b.sess.Database, table)), int16(i + 1)
+		}
+	}
+	return 0, 0
 }
 
 // bindValue binds an expression of the select list, HAVING or ORDER BY:

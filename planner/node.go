@@ -20,6 +20,12 @@ type Column struct {
 	// a query's result columns, the stored table a plain column reference
 	// reads ("" for computed columns), for result metadata.
 	Table string
+	// TableOID and AttNum are, for a result column that reads a stored
+	// table's column as it is, that table's pg_class OID and the column's
+	// pg_attribute number (PostgreSQL's RowDescription carries them:
+	// pgjdbc's getTableName, BI tools' editable results); 0 otherwise.
+	TableOID uint32
+	AttNum   int16
 	// PGType is the PostgreSQL type OID clients should see when it is
 	// narrower than Type's (name, int4, oid, "char", varchar, ... of
 	// pg_catalog columns and casts); 0: the one Type maps to.

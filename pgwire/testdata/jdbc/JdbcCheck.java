@@ -91,7 +91,8 @@ public class JdbcCheck {
                     ResultSetMetaData m = rs.getMetaData();
                     if (run == 1) {
                         for (int i = 1; i <= m.getColumnCount(); i++) {
-                            System.out.println("result column " + m.getColumnName(i) + " " + m.getColumnTypeName(i));
+                            System.out.println("result column " + m.getColumnName(i) + " " + m.getColumnTypeName(i)
+                                + " table=" + m.getTableName(i) + " nullable=" + m.isNullable(i));
                         }
                     }
                     while (rs.next()) {
