@@ -54,6 +54,8 @@ type conn struct {
 	// them in this transaction (nil: not set, the default), restored when
 	// it ends.
 	localSaved map[string]*string
+	// savepoints are the transaction's savepoint names, oldest first.
+	savepoints []string
 
 	stmts   map[string]*prepared
 	portals map[string]*portal

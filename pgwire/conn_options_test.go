@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -125,4 +126,33 @@ func TestCastParamsRoundTrip(t *testing.T) {
 	require.Equal(t, float32(1.5), f4)
 	require.Equal(t, "4.5", num)
 	require.Equal(t, "free", text)
+}
+
+// TestSavepointNames: RELEASE and ROLLBACK TO a savepoint that does not
+// exist (or was released) fail with 3B001 and the transaction with them,
+// as in PostgreSQL 15.
+func TestSavepointNames(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "BEGIN; SAVEPOINT a; SAVEPOINT b; ROLLBACK TO a; RELEASE a"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "CommandComplete SAVEPOINT", "CommandComplete SAVEPOINT", "CommandComplete ROLLBACK", "CommandComplete RELEASE", "ReadyForQuery T"}, r.until())
+	r.send(&pgproto3.Query{String: "RELEASE b"})
+	require.Equal(t, []string{"Error 3B001", "ReadyForQuery E"}, r.until(), "b went with ROLLBACK TO a")
+	r.send(&pgproto3.Query{String: "ROLLBACK"})
+	r.until()
+	r.send(&pgproto3.Query{String: "BEGIN; ROLLBACK TO SAVEPOINT nope"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "Error 3B001", "ReadyForQuery E"}, r.until())
+	r.send(&pgproto3.Query{String: "ROLLBACK"})
+	r.until()
+}
+
+// TestDateStyleOrder: a day-first DateStyle is refused rather than read
+// month first (it was accepted and ignored: '03/04/2020' meant March 4).
+func TestDateStyleOrder(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	_, err := conn.Exec(context.Background(), "SET DateStyle = 'ISO, DMY'")
+	require.Equal(t, "0A000", pgErr(t, err).Code)
+	_, err = conn.Exec(context.Background(), "SET DateStyle = 'ISO, MDY'")
+	require.NoError(t, err)
 }

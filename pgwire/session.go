@@ -133,6 +133,12 @@ func (s *session) set(name, value string) (report string, err error) {
 		if !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(value)), "ISO") {
 			return "", &planner.Error{Code: "0A000", Msg: fmt.Sprintf("DateStyle %q is not supported: Strata writes dates in the ISO style", value), Hint: "SET DateStyle = 'ISO, MDY'"}
 		}
+		for _, part := range strings.Split(strings.ToUpper(value), ",") {
+			if part = strings.TrimSpace(part); part == "DMY" || part == "YMD" || part == "EURO" || part == "EUROPEAN" {
+				return "", &planner.Error{Code: "0A000", Msg: fmt.Sprintf("DateStyle %q is not supported: Strata reads dates such as 03/04/2020 month first (MDY)", value),
+					Hint: "write dates as YYYY-MM-DD, which every DateStyle reads alike, and SET DateStyle = 'ISO, MDY'"}
+			}
+		}
 		value = "ISO, MDY"
 	case "intervalstyle":
 		if !strings.EqualFold(value, "postgres") {

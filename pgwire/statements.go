@@ -54,13 +54,24 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			return "", &planner.Error{Code: "25P01", Msg: fmt.Sprintf("%s can only be used in transaction blocks", strings.ToUpper(stmt.Kind.String()))}
 		}
 		if stmt.Kind == sql.Savepoint {
+			c.savepoints = append(c.savepoints, stmt.Name)
 			return "SAVEPOINT", nil
 		}
+		i, err := c.savepoint(stmt.Name)
+		if err != nil {
+			return "", err
+		}
+		c.savepoints = c.savepoints[:i] // it and the later ones go
 		return "RELEASE", nil
 	case sql.RollbackTo:
 		if c.tx == txIdle {
 			return "", &planner.Error{Code: "25P01", Msg: "ROLLBACK TO SAVEPOINT can only be used in transaction blocks"}
 		}
+		i, err := c.savepoint(stmt.Name)
+		if err != nil {
+			return "", err
+		}
+		c.savepoints = c.savepoints[:i+1] // it stays; the later ones go
 		c.tx = txBlock
 		return "ROLLBACK", nil
 	case sql.Discard:
@@ -110,11 +121,23 @@ func (c *conn) endTransaction(tag string) string {
 	if tag == "ROLLBACK" && c.txWrites > 0 {
 		c.notice("01000", fmt.Sprintf("Strata has no transactions: the %d rows written since BEGIN were durable when each statement completed and stay", c.txWrites))
 	}
-	c.tx, c.txWrites = txIdle, 0
+	c.tx, c.txWrites, c.savepoints = txIdle, 0, nil
 	c.closeCursors(false)
 	c.restoreLocal()
 	c.dropPortals() // a transaction's portals end with it
 	return tag
+}
+
+// savepoint finds the latest savepoint of that name (3B001 when there is
+// none). Strata keeps no rows to roll back to (no transactions); the names
+// are checked as PostgreSQL checks them.
+func (c *conn) savepoint(name string) (int, error) {
+	for i := len(c.savepoints) - 1; i >= 0; i-- {
+		if c.savepoints[i] == name {
+			return i, nil
+		}
+	}
+	return 0, &planner.Error{Code: "3B001", Msg: fmt.Sprintf("savepoint %q does not exist", name)}
 }
 
 // restoreLocal puts back the settings SET LOCAL changed in the
