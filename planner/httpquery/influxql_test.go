@@ -94,6 +94,13 @@ func TestInfluxQLSelect(t *testing.T) {
 			  {"name":"mem","tags":{"host":""},"columns":["time","usage","used"],"values":[["2023-11-14T22:13:20Z",null,10]]}]`},
 		{`SELECT mean(usage) FROM /./ WHERE time >= 1700000000s AND time < 1700000040s GROUP BY time(20s)`,
 			`[{"name":"cpu","columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2],["2023-11-14T22:13:40Z",3.5]]}]`},
+		// A selector with other fields or tags: the selected point's values.
+		{`SELECT max(usage), host, n FROM cpu`, `[{"name":"cpu","columns":["time","max","host","n"],"values":[["2023-11-14T22:14:00Z",5.5,"a",null]]}]`},
+		{`SELECT first(usage), region FROM cpu GROUP BY host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","first","region"],"values":[["2023-11-14T22:13:20Z",1.5,"east"]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","first","region"],"values":[["2023-11-14T22:13:30Z",2.5,"west"]]}]`},
+		{`SELECT max(usage), host FROM cpu WHERE time >= 1700000000s AND time < 1700000080s GROUP BY time(20s)`,
+			`[{"name":"cpu","columns":["time","max","host"],"values":[["2023-11-14T22:13:20Z",2.5,"b"],["2023-11-14T22:13:40Z",3.5,"a"],["2023-11-14T22:14:00Z",5.5,"a"],["2023-11-14T22:14:20Z",null,null]]}]`},
 		{`SELECT used FROM nosuch`, ``},
 		{`SELECT host FROM cpu`, ``},       // tags alone: no points
 		{`SELECT mean(host) FROM cpu`, ``}, // a tag is no field

@@ -281,6 +281,10 @@ type selectTranslator struct {
 	// lowerShift moves WHERE's lower time bound back (nanoseconds): a
 	// transformation over GROUP BY time reads the buckets before it.
 	lowerShift int64
+	// sel is the selector of a query that selects a point with other
+	// fields or tags (SELECT max(v), host FROM m): each group reads only
+	// its selected point (selectedPoints), whose values the items read.
+	sel *Call
 }
 
 // column is a field reference: the column, or NULL when the measurement
@@ -475,7 +479,7 @@ func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
 		return "", errorf("expected field argument in %s()", c.Name)
 	}
 	col := s.column(v.Name)
-	if k, ok := s.t.cols[v.Name]; ok && k == KindTag {
+	if k, ok := s.t.cols[v.Name]; ok && k == KindTag && s.sel == nil {
 		return "", errorf("%s() of tag %s is not supported: aggregate a field", c.Name, v.Name)
 	}
 	if c.Name == "percentile" {
@@ -837,6 +841,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	sel, items := selectorWithFields(items)
 	q := &Query{Tags: tags, Time: true}
 	kinds := map[string]Kind{}
 	for _, t := range tables {
@@ -848,7 +853,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	}
 	var branches []string
 	for _, t := range tables {
-		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds}
+		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel}
 		b, err := s.branch(db, cat, items, tags)
 		if err != nil {
 			return nil, err
@@ -1061,7 +1066,15 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		// A raw query returns the points that have one of the fields.
 		where = append(where, hasField)
 	}
-	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + quoteIdent(s.t.name)
+	from := quoteIdent(s.t.name)
+	if s.sel != nil {
+		sp, err := s.selectedPoints(tags)
+		if err != nil {
+			return "", err
+		}
+		from = "(" + sp + ") AS " + quoteIdent(s.t.name)
+	}
+	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + from
 	if len(where) > 0 {
 		sql += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -1116,6 +1129,9 @@ func dropEmpty(sql string, items []item, tags []string) string {
 // selected point's time when the query is one selector, else the start of
 // the WHERE's time range (the epoch when it has none).
 func (s *selectTranslator) aggregateTime(items []item) (string, error) {
+	if s.sel != nil {
+		return "max(time)", nil // the selected point's (the group's one row)
+	}
 	if len(items) == 1 {
 		if c, ok := items[0].expr.(*Call); ok {
 			if sel, ok := selectors[c.Name]; ok && len(c.Args) == 1 {
@@ -1238,4 +1254,77 @@ func (s *selectTranslator) fillValue(sql string, items []item, tags []string) st
 		return sql
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + sql + ") AS f"
+}
+
+// selectorWithFields recognizes a selector (first, last, min, max of a
+// field) with fields or tags beside it and no other aggregate: InfluxQL
+// answers the selected point's values for them. It returns the selector
+// and the items rewritten to read the group's one selected point (max of
+// one value is the value); nil and the items as they are otherwise.
+func selectorWithFields(items []item) (*Call, []item) {
+	var sel *Call
+	others := 0
+	for _, it := range items {
+		switch x := it.expr.(type) {
+		case *Call:
+			if _, ok := selectors[x.Name]; !ok || sel != nil || len(x.Args) != 1 {
+				return nil, items
+			}
+			if _, ok := x.Args[0].(*VarRef); !ok {
+				return nil, items
+			}
+			sel = x
+		case *VarRef:
+			others++
+		default:
+			return nil, items
+		}
+	}
+	if sel == nil || others == 0 {
+		return nil, items
+	}
+	out := make([]item, len(items))
+	for i, it := range items {
+		arg := it.expr
+		if c, ok := arg.(*Call); ok {
+			arg = c.Args[0]
+		}
+		out[i] = item{name: it.name, expr: &Call{Name: "max", Args: []Expr{arg}}}
+	}
+	return sel, out
+}
+
+// selectedPoints is the measurement's rows reduced to the point the
+// selector picks in each group (GROUP BY time's bucket and the tags):
+// the largest value (the earliest among equal ones) for max, the
+// smallest for min, the earliest or latest with a value for first and
+// last.
+func (s *selectTranslator) selectedPoints(tags []string) (string, error) {
+	f := s.column(s.sel.Args[0].(*VarRef).Name)
+	var part []string
+	if s.st.Interval != 0 {
+		b := "date_bin(" + intervalLiteral(s.st.Interval) + ", time"
+		if s.st.TimeOffset != 0 {
+			b += ", " + timeLiteral(s.st.TimeOffset)
+		}
+		part = append(part, b+")")
+	}
+	for _, k := range tags {
+		part = append(part, "coalesce("+s.tagColumn(k)+", '')")
+	}
+	order := map[string]string{"max": f + " DESC, time", "min": f + ", time", "first": "time", "last": "time DESC"}[s.sel.Name]
+	over := "ORDER BY " + order
+	if len(part) > 0 {
+		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
+	}
+	where := f + " IS NOT NULL"
+	if s.st.Where != nil {
+		w, err := s.condition(s.st.Where)
+		if err != nil {
+			return "", err
+		}
+		where += " AND " + w
+	}
+	return "SELECT * FROM (SELECT *, row_number() OVER (" + over + ") AS __strata_pick FROM " + quoteIdent(s.t.name) +
+		" WHERE " + where + ") AS p WHERE __strata_pick = 1", nil
 }
