@@ -101,6 +101,10 @@ func TestInfluxQLSelect(t *testing.T) {
 			  {"name":"cpu","tags":{"host":"b"},"columns":["time","first","region"],"values":[["2023-11-14T22:13:30Z",2.5,"west"]]}]`},
 		{`SELECT max(usage), host FROM cpu WHERE time >= 1700000000s AND time < 1700000080s GROUP BY time(20s)`,
 			`[{"name":"cpu","columns":["time","max","host"],"values":[["2023-11-14T22:13:20Z",2.5,"b"],["2023-11-14T22:13:40Z",3.5,"a"],["2023-11-14T22:14:00Z",5.5,"a"],["2023-11-14T22:14:20Z",null,null]]}]`},
+		// percentile picks a point (InfluxQL's nearest rank: floor(n*p/100 + 0.5)), with its time.
+		{`SELECT percentile(usage, 50) FROM cpu`, `[{"name":"cpu","columns":["time","percentile"],"values":[["2023-11-14T22:13:30Z",2.5]]}]`},
+		{`SELECT percentile(usage, 60), host FROM cpu`, `[{"name":"cpu","columns":["time","percentile","host"],"values":[["2023-11-14T22:13:30Z",2.5,"b"]]}]`},
+		{`SELECT percentile(usage, 10) FROM cpu`, ``},
 		{`SELECT used FROM nosuch`, ``},
 		{`SELECT host FROM cpu`, ``},       // tags alone: no points
 		{`SELECT mean(host) FROM cpu`, ``}, // a tag is no field

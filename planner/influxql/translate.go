@@ -1267,7 +1267,13 @@ func selectorWithFields(items []item) (*Call, []item) {
 	for _, it := range items {
 		switch x := it.expr.(type) {
 		case *Call:
-			if _, ok := selectors[x.Name]; !ok || sel != nil || len(x.Args) != 1 {
+			_, isSel := selectors[x.Name]
+			if pct, ok := percentileOf(x); ok && pct >= 0 && pct <= 100 {
+				isSel = true
+			} else if len(x.Args) != 1 {
+				isSel = false
+			}
+			if !isSel || sel != nil {
 				return nil, items
 			}
 			if _, ok := x.Args[0].(*VarRef); !ok {
@@ -1280,8 +1286,8 @@ func selectorWithFields(items []item) (*Call, []item) {
 			return nil, items
 		}
 	}
-	if sel == nil || others == 0 {
-		return nil, items
+	if sel == nil || others == 0 && sel.Name != "percentile" {
+		return nil, items // a selector alone: its aggregate (percentile: its point, always)
 	}
 	out := make([]item, len(items))
 	for i, it := range items {
@@ -1312,10 +1318,20 @@ func (s *selectTranslator) selectedPoints(tags []string) (string, error) {
 	for _, k := range tags {
 		part = append(part, "coalesce("+s.tagColumn(k)+", '')")
 	}
-	order := map[string]string{"max": f + " DESC, time", "min": f + ", time", "first": "time", "last": "time DESC"}[s.sel.Name]
+	order := map[string]string{"max": f + " DESC, time", "min": f + ", time", "first": "time", "last": "time DESC", "percentile": f + ", time"}[s.sel.Name]
 	over := "ORDER BY " + order
+	partition := ""
 	if len(part) > 0 {
-		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
+		partition = "PARTITION BY " + strings.Join(part, ", ")
+		over = partition + " " + over
+	}
+	pick := "1"
+	count := ""
+	if pct, ok := percentileOf(s.sel); ok {
+		// InfluxQL's nearest rank: the floor(n * p / 100 + 0.5)th value (none
+		// when that is 0).
+		count = ", count(*) OVER (" + partition + ") AS __strata_n"
+		pick = "floor(__strata_n * " + strconv.FormatFloat(pct, 'g', -1, 64) + " / 100 + 0.5)"
 	}
 	where := f + " IS NOT NULL"
 	if s.st.Where != nil {
@@ -1325,6 +1341,17 @@ func (s *selectTranslator) selectedPoints(tags []string) (string, error) {
 		}
 		where += " AND " + w
 	}
-	return "SELECT * FROM (SELECT *, row_number() OVER (" + over + ") AS __strata_pick FROM " + quoteIdent(s.t.name) +
-		" WHERE " + where + ") AS p WHERE __strata_pick = 1", nil
+	return "SELECT * FROM (SELECT *, row_number() OVER (" + over + ") AS __strata_pick" + count + " FROM " + quoteIdent(s.t.name) +
+		" WHERE " + where + ") AS p WHERE __strata_pick = " + pick, nil
+}
+
+// percentileOf is percentile(f, N)'s N.
+func percentileOf(c *Call) (float64, bool) {
+	if c.Name != "percentile" || len(c.Args) != 2 {
+		return 0, false
+	}
+	if n, ok := c.Args[1].(*NumberLit); ok {
+		return n.Val, true
+	}
+	return 0, false
 }
