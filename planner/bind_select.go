@@ -206,6 +206,18 @@ func (q *selectBinder) bind() (Node, error) {
 			for i := range distinctOn {
 				distinctOn[i] = remap(distinctOn[i])
 			}
+			// Window functions run over the filled rows.
+			for _, w := range q.wins {
+				for i := range w.Args {
+					w.Args[i] = remap(w.Args[i])
+				}
+				for i := range w.Partition {
+					w.Partition[i] = remap(w.Partition[i])
+				}
+				for i := range w.Order {
+					w.Order[i].Expr = remap(w.Order[i].Expr)
+				}
+			}
 		}
 	}
 	if len(q.wins) > 0 {

@@ -78,7 +78,13 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 	// grouped query), never containing another window call.
 	arg := func(e ast.ExprNode) (exec.Expr, error) {
 		if q.grouped {
-			return q.b.bindExprHook(q.in, e, q.postAgg)
+			// Over gap-filled rows too: lag(locf(min(v))) OVER (...).
+			return q.b.bindExprHook(q.in, e, func(e ast.ExprNode) (exec.Expr, bool, error) {
+				if x, ok, err := q.gapfillHook(e); ok || err != nil {
+					return x, ok, err
+				}
+				return q.postAgg(e)
+			})
 		}
 		return q.b.bindExpr(q.in, e)
 	}
