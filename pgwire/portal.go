@@ -46,6 +46,10 @@ type portal struct {
 	outs       []outColumn
 	encFor     arrow.Record
 	encFormats []int16
+	// fetchLeft is, for a FETCH n portal an Execute row limit suspended,
+	// the rows it has still to send (fetchStarted: it began).
+	fetchLeft    int64
+	fetchStarted bool
 	// ctx is the operator's context, for the portal's life: a result read
 	// by several Executes (a fetch size, a cursor) runs on between them
 	// (parallel scans keep the context of their first batch). An
@@ -186,7 +190,7 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 	defer stop()
 	switch {
 	case p.stmt.Kind == sql.Fetch || p.stmt.Kind == sql.Move:
-		return c.fetch(ctx, p)
+		return c.fetch(ctx, p, maxRows)
 	case p.stmt.Kind == sql.Copy && p.copyIn != nil:
 		return c.copyIn(ctx, p)
 	case p.stmt.Kind == sql.Copy:

@@ -728,3 +728,19 @@ func TestPortalLifetime(t *testing.T) {
 	r.send(&pgproto3.Parse{Query: "SELECT '\xff'"}, &pgproto3.Sync{})
 	require.Equal(t, []string{"Error 22021", "ReadyForQuery I"}, r.until())
 }
+
+// TestFetchPortalRowLimit: Execute's row limit applies to a FETCH portal:
+// its rows come in parts with PortalSuspended between them, as PostgreSQL
+// sends them (they came all at once, and the next Execute fetched more).
+func TestFetchPortalRowLimit(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR FOR SELECT usage FROM cpu ORDER BY time"})
+	r.until()
+	r.send(&pgproto3.Parse{Query: "FETCH 2 FROM c"}, &pgproto3.Bind{}, &pgproto3.Execute{MaxRows: 1}, &pgproto3.Execute{MaxRows: 1}, &pgproto3.Execute{MaxRows: 1}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ParseComplete", "BindComplete", "DataRow", "PortalSuspended", "DataRow", "CommandComplete FETCH 1", "CommandComplete FETCH 0", "ReadyForQuery T"}, r.until())
+	r.send(&pgproto3.Query{String: "FETCH ALL FROM c"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete FETCH 1", "ReadyForQuery T"}, r.until(), "the third row is left")
+	r.send(&pgproto3.Query{String: "COMMIT"})
+	r.until()
+}

@@ -286,7 +286,7 @@ func (c *conn) declare(ctx context.Context, stmt *sql.Statement, params []any) e
 }
 
 // fetch runs FETCH or MOVE: rows of the named cursor, forward only.
-func (c *conn) fetch(ctx context.Context, p *portal) error {
+func (c *conn) fetch(ctx context.Context, p *portal, maxRows int64) error {
 	stmt := p.stmt
 	cur, ok := c.cursors[stmt.Name]
 	if !ok {
@@ -326,10 +326,30 @@ func (c *conn) fetch(ctx context.Context, p *portal) error {
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("MOVE " + strconv.FormatInt(n, 10))})
 		return nil
 	}
+	// An Execute row limit sends the FETCH's rows in parts (PortalSuspended
+	// between them), as for any portal.
+	if !p.fetchStarted {
+		p.fetchStarted, p.fetchLeft = true, limit
+	} else if limit > 0 && p.fetchLeft <= 0 {
+		// The FETCH has sent its rows: executing it again sends none.
+		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("FETCH 0")})
+		return nil
+	}
+	batch := p.fetchLeft // 0: all
+	if maxRows > 0 && (batch == 0 || maxRows < batch) {
+		batch = maxRows
+	}
 	// The FETCH portal's formats: its own, or its cursor's (open).
-	n, _, err := c.stream(cctx, cur, p.formats, limit)
+	n, more, err := c.stream(cctx, cur, p.formats, batch)
 	if err != nil {
 		return err
+	}
+	if limit > 0 {
+		p.fetchLeft -= n
+	}
+	if maxRows > 0 && n == maxRows && more && (limit == 0 || p.fetchLeft > 0) {
+		c.be.Send(&pgproto3.PortalSuspended{})
+		return nil
 	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("FETCH " + strconv.FormatInt(n, 10))})
 	return nil
