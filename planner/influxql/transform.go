@@ -32,22 +32,10 @@ var transformations = map[string]int64{
 
 // isTransformation reports whether x calls a transformation.
 func isTransformation(x Expr) bool {
-	switch x := x.(type) {
-	case *Call:
-		if _, ok := transformations[x.Name]; ok {
-			return true
-		}
-		for _, a := range x.Args {
-			if isTransformation(a) {
-				return true
-			}
-		}
-	case *BinaryExpr:
-		return isTransformation(x.L) || isTransformation(x.R)
-	case *ParenExpr:
-		return isTransformation(x.X)
-	}
-	return false
+	return calls(x, func(c *Call) bool {
+		_, ok := transformations[c.Name]
+		return ok
+	})
 }
 
 // transformation reads the SELECT's transformation: nil when it has none;

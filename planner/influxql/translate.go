@@ -250,20 +250,28 @@ func varRefs(x Expr, dst []string) []string {
 
 // hasAggregate reports whether x calls an aggregate.
 func hasAggregate(x Expr) bool {
+	return calls(x, func(c *Call) bool {
+		_, ok := aggregates[c.Name]
+		return ok || c.Name == "percentile"
+	})
+}
+
+// calls reports whether x calls a function match accepts.
+func calls(x Expr, match func(*Call) bool) bool {
 	switch x := x.(type) {
 	case *Call:
-		if _, ok := aggregates[x.Name]; ok || x.Name == "percentile" {
+		if match(x) {
 			return true
 		}
 		for _, a := range x.Args {
-			if hasAggregate(a) {
+			if calls(a, match) {
 				return true
 			}
 		}
 	case *BinaryExpr:
-		return hasAggregate(x.L) || hasAggregate(x.R)
+		return calls(x.L, match) || calls(x.R, match)
 	case *ParenExpr:
-		return hasAggregate(x.X)
+		return calls(x.X, match)
 	}
 	return false
 }
