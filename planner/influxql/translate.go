@@ -375,13 +375,8 @@ func (s *selectTranslator) value(x Expr, inAgg bool) (string, error) {
 			return "", err
 		}
 		switch x.Op {
-		case "+", "-", "*", "&", "|":
-			return "(" + l + " " + x.Op + " " + r + ")", nil
-		case "/":
-			// InfluxQL divides integers into floats, and by zero into 0.
-			return "(CASE WHEN " + r + " = 0 THEN 0 ELSE CAST(" + l + " AS double precision) / " + r + " END)", nil
-		case "%":
-			return "(CASE WHEN " + r + " = 0 THEN 0 ELSE " + l + " % " + r + " END)", nil
+		case "+", "-", "*", "/", "%", "&", "|":
+			return arith(x.Op, l, r), nil
 		}
 		return "", errorf("operator %s is not supported in a SELECT item", x.Op)
 	case *Call:
@@ -686,17 +681,22 @@ func arithSQL(x Expr, col func(string) (string, Kind, bool)) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			if x.Op == "/" || x.Op == "%" {
-				div := "CAST(" + l + " AS double precision) / " + r
-				if x.Op == "%" {
-					div = l + " % " + r
-				}
-				return "(CASE WHEN " + r + " = 0 THEN 0 ELSE " + div + " END)", nil
-			}
-			return "(" + l + " " + x.Op + " " + r + ")", nil
+			return arith(x.Op, l, r), nil
 		}
 	}
 	return "", errorf("a condition compares fields, tags, numbers and strings, not %s", describeExpr(x))
+}
+
+// arith is l op r as InfluxQL computes it: integers divide into floats,
+// and division and modulo by zero give 0.
+func arith(op, l, r string) string {
+	switch op {
+	case "/":
+		return "(CASE WHEN " + r + " = 0 THEN 0 ELSE CAST(" + l + " AS double precision) / " + r + " END)"
+	case "%":
+		return "(CASE WHEN " + r + " = 0 THEN 0 ELSE " + l + " % " + r + " END)"
+	}
+	return "(" + l + " " + op + " " + r + ")"
 }
 
 // tagComparison compares a tag with a string as InfluxQL does: a row
