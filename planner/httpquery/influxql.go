@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,7 +107,7 @@ func (h *Handler) runV1(ctx context.Context, db string, st influxql.Statement, e
 		return nil, err
 	}
 	res := map[string]any{}
-	if len(series) > 0 {
+	if series != nil {
 		res["series"] = series
 	}
 	return res, nil
@@ -202,9 +202,11 @@ func createOptions(words []string) (time.Duration, error) {
 // epochUnits are /query's epoch units in nanoseconds.
 var epochUnits = map[string]int64{"ns": 1, "n": 1, "u": 1e3, "µ": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9}
 
-// collectSeries runs a translated statement and groups its rows into
-// InfluxDB 1.x series: one per measurement and tag values.
-func (h *Handler) collectSeries(ctx context.Context, db string, q *influxql.Query, epoch string, now time.Time) ([]map[string]any, error) {
+// collectSeries runs a translated statement and writes its rows as
+// InfluxDB 1.x series, one per measurement and tag values: the JSON of the
+// "series" array (nil: no rows), appended value by value without boxing
+// (cellAppender), as the other encoders write.
+func (h *Handler) collectSeries(ctx context.Context, db string, q *influxql.Query, epoch string, now time.Time) (json.RawMessage, error) {
 	stmts, err := sql.Parse(q.SQL)
 	if err != nil {
 		return nil, fmt.Errorf("translating InfluxQL to SQL failed, this is a bug: %v (SQL: %s)", err, q.SQL)
@@ -220,23 +222,22 @@ func (h *Handler) collectSeries(ctx context.Context, db string, q *influxql.Quer
 		first++
 	}
 	nTags := len(q.Tags)
-	columns := []string{}
+	// The header of every series: its columns.
+	columns := []byte(`"columns":[`)
 	if q.Time {
-		columns = append(columns, "time")
+		columns = append(columns, `"time"`...)
 	}
-	for _, c := range pq.Cols[first+nTags:] {
-		columns = append(columns, c.Name)
-	}
-	var out []map[string]any
-	var cur map[string]any
-	var curKey []string
-	var values [][]any
-	flush := func() {
-		if cur != nil {
-			cur["values"] = values
-			out = append(out, cur)
+	for i, c := range pq.Cols[first+nTags:] {
+		if i > 0 || q.Time {
+			columns = append(columns, ',')
 		}
+		columns = appendJSONString(columns, c.Name)
 	}
+	columns = append(columns, ']')
+	unit, byEpoch := epochUnits[epoch]
+	var out []byte
+	var key []string // the current series: measurement, tag values
+	rowKey := make([]string, 1+nTags)
 	for {
 		rec, err := op.Next(ctx)
 		if err != nil {
@@ -246,74 +247,92 @@ func (h *Handler) collectSeries(ctx context.Context, db string, q *influxql.Quer
 			break
 		}
 		cols := rec.Columns()
+		apps := make([]cellAppender, len(cols))
+		for c := first + nTags; c < len(cols); c++ {
+			apps[c] = jsonColumn(cols[c])
+		}
+		var times []arrow.Timestamp
+		if q.Time {
+			times = cols[1].(*array.Timestamp).Values()
+		}
 		for i := 0; i < int(rec.NumRows()); i++ {
-			key := make([]string, 1+nTags)
-			key[0], _ = cellValue(cols[0], i, "").(string)
+			rowKey[0] = stringAt(cols[0], i)
 			for t := 0; t < nTags; t++ {
-				key[1+t], _ = cellValue(cols[first+t], i, "").(string)
+				rowKey[1+t] = stringAt(cols[first+t], i)
 			}
-			if cur == nil || !slices.Equal(key, curKey) {
-				flush()
-				cur = map[string]any{"columns": columns}
+			if key == nil || !slices.Equal(rowKey, key) {
+				if key != nil {
+					out = append(out, "]},"...)
+				} else {
+					out = append(out, '[')
+				}
+				key = make([]string, len(rowKey))
+				for k, v := range rowKey {
+					key[k] = strings.Clone(v) // the batch's strings go with it
+				}
+				out = append(out, '{')
 				if key[0] != "" {
-					cur["name"] = key[0]
+					out = append(appendJSONString(append(out, `"name":`...), key[0]), ',')
 				}
 				if nTags > 0 {
-					tags := map[string]string{}
+					out = append(out, `"tags":{`...)
 					for t, name := range q.Tags {
-						tags[name] = key[1+t]
+						if t > 0 {
+							out = append(out, ',')
+						}
+						out = appendJSONString(append(appendJSONString(out, name), ':'), key[1+t])
 					}
-					cur["tags"] = tags
+					out = append(out, "},"...)
 				}
-				curKey, values = key, nil
+				out = append(append(out, columns...), `,"values":[`...)
+			} else {
+				out = append(out, ',')
 			}
-			row := make([]any, 0, len(columns))
+			out = append(out, '[')
 			if q.Time {
-				row = append(row, cellValue(cols[1], i, epoch))
+				switch ns := int64(times[i]); {
+				case exec.IsNullAt(cols[1], i):
+					out = append(out, "null"...)
+				case byEpoch:
+					out = strconv.AppendInt(out, ns/unit, 10)
+				default:
+					out = append(time.Unix(0, ns).UTC().AppendFormat(append(out, '"'), time.RFC3339Nano), '"')
+				}
 			}
 			for c := first + nTags; c < len(cols); c++ {
-				row = append(row, cellValue(cols[c], i, epoch))
+				if c > first+nTags || q.Time {
+					out = append(out, ',')
+				}
+				if exec.IsNullAt(cols[c], i) {
+					out = append(out, "null"...)
+				} else {
+					out = apps[c](out, i)
+				}
 			}
-			values = append(values, row)
+			out = append(out, ']')
 		}
-		rec.Release()
 	}
-	flush()
-	return out, nil
+	if key == nil {
+		return nil, nil
+	}
+	return append(out, "]}]"...), nil
 }
 
-// cellValue is row i of a as InfluxDB 1.x writes it in JSON: times as RFC
-// 3339 in UTC (or integers in the epoch unit), NaN and infinities as null.
-func cellValue(a arrow.Array, i int, epoch string) any {
-	if exec.IsNullAt(a, i) {
-		return nil
+// stringAt is row i of a string or dictionary-of-strings column ("" for
+// NULL and other types), without copying it.
+func stringAt(a arrow.Array, i int) string {
+	if a.IsNull(i) {
+		return ""
 	}
 	switch a := a.(type) {
-	case *array.Dictionary:
-		return cellValue(a.Dictionary(), a.GetValueIndex(i), epoch)
-	case *array.Timestamp:
-		ns := int64(a.Value(i))
-		if unit, ok := epochUnits[epoch]; ok {
-			return ns / unit
-		}
-		return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
-	case *array.Float64:
-		f := a.Value(i)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil
-		}
-		return f
-	case *array.Int64:
-		return a.Value(i)
-	case *array.Uint64:
-		return a.Value(i)
-	case *array.Boolean:
-		return a.Value(i)
 	case *array.String:
 		return a.Value(i)
+	case *array.Dictionary:
+		if d, ok := a.Dictionary().(*array.String); ok {
+			return d.Value(a.GetValueIndex(i))
+		}
 	}
-	s, _ := exec.FormatValue(a, i, time.UTC)
-	return s
+	return ""
 }
 
 // influxQLSQL translates /api/v3/query_influxql's one statement to SQL.

@@ -1046,9 +1046,16 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		cols = append(cols, "time")
 	}
 	for _, k := range tags {
-		cols = append(cols, "coalesce("+s.tagColumn(k)+", '') AS "+quoteIdent(k))
+		// Grouped by the tag itself (a dictionary column the aggregation
+		// hashes fast), shown as '' where a point has none.
+		if _, ok := s.t.cols[k]; !ok {
+			cols = append(cols, "'' AS "+quoteIdent(k))
+			continue
+		}
+		ref := quoteIdent(s.t.name) + "." + quoteIdent(k)
+		cols = append(cols, "coalesce("+ref+", '') AS "+quoteIdent(k))
 		if s.agg {
-			group = append(group, strconv.Itoa(len(cols)))
+			group = append(group, ref)
 		}
 	}
 	for _, it := range items {
@@ -1066,14 +1073,9 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		}
 		cols = append(cols, v+" AS "+quoteIdent(it.name))
 	}
-	if s.agg {
-		// The points each group aggregates (NULL in added buckets): a
-		// series without any is not shown (dropEmpty).
-		cols = append(cols, "count(CASE WHEN "+hasField+" THEN 1 END) AS __strata_points")
-	} else {
-		// A raw query returns the points that have one of the fields.
-		where = append(where, hasField)
-	}
+	// Only points with one of the fields count (a raw query returns those;
+	// a group without any is no series).
+	where = append(where, hasField)
 	from := quoteIdent(s.t.name)
 	if s.sel != nil {
 		sp, err := s.selectedPoints(tags)
@@ -1089,8 +1091,11 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	if len(group) > 0 {
 		sql += " GROUP BY " + strings.Join(group, ", ")
 	}
-	if s.agg {
-		sql = dropEmpty(sql, items, tags)
+	if s.agg && len(tags) == 0 {
+		// One series, with no tags: none when no point has the fields
+		// (InfluxQL answers a range without points with no series; an
+		// aggregate without GROUP BY has a row, a gap fill its buckets).
+		sql = "SELECT * FROM (" + sql + ") AS g WHERE EXISTS (SELECT 1 FROM " + from + " WHERE " + strings.Join(where, " AND ") + ")"
 	}
 	sql = s.fillValue(sql, items, tags)
 	if s.tf != nil {
@@ -1117,21 +1122,6 @@ func bucketStart(t, interval, offset int64) int64 {
 	return q*interval + offset
 }
 
-// dropEmpty leaves out the series (all of an aggregate's rows when it
-// has no GROUP BY) whose groups aggregated no point: InfluxQL answers a
-// time range without points with no series, not with NULLs.
-func dropEmpty(sql string, items []item, tags []string) string {
-	part := ""
-	if len(tags) > 0 {
-		q := make([]string, len(tags))
-		for i, k := range tags {
-			q[i] = quoteIdent(k)
-		}
-		part = "PARTITION BY " + strings.Join(q, ", ")
-	}
-	return "SELECT " + strings.Join(outputColumns(items, tags), ", ") + " FROM (SELECT *, max(__strata_points) OVER (" + part +
-		") AS __strata_any FROM (" + sql + ") AS e) AS n WHERE __strata_any > 0"
-}
 
 // aggregateTime is the time of an aggregate without GROUP BY time: the
 // selected point's time when the query is one selector, else the start of
