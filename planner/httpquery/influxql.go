@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -235,6 +236,10 @@ func (h *Handler) collectSeries(ctx context.Context, db string, q *influxql.Quer
 	}
 	columns = append(columns, ']')
 	unit, byEpoch := epochUnits[epoch]
+	loc := time.UTC
+	if q.Location != nil {
+		loc = q.Location // tz(): times with the zone's offset
+	}
 	var out []byte
 	var key []string // the current series: measurement, tag values
 	rowKey := make([]string, 1+nTags)
@@ -250,6 +255,15 @@ func (h *Handler) collectSeries(ctx context.Context, db string, q *influxql.Quer
 		apps := make([]cellAppender, len(cols))
 		for c := first + nTags; c < len(cols); c++ {
 			apps[c] = jsonColumn(cols[c])
+			if f, ok := cols[c].(*array.Float64); ok {
+				// InfluxDB 1.x writes a whole float bare (23, not 23.0).
+				apps[c] = func(dst []byte, i int) []byte {
+					if v := f.Value(i); !math.IsNaN(v) && !math.IsInf(v, 0) {
+						return exec.AppendFloat(dst, v)
+					}
+					return append(dst, "null"...)
+				}
+			}
 		}
 		var times []arrow.Timestamp
 		if q.Time {
@@ -296,7 +310,7 @@ func (h *Handler) collectSeries(ctx context.Context, db string, q *influxql.Quer
 				case byEpoch:
 					out = strconv.AppendInt(out, ns/unit, 10)
 				default:
-					out = append(time.Unix(0, ns).UTC().AppendFormat(append(out, '"'), time.RFC3339Nano), '"')
+					out = append(time.Unix(0, ns).In(loc).AppendFormat(append(out, '"'), time.RFC3339Nano), '"')
 				}
 			}
 			for c := first + nTags; c < len(cols); c++ {

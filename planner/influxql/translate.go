@@ -56,6 +56,8 @@ type Query struct {
 	SQL  string
 	Tags []string
 	Time bool
+	// Location is tz()'s zone, in which /query writes times (nil: UTC).
+	Location *time.Location
 }
 
 // Error is a statement that parses but cannot be answered.
@@ -289,6 +291,9 @@ type selectTranslator struct {
 	// lowerShift moves WHERE's lower time bound back (nanoseconds): a
 	// transformation over GROUP BY time reads the buckets before it.
 	lowerShift int64
+	// loc is tz()'s zone, whose clock GROUP BY time's buckets follow
+	// (nil: UTC).
+	loc *time.Location
 	// sel is the selector of a query that selects a point with other
 	// fields or tags (SELECT max(v), host FROM m): each group reads only
 	// its selected point (selectedPoints), whose values the items read.
@@ -798,8 +803,16 @@ func timeBounds(x Expr) (lower, upper bool) {
 
 // translateSelect builds one SQL query for all of FROM's measurements.
 func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time) (*Query, error) {
+	var loc *time.Location
 	if st.Location != "" && !strings.EqualFold(st.Location, "UTC") {
-		return nil, errorf("tz('%s') is not supported by Strata's InfluxQL: times are UTC; use SQL's date_bin_wallclock or AT TIME ZONE", st.Location)
+		l, err := time.LoadLocation(st.Location)
+		if err != nil {
+			return nil, errorf("unknown time zone %q in tz(): name an IANA zone, like tz('America/Chicago')", st.Location)
+		}
+		if st.TimeOffset != 0 && st.Interval != 0 && st.Fill.Mode != "none" {
+			return nil, errorf("GROUP BY time() with an offset and tz() is not supported with fill(); use fill(none)")
+		}
+		loc = l
 	}
 	tables, err := loadTables(st.Sources, db, cat)
 	if err != nil {
@@ -850,7 +863,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 		return nil, err
 	}
 	sel, items := selectorWithFields(items)
-	q := &Query{Tags: tags, Time: true}
+	q := &Query{Tags: tags, Time: true, Location: loc}
 	kinds := map[string]Kind{}
 	for _, t := range tables {
 		for name, k := range t.cols {
@@ -861,7 +874,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	}
 	var branches []string
 	for _, t := range tables {
-		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel}
+		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel, loc: loc}
 		b, err := s.branch(db, cat, items, tags)
 		if err != nil {
 			return nil, err
@@ -1026,15 +1039,7 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	var group []string
 	switch {
 	case st.Interval != 0:
-		fn := "date_bin"
-		if gapfill {
-			fn = "date_bin_gapfill"
-		}
-		bucket := fn + "(" + intervalLiteral(st.Interval) + ", time"
-		if st.TimeOffset != 0 {
-			bucket += ", " + timeLiteral(st.TimeOffset)
-		}
-		cols = append(cols, bucket+") AS time")
+		cols = append(cols, s.bucket(gapfill)+" AS time")
 		group = append(group, "2")
 	case s.agg:
 		t, err := s.aggregateTime(items)
@@ -1109,6 +1114,32 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		}
 	}
 	return s.limits(sql, items, tags), nil
+}
+
+// bucket is GROUP BY time(interval, offset)'s bucket of a point: counted
+// from the epoch (the epoch's reading on tz()'s clock), moved by the offset;
+// gapfill makes the missing buckets.
+func (s *selectTranslator) bucket(gapfill bool) string {
+	st := s.st
+	if s.loc != nil {
+		zone := quoteString(s.loc.String())
+		if gapfill {
+			// TimescaleDB's gapfill on a zone's clock (buckets of a day or
+			// less fall as they would from the epoch).
+			return "time_bucket_gapfill(" + intervalLiteral(st.Interval) + ", time, " + zone + ", NULL, NULL)"
+		}
+		origin := timeLiteral(time.Date(1970, 1, 1, 0, 0, 0, 0, s.loc).UnixNano())
+		return "time_bucket(" + intervalLiteral(st.Interval) + ", time, " + zone + ", " + origin + ", " + intervalLiteral(st.TimeOffset) + ")"
+	}
+	fn := "date_bin"
+	if gapfill {
+		fn = "date_bin_gapfill"
+	}
+	b := fn + "(" + intervalLiteral(st.Interval) + ", time"
+	if st.TimeOffset != 0 {
+		b += ", " + timeLiteral(st.TimeOffset)
+	}
+	return b + ")"
 }
 
 // bucketStart is the start of GROUP BY time(interval, offset)'s bucket
@@ -1307,11 +1338,7 @@ func (s *selectTranslator) selectedPoints(tags []string) (string, error) {
 	f := s.column(s.sel.Args[0].(*VarRef).Name)
 	var part []string
 	if s.st.Interval != 0 {
-		b := "date_bin(" + intervalLiteral(s.st.Interval) + ", time"
-		if s.st.TimeOffset != 0 {
-			b += ", " + timeLiteral(s.st.TimeOffset)
-		}
-		part = append(part, b+")")
+		part = append(part, s.bucket(false))
 	}
 	for _, k := range tags {
 		part = append(part, "coalesce("+s.tagColumn(k)+", '')")
