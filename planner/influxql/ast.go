@@ -104,7 +104,7 @@ type SelectStatement struct {
 type ShowStatement struct {
 	What     string // measurements, tag keys, tag values, field keys, series
 	Database string // ON database
-	Sources []Source
+	Sources  []Source
 	// MeasurementRegex / MeasurementName: SHOW MEASUREMENTS WITH
 	// MEASUREMENT =~ /re/ | = name.
 	Measurement *Source

@@ -1153,7 +1153,6 @@ func bucketStart(t, interval, offset int64) int64 {
 	return q*interval + offset
 }
 
-
 // aggregateTime is the time of an aggregate without GROUP BY time: the
 // selected point's time when the query is one selector, else the start of
 // the WHERE's time range (the epoch when it has none).
