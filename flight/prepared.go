@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
@@ -31,12 +32,55 @@ type preparedStmt struct {
 	mu     sync.Mutex
 	params []any
 	elem   *list.Element
+	// snaps are the parameters of the tickets GetFlightInfo issued, by
+	// ticket id (oldest first in snapOrder): a ticket runs with the values
+	// bound when it was issued, whatever is bound when it is redeemed.
+	snaps     map[string][]any
+	snapOrder []string
 }
+
+// maxSnapshots bounds the tickets of one statement that keep their
+// parameters (older ones must be issued again).
+const maxSnapshots = 256
 
 func (p *preparedStmt) boundParams() []any {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.params
+}
+
+// snapshot keeps the bound parameters for a ticket and returns the
+// ticket's handle: the statement's, '/', the snapshot's id.
+func (p *preparedStmt) snapshot() string {
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	key := hex.EncodeToString(id[:])
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.snaps == nil {
+		p.snaps = map[string][]any{}
+	}
+	if len(p.snapOrder) >= maxSnapshots {
+		delete(p.snaps, p.snapOrder[0])
+		p.snapOrder = p.snapOrder[1:]
+	}
+	p.snaps[key] = p.params
+	p.snapOrder = append(p.snapOrder, key)
+	return p.handle + "/" + key
+}
+
+// ticketParams are the parameters a ticket's handle (snapshot) holds.
+func (p *preparedStmt) ticketParams(snap string) ([]any, error) {
+	if snap == "" {
+		return p.boundParams(), nil // a handle without a snapshot: what is bound now
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	params, ok := p.snaps[snap]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "this execution's parameters are gone (more than %d executions of the statement since): execute it again", maxSnapshots)
+	}
+	return params, nil
 }
 
 // preparedTable holds the open prepared statements, closing the least
@@ -158,6 +202,7 @@ func (s *Server) DoPutPreparedStatementQuery(ctx context.Context, cmd flightsql.
 	if err != nil {
 		return nil, err
 	}
+	textParams(rows, p.ptypes)
 	if len(rows) > 1 {
 		return nil, status.Errorf(codes.InvalidArgument, "%d parameter rows bound to a query: bind one row of values per execution", len(rows))
 	}
@@ -180,7 +225,7 @@ func (s *Server) GetFlightInfoPreparedStatement(ctx context.Context, cmd flights
 	if p.schema == nil {
 		return nil, status.Error(codes.InvalidArgument, "this prepared statement is an INSERT: run it with ExecuteUpdate")
 	}
-	return s.commandInfo(&pb.CommandPreparedStatementQuery{PreparedStatementHandle: []byte(p.handle)}, p.schema, desc)
+	return s.commandInfo(&pb.CommandPreparedStatementQuery{PreparedStatementHandle: []byte(p.snapshot())}, p.schema, desc)
 }
 
 // GetSchemaPreparedStatement answers the statement's result schema.
@@ -208,6 +253,7 @@ func (s *Server) DoPutPreparedStatementUpdate(ctx context.Context, cmd flightsql
 	if err != nil {
 		return 0, err
 	}
+	textParams(rows, p.ptypes)
 	if len(rows) == 0 {
 		rows = [][]any{p.boundParams()}
 	}
@@ -220,4 +266,31 @@ func (s *Server) DoPutPreparedStatementUpdate(ctx context.Context, cmd flightsql
 		total += n
 	}
 	return total, nil
+}
+
+// textParams turns values bound to a parameter declared as text into
+// their text, as a cast to text writes them (a client may bind an int32 to
+// hostname = $1): the result's schema, which the parameter types fixed,
+// stays what GetFlightInfo announced.
+func textParams(rows [][]any, ptypes []arrow.DataType) {
+	for _, row := range rows {
+		for i, v := range row {
+			if i >= len(ptypes) || v == nil {
+				continue
+			}
+			if t := ptypes[i]; t != nil && t.ID() != arrow.NULL && !exec.IsText(t) {
+				continue
+			}
+			switch v := v.(type) {
+			case int64:
+				row[i] = strconv.FormatInt(v, 10)
+			case float64:
+				row[i] = string(exec.AppendFloat(nil, v))
+			case bool:
+				row[i] = strconv.FormatBool(v)
+			case exec.Timestamp:
+				row[i] = string(exec.AppendTimestamp(nil, int64(v), time.UTC))
+			}
+		}
+	}
 }

@@ -67,7 +67,34 @@ func TestPreparedStatement(t *testing.T) {
 	_, rows = readAll(t, ctx, c, info)
 	require.Equal(t, [][]any{{"b", 2.5}}, rows)
 
+	// A ticket runs with the values bound when it was issued, whatever is
+	// bound when it is redeemed (ADBC's partitions, several FlightInfos).
+	ps.SetParameters(paramRecord(t, fields, "a", 0.0))
+	infoA, err := ps.Execute(ctx)
+	require.NoError(t, err)
+	ps.SetParameters(paramRecord(t, fields, "b", 0.0))
+	infoB, err := ps.Execute(ctx)
+	require.NoError(t, err)
+	_, rows = readAll(t, ctx, c, infoA)
+	require.Equal(t, [][]any{{"a", 1.5}, {"a", 3.5}}, rows)
+	_, rows = readAll(t, ctx, c, infoB)
+	require.Equal(t, [][]any{{"b", 2.5}}, rows)
+
+	// A value bound to a text parameter is its text: the result keeps the
+	// announced schema.
+	ps2, err := c.Prepare(ctx, "SELECT $1 AS x")
+	require.NoError(t, err)
+	defer ps2.Close(ctx)
+	require.Equal(t, arrow.STRING, ps2.DatasetSchema().Field(0).Type.ID())
+	ps2.SetParameters(paramRecord(t, []arrow.Field{{Name: "v", Type: arrow.PrimitiveTypes.Int64}}, int64(42)))
+	info, err = ps2.Execute(ctx)
+	require.NoError(t, err)
+	schema, rows := readAll(t, ctx, c, info)
+	require.Equal(t, arrow.STRING, schema.Field(0).Type.ID())
+	require.Equal(t, [][]any{{"42"}}, rows)
+
 	require.NoError(t, ps.Close(ctx))
+	require.NoError(t, ps2.Close(ctx))
 	require.Empty(t, s.srv.prepared.m, "closing forgets the statement on the server")
 }
 

@@ -60,11 +60,18 @@ func (v *service) DoGet(t *flight.Ticket, stream flight.FlightService_DoGetServe
 		}
 		return v.s.runQuery(stream, h.DB, stmt, nil)
 	case *pb.CommandPreparedStatementQuery:
-		ps, err := v.s.prepared.get(cmd.GetPreparedStatementHandle())
+		// The ticket's handle names the statement and the parameters bound
+		// when the ticket was issued (preparedStmt.snapshot).
+		handle, snap, _ := strings.Cut(string(cmd.GetPreparedStatementHandle()), "/")
+		ps, err := v.s.prepared.get([]byte(handle))
 		if err != nil {
 			return err
 		}
-		return v.s.runQuery(stream, ps.db, ps.stmt, ps.boundParams())
+		params, err := ps.ticketParams(snap)
+		if err != nil {
+			return err
+		}
+		return v.s.runQuery(stream, ps.db, ps.stmt, params)
 	}
 	return v.FlightServer.DoGet(t, stream)
 }
