@@ -1,6 +1,7 @@
 package flight
 
 import (
+	"github.com/stratadb/strata/planner/influxql"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -21,7 +22,9 @@ func FuzzInfluxTicket(f *testing.F) {
 		f.Add([]byte(seed), "")
 	}
 	f.Fuzz(func(t *testing.T, body []byte, headerDB string) {
-		q, err := parseInfluxTicket(body, headerDB, func(db, text string) (string, error) { return text, nil })
+		q, err := parseInfluxTicket(body, headerDB, func(db, text string, _ map[string]any) (*influxql.Query, error) {
+			return &influxql.Query{SQL: text}, nil
+		})
 		if err != nil {
 			return
 		}

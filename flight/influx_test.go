@@ -69,6 +69,26 @@ func TestInfluxTicket(t *testing.T) {
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT count(usage) FROM cpu","query_type":"influxql"}`)
 	require.NoError(t, err)
 	require.Equal(t, [][]any{{"cpu", int64(0), int64(3)}}, rows)
+	// InfluxQL with params, its columns marked as InfluxDB 3 marks them
+	// (its clients build points from the marks).
+	schema, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT last(usage) FROM cpu WHERE region = $r GROUP BY host","query_type":"influxql","params":{"r":"eu"}}`)
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{"cpu", int64(1700000020000000000), "a", 3.5}}, rows)
+	marks := map[string]string{}
+	for _, f := range schema.Fields() {
+		v, _ := f.Metadata.GetValue("iox::column::type")
+		marks[f.Name] = v
+	}
+	require.Equal(t, map[string]string{"iox::measurement": "", "time": "iox::column_type::timestamp", "host": "iox::column_type::tag", "last": "iox::column_type::field::float"}, marks)
+	// SQL marks a stored column under any name it is given.
+	schema, _, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT region AS host, host AS region, usage AS u FROM cpu"}`)
+	require.NoError(t, err)
+	marks = map[string]string{}
+	for _, f := range schema.Fields() {
+		v, _ := f.Metadata.GetValue("iox::column::type")
+		marks[f.Name] = v
+	}
+	require.Equal(t, map[string]string{"host": "iox::column_type::tag", "region": "iox::column_type::tag", "u": "iox::column_type::field::float"}, marks)
 	// Positional parameters work too.
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT count(*) FROM cpu WHERE usage > $1","params":{"1":2.0}}`)
 	require.NoError(t, err)
@@ -80,7 +100,7 @@ func TestInfluxTicket(t *testing.T) {
 	}{
 		{`{"sql_query":"SELECT 1"}`, "names no database", codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELEC 1","query_type":"influxql"}`, "error parsing query", codes.InvalidArgument},
-		{`{"database":"db","sql_query":"SELECT usage FROM cpu","query_type":"influxql","params":{"a":1}}`, "InfluxQL queries take no params", codes.InvalidArgument},
+		{`{"database":"db","sql_query":"SELECT usage FROM cpu WHERE host = $h","query_type":"influxql","params":{"a":1}}`, "missing parameter $h", codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT 1","query_type":"flux"}`, `use "sql" or "influxql"`, codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT * FROM cpu WHERE host = $host"}`, "no value for parameter $host", codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT * FROM cpu WHERE host = $host","params":{"hots":"a"}}`, `no value for parameter $host (its parameters are $host; given but not used: "hots")`, codes.InvalidArgument},

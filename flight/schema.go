@@ -1,6 +1,8 @@
 package flight
 
 import (
+	"slices"
+
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/stratadb/strata/planner"
@@ -46,8 +48,10 @@ func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Sc
 			meta, _ = s.Planner.Engine.TableSchema(db, c.Table)
 			tables[c.Table] = meta
 		}
-		for _, m := range meta {
-			if m.Name == c.Name && sameKind(m.Type, typ) {
+		for j, m := range meta {
+			// The column the result reads (whatever it is named, AS host),
+			// else a column of the result's name.
+			if (c.AttNum > 0 && j == int(c.AttNum)-1 || c.AttNum == 0 && m.Name == c.Name) && sameKind(m.Type, typ) {
 				fields[i].Metadata = arrow.NewMetadata([]string{ioxColumnType}, []string{ioxTypes[m.Type]})
 				if m.Type == storage.TypeTime {
 					fields[i].Nullable = false
@@ -57,6 +61,33 @@ func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Sc
 		}
 	}
 	return arrow.NewSchema(fields, nil)
+}
+
+// markInfluxQL marks an InfluxQL result's columns as InfluxDB 3 does, for
+// its clients' points: time the timestamp, the series tags tags, the
+// values fields of their type (iox::measurement stays unmarked).
+func markInfluxQL(schema *arrow.Schema, tags []string) *arrow.Schema {
+	fields := schema.Fields()
+	for i, f := range fields {
+		var kind string
+		switch {
+		case f.Name == "iox::measurement":
+			continue
+		case f.Name == "time" && f.Type.ID() == arrow.TIMESTAMP:
+			kind = ioxTypes[storage.TypeTime]
+		case slices.Contains(tags, f.Name):
+			kind = ioxTypes[storage.TypeTag]
+		default:
+			kind = map[arrow.Type]string{arrow.FLOAT64: ioxTypes[storage.TypeFloat], arrow.INT64: ioxTypes[storage.TypeInt],
+				arrow.UINT64: ioxTypes[storage.TypeUint], arrow.STRING: ioxTypes[storage.TypeString], arrow.DICTIONARY: ioxTypes[storage.TypeString],
+				arrow.BOOL: ioxTypes[storage.TypeBool]}[f.Type.ID()]
+		}
+		if kind != "" {
+			fields[i].Metadata = arrow.NewMetadata([]string{ioxColumnType}, []string{kind})
+		}
+	}
+	md := schema.Metadata()
+	return arrow.NewSchema(fields, &md)
 }
 
 // sameKind reports whether a result type is what a stored column of type t

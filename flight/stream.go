@@ -90,13 +90,13 @@ type influxTicket struct {
 
 func (s *Server) doGetInflux(body []byte, stream flight.FlightService_DoGetServer) error {
 	ctx := stream.Context()
-	q, err := parseInfluxTicket(body, requestDatabase(ctx), func(db, text string) (string, error) {
-		return influxql.SQL(text, db, s.Planner.Engine, time.Now())
+	q, err := parseInfluxTicket(body, requestDatabase(ctx), func(db, text string, params map[string]any) (*influxql.Query, error) {
+		return influxql.SQL(text, db, params, s.Planner.Engine, time.Now())
 	})
 	if err != nil {
 		return toStatus(ctx, err)
 	}
-	return s.runQuery(stream, q.db, q.stmt, q.params)
+	return s.runQuery(stream, q.db, q.stmt, q.params, q.influxTags)
 }
 
 // influxQuery is a parsed InfluxDB 3 ticket.
@@ -104,13 +104,16 @@ type influxQuery struct {
 	db     string
 	stmt   *sql.Statement
 	params []any
+	// influxTags are an InfluxQL query's series tags (non-nil for
+	// InfluxQL), which its result marks as tags, its values as fields.
+	influxTags []string
 }
 
 // parseInfluxTicket reads an InfluxDB 3 JSON ticket; headerDB is the
 // database the request's metadata names, used when the ticket names none;
 // fromInfluxQL translates an InfluxQL query (query_type influxql) of a
 // database to SQL.
-func parseInfluxTicket(body []byte, headerDB string, fromInfluxQL func(db, q string) (string, error)) (influxQuery, error) {
+func parseInfluxTicket(body []byte, headerDB string, fromInfluxQL func(db, q string, params map[string]any) (*influxql.Query, error)) (influxQuery, error) {
 	var q influxQuery
 	var t influxTicket
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -129,13 +132,12 @@ func parseInfluxTicket(body []byte, headerDB string, fromInfluxQL func(db, q str
 	switch strings.ToLower(t.QueryType) {
 	case "", "sql":
 	case "influxql":
-		var err error
-		if text, err = fromInfluxQL(q.db, t.SQLQuery); err != nil {
+		tq, err := fromInfluxQL(q.db, t.SQLQuery, t.Params)
+		if err != nil {
 			return q, status.Error(codes.InvalidArgument, err.Error())
 		}
-		if len(t.Params) > 0 {
-			return q, status.Error(codes.InvalidArgument, "InfluxQL queries take no params: write the values into the query")
-		}
+		text, q.influxTags = tq.SQL, append([]string{}, tq.Tags...)
+		t.Params = nil // bound into the InfluxQL
 	default:
 		return q, status.Errorf(codes.InvalidArgument, "query_type %q: use \"sql\" or \"influxql\"", t.QueryType)
 	}
@@ -199,16 +201,20 @@ func parseOne(text string) (*sql.Statement, error) {
 // next is pulled, so a result of any size streams in bounded memory and a
 // slow client slows the query instead of buffering it. Tags go out as
 // strings (see plain.go).
-func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any) error {
+func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, influxTags ...[]string) error {
 	start, rows, failed := time.Now(), int64(0), true // failed until it ends well
 	defer func() { s.Queries.Done(start, rows, failed) }()
-	err := s.streamQuery(stream, db, stmt, params, &rows)
+	var tags []string
+	if len(influxTags) > 0 {
+		tags = influxTags[0]
+	}
+	err := s.streamQuery(stream, db, stmt, params, tags, &rows)
 	failed = err != nil
 	return err
 }
 
 // streamQuery is runQuery's work; it adds the rows it sends to *rows.
-func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, rows *int64) error {
+func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, influxTags []string, rows *int64) error {
 	ctx := stream.Context()
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
@@ -226,6 +232,9 @@ func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string,
 	}
 	defer op.Close()
 	schema := s.resultSchema(db, q.Cols, op.Schema())
+	if influxTags != nil {
+		schema = markInfluxQL(schema, influxTags)
+	}
 	cols := make([]arrow.Array, schema.NumFields())
 	w := flight.NewRecordWriter(stream, ipc.WithSchema(schema), ipc.WithAllocator(s.mem))
 	defer w.Close()

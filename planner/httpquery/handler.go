@@ -88,7 +88,7 @@ func (h *Handler) run(w *queryWriter, r *http.Request, influxQL bool) {
 	text := req.Q
 	if influxQL {
 		var herr *httpError
-		if text, herr = h.influxQLSQL(req.DB, req.Q, now); herr != nil {
+		if text, herr = h.influxQLSQL(req.DB, req.Q, req.Params, now); herr != nil {
 			herr.write(w)
 			return
 		}

@@ -1,6 +1,7 @@
 package httpquery
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -50,6 +51,10 @@ func (h *Handler) influxQLV1(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stmts, err := influxql.Parse(q)
+	var params map[string]any
+	if err == nil {
+		params, err = influxParams(json.RawMessage(r.FormValue("params")))
+	}
 	if err != nil {
 		writeV1(w, http.StatusBadRequest, map[string]any{"error": err.Error()})
 		return
@@ -68,7 +73,9 @@ func (h *Handler) influxQLV1(w http.ResponseWriter, r *http.Request) {
 			if d := influxql.StatementDatabase(st); d != "" {
 				sdb = d // SHOW ... ON db, FROM db.rp.m
 			}
-			res, err = h.runV1(r.Context(), sdb, st, epoch, now)
+			if err = influxql.Bind(st, params); err == nil {
+				res, err = h.runV1(r.Context(), sdb, st, epoch, now)
+			}
 		}
 		if err != nil {
 			res = map[string]any{"error": err.Error()}
@@ -350,10 +357,29 @@ func stringAt(a arrow.Array, i int) string {
 }
 
 // influxQLSQL translates /api/v3/query_influxql's one statement to SQL.
-func (h *Handler) influxQLSQL(db, q string, now time.Time) (string, *httpError) {
-	text, err := influxql.SQL(q, db, h.Planner.Engine, now)
+func (h *Handler) influxQLSQL(db, q string, rawParams json.RawMessage, now time.Time) (string, *httpError) {
+	params, err := influxParams(rawParams)
 	if err != nil {
 		return "", badRequest("%v", err)
 	}
-	return text, nil
+	tq, err := influxql.SQL(q, db, params, h.Planner.Engine, now)
+	if err != nil {
+		return "", badRequest("%v", err)
+	}
+	return tq.SQL, nil
+}
+
+// influxParams reads InfluxQL's params, a JSON object of values by name
+// ($host: {"host": "a"}); numbers stay json.Number.
+func influxParams(raw json.RawMessage) (map[string]any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var params map[string]any
+	if err := dec.Decode(&params); err != nil {
+		return nil, fmt.Errorf(`params must be a JSON object of values by name, like {"host": "a"}: %v`, err)
+	}
+	return params, nil
 }

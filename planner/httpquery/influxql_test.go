@@ -174,6 +174,16 @@ func TestInfluxQLSelect(t *testing.T) {
 	code, body = influxGet(t, base, "/query", "db", "db", "q", `SELECT *::field FROM cpu WHERE usage * 2 > 6 AND usage < n * 10`)
 	require.Equal(t, 200, code)
 	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","n","usage"],"values":[["2023-11-14T22:13:40Z",3,3.5]]}]}]}`, body)
+	// Parameters ($name), as InfluxDB 3 binds them: a JSON object of values.
+	code, body = influxGet(t, base, "/query", "db", "db", "params", `{"h":"b","min":2}`, "q", `SELECT usage FROM cpu WHERE host = $h AND usage > $min`)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","usage"],"values":[["2023-11-14T22:13:30Z",2.5]]}]}]}`, body)
+	code, body = influxGet(t, base, "/api/v3/query_influxql", "db", "db", "params", `{"h":"b"}`, "q", `SELECT usage FROM cpu WHERE host = $h`)
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `[{"iox::measurement":"cpu","time":"2023-11-14T22:13:30","usage":2.5}]`, body)
+	code, body = influxGet(t, base, "/query", "db", "db", "q", `SELECT usage FROM cpu WHERE host = $h`)
+	require.Equal(t, 200, code)
+	require.Contains(t, body, "missing parameter $h")
 	// After a failed statement, the rest are not executed.
 	code, body = influxGet(t, base, "/query", "db", "db", "q", `SELECT bogus(usage) FROM cpu; SELECT used FROM mem`)
 	require.Equal(t, 200, code)

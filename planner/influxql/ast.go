@@ -44,6 +44,8 @@ type (
 	ParenExpr struct{ X Expr }
 	// NowCall is now().
 	NowCall struct{}
+	// ParamRef is a bound parameter, $name, until Bind replaces it.
+	ParamRef struct{ Name string }
 )
 
 func (*VarRef) expr()      {}
@@ -57,6 +59,7 @@ func (*RegexLit) expr()    {}
 func (*BinaryExpr) expr()  {}
 func (*ParenExpr) expr()   {}
 func (*NowCall) expr()     {}
+func (*ParamRef) expr()    {}
 
 // Field is one item of a SELECT list.
 type Field struct {

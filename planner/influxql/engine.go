@@ -47,39 +47,42 @@ func (c EngineCatalog) TimeBounds(db, m string) (lo, hi int64, ok bool) {
 	return lo, hi, ok
 }
 
-// SQL translates one InfluxQL statement to the SQL that answers it in
+// SQL translates one InfluxQL statement to the query that answers it in
 // InfluxDB 3's shape (/api/v3/query_influxql, Flight tickets with
 // query_type influxql): a row per point with its measurement in
 // iox::measurement, then time, the GROUP BY tags and the values; SHOW
-// DATABASES as iox::database. A statement over no measurement is a query
-// of no rows.
-func SQL(q, db string, e *storage.Engine, now time.Time) (string, error) {
+// DATABASES as iox::database. params are the values of its $parameters.
+// A statement over no measurement is a query of no rows.
+func SQL(q, db string, params map[string]any, e *storage.Engine, now time.Time) (*Query, error) {
 	stmts, err := Parse(q)
 	if err == nil && len(stmts) != 1 {
 		err = fmt.Errorf("expected one InfluxQL statement, got %d", len(stmts))
 	}
+	if err == nil {
+		err = Bind(stmts[0], params)
+	}
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if ds, ok := stmts[0].(*DatabaseStatement); ok {
 		if ds.Verb != "show databases" {
-			return "", fmt.Errorf("%s is not supported here: manage databases with /api/v3/configure/database", strings.ToUpper(ds.Verb))
+			return nil, fmt.Errorf("%s is not supported here: manage databases with /api/v3/configure/database", strings.ToUpper(ds.Verb))
 		}
 		var rows []string
 		for _, d := range e.Databases() {
 			rows = append(rows, "("+quoteString(d.Name)+")")
 		}
 		if len(rows) == 0 {
-			return `SELECT '' AS "iox::database" WHERE false`, nil
+			return &Query{SQL: `SELECT '' AS "iox::database" WHERE false`}, nil
 		}
-		return `SELECT name AS "iox::database" FROM (VALUES ` + strings.Join(rows, ", ") + `) AS d(name) ORDER BY 1`, nil
+		return &Query{SQL: `SELECT name AS "iox::database" FROM (VALUES ` + strings.Join(rows, ", ") + `) AS d(name) ORDER BY 1`}, nil
 	}
 	tq, err := Translate(stmts[0], db, EngineCatalog{Engine: e}, now)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if tq == nil {
-		return `SELECT '' AS "` + MeasurementColumn + `" WHERE false`, nil
+		return &Query{SQL: `SELECT '' AS "` + MeasurementColumn + `" WHERE false`}, nil
 	}
-	return tq.SQL, nil
+	return tq, nil
 }

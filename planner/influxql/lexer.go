@@ -17,6 +17,7 @@ const (
 	tNumber           // 12, 1.5, 1e3
 	tDuration         // 5m, 1h30m, 100ms
 	tRegex            // /pattern/ (only where the parser asks for one)
+	tParam            // $name, $"quoted name"
 	tOp               // = != <> < <= > >= =~ !~ + - * / % & | ^ :: ( ) , . ;
 )
 
@@ -141,6 +142,24 @@ func (l *lexer) next() (token, error) {
 	case c == '\'':
 		s, err := l.quoted('\'')
 		return token{kind: tString, text: s, pos: start}, err
+	case c == '$':
+		l.pos++
+		if l.pos < len(l.src) && l.src[l.pos] == '"' {
+			s, err := l.quoted('"')
+			return token{kind: tParam, text: s, pos: start}, err
+		}
+		n := l.pos
+		for l.pos < len(l.src) {
+			r, size := utf8.DecodeRuneInString(l.src[l.pos:])
+			if !isIdentChar(r) {
+				break
+			}
+			l.pos += size
+		}
+		if l.pos == n {
+			return token{}, l.errorAt(start, "a parameter is $ and a name, like $host")
+		}
+		return token{kind: tParam, text: l.src[n:l.pos], pos: start}, nil
 	}
 	for _, op := range []string{"::", "!=", "<>", "<=", ">=", "=~", "!~"} {
 		if strings.HasPrefix(l.src[l.pos:], op) {

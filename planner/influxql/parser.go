@@ -649,6 +649,8 @@ func (p *parser) primary() (Expr, error) {
 		return &DurationLit{Nanos: n}, err
 	case tString:
 		return &StringLit{Val: t.text}, nil
+	case tParam:
+		return &ParamRef{Name: t.text}, nil
 	case tOp:
 		switch t.text {
 		case "(":

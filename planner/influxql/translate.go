@@ -426,6 +426,8 @@ func describeExpr(x Expr) string {
 		return describeExpr(x.X)
 	case *BinaryExpr:
 		return "an expression with " + x.Op
+	case *ParamRef:
+		return "$" + x.Name + " (a parameter without a value: pass it in params)"
 	}
 	return "this expression"
 }
