@@ -56,7 +56,7 @@ func TestInfluxTicket(t *testing.T) {
 	typ, _ := schema.Field(0).Metadata.GetValue(ioxColumnType)
 	require.Equal(t, "iox::column_type::tag", typ)
 
-	for _, key := range []string{"namespace_name", "bucket"} {
+	for _, key := range []string{"namespace_name", "bucket", "bucket-name"} {
 		_, rows, err = doGetRows(ctx, c, fmt.Sprintf(`{%q:"db","sql_query":"SELECT count(*) FROM cpu"}`, key))
 		require.NoError(t, err, key)
 		require.Equal(t, [][]any{{int64(3)}}, rows, key)

@@ -2,6 +2,7 @@ package flight
 
 import (
 	"context"
+	pb "github.com/apache/arrow-go/v18/arrow/flight/gen/flight"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -77,6 +78,19 @@ func TestMetadataCommands(t *testing.T) {
 	require.Equal(t, "Strata", got[int64(flightsql.SqlInfoFlightSqlServerName)])
 	require.Equal(t, `"`, got[int64(flightsql.SqlInfoIdentifierQuoteChar)])
 	require.Equal(t, false, got[int64(flightsql.SqlInfoFlightSqlServerReadOnly)])
+
+	// Every standard SqlInfo has a value: JDBC's DatabaseMetaData and ADBC's
+	// GetInfo ask for them (one missing failed the whole request).
+	var all []flightsql.SqlInfo
+	for id := range flightsql.SqlInfoStoredFunctionsUsingCallSyntaxSupported + 1 {
+		if _, ok := pb.SqlInfo_name[int32(id)]; ok {
+			all = append(all, id)
+		}
+	}
+	info, err = c.GetSqlInfo(ctx, all)
+	require.NoError(t, err)
+	_, rows = readAll(t, ctx, c, info)
+	require.Len(t, rows, len(all))
 
 	info, err = c.GetXdbcTypeInfo(ctx, nil)
 	require.NoError(t, err)

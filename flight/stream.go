@@ -83,6 +83,7 @@ type influxTicket struct {
 	Database      string         `json:"database"`
 	NamespaceName string         `json:"namespace_name"`
 	Bucket        string         `json:"bucket"`
+	BucketName    string         `json:"bucket-name"`
 	SQLQuery      string         `json:"sql_query"`
 	QueryType     string         `json:"query_type"`
 	Params        map[string]any `json:"params"`
@@ -121,7 +122,7 @@ func parseInfluxTicket(body []byte, headerDB string, fromInfluxQL func(db, q str
 	if err := dec.Decode(&t); err != nil {
 		return q, status.Errorf(codes.InvalidArgument, `ticket JSON: %v (expected {"database": "mydb", "sql_query": "SELECT ...", "query_type": "sql", "params": {...}})`, err)
 	}
-	q.db = firstNonEmpty(t.Database, t.NamespaceName, t.Bucket, headerDB)
+	q.db = firstNonEmpty(t.Database, t.NamespaceName, t.Bucket, t.BucketName, headerDB)
 	if q.db == "" {
 		return q, status.Error(codes.InvalidArgument, `ticket names no database: add "database": "mydb"`)
 	}
