@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/storage"
@@ -39,6 +41,12 @@ func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Sc
 			typ = actual.Field(i).Type
 		}
 		typ = plainType(typ)
+		switch {
+		case c.PGType == 1114 && typ.ID() == arrow.TIMESTAMP:
+			typ = wallClockType // a timestamp without time zone: no zone, as Arrow marks a reading
+		case c.PGType == 1082 && typ.ID() == arrow.TIMESTAMP:
+			typ = arrow.FixedWidthTypes.Date32
+		}
 		fields[i] = arrow.Field{Name: c.Name, Type: typ, Nullable: true}
 		if c.Table == "" || s.Planner == nil || s.Planner.Engine == nil {
 			continue
@@ -61,6 +69,46 @@ func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Sc
 		}
 	}
 	return arrow.NewSchema(fields, nil)
+}
+
+// wallClockType is Arrow's timestamp without a time zone: a clock reading,
+// not an instant.
+var wallClockType = &arrow.TimestampType{Unit: arrow.Nanosecond}
+
+// asDeclared gives a batch's column the type the result schema declares
+// for it where they differ: a timestamp without time zone (the same
+// values: Flight sessions read clocks in UTC) or a date (days since the
+// epoch). ok is false when a is already of type t.
+func asDeclared(mem memory.Allocator, a arrow.Array, t arrow.DataType) (arrow.Array, bool) {
+	if arrow.TypeEqual(a.DataType(), t) || a.DataType().ID() != arrow.TIMESTAMP {
+		return a, false
+	}
+	switch t.ID() {
+	case arrow.TIMESTAMP:
+		d := a.Data()
+		nd := array.NewData(t, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
+		defer nd.Release()
+		return array.MakeFromData(nd), true
+	case arrow.DATE32:
+		ts := a.(*array.Timestamp)
+		b := array.NewDate32Builder(mem)
+		defer b.Release()
+		b.Reserve(ts.Len())
+		for i := 0; i < ts.Len(); i++ {
+			if ts.IsNull(i) {
+				b.AppendNull()
+				continue
+			}
+			ns := int64(ts.Value(i))
+			days := ns / 86400e9
+			if ns%86400e9 < 0 {
+				days--
+			}
+			b.UnsafeAppend(arrow.Date32(days))
+		}
+		return b.NewArray(), true
+	}
+	return a, false
 }
 
 // markInfluxQL marks an InfluxQL result's columns as InfluxDB 3 does, for

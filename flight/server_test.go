@@ -168,6 +168,19 @@ func TestStatementQuery(t *testing.T) {
 	_, marked := schema.Field(1).Metadata.GetValue(ioxColumnType)
 	require.False(t, marked, "an aggregate is not the table's column")
 
+	// A timestamp without time zone is Arrow's zoneless timestamp, a date a
+	// date32, in the FlightInfo and the stream alike.
+	info, err = c.Execute(ctx, "SELECT time AT TIME ZONE 'Europe/Oslo' AS oslo, time::date AS day, time FROM cpu ORDER BY time LIMIT 1")
+	require.NoError(t, err)
+	declared, err = flight.DeserializeSchema(info.Schema, memory.DefaultAllocator)
+	require.NoError(t, err)
+	schema, rows = readAll(t, ctx, c, info)
+	require.True(t, declared.Equal(schema), "FlightInfo schema %s, stream schema %s", declared, schema)
+	require.Equal(t, "timestamp[ns]", schema.Field(0).Type.String())
+	require.Equal(t, "date32", schema.Field(1).Type.String())
+	require.Equal(t, "timestamp[ns, tz=UTC]", schema.Field(2).Type.String())
+	require.Equal(t, [][]any{{int64(1700000000000000000 + 3600e9), "2023-11-14", int64(1700000000000000000)}}, rows)
+
 	// An empty result still has its schema.
 	info, err = c.Execute(ctx, "SELECT host FROM cpu WHERE usage > 100")
 	require.NoError(t, err)

@@ -256,6 +256,9 @@ func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string,
 			if d, ok := col.(*array.Dictionary); ok && schema.Field(i).Type.ID() == arrow.STRING {
 				cols[i] = plainStrings(s.mem, d)
 				decoded = append(decoded, cols[i])
+			} else if a, made := asDeclared(s.mem, col, schema.Field(i).Type); made {
+				cols[i] = a
+				decoded = append(decoded, a)
 			}
 		}
 		out := array.NewRecordBatch(schema, cols, rec.NumRows())
