@@ -243,7 +243,8 @@ func (s *Server) GetSchemaPreparedStatement(_ context.Context, cmd flightsql.Pre
 
 // DoPutPreparedStatementUpdate runs a prepared INSERT once per uploaded
 // parameter row (or once with the bound parameters when none are
-// uploaded) and answers the rows written in all.
+// uploaded), all in one write (every row or, when one fails, none), and
+// answers the rows written.
 func (s *Server) DoPutPreparedStatementUpdate(ctx context.Context, cmd flightsql.PreparedStatementUpdate, r flight.MessageReader) (int64, error) {
 	p, err := s.prepared.get(cmd.GetPreparedStatementHandle())
 	if err != nil {
@@ -257,15 +258,7 @@ func (s *Server) DoPutPreparedStatementUpdate(ctx context.Context, cmd flightsql
 	if len(rows) == 0 {
 		rows = [][]any{p.boundParams()}
 	}
-	var total int64
-	for _, params := range rows {
-		n, err := s.insert(ctx, p.db, p.stmt, params)
-		if err != nil {
-			return total, err
-		}
-		total += n
-	}
-	return total, nil
+	return s.insert(ctx, p.db, p.stmt, rows...)
 }
 
 // textParams turns values bound to a parameter declared as text into

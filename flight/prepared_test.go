@@ -126,6 +126,21 @@ func TestPreparedInsertAndExecuteUpdate(t *testing.T) {
 	_, rows := readAll(t, ctx, c, info)
 	require.Equal(t, [][]any{{"c", int64(2), 20.0}, {"d", int64(3), 6.0}}, rows)
 
+	// A batch is one write: a row that fails writes none of them.
+	b = array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(fields, nil))
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"2023-11-14T22:18:00Z", "not a time"}, nil)
+	b.Field(1).(*array.StringBuilder).AppendValues([]string{"e", "e"}, nil)
+	b.Field(2).(*array.Float64Builder).AppendValues([]float64{1, 2}, nil)
+	rec = b.NewRecordBatch()
+	b.Release()
+	ps.SetParameters(rec)
+	_, err = ps.ExecuteUpdate(ctx)
+	require.ErrorContains(t, err, "not a time")
+	info, err = c.Execute(ctx, "SELECT count(*) FROM cpu WHERE host = 'e'")
+	require.NoError(t, err)
+	_, rows = readAll(t, ctx, c, info)
+	require.Equal(t, [][]any{{int64(0)}}, rows, "the first row was not written")
+
 	_, err = c.ExecuteUpdate(ctx, "SELECT 1")
 	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT statements")
 	_, err = c.Execute(ctx, "INSERT INTO cpu (time, usage) VALUES (now(), 1)")

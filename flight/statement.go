@@ -85,11 +85,11 @@ func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.
 	return s.insert(ctx, db, stmt, nil)
 }
 
-func (s *Server) insert(ctx context.Context, db string, stmt *sql.Statement, params []any) (int64, error) {
+func (s *Server) insert(ctx context.Context, db string, stmt *sql.Statement, params ...[]any) (int64, error) {
 	if stmt.Kind != sql.Insert {
 		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT statements; run queries with Execute (CommandStatementQuery)")
 	}
-	n, err := s.Planner.Insert(ctx, s.session(db), stmt, params)
+	n, err := s.Planner.InsertRows(ctx, s.session(db), stmt, params)
 	if err != nil {
 		return 0, toStatus(ctx, err)
 	}

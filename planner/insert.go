@@ -27,6 +27,13 @@ import (
 // as in line protocol (the later write wins per field), so two rows of one
 // INSERT that would merge are refused.
 func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+	return p.InsertRows(ctx, sess, stmt, [][]any{params})
+}
+
+// InsertRows runs an INSERT once per set of parameter values (a client's
+// batch) and writes every row they make in one durable write: all of them
+// or, when one set fails, none.
+func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any) (int64, error) {
 	ins, ok := stmt.AST.(*ast.InsertStmt)
 	if !ok {
 		return 0, errorf(CodeSyntax, "not an INSERT statement")
@@ -68,17 +75,45 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 		seen[n] = true
 	}
 
-	b := newBinder(p, sess, stmt, params)
 	var rows [][]any
 	var kinds [][]valueKind
 	var tags []bool // INSERT ... SELECT: which text columns a new table makes tags (nil: all)
-	if ins.Select != nil {
-		r, cols, err := b.runSubquery(nil, ins.Select)
+	var b *binder
+	for _, params := range paramSets {
+		b = newBinder(p, sess, stmt, params)
+		r, k, t, err := b.insertValues(ins, names)
 		if err != nil {
 			return 0, err
 		}
+		rows, kinds, tags = append(rows, r...), append(kinds, k...), t
+	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds, tags)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkMerges(batch); err != nil {
+		return 0, err
+	}
+	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
+		return 0, err
+	}
+	return int64(len(rows)), nil
+}
+
+// insertValues computes the rows an INSERT's VALUES or SELECT make with
+// the binder's parameters, with how each value is read into its column
+// and, for INSERT ... SELECT, which text columns a new table makes tags.
+func (b *binder) insertValues(ins *ast.InsertStmt, names []string) (rows [][]any, kinds [][]valueKind, tags []bool, err error) {
+	if ins.Select != nil {
+		r, cols, err := b.runSubquery(nil, ins.Select)
+		if err != nil {
+			return nil, nil, nil, err
+		}
 		if err := checkArity(len(cols), len(names), 0); err != nil {
-			return 0, err
+			return nil, nil, nil, err
 		}
 		rows = r
 		// A query's columns are typed: a numeric (held as float8) rounds
@@ -105,14 +140,14 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 	} else {
 		for i, list := range ins.Lists {
 			if err := checkArity(len(list), len(names), i+1); err != nil {
-				return 0, err
+				return nil, nil, nil, err
 			}
 			row := make([]any, len(list))
 			kind := make([]valueKind, len(list))
 			for j, e := range list {
 				x, err := b.bindExpr(&scope{}, e)
 				if err != nil {
-					return 0, err
+					return nil, nil, nil, err
 				}
 				if b.isNumeric(&scope{}, e, x) {
 					kind[j] = numericValue
@@ -123,7 +158,7 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 				}
 				x, err = b.fold(x)
 				if err != nil {
-					return 0, err
+					return nil, nil, nil, err
 				}
 				lit, ok := x.(*exec.Literal)
 				if !ok {
@@ -131,7 +166,7 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 					// computed now: VALUES reads no columns.
 					v, err := constantValue(b.ctx, x)
 					if err != nil {
-						return 0, err
+						return nil, nil, nil, err
 					}
 					lit = &exec.Literal{V: v, DT: x.Type()}
 				}
@@ -141,20 +176,7 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 			kinds = append(kinds, kind)
 		}
 	}
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds, tags)
-	if err != nil {
-		return 0, err
-	}
-	if err := checkMerges(batch); err != nil {
-		return 0, err
-	}
-	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
-		return 0, err
-	}
-	return int64(len(rows)), nil
+	return rows, kinds, tags, nil
 }
 
 // insertParamTypes types the parameters of an INSERT for Describe: a
