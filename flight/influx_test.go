@@ -106,6 +106,7 @@ func TestInfluxTicket(t *testing.T) {
 		{`{"database":"db","sql_query":"SELECT * FROM cpu WHERE host = $host","params":{"hots":"a"}}`, `no value for parameter $host (its parameters are $host; given but not used: "hots")`, codes.InvalidArgument},
 		{`{"database":"db","sql_query":"SELECT * FROM nope"}`, `relation "nope" does not exist`, codes.NotFound},
 		{`{"database":"db","sql_query":"SELEC 1"}`, "syntax error", codes.InvalidArgument},
+		{`{"database":"dv","sql_query":"SELECT 1"}`, `database not found: dv (did you mean "db"?)`, codes.NotFound},
 		{`{"database":"db","sql_query":"SELECT usge FROM cpu"}`, `did you mean "usage"`, codes.InvalidArgument},
 		{`{"database":"db",`, "ticket JSON", codes.InvalidArgument},
 		{`not a ticket`, "neither a Flight SQL command nor InfluxDB 3 JSON", codes.InvalidArgument},

@@ -148,13 +148,14 @@ func (s *Server) DoGetTables(ctx context.Context, cmd flightsql.GetTables) (*arr
 		if !slices.Contains(s.catalogs(ctx), d.Name) || (cmd.GetCatalog() != nil && *cmd.GetCatalog() != d.Name) {
 			continue
 		}
-		for _, t := range d.Tables {
-			if err := add(d.Name, "public", t, "BASE TABLE"); err != nil {
+		// By catalog, schema, then name, as the protocol orders them.
+		for _, t := range infoSchemaTables {
+			if err := add(d.Name, "information_schema", t, "VIEW"); err != nil {
 				return nil, nil, err
 			}
 		}
-		for _, t := range infoSchemaTables {
-			if err := add(d.Name, "information_schema", t, "VIEW"); err != nil {
+		for _, t := range slices.Sorted(slices.Values(d.Tables)) {
+			if err := add(d.Name, "public", t, "BASE TABLE"); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -1,8 +1,11 @@
 package flight
 
 import (
+	"cmp"
 	"context"
 	pb "github.com/apache/arrow-go/v18/arrow/flight/gen/flight"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -102,6 +105,13 @@ func TestMetadataCommands(t *testing.T) {
 	}
 	require.Contains(t, typeNames, "double precision")
 	require.Contains(t, typeNames, "timestamp with time zone")
+	// Ordered by data type, then name, as the protocol asks.
+	require.True(t, slices.IsSortedFunc(rows, func(a, b []any) int {
+		if c := cmp.Compare(a[1].(int64), b[1].(int64)); c != 0 {
+			return c
+		}
+		return strings.Compare(a[0].(string), b[0].(string))
+	}), "%v", rows)
 	bigint := int32(-5)
 	info, err = c.GetXdbcTypeInfo(ctx, &bigint)
 	require.NoError(t, err)

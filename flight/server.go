@@ -2,6 +2,7 @@ package flight
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/stratadb/strata/metrics"
 	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/storage"
 )
 
 // Server is the Flight SQL service over one planner.
@@ -102,6 +104,24 @@ func needDatabase(ctx context.Context) (string, error) {
 		return "", status.Error(codes.InvalidArgument, "no database: name it in the gRPC metadata header \"database\" (InfluxDB 3 clients: the database option)")
 	}
 	return db, nil
+}
+
+// checkDatabase refuses a query of a database that does not exist with
+// NotFound, as InfluxDB 3 answers (not "relation does not exist"); an
+// INSERT may name a new one, which it creates.
+func (s *Server) checkDatabase(db string) error {
+	var names []string
+	for _, d := range s.Planner.Engine.Databases() {
+		if d.Name == db {
+			return nil
+		}
+		names = append(names, d.Name)
+	}
+	msg := fmt.Sprintf("database not found: %s", db)
+	if c := storage.ClosestName(db, names); c != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return status.Error(codes.NotFound, msg)
 }
 
 // session is the planning session of one request.

@@ -142,14 +142,16 @@ type xdbcType struct {
 	subcode  int32 // datetime subcode; 0: none
 }
 
+// xdbcTypes are in the order GetXdbcTypeInfo answers: by data type, then
+// name, as the protocol asks.
 var xdbcTypes = []xdbcType{
 	{name: "boolean", dataType: pb.XdbcDataType_XDBC_BIT, size: 1},
 	{name: "bigint", dataType: pb.XdbcDataType_XDBC_BIGINT, size: 19},
 	{name: "bigint unsigned", dataType: pb.XdbcDataType_XDBC_BIGINT, size: 20, unsigned: true},
 	{name: "double precision", dataType: pb.XdbcDataType_XDBC_DOUBLE, size: 17},
+	{name: "interval", dataType: pb.XdbcDataType_XDBC_INTERVAL, size: 49, prefix: "INTERVAL '"},
 	{name: "text", dataType: pb.XdbcDataType_XDBC_VARCHAR, size: 1 << 30, prefix: "'"},
 	{name: "timestamp with time zone", dataType: pb.XdbcDataType_XDBC_TIMESTAMP, size: 35, prefix: "TIMESTAMPTZ '", subcode: int32(pb.XdbcDatetimeSubcode_XDBC_SUBCODE_TIMESTAMP_WITH_TIMEZONE)},
-	{name: "interval", dataType: pb.XdbcDataType_XDBC_INTERVAL, size: 49, prefix: "INTERVAL '"},
 }
 
 func (s *Server) GetFlightInfoXdbcTypeInfo(_ context.Context, cmd flightsql.GetXdbcTypeInfo, desc *flight.FlightDescriptor) (*flight.FlightInfo, error) {

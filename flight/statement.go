@@ -54,6 +54,9 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain {
 		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT with ExecuteUpdate (CommandStatementUpdate)")
 	}
+	if err := s.checkDatabase(db); err != nil {
+		return nil, err
+	}
 	cols, _, err := s.Planner.Describe(s.session(db), stmt)
 	if err != nil {
 		return nil, toStatus(ctx, err)

@@ -224,6 +224,9 @@ func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string,
 	default:
 		return status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries")
 	}
+	if err := s.checkDatabase(db); err != nil {
+		return err
+	}
 	s.active.Add(1)
 	defer s.active.Add(-1)
 	sess := s.session(db)
