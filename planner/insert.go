@@ -46,6 +46,12 @@ func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.State
 		return 0, errorf(CodeSyntax, "INSERT needs a table name")
 	}
 	table := name.Name.O
+	for _, db := range stmt.Catalogs {
+		if db != sess.Database {
+			return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, name.Schema.O, table),
+				Hint: fmt.Sprintf("connect to database %q to write to it", db)}
+		}
+	}
 	switch s := name.Schema.O; {
 	case s == "pg_catalog" || s == "information_schema" || s == "" && isCatalogTable(table):
 		if s == "" {

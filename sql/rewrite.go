@@ -86,6 +86,9 @@ type rewriter struct {
 	frames []*frame
 	insert bool // statement is an INSERT
 	err    *Error
+	// catalogs are the databases three-part table names named
+	// (db.schema.table), left out of the names (Statement.Catalogs).
+	catalogs []string
 }
 
 var eofTok = token{}
@@ -241,6 +244,9 @@ func (r *rewriter) endsJoinCondition() bool {
 // step rewrites the construct starting at r.i.
 func (r *rewriter) step() {
 	t := r.tok(0)
+	if r.catalogName() {
+		return
+	}
 	if next := r.tok(1); next.kind == tOp && next.val == "=>" && (t.kind == tIdent || t.kind == tQIdent) {
 		r.namedArg(t)
 		return
@@ -292,6 +298,28 @@ func (r *rewriter) step() {
 		r.i++
 		r.punct(t)
 	}
+}
+
+// catalogName drops the database of a three-part table name in FROM
+// (or INSERT INTO): db.schema.table, which JDBC tools write (they list
+// databases as catalogs), is schema.table; the planner checks that db is
+// the session's (Statement.Catalogs), as PostgreSQL does.
+func (r *rewriter) catalogName() bool {
+	isName := func(k int) bool { return r.tok(k).kind == tIdent || r.tok(k).kind == tQIdent }
+	if !isName(0) || !r.tok(1).punct(".") || !isName(2) || !r.tok(3).punct(".") || !isName(4) || r.tok(5).punct(".") {
+		return false
+	}
+	if n := len(r.out); n > 0 && r.out[n-1].text == "." {
+		return false // part of a longer name
+	}
+	f := r.queryFrame()
+	inFrom := f != nil && f.inFrom && f == r.top() && !r.tok(5).punct("(") // not a function call
+	if !inFrom && !(r.insert && r.afterInto()) {
+		return false
+	}
+	r.catalogs = append(r.catalogs, r.tok(0).val)
+	r.i += 2
+	return true
 }
 
 // namedArg starts a function argument in named notation, name => value:

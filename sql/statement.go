@@ -55,6 +55,10 @@ type Statement struct {
 	// Insert: *ast.InsertStmt; Explain: the explained query's AST). Nil for
 	// the other kinds.
 	AST ast.StmtNode
+	// Catalogs are the databases named by three-part table names
+	// (db.schema.table), which the names lose: the planner refuses any
+	// other than the session's database.
+	Catalogs []string
 	// Rewritten is the SQL the TiDB parser was given (for tests and EXPLAIN
 	// VERBOSE); empty when AST is nil.
 	Rewritten string

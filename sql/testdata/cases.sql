@@ -310,3 +310,7 @@ SELECT * FROM t WHERE a LIKE ANY (SELECT p FROM u)
 SELECT string_agg(a, ',') OVER (ORDER BY b), bool_and(c) OVER w, every(c) OVER w, string_agg(a, ',') FROM t WINDOW w AS (PARTITION BY d)
 # range offsets as quoted intervals
 SELECT count(*) OVER (ORDER BY t RANGE BETWEEN '1 hour' PRECEDING AND '30 minutes'::interval FOLLOWING) FROM t
+# three-part table names lose their database (Statement.Catalogs); column references keep theirs
+SELECT public.t.a FROM db.public.t JOIN "db"."public".u ON t.a = u.a, (SELECT * FROM x.y.z) s
+# ... and in INSERT INTO
+INSERT INTO db.public.t (time, a) VALUES (now(), 1)
