@@ -121,17 +121,33 @@ func (a *countAcc) result(dt arrow.DataType, groups int) arrow.Array {
 }
 
 // sumAcc sums integers exactly (overflow is an error, as for PostgreSQL's
-// bigint arithmetic) and floats as float64. A group with no non-NULL value
-// sums to NULL.
+// bigint arithmetic) and floats as float64 with compensation (fcomp,
+// addComp). A group with no non-NULL value sums to NULL.
 type sumAcc struct {
 	ints   []int64
 	uints  []uint64
 	floats []float64
+	fcomp  []float64
 	seen   []bool
 }
 
 func (a *sumAcc) grow(groups int) {
 	a.ints, a.uints, a.floats, a.seen = growTo(a.ints, groups), growTo(a.uints, groups), growTo(a.floats, groups), growTo(a.seen, groups)
+	a.fcomp = growTo(a.fcomp, groups)
+}
+
+// addComp adds x to the compensated sum (s, c): c gathers the low-order
+// bits each addition rounds away, so s + c holds about twice float64's
+// precision and rounds to the same sum whatever the order of the
+// additions (but where values cancel by many orders of magnitude).
+// Partial sums of a parallel scan merge in the order its workers finish:
+// without compensation a float sum's last digit changed between runs of
+// one query.
+func addComp(s, c, x float64) (float64, float64) {
+	// Knuth's TwoSum: the rounding error of s + x, without a branch.
+	t := s + x
+	v := t - s
+	return t, c + ((s - (t - v)) + (x - v))
 }
 
 func (a *sumAcc) update(gids []uint32, arg, _ arrow.Array) error {
@@ -167,7 +183,7 @@ func (a *sumAcc) update(gids []uint32, arg, _ arrow.Array) error {
 				continue
 			}
 			g := gids[i]
-			a.floats[g] += x
+			a.floats[g], a.fcomp[g] = addComp(a.floats[g], a.fcomp[g], x)
 			a.seen[g] = true
 		}
 	default:
@@ -184,7 +200,13 @@ func (a *sumAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	case arrow.UINT64:
 		return fixedArray(dt, handOver(&a.uints, groups), valid)
 	}
-	return fixedArray(dt, handOver(&a.floats, groups), valid)
+	out := handOver(&a.floats, groups)
+	for g := range out {
+		if c := a.fcomp[g]; c != 0 && !math.IsInf(out[g], 0) && !math.IsNaN(out[g]) {
+			out[g] += c
+		}
+	}
+	return fixedArray(dt, out, valid)
 }
 
 // validFrom turns per-group "has a value" flags into a validity bitmap (nil
@@ -1019,11 +1041,14 @@ func compareNullable(a, b any, nullsFirst bool) int {
 // avgAcc is avg as a running sum and count: one typed loop per batch,
 // no division per row (Welford is kept for the variances).
 type avgAcc struct {
-	sum []float64
-	n   []int64
+	sum  []float64
+	comp []float64 // float arguments: the sums' compensation (addComp)
+	n    []int64
 }
 
-func (a *avgAcc) grow(groups int) { a.sum, a.n = growTo(a.sum, groups), growTo(a.n, groups) }
+func (a *avgAcc) grow(groups int) {
+	a.sum, a.comp, a.n = growTo(a.sum, groups), growTo(a.comp, groups), growTo(a.n, groups)
+}
 
 func (a *avgAcc) update(gids []uint32, arg, _ arrow.Array) error {
 	var valid func(int) bool
@@ -1034,7 +1059,7 @@ func (a *avgAcc) update(gids []uint32, arg, _ arrow.Array) error {
 	case *array.Int64:
 		avgRuns(gids, v.Int64Values(), valid, a.sum, a.n)
 	case *array.Float64:
-		avgRuns(gids, v.Float64Values(), valid, a.sum, a.n)
+		avgFloats(gids, v.Float64Values(), valid, a.sum, a.comp, a.n)
 	default:
 		vals, err := numericFloats(arg)
 		if err != nil {
@@ -1108,12 +1133,44 @@ func avgRuns[T int64 | float64](gids []uint32, vals []T, valid func(int) bool, s
 	}
 }
 
+// avgFloats is avgRuns for float values, with compensated sums
+// (addComp): an integer's float sum is exact (below 2^53), a float's is
+// not, and its rounding must not depend on the order of the additions.
+func avgFloats(gids []uint32, vals []float64, valid func(int) bool, sum, comp []float64, n []int64) {
+	if !longRuns(gids) {
+		for i, g := range gids {
+			if valid == nil || valid(i) {
+				sum[g], comp[g] = addComp(sum[g], comp[g], vals[i])
+				n[g]++
+			}
+		}
+		return
+	}
+	for i := 0; i < len(gids); {
+		g := gids[i]
+		s, c, k := sum[g], comp[g], n[g]
+		j := i
+		for ; j < len(gids) && gids[j] == g; j++ {
+			if valid == nil || valid(j) {
+				s, c = addComp(s, c, vals[j])
+				k++
+			}
+		}
+		sum[g], comp[g], n[g] = s, c, k
+		i = j
+	}
+}
+
 func (a *avgAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	out := make([]float64, groups)
 	seen := make([]bool, groups)
 	for g := 0; g < groups; g++ {
 		if a.n[g] > 0 {
-			out[g], seen[g] = a.sum[g]/float64(a.n[g]), true
+			s := a.sum[g]
+			if c := a.comp[g]; c != 0 && !math.IsInf(s, 0) && !math.IsNaN(s) {
+				s += c
+			}
+			out[g], seen[g] = s/float64(a.n[g]), true
 		}
 	}
 	return fixedArray(dt, out, validFrom(seen))

@@ -1,7 +1,10 @@
 package exec
 
 import (
+	"math"
 	"math/rand/v2"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -68,5 +71,57 @@ func BenchmarkAvgUpdate(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
 		})
+		comp := make([]float64, 1300)
+		b.Run(name+"/compensated", func(b *testing.B) {
+			for range b.N {
+				avgFloats(gids, vals, nil, sum, comp, n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
+		})
+	}
+}
+
+// TestFloatSumsIgnoreOrder: float sum and avg come out the same however
+// their values are split between partial aggregates and in whatever order
+// the partials merge (a parallel scan's workers finish in any order).
+func TestFloatSumsIgnoreOrder(t *testing.T) {
+	// Readings as sensors send them: a decimal or two, of mixed sign and
+	// magnitude. (Values that cancel at 1e16 can still differ in the last
+	// digit: compensation holds twice float64's precision, not all of it.)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	vals := make([]float64, 500)
+	for i := range vals {
+		vals[i] = float64(rnd.IntN(200001)-100000) / 100 * math.Pow(10, float64(rnd.IntN(5)-2))
+	}
+	run := func(order []int, split int) (float64, float64) {
+		parts := [2][]float64{}
+		for k, i := range order {
+			parts[min(k/split, 1)] = append(parts[min(k/split, 1)], vals[i])
+		}
+		sums, avgs := [2]*sumAcc{}, [2]*avgAcc{}
+		for p := range parts {
+			sums[p], avgs[p] = &sumAcc{}, &avgAcc{}
+			sums[p].grow(1)
+			avgs[p].grow(1)
+			arr := fixedArray(TypeFloat, parts[p], nil)
+			gids := make([]uint32, len(parts[p]))
+			require.NoError(t, sums[p].update(gids, arr, nil))
+			require.NoError(t, avgs[p].update(gids, arr, nil))
+		}
+		require.NoError(t, sums[1].merge(sums[0], []uint32{0}))
+		require.NoError(t, avgs[1].merge(avgs[0], []uint32{0}))
+		return sums[1].result(TypeFloat, 1).(*array.Float64).Value(0), avgs[1].result(TypeFloat, 1).(*array.Float64).Value(0)
+	}
+	wantSum, wantAvg := run(rnd.Perm(len(vals)), len(vals)/2)
+	plain := 0.0
+	for _, v := range vals {
+		plain += v
+	}
+	require.InDelta(t, plain, wantSum, 1e-6)
+	for range 200 {
+		order := rnd.Perm(len(vals))
+		s, a := run(order, 1+rnd.IntN(len(vals)))
+		require.Equal(t, wantSum, s, "order %v", order)
+		require.Equal(t, wantAvg, a, "order %v", order)
 	}
 }

@@ -63,7 +63,8 @@ func (a *sumAcc) merge(other accumulator, gids []uint32) error {
 		if carry != 0 {
 			return fmt.Errorf("unsigned bigint out of range in sum()")
 		}
-		a.ints[g], a.uints[g], a.floats[g], a.seen[g] = s, u, a.floats[g]+o.floats[i], true
+		f, c := addComp(a.floats[g], a.fcomp[g], o.floats[i])
+		a.ints[g], a.uints[g], a.floats[g], a.fcomp[g], a.seen[g] = s, u, f, c+o.fcomp[i], true
 	}
 	return nil
 }
@@ -71,7 +72,8 @@ func (a *sumAcc) merge(other accumulator, gids []uint32) error {
 func (a *avgAcc) merge(other accumulator, gids []uint32) error {
 	o := other.(*avgAcc)
 	for i, g := range gids {
-		a.sum[g] += o.sum[i]
+		s, c := addComp(a.sum[g], a.comp[g], o.sum[i])
+		a.sum[g], a.comp[g] = s, c+o.comp[i]
 		a.n[g] += o.n[i]
 	}
 	return nil
