@@ -156,3 +156,18 @@ func TestDateStyleOrder(t *testing.T) {
 	_, err = conn.Exec(context.Background(), "SET DateStyle = 'ISO, MDY'")
 	require.NoError(t, err)
 }
+
+// TestSettingChecks: extra_float_digits outside -15..3 and START
+// TRANSACTION's tag, as PostgreSQL 15 answers.
+func TestSettingChecks(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "SET extra_float_digits = 10"})
+	require.Equal(t, []string{"Error 22023", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "SET extra_float_digits = 'x'"})
+	require.Equal(t, []string{"Error 22023", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "SET extra_float_digits = 3"})
+	require.Equal(t, []string{"CommandComplete SET", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "START TRANSACTION; COMMIT; BEGIN; COMMIT"})
+	require.Equal(t, []string{"CommandComplete START TRANSACTION", "CommandComplete COMMIT", "CommandComplete BEGIN", "CommandComplete COMMIT", "ReadyForQuery I"}, r.until())
+}

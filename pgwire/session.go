@@ -3,6 +3,7 @@ package pgwire
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,6 +117,15 @@ func (s *session) set(name, value string) (report string, err error) {
 			return "", &planner.Error{Code: "22023", Msg: fmt.Sprintf("client_encoding %q is not supported: Strata talks UTF8 (or SQL_ASCII, without conversion)", value),
 				Hint: "use a UTF-8 locale or set PGCLIENTENCODING=UTF8"}
 		}
+	case "extra_float_digits":
+		n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(value), "'"))
+		if err != nil {
+			return "", &planner.Error{Code: "22023", Msg: fmt.Sprintf("invalid value for parameter \"extra_float_digits\": %q", value)}
+		}
+		if n < -15 || n > 3 {
+			return "", &planner.Error{Code: "22023", Msg: fmt.Sprintf("%d is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)", n)}
+		}
+		value = strconv.Itoa(n)
 	case "statement_timeout":
 		d, ok := readTimeout(value)
 		if !ok {

@@ -39,12 +39,16 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		}
 		return "RESET", nil
 	case sql.Begin:
+		tag := "BEGIN"
+		if w, _, _ := strings.Cut(strings.TrimSpace(stmt.Text), " "); strings.EqualFold(w, "START") {
+			tag = "START TRANSACTION" // PostgreSQL's tag for START TRANSACTION
+		}
 		if c.tx != txIdle {
 			c.notice("25001", "there is already a transaction in progress")
-			return "BEGIN", nil
+			return tag, nil
 		}
 		c.tx, c.txWrites = txBlock, 0
-		return "BEGIN", nil
+		return tag, nil
 	case sql.Commit:
 		return c.endTransaction("COMMIT"), nil
 	case sql.Rollback:
