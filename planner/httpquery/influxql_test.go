@@ -112,6 +112,11 @@ func TestInfluxQLSelect(t *testing.T) {
 			`[{"name":"cpu","columns":["time","count"],"values":[["2023-11-15T03:00:00+05:30",4]]}]`},
 		{`SELECT count(usage) FROM cpu WHERE time >= 1700000000s AND time < 1700000060s GROUP BY time(1h) fill(none) tz('Asia/Kolkata')`,
 			`[{"name":"cpu","columns":["time","count"],"values":[["2023-11-15T03:00:00+05:30",4]]}]`},
+		// f(*) and f(/regex/): one column per field it reads, f_field.
+		{`SELECT mean(*), count(/^u/) FROM cpu`, `[{"name":"cpu","columns":["time","mean_n","mean_usage","count_usage"],"values":[["1970-01-01T00:00:00Z",2,3.25,4]]}]`},
+		{`SELECT max(*) AS top FROM cpu GROUP BY host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","top_n","top_usage"],"values":[["1970-01-01T00:00:00Z",3,5.5]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","top_n","top_usage"],"values":[["1970-01-01T00:00:00Z",null,2.5]]}]`},
 		{`SELECT used FROM nosuch`, ``},
 		{`SELECT host FROM cpu`, ``},       // tags alone: no points
 		{`SELECT mean(host) FROM cpu`, ``}, // a tag is no field

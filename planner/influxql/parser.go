@@ -730,7 +730,18 @@ func (p *parser) call(name token) (Expr, error) {
 			if re, err := p.nextIsRegex(); err != nil {
 				return nil, err
 			} else if re {
-				return nil, p.lx.errorAt(name.pos, "%s() of a regular expression is not supported: name the field", c.Name)
+				// mean(/^usage/): the fields the regular expression matches.
+				r, err := p.regex()
+				if err != nil {
+					return nil, err
+				}
+				c.Args = append(c.Args, r)
+				if ok, err := p.acceptOp(","); err != nil {
+					return nil, err
+				} else if !ok {
+					break
+				}
+				continue
 			}
 			x, err := p.expr(0)
 			if err != nil {

@@ -964,6 +964,16 @@ func selectItems(st *SelectStatement, tables []*table, tags []string, agg bool) 
 		if v, ok := f.Expr.(*VarRef); ok && strings.EqualFold(v.Name, "time") {
 			continue // time is always the first column
 		}
+		if c, ok := f.Expr.(*Call); ok && len(c.Args) > 0 {
+			expanded, ok, err := expandFields(c, f.Alias, tables)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				items = append(items, expanded...)
+				continue
+			}
+		}
 		name := f.Alias
 		if name == "" {
 			name = fieldName(f.Expr)
@@ -1380,4 +1390,54 @@ func percentileOf(c *Call) (float64, bool) {
 		return n.Val, true
 	}
 	return 0, false
+}
+
+// numericOnly are the functions that read numbers only: f(*) and
+// f(/regex/) expand to the numeric fields for them, to every field for the
+// others (count, first, last, mode).
+var numericOnly = map[string]bool{"mean": true, "median": true, "spread": true, "stddev": true, "sum": true, "percentile": true, "min": true, "max": true}
+
+// expandFields expands f(*) and f(/regex/) to one f(field) per field of
+// the measurements that it may read, by name, named f_field (alias_field),
+// as InfluxQL does; ok is false for a call of one field.
+func expandFields(c *Call, alias string, tables []*table) ([]item, bool, error) {
+	var match func(string) bool
+	switch a := c.Args[0].(type) {
+	case *Wildcard:
+		match = func(string) bool { return true }
+	case *RegexLit:
+		re, err := compileRegex(a.Pattern)
+		if err != nil {
+			return nil, false, err
+		}
+		match = re.MatchString
+	default:
+		return nil, false, nil
+	}
+	kinds := map[string]Kind{}
+	for _, t := range tables {
+		for name, k := range t.cols {
+			if _, seen := kinds[name]; !seen && k != KindTime && k != KindTag && match(name) {
+				kinds[name] = k
+			}
+		}
+	}
+	names := make([]string, 0, len(kinds))
+	for n, k := range kinds {
+		if numericOnly[c.Name] && k != KindFloat && k != KindInteger && k != KindUnsigned {
+			continue
+		}
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	prefix := c.Name
+	if alias != "" {
+		prefix = alias
+	}
+	items := make([]item, len(names))
+	for i, n := range names {
+		args := append([]Expr{&VarRef{Name: n}}, c.Args[1:]...)
+		items[i] = item{name: prefix + "_" + n, expr: &Call{Name: c.Name, Args: args}}
+	}
+	return items, true, nil
 }
