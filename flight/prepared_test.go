@@ -145,6 +145,8 @@ func TestPreparedInsertAndExecuteUpdate(t *testing.T) {
 	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT statements")
 	_, err = c.Execute(ctx, "INSERT INTO cpu (time, usage) VALUES (now(), 1)")
 	require.ErrorContains(t, err, "run INSERT with ExecuteUpdate")
+	_, err = c.Execute(ctx, "SHOW timezone")
+	require.ErrorContains(t, err, "SELECT current_setting('name') reads a setting")
 }
 
 // TestDatabaseSQLDriver runs the Flight SQL database/sql driver: queries,

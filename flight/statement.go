@@ -2,6 +2,7 @@ package flight
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -51,8 +52,14 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}
-	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain {
+	switch stmt.Kind {
+	case sql.Select, sql.Explain:
+	case sql.Insert:
 		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT with ExecuteUpdate (CommandStatementUpdate)")
+	case sql.Show:
+		return nil, status.Error(codes.InvalidArgument, "SHOW is not served over Flight SQL: SELECT current_setting('name') reads a setting (Flight sessions are UTC)")
+	default:
+		return nil, status.Errorf(codes.InvalidArgument, "%s statements do not run over Flight SQL: it runs SELECT, EXPLAIN and (with ExecuteUpdate) INSERT", strings.ToUpper(stmt.Kind.String()))
 	}
 	if err := s.checkDatabase(db); err != nil {
 		return nil, err
