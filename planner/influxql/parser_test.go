@@ -10,9 +10,9 @@ import (
 )
 
 func TestParseSelect(t *testing.T) {
-	sts, err := Parse(`SELECT mean("value") AS m, max(v)::field FROM "db"."autogen"."cpu" WHERE ("host" =~ /^a\/b$/) AND time >= now() - 1h30m GROUP BY time(5m, -1m), "host" fill(previous) ORDER BY time DESC LIMIT 10 OFFSET 2 SLIMIT 3 SOFFSET 1 tz('UTC');`)
+	_, err := Parse(`SELECT mean("value") AS m, max(v)::field FROM "db"."autogen"."cpu" WHERE ("host" =~ /^a\/b$/) AND time >= now() - 1h30m GROUP BY time(5m, -1m), "host" fill(previous) ORDER BY time DESC LIMIT 10 OFFSET 2 SLIMIT 3 SOFFSET 1 tz('UTC');`)
 	require.Error(t, err, "a call takes no ::type")
-	sts, err = Parse(`SELECT mean("value") AS m, max(v) FROM "db"."autogen"."cpu" WHERE ("host" =~ /^a\/b$/) AND time >= now() - 1h30m GROUP BY time(5m, -1m), "host" fill(previous) ORDER BY time DESC LIMIT 10 OFFSET 2 SLIMIT 3 SOFFSET 1 tz('UTC');`)
+	sts, err := Parse(`SELECT mean("value") AS m, max(v) FROM "db"."autogen"."cpu" WHERE ("host" =~ /^a\/b$/) AND time >= now() - 1h30m GROUP BY time(5m, -1m), "host" fill(previous) ORDER BY time DESC LIMIT 10 OFFSET 2 SLIMIT 3 SOFFSET 1 tz('UTC');`)
 	require.NoError(t, err)
 	require.Len(t, sts, 1)
 	st := sts[0].(*SelectStatement)
