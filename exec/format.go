@@ -1,6 +1,12 @@
 package exec
 
-import "time"
+import (
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
 
 // formatTimestamp renders a timestamptz as PostgreSQL does in UTC:
 // "2016-01-01 00:00:00+00", with fractional seconds only when present and
@@ -38,4 +44,26 @@ func AppendTimestamp(dst []byte, ns int64, loc *time.Location) []byte {
 
 func appendTwoDigits(dst []byte, n int) []byte {
 	return append(dst, byte('0'+n/10), byte('0'+n%10))
+}
+
+// Date32s is the day of each timestamp (days since the epoch, the day an
+// instant before 1970 falls in), as a date32 array the caller owns.
+func Date32s(mem memory.Allocator, ts *array.Timestamp) arrow.Array {
+	perDay := int64(24*time.Hour) / int64(ts.DataType().(*arrow.TimestampType).Unit.Multiplier())
+	b := array.NewDate32Builder(mem)
+	defer b.Release()
+	b.Reserve(ts.Len())
+	for i := 0; i < ts.Len(); i++ {
+		if ts.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		v := int64(ts.Value(i))
+		days := v / perDay
+		if v%perDay < 0 {
+			days--
+		}
+		b.UnsafeAppend(arrow.Date32(days))
+	}
+	return b.NewArray()
 }

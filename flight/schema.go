@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/storage"
 )
@@ -90,23 +91,7 @@ func asDeclared(mem memory.Allocator, a arrow.Array, t arrow.DataType) (arrow.Ar
 		defer nd.Release()
 		return array.MakeFromData(nd), true
 	case arrow.DATE32:
-		ts := a.(*array.Timestamp)
-		b := array.NewDate32Builder(mem)
-		defer b.Release()
-		b.Reserve(ts.Len())
-		for i := 0; i < ts.Len(); i++ {
-			if ts.IsNull(i) {
-				b.AppendNull()
-				continue
-			}
-			ns := int64(ts.Value(i))
-			days := ns / 86400e9
-			if ns%86400e9 < 0 {
-				days--
-			}
-			b.UnsafeAppend(arrow.Date32(days))
-		}
-		return b.NewArray(), true
+		return exec.Date32s(mem, a.(*array.Timestamp)), true
 	}
 	return a, false
 }

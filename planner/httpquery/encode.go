@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -426,23 +425,7 @@ func parquetColumn(a arrow.Array, dt arrow.DataType) arrow.Array {
 	}
 	switch src := a.(type) {
 	case *array.Timestamp:
-		perDay := int64(24*time.Hour) / int64(src.DataType().(*arrow.TimestampType).Unit.Multiplier())
-		b := array.NewDate32Builder(memory.DefaultAllocator)
-		defer b.Release()
-		b.Reserve(src.Len())
-		for i := 0; i < src.Len(); i++ {
-			if src.IsNull(i) {
-				b.AppendNull()
-				continue
-			}
-			v := int64(src.Value(i))
-			days := v / perDay
-			if v%perDay < 0 {
-				days-- // before 1970: the day the instant falls in
-			}
-			b.Append(arrow.Date32(days))
-		}
-		return b.NewArray()
+		return exec.Date32s(memory.DefaultAllocator, src)
 	case *array.MonthDayNanoInterval:
 		b := array.NewStringBuilder(memory.DefaultAllocator)
 		defer b.Release()
