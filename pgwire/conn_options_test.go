@@ -171,3 +171,23 @@ func TestSettingChecks(t *testing.T) {
 	r.send(&pgproto3.Query{String: "START TRANSACTION; COMMIT; BEGIN; COMMIT"})
 	require.Equal(t, []string{"CommandComplete START TRANSACTION", "CommandComplete COMMIT", "CommandComplete BEGIN", "CommandComplete COMMIT", "ReadyForQuery I"}, r.until())
 }
+
+// TestTransactionChain: COMMIT/ROLLBACK AND CHAIN begin the next
+// transaction at once; outside a block they are 25P01; DISCARD ALL inside
+// one is 25001. As PostgreSQL 15 answers.
+func TestTransactionChain(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "BEGIN; COMMIT AND CHAIN"})
+	require.Equal(t, []string{"CommandComplete BEGIN", "CommandComplete COMMIT", "ReadyForQuery T"}, r.until())
+	r.send(&pgproto3.Query{String: "ROLLBACK AND NO CHAIN"})
+	require.Equal(t, []string{"CommandComplete ROLLBACK", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "COMMIT AND CHAIN"})
+	require.Equal(t, []string{"Error 25P01", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Query{String: "BEGIN"})
+	r.until()
+	r.send(&pgproto3.Query{String: "DISCARD ALL"})
+	require.Equal(t, []string{"Error 25001", "ReadyForQuery E"}, r.until())
+	r.send(&pgproto3.Query{String: "ROLLBACK"})
+	require.Equal(t, []string{"CommandComplete ROLLBACK", "ReadyForQuery I"}, r.until())
+}

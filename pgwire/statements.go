@@ -49,10 +49,16 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		}
 		c.tx, c.txWrites = txBlock, 0
 		return tag, nil
-	case sql.Commit:
-		return c.endTransaction("COMMIT"), nil
-	case sql.Rollback:
-		return c.endTransaction("ROLLBACK"), nil
+	case sql.Commit, sql.Rollback:
+		tag := map[sql.Kind]string{sql.Commit: "COMMIT", sql.Rollback: "ROLLBACK"}[stmt.Kind]
+		if stmt.Chain && c.tx == txIdle {
+			return "", &planner.Error{Code: "25P01", Msg: tag + " AND CHAIN can only be used in transaction blocks"}
+		}
+		tag = c.endTransaction(tag)
+		if stmt.Chain {
+			c.tx, c.txWrites = txBlock, 0 // AND CHAIN: the next transaction begins
+		}
+		return tag, nil
 	case sql.Savepoint, sql.Release:
 		if c.tx == txIdle {
 			return "", &planner.Error{Code: "25P01", Msg: fmt.Sprintf("%s can only be used in transaction blocks", strings.ToUpper(stmt.Kind.String()))}
@@ -79,6 +85,9 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		c.tx = txBlock
 		return "ROLLBACK", nil
 	case sql.Discard:
+		if stmt.All && c.tx != txIdle {
+			return "", &planner.Error{Code: "25001", Msg: "DISCARD ALL cannot run inside a transaction block"}
+		}
 		c.discard()
 		return "DISCARD " + strings.ToUpper(stmt.Name), nil
 	case sql.Deallocate:

@@ -100,6 +100,8 @@ type Statement struct {
 	Default bool
 	// Local: SET LOCAL.
 	Local bool
+	// Chain: COMMIT/ROLLBACK AND CHAIN (a new transaction begins at once).
+	Chain bool
 
 	// Cursor describes DECLARE; Fetch describes FETCH and MOVE.
 	Cursor *Cursor

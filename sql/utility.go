@@ -167,7 +167,7 @@ func parseUtility(src string, toks []token, st *Statement) *Error {
 		if c.tok(0).word("prepared") {
 			c.unsupported(c.tok(0), "COMMIT PREPARED")
 		}
-		c.txnTail()
+		st.Chain = c.txnTail()
 	case "abort", "rollback":
 		st.Kind = Rollback
 		if c.tok(0).word("prepared") {
@@ -183,7 +183,7 @@ func parseUtility(src string, toks []token, st *Statement) *Error {
 			st.Name = c.name()
 			break
 		}
-		c.txnTail()
+		st.Chain = c.txnTail()
 	case "savepoint":
 		st.Kind = Savepoint
 		st.Name = c.name()
@@ -246,16 +246,14 @@ func parseUtility(src string, toks []token, st *Statement) *Error {
 }
 
 // txnTail parses [WORK|TRANSACTION] [AND [NO] CHAIN] after COMMIT/ROLLBACK.
-func (c *ucur) txnTail() {
+func (c *ucur) txnTail() (chain bool) {
 	if !c.accept("work") {
 		c.accept("transaction")
 	}
 	if c.accept("and", "no", "chain") {
-		return
+		return false
 	}
-	if c.tok(0).word("and") && c.tok(1).word("chain") {
-		c.unsupported(c.tok(0), "AND CHAIN")
-	}
+	return c.accept("and", "chain")
 }
 
 // txnModes parses transaction modes into normalised strings.
