@@ -188,6 +188,8 @@ func TestTransactionChain(t *testing.T) {
 	r.until()
 	r.send(&pgproto3.Query{String: "DISCARD ALL"})
 	require.Equal(t, []string{"Error 25001", "ReadyForQuery E"}, r.until())
-	r.send(&pgproto3.Query{String: "ROLLBACK"})
-	require.Equal(t, []string{"CommandComplete ROLLBACK", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Parse{Query: "SELECT 1"}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 25P02", "ReadyForQuery E"}, r.until(), "Parse in a failed transaction")
+	r.send(&pgproto3.Parse{Query: "ROLLBACK"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	require.Equal(t, []string{"ParseComplete", "BindComplete", "CommandComplete ROLLBACK", "ReadyForQuery I"}, r.until())
 }

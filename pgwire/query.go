@@ -131,6 +131,9 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	if stmt == nil {
 		stmt = &sql.Statement{Kind: sql.Empty}
 	}
+	if err := c.checkAborted(stmt); err != nil {
+		return err // in a failed transaction block, as PostgreSQL answers a Parse
+	}
 	n := stmt.NumParams
 	if len(oids) > n {
 		n = len(oids)
