@@ -598,3 +598,20 @@ func TestSchemaVersion(t *testing.T) {
 		require.Equal(t, s.changes, e.SchemaVersion() != before, s.name)
 	}
 }
+
+// TestPersistSkipsUnstorableRows: a write-buffer partition whose rows no
+// file can hold (time math.MaxInt64, which ingest now refuses but an older
+// WAL may carry) is skipped: the other partitions persist, and persisting
+// no longer fails every time (it blocked every persist and, with the
+// buffer full, every write).
+func TestPersistSkipsUnstorableRows(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	defer e.Close()
+	write(t, e, "db", batchOf(t, "cpu", "9223372036854775807 host=a usage=1"), batchOf(t, "mem", "10 host=a used=2"))
+	require.NoError(t, e.Persist(ctx))
+	require.Equal(t, []string{"time=10 host=a used=2"}, scan(t, e, all("mem")))
+	write(t, e, "db", batchOf(t, "mem", "20 host=a used=3"))
+	require.NoError(t, e.Persist(ctx))
+	require.Equal(t, []string{"time=10 host=a used=2", "time=20 host=a used=3"}, scan(t, e, all("mem")))
+}

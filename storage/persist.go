@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -187,6 +188,14 @@ func (e *Engine) persistPart(ctx context.Context, key partKey, part *bufPart) (*
 		sources[i] = r.rec
 	}
 	meta, err := e.writeFile(ctx, key, id, schema, sources, pqfile.Zstd, 0)
+	if errors.Is(err, pqfile.ErrNoRows) {
+		// Nothing of the partition can be stored (rows no query could
+		// read, which ingest now refuses): the others persist, instead of
+		// this one blocking every persist and, once the buffer is full,
+		// every write.
+		e.log.Warn("a write-buffer partition has no rows to persist; skipped", "db", key.db, "table", key.table, "day", key.day)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -85,8 +85,8 @@ type Stats struct {
 	Bytes            int64
 }
 
-// errNoRows is returned for an empty input: a file holds at least one row.
-var errNoRows = errors.New("pqfile: no rows to write")
+// ErrNoRows is returned for an empty input: a file holds at least one row.
+var ErrNoRows = errors.New("pqfile: no rows to write")
 
 // Write writes recs, which share schema and are already sorted by (tag columns
 // in schema order, time) and deduplicated, as one Parquet file to w. It writes
@@ -98,7 +98,7 @@ func Write(w io.Writer, schema *arrow.Schema, recs []arrow.Record, opts WriteOpt
 		rows += r.NumRows()
 	}
 	if rows == 0 {
-		return Stats{}, errNoRows
+		return Stats{}, ErrNoRows
 	}
 	opts = opts.withDefaults()
 	groups := (rows + int64(opts.RowGroupRows) - 1) / int64(opts.RowGroupRows)
@@ -265,7 +265,7 @@ func (w *Writer) Close() (Stats, error) {
 		return Stats{}, err
 	}
 	if w.stats.Rows == 0 {
-		return Stats{}, errNoRows
+		return Stats{}, ErrNoRows
 	}
 	if err := w.writeIndexes(); err != nil {
 		return Stats{}, err
