@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -257,4 +258,11 @@ func TestHTTPTokenAuth(t *testing.T) {
 	require.Equal(t, 204, do("POST", "/write?db=a&u=me&p="+testToken, ""))
 	require.Equal(t, 401, do("GET", "/api/v3/query_sql?db=a&q=SELECT+1", ""))
 	require.Equal(t, 200, do("GET", "/api/v3/query_sql?db=a&q=SELECT+1", "Bearer "+testToken))
+	// The v2 endpoint answers in InfluxDB 2's error shape.
+	resp, err := http.Post(p.url("/api/v2/write?bucket=a"), "text/plain", strings.NewReader("m x=1\n"))
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 401, resp.StatusCode)
+	require.Contains(t, string(body), `"code":"unauthorized"`)
 }

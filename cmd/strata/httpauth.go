@@ -39,9 +39,13 @@ func requireToken(next http.Handler, tokens []string, open map[string]bool) http
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				w.Header().Set("WWW-Authenticate", `Bearer realm="strata"`)
 				w.WriteHeader(http.StatusUnauthorized)
-				_ = json.NewEncoder(w).Encode(map[string]string{
-					"error": "missing or invalid token: send \"Authorization: Bearer <token>\" with a token given to strata serve --token",
-				})
+				msg := "missing or invalid token: send \"Authorization: Bearer <token>\" with a token given to strata serve --token"
+				body := map[string]string{"error": msg}
+				if strings.HasPrefix(r.URL.Path, "/api/v2/") {
+					// InfluxDB 2's error shape, which its client libraries read.
+					body = map[string]string{"code": "unauthorized", "message": msg}
+				}
+				_ = json.NewEncoder(w).Encode(body)
 				return
 			}
 		}

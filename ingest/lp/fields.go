@@ -369,7 +369,7 @@ func (p *Parser) parseString(t *tableState, quote int, f *lineField) (int, bool)
 // parseTimestamp parses the optional timestamp at pos and the end of the line.
 func (p *Parser) parseTimestamp(pos int) (int64, int, bool) {
 	data := p.data
-	ts := p.opts.Now
+	ts := p.opts.Precision.Truncate(p.opts.Now)
 	if pos < len(data) && data[pos] == ' ' {
 		for pos < len(data) && data[pos] == ' ' {
 			pos++

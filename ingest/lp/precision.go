@@ -16,6 +16,8 @@ const (
 	Microsecond
 	Millisecond
 	Second
+	Minute // InfluxDB 1.x's /write precision=m
+	Hour   // and precision=h
 )
 
 // ParsePrecision parses the precision names the InfluxDB write APIs accept
@@ -36,8 +38,12 @@ func ParsePrecision(s string, def Precision) (Precision, error) {
 		return Millisecond, nil
 	case "second", "s":
 		return Second, nil
+	case "minute", "m":
+		return Minute, nil
+	case "hour", "h":
+		return Hour, nil
 	}
-	return 0, fmt.Errorf("invalid precision %q: want one of auto, nanosecond (ns, n), microsecond (us, u), millisecond (ms), second (s)", s)
+	return 0, fmt.Errorf("invalid precision %q: want one of auto, nanosecond (ns, n), microsecond (us, u), millisecond (ms), second (s), minute (m), hour (h)", s)
 }
 
 // String returns the long name of p.
@@ -53,6 +59,10 @@ func (p Precision) String() string {
 		return "millisecond"
 	case Second:
 		return "second"
+	case Minute:
+		return "minute"
+	case Hour:
+		return "hour"
 	}
 	return fmt.Sprintf("precision(%d)", int(p))
 }
@@ -68,6 +78,10 @@ func (p Precision) multiplier(ts int64) int64 {
 		return 1e6
 	case Second:
 		return 1e9
+	case Minute:
+		return 60e9
+	case Hour:
+		return 3600e9
 	case Auto:
 		a := ts
 		if a < 0 {
@@ -110,6 +124,25 @@ func (p Precision) unit(ts int64) string {
 		return "milliseconds"
 	case 1e9:
 		return "seconds"
+	case 60e9:
+		return "minutes"
+	case 3600e9:
+		return "hours"
 	}
 	return "nanoseconds"
+}
+
+// Truncate is now in whole units of p, as InfluxDB stamps a line without a
+// timestamp (precision=s: a retried write lands on the same second, one
+// point, not two); Auto keeps nanoseconds.
+func (p Precision) Truncate(now int64) int64 {
+	if p == Auto {
+		return now
+	}
+	m := p.multiplier(now)
+	t := now - now%m
+	if now%m < 0 {
+		t -= m
+	}
+	return t
 }

@@ -27,8 +27,10 @@ func TestParsePrecision(t *testing.T) {
 		{"ms", Auto, Millisecond, false},
 		{"second", Auto, Second, false},
 		{"s", Auto, Second, false},
+		{"m", Auto, Minute, false}, // InfluxDB 1.x's /write
+		{"h", Auto, Hour, false},
 		{"S", Auto, 0, true},
-		{"h", Auto, 0, true},
+		{"H", Auto, 0, true},
 		{"nanoseconds", Auto, 0, true},
 		{" ns", Auto, 0, true},
 	} {
@@ -84,4 +86,24 @@ func TestPrecisionScale(t *testing.T) {
 		require.Equal(t, tc.ok, ok, "%v %d", tc.p, tc.ts)
 		require.Equal(t, tc.want, got, "%v %d", tc.p, tc.ts)
 	}
+}
+
+// TestTruncate: a line without a timestamp is stamped with now in whole
+// units of the precision, as InfluxDB stamps it.
+func TestTruncate(t *testing.T) {
+	const now = int64(1700000012345678901)
+	require.Equal(t, now, Auto.Truncate(now))
+	require.Equal(t, now, Nanosecond.Truncate(now))
+	require.Equal(t, int64(1700000012345678000), Microsecond.Truncate(now))
+	require.Equal(t, int64(1700000012345000000), Millisecond.Truncate(now))
+	require.Equal(t, int64(1700000012000000000), Second.Truncate(now))
+	require.Equal(t, int64(1699999980000000000), Minute.Truncate(now))
+	require.Equal(t, int64(-2000000000), Second.Truncate(-1500000000))
+	p := &Parser{}
+	res := p.Parse([]byte("m v=1\nm v=2 1700000012\n"), Options{Precision: Second, Now: now})
+	require.Empty(t, res.Errors)
+	require.Equal(t, []int64{1700000012000000000, 1700000012000000000}, res.Tables[0].Time, "one second: the same point")
+	res = p.Parse([]byte("m v=1 2\n"), Options{Precision: Hour, Now: now})
+	require.Empty(t, res.Errors)
+	require.Equal(t, []int64{7200e9}, res.Tables[0].Time)
 }
