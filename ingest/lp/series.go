@@ -8,10 +8,12 @@ import (
 	"github.com/stratadb/strata/storage"
 )
 
-// Escape sets: the bytes a backslash escapes in each element.
+// Escape sets: the bytes a backslash escapes in each element. A doubled
+// backslash is one backslash, as InfluxDB 3 reads it (1.x and 2.x kept
+// both); a backslash before any other byte stays.
 const (
-	measurementEscapes = ", "
-	nameEscapes        = ",= " // tag keys, tag values, field keys
+	measurementEscapes = ", \\"
+	nameEscapes        = ",= \\" // tag keys, tag values, field keys
 )
 
 // scanTo returns the index of the first unescaped a or b in s[i:] (len(s) if
