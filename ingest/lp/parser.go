@@ -132,10 +132,8 @@ func (p *Parser) Parse(data []byte, opts Options) *Result {
 			continue
 		}
 		res.ErrorCount++
-		end := len(data)
-		if i := bytes.IndexByte(data[p.errEnd:], '\n'); i >= 0 {
-			end = p.errEnd + i
-		}
+		n, _ := lineEnd(data[p.errEnd:])
+		end := p.errEnd + n
 		if p.detail {
 			res.Errors = append(res.Errors, &LineError{
 				Line:   lineNo,
@@ -217,11 +215,12 @@ func (p *Parser) parseLine(start int) (int, bool) {
 	p.hit = -1
 
 	rest := data[start:]
-	nl := bytes.IndexByte(rest, '\n')
-	if nl < 0 {
-		nl = len(rest)
-	}
+	nl, escapedNL := lineEnd(rest)
 	sp := prefixEnd(rest[:nl])
+	if sp > 0 && escapedNL {
+		// Newlines escaped in the series key are in the line.
+		p.extraNL += bytes.Count(rest[:sp], []byte{'\n'})
+	}
 	if sp < 0 {
 		return 0, p.noFields(start, rest[:nl])
 	}
@@ -255,6 +254,30 @@ func (p *Parser) parseLine(start int) (int, bool) {
 	}
 	p.commit(t, prefix, ts, pos)
 	return pos, true
+}
+
+// lineEnd is the index of the newline that ends the line s starts (len(s)
+// when none) and whether the line holds an escaped one: a newline after an odd run of backslashes is escaped and
+// part of the line, as InfluxDB 3 reads it (m,path=C:\<LF>b f=1 is one
+// line, not a bad line and then a row of table b). Newlines inside string
+// values are the field parser's.
+func lineEnd(s []byte) (end int, escaped bool) {
+	off := 0
+	for {
+		i := bytes.IndexByte(s[off:], '\n')
+		if i < 0 {
+			return len(s), escaped
+		}
+		i += off
+		k := i
+		for k > 0 && s[k-1] == '\\' {
+			k--
+		}
+		if (i-k)%2 == 0 {
+			return i, escaped
+		}
+		off, escaped = i+1, true
+	}
 }
 
 // noFields reports a line without an unescaped space.

@@ -110,12 +110,13 @@ func encode(batches []*storage.TableBatch) []byte {
 	return b.Bytes()
 }
 
-// escape backslash-escapes the bytes of set in s; other bytes (backslashes
-// included) stay, which the parser reads back unchanged.
+// escape backslash-escapes the bytes of set in s; other bytes stay, which
+// the parser reads back unchanged. A backslash before a newline (an
+// escaped newline, kept as both bytes) is written as it is.
 func escape(s, set string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(set, s[i]) >= 0 {
+		if strings.IndexByte(set, s[i]) >= 0 && !(s[i] == '\\' && i+1 < len(s) && s[i+1] == '\n') {
 			b.WriteByte('\\')
 		}
 		b.WriteByte(s[i])
