@@ -341,6 +341,9 @@ func (c *conn) describe(kind byte, name string) error {
 		if !ok {
 			return &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", name)}
 		}
+		if err := c.checkAborted(ps.stmt); err != nil {
+			return err
+		}
 		cols := ps.cols
 		if !ps.described {
 			var err error
@@ -359,6 +362,9 @@ func (c *conn) describe(kind byte, name string) error {
 		p, ok := c.portals[name]
 		if !ok {
 			return &planner.Error{Code: "34000", Msg: fmt.Sprintf("portal %q does not exist", name)}
+		}
+		if err := c.checkAborted(p.stmt); err != nil {
+			return err
 		}
 		if p.cols == nil {
 			c.be.Send(&pgproto3.NoData{})
