@@ -89,8 +89,11 @@ func TestInfluxQLSelect(t *testing.T) {
 		{`SELECT * FROM cpu, mem WHERE time <= 1700000010s`,
 			`[{"name":"cpu","columns":["time","host","n","region","usage","used"],"values":[["2023-11-14T22:13:20Z","a",1,"east",1.5,null],["2023-11-14T22:13:30Z","b",null,"west",2.5,null]]},
 			  {"name":"mem","columns":["time","host","n","region","usage","used"],"values":[["2023-11-14T22:13:20Z",null,null,null,null,10]]}]`},
+		// SLIMIT and SOFFSET count each measurement's series, as InfluxDB 1.x limits its tag sets.
 		{`SELECT usage, used FROM cpu, mem GROUP BY host SLIMIT 2 SOFFSET 1`,
-			`[{"name":"cpu","tags":{"host":"b"},"columns":["time","usage","used"],"values":[["2023-11-14T22:13:30Z",2.5,null]]},
+			`[{"name":"cpu","tags":{"host":"b"},"columns":["time","usage","used"],"values":[["2023-11-14T22:13:30Z",2.5,null]]}]`},
+		{`SELECT usage, used FROM cpu, mem GROUP BY host SLIMIT 1`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","usage","used"],"values":[["2023-11-14T22:13:20Z",1.5,null],["2023-11-14T22:13:40Z",3.5,null],["2023-11-14T22:14:00Z",5.5,null]]},
 			  {"name":"mem","tags":{"host":""},"columns":["time","usage","used"],"values":[["2023-11-14T22:13:20Z",null,10]]}]`},
 		{`SELECT mean(usage) FROM /./ WHERE time >= 1700000000s AND time < 1700000040s GROUP BY time(20s)`,
 			`[{"name":"cpu","columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2],["2023-11-14T22:13:40Z",3.5]]}]`},
@@ -117,6 +120,19 @@ func TestInfluxQLSelect(t *testing.T) {
 		{`SELECT max(*) AS top FROM cpu GROUP BY host`,
 			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","top_n","top_usage"],"values":[["1970-01-01T00:00:00Z",3,5.5]]},
 			  {"name":"cpu","tags":{"host":"b"},"columns":["time","top_n","top_usage"],"values":[["1970-01-01T00:00:00Z",null,2.5]]}]`},
+		// From the second review: percentile's rank in floats, derivatives in DESC order, the extra
+		// bucket after the range in DESC, none for cumulative_sum, /regex/ fields, math over *, casts.
+		{`SELECT percentile(usage, 20) FROM cpu`, `[{"name":"cpu","columns":["time","percentile"],"values":[["2023-11-14T22:13:20Z",1.5]]}]`},
+		{`SELECT derivative(usage) FROM cpu WHERE host = 'a' ORDER BY time DESC`,
+			`[{"name":"cpu","columns":["time","derivative"],"values":[["2023-11-14T22:13:40Z",-0.1],["2023-11-14T22:13:20Z",-0.1]]}]`},
+		{`SELECT non_negative_derivative(usage) FROM cpu WHERE host = 'a' ORDER BY time DESC`, ``},
+		{`SELECT difference(max(usage)) FROM cpu WHERE time >= 1700000000s AND time < 1700000040s GROUP BY time(20s) ORDER BY time DESC`,
+			`[{"name":"cpu","columns":["time","difference"],"values":[["2023-11-14T22:13:40Z",-2],["2023-11-14T22:13:20Z",-1]]}]`},
+		{`SELECT cumulative_sum(max(usage)) FROM cpu WHERE time >= 1700000020s AND time < 1700000060s GROUP BY time(20s)`,
+			`[{"name":"cpu","columns":["time","cumulative_sum"],"values":[["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",9]]}]`},
+		{`SELECT /^u/ FROM cpu WHERE host = 'b'`, `[{"name":"cpu","columns":["time","usage"],"values":[["2023-11-14T22:13:30Z",2.5]]}]`},
+		{`SELECT ceil(*) FROM cpu WHERE n = 3`, `[{"name":"cpu","columns":["time","ceil_n","ceil_usage"],"values":[["2023-11-14T22:13:40Z",3,4]]}]`},
+		{`SELECT usage::integer FROM cpu WHERE host = 'b'`, `[{"name":"cpu","columns":["time","usage"],"values":[["2023-11-14T22:13:30Z",2]]}]`},
 		{`SELECT used FROM nosuch`, ``},
 		{`SELECT host FROM cpu`, ``},       // tags alone: no points
 		{`SELECT mean(host) FROM cpu`, ``}, // a tag is no field

@@ -65,6 +65,10 @@ func transformation(st *SelectStatement) (*transform, error) {
 		return nil, errorf("invalid number of arguments for %s, got %d", c.Name, len(c.Args))
 	}
 	tf.arg = c.Args[0]
+	switch tf.arg.(type) {
+	case *Wildcard, *RegexLit:
+		return nil, errorf("%s() of * or of a regular expression is not supported: name the field, %s(field)", c.Name, c.Name)
+	}
 	if st.Interval != 0 && strings.HasSuffix(c.Name, "derivative") {
 		tf.unit = st.Interval // per GROUP BY interval unless a unit is given
 	}
@@ -120,7 +124,15 @@ func (tf *transform) wrap(sql string, tags []string, descending bool) string {
 		over = "OVER (PARTITION BY " + strings.Join(part, ", ") + " " + order + ")"
 	}
 	v := quoteIdent(transformedValue)
+	// The time between a point and the one before it in the order the
+	// points are returned: InfluxDB's derivative divides by it as a
+	// positive elapsed time in either order (elapsed() itself keeps the
+	// sign, as InfluxDB's does).
 	seconds := "extract(epoch FROM (time - __strata_prev_time))"
+	elapsedSecs := seconds
+	if descending {
+		seconds = "extract(epoch FROM (__strata_prev_time - time))"
+	}
 	var value, keep string
 	switch tf.fn {
 	case "derivative", "non_negative_derivative":
@@ -130,7 +142,7 @@ func (tf *transform) wrap(sql string, tags []string, descending bool) string {
 		value = v + " - __strata_prev"
 		keep = "__strata_prev_time IS NOT NULL"
 	case "elapsed":
-		value = fmt.Sprintf("CAST(round(%s * 1e9) AS bigint) / %d", seconds, tf.unit)
+		value = fmt.Sprintf("CAST(round(%s * 1e9) AS bigint) / %d", elapsedSecs, tf.unit)
 		keep = "__strata_prev_time IS NOT NULL"
 	case "cumulative_sum":
 		value = "sum(" + v + ") " + strings.Replace(over, order+")", order+" ROWS UNBOUNDED PRECEDING)", 1)

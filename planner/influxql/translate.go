@@ -288,9 +288,10 @@ type selectTranslator struct {
 	// kinds are the columns' kinds in any of the statement's
 	// measurements, which type the NULL of a column one lacks.
 	kinds map[string]Kind
-	// lowerShift moves WHERE's lower time bound back (nanoseconds): a
-	// transformation over GROUP BY time reads the buckets before it.
-	lowerShift int64
+	// shift moves WHERE's time bounds out (nanoseconds): a transformation
+	// over GROUP BY time reads the bucket before the first one shown (after
+	// the last, in ORDER BY time DESC).
+	shift timeShift
 	// loc is tz()'s zone, whose clock GROUP BY time's buckets follow
 	// (nil: UTC).
 	loc *time.Location
@@ -360,7 +361,14 @@ func (s *selectTranslator) value(x Expr, inAgg bool) (string, error) {
 		if s.agg && !inAgg {
 			return "", errorf("mixing aggregate and non-aggregate queries is not supported: %s is neither aggregated nor grouped", x.Name)
 		}
-		return s.column(x.Name), nil
+		c := s.column(x.Name)
+		switch k := s.t.cols[x.Name]; {
+		case x.Type == "integer" && k == KindFloat:
+			c = "CAST(trunc(" + c + ") AS bigint)" // InfluxQL casts a float down to an integer
+		case x.Type == "float" && (k == KindInteger || k == KindUnsigned):
+			c = "CAST(" + c + " AS double precision)"
+		}
+		return c, nil
 	case *NumberLit:
 		return numberSQL(x), nil
 	case *StringLit:
@@ -507,7 +515,7 @@ func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
 
 // condition translates WHERE.
 func (s *selectTranslator) condition(x Expr) (string, error) {
-	return whereSQL(x, s.now, s.lowerShift, func(name string) (string, Kind, bool) {
+	return whereSQL(x, s.now, s.shift, func(name string) (string, Kind, bool) {
 		k, ok := s.t.cols[name]
 		return s.tagColumn(name), k, ok
 	})
@@ -515,7 +523,7 @@ func (s *selectTranslator) condition(x Expr) (string, error) {
 
 // whereSQL translates a WHERE condition; col resolves a name to its SQL,
 // its kind and whether the measurement has it.
-func whereSQL(x Expr, now time.Time, shift int64, col func(string) (string, Kind, bool)) (string, error) {
+func whereSQL(x Expr, now time.Time, shift timeShift, col func(string) (string, Kind, bool)) (string, error) {
 	switch x := x.(type) {
 	case *ParenExpr:
 		v, err := whereSQL(x.X, now, shift, col)
@@ -541,10 +549,14 @@ func whereSQL(x Expr, now time.Time, shift int64, col func(string) (string, Kind
 	return "", errorf("WHERE needs conditions (comparisons joined with AND and OR), got %s", describeExpr(x))
 }
 
+// timeShift widens time conditions: lower bounds move back, upper bounds
+// on (nanoseconds).
+type timeShift struct{ lower, upper int64 }
+
 // flipped mirrors a comparison whose sides are swapped.
 var flipped = map[string]string{"=": "=", "!=": "!=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
-func comparison(x *BinaryExpr, now time.Time, shift int64, col func(string) (string, Kind, bool)) (string, error) {
+func comparison(x *BinaryExpr, now time.Time, shift timeShift, col func(string) (string, Kind, bool)) (string, error) {
 	op, l, r := x.Op, x.L, x.R
 	if _, ok := l.(*VarRef); !ok {
 		if _, ok := r.(*VarRef); ok && flipped[op] != "" {
@@ -586,7 +598,9 @@ func comparison(x *BinaryExpr, now time.Time, shift int64, col func(string) (str
 		case "!=":
 			sqlOp = "<>"
 		case ">", ">=":
-			ns -= shift
+			ns -= shift.lower
+		case "<", "<=":
+			ns += shift.upper
 		}
 		return "time " + sqlOp + " " + timeLiteral(ns), nil
 	}
@@ -903,22 +917,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 		}
 		fmt.Fprintf(&sb, "SELECT * FROM (%s) AS m%d", b, i)
 	}
-	union := sb.String()
-	if st.SLimit > 0 || st.SOffset > 0 {
-		// SLIMIT and SOFFSET count the statement's series: measurement
-		// and tags.
-		if tf != nil {
-			items = []item{{name: tf.name}}
-		}
-		series := strings.Join(order[:len(order)-1], ", ")
-		cond := fmt.Sprintf("__strata_series > %d", st.SOffset)
-		if st.SLimit > 0 {
-			cond += fmt.Sprintf(" AND __strata_series <= %d", st.SOffset+st.SLimit)
-		}
-		union = "SELECT " + strings.Join(outputColumns(items, tags), ", ") + " FROM (SELECT *, dense_rank() OVER (ORDER BY " + series +
-			") AS __strata_series FROM (" + union + ") AS u) AS s WHERE " + cond
-	}
-	q.SQL = union + " ORDER BY " + strings.Join(order, ", ")
+	q.SQL = sb.String() + " ORDER BY " + strings.Join(order, ", ")
 	return q, nil
 }
 
@@ -938,14 +937,24 @@ func selectItems(st *SelectStatement, tables []*table, tags []string, agg bool) 
 		grouped[k] = true
 	}
 	for _, f := range st.Fields {
-		if w, ok := f.Expr.(*Wildcard); ok {
+		w, isStar := f.Expr.(*Wildcard)
+		re, isRegex := f.Expr.(*RegexLit)
+		if isStar || isRegex {
 			if agg {
-				return nil, errorf("SELECT * cannot be mixed with aggregates")
+				return nil, errorf("SELECT * or /regex/ cannot be mixed with aggregates")
+			}
+			match := func(string) bool { return true }
+			if isRegex {
+				r, err := compileRegex(re.Pattern)
+				if err != nil {
+					return nil, err
+				}
+				match, w = r.MatchString, &Wildcard{}
 			}
 			set := map[string]bool{}
 			for _, t := range tables {
 				for name, k := range t.cols {
-					if k == KindTime || grouped[name] || w.Type == "field" && k == KindTag || w.Type == "tag" && k != KindTag {
+					if k == KindTime || grouped[name] || w.Type == "field" && k == KindTag || w.Type == "tag" && k != KindTag || !match(name) {
 						continue
 					}
 					set[name] = true
@@ -985,7 +994,7 @@ func selectItems(st *SelectStatement, tables []*table, tags []string, agg bool) 
 	}
 	seen := map[string]int{"time": 1}
 	for _, k := range tags {
-		seen[k] = 1
+		seen[k] = 1 // a grouped tag's column: a selected one is named k_1 (SQL needs distinct names)
 	}
 	for i := range items {
 		n := items[i].name
@@ -1024,10 +1033,16 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	cols := []string{quoteString(s.t.name) + " AS " + quoteIdent(MeasurementColumn)}
 	var where []string
 	lower, upper := timeBounds(st.Where)
-	if s.tf != nil && st.Interval != 0 && lower {
-		// A transformation reads the buckets before the first one shown
-		// (derivative's previous value), as InfluxDB does.
-		s.lowerShift = st.Interval * max(1, s.tf.n-1)
+	if s.tf != nil && st.Interval != 0 && s.tf.fn != "cumulative_sum" {
+		// A transformation reads the bucket before the first one shown
+		// (derivative's previous value), after the last in DESC order, as
+		// InfluxDB does (cumulative_sum reads none).
+		switch {
+		case !st.Descending && lower:
+			s.shift.lower = st.Interval
+		case st.Descending && upper:
+			s.shift.upper = st.Interval
+		}
 	}
 	if st.Where != nil {
 		w, err := s.condition(st.Where)
@@ -1118,11 +1133,16 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	if s.tf != nil {
 		sql = s.tf.wrap(sql, tags, st.Descending)
 		items = []item{{name: s.tf.name}}
-		if s.lowerShift != 0 {
-			// The buckets read before the first one shown go.
+		switch {
+		case s.shift.lower != 0:
+			// The bucket read before the first one shown goes.
 			lo, _ := lowerTime(st.Where, s.now)
 			first := bucketStart(lo, st.Interval, st.TimeOffset)
 			sql = "SELECT * FROM (" + sql + ") AS w WHERE time >= " + timeLiteral(first)
+		case s.shift.upper != 0:
+			hi, _ := upperTime(st.Where, s.now)
+			last := bucketStart(hi, st.Interval, st.TimeOffset)
+			sql = "SELECT * FROM (" + sql + ") AS w WHERE time <= " + timeLiteral(last)
 		}
 	}
 	return s.limits(sql, items, tags), nil
@@ -1188,6 +1208,44 @@ func (s *selectTranslator) aggregateTime(items []item) (string, error) {
 	return timeLiteral(start), nil
 }
 
+// upperTime is the WHERE's upper bound on time, the last time it keeps
+// (time < x counts x - 1).
+func upperTime(x Expr, now time.Time) (int64, bool) {
+	switch x := x.(type) {
+	case *ParenExpr:
+		return upperTime(x.X, now)
+	case *BinaryExpr:
+		if x.Op == "AND" {
+			l, okl := upperTime(x.L, now)
+			r, okr := upperTime(x.R, now)
+			switch {
+			case okl && okr:
+				return min(l, r), true
+			case okl:
+				return l, true
+			}
+			return r, okr
+		}
+		op, other := x.Op, x.R
+		if v, ok := x.R.(*VarRef); ok && strings.EqualFold(v.Name, "time") {
+			op, other = flipped[op], x.L
+		} else if v, ok := x.L.(*VarRef); !ok || !strings.EqualFold(v.Name, "time") {
+			return 0, false
+		}
+		ns, err := timeValue(other, now)
+		if err != nil {
+			return 0, false
+		}
+		switch op {
+		case "<":
+			return ns - 1, true
+		case "<=", "=":
+			return ns, true
+		}
+	}
+	return 0, false
+}
+
 // lowerTime is the WHERE's lower bound on time (time > x counts x + 1).
 func lowerTime(x Expr, now time.Time) (int64, bool) {
 	switch x := x.(type) {
@@ -1243,6 +1301,19 @@ func (s *selectTranslator) limits(sql string, items []item, tags []string) strin
 	}
 	var conds []string
 	inner := "SELECT *"
+	if st.SLimit > 0 || st.SOffset > 0 {
+		// SLIMIT and SOFFSET count each measurement's series, as InfluxDB
+		// 1.x limits each measurement's tag sets.
+		series := "1"
+		if len(tags) > 0 {
+			series = "dense_rank() OVER (ORDER BY " + strings.Join(names[2:], ", ") + ")"
+		}
+		inner += ", " + series + " AS __strata_series"
+		conds = append(conds, fmt.Sprintf("__strata_series > %d", st.SOffset))
+		if st.SLimit > 0 {
+			conds = append(conds, fmt.Sprintf("__strata_series <= %d", st.SOffset+st.SLimit))
+		}
+	}
 	if st.Limit > 0 || st.Offset > 0 {
 		inner += ", row_number() OVER (" + partition + "ORDER BY " + order + ") AS __strata_row"
 		conds = append(conds, fmt.Sprintf("__strata_row > %d", st.Offset))
@@ -1367,7 +1438,7 @@ func (s *selectTranslator) selectedPoints(tags []string) (string, error) {
 		// InfluxQL's nearest rank: the floor(n * p / 100 + 0.5)th value (none
 		// when that is 0).
 		count = ", count(*) OVER (" + partition + ") AS __strata_n"
-		pick = "floor(__strata_n * " + strconv.FormatFloat(pct, 'g', -1, 64) + " / 100 + 0.5)"
+		pick = "floor(CAST(__strata_n AS double precision) * " + strconv.FormatFloat(pct, 'g', -1, 64) + " / 100 + 0.5)"
 	}
 	where := f + " IS NOT NULL"
 	if s.st.Where != nil {
@@ -1395,7 +1466,9 @@ func percentileOf(c *Call) (float64, bool) {
 // numericOnly are the functions that read numbers only: f(*) and
 // f(/regex/) expand to the numeric fields for them, to every field for the
 // others (count, first, last, mode).
-var numericOnly = map[string]bool{"mean": true, "median": true, "spread": true, "stddev": true, "sum": true, "percentile": true, "min": true, "max": true}
+var numericOnly = map[string]bool{"mean": true, "median": true, "spread": true, "stddev": true, "sum": true, "percentile": true, "min": true, "max": true,
+	"abs": true, "ceil": true, "floor": true, "round": true, "sqrt": true, "ln": true, "log": true, "log2": true, "log10": true, "exp": true,
+	"pow": true, "sin": true, "cos": true, "tan": true, "asin": true, "acos": true, "atan": true, "atan2": true}
 
 // expandFields expands f(*) and f(/regex/) to one f(field) per field of
 // the measurements that it may read, by name, named f_field (alias_field),
