@@ -57,15 +57,24 @@ type GapFillSpec struct {
 // copied, other columns NULL) and appends the locf/interpolate columns.
 // Rows come out per series in bucket order.
 type GapFill struct {
-	child  Operator
-	spec   GapFillSpec
-	schema *arrow.Schema
-	done   bool
-	cur    arrow.Record
+	c        *Ctx
+	child    Operator
+	spec     GapFillSpec
+	schema   *arrow.Schema
+	done     bool
+	cur      arrow.Record
+	reserved int64 // bytes accounted to the query (Ctx.Reserve)
 }
 
-// NewGapFill fills child's gaps; names name the appended columns.
-func NewGapFill(child Operator, spec GapFillSpec, names []string) *GapFill {
+// gapRowBytes estimates what one row of the fill holds while it is built
+// (its values boxed, one slice of them per row): what it reserves of the
+// query's memory, so a fill over years of minutes fails with the memory
+// limit's error instead of taking gigabytes.
+func gapRowBytes(cols int) int64 { return int64(cols)*24 + 48 }
+
+// NewGapFill fills child's gaps; names name the appended columns; c
+// accounts the rows it builds (nil: not accounted).
+func NewGapFill(c *Ctx, child Operator, spec GapFillSpec, names []string) *GapFill {
 	fields := append([]arrow.Field(nil), child.Schema().Fields()...)
 	for i, f := range fields {
 		if IsText(f.Type) {
@@ -75,7 +84,7 @@ func NewGapFill(child Operator, spec GapFillSpec, names []string) *GapFill {
 	for i, c := range spec.Columns {
 		fields = append(fields, arrow.Field{Name: names[i], Type: c.DT, Nullable: true})
 	}
-	return &GapFill{child: child, spec: spec, schema: arrow.NewSchema(fields, nil)}
+	return &GapFill{c: c, child: child, spec: spec, schema: arrow.NewSchema(fields, nil)}
 }
 
 func (g *GapFill) Schema() *arrow.Schema { return g.schema }
@@ -237,6 +246,9 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 		for _, b := range before {
 			out, times, filled = append(out, s.rows[b]), append(times, b), append(filled, false)
 		}
+		if err := g.reserve(int64(len(buckets)) * gapRowBytes(in.NumFields()+len(g.spec.Columns))); err != nil {
+			return nil, err
+		}
 		for _, b := range buckets {
 			row := s.rows[b]
 			filled = append(filled, row == nil)
@@ -346,7 +358,20 @@ func interpolate(y0, y1 any, x0, x, x1 int64) any {
 	return (a*float64(x1-x) + b*float64(x-x0)) / float64(x1-x0)
 }
 
+// reserve accounts n more bytes to the query.
+func (g *GapFill) reserve(n int64) error {
+	if g.c == nil {
+		return nil
+	}
+	g.reserved += n
+	return g.c.Reserve(n)
+}
+
 func (g *GapFill) Close() {
+	if g.c != nil && g.reserved != 0 {
+		g.c.Reserve(-g.reserved)
+		g.reserved = 0
+	}
 	if g.cur != nil {
 		g.cur.Release()
 		g.cur = nil

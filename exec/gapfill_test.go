@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func TestGapFillZoneBuckets(t *testing.T) {
 		first, err := floor(utc(tc.start))
 		require.NoError(t, err)
 		in := recordOf(t, col{"b", TypeTimestamptz, []any{int(first)}}, col{"v", TypeInt, []any{1}})
-		g := NewGapFill(NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Start: utc(tc.start), End: utc(tc.end),
+		g := NewGapFill(nil, NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Start: utc(tc.start), End: utc(tc.end),
 			Floor: floor, MaxWidth: MaxBucketWidth(tc.width)}, nil)
 		got := rows(t, g)
 		want := make([]string, len(tc.want))
@@ -91,10 +92,27 @@ func TestFillColumn(t *testing.T) {
 func TestGapFillEmpty(t *testing.T) {
 	in := recordOf(t, col{"b", TypeTimestamptz, []any{}}, col{"v", TypeInt, []any{}})
 	defer in.Release()
-	g := NewGapFill(NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Width: 10, Start: 0, End: 50}, nil)
+	g := NewGapFill(nil, NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Width: 10, Start: 0, End: 50}, nil)
 	require.Equal(t, []string{"1970-01-01 00:00:00+00|NULL", "1970-01-01 00:00:00.00000001+00|NULL", "1970-01-01 00:00:00.00000002+00|NULL",
 		"1970-01-01 00:00:00.00000003+00|NULL", "1970-01-01 00:00:00.00000004+00|NULL"}, rows(t, g))
 	// With a series key, no rows means no series.
-	g = NewGapFill(NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Width: 10, Start: 0, End: 50, SeriesKeys: []int{1}}, nil)
+	g = NewGapFill(nil, NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Width: 10, Start: 0, End: 50, SeriesKeys: []int{1}}, nil)
 	require.Empty(t, rows(t, g))
+}
+
+// TestGapFillMemoryLimit: the rows a fill builds count against the query's
+// memory limit (a fill over years of minutes failed only after taking
+// gigabytes), and Close gives them back.
+func TestGapFillMemoryLimit(t *testing.T) {
+	in := recordOf(t, col{"b", TypeTimestamptz, []any{0}}, col{"v", TypeInt, []any{1}})
+	defer in.Release()
+	c := NewCtx()
+	c.MemLimit = 1 << 20
+	g := NewGapFill(c, NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Width: 1, Start: 0, End: 1 << 20}, nil)
+	_, err := g.Next(context.Background())
+	require.ErrorIs(t, err, ErrMemoryLimit)
+	g.Close()
+	require.Zero(t, c.Used())
+	g = NewGapFill(c, NewValues(in.Schema(), in), GapFillSpec{Bucket: 0, Width: 1, Start: 0, End: 1000}, nil)
+	require.Len(t, rows(t, g), 1000)
 }

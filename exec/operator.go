@@ -76,7 +76,7 @@ func (c *Ctx) Reserve(n int64) error {
 		limit = DefaultMemLimit
 	}
 	if used := c.used.Add(n); used > limit {
-		return fmt.Errorf("%w: the query holds %d MiB for sorting, joining, windows or grouping and its limit is %d MiB; add conditions on time or tags to read fewer rows, or raise --query-memory-limit", ErrMemoryLimit, used>>20, limit>>20)
+		return fmt.Errorf("%w: the query holds %d MiB for sorting, joining, windows, grouping or gap filling and its limit is %d MiB; add conditions on time or tags to read fewer rows, or raise --query-memory-limit", ErrMemoryLimit, used>>20, limit>>20)
 	}
 	return nil
 }

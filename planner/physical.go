@@ -139,7 +139,7 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		for i := range names {
 			names[i] = n.Cols[len(n.Cols)-len(names)+i].Name
 		}
-		return exec.NewGapFill(child, n.Spec, names), nil
+		return exec.NewGapFill(c, child, n.Spec, names), nil
 	case *Window:
 		names := make([]string, len(n.Funcs))
 		for i, f := range n.Funcs {
