@@ -787,35 +787,6 @@ func parseTime(s string) (int64, error) {
 	return 0, errorf("invalid time %q: write it as RFC 3339, like '2024-01-01T00:00:00Z'", s)
 }
 
-// timeBounds reports whether the WHERE's conjuncts bound time from below
-// and from above.
-func timeBounds(x Expr) (lower, upper bool) {
-	switch x := x.(type) {
-	case *ParenExpr:
-		return timeBounds(x.X)
-	case *BinaryExpr:
-		if x.Op == "AND" {
-			l1, u1 := timeBounds(x.L)
-			l2, u2 := timeBounds(x.R)
-			return l1 || l2, u1 || u2
-		}
-		op := x.Op
-		if v, ok := x.R.(*VarRef); ok && strings.EqualFold(v.Name, "time") {
-			op = flipped[op]
-		} else if v, ok := x.L.(*VarRef); !ok || !strings.EqualFold(v.Name, "time") {
-			return false, false
-		}
-		switch op {
-		case ">", ">=":
-			return true, false
-		case "<", "<=":
-			return false, true
-		case "=":
-			return true, true
-		}
-	}
-	return false, false
-}
 
 // translateSelect builds one SQL query for all of FROM's measurements.
 func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time) (*Query, error) {
@@ -1032,7 +1003,8 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 
 	cols := []string{quoteString(s.t.name) + " AS " + quoteIdent(MeasurementColumn)}
 	var where []string
-	lower, upper := timeBounds(st.Where)
+	_, lower := lowerTime(st.Where, s.now)
+	_, upper := upperTime(st.Where, s.now)
 	if s.tf != nil && st.Interval != 0 && s.tf.fn != "cumulative_sum" {
 		// A transformation reads the bucket before the first one shown
 		// (derivative's previous value), after the last in DESC order, as
@@ -1210,15 +1182,24 @@ func (s *selectTranslator) aggregateTime(items []item) (string, error) {
 
 // upperTime is the WHERE's upper bound on time, the last time it keeps
 // (time < x counts x - 1).
-func upperTime(x Expr, now time.Time) (int64, bool) {
+func upperTime(x Expr, now time.Time) (int64, bool) { return timeBound(x, now, false) }
+
+// lowerTime is the WHERE's lower bound on time (time > x counts x + 1).
+func lowerTime(x Expr, now time.Time) (int64, bool) { return timeBound(x, now, true) }
+
+// timeBound is the first (lower) or last time the WHERE's conjuncts on
+// time keep.
+func timeBound(x Expr, now time.Time, lower bool) (int64, bool) {
 	switch x := x.(type) {
 	case *ParenExpr:
-		return upperTime(x.X, now)
+		return timeBound(x.X, now, lower)
 	case *BinaryExpr:
 		if x.Op == "AND" {
-			l, okl := upperTime(x.L, now)
-			r, okr := upperTime(x.R, now)
+			l, okl := timeBound(x.L, now, lower)
+			r, okr := timeBound(x.R, now, lower)
 			switch {
+			case okl && okr && lower:
+				return max(l, r), true
 			case okl && okr:
 				return min(l, r), true
 			case okl:
@@ -1236,48 +1217,13 @@ func upperTime(x Expr, now time.Time) (int64, bool) {
 		if err != nil {
 			return 0, false
 		}
-		switch op {
-		case "<":
-			return ns - 1, true
-		case "<=", "=":
+		switch {
+		case op == "=", lower && op == ">=", !lower && op == "<=":
 			return ns, true
-		}
-	}
-	return 0, false
-}
-
-// lowerTime is the WHERE's lower bound on time (time > x counts x + 1).
-func lowerTime(x Expr, now time.Time) (int64, bool) {
-	switch x := x.(type) {
-	case *ParenExpr:
-		return lowerTime(x.X, now)
-	case *BinaryExpr:
-		if x.Op == "AND" {
-			l, okl := lowerTime(x.L, now)
-			r, okr := lowerTime(x.R, now)
-			switch {
-			case okl && okr:
-				return max(l, r), true
-			case okl:
-				return l, true
-			}
-			return r, okr
-		}
-		op, other := x.Op, x.R
-		if v, ok := x.R.(*VarRef); ok && strings.EqualFold(v.Name, "time") {
-			op, other = flipped[op], x.L
-		} else if v, ok := x.L.(*VarRef); !ok || !strings.EqualFold(v.Name, "time") {
-			return 0, false
-		}
-		ns, err := timeValue(other, now)
-		if err != nil {
-			return 0, false
-		}
-		switch op {
-		case ">":
+		case lower && op == ">":
 			return ns + 1, true
-		case ">=", "=":
-			return ns, true
+		case !lower && op == "<":
+			return ns - 1, true
 		}
 	}
 	return 0, false
