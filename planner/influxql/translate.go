@@ -787,7 +787,6 @@ func parseTime(s string) (int64, error) {
 	return 0, errorf("invalid time %q: write it as RFC 3339, like '2024-01-01T00:00:00Z'", s)
 }
 
-
 // translateSelect builds one SQL query for all of FROM's measurements.
 func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time) (*Query, error) {
 	var loc *time.Location
