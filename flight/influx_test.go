@@ -89,6 +89,10 @@ func TestInfluxTicket(t *testing.T) {
 		marks[f.Name] = v
 	}
 	require.Equal(t, map[string]string{"host": "iox::column_type::tag", "region": "iox::column_type::tag", "u": "iox::column_type::field::float"}, marks)
+	// Schema browsers of InfluxDB 3 list tables and columns in schema iox.
+	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'iox' AND column_name IN ('host', 'usage') ORDER BY 2"}`)
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{"cpu", "host", "Dictionary(Int32, Utf8)"}, {"cpu", "usage", "Float64"}}, rows)
 	// Positional parameters work too.
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT count(*) FROM cpu WHERE usage > $1","params":{"1":2.0}}`)
 	require.NoError(t, err)

@@ -126,5 +126,5 @@ func (s *Server) checkDatabase(db string) error {
 
 // session is the planning session of one request.
 func (s *Server) session(db string) *planner.Session {
-	return &planner.Session{Database: db, Location: time.UTC, Now: time.Now(), MemLimit: s.MemLimit, User: "strata", StarByName: true}
+	return &planner.Session{Database: db, Location: time.UTC, Now: time.Now(), MemLimit: s.MemLimit, User: "strata", Influx: true}
 }

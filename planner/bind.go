@@ -246,7 +246,7 @@ func derivedScope(node Node, alias string) *scope {
 func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	if b.stmt != nil {
 		for _, db := range b.stmt.Catalogs {
-			if db != b.sess.Database {
+			if !b.sess.ownCatalog(db) {
 				// PostgreSQL's words: one database per connection.
 				return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, t.Schema.O, t.Name.O),
 					Hint: fmt.Sprintf("connect to database %q to query it", db)}

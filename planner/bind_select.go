@@ -490,7 +490,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			if table == "" {
 				cols = q.in.starCols()
 			}
-			if q.b.sess != nil && q.b.sess.StarByName {
+			if q.b.sess != nil && q.b.sess.Influx {
 				cols = storedByName(cols)
 			}
 			for _, c := range cols {

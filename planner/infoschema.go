@@ -38,14 +38,22 @@ func dataTypeName(t storage.ColumnType) string {
 }
 
 func (b *binder) informationSchema(table, alias string) (*scope, error) {
-	loadPgCatalog()
-	cols, ok := infoSchemaColumns[table]
-	if !ok {
-		return nil, errorf(CodeUndefinedTable, "relation \"information_schema.%s\" does not exist", table)
-	}
 	b.volatile = true
-	t := newTableOf(cols)
-	b.fillInfoSchema(table, t)
+	var t *catalogTable
+	if b.sess.Influx {
+		var err error
+		if t, err = b.influxInfoSchema(table); err != nil {
+			return nil, err
+		}
+	} else {
+		loadPgCatalog()
+		cols, ok := infoSchemaColumns[table]
+		if !ok {
+			return nil, errorf(CodeUndefinedTable, "relation \"information_schema.%s\" does not exist", table)
+		}
+		t = newTableOf(cols)
+		b.fillInfoSchema(table, t)
+	}
 	if alias == "" {
 		alias = table
 	}

@@ -47,7 +47,7 @@ func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	table := name.Name.O
 	for _, db := range stmt.Catalogs {
-		if db != sess.Database {
+		if !sess.ownCatalog(db) {
 			return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, name.Schema.O, table),
 				Hint: fmt.Sprintf("connect to database %q to write to it", db)}
 		}

@@ -27,10 +27,21 @@ type Session struct {
 	// Setting reads a run-time parameter for current_setting() (the
 	// PostgreSQL endpoint's SET/SHOW values); nil: the defaults only.
 	Setting func(name string) (string, bool)
-	// StarByName expands * over a stored table in the order of its
-	// column names, as InfluxDB 3 does, for its HTTP and Flight clients;
-	// otherwise time, tags and fields come as the table holds them.
-	StarByName bool
+	// Influx marks a session of InfluxDB 3's clients (the HTTP query API
+	// and Flight SQL), which read the catalog as InfluxDB 3 (DataFusion)
+	// shows it: * over a stored table expands in the order of its column
+	// names; information_schema puts the tables in catalog public, schema
+	// iox, with Arrow's type names (infoschema_influx.go); public.iox.t
+	// names a table. Otherwise (the PostgreSQL endpoint) time, tags and
+	// fields come as the table holds them and information_schema is
+	// PostgreSQL's.
+	Influx bool
+}
+
+// ownCatalog tells whether a three-part name's catalog is the session's
+// database: its name, or public for InfluxDB 3's clients.
+func (s *Session) ownCatalog(db string) bool {
+	return db == s.Database || s.Influx && db == influxCatalog
 }
 
 // Planner plans statements against one storage engine.

@@ -111,7 +111,7 @@ func (h *Handler) run(w *queryWriter, r *http.Request, influxQL bool) {
 		writeError(w, http.StatusBadRequest, &planner.Error{Code: planner.CodeSyntax, Msg: err.Error()})
 		return
 	}
-	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: now, MemLimit: h.MemLimit, StarByName: true}
+	sess := &planner.Session{Database: req.DB, Location: time.UTC, Now: now, MemLimit: h.MemLimit, Influx: true}
 	q, op, err := h.Planner.Run(r.Context(), sess, stmts[0], params)
 	if err != nil {
 		pe := planner.AsError(err)

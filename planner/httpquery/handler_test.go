@@ -516,3 +516,40 @@ func TestStarByName(t *testing.T) {
 	require.Equal(t, 200, code, body)
 	require.Equal(t, "usage,host,u\n1.5,a,1.5\n", body)
 }
+
+// TestInfluxCatalog: the HTTP API's information_schema is InfluxDB 3's:
+// tables in catalog public, schema iox (which its clients filter on), with
+// DataFusion's columns and Arrow's type names, columns by name from 0.
+func TestInfluxCatalog(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": "m,tag=x s=\"a\",b=true,u=3u,f=1,i=2i 1700000000000000000\ncpu,host=a usage=1.5 1700000000000000000\n"})
+	for _, c := range []struct{ q, want string }{
+		{"SELECT table_name FROM information_schema.tables WHERE table_schema = 'iox' ORDER BY table_name", "table_name\ncpu\nm\n"},
+		{"SHOW TABLES", "table_catalog,table_schema,table_name,table_type\n" +
+			"public,information_schema,columns,VIEW\npublic,information_schema,schemata,VIEW\n" +
+			"public,information_schema,tables,VIEW\npublic,information_schema,views,VIEW\n" +
+			"public,iox,cpu,BASE TABLE\npublic,iox,m,BASE TABLE\n"},
+		{"SHOW COLUMNS IN m", "table_catalog,table_schema,table_name,column_name,data_type,is_nullable\n" +
+			"public,iox,m,b,Boolean,YES\npublic,iox,m,f,Float64,YES\npublic,iox,m,i,Int64,YES\n" +
+			"public,iox,m,s,Utf8,YES\npublic,iox,m,tag,\"Dictionary(Int32, Utf8)\",YES\n" +
+			"public,iox,m,time,\"Timestamp(Nanosecond, None)\",NO\npublic,iox,m,u,UInt64,YES\n"},
+		{"SELECT * FROM information_schema.columns WHERE table_name = 'm' AND column_name IN ('f', 's', 'time') ORDER BY 5",
+			"table_catalog,table_schema,table_name,column_name,ordinal_position,column_default,is_nullable,data_type," +
+				"character_maximum_length,character_octet_length,numeric_precision,numeric_precision_radix,numeric_scale,datetime_precision,interval_type\n" +
+				"public,iox,m,f,1,,YES,Float64,,,24,2,,,\npublic,iox,m,s,3,,YES,Utf8,,2147483647,,,,,\n" +
+				"public,iox,m,time,5,,NO,\"Timestamp(Nanosecond, None)\",,,,,,,\n"},
+		{"SELECT * FROM information_schema.schemata", "catalog_name,schema_name,schema_owner,default_character_set_catalog,default_character_set_schema,default_character_set_name,sql_path\npublic,iox,,,,,\n"},
+		{"SELECT * FROM information_schema.views ORDER BY table_name", "table_catalog,table_schema,table_name,definition\npublic,iox,cpu,\npublic,iox,m,\n"},
+		{"SELECT count(*) FROM public.iox.cpu", "count\n1\n"},
+	} {
+		code, body := get(t, base, c.q, "csv")
+		require.Equal(t, 200, code, "%s: %s", c.q, body)
+		require.Equal(t, c.want, body, c.q)
+	}
+	code, body := get(t, base, "SELECT * FROM information_schema.df_settings", "json")
+	require.Equal(t, 400, code)
+	require.Contains(t, body, `relation \"information_schema.df_settings\" does not exist`)
+	require.Contains(t, body, "information_schema has tables, views, columns and schemata")
+	code, body = get(t, base, "SELECT count(*) FROM other.iox.cpu", "json")
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "cross-database references are not implemented")
+}
