@@ -93,6 +93,11 @@ func TestInfluxTicket(t *testing.T) {
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'iox' AND column_name IN ('host', 'usage') ORDER BY 2"}`)
 	require.NoError(t, err)
 	require.Equal(t, [][]any{{"cpu", "host", "Dictionary(Int32, Utf8)"}, {"cpu", "usage", "Float64"}}, rows)
+	// tz(x, zone) is a timestamp of zone, holding the instants.
+	schema, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT tz(time, 'Europe/Brussels') AS t, time FROM cpu ORDER BY time LIMIT 1"}`)
+	require.NoError(t, err)
+	require.Equal(t, "timestamp[ns, tz=Europe/Brussels]", schema.Field(0).Type.String())
+	require.Equal(t, rows[0][1], rows[0][0], "the same instant")
 	// Positional parameters work too.
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT count(*) FROM cpu WHERE usage > $1","params":{"1":2.0}}`)
 	require.NoError(t, err)

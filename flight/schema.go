@@ -43,6 +43,8 @@ func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Sc
 		}
 		typ = plainType(typ)
 		switch {
+		case c.Zone != "" && typ.ID() == arrow.TIMESTAMP:
+			typ = &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: c.Zone} // tz(x, zone), as InfluxDB 3 types it
 		case c.PGType == 1114 && typ.ID() == arrow.TIMESTAMP:
 			typ = wallClockType // a timestamp without time zone: no zone, as Arrow marks a reading
 		case c.PGType == 1082 && typ.ID() == arrow.TIMESTAMP:
@@ -78,14 +80,20 @@ var wallClockType = &arrow.TimestampType{Unit: arrow.Nanosecond}
 
 // asDeclared gives a batch's column the type the result schema declares
 // for it where they differ: a timestamp without time zone (the same
-// values: Flight sessions read clocks in UTC) or a date (days since the
-// epoch). ok is false when a is already of type t.
+// values: Flight sessions read clocks in UTC), a timestamp of a zone (the
+// instants of tz()'s readings) or a date (days since the epoch). ok is false when a is already of type t.
 func asDeclared(mem memory.Allocator, a arrow.Array, t arrow.DataType) (arrow.Array, bool) {
 	if arrow.TypeEqual(a.DataType(), t) || a.DataType().ID() != arrow.TIMESTAMP {
 		return a, false
 	}
 	switch t.ID() {
 	case arrow.TIMESTAMP:
+		if zone := t.(*arrow.TimestampType).TimeZone; zone != "" {
+			// tz(x, zone): readings there, sent as the instants they are.
+			if z, err := planner.ZonedInstants(mem, a.(*array.Timestamp), zone); err == nil {
+				return z, true
+			}
+		}
 		d := a.Data()
 		nd := array.NewData(t, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
 		defer nd.Release()

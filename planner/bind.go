@@ -13,7 +13,10 @@ import (
 
 // binder turns one statement's AST into a logical plan.
 type binder struct {
-	p      *Planner
+	p *Planner
+	// top is the statement's own SELECT (nil for other statements): its
+	// select list is the result's.
+	top    *ast.SelectStmt
 	sess   *Session
 	stmt   *sql.Statement
 	params []any
@@ -305,6 +308,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 // output is one column of a SELECT list being bound.
 type output struct {
 	expr exec.Expr
+	zone string // Column.Zone
 	name string
 	ast  ast.ExprNode // nil for * columns
 	pg   uint32       // Column.PGType

@@ -99,7 +99,7 @@ func (q *selectBinder) bind() (Node, error) {
 	cols := make([]Column, len(outs))
 	for i, o := range outs {
 		exprs[i] = o.expr
-		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table,
+		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table, Zone: o.zone,
 			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type())}
 		if o.table != "" && o.attr != "" {
 			cols[i].TableOID, cols[i].AttNum = q.b.attribute(o.table, o.attr)
@@ -536,6 +536,9 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			name = columnName(f.Expr)
 		}
 		o := output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x)}
+		if q.sel == q.b.top && q.b.sess != nil && q.b.sess.Influx {
+			o.zone = influxZone(f.Expr)
+		}
 		o.table, o.attr = q.sourceColumn(f.Expr)
 		if o.pg == 1700 {
 			o.scale = max(q.numericScale(f.Expr), 0)

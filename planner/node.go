@@ -40,6 +40,12 @@ type Column struct {
 	// query's select list: a set operation gives it the other branches'
 	// type, as PostgreSQL resolves an unknown-type literal.
 	Unknown bool
+	// Zone is, for InfluxDB 3's tz(x, zone) as a result column of its
+	// clients (Session.Influx), the time zone the value is x's reading in:
+	// the HTTP API writes it with its UTC offset and Flight as a timestamp
+	// of that zone (ZonedInstants), as InfluxDB 3 does. An IANA name or a
+	// fixed offset (+05:30); "" otherwise.
+	Zone string
 }
 
 // Node is a logical plan node.

@@ -68,6 +68,7 @@ type Query struct {
 // exec.Timestamp or an interval).
 func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*Query, error) {
 	b := newBinder(p, sess, stmt, params)
+	b.top, _ = stmt.AST.(*ast.SelectStmt)
 	node, err := b.bindQuery(stmt.AST)
 	if err != nil {
 		return nil, err

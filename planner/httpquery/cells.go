@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/planner"
 )
 
 // cellAppender appends row i of one column (never NULL: callers check) in
@@ -241,6 +242,80 @@ func dateColumn(a arrow.Array) cellAppender {
 }
 
 func quotedDateColumn(a arrow.Array) cellAppender {
-	d := dateColumn(a)
-	return func(dst []byte, i int) []byte { return append(d(append(dst, '"'), i), '"') }
+	return quoted(dateColumn(a))
+}
+
+func quoted(cell cellAppender) cellAppender {
+	return func(dst []byte, i int) []byte { return append(cell(append(dst, '"'), i), '"') }
+}
+
+// zoneKey marks the result fields of InfluxDB 3's tz(x, zone)
+// (planner.Column.Zone): their values are readings in that zone, which
+// the writers give with its UTC offset, as InfluxDB 3 writes them.
+const zoneKey = "strata.zone"
+
+// fieldZone is the zone a result field's readings are in (nil: none).
+func fieldZone(schema *arrow.Schema, c int) *time.Location {
+	if schema == nil || c >= schema.NumFields() {
+		return nil
+	}
+	v, ok := schema.Field(c).Metadata.GetValue(zoneKey)
+	if !ok {
+		return nil
+	}
+	loc, err := planner.ZoneOf(v)
+	if err != nil {
+		return nil
+	}
+	return loc
+}
+
+// zonedColumn writes readings in loc as RFC 3339 with loc's offset then
+// ("2024-04-01T02:00:20+02:00"; Z where it is UTC's).
+func zonedColumn(a arrow.Array, loc *time.Location) cellAppender {
+	ts, ok := a.(*array.Timestamp)
+	if !ok {
+		return nil
+	}
+	return func(dst []byte, i int) []byte {
+		v := int64(ts.Value(i))
+		dst = appendTimeText(dst, v)
+		off := (v - planner.ReadingInstant(v, loc).UnixNano()) / 1e9
+		if off == 0 {
+			return append(dst, 'Z')
+		}
+		sign := byte('+')
+		if off < 0 {
+			sign, off = '-', -off
+		}
+		h, m := off/3600, off/60%60
+		return append(dst, sign, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
+	}
+}
+
+// textCell formats column c of a result as text (CSV, pretty): dates as
+// dates, tz() results with their offset, the rest by type.
+func textCell(schema *arrow.Schema, c int, a arrow.Array, quote func([]byte, string) []byte) cellAppender {
+	if isDate(schema, c) {
+		return dateColumn(a)
+	}
+	if loc := fieldZone(schema, c); loc != nil {
+		if cell := zonedColumn(a, loc); cell != nil {
+			return cell
+		}
+	}
+	return textColumn(a, quote)
+}
+
+// jsonCell is textCell's JSON counterpart.
+func jsonCell(schema *arrow.Schema, c int, a arrow.Array) cellAppender {
+	if isDate(schema, c) {
+		return quotedDateColumn(a)
+	}
+	if loc := fieldZone(schema, c); loc != nil {
+		if cell := zonedColumn(a, loc); cell != nil {
+			return quoted(cell)
+		}
+	}
+	return jsonColumn(a)
 }

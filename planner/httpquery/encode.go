@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/planner"
 )
 
 // encoder writes a result: the first batch (nil if none) and the rest from
@@ -163,11 +164,7 @@ func (j *jsonWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, se
 	cols := rec.Columns()
 	j.cells = j.cells[:0]
 	for c, a := range cols {
-		if isDate(schema, c) {
-			j.cells = append(j.cells, quotedDateColumn(a))
-		} else {
-			j.cells = append(j.cells, jsonColumn(a))
-		}
+		j.cells = append(j.cells, jsonCell(schema, c, a))
 	}
 	row := func(i int) {
 		if !j.lines {
@@ -268,10 +265,7 @@ func (c *csvWriter) rows(dst []byte, schema *arrow.Schema, rec arrow.Record, sel
 			continue
 		}
 		a := cols[j]
-		seg := csvSegment{cell: textColumn(a, appendCSVField)}
-		if isDate(schema, j) {
-			seg.cell = dateColumn(a)
-		}
+		seg := csvSegment{cell: textCell(schema, j, a, appendCSVField)}
 		switch {
 		case a.DataType().ID() == arrow.NULL:
 			seg.allNull = true
@@ -371,7 +365,9 @@ func encodeWorkers(ctx context.Context, w http.ResponseWriter, schema *arrow.Sch
 }
 
 // encodeParquet writes the result as a Parquet file. Columns Parquet has
-// no exact type for are written in one readers read (parquetColumn).
+// no exact type for are written in one readers read (parquetColumn). The
+// Arrow schema goes in the file's metadata, as Arrow's writers put it, so
+// Arrow readers get the types back whole (a tz() column's zone).
 func encodeParquet(w http.ResponseWriter, schema *arrow.Schema, names []string, first arrow.Record, next func() (arrow.Record, error)) error {
 	w.Header().Set("Content-Type", "application/vnd.apache.parquet")
 	fields := make([]arrow.Field, len(names))
@@ -379,7 +375,7 @@ func encodeParquet(w http.ResponseWriter, schema *arrow.Schema, names []string, 
 		fields[i] = arrow.Field{Name: names[i], Type: parquetType(schema, i), Nullable: true}
 	}
 	out := arrow.NewSchema(fields, nil)
-	pw, err := pqarrow.NewFileWriter(out, w, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd)), pqarrow.DefaultWriterProps())
+	pw, err := pqarrow.NewFileWriter(out, w, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd)), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return err
 	}
@@ -407,9 +403,12 @@ func encodeParquet(w http.ResponseWriter, schema *arrow.Schema, names []string, 
 // the others as they are.
 func parquetType(schema *arrow.Schema, c int) arrow.DataType {
 	dt := schema.Field(c).Type
+	zone, zoned := schema.Field(c).Metadata.GetValue(zoneKey)
 	switch {
 	case isDate(schema, c) && dt.ID() == arrow.TIMESTAMP:
 		return arrow.FixedWidthTypes.Date32
+	case zoned && dt.ID() == arrow.TIMESTAMP:
+		return &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: zone}
 	case dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO:
 		return arrow.BinaryTypes.String
 	}
@@ -425,6 +424,12 @@ func parquetColumn(a arrow.Array, dt arrow.DataType) arrow.Array {
 	}
 	switch src := a.(type) {
 	case *array.Timestamp:
+		if ts, ok := dt.(*arrow.TimestampType); ok {
+			if z, err := planner.ZonedInstants(memory.DefaultAllocator, src, ts.TimeZone); err == nil {
+				return z // a tz() result: the instants, of its zone
+			}
+			break
+		}
 		return exec.Date32s(memory.DefaultAllocator, src)
 	case *array.MonthDayNanoInterval:
 		b := array.NewStringBuilder(memory.DefaultAllocator)

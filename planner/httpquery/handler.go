@@ -218,13 +218,19 @@ func writeError(w http.ResponseWriter, status int, e *planner.Error) {
 }
 
 // withPGTypes marks the fields of dates (planner.Column.PGType 1082) so the
-// encoders write them as dates.
+// encoders write them as dates, and those of tz() (planner.Column.Zone) so
+// they write them with their zone.
 func withPGTypes(schema *arrow.Schema, cols []planner.Column) *arrow.Schema {
 	fields := schema.Fields()
 	marked := false
 	for i, c := range cols {
-		if c.PGType == 1082 && i < len(fields) {
+		switch {
+		case i >= len(fields):
+		case c.PGType == 1082:
 			fields[i].Metadata = arrow.NewMetadata([]string{pgTypeKey}, []string{"date"})
+			marked = true
+		case c.Zone != "" && fields[i].Type.ID() == arrow.TIMESTAMP:
+			fields[i].Metadata = arrow.NewMetadata([]string{zoneKey}, []string{c.Zone})
 			marked = true
 		}
 	}

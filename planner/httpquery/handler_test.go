@@ -17,6 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/klauspost/compress/gzip"
 	"github.com/stretchr/testify/require"
 
@@ -552,4 +557,41 @@ func TestInfluxCatalog(t *testing.T) {
 	code, body = get(t, base, "SELECT count(*) FROM other.iox.cpu", "json")
 	require.Equal(t, 400, code)
 	require.Contains(t, body, "cross-database references are not implemented")
+}
+
+// TestTzOffsets: InfluxDB 3's tz(x, zone) as a result column is written
+// with the zone's UTC offset (its clients read a bare reading as UTC), in
+// every format, and as the instant of that zone in Parquet; inside other
+// expressions it is the reading (date_trunc's day there).
+func TestTzOffsets(t *testing.T) {
+	base := newServer(t) // first row at 2023-11-14T22:13:20Z
+	for _, c := range []struct{ q, format, want string }{
+		{"SELECT tz(time, 'Europe/Brussels') AS t, tz(time) AS u FROM cpu ORDER BY time LIMIT 1", "json",
+			`[{"t":"2023-11-14T23:13:20+01:00","u":"2023-11-14T22:13:20Z"}]`},
+		{"SELECT tz(time, 'Asia/Kolkata') AS t FROM cpu ORDER BY time LIMIT 1", "csv", "t\n2023-11-15T03:43:20+05:30\n"},
+		{"SELECT tz(time, 'America/New_York') AS t FROM cpu ORDER BY time LIMIT 1", "jsonl", `{"t":"2023-11-14T17:13:20-05:00"}` + "\n"},
+		{"SELECT tz(time + interval '0.25 second', 'UTC-3') AS t FROM cpu ORDER BY time LIMIT 1", "csv", "t\n2023-11-15T01:13:20.250+03:00\n"},
+		// The blog's example: a summer instant, and its reading in UTC.
+		{"SELECT tz('2024-04-01T00:00:20', 'Europe/Brussels') AS t", "json", `[{"t":"2024-04-01T02:00:20+02:00"}]`},
+		{"SELECT date_trunc('day', tz(time, 'Asia/Tokyo')) AS d, tz(time, 'Asia/Tokyo') < '2023-11-15T08:00:00' AS b FROM cpu ORDER BY time LIMIT 1", "csv",
+			"d,b\n2023-11-15T00:00:00+09:00,true\n"},
+		// AT TIME ZONE keeps PostgreSQL's meaning: a reading, written bare.
+		{"SELECT time AT TIME ZONE 'Asia/Tokyo' AS t FROM cpu ORDER BY time LIMIT 1", "csv", "t\n2023-11-15T07:13:20\n"},
+	} {
+		code, body := get(t, base, c.q, c.format)
+		require.Equal(t, 200, code, "%s: %s", c.q, body)
+		require.Equal(t, c.want, body, c.q)
+	}
+	code, _, body := call(t, "GET", base+"/api/v3/query_sql?db=db&format=parquet&q="+url.QueryEscape("SELECT tz(time, 'Europe/Brussels') AS t FROM cpu ORDER BY time"), nil)
+	require.Equal(t, 200, code, body)
+	rd, err := file.NewParquetReader(bytes.NewReader([]byte(body)))
+	require.NoError(t, err)
+	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	require.NoError(t, err)
+	tbl, err := fr.ReadTable(context.Background())
+	require.NoError(t, err)
+	defer tbl.Release()
+	require.Equal(t, "timestamp[ns, tz=Europe/Brussels]", tbl.Schema().Field(0).Type.String())
+	col := tbl.Column(0).Data().Chunk(0).(*array.Timestamp)
+	require.Equal(t, []arrow.Timestamp{1700000000e9, 1700000010e9, 1700000020e9}, col.Values(), "the instants")
 }

@@ -33,10 +33,7 @@ func prettyEncoder(limit int64) encoder {
 		err := batches(first, next, func(rec arrow.Record) error {
 			cols := rec.Columns()
 			for c := range names {
-				cells[c] = textColumn(cols[c], plain)
-				if isDate(schema, c) {
-					cells[c] = dateColumn(cols[c])
-				}
+				cells[c] = textCell(schema, c, cols[c], plain)
 			}
 			for i := 0; i < int(rec.NumRows()); i++ {
 				for c := range names {
