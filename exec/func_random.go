@@ -33,6 +33,28 @@ func init() {
 			return fixedArray(TypeTimestamptz, vals, nil), nil
 		},
 	})
+	// pg_cancel_backend(pid), pg_terminate_backend(pid [, timeout]): cancel
+	// the statement a PostgreSQL connection runs, or close the connection;
+	// true when the backend exists (the planner leaves the calls unfolded:
+	// they act when run).
+	for name, terminate := range map[string]bool{"pg_cancel_backend": false, "pg_terminate_backend": true} {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				if terminate && len(args) == 2 {
+					return TypeBool, want(args, "int", "int")
+				}
+				return TypeBool, want(args, "int")
+			},
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeBool, n, args[:1], true, func(v []any) (any, error) {
+					if c.Signal == nil {
+						return false, nil
+					}
+					return c.Signal(v[0].(int64), terminate), nil
+				})
+			},
+		})
+	}
 	// to_hex(bigint): the two's complement in hexadecimal.
 	register("to_hex", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeText, want(args, "int") },

@@ -50,7 +50,11 @@ type Ctx struct {
 	// join build side, window, aggregation state) may hold; 0 means
 	// DefaultMemLimit.
 	MemLimit int64
-	used     atomic.Int64
+	// Signal cancels the statement of PostgreSQL backend pid, or closes
+	// its connection (terminate), for pg_cancel_backend and
+	// pg_terminate_backend; false: no such backend. nil: none to signal.
+	Signal func(pid int64, terminate bool) bool
+	used   atomic.Int64
 	// shared holds the results several operators read (Shared), by id.
 	sharedMu sync.Mutex
 	shared   map[int]*SharedResult

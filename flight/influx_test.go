@@ -130,6 +130,11 @@ func TestInfluxTicket(t *testing.T) {
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT 1 AS one"}`)
 	require.NoError(t, err)
 	require.Equal(t, [][]any{{int64(1)}}, rows)
+
+	// system.queries logs them with InfluxDB 3's query types.
+	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT query_type, phase, query_text FROM system.queries WHERE query_text IN ('SELECT count(usage) FROM cpu', 'SELECT usge FROM cpu', 'SELECT 1 AS one') ORDER BY issue_time"}`)
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{"influxql", "success", "SELECT count(usage) FROM cpu"}, {"sql", "fail", "SELECT usge FROM cpu"}, {"sql", "success", "SELECT 1 AS one"}}, rows)
 }
 
 func TestFlightSQLErrors(t *testing.T) {

@@ -44,7 +44,7 @@ func startServer(t testing.TB, configure func(*Server)) *testServer {
 	writeLP(t, e, "db", testLP)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	srv := &Server{Planner: &planner.Planner{Engine: e}, Logger: logger}
+	srv := &Server{Planner: &planner.Planner{Engine: e, Activity: &planner.Activity{}}, Logger: logger}
 	if configure != nil {
 		configure(srv)
 	}
@@ -187,6 +187,11 @@ func TestStatementQuery(t *testing.T) {
 	schema, rows = readAll(t, ctx, c, info)
 	require.Empty(t, rows)
 	require.Equal(t, []string{"host"}, fieldNames(schema))
+	// Flight SQL's statements are flightsql queries in system.queries.
+	info, err = c.Execute(ctx, "SELECT query_type, phase FROM system.queries WHERE query_text = 'SELECT host FROM cpu WHERE usage > 100'")
+	require.NoError(t, err)
+	_, rows = readAll(t, ctx, c, info)
+	require.Equal(t, [][]any{{"flightsql", "success"}}, rows)
 
 	sr, err := c.GetExecuteSchema(ctx, "SELECT usage * 2 AS double_usage FROM cpu")
 	require.NoError(t, err)

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 
+	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/planner/influxql"
 	"github.com/stratadb/strata/sql"
 )
@@ -58,7 +59,7 @@ func (v *service) DoGet(t *flight.Ticket, stream flight.FlightService_DoGetServe
 		if err != nil {
 			return toStatus(ctx, err)
 		}
-		return v.s.runQuery(stream, h.DB, stmt, nil)
+		return v.s.runQuery(stream, h.DB, logged{"flightsql", stmt.Text}, stmt, nil)
 	case *pb.CommandPreparedStatementQuery:
 		// The ticket's handle names the statement and the parameters bound
 		// when the ticket was issued (preparedStmt.snapshot).
@@ -71,7 +72,7 @@ func (v *service) DoGet(t *flight.Ticket, stream flight.FlightService_DoGetServe
 		if err != nil {
 			return err
 		}
-		return v.s.runQuery(stream, ps.db, ps.stmt, params)
+		return v.s.runQuery(stream, ps.db, logged{"flightsql", ps.stmt.Text}, ps.stmt, params)
 	}
 	return v.FlightServer.DoGet(t, stream)
 }
@@ -97,12 +98,13 @@ func (s *Server) doGetInflux(body []byte, stream flight.FlightService_DoGetServe
 	if err != nil {
 		return toStatus(ctx, err)
 	}
-	return s.runQuery(stream, q.db, q.stmt, q.params, q.influxTags)
+	return s.runQuery(stream, q.db, q.logged, q.stmt, q.params, q.influxTags)
 }
 
 // influxQuery is a parsed InfluxDB 3 ticket.
 type influxQuery struct {
 	db     string
+	logged logged
 	stmt   *sql.Statement
 	params []any
 	// influxTags are an InfluxQL query's series tags (non-nil for
@@ -130,9 +132,11 @@ func parseInfluxTicket(body []byte, headerDB string, fromInfluxQL func(db, q str
 		return q, status.Error(codes.InvalidArgument, `ticket has no "sql_query"`)
 	}
 	text := t.SQLQuery
+	q.logged = logged{"sql", t.SQLQuery}
 	switch strings.ToLower(t.QueryType) {
 	case "", "sql":
 	case "influxql":
+		q.logged.kind = "influxql"
 		tq, err := fromInfluxQL(q.db, t.SQLQuery, t.Params)
 		if err != nil {
 			return q, status.Error(codes.InvalidArgument, err.Error())
@@ -202,20 +206,27 @@ func parseOne(text string) (*sql.Statement, error) {
 // next is pulled, so a result of any size streams in bounded memory and a
 // slow client slows the query instead of buffering it. Tags go out as
 // strings (see plain.go).
-func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, influxTags ...[]string) error {
+func (s *Server) runQuery(stream flight.FlightService_DoGetServer, db string, l logged, stmt *sql.Statement, params []any, influxTags ...[]string) error {
 	start, rows, failed := time.Now(), int64(0), true // failed until it ends well
 	defer func() { s.Queries.Done(start, rows, failed) }()
+	entry := s.Planner.Activity.Begin(db, l.kind, l.text, 0)
 	var tags []string
 	if len(influxTags) > 0 {
 		tags = influxTags[0]
 	}
-	err := s.streamQuery(stream, db, stmt, params, tags, &rows)
+	err := s.streamQuery(stream, db, stmt, params, tags, &rows, entry)
+	entry.End(stream.Context(), err)
 	failed = err != nil
 	return err
 }
 
+// logged is how the query log (system.queries) records a query: its
+// kind (sql, influxql, flightsql, as InfluxDB 3 names them) and the text
+// the client sent.
+type logged struct{ kind, text string }
+
 // streamQuery is runQuery's work; it adds the rows it sends to *rows.
-func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, influxTags []string, rows *int64) error {
+func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string, stmt *sql.Statement, params []any, influxTags []string, rows *int64, entry *planner.QueryEntry) error {
 	ctx := stream.Context()
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
@@ -235,6 +246,7 @@ func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string,
 		return toStatus(ctx, err)
 	}
 	defer op.Close()
+	entry.Planned()
 	schema := s.resultSchema(db, q.Cols, op.Schema())
 	if influxTags != nil {
 		schema = markInfluxQL(schema, influxTags)

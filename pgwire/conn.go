@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -40,6 +41,10 @@ type conn struct {
 	srv *Server
 	nc  net.Conn
 	be  *pgproto3.Backend
+	// terminating is set by pg_terminate_backend: the connection ends
+	// with FATAL 57P01 at its next read.
+	terminating    atomic.Bool
+	terminatedSent bool
 
 	pid    uint32
 	secret []byte
@@ -63,6 +68,10 @@ type conn struct {
 
 	runMu     sync.Mutex
 	runCancel context.CancelCauseFunc
+	// busy: a statement's messages are being handled (from its first to
+	// ReadyForQuery); a cancel then, before the statement runs, is kept
+	// in cancelPending for it, as PostgreSQL cancels the current command.
+	busy, cancelPending bool
 
 	// runs counts statements bound or run; a plan made at Parse is used
 	// by the Bind that follows only if nothing ran in between.
@@ -191,6 +200,10 @@ func (c *conn) serve() {
 	defer c.closeAll()
 	for {
 		msg, err := c.be.Receive()
+		if c.terminating.Load() {
+			c.endTerminated()
+			return
+		}
 		if err != nil && c.badBody(err) {
 			continue
 		}
@@ -303,7 +316,6 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 		return false, err
 	}
 	c.sess = newSession(user, db, c.srv.MemLimit)
-	c.sess.pid = c.pid
 	c.tx = txIdle
 	c.stmts, c.portals, c.cursors = map[string]*prepared{}, map[string]*portal{}, map[string]*portal{}
 	names := make([]string, 0, len(m.Parameters))
@@ -339,6 +351,8 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 		}
 	}
 	c.srv.register(c)
+	c.sess.pid = c.pid
+	c.connected(user, db)
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	reported := make([]string, 0, len(settings))
 	for name, st := range settings {
@@ -375,18 +389,30 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 			return true
 		}
 	}
+	act := c.srv.Planner.Activity
+	switch msg.(type) {
+	case *pgproto3.Query, *pgproto3.Parse, *pgproto3.Bind, *pgproto3.Describe, *pgproto3.Execute:
+		c.setBusy(true)
+	}
 	switch m := msg.(type) {
 	case *pgproto3.Query:
+		act.SetState(int32(c.pid), "active", m.String)
 		c.simpleQuery(m.String)
 	case *pgproto3.Parse:
+		act.SetState(int32(c.pid), "active", m.Query)
 		start := time.Now()
 		c.extended(c.failedEarly(start, c.parse(m.Name, m.Query, m.ParameterOIDs)))
 	case *pgproto3.Bind:
+		if ps := c.stmts[m.PreparedStatement]; ps != nil && ps.stmt != nil {
+			act.SetState(int32(c.pid), "active", ps.stmt.Text)
+		}
 		start := time.Now()
 		c.extended(c.failedEarly(start, c.bind(m)))
 	case *pgproto3.Describe:
+		act.SetState(int32(c.pid), "active", "")
 		c.extended(c.describe(m.ObjectType, m.Name))
 	case *pgproto3.Execute:
+		act.SetState(int32(c.pid), "active", "")
 		c.extended(c.execute(m.Portal, m.MaxRows))
 	case *pgproto3.Close:
 		c.extended(c.closeObject(m.ObjectType, m.Name))
@@ -447,6 +473,15 @@ func (c *conn) panicked(p any) {
 }
 
 func (c *conn) ready() {
+	state := "idle"
+	switch c.tx {
+	case txBlock:
+		state = "idle in transaction"
+	case txFailed:
+		state = "idle in transaction (aborted)"
+	}
+	c.srv.Planner.Activity.SetState(int32(c.pid), state, "")
+	c.setBusy(false)
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.tx})
 	_ = c.flush()
 }
@@ -454,6 +489,10 @@ func (c *conn) ready() {
 // sendError answers a failed statement. offset is the statement's byte
 // offset in the query string, added to the error's position.
 func (c *conn) sendError(err error, offset int) {
+	if c.terminating.Load() {
+		c.endTerminated() // the statement was stopped to end the connection
+		return
+	}
 	pe := planner.AsError(err)
 	if c.tx == txBlock {
 		c.tx = txFailed
@@ -482,6 +521,10 @@ func (c *conn) running() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	c.runMu.Lock()
 	c.runCancel = cancel
+	if c.cancelPending {
+		c.cancelPending = false
+		cancel(errCanceled)
+	}
 	c.runMu.Unlock()
 	var timer *time.Timer
 	if v, ok := c.sess.get("statement_timeout"); ok {
@@ -523,9 +566,58 @@ func readTimeout(v string) (d time.Duration, ok bool) {
 	return time.Duration(n * float64(unit)), true
 }
 
+// connected shows the connection in pg_stat_activity, where
+// pg_cancel_backend and pg_terminate_backend reach it.
+func (c *conn) connected(user, db string) {
+	act := c.srv.Planner.Activity
+	if act == nil {
+		return
+	}
+	b := &planner.Backend{PID: int32(c.pid), Database: db, User: user, Started: time.Now(), Cancel: c.cancelRunning, Terminate: c.terminate}
+	b.Application, _ = c.sess.get("application_name")
+	if a, ok := c.nc.RemoteAddr().(*net.TCPAddr); ok {
+		b.ClientAddr, b.ClientPort = a.IP.String(), int32(a.Port)
+	}
+	act.Connect(b)
+	pid := b.PID
+	c.sess.onApp = func(name string) { act.SetApplication(pid, name) }
+}
+
+// terminate is pg_terminate_backend's work: the running statement is
+// cancelled, and the connection's next read (now, if it waits for the
+// client) ends it with FATAL 57P01, as PostgreSQL ends it.
+func (c *conn) terminate() {
+	c.terminating.Store(true)
+	c.cancelRunning()
+	_ = c.nc.SetReadDeadline(time.Now())
+}
+
+// endTerminated sends a terminated connection's FATAL 57P01, once.
+func (c *conn) endTerminated() {
+	if !c.terminatedSent {
+		c.terminatedSent = true
+		c.fatal("57P01", "terminating connection due to administrator command")
+	}
+}
+
+// setBusy marks the start (or, at ReadyForQuery, the end) of a
+// statement's messages; the end drops a cancel that found nothing to
+// stop.
+func (c *conn) setBusy(busy bool) {
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	c.busy = busy
+	if !busy {
+		c.cancelPending = false
+	}
+}
+
 func (c *conn) cancelRunning() {
 	c.runMu.Lock()
 	defer c.runMu.Unlock()
+	if c.runCancel == nil && c.busy {
+		c.cancelPending = true
+	}
 	if c.runCancel != nil {
 		c.runCancel(errCanceled)
 	}

@@ -67,16 +67,19 @@ func (c *conn) simpleQuery(text string) {
 // runSimple runs one statement of a simple query. Its portal and context
 // are released by defers, so a panic (answered by simpleQuery) leaks
 // neither the operators nor the scan's workers.
-func (c *conn) runSimple(st *sql.Statement) error {
+func (c *conn) runSimple(st *sql.Statement) (err error) {
 	start, failed := time.Now(), true // failed until it ends well
 	c.sent = 0
 	defer func() { c.srv.Queries.Done(start, c.sent, failed) }()
+	entry := c.srv.Planner.Activity.Begin(c.sess.database, "sql", st.Text, int32(c.pid))
 	ctx, done := c.running()
 	defer done()
+	defer func() { entry.End(nil, err) }() // before done: err says whether it was cancelled
 	p, err := c.open(ctx, st, nil, nil, nil)
 	if err != nil {
 		return statementError(ctx, err)
 	}
+	entry.Planned()
 	defer p.close()
 	if p.cols != nil {
 		c.be.Send(rowDescription(p.cols, p.formats))
@@ -392,11 +395,16 @@ func (c *conn) execute(name string, maxRows uint32) error {
 	if err := c.checkAborted(p.stmt); err != nil {
 		return err
 	}
+	// The plan was made at Bind: the log has no plan time of it.
+	entry := c.srv.Planner.Activity.Begin(c.sess.database, "sql", p.stmt.Text, int32(c.pid))
 	ctx, done := c.running()
 	defer done()
 	if err := c.run(ctx, p, int64(maxRows)); err != nil {
-		return statementError(ctx, err)
+		err = statementError(ctx, err)
+		entry.End(nil, err)
+		return err
 	}
+	entry.End(nil, nil)
 	failed = false
 	return nil
 }

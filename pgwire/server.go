@@ -137,6 +137,7 @@ func (s *Server) unregister(c *conn) {
 	defer s.mu.Unlock()
 	if s.conns[c.pid] == c {
 		delete(s.conns, c.pid)
+		s.Planner.Activity.Disconnect(int32(c.pid))
 	}
 }
 

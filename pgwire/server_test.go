@@ -48,7 +48,7 @@ func startServerWith(t testing.TB, configure func(*Server), extra ...string) *te
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	srv := &Server{Planner: &planner.Planner{Engine: e}, Logger: logger}
+	srv := &Server{Planner: &planner.Planner{Engine: e, Activity: &planner.Activity{}}, Logger: logger}
 	if configure != nil {
 		configure(srv)
 	}

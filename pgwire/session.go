@@ -74,6 +74,17 @@ type session struct {
 	// gen changes with every SET and RESET: a plan kept by a prepared
 	// statement was made under one generation of the settings.
 	gen uint64
+	// onApp hears application_name's new value (pg_stat_activity shows
+	// it to other connections); nil: nobody listens.
+	onApp func(string)
+}
+
+// appChanged tells onApp the current application_name.
+func (s *session) appChanged() {
+	if s.onApp != nil {
+		v, _ := s.get("application_name")
+		s.onApp(v)
+	}
 }
 
 func newSession(user, database string, memLimit int64) *session {
@@ -158,6 +169,9 @@ func (s *session) set(name, value string) (report string, err error) {
 	}
 	s.values[name] = value
 	s.gen++
+	if name == "application_name" {
+		s.appChanged()
+	}
 	if known && st.report {
 		return paramStatusName(name), nil
 	}
@@ -170,12 +184,16 @@ func (s *session) reset(name string) {
 	if name == "timezone" {
 		s.loc = time.UTC
 	}
+	if name == "application_name" {
+		s.appChanged()
+	}
 }
 
 func (s *session) resetAll() {
 	s.gen++
 	s.values = map[string]string{}
 	s.loc = time.UTC
+	s.appChanged()
 }
 
 // all lists every setting for SHOW ALL, sorted by name.

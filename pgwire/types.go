@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -431,6 +432,8 @@ func textHeldBinaryEncoder(a *array.String, pgType uint32, regOID func(uint32, s
 			}
 			return binary.BigEndian.AppendUint32(dst, oid)
 		}
+	case 869, 650: // inet, cidr (pg_stat_activity.client_addr)
+		return func(dst []byte, i int) []byte { return appendBinaryInet(dst, a.Value(i), pgType == 650) }
 	}
 	elem, ok := planner.ArrayElem(pgType)
 	if !ok {
@@ -440,6 +443,32 @@ func textHeldBinaryEncoder(a *array.String, pgType uint32, regOID func(uint32, s
 		elems, _ := planner.ParseArrayText(a.Value(i))
 		return appendBinaryArray(dst, elem, elems)
 	}
+}
+
+// appendBinaryInet writes an inet (or cidr) given as text in PostgreSQL's
+// binary form: family (2 IPv4, 3 IPv6), prefix bits, is-cidr, address
+// length, address. Text that is no address is written as it is.
+func appendBinaryInet(dst []byte, text string, cidr bool) []byte {
+	p, err := netip.ParsePrefix(text)
+	if err != nil {
+		addr, err := netip.ParseAddr(text)
+		if err != nil {
+			return append(dst, text...)
+		}
+		p = netip.PrefixFrom(addr, addr.BitLen())
+	}
+	addr := p.Addr().Unmap()
+	family := byte(2)
+	if addr.Is6() {
+		family = 3
+	}
+	isCIDR := byte(0)
+	if cidr {
+		isCIDR = 1
+	}
+	raw := addr.AsSlice()
+	dst = append(dst, family, byte(p.Bits()), isCIDR, byte(len(raw)))
+	return append(dst, raw...)
 }
 
 // appendBinaryArray writes a one-dimensional array (lower bound 1) of

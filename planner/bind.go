@@ -60,7 +60,7 @@ func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *bi
 	if stmt != nil && stmt.AST != nil {
 		stmt.AST.Accept(columnSchemas{})
 	}
-	return &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: execCtx(sess)}
+	return &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: p.execCtx(sess)}
 }
 
 // columnSchemas drops the schema of schema.table.column references to the
@@ -279,6 +279,8 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	case "", "public", "iox": // iox: InfluxDB 3's schema of the user's tables
 	case "information_schema":
 		return b.informationSchema(name, alias)
+	case "system":
+		return b.systemTable(name, alias)
 	case "pg_catalog":
 		return b.pgCatalog(name, alias)
 	default:

@@ -395,7 +395,8 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		}
 		c = alt
 	}
-	if name == "now" || name == "random" || name == "clock_timestamp" || name == "age" && len(args) == 1 {
+	if name == "now" || name == "random" || name == "clock_timestamp" || name == "age" && len(args) == 1 ||
+		name == "pg_cancel_backend" || name == "pg_terminate_backend" {
 		return c, nil // read the clock (or draw) when run, not when planned
 	}
 	return b.fold(c)

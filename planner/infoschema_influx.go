@@ -72,10 +72,12 @@ func (b *binder) influxInfoSchema(view string) (*catalogTable, error) {
 	switch view {
 	case "schemata":
 		t.add(map[string]any{"catalog_name": influxCatalog, "schema_name": influxSchema})
+		t.add(map[string]any{"catalog_name": influxCatalog, "schema_name": "system"})
 	case "tables":
 		for _, name := range b.catalogTables(db) {
 			t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": influxSchema, "table_name": name, "table_type": "BASE TABLE"})
 		}
+		t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": "system", "table_name": "queries", "table_type": "BASE TABLE"})
 		for _, v := range influxInfoViews {
 			t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": "information_schema", "table_name": v, "table_type": "VIEW"})
 		}

@@ -213,6 +213,8 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 		user = exec.OwnerRole
 	}
 	switch table {
+	case "pg_stat_activity":
+		b.fillStatActivity(t)
 	case "pg_namespace":
 		for _, ns := range []struct {
 			oid  int

@@ -47,6 +47,9 @@ func (s *Session) ownCatalog(db string) bool {
 // Planner plans statements against one storage engine.
 type Planner struct {
 	Engine *storage.Engine
+	// Activity is the server's register of connections and queries,
+	// shared by its endpoints' planners (nil: none kept).
+	Activity *Activity
 }
 
 // Query is a planned SELECT: the optimized plan and its output columns.
@@ -79,12 +82,12 @@ func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*
 
 // Open builds the operators of one execution of q.
 func (p *Planner) Open(sess *Session, q *Query) (exec.Operator, *exec.Ctx, error) {
-	c := execCtx(sess)
+	c := p.execCtx(sess)
 	op, err := Build(c, p.Engine, q.Plan)
 	return op, c, err
 }
 
-func execCtx(sess *Session) *exec.Ctx {
+func (p *Planner) execCtx(sess *Session) *exec.Ctx {
 	c := exec.NewCtx()
 	if sess.Location != nil {
 		c.Location = sess.Location
@@ -96,6 +99,9 @@ func execCtx(sess *Session) *exec.Ctx {
 	// as PostgreSQL keeps it.
 	c.Now = c.Now.Truncate(time.Microsecond)
 	c.MemLimit = sess.MemLimit
+	if p.Activity != nil {
+		c.Signal = p.Activity.Signal
+	}
 	return c
 }
 

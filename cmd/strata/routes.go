@@ -22,6 +22,8 @@ type apiOptions struct {
 	// metrics is served on /metrics and receives the write and query
 	// counters (nil: a registry of the API's own).
 	metrics *metrics.Registry
+	// planner runs the queries (nil: one of the API's own).
+	planner *planner.Planner
 }
 
 // httpAPI routes the HTTP API (writes, queries, databases, /ping,
@@ -31,9 +33,12 @@ func httpAPI(engine *storage.Engine, opts apiOptions) http.Handler {
 	if opts.metrics == nil {
 		opts.metrics = metrics.NewRegistry()
 	}
+	if opts.planner == nil {
+		opts.planner = &planner.Planner{Engine: engine, Activity: &planner.Activity{}}
+	}
 	mux := http.NewServeMux()
 	ingest.NewHandler(engine, ingest.Options{MaxBodyBytes: opts.maxBodyBytes, Logger: opts.logger, Metrics: opts.metrics}).Register(mux)
-	(&httpquery.Handler{Planner: &planner.Planner{Engine: engine}, Logger: opts.logger, MemLimit: opts.queryMem,
+	(&httpquery.Handler{Planner: opts.planner, Logger: opts.logger, MemLimit: opts.queryMem,
 		Queries: metrics.NewQueries(opts.metrics, "http")}).Register(mux)
 	mux.Handle("GET /metrics", opts.metrics.Handler())
 	return apiRefusals(mux)

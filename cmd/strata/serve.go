@@ -48,6 +48,7 @@ func serve(args []string) error {
 	fs.Var(&queryMem, "query-memory-limit", "memory one query may hold for sorting, joins, windows and grouping (e.g. 1GiB)")
 	var pageCache autoSize
 	fs.Var(&pageCache, "page-cache-size", "decoded Parquet pages kept in memory for later queries (e.g. 512MiB; 0: no cache; default a quarter of memory, at most 1GiB)")
+	queryLogSize := fs.Int("query-log-size", planner.DefaultQueryLogSize, "queries system.queries keeps (the latest, of every endpoint)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -93,9 +94,12 @@ func serve(args []string) error {
 		return err
 	}
 	reg := newMetrics(engine)
-	api := httpAPI(engine, apiOptions{maxBodyBytes: int64(maxBody), queryMem: int64(queryMem), logger: logger, metrics: reg})
+	// One planner for every endpoint: they share its register of
+	// connections and queries (pg_stat_activity, system.queries).
+	pl := &planner.Planner{Engine: engine, Activity: &planner.Activity{LogSize: *queryLogSize}}
+	api := httpAPI(engine, apiOptions{maxBodyBytes: int64(maxBody), queryMem: int64(queryMem), logger: logger, metrics: reg, planner: pl})
 
-	flightSrv := &flight.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Tokens: tokenList, Version: version,
+	flightSrv := &flight.Server{Planner: pl, Logger: logger, MemLimit: int64(queryMem), Tokens: tokenList, Version: version,
 		Queries: metrics.NewQueries(reg, "flight")}
 
 	ln, err := net.Listen("tcp", *httpAddr)
@@ -115,7 +119,7 @@ func serve(args []string) error {
 			engine.Close()
 			return fmt.Errorf("listen on --pg-addr %s: %w (is PostgreSQL or another server running there? pick another address with --pg-addr, or turn the endpoint off with --pg-addr '')", *pgAddr, err)
 		}
-		pgSrv = &pgwire.Server{Planner: &planner.Planner{Engine: engine}, Logger: logger, MemLimit: int64(queryMem), Auth: *pgAuth, Users: users, TLS: pgTLS}
+		pgSrv = &pgwire.Server{Planner: pl, Logger: logger, MemLimit: int64(queryMem), Auth: *pgAuth, Users: users, TLS: pgTLS}
 		watchPG(reg, pgSrv)
 		if *pgAuth == pgwire.AuthTrust && !isLoopback(pgLn.Addr()) {
 			logger.Warn("the PostgreSQL endpoint accepts any user without a password on a non-loopback address; set --pg-auth scram-sha-256 and --pg-users", "pg", pgLn.Addr().String())

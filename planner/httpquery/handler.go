@@ -3,6 +3,7 @@ package httpquery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -60,6 +61,14 @@ func (h *Handler) counted(w http.ResponseWriter, r *http.Request, influxQL bool)
 	aborted := true // until run returns
 	defer func() {
 		h.Queries.Done(start, qw.rows.Load(), aborted || qw.Status() >= 400)
+		var err error
+		switch {
+		case qw.Status() == 499:
+			err = &planner.Error{Code: "57014", Msg: "canceled"}
+		case aborted || qw.Status() >= 400:
+			err = errors.New("failed")
+		}
+		qw.entry.End(r.Context(), err)
 	}()
 	h.run(qw, r, influxQL)
 	aborted = false
@@ -86,6 +95,11 @@ func (h *Handler) run(w *queryWriter, r *http.Request, influxQL bool) {
 	}
 	now := time.Now()
 	text := req.Q
+	kind := "sql"
+	if influxQL {
+		kind = "influxql"
+	}
+	w.entry = h.Planner.Activity.Begin(req.DB, kind, req.Q, 0)
 	if influxQL {
 		var herr *httpError
 		if text, herr = h.influxQLSQL(req.DB, req.Q, req.Params, now); herr != nil {
@@ -119,6 +133,7 @@ func (h *Handler) run(w *queryWriter, r *http.Request, influxQL bool) {
 		return
 	}
 	defer op.Close()
+	w.entry.Planned()
 	ctx := r.Context()
 	names := make([]string, len(q.Cols))
 	for i, c := range q.Cols {

@@ -54,7 +54,7 @@ func serverWithLimit(t *testing.T, lines map[string]string, memLimit int64) stri
 		require.NoError(t, e.Write(context.Background(), db, res.Tables, storage.WriteOptions{}))
 	}
 	mux := http.NewServeMux()
-	(&Handler{Planner: &planner.Planner{Engine: e}, Logger: logger, MemLimit: memLimit}).Register(mux)
+	(&Handler{Planner: &planner.Planner{Engine: e, Activity: &planner.Activity{LogSize: 5}}, Logger: logger, MemLimit: memLimit}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL
@@ -532,7 +532,7 @@ func TestInfluxCatalog(t *testing.T) {
 		{"SHOW TABLES", "table_catalog,table_schema,table_name,table_type\n" +
 			"public,information_schema,columns,VIEW\npublic,information_schema,schemata,VIEW\n" +
 			"public,information_schema,tables,VIEW\npublic,information_schema,views,VIEW\n" +
-			"public,iox,cpu,BASE TABLE\npublic,iox,m,BASE TABLE\n"},
+			"public,iox,cpu,BASE TABLE\npublic,iox,m,BASE TABLE\npublic,system,queries,BASE TABLE\n"},
 		{"SHOW COLUMNS IN m", "table_catalog,table_schema,table_name,column_name,data_type,is_nullable\n" +
 			"public,iox,m,b,Boolean,YES\npublic,iox,m,f,Float64,YES\npublic,iox,m,i,Int64,YES\n" +
 			"public,iox,m,s,Utf8,YES\npublic,iox,m,tag,\"Dictionary(Int32, Utf8)\",YES\n" +
@@ -542,7 +542,7 @@ func TestInfluxCatalog(t *testing.T) {
 				"character_maximum_length,character_octet_length,numeric_precision,numeric_precision_radix,numeric_scale,datetime_precision,interval_type\n" +
 				"public,iox,m,f,1,,YES,Float64,,,24,2,,,\npublic,iox,m,s,3,,YES,Utf8,,2147483647,,,,,\n" +
 				"public,iox,m,time,5,,NO,\"Timestamp(Nanosecond, None)\",,,,,,,\n"},
-		{"SELECT * FROM information_schema.schemata", "catalog_name,schema_name,schema_owner,default_character_set_catalog,default_character_set_schema,default_character_set_name,sql_path\npublic,iox,,,,,\n"},
+		{"SELECT * FROM information_schema.schemata", "catalog_name,schema_name,schema_owner,default_character_set_catalog,default_character_set_schema,default_character_set_name,sql_path\npublic,iox,,,,,\npublic,system,,,,,\n"},
 		{"SELECT * FROM information_schema.views ORDER BY table_name", "table_catalog,table_schema,table_name,definition\npublic,iox,cpu,\npublic,iox,m,\n"},
 		{"SELECT count(*) FROM public.iox.cpu", "count\n1\n"},
 	} {
@@ -594,4 +594,36 @@ func TestTzOffsets(t *testing.T) {
 	require.Equal(t, "timestamp[ns, tz=Europe/Brussels]", tbl.Schema().Field(0).Type.String())
 	col := tbl.Column(0).Data().Chunk(0).(*array.Timestamp)
 	require.Equal(t, []arrow.Timestamp{1700000000e9, 1700000010e9, 1700000020e9}, col.Values(), "the instants")
+}
+
+// TestSystemQueries: system.queries logs the database's latest queries
+// (here the last 5) as InfluxDB 3 does: kind, text, phase and timings,
+// the asking one running; other databases' queries are not shown.
+func TestSystemQueries(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": "cpu,host=a usage=1.5 1700000000000000000\n", "other": "m v=1 1\n"})
+	code, _ := get(t, base, "SELECT count(*) FROM cpu", "json")
+	require.Equal(t, 200, code)
+	code, _ = get(t, base, "SELECT nope FROM cpu", "json")
+	require.Equal(t, 400, code)
+	resp, err := http.Get(base + "/api/v3/query_influxql?db=db&q=" + url.QueryEscape("SELECT count(usage) FROM cpu"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	resp, err = http.Get(base + "/api/v3/query_sql?db=other&q=" + url.QueryEscape("SELECT 1"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	q := "SELECT phase, query_type, query_text, plan_duration IS NOT NULL AS p, execute_duration IS NOT NULL AS e, end2end_duration IS NOT NULL AS t, success, running, cancelled FROM system.queries ORDER BY issue_time"
+	code, body := get(t, base, q, "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "phase,query_type,query_text,p,e,t,success,running,cancelled\n"+
+		"success,sql,SELECT count(*) FROM cpu,true,true,true,true,false,false\n"+
+		"fail,sql,SELECT nope FROM cpu,false,false,true,false,false,false\n"+
+		"success,influxql,SELECT count(usage) FROM cpu,true,true,true,true,false,false\n"+
+		"received,sql,\""+q+"\",false,false,false,false,true,false\n", body)
+	// The log keeps the latest 5 (of every database): the oldest went.
+	code, body = get(t, base, "SELECT count(*) AS n, min(id) AS first FROM system.queries", "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "n,first\n4,2\n", body)
+	code, body = get(t, base, "SELECT * FROM system.nope", "json")
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "the system schema has queries")
 }

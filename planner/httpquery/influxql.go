@@ -62,6 +62,9 @@ func (h *Handler) influxQLV1(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	results := make([]map[string]any, 0, len(stmts))
 	failed := false
+	entry := h.Planner.Activity.Begin(db, "influxql", q, 0)
+	var firstErr error
+	defer func() { entry.End(r.Context(), firstErr) }()
 	for i, st := range stmts {
 		var res map[string]any
 		var err error
@@ -79,6 +82,9 @@ func (h *Handler) influxQLV1(w http.ResponseWriter, r *http.Request) {
 		}
 		if err != nil {
 			res = map[string]any{"error": err.Error()}
+			if !failed {
+				firstErr = err
+			}
 			failed = true
 		}
 		res["statement_id"] = i

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/metrics"
+	"github.com/stratadb/strata/planner"
 )
 
 // queryWriter is the response of one query: it records the status and
@@ -16,6 +17,8 @@ import (
 type queryWriter struct {
 	metrics.StatusWriter
 	rows atomic.Int64
+	// entry is the query's line in the query log (system.queries).
+	entry *planner.QueryEntry
 }
 
 // count adds a batch's rows.
