@@ -457,3 +457,31 @@ func FuzzToCharNumber(f *testing.F) {
 		}
 	})
 }
+
+// TestDateBinMonths: DataFusion's month bins, from its origin's day and
+// time (a day past a month's end is its last), before and after the
+// origin.
+func TestDateBinMonths(t *testing.T) {
+	at := func(s string) int64 {
+		v, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		return v.UnixNano()
+	}
+	for _, c := range []struct {
+		t, origin string
+		n         int
+		want      string
+	}{
+		{"2024-02-17T10:00:00Z", "1970-01-01T00:00:00Z", 1, "2024-02-01T00:00:00Z"},
+		{"2024-02-17T10:00:00Z", "1970-01-01T00:00:00Z", 3, "2024-01-01T00:00:00Z"},
+		{"2024-03-31T10:00:00Z", "2023-01-31T00:00:00Z", 2, "2024-03-31T00:00:00Z"},
+		{"2024-03-30T10:00:00Z", "2023-01-31T00:00:00Z", 2, "2024-01-31T00:00:00Z"},
+		{"2024-03-01T00:00:00Z", "2023-01-31T00:00:00Z", 1, "2024-02-29T00:00:00Z"}, // the last of February
+		{"2024-01-15T00:00:00Z", "2024-01-15T12:00:00Z", 1, "2023-12-15T12:00:00Z"}, // before the origin's time
+		{"1969-07-04T00:00:00Z", "1970-01-01T00:00:00Z", 12, "1969-01-01T00:00:00Z"},
+	} {
+		got, err := DateBinMonths(at(c.t), at(c.origin), c.n)
+		require.NoError(t, err)
+		require.Equal(t, c.want, time.Unix(0, got).UTC().Format(time.RFC3339), "%+v", c)
+	}
+}

@@ -19,13 +19,16 @@ var monthBucketOrigin = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func init() {
 	register("time_bucket", funcDef{resolve: resolveTimeBucket, eval: evalTimeBucket})
-	register("date_bin", funcDef{resolve: resolveBucket(true), eval: evalBucket(0, false)})
+	register("date_bin", funcDef{resolve: resolveBucket(true), eval: evalBucket(0, false, false)})
+	// date_bin_gapfill is InfluxDB 3's: its month strides are DataFusion's
+	// (dateBinMonths), which InfluxDB 3 itself does not gap-fill.
+	register("date_bin_gapfill", funcDef{resolve: resolveBucket(true), eval: evalBucket(0, false, true)})
 	// The gapfill variants bucket like their plain forms; the planner adds
 	// the GapFill operator that creates the missing buckets.
 	// time_bucket_gapfill(width, time [, start [, finish]]): TimescaleDB's
 	// start and finish bound the buckets the planner's gap fill makes; the
 	// value is time_bucket(width, time).
-	bucketGapfill := evalBucket(timeBucketOrigin, true)
+	bucketGapfill := evalBucket(timeBucketOrigin, true, false)
 	// With a time zone, time_bucket_gapfill(width, time, zone [, start [,
 	// finish]]) buckets on that zone's wall clock, as time_bucket does.
 	register("time_bucket_gapfill", funcDef{
@@ -45,7 +48,6 @@ func init() {
 			return bucketGapfill(c, args[:2], n)
 		},
 	})
-	register("date_bin_gapfill", functions["date_bin"])
 	register("date_trunc", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 			if len(args) == 2 && args[1].ID() == arrow.INTERVAL_MONTH_DAY_NANO {
@@ -120,7 +122,10 @@ func resolveBucket(dateBin bool) func([]arrow.DataType) (arrow.DataType, error) 
 // evalBucket computes time_bucket (TimescaleDB semantics: months allowed,
 // default origin 2000-01-03) and date_bin (PostgreSQL semantics: no months,
 // default origin the epoch when only two arguments are given).
-func evalBucket(defaultOrigin int64, months bool) func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+// dataFusion: months are binned as DataFusion bins them whatever the
+// session (date_bin_gapfill); date_bin does in InfluxDB 3's sessions
+// (Ctx.DataFusion).
+func evalBucket(defaultOrigin int64, months, dataFusion bool) func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	name := "date_bin"
 	if months {
 		name = "time_bucket"
@@ -148,6 +153,26 @@ func evalBucket(defaultOrigin int64, months bool) func(c *Ctx, args []arg, n int
 			return nil, err
 		}
 		out := make([]int64, n)
+		if iv.Months != 0 && !months && (dataFusion || c.DataFusion) {
+			// InfluxDB 3's date_bin of months (DataFusion's).
+			if iv.Days != 0 || iv.Nanoseconds != 0 {
+				return nil, fmt.Errorf("date_bin: a stride of months cannot be combined with days or time (got %s)", FormatInterval(iv))
+			}
+			if iv.Months < 0 {
+				return nil, fmt.Errorf("stride must be greater than zero (date_bin's bucket width, got %s)", FormatInterval(iv))
+			}
+			for i, t := range ts {
+				if valid != nil && !getBit(valid, i) {
+					continue
+				}
+				b, err := DateBinMonths(t, origin, int(iv.Months))
+				if err != nil {
+					return nil, err
+				}
+				out[i] = b
+			}
+			return fixedArray(TypeTimestamptz, out, valid), nil
+		}
 		if iv.Months != 0 {
 			if !months {
 				return nil, fmt.Errorf("timestamps cannot be binned into intervals containing months or years")
@@ -207,6 +232,33 @@ func bucketFloor(t, origin, width int64) (int64, bool) {
 		q--
 	}
 	return origin + q*width, true
+}
+
+// DateBinMonths is DataFusion's date_bin of an n-month stride: bins start
+// whole months after origin (keeping its day and time, a day past a
+// month's end taken as its last), and t's bin is the last to start at or
+// before it.
+func DateBinMonths(t, origin int64, n int) (int64, error) {
+	tt, o := time.Unix(0, t).UTC(), time.Unix(0, origin).UTC()
+	diff := (tt.Year()-o.Year())*12 + int(tt.Month()-o.Month())
+	delta := diff - ((diff%n)+n)%n
+	bin := addMonthsClamped(o, delta)
+	if bin.After(tt) {
+		bin = addMonthsClamped(o, delta-n)
+	}
+	if bin.Year() < 1678 || bin.Year() > 2261 {
+		return 0, errTimeRange
+	}
+	return bin.UnixNano(), nil
+}
+
+// addMonthsClamped adds months to t, keeping its day unless the month is
+// shorter (Jan 31 + 1 month is the last of February), as chrono does.
+func addMonthsClamped(t time.Time, months int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d, last)-1)
 }
 
 // monthBucket returns the start of the n-month bucket holding ts, counting

@@ -58,7 +58,7 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	}
 	// The plain forms.
 	if len(args) == 2 || len(args) == 3 && args[2].dt.ID() == arrow.TIMESTAMP {
-		return evalBucket(timeBucketOrigin, true)(c, args, n)
+		return evalBucket(timeBucketOrigin, true, false)(c, args, n)
 	}
 	for i, a := range args {
 		if i != 1 && !a.isConst {

@@ -54,7 +54,11 @@ type Ctx struct {
 	// its connection (terminate), for pg_cancel_backend and
 	// pg_terminate_backend; false: no such backend. nil: none to signal.
 	Signal func(pid int64, terminate bool) bool
-	used   atomic.Int64
+	// DataFusion asks for InfluxDB 3's (DataFusion's) semantics where they
+	// differ from PostgreSQL's, for its clients: date_bin takes strides
+	// of months.
+	DataFusion bool
+	used       atomic.Int64
 	// shared holds the results several operators read (Shared), by id.
 	sharedMu sync.Mutex
 	shared   map[int]*SharedResult

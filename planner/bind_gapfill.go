@@ -196,7 +196,14 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 				spec.Floor = floor
 				spec.MaxWidth = exec.MaxBucketWidth(iv)
 			} else if iv.Months != 0 {
-				return spec, false, notSupported("date_bin_gapfill buckets of months or years (time_bucket_gapfill takes them)")
+				// DataFusion's month bins from date_bin's origin (InfluxDB
+				// 3 refuses to fill them).
+				if iv.Days != 0 || iv.Nanoseconds != 0 || iv.Months < 0 {
+					return spec, false, errorf(CodeSyntax, "date_bin_gapfill: a stride of months must be positive and cannot be combined with days or time")
+				}
+				origin, months := spec.Origin, int(iv.Months)
+				spec.Floor = func(t int64) (int64, error) { return exec.DateBinMonths(t, origin, months) }
+				spec.MaxWidth = exec.MaxBucketWidth(iv)
 			}
 			spec.Width = int64(iv.Days)*86400e9 + iv.Nanoseconds
 			if c.Name == "time_bucket_gapfill" {

@@ -116,6 +116,8 @@ func AsError(err error) *Error {
 		code = CodeProgramLimit
 	case contains(msg, "time zone displacement out of range"):
 		code = "22009" // invalid_time_zone_displacement_value
+	case contains(msg, "a stride of months cannot be combined"):
+		code = "22023" // invalid_parameter_value
 	case contains(msg, "binned into intervals containing months"), contains(msg, "not supported for type interval"):
 		code = CodeNotSupported
 	case contains(msg, "bucket width must be positive"), contains(msg, "timestamp out of range"), contains(msg, "stride must be greater than zero"):

@@ -102,6 +102,7 @@ func (p *Planner) execCtx(sess *Session) *exec.Ctx {
 	if p.Activity != nil {
 		c.Signal = p.Activity.Signal
 	}
+	c.DataFusion = sess.Influx
 	return c
 }
 

@@ -627,3 +627,24 @@ func TestSystemQueries(t *testing.T) {
 	require.Equal(t, 400, code)
 	require.Contains(t, body, "the system schema has queries")
 }
+
+// TestDateBinMonths: InfluxDB 3's date_bin takes strides of months (as
+// DataFusion's does; PostgreSQL's, on the PostgreSQL endpoint, refuses
+// them), and date_bin_gapfill fills months, which InfluxDB 3 refuses.
+func TestDateBinMonthsHTTP(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": "m v=1 1704067200000000000\nm v=2 1706745600000000000\nm v=4 1711929600000000000\n"})
+	for _, c := range []struct{ q, want string }{
+		{"SELECT date_bin(INTERVAL '1 month', time) AS b, sum(v) AS s FROM m GROUP BY b ORDER BY b", "b,s\n2024-01-01T00:00:00,1.0\n2024-02-01T00:00:00,2.0\n2024-04-01T00:00:00,4.0\n"},
+		{"SELECT date_bin(INTERVAL '2 months', TIMESTAMP '2024-03-30T10:00:00', TIMESTAMP '2023-01-31T00:00:00') AS b", "b\n2024-01-31T00:00:00\n"},
+		{"SELECT date_bin_gapfill(INTERVAL '1 month', time) AS b, locf(sum(v)) AS s FROM m WHERE time >= '2024-01-01' AND time < '2024-05-01' GROUP BY b ORDER BY b",
+			"b,s\n2024-01-01T00:00:00,1.0\n2024-02-01T00:00:00,2.0\n2024-03-01T00:00:00,2.0\n2024-04-01T00:00:00,4.0\n"},
+	} {
+		code, body := get(t, base, c.q, "csv")
+		require.Equal(t, 200, code, "%s: %s", c.q, body)
+		require.Equal(t, c.want, body, c.q)
+	}
+	code, body := get(t, base, "SELECT date_bin(INTERVAL '1 month 1 day', time) FROM m", "json")
+	require.Equal(t, 400, code)
+	require.Contains(t, body, `"code":"22023"`)
+	require.Contains(t, body, "a stride of months cannot be combined with days or time")
+}
