@@ -532,6 +532,22 @@ func charLength(x exec.Expr, n int) exec.Expr {
 
 // isTextValued reports a text-typed argument other than an unknown-typed
 // literal (which still takes its parameter's type).
+// isZoneLiteral reports whether x is a quoted literal naming a time zone
+// ('Europe/Berlin'): PostgreSQL resolves an untyped literal to text where
+// a function also takes text there, as time_bucket_gapfill's time zone.
+func isZoneLiteral(x exec.Expr) bool {
+	u, ok := x.(*unknownLit)
+	if !ok || u.param != 0 {
+		return false
+	}
+	s, ok := u.V.(string)
+	if !ok {
+		return false
+	}
+	_, err := exec.LoadZone(s)
+	return err == nil
+}
+
 func isTextValued(x exec.Expr) bool {
 	if _, ok := x.(*unknownLit); ok {
 		return false
@@ -1016,7 +1032,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		// The third argument is the time zone when five are given or it is
 		// text; otherwise the start (a quoted literal is a timestamp).
 		var want arrow.DataType = exec.TypeTimestamptz
-		if len(args) == 5 || isTextValued(args[2]) {
+		if len(args) == 5 || isTextValued(args[2]) || isZoneLiteral(args[2]) {
 			want = exec.TypeText
 		}
 		var err error
