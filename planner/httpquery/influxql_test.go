@@ -74,6 +74,12 @@ func TestInfluxQLSelect(t *testing.T) {
 		{`SELECT used FROM mem WHERE host = ''`, `[{"name":"mem","columns":["time","used"],"values":[["2023-11-14T22:13:20Z",10]]}]`},
 		{`SELECT used FROM mem WHERE host != 'x'`, `[{"name":"mem","columns":["time","used"],"values":[["2023-11-14T22:13:20Z",10]]}]`},
 		{`SELECT used FROM mem WHERE host = 'x'`, ``},
+		// distinct(): a row per value, ascending, by window and series (no
+		// rows for an empty window).
+		{`SELECT distinct(n) FROM cpu`, `[{"name":"cpu","columns":["time","distinct"],"values":[["1970-01-01T00:00:00Z",1],["1970-01-01T00:00:00Z",3]]}]`},
+		{`SELECT distinct(usage) AS u FROM cpu` + window + ` GROUP BY time(40s), host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","u"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:20Z",3.5],["2023-11-14T22:14:00Z",5.5]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","u"],"values":[["2023-11-14T22:13:20Z",2.5]]}]`},
 		// Selectors skip NULLs (n is missing at t0+40s).
 		{`SELECT last(n) FROM cpu WHERE host = 'a'`, `[{"name":"cpu","columns":["time","last"],"values":[["2023-11-14T22:13:40Z",3]]}]`},
 		{`SELECT last(n) FROM cpu WHERE host = 'a' AND time >= 1700000000s AND time < 1700000060s GROUP BY time(60s)`,
@@ -263,6 +269,7 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT moving_average(usage) FROM cpu", "invalid number of arguments for moving_average"},
 		{"db", "SELECT top(usage, 2) FROM cpu", "top() is not supported by Strata's InfluxQL: use SQL's ORDER BY ... LIMIT"},
 		{"db", "SELECT bogus(usage) FROM cpu", "undefined function bogus()"},
+		{"db", "SELECT distinct(usage), n FROM cpu", "aggregate function distinct() cannot be combined with other functions or fields"},
 		{"db", "SELECT usage FROM cpu WHERE host =~ /(/", "invalid regular expression"},
 		{"db", "SELECT usage FROM cpu WHERE time > 'yesterday'", "invalid time"},
 		{"db", "SELECT usage FROM cpu tz('Mars/Base')", "unknown time zone"},

@@ -187,6 +187,8 @@ var aggregates = map[string]string{
 	"mode":   "mode() WITHIN GROUP (ORDER BY %s)",
 	"spread": "(max(%[1]s) - min(%[1]s))",
 	"stddev": "stddev_samp(%s)",
+	// distinct(field): the query is grouped by the value too (distinctOf).
+	"distinct": "%s",
 }
 
 // selectors are the aggregates that pick one point: alone in a query
@@ -202,7 +204,7 @@ var scalars = map[string]int{
 // unsupportedFuncs are InfluxQL functions Strata does not translate, with
 // what to use instead.
 var unsupportedFuncs = map[string]string{
-	"distinct": "SQL's SELECT DISTINCT", "integral": "SQL", "top": "SQL's ORDER BY ... LIMIT",
+	"integral": "SQL", "top": "SQL's ORDER BY ... LIMIT",
 	"bottom": "SQL's ORDER BY ... LIMIT", "sample": "SQL", "holt_winters": "SQL",
 	"holt_winters_with_fit": "SQL", "exponential_moving_average": "SQL", "chande_momentum_oscillator": "SQL",
 	"kaufmans_efficiency_ratio": "SQL", "kaufmans_adaptive_moving_average": "SQL", "triple_exponential_moving_average": "SQL",
@@ -299,6 +301,9 @@ type selectTranslator struct {
 	// fields or tags (SELECT max(v), host FROM m): each group reads only
 	// its selected point (selectedPoints), whose values the items read.
 	sel *Call
+	// distinct is the field of SELECT distinct(field) ("" for other
+	// queries): its values are grouped by, one row each.
+	distinct string
 }
 
 // column is a field reference: the column, or NULL when the measurement
@@ -848,6 +853,10 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	distinct, err := distinctOf(st)
+	if err != nil {
+		return nil, err
+	}
 	sel, items := selectorWithFields(items)
 	q := &Query{Tags: tags, Time: true, Location: loc}
 	kinds := map[string]Kind{}
@@ -860,7 +869,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	}
 	var branches []string
 	for _, t := range tables {
-		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel, loc: loc}
+		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel, loc: loc, distinct: distinct}
 		b, err := s.branch(db, cat, items, tags)
 		if err != nil {
 			return nil, err
@@ -879,6 +888,9 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	order = append(order, "time")
 	if st.Descending {
 		order[len(order)-1] += " DESC"
+	}
+	if distinct != "" {
+		order = append(order, quoteIdent(items[0].name)) // a window's values ascending, as InfluxDB lists them
 	}
 	var sb strings.Builder
 	for i, b := range branches {
@@ -1022,7 +1034,8 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		}
 		where = append(where, w)
 	}
-	gapfill := st.Interval != 0 && st.Fill.Mode != "none"
+	// distinct's buckets are its values': none for an empty window.
+	gapfill := st.Interval != 0 && st.Fill.Mode != "none" && s.distinct == ""
 	if st.Interval != 0 && !upper {
 		where = append(where, "time <= "+timeLiteral(s.now.UnixNano()))
 	}
@@ -1075,6 +1088,9 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 			}
 		}
 		cols = append(cols, v+" AS "+quoteIdent(it.name))
+	}
+	if s.distinct != "" {
+		group = append(group, s.column(s.distinct))
 	}
 	// Only points with one of the fields count (a raw query returns those;
 	// a group without any is no series).
@@ -1287,7 +1303,7 @@ func outputColumns(items []item, tags []string) []string {
 // fillValue is fill(<number>): the NULL values of a GROUP BY time query,
 // the added buckets' among them, become the number.
 func (s *selectTranslator) fillValue(sql string, items []item, tags []string) string {
-	if s.st.Interval == 0 {
+	if s.st.Interval == 0 || s.distinct != "" {
 		return sql
 	}
 	cols := outputColumns(items, tags)
@@ -1310,6 +1326,35 @@ func (s *selectTranslator) fillValue(sql string, items []item, tags []string) st
 		return sql
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + sql + ") AS f"
+}
+
+// distinctOf is the field of SELECT distinct(field) ("" when the SELECT
+// list has no distinct() outside count()): it must be the only item, as
+// InfluxQL has it.
+func distinctOf(st *SelectStatement) (string, error) {
+	found := false
+	for _, f := range st.Fields {
+		found = found || calls(f.Expr, func(c *Call) bool { return c.Name == "distinct" }) &&
+			!calls(f.Expr, func(c *Call) bool {
+				d, ok := c.Name, len(c.Args) == 1
+				return d == "count" && ok && calls(c.Args[0], func(x *Call) bool { return x.Name == "distinct" })
+			})
+	}
+	if !found {
+		return "", nil
+	}
+	c, ok := st.Fields[0].Expr.(*Call)
+	if len(st.Fields) != 1 || !ok || c.Name != "distinct" {
+		return "", errorf("aggregate function distinct() cannot be combined with other functions or fields")
+	}
+	if len(c.Args) != 1 {
+		return "", errorf("distinct function requires exactly one argument")
+	}
+	v, ok := c.Args[0].(*VarRef)
+	if !ok {
+		return "", errorf("expected field argument in distinct()")
+	}
+	return v.Name, nil
 }
 
 // selectorWithFields recognizes a selector (first, last, min, max of a
