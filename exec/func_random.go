@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -46,6 +47,9 @@ func init() {
 				return TypeBool, want(args, "int")
 			},
 			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				if len(args) == 2 && args[1].isConst && args[1].cnst != nil && args[1].cnst.(int64) < 0 {
+					return nil, fmt.Errorf("\"timeout\" must not be negative")
+				}
 				return rowwise(TypeBool, n, args[:1], true, func(v []any) (any, error) {
 					if c.Signal == nil {
 						return false, nil

@@ -246,7 +246,7 @@ func DateBinMonths(t, origin int64, n int) (int64, error) {
 	if bin.After(tt) {
 		bin = addMonthsClamped(o, delta-n)
 	}
-	if bin.Year() < 1678 || bin.Year() > 2261 {
+	if bin.Before(time.Unix(0, math.MinInt64)) || bin.After(time.Unix(0, math.MaxInt64)) {
 		return 0, errTimeRange
 	}
 	return bin.UnixNano(), nil

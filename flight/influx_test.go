@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -98,6 +99,12 @@ func TestInfluxTicket(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "timestamp[ns, tz=Europe/Brussels]", schema.Field(0).Type.String())
 	require.Equal(t, rows[0][1], rows[0][0], "the same instant")
+	// The schema described before the query runs says so too.
+	info, err := s.client(t).Execute(dbCtx("db"), "SELECT tz(time, 'Europe/Brussels') AS t FROM cpu")
+	require.NoError(t, err)
+	described, err := flight.DeserializeSchema(info.Schema, memory.DefaultAllocator)
+	require.NoError(t, err)
+	require.Equal(t, "timestamp[ns, tz=Europe/Brussels]", described.Field(0).Type.String())
 	// Positional parameters work too.
 	_, rows, err = doGetRows(ctx, c, `{"database":"db","sql_query":"SELECT count(*) FROM cpu WHERE usage > $1","params":{"1":2.0}}`)
 	require.NoError(t, err)

@@ -80,20 +80,16 @@ var wallClockType = &arrow.TimestampType{Unit: arrow.Nanosecond}
 
 // asDeclared gives a batch's column the type the result schema declares
 // for it where they differ: a timestamp without time zone (the same
-// values: Flight sessions read clocks in UTC), a timestamp of a zone (the
-// instants of tz()'s readings) or a date (days since the epoch). ok is false when a is already of type t.
+// values: Flight sessions read clocks in UTC), a timestamp of a zone (a
+// tz() result's instants) or a date (days since the epoch). ok is false when a is already of type t.
 func asDeclared(mem memory.Allocator, a arrow.Array, t arrow.DataType) (arrow.Array, bool) {
 	if arrow.TypeEqual(a.DataType(), t) || a.DataType().ID() != arrow.TIMESTAMP {
 		return a, false
 	}
 	switch t.ID() {
 	case arrow.TIMESTAMP:
-		if zone := t.(*arrow.TimestampType).TimeZone; zone != "" {
-			// tz(x, zone): readings there, sent as the instants they are.
-			if z, err := planner.ZonedInstants(mem, a.(*array.Timestamp), zone); err == nil {
-				return z, true
-			}
-		}
+		// The same values: a reading (no zone) or a tz() result's instants
+		// (its zone).
 		d := a.Data()
 		nd := array.NewData(t, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
 		defer nd.Release()

@@ -132,8 +132,20 @@ func TestCancelBackend(t *testing.T) {
 		return admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid).Scan(&n) == nil && n == 0
 	}, 5*time.Second, 10*time.Millisecond)
 
+	// A cancel while a connection waits for its client is dropped: its
+	// next statement runs.
+	idle, err := pgx.Connect(ctx, s.dsn("db"))
+	require.NoError(t, err)
+	defer idle.Close(ctx)
+	require.NoError(t, admin.QueryRow(ctx, "SELECT pg_cancel_backend($1)", int32(idle.PgConn().PID())).Scan(&ok))
+	require.True(t, ok)
+	var one int
+	require.NoError(t, idle.QueryRow(ctx, "SELECT 1").Scan(&one))
+
 	require.NoError(t, admin.QueryRow(ctx, "SELECT pg_cancel_backend(123456789)").Scan(&ok))
 	require.False(t, ok)
 	require.NoError(t, admin.QueryRow(ctx, "SELECT pg_terminate_backend(123456789, 1000)").Scan(&ok))
 	require.False(t, ok)
+	_, err = admin.Exec(ctx, "SELECT pg_terminate_backend(1, -1)")
+	require.ErrorContains(t, err, `"timeout" must not be negative`)
 }

@@ -186,6 +186,9 @@ const planFresh = time.Second
 func (c *conn) serve() {
 	defer c.nc.Close()
 	c.newBackend(c.nc)
+	// Registered by startup once authenticated; gone whatever way this
+	// ends (a startup whose last write fails too).
+	defer c.srv.unregister(c)
 	ok, err := c.startup()
 	if err != nil {
 		if !isDisconnect(err) {
@@ -196,7 +199,6 @@ func (c *conn) serve() {
 	if !ok {
 		return
 	}
-	defer c.srv.unregister(c)
 	defer c.closeAll()
 	for {
 		msg, err := c.be.Receive()
@@ -392,7 +394,11 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) (keep bool) {
 	act := c.srv.Planner.Activity
 	switch msg.(type) {
 	case *pgproto3.Query, *pgproto3.Parse, *pgproto3.Bind, *pgproto3.Describe, *pgproto3.Execute:
+		// A cancel while this message is handled stops its statement,
+		// even before it runs; one while the connection waits for the
+		// client is dropped, as PostgreSQL drops it.
 		c.setBusy(true)
+		defer c.setBusy(false)
 	}
 	switch m := msg.(type) {
 	case *pgproto3.Query:
@@ -480,8 +486,10 @@ func (c *conn) ready() {
 	case txFailed:
 		state = "idle in transaction (aborted)"
 	}
+	if c.terminatedSent {
+		return // the connection ends (FATAL 57P01 is out)
+	}
 	c.srv.Planner.Activity.SetState(int32(c.pid), state, "")
-	c.setBusy(false)
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.tx})
 	_ = c.flush()
 }
@@ -538,6 +546,7 @@ func (c *conn) running() (context.Context, func()) {
 		}
 		c.runMu.Lock()
 		c.runCancel = nil
+		c.cancelPending = false
 		c.runMu.Unlock()
 		cancel(nil)
 	}
@@ -590,6 +599,9 @@ func (c *conn) terminate() {
 	c.terminating.Store(true)
 	c.cancelRunning()
 	_ = c.nc.SetReadDeadline(time.Now())
+	// A client that reads nothing more must not hold the connection: its
+	// writes (the FATAL too) get a second.
+	_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 }
 
 // endTerminated sends a terminated connection's FATAL 57P01, once.
@@ -600,9 +612,8 @@ func (c *conn) endTerminated() {
 	}
 }
 
-// setBusy marks the start (or, at ReadyForQuery, the end) of a
-// statement's messages; the end drops a cancel that found nothing to
-// stop.
+// setBusy marks the start (or the end) of handling a statement's
+// message; the end drops a cancel that found nothing to stop.
 func (c *conn) setBusy(busy bool) {
 	c.runMu.Lock()
 	defer c.runMu.Unlock()

@@ -74,7 +74,7 @@ func (c *conn) runSimple(st *sql.Statement) (err error) {
 	entry := c.srv.Planner.Activity.Begin(c.sess.database, "sql", st.Text, int32(c.pid))
 	ctx, done := c.running()
 	defer done()
-	defer func() { entry.End(nil, err) }() // before done: err says whether it was cancelled
+	defer func() { endEntry(entry, err, recover()) }() // before done: err says whether it was cancelled
 	p, err := c.open(ctx, st, nil, nil, nil)
 	if err != nil {
 		return statementError(ctx, err)
@@ -397,16 +397,26 @@ func (c *conn) execute(name string, maxRows uint32) error {
 	}
 	// The plan was made at Bind: the log has no plan time of it.
 	entry := c.srv.Planner.Activity.Begin(c.sess.database, "sql", p.stmt.Text, int32(c.pid))
+	var err error
 	ctx, done := c.running()
 	defer done()
-	if err := c.run(ctx, p, int64(maxRows)); err != nil {
+	defer func() { endEntry(entry, err, recover()) }()
+	if err = c.run(ctx, p, int64(maxRows)); err != nil {
 		err = statementError(ctx, err)
-		entry.End(nil, err)
 		return err
 	}
-	entry.End(nil, nil)
 	failed = false
 	return nil
+}
+
+// endEntry ends a statement's query log entry; p is what recover() gave
+// (a panic, answered upstream, is logged as a failure and goes on).
+func endEntry(entry *planner.QueryEntry, err error, p any) {
+	if p != nil {
+		entry.End(nil, fmt.Errorf("internal error: %v", p))
+		panic(p)
+	}
+	entry.End(nil, err)
 }
 
 func (c *conn) closeObject(kind byte, name string) error {

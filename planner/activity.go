@@ -43,7 +43,7 @@ const maxLoggedText = 4096
 // loggedText is text cut to maxLoggedText bytes, at a character's start.
 func loggedText(text string) string {
 	if len(text) <= maxLoggedText {
-		return text
+		return strings.Clone(text) // not a piece of a larger message kept whole
 	}
 	cut := maxLoggedText
 	for cut > 0 && !utf8.RuneStart(text[cut]) {

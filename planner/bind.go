@@ -60,7 +60,11 @@ func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *bi
 	if stmt != nil && stmt.AST != nil {
 		stmt.AST.Accept(columnSchemas{})
 	}
-	return &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: p.execCtx(sess)}
+	b := &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: p.execCtx(sess)}
+	if stmt != nil {
+		b.top, _ = stmt.AST.(*ast.SelectStmt)
+	}
+	return b
 }
 
 // columnSchemas drops the schema of schema.table.column references to the

@@ -1012,6 +1012,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if name == "timezone" {
 			ts, zone, tsAST = args[1], args[0], e.Args[1]
 		}
+		if name == "tz" {
+			return b.tz(ts, zone)
+		}
 		return b.atTimeZone(s, tsAST, ts, zone)
 	}
 	if strings.HasPrefix(name, "__pg_") {

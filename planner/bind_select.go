@@ -537,7 +537,13 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		}
 		o := output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x)}
 		if q.sel == q.b.top && q.b.sess != nil && q.b.sess.Influx {
-			o.zone = influxZone(f.Expr)
+			if zone, execZone := influxZone(f.Expr); zone != "" {
+				// The instant, marked with its zone (influx_tz.go).
+				if o.expr, err = q.zonedInstant(f.Expr, x, execZone); err != nil {
+					return nil, err
+				}
+				o.zone, o.pg = zone, 0
+			}
 		}
 		o.table, o.attr = q.sourceColumn(f.Expr)
 		if o.pg == 1700 {

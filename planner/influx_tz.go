@@ -2,12 +2,11 @@ package planner
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
@@ -18,48 +17,110 @@ import (
 // instant, which its clients see with the zone's UTC offset
 // ("2024-04-01T02:00:20+02:00", Arrow's Timestamp(ns, "Europe/Brussels")).
 // Strata computes tz(x, zone) as x's reading in zone (x AT TIME ZONE zone),
-// which date_trunc, date_bin and comparisons then work on; as a result
-// column of an InfluxDB 3 client it is marked with its zone (Column.Zone)
-// and written as the instant again, with the offset, instead of a bare
-// reading those clients would take for UTC.
+// which date_trunc, date_bin and comparisons then work on. As a result
+// column of an InfluxDB 3 client (Session.Influx) a tz() item — or
+// date_trunc of one, which DataFusion keeps in the zone — is the instant
+// again, marked with its zone (Column.Zone): the HTTP API writes it as
+// its reading there with the offset, Flight and Parquet as Timestamp(ns,
+// zone). A reading the HTTP API wrote bare would be taken for UTC.
 
-// influxZone is Column.Zone of a select item: the zone of tz(x, zone) (or
-// of date_trunc(unit, tz(x, zone))) with a constant zone that is an IANA
-// name (as given) or a fixed offset (+05:30); "" for anything else.
-func influxZone(e ast.ExprNode) string {
+// isoOffset matches a zone written as an offset east of UTC, as Arrow and
+// InfluxDB 3 read one (+05:30, -08, +0100).
+var isoOffset = regexp.MustCompile(`^[+-][0-9]{2}(:?[0-9]{2})?$`)
+
+// tzZone is the zone text tz() gives AT TIME ZONE's executor: an ISO
+// offset turned to PostgreSQL's (POSIX) sign, which counts west of UTC.
+func tzZone(z string) string {
+	if !isoOffset.MatchString(z) {
+		return z
+	}
+	if z[0] == '+' {
+		return "-" + z[1:]
+	}
+	return "+" + z[1:]
+}
+
+// influxZone is, for a select item that is tz(x, zone) or date_trunc(unit,
+// tz(x, zone)) with a constant zone, Column.Zone (an IANA name, or a fixed
+// offset as +05:30) and the zone as the executor reads it; "" otherwise.
+func influxZone(e ast.ExprNode) (zone, execZone string) {
 	f, ok := unparen(e).(*ast.FuncCallExpr)
 	if ok && f.FnName.L == "date_trunc" && len(f.Args) == 2 {
-		// DataFusion truncates a timestamp of a zone there, keeping the
-		// zone; so does date_trunc of the reading.
 		return influxZone(f.Args[1])
 	}
 	if !ok || f.FnName.L != "tz" || len(f.Args) != 2 { // tz(x) was bound as tz(x, 'UTC')
-		return ""
+		return "", ""
 	}
 	v, ok := f.Args[1].(*driver.ValueExpr)
 	if !ok || v.Kind() != driver.KindString {
-		return ""
+		return "", ""
 	}
 	name := v.GetString()
-	if _, err := time.LoadLocation(name); err == nil && name != "" && name != "Local" {
-		return name
-	}
-	loc, err := exec.LoadZone(name)
+	execZone = tzZone(name)
+	loc, err := exec.LoadZone(execZone)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	// A fixed offset: the same in winter and summer of a leap year's
-	// span is taken as fixed (abbreviations such as EST are).
 	_, jan := time.Date(2024, 1, 1, 0, 0, 0, 0, loc).Zone()
 	_, jul := time.Date(2024, 7, 1, 0, 0, 0, 0, loc).Zone()
+	// The zone's IANA name when it is one (the executor reads names in any
+	// case, and abbreviations such as CET as fixed offsets, which the
+	// IANA zone of that name is not).
+	if iana, err := time.LoadLocation(loc.String()); err == nil && loc.String() != "Local" {
+		_, ijan := time.Date(2024, 1, 1, 0, 0, 0, 0, iana).Zone()
+		_, ijul := time.Date(2024, 7, 1, 0, 0, 0, 0, iana).Zone()
+		if ijan == jan && ijul == jul {
+			return loc.String(), execZone
+		}
+	}
 	if jan != jul {
-		return ""
+		return "", "" // a rule Arrow's zones cannot name
 	}
 	sign := byte('+')
 	if jan < 0 {
 		sign, jan = '-', -jan
 	}
-	return fmt.Sprintf("%c%02d:%02d", sign, jan/3600, jan/60%60)
+	return fmt.Sprintf("%c%02d:%02d", sign, jan/3600, jan/60%60), execZone
+}
+
+// tz binds InfluxDB 3's tz(x, zone): x's reading in zone, x taken as an
+// instant whatever its type (a timestamp without time zone is one in UTC,
+// as Arrow's are), an offset zone read east of UTC.
+func (b *binder) tz(x, zone exec.Expr) (exec.Expr, error) {
+	switch z := zone.(type) {
+	case *unknownLit:
+		if v, ok := z.V.(string); ok {
+			z.V = tzZone(v)
+		}
+	case *exec.Literal:
+		if v, ok := z.V.(string); ok {
+			zone = &exec.Literal{V: tzZone(v), DT: z.DT}
+		}
+	}
+	x, err := b.coerce(x, exec.TypeTimestamptz)
+	if err != nil {
+		return nil, err
+	}
+	if id := zone.Type().ID(); id == arrow.NULL {
+		zone = &exec.Literal{V: nil, DT: exec.TypeText}
+	} else if !exec.IsText(zone.Type()) {
+		return nil, errorf(CodeDatatype, "tz()'s time zone must be text, not %s", exec.SQLTypeName(zone.Type()))
+	}
+	return b.call("__at_time_zone_wall", []exec.Expr{settle(zone), x})
+}
+
+// zonedInstant makes a marked tz() item's value the instant: x of tz(x,
+// zone) itself (exact, even in the hour clocks repeat when set back), else
+// (date_trunc of it, a group key) the instant of the reading the item is.
+func (q *selectBinder) zonedInstant(e ast.ExprNode, reading exec.Expr, execZone string) (exec.Expr, error) {
+	if f, ok := unparen(e).(*ast.FuncCallExpr); ok && f.FnName.L == "tz" {
+		if x, err := q.bindValue(f.Args[0]); err == nil {
+			if x, err = q.b.coerce(x, exec.TypeTimestamptz); err == nil {
+				return x, nil
+			}
+		}
+	}
+	return q.b.call("__at_time_zone_instant", []exec.Expr{&exec.Literal{V: execZone, DT: exec.TypeText}, reading})
 }
 
 // ZoneOf loads Column.Zone: an IANA name, or an offset east of UTC as
@@ -77,33 +138,4 @@ func ZoneOf(zone string) (*time.Location, error) {
 		}
 	}
 	return time.LoadLocation(zone)
-}
-
-// ReadingInstant is the instant at which loc's clocks show the reading
-// held as ns (nanoseconds of the reading taken as UTC): where a reading
-// occurs twice (clocks set back) the later, as PostgreSQL resolves it.
-func ReadingInstant(ns int64, loc *time.Location) time.Time {
-	t := time.Unix(0, ns).UTC()
-	return exec.WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
-}
-
-// ZonedInstants turns a column of readings in zone (a tz() result column)
-// into the instants they are, typed Timestamp(ns, zone) as InfluxDB 3
-// types them.
-func ZonedInstants(mem memory.Allocator, a *array.Timestamp, zone string) (arrow.Array, error) {
-	loc, err := ZoneOf(zone)
-	if err != nil {
-		return nil, err
-	}
-	b := array.NewTimestampBuilder(mem, &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: zone})
-	defer b.Release()
-	b.Reserve(a.Len())
-	for i := 0; i < a.Len(); i++ {
-		if a.IsNull(i) {
-			b.AppendNull()
-			continue
-		}
-		b.UnsafeAppend(arrow.Timestamp(ReadingInstant(int64(a.Value(i)), loc).UnixNano()))
-	}
-	return b.NewArray(), nil
 }

@@ -41,10 +41,10 @@ type Column struct {
 	// type, as PostgreSQL resolves an unknown-type literal.
 	Unknown bool
 	// Zone is, for InfluxDB 3's tz(x, zone) as a result column of its
-	// clients (Session.Influx), the time zone the value is x's reading in:
-	// the HTTP API writes it with its UTC offset and Flight as a timestamp
-	// of that zone (ZonedInstants), as InfluxDB 3 does. An IANA name or a
-	// fixed offset (+05:30); "" otherwise.
+	// clients (Session.Influx), the zone of the instants it holds: the
+	// HTTP API writes their readings there with the UTC offset, Flight
+	// and Parquet a timestamp of that zone, as InfluxDB 3 does
+	// (influx_tz.go). An IANA name or a fixed offset (+05:30); "" otherwise.
 	Zone string
 }
 

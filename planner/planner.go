@@ -71,7 +71,6 @@ type Query struct {
 // exec.Timestamp or an interval).
 func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*Query, error) {
 	b := newBinder(p, sess, stmt, params)
-	b.top, _ = stmt.AST.(*ast.SelectStmt)
 	node, err := b.bindQuery(stmt.AST)
 	if err != nil {
 		return nil, err
@@ -99,7 +98,9 @@ func (p *Planner) execCtx(sess *Session) *exec.Ctx {
 	// as PostgreSQL keeps it.
 	c.Now = c.Now.Truncate(time.Microsecond)
 	c.MemLimit = sess.MemLimit
-	if p.Activity != nil {
+	if p.Activity != nil && sess.PID != 0 {
+		// The PostgreSQL endpoint's sessions only, as PostgreSQL's roles
+		// may signal their own backends.
 		c.Signal = p.Activity.Signal
 	}
 	c.DataFusion = sess.Influx

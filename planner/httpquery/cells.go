@@ -270,8 +270,8 @@ func fieldZone(schema *arrow.Schema, c int) *time.Location {
 	return loc
 }
 
-// zonedColumn writes readings in loc as RFC 3339 with loc's offset then
-// ("2024-04-01T02:00:20+02:00"; Z where it is UTC's).
+// zonedColumn writes instants as their readings in loc, RFC 3339 with
+// loc's offset then ("2024-04-01T02:00:20+02:00"; Z where it is UTC's).
 func zonedColumn(a arrow.Array, loc *time.Location) cellAppender {
 	ts, ok := a.(*array.Timestamp)
 	if !ok {
@@ -279,8 +279,8 @@ func zonedColumn(a arrow.Array, loc *time.Location) cellAppender {
 	}
 	return func(dst []byte, i int) []byte {
 		v := int64(ts.Value(i))
-		dst = appendTimeText(dst, v)
-		off := (v - planner.ReadingInstant(v, loc).UnixNano()) / 1e9
+		_, off := time.Unix(0, v).In(loc).Zone()
+		dst = appendTimeText(dst, v+int64(off)*1e9)
 		if off == 0 {
 			return append(dst, 'Z')
 		}

@@ -17,7 +17,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/stratadb/strata/exec"
-	"github.com/stratadb/strata/planner"
 )
 
 // encoder writes a result: the first batch (nil if none) and the rest from
@@ -424,11 +423,12 @@ func parquetColumn(a arrow.Array, dt arrow.DataType) arrow.Array {
 	}
 	switch src := a.(type) {
 	case *array.Timestamp:
-		if ts, ok := dt.(*arrow.TimestampType); ok {
-			if z, err := planner.ZonedInstants(memory.DefaultAllocator, src, ts.TimeZone); err == nil {
-				return z // a tz() result: the instants, of its zone
-			}
-			break
+		if dt.ID() == arrow.TIMESTAMP {
+			// A tz() result: its instants, typed with its zone.
+			d := src.Data()
+			nd := array.NewData(dt, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
+			defer nd.Release()
+			return array.MakeFromData(nd)
 		}
 		return exec.Date32s(memory.DefaultAllocator, src)
 	case *array.MonthDayNanoInterval:

@@ -575,6 +575,16 @@ func TestTzOffsets(t *testing.T) {
 		{"SELECT tz('2024-04-01T00:00:20', 'Europe/Brussels') AS t", "json", `[{"t":"2024-04-01T02:00:20+02:00"}]`},
 		{"SELECT date_trunc('day', tz(time, 'Asia/Tokyo')) AS d, tz(time, 'Asia/Tokyo') < '2023-11-15T08:00:00' AS b FROM cpu ORDER BY time LIMIT 1", "csv",
 			"d,b\n2023-11-15T00:00:00+09:00,true\n"},
+		// The hour Berlin's clocks repeat: two instants, two offsets.
+		{"SELECT tz(TIMESTAMPTZ '2024-10-27T00:30:00Z', 'Europe/Berlin') AS a, tz(TIMESTAMPTZ '2024-10-27T01:30:00Z', 'Europe/Berlin') AS b", "csv",
+			"a,b\n2024-10-27T02:30:00+02:00,2024-10-27T02:30:00+01:00\n"},
+		// Zones as the executor reads them: CET is a fixed +01 (an
+		// abbreviation), names in any case, ISO offsets east of UTC.
+		{"SELECT tz(TIMESTAMPTZ '2024-07-01T12:00:00Z', 'CET') AS a, tz(TIMESTAMPTZ '2024-07-01T12:00:00Z', 'europe/berlin') AS b, tz(TIMESTAMPTZ '2024-07-01T12:00:00Z', '+05:30') AS c", "csv",
+			"a,b,c\n2024-07-01T13:00:00+01:00,2024-07-01T14:00:00+02:00,2024-07-01T17:30:00+05:30\n"},
+		// A timestamp without time zone is an instant in UTC to tz(), as
+		// Arrow's are.
+		{"SELECT tz(TIMESTAMP '2024-07-01 12:00:00', 'America/New_York') AS t", "csv", "t\n2024-07-01T08:00:00-04:00\n"},
 		// AT TIME ZONE keeps PostgreSQL's meaning: a reading, written bare.
 		{"SELECT time AT TIME ZONE 'Asia/Tokyo' AS t FROM cpu ORDER BY time LIMIT 1", "csv", "t\n2023-11-15T07:13:20\n"},
 	} {
@@ -626,6 +636,10 @@ func TestSystemQueries(t *testing.T) {
 	code, body = get(t, base, "SELECT * FROM system.nope", "json")
 	require.Equal(t, 400, code)
 	require.Contains(t, body, "the system schema has queries")
+	// Only the PostgreSQL endpoint's sessions signal its backends.
+	code, body = get(t, base, "SELECT pg_cancel_backend(1) AS c", "csv")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, "c\nfalse\n", body)
 }
 
 // TestDateBinMonths: InfluxDB 3's date_bin takes strides of months (as
