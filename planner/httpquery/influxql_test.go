@@ -80,6 +80,14 @@ func TestInfluxQLSelect(t *testing.T) {
 		{`SELECT distinct(usage) AS u FROM cpu` + window + ` GROUP BY time(40s), host`,
 			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","u"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:20Z",3.5],["2023-11-14T22:14:00Z",5.5]]},
 			  {"name":"cpu","tags":{"host":"b"},"columns":["time","u"],"values":[["2023-11-14T22:13:20Z",2.5]]}]`},
+		// top() and bottom(): each series' (and window's) n largest or
+		// smallest values, at their own times, in time order.
+		{`SELECT top(usage, 2) FROM cpu`, `[{"name":"cpu","columns":["time","top"],"values":[["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5]]}]`},
+		{`SELECT bottom(usage, 1) FROM cpu GROUP BY host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","bottom"],"values":[["2023-11-14T22:13:20Z",1.5]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","bottom"],"values":[["2023-11-14T22:13:30Z",2.5]]}]`},
+		{`SELECT top(usage, 1) FROM cpu` + window + ` GROUP BY time(40s)`,
+			`[{"name":"cpu","columns":["time","top"],"values":[["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5]]}]`},
 		// Selectors skip NULLs (n is missing at t0+40s).
 		{`SELECT last(n) FROM cpu WHERE host = 'a'`, `[{"name":"cpu","columns":["time","last"],"values":[["2023-11-14T22:13:40Z",3]]}]`},
 		{`SELECT last(n) FROM cpu WHERE host = 'a' AND time >= 1700000000s AND time < 1700000060s GROUP BY time(60s)`,
@@ -267,7 +275,10 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT derivative(usage) FROM cpu GROUP BY time(1m)", "aggregate function required inside the call to derivative"},
 		{"db", "SELECT derivative(usage), n FROM cpu", "must be the only item of the SELECT list"},
 		{"db", "SELECT moving_average(usage) FROM cpu", "invalid number of arguments for moving_average"},
-		{"db", "SELECT top(usage, 2) FROM cpu", "top() is not supported by Strata's InfluxQL: use SQL's ORDER BY ... LIMIT"},
+		{"db", "SELECT top(usage, host, 2) FROM cpu", "top() with a tag argument is not supported: GROUP BY the tag instead"},
+		{"db", "SELECT top(usage, 0) FROM cpu", "limit (0) in top function must be at least 1"},
+		{"db", "SELECT bottom(usage, 1), n FROM cpu", "must be the only item of the SELECT list"},
+		{"db", "SELECT integral(usage) FROM cpu", "integral() is not supported by Strata's InfluxQL: use SQL"},
 		{"db", "SELECT bogus(usage) FROM cpu", "undefined function bogus()"},
 		{"db", "SELECT distinct(usage), n FROM cpu", "aggregate function distinct() cannot be combined with other functions or fields"},
 		{"db", "SELECT usage FROM cpu WHERE host =~ /(/", "invalid regular expression"},

@@ -204,8 +204,7 @@ var scalars = map[string]int{
 // unsupportedFuncs are InfluxQL functions Strata does not translate, with
 // what to use instead.
 var unsupportedFuncs = map[string]string{
-	"integral": "SQL", "top": "SQL's ORDER BY ... LIMIT",
-	"bottom": "SQL's ORDER BY ... LIMIT", "sample": "SQL", "holt_winters": "SQL",
+	"integral": "SQL", "sample": "SQL", "holt_winters": "SQL",
 	"holt_winters_with_fit": "SQL", "exponential_moving_average": "SQL", "chande_momentum_oscillator": "SQL",
 	"kaufmans_efficiency_ratio": "SQL", "kaufmans_adaptive_moving_average": "SQL", "triple_exponential_moving_average": "SQL",
 	"triple_exponential_derivative": "SQL", "relative_strength_index": "SQL", "double_exponential_moving_average": "SQL",
@@ -813,6 +812,10 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	tp, err := topOf(st)
+	if err != nil {
+		return nil, err
+	}
 	if tf != nil {
 		// The transformation's argument is the field; the transformation
 		// runs over its values (transform).
@@ -824,7 +827,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	for _, f := range st.Fields {
 		agg = agg || hasAggregate(f.Expr)
 	}
-	if st.Interval != 0 && !agg {
+	if st.Interval != 0 && !agg && tp == nil {
 		return nil, errorf("GROUP BY time() needs an aggregate function in the SELECT list, like mean(field)")
 	}
 	// The series tags.
@@ -870,7 +873,12 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	var branches []string
 	for _, t := range tables {
 		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel, loc: loc, distinct: distinct}
-		b, err := s.branch(db, cat, items, tags)
+		var b string
+		if tp != nil {
+			b, err = s.topBranch(tp, items, tags)
+		} else {
+			b, err = s.branch(db, cat, items, tags)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -1326,6 +1334,99 @@ func (s *selectTranslator) fillValue(sql string, items []item, tags []string) st
 		return sql
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + sql + ") AS f"
+}
+
+// topSpec is SELECT top(field, n) or bottom(field, n).
+type topSpec struct {
+	bottom bool
+	field  string
+	n      int64
+}
+
+// topOf reads the SELECT's top() or bottom() (nil: none); Strata
+// translates one, alone in the SELECT list, of a field and a count.
+func topOf(st *SelectStatement) (*topSpec, error) {
+	found := false
+	for _, f := range st.Fields {
+		found = found || calls(f.Expr, func(c *Call) bool { return c.Name == "top" || c.Name == "bottom" })
+	}
+	if !found {
+		return nil, nil
+	}
+	c, ok := st.Fields[0].Expr.(*Call)
+	if len(st.Fields) != 1 || !ok || c.Name != "top" && c.Name != "bottom" {
+		return nil, errorf("top() and bottom() must be the only item of the SELECT list here: query other fields separately")
+	}
+	if len(c.Args) == 3 {
+		return nil, errorf("%s() with a tag argument is not supported: GROUP BY the tag instead", c.Name)
+	}
+	if len(c.Args) != 2 {
+		return nil, errorf("invalid number of arguments for %s, expected at least 2, got %d", c.Name, len(c.Args))
+	}
+	v, ok := c.Args[0].(*VarRef)
+	if !ok {
+		return nil, errorf("expected first argument to be a field in %s(), found %s", c.Name, describeExpr(c.Args[0]))
+	}
+	n, ok := c.Args[1].(*NumberLit)
+	if !ok || !n.IsInt {
+		return nil, errorf("expected integer as last argument in %s(), found %s", c.Name, describeExpr(c.Args[1]))
+	}
+	if n.Int < 1 {
+		return nil, errorf("limit (%d) in %s function must be at least 1", n.Int, c.Name)
+	}
+	return &topSpec{bottom: c.Name == "bottom", field: v.Name, n: n.Int}, nil
+}
+
+// topBranch is the SQL of top() or bottom() over one measurement: the n
+// points of each series (and GROUP BY time window) with the largest
+// (smallest) values, earlier points first among equal values, each with
+// its own time, as InfluxDB returns them; "" when the measurement lacks
+// the field.
+func (s *selectTranslator) topBranch(tp *topSpec, items []item, tags []string) (string, error) {
+	st := s.st
+	k, ok := s.t.cols[tp.field]
+	if !ok {
+		return "", nil
+	}
+	fn := map[bool]string{false: "top", true: "bottom"}[tp.bottom]
+	if k != KindFloat && k != KindInteger && k != KindUnsigned {
+		return "", errorf("%s() of %s is not supported: it takes a numeric field", fn, tp.field)
+	}
+	v := quoteIdent(tp.field)
+	cols := []string{quoteString(s.t.name) + " AS " + quoteIdent(MeasurementColumn), "time"}
+	var part []string
+	for _, t := range tags {
+		c := "coalesce(" + s.tagColumn(t) + ", '')"
+		cols = append(cols, c+" AS "+quoteIdent(t))
+		part = append(part, c)
+	}
+	if st.Interval != 0 {
+		part = append(part, s.bucket(false))
+	}
+	cols = append(cols, v+" AS "+quoteIdent(items[0].name))
+	where := []string{v + " IS NOT NULL"}
+	if st.Where != nil {
+		w, err := s.condition(st.Where)
+		if err != nil {
+			return "", err
+		}
+		where = append(where, w)
+	}
+	if _, upper := upperTime(st.Where, s.now); st.Interval != 0 && !upper {
+		where = append(where, "time <= "+timeLiteral(s.now.UnixNano()))
+	}
+	order := v + " DESC, time"
+	if tp.bottom {
+		order = v + ", time"
+	}
+	over := "ORDER BY " + order
+	if len(part) > 0 {
+		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
+	}
+	inner := "SELECT " + strings.Join(cols, ", ") + ", row_number() OVER (" + over + ") AS __strata_rank FROM " +
+		quoteIdent(s.t.name) + " WHERE " + strings.Join(where, " AND ")
+	sql := "SELECT " + strings.Join(outputColumns(items, tags), ", ") + " FROM (" + inner + ") AS r WHERE __strata_rank <= " + strconv.FormatInt(tp.n, 10)
+	return s.limits(sql, items, tags), nil
 }
 
 // distinctOf is the field of SELECT distinct(field) ("" when the SELECT
