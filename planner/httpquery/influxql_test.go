@@ -249,6 +249,16 @@ func TestInfluxQLShow(t *testing.T) {
 		{`SHOW MEASUREMENTS WHERE "host" = 'b' LIMIT 100`, `[{"name":"measurements","columns":["name"],"values":[["cpu"]]}]`},
 		{`SHOW MEASUREMENTS WITH MEASUREMENT =~ /m/ WHERE "host" = ''`, `[{"name":"measurements","columns":["name"],"values":[["mem"]]}]`},
 		{`SHOW TAG KEYS WHERE "region" = 'west'`, `[{"name":"cpu","columns":["tagKey"],"values":[["host"],["region"]]}]`},
+		// Cardinalities, exact; InfluxDB 1.x's estimates are one unnamed count.
+		{`SHOW MEASUREMENT CARDINALITY`, `[{"columns":["cardinality estimation"],"values":[[2]]}]`},
+		{`SHOW MEASUREMENT EXACT CARDINALITY`, `[{"columns":["count"],"values":[[2]]}]`},
+		{`SHOW SERIES CARDINALITY`, `[{"columns":["cardinality estimation"],"values":[[3]]}]`},
+		{`SHOW SERIES EXACT CARDINALITY`, `[{"name":"cpu","columns":["count"],"values":[[2]]},{"name":"mem","columns":["count"],"values":[[1]]}]`},
+		{`SHOW SERIES CARDINALITY FROM cpu WHERE region = 'west'`, `[{"name":"cpu","columns":["count"],"values":[[1]]}]`},
+		{`SHOW TAG KEY CARDINALITY FROM cpu`, `[{"name":"cpu","columns":["count"],"values":[[2]]}]`},
+		{`SHOW FIELD KEY CARDINALITY`, `[{"name":"cpu","columns":["count"],"values":[[2]]},{"name":"mem","columns":["count"],"values":[[1]]}]`},
+		{`SHOW TAG VALUES CARDINALITY WITH KEY = "host"`, `[{"name":"cpu","columns":["count"],"values":[[2]]}]`},
+		{`SHOW TAG VALUES EXACT CARDINALITY WITH KEY IN (host, region) WHERE region = 'east'`, `[{"name":"cpu","columns":["count"],"values":[[2]]}]`},
 		{`SHOW RETENTION POLICIES ON db`, `[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["autogen","0s","168h0m0s",1,true]]}]`},
 	} {
 		code, body := influxGet(t, base, "/query", "db", "db", "q", tt.q)
@@ -279,6 +289,7 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT top(usage, 0) FROM cpu", "limit (0) in top function must be at least 1"},
 		{"db", "SELECT bottom(usage, 1), n FROM cpu", "must be the only item of the SELECT list"},
 		{"db", "SELECT integral(usage) FROM cpu", "integral() is not supported by Strata's InfluxQL: use SQL"},
+		{"db", "SHOW MEASUREMENT CARDINALITY WHERE host = 'a'", "SHOW MEASUREMENT CARDINALITY ... WHERE is not supported"},
 		{"db", "SELECT bogus(usage) FROM cpu", "undefined function bogus()"},
 		{"db", "SELECT distinct(usage), n FROM cpu", "aggregate function distinct() cannot be combined with other functions or fields"},
 		{"db", "SELECT usage FROM cpu WHERE host =~ /(/", "invalid regular expression"},

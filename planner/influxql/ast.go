@@ -105,9 +105,13 @@ type SelectStatement struct {
 // ShowStatement is one of the SHOW statements that read the catalog:
 // MEASUREMENTS, TAG KEYS, TAG VALUES, FIELD KEYS, SERIES.
 type ShowStatement struct {
-	What     string // measurements, tag keys, tag values, field keys, series
-	Database string // ON database
-	Sources  []Source
+	What string // measurements, tag keys, tag values, field keys, series
+	// Cardinality counts instead of listing (What is then measurement,
+	// series, tag key, tag values or field key); Exact is SHOW ... EXACT
+	// CARDINALITY (Strata's counts are exact either way).
+	Cardinality, Exact bool
+	Database           string // ON database
+	Sources            []Source
 	// MeasurementRegex / MeasurementName: SHOW MEASUREMENTS WITH
 	// MEASUREMENT =~ /re/ | = name.
 	Measurement *Source

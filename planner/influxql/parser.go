@@ -788,11 +788,31 @@ func (p *parser) showStatement() (Statement, error) {
 			}
 		}
 		return st, nil
-	case "measurements", "tag keys", "tag values", "field keys", "series":
+	case "measurements", "tag keys", "tag values", "field keys", "series", "measurement", "tag key", "field key":
 	default:
 		return nil, p.unexpected(t, "DATABASES, MEASUREMENTS, TAG KEYS, TAG VALUES, FIELD KEYS, SERIES or RETENTION POLICIES after SHOW")
 	}
-	st := &ShowStatement{What: word}
+	// SHOW {MEASUREMENT | SERIES | TAG KEY | TAG VALUES | FIELD KEY}
+	// [EXACT] CARDINALITY.
+	exact, err := p.acceptKeyword("exact")
+	if err != nil {
+		return nil, err
+	}
+	cardinality, err := p.acceptKeyword("cardinality")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case cardinality && (word == "measurements" || word == "tag keys" || word == "field keys"):
+		return nil, p.unexpected(t, "MEASUREMENT, SERIES, TAG KEY, TAG VALUES or FIELD KEY before CARDINALITY")
+	case !cardinality && (exact || word == "measurement" || word == "tag key" || word == "field key"):
+		next, err := p.peek()
+		if err != nil {
+			return nil, err
+		}
+		return nil, p.unexpected(next, "CARDINALITY")
+	}
+	st := &ShowStatement{What: word, Cardinality: cardinality, Exact: exact}
 	if ok, err := p.acceptKeyword("on"); err != nil {
 		return nil, err
 	} else if ok {

@@ -71,6 +71,9 @@ func TestParseShow(t *testing.T) {
 		{`SHOW TAG VALUES FROM cpu WITH KEY IN ("a", b) WHERE x = 'y'`, &ShowStatement{What: "tag values", Sources: []Source{{Name: "cpu"}}, KeyOp: "IN", Keys: []string{"a", "b"},
 			Where: &BinaryExpr{Op: "=", L: &VarRef{Name: "x"}, R: &StringLit{Val: "y"}}}},
 		{`SHOW TAG VALUES WITH KEY =~ /^h/`, &ShowStatement{What: "tag values", KeyOp: "=~", KeyRegex: "^h"}},
+		{`SHOW SERIES EXACT CARDINALITY ON db FROM cpu`, &ShowStatement{What: "series", Cardinality: true, Exact: true, Database: "db", Sources: []Source{{Name: "cpu"}}}},
+		{`SHOW TAG VALUES CARDINALITY WITH KEY = "host"`, &ShowStatement{What: "tag values", Cardinality: true, KeyOp: "=", Keys: []string{"host"}}},
+		{`show measurement cardinality`, &ShowStatement{What: "measurement", Cardinality: true}},
 		{`SHOW FIELD KEYS FROM /^c/`, &ShowStatement{What: "field keys", Sources: []Source{{Regex: &RegexLit{Pattern: "^c"}}}}},
 		{`SHOW SERIES ON db FROM cpu LIMIT 1 OFFSET 2`, &ShowStatement{What: "series", Database: "db", Sources: []Source{{Name: "cpu"}}, Limit: 1, Offset: 2}},
 		{`SELECT *::field FROM "db".."m"`, &SelectStatement{Fields: []Field{{Expr: &Wildcard{Type: "field"}}}, Sources: []Source{{Database: "db", Name: "m"}}}},
@@ -111,6 +114,7 @@ func FuzzParse(f *testing.F) {
 		`SELECT mean("value") FROM "cpu" WHERE ("host" =~ /^a$/) AND time >= now() - 1h GROUP BY time(5m), "host" fill(null)`,
 		"SHOW TAG VALUES FROM cpu WITH KEY = \"host\"", "SELECT * FROM /c.*/ LIMIT 1", "SELECT a/b FROM m", "SHOW FIELD KEYS",
 		"SELECT x FROM m WHERE t = '\\'", "-- c\nSELECT /* x */ y FROM m", "SELECT 1h30m FROM m",
+		"SHOW SERIES EXACT CARDINALITY FROM cpu WHERE host = 'a'", "SELECT top(v, 3) FROM m GROUP BY time(1m)", "SELECT distinct(v) FROM m",
 	} {
 		f.Add(s)
 	}

@@ -11,6 +11,9 @@ import (
 // and SERIES with SQL: the catalog's lists as VALUES, tag values and series
 // read from the data.
 func translateShow(st *ShowStatement, db string, cat Catalog, now time.Time) (*Query, error) {
+	if st.Cardinality {
+		return cardinality(st, db, cat, now)
+	}
 	if st.Where != nil && st.What == "field keys" {
 		return nil, errorf("SHOW FIELD KEYS ... WHERE is not supported: use SHOW FIELD KEYS FROM <measurement>")
 	}
@@ -280,4 +283,99 @@ func existing(st *ShowStatement, db string, cat Catalog, now time.Time, names []
 		}
 	}
 	return &Query{SQL: sql + " ORDER BY 1, 2"}, nil
+}
+
+// cardinality answers SHOW ... [EXACT] CARDINALITY with exact counts:
+// InfluxDB 1.x's estimates (SHOW MEASUREMENT or SERIES CARDINALITY without
+// FROM or WHERE) as one unnamed "cardinality estimation", the rest as a
+// "count" per measurement.
+func cardinality(st *ShowStatement, db string, cat Catalog, now time.Time) (*Query, error) {
+	estimate := !st.Exact && len(st.Sources) == 0 && st.Where == nil
+	col := "count"
+	if estimate && (st.What == "measurement" || st.What == "series") {
+		col = "cardinality estimation"
+	}
+	if st.What == "measurement" {
+		if st.Where != nil {
+			return nil, errorf("SHOW MEASUREMENT CARDINALITY ... WHERE is not supported: count SHOW MEASUREMENTS WHERE ...")
+		}
+		n := int64(len(cat.Measurements(db)))
+		if len(st.Sources) > 0 {
+			tables, err := loadTables(st.Sources, db, cat)
+			if err != nil {
+				return nil, err
+			}
+			n = int64(len(tables))
+		}
+		return countsQuery([]string{""}, []int64{n}, col), nil
+	}
+	sources := st.Sources
+	if len(sources) == 0 {
+		sources = []Source{{Regex: &RegexLit{Pattern: ""}}}
+	}
+	tables, err := loadTables(sources, db, cat)
+	if err != nil {
+		return nil, err
+	}
+	switch st.What {
+	case "tag key", "field key":
+		if st.Where != nil {
+			return nil, errorf("SHOW %s CARDINALITY ... WHERE is not supported: count SHOW %sS FROM <measurement>", strings.ToUpper(st.What), strings.ToUpper(st.What))
+		}
+		var names []string
+		var counts []int64
+		for _, t := range tables {
+			n := int64(0)
+			for _, c := range cat.Columns(db, t.name) {
+				if c.Kind == KindTag && st.What == "tag key" || c.Kind != KindTag && c.Kind != KindTime && st.What == "field key" {
+					n++
+				}
+			}
+			names, counts = append(names, t.name), append(counts, n)
+		}
+		return countsQuery(names, counts, col), nil
+	case "tag values":
+		inner := *st
+		inner.Cardinality, inner.Limit, inner.Offset = false, 0, 0
+		q, err := tagValues(&inner, tables, now)
+		if q == nil || err != nil {
+			return q, err
+		}
+		return &Query{SQL: "SELECT " + quoteIdent(MeasurementColumn) + ", count(*) AS " + quoteIdent(col) + " FROM (" + q.SQL + ") AS v GROUP BY 1 ORDER BY 1"}, nil
+	}
+	// series: the distinct tag sets with points (in WHERE's range).
+	var branches []string
+	for _, t := range tables {
+		where, err := showWhere(st, t, now)
+		if err != nil {
+			return nil, err
+		}
+		set := "1"
+		if len(t.tags) > 0 {
+			quoted := make([]string, len(t.tags))
+			for i, k := range t.tags {
+				quoted[i] = quoteIdent(k)
+			}
+			set = strings.Join(quoted, ", ")
+		}
+		branches = append(branches, fmt.Sprintf("SELECT %s AS m, count(*) AS n FROM (SELECT DISTINCT %s FROM %s WHERE true%s) AS s",
+			quoteString(t.name), set, quoteIdent(t.name), where))
+	}
+	if len(branches) == 0 {
+		return nil, nil
+	}
+	all := strings.Join(branches, " UNION ALL ")
+	if col == "cardinality estimation" {
+		return &Query{SQL: "SELECT '' AS " + quoteIdent(MeasurementColumn) + ", sum(n)::bigint AS " + quoteIdent(col) + " FROM (" + all + ") AS c"}, nil
+	}
+	return &Query{SQL: "SELECT m AS " + quoteIdent(MeasurementColumn) + ", n AS " + quoteIdent(col) + " FROM (" + all + ") AS c WHERE n > 0 ORDER BY 1"}, nil
+}
+
+// countsQuery is a query of one count per measurement ("": unnamed).
+func countsQuery(names []string, counts []int64, col string) *Query {
+	rows := make([]string, len(names))
+	for i := range names {
+		rows[i] = fmt.Sprintf("(%s, CAST(%d AS bigint))", quoteString(names[i]), counts[i])
+	}
+	return &Query{SQL: "SELECT m AS " + quoteIdent(MeasurementColumn) + ", n AS " + quoteIdent(col) + " FROM (VALUES " + strings.Join(rows, ", ") + ") AS v(m, n) ORDER BY 1"}
 }
