@@ -80,6 +80,13 @@ func TestInfluxQLSelect(t *testing.T) {
 		{`SELECT distinct(usage) AS u FROM cpu` + window + ` GROUP BY time(40s), host`,
 			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","u"],"values":[["2023-11-14T22:13:20Z",1.5],["2023-11-14T22:13:20Z",3.5],["2023-11-14T22:14:00Z",5.5]]},
 			  {"name":"cpu","tags":{"host":"b"},"columns":["time","u"],"values":[["2023-11-14T22:13:20Z",2.5]]}]`},
+		// Subqueries: the outer query reads the subquery's rows, its GROUP BY
+		// tags as tags; the outer time range bounds the subquery.
+		{`SELECT sum(max) FROM (SELECT max(usage) FROM cpu GROUP BY host)`, `[{"name":"cpu","columns":["time","sum"],"values":[["1970-01-01T00:00:00Z",8]]}]`},
+		{`SELECT mean(max) FROM (SELECT max(usage) FROM cpu GROUP BY time(20s), host) WHERE time >= 1700000000s AND time < 1700000040s GROUP BY time(20s)`,
+			`[{"name":"cpu","columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2],["2023-11-14T22:13:40Z",3.5]]}]`},
+		{`SELECT max FROM (SELECT max(usage) FROM cpu GROUP BY host) WHERE host = 'b'`, `[{"name":"cpu","columns":["time","max"],"values":[["2023-11-14T22:13:30Z",2.5]]}]`},
+		{`SELECT count(u) FROM (SELECT usage AS u FROM cpu WHERE usage > 2)`, `[{"name":"cpu","columns":["time","count"],"values":[["1970-01-01T00:00:00Z",3]]}]`},
 		// top() and bottom(): each series' (and window's) n largest or
 		// smallest values, at their own times, in time order.
 		{`SELECT top(usage, 2) FROM cpu`, `[{"name":"cpu","columns":["time","top"],"values":[["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5]]}]`},
@@ -290,6 +297,7 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT bottom(usage, 1), n FROM cpu", "must be the only item of the SELECT list"},
 		{"db", "SELECT integral(usage) FROM cpu", "integral() is not supported by Strata's InfluxQL: use SQL"},
 		{"db", "SHOW MEASUREMENT CARDINALITY WHERE host = 'a'", "SHOW MEASUREMENT CARDINALITY ... WHERE is not supported"},
+		{"db", "SELECT sum(x) FROM (SELECT usage AS x FROM cpu, mem)", "a subquery over several measurements (cpu, mem) is not supported"},
 		{"db", "SELECT bogus(usage) FROM cpu", "undefined function bogus()"},
 		{"db", "SELECT distinct(usage), n FROM cpu", "aggregate function distinct() cannot be combined with other functions or fields"},
 		{"db", "SELECT usage FROM cpu WHERE host =~ /(/", "invalid regular expression"},

@@ -73,6 +73,8 @@ type Source struct {
 	Database, RetentionPolicy string
 	Name                      string
 	Regex                     *RegexLit
+	// Subquery is FROM (SELECT ...): the only source when given.
+	Subquery *SelectStatement
 }
 
 // Fill is GROUP BY time's fill option.
@@ -155,6 +157,11 @@ func StatementDatabase(st Statement) string {
 		for _, s := range st.Sources {
 			if s.Database != "" {
 				return s.Database
+			}
+			if s.Subquery != nil {
+				if d := StatementDatabase(s.Subquery); d != "" {
+					return d
+				}
 			}
 		}
 	}

@@ -37,6 +37,11 @@ func Bind(st Statement, params map[string]any) error {
 			st.Fields[i].Expr = rewrite(st.Fields[i].Expr, bind)
 		}
 		st.Where = rewrite(st.Where, bind)
+		for _, s := range st.Sources {
+			if s.Subquery != nil && err == nil {
+				err = Bind(s.Subquery, params)
+			}
+		}
 	case *ShowStatement:
 		st.Where = rewrite(st.Where, bind)
 	}

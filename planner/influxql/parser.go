@@ -345,7 +345,27 @@ func (p *parser) sources() ([]Source, error) {
 				return nil, err
 			}
 			if t.op("(") {
-				return nil, p.lx.errorAt(t.pos, "subqueries in FROM are not supported by Strata's InfluxQL: write the query in SQL (/api/v3/query_sql)")
+				// FROM (SELECT ...), the only source.
+				if len(out) > 0 {
+					return nil, p.lx.errorAt(t.pos, "a subquery must be the only source of FROM")
+				}
+				p.take()
+				if err := p.expectKeyword("select"); err != nil {
+					return nil, err
+				}
+				sub, err := p.selectStatement()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, err
+				}
+				if t, err := p.peek(); err != nil {
+					return nil, err
+				} else if t.op(",") {
+					return nil, p.lx.errorAt(t.pos, "a subquery must be the only source of FROM")
+				}
+				return []Source{{Subquery: sub}}, nil
 			}
 			parts := []string{}
 			for {

@@ -96,7 +96,9 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT x FROM m LIMIT -1", "a non-negative integer after LIMIT"},
 		{"SELECT x FROM m WHERE a =~ 'x'", "expected a regular expression"},
 		{"SELECT x FROM m WHERE a =~ /open", "unterminated regular expression"},
-		{"SELECT x FROM (SELECT y FROM m)", "subqueries in FROM are not supported"},
+		{"SELECT x FROM (SELECT y FROM m), n", "a subquery must be the only source of FROM"},
+		{"SELECT x FROM m, (SELECT y FROM m)", "a subquery must be the only source of FROM"},
+		{"SELECT x FROM (SELECT y FROM m", "expected )"},
 		{"SELECT x INTO y FROM m", "SELECT ... INTO is not supported"},
 		{"SELECT x FROM m; SHOW BANANAS", "after SHOW"},
 		{"SELECT x FROM m extra", `found "extra", expected ; or the end of the query`},
@@ -115,6 +117,7 @@ func FuzzParse(f *testing.F) {
 		"SHOW TAG VALUES FROM cpu WITH KEY = \"host\"", "SELECT * FROM /c.*/ LIMIT 1", "SELECT a/b FROM m", "SHOW FIELD KEYS",
 		"SELECT x FROM m WHERE t = '\\'", "-- c\nSELECT /* x */ y FROM m", "SELECT 1h30m FROM m",
 		"SHOW SERIES EXACT CARDINALITY FROM cpu WHERE host = 'a'", "SELECT top(v, 3) FROM m GROUP BY time(1m)", "SELECT distinct(v) FROM m",
+		"SELECT sum(max) FROM (SELECT max(v) FROM m GROUP BY time(1m), h) WHERE time > now() - 1h GROUP BY time(5m)",
 	} {
 		f.Add(s)
 	}

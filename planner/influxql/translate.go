@@ -56,6 +56,11 @@ type Query struct {
 	SQL  string
 	Tags []string
 	Time bool
+	// Values are a SELECT's value columns after the measurement, time and
+	// tags, and ValueKinds their kinds (what a subquery gives its outer
+	// query).
+	Values     []string
+	ValueKinds []Kind
 	// Location is tz()'s zone, in which /query writes times (nil: UTC).
 	Location *time.Location
 }
@@ -140,6 +145,17 @@ type table struct {
 	name string
 	cols map[string]Kind
 	tags []string // sorted
+	// from is the SQL relation of a subquery's rows, named name ("": the
+	// measurement itself).
+	from string
+}
+
+// relation is the table in a FROM clause.
+func (t *table) relation() string {
+	if t.from != "" {
+		return t.from
+	}
+	return quoteIdent(t.name)
 }
 
 // loadTables is the measurements FROM names that exist.
@@ -804,7 +820,13 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 		}
 		loc = l
 	}
-	tables, err := loadTables(st.Sources, db, cat)
+	var tables []*table
+	var err error
+	if len(st.Sources) == 1 && st.Sources[0].Subquery != nil {
+		tables, err = subqueryTable(st, db, cat, now)
+	} else {
+		tables, err = loadTables(st.Sources, db, cat)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -908,7 +930,105 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 		fmt.Fprintf(&sb, "SELECT * FROM (%s) AS m%d", b, i)
 	}
 	q.SQL = sb.String() + " ORDER BY " + strings.Join(order, ", ")
+	if tf != nil {
+		q.Values, q.ValueKinds = []string{tf.name}, []Kind{KindFloat}
+	} else {
+		for _, it := range items {
+			q.Values = append(q.Values, it.name)
+			q.ValueKinds = append(q.ValueKinds, itemKind(it.expr, kinds))
+		}
+	}
 	return q, nil
+}
+
+// subqueryTable is FROM (SELECT ...) as a table: the subquery's rows, its
+// GROUP BY tags as tags, its values as fields. The outer query's time
+// range bounds the subquery where the subquery has none, as InfluxDB
+// passes it down. The subquery reads one measurement.
+func subqueryTable(st *SelectStatement, db string, cat Catalog, now time.Time) ([]*table, error) {
+	inner := *st.Sources[0].Subquery
+	if lo, ok := lowerTime(st.Where, now); ok {
+		if _, has := lowerTime(inner.Where, now); !has {
+			inner.Where = andExpr(inner.Where, &BinaryExpr{Op: ">=", L: &VarRef{Name: "time"}, R: &NumberLit{IsInt: true, Int: lo, Val: float64(lo)}})
+		}
+	}
+	if hi, ok := upperTime(st.Where, now); ok {
+		if _, has := upperTime(inner.Where, now); !has {
+			inner.Where = andExpr(inner.Where, &BinaryExpr{Op: "<=", L: &VarRef{Name: "time"}, R: &NumberLit{IsInt: true, Int: hi, Val: float64(hi)}})
+		}
+	}
+	name, err := subqueryMeasurement(&inner, db, cat)
+	if err != nil || name == "" {
+		return nil, err
+	}
+	q, err := translateSelect(&inner, db, cat, now)
+	if err != nil || q == nil {
+		return nil, err
+	}
+	if q.Location != nil {
+		return nil, errorf("tz() in a subquery is not supported: give it to the outer query")
+	}
+	t := &table{name: name, cols: map[string]Kind{"time": KindTime}, from: "(" + q.SQL + ") AS " + quoteIdent(name)}
+	for _, k := range q.Tags {
+		t.cols[k] = KindTag
+		t.tags = append(t.tags, k)
+	}
+	slices.Sort(t.tags)
+	for i, v := range q.Values {
+		t.cols[v] = q.ValueKinds[i]
+	}
+	return []*table{t}, nil
+}
+
+// subqueryMeasurement is the one measurement a subquery reads ("" when
+// none exists); several are refused.
+func subqueryMeasurement(st *SelectStatement, db string, cat Catalog) (string, error) {
+	if len(st.Sources) == 1 && st.Sources[0].Subquery != nil {
+		return subqueryMeasurement(st.Sources[0].Subquery, db, cat)
+	}
+	names, err := measurements(st.Sources, db, cat)
+	if err != nil {
+		return "", err
+	}
+	if len(names) > 1 {
+		return "", errorf("a subquery over several measurements (%s) is not supported: query each in its own subquery", strings.Join(names, ", "))
+	}
+	if len(names) == 0 || loadTable(db, names[0], cat) == nil {
+		return "", nil
+	}
+	return names[0], nil
+}
+
+// andExpr is a AND b (b when a is nil).
+func andExpr(a, b Expr) Expr {
+	if a == nil {
+		return b
+	}
+	return &BinaryExpr{Op: "AND", L: &ParenExpr{X: a}, R: b}
+}
+
+// itemKind is the kind of a SELECT item's values, as a subquery's outer
+// query reads them: a field's, a count's integer, a selector's (or sum's)
+// field's, a float otherwise.
+func itemKind(x Expr, kinds map[string]Kind) Kind {
+	switch x := x.(type) {
+	case *VarRef:
+		if k, ok := kinds[x.Name]; ok {
+			return k
+		}
+	case *ParenExpr:
+		return itemKind(x.X, kinds)
+	case *Call:
+		switch x.Name {
+		case "count":
+			return KindInteger
+		case "first", "last", "min", "max", "mode", "distinct", "top", "bottom", "sum", "spread", "percentile":
+			if len(x.Args) > 0 {
+				return itemKind(x.Args[0], kinds)
+			}
+		}
+	}
+	return KindFloat
 }
 
 // item is one output value column: its name and its expression per
@@ -1103,7 +1223,7 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	// Only points with one of the fields count (a raw query returns those;
 	// a group without any is no series).
 	where = append(where, hasField)
-	from := quoteIdent(s.t.name)
+	from := s.t.relation()
 	if s.sel != nil {
 		sp, err := s.selectedPoints(tags)
 		if err != nil {
@@ -1424,7 +1544,7 @@ func (s *selectTranslator) topBranch(tp *topSpec, items []item, tags []string) (
 		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
 	}
 	inner := "SELECT " + strings.Join(cols, ", ") + ", row_number() OVER (" + over + ") AS __strata_rank FROM " +
-		quoteIdent(s.t.name) + " WHERE " + strings.Join(where, " AND ")
+		s.t.relation() + " WHERE " + strings.Join(where, " AND ")
 	sql := "SELECT " + strings.Join(outputColumns(items, tags), ", ") + " FROM (" + inner + ") AS r WHERE __strata_rank <= " + strconv.FormatInt(tp.n, 10)
 	return s.limits(sql, items, tags), nil
 }
@@ -1539,7 +1659,7 @@ func (s *selectTranslator) selectedPoints(tags []string) (string, error) {
 		}
 		where += " AND " + w
 	}
-	return "SELECT * FROM (SELECT *, row_number() OVER (" + over + ") AS __strata_pick" + count + " FROM " + quoteIdent(s.t.name) +
+	return "SELECT * FROM (SELECT *, row_number() OVER (" + over + ") AS __strata_pick" + count + " FROM " + s.t.relation() +
 		" WHERE " + where + ") AS p WHERE __strata_pick = " + pick, nil
 }
 
