@@ -206,6 +206,14 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if (name == sql.MarkerFilter || name == sql.MarkerAggOrder) && len(e.Args) > 0 {
 			return q.pgTypeOf(e.Args[0], x) // agg(...) FILTER (...), agg(... ORDER BY ...)
 		}
+		if name == sql.MarkerWithinGroup && len(e.Args) >= 2 {
+			// percentile_disc and mode pick a value of the sort key: its
+			// type (int4, date, ...); percentile_cont is float8.
+			if agg, ok := e.Args[0].(*ast.FuncCallExpr); ok && (agg.FnName.L == "percentile_disc" || agg.FnName.L == "mode") {
+				return narrowPG(q.pgTypeOf(e.Args[1], x), x.Type())
+			}
+			return 0
+		}
 		if name == "__pg_cast" && len(e.Args) == 2 {
 			return narrowPG(castTargetPG(e.Args[1]), x.Type())
 		}
