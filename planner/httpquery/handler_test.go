@@ -642,7 +642,7 @@ func TestSystemQueries(t *testing.T) {
 	require.Equal(t, "c\nfalse\n", body)
 }
 
-// TestDateBinMonths: InfluxDB 3's date_bin takes strides of months (as
+// TestDateBinMonthsHTTP: InfluxDB 3's date_bin takes strides of months (as
 // DataFusion's does; PostgreSQL's, on the PostgreSQL endpoint, refuses
 // them), and date_bin_gapfill fills months, which InfluxDB 3 refuses.
 func TestDateBinMonthsHTTP(t *testing.T) {

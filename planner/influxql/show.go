@@ -45,11 +45,7 @@ func translateShow(st *ShowStatement, db string, cat Catalog, now time.Time) (*Q
 		}
 		return valuesQuery(rows, "name"), nil
 	}
-	sources := st.Sources
-	if len(sources) == 0 {
-		sources = []Source{{Regex: &RegexLit{Pattern: ""}}}
-	}
-	tables, err := loadTables(sources, db, cat)
+	tables, err := showTables(st, db, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +81,15 @@ func translateShow(st *ShowStatement, db string, cat Catalog, now time.Time) (*Q
 		return tagValues(st, tables, now)
 	}
 	return series(st, tables, now)
+}
+
+// showTables are the measurements a SHOW statement reads: FROM's, or all.
+func showTables(st *ShowStatement, db string, cat Catalog) ([]*table, error) {
+	sources := st.Sources
+	if len(sources) == 0 {
+		sources = []Source{{Regex: &RegexLit{Pattern: ""}}}
+	}
+	return loadTables(sources, db, cat)
 }
 
 // window is LIMIT and OFFSET applied to a list.
@@ -309,11 +314,7 @@ func cardinality(st *ShowStatement, db string, cat Catalog, now time.Time) (*Que
 		}
 		return countsQuery([]string{""}, []int64{n}, col), nil
 	}
-	sources := st.Sources
-	if len(sources) == 0 {
-		sources = []Source{{Regex: &RegexLit{Pattern: ""}}}
-	}
-	tables, err := loadTables(sources, db, cat)
+	tables, err := showTables(st, db, cat)
 	if err != nil {
 		return nil, err
 	}
