@@ -68,9 +68,10 @@ type conn struct {
 
 	runMu     sync.Mutex
 	runCancel context.CancelCauseFunc
-	// busy: a statement's messages are being handled (from its first to
-	// ReadyForQuery); a cancel then, before the statement runs, is kept
-	// in cancelPending for it, as PostgreSQL cancels the current command.
+	// busy: a statement's message (Query, Parse, Bind, Describe,
+	// Execute) is being handled; a cancel then, before the statement
+	// runs, is kept in cancelPending for it, as PostgreSQL cancels the
+	// command in progress (setBusy).
 	busy, cancelPending bool
 
 	// runs counts statements bound or run; a plan made at Parse is used

@@ -120,7 +120,10 @@ func (a *Activity) SetState(pid int32, state, text string) {
 		b.state, b.stateChange = state, now
 	}
 	if text != "" {
-		b.query, b.queryStart = loggedText(text), now
+		if text != b.query { // Parse then Bind of one statement: kept once
+			b.query = loggedText(text)
+		}
+		b.queryStart = now
 	}
 }
 
