@@ -130,7 +130,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		argScope = empty
 	}
 	pg := uint32(23)
-	wallClock := true // timestamp (without time zone) bounds: a series of timestamps
+	// timestamp (without time zone) bounds, or one and a quoted literal
+	// PostgreSQL reads as one: a series of timestamps.
+	wall, zoned := false, false
 	for i, a := range f.Args[1:] {
 		t := (&selectBinder{b: b, in: argScope}).pgTypeOf(a, args[i])
 		if _, isParam := a.(*driver.ParamMarkerExpr); isParam {
@@ -139,11 +141,13 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		if t != 21 && t != 23 {
 			pg = 0
 		}
-		if i < 2 && t != 1114 {
-			wallClock = false
+		if _, untyped := args[i].(*unknownLit); i < 2 && !untyped {
+			wall = wall || t == 1114
+			zoned = zoned || t != 1114 && args[i].Type().ID() == arrow.TIMESTAMP
 		}
 	}
-	rows, dt, err := b.series(args)
+	wallClock := wall && !zoned
+	node, err := b.series(args, col)
 	if isNotSupported(err) && !hasTimestamp(args) {
 		for i := range args {
 			if args[i], err = b.coerce(args[i], exec.TypeInt); err != nil {
@@ -157,25 +161,26 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if err != nil {
 		return nil, err
 	}
-	v := &Values{Cols: []Column{{Name: col, Type: dt}}, Rows: rows}
-	switch {
-	case dt.ID() == arrow.INT64:
-		v.Cols[0].PGType = pg
-	case dt.ID() == arrow.TIMESTAMP && wallClock:
-		v.Cols[0].PGType = 1114
+	switch c := &node.Columns()[0]; {
+	case c.Type.ID() == arrow.INT64:
+		c.PGType = pg
+	case c.Type.ID() == arrow.TIMESTAMP && wallClock:
+		c.PGType = 1114
 	}
-	return derivedScope(v, alias), nil
+	return derivedScope(node, alias), nil
 }
 
-// series computes generate_series(start, stop [, step]) over integers, or
-// over timestamps with an interval step, as rows of literals.
-func (b *binder) series(args []exec.Expr) ([][]exec.Expr, arrow.DataType, error) {
+// series binds generate_series(start, stop [, step]) over constant
+// integers, or timestamps with an interval step, as a Series streamed
+// when it runs (empty when an argument is NULL).
+func (b *binder) series(args []exec.Expr, col string) (Node, error) {
 	dt := exec.TypeInt
 	for _, a := range args[:2] {
 		if _, ok := a.(*unknownLit); !ok && a.Type().ID() == arrow.TIMESTAMP {
 			dt = exec.TypeTimestamptz
 		}
 	}
+	cols := []Column{{Name: col, Type: dt}}
 	vals := make([]*exec.Literal, len(args))
 	for i, a := range args {
 		want := dt
@@ -184,73 +189,67 @@ func (b *binder) series(args []exec.Expr) ([][]exec.Expr, arrow.DataType, error)
 		}
 		c, err := b.coerce(a, want)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if c, err = b.fold(c); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		l, ok := c.(*exec.Literal)
 		if !ok {
-			return nil, nil, notSupported("generate_series in FROM with non-constant arguments")
+			return nil, notSupported("generate_series in FROM with non-constant arguments")
 		}
 		if l.V == nil {
-			return nil, dt, nil
+			return &Values{Cols: cols}, nil
 		}
 		vals[i] = l
 	}
 	if dt.ID() == arrow.TIMESTAMP && len(vals) < 3 {
-		return nil, nil, errorf(CodeUndefinedFunc, "function generate_series(timestamp with time zone, timestamp with time zone) does not exist")
-	}
-	var rows [][]exec.Expr
-	add := func(n int) error {
-		if n == maxSeriesRows {
-			return &Error{Code: "54000", Msg: fmt.Sprintf("generate_series in FROM is limited to %d rows", maxSeriesRows)}
-		}
-		return nil
+		return nil, errorf(CodeUndefinedFunc, "function generate_series(timestamp with time zone, timestamp with time zone) does not exist")
 	}
 	if dt.ID() == arrow.INT64 {
-		start, stop, step := vals[0].V.(int64), vals[1].V.(int64), int64(1)
+		n := &Series{Cols: cols, Start: vals[0].V.(int64), Stop: vals[1].V.(int64), Step: 1}
 		if len(vals) == 3 {
-			step = vals[2].V.(int64)
+			n.Step = vals[2].V.(int64)
 		}
-		if step == 0 {
-			return nil, nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
+		if n.Step == 0 {
+			return nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
 		}
-		for i := start; step > 0 && i <= stop || step < 0 && i >= stop; i += step {
-			if err := add(len(rows)); err != nil {
-				return nil, nil, err
-			}
-			rows = append(rows, []exec.Expr{&exec.Literal{V: i, DT: dt}})
-		}
-		return rows, dt, nil
+		return n, nil
 	}
 	step := vals[2].V.(arrow.MonthDayNanoInterval)
 	if step == (arrow.MonthDayNanoInterval{}) {
-		return nil, nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
+		return nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
 	}
-	forward := step.Months > 0 || step.Months == 0 && (step.Days > 0 || step.Days == 0 && step.Nanoseconds > 0)
-	stop := vals[1].V.(exec.Timestamp)
-	cur := exec.Expr(vals[0])
-	for {
-		l, ok := cur.(*exec.Literal)
-		if !ok {
-			return nil, nil, notSupported("this generate_series step")
+	return &Series{Cols: cols, Start: int64(vals[0].V.(exec.Timestamp)), Stop: int64(vals[1].V.(exec.Timestamp)), Interval: &step}, nil
+}
+
+// Series is generate_series over constant bounds: integers Start to Stop
+// by Step, or timestamps Start to Stop by Interval (each the previous plus
+// it, in the session's calendar). It streams when it runs, a batch at a
+// time (exec.Series), whatever its length.
+type Series struct {
+	Cols              []Column
+	Start, Stop, Step int64
+	Interval          *arrow.MonthDayNanoInterval
+}
+
+func (n *Series) Columns() []Column { return n.Cols }
+func (n *Series) Children() []Node  { return nil }
+func (n *Series) Describe() string {
+	if n.Interval != nil {
+		at := func(ns int64) string {
+			return (&exec.Literal{V: exec.Timestamp(ns), DT: exec.TypeTimestamptz}).String()
 		}
-		t, _ := l.V.(exec.Timestamp)
-		if forward && t > stop || !forward && t < stop {
-			break
-		}
-		if err := add(len(rows)); err != nil {
-			return nil, nil, err
-		}
-		rows = append(rows, []exec.Expr{cur})
-		next, err := b.arith(exec.Add, cur, vals[2])
-		if err != nil {
-			return nil, nil, err
-		}
-		cur = next
+		return fmt.Sprintf("GenerateSeries: %s to %s by %s", at(n.Start), at(n.Stop), exec.FormatInterval(*n.Interval))
 	}
-	return rows, dt, nil
+	return fmt.Sprintf("GenerateSeries: %d to %d by %d", n.Start, n.Stop, n.Step)
+}
+
+func (n *Series) build(c *exec.Ctx) exec.Operator {
+	if n.Interval != nil {
+		return exec.NewTimeSeries(schemaOf(n.Cols), n.Start, n.Stop, *n.Interval, c.Location)
+	}
+	return exec.NewIntSeries(schemaOf(n.Cols), n.Start, n.Stop, n.Step)
 }
 
 func hasTimestamp(args []exec.Expr) bool {

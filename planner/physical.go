@@ -21,6 +21,8 @@ func Build(c *exec.Ctx, engine *storage.Engine, n Node) (exec.Operator, error) {
 		return buildValues(c, n)
 	case *CatalogValues:
 		return n.build(c)
+	case *Series:
+		return n.build(c), nil
 	case *TableFunc:
 		v, err := n.values(c)
 		if err != nil {
