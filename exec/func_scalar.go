@@ -68,6 +68,38 @@ func oneOrTwo(dt arrow.DataType, a, b string) func([]arrow.DataType) (arrow.Data
 
 // numericUnary defines a one-argument math function: float64 in and out,
 // or bigint kept as bigint when keepInt is given (abs, ceil, floor).
+// mapFloats applies f to a float column in one typed loop (f of a NULL's
+// slot is computed and masked: f must not fail); ok is false for a
+// constant or another type, which rowwise takes.
+func mapFloats(a arg, n int, f func(float64) float64) (arrow.Array, bool) {
+	col, ok := a.arr.(*array.Float64)
+	if !ok || a.isConst {
+		return nil, false
+	}
+	out := make([]float64, n)
+	for i, x := range col.Float64Values() {
+		out[i] = f(x)
+	}
+	return fixedArray(TypeFloat, out, validity(col)), true
+}
+
+// unaryDomain is PostgreSQL's error for f(x) = r of a finite x where r
+// says x was outside f's domain or the result outside float8's.
+func unaryDomain(name string, x, r float64) error {
+	finite := !math.IsNaN(x) && !math.IsInf(x, 0)
+	switch {
+	case math.IsNaN(r) && finite:
+		return fmt.Errorf("%s: argument %v is out of its domain", name, x)
+	case math.IsInf(r, 0) && finite && name == "ln":
+		return fmt.Errorf("cannot take logarithm of zero")
+	case math.IsInf(r, 0) && finite:
+		return fmt.Errorf("value out of range: overflow")
+	case r == 0 && x != 0 && finite && name == "exp":
+		return errFloatUnderflow // exp(-1000), as PostgreSQL
+	}
+	return nil
+}
+
 func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int64, error)) funcDef {
 	return funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
@@ -80,22 +112,33 @@ func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int
 			return TypeFloat, nil
 		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			if a, ok := args[0].arr.(*array.Float64); ok && !args[0].isConst {
+				// A typed loop over the column (floor in Grafana's
+				// $__timeGroup runs over every row).
+				valid := validity(a)
+				out := make([]float64, n)
+				for i, x := range a.Float64Values() {
+					if valid != nil && !getBit(valid, i) {
+						continue
+					}
+					r := f(x)
+					if math.IsNaN(r) || math.IsInf(r, 0) || r == 0 && x != 0 {
+						if err := unaryDomain(name, x, r); err != nil {
+							return nil, err
+						}
+					}
+					out[i] = r
+				}
+				return fixedArray(TypeFloat, out, valid), nil
+			}
 			if args[0].dt.ID() == arrow.INT64 && keepInt != nil {
 				return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return keepInt(v[0].(int64)) })
 			}
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
 				x := toFloat(v[0])
 				r := f(x)
-				finite := !math.IsNaN(x) && !math.IsInf(x, 0)
-				switch {
-				case math.IsNaN(r) && finite:
-					return nil, fmt.Errorf("%s: argument %v is out of its domain", name, v[0])
-				case math.IsInf(r, 0) && finite && name == "ln":
-					return nil, fmt.Errorf("cannot take logarithm of zero")
-				case math.IsInf(r, 0) && finite:
-					return nil, fmt.Errorf("value out of range: overflow")
-				case r == 0 && x != 0 && finite && name == "exp":
-					return nil, errFloatUnderflow // exp(-1000), as PostgreSQL
+				if err := unaryDomain(name, x, r); err != nil {
+					return nil, err
 				}
 				return r, nil
 			})
@@ -149,10 +192,19 @@ func init() {
 					return rowwise(TypeInt, n, args, true, func(v []any) (any, error) { return v[0], nil })
 				}
 				// round(double) rounds half to even, as PostgreSQL's rint.
+				if out, ok := mapFloats(args[0], n, math.RoundToEven); ok {
+					return out, nil
+				}
 				return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) { return math.RoundToEven(toFloat(v[0])), nil })
 			}
 			// round(x, n) is numeric in PostgreSQL: half away from zero on
 			// the decimal value.
+			if args[1].isConst && args[1].cnst != nil {
+				places := args[1].cnst.(int64)
+				if out, ok := mapFloats(args[0], n, func(x float64) float64 { return RoundDecimal(x, places) }); ok {
+					return out, nil
+				}
+			}
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
 				return RoundDecimal(toFloat(v[0]), v[1].(int64)), nil
 			})

@@ -467,6 +467,14 @@ func datePartOf(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 		return nil, err
 	}
 	out := make([]float64, n)
+	if field == "epoch" && (!wall || c.Location == time.UTC) {
+		// The instant's seconds (Grafana's $__timeGroup groups by them):
+		// no calendar needed.
+		for i, v := range ts {
+			out[i] = epochSeconds(v)
+		}
+		return fixedArray(TypeFloat, out, valid), nil
+	}
 	for i, v := range ts {
 		t := time.Unix(0, v).In(c.Location)
 		ns := v
@@ -483,15 +491,20 @@ func datePartOf(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 	return fixedArray(TypeFloat, out, valid), nil
 }
 
+// epochSeconds is extract(epoch) of nanoseconds: as PostgreSQL, exact
+// microseconds divided once, so the result is the double nearest the
+// decimal value.
+func epochSeconds(ns int64) float64 {
+	if ns%1000 == 0 {
+		return float64(ns/1000) / 1e6
+	}
+	return float64(ns) / 1e9
+}
+
 func datePart(t time.Time, ns int64, field string) (float64, error) {
 	switch field {
 	case "epoch":
-		// As PostgreSQL: exact microseconds divided once, so the result is
-		// the double nearest the decimal value.
-		if ns%1000 == 0 {
-			return float64(ns/1000) / 1e6, nil
-		}
-		return float64(ns) / 1e9, nil
+		return epochSeconds(ns), nil
 	case "year", "years":
 		return float64(t.Year()), nil
 	case "month", "months":

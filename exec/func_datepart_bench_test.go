@@ -1,0 +1,51 @@
+package exec
+
+import "testing"
+
+// BenchmarkDatePartEpoch is extract(epoch FROM time) over a batch of
+// 10-second readings, the heart of Grafana's PostgreSQL $__timeGroup macro
+// (floor(extract(epoch from time)/60)*60): in UTC it needs no calendar.
+func BenchmarkDatePartEpoch(b *testing.B) {
+	vals := make([]any, BatchRows)
+	for i := range vals {
+		vals[i] = 1451606400e9 + i*10e9
+	}
+	rec := recordOf(b, col{"time", TypeTimestamptz, vals})
+	defer rec.Release()
+	e := call(b, "date_part", lit("epoch"), &Column{Index: 0, Name: "time", DT: TypeTimestamptz})
+	c := NewCtx()
+	for b.Loop() {
+		out, err := e.Eval(c, rec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out.Release()
+	}
+}
+
+// BenchmarkFloatFunctions are floor, round and round(x, 2) over a batch of
+// floats: typed loops, not a boxed value per row.
+func BenchmarkFloatFunctions(b *testing.B) {
+	vals := make([]any, BatchRows)
+	for i := range vals {
+		vals[i] = float64(i) / 7
+	}
+	rec := recordOf(b, col{"x", TypeFloat, vals})
+	defer rec.Release()
+	x := &Column{Index: 0, Name: "x", DT: TypeFloat}
+	for _, tc := range []struct {
+		name string
+		e    Expr
+	}{{"floor", call(b, "floor", x)}, {"round", call(b, "round", x)}, {"round2", call(b, "round", x, lit(int64(2)))}} {
+		b.Run(tc.name, func(b *testing.B) {
+			c := NewCtx()
+			for b.Loop() {
+				out, err := tc.e.Eval(c, rec)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out.Release()
+			}
+		})
+	}
+}
