@@ -36,7 +36,7 @@ func BenchmarkFloatFunctions(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		e    Expr
-	}{{"floor", call(b, "floor", x)}, {"round", call(b, "round", x)}, {"round2", call(b, "round", x, lit(int64(2)))}} {
+	}{{"floor", call(b, "floor", x)}, {"round", call(b, "round", x)}, {"round2", call(b, "round", x, lit(int64(2)))}, {"power2", call(b, "power", x, lit(2.0))}} {
 		b.Run(tc.name, func(b *testing.B) {
 			c := NewCtx()
 			for b.Loop() {

@@ -68,6 +68,24 @@ func oneOrTwo(dt arrow.DataType, a, b string) func([]arrow.DataType) (arrow.Data
 
 // numericUnary defines a one-argument math function: float64 in and out,
 // or bigint kept as bigint when keepInt is given (abs, ceil, floor).
+// pow is power(a, b) with PostgreSQL's errors.
+func pow(a, b float64) (float64, error) {
+	if a == 0 && b < 0 {
+		return 0, fmt.Errorf("zero raised to a negative power is undefined")
+	}
+	if a < 0 && b != math.Trunc(b) {
+		return 0, fmt.Errorf("a negative number raised to a non-integer power yields a complex result")
+	}
+	r := math.Pow(a, b)
+	if math.IsInf(r, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
+		return 0, errFloatOverflow
+	}
+	if r == 0 && a != 0 && !math.IsInf(b, 0) {
+		return 0, errFloatUnderflow
+	}
+	return r, nil
+}
+
 // mapFloats applies f to a float column in one typed loop (f of a NULL's
 // slot is computed and masked: f must not fail); ok is false for a
 // constant or another type, which rowwise takes.
@@ -234,22 +252,25 @@ func init() {
 			return TypeFloat, want(args, "numeric", "numeric")
 		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			if col, ok := args[0].arr.(*array.Float64); ok && !args[0].isConst && args[1].isConst && args[1].cnst != nil {
+				// power(x, 2) over a column: one typed loop.
+				b := toFloat(args[1].cnst)
+				valid := validity(col)
+				out := make([]float64, n)
+				for i, a := range col.Float64Values() {
+					if valid != nil && !getBit(valid, i) {
+						continue
+					}
+					r, err := pow(a, b)
+					if err != nil {
+						return nil, err
+					}
+					out[i] = r
+				}
+				return fixedArray(TypeFloat, out, valid), nil
+			}
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
-				a, b := toFloat(v[0]), toFloat(v[1])
-				if a == 0 && b < 0 {
-					return nil, fmt.Errorf("zero raised to a negative power is undefined")
-				}
-				if a < 0 && b != math.Trunc(b) {
-					return nil, fmt.Errorf("a negative number raised to a non-integer power yields a complex result")
-				}
-				r := math.Pow(a, b)
-				if math.IsInf(r, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
-					return nil, errFloatOverflow
-				}
-				if r == 0 && a != 0 && !math.IsInf(b, 0) {
-					return nil, errFloatUnderflow
-				}
-				return r, nil
+				return pow(toFloat(v[0]), toFloat(v[1]))
 			})
 		},
 	})
