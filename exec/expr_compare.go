@@ -368,6 +368,20 @@ func timestampValues(a *array.Timestamp) []int64 {
 // intervalSpan orders an interval as PostgreSQL compares them, by its
 // length with a month of 30 days and a day of 24 hours ('1 mon' = '30
 // days'): whole days, then the nanoseconds after them (0 <= nanos < a day).
+// IntervalSign is -1, 0 or 1 as an interval is shorter than, as long as or
+// longer than zero, by its span as PostgreSQL compares intervals ('1 month
+// -31 days' is negative).
+func IntervalSign(v arrow.MonthDayNanoInterval) int {
+	days, nanos := intervalSpan(v)
+	switch {
+	case days > 0 || days == 0 && nanos > 0:
+		return 1
+	case days == 0 && nanos == 0:
+		return 0
+	}
+	return -1
+}
+
 func intervalSpan(v arrow.MonthDayNanoInterval) (days, nanos int64) {
 	const day = int64(24 * time.Hour)
 	days = int64(v.Months)*30 + int64(v.Days) + v.Nanoseconds/day

@@ -34,10 +34,11 @@ func NewIntSeries(schema *arrow.Schema, start, stop, step int64) *Series {
 }
 
 // NewTimeSeries streams the timestamps start, start+iv, ... up to stop
-// (down to it when iv goes backwards), adding in loc's calendar; iv is
-// not zero.
+// (down to it when iv is negative, by its span as PostgreSQL compares
+// intervals), adding in loc's calendar; iv's span is not zero. A step that
+// does not move that way ends the series ('1 month -29 days' from Jan 31).
 func NewTimeSeries(schema *arrow.Schema, start, stop int64, iv arrow.MonthDayNanoInterval, loc *time.Location) *Series {
-	forward := iv.Months > 0 || iv.Months == 0 && (iv.Days > 0 || iv.Days == 0 && iv.Nanoseconds > 0)
+	forward := IntervalSign(iv) > 0
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -68,6 +69,7 @@ func (s *Series) Next(ctx context.Context) (arrow.Record, error) {
 		var ok bool
 		if s.times {
 			next, ok = AddInterval(s.cur, s.iv, s.loc)
+			ok = ok && next != s.cur && next > s.cur == s.forward
 		} else {
 			next = s.cur + s.step
 			ok = next > s.cur == s.forward // no wrap past the integers there are

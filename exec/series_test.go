@@ -59,6 +59,14 @@ func TestSeries(t *testing.T) {
 	vals, _ = collect(NewTimeSeries(times, day("2024-01-31"), day("2024-05-01"), arrow.MonthDayNanoInterval{Months: 1}, time.UTC))
 	require.Equal(t, []int64{day("2024-01-31"), day("2024-02-29"), day("2024-03-29"), day("2024-04-29")}, vals)
 
+	// A step's direction is its span's, as PostgreSQL compares intervals:
+	// '1 month -31 days' goes back (no rows forward from Jan 1 to Mar 1); a
+	// step that does not move ends the series.
+	vals, _ = collect(NewTimeSeries(times, day("2024-01-01"), day("2024-03-01"), arrow.MonthDayNanoInterval{Months: 1, Days: -31}, time.UTC))
+	require.Empty(t, vals)
+	vals, _ = collect(NewTimeSeries(times, day("2024-01-31"), day("2024-12-31"), arrow.MonthDayNanoInterval{Months: 1, Days: -29}, time.UTC))
+	require.Equal(t, []int64{day("2024-01-31")}, vals)
+
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	s := NewIntSeries(ints, 1, math.MaxInt64, 1)

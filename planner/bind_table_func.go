@@ -142,8 +142,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 			pg = 0
 		}
 		if _, untyped := args[i].(*unknownLit); i < 2 && !untyped {
+			// A date takes either type: a timestamp beside it decides.
 			wall = wall || t == 1114
-			zoned = zoned || t != 1114 && args[i].Type().ID() == arrow.TIMESTAMP
+			zoned = zoned || t != 1114 && t != 1082 && args[i].Type().ID() == arrow.TIMESTAMP
 		}
 	}
 	wallClock := wall && !zoned
@@ -217,7 +218,7 @@ func (b *binder) series(args []exec.Expr, col string) (Node, error) {
 		return n, nil
 	}
 	step := vals[2].V.(arrow.MonthDayNanoInterval)
-	if step == (arrow.MonthDayNanoInterval{}) {
+	if exec.IntervalSign(step) == 0 {
 		return nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
 	}
 	return &Series{Cols: cols, Start: int64(vals[0].V.(exec.Timestamp)), Stop: int64(vals[1].V.(exec.Timestamp)), Interval: &step}, nil

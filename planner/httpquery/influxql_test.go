@@ -87,6 +87,16 @@ func TestInfluxQLSelect(t *testing.T) {
 			`[{"name":"cpu","columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2],["2023-11-14T22:13:40Z",3.5]]}]`},
 		{`SELECT max FROM (SELECT max(usage) FROM cpu GROUP BY host) WHERE host = 'b'`, `[{"name":"cpu","columns":["time","max"],"values":[["2023-11-14T22:13:30Z",2.5]]}]`},
 		{`SELECT count(u) FROM (SELECT usage AS u FROM cpu WHERE usage > 2)`, `[{"name":"cpu","columns":["time","count"],"values":[["1970-01-01T00:00:00Z",3]]}]`},
+		// The outer range narrows the subquery's; the outer GROUP BY tags and
+		// interval reach a subquery without them; a tag selected in it is a value.
+		{`SELECT max FROM (SELECT max(usage) FROM cpu WHERE time >= 1700000000s) WHERE time < 1700000030s`,
+			`[{"name":"cpu","columns":["time","max"],"values":[["2023-11-14T22:13:40Z",3.5]]}]`},
+		{`SELECT max(m) FROM (SELECT mean(usage) AS m FROM cpu GROUP BY time(20s)) WHERE time >= 1700000000s AND time < 1700000060s GROUP BY host`,
+			`[{"name":"cpu","tags":{"host":"a"},"columns":["time","max"],"values":[["2023-11-14T22:14:00Z",5.5]]},
+			  {"name":"cpu","tags":{"host":"b"},"columns":["time","max"],"values":[["2023-11-14T22:13:20Z",2.5]]}]`},
+		{`SELECT mean(max) FROM (SELECT max(usage) FROM cpu) WHERE time >= 1700000000s AND time < 1700000040s GROUP BY time(20s)`,
+			`[{"name":"cpu","columns":["time","mean"],"values":[["2023-11-14T22:13:20Z",2.5],["2023-11-14T22:13:40Z",3.5]]}]`},
+		{`SELECT host FROM (SELECT max(usage), host FROM cpu)`, `[{"name":"cpu","columns":["time","host"],"values":[["2023-11-14T22:14:00Z","a"]]}]`},
 		// top() and bottom(): each series' (and window's) n largest or
 		// smallest values, at their own times, in time order.
 		{`SELECT top(usage, 2) FROM cpu`, `[{"name":"cpu","columns":["time","top"],"values":[["2023-11-14T22:13:40Z",3.5],["2023-11-14T22:14:00Z",5.5]]}]`},
@@ -293,6 +303,8 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT derivative(usage), n FROM cpu", "must be the only item of the SELECT list"},
 		{"db", "SELECT moving_average(usage) FROM cpu", "invalid number of arguments for moving_average"},
 		{"db", "SELECT top(usage, host, 2) FROM cpu", "top() with a tag argument is not supported: GROUP BY the tag instead"},
+		{"db", "SELECT top(usage, host, region, 2) FROM cpu", "top() with a tag argument is not supported"},
+		{"db", "SELECT usage, derivative(usage) FROM cpu", "must be the only item of the SELECT list"},
 		{"db", "SELECT top(usage, 0) FROM cpu", "limit (0) in top function must be at least 1"},
 		{"db", "SELECT bottom(usage, 1), n FROM cpu", "must be the only item of the SELECT list"},
 		{"db", "SELECT integral(usage) FROM cpu", "integral() is not supported by Strata's InfluxQL: use SQL"},

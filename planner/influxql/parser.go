@@ -871,6 +871,13 @@ func (p *parser) showStatement() (Statement, error) {
 	} else if ok, err := p.acceptKeyword("from"); err != nil {
 		return nil, err
 	} else if ok {
+		t, err := p.peek()
+		if err != nil {
+			return nil, err
+		}
+		if t.op("(") {
+			return nil, p.lx.errorAt(t.pos, "SHOW ... FROM a subquery is not supported: name measurements")
+		}
 		if st.Sources, err = p.sources(); err != nil {
 			return nil, err
 		}

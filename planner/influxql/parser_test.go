@@ -97,6 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT x FROM m WHERE a =~ 'x'", "expected a regular expression"},
 		{"SELECT x FROM m WHERE a =~ /open", "unterminated regular expression"},
 		{"SELECT x FROM (SELECT y FROM m), n", "a subquery must be the only source of FROM"},
+		{"SHOW TAG KEYS FROM (SELECT y FROM m)", "SHOW ... FROM a subquery is not supported"},
 		{"SELECT x FROM m, (SELECT y FROM m)", "a subquery must be the only source of FROM"},
 		{"SELECT x FROM (SELECT y FROM m", "expected )"},
 		{"SELECT x INTO y FROM m", "SELECT ... INTO is not supported"},

@@ -342,7 +342,8 @@ func cardinality(st *ShowStatement, db string, cat Catalog, now time.Time) (*Que
 		if q == nil || err != nil {
 			return q, err
 		}
-		return &Query{SQL: "SELECT " + quoteIdent(MeasurementColumn) + ", count(*) AS " + quoteIdent(col) + " FROM (" + q.SQL + ") AS v GROUP BY 1 ORDER BY 1"}, nil
+		// Distinct values of the keys, as InfluxDB counts them.
+		return &Query{SQL: "SELECT " + quoteIdent(MeasurementColumn) + ", count(DISTINCT value) AS " + quoteIdent(col) + " FROM (" + q.SQL + ") AS v GROUP BY 1 ORDER BY 1"}, nil
 	}
 	// series: the distinct tag sets with points (in WHERE's range).
 	var branches []string

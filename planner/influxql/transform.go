@@ -30,6 +30,12 @@ var transformations = map[string]int64{
 	"non_negative_difference": 0, "elapsed": 1, "moving_average": 0, "cumulative_sum": 0,
 }
 
+// isTransformationName reports whether name is a transformation.
+func isTransformationName(name string) bool {
+	_, ok := transformations[name]
+	return ok
+}
+
 // isTransformation reports whether x calls a transformation.
 func isTransformation(x Expr) bool {
 	return calls(x, func(c *Call) bool {
@@ -49,7 +55,7 @@ func transformation(st *SelectStatement) (*transform, error) {
 		return nil, nil
 	}
 	c, ok := st.Fields[0].Expr.(*Call)
-	if _, isTf := transformations[c.Name]; len(st.Fields) != 1 || !ok || !isTf {
+	if !ok || len(st.Fields) != 1 || !isTransformationName(c.Name) {
 		return nil, errorf("a transformation (derivative, difference, moving_average, ...) must be the only item of the SELECT list here: query other fields separately")
 	}
 	tf := &transform{fn: c.Name, name: st.Fields[0].Alias, unit: transformations[c.Name]}

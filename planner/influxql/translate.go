@@ -146,8 +146,10 @@ type table struct {
 	cols map[string]Kind
 	tags []string // sorted
 	// from is the SQL relation of a subquery's rows, named name ("": the
-	// measurement itself).
-	from string
+	// measurement itself); first is the subquery's first time, when its
+	// range has one.
+	from  string
+	first *int64
 }
 
 // relation is the table in a FROM clause.
@@ -947,15 +949,20 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 // passes it down. The subquery reads one measurement.
 func subqueryTable(st *SelectStatement, db string, cat Catalog, now time.Time) ([]*table, error) {
 	inner := *st.Sources[0].Subquery
+	// The outer time range narrows the subquery's.
 	if lo, ok := lowerTime(st.Where, now); ok {
-		if _, has := lowerTime(inner.Where, now); !has {
-			inner.Where = andExpr(inner.Where, &BinaryExpr{Op: ">=", L: &VarRef{Name: "time"}, R: &NumberLit{IsInt: true, Int: lo, Val: float64(lo)}})
-		}
+		inner.Where = andExpr(inner.Where, &BinaryExpr{Op: ">=", L: &VarRef{Name: "time"}, R: &NumberLit{IsInt: true, Int: lo, Val: float64(lo)}})
 	}
 	if hi, ok := upperTime(st.Where, now); ok {
-		if _, has := upperTime(inner.Where, now); !has {
-			inner.Where = andExpr(inner.Where, &BinaryExpr{Op: "<=", L: &VarRef{Name: "time"}, R: &NumberLit{IsInt: true, Int: hi, Val: float64(hi)}})
-		}
+		inner.Where = andExpr(inner.Where, &BinaryExpr{Op: "<=", L: &VarRef{Name: "time"}, R: &NumberLit{IsInt: true, Int: hi, Val: float64(hi)}})
+	}
+	// The outer GROUP BY tags group the subquery too, and an aggregating
+	// subquery without GROUP BY time takes the outer interval, as InfluxDB
+	// passes them down.
+	inner.Dimensions = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(inner.Dimensions), st.Dimensions...))))
+	inner.AllTags = inner.AllTags || st.AllTags
+	if inner.Interval == 0 && st.Interval != 0 && slices.ContainsFunc(inner.Fields, func(f Field) bool { return hasAggregate(f.Expr) }) {
+		inner.Interval, inner.TimeOffset = st.Interval, st.TimeOffset
 	}
 	name, err := subqueryMeasurement(&inner, db, cat)
 	if err != nil || name == "" {
@@ -969,13 +976,20 @@ func subqueryTable(st *SelectStatement, db string, cat Catalog, now time.Time) (
 		return nil, errorf("tz() in a subquery is not supported: give it to the outer query")
 	}
 	t := &table{name: name, cols: map[string]Kind{"time": KindTime}, from: "(" + q.SQL + ") AS " + quoteIdent(name)}
+	if lo, ok := lowerTime(inner.Where, now); ok {
+		t.first = &lo // fill() over it starts there, not at the measurement's first point
+	}
 	for _, k := range q.Tags {
 		t.cols[k] = KindTag
 		t.tags = append(t.tags, k)
 	}
 	slices.Sort(t.tags)
 	for i, v := range q.Values {
-		t.cols[v] = q.ValueKinds[i]
+		k := q.ValueKinds[i]
+		if k == KindTag {
+			k = KindString // a tag selected, not grouped: a value of the rows
+		}
+		t.cols[v] = k
 	}
 	return []*table{t}, nil
 }
@@ -1172,6 +1186,9 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 		lo, _, ok := cat.TimeBounds(db, s.t.name)
 		if !ok {
 			lo = s.now.UnixNano()
+		}
+		if s.t.first != nil {
+			lo = *s.t.first
 		}
 		where = append(where, "time >= "+timeLiteral(lo))
 	}
@@ -1477,7 +1494,7 @@ func topOf(st *SelectStatement) (*topSpec, error) {
 	if len(st.Fields) != 1 || !ok || c.Name != "top" && c.Name != "bottom" {
 		return nil, errorf("top() and bottom() must be the only item of the SELECT list here: query other fields separately")
 	}
-	if len(c.Args) == 3 {
+	if len(c.Args) >= 3 {
 		return nil, errorf("%s() with a tag argument is not supported: GROUP BY the tag instead", c.Name)
 	}
 	if len(c.Args) != 2 {
