@@ -3,10 +3,6 @@ package planner_test
 import (
 	"context"
 	"testing"
-
-	"github.com/stretchr/testify/require"
-
-	"github.com/stratadb/strata/exec"
 )
 
 // BenchmarkGenerateSeries plans and runs a count over generate_series in
@@ -21,17 +17,6 @@ func BenchmarkGenerateSeries(b *testing.B) {
 		{"ints_1M", "SELECT count(*), sum(g) FROM generate_series(1, 1000000) AS g"},
 		{"minutes_year", "SELECT count(*) FROM generate_series(TIMESTAMPTZ '2023-01-01', TIMESTAMPTZ '2024-01-01', INTERVAL '1 minute')"},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				_, op, err := x.p.QueryText(ctx, x.sess, bc.sql, nil)
-				require.NoError(b, err)
-				recs, err := exec.Collect(ctx, op)
-				require.NoError(b, err)
-				for _, r := range recs {
-					r.Release()
-				}
-			}
-		})
+		b.Run(bc.name, func(b *testing.B) { benchQuery(b, ctx, x, bc.sql) })
 	}
 }
