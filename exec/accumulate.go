@@ -64,6 +64,8 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &collectAcc{agg: a}, nil
 	case AggStringAgg, AggMode:
 		return &collectAcc{agg: a}, nil
+	case AggSummary:
+		return &summaryAcc{s: a.Summary}, nil
 	case AggHistogram:
 		if err := CheckHistogram(a.Hist.Min, a.Hist.Max, int64(a.Hist.Buckets)); err != nil {
 			return nil, err

@@ -16,7 +16,10 @@ type percentileAcc[T int64 | float64] struct {
 	agg    Agg
 	vals   [][]T
 	values func(arrow.Array) []T
+	held   int64 // bytes of values kept
 }
+
+func (a *percentileAcc[T]) heldBytes() int64 { return a.held }
 
 // newPercentileAcc returns the typed accumulator for a's argument type, or
 // nil when it has none (the collecting one serves the rest).
@@ -41,11 +44,13 @@ func (a *percentileAcc[T]) update(gids []uint32, arg, _ arrow.Array) error {
 		for i, g := range gids {
 			a.vals[g] = append(a.vals[g], vs[i])
 		}
+		a.held += 8 * int64(len(gids))
 		return nil
 	}
 	for i, g := range gids {
 		if arg.IsValid(i) {
 			a.vals[g] = append(a.vals[g], vs[i])
+			a.held += 8
 		}
 	}
 	return nil
@@ -56,6 +61,7 @@ func (a *percentileAcc[T]) merge(other accumulator, gids []uint32) error {
 	for i, g := range gids {
 		a.vals[g] = append(a.vals[g], o.vals[i]...)
 	}
+	a.held += o.held
 	return nil
 }
 

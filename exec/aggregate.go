@@ -64,6 +64,9 @@ const (
 	AggBitAnd
 	AggBitOr
 	AggBitXor
+	// AggSummary computes Summary.Func from the group's (Time, Arg) points
+	// in time order (Timescale Toolkit's summaries read by an accessor).
+	AggSummary
 )
 
 var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max",
@@ -73,7 +76,7 @@ var aggNames = map[AggFunc]string{AggCountStar: "count(*)", AggCount: "count", A
 	AggCorr: "corr", AggCovarPop: "covar_pop", AggCovarSamp: "covar_samp", AggRegrSlope: "regr_slope",
 	AggRegrIntercept: "regr_intercept", AggRegrR2: "regr_r2", AggRegrCount: "regr_count", AggRegrAvgX: "regr_avgx",
 	AggRegrAvgY: "regr_avgy", AggRegrSXX: "regr_sxx", AggRegrSYY: "regr_syy", AggRegrSXY: "regr_sxy", AggHistogram: "histogram",
-	AggTimeOfMin: "time_of_min", AggTimeOfMax: "time_of_max", AggBitAnd: "bit_and", AggBitOr: "bit_or", AggBitXor: "bit_xor"}
+	AggTimeOfMin: "time_of_min", AggTimeOfMax: "time_of_max", AggBitAnd: "bit_and", AggBitOr: "bit_or", AggBitXor: "bit_xor", AggSummary: "summary"}
 
 // IsPairStat reports whether f is one of the two-argument statistics
 // (corr, covar_*, regr_*).
@@ -102,6 +105,8 @@ type Agg struct {
 	Sep      string
 	Fraction float64
 	Hist     Histogram
+	// Summary is what AggSummary computes.
+	Summary Summary
 }
 
 func orderString(keys []SortKey) string {
@@ -135,6 +140,10 @@ func (a Agg) String() string {
 		return "count(*)" + filterString(a.Filter)
 	case a.Func == AggCountStar:
 		return "count(*)"
+	case a.Func == AggSummary && a.Time == nil:
+		return fmt.Sprintf("%s(%s)%s", a.Summary, a.Arg, filterString(a.Filter))
+	case a.Func == AggSummary:
+		return fmt.Sprintf("%s(%s, %s)%s", a.Summary, a.Time, a.Arg, filterString(a.Filter))
 	case a.Time != nil:
 		return fmt.Sprintf("%s(%s, %s)%s", a.Func, a.Arg, a.Time, filterString(a.Filter))
 	case a.Distinct:
@@ -202,6 +211,11 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 		if a.Time != nil && a.Time.Type().ID() == arrow.TIMESTAMP {
 			return a.Time.Type(), nil
 		}
+	case AggSummary:
+		if numericID(in.ID()) && (a.Time == nil || a.Time.Type().ID() == arrow.TIMESTAMP) {
+			return a.Summary.resultType(), nil
+		}
+		return nil, fmt.Errorf("%s takes a timestamp and a number", a.Summary.Kind)
 	}
 	if a.Func.IsPairStat() && a.Time != nil {
 		x := a.Time.Type().ID()
@@ -333,6 +347,30 @@ type aggState struct {
 	accs     []accumulator
 	gids     []uint32
 	reserved int
+	held     int64 // bytes reserved for the values sizer accumulators keep
+}
+
+// sizer is an accumulator that keeps values as it goes (percentiles,
+// summaries): heldBytes is what they take, reserved against the query's
+// memory limit as they arrive.
+type sizer interface {
+	heldBytes() int64
+}
+
+// accountHeld reserves what the keeping accumulators took since the last
+// call.
+func (st *aggState) accountHeld() error {
+	var n int64
+	for _, acc := range st.accs {
+		if s, ok := acc.(sizer); ok {
+			n += s.heldBytes()
+		}
+	}
+	if d := n - st.held; d != 0 {
+		st.held = n
+		return st.h.c.Reserve(d)
+	}
+	return nil
 }
 
 func (h *HashAggregate) newState(keys []Expr) (*aggState, error) {
@@ -407,7 +445,7 @@ func (st *aggState) add(rec arrow.Record) error {
 			return err
 		}
 	}
-	return nil
+	return st.accountHeld()
 }
 
 // account reserves memory for group state as it grows: keys, map entry
@@ -541,13 +579,16 @@ func (st *aggState) merge(o *aggState, keySchema *arrow.Schema) error {
 			return err
 		}
 	}
-	return st.account()
+	if err := st.account(); err != nil {
+		return err
+	}
+	return st.accountHeld()
 }
 
 // release returns the memory reserved for st's groups.
 func (st *aggState) release() {
-	_ = st.h.c.Reserve(-int64(st.reserved) * st.perGroup())
-	st.reserved = 0
+	_ = st.h.c.Reserve(-int64(st.reserved)*st.perGroup() - st.held)
+	st.reserved, st.held = 0, 0
 }
 
 func zeros(dst []uint32, n int) []uint32 {

@@ -35,7 +35,7 @@ func Mergeable(a Agg) bool {
 	case AggPercentileCont, AggPercentileDisc:
 		return newPercentileAcc(a) != nil
 	case AggCountStar, AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast, AggTimeOfMin, AggTimeOfMax, AggBitAnd, AggBitOr, AggBitXor,
-		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr, AggHistogram:
+		AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggBoolAnd, AggBoolOr, AggHistogram, AggSummary:
 		return true
 	}
 	return a.Func.IsPairStat()

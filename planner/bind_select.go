@@ -612,6 +612,10 @@ func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
 		x, err := q.selector(call, field)
 		return x, true, err
 	}
+	if c, ok := parseToolkitCall(e); ok {
+		x, err := q.toolkit(c)
+		return x, true, err
+	}
 	if call, ok := parseAggCall(e); ok {
 		x, err := q.aggregate(call)
 		return x, true, err
@@ -733,6 +737,22 @@ func (q *selectBinder) constFloat(e ast.ExprNode, what string) (float64, error) 
 	return lit.V.(float64), nil
 }
 
+// aggFilter binds an aggregate's FILTER (WHERE ...); nil when it is
+// always true (as the Toolkit accessors write it without one).
+func (q *selectBinder) aggFilter(e ast.ExprNode) (exec.Expr, error) {
+	f, err := q.b.bindBool(q.in, e, "FILTER")
+	if err != nil {
+		return nil, err
+	}
+	if folded, err := q.b.fold(f); err == nil {
+		if lit, ok := folded.(*exec.Literal); ok && lit.V == true {
+			return nil, nil
+		}
+		f = folded
+	}
+	return f, nil
+}
+
 // aggregate registers an aggregate call and returns its output column.
 func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 	call, err := influxAggregate(call)
@@ -745,12 +765,19 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 	if !ok {
 		return nil, errorf(CodeUndefinedFunc, "aggregate function %s does not exist", name)
 	}
+	switch {
+	case name == "__summary":
+		return q.summaryAggregate(call)
+	case isToolkitSummary(name):
+		return nil, &Error{Code: CodeNotSupported, Msg: name + " returns a Timescale Toolkit summary, which Strata does not hold as a value",
+			Hint: "apply an accessor to it: average(time_weight('Linear', time, value)), or time_weight('Linear', time, value) -> average()"}
+	}
 	agg.Func = fn
 	if name == "array_agg" {
 		return q.arrayAgg(call)
 	}
 	if call.filter != nil {
-		f, err := q.b.bindBool(q.in, call.filter, "FILTER")
+		f, err := q.aggFilter(call.filter)
 		if err != nil {
 			return nil, err
 		}
@@ -854,7 +881,7 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			// in ascending order.
 			agg.Order = []exec.SortKey{{Expr: x}}
 		}
-	case fn == exec.AggFirst || fn == exec.AggLast:
+	case fn == exec.AggFirst || fn == exec.AggLast || fn == exec.AggTimeOfMin || fn == exec.AggTimeOfMax:
 		if len(args) != 2 {
 			return nil, errorf(CodeUndefinedFunc, "function %s takes (value, time)", name)
 		}
@@ -1039,6 +1066,12 @@ var aggFuncs = map[string]exec.AggFunc{
 	"approx_percentile_cont": exec.AggPercentileCont, "approx_distinct": exec.AggCount, "mean": exec.AggAvg,
 	// selector_x(value, time)['field'] (selector.go); alone, an error.
 	"selector_first": exec.AggFirst, "selector_last": exec.AggLast, "selector_min": exec.AggMin, "selector_max": exec.AggMax,
+	// Timescale Toolkit's summaries, read by accessors (toolkit.go); alone, an error.
+	"time_weight": exec.AggSummary, "counter_agg": exec.AggSummary, "gauge_agg": exec.AggSummary,
+	"candlestick_agg": exec.AggSummary, "stats_agg": exec.AggSummary, "percentile_agg": exec.AggSummary,
+	"uddsketch": exec.AggSummary, "tdigest": exec.AggSummary,
+	"__summary":     exec.AggSummary,                                       // what accessors compute in time order
+	"__time_of_min": exec.AggTimeOfMin, "__time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
 }
 
 func isStar(args []ast.ExprNode) bool {

@@ -90,7 +90,7 @@ func (q *selectBinder) selector(call *aggCall, field ast.ExprNode) (exec.Expr, e
 			agg.Func = exec.AggTimeOfMax
 		}
 		if call.filter != nil {
-			if agg.Filter, err = q.b.bindBool(q.in, call.filter, "FILTER"); err != nil {
+			if agg.Filter, err = q.aggFilter(call.filter); err != nil {
 				return nil, err
 			}
 		}

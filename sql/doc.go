@@ -224,7 +224,8 @@
 // WITH ORDINALITY, FILTER combined with OVER, OVER on
 // aggregates TiDB does not know (string_agg(x, ',') OVER ()), NATURAL FULL
 // JOIN, SIMILAR TO with a pattern other than a string constant or a $n
-// parameter, JSON and array containment operators (-> ->> @> <@ &&), bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING,
+// parameter, JSON and array containment operators (->> @> <@ &&; -> only as
+// Timescale Toolkit's summary -> accessor(...), rewritten accessor(summary, ...)), bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING,
 // SELECT INTO, UPDATE/DELETE and DDL. Precedence caveats: ~ ~* !~ !~* take
 // TiDB's comparison precedence (PostgreSQL: the level of ||), which only
 // differs for operands built with LIKE, IN or BETWEEN or mixed with || on

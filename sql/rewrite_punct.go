@@ -313,8 +313,45 @@ func (r *rewriter) operator(t token, op string) {
 		} else {
 			r.emit(t, okKeyword, "LIKE")
 		}
+	case "->":
+		r.pipeline(t)
 	default:
 		r.fail(t, CodeFeatureNotSupported, "operator is not supported: "+op, "")
+	}
+}
+
+// pipeline rewrites Timescale Toolkit's summary -> accessor(args) as the
+// call accessor(summary, args): time_weight('Linear', ts, v) -> average()
+// is average(time_weight('Linear', ts, v)). The summary is the primary
+// before the arrow, so a chain x -> a() -> b() is b(a(x)). The planner
+// finds the summary among the accessor's arguments (the function form
+// puts some last: approx_percentile(0.5, percentile_agg(v))). JSON's ->
+// is not supported: Strata has no json type.
+func (r *rewriter) pipeline(t token) {
+	name := r.tok(0)
+	if (name.kind != tIdent && name.kind != tQIdent) || !r.tok(1).punct("(") {
+		r.unsupported(t, "operator ->", "Strata has no json type; -> applies a Timescale Toolkit accessor to a summary: time_weight('Linear', time, value) -> average()")
+		return
+	}
+	s := r.primaryStart()
+	if s < 0 {
+		r.syntaxErr(t)
+		return
+	}
+	summary := append([]outTok(nil), r.out[s:]...)
+	r.out = r.out[:s]
+	r.step() // the accessor's name
+	if r.err != nil {
+		return
+	}
+	if !r.tok(0).punct("(") {
+		r.syntaxErr(r.tok(0))
+		return
+	}
+	r.step() // its '('
+	r.out = append(r.out, summary...)
+	if !r.tok(0).punct(")") {
+		r.out = append(r.out, r.mk(t, okComma, ","))
 	}
 }
 

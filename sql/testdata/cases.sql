@@ -314,3 +314,5 @@ SELECT count(*) OVER (ORDER BY t RANGE BETWEEN '1 hour' PRECEDING AND '30 minute
 SELECT public.t.a FROM db.public.t JOIN "db"."public".u ON t.a = u.a, (SELECT * FROM x.y.z) s
 # ... and in INSERT INTO
 INSERT INTO db.public.t (time, a) VALUES (now(), 1)
+# Timescale Toolkit's pipeline arrow: summary -> accessor(args) is accessor(summary, args), chained left to right
+SELECT time_bucket('1 hour', ts) AS h, time_weight('Linear', ts, v) -> average(), percentile_agg(v)->approx_percentile(0.9), counter_agg(ts, c) -> "rate"() -> round(2) FROM t GROUP BY 1
