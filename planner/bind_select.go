@@ -1069,7 +1069,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	// Timescale Toolkit's summaries, read by accessors (toolkit.go); alone, an error.
 	"time_weight": exec.AggSummary, "counter_agg": exec.AggSummary, "gauge_agg": exec.AggSummary,
 	"candlestick_agg": exec.AggSummary, "stats_agg": exec.AggSummary, "percentile_agg": exec.AggSummary,
-	"uddsketch": exec.AggSummary, "tdigest": exec.AggSummary,
+	"uddsketch": exec.AggSummary, "tdigest": exec.AggSummary, "state_agg": exec.AggSummary, "compact_state_agg": exec.AggSummary,
 	"__summary":     exec.AggSummary,                                       // what accessors compute in time order
 	"__time_of_min": exec.AggTimeOfMin, "__time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
 }

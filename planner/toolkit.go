@@ -281,6 +281,20 @@ func init() {
 	toolkitSummaries["stats_agg"] = &toolkitSummary{args: []int{1, 2}, accessors: one}
 	toolkitSummaries["stats_agg/2"] = &toolkitSummary{args: []int{2}, accessors: two}
 
+	// state_agg(ts, state): each state holds until the next point's time;
+	// the last point's state holds for no time.
+	states := map[string]toolkitAccessor{
+		"duration_in": {params: [2]int{1, 1}, writeExpr: func(*toolkitCall) (string, error) {
+			return "justify_hours(__summary('time_weight', 'integral', 'locf', 's', a1, " +
+				"CASE WHEN a2 IS NULL THEN NULL WHEN a2 = p1 THEN 1.0 ELSE 0.0 END) FILTER (WHERE f0) * interval '1 second')", nil
+		}},
+		"state_at": {params: [2]int{1, 1}, writeExpr: func(*toolkitCall) (string, error) {
+			return "last(a2, a1) FILTER (WHERE f0 AND a1 <= p1 AND a2 IS NOT NULL)", nil
+		}},
+	}
+	toolkitSummaries["state_agg"] = &toolkitSummary{args: []int{2}, accessors: states}
+	toolkitSummaries["compact_state_agg"] = &toolkitSummary{args: []int{2}, accessors: states}
+
 	toolkitSummaries["percentile_agg"] = &toolkitSummary{args: []int{1}, accessors: percentileAccessors("a1")}
 	toolkitSummaries["uddsketch"] = &toolkitSummary{args: []int{3}, accessors: percentileAccessors("a3")}
 	toolkitSummaries["tdigest"] = &toolkitSummary{args: []int{2}, accessors: percentileAccessors("a2")}
@@ -300,7 +314,9 @@ var toolkitRefused = map[string]string{
 	"error":                    "Strata computes percentiles exactly: the error bound is 0",
 	"approx_percentile_array":  "call approx_percentile once per fraction",
 	"approx_percentiles":       "call approx_percentile once per fraction",
-	"interpolated_duration_in": "state_agg is not supported",
+	"interpolated_duration_in": "it needs the neighbouring buckets' summaries; use duration_in()",
+	"state_timeline":           "Strata has no set-returning accessors; use lead(time) OVER (PARTITION BY ... ORDER BY time) to find where each state ends",
+	"into_values":              "Strata has no set-returning accessors; call duration_in once per state",
 }
 
 // isToolkitSummary reports whether name is a summary aggregate.
