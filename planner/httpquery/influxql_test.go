@@ -284,6 +284,53 @@ func TestInfluxQLShow(t *testing.T) {
 	}
 }
 
+// TestInfluxQLIntegral: integral() as InfluxDB 1.x computes it. Series x:
+// 0 at t0, 10 at +10s, 10 at +20s, 40 at +50s; in pi, series y: 2 at t0 and
+// +30s, z: 1 at t0 (integers). Without GROUP BY time the trapezoids are 50 + 100 + 750.
+// With 20-second windows [0,20) [20,40) [40,60): the trapezoid from +20s to
+// +50s is cut at +40s (value 30 there): 150, 400 (the +20s..+40s part),
+// 350 (the rest). With 10-second windows the cut at +30s (value 20) leaves
+// 150 in [20,30) and gives the rest, 600, to [50,60), across the empty
+// windows, as 1.x does (1.x then drops that last window because its only
+// point lies at its start; Strata keeps it).
+func TestInfluxQLIntegral(t *testing.T) {
+	const data = `pw,dev=x p=0 1700000000000000000
+pw,dev=x p=10 1700000010000000000
+pw,dev=x p=10 1700000020000000000
+pw,dev=x p=40 1700000050000000000
+pi,dev=y p=2i,q=1 1700000000000000000
+pi,dev=y p=2i 1700000030000000000
+pi,dev=z p=1i 1700000000000000000
+`
+	base := serverWith(t, map[string]string{"db": data})
+	const window = ` WHERE time >= 1700000000s AND time < 1700000060s`
+	for _, tt := range []struct{ q, want string }{
+		{`SELECT integral(p) FROM pw WHERE dev = 'x'`,
+			`[{"name":"pw","columns":["time","integral"],"values":[["1970-01-01T00:00:00Z",900]]}]`},
+		{`SELECT integral(p, 1m) AS energy FROM pw` + window + ` GROUP BY dev`,
+			`[{"name":"pw","tags":{"dev":"x"},"columns":["time","energy"],"values":[["2023-11-14T22:13:20Z",15]]}]`},
+		// Integers; a series of one point has no area.
+		{`SELECT integral(p) FROM pi` + window + ` GROUP BY dev`,
+			`[{"name":"pi","tags":{"dev":"y"},"columns":["time","integral"],"values":[["2023-11-14T22:13:20Z",60]]},
+			  {"name":"pi","tags":{"dev":"z"},"columns":["time","integral"],"values":[["2023-11-14T22:13:20Z",0]]}]`},
+		{`SELECT integral(p) FROM pw` + window + ` AND dev = 'x' GROUP BY time(20s)`,
+			`[{"name":"pw","columns":["time","integral"],"values":[["2023-11-14T22:13:20Z",150],["2023-11-14T22:13:40Z",400],["2023-11-14T22:14:00Z",350]]}]`},
+		{`SELECT integral(p) FROM pw` + window + ` AND dev = 'x' GROUP BY time(20s) ORDER BY time DESC`,
+			`[{"name":"pw","columns":["time","integral"],"values":[["2023-11-14T22:14:00Z",350],["2023-11-14T22:13:40Z",400],["2023-11-14T22:13:20Z",150]]}]`},
+		{`SELECT integral(p) FROM pw` + window + ` AND dev = 'x' GROUP BY time(10s) fill(0)`,
+			`[{"name":"pw","columns":["time","integral"],"values":[["2023-11-14T22:13:20Z",50],["2023-11-14T22:13:30Z",100],["2023-11-14T22:13:40Z",150],["2023-11-14T22:13:50Z",0],["2023-11-14T22:14:00Z",0],["2023-11-14T22:14:10Z",600]]}]`},
+		// The WHERE picks the points before the trapezoids are formed.
+		{`SELECT integral(p) FROM pw WHERE dev = 'x' AND p > 5`,
+			`[{"name":"pw","columns":["time","integral"],"values":[["1970-01-01T00:00:00Z",850]]}]`},
+		{`SELECT integral(p) FROM pi` + window + ` AND dev = 'y' GROUP BY time(20s) fill(none)`,
+			`[{"name":"pi","columns":["time","integral"],"values":[["2023-11-14T22:13:20Z",40],["2023-11-14T22:13:40Z",20]]}]`},
+	} {
+		code, body := influxGet(t, base, "/query", "db", "db", "q", tt.q)
+		require.Equal(t, 200, code, tt.q)
+		require.JSONEq(t, `{"results":[{"statement_id":0,"series":`+tt.want+`}]}`, body, tt.q)
+	}
+}
+
 func TestInfluxQLErrors(t *testing.T) {
 	base := serverWith(t, map[string]string{"db": influxData})
 	code, body := influxGet(t, base, "/query", "db", "db", "q", "SELEC usage FROM cpu")
@@ -307,7 +354,11 @@ func TestInfluxQLErrors(t *testing.T) {
 		{"db", "SELECT usage, derivative(usage) FROM cpu", "must be the only item of the SELECT list"},
 		{"db", "SELECT top(usage, 0) FROM cpu", "limit (0) in top function must be at least 1"},
 		{"db", "SELECT bottom(usage, 1), n FROM cpu", "must be the only item of the SELECT list"},
-		{"db", "SELECT integral(usage) FROM cpu", "integral() is not supported by Strata's InfluxQL: use SQL"},
+		{"db", "SELECT sample(usage, 2) FROM cpu", "sample() is not supported by Strata's InfluxQL: use SQL"},
+		{"db", "SELECT integral(usage), n FROM cpu", "integral() must be the only item of the SELECT list"},
+		{"db", "SELECT integral(*) FROM cpu", "integral() of * or of a regular expression is not supported"},
+		{"db", "SELECT integral(usage, 5) FROM cpu", "invalid second argument for integral(): expected a duration like 1h"},
+		{"db", "SELECT integral(mean(usage)) FROM cpu GROUP BY time(1m)", "expected field argument in integral()"},
 		{"db", "SHOW MEASUREMENT CARDINALITY WHERE host = 'a'", "SHOW MEASUREMENT CARDINALITY ... WHERE is not supported"},
 		{"db", "SELECT sum(x) FROM (SELECT usage AS x FROM cpu, mem)", "a subquery over several measurements (cpu, mem) is not supported"},
 		{"db", "SELECT bogus(usage) FROM cpu", "undefined function bogus()"},

@@ -205,6 +205,8 @@ var aggregates = map[string]string{
 	"mode":   "mode() WITHIN GROUP (ORDER BY %s)",
 	"spread": "(max(%[1]s) - min(%[1]s))",
 	"stddev": "stddev_samp(%s)",
+	// integral(field [, unit]): the areas of integralPoints summed, in units.
+	"integral": "sum(%s)",
 	// distinct(field): the query is grouped by the value too (distinctOf).
 	"distinct": "%s",
 }
@@ -222,7 +224,7 @@ var scalars = map[string]int{
 // unsupportedFuncs are InfluxQL functions Strata does not translate, with
 // what to use instead.
 var unsupportedFuncs = map[string]string{
-	"integral": "SQL", "sample": "SQL", "holt_winters": "SQL",
+	"sample": "SQL", "holt_winters": "SQL",
 	"holt_winters_with_fit": "SQL", "exponential_moving_average": "SQL", "chande_momentum_oscillator": "SQL",
 	"kaufmans_efficiency_ratio": "SQL", "kaufmans_adaptive_moving_average": "SQL", "triple_exponential_moving_average": "SQL",
 	"triple_exponential_derivative": "SQL", "relative_strength_index": "SQL", "double_exponential_moving_average": "SQL",
@@ -321,6 +323,9 @@ type selectTranslator struct {
 	// distinct is the field of SELECT distinct(field) ("" for other
 	// queries): its values are grouped by, one row each.
 	distinct string
+	// integral is the field of SELECT integral(field) ("" for other
+	// queries), whose values the rows hold as areas (integralPoints).
+	integral string
 }
 
 // column is a field reference: the column, or NULL when the measurement
@@ -500,7 +505,7 @@ func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
 		return "", errorf("%s() cannot be nested inside another aggregate", c.Name)
 	}
 	want := 1
-	if c.Name == "percentile" {
+	if c.Name == "percentile" || c.Name == "integral" && len(c.Args) == 2 {
 		want = 2
 	}
 	if len(c.Args) != want {
@@ -521,6 +526,9 @@ func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
 	col := s.column(v.Name)
 	if k, ok := s.t.cols[v.Name]; ok && k == KindTag && s.sel == nil {
 		return "", errorf("%s() of tag %s is not supported: aggregate a field", c.Name, v.Name)
+	}
+	if c.Name == "integral" {
+		return s.integralValue(c)
 	}
 	if c.Name == "percentile" {
 		n, ok := c.Args[1].(*NumberLit)
@@ -884,6 +892,10 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	integral, err := integralOf(st)
+	if err != nil {
+		return nil, err
+	}
 	sel, items := selectorWithFields(items)
 	q := &Query{Tags: tags, Time: true, Location: loc}
 	kinds := map[string]Kind{}
@@ -896,7 +908,7 @@ func translateSelect(st *SelectStatement, db string, cat Catalog, now time.Time)
 	}
 	var branches []string
 	for _, t := range tables {
-		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel, loc: loc, distinct: distinct}
+		s := &selectTranslator{st: st, t: t, now: now, agg: agg, tf: tf, kinds: kinds, sel: sel, loc: loc, distinct: distinct, integral: integral}
 		var b string
 		if tp != nil {
 			b, err = s.topBranch(tp, items, tags)
@@ -1241,6 +1253,13 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 	// a group without any is no series).
 	where = append(where, hasField)
 	from := s.t.relation()
+	if s.integral != "" {
+		ip, err := s.integralPoints(tags)
+		if err != nil {
+			return "", err
+		}
+		from = "(" + ip + ") AS " + quoteIdent(s.t.name)
+	}
 	if s.sel != nil {
 		sp, err := s.selectedPoints(tags)
 		if err != nil {
