@@ -16,7 +16,7 @@ type percentileAcc[T int64 | float64] struct {
 	agg    Agg
 	vals   [][]T
 	values func(arrow.Array) []T
-	held   int64 // bytes of values kept
+	held   int64 // bytes of values kept, twice their size (slices grow by doubling)
 }
 
 func (a *percentileAcc[T]) heldBytes() int64 { return a.held }
@@ -44,13 +44,13 @@ func (a *percentileAcc[T]) update(gids []uint32, arg, _ arrow.Array) error {
 		for i, g := range gids {
 			a.vals[g] = append(a.vals[g], vs[i])
 		}
-		a.held += 8 * int64(len(gids))
+		a.held += 16 * int64(len(gids))
 		return nil
 	}
 	for i, g := range gids {
 		if arg.IsValid(i) {
 			a.vals[g] = append(a.vals[g], vs[i])
-			a.held += 8
+			a.held += 16
 		}
 	}
 	return nil

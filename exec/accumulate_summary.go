@@ -94,35 +94,53 @@ func (s Summary) resultType() arrow.DataType {
 // keeps arrival order) and computes each group's value. States merge by
 // taking the other's chunks, so a parallel scan computes it per split.
 type summaryAcc struct {
-	s      Summary
-	chunks []*pointChunk
-	n      int // points kept
+	s        Summary
+	chunks   []*pointChunk
+	n        int // points kept
+	capacity int // points the chunks can hold
 }
 
-// pointChunk holds up to chunkPoints points.
+// pointChunk holds points; its capacity is fixed when it is made.
 type pointChunk struct {
 	gids  []uint32
 	times []int64
 	vals  []float64
 }
 
-const chunkPoints = 1 << 16
+// The first chunk holds firstChunk points, each next one twice as many as
+// the one before, up to maxChunk: a few rows take little memory, many
+// rows are not copied as they grow.
+const (
+	firstChunk = 1 << 10
+	maxChunk   = 1 << 16
+)
 
 func (a *summaryAcc) grow(int) {}
 
-func (a *summaryAcc) heldBytes() int64 { return 20 * int64(a.n) }
+// heldBytes counts the chunks' capacity and what result adds (a point of
+// 16 bytes per point kept).
+func (a *summaryAcc) heldBytes() int64 { return 20*int64(a.capacity) + 16*int64(a.n) }
 
 // room returns the chunk to append to, with space for at least one point.
 func (a *summaryAcc) room() *pointChunk {
-	if k := len(a.chunks); k > 0 && len(a.chunks[k-1].gids) < chunkPoints {
+	k := len(a.chunks)
+	if k > 0 && len(a.chunks[k-1].gids) < cap(a.chunks[k-1].gids) {
 		return a.chunks[k-1]
 	}
-	c := &pointChunk{gids: make([]uint32, 0, chunkPoints), times: make([]int64, 0, chunkPoints), vals: make([]float64, 0, chunkPoints)}
+	size := firstChunk
+	if k > 0 {
+		size = min(2*cap(a.chunks[k-1].gids), maxChunk)
+	}
+	c := &pointChunk{gids: make([]uint32, 0, size), times: make([]int64, 0, size), vals: make([]float64, 0, size)}
 	a.chunks = append(a.chunks, c)
+	a.capacity += size
 	return c
 }
 
 func (a *summaryAcc) update(gids []uint32, arg, tm arrow.Array) error {
+	if arg.DataType().ID() == arrow.NULL || tm != nil && tm.DataType().ID() == arrow.NULL {
+		return nil // a NULL argument: no point takes part
+	}
 	vals, err := floatValues(arg)
 	if err != nil {
 		return err
@@ -134,7 +152,7 @@ func (a *summaryAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	if arg.NullN() == 0 && (tm == nil || tm.NullN() == 0) {
 		for off := 0; off < len(gids); {
 			c := a.room()
-			k := min(len(gids)-off, chunkPoints-len(c.gids))
+			k := min(len(gids)-off, cap(c.gids)-len(c.gids))
 			c.gids = append(c.gids, gids[off:off+k]...)
 			c.vals = append(c.vals, vals[off:off+k]...)
 			if ts != nil {
@@ -172,7 +190,8 @@ func (a *summaryAcc) merge(other accumulator, gids []uint32) error {
 	}
 	a.chunks = append(a.chunks, o.chunks...)
 	a.n += o.n
-	o.chunks, o.n = nil, 0
+	a.capacity += o.capacity
+	o.chunks, o.n, o.capacity = nil, 0, 0
 	return nil
 }
 
@@ -249,15 +268,15 @@ func (s Summary) compute(pts []point) (float64, bool) {
 	if s.Func == SummarySkewness || s.Func == SummaryKurtosis {
 		return s.moment(pts), true
 	}
-	pts = timeOrder(pts)
+	pts = timeOrder(pts, s.Kind == "state_agg")
 	n := len(pts)
-	span := float64(pts[n-1].t-pts[0].t) / 1e9
+	span := nsBetween(pts[0].t, pts[n-1].t) / 1e9
 	counter := s.Kind == "counter_agg"
 	switch s.Func {
 	case SummaryAverage, SummaryIntegral:
 		var sum float64 // value × nanoseconds
 		for k := 0; k+1 < n; k++ {
-			dt := float64(pts[k+1].t - pts[k].t)
+			dt := nsBetween(pts[k].t, pts[k+1].t)
 			if s.LOCF {
 				sum += pts[k].v * dt
 			} else {
@@ -270,7 +289,7 @@ func (s Summary) compute(pts []point) (float64, bool) {
 		if n < 2 {
 			return 0, false
 		}
-		return sum / float64(pts[n-1].t-pts[0].t), true
+		return sum / nsBetween(pts[0].t, pts[n-1].t), true
 	case SummaryDelta, SummaryRate:
 		// A counter's drop is a reset: the value before it is added back.
 		d := pts[n-1].v - pts[0].v
@@ -305,7 +324,7 @@ func (s Summary) compute(pts []point) (float64, bool) {
 		if a == b {
 			return 0, false
 		}
-		return d / (float64(pts[b].t-pts[a].t) / 1e9), true
+		return d / (nsBetween(pts[a].t, pts[b].t) / 1e9), true
 	case SummaryNumResets, SummaryNumChanges:
 		c := 0
 		for k := 1; k < n; k++ {
@@ -325,7 +344,7 @@ func (s Summary) compute(pts []point) (float64, bool) {
 			if counter && k > 0 && pts[k].v < pts[k-1].v {
 				resets += pts[k-1].v
 			}
-			yield(float64(pts[k].t-epoch2000)/1e9, pts[k].v+resets)
+			yield(nsBetween(epoch2000, pts[k].t)/1e9, pts[k].v+resets)
 		}
 	}
 	var mx, my float64
@@ -356,7 +375,7 @@ func (s Summary) compute(pts []point) (float64, bool) {
 		}
 		secs := -(my - slope*mx) / slope
 		ns := secs*1e9 + float64(epoch2000)
-		if math.IsNaN(ns) || ns > math.MaxInt64 || ns < math.MinInt64 {
+		if math.IsNaN(ns) || ns >= math.MaxInt64 || ns < math.MinInt64 {
 			return 0, false
 		}
 		return math.Round(ns/1e3) * 1e3, true // microseconds, as a timestamptz holds
@@ -364,11 +383,22 @@ func (s Summary) compute(pts []point) (float64, bool) {
 	return 0, false
 }
 
+// nsBetween is b - a in nanoseconds, as a float64, exact where the
+// difference fits in an int64 (timestamps centuries apart do not).
+func nsBetween(a, b int64) float64 {
+	d := b - a
+	if (b >= a) != (d >= 0) {
+		return float64(b) - float64(a)
+	}
+	return float64(d)
+}
+
 // timeOrder puts the points in time order, equal times by value, and keeps
-// one point per time: the first, for counters the smallest (so no dropped
-// duplicate counts as a reset). Points a scan delivers in time order are
-// only checked, not sorted.
-func timeOrder(pts []point) []point {
+// one point per time: the one with the smallest value (for counters, so no
+// dropped duplicate counts as a reset), or with largest (keepLast: a
+// state's indicator, so a state any series reports at that time holds).
+// Points a scan delivers in time order are only checked, not sorted.
+func timeOrder(pts []point, keepLast bool) []point {
 	for k := 1; k < len(pts); k++ {
 		if pts[k].t < pts[k-1].t || pts[k].t == pts[k-1].t && pts[k].v < pts[k-1].v {
 			slices.SortFunc(pts, func(a, b point) int {
@@ -390,6 +420,9 @@ func timeOrder(pts []point) []point {
 	n := 0
 	for k := range pts {
 		if n > 0 && pts[k].t == pts[n-1].t {
+			if keepLast {
+				pts[n-1] = pts[k]
+			}
 			continue
 		}
 		pts[n] = pts[k]

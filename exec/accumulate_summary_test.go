@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -276,4 +277,81 @@ func BenchmarkSummary(b *testing.B) {
 	b.Run("counter_rate", func(b *testing.B) {
 		run(b, func() accumulator { return &summaryAcc{s: Summary{Func: SummaryRate, Kind: "counter_agg"}} }, TypeFloat)
 	})
+}
+
+// TestSummaryFarApartTimes: spans of centuries, whose nanoseconds overflow
+// an int64 difference, stay positive and right.
+func TestSummaryFarApartTimes(t *testing.T) {
+	a, b := int64(-8e18), int64(8e18) // 1716 and 2223: 16e18 ns apart
+	span := (float64(b) - float64(a)) / 1e9
+	got, ok := Summary{Func: SummaryTimeDelta, Kind: "counter_agg"}.compute(pointsOf([]int64{b, a}, []float64{3, 1}))
+	require.True(t, ok)
+	require.InDelta(t, span, got, 1)
+	got, _ = Summary{Func: SummaryRate, Kind: "gauge_agg"}.compute(pointsOf([]int64{a, b}, []float64{1, 3}))
+	require.InDelta(t, 2/span, got, 1e-20)
+	got, _ = Summary{Func: SummaryIntegral, Kind: "time_weight", LOCF: true, Unit: sec}.compute(pointsOf([]int64{a, b}, []float64{2, 5}))
+	require.InDelta(t, 2*span, got, 1e3)
+	// The line through (1716, 0) and (2223, 10): its intercept at 2000.
+	got, _ = Summary{Func: SummaryIntercept, Kind: "gauge_agg"}.compute(pointsOf([]int64{a, b}, []float64{0, 10}))
+	at2000 := (float64(epoch2000) - float64(a)) / (float64(b) - float64(a)) * 10
+	require.InDelta(t, at2000, got, 1e-6)
+}
+
+// TestSummaryStateDuplicates: where points of several series share a
+// time, a state's indicator keeps the point in that state (each state
+// reported holds), while other summaries keep the smallest value.
+func TestSummaryStateDuplicates(t *testing.T) {
+	ts := []int64{0, 0, 10 * sec, 10 * sec, 20 * sec}
+	on := []float64{1, 0, 0, 1, 0} // the state of interest at 0 (one series) and 10 s (the other)
+	got, ok := Summary{Func: SummaryIntegral, Kind: "state_agg", LOCF: true, Unit: sec}.compute(pointsOf(ts, on))
+	require.True(t, ok)
+	require.Equal(t, 20.0, got)
+	got, _ = Summary{Func: SummaryIntegral, Kind: "time_weight", LOCF: true, Unit: sec}.compute(pointsOf(ts, on))
+	require.Equal(t, 0.0, got)
+}
+
+// TestSummaryNullArguments: a NULL value or time argument (a literal
+// NULL, typed null) keeps no point: the result is NULL.
+func TestSummaryNullArguments(t *testing.T) {
+	rec := recordOf(t, col{"t", TypeTimestamptz, []any{0, int(sec)}}, col{"v", TypeFloat, []any{1.0, 2.0}})
+	defer rec.Release()
+	for _, a := range []Agg{
+		{Func: AggSummary, Arg: &Literal{V: nil, DT: TypeNull}, Time: colRef(rec, "t"), Summary: Summary{Func: SummaryAverage, Kind: "time_weight"}},
+		{Func: AggSummary, Arg: colRef(rec, "v"), Time: &Literal{V: nil, DT: TypeNull}, Summary: Summary{Func: SummaryNumElements, Kind: "counter_agg"}},
+	} {
+		h, err := NewHashAggregate(NewCtx(), NewValues(rec.Schema(), rec), nil, []Agg{a}, []string{"x"})
+		require.NoError(t, err)
+		out, err := Collect(bg, h)
+		require.NoError(t, err)
+		require.Len(t, out, 1)
+		require.True(t, out[0].Column(0).IsNull(0), a.String())
+		out[0].Release()
+	}
+}
+
+// TestSummaryMemoryAccounting: what the accumulator reserves covers what
+// it allocates, for a few rows (a small first chunk) and for many.
+func TestSummaryMemoryAccounting(t *testing.T) {
+	for _, n := range []int{3, 200_000} {
+		acc := &summaryAcc{s: Summary{Func: SummaryDelta, Kind: "counter_agg"}}
+		gids := make([]uint32, n)
+		tb := array.NewTimestampBuilder(memory.DefaultAllocator, TypeTimestamptz)
+		vb := array.NewFloat64Builder(memory.DefaultAllocator)
+		for i := range n {
+			tb.Append(arrow.Timestamp(int64(i) * sec))
+			vb.Append(float64(i))
+		}
+		ts, vs := tb.NewArray(), vb.NewArray()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		require.NoError(t, acc.update(gids, vs, ts))
+		held := acc.heldBytes()
+		acc.result(TypeFloat, 1).Release()
+		runtime.ReadMemStats(&after)
+		allocated := int64(after.TotalAlloc - before.TotalAlloc)
+		require.GreaterOrEqual(t, held, allocated*9/10, "n=%d: reserved %d, allocated %d", n, held, allocated)
+		require.Less(t, held, 4*allocated+1<<16, "n=%d: reserved %d, allocated %d", n, held, allocated)
+		ts.Release()
+		vs.Release()
+	}
 }

@@ -212,7 +212,8 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 			return a.Time.Type(), nil
 		}
 	case AggSummary:
-		if numericID(in.ID()) && (a.Time == nil || a.Time.Type().ID() == arrow.TIMESTAMP) {
+		// NULL arguments (a literal NULL) make every result NULL.
+		if (numericID(in.ID()) || in.ID() == arrow.NULL) && (a.Time == nil || a.Time.Type().ID() == arrow.TIMESTAMP || a.Time.Type().ID() == arrow.NULL) {
 			return a.Summary.resultType(), nil
 		}
 		return nil, fmt.Errorf("%s takes a timestamp and a number", a.Summary.Kind)

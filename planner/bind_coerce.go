@@ -575,6 +575,10 @@ var castFuncs = map[string]bool{
 // funcCall binds a function call, including package sql's markers.
 func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, error) {
 	name := e.FnName.L
+	if name == sql.MarkerPipe {
+		return nil, &Error{Code: CodeUndefinedFunc, Msg: "operator does not exist: -> applies a Timescale Toolkit accessor to a summary, and this is not one",
+			Hint: "write time_weight('Linear', time, value) -> average(); Strata has no json type"}
+	}
 	if _, _, _, isAgg := aggregateCall(e); isAgg {
 		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", name)
 	}

@@ -766,7 +766,7 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		return nil, errorf(CodeUndefinedFunc, "aggregate function %s does not exist", name)
 	}
 	switch {
-	case name == "__summary":
+	case name == summaryAgg:
 		return q.summaryAggregate(call)
 	case isToolkitSummary(name):
 		return nil, &Error{Code: CodeNotSupported, Msg: name + " returns a Timescale Toolkit summary, which Strata does not hold as a value",
@@ -1070,8 +1070,8 @@ var aggFuncs = map[string]exec.AggFunc{
 	"time_weight": exec.AggSummary, "counter_agg": exec.AggSummary, "gauge_agg": exec.AggSummary,
 	"candlestick_agg": exec.AggSummary, "stats_agg": exec.AggSummary, "percentile_agg": exec.AggSummary,
 	"uddsketch": exec.AggSummary, "tdigest": exec.AggSummary, "state_agg": exec.AggSummary, "compact_state_agg": exec.AggSummary,
-	"__summary":     exec.AggSummary,                                       // what accessors compute in time order
-	"__time_of_min": exec.AggTimeOfMin, "__time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
+	summaryAgg:         exec.AggSummary,                                          // what accessors compute in time order
+	"__pg_time_of_min": exec.AggTimeOfMin, "__pg_time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
 }
 
 func isStar(args []ast.ExprNode) bool {

@@ -2,12 +2,13 @@ package planner
 
 import (
 	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
-	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
@@ -48,25 +49,32 @@ type toolkitCall struct {
 	accessor string
 	summary  *aggCall
 	params   []ast.ExprNode
+	// text reads a constant text argument (a literal or a bind
+	// parameter's value); "" with ok false while a statement is only
+	// described, before its parameters have values.
+	text func(e ast.ExprNode) (v string, ok bool, err error)
 }
 
-// param is accessor parameter i as constant text (lower case, trimmed).
-func (c *toolkitCall) param(i int, what string) (string, error) {
-	e := unparen(c.params[i])
-	if v, ok := e.(*driver.ValueExpr); ok && v.Kind() == driver.KindString {
-		return strings.ToLower(strings.TrimSpace(v.GetString())), nil
-	}
-	return "", errorf(CodeSyntax, "the %s of %s must be a quoted constant", what, c.accessor)
+// param is accessor parameter i as constant text (lower case, trimmed),
+// def while the statement is only described.
+func (c *toolkitCall) param(i int, what, def string) (string, error) {
+	return c.constant(c.params[i], what, c.accessor, def)
 }
 
 // arg is the summary's argument i as constant text (lower case, trimmed).
-func (c *toolkitCall) arg(i int, what string) (string, error) {
-	if i < len(c.summary.args) {
-		if v, ok := unparen(c.summary.args[i]).(*driver.ValueExpr); ok && v.Kind() == driver.KindString {
-			return strings.ToLower(strings.TrimSpace(v.GetString())), nil
-		}
+func (c *toolkitCall) arg(i int, what, def string) (string, error) {
+	return c.constant(c.summary.args[i], what, c.summary.name, def)
+}
+
+func (c *toolkitCall) constant(e ast.ExprNode, what, of, def string) (string, error) {
+	v, ok, err := c.text(e)
+	if err != nil {
+		return "", &Error{Code: "22023", Msg: fmt.Sprintf("the %s of %s must be a constant", what, of), Hint: "write it as a quoted string, like 'Linear', or pass it as a parameter"}
 	}
-	return "", errorf(CodeSyntax, "the %s of %s must be a quoted constant", what, c.summary.name)
+	if !ok {
+		return def, nil
+	}
+	return strings.ToLower(strings.TrimSpace(v)), nil
 }
 
 // fixed is an accessor without parameters written as sql.
@@ -76,13 +84,13 @@ func fixed(sql string) toolkitAccessor {
 
 // summaryFunc is an accessor computed by AggSummary's fn.
 func summaryFunc(kind, fn string) toolkitAccessor {
-	return fixed(fmt.Sprintf("__summary('%s', '%s', '', '', a1, a2) FILTER (WHERE f0)", kind, fn))
+	return fixed(fmt.Sprintf("summary_internal('%s', '%s', '', '', a1, a2) FILTER (WHERE f0)", kind, fn))
 }
 
 // twMethod reads time_weight's method: 'linear' (or 'trapezoidal') or
 // 'locf', in any case.
 func twMethod(c *toolkitCall) (string, error) {
-	m, err := c.arg(0, "method")
+	m, err := c.arg(0, "method", "linear")
 	if err != nil {
 		return "", err
 	}
@@ -101,7 +109,7 @@ func statsMethod(c *toolkitCall, i int) (bool, error) {
 	if i >= len(c.params) {
 		return true, nil
 	}
-	m, err := c.param(i, "method")
+	m, err := c.param(i, "method", "sample")
 	if err != nil {
 		return false, err
 	}
@@ -134,9 +142,15 @@ func init() {
 }
 
 // statsAccessors are stats_agg's accessors over the values v written
-// (v: the argument, f: the rows that take part).
-func statsAccessors(v, f string, prefix, suffix string, acc map[string]toolkitAccessor) {
+// (v: the argument, f: the rows that take part). The sample statistics of
+// one value are NaN for the one-variable summary and NULL for the
+// two-variable one, as Timescale Toolkit gives them.
+func statsAccessors(v, f string, suffix string, acc map[string]toolkitAccessor) {
 	agg := func(fn string) string { return fmt.Sprintf("(%s(%s) FILTER (WHERE %s))", fn, v, f) }
+	one := "'NaN'::float8"
+	if suffix != "" {
+		one = "NULL"
+	}
 	moment := func(fn string) toolkitAccessor {
 		return toolkitAccessor{params: [2]int{0, 1}, writeExpr: func(c *toolkitCall) (string, error) {
 			sample, err := statsMethod(c, 0)
@@ -144,7 +158,11 @@ func statsAccessors(v, f string, prefix, suffix string, acc map[string]toolkitAc
 				return "", err
 			}
 			m := map[bool]string{true: "sample", false: "population"}[sample]
-			return fmt.Sprintf("__summary('stats_agg', '%s', '%s', '', NULL, %s) FILTER (WHERE %s)", fn, m, v, f), nil
+			x := fmt.Sprintf("summary_internal('stats_agg', '%s', '%s', '', NULL, %s) FILTER (WHERE %s)", fn, m, v, f)
+			if sample && suffix != "" {
+				x = fmt.Sprintf("CASE WHEN %s > 1 THEN %s END", agg("count"), x)
+			}
+			return x, nil
 		}}
 	}
 	spread := func(samp, pop string) toolkitAccessor {
@@ -156,17 +174,16 @@ func statsAccessors(v, f string, prefix, suffix string, acc map[string]toolkitAc
 			if !sample {
 				return agg(pop), nil
 			}
-			// One value: NaN, as Timescale Toolkit's one-variable
-			// summary gives (PostgreSQL's sample statistics: NULL).
-			return fmt.Sprintf("CASE WHEN %s = 1 THEN 'NaN'::float8 ELSE %s END", agg("count"), agg(samp)), nil
+			return fmt.Sprintf("CASE WHEN %s = 1 THEN %s ELSE %s END", agg("count"), one, agg(samp)), nil
 		}}
 	}
-	acc[prefix+"average"+suffix] = fixed(agg("avg") + "::float8")
-	acc[prefix+"sum"+suffix] = fixed(agg("sum") + "::float8")
-	acc[prefix+"stddev"+suffix] = spread("stddev_samp", "stddev_pop")
-	acc[prefix+"variance"+suffix] = spread("var_samp", "var_pop")
-	acc[prefix+"skewness"+suffix] = moment("skewness")
-	acc[prefix+"kurtosis"+suffix] = moment("kurtosis")
+	acc["average"+suffix] = fixed(agg("avg") + "::float8")
+	// In float8, as the Toolkit sums: a bigint sum could overflow.
+	acc["sum"+suffix] = fixed(fmt.Sprintf("(sum(%s::float8) FILTER (WHERE %s))", v, f))
+	acc["stddev"+suffix] = spread("stddev_samp", "stddev_pop")
+	acc["variance"+suffix] = spread("var_samp", "var_pop")
+	acc["skewness"+suffix] = moment("skewness")
+	acc["kurtosis"+suffix] = moment("kurtosis")
 }
 
 // percentileAccessors are a percentile sketch's accessors over values v.
@@ -191,21 +208,21 @@ func init() {
 	tw := map[string]toolkitAccessor{
 		"average": {writeExpr: func(c *toolkitCall) (string, error) {
 			m, err := twMethod(c)
-			return fmt.Sprintf("__summary('time_weight', 'average', '%s', '', a2, a3) FILTER (WHERE f0)", m), err
+			return fmt.Sprintf("summary_internal('time_weight', 'average', '%s', '', a2, a3) FILTER (WHERE f0)", m), err
 		}},
 		"integral": {params: [2]int{0, 1}, defaults: []string{"second"}, writeExpr: func(c *toolkitCall) (string, error) {
 			m, err := twMethod(c)
 			if err != nil {
 				return "", err
 			}
-			u, err := c.param(0, "unit")
+			u, err := c.param(0, "unit", "second")
 			if err != nil {
 				return "", err
 			}
 			if _, ok := integralUnits[u]; !ok {
 				return "", errorf("22023", "unrecognized duration unit %q for integral: use microsecond, millisecond, second, minute, hour, day or week", u)
 			}
-			return fmt.Sprintf("__summary('time_weight', 'integral', '%s', '%s', a2, a3) FILTER (WHERE f0)", m, u), nil
+			return fmt.Sprintf("summary_internal('time_weight', 'integral', '%s', '%s', a2, a3) FILTER (WHERE f0)", m, u), nil
 		}},
 		"first_val":  fixed("(first(a3, a2) FILTER (WHERE f0 AND a2 IS NOT NULL AND a3 IS NOT NULL))::float8"),
 		"last_val":   fixed("(last(a3, a2) FILTER (WHERE f0 AND a2 IS NOT NULL AND a3 IS NOT NULL))::float8"),
@@ -246,17 +263,18 @@ func init() {
 		"low":        fixed("(min(a2) FILTER (WHERE " + f + "))::float8"),
 		"open_time":  fixed("min(a1) FILTER (WHERE " + f + ")"),
 		"close_time": fixed("max(a1) FILTER (WHERE " + f + ")"),
-		"high_time":  fixed("__time_of_max(a2, a1) FILTER (WHERE " + f + ")"),
-		"low_time":   fixed("__time_of_min(a2, a1) FILTER (WHERE " + f + ")"),
-		"volume":     fixed("CASE WHEN " + allVolumes + " THEN (sum(a3) FILTER (WHERE " + f + "))::float8 END"),
-		"vwap": fixed("CASE WHEN " + allVolumes + " AND sum(a3) FILTER (WHERE " + f + ") > 0 THEN " +
-			"(sum(a2 * a3) FILTER (WHERE " + f + "))::float8 / (sum(a3) FILTER (WHERE " + f + ")) END"),
+		"high_time":  fixed("time_of_max_internal(a2, a1) FILTER (WHERE " + f + ")"),
+		"low_time":   fixed("time_of_min_internal(a2, a1) FILTER (WHERE " + f + ")"),
+		// Sums in float8, as the Toolkit's: bigint products overflow.
+		"volume": fixed("CASE WHEN " + allVolumes + " THEN sum(a3::float8) FILTER (WHERE " + f + ") END"),
+		"vwap": fixed("CASE WHEN " + allVolumes + " AND sum(a3::float8) FILTER (WHERE " + f + ") > 0 THEN " +
+			"sum(a2::float8 * a3::float8) FILTER (WHERE " + f + ") / sum(a3::float8) FILTER (WHERE " + f + ") END"),
 	}}
 
 	one := map[string]toolkitAccessor{
 		"num_vals": fixed("CASE WHEN count(*) FILTER (WHERE f0) > 0 THEN count(a1) FILTER (WHERE f0) END"),
 	}
-	statsAccessors("a1", "f0", "", "", one)
+	statsAccessors("a1", "f0", "", one)
 	// stats_agg(y, x): pairs where neither is NULL.
 	const pairs = "f0 AND a1 IS NOT NULL AND a2 IS NOT NULL"
 	two := map[string]toolkitAccessor{
@@ -265,8 +283,8 @@ func init() {
 		"intercept":           fixed("regr_intercept(a1, a2) FILTER (WHERE f0)"),
 		"corr":                fixed("corr(a1, a2) FILTER (WHERE f0)"),
 		"determination_coeff": fixed("regr_r2(a1, a2) FILTER (WHERE f0)"),
-		"x_intercept": fixed("CASE WHEN regr_syy(a1, a2) FILTER (WHERE f0) = 0 THEN NULL " +
-			"WHEN regr_sxx(a1, a2) FILTER (WHERE f0) = 0 THEN regr_avgx(a1, a2) FILTER (WHERE f0) " +
+		"x_intercept": fixed("CASE WHEN regr_sxx(a1, a2) FILTER (WHERE f0) = 0 AND regr_count(a1, a2) FILTER (WHERE f0) > 1 THEN regr_avgx(a1, a2) FILTER (WHERE f0) " +
+			"WHEN regr_syy(a1, a2) FILTER (WHERE f0) = 0 THEN NULL " +
 			"ELSE -(regr_intercept(a1, a2) FILTER (WHERE f0)) / (regr_slope(a1, a2) FILTER (WHERE f0)) END"),
 		"covariance": {params: [2]int{0, 1}, writeExpr: func(c *toolkitCall) (string, error) {
 			sample, err := statsMethod(c, 0)
@@ -276,17 +294,20 @@ func init() {
 			return "covar_pop(a1, a2) FILTER (WHERE f0)", err
 		}},
 	}
-	statsAccessors("a1", pairs, "", "_y", two)
-	statsAccessors("a2", pairs, "", "_x", two)
+	statsAccessors("a1", pairs, "_y", two)
+	statsAccessors("a2", pairs, "_x", two)
 	toolkitSummaries["stats_agg"] = &toolkitSummary{args: []int{1, 2}, accessors: one}
 	toolkitSummaries["stats_agg/2"] = &toolkitSummary{args: []int{2}, accessors: two}
 
 	// state_agg(ts, state): each state holds until the next point's time;
-	// the last point's state holds for no time.
+	// the last point's state holds for no time. Where points of several
+	// series share a time, each of their states holds (the Toolkit refuses
+	// two states at one time). The interval counts hours, not days, as the
+	// Toolkit's: 27:00:00.
 	states := map[string]toolkitAccessor{
 		"duration_in": {params: [2]int{1, 1}, writeExpr: func(*toolkitCall) (string, error) {
-			return "justify_hours(__summary('time_weight', 'integral', 'locf', 's', a1, " +
-				"CASE WHEN a2 IS NULL THEN NULL WHEN a2 = p1 THEN 1.0 ELSE 0.0 END) FILTER (WHERE f0) * interval '1 second')", nil
+			return "coalesce(summary_internal('state_agg', 'integral', 'locf', 's', a1, " +
+				"CASE WHEN a2 IS NULL THEN NULL WHEN a2 = p1 THEN 1.0 ELSE 0.0 END) FILTER (WHERE f0) * interval '1 second', interval '0')", nil
 		}},
 		"state_at": {params: [2]int{1, 1}, writeExpr: func(*toolkitCall) (string, error) {
 			return "last(a2, a1) FILTER (WHERE f0 AND a1 <= p1 AND a2 IS NOT NULL)", nil
@@ -300,23 +321,24 @@ func init() {
 	toolkitSummaries["tdigest"] = &toolkitSummary{args: []int{2}, accessors: percentileAccessors("a2")}
 }
 
-// toolkitRefused are accessors (and rollup) that need a stored summary,
-// with what to do instead.
-var toolkitRefused = map[string]string{
-	"rollup":                   "Strata keeps no summaries to combine; apply the accessor to the rows' summary directly",
-	"interpolated_average":     "it needs the neighbouring buckets' summaries; use average(), or time_bucket_gapfill with interpolate()",
-	"interpolated_integral":    "it needs the neighbouring buckets' summaries; use integral()",
-	"interpolated_delta":       "it needs the neighbouring buckets' summaries; use delta()",
-	"interpolated_rate":        "it needs the neighbouring buckets' summaries; use rate()",
-	"extrapolated_delta":       "it needs counter bounds (a tstzrange), which Strata does not have; use delta()",
-	"extrapolated_rate":        "it needs counter bounds (a tstzrange), which Strata does not have; use rate()",
-	"with_bounds":              "Strata has no tstzrange type; use delta() or rate()",
-	"error":                    "Strata computes percentiles exactly: the error bound is 0",
-	"approx_percentile_array":  "call approx_percentile once per fraction",
-	"approx_percentiles":       "call approx_percentile once per fraction",
-	"interpolated_duration_in": "it needs the neighbouring buckets' summaries; use duration_in()",
-	"state_timeline":           "Strata has no set-returning accessors; use lead(time) OVER (PARTITION BY ... ORDER BY time) to find where each state ends",
-	"into_values":              "Strata has no set-returning accessors; call duration_in once per state",
+// toolkitRefused are accessors (and rollup) that need a stored summary or
+// a type Strata lacks, with the summaries they read ("": every one) and
+// what to do instead.
+var toolkitRefused = map[string]struct{ kinds, why string }{
+	"rollup":                   {"", "Strata keeps no summaries to combine; apply the accessor to the rows' summary directly"},
+	"interpolated_average":     {"time_weight", "it needs the neighbouring buckets' summaries; use average(), or time_bucket_gapfill with interpolate()"},
+	"interpolated_integral":    {"time_weight", "it needs the neighbouring buckets' summaries; use integral()"},
+	"interpolated_delta":       {"counter_agg gauge_agg", "it needs the neighbouring buckets' summaries; use delta()"},
+	"interpolated_rate":        {"counter_agg gauge_agg", "it needs the neighbouring buckets' summaries; use rate()"},
+	"extrapolated_delta":       {"counter_agg gauge_agg", "it needs counter bounds (a tstzrange), which Strata does not have; use delta()"},
+	"extrapolated_rate":        {"counter_agg gauge_agg", "it needs counter bounds (a tstzrange), which Strata does not have; use rate()"},
+	"with_bounds":              {"counter_agg gauge_agg", "Strata has no tstzrange type; use delta() or rate()"},
+	"error":                    {"percentile_agg uddsketch tdigest", "Strata computes percentiles exactly: the error bound is 0"},
+	"approx_percentile_array":  {"percentile_agg uddsketch tdigest", "call approx_percentile once per fraction"},
+	"approx_percentiles":       {"percentile_agg uddsketch tdigest", "call approx_percentile once per fraction"},
+	"interpolated_duration_in": {"state_agg compact_state_agg", "it needs the neighbouring buckets' summaries; use duration_in()"},
+	"state_timeline":           {"state_agg compact_state_agg", "Strata has no set-returning accessors; use lead(time) OVER (PARTITION BY ... ORDER BY time) to find where each state ends"},
+	"into_values":              {"state_agg compact_state_agg", "Strata has no set-returning accessors; call duration_in once per state"},
 }
 
 // isToolkitSummary reports whether name is a summary aggregate.
@@ -341,6 +363,9 @@ func parseToolkitCall(e ast.ExprNode) (*toolkitCall, bool) {
 	}
 	c := &toolkitCall{accessor: name}
 	for _, a := range args {
+		if f, ok := unparen(a).(*ast.FuncCallExpr); ok && f.FnName.L == sql.MarkerPipe && len(f.Args) == 1 {
+			a = f.Args[0] // summary -> accessor()
+		}
 		if call, ok := parseAggCall(unparen(a)); ok && isToolkitSummary(call.name) {
 			if c.summary != nil {
 				return nil, false
@@ -370,9 +395,15 @@ func (q *selectBinder) toolkit(c *toolkitCall) (exec.Expr, error) {
 		}
 		return nil, errorf(CodeUndefinedFunc, "function %s takes %s arguments, got %d", kind, joinInts(def.args), len(sum.args))
 	}
-	if why, ok := toolkitRefused[c.accessor]; ok {
-		return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("%s of %s is not supported", c.accessor, kind), Hint: why}
+	if r, ok := toolkitRefused[c.accessor]; ok && (r.kinds == "" || slices.Contains(strings.Fields(r.kinds), kind)) {
+		return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("%s of %s is not supported", c.accessor, kind), Hint: r.why}
 	}
+	for _, p := range c.params {
+		if usesColumns(p) || containsAggregate(p) {
+			return nil, errorf(CodeGrouping, "the parameters of %s must be constants, not columns or aggregates", c.accessor)
+		}
+	}
+	c.text = q.constantText
 	acc, ok := def.accessors[c.accessor]
 	if !ok {
 		names := make([]string, 0, len(def.accessors))
@@ -436,25 +467,70 @@ func toolkitExpr(text string, c *toolkitCall) (ast.ExprNode, error) {
 	return node.(ast.ExprNode), nil
 }
 
-// substitute replaces the column references it names.
+// substitute replaces the column references it names, and gives the
+// accessors' internal aggregates their reserved names (which user SQL
+// cannot call).
 type substitute struct{ vals map[string]ast.ExprNode }
+
+// internalAggs are the accessors' spellings of the internal aggregates.
+var internalAggs = map[string]string{
+	"summary_internal": summaryAgg, "time_of_min_internal": "__pg_time_of_min", "time_of_max_internal": "__pg_time_of_max",
+}
+
+// summaryAgg is AggSummary's name: __pg_summary(kind, fn, method, unit,
+// time, value).
+const summaryAgg = "__pg_summary"
 
 func (s *substitute) Enter(n ast.Node) (ast.Node, bool) { return n, false }
 
 func (s *substitute) Leave(n ast.Node) (ast.Node, bool) {
-	if cn, ok := n.(*ast.ColumnNameExpr); ok && cn.Name.Table.L == "" {
-		if v, ok := s.vals[cn.Name.Name.L]; ok {
-			return v, true
+	switch x := n.(type) {
+	case *ast.ColumnNameExpr:
+		if x.Name.Table.L == "" {
+			if v, ok := s.vals[x.Name.Name.L]; ok {
+				return v, true
+			}
+		}
+	case *ast.FuncCallExpr:
+		if name, ok := internalAggs[x.FnName.L]; ok {
+			x.FnName = ast.NewCIStr(name)
 		}
 	}
 	return n, true
 }
 
+// constantText reads a constant text argument: a literal or a bind
+// parameter's value (ok false while the statement is only described).
+func (q *selectBinder) constantText(e ast.ExprNode) (string, bool, error) {
+	x, err := q.b.bindNode(&scope{}, e, nil)
+	if err != nil {
+		return "", false, err
+	}
+	if x, err = q.b.coerce(x, exec.TypeText); err != nil {
+		return "", false, err
+	}
+	if x, err = q.b.fold(x); err != nil {
+		return "", false, err
+	}
+	lit, ok := x.(*exec.Literal)
+	switch {
+	case !ok:
+		return "", false, errorf("22023", "not a constant")
+	case lit.V == nil && q.b.describe:
+		return "", false, nil
+	case lit.V == nil:
+		return "", false, errorf("22023", "NULL")
+	}
+	v, _ := lit.V.(string)
+	return v, true, nil
+}
+
 // summaryAggregate binds AggSummary, written by the accessors as
-// __summary(kind, fn, method, unit, time, value).
+// __pg_summary(kind, fn, method, unit, time, value) (time NULL for
+// stats_agg).
 func (q *selectBinder) summaryAggregate(call *aggCall) (exec.Expr, error) {
 	if len(call.args) != 6 {
-		return nil, errorf(CodeUndefinedFunc, "function __summary takes 6 arguments")
+		return nil, errorf(CodeInternal, "%s takes 6 arguments", summaryAgg)
 	}
 	text := make([]string, 4)
 	for i := range text {
@@ -470,13 +546,16 @@ func (q *selectBinder) summaryAggregate(call *aggCall) (exec.Expr, error) {
 		return nil, errorf(CodeUndefinedFunc, "no summary function %q", text[1])
 	}
 	s := exec.Summary{Func: exec.SummaryFunc(fn), Kind: text[0], LOCF: text[2] == "locf", Sample: text[2] == "sample", Unit: integralUnits[text[3]]}
+	if s.Func == exec.SummaryIntegral && s.Unit <= 0 {
+		return nil, errorf(CodeInternal, "%s: no unit %q", summaryAgg, text[3])
+	}
 	agg := exec.Agg{Func: exec.AggSummary, Summary: s}
 	v, err := q.b.bindExpr(q.in, call.args[5])
 	if err != nil {
 		return nil, err
 	}
 	agg.Arg = v
-	if !isNullLiteral(call.args[4]) {
+	if s.Kind != "stats_agg" {
 		t, err := q.b.bindExpr(q.in, call.args[4])
 		if err != nil {
 			return nil, err
@@ -489,12 +568,11 @@ func (q *selectBinder) summaryAggregate(call *aggCall) (exec.Expr, error) {
 		}
 	}
 	if _, err := agg.ResultType(); err != nil {
-		return nil, errorf(CodeUndefinedFunc, "%s of %s values does not exist: it takes a timestamp and a number", s.Kind, typeName(int64(pgOfEngine(v.Type()))))
+		what := typeName(int64(pgOfEngine(v.Type()))) + " values"
+		if agg.Time != nil && agg.Time.Type().ID() != arrow.TIMESTAMP && agg.Time.Type().ID() != arrow.NULL {
+			what = "times of type " + typeName(int64(pgOfEngine(agg.Time.Type())))
+		}
+		return nil, errorf(CodeUndefinedFunc, "%s of %s does not exist: it takes a timestamp and a number", s.Kind, what)
 	}
 	return q.addAgg(agg)
-}
-
-func isNullLiteral(e ast.ExprNode) bool {
-	v, ok := unparen(e).(*driver.ValueExpr)
-	return ok && v.Kind() == driver.KindNull
 }

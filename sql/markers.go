@@ -30,6 +30,7 @@ const (
 	MarkerEmptySet                = "__pg_empty_set"     // (): the empty grouping set ()
 	MarkerLagOffset               = "__pg_lag_offset"    // (value, offset): lag/lead's first argument when the offset is not a number
 	MarkerWindowAgg               = "__pg_window_agg"    // ('name', arg, ...): max(__pg_window_agg(...)) OVER w is name(arg, ...) OVER w
+	MarkerPipe                    = "__pg_pipe"          // (summary): summary -> accessor(args) is accessor(__pg_pipe(summary), args)
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

@@ -321,12 +321,13 @@ func (r *rewriter) operator(t token, op string) {
 }
 
 // pipeline rewrites Timescale Toolkit's summary -> accessor(args) as the
-// call accessor(summary, args): time_weight('Linear', ts, v) -> average()
-// is average(time_weight('Linear', ts, v)). The summary is the primary
-// before the arrow, so a chain x -> a() -> b() is b(a(x)). The planner
-// finds the summary among the accessor's arguments (the function form
-// puts some last: approx_percentile(0.5, percentile_agg(v))). JSON's ->
-// is not supported: Strata has no json type.
+// call accessor(__pg_pipe(summary), args): time_weight('Linear', ts, v) ->
+// average() is average(__pg_pipe(time_weight('Linear', ts, v))). The
+// summary is the primary before the arrow, so a chain x -> a() -> b() is
+// b(__pg_pipe(a(__pg_pipe(x)))). The planner finds the summary among the
+// accessor's arguments (the function form puts some last:
+// approx_percentile(0.5, percentile_agg(v))) and refuses __pg_pipe of
+// anything else. JSON's -> is not supported: Strata has no json type.
 func (r *rewriter) pipeline(t token) {
 	name := r.tok(0)
 	if (name.kind != tIdent && name.kind != tQIdent) || !r.tok(1).punct("(") {
@@ -349,7 +350,9 @@ func (r *rewriter) pipeline(t token) {
 		return
 	}
 	r.step() // its '('
+	r.out = append(r.out, r.mk(t, okFunc, MarkerPipe), r.mk(t, okOpen, "("))
 	r.out = append(r.out, summary...)
+	r.out = append(r.out, r.mk(t, okClose, ")"))
 	if !r.tok(0).punct(")") {
 		r.out = append(r.out, r.mk(t, okComma, ","))
 	}

@@ -1,0 +1,39 @@
+package pgwire
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// TestToolkitParameters: Timescale Toolkit accessors take their method,
+// unit and statistics method as bind parameters (pgx sends them through
+// the extended protocol), as with the extension; the statement is
+// described before the values are known.
+func TestToolkitParameters(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, s.dsn("db"))
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	// host a: usage 1.5 at t0, 3.5 at t0+20s (testLP).
+	var avg, integral, sd float64
+	err = conn.QueryRow(ctx, `SELECT average(time_weight($1, time, usage)), integral(time_weight($1, time, usage), $2), stats_agg(usage) -> stddev($3)
+		FROM cpu WHERE host = 'a'`, "LOCF", "minute", "population").Scan(&avg, &integral, &sd)
+	require.NoError(t, err)
+	require.Equal(t, 1.5, avg)
+	require.InDelta(t, 1.5*20/60, integral, 1e-12)
+	require.InDelta(t, 1.0, sd, 1e-12)
+	err = conn.QueryRow(ctx, `SELECT average(time_weight($1, time, usage)) FROM cpu WHERE host = 'a'`, "linear").Scan(&avg)
+	require.NoError(t, err)
+	require.Equal(t, 2.5, avg)
+	_, err = conn.Exec(ctx, `SELECT average(time_weight($1, time, usage)) FROM cpu`, "cubic")
+	require.ErrorContains(t, err, `unknown time_weight method "cubic"`)
+	_, err = conn.Exec(ctx, `SELECT average(time_weight(host, time, usage)) FROM cpu`)
+	require.ErrorContains(t, err, "the method of time_weight must be a constant")
+	require.ErrorContains(t, err, "22023")
+}
