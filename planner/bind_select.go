@@ -52,14 +52,18 @@ func (q *selectBinder) bind() (Node, error) {
 	}
 	q.grouped = sel.GroupBy != nil || having != nil || q.anyAggregate(sel.Fields.Fields, having, orderBy)
 	if sel.GroupBy != nil {
-		sets, ok, err := groupingSets(sel.GroupBy.Items)
+		items, distinct := sel.GroupBy.Items, false
+		if f, isMarker := items[0].Expr.(*ast.FuncCallExpr); isMarker && f.FnName.L == sql.MarkerGroupDistinct {
+			items, distinct = items[1:], true // GROUP BY DISTINCT
+		}
+		sets, ok, err := groupingSets(items)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			err = q.bindGroupingSets(sets)
+			err = q.bindGroupingSets(sets, distinct)
 		}
-		for _, item := range sel.GroupBy.Items {
+		for _, item := range items {
 			if err != nil || ok {
 				break
 			}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -174,18 +175,30 @@ func constructName(c string) string {
 
 // bindGroupingSets registers the keys of every grouping set and, last,
 // the set number key; q.sets lists each set's keys.
-func (q *selectBinder) bindGroupingSets(sets [][]ast.ExprNode) error {
-	q.sets = make([][]int, len(sets))
-	for s, set := range sets {
+func (q *selectBinder) bindGroupingSets(sets [][]ast.ExprNode, distinct bool) error {
+	q.sets = make([][]int, 0, len(sets))
+	var seen []string
+	for _, set := range sets {
+		var keys []int
 		for _, e := range set {
 			k, err := q.addGroupKey(e)
 			if err != nil {
 				return err
 			}
-			if !slices.Contains(q.sets[s], k) {
-				q.sets[s] = append(q.sets[s], k)
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
 			}
 		}
+		if distinct {
+			// GROUP BY DISTINCT: a set grouping by the same keys as an
+			// earlier one (in any order) is dropped.
+			id := fmt.Sprint(slices.Sorted(slices.Values(keys)))
+			if slices.Contains(seen, id) {
+				continue
+			}
+			seen = append(seen, id)
+		}
+		q.sets = append(q.sets, keys)
 	}
 	q.keys = append(q.keys, &exec.Column{Index: -1, Name: "grouping set", DT: exec.TypeInt})
 	q.keyStr = append(q.keyStr, groupingSetName)

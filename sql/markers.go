@@ -23,14 +23,15 @@ const (
 	MarkerTableFunction = "__pg_table_function" // ('name', arg, ...)
 	// MarkerTableFunctionOrdinality is MarkerTableFunction WITH ORDINALITY.
 	MarkerTableFunctionOrdinality = "__pg_table_function_ordinality"
-	MarkerConcat                  = "__pg_concat"        // (left, right): left || right
-	MarkerPower                   = "__pg_power"         // (left, right): left ^ right
-	MarkerAggOrder                = "__pg_agg_order"     // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
-	MarkerGroupingSets            = "__pg_grouping_sets" // (element, ...): GROUPING SETS (element, ...)
-	MarkerEmptySet                = "__pg_empty_set"     // (): the empty grouping set ()
-	MarkerLagOffset               = "__pg_lag_offset"    // (value, offset): lag/lead's first argument when the offset is not a number
-	MarkerWindowAgg               = "__pg_window_agg"    // ('name', arg, ...): max(__pg_window_agg(...)) OVER w is name(arg, ...) OVER w
-	MarkerPipe                    = "__pg_pipe"          // (summary): summary -> accessor(args) is accessor(__pg_pipe(summary), args)
+	MarkerConcat                  = "__pg_concat"         // (left, right): left || right
+	MarkerPower                   = "__pg_power"          // (left, right): left ^ right
+	MarkerAggOrder                = "__pg_agg_order"      // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
+	MarkerGroupingSets            = "__pg_grouping_sets"  // (element, ...): GROUPING SETS (element, ...)
+	MarkerEmptySet                = "__pg_empty_set"      // (): the empty grouping set ()
+	MarkerLagOffset               = "__pg_lag_offset"     // (value, offset): lag/lead's first argument when the offset is not a number
+	MarkerWindowAgg               = "__pg_window_agg"     // ('name', arg, ...): max(__pg_window_agg(...)) OVER w is name(arg, ...) OVER w
+	MarkerPipe                    = "__pg_pipe"           // (summary): summary -> accessor(args) is accessor(__pg_pipe(summary), args)
+	MarkerGroupDistinct           = "__pg_group_distinct" // (): first item of GROUP BY DISTINCT (duplicate grouping sets removed)
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

@@ -176,6 +176,20 @@ func (r *rewriter) keyword(t token, w string) {
 		return
 	}
 	r.emit(t, okKeyword, strings.ToUpper(w))
+	if n := len(r.out); w == "by" && n >= 2 && r.out[n-2].kind == okKeyword && r.out[n-2].text == "GROUP" {
+		// GROUP BY ALL is GROUP BY; GROUP BY DISTINCT removes duplicate
+		// grouping sets (the planner, told by a marker first item).
+		switch {
+		case r.tok(0).word("all"):
+			r.i++
+		case r.tok(0).word("distinct"):
+			r.i++
+			r.emit(t, okFunc, MarkerGroupDistinct)
+			r.emit(t, okOpen, "(")
+			r.emit(t, okClose, ")")
+			r.emit(t, okComma, ",")
+		}
+	}
 }
 
 // funcName emits a function name; r.i is at the '('.

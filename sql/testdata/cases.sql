@@ -316,3 +316,5 @@ SELECT public.t.a FROM db.public.t JOIN "db"."public".u ON t.a = u.a, (SELECT * 
 INSERT INTO db.public.t (time, a) VALUES (now(), 1)
 # Timescale Toolkit's pipeline arrow: summary -> accessor(args) is accessor(summary, args), chained left to right
 SELECT time_bucket('1 hour', ts) AS h, time_weight('Linear', ts, v) -> average(), percentile_agg(v)->approx_percentile(0.9), counter_agg(ts, c) -> "rate"() -> round(2) FROM t GROUP BY 1
+# GROUP BY DISTINCT marks its first item; GROUP BY ALL is GROUP BY
+SELECT a, b, count(*) FROM t GROUP BY DISTINCT ROLLUP (a, b), a UNION ALL SELECT a, b, count(*) FROM t GROUP BY ALL a, b
