@@ -141,7 +141,7 @@ func (a *summaryAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	if arg.DataType().ID() == arrow.NULL || tm != nil && tm.DataType().ID() == arrow.NULL {
 		return nil // a NULL argument: no point takes part
 	}
-	vals, err := floatValues(arg)
+	vals, err := numericFloats(arg)
 	if err != nil {
 		return err
 	}
@@ -232,27 +232,6 @@ func (a *summaryAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		}
 	}
 	return b.NewArray()
-}
-
-// floatValues reads a bigint or double precision array as float64s.
-func floatValues(arg arrow.Array) ([]float64, error) {
-	switch x := arg.(type) {
-	case *array.Float64:
-		return x.Float64Values(), nil
-	case *array.Int64:
-		out := make([]float64, x.Len())
-		for i, v := range x.Int64Values() {
-			out[i] = float64(v)
-		}
-		return out, nil
-	case *array.Uint64:
-		out := make([]float64, x.Len())
-		for i, v := range x.Uint64Values() {
-			out[i] = float64(v)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("a summary of %s: a number is needed", arg.DataType())
 }
 
 // epoch2000 is 2000-01-01 00:00 UTC in Unix nanoseconds, the origin of the

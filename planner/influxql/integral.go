@@ -86,6 +86,9 @@ func (s *selectTranslator) integralPoints(tags []string) (string, error) {
 		}
 		where = append(where, w)
 	}
+	if _, upper := upperTime(st.Where, s.now); st.Interval != 0 && !upper {
+		where = append(where, "time <= "+timeLiteral(s.now.UnixNano())) // as the branch reads them
+	}
 	window, end := "0", ""
 	if st.Interval != 0 {
 		window = s.bucket(false)
