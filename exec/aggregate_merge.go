@@ -23,8 +23,9 @@ type merger interface {
 
 // Mergeable reports whether a's per-split states can be merged, so that
 // it can be computed per split (partial aggregation): the count, sum, avg,
-// min/max, first/last, variance and bool aggregates without DISTINCT, and
-// percentiles of bigint or double precision values. Those that keep every
+// min/max, first/last, variance and bool aggregates without DISTINCT,
+// percentiles of bigint or double precision values and the Toolkit
+// summaries (whose points merge by appending). Those that keep every
 // value otherwise (string_agg, mode, other percentiles) or see the rows in
 // one order are computed in one place.
 func Mergeable(a Agg) bool {

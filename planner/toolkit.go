@@ -2,12 +2,11 @@ package planner
 
 import (
 	"fmt"
-
-	"github.com/apache/arrow-go/v18/arrow"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
