@@ -47,8 +47,12 @@ func (q *selectBinder) bind() (Node, error) {
 		having = sel.Having.Expr
 	}
 	var orderBy []*ast.ByItem
+	withTies := false
 	if sel.OrderBy != nil {
 		orderBy = sel.OrderBy.Items
+		if f, ok := orderBy[len(orderBy)-1].Expr.(*ast.FuncCallExpr); ok && f.FnName.L == sql.MarkerWithTies {
+			orderBy, withTies = orderBy[:len(orderBy)-1], true // FETCH FIRST n ROWS WITH TIES
+		}
 	}
 	q.grouped = sel.GroupBy != nil || having != nil || q.anyAggregate(sel.Fields.Fields, having, orderBy)
 	if sel.GroupBy != nil {
@@ -275,6 +279,14 @@ func (q *selectBinder) bind() (Node, error) {
 	} else if len(sortKeys) > 0 {
 		node = &Sort{Child: node, Keys: sortKeys, Limit: -1}
 	}
+	if withTies {
+		// Over the sorted rows, whose keys the projection below drops.
+		offset, count, err := q.limits(sel.Limit)
+		if err != nil {
+			return nil, err
+		}
+		node = &Limit{Child: node, Offset: offset, Count: count, Ties: sortKeys}
+	}
 	if len(exprs) > visible {
 		keep := make([]exec.Expr, visible)
 		for i := range keep {
@@ -282,22 +294,30 @@ func (q *selectBinder) bind() (Node, error) {
 		}
 		node = &Project{Child: node, Exprs: keep, Cols: cols[:visible]}
 	}
-	if sel.Limit != nil {
-		offset, count := int64(0), int64(-1)
-		var err error
-		if sel.Limit.Count != nil {
-			if count, err = q.b.constInt(sel.Limit.Count, "LIMIT"); err != nil {
-				return nil, err
-			}
-		}
-		if sel.Limit.Offset != nil {
-			if offset, err = q.b.constInt(sel.Limit.Offset, "OFFSET"); err != nil {
-				return nil, err
-			}
+	if sel.Limit != nil && !withTies {
+		offset, count, err := q.limits(sel.Limit)
+		if err != nil {
+			return nil, err
 		}
 		node = &Limit{Child: node, Offset: offset, Count: count}
 	}
 	return node, nil
+}
+
+// limits reads LIMIT's count (-1: none) and OFFSET.
+func (q *selectBinder) limits(l *ast.Limit) (offset, count int64, err error) {
+	count = -1
+	if l.Count != nil {
+		if count, err = q.b.constInt(l.Count, "LIMIT"); err != nil {
+			return 0, 0, err
+		}
+	}
+	if l.Offset != nil {
+		if offset, err = q.b.constInt(l.Offset, "OFFSET"); err != nil {
+			return 0, 0, err
+		}
+	}
+	return offset, count, nil
 }
 
 // nullsFirst reads where NULLs sort: package sql sets NullOrder on every

@@ -7,6 +7,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // Union concatenates its children's rows; the children have the same
@@ -38,10 +39,15 @@ func (b *binder) bindSetOp(n *ast.SetOprStmt) (Node, error) {
 func (b *binder) orderLimit(node Node, orderBy *ast.OrderByClause, limit *ast.Limit) (Node, error) {
 	cols := node.Columns()
 	var err error
+	var keys []exec.SortKey
+	withTies := false
 	if orderBy != nil {
 		s := derivedScope(node, "")
-		var keys []exec.SortKey
-		for _, item := range orderBy.Items {
+		items := orderBy.Items
+		if f, ok := items[len(items)-1].Expr.(*ast.FuncCallExpr); ok && f.FnName.L == sql.MarkerWithTies {
+			items, withTies = items[:len(items)-1], true // FETCH FIRST n ROWS WITH TIES
+		}
+		for _, item := range items {
 			var x exec.Expr
 			if pos, ok := ordinal(item.Expr); ok {
 				if pos < 1 || pos > len(cols) {
@@ -68,6 +74,9 @@ func (b *binder) orderLimit(node Node, orderBy *ast.OrderByClause, limit *ast.Li
 			}
 		}
 		node = &Limit{Child: node, Offset: offset, Count: count}
+		if withTies {
+			node.(*Limit).Ties = keys
+		}
 	}
 	return node, nil
 }

@@ -198,11 +198,17 @@ func (n *Sort) Describe() string {
 type Limit struct {
 	Child         Node
 	Offset, Count int64
+	// Ties, for FETCH FIRST n ROWS WITH TIES, are the sort keys of the
+	// sorted child: the rows after the count that tie with the last pass.
+	Ties []exec.SortKey
 }
 
 func (n *Limit) Columns() []Column { return n.Child.Columns() }
 func (n *Limit) Children() []Node  { return []Node{n.Child} }
 func (n *Limit) Describe() string {
+	if n.Ties != nil {
+		return fmt.Sprintf("Limit: skip=%d, fetch=%s with ties", n.Offset, countString(n.Count))
+	}
 	return fmt.Sprintf("Limit: skip=%d, fetch=%s", n.Offset, countString(n.Count))
 }
 

@@ -133,6 +133,9 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 	case *Sort:
 		return exec.NewSort(c, child, n.Keys, n.Limit), nil
 	case *Limit:
+		if n.Ties != nil {
+			return exec.NewLimitTies(c, child, n.Offset, n.Count, n.Ties), nil
+		}
 		return exec.NewLimit(child, n.Offset, n.Count), nil
 	case *DistinctOn:
 		return exec.NewDistinctOn(c, child, n.Keys), nil

@@ -61,9 +61,16 @@ func prune(n Node, need []bool) (out Node, m []int) {
 		c.Child, c.Keys = child, renumberKeys(n.Keys, cm)
 		return &c, cm
 	case *Limit:
-		child, cm := prune(n.Child, need)
+		exprs := sortExprs(n.Ties)
+		if !renumberable(exprs...) {
+			break
+		}
+		child, cm := prune(n.Child, reads(need, exprs...))
 		c := *n
 		c.Child = child
+		if n.Ties != nil {
+			c.Ties = renumberKeys(n.Ties, cm)
+		}
 		return &c, cm
 	case *Project:
 		if !renumberable(n.Exprs...) {

@@ -49,7 +49,7 @@ func recentBuckets(n Node) Node {
 // column's index in the sort's input.
 func limitedSort(n Node) (*Limit, *Sort, int, bool) {
 	l, ok := n.(*Limit)
-	if !ok || l.Count <= 0 {
+	if !ok || l.Count <= 0 || l.Ties != nil {
 		return nil, nil, 0, false
 	}
 	child := l.Child

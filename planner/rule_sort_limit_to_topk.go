@@ -7,7 +7,7 @@ package planner
 func sortLimitToTopK(n Node) Node {
 	n = mapChildren(n, sortLimitToTopK)
 	l, ok := n.(*Limit)
-	if !ok || l.Count < 0 {
+	if !ok || l.Count < 0 || l.Ties != nil { // a top-k would cut the ties
 		return n
 	}
 	k := l.Want()

@@ -32,6 +32,7 @@ const (
 	MarkerWindowAgg               = "__pg_window_agg"     // ('name', arg, ...): max(__pg_window_agg(...)) OVER w is name(arg, ...) OVER w
 	MarkerPipe                    = "__pg_pipe"           // (summary): summary -> accessor(args) is accessor(__pg_pipe(summary), args)
 	MarkerGroupDistinct           = "__pg_group_distinct" // (): first item of GROUP BY DISTINCT (duplicate grouping sets removed)
+	MarkerWithTies                = "__pg_with_ties"      // (): last ORDER BY item of FETCH FIRST n ROWS WITH TIES
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

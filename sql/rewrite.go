@@ -66,6 +66,7 @@ type frame struct {
 	namedArg bool
 	item     bool   // fParen: a parenthesised FROM item
 	values   bool   // query level: inside a VALUES list (rows get ROW)
+	ordered  bool   // query level: its own ORDER BY was seen (FETCH ... WITH TIES needs one)
 	join     string // the sentinel of a FULL or ASOF JOIN at this level awaiting its ON or USING
 	cases    int    // fConcat, fJoinOn: open CASE ... END inside the operand
 	nulls    int    // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST

@@ -359,10 +359,12 @@ func (r *rewriter) pipeline(t token) {
 }
 
 // limitClause rewrites any sequence of LIMIT n|ALL, OFFSET n [ROW|ROWS] and
-// FETCH {FIRST|NEXT} [n] {ROW|ROWS} ONLY to LIMIT count OFFSET offset. With
-// an offset and no count, count is 18446744073709551615 (no limit).
+// FETCH {FIRST|NEXT} [n] {ROW|ROWS} {ONLY|WITH TIES} to LIMIT count OFFSET
+// offset. With an offset and no count, count is 18446744073709551615 (no
+// limit). WITH TIES adds MarkerWithTies() as the last ORDER BY item.
 func (r *rewriter) limitClause() {
 	var count, offset *outTok
+	ties := false
 	first := r.tok(0)
 	for r.err == nil {
 		t := r.tok(0)
@@ -399,9 +401,15 @@ func (r *rewriter) limitClause() {
 			}
 			r.i++
 			if r.tok(0).word("with") && r.tok(1).word("ties") {
-				r.unsupported(r.tok(0), "FETCH ... WITH TIES", "")
-				return
+				if f := r.queryFrame(); f == nil || !f.ordered {
+					r.fail(r.tok(0), CodeSyntaxError, "WITH TIES cannot be specified without ORDER BY clause", "")
+					return
+				}
+				ties = true
+				r.i += 2
+				continue
 			}
+			ties = false
 			if !r.tok(0).word("only") {
 				r.syntaxErr(r.tok(0))
 				return
@@ -413,6 +421,12 @@ func (r *rewriter) limitClause() {
 			}
 			if count == nil && offset == nil {
 				return
+			}
+			if ties {
+				r.emit(first, okComma, ",")
+				r.emit(first, okFunc, MarkerWithTies)
+				r.emit(first, okOpen, "(")
+				r.emit(first, okClose, ")")
 			}
 			r.emit(first, okKeyword, "LIMIT")
 			if count == nil {

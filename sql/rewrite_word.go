@@ -159,6 +159,12 @@ func (r *rewriter) keyword(t token, w string) {
 		case "order", "union", "intersect", "except", "select", "from", "where", "group":
 			f.values = false
 		}
+		switch w {
+		case "order":
+			f.ordered = f.ordered || f == r.top()
+		case "select", "union", "intersect", "except":
+			f.ordered = false
+		}
 	}
 	switch f := r.top(); {
 	case (f.kind == fConcat || f.kind == fJoinOn) && w == "case":

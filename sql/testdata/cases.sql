@@ -318,3 +318,5 @@ INSERT INTO db.public.t (time, a) VALUES (now(), 1)
 SELECT time_bucket('1 hour', ts) AS h, time_weight('Linear', ts, v) -> average(), percentile_agg(v)->approx_percentile(0.9), counter_agg(ts, c) -> "rate"() -> round(2) FROM t GROUP BY 1
 # GROUP BY DISTINCT marks its first item; GROUP BY ALL is GROUP BY
 SELECT a, b, count(*) FROM t GROUP BY DISTINCT ROLLUP (a, b), a UNION ALL SELECT a, b, count(*) FROM t GROUP BY ALL a, b
+# FETCH ... WITH TIES adds a marker as the last ORDER BY item
+SELECT a FROM t ORDER BY b DESC, c OFFSET 2 ROWS FETCH FIRST 3 ROWS WITH TIES
