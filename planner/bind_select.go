@@ -792,6 +792,9 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 	switch {
 	case name == summaryAgg:
 		return q.summaryAggregate(call)
+	case name == "lttb":
+		return nil, &Error{Code: CodeNotSupported, Msg: "lttb returns a Timescale Toolkit timevector, which Strata does not hold as a value",
+			Hint: "read its points with unnest: SELECT time, value FROM unnest((SELECT lttb(time, value, 500) FROM t WHERE ...))"}
 	case isToolkitSummary(name):
 		return nil, &Error{Code: CodeNotSupported, Msg: name + " returns a Timescale Toolkit summary, which Strata does not hold as a value",
 			Hint: "apply an accessor to it: average(time_weight('Linear', time, value)), or time_weight('Linear', time, value) -> average()"}
@@ -1093,7 +1096,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	// Timescale Toolkit's summaries, read by accessors (toolkit.go); alone, an error.
 	"time_weight": exec.AggSummary, "counter_agg": exec.AggSummary, "gauge_agg": exec.AggSummary,
 	"candlestick_agg": exec.AggSummary, "stats_agg": exec.AggSummary, "percentile_agg": exec.AggSummary,
-	"uddsketch": exec.AggSummary, "tdigest": exec.AggSummary, "state_agg": exec.AggSummary, "compact_state_agg": exec.AggSummary,
+	"uddsketch": exec.AggSummary, "tdigest": exec.AggSummary, "lttb": exec.AggSummary, "state_agg": exec.AggSummary, "compact_state_agg": exec.AggSummary,
 	summaryAgg:         exec.AggSummary,                                          // what accessors compute in time order
 	"__pg_time_of_min": exec.AggTimeOfMin, "__pg_time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
 }

@@ -73,6 +73,14 @@ const maxSeriesRows = 1 << 20
 // tableFunction binds a function in FROM. generate_series(start, stop
 // [, step]) over integers is supported, with constant arguments.
 func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
+	if len(f.Args) == 2 && constText(f.Args[0]) == "unnest" {
+		if sel, call, ok := lttbCall(f.Args[1]); ok {
+			if alias == "" {
+				alias = "unnest"
+			}
+			return b.unnestLTTB(sel, call, alias)
+		}
+	}
 	empty := &scope{}
 	args := make([]exec.Expr, len(f.Args)-1)
 	for i, a := range f.Args[1:] {

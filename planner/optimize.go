@@ -51,6 +51,10 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		c := *n
 		c.Child = f(n.Child)
 		return &c
+	case *LTTB:
+		c := *n
+		c.Child = f(n.Child)
+		return &c
 	case *DistinctOn:
 		c := *n
 		c.Child = f(n.Child)

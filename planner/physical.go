@@ -132,6 +132,8 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		return op, nil
 	case *Sort:
 		return exec.NewSort(c, child, n.Keys, n.Limit), nil
+	case *LTTB:
+		return exec.NewLTTB(c, child, n.Resolution, schemaOf(n.Cols)), nil
 	case *Limit:
 		if n.Ties != nil {
 			return exec.NewLimitTies(c, child, n.Offset, n.Count, n.Ties), nil
