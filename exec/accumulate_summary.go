@@ -98,7 +98,41 @@ type summaryAcc struct {
 	chunks   []*pointChunk
 	n        int // points kept
 	capacity int // points the chunks can hold
+	// leader, when set, is the accumulator of an earlier aggregate over
+	// the same points (another accessor of the same summary): this one
+	// keeps none and reads the leader's, placed per group by its result.
+	leader *summaryAcc
+	// pts and start are the points placed per group (group g's in
+	// pts[start[g]:start[g]+kept[g]], in time order, one per time) once
+	// result ran, for the followers.
+	pts   []point
+	start []int
+	kept  []int
 }
+
+// shareSummaryPoints makes each summary aggregate that reads the same
+// points as an earlier one (time, value, filter and the rule for points
+// at one time alike) a follower of it: the points are kept once however
+// many accessors read a summary (delta, rate and slope of one counter).
+func shareSummaryPoints(aggs []Agg, accs []accumulator) {
+	leaders := map[string]*summaryAcc{}
+	for i, a := range aggs {
+		acc, ok := accs[i].(*summaryAcc)
+		if !ok || a.Time == nil {
+			continue
+		}
+		key := fmt.Sprintf("%s|%s|%s|%t", a.Time, a.Arg, filterString(a.Filter), a.Summary.keepsLast())
+		if l, ok := leaders[key]; ok {
+			acc.leader = l
+			continue
+		}
+		leaders[key] = acc
+	}
+}
+
+// keepsLast reports whether, of points at one time, the largest value is
+// kept (a state's indicator) rather than the smallest.
+func (s Summary) keepsLast() bool { return s.Kind == "state_agg" }
 
 // pointChunk holds points; its capacity is fixed when it is made.
 type pointChunk struct {
@@ -182,6 +216,9 @@ func (a *summaryAcc) update(gids []uint32, arg, tm arrow.Array) error {
 }
 
 func (a *summaryAcc) merge(other accumulator, gids []uint32) error {
+	if a.leader != nil {
+		return nil // the leader merges the points
+	}
 	o := other.(*summaryAcc)
 	for _, c := range o.chunks {
 		for i, g := range c.gids {
@@ -196,6 +233,14 @@ func (a *summaryAcc) merge(other accumulator, gids []uint32) error {
 }
 
 func (a *summaryAcc) result(dt arrow.DataType, groups int) arrow.Array {
+	b := array.NewBuilder(memory.DefaultAllocator, dt)
+	defer b.Release()
+	if l := a.leader; l != nil && l.start != nil {
+		for g := range groups {
+			a.appendResult(b, dt, l.pts[l.start[g]:l.start[g]+l.kept[g]])
+		}
+		return b.NewArray()
+	}
 	// Each group's points to one segment, in arrival order.
 	start := make([]int, groups+1)
 	for _, c := range a.chunks {
@@ -216,22 +261,31 @@ func (a *summaryAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		}
 	}
 	a.chunks = nil
-	b := array.NewBuilder(memory.DefaultAllocator, dt)
-	defer b.Release()
+	a.pts, a.start, a.kept = pts, start, make([]int, groups)
 	for g := range groups {
-		v, ok := a.s.compute(pts[start[g]:start[g+1]])
-		switch {
-		case !ok:
-			b.AppendNull()
-		case dt.ID() == arrow.INT64:
-			b.(*array.Int64Builder).Append(int64(v))
-		case dt.ID() == arrow.TIMESTAMP:
-			b.(*array.TimestampBuilder).Append(arrow.Timestamp(v))
-		default:
-			b.(*array.Float64Builder).Append(v)
+		seg := pts[start[g]:start[g+1]]
+		if len(seg) > 0 && a.s.Func != SummarySkewness && a.s.Func != SummaryKurtosis {
+			seg = timeOrder(seg, a.s.keepsLast())
 		}
+		a.kept[g] = len(seg)
+		a.appendResult(b, dt, seg)
 	}
 	return b.NewArray()
+}
+
+// appendResult appends the summary function of one group's points.
+func (a *summaryAcc) appendResult(b array.Builder, dt arrow.DataType, seg []point) {
+	v, ok := a.s.compute(seg)
+	switch {
+	case !ok:
+		b.AppendNull()
+	case dt.ID() == arrow.INT64:
+		b.(*array.Int64Builder).Append(int64(v))
+	case dt.ID() == arrow.TIMESTAMP:
+		b.(*array.TimestampBuilder).Append(arrow.Timestamp(v))
+	default:
+		b.(*array.Float64Builder).Append(v)
+	}
 }
 
 // epoch2000 is 2000-01-01 00:00 UTC in Unix nanoseconds, the origin of the

@@ -355,3 +355,70 @@ func TestSummaryMemoryAccounting(t *testing.T) {
 		vs.Release()
 	}
 }
+
+// TestSummaryPointsShared: accessors of one summary (same time, value and
+// filter) keep the points once and give what each gives alone.
+func TestSummaryPointsShared(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n := 5000
+	ks, ts, vs := make([]any, n), make([]any, n), make([]any, n)
+	for i := range n {
+		ks[i] = fmt.Sprintf("g%d", rng.IntN(7))
+		ts[i] = rng.IntN(1000) * int(sec)
+		vs[i] = float64(rng.IntN(100))
+	}
+	rec := recordOf(t, col{"k", TypeText, ks}, col{"t", TypeTimestamptz, ts}, col{"v", TypeFloat, vs})
+	defer rec.Release()
+	mk := func(f SummaryFunc, kind string) Agg {
+		return Agg{Func: AggSummary, Arg: colRef(rec, "v"), Time: colRef(rec, "t"), Summary: Summary{Func: f, Kind: kind, Unit: sec}}
+	}
+	aggs := []Agg{mk(SummaryDelta, "counter_agg"), mk(SummaryRate, "counter_agg"), mk(SummaryNumElements, "counter_agg"),
+		mk(SummaryAverage, "time_weight"), mk(SummaryIntegral, "state_agg"), mk(SummarySlope, "gauge_agg")}
+	filtered := mk(SummaryDelta, "counter_agg")
+	filtered.Filter = &Compare{Op: Gt, L: colRef(rec, "v"), R: &Literal{V: 50.0, DT: TypeFloat}}
+	aggs = append(aggs, filtered)
+	run := func(aggs []Agg) ([]string, int64) {
+		c := NewCtx()
+		names := make([]string, len(aggs)+1)
+		for i := range names {
+			names[i] = fmt.Sprint("c", i)
+		}
+		h, err := NewHashAggregate(c, NewValues(rec.Schema(), rec), []Expr{colRef(rec, "k")}, aggs, names)
+		require.NoError(t, err)
+		out, err := Collect(bg, h)
+		require.NoError(t, err)
+		peak := c.Used()
+		rows := map[string][]string{}
+		for _, r := range out {
+			for i := range int(r.NumRows()) {
+				k := r.Column(0).(*array.String).Value(i)
+				for j := 1; j < int(r.NumCols()); j++ {
+					rows[k] = append(rows[k], r.Column(j).ValueStr(i))
+				}
+			}
+			r.Release()
+		}
+		h.Close()
+		var flat []string
+		for g := range 7 {
+			flat = append(flat, rows[fmt.Sprintf("g%d", g)]...)
+		}
+		return flat, peak
+	}
+	together, shared := run(aggs)
+	var alone []string
+	var separate int64
+	perAgg := make([][]string, len(aggs))
+	for i, a := range aggs {
+		var used int64
+		perAgg[i], used = run([]Agg{a})
+		separate += used
+	}
+	for g := range 7 {
+		for i := range aggs {
+			alone = append(alone, perAgg[i][g])
+		}
+	}
+	require.Equal(t, alone, together)
+	require.Less(t, shared, separate/2, "the points are kept once for the accessors that share them")
+}

@@ -383,6 +383,7 @@ func (h *HashAggregate) newState(keys []Expr) (*aggState, error) {
 		}
 		st.accs[i] = acc
 	}
+	shareSummaryPoints(h.aggs, st.accs)
 	if len(keys) == 0 {
 		st.g.groups = 1
 	}
@@ -442,6 +443,9 @@ func (st *aggState) add(rec arrow.Record) error {
 		return err
 	}
 	for i, a := range h.aggs {
+		if s, ok := st.accs[i].(*summaryAcc); ok && s.leader != nil {
+			continue // its leader keeps the points
+		}
 		if err := updateAcc(h.c, st.accs[i], a, rec, st.gids, st.g.groups); err != nil {
 			return err
 		}
