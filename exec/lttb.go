@@ -8,7 +8,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // LTTB downsamples its child's points (column 0 a timestamp, column 1 a
@@ -87,9 +86,9 @@ func (l *LTTB) Next(ctx context.Context) (arrow.Record, error) {
 		return 0
 	})
 	pts = lttb(pts, int(min(l.resolution, math.MaxInt32)))
-	tb := array.NewTimestampBuilder(memory.DefaultAllocator, TypeTimestamptz)
+	tb := array.NewTimestampBuilder(l.c.Mem, TypeTimestamptz)
 	defer tb.Release()
-	vb := array.NewFloat64Builder(memory.DefaultAllocator)
+	vb := array.NewFloat64Builder(l.c.Mem)
 	defer vb.Release()
 	for _, p := range pts {
 		tb.Append(arrow.Timestamp(p.t))

@@ -31,6 +31,11 @@ func TestToolkitParameters(t *testing.T) {
 	err = conn.QueryRow(ctx, `SELECT average(time_weight($1, time, usage)) FROM cpu WHERE host = 'a'`, "linear").Scan(&avg)
 	require.NoError(t, err)
 	require.Equal(t, 2.5, avg)
+	// lttb's resolution as a parameter: host a's two points are both kept.
+	var points int
+	err = conn.QueryRow(ctx, `SELECT count(*) FROM unnest((SELECT lttb(time, usage, $1) FROM cpu WHERE host = $2))`, 3, "a").Scan(&points)
+	require.NoError(t, err)
+	require.Equal(t, 2, points)
 	_, err = conn.Exec(ctx, `SELECT average(time_weight($1, time, usage)) FROM cpu`, "cubic")
 	require.ErrorContains(t, err, `unknown time_weight method "cubic"`)
 	_, err = conn.Exec(ctx, `SELECT average(time_weight(host, time, usage)) FROM cpu`)

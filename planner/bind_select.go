@@ -285,6 +285,9 @@ func (q *selectBinder) bind() (Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		if count < 0 && !q.b.describe {
+			return nil, errorf("2201W", "row count cannot be null in FETCH FIRST ... WITH TIES clause")
+		}
 		node = &Limit{Child: node, Offset: offset, Count: count, Ties: sortKeys}
 	}
 	if len(exprs) > visible {

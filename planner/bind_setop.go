@@ -73,6 +73,9 @@ func (b *binder) orderLimit(node Node, orderBy *ast.OrderByClause, limit *ast.Li
 				return nil, err
 			}
 		}
+		if withTies && count < 0 && !b.describe {
+			return nil, errorf("2201W", "row count cannot be null in FETCH FIRST ... WITH TIES clause")
+		}
 		node = &Limit{Child: node, Offset: offset, Count: count}
 		if withTies {
 			node.(*Limit).Ties = keys

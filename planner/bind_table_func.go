@@ -78,7 +78,7 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 			if alias == "" {
 				alias = "unnest"
 			}
-			return b.unnestLTTB(sel, call, alias)
+			return b.unnestLTTB(sel, call, alias, colNames)
 		}
 	}
 	empty := &scope{}

@@ -48,18 +48,25 @@ func lttbCall(arg ast.ExprNode) (*ast.SelectStmt, *ast.FuncCallExpr, bool) {
 }
 
 // unnestLTTB binds unnest((SELECT lttb(time, value, resolution) FROM ...)).
-func (b *binder) unnestLTTB(sel *ast.SelectStmt, f *ast.FuncCallExpr, alias string) (*scope, error) {
+func (b *binder) unnestLTTB(sel *ast.SelectStmt, f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
 	if len(f.Args) != 3 {
 		return nil, errorf(CodeUndefinedFunc, "function lttb takes (time, value, resolution), got %d arguments", len(f.Args))
 	}
-	if sel.GroupBy != nil || sel.Having != nil || sel.Distinct {
-		return nil, notSupported("lttb with GROUP BY, HAVING or DISTINCT (it downsamples one series: select it with WHERE)")
+	if sel.GroupBy != nil || sel.Having != nil || sel.Distinct || sel.OrderBy != nil || sel.Limit != nil || sel.WindowSpecs != nil {
+		// In PostgreSQL these apply to the one row lttb() makes, not to
+		// the points it reads.
+		return nil, notSupported("lttb in a subquery with GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT or WINDOW (it downsamples the rows the WHERE selects)")
 	}
 	n, err := b.constInt(f.Args[2], "lttb's resolution")
 	if err != nil {
 		return nil, err
 	}
-	if n <= 2 {
+	switch {
+	case n == -1 && b.describe:
+		n = 3 // a parameter without a value yet
+	case n == -1:
+		return nil, errorf("22004", "lttb's resolution must not be NULL")
+	case n <= 2:
 		return nil, errorf("22023", "lttb's resolution must be greater than 2, got %d", n)
 	}
 	cp := *sel
@@ -77,7 +84,13 @@ func (b *binder) unnestLTTB(sel *ast.SelectStmt, f *ast.FuncCallExpr, alias stri
 	default:
 		return nil, errorf(CodeUndefinedFunc, "function lttb(timestamp with time zone, %s, ...) does not exist: its value is a number", exec.SQLTypeName(cols[1].Type))
 	}
-	node := &LTTB{Child: child, Resolution: n, Cols: []Column{
+	var node Node = &LTTB{Child: child, Resolution: n, Cols: []Column{
 		{Name: "time", Type: exec.TypeTimestamptz}, {Name: "value", Type: exec.TypeFloat}}}
+	if len(colNames) > 0 {
+		if len(colNames) > 2 {
+			return nil, errorf(CodeSyntax, "unnest of lttb has 2 columns available but %d columns specified", len(colNames))
+		}
+		node = renameColumns(node, colNames) // AS u(t, v)
+	}
 	return derivedScope(node, alias), nil
 }

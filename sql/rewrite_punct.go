@@ -364,12 +364,21 @@ func (r *rewriter) pipeline(t token) {
 // limit). WITH TIES adds MarkerWithTies() as the last ORDER BY item.
 func (r *rewriter) limitClause() {
 	var count, offset *outTok
-	ties := false
+	ties, counted, offsetted := false, false, false
 	first := r.tok(0)
 	for r.err == nil {
 		t := r.tok(0)
 		switch {
+		case (t.word("limit") || t.word("fetch") && (r.tok(1).word("first") || r.tok(1).word("next"))) && counted:
+			r.syntaxErr(t) // PostgreSQL's grammar takes one
+			return
+		case t.word("offset") && offsetted:
+			r.syntaxErr(t)
+			return
+		}
+		switch {
 		case t.word("limit"):
+			counted = true
 			r.i++
 			if r.tok(0).word("all") {
 				r.i++
@@ -383,12 +392,14 @@ func (r *rewriter) limitClause() {
 				return
 			}
 		case t.word("offset"):
+			offsetted = true
 			r.i++
 			offset = r.limitValue("OFFSET")
 			if r.tok(0).word("row") || r.tok(0).word("rows") {
 				r.i++
 			}
 		case t.word("fetch") && (r.tok(1).word("first") || r.tok(1).word("next")):
+			counted = true
 			r.i += 2
 			one := r.mk(t, okLit, "1")
 			count = &one
@@ -419,7 +430,7 @@ func (r *rewriter) limitClause() {
 			if r.err != nil {
 				return
 			}
-			if count == nil && offset == nil {
+			if count == nil && offset == nil && !ties {
 				return
 			}
 			if ties {

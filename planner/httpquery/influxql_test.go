@@ -1,6 +1,7 @@
 package httpquery
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -329,6 +330,20 @@ pi,dev=z p=1i 1700000000000000000
 		require.Equal(t, 200, code, tt.q)
 		require.JSONEq(t, `{"results":[{"statement_id":0,"series":`+tt.want+`}]}`, body, tt.q)
 	}
+
+	// tz(): a day where clocks change lasts 23 (or 25) hours; v = 1 every
+	// hour, so each day's integral in hours is its length (the last day
+	// holds two hours of points).
+	var lp strings.Builder
+	for ts := int64(1458864000); ts <= 1459296000; ts += 3600 { // 2016-03-25T00Z .. 03-30T00Z
+		fmt.Fprintf(&lp, "dst v=1 %d000000000\n", ts)
+	}
+	base = serverWith(t, map[string]string{"db": lp.String()})
+	code, body := influxGet(t, base, "/query", "db", "db", "epoch", "s", "q",
+		`SELECT integral(v, 1h) FROM dst WHERE time >= '2016-03-25T00:00:00Z' AND time <= '2016-03-30T00:00:00Z' GROUP BY time(1d) tz('Europe/Oslo')`)
+	require.Equal(t, 200, code)
+	require.JSONEq(t, `{"results":[{"statement_id":0,"series":[{"name":"dst","columns":["time","integral"],"values":[
+		[1458860400,23],[1458946800,24],[1459033200,23],[1459116000,24],[1459202400,24],[1459288800,2]]}]}]}`, body)
 }
 
 func TestInfluxQLErrors(t *testing.T) {

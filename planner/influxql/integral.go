@@ -19,8 +19,11 @@ import (
 // (in value·seconds), so that the window's integral is their sum.
 //
 // Unlike InfluxDB 1.x, a series' last window is kept when its only point
-// lies exactly at the window's start (1.x drops it); InfluxDB 3 has no
-// integral().
+// lies exactly at the window's start (1.x drops it), and ORDER BY time DESC
+// lists the same windows' integrals newest first (1.x integrates backwards
+// and shifts the windows, influxdb#10289); series merged into one (no
+// GROUP BY of their tags) take their points at one time in tag order.
+// InfluxDB 3 has no integral().
 
 // integralOf returns the field of the SELECT's integral(), "" when it has
 // none; Strata translates one, alone in the SELECT list.
@@ -92,7 +95,9 @@ func (s *selectTranslator) integralPoints(tags []string) (string, error) {
 	window, end := "0", ""
 	if st.Interval != 0 {
 		window = s.bucket(false)
-		end = "(__strata_w + " + intervalLiteral(st.Interval) + ")"
+		// The next window's start: the window of a time half an interval
+		// into it (tz()'s days last 23 or 25 hours where clocks change).
+		end = s.bucketOf(false, "(__strata_w + "+intervalLiteral(st.Interval*3/2)+")")
 	}
 	// The columns pass through (WHERE and GROUP BY read them).
 	var rest []string
@@ -102,15 +107,18 @@ func (s *selectTranslator) integralPoints(tags []string) (string, error) {
 		}
 	}
 	slices.Sort(rest)
-	var part []string
-	for _, k := range tags {
-		if _, ok := s.t.cols[k]; ok {
+	var part, ties []string
+	for _, k := range s.t.tags {
+		if slices.Contains(tags, k) {
 			part = append(part, quoteIdent(k))
+		} else {
+			ties = append(ties, quoteIdent(k)) // series merged into one: their points at one time in tag order
 		}
 	}
-	over := "OVER (ORDER BY time)"
+	order := "ORDER BY " + strings.Join(append([]string{"time"}, ties...), ", ")
+	over := "OVER (" + order + ")"
 	if len(part) > 0 {
-		over = "OVER (PARTITION BY " + strings.Join(part, ", ") + " ORDER BY time)"
+		over = "OVER (PARTITION BY " + strings.Join(part, ", ") + " " + order + ")"
 	}
 	secs := func(from, to string) string { return "extract(epoch FROM (" + to + " - " + from + "))" }
 	endBefore := strings.ReplaceAll(end, "__strata_w", "__strata_w0")

@@ -1302,23 +1302,26 @@ func (s *selectTranslator) branch(db string, cat Catalog, items []item, tags []s
 // bucket is GROUP BY time(interval, offset)'s bucket of a point: counted
 // from the epoch (the epoch's reading on tz()'s clock), moved by the offset;
 // gapfill makes the missing buckets.
-func (s *selectTranslator) bucket(gapfill bool) string {
+func (s *selectTranslator) bucket(gapfill bool) string { return s.bucketOf(gapfill, "time") }
+
+// bucketOf is bucket for the time t (SQL).
+func (s *selectTranslator) bucketOf(gapfill bool, t string) string {
 	st := s.st
 	if s.loc != nil {
 		zone := quoteString(s.loc.String())
 		if gapfill {
 			// TimescaleDB's gapfill on a zone's clock (buckets of a day or
 			// less fall as they would from the epoch).
-			return "time_bucket_gapfill(" + intervalLiteral(st.Interval) + ", time, " + zone + ", NULL, NULL)"
+			return "time_bucket_gapfill(" + intervalLiteral(st.Interval) + ", " + t + ", " + zone + ", NULL, NULL)"
 		}
 		origin := timeLiteral(time.Date(1970, 1, 1, 0, 0, 0, 0, s.loc).UnixNano())
-		return "time_bucket(" + intervalLiteral(st.Interval) + ", time, " + zone + ", " + origin + ", " + intervalLiteral(st.TimeOffset) + ")"
+		return "time_bucket(" + intervalLiteral(st.Interval) + ", " + t + ", " + zone + ", " + origin + ", " + intervalLiteral(st.TimeOffset) + ")"
 	}
 	fn := "date_bin"
 	if gapfill {
 		fn = "date_bin_gapfill"
 	}
-	b := fn + "(" + intervalLiteral(st.Interval) + ", time"
+	b := fn + "(" + intervalLiteral(st.Interval) + ", " + t
 	if st.TimeOffset != 0 {
 		b += ", " + timeLiteral(st.TimeOffset)
 	}
