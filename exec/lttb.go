@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -76,15 +77,7 @@ func (l *LTTB) Next(ctx context.Context) (arrow.Record, error) {
 	if len(pts) == 0 {
 		return nil, nil
 	}
-	slices.SortStableFunc(pts, func(a, b point) int {
-		switch {
-		case a.t < b.t:
-			return -1
-		case a.t > b.t:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(pts, func(a, b point) int { return cmp.Compare(a.t, b.t) })
 	pts = lttb(pts, int(min(l.resolution, math.MaxInt32)))
 	tb := array.NewTimestampBuilder(l.c.Mem, TypeTimestamptz)
 	defer tb.Release()
