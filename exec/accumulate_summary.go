@@ -58,6 +58,9 @@ type Summary struct {
 	// Sample asks for the sample statistic (skewness, kurtosis); otherwise
 	// the population's.
 	Sample bool
+	// Source identifies the points read (time, value and filter, columns
+	// by their place; "": none): aggregates of one Source share them.
+	Source string
 }
 
 func (s Summary) String() string {
@@ -111,17 +114,17 @@ type summaryAcc struct {
 }
 
 // shareSummaryPoints makes each summary aggregate that reads the same
-// points as an earlier one (time, value, filter and the rule for points
-// at one time alike) a follower of it: the points are kept once however
-// many accessors read a summary (delta, rate and slope of one counter).
+// points as an earlier one (the same Source, and rule for points at one
+// time) a follower of it: the points are kept once however many accessors
+// read a summary (delta, rate and slope of one counter).
 func shareSummaryPoints(aggs []Agg, accs []accumulator) {
 	leaders := map[string]*summaryAcc{}
 	for i, a := range aggs {
 		acc, ok := accs[i].(*summaryAcc)
-		if !ok || a.Time == nil {
+		if !ok || a.Time == nil || a.Summary.Source == "" {
 			continue
 		}
-		key := fmt.Sprintf("%s|%s|%s|%t", a.Time, a.Arg, filterString(a.Filter), a.Summary.keepsLast())
+		key := fmt.Sprintf("%s|%t", a.Summary.Source, a.Summary.keepsLast())
 		if l, ok := leaders[key]; ok {
 			acc.leader = l
 			continue

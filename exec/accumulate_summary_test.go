@@ -370,12 +370,13 @@ func TestSummaryPointsShared(t *testing.T) {
 	rec := recordOf(t, col{"k", TypeText, ks}, col{"t", TypeTimestamptz, ts}, col{"v", TypeFloat, vs})
 	defer rec.Release()
 	mk := func(f SummaryFunc, kind string) Agg {
-		return Agg{Func: AggSummary, Arg: colRef(rec, "v"), Time: colRef(rec, "t"), Summary: Summary{Func: f, Kind: kind, Unit: sec}}
+		return Agg{Func: AggSummary, Arg: colRef(rec, "v"), Time: colRef(rec, "t"), Summary: Summary{Func: f, Kind: kind, Unit: sec, Source: "t, v"}}
 	}
 	aggs := []Agg{mk(SummaryDelta, "counter_agg"), mk(SummaryRate, "counter_agg"), mk(SummaryNumElements, "counter_agg"),
 		mk(SummaryAverage, "time_weight"), mk(SummaryIntegral, "state_agg"), mk(SummarySlope, "gauge_agg")}
 	filtered := mk(SummaryDelta, "counter_agg")
 	filtered.Filter = &Compare{Op: Gt, L: colRef(rec, "v"), R: &Literal{V: 50.0, DT: TypeFloat}}
+	filtered.Summary.Source = "t, v where v > 50"
 	aggs = append(aggs, filtered)
 	run := func(aggs []Agg) ([]string, int64) {
 		c := NewCtx()

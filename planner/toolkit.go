@@ -566,6 +566,13 @@ func (q *selectBinder) summaryAggregate(call *aggCall) (exec.Expr, error) {
 			return nil, err
 		}
 	}
+	if agg.Time != nil {
+		// The points it reads, columns by their place: accessors over the
+		// same ones share them (exec's shareSummaryPoints).
+		src := agg
+		src.Summary = exec.Summary{}
+		agg.Summary.Source = aggID(src)
+	}
 	if _, err := agg.ResultType(); err != nil {
 		what := typeName(int64(pgOfEngine(v.Type()))) + " values"
 		if agg.Time != nil && agg.Time.Type().ID() != arrow.TIMESTAMP && agg.Time.Type().ID() != arrow.NULL {
