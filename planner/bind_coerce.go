@@ -216,6 +216,10 @@ func (b *binder) commonType(xs []exec.Expr) (arrow.DataType, error) {
 	return dt, nil
 }
 
+// volatileFuncs give another value (or act) each time they run: no
+// expression holding one is folded.
+var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "pg_cancel_backend": true, "pg_terminate_backend": true}
+
 // fold evaluates an expression whose inputs are all constants.
 func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
 	if !constantTree(x) {
@@ -295,6 +299,9 @@ func constantTree(x exec.Expr) bool {
 	case *exec.IsNull:
 		return constantTree(x.X)
 	case *exec.Call:
+		if volatileFuncs[x.Name] {
+			return false // random() < 0.5 draws per row
+		}
 		for _, a := range x.Args {
 			if !constantTree(a) {
 				return false
@@ -395,8 +402,7 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		}
 		c = alt
 	}
-	if name == "now" || name == "random" || name == "clock_timestamp" || name == "age" && len(args) == 1 ||
-		name == "pg_cancel_backend" || name == "pg_terminate_backend" {
+	if name == "now" || name == "age" && len(args) == 1 || volatileFuncs[name] {
 		return c, nil // read the clock (or draw) when run, not when planned
 	}
 	return b.fold(c)

@@ -764,18 +764,16 @@ func (q *selectBinder) constFloat(e ast.ExprNode, what string) (float64, error) 
 	return lit.V.(float64), nil
 }
 
-// aggFilter binds an aggregate's FILTER (WHERE ...); nil when it is
-// always true (as the Toolkit accessors write it without one).
+// aggFilter binds an aggregate's FILTER (WHERE ...); nil when it is the
+// constant TRUE (as the Toolkit accessors write it without one). It is not
+// folded: FILTER (WHERE random() < 0.5) draws per row.
 func (q *selectBinder) aggFilter(e ast.ExprNode) (exec.Expr, error) {
 	f, err := q.b.bindBool(q.in, e, "FILTER")
 	if err != nil {
 		return nil, err
 	}
-	if folded, err := q.b.fold(f); err == nil {
-		if lit, ok := folded.(*exec.Literal); ok && lit.V == true {
-			return nil, nil
-		}
-		f = folded
+	if lit, ok := f.(*exec.Literal); ok && lit.V == true {
+		return nil, nil
 	}
 	return f, nil
 }
