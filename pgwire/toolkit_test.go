@@ -42,3 +42,23 @@ func TestToolkitParameters(t *testing.T) {
 	require.ErrorContains(t, err, "the method of time_weight must be a constant")
 	require.ErrorContains(t, err, "22023")
 }
+
+// TestTimescaleSizes: approximate_row_count and hypertable_size of a
+// table written once (testLP's three cpu rows, in the write buffer: no
+// file yet).
+func TestTimescaleSizes(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, s.dsn("db"))
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var rows, size int64
+	require.NoError(t, conn.QueryRow(ctx, `SELECT approximate_row_count('cpu'), hypertable_size('cpu')`).Scan(&rows, &size))
+	require.Equal(t, int64(3), rows)
+	require.Equal(t, int64(0), size)
+	require.NoError(t, s.engine.Persist(ctx))
+	require.NoError(t, conn.QueryRow(ctx, `SELECT approximate_row_count('cpu'), hypertable_size('cpu')`).Scan(&rows, &size))
+	require.Equal(t, int64(3), rows)
+	require.Greater(t, size, int64(0))
+}

@@ -30,11 +30,14 @@ func init() {
 		"pg_table_size":                      (*binder).relationSize,
 		"pg_total_relation_size":             (*binder).relationSize,
 		"pg_relation_size":                   (*binder).relationSize,
-		"pg_indexes_size":                    fixedFunc("pg_indexes_size", 1, exec.TypeInt, exec.TypeInt, int64(0)),
-		"pg_size_pretty":                     (*binder).sizePretty,
-		"quote_ident":                        (*binder).quoteIdent,
-		"parse_ident":                        (*binder).parseIdent,
-		"string_to_array":                    (*binder).stringToArray,
+		// TimescaleDB's: every table is a hypertable (time-partitioned).
+		"hypertable_size":       (*binder).relationSize,
+		"approximate_row_count": (*binder).approximateRowCount,
+		"pg_indexes_size":       fixedFunc("pg_indexes_size", 1, exec.TypeInt, exec.TypeInt, int64(0)),
+		"pg_size_pretty":        (*binder).sizePretty,
+		"quote_ident":           (*binder).quoteIdent,
+		"parse_ident":           (*binder).parseIdent,
+		"string_to_array":       (*binder).stringToArray,
 		"regexp_split_to_array": func(b *binder, args []exec.Expr) (exec.Expr, error) {
 			return b.regexpArray("regexp_split_to_array", args)
 		},
@@ -260,6 +263,53 @@ func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
 			return nil, nil // dropped meanwhile
 		}
 		return n, nil
+	}}, nil
+}
+
+// rowCounter is the optional engine capability behind
+// approximate_row_count: a table's rows from its files' and buffers'
+// metadata.
+type rowCounter interface {
+	TimeBounds(db, table string) (lo, hi, rows int64, ok bool)
+}
+
+// approximateRowCount is TimescaleDB's approximate_row_count(relation): the
+// rows a table's files and write buffer hold by their metadata (rows a
+// later write replaced may still count until compaction), without reading
+// them; 0 for an empty table or a catalog relation, NULL for an unknown
+// OID.
+func (b *binder) approximateRowCount(args []exec.Expr) (exec.Expr, error) {
+	args, err := b.relationArg(args)
+	if err != nil {
+		return nil, err
+	}
+	x, err := b.oneArg("approximate_row_count", args, exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	db := b.sess.Database
+	tables := map[int64]string{}
+	for _, t := range b.catalogTables(db) {
+		tables[TableOID(db, t)] = t
+	}
+	loadPgCatalog()
+	catalogs := map[int64]bool{}
+	for _, oid := range catalogRelationOIDs {
+		catalogs[oid] = true
+	}
+	counter, _ := any(b.p.Engine).(rowCounter)
+	b.volatile = true // the count changes with every write
+	return &rowFunc{name: "approximate_row_count", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+		oid := v[0].(int64)
+		if catalogs[oid] {
+			return int64(0), nil
+		}
+		t, ok := tables[oid]
+		if !ok || counter == nil {
+			return nil, nil
+		}
+		_, _, rows, _ := counter.TimeBounds(db, t)
+		return rows, nil
 	}}, nil
 }
 
