@@ -62,3 +62,31 @@ func TestTimescaleSizes(t *testing.T) {
 	require.Equal(t, int64(3), rows)
 	require.Greater(t, size, int64(0))
 }
+
+// TestTimescaleChunks: timescaledb_information.chunks lists a table's day
+// partitions; a day with rows still in the write buffer is not compressed
+// and has no creation time until its file is written.
+func TestTimescaleChunks(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, s.dsn("db"))
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	const q = `SELECT chunk_name LIKE '\_hyper\_%\_19675\_chunk', range_start, is_compressed, chunk_creation_time IS NOT NULL
+		FROM timescaledb_information.chunks WHERE hypertable_name = 'cpu'`
+	var named, compressed, created bool
+	var start time.Time
+	require.NoError(t, conn.QueryRow(ctx, q).Scan(&named, &start, &compressed, &created))
+	require.True(t, named)
+	require.Equal(t, time.Date(2023, 11, 14, 0, 0, 0, 0, time.UTC), start.UTC()) // testLP's day, 19675 days after 1970
+	require.False(t, compressed)
+	require.False(t, created)
+	require.NoError(t, s.engine.Persist(ctx))
+	require.NoError(t, conn.QueryRow(ctx, q).Scan(&named, &start, &compressed, &created))
+	require.True(t, compressed)
+	require.True(t, created)
+	var chunks int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT num_chunks FROM timescaledb_information.hypertables WHERE hypertable_name = 'cpu'`).Scan(&chunks))
+	require.Equal(t, 1, chunks)
+}

@@ -285,6 +285,8 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 		return b.informationSchema(name, alias)
 	case "system":
 		return b.systemTable(name, alias)
+	case "timescaledb_information":
+		return b.timescaleInfo(name, alias)
 	case "pg_catalog":
 		return b.pgCatalog(name, alias)
 	default:

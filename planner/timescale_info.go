@@ -1,0 +1,95 @@
+package planner
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// TimescaleDB's timescaledb_information views, which its users' scripts
+// and monitoring dashboards read: every Strata table is a hypertable
+// partitioned by time into days (its chunks), stored as compressed
+// columnar (Parquet) files.
+//
+//	hypertables  one row per table: num_chunks, compression_enabled (true)
+//	dimensions   its time dimension: column time, interval 1 day
+//	chunks       one row per day partition: range_start/range_end, is_compressed
+//	             (no row still in the write buffer), chunk_creation_time
+
+var (
+	tsdbHypertables = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"owner", 19}, {"num_dimensions", 21},
+		{"num_chunks", 20}, {"compression_enabled", 16}, {"tablespaces", 1003}}
+	tsdbDimensions = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"dimension_number", 20}, {"column_name", 19},
+		{"column_type", 2206}, {"dimension_type", 25}, {"time_interval", 1186}, {"integer_interval", 20}, {"integer_now_func", 19},
+		{"num_partitions", 21}}
+	tsdbChunks = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"chunk_schema", 19}, {"chunk_name", 19},
+		{"primary_dimension", 19}, {"primary_dimension_type", 2206}, {"range_start", 1184}, {"range_end", 1184},
+		{"range_start_integer", 20}, {"range_end_integer", 20}, {"is_compressed", 16}, {"chunk_tablespace", 19},
+		{"chunk_creation_time", 1184}}
+)
+
+// chunkLister is the engine capability behind the chunks: a table's day
+// partitions.
+type chunkLister interface {
+	TableChunks(db, table string) []storage.Chunk
+}
+
+// timescaleInfo binds a view of the timescaledb_information schema.
+func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
+	db := b.sess.Database
+	lister, _ := any(b.p.Engine).(chunkLister)
+	chunks := func(table string) []storage.Chunk {
+		if lister == nil {
+			return nil
+		}
+		return lister.TableChunks(db, table)
+	}
+	var t *catalogTable
+	switch view {
+	case "hypertables":
+		t = newTableOf(tsdbHypertables)
+		for _, name := range b.catalogTables(db) {
+			t.add(map[string]any{"hypertable_schema": "public", "hypertable_name": name, "owner": exec.OwnerRole,
+				"num_dimensions": 1, "num_chunks": len(chunks(name)), "compression_enabled": true})
+		}
+	case "dimensions":
+		t = newTableOf(tsdbDimensions)
+		i := t.idx["time_interval"]
+		t.cols[i].Type, t.cols[i].PGType = exec.TypeInterval, 0
+		for _, name := range b.catalogTables(db) {
+			t.add(map[string]any{"hypertable_schema": "public", "hypertable_name": name, "dimension_number": 1,
+				"column_name": "time", "column_type": "timestamp with time zone", "dimension_type": "Time",
+				"time_interval": arrow.MonthDayNanoInterval{Days: 1}})
+		}
+	case "chunks":
+		t = newTableOf(tsdbChunks)
+		for _, name := range b.catalogTables(db) {
+			oid := TableOID(db, name)
+			for _, c := range chunks(name) {
+				start := c.Day * int64(24*time.Hour)
+				row := map[string]any{"hypertable_schema": "public", "hypertable_name": name,
+					"chunk_schema": "_timescaledb_internal", "chunk_name": fmt.Sprintf("_hyper_%d_%d_chunk", oid, c.Day),
+					"primary_dimension": "time", "primary_dimension_type": "timestamp with time zone",
+					"range_start": exec.Timestamp(start), "range_end": exec.Timestamp(start + int64(24*time.Hour)),
+					"is_compressed": c.BufferedRows == 0}
+				if c.Created != 0 {
+					row["chunk_creation_time"] = exec.Timestamp(c.Created)
+				}
+				t.add(row)
+			}
+		}
+	default:
+		e := errorf(CodeUndefinedTable, "relation \"timescaledb_information.%s\" does not exist", view)
+		e.Hint = "Strata has timescaledb_information.hypertables, dimensions and chunks"
+		return nil, e
+	}
+	b.volatile = true // chunks come and go with writes
+	if alias == "" {
+		alias = view
+	}
+	return derivedScope(&Values{Cols: t.cols, Rows: t.rows}, alias), nil
+}
