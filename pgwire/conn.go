@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"crypto/tls"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,9 @@ type conn struct {
 	srv *Server
 	nc  net.Conn
 	be  *pgproto3.Backend
+	// startup reads startup packets for be: a newer protocol minor version
+	// is read as 3.0, to be negotiated down (NegotiateProtocolVersion).
+	startupIn *startupReader
 	// terminating is set by pg_terminate_backend: the connection ends
 	// with FATAL 57P01 at its next read.
 	terminating    atomic.Bool
@@ -131,8 +135,44 @@ func (o *outBuf) sendWith(b []byte) error {
 // newBackend speaks the protocol over nc, writing through c.out.
 func (c *conn) newBackend(nc net.Conn) {
 	c.out.w = nc
-	c.be = pgproto3.NewBackend(nc, &c.out)
+	c.startupIn = &startupReader{r: nc}
+	c.be = pgproto3.NewBackend(c.startupIn, &c.out)
 	c.be.SetMaxBodyLen(maxMessage)
+}
+
+// startupReader passes a connection's bytes through, except that, when
+// armed (before a startup packet), it reads the packet's length and
+// version and hands on a protocol 3.x above 3.0 as 3.0, noting x: Strata
+// speaks 3.0 and says so with NegotiateProtocolVersion, as a PostgreSQL
+// server does to a newer client (libpq 18 asks for 3.2 when told to).
+type startupReader struct {
+	r       io.Reader
+	armed   bool
+	pending []byte
+	minor   uint16 // the minor version asked for (0: 3.0)
+}
+
+func (s *startupReader) Read(p []byte) (int, error) {
+	if len(s.pending) > 0 {
+		n := copy(p, s.pending)
+		s.pending = s.pending[n:]
+		return n, nil
+	}
+	if !s.armed {
+		return s.r.Read(p)
+	}
+	s.armed = false
+	hdr := make([]byte, 8)
+	if _, err := io.ReadFull(s.r, hdr); err != nil {
+		return 0, err
+	}
+	if code := binary.BigEndian.Uint32(hdr[4:]); code>>16 == 3 && code&0xffff != 0 {
+		s.minor = uint16(code)
+		binary.BigEndian.PutUint32(hdr[4:], 3<<16)
+	}
+	n := copy(p, hdr)
+	s.pending = hdr[n:]
+	return n, nil
 }
 
 // flush sends everything written so far to the client.
@@ -261,6 +301,7 @@ func isDisconnect(err error) bool {
 func (c *conn) startup() (ok bool, err error) {
 	tlsDone := false
 	for {
+		c.startupIn.armed, c.startupIn.minor = true, 0
 		msg, err := c.be.ReceiveStartupMessage()
 		if err != nil {
 			return false, err
@@ -299,6 +340,20 @@ func (c *conn) startup() (ok bool, err error) {
 
 // accept authenticates (trust) and sends the session's parameters.
 func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
+	// Protocol options (_pq_.name) Strata does not know, and a minor
+	// version above 3.0, are declined as PostgreSQL declines them: the
+	// client carries on with 3.0 and without the options.
+	var unknown []string
+	for k := range m.Parameters {
+		if strings.HasPrefix(k, "_pq_.") {
+			unknown = append(unknown, k)
+			delete(m.Parameters, k)
+		}
+	}
+	if c.startupIn.minor > 0 || len(unknown) > 0 {
+		sort.Strings(unknown)
+		c.be.Send(&pgproto3.NegotiateProtocolVersion{NewestMinorProtocol: 0, UnrecognizedOptions: unknown})
+	}
 	user := m.Parameters["user"]
 	if user == "" {
 		c.fatal("28000", "no PostgreSQL user name specified in startup packet")
