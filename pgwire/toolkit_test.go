@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -89,4 +90,28 @@ func TestTimescaleChunks(t *testing.T) {
 	var chunks int
 	require.NoError(t, conn.QueryRow(ctx, `SELECT num_chunks FROM timescaledb_information.hypertables WHERE hypertable_name = 'cpu'`).Scan(&chunks))
 	require.Equal(t, 1, chunks)
+}
+
+// TestAgePlanNotKept: age(x) reads today's date, folded into the plan, so
+// a prepared statement holding it plans at every Bind though its text
+// names no clock word; one without it keeps its plan.
+func TestAgePlanNotKept(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	run := func(stmt string) []string {
+		t.Helper()
+		return r.rows(&pgproto3.Bind{PreparedStatement: stmt}, &pgproto3.Execute{}, &pgproto3.Sync{})
+	}
+	r.prepare("age", "SELECT extract(epoch FROM age(make_date(2000, 1, 1))) > 0 AS old")
+	reused := s.srv.PlansReused()
+	for range 3 {
+		require.Equal(t, []string{"t"}, run("age"))
+	}
+	require.LessOrEqual(t, s.srv.PlansReused(), reused+1, "only the Bind right after Parse may use Parse's plan")
+	r.prepare("plain", "SELECT extract(year FROM make_date(2024, 5, 1)) AS y")
+	reused = s.srv.PlansReused()
+	for range 3 {
+		require.Equal(t, []string{"2024"}, run("plain"))
+	}
+	require.Equal(t, reused+3, s.srv.PlansReused())
 }

@@ -402,6 +402,12 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		}
 		c = alt
 	}
+	if name == "age" && len(args) == 1 {
+		// age(x) is from today's midnight: folded with the expressions
+		// around it, so the plan is not kept for later runs (nor is it
+		// when its text names the clock: now(), current_date, ...).
+		b.volatile = true
+	}
 	if name == "now" || name == "age" && len(args) == 1 || volatileFuncs[name] {
 		return c, nil // read the clock (or draw) when run, not when planned
 	}

@@ -764,6 +764,21 @@ func (q *selectBinder) constFloat(e ast.ExprNode, what string) (float64, error) 
 	return lit.V.(float64), nil
 }
 
+// hasVolatile reports whether e calls a volatile function (random(), ...),
+// by its rendering (calls print as name(args)).
+func hasVolatile(e exec.Expr) bool {
+	if e == nil {
+		return false
+	}
+	text := e.String()
+	for name := range volatileFuncs {
+		if strings.Contains(text, name+"(") {
+			return true
+		}
+	}
+	return false
+}
+
 // aggFilter binds an aggregate's FILTER (WHERE ...); nil when it is the
 // constant TRUE (as the Toolkit accessors write it without one). It is not
 // folded: FILTER (WHERE random() < 0.5) draws per row.
@@ -1019,6 +1034,9 @@ func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 	}
 	id := aggID(agg)
 	i := slices.Index(q.aggID, id)
+	if i >= 0 && (hasVolatile(agg.Arg) || hasVolatile(agg.Time) || hasVolatile(agg.Filter)) {
+		i = -1 // sum(random()) - sum(random()): each draws its own
+	}
 	if i < 0 {
 		q.aggs = append(q.aggs, agg)
 		q.aggStr = append(q.aggStr, agg.String())

@@ -31,7 +31,12 @@ func init() {
 		"pg_total_relation_size":             (*binder).relationSize,
 		"pg_relation_size":                   (*binder).relationSize,
 		// TimescaleDB's: every table is a hypertable (time-partitioned).
-		"hypertable_size":       (*binder).relationSize,
+		"hypertable_size": func(b *binder, args []exec.Expr) (exec.Expr, error) {
+			if len(args) != 1 {
+				return nil, errorf(CodeUndefinedFunc, "function hypertable_size takes one argument: hypertable_size(table)")
+			}
+			return b.relationSizeOf(args, false) // NULL for a catalog: not a hypertable
+		},
 		"approximate_row_count": (*binder).approximateRowCount,
 		"pg_indexes_size":       fixedFunc("pg_indexes_size", 1, exec.TypeInt, exec.TypeInt, int64(0)),
 		"pg_size_pretty":        (*binder).sizePretty,
@@ -230,6 +235,12 @@ type tableSizer interface {
 // unknown OID gives NULL, as in PostgreSQL. Without the engine capability
 // the size is unknown (NULL).
 func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
+	return b.relationSizeOf(args, true)
+}
+
+// relationSizeOf is relationSize; catalogZero: a catalog relation's size is
+// 0 (else NULL).
+func (b *binder) relationSizeOf(args []exec.Expr, catalogZero bool) (exec.Expr, error) {
 	args, err := b.relationArg(args) // pg_relation_size(rel, fork): the main fork is all there is
 	if err != nil {
 		return nil, err
@@ -251,7 +262,7 @@ func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
 	sizer, _ := any(b.p.Engine).(tableSizer)
 	return &rowFunc{name: "pg_table_size", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
 		oid := v[0].(int64)
-		if catalogs[oid] {
+		if catalogs[oid] && catalogZero {
 			return int64(0), nil
 		}
 		t, ok := tables[oid]
@@ -1036,6 +1047,9 @@ func (b *binder) relationArg(args []exec.Expr) ([]exec.Expr, error) {
 		}
 		if r, ok := args[0].(*regprocLit); ok {
 			args[0] = integer(r.V.(int64))
+		}
+		if r, ok := args[0].(*rowFunc); ok && r.name == "regclass" && len(r.args) == 1 && r.args[0].Type().ID() == arrow.INT64 {
+			args[0] = r.args[0] // oid::regclass, or a name found at run time: the OID
 		}
 	}
 	return args, nil

@@ -349,10 +349,26 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 		return nil, err
 	}
 	if exec.IsText(x.Type()) {
-		lit, ok := x.(*exec.Literal)
-		if !ok {
+		_, ok := x.(*exec.Literal)
+		if !ok && to == "regclass" {
+			// A relation named at run time (format('%I.%I', schema, name)):
+			// its OID, then the regclass of that OID below.
+			byName := map[string]int64{}
+			for oid, name := range b.regNames("regclass") {
+				byName[name] = oid
+			}
+			x = &rowFunc{name: "regclass_oid", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+				if oid, ok := byName[regName(v[0].(string))]; ok {
+					return oid, nil
+				}
+				return nil, errorf(CodeUndefinedTable, "relation %q does not exist", v[0])
+			}}
+		} else if !ok {
 			return nil, notSupported("::" + to + " of a non-constant name")
 		}
+	}
+	if exec.IsText(x.Type()) {
+		lit := x.(*exec.Literal)
 		if lit.V == nil {
 			return &exec.Literal{V: nil, DT: exec.TypeInt}, nil
 		}
@@ -407,6 +423,17 @@ func (b *binder) regOID(x exec.Expr) (exec.Expr, bool) {
 	for oid, name := range b.regNames(regTypes[t.pgType()]) {
 		if have, dup := byName[name]; !dup || oid < have {
 			byName[name] = oid
+		}
+	}
+	if t.pgType() == 2206 {
+		// A regtype prints as format_type names it ("timestamp with time
+		// zone"), as the casts of OIDs and the catalog views hold it.
+		for oid := range b.regNames("regtype") {
+			if name := typeName(oid); name != "" {
+				if _, taken := byName[name]; !taken {
+					byName[name] = oid
+				}
+			}
 		}
 	}
 	return &rowFunc{name: "oid", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {

@@ -22,7 +22,8 @@ import (
 
 var (
 	tsdbHypertables = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"owner", 19}, {"num_dimensions", 21},
-		{"num_chunks", 20}, {"compression_enabled", 16}, {"tablespaces", 1003}}
+		{"num_chunks", 20}, {"compression_enabled", 16}, {"tablespaces", 1003}, {"primary_dimension", 19},
+		{"primary_dimension_type", 2206}}
 	tsdbDimensions = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"dimension_number", 20}, {"column_name", 19},
 		{"column_type", 2206}, {"dimension_type", 25}, {"time_interval", 1186}, {"integer_interval", 20}, {"integer_now_func", 19},
 		{"num_partitions", 21}}
@@ -54,7 +55,8 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		t = newTableOf(tsdbHypertables)
 		for _, name := range b.catalogTables(db) {
 			t.add(map[string]any{"hypertable_schema": "public", "hypertable_name": name, "owner": exec.OwnerRole,
-				"num_dimensions": 1, "num_chunks": len(chunks(name)), "compression_enabled": true})
+				"num_dimensions": 1, "num_chunks": len(chunks(name)), "compression_enabled": true,
+				"primary_dimension": "time", "primary_dimension_type": "timestamp with time zone"})
 		}
 	case "dimensions":
 		t = newTableOf(tsdbDimensions)
