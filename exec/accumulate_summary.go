@@ -266,19 +266,17 @@ func (a *summaryAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	a.chunks = nil
 	a.pts, a.start, a.kept = pts, start, make([]int, groups)
 	for g := range groups {
-		seg := pts[start[g]:start[g+1]]
-		if len(seg) > 0 && a.s.Func != SummarySkewness && a.s.Func != SummaryKurtosis {
-			seg = timeOrder(seg, a.s.keepsLast())
-		}
+		seg := a.s.ordered(pts[start[g]:start[g+1]])
 		a.kept[g] = len(seg)
 		a.appendResult(b, dt, seg)
 	}
 	return b.NewArray()
 }
 
-// appendResult appends the summary function of one group's points.
+// appendResult appends the summary function of one group's points, put
+// in order (ordered).
 func (a *summaryAcc) appendResult(b array.Builder, dt arrow.DataType, seg []point) {
-	v, ok := a.s.compute(seg)
+	v, ok := a.s.computeOrdered(seg)
 	switch {
 	case !ok:
 		b.AppendNull()
@@ -298,13 +296,26 @@ const epoch2000 = 946684800 * int64(1e9)
 // compute is s's value over one group's points (stats_agg: times 0),
 // which it reorders; false: NULL.
 func (s Summary) compute(pts []point) (float64, bool) {
+	return s.computeOrdered(s.ordered(pts))
+}
+
+// ordered puts one group's points as s reads them: in time order, one
+// per time (timeOrder), except for the moments, which read values only.
+func (s Summary) ordered(pts []point) []point {
+	if len(pts) == 0 || s.Func == SummarySkewness || s.Func == SummaryKurtosis {
+		return pts
+	}
+	return timeOrder(pts, s.keepsLast())
+}
+
+// computeOrdered is compute over points ordered already.
+func (s Summary) computeOrdered(pts []point) (float64, bool) {
 	if len(pts) == 0 {
 		return 0, false
 	}
 	if s.Func == SummarySkewness || s.Func == SummaryKurtosis {
 		return s.moment(pts), true
 	}
-	pts = timeOrder(pts, s.Kind == "state_agg")
 	n := len(pts)
 	span := nsBetween(pts[0].t, pts[n-1].t) / 1e9
 	counter := s.Kind == "counter_agg"

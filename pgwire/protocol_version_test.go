@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
 )
@@ -83,11 +82,7 @@ func TestProtocolNegotiation(t *testing.T) {
 		nc.Close()
 	}
 	// pgx (protocol 3.0) is unaffected.
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, s.dsn("db"))
-	require.NoError(t, err)
 	var n int
-	require.NoError(t, conn.QueryRow(ctx, "SELECT 2").Scan(&n))
+	require.NoError(t, connect(t, s, "db").QueryRow(context.Background(), "SELECT 2").Scan(&n))
 	require.Equal(t, 2, n)
-	conn.Close(ctx)
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
 )
@@ -18,12 +17,10 @@ func TestToolkitParameters(t *testing.T) {
 	s := startServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, s.dsn("db"))
-	require.NoError(t, err)
-	defer conn.Close(ctx)
+	conn := connect(t, s, "db")
 	// host a: usage 1.5 at t0, 3.5 at t0+20s (testLP).
 	var avg, integral, sd float64
-	err = conn.QueryRow(ctx, `SELECT average(time_weight($1, time, usage)), integral(time_weight($1, time, usage), $2), stats_agg(usage) -> stddev($3)
+	err := conn.QueryRow(ctx, `SELECT average(time_weight($1, time, usage)), integral(time_weight($1, time, usage), $2), stats_agg(usage) -> stddev($3)
 		FROM cpu WHERE host = 'a'`, "LOCF", "minute", "population").Scan(&avg, &integral, &sd)
 	require.NoError(t, err)
 	require.Equal(t, 1.5, avg)
@@ -51,9 +48,7 @@ func TestTimescaleSizes(t *testing.T) {
 	s := startServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, s.dsn("db"))
-	require.NoError(t, err)
-	defer conn.Close(ctx)
+	conn := connect(t, s, "db")
 	var rows, size int64
 	require.NoError(t, conn.QueryRow(ctx, `SELECT approximate_row_count('cpu'), hypertable_size('cpu')`).Scan(&rows, &size))
 	require.Equal(t, int64(3), rows)
@@ -71,9 +66,7 @@ func TestTimescaleChunks(t *testing.T) {
 	s := startServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, s.dsn("db"))
-	require.NoError(t, err)
-	defer conn.Close(ctx)
+	conn := connect(t, s, "db")
 	const q = `SELECT chunk_name LIKE '\_hyper\_%\_19675\_chunk', range_start, is_compressed, chunk_creation_time IS NOT NULL
 		FROM timescaledb_information.chunks WHERE hypertable_name = 'cpu'`
 	var named, compressed, created bool

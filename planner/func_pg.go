@@ -241,11 +241,32 @@ func (b *binder) relationSize(args []exec.Expr) (exec.Expr, error) {
 // relationSizeOf is relationSize; catalogZero: a catalog relation's size is
 // 0 (else NULL).
 func (b *binder) relationSizeOf(args []exec.Expr, catalogZero bool) (exec.Expr, error) {
+	var catalog any
+	if catalogZero {
+		catalog = int64(0)
+	}
+	sizer, _ := any(b.p.Engine).(tableSizer)
+	return b.perTable("pg_table_size", args, catalog, func(db, table string) any {
+		if sizer == nil {
+			return nil
+		}
+		n, err := sizer.TableSize(db, table)
+		if err != nil {
+			return nil // dropped meanwhile
+		}
+		return n
+	})
+}
+
+// perTable binds name(relation) as a function of the relation's OID: of
+// the session database's table (nil: NULL), catalog for a catalog
+// relation, NULL for an unknown OID.
+func (b *binder) perTable(name string, args []exec.Expr, catalog any, of func(db, table string) any) (exec.Expr, error) {
 	args, err := b.relationArg(args) // pg_relation_size(rel, fork): the main fork is all there is
 	if err != nil {
 		return nil, err
 	}
-	x, err := b.oneArg("pg_table_size", args, exec.TypeInt)
+	x, err := b.oneArg(name, args, exec.TypeInt)
 	if err != nil {
 		return nil, err
 	}
@@ -259,21 +280,15 @@ func (b *binder) relationSizeOf(args []exec.Expr, catalogZero bool) (exec.Expr, 
 	for _, oid := range catalogRelationOIDs {
 		catalogs[oid] = true
 	}
-	sizer, _ := any(b.p.Engine).(tableSizer)
-	return &rowFunc{name: "pg_table_size", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+	return &rowFunc{name: name, args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
 		oid := v[0].(int64)
-		if catalogs[oid] && catalogZero {
-			return int64(0), nil
+		if catalogs[oid] {
+			return catalog, nil
 		}
-		t, ok := tables[oid]
-		if !ok || sizer == nil {
-			return nil, nil
+		if t, ok := tables[oid]; ok {
+			return of(db, t), nil
 		}
-		n, err := sizer.TableSize(db, t)
-		if err != nil {
-			return nil, nil // dropped meanwhile
-		}
-		return n, nil
+		return nil, nil
 	}}, nil
 }
 
@@ -290,38 +305,14 @@ type rowCounter interface {
 // them; 0 for an empty table or a catalog relation, NULL for an unknown
 // OID.
 func (b *binder) approximateRowCount(args []exec.Expr) (exec.Expr, error) {
-	args, err := b.relationArg(args)
-	if err != nil {
-		return nil, err
-	}
-	x, err := b.oneArg("approximate_row_count", args, exec.TypeInt)
-	if err != nil {
-		return nil, err
-	}
-	db := b.sess.Database
-	tables := map[int64]string{}
-	for _, t := range b.catalogTables(db) {
-		tables[TableOID(db, t)] = t
-	}
-	loadPgCatalog()
-	catalogs := map[int64]bool{}
-	for _, oid := range catalogRelationOIDs {
-		catalogs[oid] = true
-	}
 	counter, _ := any(b.p.Engine).(rowCounter)
-	b.volatile = true // the count changes with every write
-	return &rowFunc{name: "approximate_row_count", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
-		oid := v[0].(int64)
-		if catalogs[oid] {
-			return int64(0), nil
+	return b.perTable("approximate_row_count", args, int64(0), func(db, table string) any {
+		if counter == nil {
+			return nil
 		}
-		t, ok := tables[oid]
-		if !ok || counter == nil {
-			return nil, nil
-		}
-		_, _, rows, _ := counter.TimeBounds(db, t)
-		return rows, nil
-	}}, nil
+		_, _, rows, _ := counter.TimeBounds(db, table)
+		return rows
+	})
 }
 
 // sizePretty is pg_size_pretty(bigint): bytes, kB, MB, GB, TB, PB, each

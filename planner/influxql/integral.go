@@ -81,16 +81,9 @@ func (s *selectTranslator) integralValue(c *Call) (string, error) {
 func (s *selectTranslator) integralPoints(tags []string) (string, error) {
 	st := s.st
 	field := quoteIdent(s.integral)
-	where := []string{field + " IS NOT NULL"}
-	if st.Where != nil {
-		w, err := s.condition(st.Where)
-		if err != nil {
-			return "", err
-		}
-		where = append(where, w)
-	}
-	if _, upper := upperTime(st.Where, s.now); st.Interval != 0 && !upper {
-		where = append(where, "time <= "+timeLiteral(s.now.UnixNano())) // as the branch reads them
+	where, err := s.pointsWhere(field)
+	if err != nil {
+		return "", err
 	}
 	window, end := "0", ""
 	if st.Interval != 0 {

@@ -543,6 +543,24 @@ func (s *selectTranslator) call(c *Call, inAgg bool) (string, error) {
 	return fmt.Sprintf(format, col), nil
 }
 
+// pointsWhere is the conditions on the points a per-point query reads
+// (top/bottom, integral): value not NULL, the WHERE, and, with GROUP BY
+// time and no upper time bound, none after now.
+func (s *selectTranslator) pointsWhere(value string) ([]string, error) {
+	where := []string{value + " IS NOT NULL"}
+	if s.st.Where != nil {
+		w, err := s.condition(s.st.Where)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, w)
+	}
+	if _, upper := upperTime(s.st.Where, s.now); s.st.Interval != 0 && !upper {
+		where = append(where, "time <= "+timeLiteral(s.now.UnixNano()))
+	}
+	return where, nil
+}
+
 // condition translates WHERE.
 func (s *selectTranslator) condition(x Expr) (string, error) {
 	return whereSQL(x, s.now, s.shift, func(name string) (string, Kind, bool) {
@@ -1563,16 +1581,9 @@ func (s *selectTranslator) topBranch(tp *topSpec, items []item, tags []string) (
 		part = append(part, s.bucket(false))
 	}
 	cols = append(cols, v+" AS "+quoteIdent(items[0].name))
-	where := []string{v + " IS NOT NULL"}
-	if st.Where != nil {
-		w, err := s.condition(st.Where)
-		if err != nil {
-			return "", err
-		}
-		where = append(where, w)
-	}
-	if _, upper := upperTime(st.Where, s.now); st.Interval != 0 && !upper {
-		where = append(where, "time <= "+timeLiteral(s.now.UnixNano()))
+	where, err := s.pointsWhere(v)
+	if err != nil {
+		return "", err
 	}
 	order := v + " DESC, time"
 	if tp.bottom {
