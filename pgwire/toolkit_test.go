@@ -2,9 +2,11 @@ package pgwire
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/stretchr/testify/require"
 )
@@ -75,7 +77,7 @@ func TestTimescaleChunks(t *testing.T) {
 	require.True(t, named)
 	require.Equal(t, time.Date(2023, 11, 14, 0, 0, 0, 0, time.UTC), start.UTC()) // testLP's day, 19675 days after 1970
 	require.False(t, compressed)
-	require.False(t, created)
+	require.True(t, created, "a chunk still buffered was created by its first write")
 	require.NoError(t, s.engine.Persist(ctx))
 	require.NoError(t, conn.QueryRow(ctx, q).Scan(&named, &start, &compressed, &created))
 	require.True(t, compressed)
@@ -83,6 +85,60 @@ func TestTimescaleChunks(t *testing.T) {
 	var chunks int
 	require.NoError(t, conn.QueryRow(ctx, `SELECT num_chunks FROM timescaledb_information.hypertables WHERE hypertable_name = 'cpu'`).Scan(&chunks))
 	require.Equal(t, 1, chunks)
+}
+
+// TestShowAndDropChunks: show_chunks and drop_chunks through pgx, which
+// prepares (Parse, Describe) before it executes: drop_chunks deletes when
+// it runs, once, and returns the chunks it dropped; a statement only
+// prepared deletes nothing.
+func TestShowAndDropChunks(t *testing.T) {
+	// Three days: 2023-11-14 (testLP), 2023-11-15 and 2023-11-17.
+	s := startServer(t, "cpu,host=c,region=eu usage=9 1700049600000000000\ncpu,host=c,region=eu usage=8 1700222400000000000\n")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+	require.NoError(t, s.engine.Persist(ctx))
+	names := func(q string, args ...any) []string {
+		t.Helper()
+		rows, err := conn.Query(ctx, q, args...)
+		require.NoError(t, err)
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return out
+	}
+	oid := names(`SELECT show_chunks('cpu')::text`)
+	require.Len(t, oid, 3)
+	day := func(n string) string { // _timescaledb_internal._hyper_<table>_<day>_chunk
+		parts := strings.Split(n, "_")
+		return parts[len(parts)-2]
+	}
+	require.Equal(t, []string{"19675", "19676", "19678"}, []string{day(oid[0]), day(oid[1]), day(oid[2])})
+	require.Equal(t, oid[:2], names(`SELECT show_chunks('cpu', older_than => $1::timestamptz)`, time.Date(2023, 11, 16, 0, 0, 0, 0, time.UTC)))
+	require.Equal(t, oid[1:], names(`SELECT * FROM show_chunks('cpu', newer_than => DATE '2023-11-15')`))
+	require.Equal(t, oid[1:2], names(`SELECT show_chunks('cpu', '2023-11-16 00:00:01+00', '2023-11-15')`), "both: the chunks between")
+	require.Equal(t, oid, names(`SELECT show_chunks('cpu', older_than => INTERVAL '1 day')`))
+
+	_, err := conn.Prepare(ctx, "drop", `SELECT drop_chunks('cpu', older_than => $1::timestamptz)`)
+	require.NoError(t, err)
+	require.Len(t, names(`SELECT show_chunks('cpu')`), 3, "preparing drops nothing")
+	require.Equal(t, oid[:2], names("drop", time.Date(2023, 11, 16, 0, 0, 0, 0, time.UTC)))
+	require.Equal(t, oid[2:], names(`SELECT show_chunks('cpu')`))
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM cpu`).Scan(&n))
+	require.Equal(t, 1, n, "the rows of the dropped days are gone")
+	require.Empty(t, names("drop", time.Date(2023, 11, 16, 0, 0, 0, 0, time.UTC)), "again: nothing left to drop")
+
+	for q, msg := range map[string]string{
+		`SELECT drop_chunks('cpu')`:                                               "invalid time range for dropping chunks",
+		`SELECT show_chunks('cpu', older_than => 5)`:                              `invalid time argument type "bigint" for older_than`,
+		`SELECT show_chunks('cpu', older_than => now(), newer_than => now())`:     "invalid time range",
+		`SELECT show_chunks('cpu', older_than => now(), created_before => now())`: "cannot specify older_than or newer_than together with created_before or created_after",
+		`SELECT show_chunks('pg_class')`:                                          "is not a hypertable",
+		`SELECT show_chunks('nope')`:                                              `relation "nope" does not exist`,
+	} {
+		_, err := conn.Exec(ctx, q)
+		require.ErrorContains(t, err, msg, q)
+	}
 }
 
 // TestAgePlanNotKept: age(x) reads today's date, folded into the plan, so

@@ -81,6 +81,16 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 			return b.unnestLTTB(sel, call, alias, colNames)
 		}
 	}
+	if name := constText(f.Args[0]); name == "show_chunks" || name == "drop_chunks" {
+		col := alias
+		if alias == "" {
+			alias, col = name, name
+		}
+		if len(colNames) > 0 {
+			col = colNames[0].O
+		}
+		return b.chunkFunction(name, f, alias, col)
+	}
 	empty := &scope{}
 	args := make([]exec.Expr, len(f.Args)-1)
 	for i, a := range f.Args[1:] {
@@ -419,7 +429,8 @@ func (r *srfReplacer) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.
-var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true}
+var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true,
+	"show_chunks": true, "drop_chunks": true}
 
 // keywordsScope is pg_get_keywords(): PostgreSQL 15's keywords, copied by
 // gencatalog.

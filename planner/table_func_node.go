@@ -16,8 +16,10 @@ type TableFunc struct {
 	Name string
 	Args []exec.Expr
 	Cols []Column
-	// rows computes the relation from the arguments' values.
+	// rows computes the relation from the arguments' values; run, when
+	// set, instead, with the execution's context (its clock).
 	rows func(vals []any) ([][]any, error)
+	run  func(c *exec.Ctx, vals []any) ([][]any, error)
 }
 
 func (n *TableFunc) Columns() []Column { return n.Cols }
@@ -41,7 +43,13 @@ func (n *TableFunc) values(c *exec.Ctx) (*Values, error) {
 		vals[i] = valueAtRow(arr, 0)
 		arr.Release()
 	}
-	rows, err := n.rows(vals)
+	var rows [][]any
+	var err error
+	if n.run != nil {
+		rows, err = n.run(c, vals)
+	} else {
+		rows, err = n.rows(vals)
+	}
 	if err != nil {
 		return nil, err
 	}

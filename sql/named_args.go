@@ -28,6 +28,12 @@ var namedSignatures = map[string][][]param{
 		{{"bucket_width", "", ""}, {"ts", "", ""}, {"start", "NULL", "timestamptz"}, {"finish", "NULL", "timestamptz"}},
 		{{"bucket_width", "", ""}, {"ts", "", ""}, {"timezone", "", "text"}, {"start", "NULL", "timestamptz"}, {"finish", "NULL", "timestamptz"}},
 	},
+	"show_chunks": {
+		{{"relation", "", ""}, {"older_than", "NULL", ""}, {"newer_than", "NULL", ""}, {"created_before", "NULL", ""}, {"created_after", "NULL", ""}},
+	},
+	"drop_chunks": {
+		{{"relation", "", ""}, {"older_than", "NULL", ""}, {"newer_than", "NULL", ""}, {"verbose", "NULL", "bool"}, {"created_before", "NULL", ""}, {"created_after", "NULL", ""}},
+	},
 	"locf": {
 		{{"value", "", ""}, {"prev", "NULL", ""}, {"treat_null_as_missing", "NULL", "bool"}},
 	},
@@ -56,10 +62,14 @@ var namedSignatures = map[string][][]param{
 // last one given are dropped. It reports a PostgreSQL error when no form of
 // the function has the names given.
 func namedArgs(f *ast.FuncCallExpr) *postErr {
+	fn, head := f.FnName.L, 0
+	if (fn == MarkerTableFunction || fn == MarkerTableFunctionOrdinality) && len(f.Args) > 0 {
+		fn, head = constString(f.Args[0]), 1 // a function in FROM: its name, then its arguments
+	}
 	named := map[string]ast.ExprNode{}
 	var names []string
 	positional := 0
-	for _, a := range f.Args {
+	for _, a := range f.Args[head:] {
 		call, name := fnName(a)
 		if name != sentinelNamedArg {
 			if len(names) > 0 {
@@ -78,22 +88,22 @@ func namedArgs(f *ast.FuncCallExpr) *postErr {
 	if len(names) == 0 {
 		return nil
 	}
-	for _, sig := range namedSignatures[f.FnName.L] {
-		if args, ok := fill(sig, f.Args[:positional], named); ok {
-			f.Args = args
+	for _, sig := range namedSignatures[fn] {
+		if args, ok := fill(sig, f.Args[head:head+positional], named); ok {
+			f.Args = append(f.Args[:head:head], args...)
 			return nil
 		}
 	}
-	sig := f.FnName.L + "(" + strings.Repeat("?, ", positional) + strings.Join(names, " => ?, ") + " => ?)"
+	sig := fn + "(" + strings.Repeat("?, ", positional) + strings.Join(names, " => ?, ") + " => ?)"
 	hint := "this function takes no named arguments"
-	if forms := namedSignatures[f.FnName.L]; len(forms) > 0 {
+	if forms := namedSignatures[fn]; len(forms) > 0 {
 		var list []string
 		for _, form := range forms {
 			var ps []string
 			for _, p := range form {
 				ps = append(ps, p.name)
 			}
-			list = append(list, f.FnName.L+"("+strings.Join(ps, ", ")+")")
+			list = append(list, fn+"("+strings.Join(ps, ", ")+")")
 		}
 		hint = "its forms: " + strings.Join(list, "; ")
 	}

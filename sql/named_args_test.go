@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/format"
 	"github.com/stretchr/testify/require"
 )
@@ -31,12 +32,32 @@ func TestNamedArgs(t *testing.T) {
 		{"time_bucket('1 day', ts, origin => '2016-01-01 06:00+00')", "time_bucket('1 day', `ts`, `__pg_cast`('2016-01-01 06:00+00', 'timestamptz'))"},
 		{"make_interval(days => '3', secs => '1.5')", "make_interval(0, 0, 0, `__pg_cast`('3', 'int4'), 0, 0, `__pg_cast`('1.5', 'float8'))"},
 		{"coalesce(a, b)", "coalesce(`a`, `b`)"}, // no named arguments: untouched
+		{"drop_chunks('cpu', created_before => b)", "drop_chunks('cpu', NULL, NULL, NULL, `b`)"},
 	} {
 		_, sel := parseSelect(t, "SELECT "+tt.in)
 		var b strings.Builder
 		require.NoError(t, field(sel, 0).Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreNameBackQuotes, &b)), tt.in)
 		require.Equal(t, tt.want, strings.ReplaceAll(b.String(), "_utf8mb4", ""), tt.in)
 	}
+}
+
+// TestNamedArgsInFrom: a function in FROM takes named arguments too
+// (after the name package sql's marker carries first).
+func TestNamedArgsInFrom(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"show_chunks('cpu', newer_than => n)", "__pg_table_function('show_chunks', 'cpu', NULL, `n`)"},
+		{"show_chunks(relation => 'cpu') WITH ORDINALITY", "__pg_table_function_ordinality('show_chunks', 'cpu')"},
+	} {
+		_, sel := parseSelect(t, "SELECT * FROM "+tt.in)
+		src := sel.From.TableRefs.Left.(*ast.TableSource).Source.(*ast.SelectStmt)
+		var b strings.Builder
+		require.NoError(t, field(src, 0).Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreNameBackQuotes, &b)), tt.in)
+		require.Equal(t, tt.want, strings.ReplaceAll(b.String(), "_utf8mb4", ""), tt.in)
+	}
+	_, err := Parse("SELECT * FROM show_chunks(relation => 'cpu', 1)")
+	require.ErrorContains(t, err, "positional argument cannot follow named argument")
+	_, err = Parse("SELECT * FROM generate_series(stop => 3, start => 1)")
+	require.ErrorContains(t, err, "function generate_series(stop => ?, start => ?) does not exist")
 }
 
 func TestNamedArgErrors(t *testing.T) {

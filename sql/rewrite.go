@@ -329,7 +329,8 @@ func (r *rewriter) catalogName() bool {
 func (r *rewriter) namedArg(t token) {
 	f := r.top()
 	last := len(r.out) - 1
-	if f.kind != fParen || !f.call || f.namedArg || !(last == f.openIdx || r.out[last].kind == okComma) {
+	call := f.kind == fParen && f.call || f.kind == fTableFunc // a function in FROM opens no fParen
+	if !call || f.namedArg || !(last == f.openIdx && f.kind == fParen || r.out[last].kind == okComma) {
 		r.syntaxErr(r.tok(1))
 		return
 	}

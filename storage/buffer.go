@@ -70,16 +70,25 @@ func (b *buffer) add(db string, batch *TableBatch, seq uint64, now time.Time) {
 
 // dropDatabase forgets a dropped database's rows.
 func (b *buffer) dropDatabase(db string) {
+	b.dropParts(func(key partKey) bool { return key.db == db })
+}
+
+// dropParts forgets the rows of the partitions drop names and reports
+// whether there were any.
+func (b *buffer) dropParts(drop func(partKey) bool) bool {
+	any := false
 	for key, p := range b.parts {
-		if key.db == db {
+		if drop(key) {
 			for _, r := range p.recs {
 				b.bytes -= recordBytes(r.rec)
 				b.rows -= r.rec.NumRows()
 				r.rec.Release()
 			}
 			delete(b.parts, key)
+			any = true
 		}
 	}
+	return any
 }
 
 func (b *buffer) release() {

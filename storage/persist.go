@@ -50,6 +50,11 @@ func (e *Engine) persistLoop() {
 func (e *Engine) Persist(ctx context.Context) error {
 	e.persistMu.Lock()
 	defer e.persistMu.Unlock()
+	return e.persistLocked(ctx)
+}
+
+// persistLocked is Persist with e.persistMu held.
+func (e *Engine) persistLocked(ctx context.Context) error {
 	if err := e.freeze(); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -609,52 +608,4 @@ func (e *Engine) bufferedLocked(db, table string, f func(day int64, r bufRec)) {
 			}
 		}
 	}
-}
-
-// Chunk is one day partition of a table, as TimescaleDB's
-// timescaledb_information.chunks lists a hypertable's chunks: its UTC day,
-// its files' rows and bytes, the rows still in the write buffer, and when
-// its oldest file was written (0 with none).
-type Chunk struct {
-	Day                       int64 // UTC days since the Unix epoch
-	Files                     int
-	Rows, Bytes, BufferedRows int64
-	Created                   int64 // Unix ns
-}
-
-// TableChunks returns a table's day partitions in day order, from the
-// catalog and the write buffer (no data is read); none when the table does
-// not exist.
-func (e *Engine) TableChunks(db, table string) []Chunk {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	t, err := e.tableLocked(db, table)
-	if err != nil {
-		return nil
-	}
-	days := map[int64]*Chunk{}
-	at := func(day int64) *Chunk {
-		c, ok := days[day]
-		if !ok {
-			c = &Chunk{Day: day}
-			days[day] = c
-		}
-		return c
-	}
-	for _, f := range t.Files {
-		c := at(f.Day)
-		c.Files++
-		c.Rows += f.Rows
-		c.Bytes += f.Size
-		if c.Created == 0 || f.Created < c.Created {
-			c.Created = f.Created
-		}
-	}
-	e.bufferedLocked(db, table, func(day int64, r bufRec) { at(day).BufferedRows += r.rec.NumRows() })
-	out := make([]Chunk, 0, len(days))
-	for _, c := range days {
-		out = append(out, *c)
-	}
-	slices.SortFunc(out, func(a, b Chunk) int { return cmp.Compare(a.Day, b.Day) })
-	return out
 }

@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestTableChunks(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	day := int64(24 * time.Hour)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", fmt.Sprintf("%d host=a usage=2", day+5)))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=b usage=3", day+6), fmt.Sprintf("%d host=b usage=4", 3*day)))
+	chunks := e.TableChunks("db", "cpu")
+	require.Len(t, chunks, 3)
+	for i, want := range []struct {
+		day          int64
+		files        int
+		rows, buffer int64
+	}{{0, 1, 1, 0}, {1, 1, 1, 1}, {3, 0, 0, 1}} {
+		c := chunks[i]
+		require.Equal(t, want.day, c.Day)
+		require.Equal(t, want.files, c.Files, "day %d", c.Day)
+		require.Equal(t, want.rows, c.Rows, "day %d", c.Day)
+		require.Equal(t, want.buffer, c.BufferedRows, "day %d", c.Day)
+		require.NotZero(t, c.Created, "day %d: a buffered-only day was created by its first write", c.Day)
+	}
+	require.Nil(t, e.TableChunks("db", "nope"))
+}
+
+// TestDropChunks drops whole day partitions, persisted and buffered, and
+// checks that a crash right after brings none of their rows back (they were
+// in the WAL) while a write to a dropped day afterwards is kept.
+func TestDropChunks(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	day := int64(24 * time.Hour)
+	at := func(d int64, off int64) int64 { return d*day + off }
+	write(t, e, "db", batchOf(t, "cpu",
+		fmt.Sprintf("%d host=a usage=1", at(0, 1)),
+		fmt.Sprintf("%d host=a usage=2", at(1, 1)),
+		fmt.Sprintf("%d host=a usage=3", at(2, 1))))
+	write(t, e, "db", batchOf(t, "mem", fmt.Sprintf("%d host=a free=1i", at(0, 1))))
+	require.NoError(t, e.Persist(ctx))
+	// Buffered only, in the WAL: a second row of day 1 and one of day 3.
+	write(t, e, "db", batchOf(t, "cpu",
+		fmt.Sprintf("%d host=b usage=4", at(1, 2)),
+		fmt.Sprintf("%d host=b usage=5", at(3, 2))))
+
+	dropped, err := e.DropChunks(ctx, "db", "cpu", func(c Chunk) bool { return (c.Day+1)*day <= at(2, 0) })
+	require.NoError(t, err)
+	require.Len(t, dropped, 2)
+	require.Equal(t, []int64{0, 1}, []int64{dropped[0].Day, dropped[1].Day})
+	require.Equal(t, [2]int64{2, 2}, [2]int64{int64(dropped[1].Files), dropped[1].Rows}, "day 1's buffered row was persisted first")
+	want := []string{fmt.Sprintf("time=%d host=a usage=3", at(2, 1)), fmt.Sprintf("time=%d host=b usage=5", at(3, 2))}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	require.Len(t, scan(t, e, all("mem")), 1, "other tables keep their days")
+	for _, d := range []string{"1970-01-01", "1970-01-02"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "dbs", "db", "cpu", d, "*.parquet"))
+		require.Empty(t, files, "files of %s deleted", d)
+	}
+
+	none, err := e.DropChunks(ctx, "db", "cpu", func(c Chunk) bool { return c.Day < 2 })
+	require.NoError(t, err)
+	require.Empty(t, none, "dropping again finds nothing")
+
+	// A write to a dropped day after the drop starts it again.
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=c usage=6", at(1, 3))))
+	e.abandon()
+
+	e = openTest(t, dir)
+	defer e.Close()
+	want = append(want, fmt.Sprintf("time=%d host=c usage=6", at(1, 3))) // rows sort as text
+	require.Equal(t, want, scan(t, e, all("cpu")), "after a crash: the dropped rows stay dropped, the later write is there")
+	chunks := e.TableChunks("db", "cpu")
+	require.Equal(t, []int64{1, 2, 3}, []int64{chunks[0].Day, chunks[1].Day, chunks[2].Day})
+
+	_, err = e.DropChunks(ctx, "db", "nope", func(Chunk) bool { return true })
+	require.ErrorContains(t, err, `table "nope" does not exist`)
+	_, err = e.DropChunks(ctx, "nodb", "cpu", func(Chunk) bool { return true })
+	require.ErrorContains(t, err, `database "nodb" does not exist`)
+}
+
+// TestDropChunksKeepsQueriedFiles: a query that took its snapshot before
+// the drop reads the dropped files to its end; they are deleted after.
+func TestDropChunksKeepsQueriedFiles(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	defer e.Close()
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", "20 host=a usage=2"))
+	require.NoError(t, e.Persist(ctx))
+	snap, err := e.Snapshot(all("cpu"))
+	require.NoError(t, err)
+	dropped, err := e.DropChunks(ctx, "db", "cpu", func(Chunk) bool { return true })
+	require.NoError(t, err)
+	require.Len(t, dropped, 1)
+	files, _ := filepath.Glob(filepath.Join(dir, "dbs", "db", "cpu", "1970-01-01", "*.parquet"))
+	require.Len(t, files, 1, "still read by the snapshot")
+	r := snap.Reader(ctx)
+	n := int64(0)
+	for r.Next() {
+		n += r.Record().NumRows()
+	}
+	require.NoError(t, r.Err())
+	r.Release()
+	snap.Release()
+	require.Equal(t, int64(2), n)
+	_, err = os.Stat(files[0])
+	require.True(t, os.IsNotExist(err), "deleted once the snapshot is released")
+	require.Empty(t, scan(t, e, all("cpu")))
+}
