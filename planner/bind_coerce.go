@@ -1059,6 +1059,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 	}
+	if name == "hypertable_detailed_size" || name == "chunks_detailed_size" {
+		e := notSupported(name + " in a select list (its row is a record)")
+		e.Hint = "read it in FROM: SELECT * FROM " + name + "('table')"
+		return nil, e
+	}
 	if selectListSRFs[name] {
 		return nil, notSupported(name + " here (a set-returning function works once in a select list without aggregates or window functions, or in FROM)")
 	}

@@ -1116,6 +1116,7 @@ var aggFuncs = map[string]exec.AggFunc{
 	"time_weight": exec.AggSummary, "counter_agg": exec.AggSummary, "gauge_agg": exec.AggSummary,
 	"candlestick_agg": exec.AggSummary, "stats_agg": exec.AggSummary, "percentile_agg": exec.AggSummary,
 	"uddsketch": exec.AggSummary, "tdigest": exec.AggSummary, "lttb": exec.AggSummary, "state_agg": exec.AggSummary, "compact_state_agg": exec.AggSummary,
+	"hyperloglog": exec.AggSummary, "approx_count_distinct": exec.AggSummary,
 	summaryAgg:         exec.AggSummary,                                          // what accessors compute in time order
 	"__pg_time_of_min": exec.AggTimeOfMin, "__pg_time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
 }

@@ -91,6 +91,12 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 		return b.chunkFunction(name, f, alias, col)
 	}
+	if name := constText(f.Args[0]); name == "hypertable_detailed_size" || name == "chunks_detailed_size" {
+		if alias == "" {
+			alias = name
+		}
+		return b.detailedSize(name, f, alias, colNames)
+	}
 	empty := &scope{}
 	args := make([]exec.Expr, len(f.Args)-1)
 	for i, a := range f.Args[1:] {

@@ -56,19 +56,8 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 			args = append(args[:3], args[4:]...) // verbose only logs
 		}
 	}
-	if _, untyped := args[0].(*unknownLit); !untyped && exec.IsText(args[0].Type()) {
-		// text converts to regclass implicitly: a name found when it runs
-		x, err := b.regCast(args[0], "regclass")
-		if err != nil {
-			return nil, err
-		}
-		args[0] = x
-	}
-	rel, err := b.relationArg(args[:1])
-	if err != nil {
-		return nil, err
-	}
-	if args[0], err = b.coerce(rel[0], exec.TypeInt); err != nil {
+	var err error
+	if args[0], err = b.hypertableArg(args[0]); err != nil {
 		return nil, err
 	}
 	names := []string{"older_than", "newer_than", "created_before", "created_after"}
@@ -97,11 +86,7 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 		return nil, errorf("22023", "cannot specify older_than or newer_than together with created_before or created_after")
 	}
 
-	db := b.sess.Database
-	tables := map[int64]string{}
-	for _, t := range b.catalogTables(db) {
-		tables[TableOID(db, t)] = t
-	}
+	db, tables := b.sess.Database, b.tablesByOID()
 	src, _ := any(b.p.Engine).(chunkSource)
 	b.volatile = true // chunks come and go with writes
 	pg := uint32(2205)
@@ -113,11 +98,9 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 			if vals[0] == nil {
 				return nil, nil // a NULL relation: none, as TimescaleDB's strict functions
 			}
-			table, ok := tables[vals[0].(int64)]
-			if !ok || src == nil {
-				e := errorf("TS001", "relation with OID %d is not a hypertable", vals[0])
-				e.Hint = "every table of this database is a hypertable: SELECT hypertable_name FROM timescaledb_information.hypertables"
-				return nil, e
+			table, err := hypertableOf(tables, vals[0].(int64), src != nil)
+			if err != nil {
+				return nil, err
 			}
 			bounds := make([]int64, 4)
 			given := make([]bool, 4)
@@ -165,6 +148,102 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 			rows := make([][]any, len(chunks))
 			for i, ch := range chunks {
 				rows[i] = []any{"_timescaledb_internal." + chunkName(db, table, ch.Day)}
+			}
+			return rows, nil
+		}}, alias), nil
+}
+
+// hypertableArg binds a relation argument of TimescaleDB's functions
+// (regclass): a name, an OID, or text naming it at run time (text converts
+// to regclass implicitly, as in PostgreSQL); an OID expression.
+func (b *binder) hypertableArg(x exec.Expr) (exec.Expr, error) {
+	if _, untyped := x.(*unknownLit); !untyped && exec.IsText(x.Type()) {
+		var err error
+		if x, err = b.regCast(x, "regclass"); err != nil {
+			return nil, err
+		}
+	}
+	rel, err := b.relationArg([]exec.Expr{x})
+	if err != nil {
+		return nil, err
+	}
+	return b.coerce(rel[0], exec.TypeInt)
+}
+
+// tablesByOID are the session database's tables by OID.
+func (b *binder) tablesByOID() map[int64]string {
+	db := b.sess.Database
+	tables := map[int64]string{}
+	for _, t := range b.catalogTables(db) {
+		tables[TableOID(db, t)] = t
+	}
+	return tables
+}
+
+// hypertableOf is the table of an OID, or TimescaleDB's error for a
+// relation that is no hypertable (a catalog's; ok false: no engine).
+func hypertableOf(tables map[int64]string, oid int64, ok bool) (string, error) {
+	table, found := tables[oid]
+	if !found || !ok {
+		e := errorf("TS001", "relation with OID %d is not a hypertable", oid)
+		e.Hint = "every table of this database is a hypertable: SELECT hypertable_name FROM timescaledb_information.hypertables"
+		return "", e
+	}
+	return table, nil
+}
+
+// detailedSize binds hypertable_detailed_size(relation) (one row) and
+// chunks_detailed_size(relation) (a row per chunk): the bytes of the
+// files, as table_bytes and total_bytes; Strata keeps no indexes and no
+// TOAST (0), and runs on one node (node_name NULL).
+func (b *binder) detailedSize(name string, f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
+	if len(f.Args) != 2 {
+		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument: %s(hypertable)", name, name)
+	}
+	x, err := b.bindNode(&scope{}, f.Args[1], nil)
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.hypertableArg(x); err != nil {
+		return nil, err
+	}
+	perChunk := name == "chunks_detailed_size"
+	var cols []Column
+	if perChunk {
+		cols = append(cols, Column{Name: "chunk_schema", Type: exec.TypeText, PGType: 19}, Column{Name: "chunk_name", Type: exec.TypeText, PGType: 19})
+	}
+	for _, c := range []string{"table_bytes", "index_bytes", "toast_bytes", "total_bytes"} {
+		cols = append(cols, Column{Name: c, Type: exec.TypeInt, PGType: 20})
+	}
+	cols = append(cols, Column{Name: "node_name", Type: exec.TypeText, PGType: 19})
+	if len(colNames) > len(cols) {
+		return nil, errorf(CodeSyntax, "table %q has %d columns available but %d columns specified", alias, len(cols), len(colNames))
+	}
+	for i, n := range colNames {
+		cols[i].Name = n.O
+	}
+	db, tables := b.sess.Database, b.tablesByOID()
+	src, _ := any(b.p.Engine).(chunkSource)
+	b.volatile = true
+	return derivedScope(&TableFunc{Name: name, Args: []exec.Expr{x}, Cols: cols,
+		run: func(_ *exec.Ctx, vals []any) ([][]any, error) {
+			if vals[0] == nil {
+				return nil, nil
+			}
+			table, err := hypertableOf(tables, vals[0].(int64), src != nil)
+			if err != nil {
+				return nil, err
+			}
+			var rows [][]any
+			total := int64(0)
+			for _, ch := range src.TableChunks(db, table) {
+				total += ch.Bytes
+				if perChunk {
+					rows = append(rows, []any{"_timescaledb_internal", chunkName(db, table, ch.Day), ch.Bytes, int64(0), int64(0), ch.Bytes, nil})
+				}
+			}
+			if !perChunk {
+				rows = [][]any{{total, int64(0), int64(0), total, nil}}
 			}
 			return rows, nil
 		}}, alias), nil

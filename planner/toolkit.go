@@ -318,6 +318,13 @@ func init() {
 	toolkitSummaries["percentile_agg"] = &toolkitSummary{args: []int{1}, accessors: percentileAccessors("a1")}
 	toolkitSummaries["uddsketch"] = &toolkitSummary{args: []int{3}, accessors: percentileAccessors("a3")}
 	toolkitSummaries["tdigest"] = &toolkitSummary{args: []int{2}, accessors: percentileAccessors("a2")}
+
+	// hyperloglog(buckets, value) and approx_count_distinct(value) (its
+	// default buckets): distinct_count counted exactly, NULLs left out.
+	toolkitSummaries["hyperloglog"] = &toolkitSummary{args: []int{2}, accessors: map[string]toolkitAccessor{
+		"distinct_count": fixed("count(DISTINCT a2) FILTER (WHERE f0)")}}
+	toolkitSummaries["approx_count_distinct"] = &toolkitSummary{args: []int{1}, accessors: map[string]toolkitAccessor{
+		"distinct_count": fixed("count(DISTINCT a1) FILTER (WHERE f0)")}}
 }
 
 // toolkitRefused are accessors (and rollup) that need a stored summary or
@@ -333,6 +340,7 @@ var toolkitRefused = map[string]struct{ kinds, why string }{
 	"extrapolated_rate":        {"counter_agg gauge_agg", "it needs counter bounds (a tstzrange), which Strata does not have; use rate()"},
 	"with_bounds":              {"counter_agg gauge_agg", "Strata has no tstzrange type; use delta() or rate()"},
 	"error":                    {"percentile_agg uddsketch tdigest", "Strata computes percentiles exactly: the error bound is 0"},
+	"stderror":                 {"hyperloglog approx_count_distinct", "Strata counts distinct values exactly: the standard error is 0"},
 	"approx_percentile_array":  {"percentile_agg uddsketch tdigest", "call approx_percentile once per fraction"},
 	"approx_percentiles":       {"percentile_agg uddsketch tdigest", "call approx_percentile once per fraction"},
 	"interpolated_duration_in": {"state_agg compact_state_agg", "it needs the neighbouring buckets' summaries; use duration_in()"},
