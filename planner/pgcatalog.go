@@ -504,7 +504,10 @@ func (r *regprocLit) asName() exec.Expr {
 }
 
 func regName(name string) string {
-	return strings.Trim(strings.TrimPrefix(strings.TrimPrefix(name, "pg_catalog."), "public."), `"`)
+	for _, schema := range []string{"pg_catalog.", "public.", influxSchema + "."} { // iox: the tables as InfluxDB 3's clients see them
+		name = strings.TrimPrefix(name, schema)
+	}
+	return strings.Trim(name, `"`)
 }
 
 // regLookup resolves a name to an OID for the reg* casts.

@@ -49,12 +49,16 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		}
 		return lister.TableChunks(db, table)
 	}
+	schema := "public"
+	if b.sess.Influx {
+		schema = influxSchema // InfluxDB 3's clients (the HTTP API, Flight SQL) see the tables in iox
+	}
 	var t *catalogTable
 	switch view {
 	case "hypertables":
 		t = newTableOf(tsdbHypertables)
 		for _, name := range b.catalogTables(db) {
-			t.add(map[string]any{"hypertable_schema": "public", "hypertable_name": name, "owner": exec.OwnerRole,
+			t.add(map[string]any{"hypertable_schema": schema, "hypertable_name": name, "owner": exec.OwnerRole,
 				"num_dimensions": 1, "num_chunks": len(chunks(name)), "compression_enabled": true,
 				"primary_dimension": "time", "primary_dimension_type": "timestamp with time zone"})
 		}
@@ -63,7 +67,7 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		i := t.idx["time_interval"]
 		t.cols[i].Type, t.cols[i].PGType = exec.TypeInterval, 0
 		for _, name := range b.catalogTables(db) {
-			t.add(map[string]any{"hypertable_schema": "public", "hypertable_name": name, "dimension_number": 1,
+			t.add(map[string]any{"hypertable_schema": schema, "hypertable_name": name, "dimension_number": 1,
 				"column_name": "time", "column_type": "timestamp with time zone", "dimension_type": "Time",
 				"time_interval": arrow.MonthDayNanoInterval{Days: 1}})
 		}
@@ -73,7 +77,7 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 			oid := TableOID(db, name)
 			for _, c := range chunks(name) {
 				start := c.Day * int64(24*time.Hour)
-				row := map[string]any{"hypertable_schema": "public", "hypertable_name": name,
+				row := map[string]any{"hypertable_schema": schema, "hypertable_name": name,
 					"chunk_schema": "_timescaledb_internal", "chunk_name": fmt.Sprintf("_hyper_%d_%d_chunk", oid, c.Day),
 					"primary_dimension": "time", "primary_dimension_type": "timestamp with time zone",
 					"range_start": exec.Timestamp(start), "range_end": exec.Timestamp(start + int64(24*time.Hour)),

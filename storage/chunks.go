@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 )
 
 // Chunks: a table's day partitions seen as TimescaleDB's hypertable
@@ -35,8 +36,11 @@ func (e *Engine) TableChunks(db, table string) []Chunk {
 	return e.tableChunksLocked(db, t)
 }
 
-// tableChunksLocked is TableChunks with e.mu held.
+// tableChunksLocked is TableChunks with e.mu held. Days wholly past the
+// database's retention are left out: their rows are hidden already and
+// their files go at the next retention pass.
 func (e *Engine) tableChunksLocked(db string, t *TableMeta) []Chunk {
+	cutoff := e.retentionCutoffLocked(db)
 	days := map[int64]*Chunk{}
 	at := func(day int64) *Chunk {
 		c, ok := days[day]
@@ -69,7 +73,9 @@ func (e *Engine) tableChunksLocked(db string, t *TableMeta) []Chunk {
 	}
 	out := make([]Chunk, 0, len(days))
 	for _, c := range days {
-		out = append(out, *c)
+		if (c.Day+1)*int64(24*time.Hour) > cutoff {
+			out = append(out, *c)
+		}
 	}
 	slices.SortFunc(out, func(a, b Chunk) int { return cmp.Compare(a.Day, b.Day) })
 	return out

@@ -115,3 +115,29 @@ func TestDropChunksKeepsQueriedFiles(t *testing.T) {
 	require.True(t, os.IsNotExist(err), "deleted once the snapshot is released")
 	require.Empty(t, scan(t, e, all("cpu")))
 }
+
+// TestChunksPastRetention: days wholly past retention are no longer chunks
+// and their rows no longer count, before retention deletes their files.
+func TestChunksPastRetention(t *testing.T) {
+	now := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	e := openTest(t, t.TempDir(), func(o *Options) { o.Now = func() time.Time { return now } })
+	defer e.Close()
+	ts := func(d time.Duration) int64 { return now.Add(-d).UnixNano() }
+	write(t, e, "db", batchOf(t, "cpu",
+		fmt.Sprintf("%d host=a usage=1", ts(72*time.Hour)),
+		fmt.Sprintf("%d host=a usage=2", ts(30*time.Hour))))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=a usage=3", ts(73*time.Hour))))
+	require.Len(t, e.TableChunks("db", "cpu"), 2)
+	_, _, rows, _ := e.TimeBounds("db", "cpu")
+	require.Equal(t, int64(3), rows)
+
+	require.NoError(t, e.SetRetention(ctx, "db", 48*time.Hour))
+	chunks := e.TableChunks("db", "cpu")
+	require.Len(t, chunks, 1, "the day 72h back ended 60h ago: past retention")
+	require.Equal(t, now.Add(-30*time.Hour).Truncate(24*time.Hour).UnixNano(), chunks[0].Day*int64(24*time.Hour))
+	lo, _, rows, ok := e.TimeBounds("db", "cpu")
+	require.True(t, ok)
+	require.Equal(t, int64(1), rows)
+	require.Equal(t, ts(30*time.Hour), lo)
+}

@@ -571,8 +571,9 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 
 // TimeBounds returns the smallest and largest time a table's files and
 // buffered writes may hold and how many rows they hold, from their metadata
-// alone (rows since replaced or deduplicated may still count); ok is false
-// when the table holds no rows or does not exist.
+// alone (rows since replaced or deduplicated, or of a file or write only
+// partly past retention, may still count); ok is false when the table
+// holds no rows or does not exist.
 func (e *Engine) TimeBounds(db, table string) (lo, hi, rows int64, ok bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -588,10 +589,18 @@ func (e *Engine) TimeBounds(db, table string) (lo, hi, rows int64, ok bool) {
 		}
 		lo, hi = min(lo, a), max(hi, b)
 	}
+	// Files and writes wholly past retention are hidden already.
+	cutoff := e.retentionCutoffLocked(db)
 	for _, f := range t.Files {
-		see(f.MinTime, f.MaxTime, f.Rows)
+		if f.MaxTime >= cutoff {
+			see(f.MinTime, f.MaxTime, f.Rows)
+		}
 	}
-	e.bufferedLocked(db, table, func(_ int64, r bufRec) { see(r.minTime, r.maxTime, r.rec.NumRows()) })
+	e.bufferedLocked(db, table, func(_ int64, r bufRec) {
+		if r.maxTime >= cutoff {
+			see(r.minTime, r.maxTime, r.rec.NumRows())
+		}
+	})
 	return lo, hi, rows, ok
 }
 

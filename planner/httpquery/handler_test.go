@@ -662,3 +662,12 @@ func TestDateBinMonthsHTTP(t *testing.T) {
 	require.Contains(t, body, `"code":"22023"`)
 	require.Contains(t, body, "a stride of months cannot be combined with days or time")
 }
+
+// TestTimescaleViewsInIox: InfluxDB 3's clients see the tables in schema
+// iox, in TimescaleDB's views too, and names qualified by it resolve.
+func TestTimescaleViewsInIox(t *testing.T) {
+	base := newServer(t)
+	code, body := get(t, base, `SELECT hypertable_schema, hypertable_name, hypertable_size(format('%I.%I', hypertable_schema, hypertable_name)::regclass) = pg_table_size('cpu') AS sized, (SELECT count(*) FROM show_chunks('iox.cpu')) AS chunks FROM timescaledb_information.hypertables`, "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"hypertable_schema":"iox","hypertable_name":"cpu","sized":true,"chunks":1}]`, body)
+}
