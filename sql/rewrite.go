@@ -90,6 +90,11 @@ type rewriter struct {
 	// catalogs are the databases three-part table names named
 	// (db.schema.table), left out of the names (Statement.Catalogs).
 	catalogs []string
+	// limitBare: the LIMIT, OFFSET or FETCH value just read was an
+	// expression without parentheses, which FETCH and OFFSET ... ROWS
+	// refuse.
+	limitBare   bool
+	limitBareAt token // its first operator
 }
 
 var eofTok = token{}

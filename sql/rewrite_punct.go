@@ -396,6 +396,10 @@ func (r *rewriter) limitClause() {
 			r.i++
 			offset = r.limitValue("OFFSET")
 			if r.tok(0).word("row") || r.tok(0).word("rows") {
+				if r.limitBare { // OFFSET 1 + 1 ROWS: PostgreSQL wants (1 + 1)
+					r.syntaxErr(r.tok(0))
+					return
+				}
 				r.i++
 			}
 		case t.word("fetch") && (r.tok(1).word("first") || r.tok(1).word("next")):
@@ -403,8 +407,13 @@ func (r *rewriter) limitClause() {
 			r.i += 2
 			one := r.mk(t, okLit, "1")
 			count = &one
+			r.limitBare = false
 			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
 				count = r.limitValue("LIMIT")
+			}
+			if r.limitBare {
+				r.syntaxErr(r.limitBareAt) // FETCH FIRST 1 + 1 ROWS: PostgreSQL wants (1 + 1)
+				return
 			}
 			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
 				r.syntaxErr(r.tok(0))
@@ -458,6 +467,44 @@ func (r *rewriter) limitClause() {
 // a quoted integer ('10', as clients that substitute parameters write it)
 // or NULL (nil: no limit, no offset), any of them in parentheses.
 func (r *rewriter) limitValue(clause string) *outTok {
+	r.limitBare = false
+	if v, n, ok := r.constArith(0); ok && n > 1 {
+		// An arithmetic expression of numbers, LIMIT 2 + 3 or FETCH
+		// FIRST (10 / 4) ROWS: folded here, as the parser takes a value.
+		t := r.tok(0)
+		if v.err != "" {
+			r.fail(t, v.code, v.err, "")
+			return nil
+		}
+		if v.int() < 0 {
+			r.negativeLimit(t, clause)
+			return nil
+		}
+		r.limitBare = !r.parenthesized(n) && !(n == 2 && r.tok(0).kind == tOp)
+		if r.limitBare {
+			// Where PostgreSQL's FETCH (which takes a value, not an
+			// expression) stops: the first operator after an operand.
+			depth := 0
+			r.limitBareAt = r.tok(1) // -(-2): after the sign
+			for k := 1; k < n; k++ {
+				t := r.tok(k)
+				if t.punct("(") {
+					depth++
+				} else if t.punct(")") {
+					depth--
+				} else if depth == 0 && t.kind == tOp && r.tok(k-1).kind != tOp {
+					r.limitBareAt = t
+					break
+				}
+			}
+		}
+		r.i += n
+		o := r.mk(t, okLit, strconv.FormatInt(v.int(), 10))
+		if !r.limitCasts(clause, 0) {
+			return nil
+		}
+		return &o
+	}
 	depth := 0
 	for r.tok(0).punct("(") {
 		depth++
@@ -501,6 +548,15 @@ func (r *rewriter) limitValue(clause string) *outTok {
 		return nil
 	}
 	r.i++
+	if !r.limitCasts(clause, depth) {
+		return nil
+	}
+	return out
+}
+
+// limitCasts reads the casts after a LIMIT or OFFSET value and the depth
+// parentheses that close around it; false after an error.
+func (r *rewriter) limitCasts(clause string, depth int) bool {
 	for {
 		if r.tok(0).punct("::") {
 			// NULL::int, $1::bigint, '2'::int8: a cast to an integer type
@@ -509,10 +565,10 @@ func (r *rewriter) limitValue(clause string) *outTok {
 			switch {
 			case typ.kind != tIdent:
 				r.syntaxErr(typ)
-				return nil
+				return false
 			case !integerTypes[typ.val]:
 				r.fail(typ, "42804", "argument of "+clause+" must be type bigint, not type "+typ.val, "")
-				return nil
+				return false
 			}
 			r.i += 2
 			continue
@@ -526,9 +582,192 @@ func (r *rewriter) limitValue(clause string) *outTok {
 	}
 	if depth > 0 {
 		r.syntaxErr(r.tok(0))
-		return nil
+		return false
 	}
-	return out
+	return true
+}
+
+// parenthesized reports whether the n tokens ahead are one parenthesized
+// group.
+func (r *rewriter) parenthesized(n int) bool {
+	if !r.tok(0).punct("(") {
+		return false
+	}
+	depth := 0
+	for k := 0; k < n; k++ {
+		switch t := r.tok(k); {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+			if depth == 0 {
+				return k == n-1
+			}
+		}
+	}
+	return false
+}
+
+// arithValue is the value of a constant arithmetic expression: an integer
+// (i, as PostgreSQL's int8 arithmetic) or a numeric (f only), or the
+// error it raises.
+type arithValue struct {
+	isInt     bool
+	i         int64
+	f         float64
+	err, code string
+}
+
+// int is the value as a bigint: a numeric rounds half away from zero.
+func (v arithValue) int() int64 {
+	if v.isInt {
+		return v.i
+	}
+	return int64(math.Round(v.f))
+}
+
+// constArith reads an arithmetic expression of numeric constants, + - * /
+// % and parentheses, starting k tokens ahead; n is the tokens it spans, ok
+// false when none starts there.
+func (r *rewriter) constArith(k int) (v arithValue, n int, ok bool) {
+	p := &arithParser{r: r, k: k}
+	v, ok = p.sum()
+	return v, p.k - k, ok
+}
+
+type arithParser struct {
+	r *rewriter
+	k int
+}
+
+func (p *arithParser) op(ops string) string {
+	t := p.r.tok(p.k)
+	if t.kind == tOp && len(t.val) == 1 && strings.Contains(ops, t.val) {
+		return t.val
+	}
+	return ""
+}
+
+func (p *arithParser) sum() (arithValue, bool) {
+	v, ok := p.product()
+	for ok {
+		op := p.op("+-")
+		if op == "" {
+			break
+		}
+		p.k++
+		var w arithValue
+		if w, ok = p.product(); ok {
+			v = arith(v, w, op)
+		}
+	}
+	return v, ok
+}
+
+func (p *arithParser) product() (arithValue, bool) {
+	v, ok := p.factor()
+	for ok {
+		op := p.op("*/%")
+		if op == "" {
+			break
+		}
+		p.k++
+		var w arithValue
+		if w, ok = p.factor(); ok {
+			v = arith(v, w, op)
+		}
+	}
+	return v, ok
+}
+
+func (p *arithParser) factor() (arithValue, bool) {
+	t := p.r.tok(p.k)
+	switch {
+	case t.kind == tOp && (t.val == "-" || t.val == "+"):
+		p.k++
+		v, ok := p.factor()
+		if ok && t.val == "-" {
+			v = arith(arithValue{isInt: true}, v, "-")
+		}
+		return v, ok
+	case t.punct("("):
+		p.k++
+		v, ok := p.sum()
+		if !ok || !p.r.tok(p.k).punct(")") {
+			return v, false
+		}
+		p.k++
+		return v, true
+	case t.kind == tNumber:
+		p.k++
+		if !strings.ContainsAny(t.val, ".eE") {
+			if i, err := strconv.ParseInt(t.val, 10, 64); err == nil {
+				return arithValue{isInt: true, i: i, f: float64(i)}, true
+			}
+		}
+		f, err := strconv.ParseFloat(t.val, 64)
+		return arithValue{f: f}, err == nil
+	}
+	return arithValue{}, false
+}
+
+// arith applies op to two values: bigint arithmetic (division truncating,
+// overflow an error) when both are integers, else numeric.
+func arith(a, b arithValue, op string) arithValue {
+	if a.err != "" {
+		return a
+	}
+	if b.err != "" {
+		return b
+	}
+	if (op == "/" || op == "%") && b.f == 0 {
+		return arithValue{err: "division by zero", code: "22012"}
+	}
+	if a.isInt && b.isInt {
+		var v int64
+		overflow := false
+		switch op {
+		case "+":
+			v = a.i + b.i
+			overflow = (v > a.i) != (b.i > 0)
+		case "-":
+			v = a.i - b.i
+			overflow = (v < a.i) != (b.i > 0)
+		case "*":
+			v = a.i * b.i
+			overflow = a.i != 0 && (v/a.i != b.i || a.i == -1 && b.i == math.MinInt64)
+		case "/":
+			overflow = a.i == math.MinInt64 && b.i == -1
+			if !overflow {
+				v = a.i / b.i
+			}
+		case "%":
+			if b.i != -1 {
+				v = a.i % b.i
+			}
+		}
+		if overflow {
+			return arithValue{err: "bigint out of range", code: "22003"}
+		}
+		return arithValue{isInt: true, i: v, f: float64(v)}
+	}
+	var f float64
+	switch op {
+	case "+":
+		f = a.f + b.f
+	case "-":
+		f = a.f - b.f
+	case "*":
+		f = a.f * b.f
+	case "/":
+		f = a.f / b.f
+	case "%":
+		f = math.Mod(a.f, b.f)
+	}
+	if math.Abs(f) > math.MaxInt64 {
+		return arithValue{err: "bigint out of range", code: "22003"}
+	}
+	return arithValue{f: f}
 }
 
 // integerTypes are the type names a LIMIT or OFFSET value may be cast to.

@@ -158,6 +158,18 @@ COPY cpu TO STDOUT (COMPRESSION 'gzip')
 COPY (INSERT INTO t VALUES (1)) TO STDOUT
 # limit values as clients substitute them
 SELECT a FROM t LIMIT '10' OFFSET ( 5 ); SELECT a FROM t LIMIT NULL OFFSET NULL; SELECT a FROM t LIMIT ($1) OFFSET '0'; SELECT a FROM t LIMIT 2.5 OFFSET 1.4
+# limit values as arithmetic over constants, folded
+SELECT a FROM t LIMIT 2 + 3 OFFSET (7 / 2) - 1; SELECT a FROM t ORDER BY a OFFSET (2 * 2) ROWS FETCH FIRST (5 / 2.0) ROWS ONLY; SELECT a FROM t LIMIT -(-2) * 3
+# limit arithmetic: negative
+SELECT a FROM t LIMIT 1 - 2
+# limit arithmetic: division by zero
+SELECT a FROM t OFFSET 1 % 0
+# limit arithmetic: overflow
+SELECT a FROM t LIMIT 9223372036854775807 + 1
+# limit arithmetic: FETCH takes a value or a parenthesized expression
+SELECT a FROM t ORDER BY a FETCH FIRST 1 + 1 ROWS ONLY
+# limit arithmetic: so does OFFSET ... ROWS
+SELECT a FROM t ORDER BY a OFFSET 1 + 1 ROWS
 # aggregate filter over a window
 SELECT count(*) FILTER (WHERE a > 1) OVER (PARTITION BY b), sum(x) FILTER (WHERE a > 1) OVER w FROM t WINDOW w AS (ORDER BY c)
 # fetch forms
