@@ -648,32 +648,20 @@ func (p *arithParser) op(ops string) string {
 	return ""
 }
 
-func (p *arithParser) sum() (arithValue, bool) {
-	v, ok := p.product()
-	for ok {
-		op := p.op("+-")
-		if op == "" {
-			break
-		}
-		p.k++
-		var w arithValue
-		if w, ok = p.product(); ok {
-			v = arith(v, w, op)
-		}
-	}
-	return v, ok
-}
+func (p *arithParser) sum() (arithValue, bool)     { return p.chain("+-", p.product) }
+func (p *arithParser) product() (arithValue, bool) { return p.chain("*/%", p.factor) }
 
-func (p *arithParser) product() (arithValue, bool) {
-	v, ok := p.factor()
+// chain reads operands joined by the left-associative operators ops.
+func (p *arithParser) chain(ops string, operand func() (arithValue, bool)) (arithValue, bool) {
+	v, ok := operand()
 	for ok {
-		op := p.op("*/%")
+		op := p.op(ops)
 		if op == "" {
 			break
 		}
 		p.k++
 		var w arithValue
-		if w, ok = p.factor(); ok {
+		if w, ok = operand(); ok {
 			v = arith(v, w, op)
 		}
 	}
