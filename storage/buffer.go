@@ -27,8 +27,9 @@ type partKey struct {
 }
 
 type bufPart struct {
-	recs []bufRec
-	rows int64
+	recs    []bufRec
+	rows    int64
+	created time.Time // its first write
 }
 
 // bufRec is one write's rows of one partition. seq orders writes: where
@@ -54,7 +55,7 @@ func (b *buffer) add(db string, batch *TableBatch, seq uint64, now time.Time) {
 		key := partKey{db: db, table: batch.Table, day: day}
 		p := b.parts[key]
 		if p == nil {
-			p = &bufPart{}
+			p = &bufPart{created: now}
 			b.parts[key] = p
 		}
 		lo, hi := part.Time[0], part.Time[0]
@@ -68,9 +69,10 @@ func (b *buffer) add(db string, batch *TableBatch, seq uint64, now time.Time) {
 	}
 }
 
-// dropDatabase forgets a dropped database's rows.
-func (b *buffer) dropDatabase(db string) {
-	b.dropParts(func(key partKey) bool { return key.db == db })
+// dropDatabase forgets a dropped database's rows and reports whether there
+// were any.
+func (b *buffer) dropDatabase(db string) bool {
+	return b.dropParts(func(key partKey) bool { return key.db == db })
 }
 
 // dropParts forgets the rows of the partitions drop names and reports

@@ -72,6 +72,19 @@ type FileMeta struct {
 	Order uint64 `json:"order"`
 	// Created is when the file was written (Unix ns).
 	Created int64 `json:"created"`
+	// FirstWrite is when the earliest of its rows reached the write buffer
+	// (Unix ns; a compacted file: its inputs' earliest), the creation time
+	// of its day's chunk. 0 in catalogs written before it was kept: Created
+	// stands in.
+	FirstWrite int64 `json:"first_write,omitempty"`
+}
+
+// firstWrite is FirstWrite, or Created where it was not kept.
+func (f *FileMeta) firstWrite() int64 {
+	if f.FirstWrite != 0 {
+		return f.FirstWrite
+	}
+	return f.Created
 }
 
 func newCatalog() *catalog {

@@ -14,8 +14,8 @@ import (
 // Chunk is one day partition of a table, as TimescaleDB's
 // timescaledb_information.chunks lists a hypertable's chunks: its UTC day,
 // its files' rows and bytes, the rows still in the write buffer, and when
-// it was created (its oldest file written, or with no file yet its first
-// buffered write).
+// it was created: the first write of its rows (kept through persists and
+// compactions; for rows replayed from the WAL at a start, that start).
 type Chunk struct {
 	Day                       int64 // UTC days since the Unix epoch
 	Files                     int
@@ -55,8 +55,8 @@ func (e *Engine) tableChunksLocked(db string, t *TableMeta) []Chunk {
 		c.Files++
 		c.Rows += f.Rows
 		c.Bytes += f.Size
-		if c.Created == 0 || f.Created < c.Created {
-			c.Created = f.Created
+		if c.Created == 0 || f.firstWrite() < c.Created {
+			c.Created = f.firstWrite()
 		}
 	}
 	for _, b := range append(slices.Clone(e.frozen), e.active) {
@@ -66,8 +66,8 @@ func (e *Engine) tableChunksLocked(db string, t *TableMeta) []Chunk {
 			}
 			c := at(key.day)
 			c.BufferedRows += part.rows
-			if c.Files == 0 && (c.Created == 0 || b.created.UnixNano() < c.Created) {
-				c.Created = b.created.UnixNano()
+			if c.Created == 0 || part.created.UnixNano() < c.Created {
+				c.Created = part.created.UnixNano()
 			}
 		}
 	}
@@ -93,14 +93,21 @@ func (e *Engine) DropChunks(ctx context.Context, db, table string, match func(Ch
 	if err := e.persistLocked(ctx); err != nil {
 		return nil, err
 	}
+	if e.beforeDrop != nil {
+		e.beforeDrop()
+	}
 	dropped, raced, err := e.dropChunks(ctx, db, table, match)
-	if err != nil || !raced {
+	if !raced {
 		return dropped, err
 	}
 	// Rows of a dropped day written between the persist and the drop left
-	// the buffer with it but are still in the WAL: persisting again moves
-	// the WAL past them.
-	return dropped, e.persistLocked(ctx)
+	// the buffer with it but are still in the WAL: persisting the frozen
+	// buffer moves the WAL past them. (A crash before it ends brings those
+	// rows, which raced the drop, back.)
+	if perr := e.persistLocked(ctx); err == nil {
+		err = perr
+	}
+	return dropped, err
 }
 
 // dropChunks removes the matching partitions from the catalog and the
@@ -146,9 +153,14 @@ func (e *Engine) dropChunks(ctx context.Context, db, table string, match func(Ch
 		}
 	}
 	// The persist under e.persistMu left no frozen buffer; the active one
-	// holds what was written since.
+	// holds what was written since. Rows of the dropped days among them
+	// leave it, and it is frozen (a new WAL segment started, even when it
+	// is now empty) so that the persist after moves the WAL past them.
 	raced = e.active.dropParts(func(key partKey) bool { return key.db == db && key.table == table && days[key.day] })
 	if raced {
+		if err := e.freezeLocked(); err != nil {
+			return dropped, true, err
+		}
 		e.room.Broadcast()
 	}
 	e.log.Info("dropped chunks", "database", db, "table", table, "chunks", len(dropped), "files", len(files))

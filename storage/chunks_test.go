@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -140,4 +141,85 @@ func TestChunksPastRetention(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, int64(1), rows)
 	require.Equal(t, ts(30*time.Hour), lo)
+}
+
+// TestDropsRacingWrites: a write to a dropped day that lands between the
+// drop's persist and the drop itself (the only rows in the buffer then)
+// stays dropped after a restart, for drop_chunks and for a dropped
+// database; another database's rows are kept.
+func TestDropsRacingWrites(t *testing.T) {
+	for _, dropDB := range []bool{false, true} {
+		t.Run(fmt.Sprintf("database=%v", dropDB), func(t *testing.T) {
+			dir := t.TempDir()
+			e := openTest(t, dir)
+			write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+			write(t, e, "other", batchOf(t, "mem", "30 host=c free=3i"))
+			e.beforeDrop = func() { write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=2")) }
+			if dropDB {
+				require.NoError(t, e.DropDatabase(ctx, "db"))
+			} else {
+				dropped, err := e.DropChunks(ctx, "db", "cpu", func(Chunk) bool { return true })
+				require.NoError(t, err)
+				require.Len(t, dropped, 1)
+			}
+			require.Empty(t, scanOrNone(t, e, "db", "cpu"))
+			for _, restart := range []string{"crash", "close"} {
+				if restart == "crash" {
+					e.abandon()
+				} else {
+					require.NoError(t, e.Close())
+				}
+				e = openTest(t, dir)
+				require.Empty(t, scanOrNone(t, e, "db", "cpu"), "after a %s: the raced row stays dropped", restart)
+				require.Len(t, scanOrNone(t, e, "other", "mem"), 1, "after a %s", restart)
+			}
+			require.NoError(t, e.Close())
+		})
+	}
+}
+
+// scanOrNone is scan of a table, nil when it or its database is gone.
+func scanOrNone(t *testing.T, e *Engine, db, table string) []string {
+	t.Helper()
+	req := all(table)
+	req.Database = db
+	if _, err := e.TableSchema(db, table); err != nil {
+		return nil
+	}
+	return scan(t, e, req)
+}
+
+// TestChunkCreationTimes: a chunk was created by its first write, which
+// persists and compactions keep.
+func TestChunkCreationTimes(t *testing.T) {
+	now := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	e := openTest(t, t.TempDir(), func(o *Options) { o.Now = clock })
+	defer e.Close()
+	first := clock().UnixNano()
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	advance(time.Hour)
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=a usage=2", int64(24*time.Hour)+10)))
+	require.Equal(t, []int64{first, first + int64(time.Hour)}, createdOf(e.TableChunks("db", "cpu")), "buffered: each day's first write")
+	advance(time.Hour)
+	require.NoError(t, e.Persist(ctx))
+	require.Equal(t, []int64{first, first + int64(time.Hour)}, createdOf(e.TableChunks("db", "cpu")), "persisted")
+	advance(time.Hour)
+	write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=3"))
+	require.NoError(t, e.Persist(ctx))
+	advance(time.Hour)
+	st, err := e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Partitions)
+	require.Equal(t, []int64{first, first + int64(time.Hour)}, createdOf(e.TableChunks("db", "cpu")), "compacted")
+}
+
+func createdOf(chunks []Chunk) []int64 {
+	out := make([]int64, len(chunks))
+	for i, c := range chunks {
+		out[i] = c.Created
+	}
+	return out
 }

@@ -125,10 +125,13 @@ type Engine struct {
 	room   *sync.Cond // signalled when the buffer shrinks
 
 	persistMu sync.Mutex // one persist at a time
-	compactMu sync.Mutex // one compaction at a time
-	flushCh   chan struct{}
-	stop      chan struct{}
-	wg        sync.WaitGroup
+	// beforeDrop, when set (tests), runs in DropChunks and DropDatabase
+	// between their first persist and the drop.
+	beforeDrop func()
+	compactMu  sync.Mutex // one compaction at a time
+	flushCh    chan struct{}
+	stop       chan struct{}
+	wg         sync.WaitGroup
 
 	stats counters // totals for Stats
 }
@@ -640,19 +643,27 @@ func (e *Engine) SetRetention(ctx context.Context, name string, retention time.D
 // DropDatabase deletes a database and all its data.
 func (e *Engine) DropDatabase(ctx context.Context, name string) error {
 	// Persist first: afterwards no WAL segment holds the database's writes,
-	// so a restart cannot bring it back by replay.
-	if err := e.Persist(ctx); err != nil {
+	// so a restart cannot bring it back by replay. No other persist runs
+	// until the drop is done.
+	e.persistMu.Lock()
+	defer e.persistMu.Unlock()
+	if err := e.persistLocked(ctx); err != nil {
 		return err
+	}
+	if e.beforeDrop != nil {
+		e.beforeDrop()
 	}
 	if err := e.dropDatabase(ctx, name); err != nil {
 		return err
 	}
-	// Writes that raced the drop are gone from the buffer but still in the
-	// WAL: persisting again moves the WAL past them.
-	return e.Persist(ctx)
+	// Writes that raced the drop are gone from the buffer (frozen) but
+	// still in the WAL: persisting again moves the WAL past them.
+	return e.persistLocked(ctx)
 }
 
 func (e *Engine) dropDatabase(ctx context.Context, name string) error {
+	e.gate.Lock() // writes wait: none is half in
+	defer e.gate.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	dbm := e.cat.dropDatabase(name)
@@ -666,9 +677,16 @@ func (e *Engine) dropDatabase(ctx context.Context, name string) error {
 		e.cat.index()
 		return err
 	}
-	e.active.dropDatabase(name)
-	for _, b := range e.frozen {
+	raced := e.active.dropDatabase(name)
+	for _, b := range e.frozen { // none: the persist before left none
 		b.dropDatabase(name)
+	}
+	if raced {
+		// Freeze even an emptied buffer: the persist after moves the WAL
+		// past the dropped writes.
+		if err := e.freezeLocked(); err != nil {
+			return err
+		}
 	}
 	for _, t := range dbm.Tables {
 		for _, f := range t.Files {

@@ -184,6 +184,7 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		}
 	}()
 	var order uint64
+	first := int64(0)
 	for _, f := range job.files {
 		recs, err := e.readFile(ctx, f, schema, allTime, nil, true)
 		if err != nil {
@@ -191,12 +192,16 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		}
 		sources = append(sources, recs...)
 		order = max(order, f.Order)
+		if first == 0 || f.firstWrite() < first {
+			first = f.firstWrite()
+		}
 	}
 	meta, err := e.writeFile(ctx, job.key, id, schema, sources, pqfile.Zstd, 1)
 	if err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}
 	meta.Order = order
+	meta.FirstWrite = first // the day's chunk was created by its first write, not by the compaction
 
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -84,6 +84,13 @@ func (e *Engine) freeze() error {
 	if e.active.rows == 0 {
 		return nil
 	}
+	return e.freezeLocked()
+}
+
+// freezeLocked is freeze with e.gate and e.mu held, of the active buffer
+// even when it holds no rows (drops emptied it, and the WAL must move past
+// what they dropped).
+func (e *Engine) freezeLocked() error {
 	closed, err := e.wal.Rotate()
 	if err != nil {
 		return fmt.Errorf("persist: rotate WAL: %w", err)
@@ -193,6 +200,9 @@ func (e *Engine) persistPart(ctx context.Context, key partKey, part *bufPart) (*
 		sources[i] = r.rec
 	}
 	meta, err := e.writeFile(ctx, key, id, schema, sources, pqfile.Zstd, 0)
+	if err == nil {
+		meta.FirstWrite = part.created.UnixNano()
+	}
 	if errors.Is(err, pqfile.ErrNoRows) {
 		// Nothing of the partition can be stored (rows no query could
 		// read, which ingest now refuses): the others persist, instead of
