@@ -128,13 +128,38 @@ func TestShowAndDropChunks(t *testing.T) {
 	require.Equal(t, 1, n, "the rows of the dropped days are gone")
 	require.Empty(t, names("drop", time.Date(2023, 11, 16, 0, 0, 0, 0, time.UTC)), "again: nothing left to drop")
 
+	// Subqueries that planning runs would delete at Parse, Describe or
+	// EXPLAIN: refused, prepared or not; a CTE runs with the statement.
+	for _, q := range []string{
+		`SELECT (SELECT count(*) FROM drop_chunks('cpu', older_than => now()))`,
+		`WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r, drop_chunks('cpu', older_than => now()) WHERE n < 2) SELECT * FROM r`,
+	} {
+		_, err := conn.Prepare(ctx, "sub", q)
+		require.ErrorContains(t, err, "drop_chunks in a subquery expression", q)
+		_, err = conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol)
+		require.ErrorContains(t, err, "drop_chunks in a subquery expression", q)
+	}
+	for _, q := range []string{ // joins, run when the statement runs: only prepared and explained here
+		`EXPLAIN SELECT 1 WHERE EXISTS (SELECT drop_chunks('cpu', older_than => now()))`,
+		`EXPLAIN SELECT 1 WHERE 1 IN (SELECT 1 FROM drop_chunks('cpu', older_than => now()))`,
+		`EXPLAIN SELECT x FROM generate_series(1, 2) x WHERE x IN (SELECT 1 FROM drop_chunks('cpu', older_than => now()))`,
+	} {
+		_, _ = conn.Prepare(ctx, "sub", q)
+		_, _ = conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol)
+	}
+	require.Equal(t, oid[2:], names(`SELECT show_chunks('cpu')`), "nothing dropped by them")
+	require.NoError(t, conn.QueryRow(ctx, `WITH d AS (SELECT * FROM drop_chunks('cpu', newer_than => $1::date)) SELECT count(*) FROM d`, "2023-11-17").Scan(&n))
+	require.Equal(t, 1, n)
+	require.Empty(t, names(`SELECT show_chunks('cpu')`))
+
 	for q, msg := range map[string]string{
-		`SELECT drop_chunks('cpu')`:                                               "invalid time range for dropping chunks",
-		`SELECT show_chunks('cpu', older_than => 5)`:                              `invalid time argument type "bigint" for older_than`,
-		`SELECT show_chunks('cpu', older_than => now(), newer_than => now())`:     "invalid time range",
-		`SELECT show_chunks('cpu', older_than => now(), created_before => now())`: "cannot specify older_than or newer_than together with created_before or created_after",
-		`SELECT show_chunks('pg_class')`:                                          "is not a hypertable",
-		`SELECT show_chunks('nope')`:                                              `relation "nope" does not exist`,
+		`SELECT drop_chunks('cpu')`:                                                                     "invalid time range for dropping chunks",
+		`SELECT show_chunks('cpu', older_than => 5)`:                                                    `invalid time argument type "integer" for older_than`,
+		`SELECT show_chunks('cpu', older_than => now(), newer_than => now())`:                           "invalid time range",
+		`SELECT show_chunks('cpu', older_than => now(), created_before => now())`:                       "cannot specify older_than or newer_than together with created_before or created_after",
+		`SELECT show_chunks('cpu', created_before => now() - interval '1 day', created_after => now())`: "invalid time range",
+		`SELECT show_chunks('pg_class')`:                                                                "is not a hypertable",
+		`SELECT show_chunks('nope')`:                                                                    `relation "nope" does not exist`,
 	} {
 		_, err := conn.Exec(ctx, q)
 		require.ErrorContains(t, err, msg, q)

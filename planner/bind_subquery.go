@@ -22,6 +22,9 @@ func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Colu
 	if !ok {
 		return nil, nil, notSupported("this subquery")
 	}
+	if err := noDropWhilePlanning(stmt); err != nil {
+		return nil, nil, err
+	}
 	node, err := b.bindQuery(stmt)
 	if err != nil {
 		var pe *Error

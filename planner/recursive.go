@@ -98,6 +98,9 @@ func (b *binder) recursiveCTE(cte *ast.CommonTableExpression, defs map[string]No
 
 // runNode binds and runs one query block at planning time.
 func (b *binder) runNode(sel *ast.SelectStmt) ([][]any, []Column, error) {
+	if err := noDropWhilePlanning(sel); err != nil {
+		return nil, nil, err
+	}
 	node, err := b.bindQuery(sel)
 	if err != nil {
 		return nil, nil, err

@@ -3,12 +3,14 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -70,7 +72,8 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 			switch x.Type().ID() {
 			case arrow.INTERVAL_MONTH_DAY_NANO, arrow.TIMESTAMP, arrow.DATE32:
 			default:
-				e := errorf(CodeDatatype, "invalid time argument type %q for %s", exec.SQLTypeName(x.Type()), names[i-1])
+				pg := typeName(int64((&selectBinder{b: b, in: in}).pgTypeOf(f.Args[i+1+skipped(drop, i)], x)))
+				e := errorf(CodeDatatype, "invalid time argument type %q for %s", pg, names[i-1])
 				e.Hint = "give a timestamp with time zone, a date or an interval (how long before now())"
 				return nil, e
 			}
@@ -81,9 +84,6 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 		if args[i], err = b.coerce(x, exec.TypeTimestamptz); err != nil {
 			return nil, err
 		}
-	}
-	if len(args) > 3 && !(isNullLiteral(args[1]) && isNullLiteral(args[2])) && !(isNullLiteral(args[3]) && (len(args) < 5 || isNullLiteral(args[4]))) {
-		return nil, errorf("22023", "cannot specify older_than or newer_than together with created_before or created_after")
 	}
 
 	db, tables := b.sess.Database, b.tablesByOID()
@@ -102,7 +102,7 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 			if err != nil {
 				return nil, err
 			}
-			bounds := make([]int64, 4)
+			bounds := make([]int64, len(names))
 			given := make([]bool, 4)
 			for i, v := range vals[1:] {
 				switch v := v.(type) {
@@ -121,16 +121,24 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 				e.Hint = "give at least one of older_than, newer_than, created_before or created_after"
 				return nil, e
 			}
+			if (given[0] || given[1]) && (given[2] || given[3]) {
+				return nil, errorf("22023", "cannot specify older_than or newer_than together with created_before or created_after")
+			}
 			if given[0] && given[1] && bounds[0] <= bounds[1] {
 				e := errorf("22023", "invalid time range")
 				e.Hint = "older_than must be later than newer_than: together they give the chunks between them"
+				return nil, e
+			}
+			if given[2] && given[3] && bounds[2] <= bounds[3] {
+				e := errorf("22023", "invalid time range")
+				e.Hint = "created_before must be later than created_after: together they give the chunks created between them"
 				return nil, e
 			}
 			const dayNanos = int64(24 * time.Hour)
 			match := func(ch storage.Chunk) bool {
 				start := ch.Day * dayNanos
 				return (!given[0] || start+dayNanos <= bounds[0]) && (!given[1] || start >= bounds[1]) &&
-					(!given[2] || ch.Created < bounds[2]) && (!given[3] || ch.Created > bounds[3])
+					(!given[2] || ch.Created < bounds[2]) && (!given[3] || ch.Created >= bounds[3])
 			}
 			var chunks []storage.Chunk
 			if drop {
@@ -153,6 +161,43 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 		}}, alias), nil
 }
 
+// DeletesData reports whether a statement calls drop_chunks, which deletes
+// data when the statement runs (the HTTP API refuses it on GET, as it does
+// INSERT).
+func DeletesData(stmt *sql.Statement) bool {
+	return stmt.AST != nil && callsDropChunks(stmt.AST)
+}
+
+// callsDropChunks reports whether drop_chunks is called anywhere in n.
+func callsDropChunks(n ast.Node) bool {
+	v := &astFinder{into: true, match: func(n ast.Node) bool {
+		f, ok := n.(*ast.FuncCallExpr)
+		if !ok {
+			return false
+		}
+		if f.FnName.L == "drop_chunks" {
+			return true
+		}
+		return (f.FnName.L == sql.MarkerTableFunction || f.FnName.L == sql.MarkerTableFunctionOrdinality) &&
+			len(f.Args) > 0 && constText(f.Args[0]) == "drop_chunks"
+	}}
+	n.Accept(v)
+	return v.found
+}
+
+// noDropWhilePlanning refuses drop_chunks in a subquery that planning
+// runs (an uncorrelated subquery expression, a recursive CTE, INSERT ...
+// SELECT's rows): it would delete when the statement is only prepared,
+// described or explained, and before its other parts are checked.
+func noDropWhilePlanning(n ast.Node) error {
+	if !callsDropChunks(n) {
+		return nil
+	}
+	e := notSupported("drop_chunks in a subquery expression, a recursive query or INSERT ... SELECT")
+	e.Hint = "call it in FROM or the select list of a query of its own: SELECT drop_chunks('table', older_than => ...)"
+	return e
+}
+
 // hypertableArg binds a relation argument of TimescaleDB's functions
 // (regclass): a name, an OID, or text naming it at run time (text converts
 // to regclass implicitly, as in PostgreSQL); an OID expression.
@@ -170,12 +215,18 @@ func (b *binder) hypertableArg(x exec.Expr) (exec.Expr, error) {
 	return b.coerce(rel[0], exec.TypeInt)
 }
 
-// tablesByOID are the session database's tables by OID.
+// tablesByOID are the session database's tables by OID, and the catalog
+// relations' names after a NUL (no hypertables; see hypertableOf).
 func (b *binder) tablesByOID() map[int64]string {
 	db := b.sess.Database
 	tables := map[int64]string{}
 	for _, t := range b.catalogTables(db) {
 		tables[TableOID(db, t)] = t
+	}
+	for oid, name := range b.regNames("regclass") {
+		if _, ok := tables[oid]; !ok {
+			tables[oid] = "\x00" + name
+		}
 	}
 	return tables
 }
@@ -184,8 +235,15 @@ func (b *binder) tablesByOID() map[int64]string {
 // relation that is no hypertable (a catalog's; ok false: no engine).
 func hypertableOf(tables map[int64]string, oid int64, ok bool) (string, error) {
 	table, found := tables[oid]
-	if !found || !ok {
-		e := errorf("TS001", "relation with OID %d is not a hypertable", oid)
+	if !found || !ok || strings.HasPrefix(table, "\x00") {
+		name := strings.TrimPrefix(table, "\x00")
+		if !found {
+			name = fmt.Sprintf("with OID %d", oid)
+		}
+		e := errorf("TS001", "table %q is not a hypertable", name)
+		if !found {
+			e.Msg = fmt.Sprintf("relation %s is not a hypertable", name)
+		}
 		e.Hint = "every table of this database is a hypertable: SELECT hypertable_name FROM timescaledb_information.hypertables"
 		return "", e
 	}
@@ -247,6 +305,15 @@ func (b *binder) detailedSize(name string, f *ast.FuncCallExpr, alias string, co
 			}
 			return rows, nil
 		}}, alias), nil
+}
+
+// skipped is how many arguments as written come before bound argument i
+// beyond i itself: drop_chunks' verbose, left out after the third.
+func skipped(drop bool, i int) int {
+	if drop && i >= 3 {
+		return 1
+	}
+	return 0
 }
 
 // chunkName is a day partition's name as a TimescaleDB chunk's.

@@ -35,6 +35,10 @@ func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpEr
 		}
 		return nil
 	}
+	if method != http.MethodPost && planner.DeletesData(stmt) {
+		return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
+			Msg: "drop_chunks deletes data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
+	}
 	dbs := h.Planner.Engine.Databases()
 	names := make([]string, len(dbs))
 	for i, d := range dbs {

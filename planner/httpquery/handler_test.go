@@ -43,6 +43,18 @@ func serverWith(t *testing.T, lines map[string]string) string {
 // serverWithLimit is serverWith with a query memory limit.
 func serverWithLimit(t *testing.T, lines map[string]string, memLimit int64) string {
 	t.Helper()
+	base, _ := serverEngine(t, lines, memLimit)
+	return base
+}
+
+// serverAndEngine is serverWith that also returns the engine.
+func serverAndEngine(t *testing.T, lines map[string]string) (string, *storage.Engine) {
+	t.Helper()
+	return serverEngine(t, lines, 0)
+}
+
+func serverEngine(t *testing.T, lines map[string]string, memLimit int64) (string, *storage.Engine) {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: logger})
 	require.NoError(t, err)
@@ -57,7 +69,7 @@ func serverWithLimit(t *testing.T, lines map[string]string, memLimit int64) stri
 	(&Handler{Planner: &planner.Planner{Engine: e, Activity: &planner.Activity{LogSize: 5}}, Logger: logger, MemLimit: memLimit}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, e
 }
 
 func get(t *testing.T, base, q, format string) (int, string) {
@@ -664,10 +676,32 @@ func TestDateBinMonthsHTTP(t *testing.T) {
 }
 
 // TestTimescaleViewsInIox: InfluxDB 3's clients see the tables in schema
-// iox, in TimescaleDB's views too, and names qualified by it resolve.
+// iox, in TimescaleDB's views too, and names qualified by it resolve (to
+// the table: its size is its files', not 0).
 func TestTimescaleViewsInIox(t *testing.T) {
-	base := newServer(t)
-	code, body := get(t, base, `SELECT hypertable_schema, hypertable_name, hypertable_size(format('%I.%I', hypertable_schema, hypertable_name)::regclass) = pg_table_size('cpu') AS sized, (SELECT count(*) FROM show_chunks('iox.cpu')) AS chunks FROM timescaledb_information.hypertables`, "json")
+	base, e := serverAndEngine(t, map[string]string{"db": "cpu,host=a usage=1.5 1700000000000000000\nmem,host=a free=1i 1700000000000000000\n"})
+	require.NoError(t, e.Persist(context.Background()))
+	code, body := get(t, base, `SELECT hypertable_schema, hypertable_name, hypertable_size(format('%I.%I', hypertable_schema, hypertable_name)::regclass) = pg_table_size(hypertable_name::regclass) AS sized, hypertable_size(format('%I.%I', hypertable_schema, hypertable_name)::regclass) > 0 AS stored, (SELECT count(*) FROM show_chunks('iox.cpu')) AS chunks FROM timescaledb_information.hypertables ORDER BY 2`, "json")
 	require.Equal(t, 200, code, body)
-	require.Equal(t, `[{"hypertable_schema":"iox","hypertable_name":"cpu","sized":true,"chunks":1}]`, body)
+	require.Equal(t, `[{"hypertable_schema":"iox","hypertable_name":"cpu","sized":true,"stored":true,"chunks":1},{"hypertable_schema":"iox","hypertable_name":"mem","sized":true,"stored":true,"chunks":1}]`, body)
+}
+
+// TestDropChunksNeedsPost: drop_chunks deletes data, so a GET (which a
+// crawler or a prefetching browser may send) is refused, as INSERT is.
+func TestDropChunksNeedsPost(t *testing.T) {
+	base := newServer(t)
+	drop := url.Values{"db": {"db"}, "q": {"SELECT * FROM drop_chunks('cpu', older_than => now())"}}
+	code, h, body := call(t, "GET", base+"/api/v3/query_sql?"+drop.Encode(), nil)
+	require.Equal(t, 405, code, body)
+	require.Equal(t, "POST", h.Get("Allow"))
+	require.Contains(t, body, "drop_chunks deletes data")
+	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"n":3}]`, body, "nothing dropped")
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+drop.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	require.Contains(t, body, "_timescaledb_internal._hyper_")
+	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"n":0}]`, body)
 }
