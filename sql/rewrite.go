@@ -94,7 +94,8 @@ type rewriter struct {
 	// expression without parentheses, which FETCH and OFFSET ... ROWS
 	// refuse.
 	limitBare   bool
-	limitBareAt token // its first operator
+	limitBareAt token        // where the plain value ends
+	limitErr    *deferredErr // the value's error, raised by limitCheck
 }
 
 var eofTok = token{}

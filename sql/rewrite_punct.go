@@ -386,6 +386,9 @@ func (r *rewriter) limitClause() {
 				continue
 			}
 			count = r.limitValue("LIMIT")
+			if !r.limitCheck() {
+				return
+			}
 			if r.tok(0).punct(",") {
 				// MySQL's LIMIT offset, count: PostgreSQL refuses it.
 				r.fail(r.tok(0), CodeSyntaxError, "LIMIT #,# syntax is not supported", "Use separate LIMIT and OFFSET clauses.")
@@ -395,24 +398,30 @@ func (r *rewriter) limitClause() {
 			offsetted = true
 			r.i++
 			offset = r.limitValue("OFFSET")
-			if r.tok(0).word("row") || r.tok(0).word("rows") {
+			if r.err == nil && (r.tok(0).word("row") || r.tok(0).word("rows")) {
 				if r.limitBare { // OFFSET 1 + 1 ROWS: PostgreSQL wants (1 + 1)
 					r.syntaxErr(r.tok(0))
 					return
 				}
 				r.i++
 			}
+			if !r.limitCheck() {
+				return
+			}
 		case t.word("fetch") && (r.tok(1).word("first") || r.tok(1).word("next")):
 			counted = true
 			r.i += 2
 			one := r.mk(t, okLit, "1")
 			count = &one
-			r.limitBare = false
+			r.limitBare, r.limitErr = false, nil
 			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
 				count = r.limitValue("LIMIT")
 			}
-			if r.limitBare {
+			if r.err == nil && r.limitBare {
 				r.syntaxErr(r.limitBareAt) // FETCH FIRST 1 + 1 ROWS: PostgreSQL wants (1 + 1)
+				return
+			}
+			if !r.limitCheck() {
 				return
 			}
 			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
@@ -467,42 +476,31 @@ func (r *rewriter) limitClause() {
 // a quoted integer ('10', as clients that substitute parameters write it)
 // or NULL (nil: no limit, no offset), any of them in parentheses.
 func (r *rewriter) limitValue(clause string) *outTok {
-	r.limitBare = false
-	if v, n, ok := r.constArith(0); ok && n > 1 {
-		// An arithmetic expression of numbers, LIMIT 2 + 3 or FETCH
-		// FIRST (10 / 4) ROWS: folded here, as the parser takes a value.
+	r.limitBare, r.limitErr = false, nil
+	if a, ok := r.foldLimit(); ok {
+		// A constant or an expression of constants (LIMIT 2 + 3): folded
+		// here, as the parser takes a value. Its errors wait for the
+		// clause's syntax to be checked (see limitCheck).
 		t := r.tok(0)
-		if v.err != "" {
-			r.fail(t, v.code, v.err, "")
-			return nil
-		}
-		if v.int() < 0 {
-			r.negativeLimit(t, clause)
-			return nil
-		}
-		r.limitBare = !r.parenthesized(n) && !(n == 2 && r.tok(0).kind == tOp)
-		if r.limitBare {
-			// Where PostgreSQL's FETCH (which takes a value, not an
-			// expression) stops: the first operator after an operand.
-			depth := 0
-			r.limitBareAt = r.tok(1) // -(-2): after the sign
-			for k := 1; k < n; k++ {
-				t := r.tok(k)
-				if t.punct("(") {
-					depth++
-				} else if t.punct(")") {
-					depth--
-				} else if depth == 0 && t.kind == tOp && r.tok(k-1).kind != tOp {
-					r.limitBareAt = t
-					break
-				}
-			}
-		}
-		r.i += n
-		o := r.mk(t, okLit, strconv.FormatInt(v.int(), 10))
+		r.limitBare, r.limitBareAt = a.n > a.simple, r.tok(a.simple)
+		r.i += a.n
 		if !r.limitCasts(clause, 0) {
 			return nil
 		}
+		v, null, err := a.bigint()
+		switch {
+		case err != nil:
+			r.limitErr = &deferredErr{t, err.code, err.msg}
+		case null:
+			return nil
+		case v < 0:
+			code := "2201W"
+			if clause == "OFFSET" {
+				code = "2201X"
+			}
+			r.limitErr = &deferredErr{t, code, clause + " must not be negative"}
+		}
+		o := r.mk(t, okLit, strconv.FormatInt(v, 10))
 		return &o
 	}
 	depth := 0
@@ -587,175 +585,25 @@ func (r *rewriter) limitCasts(clause string, depth int) bool {
 	return true
 }
 
-// parenthesized reports whether the n tokens ahead are one parenthesized
-// group.
-func (r *rewriter) parenthesized(n int) bool {
-	if !r.tok(0).punct("(") {
+// deferredErr is an error of a LIMIT, OFFSET or FETCH value, raised once
+// the clause's syntax is known good (PostgreSQL raises it when the
+// statement runs, after any syntax error).
+type deferredErr struct {
+	at        token
+	code, msg string
+}
+
+// limitCheck raises the value's deferred error, if any; false then.
+func (r *rewriter) limitCheck() bool {
+	if r.err != nil {
 		return false
 	}
-	depth := 0
-	for k := 0; k < n; k++ {
-		switch t := r.tok(k); {
-		case t.punct("("):
-			depth++
-		case t.punct(")"):
-			depth--
-			if depth == 0 {
-				return k == n-1
-			}
-		}
+	if e := r.limitErr; e != nil {
+		r.limitErr = nil
+		r.fail(e.at, e.code, e.msg, "")
+		return false
 	}
-	return false
-}
-
-// arithValue is the value of a constant arithmetic expression: an integer
-// (i, as PostgreSQL's int8 arithmetic) or a numeric (f only), or the
-// error it raises.
-type arithValue struct {
-	isInt     bool
-	i         int64
-	f         float64
-	err, code string
-}
-
-// int is the value as a bigint: a numeric rounds half away from zero.
-func (v arithValue) int() int64 {
-	if v.isInt {
-		return v.i
-	}
-	return int64(math.Round(v.f))
-}
-
-// constArith reads an arithmetic expression of numeric constants, + - * /
-// % and parentheses, starting k tokens ahead; n is the tokens it spans, ok
-// false when none starts there.
-func (r *rewriter) constArith(k int) (v arithValue, n int, ok bool) {
-	p := &arithParser{r: r, k: k}
-	v, ok = p.sum()
-	return v, p.k - k, ok
-}
-
-type arithParser struct {
-	r *rewriter
-	k int
-}
-
-func (p *arithParser) op(ops string) string {
-	t := p.r.tok(p.k)
-	if t.kind == tOp && len(t.val) == 1 && strings.Contains(ops, t.val) {
-		return t.val
-	}
-	return ""
-}
-
-func (p *arithParser) sum() (arithValue, bool)     { return p.chain("+-", p.product) }
-func (p *arithParser) product() (arithValue, bool) { return p.chain("*/%", p.factor) }
-
-// chain reads operands joined by the left-associative operators ops.
-func (p *arithParser) chain(ops string, operand func() (arithValue, bool)) (arithValue, bool) {
-	v, ok := operand()
-	for ok {
-		op := p.op(ops)
-		if op == "" {
-			break
-		}
-		p.k++
-		var w arithValue
-		if w, ok = operand(); ok {
-			v = arith(v, w, op)
-		}
-	}
-	return v, ok
-}
-
-func (p *arithParser) factor() (arithValue, bool) {
-	t := p.r.tok(p.k)
-	switch {
-	case t.kind == tOp && (t.val == "-" || t.val == "+"):
-		p.k++
-		v, ok := p.factor()
-		if ok && t.val == "-" {
-			v = arith(arithValue{isInt: true}, v, "-")
-		}
-		return v, ok
-	case t.punct("("):
-		p.k++
-		v, ok := p.sum()
-		if !ok || !p.r.tok(p.k).punct(")") {
-			return v, false
-		}
-		p.k++
-		return v, true
-	case t.kind == tNumber:
-		p.k++
-		if !strings.ContainsAny(t.val, ".eE") {
-			if i, err := strconv.ParseInt(t.val, 10, 64); err == nil {
-				return arithValue{isInt: true, i: i, f: float64(i)}, true
-			}
-		}
-		f, err := strconv.ParseFloat(t.val, 64)
-		return arithValue{f: f}, err == nil
-	}
-	return arithValue{}, false
-}
-
-// arith applies op to two values: bigint arithmetic (division truncating,
-// overflow an error) when both are integers, else numeric.
-func arith(a, b arithValue, op string) arithValue {
-	if a.err != "" {
-		return a
-	}
-	if b.err != "" {
-		return b
-	}
-	if (op == "/" || op == "%") && b.f == 0 {
-		return arithValue{err: "division by zero", code: "22012"}
-	}
-	if a.isInt && b.isInt {
-		var v int64
-		overflow := false
-		switch op {
-		case "+":
-			v = a.i + b.i
-			overflow = (v > a.i) != (b.i > 0)
-		case "-":
-			v = a.i - b.i
-			overflow = (v < a.i) != (b.i > 0)
-		case "*":
-			v = a.i * b.i
-			overflow = a.i != 0 && (v/a.i != b.i || a.i == -1 && b.i == math.MinInt64)
-		case "/":
-			overflow = a.i == math.MinInt64 && b.i == -1
-			if !overflow {
-				v = a.i / b.i
-			}
-		case "%":
-			if b.i != -1 {
-				v = a.i % b.i
-			}
-		}
-		if overflow {
-			return arithValue{err: "bigint out of range", code: "22003"}
-		}
-		return arithValue{isInt: true, i: v, f: float64(v)}
-	}
-	var f float64
-	switch op {
-	case "+":
-		f = a.f + b.f
-	case "-":
-		f = a.f - b.f
-	case "*":
-		f = a.f * b.f
-	case "/":
-		f = a.f / b.f
-	case "%":
-		f = math.Mod(a.f, b.f)
-	}
-	if math.Abs(f) > math.MaxInt64 {
-		return arithValue{err: "bigint out of range", code: "22003"}
-	}
-	return arithValue{f: f}
+	return true
 }
 
 // integerTypes are the type names a LIMIT or OFFSET value may be cast to.
