@@ -133,10 +133,14 @@ func TestShowAndDropChunks(t *testing.T) {
 	for _, q := range []string{
 		`SELECT (SELECT count(*) FROM drop_chunks('cpu', older_than => now()))`,
 		`WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r, drop_chunks('cpu', older_than => now()) WHERE n < 2) SELECT * FROM r`,
+		`EXPLAIN WITH d AS (SELECT * FROM drop_chunks('cpu', older_than => now())) SELECT (SELECT count(*) FROM d)`,
+		`WITH d AS (SELECT * FROM drop_chunks('cpu', older_than => now())) SELECT (SELECT count(*) FROM d) a, (SELECT count(*) FROM d) b`,
+		`EXPLAIN WITH RECURSIVE d AS (SELECT * FROM drop_chunks('cpu', older_than => now())), r(n) AS (SELECT count(*) FROM d UNION ALL SELECT n + 1 FROM r WHERE n < 2) SELECT * FROM r`,
 	} {
-		_, err := conn.Prepare(ctx, "sub", q)
-		require.ErrorContains(t, err, "drop_chunks in a subquery expression", q)
-		_, err = conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol)
+		if _, err := conn.Prepare(ctx, "sub", q); err == nil && !strings.HasPrefix(q, "EXPLAIN") {
+			t.Errorf("prepared: %s", q) // an EXPLAIN is planned when it runs
+		}
+		_, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol)
 		require.ErrorContains(t, err, "drop_chunks in a subquery expression", q)
 	}
 	for _, q := range []string{ // joins, run when the statement runs: only prepared and explained here

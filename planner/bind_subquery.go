@@ -22,7 +22,7 @@ func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Colu
 	if !ok {
 		return nil, nil, notSupported("this subquery")
 	}
-	if err := noDropWhilePlanning(stmt); err != nil {
+	if err := noDropWhilePlanning(stmt, nil); err != nil {
 		return nil, nil, err
 	}
 	node, err := b.bindQuery(stmt)
@@ -31,6 +31,9 @@ func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Colu
 		if errors.As(err, &pe) && pe.Code == CodeUndefinedColumn && outer != nil && len(outer.cols) > 0 {
 			return nil, nil, notSupported("correlated subqueries (a subquery naming a column of the outer query)")
 		}
+		return nil, nil, err
+	}
+	if err := noDropWhilePlanning(stmt, node); err != nil {
 		return nil, nil, err
 	}
 	node = Optimize(node)

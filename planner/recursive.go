@@ -98,11 +98,14 @@ func (b *binder) recursiveCTE(cte *ast.CommonTableExpression, defs map[string]No
 
 // runNode binds and runs one query block at planning time.
 func (b *binder) runNode(sel *ast.SelectStmt) ([][]any, []Column, error) {
-	if err := noDropWhilePlanning(sel); err != nil {
+	if err := noDropWhilePlanning(sel, nil); err != nil {
 		return nil, nil, err
 	}
 	node, err := b.bindQuery(sel)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := noDropWhilePlanning(sel, node); err != nil {
 		return nil, nil, err
 	}
 	node = Optimize(node)

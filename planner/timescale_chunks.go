@@ -187,15 +187,31 @@ func callsDropChunks(n ast.Node) bool {
 
 // noDropWhilePlanning refuses drop_chunks in a subquery that planning
 // runs (an uncorrelated subquery expression, a recursive CTE, INSERT ...
-// SELECT's rows): it would delete when the statement is only prepared,
-// described or explained, and before its other parts are checked.
-func noDropWhilePlanning(n ast.Node) error {
-	if !callsDropChunks(n) {
+// SELECT's rows), called there or in a CTE the subquery reads (plan: the
+// subquery bound; nil before): it would delete when the statement is only
+// prepared, described or explained, and before its other parts are
+// checked.
+func noDropWhilePlanning(n ast.Node, plan Node) error {
+	if !callsDropChunks(n) && (plan == nil || !planDeletes(plan)) {
 		return nil
 	}
 	e := notSupported("drop_chunks in a subquery expression, a recursive query or INSERT ... SELECT")
 	e.Hint = "call it in FROM or the select list of a query of its own: SELECT drop_chunks('table', older_than => ...)"
 	return e
+}
+
+// planDeletes reports whether a plan runs drop_chunks (through the CTEs it
+// reads too).
+func planDeletes(n Node) bool {
+	if tf, ok := n.(*TableFunc); ok && tf.Name == "drop_chunks" {
+		return true
+	}
+	for _, c := range n.Children() {
+		if planDeletes(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // hypertableArg binds a relation argument of TimescaleDB's functions

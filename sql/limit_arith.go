@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -11,14 +12,20 @@ import (
 // LIMIT, OFFSET and FETCH values written as expressions over constants
 // (LIMIT 2 + 3, FETCH FIRST (10 / 4) ROWS ONLY, OFFSET '5'::int * 2): the
 // TiDB parser takes a value there, so the dialect layer folds them with
-// PostgreSQL's typing. Integers are smallint, integer or bigint by their
-// value and the casts applied, each overflowing as PostgreSQL's does;
-// decimals are exact numerics (math/big), float casts float8; a quoted
-// literal takes the type of the other operand; NULL makes the whole NULL.
-// The value then converts to bigint: a numeric rounds half away from zero,
-// a float to the nearest even.
+// PostgreSQL's typing:
+//   - integers are integer or bigint by their value (a sign on a constant,
+//     even in parentheses, makes a negative constant: -2147483648 is an
+//     integer), smallint by a cast; each overflows as PostgreSQL's does;
+//   - decimals are numerics with PostgreSQL's display scales, division
+//     rounded to its result scale (select_div_scale), otherwise exact;
+//   - casts to real and double precision make floats of those widths;
+//   - a quoted literal or NULL takes the type of the other operand (two of
+//     them, or a sign on one, is "operator is not unique");
+//   - the result converts to bigint: a numeric rounds half away from zero,
+//     a float to the nearest even.
 
-// numKind is the type of a folded value.
+// numKind is the type of a folded value, in PostgreSQL's order of implicit
+// casts (the wider of two operands' kinds is the operation's).
 type numKind int
 
 const (
@@ -26,30 +33,40 @@ const (
 	kInt4
 	kInt8
 	kNumeric
-	kFloat
-	kUnknown // a quoted literal not yet given a type
-	kNull
+	kFloat4
+	kFloat8
+	kUnknown // a quoted literal or NULL not yet given a type
 )
 
-var numKindNames = map[numKind]string{kInt2: "smallint", kInt4: "integer", kInt8: "bigint", kNumeric: "numeric", kFloat: "double precision", kUnknown: "unknown"}
+var numKindNames = map[numKind]string{kInt2: "smallint", kInt4: "integer", kInt8: "bigint", kNumeric: "numeric",
+	kFloat4: "real", kFloat8: "double precision", kUnknown: "unknown"}
 
-// num is a folded value of its kind: i for the integers, r for numerics,
-// f for floats, s for quoted literals.
+// num is a folded value of its kind: i for the integers, r and scale (the
+// display scale) for numerics, f for floats, s for quoted literals; null
+// for NULL of any kind.
 type num struct {
-	kind numKind
-	i    int64
-	r    *big.Rat
-	f    float64
-	s    string
+	kind  numKind
+	null  bool
+	i     int64
+	r     *big.Rat
+	scale int
+	f     float64
+	s     string
+	at    int // a quoted literal's byte offset in the statement
 }
 
-// arithErr is an error of the arithmetic, raised after any syntax error of
-// the clause around it (PostgreSQL raises it when the statement runs).
-type arithErr struct{ code, msg string }
+// arithErr is an error of the arithmetic, raised after the statement's
+// syntax is known good (PostgreSQL raises it when the statement runs).
+type arithErr struct {
+	code, msg string
+	at        int // byte offset of the quoted literal it reads, -1 for none (a run-time error)
+}
 
 func outOfRange(k numKind) *arithErr {
-	return &arithErr{"22003", numKindNames[k] + " out of range"}
+	return newArithErr("22003", numKindNames[k]+" out of range")
 }
+
+func newArithErr(code, msg string) *arithErr { return &arithErr{code: code, msg: msg, at: -1} }
 
 // limitArith is a folded LIMIT, OFFSET or FETCH value.
 type limitArith struct {
@@ -70,21 +87,27 @@ func (r *rewriter) foldLimit() (limitArith, bool) {
 	out := limitArith{v: v, err: p.err, n: p.k, simple: 1}
 	switch t := r.tok(0); {
 	case t.punct("("):
-		depth := 0
-		for k := 0; k < p.k; k++ {
-			if r.tok(k).punct("(") {
-				depth++
-			} else if r.tok(k).punct(")") {
-				if depth--; depth == 0 {
-					out.simple = k + 1
-					break
-				}
-			}
-		}
+		out.simple = r.groupEnd(0)
 	case t.kind == tOp && (t.val == "-" || t.val == "+") && r.tok(1).kind == tNumber:
 		out.simple = 2
 	}
 	return out, true
+}
+
+// groupEnd is the number of tokens from k ahead through the parenthesis
+// that closes the one at k.
+func (r *rewriter) groupEnd(k int) int {
+	depth := 0
+	for j := k; r.i+j < len(r.toks); j++ {
+		if r.tok(j).punct("(") {
+			depth++
+		} else if r.tok(j).punct(")") {
+			if depth--; depth == 0 {
+				return j + 1 - k
+			}
+		}
+	}
+	return 0
 }
 
 // bigint converts the value to LIMIT's bigint; null reports NULL.
@@ -96,7 +119,7 @@ func (a *limitArith) bigint() (v int64, null bool, err *arithErr) {
 	if err != nil {
 		return 0, false, err
 	}
-	return x.i, x.kind == kNull, nil
+	return x.i, x.null, nil
 }
 
 type arithParser struct {
@@ -119,29 +142,50 @@ func (p *arithParser) chain(ops string, operand func() (num, bool)) (num, bool) 
 		p.k++
 		var w num
 		if w, ok = operand(); ok {
-			v = p.apply(v, w, t.val)
+			v = p.record(arith(v, w, t.val))
 		}
 	}
 	return v, ok
 }
 
-// unary reads a signed operand; a sign on a number makes a negative
-// constant, typed by its value (-2147483648 is an integer).
+// unary reads a signed operand. A minus on a constant, in parentheses or
+// not and not cast, makes a negative constant typed by its value, as
+// PostgreSQL's grammar folds it.
 func (p *arithParser) unary() (num, bool) {
 	t := p.r.tok(p.k)
 	if t.kind != tOp || t.val != "-" && t.val != "+" {
 		return p.postfix()
 	}
 	p.k++
-	if n := p.r.tok(p.k); t.val == "-" && n.kind == tNumber && !p.r.tok(p.k+1).punct("::") {
-		p.k++
-		return p.number("-" + n.val)
+	if t.val == "-" {
+		depth := 0
+		for p.r.tok(p.k + depth).punct("(") {
+			depth++
+		}
+		if n := p.r.tok(p.k + depth); n.kind == tNumber {
+			closed := 0
+			for closed < depth && p.r.tok(p.k+depth+1+closed).punct(")") {
+				closed++
+			}
+			if closed == depth && !p.r.tok(p.k+2*depth+1).punct("::") {
+				p.k += 2*depth + 1
+				return p.number("-" + n.val)
+			}
+		}
 	}
 	v, ok := p.unary()
-	if !ok || t.val == "+" {
+	if !ok || p.err != nil {
 		return v, ok
 	}
-	return p.apply(num{kind: kInt4}, v, "-"), true
+	if v.kind == kUnknown {
+		p.record(num{}, newArithErr("42725", "operator is not unique: "+t.val+" unknown"))
+		return v, true
+	}
+	if t.val == "+" {
+		return v, true
+	}
+	zero, _ := convert(num{kind: kInt2}, v.kind)
+	return p.record(arith(zero, v, "-")), true
 }
 
 // postfix reads a primary and the casts after it.
@@ -153,10 +197,7 @@ func (p *arithParser) postfix() (num, bool) {
 			return v, false // a type the arithmetic does not take: the plain reading reports it
 		}
 		p.k += 1 + n
-		var err *arithErr
-		if v, err = convert(v, to); err != nil && p.err == nil {
-			p.err = err
-		}
+		v = p.record(convert(v, to))
 	}
 	return v, ok
 }
@@ -177,12 +218,20 @@ func (p *arithParser) primary() (num, bool) {
 		return p.number(t.val)
 	case t.kind == tString:
 		p.k++
-		return num{kind: kUnknown, s: t.val}, true
+		return num{kind: kUnknown, s: t.val, at: t.start}, true
 	case t.word("null"):
 		p.k++
-		return num{kind: kNull}, true
+		return num{kind: kUnknown, null: true}, true
 	}
 	return num{}, false
+}
+
+// record keeps the first error of the arithmetic.
+func (p *arithParser) record(v num, err *arithErr) num {
+	if err != nil && p.err == nil {
+		p.err = err
+	}
+	return v
 }
 
 // number types a numeric constant as PostgreSQL's lexer does: an integer
@@ -196,8 +245,33 @@ func (p *arithParser) number(text string) (num, bool) {
 			return num{kind: kInt8, i: i}, true
 		}
 	}
-	r, ok := new(big.Rat).SetString(text)
-	return num{kind: kNumeric, r: r}, ok
+	v, ok := parseNumeric(text)
+	return v, ok
+}
+
+// parseNumeric reads a decimal as numeric_in does, with its display scale
+// (the digits after the point, less the exponent); ok is false for any
+// other text (hexadecimal, fractions).
+func parseNumeric(text string) (num, bool) {
+	s := strings.TrimSpace(text)
+	mant, exp := s, 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(s[i+1:])
+		if err != nil {
+			return num{}, false
+		}
+		mant, exp = s[:i], e
+	}
+	digits := strings.TrimLeft(mant, "+-")
+	whole, frac, _ := strings.Cut(digits, ".")
+	if whole+frac == "" || strings.Trim(whole+frac, "0123456789") != "" {
+		return num{}, false
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return num{}, false
+	}
+	return num{kind: kNumeric, r: r, scale: max(len(frac)-exp, 0)}, true
 }
 
 // castKind reads the type name at token k of a cast: its kind and tokens
@@ -216,60 +290,48 @@ func castKind(r *rewriter, k int) (numKind, int) {
 		return kInt8, 1
 	case "numeric", "decimal":
 		return kNumeric, 1
-	case "float8", "float4", "real", "float":
-		return kFloat, 1
+	case "float4", "real":
+		return kFloat4, 1
+	case "float8", "float":
+		return kFloat8, 1
 	case "double":
 		if r.tok(k + 1).word("precision") {
-			return kFloat, 2
+			return kFloat8, 2
 		}
 	}
 	return 0, 0
 }
 
-// apply is a op b, recording the first error.
-func (p *arithParser) apply(a, b num, op string) num {
-	v, err := arith(a, b, op)
-	if err != nil && p.err == nil {
-		p.err = err
-	}
-	return v
-}
-
 // arith is a op b with PostgreSQL's operator resolution over these types.
 func arith(a, b num, op string) (num, *arithErr) {
-	if a.kind == kNull || b.kind == kNull {
-		return num{kind: kNull}, nil
-	}
-	// A quoted literal takes the other operand's type (integer beside
-	// another quoted literal).
-	var err *arithErr
-	switch {
-	case a.kind == kUnknown && b.kind == kUnknown:
-		if a, err = convert(a, kInt4); err == nil {
-			b, err = convert(b, kInt4)
-		}
-	case a.kind == kUnknown:
-		a, err = convert(a, b.kind)
-	case b.kind == kUnknown:
-		b, err = convert(b, a.kind)
-	}
-	if err != nil {
-		return num{}, err
+	if a.kind == kUnknown && b.kind == kUnknown {
+		return num{}, newArithErr("42725", "operator is not unique: unknown "+op+" unknown")
 	}
 	kind := max(a.kind, b.kind)
-	if a, err = convert(a, kind); err == nil {
-		b, err = convert(b, kind)
+	if a.kind == kUnknown || b.kind == kUnknown {
+		kind = min(a.kind, b.kind) // a quoted literal takes the other operand's type
 	}
+	if kind >= kFloat4 && op == "%" {
+		return num{}, newArithErr("42883", "operator does not exist: "+numKindNames[a.kind]+" % "+numKindNames[b.kind])
+	}
+	x, err := convert(a, kind)
 	if err != nil {
 		return num{}, err
 	}
-	switch kind {
-	case kFloat:
-		return floatArith(a.f, b.f, op)
-	case kNumeric:
-		return numericArith(a.r, b.r, op)
+	y, err := convert(b, kind)
+	if err != nil {
+		return num{}, err
 	}
-	return intArith(a.i, b.i, op, kind)
+	if x.null || y.null {
+		return num{kind: kind, null: true}, nil
+	}
+	switch kind {
+	case kFloat4, kFloat8:
+		return floatArith(x.f, y.f, op, kind)
+	case kNumeric:
+		return numericArith(x, y, op)
+	}
+	return intArith(x.i, y.i, op, kind)
 }
 
 // intRanges are the values of the integer types.
@@ -279,11 +341,22 @@ var intRanges = map[numKind][2]int64{kInt2: {math.MinInt16, math.MaxInt16}, kInt
 // truncated toward zero (% keeps the dividend's sign), then checked
 // against the kind's range.
 func intArith(a, b int64, op string, kind numKind) (num, *arithErr) {
-	v, err := numericArith(new(big.Rat).SetInt64(a), new(big.Rat).SetInt64(b), op)
-	if err != nil {
-		return num{}, err
+	if (op == "/" || op == "%") && b == 0 {
+		return num{}, newArithErr("22012", "division by zero")
 	}
-	x := new(big.Int).Quo(v.r.Num(), v.r.Denom())
+	x, y := big.NewInt(a), big.NewInt(b)
+	switch op {
+	case "+":
+		x.Add(x, y)
+	case "-":
+		x.Sub(x, y)
+	case "*":
+		x.Mul(x, y)
+	case "/":
+		x.Quo(x, y)
+	case "%":
+		x.Rem(x, y)
+	}
 	bounds := intRanges[kind]
 	if !x.IsInt64() || x.Int64() < bounds[0] || x.Int64() > bounds[1] {
 		return num{}, outOfRange(kind)
@@ -291,29 +364,81 @@ func intArith(a, b int64, op string, kind numKind) (num, *arithErr) {
 	return num{kind: kind, i: x.Int64()}, nil
 }
 
-func numericArith(a, b *big.Rat, op string) (num, *arithErr) {
-	if (op == "/" || op == "%") && b.Sign() == 0 {
-		return num{}, &arithErr{"22012", "division by zero"}
+// numericArith is numeric arithmetic with PostgreSQL's result scales: the
+// larger of the operands' for + - %, their sum for *, and for / the scale
+// that gives at least 16 significant digits (select_div_scale), rounded
+// half away from zero.
+func numericArith(a, b num, op string) (num, *arithErr) {
+	if (op == "/" || op == "%") && b.r.Sign() == 0 {
+		return num{}, newArithErr("22012", "division by zero")
 	}
 	x := new(big.Rat)
+	scale := max(a.scale, b.scale)
 	switch op {
 	case "+":
-		x.Add(a, b)
+		x.Add(a.r, b.r)
 	case "-":
-		x.Sub(a, b)
+		x.Sub(a.r, b.r)
 	case "*":
-		x.Mul(a, b)
+		x.Mul(a.r, b.r)
+		scale = a.scale + b.scale
 	case "/":
-		x.Quo(a, b)
+		scale = divScale(a, b)
+		x = roundScale(new(big.Rat).Quo(a.r, b.r), scale)
 	case "%": // a - trunc(a / b) * b
-		q := new(big.Rat).Quo(a, b)
+		q := new(big.Rat).Quo(a.r, b.r)
 		t := new(big.Int).Quo(q.Num(), q.Denom())
-		x.Sub(a, new(big.Rat).Mul(new(big.Rat).SetInt(t), b))
+		x.Sub(a.r, new(big.Rat).Mul(new(big.Rat).SetInt(t), b.r))
 	}
-	return num{kind: kNumeric, r: x}, nil
+	return num{kind: kNumeric, r: x, scale: scale}, nil
 }
 
-func floatArith(a, b float64, op string) (num, *arithErr) {
+// divScale is PostgreSQL's select_div_scale: 16 significant digits by the
+// quotient's estimated weight in base-10000 digits, at least either
+// operand's scale, at most 1000.
+func divScale(a, b num) int {
+	w1, d1 := nbaseLead(a.r)
+	w2, d2 := nbaseLead(b.r)
+	q := w1 - w2
+	if d1 <= d2 {
+		q--
+	}
+	return min(max(16-q*4, a.scale, b.scale, 0), 1000)
+}
+
+// nbaseLead is the weight and value of the first nonzero base-10000 digit
+// of |r| (0, 0 for zero), as PostgreSQL's numeric stores it.
+func nbaseLead(r *big.Rat) (weight int, digit int64) {
+	v := new(big.Rat).Abs(r)
+	if v.Sign() == 0 {
+		return 0, 0
+	}
+	base := big.NewRat(10000, 1)
+	for v.Cmp(base) >= 0 {
+		v.Quo(v, base)
+		weight++
+	}
+	for v.Cmp(big.NewRat(1, 1)) < 0 {
+		v.Mul(v, base)
+		weight--
+	}
+	return weight, new(big.Int).Quo(v.Num(), v.Denom()).Int64()
+}
+
+// roundScale rounds r half away from zero to scale decimal places.
+func roundScale(r *big.Rat, scale int) *big.Rat {
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)
+	s := new(big.Rat).Mul(r, new(big.Rat).SetInt(p))
+	return new(big.Rat).SetFrac(roundHalfAway(s), p)
+}
+
+// roundHalfAway is r rounded to an integer, halves away from zero.
+func roundHalfAway(r *big.Rat) *big.Int {
+	s := new(big.Rat).Add(r, big.NewRat(int64(r.Sign()), 2))
+	return new(big.Int).Quo(s.Num(), s.Denom())
+}
+
+func floatArith(a, b float64, op string, kind numKind) (num, *arithErr) {
 	var f float64
 	switch op {
 	case "+":
@@ -324,87 +449,127 @@ func floatArith(a, b float64, op string) (num, *arithErr) {
 		f = a * b
 	case "/":
 		if b == 0 {
-			return num{}, &arithErr{"22012", "division by zero"}
+			return num{}, newArithErr("22012", "division by zero")
 		}
 		f = a / b
-	case "%":
-		return num{}, &arithErr{"42883", "operator does not exist: double precision % double precision"}
 	}
-	if math.IsInf(f, 0) {
-		return num{}, &arithErr{"22003", "value out of range: overflow"}
+	if kind == kFloat4 {
+		f = float64(float32(f))
 	}
-	return num{kind: kFloat, f: f}, nil
+	if math.IsInf(f, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
+		return num{}, newArithErr("22003", "value out of range: overflow")
+	}
+	return num{kind: kind, f: f}, nil
 }
 
 // convert casts v to kind as PostgreSQL does: numerics round half away
-// from zero to an integer, floats to the nearest even, quoted literals are
-// read as the type.
+// from zero to an integer, floats to the nearest even, floats become
+// numerics by their 15 (real: 6) significant digits, quoted literals are
+// read as the type; NULL stays NULL.
 func convert(v num, kind numKind) (num, *arithErr) {
-	if v.kind == kind || v.kind == kNull {
+	if v.kind == kind {
 		return v, nil
+	}
+	if v.null {
+		return num{kind: kind, null: true}, nil
 	}
 	switch v.kind {
 	case kUnknown:
-		s := strings.TrimSpace(v.s)
-		switch kind {
-		case kNumeric:
-			if r, ok := new(big.Rat).SetString(s); ok && !strings.ContainsAny(s, "/") {
-				return num{kind: kNumeric, r: r}, nil
-			}
-		case kFloat:
-			if f, err := strconv.ParseFloat(s, 64); err == nil {
-				return num{kind: kFloat, f: f}, nil
-			}
-		default:
-			i, err := strconv.ParseInt(s, 10, 64)
-			if err == nil {
-				return convert(num{kind: kInt8, i: i}, kind)
-			}
-			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				return num{}, outOfRange(kind)
-			}
+		n, err := parseAs(v.s, kind)
+		if err != nil {
+			err.at = v.at // PostgreSQL reads the literal while analysing the statement: its position
 		}
-		return num{}, &arithErr{"22P02", fmt.Sprintf("invalid input syntax for type %s: %q", numKindNames[kind], v.s)}
-	case kFloat:
+		return n, err
+	case kFloat4, kFloat8:
 		switch kind {
+		case kFloat4, kFloat8:
+			return floatOf(v.f, kind, fmt.Sprint(v.f))
 		case kNumeric:
-			r := new(big.Rat)
-			if r.SetFloat64(v.f) == nil {
-				return num{}, &arithErr{"22003", "value out of range"}
+			digits := 15
+			if v.kind == kFloat4 {
+				digits = 6
 			}
-			return num{kind: kNumeric, r: r}, nil
-		default:
-			f := math.RoundToEven(v.f)
-			if f < math.MinInt64 || f >= math.MaxInt64 {
-				return num{}, outOfRange(kind)
+			if n, ok := parseNumeric(strconv.FormatFloat(v.f, 'g', digits, 64)); ok {
+				return n, nil
 			}
-			return convert(num{kind: kInt8, i: int64(f)}, kind)
+			return num{}, newArithErr("0A000", "cannot convert "+fmt.Sprint(v.f)+" to numeric")
 		}
+		if math.IsNaN(v.f) {
+			return num{}, outOfRange(kind)
+		}
+		f := math.RoundToEven(v.f)
+		if f < math.MinInt64 || f >= math.MaxInt64 {
+			return num{}, outOfRange(kind)
+		}
+		return convert(num{kind: kInt8, i: int64(f)}, kind)
 	case kNumeric:
 		switch kind {
-		case kFloat:
+		case kFloat4, kFloat8:
 			f, _ := v.r.Float64()
-			return num{kind: kFloat, f: f}, nil
-		default:
-			// Half away from zero: trunc(v + sign(v) / 2).
-			half := new(big.Rat).SetFrac64(int64(v.r.Sign()), 2)
-			s := new(big.Rat).Add(v.r, half)
-			t := new(big.Int).Quo(s.Num(), s.Denom())
-			if !t.IsInt64() {
-				return num{}, outOfRange(kind)
-			}
-			return convert(num{kind: kInt8, i: t.Int64()}, kind)
+			return floatOf(f, kind, v.r.FloatString(v.scale))
 		}
+		t := roundHalfAway(v.r)
+		if !t.IsInt64() {
+			return num{}, outOfRange(kind)
+		}
+		return convert(num{kind: kInt8, i: t.Int64()}, kind)
 	}
-	// Between the integers, and to numeric or float.
+	// From an integer.
 	switch kind {
 	case kNumeric:
 		return num{kind: kNumeric, r: new(big.Rat).SetInt64(v.i)}, nil
-	case kFloat:
-		return num{kind: kFloat, f: float64(v.i)}, nil
+	case kFloat4, kFloat8:
+		return floatOf(float64(v.i), kind, "")
 	}
-	if _, err := intArith(v.i, 0, "+", kind); err != nil {
-		return num{}, err
+	bounds := intRanges[kind]
+	if v.i < bounds[0] || v.i > bounds[1] {
+		return num{}, outOfRange(kind)
 	}
 	return num{kind: kind, i: v.i}, nil
 }
+
+// floatOf is f as a float of kind, or the error for a value past its range
+// (text: the value as written).
+func floatOf(f float64, kind numKind, text string) (num, *arithErr) {
+	if kind == kFloat4 {
+		f = float64(float32(f))
+	}
+	if math.IsInf(f, 0) {
+		return num{}, newArithErr("22003", `"`+text+`" is out of range for type `+numKindNames[kind])
+	}
+	return num{kind: kind, f: f}, nil
+}
+
+// parseAs reads a quoted literal as a value of kind.
+func parseAs(s string, kind numKind) (num, *arithErr) {
+	bad := newArithErr("22P02", "invalid input syntax for type "+numKindNames[kind]+`: "`+s+`"`)
+	t := strings.TrimSpace(s)
+	switch kind {
+	case kNumeric:
+		if n, ok := parseNumeric(t); ok {
+			return n, nil
+		}
+		return num{}, bad
+	case kFloat4, kFloat8:
+		f, err := strconv.ParseFloat(t, 64)
+		if err != nil && !isRangeErr(err) {
+			return num{}, bad
+		}
+		return floatOf(f, kind, t)
+	}
+	i, err := strconv.ParseInt(t, 10, 64)
+	if err != nil {
+		if isRangeErr(err) {
+			return num{}, newArithErr("22003", `value "`+s+`" is out of range for type `+numKindNames[kind])
+		}
+		return num{}, bad
+	}
+	bounds := intRanges[kind]
+	if i < bounds[0] || i > bounds[1] {
+		return num{}, newArithErr("22003", `value "`+s+`" is out of range for type `+numKindNames[kind])
+	}
+	return num{kind: kind, i: i}, nil
+}
+
+// isRangeErr reports strconv's out-of-range error.
+func isRangeErr(err error) bool { return errors.Is(err, strconv.ErrRange) }

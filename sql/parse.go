@@ -149,7 +149,13 @@ func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
 	if e := postProcess(st, r.out); e != nil {
 		return errAt(src, toks[0].start, e.code, e.msg, e.hint)
 	}
-	return checkKind(src, toks, st, kind)
+	if err := checkKind(src, toks, st, kind); err != nil {
+		return err
+	}
+	if err := r.pendingErr(); err != nil {
+		return err // LIMIT 1 / 0: after every syntax error
+	}
+	return nil
 }
 
 // influxShow is the query behind InfluxDB 3's (DataFusion's) schema

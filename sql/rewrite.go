@@ -95,7 +95,10 @@ type rewriter struct {
 	// refuse.
 	limitBare   bool
 	limitBareAt token        // where the plain value ends
-	limitErr    *deferredErr // the value's error, raised by limitCheck
+	limitErr    *deferredErr // the value's error, taken by limitCheck
+	// pending are errors of LIMIT, OFFSET and FETCH values, raised once the
+	// statement parsed.
+	pending []*deferredErr
 }
 
 var eofTok = token{}

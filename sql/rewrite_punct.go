@@ -364,6 +364,7 @@ func (r *rewriter) pipeline(t token) {
 // limit). WITH TIES adds MarkerWithTies() as the last ORDER BY item.
 func (r *rewriter) limitClause() {
 	var count, offset *outTok
+	var countErr, offsetErr *deferredErr
 	ties, counted, offsetted := false, false, false
 	first := r.tok(0)
 	for r.err == nil {
@@ -386,7 +387,7 @@ func (r *rewriter) limitClause() {
 				continue
 			}
 			count = r.limitValue("LIMIT")
-			if !r.limitCheck() {
+			if !r.limitCheck(&countErr) {
 				return
 			}
 			if r.tok(0).punct(",") {
@@ -405,7 +406,7 @@ func (r *rewriter) limitClause() {
 				}
 				r.i++
 			}
-			if !r.limitCheck() {
+			if !r.limitCheck(&offsetErr) {
 				return
 			}
 		case t.word("fetch") && (r.tok(1).word("first") || r.tok(1).word("next")):
@@ -421,7 +422,7 @@ func (r *rewriter) limitClause() {
 				r.syntaxErr(r.limitBareAt) // FETCH FIRST 1 + 1 ROWS: PostgreSQL wants (1 + 1)
 				return
 			}
-			if !r.limitCheck() {
+			if !r.limitCheck(&countErr) {
 				return
 			}
 			if !r.tok(0).word("row") && !r.tok(0).word("rows") {
@@ -447,6 +448,11 @@ func (r *rewriter) limitClause() {
 		default:
 			if r.err != nil {
 				return
+			}
+			for _, e := range []*deferredErr{offsetErr, countErr} {
+				if e != nil {
+					r.pending = append(r.pending, e)
+				}
 			}
 			if count == nil && offset == nil && !ties {
 				return
@@ -490,7 +496,11 @@ func (r *rewriter) limitValue(clause string) *outTok {
 		v, null, err := a.bigint()
 		switch {
 		case err != nil:
-			r.limitErr = &deferredErr{t, err.code, err.msg}
+			stage := 1 // PostgreSQL folds constants while planning
+			if err.at >= 0 {
+				stage = 0 // and reads literals while analysing, before
+			}
+			r.limitErr = &deferredErr{err.at, stage, err.code, err.msg}
 		case null:
 			return nil
 		case v < 0:
@@ -498,7 +508,10 @@ func (r *rewriter) limitValue(clause string) *outTok {
 			if clause == "OFFSET" {
 				code = "2201X"
 			}
-			r.limitErr = &deferredErr{t, code, clause + " must not be negative"}
+			r.limitErr = &deferredErr{-1, 2, code, clause + " must not be negative"} // checked when it runs
+		}
+		if r.limitErr != nil {
+			v = 0 // the statement fails with the error once parsed
 		}
 		o := r.mk(t, okLit, strconv.FormatInt(v, 10))
 		return &o
@@ -586,24 +599,39 @@ func (r *rewriter) limitCasts(clause string, depth int) bool {
 }
 
 // deferredErr is an error of a LIMIT, OFFSET or FETCH value, raised once
-// the clause's syntax is known good (PostgreSQL raises it when the
-// statement runs, after any syntax error).
+// the statement's syntax is known good (PostgreSQL raises it when the
+// statement runs, after any syntax error; OFFSET's before LIMIT's).
 type deferredErr struct {
-	at        token
+	at        int // byte offset it points at; -1: none (PostgreSQL's run-time errors have no position)
+	stage     int // when PostgreSQL raises it: 0 analysis, 1 planning, 2 execution
 	code, msg string
 }
 
-// limitCheck raises the value's deferred error, if any; false then.
-func (r *rewriter) limitCheck() bool {
-	if r.err != nil {
-		return false
+// limitCheck takes the value's error, if any, into into (keeping the
+// first); false after a syntax error.
+func (r *rewriter) limitCheck(into **deferredErr) bool {
+	if r.limitErr != nil && *into == nil {
+		*into = r.limitErr
 	}
-	if e := r.limitErr; e != nil {
-		r.limitErr = nil
-		r.fail(e.at, e.code, e.msg, "")
-		return false
+	r.limitErr = nil
+	return r.err == nil
+}
+
+// pendingErr is the error of the LIMIT, OFFSET and FETCH values that
+// PostgreSQL raises first: by stage, then in the order they were queued
+// (OFFSET's before LIMIT's in one clause, as PostgreSQL evaluates them);
+// nil without one.
+func (r *rewriter) pendingErr() *Error {
+	var first *deferredErr
+	for _, e := range r.pending {
+		if first == nil || e.stage < first.stage {
+			first = e
+		}
 	}
-	return true
+	if first == nil {
+		return nil
+	}
+	return errAt(r.src, first.at, first.code, first.msg, "")
 }
 
 // integerTypes are the type names a LIMIT or OFFSET value may be cast to.
