@@ -18,7 +18,8 @@ import (
 //	{"format": 1, "version": N, "wal_persisted": S, "next_file_id": F,
 //	 "databases": [{"name", "retention" (ns), "tables": [{"name",
 //	   "columns": [{"name", "type"}], "files": [{"id", "key", "day",
-//	   "min_time", "max_time", "rows", "size", "level"}]}]}]}
+//	   "min_time", "max_time", "rows", "size", "level", "order", "created",
+//	   "first_write" (omitted when 0)}]}]}]}
 //
 // "type" holds ColumnType numbers. A crash at any point leaves either the old
 // or the new catalog, both consistent: files are written before the catalog

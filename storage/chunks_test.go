@@ -144,37 +144,49 @@ func TestChunksPastRetention(t *testing.T) {
 }
 
 // TestDropsRacingWrites: a write to a dropped day that lands between the
-// drop's persist and the drop itself (the only rows in the buffer then)
-// stays dropped after a restart, for drop_chunks and for a dropped
-// database; another database's rows are kept.
+// drop's persist and the drop itself stays dropped after a restart (a crash
+// or a clean close), for drop_chunks and for a dropped database, whether it
+// is the buffer's only row then or another database's row is beside it
+// (which is kept).
 func TestDropsRacingWrites(t *testing.T) {
 	for _, dropDB := range []bool{false, true} {
-		t.Run(fmt.Sprintf("database=%v", dropDB), func(t *testing.T) {
-			dir := t.TempDir()
-			e := openTest(t, dir)
-			write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
-			write(t, e, "other", batchOf(t, "mem", "30 host=c free=3i"))
-			e.beforeDrop = func() { write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=2")) }
-			if dropDB {
-				require.NoError(t, e.DropDatabase(ctx, "db"))
-			} else {
-				dropped, err := e.DropChunks(ctx, "db", "cpu", func(Chunk) bool { return true })
-				require.NoError(t, err)
-				require.Len(t, dropped, 1)
-			}
-			require.Empty(t, scanOrNone(t, e, "db", "cpu"))
+		for _, beside := range []bool{false, true} {
 			for _, restart := range []string{"crash", "close"} {
-				if restart == "crash" {
-					e.abandon()
-				} else {
-					require.NoError(t, e.Close())
-				}
-				e = openTest(t, dir)
-				require.Empty(t, scanOrNone(t, e, "db", "cpu"), "after a %s: the raced row stays dropped", restart)
-				require.Len(t, scanOrNone(t, e, "other", "mem"), 1, "after a %s", restart)
+				t.Run(fmt.Sprintf("database=%v/beside=%v/%s", dropDB, beside, restart), func(t *testing.T) {
+					dir := t.TempDir()
+					e := openTest(t, dir)
+					write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+					write(t, e, "other", batchOf(t, "mem", "30 host=c free=3i"))
+					e.beforeDrop = func() {
+						write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=2"))
+						if beside {
+							write(t, e, "other", batchOf(t, "mem", "40 host=d free=4i"))
+						}
+					}
+					if dropDB {
+						require.NoError(t, e.DropDatabase(ctx, "db"))
+					} else {
+						dropped, err := e.DropChunks(ctx, "db", "cpu", func(Chunk) bool { return true })
+						require.NoError(t, err)
+						require.Len(t, dropped, 1)
+					}
+					require.Empty(t, scanOrNone(t, e, "db", "cpu"))
+					if restart == "crash" {
+						e.abandon()
+					} else {
+						require.NoError(t, e.Close())
+					}
+					e = openTest(t, dir)
+					defer e.Close()
+					require.Empty(t, scanOrNone(t, e, "db", "cpu"), "the raced row stays dropped")
+					want := 1
+					if beside {
+						want = 2
+					}
+					require.Len(t, scanOrNone(t, e, "other", "mem"), want, "the other database's rows are kept")
+				})
 			}
-			require.NoError(t, e.Close())
-		})
+		}
 	}
 }
 

@@ -681,19 +681,17 @@ func (e *Engine) dropDatabase(ctx context.Context, name string) error {
 	for _, b := range e.frozen { // none: the persist before left none
 		b.dropDatabase(name)
 	}
-	if raced {
-		// Freeze even an emptied buffer: the persist after moves the WAL
-		// past the dropped writes.
-		if err := e.freezeLocked(); err != nil {
-			return err
-		}
-	}
 	for _, t := range dbm.Tables {
 		for _, f := range t.Files {
 			e.doomLocked(f)
 		}
 	}
 	e.room.Broadcast()
+	if raced {
+		// Freeze even an emptied buffer: the persist after moves the WAL
+		// past the dropped writes.
+		return e.freezeLocked()
+	}
 	return nil
 }
 
