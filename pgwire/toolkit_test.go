@@ -193,3 +193,23 @@ func TestAgePlanNotKept(t *testing.T) {
 	}
 	require.Equal(t, reused+3, s.srv.PlansReused())
 }
+
+// TestRuntimeArrays: ARRAY[...] of columns and percentile_cont over an
+// array of fractions reach pgx as their array types, binary included.
+func TestRuntimeArrays(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+	var pct []float64
+	var ints []int32
+	var texts []string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x), ARRAY[min(x), max(x)], ARRAY[min(x)::text, 'a b']
+		FROM generate_series(1, 10) x`).Scan(&pct, &ints, &texts))
+	require.Equal(t, []float64{5.5, 9.1}, pct)
+	require.Equal(t, []int32{1, 10}, ints)
+	require.Equal(t, []string{"1", "a b"}, texts)
+	var none []float64
+	require.NoError(t, conn.QueryRow(ctx, `SELECT percentile_cont(ARRAY[0.5]) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 10) x WHERE x > 10`).Scan(&none))
+	require.Nil(t, none, "no values: NULL, not an array of NULLs")
+}

@@ -234,6 +234,71 @@ func (b *binder) textArray(a *arrayLit) (exec.Expr, error) {
 	return &rowFunc{name: "array", dt: exec.TypeText, pg: pg, fn: func([]any) (any, error) { return formatArrayText(elems), nil }}, nil
 }
 
+// runtimeArray is ARRAY[...] over elements known only when the query runs
+// (columns, aggregates): its text form, built per row, of the elements'
+// common type (the PostgreSQL type they share, else the engine type's);
+// with nullIfAllNull, NULL where every element is (percentile_cont over
+// ARRAY[...] fractions of no values).
+func (b *binder) runtimeArray(args []exec.Expr, nullIfAllNull bool) (exec.Expr, error) {
+	return b.runtimeArrayOf(args, nullIfAllNull, 0)
+}
+
+// runtimeArrayOf is runtimeArray with the elements' PostgreSQL type, when
+// the caller knows it from the statement (0: from the expressions).
+func (b *binder) runtimeArrayOf(args []exec.Expr, nullIfAllNull bool, elem uint32) (exec.Expr, error) {
+	dt, err := b.commonType(args)
+	if err != nil {
+		return nil, errorf(CodeDatatype, "ARRAY types do not match: %v", err)
+	}
+	known := elem != 0
+	elems := make([]exec.Expr, len(args))
+	for i, a := range args {
+		if elems[i], err = b.coerce(a, dt); err != nil {
+			return nil, err
+		}
+		if known {
+			continue
+		}
+		pg := pgOfEngine(dt)
+		if t, ok := settle(a).(pgTyped); ok && t.pgType() != 0 && a.Type().ID() == dt.ID() {
+			pg = narrowPG(t.pgType(), dt)
+		}
+		if i == 0 || pg == elem {
+			elem = pg
+		} else {
+			elem = pgOfEngine(dt)
+		}
+	}
+	pg, ok := arrayOIDs[elem]
+	if !ok {
+		pg = 1009 // dates, times, intervals: text[], as their constant arrays
+	}
+	loc := b.sess.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &rowFunc{name: "array", args: elems, dt: exec.TypeText, pg: pg, fn: func(v []any) (any, error) {
+		texts := make([]*string, len(v))
+		nulls := 0
+		for i, x := range v {
+			if x == nil {
+				nulls++
+				continue
+			}
+			l := &exec.Literal{V: x, DT: dt}
+			s, _ := exec.FormatValue(mustEval(l), 0, loc)
+			if ts, ok := x.(exec.Timestamp); ok && (elem == 1082 || elem == 1114) {
+				s = exec.WallClockText(ts, elem == 1082, loc)
+			}
+			texts[i] = &s
+		}
+		if nullIfAllNull && nulls == len(v) {
+			return nil, nil
+		}
+		return formatArrayText(texts), nil
+	}}, nil
+}
+
 func mustEval(l *exec.Literal) arrow.Array {
 	a, err := l.Eval(exec.NewCtx(), oneRow)
 	if err != nil {

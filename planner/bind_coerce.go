@@ -993,7 +993,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return fn(b, args)
 	}
 	switch name {
-	case "current_schemas", "__pg_array", "__pg_any", "__pg_all", "__pg_subscript", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field",
+	case "current_schemas", "__pg_array", "__pg_percentiles", "__pg_any", "__pg_all", "__pg_subscript", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field",
 		"array_to_string", "cardinality":
 		if err := bindArgs(0); err != nil {
 			if pe := AsError(err); pe.Code == CodeNotSupported && strings.HasPrefix(name, "__pg_") {
@@ -1005,6 +1005,23 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if x, ok, err := b.arrayFunc(name, args); ok {
 			if a, isLit := x.(*arrayLit); isLit && err == nil && a.pg == 0 && a.dt.ID() == arrow.TIMESTAMP {
 				a.pg = b.wallClockElems(s, e.Args, args) // ARRAY[date, ...]
+			}
+			if r, isRow := x.(*rowFunc); isRow && err == nil && r.name == "array" {
+				// ARRAY[...] of columns or aggregates: of the PostgreSQL
+				// type they share (integer[] of int4 columns, date[]).
+				q := &selectBinder{b: b, in: s}
+				elem := uint32(0)
+				for i, a := range e.Args {
+					pg := q.pgTypeOf(a, args[i])
+					if i > 0 && pg != elem {
+						elem = 0
+						break
+					}
+					elem = pg
+				}
+				if elem != 0 {
+					return b.runtimeArrayOf(args, name == "__pg_percentiles", elem)
+				}
 			}
 			return x, err
 		}

@@ -1319,7 +1319,7 @@ func figureName(e ast.ExprNode) (string, int) {
 					return v.GetString(), 2
 				}
 			}
-		case "__pg_agg_order", "__pg_filter", "__pg_within_group":
+		case "__pg_agg_order", "__pg_filter", "__pg_within_group", "__pg_percentiles":
 			if len(e.Args) > 0 {
 				return figureName(e.Args[0])
 			}

@@ -19,6 +19,7 @@ const (
 	MarkerDistinctArg   = "__pg_distinct_arg"   // (expr): agg(DISTINCT expr, ...) of aggregates TiDB does not know
 	MarkerFilter        = "__pg_filter"         // (aggregate call, condition)
 	MarkerWithinGroup   = "__pg_within_group"   // (aggregate call, sort expr, 'asc'|'desc')
+	MarkerPercentiles   = "__pg_percentiles"    // (percentile aggregate, ...): percentile_cont(ARRAY[...]): their array, NULL if all are
 	MarkerAtTimeZone    = "__pg_at_time_zone"   // (expr, zone)
 	MarkerTableFunction = "__pg_table_function" // ('name', arg, ...)
 	// MarkerTableFunctionOrdinality is MarkerTableFunction WITH ORDINALITY.

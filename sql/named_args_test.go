@@ -80,3 +80,21 @@ func TestNamedArgErrors(t *testing.T) {
 		require.Contains(t, e.Message, tt.msg, tt.in)
 	}
 }
+
+// TestPercentileArrays: percentile_cont|disc(ARRAY[...]) WITHIN GROUP
+// becomes one aggregate per fraction in __pg_percentiles, a FILTER around
+// it the same FILTER on each.
+func TestPercentileArrays(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x)",
+			"`__pg_percentiles`(`__pg_within_group`(`percentile_cont`(0.5), `x`, 'asc'), `__pg_within_group`(`percentile_cont`(0.9), `x`, 'asc'))"},
+		{"percentile_disc(ARRAY[0.1]) WITHIN GROUP (ORDER BY y DESC) FILTER (WHERE y > 0)",
+			"`__pg_percentiles`(`__pg_filter`(`__pg_within_group`(`percentile_disc`(0.1), `y`, 'desc'), `y`>0))"},
+		{"percentile_cont(0.5) WITHIN GROUP (ORDER BY x)", "__pg_within_group(percentile_cont(0.5), `x`, 'asc')"}, // a single fraction: untouched
+	} {
+		_, sel := parseSelect(t, "SELECT "+tt.in+" FROM t")
+		var b strings.Builder
+		require.NoError(t, field(sel, 0).Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreNameBackQuotes, &b)), tt.in)
+		require.Equal(t, tt.want, strings.ReplaceAll(b.String(), "_utf8mb4", ""), tt.in)
+	}
+}

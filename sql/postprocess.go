@@ -48,6 +48,67 @@ type post struct {
 	ci     map[*ast.PatternRegexpExpr]bool
 	params []*driver.ParamMarkerExpr
 	err    *postErr
+	// pct are the percentile_cont/disc(ARRAY[...]) rewritten (see
+	// percentileArray), for a FILTER around them.
+	pct map[*ast.FuncCallExpr]*pctArray
+}
+
+// pctArray is percentile_cont|disc(ARRAY[fractions]) WITHIN GROUP (ORDER
+// BY sort dir).
+type pctArray struct {
+	fn        string
+	fractions []ast.ExprNode
+	sort, dir ast.ExprNode
+}
+
+// percentileArray rewrites percentile_cont(ARRAY[f1, f2, ...]) WITHIN
+// GROUP (ORDER BY x), PostgreSQL's several percentiles of one sort, into
+// __pg_percentiles(percentile_cont(f1) WITHIN GROUP (ORDER BY x), ...)
+// (their array, NULL when they all are: no values), and a FILTER around it
+// into the same FILTER on each aggregate. nil when x is neither.
+func (p *post) percentileArray(x *ast.FuncCallExpr) ast.ExprNode {
+	switch x.FnName.L {
+	case MarkerWithinGroup:
+		if len(x.Args) != 3 {
+			return nil
+		}
+		f, name := fnName(x.Args[0])
+		if name != "percentile_cont" && name != "percentile_disc" || len(f.Args) != 1 {
+			return nil
+		}
+		arr, arrName := fnName(f.Args[0])
+		if arrName != MarkerArray || len(arr.Args) == 0 {
+			return nil
+		}
+		a := &pctArray{fn: name, fractions: arr.Args, sort: x.Args[1], dir: x.Args[2]}
+		e := a.build(nil)
+		if p.pct == nil {
+			p.pct = map[*ast.FuncCallExpr]*pctArray{}
+		}
+		p.pct[e] = a
+		return e
+	case MarkerFilter:
+		if len(x.Args) != 2 {
+			return nil
+		}
+		if c, ok := x.Args[0].(*ast.FuncCallExpr); ok && p.pct[c] != nil {
+			return p.pct[c].build(x.Args[1])
+		}
+	}
+	return nil
+}
+
+// build writes the rewritten call, each aggregate under FILTER (WHERE
+// cond) unless cond is nil.
+func (a *pctArray) build(cond ast.ExprNode) *ast.FuncCallExpr {
+	elems := make([]ast.ExprNode, len(a.fractions))
+	for i, f := range a.fractions {
+		elems[i] = newCall(MarkerWithinGroup, newCall(a.fn, f), a.sort, a.dir)
+		if cond != nil {
+			elems[i] = newCall(MarkerFilter, elems[i], cond)
+		}
+	}
+	return newCall(MarkerPercentiles, elems...)
 }
 
 func fnName(e ast.ExprNode) (*ast.FuncCallExpr, string) {
@@ -140,6 +201,9 @@ func (p *post) Leave(n ast.Node) (ast.Node, bool) {
 	case *ast.FuncCallExpr:
 		if err := namedArgs(x); err != nil && p.err == nil {
 			p.err = err
+		}
+		if e := p.percentileArray(x); e != nil {
+			return e, true
 		}
 		switch x.FnName.L {
 		case sentinelNullsFirst, sentinelNullsLast:

@@ -170,6 +170,8 @@ SELECT a FROM t LIMIT 9223372036854775807 + 1
 SELECT a FROM t ORDER BY a FETCH FIRST 1 + 1 ROWS ONLY
 # limit arithmetic: so does OFFSET ... ROWS
 SELECT a FROM t ORDER BY a OFFSET 1 + 1 ROWS
+# percentile_cont over an array of fractions: one aggregate per fraction, the FILTER on each
+SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x), percentile_disc(ARRAY[0.1, $1]) WITHIN GROUP (ORDER BY y DESC) FILTER (WHERE y > 0) FROM t
 # aggregate filter over a window
 SELECT count(*) FILTER (WHERE a > 1) OVER (PARTITION BY b), sum(x) FILTER (WHERE a > 1) OVER w FROM t WINDOW w AS (ORDER BY c)
 # fetch forms
