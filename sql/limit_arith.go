@@ -87,27 +87,12 @@ func (r *rewriter) foldLimit() (limitArith, bool) {
 	out := limitArith{v: v, err: p.err, n: p.k, simple: 1}
 	switch t := r.tok(0); {
 	case t.punct("("):
-		out.simple = r.groupEnd(0)
+		end, _ := r.callExtent(r.i) // the ')' closing it
+		out.simple = end + 1 - r.i
 	case t.kind == tOp && (t.val == "-" || t.val == "+") && r.tok(1).kind == tNumber:
 		out.simple = 2
 	}
 	return out, true
-}
-
-// groupEnd is the number of tokens from k ahead through the parenthesis
-// that closes the one at k.
-func (r *rewriter) groupEnd(k int) int {
-	depth := 0
-	for j := k; r.i+j < len(r.toks); j++ {
-		if r.tok(j).punct("(") {
-			depth++
-		} else if r.tok(j).punct(")") {
-			if depth--; depth == 0 {
-				return j + 1 - k
-			}
-		}
-	}
-	return 0
 }
 
 // bigint converts the value to LIMIT's bigint; null reports NULL.

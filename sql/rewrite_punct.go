@@ -484,15 +484,13 @@ func (r *rewriter) limitClause() {
 func (r *rewriter) limitValue(clause string) *outTok {
 	r.limitBare, r.limitErr = false, nil
 	if a, ok := r.foldLimit(); ok {
-		// A constant or an expression of constants (LIMIT 2 + 3): folded
-		// here, as the parser takes a value. Its errors wait for the
-		// clause's syntax to be checked (see limitCheck).
+		// A constant or an expression of constants (LIMIT 2 + 3, casts
+		// included): folded here, as the parser takes a value. Its errors
+		// wait for the statement's syntax to be checked (limitCheck,
+		// pendingErr).
 		t := r.tok(0)
 		r.limitBare, r.limitBareAt = a.n > a.simple, r.tok(a.simple)
 		r.i += a.n
-		if !r.limitCasts(clause, 0) {
-			return nil
-		}
 		v, null, err := a.bigint()
 		switch {
 		case err != nil:
