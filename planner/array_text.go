@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 
 	"github.com/stratadb/strata/exec"
@@ -236,38 +237,22 @@ func (b *binder) textArray(a *arrayLit) (exec.Expr, error) {
 
 // runtimeArray is ARRAY[...] over elements known only when the query runs
 // (columns, aggregates): its text form, built per row, of the elements'
-// common type (the PostgreSQL type they share, else the engine type's);
-// with nullIfAllNull, NULL where every element is (percentile_cont over
-// ARRAY[...] fractions of no values).
-func (b *binder) runtimeArray(args []exec.Expr, nullIfAllNull bool) (exec.Expr, error) {
-	return b.runtimeArrayOf(args, nullIfAllNull, 0)
-}
-
-// runtimeArrayOf is runtimeArray with the elements' PostgreSQL type, when
-// the caller knows it from the statement (0: from the expressions).
-func (b *binder) runtimeArrayOf(args []exec.Expr, nullIfAllNull bool, elem uint32) (exec.Expr, error) {
+// common type; elem is the PostgreSQL type they share (sharedPG; 0: the
+// engine type's). With nullIfAllNull it is NULL where every element is
+// (percentile_cont over ARRAY[...] fractions of no values).
+func (b *binder) runtimeArray(args []exec.Expr, elem uint32, nullIfAllNull bool) (exec.Expr, error) {
 	dt, err := b.commonType(args)
 	if err != nil {
 		return nil, errorf(CodeDatatype, "ARRAY types do not match: %v", err)
 	}
-	known := elem != 0
 	elems := make([]exec.Expr, len(args))
 	for i, a := range args {
 		if elems[i], err = b.coerce(a, dt); err != nil {
 			return nil, err
 		}
-		if known {
-			continue
-		}
-		pg := pgOfEngine(dt)
-		if t, ok := settle(a).(pgTyped); ok && t.pgType() != 0 && a.Type().ID() == dt.ID() {
-			pg = narrowPG(t.pgType(), dt)
-		}
-		if i == 0 || pg == elem {
-			elem = pg
-		} else {
-			elem = pgOfEngine(dt)
-		}
+	}
+	if elem == 0 {
+		elem = pgOfEngine(dt)
 	}
 	pg, ok := arrayOIDs[elem]
 	if !ok {
@@ -297,6 +282,22 @@ func (b *binder) runtimeArrayOf(args []exec.Expr, nullIfAllNull bool, elem uint3
 		}
 		return formatArrayText(texts), nil
 	}}, nil
+}
+
+// sharedPG is the PostgreSQL type every one of exprs (bound as args) has
+// by the statement (integer of int4 columns, date), 0 when they differ or
+// have their engine type's.
+func (b *binder) sharedPG(s *scope, exprs []ast.ExprNode, args []exec.Expr) uint32 {
+	q := &selectBinder{b: b, in: s}
+	elem := uint32(0)
+	for i, a := range exprs {
+		pg := q.pgTypeOf(a, args[i])
+		if i > 0 && pg != elem {
+			return 0
+		}
+		elem = pg
+	}
+	return elem
 }
 
 func mustEval(l *exec.Literal) arrow.Array {

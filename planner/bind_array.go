@@ -72,15 +72,8 @@ func (b *binder) arrayFunc(name string, args []exec.Expr) (x exec.Expr, ok bool,
 		}
 		return &arrayLit{elems: []exec.Expr{text("public")}, dt: exec.TypeText, pg: 19}, true, nil
 	case "__pg_array":
-		a, err := b.constArray(args)
-		if isNotSupported(err) {
-			x, err := b.runtimeArray(args, false) // ARRAY[a, b] over columns or aggregates
-			return x, true, err
-		}
+		a, err := b.constArray(args) // over columns or aggregates: funcCall builds a runtimeArray
 		return a, true, err
-	case "__pg_percentiles": // percentile_cont(ARRAY[...]) WITHIN GROUP (...), package sql's rewrite
-		x, err := b.runtimeArray(args, true)
-		return x, true, err
 	case "__pg_any", "__pg_all":
 		if u, ok := args[0].(*unknownLit); ok && b.describe && u.param > 0 {
 			// = ANY($1): $1 is an array of the other operand's type.

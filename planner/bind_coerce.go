@@ -1002,26 +1002,15 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			return nil, err
 		}
+		if name == "__pg_percentiles" { // percentile_cont(ARRAY[...]) WITHIN GROUP (...), package sql's rewrite
+			return b.runtimeArray(args, b.sharedPG(s, e.Args, args), true)
+		}
 		if x, ok, err := b.arrayFunc(name, args); ok {
+			if name == "__pg_array" && isNotSupported(err) {
+				return b.runtimeArray(args, b.sharedPG(s, e.Args, args), false) // ARRAY[a, b] over columns or aggregates
+			}
 			if a, isLit := x.(*arrayLit); isLit && err == nil && a.pg == 0 && a.dt.ID() == arrow.TIMESTAMP {
 				a.pg = b.wallClockElems(s, e.Args, args) // ARRAY[date, ...]
-			}
-			if r, isRow := x.(*rowFunc); isRow && err == nil && r.name == "array" {
-				// ARRAY[...] of columns or aggregates: of the PostgreSQL
-				// type they share (integer[] of int4 columns, date[]).
-				q := &selectBinder{b: b, in: s}
-				elem := uint32(0)
-				for i, a := range e.Args {
-					pg := q.pgTypeOf(a, args[i])
-					if i > 0 && pg != elem {
-						elem = 0
-						break
-					}
-					elem = pg
-				}
-				if elem != 0 {
-					return b.runtimeArrayOf(args, name == "__pg_percentiles", elem)
-				}
 			}
 			return x, err
 		}

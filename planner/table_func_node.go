@@ -16,10 +16,9 @@ type TableFunc struct {
 	Name string
 	Args []exec.Expr
 	Cols []Column
-	// rows computes the relation from the arguments' values; run, when
-	// set, instead, with the execution's context (its clock).
-	rows func(vals []any) ([][]any, error)
-	run  func(c *exec.Ctx, vals []any) ([][]any, error)
+	// rows computes the relation from the arguments' values, under the
+	// execution's context (its clock).
+	rows func(c *exec.Ctx, vals []any) ([][]any, error)
 }
 
 func (n *TableFunc) Columns() []Column { return n.Cols }
@@ -43,13 +42,7 @@ func (n *TableFunc) values(c *exec.Ctx) (*Values, error) {
 		vals[i] = valueAtRow(arr, 0)
 		arr.Release()
 	}
-	var rows [][]any
-	var err error
-	if n.run != nil {
-		rows, err = n.run(c, vals)
-	} else {
-		rows, err = n.rows(vals)
-	}
+	rows, err := n.rows(c, vals)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +61,7 @@ func (n *TableFunc) values(c *exec.Ctx) (*Values, error) {
 // with arguments known at run time.
 func runtimeSeries(args []exec.Expr, col string) *TableFunc {
 	return &TableFunc{Name: "generate_series", Args: args, Cols: []Column{{Name: col, Type: exec.TypeInt, PGType: 23}},
-		rows: func(v []any) ([][]any, error) {
+		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
 			for _, x := range v {
 				if x == nil {
 					return nil, nil
@@ -96,7 +89,7 @@ func runtimeSeries(args []exec.Expr, col string) *TableFunc {
 // per element.
 func runtimeUnnest(arg exec.Expr, col string, pg uint32) *TableFunc {
 	return &TableFunc{Name: "unnest", Args: []exec.Expr{arg}, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: pg}},
-		rows: func(v []any) ([][]any, error) {
+		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
 			if v[0] == nil {
 				return nil, nil
 			}
@@ -130,7 +123,7 @@ func (b *binder) regexpMatches(args []exec.Expr, col string) (*TableFunc, error)
 		args[i] = settle(x)
 	}
 	return &TableFunc{Name: "regexp_matches", Args: args, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: 1009}},
-		rows: func(v []any) ([][]any, error) {
+		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
 			for _, x := range v {
 				if x == nil {
 					return nil, nil

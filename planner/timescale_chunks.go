@@ -94,7 +94,7 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 		pg = 25
 	}
 	return derivedScope(&TableFunc{Name: name, Args: args, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: pg}},
-		run: func(c *exec.Ctx, vals []any) ([][]any, error) {
+		rows: func(c *exec.Ctx, vals []any) ([][]any, error) {
 			if vals[0] == nil {
 				return nil, nil // a NULL relation: none, as TimescaleDB's strict functions
 			}
@@ -300,7 +300,7 @@ func (b *binder) detailedSize(name string, f *ast.FuncCallExpr, alias string, co
 	src, _ := any(b.p.Engine).(chunkSource)
 	b.volatile = true
 	return derivedScope(&TableFunc{Name: name, Args: []exec.Expr{x}, Cols: cols,
-		run: func(_ *exec.Ctx, vals []any) ([][]any, error) {
+		rows: func(_ *exec.Ctx, vals []any) ([][]any, error) {
 			if vals[0] == nil {
 				return nil, nil
 			}
