@@ -200,7 +200,7 @@ func addNanos(a, b int64) (int64, bool) {
 	return s, true
 }
 
-// parseOffset reads "Z", "UTC", "+00", "+0000", "+05:30", "-0800".
+// parseOffset reads "Z", "UTC", "+00", "-8", "+0000", "+05:30", "+5:30", "-0800".
 func parseOffset(s string) (int, bool) {
 	switch strings.ToUpper(s) {
 	case "Z", "UTC", "GMT":
@@ -213,23 +213,40 @@ func parseOffset(s string) (int, bool) {
 	if s[0] == '-' {
 		sign = -1
 	}
-	digits := strings.ReplaceAll(s[1:], ":", "")
-	if len(digits) != 2 && len(digits) != 4 && len(digits) != 6 {
-		return 0, false
-	}
-	for _, c := range digits {
-		if c < '0' || c > '9' {
+	// h, hh, hhmm, hhmmss, or h[h]:mm[:ss].
+	var parts []string
+	if body := s[1:]; strings.IndexByte(body, ':') >= 0 {
+		parts = strings.Split(body, ":")
+		if len(parts) > 3 || len(parts[0]) < 1 || len(parts[0]) > 2 {
+			return 0, false
+		}
+		for _, p := range parts[1:] {
+			if len(p) != 2 {
+				return 0, false
+			}
+		}
+	} else {
+		switch len(body) {
+		case 1, 2:
+			parts = []string{body}
+		case 4:
+			parts = []string{body[:2], body[2:]}
+		case 6:
+			parts = []string{body[:2], body[2:4], body[4:]}
+		default:
 			return 0, false
 		}
 	}
-	h, _ := strconv.Atoi(digits[0:2])
-	m, sec := 0, 0
-	if len(digits) >= 4 {
-		m, _ = strconv.Atoi(digits[2:4])
+	var nums [3]int
+	for i, p := range parts {
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+		nums[i], _ = strconv.Atoi(p)
 	}
-	if len(digits) == 6 {
-		sec, _ = strconv.Atoi(digits[4:6])
-	}
+	h, m, sec := nums[0], nums[1], nums[2]
 	if m > 59 || sec > 59 {
 		return sign * 24 * 3600, true // out of range, as the caller reports
 	}

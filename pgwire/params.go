@@ -98,6 +98,12 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 			return nil, bad(err)
 		}
 		return iv, nil
+	case oidTime:
+		ns, err := exec.ParseTimeOfDay(s, loc, now)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return exec.TimeOfDay(ns), nil
 	}
 	return s, nil
 }
@@ -175,6 +181,15 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 			Days:        int32(binary.BigEndian.Uint32(b[8:])),
 			Months:      int32(binary.BigEndian.Uint32(b[12:])),
 		}, nil
+	case oidTime:
+		if err := size(8); err != nil {
+			return nil, err
+		}
+		us := int64(binary.BigEndian.Uint64(b))
+		if us < 0 || us > 86400*1000000 {
+			return nil, &planner.Error{Code: "22008", Msg: fmt.Sprintf("parameter $%d: time out of range: %d microseconds after midnight", n, us)}
+		}
+		return exec.TimeOfDay(us * 1000), nil
 	case oidNumeric:
 		return decodeNumeric(n, b)
 	case oidUUID:

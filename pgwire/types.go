@@ -112,8 +112,8 @@ func engineType(oid uint32) arrow.DataType {
 		return exec.TypeFloat
 	case oidTimestamp, oidTimestamptz, oidDate:
 		return exec.TypeTimestamptz
-	case oidInterval:
-		return exec.TypeInterval
+	case oidInterval, oidTime:
+		return exec.TypeInterval // a time is held as the interval since midnight
 	}
 	return exec.TypeText
 }
@@ -346,6 +346,14 @@ func narrowBinaryEncoder(a arrow.Array, pgType uint32) encoder {
 			return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint16(dst, uint16(v[i])) }
 		case oidInt4, oidOID, 28, 29:
 			return func(dst []byte, i int) []byte { return binary.BigEndian.AppendUint32(dst, uint32(v[i])) }
+		}
+	case *array.MonthDayNanoInterval:
+		if pgType == oidTime {
+			// time: microseconds since midnight.
+			v := a.MonthDayNanoIntervalValues()
+			return func(dst []byte, i int) []byte {
+				return binary.BigEndian.AppendUint64(dst, uint64(v[i].Nanoseconds/1000))
+			}
 		}
 	case *array.Float64:
 		v := a.Float64Values()

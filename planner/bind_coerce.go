@@ -670,6 +670,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.GetString() == "date" {
 				return b.castDate(args[0])
 			}
+			if v, ok := e.Args[1].(*driver.ValueExpr); ok {
+				if p, isTime := timePrecision(v.GetString()); isTime {
+					return b.castTime(s, e.Args[0], args[0], p)
+				}
+			}
 			x := args[0]
 			if r, ok := x.(*regprocLit); ok {
 				if exec.IsText(to) {
@@ -792,6 +797,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			// date to a timestamp and answers 0).
 			return nil, errorf(CodeNotSupported, "unit %q not supported for type date", strings.ToLower(fmt.Sprint(u.V)))
 		}
+		if pg == pgTime {
+			if err := checkTimeField(args[0]); err != nil {
+				return nil, err
+			}
+		}
 		if pg == 1082 || pg == 1114 {
 			// A date or timestamp's epoch counts its wall-clock reading as
 			// if in UTC, whatever the session's time zone.
@@ -851,6 +861,26 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return &typedExpr{x: now, pg: 1114}, nil // timestamp without time zone
 		}
 		return now, nil
+	case "localtime":
+		// The statement's time of day in the session's time zone
+		// (localtime(p): rounded to p digits).
+		b.volatile = true
+		if len(e.Args) > 1 {
+			return nil, errorf(CodeSyntax, "LOCALTIME takes at most a precision")
+		}
+		prec := -1
+		if len(e.Args) == 1 {
+			v, ok := e.Args[0].(*driver.ValueExpr)
+			if !ok || v.Kind() != driver.KindInt64 {
+				return nil, errorf(CodeSyntax, "LOCALTIME's precision must be an integer constant")
+			}
+			prec = int(v.GetInt64())
+		}
+		now := &exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}
+		return b.castTime(s, nil, now, prec)
+	case "current_time", "curtime":
+		return nil, &Error{Code: CodeNotSupported, Msg: "CURRENT_TIME (time with time zone) is not supported yet",
+			Hint: "LOCALTIME is the time of day without a time zone; now() the timestamp with one."}
 	case "current_date", "curdate":
 		// The day the statement started in, in the session's time zone.
 		b.volatile = true
@@ -1129,8 +1159,8 @@ func castTypeName(t string) (arrow.DataType, error) {
 		return exec.TypeBool, nil
 	case "timestamptz", "timestamp", "date":
 		return exec.TypeTimestamptz, nil
-	case "interval":
-		return exec.TypeInterval, nil
+	case "interval", "time":
+		return exec.TypeInterval, nil // a time is held as the interval since midnight
 	}
 	return nil, errorf(CodeNotSupported, "type %s is not supported yet", t)
 }

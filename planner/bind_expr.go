@@ -145,8 +145,23 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x, ok, err := b.timeArith(s, e, l, r); ok {
+			return x, err
+		}
 		if x, ok, err := b.dateArith(s, e, l, r); ok {
 			return x, err
+		}
+		switch e.Op {
+		case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE, opcode.NullEQ:
+			// A constant compared with a time is read as one ('9:30 PM').
+			if b.isTime(s, e.L, l) {
+				r, err = b.timeLiteralPeer(r)
+			} else if b.isTime(s, e.R, r) {
+				l, err = b.timeLiteralPeer(l)
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 		_, lu := l.(*unknownLit)
 		_, ru := r.(*unknownLit)
@@ -263,6 +278,15 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		hi, err := sub(e.Right)
 		if err != nil {
 			return nil, err
+		}
+		if b.isTime(s, e.Expr, x) {
+			// Constant bounds of a time are times ('9:30 AM').
+			if lo, err = b.timeLiteralPeer(lo); err != nil {
+				return nil, err
+			}
+			if hi, err = b.timeLiteralPeer(hi); err != nil {
+				return nil, err
+			}
 		}
 		ge, err := b.compare(exec.Ge, x, lo)
 		if err != nil {

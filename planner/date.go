@@ -223,6 +223,9 @@ func (q *selectBinder) datePGType(e *ast.BinaryOperationExpr, x exec.Expr, l, r 
 // read as a timestamptz) becomes the timestamp zone's clocks show at that
 // instant; a timestamp becomes the instant at which they show it.
 func (b *binder) atTimeZone(s *scope, xAST ast.ExprNode, x, zone exec.Expr) (exec.Expr, error) {
+	if b.isTime(s, xAST, x) {
+		return nil, notSupported("time with time zone (a time AT TIME ZONE)")
+	}
 	fn := "__at_time_zone_wall"
 	if (&selectBinder{b: b, in: s}).pgTypeOf(xAST, x) == 1114 {
 		fn = "__at_time_zone_instant"

@@ -28,6 +28,8 @@ var narrowPGTypes = map[uint32]struct {
 	// as its midnight, a timestamp as the instant of its wall-clock reading,
 	// both in the session's time zone, and shown as PostgreSQL shows them.
 	1082: {arrow.TIMESTAMP, 4}, 1114: {arrow.TIMESTAMP, 8},
+	// time (without time zone) is held as the interval since midnight.
+	1083: {arrow.INTERVAL_MONTH_DAY_NANO, 8},
 	1700: {arrow.FLOAT64, -1}, // numeric computed in float8: EXTRACT and what is computed from it
 	2278: {arrow.STRING, 4},   // void: the empty string
 	// reg* values are held as the object's name, which is their text form.
@@ -82,7 +84,7 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 // the engine type they bind to.
 var pgCastTypes = map[string]uint32{
 	"int2": 21, "smallint": 21, "int4": 23, "int": 23, "integer": 23, "oid": 26,
-	"date": 1082, "timestamp": 1114,
+	"date": 1082, "timestamp": 1114, "time": 1083,
 	"numeric": 1700, "decimal": 1700, "name": 19, `"char"`: 18, "regclass": 2205, "regtype": 2206, "regproc": 24, "regnamespace": 4089, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
 }
 
@@ -98,7 +100,7 @@ var funcPGTypes = map[string]uint32{
 	"array_upper": 23, "array_lower": 23, "array_length": 23, "cardinality": 23,
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
 	"strpos": 23, "position": 23, "regexp_count": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
-	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_timestamp": 1114, "to_date": 1082,
+	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_time": 1083, "make_timestamp": 1114, "to_date": 1082,
 	"div": 1700, "num_nulls": 23, "num_nonnulls": 23, "grouping": 23, "pg_typeof": 2206,
 }
 

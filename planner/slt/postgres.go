@@ -120,6 +120,10 @@ func fromPostgres(oid uint32, v any) (any, error) {
 		return Numeric(s.(string)), nil
 	case pgtype.Interval:
 		return Interval{Months: x.Months, Days: x.Days, Micros: x.Microseconds}, nil
+	case pgtype.Time:
+		// A time of day is compared as the interval since midnight, which
+		// is how Strata holds it and prints as the time does.
+		return Interval{Micros: x.Microseconds}, nil
 	case time.Time:
 		switch oid {
 		case pgtype.DateOID:

@@ -1,0 +1,78 @@
+package pgwire
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTimeOfDay reads and sends PostgreSQL's time (without time zone)
+// through pgx: columns announced as time (OID 1083) in both formats,
+// parameters of type time in text and binary, and a time-of-day filter
+// over stored rows (the trading-hours question).
+func TestTimeOfDay(t *testing.T) {
+	// Readings every 30 minutes over a day, from 2023-11-14 00:00 UTC.
+	var lp strings.Builder
+	day := time.Date(2023, 11, 14, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 48; i++ {
+		fmt.Fprintf(&lp, "ticks,sym=X price=%di %d\n", i, day.Add(time.Duration(i)*30*time.Minute).UnixNano())
+	}
+	s := startServer(t, lp.String())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+
+	rows, err := conn.Query(ctx, `SELECT '10:30:15.5'::time, time '24:00', time '23:00' + interval '2 hours', localtime`)
+	require.NoError(t, err)
+	for _, f := range rows.FieldDescriptions() {
+		require.Equal(t, uint32(1083), f.DataTypeOID, "column %s", f.Name)
+	}
+	rows.Close()
+	var a, b, c, now pgtype.Time
+	require.NoError(t, conn.QueryRow(ctx, `SELECT '10:30:15.5'::time, time '24:00', time '23:00' + interval '2 hours', localtime`).Scan(&a, &b, &c, &now))
+	require.Equal(t, pgtype.Time{Microseconds: (10*3600+30*60+15)*1e6 + 5e5, Valid: true}, a)
+	require.Equal(t, int64(24*3600*1e6), b.Microseconds)
+	require.Equal(t, int64(3600*1e6), c.Microseconds, "wraps past midnight")
+	require.True(t, now.Valid)
+
+	// Text format, as psql reads it.
+	var txt string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT '10:30:15.5'::time`, pgx.QueryResultFormats{pgx.TextFormatCode}).Scan(&txt))
+	require.Equal(t, "10:30:15.5", txt)
+
+	// A time parameter, binary (pgtype.Time) and text (a string).
+	var back pgtype.Time
+	require.NoError(t, conn.QueryRow(ctx, `SELECT $1::time + interval '1 minute'`, pgtype.Time{Microseconds: 9 * 3600 * 1e6, Valid: true}).Scan(&back))
+	require.Equal(t, int64((9*3600+60)*1e6), back.Microseconds)
+	require.NoError(t, conn.QueryRow(ctx, `SELECT $1::time`, "9:30 PM").Scan(&back))
+	require.Equal(t, int64((21*3600+30*60)*1e6), back.Microseconds)
+	_, err = conn.Exec(ctx, `SELECT $1::time`, "25:00")
+	require.ErrorContains(t, err, "out of range")
+
+	// Trading hours: 09:30 to 16:00 inclusive holds 14 half hours.
+	var n int64
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM ticks WHERE time::time BETWEEN '9:30 AM' AND '4:00 PM'`).Scan(&n))
+	require.Equal(t, int64(14), n)
+	// A parameter compared with a time is described as one.
+	sd, err := conn.Prepare(ctx, "", `SELECT count(*) FROM ticks WHERE time::time >= $1 AND $2 > time::time`)
+	require.NoError(t, err)
+	require.Equal(t, []uint32{1083, 1083}, sd.ParamOIDs)
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM ticks WHERE time::time >= $1 AND $2 > time::time`, "9:30 PM", pgtype.Time{Microseconds: 23 * 3600 * 1e6, Valid: true}).Scan(&n))
+	require.Equal(t, int64(3), n)
+	var first, last pgtype.Time
+	require.NoError(t, conn.QueryRow(ctx, `SELECT min(time::time), max(time::time) FROM ticks WHERE time::time >= $1::time`, "12:00").Scan(&first, &last))
+	require.Equal(t, int64(12*3600*1e6), first.Microseconds)
+	require.Equal(t, int64((23*3600+30*60)*1e6), last.Microseconds)
+
+	// In another session time zone the wall clock moves.
+	_, err = conn.Exec(ctx, `SET TIME ZONE 'America/New_York'`)
+	require.NoError(t, err)
+	require.NoError(t, conn.QueryRow(ctx, `SELECT min(time::time) FROM ticks WHERE time = '2023-11-14 12:00:00+00'`).Scan(&first))
+	require.Equal(t, int64(7*3600*1e6), first.Microseconds, "noon UTC is 07:00 in New York in November")
+}
