@@ -298,6 +298,9 @@ func timestampArg(a arg, n int) ([]int64, []byte, error) {
 }
 
 func nullArrayOf(dt arrow.DataType, n int) arrow.Array {
+	if dt.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+		return fixedArray(dt, make([]arrow.MonthDayNanoInterval, n), newBitmap(n)) // 16 bytes a value
+	}
 	return fixedArray(dt, make([]int64, n), newBitmap(n))
 }
 
