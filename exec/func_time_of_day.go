@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,11 +44,14 @@ func roundNanosToMicros(ns int64) int64 {
 }
 
 // ParseTimeOfDay reads text as PostgreSQL's time input does: h[h]:mm[:ss[.frac]]
-// with an optional AM/PM, compact hhmm[ss], a leading T, a date before the
-// time (ignored), a zone after it (checked, ignored), 'allballs' (midnight)
-// and 'now' (the statement's time of day in loc). 24:00:00 is a time; a
-// 60th second is the next minute. It returns nanoseconds since midnight,
-// rounded to the microsecond.
+// (mm:ss.frac with one colon), compact hhmm[ss][.frac], an AM/PM and a
+// zone after the time in either order, a leading T, a date before the
+// time (checked, ignored), 'allballs' (midnight) and 'now' (the
+// statement's time of day in loc). 24:00:00 is a time; a 60th second is
+// the next minute. The zone is checked and ignored; one named by region
+// (Europe/Paris) needs the date to have an offset, as PostgreSQL refuses
+// it without one. It returns nanoseconds since midnight, rounded to the
+// microsecond.
 func ParseTimeOfDay(s string, loc *time.Location, now time.Time) (int64, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -61,13 +65,19 @@ func ParseTimeOfDay(s string, loc *time.Location, now time.Time) (int64, error) 
 		return roundNanosToMicros(wrapDay(now.UnixNano() + int64(off)*int64(time.Second))), nil
 	}
 	bad := fmt.Errorf("invalid input syntax for type time: %q", s)
+	outOfRange := fmt.Errorf("date/time field value out of range: %q", s)
 	words := strings.Fields(str)
+	dated := false
 	if len(words) > 1 && isDateWithSeparators(words[0]) && strings.IndexByte(words[0], ':') < 0 {
 		// 2024-01-01 10:30: the date must be one, and adds nothing.
-		if _, _, _, ok := splitDate(words[0]); !ok {
+		y, m, d, ok := splitDate(words[0])
+		if !ok {
 			return 0, bad
 		}
-		words = words[1:]
+		if m < 1 || m > 12 || d < 1 || d > time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+			return 0, outOfRange
+		}
+		words, dated = words[1:], true
 	}
 	if len(words) == 0 {
 		return 0, bad
@@ -77,42 +87,62 @@ func ParseTimeOfDay(s string, loc *time.Location, now time.Time) (int64, error) 
 	if len(w) > 1 && (w[0] == 'T' || w[0] == 't') {
 		w = w[1:]
 	}
+	if strings.Count(w, ":") > 0 && strings.HasSuffix(w, ":") {
+		w = w[:len(w)-1] // 10:30: is 10:30
+	}
 	var rest string
-	switch {
-	case isDigits(w):
-		if !p.compactClock(w) {
+	switch digits := strings.TrimLeft(w, "0123456789"); {
+	case len(digits) < len(w) && strings.IndexByte(w, ':') < 0:
+		// Compact: hhmm or hhmmss, a fraction of the second, a zone.
+		num := w[:len(w)-len(digits)]
+		if !p.compactClock(num) {
 			return 0, bad
+		}
+		rest = digits
+		if strings.HasPrefix(rest, ".") {
+			j := 1
+			for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+				j++
+			}
+			if j == 1 {
+				return 0, bad
+			}
+			p.nanos = fracNanos(rest[1:j])
+			rest = rest[j:]
 		}
 	case len(w) > 0 && w[0] >= '0' && w[0] <= '9' && strings.IndexByte(w, ':') > 0:
 		var ok bool
 		if rest, ok = p.clock(w); !ok {
 			return 0, bad
 		}
+		if strings.HasPrefix(rest, ".") && strings.Count(w[:len(w)-len(rest)], ":") == 1 {
+			// mm:ss.frac
+			j := 1
+			for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+				j++
+			}
+			p.hh, p.mm, p.ss, p.nanos = 0, p.hh, p.mm, fracNanos(rest[1:j])
+			rest = rest[j:]
+		}
 	default:
 		return 0, bad
 	}
-	words = words[1:]
-	ampm := ""
-	if len(words) > 0 {
-		switch lw := strings.ToLower(words[0]); lw {
-		case "am", "pm", "a.m.", "p.m.":
+	ampm, zone := "", rest
+	for _, word := range words[1:] {
+		switch lw := strings.ToLower(word); {
+		case (lw == "am" || lw == "pm") && ampm == "":
 			ampm = lw[:1]
-			words = words[1:]
-		}
-	}
-	if rest == "" && len(words) > 0 {
-		rest, words = words[0], words[1:]
-	}
-	if len(words) > 0 {
-		return 0, bad
-	}
-	if rest != "" {
-		// A zone: an offset or an abbreviation; a region's name needs a
-		// date to have an offset, as PostgreSQL refuses it here.
-		if strings.IndexByte(rest, '/') >= 0 {
+		case zone == "":
+			zone = word
+		default:
 			return 0, bad
 		}
-		if _, err := readZone(rest, s); err != nil {
+	}
+	if zone != "" {
+		if strings.IndexByte(zone, '/') >= 0 && !dated {
+			return 0, bad
+		}
+		if _, err := readZone(zone, s); err != nil {
 			if strings.HasPrefix(err.Error(), "time zone displacement") {
 				return 0, err
 			}
@@ -120,8 +150,8 @@ func ParseTimeOfDay(s string, loc *time.Location, now time.Time) (int64, error) 
 		}
 	}
 	if ampm != "" {
-		if p.hh < 1 || p.hh > 12 {
-			return 0, fmt.Errorf("date/time field value out of range: %q", s)
+		if p.hh > 12 {
+			return 0, outOfRange
 		}
 		if ampm == "a" && p.hh == 12 {
 			p.hh = 0
@@ -130,14 +160,24 @@ func ParseTimeOfDay(s string, loc *time.Location, now time.Time) (int64, error) 
 		}
 	}
 	if p.hh > 24 || p.mm > 59 || p.ss > 60 {
-		return 0, fmt.Errorf("date/time field value out of range: %q", s)
+		return 0, outOfRange
 	}
 	ns := roundNanosToMicros(int64(p.hh)*int64(time.Hour) + int64(p.mm)*int64(time.Minute) +
 		int64(p.ss)*int64(time.Second) + int64(p.nanos))
 	if ns > nanosPerDay {
-		return 0, fmt.Errorf("date/time field value out of range: %q", s)
+		return 0, outOfRange
 	}
 	return ns, nil
+}
+
+// fracNanos reads the digits after a decimal point as nanoseconds (the
+// first nine).
+func fracNanos(digits string) int {
+	if len(digits) > 9 {
+		digits = digits[:9]
+	}
+	n, _ := strconv.Atoi(digits + strings.Repeat("0", 9-len(digits)))
+	return n
 }
 
 // roundTimePrecision rounds a time to p fractional digits (time(p)).

@@ -36,6 +36,15 @@ func TestParseTimeOfDay(t *testing.T) {
 		{"24:00", "24:00:00"},
 		{"10:30:60", "10:31:00"},
 		{"23:59:60", "24:00:00"},
+		{"0:30 AM", "00:30:00"},
+		{"0:30 PM", "12:30:00"},
+		{"10:30:", "10:30:00"},
+		{"10:30.5", "00:10:30.5"},
+		{"1030.5", "10:30:00.5"},
+		{"103015.5", "10:30:15.5"},
+		{"040506-08", "04:05:06"},
+		{"10:30 +05 AM", "10:30:00"},
+		{"2024-01-01 10:30 America/New_York", "10:30:00"},
 		{"now", "20:45:30.123457"}, // in Europe/Berlin, summer
 	} {
 		ns, err := ParseTimeOfDay(tt.in, time.FixedZone("CEST", 2*3600), now)
@@ -56,6 +65,8 @@ func TestParseTimeOfDay(t *testing.T) {
 		{"10:60", `date/time field value out of range: "10:60"`},
 		{"23:59:60.5", `date/time field value out of range: "23:59:60.5"`},
 		{"13:00 PM", `date/time field value out of range: "13:00 PM"`},
+		{"2024-02-30 10:30", `date/time field value out of range: "2024-02-30 10:30"`},
+		{"10:30 p.m.", `invalid input syntax for type time: "10:30 p.m."`},
 	} {
 		_, err := ParseTimeOfDay(tt.in, time.UTC, now)
 		require.EqualError(t, err, tt.err, tt.in)

@@ -73,6 +73,11 @@ func parseISO(s, str string, loc *time.Location, wallClock bool) (int64, error) 
 		return 0, fmt.Errorf("date/time field value out of range: %q", s)
 	}
 	rest := str[10:]
+	if strings.HasPrefix(rest, "-") {
+		// 2024-01-01-05: PostgreSQL reads no offset straight after a
+		// date's last field (2024-01-01+05 and 2024-01-01 -05 it reads).
+		return 0, fmt.Errorf("invalid input syntax for type timestamp with time zone: %q", s)
+	}
 	var hh, mm, ss, nanos int
 	if len(rest) > 0 && (rest[0] == ' ' || rest[0] == 'T' || rest[0] == 't') {
 		rest = strings.TrimLeft(rest[1:], " ")
@@ -200,7 +205,7 @@ func addNanos(a, b int64) (int64, bool) {
 	return s, true
 }
 
-// parseOffset reads "Z", "UTC", "+00", "-8", "+0000", "+05:30", "+5:30", "-0800".
+// parseOffset reads "Z", "UTC", "+00", "-8", "+530", "+0000", "+05:30", "+5:30", "-0800".
 func parseOffset(s string) (int, bool) {
 	switch strings.ToUpper(s) {
 	case "Z", "UTC", "GMT":
@@ -229,6 +234,8 @@ func parseOffset(s string) (int, bool) {
 		switch len(body) {
 		case 1, 2:
 			parts = []string{body}
+		case 3:
+			parts = []string{body[:1], body[1:]} // +530
 		case 4:
 			parts = []string{body[:2], body[2:]}
 		case 6:

@@ -101,7 +101,11 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 	case oidTime:
 		ns, err := exec.ParseTimeOfDay(s, loc, now)
 		if err != nil {
-			return nil, bad(err)
+			code := "22007" // invalid_datetime_format, as PostgreSQL's time input
+			if strings.Contains(err.Error(), "out of range") {
+				code = "22008"
+			}
+			return nil, &planner.Error{Code: code, Msg: fmt.Sprintf("invalid input for parameter $%d of type time: %v", n, err)}
 		}
 		return exec.TimeOfDay(ns), nil
 	}

@@ -360,6 +360,9 @@ func (b *binder) expandArray(name string, args []exec.Expr) (exec.Expr, bool, er
 // castArray is x::elem[]: an array literal read as elements of elem, or a
 // constant array converted element by element.
 func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
+	if _, isTime := timePrecision(elem); isTime {
+		return nil, notSupported("type time[]")
+	}
 	dt, err := castTypeName(elem)
 	if err != nil {
 		return nil, err

@@ -841,6 +841,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		kind := map[string]exec.CondKind{"coalesce": exec.Coalesce, "ifnull": exec.Coalesce, "nullif": exec.NullIf, "greatest": exec.Greatest, "least": exec.Least}[name]
+		if kind != exec.NullIf {
+			// nullif compares with =, which reads a time as an interval.
+			if err := b.timePeers(s, strings.ToUpper(name), e.Args, args, nil); err != nil {
+				return nil, err
+			}
+		}
 		if kind == exec.NullIf && len(args) != 2 {
 			return nil, errorf(CodeUndefinedFunc, "function nullif takes two arguments")
 		}

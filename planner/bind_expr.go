@@ -636,10 +636,16 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	}
 	var vals []any
 	var rest []exec.Expr
+	xTime := b.isTime(s, e.Expr, x)
 	for _, item := range e.List {
 		v, err := b.bindNode(s, item, h)
 		if err != nil {
 			return nil, err
+		}
+		if xTime {
+			if v, err = b.timeLiteralPeer(v); err != nil {
+				return nil, err
+			}
 		}
 		v, err = b.coerce(v, x.Type())
 		if err != nil {
@@ -699,6 +705,11 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 			return nil, err
 		}
 		if operand != nil {
+			if b.isTime(s, e.Value, operand) {
+				if c, err = b.timeLiteralPeer(c); err != nil {
+					return nil, err
+				}
+			}
 			if c, err = b.compare(exec.Eq, operand, c); err != nil {
 				return nil, err
 			}
@@ -721,7 +732,22 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 			return nil, err
 		}
 	}
-	values := append(append([]exec.Expr(nil), thens...), els)
+	results := make([]ast.ExprNode, 0, len(thens)+1)
+	for _, w := range e.WhenClauses {
+		results = append(results, w.Result)
+	}
+	results = append(results, e.ElseClause)
+	both := append(append([]exec.Expr(nil), thens...), els)
+	order := []int{len(both) - 1} // PostgreSQL resolves ELSE's type first
+	for i := range thens {
+		order = append(order, i)
+	}
+	if err := b.timePeers(s, "CASE", results, both, order); err != nil {
+		return nil, err
+	}
+	copy(thens, both)
+	els = both[len(both)-1]
+	values := both
 	if els == nil {
 		values = values[:len(values)-1]
 	}

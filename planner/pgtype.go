@@ -129,7 +129,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 		first, t := true, uint32(0)
 		for _, r := range results {
-			if r == nil || isNullAST(r) {
+			if r == nil || isNullAST(r) || isQuoted(r) {
 				continue
 			}
 			rt := q.pgTypeOf(r, x)
@@ -159,7 +159,10 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 	case *ast.UnaryOperationExpr:
 		if e.Op == opcode.Minus || e.Op == opcode.Plus || e.Op == opcode.BitNeg {
-			return q.pgTypeOf(e.V, x)
+			if t := q.pgTypeOf(e.V, x); t != pgTime || e.Op == opcode.Plus {
+				return t
+			}
+			return 0 // -time is an interval (time has no minus)
 		}
 	case *ast.BinaryOperationExpr:
 		switch e.Op {
@@ -283,8 +286,13 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			return narrowPG(23, x.Type())
 		}
 		if name == "nullif" && len(e.Args) > 0 {
-			// nullif has its first argument's type.
-			return q.pgTypeOf(e.Args[0], x)
+			// nullif has its first argument's type (their common type
+			// where a time meets an interval).
+			t := q.pgTypeOf(e.Args[0], x)
+			if t == pgTime && len(e.Args) == 2 && !isQuoted(e.Args[1]) && !isNullAST(e.Args[1]) && q.pgTypeOf(e.Args[1], x) != pgTime {
+				return 0
+			}
+			return t
 		}
 		if name == "coalesce" || name == "greatest" || name == "least" {
 			return q.commonOf(e.Args, x)
@@ -319,6 +327,7 @@ var implicitCasts = map[[2]uint32]bool{
 	{20, 700}: true, {20, 701}: true, {20, 26}: true, {26, 20}: false, {700, 701}: true,
 	// date -> timestamp -> timestamptz
 	{1082, 1114}: true, {1082, 1184}: true, {1114, 1184}: true,
+	{1083, 1186}: true, // time -> interval
 }
 
 // commonPG is select_common_type for two numeric or time types of CASE branches
@@ -375,8 +384,8 @@ func (q *selectBinder) integerOperand(e ast.ExprNode, pg uint32) bool {
 func (q *selectBinder) commonOf(args []ast.ExprNode, x exec.Expr) uint32 {
 	first, t := true, uint32(0)
 	for _, a := range args {
-		if isNullAST(a) {
-			continue
+		if isNullAST(a) || isQuoted(a) {
+			continue // NULL and quoted constants take the others' type
 		}
 		at := q.pgTypeOf(a, x)
 		switch {

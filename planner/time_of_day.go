@@ -139,6 +139,58 @@ func (b *binder) timeLiteralPeer(x exec.Expr) (exec.Expr, error) {
 	return b.timeLiteral(s)
 }
 
+// timePeers reads the constants among xs (from es) as times when one of
+// xs is a time: the arguments of COALESCE, GREATEST and LEAST, CASE's
+// results, as PostgreSQL resolves unknown-typed values to their peers'
+// common type. A time among intervals is PostgreSQL's error (time and
+// interval are of different type categories): what names the construct,
+// order the order PostgreSQL resolves the types in (nil: as given).
+func (b *binder) timePeers(s *scope, what string, es []ast.ExprNode, xs []exec.Expr, order []int) error {
+	if order == nil {
+		order = make([]int, len(xs))
+		for i := range order {
+			order[i] = i
+		}
+	}
+	first, hasTime := "", false
+	for _, i := range order {
+		x := xs[i]
+		if x == nil || i >= len(es) || es[i] == nil {
+			continue
+		}
+		if _, u := x.(*unknownLit); u || x.Type().ID() == arrow.NULL {
+			continue
+		}
+		name := exec.SQLTypeName(x.Type())
+		isTime := b.isTime(s, es[i], x)
+		if isTime {
+			name, hasTime = "time without time zone", true
+		}
+		switch {
+		case first == "":
+			first = name
+		case name != first && (isTime || first == "time without time zone") && x.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
+			return errorf(CodeDatatype, "%s types %s and %s cannot be matched", what, first, name)
+		}
+	}
+	if !hasTime {
+		return nil
+	}
+	for i, x := range xs {
+		if x == nil {
+			continue
+		}
+		t, err := b.timeLiteralPeer(x)
+		if err != nil {
+			return err
+		}
+		if t != x {
+			xs[i] = timeTyped(t)
+		}
+	}
+	return nil
+}
+
 // timeArith binds time ± interval (a time, wrapping around midnight:
 // months and days do not move it), interval + time, and refuses time +
 // time; ok is false for the other operations, which hold for times as
@@ -154,7 +206,20 @@ func (b *binder) timeArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 	}
 	isInterval := func(x exec.Expr) bool {
 		_, u := x.(*unknownLit)
-		return u || x.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO
+		return u && e.Op == opcode.Plus || x.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO
+	}
+	if _, u := r.(*unknownLit); lt && u && e.Op == opcode.Minus {
+		// time - '10:30' is time - time (PostgreSQL resolves the constant
+		// to time): the interval between.
+		t, err := b.timeLiteralPeer(r)
+		if err != nil {
+			return nil, true, err
+		}
+		if t, err = b.coerce(t, exec.TypeInterval); err != nil {
+			return nil, true, err
+		}
+		x, err := b.arith(exec.Sub, l, t)
+		return x, true, err
 	}
 	switch {
 	case lt && rt && e.Op == opcode.Plus:
@@ -183,10 +248,15 @@ func (b *binder) timeArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 	return timeTyped(x), true, nil
 }
 
-// timeFields are the fields EXTRACT and date_part take from a time.
-var timeFields = map[string]bool{
-	"microsecond": true, "microseconds": true, "millisecond": true, "milliseconds": true,
-	"second": true, "seconds": true, "minute": true, "minutes": true, "hour": true, "hours": true, "epoch": true,
+// dateFields are the fields (and their abbreviations) EXTRACT and
+// date_part take from dates and timestamps but not from a time.
+var dateFields = map[string]bool{
+	"day": true, "days": true, "d": true, "week": true, "weeks": true, "w": true,
+	"month": true, "months": true, "mon": true, "mons": true, "year": true, "years": true, "y": true, "yr": true, "yrs": true,
+	"dow": true, "doy": true, "isodow": true, "isoyear": true, "quarter": true, "qtr": true,
+	"decade": true, "decades": true, "dec": true, "century": true, "centuries": true, "c": true, "cent": true,
+	"millennium": true, "millennia": true, "mil": true, "mils": true, "julian": true, "j": true,
+	"timezone": true, "timezone_hour": true, "timezone_minute": true,
 }
 
 // checkTimeField refuses EXTRACT(field FROM time) for fields a time has not
@@ -197,7 +267,7 @@ func checkTimeField(field exec.Expr) error {
 		return nil
 	}
 	f, ok := l.V.(string)
-	if !ok || timeFields[strings.ToLower(f)] {
+	if !ok || !dateFields[strings.ToLower(f)] {
 		return nil
 	}
 	return errorf(CodeNotSupported, "unit %q not supported for type time without time zone", strings.ToLower(f))
