@@ -24,12 +24,27 @@ func rowwise(dt arrow.DataType, n int, args []arg, strict bool, f func(vals []an
 	defer b.Release()
 	b.Reserve(n)
 	vals := make([]any, len(args))
+	// Each column's getter is made once, not per row (rowArg's).
+	getters := make([]func(int) any, len(args))
+	for j, a := range args {
+		if !a.isConst {
+			if g, err := valueGetter(a.arr); err == nil {
+				getters[j] = g
+			}
+		}
+	}
 	for i := 0; i < n; i++ {
 		null := false
 		for j, a := range args {
-			v, ok := rowArg(a, i)
+			var v any
+			switch {
+			case a.isConst:
+				v = a.cnst
+			case getters[j] != nil && !a.arr.IsNull(i):
+				v = getters[j](i)
+			}
 			vals[j] = v
-			null = null || !ok
+			null = null || v == nil
 		}
 		if strict && null {
 			b.AppendNull()

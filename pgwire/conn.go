@@ -561,7 +561,7 @@ func (c *conn) sendError(err error, offset int) {
 	if c.tx == txBlock {
 		c.tx = txFailed
 	}
-	msg := &pgproto3.ErrorResponse{Severity: "ERROR", SeverityUnlocalized: "ERROR", Code: pe.Code, Message: pe.Msg, Hint: pe.Hint}
+	msg := &pgproto3.ErrorResponse{Severity: "ERROR", SeverityUnlocalized: "ERROR", Code: pe.Code, Message: pe.Msg, Detail: pe.Detail, Hint: pe.Hint}
 	if pe.Position > 0 {
 		msg.Position = int32(pe.Position + offset)
 	}

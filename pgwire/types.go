@@ -442,6 +442,11 @@ func textHeldBinaryEncoder(a *array.String, pgType uint32, regOID func(uint32, s
 		}
 	case 869, 650: // inet, cidr (pg_stat_activity.client_addr)
 		return func(dst []byte, i int) []byte { return appendBinaryInet(dst, a.Value(i), pgType == 650) }
+	case oidJSON:
+		return func(dst []byte, i int) []byte { return append(dst, a.Value(i)...) }
+	case oidJSONB:
+		// jsonb's binary form: version 1, then the text.
+		return func(dst []byte, i int) []byte { return append(append(dst, 1), a.Value(i)...) }
 	}
 	elem, ok := planner.ArrayElem(pgType)
 	if !ok {

@@ -618,6 +618,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			Args: []ast.ExprNode{e.Args[0], ast.NewValueExpr(name, "", "")}}
 		return b.funcCall(s, cast, h)
 	}
+	if name == sql.MarkerOp {
+		return b.jsonOperator(s, e, h)
+	}
+	if x, ok, err := b.jsonFunc(s, e, name, h); ok {
+		return x, err
+	}
 	if fn, ok := sessionFuncs[name]; ok {
 		if err := bindArgs(0); err != nil {
 			return nil, err
@@ -673,6 +679,15 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok {
 				if p, isTime := timePrecision(v.GetString()); isTime {
 					return b.castTime(s, e.Args[0], args[0], p)
+				}
+				switch v.GetString() {
+				case "json":
+					return b.castJSON(s, e.Args[0], args[0], pgJSON)
+				case "jsonb":
+					return b.castJSON(s, e.Args[0], args[0], pgJSONB)
+				}
+				if x, ok, err := b.castFromJSONB(s, e.Args[0], args[0], to, v.GetString()); ok {
+					return x, err
 				}
 			}
 			x := args[0]
@@ -923,6 +938,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
+		if x, ok, err := b.jsonbConcat(s, e.Args, args); ok {
+			return x, err
+		}
 		if la, ra := b.isArrayArg(s, e.Args[0], args[0]), b.isArrayArg(s, e.Args[1], args[1]); la || ra {
 			for i, a := range args {
 				if isArr := []bool{la, ra}[i]; !isArr {
@@ -1167,6 +1185,8 @@ func castTypeName(t string) (arrow.DataType, error) {
 		return exec.TypeTimestamptz, nil
 	case "interval", "time":
 		return exec.TypeInterval, nil // a time is held as the interval since midnight
+	case "json", "jsonb":
+		return exec.TypeText, nil // held as text
 	}
 	return nil, errorf(CodeNotSupported, "type %s is not supported yet", t)
 }

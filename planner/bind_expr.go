@@ -148,11 +148,17 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if x, ok, err := b.timeArith(s, e, l, r); ok {
 			return x, err
 		}
+		if x, ok, err := b.jsonbMinus(s, e, l, r); ok {
+			return x, err
+		}
 		if x, ok, err := b.dateArith(s, e, l, r); ok {
 			return x, err
 		}
 		switch e.Op {
 		case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE, opcode.NullEQ:
+			if x, ok, err := b.jsonCompare(s, e, l, r); ok {
+				return x, err
+			}
 			// A constant compared with a time is read as one ('9:30 PM').
 			if b.isTime(s, e.L, l) {
 				r, err = b.timeLiteralPeer(r)

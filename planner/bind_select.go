@@ -816,6 +816,9 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			Hint: "apply an accessor to it: average(time_weight('Linear', time, value)), or time_weight('Linear', time, value) -> average()"}
 	}
 	agg.Func = fn
+	if _, ok := jsonAggregates[name]; ok {
+		return q.jsonAgg(call, name)
+	}
 	if name == "array_agg" {
 		return q.arrayAgg(call)
 	}
@@ -1100,7 +1103,9 @@ var aggFuncs = map[string]exec.AggFunc{
 	"bool_and": exec.AggBoolAnd, "bool_or": exec.AggBoolOr, "every": exec.AggBoolAnd,
 	"bit_and": exec.AggBitAnd, "bit_or": exec.AggBitOr, "bit_xor": exec.AggBitXor,
 	"string_agg": exec.AggStringAgg, "percentile_cont": exec.AggPercentileCont, "histogram": exec.AggHistogram,
-	"array_agg":       exec.AggStringAgg, // of the elements' array text form (arrayAgg)
+	"array_agg": exec.AggStringAgg, // of the elements' array text form (arrayAgg)
+	// of the elements' JSON text (jsonAgg)
+	"json_agg": exec.AggStringAgg, "jsonb_agg": exec.AggStringAgg, "json_object_agg": exec.AggStringAgg, "jsonb_object_agg": exec.AggStringAgg,
 	"percentile_disc": exec.AggPercentileDisc, "mode": exec.AggMode,
 	"corr": exec.AggCorr, "covar_pop": exec.AggCovarPop, "covar_samp": exec.AggCovarSamp,
 	"regr_slope": exec.AggRegrSlope, "regr_intercept": exec.AggRegrIntercept, "regr_r2": exec.AggRegrR2,

@@ -13,19 +13,24 @@ import (
 
 // Error is a planning or execution error with a PostgreSQL SQLSTATE.
 type Error struct {
-	Code string // SQLSTATE
-	Msg  string
-	Hint string
+	Code   string // SQLSTATE
+	Msg    string
+	Detail string // PostgreSQL's DETAIL: what exactly was wrong
+	Hint   string
 	// Position is the 1-based character position in the query the error
 	// refers to, 0 when unknown.
 	Position int
 }
 
 func (e *Error) Error() string {
-	if e.Hint != "" {
-		return e.Msg + " (" + e.Hint + ")"
+	msg := e.Msg
+	if e.Detail != "" {
+		msg += ": " + e.Detail
 	}
-	return e.Msg
+	if e.Hint != "" {
+		return msg + " (" + e.Hint + ")"
+	}
+	return msg
 }
 
 // SQLSTATEs used by the planner.
@@ -61,6 +66,18 @@ func AsError(err error) *Error {
 	var pe *Error
 	if errors.As(err, &pe) {
 		return pe
+	}
+	var je *exec.JSONError
+	if errors.As(err, &je) {
+		code := "22P02"
+		if je.Msg != "" {
+			code = "22P05" // untranslatable_character
+		}
+		return &Error{Code: code, Msg: je.Message(), Detail: je.Detail}
+	}
+	var ja *exec.JSONArgError
+	if errors.As(err, &ja) {
+		return &Error{Code: "22023", Msg: ja.Msg, Hint: ja.Hint}
 	}
 	var qe *sql.Error
 	if errors.As(err, &qe) {
@@ -133,7 +150,7 @@ func AsError(err error) *Error {
 	case contains(msg, "invalid input syntax for type interval"), contains(msg, "invalid input syntax for type timestamp"),
 		contains(msg, "invalid input syntax for type date"):
 		code = "22007" // invalid_datetime_format
-	case contains(msg, "numeric field overflow"):
+	case contains(msg, "numeric field overflow"), contains(msg, "value overflows numeric format"):
 		code = CodeOutOfRange
 	case contains(msg, "field value out of range"):
 		code = "22008" // datetime_field_overflow

@@ -30,6 +30,8 @@ var narrowPGTypes = map[uint32]struct {
 	1082: {arrow.TIMESTAMP, 4}, 1114: {arrow.TIMESTAMP, 8},
 	// time (without time zone) is held as the interval since midnight.
 	1083: {arrow.INTERVAL_MONTH_DAY_NANO, 8},
+	// json as written, jsonb in its canonical text form.
+	114: {arrow.STRING, -1}, 3802: {arrow.STRING, -1},
 	1700: {arrow.FLOAT64, -1}, // numeric computed in float8: EXTRACT and what is computed from it
 	2278: {arrow.STRING, 4},   // void: the empty string
 	// reg* values are held as the object's name, which is their text form.
@@ -84,7 +86,7 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 // the engine type they bind to.
 var pgCastTypes = map[string]uint32{
 	"int2": 21, "smallint": 21, "int4": 23, "int": 23, "integer": 23, "oid": 26,
-	"date": 1082, "timestamp": 1114, "time": 1083,
+	"date": 1082, "timestamp": 1114, "time": 1083, "json": 114, "jsonb": 3802,
 	"numeric": 1700, "decimal": 1700, "name": 19, `"char"`: 18, "regclass": 2205, "regtype": 2206, "regproc": 24, "regnamespace": 4089, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
 }
 
@@ -230,6 +232,24 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 		if t, ok := funcPGTypes[name]; ok {
 			return narrowPG(t, x.Type())
+		}
+		if t, ok := jsonFunctions[name]; ok {
+			return narrowPG(t, x.Type())
+		}
+		if name == sql.MarkerOp && len(e.Args) == 3 {
+			// json -> key and #> path keep the json type; ->> and #>>
+			// are text, the others boolean.
+			if op, ok := e.Args[0].(*driver.ValueExpr); ok && (op.GetString() == "->" || op.GetString() == "#>") {
+				if t := q.pgTypeOf(e.Args[1], x); t == pgJSON || t == pgJSONB {
+					return narrowPG(t, x.Type())
+				}
+			}
+			return 0
+		}
+		if name == sql.MarkerConcat && len(e.Args) == 2 {
+			if l, r := q.pgTypeOf(e.Args[0], x), q.pgTypeOf(e.Args[1], x); (l == pgJSONB || r == pgJSONB) && (l == r || isQuoted(e.Args[0]) || isQuoted(e.Args[1])) {
+				return narrowPG(pgJSONB, x.Type()) // jsonb || jsonb
+			}
 		}
 		if (name == "round" || name == "trunc") && len(e.Args) == 2 {
 			return narrowPG(1700, x.Type()) // only round(numeric, int) takes a scale
@@ -424,6 +444,8 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		return 0
 	case "histogram":
 		return narrowPG(1007, x.Type()) // int4[]
+	case "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg":
+		return narrowPG(jsonAggregates[name], x.Type())
 	case "sum", "avg", "min", "max", "bit_and", "bit_or", "bit_xor", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
 	default:
 		return 0

@@ -94,7 +94,11 @@
 // x [NOT] SIMILAR TO p [ESCAPE e] is x [NOT] REGEXP similar_to_escape(p
 // [, e]) (PostgreSQL's translation of the pattern to a regular expression).
 // ^ is exponentiation and arrives as __pg_power(a, b) (an operator: its
-// result column is ?column?). OPERATOR(schema.op) is op.
+// result column is ?column?). JSON's operators -> ->> #> #>> @> <@ ? ?|
+// ?& arrive as __pg_op('op', a, b), at ||'s precedence level and left to
+// right with it (x -> 'a' ->> 'b' = 'c' compares __pg_op('->>',
+// __pg_op('->', x, 'a'), 'b')); -> followed by name( is Timescale
+// Toolkit's pipeline (__pg_pipe). OPERATOR(schema.op) is op.
 // COLLATE default|"C"|"POSIX"|ucs_basic is dropped (the engine compares
 // bytes); other collations are 0A000.
 //
@@ -208,6 +212,7 @@
 //	    the whole: __pg_filter(__pg_agg_order(...), cond).
 //	__pg_concat(a, b)   a || b (see Operators).
 //	__pg_power(a, b)    a ^ b (see Operators).
+//	__pg_op('op', a, b) a op b for JSON's operators (see Operators).
 //	__pg_at_time_zone(expr, zone)   expr AT TIME ZONE zone.
 //	__pg_table_function('f', args...)   see Table functions above.
 //

@@ -26,6 +26,7 @@ const (
 	MarkerTableFunctionOrdinality = "__pg_table_function_ordinality"
 	MarkerConcat                  = "__pg_concat"         // (left, right): left || right
 	MarkerPower                   = "__pg_power"          // (left, right): left ^ right
+	MarkerOp                      = "__pg_op"             // ('op', left, right): left op right, JSON's operators
 	MarkerAggOrder                = "__pg_agg_order"      // (aggregate call, key, 'asc'|'desc', 'nulls first'|'nulls last', ...)
 	MarkerGroupingSets            = "__pg_grouping_sets"  // (element, ...): GROUPING SETS (element, ...)
 	MarkerEmptySet                = "__pg_empty_set"      // (): the empty grouping set ()

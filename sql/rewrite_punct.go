@@ -314,10 +314,31 @@ func (r *rewriter) operator(t token, op string) {
 			r.emit(t, okKeyword, "LIKE")
 		}
 	case "->":
-		r.pipeline(t)
+		if name := r.tok(0); (name.kind == tIdent || name.kind == tQIdent) && r.tok(1).punct("(") {
+			r.pipeline(t) // summary -> accessor(...)
+			return
+		}
+		r.otherOperator(t, op)
+	case "->>", "#>", "#>>", "@>", "<@", "?", "?|", "?&":
+		r.otherOperator(t, op)
 	default:
 		r.fail(t, CodeFeatureNotSupported, "operator is not supported: "+op, "")
 	}
+}
+
+// otherOperator rewrites l op r, for PostgreSQL's operators TiDB does not
+// have (JSON's), as the call __pg_op('op', l, r). They bind as ||
+// does, one precedence level with it, left to right: looser than
+// arithmetic, tighter than comparisons (x -> 'a' ->> 'b' = 'c').
+func (r *rewriter) otherOperator(t token, op string) {
+	s := r.operandStart()
+	if s >= len(r.out) {
+		r.syntaxErr(t)
+		return
+	}
+	r.insertAt(s, r.mk(t, okFunc, MarkerOp), r.mk(t, okOpen, "("), r.mk(t, okLit, quoteString(op)), r.mk(t, okComma, ","))
+	r.emit(t, okComma, ",")
+	r.frames = append(r.frames, &frame{kind: fConcat, open: t})
 }
 
 // pipeline rewrites Timescale Toolkit's summary -> accessor(args) as the
@@ -327,13 +348,9 @@ func (r *rewriter) operator(t token, op string) {
 // b(__pg_pipe(a(__pg_pipe(x)))). The planner finds the summary among the
 // accessor's arguments (the function form puts some last:
 // approx_percentile(0.5, percentile_agg(v))) and refuses __pg_pipe of
-// anything else. JSON's -> is not supported: Strata has no json type.
+// anything else. JSON's -> (a key or index after the arrow) is
+// otherOperator's.
 func (r *rewriter) pipeline(t token) {
-	name := r.tok(0)
-	if (name.kind != tIdent && name.kind != tQIdent) || !r.tok(1).punct("(") {
-		r.unsupported(t, "operator ->", "Strata has no json type; -> applies a Timescale Toolkit accessor to a summary: time_weight('Linear', time, value) -> average()")
-		return
-	}
 	s := r.primaryStart()
 	if s < 0 {
 		r.syntaxErr(t)

@@ -440,12 +440,12 @@ func (r *rewriter) special(t token, w string, next token) bool {
 	case "extract":
 		return next.punct("(") && r.extract(t)
 	case "distinct":
-		// string_agg(DISTINCT x, ',') and array_agg(DISTINCT x): TiDB takes
+		// string_agg(DISTINCT x, ','), array_agg(DISTINCT x), json_agg: TiDB takes
 		// DISTINCT only in its own aggregates, so the first argument is
 		// wrapped in __pg_distinct_arg(...) instead.
 		if f := r.top(); f.kind == fParen && f.call && len(r.out)-1 == f.openIdx {
 			switch strings.ToLower(strings.Trim(r.out[f.funcIdx].text, `"`)) {
-			case "string_agg", "array_agg", "bit_and", "bit_or", "bit_xor":
+			case "string_agg", "array_agg", "bit_and", "bit_or", "bit_xor", "json_agg", "jsonb_agg":
 				r.i++
 				r.emit(t, okFunc, MarkerDistinctArg)
 				r.emit(t, okOpen, "(")

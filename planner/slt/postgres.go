@@ -76,7 +76,18 @@ func (p *Postgres) Query(ctx context.Context, sql string) (*Result, error) {
 			return nil, err
 		}
 		row := make([]any, len(vals))
+		raw := rows.RawValues()
 		for i, v := range vals {
+			if oid := fds[i].DataTypeOID; (oid == 114 || oid == 3802) && raw[i] != nil {
+				// json and jsonb as their text, as psql shows them (pgx
+				// would decode them into Go maps).
+				b := raw[i]
+				if oid == 3802 && fds[i].Format == 1 && len(b) > 0 {
+					b = b[1:] // binary jsonb: a version byte, then the text
+				}
+				row[i] = string(b)
+				continue
+			}
 			if row[i], err = fromPostgres(fds[i].DataTypeOID, v); err != nil {
 				return nil, fmt.Errorf("column %s: %w", fds[i].Name, err)
 			}

@@ -207,7 +207,11 @@ SELECT a SIMILAR TO b FROM t
 # SIMILAR TO with a pattern that continues past its first token
 SELECT a SIMILAR TO 'x' || '%' FROM t
 # unsupported operator
-SELECT a @> b FROM t
+SELECT a <-> b FROM t
+# JSON operators: one level with ||, left to right, looser than arithmetic and casts, tighter than comparisons
+SELECT d -> 'a' ->> 'b' = 'c', d #> '{a,b}' #>> '{c}', d @> '{"a":1}' AND d ? 'k', d ?| ARRAY['a', 'b'], d ?& $1, x::jsonb -> 0 || y, d -> k + 1, d <@ e IS NOT NULL, d->'x'::text FROM t
+# toolkit pipeline and JSON arrow side by side
+SELECT time_weight('Linear', ts, v) -> average(), payload -> 'temp', (j -> 'a') -> lower('K') FROM t
 # syntax error from tidb
 SELECT a FROM WHERE b
 # syntax error at end

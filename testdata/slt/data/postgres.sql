@@ -1362,6 +1362,24 @@ INSERT INTO "cpu" VALUES
 ('2016-01-01 23:55:00+00', 'host_2', 'eu-central-1', 'eu-central-1a', '3', 'Ubuntu15.10', 'x64', 'production', 50, 79, 88, 93, 69, 0, 95, 9, 86, 18),
 ('2016-01-01 23:55:00+00', 'host_3', 'ap-southeast-2', 'ap-southeast-2b', '87', 'Ubuntu16.04LTS', 'x86', 'test', 64, 14, 100, 63, 48, 4, 53, 6, 84, 43);
 
+DROP TABLE IF EXISTS "devices";
+CREATE TABLE "devices" (
+  "time" timestamptz NOT NULL,
+  "device" text,
+  "site" text,
+  "payload" text
+);
+INSERT INTO "devices" VALUES
+('2016-01-01 00:00:00+00', 'd1', 'north', '{"temp": 21.5, "hum": 40, "status": "ok", "fw": {"version": "1.2.0", "build": 7}}'),
+('2016-01-01 00:00:00+00', 'd2', 'north', '{"temp": 19.75, "status": "ok", "tags": ["indoor", "lab"]}'),
+('2016-01-01 00:00:00+00', 'd3', 'south', '{"temp": 30.5, "hum": 70, "status": "alarm", "codes": [3, 7], "loc": {"lat": 59.9, "lon": 10.75}}'),
+('2016-01-01 00:00:00+00', 'd4', 'south', '{"temp": 1e1, "note": "caf\u00e9 \"quoted\"", "status": "ok", "status": "dup"}'),
+('2016-01-01 00:01:00+00', 'd1', 'north', '{"temp": 22.25, "hum": 41, "status": "ok", "fw": {"version": "1.2.0", "build": 7}}'),
+('2016-01-01 00:01:00+00', 'd2', 'north', '{"temp": null, "status": "offline", "tags": ["indoor", "lab"]}'),
+('2016-01-01 00:01:00+00', 'd3', 'south', '{"temp": 31, "hum": 72, "status": "alarm", "codes": [7], "loc": {"lat": 59.9, "lon": 10.75}}'),
+('2016-01-01 00:02:00+00', 'd1', 'north', '{"temp": 23.0, "hum": 39, "status": "warn", "codes": [12], "fw": {"version": "1.2.1", "build": 9}}'),
+('2016-01-01 00:02:00+00', 'd3', 'south', '[1, 2, 3]');
+
 DROP TABLE IF EXISTS "hosts";
 CREATE TABLE "hosts" (
   "time" timestamptz NOT NULL,

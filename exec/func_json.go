@@ -1,0 +1,621 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// The functions of json and jsonb values (held as text, json.go). The
+// planner binds PostgreSQL's spellings to them: casts to __json_in and
+// __jsonb_in, the operators -> ->> #> #>> @> ? ?| ?& || - to the __json_
+// and __jsonb_ functions, values made JSON by __to_json.
+
+func init() {
+	fn := func(name string, dt arrow.DataType, sig []string, f func(c *Ctx, v []any) (any, error)) {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return dt, want(args, sig...) },
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(dt, n, args, true, func(v []any) (any, error) { return f(c, v) })
+			},
+		})
+	}
+	str := func(v any) string { return v.(string) }
+	parse := func(v any) (*jnode, error) { return ParseJSON(str(v), true) }
+	jsonbOut := func(n *jnode) any { return string(appendJSONB(nil, n)) }
+
+	// text::json checks the text and keeps it; text::jsonb writes it in
+	// jsonb's form.
+	fn("__json_in", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		if err := CheckJSON(str(v[0])); err != nil {
+			return nil, err
+		}
+		return v[0], nil
+	})
+	fn("__jsonb_in", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		return JSONBText(str(v[0]))
+	})
+
+	// -> and ->> with a key, an index, a path (#>, #>>).
+	field := func(text bool) func(_ *Ctx, v []any) (any, error) {
+		return func(_ *Ctx, v []any) (any, error) {
+			raw, ok := jsonField(str(v[0]), str(v[1]))
+			return jsonResult(raw, ok, text)
+		}
+	}
+	fn("__json_get", TypeText, []string{"text", "text"}, field(false))
+	fn("__json_get_text", TypeText, []string{"text", "text"}, field(true))
+	index := func(text bool) func(_ *Ctx, v []any) (any, error) {
+		return func(_ *Ctx, v []any) (any, error) {
+			raw, ok := jsonIndex(str(v[0]), v[1].(int64))
+			return jsonResult(raw, ok, text)
+		}
+	}
+	fn("__json_index", TypeText, []string{"text", "int"}, index(false))
+	fn("__json_index_text", TypeText, []string{"text", "int"}, index(true))
+	// jsonb holds a scalar as an array of one: its element 0 (or -1) is
+	// the scalar itself.
+	jsonbIndex := func(text bool) func(_ *Ctx, v []any) (any, error) {
+		return func(_ *Ctx, v []any) (any, error) {
+			doc, idx := str(v[0]), v[1].(int64)
+			if t := JSONTypeof(doc); t != "array" && t != "object" {
+				if idx == 0 || idx == -1 {
+					return jsonResult(doc, true, text)
+				}
+				return nil, nil
+			}
+			raw, ok := jsonIndex(doc, idx)
+			return jsonResult(raw, ok, text)
+		}
+	}
+	fn("__jsonb_index", TypeText, []string{"text", "int"}, jsonbIndex(false))
+	fn("__jsonb_index_text", TypeText, []string{"text", "int"}, jsonbIndex(true))
+	// jsonb = jsonb: equal structures, numbers equal by value (1.0 = 1).
+	fn("__jsonb_equal", TypeBool, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		if str(v[0]) == str(v[1]) {
+			return true, nil
+		}
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := parse(v[1])
+		if err != nil {
+			return nil, err
+		}
+		return jsonbEqual(a, b), nil
+	})
+	path := func(text bool) func(_ *Ctx, v []any) (any, error) {
+		return func(_ *Ctx, v []any) (any, error) {
+			elems, ok := ParseArrayText(str(v[1]))
+			if !ok {
+				return nil, fmt.Errorf("malformed array literal: %q", str(v[1]))
+			}
+			steps := make([]string, len(elems))
+			for i, e := range elems {
+				if e == nil {
+					return nil, nil // a NULL step: NULL
+				}
+				steps[i] = *e
+			}
+			raw, found := jsonPath(str(v[0]), steps)
+			return jsonResult(raw, found, text)
+		}
+	}
+	fn("__json_path", TypeText, []string{"text", "text"}, path(false))
+	fn("__json_path_text", TypeText, []string{"text", "text"}, path(true))
+	// json_extract_path(from_json, VARIADIC path_elems): #> with the path
+	// as arguments.
+	for _, name := range []string{"json_extract_path", "json_extract_path_text"} {
+		text := strings.HasSuffix(name, "_text")
+		register("__"+name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				if len(args) < 1 {
+					return nil, fmt.Errorf("takes a json value and the keys of a path")
+				}
+				for i, a := range args {
+					if !typeMatches(a, "text") {
+						return nil, fmt.Errorf("argument %d must be text, not %s", i+1, SQLTypeName(a))
+					}
+				}
+				return TypeText, nil
+			},
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+					steps := make([]string, len(v)-1)
+					for i := range steps {
+						steps[i] = str(v[i+1])
+					}
+					raw, found := jsonPath(str(v[0]), steps)
+					return jsonResult(raw, found, text)
+				})
+			},
+		})
+	}
+
+	// jsonb's containment and existence operators.
+	fn("__jsonb_contains", TypeBool, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := parse(v[1])
+		if err != nil {
+			return nil, err
+		}
+		return jsonbContains(a, b, true), nil
+	})
+	fn("__jsonb_exists", TypeBool, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		return jsonbExists(a, str(v[1])), nil
+	})
+	exists := func(all bool) func(_ *Ctx, v []any) (any, error) {
+		return func(_ *Ctx, v []any) (any, error) {
+			a, err := parse(v[0])
+			if err != nil {
+				return nil, err
+			}
+			keys, ok := ParseArrayText(str(v[1]))
+			if !ok {
+				return nil, fmt.Errorf("malformed array literal: %q", str(v[1]))
+			}
+			for _, k := range keys {
+				if k == nil {
+					continue // NULL keys are skipped, as PostgreSQL skips them
+				}
+				if jsonbExists(a, *k) != all {
+					return !all, nil
+				}
+			}
+			return all, nil
+		}
+	}
+	fn("__jsonb_exists_any", TypeBool, []string{"text", "text"}, exists(false))
+	fn("__jsonb_exists_all", TypeBool, []string{"text", "text"}, exists(true))
+
+	// jsonb || jsonb, jsonb - text, jsonb - integer, jsonb - text[].
+	fn("__jsonb_concat", TypeText, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := parse(v[1])
+		if err != nil {
+			return nil, err
+		}
+		return jsonbOut(jsonbConcat(a, b)), nil
+	})
+	fn("__jsonb_delete", TypeText, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		out, err := jsonbDeleteKey(a, str(v[1]))
+		if err != nil {
+			return nil, err
+		}
+		return jsonbOut(out), nil
+	})
+	fn("__jsonb_delete_keys", TypeText, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		elems, ok := ParseArrayText(str(v[1]))
+		if !ok {
+			return nil, fmt.Errorf("malformed array literal: %q", str(v[1]))
+		}
+		var keys []string
+		for _, e := range elems {
+			if e != nil {
+				keys = append(keys, *e)
+			}
+		}
+		out, err := jsonbDeleteKey(a, keys...)
+		if err != nil {
+			return nil, err
+		}
+		return jsonbOut(out), nil
+	})
+	fn("__jsonb_delete_index", TypeText, []string{"text", "int"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		out, err := jsonbDeleteIndex(a, v[1].(int64))
+		if err != nil {
+			return nil, err
+		}
+		return jsonbOut(out), nil
+	})
+
+	// __jsonb_scalar(jsonb, want, type) is the text of a jsonb number
+	// (want 'number') or boolean ('boolean') for a cast to type, which
+	// other values refuse, as PostgreSQL's jsonb casts do.
+	fn("__jsonb_scalar", TypeText, []string{"text", "text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		kind := map[byte]string{'o': "object", 'a': "array", 's': "string", 'n': "number", 't': "boolean", 'f': "boolean", 'z': "null"}[a.kind]
+		if kind != str(v[1]) {
+			if kind == "number" {
+				kind = "numeric"
+			}
+			typ := map[string]string{"int4": "integer", "int8": "bigint", "int2": "smallint", "float8": "double precision", "float4": "real", "bool": "boolean"}[str(v[2])]
+			if typ == "" {
+				typ = str(v[2])
+			}
+			return nil, &JSONArgError{Msg: fmt.Sprintf("cannot cast jsonb %s to type %s", kind, typ)}
+		}
+		return string(appendJSONB(nil, a)), nil
+	})
+
+	// Functions of one json or jsonb value.
+	fn("__json_typeof", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		return JSONTypeof(str(v[0])), nil
+	})
+	fn("__json_array_length", TypeInt, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		switch JSONTypeof(str(v[0])) {
+		case "array":
+			elems, _ := jsonElements(str(v[0]))
+			return int64(len(elems)), nil
+		case "object":
+			return nil, fmt.Errorf("cannot get array length of a non-array")
+		}
+		return nil, fmt.Errorf("cannot get array length of a scalar")
+	})
+	fn("__jsonb_pretty", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		return string(appendJSONPretty(nil, a, 0)), nil
+	})
+	fn("__jsonb_strip_nulls", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		a, err := parse(v[0])
+		if err != nil {
+			return nil, err
+		}
+		return jsonbOut(jsonbStripNulls(a)), nil
+	})
+
+	// __to_json(value, kind) is a value's JSON text: kind is the
+	// PostgreSQL type the planner knows it as (jsonKind).
+	register("__to_json", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) != 2 || !typeMatches(args[1], "text") {
+				return nil, fmt.Errorf("takes a value and its kind")
+			}
+			return TypeText, nil
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			kind, err := textConst(args[1], "__to_json")
+			if err != nil {
+				return nil, err
+			}
+			return rowwise(TypeText, n, args[:1], true, func(v []any) (any, error) {
+				return ToJSON(v[0], kind, c.Location)
+			})
+		},
+	})
+	// __json_build_object(style, key, value, ...) and
+	// __json_build_array(style, value, ...): keys are text, values JSON
+	// text (NULL is null); style json writes PostgreSQL's json spacing
+	// ("a" : 1), jsonb its form.
+	register("__json_build_object", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeText, nil },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			style, err := textConst(args[0], "__json_build_object")
+			if err != nil {
+				return nil, err
+			}
+			return rowwise(TypeText, n, args[1:], false, func(v []any) (any, error) {
+				return buildJSONObject(v, style == "jsonb")
+			})
+		},
+	})
+	register("__json_build_array", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeText, nil },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			style, err := textConst(args[0], "__json_build_array")
+			if err != nil {
+				return nil, err
+			}
+			return rowwise(TypeText, n, args[1:], false, func(v []any) (any, error) {
+				out := []byte{'['}
+				for i, x := range v {
+					if i > 0 {
+						out = append(out, ", "...)
+					}
+					if x == nil {
+						out = append(out, "null"...)
+					} else {
+						out = append(out, x.(string)...)
+					}
+				}
+				out = append(out, ']')
+				if style == "jsonb" {
+					return JSONBText(string(out))
+				}
+				return string(out), nil
+			})
+		},
+	})
+}
+
+// jsonResult is what -> (text false) or ->> (text true) gives for a raw
+// value found (ok) or not: NULL when none; ->> of null is NULL.
+func jsonResult(raw string, ok, text bool) (any, error) {
+	if !ok {
+		return nil, nil
+	}
+	if !text {
+		return raw, nil
+	}
+	s, notNull, err := jsonScalarText(raw)
+	if !notNull || err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// buildJSONObject writes json_build_object's object from its arguments,
+// keys and values alternating.
+func buildJSONObject(v []any, jsonb bool) (any, error) {
+	if len(v)%2 != 0 {
+		return nil, &JSONArgError{Msg: "argument list must have even number of elements", Hint: "The arguments of json_build_object() must consist of alternating keys and values."}
+	}
+	out := []byte{'{'}
+	for i := 0; i < len(v); i += 2 {
+		if v[i] == nil {
+			return nil, &JSONArgError{Msg: fmt.Sprintf("argument %d cannot be null", i+1), Hint: "Object keys should be text."}
+		}
+		if i > 0 {
+			out = append(out, ", "...)
+		}
+		if key := v[i].(string); strings.HasPrefix(key, `"`) {
+			out = append(out, key...) // a string's JSON
+		} else {
+			out = appendJSONString(out, key) // a number's or boolean's text
+		}
+		out = append(out, " : "...)
+		if v[i+1] == nil {
+			out = append(out, "null"...)
+		} else {
+			out = append(out, v[i+1].(string)...)
+		}
+	}
+	out = append(out, '}')
+	if jsonb {
+		return JSONBText(string(out))
+	}
+	return string(out), nil
+}
+
+// JSONArgError is a JSON function's argument error, with PostgreSQL's
+// hint.
+type JSONArgError struct{ Msg, Hint string }
+
+func (e *JSONArgError) Error() string { return e.Msg }
+
+// ToJSON is value v's JSON text (to_json), v being of the PostgreSQL type
+// kind names: text quoted, numbers as they print (NaN and infinities
+// quoted), booleans, times in ISO 8601 (timestamptz in loc with its
+// offset), intervals and times by their text, json and jsonb as they are,
+// arrays held as text element by element ("array:" and the elements'
+// kind).
+func ToJSON(v any, kind string, loc *time.Location) (string, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if elem, ok := strings.CutPrefix(kind, "array:"); ok {
+		elems, ok := ParseArrayText(v.(string))
+		if !ok {
+			return "", fmt.Errorf("malformed array literal: %q", v)
+		}
+		out := []byte{'['}
+		for i, e := range elems {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			if e == nil {
+				out = append(out, "null"...)
+				continue
+			}
+			out = append(out, jsonOfText(*e, elem)...)
+		}
+		return string(append(out, ']')), nil
+	}
+	switch x := v.(type) {
+	case string:
+		switch kind {
+		case "json", "jsonb":
+			return x, nil
+		}
+		return string(appendJSONString(nil, x)), nil
+	case int64:
+		return string(AppendInt(nil, x)), nil
+	case float64:
+		var b []byte
+		if kind == "float4" {
+			b = AppendFloat4(nil, x)
+		} else if sc, ok := strings.CutPrefix(kind, "numeric:"); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			scale, _ := strconv.Atoi(sc)
+			b = strconv.AppendFloat(nil, x, 'f', scale, 64) // numeric(…, scale)
+		} else {
+			b = AppendFloat(nil, x)
+		}
+		if s := string(b); s == "NaN" || s == "Infinity" || s == "-Infinity" {
+			return `"` + s + `"`, nil
+		}
+		return string(b), nil
+	case bool:
+		if x {
+			return "true", nil
+		}
+		return "false", nil
+	case Timestamp:
+		t := time.Unix(0, int64(x)).In(loc)
+		frac := ""
+		if us := t.Nanosecond() / 1000; us != 0 {
+			frac = strings.TrimRight(fmt.Sprintf(".%06d", us), "0")
+		}
+		switch kind {
+		case "date":
+			return `"` + t.Format("2006-01-02") + `"`, nil
+		case "timestamp":
+			return `"` + t.Format("2006-01-02T15:04:05") + frac + `"`, nil
+		}
+		_, off := t.Zone()
+		return `"` + t.Format("2006-01-02T15:04:05") + frac + jsonOffset(off) + `"`, nil
+	case arrow.MonthDayNanoInterval:
+		return `"` + FormatInterval(x) + `"`, nil
+	}
+	return string(appendJSONString(nil, fmt.Sprint(v))), nil
+}
+
+// jsonOffset writes a UTC offset as PostgreSQL's JSON does: +00:00,
+// +05:30, -03:00, with seconds when it has them.
+func jsonOffset(off int) string {
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	s := fmt.Sprintf("%c%02d:%02d", sign, off/3600, off%3600/60)
+	if off%60 != 0 {
+		s += fmt.Sprintf(":%02d", off%60)
+	}
+	return s
+}
+
+// jsonOfText is an array element's JSON, from its text and its kind.
+func jsonOfText(s, kind string) string {
+	switch kind {
+	case "number", "float", "float4", "numeric":
+		switch s {
+		case "NaN", "Infinity", "-Infinity":
+			return `"` + s + `"`
+		}
+		return s
+	case "bool":
+		if s == "t" || s == "true" {
+			return "true"
+		}
+		return "false"
+	case "json", "jsonb":
+		return s
+	}
+	return string(appendJSONString(nil, s))
+}
+
+// x::jsonb -> key and x::jsonb ->> key of text x, without writing all of
+// x in jsonb's form: x is checked as jsonb reads it (the same errors),
+// the member found in its text (the last of equal keys, which jsonb
+// keeps) and only that written in jsonb's form. A device payload's field
+// costs a scan of its text, not a parse and a rewrite.
+func init() {
+	get := func(doc, key string, idx int64, byIndex, text bool) (string, bool, error) {
+		if err := checkJSON(doc, true); err != nil {
+			return "", false, err
+		}
+		var raw string
+		var ok bool
+		if byIndex {
+			if t := JSONTypeof(doc); t != "array" && t != "object" {
+				raw, ok = strings.TrimSpace(doc), idx == 0 || idx == -1 // a scalar is its own element 0
+			} else {
+				raw, ok = jsonIndex(doc, idx)
+			}
+		} else {
+			raw, ok = jsonField(doc, key)
+		}
+		if !ok {
+			return "", false, nil
+		}
+		if text {
+			switch raw[0] {
+			case 'n':
+				return "", false, nil // null
+			case '"':
+				s, err := unquoteJSON(raw, true)
+				return s, true, err
+			case 't', 'f':
+				return raw, true, nil
+			case '{', '[':
+			default:
+				s, err := numericText(raw)
+				return s, true, err
+			}
+		}
+		s, err := JSONBText(raw)
+		return s, true, err
+	}
+	for _, v := range []struct {
+		name          string
+		byIndex, text bool
+		keyType       string
+	}{
+		{"__jsonb_of_text_get", false, false, "text"}, {"__jsonb_of_text_get_text", false, true, "text"},
+		{"__jsonb_of_text_index", true, false, "int"}, {"__jsonb_of_text_index_text", true, true, "int"},
+	} {
+		register(v.name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				return TypeText, want(args, "text", v.keyType)
+			},
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				return textWithConst(args, n, func(doc string, k any) (string, bool, error) {
+					if v.byIndex {
+						return get(doc, "", k.(int64), true, v.text)
+					}
+					return get(doc, k.(string), 0, false, v.text)
+				})
+			},
+		})
+	}
+}
+
+// textWithConst computes f of each row's text (args[0]) and args[1]
+// without boxing values per row when args[0] is a column of strings and
+// args[1] a constant; other shapes go row by row. NULLs give NULL.
+func textWithConst(args []arg, n int, f func(doc string, k any) (string, bool, error)) (arrow.Array, error) {
+	docs, ok := args[0].arr.(*array.String)
+	if args[0].isConst || !ok || !args[1].isConst {
+		return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+			s, ok, err := f(v[0].(string), v[1])
+			if err != nil || !ok {
+				return nil, err
+			}
+			return s, nil
+		})
+	}
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.Reserve(n)
+	k := args[1].cnst
+	for i := 0; i < n; i++ {
+		if k == nil || docs.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		s, ok, err := f(docs.Value(i), k)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			b.AppendNull()
+			continue
+		}
+		b.Append(s)
+	}
+	return b.NewArray(), nil
+}

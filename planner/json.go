@@ -1,0 +1,731 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/stratadb/strata/exec"
+)
+
+// PostgreSQL's json and jsonb are held as text (exec/json.go): json as
+// written, jsonb in its canonical form, reported as types json (OID 114)
+// and jsonb (3802). Here: casts to them, their operators (-> ->> #> #>>
+// @> <@ ? ?| ?& || -), to_json and the build functions, the functions of
+// one value, and json_agg/json_object_agg (aggregates of the elements'
+// JSON text, as array_agg is of array text). The typical use is a string
+// field holding a JSON payload: payload::jsonb ->> 'temp'.
+
+const (
+	pgJSON  = 114
+	pgJSONB = 3802
+)
+
+// jsonTypeName is the SQL name of a JSON type.
+func jsonTypeName(pg uint32) string {
+	if pg == pgJSONB {
+		return "jsonb"
+	}
+	return "json"
+}
+
+// jsonOf is x's JSON type (json or jsonb) or 0.
+func (b *binder) jsonOf(s *scope, e ast.ExprNode, x exec.Expr) uint32 {
+	dt := x.Type()
+	if dt == nil || !exec.IsText(dt) {
+		return 0
+	}
+	if _, u := x.(*unknownLit); u {
+		return 0
+	}
+	switch pg := (&selectBinder{b: b, in: s}).pgTypeOf(e, x); pg {
+	case pgJSON, pgJSONB:
+		return pg
+	}
+	return 0
+}
+
+func jsonTyped(x exec.Expr, pg uint32) exec.Expr { return &typedExpr{x: x, pg: pg} }
+
+// jsonInputError is PostgreSQL's error for text that is not JSON.
+func jsonInputError(err error) error {
+	return AsError(err)
+}
+
+// castJSON is x::json (jsonb false) or x::jsonb: text checked (and for
+// jsonb written in its form), a json or jsonb value converted.
+func (b *binder) castJSON(s *scope, xAST ast.ExprNode, x exec.Expr, to uint32) (exec.Expr, error) {
+	in := "__json_in"
+	if to == pgJSONB {
+		in = "__jsonb_in"
+	}
+	if u, ok := x.(*unknownLit); ok {
+		if u.param > 0 && b.ppg != nil && b.ptypes[u.param-1] == nil {
+			b.ppg[u.param-1] = to // $1::jsonb: Describe reports jsonb
+		}
+		text, isText := u.V.(string)
+		if !isText || b.describe && u.param > 0 {
+			t, err := b.coerce(x, exec.TypeText)
+			return jsonTyped(t, to), err
+		}
+		v := text
+		var err error
+		if to == pgJSONB {
+			v, err = exec.JSONBText(text)
+		} else {
+			err = exec.CheckJSON(text)
+		}
+		if err != nil {
+			return nil, jsonInputError(err)
+		}
+		return jsonTyped(&exec.Literal{V: v, DT: exec.TypeText}, to), nil
+	}
+	if x.Type().ID() == arrow.NULL {
+		return jsonTyped(&exec.Literal{V: nil, DT: exec.TypeText}, to), nil
+	}
+	from := b.jsonOf(s, xAST, x)
+	switch {
+	case from == to || from == pgJSONB && to == pgJSON:
+		return jsonTyped(x, to), nil // jsonb::json is jsonb's text
+	case exec.IsText(x.Type()):
+		t, err := b.call(in, []exec.Expr{x})
+		if err != nil {
+			return nil, err
+		}
+		return &typedExpr{x: t, pg: to, src: x}, nil
+	}
+	return nil, errorf(CodeCannotCoerce, "cannot cast type %s to %s", b.pgTypeName(s, xAST, x), jsonTypeName(to))
+}
+
+// pgTypeName is the PostgreSQL name of x's type, for messages.
+func (b *binder) pgTypeName(s *scope, e ast.ExprNode, x exec.Expr) string {
+	if pg := (&selectBinder{b: b, in: s}).pgTypeOf(e, x); pg != 0 {
+		if name, ok := exec.PGTypeNames()[int64(pg)]; ok {
+			return name
+		}
+	}
+	return exec.SQLTypeName(x.Type())
+}
+
+// castFromJSONB is a jsonb value cast to a number or a boolean, as
+// PostgreSQL 11 and later take one from a jsonb scalar of that kind;
+// ok is false for other casts.
+func (b *binder) castFromJSONB(s *scope, xAST ast.ExprNode, x exec.Expr, to arrow.DataType, toName string) (exec.Expr, bool, error) {
+	if b.jsonOf(s, xAST, x) != pgJSONB {
+		return nil, false, nil
+	}
+	var want string
+	switch to.ID() {
+	case arrow.INT64, arrow.FLOAT64:
+		want = "number"
+	case arrow.BOOL:
+		want = "boolean"
+	default:
+		return nil, false, nil
+	}
+	scalar, err := b.call("__jsonb_scalar", []exec.Expr{x, text(want), text(toName)})
+	if err != nil {
+		return nil, true, err
+	}
+	if to.ID() == arrow.INT64 {
+		// numeric to integer rounds half away from zero.
+		if scalar, err = b.fold(&exec.Cast{X: scalar, To: exec.TypeFloat}); err != nil {
+			return nil, true, err
+		}
+		if scalar, err = b.call("round", []exec.Expr{scalar}); err != nil {
+			return nil, true, err
+		}
+	}
+	c, err := b.fold(&exec.Cast{X: scalar, To: to})
+	return c, true, err
+}
+
+// jsonOperator binds __pg_op('op', l, r).
+func (b *binder) jsonOperator(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, error) {
+	if len(e.Args) != 3 {
+		return nil, errorf(CodeSyntax, "malformed operator")
+	}
+	opv, _ := e.Args[0].(*driver.ValueExpr)
+	op := ""
+	if opv != nil {
+		op = opv.GetString()
+	}
+	lAST, rAST := e.Args[1], e.Args[2]
+	l, err := b.bindNode(s, lAST, h)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.bindNode(s, rAST, h)
+	if err != nil {
+		return nil, err
+	}
+	lj := b.jsonOf(s, lAST, l)
+	noOperator := func() error {
+		lt, rt := "unknown", "unknown"
+		if _, u := l.(*unknownLit); !u {
+			lt = b.pgTypeName(s, lAST, l)
+		}
+		if _, u := r.(*unknownLit); !u {
+			rt = b.pgTypeName(s, rAST, r)
+		}
+		if lt == "unknown" && rt == "unknown" {
+			return &Error{Code: "42725", Msg: fmt.Sprintf("operator is not unique: unknown %s unknown", op),
+				Hint: "cast the left side to json or jsonb: '{\"a\": 1}'::jsonb " + op + " ..."}
+		}
+		return &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("operator does not exist: %s %s %s", lt, op, rt),
+			Hint: "the JSON operators take json or jsonb on the left: cast it, as in payload::jsonb " + op + " ..."}
+	}
+	switch op {
+	case "->", "->>":
+		if lj == 0 {
+			return nil, noOperator()
+		}
+		fn := "__json_get"
+		if t, ok := l.(*typedExpr); ok && t.src != nil && lj == pgJSONB {
+			// text::jsonb -> key: read from the text (checked as jsonb).
+			l, fn = t.src, "__jsonb_of_text_get"
+			if _, u := r.(*unknownLit); !u && r.Type().ID() == arrow.INT64 {
+				fn = "__jsonb_of_text_index"
+			} else if r, err = b.coerce(r, exec.TypeText); err != nil {
+				return nil, err
+			} else if !exec.IsText(r.Type()) && r.Type().ID() != arrow.NULL {
+				return nil, noOperator()
+			}
+			if op == "->>" {
+				return b.call(fn+"_text", []exec.Expr{l, r})
+			}
+			x, err := b.call(fn, []exec.Expr{l, r})
+			if err != nil {
+				return nil, err
+			}
+			return jsonTyped(x, lj), nil
+		}
+		if _, u := r.(*unknownLit); !u && r.Type().ID() == arrow.INT64 {
+			fn = "__json_index"
+			if lj == pgJSONB {
+				fn = "__jsonb_index" // a scalar is its own element 0
+			}
+		} else if r, err = b.coerce(r, exec.TypeText); err != nil {
+			return nil, err
+		} else if !exec.IsText(r.Type()) && r.Type().ID() != arrow.NULL {
+			return nil, noOperator()
+		}
+		if op == "->>" {
+			fn += "_text"
+		}
+		x, err := b.call(fn, []exec.Expr{l, r})
+		if err != nil || op == "->>" {
+			return x, err
+		}
+		return jsonTyped(x, lj), nil
+	case "#>", "#>>":
+		if lj == 0 {
+			return nil, noOperator()
+		}
+		path, err := b.textArrayOperand(r)
+		if err != nil {
+			return nil, err
+		}
+		fn := "__json_path"
+		if op == "#>>" {
+			fn += "_text"
+		}
+		x, err := b.call(fn, []exec.Expr{l, path})
+		if err != nil || op == "#>>" {
+			return x, err
+		}
+		return jsonTyped(x, lj), nil
+	case "@>", "<@":
+		if lj == 0 {
+			if _, u := l.(*unknownLit); !u {
+				return nil, noOperator()
+			}
+		}
+		if lj == pgJSON {
+			return nil, noOperator()
+		}
+		rj := b.jsonOf(s, rAST, r)
+		if rj == pgJSON || rj == 0 {
+			if _, u := r.(*unknownLit); !u {
+				return nil, noOperator()
+			}
+		}
+		if lj == 0 && rj == 0 {
+			return nil, noOperator()
+		}
+		if l, err = b.castJSON(s, lAST, l, pgJSONB); err != nil {
+			return nil, err
+		}
+		if r, err = b.castJSON(s, rAST, r, pgJSONB); err != nil {
+			return nil, err
+		}
+		if op == "<@" {
+			l, r = r, l
+		}
+		return b.call("__jsonb_contains", []exec.Expr{l, r})
+	case "?", "?|", "?&":
+		if lj != pgJSONB {
+			return nil, noOperator()
+		}
+		if op == "?" {
+			if r, err = b.coerce(r, exec.TypeText); err != nil {
+				return nil, err
+			}
+			if !exec.IsText(r.Type()) && r.Type().ID() != arrow.NULL {
+				return nil, noOperator()
+			}
+			return b.call("__jsonb_exists", []exec.Expr{l, r})
+		}
+		keys, err := b.textArrayOperand(r)
+		if err != nil {
+			return nil, err
+		}
+		fn := "__jsonb_exists_any"
+		if op == "?&" {
+			fn = "__jsonb_exists_all"
+		}
+		return b.call(fn, []exec.Expr{l, keys})
+	}
+	return nil, &Error{Code: CodeNotSupported, Msg: "operator is not supported: " + op}
+}
+
+// jsonCompare binds = and <> between jsonb values (by value: 1.0 equals
+// 1) and refuses the comparisons PostgreSQL has no operator for (json =
+// json) or that Strata does not order as PostgreSQL does (jsonb < jsonb);
+// ok is false when neither side is json or jsonb.
+func (b *binder) jsonCompare(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) (exec.Expr, bool, error) {
+	lj, rj := b.jsonOf(s, e.L, l), b.jsonOf(s, e.R, r)
+	if lj == 0 && rj == 0 {
+		return nil, false, nil
+	}
+	_, lu := l.(*unknownLit)
+	_, ru := r.(*unknownLit)
+	if lj == pgJSON || rj == pgJSON || !(lj == pgJSONB && (rj == pgJSONB || ru) || rj == pgJSONB && lu) {
+		lt, rt := b.pgTypeName(s, e.L, l), b.pgTypeName(s, e.R, r)
+		if lu {
+			lt = "unknown"
+		}
+		if ru {
+			rt = "unknown"
+		}
+		return nil, true, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("operator does not exist: %s %s %s", lt, opText(e.Op), rt),
+			Hint: "compare jsonb values, or the text of json ones (x::text = y::text)"}
+	}
+	var err error
+	if l, err = b.castJSON(s, e.L, l, pgJSONB); err != nil {
+		return nil, true, err
+	}
+	if r, err = b.castJSON(s, e.R, r, pgJSONB); err != nil {
+		return nil, true, err
+	}
+	switch e.Op {
+	case opcode.EQ, opcode.NE:
+		x, err := b.call("__jsonb_equal", []exec.Expr{l, r})
+		if err != nil || e.Op == opcode.EQ {
+			return x, true, err
+		}
+		return &exec.Not{X: x}, true, nil
+	}
+	return nil, true, notSupported("ordering jsonb values (" + opText(e.Op) + ")")
+}
+
+// opText is a comparison operator's SQL spelling.
+func opText(op opcode.Op) string {
+	switch op {
+	case opcode.EQ:
+		return "="
+	case opcode.NE:
+		return "<>"
+	case opcode.LT:
+		return "<"
+	case opcode.LE:
+		return "<="
+	case opcode.GT:
+		return ">"
+	case opcode.GE:
+		return ">="
+	case opcode.NullEQ:
+		return "IS NOT DISTINCT FROM"
+	}
+	return op.String()
+}
+
+// textArrayOperand is a text[] operand (a path, keys) in its text form:
+// '{a,b}', ARRAY['a', 'b'], a text[] column or parameter.
+func (b *binder) textArrayOperand(r exec.Expr) (exec.Expr, error) {
+	r, err := b.asTextArray(r)
+	if err != nil {
+		return nil, err
+	}
+	if r, err = b.coerce(r, exec.TypeText); err != nil {
+		return nil, err
+	}
+	if !exec.IsText(r.Type()) && r.Type().ID() != arrow.NULL {
+		return nil, errorf(CodeDatatype, "a path or a list of keys must be text[], not %s", exec.SQLTypeName(r.Type()))
+	}
+	return settle(r), nil
+}
+
+// jsonbConcat binds a || b when either side is jsonb and the other jsonb
+// or a constant (read as jsonb); ok is false otherwise (jsonb || text is
+// text concatenation, as in PostgreSQL).
+func (b *binder) jsonbConcat(s *scope, es []ast.ExprNode, args []exec.Expr) (exec.Expr, bool, error) {
+	lj, rj := b.jsonOf(s, es[0], args[0]), b.jsonOf(s, es[1], args[1])
+	_, lu := args[0].(*unknownLit)
+	_, ru := args[1].(*unknownLit)
+	if !(lj == pgJSONB && (rj == pgJSONB || ru) || rj == pgJSONB && lu) {
+		return nil, false, nil
+	}
+	for i := range args {
+		c, err := b.castJSON(s, es[i], args[i], pgJSONB)
+		if err != nil {
+			return nil, true, err
+		}
+		args[i] = c
+	}
+	x, err := b.call("__jsonb_concat", args)
+	if err != nil {
+		return nil, true, err
+	}
+	return jsonTyped(x, pgJSONB), true, nil
+}
+
+// jsonbMinus binds jsonb - text (a key), jsonb - integer (an index) and
+// jsonb - text[] (keys); ok is false when the left side is no jsonb.
+func (b *binder) jsonbMinus(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) (exec.Expr, bool, error) {
+	if e.Op != opcode.Minus || b.jsonOf(s, e.L, l) != pgJSONB {
+		return nil, false, nil
+	}
+	var x exec.Expr
+	var err error
+	switch _, u := r.(*unknownLit); {
+	case !u && r.Type().ID() == arrow.INT64:
+		x, err = b.call("__jsonb_delete_index", []exec.Expr{l, r})
+	case !u && b.isArrayArg(s, e.R, r):
+		var keys exec.Expr
+		if keys, err = b.textArrayOperand(r); err == nil {
+			x, err = b.call("__jsonb_delete_keys", []exec.Expr{l, keys})
+		}
+	default:
+		if r, err = b.coerce(r, exec.TypeText); err == nil {
+			if !exec.IsText(r.Type()) && r.Type().ID() != arrow.NULL {
+				return nil, true, errorf(CodeUndefinedFunc, "operator does not exist: jsonb - %s", exec.SQLTypeName(r.Type()))
+			}
+			x, err = b.call("__jsonb_delete", []exec.Expr{l, r})
+		}
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	b.dateType(e, pgJSONB)
+	return jsonTyped(x, pgJSONB), true, nil
+}
+
+// jsonKind names x's PostgreSQL type for __to_json.
+func (b *binder) jsonKind(s *scope, e ast.ExprNode, x exec.Expr) string {
+	pg := (&selectBinder{b: b, in: s}).pgTypeOf(e, x)
+	switch x.Type().ID() {
+	case arrow.INT64, arrow.UINT64:
+		return "number"
+	case arrow.FLOAT64:
+		switch pg {
+		case 700:
+			return "float4"
+		case 1700:
+			// With the scale the expression fixes (1.50), as numeric
+			// prints it.
+			if sc := (&selectBinder{b: b, in: s}).numericScale(e); sc >= 0 {
+				return fmt.Sprintf("numeric:%d", sc)
+			}
+			return "numeric"
+		}
+		return "float"
+	case arrow.BOOL:
+		return "bool"
+	case arrow.TIMESTAMP:
+		switch pg {
+		case 1082:
+			return "date"
+		case 1114:
+			return "timestamp"
+		}
+		return "timestamptz"
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		return "interval"
+	}
+	switch {
+	case pg == pgJSON, pg == pgJSONB:
+		return jsonTypeName(pg)
+	case isArrayOID(pg):
+		kind := "text"
+		switch elemType(pg).ID() {
+		case arrow.INT64:
+			kind = "number"
+		case arrow.FLOAT64:
+			kind = "float"
+		case arrow.BOOL:
+			kind = "bool"
+		}
+		return "array:" + kind
+	}
+	return "text"
+}
+
+// toJSON is x as JSON text (NULL stays NULL).
+func (b *binder) toJSON(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error) {
+	if u, ok := x.(*unknownLit); ok {
+		if u.param > 0 && b.ppg != nil && b.ptypes[u.param-1] == nil {
+			b.ppg[u.param-1] = 25 // json_build_object('a', $1): text, as PostgreSQL resolves it
+		}
+		x = settle(x)
+	}
+	if x.Type().ID() == arrow.NULL {
+		return &exec.Literal{V: nil, DT: exec.TypeText}, nil
+	}
+	if a, ok := x.(*arrayLit); ok {
+		t, err := b.textArray(a)
+		if err != nil {
+			return nil, err
+		}
+		kind := "text"
+		switch a.dt.ID() {
+		case arrow.INT64:
+			kind = "number"
+		case arrow.FLOAT64:
+			kind = "float"
+		case arrow.BOOL:
+			kind = "bool"
+		}
+		return b.call("__to_json", []exec.Expr{t, text("array:" + kind)})
+	}
+	return b.call("__to_json", []exec.Expr{x, text(b.jsonKind(s, e, x))})
+}
+
+// jsonArg is the json or jsonb argument of a JSON function: a constant is
+// read as the function's type, other values must be of it.
+func (b *binder) jsonArg(s *scope, fn string, e ast.ExprNode, x exec.Expr, want uint32) (exec.Expr, error) {
+	if _, u := x.(*unknownLit); u || x.Type().ID() == arrow.NULL {
+		return b.castJSON(s, e, x, want)
+	}
+	got := b.jsonOf(s, e, x)
+	if got == want {
+		return x, nil
+	}
+	if got == pgJSONB && want == pgJSON || got == pgJSON && want == pgJSONB {
+		return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function %s(%s) does not exist", fn, jsonTypeName(got)),
+			Hint: fmt.Sprintf("%s takes %s: cast the argument, or call %s", fn, jsonTypeName(want), strings.Replace(fn, jsonTypeName(want), jsonTypeName(got), 1))}
+	}
+	return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function %s(%s) does not exist", fn, b.pgTypeName(s, e, x)),
+		Hint: fmt.Sprintf("cast the argument to %s", jsonTypeName(want))}
+}
+
+// jsonFunctions are the JSON functions bound here, with their result's
+// PostgreSQL type (0: the engine's).
+var jsonFunctions = map[string]uint32{
+	"to_json": pgJSON, "to_jsonb": pgJSONB,
+	"json_build_object": pgJSON, "jsonb_build_object": pgJSONB, "json_build_array": pgJSON, "jsonb_build_array": pgJSONB,
+	"json_typeof": 0, "jsonb_typeof": 0, "json_array_length": 23, "jsonb_array_length": 23,
+	"jsonb_pretty": 0, "jsonb_strip_nulls": pgJSONB,
+	"json_extract_path": pgJSON, "jsonb_extract_path": pgJSONB, "json_extract_path_text": 0, "jsonb_extract_path_text": 0,
+}
+
+// jsonFunc binds a JSON function call; ok is false for other names.
+func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (exec.Expr, bool, error) {
+	resultPG, ok := jsonFunctions[name]
+	if !ok {
+		return nil, false, nil
+	}
+	args := make([]exec.Expr, len(e.Args))
+	for i, a := range e.Args {
+		x, err := b.bindNode(s, a, h)
+		if err != nil {
+			return nil, true, err
+		}
+		args[i] = x
+	}
+	typed := func(x exec.Expr, err error) (exec.Expr, bool, error) {
+		if err != nil || resultPG == 0 || resultPG == 23 {
+			return x, true, err
+		}
+		return jsonTyped(x, resultPG), true, nil
+	}
+	style := "json"
+	if strings.HasPrefix(name, "jsonb") || name == "to_jsonb" {
+		style = "jsonb"
+	}
+	argType := uint32(pgJSON)
+	if style == "jsonb" {
+		argType = pgJSONB
+	}
+	switch name {
+	case "to_json", "to_jsonb":
+		if len(args) != 1 {
+			return nil, true, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
+		}
+		j, err := b.toJSON(s, e.Args[0], args[0])
+		if err != nil || name == "to_json" {
+			return typed(j, err)
+		}
+		return typed(b.call("__jsonb_in", []exec.Expr{j}))
+	case "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array":
+		if strings.HasSuffix(name, "_object") && len(args)%2 != 0 {
+			return nil, true, &Error{Code: "22023", Msg: "argument list must have even number of elements",
+				Hint: fmt.Sprintf("The arguments of %s() must consist of alternating keys and values.", name)}
+		}
+		parts := []exec.Expr{text(style)}
+		for i, a := range args {
+			j, err := b.toJSON(s, e.Args[i], a)
+			if err != nil {
+				return nil, true, err
+			}
+			parts = append(parts, j)
+		}
+		fn := "__json_build_array"
+		if strings.HasSuffix(name, "_object") {
+			fn = "__json_build_object"
+		}
+		return typed(b.call(fn, parts))
+	}
+	// Functions of one json or jsonb value (and a path).
+	if len(args) == 0 {
+		return nil, true, errorf(CodeUndefinedFunc, "function %s() does not exist", name)
+	}
+	doc, err := b.jsonArg(s, name, e.Args[0], args[0], argType)
+	if err != nil {
+		return nil, true, err
+	}
+	rest := args[1:]
+	for i, a := range rest {
+		if rest[i], err = b.coerce(a, exec.TypeText); err != nil {
+			return nil, true, err
+		}
+	}
+	switch name {
+	case "json_typeof", "jsonb_typeof":
+		return typed(b.call("__json_typeof", []exec.Expr{doc}))
+	case "json_array_length", "jsonb_array_length":
+		x, err := b.call("__json_array_length", []exec.Expr{doc})
+		return x, true, err
+	case "jsonb_pretty":
+		return typed(b.call("__jsonb_pretty", []exec.Expr{doc}))
+	case "jsonb_strip_nulls":
+		return typed(b.call("__jsonb_strip_nulls", []exec.Expr{doc}))
+	case "json_extract_path", "jsonb_extract_path":
+		return typed(b.call("__json_extract_path", append([]exec.Expr{doc}, rest...)))
+	case "json_extract_path_text", "jsonb_extract_path_text":
+		return typed(b.call("__json_extract_path_text", append([]exec.Expr{doc}, rest...)))
+	}
+	if len(rest) > 0 {
+		return nil, true, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
+	}
+	return nil, true, errorf(CodeUndefinedFunc, "function %s does not exist", name)
+}
+
+// jsonAggregates are the aggregates of JSON values.
+var jsonAggregates = map[string]uint32{"json_agg": pgJSON, "jsonb_agg": pgJSONB, "json_object_agg": pgJSON, "jsonb_object_agg": pgJSONB}
+
+// jsonAgg is json_agg(x)/jsonb_agg(x) [ORDER BY ...] [FILTER ...]: the
+// elements' JSON text joined by string_agg, bracketed (NULL elements are
+// null; no rows, NULL), and json_object_agg(k, v)/jsonb_object_agg: the
+// members (a NULL key is an error; jsonb keeps the last of equal keys).
+func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
+	object := strings.Contains(name, "_object_")
+	jsonb := strings.HasPrefix(name, "jsonb")
+	if want := map[bool]int{false: 1, true: 2}[object]; len(call.args) != want {
+		return nil, errorf(CodeUndefinedFunc, "function %s takes %d argument(s)", name, want)
+	}
+	var vals, raw []exec.Expr
+	for i, a := range call.args {
+		x, err := q.b.bindExpr(q.in, a)
+		if err != nil {
+			return nil, err
+		}
+		raw = append(raw, settle(x))
+		j, err := q.b.toJSON(q.in, call.args[i], x)
+		if err != nil {
+			return nil, err
+		}
+		if jsonb && !(object && i == 0) {
+			if j, err = q.b.call("__jsonb_in", []exec.Expr{j}); err != nil {
+				return nil, err
+			}
+		}
+		vals = append(vals, j)
+	}
+	var elem exec.Expr
+	if object {
+		sep := " : "
+		if jsonb {
+			sep = ": "
+		}
+		elem = &rowFunc{name: "json_member", args: vals, dt: exec.TypeText, fn: func(v []any) (any, error) {
+			if v[0] == nil {
+				return nil, &Error{Code: "22004", Msg: "field name must not be null"}
+			}
+			key := v[0].(string)
+			if !strings.HasPrefix(key, `"`) {
+				key = `"` + key + `"` // a number's or boolean's text as the key
+			}
+			val := "null"
+			if v[1] != nil {
+				val = v[1].(string)
+			}
+			return key + sep + val, nil
+		}}
+	} else {
+		elem = &rowFunc{name: "json_elem", args: vals, dt: exec.TypeText, fn: func(v []any) (any, error) {
+			if v[0] == nil {
+				return "null", nil
+			}
+			return v[0], nil
+		}}
+	}
+	agg := exec.Agg{Func: exec.AggStringAgg, Distinct: call.distinct, Sep: ", ", Arg: elem}
+	if call.filter != nil {
+		f, err := q.b.bindBool(q.in, call.filter, "FILTER")
+		if err != nil {
+			return nil, err
+		}
+		agg.Filter = f
+	}
+	for _, o := range call.order {
+		k, err := q.b.bindExpr(q.in, o.Expr)
+		if err != nil {
+			return nil, err
+		}
+		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
+	}
+	if call.distinct && len(agg.Order) == 0 {
+		// PostgreSQL sorts to drop duplicates: by the values, ascending.
+		for _, x := range raw {
+			agg.Order = append(agg.Order, exec.SortKey{Expr: x})
+		}
+	}
+	col, err := q.addAgg(agg)
+	if err != nil {
+		return nil, err
+	}
+	open, close := "[", "]"
+	if object {
+		open, close = "{ ", " }"
+		if jsonb {
+			open, close = "{", "}"
+		}
+	}
+	pg := uint32(pgJSON)
+	if jsonb {
+		pg = pgJSONB
+	}
+	return &rowFunc{name: name, args: []exec.Expr{col}, dt: exec.TypeText, pg: pg, strict: true,
+		fn: func(v []any) (any, error) {
+			out := open + v[0].(string) + close
+			if jsonb && object {
+				return exec.JSONBText(out) // keys sorted, the last of equal ones kept
+			}
+			return out, nil
+		}}, nil
+}
