@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -258,6 +259,19 @@ func init() {
 			return nil, &JSONArgError{Msg: fmt.Sprintf("cannot cast jsonb %s to type %s", kind, typ)}
 		}
 		return string(appendJSONB(nil, a)), nil
+	})
+
+	// __jsonb_sort_key(jsonb) orders jsonb values as PostgreSQL does
+	// (ORDER BY, < and >), as bytes.
+	fn("__jsonb_sort_key", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		return JSONBSortKey(str(v[0]))
+	})
+
+	// __numeric_text_int(text, type) is a numeric's text as an integer of
+	// type (int2, int4, int8): rounded half away from zero, as numeric to
+	// integer casts round, and range-checked.
+	fn("__numeric_text_int", TypeInt, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		return numericTextInt(str(v[0]), str(v[1]))
 	})
 
 	// Functions of one json or jsonb value.
@@ -618,4 +632,38 @@ func textWithConst(args []arg, n int, f func(doc string, k any) (string, bool, e
 		b.Append(s)
 	}
 	return b.NewArray(), nil
+}
+
+// numericTextInt converts a numeric's text to an integer of type typ.
+func numericTextInt(num, typ string) (int64, error) {
+	lo, hi, name := int64(math.MinInt64), int64(math.MaxInt64), "bigint"
+	switch typ {
+	case "int4":
+		lo, hi, name = math.MinInt32, math.MaxInt32, "integer"
+	case "int2":
+		lo, hi, name = math.MinInt16, math.MaxInt16, "smallint"
+	}
+	out := fmt.Errorf("%s out of range", name)
+	if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+		if n < lo || n > hi {
+			return 0, out
+		}
+		return n, nil
+	}
+	r, ok := new(big.Rat).SetString(num)
+	if !ok {
+		return 0, fmt.Errorf("invalid input syntax for type numeric: %q", num)
+	}
+	// Round half away from zero: add or subtract one half, truncate.
+	half := big.NewRat(1, 2)
+	if r.Sign() < 0 {
+		r.Sub(r, half)
+	} else {
+		r.Add(r, half)
+	}
+	q := new(big.Int).Quo(r.Num(), r.Denom())
+	if !q.IsInt64() || q.Int64() < lo || q.Int64() > hi {
+		return 0, out
+	}
+	return q.Int64(), nil
 }

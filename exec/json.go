@@ -315,6 +315,9 @@ func jsonStringEnd(s string, i int) (end int, escaped bool, err error) {
 
 // unquoteJSON decodes a quoted JSON string (quotes included).
 func unquoteJSON(q string, jsonb bool) (string, error) {
+	if len(q) < 2 || q[0] != '"' || q[len(q)-1] != '"' {
+		return "", &JSONError{Detail: "The input string ended unexpectedly."}
+	}
 	body := q[1 : len(q)-1]
 	if strings.IndexByte(body, '\\') < 0 {
 		if !utf8.ValidString(body) {
@@ -713,6 +716,9 @@ func jsonWS(s string, i int) int {
 
 // jsonSkip returns the end of the value that starts at i.
 func jsonSkip(s string, i int) int {
+	if i >= len(s) {
+		return len(s) // text that is not JSON (never made so): nothing more
+	}
 	switch s[i] {
 	case '"':
 		j := i + 1
@@ -722,7 +728,7 @@ func jsonSkip(s string, i int) int {
 			}
 			j++
 		}
-		return j + 1
+		return min(j+1, len(s))
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(s); j++ {
@@ -761,15 +767,21 @@ func jsonField(s, key string) (raw string, ok bool) {
 	i = jsonWS(s, i+1)
 	for i < len(s) && s[i] == '"' {
 		kend := jsonSkip(s, i)
+		if kend-i < 2 {
+			break
+		}
 		k := s[i+1 : kend-1]
-		match := k == key
-		if !match && strings.IndexByte(k, '\\') >= 0 {
-			if u, err := unquoteJSON(s[i:kend], false); err == nil {
-				match = u == key
-			}
+		var match bool
+		if strings.IndexByte(k, '\\') < 0 {
+			match = k == key
+		} else if u, err := unquoteJSON(s[i:kend], false); err == nil {
+			match = u == key // a\"b is the key a"b
 		}
 		i = jsonWS(s, kend)
 		i = jsonWS(s, i+1) // ':'
+		if i >= len(s) {
+			break
+		}
 		vend := jsonSkip(s, i)
 		if match {
 			raw, ok = s[i:vend], true
@@ -1106,4 +1118,161 @@ func jsonbStripNulls(n *jnode) *jnode {
 		return out
 	}
 	return n
+}
+
+// JSONElements are the raw elements of a JSON array (json_array_elements);
+// err is PostgreSQL's for an object or a scalar.
+func JSONElements(doc string) ([]string, error) {
+	switch JSONTypeof(doc) {
+	case "array":
+		elems, _ := jsonElements(doc)
+		return elems, nil
+	case "object":
+		return nil, fmt.Errorf("cannot extract elements from an object")
+	}
+	return nil, fmt.Errorf("cannot extract elements from a scalar")
+}
+
+// JSONMembers are the keys and raw values of a JSON object, in the order
+// written (json_each; jsonb's text has them in its order, once each); ok
+// is false when doc is no object.
+func JSONMembers(doc string) (keys, vals []string, ok bool, err error) {
+	i := jsonWS(doc, 0)
+	if i >= len(doc) || doc[i] != '{' {
+		return nil, nil, false, nil
+	}
+	i = jsonWS(doc, i+1)
+	for i < len(doc) && doc[i] == '"' {
+		kend := jsonSkip(doc, i)
+		if kend-i < 2 {
+			break
+		}
+		k, err := unquoteJSON(doc[i:kend], true)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		i = jsonWS(doc, kend)
+		i = jsonWS(doc, i+1) // ':'
+		if i >= len(doc) {
+			break
+		}
+		vend := jsonSkip(doc, i)
+		keys, vals = append(keys, k), append(vals, doc[i:vend])
+		i = jsonWS(doc, vend)
+		if i < len(doc) && doc[i] == ',' {
+			i = jsonWS(doc, i+1)
+			continue
+		}
+		break
+	}
+	return keys, vals, true, nil
+}
+
+// JSONValueText is a raw JSON value as ->> and the _text functions give
+// it: a string's value, NULL (ok false) for null, others as written.
+func JSONValueText(raw string) (s string, ok bool, err error) { return jsonScalarText(raw) }
+
+// JSONBSortKey is a byte string whose order is jsonb's (PostgreSQL's
+// btree order): object > array > boolean > number > string > null,
+// containers by their size first, then member by member (object keys in
+// jsonb's order, each compared as text), numbers by value (1.0 = 1); a
+// top-level scalar is an array of one that sorts before real arrays of
+// one, and the empty array before everything.
+func JSONBSortKey(doc string) (string, error) {
+	n, err := ParseJSON(doc, true)
+	if err != nil {
+		return "", err
+	}
+	var k []byte
+	switch n.kind {
+	case 'o':
+		k = appendSortKey(k, n)
+	case 'a':
+		k = append(k, 0x05)
+		k = appendUint32(k, uint32(len(n.elems)))
+		k = append(k, 0x01)
+		for _, e := range n.elems {
+			k = appendSortKey(k, e)
+		}
+	default:
+		k = append(k, 0x05)
+		k = appendUint32(k, 1)
+		k = append(k, 0x00) // a raw scalar
+		k = appendSortKey(k, n)
+	}
+	return string(k), nil
+}
+
+func appendUint32(k []byte, v uint32) []byte {
+	return append(k, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+}
+
+// appendSortKey writes a value's key inside a container.
+func appendSortKey(k []byte, n *jnode) []byte {
+	switch n.kind {
+	case 'z':
+		return append(k, 0x01)
+	case 's':
+		return appendStringKey(append(k, 0x02), n.str)
+	case 'n':
+		return appendNumberKey(append(k, 0x03), n.str)
+	case 'f':
+		return append(k, 0x04, 0)
+	case 't':
+		return append(k, 0x04, 1)
+	case 'a':
+		k = append(k, 0x05)
+		k = appendUint32(k, uint32(len(n.elems)))
+		k = append(k, 0x01)
+		for _, e := range n.elems {
+			k = appendSortKey(k, e)
+		}
+		return k
+	}
+	k = append(k, 0x06)
+	k = appendUint32(k, uint32(len(n.keys)))
+	for i, key := range n.keys {
+		k = appendStringKey(k, key)
+		k = appendSortKey(k, n.elems[i])
+	}
+	return k
+}
+
+// appendStringKey writes s so that byte order is kept and a prefix sorts
+// first: 0x00 escaped as 0x00 0xFF, ended by 0x00 0x00.
+func appendStringKey(k []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			k = append(k, 0, 0xFF)
+			continue
+		}
+		k = append(k, s[i])
+	}
+	return append(k, 0, 0)
+}
+
+// appendNumberKey writes a number (numeric text) so that byte order is
+// numeric order: a sign class, then for magnitudes the decimal exponent
+// and the significant digits (inverted for negatives).
+func appendNumberKey(k []byte, num string) []byte {
+	neg := strings.HasPrefix(num, "-")
+	num = strings.TrimPrefix(num, "-")
+	intPart, frac, _ := strings.Cut(num, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	exp := len(intPart) - (len(intPart+frac) - len(strings.TrimLeft(intPart+frac, "0")))
+	digits = strings.TrimRight(digits, "0")
+	if digits == "" {
+		return append(k, 0x80) // zero
+	}
+	body := appendUint32(nil, uint32(int64(exp)+1<<31))
+	body = append(body, digits...)
+	body = append(body, 0)
+	if !neg {
+		return append(append(k, 0xC0), body...)
+	}
+	k = append(k, 0x40)
+	for _, c := range body {
+		k = append(k, ^c)
+	}
+	return k
 }

@@ -85,6 +85,14 @@ func FuzzParseJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		// The scanners never panic, even over text that is not JSON.
+		jsonField(s, "a")
+		jsonIndex(s, 1)
+		jsonIndex(s, -1)
+		jsonElements(s)
+		_, _, _, _ = JSONMembers(s)
+		jsonPath(s, []string{"a", "0"})
+		_, _, _ = jsonScalarText(s)
 		n, err := ParseJSON(s, false)
 		if utf8.ValidString(s) && strings.Count(s, "[")+strings.Count(s, "{") < 1000 {
 			require.Equal(t, json.Valid([]byte(s)), err == nil, "%q: %v", s, err)
@@ -173,4 +181,24 @@ func BenchmarkJSONPayloadField(b *testing.B) {
 		}
 		out.Release()
 	}
+}
+
+// TestJSONBSortKey orders values as PostgreSQL 15's ORDER BY jsonb does
+// (the order below is its answer).
+func TestJSONBSortKey(t *testing.T) {
+	order := []string{`[]`, `null`, `""`, `"a"`, `-10.5`, `-1`, `-0.5`, `0`, `0.001`, `1`, `2.5`, `10`, `false`, `true`,
+		`[null]`, `["z"]`, `[1]`, `[0, 0]`, `{}`, `{"a": 1}`, `{"b": 0}`, `{"a": 1, "b": 1}`}
+	for i := 1; i < len(order); i++ {
+		a, err := JSONBSortKey(order[i-1])
+		require.NoError(t, err)
+		b, err := JSONBSortKey(order[i])
+		require.NoError(t, err)
+		require.Less(t, a, b, "%s < %s", order[i-1], order[i])
+	}
+	one, _ := JSONBSortKey(`1.0`)
+	other, _ := JSONBSortKey(`1`)
+	require.Equal(t, one, other, "1.0 and 1 are equal jsonb")
+	aa, _ := JSONBSortKey(`{"aa": 1}`)
+	b, _ := JSONBSortKey(`{"b": 1}`)
+	require.Less(t, aa, b, "keys compare as text")
 }

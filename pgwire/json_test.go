@@ -56,6 +56,23 @@ dev,id=b payload="{\"temp\":30,\"status\":\"alarm\",\"codes\":[3,7]}" 1700000000
 	require.NoError(t, err)
 	require.Equal(t, []uint32{3802}, sd.ParamOIDs)
 
+	// Parameters the client declares as jsonb (as psycopg's Jsonb does):
+	// typed jsonb in the statement, read in jsonb's form, checked.
+	pc := conn.PgConn()
+	desc, err := pc.Prepare(ctx, "jp", `SELECT $1 ->> 'a', $1 ? 'a', $1`, []uint32{3802})
+	require.NoError(t, err)
+	require.Equal(t, []uint32{3802}, desc.ParamOIDs)
+	require.Equal(t, uint32(3802), desc.Fields[2].DataTypeOID)
+	res := pc.ExecPrepared(ctx, "jp", [][]byte{[]byte(`{"b":1,  "a":2}`)}, []int16{0}, []int16{0, 0, 0}).Read()
+	require.NoError(t, res.Err)
+	require.Equal(t, [][][]byte{{[]byte("2"), []byte("t"), []byte(`{"a": 2, "b": 1}`)}}, res.Rows)
+	res = pc.ExecPrepared(ctx, "jp", [][]byte{append([]byte{1}, `[1]`...)}, []int16{1}, []int16{0, 0, 0}).Read()
+	require.NoError(t, res.Err, "binary jsonb: version 1, then the text")
+	res = pc.ExecPrepared(ctx, "jp", [][]byte{append([]byte{2}, `[1]`...)}, []int16{1}, nil).Read()
+	require.ErrorContains(t, res.Err, "unsupported jsonb version number")
+	res = pc.ExecPrepared(ctx, "jp", [][]byte{[]byte(`{"a":`)}, []int16{0}, nil).Read()
+	require.ErrorContains(t, res.Err, "invalid input syntax for type json")
+
 	// Bad JSON: the error names the token.
 	_, err = conn.Exec(ctx, `SELECT 'x'::jsonb`)
 	require.ErrorContains(t, err, `invalid input syntax for type json`)

@@ -98,6 +98,17 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 			return nil, bad(err)
 		}
 		return iv, nil
+	case oidJSON:
+		if err := exec.CheckJSON(s); err != nil {
+			return nil, jsonParamError(n, err)
+		}
+		return s, nil
+	case oidJSONB:
+		v, err := exec.JSONBText(s)
+		if err != nil {
+			return nil, jsonParamError(n, err)
+		}
+		return v, nil
 	case oidTime:
 		ns, err := exec.ParseTimeOfDay(s, loc, now)
 		if err != nil {
@@ -202,7 +213,15 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		}
 		h := hex.EncodeToString(b)
 		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
-	case oidText, oidVarchar, oidBPChar, oidNameType, oidUnknown, oidJSON, oidChar, 0:
+	case oidJSON:
+		if err := checkUTF8(n, b); err != nil {
+			return nil, err
+		}
+		if err := exec.CheckJSON(string(b)); err != nil {
+			return nil, jsonParamError(n, err)
+		}
+		return string(b), nil
+	case oidText, oidVarchar, oidBPChar, oidNameType, oidUnknown, oidChar, 0:
 		if err := checkUTF8(n, b); err != nil {
 			return nil, err
 		}
@@ -210,12 +229,26 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 	case oidBytea:
 		return string(b), nil
 	case oidJSONB:
-		if len(b) > 0 && b[0] == 1 {
-			return string(b[1:]), nil
+		if len(b) == 0 || b[0] != 1 {
+			return nil, &planner.Error{Code: "22P03", Msg: fmt.Sprintf("parameter $%d: unsupported jsonb version number (binary jsonb is version 1)", n)}
 		}
-		return string(b), nil
+		if err := checkUTF8(n, b[1:]); err != nil {
+			return nil, err
+		}
+		v, err := exec.JSONBText(string(b[1:]))
+		if err != nil {
+			return nil, jsonParamError(n, err)
+		}
+		return v, nil
 	}
 	return nil, &planner.Error{Code: "0A000", Msg: fmt.Sprintf("parameter $%d: binary format of type OID %d is not supported; send it in text format", n, oid)}
+}
+
+// jsonParamError is a json or jsonb parameter's input error.
+func jsonParamError(n int, err error) error {
+	pe := planner.AsError(err)
+	pe.Msg = fmt.Sprintf("%s (parameter $%d)", pe.Msg, n)
+	return pe
 }
 
 // checkUTF8 refuses text that is not UTF-8 or holds a NUL byte, as

@@ -143,6 +143,7 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	}
 	ps := &prepared{stmt: stmt, oids: make([]uint32, n), clock: readsClock(query), schema: c.srv.Planner.Engine.SchemaVersion()}
 	copy(ps.oids, oids)
+	stmt.ParamTypes = append([]uint32(nil), oids...) // parsed for this Parse alone
 	// Queries are analysed now, as PostgreSQL does: a missing table or
 	// column fails the Parse, and Describe needs no second pass.
 	switch {

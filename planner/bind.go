@@ -539,7 +539,15 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 			return nil, errorf(CodeDatatype, "VALUES types %v cannot be matched", err)
 		}
 		pg := b.valuesPGType(sel, c, rows, dt)
+		es := make([]ast.ExprNode, len(rows))
 		for r := range rows {
+			es[r] = sel.Lists[r].Values[c]
+		}
+		if err := b.heldPeers(empty, "VALUES", es, column, nil); err != nil {
+			return nil, err
+		}
+		for r := range rows {
+			rows[r][c] = column[r] // constants read as a time, json or jsonb
 			if rows[r][c], err = b.coerce(rows[r][c], dt); err != nil {
 				return nil, err
 			}

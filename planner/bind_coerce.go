@@ -587,9 +587,12 @@ var castFuncs = map[string]bool{
 // funcCall binds a function call, including package sql's markers.
 func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, error) {
 	name := e.FnName.L
+	if x, ok, err := b.jsonArrowCall(s, e, h); ok {
+		return x, err
+	}
 	if name == sql.MarkerPipe {
 		return nil, &Error{Code: CodeUndefinedFunc, Msg: "operator does not exist: -> applies a Timescale Toolkit accessor to a summary, and this is not one",
-			Hint: "write time_weight('Linear', time, value) -> average(); Strata has no json type"}
+			Hint: "write time_weight('Linear', time, value) -> average(); for JSON, -> takes a json or jsonb value on its left"}
 	}
 	if _, _, _, isAgg := aggregateCall(e); isAgg {
 		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", name)
@@ -857,8 +860,14 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		kind := map[string]exec.CondKind{"coalesce": exec.Coalesce, "ifnull": exec.Coalesce, "nullif": exec.NullIf, "greatest": exec.Greatest, "least": exec.Least}[name]
 		if kind != exec.NullIf {
-			// nullif compares with =, which reads a time as an interval.
-			if err := b.timePeers(s, strings.ToUpper(name), e.Args, args, nil); err != nil {
+			if err := b.heldPeers(s, strings.ToUpper(name), e.Args, args, nil); err != nil {
+				return nil, err
+			}
+		} else if len(args) == 2 {
+			// nullif(a, b) compares with =: a constant b is read as a's
+			// type (jsonb, time).
+			var err error
+			if args[1], err = b.heldPeer(s, e.Args[0], args[0], args[1]); err != nil {
 				return nil, err
 			}
 		}

@@ -446,6 +446,19 @@ func literalOf(v *driver.ValueExpr) (exec.Expr, error) {
 	return nil, notSupported(fmt.Sprintf("constant of kind %d", v.Kind()))
 }
 
+// declaredHeld is the type the client declared for $n when it is one
+// Strata tells apart by its PostgreSQL type alone (json, jsonb, time).
+func (b *binder) declaredHeld(n int) uint32 {
+	if n < 1 || n > len(b.stmt.ParamTypes) {
+		return 0
+	}
+	switch t := b.stmt.ParamTypes[n-1]; t {
+	case pgJSON, pgJSONB, pgTime:
+		return t
+	}
+	return 0
+}
+
 // param binds $n to its value, typed by the Go value (a string stays of
 // unknown type, as an untyped parameter in PostgreSQL).
 func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
@@ -455,6 +468,28 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	n := b.stmt.Params[p.Order]
 	if n < 1 || n > len(b.params) {
 		return nil, errorf("08P01", "there is no parameter $%d", n)
+	}
+	if held := b.declaredHeld(n); held != 0 {
+		// Declared json, jsonb or time ($1 sent as jsonb): of that type,
+		// the value read as one by the wire protocol.
+		var dt arrow.DataType = exec.TypeText
+		if held == pgTime {
+			dt = exec.TypeInterval
+		}
+		var v any
+		if !b.describe {
+			switch x := b.params[n-1].(type) {
+			case string:
+				if held != pgTime {
+					v = x
+				}
+			case arrow.MonthDayNanoInterval:
+				if held == pgTime {
+					v = x
+				}
+			}
+		}
+		return &typedExpr{x: &exec.Literal{V: v, DT: dt}, pg: held}, nil
 	}
 	if b.describe {
 		return &unknownLit{Literal: exec.Literal{V: "", DT: exec.TypeText}, param: n}, nil
@@ -642,16 +677,16 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	}
 	var vals []any
 	var rest []exec.Expr
-	xTime := b.isTime(s, e.Expr, x)
 	for _, item := range e.List {
 		v, err := b.bindNode(s, item, h)
 		if err != nil {
 			return nil, err
 		}
-		if xTime {
-			if v, err = b.timeLiteralPeer(v); err != nil {
-				return nil, err
-			}
+		if v, err = b.heldPeer(s, e.Expr, x, v); err != nil {
+			return nil, err
+		}
+		if t, ok := v.(*typedExpr); ok {
+			v = t.x // the constant itself, for the list's values
 		}
 		v, err = b.coerce(v, x.Type())
 		if err != nil {
@@ -711,10 +746,8 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 			return nil, err
 		}
 		if operand != nil {
-			if b.isTime(s, e.Value, operand) {
-				if c, err = b.timeLiteralPeer(c); err != nil {
-					return nil, err
-				}
+			if c, err = b.heldPeer(s, e.Value, operand, c); err != nil {
+				return nil, err
 			}
 			if c, err = b.compare(exec.Eq, operand, c); err != nil {
 				return nil, err
@@ -748,7 +781,7 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 	for i := range thens {
 		order = append(order, i)
 	}
-	if err := b.timePeers(s, "CASE", results, both, order); err != nil {
+	if err := b.heldPeers(s, "CASE", results, both, order); err != nil {
 		return nil, err
 	}
 	copy(thens, both)

@@ -123,6 +123,16 @@ func (q *selectBinder) bind() (Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		if cols[i].PGType == pgJSONB {
+			// jsonb sorts in its own order, not its text's: by a hidden key.
+			key, err := q.b.call("__jsonb_sort_key", []exec.Expr{exprs[i]})
+			if err != nil {
+				return nil, err
+			}
+			exprs = append(exprs, key)
+			cols = append(cols, Column{Name: cols[i].Name + " (jsonb order)", Type: exec.TypeText})
+			i = len(exprs) - 1
+		}
 		sortKeys = append(sortKeys, exec.SortKey{Expr: &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type}, Desc: item.Desc, NullsFirst: nullsFirst(item)})
 	}
 	var distinctOn []exec.Expr
@@ -1331,6 +1341,11 @@ func figureName(e ast.ExprNode) (string, int) {
 		}
 		if strings.HasPrefix(e.FnName.L, "__pg_") {
 			return "", 0
+		}
+		if len(e.Args) > 0 {
+			if p, ok := e.Args[0].(*ast.FuncCallExpr); ok && p.FnName.L == sql.MarkerPipe {
+				return "", 0 // x -> f(): an operator (the Toolkit's or JSON's): ?column?
+			}
 		}
 		return e.FnName.L, 2
 	case *ast.CaseExpr:

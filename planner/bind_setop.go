@@ -151,6 +151,12 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 	}
 	cols := make([]Column, len(lc))
 	for i := range cols {
+		// A time, json or jsonb beside another type is no common type
+		// (time and interval, jsonb and text), as in PostgreSQL.
+		if lh, rh := heldOf(lc[i]), heldOf(rc[i]); lh != rh && !lc[i].Unknown && !rc[i].Unknown &&
+			lc[i].Type.ID() != arrow.NULL && rc[i].Type.ID() != arrow.NULL {
+			return nil, errorf(CodeDatatype, "%s types %s and %s cannot be matched", setOpName(op), columnTypeName(lc[i]), columnTypeName(rc[i]))
+		}
 		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
 		// A quoted literal takes the other branch's PostgreSQL type too.
 		switch {
@@ -202,6 +208,29 @@ func setOpName(op ast.SetOprType) string {
 	return "EXCEPT"
 }
 
+// heldOf is a column's held type (pgTime, pgJSON, pgJSONB) or 0.
+func heldOf(c Column) uint32 {
+	switch c.PGType {
+	case pgTime, pgJSON, pgJSONB:
+		return c.PGType
+	}
+	return 0
+}
+
+// columnTypeName names a column's PostgreSQL type, for messages.
+func columnTypeName(c Column) string {
+	switch c.PGType {
+	case pgTime:
+		return "time without time zone"
+	case pgJSON, pgJSONB:
+		return jsonTypeName(c.PGType)
+	}
+	if name, ok := exec.PGTypeNames()[int64(c.PGType)]; ok && c.PGType != 0 {
+		return name
+	}
+	return exec.SQLTypeName(c.Type)
+}
+
 // typed is a stand-in expression of a type, for commonType.
 func typed(dt arrow.DataType) exec.Expr { return &exec.Literal{V: nil, DT: fixNull(dt)} }
 
@@ -229,6 +258,16 @@ func (b *binder) castColumns(n Node, types []arrow.DataType, cols []Column, bran
 	out := append([]Column(nil), cols...)
 	for i, c := range in {
 		var x exec.Expr = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+		if h := heldOf(cols[i]); h != 0 && c.Unknown && exec.IsText(c.Type) {
+			// A quoted constant beside a time, json or jsonb: read as one.
+			fn := map[uint32]string{pgTime: "__parse_time", pgJSON: "__json_in", pgJSONB: "__jsonb_in"}[h]
+			cx, err := b.call(fn, []exec.Expr{x})
+			if err != nil {
+				return nil, err
+			}
+			exprs = append(exprs, cx)
+			continue
+		}
 		if !arrow.TypeEqual(c.Type, types[i]) {
 			if c.Type.ID() == arrow.NULL {
 				x = &exec.Literal{V: nil, DT: types[i]}

@@ -124,6 +124,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if name == "unnest" {
 		return b.unnest(args, alias, col)
 	}
+	if jsonTableFunctions[name] {
+		return b.jsonTable(name, f.Args[1], args, alias, colNames)
+	}
 	if name == "regexp_matches" {
 		tf, err := b.regexpMatches(args, col)
 		if err != nil {
@@ -383,7 +386,7 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 	if name == "" {
 		name, _ = figureName(field.Expr) // regexp_matches(...)::text is named regexp_matches
 	}
-	const alias = "__srf"
+	const alias = srfAlias
 	marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr("__pg_table_function"),
 		Args: append([]ast.ExprNode{ast.NewValueExpr(call.FnName.L, "", "")}, call.Args...)}
 	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
@@ -436,7 +439,13 @@ func (r *srfReplacer) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.
 var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true,
-	"show_chunks": true, "drop_chunks": true}
+	"show_chunks": true, "drop_chunks": true,
+	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
+	"json_object_keys": true, "jsonb_object_keys": true}
+
+// srfAlias names the FROM item a select list's set-returning function
+// becomes (seriesInSelectList), and its column.
+const srfAlias = "__srf"
 
 // keywordsScope is pg_get_keywords(): PostgreSQL 15's keywords, copied by
 // gencatalog.

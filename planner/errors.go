@@ -150,6 +150,11 @@ func AsError(err error) *Error {
 	case contains(msg, "invalid input syntax for type interval"), contains(msg, "invalid input syntax for type timestamp"),
 		contains(msg, "invalid input syntax for type date"):
 		code = "22007" // invalid_datetime_format
+	case contains(msg, "cannot delete from"), contains(msg, "cannot get array length"), contains(msg, "cannot extract elements from"),
+		contains(msg, "cannot deconstruct"), contains(msg, "on a non-object"), contains(msg, "cannot call json"):
+		code = "22023" // invalid_parameter_value, as PostgreSQL's JSON functions
+	case contains(msg, "malformed array literal"):
+		code = "22P02"
 	case contains(msg, "numeric field overflow"), contains(msg, "value overflows numeric format"):
 		code = CodeOutOfRange
 	case contains(msg, "field value out of range"):

@@ -10,6 +10,7 @@ import (
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // PostgreSQL's json and jsonb are held as text (exec/json.go): json as
@@ -132,13 +133,14 @@ func (b *binder) castFromJSONB(s *scope, xAST ast.ExprNode, x exec.Expr, to arro
 		return nil, true, err
 	}
 	if to.ID() == arrow.INT64 {
-		// numeric to integer rounds half away from zero.
-		if scalar, err = b.fold(&exec.Cast{X: scalar, To: exec.TypeFloat}); err != nil {
-			return nil, true, err
+		// numeric to integer: exact, rounded half away from zero,
+		// range-checked for the integer type.
+		typ := toName
+		if i := strings.IndexByte(typ, '('); i >= 0 {
+			typ = typ[:i]
 		}
-		if scalar, err = b.call("round", []exec.Expr{scalar}); err != nil {
-			return nil, true, err
-		}
+		x, err := b.call("__numeric_text_int", []exec.Expr{scalar, text(typ)})
+		return x, true, err
 	}
 	c, err := b.fold(&exec.Cast{X: scalar, To: to})
 	return c, true, err
@@ -293,10 +295,10 @@ func (b *binder) jsonOperator(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr,
 	return nil, &Error{Code: CodeNotSupported, Msg: "operator is not supported: " + op}
 }
 
-// jsonCompare binds = and <> between jsonb values (by value: 1.0 equals
-// 1) and refuses the comparisons PostgreSQL has no operator for (json =
-// json) or that Strata does not order as PostgreSQL does (jsonb < jsonb);
-// ok is false when neither side is json or jsonb.
+// jsonCompare binds comparisons of jsonb values: = and <> by value (1.0
+// equals 1), < <= > >= in jsonb's order (__jsonb_sort_key); it refuses
+// those PostgreSQL has no operator for (json = json). ok is false when
+// neither side is json or jsonb.
 func (b *binder) jsonCompare(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) (exec.Expr, bool, error) {
 	lj, rj := b.jsonOf(s, e.L, l), b.jsonOf(s, e.R, r)
 	if lj == 0 && rj == 0 {
@@ -304,6 +306,8 @@ func (b *binder) jsonCompare(s *scope, e *ast.BinaryOperationExpr, l, r exec.Exp
 	}
 	_, lu := l.(*unknownLit)
 	_, ru := r.(*unknownLit)
+	lu = lu || l.Type().ID() == arrow.NULL // NULL takes the other side's type
+	ru = ru || r.Type().ID() == arrow.NULL
 	if lj == pgJSON || rj == pgJSON || !(lj == pgJSONB && (rj == pgJSONB || ru) || rj == pgJSONB && lu) {
 		lt, rt := b.pgTypeName(s, e.L, l), b.pgTypeName(s, e.R, r)
 		if lu {
@@ -330,7 +334,22 @@ func (b *binder) jsonCompare(s *scope, e *ast.BinaryOperationExpr, l, r exec.Exp
 		}
 		return &exec.Not{X: x}, true, nil
 	}
-	return nil, true, notSupported("ordering jsonb values (" + opText(e.Op) + ")")
+	// < <= > >=: jsonb's order, by its sort keys.
+	lk, err := b.call("__jsonb_sort_key", []exec.Expr{l})
+	if err != nil {
+		return nil, true, err
+	}
+	rk, err := b.call("__jsonb_sort_key", []exec.Expr{r})
+	if err != nil {
+		return nil, true, err
+	}
+	op := map[opcode.Op]exec.CmpOp{opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}[e.Op]
+	if e.Op == opcode.NullEQ {
+		x, err := b.binary(opcode.NullEQ, lk, rk) // equal keys: equal values
+		return x, true, err
+	}
+	x, err := b.compare(op, lk, rk)
+	return x, true, err
 }
 
 // opText is a comparison operator's SQL spelling.
@@ -352,6 +371,30 @@ func opText(op opcode.Op) string {
 		return "IS NOT DISTINCT FROM"
 	}
 	return op.String()
+}
+
+// jsonArrowCall binds j -> f(args) with j json or jsonb: package sql
+// reads "-> name(" as Timescale Toolkit's pipeline, f(__pg_pipe(j),
+// args), which it is only for a summary; for JSON it is -> with the key
+// f(args) computes. ok is false for other calls.
+func (b *binder) jsonArrowCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, bool, error) {
+	if len(e.Args) == 0 {
+		return nil, false, nil
+	}
+	p, ok := unparen(e.Args[0]).(*ast.FuncCallExpr)
+	if !ok || p.FnName.L != sql.MarkerPipe || len(p.Args) != 1 {
+		return nil, false, nil
+	}
+	left := p.Args[0]
+	lx, err := b.bindNode(s, left, h)
+	if err != nil || b.jsonOf(s, left, lx) == 0 {
+		return nil, false, nil
+	}
+	key := &ast.FuncCallExpr{Tp: e.Tp, Schema: e.Schema, FnName: e.FnName, Args: e.Args[1:]}
+	op := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerOp),
+		Args: []ast.ExprNode{ast.NewValueExpr("->", "", ""), left, key}}
+	x, err := b.jsonOperator(s, op, h)
+	return x, true, err
 }
 
 // textArrayOperand is a text[] operand (a path, keys) in its text form:
@@ -505,6 +548,23 @@ func (b *binder) toJSON(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error
 	return b.call("__to_json", []exec.Expr{x, text(b.jsonKind(s, e, x))})
 }
 
+// checkJSONKey refuses an object key that is no scalar (a json or jsonb
+// value, an array), as PostgreSQL's json_build_object and
+// json_object_agg do.
+func (b *binder) checkJSONKey(s *scope, e ast.ExprNode, x exec.Expr) error {
+	if _, u := x.(*unknownLit); u {
+		return nil
+	}
+	if _, arr := x.(*arrayLit); arr {
+		return &Error{Code: "22023", Msg: "key value must be scalar, not array, composite, or json"}
+	}
+	switch k := b.jsonKind(s, e, x); {
+	case k == "json", k == "jsonb", strings.HasPrefix(k, "array:"):
+		return &Error{Code: "22023", Msg: "key value must be scalar, not array, composite, or json"}
+	}
+	return nil
+}
+
 // jsonArg is the json or jsonb argument of a JSON function: a constant is
 // read as the function's type, other values must be of it.
 func (b *binder) jsonArg(s *scope, fn string, e ast.ExprNode, x exec.Expr, want uint32) (exec.Expr, error) {
@@ -578,6 +638,11 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 		}
 		parts := []exec.Expr{text(style)}
 		for i, a := range args {
+			if strings.HasSuffix(name, "_object") && i%2 == 0 {
+				if err := b.checkJSONKey(s, e.Args[i], a); err != nil {
+					return nil, true, err
+				}
+			}
 			j, err := b.toJSON(s, e.Args[i], a)
 			if err != nil {
 				return nil, true, err
@@ -645,6 +710,11 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 			return nil, err
 		}
 		raw = append(raw, settle(x))
+		if object && i == 0 {
+			if err := q.b.checkJSONKey(q.in, a, x); err != nil {
+				return nil, err
+			}
+		}
 		j, err := q.b.toJSON(q.in, call.args[i], x)
 		if err != nil {
 			return nil, err
@@ -664,7 +734,7 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 		}
 		elem = &rowFunc{name: "json_member", args: vals, dt: exec.TypeText, fn: func(v []any) (any, error) {
 			if v[0] == nil {
-				return nil, &Error{Code: "22004", Msg: "field name must not be null"}
+				return nil, &Error{Code: "22023", Msg: "field name must not be null"}
 			}
 			key := v[0].(string)
 			if !strings.HasPrefix(key, `"`) {
@@ -728,4 +798,147 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 			}
 			return out, nil
 		}}, nil
+}
+
+// jsonTableFunctions are the set-returning JSON functions, in FROM and in
+// a select list (each but the _each ones, which return a record there).
+var jsonTableFunctions = map[string]bool{
+	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
+	"json_each": true, "jsonb_each": true, "json_each_text": true, "jsonb_each_text": true,
+	"json_object_keys": true, "jsonb_object_keys": true,
+}
+
+// jsonTable binds a set-returning JSON function: the elements of an
+// array, the members (key, value) of an object, an object's keys, as
+// rows computed when the query runs (per row of the left side when
+// LATERAL). Columns are PostgreSQL's: value, key and value, or the
+// function's (or alias's) name for the keys.
+func (b *binder) jsonTable(name string, argAST ast.ExprNode, args []exec.Expr, alias string, colNames []ast.CIStr) (*scope, error) {
+	if len(args) != 1 {
+		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
+	}
+	jsonb := strings.HasPrefix(name, "jsonb")
+	want := uint32(pgJSON)
+	if jsonb {
+		want = pgJSONB
+	}
+	in := b.outer // a LATERAL function's argument names the left side
+	if in == nil {
+		in = &scope{}
+	}
+	doc, err := b.jsonArg(in, name, argAST, args[0], want)
+	if err != nil {
+		return nil, err
+	}
+	valuePG := want
+	if strings.HasSuffix(name, "_text") {
+		valuePG = 0
+	}
+	valueCol := func(n string) Column {
+		return Column{Name: n, Type: exec.TypeText, PGType: valuePG}
+	}
+	if alias == "" {
+		alias = name
+	}
+	var cols []Column
+	var rows func(doc string) ([][]any, error)
+	value := func(raw string) (any, error) {
+		if valuePG != 0 {
+			return raw, nil
+		}
+		s, ok, err := exec.JSONValueText(raw)
+		if !ok || err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	single := "value"
+	if alias == srfAlias {
+		single = srfAlias // a select list's item (seriesInSelectList)
+	}
+	switch {
+	case strings.Contains(name, "_array_elements"):
+		cols = []Column{valueCol(single)}
+		rows = func(doc string) ([][]any, error) {
+			elems, err := exec.JSONElements(doc)
+			if err != nil {
+				return nil, err
+			}
+			out := make([][]any, len(elems))
+			for i, e := range elems {
+				v, err := value(e)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = []any{v}
+			}
+			return out, nil
+		}
+	case strings.Contains(name, "_each"):
+		cols = []Column{{Name: "key", Type: exec.TypeText}, valueCol("value")}
+		rows = func(doc string) ([][]any, error) {
+			keys, vals, ok, err := exec.JSONMembers(doc)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				if jsonb {
+					return nil, fmt.Errorf("cannot call %s on a non-object", name)
+				}
+				if exec.JSONTypeof(doc) == "array" {
+					return nil, fmt.Errorf("cannot deconstruct an array as an object")
+				}
+				return nil, fmt.Errorf("cannot deconstruct a scalar")
+			}
+			out := make([][]any, len(keys))
+			for i := range keys {
+				v, err := value(vals[i])
+				if err != nil {
+					return nil, err
+				}
+				out[i] = []any{keys[i], v}
+			}
+			return out, nil
+		}
+	default: // _object_keys: a column named as the alias (or function)
+		cols = []Column{{Name: alias, Type: exec.TypeText}}
+		rows = func(doc string) ([][]any, error) {
+			keys, _, ok, err := exec.JSONMembers(doc)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				what := "a scalar"
+				if exec.JSONTypeof(doc) == "array" {
+					what = "an array"
+				}
+				return nil, fmt.Errorf("cannot call %s on %s", name, what)
+			}
+			out := make([][]any, len(keys))
+			for i, k := range keys {
+				out[i] = []any{k} // json's duplicates too, as written
+			}
+			return out, nil
+		}
+	}
+	for i, c := range colNames {
+		if i < len(cols) {
+			cols[i].Name = c.O
+		}
+	}
+	tf := &TableFunc{Name: name, Args: []exec.Expr{settle(doc)}, Cols: cols,
+		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
+			if v[0] == nil {
+				return nil, nil
+			}
+			return rows(v[0].(string))
+		}}
+	s := derivedScope(tf, alias)
+	if len(cols) == 1 && cols[0].Name != alias {
+		// jsonb_array_elements_text(tags) AS tag: tag names the value too
+		// (PostgreSQL's whole-row reference of a one-column function),
+		// while * lists the column as value.
+		s.cols = append(s.cols, &scopeCol{table: alias, name: alias, typ: cols[0].Type, index: 0, system: true, pg: cols[0].PGType})
+	}
+	return s, nil
 }

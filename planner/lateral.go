@@ -115,6 +115,12 @@ func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*sc
 	for i, c := range sub.Columns() {
 		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: n.Cols[len(leftCols)+i].Type, index: len(leftCols) + i, pg: c.PGType})
 	}
+	if _, fn := isTableFunction(ts.Source); fn && alias != "" && len(sub.Columns()) == 1 && sub.Columns()[0].Name != alias {
+		// f(...) AS e of a one-column function: e names its value too
+		// (jsonb_array_elements_text(tags) AS tag; * lists it as value).
+		c := sub.Columns()[0]
+		s.cols = append(s.cols, &scopeCol{table: alias, name: alias, typ: n.Cols[len(leftCols)].Type, index: len(leftCols), pg: c.PGType, system: true})
+	}
 	if j.On != nil {
 		on, err := b.bindBool(s, j.On.Expr, "JOIN/ON")
 		if err != nil {

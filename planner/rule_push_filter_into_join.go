@@ -23,6 +23,9 @@ func pushFilterIntoJoin(n Node) Node {
 	if !ok {
 		return n
 	}
+	if lj, ok := f.Child.(*LateralJoin); ok {
+		return pushBelowLateral(f, lj)
+	}
 	j, ok := f.Child.(*Join)
 	if !ok {
 		return n
@@ -73,6 +76,25 @@ func pushPreserved(f *Filter, j *Join) Node {
 	}
 	c := *j
 	c.Left, c.Right = filterOver(j.Left, left), filterOver(j.Right, right)
+	if len(keep) == 0 {
+		return &c
+	}
+	return &Filter{Child: &c, Pred: andAll(keep)}
+}
+
+// pushBelowLateral moves the conditions of a filter over a LATERAL join
+// that read only its left input below it: the subquery (or function) then
+// runs only for the rows they keep, as PostgreSQL runs it, which matters
+// when it would fail for the others (jsonb_each over a payload that is an
+// array, WHERE device <> 'd3'). A left lateral join keeps its left rows,
+// so dropping them before is the same as after.
+func pushBelowLateral(f *Filter, j *LateralJoin) Node {
+	left, _, keep := splitBySide(conjuncts(f.Pred), len(j.Left.Columns()), true, false)
+	if len(left) == 0 {
+		return f
+	}
+	c := *j
+	c.Left = filterOver(j.Left, left)
 	if len(keep) == 0 {
 		return &c
 	}

@@ -139,58 +139,6 @@ func (b *binder) timeLiteralPeer(x exec.Expr) (exec.Expr, error) {
 	return b.timeLiteral(s)
 }
 
-// timePeers reads the constants among xs (from es) as times when one of
-// xs is a time: the arguments of COALESCE, GREATEST and LEAST, CASE's
-// results, as PostgreSQL resolves unknown-typed values to their peers'
-// common type. A time among intervals is PostgreSQL's error (time and
-// interval are of different type categories): what names the construct,
-// order the order PostgreSQL resolves the types in (nil: as given).
-func (b *binder) timePeers(s *scope, what string, es []ast.ExprNode, xs []exec.Expr, order []int) error {
-	if order == nil {
-		order = make([]int, len(xs))
-		for i := range order {
-			order[i] = i
-		}
-	}
-	first, hasTime := "", false
-	for _, i := range order {
-		x := xs[i]
-		if x == nil || i >= len(es) || es[i] == nil {
-			continue
-		}
-		if _, u := x.(*unknownLit); u || x.Type().ID() == arrow.NULL {
-			continue
-		}
-		name := exec.SQLTypeName(x.Type())
-		isTime := b.isTime(s, es[i], x)
-		if isTime {
-			name, hasTime = "time without time zone", true
-		}
-		switch {
-		case first == "":
-			first = name
-		case name != first && (isTime || first == "time without time zone") && x.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
-			return errorf(CodeDatatype, "%s types %s and %s cannot be matched", what, first, name)
-		}
-	}
-	if !hasTime {
-		return nil
-	}
-	for i, x := range xs {
-		if x == nil {
-			continue
-		}
-		t, err := b.timeLiteralPeer(x)
-		if err != nil {
-			return err
-		}
-		if t != x {
-			xs[i] = timeTyped(t)
-		}
-	}
-	return nil
-}
-
 // timeArith binds time ± interval (a time, wrapping around midnight:
 // months and days do not move it), interval + time, and refuses time +
 // time; ok is false for the other operations, which hold for times as

@@ -67,6 +67,11 @@ type Statement struct {
 	Params []int
 	// NumParams is the highest $n in the statement (0 if none).
 	NumParams int
+	// ParamTypes are the PostgreSQL types a client declared for $1, $2,
+	// ... when it prepared the statement (0: none declared); set by the
+	// wire protocol, read by the planner for the types it tells apart by
+	// their PostgreSQL type only (json, jsonb, time).
+	ParamTypes []uint32
 	// ParamNames are the names of $name parameters (InfluxDB 3's style):
 	// $name is read as $n where ParamNames[n-1] == name, numbered by first
 	// appearance in the whole text. Nil when the text uses $n (the two are
