@@ -267,6 +267,34 @@ func init() {
 		return JSONBSortKey(str(v[0]))
 	})
 
+	// __jsonb_nullif(a, b) is nullif for jsonb: NULL when a equals b by
+	// value, else a.
+	register("__jsonb_nullif", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeText, want(args, "text", "text") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, false, func(v []any) (any, error) {
+				if v[0] == nil || v[1] == nil {
+					return v[0], nil
+				}
+				if str(v[0]) == str(v[1]) {
+					return nil, nil
+				}
+				a, err := parse(v[0])
+				if err != nil {
+					return nil, err
+				}
+				b, err := parse(v[1])
+				if err != nil {
+					return nil, err
+				}
+				if jsonbEqual(a, b) {
+					return nil, nil
+				}
+				return v[0], nil
+			})
+		},
+	})
+
 	// __numeric_text_int(text, type) is a numeric's text as an integer of
 	// type (int2, int4, int8): rounded half away from zero, as numeric to
 	// integer casts round, and range-checked.

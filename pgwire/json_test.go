@@ -73,6 +73,18 @@ dev,id=b payload="{\"temp\":30,\"status\":\"alarm\",\"codes\":[3,7]}" 1700000000
 	res = pc.ExecPrepared(ctx, "jp", [][]byte{[]byte(`{"a":`)}, []int16{0}, nil).Read()
 	require.ErrorContains(t, res.Err, "invalid input syntax for type json")
 
+	// Declared types hold inside constructs: COALESCE, UNION.
+	desc, err = pc.Prepare(ctx, "jc", `SELECT coalesce($1, '{}'), coalesce($2, '11:00')`, []uint32{3802, 1083})
+	require.NoError(t, err)
+	require.Equal(t, uint32(3802), desc.Fields[0].DataTypeOID)
+	require.Equal(t, uint32(1083), desc.Fields[1].DataTypeOID)
+	desc, err = pc.Prepare(ctx, "ju", `SELECT '{"b":1,  "a":2}' UNION ALL SELECT $1`, []uint32{3802})
+	require.NoError(t, err)
+	require.Equal(t, uint32(3802), desc.Fields[0].DataTypeOID)
+	res = pc.ExecPrepared(ctx, "ju", [][]byte{[]byte(`[1]`)}, []int16{0}, []int16{0}).Read()
+	require.NoError(t, res.Err)
+	require.Equal(t, [][][]byte{{[]byte(`{"a": 2, "b": 1}`)}, {[]byte(`[1]`)}}, res.Rows)
+
 	// Bad JSON: the error names the token.
 	_, err = conn.Exec(ctx, `SELECT 'x'::jsonb`)
 	require.ErrorContains(t, err, `invalid input syntax for type json`)

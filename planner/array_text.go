@@ -522,6 +522,9 @@ func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
+			return nil, err
+		}
 		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
 	}
 	if call.distinct && len(agg.Order) == 0 {

@@ -97,8 +97,12 @@ type scopeCol struct {
 	merged bool
 	// system columns (a catalog's tableoid) are named, never part of *.
 	system bool
-	pg     uint32 // Column.PGType
-	scale  int    // Column.Scale
+	// rowAlias is a one-column function's alias naming its value (f(...)
+	// AS e: e), which a real column of that name outranks, as PostgreSQL
+	// reads e as the whole row only when no column is named so.
+	rowAlias bool
+	pg       uint32 // Column.PGType
+	scale    int    // Column.Scale
 	// ungrouped: an input column of a grouped query that is not a group
 	// key, which its subqueries may not read (groupedScope).
 	ungrouped bool
@@ -143,15 +147,24 @@ func (c *scopeCol) storedTable() string {
 // find finds a column by (optional) table and name: nil if there is none,
 // an error if the name is ambiguous.
 func (s *scope) find(table, name string) (*scopeCol, error) {
-	var found *scopeCol
+	var found, alias *scopeCol
 	for _, c := range s.cols {
 		if c.name != name || (table != "" && c.table != table) || (table == "" && c.merged) {
+			continue
+		}
+		if c.rowAlias {
+			if table == "" && alias == nil {
+				alias = c // only when no column has the name
+			}
 			continue
 		}
 		if found != nil {
 			return nil, errorf(CodeAmbiguousColumn, "column reference %q is ambiguous", name)
 		}
 		found = c
+	}
+	if found == nil {
+		return alias, nil
 	}
 	return found, nil
 }

@@ -870,6 +870,17 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if args[1], err = b.heldPeer(s, e.Args[0], args[0], args[1]); err != nil {
 				return nil, err
 			}
+			if b.jsonOf(s, e.Args[0], args[0]) == pgJSONB && b.jsonOf(s, e.Args[1], args[1]) == pgJSONB {
+				x, err := b.call("__jsonb_nullif", []exec.Expr{args[0], settle(args[1])}) // equal by value
+				return jsonTyped(x, pgJSONB), err
+			}
+		}
+		if kind == exec.Greatest || kind == exec.Least {
+			for i, a := range args {
+				if b.jsonOf(s, e.Args[i], a) == pgJSONB {
+					return nil, notSupported(strings.ToUpper(name) + " of jsonb values")
+				}
+			}
 		}
 		if kind == exec.NullIf && len(args) != 2 {
 			return nil, errorf(CodeUndefinedFunc, "function nullif takes two arguments")

@@ -664,6 +664,9 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		}
 	}
 	x = settle(x)
+	if b.jsonOf(s, e.Expr, x) == pgJSONB {
+		return b.jsonbIn(s, e, x, h)
+	}
 	if x.Type().ID() == arrow.INT64 {
 		// humidity IN (65, 51.0): numeric, as a float compares.
 		for _, item := range e.List {
@@ -749,7 +752,12 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 			if c, err = b.heldPeer(s, e.Value, operand, c); err != nil {
 				return nil, err
 			}
-			if c, err = b.compare(exec.Eq, operand, c); err != nil {
+			if b.jsonOf(s, e.Value, operand) == pgJSONB {
+				c, err = b.call("__jsonb_equal", []exec.Expr{operand, settle(c)}) // by value: 1.0 = 1
+			} else {
+				c, err = b.compare(exec.Eq, operand, c)
+			}
+			if err != nil {
 				return nil, err
 			}
 		} else if c, err = b.coerce(c, exec.TypeBool); err != nil {

@@ -108,7 +108,7 @@ func (q *selectBinder) bind() (Node, error) {
 	for i, o := range outs {
 		exprs[i] = o.expr
 		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table, Zone: o.zone,
-			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type())}
+			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type()) && o.pg == 0}
 		if o.table != "" && o.attr != "" {
 			cols[i].TableOID, cols[i].AttNum = q.b.attribute(o.table, o.attr)
 		}
@@ -118,6 +118,7 @@ func (q *selectBinder) bind() (Node, error) {
 		return q.outputColumn(item, outs, &exprs, &cols)
 	}
 	var sortKeys []exec.SortKey
+	jsonbKeys := map[int]int{} // hidden column: the column whose jsonb order it is
 	for _, item := range orderBy {
 		i, err := column(item.Expr)
 		if err != nil {
@@ -131,6 +132,7 @@ func (q *selectBinder) bind() (Node, error) {
 			}
 			exprs = append(exprs, key)
 			cols = append(cols, Column{Name: cols[i].Name + " (jsonb order)", Type: exec.TypeText})
+			jsonbKeys[len(exprs)-1] = i
 			i = len(exprs) - 1
 		}
 		sortKeys = append(sortKeys, exec.SortKey{Expr: &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type}, Desc: item.Desc, NullsFirst: nullsFirst(item)})
@@ -266,14 +268,30 @@ func (q *selectBinder) bind() (Node, error) {
 	var node Node = &Project{Child: base, Exprs: exprs, Cols: cols}
 
 	if sel.Distinct {
-		if len(exprs) > visible {
-			return nil, errorf("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+		for k := visible; k < len(exprs); k++ {
+			if v, ok := jsonbKeys[k]; !ok || v >= visible {
+				return nil, errorf("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+			}
 		}
 		keys := make([]exec.Expr, visible)
 		for i := range keys {
 			keys[i] = &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type}
 		}
-		node = &Aggregate{Child: node, Keys: keys, Cols: cols}
+		if len(exprs) == visible {
+			node = &Aggregate{Child: node, Keys: keys, Cols: cols}
+		} else {
+			// The distinct rows, then the jsonb order keys of their columns.
+			node = &Aggregate{Child: &Project{Child: base, Exprs: exprs[:visible], Cols: cols[:visible]}, Keys: keys, Cols: cols[:visible]}
+			over := append([]exec.Expr(nil), keys...)
+			for k := visible; k < len(exprs); k++ {
+				key, err := q.b.call("__jsonb_sort_key", []exec.Expr{keys[jsonbKeys[k]]})
+				if err != nil {
+					return nil, err
+				}
+				over = append(over, key)
+			}
+			node = &Project{Child: node, Exprs: over, Cols: cols}
+		}
 	}
 	if len(distinctOn) > 0 {
 		// DISTINCT ON needs its input sorted by its keys first: the ORDER BY
@@ -930,6 +948,9 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
+				return nil, err
+			}
 			agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
 		}
 		if distinct && len(agg.Order) == 0 {
@@ -1278,7 +1299,7 @@ func (q *selectBinder) outputColumn(e ast.ExprNode, outs []output, exprs *[]exec
 		}
 	}
 	*exprs = append(*exprs, x)
-	*cols = append(*cols, Column{Name: x.String(), Type: x.Type()})
+	*cols = append(*cols, Column{Name: x.String(), Type: x.Type(), PGType: narrowPG(q.pgTypeOf(e, x), x.Type())})
 	return len(*exprs) - 1, nil
 }
 

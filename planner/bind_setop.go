@@ -57,6 +57,11 @@ func (b *binder) orderLimit(node Node, orderBy *ast.OrderByClause, limit *ast.Li
 			} else if x, err = b.bindExpr(s, item.Expr); err != nil {
 				return nil, err
 			}
+			if c, ok := x.(*exec.Column); ok && c.Index < len(cols) && cols[c.Index].PGType == pgJSONB {
+				if x, err = b.call("__jsonb_sort_key", []exec.Expr{x}); err != nil { // jsonb's order
+					return nil, err
+				}
+			}
 			keys = append(keys, exec.SortKey{Expr: x, Desc: item.Desc, NullsFirst: item.NullOrder})
 		}
 		node = &Sort{Child: node, Keys: keys, Limit: -1}

@@ -142,6 +142,11 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if q.b.jsonOf(q.in, o.Expr, x) == pgJSONB && spec.frame == nil {
+			if x, err = q.b.orderKey(q.in, o.Expr, x); err != nil {
+				return nil, err
+			}
+		}
 		f.Order = append(f.Order, exec.SortKey{Expr: x, Desc: o.Desc, NullsFirst: o.NullOrder})
 	}
 	if spec.frame != nil {

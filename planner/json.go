@@ -397,6 +397,50 @@ func (b *binder) jsonArrowCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr
 	return x, true, err
 }
 
+// jsonbIn is x IN (...) for jsonb x: each item read as jsonb and compared
+// by value (1.0 equals 1), NULL when no item equals and one is NULL.
+func (b *binder) jsonbIn(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) (exec.Expr, error) {
+	var out exec.Expr
+	for _, item := range e.List {
+		v, err := b.bindNode(s, item, h)
+		if err != nil {
+			return nil, err
+		}
+		if _, u := v.(*unknownLit); u || v.Type().ID() == arrow.NULL {
+			if v, err = b.castJSON(s, item, v, pgJSONB); err != nil {
+				return nil, err
+			}
+		} else if b.jsonOf(s, item, v) != pgJSONB {
+			return nil, errorf(CodeUndefinedFunc, "operator does not exist: jsonb = %s", b.pgTypeName(s, item, v))
+		}
+		eq, err := b.call("__jsonb_equal", []exec.Expr{x, settle(v)})
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = eq
+		} else {
+			out = &exec.Logic{Op: exec.Or, L: out, R: eq}
+		}
+	}
+	if out == nil {
+		return nil, errorf(CodeSyntax, "IN needs at least one value")
+	}
+	if e.Not {
+		return &exec.Not{X: out}, nil
+	}
+	return out, nil
+}
+
+// orderKey is what an ORDER BY key x (from e) sorts by: a jsonb value by
+// its sort key (jsonb's order, not its text's), others as they are.
+func (b *binder) orderKey(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error) {
+	if b.jsonOf(s, e, x) != pgJSONB {
+		return x, nil
+	}
+	return b.call("__jsonb_sort_key", []exec.Expr{x})
+}
+
 // textArrayOperand is a text[] operand (a path, keys) in its text form:
 // '{a,b}', ARRAY['a', 'b'], a text[] column or parameter.
 func (b *binder) textArrayOperand(r exec.Expr) (exec.Expr, error) {
@@ -767,6 +811,9 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
+			return nil, err
+		}
 		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
 	}
 	if call.distinct && len(agg.Order) == 0 {
@@ -861,6 +908,14 @@ func (b *binder) jsonTable(name string, argAST ast.ExprNode, args []exec.Expr, a
 		cols = []Column{valueCol(single)}
 		rows = func(doc string) ([][]any, error) {
 			elems, err := exec.JSONElements(doc)
+			if err != nil && !jsonb {
+				// json's own words: json_array_elements on a non-array
+				what := "a non-array"
+				if exec.JSONTypeof(doc) != "object" {
+					what = "a scalar"
+				}
+				return nil, fmt.Errorf("cannot call %s on %s", name, what)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -938,7 +993,7 @@ func (b *binder) jsonTable(name string, argAST ast.ExprNode, args []exec.Expr, a
 		// jsonb_array_elements_text(tags) AS tag: tag names the value too
 		// (PostgreSQL's whole-row reference of a one-column function),
 		// while * lists the column as value.
-		s.cols = append(s.cols, &scopeCol{table: alias, name: alias, typ: cols[0].Type, index: 0, system: true, pg: cols[0].PGType})
+		s.cols = append(s.cols, &scopeCol{table: alias, name: alias, typ: cols[0].Type, index: 0, system: true, rowAlias: true, pg: cols[0].PGType})
 	}
 	return s, nil
 }

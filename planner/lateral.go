@@ -119,7 +119,7 @@ func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*sc
 		// f(...) AS e of a one-column function: e names its value too
 		// (jsonb_array_elements_text(tags) AS tag; * lists it as value).
 		c := sub.Columns()[0]
-		s.cols = append(s.cols, &scopeCol{table: alias, name: alias, typ: n.Cols[len(leftCols)].Type, index: len(leftCols), pg: c.PGType, system: true})
+		s.cols = append(s.cols, &scopeCol{table: alias, name: alias, typ: n.Cols[len(leftCols)].Type, index: len(leftCols), pg: c.PGType, system: true, rowAlias: true})
 	}
 	if j.On != nil {
 		on, err := b.bindBool(s, j.On.Expr, "JOIN/ON")

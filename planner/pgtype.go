@@ -149,6 +149,13 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		return q.aggPGType(strings.ToLower(e.F), e.Args, x)
 	case *ast.WindowFuncExpr:
 		return q.aggPGType(strings.ToLower(e.Name), e.Args, x)
+	case *driver.ParamMarkerExpr:
+		// $n declared json, jsonb or time by the client.
+		if e.Order < len(q.b.stmt.Params) {
+			if t := q.b.declaredHeld(q.b.stmt.Params[e.Order]); t != 0 {
+				return narrowPG(t, x.Type())
+			}
+		}
 	case *driver.ValueExpr:
 		// An integer constant is int4 when it fits, as in PostgreSQL.
 		switch e.Kind() {
