@@ -30,6 +30,35 @@ func init() {
 	str := func(v any) string { return v.(string) }
 	parse := func(v any) (*jnode, error) { return ParseJSON(str(v), true) }
 	jsonbOut := func(n *jnode) any { return string(appendJSONB(nil, n)) }
+	// onDocs registers a function of jsonb arguments: the first docs of
+	// them are parsed for f.
+	onDocs := func(name string, dt arrow.DataType, sig []string, docs int, f func(d []*jnode, v []any) (any, error)) {
+		fn(name, dt, sig, func(_ *Ctx, v []any) (any, error) {
+			d := make([]*jnode, docs)
+			for i := range d {
+				var err error
+				if d[i], err = parse(v[i]); err != nil {
+					return nil, err
+				}
+			}
+			return f(d, v)
+		})
+	}
+	// textArray reads a text[] argument's elements, NULLs left out (as
+	// the key lists of ?| ?& and - skip them).
+	textArray := func(v any) ([]string, error) {
+		elems, ok := ParseArrayText(str(v))
+		if !ok {
+			return nil, fmt.Errorf("malformed array literal: %q", str(v))
+		}
+		var out []string
+		for _, e := range elems {
+			if e != nil {
+				out = append(out, *e)
+			}
+		}
+		return out, nil
+	}
 
 	// text::json checks the text and keeps it; text::jsonb writes it in
 	// jsonb's form.
@@ -79,18 +108,7 @@ func init() {
 	fn("__jsonb_index_text", TypeText, []string{"text", "int"}, jsonbIndex(true))
 	// jsonb = jsonb: equal structures, numbers equal by value (1.0 = 1).
 	fn("__jsonb_equal", TypeBool, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
-		if str(v[0]) == str(v[1]) {
-			return true, nil
-		}
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		b, err := parse(v[1])
-		if err != nil {
-			return nil, err
-		}
-		return jsonbEqual(a, b), nil
+		return jsonbTextEqual(str(v[0]), str(v[1]))
 	})
 	path := func(text bool) func(_ *Ctx, v []any) (any, error) {
 		return func(_ *Ctx, v []any) (any, error) {
@@ -141,112 +159,58 @@ func init() {
 	}
 
 	// jsonb's containment and existence operators.
-	fn("__jsonb_contains", TypeBool, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		b, err := parse(v[1])
-		if err != nil {
-			return nil, err
-		}
-		return jsonbContains(a, b, true), nil
+	onDocs("__jsonb_contains", TypeBool, []string{"text", "text"}, 2, func(d []*jnode, _ []any) (any, error) {
+		return jsonbContains(d[0], d[1], true), nil
 	})
-	fn("__jsonb_exists", TypeBool, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		return jsonbExists(a, str(v[1])), nil
+	onDocs("__jsonb_exists", TypeBool, []string{"text", "text"}, 1, func(d []*jnode, v []any) (any, error) {
+		return jsonbExists(d[0], str(v[1])), nil
 	})
-	exists := func(all bool) func(_ *Ctx, v []any) (any, error) {
-		return func(_ *Ctx, v []any) (any, error) {
-			a, err := parse(v[0])
+	exists := func(all bool) func(d []*jnode, v []any) (any, error) {
+		return func(d []*jnode, v []any) (any, error) {
+			keys, err := textArray(v[1])
 			if err != nil {
 				return nil, err
 			}
-			keys, ok := ParseArrayText(str(v[1]))
-			if !ok {
-				return nil, fmt.Errorf("malformed array literal: %q", str(v[1]))
-			}
 			for _, k := range keys {
-				if k == nil {
-					continue // NULL keys are skipped, as PostgreSQL skips them
-				}
-				if jsonbExists(a, *k) != all {
+				if jsonbExists(d[0], k) != all {
 					return !all, nil
 				}
 			}
 			return all, nil
 		}
 	}
-	fn("__jsonb_exists_any", TypeBool, []string{"text", "text"}, exists(false))
-	fn("__jsonb_exists_all", TypeBool, []string{"text", "text"}, exists(true))
+	onDocs("__jsonb_exists_any", TypeBool, []string{"text", "text"}, 1, exists(false))
+	onDocs("__jsonb_exists_all", TypeBool, []string{"text", "text"}, 1, exists(true))
 
 	// jsonb || jsonb, jsonb - text, jsonb - integer, jsonb - text[].
-	fn("__jsonb_concat", TypeText, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		b, err := parse(v[1])
-		if err != nil {
-			return nil, err
-		}
-		return jsonbOut(jsonbConcat(a, b)), nil
+	onDocs("__jsonb_concat", TypeText, []string{"text", "text"}, 2, func(d []*jnode, _ []any) (any, error) {
+		return jsonbOut(jsonbConcat(d[0], d[1])), nil
 	})
-	fn("__jsonb_delete", TypeText, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		out, err := jsonbDeleteKey(a, str(v[1]))
+	deleted := func(out *jnode, err error) (any, error) {
 		if err != nil {
 			return nil, err
 		}
 		return jsonbOut(out), nil
+	}
+	onDocs("__jsonb_delete", TypeText, []string{"text", "text"}, 1, func(d []*jnode, v []any) (any, error) {
+		return deleted(jsonbDeleteKey(d[0], str(v[1])))
 	})
-	fn("__jsonb_delete_keys", TypeText, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
+	onDocs("__jsonb_delete_keys", TypeText, []string{"text", "text"}, 1, func(d []*jnode, v []any) (any, error) {
+		keys, err := textArray(v[1])
 		if err != nil {
 			return nil, err
 		}
-		elems, ok := ParseArrayText(str(v[1]))
-		if !ok {
-			return nil, fmt.Errorf("malformed array literal: %q", str(v[1]))
-		}
-		var keys []string
-		for _, e := range elems {
-			if e != nil {
-				keys = append(keys, *e)
-			}
-		}
-		out, err := jsonbDeleteKey(a, keys...)
-		if err != nil {
-			return nil, err
-		}
-		return jsonbOut(out), nil
+		return deleted(jsonbDeleteKey(d[0], keys...))
 	})
-	fn("__jsonb_delete_index", TypeText, []string{"text", "int"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		out, err := jsonbDeleteIndex(a, v[1].(int64))
-		if err != nil {
-			return nil, err
-		}
-		return jsonbOut(out), nil
+	onDocs("__jsonb_delete_index", TypeText, []string{"text", "int"}, 1, func(d []*jnode, v []any) (any, error) {
+		return deleted(jsonbDeleteIndex(d[0], v[1].(int64)))
 	})
 
 	// __jsonb_scalar(jsonb, want, type) is the text of a jsonb number
 	// (want 'number') or boolean ('boolean') for a cast to type, which
 	// other values refuse, as PostgreSQL's jsonb casts do.
-	fn("__jsonb_scalar", TypeText, []string{"text", "text", "text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
+	onDocs("__jsonb_scalar", TypeText, []string{"text", "text", "text"}, 1, func(d []*jnode, v []any) (any, error) {
+		a := d[0]
 		kind := map[byte]string{'o': "object", 'a': "array", 's': "string", 'n': "number", 't': "boolean", 'f': "boolean", 'z': "null"}[a.kind]
 		if kind != str(v[1]) {
 			if kind == "number" {
@@ -276,19 +240,8 @@ func init() {
 				if v[0] == nil || v[1] == nil {
 					return v[0], nil
 				}
-				if str(v[0]) == str(v[1]) {
-					return nil, nil
-				}
-				a, err := parse(v[0])
-				if err != nil {
+				if eq, err := jsonbTextEqual(str(v[0]), str(v[1])); eq || err != nil {
 					return nil, err
-				}
-				b, err := parse(v[1])
-				if err != nil {
-					return nil, err
-				}
-				if jsonbEqual(a, b) {
-					return nil, nil
 				}
 				return v[0], nil
 			})
@@ -316,19 +269,11 @@ func init() {
 		}
 		return nil, fmt.Errorf("cannot get array length of a scalar")
 	})
-	fn("__jsonb_pretty", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		return string(appendJSONPretty(nil, a, 0)), nil
+	onDocs("__jsonb_pretty", TypeText, []string{"text"}, 1, func(d []*jnode, _ []any) (any, error) {
+		return string(appendJSONPretty(nil, d[0], 0)), nil
 	})
-	fn("__jsonb_strip_nulls", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
-		a, err := parse(v[0])
-		if err != nil {
-			return nil, err
-		}
-		return jsonbOut(jsonbStripNulls(a)), nil
+	onDocs("__jsonb_strip_nulls", TypeText, []string{"text"}, 1, func(d []*jnode, _ []any) (any, error) {
+		return jsonbOut(jsonbStripNulls(d[0])), nil
 	})
 
 	// __to_json(value, kind) is a value's JSON text: kind is the

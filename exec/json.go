@@ -155,19 +155,9 @@ func (p *jparser) nest() error {
 }
 
 func (p *jparser) object() (*jnode, error) {
-	if err := p.nest(); err != nil {
-		return nil, err
-	}
-	p.i++ // {
-	n := checkedNode
-	if !p.check {
-		n = &jnode{kind: 'o'}
-	}
-	p.ws()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
-		p.depth--
-		return n, nil
+	n, empty, err := p.open('o', '}')
+	if err != nil || empty {
+		return n, err
 	}
 	for {
 		p.ws()
@@ -198,40 +188,62 @@ func (p *jparser) object() (*jnode, error) {
 			n.keys = append(n.keys, k)
 			n.elems = append(n.elems, v)
 		}
-		p.ws()
-		if p.i >= len(p.s) {
-			return nil, p.endErr()
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			continue
-		case '}':
-			p.i++
-			p.depth--
-			if p.jsonb && !p.check {
-				n.canonical()
+		if done, err := p.next('}'); err != nil || !done {
+			if err != nil {
+				return nil, err
 			}
-			return n, nil
+			continue
 		}
-		return nil, &JSONError{Detail: fmt.Sprintf("Expected \",\" or \"}\", but found %q.", p.tokenText())}
+		if p.jsonb && !p.check {
+			n.canonical()
+		}
+		return n, nil
 	}
 }
 
-func (p *jparser) array() (*jnode, error) {
+// open starts an object or array at p.i: its node (checkedNode when
+// checking) and whether it closes at once ({}, []).
+func (p *jparser) open(kind, close byte) (n *jnode, empty bool, err error) {
 	if err := p.nest(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	p.i++ // [
-	n := checkedNode
+	p.i++ // the opening brace or bracket
+	n = checkedNode
 	if !p.check {
-		n = &jnode{kind: 'a'}
+		n = &jnode{kind: kind}
 	}
 	p.ws()
-	if p.i < len(p.s) && p.s[p.i] == ']' {
+	if p.i < len(p.s) && p.s[p.i] == close {
 		p.i++
 		p.depth--
-		return n, nil
+		return n, true, nil
+	}
+	return n, false, nil
+}
+
+// next reads what follows a member or element: a comma (done false) or
+// the closing brace or bracket (done true).
+func (p *jparser) next(close byte) (done bool, err error) {
+	p.ws()
+	if p.i >= len(p.s) {
+		return false, p.endErr()
+	}
+	switch p.s[p.i] {
+	case ',':
+		p.i++
+		return false, nil
+	case close:
+		p.i++
+		p.depth--
+		return true, nil
+	}
+	return false, &JSONError{Detail: fmt.Sprintf("Expected \",\" or \"%c\", but found %q.", close, p.tokenText())}
+}
+
+func (p *jparser) array() (*jnode, error) {
+	n, empty, err := p.open('a', ']')
+	if err != nil || empty {
+		return n, err
 	}
 	for {
 		p.ws()
@@ -242,20 +254,9 @@ func (p *jparser) array() (*jnode, error) {
 		if !p.check {
 			n.elems = append(n.elems, v)
 		}
-		p.ws()
-		if p.i >= len(p.s) {
-			return nil, p.endErr()
+		if done, err := p.next(']'); err != nil || done {
+			return n, err
 		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			continue
-		case ']':
-			p.i++
-			p.depth--
-			return n, nil
-		}
-		return nil, &JSONError{Detail: fmt.Sprintf("Expected \",\" or \"]\", but found %q.", p.tokenText())}
 	}
 }
 
@@ -756,13 +757,13 @@ func jsonSkip(s string, i int) int {
 // jsonDelim marks the bytes that end a JSON number or literal.
 var jsonDelim = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, ',': true, ']': true, '}': true}
 
-// jsonField returns the raw value of key in the object s (the last one of
-// duplicates, as PostgreSQL's json reads them); ok is false when s is no
-// object or has no such key.
-func jsonField(s, key string) (raw string, ok bool) {
+// eachJSONMember calls f with the raw (quoted) key and the raw value of
+// each member of the object s, in the order written, until f returns
+// false; it reports false when s is no object.
+func eachJSONMember(s string, f func(key, val string) bool) bool {
 	i := jsonWS(s, 0)
 	if i >= len(s) || s[i] != '{' {
-		return "", false
+		return false
 	}
 	i = jsonWS(s, i+1)
 	for i < len(s) && s[i] == '"' {
@@ -770,29 +771,41 @@ func jsonField(s, key string) (raw string, ok bool) {
 		if kend-i < 2 {
 			break
 		}
-		k := s[i+1 : kend-1]
-		var match bool
-		if strings.IndexByte(k, '\\') < 0 {
-			match = k == key
-		} else if u, err := unquoteJSON(s[i:kend], false); err == nil {
-			match = u == key // a\"b is the key a"b
-		}
+		key := s[i:kend]
 		i = jsonWS(s, kend)
 		i = jsonWS(s, i+1) // ':'
 		if i >= len(s) {
 			break
 		}
 		vend := jsonSkip(s, i)
-		if match {
-			raw, ok = s[i:vend], true
+		if !f(key, s[i:vend]) {
+			break
 		}
-		i = jsonWS(s, vend)
-		if i < len(s) && s[i] == ',' {
-			i = jsonWS(s, i+1)
-			continue
+		if i = jsonWS(s, vend); i >= len(s) || s[i] != ',' {
+			break
 		}
-		break
+		i = jsonWS(s, i+1)
 	}
+	return true
+}
+
+// jsonField returns the raw value of key in the object s (the last one of
+// duplicates, as PostgreSQL's json reads them); ok is false when s is no
+// object or has no such key.
+func jsonField(s, key string) (raw string, ok bool) {
+	eachJSONMember(s, func(k, v string) bool {
+		body := k[1 : len(k)-1]
+		var match bool
+		if strings.IndexByte(body, '\\') < 0 {
+			match = body == key
+		} else if u, err := unquoteJSON(k, false); err == nil {
+			match = u == key // a\"b is the key a"b
+		}
+		if match {
+			raw, ok = v, true
+		}
+		return true
+	})
 	return raw, ok
 }
 
@@ -822,34 +835,17 @@ func jsonElements(s string) (elems []string, ok bool) {
 
 // jsonIndex returns element idx of the array s (negative: from the end).
 func jsonIndex(s string, idx int64) (string, bool) {
-	i := jsonWS(s, 0)
-	if i >= len(s) || s[i] != '[' {
+	elems, ok := jsonElements(s)
+	if !ok {
 		return "", false
 	}
 	if idx < 0 {
-		elems, _ := jsonElements(s)
 		idx += int64(len(elems))
-		if idx < 0 {
-			return "", false
-		}
-		return elems[idx], true
 	}
-	i = jsonWS(s, i+1)
-	if i < len(s) && s[i] == ']' {
+	if idx < 0 || idx >= int64(len(elems)) {
 		return "", false
 	}
-	for k := int64(0); i < len(s); k++ {
-		end := jsonSkip(s, i)
-		if k == idx {
-			return s[i:end], true
-		}
-		i = jsonWS(s, end)
-		if i >= len(s) || s[i] != ',' {
-			break
-		}
-		i = jsonWS(s, i+1)
-	}
-	return "", false
+	return elems[idx], true
 }
 
 // jsonScalarText is a raw value as ->> gives it: a string's value, NULL
@@ -969,6 +965,22 @@ func jsonbContains(a, b *jnode, top bool) bool {
 		return true
 	}
 	return jsonbScalarEqual(a, b)
+}
+
+// jsonbTextEqual compares two jsonb texts by value (1.0 equals 1).
+func jsonbTextEqual(a, b string) (bool, error) {
+	if a == b {
+		return true, nil
+	}
+	x, err := ParseJSON(a, true)
+	if err != nil {
+		return false, err
+	}
+	y, err := ParseJSON(b, true)
+	if err != nil {
+		return false, err
+	}
+	return jsonbEqual(x, y), nil
 }
 
 // jsonbEqual compares two jsonb values: same structure, keys and
@@ -1137,35 +1149,15 @@ func JSONElements(doc string) ([]string, error) {
 // written (json_each; jsonb's text has them in its order, once each); ok
 // is false when doc is no object.
 func JSONMembers(doc string) (keys, vals []string, ok bool, err error) {
-	i := jsonWS(doc, 0)
-	if i >= len(doc) || doc[i] != '{' {
-		return nil, nil, false, nil
-	}
-	i = jsonWS(doc, i+1)
-	for i < len(doc) && doc[i] == '"' {
-		kend := jsonSkip(doc, i)
-		if kend-i < 2 {
-			break
+	ok = eachJSONMember(doc, func(k, v string) bool {
+		var key string
+		if key, err = unquoteJSON(k, true); err != nil {
+			return false
 		}
-		k, err := unquoteJSON(doc[i:kend], true)
-		if err != nil {
-			return nil, nil, true, err
-		}
-		i = jsonWS(doc, kend)
-		i = jsonWS(doc, i+1) // ':'
-		if i >= len(doc) {
-			break
-		}
-		vend := jsonSkip(doc, i)
-		keys, vals = append(keys, k), append(vals, doc[i:vend])
-		i = jsonWS(doc, vend)
-		if i < len(doc) && doc[i] == ',' {
-			i = jsonWS(doc, i+1)
-			continue
-		}
-		break
-	}
-	return keys, vals, true, nil
+		keys, vals = append(keys, key), append(vals, v)
+		return true
+	})
+	return keys, vals, ok, err
 }
 
 // JSONValueText is a raw JSON value as ->> and the _text functions give

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
@@ -124,53 +125,33 @@ func FuzzParseJSON(f *testing.F) {
 // reading the key from the text alone (json's ->>).
 func BenchmarkJSONPayload(b *testing.B) {
 	const n = 8192
-	sb := array.NewStringBuilder(memory.DefaultAllocator)
-	for i := 0; i < n; i++ {
-		sb.Append(fmt.Sprintf(`{"temp": %d.5, "hum": %d, "status": "ok", "fw": {"version": "1.2.%d", "build": 7}}`, i%40, i%100, i%10))
-	}
-	arr := sb.NewArray()
+	arr := devicePayloads(n)
 	defer arr.Release()
 	key := arg{isConst: true, cnst: "temp", dt: TypeText}
 	c := NewCtx()
-	b.Run("jsonb", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			doc, err := functions["__jsonb_in"].eval(c, []arg{{arr: arr, dt: TypeText}}, n)
-			if err != nil {
-				b.Fatal(err)
+	for _, cast := range []string{"jsonb", "json"} {
+		b.Run(cast, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				doc, err := functions["__"+cast+"_in"].eval(c, []arg{{arr: arr, dt: TypeText}}, n)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out, err := functions["__json_get_text"].eval(c, []arg{{arr: doc, dt: TypeText}, key}, n)
+				if err != nil {
+					b.Fatal(err)
+				}
+				doc.Release()
+				out.Release()
 			}
-			out, err := functions["__json_get_text"].eval(c, []arg{{arr: doc, dt: TypeText}, key}, n)
-			if err != nil {
-				b.Fatal(err)
-			}
-			doc.Release()
-			out.Release()
-		}
-	})
-	b.Run("json", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			doc, err := functions["__json_in"].eval(c, []arg{{arr: arr, dt: TypeText}}, n)
-			if err != nil {
-				b.Fatal(err)
-			}
-			out, err := functions["__json_get_text"].eval(c, []arg{{arr: doc, dt: TypeText}, key}, n)
-			if err != nil {
-				b.Fatal(err)
-			}
-			doc.Release()
-			out.Release()
-		}
-	})
+		})
+	}
 }
 
 // BenchmarkJSONPayloadField: payload::jsonb ->> 'temp' as bound (the
 // payload checked as jsonb, the member found in its text).
 func BenchmarkJSONPayloadField(b *testing.B) {
 	const n = 8192
-	sb := array.NewStringBuilder(memory.DefaultAllocator)
-	for i := 0; i < n; i++ {
-		sb.Append(fmt.Sprintf(`{"temp": %d.5, "hum": %d, "status": "ok", "fw": {"version": "1.2.%d", "build": 7}}`, i%40, i%100, i%10))
-	}
-	arr := sb.NewArray()
+	arr := devicePayloads(n)
 	defer arr.Release()
 	key := arg{isConst: true, cnst: "temp", dt: TypeText}
 	c := NewCtx()
@@ -201,4 +182,14 @@ func TestJSONBSortKey(t *testing.T) {
 	aa, _ := JSONBSortKey(`{"aa": 1}`)
 	b, _ := JSONBSortKey(`{"b": 1}`)
 	require.Less(t, aa, b, "keys compare as text")
+}
+
+// devicePayloads are n device payloads of ~90 bytes, as a text column.
+func devicePayloads(n int) arrow.Array {
+	sb := array.NewStringBuilder(memory.DefaultAllocator)
+	defer sb.Release()
+	for i := 0; i < n; i++ {
+		sb.Append(fmt.Sprintf(`{"temp": %d.5, "hum": %d, "status": "ok", "fw": {"version": "1.2.%d", "build": 7}}`, i%40, i%100, i%10))
+	}
+	return sb.NewArray()
 }

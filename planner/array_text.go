@@ -511,25 +511,14 @@ func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
 			return sb.String(), nil
 		}}}
 	if call.filter != nil {
-		f, err := q.b.bindBool(q.in, call.filter, "FILTER")
+		f, err := q.aggFilter(call.filter)
 		if err != nil {
 			return nil, err
 		}
 		agg.Filter = f
 	}
-	for _, o := range call.order {
-		k, err := q.b.bindExpr(q.in, o.Expr)
-		if err != nil {
-			return nil, err
-		}
-		if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
-			return nil, err
-		}
-		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
-	}
-	if call.distinct && len(agg.Order) == 0 {
-		// PostgreSQL sorts to drop duplicates: ascending, NULL last.
-		agg.Order = []exec.SortKey{{Expr: x}}
+	if err := q.aggOrder(call, &agg, []exec.Expr{x}); err != nil {
+		return nil, err
 	}
 	col, err := q.addAgg(agg)
 	if err != nil {
@@ -537,6 +526,29 @@ func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
 	}
 	return &rowFunc{name: "array_agg", args: []exec.Expr{col}, dt: exec.TypeText, pg: pg, strict: true,
 		fn: func(v []any) (any, error) { return "{" + v[0].(string) + "}", nil }}, nil
+}
+
+// aggOrder sets the ORDER BY of an aggregate that joins its values
+// (string_agg, array_agg, json_agg): its keys (jsonb ones in jsonb's
+// order), or with DISTINCT and no ORDER BY the values ascending, as
+// PostgreSQL sorts them to drop duplicates.
+func (q *selectBinder) aggOrder(call *aggCall, agg *exec.Agg, values []exec.Expr) error {
+	for _, o := range call.order {
+		k, err := q.b.bindExpr(q.in, o.Expr)
+		if err != nil {
+			return err
+		}
+		if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
+			return err
+		}
+		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
+	}
+	if call.distinct && len(agg.Order) == 0 {
+		for _, x := range values {
+			agg.Order = append(agg.Order, exec.SortKey{Expr: x})
+		}
+	}
+	return nil
 }
 
 // elemText is a value's text form as an array element.

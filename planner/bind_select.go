@@ -943,20 +943,8 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		if lit.V != nil {
 			agg.Sep, _ = lit.V.(string)
 		}
-		for _, o := range call.order {
-			k, err := q.b.bindExpr(q.in, o.Expr)
-			if err != nil {
-				return nil, err
-			}
-			if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
-				return nil, err
-			}
-			agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
-		}
-		if distinct && len(agg.Order) == 0 {
-			// PostgreSQL sorts to drop duplicates: the values come out
-			// in ascending order.
-			agg.Order = []exec.SortKey{{Expr: x}}
+		if err := q.aggOrder(call, &agg, []exec.Expr{x}); err != nil {
+			return nil, err
 		}
 	case fn == exec.AggFirst || fn == exec.AggLast || fn == exec.AggTimeOfMin || fn == exec.AggTimeOfMax:
 		if len(args) != 2 {

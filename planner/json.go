@@ -186,42 +186,30 @@ func (b *binder) jsonOperator(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr,
 		if lj == 0 {
 			return nil, noOperator()
 		}
-		fn := "__json_get"
-		if t, ok := l.(*typedExpr); ok && t.src != nil && lj == pgJSONB {
-			// text::jsonb -> key: read from the text (checked as jsonb).
-			l, fn = t.src, "__jsonb_of_text_get"
-			if _, u := r.(*unknownLit); !u && r.Type().ID() == arrow.INT64 {
-				fn = "__jsonb_of_text_index"
-			} else if r, err = b.coerce(r, exec.TypeText); err != nil {
-				return nil, err
-			} else if !exec.IsText(r.Type()) && r.Type().ID() != arrow.NULL {
-				return nil, noOperator()
-			}
-			if op == "->>" {
-				return b.call(fn+"_text", []exec.Expr{l, r})
-			}
-			x, err := b.call(fn, []exec.Expr{l, r})
-			if err != nil {
-				return nil, err
-			}
-			return jsonTyped(x, lj), nil
+		// The function by the key's kind (a key, an index) and the left
+		// side: text::jsonb is read from the text itself (checked as
+		// jsonb), a jsonb scalar is its own element 0.
+		get, index := "__json_get", "__json_index"
+		if lj == pgJSONB {
+			index = "__jsonb_index"
 		}
+		if t, ok := l.(*typedExpr); ok && t.src != nil && lj == pgJSONB {
+			l, get, index = t.src, "__jsonb_of_text_get", "__jsonb_of_text_index"
+		}
+		fn := get
 		if _, u := r.(*unknownLit); !u && r.Type().ID() == arrow.INT64 {
-			fn = "__json_index"
-			if lj == pgJSONB {
-				fn = "__jsonb_index" // a scalar is its own element 0
-			}
+			fn = index
 		} else if r, err = b.coerce(r, exec.TypeText); err != nil {
 			return nil, err
 		} else if !exec.IsText(r.Type()) && r.Type().ID() != arrow.NULL {
 			return nil, noOperator()
 		}
 		if op == "->>" {
-			fn += "_text"
+			return b.call(fn+"_text", []exec.Expr{l, r})
 		}
 		x, err := b.call(fn, []exec.Expr{l, r})
-		if err != nil || op == "->>" {
-			return x, err
+		if err != nil {
+			return nil, err
 		}
 		return jsonTyped(x, lj), nil
 	case "#>", "#>>":
@@ -800,27 +788,14 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 	}
 	agg := exec.Agg{Func: exec.AggStringAgg, Distinct: call.distinct, Sep: ", ", Arg: elem}
 	if call.filter != nil {
-		f, err := q.b.bindBool(q.in, call.filter, "FILTER")
+		f, err := q.aggFilter(call.filter)
 		if err != nil {
 			return nil, err
 		}
 		agg.Filter = f
 	}
-	for _, o := range call.order {
-		k, err := q.b.bindExpr(q.in, o.Expr)
-		if err != nil {
-			return nil, err
-		}
-		if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
-			return nil, err
-		}
-		agg.Order = append(agg.Order, exec.SortKey{Expr: k, Desc: o.Desc, NullsFirst: o.NullOrder})
-	}
-	if call.distinct && len(agg.Order) == 0 {
-		// PostgreSQL sorts to drop duplicates: by the values, ascending.
-		for _, x := range raw {
-			agg.Order = append(agg.Order, exec.SortKey{Expr: x})
-		}
+	if err := q.aggOrder(call, &agg, raw); err != nil {
+		return nil, err
 	}
 	col, err := q.addAgg(agg)
 	if err != nil {
