@@ -446,17 +446,57 @@ func literalOf(v *driver.ValueExpr) (exec.Expr, error) {
 	return nil, notSupported(fmt.Sprintf("constant of kind %d", v.Kind()))
 }
 
-// declaredHeld is the type the client declared for $n when it is one
-// Strata tells apart by its PostgreSQL type alone (json, jsonb, time).
-func (b *binder) declaredHeld(n int) uint32 {
+// declaredParams are the parameter types a client may declare at Parse
+// that the planner takes as $n's type (engine type and PostgreSQL type,
+// 0 when the engine's own): numbers, booleans, dates and times, json.
+// Declared text (and unknown) parameters stay untyped constants, as
+// clients declare strings for values of any type (pgjdbc's setString).
+var declaredParams = map[uint32]struct {
+	dt arrow.DataType
+	pg uint32
+}{
+	16: {exec.TypeBool, 0}, 20: {exec.TypeInt, 0}, 23: {exec.TypeInt, 23}, 21: {exec.TypeInt, 21},
+	700: {exec.TypeFloat, 700}, 701: {exec.TypeFloat, 0}, 1700: {exec.TypeFloat, 1700},
+	1082: {exec.TypeTimestamptz, 1082}, 1114: {exec.TypeTimestamptz, 1114}, 1184: {exec.TypeTimestamptz, 0},
+	1186: {exec.TypeInterval, 0}, pgTime: {exec.TypeInterval, pgTime},
+	pgJSON: {exec.TypeText, pgJSON}, pgJSONB: {exec.TypeText, pgJSONB},
+}
+
+// declaredParam is the type the client declared for $n when the planner
+// takes it (declaredParams).
+func (b *binder) declaredParam(n int) (dt arrow.DataType, pg uint32, ok bool) {
 	if n < 1 || n > len(b.stmt.ParamTypes) {
-		return 0
+		return nil, 0, false
 	}
-	switch t := b.stmt.ParamTypes[n-1]; t {
-	case pgJSON, pgJSONB, pgTime:
-		return t
+	d, ok := declaredParams[b.stmt.ParamTypes[n-1]]
+	return d.dt, d.pg, ok
+}
+
+// declaredHeld is $n's declared type when it is one Strata tells apart by
+// its PostgreSQL type alone (json, jsonb, time).
+func (b *binder) declaredHeld(n int) uint32 {
+	if _, pg, ok := b.declaredParam(n); ok && (pg == pgJSON || pg == pgJSONB || pg == pgTime) {
+		return pg
 	}
 	return 0
+}
+
+// literalTypeOf is the engine type of a parameter value as the wire
+// protocol reads it.
+func literalTypeOf(v any) arrow.DataType {
+	switch v.(type) {
+	case bool:
+		return exec.TypeBool
+	case int64:
+		return exec.TypeInt
+	case float64:
+		return exec.TypeFloat
+	case exec.Timestamp:
+		return exec.TypeTimestamptz
+	case arrow.MonthDayNanoInterval:
+		return exec.TypeInterval
+	}
+	return exec.TypeText
 }
 
 // param binds $n to its value, typed by the Go value (a string stays of
@@ -469,27 +509,33 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	if n < 1 || n > len(b.params) {
 		return nil, errorf("08P01", "there is no parameter $%d", n)
 	}
-	if held := b.declaredHeld(n); held != 0 {
-		// Declared json, jsonb or time ($1 sent as jsonb): of that type,
-		// the value read as one by the wire protocol.
-		var dt arrow.DataType = exec.TypeText
-		if held == pgTime {
-			dt = exec.TypeInterval
-		}
+	if dt, _, ok := b.declaredParam(n); ok {
+		// Declared by the client ($1 sent as date, float8, jsonb): of that
+		// type, the value read as one by the wire protocol.
 		var v any
 		if !b.describe {
 			switch x := b.params[n-1].(type) {
-			case string:
-				if held != pgTime {
-					v = x
+			case BeyondTimeParam:
+				if dt.ID() == arrow.TIMESTAMP {
+					return x.placeholder(exec.TypeTimestamptz), nil
 				}
-			case arrow.MonthDayNanoInterval:
-				if held == pgTime {
+			case int64:
+				switch dt.ID() {
+				case arrow.INT64:
 					v = x
+				case arrow.FLOAT64:
+					v = float64(x) // a numeric that is whole
+				}
+			default:
+				if c, err := exec.CastValue(exec.NewCtx(), x, dt); err == nil && x != nil && sameType(literalTypeOf(x), dt) {
+					v = c
 				}
 			}
 		}
-		return &typedExpr{x: &exec.Literal{V: v, DT: dt}, pg: held}, nil
+		// A constant of the engine type: its PostgreSQL type (date, int4,
+		// jsonb) is read from the declaration by pgTypeOf, so that what
+		// needs a constant (LIMIT $1, generate_series bounds) has one.
+		return &exec.Literal{V: v, DT: dt}, nil
 	}
 	if b.describe {
 		return &unknownLit{Literal: exec.Literal{V: "", DT: exec.TypeText}, param: n}, nil

@@ -150,9 +150,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 	case *ast.WindowFuncExpr:
 		return q.aggPGType(strings.ToLower(e.Name), e.Args, x)
 	case *driver.ParamMarkerExpr:
-		// $n declared json, jsonb or time by the client.
+		// $n of the type the client declared (int4, date, jsonb, ...).
 		if e.Order < len(q.b.stmt.Params) {
-			if t := q.b.declaredHeld(q.b.stmt.Params[e.Order]); t != 0 {
+			if _, t, ok := q.b.declaredParam(q.b.stmt.Params[e.Order]); ok && t != 0 {
 				return narrowPG(t, x.Type())
 			}
 		}

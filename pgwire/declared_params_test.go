@@ -1,0 +1,49 @@
+package pgwire
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestDeclaredParamTypes: parameters whose types the client declares at
+// Parse (as pgjdbc's typed setters, Npgsql and psycopg's binary dumpers do)
+// have those types in the statement, as in PostgreSQL: date + 1 is a
+// date, float8 * 2 a float8, a timestamp minus an interval a timestamp.
+// Before, the statement was typed as if they were untyped constants
+// ($1 + 1 was bigint arithmetic; date + 1 failed).
+func TestDeclaredParamTypes(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pc := connect(t, s, "db").PgConn()
+	for _, tt := range []struct {
+		sql     string
+		oid     uint32
+		val     string
+		wantOID uint32
+		want    string
+	}{
+		{"SELECT $1 + 1", 1082, "2024-01-01", 1082, "2024-01-02"},
+		{"SELECT $1", 1082, "2024-05-01", 1082, "2024-05-01"},
+		{"SELECT $1 + interval '1 hour'", 1186, "1 day", 1186, "1 day 01:00:00"},
+		{"SELECT $1 + 1", 23, "5", 23, "6"},
+		{"SELECT $1 * 2", 701, "2.4", 701, "4.8"},
+		{"SELECT $1 - interval '1 day'", 1114, "2024-01-02 10:00", 1114, "2024-01-01 10:00:00"},
+		{"SELECT $1 || 'x'", 1043, "ab", 25, "abx"},
+		{"SELECT count(*) FROM cpu WHERE time >= $1", 1114, "2023-11-14 22:13:30", 20, "2"},
+		// Still constants where one is needed (pgjdbc's setInt for LIMIT ?).
+		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 23, "2", 20, "2"},
+		{"SELECT count(*) FROM (SELECT * FROM cpu OFFSET $1) s", 23, "1", 20, "2"},
+		{"SELECT count(*) FROM generate_series(1, $1)", 23, "4", 20, "4"},
+	} {
+		sd, err := pc.Prepare(ctx, "", tt.sql, []uint32{tt.oid})
+		require.NoError(t, err, tt.sql)
+		require.Equal(t, tt.wantOID, sd.Fields[0].DataTypeOID, tt.sql)
+		res := pc.ExecPrepared(ctx, "", [][]byte{[]byte(tt.val)}, []int16{0}, []int16{0}).Read()
+		require.NoError(t, res.Err, tt.sql)
+		require.Equal(t, tt.want, string(res.Rows[0][0]), tt.sql)
+	}
+}
