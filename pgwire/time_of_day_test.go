@@ -76,3 +76,36 @@ func TestTimeOfDay(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, `SELECT min(time::time) FROM ticks WHERE time = '2023-11-14 12:00:00+00'`).Scan(&first))
 	require.Equal(t, int64(7*3600*1e6), first.Microseconds, "noon UTC is 07:00 in New York in November")
 }
+
+// TestTimeArrays: arrays of timestamps, dates, intervals and times
+// (array_agg, ARRAY[...]) are sent as their array types (timestamptz[],
+// date[], interval[], time[]), which pgx decodes in the binary format.
+func TestTimeArrays(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+	q := `SELECT array_agg(time ORDER BY time), array_agg(time::date), array_agg(time - TIMESTAMPTZ '2023-11-14 22:13:00+00' ORDER BY time), array_agg(time::time ORDER BY time), ARRAY[TIMESTAMP '2024-01-01 10:00', NULL] FROM cpu`
+	rows, err := conn.Query(ctx, q)
+	require.NoError(t, err)
+	var oids []uint32
+	for _, f := range rows.FieldDescriptions() {
+		oids = append(oids, f.DataTypeOID)
+	}
+	rows.Close()
+	require.Equal(t, []uint32{1185, 1182, 1187, 1183, 1115}, oids)
+	var ts, dates []time.Time
+	var ivs []pgtype.Interval
+	var tods []pgtype.Time
+	var wall []pgtype.Timestamp
+	require.NoError(t, conn.QueryRow(ctx, q).Scan(&ts, &dates, &ivs, &tods, &wall))
+	require.Len(t, ts, 3)
+	require.True(t, ts[0].Equal(time.Unix(1700000000, 0)))
+	require.Equal(t, "2023-11-14", dates[0].Format("2006-01-02"))
+	require.Equal(t, int64(20e6), ivs[0].Microseconds)
+	require.Equal(t, int64((22*3600+13*60+20)*1e6), tods[0].Microseconds)
+	require.Equal(t, []pgtype.Timestamp{{Time: time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC), Valid: true}, {}}, wall)
+	var text string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT array_agg(time::time ORDER BY time)::text FROM cpu`).Scan(&text))
+	require.Equal(t, "{22:13:20,22:13:30,22:13:40}", text)
+}

@@ -545,6 +545,36 @@ func appendBinaryElem(dst []byte, elem uint32, s string) []byte {
 	case oidFloat8:
 		f, _ := strconv.ParseFloat(s, 64)
 		return binary.BigEndian.AppendUint64(dst, math.Float64bits(f))
+	case oidTimestamptz, oidTimestamp, oidDate:
+		// The element's text: an instant with its offset, or a wall clock
+		// reading (read as if in UTC, which is its binary form's).
+		parse := exec.ParseTimestamp
+		if elem != oidTimestamptz {
+			parse = exec.ParseWallClock
+		}
+		ns, err := parse(s, time.UTC, time.Time{})
+		if err != nil {
+			break // 'infinity' and the like: sent as their text
+		}
+		us := ns/1000 - pgEpochMicros
+		if elem == oidDate {
+			return binary.BigEndian.AppendUint32(dst, uint32(int32(floorDiv(us, 86400*1000000))))
+		}
+		return binary.BigEndian.AppendUint64(dst, uint64(us))
+	case oidInterval:
+		iv, err := exec.ParseInterval(s)
+		if err != nil {
+			break
+		}
+		dst = binary.BigEndian.AppendUint64(dst, uint64(iv.Nanoseconds/1000))
+		dst = binary.BigEndian.AppendUint32(dst, uint32(iv.Days))
+		return binary.BigEndian.AppendUint32(dst, uint32(iv.Months))
+	case oidTime:
+		ns, err := exec.ParseTimeOfDay(s, time.UTC, time.Time{})
+		if err != nil {
+			break
+		}
+		return binary.BigEndian.AppendUint64(dst, uint64(ns/1000))
 	}
 	return append(dst, s...)
 }

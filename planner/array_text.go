@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +31,10 @@ func elemType(pg uint32) arrow.DataType {
 		return exec.TypeFloat
 	case 1000:
 		return exec.TypeBool
+	case 1182, 1115, 1185:
+		return exec.TypeTimestamptz // dates and timestamps are held as instants
+	case 1187, 1183:
+		return exec.TypeInterval // a time is held as the interval since midnight
 	}
 	return exec.TypeText
 }
@@ -130,10 +133,7 @@ func (b *binder) textArray(a *arrayLit) (exec.Expr, error) {
 		if l.V == nil {
 			continue
 		}
-		s, _ := exec.FormatValue(mustEval(l), 0, loc)
-		if ts, ok := l.V.(exec.Timestamp); ok && (a.pg == 1082 || a.pg == 1114) {
-			s = exec.WallClockText(ts, a.pg == 1082, loc)
-		}
+		s := arrayElemText(l.V, l.DT, a.pg, loc)
 		elems[i] = &s
 	}
 	elem := a.pg
@@ -179,11 +179,7 @@ func (b *binder) runtimeArray(args []exec.Expr, elem uint32, nullIfAllNull bool)
 				nulls++
 				continue
 			}
-			l := &exec.Literal{V: x, DT: dt}
-			s, _ := exec.FormatValue(mustEval(l), 0, loc)
-			if ts, ok := x.(exec.Timestamp); ok && (elem == 1082 || elem == 1114) {
-				s = exec.WallClockText(ts, elem == 1082, loc)
-			}
+			s := arrayElemText(x, dt, elem, loc)
 			texts[i] = &s
 		}
 		if nullIfAllNull && nulls == len(v) {
@@ -363,7 +359,8 @@ func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, err
 			lower = 0 // vectors are indexed from 0
 		}
 		ctx := b.ctx
-		return &rowFunc{name: "subscript", args: []exec.Expr{settle(args[0]), idx}, dt: dt, strict: true, fn: func(v []any) (any, error) {
+		elemPG, _ := ArrayElem(pg)
+		return &rowFunc{name: "subscript", args: []exec.Expr{settle(args[0]), idx}, dt: dt, pg: narrowPG(elemPG, dt), strict: true, fn: func(v []any) (any, error) {
 			elems, err := arrayElems(v[0])
 			if err != nil {
 				return nil, err
@@ -507,7 +504,7 @@ func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
 				return "NULL", nil
 			}
 			var sb strings.Builder
-			appendArrayElem(&sb, elemText(v[0], loc))
+			appendArrayElem(&sb, arrayElemText(v[0], x.Type(), elem, loc))
 			return sb.String(), nil
 		}}}
 	if call.filter != nil {
@@ -551,22 +548,36 @@ func (q *selectBinder) aggOrder(call *aggCall, agg *exec.Agg, values []exec.Expr
 	return nil
 }
 
-// elemText is a value's text form as an array element.
-func elemText(v any, loc *time.Location) string {
-	switch v := v.(type) {
-	case string:
-		return v
+// arrayElemText is a value's text form as an element of an array of
+// PostgreSQL type elem (its element type; 0: the engine type's): dates
+// and timestamps without time zone as their wall clock readings, times
+// in the session's zone, intervals and times of day as PostgreSQL writes
+// them, values held as text as they are.
+func arrayElemText(v any, dt arrow.DataType, elem uint32, loc *time.Location) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	switch x := v.(type) {
 	case int64:
-		return strconv.FormatInt(v, 10)
+		return strconv.FormatInt(x, 10)
 	case float64:
-		return exec.FormatFloat(v)
+		if elem == 700 {
+			return string(exec.AppendFloat4(nil, x))
+		}
+		return exec.FormatFloat(x)
 	case bool:
-		if v {
+		if x {
 			return "t"
 		}
 		return "f"
 	case exec.Timestamp:
-		return string(exec.AppendTimestamp(nil, int64(v), loc))
+		if elem == 1082 || elem == 1114 {
+			return exec.WallClockText(x, elem == 1082, loc)
+		}
+		return string(exec.AppendTimestamp(nil, int64(x), loc))
+	case arrow.MonthDayNanoInterval:
+		return exec.FormatInterval(x)
 	}
-	return fmt.Sprint(v)
+	s, _ := exec.FormatValue(mustEval(&exec.Literal{V: v, DT: dt}), 0, loc)
+	return s
 }
