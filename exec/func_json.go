@@ -255,6 +255,27 @@ func init() {
 		return numericTextInt(str(v[0]), str(v[1]))
 	})
 
+	// __json_pretty_row(json object) is row_to_json(t, true): a member a
+	// line.
+	fn("__json_pretty_row", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		var out []byte
+		first := true
+		eachJSONMember(str(v[0]), func(k, val string) bool {
+			if first {
+				out = append(out, '{')
+				first = false
+			} else {
+				out = append(out, ",\n "...)
+			}
+			out = append(append(append(out, k...), ':'), val...)
+			return true
+		})
+		if first {
+			return "{}", nil
+		}
+		return string(append(out, '}')), nil
+	})
+
 	// Functions of one json or jsonb value.
 	fn("__json_typeof", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
 		return JSONTypeof(str(v[0])), nil

@@ -641,6 +641,9 @@ func appendJSONPretty(dst []byte, n *jnode, level int) []byte {
 	return appendJSONB(dst, n)
 }
 
+// AppendJSONString writes s as a JSON string (appendJSONString).
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s) }
+
 // appendJSONString writes s as a JSON string, escaped as PostgreSQL
 // escapes: \" \\ \b \f \n \r \t, other control characters as \u00XX.
 func appendJSONString(dst []byte, s string) []byte {

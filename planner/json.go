@@ -597,6 +597,81 @@ func (b *binder) checkJSONKey(s *scope, e ast.ExprNode, x exec.Expr) error {
 	return nil
 }
 
+// wholeRow is a FROM item's whole row as a json object (t in
+// json_agg(t), row_to_json(t)): {"col":value,...} in its columns' order.
+type wholeRow struct{ typedExpr }
+
+// isWholeRow reports a bound whole-row reference.
+func isWholeRow(x exec.Expr) bool {
+	_, ok := x.(*wholeRow)
+	return ok
+}
+
+// bindJSONArg binds an argument of a JSON function: a name that is no
+// column but a FROM item's is its whole row, as json (PostgreSQL's
+// composite value, which Strata has only here).
+func (b *binder) bindJSONArg(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
+	cn, ok := e.(*ast.ColumnNameExpr)
+	if !ok || cn.Name.Table.O != "" || cn.Name.Schema.O != "" {
+		return b.bindNode(s, e, h)
+	}
+	if c, err := s.find("", cn.Name.Name.O); err != nil || c != nil {
+		return b.bindNode(s, e, h) // a column of that name wins
+	}
+	alias := cn.Name.Name.O
+	var names []string
+	var vals []exec.Expr
+	for _, c := range s.cols {
+		if c.table != alias || c.system || c.merged {
+			continue
+		}
+		if c.ungrouped {
+			return nil, errorf(CodeGrouping, "column %q must appear in the GROUP BY clause or be used in an aggregate function", alias+".*")
+		}
+		// Each column as a reference to it would bind (through the
+		// grouping's hook: a column it does not group is an error).
+		ref := &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr(c.name)}}
+		x, err := b.bindNode(s, ref, h)
+		if err != nil {
+			if pe := AsError(err); pe.Code == CodeGrouping {
+				return nil, errorf(CodeGrouping, "column %q must appear in the GROUP BY clause or be used in an aggregate function", alias+".*")
+			}
+			return nil, err
+		}
+		j, err := b.toJSON(s, ref, x)
+		if err != nil {
+			return nil, err
+		}
+		names, vals = append(names, c.name), append(vals, j)
+	}
+	if len(vals) == 0 {
+		return b.bindNode(s, e, h) // no FROM item of that name: its error
+	}
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = string(exec.AppendJSONString(nil, n))
+	}
+	row := &rowFunc{name: "row", args: vals, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		var sb strings.Builder
+		sb.WriteByte('{')
+		for i, x := range v {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(keys[i])
+			sb.WriteByte(':')
+			if x == nil {
+				sb.WriteString("null")
+			} else {
+				sb.WriteString(x.(string))
+			}
+		}
+		sb.WriteByte('}')
+		return sb.String(), nil
+	}}
+	return &wholeRow{typedExpr{x: row, pg: pgJSON}}, nil
+}
+
 // jsonArg is the json or jsonb argument of a JSON function: a constant is
 // read as the function's type, other values must be of it.
 func (b *binder) jsonArg(s *scope, fn string, e ast.ExprNode, x exec.Expr, want uint32) (exec.Expr, error) {
@@ -618,7 +693,7 @@ func (b *binder) jsonArg(s *scope, fn string, e ast.ExprNode, x exec.Expr, want 
 // jsonFunctions are the JSON functions bound here, with their result's
 // PostgreSQL type (0: the engine's).
 var jsonFunctions = map[string]uint32{
-	"to_json": pgJSON, "to_jsonb": pgJSONB,
+	"to_json": pgJSON, "to_jsonb": pgJSONB, "row_to_json": pgJSON,
 	"json_build_object": pgJSON, "jsonb_build_object": pgJSONB, "json_build_array": pgJSON, "jsonb_build_array": pgJSONB,
 	"json_typeof": 0, "jsonb_typeof": 0, "json_array_length": 23, "jsonb_array_length": 23,
 	"jsonb_pretty": 0, "jsonb_strip_nulls": pgJSONB,
@@ -633,7 +708,7 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 	}
 	args := make([]exec.Expr, len(e.Args))
 	for i, a := range e.Args {
-		x, err := b.bindNode(s, a, h)
+		x, err := b.bindJSONArg(s, a, h)
 		if err != nil {
 			return nil, true, err
 		}
@@ -654,6 +729,21 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 		argType = pgJSONB
 	}
 	switch name {
+	case "row_to_json":
+		// row_to_json(t [, pretty]): a whole row as a json object.
+		if len(args) < 1 || len(args) > 2 || !isWholeRow(args[0]) {
+			return nil, true, errorf(CodeUndefinedFunc, "function row_to_json takes a row (a FROM item's name) [and pretty]")
+		}
+		if len(args) == 2 {
+			p, ok := settle(args[1]).(*exec.Literal)
+			if !ok {
+				return nil, true, notSupported("row_to_json with a pretty flag that is not a constant")
+			}
+			if p.V == true {
+				return typed(b.call("__json_pretty_row", []exec.Expr{args[0]}))
+			}
+		}
+		return typed(args[0], nil)
 	case "to_json", "to_jsonb":
 		if len(args) != 1 {
 			return nil, true, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
@@ -736,11 +826,13 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 		return nil, errorf(CodeUndefinedFunc, "function %s takes %d argument(s)", name, want)
 	}
 	var vals, raw []exec.Expr
+	composite := false // rows and arrays: json_agg puts each on its own line
 	for i, a := range call.args {
-		x, err := q.b.bindExpr(q.in, a)
+		x, err := q.b.bindJSONArg(q.in, a, nil)
 		if err != nil {
 			return nil, err
 		}
+		composite = composite || isWholeRow(x) || strings.HasPrefix(q.b.jsonKind(q.in, a, x), "array:")
 		raw = append(raw, settle(x))
 		if object && i == 0 {
 			if err := q.b.checkJSONKey(q.in, a, x); err != nil {
@@ -786,7 +878,11 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 			return v[0], nil
 		}}
 	}
-	agg := exec.Agg{Func: exec.AggStringAgg, Distinct: call.distinct, Sep: ", ", Arg: elem}
+	sep := ", "
+	if composite && !jsonb && !object {
+		sep = ", \n " // as PostgreSQL's json_agg writes rows and arrays
+	}
+	agg := exec.Agg{Func: exec.AggStringAgg, Distinct: call.distinct, Sep: sep, Arg: elem}
 	if call.filter != nil {
 		f, err := q.aggFilter(call.filter)
 		if err != nil {
