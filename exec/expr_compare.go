@@ -393,6 +393,10 @@ func intervalSpan(v arrow.MonthDayNanoInterval) (days, nanos int64) {
 	return days, nanos
 }
 
+// CompareIntervals is -1, 0 or 1 as a is shorter than, as long as or
+// longer than b, by their spans as PostgreSQL compares intervals.
+func CompareIntervals(a, b arrow.MonthDayNanoInterval) int { return cmpInterval(a, b) }
+
 // cmpInterval compares two intervals by their spans.
 func cmpInterval(a, b arrow.MonthDayNanoInterval) int {
 	ad, an := intervalSpan(a)

@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"encoding/binary"
 	"testing"
 	"time"
 
@@ -38,6 +39,9 @@ func TestDeclaredParamTypes(t *testing.T) {
 		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 23, "2", 20, "2"},
 		{"SELECT count(*) FROM (SELECT * FROM cpu OFFSET $1) s", 23, "1", 20, "2"},
 		{"SELECT count(*) FROM generate_series(1, $1)", 23, "4", 20, "4"},
+		// A numeric stays exact (it is not computed in float8 here).
+		{"SELECT $1", 1700, "123456789012345678", 25, "123456789012345678"},
+		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 1700, "2", 20, "2"},
 	} {
 		sd, err := pc.Prepare(ctx, "", tt.sql, []uint32{tt.oid})
 		require.NoError(t, err, tt.sql)
@@ -46,4 +50,20 @@ func TestDeclaredParamTypes(t *testing.T) {
 		require.NoError(t, res.Err, tt.sql)
 		require.Equal(t, tt.want, string(res.Rows[0][0]), tt.sql)
 	}
+
+	// Binary dates and timestamps are wall clock readings in the
+	// session's zone, as their text is read.
+	_, err := pc.Exec(ctx, "SET TIME ZONE 'America/New_York'").ReadAll()
+	require.NoError(t, err)
+	day := make([]byte, 4) // 2024-03-01: 8,826 days after 2000-01-01
+	binary.BigEndian.PutUint32(day, 8826)
+	res := pc.ExecParams(ctx, "SELECT $1, $1 = DATE '2024-03-01'", [][]byte{day}, []uint32{1082}, []int16{1}, []int16{0, 0}).Read()
+	require.NoError(t, res.Err)
+	require.Equal(t, "2024-03-01", string(res.Rows[0][0]))
+	require.Equal(t, "t", string(res.Rows[0][1]))
+	noon := make([]byte, 8) // 2024-03-01 12:00 as a wall clock reading
+	binary.BigEndian.PutUint64(noon, uint64((8826*86400+12*3600)*1e6))
+	res = pc.ExecParams(ctx, "SELECT $1", [][]byte{noon}, []uint32{1114}, []int16{1}, []int16{0}).Read()
+	require.NoError(t, res.Err)
+	require.Equal(t, "2024-03-01 12:00:00", string(res.Rows[0][0]))
 }

@@ -27,7 +27,20 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		return nil, nil
 	}
 	if format == 1 {
-		return decodeBinary(n, oid, b)
+		v, err := decodeBinary(n, oid, b)
+		if ts, ok := v.(exec.Timestamp); ok && err == nil && (oid == oidTimestamp || oid == oidDate) {
+			// Binary timestamps and dates are wall clock readings (as if
+			// in UTC): the instant of that reading in the session's zone,
+			// as their text is read.
+			t := time.Unix(0, int64(ts)).UTC()
+			y, mo, d := t.Date()
+			w := exec.WallTime(y, mo, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+			if ns, ok := exec.InstantNanos(w); ok {
+				return exec.Timestamp(ns), nil
+			}
+			return beyondParam(n, w.Before(time.Unix(0, 0)), "out of range"), nil
+		}
+		return v, err
 	}
 	if err := checkUTF8(n, b); err != nil {
 		return nil, err // text is UTF-8 without NUL

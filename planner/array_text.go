@@ -194,13 +194,16 @@ func (b *binder) runtimeArray(args []exec.Expr, elem uint32, nullIfAllNull bool)
 // have their engine type's.
 func (b *binder) sharedPG(s *scope, exprs []ast.ExprNode, args []exec.Expr) uint32 {
 	q := &selectBinder{b: b, in: s}
-	elem := uint32(0)
+	elem, first := uint32(0), true
 	for i, a := range exprs {
+		if isNullAST(a) {
+			continue // NULL takes the others' type
+		}
 		pg := q.pgTypeOf(a, args[i])
-		if i > 0 && pg != elem {
+		if !first && pg != elem {
 			return 0
 		}
-		elem = pg
+		elem, first = pg, false
 	}
 	return elem
 }
@@ -222,6 +225,10 @@ func pgOfEngine(dt arrow.DataType) uint32 {
 		return 20
 	case arrow.FLOAT64:
 		return 701
+	case arrow.TIMESTAMP:
+		return 1184
+	case arrow.INTERVAL_MONTH_DAY_NANO:
+		return 1186
 	}
 	return 25
 }
@@ -248,11 +255,23 @@ func (q *runtimeQuantified) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) {
 // runtimeCompare is x op ANY|ALL(arr): each element is read as x's type
 // and compared, with SQL's NULL rules.
 func (b *binder) runtimeCompare(op opcode.Op, x exec.Expr, q *runtimeQuantified) (exec.Expr, error) {
+	cmp := cmpOps[op]
+	if et := elemType(arrayPG(q.arr)); et.ID() == arrow.TIMESTAMP || et.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+		// An array of times (array_agg(time)): the operand is read as its
+		// elements' type ('2016-01-01 00:00+00' = ANY(...) compares times).
+		c, err := b.coerce(x, et)
+		if err != nil {
+			return nil, err
+		}
+		if id := c.Type().ID(); id != et.ID() && id != arrow.NULL {
+			return nil, errorf(CodeUndefinedFunc, "operator does not exist: %s %s %s", exec.SQLTypeName(c.Type()), cmp, exec.SQLTypeName(et))
+		}
+		x = c
+	}
 	x = settle(x)
 	if x.Type().ID() == arrow.NULL {
 		x = &exec.Literal{V: nil, DT: exec.TypeText}
 	}
-	cmp := cmpOps[op]
 	dt := x.Type()
 	if exec.IsText(dt) {
 		dt = exec.TypeText
@@ -314,6 +333,12 @@ func compareValues(op exec.CmpOp, a, b any) (bool, error) {
 	case bool:
 		bv, _ := b.(bool)
 		c = cmp3(!a && bv, a && !bv)
+	case exec.Timestamp:
+		bv, _ := b.(exec.Timestamp)
+		c = cmp3(a < bv, a > bv)
+	case arrow.MonthDayNanoInterval:
+		bv, _ := b.(arrow.MonthDayNanoInterval)
+		c = exec.CompareIntervals(a, bv)
 	default:
 		return false, notSupported("ANY/ALL over arrays of this type")
 	}

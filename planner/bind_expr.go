@@ -448,15 +448,17 @@ func literalOf(v *driver.ValueExpr) (exec.Expr, error) {
 
 // declaredParams are the parameter types a client may declare at Parse
 // that the planner takes as $n's type (engine type and PostgreSQL type,
-// 0 when the engine's own): numbers, booleans, dates and times, json.
-// Declared text (and unknown) parameters stay untyped constants, as
-// clients declare strings for values of any type (pgjdbc's setString).
+// 0 when the engine's own): integers, floats, booleans, dates and times,
+// json. Declared text (and unknown) parameters stay untyped constants, as
+// clients declare strings for values of any type (pgjdbc's setString);
+// so do numerics, which Strata computes in float8 and would round
+// (123456789012345678 must stay whole: it is taken as a bigint).
 var declaredParams = map[uint32]struct {
 	dt arrow.DataType
 	pg uint32
 }{
 	16: {exec.TypeBool, 0}, 20: {exec.TypeInt, 0}, 23: {exec.TypeInt, 23}, 21: {exec.TypeInt, 21},
-	700: {exec.TypeFloat, 700}, 701: {exec.TypeFloat, 0}, 1700: {exec.TypeFloat, 1700},
+	700: {exec.TypeFloat, 700}, 701: {exec.TypeFloat, 0},
 	1082: {exec.TypeTimestamptz, 1082}, 1114: {exec.TypeTimestamptz, 1114}, 1184: {exec.TypeTimestamptz, 0},
 	1186: {exec.TypeInterval, 0}, pgTime: {exec.TypeInterval, pgTime},
 	pgJSON: {exec.TypeText, pgJSON}, pgJSONB: {exec.TypeText, pgJSONB},

@@ -313,15 +313,11 @@ func (b *binder) unnest(args []exec.Expr, alias, col string) (*scope, error) {
 	if !isRuntimeArray(args[0]) {
 		return nil, errorf(CodeUndefinedFunc, "function unnest(%s) does not exist", exec.SQLTypeName(args[0].Type()))
 	}
-	var pg uint32
+	var elem uint32
 	if t, ok := args[0].(pgTyped); ok {
-		for elem, arr := range arrayOIDs {
-			if arr == t.pgType() {
-				pg = narrowPG(elem, exec.TypeText)
-			}
-		}
+		elem, _ = ArrayElem(t.pgType())
 	}
-	return derivedScope(runtimeUnnest(settle(args[0]), col, pg), alias), nil
+	return derivedScope(runtimeUnnest(settle(args[0]), col, elem), alias), nil
 }
 
 // scalarInFrom is a function that returns one value, in FROM: one row

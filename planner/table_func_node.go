@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/stratadb/strata/exec"
 )
 
@@ -87,9 +89,15 @@ func runtimeSeries(args []exec.Expr, col string) *TableFunc {
 
 // runtimeUnnest is unnest(array) over an array held as text: one text row
 // per element.
-func runtimeUnnest(arg exec.Expr, col string, pg uint32) *TableFunc {
-	return &TableFunc{Name: "unnest", Args: []exec.Expr{arg}, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: pg}},
-		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
+func runtimeUnnest(arg exec.Expr, col string, elem uint32) *TableFunc {
+	// Elements of times (dates, timestamps, intervals, times of day) are
+	// read back into their type; others stay text, as held.
+	dt := arrow.DataType(exec.TypeText)
+	if et := elemType(arrayOIDs[elem]); et.ID() == arrow.TIMESTAMP || et.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
+		dt = et
+	}
+	return &TableFunc{Name: "unnest", Args: []exec.Expr{arg}, Cols: []Column{{Name: col, Type: dt, PGType: narrowPG(elem, dt)}},
+		rows: func(c *exec.Ctx, v []any) ([][]any, error) {
 			if v[0] == nil {
 				return nil, nil
 			}
@@ -100,8 +108,15 @@ func runtimeUnnest(arg exec.Expr, col string, pg uint32) *TableFunc {
 			rows := make([][]any, len(elems))
 			for i, e := range elems {
 				rows[i] = []any{nil}
-				if e != nil {
+				if e == nil {
+					continue
+				}
+				if exec.IsText(dt) {
 					rows[i][0] = *e
+					continue
+				}
+				if rows[i][0], err = exec.CastValue(c, *e, dt); err != nil {
+					return nil, AsError(err)
 				}
 			}
 			return rows, nil
