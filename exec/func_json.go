@@ -440,7 +440,7 @@ func ToJSON(v any, kind string, loc *time.Location) (string, error) {
 				out = append(out, "null"...)
 				continue
 			}
-			out = append(out, jsonOfText(*e, elem)...)
+			out = append(out, jsonOfText(*e, elem, loc)...)
 		}
 		return string(append(out, ']')), nil
 	}
@@ -507,8 +507,20 @@ func jsonOffset(off int) string {
 }
 
 // jsonOfText is an array element's JSON, from its text and its kind.
-func jsonOfText(s, kind string) string {
+func jsonOfText(s, kind string, loc *time.Location) string {
 	switch kind {
+	case "timestamptz", "timestamp":
+		// The element's text (with its offset, or a wall clock reading)
+		// back to a time, written as to_json writes one.
+		parse := ParseTimestamp
+		if kind == "timestamp" {
+			parse = ParseWallClock
+		}
+		if ns, err := parse(s, loc, time.Time{}); err == nil {
+			if j, err := ToJSON(Timestamp(ns), kind, loc); err == nil {
+				return j
+			}
+		}
 	case "number", "float", "float4", "numeric":
 		switch s {
 		case "NaN", "Infinity", "-Infinity":

@@ -545,6 +545,12 @@ func (b *binder) jsonKind(s *scope, e ast.ExprNode, x exec.Expr) string {
 		case arrow.BOOL:
 			kind = "bool"
 		}
+		switch pg {
+		case 1185:
+			kind = "timestamptz" // elements written in ISO 8601, as to_json writes times
+		case 1115:
+			kind = "timestamp"
+		}
 		return "array:" + kind
 	}
 	return "text"
