@@ -242,6 +242,15 @@ func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, err
 // subscript is arr[i]: the element, NULL out of range; with a
 // non-constant index a CASE over the elements.
 func (b *binder) subscript(a *arrayLit, idx exec.Expr) (exec.Expr, error) {
+	x, err := b.subscriptOf(a, idx)
+	if err != nil || (a.pg != 1082 && a.pg != 1114 && a.pg != pgTime) {
+		return x, err
+	}
+	return &typedExpr{x: x, pg: a.pg}, nil // (ARRAY[date '2024-01-01'])[1] is a date
+}
+
+// subscriptOf is subscript's element, of the engine type.
+func (b *binder) subscriptOf(a *arrayLit, idx exec.Expr) (exec.Expr, error) {
 	idx, err := b.coerce(idx, exec.TypeInt)
 	if err != nil {
 		return nil, err
