@@ -125,12 +125,10 @@ func (q *selectBinder) bind() (Node, error) {
 			return nil, err
 		}
 		if cols[i].PGType == pgJSONB {
-			// jsonb sorts in its own order, not its text's: by a hidden key.
-			key, err := q.b.call("__jsonb_sort_key", []exec.Expr{exprs[i]})
-			if err != nil {
-				return nil, err
-			}
-			exprs = append(exprs, key)
+			// jsonb sorts in its own order, not its text's: by a hidden key,
+			// computed over the projected value (withJSONBKeys); a
+			// placeholder holds its place in the projection.
+			exprs = append(exprs, &exec.Literal{V: nil, DT: exec.TypeText})
 			cols = append(cols, Column{Name: cols[i].Name + " (jsonb order)", Type: exec.TypeText})
 			jsonbKeys[len(exprs)-1] = i
 			i = len(exprs) - 1
@@ -282,15 +280,11 @@ func (q *selectBinder) bind() (Node, error) {
 		} else {
 			// The distinct rows, then the jsonb order keys of their columns.
 			node = &Aggregate{Child: &Project{Child: base, Exprs: exprs[:visible], Cols: cols[:visible]}, Keys: keys, Cols: cols[:visible]}
-			over := append([]exec.Expr(nil), keys...)
-			for k := visible; k < len(exprs); k++ {
-				key, err := q.b.call("__jsonb_sort_key", []exec.Expr{keys[jsonbKeys[k]]})
-				if err != nil {
-					return nil, err
-				}
-				over = append(over, key)
-			}
-			node = &Project{Child: node, Exprs: over, Cols: cols}
+		}
+	}
+	if len(jsonbKeys) > 0 {
+		if node, err = q.withJSONBKeys(node, cols, jsonbKeys); err != nil {
+			return nil, err
 		}
 	}
 	if len(distinctOn) > 0 {
@@ -1143,6 +1137,26 @@ var aggFuncs = map[string]exec.AggFunc{
 	"hyperloglog": exec.AggSummary, "approx_count_distinct": exec.AggSummary,
 	summaryAgg:         exec.AggSummary,                                          // what accessors compute in time order
 	"__pg_time_of_min": exec.AggTimeOfMin, "__pg_time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
+}
+
+// withJSONBKeys projects over node the columns cols, passing its columns
+// through but the jsonb order keys (keys: their column, whose value they
+// order), computed from the value node has already computed.
+func (q *selectBinder) withJSONBKeys(node Node, cols []Column, keys map[int]int) (Node, error) {
+	in := node.Columns()
+	over := make([]exec.Expr, len(cols))
+	for i, c := range cols {
+		if v, ok := keys[i]; ok {
+			key, err := q.b.call("__jsonb_sort_key", []exec.Expr{&exec.Column{Index: v, Name: in[v].Name, DT: in[v].Type}})
+			if err != nil {
+				return nil, err
+			}
+			over[i] = key
+			continue
+		}
+		over[i] = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+	}
+	return &Project{Child: node, Exprs: over, Cols: cols}, nil
 }
 
 func isStar(args []ast.ExprNode) bool {

@@ -536,15 +536,7 @@ func (b *binder) jsonKind(s *scope, e ast.ExprNode, x exec.Expr) string {
 	case pg == pgJSON, pg == pgJSONB:
 		return jsonTypeName(pg)
 	case isArrayOID(pg):
-		kind := "text"
-		switch elemType(pg).ID() {
-		case arrow.INT64:
-			kind = "number"
-		case arrow.FLOAT64:
-			kind = "float"
-		case arrow.BOOL:
-			kind = "bool"
-		}
+		kind := jsonElemKind(elemType(pg))
 		switch pg {
 		case 1185:
 			kind = "timestamptz" // elements written in ISO 8601, as to_json writes times
@@ -552,6 +544,20 @@ func (b *binder) jsonKind(s *scope, e ast.ExprNode, x exec.Expr) string {
 			kind = "timestamp"
 		}
 		return "array:" + kind
+	}
+	return "text"
+}
+
+// jsonElemKind is the kind __to_json writes array elements of engine type
+// dt as (held as text, they are numbers, booleans or strings).
+func jsonElemKind(dt arrow.DataType) string {
+	switch dt.ID() {
+	case arrow.INT64:
+		return "number"
+	case arrow.FLOAT64:
+		return "float"
+	case arrow.BOOL:
+		return "bool"
 	}
 	return "text"
 }
@@ -572,16 +578,7 @@ func (b *binder) toJSON(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error
 		if err != nil {
 			return nil, err
 		}
-		kind := "text"
-		switch a.dt.ID() {
-		case arrow.INT64:
-			kind = "number"
-		case arrow.FLOAT64:
-			kind = "float"
-		case arrow.BOOL:
-			kind = "bool"
-		}
-		return b.call("__to_json", []exec.Expr{t, text("array:" + kind)})
+		return b.call("__to_json", []exec.Expr{t, text("array:" + jsonElemKind(a.dt))})
 	}
 	return b.call("__to_json", []exec.Expr{x, text(b.jsonKind(s, e, x))})
 }
