@@ -20,12 +20,7 @@ import (
 
 func init() {
 	fn := func(name string, dt arrow.DataType, sig []string, f func(c *Ctx, v []any) (any, error)) {
-		register(name, funcDef{
-			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return dt, want(args, sig...) },
-			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-				return rowwise(dt, n, args, true, func(v []any) (any, error) { return f(c, v) })
-			},
-		})
+		registerRowFn(name, dt, [][]string{sig}, f)
 	}
 	str := func(v any) string { return v.(string) }
 	parse := func(v any) (*jnode, error) { return ParseJSON(str(v), true) }

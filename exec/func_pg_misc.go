@@ -16,26 +16,10 @@ import (
 // of a histogram), age (a symbolic difference of two times),
 // justify_hours/days/interval and md5.
 func init() {
-	rowFn := func(name string, dt arrow.DataType, sigs [][]string, f func(c *Ctx, v []any) (any, error)) {
-		register(name, funcDef{
-			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-				var err error
-				for _, sig := range sigs {
-					if err = want(args, sig...); err == nil {
-						return dt, nil
-					}
-				}
-				return nil, err
-			},
-			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-				return rowwise(dt, n, args, true, func(v []any) (any, error) { return f(c, v) })
-			},
-		})
-	}
-	rowFn("width_bucket", TypeInt, [][]string{{"numeric", "numeric", "numeric", "int"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("width_bucket", TypeInt, [][]string{{"numeric", "numeric", "numeric", "int"}}, func(_ *Ctx, v []any) (any, error) {
 		return widthBucket(toFloat(v[0]), toFloat(v[1]), toFloat(v[2]), v[3].(int64))
 	})
-	rowFn("age", TypeInterval, [][]string{{"timestamptz", "timestamptz"}, {"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
+	registerRowFn("age", TypeInterval, [][]string{{"timestamptz", "timestamptz"}, {"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
 		loc := c.Location
 		if loc == nil {
 			loc = time.UTC
@@ -57,7 +41,7 @@ func init() {
 	// nanoseconds); __interval_sum(months, days, nanos [, count]) puts the
 	// sums back together, range-checked, and for avg divides by count as
 	// interval / float8 does (PostgreSQL's interval_avg).
-	rowFn("__interval_field", TypeInt, [][]string{{"interval", "int"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("__interval_field", TypeInt, [][]string{{"interval", "int"}}, func(_ *Ctx, v []any) (any, error) {
 		iv := v[0].(arrow.MonthDayNanoInterval)
 		switch v[1].(int64) {
 		case 0:
@@ -67,7 +51,7 @@ func init() {
 		}
 		return iv.Nanoseconds, nil
 	})
-	rowFn("__interval_sum", TypeInterval, [][]string{{"int", "int", "int"}, {"int", "int", "int", "int"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("__interval_sum", TypeInterval, [][]string{{"int", "int", "int"}, {"int", "int", "int", "int"}}, func(_ *Ctx, v []any) (any, error) {
 		m, d := v[0].(int64), v[1].(int64)
 		if m < math.MinInt32 || m > math.MaxInt32 || d < math.MinInt32 || d > math.MaxInt32 {
 			return nil, errIntervalRange
@@ -79,7 +63,7 @@ func init() {
 		return iv, nil
 	})
 	justify := func(name string, f func(arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval) {
-		rowFn(name, TypeInterval, [][]string{{"interval"}}, func(_ *Ctx, v []any) (any, error) {
+		registerRowFn(name, TypeInterval, [][]string{{"interval"}}, func(_ *Ctx, v []any) (any, error) {
 			return f(v[0].(arrow.MonthDayNanoInterval)), nil
 		})
 	}
@@ -88,14 +72,14 @@ func init() {
 	justify("justify_interval", func(iv arrow.MonthDayNanoInterval) arrow.MonthDayNanoInterval {
 		return justifyHours(justifyDays(justifyWholeDays(iv), true))
 	})
-	rowFn("md5", TypeText, [][]string{{"text"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("md5", TypeText, [][]string{{"text"}}, func(_ *Ctx, v []any) (any, error) {
 		sum := md5.Sum([]byte(v[0].(string)))
 		return hex.EncodeToString(sum[:]), nil
 	})
-	rowFn("translate", TypeText, [][]string{{"text", "text", "text"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("translate", TypeText, [][]string{{"text", "text", "text"}}, func(_ *Ctx, v []any) (any, error) {
 		return translate(v[0].(string), v[1].(string), v[2].(string)), nil
 	})
-	rowFn("bit_length", TypeInt, [][]string{{"text"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("bit_length", TypeInt, [][]string{{"text"}}, func(_ *Ctx, v []any) (any, error) {
 		return int64(8 * len(v[0].(string))), nil
 	})
 	// make_interval(years, months, weeks, days, hours, mins, secs), every
@@ -107,7 +91,7 @@ func init() {
 			makeIntervalSigs[n] = append(makeIntervalSigs[n], "numeric")
 		}
 	}
-	rowFn("make_interval", TypeInterval, makeIntervalSigs, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("make_interval", TypeInterval, makeIntervalSigs, func(_ *Ctx, v []any) (any, error) {
 		var p [6]int64
 		for i := range min(len(v), 6) {
 			p[i] = v[i].(int64)
@@ -121,7 +105,7 @@ func init() {
 	// The text of dates and timestamps without time zone, held as the
 	// instants of their readings in the session zone (casts to text).
 	wallText := func(name string, date bool) {
-		rowFn(name, TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
+		registerRowFn(name, TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
 			return WallClockText(v[0].(Timestamp), date, c.Location), nil
 		})
 	}
@@ -131,13 +115,13 @@ func init() {
 	// reading (how Strata holds dates and timestamps without time zone);
 	// make_timestamptz reads the fields in the zone given, else the
 	// session's.
-	rowFn("make_date", TypeTimestamptz, [][]string{{"int", "int", "int"}}, func(c *Ctx, v []any) (any, error) {
+	registerRowFn("make_date", TypeTimestamptz, [][]string{{"int", "int", "int"}}, func(c *Ctx, v []any) (any, error) {
 		return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), 0, 0, 0, nil)
 	})
-	rowFn("make_timestamp", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}}, func(c *Ctx, v []any) (any, error) {
+	registerRowFn("make_timestamp", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}}, func(c *Ctx, v []any) (any, error) {
 		return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), v[3].(int64), v[4].(int64), toFloat(v[5]), nil)
 	})
-	rowFn("make_timestamptz", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}, {"int", "int", "int", "int", "int", "numeric", "text"}},
+	registerRowFn("make_timestamptz", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}, {"int", "int", "int", "int", "int", "numeric", "text"}},
 		func(c *Ctx, v []any) (any, error) {
 			var zone any
 			if len(v) == 7 {
@@ -367,4 +351,23 @@ func justifyDays(iv arrow.MonthDayNanoInterval, withTime bool) arrow.MonthDayNan
 		iv.Months++
 	}
 	return iv
+}
+
+// registerRowFn registers a function of result type dt computed row by
+// row, taking any of the signatures sigs.
+func registerRowFn(name string, dt arrow.DataType, sigs [][]string, f func(c *Ctx, v []any) (any, error)) {
+	register(name, funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			var err error
+			for _, sig := range sigs {
+				if err = want(args, sig...); err == nil {
+					return dt, nil
+				}
+			}
+			return nil, err
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(dt, n, args, true, func(v []any) (any, error) { return f(c, v) })
+		},
+	})
 }

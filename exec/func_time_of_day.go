@@ -249,7 +249,7 @@ func init() {
 	})
 	// __interval_time(interval) is interval::time: its time part (months
 	// and days dropped) wrapped into a day, as PostgreSQL's interval_time.
-	rowTimeFn("__interval_time", [][]string{{"interval"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("__interval_time", TypeInterval, [][]string{{"interval"}}, func(_ *Ctx, v []any) (any, error) {
 		return TimeOfDay(wrapDay(roundNanosToMicros(timeOf(v[0])))), nil
 	})
 	// __time_add(time, interval, sign) is time + interval (sign 1) or
@@ -274,11 +274,11 @@ func init() {
 		},
 	})
 	// __time_round(time, p) is time(p): rounded to p fractional digits.
-	rowTimeFn("__time_round", [][]string{{"interval", "int"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("__time_round", TypeInterval, [][]string{{"interval", "int"}}, func(_ *Ctx, v []any) (any, error) {
 		return TimeOfDay(roundTimePrecision(timeOf(v[0]), int(v[1].(int64)))), nil
 	})
 	// make_time(hour, min, sec), as PostgreSQL's.
-	rowTimeFn("make_time", [][]string{{"int", "int", "numeric"}}, func(_ *Ctx, v []any) (any, error) {
+	registerRowFn("make_time", TypeInterval, [][]string{{"int", "int", "numeric"}}, func(_ *Ctx, v []any) (any, error) {
 		h, m, sec := v[0].(int64), v[1].(int64), toFloat(v[2])
 		if h < 0 || m < 0 || m > 59 || !(sec >= 0 && sec <= 60) || h > 24 {
 			return nil, fmt.Errorf("time field value out of range: %d:%02d:%02g", h, m, sec)
@@ -288,25 +288,6 @@ func init() {
 			return nil, fmt.Errorf("time field value out of range: %d:%02d:%02g", h, m, sec)
 		}
 		return TimeOfDay(total), nil
-	})
-}
-
-// rowTimeFn registers a function of time (interval) result computed row by
-// row.
-func rowTimeFn(name string, sigs [][]string, f func(c *Ctx, v []any) (any, error)) {
-	register(name, funcDef{
-		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-			var err error
-			for _, sig := range sigs {
-				if err = want(args, sig...); err == nil {
-					return TypeInterval, nil
-				}
-			}
-			return nil, err
-		},
-		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			return rowwise(TypeInterval, n, args, true, func(v []any) (any, error) { return f(c, v) })
-		},
 	})
 }
 
