@@ -44,7 +44,22 @@ type Frame struct {
 	// ORDER BY values).
 	Groups     bool
 	Start, End Bound
+	// Exclude takes rows out of every row's frame (EXCLUDE CURRENT ROW,
+	// GROUP or TIES).
+	Exclude FrameExclude
 }
+
+// FrameExclude is a frame's EXCLUDE clause.
+type FrameExclude uint8
+
+// The EXCLUDE clauses: NO OTHERS (the default), CURRENT ROW (the row
+// itself), GROUP (the row and its peers), TIES (its peers, not itself).
+const (
+	ExcludeNoOthers FrameExclude = iota
+	ExcludeCurrentRow
+	ExcludeGroup
+	ExcludeTies
+)
 
 // DefaultFrame is SQL's frame when none is given: with ORDER BY, from the
 // partition's start to the current row's last peer; without, the whole
@@ -350,7 +365,8 @@ func (f *WindowFunc) partition(ctx context.Context, p []rowRef, out []any, index
 			buckets = k
 		}
 	}
-	var run winAgg // count/sum/avg/min/max of the frames so far
+	var run winAgg    // count/sum/avg/min/max of the frames so far
+	var rows []rowRef // a frame's rows, when EXCLUDE makes a hole in it
 	for i, r := range p {
 		if i%4096 == 4095 {
 			if err := ctx.Err(); err != nil {
@@ -421,13 +437,36 @@ func (f *WindowFunc) partition(ctx context.Context, p []rowRef, out []any, index
 				}
 			}
 			var err error
-			if v, err = f.frameValue(p, s, e, argAt, intArg, r, &run); err != nil {
+			if f.Frame.Exclude != ExcludeNoOthers {
+				// The frame's rows less the excluded: computed afresh for
+				// each row, as no running state fits a frame with a hole.
+				rows = f.excluded(rows[:0], p, s, e, i, peerStart[i], peerEnd[i])
+				run = winAgg{cand: run.cand[:0], buf: run.buf[:0]}
+				v, err = f.frameValue(rows, 0, len(rows), argAt, intArg, r, &run)
+			} else {
+				v, err = f.frameValue(p, s, e, argAt, intArg, r, &run)
+			}
+			if err != nil {
 				return err
 			}
 		}
 		out[index(r)] = v
 	}
 	return nil
+}
+
+// excluded appends to dst the rows of frame [s, e) of p that row i's
+// EXCLUDE clause leaves in; row i's peers are [ps, pe).
+func (f *WindowFunc) excluded(dst, p []rowRef, s, e, i, ps, pe int) []rowRef {
+	from, to := i, i+1 // the rows taken out
+	if f.Frame.Exclude != ExcludeCurrentRow {
+		from, to = ps, pe
+	}
+	dst = append(dst, p[s:max(s, min(e, from))]...)
+	if f.Frame.Exclude == ExcludeTies && i >= s && i < e {
+		dst = append(dst, p[i])
+	}
+	return append(dst, p[min(e, max(s, to)):e]...)
 }
 
 // frame returns row i's frame as [s, e) within the partition.

@@ -514,24 +514,11 @@ func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
 		return nil, err
 	}
 	x = settle(x)
-	elem := q.pgTypeOf(call.args[0], x)
-	if elem == 0 {
-		elem = enginePG(x.Type())
+	elemText, pg, err := q.arrayElem(call.args[0], x)
+	if err != nil {
+		return nil, err
 	}
-	pg, ok := arrayOIDs[elem]
-	if !ok {
-		return nil, notSupported("array_agg of " + typeName(int64(elem)))
-	}
-	loc := q.b.ctx.Location
-	agg := exec.Agg{Func: exec.AggStringAgg, Distinct: call.distinct, Sep: ",",
-		Arg: &rowFunc{name: "array_elem", args: []exec.Expr{x}, dt: exec.TypeText, fn: func(v []any) (any, error) {
-			if v[0] == nil {
-				return "NULL", nil
-			}
-			var sb strings.Builder
-			appendArrayElem(&sb, arrayElemText(v[0], x.Type(), elem, loc))
-			return sb.String(), nil
-		}}}
+	agg := exec.Agg{Func: exec.AggStringAgg, Distinct: call.distinct, Sep: ",", Arg: elemText}
 	if call.filter != nil {
 		f, err := q.aggFilter(call.filter)
 		if err != nil {
@@ -546,8 +533,38 @@ func (q *selectBinder) arrayAgg(call *aggCall) (exec.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rowFunc{name: "array_agg", args: []exec.Expr{col}, dt: exec.TypeText, pg: pg, strict: true,
-		fn: func(v []any) (any, error) { return "{" + v[0].(string) + "}", nil }}, nil
+	return bracedArray(col, pg), nil
+}
+
+// arrayElem is value x (of AST e) as an element of array_agg's text: its
+// array text form, quoted where it must be, NULL as NULL (never a NULL
+// value, so string_agg of them keeps NULL elements); pg is the array's
+// type.
+func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Expr, pg uint32, err error) {
+	elem := q.pgTypeOf(e, x)
+	if elem == 0 {
+		elem = enginePG(x.Type())
+	}
+	pg, ok := arrayOIDs[elem]
+	if !ok {
+		return nil, 0, notSupported("array_agg of " + typeName(int64(elem)))
+	}
+	loc := q.b.ctx.Location
+	return &rowFunc{name: "array_elem", args: []exec.Expr{x}, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		if v[0] == nil {
+			return "NULL", nil
+		}
+		var sb strings.Builder
+		appendArrayElem(&sb, arrayElemText(v[0], x.Type(), elem, loc))
+		return sb.String(), nil
+	}}, pg, nil
+}
+
+// bracedArray is array_agg's result from the string_agg of its elements
+// (NULL for no rows), typed pg.
+func bracedArray(joined exec.Expr, pg uint32) exec.Expr {
+	return &rowFunc{name: "array_agg", args: []exec.Expr{joined}, dt: exec.TypeText, pg: pg, strict: true,
+		fn: func(v []any) (any, error) { return "{" + v[0].(string) + "}", nil }}
 }
 
 // aggOrder sets the ORDER BY of an aggregate that joins its values

@@ -153,6 +153,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		if f.Frame, err = q.frame(spec.frame, f.Order); err != nil {
 			return nil, err
 		}
+		f.Frame.Exclude = spec.exclude
 	}
 	// lead/lag default must have the value's type; a fractional default of
 	// an integer value makes both numeric (lead(n, 1, 0.5)), as PostgreSQL
@@ -184,6 +185,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		}
 		return q.b.call("__interval_sum", parts)
 	}
+	var wrap func(exec.Expr) exec.Expr
 	if dt, ok := rankingFuncs[name]; ok {
 		f.DT = dt
 	} else {
@@ -224,6 +226,17 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 				}
 			}
 			f.DT = exec.TypeText
+		case "array_agg":
+			// string_agg of the elements' array text over the same frame.
+			if len(f.Args) != 1 {
+				return nil, errorf(CodeUndefinedFunc, "function array_agg takes one argument")
+			}
+			elemText, pg, err := q.arrayElem(wargs[0], f.Args[0])
+			if err != nil {
+				return nil, err
+			}
+			f.Name, f.Args, f.DT = "string_agg", []exec.Expr{elemText, &exec.Literal{V: ",", DT: exec.TypeText}}, exec.TypeText
+			wrap = func(joined exec.Expr) exec.Expr { return bracedArray(joined, pg) }
 		case "stddev", "variance", "stddev_samp", "stddev_pop", "var_samp", "var_pop":
 			if len(f.Args) != 1 || !exec.IsWindowMoment(name) {
 				return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
@@ -234,6 +247,9 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		}
 	}
 	q.wins = append(q.wins, f)
+	if wrap != nil {
+		return wrap(windowPlaceholder(len(q.wins)-1, f.DT)), nil
+	}
 	return windowPlaceholder(len(q.wins)-1, f.DT), nil
 }
 
@@ -248,6 +264,30 @@ type windowSpec struct {
 	partition []ast.ExprNode
 	order     []*ast.ByItem
 	frame     *ast.FrameClause
+	exclude   exec.FrameExclude // the frame's EXCLUDE clause
+}
+
+// frameExclude takes the EXCLUDE clause package sql wrote as the last
+// ORDER BY item (sql.MarkerFrameExclude) off window spec s; a spec whose
+// only item it was has no ORDER BY.
+func frameExclude(s ast.WindowSpec) (ast.WindowSpec, exec.FrameExclude) {
+	if s.OrderBy == nil || len(s.OrderBy.Items) == 0 {
+		return s, exec.ExcludeNoOthers
+	}
+	items := s.OrderBy.Items
+	m, ok := items[len(items)-1].Expr.(*ast.FuncCallExpr)
+	if !ok || m.FnName.L != sql.MarkerFrameExclude || len(m.Args) != 1 {
+		return s, exec.ExcludeNoOthers
+	}
+	mode := map[string]exec.FrameExclude{"current row": exec.ExcludeCurrentRow, "group": exec.ExcludeGroup, "ties": exec.ExcludeTies}[constText(m.Args[0])]
+	if len(items) == 1 {
+		s.OrderBy = nil
+	} else {
+		ob := *s.OrderBy
+		ob.Items = items[:len(items)-1]
+		s.OrderBy = &ob
+	}
+	return s, mode
 }
 
 // windowSpec resolves OVER (...) and OVER w against the WINDOW clause.
@@ -262,12 +302,13 @@ func (q *selectBinder) windowSpec(s ast.WindowSpec) (windowSpec, error) {
 // have a frame.
 func (q *selectBinder) resolveWindow(s ast.WindowSpec, before int) (windowSpec, error) {
 	var out windowSpec
+	s, exclude := frameExclude(s)
 	ref := s.Name.O
 	if ref == "" {
 		ref = s.Ref.O
 	}
 	if ref == "" {
-		return q.ownClauses(s, out), nil
+		return q.ownClauses(s, exclude, out), nil
 	}
 	at := -1
 	for i, named := range q.sel.WindowSpecs[:before] {
@@ -295,11 +336,11 @@ func (q *selectBinder) resolveWindow(s ast.WindowSpec, before int) (windowSpec, 
 	case base.frame != nil:
 		return out, errorf("42P20", "cannot copy window %q because it has a frame clause", ref)
 	}
-	return q.ownClauses(s, base), nil
+	return q.ownClauses(s, exclude, base), nil
 }
 
 // ownClauses adds s's own PARTITION BY, ORDER BY and frame to out.
-func (q *selectBinder) ownClauses(s ast.WindowSpec, out windowSpec) windowSpec {
+func (q *selectBinder) ownClauses(s ast.WindowSpec, exclude exec.FrameExclude, out windowSpec) windowSpec {
 	if s.PartitionBy != nil {
 		for _, item := range s.PartitionBy.Items {
 			out.partition = append(out.partition, item.Expr)
@@ -309,7 +350,7 @@ func (q *selectBinder) ownClauses(s ast.WindowSpec, out windowSpec) windowSpec {
 		out.order = s.OrderBy.Items
 	}
 	if s.Frame != nil {
-		out.frame = s.Frame
+		out.frame, out.exclude = s.Frame, exclude
 	}
 	return out
 }

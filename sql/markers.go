@@ -35,6 +35,11 @@ const (
 	MarkerPipe                    = "__pg_pipe"           // (summary): summary -> accessor(args) is accessor(__pg_pipe(summary), args)
 	MarkerGroupDistinct           = "__pg_group_distinct" // (): first item of GROUP BY DISTINCT (duplicate grouping sets removed)
 	MarkerWithTies                = "__pg_with_ties"      // (): last ORDER BY item of FETCH FIRST n ROWS WITH TIES
+	// MarkerFrameExclude is the last ORDER BY item of a window whose frame
+	// has EXCLUDE CURRENT ROW|GROUP|TIES: ('current row'|'group'|'ties').
+	// A window without ORDER BY gets ORDER BY MarkerFrameExclude(...),
+	// which is then its only item (no ordering of its own).
+	MarkerFrameExclude = "__pg_frame_exclude"
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

@@ -133,7 +133,7 @@ func withInsert(toks []token) ([]token, bool) {
 
 // parseQuery rewrites and parses a SELECT or INSERT.
 func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
-	r := &rewriter{src: src, toks: toks, insert: kind == Insert, out: make([]outTok, 0, len(toks)+len(toks)/4+8)}
+	r := &rewriter{src: src, toks: toks, insert: kind == Insert, out: make([]outTok, 0, len(toks)+len(toks)/4+8), frameAt: -1}
 	if err := r.rewrite(); err != nil {
 		return err
 	}

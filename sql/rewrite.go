@@ -99,6 +99,9 @@ type rewriter struct {
 	// pending are errors of LIMIT, OFFSET and FETCH values, raised once the
 	// statement parsed.
 	pending []*deferredErr
+	// frameAt is where in out the last window frame's ROWS, RANGE or
+	// GROUPS was written (-1: none since), for its EXCLUDE clause.
+	frameAt int
 }
 
 var eofTok = token{}

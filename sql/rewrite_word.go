@@ -207,9 +207,22 @@ func (r *rewriter) funcName(t token, name string) {
 	if t.kind != tQIdent && windowArgKinds[name] != 0 && r.callNeedsGrammar() {
 		r.windowArgs(name)
 	}
-	if t.kind != tQIdent && windowOnlyAggs[name] && r.callNeedsGrammar() && !r.tok(1).word("distinct") && !r.tok(1).word("all") {
-		r.windowAgg(t, name)
-		return
+	if t.kind != tQIdent && windowOnlyAggs[name] && r.callNeedsGrammar() {
+		if end, _ := r.callExtent(r.i); end >= 0 && r.tok(end+1-r.i).word("over") {
+			// PostgreSQL's words for what its windows do not take.
+			if r.tok(1).word("distinct") {
+				r.fail(t, CodeFeatureNotSupported, "DISTINCT is not implemented for window functions", "")
+				return
+			}
+			if r.callHasOrderBy(end) {
+				r.fail(t, CodeFeatureNotSupported, "aggregate ORDER BY is not implemented for window functions", "")
+				return
+			}
+		}
+		if !r.tok(1).word("distinct") && !r.tok(1).word("all") {
+			r.windowAgg(t, name)
+			return
+		}
 	}
 	if strings.HasPrefix(strings.ToLower(name), markerPrefix) {
 		r.fail(t, CodeSyntaxError, "function names starting with "+markerPrefix+" are reserved", "rename the function")
@@ -549,8 +562,13 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		if next.word("between") || next.word("unbounded") || next.word("current") ||
 			((next.kind == tNumber || next.kind == tParam) && (r.tok(2).word("preceding") || r.tok(2).word("following"))) {
 			r.i++
+			r.frameAt = len(r.out)
 			r.emit(t, okKeyword, strings.ToUpper(w))
 			return true
+		}
+	case "exclude":
+		if r.frameAt >= 0 {
+			return r.frameExclude(t)
 		}
 	case "current":
 		if next.word("row") {
@@ -971,8 +989,81 @@ func (r *rewriter) callExtent(open int) (end int, commas []int) {
 	return -1, commas
 }
 
+// frameExclude reads a window frame's EXCLUDE clause (r.i at EXCLUDE),
+// which TiDB's grammar has not: EXCLUDE NO OTHERS is dropped, the others
+// become MarkerFrameExclude('current row'|'group'|'ties'), the window's
+// last ORDER BY item, written before the frame's ROWS/RANGE/GROUPS.
+func (r *rewriter) frameExclude(t token) bool {
+	var mode string
+	var n int
+	switch next := r.tok(1); {
+	case next.word("current") && r.tok(2).word("row"):
+		mode, n = "current row", 3
+	case next.word("group"):
+		mode, n = "group", 2
+	case next.word("ties"):
+		mode, n = "ties", 2
+	case next.word("no") && r.tok(2).word("others"):
+		mode, n = "", 3
+	default:
+		return false
+	}
+	at := r.frameAt
+	r.frameAt = -1
+	r.i += n
+	if mode == "" {
+		return true
+	}
+	// Has the window an ORDER BY? Read back from the frame to the
+	// window's '('.
+	ordered, depth := false, 0
+	for k := at - 1; k >= 0; k-- {
+		o := r.out[k]
+		if o.kind == okClose {
+			depth++
+		} else if o.kind == okOpen {
+			if depth == 0 {
+				break
+			}
+			depth--
+		} else if depth == 0 && o.kind == okKeyword && o.text == "ORDER" {
+			ordered = true
+			break
+		}
+	}
+	lead := r.mk(t, okComma, ",")
+	if !ordered {
+		r.insertAt(at, r.mk(t, okKeyword, "ORDER"), r.mk(t, okKeyword, "BY"))
+		at += 2
+		lead = outTok{}
+	}
+	toks := []outTok{r.mk(t, okFunc, MarkerFrameExclude), r.mk(t, okOpen, "("), r.mk(t, okLit, quoteString(mode)), r.mk(t, okClose, ")")}
+	if lead.kind != 0 {
+		toks = append([]outTok{lead}, toks...)
+	}
+	r.insertAt(at, toks...)
+	return true
+}
+
+// callHasOrderBy reports whether the call whose '(' is at r.i and whose
+// extent ends before input token end has an ORDER BY of its own.
+func (r *rewriter) callHasOrderBy(end int) bool {
+	depth := 0
+	for k := r.i; k < end; k++ {
+		switch t := r.toks[k]; {
+		case t.punct("(") || t.punct("["):
+			depth++
+		case t.punct(")") || t.punct("]"):
+			depth--
+		case depth == 1 && t.word("order") && k+1 < end && r.toks[k+1].word("by"):
+			return true
+		}
+	}
+	return false
+}
+
 // windowOnlyAggs are aggregates TiDB's grammar does not take OVER after.
-var windowOnlyAggs = map[string]bool{"string_agg": true, "bool_and": true, "bool_or": true, "every": true}
+var windowOnlyAggs = map[string]bool{"string_agg": true, "array_agg": true, "bool_and": true, "bool_or": true, "every": true}
 
 // windowAgg rewrites, in the input, name(args) OVER ... whose '(' is at
 // r.i as max(__pg_window_agg('name', args)) OVER ...: an aggregate TiDB
