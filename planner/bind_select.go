@@ -679,7 +679,7 @@ func (q *selectBinder) postAgg(e ast.ExprNode) (exec.Expr, bool, error) {
 		q.b.grouped = saved
 		return x, true, err
 	}
-	if containsAggregate(e) || containsGrouping(e) {
+	if containsAggregate(e) || containsGrouping(e) || containsWindow(e) {
 		return nil, false, nil // bound part by part: the hook sees the calls
 	}
 	// Not settled: a constant of unknown type ($1 sent untyped, 'x') still
