@@ -1042,6 +1042,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		return b.pgTypeofExpr(s, e.Args[0], args[0]), nil
+	case sql.MarkerOverlaps:
+		if len(e.Args) != 2 {
+			return nil, errorf(CodeSyntax, "malformed OVERLAPS")
+		}
+		return b.overlaps(s, e, h)
 	case "__pg_array_subquery":
 		if len(e.Args) != 1 {
 			return nil, errorf(CodeSyntax, "malformed ARRAY(subquery)")

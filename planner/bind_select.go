@@ -1345,6 +1345,8 @@ func figureName(e ast.ExprNode) (string, int) {
 			return "extract", 2
 		case "__pg_at_time_zone":
 			return "timezone", 2
+		case sql.MarkerOverlaps:
+			return "overlaps", 2
 		case "__pg_array", "__pg_array_subquery":
 			return "array", 2
 		case "__pg_subscript", "__pg_slice":

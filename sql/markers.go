@@ -40,6 +40,9 @@ const (
 	// A window without ORDER BY gets ORDER BY MarkerFrameExclude(...),
 	// which is then its only item (no ordering of its own).
 	MarkerFrameExclude = "__pg_frame_exclude"
+	// MarkerOverlaps is (row, row): (a, b) OVERLAPS (c, d), each row a
+	// *ast.RowExpr as written.
+	MarkerOverlaps = "__pg_overlaps"
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

@@ -166,6 +166,7 @@ func (r *rewriter) queryFrame() *frame {
 // rewrite runs the rewriter over all tokens of the statement.
 func (r *rewriter) rewrite() *Error {
 	r.frames = []*frame{{kind: fParen, query: true}}
+	r.overlaps()
 	for r.i < len(r.toks) && r.err == nil {
 		r.closeOperands()
 		r.step()
@@ -179,6 +180,56 @@ func (r *rewriter) rewrite() *Error {
 		r.err.Position = len([]rune(r.src[:r.toks[len(r.toks)-1].end])) + 1
 	}
 	return r.err
+}
+
+// overlaps rewrites, in the input, each [ROW](a, b) OVERLAPS [ROW](c, d)
+// as MarkerOverlaps([ROW](a, b), [ROW](c, d)): TiDB's grammar has no
+// OVERLAPS, and both rows are row constructors to it.
+func (r *rewriter) overlaps() {
+	for k := 1; k+1 < len(r.toks); k++ {
+		if !r.toks[k].word("overlaps") || !r.toks[k-1].punct(")") {
+			continue
+		}
+		open, depth := -1, 0
+		for j := k - 1; j >= 0 && open < 0; j-- {
+			switch t := r.toks[j]; {
+			case t.punct(")") || t.punct("]"):
+				depth++
+			case t.punct("(") || t.punct("["):
+				if depth--; depth == 0 {
+					open = j
+				}
+			}
+		}
+		right := k + 1
+		if r.toks[right].word("row") {
+			right++
+		}
+		end := -1
+		if right < len(r.toks) && r.toks[right].punct("(") {
+			end, _ = r.callExtent(right)
+		}
+		if open < 0 || end < 0 {
+			continue // the parser says what is wrong
+		}
+		if open > 0 && r.toks[open-1].word("row") {
+			open--
+		}
+		t := r.toks[k]
+		at := func(kind tokKind, val string) token {
+			return token{kind: kind, val: val, start: t.start, end: t.end, n: synthetic}
+		}
+		out := make([]token, 0, len(r.toks)+3)
+		out = append(out, r.toks[:open]...)
+		out = append(out, at(tQIdent, MarkerOverlaps), at(tPunct, "("))
+		out = append(out, r.toks[open:k]...)
+		out = append(out, at(tPunct, ","))
+		out = append(out, r.toks[k+1:end+1]...)
+		out = append(out, at(tPunct, ")"))
+		out = append(out, r.toks[end+1:]...)
+		r.toks = out
+		k = end + 3
+	}
 }
 
 // closeOperands closes the operand frames (right operand of ||, FULL or
