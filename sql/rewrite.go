@@ -482,6 +482,11 @@ func (r *rewriter) matchCase(j int) int {
 // apply to this primary.
 func (r *rewriter) primaryStart() int { return r.primaryEndingAt(len(r.out) - 1) }
 
+// keywordCalls are the calls whose name TiDB's grammar has as a keyword:
+// left(s, n), right(s, n), EXISTS (subquery), ROW(a, b); each with its
+// parenthesis is one primary (right(h, 1)::int).
+var keywordCalls = map[string]bool{"LEFT": true, "RIGHT": true, "EXISTS": true, "ROW": true}
+
 // primaryEndingAt is primaryStart for the primary ending at out[j]; a
 // window call f(...) OVER (...) or OVER name is one primary.
 func (r *rewriter) primaryEndingAt(j int) int {
@@ -497,7 +502,7 @@ func (r *rewriter) primaryEndingAt(j int) int {
 		if j >= 2 && r.out[j-1].kind == okKeyword && r.out[j-1].text == "OVER" {
 			return r.primaryEndingAt(j - 2)
 		}
-		if j > 0 && (r.out[j-1].kind == okFunc || (r.out[j-1].kind == okKeyword && datetimeNiladic[strings.ToLower(r.out[j-1].text)])) {
+		if j > 0 && (r.out[j-1].kind == okFunc || (r.out[j-1].kind == okKeyword && (datetimeNiladic[strings.ToLower(r.out[j-1].text)] || keywordCalls[r.out[j-1].text]))) {
 			j--
 			if j >= 2 && r.out[j-1].kind == okDot && r.out[j-2].kind == okIdent {
 				j -= 2
