@@ -323,6 +323,7 @@ func evalDateTrunc(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	if err != nil {
 		return nil, err
 	}
+	field = partUnit(field)
 	if interval {
 		return rowwise(TypeInterval, n, args[1:], true, func(v []any) (any, error) {
 			return truncInterval(v[0].(arrow.MonthDayNanoInterval), field)
@@ -567,35 +568,44 @@ func datePart(t time.Time, ns int64, field string) (float64, error) {
 	return 0, fmt.Errorf("unit %q not recognized for type timestamp with time zone", field)
 }
 
-// partUnit is the name extract and date_part know a unit by, for the
-// spellings PostgreSQL also reads (msec, secs, mins, hrs, ...).
+// partUnit is the name extract, date_part and date_trunc know a unit by,
+// for every spelling PostgreSQL reads (its units table, looked up by the
+// first 10 letters as it does: msec, secs, mins, hrs, qtr, microseconds
+// ...); other words (epoch, dow, ...) are returned as they are.
 func partUnit(u string) string {
-	switch u {
-	case "microsecond", "us", "usec", "usecs", "useconds":
-		return "microseconds"
-	case "millisecond", "ms", "msec", "msecs", "mseconds":
-		return "milliseconds"
-	case "s", "sec", "secs":
-		return "second"
-	case "m", "min", "mins":
-		return "minute"
-	case "h", "hr", "hrs":
-		return "hour"
-	case "d":
-		return "day"
-	case "mon", "mons":
-		return "month"
-	case "y", "yr", "yrs":
-		return "year"
-	case "dec", "decs", "decades":
-		return "decade"
-	case "c", "cent", "cents", "centuries":
-		return "century"
-	case "mil", "mils", "millennia", "millenniums":
-		return "millennium"
+	key := u
+	if len(key) > 10 {
+		key = key[:10]
+	}
+	if canon, ok := timeUnits[key]; ok {
+		return canon
 	}
 	return u
 }
+
+var timeUnits = func() map[string]string {
+	m := map[string]string{}
+	for canon, names := range map[string][]string{
+		"microseconds": {"microsecon", "us", "usec", "usecond", "useconds", "usecs"},
+		"milliseconds": {"millisecon", "ms", "msec", "msecond", "mseconds", "msecs"},
+		"second":       {"s", "sec", "second", "seconds", "secs"},
+		"minute":       {"m", "min", "mins", "minute", "minutes"},
+		"hour":         {"h", "hour", "hours", "hr", "hrs"},
+		"day":          {"d", "day", "days"},
+		"week":         {"w", "week", "weeks"},
+		"month":        {"mon", "mons", "month", "months"},
+		"quarter":      {"qtr", "quarter"},
+		"year":         {"y", "year", "years", "yr", "yrs"},
+		"decade":       {"dec", "decade", "decades", "decs"},
+		"century":      {"c", "cent", "centuries", "century"},
+		"millennium":   {"mil", "millennia", "millennium", "mils"},
+	} {
+		for _, n := range names {
+			m[n] = canon
+		}
+	}
+	return m
+}()
 
 func evalToTimestamp(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	out := make([]int64, n)
