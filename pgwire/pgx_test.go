@@ -635,3 +635,29 @@ func TestNumberParamErrors(t *testing.T) {
 		require.NotContains(t, pgErr.Message, "strconv")
 	}
 }
+
+// TestNumericTimeZones: SET TIME ZONE with a number is hours east of UTC,
+// fractions too (India's 5.5, Newfoundland's -3.5), named as PostgreSQL
+// 15 names the zone. Each case checked on PostgreSQL 15.
+func TestNumericTimeZones(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, c := range []struct{ set, name, shown string }{
+		{"5.5", "<+05:30>-05:30", "2016-07-01 08:30:00+05:30"},
+		{"'5.5'", "<+05:30>-05:30", "2016-07-01 08:30:00+05:30"},
+		{"-3.5", "<-03:30>+03:30", "2016-06-30 23:30:00-03:30"},
+		{"'-5.75'", "<-05:45>+05:45", "2016-06-30 21:15:00-05:45"},
+		{"5", "<+05>-05", "2016-07-01 08:00:00+05"},
+		{"'1e1'", "<+10>-10", "2016-07-01 13:00:00+10"},
+		{"'+02:30'", "+02:30", "2016-07-01 00:30:00-02:30"}, // POSIX: west
+	} {
+		_, err := conn.Exec(ctx, "SET TIME ZONE "+c.set)
+		require.NoError(t, err, c.set)
+		var name, shown string
+		require.NoError(t, conn.QueryRow(ctx, "SELECT current_setting('TimeZone'), (timestamptz '2016-07-01 03:00:00+00')::text").Scan(&name, &shown), c.set)
+		require.Equal(t, []string{c.name, c.shown}, []string{name, shown}, c.set)
+	}
+	_, err := conn.Exec(ctx, "SET TIME ZONE 'nan'")
+	require.Equal(t, "22023", pgErr(t, err).Code)
+}

@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -241,6 +242,16 @@ func loadZone(v string) (*time.Location, string, error) {
 	case "LOCAL":
 		return time.Local, time.Local.String(), nil
 	}
+	if hours, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(hours) && !strings.ContainsAny(v, "xX_") {
+		// A number of hours east of UTC, fractions too (5.5 is India's
+		// +05:30), named as PostgreSQL names it: <+05:30>-05:30.
+		if math.Abs(hours) >= 16 {
+			return nil, "", fmt.Errorf("offset out of range")
+		}
+		secs := int(math.Round(hours * 3600))
+		name := posixOffsetName(secs)
+		return time.FixedZone(name, secs), name, nil
+	}
 	if v != "" && (v[0] == '+' || v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
 		var h, m int
 		sign := 1
@@ -275,6 +286,23 @@ func loadZone(v string) (*time.Location, string, error) {
 		}
 	}
 	return loc, loc.String(), nil
+}
+
+// posixOffsetName is PostgreSQL's name for the fixed zone secs east of
+// UTC: <+05:30>-05:30 (the abbreviation, then the POSIX offset, west).
+func posixOffsetName(secs int) string {
+	sign, west := "+", "-"
+	if secs < 0 {
+		sign, west, secs = "-", "+", -secs
+	}
+	off := fmt.Sprintf("%02d", secs/3600)
+	if m, sec := secs%3600/60, secs%60; m != 0 || sec != 0 {
+		off += fmt.Sprintf(":%02d", m)
+		if sec != 0 {
+			off += fmt.Sprintf(":%02d", sec)
+		}
+	}
+	return "<" + sign + off + ">" + west + off
 }
 
 // formatTimeout writes a timeout as PostgreSQL shows it: whole
