@@ -897,7 +897,27 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return b.fold(&exec.Cond{Kind: kind, Args: args, DT: dt})
 	case "now", "current_timestamp", "localtimestamp", "statement_timestamp", "transaction_timestamp":
 		b.volatile = true
-		now := &exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}
+		nanos := b.ctx.Now.UnixNano()
+		if len(e.Args) > 0 {
+			// current_timestamp(p), localtimestamp(p): rounded to p
+			// digits after the second (half up), as PostgreSQL rounds.
+			v, ok := e.Args[0].(*driver.ValueExpr)
+			if len(e.Args) > 1 || !ok || v.Kind() != driver.KindInt64 || name != "current_timestamp" && name != "localtimestamp" {
+				return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function %s(%s) does not exist", name, strings.Repeat("integer, ", len(e.Args)-1)+"integer"),
+					Hint: "only CURRENT_TIMESTAMP and LOCALTIMESTAMP take an argument: the number of digits after the second"}
+			}
+			p := v.GetInt64()
+			if p < 0 {
+				return nil, errorf("22023", "%s(%d) precision must not be negative", strings.ToUpper(name), p)
+			}
+			unit := int64(1000)
+			for ; p < 6; p++ {
+				unit *= 10
+			}
+			micros := nanos / 1000 * 1000
+			nanos = (micros + unit/2) / unit * unit
+		}
+		now := &exec.Literal{V: exec.Timestamp(nanos), DT: exec.TypeTimestamptz}
 		if name == "localtimestamp" {
 			return &typedExpr{x: now, pg: 1114}, nil // timestamp without time zone
 		}
