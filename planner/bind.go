@@ -508,6 +508,8 @@ func (b *binder) valuesPGType(sel *ast.SelectStmt, c int, rows [][]exec.Expr, dt
 			if numberRank[pg] > numberRank[t] { // int2 < int4 < int8 < numeric
 				t = pg
 			}
+		case dt.ID() == arrow.TIMESTAMP:
+			t = commonPG(t, pg, dt) // date with timestamp: timestamp
 		default:
 			return 0
 		}

@@ -164,11 +164,12 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 		}
 		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
 		// A quoted literal takes the other branch's PostgreSQL type too.
+		lnull, rnull := lc[i].Type.ID() == arrow.NULL, rc[i].Type.ID() == arrow.NULL
 		switch {
-		case lc[i].Unknown && !rc[i].Unknown:
+		case (lc[i].Unknown || lnull) && !rc[i].Unknown && !rnull:
 			cols[i].PGType, cols[i].Scale = narrowPG(rc[i].PGType, types[i]), rc[i].Scale
 			continue
-		case rc[i].Unknown && !lc[i].Unknown:
+		case (rc[i].Unknown || rnull) && !lc[i].Unknown && !lnull:
 			cols[i].PGType, cols[i].Scale = narrowPG(lc[i].PGType, types[i]), lc[i].Scale
 			continue
 		}
@@ -177,8 +178,9 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 		switch {
 		case lc[i].PGType == rc[i].PGType || exec.IsText(types[i]):
 			cols[i].PGType = narrowPG(lc[i].PGType, types[i])
-		case types[i].ID() == arrow.INT64:
-			cols[i].PGType = commonPG(lc[i].PGType, rc[i].PGType, types[i]) // int2 with int4: int4
+		case types[i].ID() == arrow.INT64 || types[i].ID() == arrow.TIMESTAMP:
+			// int2 with int4: int4; date with timestamp: timestamp.
+			cols[i].PGType = commonPG(lc[i].PGType, rc[i].PGType, types[i])
 		}
 		if lc[i].Scale == rc[i].Scale && cols[i].PGType == 1700 {
 			cols[i].Scale = lc[i].Scale
