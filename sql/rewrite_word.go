@@ -534,6 +534,11 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			}
 			r.emit(t, okComma, ",")
 			r.i += 3
+			if end := r.primaryExtent(r.i); end > r.i+1 && !(r.tok(0).punct("(") && r.matchingClose(r.i) == end-1) {
+				// The zone is a primary of several tokens (lower('UTC'),
+				// CASE ... END, z::text): read as if in parentheses.
+				r.wrapInput(r.i, end)
+			}
 			if r.tok(0).punct("(") {
 				r.i++
 				r.emit(r.tok(-1), okOpen, "(")
@@ -1043,6 +1048,118 @@ func (r *rewriter) frameExclude(t token) bool {
 	}
 	r.insertAt(at, toks...)
 	return true
+}
+
+// primaryExtent is the end (exclusive) of the primary expression starting
+// at input token k, as PostgreSQL's grammar reads the operand of AT TIME
+// ZONE: a constant, a typed literal (interval '1h'), a name, a call, a
+// parenthesised expression or CASE ... END, with a sign before it and
+// casts, subscripts and COLLATE after it; -1 if k starts none of those.
+func (r *rewriter) primaryExtent(k int) int {
+	at := func(j int) token {
+		if j < len(r.toks) {
+			return r.toks[j]
+		}
+		return eofTok
+	}
+	t := at(k)
+	end := -1
+	switch {
+	case t.punct("-") || t.punct("+"):
+		return r.primaryExtent(k + 1)
+	case t.punct("("):
+		if c := r.matchingClose(k); c >= 0 {
+			end = c + 1
+		}
+	case t.word("case"):
+		depth := 0
+		for j := k; j < len(r.toks); j++ {
+			if r.toks[j].word("case") {
+				depth++
+			} else if r.toks[j].word("end") {
+				if depth--; depth == 0 {
+					end = j + 1
+					break
+				}
+			}
+		}
+	case t.kind == tString || t.kind == tNumber || t.kind == tParam:
+		end = k + 1
+	case t.kind == tIdent || t.kind == tQIdent:
+		end = k + 1
+		for at(end).punct(".") && (at(end+1).kind == tIdent || at(end+1).kind == tQIdent) {
+			end += 2
+		}
+		switch {
+		case at(end).punct("("):
+			if c := r.matchingClose(end); c >= 0 {
+				end = c + 1
+			} else {
+				return -1
+			}
+		case at(end).kind == tString && end == k+1:
+			end++ // interval '1 hour', text 'x'
+		}
+	}
+	if end < 0 {
+		return -1
+	}
+	for {
+		switch {
+		case at(end).punct("::") && (at(end+1).kind == tIdent || at(end+1).kind == tQIdent):
+			end += 2
+			if at(end).punct("(") {
+				if c := r.matchingClose(end); c >= 0 {
+					end = c + 1
+				}
+			}
+			for at(end).punct("[") && at(end+1).punct("]") {
+				end += 2
+			}
+		case at(end).punct("["):
+			depth := 0
+			j := end
+			for ; j < len(r.toks); j++ {
+				if r.toks[j].punct("[") {
+					depth++
+				} else if r.toks[j].punct("]") {
+					if depth--; depth == 0 {
+						break
+					}
+				}
+			}
+			if j >= len(r.toks) {
+				return end
+			}
+			end = j + 1
+		case at(end).word("collate") && at(end+1).kind != 0:
+			end += 2
+		default:
+			return end
+		}
+	}
+}
+
+// matchingClose is the input index of the ')' closing the '(' at k, -1 if
+// none.
+func (r *rewriter) matchingClose(k int) int {
+	end, _ := r.callExtent(k)
+	return end
+}
+
+// wrapInput puts input tokens [from, to) in parentheses.
+func (r *rewriter) wrapInput(from, to int) {
+	t := r.toks[from]
+	open := token{kind: tPunct, val: "(", start: t.start, end: t.start, n: synthetic}
+	last := r.toks[to-1]
+	closing := token{kind: tPunct, val: ")", start: last.end, end: last.end, n: synthetic}
+	out := make([]token, 0, len(r.toks)+2)
+	out = append(out, r.toks[:from]...)
+	out = append(out, open)
+	out = append(out, r.toks[from:to]...)
+	out = append(out, closing)
+	out = append(out, r.toks[to:]...)
+	r.toks = out
 }
 
 // callHasOrderBy reports whether the call whose '(' is at r.i and whose

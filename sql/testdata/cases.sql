@@ -344,3 +344,5 @@ SELECT sum(x) OVER (ORDER BY t DESC NULLS FIRST ROWS BETWEEN 1 PRECEDING AND 1 F
 SELECT (a, b) OVERLAPS (c, interval '1 hour'), ROW(f(a), (b)) OVERLAPS ROW(c, d) AND x FROM t WHERE NOT (a, b + 1) OVERLAPS (c, d)
 # a cast after left(), right(), EXISTS ()
 SELECT right(h, 1)::int, left(h, 2)::text, exists(SELECT 1)::int, NOT EXISTS (SELECT 1)::bool FROM t
+# AT TIME ZONE of a call, CASE, a cast or a subscript
+SELECT t AT TIME ZONE current_setting('TimeZone'), t AT TIME ZONE lower(z)::text || 'x', t AT TIME ZONE CASE WHEN a THEN 'UTC' ELSE z END, t AT TIME ZONE zones[1] + i, t AT TIME ZONE pg_catalog.lower('UTC') FROM x
