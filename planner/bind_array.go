@@ -106,6 +106,24 @@ func (b *binder) arrayFunc(name string, args []exec.Expr) (x exec.Expr, ok bool,
 		}
 		x, err := b.subscript(a, args[1])
 		return x, true, err
+	case "__pg_slice":
+		// a[lo:hi], a[lo:], a[:hi]: the elements from lo to hi (1-based,
+		// within the array's bounds), as an array of the same type.
+		if len(args) != 3 {
+			return nil, true, errorf(CodeSyntax, "malformed array slice")
+		}
+		if a, ok := args[0].(*arrayLit); ok {
+			t, err := b.textArray(a)
+			if err != nil {
+				return nil, true, err
+			}
+			args[0] = t
+		}
+		if !isRuntimeArray(args[0]) {
+			return nil, true, errorf(CodeDatatype, "cannot subscript type %s because it does not support subscripting", exec.SQLTypeName(args[0].Type()))
+		}
+		x, err := b.arraySlice(args)
+		return x, true, err
 	case "array_to_string", "cardinality":
 		if a, ok := args[0].(*arrayLit); ok {
 			t, err := b.textArray(a)
@@ -405,6 +423,44 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 		a.pg = narrowPG(pgCastTypes[elem], dt)
 	}
 	return a, err
+}
+
+// arraySlice is array[lo:hi] over an array held as text; a bound that is
+// NULL is the array's own (a[2:], a[:3]).
+func (b *binder) arraySlice(args []exec.Expr) (exec.Expr, error) {
+	bounds := make([]exec.Expr, 2)
+	for i, a := range args[1:] {
+		x, err := b.coerce(a, exec.TypeInt)
+		if err != nil {
+			return nil, err
+		}
+		bounds[i] = settle(x)
+	}
+	pg := arrayPG(args[0])
+	lower := int64(1)
+	if pg == 22 || pg == 30 {
+		lower = 0 // vectors are indexed from 0
+	}
+	return &rowFunc{name: "slice", args: []exec.Expr{settle(args[0]), bounds[0], bounds[1]}, dt: exec.TypeText, pg: pg, fn: func(v []any) (any, error) {
+		if v[0] == nil {
+			return nil, nil
+		}
+		elems, err := arrayElems(v[0])
+		if err != nil {
+			return nil, err
+		}
+		lo, hi := int64(0), int64(len(elems))
+		if x, ok := v[1].(int64); ok {
+			lo = max(lo, x-lower)
+		}
+		if x, ok := v[2].(int64); ok {
+			hi = min(hi, x-lower+1)
+		}
+		if lo >= hi {
+			return "{}", nil
+		}
+		return formatArrayText(elems[lo:hi]), nil
+	}}, nil
 }
 
 // isRuntimeArray reports whether x can be an array held as text: a text

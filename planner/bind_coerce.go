@@ -1092,7 +1092,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return fn(b, args)
 	}
 	switch name {
-	case "current_schemas", "__pg_array", "__pg_percentiles", "__pg_any", "__pg_all", "__pg_subscript", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field",
+	case "current_schemas", "__pg_array", "__pg_percentiles", "__pg_any", "__pg_all", "__pg_subscript", "__pg_slice", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field",
 		"array_to_string", "cardinality":
 		if err := bindArgs(0); err != nil {
 			if pe := AsError(err); pe.Code == CodeNotSupported && strings.HasPrefix(name, "__pg_") {
