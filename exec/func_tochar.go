@@ -29,14 +29,25 @@ func init() {
 		case arrow.INTERVAL_MONTH_DAY_NANO:
 			return evalIntervalToChar(args, n)
 		}
-		return evalToChar(c, args, n)
+		return evalToChar(c, args, n, false)
+	}})
+	// __to_char_wall is to_char of a timestamp without time zone
+	// (held as the instant of its reading in the session's zone): the same
+	// wall clock, with no zone (TZ is empty, OF +00), as PostgreSQL.
+	register("__to_char_wall", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+		return TypeText, want(args, "timestamptz", "text")
+	}, eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+		return evalToChar(c, args, n, true)
 	}})
 }
+
+// noZone is the zone of a wall-clock reading: no name, no offset.
+var noZone = time.FixedZone("", 0)
 
 // evalToChar formats timestamps in the session's time zone with a
 // PostgreSQL template; the template is compiled once per batch when it is
 // constant.
-func evalToChar(c *Ctx, args []arg, n int) (arrow.Array, error) {
+func evalToChar(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 	ts, valid, err := timestampArg(args[0], n)
 	if err != nil {
 		return nil, err
@@ -62,7 +73,11 @@ func evalToChar(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			b.AppendNull()
 			continue
 		}
-		buf = appendToChar(buf[:0], time.Unix(0, v).In(c.Location), tmpl)
+		t := time.Unix(0, v).In(c.Location)
+		if wall {
+			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), noZone)
+		}
+		buf = appendToChar(buf[:0], t, tmpl)
 		b.Append(string(buf))
 	}
 	return b.NewArray(), nil

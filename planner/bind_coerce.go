@@ -1052,6 +1052,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				// float8 (the default for floats) as printf does.
 				return b.call("__to_char_numeric", args)
 			}
+			if args[0].Type().ID() == arrow.TIMESTAMP {
+				if (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], args[0]) == 1114 {
+					return b.call("__to_char_wall", args) // no zone to print
+				}
+			}
 			return b.call(name, args)
 		}
 	case "pg_typeof":
