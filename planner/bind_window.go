@@ -64,7 +64,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		wf, name = &c, c.Name
 	}
 	if wf.Distinct {
-		return nil, notSupported("DISTINCT in window functions")
+		return nil, &Error{Code: CodeNotSupported, Msg: "DISTINCT is not implemented for window functions"}
 	}
 	if wf.IgnoreNull || wf.FromLast {
 		return nil, notSupported("IGNORE NULLS / FROM LAST")

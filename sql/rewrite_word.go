@@ -233,12 +233,16 @@ func (r *rewriter) funcName(t token, name string) {
 		// PostgreSQL's stddev and variance are the sample statistics; TiDB's
 		// grammar reads them as MySQL's population ones. A plain call stays
 		// a call of that name (the planner knows both, and the result
-		// column is named after it, as in PostgreSQL); only TiDB's grammar
-		// takes DISTINCT and OVER, so those calls are spelled as the sample
-		// functions.
+		// column is named after it, as in PostgreSQL); with OVER it is
+		// spelled as the other aggregates TiDB takes no OVER after
+		// (windowAgg); only TiDB's grammar takes DISTINCT, so those calls
+		// are spelled as the sample functions.
 		switch {
 		case !r.callNeedsGrammar():
 			r.emit(t, okFunc, quoteIdent(name))
+			return
+		case !r.tok(1).word("distinct") && !r.tok(1).word("all"):
+			r.windowAgg(t, name) // OVER: keeps the name for the column
 			return
 		case name == "stddev":
 			text = "stddev_samp"

@@ -283,7 +283,7 @@ SELECT round(percent_rank() OVER (ORDER BY u)::numeric, 4)::float8, sum(x) OVER 
 
 # stddev and variance are the sample statistics, as in PostgreSQL
 SELECT stddev(x), variance(x), stddev_pop(x), "stddev"(x) FROM t
-# stddev and variance with DISTINCT or OVER go through TiDB's grammar as the sample functions
+# stddev and variance with DISTINCT go through TiDB's grammar as the sample functions; with OVER they keep their names
 SELECT stddev(DISTINCT x), variance(x) OVER (ORDER BY t), stddev(x) FILTER (WHERE x > 0) FROM t
 
 # grouping sets rollup cube
