@@ -251,6 +251,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		}
 		return nil, notSupported(fmt.Sprintf("unary operator %v", e.Op))
 	case *ast.IsNullExpr:
+		if row, ok := unparen(e.Expr).(*ast.RowExpr); ok {
+			return b.rowIsNull(s, row, e.Not, h)
+		}
 		x, err := sub(e.Expr)
 		if err != nil {
 			return nil, err
@@ -392,6 +395,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 	case *ast.ExistsSubqueryExpr:
 		return b.existsSubquery(s, e)
 	case *ast.CompareSubqueryExpr:
+		if row, ok := unparen(e.L).(*ast.RowExpr); ok {
+			return b.rowQuantified(s, row, e, h)
+		}
 		x, err := sub(e.L)
 		if err != nil {
 			return nil, err
@@ -408,7 +414,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 func exprKind(e ast.ExprNode) string {
 	switch e.(type) {
 	case *ast.RowExpr:
-		return "a row value here (row values are compared with rows, lists or subqueries in WHERE: (a, b) IN (SELECT ...), (a, b) > (1, 2))"
+		return "a row value here (row values are compared with rows, lists or subqueries: (a, b) > (1, 2), (a, b) IN (SELECT ...), (a, b) = (SELECT ...), ROW(a, b) IS NULL)"
 	case *ast.VariableExpr:
 		return "variables (@name)"
 	case *ast.ValuesExpr:

@@ -127,11 +127,24 @@ func (b *binder) rowIn(s *scope, row *ast.RowExpr, e *ast.PatternInExpr, h hook)
 func (b *binder) rowCompare(s *scope, e *ast.BinaryOperationExpr, h hook) (exec.Expr, bool, error) {
 	l, lok := unparen(e.L).(*ast.RowExpr)
 	r, rok := unparen(e.R).(*ast.RowExpr)
+	if lok != rok {
+		// (a, b) = (SELECT x, y ...): a subquery of one row; PostgreSQL
+		// takes it on the right of a comparison only.
+		if sub, ok := unparen(e.R).(*ast.SubqueryExpr); ok && lok && e.Op != opcode.NullEQ {
+			x, err := b.rowVsSubquery(s, l, sub, e.Op, h)
+			return x, true, err
+		}
+		_, lsub := unparen(e.L).(*ast.SubqueryExpr)
+		_, rsub := unparen(e.R).(*ast.SubqueryExpr)
+		if lsub || rsub {
+			return nil, true, errorf(CodeSyntax, "subquery must return only one column")
+		}
+	}
 	if !lok || !rok {
 		return nil, false, nil
 	}
 	switch e.Op {
-	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
+	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE, opcode.NullEQ:
 	default:
 		return nil, true, notSupported("this operator on row values")
 	}
@@ -144,7 +157,8 @@ func (b *binder) rowCompare(s *scope, e *ast.BinaryOperationExpr, h hook) (exec.
 	n := len(l.Values)
 	var x ast.ExprNode
 	switch e.Op {
-	case opcode.EQ, opcode.NE:
+	case opcode.EQ, opcode.NE, opcode.NullEQ:
+		// IS NOT DISTINCT FROM (<=>): every pair not distinct.
 		join := opcode.LogicAnd
 		if e.Op == opcode.NE {
 			join = opcode.LogicOr
