@@ -63,6 +63,8 @@ var sqlstateCases = []string{
 	`SELECT to_char(1, '9.9.9')`,
 	`SELECT to_char(1, 'S9S')`,
 	`SELECT to_char(1, 'S9PR')`,
+	`SELECT ntile(0) OVER () FROM cpu`,
+	`SELECT nth_value(usage, 0) OVER () FROM cpu`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -145,6 +145,10 @@ func AsError(err error) *Error {
 		code = "2201E" // invalid_argument_for_logarithm
 	case contains(msg, "field position must not be zero"):
 		code = "22023"
+	case contains(msg, "argument of ntile must be greater than zero"):
+		code = "22014" // invalid_argument_for_ntile_function
+	case contains(msg, "argument of nth_value must be greater than zero"):
+		code = "22016" // invalid_argument_for_nth_value_function
 	case contains(msg, "negative substring length"):
 		code = "22011" // substring_error
 	case contains(msg, "invalid input syntax for type interval"), contains(msg, "invalid input syntax for type timestamp"),
