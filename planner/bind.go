@@ -231,11 +231,18 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 			return b.bindTableName(src, alias)
 		case *ast.SelectStmt, *ast.SetOprStmt:
 			if f, ok := isTableFunction(src); ok {
-				return b.tableFunctionFrom(f, alias, n.ColumnNames)
+				s, err := b.tableFunctionFrom(f, alias, n.ColumnNames)
+				if err == nil && len(n.ColumnNames) > len(s.node.Columns()) {
+					return nil, errorf("42P10", "table %q has %d columns available but %d columns specified", alias, len(s.node.Columns()), len(n.ColumnNames))
+				}
+				return s, err
 			}
 			node, err := b.bindQuery(src.(ast.StmtNode))
 			if err != nil {
 				return nil, err
+			}
+			if len(n.ColumnNames) > len(node.Columns()) {
+				return nil, errorf("42P10", "table %q has %d columns available but %d columns specified", alias, len(node.Columns()), len(n.ColumnNames))
 			}
 			if len(n.ColumnNames) > 0 {
 				// (SELECT ...) AS s(a, b): package sql marks these Lateral

@@ -61,6 +61,24 @@ func (n *Join) Describe() string {
 // bindJoin binds a JOIN clause. Base tables in a join read all their
 // columns (column offsets of the right side must not move once bound);
 // the prune_columns rule drops those nothing reads.
+// distinctTableNames refuses a FROM list that names one table (or alias)
+// on both sides of a join, as PostgreSQL does: FROM t, t or FROM a JOIN b
+// a ON ... would make a.x ambiguous.
+func distinctTableNames(left, right *scope) error {
+	names := map[string]bool{}
+	for _, c := range left.cols {
+		if c.table != "" {
+			names[c.table] = true
+		}
+	}
+	for _, c := range right.cols {
+		if c.table != "" && names[c.table] {
+			return errorf("42712", "table name %q specified more than once", c.table)
+		}
+	}
+	return nil
+}
+
 func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	left, err := b.bindTableRef(j.Left)
 	if err != nil {
@@ -72,6 +90,9 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 			// A LATERAL subquery naming the left side's columns.
 			return b.bindLateral(j, left, ts)
 		}
+		return nil, err
+	}
+	if err := distinctTableNames(left, right); err != nil {
 		return nil, err
 	}
 	for _, s := range []*scope{left, right} {
@@ -110,6 +131,9 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	}
 	var names []string // USING's columns; NATURAL: those of one name on both sides
 	for _, u := range j.Using {
+		if slices.Contains(names, u.Name.O) {
+			return nil, errorf("42701", "column name %q appears more than once in USING clause", u.Name.O)
+		}
 		names = append(names, u.Name.O)
 	}
 	if j.NaturalJoin {
