@@ -189,6 +189,7 @@ func init() {
 	}
 	bitOp("__bitand", func(a, b int64) int64 { return a & b })
 	bitOp("__bitor", func(a, b int64) int64 { return a | b })
+	bitOp("__bitxor", func(a, b int64) int64 { return a ^ b })
 	bitOp("__shiftleft", func(a, b int64) int64 { return a << (uint64(b) & 63) })
 	bitOp("__shiftright", func(a, b int64) int64 { return a >> (uint64(b) & 63) })
 	// integer and smallint shifts: 32-bit, the count mod 32, cut to the type.

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
@@ -622,6 +623,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return b.funcCall(s, cast, h)
 	}
 	if name == sql.MarkerOp {
+		if x, ok := pgOtherOperator(e); ok {
+			return b.bindNode(s, x, h) // #, ^@, |/, ||/, @
+		}
 		return b.jsonOperator(s, e, h)
 	}
 	if x, ok, err := b.jsonFunc(s, e, name, h); ok {
@@ -1185,6 +1189,35 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return nil, e
 	}
 	return b.call(name, args)
+}
+
+// pgOtherOperator is the expression PostgreSQL's operators that package
+// sql spells __pg_op('op', ...) stand for, besides JSON's: a # b (bitwise
+// XOR), a ^@ b (starts_with), and the prefix |/ x (square root), ||/ x
+// (cube root) and @ x (absolute value).
+func pgOtherOperator(e *ast.FuncCallExpr) (ast.ExprNode, bool) {
+	if e.FnName.L != sql.MarkerOp || len(e.Args) < 2 {
+		return nil, false
+	}
+	v, ok := e.Args[0].(*driver.ValueExpr)
+	if !ok {
+		return nil, false
+	}
+	call := func(name string, args ...ast.ExprNode) ast.ExprNode {
+		return &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(name), Args: args}
+	}
+	switch op := v.GetString(); {
+	case op == "#" && len(e.Args) == 3:
+		return &ast.BinaryOperationExpr{Op: opcode.Xor, L: e.Args[1], R: e.Args[2]}, true
+	case op == "^@" && len(e.Args) == 3:
+		return call("starts_with", e.Args[1], e.Args[2]), true
+	case len(e.Args) == 2:
+		name := map[string]string{"|/": "sqrt", "||/": "cbrt", "@": "abs"}[op]
+		if name != "" {
+			return call(name, e.Args[1]), true
+		}
+	}
+	return nil, false
 }
 
 func markerFeature(name string) string {

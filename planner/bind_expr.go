@@ -629,10 +629,10 @@ func (b *binder) binary(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
 	case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod, opcode.IntDiv:
 		aop := map[opcode.Op]exec.ArithOp{opcode.Plus: exec.Add, opcode.Minus: exec.Sub, opcode.Mul: exec.Mul, opcode.Div: exec.Div, opcode.Mod: exec.Mod, opcode.IntDiv: exec.Div}[op]
 		return b.arith(aop, l, r)
-	case opcode.And, opcode.Or, opcode.LeftShift, opcode.RightShift:
+	case opcode.And, opcode.Or, opcode.Xor, opcode.LeftShift, opcode.RightShift:
 		// Bitwise operators on integers (with TiDB's precedence among
-		// themselves; PostgreSQL's # is not taken).
-		name := map[opcode.Op]string{opcode.And: "__bitand", opcode.Or: "__bitor", opcode.LeftShift: "__shiftleft", opcode.RightShift: "__shiftright"}[op]
+		// themselves; PostgreSQL's # arrives as Xor from pgOtherOperator).
+		name := map[opcode.Op]string{opcode.And: "__bitand", opcode.Or: "__bitor", opcode.Xor: "__bitxor", opcode.LeftShift: "__shiftleft", opcode.RightShift: "__shiftright"}[op]
 		l, err := b.coerce(l, exec.TypeInt)
 		if err != nil {
 			return nil, err

@@ -178,7 +178,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 	case *ast.BinaryOperationExpr:
 		switch e.Op {
-		case opcode.And, opcode.Or:
+		case opcode.And, opcode.Or, opcode.Xor:
 			// int2/int4 bitwise operators stay in the wider of the two.
 			l, r := q.pgTypeOf(e.L, x), q.pgTypeOf(e.R, x)
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
@@ -245,6 +245,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 		if t, ok := jsonFunctions[name]; ok {
 			return narrowPG(t, x.Type())
+		}
+		if op, ok := pgOtherOperator(e); ok {
+			return q.pgTypeOf(op, x)
 		}
 		if name == sql.MarkerOp && len(e.Args) == 3 {
 			// json -> key and #> path keep the json type; ->> and #>>

@@ -319,8 +319,20 @@ func (r *rewriter) operator(t token, op string) {
 			return
 		}
 		r.otherOperator(t, op)
-	case "->>", "#>", "#>>", "@>", "<@", "?", "?|", "?&":
+	case "->>", "#>", "#>>", "@>", "<@", "?", "?|", "?&", "#", "^@":
 		r.otherOperator(t, op)
+	case "|/", "||/", "@":
+		// Prefix square root, cube root and absolute value: __pg_op('op',
+		// x), x bound as ||'s right operand is.
+		if r.endsOperand() {
+			r.fail(t, CodeSyntaxError, "syntax error at or near \""+op+"\"", "")
+			return
+		}
+		r.emit(t, okFunc, MarkerOp)
+		r.emit(t, okOpen, "(")
+		r.emit(t, okLit, quoteString(op))
+		r.emit(t, okComma, ",")
+		r.frames = append(r.frames, &frame{kind: fConcat, open: t})
 	default:
 		r.fail(t, CodeFeatureNotSupported, "operator is not supported: "+op, "")
 	}

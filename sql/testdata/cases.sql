@@ -346,3 +346,5 @@ SELECT (a, b) OVERLAPS (c, interval '1 hour'), ROW(f(a), (b)) OVERLAPS ROW(c, d)
 SELECT right(h, 1)::int, left(h, 2)::text, exists(SELECT 1)::int, NOT EXISTS (SELECT 1)::bool FROM t
 # AT TIME ZONE of a call, CASE, a cast or a subscript
 SELECT t AT TIME ZONE current_setting('TimeZone'), t AT TIME ZONE lower(z)::text || 'x', t AT TIME ZONE CASE WHEN a THEN 'UTC' ELSE z END, t AT TIME ZONE zones[1] + i, t AT TIME ZONE pg_catalog.lower('UTC') FROM x
+# other operators: # and ^@ at ||'s precedence, prefix |/ ||/ @
+SELECT a # b + 1, s ^@ 'x', |/ a + 1, ||/ 8, @ -a * 2, 2 * |/ 16 FROM t
