@@ -1048,6 +1048,14 @@ func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 	if _, err := agg.ResultType(); err != nil {
 		return nil, errorf(CodeUndefinedFunc, "%v", err)
 	}
+	if agg.Arg != nil && onlyOuter(agg.Arg) && (agg.Time == nil || onlyOuter(agg.Time)) {
+		// PostgreSQL computes an aggregate of only the enclosing query's
+		// columns in that query (SELECT (SELECT max(v.x)) FROM v is one
+		// row); computing it here, per outer row, would answer
+		// differently.
+		return nil, &Error{Code: CodeNotSupported, Msg: "an aggregate of only the enclosing query's columns inside a subquery is not supported",
+			Hint: "compute the aggregate in the enclosing query itself (PostgreSQL evaluates it there)"}
+	}
 	id := aggID(agg)
 	i := slices.Index(q.aggID, id)
 	if i >= 0 && (hasVolatile(agg.Arg) || hasVolatile(agg.Time) || hasVolatile(agg.Filter)) {
