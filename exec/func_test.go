@@ -395,6 +395,7 @@ func FuzzToTimestamp(f *testing.F) {
 		{"2024-01-02 03:04:05", "YYYY-MM-DD HH24:MI:SS"}, {"05 Dec 2000", "DD Mon YYYY"}, {"20240102", "YYYYMMDD"},
 		{"1/2/24 3:04 PM", "MM/DD/YY HH:MI AM"}, {"12:3", "SS:MS"}, {"2024.032", "YYYY.DDD"}, {"", ""}, {"2024 +05", "YYYY TZH"},
 		{"2,024-1-1", "Y,YYY-MM-DD"}, {"2460000", "J"}, {"-", "YYYY"}, {"99999999999", "YYYY"},
+		{"2016-W10-3", `IYYY-"W"IW-ID`}, {"2016-100", "IYYY-IDDD"}, {"2016-10-03", "YYYY-WW-DD"}, {"13:14:15.12", "HH24:MI:SS.FF3"}, {"2016 Q2", "YYYY Q"},
 	} {
 		f.Add(c[0], c[1])
 	}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -30,6 +31,10 @@ type timeFields struct {
 	secsOfDay, julian         int
 	hasSecsOfDay, hasJulian   bool
 	hasYear, hasMonth, hasDay bool
+	// ISO 8601 week dates (IYYY, IW, ID, IDDD) and the week of the year
+	// (WW); iso and gregorian say which convention the fields used.
+	isoWeek, isoDay, isoYday, week int
+	iso, gregorian                 bool
 }
 
 // parseTemplate reads s with a compiled template.
@@ -107,9 +112,33 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 		var err error
 		var v, nd int
 		switch it.pat {
+		case "IYYY", "IYY", "IY", "I", "IW", "ID", "IDDD":
+			f.iso = true
+		case "YYYY", "Y,YYY", "YYY", "YY", "Y", "MM", "MONTH", "Month", "month", "MON", "Mon", "mon", "DD", "DDD", "WW":
+			f.gregorian = true
+		}
+		switch it.pat {
 		case "YYYY", "IYYY":
 			v, _, err = number(it, 4, exact, true)
 			f.year, f.hasYear = v, true
+		case "IW":
+			v, _, err = number(it, 2, exact, false)
+			f.isoWeek = v
+		case "ID":
+			v, _, err = number(it, 1, exact, false)
+			f.isoDay = v
+		case "IDDD":
+			v, _, err = number(it, 3, exact, false)
+			f.isoYday = v
+		case "WW":
+			v, _, err = number(it, 2, exact, false)
+			f.week = v
+		case "Q":
+			_, _, err = number(it, 1, exact, false) // read, and ignored as PostgreSQL does
+		case "FF1", "FF2", "FF3", "FF4", "FF5", "FF6":
+			// Up to n digits of the fraction, as US reads six.
+			v, nd, err = number(it, int(it.pat[2]-'0'), exact, false)
+			f.nsec += v * int(math.Pow10(6-nd)) * 1e3
 		case "Y,YYY":
 			var hi, lo int
 			if hi, _, err = number(it, 3, false, false); err == nil {
@@ -220,12 +249,38 @@ func (f timeFields) instant(loc *time.Location, text string) (time.Time, error) 
 		t := time.Date(-4713, time.November, 24, 12, 0, 0, 0, time.UTC).AddDate(0, 0, f.julian)
 		f.year, f.month, f.day = t.Year(), int(t.Month()), t.Day()
 	}
-	if f.yday > 0 && !f.hasMonth && !f.hasDay {
+	if f.iso && f.gregorian {
+		return time.Time{}, errors.New("invalid combination of date conventions")
+	}
+	if f.iso && (f.isoWeek > 0 || f.isoDay > 0 || f.isoYday > 0) {
+		// The Monday of ISO week 1 is that of the week holding 4 January.
+		jan4 := time.Date(f.year, 1, 4, 0, 0, 0, 0, time.UTC)
+		monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
+		var t time.Time
+		if f.isoYday > 0 {
+			t = monday.AddDate(0, 0, f.isoYday-1)
+		} else {
+			t = monday.AddDate(0, 0, (max(f.isoWeek, 1)-1)*7+max(f.isoDay, 1)-1)
+		}
+		f.year, f.month, f.day = t.Year(), int(t.Month()), t.Day()
+		f.hasMonth, f.hasDay = true, true
+	}
+	if f.week > 0 && f.yday == 0 {
+		f.yday = (f.week-1)*7 + 1 // WW: the week's first day, counted from 1 January
+	}
+	if f.yday > 0 && (f.month <= 1 || f.day <= 1) {
+		// The day of the year fills in the month and the day that no
+		// other field set, each on its own, as PostgreSQL does.
 		t := time.Date(f.year, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, f.yday-1)
 		if t.Year() != f.year {
 			return time.Time{}, outOfRange
 		}
-		f.month, f.day = int(t.Month()), t.Day()
+		if f.month <= 1 {
+			f.month = int(t.Month())
+		}
+		if f.day <= 1 {
+			f.day = t.Day()
+		}
 	}
 	if f.hasSecsOfDay {
 		f.hour, f.min, f.sec = f.secsOfDay/3600, f.secsOfDay/60%60, f.secsOfDay%60

@@ -163,6 +163,8 @@ func AsError(err error) *Error {
 		code = CodeOutOfRange
 	case contains(msg, "field value out of range"):
 		code = "22008" // datetime_field_overflow
+	case contains(msg, "invalid combination of date conventions"):
+		code = "22007" // invalid_datetime_format
 	case contains(msg, "invalid value") && contains(msg, "for \""):
 		code = "22007" // invalid_datetime_format (to_timestamp)
 	case contains(msg, "is only supported in to_char") || contains(msg, "is not supported in to_timestamp"),
