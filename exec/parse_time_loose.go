@@ -43,6 +43,9 @@ func parseLoose(s string) (tsParts, bool) {
 				return p, false
 			}
 			haveTime = true
+			if lr := strings.ToLower(rest); lr == "am" || lr == "pm" || lr == "a.m." || lr == "p.m." {
+				ampm, rest = lr[:1], "" // 12:14:15am
+			}
 			if rest != "" {
 				z, err := readZone(rest, s)
 				if err != nil {
@@ -77,6 +80,11 @@ func parseLoose(s string) (tsParts, bool) {
 			year, _ = strconv.Atoi(w)
 		case isDigits(w) && len(w) <= 2 && day < 0:
 			day, _ = strconv.Atoi(w)
+		case isDigits(w) && len(w) == 2 && day >= 0 && month >= 0 && year < 0:
+			// A two-digit year after the day and month (5 Mar 16), as
+			// PostgreSQL reads it: 70-99 are 1970-1999, 00-69 2000-2069.
+			year, _ = strconv.Atoi(w)
+			year = twoDigitYear(year)
 		case (w[0] == '+' || w[0] == '-') && haveTime && p.zone == nil, isAlpha(strings.ReplaceAll(w, "/", "")) && haveTime && p.zone == nil:
 			z, err := readZone(w, s)
 			if err != nil {
@@ -102,6 +110,25 @@ func parseLoose(s string) (tsParts, bool) {
 	}
 	p.year, p.month, p.day = year, month, day
 	return p, true
+}
+
+// twoDigitYear completes a year written with two digits as PostgreSQL's
+// date input does: 70-99 are 1970-1999, 00-69 2000-2069.
+func twoDigitYear(y int) int {
+	if y < 70 {
+		return y + 2000
+	}
+	return y + 1900
+}
+
+// monthByName reads a month's name, whole or from its first three letters
+// on (Jul, July, Sept).
+func monthByName(w string) (int, bool) {
+	lw := strings.ToLower(w)
+	if len(lw) < 3 || !isAlpha(lw) || monthNames[lw[:3]] == 0 || !strings.HasPrefix(longMonth(lw[:3]), lw) {
+		return 0, false
+	}
+	return monthNames[lw[:3]], true
 }
 
 func longMonth(abbr string) string {
@@ -173,7 +200,8 @@ func isDateWithSeparators(w string) bool {
 }
 
 // splitDate reads 2016-1-2, 2016/01/02, 2016.01.02 (year first), 01/02/2016
-// and 01-02-2016 (month first: DateStyle MDY) and 16-Feb-2016.
+// and 01-02-2016 (month first: DateStyle MDY), 16-Feb-2016, Feb-16-2016 and
+// 2016-Feb-16.
 func splitDate(w string) (y, m, d int, ok bool) {
 	var parts []string
 	for _, sep := range "-/." {
@@ -185,10 +213,23 @@ func splitDate(w string) (y, m, d int, ok bool) {
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
 		return 0, 0, 0, false
 	}
-	if mo, isName := monthNames[strings.ToLower(parts[1])]; isName && isDigits(parts[0]) && isDigits(parts[2]) {
-		d, _ = strconv.Atoi(parts[0])
+	if mo, isName := monthByName(parts[1]); isName && isDigits(parts[0]) && isDigits(parts[2]) {
+		if len(parts[0]) == 4 { // 2016-Jul-01
+			y, _ = strconv.Atoi(parts[0])
+			d, _ = strconv.Atoi(parts[2])
+			return y, mo, d, len(parts[2]) <= 2
+		}
+		d, _ = strconv.Atoi(parts[0]) // 01-Jul-2016
 		y, _ = strconv.Atoi(parts[2])
 		return y, mo, d, len(parts[2]) == 4
+	}
+	if mo, isName := monthByName(parts[0]); isName && isDigits(parts[1]) && isDigits(parts[2]) {
+		d, _ = strconv.Atoi(parts[1]) // Jul-01-2016, Jul-01-16
+		y, _ = strconv.Atoi(parts[2])
+		if len(parts[2]) == 2 {
+			y = twoDigitYear(y)
+		}
+		return y, mo, d, len(parts[1]) <= 2 && (len(parts[2]) == 4 || len(parts[2]) == 2)
 	}
 	for _, p := range parts {
 		if !isDigits(p) {

@@ -49,6 +49,16 @@ func TestParseTimestampSpellings(t *testing.T) {
 		"2016-01-02 12:00+05:60":               "time zone displacement out of range",
 		"\u00a02016-01-02":                     "invalid input syntax",
 		"Jan 2016":                             "invalid input syntax",
+		"Jul-01-2016":                          "2016-07-01 00:00:00",
+		"Jul-01-16":                            "2016-07-01 00:00:00",
+		"July-01-2016":                         "2016-07-01 00:00:00",
+		"2016-Jul-01":                          "2016-07-01 00:00:00",
+		"2016-September-01":                    "2016-09-01 00:00:00",
+		"5 Mar 16":                             "2016-03-05 00:00:00",
+		"5 Mar 99":                             "1999-03-05 00:00:00",
+		"2016-03-05 12:14:15am":                "2016-03-05 00:14:15",
+		"2016-03-05 01:14PM":                   "2016-03-05 13:14:00",
+		"Ju-01-2016":                           "invalid input syntax",
 	} {
 		ns, err := ParseTimestamp(in, time.UTC, now)
 		if err != nil {
