@@ -433,6 +433,9 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 
 // selectBody binds a SELECT block under its WITH clause.
 func (b *binder) selectBody(sel *ast.SelectStmt) (Node, error) {
+	if outer, ok := srfOverGroups(sel, len(b.stmt.DistinctOn[sel]) > 0); ok {
+		return b.selectBody(outer) // f(agg(...)) in a grouped select list
+	}
 	seriesInSelectList(sel)
 	in, err := b.bindFrom(sel.From)
 	if err != nil {

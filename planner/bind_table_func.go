@@ -2,11 +2,11 @@ package planner
 
 import (
 	"fmt"
-	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
@@ -185,6 +185,21 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		s := runtimeSeries(args, col)
 		s.Cols[0].PGType = pg
 		return derivedScope(s, alias), nil
+	}
+	if isNotSupported(err) && len(args) == 3 {
+		// Timestamps known when the query runs.
+		want := []arrow.DataType{exec.TypeTimestamptz, exec.TypeTimestamptz, exec.TypeInterval}
+		for i := range args {
+			if args[i], err = b.coerce(args[i], want[i]); err != nil {
+				return nil, err
+			}
+			args[i] = settle(args[i])
+		}
+		var tpg uint32
+		if wallClock {
+			tpg = 1114
+		}
+		return derivedScope(runtimeTimeSeries(args, col, tpg), alias), nil
 	}
 	if err != nil {
 		return nil, err
@@ -452,4 +467,92 @@ func keywordsScope(alias string) *scope {
 		t.addText(r)
 	}
 	return derivedScope(&Values{Cols: t.cols, Rows: t.rows}, alias)
+}
+
+// srfOverGroups rewrites a grouped SELECT (aggregates, GROUP BY, HAVING
+// or windows) with one set-returning function in its select list, such as
+// SELECT generate_series(min(time), max(time), '1 hour') FROM t or SELECT
+// host, unnest(array_agg(v)) FROM t GROUP BY host, as PostgreSQL runs it:
+// the groups first, then the function over each group's row. The query
+// becomes SELECT ..., f(g.args) ... FROM (the grouped query, the
+// function's arguments as columns) g, whose set-returning function
+// seriesInSelectList then moves to FROM. ORDER BY (output names or
+// ordinals), DISTINCT and LIMIT apply to the rows the function returns.
+// ok is false when sel is not such a query or when its ORDER BY names
+// something else.
+func srfOverGroups(sel *ast.SelectStmt, distinctOn bool) (*ast.SelectStmt, bool) {
+	if sel.Fields == nil || distinctOn {
+		return nil, false
+	}
+	grouped := sel.GroupBy != nil || sel.Having != nil || sel.WindowSpecs != nil
+	at := -1
+	var call *ast.FuncCallExpr
+	for i, f := range sel.Fields.Fields {
+		if f.WildCard != nil || f.Expr == nil {
+			return nil, false
+		}
+		grouped = grouped || containsAggregate(f.Expr) || containsWindow(f.Expr)
+		calls := srfCalls(f.Expr)
+		if len(calls) == 0 {
+			continue
+		}
+		if at >= 0 || len(calls) > 1 || ast.ExprNode(calls[0]) != unparen(f.Expr) {
+			return nil, false // several, or inside an expression
+		}
+		at, call = i, calls[0]
+	}
+	if at < 0 || !grouped {
+		return nil, false
+	}
+	names := make([]string, len(sel.Fields.Fields))
+	for i, f := range sel.Fields.Fields {
+		names[i] = f.AsName.O
+		if names[i] == "" {
+			names[i], _ = figureName(f.Expr)
+		}
+		if names[i] == "" {
+			names[i] = "?column?"
+		}
+	}
+	if sel.OrderBy != nil {
+		for _, o := range sel.OrderBy.Items {
+			switch x := o.Expr.(type) {
+			case *ast.PositionExpr: // ORDER BY 2
+			case *ast.ColumnNameExpr:
+				if x.Name.Table.O != "" || !slices.Contains(names, x.Name.Name.O) {
+					return nil, false
+				}
+			default:
+				return nil, false
+			}
+		}
+	}
+	const g = "__srf_groups"
+	col := func(name string) ast.ExprNode {
+		return &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(g), Name: ast.NewCIStr(name)}}
+	}
+	inner := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, From: sel.From, Where: sel.Where, GroupBy: sel.GroupBy,
+		Having: sel.Having, WindowSpecs: sel.WindowSpecs, Fields: &ast.FieldList{}}
+	outer := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Distinct: sel.Distinct, OrderBy: sel.OrderBy, Limit: sel.Limit, Fields: &ast.FieldList{}}
+	for i, f := range sel.Fields.Fields {
+		if i != at {
+			c := fmt.Sprintf("__c%d", i)
+			inner.Fields.Fields = append(inner.Fields.Fields, &ast.SelectField{Expr: f.Expr, AsName: ast.NewCIStr(c)})
+			outer.Fields.Fields = append(outer.Fields.Fields, &ast.SelectField{Expr: col(c), AsName: ast.NewCIStr(names[i])})
+			continue
+		}
+		fn := &ast.FuncCallExpr{Tp: call.Tp, FnName: call.FnName}
+		for j, a := range call.Args {
+			if !usesColumns(a) && !containsAggregate(a) && !containsWindow(a) {
+				fn.Args = append(fn.Args, a) // a constant keeps its type from the call ('1 hour')
+				continue
+			}
+			c := fmt.Sprintf("__a%d", j)
+			inner.Fields.Fields = append(inner.Fields.Fields, &ast.SelectField{Expr: a, AsName: ast.NewCIStr(c)})
+			fn.Args = append(fn.Args, col(c))
+		}
+		outer.Fields.Fields = append(outer.Fields.Fields, &ast.SelectField{Expr: fn, AsName: ast.NewCIStr(names[i])})
+	}
+	outer.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: inner, AsName: ast.NewCIStr(g)}}}
+	return outer, true
 }

@@ -87,15 +87,47 @@ func runtimeSeries(args []exec.Expr, col string) *TableFunc {
 		}}
 }
 
+// runtimeTimeSeries is generate_series(start, stop, step) over timestamps
+// known at run time, each the previous plus step in the session's
+// calendar (generate_series(date_trunc('day', min(time)), max(time),
+// '1 hour') over a grouped query's row).
+func runtimeTimeSeries(args []exec.Expr, col string, pg uint32) *TableFunc {
+	return &TableFunc{Name: "generate_series", Args: args, Cols: []Column{{Name: col, Type: exec.TypeTimestamptz, PGType: pg}},
+		rows: func(c *exec.Ctx, v []any) ([][]any, error) {
+			for _, x := range v {
+				if x == nil {
+					return nil, nil
+				}
+			}
+			start, stop := int64(v[0].(exec.Timestamp)), int64(v[1].(exec.Timestamp))
+			step := v[2].(arrow.MonthDayNanoInterval)
+			sign := exec.IntervalSign(step)
+			if sign == 0 {
+				return nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
+			}
+			var rows [][]any
+			for t := start; sign > 0 && t <= stop || sign < 0 && t >= stop; {
+				if len(rows) == maxSeriesRows {
+					return nil, &Error{Code: "54000", Msg: fmt.Sprintf("generate_series in FROM is limited to %d rows", maxSeriesRows)}
+				}
+				rows = append(rows, []any{exec.Timestamp(t)})
+				next, ok := exec.AddInterval(t, step, c.Location)
+				if !ok || (sign > 0) != (next > t) {
+					break // past the times Strata holds
+				}
+				t = next
+			}
+			return rows, nil
+		}}
+}
+
 // runtimeUnnest is unnest(array) over an array held as text: one text row
 // per element.
 func runtimeUnnest(arg exec.Expr, col string, elem uint32) *TableFunc {
-	// Elements of times (dates, timestamps, intervals, times of day) are
-	// read back into their type; others stay text, as held.
-	dt := arrow.DataType(exec.TypeText)
-	if et := elemType(arrayOIDs[elem]); et.ID() == arrow.TIMESTAMP || et.ID() == arrow.INTERVAL_MONTH_DAY_NANO {
-		dt = et
-	}
+	// Elements of a known type (numbers, booleans, dates, timestamps,
+	// intervals, times of day) are read back into it; others stay text,
+	// as held.
+	dt := elemType(arrayOIDs[elem])
 	return &TableFunc{Name: "unnest", Args: []exec.Expr{arg}, Cols: []Column{{Name: col, Type: dt, PGType: narrowPG(elem, dt)}},
 		rows: func(c *exec.Ctx, v []any) ([][]any, error) {
 			if v[0] == nil {
