@@ -109,3 +109,43 @@ func TestTimeArrays(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, `SELECT array_agg(time::time ORDER BY time)::text FROM cpu`).Scan(&text))
 	require.Equal(t, "{22:13:20,22:13:30,22:13:40}", text)
 }
+
+// TestConstantArrayTypes: ARRAY[...] of constants has PostgreSQL 15's
+// element type (int8 beyond int4's range or cast so, int2, float4,
+// varchar), so binary clients read the values whole: an int8[] labelled
+// int4[] was sent as 4-byte elements, the client reading -1 for
+// 9223372036854775807. Each OID as PostgreSQL 15 reports it.
+func TestConstantArrayTypes(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+	q := `SELECT ARRAY[9223372036854775807::int8, -9223372036854775807::int8], ARRAY[1, 3000000000], ARRAY[1::int2, NULL], ARRAY[1.1::float4, 0.1::float4], ARRAY['a'::varchar, 'b'], ARRAY[10, 20], (ARRAY[10, 20, 30])[2], (ARRAY[1.1::float4])[1]`
+	rows, err := conn.Query(ctx, q)
+	require.NoError(t, err)
+	var oids []uint32
+	for _, f := range rows.FieldDescriptions() {
+		oids = append(oids, f.DataTypeOID)
+	}
+	rows.Close()
+	require.Equal(t, []uint32{1016, 1016, 1005, 1021, 1015, 1007, 23, 700}, oids)
+	var big, mixed []int64
+	var small []pgtype.Int2
+	var f4 []float32
+	var vc []string
+	var i4 []int32
+	var sub int32
+	var sub4 float32
+	require.NoError(t, conn.QueryRow(ctx, q).Scan(&big, &mixed, &small, &f4, &vc, &i4, &sub, &sub4))
+	require.Equal(t, []int64{9223372036854775807, -9223372036854775807}, big)
+	require.Equal(t, []int64{1, 3000000000}, mixed)
+	require.Equal(t, []pgtype.Int2{{Int16: 1, Valid: true}, {}}, small)
+	require.Equal(t, []float32{1.1, 0.1}, f4)
+	require.Equal(t, []string{"a", "b"}, vc)
+	require.Equal(t, []int32{10, 20}, i4)
+	require.Equal(t, int32(20), sub)
+	require.Equal(t, float32(1.1), sub4)
+	var text string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT ARRAY[1.1::float4, 0.1::float4]::text`).Scan(&text))
+	require.Equal(t, "{1.1,0.1}", text)
+}

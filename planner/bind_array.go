@@ -214,6 +214,55 @@ func (b *binder) constArray(args []exec.Expr) (*arrayLit, error) {
 	return out, nil
 }
 
+// constArrayPG is the element type PostgreSQL gives ARRAY[...] of
+// elements es (bound as xs) of engine type dt, when narrower than dt's:
+// integers the widest of int2 < int4 < int8 among them (ARRAY[1::int2] is
+// int2[], ARRAY[1, 3000000000] int8[]), float4 when every element is one,
+// a string the first element's type (varchar or name); 0 for the engine
+// type's.
+func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt arrow.DataType) uint32 {
+	q := &selectBinder{b: b, in: s}
+	out, first := uint32(0), true
+	for i, e := range es {
+		if isNullAST(e) || i >= len(xs) {
+			continue
+		}
+		pg := q.pgTypeOf(e, xs[i])
+		if _, quoted := xs[i].(*unknownLit); quoted {
+			continue // a quoted constant takes the others' type
+		}
+		switch dt.ID() {
+		case arrow.INT64:
+			if pg == 0 {
+				pg = 20
+			}
+			if numberRank[pg] == 0 || pg == 1700 {
+				return 0
+			}
+			if first || numberRank[pg] > numberRank[out] {
+				out = pg
+			}
+		case arrow.FLOAT64:
+			if pg == 0 || (!first && pg != out) {
+				return 0
+			}
+			out = pg
+		default: // strings: the first one's type (varchar and text convert both ways)
+			if first {
+				out = pg
+			}
+		}
+		first = false
+	}
+	switch {
+	case dt.ID() == arrow.INT64 && first:
+		return 23 // only quoted constants and NULLs: integers
+	case dt.ID() == arrow.INT64, dt.ID() == arrow.FLOAT64 && out == 700, exec.IsText(dt) && (out == 1043 || out == 19):
+		return out
+	}
+	return 0
+}
+
 // arrayFromText reads an array literal '{a,b,"c d"}' cast to elem[]; a nil
 // elem leaves the elements unknown literals.
 func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, error) {
@@ -261,10 +310,11 @@ func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, err
 // non-constant index a CASE over the elements.
 func (b *binder) subscript(a *arrayLit, idx exec.Expr) (exec.Expr, error) {
 	x, err := b.subscriptOf(a, idx)
-	if err != nil || (a.pg != 1082 && a.pg != 1114 && a.pg != pgTime) {
+	if err != nil || a.pg == 0 || a.pg == pgOfEngine(a.dt) {
 		return x, err
 	}
-	return &typedExpr{x: x, pg: a.pg}, nil // (ARRAY[date '2024-01-01'])[1] is a date
+	// (ARRAY[date '2024-01-01'])[1] is a date, (ARRAY[1, 2])[1] an int4.
+	return &typedExpr{x: x, pg: a.pg}, nil
 }
 
 // subscriptOf is subscript's element, of the engine type.

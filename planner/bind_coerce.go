@@ -1120,6 +1120,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if a, isLit := x.(*arrayLit); isLit && err == nil && a.pg == 0 && a.dt.ID() == arrow.TIMESTAMP {
 				a.pg = b.wallClockElems(s, e.Args, args) // ARRAY[date, ...]
 			}
+			if a, isLit := x.(*arrayLit); isLit && err == nil && name == "__pg_array" && a.dt.ID() != arrow.TIMESTAMP {
+				a.pg = b.constArrayPG(s, e.Args, args, a.dt) // int2[], int8[], float4[], varchar[]
+			}
 			return x, err
 		}
 		x, _, err := b.expandArray(name, args)
