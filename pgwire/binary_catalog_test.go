@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"encoding/binary"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -43,6 +44,18 @@ func TestBinaryCatalogTypes(t *testing.T) {
 	require.Equal(t, "int4recv", string(row[1]))
 	require.Equal(t, []byte{0, 0, 0x04, 0xeb}, row[2]) // pg_class, 1259
 	require.Empty(t, row[3])                           // void: no bytes
+
+	// regtype is held as PostgreSQL writes it (integer, timestamp with time
+	// zone), its binary form the type's OID (it was 0 for such names).
+	res = conn.PgConn().ExecParams(ctx, `SELECT 'int4'::regtype, pg_typeof(now()), 'double precision'::regtype, pg_typeof('x'::text)`,
+		nil, nil, nil, []int16{1}).Read()
+	require.NoError(t, res.Err)
+	require.Len(t, res.Rows, 1)
+	var got []uint32
+	for _, v := range res.Rows[0] {
+		got = append(got, binary.BigEndian.Uint32(v))
+	}
+	require.Equal(t, []uint32{23, 1184, 701, 25}, got)
 }
 
 // TestNumericFromFloat reads EXTRACT (numeric in PostgreSQL 14+, computed

@@ -566,8 +566,20 @@ func (p *Planner) RegOID(db string, pgType uint32, name string) (oid int64, ok b
 	if to == "" {
 		return 0, false
 	}
-	b := &binder{p: p, sess: &Session{Database: db}}
 	best := int64(-1)
+	if to == "regtype" {
+		// A regtype is held as PostgreSQL writes it (format_type: integer,
+		// timestamp with time zone), not as its typname.
+		for o, n := range exec.PGTypeNames() {
+			if n == name && (best < 0 || o < best) {
+				best = o
+			}
+		}
+		if best >= 0 {
+			return best, true
+		}
+	}
+	b := &binder{p: p, sess: &Session{Database: db}}
 	for o, n := range b.regNames(to) {
 		if n == name && (best < 0 || o < best) {
 			best = o
