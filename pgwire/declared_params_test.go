@@ -31,6 +31,10 @@ func TestDeclaredParamTypes(t *testing.T) {
 		{"SELECT $1", 1082, "2024-05-01", 1082, "2024-05-01"},
 		{"SELECT $1 + interval '1 hour'", 1186, "1 day", 1186, "1 day 01:00:00"},
 		{"SELECT $1 + 1", 23, "5", 23, "6"},
+		// Undeclared: $n takes the other operand's type (int4, int2).
+		{"SELECT $1 + 1", 0, "5", 23, "6"},
+		{"SELECT 2 * $1", 0, "5", 23, "10"},
+		{"SELECT $1 + 1::int2", 0, "5", 21, "6"},
 		{"SELECT $1 * 2", 701, "2.4", 701, "4.8"},
 		{"SELECT $1 - interval '1 day'", 1114, "2024-01-02 10:00", 1114, "2024-01-01 10:00:00"},
 		{"SELECT $1 || 'x'", 1043, "ab", 25, "abx"},

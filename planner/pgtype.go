@@ -205,6 +205,14 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())
 			}
+			// An untyped $n takes the other operand's type, as PostgreSQL
+			// resolves it: $1 + 1 is an int4.
+			if _, p := unparen(e.L).(*driver.ParamMarkerExpr); p && l == 0 && (r == 21 || r == 23) {
+				return narrowPG(r, x.Type())
+			}
+			if _, p := unparen(e.R).(*driver.ParamMarkerExpr); p && r == 0 && (l == 21 || l == 23) {
+				return narrowPG(l, x.Type())
+			}
 			if l == 700 && r == 700 && e.Op != opcode.Mod {
 				return narrowPG(700, x.Type()) // real op real
 			}
