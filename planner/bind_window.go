@@ -131,14 +131,14 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		f.Star = true
 	}
 	for _, p := range spec.partition {
-		x, err := arg(p)
+		x, err := arg(positionAsConstant(p))
 		if err != nil {
 			return nil, err
 		}
 		f.Partition = append(f.Partition, x)
 	}
 	for _, o := range spec.order {
-		x, err := arg(o.Expr)
+		x, err := arg(positionAsConstant(o.Expr))
 		if err != nil {
 			return nil, err
 		}
@@ -251,6 +251,16 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		return wrap(windowPlaceholder(len(q.wins)-1, f.DT)), nil
 	}
 	return windowPlaceholder(len(q.wins)-1, f.DT), nil
+}
+
+// positionAsConstant is e, except that an integer, which TiDB's grammar
+// reads in an ORDER BY or PARTITION BY as a position, is the constant it
+// is in a window's (OVER (ORDER BY 1) orders by nothing).
+func positionAsConstant(e ast.ExprNode) ast.ExprNode {
+	if p, ok := e.(*ast.PositionExpr); ok && p.P == nil {
+		return ast.NewValueExpr(int64(p.N), "", "")
+	}
+	return e
 }
 
 func valueType(dt arrow.DataType) arrow.DataType {

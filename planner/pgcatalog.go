@@ -511,13 +511,36 @@ func regName(name string) string {
 }
 
 // regLookup resolves a name to an OID for the reg* casts.
+// regtypeName is the typname of a type written as SQL spells it, as
+// regtype input reads it: int and integer are int4, double precision
+// float8, varchar(10) varchar, text[] _text.
+func regtypeName(name string) string {
+	name = strings.Join(strings.Fields(strings.ToLower(name)), " ")
+	array := strings.HasSuffix(name, "[]")
+	name = strings.TrimSuffix(name, "[]")
+	if i := strings.IndexByte(name, '('); i > 0 && strings.HasSuffix(name, ")") {
+		name = strings.TrimSpace(name[:i]) // a type modifier: varchar(10), numeric(10,2)
+	}
+	if t, ok := map[string]string{"int": "int4", "integer": "int4", "smallint": "int2", "bigint": "int8", "boolean": "bool",
+		"real": "float4", "double precision": "float8", "float": "float8", "character varying": "varchar", "decimal": "numeric",
+		"timestamp without time zone": "timestamp", "timestamp with time zone": "timestamptz", "time without time zone": "time",
+		"time with time zone": "timetz", "character": "bpchar", "char": "bpchar"}[name]; ok {
+		name = t
+	}
+	if array {
+		name = "_" + name
+	}
+	return name
+}
+
 func (b *binder) regLookup(to, name string) (int64, error) {
 	name = regName(name)
 	loadPgCatalog()
 	switch to {
 	case "regtype":
+		typname := regtypeName(name)
 		for _, row := range pgCatalogRows["pg_type"] {
-			if row[1] != nil && *row[1] == name {
+			if row[1] != nil && (*row[1] == name || *row[1] == typname) {
 				return strconv.ParseInt(*row[0], 10, 64)
 			}
 		}
