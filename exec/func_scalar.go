@@ -606,8 +606,13 @@ func nonGreedy(pattern string) bool {
 // unicodeWordClasses writes \w and \W as the Unicode classes PostgreSQL
 // matches in a UTF8 database (letters, digits and _ of any script; Go's are
 // ASCII only): 'Zürich' ~ '^\w+$'.
+//
+// It also writes PostgreSQL's escapes that differ from Go's: \y and \Y
+// (a word boundary, and not one) are Go's \b and \B, and PostgreSQL's \B
+// is a backslash.
 func unicodeWordClasses(p string) string {
-	if !strings.Contains(p, `\w`) && !strings.Contains(p, `\W`) && !strings.Contains(p, "[:") {
+	if !strings.Contains(p, `\w`) && !strings.Contains(p, `\W`) && !strings.Contains(p, "[:") &&
+		!strings.Contains(p, `\y`) && !strings.Contains(p, `\Y`) && !strings.Contains(p, `\B`) {
 		return p
 	}
 	var b strings.Builder
@@ -625,6 +630,12 @@ func unicodeWordClasses(p string) string {
 				b.WriteString(`[\p{L}\p{N}_]`)
 			case next == 'W' && !inClass:
 				b.WriteString(`[^\p{L}\p{N}_]`)
+			case next == 'y' && !inClass:
+				b.WriteString(`\b`)
+			case next == 'Y' && !inClass:
+				b.WriteString(`\B`)
+			case next == 'B':
+				b.WriteString(`\\`)
 			default:
 				b.WriteByte(c)
 				b.WriteByte(next)
