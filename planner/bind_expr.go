@@ -69,7 +69,11 @@ func (b *binder) narrowNumber(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr,
 }
 
 func (b *binder) bindBool(s *scope, e ast.ExprNode, clause string) (exec.Expr, error) {
-	x, err := b.bindNode(s, e, nil)
+	return b.bindBoolHook(s, e, clause, nil)
+}
+
+func (b *binder) bindBoolHook(s *scope, e ast.ExprNode, clause string, h hook) (exec.Expr, error) {
+	x, err := b.bindNode(s, e, h)
 	if err != nil {
 		return nil, err
 	}

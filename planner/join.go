@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 
 	"github.com/stratadb/strata/exec"
 )
@@ -61,6 +62,42 @@ func (n *Join) Describe() string {
 // bindJoin binds a JOIN clause. Base tables in a join read all their
 // columns (column offsets of the right side must not move once bound);
 // the prune_columns rule drops those nothing reads.
+// subqueriesOf are the scalar and EXISTS subqueries in e (not those
+// inside another subquery).
+func subqueriesOf(e ast.ExprNode) []ast.ExprNode {
+	v := &subqueryFinder{}
+	e.Accept(v)
+	return v.found
+}
+
+type subqueryFinder struct{ found []ast.ExprNode }
+
+func (v *subqueryFinder) Enter(n ast.Node) (ast.Node, bool) {
+	switch n := n.(type) {
+	case *ast.SubqueryExpr:
+		v.found = append(v.found, n)
+		return n, true
+	case *ast.ExistsSubqueryExpr:
+		v.found = append(v.found, n)
+		return n, true
+	}
+	return n, false
+}
+
+func (v *subqueryFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// hasSubquery reports whether e holds a subquery (scalar, EXISTS, IN or
+// ANY/ALL).
+func hasSubquery(e ast.ExprNode) bool {
+	return astContains(e, true, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
+			return true
+		}
+		return false
+	})
+}
+
 // distinctTableNames refuses a FROM list that names one table (or alias)
 // on both sides of a join, as PostgreSQL does: FROM t, t or FROM a JOIN b
 // a ON ... would make a.x ambiguous.
@@ -95,6 +132,25 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	if err := distinctTableNames(left, right); err != nil {
 		return nil, err
 	}
+	// A LEFT JOIN's ON condition may hold subqueries over the left row
+	// (ON c.host = h.host AND c.time = (SELECT max(time) FROM cpu c2
+	// WHERE c2.host = h.host), the latest row of every host, none too):
+	// each is bound over the left side first (a correlated one joins or
+	// runs per left row there), and the condition reads its value.
+	var prebound map[ast.Node]exec.Expr
+	if j.On != nil && j.Tp == ast.LeftJoin && !b.stmt.FullJoins[j] && !b.stmt.AsofJoins[j] {
+		for _, sq := range subqueriesOf(j.On.Expr) {
+			x, err := b.bindNode(left, sq, nil)
+			if err != nil {
+				prebound = nil // it names the right side: bound below, as before
+				break
+			}
+			if prebound == nil {
+				prebound = map[ast.Node]exec.Expr{}
+			}
+			prebound[sq] = x
+		}
+	}
 	for _, s := range []*scope{left, right} {
 		for _, c := range s.cols {
 			s.ref(c)
@@ -124,8 +180,44 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 		kind = exec.JoinFull
 	}
 	var on exec.Expr
+	var onAST ast.ExprNode
 	if j.On != nil {
-		if on, err = b.bindBool(s, j.On.Expr, "JOIN/ON"); err != nil {
+		onAST = j.On.Expr
+	}
+	// An inner join's conditions with a subquery (ON c.time = (SELECT
+	// max(time) ... WHERE c2.host = h.host), which may name either side)
+	// filter the joined rows, as in WHERE, where a correlated subquery
+	// binds; the others are the join's own.
+	var deferred []ast.ExprNode
+	if onAST != nil && kind == exec.JoinInner && !b.stmt.AsofJoins[j] && !b.stmt.FullJoins[j] {
+		var keep []ast.ExprNode
+		for _, c := range astConjuncts(onAST) {
+			if hasSubquery(c) {
+				deferred = append(deferred, c)
+			} else {
+				keep = append(keep, c)
+			}
+		}
+		if len(deferred) > 0 {
+			onAST = nil
+			for _, c := range keep {
+				if onAST == nil {
+					onAST = c
+				} else {
+					onAST = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: onAST, R: c}
+				}
+			}
+		}
+	}
+	if onAST != nil {
+		var h hook
+		if prebound != nil {
+			h = func(e ast.ExprNode) (exec.Expr, bool, error) {
+				x, ok := prebound[e]
+				return x, ok, nil
+			}
+		}
+		if on, err = b.bindBoolHook(s, onAST, "JOIN/ON", h); err != nil {
 			return nil, err
 		}
 	}
@@ -185,6 +277,13 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	}
 	node.Residual = andAll(rest)
 	s.node = node
+	for _, c := range deferred {
+		pred, err := b.bindBool(s, c, "JOIN/ON")
+		if err != nil {
+			return nil, err
+		}
+		s.node = &Filter{Child: s.node, Pred: pred}
+	}
 	if len(usings) > 0 && (kind == exec.JoinRight || kind == exec.JoinFull) {
 		if err := b.mergeUsing(s, usings, kind, nl); err != nil {
 			return nil, err
