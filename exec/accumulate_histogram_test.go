@@ -34,3 +34,28 @@ func TestHistogramMerge(t *testing.T) {
 	defer nan.Release()
 	require.ErrorContains(t, mk().update([]uint32{0}, nan, nil), "NaN")
 }
+
+// TestWidthBucketHugeRange: bounds whose difference overflows float8
+// (TimescaleDB's histogram test uses ±1.79769e+308) put values in their
+// bucket, halving first as PostgreSQL 16 does; they panicked (a NaN bucket
+// index).
+func TestWidthBucketHugeRange(t *testing.T) {
+	for _, c := range []struct {
+		x, low, high float64
+		want         int64
+	}{
+		{10, -1.79769e+308, 1.79769e+308, 6},
+		{-1e308, -1.79769e+308, 1.79769e+308, 3},
+		{1.79e308, -1.79769e+308, 1.79769e+308, 10},
+		{10, 1.79769e+308, -1.79769e+308, 6},
+		{-1.79769e+308, -1.79769e+308, 1.79769e+308, 1},
+	} {
+		got, err := widthBucket(c.x, c.low, c.high, 10)
+		require.NoError(t, err)
+		require.Equal(t, c.want, got, "%v in [%v, %v)", c.x, c.low, c.high)
+	}
+	a := &histAcc{h: Histogram{Min: -1.79769e+308, Max: 1.79769e+308, Buckets: 10}}
+	a.grow(1)
+	require.NoError(t, a.add(0, 10))
+	require.Equal(t, int32(1), a.counts[6])
+}

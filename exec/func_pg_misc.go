@@ -254,6 +254,9 @@ func widthBucket(x, low, high float64, count int64) (int64, error) {
 		case x >= high:
 			return count + 1, nil
 		}
+		if math.IsInf(high-low, 0) {
+			return halvedBucket(x, low, high, count), nil
+		}
 		return int64((x-low)*float64(count)/(high-low)) + 1, nil // PostgreSQL 15's order
 	}
 	switch {
@@ -262,7 +265,18 @@ func widthBucket(x, low, high float64, count int64) (int64, error) {
 	case x <= high:
 		return count + 1, nil
 	}
+	if math.IsInf(low-high, 0) {
+		return halvedBucket(-x, -low, -high, count), nil
+	}
 	return int64((low-x)*float64(count)/(low-high)) + 1, nil
+}
+
+// halvedBucket is the bucket of x within [low, high) when high - low
+// overflows float8 (bounds near ±1.8e308): the inputs are halved first,
+// and the quotient kept below 1, as PostgreSQL 16 does (15 read a NaN).
+func halvedBucket(x, low, high float64, count int64) int64 {
+	b := int64(float64(count) * ((x/2 - low/2) / (high/2 - low/2)))
+	return min(max(b, 0), count-1) + 1
 }
 
 const (
