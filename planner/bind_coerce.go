@@ -1191,7 +1191,19 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return nil, e
 	}
-	return b.call(name, args)
+	x, err := b.call(name, args)
+	if err == nil && name == "time_bucket" && len(e.Args) >= 2 && x.Type().ID() == arrow.INT64 {
+		// An int2 or int4 bucket is of its time's type: a bucket below
+		// the type's range (time_bucket(10::int2, -32768::int2)) is an
+		// error, not a value the type cannot hold.
+		switch (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[1], args[1]) {
+		case 21:
+			return b.call("__int2", []exec.Expr{x})
+		case 23:
+			return b.call("__int4", []exec.Expr{x})
+		}
+	}
+	return x, err
 }
 
 // pgOtherOperator is the expression PostgreSQL's operators that package

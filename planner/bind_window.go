@@ -197,16 +197,19 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			f.DT = valueType(f.Args[0].Type())
 		case "count":
 			f.DT = exec.TypeInt
-		case "sum":
+		case "sum", "avg":
 			if len(f.Args) != 1 {
-				return nil, errorf(CodeUndefinedFunc, "function sum takes one argument")
+				return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
 			}
-			f.DT = f.Args[0].Type()
-			if f.DT.ID() != arrow.INT64 {
-				f.DT = exec.TypeFloat
+			switch f.Args[0].Type().ID() {
+			case arrow.INT64, arrow.FLOAT64, arrow.UINT64, arrow.NULL:
+			default: // sum(timestamptz), avg(text): PostgreSQL has none
+				return nil, errorf(CodeUndefinedFunc, "function %s(%s) does not exist", name, q.b.pgTypeName(q.in, wargs[0], f.Args[0]))
 			}
-		case "avg":
 			f.DT = exec.TypeFloat
+			if name == "sum" && f.Args[0].Type().ID() == arrow.INT64 {
+				f.DT = exec.TypeInt
+			}
 		case "bool_and", "bool_or":
 			if len(f.Args) != 1 || f.Args[0].Type().ID() != arrow.BOOL && f.Args[0].Type().ID() != arrow.NULL {
 				return nil, errorf(CodeUndefinedFunc, "function %s takes one boolean argument", name)

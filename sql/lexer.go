@@ -211,6 +211,9 @@ func (l *lexer) next() *Error {
 			}
 			return errAt(src, start, CodeSyntaxError, "trailing junk after numeric literal at or near \""+src[start:end]+"\"", "")
 		}
+	case c == ':' && strings.HasPrefix(src[l.pos:], ":="):
+		l.pos += 2 // the older spelling of a named argument's =>
+		l.emit(tOp, ":=", start)
 	case c == ':':
 		l.pos++
 		if l.pos < len(src) && src[l.pos] == ':' {

@@ -33,6 +33,9 @@ func TestNamedArgs(t *testing.T) {
 		{"make_interval(days => '3', secs => '1.5')", "make_interval(0, 0, 0, `__pg_cast`('3', 'int4'), 0, 0, `__pg_cast`('1.5', 'float8'))"},
 		{"coalesce(a, b)", "coalesce(`a`, `b`)"}, // no named arguments: untouched
 		{"drop_chunks('cpu', created_before => b)", "drop_chunks('cpu', NULL, NULL, NULL, `b`)"},
+		// := is the older spelling of =>.
+		{`time_bucket('1 day', ts, timezone := 'Asia/Amman', "offset" := '15 minutes')`, "time_bucket('1 day', `ts`, `__pg_cast`('Asia/Amman', 'text'), NULL, `__pg_cast`('15 minutes', 'interval'))"},
+		{"make_interval(days := 2, hours=>3)", "make_interval(0, 0, 0, 2, 3)"},
 	} {
 		_, sel := parseSelect(t, "SELECT "+tt.in)
 		var b strings.Builder
@@ -71,6 +74,7 @@ func TestNamedArgErrors(t *testing.T) {
 		{"SELECT count(x => 1) FROM t", CodeSyntaxError, "take no named arguments"},
 		{"SELECT a => 1", CodeSyntaxError, `syntax error at or near "=>"`},
 		{"SELECT f(a + b => 1)", CodeSyntaxError, `syntax error at or near "=>"`},
+		{"SELECT a := 1", CodeSyntaxError, `syntax error at or near ":="`},
 	} {
 		_, err := Parse(tt.in)
 		require.Error(t, err, tt.in)

@@ -311,7 +311,7 @@ func (r *rewriter) step() {
 	if r.catalogName() {
 		return
 	}
-	if next := r.tok(1); next.kind == tOp && next.val == "=>" && (t.kind == tIdent || t.kind == tQIdent) {
+	if next := r.tok(1); next.kind == tOp && (next.val == "=>" || next.val == ":=") && (t.kind == tIdent || t.kind == tQIdent) {
 		r.namedArg(t)
 		return
 	}
