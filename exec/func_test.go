@@ -365,7 +365,7 @@ func TestTimeBucketZoneProperties(t *testing.T) {
 		require.NoError(t, err)
 		for _, width := range []string{"15 minutes", "1 hour", "2 hours", "1 day"} {
 			for _, offset := range []string{"0", "15 minutes", "-15 minutes"} {
-				floor, err := Bucketer(ivl(t, width), loc, nil, ivl(t, offset))
+				floor, err := Bucketer(ivl(t, width), loc, nil, ivl(t, offset), loc)
 				require.NoError(t, err)
 				for _, day := range []string{"2024-11-02T12:00:00Z", "2024-03-09T12:00:00Z", "2024-10-26T12:00:00Z", "2024-03-30T12:00:00Z", "2024-04-06T00:00:00Z", "2024-09-07T00:00:00Z", "2021-03-25T00:00:00Z"} {
 					start, _ := time.Parse(time.RFC3339, day)

@@ -93,7 +93,7 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			offset = rest[2].cnst.(arrow.MonthDayNanoInterval)
 		}
 	}
-	floor, err := Bucketer(iv, zone, origin, offset)
+	floor, err := Bucketer(iv, zone, origin, offset, c.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -113,15 +113,35 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 // Bucketer is time_bucket(iv, t, zone [, origin [, offset]]) as a function
 // of t: the start of t's bucket on zone's wall clock (nil: UTC), counted
 // from origin (nil: TimescaleDB's default, 2000-01-03 or, for months,
-// 2000-01-01) and moved by offset. The gap fill steps through buckets
-// with it.
-func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64, offset arrow.MonthDayNanoInterval) (func(int64) (int64, error), error) {
+// 2000-01-01) and moved by offset. As TimescaleDB's, the offset is taken
+// off t and added back to the bucket as timestamptz arithmetic does, in
+// the calendar of the session's zone (cal; nil: UTC): across a
+// daylight-saving change '2 days' is 47 or 49 hours. The gap fill steps
+// through buckets with it.
+func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64, offset arrow.MonthDayNanoInterval, cal *time.Location) (func(int64) (int64, error), error) {
 	if offset.Months != 0 {
 		return nil, fmt.Errorf("time_bucket: the offset must not contain months or years")
 	}
-	shift := int64(offset.Days)*nanosPerDay + offset.Nanoseconds
 	if zone == nil {
 		zone = time.UTC
+	}
+	if cal == nil {
+		cal = time.UTC
+	}
+	back := arrow.MonthDayNanoInterval{Days: -offset.Days, Nanoseconds: -offset.Nanoseconds}
+	unshift := func(t int64) (int64, error) { // t - offset
+		u, ok := AddInterval(t, back, cal)
+		if !ok {
+			return 0, errTimeRange
+		}
+		return u, nil
+	}
+	reshift := func(b int64) (int64, error) { // bucket + offset
+		u, ok := AddInterval(b, offset, cal)
+		if !ok {
+			return 0, errTimeRange
+		}
+		return u, nil
 	}
 	// Work on the zone's wall clock read as if it were UTC ("naive").
 	naive := func(ns int64) int64 {
@@ -155,9 +175,15 @@ func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64,
 			o = time.Date(oy, om, 1, 0, 0, 0, 0, time.UTC)
 		}
 		return func(t int64) (int64, error) {
-			// The offset moves the instants (TimescaleDB 2.x: the bucket
-			// of t - offset, moved by offset), not the wall clock.
-			b := instant(monthBucket(naive(t-shift), o, int(iv.Months)), t-shift) + shift
+			// The bucket of t - offset, moved by offset (TimescaleDB 2.x).
+			u, err := unshift(t)
+			if err != nil {
+				return 0, err
+			}
+			b, err := reshift(instant(monthBucket(naive(u), o, int(iv.Months)), u))
+			if err != nil {
+				return 0, err
+			}
 			if b > t || t-b > int64(iv.Months+1)*31*nanosPerDay {
 				return 0, errTimeRange // wrapped: the bucket is outside the times Strata holds
 			}
@@ -176,11 +202,17 @@ func Bucketer(iv arrow.MonthDayNanoInterval, zone *time.Location, origin *int64,
 		o = naive(*origin)
 	}
 	return func(t int64) (int64, error) {
-		b, ok := bucketFloor(naive(t-shift), o, width)
+		u, err := unshift(t)
+		if err != nil {
+			return 0, err
+		}
+		b, ok := bucketFloor(naive(u), o, width)
 		if !ok {
 			return 0, errTimeRange
 		}
-		b = instant(b, t-shift) + shift
+		if b, err = reshift(instant(b, u)); err != nil {
+			return 0, err
+		}
 		if b > t+nanosPerDay || t-b > width+nanosPerDay {
 			return 0, errTimeRange // wrapped (a zone's day may be 23 or 25 hours)
 		}

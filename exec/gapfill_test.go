@@ -34,7 +34,7 @@ func TestGapFillZoneBuckets(t *testing.T) {
 		{arrow.MonthDayNanoInterval{Months: 1}, "2016-01-15 00:00", "2016-04-01 00:00",
 			[]string{"2016-01-01 05:00", "2016-02-01 05:00", "2016-03-01 05:00"}}, // April begins after the end
 	} {
-		floor, err := Bucketer(tc.width, ny, nil, arrow.MonthDayNanoInterval{})
+		floor, err := Bucketer(tc.width, ny, nil, arrow.MonthDayNanoInterval{}, ny)
 		require.NoError(t, err)
 		first, err := floor(utc(tc.start))
 		require.NoError(t, err)

@@ -149,3 +149,31 @@ func TestConstantArrayTypes(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, `SELECT ARRAY[1.1::float4, 0.1::float4]::text`).Scan(&text))
 	require.Equal(t, "{1.1,0.1}", text)
 }
+
+// TestTimeBucketWallClockZones: time_bucket of a date or a timestamp
+// without time zone, with an origin or an offset, is the same in every
+// session zone (TimescaleDB buckets their readings); with a timestamptz
+// and a time zone, the offset moves the bucket by the session calendar's
+// days (7 days across a daylight-saving change is 7 days on the clock).
+// Expected values from TimescaleDB's test/expected/timestamp.out.
+func TestTimeBucketWallClockZones(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+	q := `SELECT time_bucket('1 month', date '1990-01-03', date '2000-02-01')::text, time_bucket(interval '4 day', date '2017-11-07', interval '2 day')::text,
+		time_bucket('1 month', timestamp '1990-01-03 10:00', timestamp '2000-02-01')::text, time_bucket('4 days', timestamp '2017-11-07 10:00', timestamp '2017-11-01 06:00')::text`
+	want := []string{"1990-01-01", "2017-11-07", "1990-01-01 00:00:00", "2017-11-05 06:00:00"}
+	for _, zone := range []string{"UTC", "America/New_York", "Asia/Kolkata"} {
+		_, err := conn.Exec(ctx, "SET TIME ZONE '"+zone+"'")
+		require.NoError(t, err)
+		got := make([]string, 4)
+		require.NoError(t, conn.QueryRow(ctx, q).Scan(&got[0], &got[1], &got[2], &got[3]), zone)
+		require.Equal(t, want, got, zone)
+	}
+	_, err := conn.Exec(ctx, "SET TIME ZONE 'America/New_York'")
+	require.NoError(t, err)
+	var b string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT time_bucket('2month', timestamptz '2000-04-20 00:00-04', current_setting('timezone'), '2000-02-01'::timestamp, '7 day'::interval)::text`).Scan(&b))
+	require.Equal(t, "2000-04-08 00:00:00-04", b)
+}

@@ -189,7 +189,7 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 				// Buckets of unequal lengths (months; days on a zone's wall
 				// clock, 23 or 25 hours across a DST change): stepped with
 				// time_bucket itself.
-				floor, err := exec.Bucketer(iv, zone, nil, arrow.MonthDayNanoInterval{})
+				floor, err := exec.Bucketer(iv, zone, nil, arrow.MonthDayNanoInterval{}, nil)
 				if err != nil {
 					return spec, false, errorf(CodeSyntax, "%v", err)
 				}

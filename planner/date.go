@@ -273,8 +273,12 @@ func (b *binder) wallClockBuckets(s *scope, name string, xAST ast.ExprNode, args
 	case name == "time_bucket" && len(args) == 3 && args[2].Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
 		// (width, ts, offset): (width, ts, zone, no origin, offset)
 		return []exec.Expr{args[0], args[1], zone, &exec.Literal{V: nil, DT: exec.TypeTimestamptz}, args[2]}
+	case name == "time_bucket" && len(args) == 3 && args[2].Type().ID() == arrow.TIMESTAMP:
+		// (width, ts, origin): (width, ts, zone, origin), the origin's
+		// reading held as the timestamps' are.
+		return []exec.Expr{args[0], args[1], zone, args[2]}
 	case name == "time_bucket" && len(args) > 2:
-		return args // an origin: its reading is held as the timestamps are
+		return args
 	}
 	return append([]exec.Expr{args[0], args[1], zone}, args[2:]...)
 }
