@@ -155,6 +155,14 @@ func CastValue(c *Ctx, v any, to arrow.DataType) (any, error) {
 				return nil, fmt.Errorf("value %d is out of range for an unsigned integer", x)
 			}
 			return uint64(x), nil
+		case float64:
+			// A decimal (1.5, 18446744073709551616): rounded half away
+			// from zero, as a numeric becomes an integer.
+			r := math.Round(x)
+			if math.IsNaN(r) || r < 0 || r >= 1<<64 {
+				return nil, fmt.Errorf("value %s is out of range for an unsigned integer", FormatFloat(x))
+			}
+			return uint64(r), nil
 		case string:
 			s := strings.TrimPrefix(TrimSpaceASCII(x), "+")
 			n, err := strconv.ParseUint(s, 10, 64)

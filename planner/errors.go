@@ -75,6 +75,10 @@ func AsError(err error) *Error {
 		}
 		return &Error{Code: code, Msg: je.Message(), Detail: je.Detail}
 	}
+	var be *exec.BeyondTimesError
+	if errors.As(err, &be) {
+		return &Error{Code: CodeDatetimeOverflow, Msg: be.Error()} // 'infinity' and times Strata cannot hold
+	}
 	var ja *exec.JSONArgError
 	if errors.As(err, &ja) {
 		return &Error{Code: "22023", Msg: ja.Msg, Hint: ja.Hint}

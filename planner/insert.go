@@ -112,6 +112,24 @@ func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.State
 // insertValues computes the rows an INSERT's VALUES or SELECT make with
 // the binder's parameters, with how each value is read into its column
 // and, for INSERT ... SELECT, which text columns a new table makes tags.
+// bareColumns reports, for each of the n columns of an INSERT's SELECT,
+// whether it is a column named bare (host, c.note); nil when the query's
+// columns cannot be told apart so (SELECT *, set operations).
+func bareColumns(q ast.ResultSetNode, n int) []bool {
+	sel, ok := q.(*ast.SelectStmt)
+	if !ok || sel.Fields == nil || len(sel.Fields.Fields) != n {
+		return nil
+	}
+	out := make([]bool, n)
+	for j, f := range sel.Fields.Fields {
+		if f.WildCard != nil {
+			return nil
+		}
+		_, out[j] = unparen(f.Expr).(*ast.ColumnNameExpr)
+	}
+	return out
+}
+
 func (b *binder) insertValues(ins *ast.InsertStmt, names []string) (rows [][]any, kinds [][]valueKind, tags []bool, err error) {
 	if ins.Select != nil {
 		r, cols, err := b.runSubquery(nil, ins.Select)
@@ -126,10 +144,17 @@ func (b *binder) insertValues(ins *ast.InsertStmt, names []string) (rows [][]any
 		// half away from zero into an integer column; a bare quoted
 		// literal or parameter in its select list takes the column's type
 		// (PostgreSQL resolves it so); other text is text. In a new table
-		// a tag stays a tag and a text field a field.
+		// a tag stays a tag and a text field named bare a field; other
+		// text (upper(host), split_part(...), a constant) is a tag, as in
+		// INSERT ... VALUES: a rollup's computed dimensions tell its
+		// series apart.
+		bare := bareColumns(ins.Select, len(cols))
 		colKinds := make([]valueKind, len(cols))
 		tags = make([]bool, len(cols))
 		for j, c := range cols {
+			if bare != nil && !bare[j] && c.Type.ID() == arrow.STRING {
+				tags[j] = true
+			}
 			switch {
 			case c.PGType == oidNumericPG && c.Type.ID() == arrow.FLOAT64:
 				colKinds[j] = numericValue

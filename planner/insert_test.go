@@ -137,6 +137,17 @@ func TestInsert(t *testing.T) {
 		kinds[c.Name] = c.Type
 	}
 	require.Equal(t, map[string]storage.ColumnType{"time": storage.TypeTime, "host": storage.TypeTag, "note": storage.TypeString, "usage": storage.TypeFloat, "k": storage.TypeTag}, kinds)
+	// Computed text is a tag too (a rollup's derived dimension): two hosts'
+	// rows at one time are two series, not a duplicate.
+	q("INSERT INTO cpu (time, host, usage) VALUES ('2016-01-01T00:00:20Z', 'd', 4)")
+	q("INSERT INTO cpu3 (time, region, usage) SELECT time, upper(host) || '-x', usage FROM cpu WHERE time = '2016-01-01T00:00:20Z'")
+	cols, err = e.TableSchema("db", "cpu3")
+	require.NoError(t, err)
+	for _, c := range cols {
+		kinds[c.Name] = c.Type
+	}
+	require.Equal(t, storage.TypeTag, kinds["region"])
+	require.Equal(t, [][]any{{"C-x", 3.0}, {"D-x", 4.0}}, q("SELECT region, usage FROM cpu3 ORDER BY region").Rows)
 
 	// A new column of NULLs only is not made until a value types it.
 	q("INSERT INTO m6 (time, a, b) VALUES ('2016-01-01T00:00:00Z', 1, NULL)")
