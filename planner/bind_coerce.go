@@ -730,6 +730,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				if t, ok, err := b.wallClockText(s, e.Args[0], x); ok || err != nil {
 					return t, err
 				}
+				if t, ok := b.numericText(s, e.Args[0], x); ok {
+					return t, nil // 1.50::text is 1.50
+				}
 				if x.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x) == 700 {
 					// A real's text is single precision's: 0.3, not 0.30000001192092896.
 					return &rowFunc{name: "text", args: []exec.Expr{x}, dt: exec.TypeText, strict: true,
@@ -1204,6 +1207,23 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 	}
 	return x, err
+}
+
+// numericText is the text of numeric x (from e) when its display scale is
+// known (a literal's digits, what sums and products of them keep, round(x,
+// n)): written with that scale, as PostgreSQL writes a numeric (1.50,
+// 100.0), not as the float8 it is held in (1.5, 100). ok is false for other
+// values.
+func (b *binder) numericText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, bool) {
+	if x.Type().ID() != arrow.FLOAT64 || !b.isNumeric(s, e, x) {
+		return nil, false
+	}
+	scale := (&selectBinder{b: b, in: s}).numericScale(e)
+	if scale < 0 {
+		return nil, false
+	}
+	return &rowFunc{name: "text", args: []exec.Expr{settle(x)}, dt: exec.TypeText, strict: true,
+		fn: func(v []any) (any, error) { return strconv.FormatFloat(v[0].(float64), 'f', scale, 64), nil }}, true
 }
 
 // pgOtherOperator is the expression PostgreSQL's operators that package

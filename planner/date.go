@@ -111,6 +111,8 @@ func (b *binder) wallClockArgs(s *scope, es []ast.ExprNode, args []exec.Expr) er
 		}
 		if ok {
 			args[i] = t
+		} else if t, ok := b.numericText(s, es[i], a); ok {
+			args[i] = t // 'x' || 2.50 is x2.50
 		}
 	}
 	return nil
