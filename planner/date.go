@@ -102,7 +102,8 @@ func (b *binder) wallClockElems(s *scope, es []ast.ExprNode, xs []exec.Expr) uin
 }
 
 // wallClockArgs puts the text of the dates and timestamps without time
-// zone among args in their place (concat, ||).
+// zone, and of the numerics of a known scale (2.50), among args in their
+// place (concat, ||, format).
 func (b *binder) wallClockArgs(s *scope, es []ast.ExprNode, args []exec.Expr) error {
 	for i, a := range args {
 		t, ok, err := b.wallClockText(s, es[i], a)
