@@ -73,6 +73,11 @@ func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.State
 	if len(names) == 0 {
 		return 0, errorf(CodeUndefinedTable, "relation %q does not exist; name the columns to create it: INSERT INTO %s (time, ...) VALUES ...", table, table)
 	}
+	if len(ins.Columns) == 0 && len(ins.Lists) > 0 && len(ins.Lists[0]) > 0 && len(ins.Lists[0]) < len(names) {
+		// No column list: the values fill the table's first columns, the
+		// others are left out (NULL), as in PostgreSQL.
+		names = names[:len(ins.Lists[0])]
+	}
 	seen := map[string]bool{}
 	for _, n := range names {
 		if seen[n] {
@@ -176,6 +181,14 @@ func (b *binder) insertValues(ins *ast.InsertStmt, names []string) (rows [][]any
 			row := make([]any, len(list))
 			kind := make([]valueKind, len(list))
 			for j, e := range list {
+				if _, isDefault := e.(*ast.DefaultExpr); isDefault {
+					// DEFAULT: a column's default is NULL, time's the
+					// statement's time (as a row without one gets).
+					if names[j] == storage.TimeColumn {
+						row[j] = exec.Timestamp(b.ctx.Now.UnixNano())
+					}
+					continue
+				}
 				x, err := b.bindExpr(&scope{}, e)
 				if err != nil {
 					return nil, nil, nil, err

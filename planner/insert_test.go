@@ -156,6 +156,12 @@ func TestInsert(t *testing.T) {
 	require.Len(t, cols, 2)
 	q("INSERT INTO m6 (time, a, b) VALUES ('2016-01-01T00:00:01Z', 2, 'x')")
 	require.Equal(t, [][]any{{nil}, {"x"}}, q("SELECT b FROM m6 ORDER BY time").Rows)
+	// Without a column list, fewer values fill the first columns (the rest
+	// NULL); DEFAULT is NULL, or the statement's time for time.
+	q("INSERT INTO m6 VALUES ('2016-01-01T00:00:02Z', 3)")
+	q("INSERT INTO m6 (time, a, b) VALUES ('2016-01-01T00:00:03Z', DEFAULT, 'y'), (DEFAULT, 9, DEFAULT)")
+	require.Equal(t, [][]any{{int64(3), nil}, {nil, "y"}}, q("SELECT a, b FROM m6 WHERE time IN ('2016-01-01T00:00:02Z', '2016-01-01T00:00:03Z') ORDER BY time").Rows)
+	require.Equal(t, [][]any{{int64(1)}}, q("SELECT count(*) FROM m6 WHERE a = 9 AND time > now() - interval '1 hour'").Rows)
 
 	// WITH ... INSERT, as PostgreSQL writes it.
 	q("WITH w AS (SELECT time, v FROM m WHERE v > 1.6) INSERT INTO m4 (time, v) SELECT time, v * 2 FROM w")
