@@ -445,6 +445,39 @@ func extremeInts[T int64 | uint64](takeMax bool, gids []uint32, vals []T, has []
 	}
 }
 
+// orderKeys are the values first() and last() order by, as int64s in the
+// same order: timestamps and integers as they are, floats by their bits
+// (NaN last, as PostgreSQL orders it), unsigned integers shifted.
+// TimescaleDB takes any ordered type; text is not among these.
+func orderKeys(tm arrow.Array) ([]int64, error) {
+	switch v := tm.(type) {
+	case *array.Timestamp:
+		return timestampValues(v), nil
+	case *array.Int64:
+		return v.Int64Values(), nil
+	case *array.Float64:
+		keys := make([]int64, v.Len())
+		for i, f := range v.Float64Values() {
+			if f == 0 {
+				f = 0 // -0 is 0
+			}
+			b := int64(math.Float64bits(f))
+			if b < 0 {
+				b ^= math.MaxInt64 // negatives: larger magnitudes first
+			}
+			keys[i] = b
+		}
+		return keys, nil
+	case *array.Uint64:
+		keys := make([]int64, v.Len())
+		for i, u := range v.Uint64Values() {
+			keys[i] = int64(u ^ 1<<63)
+		}
+		return keys, nil
+	}
+	return nil, fmt.Errorf("the second argument of first()/last() must be a timestamp or a number, not %v", tm.DataType())
+}
+
 // extremeFast is min/max over a typed slice without per-row closures.
 func extremeFast[T int64 | uint64 | float64](max bool, gids []uint32, vals []T, valid func(int) bool, has []bool, cur []T) {
 	for i, g := range gids {
@@ -531,11 +564,10 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 	}
 	var times []int64
 	if a.byTime || a.timeOf {
-		ts, ok := tm.(*array.Timestamp)
-		if !ok {
-			return fmt.Errorf("the second argument of first()/last() must be a timestamp, not %v", tm.DataType())
+		var err error
+		if times, err = orderKeys(tm); err != nil {
+			return err
 		}
-		times = timestampValues(ts)
 	}
 	// take reports whether row i should replace group g's value; c
 	// compares row i's value with the group's (asked only when the group
