@@ -76,7 +76,7 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		"vacuum", "analyze", "analyse", "prepare", "execute", "notify", "lock", "comment", "do", "call",
 		"refresh", "cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
 		return nil, errAt(src, first.start, CodeFeatureNotSupported,
-			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, EXPLAIN, COPY ... TO STDOUT and session commands (SET, SHOW, BEGIN, ...)")
+			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")
 	}
 	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
 }
