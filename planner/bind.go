@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
@@ -22,6 +23,10 @@ type binder struct {
 	params []any
 	ctx    *exec.Ctx
 	ctes   []map[string]Node // innermost last
+	// recursiveNeed is, by WITH RECURSIVE name, how many of its rows the
+	// query reads when it only takes the first ones (SELECT * FROM t LIMIT
+	// 10): the recursion may stop there, as PostgreSQL's stops pulling.
+	recursiveNeed map[*ast.CommonTableExpression]int
 	// outer is the enclosing query's scope while a correlated subquery is
 	// bound; its columns become outerRefs.
 	outer *scope
@@ -428,7 +433,66 @@ func (b *binder) bindSelect(sel *ast.SelectStmt) (Node, error) {
 	if sel.Kind != ast.SelectStmtKindSelect {
 		return nil, notSupported(sel.Kind.String() + " statements")
 	}
+	if sel.With != nil && sel.With.IsRecursive {
+		b.noteRecursiveNeed(sel)
+	}
 	return b.withClause(sel.With, func() (Node, error) { return b.selectBody(sel) })
+}
+
+// noteRecursiveNeed records, for SELECT ... FROM cte LIMIT n [OFFSET m]
+// reading a recursive CTE of its WITH and nothing else (no WHERE,
+// grouping, DISTINCT or ORDER BY), that n + m of the CTE's rows are all
+// it reads.
+func (b *binder) noteRecursiveNeed(sel *ast.SelectStmt) {
+	if sel.Where != nil || sel.GroupBy != nil || sel.Having != nil || sel.Distinct || sel.OrderBy != nil || sel.WindowSpecs != nil ||
+		sel.Limit == nil || sel.From == nil || sel.From.TableRefs == nil || sel.From.TableRefs.Right != nil {
+		return
+	}
+	ts, ok := sel.From.TableRefs.Left.(*ast.TableSource)
+	if !ok {
+		return
+	}
+	tn, ok := ts.Source.(*ast.TableName)
+	if !ok || tn.Schema.O != "" {
+		return
+	}
+	for _, f := range sel.Fields.Fields {
+		if f.Expr != nil && (containsAggregate(f.Expr) || containsWindow(f.Expr) || len(srfCalls(f.Expr)) > 0) {
+			return
+		}
+	}
+	constInt := func(e ast.ExprNode) (int, bool) {
+		v, ok := e.(*driver.ValueExpr)
+		if !ok {
+			return 0, false
+		}
+		switch v.Kind() {
+		case driver.KindInt64:
+			return int(v.GetInt64()), v.GetInt64() >= 0 && v.GetInt64() < 1<<40
+		case driver.KindUint64:
+			return int(v.GetUint64()), v.GetUint64() < 1<<40
+		}
+		return 0, false
+	}
+	n, ok := constInt(sel.Limit.Count)
+	if !ok {
+		return
+	}
+	if sel.Limit.Offset != nil {
+		m, ok := constInt(sel.Limit.Offset)
+		if !ok {
+			return
+		}
+		n += m
+	}
+	for _, cte := range sel.With.CTEs {
+		if cte.Name.O == tn.Name.O {
+			if b.recursiveNeed == nil {
+				b.recursiveNeed = map[*ast.CommonTableExpression]int{}
+			}
+			b.recursiveNeed[cte] = n
+		}
+	}
 }
 
 // selectBody binds a SELECT block under its WITH clause.

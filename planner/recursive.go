@@ -19,7 +19,9 @@ var (
 // PostgreSQL does: the base rows form the working table; the step, in which
 // name reads the working table, runs again and again over the rows the last
 // run produced (with UNION, only rows not seen before), until it produces
-// none. It runs once, at planning time, and becomes a Values node (the
+// none, or until it holds the rows a query taking only the first ones
+// reads (recursiveNeed: SELECT * FROM t LIMIT 5 over an endless series).
+// It runs once, at planning time, and becomes a Values node (the
 // recursive queries users write walk small hierarchies or series). ok is
 // false when the CTE does not have that shape, and it is bound as a plain
 // CTE.
@@ -70,7 +72,8 @@ func (b *binder) recursiveCTE(cte *ast.CommonTableExpression, defs map[string]No
 	}
 	all := keep(rows)
 	work := all
-	for iter := 0; len(work) > 0; iter++ {
+	need, limited := b.recursiveNeed[cte]
+	for iter := 0; len(work) > 0 && !(limited && len(all) >= need); iter++ {
 		if iter >= maxRecursiveIterations || len(all) > maxRecursiveRows {
 			return nil, false, &Error{Code: "54000", Msg: fmt.Sprintf("recursive query %q ran past %d iterations or %d rows", name, maxRecursiveIterations, maxRecursiveRows),
 				Hint: "check that the recursive term stops producing rows (a WHERE condition on the counter, or UNION instead of UNION ALL for cycles)"}
