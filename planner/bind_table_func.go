@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"math"
+	"strings"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -175,6 +177,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 	}
 	wallClock := wall && !zoned
+	if hasFloat(args) && !hasTimestamp(args) {
+		return b.numericSeries(argScope, f.Args[1:], args, alias, col)
+	}
 	node, err := b.series(args, col)
 	if isNotSupported(err) && !hasTimestamp(args) {
 		for i := range args {
@@ -453,6 +458,79 @@ var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "r
 	"show_chunks": true, "drop_chunks": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true}
+
+// hasFloat reports whether a generate_series argument is a float8 or a
+// numeric (held as float8).
+func hasFloat(args []exec.Expr) bool {
+	for _, a := range args {
+		if _, u := a.(*unknownLit); !u && a.Type().ID() == arrow.FLOAT64 {
+			return true
+		}
+	}
+	return false
+}
+
+// numericSeries is generate_series(start, stop [, step]) of numerics
+// (generate_series(0, 1, 0.1)): PostgreSQL's numeric series, exact, so
+// computed in units of the arguments' largest scale (each value is start
+// plus a whole number of steps, never a sum of rounded floats) and written
+// with that scale (PostgreSQL writes the first value with the start's own
+// scale: 1, 1.25, 1.50 where Strata writes 1.00).
+func (b *binder) numericSeries(s *scope, es []ast.ExprNode, args []exec.Expr, alias, col string) (*scope, error) {
+	scale := 0
+	vals := make([]float64, len(args))
+	q := &selectBinder{b: b, in: s}
+	for i, a := range args {
+		x, err := b.coerce(a, exec.TypeFloat)
+		if err != nil {
+			return nil, err
+		}
+		if x, err = b.fold(settle(x)); err != nil {
+			return nil, err
+		}
+		l, ok := x.(*exec.Literal)
+		if !ok {
+			return nil, notSupported("generate_series of numerics with non-constant arguments")
+		}
+		if l.V == nil {
+			return derivedScope(&Values{Cols: []Column{{Name: col, Type: exec.TypeFloat, PGType: oidNumericPG}}}, alias), nil
+		}
+		vals[i] = l.V.(float64)
+		if math.IsNaN(vals[i]) || math.IsInf(vals[i], 0) {
+			return nil, errorf("22023", "start, stop and step values cannot be NaN or infinity")
+		}
+		if a.Type().ID() == arrow.FLOAT64 && q.pgTypeOf(es[i], a) != oidNumericPG {
+			names := make([]string, len(args))
+			for k := range args {
+				names[k] = b.pgTypeName(s, es[k], args[k])
+			}
+			return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function generate_series(%s) does not exist", strings.Join(names, ", ")),
+				Hint: "a series of float8 does not exist in PostgreSQL either; cast the arguments to numeric"}
+		}
+		scale = max(scale, min(max(q.numericScale(es[i]), 0), 15))
+	}
+	unit := math.Pow10(scale)
+	start, stop, step := math.Round(vals[0]*unit), math.Round(vals[1]*unit), unit
+	if len(vals) == 3 {
+		step = math.Round(vals[2] * unit)
+	}
+	if step == 0 {
+		return nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
+	}
+	cols := []Column{{Name: col, Type: exec.TypeFloat, PGType: oidNumericPG, Scale: scale}}
+	v := &Values{Cols: cols}
+	for i := 0.0; ; i++ {
+		x := start + i*step
+		if step > 0 && x > stop || step < 0 && x < stop {
+			break
+		}
+		if len(v.Rows) == maxSeriesRows {
+			return nil, &Error{Code: "54000", Msg: fmt.Sprintf("generate_series in FROM is limited to %d rows", maxSeriesRows)}
+		}
+		v.Rows = append(v.Rows, []exec.Expr{&exec.Literal{V: x / unit, DT: exec.TypeFloat}})
+	}
+	return derivedScope(v, alias), nil
+}
 
 // srfAlias names the FROM item a select list's set-returning function
 // becomes (seriesInSelectList), and its column.
