@@ -78,6 +78,22 @@ func AppendInt(dst []byte, v int64) []byte {
 // AppendFloat is FormatFloat appending to dst, without allocating.
 func AppendFloat(dst []byte, f float64) []byte { return appendPGFloat(dst, f, 64, 1e15) }
 
+// AppendFloatDigits writes f with digits significant digits, as
+// PostgreSQL writes floats when extra_float_digits is 0 or less (%.*g:
+// 0.1 + 0.2 is 0.3 with 15 digits; 15 + extra_float_digits for a float8,
+// 6 + it for a float4), NaN and the infinities as words.
+func AppendFloatDigits(dst []byte, f float64, bitSize, digits int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	}
+	return strconv.AppendFloat(dst, f, 'g', max(digits, 1), bitSize)
+}
+
 // appendPGFloat writes f as the shortest text of its bitSize precision,
 // in exponent form below 1e-4 and from expFrom up (bounds compared in that
 // precision: 0.0001::real is 0.0001), and NaN/Infinity as PostgreSQL.

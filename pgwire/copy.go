@@ -55,7 +55,7 @@ func (c *conn) copyOut(ctx context.Context, p *portal) error {
 			break
 		}
 		if p.encFor != p.rec {
-			p.outs = outColumns(p.outs, p.rec, formats, cols, c.sess.loc, c.regOID)
+			p.outs = outColumns(p.outs, p.rec, formats, cols, c.sess.loc, c.regOID, c.sess.floatDigits())
 			p.encFor = p.rec
 		}
 		k := min(p.rows()-p.row, chunkRows)

@@ -71,12 +71,22 @@ type outColumn struct {
 
 // newOutColumn prepares column a of a batch to be written in format for a
 // column announced as pgType (see newEncoder).
-func newOutColumn(a arrow.Array, format int16, pgType uint32, scale int, loc *time.Location, regOID func(uint32, string) (int64, bool)) outColumn {
+func newOutColumn(a arrow.Array, format int16, pgType uint32, scale int, loc *time.Location, regOID func(uint32, string) (int64, bool), floatDigits int) outColumn {
 	oc := outColumn{nulls: nullKindOf(a)}
 	if oc.nulls == someNull {
 		oc.valid, oc.voff = a.NullBitmapBytes(), a.Data().Offset()
 	}
 	enc := specialEncoder(a, format, pgType, scale, loc, regOID)
+	if f, ok := a.(*array.Float64); ok && enc == nil && format == 0 && floatDigits <= 0 && (pgType == 0 || pgType == oidFloat8) ||
+		ok && format == 0 && floatDigits <= 0 && pgType == oidFloat4 {
+		// SET extra_float_digits = 0 (or less): floats to 15 (float4: 6)
+		// significant digits plus the setting, as PostgreSQL writes them.
+		v, bits, digits := f.Float64Values(), 64, 15+floatDigits
+		if pgType == oidFloat4 {
+			bits, digits = 32, 6+floatDigits
+		}
+		enc = func(dst []byte, i int) []byte { return exec.AppendFloatDigits(dst, v[i], bits, digits) }
+	}
 	if enc == nil {
 		switch a := a.(type) {
 		case *array.Int64:
@@ -405,12 +415,12 @@ func (w *rowWriter) span(sel []int32, from, k int) []int32 {
 
 // outColumns sets outs to rec's columns, keeping their scratch space.
 // Runs of adjacent tags without NULLs are written as one.
-func outColumns(outs []outColumn, rec arrow.Record, formats []int16, cols []planner.Column, loc *time.Location, regOID func(uint32, string) (int64, bool)) []outColumn {
+func outColumns(outs []outColumn, rec arrow.Record, formats []int16, cols []planner.Column, loc *time.Location, regOID func(uint32, string) (int64, bool), floatDigits int) []outColumn {
 	arrs := rec.Columns()
 	outs = slices.Grow(outs[:0], len(arrs))[:len(arrs)]
 	for j, a := range arrs {
 		scratch, lens := outs[j].scratch, outs[j].lens
-		outs[j] = newOutColumn(a, formats[j], pgTypeAt(cols, j), scaleAt(cols, j), loc, regOID)
+		outs[j] = newOutColumn(a, formats[j], pgTypeAt(cols, j), scaleAt(cols, j), loc, regOID, floatDigits)
 		outs[j].scratch, outs[j].lens = scratch[:0], lens[:0]
 	}
 	groupable := func(oc *outColumn) bool { return oc.kind == outDictWire && oc.nulls == noNulls }
@@ -445,10 +455,10 @@ func (c *conn) streamWorkers(ctx context.Context, src *portal, cons exec.Consume
 		mu sync.Mutex
 		n  atomic.Int64
 	)
-	loc := c.sess.loc
+	loc, digits := c.sess.loc, c.sess.floatDigits()
 	err := cons.Consume(ctx, func(wi int, rec arrow.Record, sel []int32) error {
 		w := &ws[wi]
-		w.outs = outColumns(w.outs, rec, formats, src.cols, loc, c.regOID)
+		w.outs = outColumns(w.outs, rec, formats, src.cols, loc, c.regOID, digits)
 		rows := int(rec.NumRows())
 		if sel != nil {
 			rows = len(sel)

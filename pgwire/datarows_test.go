@@ -199,7 +199,7 @@ func TestDataRowsMatchEncoders(t *testing.T) {
 				}
 				want := referenceRows(rec, idx, formats, cols, loc)
 				var w rowWriter
-				outs := outColumns(nil, rec, formats, cols, loc, nil)
+				outs := outColumns(nil, rec, formats, cols, loc, nil, 1)
 				var got []byte
 				for _, k := range []int{1, 5, chunkRows} { // chunk sizes
 					got = got[:0]

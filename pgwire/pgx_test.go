@@ -661,3 +661,34 @@ func TestNumericTimeZones(t *testing.T) {
 	_, err := conn.Exec(ctx, "SET TIME ZONE 'nan'")
 	require.Equal(t, "22023", pgErr(t, err).Code)
 }
+
+// TestExtraFloatDigits: with extra_float_digits 0 or less, floats are
+// written with 15 (float4: 6) significant digits plus the setting, as
+// PostgreSQL writes them; 1 and up keep the shortest exact form. Each
+// value is PostgreSQL 15's.
+func TestExtraFloatDigits(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	q := `SELECT 0.1::float8 + 0.2, 1::float8 / 3, 123456789012345678::float8, 1e-5::float8, 'NaN'::float8, '-0'::float8, 100::float8, '-Infinity'::float8, 1::float4 / 3::float4`
+	for _, c := range []struct {
+		set  string
+		want []string
+	}{
+		{"0", []string{"0.3", "0.333333333333333", "1.23456789012346e+17", "1e-05", "NaN", "-0", "100", "-Infinity", "0.333333"}},
+		{"-3", []string{"0.3", "0.333333333333", "1.23456789012e+17", "1e-05", "NaN", "-0", "100", "-Infinity", "0.333"}},
+		{"1", []string{"0.30000000000000004", "0.3333333333333333", "1.2345678901234568e+17", "1e-05", "NaN", "-0", "100", "-Infinity", "0.33333334"}},
+	} {
+		_, err := conn.Exec(ctx, "SET extra_float_digits = "+c.set)
+		require.NoError(t, err)
+		rows, err := conn.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+		require.NoError(t, err)
+		require.True(t, rows.Next())
+		var got []string
+		for _, v := range rows.RawValues() {
+			got = append(got, string(v))
+		}
+		rows.Close()
+		require.Equal(t, c.want, got, "extra_float_digits %s", c.set)
+	}
+}

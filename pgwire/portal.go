@@ -288,7 +288,7 @@ func (c *conn) stream(ctx context.Context, src *portal, formats []int16, limit i
 		}
 		if src.encFor != src.rec {
 			// Column writers belong to one batch's arrays.
-			src.outs = outColumns(src.outs, src.rec, formats, src.cols, c.sess.loc, c.regOID)
+			src.outs = outColumns(src.outs, src.rec, formats, src.cols, c.sess.loc, c.regOID, c.sess.floatDigits())
 			src.encFor = src.rec
 		}
 		k := min(src.rows()-src.row, chunkRows)

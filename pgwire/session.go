@@ -92,6 +92,18 @@ func newSession(user, database string, memLimit int64) *session {
 	return &session{user: user, database: database, values: map[string]string{}, loc: time.UTC, memLimit: memLimit}
 }
 
+// floatDigits is extra_float_digits (1 when not set): 1 or more writes
+// floats in their shortest exact form, 0 or less with 15 (float4: 6)
+// significant digits plus it.
+func (s *session) floatDigits() int {
+	if v, ok := s.values["extra_float_digits"]; ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
 func (s *session) get(name string) (string, bool) {
 	if v, ok := s.values[name]; ok {
 		return v, true
