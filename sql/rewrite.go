@@ -47,17 +47,20 @@ const (
 
 // frame is one open parenthesis or bracket.
 type frame struct {
-	kind    fkind
-	query   bool     // a query level: the statement itself or a parenthesised subquery
-	inFrom  bool     // inside this query level's FROM clause
-	suffix  []outTok // emitted after the closing token
-	funcIdx int      // fSub, fTableFunc: index in out of the marker name
-	slice   bool     // fSub: a ':' was seen
-	desc    bool     // fWithin: DESC was given
-	name    string   // fTableFunc: the function name (default alias); fSQLFunc: trim, substring, overlay
-	open    token    // the opening token
-	openIdx int      // index in out of the opening token
-	call    bool     // fParen: the argument list of a function call (funcIdx: its name)
+	kind   fkind
+	query  bool // a query level: the statement itself or a parenthesised subquery
+	inFrom bool // inside this query level's FROM clause
+	// joinParen: a parenthesised join in FROM, (a JOIN b ...): the FROM
+	// items inside it are its query's.
+	joinParen bool
+	suffix    []outTok // emitted after the closing token
+	funcIdx   int      // fSub, fTableFunc: index in out of the marker name
+	slice     bool     // fSub: a ':' was seen
+	desc      bool     // fWithin: DESC was given
+	name      string   // fTableFunc: the function name (default alias); fSQLFunc: trim, substring, overlay
+	open      token    // the opening token
+	openIdx   int      // index in out of the opening token
+	call      bool     // fParen: the argument list of a function call (funcIdx: its name)
 	// distinctArg: fParen call whose first argument is wrapped in
 	// MarkerDistinctArg, still open (closed at the first ',' or ')').
 	distinctArg bool
@@ -377,7 +380,7 @@ func (r *rewriter) catalogName() bool {
 		return false // part of a longer name
 	}
 	f := r.queryFrame()
-	inFrom := f != nil && f.inFrom && f == r.top() && !r.tok(5).punct("(") // not a function call
+	inFrom := f != nil && f.inFrom && (f == r.top() || r.top().joinParen) && !r.tok(5).punct("(") // not a function call
 	if !inFrom && !(r.insert && r.afterInto()) {
 		return false
 	}

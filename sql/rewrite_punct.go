@@ -33,9 +33,12 @@ func (r *rewriter) punct(t token) {
 				(prev.kind == okComma && r.top().query && r.top().values):
 				r.emit(t, okKeyword, "ROW") // a row of a VALUES list
 				f.openIdx++
-			case prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN")):
+			case prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN")) ||
+				prev.kind == okOpen && r.top().joinParen: // ((VALUES ...) v JOIN ...)
 				qf := r.queryFrame()
-				f.item = f.query && qf != nil && qf == r.top() && qf.inFrom
+				inFrom := qf != nil && qf.inFrom && (qf == r.top() || r.top().joinParen)
+				f.item = f.query && inFrom
+				f.joinParen = !f.query && inFrom
 			}
 		}
 		r.frames = append(r.frames, f)

@@ -348,3 +348,5 @@ SELECT right(h, 1)::int, left(h, 2)::text, exists(SELECT 1)::int, NOT EXISTS (SE
 SELECT t AT TIME ZONE current_setting('TimeZone'), t AT TIME ZONE lower(z)::text || 'x', t AT TIME ZONE CASE WHEN a THEN 'UTC' ELSE z END, t AT TIME ZONE zones[1] + i, t AT TIME ZONE pg_catalog.lower('UTC') FROM x
 # other operators: # and ^@ at ||'s precedence, prefix |/ ||/ @
 SELECT a # b + 1, s ^@ 'x', |/ a + 1, ||/ 8, @ -a * 2, 2 * |/ 16 FROM t
+# VALUES and functions inside a parenthesised join are FROM items
+SELECT y, z FROM ((VALUES (1)) b(y) CROSS JOIN (VALUES (2)) c(z)), (h JOIN generate_series(1, 3) g ON true)
