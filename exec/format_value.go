@@ -83,28 +83,32 @@ func AppendFloat(dst []byte, f float64) []byte { return appendPGFloat(dst, f, 64
 // 0.1 + 0.2 is 0.3 with 15 digits; 15 + extra_float_digits for a float8,
 // 6 + it for a float4), NaN and the infinities as words.
 func AppendFloatDigits(dst []byte, f float64, bitSize, digits int) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
+	if word := specialFloat(f); word != "" {
+		return append(dst, word...)
 	}
 	return strconv.AppendFloat(dst, f, 'g', max(digits, 1), bitSize)
+}
+
+// specialFloat is PostgreSQL's word for a NaN or an infinity, "" for a
+// finite f.
+func specialFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return ""
 }
 
 // appendPGFloat writes f as the shortest text of its bitSize precision,
 // in exponent form below 1e-4 and from expFrom up (bounds compared in that
 // precision: 0.0001::real is 0.0001), and NaN/Infinity as PostgreSQL.
 func appendPGFloat(dst []byte, f float64, bitSize int, expFrom float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
+	if word := specialFloat(f); word != "" {
+		return append(dst, word...)
 	}
 	abs, lo := math.Abs(f), 1e-4
 	if bitSize == 32 {
