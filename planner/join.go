@@ -59,9 +59,6 @@ func (n *Join) Describe() string {
 	return s
 }
 
-// bindJoin binds a JOIN clause. Base tables in a join read all their
-// columns (column offsets of the right side must not move once bound);
-// the prune_columns rule drops those nothing reads.
 // subqueriesOf are the scalar and EXISTS subqueries in e (not those
 // inside another subquery).
 func subqueriesOf(e ast.ExprNode) []ast.ExprNode {
@@ -116,6 +113,9 @@ func distinctTableNames(left, right *scope) error {
 	return nil
 }
 
+// bindJoin binds a JOIN clause. Base tables in a join read all their
+// columns (column offsets of the right side must not move once bound);
+// the prune_columns rule drops those nothing reads.
 func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 	left, err := b.bindTableRef(j.Left)
 	if err != nil {
