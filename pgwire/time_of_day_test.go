@@ -177,3 +177,20 @@ func TestTimeBucketWallClockZones(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, `SELECT time_bucket('2month', timestamptz '2000-04-20 00:00-04', current_setting('timezone'), '2000-02-01'::timestamp, '7 day'::interval)::text`).Scan(&b))
 	require.Equal(t, "2000-04-08 00:00:00-04", b)
 }
+
+// TestArrayWithParameter: ARRAY[1, $1] with an untyped $1 is an int4[]
+// when described and when run (its binary elements 4 bytes; they were
+// 8, and pgx failed to read them), as PostgreSQL resolves it.
+func TestArrayWithParameter(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+	var got []int32
+	require.NoError(t, conn.QueryRow(ctx, "SELECT ARRAY[1, $1]", 7).Scan(&got))
+	require.Equal(t, []int32{1, 7}, got)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT ARRAY[$1, 2]", 5).Scan(&got))
+	require.Equal(t, []int32{5, 2}, got)
+	err := conn.QueryRow(ctx, "SELECT ARRAY[1, $1]", int64(3000000000)).Scan(&got)
+	require.Equal(t, "22003", pgErr(t, err).Code)
+}

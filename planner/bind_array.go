@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -9,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
 )
@@ -214,6 +216,27 @@ func (b *binder) constArray(args []exec.Expr) (*arrayLit, error) {
 	return out, nil
 }
 
+// checkIntRange refuses an int2[] or int4[] constant array holding an
+// element beyond its type's range, which its binary form could not hold.
+func (a *arrayLit) checkIntRange() error {
+	lo, hi, name := int64(math.MinInt32), int64(math.MaxInt32), "integer"
+	switch a.pg {
+	case 21:
+		lo, hi, name = math.MinInt16, math.MaxInt16, "smallint"
+	case 23:
+	default:
+		return nil
+	}
+	for _, e := range a.elems {
+		if l, ok := e.(*exec.Literal); ok {
+			if v, ok := l.V.(int64); ok && (v < lo || v > hi) {
+				return errorf(CodeOutOfRange, "%s out of range", name)
+			}
+		}
+	}
+	return nil
+}
+
 // constArrayPG is the element type PostgreSQL gives ARRAY[...] of
 // elements es (bound as xs) of engine type dt, when narrower than dt's:
 // integers the widest of int2 < int4 < int8 among them (ARRAY[1::int2] is
@@ -230,6 +253,9 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 		pg := q.pgTypeOf(e, xs[i])
 		if _, quoted := xs[i].(*unknownLit); quoted {
 			continue // a quoted constant takes the others' type
+		}
+		if _, param := e.(*driver.ParamMarkerExpr); param && pg == 0 {
+			continue // so does an untyped $n, when described and when run
 		}
 		switch dt.ID() {
 		case arrow.INT64:

@@ -1125,6 +1125,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			if a, isLit := x.(*arrayLit); isLit && err == nil && name == "__pg_array" && a.dt.ID() != arrow.TIMESTAMP {
 				a.pg = b.constArrayPG(s, e.Args, args, a.dt) // int2[], int8[], float4[], varchar[]
+				if err := a.checkIntRange(); err != nil {
+					return nil, err // ARRAY[1, $1] with $1 beyond an int4 (sent as one)
+				}
 			}
 			return x, err
 		}
