@@ -1048,7 +1048,7 @@ func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 	if _, err := agg.ResultType(); err != nil {
 		return nil, errorf(CodeUndefinedFunc, "%v", err)
 	}
-	if agg.Arg != nil && onlyOuter(agg.Arg) && (agg.Time == nil || onlyOuter(agg.Time)) {
+	if outerAggregate(agg) {
 		// PostgreSQL computes an aggregate of only the enclosing query's
 		// columns in that query (SELECT (SELECT max(v.x)) FROM v is one
 		// row); computing it here, per outer row, would answer
@@ -1069,6 +1069,23 @@ func (q *selectBinder) addAgg(agg exec.Agg) (*exec.Column, error) {
 	}
 	dt, _ := agg.ResultType()
 	return &exec.Column{Index: len(q.keys) + i, Name: q.aggStr[i], DT: dt}, nil
+}
+
+// outerAggregate reports whether an aggregate's argument, second
+// argument and FILTER name only the enclosing query's columns (count(*)
+// FILTER (WHERE outer.x > 8) too): PostgreSQL computes it there.
+func outerAggregate(agg exec.Agg) bool {
+	parts := 0
+	for _, x := range []exec.Expr{agg.Arg, agg.Time, agg.Filter} {
+		if x == nil {
+			continue
+		}
+		if !onlyOuter(x) {
+			return false
+		}
+		parts++
+	}
+	return parts > 0
 }
 
 // influxAggregate turns the aggregates of InfluxDB 3's SQL (DataFusion)
