@@ -168,13 +168,22 @@ func zoneByName(s string) (*time.Location, bool) {
 
 // posixOffset reads [name]±h[h][:mm] (name: letters, e.g. UTC, GMT, or
 // none): POSIX counts hours west of UTC. It returns seconds east.
+//
+// The quoted form <abbreviation>±h[h][:mm], which PostgreSQL names a zone
+// SET TIME ZONE 5.5 makes (<+05:30>-05:30), is read too.
 func posixOffset(s string) (int, bool) {
 	i := 0
-	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
-		i++
-	}
-	if i > 0 && s[:i] != "utc" && s[:i] != "gmt" && s[:i] != "ut" {
-		return 0, false
+	if strings.HasPrefix(s, "<") {
+		if i = strings.IndexByte(s, '>') + 1; i <= 1 {
+			return 0, false
+		}
+	} else {
+		for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+			i++
+		}
+		if i > 0 && s[:i] != "utc" && s[:i] != "gmt" && s[:i] != "ut" {
+			return 0, false
+		}
 	}
 	rest := s[i:]
 	if rest == "" {
@@ -189,7 +198,7 @@ func posixOffset(s string) (int, bool) {
 	}
 	hours, mins, ok := strings.Cut(rest, ":")
 	h, m := 0, 0
-	if !digits(hours, &h) || len(hours) > 2 || ok && (!digits(mins, &m) || len(mins) != 2) || h > 15 || m > 59 {
+	if !digits(hours, &h) || len(hours) > 2 || ok && (!digits(mins, &m) || len(mins) != 2) || h > 15 && s[0] != '<' || h > 23 || m > 59 {
 		return 0, false
 	}
 	return -sign * (h*3600 + m*60), true

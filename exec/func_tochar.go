@@ -352,6 +352,11 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 			dst = append(dst, romanMonth(it, int(t.Month()))...)
 		case "TZ", "tz":
 			z, _ := t.Zone()
+			if strings.HasPrefix(z, "<") {
+				if end := strings.IndexByte(z, '>'); end > 0 {
+					z = z[1:end] // <+05:30>-05:30 (SET TIME ZONE 5.5): its abbreviation
+				}
+			}
 			if it.pat == "tz" {
 				z = strings.ToLower(z)
 			}

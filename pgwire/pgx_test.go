@@ -660,6 +660,21 @@ func TestNumericTimeZones(t *testing.T) {
 	}
 	_, err := conn.Exec(ctx, "SET TIME ZONE 'nan'")
 	require.Equal(t, "22023", pgErr(t, err).Code)
+	// The zone's name reads back (SET, AT TIME ZONE, time_bucket in the
+	// session's zone) and to_char's TZ is its abbreviation.
+	for _, c := range []struct{ set, tz, at string }{
+		{"-7", "-07", "2020-01-01 10:00:00-07"},
+		{"5.5", "+05:30", "2020-01-01 10:00:00+05:30"},
+		{"20", "+20", "2020-01-01 10:00:00+20"},
+		{"'<+05:30>-05:30'", "+05:30", "2020-01-01 10:00:00+05:30"},
+	} {
+		_, err := conn.Exec(ctx, "SET TIME ZONE "+c.set)
+		require.NoError(t, err, c.set)
+		var tz, at, bucket string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT to_char(timestamptz '2020-01-01 00:00+00', 'TZ'), (timestamp '2020-01-01 10:00' AT TIME ZONE current_setting('TimeZone'))::text,
+			time_bucket('1 month', date '1990-01-03', date '2000-02-01')::text`).Scan(&tz, &at, &bucket), c.set)
+		require.Equal(t, []string{c.tz, c.at, "1990-01-01"}, []string{tz, at, bucket}, c.set)
+	}
 }
 
 // TestExtraFloatDigits: with extra_float_digits 0 or less, floats are

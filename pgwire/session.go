@@ -257,7 +257,7 @@ func loadZone(v string) (*time.Location, string, error) {
 	if hours, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(hours) && !strings.ContainsAny(v, "xX_") {
 		// A number of hours east of UTC, fractions too (5.5 is India's
 		// +05:30), named as PostgreSQL names it: <+05:30>-05:30.
-		if math.Abs(hours) >= 16 {
+		if math.Abs(hours) >= 24 {
 			return nil, "", fmt.Errorf("offset out of range")
 		}
 		secs := int(math.Round(hours * 3600))
