@@ -149,7 +149,7 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 				f.year, f.hasYear = hi*1000+lo, true
 			}
 		case "YYY", "YY", "Y", "IYY", "IY", "I":
-			v, _, err = number(it, len(strings.TrimPrefix(it.pat, "I")), exact, false)
+			v, _, err = number(it, len(it.pat), exact, false) // IY: two digits, as YY
 			f.year, f.hasYear = nearest2020(v), true
 		case "MM":
 			v, _, err = number(it, 2, exact, false)
@@ -252,7 +252,7 @@ func (f timeFields) instant(loc *time.Location, text string) (time.Time, error) 
 	if f.iso && f.gregorian {
 		return time.Time{}, errors.New("invalid combination of date conventions")
 	}
-	if f.iso && (f.isoWeek > 0 || f.isoDay > 0 || f.isoYday > 0) {
+	if f.iso && (f.isoWeek > 0 || f.isoYday > 0) { // a day of the week alone is ignored, as in PostgreSQL
 		// The Monday of ISO week 1 is that of the week holding 4 January.
 		jan4 := time.Date(f.year, 1, 4, 0, 0, 0, 0, time.UTC)
 		monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
