@@ -47,7 +47,7 @@ func TestBinaryCatalogTypes(t *testing.T) {
 
 	// regtype is held as PostgreSQL writes it (integer, timestamp with time
 	// zone), its binary form the type's OID (it was 0 for such names).
-	res = conn.PgConn().ExecParams(ctx, `SELECT 'int4'::regtype, pg_typeof(now()), 'double precision'::regtype, pg_typeof('x'::text)`,
+	res = conn.PgConn().ExecParams(ctx, `SELECT 'int4'::regtype, pg_typeof(now()), 'double precision'::regtype, pg_typeof('x'::text), 'text[]'::regtype, pg_typeof(ARRAY[1]), 'int8[]'::regtype`,
 		nil, nil, nil, []int16{1}).Read()
 	require.NoError(t, res.Err)
 	require.Len(t, res.Rows, 1)
@@ -55,7 +55,7 @@ func TestBinaryCatalogTypes(t *testing.T) {
 	for _, v := range res.Rows[0] {
 		got = append(got, binary.BigEndian.Uint32(v))
 	}
-	require.Equal(t, []uint32{23, 1184, 701, 25}, got)
+	require.Equal(t, []uint32{23, 1184, 701, 25, 1009, 1007, 1016}, got)
 }
 
 // TestNumericFromFloat reads EXTRACT (numeric in PostgreSQL 14+, computed

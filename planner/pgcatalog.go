@@ -601,6 +601,14 @@ func (p *Planner) RegOID(db string, pgType uint32, name string) (oid int64, ok b
 		if best >= 0 {
 			return best, true
 		}
+		if elem, ok := strings.CutSuffix(name, "[]"); ok {
+			// An array type: integer[] is int4's array, 1007.
+			if o, ok := p.RegOID(db, pgType, elem); ok {
+				if a, ok := arrayOIDs[uint32(o)]; ok {
+					return int64(a), true
+				}
+			}
+		}
 	}
 	b := &binder{p: p, sess: &Session{Database: db}}
 	for o, n := range b.regNames(to) {
