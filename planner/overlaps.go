@@ -66,6 +66,21 @@ func (b *binder) overlaps(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		family = "other"
 	}
+	if family == "timestamp" && unknown {
+		// Quoted constants beside timestamps are timestamps (timestamptz,
+		// the preferred type, as PostgreSQL resolves them); beside times
+		// they could be times or intervals: not unique, below.
+		for i, x := range xs {
+			if _, u := x.(*unknownLit); u {
+				c, err := b.coerce(x, exec.TypeTimestamptz)
+				if err != nil {
+					return nil, err
+				}
+				xs[i] = c
+			}
+		}
+		unknown = false
+	}
 	if family == "other" || family == "" || unknown {
 		names := make([]string, 4)
 		for i, x := range xs {
