@@ -99,7 +99,7 @@ func parseLoose(s string) (tsParts, bool) {
 		return p, false
 	}
 	if ampm != "" {
-		if p.hh < 1 || p.hh > 12 {
+		if p.hh > 12 { // 0 is taken too: 0:14am, 0:14pm (12:14), as PostgreSQL
 			return p, false
 		}
 		if ampm == "a" && p.hh == 12 {

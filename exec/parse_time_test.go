@@ -59,6 +59,8 @@ func TestParseTimestampSpellings(t *testing.T) {
 		"2016-03-05 12:14:15am":                "2016-03-05 00:14:15",
 		"2016-03-05 01:14PM":                   "2016-03-05 13:14:00",
 		"Ju-01-2016":                           "invalid input syntax",
+		"2016-01-01 00:14:15am":                "2016-01-01 00:14:15",
+		"2016-01-01 0:14pm":                    "2016-01-01 12:14:00",
 	} {
 		ns, err := ParseTimestamp(in, time.UTC, now)
 		if err != nil {
