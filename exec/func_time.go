@@ -583,6 +583,12 @@ func partUnit(u string) string {
 	return u
 }
 
+// TimeUnit is the name PostgreSQL's units table gives unit u (lower
+// case): microseconds, milliseconds, second, minute, hour, day, week,
+// month, quarter, year, decade, century, millennium; other words as they
+// are.
+func TimeUnit(u string) string { return partUnit(u) }
+
 var timeUnits = func() map[string]string {
 	m := map[string]string{}
 	for canon, names := range map[string][]string{

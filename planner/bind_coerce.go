@@ -568,13 +568,10 @@ func isTextValued(x exec.Expr) bool {
 	return exec.IsText(x.Type())
 }
 
-// dateTimeOfDay are the units extract does not take from a date.
+// dateTimeOfDay are the units (exec.TimeUnit's names) extract does not
+// take from a date.
 var dateTimeOfDay = map[string]bool{
-	"hour": true, "hours": true, "h": true, "hr": true, "hrs": true,
-	"minute": true, "minutes": true, "m": true, "min": true, "mins": true,
-	"second": true, "seconds": true, "s": true, "sec": true, "secs": true,
-	"millisecond": true, "milliseconds": true, "ms": true, "msec": true, "msecs": true,
-	"microsecond": true, "microseconds": true, "us": true, "usec": true, "usecs": true,
+	"hour": true, "minute": true, "second": true, "milliseconds": true, "microseconds": true,
 	"timezone": true, "timezone_hour": true, "timezone_minute": true,
 }
 
@@ -817,7 +814,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if len(e.Args) == 2 {
 			pg = (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[1], args[1])
 		}
-		if u, ok := args[0].(*unknownLit); ok && name == "__pg_extract" && dateTimeOfDay[strings.ToLower(fmt.Sprint(u.V))] && pg == 1082 {
+		if u, ok := args[0].(*unknownLit); ok && name == "__pg_extract" && dateTimeOfDay[exec.TimeUnit(strings.ToLower(fmt.Sprint(u.V)))] && pg == 1082 {
 			// extract(hour FROM date) has no answer (date_part casts the
 			// date to a timestamp and answers 0).
 			return nil, errorf(CodeNotSupported, "unit %q not supported for type date", strings.ToLower(fmt.Sprint(u.V)))

@@ -125,10 +125,10 @@ func (q *selectBinder) extractScale(e *ast.FuncCallExpr) int {
 	if !ok {
 		return -1
 	}
-	switch strings.ToLower(v.GetString()) {
-	case "second", "seconds", "sec", "secs":
+	switch exec.TimeUnit(strings.ToLower(v.GetString())) {
+	case "second":
 		return 6
-	case "millisecond", "milliseconds", "ms", "msec", "msecs", "millisec", "millisecs", "mseconds":
+	case "milliseconds":
 		return 3
 	case "epoch":
 		// Typed as the timestamp a date is held as, without binding the
