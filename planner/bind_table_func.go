@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -507,12 +508,36 @@ func (b *binder) numericSeries(s *scope, es []ast.ExprNode, args []exec.Expr, al
 			return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function generate_series(%s) does not exist", strings.Join(names, ", ")),
 				Hint: "a series of float8 does not exist in PostgreSQL either; cast the arguments to numeric"}
 		}
-		scale = max(scale, min(max(q.numericScale(es[i]), 0), 15))
+		if i == 1 {
+			continue // PostgreSQL's values take the start's and the step's scale, not the stop's
+		}
+		sc := q.numericScale(es[i])
+		if sc < 0 {
+			// A scale not fixed by the writing ('0.75'::numeric, a cast
+			// float): the value's own decimals.
+			text := strconv.FormatFloat(vals[i], 'f', -1, 64)
+			if _, frac, ok := strings.Cut(text, "."); ok {
+				sc = len(frac)
+			} else {
+				sc = 0
+			}
+		}
+		scale = max(scale, min(sc, 15))
 	}
 	unit := math.Pow10(scale)
-	start, stop, step := math.Round(vals[0]*unit), math.Round(vals[1]*unit), unit
+	start, stop, step := math.Round(vals[0]*unit), math.Floor(vals[1]*unit+1e-9), unit
 	if len(vals) == 3 {
 		step = math.Round(vals[2] * unit)
+		if step < 0 {
+			stop = math.Ceil(vals[1]*unit - 1e-9)
+		}
+	}
+	for _, x := range []float64{start, stop, step} {
+		if math.Abs(x) > 1<<53 {
+			// Beyond what float8 holds exactly: the series would repeat
+			// or skip values (PostgreSQL's numeric holds them).
+			return nil, notSupported("generate_series of numerics beyond 15 significant digits")
+		}
 	}
 	if step == 0 {
 		return nil, &Error{Code: "22023", Msg: "step size cannot equal zero"}
