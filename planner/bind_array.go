@@ -269,10 +269,19 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 				out = pg
 			}
 		case arrow.FLOAT64:
-			if pg == 0 || (!first && pg != out) {
+			// float4 stays float4 beside integers and numerics (which
+			// convert to it implicitly, PostgreSQL's select_common_type);
+			// float8 makes float8, numerics alone too (held as one).
+			switch {
+			case pg == 700 && (first || out == 700 || numberRank[out] > 0):
+				out = 700
+			case numberRank[pg] > 0 && (first || out == 700 || numberRank[out] > 0):
+				if first || out != 700 {
+					out = pg
+				}
+			default:
 				return 0
 			}
-			out = pg
 		default: // strings: the first one's type (varchar and text convert both ways)
 			if first {
 				out = pg
@@ -286,7 +295,7 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 	case dt.ID() == arrow.INT64, dt.ID() == arrow.FLOAT64 && out == 700, exec.IsText(dt) && (out == 1043 || out == 19):
 		return out
 	}
-	return 0
+	return 0 // float8, and numeric with integers (held as float8)
 }
 
 // arrayFromText reads an array literal '{a,b,"c d"}' cast to elem[]; a nil
