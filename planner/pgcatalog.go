@@ -519,7 +519,10 @@ func regtypeName(name string) string {
 	array := strings.HasSuffix(name, "[]")
 	name = strings.TrimSuffix(name, "[]")
 	if i := strings.IndexByte(name, '('); i > 0 && strings.HasSuffix(name, ")") {
-		name = strings.TrimSpace(name[:i]) // a type modifier: varchar(10), numeric(10,2)
+		if p, err := strconv.Atoi(strings.TrimSpace(name[i+1 : len(name)-1])); err == nil && strings.TrimSpace(name[:i]) == "float" && p >= 1 && p <= 24 {
+			name = "float4(" // float(p) of up to 24 bits is real
+		}
+		name = strings.TrimSpace(name[:strings.IndexByte(name, '(')]) // a type modifier: varchar(10), numeric(10,2)
 	}
 	if t, ok := map[string]string{"int": "int4", "integer": "int4", "smallint": "int2", "bigint": "int8", "boolean": "bool",
 		"real": "float4", "double precision": "float8", "float": "float8", "character varying": "varchar", "decimal": "numeric",
@@ -539,9 +542,11 @@ func (b *binder) regLookup(to, name string) (int64, error) {
 	switch to {
 	case "regtype":
 		typname := regtypeName(name)
-		for _, row := range pgCatalogRows["pg_type"] {
-			if row[1] != nil && (*row[1] == name || *row[1] == typname) {
-				return strconv.ParseInt(*row[0], 10, 64)
+		for _, want := range []string{typname, name} { // SQL's spelling first: char is bpchar
+			for _, row := range pgCatalogRows["pg_type"] {
+				if row[1] != nil && *row[1] == want {
+					return strconv.ParseInt(*row[0], 10, 64)
+				}
 			}
 		}
 		for oid, spelled := range exec.PGTypeNames() {
