@@ -1195,11 +1195,19 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return nil, e
 	}
 	x, err := b.call(name, args)
-	if err == nil && name == "time_bucket" && len(e.Args) >= 2 && x.Type().ID() == arrow.INT64 {
-		// An int2 or int4 bucket is of its time's type: a bucket below
-		// the type's range (time_bucket(10::int2, -32768::int2)) is an
-		// error, not a value the type cannot hold.
-		switch (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[1], args[1]) {
+	if err == nil && name == "width_bucket" && x.Type().ID() == arrow.INT64 {
+		return b.call("__int4", []exec.Expr{x}) // an int4: width_bucket(10, 0, 10, 2147483647) is out of its range
+	}
+	if err == nil && (name == "time_bucket" && len(e.Args) >= 2 || name == "abs" && len(e.Args) == 1) && x.Type().ID() == arrow.INT64 {
+		// An int2 or int4 bucket is of its time's type, an abs of its
+		// argument's: a value beyond the type's range
+		// (time_bucket(10::int2, -32768::int2), abs of int4's smallest)
+		// is an error, not a value the type cannot hold.
+		arg := len(e.Args) - 1
+		if name == "time_bucket" {
+			arg = 1
+		}
+		switch (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[arg], args[arg]) {
 		case 21:
 			return b.call("__int2", []exec.Expr{x})
 		case 23:
