@@ -71,3 +71,26 @@ func TestDeclaredParamTypes(t *testing.T) {
 	require.NoError(t, res.Err)
 	require.Equal(t, "2024-03-01 12:00:00", string(res.Rows[0][0]))
 }
+
+// TestUntypedParamBesideInt: Describe reports an untyped $n in arithmetic
+// or a comparison with an int4 (int2) as that type, as PostgreSQL 15 does
+// ($1 + 1, 1 + $1, $1 > 1: int4; beside a bigint column, int8).
+func TestUntypedParamBesideInt(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pc := connect(t, s, "db").PgConn()
+	for _, tt := range []struct {
+		sql  string
+		want []uint32
+	}{
+		{"SELECT $1 + 1", []uint32{23}},
+		{"SELECT 1 + $1, $2 * 2::int2", []uint32{23, 21}},
+		{"SELECT count(*) FROM cpu WHERE $1 > 1", []uint32{23}},
+		{"SELECT $1 + 1 + $2", []uint32{23, 23}},
+	} {
+		sd, err := pc.Prepare(ctx, "", tt.sql, nil)
+		require.NoError(t, err, tt.sql)
+		require.Equal(t, tt.want, sd.ParamOIDs, tt.sql)
+	}
+}

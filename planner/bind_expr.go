@@ -149,6 +149,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		b.paramBesideInt(s, e, l, r)
 		if x, ok, err := b.timeArith(s, e, l, r); ok {
 			return x, err
 		}
@@ -411,6 +412,34 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		return nil, notSupported("DEFAULT")
 	}
 	return nil, notSupported(exprKind(e))
+}
+
+// paramBesideInt has Describe report an untyped $n in arithmetic or a
+// comparison with an int2 or int4 as that type ($1 + 1, $1 > 1: int4), as
+// PostgreSQL resolves it; the value is bound as before.
+func (b *binder) paramBesideInt(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) {
+	if b.ppg == nil {
+		return
+	}
+	switch e.Op {
+	case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.Mod, opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
+	default:
+		return
+	}
+	q := &selectBinder{b: b, in: s}
+	for _, side := range []struct {
+		x     exec.Expr
+		other ast.ExprNode
+		ox    exec.Expr
+	}{{l, e.R, r}, {r, e.L, l}} {
+		u, ok := side.x.(*unknownLit)
+		if !ok || u.param == 0 || b.ptypes[u.param-1] != nil || b.ppg[u.param-1] != 0 {
+			continue
+		}
+		if t := q.pgTypeOf(side.other, side.ox); t == 21 || t == 23 {
+			b.ppg[u.param-1] = t
+		}
+	}
 }
 
 // exprKind names an expression Strata cannot bind, in SQL's words rather
