@@ -121,16 +121,26 @@ func mapFloats(a arg, n int, f func(float64) float64) (arrow.Array, bool) {
 func unaryDomain(name string, x, r float64) error {
 	finite := !math.IsNaN(x) && !math.IsInf(x, 0)
 	switch {
+	case (name == "ln" || name == "log10") && finite && x <= 0:
+		return logDomain(x)
+	case name == "sqrt" && x < 0:
+		return fmt.Errorf("cannot take square root of a negative number")
 	case math.IsNaN(r) && finite:
 		return fmt.Errorf("%s: argument %v is out of its domain", name, x)
-	case math.IsInf(r, 0) && finite && name == "ln":
-		return fmt.Errorf("cannot take logarithm of zero")
 	case math.IsInf(r, 0) && finite:
 		return fmt.Errorf("value out of range: overflow")
 	case r == 0 && x != 0 && finite && name == "exp":
 		return errFloatUnderflow // exp(-1000), as PostgreSQL
 	}
 	return nil
+}
+
+// logDomain is PostgreSQL's error for the logarithm of x <= 0.
+func logDomain(x float64) error {
+	if x == 0 {
+		return fmt.Errorf("cannot take logarithm of zero")
+	}
+	return fmt.Errorf("cannot take logarithm of a negative number")
 }
 
 func numericUnary(name string, f func(float64) float64, keepInt func(int64) (int64, error)) funcDef {
@@ -297,13 +307,13 @@ func init() {
 				if len(v) == 1 {
 					x := toFloat(v[0])
 					if x <= 0 {
-						return nil, fmt.Errorf("cannot take logarithm of %s", FormatFloat(x))
+						return nil, logDomain(x)
 					}
 					return log10(x), nil
 				}
 				base, x := toFloat(v[0]), toFloat(v[1])
 				if x <= 0 || base <= 0 {
-					return nil, fmt.Errorf("cannot take logarithm of a non-positive number")
+					return nil, logDomain(min(x, base))
 				}
 				if base == 10 {
 					return log10(x), nil
@@ -559,6 +569,9 @@ func compileCached(key string) (*regexp.Regexp, error) {
 	if re, ok := regexCache.Load(key); ok {
 		return re.(*regexp.Regexp), nil
 	}
+	if unbalancedBound(key) {
+		return nil, fmt.Errorf("invalid regular expression: braces {} not balanced")
+	}
 	re, err := regexp.Compile(unicodeWordClasses(key))
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression: %v", err)
@@ -577,6 +590,45 @@ func compileCached(key string) (*regexp.Regexp, error) {
 		}
 	}
 	return re, nil
+}
+
+// unbalancedBound reports a bound PostgreSQL refuses and Go reads as
+// literal text: a { and a digit that do not go on as {m}, {m,} or {m,n}
+// ('a{2' is an error there; 'a{x' and 'a}' are text in both).
+func unbalancedBound(p string) bool {
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\':
+			i++
+		case c == '[' && !inClass:
+			inClass = true
+			if i+1 < len(p) && p[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(p) && p[i+1] == ']' {
+				i++ // a ] first in a class is itself
+			}
+		case c == ']' && inClass:
+			inClass = false
+		case c == '{' && !inClass && i+1 < len(p) && p[i+1] >= '0' && p[i+1] <= '9':
+			j := i + 1
+			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+				j++
+			}
+			if j < len(p) && p[j] == ',' {
+				j++
+				for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+					j++
+				}
+			}
+			if j >= len(p) || p[j] != '}' {
+				return true
+			}
+			i = j
+		}
+	}
+	return false
 }
 
 // nonGreedy reports whether a Go pattern has a non-greedy quantifier.

@@ -134,6 +134,8 @@ func init() {
 			return nil, fmt.Errorf("character number must be positive")
 		case k > unicode.MaxRune:
 			return nil, fmt.Errorf("requested character too large for encoding: %d", k)
+		case k >= 0xD800 && k <= 0xDFFF:
+			return nil, fmt.Errorf("requested character not valid for encoding: %d", k) // a UTF-16 surrogate
 		}
 		return string(rune(k)), nil
 	})

@@ -154,10 +154,13 @@ func loadZoneText(name string) (*time.Location, error) {
 // (europe/berlin).
 func zoneByName(s string) (*time.Location, bool) {
 	lower := strings.ToLower(s)
+	if s == "" {
+		return nil, false // time.LoadLocation("") is UTC
+	}
 	if h, ok := zoneAbbrevs[lower]; ok {
 		return time.FixedZone(strings.ToUpper(s), int(h*3600)), true
 	}
-	if loc, err := time.LoadLocation(s); err == nil && s != "" && lower != "local" {
+	if loc, err := time.LoadLocation(s); err == nil && lower != "local" {
 		return loc, true
 	}
 	if loc, err := time.LoadLocation(titleZone(lower)); err == nil {

@@ -207,6 +207,13 @@ func caseSensitive(p string) bool {
 	return false
 }
 
+// padded is it without FM: fractions of a second (MS, US, FF1-FF6) keep
+// their leading zeros under FM, as in PostgreSQL (FMMS of 12 ms is 012).
+func padded(it charItem) charItem {
+	it.fm = false
+	return it
+}
+
 // appendToChar formats t with a compiled template.
 func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 	num := func(it charItem, v, width int) {
@@ -270,9 +277,9 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 		case "SSSS", "SSSSS":
 			num(it, t.Hour()*3600+t.Minute()*60+t.Second(), 0)
 		case "MS":
-			num(it, t.Nanosecond()/1e6, 3)
+			num(padded(it), t.Nanosecond()/1e6, 3)
 		case "US":
-			num(it, t.Nanosecond()/1e3, 6)
+			num(padded(it), t.Nanosecond()/1e3, 6)
 		case "FF1", "FF2", "FF3", "FF4", "FF5", "FF6":
 			// Tenths of a second to microseconds: the first n digits.
 			n := int(it.pat[2] - '0')
@@ -280,7 +287,7 @@ func appendToChar(dst []byte, t time.Time, items []charItem) []byte {
 			for range 9 - n {
 				div *= 10
 			}
-			num(it, t.Nanosecond()/div, n)
+			num(padded(it), t.Nanosecond()/div, n)
 		case "AD", "BC", "ad", "bc", "A.D.", "B.C.", "a.d.", "b.c.":
 			// The era: Strata's times are all of the common era.
 			s := "AD"
@@ -536,16 +543,16 @@ func intervalToChar(iv arrow.MonthDayNanoInterval, items []charItem) (string, er
 		case "SSSS", "SSSSS":
 			cnum(it, hour*3600+min*60+sec, 0, 0)
 		case "MS":
-			cnum(it, usec/1000, 3, 3)
+			cnum(padded(it), usec/1000, 3, 3)
 		case "US":
-			cnum(it, usec, 6, 6)
+			cnum(padded(it), usec, 6, 6)
 		case "FF1", "FF2", "FF3", "FF4", "FF5", "FF6":
 			digits := int64(it.pat[2] - '0')
 			div := int64(1)
 			for range 6 - digits {
 				div *= 10
 			}
-			cnum(it, usec/div, digits, digits)
+			cnum(padded(it), usec/div, digits, digits)
 		case "AM", "PM", "am", "pm", "A.M.", "P.M.", "a.m.", "p.m.":
 			dst = append(dst, meridiem(it.pat, hour%24 >= 12)...)
 		case "Y,YYY":

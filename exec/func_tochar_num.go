@@ -276,7 +276,7 @@ func (nt *numTemplate) format(v any, numeric bool) string {
 			}
 			if !started {
 				start()
-				if nt.fm && !anyDigit {
+				if nt.fm && !anyDigit && !overflow {
 					b.WriteByte('0') // FM never leaves a number without digits
 				}
 			}

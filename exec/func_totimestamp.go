@@ -102,8 +102,10 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 		if it.pat == "" {
 			for _, r := range it.literal {
 				skipSpaces()
-				if r != ' ' && pos < len(s) && (rune(s[pos]) == r || !isAlnum(rune(s[pos]))) {
-					pos++ // any separator matches a separator
+				// Any separator, a space too, matches a separator:
+				// 'YYYY MM DD' reads 2024-03-15.
+				if pos < len(s) && (rune(s[pos]) == r || !isAlnum(rune(s[pos]))) {
+					pos++
 				}
 			}
 			continue

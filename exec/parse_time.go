@@ -286,11 +286,19 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 		}
 		fields = nil
 	}
+	// Each field may be given once, as in PostgreSQL: '1 day 2 days' and
+	// '1 day 01:00 1 hour' are refused, '1 week 1 day' is not.
+	var seen uint16
+	once := func(fields uint16) bool {
+		dup := seen&fields != 0
+		seen |= fields
+		return !dup
+	}
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
 		if strings.Contains(f, ":") {
 			ns, overflow, ok := parseClock(f)
-			if !ok {
+			if !ok || !once(ivHour|ivMinute|ivSecond) {
 				return bad()
 			}
 			acc.exactNanos(ns, overflow)
@@ -298,6 +306,9 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 		}
 		if y, m, ok := yearMonth(f); ok {
 			// SQL's year-month form: '1-2' is 1 year 2 mons.
+			if !once(ivYear | ivMonth) {
+				return bad()
+			}
 			acc.int32s(&acc.iv.Months, y*12+m)
 			continue
 		}
@@ -320,13 +331,20 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 		if unit == "" {
 			if i+1 >= len(fields) {
 				// A bare number is seconds.
+				if !once(ivSecond) {
+					return bad()
+				}
 				acc.nanos(num * 1e9)
 				continue
 			}
 			i++
 			unit = fields[i]
 		}
-		if err := acc.add(num, strings.TrimSuffix(unit, ",")); err != nil {
+		unit = strings.TrimSuffix(unit, ",")
+		if !once(ivUnitField(unit)) {
+			return bad()
+		}
+		if err := acc.add(num, unit); err != nil {
 			return arrow.MonthDayNanoInterval{}, fmt.Errorf("invalid input syntax for type interval: %q: %w", s, err)
 		}
 	}
@@ -439,6 +457,54 @@ func (a *ivAcc) iso8601(d string) error {
 
 // ivAcc sums the parts of an interval being read, noting when one passes
 // what the interval's fields hold.
+// The fields of an interval's text, each of which may be given once.
+const (
+	ivYear uint16 = 1 << iota
+	ivMonth
+	ivDay
+	ivHour
+	ivMinute
+	ivSecond
+	ivMillisecond
+	ivMicrosecond
+	ivWeek
+	ivDecade
+	ivCentury
+	ivMillennium
+)
+
+// ivUnitField is the field unit gives (ivAcc.add's spellings); 0 for one
+// add refuses.
+func ivUnitField(unit string) uint16 {
+	switch unit {
+	case "microsecond", "microseconds", "us", "usec", "usecs", "µs":
+		return ivMicrosecond
+	case "millisecond", "milliseconds", "ms", "msec", "msecs":
+		return ivMillisecond
+	case "second", "seconds", "s", "sec", "secs":
+		return ivSecond
+	case "minute", "minutes", "m", "min", "mins":
+		return ivMinute
+	case "hour", "hours", "h", "hr", "hrs":
+		return ivHour
+	case "day", "days", "d":
+		return ivDay
+	case "week", "weeks", "w":
+		return ivWeek
+	case "month", "months", "mon", "mons":
+		return ivMonth
+	case "year", "years", "y", "yr", "yrs":
+		return ivYear
+	case "decade", "decades":
+		return ivDecade
+	case "century", "centuries", "cent", "c":
+		return ivCentury
+	case "millennium", "millennia", "millenniums", "mil", "mils":
+		return ivMillennium
+	}
+	return 0
+}
+
 type ivAcc struct {
 	iv       arrow.MonthDayNanoInterval
 	overflow bool

@@ -65,6 +65,21 @@ var sqlstateCases = []string{
 	`SELECT to_char(1, 'S9PR')`,
 	`SELECT ntile(0) OVER () FROM cpu`,
 	`SELECT nth_value(usage, 0) OVER () FROM cpu`,
+	`SELECT log10(0)`,
+	`SELECT log(2, 0)`,
+	`SELECT log10(-1)`,
+	`SELECT chr(55296)`,
+	`SELECT concat()`,
+	`SELECT concat_ws(',')`,
+	`SELECT extract(timezone from timestamp '2024-01-01')`,
+	`SELECT date_part('timezone', date '2024-01-01')`,
+	`SELECT date_trunc('day', timestamptz '2024-01-01', '')`,
+	`SELECT interval '1 mon 1 mons'`,
+	`SELECT interval '1 day 01:00:00 1 hour'`,
+	`SELECT interval '1 day' * 1e10`,
+	`SELECT regexp_match('abc', 'a{2')`,
+	`SELECT gcd(-2147483648, 0)`,
+	`SELECT to_timestamp('123456789012', 'YYYY')`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

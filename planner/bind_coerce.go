@@ -819,6 +819,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			// date to a timestamp and answers 0).
 			return nil, errorf(CodeNotSupported, "unit %q not supported for type date", strings.ToLower(fmt.Sprint(u.V)))
 		}
+		if u, ok := args[0].(*unknownLit); ok && (pg == 1114 || pg == 1082) && strings.HasPrefix(exec.TimeUnit(strings.ToLower(fmt.Sprint(u.V))), "timezone") {
+			// A time without a zone has no offset to give (date_part of a
+			// date reads it as such a timestamp).
+			return nil, errorf(CodeNotSupported, "unit %q not supported for type timestamp without time zone", strings.ToLower(fmt.Sprint(u.V)))
+		}
 		if pg == pgTime {
 			if err := checkTimeField(args[0]); err != nil {
 				return nil, err
@@ -958,6 +963,10 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		// ORDER BY (selectBinder.postAgg binds it there).
 		return nil, errorf(CodeGrouping, "arguments to GROUPING must be grouping expressions of the associated query level")
 	case "concat", "concat_ws":
+		if min := map[string]int{"concat": 1, "concat_ws": 2}[name]; len(e.Args) < min {
+			return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function %s() with %d arguments does not exist", name, len(e.Args)),
+				Hint: fmt.Sprintf("%s takes at least %d arguments.", name, min)}
+		}
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}

@@ -129,7 +129,8 @@ func AsError(err error) *Error {
 	case contains(msg, "count must be greater than zero") || contains(msg, "lower bound cannot equal upper bound"),
 		contains(msg, "cannot be NaN") || contains(msg, "bounds must be finite"):
 		code = "2201G" // invalid_argument_for_width_bucket_function
-	case contains(msg, "null character not permitted"), contains(msg, "requested character too large"):
+	case contains(msg, "null character not permitted"), contains(msg, "requested character too large"),
+		contains(msg, "requested character not valid for encoding"):
 		code = CodeProgramLimit // 54000, as PostgreSQL's chr()
 	case contains(msg, "character number must be positive"):
 		code = "22023"
@@ -143,7 +144,7 @@ func AsError(err error) *Error {
 		code = CodeNotSupported
 	case contains(msg, "bucket width must be positive"), contains(msg, "timestamp out of range"), contains(msg, "stride must be greater than zero"):
 		code = "22008" // datetime_field_overflow, invalid stride
-	case contains(msg, "yields a complex result"), contains(msg, "sqrt: argument"), contains(msg, "zero raised to a negative power"):
+	case contains(msg, "yields a complex result"), contains(msg, "sqrt: argument"), contains(msg, "cannot take square root"), contains(msg, "zero raised to a negative power"):
 		code = "2201F" // invalid_argument_for_power_function
 	case contains(msg, "ln: argument"), contains(msg, "log10: argument"), contains(msg, "log: argument"):
 		code = "2201E" // invalid_argument_for_logarithm
@@ -165,7 +166,7 @@ func AsError(err error) *Error {
 		code = "22P02"
 	case contains(msg, "numeric field overflow"), contains(msg, "value overflows numeric format"):
 		code = CodeOutOfRange
-	case contains(msg, "field value out of range"):
+	case contains(msg, "field value out of range"), contains(msg, "interval out of range"), contains(msg, "in source string is out of range"):
 		code = "22008" // datetime_field_overflow
 	case contains(msg, "invalid combination of date conventions"):
 		code = "22007" // invalid_datetime_format

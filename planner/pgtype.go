@@ -170,6 +170,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			return narrowPG(1700, x.Type()) // 1.5 is numeric
 		}
 	case *ast.UnaryOperationExpr:
+		if v, ok := unparen(e.V).(*driver.ValueExpr); ok && e.Op == opcode.Minus && v.Kind() == driver.KindInt64 && v.GetInt64() == -math.MinInt32 {
+			return narrowPG(23, x.Type()) // -2147483648 is an int4 constant, as in PostgreSQL
+		}
 		if e.Op == opcode.Minus || e.Op == opcode.Plus || e.Op == opcode.BitNeg {
 			if t := q.pgTypeOf(e.V, x); t != pgTime || e.Op == opcode.Plus {
 				return t
