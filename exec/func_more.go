@@ -49,6 +49,27 @@ func absU64(v int64) uint64 {
 }
 
 func init() {
+	// factorial(bigint), numeric in PostgreSQL: exact to 20! (the largest
+	// a bigint holds); beyond, out of Strata's range.
+	register("factorial", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int") },
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
+				k := v[0].(int64)
+				switch {
+				case k < 0:
+					return nil, fmt.Errorf("factorial of a negative number is undefined")
+				case k > 20:
+					return nil, fmt.Errorf("factorial of %d is out of range: Strata computes factorials up to 20 (2432902008176640000)", k)
+				}
+				f := int64(1)
+				for i := int64(2); i <= k; i++ {
+					f *= i
+				}
+				return f, nil
+			})
+		},
+	})
 	// div of two integers is exact (numeric in PostgreSQL, whose values
 	// fit in bigint here but for -2^63 / -1); of anything else, float8.
 	register("div", funcDef{

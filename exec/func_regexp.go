@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -184,6 +185,64 @@ func init() {
 					return nil, nil
 				}
 				return s[m[2*sub]:m[2*sub+1]], nil
+			})
+		},
+	})
+}
+
+// regexp_instr(s, pattern [, start [, N [, endoption [, flags [,
+// subexpr]]]]]): the character position where the Nth match from
+// character start on begins (endoption 1: the one after it ends), or
+// its subexpr-th group's; 0 when there is none.
+func init() {
+	register("regexp_instr", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			sig := []string{"text", "text", "int", "int", "int", "text", "int"}
+			if len(args) < 2 || len(args) > len(sig) {
+				return nil, fmt.Errorf("takes 2 to 7 arguments (string, pattern [, start [, N [, endoption [, flags [, subexpr]]]]])")
+			}
+			return TypeInt, want(args, sig[:len(args)]...)
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
+				re, _, err := compileFlagged("regexp_instr", v[1].(string), optString(v, 5))
+				if err != nil {
+					return nil, err
+				}
+				s := v[0].(string)
+				rest, err := fromCharacter(s, v, 2)
+				if err != nil {
+					return nil, err
+				}
+				nth, end, sub := int64(1), int64(0), int64(0)
+				if len(v) > 3 {
+					nth = v[3].(int64)
+				}
+				if len(v) > 4 {
+					end = v[4].(int64)
+				}
+				if len(v) > 6 {
+					sub = v[6].(int64)
+				}
+				switch {
+				case nth <= 0:
+					return nil, fmt.Errorf("invalid value for parameter \"n\": %d", nth)
+				case end != 0 && end != 1:
+					return nil, fmt.Errorf("invalid value for parameter \"endoption\": %d", end)
+				case sub < 0:
+					return nil, fmt.Errorf("invalid value for parameter \"subexpr\": %d", sub)
+				}
+				all := re.FindAllStringSubmatchIndex(rest, int(min(nth, 1<<20)))
+				if int64(len(all)) < nth || int(sub) > re.NumSubexp() {
+					return int64(0), nil
+				}
+				m := all[nth-1]
+				at := m[2*int(sub)+int(end)]
+				if at < 0 {
+					return int64(0), nil
+				}
+				before := len(s) - len(rest)
+				return int64(utf8.RuneCountInString(s[:before+at])) + 1, nil
 			})
 		},
 	})

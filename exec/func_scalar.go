@@ -501,17 +501,37 @@ func init() {
 	regexFn("regex_not_match", true, false)
 	regexFn("regex_imatch", false, true)
 	regexFn("regex_not_imatch", true, true)
+	// regexp_replace(s, pattern, replacement [, flags]) and PostgreSQL
+	// 15's regexp_replace(s, pattern, replacement, start [, N [, flags]]):
+	// from character start on, the Nth match only, or all of them when N
+	// is 0 or the flags have g; the first when neither says.
 	register("regexp_replace", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-			if len(args) == 4 {
+			switch {
+			case len(args) == 4 && args[3].ID() != arrow.INT64:
 				return TypeText, want(args, "text", "text", "text", "text")
+			case len(args) >= 4:
+				sig := []string{"text", "text", "text", "int", "int", "text"}
+				if len(args) > len(sig) {
+					return nil, fmt.Errorf("takes 3 to 6 arguments (string, pattern, replacement [, start [, N [, flags]]])")
+				}
+				return TypeText, want(args, sig[:len(args)]...)
 			}
 			return TypeText, want(args, "text", "text", "text")
 		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			startForm := len(args) >= 4 && args[3].dt.ID() == arrow.INT64
 			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
-				flags := ""
-				if len(v) == 4 {
+				flags, nth := "", int64(1)
+				switch {
+				case startForm:
+					flags = optString(v, 5)
+					if len(v) > 4 {
+						if nth = v[4].(int64); nth < 0 {
+							return nil, fmt.Errorf("invalid value for parameter \"n\": %d", nth)
+						}
+					}
+				case len(v) == 4:
 					flags = v[3].(string)
 				}
 				re, global, err := compileFlagged("regexp_replace", v[1].(string), flags)
@@ -520,14 +540,23 @@ func init() {
 				}
 				repl := pgReplacement(v[2].(string))
 				s := v[0].(string)
-				if global {
-					return re.ReplaceAllString(s, repl), nil
+				head := ""
+				if startForm {
+					rest, err := fromCharacter(s, v, 3)
+					if err != nil {
+						return nil, err
+					}
+					head, s = s[:len(s)-len(rest)], rest
 				}
-				loc := re.FindStringSubmatchIndex(s)
-				if loc == nil {
-					return s, nil
+				if global || nth == 0 {
+					return head + re.ReplaceAllString(s, repl), nil
 				}
-				return s[:loc[0]] + string(re.ExpandString(nil, repl, s, loc)) + s[loc[1]:], nil
+				all := re.FindAllStringSubmatchIndex(s, int(min(nth, 1<<20)))
+				if int64(len(all)) < nth {
+					return head + s, nil
+				}
+				loc := all[nth-1]
+				return head + s[:loc[0]] + string(re.ExpandString(nil, repl, s, loc)) + s[loc[1]:], nil
 			})
 		},
 	})

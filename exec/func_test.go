@@ -428,7 +428,8 @@ func FuzzToCharNumber(f *testing.F) {
 	for _, c := range []struct {
 		x    float64
 		tmpl string
-	}{{1234.567, "9,999.99"}, {-0.5, "FM0.99"}, {5, "S999PR"}, {0, "FM9.9"}, {1e300, "999"}, {-7.25, "\"x\"99MI"}, {0.004, "FM0.999"}, {99.995, "999.99"}} {
+	}{{1234.567, "9,999.99"}, {-0.5, "FM0.99"}, {5, "S999PR"}, {0, "FM9.9"}, {1e300, "999"}, {-7.25, "\"x\"99MI"}, {0.004, "FM0.999"}, {99.995, "999.99"},
+		{12345.678, "9.99EEEE"}, {-0.00012, "9.9EEEE"}, {1994, "FMRN"}, {2.5, "rn"}, {21, "FM99th"}, {12.45, "99V9"}, {12.4, "L99.9B"}} {
 		f.Add(c.x, c.tmpl)
 	}
 	f.Fuzz(func(t *testing.T, x float64, tmpl string) {
@@ -438,6 +439,13 @@ func FuzzToCharNumber(f *testing.F) {
 		}
 		for _, numeric := range []bool{false, true} {
 			out := nt.format(x, numeric)
+			if nt.eeee && !math.IsNaN(x) && !math.IsInf(x, 0) && x != 0 {
+				// Scientific notation reads back as x, to the places.
+				got, err := strconv.ParseFloat(strings.TrimSpace(out), 64)
+				require.NoError(t, err, "%q of %v: %q", tmpl, x, out)
+				require.InEpsilon(t, x, got, math.Pow(10, -float64(nt.post))*0.51+1e-12, "%q of %v: %q", tmpl, x, out)
+				continue
+			}
 			if strings.Trim(tmpl, "90.") != "" || strings.Count(tmpl, ".") > 1 || len(tmpl) > 15 || math.IsNaN(x) || math.IsInf(x, 0) {
 				continue
 			}

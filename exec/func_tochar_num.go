@@ -10,15 +10,19 @@ import (
 )
 
 // to_char(number, template): PostgreSQL's number formatting for the
-// template patterns 9 0 . D , G FM S MI PL SG PR and literal text
-// ("quoted" or any other character). Digit positions before the point
+// template patterns 9 0 . D , G FM S MI PL SG PR L (the C locale's
+// currency symbol, a blank) TH th V (shift by ten to the power of the
+// digits after it) B (no effect) and literal text ("quoted" or any other
+// character), and RN (Roman numerals) and EEEE (scientific notation),
+// which make the whole output. Digit positions before the point
 // print blanks for leading zeros until the first 0 position; a number
 // with more integer digits than positions prints # in every one; the
 // value is rounded half away from zero to the positions after the point.
 // Without S, MI, SG or PR a sign slot precedes the number: blank, or a
 // minus right before the first printed character. FM drops the padding
-// blanks and the trailing zeros of 9 positions after the point. EEEE, RN,
-// TH, V, L and B are refused.
+// blanks and the trailing zeros of 9 positions after the point. TH adds
+// the integer's ordinal suffix, but not to a negative number, one that
+// overflows or a template with a point.
 
 func init() {
 	register("__to_char_numeric", funcDef{
@@ -47,7 +51,7 @@ func evalNumToChar(c *Ctx, args []arg, n int, numeric bool) (arrow.Array, error)
 
 // numItem is one element of a number template.
 type numItem struct {
-	kind byte   // '9', '0', '.', ',', 'S', 'M' (MI), 'P' (PL), 'G' (SG), 'R' (PR), 'L' (literal)
+	kind byte   // '9', '0', '.', ',', 'S', 'M' (MI), 'P' (PL), 'G' (SG), 'R' (PR), 'L' (literal), 'T' (TH, th)
 	text string // literal text
 }
 
@@ -60,6 +64,11 @@ type numTemplate struct {
 	zeroFrom  int  // first integer position printed even when a leading zero (pre: none)
 	sign      byte // 'S', 'M', 'G', 'R' or 0 (the default sign slot); PL keeps the slot
 	sBefore   bool // S comes before the digits: the sign is anchored to the number
+	multi     int  // digit positions after V: the value is shifted by 10^multi
+	v         bool // the template has V
+	eeee      bool // scientific notation (EEEE)
+	roman     byte // 'R' or 'r' for RN or rn, else 0
+	other     bool // a pattern EEEE does not go with (all but digits and the point)
 }
 
 func compileNumTemplate(t string) (*numTemplate, error) {
@@ -68,11 +77,43 @@ func compileNumTemplate(t string) (*numTemplate, error) {
 	lit := func(s string) { nt.items = append(nt.items, numItem{kind: 'L', text: s}) }
 	for i := 0; i < len(t); {
 		rest := strings.ToUpper(t[i:])
+		if nt.eeee {
+			return nil, fmt.Errorf("\"EEEE\" must be the last pattern used")
+		}
+		if t[i] != '9' && t[i] != '0' && t[i] != '.' && rest[0] != 'D' && !strings.HasPrefix(rest, "EEEE") {
+			nt.other = true
+		}
 		switch {
 		case strings.HasPrefix(rest, "FM"):
 			nt.fm = true
 			i += 2
+		case strings.HasPrefix(rest, "EEEE"):
+			if nt.other {
+				return nil, fmt.Errorf("\"EEEE\" is incompatible with other formats")
+			}
+			nt.eeee = true
+			i += 4
+		case strings.HasPrefix(rest, "RN"):
+			nt.roman = t[i]
+			i += 2
+		case strings.HasPrefix(rest, "TH"):
+			nt.items = append(nt.items, numItem{kind: 'T', text: t[i : i+2]})
+			i += 2
+		case rest[0] == 'V':
+			if nt.point {
+				return nil, fmt.Errorf("cannot use \"V\" and decimal point together")
+			}
+			nt.v = true
+			i++
+		case rest[0] == 'L':
+			lit(" ") // the C locale's currency symbol
+			i++
+		case rest[0] == 'B':
+			i++
 		case t[i] == '9' || t[i] == '0':
+			if nt.v {
+				nt.multi++
+			}
 			if !nt.point {
 				if t[i] == '0' && nt.zeroFrom < 0 {
 					nt.zeroFrom = nt.pre
@@ -86,6 +127,9 @@ func compileNumTemplate(t string) (*numTemplate, error) {
 		case t[i] == '.' || rest[0] == 'D':
 			if nt.point {
 				return nil, fmt.Errorf("multiple decimal points")
+			}
+			if nt.v {
+				return nil, fmt.Errorf("cannot use \"V\" and decimal point together")
 			}
 			nt.point = true
 			nt.items = append(nt.items, numItem{kind: '.'})
@@ -110,9 +154,6 @@ func compileNumTemplate(t string) (*numTemplate, error) {
 			nt.sign, nt.sBefore = 'S', nt.pre+nt.post == 0 && !nt.point
 			nt.items = append(nt.items, numItem{kind: 'S'})
 			i++
-		case strings.HasPrefix(rest, "EEEE"), strings.HasPrefix(rest, "RN"), strings.HasPrefix(rest, "TH"),
-			rest[0] == 'V', rest[0] == 'L', rest[0] == 'B':
-			return nil, fmt.Errorf("number format pattern %q is not supported in to_char", t[i:i+1])
 		case t[i] == '"':
 			j := strings.IndexByte(t[i+1:], '"')
 			if j < 0 {
@@ -143,6 +184,14 @@ func compileNumTemplate(t string) (*numTemplate, error) {
 // 15 significant digits as PostgreSQL (DBL_DIG: further positions after
 // the point print nothing), keeping its sign (-0.0001 is -.00 under 9.99).
 func (nt *numTemplate) format(v any, numeric bool) string {
+	switch {
+	case nt.roman != 0:
+		return nt.romanText(v, numeric)
+	case nt.eeee:
+		return nt.scientific(v, numeric)
+	case nt.multi > 0:
+		v = shiftDecimal(v, nt.multi, numeric)
+	}
 	var neg bool
 	var intStr, frac string
 	printable := nt.post // positions after the point that print a digit
@@ -319,6 +368,11 @@ func (nt *numTemplate) format(v any, numeric bool) string {
 		case 'L':
 			flush()
 			b.WriteString(it.text)
+		case 'T':
+			if !neg && !nt.point && !overflow {
+				n, _ := strconv.Atoi(intStr[max(0, len(intStr)-2):])
+				b.WriteString(ordinal(n, it.text == "TH"))
+			}
 		}
 	}
 	start()
@@ -331,4 +385,104 @@ func b2i(v bool) int {
 		return 1
 	}
 	return 0
+}
+
+// shiftDecimal is v times 10^k (V's shift): a numeric by moving its
+// decimal digits (12.45 is 124.5, not float8's 124.49999999999999), an
+// integer exactly when it stays one.
+func shiftDecimal(v any, k int, numeric bool) any {
+	if x, ok := v.(int64); ok {
+		p := int64(1)
+		for range k {
+			p *= 10
+		}
+		if r := x * p; r/p == x {
+			return r
+		}
+		return float64(x) * math.Pow10(k)
+	}
+	f := toFloat(v)
+	if !numeric || math.IsNaN(f) || math.IsInf(f, 0) {
+		return f * math.Pow10(k)
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'e', -1, 64)+"e"+strconv.Itoa(k), 64)
+	if err != nil {
+		return f * math.Pow10(k)
+	}
+	return r
+}
+
+// romanText is RN (rn: lower case): the value rounded to an integer (a
+// numeric half away from zero, a float8 half to even) in Roman numerals,
+// right-aligned in 15 characters (FM: not padded); 15 #s outside 1-3999.
+func (nt *numTemplate) romanText(v any, numeric bool) string {
+	var n float64
+	switch x := v.(type) {
+	case int64:
+		n = float64(x)
+	default:
+		n = toFloat(v)
+		if numeric {
+			n = RoundDecimal(n, 0)
+		} else {
+			n = math.RoundToEven(n)
+		}
+	}
+	if !(n >= 1 && n <= 3999) {
+		return strings.Repeat("#", 15)
+	}
+	r := roman(int(n))
+	if nt.roman == 'r' {
+		r = strings.ToLower(r)
+	}
+	if nt.fm {
+		return r
+	}
+	return fmt.Sprintf("%15s", r)
+}
+
+func roman(n int) string {
+	var b strings.Builder
+	for _, d := range []struct {
+		v int
+		s string
+	}{{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"}, {50, "L"}, {40, "XL"}, {10, "X"}, {9, "IX"}, {5, "V"}, {4, "IV"}, {1, "I"}} {
+		for n >= d.v {
+			b.WriteString(d.s)
+			n -= d.v
+		}
+	}
+	return b.String()
+}
+
+// scientific is EEEE: one digit, the template's digits after the point
+// and the exponent of at least two digits, after a sign slot (blank or
+// -). A float8 rounds as printf's %e; a numeric half away from zero on
+// its decimal digits, keeping the exponent of the unrounded value as
+// PostgreSQL does (9.999 under 9.99EEEE is 10.00e+00). NaN and infinity
+// are #s.
+func (nt *numTemplate) scientific(v any, numeric bool) string {
+	f := toFloat(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return " #." + strings.Repeat("#", nt.post+4)
+	}
+	sign := " "
+	if f < 0 || f == 0 && math.Signbit(f) && !numeric {
+		sign = "-"
+	}
+	f = math.Abs(f)
+	_, isInt := v.(int64)
+	if !numeric && !isInt || f == 0 {
+		return sign + strconv.FormatFloat(f, 'e', nt.post, 64)
+	}
+	// The shortest decimal digits, d.ddd...e±x; the mantissa rounded.
+	mant, x, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+	exp, _ := strconv.Atoi(x)
+	m, _ := strconv.ParseFloat(mant, 64)
+	m = RoundDecimal(m, int64(nt.post))
+	es := "+"
+	if exp < 0 {
+		es, exp = "-", -exp
+	}
+	return fmt.Sprintf("%s%.*fe%s%02d", sign, nt.post, m, es, exp)
 }

@@ -80,6 +80,11 @@ var sqlstateCases = []string{
 	`SELECT regexp_match('abc', 'a{2')`,
 	`SELECT gcd(-2147483648, 0)`,
 	`SELECT to_timestamp('123456789012', 'YYYY')`,
+	`SELECT to_char(12.4, '9.9EEEE9')`,
+	`SELECT to_char(12.4, 'S9.9EEEE')`,
+	`SELECT to_char(1, '9.9V9')`,
+	`SELECT regexp_instr('abc', 'b', 1, 1, 2)`,
+	`SELECT factorial(-1)`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

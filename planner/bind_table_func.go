@@ -137,9 +137,16 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 		return derivedScope(tf, alias), nil
 	}
-	if name == "regexp_split_to_table" {
-		// The elements of regexp_split_to_array(s, pattern [, flags]).
-		arr, err := b.regexpArray(name, args)
+	if name == "regexp_split_to_table" || name == "string_to_table" {
+		// The elements of regexp_split_to_array(s, pattern [, flags]) or
+		// string_to_array(s, delimiter [, null_string]).
+		var arr exec.Expr
+		var err error
+		if name == "string_to_table" {
+			arr, err = b.stringToArray(args)
+		} else {
+			arr, err = b.regexpArray(name, args)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -455,7 +462,7 @@ func (r *srfReplacer) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.
-var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true,
+var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
 	"show_chunks": true, "drop_chunks": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true}

@@ -177,9 +177,11 @@ func AsError(err error) *Error {
 		code = CodeNotSupported
 	case contains(msg, "is invalid for the 12-hour clock"), contains(msg, "invalid format specification for an interval value"):
 		code = "22007" // invalid_datetime_format
-	case msg == "multiple decimal points", contains(msg, "and another sign pattern"), contains(msg, `cannot use "S" twice`):
+	case msg == "multiple decimal points", contains(msg, "and another sign pattern"), contains(msg, `cannot use "S" twice`),
+		contains(msg, `"EEEE" must be the last pattern used`), contains(msg, `"EEEE" is incompatible with other formats`),
+		contains(msg, `cannot use "V" and decimal point together`):
 		code = CodeSyntax // a to_char number template PostgreSQL refuses
-	case contains(msg, "out of range"):
+	case contains(msg, "out of range"), contains(msg, "factorial of a negative number"):
 		code = CodeOutOfRange
 	case contains(msg, "invalid input syntax"):
 		code = CodeInvalidText
