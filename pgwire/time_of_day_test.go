@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/exec"
 )
 
 // TestTimeOfDay reads and sends PostgreSQL's time (without time zone)
@@ -193,4 +196,63 @@ func TestArrayWithParameter(t *testing.T) {
 	require.Equal(t, []int32{5, 2}, got)
 	err := conn.QueryRow(ctx, "SELECT ARRAY[1, $1]", int64(3000000000)).Scan(&got)
 	require.Equal(t, "22003", pgErr(t, err).Code)
+}
+
+// TestNumericArrays: array_agg of numerics (round(x::numeric, 1), the way
+// PostgreSQL users round) and ARRAY[1.5, 2] are numeric[] (1231), as in
+// PostgreSQL 15, elements written with the values' scale, in text and in
+// binary (pgx scans both); NULL::numeric[] is a NULL of that type.
+func TestNumericArrays(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn := connect(t, s, "db")
+	q := `SELECT array_agg(round(usage::numeric, 1) ORDER BY time), ARRAY[1.5, 2, NULL], NULL::numeric[], (ARRAY[1.5, 2.25])[2] FROM cpu`
+	rows, err := conn.Query(ctx, q)
+	require.NoError(t, err)
+	var oids []uint32
+	for _, f := range rows.FieldDescriptions() {
+		oids = append(oids, f.DataTypeOID)
+	}
+	rows.Close()
+	require.Equal(t, []uint32{1231, 1231, 1231, 1700}, oids)
+	var agg, lit []pgtype.Numeric
+	var null []pgtype.Numeric
+	var sub pgtype.Numeric
+	require.NoError(t, conn.QueryRow(ctx, q).Scan(&agg, &lit, &null, &sub))
+	texts := func(ns []pgtype.Numeric) []string {
+		var out []string
+		for _, n := range ns {
+			if !n.Valid {
+				out = append(out, "NULL")
+				continue
+			}
+			v, err := n.Value()
+			require.NoError(t, err)
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	var usage []float64
+	urows, err := conn.Query(ctx, `SELECT usage FROM cpu ORDER BY time`)
+	require.NoError(t, err)
+	for urows.Next() {
+		var u float64
+		require.NoError(t, urows.Scan(&u))
+		usage = append(usage, u)
+	}
+	require.NoError(t, urows.Err())
+	var want []string
+	for _, u := range usage {
+		want = append(want, strconv.FormatFloat(exec.RoundDecimal(u, 1), 'f', 1, 64))
+	}
+	require.Equal(t, want, texts(agg))
+	require.Equal(t, []string{"1.5", "2", "NULL"}, texts(lit))
+	require.Nil(t, null)
+	subv, err := sub.Value()
+	require.NoError(t, err)
+	require.Equal(t, "2.25", subv)
+	var text string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT array_agg(round(usage::numeric, 2) ORDER BY time)::text FROM cpu`).Scan(&text))
+	require.Regexp(t, `^\{-?\d+\.\d\d(,-?\d+\.\d\d)*\}$`, text)
 }

@@ -569,6 +569,12 @@ func appendBinaryElem(dst []byte, elem uint32, s string) []byte {
 		dst = binary.BigEndian.AppendUint64(dst, uint64(iv.Nanoseconds/1000))
 		dst = binary.BigEndian.AppendUint32(dst, uint32(iv.Days))
 		return binary.BigEndian.AppendUint32(dst, uint32(iv.Months))
+	case oidNumeric:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(s, "eE") {
+			return appendNumericFloat(dst, f, -1) // NaN, Infinity, 1e+20
+		}
+		return appendNumericText(dst, s)
 	case oidTime:
 		ns, err := exec.ParseTimeOfDay(s, time.UTC, time.Time{})
 		if err != nil {

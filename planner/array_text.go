@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +28,8 @@ func elemType(pg uint32) arrow.DataType {
 	switch pg {
 	case 22, 30, 1005, 1007, 1016, 1028:
 		return exec.TypeInt
-	case 1021, 1022:
-		return exec.TypeFloat
+	case 1021, 1022, 1231:
+		return exec.TypeFloat // numeric is held as float8
 	case 1000:
 		return exec.TypeBool
 	case 1182, 1115, 1185:
@@ -550,11 +551,19 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 		return nil, 0, notSupported("array_agg of " + typeName(int64(elem)))
 	}
 	loc := q.b.ctx.Location
+	scale := -1
+	if elem == 1700 {
+		scale = q.numericScale(e) // 1.50 stays 1.50
+	}
 	return &rowFunc{name: "array_elem", args: []exec.Expr{x}, dt: exec.TypeText, fn: func(v []any) (any, error) {
 		if v[0] == nil {
 			return "NULL", nil
 		}
 		var sb strings.Builder
+		if f, ok := v[0].(float64); ok && scale >= 0 && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			sb.WriteString(strconv.FormatFloat(f, 'f', scale, 64))
+			return sb.String(), nil
+		}
 		appendArrayElem(&sb, arrayElemText(v[0], x.Type(), elem, loc))
 		return sb.String(), nil
 	}}, pg, nil

@@ -596,6 +596,25 @@ func (b *binder) valuesPGType(sel *ast.SelectStmt, c int, rows [][]exec.Expr, dt
 
 // numberRank orders int2, int4, int8 and numeric by which a mix of them
 // resolves to.
+// valuesScale is a numeric VALUES column's display scale when all its
+// values have the same ((1.50), (2.25): 2), else 0 (not fixed: each value
+// is then written with its shortest digits).
+func valuesScale(b *binder, es []ast.ExprNode) int {
+	q := &selectBinder{b: b, in: &scope{}}
+	scale := -1
+	for _, e := range es {
+		if isNullAST(e) {
+			continue
+		}
+		s := q.numericScale(e)
+		if s < 0 || scale >= 0 && s != scale {
+			return 0
+		}
+		scale = s
+	}
+	return max(scale, 0)
+}
+
 var numberRank = map[uint32]int{21: 1, 23: 2, 20: 3, 1700: 4}
 
 func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
@@ -642,6 +661,9 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 			}
 		}
 		cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: dt, PGType: pg}
+		if pg == 1700 {
+			cols[c].Scale = valuesScale(b, es)
+		}
 	}
 	return b.orderLimit(&Values{Cols: cols, Rows: rows}, sel.OrderBy, sel.Limit)
 }

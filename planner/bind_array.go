@@ -271,16 +271,16 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 		case arrow.FLOAT64:
 			// float4 stays float4 beside integers and numerics (which
 			// convert to it implicitly, PostgreSQL's select_common_type);
-			// float8 makes float8, numerics alone too (held as one).
+			// float8 makes float8; numerics with integers numeric.
 			switch {
-			case pg == 700 && (first || out == 700 || numberRank[out] > 0):
-				out = 700
-			case numberRank[pg] > 0 && (first || out == 700 || numberRank[out] > 0):
-				if first || out != 700 {
-					out = pg
-				}
-			default:
+			case numberRank[pg] == 0 && pg != 700 && pg != 1700:
 				return 0
+			case pg == 700 || out == 700:
+				out = 700
+			case pg == 1700 || out == 1700:
+				out = 1700
+			default:
+				out = pg
 			}
 		default: // strings: the first one's type (varchar and text convert both ways)
 			if first {
@@ -292,10 +292,10 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 	switch {
 	case dt.ID() == arrow.INT64 && first:
 		return 23 // only quoted constants and NULLs: integers
-	case dt.ID() == arrow.INT64, dt.ID() == arrow.FLOAT64 && out == 700, exec.IsText(dt) && (out == 1043 || out == 19):
+	case dt.ID() == arrow.INT64, dt.ID() == arrow.FLOAT64 && (out == 700 || out == 1700), exec.IsText(dt) && (out == 1043 || out == 19):
 		return out
 	}
-	return 0 // float8, and numeric with integers (held as float8)
+	return 0 // float8
 }
 
 // arrayFromText reads an array literal '{a,b,"c d"}' cast to elem[]; a nil
@@ -478,6 +478,15 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 	dt, err := castTypeName(elem)
 	if err != nil {
 		return nil, err
+	}
+	if l, ok := settle(x).(*exec.Literal); ok && l.V == nil {
+		// NULL::text[]: a NULL of the array type.
+		pg := arrayOIDs[pgCastTypes[elem]]
+		if pg == 0 {
+			pg = arrayOIDs[pgOfEngine(dt)]
+		}
+		return &rowFunc{name: "cast", args: []exec.Expr{&exec.Literal{V: nil, DT: exec.TypeText}}, dt: exec.TypeText, pg: pg, strict: true,
+			fn: func(v []any) (any, error) { return v[0], nil }}, nil
 	}
 	if _, ok := settle(x).(*exec.Literal); !ok && isRuntimeArray(x) {
 		// A column or expression holding an array: its text form, now

@@ -12,6 +12,7 @@ import (
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // numericScale is the display scale (digits after the point) PostgreSQL
@@ -89,6 +90,17 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 			return 0
 		case "__pg_extract":
 			return q.extractScale(e)
+		case sql.MarkerSubscript:
+			// An element of array_agg(x) has x's scale.
+			if len(e.Args) == 2 {
+				arr := unparen(e.Args[0])
+				if o, ok := arr.(*ast.FuncCallExpr); ok && o.FnName.L == sql.MarkerAggOrder && len(o.Args) > 0 {
+					arr = o.Args[0] // array_agg(x ORDER BY ...)
+				}
+				if name, args, _, ok := aggregateCall(arr); ok && name == "array_agg" && len(args) == 1 {
+					return q.numericScale(args[0])
+				}
+			}
 		case "abs":
 			if len(e.Args) == 1 {
 				return q.numericScale(e.Args[0])
