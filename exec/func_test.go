@@ -494,3 +494,43 @@ func TestDateBinMonths(t *testing.T) {
 		require.Equal(t, c.want, time.Unix(0, got).UTC().Format(time.RFC3339), "%+v", c)
 	}
 }
+
+// FuzzToNumber: to_number never panics, and reads back what to_char wrote
+// with the same template of digits, point, group separators and sign.
+func FuzzToNumber(f *testing.F) {
+	for _, c := range []struct {
+		s, tmpl string
+		x       float64
+	}{{"12,454.8-", "99G999D9S", 1234.5}, {"<564646.654564>", "999999.999999PR", -7.25}, {"$1,234.56", "L9,999.99", 12.5},
+		{" . 0 1-", " 9 9 . 9 9 S", 0.01}, {"x12", "999", -3}, {"5", "V9", 42}} {
+		f.Add(c.s, c.tmpl, c.x)
+	}
+	f.Fuzz(func(t *testing.T, s, tmpl string, x float64) {
+		if items, pre, err := compileNumInput(tmpl); err == nil && len(items) > 0 {
+			_, _ = readNumber(s, items, pre)
+		}
+		// The round trip, over templates of the shape S9,999.99.
+		ok := len(tmpl) > 0 && len(tmpl) <= 12 && strings.Trim(tmpl, "9,.") == "" && strings.Count(tmpl, ".") <= 1 &&
+			tmpl[0] == '9' && !strings.Contains(tmpl, ",,") && !strings.Contains(tmpl, ".,") && !strings.HasSuffix(tmpl, ",") &&
+			!math.IsNaN(x) && !math.IsInf(x, 0)
+		if !ok {
+			return
+		}
+		w := "S" + tmpl
+		nt, err := compileNumTemplate(w)
+		require.NoError(t, err)
+		text := nt.format(x, true)
+		if strings.Contains(text, "#") {
+			return
+		}
+		items, pre, err := compileNumInput(w)
+		require.NoError(t, err)
+		got, err := readNumber(text, items, pre)
+		require.NoError(t, err, "%q of %v: %q", w, x, text)
+		post := 0
+		if i := strings.IndexByte(tmpl, '.'); i >= 0 {
+			post = len(tmpl) - i - 1
+		}
+		require.InDelta(t, RoundDecimal(x, int64(post)), got.(float64), 1e-9*math.Max(1, math.Abs(x)), "%q of %v: %q", w, x, text)
+	})
+}

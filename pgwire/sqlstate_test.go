@@ -85,6 +85,9 @@ var sqlstateCases = []string{
 	`SELECT to_char(1, '9.9V9')`,
 	`SELECT regexp_instr('abc', 'b', 1, 1, 2)`,
 	`SELECT factorial(-1)`,
+	`SELECT to_number('12.3', '9.99')`,
+	`SELECT to_number('abc', '999')`,
+	`SELECT to_number('1e3', '9EEEE')`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

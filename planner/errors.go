@@ -173,6 +173,7 @@ func AsError(err error) *Error {
 	case contains(msg, "invalid value") && contains(msg, "for \""):
 		code = "22007" // invalid_datetime_format (to_timestamp)
 	case contains(msg, "is only supported in to_char") || contains(msg, "is not supported in to_timestamp"),
+		contains(msg, "not supported for input"),
 		contains(msg, "is not supported in to_char"):
 		code = CodeNotSupported
 	case contains(msg, "is invalid for the 12-hour clock"), contains(msg, "invalid format specification for an interval value"):
