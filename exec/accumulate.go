@@ -1034,6 +1034,21 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 			pos := p * float64(n-1)
 			lo := int(math.Floor(pos))
 			hi := min(lo+1, n-1)
+			if l, ok := sorted[lo].(arrow.MonthDayNanoInterval); ok {
+				// lo + (hi - lo) * fraction, field by field as PostgreSQL's
+				// interval arithmetic (a fraction of a month is 30 days').
+				h := sorted[hi].(arrow.MonthDayNanoInterval)
+				dm, dd := int64(h.Months)-int64(l.Months), int64(h.Days)-int64(l.Days)
+				d, err := ScaleInterval(arrow.MonthDayNanoInterval{Months: int32(dm), Days: int32(dd), Nanoseconds: h.Nanoseconds - l.Nanoseconds}, pos-float64(lo), false)
+				if err != nil || dm != int64(int32(dm)) || dd != int64(int32(dd)) {
+					// Differences of over 2^31 months or days, where
+					// PostgreSQL reports interval out of range.
+					b.AppendNull()
+					continue
+				}
+				appendValue(b, arrow.MonthDayNanoInterval{Months: l.Months + d.Months, Days: l.Days + d.Days, Nanoseconds: l.Nanoseconds + d.Nanoseconds})
+				continue
+			}
 			f := toFloat(sorted[lo]) + (pos-float64(lo))*(toFloat(sorted[hi])-toFloat(sorted[lo]))
 			appendValue(b, f)
 		}

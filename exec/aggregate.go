@@ -196,6 +196,8 @@ func (a Agg) ResultType() (arrow.DataType, error) {
 		switch in.ID() {
 		case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
 			return TypeFloat, nil
+		case arrow.INTERVAL_MONTH_DAY_NANO:
+			return TypeInterval, nil // interpolated as PostgreSQL's interval_lerp
 		}
 	case AggPercentileDisc, AggMode:
 		return in, nil

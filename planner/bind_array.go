@@ -592,6 +592,19 @@ func (b *binder) isArrayArg(s *scope, e ast.ExprNode, x exec.Expr) bool {
 	return false
 }
 
+// arraysAsText turns the constant arrays among args into their text form
+// (format('%s', ARRAY[1, 2]) and concat write an array as its text).
+func (b *binder) arraysAsText(args []exec.Expr) error {
+	for i, a := range args {
+		x, err := b.asTextArray(a)
+		if err != nil {
+			return err
+		}
+		args[i] = x
+	}
+	return nil
+}
+
 // asTextArray turns a constant array into its text form.
 func (b *binder) asTextArray(x exec.Expr) (exec.Expr, error) {
 	if a, ok := x.(*arrayLit); ok {

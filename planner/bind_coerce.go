@@ -973,6 +973,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if err := b.wallClockArgs(s, e.Args, args); err != nil {
 			return nil, err
 		}
+		if err := b.arraysAsText(args); err != nil {
+			return nil, err
+		}
 		return b.call(name, args)
 	case "mod": // a call (named mod), computed as a % b
 		if err := bindArgs(0); err != nil {
@@ -1098,6 +1101,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		switch {
 		case name == "format" && len(args) > 1:
 			if err := b.wallClockArgs(s, e.Args[1:], args[1:]); err != nil {
+				return nil, err
+			}
+			if err := b.arraysAsText(args[1:]); err != nil {
 				return nil, err
 			}
 		case name == "quote_literal" || name == "quote_nullable":
