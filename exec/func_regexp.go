@@ -3,7 +3,10 @@ package exec
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -134,11 +137,12 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				s, err := fromCharacter(v[0].(string), v, 2)
+				s := v[0].(string)
+				from, err := startByte(s, v, 2)
 				if err != nil {
 					return nil, err
 				}
-				return int64(len(re.FindAllStringIndex(s, -1))), nil
+				return int64(len(findFrom(re, s, from, -1))), nil
 			})
 		},
 	})
@@ -159,7 +163,8 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				s, err := fromCharacter(v[0].(string), v, 2)
+				s := v[0].(string)
+				from, err := startByte(s, v, 2)
 				if err != nil {
 					return nil, err
 				}
@@ -176,7 +181,7 @@ func init() {
 				if sub < 0 {
 					return nil, fmt.Errorf("invalid value for parameter \"subexpr\": %d", sub)
 				}
-				all := re.FindAllStringSubmatchIndex(s, int(min(nth, 1<<20)))
+				all := findFrom(re, s, from, int(min(nth, 1<<20)))
 				if int64(len(all)) < nth || int(sub) > re.NumSubexp() {
 					return nil, nil
 				}
@@ -210,7 +215,7 @@ func init() {
 					return nil, err
 				}
 				s := v[0].(string)
-				rest, err := fromCharacter(s, v, 2)
+				from, err := startByte(s, v, 2)
 				if err != nil {
 					return nil, err
 				}
@@ -232,7 +237,7 @@ func init() {
 				case sub < 0:
 					return nil, fmt.Errorf("invalid value for parameter \"subexpr\": %d", sub)
 				}
-				all := re.FindAllStringSubmatchIndex(rest, int(min(nth, 1<<20)))
+				all := findFrom(re, s, from, int(min(nth, 1<<20)))
 				if int64(len(all)) < nth || int(sub) > re.NumSubexp() {
 					return int64(0), nil
 				}
@@ -241,8 +246,7 @@ func init() {
 				if at < 0 {
 					return int64(0), nil
 				}
-				before := len(s) - len(rest)
-				return int64(utf8.RuneCountInString(s[:before+at])) + 1, nil
+				return int64(utf8.RuneCountInString(s[:at])) + 1, nil
 			})
 		},
 	})
@@ -256,22 +260,90 @@ func optString(v []any, i int) string {
 	return ""
 }
 
-// fromCharacter is s from character v[i] (1-based start; s when not
-// given); a start below 1 is 22023.
-func fromCharacter(s string, v []any, i int) (string, error) {
+// startByte is the byte offset of character v[i] of s (1-based start;
+// 0 when not given, len(s) past the end); a start below 1 is 22023.
+func startByte(s string, v []any, i int) (int, error) {
 	if i >= len(v) {
-		return s, nil
+		return 0, nil
 	}
 	start := v[i].(int64)
 	if start <= 0 {
-		return "", fmt.Errorf("invalid value for parameter \"start\": %d", start)
+		return 0, fmt.Errorf("invalid value for parameter \"start\": %d", start)
 	}
 	k := int64(1)
 	for pos := range s {
 		if k == start {
-			return s[pos:], nil
+			return pos, nil
 		}
 		k++
 	}
-	return "", nil
+	return len(s), nil
+}
+
+// findFrom is up to n (-1: all) non-overlapping matches of re in s that
+// begin at byte from or later, as submatch indexes into s. The search
+// starts at from, as PostgreSQL's does, but a pattern whose match depends
+// on what precedes it (^, \A, word boundaries) is matched over the whole
+// of s, so that ^ does not match at from and \y sees the character before
+// it (its matches that begin before from are dropped).
+func findFrom(re *regexp.Regexp, s string, from, n int) [][]int {
+	if from == 0 {
+		return re.FindAllStringSubmatchIndex(s, n)
+	}
+	if !leftContext(re) {
+		all := re.FindAllStringSubmatchIndex(s[from:], n)
+		for _, m := range all {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += from
+				}
+			}
+		}
+		return all
+	}
+	var out [][]int
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] >= from && (n < 0 || len(out) < n) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// leftContexts remembers, per compiled pattern, whether its matches
+// depend on the text before them (up to cacheLimit patterns, as the
+// pattern cache).
+var (
+	leftContexts     sync.Map // *regexp.Regexp → bool
+	leftContextCount atomic.Int64
+)
+
+// leftContext reports whether re has ^, \A or a word boundary.
+func leftContext(re *regexp.Regexp) bool {
+	if v, ok := leftContexts.Load(re); ok {
+		return v.(bool)
+	}
+	found := true // a pattern syntax cannot read is taken the safe way
+	if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+		var walk func(*syntax.Regexp) bool
+		walk = func(r *syntax.Regexp) bool {
+			switch r.Op {
+			case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+				return true
+			}
+			for _, sub := range r.Sub {
+				if walk(sub) {
+					return true
+				}
+			}
+			return false
+		}
+		found = walk(tree)
+	}
+	if leftContextCount.Load() < cacheLimit {
+		if _, loaded := leftContexts.LoadOrStore(re, found); !loaded {
+			leftContextCount.Add(1)
+		}
+	}
+	return found
 }

@@ -540,23 +540,42 @@ func init() {
 				}
 				repl := pgReplacement(v[2].(string))
 				s := v[0].(string)
-				head := ""
-				if startForm {
-					rest, err := fromCharacter(s, v, 3)
-					if err != nil {
-						return nil, err
+				if !startForm {
+					if global {
+						return re.ReplaceAllString(s, repl), nil
 					}
-					head, s = s[:len(s)-len(rest)], rest
+					loc := re.FindStringSubmatchIndex(s)
+					if loc == nil {
+						return s, nil
+					}
+					return s[:loc[0]] + string(re.ExpandString(nil, repl, s, loc)) + s[loc[1]:], nil
 				}
-				if global || nth == 0 {
-					return head + re.ReplaceAllString(s, repl), nil
+				from, err := startByte(s, v, 3)
+				if err != nil {
+					return nil, err
 				}
-				all := re.FindAllStringSubmatchIndex(s, int(min(nth, 1<<20)))
-				if int64(len(all)) < nth {
-					return head + s, nil
+				if len(v) <= 4 && global {
+					nth = 0 // g without an N: all (an N given overrides g)
 				}
-				loc := all[nth-1]
-				return head + s[:loc[0]] + string(re.ExpandString(nil, repl, s, loc)) + s[loc[1]:], nil
+				limit := int(min(nth, 1<<20))
+				if nth == 0 {
+					limit = -1
+				}
+				all := findFrom(re, s, from, limit)
+				if nth > 0 {
+					if int64(len(all)) < nth {
+						return s, nil
+					}
+					all = all[nth-1:]
+				}
+				var b []byte
+				at := 0
+				for _, loc := range all {
+					b = append(b, s[at:loc[0]]...)
+					b = re.ExpandString(b, repl, s, loc)
+					at = loc[1]
+				}
+				return string(append(b, s[at:]...)), nil
 			})
 		},
 	})
@@ -637,6 +656,11 @@ func unbalancedBound(p string) bool {
 			}
 			if i+1 < len(p) && p[i+1] == ']' {
 				i++ // a ] first in a class is itself
+			}
+		case c == '[' && inClass && i+1 < len(p) && (p[i+1] == ':' || p[i+1] == '.' || p[i+1] == '='):
+			// [:alpha:], [.a.], [=a=] inside a class: their ] is not the class's.
+			if end := strings.Index(p[i+2:], string(p[i+1])+"]"); end >= 0 {
+				i += end + 3
 			}
 		case c == ']' && inClass:
 			inClass = false

@@ -77,18 +77,19 @@ func compileNumTemplate(t string) (*numTemplate, error) {
 	lit := func(s string) { nt.items = append(nt.items, numItem{kind: 'L', text: s}) }
 	for i := 0; i < len(t); {
 		rest := strings.ToUpper(t[i:])
-		if nt.eeee {
+		if nt.eeee && numPattern(rest) {
 			return nil, fmt.Errorf("\"EEEE\" must be the last pattern used")
 		}
-		if t[i] != '9' && t[i] != '0' && t[i] != '.' && rest[0] != 'D' && !strings.HasPrefix(rest, "EEEE") {
-			nt.other = true
+		if strings.HasPrefix(rest, "FM") || strings.HasPrefix(rest, "PR") || strings.HasPrefix(rest, "MI") || strings.HasPrefix(rest, "PL") ||
+			strings.HasPrefix(rest, "RN") || rest[0] == 'S' || rest[0] == 'V' || rest[0] == 'B' {
+			nt.other = true // what PostgreSQL refuses beside EEEE
 		}
 		switch {
 		case strings.HasPrefix(rest, "FM"):
 			nt.fm = true
 			i += 2
 		case strings.HasPrefix(rest, "EEEE"):
-			if nt.other {
+			if nt.other || nt.roman != 0 || nt.v {
 				return nil, fmt.Errorf("\"EEEE\" is incompatible with other formats")
 			}
 			nt.eeee = true
@@ -111,8 +112,8 @@ func compileNumTemplate(t string) (*numTemplate, error) {
 		case rest[0] == 'B':
 			i++
 		case t[i] == '9' || t[i] == '0':
-			if nt.v {
-				nt.multi++
+			if nt.v && t[i] == '9' {
+				nt.multi++ // a 0 after V is a position, not a shift (999V00 of 123 is 123)
 			}
 			if !nt.point {
 				if t[i] == '0' && nt.zeroFrom < 0 {
@@ -387,6 +388,17 @@ func b2i(v bool) int {
 	return 0
 }
 
+// numPattern reports whether rest (upper case) starts with a template
+// pattern rather than literal text.
+func numPattern(rest string) bool {
+	for _, p := range []string{"FM", "EEEE", "RN", "TH", "MI", "PL", "SG", "PR"} {
+		if strings.HasPrefix(rest, p) {
+			return true
+		}
+	}
+	return strings.IndexByte("90.,DGSLVB", rest[0]) >= 0
+}
+
 // shiftDecimal is v times 10^k (V's shift): a numeric by moving its
 // decimal digits (12.45 is 124.5, not float8's 124.49999999999999), an
 // integer exactly when it stays one.
@@ -405,7 +417,12 @@ func shiftDecimal(v any, k int, numeric bool) any {
 	if !numeric || math.IsNaN(f) || math.IsInf(f, 0) {
 		return f * math.Pow10(k)
 	}
-	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'e', -1, 64)+"e"+strconv.Itoa(k), 64)
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+	e, err := strconv.Atoi(exp)
+	if err != nil {
+		return f * math.Pow10(k)
+	}
+	r, err := strconv.ParseFloat(mant+"e"+strconv.Itoa(e+k), 64)
 	if err != nil {
 		return f * math.Pow10(k)
 	}
@@ -473,6 +490,9 @@ func (nt *numTemplate) scientific(v any, numeric bool) string {
 	f = math.Abs(f)
 	_, isInt := v.(int64)
 	if !numeric && !isInt || f == 0 {
+		// float8's %e. Integers take the numeric path, as PostgreSQL
+		// formats bigint (Strata's integers) through numeric; it formats
+		// int4 through float8 (25 under 9EEEE: 2e+01 there, 3e+01 here).
 		return sign + strconv.FormatFloat(f, 'e', nt.post, 64)
 	}
 	// The shortest decimal digits, d.ddd...e±x; the mantissa rounded.

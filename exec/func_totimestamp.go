@@ -201,8 +201,15 @@ func parseTemplate(s string, items []charItem) (timeFields, error) {
 			f.hour12, f.pm = true, v%2 == 1
 		case "TZH":
 			skipSpaces()
+			start := pos
 			f.offsetNeg = pos < len(s) && s[pos] == '-' // -00 has a sign too
 			v, _, err = number(it, 2, exact, true)
+			if before := strings.TrimRight(s[:start], " "); !f.offsetNeg && k > 0 && items[k-1].pat == "" && strings.HasSuffix(items[k-1].literal, " ") && strings.HasSuffix(before, "-") {
+				// The minus a blank of the template passed over (' TZH' over
+				// ' -05') is the offset's sign, as PostgreSQL reads it; a -
+				// in the template ('-TZH') is a separator.
+				f.offsetNeg, v = true, -v
+			}
 			f.offset, f.hasOffset = f.offset+v*3600, true
 		case "TZM":
 			v, _, err = number(it, 2, exact, false)

@@ -306,7 +306,7 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 		}
 		if y, m, ok := yearMonth(f); ok {
 			// SQL's year-month form: '1-2' is 1 year 2 mons.
-			if !once(ivYear | ivMonth) {
+			if !once(ivMonth) { // PostgreSQL marks it a month field: '1-2 1 year' is taken
 				return bad()
 			}
 			acc.int32s(&acc.iv.Months, y*12+m)

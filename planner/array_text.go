@@ -195,18 +195,40 @@ func (b *binder) runtimeArray(args []exec.Expr, elem uint32, nullIfAllNull bool)
 // have their engine type's.
 func (b *binder) sharedPG(s *scope, exprs []ast.ExprNode, args []exec.Expr) uint32 {
 	q := &selectBinder{b: b, in: s}
-	elem, first := uint32(0), true
+	elem, first, mixed := uint32(0), true, false
+	numeric, real, other := false, false, false // what numbers of different types make
 	for i, a := range exprs {
 		if isNullAST(a) {
 			continue // NULL takes the others' type
 		}
 		pg := q.pgTypeOf(a, args[i])
+		if pg == 0 {
+			pg = pgOfEngine(args[i].Type())
+		}
+		switch {
+		case pg == 1700:
+			numeric = true
+		case pg == 700:
+			real = true
+		case numberRank[pg] == 0:
+			other = true
+		}
 		if !first && pg != elem {
-			return 0
+			mixed = true
 		}
 		elem, first = pg, false
 	}
-	return elem
+	switch {
+	case !mixed:
+		return elem
+	case other:
+		return 0
+	case real:
+		return 700 // integers and numerics beside a real: real
+	case numeric:
+		return 1700 // integers beside a numeric: numeric
+	}
+	return 0
 }
 
 func mustEval(l *exec.Literal) arrow.Array {
@@ -612,8 +634,11 @@ func arrayElemText(v any, dt arrow.DataType, elem uint32, loc *time.Location) st
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		if elem == 700 {
+		switch {
+		case elem == 700:
 			return string(exec.AppendFloat4(nil, x))
+		case elem == 1700 && !math.IsNaN(x) && !math.IsInf(x, 0):
+			return strconv.FormatFloat(x, 'f', -1, 64) // numeric's digits: 0.00001, not 1e-05
 		}
 		return exec.FormatFloat(x)
 	case bool:

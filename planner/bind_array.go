@@ -272,6 +272,9 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 			// float4 stays float4 beside integers and numerics (which
 			// convert to it implicitly, PostgreSQL's select_common_type);
 			// float8 makes float8; numerics with integers numeric.
+			if pg == 0 && xs[i].Type().ID() == arrow.INT64 {
+				pg = 20 // a bigint field
+			}
 			switch {
 			case numberRank[pg] == 0 && pg != 700 && pg != 1700:
 				return 0
@@ -279,8 +282,8 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 				out = 700
 			case pg == 1700 || out == 1700:
 				out = 1700
-			default:
-				out = pg
+			case first:
+				out = pg // an integer: a numeric or real beside it decides
 			}
 		default: // strings: the first one's type (varchar and text convert both ways)
 			if first {

@@ -233,7 +233,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					if v == math.MinInt64 {
 						return nil, errorf(CodeOutOfRange, "bigint out of range")
 					}
-					return b.narrowNumber(s, e.V, &exec.Literal{V: -v, DT: l.DT})
+					return b.narrowNumber(s, e, &exec.Literal{V: -v, DT: l.DT}) // typed as the signed constant: -(-2147483648) is a bigint
 				case float64:
 					return &exec.Literal{V: -v, DT: l.DT}, nil
 				case arrow.MonthDayNanoInterval:

@@ -64,6 +64,27 @@ func isArrayOID(oid uint32) bool {
 	return oid == 1034 || oid == 2277
 }
 
+// signedIntConst is the value of an integer constant under unary signs
+// (-5, -(-2147483648), +-1), ok false for anything else or past int64.
+func signedIntConst(e ast.ExprNode) (int64, bool) {
+	switch e := unparen(e).(type) {
+	case *driver.ValueExpr:
+		if e.Kind() == driver.KindInt64 {
+			return e.GetInt64(), true
+		}
+	case *ast.UnaryOperationExpr:
+		v, ok := signedIntConst(e.V)
+		switch {
+		case !ok:
+		case e.Op == opcode.Plus:
+			return v, true
+		case e.Op == opcode.Minus && v != math.MinInt64:
+			return -v, true
+		}
+	}
+	return 0, false
+}
+
 // pgTyped is a bound expression that knows its PostgreSQL type (reg*
 // casts, arrays held as text).
 type pgTyped interface{ pgType() uint32 }
@@ -170,8 +191,13 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			return narrowPG(1700, x.Type()) // 1.5 is numeric
 		}
 	case *ast.UnaryOperationExpr:
-		if v, ok := unparen(e.V).(*driver.ValueExpr); ok && e.Op == opcode.Minus && v.Kind() == driver.KindInt64 && v.GetInt64() == -math.MinInt32 {
-			return narrowPG(23, x.Type()) // -2147483648 is an int4 constant, as in PostgreSQL
+		if v, ok := signedIntConst(e); ok {
+			// PostgreSQL folds signs into an integer constant and types
+			// the result: -2147483648 is int4, -(-2147483648) int8.
+			if v >= math.MinInt32 && v <= math.MaxInt32 {
+				return narrowPG(23, x.Type())
+			}
+			return narrowPG(20, x.Type())
 		}
 		if e.Op == opcode.Minus || e.Op == opcode.Plus || e.Op == opcode.BitNeg {
 			if t := q.pgTypeOf(e.V, x); t != pgTime || e.Op == opcode.Plus {
