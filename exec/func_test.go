@@ -506,8 +506,8 @@ func FuzzToNumber(f *testing.F) {
 		f.Add(c.s, c.tmpl, c.x)
 	}
 	f.Fuzz(func(t *testing.T, s, tmpl string, x float64) {
-		if items, pre, err := compileNumInput(tmpl); err == nil && len(items) > 0 {
-			_, _ = readNumber(s, items, pre)
+		if nt, err := compileNumInput(tmpl); err == nil && len(nt.items) > 0 {
+			_, _ = nt.read(s)
 		}
 		// The round trip, over templates of the shape S9,999.99.
 		ok := len(tmpl) > 0 && len(tmpl) <= 12 && strings.Trim(tmpl, "9,.") == "" && strings.Count(tmpl, ".") <= 1 &&
@@ -523,9 +523,9 @@ func FuzzToNumber(f *testing.F) {
 		if strings.Contains(text, "#") {
 			return
 		}
-		items, pre, err := compileNumInput(w)
+		in, err := compileNumInput(w)
 		require.NoError(t, err)
-		got, err := readNumber(text, items, pre)
+		got, err := in.read(text)
 		require.NoError(t, err, "%q of %v: %q", w, x, text)
 		post := 0
 		if i := strings.IndexByte(tmpl, '.'); i >= 0 {

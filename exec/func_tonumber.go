@@ -37,21 +37,20 @@ func init() {
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeFloat, want(args, "text", "text") },
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			var last string
-			var tmpl []numInItem
-			var pre int
+			var tmpl *numInTemplate
 			return rowwise(TypeFloat, n, args, true, func(v []any) (any, error) {
 				t := v[1].(string)
 				if tmpl == nil || t != last {
 					var err error
-					if tmpl, pre, err = compileNumInput(t); err != nil {
+					if tmpl, err = compileNumInput(t); err != nil {
 						return nil, err
 					}
 					last = t
 				}
-				if len(tmpl) == 0 {
+				if len(tmpl.items) == 0 {
 					return nil, nil // an empty template: NULL, as PostgreSQL
 				}
-				return readNumber(v[0].(string), tmpl, pre)
+				return tmpl.read(v[0].(string))
 			})
 		},
 	})
@@ -59,75 +58,81 @@ func init() {
 
 // numInItem is one item of a template read by to_number.
 type numInItem struct {
-	kind byte // '9' (a digit position), '.', ',', 'S' (MI, PL, SG), 'R' (PR), 'L', 'x' (text), 'F' (flags, first)
+	kind byte // '9' (a digit position), '.', ',', 'S' (MI, PL, SG), 'R' (PR), 'L', 'x' (text)
 	n    int  // text: characters to pass over
-	post int  // '9' and '.': the template's places after the point
-	mark bool // the template has a point; on 'F': FM
-	sign byte // on 'F': 'S' when the template has S, 'M' when MI, PL or SG
 }
 
-// compileNumInput compiles a template for to_number; pre is the number of
-// digit positions before the point (V's included); the first item (kind
-// 'F') carries the template-wide flags.
-func compileNumInput(t string) (items []numInItem, pre int, err error) {
-	if t == "" {
-		return nil, 0, nil
-	}
-	items = append(items, numInItem{kind: 'F'})
-	post, point, multi, v := 0, false, 0, false
+// numInTemplate is a template compiled for to_number.
+type numInTemplate struct {
+	items    []numInItem
+	fm       bool // FM: group separators read nothing
+	brackets bool // PR: < is a minus
+	sign     byte // 'S' when the template has S (a sign read beside the digits), 'M' when MI, PL or SG
+	point    bool // the template has a point
+	pre      int  // digit positions before the point (V's included)
+	post     int  // digit positions after the point
+	multi    int  // 9s after V: the result is divided by 10^multi
+}
+
+// compileNumInput compiles a template for to_number.
+func compileNumInput(t string) (*numInTemplate, error) {
+	nt := &numInTemplate{}
+	v := false
 	for i := 0; i < len(t); {
 		rest := strings.ToUpper(t[i:])
 		switch {
 		case strings.HasPrefix(rest, "FM"):
-			items[0].mark = true
+			nt.fm = true
 			i += 2
 		case strings.HasPrefix(rest, "EEEE"):
-			return nil, 0, fmt.Errorf("\"EEEE\" not supported for input")
+			return nil, fmt.Errorf("\"EEEE\" not supported for input")
 		case strings.HasPrefix(rest, "RN"):
-			return nil, 0, fmt.Errorf("\"RN\" not supported for input")
+			return nil, fmt.Errorf("\"RN\" not supported for input")
 		case strings.HasPrefix(rest, "TH"):
 			i += 2
 		case strings.HasPrefix(rest, "MI"), strings.HasPrefix(rest, "PL"), strings.HasPrefix(rest, "SG"):
-			items = append(items, numInItem{kind: 'S'})
-			if items[0].sign == 0 {
-				items[0].sign = 'M'
+			nt.items = append(nt.items, numInItem{kind: 'S'})
+			if nt.sign == 0 {
+				nt.sign = 'M'
 			}
 			i += 2
 		case strings.HasPrefix(rest, "PR"):
-			items = append(items, numInItem{kind: 'R'})
-			items[0].n = 1 // brackets read as a sign
+			nt.items = append(nt.items, numInItem{kind: 'R'})
+			nt.brackets = true
 			i += 2
 		case t[i] == '9' || t[i] == '0':
-			items = append(items, numInItem{kind: '9'})
+			nt.items = append(nt.items, numInItem{kind: '9'})
 			switch {
 			case v:
-				multi++
-				pre++
-			case point:
-				post++
+				nt.pre++
+				if t[i] == '9' {
+					nt.multi++ // a 0 after V is a position, not a shift
+				}
+			case nt.point:
+				nt.post++
 			default:
-				pre++
+				nt.pre++
 			}
 			i++
 		case t[i] == '.' || rest[0] == 'D':
-			if point {
-				return nil, 0, fmt.Errorf("multiple decimal points")
+			if nt.point {
+				return nil, fmt.Errorf("multiple decimal points")
 			}
-			point = true
-			items = append(items, numInItem{kind: '.'})
+			nt.point = true
+			nt.items = append(nt.items, numInItem{kind: '.'})
 			i++
 		case t[i] == ',' || rest[0] == 'G':
-			items = append(items, numInItem{kind: ','})
+			nt.items = append(nt.items, numInItem{kind: ','})
 			i++
 		case rest[0] == 'S':
-			items[0].sign = 'S' // read beside the digits, not at its place
+			nt.sign = 'S' // read beside the digits, not at its place
 			i++
 		case rest[0] == 'L':
-			items = append(items, numInItem{kind: 'L'})
+			nt.items = append(nt.items, numInItem{kind: 'L'})
 			i++
 		case rest[0] == 'V':
-			if point {
-				return nil, 0, fmt.Errorf("cannot use \"V\" and decimal point together")
+			if nt.point {
+				return nil, fmt.Errorf("cannot use \"V\" and decimal point together")
 			}
 			v = true
 			i++
@@ -138,35 +143,28 @@ func compileNumInput(t string) (items []numInItem, pre int, err error) {
 			if j < 0 {
 				j = len(t) - i - 1
 			}
-			items = append(items, numInItem{kind: 'x', n: utf8.RuneCountInString(t[i+1 : i+1+j])})
+			nt.items = append(nt.items, numInItem{kind: 'x', n: utf8.RuneCountInString(t[i+1 : i+1+j])})
 			i += j + 2
 		case t[i] == '\\' && i+1 < len(t):
-			items = append(items, numInItem{kind: 'x', n: 1})
-			i += 2
+			_, size := utf8.DecodeRuneInString(t[i+1:])
+			nt.items = append(nt.items, numInItem{kind: 'x', n: 1})
+			i += 1 + size
 		default:
 			_, size := utf8.DecodeRuneInString(t[i:])
-			items = append(items, numInItem{kind: 'x', n: 1})
+			nt.items = append(nt.items, numInItem{kind: 'x', n: 1})
 			i += size
 		}
 	}
-	for k := range items {
-		items[k].post = post
-		if items[k].kind == '9' || items[k].kind == '.' {
-			items[k].mark = point
-		}
-	}
-	items[0].post = multi
-	return items, pre, nil
+	return nt, nil
 }
 
-// readNumber reads s by a compiled template (see to_number).
-func readNumber(s string, items []numInItem, pre int) (any, error) {
-	fm, brackets, multi, signs := items[0].mark, items[0].n == 1, items[0].post, items[0].sign
+// read reads s by the template (see to_number).
+func (nt *numInTemplate) read(s string) (any, error) {
 	sign := byte(0)
 	var intDigits, fracDigits []byte
 	readDec := false
 	p := 0
-	for _, it := range items[1:] {
+	for _, it := range nt.items {
 		if p >= len(s) {
 			break
 		}
@@ -180,7 +178,7 @@ func readNumber(s string, items []numInItem, pre int) (any, error) {
 			}
 			if sign == 0 && it.kind == '9' && len(intDigits)+len(fracDigits) == 0 {
 				switch {
-				case s[p] == '-' || brackets && s[p] == '<':
+				case s[p] == '-' || nt.brackets && s[p] == '<':
 					sign = '-'
 					p++
 				case s[p] == '+':
@@ -196,21 +194,21 @@ func readNumber(s string, items []numInItem, pre int) (any, error) {
 			case c >= '0' && c <= '9':
 				if !readDec {
 					intDigits, read = append(intDigits, c), true
-				} else if len(fracDigits) < it.post {
+				} else if len(fracDigits) < nt.post {
 					fracDigits, read = append(fracDigits, c), true
 				}
-			case c == '.' && it.mark && !readDec:
+			case c == '.' && nt.point && !readDec:
 				readDec, read = true, true
-			case (c == '-' || c == '+') && signs == 'M' && sign == 0 && len(intDigits)+len(fracDigits) > 0:
+			case (c == '-' || c == '+') && nt.sign == 'M' && sign == 0 && len(intDigits)+len(fracDigits) > 0:
 				sign = c // MI or PL's sign, where the text's digits end early
 			}
-			if read && signs == 'S' && sign == 0 && len(intDigits)+len(fracDigits) > 0 && p+1 < len(s) && (s[p+1] == '-' || s[p+1] == '+') {
+			if read && nt.sign == 'S' && sign == 0 && len(intDigits)+len(fracDigits) > 0 && p+1 < len(s) && (s[p+1] == '-' || s[p+1] == '+') {
 				p++
 				sign = s[p] // S's sign right after a digit
 			}
 			p++
 		case ',':
-			if !fm && s[p] == ',' {
+			if !nt.fm && s[p] == ',' {
 				p++
 			}
 		case 'S':
@@ -241,8 +239,8 @@ func readNumber(s string, items []numInItem, pre int) (any, error) {
 		return nil, fmt.Errorf("invalid input syntax for type numeric: %q", text)
 	}
 	whole := strings.TrimLeft(string(intDigits), "0")
-	if len(whole) > pre {
-		return nil, fmt.Errorf("numeric field overflow: %s does not fit the template's %d digits before the point", string(intDigits), pre)
+	if len(whole) > nt.pre {
+		return nil, fmt.Errorf("numeric field overflow: %s does not fit the template's %d digits before the point", string(intDigits), nt.pre)
 	}
 	text := string(intDigits)
 	if text == "" {
@@ -255,8 +253,8 @@ func readNumber(s string, items []numInItem, pre int) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid input syntax for type numeric: %q", text)
 	}
-	if multi > 0 {
-		f, _ = strconv.ParseFloat(text+"e-"+strconv.Itoa(multi), 64)
+	if nt.multi > 0 {
+		f, _ = strconv.ParseFloat(text+"e-"+strconv.Itoa(nt.multi), 64)
 	}
 	if sign == '-' {
 		f = -f
