@@ -331,7 +331,11 @@ func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) (i
 		t = WallTime(first.Year(), first.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 	}
 	if iv.Days != 0 {
-		t = t.AddDate(0, 0, int(iv.Days))
+		// The same wall clock days later, a reading a change of offset
+		// skips or repeats taken as PostgreSQL takes it (WallTime; Go's
+		// AddDate picks the other side of it west of UTC).
+		y, m, d := t.Date()
+		t = WallTime(y, m, d+int(iv.Days), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 	}
 	ns, ok := InstantNanos(t)
 	if !ok {

@@ -35,14 +35,13 @@ func parseTimestamp(s string, loc *time.Location, now time.Time, wallClock bool)
 		return now.UnixNano(), nil
 	case "today", "tomorrow", "yesterday":
 		y, m, d := now.In(loc).Date()
-		day := WallTime(y, m, d, 0, 0, 0, 0, loc)
 		switch strings.ToLower(str) {
 		case "tomorrow":
-			day = day.AddDate(0, 0, 1)
+			d++
 		case "yesterday":
-			day = day.AddDate(0, 0, -1)
+			d--
 		}
-		return day.UnixNano(), nil
+		return WallTime(y, m, d, 0, 0, 0, 0, loc).UnixNano(), nil
 	case "infinity", "-infinity":
 		return 0, &BeyondTimesError{Below: str[0] == '-', msg: fmt.Sprintf(
 			"timestamp %q is not supported as a value (%s); comparisons with it, such as time < 'infinity', work", s, TimeRangeNote)}

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/stretchr/testify/require"
 )
 
@@ -35,5 +36,37 @@ func TestWallTime(t *testing.T) {
 		require.NoError(t, err)
 		got := WallTime(r.Year(), r.Month(), r.Day(), r.Hour(), r.Minute(), 0, 0, zone(tc.zone))
 		require.Equal(t, tc.want, got.UTC().Format(time.RFC3339), "%s %s", tc.zone, tc.reading)
+	}
+}
+
+// TestAddIntervalAcrossOffsetChanges: adding days (and months) keeps the
+// wall clock, and a reading a change skips or repeats resolves as in
+// PostgreSQL 15 (each instant taken from it): Go's AddDate chose the other
+// side west of UTC (2016-03-12 02:30 EST + 1 day was 01:30 EST, not 03:30
+// EDT), which moved generate_series days and RANGE frames.
+func TestAddIntervalAcrossOffsetChanges(t *testing.T) {
+	for _, tc := range []struct {
+		zone  string
+		start string // RFC 3339
+		iv    arrow.MonthDayNanoInterval
+		want  int64 // Unix seconds, PostgreSQL's
+	}{
+		{"America/New_York", "2016-03-12T02:30:00-05:00", arrow.MonthDayNanoInterval{Days: 1}, 1457854200},  // into the gap
+		{"America/New_York", "2016-11-05T01:30:00-04:00", arrow.MonthDayNanoInterval{Days: 1}, 1478413800},  // into the overlap
+		{"America/New_York", "2016-11-07T01:30:00-05:00", arrow.MonthDayNanoInterval{Days: -1}, 1478413800}, // back into it
+		{"America/New_York", "2016-03-14T02:30:00-04:00", arrow.MonthDayNanoInterval{Days: -1}, 1457854200},
+		{"America/New_York", "2016-02-13T02:30:00-05:00", arrow.MonthDayNanoInterval{Months: 1}, 1457854200},
+		{"America/Sao_Paulo", "2016-10-15T00:30:00-03:00", arrow.MonthDayNanoInterval{Days: 1}, 1476588600}, // a gap at midnight
+		{"America/Sao_Paulo", "2016-02-20T00:30:00-02:00", arrow.MonthDayNanoInterval{Days: 1}, 1456025400},
+		{"Europe/Berlin", "2016-03-26T02:30:00+01:00", arrow.MonthDayNanoInterval{Days: 1}, 1459042200},
+		{"Europe/Berlin", "2016-10-29T02:30:00+02:00", arrow.MonthDayNanoInterval{Days: 1}, 1477791000},
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		require.NoError(t, err)
+		start, err := time.Parse(time.RFC3339, tc.start)
+		require.NoError(t, err)
+		got, ok := AddInterval(start.UnixNano(), tc.iv, loc)
+		require.True(t, ok)
+		require.Equal(t, tc.want, got/1e9, "%s %s + %v", tc.zone, tc.start, tc.iv)
 	}
 }
