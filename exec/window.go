@@ -489,15 +489,17 @@ func (f *WindowFunc) frame(i, n, peerStart, peerEnd int) (int, int) {
 			}
 			return peerEnd
 		case Preceding:
+			off := int(min(b.N, int64(n)+1)) // past the partition is as far (no overflow near 2^63)
 			if start {
-				return max(0, i-int(b.N))
+				return max(0, i-off)
 			}
-			return max(0, i-int(b.N)+1)
+			return max(0, i-off+1)
 		case Following:
+			off := int(min(b.N, int64(n)+1))
 			if start {
-				return min(n, i+int(b.N))
+				return min(n, i+off)
 			}
-			return min(n, i+int(b.N)+1)
+			return min(n, i+off+1)
 		}
 		return i
 	}
@@ -531,9 +533,9 @@ func (f *WindowFunc) groupsFrame(groupStarts []int, n, start int) (int, int) {
 		case UnboundedFollowing:
 			return n
 		case Preceding:
-			k = g - int(b.N)
+			k = g - int(min(b.N, int64(ng)+1)) // past the partition is as far
 		case Following:
-			k = g + int(b.N)
+			k = g + int(min(b.N, int64(ng)+1))
 		}
 		if isStart {
 			return first(max(k, 0))

@@ -88,6 +88,7 @@ var sqlstateCases = []string{
 	`SELECT to_number('12.3', '9.99')`,
 	`SELECT to_number('abc', '999')`,
 	`SELECT to_number('1e3', '9EEEE')`,
+	`SELECT host FROM cpu GROUP BY host HAVING rank() OVER () > 1`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -93,6 +93,10 @@ func (q *selectBinder) bind() (Node, error) {
 	// Bind HAVING, ORDER BY and DISTINCT ON before building the
 	// aggregation: each may add aggregates of its own.
 	var havingPred exec.Expr
+	if having != nil && containsWindow(having) {
+		// Windows are computed after HAVING filters the groups.
+		return nil, errorf("42P20", "window functions are not allowed in HAVING")
+	}
 	if q.grouped && having != nil {
 		if havingPred, err = q.bindValue(having); err != nil {
 			return nil, err
@@ -1235,8 +1239,6 @@ func containsAggregate(e ast.ExprNode) bool {
 	})
 }
 
-// containsWindow reports whether a window function call appears in e (not
-// looking into subqueries).
 // containsGrouping reports whether a GROUPING() call appears in e (not
 // looking into subqueries).
 func containsGrouping(e ast.ExprNode) bool {
@@ -1246,6 +1248,8 @@ func containsGrouping(e ast.ExprNode) bool {
 	})
 }
 
+// containsWindow reports whether a window function call appears in e (not
+// looking into subqueries).
 func containsWindow(e ast.ExprNode) bool {
 	return astContains(e, false, func(n ast.Node) bool {
 		_, ok := n.(*ast.WindowFuncExpr)
