@@ -181,6 +181,8 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 		case types[i].ID() == arrow.INT64 || types[i].ID() == arrow.TIMESTAMP:
 			// int2 with int4: int4; date with timestamp: timestamp.
 			cols[i].PGType = commonPG(lc[i].PGType, rc[i].PGType, types[i])
+		case types[i].ID() == arrow.FLOAT64 && (lc[i].PGType == 1700 && rc[i].Type.ID() == arrow.INT64 || rc[i].PGType == 1700 && lc[i].Type.ID() == arrow.INT64):
+			cols[i].PGType = 1700 // integers with a numeric: numeric
 		}
 		if lc[i].Scale == rc[i].Scale && cols[i].PGType == 1700 {
 			cols[i].Scale = lc[i].Scale

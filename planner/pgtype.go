@@ -158,7 +158,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if r == nil || isNullAST(r) || isQuoted(r) {
 				continue
 			}
-			rt := q.pgTypeOf(r, x)
+			rt := q.memberPG(r, x)
 			switch {
 			case first:
 				first, t = false, rt
@@ -395,6 +395,8 @@ var implicitCasts = map[[2]uint32]bool{
 	{21, 23}: true, {21, 20}: true, {21, 700}: true, {21, 701}: true, {21, 26}: true,
 	{23, 20}: true, {23, 700}: true, {23, 701}: true, {23, 26}: true,
 	{20, 700}: true, {20, 701}: true, {20, 26}: true, {26, 20}: false, {700, 701}: true,
+	// integers -> numeric -> float4, float8
+	{21, 1700}: true, {23, 1700}: true, {20, 1700}: true, {1700, 700}: true, {1700, 701}: true,
 	// date -> timestamp -> timestamptz
 	{1082, 1114}: true, {1082, 1184}: true, {1114, 1184}: true,
 	{1083, 1186}: true, // time -> interval
@@ -457,7 +459,7 @@ func (q *selectBinder) commonOf(args []ast.ExprNode, x exec.Expr) uint32 {
 		if isNullAST(a) || isQuoted(a) {
 			continue // NULL and quoted constants take the others' type
 		}
-		at := q.pgTypeOf(a, x)
+		at := q.memberPG(a, x)
 		switch {
 		case first:
 			first, t = false, at
@@ -466,6 +468,39 @@ func (q *selectBinder) commonOf(args []ast.ExprNode, x exec.Expr) uint32 {
 		}
 	}
 	return t
+}
+
+// memberPG is the PostgreSQL type of e, one of the values of x (a CASE's
+// branches, COALESCE's arguments), for select_common_type: pgTypeOf, but
+// an integer constant, cast or column among floats is its integer type,
+// not x's (1 beside 2.5 is an int4, making numeric, not float8).
+func (q *selectBinder) memberPG(e ast.ExprNode, x exec.Expr) uint32 {
+	t := q.pgTypeOf(e, x)
+	if t != 0 || x.Type().ID() != arrow.FLOAT64 {
+		return t
+	}
+	if v, ok := signedIntConst(e); ok {
+		if v >= math.MinInt32 && v <= math.MaxInt32 {
+			return 23
+		}
+		return 20
+	}
+	switch e := unparen(e).(type) {
+	case *ast.ColumnNameExpr:
+		if c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O); err == nil && c != nil && c.typ.ID() == arrow.INT64 {
+			if numberRank[c.pg] > 0 {
+				return c.pg
+			}
+			return 20
+		}
+	case *ast.FuncCallExpr:
+		if e.FnName.L == "__pg_cast" && len(e.Args) == 2 {
+			if t := castTargetPG(e.Args[1]); numberRank[t] > 0 {
+				return t // 1::int2
+			}
+		}
+	}
+	return 0
 }
 
 // aggPGType is the PostgreSQL type of an aggregate or window function
