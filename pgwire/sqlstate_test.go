@@ -89,6 +89,11 @@ var sqlstateCases = []string{
 	`SELECT to_number('abc', '999')`,
 	`SELECT to_number('1e3', '9EEEE')`,
 	`SELECT host FROM cpu GROUP BY host HAVING rank() OVER () > 1`,
+	`SELECT sum(usage) OVER (GROUPS 1 PRECEDING) FROM cpu`,
+	`SELECT sum(row_number() OVER ()) FROM cpu`,
+	`SELECT DISTINCT ON (host) host, time FROM cpu ORDER BY time`,
+	`SELECT host FROM cpu ORDER BY -1`,
+	`SELECT count(DISTINCT host ORDER BY time) FROM cpu`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

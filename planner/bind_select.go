@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
@@ -299,7 +300,7 @@ func (q *selectBinder) bind() (Node, error) {
 				sortKeys = append(sortKeys, exec.SortKey{Expr: k})
 			}
 		} else if !leadingKeys(sortKeys, distinctOn) {
-			return nil, errorf(CodeSyntax, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+			return nil, errorf("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
 		}
 		node = &DistinctOn{Child: &Sort{Child: node, Keys: sortKeys, Limit: -1}, Keys: distinctOn}
 	} else if len(sortKeys) > 0 {
@@ -514,6 +515,11 @@ func firstArg(args []ast.ExprNode) ast.ExprNode {
 func ordinal(e ast.ExprNode) (int, bool) {
 	if p, ok := e.(*ast.PositionExpr); ok && p.P == nil {
 		return p.N, true
+	}
+	if u, ok := e.(*ast.UnaryOperationExpr); ok && u.Op == opcode.Minus {
+		if v, ok := signedIntConst(u); ok {
+			return int(v), true // -1: a constant PostgreSQL reads as a position (not in the select list)
+		}
 	}
 	v, ok := e.(*driver.ValueExpr)
 	if !ok || v.Kind() != driver.KindInt64 {
@@ -826,6 +832,11 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		return nil, err
 	}
 	name, args, distinct := call.name, call.args, call.distinct
+	for _, a := range args {
+		if containsWindow(a) {
+			return nil, errorf(CodeGrouping, "aggregate function calls cannot contain window function calls")
+		}
+	}
 	agg := exec.Agg{Distinct: distinct}
 	fn, ok := aggFuncs[name]
 	if !ok {
@@ -958,7 +969,24 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		}
 	}
 	if call.order != nil && fn != exec.AggStringAgg {
-		return nil, notSupported("ORDER BY inside " + name + "()")
+		// The value of sum, min, count, ... does not depend on the order
+		// of its input: PostgreSQL takes the ORDER BY and ignores it. It
+		// is still bound, so that what it names must exist.
+		for _, o := range call.order {
+			k, err := q.b.bindExpr(q.in, o.Expr)
+			if err != nil {
+				return nil, err
+			}
+			if distinct && len(args) > 0 {
+				arg, err := q.b.bindExpr(q.in, args[0])
+				if err != nil {
+					return nil, err
+				}
+				if exprID(settle(k)) != exprID(settle(arg)) {
+					return nil, errorf("42P10", "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+				}
+			}
+		}
 	}
 	if row, ok := firstArg(args).(*ast.RowExpr); ok && agg.Arg == nil && fn == exec.AggCount && distinct {
 		// count(DISTINCT (a, b)): distinct row values, NULL fields

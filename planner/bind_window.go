@@ -371,7 +371,7 @@ func (q *selectBinder) ownClauses(s ast.WindowSpec, exclude exec.FrameExclude, o
 func (q *selectBinder) frame(fc *ast.FrameClause, order []exec.SortKey) (exec.Frame, error) {
 	f := exec.Frame{Rows: fc.Type == ast.Rows, Groups: fc.Type == ast.Groups}
 	if f.Groups && len(order) == 0 {
-		return f, errorf(CodeSyntax, "GROUPS mode requires an ORDER BY clause")
+		return f, errorf("42P20", "GROUPS mode requires an ORDER BY clause")
 	}
 	// GROUPS offsets count groups, as ROWS offsets count rows.
 	var err error
