@@ -128,12 +128,36 @@ func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*sc
 		}
 		if lit, ok := on.(*exec.Literal); !ok || lit.V != true {
 			if outer {
-				return nil, notSupported("LEFT JOIN LATERAL with a condition other than ON true (put it in the subquery's WHERE)")
+				// LEFT JOIN LATERAL (q) a ON cond keeps a left row whose
+				// subquery rows all fail cond: the condition filters the
+				// subquery's rows, per left row, as
+				// LEFT JOIN LATERAL (SELECT * FROM (q) a WHERE cond) a ON true.
+				return b.bindLateral(lateralOnTrue(j), left, lateralFiltered(ts, j.On.Expr))
 			}
 			s.node = &Filter{Child: n, Pred: on}
 		}
 	}
 	return s, nil
+}
+
+// lateralOnTrue is join j with no ON condition (lateralFiltered has taken
+// it into the subquery).
+func lateralOnTrue(j *ast.Join) *ast.Join {
+	c := *j
+	c.On = nil
+	return &c
+}
+
+// lateralFiltered is FROM item ts filtered by cond: SELECT * FROM ts WHERE
+// cond, under ts's alias.
+func lateralFiltered(ts *ast.TableSource, cond ast.ExprNode) *ast.TableSource {
+	inner := &ast.TableSource{Source: ts.Source, AsName: ts.AsName, ColumnNames: ts.ColumnNames}
+	return &ast.TableSource{AsName: ts.AsName, Source: &ast.SelectStmt{
+		Kind:   ast.SelectStmtKindSelect,
+		From:   &ast.TableRefsClause{TableRefs: &ast.Join{Left: inner}},
+		Fields: &ast.FieldList{Fields: []*ast.SelectField{{WildCard: &ast.WildCardField{}}}},
+		Where:  cond,
+	}}
 }
 
 // lateralOp runs a LateralJoin: for each left row, the subquery's rows.
