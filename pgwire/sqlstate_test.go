@@ -94,6 +94,10 @@ var sqlstateCases = []string{
 	`SELECT DISTINCT ON (host) host, time FROM cpu ORDER BY time`,
 	`SELECT host FROM cpu ORDER BY -1`,
 	`SELECT count(DISTINCT host ORDER BY time) FROM cpu`,
+	`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT count(*) FROM t WHERE n < 3) SELECT * FROM t`,
+	`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT t.n + 1 FROM t, t t2 WHERE t.n < 3) SELECT * FROM t`,
+	`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n IN (SELECT n FROM t)) SELECT * FROM t`,
+	`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3 ORDER BY n) SELECT * FROM t`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

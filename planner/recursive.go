@@ -27,6 +27,15 @@ var (
 // CTE.
 func (b *binder) recursiveCTE(cte *ast.CommonTableExpression, defs map[string]Node) (Node, bool, error) {
 	set, isSet := cte.Query.Query.(*ast.SetOprStmt)
+	if isSet && set.SelectList != nil && len(set.SelectList.Selects) == 2 && (set.OrderBy != nil || set.Limit != nil) {
+		if step, ok := set.SelectList.Selects[1].(*ast.SelectStmt); ok && selfRefs(step, cte.Name.L).top > 0 {
+			clause := "ORDER BY"
+			if set.OrderBy == nil {
+				clause = "LIMIT"
+			}
+			return nil, false, errorf(CodeNotSupported, "%s in a recursive query is not implemented", clause)
+		}
+	}
 	if !isSet || set.SelectList == nil || len(set.SelectList.Selects) != 2 || set.OrderBy != nil || set.Limit != nil {
 		return nil, false, nil
 	}
@@ -34,6 +43,9 @@ func (b *binder) recursiveCTE(cte *ast.CommonTableExpression, defs map[string]No
 	step, ok2 := set.SelectList.Selects[1].(*ast.SelectStmt)
 	if !ok1 || !ok2 || step.AfterSetOperator == nil {
 		return nil, false, nil
+	}
+	if recursive, err := checkRecursiveTerm(step, cte.Name.L); err != nil || !recursive {
+		return nil, false, err // not naming itself: a plain CTE (WITH RECURSIVE t AS (SELECT 1 UNION ALL SELECT 2))
 	}
 	op := *step.AfterSetOperator
 	if op != ast.UnionAll && op != ast.Union {
@@ -143,4 +155,78 @@ func valuesOf(cols []Column, rows [][]any) *Values {
 		v.Rows = append(v.Rows, lits)
 	}
 	return v
+}
+
+// refCount counts a query's references to a table name: in its own FROM
+// clauses and inside subqueries.
+type refCount struct {
+	name     string
+	depth    int // subqueries entered
+	top, sub int
+}
+
+func (v *refCount) Enter(n ast.Node) (ast.Node, bool) {
+	switch n := n.(type) {
+	case *ast.SubqueryExpr:
+		v.depth++
+	case *ast.TableName:
+		if n.Schema.L == "" && n.Name.L == v.name {
+			if v.depth > 0 {
+				v.sub++
+			} else {
+				v.top++
+			}
+		}
+	}
+	return n, false
+}
+
+func (v *refCount) Leave(n ast.Node) (ast.Node, bool) {
+	if _, ok := n.(*ast.SubqueryExpr); ok {
+		v.depth--
+	}
+	return n, true
+}
+
+// selfRefs counts step's references to the recursive query name.
+func selfRefs(step *ast.SelectStmt, name string) *refCount {
+	v := &refCount{name: name}
+	step.Accept(v)
+	return v
+}
+
+// checkRecursiveTerm reports whether step names the query (recursive is
+// false when it does not: the CTE is then a plain union), and refuses
+// what PostgreSQL refuses in a recursive term (42P19), which would
+// otherwise run to the iteration limit or answer differently: the query
+// named more than once or inside a subquery, aggregates and window
+// functions.
+func checkRecursiveTerm(step *ast.SelectStmt, name string) (recursive bool, err error) {
+	refs := selfRefs(step, name)
+	switch {
+	case refs.top > 1:
+		return false, errorf("42P19", "recursive reference to query %q must not appear more than once", name)
+	case refs.sub > 0:
+		return false, errorf("42P19", "recursive reference to query %q must not appear within a subquery", name)
+	case refs.top == 0:
+		return false, nil
+	}
+	var items []ast.ExprNode
+	for _, f := range step.Fields.Fields {
+		if f.Expr != nil {
+			items = append(items, f.Expr)
+		}
+	}
+	if step.Having != nil {
+		items = append(items, step.Having.Expr)
+	}
+	for _, e := range items {
+		if containsAggregate(e) {
+			return false, errorf("42P19", "aggregate functions are not allowed in a recursive query's recursive term")
+		}
+		if containsWindow(e) {
+			return false, errorf("42P19", "window functions are not allowed in a recursive query's recursive term")
+		}
+	}
+	return true, nil
 }
