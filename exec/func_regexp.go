@@ -159,37 +159,11 @@ func init() {
 		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
-				re, _, err := compileFlagged("regexp_substr", v[1].(string), optString(v, 4))
-				if err != nil {
+				s, lo, hi, err := nthMatch("regexp_substr", v, 4, -1, 5)
+				if err != nil || lo < 0 {
 					return nil, err
 				}
-				s := v[0].(string)
-				from, err := startByte(s, v, 2)
-				if err != nil {
-					return nil, err
-				}
-				nth, sub := int64(1), int64(0)
-				if len(v) > 3 {
-					nth = v[3].(int64)
-				}
-				if len(v) > 5 {
-					sub = v[5].(int64)
-				}
-				if nth <= 0 {
-					return nil, fmt.Errorf("invalid value for parameter \"n\": %d", nth)
-				}
-				if sub < 0 {
-					return nil, fmt.Errorf("invalid value for parameter \"subexpr\": %d", sub)
-				}
-				all := findFrom(re, s, from, int(min(nth, 1<<20)))
-				if int64(len(all)) < nth || int(sub) > re.NumSubexp() {
-					return nil, nil
-				}
-				m := all[nth-1]
-				if m[2*sub] < 0 {
-					return nil, nil
-				}
-				return s[m[2*sub]:m[2*sub+1]], nil
+				return s[lo:hi], nil
 			})
 		},
 	})
@@ -210,46 +184,58 @@ func init() {
 		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			return rowwise(TypeInt, n, args, true, func(v []any) (any, error) {
-				re, _, err := compileFlagged("regexp_instr", v[1].(string), optString(v, 5))
-				if err != nil {
-					return nil, err
+				s, lo, hi, err := nthMatch("regexp_instr", v, 5, 4, 6)
+				if err != nil || lo < 0 {
+					return int64(0), err
 				}
-				s := v[0].(string)
-				from, err := startByte(s, v, 2)
-				if err != nil {
-					return nil, err
+				if len(v) > 4 && v[4].(int64) == 1 {
+					lo = hi
 				}
-				nth, end, sub := int64(1), int64(0), int64(0)
-				if len(v) > 3 {
-					nth = v[3].(int64)
-				}
-				if len(v) > 4 {
-					end = v[4].(int64)
-				}
-				if len(v) > 6 {
-					sub = v[6].(int64)
-				}
-				switch {
-				case nth <= 0:
-					return nil, fmt.Errorf("invalid value for parameter \"n\": %d", nth)
-				case end != 0 && end != 1:
-					return nil, fmt.Errorf("invalid value for parameter \"endoption\": %d", end)
-				case sub < 0:
-					return nil, fmt.Errorf("invalid value for parameter \"subexpr\": %d", sub)
-				}
-				all := findFrom(re, s, from, int(min(nth, 1<<20)))
-				if int64(len(all)) < nth || int(sub) > re.NumSubexp() {
-					return int64(0), nil
-				}
-				m := all[nth-1]
-				at := m[2*int(sub)+int(end)]
-				if at < 0 {
-					return int64(0), nil
-				}
-				return int64(utf8.RuneCountInString(s[:at])) + 1, nil
+				return int64(utf8.RuneCountInString(s[:lo])) + 1, nil
 			})
 		},
 	})
+}
+
+// nthMatch reads regexp_substr's and regexp_instr's shared arguments
+// (v[0] string, v[1] pattern, v[2] start, v[3] N, then flags, endoption
+// and subexpr at the given positions, -1 for none) and returns the string
+// and the byte span [lo, hi) of the chosen group of the Nth match; lo is
+// -1 when there is no such match or group.
+func nthMatch(fn string, v []any, flagsAt, endAt, subAt int) (s string, lo, hi int, err error) {
+	re, _, err := compileFlagged(fn, v[1].(string), optString(v, flagsAt))
+	if err != nil {
+		return "", -1, -1, err
+	}
+	s = v[0].(string)
+	from, err := startByte(s, v, 2)
+	if err != nil {
+		return "", -1, -1, err
+	}
+	nth, end, sub := int64(1), int64(0), int64(0)
+	if len(v) > 3 {
+		nth = v[3].(int64)
+	}
+	if endAt >= 0 && len(v) > endAt {
+		end = v[endAt].(int64)
+	}
+	if subAt >= 0 && len(v) > subAt {
+		sub = v[subAt].(int64)
+	}
+	switch {
+	case nth <= 0:
+		return "", -1, -1, fmt.Errorf("invalid value for parameter \"n\": %d", nth)
+	case end != 0 && end != 1:
+		return "", -1, -1, fmt.Errorf("invalid value for parameter \"endoption\": %d", end)
+	case sub < 0:
+		return "", -1, -1, fmt.Errorf("invalid value for parameter \"subexpr\": %d", sub)
+	}
+	all := findFrom(re, s, from, int(min(nth, 1<<20)))
+	if int64(len(all)) < nth || int(sub) > re.NumSubexp() {
+		return s, -1, -1, nil
+	}
+	m := all[nth-1]
+	return s, m[2*sub], m[2*sub+1], nil
 }
 
 // optString is v[i] as a string, "" when not given.
