@@ -98,11 +98,18 @@ var sqlstateCases = []string{
 	`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT t.n + 1 FROM t, t t2 WHERE t.n < 3) SELECT * FROM t`,
 	`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n IN (SELECT n FROM t)) SELECT * FROM t`,
 	`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3 ORDER BY n) SELECT * FROM t`,
+	`SELECT x.host FROM cpu`,
+	`SELECT cpu.nosuch FROM cpu`,
+	`SELECT host FROM cpu WHERE EXISTS (SELECT 1 FROM cpu c2 WHERE c2.host = cpu.host AND w.a = 1)`,
+	`SELECT (SELECT cpu.nosuch FROM (VALUES (1)) v(a)) FROM cpu`,
+	`SELECT usage FROM cpu ORDER BY Host, nosuch`,
+	`SELECT c.host FROM cpu c JOIN nosuch n ON true`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's
 // SQLSTATE with what PostgreSQL 15 answered (testdata/sqlstate/expected.txt;
-// -sqlstate-golden-from writes it).
+// -sqlstate-golden-from writes it), and for an undefined column or relation
+// also the position of the name, which psql marks (code@position).
 func TestSQLStatesMatchPostgres(t *testing.T) {
 	ctx := context.Background()
 	dsn := *sqlstateGoldenFrom
@@ -117,7 +124,11 @@ func TestSQLStatesMatchPostgres(t *testing.T) {
 		_, err := conn.Exec(ctx, q)
 		code := "ok"
 		if err != nil {
-			code = pgErr(t, err).Code
+			pe := pgErr(t, err)
+			code = pe.Code
+			if code == "42703" || code == "42P01" {
+				code += fmt.Sprintf("@%d", pe.Position)
+			}
 		}
 		fmt.Fprintf(&b, "%s\t%s\n", code, q)
 	}

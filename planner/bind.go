@@ -187,16 +187,50 @@ func (s *scope) lookup(table, name string) (*scopeCol, error) {
 			names = append(names, c.name)
 		}
 		full := name
+		e := &Error{Code: CodeUndefinedColumn}
+		e.ref = []string{name}
 		if table != "" {
 			full = table + "." + name
+			e.ref = []string{table, name}
+			if !s.hasTable(table) {
+				e.missingTable = table
+			}
 		}
-		e := errorf(CodeUndefinedColumn, "column %q does not exist", full)
+		e.Msg = fmt.Sprintf("column %q does not exist", full)
+		if table != "" {
+			e.Msg = fmt.Sprintf("column %s does not exist", full) // PostgreSQL's form
+		}
 		if best := closest(name, names); best != "" {
 			e.Hint = fmt.Sprintf("did you mean %q?", best)
 		}
 		return nil, e
 	}
 	return found, nil
+}
+
+// hasTable reports whether a column of the scope belongs to table (by
+// its name or alias).
+func (s *scope) hasTable(table string) bool {
+	for _, c := range s.cols {
+		if c.table == table {
+			return true
+		}
+	}
+	return false
+}
+
+// outerHasTable reports whether a scope around the one being bound (the
+// outer query's, and those around it) has table.
+func (b *binder) outerHasTable(table string) bool {
+	if b.outer != nil && b.outer.hasTable(table) {
+		return true
+	}
+	for _, far := range b.farther {
+		if far.hasTable(table) {
+			return true
+		}
+	}
+	return false
 }
 
 // closest returns the candidate nearest to name, if it is near.
@@ -323,6 +357,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 		if asStorage(err, &se) && se.Code == storage.CodeNotFound {
 			e := errorf(CodeUndefinedTable, "relation %q does not exist", name)
 			e.Hint = se.Hint
+			e.ref = []string{name}
 			return nil, e
 		}
 		return nil, err

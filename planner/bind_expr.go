@@ -120,6 +120,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					return nil, errNestedOuter
 				}
 			}
+			if pe, ok := err.(*Error); ok && pe.missingTable != "" && b.outerHasTable(pe.missingTable) {
+				out := *pe // the table is an outer query's, without the column
+				out.missingTable = ""
+				return nil, &out
+			}
 			return nil, err
 		}
 		if isArrayOID(c.pg) || c.pg == 22 || c.pg == 30 || regTypes[c.pg] != "" {

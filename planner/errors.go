@@ -20,6 +20,36 @@ type Error struct {
 	// Position is the 1-based character position in the query the error
 	// refers to, 0 when unknown.
 	Position int
+
+	// ref is the name (dotted parts as written) an undefined column or
+	// relation error is about, for finishError to place it in the text.
+	ref []string
+	// missingTable is set on an undefined column error when its table
+	// qualifier names no table in scope: PostgreSQL's 42P01 "missing
+	// FROM-clause entry". It stays 42703 while planning, since callers
+	// retry undefined columns (correlation, LATERAL); finishError turns it.
+	missingTable string
+}
+
+// finishError gives a planning error of stmt what only the whole
+// statement knows: an undefined column whose table qualifier named no
+// table becomes 42P01, and a name's error its position in the text.
+func finishError(stmt *sql.Statement, err error) error {
+	var pe *Error
+	if err == nil || !errors.As(err, &pe) || pe.ref == nil {
+		return err
+	}
+	out := *pe
+	if out.missingTable != "" {
+		out.Code = CodeUndefinedTable
+		out.Msg = fmt.Sprintf("missing FROM-clause entry for table %q", out.missingTable)
+		out.Hint = ""
+	}
+	if out.Position == 0 && stmt != nil {
+		out.Position = sql.NamePosition(stmt.Text, out.ref...)
+	}
+	out.ref, out.missingTable = nil, ""
+	return &out
 }
 
 func (e *Error) Error() string {

@@ -34,6 +34,11 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 // batch) and writes every row they make in one durable write: all of them
 // or, when one set fails, none.
 func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any) (int64, error) {
+	n, err := p.insertRows(ctx, sess, stmt, paramSets)
+	return n, finishError(stmt, err)
+}
+
+func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any) (int64, error) {
 	ins, ok := stmt.AST.(*ast.InsertStmt)
 	if !ok {
 		return 0, errorf(CodeSyntax, "not an INSERT statement")

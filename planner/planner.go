@@ -73,7 +73,7 @@ func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*
 	b := newBinder(p, sess, stmt, params)
 	node, err := b.bindQuery(stmt.AST)
 	if err != nil {
-		return nil, err
+		return nil, finishError(stmt, err)
 	}
 	node = Optimize(node)
 	return &Query{Plan: node, Cols: node.Columns(), Reusable: !b.volatile}, nil
@@ -214,7 +214,7 @@ func (p *Planner) DescribeParams(sess *Session, stmt *sql.Statement) ([]Column, 
 		b.ppg = make([]uint32, stmt.NumParams)
 		node, err := b.bindQuery(stmt.AST)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, finishError(stmt, err)
 		}
 		for i := range out {
 			out[i] = ParamType{Type: b.ptypes[i], PGType: b.ppg[i]}
