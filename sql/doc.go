@@ -127,7 +127,8 @@
 // FULL JOIN (side structure). TiDB has no full join: a FULL [OUTER] JOIN
 // arrives as an ast.Join with Tp LeftJoin (ON condition or USING list as
 // written) and is listed in Statement.FullJoins[join] = true. The planner
-// must read every LEFT join through that map. NATURAL FULL JOIN is 0A000.
+// must read every LEFT join through that map. NATURAL FULL JOIN arrives
+// the same way with NaturalJoin set.
 //
 // ASOF JOIN (side structure). a ASOF [LEFT [OUTER]] JOIN b ON ... (DuckDB's
 // and QuestDB's nearest-row join) arrives as an inner or left ast.Join with

@@ -51,6 +51,7 @@ const (
 	sentinelDistinctOn   = "__pg_distinct_on"
 	sentinelCI           = "__pg_ci"
 	sentinelFullJoin     = "__pg_full_join"
+	sentinelNatural      = "__pg_natural" // USING ("__pg_full_join", "__pg_natural"): NATURAL FULL JOIN
 	sentinelAsofJoin     = "__pg_asof_join"
 	sentinelAsofLeftJoin = "__pg_asof_left_join"
 	sentinelSymmetric    = "__pg_symmetric"

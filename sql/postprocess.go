@@ -157,6 +157,9 @@ func (p *post) Enter(n ast.Node) (ast.Node, bool) {
 		if len(x.Using) > 0 && x.Using[0].Name.O == sentinelFullJoin {
 			x.Using = x.Using[1:]
 			full = true
+			if len(x.Using) == 1 && x.Using[0].Name.O == sentinelNatural {
+				x.Using, x.NaturalJoin = nil, true
+			}
 		}
 		if full {
 			if p.st.FullJoins == nil {

@@ -72,10 +72,13 @@ type frame struct {
 	ordered  bool   // query level: its own ORDER BY was seen (FETCH ... WITH TIES needs one)
 	join     string // the sentinel of a FULL or ASOF JOIN at this level awaiting its ON or USING
 	cases    int    // fConcat, fJoinOn: open CASE ... END inside the operand
-	nulls    int    // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
-	argIdx   int    // fSQLFunc: index in out of the first argument
-	fromIdx  int    // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
-	seen     bool   // fSQLFunc substring: FROM was seen
+	// naturalFull is the NATURAL token of a NATURAL FULL JOIN whose right
+	// side is being read at this level; its USING sentinels follow it.
+	naturalFull *token
+	nulls       int  // fAggOrder: 0 default, 1 NULLS FIRST, 2 NULLS LAST
+	argIdx      int  // fSQLFunc: index in out of the first argument
+	fromIdx     int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
+	seen        bool // fSQLFunc substring: FROM was seen
 	// filterIdx: fParen of an aggregate's FILTER (WHERE ...) condition: the
 	// index in out of the MarkerFilter name (0: not one).
 	filterIdx int
@@ -238,8 +241,26 @@ func (r *rewriter) overlaps() {
 // closeOperands closes the operand frames (right operand of ||, FULL or
 // ASOF JOIN ON condition) that the token at r.i ends.
 func (r *rewriter) closeOperands() {
-	for len(r.frames) > 1 {
+	for {
 		f := r.top()
+		if f.naturalFull != nil {
+			// The right side of a NATURAL FULL JOIN: it ends like a join
+			// condition, and its sentinels follow it.
+			if !r.endsJoinCondition() {
+				return
+			}
+			at := *f.naturalFull
+			f.naturalFull = nil
+			r.emit(at, okKeyword, "USING")
+			r.emit(at, okOpen, "(")
+			r.emit(at, okIdent, quoteIdent(sentinelFullJoin))
+			r.emit(at, okComma, ",")
+			r.emit(at, okIdent, quoteIdent(sentinelNatural))
+			r.emit(at, okClose, ")")
+		}
+		if len(r.frames) == 1 {
+			return
+		}
 		switch f.kind {
 		case fConcat:
 			if f.cases > 0 || !r.endsOperand() || r.continuesOperand() {

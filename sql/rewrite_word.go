@@ -374,8 +374,18 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			return true
 		}
 	case "natural":
-		if next.word("full") {
-			r.unsupported(t, "NATURAL FULL JOIN", "use FULL JOIN ... USING (columns)")
+		// a NATURAL FULL [OUTER] JOIN b: TiDB has neither; it becomes a
+		// LEFT JOIN b USING (sentinels), which postprocessing reads as a
+		// natural full join.
+		k := 2
+		if r.tok(2).word("outer") {
+			k = 3
+		}
+		if next.word("full") && r.tok(k).word("join") {
+			r.i += k + 1
+			r.emit(t, okKeyword, "LEFT")
+			r.keyword(r.tok(-1), "join")
+			r.top().naturalFull = &t
 			return true
 		}
 	case "on", "using":

@@ -262,6 +262,10 @@ SELECT * FROM a FULL JOIN b ON a.x = b.x AND a.y = b.y FULL OUTER JOIN c USING (
 SELECT * FROM a FULL JOIN b ON CASE WHEN a.x THEN 1 END = b.x, d FULL JOIN e ON d.x = e.x JOIN f ON true
 # natural full join
 SELECT * FROM a NATURAL FULL JOIN b
+# natural full outer join of a derived table with column aliases, then WHERE
+SELECT * FROM a NATURAL FULL OUTER JOIN (SELECT 1 AS x) s(x) WHERE x > 1
+# natural full join inside parentheses, of them, and a join after it
+SELECT * FROM (a NATURAL FULL JOIN b) NATURAL FULL JOIN c JOIN d ON true
 # asof join
 SELECT * FROM a ASOF JOIN b ON a.k = b.k AND a.t >= b.t ASOF LEFT JOIN c ON a.t <= c.t WHERE a.k = 1
 # asof join without on
