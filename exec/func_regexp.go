@@ -273,6 +273,50 @@ func startByte(s string, v []any, i int) (int, error) {
 // of s, so that ^ does not match at from and \y sees the character before
 // it (its matches that begin before from are dropped).
 func findFrom(re *regexp.Regexp, s string, from, n int) [][]int {
+	return emptyAfterMatches(re, s, findFromGo(re, s, from, n), n)
+}
+
+// FindAllPG is up to n (-1: all) matches of re in s as PostgreSQL finds
+// them (regexp_matches with g, regexp_replace with g, regexp_count).
+func FindAllPG(re *regexp.Regexp, s string, n int) [][]int { return findFrom(re, s, 0, n) }
+
+// emptyAfterMatches adds to Go's matches the empty ones PostgreSQL also
+// finds: Go skips an empty match that abuts the match before it
+// (regexp_replace('aaa', 'a*', 'X', 'g') is X), PostgreSQL takes it (XX)
+// and then moves one character on, as Go does after skipping it. Patterns
+// that cannot match empty are as Go finds them; so are patterns whose
+// matches depend on what precedes them, which s[e:] cannot test.
+func emptyAfterMatches(re *regexp.Regexp, s string, all [][]int, n int) [][]int {
+	if len(all) == 0 || !re.MatchString("") || leftContext(re) {
+		return all
+	}
+	var out [][]int
+	for i, m := range all {
+		if n >= 0 && len(out) >= n {
+			break
+		}
+		out = append(out, m)
+		e := m[1]
+		if e == m[0] || i+1 < len(all) && all[i+1][0] == e {
+			continue
+		}
+		if loc := re.FindStringSubmatchIndex(s[e:]); loc != nil && loc[0] == 0 && loc[1] == 0 {
+			for k := range loc {
+				if loc[k] >= 0 {
+					loc[k] += e
+				}
+			}
+			out = append(out, loc)
+		}
+	}
+	if n >= 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// findFromGo is findFrom with Go's rule for empty matches.
+func findFromGo(re *regexp.Regexp, s string, from, n int) [][]int {
 	if from == 0 {
 		return re.FindAllStringSubmatchIndex(s, n)
 	}

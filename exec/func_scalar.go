@@ -542,7 +542,7 @@ func init() {
 				s := v[0].(string)
 				if !startForm {
 					if global {
-						return re.ReplaceAllString(s, repl), nil
+						return replaceAll(re, s, repl, findFrom(re, s, 0, -1)), nil
 					}
 					loc := re.FindStringSubmatchIndex(s)
 					if loc == nil {
@@ -568,14 +568,7 @@ func init() {
 					}
 					all = all[nth-1:]
 				}
-				var b []byte
-				at := 0
-				for _, loc := range all {
-					b = append(b, s[at:loc[0]]...)
-					b = re.ExpandString(b, repl, s, loc)
-					at = loc[1]
-				}
-				return string(append(b, s[at:]...)), nil
+				return replaceAll(re, s, repl, all), nil
 			})
 		},
 	})
@@ -591,6 +584,22 @@ func init() {
 	likeFn("not_like", true, false)
 	likeFn("ilike", false, true)
 	likeFn("not_ilike", true, true)
+}
+
+// replaceAll is s with each match in all (submatch indexes, in order)
+// replaced by the template repl.
+func replaceAll(re *regexp.Regexp, s, repl string, all [][]int) string {
+	if len(all) == 0 {
+		return s
+	}
+	var b []byte
+	at := 0
+	for _, loc := range all {
+		b = append(b, s[at:loc[0]]...)
+		b = re.ExpandString(b, repl, s, loc)
+		at = loc[1]
+	}
+	return string(append(b, s[at:]...))
 }
 
 // regexCache holds compiled patterns, up to cacheLimit of them (patterns

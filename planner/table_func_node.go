@@ -190,7 +190,7 @@ func (b *binder) regexpMatches(args []exec.Expr, col string) (*TableFunc, error)
 				n = -1
 			}
 			var rows [][]any
-			for _, loc := range re.FindAllStringSubmatchIndex(s, n) {
+			for _, loc := range exec.FindAllPG(re, s, n) {
 				if len(rows) == maxSeriesRows {
 					return nil, &Error{Code: "54000", Msg: fmt.Sprintf("regexp_matches is limited to %d rows", maxSeriesRows)}
 				}
