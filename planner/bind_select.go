@@ -837,6 +837,9 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			return nil, errorf(CodeGrouping, "aggregate function calls cannot contain window function calls")
 		}
 	}
+	if strings.HasPrefix(name, sql.MarkerHypothetical) {
+		return q.hypothetical(call, strings.TrimPrefix(name, sql.MarkerHypothetical))
+	}
 	agg := exec.Agg{Distinct: distinct}
 	fn, ok := aggFuncs[name]
 	if !ok {
@@ -1182,6 +1185,9 @@ var aggFuncs = map[string]exec.AggFunc{
 	"regr_count": exec.AggRegrCount, "regr_avgx": exec.AggRegrAvgX, "regr_avgy": exec.AggRegrAvgY,
 	"regr_sxx": exec.AggRegrSXX, "regr_syy": exec.AggRegrSYY, "regr_sxy": exec.AggRegrSXY,
 	"__single": exec.AggSingle, // a decorrelated scalar subquery's value
+	// rank(a) WITHIN GROUP (ORDER BY x), ...: counts (hypothetical)
+	sql.MarkerHypothetical + "rank": exec.AggCount, sql.MarkerHypothetical + "dense_rank": exec.AggCount,
+	sql.MarkerHypothetical + "percent_rank": exec.AggCount, sql.MarkerHypothetical + "cume_dist": exec.AggCount,
 	// InfluxDB 3's spellings (influxAggregate):
 	"median": exec.AggPercentileCont, "approx_median": exec.AggPercentileCont,
 	"approx_percentile_cont": exec.AggPercentileCont, "approx_distinct": exec.AggCount, "mean": exec.AggAvg,
@@ -1420,6 +1426,9 @@ func figureName(e ast.ExprNode) (string, int) {
 			if len(e.Args) > 0 {
 				return figureName(e.Args[0])
 			}
+		}
+		if strings.HasPrefix(e.FnName.L, sql.MarkerHypothetical) {
+			return strings.TrimPrefix(e.FnName.L, sql.MarkerHypothetical), 2
 		}
 		if strings.HasPrefix(e.FnName.L, "__pg_") {
 			return "", 0

@@ -203,7 +203,9 @@
 //	    agg(...) FILTER (WHERE cond): aggregate only rows where cond is true.
 //	__pg_within_group(aggcall, sortexpr, 'asc'|'desc')
 //	    agg(args) WITHIN GROUP (ORDER BY sortexpr [ASC|DESC]) for the
-//	    ordered-set aggregates (percentile_cont, percentile_disc, mode).
+//	    ordered-set aggregates (percentile_cont, percentile_disc, mode) and
+//	    the hypothetical-set ones, whose aggcall is __pg_hyp_rank(args),
+//	    __pg_hyp_dense_rank, __pg_hyp_percent_rank or __pg_hyp_cume_dist.
 //	__pg_agg_order(aggcall, key1, 'dir1', 'nulls1', key2, 'dir2', 'nulls2', ...)
 //	    agg(args ORDER BY key1 [ASC|DESC] [NULLS FIRST|LAST], ...), the
 //	    ordered aggregate arguments of string_agg, array_agg, first, ...:

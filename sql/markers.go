@@ -43,6 +43,11 @@ const (
 	// MarkerOverlaps is (row, row): (a, b) OVERLAPS (c, d), each row a
 	// *ast.RowExpr as written.
 	MarkerOverlaps = "__pg_overlaps"
+	// MarkerHypothetical prefixes rank, dense_rank, percent_rank and
+	// cume_dist called with arguments and WITHIN GROUP (the
+	// hypothetical-set aggregates; TiDB knows only the window functions):
+	// __pg_hyp_rank(args) WITHIN GROUP (ORDER BY ...).
+	MarkerHypothetical = "__pg_hyp_"
 
 	// Sentinels used between the rewriter and the AST pass; they never
 	// survive Parse.

@@ -304,6 +304,14 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			r.sqlFunc(t, w)
 			return true
 		}
+	case "rank", "dense_rank", "percent_rank", "cume_dist":
+		if next.punct("(") && !r.tok(2).punct(")") {
+			if end := r.matchingClose(r.i + 1); end >= 0 && r.tok(end+1-r.i).word("within") {
+				r.i++
+				r.emit(t, okFunc, MarkerHypothetical+w)
+				return true
+			}
+		}
 	case "order":
 		if f := r.top(); f.kind == fParen && f.call && next.word("by") {
 			// agg(args ORDER BY ...) => __pg_agg_order(agg(args), key, 'dir', 'nulls', ...)

@@ -354,3 +354,5 @@ SELECT t AT TIME ZONE current_setting('TimeZone'), t AT TIME ZONE lower(z)::text
 SELECT a # b + 1, s ^@ 'x', |/ a + 1, ||/ 8, @ -a * 2, 2 * |/ 16 FROM t
 # VALUES and functions inside a parenthesised join are FROM items
 SELECT y, z FROM ((VALUES (1)) b(y) CROSS JOIN (VALUES (2)) c(z)), (h JOIN generate_series(1, 3) g ON true)
+# hypothetical-set aggregates; rank() OVER stays the window function
+SELECT rank(3) WITHIN GROUP (ORDER BY x DESC), cume_dist(a + 1) WITHIN GROUP (ORDER BY x), rank() OVER (ORDER BY x) FROM t
