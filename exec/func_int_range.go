@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -83,5 +84,22 @@ func init() {
 			}
 			return fixedArray(TypeFloat, out, validity(a)), nil
 		},
+	})
+}
+
+// __float4_numeric is a real cast to numeric: PostgreSQL converts the
+// real's digits, FLT_DIG (6) of them (0.1::real::numeric is 0.1, not the
+// float8 it is held as, 0.10000000149011612).
+func init() {
+	registerRowFn("__float4_numeric", TypeFloat, [][]string{{"float"}}, func(_ *Ctx, v []any) (any, error) {
+		f := v[0].(float64)
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			return f, nil
+		}
+		r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 6, 32), 64) // FLT_DIG digits
+		if err != nil {
+			return f, nil
+		}
+		return r, nil
 	})
 }

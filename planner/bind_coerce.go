@@ -791,6 +791,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			// ::real is held as float8 rounded to single precision.
 			return b.call("__float4", []exec.Expr{x})
 		}
+		if x.Type().ID() == arrow.FLOAT64 && castTargetPG(e.Args[1]) == 1700 && (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x) == 700 {
+			// A real's numeric is of its own digits (0.1, not 0.10000000149011612).
+			if x, err = b.call("__float4_numeric", []exec.Expr{x}); err != nil {
+				return nil, err
+			}
+		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.FLOAT64 {
 			if prec, places, ok := numericTypmod(v.GetString()); ok {
 				// numeric(p, s) holds s places: the value rounds to them,

@@ -47,6 +47,19 @@ func settle(x exec.Expr) exec.Expr {
 	return x
 }
 
+// asFloat4 is x read as a real: a float8 rounded to single precision, as
+// the engine holds reals.
+func (b *binder) asFloat4(x exec.Expr) (exec.Expr, error) {
+	x, err := b.coerce(x, exec.TypeFloat)
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.call("__float4", []exec.Expr{x}); err != nil {
+		return nil, err
+	}
+	return b.fold(x)
+}
+
 // narrowNumber checks x, computed in bigint, against the range of the int2
 // or int4 PostgreSQL type it has (e's type): past it is PostgreSQL's error
 // (2147483647 + 1, -(-32768)::int2, (-2147483648)::int4 / -1); x computed
@@ -181,6 +194,21 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		}
 		_, lu := l.(*unknownLit)
 		_, ru := r.(*unknownLit)
+		if lu || ru {
+			// A quoted constant beside a real is a real: x = '0.1' compares
+			// in single precision, as PostgreSQL resolves it.
+			q := &selectBinder{b: b, in: s}
+			if lu && q.pgTypeOf(e.R, r) == 700 {
+				l, err = b.asFloat4(l)
+				lu = false
+			} else if ru && q.pgTypeOf(e.L, l) == 700 {
+				r, err = b.asFloat4(r)
+				ru = false
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 		arith := e.Op == opcode.Plus || e.Op == opcode.Minus || e.Op == opcode.Mul || e.Op == opcode.Mod
 		if e.Op == opcode.LeftShift || e.Op == opcode.RightShift {
 			if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.L, l); t == 21 || t == 23 {
@@ -731,6 +759,29 @@ func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
 	return b.fold(x)
 }
 
+// realList reports whether x IN (list) compares in single precision: x
+// is a real and every item an integer, numeric, real or quoted constant
+// (select_common_type makes them real; a float8 among them makes float8).
+func (b *binder) realList(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) bool {
+	q := &selectBinder{b: b, in: s}
+	if x.Type().ID() != arrow.FLOAT64 || q.pgTypeOf(e.Expr, x) != 700 {
+		return false
+	}
+	for _, item := range e.List {
+		if isNullAST(item) || isQuoted(item) {
+			continue
+		}
+		v, err := b.bindNode(s, item, h)
+		if err != nil {
+			return false
+		}
+		if pg := q.memberPG(item, v); pg != 700 && numberRank[pg] == 0 && v.Type().ID() != arrow.INT64 {
+			return false
+		}
+	}
+	return true
+}
+
 func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, error) {
 	x, err := b.bindNode(s, e.Expr, h)
 	if err != nil {
@@ -770,6 +821,7 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 			}
 		}
 	}
+	real := b.realList(s, e, x, h)
 	var vals []any
 	var rest []exec.Expr
 	for _, item := range e.List {
@@ -779,6 +831,11 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		}
 		if v, err = b.heldPeer(s, e.Expr, x, v); err != nil {
 			return nil, err
+		}
+		if real && !isNullAST(item) && (&selectBinder{b: b, in: s}).pgTypeOf(item, v) != 700 {
+			if v, err = b.asFloat4(v); err != nil {
+				return nil, err
+			}
 		}
 		if t, ok := v.(*typedExpr); ok {
 			v = t.x // the constant itself, for the list's values

@@ -183,6 +183,9 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 			cols[i].PGType = commonPG(lc[i].PGType, rc[i].PGType, types[i])
 		case types[i].ID() == arrow.FLOAT64 && (lc[i].PGType == 1700 && rc[i].Type.ID() == arrow.INT64 || rc[i].PGType == 1700 && lc[i].Type.ID() == arrow.INT64):
 			cols[i].PGType = 1700 // integers with a numeric: numeric
+		case types[i].ID() == arrow.FLOAT64 && (lc[i].PGType == 700 && (rc[i].PGType == 1700 || rc[i].Type.ID() == arrow.INT64) ||
+			rc[i].PGType == 700 && (lc[i].PGType == 1700 || lc[i].Type.ID() == arrow.INT64)):
+			cols[i].PGType = 700 // integers and numerics with a real: real
 		}
 		if lc[i].Scale == rc[i].Scale && cols[i].PGType == 1700 {
 			cols[i].Scale = lc[i].Scale
@@ -282,6 +285,13 @@ func (b *binder) castColumns(n Node, types []arrow.DataType, cols []Column, bran
 				x = &exec.Literal{V: nil, DT: types[i]}
 			} else {
 				x = &exec.Cast{X: x, To: types[i]}
+			}
+		}
+		if cols[i].PGType == 700 && c.PGType != 700 && c.Type.ID() != arrow.NULL {
+			// Numbers beside a real are reals: rounded to single precision.
+			var err error
+			if x, err = b.call("__float4", []exec.Expr{x}); err != nil {
+				return nil, err
 			}
 		}
 		exprs = append(exprs, x)

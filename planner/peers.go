@@ -107,11 +107,14 @@ func (b *binder) heldPeers(s *scope, what string, es []ast.ExprNode, xs []exec.E
 // comparison, IN list or NULLIF reads its other side; other values are
 // returned as they are.
 func (b *binder) heldPeer(s *scope, e ast.ExprNode, peer, x exec.Expr) (exec.Expr, error) {
-	t := b.heldType(s, e, peer)
-	if t == 0 {
+	if _, u := x.(*unknownLit); !u {
 		return x, nil
 	}
-	if _, u := x.(*unknownLit); !u {
+	if peer.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e, peer) == 700 {
+		return b.asFloat4(x) // a real's peer '0.1' is a real
+	}
+	t := b.heldType(s, e, peer)
+	if t == 0 {
 		return x, nil
 	}
 	return b.readAs(s, x, t)

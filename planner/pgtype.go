@@ -225,6 +225,14 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			// int2 and int4 arithmetic stays in the wider of the two;
 			// numeric with an integer stays numeric.
 			l, r := q.pgTypeOf(e.L, x), q.pgTypeOf(e.R, x)
+			// A quoted constant or NULL takes the other operand's type:
+			// 2::int2 + '4' is a smallint, 0.5::real * NULL a real.
+			numeric := func(t uint32) bool { return numberRank[t] > 0 || t == 700 || t == 1700 }
+			if (isQuoted(unparen(e.R)) || isNullAST(unparen(e.R))) && numeric(l) {
+				r = l
+			} else if (isQuoted(unparen(e.L)) || isNullAST(unparen(e.L))) && numeric(r) {
+				l = r
+			}
 			if l == 1082 || r == 1082 {
 				return q.datePGType(e, x, l, r)
 			}
