@@ -284,7 +284,7 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 		}
 		s.node = &Filter{Child: s.node, Pred: pred}
 	}
-	if len(usings) > 0 && (kind == exec.JoinRight || kind == exec.JoinFull) {
+	if len(usings) > 0 && (kind == exec.JoinRight || kind == exec.JoinFull || slices.ContainsFunc(usings, usingCol.differ)) {
 		if err := b.mergeUsing(s, usings, kind, nl); err != nil {
 			return nil, err
 		}
@@ -371,11 +371,17 @@ func usingFirst(s *scope, names []string) {
 // usingCol is a JOIN ... USING column's two sides.
 type usingCol struct{ l, r *scopeCol }
 
-// mergeUsing gives a RIGHT or FULL JOIN ... USING the merged columns
-// PostgreSQL gives it: the unqualified name (and *) reads the right
-// side's value for RIGHT JOIN and COALESCE(left, right) for FULL JOIN, so
-// rows only the right side has keep their key. Qualified names still read
-// each side's own column.
+// differ reports whether the two sides are of different types.
+func (u usingCol) differ() bool {
+	return !arrow.TypeEqual(u.l.typ, u.r.typ) || u.l.pg != u.r.pg
+}
+
+// mergeUsing gives a JOIN ... USING the merged columns PostgreSQL gives
+// it, of the sides' common type: the unqualified name (and *) reads the
+// right side's value for RIGHT JOIN and COALESCE(left, right) for FULL
+// JOIN, so rows only the right side has keep their key, and the left
+// side's for LEFT and INNER JOIN (INNER: the right's when only it is of
+// the common type). Qualified names still read each side's own column.
 func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl int) error {
 	cols := s.node.Columns()
 	exprs := make([]exec.Expr, len(cols))
@@ -384,21 +390,35 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 	}
 	outCols := slices.Clone(cols)
 	for _, u := range usings {
+		if (kind == exec.JoinInner || kind == exec.JoinLeft) && !u.differ() {
+			continue // the left column is the merged one
+		}
 		lx := exec.Expr(&exec.Column{Index: u.l.index, Name: u.l.name, DT: u.l.typ})
 		rx := exec.Expr(&exec.Column{Index: u.r.index + nl, Name: u.r.name, DT: u.r.typ})
-		merged := rx
-		if kind == exec.JoinFull {
-			dt, err := b.commonType([]exec.Expr{lx, rx})
-			if err != nil {
-				return errorf(CodeDatatype, "JOIN/USING types of column %q cannot be matched: %v", u.l.name, err)
-			}
-			if lx, err = b.coerce(lx, dt); err != nil {
-				return err
-			}
-			if rx, err = b.coerce(rx, dt); err != nil {
-				return err
-			}
+		dt, err := b.commonType([]exec.Expr{lx, rx})
+		if err != nil {
+			return errorf(CodeDatatype, "JOIN/USING types of column %q cannot be matched: %v", u.l.name, err)
+		}
+		pg := commonPG(u.l.pg, u.r.pg, dt)
+		scale := u.l.scale
+		if lx, err = b.coerce(lx, dt); err != nil {
+			return err
+		}
+		if rx, err = b.coerce(rx, dt); err != nil {
+			return err
+		}
+		var merged exec.Expr
+		switch {
+		case kind == exec.JoinFull:
 			merged = &exec.Cond{Kind: exec.Coalesce, Args: []exec.Expr{lx, rx}, DT: dt}
+		case kind == exec.JoinRight:
+			merged, scale = rx, u.r.scale
+		case kind == exec.JoinInner && arrow.TypeEqual(u.r.typ, dt) && narrowPG(u.r.pg, dt) == pg && (!arrow.TypeEqual(u.l.typ, dt) || narrowPG(u.l.pg, dt) != pg):
+			// PostgreSQL's inner join takes the side already of the
+			// common type (int2 USING numeric: the numeric side's value).
+			merged, scale = rx, u.r.scale
+		default:
+			merged = lx // the left side, of the common type
 		}
 		idx := len(exprs)
 		exprs = append(exprs, merged)
@@ -409,7 +429,7 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 			if c.name == u.l.name && c.index == u.l.index && !c.merged {
 				c.merged = true
 				// The sides' common type (int2 with int4: int4).
-				mc := &scopeCol{name: u.l.name, typ: merged.Type(), index: idx, pg: commonPG(u.l.pg, u.r.pg, merged.Type())}
+				mc := &scopeCol{name: u.l.name, typ: merged.Type(), index: idx, pg: pg, scale: scale}
 				s.cols = slices.Insert(s.cols, k, mc)
 				break
 			}

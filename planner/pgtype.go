@@ -163,10 +163,10 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			case first:
 				first, t = false, rt
 			case rt != t && !exec.IsText(x.Type()):
-				t = commonPG(t, rt, x.Type())
+				t = commonRaw(t, rt, ownPG(x.Type()))
 			}
 		}
-		return t
+		return finalPG(t, x.Type())
 	case *ast.SubqueryExpr:
 		return narrowPG(q.b.subqueryTypes[e], x.Type()) // a scalar subquery run while binding
 	case *ast.AggregateFuncExpr:
@@ -370,7 +370,26 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if t == pgTime && len(e.Args) == 2 && !isQuoted(e.Args[1]) && !isNullAST(e.Args[1]) && q.pgTypeOf(e.Args[1], x) != pgTime {
 				return 0
 			}
-			return t
+			if t == pgTime || len(e.Args) != 2 {
+				return t
+			}
+			// Otherwise the type = compares them in: integers of two
+			// types and real with float8 have operators of their own (the
+			// first keeps its type); 3 and 1.5 compare as numeric, 1.5
+			// and 0.5::float8 as float8, NULL and a date as dates.
+			// An integer or numeric beside a real compare as float8
+			// (float84eq, float8 the preferred type).
+			u := q.memberPG(e.Args[1], x)
+			integer := func(t uint32) bool { return t == 21 || t == 23 || t == 20 || t == 0 && x.Type().ID() == arrow.INT64 }
+			float := func(t uint32) bool { return t == 700 || t == 701 || t == 0 && x.Type().ID() == arrow.FLOAT64 }
+			first := q.memberPG(e.Args[0], x)
+			switch {
+			case integer(first) && integer(u) || t == 700 && float(u):
+				return t
+			case u == 700 && (integer(first) || first == 1700):
+				return 0
+			}
+			return q.commonOf(e.Args, x)
 		}
 		if name == "coalesce" || name == "greatest" || name == "least" {
 			return q.commonOf(e.Args, x)
@@ -414,10 +433,22 @@ var implicitCasts = map[[2]uint32]bool{
 // (0: the engine type's own): the later one wins when the earlier converts
 // to it implicitly and not back.
 func commonPG(t, next uint32, dt arrow.DataType) uint32 {
-	own := pgOfEngine(dt)
+	own := ownPG(dt)
+	return finalPG(commonRaw(t, next, own), dt)
+}
+
+// ownPG is the PostgreSQL type of the engine type dt, for commonRaw.
+func ownPG(dt arrow.DataType) uint32 {
 	if dt.ID() == arrow.TIMESTAMP {
-		own = 1184 // dates and timestamps are held as timestamptz
+		return 1184 // dates and timestamps are held as timestamptz
 	}
+	return pgOfEngine(dt)
+}
+
+// commonRaw is one step of select_common_type over PostgreSQL types (0:
+// own, the engine type's), not narrowed to the engine type: a fold over
+// several members keeps int4 from int2 and int4 until numeric comes.
+func commonRaw(t, next, own uint32) uint32 {
 	a, b := t, next
 	if a == 0 {
 		a = own
@@ -428,10 +459,16 @@ func commonPG(t, next uint32, dt arrow.DataType) uint32 {
 	if implicitCasts[[2]uint32{a, b}] && !implicitCasts[[2]uint32{b, a}] {
 		a = b
 	}
-	if a == own {
+	return a
+}
+
+// finalPG is the common type t of values of engine type dt as a narrowed
+// PostgreSQL type (0: dt's own).
+func finalPG(t uint32, dt arrow.DataType) uint32 {
+	if t == ownPG(dt) {
 		return 0
 	}
-	return narrowPG(a, dt)
+	return narrowPG(t, dt)
 }
 
 // numericKeeping are the functions of one number that return numeric for
@@ -472,10 +509,10 @@ func (q *selectBinder) commonOf(args []ast.ExprNode, x exec.Expr) uint32 {
 		case first:
 			first, t = false, at
 		case at != t && !exec.IsText(x.Type()):
-			t = commonPG(t, at, x.Type())
+			t = commonRaw(t, at, ownPG(x.Type()))
 		}
 	}
-	return t
+	return finalPG(t, x.Type())
 }
 
 // memberPG is the PostgreSQL type of e, one of the values of x (a CASE's
@@ -507,6 +544,19 @@ func (q *selectBinder) memberPG(e ast.ExprNode, x exec.Expr) uint32 {
 				return t // 1::int2
 			}
 		}
+	}
+	if a, ok := unparen(e).(*ast.AggregateFuncExpr); ok {
+		if pg, isInt := q.aggregateOfInt(a); isInt {
+			return pg // count(*) is bigint, sum(int4) bigint, sum(int8) numeric
+		}
+	}
+	// Any other integer expression (5::int8, x + 1): its own type, bound
+	// alone.
+	if own, err := q.b.bindExpr(q.in, e); err == nil && own.Type().ID() == arrow.INT64 {
+		if t := q.pgTypeOf(e, own); t != 0 {
+			return t
+		}
+		return 20
 	}
 	return 0
 }
