@@ -104,6 +104,9 @@ var sqlstateCases = []string{
 	`SELECT (SELECT cpu.nosuch FROM (VALUES (1)) v(a)) FROM cpu`,
 	`SELECT usage FROM cpu ORDER BY Host, nosuch`,
 	`SELECT c.host FROM cpu c JOIN nosuch n ON true`,
+	`SELECT 2 IN ('2'::text, 3)`,
+	`SELECT NULL IN (SELECT NULL)`,
+	`SELECT '2' IN ('2'::text, 2), '3' NOT IN ('2'::text, 3)`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -759,6 +759,32 @@ func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
 	return b.fold(x)
 }
 
+// inAsComparisons is x IN (a, b) as x = a OR x = b (NOT IN: x <> a AND
+// x <> b), each comparison typed on its own.
+func (b *binder) inAsComparisons(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) (exec.Expr, error) {
+	op, logic := opcode.EQ, exec.Or
+	if e.Not {
+		op, logic = opcode.NE, exec.And
+	}
+	var out exec.Expr
+	for _, item := range e.List {
+		v, err := b.bindNode(s, item, h)
+		if err != nil {
+			return nil, err
+		}
+		c, err := b.binary(op, x, v)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = c
+		} else {
+			out = &exec.Logic{Op: logic, L: out, R: c}
+		}
+	}
+	return out, nil
+}
+
 // realList reports whether x IN (list) compares in single precision: x
 // is a real and every item an integer, numeric, real or quoted constant
 // (select_common_type makes them real; a float8 among them makes float8).
@@ -787,6 +813,7 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	if err != nil {
 		return nil, err
 	}
+	x0 := x
 	if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {
 		// $1 IN (1, 2.5): the untyped side takes the list's common type
 		// (NULL IN (1, 2) is NULL).
@@ -840,8 +867,19 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		if t, ok := v.(*typedExpr); ok {
 			v = t.x // the constant itself, for the list's values
 		}
+		item := v
 		v, err = b.coerce(v, x.Type())
 		if err != nil {
+			if _, unknown := x0.(*unknownLit); unknown {
+				// No common type ('2' IN ('2'::text, 2)): each = resolves
+				// on its own, as PostgreSQL then ORs them.
+				return b.inAsComparisons(s, e, x0, h)
+			}
+			if pe := AsError(err); pe.Code == CodeDatatype {
+				// 2 IN ('2'::text, 3): PostgreSQL finds no = for the two
+				// types.
+				return nil, errorf(CodeUndefinedFunc, "operator does not exist: %s = %s", exec.SQLTypeName(x.Type()), exec.SQLTypeName(item.Type()))
+			}
 			return nil, err
 		}
 		if lit, ok := v.(*exec.Literal); ok {

@@ -178,6 +178,9 @@ func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not boo
 	if err != nil {
 		return nil, err
 	}
+	if x.Type().ID() == arrow.NULL {
+		x = &exec.Literal{V: nil, DT: exec.TypeText} // NULL IN (SELECT NULL): unknowns resolve to text
+	}
 	vals := make([]any, 0, len(rows))
 	for _, r := range rows {
 		v, err := exec.CastValue(b.ctx, r[0], x.Type())
