@@ -85,6 +85,18 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 				if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.Kind() == driver.KindInt64 && v.GetInt64() >= 0 && v.GetInt64() <= 1000 {
 					return int(v.GetInt64())
 				}
+				if !usesColumns(e.Args[1]) {
+					// A constant expression (2::int2, 1 + 1).
+					if x, err := q.b.bindExpr(&scope{}, e.Args[1]); err == nil {
+						if x, err = q.b.fold(x); err == nil {
+							if lit, ok := x.(*exec.Literal); ok {
+								if n, ok := lit.V.(int64); ok && n >= 0 && n <= 1000 {
+									return int(n)
+								}
+							}
+						}
+					}
+				}
 			}
 		case "ceil", "ceiling", "floor":
 			return 0
