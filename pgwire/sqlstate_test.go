@@ -107,6 +107,7 @@ var sqlstateCases = []string{
 	`SELECT 2 IN ('2'::text, 3)`,
 	`SELECT NULL IN (SELECT NULL)`,
 	`SELECT '2' IN ('2'::text, 2), '3' NOT IN ('2'::text, 3)`,
+	`SELECT x FROM (VALUES (3::int2)) s(x) WHERE x = '70000'`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

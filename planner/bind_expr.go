@@ -47,6 +47,28 @@ func settle(x exec.Expr) exec.Expr {
 	return x
 }
 
+// readAsPeer reads the quoted constant u as its peer's PostgreSQL type pg
+// where the engine holds that type in a wider one (real, int2, int4); it
+// reports whether u is still an unknown.
+func (b *binder) readAsPeer(u exec.Expr, pg uint32, peer exec.Expr) (exec.Expr, bool, error) {
+	switch {
+	case pg == 700 && peer.Type().ID() == arrow.FLOAT64:
+		x, err := b.asFloat4(u)
+		return x, false, err
+	case (pg == 21 || pg == 23) && peer.Type().ID() == arrow.INT64:
+		x, err := b.coerce(u, exec.TypeInt)
+		if err != nil {
+			return nil, false, err
+		}
+		if x, err = b.call(map[uint32]string{21: "__int2", 23: "__int4"}[pg], []exec.Expr{x}); err != nil {
+			return nil, false, err
+		}
+		x, err = b.fold(x)
+		return x, false, err
+	}
+	return u, true, nil
+}
+
 // asFloat4 is x read as a real: a float8 rounded to single precision, as
 // the engine holds reals.
 func (b *binder) asFloat4(x exec.Expr) (exec.Expr, error) {
@@ -197,13 +219,13 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if lu || ru {
 			// A quoted constant beside a real is a real: x = '0.1' compares
 			// in single precision, as PostgreSQL resolves it.
+			// One beside an int2 or int4 is read as one: x = '70000' is
+			// out of range for a smallint x.
 			q := &selectBinder{b: b, in: s}
-			if lu && q.pgTypeOf(e.R, r) == 700 {
-				l, err = b.asFloat4(l)
-				lu = false
-			} else if ru && q.pgTypeOf(e.L, l) == 700 {
-				r, err = b.asFloat4(r)
-				ru = false
+			if lu {
+				l, lu, err = b.readAsPeer(l, q.pgTypeOf(e.R, r), r)
+			} else {
+				r, ru, err = b.readAsPeer(r, q.pgTypeOf(e.L, l), l)
 			}
 			if err != nil {
 				return nil, err
