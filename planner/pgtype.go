@@ -576,6 +576,12 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		if m, ok := args[0].(*ast.FuncCallExpr); ok && m.FnName.L == sql.MarkerLagOffset && len(m.Args) == 2 {
 			args = []ast.ExprNode{m.Args[0]} // lag(x, expr): package sql's spelling
 		}
+		if (name == "lag" || name == "lead") && len(args) == 3 && !isNullAST(args[2]) && !isQuoted(args[2]) {
+			// The value and its default's common type (lag(int2, 1, 0::int8) is bigint).
+			if t := q.commonOf([]ast.ExprNode{args[0], args[2]}, x); t != 0 || x.Type().ID() != arrow.FLOAT64 {
+				return t
+			}
+		}
 		// The value's own type (int4, date, ...); an integer with a
 		// fractional default is numeric (lead(n, 1, 0.5)).
 		if arg, err := q.b.bindExpr(q.in, args[0]); err == nil {
