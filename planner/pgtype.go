@@ -679,6 +679,14 @@ func (b *binder) pgTypeofExpr(s *scope, e ast.ExprNode, x exec.Expr) exec.Expr {
 	if oid == 0 {
 		oid = enginePG(settle(x).Type())
 	}
+	if _, isLit := unparen(e).(*driver.ValueExpr); oid == 705 && !isLit && !isNullAST(unparen(e)) {
+		if _, isParam := unparen(e).(*driver.ParamMarkerExpr); !isParam {
+			oid = 25 // a subquery's or CTE's NULL column resolved to text, as PostgreSQL resolves it
+		}
+	}
+	if isQuoted(unparen(e)) {
+		oid = 705 // pg_typeof('x'): a quoted constant has no type yet
+	}
 	name := typeName(int64(oid))
 	return &regprocLit{Literal: exec.Literal{V: int64(oid), DT: exec.TypeInt}, name: name, pg: 2206}
 }
