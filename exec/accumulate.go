@@ -432,6 +432,10 @@ func fill[T int64 | uint64](s []T, max bool, lo, hi T) {
 // cost ~3 ns a value.
 func extremeInts[T int64 | uint64](takeMax bool, gids []uint32, vals []T, has []bool, cur []T) {
 	vals = vals[:len(gids)]
+	if longRuns(gids) {
+		extremeRuns(takeMax, gids, vals, has, cur)
+		return
+	}
 	if takeMax {
 		for i, g := range gids {
 			cur[g] = max(cur[g], vals[i])
@@ -442,6 +446,32 @@ func extremeInts[T int64 | uint64](takeMax bool, gids []uint32, vals []T, has []
 	for i, g := range gids {
 		cur[g] = min(cur[g], vals[i])
 		has[g] = true
+	}
+}
+
+// extremeRuns is extremeInts over runs of one group (rows in time order
+// grouped by hour): the run's extreme is kept in a register and stored
+// once, where the per-row loop waits on its own store to the group's slot
+// row after row (BenchmarkExtreme: hours).
+func extremeRuns[T int64 | uint64](takeMax bool, gids []uint32, vals []T, has []bool, cur []T) {
+	n := len(gids)
+	vals = vals[:n]
+	for i := 0; i < n; {
+		g := gids[i]
+		m := cur[g]
+		j := i
+		if takeMax {
+			for ; j < n && gids[j] == g; j++ {
+				m = max(m, vals[j])
+			}
+		} else {
+			for ; j < n && gids[j] == g; j++ {
+				m = min(m, vals[j])
+			}
+		}
+		cur[g] = m
+		has[g] = true
+		i = j
 	}
 }
 
@@ -480,16 +510,64 @@ func orderKeys(tm arrow.Array) ([]int64, error) {
 
 // extremeFast is min/max over a typed slice without per-row closures.
 func extremeFast[T int64 | uint64 | float64](max bool, gids []uint32, vals []T, valid func(int) bool, has []bool, cur []T) {
+	vals = vals[:len(gids)]
+	if max { // one loop each: the direction is not tested per row
+		for i, g := range gids {
+			if valid != nil && !valid(i) {
+				continue
+			}
+			if v := vals[i]; !has[g] {
+				has[g], cur[g] = true, v
+			} else if v > cur[g] {
+				cur[g] = v
+			}
+		}
+		return
+	}
 	for i, g := range gids {
 		if valid != nil && !valid(i) {
 			continue
 		}
-		v := vals[i]
-		if !has[g] {
+		if v := vals[i]; !has[g] {
 			has[g], cur[g] = true, v
-		} else if max && v > cur[g] || !max && v < cur[g] {
+		} else if v < cur[g] {
 			cur[g] = v
 		}
+	}
+}
+
+// extremeFloats is extremeFast over floats without NaNs, by runs of one
+// group where the rows come so (extremeRuns; BenchmarkExtreme: floats).
+func extremeFloats(max bool, gids []uint32, vals []float64, valid func(int) bool, has []bool, cur []float64) {
+	if valid != nil || !longRuns(gids) {
+		extremeFast(max, gids, vals, valid, has, cur)
+		return
+	}
+	n := len(gids)
+	vals = vals[:n]
+	for i := 0; i < n; {
+		g := gids[i]
+		// As row by row: the group's value so far, or the run's first;
+		// a later value replaces it only when strictly beyond it.
+		m, j := vals[i], i+1
+		if has[g] {
+			m, j = cur[g], i
+		}
+		if max {
+			for ; j < n && gids[j] == g; j++ {
+				if v := vals[j]; v > m {
+					m = v
+				}
+			}
+		} else {
+			for ; j < n && gids[j] == g; j++ {
+				if v := vals[j]; v < m {
+					m = v
+				}
+			}
+		}
+		cur[g], has[g] = m, true
+		i = j
 	}
 }
 
@@ -544,7 +622,7 @@ func (a *extremeAcc) update(gids []uint32, arg, tm arrow.Array) error {
 				extremeNaN(a.max, gids, fv, valid, a.has, a.floats)
 				return nil
 			}
-			extremeFast(a.max, gids, fv, valid, a.has, a.floats)
+			extremeFloats(a.max, gids, fv, valid, a.has, a.floats)
 			return nil
 		case *array.Timestamp:
 			if valid == nil {

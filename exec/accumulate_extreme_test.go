@@ -52,6 +52,34 @@ func TestExtremeIntsMatchesBranchy(t *testing.T) {
 	}
 }
 
+// TestExtremeFloatsMatchesRowByRow: min/max of floats by runs of a group
+// equals the row-by-row loop, -0 and 0 included (the first seen is kept).
+func TestExtremeFloatsMatchesRowByRow(t *testing.T) {
+	for _, run := range []int{1, 6, 360, 4320} {
+		gids, ints := extremeInput(run)
+		vals := make([]float64, len(ints))
+		for i, v := range ints {
+			vals[i] = float64(v % 7)
+		}
+		vals[3], vals[4] = math.Copysign(0, -1), 0
+		vals[len(vals)-2] = math.Inf(1)
+		groups := int(gids[len(gids)-1]) + 1
+		for _, max := range []bool{true, false} {
+			hasA, curA := make([]bool, groups), make([]float64, groups)
+			hasB, curB := make([]bool, groups), make([]float64, groups)
+			half := len(gids) / 3
+			extremeFloats(max, gids[:half], vals[:half], nil, hasA, curA)
+			extremeFast(max, gids[:half], vals[:half], nil, hasB, curB)
+			extremeFloats(max, gids[half:], vals[half:], nil, hasA, curA)
+			extremeFast(max, gids[half:], vals[half:], nil, hasB, curB)
+			require.Equal(t, hasB, hasA, "run %d max %v", run, max)
+			for g := range curB {
+				require.Equal(t, math.Float64bits(curB[g]), math.Float64bits(curA[g]), "run %d max %v group %d", run, max, g)
+			}
+		}
+	}
+}
+
 // BenchmarkExtreme compares the branch-free integer min/max with the
 // branchy loop on groups of a minute (6 rows) and of an hour (360).
 func BenchmarkExtreme(b *testing.B) {
@@ -78,7 +106,7 @@ func BenchmarkExtreme(b *testing.B) {
 				if hasNaN(fv) { // as extremeAcc.update checks
 					b.Fatal("no NaN here")
 				}
-				extremeFast(true, gids, fv, nil, has, cur)
+				extremeFloats(true, gids, fv, nil, has, cur)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
 		})
