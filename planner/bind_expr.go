@@ -807,15 +807,23 @@ func (b *binder) inAsComparisons(s *scope, e *ast.PatternInExpr, x exec.Expr, h 
 	return out, nil
 }
 
-// realList reports whether x IN (list) compares in single precision: x
-// is a real and every item an integer, numeric, real or quoted constant
-// (select_common_type makes them real; a float8 among them makes float8).
+// realList reports whether x IN (list) compares its items without
+// columns in single precision. PostgreSQL finds a common type for x and
+// those items when there are two or more of them (each item naming a
+// column is an = of its own, as is a lone item): x a real and every such
+// item an integer, numeric, real or quoted constant make it real (a
+// float8 among them makes float8).
 func (b *binder) realList(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) bool {
 	q := &selectBinder{b: b, in: s}
 	if x.Type().ID() != arrow.FLOAT64 || q.pgTypeOf(e.Expr, x) != 700 {
 		return false
 	}
+	constants := 0
 	for _, item := range e.List {
+		if usesColumns(item) {
+			continue
+		}
+		constants++
 		if isNullAST(item) || isQuoted(item) {
 			continue
 		}
@@ -827,7 +835,7 @@ func (b *binder) realList(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) b
 			return false
 		}
 	}
-	return true
+	return constants > 1
 }
 
 func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, error) {
@@ -881,7 +889,7 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		if v, err = b.heldPeer(s, e.Expr, x, v); err != nil {
 			return nil, err
 		}
-		if real && !isNullAST(item) && (&selectBinder{b: b, in: s}).pgTypeOf(item, v) != 700 {
+		if real && !isNullAST(item) && !usesColumns(item) && (&selectBinder{b: b, in: s}).pgTypeOf(item, v) != 700 {
 			if v, err = b.asFloat4(v); err != nil {
 				return nil, err
 			}

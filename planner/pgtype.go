@@ -366,12 +366,17 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		if name == "nullif" && len(e.Args) > 0 {
 			// nullif has its first argument's type (their common type
 			// where a time meets an interval).
-			t := q.pgTypeOf(e.Args[0], x)
+			first := q.memberPG(e.Args[0], x)
+			t := narrowPG(first, x.Type()) // pgTypeOf(e.Args[0], x), from the memo
 			if t == pgTime && len(e.Args) == 2 && !isQuoted(e.Args[1]) && !isNullAST(e.Args[1]) && q.pgTypeOf(e.Args[1], x) != pgTime {
 				return 0
 			}
 			if t == pgTime || len(e.Args) != 2 {
 				return t
+			}
+			if isNullAST(unparen(e.Args[0])) || isQuoted(unparen(e.Args[0])) {
+				// An untyped first argument takes the second's type.
+				return narrowPG(q.memberPG(e.Args[1], x), x.Type())
 			}
 			// Otherwise the type = compares them in: integers of two
 			// types and real with float8 have operators of their own (the
@@ -382,14 +387,18 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			u := q.memberPG(e.Args[1], x)
 			integer := func(t uint32) bool { return t == 21 || t == 23 || t == 20 || t == 0 && x.Type().ID() == arrow.INT64 }
 			float := func(t uint32) bool { return t == 700 || t == 701 || t == 0 && x.Type().ID() == arrow.FLOAT64 }
-			first := q.memberPG(e.Args[0], x)
 			switch {
 			case integer(first) && integer(u) || t == 700 && float(u):
 				return t
 			case u == 700 && (integer(first) || first == 1700):
 				return 0
+			case numberRank[first] > 0 || first == 700 || float(first):
+				return q.commonOf(e.Args, x) // 3 and 1.5 compare as numeric
 			}
-			return q.commonOf(e.Args, x)
+			if t == 1043 {
+				return 0 // varchar compares as text (texteq): text
+			}
+			return t // dates, times and strings keep the first's type
 		}
 		if name == "coalesce" || name == "greatest" || name == "least" {
 			return q.commonOf(e.Args, x)
@@ -520,6 +529,21 @@ func (q *selectBinder) commonOf(args []ast.ExprNode, x exec.Expr) uint32 {
 // an integer constant, cast or column among floats is its integer type,
 // not x's (1 beside 2.5 is an int4, making numeric, not float8).
 func (q *selectBinder) memberPG(e ast.ExprNode, x exec.Expr) uint32 {
+	// Once per expression: nested CASEs, COALESCEs and NULLIFs ask for
+	// their members' types at every level.
+	key := aloneKey{e, q.in, x.Type().ID()}
+	if t, ok := q.b.members[key]; ok {
+		return t
+	}
+	t := q.memberPGOf(e, x)
+	if q.b.members == nil {
+		q.b.members = map[aloneKey]uint32{}
+	}
+	q.b.members[key] = t
+	return t
+}
+
+func (q *selectBinder) memberPGOf(e ast.ExprNode, x exec.Expr) uint32 {
 	t := q.pgTypeOf(e, x)
 	if t != 0 || x.Type().ID() != arrow.FLOAT64 {
 		return t
@@ -559,6 +583,14 @@ func (q *selectBinder) memberPG(e ast.ExprNode, x exec.Expr) uint32 {
 		return 20
 	}
 	return 0
+}
+
+// aloneKey is an expression's memberPG in a scope, beside values of an
+// engine type.
+type aloneKey struct {
+	e  ast.ExprNode
+	s  *scope
+	dt arrow.Type
 }
 
 // aggPGType is the PostgreSQL type of an aggregate or window function
