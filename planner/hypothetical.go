@@ -33,10 +33,25 @@ func (q *selectBinder) hypothetical(call *aggCall, fn string) (exec.Expr, error)
 		return nil, err
 	}
 	a, err := q.b.bindNode(&scope{}, call.args[0], nil)
-	if err == nil {
-		a, err = q.b.fold(a)
-	}
 	if err != nil {
+		return nil, err
+	}
+	// The argument and the sort key are compared in their common type: a
+	// quoted constant is read as the key's ('2016-01-01 00:30:00+00'
+	// beside a time), a number beside a real is a real.
+	if a, err = q.b.heldPeer(q.in, call.within.Expr, x, a); err != nil {
+		return nil, err
+	}
+	if _, unknown := a.(*unknownLit); unknown {
+		if a, err = q.b.coerce(a, x.Type()); err != nil {
+			return nil, err
+		}
+	} else if x.Type().ID() == exec.TypeFloat.ID() && q.pgTypeOf(call.within.Expr, x) == 700 && q.pgTypeOf(call.args[0], a) != 700 && a.Type().ID() != exec.TypeNull.ID() {
+		if a, err = q.b.asFloat4(a); err != nil {
+			return nil, err
+		}
+	}
+	if a, err = q.b.fold(a); err != nil {
 		return nil, err
 	}
 	lit, ok := a.(*exec.Literal)
