@@ -108,6 +108,10 @@ var sqlstateCases = []string{
 	`SELECT NULL IN (SELECT NULL)`,
 	`SELECT '2' IN ('2'::text, 2), '3' NOT IN ('2'::text, 3)`,
 	`SELECT x FROM (VALUES (3::int2)) s(x) WHERE x = '70000'`,
+	`SELECT 1 AS nosuch FROM cpu WHERE nosuch > 0`,
+	`SELECT nosuch FROM nosuch`,
+	`EXPLAIN SELECT nosuch FROM cpu`,
+	`SELECT cpu.host FROM cpu c`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

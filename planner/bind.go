@@ -196,6 +196,12 @@ func (s *scope) lookup(table, name string) (*scopeCol, error) {
 			e.ref = []string{table, name}
 			if !s.hasTable(table) {
 				e.missingTable = table
+				for _, c := range s.cols {
+					if c.storedTable() == table && c.table != table {
+						e.hiddenBy = c.table // FROM cpu c ... cpu.x
+						break
+					}
+				}
 			}
 		}
 		e.Msg = fmt.Sprintf("column %q does not exist", full)
@@ -359,7 +365,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 		if asStorage(err, &se) && se.Code == storage.CodeNotFound {
 			e := errorf(CodeUndefinedTable, "relation %q does not exist", name)
 			e.Hint = se.Hint
-			e.ref = []string{name}
+			e.ref, e.relation = []string{name}, true
 			return nil, e
 		}
 		return nil, err

@@ -29,6 +29,11 @@ type Error struct {
 	// FROM-clause entry". It stays 42703 while planning, since callers
 	// retry undefined columns (correlation, LATERAL); finishError turns it.
 	missingTable string
+	// hiddenBy is the alias that hides missingTable's name (FROM cpu c
+	// ... cpu.x): PostgreSQL's "invalid reference to FROM-clause entry".
+	hiddenBy string
+	// relation: ref is a relation's name.
+	relation bool
 }
 
 // finishError gives a planning error of stmt what only the whole
@@ -44,11 +49,31 @@ func finishError(stmt *sql.Statement, err error) error {
 		out.Code = CodeUndefinedTable
 		out.Msg = fmt.Sprintf("missing FROM-clause entry for table %q", out.missingTable)
 		out.Hint = ""
+		if out.hiddenBy != "" {
+			out.Msg = fmt.Sprintf("invalid reference to FROM-clause entry for table %q", out.missingTable)
+			out.Hint = fmt.Sprintf("Perhaps you meant to reference the table alias %q.", out.hiddenBy)
+		}
 	}
 	if out.Position == 0 && stmt != nil {
-		out.Position = sql.NamePosition(stmt.Text, out.ref...)
+		if out.relation {
+			out.Position = sql.RelationPosition(stmt.Text, out.ref...)
+		} else {
+			out.Position = sql.NamePosition(stmt.Text, out.ref...)
+		}
 	}
-	out.ref, out.missingTable = nil, ""
+	out.ref, out.missingTable, out.hiddenBy = nil, "", ""
+	return &out
+}
+
+// shiftPosition moves a planning error's position by n characters (an
+// EXPLAIN's query planned from its own text).
+func shiftPosition(err error, n int) error {
+	var pe *Error
+	if err == nil || n == 0 || !errors.As(err, &pe) || pe.Position == 0 {
+		return err
+	}
+	out := *pe
+	out.Position += n
 	return &out
 }
 

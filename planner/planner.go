@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -139,6 +140,9 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 		}
 		q, err := p.PlanQuery(sess, inner, params)
 		if err != nil {
+			if d := inner.Offset - stmt.Offset; d > 0 && d <= len(stmt.Text) {
+				err = shiftPosition(err, utf8.RuneCountInString(stmt.Text[:d])) // from EXPLAIN's start
+			}
 			return nil, nil, err
 		}
 		if stmt.ExplainOpts != nil && stmt.ExplainOpts.Analyze {

@@ -23,7 +23,11 @@ func TestNamePosition(t *testing.T) {
 		{"select 1", []string{"missing"}, 0},
 		{"select 'unterminated", []string{"x"}, 0},
 		{"select 1", nil, 0},
+		{"select 1 as nosuch from t where nosuch > 0", []string{"nosuch"}, 33}, // not the alias
 	} {
 		assert.Equal(t, tc.want, NamePosition(tc.text, tc.parts...), "%s %v", tc.text, tc.parts)
 	}
+	assert.Equal(t, 20, RelationPosition("select nosuch from nosuch", "nosuch"))
+	assert.Equal(t, 13, RelationPosition("insert into nosuch select 1", "nosuch"))
+	assert.Equal(t, 18, RelationPosition("select * from a, nosuch", "nosuch")) // after a comma: the first
 }
