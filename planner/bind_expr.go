@@ -782,19 +782,15 @@ func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
 }
 
 // inAsComparisons is x IN (a, b) as x = a OR x = b (NOT IN: x <> a AND
-// x <> b), each comparison typed on its own.
-func (b *binder) inAsComparisons(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) (exec.Expr, error) {
+// x <> b), each comparison bound and typed on its own.
+func (b *binder) inAsComparisons(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, error) {
 	op, logic := opcode.EQ, exec.Or
 	if e.Not {
 		op, logic = opcode.NE, exec.And
 	}
 	var out exec.Expr
 	for _, item := range e.List {
-		v, err := b.bindNode(s, item, h)
-		if err != nil {
-			return nil, err
-		}
-		c, err := b.binary(op, x, v)
+		c, err := b.bindNode(s, &ast.BinaryOperationExpr{Op: op, L: e.Expr, R: item}, h)
 		if err != nil {
 			return nil, err
 		}
@@ -853,6 +849,10 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 				if _, unknown := v.(*unknownLit); !unknown && v.Type().ID() != arrow.NULL {
 					typed = append(typed, v)
 				}
+				if ok && b.jsonOf(s, item, v) == pgJSONB {
+					// '{"a":1}' IN ('{"a":1}'::jsonb): compared as jsonb values.
+					return b.inAsComparisons(s, e, h)
+				}
 			}
 		}
 		if dt, err := b.commonType(typed); err == nil && len(typed) > 0 {
@@ -900,10 +900,10 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		item := v
 		v, err = b.coerce(v, x.Type())
 		if err != nil {
-			if _, unknown := x0.(*unknownLit); unknown {
+			if _, unknown := x0.(*unknownLit); unknown || x0.Type().ID() == arrow.NULL {
 				// No common type ('2' IN ('2'::text, 2)): each = resolves
 				// on its own, as PostgreSQL then ORs them.
-				return b.inAsComparisons(s, e, x0, h)
+				return b.inAsComparisons(s, e, h)
 			}
 			if pe := AsError(err); pe.Code == CodeDatatype {
 				// 2 IN ('2'::text, 3): PostgreSQL finds no = for the two
