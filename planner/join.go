@@ -399,7 +399,15 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 		if err != nil {
 			return errorf(CodeDatatype, "JOIN/USING types of column %q cannot be matched: %v", u.l.name, err)
 		}
-		pg := commonPG(u.l.pg, u.r.pg, dt)
+		// The sides' own PostgreSQL types (a bigint column's 0 is int8).
+		lpg, rpg := u.l.pg, u.r.pg
+		if lpg == 0 {
+			lpg = ownPG(u.l.typ)
+		}
+		if rpg == 0 {
+			rpg = ownPG(u.r.typ)
+		}
+		pg := finalPG(commonRaw(lpg, rpg, ownPG(dt)), dt)
 		scale := u.l.scale
 		if lx, err = b.coerce(lx, dt); err != nil {
 			return err
