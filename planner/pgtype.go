@@ -576,13 +576,66 @@ func (q *selectBinder) memberPGOf(e ast.ExprNode, x exec.Expr) uint32 {
 	}
 	// Any other integer expression (5::int8, x + 1): its own type, bound
 	// alone.
-	if own, err := q.b.bindExpr(q.in, e); err == nil && own.Type().ID() == arrow.INT64 {
+	own, err := q.b.bindExpr(q.in, e)
+	if err == nil && own.Type().ID() == arrow.INT64 {
 		if t := q.pgTypeOf(e, own); t != 0 {
 			return t
 		}
 		return 20
 	}
+	if err != nil && q.integerOf(e) {
+		return 20 // max(x) + 1, row_number() OVER (): not bound alone
+	}
 	return 0
+}
+
+// integerOf reports whether e is an integer by its form: arithmetic other
+// than / of integers, integer constants and casts, integer columns, and
+// aggregates and window functions of integers, for expressions that cannot
+// be bound alone (aggregates, windows).
+func (q *selectBinder) integerOf(e ast.ExprNode) bool {
+	if _, ok := signedIntConst(e); ok {
+		return true
+	}
+	switch e := unparen(e).(type) {
+	case *ast.BinaryOperationExpr:
+		switch e.Op {
+		case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Mod, opcode.Div, opcode.IntDiv:
+			return q.integerOf(e.L) && q.integerOf(e.R) // int / int is integer division
+		}
+	case *ast.UnaryOperationExpr:
+		return e.Op == opcode.Minus && q.integerOf(e.V)
+	case *ast.ColumnNameExpr:
+		c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O)
+		return err == nil && c != nil && c.typ.ID() == arrow.INT64
+	case *ast.AggregateFuncExpr:
+		pg, isInt := q.aggregateOfInt(e)
+		return isInt && pg != 1700
+	case *ast.WindowFuncExpr:
+		switch strings.ToLower(e.Name) {
+		case "row_number", "rank", "dense_rank", "ntile", "count":
+			return true
+		case "min", "max", "first_value", "last_value", "lag", "lead":
+			return len(e.Args) > 0 && q.integerOf(e.Args[0])
+		case "sum":
+			// bigint of int2/int4 (numeric of int8).
+			if len(e.Args) == 1 {
+				if v, ok := signedIntConst(e.Args[0]); ok {
+					return v >= math.MinInt32 && v <= math.MaxInt32
+				}
+				if c, ok := unparen(e.Args[0]).(*ast.ColumnNameExpr); ok {
+					col, err := q.in.lookup(c.Name.Table.O, c.Name.Name.O)
+					return err == nil && col != nil && (col.pg == 21 || col.pg == 23)
+				}
+			}
+		}
+	case *ast.FuncCallExpr:
+		if e.FnName.L == "__pg_cast" && len(e.Args) == 2 {
+			t := castTargetPG(e.Args[1])
+			return numberRank[t] > 0 && t != 1700 || constText(e.Args[1]) == "int8" || constText(e.Args[1]) == "bigint"
+		}
+	}
+	return false
 }
 
 // aloneKey is an expression's memberPG in a scope, beside values of an
@@ -688,7 +741,7 @@ func (q *selectBinder) aggregateOfInt(a *ast.AggregateFuncExpr) (pg uint32, isIn
 		argPG = 20
 	}
 	switch name {
-	case "min", "max":
+	case "min", "max", "bit_and", "bit_or", "bit_xor":
 		return argPG, true
 	case "sum":
 		if argPG == 21 || argPG == 23 {
