@@ -87,19 +87,24 @@ func init() {
 	})
 }
 
-// __float4_numeric is a real cast to numeric: PostgreSQL converts the
-// real's digits, FLT_DIG (6) of them (0.1::real::numeric is 0.1, not the
-// float8 it is held as, 0.10000000149011612).
+// __float4_numeric and __float8_numeric are a real's and a float8's cast
+// to numeric: PostgreSQL converts their digits, FLT_DIG (6) and DBL_DIG
+// (15) significant ones (0.1::real::numeric is 0.1, not the float8 it is
+// held as, 0.10000000149011612; (1::float8/3)::numeric 0.333333333333333).
 func init() {
-	registerRowFn("__float4_numeric", TypeFloat, [][]string{{"float"}}, func(_ *Ctx, v []any) (any, error) {
-		f := v[0].(float64)
-		if math.IsInf(f, 0) || math.IsNaN(f) {
-			return f, nil
-		}
-		r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 6, 32), 64) // FLT_DIG digits
-		if err != nil {
-			return f, nil
-		}
-		return r, nil
-	})
+	digits := func(name string, n, bits int) {
+		registerRowFn(name, TypeFloat, [][]string{{"float"}}, func(_ *Ctx, v []any) (any, error) {
+			f := v[0].(float64)
+			if math.IsInf(f, 0) || math.IsNaN(f) {
+				return f, nil
+			}
+			r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', n, bits), 64)
+			if err != nil {
+				return f, nil
+			}
+			return r, nil
+		})
+	}
+	digits("__float4_numeric", 6, 32)  // FLT_DIG
+	digits("__float8_numeric", 15, 64) // DBL_DIG: float8 to numeric
 }

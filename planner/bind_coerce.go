@@ -791,10 +791,15 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			// ::real is held as float8 rounded to single precision.
 			return b.call("__float4", []exec.Expr{x})
 		}
-		if x.Type().ID() == arrow.FLOAT64 && castTargetPG(e.Args[1]) == 1700 && (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x) == 700 {
-			// A real's numeric is of its own digits (0.1, not 0.10000000149011612).
-			if x, err = b.call("__float4_numeric", []exec.Expr{x}); err != nil {
-				return nil, err
+		if x.Type().ID() == arrow.FLOAT64 && castTargetPG(e.Args[1]) == 1700 {
+			// A float's numeric is of its own significant digits, 6 of a
+			// real's, 15 of a float8's (1::float8/3 is 0.333333333333333).
+			from := (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x)
+			fn := map[uint32]string{700: "__float4_numeric", 0: "__float8_numeric", 701: "__float8_numeric"}[from]
+			if fn != "" {
+				if x, err = b.call(fn, []exec.Expr{x}); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.FLOAT64 {

@@ -59,6 +59,14 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 		}
 	case *ast.BinaryOperationExpr:
 		l, r := q.numericScale(e.L), q.numericScale(e.R)
+		// A quoted number beside a numeric is read as one: its digits
+		// ('0.50' has two).
+		if lq, ok := quotedScale(e.L); ok && r >= 0 {
+			l = lq
+		}
+		if rq, ok := quotedScale(e.R); ok && l >= 0 {
+			r = rq
+		}
 		if l < 0 || r < 0 {
 			return -1
 		}
@@ -165,6 +173,21 @@ func (q *selectBinder) extractScale(e *ast.FuncCallExpr) int {
 		return -1
 	}
 	return 0
+}
+
+// quotedScale is the scale of a quoted plain decimal constant ('0.50': 2).
+func quotedScale(e ast.ExprNode) (int, bool) {
+	if !isQuoted(unparen(e)) {
+		return 0, false
+	}
+	text := strings.TrimSpace(unparen(e).(*driver.ValueExpr).GetString())
+	if _, err := strconv.ParseFloat(text, 64); err != nil || strings.ContainsAny(text, "eEnNiI") {
+		return 0, false // not a number, or one with an exponent, NaN or Infinity
+	}
+	if _, frac, ok := strings.Cut(text, "."); ok {
+		return len(frac), true
+	}
+	return 0, true
 }
 
 // unparen is e without the parentheses around it.
