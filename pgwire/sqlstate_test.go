@@ -112,6 +112,7 @@ var sqlstateCases = []string{
 	`SELECT nosuch FROM nosuch`,
 	`EXPLAIN SELECT nosuch FROM cpu`,
 	`SELECT cpu.host FROM cpu c`,
+	`SELECT count(*) FROM cpu c, (SELECT c.host) s`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

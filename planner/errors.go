@@ -34,6 +34,9 @@ type Error struct {
 	hiddenBy string
 	// relation: ref is a relation's name.
 	relation bool
+	// unreachable: missingTable is an earlier FROM item, which a FROM
+	// subquery without LATERAL cannot name.
+	unreachable bool
 }
 
 // finishError gives a planning error of stmt what only the whole
@@ -49,9 +52,13 @@ func finishError(stmt *sql.Statement, err error) error {
 		out.Code = CodeUndefinedTable
 		out.Msg = fmt.Sprintf("missing FROM-clause entry for table %q", out.missingTable)
 		out.Hint = ""
-		if out.hiddenBy != "" {
+		switch {
+		case out.hiddenBy != "":
 			out.Msg = fmt.Sprintf("invalid reference to FROM-clause entry for table %q", out.missingTable)
 			out.Hint = fmt.Sprintf("Perhaps you meant to reference the table alias %q.", out.hiddenBy)
+		case out.unreachable:
+			out.Msg = fmt.Sprintf("invalid reference to FROM-clause entry for table %q", out.missingTable)
+			out.Hint = fmt.Sprintf("There is an entry for table %q, but it cannot be referenced from this part of the query (a subquery in FROM sees earlier FROM items only with LATERAL).", out.missingTable)
 		}
 	}
 	if out.Position == 0 && stmt != nil {
@@ -61,7 +68,7 @@ func finishError(stmt *sql.Statement, err error) error {
 			out.Position = sql.NamePosition(stmt.Text, out.ref...)
 		}
 	}
-	out.ref, out.missingTable, out.hiddenBy = nil, "", ""
+	out.ref, out.missingTable, out.hiddenBy, out.unreachable = nil, "", "", false
 	return &out
 }
 

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -126,6 +127,12 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 		if ts, ok := lateralSource(j.Right); ok && AsError(err).Code == CodeUndefinedColumn {
 			// A LATERAL subquery naming the left side's columns.
 			return b.bindLateral(j, left, ts)
+		}
+		var pe *Error
+		if errors.As(err, &pe) && pe.missingTable != "" && pe.hiddenBy == "" && left.hasTable(pe.missingTable) {
+			out := *pe // FROM t, (SELECT t.x) s: t is there, out of reach
+			out.unreachable = true
+			return nil, &out
 		}
 		return nil, err
 	}
