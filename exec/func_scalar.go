@@ -722,11 +722,11 @@ func nonGreedy(pattern string) bool {
 // ASCII only): 'Zürich' ~ '^\w+$'.
 //
 // It also writes PostgreSQL's escapes that differ from Go's: \y and \Y
-// (a word boundary, and not one) are Go's \b and \B, and PostgreSQL's \B
-// is a backslash.
+// (a word boundary, and not one) are Go's \b and \B, PostgreSQL's \B is a
+// backslash and its \b a backspace.
 func unicodeWordClasses(p string) string {
 	if !strings.Contains(p, `\w`) && !strings.Contains(p, `\W`) && !strings.Contains(p, "[:") &&
-		!strings.Contains(p, `\y`) && !strings.Contains(p, `\Y`) && !strings.Contains(p, `\B`) {
+		!strings.Contains(p, `\y`) && !strings.Contains(p, `\Y`) && !strings.Contains(p, `\B`) && !strings.Contains(p, `\b`) {
 		return p
 	}
 	var b strings.Builder
@@ -750,6 +750,8 @@ func unicodeWordClasses(p string) string {
 				b.WriteString(`\B`)
 			case next == 'B':
 				b.WriteString(`\\`)
+			case next == 'b':
+				b.WriteString(`\x08`) // a backspace, as in PostgreSQL (a word boundary is \y)
 			default:
 				b.WriteByte(c)
 				b.WriteByte(next)
