@@ -113,6 +113,7 @@ var sqlstateCases = []string{
 	`EXPLAIN SELECT nosuch FROM cpu`,
 	`SELECT cpu.host FROM cpu c`,
 	`SELECT count(*) FROM cpu c, (SELECT c.host) s`,
+	`SELECT * FROM (VALUES (1)) a(x) JOIN (VALUES ('a'::text)) b(x) USING (x)`,
 }
 
 // TestSQLStatesMatchPostgres runs sqlstateCases and compares each error's

@@ -255,6 +255,9 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 		}
 		eq, err := b.compare(exec.Eq, &exec.Column{Index: l.index, Name: l.name, DT: l.typ}, &exec.Column{Index: r.index + nl, Name: r.name, DT: r.typ})
 		if err != nil {
+			if AsError(err).Code == CodeUndefinedFunc {
+				return nil, errorf(CodeDatatype, "JOIN/USING types %s and %s cannot be matched", columnTypeName(Column{Type: l.typ, PGType: l.pg}), columnTypeName(Column{Type: r.typ, PGType: r.pg}))
+			}
 			return nil, err
 		}
 		if on == nil {
