@@ -73,6 +73,9 @@ func signedIntConst(e ast.ExprNode) (int64, bool) {
 			return e.GetInt64(), true
 		}
 	case *ast.UnaryOperationExpr:
+		if u, isU := unparen(e.V).(*driver.ValueExpr); isU && e.Op == opcode.Minus && u.Kind() == driver.KindUint64 && u.GetUint64() == 1<<63 {
+			return math.MinInt64, true // -9223372036854775808 is a bigint
+		}
 		v, ok := signedIntConst(e.V)
 		switch {
 		case !ok:
@@ -187,8 +190,8 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if v := e.GetInt64(); v >= math.MinInt32 && v <= math.MaxInt32 {
 				return narrowPG(23, x.Type())
 			}
-		case driver.KindMysqlDecimal, driver.KindFloat64, driver.KindFloat32:
-			return narrowPG(1700, x.Type()) // 1.5 is numeric
+		case driver.KindMysqlDecimal, driver.KindFloat64, driver.KindFloat32, driver.KindUint64:
+			return narrowPG(1700, x.Type()) // 1.5 is numeric, as is an integer beyond bigint
 		}
 	case *ast.UnaryOperationExpr:
 		if v, ok := signedIntConst(e); ok {
