@@ -96,11 +96,39 @@ func (b *binder) narrowNumber(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr,
 			return b.call("__int4", []exec.Expr{x})
 		}
 	case arrow.FLOAT64:
-		if (&selectBinder{b: b, in: s}).pgTypeOf(e, x) == 700 {
+		q := &selectBinder{b: b, in: s}
+		switch q.pgTypeOf(e, x) {
+		case 700:
 			return b.call("__float4", []exec.Expr{x}) // real op real is real
+		case oidNumericPG:
+			return b.snapNumeric(q, e, x)
 		}
 	}
 	return x, nil
+}
+
+// snapNumeric moves x, numeric arithmetic (+ - * %) of AST e computed in
+// float8, to the decimal of e's scale when that is known (__snap_decimal):
+// 0.1 + 0.2 = 0.3 is true, as in PostgreSQL.
+func (b *binder) snapNumeric(q *selectBinder, e ast.ExprNode, x exec.Expr) (exec.Expr, error) {
+	op, ok := unparen(e).(*ast.BinaryOperationExpr)
+	if !ok || x.Type().ID() != arrow.FLOAT64 {
+		return x, nil
+	}
+	switch op.Op {
+	case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Mod:
+	default:
+		return x, nil
+	}
+	scale := q.numericScale(e)
+	if scale < 0 || scale > 15 {
+		return x, nil
+	}
+	y, err := b.call("__snap_decimal", []exec.Expr{x, &exec.Literal{V: int64(scale), DT: exec.TypeInt}})
+	if err != nil {
+		return nil, err
+	}
+	return b.fold(y)
 }
 
 func (b *binder) bindBool(s *scope, e ast.ExprNode, clause string) (exec.Expr, error) {
@@ -256,8 +284,14 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			}
 		}
 		x, err := b.binary(e.Op, l, r)
-		if err != nil || e.Op == opcode.Mod {
+		if err != nil {
 			return x, err
+		}
+		if e.Op == opcode.Mod {
+			if q := (&selectBinder{b: b, in: s}); x.Type().ID() == arrow.FLOAT64 && q.pgTypeOf(e, x) == oidNumericPG {
+				return b.snapNumeric(q, e, x) // 10 % 0.3 is 0.1
+			}
+			return x, nil
 		}
 		return b.narrowNumber(s, e, x)
 	case *ast.UnaryOperationExpr:
@@ -445,7 +479,19 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 	case *ast.CaseExpr:
 		return b.caseExpr(s, e, h)
 	case *ast.FuncCallExpr:
-		return b.funcCall(s, e, h)
+		x, err := b.funcCall(s, e, h)
+		if err == nil && e.FnName.L == "mod" && len(e.Args) == 2 && x.Type().ID() == arrow.FLOAT64 {
+			// mod of numerics: exact in PostgreSQL (mod(10, 0.3) is 0.1).
+			q := &selectBinder{b: b, in: s}
+			if l, r := q.numericScale(e.Args[0]), q.numericScale(e.Args[1]); l >= 0 && r >= 0 && q.pgTypeOf(e.Args[0], x) != 701 {
+				y, err := b.call("__snap_decimal", []exec.Expr{x, &exec.Literal{V: int64(min(max(l, r), 15)), DT: exec.TypeInt}})
+				if err != nil {
+					return nil, err
+				}
+				return b.fold(y)
+			}
+		}
+		return x, err
 	case *ast.AggregateFuncExpr:
 		return nil, errorf(CodeGrouping, "aggregate function %s is not allowed here", strings.ToLower(e.F))
 	case *ast.WindowFuncExpr:

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,10 +72,29 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 			return -1
 		}
 		switch e.Op {
-		case opcode.Plus, opcode.Minus:
+		case opcode.Plus, opcode.Minus, opcode.Mod:
 			return max(l, r)
 		case opcode.Mul:
 			return l + r
+		}
+	case *ast.CaseExpr:
+		var results []ast.ExprNode
+		for _, w := range e.WhenClauses {
+			results = append(results, w.Result)
+		}
+		if e.ElseClause != nil {
+			results = append(results, e.ElseClause)
+		}
+		return q.sharedScale(results)
+	case *ast.WindowFuncExpr:
+		switch strings.ToLower(e.Name) {
+		case "lag", "lead", "first_value", "last_value", "nth_value", "min", "max", "sum":
+			if len(e.Args) == 3 {
+				return q.sharedScale([]ast.ExprNode{e.Args[0], e.Args[2]}) // lag(x, 1, default)
+			}
+			if len(e.Args) >= 1 {
+				return q.numericScale(e.Args[0])
+			}
 		}
 	case *ast.AggregateFuncExpr:
 		switch strings.ToLower(e.F) {
@@ -108,6 +128,28 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 			}
 		case "ceil", "ceiling", "floor":
 			return 0
+		case "mod":
+			if len(e.Args) == 2 {
+				if l, r := q.numericScale(e.Args[0]), q.numericScale(e.Args[1]); l >= 0 && r >= 0 {
+					return max(l, r)
+				}
+			}
+		case "coalesce":
+			// coalesce(round(avg(x), 2), 0): PostgreSQL's values keep their
+			// own scales; the first argument's is taken when the others
+			// are constants, the fallbacks of the rows it is NULL in.
+			if len(e.Args) > 1 && !slices.ContainsFunc(e.Args[1:], usesColumns) {
+				if first := q.numericScale(e.Args[0]); first >= 0 {
+					return first
+				}
+			}
+			return q.sharedScale(e.Args)
+		case "greatest", "least":
+			return q.sharedScale(e.Args) // every value of the same scale
+		case "nullif":
+			if len(e.Args) == 2 {
+				return q.numericScale(e.Args[0])
+			}
 		case "__pg_extract":
 			return q.extractScale(e)
 		case sql.MarkerSubscript:
@@ -173,6 +215,25 @@ func (q *selectBinder) extractScale(e *ast.FuncCallExpr) int {
 		return -1
 	}
 	return 0
+}
+
+// sharedScale is the scale every one of exprs has (NULLs aside), -1 when
+// they differ or one is not known: PostgreSQL's numeric values keep their
+// own scales through CASE and COALESCE, so only a shared one is the
+// column's.
+func (q *selectBinder) sharedScale(exprs []ast.ExprNode) int {
+	scale := -1
+	for _, x := range exprs {
+		if x == nil || isNullAST(unparen(x)) {
+			continue
+		}
+		s := q.numericScale(x)
+		if s < 0 || scale >= 0 && s != scale {
+			return -1
+		}
+		scale = s
+	}
+	return scale
 }
 
 // quotedScale is the scale of a quoted plain decimal constant ('0.50': 2).

@@ -320,6 +320,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if (l == 21 || l == 23) && (r == 21 || r == 23) {
 				return narrowPG(max(l, r), x.Type())
 			}
+			if name == "mod" && (l == 1700 && q.integerOperand(e.Args[1], r) || r == 1700 && q.integerOperand(e.Args[0], l)) {
+				return narrowPG(1700, x.Type()) // mod(numeric, numeric)
+			}
 			return 0
 		}
 		if name == "__pg_power" && len(e.Args) == 2 {
