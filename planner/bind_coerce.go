@@ -1253,11 +1253,20 @@ func (b *binder) numericText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, 
 		return nil, false
 	}
 	scale := (&selectBinder{b: b, in: s}).numericScale(e)
-	if scale < 0 {
-		return nil, false
-	}
 	return &rowFunc{name: "text", args: []exec.Expr{settle(x)}, dt: exec.TypeText, strict: true,
-		fn: func(v []any) (any, error) { return strconv.FormatFloat(v[0].(float64), 'f', scale, 64), nil }}, true
+		fn: func(v []any) (any, error) {
+			f := v[0].(float64)
+			switch {
+			case math.IsNaN(f):
+				return "NaN", nil
+			case math.IsInf(f, 1):
+				return "Infinity", nil
+			case math.IsInf(f, -1):
+				return "-Infinity", nil
+			}
+			// Positional, as numeric is written: 0.00001, not 1e-05.
+			return strconv.FormatFloat(f, 'f', scale, 64), nil
+		}}, true
 }
 
 // pgOtherOperator is the expression PostgreSQL's operators that package
