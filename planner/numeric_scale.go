@@ -37,6 +37,14 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 				return len(frac)
 			}
 			return 0
+		case driver.KindFloat64:
+			// 1e3 or 1.5e-3: PostgreSQL's numeric of it has the digits its
+			// value needs (1000, 0.0015).
+			text := strconv.FormatFloat(e.GetFloat64(), 'f', -1, 64)
+			if _, frac, ok := strings.Cut(text, "."); ok {
+				return len(frac)
+			}
+			return 0
 		}
 	case *ast.ColumnNameExpr:
 		c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O)
@@ -98,10 +106,18 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 		}
 	case *ast.AggregateFuncExpr:
 		switch strings.ToLower(e.F) {
-		case "sum", "min", "max":
+		case "sum":
+			// A sum has the largest scale of the values it adds
+			// (sum(CASE WHEN ... THEN 1.0 ELSE 0 END) is 116.0).
+			if len(e.Args) == 1 {
+				return q.largestScale(e.Args[0])
+			}
+		case "min", "max":
 			if len(e.Args) == 1 {
 				return q.numericScale(e.Args[0])
 			}
+		case "count":
+			return 0
 		}
 	case *ast.FuncCallExpr:
 		switch e.FnName.L {
@@ -177,6 +193,9 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 			}
 			t := strings.ReplaceAll(strings.ToLower(v.GetString()), " ", "")
 			if t == "numeric" || t == "decimal" {
+				if n, ok := quotedScale(e.Args[0]); ok {
+					return n // '3.50'::numeric
+				}
 				return q.numericScale(e.Args[0]) // numeric to numeric keeps it
 			}
 			if _, n, ok := numericTypmod(t); ok {
@@ -184,7 +203,43 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 			}
 		}
 	}
+	// Any other integer expression ((SELECT 2), length(s)) has scale 0.
+	if !containsAggregate(e) && !containsWindow(e) {
+		if x, err := q.b.bindExpr(q.in, e); err == nil && x.Type().ID() == arrow.INT64 {
+			return 0
+		}
+	}
 	return -1
+}
+
+// largestScale is the largest scale e's values can have: a CASE's largest
+// branch scale when every one is known, otherwise e's.
+func (q *selectBinder) largestScale(e ast.ExprNode) int {
+	var members []ast.ExprNode
+	switch e := unparen(e).(type) {
+	case *ast.CaseExpr:
+		for _, w := range e.WhenClauses {
+			members = append(members, w.Result)
+		}
+		if e.ElseClause != nil {
+			members = append(members, e.ElseClause)
+		}
+	}
+	if members == nil {
+		return q.numericScale(e)
+	}
+	scale := -1
+	for _, m := range members {
+		if isNullAST(unparen(m)) {
+			continue
+		}
+		s := q.numericScale(m)
+		if s < 0 {
+			return -1
+		}
+		scale = max(scale, s)
+	}
+	return scale
 }
 
 // extractScale is the display scale of EXTRACT(field FROM x), a numeric
