@@ -479,6 +479,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 	case *ast.CaseExpr:
 		return b.caseExpr(s, e, h)
 	case *ast.FuncCallExpr:
+		if x, ok, err := b.scaleFunc(s, e, h); ok {
+			return x, err
+		}
 		x, err := b.funcCall(s, e, h)
 		if err == nil && e.FnName.L == "mod" && len(e.Args) == 2 && x.Type().ID() == arrow.FLOAT64 {
 			// mod of numerics: exact in PostgreSQL (mod(10, 0.3) is 0.1).
