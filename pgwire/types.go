@@ -373,6 +373,22 @@ func narrowBinaryEncoder(a arrow.Array, pgType uint32) encoder {
 // scale (0: the digits the value needs); binary with that display scale.
 func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
 	v := a.Float64Values()
+	if scale < 0 {
+		// A quotient: each value its division's scale.
+		least := -scale - 1
+		if format == 1 {
+			return func(dst []byte, i int) []byte {
+				return appendNumericFloat(dst, v[i], planner.DivisionScale(v[i], least))
+			}
+		}
+		return func(dst []byte, i int) []byte {
+			f := v[i]
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return exec.AppendFloat(dst, f)
+			}
+			return appendNumericDigits(dst, f, planner.DivisionScale(f, least))
+		}
+	}
 	prec := -1
 	if scale > 0 {
 		prec = scale

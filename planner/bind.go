@@ -58,6 +58,8 @@ type binder struct {
 	// subqueryTypes are the PostgreSQL types of the scalar subqueries run
 	// while binding (their values became constants).
 	subqueryTypes map[*ast.SubqueryExpr]uint32
+	// subqueryScales are their numeric display scales (Column.Scale).
+	subqueryScales map[*ast.SubqueryExpr]int
 	// grouped is set while a grouped query's select list, HAVING or ORDER
 	// BY binds an expression over its groups (selectBinder.postAgg).
 	grouped bool

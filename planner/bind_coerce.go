@@ -1252,7 +1252,10 @@ func (b *binder) numericText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, 
 	if x.Type().ID() != arrow.FLOAT64 || !b.isNumeric(s, e, x) {
 		return nil, false
 	}
-	scale := (&selectBinder{b: b, in: s}).numericScale(e)
+	q := &selectBinder{b: b, in: s}
+	scale := q.numericScale(e)
+	least, quotient := q.quotientScale(e)
+	quotient = quotient && scale < 0
 	return &rowFunc{name: "text", args: []exec.Expr{settle(x)}, dt: exec.TypeText, strict: true,
 		fn: func(v []any) (any, error) {
 			f := v[0].(float64)
@@ -1263,6 +1266,9 @@ func (b *binder) numericText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, 
 				return "Infinity", nil
 			case math.IsInf(f, -1):
 				return "-Infinity", nil
+			}
+			if quotient {
+				return strconv.FormatFloat(f, 'f', DivisionScale(f, least), 64), nil // 1.5000000000000000
 			}
 			// Positional, as numeric is written: 0.00001, not 1e-05.
 			return strconv.FormatFloat(f, 'f', scale, 64), nil

@@ -607,6 +607,9 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		o.table, o.attr = q.sourceColumn(f.Expr)
 		if o.pg == 1700 {
 			o.scale = max(q.numericScale(f.Expr), 0)
+			if least, ok := q.quotientScale(f.Expr); ok && o.scale == 0 {
+				o.scale = -least - 1 // each value its division's scale (Column.Scale)
+			}
 		}
 		outs = append(outs, o)
 	}

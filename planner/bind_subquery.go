@@ -127,6 +127,10 @@ func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, e
 			b.subqueryTypes = map[*ast.SubqueryExpr]uint32{}
 		}
 		b.subqueryTypes[e] = cols[0].PGType // numeric sum(bigint), int4, ...: for pgTypeOf
+		if b.subqueryScales == nil {
+			b.subqueryScales = map[*ast.SubqueryExpr]int{}
+		}
+		b.subqueryScales[e] = cols[0].Scale // numericScale, quotientScale
 	}
 	if len(rows) == 0 {
 		return &exec.Literal{V: nil, DT: literalType(cols[0])}, nil

@@ -34,7 +34,9 @@ type Column struct {
 	// point every value has, PostgreSQL's display scale, when the query
 	// fixes it (round(x, 2), 1.50, ::numeric(10,2), sums and products of
 	// those); 0 when it does not, and values are written with the digits
-	// they need.
+	// they need. Negative for a quotient (numeric division, avg of
+	// integers or numerics): each value has the scale PostgreSQL's
+	// division gives it, at least -Scale-1 digits (DivisionScale).
 	Scale int
 	// Unknown marks a quoted literal (or parameter) of no type yet in a
 	// query's select list: a set operation gives it the other branches'
@@ -273,4 +275,24 @@ func Explain(n Node) string {
 	}
 	walk(n, 0)
 	return b.String()
+}
+
+// DivisionScale is the display scale PostgreSQL's numeric division gives
+// a quotient q (select_div_scale): 16 significant digits, at least least
+// places (the operands' scales), counted from q's first base-10000 digit
+// group. PostgreSQL counts from the operands' first groups, which gives 4
+// more places when the dividend's first group is not larger than the
+// divisor's (1.5 / 1.2); Strata, holding only q, counts from q's, as it is
+// for most quotients (7.0 / 2 is 3.5000000000000000, 1.0 / 8
+// 0.12500000000000000000). A zero quotient gets 20 places (0 / 5).
+func DivisionScale(q float64, least int) int {
+	if math.IsNaN(q) || math.IsInf(q, 0) {
+		return least
+	}
+	scale := 20
+	if q != 0 {
+		weight := int(math.Floor(math.Log10(math.Abs(q)) / 4))
+		scale = 16 - 4*weight
+	}
+	return max(0, min(1000, max(scale, least)))
 }

@@ -62,6 +62,10 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 		if c.pg == 0 && c.typ.ID() == arrow.INT64 {
 			return 0
 		}
+	case *ast.SubqueryExpr:
+		if scale, ok := q.b.subqueryScales[e]; ok && scale > 0 && q.b.subqueryTypes[e] == 1700 {
+			return scale // (SELECT 1.50)
+		}
 	case *ast.UnaryOperationExpr:
 		if e.Op == opcode.Minus || e.Op == opcode.Plus {
 			return q.numericScale(e.V)
@@ -210,6 +214,37 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 		}
 	}
 	return -1
+}
+
+// quotientScale reports whether numeric e is a quotient whose display
+// scale PostgreSQL's division sets per value (numeric /, avg of integers
+// or numerics), and the least scale it has: the operands' (DivisionScale).
+func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
+	switch e := unparen(e).(type) {
+	case *ast.BinaryOperationExpr:
+		if e.Op != opcode.Div {
+			return 0, false
+		}
+		return max(q.numericScale(e.L), q.numericScale(e.R), 0), true
+	case *ast.AggregateFuncExpr:
+		if strings.ToLower(e.F) == "avg" && len(e.Args) == 1 {
+			return max(q.numericScale(e.Args[0]), 0), true
+		}
+	case *ast.WindowFuncExpr:
+		if strings.ToLower(e.Name) == "avg" && len(e.Args) == 1 {
+			return max(q.numericScale(e.Args[0]), 0), true
+		}
+	case *ast.SubqueryExpr:
+		if scale, ok := q.b.subqueryScales[e]; ok && scale < 0 && q.b.subqueryTypes[e] == 1700 {
+			return -scale - 1, true
+		}
+	case *ast.ColumnNameExpr:
+		// A subquery's or CTE's quotient column.
+		if c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O); err == nil && c != nil && c.pg == 1700 && c.scale < 0 {
+			return -c.scale - 1, true
+		}
+	}
+	return 0, false
 }
 
 // largestScale is the largest scale e's values can have: a CASE's largest
