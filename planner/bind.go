@@ -30,8 +30,9 @@ type binder struct {
 	// outer is the enclosing query's scope while a correlated subquery is
 	// bound; its columns become outerRefs.
 	outer *scope
-	// members memoizes memberPG.
+	// members memoizes memberPG, scales numericScale.
 	members map[aloneKey]uint32
+	scales  map[aloneKey]int
 	// farther are the scopes around outer, innermost last: a name found
 	// there only is a reference two or more queries out (not supported).
 	farther []*scope

@@ -25,6 +25,21 @@ import (
 // Strata holds numeric values as float8: with the scale known they are
 // written as PostgreSQL writes them (1.50, not 1.5).
 func (q *selectBinder) numericScale(e ast.ExprNode) int {
+	// Once per expression: nested expressions ask for their members'
+	// scales at every level (snapNumeric, coalesce).
+	key := aloneKey{e: e, s: q.in}
+	if scale, ok := q.b.scales[key]; ok {
+		return scale
+	}
+	scale := q.numericScaleOf(e)
+	if q.b.scales == nil {
+		q.b.scales = map[aloneKey]int{}
+	}
+	q.b.scales[key] = scale
+	return scale
+}
+
+func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 	e = unparen(e)
 	switch e := e.(type) {
 	case *driver.ValueExpr:
@@ -158,8 +173,13 @@ func (q *selectBinder) numericScale(e ast.ExprNode) int {
 			// coalesce(round(avg(x), 2), 0): PostgreSQL's values keep their
 			// own scales; the first argument's is taken when the others
 			// are constants, the fallbacks of the rows it is NULL in.
+			// Every value then has at most the first's places, which
+			// snapping arithmetic on it (snapNumeric) relies on.
 			if len(e.Args) > 1 && !slices.ContainsFunc(e.Args[1:], usesColumns) {
-				if first := q.numericScale(e.Args[0]); first >= 0 {
+				if first := q.numericScale(e.Args[0]); first >= 0 && !slices.ContainsFunc(e.Args[1:], func(a ast.ExprNode) bool {
+					s := q.numericScale(a)
+					return s < 0 && !isNullAST(unparen(a)) || s > first
+				}) {
 					return first
 				}
 			}
