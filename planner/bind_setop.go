@@ -166,11 +166,19 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 		// A quoted literal takes the other branch's PostgreSQL type too.
 		lnull, rnull := lc[i].Type.ID() == arrow.NULL, rc[i].Type.ID() == arrow.NULL
 		switch {
+		// Its scale is its own digits', not the other branch's: the column
+		// keeps the other's scale only beside a NULL.
 		case (lc[i].Unknown || lnull) && !rc[i].Unknown && !rnull:
 			cols[i].PGType, cols[i].Scale = narrowPG(rc[i].PGType, types[i]), rc[i].Scale
+			if lc[i].Unknown {
+				cols[i].Scale = 0
+			}
 			continue
 		case (rc[i].Unknown || rnull) && !lc[i].Unknown && !lnull:
 			cols[i].PGType, cols[i].Scale = narrowPG(lc[i].PGType, types[i]), lc[i].Scale
+			if rc[i].Unknown {
+				cols[i].Scale = 0
+			}
 			continue
 		}
 		// Branches of one PostgreSQL type keep it (name, int4, ...);

@@ -429,6 +429,9 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 		switch {
 		case kind == exec.JoinFull:
 			merged = &exec.Cond{Kind: exec.Coalesce, Args: []exec.Expr{lx, rx}, DT: dt}
+			if u.l.scale != u.r.scale {
+				scale = 0 // values of either side: no one scale (numericScale and snapping rely on it)
+			}
 		case kind == exec.JoinRight:
 			merged, scale = rx, u.r.scale
 		case kind == exec.JoinInner && arrow.TypeEqual(u.r.typ, dt) && narrowPG(u.r.pg, dt) == pg && (!arrow.TypeEqual(u.l.typ, dt) || narrowPG(u.l.pg, dt) != pg):
