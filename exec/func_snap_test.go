@@ -34,3 +34,15 @@ func TestSnapDecimal(t *testing.T) {
 	}
 	require.True(t, math.IsNaN(snapDecimal(math.NaN(), 100)))
 }
+
+// TestShortestDecimals: the places of a float8's shortest decimal form,
+// -1 past 15 significant digits.
+func TestShortestDecimals(t *testing.T) {
+	for v, want := range map[float64]int{
+		21.6: 1, 0: 0, -4.8: 1, 100: 0, 1e20: 0, 1e-20: 20, 0.125: 3, 64.80000000000001: -1,
+		1.0 / 3: -1, 123456789012345: 0, 12345678901234.5: 1, math.Inf(1): -1,
+	} {
+		require.Equal(t, want, shortestDecimals(v), "%v", v)
+	}
+	require.Equal(t, -1, shortestDecimals(math.NaN()))
+}

@@ -131,6 +131,36 @@ func (b *binder) snapNumeric(q *selectBinder, e ast.ExprNode, x exec.Expr) (exec
 	return b.fold(y)
 }
 
+// snapDynamic is snapNumeric for numeric arithmetic of no fixed scale
+// whose operands are still exact decimals, some of per-value places (a
+// float8 cast to numeric): __snap_dynamic finds each row's places.
+func (b *binder) snapDynamic(s *scope, e *ast.BinaryOperationExpr, x, l, r exec.Expr) (exec.Expr, bool, error) {
+	q := &selectBinder{b: b, in: s}
+	if x.Type().ID() != arrow.FLOAT64 || q.pgTypeOf(e, x) != oidNumericPG || q.numericScale(e) >= 0 ||
+		!q.decimalExact(e.L) || !q.decimalExact(e.R) {
+		return nil, false, nil
+	}
+	lf, err := b.coerce(settle(l), exec.TypeFloat)
+	if err != nil {
+		return nil, false, nil
+	}
+	rf, err := b.coerce(settle(r), exec.TypeFloat)
+	if err != nil {
+		return nil, false, nil
+	}
+	mul := int64(0)
+	if e.Op == opcode.Mul {
+		mul = 1
+	}
+	lit := func(v int64) exec.Expr { return &exec.Literal{V: v, DT: exec.TypeInt} }
+	y, err := b.call("__snap_dynamic", []exec.Expr{x, lf, rf, lit(mul), lit(int64(q.numericScale(e.L))), lit(int64(q.numericScale(e.R)))})
+	if err != nil {
+		return nil, true, err
+	}
+	y, err = b.fold(y)
+	return y, true, err
+}
+
 func (b *binder) bindBool(s *scope, e ast.ExprNode, clause string) (exec.Expr, error) {
 	return b.bindBoolHook(s, e, clause, nil)
 }
@@ -292,6 +322,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 				return b.snapNumeric(q, e, x) // 10 % 0.3 is 0.1
 			}
 			return x, nil
+		}
+		if e.Op == opcode.Plus || e.Op == opcode.Minus || e.Op == opcode.Mul {
+			if y, ok, err := b.snapDynamic(s, e, x, l, r); ok || err != nil {
+				return y, err
+			}
 		}
 		return b.narrowNumber(s, e, x)
 	case *ast.UnaryOperationExpr:

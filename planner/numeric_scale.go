@@ -267,6 +267,41 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 	return 0, false
 }
 
+// decimalExact reports whether every value of numeric e is the float8
+// nearest a decimal of at most 15 significant digits written by its
+// shortest form: one of known scale, a float8 or real cast to numeric
+// (their 15 and 6 digits), and sums, differences and products of those
+// (snapped, snapDynamic).
+func (q *selectBinder) decimalExact(e ast.ExprNode) bool {
+	if q.numericScale(e) >= 0 {
+		return true
+	}
+	switch e := unparen(e).(type) {
+	case *ast.UnaryOperationExpr:
+		return e.Op == opcode.Minus && q.decimalExact(e.V)
+	case *ast.BinaryOperationExpr:
+		switch e.Op {
+		case opcode.Plus, opcode.Minus, opcode.Mul:
+			return q.decimalExact(e.L) && q.decimalExact(e.R)
+		}
+	case *ast.FuncCallExpr:
+		if e.FnName.L == "__pg_cast" && len(e.Args) == 2 {
+			t := strings.ReplaceAll(strings.ToLower(constText(e.Args[1])), " ", "")
+			if t == "numeric" || t == "decimal" {
+				x, err := q.b.bindExpr(q.in, e.Args[0])
+				if err != nil || x.Type().ID() != arrow.FLOAT64 {
+					return false
+				}
+				switch q.pgTypeOf(e.Args[0], x) {
+				case 0, 701, 700: // __float8_numeric, __float4_numeric
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // largestScale is the largest scale e's values can have: a CASE's largest
 // branch scale when every one is known, otherwise e's.
 func (q *selectBinder) largestScale(e ast.ExprNode) int {
