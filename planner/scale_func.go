@@ -33,9 +33,11 @@ func (b *binder) scaleFunc(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, bo
 		return &rowFunc{name: name, args: []exec.Expr{x}, dt: exec.TypeFloat, pg: oidNumericPG, strict: true,
 			fn: func(v []any) (any, error) { return v[0], nil }}, true, nil
 	}
-	known := -1
+	known, least, quotient := -1, 0, false
 	if name == "scale" {
-		known = (&selectBinder{b: b, in: s}).numericScale(e.Args[0])
+		q := &selectBinder{b: b, in: s}
+		known = q.numericScale(e.Args[0])
+		least, quotient = q.quotientScale(e.Args[0])
 	}
 	return &rowFunc{name: name, args: []exec.Expr{x}, dt: exec.TypeInt, pg: 23, strict: true,
 		fn: func(v []any) (any, error) {
@@ -45,6 +47,9 @@ func (b *binder) scaleFunc(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, bo
 			}
 			if known >= 0 {
 				return int64(known), nil
+			}
+			if quotient {
+				return int64(DivisionScale(f, least)), nil // scale(1.0 / 8) is 20
 			}
 			_, frac, _ := strings.Cut(strconv.FormatFloat(f, 'f', -1, 64), ".")
 			return int64(len(frac)), nil
