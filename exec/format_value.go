@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -73,6 +74,37 @@ func AppendInt(dst []byte, v int64) []byte {
 		return append(dst, byte('0'+v/10), byte('0'+v%10))
 	}
 	return strconv.AppendInt(dst, v, 10)
+}
+
+// AppendNumericDigits writes f in positional notation with prec digits
+// after the point (-1: as many as it needs): the float's shortest digits,
+// padded with zeros or rounded to prec, so that a large value keeps its
+// known digits (12345678901234567000.00, not ...67168.00) and a value that
+// rounds to zero has no sign (0.00, not -0.00), as PostgreSQL writes it.
+func AppendNumericDigits(dst []byte, f float64, prec int) []byte {
+	at := len(dst)
+	dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
+	if prec >= 0 {
+		digits := 0
+		if i := bytes.IndexByte(dst[at:], '.'); i >= 0 {
+			digits = len(dst) - at - i - 1
+		}
+		switch {
+		case digits > prec:
+			dst = strconv.AppendFloat(dst[:at], f, 'f', prec, 64)
+		case digits < prec:
+			if digits == 0 {
+				dst = append(dst, '.')
+			}
+			for ; digits < prec; digits++ {
+				dst = append(dst, '0')
+			}
+		}
+	}
+	if dst[at] == '-' && strings.Trim(string(dst[at+1:]), "0.") == "" {
+		dst = append(dst[:at], dst[at+1:]...) // -0.00 is 0.00
+	}
+	return dst
 }
 
 // AppendFloat is FormatFloat appending to dst, without allocating.

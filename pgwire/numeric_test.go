@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/exec"
 )
 
 // numericTextRef is the plain, allocating form of appendNumericText that
@@ -64,7 +66,7 @@ func TestNumericBinary(t *testing.T) {
 		{1.5, 2, "1.50"}, {-0.001, 2, "0.00"}, {0.30000000000000004, 1, "0.3"}, {1.2345678901234567e19, 2, "12345678901234567000.00"},
 		{1e-7, -1, "0.0000001"}, {-3, 0, "-3"}, {7, 2, "7.00"}, {math.Copysign(0, -1), 1, "0.0"},
 	} {
-		got := string(appendNumericDigits(nil, tc.f, tc.prec))
+		got := string(exec.AppendNumericDigits(nil, tc.f, tc.prec))
 		require.Equal(t, tc.want, got, "%v with %d places", tc.f, tc.prec)
 		require.Equal(t, numericTextRef(tc.want), appendNumericFloat(nil, tc.f, tc.prec), "%v with %d places", tc.f, tc.prec)
 	}

@@ -1,7 +1,6 @@
 package pgwire
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math"
 	"net/netip"
@@ -386,7 +385,7 @@ func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
 				return exec.AppendFloat(dst, f)
 			}
-			return appendNumericDigits(dst, f, planner.DivisionScale(f, least))
+			return exec.AppendNumericDigits(dst, f, planner.DivisionScale(f, least))
 		}
 	}
 	prec := -1
@@ -401,39 +400,8 @@ func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return exec.AppendFloat(dst, f)
 		}
-		return appendNumericDigits(dst, f, prec)
+		return exec.AppendNumericDigits(dst, f, prec)
 	}
-}
-
-// appendNumericDigits writes f in positional notation with prec digits
-// after the point (-1: as many as it needs): the float's shortest digits,
-// padded with zeros or rounded to prec, so that a large value keeps its
-// known digits (12345678901234567000.00, not ...67168.00) and a value that
-// rounds to zero has no sign (0.00, not -0.00), as PostgreSQL writes it.
-func appendNumericDigits(dst []byte, f float64, prec int) []byte {
-	at := len(dst)
-	dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
-	if prec >= 0 {
-		digits := 0
-		if i := bytes.IndexByte(dst[at:], '.'); i >= 0 {
-			digits = len(dst) - at - i - 1
-		}
-		switch {
-		case digits > prec:
-			dst = strconv.AppendFloat(dst[:at], f, 'f', prec, 64)
-		case digits < prec:
-			if digits == 0 {
-				dst = append(dst, '.')
-			}
-			for ; digits < prec; digits++ {
-				dst = append(dst, '0')
-			}
-		}
-	}
-	if dst[at] == '-' && strings.Trim(string(dst[at+1:]), "0.") == "" {
-		dst = append(dst[:at], dst[at+1:]...) // -0.00 is 0.00
-	}
-	return dst
 }
 
 // textHeldBinaryEncoder writes the binary form of the types Strata holds
@@ -619,7 +587,7 @@ func appendNumericFloat(dst []byte, f float64, prec int) []byte {
 		return append(dst, 0, 0, 0, 0, 0xF0, 0, 0, 0)
 	}
 	var buf [64]byte
-	return appendNumericText(dst, appendNumericDigits(buf[:0], f, prec))
+	return appendNumericText(dst, exec.AppendNumericDigits(buf[:0], f, prec))
 }
 
 // appendNumericText writes a decimal number ([-]digits[.digits]) in

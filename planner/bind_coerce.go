@@ -1268,18 +1268,8 @@ func (b *binder) numericText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, 
 				return "-Infinity", nil
 			}
 			if quotient {
-				// 1.5000000000000000: the float's shortest digits padded
-				// with zeros, as the wire writes it (not its binary tail).
-				prec := DivisionScale(f, least)
-				text := strconv.FormatFloat(f, 'f', -1, 64)
-				_, frac, _ := strings.Cut(text, ".")
-				switch {
-				case len(frac) > prec:
-					return strconv.FormatFloat(f, 'f', prec, 64), nil
-				case len(frac) == 0 && prec > 0:
-					text += "."
-				}
-				return text + strings.Repeat("0", prec-len(frac)), nil
+				// 1.5000000000000000, as the wire writes it.
+				return string(exec.AppendNumericDigits(nil, f, DivisionScale(f, least))), nil
 			}
 			// Positional, as numeric is written: 0.00001, not 1e-05.
 			return strconv.FormatFloat(f, 'f', scale, 64), nil
