@@ -105,14 +105,7 @@ func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 			return l + r
 		}
 	case *ast.CaseExpr:
-		var results []ast.ExprNode
-		for _, w := range e.WhenClauses {
-			results = append(results, w.Result)
-		}
-		if e.ElseClause != nil {
-			results = append(results, e.ElseClause)
-		}
-		return q.sharedScale(results)
+		return q.sharedScale(caseResults(e))
 	case *ast.WindowFuncExpr:
 		switch strings.ToLower(e.Name) {
 		case "lag", "lead", "first_value", "last_value", "nth_value", "min", "max", "sum":
@@ -305,21 +298,12 @@ func (q *selectBinder) decimalExact(e ast.ExprNode) bool {
 // largestScale is the largest scale e's values can have: a CASE's largest
 // branch scale when every one is known, otherwise e's.
 func (q *selectBinder) largestScale(e ast.ExprNode) int {
-	var members []ast.ExprNode
-	switch e := unparen(e).(type) {
-	case *ast.CaseExpr:
-		for _, w := range e.WhenClauses {
-			members = append(members, w.Result)
-		}
-		if e.ElseClause != nil {
-			members = append(members, e.ElseClause)
-		}
-	}
-	if members == nil {
+	c, ok := unparen(e).(*ast.CaseExpr)
+	if !ok {
 		return q.numericScale(e)
 	}
 	scale := -1
-	for _, m := range members {
+	for _, m := range caseResults(c) {
 		if isNullAST(unparen(m)) {
 			continue
 		}
@@ -360,6 +344,18 @@ func (q *selectBinder) extractScale(e *ast.FuncCallExpr) int {
 		return -1
 	}
 	return 0
+}
+
+// caseResults are a CASE's THEN results and its ELSE, if any.
+func caseResults(e *ast.CaseExpr) []ast.ExprNode {
+	results := make([]ast.ExprNode, 0, len(e.WhenClauses)+1)
+	for _, w := range e.WhenClauses {
+		results = append(results, w.Result)
+	}
+	if e.ElseClause != nil {
+		results = append(results, e.ElseClause)
+	}
+	return results
 }
 
 // sharedScale is the scale every one of exprs has (NULLs aside), -1 when
