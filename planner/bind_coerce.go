@@ -1211,7 +1211,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return nil, e
 	}
 	if selectListSRFs[name] {
-		return nil, notSupported(name + " here (a set-returning function works once in a select list without aggregates or window functions, or in FROM)")
+		return nil, notSupported(name + " here (set-returning functions work in FROM, and in a select list without aggregates or window functions where no argument is itself one)")
 	}
 	if !exec.HasFunction(name) {
 		e := errorf(CodeUndefinedFunc, "function %s does not exist", name)

@@ -47,7 +47,7 @@ func (b *binder) tableFunctionFrom(f *ast.FuncCallExpr, alias string, colNames [
 	cols := slices.Clone(s.node.Columns())
 	name := "ordinality"
 	if len(colNames) > len(cols)+1 {
-		return nil, errorf(CodeSyntax, "table %q has %d columns available but %d columns specified", alias, len(cols)+1, len(colNames))
+		return nil, errorf("42P10", "table %q has %d columns available but %d columns specified", alias, len(cols)+1, len(colNames))
 	}
 	if len(colNames) > len(cols) {
 		name = colNames[len(cols)].O
@@ -83,6 +83,20 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 			}
 			return b.unnestLTTB(sel, call, alias, colNames)
 		}
+	}
+	if constText(f.Args[0]) == sql.RowsFromFunction {
+		return b.rowsFrom(f.Args[1:], alias, colNames)
+	}
+	if constText(f.Args[0]) == "unnest" && len(f.Args) > 2 {
+		// unnest(a, b, ...) in FROM is ROWS FROM (unnest(a), unnest(b), ...).
+		calls := make([]ast.ExprNode, len(f.Args)-1)
+		for i, a := range f.Args[1:] {
+			calls[i] = &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr("unnest"), Args: []ast.ExprNode{a}}
+		}
+		if alias == "" {
+			alias = "unnest"
+		}
+		return b.rowsFrom(calls, alias, colNames)
 	}
 	if name := constText(f.Args[0]); name == "show_chunks" || name == "drop_chunks" {
 		col := alias
@@ -156,7 +170,7 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		return keywordsScope(alias), nil
 	}
 	if name != "generate_series" {
-		return b.scalarInFrom(name, args, alias, col)
+		return b.scalarInFrom(name, f.Args[1:], args, alias, col)
 	}
 	if len(args) < 2 || len(args) > 3 {
 		return nil, errorf(CodeUndefinedFunc, "function generate_series takes two or three arguments")
@@ -224,6 +238,58 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		c.PGType = 1114
 	}
 	return derivedScope(node, alias), nil
+}
+
+// RowsFrom runs its children side by side: row i of each, NULLs for a
+// child that has ended, until all have (ROWS FROM (f(...), g(...))).
+type RowsFrom struct {
+	Kids []Node
+	Cols []Column
+}
+
+func (n *RowsFrom) Columns() []Column { return n.Cols }
+func (n *RowsFrom) Children() []Node  { return n.Kids }
+func (n *RowsFrom) Describe() string  { return fmt.Sprintf("RowsFrom: %d functions", len(n.Kids)) }
+
+// rowsFrom binds ROWS FROM (f(...), g(...), ...): each call as a function
+// in FROM, its columns named as there with no alias (the function's name,
+// or its own columns' names), then colNames over all of them in order.
+func (b *binder) rowsFrom(calls []ast.ExprNode, alias string, colNames []ast.CIStr) (*scope, error) {
+	if len(calls) == 0 {
+		return nil, errorf(CodeSyntax, "syntax error at or near \")\"")
+	}
+	if alias == sql.RowsFromAlias {
+		alias = ""
+	}
+	n := &RowsFrom{}
+	for _, c := range calls {
+		call, ok := unparen(c).(*ast.FuncCallExpr)
+		if !ok || strings.HasPrefix(call.FnName.L, "__pg_") {
+			return nil, &Error{Code: CodeSyntax, Msg: "ROWS FROM takes function calls", Hint: "write ROWS FROM (f(...), g(...)), each item a call of a function"}
+		}
+		marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction),
+			Args: append([]ast.ExprNode{ast.NewValueExpr(call.FnName.L, "", "")}, call.Args...)}
+		if len(calls) == 1 {
+			// ROWS FROM (f(...)) AS t is f(...) AS t (t names its column).
+			return b.tableFunction(marker, alias, colNames)
+		}
+		s, err := b.tableFunction(marker, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		n.Kids = append(n.Kids, s.node)
+		n.Cols = append(n.Cols, s.node.Columns()...)
+	}
+	// More names than columns is the caller's error (WITH ORDINALITY
+	// names one more).
+	n.Cols = slices.Clone(n.Cols)
+	for i := range min(len(colNames), len(n.Cols)) {
+		n.Cols[i].Name = colNames[i].O
+	}
+	if alias == "" {
+		alias = "rows_from"
+	}
+	return derivedScope(n, alias), nil
 }
 
 // series binds generate_series(start, stop [, step]) over constant
@@ -350,7 +416,7 @@ func (b *binder) unnest(args []exec.Expr, alias, col string) (*scope, error) {
 
 // scalarInFrom is a function that returns one value, in FROM: one row
 // whose column is named after the alias (or the function).
-func (b *binder) scalarInFrom(name string, args []exec.Expr, alias, col string) (*scope, error) {
+func (b *binder) scalarInFrom(name string, es []ast.ExprNode, args []exec.Expr, alias, col string) (*scope, error) {
 	var x exec.Expr
 	var err error
 	if fn, ok := plannerFuncs[name]; ok {
@@ -359,7 +425,13 @@ func (b *binder) scalarInFrom(name string, args []exec.Expr, alias, col string) 
 	} else if exec.HasFunction(name) {
 		x, err = b.call(name, args)
 	} else {
-		return nil, notSupported(fmt.Sprintf("the table function %s in FROM", name))
+		// Functions the binder itself knows (now(), current_setting, ...):
+		// the call bound as in a select list.
+		call := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(name), Args: es}
+		if _, agg := aggFuncs[name]; agg {
+			return nil, errorf(CodeGrouping, "aggregate functions are not allowed in functions in FROM")
+		}
+		x, err = b.bindNode(&scope{}, call, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -372,20 +444,26 @@ func (b *binder) scalarInFrom(name string, args []exec.Expr, alias, col string) 
 	return derivedScope(&Values{Cols: []Column{c}, Rows: [][]exec.Expr{{x}}}, alias), nil
 }
 
-// seriesInSelectList reads a set-returning function that is a whole item
-// of a select list, generate_series(...) or unnest(...), as PostgreSQL
-// runs it: one output row per value for every row of FROM. The item
-// becomes a column of the function joined LATERAL to FROM (or alone, with
-// no FROM): SELECT x, generate_series(1, x) FROM t is SELECT x, s FROM t,
-// LATERAL generate_series(1, x) s. Only one such item, in a query without
-// grouping, aggregates or window functions (which PostgreSQL evaluates
-// before the function), is rewritten; other uses are left as they are.
+// seriesInSelectList reads the set-returning functions of a select list,
+// generate_series(...), unnest(...), ..., as PostgreSQL runs them: one
+// output row per value for every row of FROM. The function becomes a
+// column of a FROM item joined LATERAL to FROM (or alone, with no FROM):
+// SELECT x, generate_series(1, x) FROM t is SELECT x, s FROM t, LATERAL
+// generate_series(1, x) s. Several run side by side, as ROWS FROM (f(...),
+// g(...)): as many rows as the longest, NULLs for the ones that have
+// ended. Only a query without grouping, aggregates or window functions
+// (which PostgreSQL evaluates before the functions) is rewritten, and not
+// when a function's argument is itself one; other uses are left as they
+// are.
 func seriesInSelectList(sel *ast.SelectStmt) {
 	if sel.Fields == nil || sel.GroupBy != nil || sel.Having != nil || sel.WindowSpecs != nil {
 		return
 	}
-	at := -1
-	var call *ast.FuncCallExpr
+	type use struct {
+		field int
+		call  *ast.FuncCallExpr
+	}
+	var uses []use
 	for i, f := range sel.Fields.Fields {
 		if f.Expr == nil {
 			continue
@@ -393,43 +471,58 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 		if containsAggregate(f.Expr) || containsWindow(f.Expr) {
 			return
 		}
-		calls := srfCalls(f.Expr)
-		if len(calls) == 0 {
-			continue
+		for _, c := range srfCalls(f.Expr) {
+			for _, a := range c.Args {
+				if len(srfCalls(a)) > 0 {
+					return // generate_series(1, generate_series(1, 3)): not rewritten
+				}
+			}
+			uses = append(uses, use{i, c})
 		}
-		if at >= 0 || len(calls) > 1 {
-			return // several run in lockstep in PostgreSQL: not rewritten
-		}
-		at, call = i, calls[0]
 	}
-	if at < 0 {
+	if len(uses) == 0 {
 		return
 	}
-	field := sel.Fields.Fields[at]
-	name := field.AsName.O
-	if name == "" {
-		name, _ = figureName(field.Expr) // regexp_matches(...)::text is named regexp_matches
-	}
 	const alias = srfAlias
-	marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr("__pg_table_function"),
-		Args: append([]ast.ExprNode{ast.NewValueExpr(call.FnName.L, "", "")}, call.Args...)}
+	var marker *ast.FuncCallExpr
+	var colNames []ast.CIStr
+	col := func(int) string { return alias }
+	if len(uses) == 1 {
+		call := uses[0].call
+		marker = &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction),
+			Args: append([]ast.ExprNode{ast.NewValueExpr(call.FnName.L, "", "")}, call.Args...)}
+	} else {
+		args := []ast.ExprNode{ast.NewValueExpr(sql.RowsFromFunction, "", "")}
+		for k, u := range uses {
+			args = append(args, u.call)
+			colNames = append(colNames, ast.NewCIStr(fmt.Sprintf("%s%d", alias, k)))
+		}
+		marker = &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction), Args: args}
+		col = func(k int) string { return colNames[k].O }
+	}
 	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
-	fn := &ast.TableSource{Source: src, AsName: ast.NewCIStr(alias), Lateral: true}
+	fn := &ast.TableSource{Source: src, AsName: ast.NewCIStr(alias), Lateral: true, ColumnNames: colNames}
+	for k, u := range uses {
+		field := sel.Fields.Fields[u.field]
+		if field.AsName.O == "" {
+			name, _ := figureName(field.Expr) // regexp_matches(...)::text is named regexp_matches
+			field.AsName = ast.NewCIStr(name)
+		}
+		ref := &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr(col(k))}}
+		if field.Expr == ast.ExprNode(u.call) {
+			field.Expr = ref
+			continue
+		}
+		// The function inside an expression (regexp_matches(...)::text):
+		// the expression over each of its rows.
+		x, _ := field.Expr.Accept(&srfReplacer{call: u.call, with: ref})
+		field.Expr = x.(ast.ExprNode)
+	}
 	if sel.From == nil {
 		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: fn}}
 	} else {
 		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: sel.From.TableRefs, Right: fn, Tp: ast.CrossJoin}}
 	}
-	ref := &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr(alias)}}
-	if field.Expr == ast.ExprNode(call) {
-		field.Expr = ref
-	} else {
-		// The function inside an expression (regexp_matches(...)::text):
-		// the expression over each of its rows.
-		x, _ := field.Expr.Accept(&srfReplacer{call: call, with: ref})
-		field.Expr = x.(ast.ExprNode)
-	}
-	field.AsName = ast.NewCIStr(name)
 }
 
 // srfCalls are the set-returning calls seriesInSelectList rewrites in e
@@ -580,12 +673,13 @@ func keywordsScope(alias string) *scope {
 }
 
 // srfOverGroups rewrites a grouped SELECT (aggregates, GROUP BY, HAVING
-// or windows) with one set-returning function in its select list, such as
+// or windows) with set-returning functions as items of its select list
+// (each a whole item; several run side by side), such as
 // SELECT generate_series(min(time), max(time), '1 hour') FROM t or SELECT
 // host, unnest(array_agg(v)) FROM t GROUP BY host, as PostgreSQL runs it:
 // the groups first, then the function over each group's row. The query
 // becomes SELECT ..., f(g.args) ... FROM (the grouped query, the
-// function's arguments as columns) g, whose set-returning function
+// functions' arguments as columns) g, whose set-returning functions
 // seriesInSelectList then moves to FROM. ORDER BY (output names or
 // ordinals), DISTINCT and LIMIT apply to the rows the function returns.
 // ok is false when sel is not such a query or when its ORDER BY names
@@ -595,23 +689,22 @@ func srfOverGroups(sel *ast.SelectStmt, distinctOn bool) (*ast.SelectStmt, bool)
 		return nil, false
 	}
 	grouped := sel.GroupBy != nil || sel.Having != nil || sel.WindowSpecs != nil
-	at := -1
-	var call *ast.FuncCallExpr
+	calls := map[int]*ast.FuncCallExpr{} // by field
 	for i, f := range sel.Fields.Fields {
 		if f.WildCard != nil || f.Expr == nil {
 			return nil, false
 		}
 		grouped = grouped || containsAggregate(f.Expr) || containsWindow(f.Expr)
-		calls := srfCalls(f.Expr)
-		if len(calls) == 0 {
+		in := srfCalls(f.Expr)
+		if len(in) == 0 {
 			continue
 		}
-		if at >= 0 || len(calls) > 1 || ast.ExprNode(calls[0]) != unparen(f.Expr) {
-			return nil, false // several, or inside an expression
+		if len(in) > 1 || ast.ExprNode(in[0]) != unparen(f.Expr) {
+			return nil, false // inside an expression
 		}
-		at, call = i, calls[0]
+		calls[i] = in[0]
 	}
-	if at < 0 || !grouped {
+	if len(calls) == 0 || !grouped {
 		return nil, false
 	}
 	names := make([]string, len(sel.Fields.Fields))
@@ -645,7 +738,8 @@ func srfOverGroups(sel *ast.SelectStmt, distinctOn bool) (*ast.SelectStmt, bool)
 		Having: sel.Having, WindowSpecs: sel.WindowSpecs, Fields: &ast.FieldList{}}
 	outer := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Distinct: sel.Distinct, OrderBy: sel.OrderBy, Limit: sel.Limit, Fields: &ast.FieldList{}}
 	for i, f := range sel.Fields.Fields {
-		if i != at {
+		call, ok := calls[i]
+		if !ok {
 			c := fmt.Sprintf("__c%d", i)
 			inner.Fields.Fields = append(inner.Fields.Fields, &ast.SelectField{Expr: f.Expr, AsName: ast.NewCIStr(c)})
 			outer.Fields.Fields = append(outer.Fields.Fields, &ast.SelectField{Expr: col(c), AsName: ast.NewCIStr(names[i])})
@@ -657,7 +751,7 @@ func srfOverGroups(sel *ast.SelectStmt, distinctOn bool) (*ast.SelectStmt, bool)
 				fn.Args = append(fn.Args, a) // a constant keeps its type from the call ('1 hour')
 				continue
 			}
-			c := fmt.Sprintf("__a%d", j)
+			c := fmt.Sprintf("__a%d_%d", i, j)
 			inner.Fields.Fields = append(inner.Fields.Fields, &ast.SelectField{Expr: a, AsName: ast.NewCIStr(c)})
 			fn.Args = append(fn.Args, col(c))
 		}

@@ -94,6 +94,13 @@ func mapChildren(n Node, f func(Node) Node) Node {
 	case *Recent:
 		// Scan names a node inside Child: rebuilding Child would lose it.
 		return n
+	case *RowsFrom:
+		c := *n
+		c.Kids = make([]Node, len(n.Kids))
+		for i, k := range n.Kids {
+			c.Kids[i] = f(k)
+		}
+		return &c
 	case *Union:
 		c := *n
 		c.Kids = make([]Node, len(n.Kids))

@@ -61,6 +61,19 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 			return exec.NewAsofJoin(c, n.Kind == exec.JoinLeft, left, right, n.LeftKeys, n.RightKeys, n.Asof.Left, n.Asof.Right, n.Asof.Op), nil
 		}
 		return exec.NewHashJoin(c, n.Kind, left, right, n.LeftKeys, n.RightKeys, n.Residual), nil
+	case *RowsFrom:
+		kids := make([]exec.Operator, 0, len(n.Kids))
+		for _, k := range n.Kids {
+			op, err := build(k)
+			if err != nil {
+				for _, done := range kids {
+					done.Close()
+				}
+				return nil, err
+			}
+			kids = append(kids, op)
+		}
+		return exec.NewRowsFrom(c, schemaOf(n.Cols), kids...), nil
 	case *Union:
 		kids := make([]exec.Operator, 0, len(n.Kids))
 		for _, k := range n.Kids {

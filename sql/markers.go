@@ -22,6 +22,12 @@ const (
 	MarkerPercentiles   = "__pg_percentiles"    // (percentile aggregate, ...): percentile_cont(ARRAY[...]): their array, NULL if all are
 	MarkerAtTimeZone    = "__pg_at_time_zone"   // (expr, zone)
 	MarkerTableFunction = "__pg_table_function" // ('name', arg, ...)
+	// RowsFromFunction is the name MarkerTableFunction gives ROWS FROM (f(..),
+	// g(..)): its other arguments are the calls, whose rows are zipped.
+	RowsFromFunction = "rows from"
+	// RowsFromAlias is the alias of a ROWS FROM without one (TiDB needs
+	// one): its columns are named by its functions.
+	RowsFromAlias = "__rows_from"
 	// MarkerTableFunctionOrdinality is MarkerTableFunction WITH ORDINALITY.
 	MarkerTableFunctionOrdinality = "__pg_table_function_ordinality"
 	MarkerConcat                  = "__pg_concat"         // (left, right): left || right

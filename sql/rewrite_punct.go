@@ -728,6 +728,37 @@ func (r *rewriter) tableFunction(t token) bool {
 	return true
 }
 
+// rowsFrom rewrites ROWS FROM (f(args), g(args), ...) in FROM, the
+// functions run side by side, as the table function MarkerRowsFrom whose
+// arguments are the calls: LATERAL (SELECT __pg_table_function('rows
+// from', f(args), g(args))) AS __rows_from. The planner zips their rows.
+func (r *rewriter) rowsFrom(t token) bool {
+	f := r.queryFrame()
+	if f == nil || !f.inFrom || len(r.out) == 0 {
+		return false
+	}
+	prev := r.out[len(r.out)-1]
+	if !(prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN" || prev.text == "LATERAL"))) {
+		return false
+	}
+	open := r.tok(2)
+	r.i += 3
+	if prev.text != "LATERAL" {
+		r.emit(t, okKeyword, "LATERAL")
+	}
+	r.emit(t, okOpen, "(")
+	r.emit(t, okKeyword, "SELECT")
+	funcIdx := len(r.out)
+	r.emit(t, okFunc, MarkerTableFunction)
+	r.emit(open, okOpen, "(")
+	r.emit(t, okLit, quoteString(RowsFromFunction))
+	if !r.tok(0).punct(")") {
+		r.emit(t, okComma, ",")
+	}
+	r.frames = append(r.frames, &frame{kind: fTableFunc, open: open, name: RowsFromAlias, funcIdx: funcIdx, suffix: []outTok{r.mk(t, okClose, ")")}})
+	return true
+}
+
 // tableFuncAlias emits the alias of a table function, defaulting to the
 // function name.
 func (r *rewriter) tableFuncAlias(t token, f *frame) {

@@ -40,6 +40,9 @@ func (r *rewriter) word(t token) {
 		r.emit(t, okIdent, quoteIdent(w))
 		return
 	}
+	if w == "rows" && next.word("from") && r.tok(2).punct("(") && r.rowsFrom(t) {
+		return
+	}
 	if r.special(t, w, next) {
 		return
 	}

@@ -224,6 +224,10 @@ SELECT B'0101'
 VALUES (1, 2), (3, 4)
 # table function with ordinality
 SELECT * FROM unnest(ARRAY[1]) WITH ORDINALITY
+# rows from
+SELECT * FROM t, ROWS FROM (generate_series(1, t.n), unnest(ARRAY['a'])) WITH ORDINALITY AS r(x, y, i)
+# rows from without alias
+SELECT * FROM ROWS FROM (json_each('{}'), generate_series(1, 2)) JOIN u ON true
 # on conflict
 INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING
 # returning
