@@ -1,7 +1,9 @@
 package exec
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -58,4 +60,36 @@ func TestWidthBucketHugeRange(t *testing.T) {
 	a.grow(1)
 	require.NoError(t, a.add(0, 10))
 	require.Equal(t, int32(1), a.counts[6])
+}
+
+// TestWidthBucketDecimal: numerics' buckets are those of their decimals
+// where float8's arithmetic lands just below an edge (0.3 - 0.1 is
+// 0.19999999999999998), and agree with a row-by-row exact computation
+// over a grid of decimals.
+func TestWidthBucketDecimal(t *testing.T) {
+	for _, c := range []struct {
+		x, low, high float64
+		count        int64
+		want         int64
+	}{
+		{0.3, 0.1, 0.5, 2, 2},
+		{0.3, 0.5, 0.1, 2, 2},
+		{0.7, 0.1, 1.3, 3, 2},
+		{1.1, 0.1, 1.3, 6, 6},
+		{0.000003, 0.000001, 0.000005, 2, 2},
+		{0.05, 0.1, 0.5, 4, 0},
+		{0.5, 0.1, 0.5, 4, 5},
+	} {
+		got, err := widthBucketDecimal(c.x, c.low, c.high, c.count)
+		require.NoError(t, err)
+		require.Equal(t, c.want, got, "width_bucket(%v, %v, %v, %d)", c.x, c.low, c.high, c.count)
+	}
+	// Every x = i/100 in [0, 1) against low 0.1, high 0.9, 8 buckets: the
+	// bucket of the exact decimal is floor((i - 10) / 10) + 1.
+	for i := 10; i < 90; i++ {
+		x, _ := strconv.ParseFloat(fmt.Sprintf("0.%02d", i), 64)
+		got, err := widthBucketDecimal(x, 0.1, 0.9, 8)
+		require.NoError(t, err)
+		require.Equal(t, int64((i-10)/10+1), got, "x = %v", x)
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +20,13 @@ import (
 func init() {
 	registerRowFn("width_bucket", TypeInt, [][]string{{"numeric", "numeric", "numeric", "int"}}, func(_ *Ctx, v []any) (any, error) {
 		return widthBucket(toFloat(v[0]), toFloat(v[1]), toFloat(v[2]), v[3].(int64))
+	})
+	// width_bucket of numerics (no float8 argument): the bucket of the
+	// exact decimals, as PostgreSQL's numeric arithmetic finds it
+	// (width_bucket(0.3, 0.1, 0.5, 2) is 2, where float8's 0.3 - 0.1 is
+	// below 0.2).
+	registerRowFn("__width_bucket_numeric", TypeInt, [][]string{{"numeric", "numeric", "numeric", "int"}}, func(_ *Ctx, v []any) (any, error) {
+		return widthBucketDecimal(toFloat(v[0]), toFloat(v[1]), toFloat(v[2]), v[3].(int64))
 	})
 	registerRowFn("age", TypeInterval, [][]string{{"timestamptz", "timestamptz"}, {"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
 		loc := c.Location
@@ -257,7 +266,9 @@ func widthBucket(x, low, high float64, count int64) (int64, error) {
 		if math.IsInf(high-low, 0) {
 			return halvedBucket(x, low, high, count), nil
 		}
-		return int64((x-low)*float64(count)/(high-low)) + 1, nil // PostgreSQL 15's order
+		// PostgreSQL 15's order, the 1 added before truncating: a
+		// quotient just below 1 (0.9999999999999999) rounds up to 2 then.
+		return int64((x-low)*float64(count)/(high-low) + 1), nil
 	}
 	switch {
 	case x > low:
@@ -268,7 +279,34 @@ func widthBucket(x, low, high float64, count int64) (int64, error) {
 	if math.IsInf(low-high, 0) {
 		return halvedBucket(-x, -low, -high, count), nil
 	}
-	return int64((low-x)*float64(count)/(low-high)) + 1, nil
+	return int64((low-x)*float64(count)/(low-high) + 1), nil
+}
+
+// widthBucketDecimal is widthBucket over the decimals numerics x, low
+// and high stand for (each float8's shortest decimal): float8's bucket
+// where its quotient is clear of a bucket's edge by more than its
+// rounding error, else the quotient of the exact decimals.
+func widthBucketDecimal(x, low, high float64, count int64) (int64, error) {
+	b, err := widthBucket(x, low, high, count)
+	if err != nil || b == 0 || b == count+1 || math.IsInf(high-low, 0) {
+		return b, err // outside the range (the comparisons are exact), or an error
+	}
+	q := (x - low) * float64(count) / (high - low)
+	bound := math.Max(math.Max(math.Abs(x), math.Abs(low)), math.Abs(high))
+	slack := 8e-16*float64(count)*bound/math.Abs(high-low) + 8e-16*math.Abs(q)
+	if q-math.Floor(q) > slack && math.Ceil(q)-q > slack {
+		return b, nil
+	}
+	rat := func(f float64) *big.Rat {
+		r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+		return r
+	}
+	rx, rl, rh := rat(x), rat(low), rat(high)
+	num := new(big.Rat).Sub(rx, rl)
+	den := new(big.Rat).Sub(rh, rl)
+	num.Mul(num, new(big.Rat).SetInt64(count))
+	num.Quo(num, den) // positive: x is within the range, either way round
+	return new(big.Int).Quo(num.Num(), num.Denom()).Int64() + 1, nil
 }
 
 // halvedBucket is the bucket of x within [low, high) when high - low

@@ -1220,7 +1220,24 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return nil, e
 	}
-	x, err := b.call(name, args)
+	call := name
+	if name == "width_bucket" && len(args) == 4 {
+		// PostgreSQL's width_bucket(numeric, ...) where no argument is a
+		// float8 or real and one is a numeric; float8's otherwise.
+		numeric, float := false, false
+		for i := range 3 {
+			switch (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[i], args[i]) {
+			case oidNumericPG:
+				numeric = true
+			case 700, 701:
+				float = true
+			}
+		}
+		if numeric && !float {
+			call = "__width_bucket_numeric"
+		}
+	}
+	x, err := b.call(call, args)
 	if err == nil && name == "width_bucket" && x.Type().ID() == arrow.INT64 {
 		return b.call("__int4", []exec.Expr{x}) // an int4: width_bucket(10, 0, 10, 2147483647) is out of its range
 	}
