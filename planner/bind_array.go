@@ -513,13 +513,30 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 			}
 			out.elems = append(out.elems, c)
 		}
-		return out, nil
+		return b.realElements(out)
 	}
 	a, err := b.arrayFromText(x, dt)
-	if a != nil {
-		a.pg = narrowPG(pgCastTypes[elem], dt)
+	if err != nil {
+		return nil, err
 	}
-	return a, err
+	a.pg = narrowPG(pgCastTypes[elem], dt)
+	return b.realElements(a)
+}
+
+// realElements rounds the elements of a real[] (held as float8) to single
+// precision: '{0.1}'::real[] holds 0.1::real.
+func (b *binder) realElements(a *arrayLit) (*arrayLit, error) {
+	if a.pg != 700 || a.dt.ID() != arrow.FLOAT64 {
+		return a, nil
+	}
+	for i, e := range a.elems {
+		x, err := b.asFloat4(e)
+		if err != nil {
+			return nil, err
+		}
+		a.elems[i] = x
+	}
+	return a, nil
 }
 
 // arraySlice is array[lo:hi] over an array held as text; a bound that is

@@ -890,6 +890,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if args[1], err = b.heldPeer(s, e.Args[0], args[0], args[1]); err != nil {
 				return nil, err
 			}
+			if _, u := args[0].(*unknownLit); u && (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[1], args[1]) == 700 {
+				// nullif('0.1', x) of a real x: a real, compared and returned.
+				if args[0], err = b.asFloat4(args[0]); err != nil {
+					return nil, err
+				}
+			}
 			if b.jsonOf(s, e.Args[0], args[0]) == pgJSONB && b.jsonOf(s, e.Args[1], args[1]) == pgJSONB {
 				x, err := b.call("__jsonb_nullif", []exec.Expr{args[0], settle(args[1])}) // equal by value
 				return jsonTyped(x, pgJSONB), err

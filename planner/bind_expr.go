@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -288,6 +289,20 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+		}
+		if qr, ok := r.(*quantified); ok && l.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e.L, l) == 700 {
+			// x = ANY('{0.1,0.2}') of a real x: the quoted elements are
+			// reals, as x = '0.1' reads its constant.
+			c := *qr
+			c.elems = slices.Clone(qr.elems)
+			for i, el := range c.elems {
+				if _, u := el.(*unknownLit); u {
+					if c.elems[i], err = b.asFloat4(el); err != nil {
+						return nil, err
+					}
+				}
+			}
+			r = &c
 		}
 		arith := e.Op == opcode.Plus || e.Op == opcode.Minus || e.Op == opcode.Mul || e.Op == opcode.Mod
 		if e.Op == opcode.LeftShift || e.Op == opcode.RightShift {

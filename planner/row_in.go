@@ -52,6 +52,11 @@ func (b *binder) rowIn(s *scope, row *ast.RowExpr, e *ast.PatternInExpr, h hook)
 				if err != nil {
 					return nil, err
 				}
+				// A quoted constant is read as its left value's type
+				// ((x, 1) IN (('0.1', 1)) of a real x: a real).
+				if x, err = b.heldPeer(s, row.Values[j], xs[j], x); err != nil {
+					return nil, err
+				}
 				if x, err = b.fold(settle(x)); err != nil {
 					return nil, err
 				}
