@@ -58,10 +58,22 @@ type Ctx struct {
 	// differ from PostgreSQL's, for its clients: date_bin takes strides
 	// of months.
 	DataFusion bool
-	used       atomic.Int64
+	// Context is the statement's: it stops work begun outside an
+	// operator's Next, which has its own (subqueries an expression runs per
+	// row, and those the planner runs). nil: never stopped.
+	Context context.Context
+	used    atomic.Int64
 	// shared holds the results several operators read (Shared), by id.
 	sharedMu sync.Mutex
 	shared   map[int]*SharedResult
+}
+
+// Stmt is the statement's context (Context, or one never stopped).
+func (c *Ctx) Stmt() context.Context {
+	if c.Context != nil {
+		return c.Context
+	}
+	return context.Background()
 }
 
 // DefaultMemLimit is the per-query memory limit when none is set.

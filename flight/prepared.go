@@ -146,7 +146,7 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain && stmt.Kind != sql.Insert {
 		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN and INSERT statements can be prepared")
 	}
-	cols, ptypes, err := s.Planner.Describe(s.session(db), stmt)
+	cols, ptypes, err := s.Planner.Describe(ctx, s.session(db), stmt)
 	if err != nil {
 		return res, toStatus(ctx, err)
 	}

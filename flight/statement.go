@@ -64,7 +64,7 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	if err := s.checkDatabase(db); err != nil {
 		return nil, err
 	}
-	cols, _, err := s.Planner.Describe(s.session(db), stmt)
+	cols, _, err := s.Planner.Describe(ctx, s.session(db), stmt)
 	if err != nil {
 		return nil, toStatus(ctx, err)
 	}

@@ -587,6 +587,26 @@ func TestStatementTimeout(t *testing.T) {
 	require.Equal(t, time.Duration(0), parseTimeout("0"))
 }
 
+// TestStatementTimeoutWhilePlanning: the subqueries planning runs (an
+// uncorrelated EXISTS here, 10^11 rows) stop at statement_timeout, in a
+// simple query and in a Parse (which plans, as PostgreSQL analyses it),
+// and the connection goes on.
+func TestStatementTimeoutWhilePlanning(t *testing.T) {
+	s := startServer(t)
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "SET statement_timeout = '200ms'"})
+	require.Equal(t, []string{"CommandComplete SET", "ReadyForQuery I"}, r.until())
+	const q = "SELECT 1 WHERE EXISTS (SELECT g FROM generate_series(1, 100000000000) g WHERE g < 0)"
+	start := time.Now()
+	r.send(&pgproto3.Query{String: q})
+	require.Equal(t, []string{"Error 57014", "ReadyForQuery I"}, r.until())
+	r.send(&pgproto3.Parse{Query: q}, &pgproto3.Sync{})
+	require.Equal(t, []string{"Error 57014", "ReadyForQuery I"}, r.until())
+	require.Less(t, time.Since(start), 20*time.Second, "liveness bound")
+	r.send(&pgproto3.Query{String: "SELECT 1 WHERE EXISTS (SELECT 1)"})
+	require.Equal(t, []string{"RowDescription", "DataRow", "CommandComplete SELECT 1", "ReadyForQuery I"}, r.until())
+}
+
 // TestSuspendedParallelScan: a result read in batches of rows by several
 // Executes (pgjdbc's fetch size, psycopg2's named cursors, node-postgres'
 // pg-cursor) over a parallel scan that has not finished runs to its end:

@@ -152,7 +152,9 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 		// follows (pgx, JDBC and TSBS's runner send Parse/Describe, then
 		// Bind/Execute) runs this plan instead of planning again; a
 		// reusable plan serves every later Bind too.
-		q, err := c.srv.Planner.PlanQuery(c.sess.plannerSession(), stmt, nil)
+		ctx, done := c.running() // a CancelRequest stops the subqueries planning runs
+		q, err := c.srv.Planner.PlanQuery(ctx, c.sess.plannerSession(), stmt, nil)
+		done()
 		if err == nil {
 			ps.cols, ps.described = q.Cols, true
 			ps.plan, ps.planRuns, ps.planned = q, c.runs, time.Now()
@@ -162,6 +164,9 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 		// Planning computes constants (1/0); describing does not, so a
 		// statement that fails only there is described now and fails
 		// when it runs, as in PostgreSQL.
+		if err = statementError(ctx, err); planner.AsError(err).Code == "57014" {
+			return err // cancelled, or past statement_timeout
+		}
 		cols, derr := c.describeStatement(ps)
 		if derr != nil {
 			return err
@@ -202,9 +207,11 @@ func readsClock(query string) bool {
 func (c *conn) describeStatement(ps *prepared) ([]planner.Column, error) {
 	switch ps.stmt.Kind {
 	case sql.Select, sql.Explain, sql.Insert:
-		cols, ptypes, err := c.srv.Planner.DescribeParams(c.sess.plannerSession(), ps.stmt)
+		ctx, done := c.running()
+		cols, ptypes, err := c.srv.Planner.DescribeParams(ctx, c.sess.plannerSession(), ps.stmt)
+		done()
 		if err != nil {
-			return nil, err
+			return nil, statementError(ctx, err)
 		}
 		for i, t := range ptypes {
 			if i >= len(ps.oids) || ps.oids[i] != 0 && ps.oids[i] != oidUnknown {

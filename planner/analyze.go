@@ -104,7 +104,7 @@ func buildAnalyzed(c *exec.Ctx, engine *storage.Engine, n Node, stats map[Node]*
 func (p *Planner) explainAnalyze(ctx context.Context, sess *Session, q *Query) ([]string, error) {
 	stats := map[Node]*opStats{}
 	start := time.Now()
-	op, err := buildAnalyzed(p.execCtx(sess), p.Engine, q.Plan, stats)
+	op, err := buildAnalyzed(p.execCtx(ctx, sess), p.Engine, q.Plan, stats)
 	if err != nil {
 		return nil, err
 	}

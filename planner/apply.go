@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -185,14 +184,14 @@ func (a *applyExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 
 // run executes the subquery for one outer row (want: applyIn's value).
 func (a *applyExpr) run(c *exec.Ctx, vals []any, want any) (any, error) {
-	sub := &exec.Ctx{Mem: c.Mem, Location: c.Location, Now: c.Now, MemLimit: c.MemLimit}
+	sub := &exec.Ctx{Mem: c.Mem, Location: c.Location, Now: c.Now, MemLimit: c.MemLimit, Context: c.Context}
 	a.frame.runs.Store(sub, vals)
 	defer a.frame.runs.Delete(sub)
 	op, err := Build(sub, a.engine, a.plan)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := exec.Collect(context.Background(), op)
+	recs, err := exec.Collect(c.Stmt(), op)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -66,11 +67,11 @@ type binder struct {
 	grouped bool
 }
 
-func newBinder(p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
+func newBinder(ctx context.Context, p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
 	if stmt != nil && stmt.AST != nil {
 		stmt.AST.Accept(columnSchemas{})
 	}
-	b := &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: p.execCtx(sess)}
+	b := &binder{p: p, sess: sess, stmt: stmt, params: params, ctx: p.execCtx(ctx, sess)}
 	if stmt != nil {
 		b.top, _ = stmt.AST.(*ast.SelectStmt)
 	}

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"context"
 	"errors"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,6 +17,12 @@ import (
 // subquery naming a column of the outer query is correlated: not supported
 // yet.
 func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Column, error) {
+	return b.runSubqueryRows(outer, q, 0)
+}
+
+// runSubqueryRows is runSubquery reading no more than limit rows (0: all):
+// EXISTS needs one, a scalar subquery two (the second is an error).
+func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, limit int64) ([][]any, []Column, error) {
 	stmt, ok := q.(ast.StmtNode)
 	if !ok {
 		return nil, nil, notSupported("this subquery")
@@ -36,6 +41,9 @@ func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Colu
 	if err := noDropWhilePlanning(stmt, node); err != nil {
 		return nil, nil, err
 	}
+	if limit > 0 {
+		node = &Limit{Child: node, Count: limit}
+	}
 	node = Optimize(node)
 	b.volatile = true
 	rows, err := runPlan(b.ctx, b.p.Engine, node)
@@ -52,7 +60,7 @@ func runPlan(c *exec.Ctx, engine *storage.Engine, node Node) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := exec.Collect(context.Background(), op)
+	recs, err := exec.Collect(c.Stmt(), op)
 	if err != nil {
 		return nil, AsError(err)
 	}
@@ -99,7 +107,7 @@ func literalType(c Column) arrow.DataType {
 // uncorrelated, decorrelated into a grouped left join when it is an
 // aggregate correlated by equality.
 func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
-	rows, cols, err := b.runSubquery(outer, e.Query)
+	rows, cols, err := b.runSubqueryRows(outer, e.Query, 2)
 	if isCorrelated(err) {
 		if b.grouped {
 			return b.applySubquery(outer, e.Query, applyScalar)
@@ -206,7 +214,7 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 	if !ok {
 		return nil, notSupported("EXISTS over this expression")
 	}
-	rows, _, err := b.runSubquery(outer, sub.Query)
+	rows, _, err := b.runSubqueryRows(outer, sub.Query, 1)
 	if isCorrelated(err) {
 		x, err := b.applySubquery(outer, sub.Query, applyExists)
 		if err != nil || !e.Not {

@@ -96,7 +96,7 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 	var tags []bool // INSERT ... SELECT: which text columns a new table makes tags (nil: all)
 	var b *binder
 	for _, params := range paramSets {
-		b = newBinder(p, sess, stmt, params)
+		b = newBinder(ctx, p, sess, stmt, params)
 		r, k, t, err := b.insertValues(ins, names)
 		if err != nil {
 			return 0, err

@@ -220,7 +220,7 @@ func (o *lateralOp) Next(ctx context.Context) (arrow.Record, error) {
 			for k, a := range args {
 				vals[k] = valueAtRow(a, i)
 			}
-			rows, err := o.run(vals)
+			rows, err := o.run(ctx, vals)
 			if err != nil {
 				releaseArrays(args)
 				return nil, err
@@ -254,9 +254,9 @@ func (o *lateralOp) Next(ctx context.Context) (arrow.Record, error) {
 	}
 }
 
-// run executes the subquery for one left row.
-func (o *lateralOp) run(vals []any) ([][]any, error) {
-	sub := &exec.Ctx{Mem: o.c.Mem, Location: o.c.Location, Now: o.c.Now, MemLimit: o.c.MemLimit}
+// run executes the subquery for one left row, stopped with ctx.
+func (o *lateralOp) run(ctx context.Context, vals []any) ([][]any, error) {
+	sub := &exec.Ctx{Mem: o.c.Mem, Location: o.c.Location, Now: o.c.Now, MemLimit: o.c.MemLimit, Context: ctx}
 	o.n.Frame.runs.Store(sub, vals)
 	defer o.n.Frame.runs.Delete(sub)
 	return runPlan(sub, o.engine, o.n.Sub)

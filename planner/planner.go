@@ -70,8 +70,8 @@ type Query struct {
 // PlanQuery binds and optimizes a SELECT statement. params are the values
 // of $1, $2, ... (nil for NULL; Go bool, int64, float64, string,
 // exec.Timestamp or an interval).
-func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*Query, error) {
-	b := newBinder(p, sess, stmt, params)
+func (p *Planner) PlanQuery(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (*Query, error) {
+	b := newBinder(ctx, p, sess, stmt, params)
 	node, err := b.bindQuery(stmt.AST)
 	if err != nil {
 		return nil, finishError(stmt, err)
@@ -80,15 +80,20 @@ func (p *Planner) PlanQuery(sess *Session, stmt *sql.Statement, params []any) (*
 	return &Query{Plan: node, Cols: node.Columns(), Reusable: !b.volatile}, nil
 }
 
-// Open builds the operators of one execution of q.
+// Open builds the operators of one execution of q. (The context each
+// Next is given stops them; a subquery an expression runs per row is not
+// stopped within its run.)
 func (p *Planner) Open(sess *Session, q *Query) (exec.Operator, *exec.Ctx, error) {
-	c := p.execCtx(sess)
+	c := p.execCtx(nil, sess)
 	op, err := Build(c, p.Engine, q.Plan)
 	return op, c, err
 }
 
-func (p *Planner) execCtx(sess *Session) *exec.Ctx {
+// execCtx is an execution's context; ctx, when not nil, stops the
+// subqueries it runs outside operators (those planning runs).
+func (p *Planner) execCtx(ctx context.Context, sess *Session) *exec.Ctx {
 	c := exec.NewCtx()
+	c.Context = ctx
 	if sess.Location != nil {
 		c.Location = sess.Location
 	}
@@ -138,7 +143,7 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 		if stmt.Inner != nil {
 			inner = stmt.Inner
 		}
-		q, err := p.PlanQuery(sess, inner, params)
+		q, err := p.PlanQuery(ctx, sess, inner, params)
 		if err != nil {
 			if d := inner.Offset - stmt.Offset; d > 0 && d <= len(stmt.Text) {
 				err = shiftPosition(err, utf8.RuneCountInString(stmt.Text[:d])) // from EXPLAIN's start
@@ -168,7 +173,7 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 			return nil, nil, notSupported("this statement")
 		}
 	}
-	q, err := p.PlanQuery(sess, stmt, params)
+	q, err := p.PlanQuery(ctx, sess, stmt, params)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -185,8 +190,8 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 // compared with, assigned to or cast to, as PostgreSQL infers it. A
 // parameter whose type no context fixes is nil (the client may send any
 // type; its text is read as an untyped literal).
-func (p *Planner) Describe(sess *Session, stmt *sql.Statement) ([]Column, []arrow.DataType, error) {
-	cols, params, err := p.DescribeParams(sess, stmt)
+func (p *Planner) Describe(ctx context.Context, sess *Session, stmt *sql.Statement) ([]Column, []arrow.DataType, error) {
+	cols, params, err := p.DescribeParams(ctx, sess, stmt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -207,12 +212,12 @@ type ParamType struct {
 
 // DescribeParams is Describe with the PostgreSQL types of parameters
 // cast to a type ($1::int4 is int4, not the engine's bigint).
-func (p *Planner) DescribeParams(sess *Session, stmt *sql.Statement) ([]Column, []ParamType, error) {
+func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.Statement) ([]Column, []ParamType, error) {
 	params := make([]any, stmt.NumParams)
 	out := make([]ParamType, stmt.NumParams)
 	switch stmt.Kind {
 	case sql.Select:
-		b := newBinder(p, sess, stmt, params)
+		b := newBinder(ctx, p, sess, stmt, params)
 		b.describe = true
 		b.ptypes = make([]arrow.DataType, stmt.NumParams)
 		b.ppg = make([]uint32, stmt.NumParams)

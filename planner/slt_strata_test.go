@@ -88,7 +88,7 @@ func (s *strataExec) open(ctx context.Context, q string) (*planner.Query, exec.O
 	if len(stmts) != 1 || stmts[0].Kind != sql.Select {
 		return s.p.QueryText(ctx, s.sess, q, nil)
 	}
-	query, err := s.p.PlanQuery(s.sess, stmts[0], nil)
+	query, err := s.p.PlanQuery(ctx, s.sess, stmts[0], nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,74 @@
+package planner
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// TestPlanningStops: the subqueries planning runs (uncorrelated EXISTS,
+// IN, scalar and ARRAY subqueries, recursive CTEs) stop when the
+// statement's context is cancelled, with PostgreSQL's 57014; each here
+// would run for minutes (10^11 rows). LATERAL runs stop with the context
+// of the Next that runs them. The deadlines are liveness bounds.
+func TestPlanningStops(t *testing.T) {
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	defer e.Close()
+	p := &Planner{Engine: e}
+	sess := &Session{Database: "db", Location: time.UTC, Now: time.Now()}
+	const long = "SELECT g FROM generate_series(1, 100000000000) g WHERE g < 0"
+	for _, q := range []string{
+		"SELECT 1 WHERE EXISTS (" + long + ")",
+		"SELECT 1 WHERE 5 IN (" + long + ")",
+		"SELECT (SELECT max(g) FROM (" + long + ") s)",
+		"SELECT ARRAY(" + long + ")",
+		"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100000000000) SELECT count(*) FROM r",
+	} {
+		stmts, err := sql.Parse(q)
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(50*time.Millisecond, cancel)
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.PlanQuery(ctx, sess, stmts[0], nil)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			require.Error(t, err, q)
+			require.Equal(t, "57014", AsError(err).Code, "%s: %v", q, err)
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: planning went on for a minute after its context was cancelled", q)
+		}
+		cancel()
+	}
+
+	// A LATERAL subquery run per left row: the Next's context stops it.
+	_, op, err := p.QueryText(context.Background(), sess, "SELECT x, s.c FROM (VALUES (1), (2)) v(x), LATERAL (SELECT count(*) c FROM generate_series(1, 100000000000) g WHERE g > x) s", nil)
+	require.NoError(t, err)
+	defer op.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(50*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := exec.Collect(ctx, op)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		require.Equal(t, "57014", AsError(err).Code, "%v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("a LATERAL run went on for a minute after its context was cancelled")
+	}
+}
