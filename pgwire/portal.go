@@ -113,13 +113,21 @@ func expandFormats(codes []int16, n int) ([]int16, error) {
 // columns; every other statement runs when executed.
 func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, formats []int16, plan *planner.Query) (*portal, error) {
 	p := &portal{stmt: stmt, params: params}
+	// Planning runs under the portal's context, which ctx's cancellation
+	// (CancelRequest, statement_timeout) cancels while it lasts, and the
+	// portal's runs later use: per-row subqueries stop with it.
+	ctx, stop := p.follow(ctx)
+	defer stop()
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
 		q := plan
 		var op exec.Operator
 		var err error
 		if plan != nil { // planned at Parse
-			op, _, err = c.srv.Planner.Open(c.sess.plannerSession(), plan)
+			var ec *exec.Ctx
+			if op, ec, err = c.srv.Planner.Open(c.sess.plannerSession(), plan); err == nil {
+				ec.Context = ctx
+			}
 		} else {
 			q, op, err = c.srv.Planner.Run(ctx, c.sess.plannerSession(), stmt, params)
 		}

@@ -52,23 +52,30 @@ func TestPlanningStops(t *testing.T) {
 		cancel()
 	}
 
-	// A LATERAL subquery run per left row: the Next's context stops it.
-	_, op, err := p.QueryText(context.Background(), sess, "SELECT x, s.c FROM (VALUES (1), (2)) v(x), LATERAL (SELECT count(*) c FROM generate_series(1, 100000000000) g WHERE g > x) s", nil)
-	require.NoError(t, err)
-	defer op.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	time.AfterFunc(50*time.Millisecond, cancel)
-	done := make(chan error, 1)
-	go func() {
-		_, err := exec.Collect(ctx, op)
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		require.Error(t, err)
-		require.Equal(t, "57014", AsError(err).Code, "%v", err)
-	case <-time.After(time.Minute):
-		t.Fatal("a LATERAL run went on for a minute after its context was cancelled")
+	// A LATERAL subquery run per left row stops with the Next's context,
+	// a correlated subquery an expression runs per row with the
+	// statement's (Run's).
+	for _, q := range []string{
+		"SELECT x, s.c FROM (VALUES (1), (2)) v(x), LATERAL (SELECT count(*) c FROM generate_series(1, 100000000000) g WHERE g > x) s",
+		"SELECT (SELECT count(*) FROM generate_series(1, 100000000000) g WHERE g > x) FROM (VALUES (1), (2)) v(x)",
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, op, err := p.QueryText(ctx, sess, q, nil)
+		require.NoError(t, err)
+		time.AfterFunc(50*time.Millisecond, cancel)
+		done := make(chan error, 1)
+		go func() {
+			_, err := exec.Collect(ctx, op)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			require.Error(t, err)
+			require.Equal(t, "57014", AsError(err).Code, "%s: %v", q, err)
+		case <-time.After(time.Minute):
+			t.Fatalf("%s went on for a minute after its context was cancelled", q)
+		}
+		op.Close()
+		cancel()
 	}
 }

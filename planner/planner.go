@@ -80,9 +80,9 @@ func (p *Planner) PlanQuery(ctx context.Context, sess *Session, stmt *sql.Statem
 	return &Query{Plan: node, Cols: node.Columns(), Reusable: !b.volatile}, nil
 }
 
-// Open builds the operators of one execution of q. (The context each
-// Next is given stops them; a subquery an expression runs per row is not
-// stopped within its run.)
+// Open builds the operators of one execution of q. The context each Next
+// is given stops them; set the returned Ctx's Context to stop the
+// subqueries an expression runs per row too.
 func (p *Planner) Open(sess *Session, q *Query) (exec.Operator, *exec.Ctx, error) {
 	c := p.execCtx(nil, sess)
 	op, err := Build(c, p.Engine, q.Plan)
@@ -177,10 +177,11 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 	if err != nil {
 		return nil, nil, err
 	}
-	op, _, err := p.Open(sess, q)
+	op, c, err := p.Open(sess, q)
 	if err != nil {
 		return nil, nil, err
 	}
+	c.Context = ctx // per-row subqueries stop with it
 	return q, op, nil
 }
 
