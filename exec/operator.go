@@ -96,13 +96,16 @@ func (c *Ctx) Reserve(n int64) error {
 		limit = DefaultMemLimit
 	}
 	if used := c.used.Add(n); used > limit {
-		return fmt.Errorf("%w: the query holds %d MiB for sorting, joining, windows, grouping or gap filling and its limit is %d MiB; add conditions on time or tags to read fewer rows, or raise --query-memory-limit", ErrMemoryLimit, used>>20, limit>>20)
+		return fmt.Errorf("%w: the query holds %d MiB for sorting, joining, windows, grouping, gap filling or subquery results and its limit is %d MiB; add conditions on time or tags to read fewer rows, or raise --query-memory-limit", ErrMemoryLimit, used>>20, limit>>20)
 	}
 	return nil
 }
 
 // Used reports the bytes reserved so far.
 func (c *Ctx) Used() int64 { return c.used.Load() }
+
+// RecordSize estimates the bytes rec's rows take (recordSize).
+func RecordSize(rec arrow.Record) int64 { return recordSize(rec) }
 
 // recordSize estimates the bytes a record's rows take: fixed-width columns
 // (and tag codes) by rows times width, others by their buffers. A slice of

@@ -55,27 +55,41 @@ func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, limit int64)
 
 // runPlan builds and runs a plan under c and returns its rows as Literal
 // holds values (planning-time subqueries, recursive CTE terms, LATERAL runs).
+// The rows count against the query's memory limit (c.Reserve), as what
+// its operators hold does: IN (SELECT ...) over a billion rows fails with
+// 53200 rather than take the machine's memory.
 func runPlan(c *exec.Ctx, engine *storage.Engine, node Node) ([][]any, error) {
 	op, err := Build(c, engine, node)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := exec.Collect(c.Stmt(), op)
-	if err != nil {
-		return nil, AsError(err)
-	}
+	defer op.Close()
+	ctx := c.Stmt()
 	var rows [][]any
-	for _, rec := range recs {
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]any, rec.NumCols())
-			for c := range row {
-				row[c] = valueAtRow(rec.Column(c), i)
+	for {
+		rec, err := op.Next(ctx)
+		if err != nil {
+			return nil, AsError(err)
+		}
+		if rec == nil {
+			return rows, nil
+		}
+		n, w := int(rec.NumRows()), int(rec.NumCols())
+		// Each row: its slice's header and values (an interface each, and
+		// what a string or interval holds besides).
+		if err := c.Reserve(exec.RecordSize(rec) + int64(n)*int64(24+w*24)); err != nil {
+			return nil, AsError(err)
+		}
+		cols := rec.Columns()
+		vals := make([]any, n*w) // one allocation for the batch's rows
+		for i := range n {
+			row := vals[i*w : (i+1)*w : (i+1)*w]
+			for k, col := range cols {
+				row[k] = valueAtRow(col, i)
 			}
 			rows = append(rows, row)
 		}
-		rec.Release()
 	}
-	return rows, nil
 }
 
 // valueAtRow reads row i of a as Literal holds values (nil for NULL).
@@ -84,6 +98,16 @@ func valueAtRow(a arrow.Array, i int) any {
 		return nil
 	}
 	switch a := a.(type) {
+	case *array.Int64:
+		return a.Value(i)
+	case *array.Float64:
+		return a.Value(i)
+	case *array.Boolean:
+		return a.Value(i)
+	case *array.String:
+		return a.Value(i)
+	case *array.Timestamp:
+		return exec.Timestamp(a.Value(i))
 	case *array.Dictionary:
 		s, _ := exec.FormatValue(a, i, nil)
 		return s

@@ -79,3 +79,32 @@ func TestPlanningStops(t *testing.T) {
 		cancel()
 	}
 }
+
+// TestSubqueryRowsMemoryLimit: the rows a subquery run while planning
+// returns count against the query's memory limit (53200 past it), as the
+// rows its operators hold do; a billion would take the machine's memory.
+func TestSubqueryRowsMemoryLimit(t *testing.T) {
+	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	defer e.Close()
+	p := &Planner{Engine: e}
+	sess := &Session{Database: "db", Location: time.UTC, Now: time.Now(), MemLimit: 8 << 20}
+	for _, q := range []string{
+		"SELECT 5 IN (SELECT a FROM generate_series(1, 1000000000) a)",
+		"SELECT ARRAY(SELECT a FROM generate_series(1, 1000000000) a)",
+		"SELECT x FROM (VALUES (1)) v(x) WHERE x IN (SELECT a FROM generate_series(1, 1000000000) a)",
+	} {
+		stmts, err := sql.Parse(q)
+		require.NoError(t, err)
+		_, err = p.PlanQuery(context.Background(), sess, stmts[0], nil)
+		require.Error(t, err, q)
+		require.Equal(t, "53200", AsError(err).Code, "%s: %v", q, err)
+	}
+	// Under the limit, the same form answers.
+	_, op, err := p.QueryText(context.Background(), sess, "SELECT 5 IN (SELECT a FROM generate_series(1, 1000) a)", nil)
+	require.NoError(t, err)
+	recs, err := exec.Collect(context.Background(), op)
+	require.NoError(t, err)
+	require.Equal(t, "true", recs[0].Column(0).ValueStr(0))
+	recs[0].Release()
+}
