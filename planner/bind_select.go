@@ -552,8 +552,12 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			if q.b.sess != nil && q.b.sess.Influx {
 				cols = storedByName(cols)
 			}
+			// A select list's set-returning functions moved to FROM
+			// (seriesInSelectList) are not columns of its * (they are all
+			// there is in the SELECT * that binds such a function).
+			srfOnly := !slices.ContainsFunc(cols, func(c *scopeCol) bool { return c.table != srfAlias })
 			for _, c := range cols {
-				if table != "" && c.table != table || table == "" && c.merged || c.system {
+				if table != "" && c.table != table || table == "" && (c.merged || c.table == srfAlias && !srfOnly) || c.system {
 					continue
 				}
 				found = true

@@ -170,7 +170,7 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		return keywordsScope(alias), nil
 	}
 	if name != "generate_series" {
-		return b.scalarInFrom(name, f.Args[1:], args, alias, col)
+		return b.scalarInFrom(name, f.Args[1:], alias, col)
 	}
 	if len(args) < 2 || len(args) > 3 {
 		return nil, errorf(CodeUndefinedFunc, "function generate_series takes two or three arguments")
@@ -415,33 +415,20 @@ func (b *binder) unnest(args []exec.Expr, alias, col string) (*scope, error) {
 }
 
 // scalarInFrom is a function that returns one value, in FROM: one row
-// whose column is named after the alias (or the function).
-func (b *binder) scalarInFrom(name string, es []ast.ExprNode, args []exec.Expr, alias, col string) (*scope, error) {
-	var x exec.Expr
-	var err error
-	if fn, ok := plannerFuncs[name]; ok {
-		b.volatile = true
-		x, err = fn(b, args)
-	} else if exec.HasFunction(name) {
-		x, err = b.call(name, args)
-	} else {
-		// Functions the binder itself knows (now(), current_setting, ...):
-		// the call bound as in a select list.
-		call := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(name), Args: es}
-		if _, agg := aggFuncs[name]; agg {
-			return nil, errorf(CodeGrouping, "aggregate functions are not allowed in functions in FROM")
-		}
-		x, err = b.bindNode(&scope{}, call, nil)
+// whose column is named after the alias (or the function), bound as the
+// select list of SELECT f(args) AS col binds it (its PostgreSQL type,
+// numeric scale, a date as a date).
+func (b *binder) scalarInFrom(name string, es []ast.ExprNode, alias, col string) (*scope, error) {
+	call := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(name), Args: es}
+	if _, agg := aggFuncs[name]; agg {
+		return nil, errorf(CodeGrouping, "aggregate functions are not allowed in functions in FROM")
 	}
+	sel := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: call, AsName: ast.NewCIStr(col)}}}}
+	node, err := b.bindQuery(sel)
 	if err != nil {
 		return nil, err
 	}
-	x = settle(x)
-	c := Column{Name: col, Type: x.Type()}
-	if t, ok := x.(pgTyped); ok {
-		c.PGType = narrowPG(t.pgType(), x.Type())
-	}
-	return derivedScope(&Values{Cols: []Column{c}, Rows: [][]exec.Expr{{x}}}, alias), nil
+	return derivedScope(node, alias), nil
 }
 
 // seriesInSelectList reads the set-returning functions of a select list,

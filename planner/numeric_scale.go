@@ -62,7 +62,7 @@ func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 			return 0
 		}
 	case *ast.ColumnNameExpr:
-		c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O)
+		c, err := q.lookupCol(e.Name.Table.O, e.Name.Name.O)
 		if err != nil || c == nil {
 			return -1
 		}
@@ -253,7 +253,7 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 		}
 	case *ast.ColumnNameExpr:
 		// A subquery's or CTE's quotient column.
-		if c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O); err == nil && c != nil && c.pg == 1700 && c.scale < 0 {
+		if c, err := q.lookupCol(e.Name.Table.O, e.Name.Name.O); err == nil && c != nil && c.pg == 1700 && c.scale < 0 {
 			return -c.scale - 1, true
 		}
 	}

@@ -143,7 +143,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 	e = unparen(e)
 	switch e := e.(type) {
 	case *ast.ColumnNameExpr:
-		c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O)
+		c, err := q.lookupCol(e.Name.Table.O, e.Name.Name.O)
 		if err == nil && c != nil {
 			return narrowPG(c.pg, x.Type())
 		}
@@ -562,7 +562,7 @@ func (q *selectBinder) memberPGOf(e ast.ExprNode, x exec.Expr) uint32 {
 	}
 	switch e := unparen(e).(type) {
 	case *ast.ColumnNameExpr:
-		if c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O); err == nil && c != nil && c.typ.ID() == arrow.INT64 {
+		if c, err := q.lookupCol(e.Name.Table.O, e.Name.Name.O); err == nil && c != nil && c.typ.ID() == arrow.INT64 {
 			if numberRank[c.pg] > 0 {
 				return c.pg
 			}
@@ -612,7 +612,7 @@ func (q *selectBinder) integerOf(e ast.ExprNode) bool {
 	case *ast.UnaryOperationExpr:
 		return e.Op == opcode.Minus && q.integerOf(e.V)
 	case *ast.ColumnNameExpr:
-		c, err := q.in.lookup(e.Name.Table.O, e.Name.Name.O)
+		c, err := q.lookupCol(e.Name.Table.O, e.Name.Name.O)
 		return err == nil && c != nil && c.typ.ID() == arrow.INT64
 	case *ast.AggregateFuncExpr:
 		pg, isInt := q.aggregateOfInt(e)
@@ -807,4 +807,17 @@ func enginePG(dt arrow.DataType) uint32 {
 func isQuoted(e ast.ExprNode) bool {
 	v, ok := e.(*driver.ValueExpr)
 	return ok && v.Kind() == driver.KindString
+}
+
+// lookupCol finds a column a name in the select binder's scope refers to,
+// or one of the outer query's (a correlated or LATERAL reference), for the
+// type and scale it has there.
+func (q *selectBinder) lookupCol(table, name string) (*scopeCol, error) {
+	c, err := q.in.lookup(table, name)
+	if err != nil && q.b.outer != nil {
+		if oc, oerr := q.b.outer.lookup(table, name); oerr == nil {
+			return oc, nil
+		}
+	}
+	return c, err
 }
