@@ -1216,6 +1216,21 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		e.Hint = "read it in FROM: SELECT * FROM " + name + "('table')"
 		return nil, e
 	}
+	if name == "unnest" && len(args) != 1 {
+		types := make([]string, len(args))
+		for i := range args {
+			types[i] = b.pgTypeName(s, e.Args[i], args[i])
+			if a, ok := args[i].(*arrayLit); ok {
+				pg := a.pg
+				if pg == 0 {
+					pg = pgOfEngine(a.dt)
+				}
+				types[i] = exec.PGTypeNames()[int64(pg)] + "[]" // ARRAY[1, 2]: integer[]
+			}
+		}
+		return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function unnest(%s) does not exist", strings.Join(types, ", ")),
+			Hint: "unnest of several arrays works in FROM: SELECT * FROM unnest(a, b)"}
+	}
 	if selectListSRFs[name] {
 		return nil, notSupported(name + " here (set-returning functions work in FROM, and in a select list without aggregates or window functions where no argument is itself one)")
 	}

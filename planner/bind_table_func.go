@@ -263,6 +263,9 @@ func (b *binder) rowsFrom(calls []ast.ExprNode, alias string, colNames []ast.CIS
 	}
 	n := &RowsFrom{}
 	for _, c := range calls {
+		if _, agg := unparen(c).(*ast.AggregateFuncExpr); agg {
+			return nil, errorf(CodeGrouping, "aggregate functions are not allowed in functions in FROM")
+		}
 		call, ok := unparen(c).(*ast.FuncCallExpr)
 		if !ok || strings.HasPrefix(call.FnName.L, "__pg_") {
 			return nil, &Error{Code: CodeSyntax, Msg: "ROWS FROM takes function calls", Hint: "write ROWS FROM (f(...), g(...)), each item a call of a function"}
@@ -459,6 +462,9 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 			return
 		}
 		for _, c := range srfCalls(f.Expr) {
+			if c.FnName.L == "unnest" && len(c.Args) != 1 {
+				return // unnest of several arrays is FROM's alone (42883 from the binder)
+			}
 			for _, a := range c.Args {
 				if len(srfCalls(a)) > 0 {
 					return // generate_series(1, generate_series(1, 3)): not rewritten

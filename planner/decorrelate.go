@@ -193,8 +193,12 @@ func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool)
 		}
 	}
 	inner, corr, err := b.bindCorrelated(outer, sub)
-	if isNotSupported(err) {
-		return false, nil // per row (GROUP BY, HAVING, ...)
+	if isNotSupported(err) || err != nil && AsError(err).Code == CodeUndefinedColumn {
+		// Per row: GROUP BY, HAVING, ..., or a FROM naming the outer
+		// query (EXISTS (SELECT 1 FROM generate_series(1, t.n) g ...)),
+		// which the per-row run binds (or reports a column that is
+		// nowhere).
+		return false, nil
 	}
 	if err != nil {
 		return false, err
