@@ -17,12 +17,15 @@ import (
 // subquery naming a column of the outer query is correlated: not supported
 // yet.
 func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Column, error) {
-	return b.runSubqueryRows(outer, q, 0)
+	return b.runSubqueryRows(outer, q, 0, false)
 }
 
 // runSubqueryRows is runSubquery reading no more than limit rows (0: all):
-// EXISTS needs one, a scalar subquery two (the second is an error).
-func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, limit int64) ([][]any, []Column, error) {
+// EXISTS needs one, a scalar subquery two (the second is an error); with
+// distinct, each distinct row once (IN and ANY/ALL compare with a set:
+// hostname IN (SELECT hostname FROM cpu WHERE ...) holds the hosts, not
+// every matching row).
+func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, limit int64, distinct bool) ([][]any, []Column, error) {
 	stmt, ok := q.(ast.StmtNode)
 	if !ok {
 		return nil, nil, notSupported("this subquery")
@@ -43,6 +46,14 @@ func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, limit int64)
 	}
 	if limit > 0 {
 		node = &Limit{Child: node, Count: limit}
+	}
+	if distinct {
+		cols := node.Columns()
+		keys := make([]exec.Expr, len(cols))
+		for i, c := range cols {
+			keys[i] = &exec.Column{Index: i, Name: c.Name, DT: c.Type}
+		}
+		node = &Aggregate{Child: node, Keys: keys, Cols: cols}
 	}
 	node = Optimize(node)
 	b.volatile = true
@@ -131,7 +142,7 @@ func literalType(c Column) arrow.DataType {
 // uncorrelated, decorrelated into a grouped left join when it is an
 // aggregate correlated by equality.
 func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
-	rows, cols, err := b.runSubqueryRows(outer, e.Query, 2)
+	rows, cols, err := b.runSubqueryRows(outer, e.Query, 2, false)
 	if isCorrelated(err) {
 		if b.grouped {
 			return b.applySubquery(outer, e.Query, applyScalar)
@@ -200,7 +211,7 @@ func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not boo
 	if !ok {
 		return nil, notSupported("IN over this expression")
 	}
-	rows, cols, err := b.runSubquery(outer, sub.Query)
+	rows, cols, err := b.runSubqueryRows(outer, sub.Query, 0, true)
 	if isCorrelated(err) {
 		return b.applyIn(outer, x, sub.Query, not)
 	}
@@ -238,7 +249,7 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 	if !ok {
 		return nil, notSupported("EXISTS over this expression")
 	}
-	rows, _, err := b.runSubqueryRows(outer, sub.Query, 1)
+	rows, _, err := b.runSubqueryRows(outer, sub.Query, 1, false)
 	if isCorrelated(err) {
 		x, err := b.applySubquery(outer, sub.Query, applyExists)
 		if err != nil || !e.Not {
@@ -262,7 +273,7 @@ func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubque
 	if !ok {
 		return nil, notSupported("ANY/ALL over this expression")
 	}
-	rows, cols, err := b.runSubquery(outer, sub.Query)
+	rows, cols, err := b.runSubqueryRows(outer, sub.Query, 0, true)
 	if isCorrelated(err) {
 		if op, ok := cmpOps[e.Op]; ok {
 			return b.applyCompare(outer, x, sub.Query, op, e.All) // run per outer row

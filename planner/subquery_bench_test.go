@@ -1,0 +1,22 @@
+package planner_test
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkInSubquery: IN (SELECT ...) is planned by running the subquery
+// once and comparing with its rows as a set, so those rows are read
+// distinct: a million rows of 100 values hold 100 (they were all held,
+// and hashed, one by one).
+func BenchmarkInSubquery(b *testing.B) {
+	x := openSLT(b)
+	ctx := context.Background()
+	const rows = "(SELECT g % 100 AS h FROM generate_series(1, 1000000) g)"
+	for _, bc := range []struct{ name, sql string }{
+		{"in_1M_rows_100_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x IN (SELECT h FROM " + rows + " s)"},
+		{"any_1M_rows_100_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x = ANY (SELECT h FROM " + rows + " s)"},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchQuery(b, ctx, x, bc.sql) })
+	}
+}
