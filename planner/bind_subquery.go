@@ -2,6 +2,7 @@ package planner
 
 import (
 	"errors"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -221,7 +222,13 @@ func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not boo
 	if len(cols) != 1 {
 		return nil, errorf(CodeSyntax, "subquery has too many columns")
 	}
-	x, _, err = b.unify(x, typed(literalType(cols[0])))
+	return b.inRows(x, rows, cols[0], not)
+}
+
+// inRows is x [NOT] IN the one-column rows of a subquery run (of column
+// c): an InList of their values.
+func (b *binder) inRows(x exec.Expr, rows [][]any, c Column, not bool) (exec.Expr, error) {
+	x, _, err := b.unify(x, typed(literalType(c)))
 	if err != nil {
 		return nil, err
 	}
@@ -263,6 +270,56 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 	return &exec.Literal{V: (len(rows) > 0) != e.Not, DT: exec.TypeBool}, nil
 }
 
+// extremeRow is the value of one-column rows an ordering comparison with
+// ANY or ALL reduces to: for x > ANY and x < ALL the least, for x > ALL
+// and x < ANY the greatest (greater: the operator is > or >=), NaN above
+// every number as in PostgreSQL; hasNull reports a NULL row. ok is false
+// for values of other types, or when every row is NULL.
+func extremeRow(rows [][]any, greater, all bool) (v any, hasNull, ok bool) {
+	wantMax := greater == all
+	less := func(a, b any) (bool, bool) {
+		switch a := a.(type) {
+		case int64:
+			b, ok := b.(int64)
+			return a < b, ok
+		case float64:
+			b, ok := b.(float64)
+			if math.IsNaN(a) || math.IsNaN(b) {
+				return !math.IsNaN(a) && math.IsNaN(b), ok
+			}
+			return a < b, ok
+		case string:
+			b, ok := b.(string)
+			return a < b, ok
+		case exec.Timestamp:
+			b, ok := b.(exec.Timestamp)
+			return a < b, ok
+		}
+		return false, false
+	}
+	for _, r := range rows {
+		if r[0] == nil {
+			hasNull = true
+			continue
+		}
+		if v == nil {
+			v = r[0]
+			if _, ok := less(v, v); !ok {
+				return nil, false, false
+			}
+			continue
+		}
+		lt, ok := less(r[0], v)
+		if !ok {
+			return nil, false, false
+		}
+		if gt, _ := less(v, r[0]); wantMax && gt || !wantMax && lt {
+			v = r[0]
+		}
+	}
+	return v, hasNull, v != nil
+}
+
 // cmpOps are the comparison operators by parser opcode.
 var cmpOps = map[opcode.Op]exec.CmpOp{opcode.EQ: exec.Eq, opcode.NE: exec.Ne, opcode.LT: exec.Lt, opcode.LE: exec.Le, opcode.GT: exec.Gt, opcode.GE: exec.Ge}
 
@@ -287,6 +344,27 @@ func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubque
 	}
 	if len(rows) == 0 {
 		return &exec.Literal{V: e.All, DT: exec.TypeBool}, nil
+	}
+	switch {
+	case e.Op == opcode.EQ && !e.All:
+		return b.inRows(x, rows, cols[0], false) // = ANY is IN
+	case e.Op == opcode.NE && e.All:
+		return b.inRows(x, rows, cols[0], true) // <> ALL is NOT IN
+	}
+	ordering := e.Op == opcode.LT || e.Op == opcode.LE || e.Op == opcode.GT || e.Op == opcode.GE
+	if v, hasNull, ok := extremeRow(rows, e.Op == opcode.GT || e.Op == opcode.GE, e.All); ordering && ok {
+		// x > ANY (S) is x > min(S), x > ALL (S) is x > max(S) (and so
+		// on), true or false; a NULL in S makes a false ANY (a true
+		// ALL) NULL, as the comparisons with each row would.
+		c, err := b.binary(e.Op, x, &exec.Literal{V: v, DT: literalType(cols[0])})
+		if err != nil || !hasNull {
+			return c, err
+		}
+		null := &exec.Literal{V: nil, DT: exec.TypeBool}
+		if e.All {
+			return &exec.Logic{Op: exec.And, L: c, R: null}, nil
+		}
+		return &exec.Logic{Op: exec.Or, L: c, R: null}, nil
 	}
 	var out exec.Expr
 	for _, r := range rows {

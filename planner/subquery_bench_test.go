@@ -8,7 +8,9 @@ import (
 // BenchmarkInSubquery: IN (SELECT ...) is planned by running the subquery
 // once and comparing with its rows as a set, so those rows are read
 // distinct: a million rows of 100 values hold 100 (they were all held,
-// and hashed, one by one).
+// and hashed, one by one). = ANY is IN, and an ordering comparison with ANY
+// or ALL compares with the least or greatest row (it was an OR or AND of a
+// comparison per row).
 func BenchmarkInSubquery(b *testing.B) {
 	x := openSLT(b)
 	ctx := context.Background()
@@ -16,6 +18,8 @@ func BenchmarkInSubquery(b *testing.B) {
 	for _, bc := range []struct{ name, sql string }{
 		{"in_1M_rows_100_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x IN (SELECT h FROM " + rows + " s)"},
 		{"any_1M_rows_100_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x = ANY (SELECT h FROM " + rows + " s)"},
+		{"gt_all_1M_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x > ALL (SELECT g FROM generate_series(1, 1000000) g)"},
+		{"eq_any_1M_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x = ANY (SELECT g FROM generate_series(1, 1000000) g)"},
 	} {
 		b.Run(bc.name, func(b *testing.B) { benchQuery(b, ctx, x, bc.sql) })
 	}
