@@ -555,9 +555,10 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 			// A select list's set-returning functions moved to FROM
 			// (seriesInSelectList) are not columns of its * (they are all
 			// there is in the SELECT * that binds such a function).
-			srfOnly := !slices.ContainsFunc(cols, func(c *scopeCol) bool { return c.table != srfAlias })
+			moved := func(c *scopeCol) bool { return c.table == srfAlias || c.table == srfGroupAlias }
+			srfOnly := !slices.ContainsFunc(cols, func(c *scopeCol) bool { return !moved(c) })
 			for _, c := range cols {
-				if table != "" && c.table != table || table == "" && (c.merged || c.table == srfAlias && !srfOnly) || c.system {
+				if table != "" && c.table != table || table == "" && (c.merged || moved(c) && !srfOnly) || c.system {
 					continue
 				}
 				found = true

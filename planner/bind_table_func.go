@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/format"
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
@@ -518,6 +519,154 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 	}
 }
 
+// srfInGroupBy moves the set-returning functions a grouped SELECT groups
+// by to FROM, as PostgreSQL runs them before grouping: SELECT unnest(a)
+// u, count(*) ... GROUP BY u counts each element's rows, and GROUP BY
+// generate_series(1, 3) groups each row three times. Those are the calls
+// in GROUP BY's expressions and in the select items it names (by ordinal
+// or output name); the same call written twice is one function. They
+// become columns of a LATERAL ROWS FROM item (__srfg), and the query groups
+// by those. Other set-returning functions of the select list run after
+// the grouping (srfOverGroups). Nothing changes when an argument holds an
+// aggregate, a window function or another set-returning call.
+func srfInGroupBy(sel *ast.SelectStmt) {
+	if sel.GroupBy == nil || sel.Fields == nil {
+		return
+	}
+	fields := sel.Fields.Fields
+	grouped := map[int]bool{} // select items GROUP BY names
+	var exprs []*ast.ByItem   // GROUP BY items that are expressions
+	for _, item := range sel.GroupBy.Items {
+		switch e := item.Expr.(type) {
+		case *ast.PositionExpr:
+			if e.N >= 1 && e.N <= len(fields) {
+				grouped[e.N-1] = true
+			}
+			continue
+		case *ast.ColumnNameExpr:
+			if e.Name.Table.O == "" {
+				for i, f := range fields {
+					if f.AsName.L != "" && f.AsName.L == e.Name.Name.L && len(srfCalls(f.Expr)) > 0 {
+						grouped[i] = true
+					}
+				}
+			}
+			continue
+		}
+		exprs = append(exprs, item)
+	}
+	type use struct {
+		key   string
+		calls []*ast.FuncCallExpr
+	}
+	var uses []*use
+	byKey := map[string]*use{}
+	add := func(e ast.ExprNode) bool {
+		for _, c := range srfCalls(e) {
+			if containsAggregate(c) || containsWindow(c) {
+				return false
+			}
+			for _, a := range c.Args {
+				if len(srfCalls(a)) > 0 {
+					return false
+				}
+			}
+			key := restoreText(c)
+			if key == "" {
+				return false
+			}
+			u := byKey[key]
+			if u == nil {
+				u = &use{key: key}
+				byKey[key] = u
+				uses = append(uses, u)
+			}
+			u.calls = append(u.calls, c)
+		}
+		return true
+	}
+	for i, f := range fields {
+		if grouped[i] && f.Expr != nil && !add(f.Expr) {
+			return
+		}
+	}
+	for _, item := range exprs {
+		if !add(item.Expr) {
+			return
+		}
+	}
+	if len(uses) == 0 {
+		return
+	}
+	// The same calls in ungrouped select items are these functions too
+	// (SELECT generate_series(1, 3), count(*) ... GROUP BY
+	// generate_series(1, 3)).
+	for i, f := range fields {
+		if grouped[i] || f.Expr == nil {
+			continue
+		}
+		for _, c := range srfCalls(f.Expr) {
+			if u := byKey[restoreText(c)]; u != nil {
+				u.calls = append(u.calls, c)
+			}
+		}
+	}
+	const alias = srfGroupAlias
+	args := []ast.ExprNode{ast.NewValueExpr(sql.RowsFromFunction, "", "")}
+	var colNames []ast.CIStr
+	for k, u := range uses {
+		args = append(args, u.calls[0])
+		colNames = append(colNames, ast.NewCIStr(fmt.Sprintf("%s%d", alias, k)))
+	}
+	marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction), Args: args}
+	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
+	fn := &ast.TableSource{Source: src, AsName: ast.NewCIStr(alias), Lateral: true, ColumnNames: colNames}
+	replace := func(e ast.ExprNode) ast.ExprNode {
+		for k, u := range uses {
+			ref := &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: colNames[k]}}
+			for _, c := range u.calls {
+				if e == ast.ExprNode(c) {
+					e = ref
+					continue
+				}
+				x, _ := e.Accept(&srfReplacer{call: c, with: ref})
+				e = x.(ast.ExprNode)
+			}
+		}
+		return e
+	}
+	for _, f := range fields {
+		if f.Expr == nil || len(srfCalls(f.Expr)) == 0 {
+			continue
+		}
+		if f.AsName.O == "" {
+			name, _ := figureName(f.Expr)
+			f.AsName = ast.NewCIStr(name)
+		}
+		f.Expr = replace(f.Expr)
+	}
+	for _, item := range exprs {
+		item.Expr = replace(item.Expr)
+	}
+	if sel.From == nil {
+		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: fn}}
+	} else {
+		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: sel.From.TableRefs, Right: fn, Tp: ast.CrossJoin}}
+	}
+}
+
+// srfGroupAlias names the FROM item srfInGroupBy makes.
+const srfGroupAlias = "__srfg"
+
+// restoreText is e written back as SQL ("" if it cannot be).
+func restoreText(e ast.Node) string {
+	var sb strings.Builder
+	if err := e.Restore(format.NewRestoreCtx(format.DefaultRestoreFlags, &sb)); err != nil {
+		return ""
+	}
+	return sb.String()
+}
+
 // srfCalls are the set-returning calls seriesInSelectList rewrites in e
 // (not looking into subqueries).
 func srfCalls(e ast.ExprNode) []*ast.FuncCallExpr {
@@ -727,7 +876,34 @@ func srfOverGroups(sel *ast.SelectStmt, distinctOn bool) (*ast.SelectStmt, bool)
 	col := func(name string) ast.ExprNode {
 		return &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(g), Name: ast.NewCIStr(name)}}
 	}
-	inner := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, From: sel.From, Where: sel.Where, GroupBy: sel.GroupBy,
+	// The inner query's select list differs: GROUP BY's ordinals and
+	// output names become the items they name.
+	groupBy := sel.GroupBy
+	if groupBy != nil {
+		groupBy = &ast.GroupByClause{Rollup: sel.GroupBy.Rollup}
+		for _, item := range sel.GroupBy.Items {
+			at := -1
+			switch e := item.Expr.(type) {
+			case *ast.PositionExpr:
+				at = e.N - 1
+			case *ast.ColumnNameExpr:
+				for i, f := range sel.Fields.Fields {
+					if e.Name.Table.O == "" && f.AsName.L != "" && f.AsName.L == e.Name.Name.L {
+						at = i
+					}
+				}
+			}
+			if at >= len(sel.Fields.Fields) || calls[at] != nil {
+				return nil, false
+			}
+			c := *item
+			if at >= 0 {
+				c.Expr = sel.Fields.Fields[at].Expr
+			}
+			groupBy.Items = append(groupBy.Items, &c)
+		}
+	}
+	inner := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, From: sel.From, Where: sel.Where, GroupBy: groupBy,
 		Having: sel.Having, WindowSpecs: sel.WindowSpecs, Fields: &ast.FieldList{}}
 	outer := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Distinct: sel.Distinct, OrderBy: sel.OrderBy, Limit: sel.Limit, Fields: &ast.FieldList{}}
 	for i, f := range sel.Fields.Fields {
