@@ -2,7 +2,9 @@ package exec
 
 import (
 	"fmt"
+	"math"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -148,6 +150,144 @@ type InList struct {
 	X      Expr
 	Values []any // constants of X's type (text for tags); nil for NULL
 	Negate bool
+	// set holds Values hashed, made by the first Eval (the list can hold
+	// a subquery's million rows; every batch reads the same set).
+	set atomic.Pointer[inSet]
+}
+
+// inSet is an IN list's values as a set: typed when they are all
+// integers, floats or strings (no boxing per row), else by distinctKey.
+type inSet struct {
+	hasNull bool
+	ints    map[int64]struct{}
+	floats  map[float64]struct{} // -0 as 0; NaN in nan
+	nan     bool
+	strs    map[string]struct{}
+	other   map[any]bool
+}
+
+func newInSet(values []any) *inSet {
+	s := &inSet{}
+	kind := ""
+	for _, v := range values {
+		var k string
+		switch v.(type) {
+		case nil:
+			s.hasNull = true
+			continue
+		case int64:
+			k = "int"
+		case float64:
+			k = "float"
+		case string:
+			k = "string"
+		default:
+			k = "other"
+		}
+		if kind == "" {
+			kind = k
+		} else if kind != k {
+			kind = "other"
+		}
+	}
+	switch kind {
+	case "int":
+		s.ints = make(map[int64]struct{}, len(values))
+	case "float":
+		s.floats = make(map[float64]struct{}, len(values))
+	case "string":
+		s.strs = make(map[string]struct{}, len(values))
+	default:
+		s.other = make(map[any]bool, len(values))
+	}
+	for _, v := range values {
+		switch {
+		case v == nil:
+		case s.ints != nil:
+			s.ints[v.(int64)] = struct{}{}
+		case s.floats != nil:
+			f := v.(float64)
+			switch {
+			case math.IsNaN(f):
+				s.nan = true
+			case f == 0:
+				s.floats[0] = struct{}{}
+			default:
+				s.floats[f] = struct{}{}
+			}
+		case s.strs != nil:
+			s.strs[v.(string)] = struct{}{}
+		default:
+			s.other[distinctKey(v)] = true // intervals by their span
+		}
+	}
+	return s
+}
+
+// fastIn sets the bits of hit for a's values in set when a and the set
+// are of one of the typed kinds (integers, floats, text); false otherwise.
+func fastIn(a arrow.Array, set *inSet, hit []byte) bool {
+	switch a := a.(type) {
+	case *array.Int64:
+		if set.ints == nil {
+			return false
+		}
+		for i, x := range a.Int64Values() {
+			if _, in := set.ints[x]; in {
+				setBit(hit, i)
+			}
+		}
+	case *array.Float64:
+		if set.floats == nil {
+			return false
+		}
+		for i, x := range a.Float64Values() {
+			if set.hasFloat(x) {
+				setBit(hit, i)
+			}
+		}
+	case *array.String:
+		if set.strs == nil {
+			return false
+		}
+		for i := range a.Len() {
+			if _, in := set.strs[a.Value(i)]; in {
+				setBit(hit, i)
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// has reports whether v (not NULL) is in the set.
+func (s *inSet) has(v any) bool {
+	switch {
+	case s.ints != nil:
+		x, ok := v.(int64)
+		_, in := s.ints[x]
+		return ok && in
+	case s.floats != nil:
+		x, ok := v.(float64)
+		return ok && s.hasFloat(x)
+	case s.strs != nil:
+		x, ok := v.(string)
+		_, in := s.strs[x]
+		return ok && in
+	}
+	return s.other[distinctKey(v)]
+}
+
+func (s *inSet) hasFloat(x float64) bool {
+	if math.IsNaN(x) {
+		return s.nan
+	}
+	if x == 0 {
+		x = 0
+	}
+	_, in := s.floats[x]
+	return in
 }
 
 func (e *InList) Type() arrow.DataType { return TypeBool }
@@ -170,22 +310,19 @@ func (e *InList) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 	}
 	defer a.Release()
 	n := a.Len()
-	set := map[any]bool{}
-	hasNull := false
-	for _, v := range e.Values {
-		if v == nil {
-			hasNull = true
-			continue
-		}
-		set[distinctKey(v)] = true // intervals by their span
+	set := e.set.Load()
+	if set == nil {
+		set = newInSet(e.Values)
+		e.set.Store(set) // workers racing here build equal sets
 	}
+	hasNull := set.hasNull
 	hit := newBitmap(n)
 	switch a := a.(type) {
 	case *array.Dictionary:
 		dict := a.Dictionary().(*array.String)
 		match := make([]bool, dict.Len())
 		for i := range match {
-			match[i] = set[dict.Value(i)]
+			match[i] = set.has(dict.Value(i))
 		}
 		for i, code := range a.Indices().(*array.Int32).Int32Values() {
 			if match[code] {
@@ -193,12 +330,15 @@ func (e *InList) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 			}
 		}
 	default:
+		if fastIn(a, set, hit) {
+			break
+		}
 		get, err := valueGetter(a)
 		if err != nil {
 			return nil, err
 		}
 		for i := 0; i < n; i++ {
-			if set[distinctKey(get(i))] {
+			if v := get(i); v != nil && set.has(v) {
 				setBit(hit, i)
 			}
 		}

@@ -19,6 +19,7 @@ func BenchmarkInSubquery(b *testing.B) {
 		{"in_1M_rows_100_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x IN (SELECT h FROM " + rows + " s)"},
 		{"any_1M_rows_100_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x = ANY (SELECT h FROM " + rows + " s)"},
 		{"gt_all_1M_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x > ALL (SELECT g FROM generate_series(1, 1000000) g)"},
+		{"in_1M_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x IN (SELECT g FROM generate_series(1, 1000000) g)"},
 		{"eq_any_1M_values", "SELECT count(*) FROM generate_series(1, 1000) x WHERE x = ANY (SELECT g FROM generate_series(1, 1000000) g)"},
 	} {
 		b.Run(bc.name, func(b *testing.B) { benchQuery(b, ctx, x, bc.sql) })
