@@ -140,7 +140,18 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		col = colNames[0].O
 	}
 	if name == "unnest" {
-		return b.unnest(args, alias, col)
+		s, err := b.unnest(args, alias, col)
+		if err == nil && len(f.Args) == 2 && len(s.cols) == 1 && s.cols[0].pg == oidNumericPG {
+			// The elements' shared scale: unnest(ARRAY[1.50, 2.25]) is 1.50, 2.25.
+			in := b.outer
+			if in == nil {
+				in = empty
+			}
+			if sc := (&selectBinder{b: b, in: in}).arrayElemScale(f.Args[1]); sc > 0 {
+				s.cols[0].scale = sc
+			}
+		}
+		return s, err
 	}
 	if jsonTableFunctions[name] {
 		return b.jsonTable(name, f.Args[1], args, alias, colNames)

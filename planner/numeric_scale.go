@@ -186,15 +186,9 @@ func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 		case "__pg_extract":
 			return q.extractScale(e)
 		case sql.MarkerSubscript:
-			// An element of array_agg(x) has x's scale.
+			// An element has the array's elements' scale.
 			if len(e.Args) == 2 {
-				arr := unparen(e.Args[0])
-				if o, ok := arr.(*ast.FuncCallExpr); ok && o.FnName.L == sql.MarkerAggOrder && len(o.Args) > 0 {
-					arr = o.Args[0] // array_agg(x ORDER BY ...)
-				}
-				if name, args, _, ok := aggregateCall(arr); ok && name == "array_agg" && len(args) == 1 {
-					return q.numericScale(args[0])
-				}
+				return q.arrayElemScale(e.Args[0])
 			}
 		case "abs":
 			if len(e.Args) == 1 {
@@ -362,6 +356,49 @@ func caseResults(e *ast.CaseExpr) []ast.ExprNode {
 // they differ or one is not known: PostgreSQL's numeric values keep their
 // own scales through CASE and COALESCE, so only a shared one is the
 // column's.
+// arrayElemScale is the scale every element of numeric array e has, -1
+// when they differ or it is not known: array_agg(x) has x's,
+// ARRAY[1.50, 2.25] and '{1.50,2.25}'::numeric[] their shared one.
+func (q *selectBinder) arrayElemScale(e ast.ExprNode) int {
+	arr := unparen(e)
+	if o, ok := arr.(*ast.FuncCallExpr); ok && o.FnName.L == sql.MarkerAggOrder && len(o.Args) > 0 {
+		arr = o.Args[0] // array_agg(x ORDER BY ...)
+	}
+	if name, args, _, ok := aggregateCall(arr); ok && name == "array_agg" && len(args) == 1 {
+		return q.numericScale(args[0])
+	}
+	f, ok := arr.(*ast.FuncCallExpr)
+	if !ok {
+		return -1
+	}
+	switch {
+	case f.FnName.L == sql.MarkerArray:
+		return q.sharedScale(f.Args)
+	case f.FnName.L == "__pg_cast" && len(f.Args) == 2 && isQuoted(unparen(f.Args[0])):
+		v, ok := f.Args[1].(*driver.ValueExpr)
+		if t := strings.ReplaceAll(strings.ToLower(v.GetString()), " ", ""); !ok || t != "numeric[]" && t != "decimal[]" {
+			return -1
+		}
+		items, ok := parseArrayText(strings.TrimSpace(unparen(f.Args[0]).(*driver.ValueExpr).GetString()))
+		if !ok {
+			return -1
+		}
+		scale := -1
+		for _, item := range items {
+			if item == nil {
+				continue
+			}
+			s, ok := quotedScale(ast.NewValueExpr(*item, "", ""))
+			if !ok || scale >= 0 && s != scale {
+				return -1
+			}
+			scale = s
+		}
+		return scale
+	}
+	return -1
+}
+
 func (q *selectBinder) sharedScale(exprs []ast.ExprNode) int {
 	scale := -1
 	for _, x := range exprs {
