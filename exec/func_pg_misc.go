@@ -297,6 +297,15 @@ func widthBucketDecimal(x, low, high float64, count int64) (int64, error) {
 	if q-math.Floor(q) > slack && math.Ceil(q)-q > slack {
 		return b, nil
 	}
+	// The exact decimal a numeric stands for is its float8's shortest
+	// text when that has at most 15 significant digits (what a literal or
+	// a sum of literals is); more, and it is a rounded quotient (2.0 / 3),
+	// whose own digits float8 lost: its float8 bucket is the better guess.
+	for _, f := range []float64{x, low, high} {
+		if significantDigits(f) > 15 {
+			return b, nil
+		}
+	}
 	rat := func(f float64) *big.Rat {
 		r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
 		return r
@@ -307,6 +316,14 @@ func widthBucketDecimal(x, low, high float64, count int64) (int64, error) {
 	num.Mul(num, new(big.Rat).SetInt64(count))
 	num.Quo(num, den) // positive: x is within the range, either way round
 	return new(big.Int).Quo(num.Num(), num.Denom()).Int64() + 1, nil
+}
+
+// significantDigits counts the significant digits of f's shortest
+// decimal text.
+func significantDigits(f float64) int {
+	mant := strconv.FormatFloat(math.Abs(f), 'e', -1, 64) // d.ddde±x
+	mant, _, _ = strings.Cut(mant, "e")
+	return len(strings.Replace(mant, ".", "", 1))
 }
 
 // halvedBucket is the bucket of x within [low, high) when high - low

@@ -544,8 +544,9 @@ func (b *binder) noteRecursiveNeed(sel *ast.SelectStmt) {
 
 // selectBody binds a SELECT block under its WITH clause.
 func (b *binder) selectBody(sel *ast.SelectStmt) (Node, error) {
-	srfInGroupBy(sel)
-	if outer, ok := srfOverGroups(sel, len(b.stmt.DistinctOn[sel]) > 0); ok {
+	b.srfInGroupBy(sel)
+	inputColumn := func(name string) bool { return b.mayBeInputColumn(sel.From, name) }
+	if outer, ok := srfOverGroups(sel, len(b.stmt.DistinctOn[sel]) > 0, inputColumn); ok {
 		return b.selectBody(outer) // f(agg(...)) in a grouped select list
 	}
 	seriesInSelectList(sel)

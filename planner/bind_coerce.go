@@ -1247,11 +1247,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		// float8 or real and one is a numeric; float8's otherwise.
 		numeric, float := false, false
 		for i := range 3 {
-			switch (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[i], args[i]) {
-			case oidNumericPG:
+			switch t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[i], args[i]); {
+			case t == oidNumericPG:
 				numeric = true
-			case 700, 701:
-				float = true
+			case args[i].Type().ID() == arrow.FLOAT64:
+				float = true // a real, or a float8 (labelled or not: avg(x), x / 100.0::float8)
 			}
 		}
 		if numeric && !float {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
 )
 
 // Table functions in FROM (package sql's __pg_table_function marker).
@@ -45,7 +46,7 @@ func (b *binder) tableFunctionFrom(f *ast.FuncCallExpr, alias string, colNames [
 	if err != nil {
 		return nil, err
 	}
-	cols := slices.Clone(s.node.Columns())
+	cols := scopeColumns(s)
 	name := "ordinality"
 	if len(colNames) > len(cols)+1 {
 		return nil, errorf("42P10", "table %q has %d columns available but %d columns specified", alias, len(cols)+1, len(colNames))
@@ -58,6 +59,18 @@ func (b *binder) tableFunctionFrom(f *ast.FuncCallExpr, alias string, colNames [
 	}
 	node := &Ordinality{Child: s.node, Cols: append(cols, Column{Name: name, Type: exec.TypeInt})}
 	return derivedScope(node, alias), nil
+}
+
+// scopeColumns are the columns of a FROM item's node with the numeric
+// scales its scope knows (unnest(ARRAY[1.50, 2.25]): 2).
+func scopeColumns(s *scope) []Column {
+	cols := slices.Clone(s.node.Columns())
+	for _, c := range s.cols {
+		if c.index >= 0 && c.index < len(cols) && c.scale > 0 && !c.system {
+			cols[c.index].Scale = c.scale
+		}
+	}
+	return cols
 }
 
 // Ordinality numbers its child's rows from 1 in a last column (WITH
@@ -293,7 +306,7 @@ func (b *binder) rowsFrom(calls []ast.ExprNode, alias string, colNames []ast.CIS
 			return nil, err
 		}
 		n.Kids = append(n.Kids, s.node)
-		n.Cols = append(n.Cols, s.node.Columns()...)
+		n.Cols = append(n.Cols, scopeColumns(s)...)
 	}
 	// More names than columns is the caller's error (WITH ORDINALITY
 	// names one more).
@@ -539,8 +552,10 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 // become columns of a LATERAL ROWS FROM item (__srfg), and the query groups
 // by those. Other set-returning functions of the select list run after
 // the grouping (srfOverGroups). Nothing changes when an argument holds an
-// aggregate, a window function or another set-returning call.
-func srfInGroupBy(sel *ast.SelectStmt) {
+// aggregate, a window function or another set-returning call. A GROUP BY
+// name that may be a column of FROM is that column (PostgreSQL's order),
+// not the select item of that name.
+func (b *binder) srfInGroupBy(sel *ast.SelectStmt) {
 	if sel.GroupBy == nil || sel.Fields == nil {
 		return
 	}
@@ -555,7 +570,7 @@ func srfInGroupBy(sel *ast.SelectStmt) {
 			}
 			continue
 		case *ast.ColumnNameExpr:
-			if e.Name.Table.O == "" {
+			if e.Name.Table.O == "" && !b.mayBeInputColumn(sel.From, e.Name.Name.L) {
 				for i, f := range fields {
 					if f.AsName.L != "" && f.AsName.L == e.Name.Name.L && len(srfCalls(f.Expr)) > 0 {
 						grouped[i] = true
@@ -664,6 +679,69 @@ func srfInGroupBy(sel *ast.SelectStmt) {
 	} else {
 		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: sel.From.TableRefs, Right: fn, Tp: ast.CrossJoin}}
 	}
+}
+
+// mayBeInputColumn reports whether FROM may have a column named name
+// (lower case): a stored table's or CTE's column, a derived table's or
+// function's named output; true when it cannot tell (SELECT * inside).
+func (b *binder) mayBeInputColumn(from *ast.TableRefsClause, name string) bool {
+	if from == nil {
+		return false
+	}
+	var walk func(n ast.ResultSetNode) bool
+	walk = func(n ast.ResultSetNode) bool {
+		switch n := n.(type) {
+		case *ast.Join:
+			return walk(n.Left) || n.Right != nil && walk(n.Right)
+		case *ast.TableSource:
+			for _, c := range n.ColumnNames {
+				if c.L == name {
+					return true
+				}
+			}
+			switch src := n.Source.(type) {
+			case *ast.TableName:
+				for i := len(b.ctes) - 1; i >= 0; i-- {
+					if node, ok := b.ctes[i][src.Name.O]; ok {
+						return slices.ContainsFunc(node.Columns(), func(c Column) bool { return strings.EqualFold(c.Name, name) })
+					}
+				}
+				if b.sess == nil || b.p == nil || b.p.Engine == nil {
+					return true
+				}
+				cols, err := b.p.Engine.TableSchema(b.sess.Database, src.Name.O)
+				if err != nil {
+					return name == "time" // not stored (a catalog view): its own names
+				}
+				return name == "time" || slices.ContainsFunc(cols, func(c storage.ColumnMeta) bool { return strings.EqualFold(c.Name, name) })
+			case *ast.SelectStmt:
+				if f, ok := isTableFunction(src); ok {
+					return n.AsName.L == name || len(f.Args) > 0 && constText(f.Args[0]) == name
+				}
+				if src.Kind == ast.SelectStmtKindValues {
+					return strings.HasPrefix(name, "column") // VALUES' own names (the alias list is above)
+				}
+				if src.Fields == nil {
+					return true
+				}
+				for _, f := range src.Fields.Fields {
+					if f.WildCard != nil {
+						return true
+					}
+					if f.AsName.L == name {
+						return true
+					}
+					if c, ok := f.Expr.(*ast.ColumnNameExpr); ok && f.AsName.L == "" && c.Name.Name.L == name {
+						return true
+					}
+				}
+				return false
+			}
+			return true // a set operation, VALUES, ...: cannot tell
+		}
+		return true
+	}
+	return walk(from.TableRefs)
 }
 
 // srfGroupAlias names the FROM item srfInGroupBy makes.
@@ -837,7 +915,7 @@ func keywordsScope(alias string) *scope {
 // ordinals), DISTINCT and LIMIT apply to the rows the function returns.
 // ok is false when sel is not such a query or when its ORDER BY names
 // something else.
-func srfOverGroups(sel *ast.SelectStmt, distinctOn bool) (*ast.SelectStmt, bool) {
+func srfOverGroups(sel *ast.SelectStmt, distinctOn bool, inputColumn func(string) bool) (*ast.SelectStmt, bool) {
 	if sel.Fields == nil || distinctOn {
 		return nil, false
 	}
@@ -898,8 +976,11 @@ func srfOverGroups(sel *ast.SelectStmt, distinctOn bool) (*ast.SelectStmt, bool)
 			case *ast.PositionExpr:
 				at = e.N - 1
 			case *ast.ColumnNameExpr:
+				if e.Name.Table.O != "" || inputColumn(e.Name.Name.L) {
+					break // FROM's column, before an output name (PostgreSQL's order)
+				}
 				for i, f := range sel.Fields.Fields {
-					if e.Name.Table.O == "" && f.AsName.L != "" && f.AsName.L == e.Name.Name.L {
+					if f.AsName.L != "" && f.AsName.L == e.Name.Name.L {
 						at = i
 					}
 				}
