@@ -707,3 +707,25 @@ func TestExtraFloatDigits(t *testing.T) {
 		require.Equal(t, c.want, got, "extra_float_digits %s", c.set)
 	}
 }
+
+// TestPgxRealParameter: $1 beside a real is described as real (OID 700),
+// as PostgreSQL resolves it, and its text is read in single precision:
+// x = $1 with '0.1' finds the row 0.1::real, as does a float32 sent in
+// binary.
+func TestPgxRealParameter(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	const q = "SELECT count(*) FROM (VALUES (0.1::real), (0.2::real)) v(x) WHERE x = $1"
+	sd, err := conn.Prepare(ctx, "real_param", q)
+	require.NoError(t, err)
+	require.Equal(t, []uint32{700}, sd.ParamOIDs)
+	for _, arg := range []any{"0.1", float32(0.1)} {
+		var n int64
+		require.NoError(t, conn.QueryRow(ctx, q, arg).Scan(&n), "%T", arg)
+		require.Equal(t, int64(1), n, "%T", arg)
+	}
+	var n int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM (VALUES (0.1::real)) v(x) WHERE x IN ($1, $2)", "0.1", "0.3").Scan(&n))
+	require.Equal(t, int64(1), n)
+}

@@ -569,8 +569,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 }
 
 // paramBesideInt has Describe report an untyped $n in arithmetic or a
-// comparison with an int2 or int4 as that type ($1 + 1, $1 > 1: int4), as
-// PostgreSQL resolves it; the value is bound as before.
+// comparison with an int2, int4 or real as that type ($1 + 1, $1 > 1:
+// int4; x = $1 of a real x: real), as PostgreSQL resolves it; the value is
+// bound as before (a real's text read in single precision).
 func (b *binder) paramBesideInt(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) {
 	if b.ppg == nil {
 		return
@@ -590,7 +591,7 @@ func (b *binder) paramBesideInt(s *scope, e *ast.BinaryOperationExpr, l, r exec.
 		if !ok || u.param == 0 || b.ptypes[u.param-1] != nil || b.ppg[u.param-1] != 0 {
 			continue
 		}
-		if t := q.pgTypeOf(side.other, side.ox); t == 21 || t == 23 {
+		if t := q.pgTypeOf(side.other, side.ox); t == 21 || t == 23 || t == 700 {
 			b.ppg[u.param-1] = t
 		}
 	}
@@ -984,6 +985,13 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		v, err := b.bindNode(s, item, h)
 		if err != nil {
 			return nil, err
+		}
+		if u, ok := v.(*unknownLit); ok && u.param > 0 && b.ppg != nil && b.ppg[u.param-1] == 0 && b.ptypes[u.param-1] == nil {
+			// x IN ($1, $2) of a real (int2, int4) x: Describe reports $n
+			// as x's type, as PostgreSQL resolves it.
+			if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Expr, x); t == 21 || t == 23 || t == 700 {
+				b.ppg[u.param-1] = t
+			}
 		}
 		if v, err = b.heldPeer(s, e.Expr, x, v); err != nil {
 			return nil, err
