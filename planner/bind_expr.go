@@ -432,6 +432,13 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Quoted bounds are read as x's type (a real's '0.1' is a real).
+		if lo, err = b.heldPeer(s, e.Expr, x, lo); err != nil {
+			return nil, err
+		}
+		if hi, err = b.heldPeer(s, e.Expr, x, hi); err != nil {
+			return nil, err
+		}
 		if b.isTime(s, e.Expr, x) {
 			// Constant bounds of a time are times ('9:30 AM').
 			if lo, err = b.timeLiteralPeer(lo); err != nil {
