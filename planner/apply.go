@@ -103,6 +103,7 @@ type applyExpr struct {
 	all    bool        // applyIn: ALL (every value), else ANY
 	dt     arrow.DataType
 	pg     uint32
+	scale  int // applyScalar: the column's numeric scale (Column.Scale)
 	engine *storage.Engine
 }
 
@@ -302,7 +303,7 @@ func (b *binder) applySubquery(outer *scope, q ast.ResultSetNode, kind applyKind
 		a.pg = arrayOIDs[elemPG(cols[0])]
 	default:
 		a.dt = literalType(cols[0])
-		a.pg = cols[0].PGType
+		a.pg, a.scale = cols[0].PGType, cols[0].Scale
 	}
 	return a, nil
 }

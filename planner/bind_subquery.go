@@ -144,15 +144,22 @@ func literalType(c Column) arrow.DataType {
 // aggregate correlated by equality.
 func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
 	rows, cols, err := b.runSubqueryRows(outer, e.Query, 2, false)
+	perRow := func() (exec.Expr, error) {
+		x, err := b.applySubquery(outer, e.Query, applyScalar)
+		if a, ok := x.(*applyExpr); ok && err == nil {
+			b.noteSubquery(e, Column{PGType: a.pg, Scale: a.scale}) // (SELECT x * 2) of an outer 1.50: 3.00
+		}
+		return x, err
+	}
 	if isCorrelated(err) {
 		if b.grouped {
-			return b.applySubquery(outer, e.Query, applyScalar)
+			return perRow()
 		}
 		if sel, ok := e.Query.(*ast.SelectStmt); ok && outer != nil && outer.node != nil {
 			x, err := b.decorrelateScalar(outer, sel)
 			var pe *Error
 			if isCorrelated(err) || isNotSupported(err) || errors.As(err, &pe) && pe.Code == CodeUndefinedColumn {
-				return b.applySubquery(outer, e.Query, applyScalar)
+				return perRow()
 			}
 			return x, err
 		}
@@ -166,20 +173,28 @@ func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, e
 	if len(rows) > 1 {
 		return nil, errorf("21000", "more than one row returned by a subquery used as an expression")
 	}
-	if cols[0].PGType != 0 {
-		if b.subqueryTypes == nil {
-			b.subqueryTypes = map[*ast.SubqueryExpr]uint32{}
-		}
-		b.subqueryTypes[e] = cols[0].PGType // numeric sum(bigint), int4, ...: for pgTypeOf
-		if b.subqueryScales == nil {
-			b.subqueryScales = map[*ast.SubqueryExpr]int{}
-		}
-		b.subqueryScales[e] = cols[0].Scale // numericScale, quotientScale
-	}
+	b.noteSubquery(e, cols[0])
 	if len(rows) == 0 {
 		return &exec.Literal{V: nil, DT: literalType(cols[0])}, nil
 	}
 	return &exec.Literal{V: rows[0][0], DT: literalType(cols[0])}, nil
+}
+
+// noteSubquery keeps the PostgreSQL type and numeric scale of scalar
+// subquery e's column c (numeric sum(bigint), int4, 1.50) for pgTypeOf,
+// numericScale and quotientScale.
+func (b *binder) noteSubquery(e *ast.SubqueryExpr, c Column) {
+	if c.PGType == 0 {
+		return
+	}
+	if b.subqueryTypes == nil {
+		b.subqueryTypes = map[*ast.SubqueryExpr]uint32{}
+	}
+	b.subqueryTypes[e] = c.PGType
+	if b.subqueryScales == nil {
+		b.subqueryScales = map[*ast.SubqueryExpr]int{}
+	}
+	b.subqueryScales[e] = c.Scale
 }
 
 // applyIn is x [NOT] IN (correlated subquery), run per outer row.
