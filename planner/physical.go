@@ -62,29 +62,15 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		}
 		return exec.NewHashJoin(c, n.Kind, left, right, n.LeftKeys, n.RightKeys, n.Residual), nil
 	case *RowsFrom:
-		kids := make([]exec.Operator, 0, len(n.Kids))
-		for _, k := range n.Kids {
-			op, err := build(k)
-			if err != nil {
-				for _, done := range kids {
-					done.Close()
-				}
-				return nil, err
-			}
-			kids = append(kids, op)
+		kids, err := buildAll(n.Kids, build)
+		if err != nil {
+			return nil, err
 		}
 		return exec.NewRowsFrom(c, schemaOf(n.Cols), kids...), nil
 	case *Union:
-		kids := make([]exec.Operator, 0, len(n.Kids))
-		for _, k := range n.Kids {
-			op, err := build(k)
-			if err != nil {
-				for _, done := range kids {
-					done.Close()
-				}
-				return nil, err
-			}
-			kids = append(kids, op)
+		kids, err := buildAll(n.Kids, build)
+		if err != nil {
+			return nil, err
 		}
 		return exec.NewUnion(schemaOf(n.Cols), kids...), nil
 	}
@@ -274,4 +260,21 @@ func scanRequest(n *Scan) storage.ScanRequest {
 		cols[i] = col.Name
 	}
 	return storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags}
+}
+
+// buildAll builds each node with build, closing those built when one
+// fails.
+func buildAll(nodes []Node, build func(Node) (exec.Operator, error)) ([]exec.Operator, error) {
+	ops := make([]exec.Operator, 0, len(nodes))
+	for _, k := range nodes {
+		op, err := build(k)
+		if err != nil {
+			for _, done := range ops {
+				done.Close()
+			}
+			return nil, err
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
 }

@@ -681,12 +681,7 @@ func (r *rewriter) negativeLimit(t token, clause string) {
 // [schema.]f(args) [AS] alias[(cols)], to
 // LATERAL (SELECT __pg_table_function('f', args)) AS alias[(cols)].
 func (r *rewriter) tableFunction(t token) bool {
-	f := r.queryFrame()
-	if f == nil || !f.inFrom || len(r.out) == 0 {
-		return false
-	}
-	prev := r.out[len(r.out)-1]
-	if !(prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN" || prev.text == "LATERAL"))) {
+	if !r.atFromItem() {
 		return false
 	}
 	k := 0
@@ -708,7 +703,44 @@ func (r *rewriter) tableFunction(t token) bool {
 		return false
 	}
 	r.i += k + 2
-	if prev.text != "LATERAL" {
+	alias := name
+	if i := strings.LastIndexByte(alias, '.'); i >= 0 {
+		alias = alias[i+1:]
+	}
+	r.openTableFunction(t, open, name, alias)
+	return true
+}
+
+// rowsFrom rewrites ROWS FROM (f(args), g(args), ...) in FROM, the
+// functions run side by side, as the table function RowsFromFunction
+// whose arguments are the calls: LATERAL (SELECT __pg_table_function('rows
+// from', f(args), g(args))) AS __rows_from. The planner zips their rows.
+func (r *rewriter) rowsFrom(t token) bool {
+	if !r.atFromItem() {
+		return false
+	}
+	open := r.tok(2)
+	r.i += 3
+	r.openTableFunction(t, open, RowsFromFunction, RowsFromAlias)
+	return true
+}
+
+// atFromItem reports whether the output stands where a FROM item starts:
+// after FROM, JOIN, LATERAL or a comma in a FROM clause.
+func (r *rewriter) atFromItem() bool {
+	f := r.queryFrame()
+	if f == nil || !f.inFrom || len(r.out) == 0 {
+		return false
+	}
+	prev := r.out[len(r.out)-1]
+	return prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN" || prev.text == "LATERAL"))
+}
+
+// openTableFunction emits [LATERAL] (SELECT __pg_table_function('name',
+// up to the arguments, whose frame closes the call and the subquery and
+// then emits the alias (tableFuncAlias; alias by default).
+func (r *rewriter) openTableFunction(t, open token, name, alias string) {
+	if prev := r.out[len(r.out)-1]; prev.text != "LATERAL" {
 		r.emit(t, okKeyword, "LATERAL")
 	}
 	r.emit(t, okOpen, "(")
@@ -720,43 +752,7 @@ func (r *rewriter) tableFunction(t token) bool {
 	if !r.tok(0).punct(")") {
 		r.emit(t, okComma, ",")
 	}
-	alias := name
-	if i := strings.LastIndexByte(alias, '.'); i >= 0 {
-		alias = alias[i+1:]
-	}
 	r.frames = append(r.frames, &frame{kind: fTableFunc, open: open, name: alias, funcIdx: funcIdx, suffix: []outTok{r.mk(t, okClose, ")")}})
-	return true
-}
-
-// rowsFrom rewrites ROWS FROM (f(args), g(args), ...) in FROM, the
-// functions run side by side, as the table function MarkerRowsFrom whose
-// arguments are the calls: LATERAL (SELECT __pg_table_function('rows
-// from', f(args), g(args))) AS __rows_from. The planner zips their rows.
-func (r *rewriter) rowsFrom(t token) bool {
-	f := r.queryFrame()
-	if f == nil || !f.inFrom || len(r.out) == 0 {
-		return false
-	}
-	prev := r.out[len(r.out)-1]
-	if !(prev.kind == okComma || (prev.kind == okKeyword && (prev.text == "FROM" || prev.text == "JOIN" || prev.text == "LATERAL"))) {
-		return false
-	}
-	open := r.tok(2)
-	r.i += 3
-	if prev.text != "LATERAL" {
-		r.emit(t, okKeyword, "LATERAL")
-	}
-	r.emit(t, okOpen, "(")
-	r.emit(t, okKeyword, "SELECT")
-	funcIdx := len(r.out)
-	r.emit(t, okFunc, MarkerTableFunction)
-	r.emit(open, okOpen, "(")
-	r.emit(t, okLit, quoteString(RowsFromFunction))
-	if !r.tok(0).punct(")") {
-		r.emit(t, okComma, ",")
-	}
-	r.frames = append(r.frames, &frame{kind: fTableFunc, open: open, name: RowsFromAlias, funcIdx: funcIdx, suffix: []outTok{r.mk(t, okClose, ")")}})
-	return true
 }
 
 // tableFuncAlias emits the alias of a table function, defaulting to the
