@@ -544,6 +544,9 @@ func (b *binder) noteRecursiveNeed(sel *ast.SelectStmt) {
 
 // selectBody binds a SELECT block under its WITH clause.
 func (b *binder) selectBody(sel *ast.SelectStmt) (Node, error) {
+	if err := srfInConditional(sel); err != nil {
+		return nil, err
+	}
 	b.srfInGroupBy(sel)
 	inputColumn := func(name string) bool { return b.mayBeInputColumn(sel.From, name) }
 	if outer, ok := srfOverGroups(sel, len(b.stmt.DistinctOn[sel]) > 0, inputColumn); ok {

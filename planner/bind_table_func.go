@@ -744,6 +744,49 @@ func (b *binder) mayBeInputColumn(from *ast.TableRefsClause, name string) bool {
 	return walk(from.TableRefs)
 }
 
+// srfInConditional refuses a set-returning function in a select item's
+// CASE or COALESCE, which PostgreSQL evaluates lazily and so refuses too
+// (0A000; 42804 in a CASE/WHEN condition); elsewhere in an expression it
+// runs in lockstep with the others (seriesInSelectList).
+func srfInConditional(sel *ast.SelectStmt) error {
+	if sel.Fields == nil {
+		return nil
+	}
+	hint := "move the set-returning function into a LATERAL FROM item"
+	for _, f := range sel.Fields.Fields {
+		if f.Expr == nil {
+			continue
+		}
+		var err error
+		astContains(f.Expr, false, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CaseExpr:
+				for _, w := range n.WhenClauses {
+					if len(srfCalls(w.Expr)) > 0 {
+						err = &Error{Code: CodeDatatype, Msg: "argument of CASE/WHEN must not return a set"}
+						return true
+					}
+				}
+				if n.Value != nil && len(srfCalls(n.Value)) > 0 || n.ElseClause != nil && len(srfCalls(n.ElseClause)) > 0 ||
+					slices.ContainsFunc(n.WhenClauses, func(w *ast.WhenClause) bool { return len(srfCalls(w.Result)) > 0 }) {
+					err = &Error{Code: CodeNotSupported, Msg: "set-returning functions are not allowed in CASE", Hint: hint}
+					return true
+				}
+			case *ast.FuncCallExpr:
+				if (n.FnName.L == "coalesce" || n.FnName.L == "ifnull") && slices.ContainsFunc(n.Args, func(a ast.ExprNode) bool { return len(srfCalls(a)) > 0 }) {
+					err = &Error{Code: CodeNotSupported, Msg: "set-returning functions are not allowed in COALESCE", Hint: hint}
+					return true
+				}
+			}
+			return false
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // srfGroupAlias names the FROM item srfInGroupBy makes.
 const srfGroupAlias = "__srfg"
 
