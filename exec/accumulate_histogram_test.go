@@ -80,7 +80,7 @@ func TestWidthBucketDecimal(t *testing.T) {
 		{0.05, 0.1, 0.5, 4, 0},
 		{0.5, 0.1, 0.5, 4, 5},
 	} {
-		got, err := widthBucketDecimal(c.x, c.low, c.high, c.count)
+		got, err := widthBucketDecimal(c.x, c.low, c.high, c.count, 0)
 		require.NoError(t, err)
 		require.Equal(t, c.want, got, "width_bucket(%v, %v, %v, %d)", c.x, c.low, c.high, c.count)
 	}
@@ -88,7 +88,7 @@ func TestWidthBucketDecimal(t *testing.T) {
 	// bucket of the exact decimal is floor((i - 10) / 10) + 1.
 	for i := 10; i < 90; i++ {
 		x, _ := strconv.ParseFloat(fmt.Sprintf("0.%02d", i), 64)
-		got, err := widthBucketDecimal(x, 0.1, 0.9, 8)
+		got, err := widthBucketDecimal(x, 0.1, 0.9, 8, 0)
 		require.NoError(t, err)
 		require.Equal(t, int64((i-10)/10+1), got, "x = %v", x)
 	}

@@ -25,8 +25,10 @@ func init() {
 	// exact decimals, as PostgreSQL's numeric arithmetic finds it
 	// (width_bucket(0.3, 0.1, 0.5, 2) is 2, where float8's 0.3 - 0.1 is
 	// below 0.2).
-	registerRowFn("__width_bucket_numeric", TypeInt, [][]string{{"numeric", "numeric", "numeric", "int"}}, func(_ *Ctx, v []any) (any, error) {
-		return widthBucketDecimal(toFloat(v[0]), toFloat(v[1]), toFloat(v[2]), v[3].(int64))
+	// The fifth argument marks (bits 0-2) the arguments that are numeric
+	// quotients, whose float8 holds their digits only when short.
+	registerRowFn("__width_bucket_numeric", TypeInt, [][]string{{"numeric", "numeric", "numeric", "int", "int"}}, func(_ *Ctx, v []any) (any, error) {
+		return widthBucketDecimal(toFloat(v[0]), toFloat(v[1]), toFloat(v[2]), v[3].(int64), v[4].(int64))
 	})
 	registerRowFn("age", TypeInterval, [][]string{{"timestamptz", "timestamptz"}, {"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
 		loc := c.Location
@@ -286,7 +288,7 @@ func widthBucket(x, low, high float64, count int64) (int64, error) {
 // and high stand for (each float8's shortest decimal): float8's bucket
 // where its quotient is clear of a bucket's edge by more than its
 // rounding error, else the quotient of the exact decimals.
-func widthBucketDecimal(x, low, high float64, count int64) (int64, error) {
+func widthBucketDecimal(x, low, high float64, count, quotients int64) (int64, error) {
 	b, err := widthBucket(x, low, high, count)
 	if err != nil || b == 0 || b == count+1 || math.IsInf(high-low, 0) {
 		return b, err // outside the range (the comparisons are exact), or an error
@@ -297,12 +299,12 @@ func widthBucketDecimal(x, low, high float64, count int64) (int64, error) {
 	if q-math.Floor(q) > slack && math.Ceil(q)-q > slack {
 		return b, nil
 	}
-	// The exact decimal a numeric stands for is its float8's shortest
-	// text when that has at most 15 significant digits (what a literal or
-	// a sum of literals is); more, and it is a rounded quotient (2.0 / 3),
-	// whose own digits float8 lost: its float8 bucket is the better guess.
-	for _, f := range []float64{x, low, high} {
-		if significantDigits(f) > 15 {
+	// The exact decimal a numeric stands for is its float8's shortest text
+	// (a literal's, a sum's); a quotient's only when that is short (0.5 /
+	// 10), not when float8 rounded it (2.0 / 3): float8's bucket is the
+	// better guess then.
+	for i, f := range []float64{x, low, high} {
+		if quotients&(1<<i) != 0 && significantDigits(f) > 15 {
 			return b, nil
 		}
 	}

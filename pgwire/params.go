@@ -75,11 +75,7 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		}
 		return v, nil
 	case oidFloat4, oidFloat8:
-		bits := 64
-		if oid == oidFloat4 {
-			bits = 32 // a real: '0.1' is 0.1::real, as the column's values are
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), bits)
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {
 			return nil, numberError(n, oid, s, errors.Is(err, strconv.ErrRange))
 		}

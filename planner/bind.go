@@ -548,7 +548,7 @@ func (b *binder) selectBody(sel *ast.SelectStmt) (Node, error) {
 		return nil, err
 	}
 	b.srfInGroupBy(sel)
-	inputColumn := func(name string) bool { return b.mayBeInputColumn(sel.From, name) }
+	inputColumn := func(name string) bool { return b.isInputColumn(sel.From, name) }
 	if outer, ok := srfOverGroups(sel, len(b.stmt.DistinctOn[sel]) > 0, inputColumn); ok {
 		return b.selectBody(outer) // f(agg(...)) in a grouped select list
 	}

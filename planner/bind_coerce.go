@@ -1245,9 +1245,21 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 	if name == "width_bucket" && len(args) == 4 {
 		// PostgreSQL's width_bucket(numeric, ...) where no argument is a
 		// float8 or real and one is a numeric; float8's otherwise.
+		// A $n or quoted constant takes the others' type. Numeric
+		// quotients (0.5 / 10, avg) are marked: their float8 holds their
+		// digits only when they are short.
 		numeric, float := false, false
+		quotients := int64(0)
+		q := &selectBinder{b: b, in: s}
 		for i := range 3 {
-			switch t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[i], args[i]); {
+			_, param := e.Args[i].(*driver.ParamMarkerExpr)
+			_, unknown := args[i].(*unknownLit)
+			t := q.pgTypeOf(e.Args[i], args[i])
+			if _, quotient := q.quotientScale(e.Args[i]); quotient {
+				quotients |= 1 << i
+			}
+			switch {
+			case (param || unknown) && t != 700 && t != 701:
 			case t == oidNumericPG:
 				numeric = true
 			case args[i].Type().ID() == arrow.FLOAT64:
@@ -1256,6 +1268,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		if numeric && !float {
 			call = "__width_bucket_numeric"
+			args = append(args[:4:4], &exec.Literal{V: quotients, DT: exec.TypeInt})
 		}
 	}
 	x, err := b.call(call, args)

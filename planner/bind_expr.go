@@ -290,6 +290,16 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 				return nil, err
 			}
 		}
+		switch e.Op {
+		case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
+			// x = $1 of a real x: $1 is a real (Describe says so).
+			if r, err = b.realParam(s, e.L, l, e.R, r); err != nil {
+				return nil, err
+			}
+			if l, err = b.realParam(s, e.R, r, e.L, l); err != nil {
+				return nil, err
+			}
+		}
 		if qr, ok := r.(*quantified); ok && l.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e.L, l) == 700 {
 			// x = ANY('{0.1,0.2}') of a real x: the quoted elements are
 			// reals, as x = '0.1' reads its constant.
@@ -432,12 +442,23 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Quoted bounds are read as x's type (a real's '0.1' is a real).
-		if lo, err = b.heldPeer(s, e.Expr, x, lo); err != nil {
-			return nil, err
-		}
-		if hi, err = b.heldPeer(s, e.Expr, x, hi); err != nil {
-			return nil, err
+		// Quoted bounds are read as x's type (a real's '0.1' is a real),
+		// and $n bounds of a real are reals.
+		for _, bound := range []struct {
+			x   *exec.Expr
+			ast ast.ExprNode
+		}{{&lo, e.Left}, {&hi, e.Right}} {
+			if u, ok := (*bound.x).(*unknownLit); ok && u.param > 0 && b.ppg != nil && b.ppg[u.param-1] == 0 && b.ptypes[u.param-1] == nil {
+				if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Expr, x); t == 21 || t == 23 || t == 700 {
+					b.ppg[u.param-1] = t
+				}
+			}
+			if *bound.x, err = b.heldPeer(s, e.Expr, x, *bound.x); err != nil {
+				return nil, err
+			}
+			if *bound.x, err = b.realParam(s, e.Expr, x, bound.ast, *bound.x); err != nil {
+				return nil, err
+			}
 		}
 		if b.isTime(s, e.Expr, x) {
 			// Constant bounds of a time are times ('9:30 AM').
@@ -576,9 +597,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 }
 
 // paramBesideInt has Describe report an untyped $n in arithmetic or a
-// comparison with an int2, int4 or real as that type ($1 + 1, $1 > 1:
-// int4; x = $1 of a real x: real), as PostgreSQL resolves it; the value is
-// bound as before (a real's text read in single precision).
+// comparison with an int2 or int4 as that type ($1 + 1, $1 > 1: int4), and
+// in a comparison with a real as real (x = $1), as PostgreSQL resolves it;
+// the value is bound as before (compared in single precision: realParam).
 func (b *binder) paramBesideInt(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr) {
 	if b.ppg == nil {
 		return
@@ -598,10 +619,48 @@ func (b *binder) paramBesideInt(s *scope, e *ast.BinaryOperationExpr, l, r exec.
 		if !ok || u.param == 0 || b.ptypes[u.param-1] != nil || b.ppg[u.param-1] != 0 {
 			continue
 		}
-		if t := q.pgTypeOf(side.other, side.ox); t == 21 || t == 23 || t == 700 {
-			b.ppg[u.param-1] = t
+		cmp := e.Op == opcode.EQ || e.Op == opcode.NE || e.Op == opcode.LT || e.Op == opcode.LE || e.Op == opcode.GT || e.Op == opcode.GE
+		if t := q.pgTypeOf(side.other, side.ox); t == 21 || t == 23 || t == 700 && cmp {
+			b.ppg[u.param-1] = t // (a real's arithmetic stays float8 here: x - $1)
 		}
 	}
+}
+
+// untypedItems reports whether every item of an IN list is a $n, a quoted
+// constant or NULL.
+func untypedItems(items []ast.ExprNode) bool {
+	for _, it := range items {
+		switch it := unparen(it).(type) {
+		case *driver.ParamMarkerExpr:
+		default:
+			if !isQuoted(it) && !isNullAST(it) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// realParam reads $n (item, bound to v) compared with x as a real where x
+// is one and $n is described as one (x = $1 with '0.1' is 0.1::real), as
+// PostgreSQL binds it; other values are returned as they are.
+func (b *binder) realParam(s *scope, xAST ast.ExprNode, x exec.Expr, item ast.ExprNode, v exec.Expr) (exec.Expr, error) {
+	p, ok := unparen(item).(*driver.ParamMarkerExpr)
+	if !ok || v.Type().ID() != arrow.FLOAT64 || x.Type().ID() != arrow.FLOAT64 {
+		return v, nil
+	}
+	if _, u := v.(*unknownLit); u {
+		return v, nil // described now; readAsPeer and heldPeer read it
+	}
+	if p.Order < len(b.stmt.Params) {
+		if n := b.stmt.Params[p.Order]; n >= 1 && n <= len(b.stmt.ParamTypes) && b.stmt.ParamTypes[n-1] == 701 {
+			return v, nil // declared float8: compared in double precision
+		}
+	}
+	if (&selectBinder{b: b, in: s}).pgTypeOf(xAST, x) != 700 {
+		return v, nil
+	}
+	return b.asFloat4(v)
 }
 
 // exprKind names an expression Strata cannot bind, in SQL's words rather
@@ -993,11 +1052,17 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		if err != nil {
 			return nil, err
 		}
-		if u, ok := v.(*unknownLit); ok && u.param > 0 && b.ppg != nil && b.ppg[u.param-1] == 0 && b.ptypes[u.param-1] == nil {
-			// x IN ($1, $2) of a real (int2, int4) x: Describe reports $n
-			// as x's type, as PostgreSQL resolves it.
+		if u, ok := v.(*unknownLit); ok && u.param > 0 && b.ppg != nil && b.ppg[u.param-1] == 0 && b.ptypes[u.param-1] == nil && untypedItems(e.List) {
+			// x IN ($1, $2) of a real (int2, int4) x, beside no typed
+			// constant: Describe reports $n as x's type, as PostgreSQL
+			// resolves it (x IN ($1, 3000000000) is bigint's).
 			if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Expr, x); t == 21 || t == 23 || t == 700 {
 				b.ppg[u.param-1] = t
+			}
+		}
+		if untypedItems(e.List) {
+			if v, err = b.realParam(s, e.Expr, x, item, v); err != nil {
+				return nil, err
 			}
 		}
 		if v, err = b.heldPeer(s, e.Expr, x, v); err != nil {

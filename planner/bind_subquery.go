@@ -271,7 +271,6 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 	if !ok {
 		return nil, notSupported("EXISTS over this expression")
 	}
-	existsTargets(sub.Query)
 	rows, _, err := b.runSubqueryRows(outer, sub.Query, 1, false)
 	if isCorrelated(err) {
 		x, err := b.applySubquery(outer, sub.Query, applyExists)
@@ -334,23 +333,6 @@ func extremeRow(rows [][]any, greater, all bool) (v any, hasNull, ok bool) {
 		}
 	}
 	return v, hasNull, v != nil
-}
-
-// existsTargets makes the select list of an EXISTS subquery the constant
-// 1 where it cannot change which rows there are (no aggregate, grouping,
-// DISTINCT, window or set-returning function): PostgreSQL does not
-// evaluate it (EXISTS (SELECT 1/0) is true), and nothing is computed.
-func existsTargets(q ast.ResultSetNode) {
-	sel, ok := q.(*ast.SelectStmt)
-	if !ok || sel.Fields == nil || sel.Distinct || sel.GroupBy != nil || sel.Having != nil || sel.WindowSpecs != nil {
-		return
-	}
-	for _, f := range sel.Fields.Fields {
-		if f.Expr == nil || containsAggregate(f.Expr) || containsWindow(f.Expr) || len(srfCalls(f.Expr)) > 0 {
-			return // (a * stays: it names no function)
-		}
-	}
-	sel.Fields = &ast.FieldList{Fields: []*ast.SelectField{{Expr: ast.NewValueExpr(int64(1), "", "")}}}
 }
 
 // cmpOps are the comparison operators by parser opcode.

@@ -553,8 +553,8 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 // by those. Other set-returning functions of the select list run after
 // the grouping (srfOverGroups). Nothing changes when an argument holds an
 // aggregate, a window function or another set-returning call. A GROUP BY
-// name that may be a column of FROM is that column (PostgreSQL's order),
-// not the select item of that name.
+// name that is a column of FROM is that column (PostgreSQL's order), not
+// the select item of that name.
 func (b *binder) srfInGroupBy(sel *ast.SelectStmt) {
 	if sel.GroupBy == nil || sel.Fields == nil {
 		return
@@ -570,7 +570,7 @@ func (b *binder) srfInGroupBy(sel *ast.SelectStmt) {
 			}
 			continue
 		case *ast.ColumnNameExpr:
-			if e.Name.Table.O == "" && !b.mayBeInputColumn(sel.From, e.Name.Name.L) {
+			if e.Name.Table.O == "" && !b.isInputColumn(sel.From, e.Name.Name.L) {
 				for i, f := range fields {
 					if f.AsName.L != "" && f.AsName.L == e.Name.Name.L && len(srfCalls(f.Expr)) > 0 {
 						grouped[i] = true
@@ -681,10 +681,13 @@ func (b *binder) srfInGroupBy(sel *ast.SelectStmt) {
 	}
 }
 
-// mayBeInputColumn reports whether FROM may have a column named name
-// (lower case): a stored table's or CTE's column, a derived table's or
-// function's named output; true when it cannot tell (SELECT * inside).
-func (b *binder) mayBeInputColumn(from *ast.TableRefsClause, name string) bool {
+// isInputColumn reports whether FROM has, as far as it can be told from
+// the statement and the catalog, a column named name (lower case): a stored
+// table's (time too), a CTE's, a VALUES list's or a derived table's named
+// output, or one its alias list names. Where it cannot tell (SELECT *
+// inside, a set operation, a catalog view) it answers false: GROUP BY then
+// reads the name as an output name, as it did before this was asked.
+func (b *binder) isInputColumn(from *ast.TableRefsClause, name string) bool {
 	if from == nil {
 		return false
 	}
@@ -701,32 +704,37 @@ func (b *binder) mayBeInputColumn(from *ast.TableRefsClause, name string) bool {
 			}
 			switch src := n.Source.(type) {
 			case *ast.TableName:
-				for i := len(b.ctes) - 1; i >= 0; i-- {
-					if node, ok := b.ctes[i][src.Name.O]; ok {
-						return slices.ContainsFunc(node.Columns(), func(c Column) bool { return strings.EqualFold(c.Name, name) })
+				if src.Schema.O == "" {
+					for i := len(b.ctes) - 1; i >= 0; i-- {
+						if node, ok := b.ctes[i][src.Name.O]; ok {
+							return slices.ContainsFunc(node.Columns(), func(c Column) bool { return strings.EqualFold(c.Name, name) })
+						}
 					}
 				}
 				if b.sess == nil || b.p == nil || b.p.Engine == nil {
-					return true
+					return false
 				}
 				cols, err := b.p.Engine.TableSchema(b.sess.Database, src.Name.O)
 				if err != nil {
-					return name == "time" // not stored (a catalog view): its own names
+					return false // not a stored table (a catalog view): cannot tell
 				}
 				return name == "time" || slices.ContainsFunc(cols, func(c storage.ColumnMeta) bool { return strings.EqualFold(c.Name, name) })
 			case *ast.SelectStmt:
 				if f, ok := isTableFunction(src); ok {
-					return n.AsName.L == name || len(f.Args) > 0 && constText(f.Args[0]) == name
+					return len(n.ColumnNames) == 0 && (n.AsName.L == name || len(f.Args) > 0 && constText(f.Args[0]) == name)
 				}
 				if src.Kind == ast.SelectStmtKindValues {
-					return strings.HasPrefix(name, "column") // VALUES' own names (the alias list is above)
+					// column1, column2, ... past the alias list's names.
+					k, err := strconv.Atoi(strings.TrimPrefix(name, "column"))
+					return strings.HasPrefix(name, "column") && err == nil && k > len(n.ColumnNames) &&
+						len(src.Lists) > 0 && k <= len(src.Lists[0].Values)
 				}
 				if src.Fields == nil {
-					return true
+					return false
 				}
-				for _, f := range src.Fields.Fields {
-					if f.WildCard != nil {
-						return true
+				for i, f := range src.Fields.Fields {
+					if i < len(n.ColumnNames) {
+						continue // renamed by the alias list
 					}
 					if f.AsName.L == name {
 						return true
@@ -737,9 +745,8 @@ func (b *binder) mayBeInputColumn(from *ast.TableRefsClause, name string) bool {
 				}
 				return false
 			}
-			return true // a set operation, VALUES, ...: cannot tell
 		}
-		return true
+		return false
 	}
 	return walk(from.TableRefs)
 }
