@@ -79,6 +79,9 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		if err != nil {
 			return nil, numberError(n, oid, s, errors.Is(err, strconv.ErrRange))
 		}
+		if oid == oidFloat4 {
+			return planner.RealParam(v), nil
+		}
 		return v, nil
 	case oidNumeric:
 		t := strings.TrimSpace(s)
@@ -176,7 +179,7 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		if err := size(4); err != nil {
 			return nil, err
 		}
-		return float64(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
+		return planner.RealParam(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
 	case oidFloat8:
 		if err := size(8); err != nil {
 			return nil, err
@@ -343,6 +346,9 @@ func decodeArray(n int, oid uint32, b []byte) (any, error) {
 		}
 		if i, ok := v.(int64); ok && out.Elem.ID() == arrow.FLOAT64 {
 			v = float64(i) // a whole numeric
+		}
+		if r, ok := v.(planner.RealParam); ok {
+			v = float64(r) // a real[]'s element: its float4 value
 		}
 		p += size
 		out.Values = append(out.Values, v)

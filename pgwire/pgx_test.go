@@ -728,4 +728,12 @@ func TestPgxRealParameter(t *testing.T) {
 	var n int64
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM (VALUES (0.1::real)) v(x) WHERE x IN ($1, $2)", "0.1", "0.3").Scan(&n))
 	require.Equal(t, int64(1), n)
+	// The parameter is a real everywhere it is compared ($1 = 0.1::float8
+	// is false, as in PostgreSQL); described as float8 (its first
+	// comparison is with a float8), it is one.
+	var a, b bool
+	require.NoError(t, conn.QueryRow(ctx, "SELECT x = $1, $1 = 0.1::float8 FROM (VALUES (0.1::real)) v(x)", "0.1").Scan(&a, &b))
+	require.Equal(t, []bool{true, false}, []bool{a, b})
+	require.NoError(t, conn.QueryRow(ctx, "SELECT y = $1, x = $1 FROM (VALUES (0.1::real, 0.1::float8)) v(x, y)", "0.1").Scan(&a, &b))
+	require.Equal(t, []bool{true, false}, []bool{a, b})
 }

@@ -641,26 +641,27 @@ func untypedItems(items []ast.ExprNode) bool {
 	return true
 }
 
-// realParam reads $n (item, bound to v) compared with x as a real where x
-// is one and $n is described as one (x = $1 with '0.1' is 0.1::real), as
-// PostgreSQL binds it; other values are returned as they are.
+// RealParam is a parameter's value the client sent as a real (OID 700,
+// as Describe reports $n beside a real), read in double precision from its
+// text: compared with a real it is rounded to single precision
+// (realParam), as PostgreSQL compares it; elsewhere it is the client's
+// value.
+type RealParam float64
+
+// realParam reads $n (item, bound to v) compared with x as the real it
+// was sent as (x = $1 with '0.1' is 0.1::real), as PostgreSQL binds it;
+// other values are returned as they are.
 func (b *binder) realParam(s *scope, xAST ast.ExprNode, x exec.Expr, item ast.ExprNode, v exec.Expr) (exec.Expr, error) {
-	p, ok := unparen(item).(*driver.ParamMarkerExpr)
-	if !ok || v.Type().ID() != arrow.FLOAT64 || x.Type().ID() != arrow.FLOAT64 {
+	if _, ok := unparen(item).(*driver.ParamMarkerExpr); !ok || v.Type().ID() != arrow.FLOAT64 {
 		return v, nil
 	}
 	if _, u := v.(*unknownLit); u {
 		return v, nil // described now; readAsPeer and heldPeer read it
 	}
-	if p.Order < len(b.stmt.Params) {
-		if n := b.stmt.Params[p.Order]; n >= 1 && n <= len(b.stmt.ParamTypes) && b.stmt.ParamTypes[n-1] == 701 {
-			return v, nil // declared float8: compared in double precision
-		}
+	if (&selectBinder{b: b, in: s}).pgTypeOf(item, v) != 700 {
+		return v, nil // sent as a float8: compared in double precision
 	}
-	if (&selectBinder{b: b, in: s}).pgTypeOf(xAST, x) != 700 {
-		return v, nil
-	}
-	return b.asFloat4(v)
+	return b.asFloat4(v) // a real, whatever it is compared with ($1 = 0.1::float8 is false)
 }
 
 // exprKind names an expression Strata cannot bind, in SQL's words rather
@@ -776,7 +777,11 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 		// type, the value read as one by the wire protocol.
 		var v any
 		if !b.describe {
-			switch x := b.params[n-1].(type) {
+			val := b.params[n-1]
+			if r, ok := val.(RealParam); ok {
+				val = float64(r)
+			}
+			switch x := val.(type) {
 			case BeyondTimeParam:
 				if dt.ID() == arrow.TIMESTAMP {
 					return x.placeholder(exec.TypeTimestamptz), nil
@@ -803,6 +808,10 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 		return &unknownLit{Literal: exec.Literal{V: "", DT: exec.TypeText}, param: n}, nil
 	}
 	switch v := b.params[n-1].(type) {
+	case RealParam:
+		// Compared with a real, it is rounded to single precision
+		// (realParam); written, it is the client's 0.1.
+		return &typedExpr{x: &exec.Literal{V: float64(v), DT: exec.TypeFloat}, pg: 700}, nil
 	case nil:
 		return &exec.Literal{V: nil, DT: exec.TypeNull}, nil
 	case bool:
