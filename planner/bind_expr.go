@@ -643,9 +643,8 @@ func untypedItems(items []ast.ExprNode) bool {
 
 // RealParam is a parameter's value the client sent as a real (OID 700,
 // as Describe reports $n beside a real), read in double precision from its
-// text: compared with a real it is rounded to single precision
-// (realParam), as PostgreSQL compares it; elsewhere it is the client's
-// value.
+// text: compared, it is rounded to single precision (realParam), as
+// PostgreSQL compares a real; written, it is the client's value.
 type RealParam float64
 
 // realParam reads $n (item, bound to v) compared with x as the real it

@@ -310,7 +310,6 @@ func (b *binder) rowsFrom(calls []ast.ExprNode, alias string, colNames []ast.CIS
 	}
 	// More names than columns is the caller's error (WITH ORDINALITY
 	// names one more).
-	n.Cols = slices.Clone(n.Cols)
 	for i := range min(len(colNames), len(n.Cols)) {
 		n.Cols[i].Name = colNames[i].O
 	}
