@@ -325,7 +325,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			}
 			return 0
 		}
-		if name == "__pg_power" && len(e.Args) == 2 {
+		if (name == "__pg_power" || name == "power" || name == "pow") && len(e.Args) == 2 {
 			// numeric ^ numeric when either side is numeric (integers
 			// convert), float8 otherwise.
 			l, r := q.pgTypeOf(e.Args[0], x), q.pgTypeOf(e.Args[1], x)
@@ -364,6 +364,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 		}
 		if numericKeeping[name] && len(e.Args) > 0 && q.pgTypeOf(e.Args[0], x) == 1700 {
 			return narrowPG(1700, x.Type())
+		}
+		if numericMath[name] && len(e.Args) == 1 && q.pgTypeOf(e.Args[0], x) == 1700 {
+			return narrowPG(1700, x.Type()) // sqrt(2.0) is numeric (its digits are float8's here)
 		}
 		if name == "__pg_field" {
 			// (_pg_expandarray(a)).n and .x are int4.
@@ -489,6 +492,11 @@ func finalPG(t uint32, dt arrow.DataType) uint32 {
 // numericKeeping are the functions of one number that return numeric for
 // a numeric argument.
 var numericKeeping = map[string]bool{"floor": true, "ceil": true, "ceiling": true, "round": true, "trunc": true, "abs": true}
+
+// numericMath are the functions of one number PostgreSQL has for numeric
+// too, returning numeric for a numeric argument (cbrt, the trigonometric
+// ones are float8's alone).
+var numericMath = map[string]bool{"sqrt": true, "exp": true, "ln": true, "log": true, "log10": true}
 
 // integerOperand reports whether an arithmetic operand is an integer
 // (int2/int4/int8 or numeric), which leaves numeric arithmetic numeric.
