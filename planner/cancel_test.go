@@ -2,8 +2,6 @@ package planner
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -11,7 +9,6 @@ import (
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
-	"github.com/stratadb/strata/storage"
 )
 
 // TestPlanningStops: the subqueries planning runs (uncorrelated EXISTS,
@@ -20,11 +17,7 @@ import (
 // would run for minutes (10^11 rows). LATERAL runs stop with the context
 // of the Next that runs them. The deadlines are liveness bounds.
 func TestPlanningStops(t *testing.T) {
-	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	defer e.Close()
-	p := &Planner{Engine: e}
-	sess := &Session{Database: "db", Location: time.UTC, Now: time.Now()}
+	p, sess := emptyPlanner(t)
 	const long = "SELECT g FROM generate_series(1, 100000000000) g WHERE g < 0"
 	for _, q := range []string{
 		"SELECT 1 WHERE EXISTS (" + long + ")",
@@ -84,11 +77,8 @@ func TestPlanningStops(t *testing.T) {
 // returns count against the query's memory limit (53200 past it), as the
 // rows its operators hold do; a billion would take the machine's memory.
 func TestSubqueryRowsMemoryLimit(t *testing.T) {
-	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	defer e.Close()
-	p := &Planner{Engine: e}
-	sess := &Session{Database: "db", Location: time.UTC, Now: time.Now(), MemLimit: 8 << 20}
+	p, sess := emptyPlanner(t)
+	sess.MemLimit = 8 << 20
 	for _, q := range []string{
 		"SELECT 5 IN (SELECT a FROM generate_series(1, 1000000000) a)",
 		"SELECT ARRAY(SELECT a FROM generate_series(1, 1000000000) a)",

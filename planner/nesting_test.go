@@ -3,8 +3,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -12,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/exec"
-	"github.com/stratadb/strata/storage"
 )
 
 // TestDeepNestingPlans: type resolution of nested CASE, COALESCE, NULLIF
@@ -20,11 +17,7 @@ import (
 // asked again at every level, 40 levels would take longer than anyone
 // waits (2^40 bindings). The deadline is a liveness bound, not a timing.
 func TestDeepNestingPlans(t *testing.T) {
-	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	defer e.Close()
-	p := &Planner{Engine: e}
-	sess := &Session{Database: "db", Location: time.UTC, Now: time.Now()}
+	p, sess := emptyPlanner(t)
 	forms := map[string]func(string, int) string{
 		"case": func(x string, _ int) string {
 			return fmt.Sprintf("CASE WHEN random() < 2 THEN %s + 1 ELSE 0.5::real END", x)

@@ -96,20 +96,23 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		return n
 	case *RowsFrom:
 		c := *n
-		c.Kids = make([]Node, len(n.Kids))
-		for i, k := range n.Kids {
-			c.Kids[i] = f(k)
-		}
+		c.Kids = mapNodes(n.Kids, f)
 		return &c
 	case *Union:
 		c := *n
-		c.Kids = make([]Node, len(n.Kids))
-		for i, k := range n.Kids {
-			c.Kids[i] = f(k)
-		}
+		c.Kids = mapNodes(n.Kids, f)
 		return &c
 	}
 	return n
+}
+
+// mapNodes is f of each node, in a new slice.
+func mapNodes(nodes []Node, f func(Node) Node) []Node {
+	out := make([]Node, len(nodes))
+	for i, k := range nodes {
+		out[i] = f(k)
+	}
+	return out
 }
 
 // conjuncts splits a predicate on AND.

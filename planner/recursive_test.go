@@ -2,15 +2,11 @@ package planner
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/exec"
-	"github.com/stratadb/strata/storage"
 )
 
 // TestRecursiveCTELimit: a recursive query that never stops fails with
@@ -18,12 +14,8 @@ import (
 func TestRecursiveCTELimit(t *testing.T) {
 	defer func(n int) { maxRecursiveIterations = n }(maxRecursiveIterations)
 	maxRecursiveIterations = 50
-	e, err := storage.Open(storage.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	defer e.Close()
-	p := &Planner{Engine: e}
-	sess := &Session{Database: "db", Location: time.UTC, Now: time.Now()}
-	_, _, err = p.QueryText(context.Background(), sess, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r", nil)
+	p, sess := emptyPlanner(t)
+	_, _, err := p.QueryText(context.Background(), sess, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r", nil)
 	pe := AsError(err)
 	require.Equal(t, "54000", pe.Code)
 	require.Contains(t, pe.Hint, "stops producing rows")
