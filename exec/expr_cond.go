@@ -94,6 +94,11 @@ func (e *Cond) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 	})
 }
 
+// CompareValues orders two values of one type as Literal holds them
+// (int64, uint64, float64 with PostgreSQL's NaN, string, Timestamp, bool,
+// interval): -1, 0 or 1.
+func CompareValues(a, b any) int { return compareValues(a, b) }
+
 // compareValues orders two values of one type (as Literal holds them).
 func compareValues(a, b any) int {
 	switch x := a.(type) {

@@ -304,8 +304,8 @@ func widthBucketDecimal(x, low, high float64, count, quotients int64) (int64, er
 	// 10), not when float8 rounded it (2.0 / 3): float8's bucket is the
 	// better guess then.
 	for i, f := range []float64{x, low, high} {
-		if quotients&(1<<i) != 0 && significantDigits(f) > 15 {
-			return b, nil
+		if quotients&(1<<i) != 0 && shortestDecimals(f) < 0 {
+			return b, nil // more than 15 significant digits
 		}
 	}
 	rat := func(f float64) *big.Rat {
@@ -318,14 +318,6 @@ func widthBucketDecimal(x, low, high float64, count, quotients int64) (int64, er
 	num.Mul(num, new(big.Rat).SetInt64(count))
 	num.Quo(num, den) // positive: x is within the range, either way round
 	return new(big.Int).Quo(num.Num(), num.Denom()).Int64() + 1, nil
-}
-
-// significantDigits counts the significant digits of f's shortest
-// decimal text.
-func significantDigits(f float64) int {
-	mant := strconv.FormatFloat(math.Abs(f), 'e', -1, 64) // d.ddde±x
-	mant, _, _ = strings.Cut(mant, "e")
-	return len(strings.Replace(mant, ".", "", 1))
 }
 
 // halvedBucket is the bucket of x within [low, high) when high - low

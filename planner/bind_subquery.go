@@ -2,7 +2,6 @@ package planner
 
 import (
 	"errors"
-	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -292,43 +291,20 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 // for values of other types, or when every row is NULL.
 func extremeRow(rows [][]any, greater, all bool) (v any, hasNull, ok bool) {
 	wantMax := greater == all
-	less := func(a, b any) (bool, bool) {
-		switch a := a.(type) {
-		case int64:
-			b, ok := b.(int64)
-			return a < b, ok
-		case float64:
-			b, ok := b.(float64)
-			if math.IsNaN(a) || math.IsNaN(b) {
-				return !math.IsNaN(a) && math.IsNaN(b), ok
-			}
-			return a < b, ok
-		case string:
-			b, ok := b.(string)
-			return a < b, ok
-		case exec.Timestamp:
-			b, ok := b.(exec.Timestamp)
-			return a < b, ok
-		}
-		return false, false
-	}
 	for _, r := range rows {
-		if r[0] == nil {
+		switch r[0].(type) {
+		case nil:
 			hasNull = true
 			continue
+		case int64, float64, string, exec.Timestamp:
+		default:
+			return nil, false, false
 		}
 		if v == nil {
 			v = r[0]
-			if _, ok := less(v, v); !ok {
-				return nil, false, false
-			}
 			continue
 		}
-		lt, ok := less(r[0], v)
-		if !ok {
-			return nil, false, false
-		}
-		if gt, _ := less(v, r[0]); wantMax && gt || !wantMax && lt {
+		if c := exec.CompareValues(r[0], v); wantMax && c > 0 || !wantMax && c < 0 {
 			v = r[0]
 		}
 	}
