@@ -448,11 +448,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			x   *exec.Expr
 			ast ast.ExprNode
 		}{{&lo, e.Left}, {&hi, e.Right}} {
-			if u, ok := (*bound.x).(*unknownLit); ok && u.param > 0 && b.ppg != nil && b.ppg[u.param-1] == 0 && b.ptypes[u.param-1] == nil {
-				if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Expr, x); t == 21 || t == 23 || t == 700 {
-					b.ppg[u.param-1] = t
-				}
-			}
+			b.paramAsPeer(s, e.Expr, x, *bound.x, true)
 			if *bound.x, err = b.heldPeer(s, e.Expr, x, *bound.x); err != nil {
 				return nil, err
 			}
@@ -609,20 +605,21 @@ func (b *binder) paramBesideInt(s *scope, e *ast.BinaryOperationExpr, l, r exec.
 	default:
 		return
 	}
-	q := &selectBinder{b: b, in: s}
-	for _, side := range []struct {
-		x     exec.Expr
-		other ast.ExprNode
-		ox    exec.Expr
-	}{{l, e.R, r}, {r, e.L, l}} {
-		u, ok := side.x.(*unknownLit)
-		if !ok || u.param == 0 || b.ptypes[u.param-1] != nil || b.ppg[u.param-1] != 0 {
-			continue
-		}
-		cmp := e.Op == opcode.EQ || e.Op == opcode.NE || e.Op == opcode.LT || e.Op == opcode.LE || e.Op == opcode.GT || e.Op == opcode.GE
-		if t := q.pgTypeOf(side.other, side.ox); t == 21 || t == 23 || t == 700 && cmp {
-			b.ppg[u.param-1] = t // (a real's arithmetic stays float8 here: x - $1)
-		}
+	// A real's arithmetic stays float8 here (x - $1).
+	cmp := e.Op == opcode.EQ || e.Op == opcode.NE || e.Op == opcode.LT || e.Op == opcode.LE || e.Op == opcode.GT || e.Op == opcode.GE
+	b.paramAsPeer(s, e.R, r, l, cmp)
+	b.paramAsPeer(s, e.L, l, r, cmp)
+}
+
+// paramAsPeer has Describe report $n (x, not yet typed) as the int2, int4
+// or, when real is true, real its peer (from peerAST) is.
+func (b *binder) paramAsPeer(s *scope, peerAST ast.ExprNode, peer, x exec.Expr, real bool) {
+	u, ok := x.(*unknownLit)
+	if !ok || u.param == 0 || b.ppg == nil || b.ptypes[u.param-1] != nil || b.ppg[u.param-1] != 0 {
+		return
+	}
+	if t := (&selectBinder{b: b, in: s}).pgTypeOf(peerAST, peer); t == 21 || t == 23 || t == 700 && real {
+		b.ppg[u.param-1] = t
 	}
 }
 
@@ -1053,6 +1050,7 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		}
 	}
 	real := b.realList(s, e, x, h)
+	untyped := untypedItems(e.List)
 	var vals []any
 	var rest []exec.Expr
 	for _, item := range e.List {
@@ -1060,15 +1058,11 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		if err != nil {
 			return nil, err
 		}
-		if u, ok := v.(*unknownLit); ok && u.param > 0 && b.ppg != nil && b.ppg[u.param-1] == 0 && b.ptypes[u.param-1] == nil && untypedItems(e.List) {
+		if untyped {
 			// x IN ($1, $2) of a real (int2, int4) x, beside no typed
 			// constant: Describe reports $n as x's type, as PostgreSQL
 			// resolves it (x IN ($1, 3000000000) is bigint's).
-			if t := (&selectBinder{b: b, in: s}).pgTypeOf(e.Expr, x); t == 21 || t == 23 || t == 700 {
-				b.ppg[u.param-1] = t
-			}
-		}
-		if untypedItems(e.List) {
+			b.paramAsPeer(s, e.Expr, x, v, true)
 			if v, err = b.realParam(s, e.Expr, x, item, v); err != nil {
 				return nil, err
 			}
