@@ -509,16 +509,13 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 		marker = &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction),
 			Args: append([]ast.ExprNode{ast.NewValueExpr(call.FnName.L, "", "")}, call.Args...)}
 	} else {
-		args := []ast.ExprNode{ast.NewValueExpr(sql.RowsFromFunction, "", "")}
+		calls := make([]*ast.FuncCallExpr, len(uses))
 		for k, u := range uses {
-			args = append(args, u.call)
-			colNames = append(colNames, ast.NewCIStr(fmt.Sprintf("%s%d", alias, k)))
+			calls[k] = u.call
 		}
-		marker = &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction), Args: args}
+		marker, colNames = rowsFromMarker(calls, alias)
 		col = func(k int) string { return colNames[k].O }
 	}
-	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
-	fn := &ast.TableSource{Source: src, AsName: ast.NewCIStr(alias), Lateral: true, ColumnNames: colNames}
 	for k, u := range uses {
 		field := sel.Fields.Fields[u.field]
 		if field.AsName.O == "" {
@@ -535,6 +532,26 @@ func seriesInSelectList(sel *ast.SelectStmt) {
 		x, _ := field.Expr.Accept(&srfReplacer{call: u.call, with: ref})
 		field.Expr = x.(ast.ExprNode)
 	}
+	lateralItem(sel, marker, alias, colNames)
+}
+
+// rowsFromMarker is the table function ROWS FROM (calls...) and the names
+// alias0, alias1, ... it gives their columns.
+func rowsFromMarker(calls []*ast.FuncCallExpr, alias string) (*ast.FuncCallExpr, []ast.CIStr) {
+	args := []ast.ExprNode{ast.NewValueExpr(sql.RowsFromFunction, "", "")}
+	var colNames []ast.CIStr
+	for k, c := range calls {
+		args = append(args, c)
+		colNames = append(colNames, ast.NewCIStr(fmt.Sprintf("%s%d", alias, k)))
+	}
+	return &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction), Args: args}, colNames
+}
+
+// lateralItem adds the table function marker to sel's FROM as LATERAL
+// (SELECT marker) alias(colNames), after what FROM has.
+func lateralItem(sel *ast.SelectStmt, marker *ast.FuncCallExpr, alias string, colNames []ast.CIStr) {
+	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
+	fn := &ast.TableSource{Source: src, AsName: ast.NewCIStr(alias), Lateral: true, ColumnNames: colNames}
 	if sel.From == nil {
 		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: fn}}
 	} else {
@@ -637,15 +654,11 @@ func (b *binder) srfInGroupBy(sel *ast.SelectStmt) {
 		}
 	}
 	const alias = srfGroupAlias
-	args := []ast.ExprNode{ast.NewValueExpr(sql.RowsFromFunction, "", "")}
-	var colNames []ast.CIStr
+	calls := make([]*ast.FuncCallExpr, len(uses))
 	for k, u := range uses {
-		args = append(args, u.calls[0])
-		colNames = append(colNames, ast.NewCIStr(fmt.Sprintf("%s%d", alias, k)))
+		calls[k] = u.calls[0]
 	}
-	marker := &ast.FuncCallExpr{Tp: ast.FuncCallExprTypeGeneric, FnName: ast.NewCIStr(sql.MarkerTableFunction), Args: args}
-	src := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect, Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: marker}}}}
-	fn := &ast.TableSource{Source: src, AsName: ast.NewCIStr(alias), Lateral: true, ColumnNames: colNames}
+	marker, colNames := rowsFromMarker(calls, alias)
 	replace := func(e ast.ExprNode) ast.ExprNode {
 		for k, u := range uses {
 			ref := &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: colNames[k]}}
@@ -673,11 +686,7 @@ func (b *binder) srfInGroupBy(sel *ast.SelectStmt) {
 	for _, item := range exprs {
 		item.Expr = replace(item.Expr)
 	}
-	if sel.From == nil {
-		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: fn}}
-	} else {
-		sel.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: sel.From.TableRefs, Right: fn, Tp: ast.CrossJoin}}
-	}
+	lateralItem(sel, marker, alias, colNames)
 }
 
 // isInputColumn reports whether FROM has, as far as it can be told from
