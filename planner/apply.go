@@ -283,6 +283,9 @@ func (b *binder) applySubquery(outer *scope, q ast.ResultSetNode, kind applyKind
 	if err != nil {
 		return nil, err
 	}
+	if kind == applyExists {
+		node = existsRows(node)
+	}
 	node = Optimize(node)
 	cols := node.Columns()
 	if kind != applyExists && len(cols) != 1 {

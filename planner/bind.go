@@ -57,6 +57,15 @@ type binder struct {
 	// first condition, the right side of AND/OR, COALESCE after its first
 	// argument): constants that fail to evaluate stay unfolded.
 	lazyFold int
+	// lazyList is a SELECT whose select list and ORDER BY fold lazily
+	// (a constant that fails to evaluate fails only where it is computed):
+	// a derived table's or a WITH query's, whose columns no one reads are
+	// pruned, as in PostgreSQL (SELECT count(*) FROM (SELECT 1/0 FROM t) s
+	// counts t), or,
+	// with lazyExists, an EXISTS's, which existsRows drops when the query
+	// neither aggregates nor has windows (EXISTS (SELECT 1/0) is true).
+	lazyList   *ast.SelectStmt
+	lazyExists bool
 	// subqueryTypes are the PostgreSQL types of the scalar subqueries run
 	// while binding (their values became constants).
 	subqueryTypes map[*ast.SubqueryExpr]uint32
@@ -288,7 +297,12 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 				}
 				return s, err
 			}
-			node, err := b.bindQuery(src.(ast.StmtNode))
+			var node Node
+			sel, _ := src.(*ast.SelectStmt)
+			err := b.withLazyList(sel, false, func() (err error) {
+				node, err = b.bindQuery(src.(ast.StmtNode))
+				return err
+			})
 			if err != nil {
 				return nil, err
 			}
@@ -310,6 +324,13 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 		return b.bindTableRef(n.Left)
 	}
 	return nil, notSupported(fmt.Sprintf("FROM %T", n))
+}
+
+// withLazyList runs bind with sel as the lazyList.
+func (b *binder) withLazyList(sel *ast.SelectStmt, exists bool, bind func() error) error {
+	defer func(sel *ast.SelectStmt, exists bool) { b.lazyList, b.lazyExists = sel, exists }(b.lazyList, b.lazyExists)
+	b.lazyList, b.lazyExists = sel, exists
+	return bind()
 }
 
 // derivedScope exposes a subquery's output columns under alias.
@@ -430,7 +451,12 @@ func (b *binder) bindWith(with *ast.WithClause) error {
 				continue
 			}
 		}
-		node, err := b.bindQuery(cte.Query.Query.(ast.StmtNode))
+		var node Node
+		sel, _ := cte.Query.Query.(*ast.SelectStmt)
+		err := b.withLazyList(sel, false, func() (err error) {
+			node, err = b.bindQuery(cte.Query.Query.(ast.StmtNode))
+			return err
+		})
 		if err != nil {
 			return err
 		}

@@ -55,7 +55,17 @@ func (q *selectBinder) bind() (Node, error) {
 			orderBy, withTies = orderBy[:len(orderBy)-1], true // FETCH FIRST n ROWS WITH TIES
 		}
 	}
-	q.grouped = sel.GroupBy != nil || having != nil || q.anyAggregate(sel.Fields.Fields, having, orderBy)
+	aggregates := q.anyAggregate(sel.Fields.Fields, having, orderBy)
+	q.grouped = sel.GroupBy != nil || having != nil || aggregates
+	if sel == q.b.lazyList {
+		q.b.lazyList = nil
+		windows := slices.ContainsFunc(sel.Fields.Fields, func(f *ast.SelectField) bool { return f.Expr != nil && containsWindow(f.Expr) }) ||
+			slices.ContainsFunc(orderBy, func(o *ast.ByItem) bool { return containsWindow(o.Expr) })
+		if !q.b.lazyExists || having == nil && !aggregates && !windows && q.existsReadsRows() {
+			q.b.lazyFold++
+			defer func() { q.b.lazyFold-- }()
+		}
+	}
 	if sel.GroupBy != nil {
 		items, distinct := sel.GroupBy.Items, false
 		if f, isMarker := items[0].Expr.(*ast.FuncCallExpr); isMarker && f.FnName.L == sql.MarkerGroupDistinct {
@@ -332,6 +342,18 @@ func (q *selectBinder) bind() (Node, error) {
 		node = &Limit{Child: node, Offset: offset, Count: count}
 	}
 	return node, nil
+}
+
+// existsReadsRows reports whether PostgreSQL's EXISTS over this query
+// reads its rows without computing them: not with an OFFSET (0 too) or a
+// LIMIT other than none or a positive count (EXISTS (SELECT 1/0 LIMIT 0)
+// is a division by zero there).
+func (q *selectBinder) existsReadsRows() bool {
+	if q.sel.Limit == nil {
+		return true
+	}
+	_, count, err := q.limits(q.sel.Limit)
+	return err == nil && q.sel.Limit.Offset == nil && count != 0
 }
 
 // limits reads LIMIT's count (-1: none) and OFFSET.

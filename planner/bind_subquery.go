@@ -17,15 +17,26 @@ import (
 // subquery naming a column of the outer query is correlated: not supported
 // yet.
 func (b *binder) runSubquery(outer *scope, q ast.ResultSetNode) ([][]any, []Column, error) {
-	return b.runSubqueryRows(outer, q, 0, false)
+	return b.runSubqueryRows(outer, q, readAll)
 }
 
-// runSubqueryRows is runSubquery reading no more than limit rows (0: all):
-// EXISTS needs one, a scalar subquery two (the second is an error); with
-// distinct, each distinct row once (IN and ANY/ALL compare with a set:
-// hostname IN (SELECT hostname FROM cpu WHERE ...) holds the hosts, not
-// every matching row).
-func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, limit int64, distinct bool) ([][]any, []Column, error) {
+// subqueryRead is what runSubqueryRows reads of a subquery's rows.
+type subqueryRead int
+
+const (
+	readAll subqueryRead = iota
+	// readDistinct reads each distinct row once: IN and ANY/ALL compare
+	// with a set (hostname IN (SELECT hostname FROM cpu WHERE ...) holds the
+	// hosts, not every matching row).
+	readDistinct
+	// readScalar reads two rows: a scalar subquery's second is an error.
+	readScalar
+	// readExists reads one row of the plan existsRows keeps.
+	readExists
+)
+
+// runSubqueryRows is runSubquery reading what read says.
+func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, read subqueryRead) ([][]any, []Column, error) {
 	stmt, ok := q.(ast.StmtNode)
 	if !ok {
 		return nil, nil, notSupported("this subquery")
@@ -44,10 +55,12 @@ func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, limit int64,
 	if err := noDropWhilePlanning(stmt, node); err != nil {
 		return nil, nil, err
 	}
-	if limit > 0 {
-		node = &Limit{Child: node, Count: limit}
-	}
-	if distinct {
+	switch read {
+	case readExists:
+		node = &Limit{Child: existsRows(node), Count: 1}
+	case readScalar:
+		node = &Limit{Child: node, Count: 2}
+	case readDistinct:
 		cols := node.Columns()
 		keys := make([]exec.Expr, len(cols))
 		for i, c := range cols {
@@ -142,7 +155,7 @@ func literalType(c Column) arrow.DataType {
 // uncorrelated, decorrelated into a grouped left join when it is an
 // aggregate correlated by equality.
 func (b *binder) scalarSubquery(outer *scope, e *ast.SubqueryExpr) (exec.Expr, error) {
-	rows, cols, err := b.runSubqueryRows(outer, e.Query, 2, false)
+	rows, cols, err := b.runSubqueryRows(outer, e.Query, readScalar)
 	perRow := func() (exec.Expr, error) {
 		x, err := b.applySubquery(outer, e.Query, applyScalar)
 		if a, ok := x.(*applyExpr); ok && err == nil {
@@ -226,7 +239,7 @@ func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not boo
 	if !ok {
 		return nil, notSupported("IN over this expression")
 	}
-	rows, cols, err := b.runSubqueryRows(outer, sub.Query, 0, true)
+	rows, cols, err := b.runSubqueryRows(outer, sub.Query, readDistinct)
 	if isCorrelated(err) {
 		return b.applyIn(outer, x, sub.Query, not)
 	}
@@ -270,9 +283,18 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 	if !ok {
 		return nil, notSupported("EXISTS over this expression")
 	}
-	rows, _, err := b.runSubqueryRows(outer, sub.Query, 1, false)
+	body, _ := sub.Query.(*ast.SelectStmt)
+	var rows [][]any
+	err := b.withLazyList(body, true, func() (err error) {
+		rows, _, err = b.runSubqueryRows(outer, sub.Query, readExists)
+		return err
+	})
 	if isCorrelated(err) {
-		x, err := b.applySubquery(outer, sub.Query, applyExists)
+		var x exec.Expr
+		err := b.withLazyList(body, true, func() (err error) {
+			x, err = b.applySubquery(outer, sub.Query, applyExists)
+			return err
+		})
 		if err != nil || !e.Not {
 			return x, err
 		}
@@ -282,6 +304,58 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 		return nil, err
 	}
 	return &exec.Literal{V: (len(rows) > 0) != e.Not, DT: exec.TypeBool}, nil
+}
+
+// existsRows is the part of an EXISTS subquery's plan that decides whether
+// it has rows. As PostgreSQL simplifies such a query (its select list,
+// ORDER BY, DISTINCT and a GROUP BY without aggregates say nothing about
+// whether there is a row), a plain SELECT loses them: EXISTS (SELECT 1/0
+// FROM t) is whether t has rows, not a division by zero. They were bound,
+// so their names were checked. Aggregates, HAVING, window functions,
+// grouping sets and OFFSET keep the whole plan (the select list is then
+// computed, as in PostgreSQL).
+func existsRows(n Node) Node {
+	rows := n
+	for {
+		switch c := rows.(type) {
+		case *Limit:
+			if c.Offset != 0 || c.Count == 0 || c.Ties != nil {
+				return n
+			}
+			rows = c.Child
+			continue
+		case *Project:
+			rows = c.Child
+			continue
+		case *Sort:
+			rows = c.Child
+			continue
+		case *DistinctOn:
+			rows = c.Child
+			continue
+		case *Aggregate:
+			if _, sets := c.Child.(*Expand); sets || len(c.Aggs) > 0 || len(c.Keys) == 0 {
+				return n
+			}
+			rows = c.Child
+			continue
+		}
+		break
+	}
+	// Rows, not an aggregate's under a HAVING or a window's.
+	under := rows
+	for {
+		f, ok := under.(*Filter)
+		if !ok {
+			break
+		}
+		under = f.Child
+	}
+	switch under.(type) {
+	case *Aggregate, *Window:
+		return n
+	}
+	return rows
 }
 
 // extremeRow is the value of one-column rows an ordering comparison with
@@ -321,7 +395,7 @@ func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubque
 	if !ok {
 		return nil, notSupported("ANY/ALL over this expression")
 	}
-	rows, cols, err := b.runSubqueryRows(outer, sub.Query, 0, true)
+	rows, cols, err := b.runSubqueryRows(outer, sub.Query, readDistinct)
 	if isCorrelated(err) {
 		if op, ok := cmpOps[e.Op]; ok {
 			return b.applyCompare(outer, x, sub.Query, op, e.All) // run per outer row

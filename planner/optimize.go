@@ -18,6 +18,7 @@ var rules = []rule{
 	{"recent_rows", recentRows},
 	{"partial_aggregate", partialAggregate},
 	{"prune_columns", pruneColumns},
+	{"limit_below_project", limitBelowProject},
 }
 
 // Optimize applies every rule.

@@ -32,7 +32,7 @@ func (b *binder) rowIn(s *scope, row *ast.RowExpr, e *ast.PatternInExpr, h hook)
 		if !ok {
 			return nil, notSupported("IN over this expression")
 		}
-		r, cols, err := b.runSubqueryRows(s, sub.Query, 0, true)
+		r, cols, err := b.runSubqueryRows(s, sub.Query, readDistinct)
 		if err != nil {
 			return nil, err
 		}

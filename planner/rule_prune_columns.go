@@ -1,6 +1,10 @@
 package planner
 
-import "github.com/stratadb/strata/exec"
+import (
+	"slices"
+
+	"github.com/stratadb/strata/exec"
+)
 
 // pruneColumns drops the columns nothing reads from the scans under a
 // join. Binding reads every column of a base table in a join (the right
@@ -12,9 +16,6 @@ import "github.com/stratadb/strata/exec"
 // unions, CTEs, ...) and expressions it cannot renumber (a correlated
 // subquery's) stop it: below them every column stays.
 func pruneColumns(n Node) Node {
-	if !hasJoin(n) {
-		return n // scans outside joins read only what the query names already
-	}
 	out, _ := prune(n, allColumns(n))
 	return out
 }
@@ -50,6 +51,9 @@ func prune(n Node, need []bool) (out Node, m []int) {
 			break
 		}
 		child, cm := prune(n.Child, reads(need, n.Pred))
+		if child == n.Child {
+			return n, cm // nothing below changed: no copy
+		}
 		return &Filter{Child: child, Pred: renumber(n.Pred, cm)}, cm
 	case *Sort:
 		exprs := sortExprs(n.Keys)
@@ -57,6 +61,9 @@ func prune(n Node, need []bool) (out Node, m []int) {
 			break
 		}
 		child, cm := prune(n.Child, reads(need, exprs...))
+		if child == n.Child {
+			return n, cm
+		}
 		c := *n
 		c.Child, c.Keys = child, renumberKeys(n.Keys, cm)
 		return &c, cm
@@ -66,6 +73,9 @@ func prune(n Node, need []bool) (out Node, m []int) {
 			break
 		}
 		child, cm := prune(n.Child, reads(need, exprs...))
+		if child == n.Child {
+			return n, cm
+		}
 		c := *n
 		c.Child = child
 		if n.Ties != nil {
@@ -76,16 +86,29 @@ func prune(n Node, need []bool) (out Node, m []int) {
 		if !renumberable(n.Exprs...) {
 			break
 		}
-		// Keep the outputs needed (the first, if none is: the row count).
+		if !slices.Contains(need, false) {
+			// Every output: only what is below may change.
+			child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), n.Exprs...))
+			if child == n.Child {
+				return n, identity(len(n.Exprs))
+			}
+			return &Project{Child: child, Exprs: renumberAll(n.Exprs, cm), Cols: n.Cols}, identity(len(n.Exprs))
+		}
+		// Keep the outputs needed (if none is, a NULL for the row count:
+		// what no one reads is not computed, as in PostgreSQL, where
+		// SELECT count(*) FROM (SELECT 1/0 FROM t) s counts t's rows).
 		m := make([]int, len(n.Exprs))
 		var exprs []exec.Expr
 		var cols []Column
 		for i, e := range n.Exprs {
 			m[i] = -1
-			if need[i] || (i == len(n.Exprs)-1 && len(exprs) == 0) {
+			if need[i] {
 				m[i] = len(exprs)
 				exprs, cols = append(exprs, e), append(cols, n.Cols[i])
 			}
+		}
+		if len(exprs) == 0 && len(n.Exprs) > 0 {
+			exprs, cols = []exec.Expr{&exec.Literal{DT: exec.TypeBool}}, []Column{{Name: "?column?", Type: exec.TypeBool}}
 		}
 		child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), exprs...))
 		return &Project{Child: child, Exprs: renumberAll(exprs, cm), Cols: cols}, m
@@ -95,6 +118,9 @@ func prune(n Node, need []bool) (out Node, m []int) {
 			break
 		}
 		child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), exprs...))
+		if child == n.Child {
+			return n, identity(len(n.Cols))
+		}
 		c := *n
 		c.Child, c.Keys = child, renumberAll(n.Keys, cm)
 		c.Aggs = make([]exec.Agg, len(n.Aggs))
@@ -111,15 +137,24 @@ func prune(n Node, need []bool) (out Node, m []int) {
 	case *Shared, *Recent:
 		return n, identity(len(n.Columns())) // pointers into them must stay
 	}
-	return mapChildren(n, func(c Node) Node {
-		out, _ := prune(c, allColumns(c))
-		return out
-	}), identity(len(n.Columns()))
+	changed := false
+	out = mapChildren(n, func(c Node) Node {
+		kid, _ := prune(c, allColumns(c))
+		changed = changed || kid != c
+		return kid
+	})
+	if !changed {
+		out = n
+	}
+	return out, identity(len(n.Columns()))
 }
 
 // pruneScan keeps the scan's needed columns (one at least, for the row
 // count: the first, usually time).
 func pruneScan(n *Scan, need []bool) (Node, []int) {
+	if !slices.Contains(need, false) {
+		return n, identity(len(n.Cols))
+	}
 	m := make([]int, len(n.Cols))
 	var cols []Column
 	for i, c := range n.Cols {

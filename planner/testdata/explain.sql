@@ -67,3 +67,6 @@ SELECT hostname FROM cpu ORDER BY usage_user DESC, time LIMIT 2
 
 -- partial_aggregate: percentiles of bigint or double precision merge by appending, so they run per split
 SELECT hostname, percentile_cont(0.99) WITHIN GROUP (ORDER BY usage_user), percentile_disc(0.5) WITHIN GROUP (ORDER BY usage_system DESC) FROM cpu GROUP BY hostname
+
+-- limit_below_project: without ORDER BY the limit runs before the select list, which is computed for the rows returned only
+SELECT hostname, usage_user * 2 + usage_system FROM cpu LIMIT 3
