@@ -6,30 +6,22 @@ import (
 	"github.com/stratadb/strata/exec"
 )
 
-// pruneColumns drops the columns nothing reads from the scans under a
-// join. Binding reads every column of a base table in a join (the right
-// input's column offsets must not move once bound), so a join of two
-// 21-column tables carried 42 columns into its hash table and output for
-// a query that reads three. Walking down from the root, each node says
-// which of its input's columns it needs; scans keep those, and the
-// expressions above are renumbered. Nodes it does not know (windows,
-// unions, CTEs, ...) and expressions it cannot renumber (a correlated
-// subquery's) stop it: below them every column stays.
+// pruneColumns drops the columns nothing reads: from scans (binding reads
+// every column of a base table in a join, since the right input's column
+// offsets must not move once bound, so a join of two 21-column tables
+// carried 42 columns into its hash table and output for a query that
+// reads three; a time range's column is not read either, storage applies
+// the range) and from projections (a derived table's or WITH query's
+// column no one reads is not computed, as in PostgreSQL: SELECT count(*)
+// FROM (SELECT 1/0 FROM t) s counts t's rows). Walking down from the root,
+// each node says which of its input's columns it needs; scans and
+// projections keep those, and the expressions above are renumbered. Nodes
+// it does not know (windows, unions, shared CTEs, ...) and expressions it
+// cannot renumber (a correlated subquery's) stop it: below them every
+// column stays.
 func pruneColumns(n Node) Node {
 	out, _ := prune(n, allColumns(n))
 	return out
-}
-
-func hasJoin(n Node) bool {
-	if _, ok := n.(*Join); ok {
-		return true
-	}
-	for _, c := range n.Children() {
-		if hasJoin(c) {
-			return true
-		}
-	}
-	return false
 }
 
 func allColumns(n Node) []bool {
