@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -17,6 +18,10 @@ import (
 type Cast struct {
 	X  Expr
 	To arrow.DataType
+	// Input is the PostgreSQL type text input errors name when it is not
+	// To's own (integer, smallint, real, numeric: the engine holds them as
+	// bigint and double precision).
+	Input string
 }
 
 func (e *Cast) Type() arrow.DataType { return e.To }
@@ -52,11 +57,31 @@ func (e *Cast) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 		}
 		v, err := CastValue(c, get(i), e.To)
 		if err != nil {
-			return nil, err
+			return nil, e.inputError(err)
 		}
 		appendValue(b, v)
 	}
 	return b.NewArray(), nil
+}
+
+// inputError names Input in place of the engine type in a text input
+// error: 'abc'::int4 is invalid input syntax for type integer.
+func (e *Cast) inputError(err error) error { return NameInputType(err, e.Input) }
+
+// NameInputType names the PostgreSQL type name (integer, not the engine's
+// bigint) in a text input error of CastValue; err is unchanged when name
+// is empty or err is another error.
+func NameInputType(err error, name string) error {
+	if name == "" || err == nil {
+		return err
+	}
+	msg := err.Error()
+	for _, held := range []string{"for type bigint", "for type double precision"} {
+		if strings.Contains(msg, held) && (strings.HasPrefix(msg, "invalid input syntax") || strings.Contains(msg, "out of range")) {
+			return errors.New(strings.Replace(msg, held, "for type "+name, 1))
+		}
+	}
+	return err
 }
 
 // appendValue appends a Go value of the builder's type (nil: NULL).

@@ -112,6 +112,15 @@ func expandFormats(codes []int16, n int) ([]int16, error) {
 // flow when executed), SHOW computes its row, FETCH takes its cursor's
 // columns; every other statement runs when executed.
 func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, formats []int16, plan *planner.Query) (*portal, error) {
+	if stmt.Kind == sql.Execute {
+		// The prepared statement runs in its place, with the arguments'
+		// values; its tag is the statement's (SELECT 3, INSERT 0 1).
+		inner, vals, err := c.executeArgs(ctx, stmt)
+		if err != nil {
+			return nil, err
+		}
+		stmt, params = inner, vals
+	}
 	p := &portal{stmt: stmt, params: params}
 	// Planning runs under the portal's context, which ctx's cancellation
 	// (CancelRequest, statement_timeout) cancels while it lasts, and the

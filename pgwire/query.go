@@ -137,6 +137,18 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 	if err := c.checkAborted(stmt); err != nil {
 		return err // in a failed transaction block, as PostgreSQL answers a Parse
 	}
+	ps, err := c.prepare(stmt, query, oids)
+	if err != nil {
+		return err
+	}
+	c.stmts[name] = ps
+	c.be.Send(&pgproto3.ParseComplete{})
+	return nil
+}
+
+// prepare analyses a statement to keep as a prepared statement (Parse, or
+// SQL's PREPARE): oids are the parameter types the client declared.
+func (c *conn) prepare(stmt *sql.Statement, query string, oids []uint32) (*prepared, error) {
 	n := stmt.NumParams
 	if len(oids) > n {
 		n = len(oids)
@@ -165,23 +177,25 @@ func (c *conn) parse(name, query string, oids []uint32) error {
 		// statement that fails only there is described now and fails
 		// when it runs, as in PostgreSQL.
 		if err = statementError(ctx, err); planner.AsError(err).Code == "57014" {
-			return err // cancelled, or past statement_timeout
+			return nil, err // cancelled, or past statement_timeout
 		}
 		cols, derr := c.describeStatement(ps)
 		if derr != nil {
-			return err
+			return nil, err
 		}
 		ps.cols = cols
 	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert:
 		cols, err := c.describeStatement(ps)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ps.cols = cols
+	case stmt.Kind == sql.Execute:
+		if target, ok := c.stmts[stmt.Name]; ok {
+			ps.cols = target.cols // its rows are the prepared statement's
+		}
 	}
-	c.stmts[name] = ps
-	c.be.Send(&pgproto3.ParseComplete{})
-	return nil
+	return ps, nil
 }
 
 // clockWords are what makes planning read the clock: now() and its

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
@@ -90,6 +91,24 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		}
 		c.discard()
 		return "DISCARD " + strings.ToUpper(stmt.Name), nil
+	case sql.Prepare:
+		if _, exists := c.stmts[stmt.Name]; exists {
+			return "", &planner.Error{Code: "42P05", Msg: fmt.Sprintf("prepared statement %q already exists", stmt.Name)}
+		}
+		oids := make([]uint32, len(stmt.TypeNames))
+		for i, name := range stmt.TypeNames {
+			oid, err := planner.TypeOID(name)
+			if err != nil {
+				return "", err
+			}
+			oids[i] = oid
+		}
+		ps, err := c.prepare(stmt.Inner, stmt.Inner.Text, oids)
+		if err != nil {
+			return "", err
+		}
+		c.stmts[stmt.Name] = ps
+		return "PREPARE", nil
 	case sql.Deallocate:
 		if stmt.All {
 			c.stmts = map[string]*prepared{}
@@ -120,6 +139,95 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		return "DECLARE CURSOR", c.declare(ctx, stmt, p.params)
 	}
 	return "", &planner.Error{Code: planner.CodeNotSupported, Msg: fmt.Sprintf("%s statements are not supported", stmt.Kind)}
+}
+
+// executeArgs resolves EXECUTE name (argument, ...) to the statement
+// PREPARE (or a Parse) kept under name and its parameters' values: each
+// argument is cast to its parameter's type, as PostgreSQL coerces them
+// (EXECUTE p('2016-01-01', 5) with p (timestamptz, int)), and reaches the
+// statement as a client's text parameter of that type would.
+func (c *conn) executeArgs(ctx context.Context, st *sql.Statement) (*sql.Statement, []any, error) {
+	ps, ok := c.stmts[st.Name]
+	if !ok || st.Name == "" {
+		return nil, nil, &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", st.Name)}
+	}
+	if len(st.Args) != len(ps.oids) {
+		return nil, nil, &planner.Error{Code: "42601", Msg: fmt.Sprintf("wrong number of parameters for prepared statement %q", st.Name),
+			Detail: fmt.Sprintf("Expected %d parameters but got %d.", len(ps.oids), len(st.Args))}
+	}
+	if len(st.Args) == 0 {
+		return ps.stmt, nil, nil
+	}
+	if !ps.described {
+		if _, err := c.describeStatement(ps); err != nil {
+			return nil, nil, err
+		}
+	}
+	var q strings.Builder
+	q.WriteString("SELECT ")
+	for i, arg := range st.Args {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		if name, ok := exec.PGTypeNames()[int64(ps.oids[i])]; ok {
+			fmt.Fprintf(&q, "CAST((%s) AS %s)", arg, name)
+		} else {
+			fmt.Fprintf(&q, "(%s)", arg)
+		}
+	}
+	stmts, err := sql.Parse(q.String())
+	if err == nil && (len(stmts) != 1 || stmts[0].Kind != sql.Select) {
+		err = &planner.Error{Code: planner.CodeSyntax, Msg: "EXECUTE's arguments must be expressions"}
+	}
+	var vals []string
+	var nulls []bool
+	if err == nil {
+		vals, nulls, err = c.oneRow(ctx, stmts[0])
+	}
+	if err != nil {
+		pe := planner.AsError(err)
+		pe.Position = 0 // in the SELECT built here, not the user's text
+		return nil, nil, pe
+	}
+	params := make([]any, len(vals))
+	now := time.Now()
+	for i, v := range vals {
+		if nulls[i] {
+			continue
+		}
+		if params[i], err = decodeParam(i+1, ps.oids[i], 0, []byte(v), c.sess.loc, now); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ps.stmt, params, nil
+}
+
+// oneRow runs a query of one row and gives its values as text.
+func (c *conn) oneRow(ctx context.Context, st *sql.Statement) (vals []string, nulls []bool, err error) {
+	_, op, err := c.srv.Planner.Run(ctx, c.sess.plannerSession(), st, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := exec.Collect(ctx, op)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	for _, r := range recs {
+		if r.NumRows() == 0 {
+			continue
+		}
+		for _, col := range r.Columns() {
+			v, ok := exec.FormatValue(col, 0, c.sess.loc)
+			vals, nulls = append(vals, v), append(nulls, !ok)
+		}
+		return vals, nulls, nil
+	}
+	return nil, nil, &planner.Error{Code: "XX000", Msg: "EXECUTE's arguments gave no row"}
 }
 
 // endTransaction ends a transaction block (COMMIT or ROLLBACK); COMMIT of

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -17,6 +18,16 @@ import (
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
 )
+
+// inputName is the PostgreSQL type a cast of text x to the type written
+// as target names in its input errors when the engine holds it as another
+// (integer, smallint, real, numeric); "" otherwise.
+func inputName(target ast.ExprNode, x exec.Expr) string {
+	if !exec.IsText(x.Type()) {
+		return ""
+	}
+	return map[uint32]string{21: "smallint", 23: "integer", 700: "real", 1700: "numeric"}[castTargetPG(target)]
+}
 
 func sameType(a, b arrow.DataType) bool {
 	if exec.IsText(a) && exec.IsText(b) {
@@ -721,7 +732,13 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 					// $n::int4: Describe reports int4, as PostgreSQL does.
 					b.ppg[u.param-1] = narrowPG(castTargetPG(e.Args[1]), to)
 				}
-				return b.coerce(x, to)
+				x, err := b.coerce(x, to)
+				if pe, ok := err.(*Error); ok {
+					if named := exec.NameInputType(errors.New(pe.Msg), inputName(e.Args[1], args[0])); named != nil {
+						pe.Msg = named.Error()
+					}
+				}
+				return x, err
 			}
 			if exec.IsText(to) {
 				if t, ok, err := b.wallClockText(s, e.Args[0], x); ok || err != nil {
@@ -762,7 +779,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				}
 				return nil, &Error{Code: CodeCannotCoerce, Msg: fmt.Sprintf("cannot cast type %s to %s", exec.SQLTypeName(x.Type()), name), Hint: hint}
 			}
-			return b.fold(&exec.Cast{X: x, To: to})
+			return b.fold(&exec.Cast{X: x, To: to, Input: inputName(e.Args[1], x)})
 		}()
 		if err != nil {
 			return nil, err

@@ -536,25 +536,36 @@ func regtypeName(name string) string {
 	return name
 }
 
+// TypeOID is the OID of the type a name spells as SQL writes types (int,
+// double precision, varchar(10), text[], pg_catalog.int4), as regtype input
+// reads it; 42704 when there is none.
+func TypeOID(name string) (uint32, error) {
+	name = regName(name)
+	loadPgCatalog()
+	typname := regtypeName(name)
+	for _, want := range []string{typname, name} { // SQL's spelling first: char is bpchar
+		for _, row := range pgCatalogRows["pg_type"] {
+			if row[1] != nil && *row[1] == want {
+				oid, err := strconv.ParseUint(*row[0], 10, 32)
+				return uint32(oid), err
+			}
+		}
+	}
+	for oid, spelled := range exec.PGTypeNames() {
+		if spelled == name {
+			return uint32(oid), nil
+		}
+	}
+	return 0, &Error{Code: "42704", Msg: fmt.Sprintf("type %q does not exist", name)}
+}
+
 func (b *binder) regLookup(to, name string) (int64, error) {
 	name = regName(name)
 	loadPgCatalog()
 	switch to {
 	case "regtype":
-		typname := regtypeName(name)
-		for _, want := range []string{typname, name} { // SQL's spelling first: char is bpchar
-			for _, row := range pgCatalogRows["pg_type"] {
-				if row[1] != nil && *row[1] == want {
-					return strconv.ParseInt(*row[0], 10, 64)
-				}
-			}
-		}
-		for oid, spelled := range exec.PGTypeNames() {
-			if spelled == name {
-				return oid, nil
-			}
-		}
-		return 0, &Error{Code: "42704", Msg: fmt.Sprintf("type %q does not exist", name)}
+		oid, err := TypeOID(name)
+		return int64(oid), err
 	case "regclass":
 		if oid, ok := catalogRelationOIDs[name]; ok {
 			return oid, nil

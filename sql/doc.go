@@ -12,7 +12,8 @@
 //     recognised on tokens and returned with a Kind and fields (SET, SHOW,
 //     RESET, BEGIN/START, COMMIT/END, ROLLBACK/ABORT, SAVEPOINT, RELEASE,
 //     ROLLBACK TO, DISCARD, DEALLOCATE, CLOSE, LISTEN, UNLISTEN, DECLARE,
-//     FETCH, MOVE, EXPLAIN). DECLARE and EXPLAIN parse their inner query.
+//     FETCH, MOVE, EXPLAIN, PREPARE, EXECUTE). DECLARE, EXPLAIN and PREPARE
+//     parse their inner statement; EXECUTE keeps its arguments' texts.
 //  3. rewrite*.go: SELECT and INSERT tokens are rewritten into SQL for the
 //     TiDB parser (modes ANSI_QUOTES, PIPES_AS_CONCAT, NO_BACKSLASH_ESCAPES).
 //     Every output token remembers the user token it came from, so TiDB's

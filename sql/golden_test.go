@@ -105,6 +105,12 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if st.Copy != nil {
 		fmt.Fprintf(b, " copy=%+v", *st.Copy)
 	}
+	if st.TypeNames != nil {
+		fmt.Fprintf(b, " types=%q", st.TypeNames)
+	}
+	if st.Args != nil {
+		fmt.Fprintf(b, " args=%q", st.Args)
+	}
 	if st.Params != nil {
 		fmt.Fprintf(b, " params=%v", st.Params)
 	}

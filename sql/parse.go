@@ -57,6 +57,13 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return st, parseExplain(src, toks, st)
 	case "declare":
 		return st, parseDeclare(src, toks, st)
+	case "prepare":
+		if len(toks) > 1 && toks[1].word("transaction") {
+			return nil, errAt(src, first.start, CodeFeatureNotSupported, "PREPARE TRANSACTION is not supported", "Strata has no two-phase commit")
+		}
+		return st, parsePrepare(src, toks, st)
+	case "execute":
+		return st, parseExecute(src, toks, st)
 	case "copy":
 		return st, parseCopy(src, toks, st)
 	case "show":
@@ -73,7 +80,7 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		"release", "discard", "deallocate", "close", "listen", "unlisten", "fetch", "move":
 		return st, parseUtility(src, toks, st)
 	case "update", "delete", "merge", "create", "drop", "alter", "truncate", "grant", "revoke",
-		"vacuum", "analyze", "analyse", "prepare", "execute", "notify", "lock", "comment", "do", "call",
+		"vacuum", "analyze", "analyse", "notify", "lock", "comment", "do", "call",
 		"refresh", "cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
 		return nil, errAt(src, first.start, CodeFeatureNotSupported,
 			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")

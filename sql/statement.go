@@ -30,11 +30,13 @@ const (
 	Fetch                  // FETCH [direction] [FROM|IN] name
 	Move                   // MOVE [direction] [FROM|IN] name
 	Copy                   // COPY {table | (query)} TO STDOUT [options]; Inner is the query
+	Prepare                // PREPARE name [(type, ...)] AS statement; Inner is the statement
+	Execute                // EXECUTE name [(argument, ...)]
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
-	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy"}
+	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -91,7 +93,7 @@ type Statement struct {
 
 	// Name: SET/SHOW/RESET parameter name (lower case; "all" never appears,
 	// see All), SAVEPOINT/RELEASE/ROLLBACK TO savepoint, DEALLOCATE
-	// statement, CLOSE/DECLARE/FETCH/MOVE cursor, LISTEN/UNLISTEN channel,
+	// statement, PREPARE/EXECUTE statement, CLOSE/DECLARE/FETCH/MOVE cursor, LISTEN/UNLISTEN channel,
 	// DISCARD target (all, plans, sequences, temp).
 	Name string
 	// All: SHOW ALL, RESET ALL, DEALLOCATE ALL, CLOSE ALL, UNLISTEN *, DISCARD ALL.
@@ -115,8 +117,14 @@ type Statement struct {
 	Copy *CopySpec
 	// ExplainOpts describes EXPLAIN.
 	ExplainOpts *ExplainOptions
-	// Inner is the query of DECLARE ... FOR, of EXPLAIN and of COPY.
+	// Inner is the query of DECLARE ... FOR, of EXPLAIN and of COPY, and
+	// the statement PREPARE names.
 	Inner *Statement
+	// TypeNames are PREPARE's parameter types as written (int, double
+	// precision, varchar(10), text[]); Args are EXECUTE's arguments, each
+	// an expression's text.
+	TypeNames []string
+	Args      []string
 }
 
 // Cursor is the declaration of DECLARE name [BINARY] [[NO] SCROLL] CURSOR

@@ -495,6 +495,85 @@ cursor:
 	return nil
 }
 
+// parsePrepare parses PREPARE name [(type, ...)] AS statement: a query, an
+// INSERT or a VALUES list, as PostgreSQL prepares.
+func parsePrepare(src string, toks []token, st *Statement) *Error {
+	c := &ucur{src: src, toks: toks, i: 1}
+	st.Kind = Prepare
+	st.Name = c.name()
+	if c.err == nil && c.tok(0).punct("(") {
+		c.i++
+		st.TypeNames = c.texts()
+	}
+	if c.err == nil && !c.accept("as") {
+		c.fail(c.tok(0), "", "write PREPARE name [(type, ...)] AS statement")
+	}
+	if c.err != nil {
+		return c.err
+	}
+	if c.done() {
+		c.fail(eofTok, "", "")
+		return c.err
+	}
+	inner, err := parseStatement(src, toks[c.i:])
+	if err != nil {
+		return err
+	}
+	if inner.Kind != Select && inner.Kind != Insert {
+		return errAt(src, toks[c.i].start, CodeSyntaxError, "PREPARE takes a SELECT, VALUES or INSERT statement", "")
+	}
+	st.Inner = inner
+	return nil
+}
+
+// parseExecute parses EXECUTE name [(argument, ...)].
+func parseExecute(src string, toks []token, st *Statement) *Error {
+	c := &ucur{src: src, toks: toks, i: 1}
+	st.Kind = Execute
+	st.Name = c.name()
+	if c.err == nil && c.tok(0).punct("(") {
+		c.i++
+		st.Args = c.texts()
+	}
+	c.end()
+	return c.err
+}
+
+// texts reads a parenthesized list's items as the text each was written
+// with (a type name, an expression), up to its closing ')'; the '(' was
+// read.
+func (c *ucur) texts() []string {
+	var out []string
+	depth, from := 0, c.i
+	for c.err == nil {
+		if c.done() {
+			c.fail(eofTok, "", "")
+			return nil
+		}
+		t := c.tok(0)
+		switch {
+		case t.punct("(") || t.punct("["):
+			depth++
+		case (t.punct(")") || t.punct("]")) && depth > 0:
+			depth--
+		case depth == 0 && (t.punct(",") || t.punct(")")):
+			if c.i == from {
+				c.fail(t, "", "")
+				return nil
+			}
+			out = append(out, c.src[c.toks[from].start:c.toks[c.i-1].end])
+			c.i++
+			if t.punct(")") {
+				return out
+			}
+			from = c.i
+			continue
+		}
+		c.i++
+	}
+	return nil
+}
+
 // parseExplain parses EXPLAIN [ANALYZE] [VERBOSE] stmt and
 // EXPLAIN (option [value], ...) stmt.
 func parseExplain(src string, toks []token, st *Statement) *Error {

@@ -360,3 +360,19 @@ SELECT a # b + 1, s ^@ 'x', |/ a + 1, ||/ 8, @ -a * 2, 2 * |/ 16 FROM t
 SELECT y, z FROM ((VALUES (1)) b(y) CROSS JOIN (VALUES (2)) c(z)), (h JOIN generate_series(1, 3) g ON true)
 # hypothetical-set aggregates; rank() OVER stays the window function
 SELECT rank(3) WITHIN GROUP (ORDER BY x DESC), cume_dist(a + 1) WITHIN GROUP (ORDER BY x), rank() OVER (ORDER BY x) FROM t
+# prepare with types
+PREPARE p1 (int, double precision, timestamp with time zone, varchar(10), numeric(10, 2), text[]) AS SELECT $1 + $2 FROM t WHERE time > $3
+# prepare insert and values
+PREPARE ins AS INSERT INTO t (a) VALUES ($1); PREPARE v AS VALUES (1, $1)
+# execute with arguments
+EXECUTE p1(1, 'a,b', f(2, 3), ARRAY[1, 2], (SELECT 1), '(x'); EXECUTE p2; EXECUTE "Q"
+# execute empty arguments (a syntax error in PostgreSQL too)
+EXECUTE q ()
+# prepare errors
+PREPARE p AS SHOW x
+# prepare transaction
+PREPARE TRANSACTION 'x'
+# prepare missing as
+PREPARE p (int) SELECT 1
+# execute unclosed
+EXECUTE p(1, 2

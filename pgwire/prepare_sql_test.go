@@ -1,0 +1,76 @@
+package pgwire
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPsqlPrepareExecute runs SQL's PREPARE, EXECUTE and DEALLOCATE from
+// the real psql: arguments are cast to the declared or inferred parameter
+// types, as PostgreSQL coerces them, and EXECUTE answers with the prepared
+// statement's rows and tag.
+func TestPsqlPrepareExecute(t *testing.T) {
+	s := startServer(t)
+	script := `PREPARE byhost (text, float8) AS SELECT host, usage FROM cpu WHERE host = $1 AND usage > $2 ORDER BY usage;
+EXECUTE byhost('a', 2);
+EXECUTE byhost('a', '1');
+PREPARE since AS SELECT count(*) FROM cpu WHERE time >= $1;
+EXECUTE since('2023-11-14 22:13:30+00');
+EXECUTE since(timestamptz '2023-11-14 22:13:20+00' + interval '15 seconds');
+PREPARE add (int) AS SELECT $1 + 1;
+EXECUTE add(2.6);
+EXECUTE add('x');
+EXECUTE add(1, 2);
+EXECUTE nosuch;
+PREPARE add AS SELECT 1;
+PREPARE bad (nosuchtype) AS SELECT $1;
+PREPARE ins (timestamptz, text, float8) AS INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3);
+EXECUTE ins('2023-11-14 22:14:00+00', 'd', 9.5);
+SELECT host, usage FROM cpu WHERE host = 'd';
+DEALLOCATE add;
+EXECUTE add(1);
+`
+	out, stderr, err := psql(t, s, script)
+	require.NoError(t, err, stderr)
+	require.Equal(t, "PREPARE\na|3.5\na|1.5\na|3.5\nPREPARE\n2\n1\nPREPARE\n4\nPREPARE\nINSERT 0 1\nd|9.5\nDEALLOCATE\n", out)
+	for _, want := range []string{
+		`ERROR:  invalid input syntax for type integer: "x"`,
+		`ERROR:  wrong number of parameters for prepared statement "add"`,
+		`DETAIL:  Expected 1 parameters but got 2.`,
+		`ERROR:  prepared statement "nosuch" does not exist`,
+		`ERROR:  prepared statement "add" already exists`,
+		`ERROR:  type "nosuchtype" does not exist`,
+		`ERROR:  prepared statement "add" does not exist`,
+	} {
+		require.Contains(t, stderr, want)
+	}
+}
+
+// TestPgxExecuteStatement sends EXECUTE through the extended protocol
+// (pgx prepares it, describes it and binds it): its description is the
+// prepared statement's columns.
+func TestPgxExecuteStatement(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "PREPARE usage_of (text) AS SELECT usage, n FROM cpu WHERE host = $1 ORDER BY usage")
+	require.NoError(t, err)
+	rows, err := conn.Query(ctx, "EXECUTE usage_of('a')")
+	require.NoError(t, err)
+	type row struct {
+		Usage float64
+		N     *int64
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+	require.NoError(t, err)
+	one, three := int64(1), int64(3)
+	require.Equal(t, []row{{1.5, &one}, {3.5, &three}}, got)
+	// The name space is the protocol's: DEALLOCATE frees it.
+	_, err = conn.Exec(ctx, "DEALLOCATE usage_of")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "EXECUTE usage_of('a')")
+	require.ErrorContains(t, err, `prepared statement "usage_of" does not exist`)
+}
