@@ -46,6 +46,12 @@ func TestDeclaredParamTypes(t *testing.T) {
 		// A numeric stays exact (it is not computed in float8 here).
 		{"SELECT $1", 1700, "123456789012345678", 25, "123456789012345678"},
 		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 1700, "2", 20, "2"},
+		// Declared arrays (pgjdbc's setArray) are arrays of that type:
+		// subscripts and array functions take them.
+		{"SELECT $1[2] + 1", 1007, "{3,1,2}", 23, "2"},
+		{"SELECT $1", 1022, "{1.5,2}", 1022, "{1.5,2}"},
+		{"SELECT array_length($1, 1)", 1009, "{a,b,c}", 23, "3"},
+		{"SELECT count(*) FROM cpu WHERE host = ANY($1)", 1009, "{a,c}", 20, "2"},
 	} {
 		sd, err := pc.Prepare(ctx, "", tt.sql, []uint32{tt.oid})
 		require.NoError(t, err, tt.sql)

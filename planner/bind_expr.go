@@ -724,10 +724,7 @@ var declaredParams = map[uint32]struct {
 // declaredParam is the type the client declared for $n when the planner
 // takes it (declaredParams).
 func (b *binder) declaredParam(n int) (dt arrow.DataType, pg uint32, ok bool) {
-	if n < 1 || n > len(b.stmt.ParamTypes) {
-		return nil, 0, false
-	}
-	d, ok := declaredParams[b.stmt.ParamTypes[n-1]]
+	d, ok := declaredParams[b.declaredOID(n)]
 	return d.dt, d.pg, ok
 }
 
@@ -768,6 +765,20 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	if n < 1 || n > len(b.params) {
 		return nil, errorf("08P01", "there is no parameter $%d", n)
 	}
+	if elem := declaredArrays[b.declaredOID(n)]; elem != "" {
+		// Declared an array (pgjdbc's setArray, PREPARE p (int[])): read
+		// as $n::elem[] is, so that subscripts and array functions take it.
+		var x exec.Expr
+		if b.describe {
+			x = &unknownLit{Literal: exec.Literal{V: "", DT: exec.TypeText}, param: n}
+		} else {
+			var err error
+			if x, err = b.paramValue(n); err != nil {
+				return nil, err
+			}
+		}
+		return b.castArray(x, elem)
+	}
 	if dt, _, ok := b.declaredParam(n); ok {
 		// Declared by the client ($1 sent as date, float8, jsonb): of that
 		// type, the value read as one by the wire protocol.
@@ -803,6 +814,27 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	if b.describe {
 		return &unknownLit{Literal: exec.Literal{V: "", DT: exec.TypeText}, param: n}, nil
 	}
+	return b.paramValue(n)
+}
+
+// declaredArrays are the element types of the array types a client may
+// declare for a parameter, as ::elem[] names them.
+var declaredArrays = map[uint32]string{
+	1000: "bool", 1005: "int2", 1007: "int4", 1016: "int8", 1009: "text", 1015: "varchar", 1021: "float4",
+	1022: "float8", 1231: "numeric", 1182: "date", 1115: "timestamp", 1185: "timestamptz", 1187: "interval",
+}
+
+// declaredOID is the type the client declared for $n (0: none).
+func (b *binder) declaredOID(n int) uint32 {
+	if n < 1 || n > len(b.stmt.ParamTypes) {
+		return 0
+	}
+	return b.stmt.ParamTypes[n-1]
+}
+
+// paramValue is $n's value as the wire protocol read it, of the type that
+// value has (a string is an untyped constant).
+func (b *binder) paramValue(n int) (exec.Expr, error) {
 	switch v := b.params[n-1].(type) {
 	case RealParam:
 		// Compared with a real, it is rounded to single precision

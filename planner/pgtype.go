@@ -423,6 +423,45 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if f, ok := arr.(*ast.FuncCallExpr); ok && f.FnName.L == "current_schemas" {
 				return narrowPG(19, x.Type())
 			}
+			if elem := elementOID(q.arrayPG(arr)); elem != 0 {
+				return narrowPG(elem, x.Type()) // an int4[]'s element is an int4
+			}
+		}
+	}
+	return 0
+}
+
+// arrayPG is the array type of an array written as a column, a cast
+// (::int4[]) or a declared parameter; 0 when it is none of these.
+func (q *selectBinder) arrayPG(arr ast.ExprNode) uint32 {
+	switch a := unparen(arr).(type) {
+	case *ast.ColumnNameExpr:
+		if c, err := q.lookupCol(a.Name.Table.O, a.Name.Name.O); err == nil && c != nil && isArrayOID(c.pg) {
+			return c.pg
+		}
+	case *driver.ParamMarkerExpr:
+		if a.Order < len(q.b.stmt.Params) {
+			if oid := q.b.declaredOID(q.b.stmt.Params[a.Order]); isArrayOID(oid) {
+				return oid
+			}
+		}
+	case *ast.FuncCallExpr:
+		if a.FnName.L == sql.MarkerCast && len(a.Args) == 2 {
+			if v, ok := a.Args[1].(*driver.ValueExpr); ok {
+				if elem, isArr := strings.CutSuffix(v.GetString(), "[]"); isArr {
+					return arrayOIDs[pgCastTypes[elem]]
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// elementOID is the element type of an array type (0: not one).
+func elementOID(arr uint32) uint32 {
+	for elem, a := range arrayOIDs {
+		if a == arr && arr != 0 {
+			return elem
 		}
 	}
 	return 0
