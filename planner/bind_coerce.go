@@ -1149,6 +1149,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		b.volatile = true
 		return fn(b, args)
 	}
+	if editArrayFuncs[name] {
+		if err := bindArgs(0); err != nil {
+			return nil, err
+		}
+		return b.editArray(name, args)
+	}
 	switch name {
 	case "current_schemas", "__pg_array", "__pg_percentiles", "__pg_any", "__pg_all", "__pg_subscript", "__pg_slice", "array_upper", "array_length", "array_lower", "_pg_expandarray", "__pg_field",
 		"array_to_string", "cardinality":
