@@ -308,3 +308,99 @@ func (b *binder) arrayFill(args []exec.Expr) (exec.Expr, error) {
 		return formatArrayText(elems), nil
 	}}, nil
 }
+
+// arrayOperator binds the array operators a @> b (a holds every element
+// of b), a <@ b (b holds every element of a) and a && b (they share an
+// element); ok is false when neither side is an array. Elements compare
+// as values of the element type; a NULL element matches nothing, and a
+// NULL array gives NULL, as in PostgreSQL.
+func (b *binder) arrayOperator(op string, l, r exec.Expr) (exec.Expr, bool, error) {
+	isArr := func(x exec.Expr) bool {
+		_, lit := x.(*arrayLit)
+		return lit || arrayPG(x) != 0
+	}
+	if !isArr(l) && !isArr(r) {
+		return nil, false, nil
+	}
+	// '{1,2}' beside an array is read as one of its type.
+	var err error
+	for _, side := range []*exec.Expr{&l, &r} {
+		other := r
+		if side == &r {
+			other = l
+		}
+		if u, ok := (*side).(*unknownLit); ok {
+			var elem arrow.DataType = exec.TypeText
+			if a, lit := other.(*arrayLit); lit {
+				elem = a.dt
+			} else if pg := arrayPG(other); pg != 0 {
+				elem = elemType(pg)
+			}
+			if *side, err = b.arrayFromText(settle(u), elem); err != nil {
+				return nil, true, err
+			}
+		}
+	}
+	l, lpg, err := b.arrayArg(op, l)
+	if err != nil {
+		return nil, true, err
+	}
+	r, rpg, err := b.arrayArg(op, r)
+	if err != nil {
+		return nil, true, err
+	}
+	dt := elemType(lpg)
+	if !sameType(dt, elemType(rpg)) {
+		return nil, true, errorf(CodeUndefinedFunc, "operator does not exist: %s %s %s", typeName(int64(lpg)), op, typeName(int64(rpg)))
+	}
+	if op == "<@" {
+		l, r = r, l
+	}
+	ctx := b.ctx
+	values := func(x any) ([]any, error) {
+		elems, err := arrayElems(x)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, 0, len(elems))
+		for _, e := range elems {
+			if e == nil {
+				out = append(out, nil)
+				continue
+			}
+			v, err := exec.CastValue(ctx, *e, dt)
+			if err != nil {
+				return nil, AsError(err)
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	has := func(vs []any, want any) bool {
+		for _, v := range vs {
+			if v != nil && exec.CompareValues(v, want) == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	return &rowFunc{name: op, args: []exec.Expr{l, r}, dt: exec.TypeBool, strict: true, fn: func(v []any) (any, error) {
+		a, err := values(v[0])
+		if err != nil {
+			return nil, err
+		}
+		c, err := values(v[1])
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range c {
+			switch {
+			case op == "&&" && x != nil && has(a, x):
+				return true, nil
+			case op != "&&" && (x == nil || !has(a, x)):
+				return false, nil
+			}
+		}
+		return op != "&&", nil
+	}}, true, nil
+}

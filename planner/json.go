@@ -181,6 +181,14 @@ func (b *binder) jsonOperator(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr,
 		return &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("operator does not exist: %s %s %s", lt, op, rt),
 			Hint: "the JSON operators take json or jsonb on the left: cast it, as in payload::jsonb " + op + " ..."}
 	}
+	if op == "@>" || op == "<@" || op == "&&" {
+		if x, ok, err := b.arrayOperator(op, l, r); ok {
+			return x, err
+		}
+		if op == "&&" {
+			return nil, noOperator()
+		}
+	}
 	switch op {
 	case "->", "->>":
 		if lj == 0 {

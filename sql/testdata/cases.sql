@@ -376,3 +376,5 @@ PREPARE TRANSACTION 'x'
 PREPARE p (int) SELECT 1
 # execute unclosed
 EXECUTE p(1, 2
+# array overlap operator
+SELECT a && b, ARRAY[1] && ARRAY[2] FROM t WHERE tags && '{x}'
