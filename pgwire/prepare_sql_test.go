@@ -22,6 +22,8 @@ EXECUTE since('2023-11-14 22:13:30+00');
 EXECUTE since(timestamptz '2023-11-14 22:13:20+00' + interval '15 seconds');
 PREPARE add (int) AS SELECT $1 + 1;
 EXECUTE add(2.6);
+PREPARE third (int[]) AS SELECT $1[3] + 1;
+EXECUTE third(ARRAY[1.4, 2, 3.4]);
 EXECUTE add('x');
 EXECUTE add(1, 2);
 EXECUTE nosuch;
@@ -35,7 +37,7 @@ EXECUTE add(1);
 `
 	out, stderr, err := psql(t, s, script)
 	require.NoError(t, err, stderr)
-	require.Equal(t, "PREPARE\na|3.5\na|1.5\na|3.5\nPREPARE\n2\n1\nPREPARE\n4\nPREPARE\nINSERT 0 1\nd|9.5\nDEALLOCATE\n", out)
+	require.Equal(t, "PREPARE\na|3.5\na|1.5\na|3.5\nPREPARE\n2\n1\nPREPARE\n4\nPREPARE\n4\nPREPARE\nINSERT 0 1\nd|9.5\nDEALLOCATE\n", out)
 	for _, want := range []string{
 		`ERROR:  invalid input syntax for type integer: "x"`,
 		`ERROR:  wrong number of parameters for prepared statement "add"`,
@@ -68,6 +70,13 @@ func TestPgxExecuteStatement(t *testing.T) {
 	require.NoError(t, err)
 	one, three := int64(1), int64(3)
 	require.Equal(t, []row{{1.5, &one}, {3.5, &three}}, got)
+	// Describe of the statement EXECUTE ... gives the prepared
+	// statement's columns (it said NoData).
+	sd, err := conn.PgConn().Prepare(ctx, "ex", "EXECUTE usage_of('b')", nil)
+	require.NoError(t, err)
+	require.Len(t, sd.Fields, 2)
+	require.Equal(t, "usage", sd.Fields[0].Name)
+	require.Equal(t, uint32(701), sd.Fields[0].DataTypeOID)
 	// The name space is the protocol's: DEALLOCATE frees it.
 	_, err = conn.Exec(ctx, "DEALLOCATE usage_of")
 	require.NoError(t, err)

@@ -191,9 +191,11 @@ func (c *conn) prepare(stmt *sql.Statement, query string, oids []uint32) (*prepa
 		}
 		ps.cols = cols
 	case stmt.Kind == sql.Execute:
-		if target, ok := c.stmts[stmt.Name]; ok {
-			ps.cols = target.cols // its rows are the prepared statement's
+		cols, err := c.describeStatement(ps) // its rows are the prepared statement's
+		if err != nil {
+			return nil, err
 		}
+		ps.cols, ps.described = cols, true
 	}
 	return ps, nil
 }
@@ -254,6 +256,16 @@ func (c *conn) describeStatement(ps *prepared) ([]planner.Column, error) {
 			return cur.cols, nil
 		}
 		return nil, &planner.Error{Code: "34000", Msg: fmt.Sprintf("cursor %q does not exist", ps.stmt.Name)}
+	case sql.Execute:
+		// EXECUTE name (...) returns the rows of the statement it names.
+		target, ok := c.stmts[ps.stmt.Name]
+		if !ok || target == ps {
+			return nil, &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", ps.stmt.Name)}
+		}
+		if target.described {
+			return target.cols, nil
+		}
+		return c.describeStatement(target)
 	}
 	return nil, nil
 }

@@ -169,7 +169,7 @@ func (c *conn) executeArgs(ctx context.Context, st *sql.Statement) (*sql.Stateme
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		if name, ok := exec.PGTypeNames()[int64(ps.oids[i])]; ok {
+		if name := castName(ps.oids[i]); name != "" {
 			fmt.Fprintf(&q, "CAST((%s) AS %s)", arg, name)
 		} else {
 			fmt.Fprintf(&q, "(%s)", arg)
@@ -200,6 +200,20 @@ func (c *conn) executeArgs(ctx context.Context, st *sql.Statement) (*sql.Stateme
 		}
 	}
 	return ps.stmt, params, nil
+}
+
+// castName is how a cast to type oid is written ("" for a type without
+// one here): integer, timestamp with time zone, integer[].
+func castName(oid uint32) string {
+	if name, ok := exec.PGTypeNames()[int64(oid)]; ok {
+		return name
+	}
+	if elem, ok := planner.ArrayElem(oid); ok && oid != 22 && oid != 30 {
+		if name, ok := exec.PGTypeNames()[int64(elem)]; ok {
+			return name + "[]"
+		}
+	}
+	return ""
 }
 
 // oneRow runs a query of one row and gives its values as text.

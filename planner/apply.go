@@ -283,10 +283,13 @@ func (b *binder) applySubquery(outer *scope, q ast.ResultSetNode, kind applyKind
 	if err != nil {
 		return nil, err
 	}
-	if kind == applyExists {
+	if kind == applyExists && b.existsSimplifies(q) {
 		node = existsRows(node)
 	}
 	node = Optimize(node)
+	if err := deferredFoldError(node); err != nil {
+		return nil, err
+	}
 	cols := node.Columns()
 	if kind != applyExists && len(cols) != 1 {
 		if kind == applyIn {

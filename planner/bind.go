@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -66,6 +67,13 @@ type binder struct {
 	// neither aggregates nor has windows (EXISTS (SELECT 1/0) is true).
 	lazyList   *ast.SelectStmt
 	lazyExists bool
+	// deferFold > 0 while binding a lazyList: a constant that fails to
+	// evaluate becomes a foldError, raised when planning ends if the
+	// optimized plan still computes it (deferredFoldError).
+	deferFold int
+	// existsPlain caches existsSimplifies by query, read before binding
+	// moves a select list's set-returning functions out of it.
+	existsPlain map[ast.ResultSetNode]bool
 	// subqueryTypes are the PostgreSQL types of the scalar subqueries run
 	// while binding (their values became constants).
 	subqueryTypes map[*ast.SubqueryExpr]uint32
@@ -453,6 +461,10 @@ func (b *binder) bindWith(with *ast.WithClause) error {
 		}
 		var node Node
 		sel, _ := cte.Query.Query.(*ast.SelectStmt)
+		materialized := b.stmt != nil && slices.Contains(b.stmt.MaterializedCTEs, cte.Name.O)
+		if materialized {
+			sel = nil // computed in full: its constants fold now
+		}
 		err := b.withLazyList(sel, false, func() (err error) {
 			node, err = b.bindQuery(cte.Query.Query.(ast.StmtNode))
 			return err
@@ -466,7 +478,9 @@ func (b *binder) bindWith(with *ast.WithClause) error {
 			}
 			node = renameColumns(node, cte.ColNameList)
 		}
-		defs[cte.Name.O] = newShared(cte.Name.O, node)
+		sh := newShared(cte.Name.O, node)
+		sh.materialized = materialized
+		defs[cte.Name.O] = sh
 	}
 	return nil
 }

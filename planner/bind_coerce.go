@@ -248,6 +248,9 @@ func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
 			// SELECT 1/0 succeeds and running it fails.
 			return x, nil
 		}
+		if b.deferFold > 0 {
+			return &foldError{x: x, err: AsError(err)}, nil
+		}
 		return nil, AsError(err)
 	}
 	defer a.Release()
@@ -259,6 +262,45 @@ func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
 		return x, nil
 	}
 	return &exec.Literal{V: v, DT: x.Type()}, nil
+}
+
+// foldError is a constant of a derived table's, WITH query's or EXISTS's
+// select list that failed to evaluate (1/0): PostgreSQL raises the error
+// when it plans the query, unless the column is dropped first (no one
+// reads it; EXISTS does not compute its select list). deferredFoldError
+// raises it if the optimized plan still computes it; if it is somehow
+// computed after all, the error is raised then.
+type foldError struct {
+	x   exec.Expr
+	err error
+}
+
+func (f *foldError) Type() arrow.DataType                              { return f.x.Type() }
+func (f *foldError) String() string                                    { return f.x.String() }
+func (f *foldError) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) { return nil, f.err }
+
+// deferredFoldError is the error of a foldError the projections of plan n
+// still compute.
+func deferredFoldError(n Node) error {
+	if p, ok := n.(*Project); ok {
+		for _, e := range p.Exprs {
+			var err error
+			walkExpr(e, func(x exec.Expr) {
+				if f, ok := x.(*foldError); ok && err == nil {
+					err = f.err
+				}
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range n.Children() {
+		if err := deferredFoldError(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // evalConstant evaluates x, which reads no column, to a one-row array.

@@ -770,7 +770,7 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 		// as $n::elem[] is, so that subscripts and array functions take it.
 		var x exec.Expr
 		if b.describe {
-			x = &unknownLit{Literal: exec.Literal{V: "", DT: exec.TypeText}, param: n}
+			x = &exec.Literal{V: nil, DT: exec.TypeNull} // of the array type, and no value yet
 		} else {
 			var err error
 			if x, err = b.paramValue(n); err != nil {

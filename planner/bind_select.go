@@ -62,8 +62,8 @@ func (q *selectBinder) bind() (Node, error) {
 		windows := slices.ContainsFunc(sel.Fields.Fields, func(f *ast.SelectField) bool { return f.Expr != nil && containsWindow(f.Expr) }) ||
 			slices.ContainsFunc(orderBy, func(o *ast.ByItem) bool { return containsWindow(o.Expr) })
 		if !q.b.lazyExists || having == nil && !aggregates && !windows && q.existsReadsRows() {
-			q.b.lazyFold++
-			defer func() { q.b.lazyFold-- }()
+			q.b.deferFold++
+			defer func() { q.b.deferFold-- }()
 		}
 	}
 	if sel.GroupBy != nil {
@@ -345,15 +345,18 @@ func (q *selectBinder) bind() (Node, error) {
 }
 
 // existsReadsRows reports whether PostgreSQL's EXISTS over this query
-// reads its rows without computing them: not with an OFFSET (0 too) or a
-// LIMIT other than none or a positive count (EXISTS (SELECT 1/0 LIMIT 0)
-// is a division by zero there).
+// reads its rows without computing them (existsSimplifies, and a LIMIT of
+// none or a positive count: EXISTS (SELECT 1/0 LIMIT 0) is a division by
+// zero there).
 func (q *selectBinder) existsReadsRows() bool {
+	if !q.b.existsSimplifies(q.sel) {
+		return false
+	}
 	if q.sel.Limit == nil {
 		return true
 	}
 	_, count, err := q.limits(q.sel.Limit)
-	return err == nil && q.sel.Limit.Offset == nil && count != 0
+	return err == nil && count != 0
 }
 
 // limits reads LIMIT's count (-1: none) and OFFSET.

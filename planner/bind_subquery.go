@@ -57,7 +57,10 @@ func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, read subquer
 	}
 	switch read {
 	case readExists:
-		node = &Limit{Child: existsRows(node), Count: 1}
+		if b.existsSimplifies(q) {
+			node = existsRows(node)
+		}
+		node = &Limit{Child: node, Count: 1}
 	case readScalar:
 		node = &Limit{Child: node, Count: 2}
 	case readDistinct:
@@ -69,6 +72,9 @@ func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, read subquer
 		node = &Aggregate{Child: node, Keys: keys, Cols: cols}
 	}
 	node = Optimize(node)
+	if err := deferredFoldError(node); err != nil {
+		return nil, nil, err
+	}
 	b.volatile = true
 	rows, err := runPlan(b.ctx, b.p.Engine, node)
 	if err != nil {
@@ -284,6 +290,7 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 		return nil, notSupported("EXISTS over this expression")
 	}
 	body, _ := sub.Query.(*ast.SelectStmt)
+	b.existsSimplifies(sub.Query) // before binding changes the query
 	var rows [][]any
 	err := b.withLazyList(body, true, func() (err error) {
 		rows, _, err = b.runSubqueryRows(outer, sub.Query, readExists)
@@ -304,6 +311,38 @@ func (b *binder) existsSubquery(outer *scope, e *ast.ExistsSubqueryExpr) (exec.E
 		return nil, err
 	}
 	return &exec.Literal{V: (len(rows) > 0) != e.Not, DT: exec.TypeBool}, nil
+}
+
+// existsSimplifies reports whether PostgreSQL simplifies an EXISTS over
+// query q (existsRows): a plain SELECT without OFFSET (0 too), FOR UPDATE
+// or set-returning functions in its select list; the rest (aggregates,
+// HAVING, windows, LIMIT 0) the plan shows.
+func (b *binder) existsSimplifies(q ast.ResultSetNode) bool {
+	if v, ok := b.existsPlain[q]; ok {
+		return v
+	}
+	if b.existsPlain == nil {
+		b.existsPlain = map[ast.ResultSetNode]bool{}
+	}
+	v := existsPlainQuery(q)
+	b.existsPlain[q] = v
+	return v
+}
+
+func existsPlainQuery(q ast.ResultSetNode) bool {
+	sel, ok := q.(*ast.SelectStmt)
+	if !ok || sel.Kind != ast.SelectStmtKindSelect {
+		return false
+	}
+	if sel.Limit != nil && sel.Limit.Offset != nil || sel.LockInfo != nil && sel.LockInfo.LockType != ast.SelectLockNone {
+		return false
+	}
+	for _, f := range sel.Fields.Fields {
+		if f.Expr != nil && len(srfCalls(f.Expr)) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // existsRows is the part of an EXISTS subquery's plan that decides whether

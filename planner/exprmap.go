@@ -55,7 +55,7 @@ func mapExpr(e exec.Expr, f func(exec.Expr) exec.Expr) exec.Expr {
 	case *exec.InList:
 		return &exec.InList{X: m(e.X), Values: e.Values, Negate: e.Negate}
 	case *exec.Cast:
-		return &exec.Cast{X: m(e.X), To: e.To}
+		return &exec.Cast{X: m(e.X), To: e.To, Input: e.Input}
 	case *exec.Arith:
 		a, err := exec.NewArith(e.Op, m(e.L), m(e.R))
 		if err != nil {
@@ -80,4 +80,39 @@ func mapExpr(e exec.Expr, f func(exec.Expr) exec.Expr) exec.Expr {
 		return e.withChildren(ms(e.children()))
 	}
 	return f(e)
+}
+
+// walkCalls calls f on every function call in e.
+func walkCalls(e exec.Expr, f func(*exec.Call)) {
+	var kids []exec.Expr
+	switch e := e.(type) {
+	case *exec.Compare:
+		kids = []exec.Expr{e.L, e.R}
+	case *exec.Logic:
+		kids = []exec.Expr{e.L, e.R}
+	case *exec.Not:
+		kids = []exec.Expr{e.X}
+	case *exec.IsNull:
+		kids = []exec.Expr{e.X}
+	case *exec.InList:
+		kids = []exec.Expr{e.X}
+	case *exec.Cast:
+		kids = []exec.Expr{e.X}
+	case *exec.Arith:
+		kids = []exec.Expr{e.L, e.R}
+	case *exec.Call:
+		f(e)
+		kids = e.Args
+	case *exec.Cond:
+		kids = e.Args
+	case *exec.Case:
+		kids = append(append(append(kids, e.Whens...), e.Thens...), e.Else)
+	case compositeExpr:
+		kids = e.children()
+	}
+	for _, k := range kids {
+		if k != nil {
+			walkCalls(k, f)
+		}
+	}
 }

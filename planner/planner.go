@@ -77,6 +77,9 @@ func (p *Planner) PlanQuery(ctx context.Context, sess *Session, stmt *sql.Statem
 		return nil, finishError(stmt, err)
 	}
 	node = Optimize(node)
+	if err := deferredFoldError(node); err != nil {
+		return nil, finishError(stmt, err)
+	}
 	return &Query{Plan: node, Cols: node.Columns(), Reusable: !b.volatile}, nil
 }
 

@@ -256,7 +256,7 @@ func renumberable(exprs ...exec.Expr) bool {
 		}
 		walkExpr(e, func(x exec.Expr) {
 			switch x := x.(type) {
-			case *exec.Literal:
+			case *exec.Literal, *foldError:
 			case *exec.Column:
 				if x.Index < 0 {
 					ok = false

@@ -3,6 +3,8 @@ package planner
 import (
 	"fmt"
 	"sync/atomic"
+
+	"github.com/stratadb/strata/exec"
 )
 
 // Shared is a WITH query that the statement names more than once: computed
@@ -16,6 +18,8 @@ type Shared struct {
 	Name  string
 	Child Node
 	refs  int // references bound so far (while binding)
+	// materialized: written AS MATERIALIZED, never inlined.
+	materialized bool
 }
 
 func (n *Shared) Columns() []Column { return n.Child.Columns() }
@@ -32,11 +36,13 @@ func newShared(name string, child Node) *Shared {
 }
 
 // unshare inlines the CTEs of one WITH clause (defs) that were named at
-// most once.
+// most once, as PostgreSQL does, but not those written AS MATERIALIZED or
+// computing a volatile function (random()): PostgreSQL computes them in
+// full, every column (an unread one that fails fails the query).
 func unshare(n Node, defs map[string]Node) Node {
 	once := map[int]bool{}
 	for _, d := range defs {
-		if s, ok := d.(*Shared); ok && s.refs < 2 {
+		if s, ok := d.(*Shared); ok && s.refs < 2 && !s.materialized && !computesVolatile(s.Child) {
 			once[s.ID] = true
 		}
 	}
@@ -51,4 +57,29 @@ func unshare(n Node, defs map[string]Node) Node {
 		return mapChildren(n, walk)
 	}
 	return walk(n)
+}
+
+// computesVolatile reports whether a projection or filter of plan n calls
+// a volatile function.
+func computesVolatile(n Node) bool {
+	var exprs []exec.Expr
+	switch n := n.(type) {
+	case *Project:
+		exprs = n.Exprs
+	case *Filter:
+		exprs = []exec.Expr{n.Pred}
+	}
+	found := false
+	for _, e := range exprs {
+		walkCalls(e, func(c *exec.Call) { found = found || volatileFuncs[c.Name] })
+	}
+	if found {
+		return true
+	}
+	for _, c := range n.Children() {
+		if computesVolatile(c) {
+			return true
+		}
+	}
+	return false
 }

@@ -108,6 +108,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if st.TypeNames != nil {
 		fmt.Fprintf(b, " types=%q", st.TypeNames)
 	}
+	if st.MaterializedCTEs != nil {
+		fmt.Fprintf(b, " materialized=%q", st.MaterializedCTEs)
+	}
 	if st.Args != nil {
 		fmt.Fprintf(b, " args=%q", st.Args)
 	}

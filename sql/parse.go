@@ -153,6 +153,7 @@ func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
 	st.Rewritten = sql
 	st.AST = node
 	st.Catalogs = r.catalogs
+	st.MaterializedCTEs = r.materialized
 	if e := postProcess(st, r.out); e != nil {
 		return errAt(src, toks[0].start, e.code, e.msg, e.hint)
 	}

@@ -96,6 +96,8 @@ type rewriter struct {
 	// catalogs are the databases three-part table names named
 	// (db.schema.table), left out of the names (Statement.Catalogs).
 	catalogs []string
+	// materialized are the WITH queries written AS MATERIALIZED.
+	materialized []string
 	// limitBare: the LIMIT, OFFSET or FETCH value just read was an
 	// expression without parentheses, which FETCH and OFFSET ... ROWS
 	// refuse.

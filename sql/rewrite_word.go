@@ -468,6 +468,11 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		}
 		// WITH x AS [NOT] MATERIALIZED (
 		if next.word("materialized") || (next.word("not") && r.tok(2).word("materialized")) {
+			if next.word("materialized") {
+				if name, ok := r.cteName(); ok {
+					r.materialized = append(r.materialized, name)
+				}
+			}
 			r.emit(t, okKeyword, "AS")
 			for !r.tok(0).word("materialized") {
 				r.i++
@@ -1231,4 +1236,26 @@ func (r *rewriter) windowAgg(t token, name string) {
 	out = append(out, r.toks[end:]...)
 	r.toks = out
 	r.emit(t, okFunc, "max")
+}
+
+// cteName is the name of the WITH query whose AS is the current token:
+// the word before it, or before its parenthesized column list.
+func (r *rewriter) cteName() (string, bool) {
+	i := r.i - 1
+	if i >= 0 && r.toks[i].punct(")") {
+		for depth := 0; i >= 0; i-- {
+			if r.toks[i].punct(")") {
+				depth++
+			} else if r.toks[i].punct("(") {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		i--
+	}
+	if i < 0 || r.toks[i].kind != tIdent && r.toks[i].kind != tQIdent {
+		return "", false
+	}
+	return r.toks[i].val, true
 }

@@ -79,6 +79,10 @@ type Statement struct {
 	// appearance in the whole text. Nil when the text uses $n (the two are
 	// not mixed).
 	ParamNames []string
+	// MaterializedCTEs are the names of the WITH queries written AS
+	// MATERIALIZED (the keyword does not reach TiDB's parser): computed
+	// once and in full, never inlined, as PostgreSQL does.
+	MaterializedCTEs []string
 	// DistinctOn holds the DISTINCT ON (...) expressions of each SELECT
 	// block that had them (see doc.go).
 	DistinctOn map[*ast.SelectStmt][]ast.ExprNode

@@ -378,3 +378,5 @@ PREPARE p (int) SELECT 1
 EXECUTE p(1, 2
 # array overlap operator
 SELECT a && b, ARRAY[1] && ARRAY[2] FROM t WHERE tags && '{x}'
+# materialized ctes
+WITH a AS MATERIALIZED (SELECT 1), "B" (x, y) AS MATERIALIZED (SELECT 1, 2), c AS NOT MATERIALIZED (SELECT 3) SELECT * FROM a, "B", c
