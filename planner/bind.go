@@ -58,13 +58,13 @@ type binder struct {
 	// first condition, the right side of AND/OR, COALESCE after its first
 	// argument): constants that fail to evaluate stay unfolded.
 	lazyFold int
-	// lazyList is a SELECT whose select list and ORDER BY fold lazily
-	// (a constant that fails to evaluate fails only where it is computed):
-	// a derived table's or a WITH query's, whose columns no one reads are
-	// pruned, as in PostgreSQL (SELECT count(*) FROM (SELECT 1/0 FROM t) s
-	// counts t), or,
-	// with lazyExists, an EXISTS's, which existsRows drops when the query
-	// neither aggregates nor has windows (EXISTS (SELECT 1/0) is true).
+	// lazyList is a SELECT whose select list and ORDER BY may not be
+	// computed, so their failing constants fail only if the optimized plan
+	// still computes them (deferFold): a derived table's or a WITH
+	// query's, whose columns no one reads are pruned, as in PostgreSQL
+	// (SELECT count(*) FROM (SELECT 1/0 FROM t) s counts t), or, with
+	// lazyExists, an EXISTS's, which existsRows drops when PostgreSQL
+	// would (EXISTS (SELECT 1/0) is true).
 	lazyList   *ast.SelectStmt
 	lazyExists bool
 	// deferFold > 0 while binding a lazyList: a constant that fails to

@@ -329,6 +329,7 @@ func (b *binder) existsSimplifies(q ast.ResultSetNode) bool {
 	return v
 }
 
+// existsPlainQuery is existsSimplifies without the cache.
 func existsPlainQuery(q ast.ResultSetNode) bool {
 	sel, ok := q.(*ast.SelectStmt)
 	if !ok || sel.Kind != ast.SelectStmtKindSelect {

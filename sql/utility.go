@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -476,23 +477,33 @@ cursor:
 			c.fail(c.tok(0), "", "write DECLARE name CURSOR FOR query")
 		}
 	}
-	if c.err != nil {
-		return c.err
-	}
-	if c.done() {
-		c.fail(eofTok, "", "")
-		return c.err
-	}
-	inner, err := parseStatement(src, toks[c.i:])
+	inner, err := c.inner("DECLARE CURSOR requires a SELECT query", Select)
 	if err != nil {
 		return err
-	}
-	if inner.Kind != Select {
-		return errAt(src, toks[c.i].start, CodeSyntaxError, "DECLARE CURSOR requires a SELECT query", "")
 	}
 	st.Cursor = cur
 	st.Inner = inner
 	return nil
+}
+
+// inner parses the rest of the tokens as the statement a DECLARE or
+// PREPARE holds, which must be of one of kinds (else the error msg).
+func (c *ucur) inner(msg string, kinds ...Kind) (*Statement, *Error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	if c.done() {
+		c.fail(eofTok, "", "")
+		return nil, c.err
+	}
+	inner, err := parseStatement(c.src, c.toks[c.i:])
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(kinds, inner.Kind) {
+		return nil, errAt(c.src, c.toks[c.i].start, CodeSyntaxError, msg, "")
+	}
+	return inner, nil
 }
 
 // parsePrepare parses PREPARE name [(type, ...)] AS statement: a query, an
@@ -508,19 +519,9 @@ func parsePrepare(src string, toks []token, st *Statement) *Error {
 	if c.err == nil && !c.accept("as") {
 		c.fail(c.tok(0), "", "write PREPARE name [(type, ...)] AS statement")
 	}
-	if c.err != nil {
-		return c.err
-	}
-	if c.done() {
-		c.fail(eofTok, "", "")
-		return c.err
-	}
-	inner, err := parseStatement(src, toks[c.i:])
+	inner, err := c.inner("PREPARE takes a SELECT, VALUES or INSERT statement", Select, Insert)
 	if err != nil {
 		return err
-	}
-	if inner.Kind != Select && inner.Kind != Insert {
-		return errAt(src, toks[c.i].start, CodeSyntaxError, "PREPARE takes a SELECT, VALUES or INSERT statement", "")
 	}
 	st.Inner = inner
 	return nil
