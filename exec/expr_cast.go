@@ -66,22 +66,30 @@ func (e *Cast) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 
 // inputError names Input in place of the engine type in a text input
 // error: 'abc'::int4 is invalid input syntax for type integer.
-func (e *Cast) inputError(err error) error { return NameInputType(err, e.Input) }
-
-// NameInputType names the PostgreSQL type name (integer, not the engine's
-// bigint) in a text input error of CastValue; err is unchanged when name
-// is empty or err is another error.
-func NameInputType(err error, name string) error {
-	if name == "" || err == nil {
+func (e *Cast) inputError(err error) error {
+	if e.Input == "" {
 		return err
 	}
 	msg := err.Error()
-	for _, held := range []string{"for type bigint", "for type double precision"} {
-		if strings.Contains(msg, held) && (strings.HasPrefix(msg, "invalid input syntax") || strings.Contains(msg, "out of range")) {
-			return errors.New(strings.Replace(msg, held, "for type "+name, 1))
-		}
+	if named := NameInputType(msg, e.Input); named != msg {
+		return errors.New(named)
 	}
 	return err
+}
+
+// NameInputType names the PostgreSQL type name (integer, not the engine's
+// bigint) in the message of a text input error of CastValue; msg is
+// unchanged when name is empty or msg is another error's.
+func NameInputType(msg, name string) string {
+	if name == "" {
+		return msg
+	}
+	for _, held := range []string{"for type bigint", "for type double precision"} {
+		if strings.Contains(msg, held) && (strings.HasPrefix(msg, "invalid input syntax") || strings.Contains(msg, "out of range")) {
+			return strings.Replace(msg, held, "for type "+name, 1)
+		}
+	}
+	return msg
 }
 
 // appendValue appends a Go value of the builder's type (nil: NULL).

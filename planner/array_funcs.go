@@ -322,24 +322,12 @@ func (b *binder) arrayOperator(op string, l, r exec.Expr) (exec.Expr, bool, erro
 	if !isArr(l) && !isArr(r) {
 		return nil, false, nil
 	}
-	// '{1,2}' beside an array is read as one of its type.
-	var err error
-	for _, side := range []*exec.Expr{&l, &r} {
-		other := r
-		if side == &r {
-			other = l
-		}
-		if u, ok := (*side).(*unknownLit); ok {
-			var elem arrow.DataType = exec.TypeText
-			if a, lit := other.(*arrayLit); lit {
-				elem = a.dt
-			} else if pg := arrayPG(other); pg != 0 {
-				elem = elemType(pg)
-			}
-			if *side, err = b.arrayFromText(settle(u), elem); err != nil {
-				return nil, true, err
-			}
-		}
+	l, err := b.arrayBeside(l, r)
+	if err != nil {
+		return nil, true, err
+	}
+	if r, err = b.arrayBeside(r, l); err != nil {
+		return nil, true, err
 	}
 	l, lpg, err := b.arrayArg(op, l)
 	if err != nil {
@@ -403,4 +391,20 @@ func (b *binder) arrayOperator(op string, l, r exec.Expr) (exec.Expr, bool, erro
 		}
 		return op != "&&", nil
 	}}, true, nil
+}
+
+// arrayBeside reads x, when it is a quoted constant ('{1,2}'), as an array
+// of the element type of other, the array beside it; else x as it is.
+func (b *binder) arrayBeside(x, other exec.Expr) (exec.Expr, error) {
+	u, ok := x.(*unknownLit)
+	if !ok {
+		return x, nil
+	}
+	var elem arrow.DataType = exec.TypeText
+	if a, lit := other.(*arrayLit); lit {
+		elem = a.dt
+	} else if pg := arrayPG(other); pg != 0 {
+		elem = elemType(pg)
+	}
+	return b.arrayFromText(settle(u), elem)
 }

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -776,9 +775,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				}
 				x, err := b.coerce(x, to)
 				if pe, ok := err.(*Error); ok {
-					if named := exec.NameInputType(errors.New(pe.Msg), inputName(e.Args[1], args[0])); named != nil {
-						pe.Msg = named.Error()
-					}
+					pe.Msg = exec.NameInputType(pe.Msg, inputName(e.Args[1], args[0]))
 				}
 				return x, err
 			}

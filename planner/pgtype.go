@@ -423,7 +423,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if f, ok := arr.(*ast.FuncCallExpr); ok && f.FnName.L == "current_schemas" {
 				return narrowPG(19, x.Type())
 			}
-			if elem := elementOID(q.arrayPG(arr)); elem != 0 {
+			if elem, ok := ArrayElem(q.arrayTypeOf(arr)); ok {
 				return narrowPG(elem, x.Type()) // an int4[]'s element is an int4
 			}
 		}
@@ -431,9 +431,9 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 	return 0
 }
 
-// arrayPG is the array type of an array written as a column, a cast
+// arrayTypeOf is the array type of an array written as a column, a cast
 // (::int4[]) or a declared parameter; 0 when it is none of these.
-func (q *selectBinder) arrayPG(arr ast.ExprNode) uint32 {
+func (q *selectBinder) arrayTypeOf(arr ast.ExprNode) uint32 {
 	switch a := unparen(arr).(type) {
 	case *ast.ColumnNameExpr:
 		if c, err := q.lookupCol(a.Name.Table.O, a.Name.Name.O); err == nil && c != nil && isArrayOID(c.pg) {
@@ -452,16 +452,6 @@ func (q *selectBinder) arrayPG(arr ast.ExprNode) uint32 {
 					return arrayOIDs[pgCastTypes[elem]]
 				}
 			}
-		}
-	}
-	return 0
-}
-
-// elementOID is the element type of an array type (0: not one).
-func elementOID(arr uint32) uint32 {
-	for elem, a := range arrayOIDs {
-		if a == arr && arr != 0 {
-			return elem
 		}
 	}
 	return 0

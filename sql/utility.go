@@ -512,10 +512,7 @@ func parsePrepare(src string, toks []token, st *Statement) *Error {
 	c := &ucur{src: src, toks: toks, i: 1}
 	st.Kind = Prepare
 	st.Name = c.name()
-	if c.err == nil && c.tok(0).punct("(") {
-		c.i++
-		st.TypeNames = c.texts()
-	}
+	st.TypeNames = c.parenTexts()
 	if c.err == nil && !c.accept("as") {
 		c.fail(c.tok(0), "", "write PREPARE name [(type, ...)] AS statement")
 	}
@@ -532,18 +529,19 @@ func parseExecute(src string, toks []token, st *Statement) *Error {
 	c := &ucur{src: src, toks: toks, i: 1}
 	st.Kind = Execute
 	st.Name = c.name()
-	if c.err == nil && c.tok(0).punct("(") {
-		c.i++
-		st.Args = c.texts()
-	}
+	st.Args = c.parenTexts()
 	c.end()
 	return c.err
 }
 
-// texts reads a parenthesized list's items as the text each was written
-// with (a type name, an expression), up to its closing ')'; the '(' was
-// read.
-func (c *ucur) texts() []string {
+// parenTexts reads an optional parenthesized list's items as the text each
+// was written with (a type name, an expression); nil when the next token
+// is not '('.
+func (c *ucur) parenTexts() []string {
+	if c.err != nil || !c.tok(0).punct("(") {
+		return nil
+	}
+	c.i++
 	var out []string
 	depth, from := 0, c.i
 	for c.err == nil {
