@@ -26,6 +26,7 @@ type selectBinder struct {
 
 	grouped bool
 	wins    []*exec.WindowFunc
+	winDefs []int // where each window is defined (addWindow)
 	gaps    []exec.GapFillColumn
 	// gapExprs are the expressions locf and interpolate read that are not
 	// a column of the aggregation (GapFillColumn.Source -1, -2, ...).
@@ -260,6 +261,12 @@ func (q *selectBinder) bind() (Node, error) {
 			win.Cols = append(win.Cols, Column{Name: f.Name, Type: f.DT})
 		}
 		base = win
+		if len(sortKeys) == 0 && len(distinctOn) == 0 && !sel.Distinct {
+			// Rows leave in the last window's order, as PostgreSQL's do.
+			if keys := q.windowOrder(); len(keys) > 0 {
+				base = &Sort{Child: win, Keys: keys, Limit: -1}
+			}
+		}
 		remap := func(x exec.Expr) exec.Expr {
 			return mapColumns(x, func(c *exec.Column) exec.Expr {
 				if c.Index < 0 {

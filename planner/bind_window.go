@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -177,8 +178,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			if count {
 				part.Name = "count"
 			}
-			q.wins = append(q.wins, &part)
-			return windowPlaceholder(len(q.wins)-1, part.DT), nil
+			return windowPlaceholder(q.addWindow(&part, wf.Spec), part.DT), nil
 		})
 		if err != nil {
 			return nil, err
@@ -249,11 +249,112 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			return nil, errorf(CodeUndefinedFunc, "window function %s does not exist", name)
 		}
 	}
-	q.wins = append(q.wins, f)
+	k := q.addWindow(f, wf.Spec)
 	if wrap != nil {
-		return wrap(windowPlaceholder(len(q.wins)-1, f.DT)), nil
+		return wrap(windowPlaceholder(k, f.DT)), nil
 	}
-	return windowPlaceholder(len(q.wins)-1, f.DT), nil
+	return windowPlaceholder(k, f.DT), nil
+}
+
+// addWindow adds f, computed over window spec, to the query's window
+// functions and returns its number. It notes where PostgreSQL defines the
+// window (windowOrder): the WINDOW clause's windows come first, in their
+// order (OVER w), then the ones written in OVER (...), as they appear.
+func (q *selectBinder) addWindow(f *exec.WindowFunc, spec ast.WindowSpec) int {
+	def := len(q.sel.WindowSpecs) + len(q.wins)
+	if spec.Name.O != "" {
+		for i, named := range q.sel.WindowSpecs {
+			if named.Name.O == spec.Name.O {
+				def = i
+				break
+			}
+		}
+	}
+	q.wins = append(q.wins, f)
+	q.winDefs = append(q.winDefs, def)
+	return len(q.wins) - 1
+}
+
+// windowOrder is the order PostgreSQL's plan leaves the rows of a query
+// without ORDER BY in after its window functions, which users read as the
+// query's order (SELECT x, row_number() OVER (ORDER BY x) FROM t lists the
+// rows by x); nil when no window sorts. PostgreSQL numbers each window's
+// keys as it meets them (windows in definition order, each one's ORDER BY
+// before its PARTITION BY), sorts the windows by their keys' numbers,
+// highest first, then DESC before ASC, NULLS FIRST before LAST, and of two
+// where one's keys begin the other's the longer first (its
+// common_prefix_cmp), and computes them in that order, sorting the rows
+// again only where the rows are not already in a window's order (PARTITION
+// BY keys ascending, then ORDER BY's). The last sort is the rows' order,
+// its ties in the order of the sort before (PostgreSQL's sorts of a few
+// rows keep their input order).
+func (q *selectBinder) windowOrder() []exec.SortKey {
+	type key struct {
+		ref        int
+		desc       bool
+		nullsFirst bool
+	}
+	type window struct {
+		keys []exec.SortKey
+		ids  []key
+	}
+	refs := map[string]int{}
+	ref := func(x exec.Expr) int {
+		id := exprID(x)
+		if _, ok := refs[id]; !ok {
+			refs[id] = len(refs) + 1
+		}
+		return refs[id]
+	}
+	byDef := make([]int, len(q.wins))
+	for i := range byDef {
+		byDef[i] = i
+	}
+	slices.SortStableFunc(byDef, func(a, b int) int { return q.winDefs[a] - q.winDefs[b] })
+	wins := make([]window, len(q.wins))
+	for _, i := range byDef {
+		f := q.wins[i]
+		for _, o := range f.Order {
+			ref(o.Expr)
+		}
+		var w window
+		add := func(k exec.SortKey) {
+			id := key{ref(k.Expr), k.Desc, k.NullsFirst}
+			if !slices.Contains(w.ids, id) {
+				w.keys, w.ids = append(w.keys, k), append(w.ids, id)
+			}
+		}
+		for _, p := range f.Partition {
+			add(exec.SortKey{Expr: p})
+		}
+		for _, o := range f.Order {
+			add(o)
+		}
+		wins[i] = w
+	}
+	slices.SortStableFunc(wins, func(a, b window) int {
+		for i := 0; i < len(a.ids) && i < len(b.ids); i++ {
+			x, y := a.ids[i], b.ids[i]
+			switch {
+			case x.ref != y.ref:
+				return y.ref - x.ref
+			case x.desc != y.desc && x.desc, x.desc == y.desc && x.nullsFirst != y.nullsFirst && x.nullsFirst:
+				return -1
+			case x != y:
+				return 1
+			}
+		}
+		return len(b.ids) - len(a.ids)
+	})
+	var order []key
+	var keys []exec.SortKey
+	for _, w := range wins {
+		if len(w.ids) > len(order) || !slices.Equal(w.ids, order[:len(w.ids)]) {
+			// A stable sort by w's keys, then the order the rows were in.
+			order, keys = append(slices.Clip(w.ids), order...), append(slices.Clip(w.keys), keys...)
+		}
+	}
+	return keys
 }
 
 // positionAsConstant is e, except that an integer, which TiDB's grammar

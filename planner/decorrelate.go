@@ -1,13 +1,12 @@
 package planner
 
 import (
-	"slices"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
 )
 
 // outerRef is a column of the enclosing query named inside a correlated
@@ -182,6 +181,11 @@ func existsConjunct(e ast.ExprNode) (*ast.SelectStmt, bool, bool) {
 // It reports false when the subquery is not correlated (it is then
 // evaluated once instead).
 func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool) (bool, error) {
+	if !b.existsSimplifies(sub) {
+		// Its select list decides whether there are rows (a set-returning
+		// function) or it is not a plain SELECT: run per row.
+		return false, nil
+	}
 	if l := sub.Limit; l != nil {
 		// LIMIT n > 0 leaves a row if there is one (EXISTS (... LIMIT 1));
 		// LIMIT 0 and OFFSET change which rows exist: run per row.
@@ -206,15 +210,21 @@ func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool)
 	if !corr.correlated {
 		return false, nil
 	}
-	if sub.Fields != nil && slices.ContainsFunc(sub.Fields.Fields, func(f *ast.SelectField) bool {
-		return f.Expr != nil && containsAggregate(f.Expr)
-	}) {
-		// An aggregate without GROUP BY has one row whatever matches:
-		// EXISTS is true, NOT EXISTS false.
+	q := &selectBinder{b: b, sel: sub, in: inner}
+	var orderBy []*ast.ByItem
+	if sub.OrderBy != nil {
+		orderBy = sub.OrderBy.Items
+	}
+	if q.anyAggregate(sub.Fields.Fields, nil, orderBy) {
+		// An aggregate without GROUP BY (in the select list or ORDER BY)
+		// has one row whatever matches: EXISTS is true, NOT EXISTS false.
 		if anti {
 			outer.node = &Filter{Child: outer.node, Pred: &exec.Literal{V: false, DT: exec.TypeBool}}
 		}
 		return true, nil
+	}
+	if err := q.checkUnread(outer, orderBy); err != nil {
+		return false, err
 	}
 	// Outer columns already named keep their places; the rest are added
 	// now so the outer width is final before the join numbers its right
@@ -235,6 +245,36 @@ func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool)
 	}
 	outer.node = &Join{Left: outer.node, Right: innerNode, Kind: kind, LeftKeys: corr.outerKeys, RightKeys: corr.innerKeys, Residual: andAll(residual)}
 	return true, nil
+}
+
+// checkUnread binds a select list and ORDER BY whose values no one reads
+// (an EXISTS subquery's, which the semi join does not compute) for their
+// names and types only: EXISTS (SELECT nosuch FROM t WHERE ...) is an
+// error, as in PostgreSQL; a constant that fails (1/0) is not, as the
+// values are never computed.
+func (q *selectBinder) checkUnread(outer *scope, orderBy []*ast.ByItem) error {
+	b := q.b
+	defer b.withOuter(outer, b.frame)()
+	b.deferFold++
+	defer func() { b.deferFold-- }()
+	outs, err := q.bindOutputs()
+	if err != nil {
+		return err
+	}
+	exprs := make([]exec.Expr, len(outs))
+	cols := make([]Column, len(outs))
+	for i, o := range outs {
+		exprs[i], cols[i] = o.expr, Column{Name: o.name, Type: o.expr.Type()}
+	}
+	for _, item := range orderBy {
+		if f, ok := item.Expr.(*ast.FuncCallExpr); ok && f.FnName.L == sql.MarkerWithTies {
+			continue
+		}
+		if _, err := q.outputColumn(item.Expr, outs, &exprs, &cols); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decorrelateScalar turns (SELECT agg(x) FROM t WHERE t.k = outer.k ...)
