@@ -16,7 +16,7 @@ import (
 // FROM (SELECT 1/0 FROM t) s counts t's rows). Walking down from the root,
 // each node says which of its input's columns it needs; scans and
 // projections keep those, and the expressions above are renumbered. Nodes
-// it does not know (windows, unions, shared CTEs, ...) and expressions it
+// it does not know (shared CTEs, gap filling, ...) and expressions it
 // cannot renumber (a correlated subquery's) stop it: below them every
 // column stays.
 func pruneColumns(n Node) Node {
@@ -100,7 +100,11 @@ func prune(n Node, need []bool) (out Node, m []int) {
 			}
 		}
 		if len(exprs) == 0 && len(n.Exprs) > 0 {
-			exprs, cols = []exec.Expr{&exec.Literal{DT: exec.TypeBool}}, []Column{{Name: "?column?", Type: exec.TypeBool}}
+			child, _ := prune(n.Child, make([]bool, len(n.Child.Columns())))
+			if rowCount(child) {
+				return child, m // one NULL per row below already
+			}
+			return rowCountOf(child), m
 		}
 		child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), exprs...))
 		return &Project{Child: child, Exprs: renumberAll(exprs, cm), Cols: cols}, m
@@ -122,6 +126,14 @@ func prune(n Node, need []bool) (out Node, m []int) {
 		return &c, identity(len(n.Cols))
 	case *Join:
 		return pruneJoin(n, need)
+	case *Window:
+		if out, m, ok := pruneWindow(n, need); ok {
+			return out, m
+		}
+	case *Union:
+		if slices.Contains(need, false) {
+			return pruneUnion(n, need)
+		}
 	}
 	// Unknown here: its own expressions stay as they are, so its input
 	// keeps every column (inside, a projection may still prune).
@@ -325,4 +337,90 @@ func identity(n int) []int {
 		m[i] = i
 	}
 	return m
+}
+
+// pruneWindow keeps the input columns needed above and those the window
+// functions read; every function stays (their columns follow the input's).
+func pruneWindow(n *Window, need []bool) (Node, []int, bool) {
+	var exprs []exec.Expr
+	for _, f := range n.Funcs {
+		exprs = append(append(append(exprs, f.Args...), f.Partition...), sortExprs(f.Order)...)
+	}
+	if !renumberable(exprs...) {
+		return nil, nil, false
+	}
+	width := len(n.Child.Columns())
+	child, cm := prune(n.Child, reads(need[:width], exprs...))
+	if child == n.Child {
+		return n, identity(len(n.Cols)), true
+	}
+	c := &Window{Child: child, Cols: slices.Clone(child.Columns())}
+	m := append(slices.Clip(cm), make([]int, len(n.Funcs))...)
+	for k, f := range n.Funcs {
+		g := *f
+		g.Args, g.Partition, g.Order = renumberAll(f.Args, cm), renumberAll(f.Partition, cm), renumberKeys(f.Order, cm)
+		c.Funcs = append(c.Funcs, &g)
+		c.Cols = append(c.Cols, n.Cols[width+k])
+		m[width+k] = len(child.Columns()) + k
+	}
+	return c, m, true
+}
+
+// pruneUnion keeps the needed columns of UNION ALL's inputs (each input
+// gives them in the output's order; a NULL when none is needed, for the
+// row count).
+func pruneUnion(n *Union, need []bool) (Node, []int) {
+	m := make([]int, len(n.Cols))
+	var keep []int
+	var cols []Column
+	for i, c := range n.Cols {
+		m[i] = -1
+		if need[i] {
+			m[i] = len(keep)
+			keep, cols = append(keep, i), append(cols, c)
+		}
+	}
+	if len(keep) == 0 {
+		cols = rowCountOf(nil).Cols
+	}
+	out := &Union{Cols: cols}
+	for _, kid := range n.Kids {
+		k, km := prune(kid, need)
+		exact := len(k.Columns()) == len(keep)
+		for j, i := range keep {
+			exact = exact && km[i] == j
+		}
+		switch {
+		case len(keep) == 0:
+			if !rowCount(k) {
+				k = rowCountOf(k)
+			}
+		case !exact:
+			kc := k.Columns()
+			p := &Project{Child: k}
+			for _, i := range keep {
+				p.Exprs = append(p.Exprs, &exec.Column{Index: km[i], Name: kc[km[i]].Name, DT: kc[km[i]].Type})
+				p.Cols = append(p.Cols, kc[km[i]])
+			}
+			k = p
+		}
+		out.Kids = append(out.Kids, k)
+	}
+	return out, m
+}
+
+// rowCountOf is a projection of one NULL per row of n: what is left of a
+// projection none of whose columns is read, for the row count.
+func rowCountOf(n Node) *Project {
+	return &Project{Child: n, Exprs: []exec.Expr{&exec.Literal{DT: exec.TypeBool}}, Cols: []Column{{Name: "?column?", Type: exec.TypeBool}}}
+}
+
+// rowCount reports whether n is a rowCountOf projection.
+func rowCount(n Node) bool {
+	p, ok := n.(*Project)
+	if !ok || len(p.Exprs) != 1 {
+		return false
+	}
+	l, ok := p.Exprs[0].(*exec.Literal)
+	return ok && l.V == nil && l.DT == exec.TypeBool && p.Cols[0].Name == "?column?"
 }

@@ -70,3 +70,12 @@ SELECT hostname, percentile_cont(0.99) WITHIN GROUP (ORDER BY usage_user), perce
 
 -- limit_below_project: without ORDER BY the limit runs before the select list, which is computed for the rows returned only
 SELECT hostname, usage_user * 2 + usage_system FROM cpu LIMIT 3
+
+-- prune_columns: UNION ALL's inputs read only the columns read above it; count(*) reads one per input
+SELECT count(*), max(h) FROM (SELECT hostname AS h, usage_user FROM cpu UNION ALL SELECT hostname, cores FROM hosts) s
+
+-- prune_columns: a window passes on only the columns read above it and by its functions
+SELECT rn FROM (SELECT hostname, usage_user / 0 AS z, row_number() OVER (ORDER BY time) AS rn FROM cpu) s WHERE rn < 3
+
+-- a query with windows and no ORDER BY sorts its rows by the window computed last
+SELECT hostname, lag(usage_user) OVER (PARTITION BY hostname ORDER BY time), rank() OVER (ORDER BY usage_user DESC) FROM cpu
