@@ -408,3 +408,75 @@ func (b *binder) arrayBeside(x, other exec.Expr) (exec.Expr, error) {
 	}
 	return b.arrayFromText(settle(u), elem)
 }
+
+// widthBucketArray is width_bucket(operand, thresholds): how many of the
+// thresholds, a sorted array, are at or below the operand (0 below the
+// first), found by PostgreSQL's binary search, so an unsorted array gives
+// its answer too. Integers beside a fractional operand compare as float8.
+func (b *binder) widthBucketArray(args []exec.Expr) (exec.Expr, error) {
+	thresholds := args[1]
+	if u, ok := thresholds.(*unknownLit); ok && args[0].Type().ID() != arrow.NULL {
+		// '{1,3,5}' is an array of the operand's type.
+		a, err := b.arrayFromText(settle(u), settle(args[0]).Type())
+		if err != nil {
+			return nil, err
+		}
+		thresholds = a
+	}
+	arr, pg, err := b.arrayArg("width_bucket", thresholds)
+	if err != nil {
+		return nil, err
+	}
+	dt := elemType(pg)
+	x := settle(args[0])
+	if _, ok := args[0].(*unknownLit); !ok && x.Type().ID() == arrow.FLOAT64 && dt.ID() == arrow.INT64 {
+		dt = exec.TypeFloat
+	}
+	if x.Type().ID() != arrow.NULL {
+		c, err := b.coerce(args[0], dt)
+		if err != nil {
+			return nil, errorf(CodeUndefinedFunc, "function width_bucket(%s, %s) does not exist", exec.SQLTypeName(x.Type()), typeName(int64(pg)))
+		}
+		x = settle(c)
+	}
+	ctx := b.ctx
+	return &rowFunc{name: "width_bucket", args: []exec.Expr{x, arr}, dt: exec.TypeInt, pg: 23, fn: func(v []any) (any, error) {
+		if v[0] == nil || v[1] == nil {
+			return nil, nil
+		}
+		elems, err := arrayElems(v[1])
+		if err != nil {
+			return nil, err
+		}
+		at := func(i int) (any, error) {
+			if elems[i] == nil {
+				return nil, errorf("22004", "thresholds array must not contain NULLs")
+			}
+			t, err := exec.CastValue(ctx, *elems[i], dt)
+			if err != nil {
+				return nil, AsError(err)
+			}
+			return t, nil
+		}
+		for i := range elems { // NULLs are refused wherever they are
+			if elems[i] == nil {
+				_, err := at(i)
+				return nil, err
+			}
+		}
+		lo, hi := 0, len(elems)
+		for lo < hi {
+			mid := (lo + hi) / 2
+			t, err := at(mid)
+			if err != nil {
+				return nil, err
+			}
+			if exec.CompareValues(t, v[0]) <= 0 {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		return int64(lo), nil
+	}}, nil
+}

@@ -229,7 +229,7 @@ func (b *binder) commonType(xs []exec.Expr) (arrow.DataType, error) {
 
 // volatileFuncs give another value (or act) each time they run: no
 // expression holding one is folded.
-var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "pg_cancel_backend": true, "pg_terminate_backend": true}
+var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true, "pg_cancel_backend": true, "pg_terminate_backend": true}
 
 // fold evaluates an expression whose inputs are all constants.
 func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
@@ -1304,6 +1304,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		return nil, e
 	}
 	call := name
+	if name == "width_bucket" && len(args) == 2 {
+		return b.widthBucketArray(args)
+	}
 	if name == "width_bucket" && len(args) == 4 {
 		// PostgreSQL's width_bucket(numeric, ...) where no argument is a
 		// float8 or real and one is a numeric; float8's otherwise.

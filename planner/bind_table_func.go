@@ -191,6 +191,13 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 		return b.unnest([]exec.Expr{arr}, alias, col)
 	}
+	if name == "generate_subscripts" {
+		tf, err := b.generateSubscripts(args, col)
+		if err != nil {
+			return nil, err
+		}
+		return derivedScope(tf, alias), nil
+	}
 	if name == "pg_get_keywords" && len(args) == 0 {
 		return keywordsScope(alias), nil
 	}
@@ -844,7 +851,7 @@ func (r *srfReplacer) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.
-var selectListSRFs = map[string]bool{"generate_series": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
+var selectListSRFs = map[string]bool{"generate_series": true, "generate_subscripts": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
 	"show_chunks": true, "drop_chunks": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true}

@@ -145,6 +145,10 @@ func AsError(err error) *Error {
 	if errors.As(err, &ja) {
 		return &Error{Code: "22023", Msg: ja.Msg, Hint: ja.Hint}
 	}
+	var ce *exec.CodedError
+	if errors.As(err, &ce) {
+		return &Error{Code: ce.Code, Msg: ce.Msg, Hint: ce.Hint}
+	}
 	var qe *sql.Error
 	if errors.As(err, &qe) {
 		return &Error{Code: qe.SQLState, Msg: qe.Message, Hint: qe.Hint, Position: qe.Position}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -195,6 +196,53 @@ func (b *binder) regexpMatches(args []exec.Expr, col string) (*TableFunc, error)
 					return nil, &Error{Code: "54000", Msg: fmt.Sprintf("regexp_matches is limited to %d rows", maxSeriesRows)}
 				}
 				rows = append(rows, []any{matchArray(s, loc)})
+			}
+			return rows, nil
+		}}, nil
+}
+
+// generateSubscripts is generate_subscripts(array, dim [, reverse]): the
+// subscripts of the array's dimension dim, from its lower bound up (down
+// with reverse true); no rows for a NULL array or a dimension it lacks.
+func (b *binder) generateSubscripts(args []exec.Expr, col string) (*TableFunc, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, errorf(CodeUndefinedFunc, "function generate_subscripts takes two or three arguments")
+	}
+	bound := func(name string) (exec.Expr, error) {
+		x, _, err := b.arrayFunc(name, slices.Clone(args[:2]))
+		return x, err
+	}
+	lo, err := bound("array_lower")
+	if err != nil {
+		return nil, err
+	}
+	hi, err := bound("array_upper")
+	if err != nil {
+		return nil, err
+	}
+	var rev exec.Expr = &exec.Literal{V: false, DT: exec.TypeBool}
+	if len(args) == 3 {
+		if rev, err = b.coerce(args[2], exec.TypeBool); err != nil {
+			return nil, err
+		}
+		rev = settle(rev)
+		if rev.Type().ID() != arrow.BOOL && rev.Type().ID() != arrow.NULL {
+			return nil, errorf(CodeUndefinedFunc, "function generate_subscripts(%s, %s, %s) does not exist",
+				exec.SQLTypeName(args[0].Type()), exec.SQLTypeName(args[1].Type()), exec.SQLTypeName(args[2].Type()))
+		}
+	}
+	return &TableFunc{Name: "generate_subscripts", Args: []exec.Expr{lo, hi, rev}, Cols: []Column{{Name: col, Type: exec.TypeInt, PGType: 23}},
+		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
+			if v[0] == nil || v[1] == nil || v[2] == nil {
+				return nil, nil // a strict function: NULL in, no rows
+			}
+			lo, hi := v[0].(int64), v[1].(int64)
+			rows := make([][]any, 0, max(hi-lo+1, 0))
+			for i := lo; i <= hi; i++ {
+				rows = append(rows, []any{i})
+			}
+			if r, _ := v[2].(bool); r {
+				slices.Reverse(rows)
 			}
 			return rows, nil
 		}}, nil
