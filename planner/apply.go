@@ -74,10 +74,15 @@ func (f *applyFrame) slot(c *exec.Column) int {
 // frameValue is an outer value of the current run, broadcast to rec.
 func (f *applyFrame) value(c *exec.Ctx, slot int, dt arrow.DataType, rec arrow.Record) (arrow.Array, error) {
 	vals, ok := f.runs.Load(c)
-	if !ok {
-		// A subquery inside a correlated subquery naming a column of
-		// the query around both runs where that row is not known.
-		return nil, errNestedOuter
+	for run := c; !ok; {
+		// A run of a subquery inside this frame's: its values are those
+		// of the run around it.
+		parent, inside := runParents.Load(run)
+		if !inside {
+			return nil, errNestedOuter
+		}
+		run = parent.(*exec.Ctx)
+		vals, ok = f.runs.Load(run)
 	}
 	lit := &exec.Literal{V: vals.([]any)[slot], DT: dt}
 	if rec.NumRows() > 0 {
@@ -92,6 +97,11 @@ func (f *applyFrame) value(c *exec.Ctx, slot int, dt arrow.DataType, rec arrow.R
 	defer one.Release()
 	return array.NewSlice(one, 0, 0), nil
 }
+
+// runParents maps each run's context to the context it runs under (the
+// run of a subquery around it, or the query's), so a subquery two levels
+// in reads the values of the run around it (outerRef.far).
+var runParents sync.Map // *exec.Ctx → *exec.Ctx
 
 type applyExpr struct {
 	kind   applyKind
@@ -188,6 +198,8 @@ func (a *applyExpr) run(c *exec.Ctx, vals []any, want any) (any, error) {
 	sub := &exec.Ctx{Mem: c.Mem, Location: c.Location, Now: c.Now, MemLimit: c.MemLimit, Context: c.Context}
 	a.frame.runs.Store(sub, vals)
 	defer a.frame.runs.Delete(sub)
+	runParents.Store(sub, c)
+	defer runParents.Delete(sub)
 	op, err := Build(sub, a.engine, a.plan)
 	if err != nil {
 		return nil, err

@@ -36,8 +36,16 @@ type binder struct {
 	members map[aloneKey]uint32
 	scales  map[aloneKey]int
 	// farther are the scopes around outer, innermost last: a name found
-	// there only is a reference two or more queries out (not supported).
-	farther []*scope
+	// there only is a reference two or more queries out. fartherFrames
+	// are the frames the queries between ran per row under (nil where one
+	// did not): the value is read from there; without one it cannot be.
+	farther       []*scope
+	fartherFrames []*applyFrame
+	// outerHits counts the references bound to each outer scope, so a
+	// subquery run while planning that names a column of the query
+	// around the one it is in (not a column of that one, which is an
+	// undefined column there) is known to be correlated too.
+	outerHits map[*scope]int
 	// frame is set while a subquery that runs per outer row is bound.
 	frame *applyFrame
 	// describe binds for Planner.Describe: parameters have no values yet
@@ -432,12 +440,15 @@ type output struct {
 // references name, keeping the one it replaces among the farther ones;
 // the returned function restores them.
 func (b *binder) withOuter(outer *scope, frame *applyFrame) (restore func()) {
-	savedOuter, savedFrame, savedFarther := b.outer, b.frame, b.farther
+	savedOuter, savedFrame, savedFarther, savedFrames := b.outer, b.frame, b.farther, b.fartherFrames
 	if savedOuter != nil && savedOuter != outer {
-		b.farther = append(append([]*scope(nil), savedFarther...), savedOuter)
+		b.farther = append(slices.Clip(savedFarther), savedOuter)
+		b.fartherFrames = append(slices.Clip(savedFrames), savedFrame)
 	}
 	b.outer, b.frame = outer, frame
-	return func() { b.outer, b.frame, b.farther = savedOuter, savedFrame, savedFarther }
+	return func() {
+		b.outer, b.frame, b.farther, b.fartherFrames = savedOuter, savedFrame, savedFarther, savedFrames
+	}
 }
 
 // bindWith binds a WITH clause's common table expressions into a new

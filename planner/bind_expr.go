@@ -200,6 +200,10 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 						return nil, errorf(CodeGrouping, "subquery uses ungrouped column %q from outer query", oc.table+"."+oc.name)
 					}
 					ref := &outerRef{col: b.outer.ref(oc).(*exec.Column)}
+					if b.outerHits == nil {
+						b.outerHits = map[*scope]int{}
+					}
+					b.outerHits[b.outer]++
 					if b.frame != nil {
 						ref.frame, ref.slot = b.frame, b.frame.slot(ref.col)
 					}
@@ -209,10 +213,22 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					return ref, nil
 				}
 			}
-			for _, far := range b.farther {
-				if _, ferr := far.lookup(e.Name.Table.O, e.Name.Name.O); ferr == nil {
+			for i := len(b.farther) - 1; i >= 0; i-- { // the nearest query first
+				far := b.farther[i]
+				oc, ferr := far.lookup(e.Name.Table.O, e.Name.Name.O)
+				if ferr != nil {
+					continue
+				}
+				frame := b.fartherFrames[i]
+				if frame == nil || oc.ungrouped {
 					return nil, errNestedOuter
 				}
+				col := far.ref(oc).(*exec.Column)
+				ref := &outerRef{col: col, frame: frame, slot: frame.slot(col), far: true}
+				if isArrayOID(oc.pg) || oc.pg == 22 || oc.pg == 30 || regTypes[oc.pg] != "" {
+					return &typedExpr{x: ref, pg: oc.pg}, nil
+				}
+				return ref, nil
 			}
 			if pe, ok := err.(*Error); ok && pe.missingTable != "" && b.outerHasTable(pe.missingTable) {
 				out := *pe // the table is an outer query's, without the column

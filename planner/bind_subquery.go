@@ -44,6 +44,7 @@ func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, read subquer
 	if err := noDropWhilePlanning(stmt, nil); err != nil {
 		return nil, nil, err
 	}
+	around, hits := b.outer, b.outerHits[b.outer]
 	node, err := b.bindQuery(stmt)
 	if err != nil {
 		var pe *Error
@@ -51,6 +52,11 @@ func (b *binder) runSubqueryRows(outer *scope, q ast.ResultSetNode, read subquer
 			return nil, nil, notSupported("correlated subqueries (a subquery naming a column of the outer query)")
 		}
 		return nil, nil, err
+	}
+	if around != nil && b.outerHits[around] > hits {
+		// It names a column of the query around the one it is in, whose
+		// value is known only as that one runs (per row): not now.
+		return nil, nil, notSupported("correlated subqueries (a subquery naming a column of a query around the outer one)")
 	}
 	if err := noDropWhilePlanning(stmt, node); err != nil {
 		return nil, nil, err

@@ -18,6 +18,10 @@ type outerRef struct {
 	// (applyExpr): the value is then the current outer row's.
 	frame *applyFrame
 	slot  int
+	// far: a column of a query two or more levels out, read from the run
+	// of the subquery around this one (its frame): a constant for this
+	// query's execution, not a correlation with the query directly out.
+	far bool
 }
 
 // Type is the outer column's, except that a value run per outer row
@@ -37,7 +41,9 @@ func (o *outerRef) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 }
 
 // errNestedOuter refuses an outer reference the plan cannot give a value:
-// a subquery naming a column two or more queries out.
+// a subquery naming a column two or more queries out while the query
+// between them is being decorrelated (it then runs per row instead, where
+// the value is known: fartherFrames).
 var errNestedOuter = notSupported("a subquery naming a column of a query two or more levels out (only of the query directly around it)")
 
 // materialize makes every column of a scope part of its node's output, so
@@ -53,7 +59,7 @@ func materialize(s *scope) {
 func hasOuter(e exec.Expr) bool {
 	found := false
 	walkExpr(e, func(x exec.Expr) {
-		if _, ok := x.(*outerRef); ok {
+		if o, ok := x.(*outerRef); ok && !o.far {
 			found = true
 		}
 	})
@@ -90,7 +96,7 @@ func (b *binder) bindCorrelated(outer *scope, sub *ast.SelectStmt) (*scope, *cor
 	if sub.Where == nil {
 		return inner, corr, nil
 	}
-	defer b.withOuter(outer, b.frame)()
+	defer b.withOuter(outer, nil)() // its references become join columns: no frame
 	for _, c := range astConjuncts(sub.Where) {
 		x, err := b.bindBool(inner, c, "WHERE")
 		if err != nil {
@@ -126,6 +132,9 @@ func unOuter(e exec.Expr, shift int) exec.Expr {
 	return mapExpr(e, func(x exec.Expr) exec.Expr {
 		switch x := x.(type) {
 		case *outerRef:
+			if x.far {
+				return x // a value of the run around: stays
+			}
 			return x.col
 		case *exec.Column:
 			return &exec.Column{Index: x.Index + shift, Name: x.Name, DT: x.DT}
@@ -254,7 +263,7 @@ func (b *binder) decorrelateExists(outer *scope, sub *ast.SelectStmt, anti bool)
 // values are never computed.
 func (q *selectBinder) checkUnread(outer *scope, orderBy []*ast.ByItem) error {
 	b := q.b
-	defer b.withOuter(outer, b.frame)()
+	defer b.withOuter(outer, nil)()
 	b.deferFold++
 	defer func() { b.deferFold-- }()
 	outs, err := q.bindOutputs()
