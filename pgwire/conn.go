@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -186,6 +187,13 @@ func (c *conn) flush() error {
 // prepared is a parsed statement of the extended protocol.
 type prepared struct {
 	stmt *sql.Statement
+	// text, at and fromSQL are what pg_prepared_statements shows: the
+	// statement's text (a PREPARE's own for SQL's), when it was prepared,
+	// and whether SQL's PREPARE made it; runs counts its executions.
+	text    string
+	at      time.Time
+	fromSQL bool
+	runs    int64
 	// oids are the parameter types: what the client declared, else what
 	// Describe inferred, else 0 (any).
 	oids []uint32
@@ -374,6 +382,7 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 		return false, err
 	}
 	c.sess = newSession(user, db, c.srv.MemLimit)
+	c.sess.prepared = c.preparedStatements
 	c.tx = txIdle
 	c.stmts, c.portals, c.cursors = map[string]*prepared{}, map[string]*portal{}, map[string]*portal{}
 	names := make([]string, 0, len(m.Parameters))
@@ -763,4 +772,25 @@ func startupOptions(opts string) ([][2]string, error) {
 		out = append(out, [2]string{strings.ReplaceAll(name, "-", "_"), value})
 	}
 	return out, nil
+}
+
+// preparedStatements lists the connection's named prepared statements by
+// name, for pg_prepared_statements (the unnamed one is not shown, as in
+// PostgreSQL).
+func (c *conn) preparedStatements() []planner.PreparedStatement {
+	var out []planner.PreparedStatement
+	for name, ps := range c.stmts {
+		if name == "" {
+			continue
+		}
+		p := planner.PreparedStatement{Name: name, Statement: ps.text, Prepared: ps.at, ParamTypes: ps.oids, FromSQL: ps.fromSQL}
+		if len(ps.oids) == 0 {
+			p.GenericPlans = ps.runs
+		} else {
+			p.CustomPlans = ps.runs
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b planner.PreparedStatement) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

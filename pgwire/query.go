@@ -153,7 +153,7 @@ func (c *conn) prepare(stmt *sql.Statement, query string, oids []uint32) (*prepa
 	if len(oids) > n {
 		n = len(oids)
 	}
-	ps := &prepared{stmt: stmt, oids: make([]uint32, n), clock: readsClock(query), schema: c.srv.Planner.Engine.SchemaVersion()}
+	ps := &prepared{stmt: stmt, oids: make([]uint32, n), clock: readsClock(query), schema: c.srv.Planner.Engine.SchemaVersion(), text: query, at: time.Now()}
 	copy(ps.oids, oids)
 	stmt.ParamTypes = append([]uint32(nil), oids...) // parsed for this Parse alone
 	// Queries are analysed now, as PostgreSQL does: a missing table or
@@ -275,6 +275,7 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	if !ok {
 		return &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", m.PreparedStatement)}
 	}
+	ps.runs++
 	if m.DestinationPortal != "" {
 		if _, exists := c.portals[m.DestinationPortal]; exists {
 			return &planner.Error{Code: "42P03", Msg: fmt.Sprintf("portal %q already exists", m.DestinationPortal)}

@@ -78,6 +78,8 @@ type session struct {
 	// onApp hears application_name's new value (pg_stat_activity shows
 	// it to other connections); nil: nobody listens.
 	onApp func(string)
+	// prepared lists the connection's prepared statements.
+	prepared func() []planner.PreparedStatement
 }
 
 // appChanged tells onApp the current application_name.
@@ -230,7 +232,8 @@ func (s *session) all() [][3]string {
 }
 
 func (s *session) plannerSession() *planner.Session {
-	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit, User: s.user, Setting: s.get, PID: int32(s.pid)}
+	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit, User: s.user, Setting: s.get, PID: int32(s.pid),
+		Prepared: s.prepared}
 }
 
 func normalizeSetting(name, v string) string {

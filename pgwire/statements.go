@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"fmt"
+	"github.com/apache/arrow-go/v18/arrow"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,6 +108,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		ps.text, ps.fromSQL = stmt.Text, true
 		c.stmts[stmt.Name] = ps
 		return "PREPARE", nil
 	case sql.Deallocate:
@@ -151,17 +153,21 @@ func (c *conn) executeArgs(ctx context.Context, st *sql.Statement) (*sql.Stateme
 	if !ok || st.Name == "" {
 		return nil, nil, &planner.Error{Code: "26000", Msg: fmt.Sprintf("prepared statement %q does not exist", st.Name)}
 	}
+	if len(ps.oids) == 0 {
+		ps.runs++
+		return ps.stmt, nil, nil // arguments to none are not read, as in PostgreSQL
+	}
 	if len(st.Args) != len(ps.oids) {
 		return nil, nil, &planner.Error{Code: "42601", Msg: fmt.Sprintf("wrong number of parameters for prepared statement %q", st.Name),
 			Detail: fmt.Sprintf("Expected %d parameters but got %d.", len(ps.oids), len(st.Args))}
-	}
-	if len(st.Args) == 0 {
-		return ps.stmt, nil, nil
 	}
 	if !ps.described {
 		if _, err := c.describeStatement(ps); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := c.checkArgTypes(ctx, st, ps.oids); err != nil {
+		return nil, nil, err
 	}
 	var q strings.Builder
 	q.WriteString("SELECT ")
@@ -199,7 +205,42 @@ func (c *conn) executeArgs(ctx context.Context, st *sql.Statement) (*sql.Stateme
 			return nil, nil, err
 		}
 	}
+	ps.runs++
 	return ps.stmt, params, nil
+}
+
+// checkArgTypes refuses an EXECUTE argument whose type PostgreSQL does not
+// convert to its parameter's type on assignment (EXECUTE p(true) for an
+// integer parameter; a quoted constant takes any type, and numbers,
+// strings and times convert among themselves).
+func (c *conn) checkArgTypes(ctx context.Context, st *sql.Statement, oids []uint32) error {
+	var q strings.Builder
+	q.WriteString("SELECT ")
+	for i, arg := range st.Args {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(arg) // bare: a quoted constant stays of unknown type
+	}
+	stmts, err := sql.Parse(q.String())
+	if err != nil || len(stmts) != 1 || stmts[0].Kind != sql.Select {
+		return nil // the cast below reports it
+	}
+	cols, _, err := c.srv.Planner.Describe(ctx, c.sess.plannerSession(), stmts[0])
+	if err != nil || len(cols) != len(oids) {
+		return nil
+	}
+	for i, col := range cols {
+		if col.Unknown || col.Type.ID() == arrow.NULL {
+			continue
+		}
+		src, _ := columnType(col)
+		if !planner.AssignmentCast(src, oids[i]) {
+			return &planner.Error{Code: "42804", Msg: fmt.Sprintf("parameter $%d of type %s cannot be coerced to the expected type %s", i+1, planner.TypeName(src), planner.TypeName(oids[i])),
+				Hint: "You will need to rewrite or cast the expression."}
+		}
+	}
+	return nil
 }
 
 // castName is how a cast to type oid is written ("" for a type without

@@ -215,6 +215,19 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 	switch table {
 	case "pg_stat_activity":
 		b.fillStatActivity(t)
+	case "pg_prepared_statements":
+		if b.sess.Prepared == nil {
+			break
+		}
+		for _, ps := range b.sess.Prepared() {
+			names := make([]*string, len(ps.ParamTypes))
+			for i, oid := range ps.ParamTypes {
+				n := TypeName(oid)
+				names[i] = &n
+			}
+			t.add(map[string]any{"name": ps.Name, "statement": ps.Statement, "prepare_time": exec.Timestamp(ps.Prepared.UnixMicro() * 1000),
+				"parameter_types": formatArrayText(names), "from_sql": ps.FromSQL, "generic_plans": ps.GenericPlans, "custom_plans": ps.CustomPlans})
+		}
 	case "pg_namespace":
 		for _, ns := range []struct {
 			oid  int
@@ -639,4 +652,50 @@ func (p *Planner) RegOID(db string, pgType uint32, name string) (oid int64, ok b
 		return 0, false
 	}
 	return best, true
+}
+
+// TypeName is format_type's name of a type OID (integer, text[]).
+func TypeName(oid uint32) string { return typeName(int64(oid)) }
+
+// AssignmentCast reports whether PostgreSQL converts a value of type src
+// to type dst on assignment (an INSERT's value, an EXECUTE's argument):
+// the same type; among the numbers (int2, int4, int8, float4, float8,
+// numeric); anything to a string type; among the string types; between
+// dates and timestamps, and timestamps or intervals to times; json and
+// jsonb; arrays whose elements convert. Not bool to or from numbers, nor
+// strings to other types (those casts are explicit only).
+func AssignmentCast(src, dst uint32) bool {
+	if src == dst {
+		return true
+	}
+	se, sArr := ArrayElem(src)
+	de, dArr := ArrayElem(dst)
+	if sArr || dArr {
+		return sArr && dArr && AssignmentCast(se, de)
+	}
+	family := func(oid uint32) string {
+		switch oid {
+		case 20, 21, 23, 700, 701, 1700, 26:
+			return "number"
+		case 25, 1043, 1042, 19, 18:
+			return "string"
+		case 1082, 1114, 1184:
+			return "datetime"
+		case 1083, 1266:
+			return "time"
+		case 114, 3802:
+			return "json"
+		}
+		return ""
+	}
+	sf, df := family(src), family(dst)
+	switch {
+	case df == "string":
+		return true // any type's text form
+	case df == "time" && (src == 1114 || src == 1184 || src == 1186):
+		return true // a timestamp's or an interval's time of day
+	case sf == "" || df == "":
+		return false
+	}
+	return sf == df
 }

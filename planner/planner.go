@@ -37,6 +37,21 @@ type Session struct {
 	// fields come as the table holds them and information_schema is
 	// PostgreSQL's.
 	Influx bool
+	// Prepared lists the session's prepared statements for
+	// pg_prepared_statements; nil: none (outside the PostgreSQL endpoint).
+	Prepared func() []PreparedStatement
+}
+
+// PreparedStatement is a prepared statement as pg_prepared_statements
+// shows it: its name, text, when it was prepared, its parameter types,
+// whether SQL's PREPARE made it (else the protocol's Parse), and how many
+// times it ran without and with parameters (generic_plans, custom_plans).
+type PreparedStatement struct {
+	Name, Statement           string
+	Prepared                  time.Time
+	ParamTypes                []uint32
+	FromSQL                   bool
+	GenericPlans, CustomPlans int64
 }
 
 // ownCatalog tells whether a three-part name's catalog is the session's
