@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 )
 
@@ -58,11 +60,60 @@ func BenchmarkWindowPartitionStddev(b *testing.B) {
 	runWindowBench(b, rec, f)
 }
 
-// runWindowBench times the window function f over rec.
-func runWindowBench(b *testing.B, rec arrow.Record, f *WindowFunc) {
+// BenchmarkWindowLagMillion: lag(v) OVER (PARTITION BY host ORDER BY
+// time) over 1,000,000 rows of 100 hosts in 16 records.
+func BenchmarkWindowLagMillion(b *testing.B) {
+	recs := millionRows(b)
+	f := &WindowFunc{Name: "lag", Args: []Expr{colRef(recs[0], "v")}, Partition: []Expr{colRef(recs[0], "host")},
+		Order: []SortKey{{Expr: colRef(recs[0], "time")}}, Frame: DefaultFrame, DT: TypeFloat}
+	runWindowBench(b, recs[0], f, recs[1:]...)
+}
+
+// BenchmarkWindowRowNumberMillion: row_number() OVER (PARTITION BY host
+// ORDER BY time) over the same rows.
+func BenchmarkWindowRowNumberMillion(b *testing.B) {
+	recs := millionRows(b)
+	f := &WindowFunc{Name: "row_number", Partition: []Expr{colRef(recs[0], "host")},
+		Order: []SortKey{{Expr: colRef(recs[0], "time")}}, Frame: DefaultFrame, DT: TypeInt}
+	runWindowBench(b, recs[0], f, recs[1:]...)
+}
+
+// millionRows is 1,000,000 rows (time, host, v) in records of 62,500: a
+// row per host each second, hosts in turn.
+func millionRows(b *testing.B) []arrow.Record {
+	const rows, perRec, hosts = 1_000_000, 62_500, 100
+	schema := arrow.NewSchema([]arrow.Field{{Name: "time", Type: TypeInt}, {Name: "host", Type: TypeTag}, {Name: "v", Type: TypeFloat}}, nil)
+	var recs []arrow.Record
+	for start := 0; start < rows; start += perRec {
+		tb, hb, vb := array.NewInt64Builder(memory.DefaultAllocator), array.NewDictionaryBuilder(memory.DefaultAllocator, TypeTag).(*array.BinaryDictionaryBuilder), array.NewFloat64Builder(memory.DefaultAllocator)
+		for i := start; i < start+perRec; i++ {
+			tb.Append(int64(i / hosts))
+			require.NoError(b, hb.AppendString(fmt.Sprintf("host_%d", i%hosts)))
+			vb.Append(float64(i%1009) / 7)
+		}
+		cols := []arrow.Array{tb.NewArray(), hb.NewArray(), vb.NewArray()}
+		recs = append(recs, array.NewRecord(schema, cols, perRec))
+		for _, c := range cols {
+			c.Release()
+		}
+		tb.Release()
+		hb.Release()
+		vb.Release()
+	}
+	b.Cleanup(func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	})
+	return recs
+}
+
+// runWindowBench times the window function f over rec (and more).
+func runWindowBench(b *testing.B, rec arrow.Record, f *WindowFunc, more ...arrow.Record) {
+	b.ReportAllocs()
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), []*WindowFunc{f}, []string{"w"})
+		w := NewWindow(NewCtx(), NewValues(rec.Schema(), append([]arrow.Record{rec}, more...)...), []*WindowFunc{f}, []string{"w"})
 		out, err := Collect(bg, w)
 		require.NoError(b, err)
 		for _, r := range out {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,20 +15,21 @@ func (f Frame) rangeOffsets() bool {
 	return !f.Rows && !f.Groups && (off(f.Start) || off(f.End))
 }
 
-// rangeKeys holds a sorted partition's ORDER BY values for RANGE frames
+// rangeKeys reads a sorted partition's ORDER BY values for RANGE frames
 // with offsets. Rows with NULL keys sit together at one end; [lo, hi) are
 // the others, sorted ascending or, with desc, descending.
 type rangeKeys struct {
-	keys   []any
+	col    *winCol // the key's values by row
+	p      []int32 // the partition's rows, sorted
 	lo, hi int
 	desc   bool
 }
 
-func newRangeKeys(p []rowRef, ordAt func(rowRef) any, desc bool) *rangeKeys {
-	k := &rangeKeys{keys: make([]any, len(p)), desc: desc, lo: len(p)}
+// reset reads partition p.
+func (k *rangeKeys) reset(p []int32) {
+	k.p, k.lo, k.hi = p, len(p), 0
 	for i, r := range p {
-		k.keys[i] = ordAt(r)
-		if k.keys[i] != nil {
+		if k.col.ok(r) {
 			k.lo = min(k.lo, i)
 			k.hi = i + 1
 		}
@@ -37,7 +37,6 @@ func newRangeKeys(p []rowRef, ordAt func(rowRef) any, desc bool) *rangeKeys {
 	if k.lo > k.hi {
 		k.lo = k.hi
 	}
-	return k
 }
 
 // frame returns row i's RANGE frame [s, e): offset bounds reach the rows
@@ -45,74 +44,108 @@ func newRangeKeys(p []rowRef, ordAt func(rowRef) any, desc bool) *rangeKeys {
 // with a NULL key has its NULL peers as the offset bounds' frame, as in
 // PostgreSQL.
 func (k *rangeKeys) frame(f Frame, i, peerStart, peerEnd int, loc *time.Location) (int, int, error) {
-	bound := func(b Bound, start bool) (int, error) {
-		switch b.Kind {
-		case UnboundedPreceding:
-			return 0, nil
-		case UnboundedFollowing:
-			return len(k.keys), nil
-		case CurrentRow:
-			if start {
-				return peerStart, nil
-			}
-			return peerEnd, nil
-		}
-		if k.keys[i] == nil {
-			if start {
-				return peerStart, nil
-			}
-			return peerEnd, nil
-		}
-		// Preceding goes against the sort direction, Following with it.
-		target, err := shiftKey(k.keys[i], b.Value, (b.Kind == Preceding) != k.desc, loc)
-		if err != nil {
-			return 0, err
-		}
-		if target == keyEverything {
-			// inf - inf: PostgreSQL counts every row within the offset.
-			if start {
-				return k.lo, nil
-			}
-			return k.hi, nil
-		}
-		// before(a, b): a sorts before b.
-		before := func(a, b any) bool {
-			c := compareKeys(a, b)
-			if k.desc {
-				return c > 0
-			}
-			return c < 0
-		}
-		if start { // first row not before the target
-			return k.lo + sort.Search(k.hi-k.lo, func(j int) bool { return !before(k.keys[k.lo+j], target) }), nil
-		}
-		// first row after the target
-		return k.lo + sort.Search(k.hi-k.lo, func(j int) bool { return before(target, k.keys[k.lo+j]) }), nil
-	}
-	s, err := bound(f.Start, true)
+	s, err := k.bound(f.Start, true, i, peerStart, peerEnd, loc)
 	if err != nil {
 		return 0, 0, err
 	}
-	e, err := bound(f.End, false)
+	e, err := k.bound(f.End, false, i, peerStart, peerEnd, loc)
 	if err != nil {
 		return 0, 0, err
 	}
 	return s, max(s, e), nil
 }
 
-// shiftKey returns key minus (sub) or plus the offset: an interval moves a
-// timestamp in the session's calendar; numbers add.
-func shiftKey(key, off any, sub bool, loc *time.Location) (any, error) {
-	switch k := key.(type) {
-	case Timestamp:
+func (k *rangeKeys) bound(b Bound, start bool, i, peerStart, peerEnd int, loc *time.Location) (int, error) {
+	switch b.Kind {
+	case UnboundedPreceding:
+		return 0, nil
+	case UnboundedFollowing:
+		return len(k.p), nil
+	}
+	if b.Kind == CurrentRow || !k.col.ok(k.p[i]) {
+		if start {
+			return peerStart, nil
+		}
+		return peerEnd, nil
+	}
+	// Preceding goes against the sort direction, Following with it.
+	t, err := k.shift(k.p[i], b.Value, (b.Kind == Preceding) != k.desc, loc)
+	if err != nil {
+		return 0, err
+	}
+	if t.kind == targetEverything {
+		// inf - inf: PostgreSQL counts every row within the offset.
+		if start {
+			return k.lo, nil
+		}
+		return k.hi, nil
+	}
+	// The first row not before the target (start), or after it (end): c
+	// is a key's order against the target, in sort direction.
+	lo, hi := k.lo, k.hi
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		c := t.compare(k.col, k.p[m])
+		if k.desc {
+			c = -c
+		}
+		if c < 0 || !start && c == 0 { // the key is before the target, or at it
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, nil
+}
+
+// rangeTarget is a key shifted by a RANGE offset: an integer (bigint and
+// timestamp keys) or a float, or one beyond every key (a bigint sum past
+// its range) or that every key is within (an infinite key shifted by an
+// infinite offset).
+type rangeTarget struct {
+	kind targetKind
+	i    int64
+	f    float64
+}
+
+type targetKind uint8
+
+const (
+	targetInt targetKind = iota
+	targetFloat
+	targetBelow // below every key
+	targetAbove // above every key
+	targetEverything
+)
+
+// compare orders row r's key against the target (ascending).
+func (t rangeTarget) compare(col *winCol, r int32) int {
+	switch t.kind {
+	case targetBelow:
+		return 1
+	case targetAbove:
+		return -1
+	case targetInt:
+		return cmp.Compare(col.i64[r], t.i)
+	}
+	// NaN is equal to NaN and above every number, as PostgreSQL sorts it.
+	return cmpFloat(col.float(r), t.f)
+}
+
+// shift returns row r's key minus (sub) or plus the offset: an interval
+// moves a timestamp in the session's calendar; numbers add.
+func (k *rangeKeys) shift(r int32, off any, sub bool, loc *time.Location) (rangeTarget, error) {
+	var key float64
+	switch k.col.kind {
+	case kindTime:
 		iv, ok := off.(arrow.MonthDayNanoInterval)
 		if !ok {
-			return nil, fmt.Errorf("RANGE offset for a timestamp ORDER BY must be an interval")
+			return rangeTarget{}, fmt.Errorf("RANGE offset for a timestamp ORDER BY must be an interval")
 		}
 		if sub {
 			iv = NegInterval(iv)
 		}
-		t, ok := AddInterval(int64(k), iv, loc)
+		t, ok := AddInterval(k.col.i64[r], iv, loc)
 		if !ok {
 			// Past the times Strata holds: the frame reaches every row on
 			// that side.
@@ -121,51 +154,46 @@ func shiftKey(key, off any, sub bool, loc *time.Location) (any, error) {
 				t = math.MinInt64
 			}
 		}
-		return Timestamp(t), nil
-	case int64:
+		return rangeTarget{kind: targetInt, i: t}, nil
+	case kindInt:
+		x := k.col.i64[r]
 		if o, ok := off.(int64); ok {
 			if sub {
 				o = -o // offsets are not negative: no overflow
 			}
-			if r := k + o; (r > k) == (o > 0) || o == 0 {
-				return r, nil
+			if s := x + o; (s > x) == (o > 0) || o == 0 {
+				return rangeTarget{kind: targetInt, i: s}, nil
 			}
 			// Past bigint: beyond every key on that side, as PostgreSQL's
 			// in_range answers without computing the sum.
 			if o > 0 {
-				return keyAbove, nil
+				return rangeTarget{kind: targetAbove}, nil
 			}
-			return keyBelow, nil
+			return rangeTarget{kind: targetBelow}, nil
 		}
-		key = float64(k)
-	case uint64:
-		key = float64(k)
+		key = float64(x)
+	case kindUint:
+		key = float64(k.col.u64[r])
+	case kindFloat:
+		key = k.col.f64[r]
+	default:
+		return rangeTarget{}, errRangeKey
 	}
-	kf, ok1 := toFloat(key), isNumber(key)
-	of, ok2 := toFloat(off), isNumber(off)
-	if !ok1 || !ok2 {
-		return nil, fmt.Errorf("RANGE offsets need a numeric or timestamp ORDER BY and a matching offset")
+	if !isNumber(off) {
+		return rangeTarget{}, errRangeKey
 	}
+	of := toFloat(off)
 	if sub {
 		of = -of
 	}
-	r := kf + of
-	if math.IsNaN(r) && !math.IsNaN(kf) {
-		return keyEverything, nil // infinity minus infinity
+	s := key + of
+	if math.IsNaN(s) && !math.IsNaN(key) {
+		return rangeTarget{kind: targetEverything}, nil // infinity minus infinity
 	}
-	return r, nil
+	return rangeTarget{kind: targetFloat, f: s}, nil
 }
 
-// keyBound is a shifted RANGE target beyond every key (a bigint sum past
-// its range), or one that every key is within (an infinite key shifted by
-// an infinite offset).
-type keyBound int
-
-const (
-	keyBelow keyBound = iota - 1
-	keyEverything
-	keyAbove
-)
+var errRangeKey = fmt.Errorf("RANGE offsets need a numeric or timestamp ORDER BY and a matching offset")
 
 func isNumber(v any) bool {
 	switch v.(type) {
@@ -173,25 +201,4 @@ func isNumber(v any) bool {
 		return true
 	}
 	return false
-}
-
-// compareKeys orders two non-NULL keys of one ORDER BY column, or a key and
-// a shifted target (which may be a float for an integer key).
-func compareKeys(a, b any) int {
-	if ka, ok := a.(keyBound); ok {
-		return int(ka)
-	}
-	if kb, ok := b.(keyBound); ok {
-		return -int(kb)
-	}
-	if ta, ok := a.(Timestamp); ok {
-		return cmp.Compare(ta, b.(Timestamp))
-	}
-	if ia, ok := a.(int64); ok {
-		if ib, ok := b.(int64); ok {
-			return cmp.Compare(ia, ib)
-		}
-	}
-	// NaN is equal to NaN and above every number, as PostgreSQL sorts it.
-	return cmpFloat(toFloat(a), toFloat(b))
 }
