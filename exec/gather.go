@@ -199,12 +199,5 @@ func gatherStrings(dt arrow.DataType, srcs []arrow.Array, refs []rowRef, valid [
 		data = append(data, strs[ref>>32].Value(int(uint32(ref)))...)
 		offsets[i+1] = int32(len(data))
 	}
-	nulls := countNulls(valid, n)
-	var vb *memory.Buffer
-	if nulls > 0 {
-		vb = memory.NewBufferBytes(valid)
-	}
-	d := array.NewData(dt, n, []*memory.Buffer{vb, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
-	defer d.Release()
-	return array.MakeFromData(d), true
+	return stringArray(dt, offsets, data, valid), true
 }

@@ -248,7 +248,29 @@ func (s *Sort) Close() {
 // records' dictionaries are sorted once, each record's codes mapped to
 // ranks, and rows compare as integers (no string decoding per comparison).
 func dictRankCmp(vals []arrow.Array) func(a, b rowRef) int {
-	seen := map[string]int32{}
+	seen := dictionaryRanks(vals)
+	ranks := make([][]int32, len(vals))
+	codes := make([][]int32, len(vals))
+	for r, v := range vals {
+		da := v.(*array.Dictionary)
+		d := da.Dictionary().(*array.String)
+		ranks[r] = make([]int32, d.Len())
+		for i := range ranks[r] {
+			ranks[r][i] = int32(seen[d.Value(i)])
+		}
+		codes[r] = da.Indices().(*array.Int32).Int32Values()
+	}
+	return func(a, b rowRef) int {
+		ra := ranks[a>>32][codes[a>>32][uint32(a)]]
+		rb := ranks[b>>32][codes[b>>32][uint32(b)]]
+		return cmp.Compare(ra, rb)
+	}
+}
+
+// dictionaryRanks is each distinct string of the tag values' dictionaries
+// (one per record) by its rank in sorted order.
+func dictionaryRanks(vals []arrow.Array) map[string]uint32 {
+	seen := map[string]uint32{}
 	var all []string
 	for _, v := range vals {
 		d := v.(*array.Dictionary).Dictionary().(*array.String)
@@ -261,22 +283,7 @@ func dictRankCmp(vals []arrow.Array) func(a, b rowRef) int {
 	}
 	slices.Sort(all)
 	for i, s := range all {
-		seen[s] = int32(i)
+		seen[s] = uint32(i)
 	}
-	ranks := make([][]int32, len(vals))
-	codes := make([][]int32, len(vals))
-	for r, v := range vals {
-		da := v.(*array.Dictionary)
-		d := da.Dictionary().(*array.String)
-		ranks[r] = make([]int32, d.Len())
-		for i := range ranks[r] {
-			ranks[r][i] = seen[d.Value(i)]
-		}
-		codes[r] = da.Indices().(*array.Int32).Int32Values()
-	}
-	return func(a, b rowRef) int {
-		ra := ranks[a>>32][codes[a>>32][uint32(a)]]
-		rb := ranks[b>>32][codes[b>>32][uint32(b)]]
-		return cmp.Compare(ra, rb)
-	}
+	return seen
 }

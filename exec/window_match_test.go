@@ -31,8 +31,8 @@ func TestWindowMatchesBoxed(t *testing.T) {
 		for i := range names {
 			names[i] = fmt.Sprintf("w%d", i)
 		}
-		want, wantErr := collectWindow(newOldWindow(NewCtx(), NewValues(recs[0].Schema(), recs...), funcs, names))
-		got, gotErr := collectWindow(NewWindow(NewCtx(), NewValues(recs[0].Schema(), recs...), funcs, names))
+		want, wantErr := Collect(bg, newOldWindow(NewCtx(), NewValues(recs[0].Schema(), recs...), funcs, names))
+		got, gotErr := Collect(bg, NewWindow(NewCtx(), NewValues(recs[0].Schema(), recs...), funcs, names))
 		desc := describeFuncs(funcs)
 		if wantErr != nil {
 			require.Error(t, gotErr, "seed %d: %s", seed, desc)
@@ -50,25 +50,6 @@ func TestWindowMatchesBoxed(t *testing.T) {
 		for _, r := range recs {
 			r.Release()
 		}
-	}
-}
-
-func collectWindow(op Operator) ([]arrow.Record, error) {
-	defer op.Close()
-	var out []arrow.Record
-	for {
-		rec, err := op.Next(bg)
-		if err != nil {
-			for _, r := range out {
-				r.Release()
-			}
-			return nil, err
-		}
-		if rec == nil {
-			return out, nil
-		}
-		rec.Retain()
-		out = append(out, rec)
 	}
 }
 

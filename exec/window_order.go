@@ -364,21 +364,7 @@ func floatWord(v float64) uint64 {
 // dictRanks is each tag row's rank among all the records' dictionary
 // strings (sorted once; codes map to ranks), as dictRankCmp orders them.
 func dictRanks(vals []arrow.Array, n int) []uint32 {
-	seen := map[string]uint32{}
-	var all []string
-	for _, v := range vals {
-		d := v.(*array.Dictionary).Dictionary().(*array.String)
-		for i := 0; i < d.Len(); i++ {
-			if _, ok := seen[d.Value(i)]; !ok {
-				seen[d.Value(i)] = 0
-				all = append(all, d.Value(i))
-			}
-		}
-	}
-	slices.Sort(all)
-	for i, s := range all {
-		seen[s] = uint32(i)
-	}
+	seen := dictionaryRanks(vals)
 	out := make([]uint32, 0, n)
 	var ranks []uint32
 	for _, v := range vals {
