@@ -3,12 +3,12 @@ package pgwire
 import (
 	"context"
 	"fmt"
-	"github.com/apache/arrow-go/v18/arrow"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/stratadb/strata/exec"
@@ -169,19 +169,12 @@ func (c *conn) executeArgs(ctx context.Context, st *sql.Statement) (*sql.Stateme
 	if err := c.checkArgTypes(ctx, st, ps.oids); err != nil {
 		return nil, nil, err
 	}
-	var q strings.Builder
-	q.WriteString("SELECT ")
-	for i, arg := range st.Args {
-		if i > 0 {
-			q.WriteString(", ")
-		}
+	stmts, err := sql.Parse(selectArgs(st.Args, func(i int, arg string) string {
 		if name := castName(ps.oids[i]); name != "" {
-			fmt.Fprintf(&q, "CAST((%s) AS %s)", arg, name)
-		} else {
-			fmt.Fprintf(&q, "(%s)", arg)
+			return fmt.Sprintf("CAST((%s) AS %s)", arg, name)
 		}
-	}
-	stmts, err := sql.Parse(q.String())
+		return "(" + arg + ")"
+	}))
 	if err == nil && (len(stmts) != 1 || stmts[0].Kind != sql.Select) {
 		err = &planner.Error{Code: planner.CodeSyntax, Msg: "EXECUTE's arguments must be expressions"}
 	}
@@ -214,15 +207,8 @@ func (c *conn) executeArgs(ctx context.Context, st *sql.Statement) (*sql.Stateme
 // integer parameter; a quoted constant takes any type, and numbers,
 // strings and times convert among themselves).
 func (c *conn) checkArgTypes(ctx context.Context, st *sql.Statement, oids []uint32) error {
-	var q strings.Builder
-	q.WriteString("SELECT ")
-	for i, arg := range st.Args {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(arg) // bare: a quoted constant stays of unknown type
-	}
-	stmts, err := sql.Parse(q.String())
+	// Bare: a quoted constant stays of unknown type.
+	stmts, err := sql.Parse(selectArgs(st.Args, func(_ int, arg string) string { return arg }))
 	if err != nil || len(stmts) != 1 || stmts[0].Kind != sql.Select {
 		return nil // the cast below reports it
 	}
@@ -241,6 +227,15 @@ func (c *conn) checkArgTypes(ctx context.Context, st *sql.Statement, oids []uint
 		}
 	}
 	return nil
+}
+
+// selectArgs is SELECT over EXECUTE's arguments, each written by item.
+func selectArgs(args []string, item func(i int, arg string) string) string {
+	items := make([]string, len(args))
+	for i, arg := range args {
+		items[i] = item(i, arg)
+	}
+	return "SELECT " + strings.Join(items, ", ")
 }
 
 // castName is how a cast to type oid is written ("" for a type without

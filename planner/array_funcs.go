@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -448,28 +449,15 @@ func (b *binder) widthBucketArray(args []exec.Expr) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		at := func(i int) (any, error) {
-			if elems[i] == nil {
-				return nil, errorf("22004", "thresholds array must not contain NULLs")
-			}
-			t, err := exec.CastValue(ctx, *elems[i], dt)
-			if err != nil {
-				return nil, AsError(err)
-			}
-			return t, nil
-		}
-		for i := range elems { // NULLs are refused wherever they are
-			if elems[i] == nil {
-				_, err := at(i)
-				return nil, err
-			}
+		if slices.Contains(elems, nil) { // wherever the search would not look
+			return nil, errorf("22004", "thresholds array must not contain NULLs")
 		}
 		lo, hi := 0, len(elems)
 		for lo < hi {
 			mid := (lo + hi) / 2
-			t, err := at(mid)
+			t, err := exec.CastValue(ctx, *elems[mid], dt)
 			if err != nil {
-				return nil, err
+				return nil, AsError(err)
 			}
 			if exec.CompareValues(t, v[0]) <= 0 {
 				lo = mid + 1

@@ -207,10 +207,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					if b.frame != nil {
 						ref.frame, ref.slot = b.frame, b.frame.slot(ref.col)
 					}
-					if isArrayOID(oc.pg) || oc.pg == 22 || oc.pg == 30 || regTypes[oc.pg] != "" {
-						return &typedExpr{x: ref, pg: oc.pg}, nil
-					}
-					return ref, nil
+					return typedColumn(ref, oc.pg), nil
 				}
 			}
 			for i := len(b.farther) - 1; i >= 0; i-- { // the nearest query first
@@ -225,10 +222,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 				}
 				col := far.ref(oc).(*exec.Column)
 				ref := &outerRef{col: col, frame: frame, slot: frame.slot(col), far: true}
-				if isArrayOID(oc.pg) || oc.pg == 22 || oc.pg == 30 || regTypes[oc.pg] != "" {
-					return &typedExpr{x: ref, pg: oc.pg}, nil
-				}
-				return ref, nil
+				return typedColumn(ref, oc.pg), nil
 			}
 			if pe, ok := err.(*Error); ok && pe.missingTable != "" && b.outerHasTable(pe.missingTable) {
 				out := *pe // the table is an outer query's, without the column
@@ -237,10 +231,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			}
 			return nil, err
 		}
-		if isArrayOID(c.pg) || c.pg == 22 || c.pg == 30 || regTypes[c.pg] != "" {
-			return &typedExpr{x: s.ref(c), pg: c.pg}, nil
-		}
-		return s.ref(c), nil
+		return typedColumn(s.ref(c), c.pg), nil
 	case *driver.ParamMarkerExpr:
 		return b.param(e)
 	case *driver.ValueExpr:
@@ -1350,4 +1341,14 @@ func likeQuantified(e *ast.PatternLikeOrIlikeExpr, q *ast.FuncCallExpr) (ast.Exp
 		}
 	}
 	return &ast.ParenthesesExpr{Expr: out}, nil
+}
+
+// typedColumn is a column reference x of PostgreSQL type pg, labelled with
+// it where the engine type does not say it (arrays, int2vector,
+// oidvector, reg* types).
+func typedColumn(x exec.Expr, pg uint32) exec.Expr {
+	if isArrayOID(pg) || pg == 22 || pg == 30 || regTypes[pg] != "" {
+		return &typedExpr{x: x, pg: pg}
+	}
+	return x
 }
