@@ -77,34 +77,59 @@ func AppendInt(dst []byte, v int64) []byte {
 }
 
 // AppendNumericDigits writes f in positional notation with prec digits
-// after the point (-1: as many as it needs): the float's shortest digits,
-// padded with zeros or rounded to prec, so that a large value keeps its
-// known digits (12345678901234567000.00, not ...67168.00) and a value that
-// rounds to zero has no sign (0.00, not -0.00), as PostgreSQL writes it.
+// after the point (-1: as many as it needs), as PostgreSQL writes a
+// numeric. A float of 13 or more significant digits that is the ratio of
+// small integers is written with that ratio's digits (ratioOf: avg of
+// integers is 28.3416666666666667, not 28.3416666666666650); otherwise,
+// a short decimal such as 12.5 among them, the float's shortest digits
+// are rounded half away from zero to prec (2.675 to two places is 2.68)
+// or padded with zeros. A large value keeps its known digits
+// (12345678901234567000.00, not ...67168.00) and a value that rounds to
+// zero has no sign (0.00, not -0.00).
 func AppendNumericDigits(dst []byte, f float64, prec int) []byte {
 	at := len(dst)
 	dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
-	if prec >= 0 {
-		digits := 0
-		if i := bytes.IndexByte(dst[at:], '.'); i >= 0 {
-			digits = len(dst) - at - i - 1
-		}
-		switch {
-		case digits > prec:
-			dst = strconv.AppendFloat(dst[:at], f, 'f', prec, 64)
-		case digits < prec:
-			if digits == 0 {
-				dst = append(dst, '.')
-			}
-			for ; digits < prec; digits++ {
-				dst = append(dst, '0')
-			}
+	if prec < 0 {
+		return trimNegativeZero(dst, at)
+	}
+	point := bytes.IndexByte(dst[at:], '.')
+	digits := 0
+	if point >= 0 {
+		point += at
+		digits = len(dst) - point - 1
+	}
+	if digits > 0 && significantDigits(dst[at:]) >= 13 {
+		if p, q, ok := ratioOf(f); ok {
+			return appendRatio(dst[:at], f < 0, p, q, prec)
 		}
 	}
-	if dst[at] == '-' && strings.Trim(string(dst[at+1:]), "0.") == "" {
-		dst = append(dst[:at], dst[at+1:]...) // -0.00 is 0.00
+	switch {
+	case digits > prec:
+		dst = roundDigits(dst, at, point, prec)
+	case digits < prec:
+		if digits == 0 {
+			dst = append(dst, '.')
+		}
+		for ; digits < prec; digits++ {
+			dst = append(dst, '0')
+		}
 	}
-	return dst
+	return trimNegativeZero(dst, at)
+}
+
+// significantDigits counts the digits of a decimal text from its first
+// nonzero one (0.0012 has 2).
+func significantDigits(text []byte) int {
+	n, started := 0, false
+	for _, c := range text {
+		if c >= '1' && c <= '9' {
+			started = true
+		}
+		if started && c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // AppendFloat is FormatFloat appending to dst, without allocating.

@@ -1,0 +1,143 @@
+package exec
+
+import (
+	"math"
+	"strconv"
+)
+
+// A numeric computed as a float8 (Strata has no exact decimal type yet)
+// holds about 16 significant digits, while PostgreSQL writes a quotient
+// with 16 digits after the point however large its integer part: avg of
+// integers is 28.3416666666666667 there, and the float's own digits padded
+// with zeros would be 28.3416666666666650. Most such values are a ratio of
+// two small integers (a sum over a count, cores::numeric / 3), and a double
+// names that ratio uniquely: when the true value is p/q with q below
+// 1/sqrt(ulp) and the double is p/q correctly rounded, every continued-fraction convergent of the double before
+// p/q lies more than half an ulp away (|x - h/k| > 1/(2 k k') for a
+// convergent h/k followed by one of denominator k' <= q), so the first
+// convergent that rounds back to the double is p/q itself. Writing the
+// digits of that ratio instead of zeros gives PostgreSQL's exact digits
+// for these values; for any other value the digits past the float's
+// precision were invented either way, and the ratio found lies within the
+// same ulp as the float.
+
+// ratioOf returns the ratio of integers a double stands for: the first
+// continued-fraction convergent p/q (q > 1) of |f| that rounds to |f|
+// exactly, with q at most 1/(32 sqrt(ulp)) (2.6e5 for values near 100,
+// 2.1e6 near 1). Below 1/sqrt(ulp) the convergent found is the true ratio
+// when there is one; the further factor 32 makes a convergent that rounds
+// to a double of no such ratio rare (about one value in a thousand, and
+// its digits then differ from the float's only past its precision). ok is
+// false for an integer, a non-finite f, or when no convergent qualifies.
+func ratioOf(f float64) (p, q uint64, ok bool) {
+	x := math.Abs(f)
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) || x == math.Trunc(x) || x >= 1<<53 {
+		return 0, 0, false
+	}
+	ulp := math.Nextafter(x, math.Inf(1)) - x
+	maxQ := min(1/(32*math.Sqrt(ulp)), 1<<31)
+	// Convergents h/k from the terms of x's continued fraction, computed in
+	// floats: a term gone wrong through rounding only yields a candidate
+	// that fails the check, which is exact (h and k are integers below
+	// 2^53, and the division rounds correctly).
+	h0, k0, h1, k1 := 0.0, 1.0, 1.0, 0.0
+	r := x
+	for range 64 {
+		a := math.Floor(r)
+		h, k := a*h1+h0, a*k1+k0
+		if k > maxQ || h >= 1<<53 {
+			break
+		}
+		if k > 1 && h/k == x {
+			return uint64(h), uint64(k), true
+		}
+		frac := r - a
+		if frac == 0 {
+			break
+		}
+		r = 1 / frac
+		h0, k0, h1, k1 = h1, k1, h, k
+	}
+	return 0, 0, false
+}
+
+// appendRatio writes p/q (negative when neg) with prec digits after the
+// point, rounded half away from zero as PostgreSQL rounds a numeric. q is
+// below 2^31, so the long division's remainders times 10 fit.
+func appendRatio(dst []byte, neg bool, p, q uint64, prec int) []byte {
+	at := len(dst)
+	if neg {
+		dst = append(dst, '-')
+	}
+	digits := len(dst)
+	dst = strconv.AppendUint(dst, p/q, 10)
+	r := p % q
+	if prec > 0 {
+		dst = append(dst, '.')
+		for range prec {
+			r *= 10
+			dst = append(dst, byte('0'+r/q))
+			r %= q
+		}
+	}
+	if 2*r >= q {
+		dst = carryDigits(dst, digits)
+	}
+	return trimNegativeZero(dst, at)
+}
+
+// roundDigits cuts the decimal text dst[at:] (sign, digits, point) to prec
+// digits after the point, rounding half away from zero: the shortest
+// digits of a float read as the decimal they stand for (2.675 to two
+// places is 2.68 as in PostgreSQL, where the binary value is 2.67499...).
+func roundDigits(dst []byte, at, point, prec int) []byte {
+	cut := point + 1 + prec
+	up := dst[cut] >= '5'
+	if prec == 0 {
+		cut = point
+	}
+	dst = dst[:cut]
+	if up {
+		start := at
+		if dst[at] == '-' {
+			start++
+		}
+		dst = carryDigits(dst, start)
+	}
+	return dst
+}
+
+// carryDigits adds one to the last digit of the decimal text dst[start:],
+// carrying leftwards over nines and the point, and growing a digit in front
+// when every digit was a nine (9.99 -> 10.00).
+func carryDigits(dst []byte, start int) []byte {
+	for i := len(dst) - 1; i >= start; i-- {
+		switch dst[i] {
+		case '.':
+			continue
+		case '9':
+			dst[i] = '0'
+			continue
+		}
+		dst[i]++
+		return dst
+	}
+	dst = append(dst, 0)
+	copy(dst[start+1:], dst[start:])
+	dst[start] = '1'
+	return dst
+}
+
+// trimNegativeZero drops the sign of a value at dst[at:] that is written
+// as zero (-0.00 is 0.00), as PostgreSQL writes a rounded numeric.
+func trimNegativeZero(dst []byte, at int) []byte {
+	if len(dst) > at && dst[at] == '-' {
+		for _, c := range dst[at+1:] {
+			if c != '0' && c != '.' {
+				return dst
+			}
+		}
+		dst = append(dst[:at], dst[at+1:]...)
+	}
+	return dst
+}
