@@ -453,8 +453,13 @@ func ToJSON(v any, kind string, loc *time.Location) (string, error) {
 		if kind == "float4" {
 			b = AppendFloat4(nil, x)
 		} else if sc, ok := strings.CutPrefix(kind, "numeric:"); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
-			scale, _ := strconv.Atoi(sc)
-			b = strconv.AppendFloat(nil, x, 'f', scale, 64) // numeric(…, scale)
+			if least, quotient := strings.CutPrefix(sc, "q"); quotient {
+				scale, _ := strconv.Atoi(least)
+				b = AppendNumericDigits(nil, x, DivisionScale(x, scale)) // a quotient: its division's scale
+			} else {
+				scale, _ := strconv.Atoi(sc)
+				b = AppendNumericDigits(nil, x, scale) // numeric(…, scale)
+			}
 		} else {
 			b = AppendFloat(nil, x)
 		}

@@ -141,3 +141,31 @@ func trimNegativeZero(dst []byte, at int) []byte {
 	}
 	return dst
 }
+
+// DivisionScale is the display scale PostgreSQL's numeric division gives
+// a quotient q (select_div_scale): 16 significant digits, at least least
+// places (the operands' scales), counted from q's first base-10000 digit
+// group. PostgreSQL counts from the operands' first groups, which gives 4
+// more places when the dividend's first group is not larger than the
+// divisor's (1.5 / 1.2); Strata, holding only q, counts from q's, as it is
+// for most quotients (7.0 / 2 is 3.5000000000000000, 1.0 / 8
+// 0.12500000000000000000), and for a power of 10000, whose operands' first
+// groups are equal (12 / 12 is 1.00000000000000000000). A zero quotient
+// gets 20 places (0 / 5).
+func DivisionScale(q float64, least int) int {
+	if math.IsNaN(q) || math.IsInf(q, 0) {
+		return least
+	}
+	scale := 20
+	if q != 0 {
+		weight := int(math.Floor(math.Log10(math.Abs(q)) / 4))
+		if math.Abs(q) == math.Pow(1e4, float64(weight)) {
+			// A power of 10000 (12 / 12, 12000 / 12000, avg of equal
+			// values): the operands' first groups are equal, and
+			// PostgreSQL counts one group lower.
+			weight--
+		}
+		scale = 16 - 4*weight
+	}
+	return max(0, min(1000, max(scale, least)))
+}

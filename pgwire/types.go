@@ -377,7 +377,7 @@ func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
 		least := -scale - 1
 		if format == 1 {
 			return func(dst []byte, i int) []byte {
-				return appendNumericFloat(dst, v[i], planner.DivisionScale(v[i], least))
+				return appendNumericFloat(dst, v[i], exec.DivisionScale(v[i], least))
 			}
 		}
 		return func(dst []byte, i int) []byte {
@@ -385,7 +385,7 @@ func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
 				return exec.AppendFloat(dst, f)
 			}
-			return exec.AppendNumericDigits(dst, f, planner.DivisionScale(f, least))
+			return exec.AppendNumericDigits(dst, f, exec.DivisionScale(f, least))
 		}
 	}
 	prec := -1

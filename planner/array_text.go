@@ -573,19 +573,23 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 		return nil, 0, notSupported("array_agg of " + typeName(int64(elem)))
 	}
 	loc := q.b.ctx.Location
-	scale := -1
+	scale, least, quotient := -1, 0, false
 	if elem == 1700 {
 		scale = q.numericScale(e) // 1.50 stays 1.50
+		least, quotient = q.quotientScale(e)
 	}
 	return &rowFunc{name: "array_elem", args: []exec.Expr{x}, dt: exec.TypeText, fn: func(v []any) (any, error) {
 		if v[0] == nil {
 			return "NULL", nil
 		}
-		var sb strings.Builder
-		if f, ok := v[0].(float64); ok && scale >= 0 && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			sb.WriteString(strconv.FormatFloat(f, 'f', scale, 64))
-			return sb.String(), nil
+		if f, ok := v[0].(float64); ok && (scale >= 0 || quotient) && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			places := scale
+			if places < 0 {
+				places = exec.DivisionScale(f, least) // a quotient: its division's scale
+			}
+			return string(exec.AppendNumericDigits(nil, f, places)), nil
 		}
+		var sb strings.Builder
 		appendArrayElem(&sb, arrayElemText(v[0], x.Type(), elem, loc))
 		return sb.String(), nil
 	}}, pg, nil

@@ -519,10 +519,14 @@ func (b *binder) jsonKind(s *scope, e ast.ExprNode, x exec.Expr) string {
 		case 700:
 			return "float4"
 		case 1700:
-			// With the scale the expression fixes (1.50), as numeric
-			// prints it.
-			if sc := (&selectBinder{b: b, in: s}).numericScale(e); sc >= 0 {
+			// With the scale the expression fixes (1.50), or a quotient's
+			// (5::numeric / 7), as numeric prints it.
+			q := &selectBinder{b: b, in: s}
+			if sc := q.numericScale(e); sc >= 0 {
 				return fmt.Sprintf("numeric:%d", sc)
+			}
+			if least, ok := q.quotientScale(e); ok {
+				return fmt.Sprintf("numeric:q%d", least)
 			}
 			return "numeric"
 		}

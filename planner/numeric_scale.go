@@ -225,7 +225,7 @@ func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 
 // quotientScale reports whether numeric e is a quotient whose display
 // scale PostgreSQL's division sets per value (numeric /, avg of integers
-// or numerics), and the least scale it has: the operands' (DivisionScale).
+// or numerics), and the least scale it has: the operands' (exec.DivisionScale).
 func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 	switch e := unparen(e).(type) {
 	case *ast.BinaryOperationExpr:

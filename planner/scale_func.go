@@ -49,7 +49,7 @@ func (b *binder) scaleFunc(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, bo
 				return int64(known), nil
 			}
 			if quotient {
-				return int64(DivisionScale(f, least)), nil // scale(1.0 / 8) is 20
+				return int64(exec.DivisionScale(f, least)), nil // scale(1.0 / 8) is 20
 			}
 			_, frac, _ := strings.Cut(strconv.FormatFloat(f, 'f', -1, 64), ".")
 			return int64(len(frac)), nil
