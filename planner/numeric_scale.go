@@ -250,8 +250,61 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 		if c, err := q.lookupCol(e.Name.Table.O, e.Name.Name.O); err == nil && c != nil && c.pg == 1700 && c.scale < 0 {
 			return -c.scale - 1, true
 		}
+	case *ast.UnaryOperationExpr:
+		if e.Op == opcode.Minus {
+			return q.quotientScale(e.V) // -avg(x): the quotient's scale
+		}
+	case *ast.CaseExpr:
+		return q.sharedQuotient(caseResults(e))
+	case *ast.FuncCallExpr:
+		switch e.FnName.L {
+		case sql.MarkerFilter:
+			if len(e.Args) == 2 {
+				return q.quotientScale(e.Args[0]) // avg(x) FILTER (WHERE ...)
+			}
+		case "abs":
+			if len(e.Args) == 1 {
+				return q.quotientScale(e.Args[0])
+			}
+		case "coalesce", "greatest", "least":
+			return q.sharedQuotient(e.Args) // the value is one of them
+		case "nullif":
+			if len(e.Args) == 2 {
+				return q.quotientScale(e.Args[0])
+			}
+		}
+	}
+	// min and max of quotients (over a group or a window) are quotients.
+	var name string
+	var args []ast.ExprNode
+	switch e := unparen(e).(type) {
+	case *ast.AggregateFuncExpr:
+		name, args = e.F, e.Args
+	case *ast.WindowFuncExpr:
+		name, args = e.Name, e.Args
+	}
+	if n := strings.ToLower(name); (n == "min" || n == "max") && len(args) == 1 {
+		return q.quotientScale(args[0])
 	}
 	return 0, false
+}
+
+// sharedQuotient is quotientScale of a value that is one of exprs (CASE,
+// COALESCE, GREATEST): a quotient when every one is (NULLs aside), with
+// the largest of their least scales.
+func (q *selectBinder) sharedQuotient(exprs []ast.ExprNode) (int, bool) {
+	least, any := 0, false
+	for _, x := range exprs {
+		if x == nil || isNullAST(unparen(x)) {
+			continue
+		}
+		l, ok := q.quotientScale(x)
+		if !ok {
+			return 0, false
+		}
+		least, any = max(least, l), true
+	}
+	return least, any
 }
 
 // decimalExact reports whether every value of numeric e is the float8
@@ -352,10 +405,6 @@ func caseResults(e *ast.CaseExpr) []ast.ExprNode {
 	return results
 }
 
-// sharedScale is the scale every one of exprs has (NULLs aside), -1 when
-// they differ or one is not known: PostgreSQL's numeric values keep their
-// own scales through CASE and COALESCE, so only a shared one is the
-// column's.
 // arrayElemScale is the scale every element of numeric array e has, -1
 // when they differ or it is not known: array_agg(x) has x's,
 // ARRAY[1.50, 2.25] and '{1.50,2.25}'::numeric[] their shared one.
@@ -399,6 +448,10 @@ func (q *selectBinder) arrayElemScale(e ast.ExprNode) int {
 	return -1
 }
 
+// sharedScale is the scale every one of exprs has (NULLs aside), -1 when
+// they differ or one is not known: PostgreSQL's numeric values keep their
+// own scales through CASE and COALESCE, so only a shared one is the
+// column's.
 func (q *selectBinder) sharedScale(exprs []ast.ExprNode) int {
 	scale := -1
 	for _, x := range exprs {
