@@ -69,7 +69,8 @@ func tagArray(t *TagColumn, rows int) arrow.Array {
 // only gets a one-entry dictionary, so its rows' code 0 is in range for
 // readers that look codes up before checking validity.
 func newDictArray(data arrow.ArrayData) *array.Dictionary {
-	if dict := data.Dictionary(); data.Len() > 0 && (dict == nil || dict.Len() == 0) {
+	// Dictionary returns a typed nil inside the interface when none is set.
+	if dict, _ := data.Dictionary().(*array.Data); data.Len() > 0 && (dict == nil || dict.Len() == 0) {
 		one := array.NewStringData(stringData([]string{""}))
 		defer one.Release()
 		data.(*array.Data).SetDictionary(one.Data())

@@ -38,6 +38,7 @@ type bufRec struct {
 	rec              arrow.Record
 	seq              uint64
 	minTime, maxTime int64
+	keys             *bufKeys // its primary keys, summarized on first read
 }
 
 func newBuffer() *buffer { return &buffer{parts: map[partKey]*bufPart{}} }
@@ -64,7 +65,7 @@ func (b *buffer) add(db string, batch *TableBatch, seq uint64, now time.Time) {
 		}
 		rec := part.toRecord()
 		b.bytes += recordBytes(rec)
-		p.recs = append(p.recs, bufRec{rec: rec, seq: seq, minTime: lo, maxTime: hi})
+		p.recs = append(p.recs, bufRec{rec: rec, seq: seq, minTime: lo, maxTime: hi, keys: &bufKeys{}})
 		p.rows += int64(part.Rows)
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 var ctx = context.Background()
 
-func openTest(t *testing.T, dir string, opts ...func(*Options)) *Engine {
+func openTest(t testing.TB, dir string, opts ...func(*Options)) *Engine {
 	t.Helper()
 	o := Options{DataDir: dir, MaintenanceInterval: time.Hour}
 	for _, f := range opts {

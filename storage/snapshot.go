@@ -71,7 +71,8 @@ type Snapshot struct {
 }
 
 // Split is an independently readable part of a snapshot: one file whose rows
-// no other source repeats, or the overlapping sources of a partition, merged.
+// no other source repeats, buffered writes whose rows no other source
+// repeats (directBufs), or the overlapping sources of a partition, merged.
 type Split struct {
 	snap  *Snapshot
 	day   int64
@@ -178,20 +179,21 @@ func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 // span is merged: a file's rows outside it cannot share a primary key with
 // a buffered row, so they are read directly.
 func (sp *Split) divide(mergeSchema func() *arrow.Schema) []*Split {
+	out, merged := sp.directBufSplits()
 	type span struct{ lo, hi int64 }
 	var spans []span
 	for _, f := range sp.files {
 		spans = append(spans, span{f.MinTime, f.MaxTime})
 	}
 	var bufLo, bufHi int64
-	for i, r := range sp.bufs {
+	for i, r := range merged {
 		if i == 0 {
 			bufLo, bufHi = r.minTime, r.maxTime
 		}
 		bufLo, bufHi = min(bufLo, r.minTime), max(bufHi, r.maxTime)
 	}
 	bufOverlap := func(i int) bool {
-		return len(sp.bufs) > 0 && spans[i].lo <= bufHi && bufLo <= spans[i].hi
+		return len(merged) > 0 && spans[i].lo <= bufHi && bufLo <= spans[i].hi
 	}
 	fileOverlap := func(i int) bool {
 		for j := range spans {
@@ -205,15 +207,14 @@ func (sp *Split) divide(mergeSchema func() *arrow.Schema) []*Split {
 	for i := range spans {
 		anyFileOverlap = anyFileOverlap || fileOverlap(i)
 	}
-	var out []*Split
 	direct := func(f *FileMeta, tr TimeRange) {
 		if tr.Empty() || !tr.Overlaps(f.MinTime, f.MaxTime) {
 			return
 		}
 		out = append(out, &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}})
 	}
-	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, merge: true, bufs: sp.bufs}
-	narrow := len(sp.bufs) > 0 && !anyFileOverlap
+	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, merge: true, bufs: merged}
+	narrow := len(merged) > 0 && !anyFileOverlap
 	if narrow {
 		rest.tr = TimeRange{Min: max(sp.tr.Min, bufLo), Max: min(sp.tr.Max, bufHi+1)}
 	}
@@ -255,7 +256,7 @@ var splitRows int64 = 1 << 18
 func (s *Snapshot) placeWindows() {
 	out := make([]*Split, 0, len(s.splits))
 	for _, sp := range s.splits {
-		if sp.merge {
+		if sp.merge || len(sp.files) == 0 {
 			out = append(out, sp)
 			continue
 		}
@@ -459,10 +460,13 @@ func (sp *Split) Day() int64 { return sp.day }
 
 // Open starts reading the split.
 func (sp *Split) Open(ctx context.Context) (RecordReader, error) {
-	if !sp.merge {
-		return sp.snap.e.openFile(ctx, sp.files[0], sp.snap.schema, sp.tr, sp.tags, sp.rows, false)
+	switch {
+	case sp.merge:
+		return sp.openMerge(ctx)
+	case len(sp.files) == 0:
+		return sp.openBuffered(ctx), nil
 	}
-	return sp.openMerge(ctx)
+	return sp.snap.e.openFile(ctx, sp.files[0], sp.snap.schema, sp.tr, sp.tags, sp.rows, false)
 }
 
 // openMerge reads every source of the split, merges and deduplicates them.
@@ -564,9 +568,12 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 	}
 	valid := make([]byte, (n+7)/8)
 	codes := make([]int32, n)
+	one := array.NewStringData(stringData([]string{""}))
+	defer one.Release()
 	data := array.NewData(dt, n, []*memory.Buffer{memory.NewBufferBytes(valid), memory.NewBufferBytes(sliceBytes(codes))}, nil, n, 0)
 	defer data.Release()
-	return newDictArray(data) // with a one-entry dictionary
+	data.SetDictionary(one.Data()) // one entry, so code 0 is in range
+	return newDictArray(data)
 }
 
 // TimeBounds returns the smallest and largest time a table's files and
