@@ -65,7 +65,7 @@ func (b *buffer) add(db string, batch *TableBatch, seq uint64, now time.Time) {
 		}
 		rec := part.toRecord()
 		b.bytes += recordBytes(rec)
-		p.recs = append(p.recs, bufRec{rec: rec, seq: seq, minTime: lo, maxTime: hi, keys: &bufKeys{}})
+		p.recs = append(p.recs, bufRec{rec: rec, seq: seq, minTime: lo, maxTime: hi, keys: newBufKeys()})
 		p.rows += int64(part.Rows)
 	}
 }

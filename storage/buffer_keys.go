@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"hash/maphash"
+	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -35,7 +37,21 @@ type bufKeys struct {
 	unique bool
 	// sorted: the rows' times never decrease, so a time range is a slice.
 	sorted bool
+	// times and tags read the write's keys row by row (sharesKey).
+	times []arrow.Timestamp
+	tags  []tagHasher
+	// shares memoizes sharesKey against other writes, by their id (not a
+	// pointer, which would keep a persisted write's arrays alive): the
+	// answer for two writes never changes.
+	id     uint64
+	mu     sync.Mutex
+	shares map[uint64]bool
 }
+
+// keyIDs numbers bufKeys.
+var keyIDs atomic.Uint64
+
+func newBufKeys() *bufKeys { return &bufKeys{id: keyIDs.Add(1)} }
 
 // keysOf returns r's key summary, computing it on first use (snapshots run
 // side by side under the engine's read lock).
@@ -52,32 +68,18 @@ func (r *bufRec) keysOf() *bufKeys {
 func (k *bufKeys) summarize(rec arrow.Record) {
 	n := int(rec.NumRows())
 	rows := make([]uint64, n)
-	var times []arrow.Timestamp
-	for i, f := range rec.Schema().Fields() {
-		switch {
-		case f.Name == TimeColumn:
-			times = rec.Column(i).(*array.Timestamp).TimestampValues()
-		case f.Type.ID() == arrow.DICTIONARY:
-			d := rec.Column(i).(*array.Dictionary)
-			dict, ok := d.Dictionary().(*array.String)
-			if !ok {
-				continue
+	times, tags := tagHashersOf(rec)
+	k.times, k.tags = times, tags
+	for _, tag := range tags {
+		if tag.dict.NullN() == 0 {
+			for row, c := range tag.codes {
+				rows[row] += tag.hashes[c]
 			}
-			hashes := make([]uint64, dict.Len())
-			for j := range hashes {
-				hashes[j] = mix64(maphash.String(keySeed, f.Name+"\x00"+dict.Value(j)))
-			}
-			codes := d.Indices().(*array.Int32).Int32Values()
-			if d.NullN() == 0 {
-				for row, c := range codes {
-					rows[row] += hashes[c]
-				}
-				continue
-			}
-			for row, c := range codes {
-				if d.IsValid(row) {
-					rows[row] += hashes[c]
-				}
+			continue
+		}
+		for row, c := range tag.codes {
+			if tag.dict.IsValid(row) {
+				rows[row] += tag.hashes[c]
 			}
 		}
 	}
@@ -143,6 +145,64 @@ func (k *bufKeys) summarize(rec arrow.Record) {
 	k.series = slices.Clone(slices.Compact(rows))
 }
 
+// tagHasher hashes one tag column's values: a hash per dictionary entry
+// (of the tag's name and value), looked up by the rows' codes.
+type tagHasher struct {
+	dict   *array.Dictionary
+	codes  []int32
+	hashes []uint64
+}
+
+// tagHashersOf returns rec's times and a hasher per tag column.
+func tagHashersOf(rec arrow.Record) (times []arrow.Timestamp, tags []tagHasher) {
+	for i, f := range rec.Schema().Fields() {
+		switch {
+		case f.Name == TimeColumn:
+			times = rec.Column(i).(*array.Timestamp).TimestampValues()
+		case f.Type.ID() == arrow.DICTIONARY:
+			d := rec.Column(i).(*array.Dictionary)
+			values, ok := d.Dictionary().(*array.String)
+			if !ok {
+				continue
+			}
+			h := tagHasher{dict: d, codes: d.Indices().(*array.Int32).Int32Values(), hashes: make([]uint64, values.Len())}
+			for j := range h.hashes {
+				h.hashes[j] = mix64(maphash.String(keySeed, f.Name+"\x00"+values.Value(j)))
+			}
+			tags = append(tags, h)
+		}
+	}
+	return times, tags
+}
+
+// rowsIn calls f with the time and series hash of each row of the write k
+// summarizes whose time is in [lo, hi], until f returns false.
+func (k *bufKeys) rowsIn(lo, hi int64, f func(t int64, series uint64) bool) {
+	times, tags := k.times, k.tags
+	start, end := 0, len(times)
+	if k.sorted {
+		start, _ = slices.BinarySearch(times, arrow.Timestamp(lo))
+		if hi < math.MaxInt64 {
+			end, _ = slices.BinarySearch(times, arrow.Timestamp(hi)+1)
+		}
+	}
+	for row := start; row < end; row++ {
+		t := int64(times[row])
+		if t < lo || t > hi {
+			continue
+		}
+		var h uint64
+		for _, tag := range tags {
+			if tag.dict.IsValid(row) {
+				h += tag.hashes[tag.codes[row]]
+			}
+		}
+		if !f(t, h) {
+			return
+		}
+	}
+}
+
 // mix64 spreads a hash's bits (a sum of them keeps its spread).
 func mix64(h uint64) uint64 {
 	h ^= h >> 33
@@ -153,10 +213,14 @@ func mix64(h uint64) uint64 {
 
 // directBufs reports which buffered writes of a partition can be read
 // without a merge: ones that repeat no key within themselves, overlap no
-// file's time span (files' series are not known here), and share no series
-// with another write whose time span overlaps theirs. Writes sharing a
-// series are swept in time order per series: every write of a run of
-// overlapping spans may share a key with another of the run.
+// file's time span (files' series are not known here), and share no key
+// with another write. Two writes can share a key only if they share a
+// series over overlapping spans: found per series, sweeping its writes in
+// time order, and then checked row by row over the two spans' overlap (a
+// load whose writes split one timestamp's series between them shares
+// series and a timestamp, but no key). A series named by more than
+// maxOverlapping writes at once (a backfill rewriting one span over and
+// over) merges them all instead of checking every pair.
 func directBufs(bufs []bufRec, files []*FileMeta) []bool {
 	direct := make([]bool, len(bufs))
 	type span struct {
@@ -179,28 +243,77 @@ func directBufs(bufs []bufRec, files []*FileMeta) []bool {
 			}
 		}
 	}
+	const maxOverlapping = 8
+	pairs := map[[2]int]bool{}
+	var active []span
 	for _, spans := range bySeries {
 		if len(spans) < 2 {
 			continue
 		}
 		slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
-		start, hi := 0, spans[0].hi
-		for j := 1; j <= len(spans); j++ {
-			if j < len(spans) && spans[j].lo <= hi {
-				hi = max(hi, spans[j].hi)
-				continue
-			}
-			if j-start > 1 {
-				for _, s := range spans[start:j] {
-					direct[s.i] = false
+		active = active[:0]
+		for _, sp := range spans {
+			active = slices.DeleteFunc(active, func(a span) bool { return a.hi < sp.lo })
+			if len(active) >= maxOverlapping {
+				for _, a := range active {
+					direct[a.i] = false
+				}
+				direct[sp.i] = false
+			} else {
+				for _, a := range active {
+					pairs[[2]int{min(a.i, sp.i), max(a.i, sp.i)}] = true
 				}
 			}
-			if j < len(spans) {
-				start, hi = j, spans[j].hi
-			}
+			active = append(active, sp)
+		}
+	}
+	for pair := range pairs {
+		a, b := &bufs[pair[0]], &bufs[pair[1]]
+		if (direct[pair[0]] || direct[pair[1]]) && sharesKey(a, b) {
+			direct[pair[0]], direct[pair[1]] = false, false
 		}
 	}
 	return direct
+}
+
+// sharesKey reports whether writes a and b, whose spans overlap, hold a row
+// of the same series and time: their rows in the overlap of their spans,
+// compared by time and series hash (a hash collision can only say yes).
+func sharesKey(a, b *bufRec) bool {
+	ka, kb := a.keysOf(), b.keysOf()
+	kb.mu.Lock()
+	shared, known := kb.shares[ka.id]
+	kb.mu.Unlock()
+	if !known {
+		shared = sharedRows(a, b)
+		kb.mu.Lock()
+		if kb.shares == nil {
+			kb.shares = map[uint64]bool{}
+		}
+		kb.shares[ka.id] = shared
+		kb.mu.Unlock()
+	}
+	return shared
+}
+
+// sharedRows is sharesKey computed.
+func sharedRows(a, b *bufRec) bool {
+	lo, hi := max(a.minTime, b.minTime), min(a.maxTime, b.maxTime)
+	type rowKey struct {
+		time   int64
+		series uint64
+	}
+	seen := map[rowKey]struct{}{}
+	a.keysOf().rowsIn(lo, hi, func(t int64, s uint64) bool {
+		seen[rowKey{t, s}] = struct{}{}
+		return true
+	})
+	shared := false
+	b.keysOf().rowsIn(lo, hi, func(t int64, s uint64) bool {
+		_, shared = seen[rowKey{t, s}]
+		return !shared
+	})
+	return shared
 }
 
 // directBufReads turns directBufSplits on; benchmarks turn it off to

@@ -61,6 +61,20 @@ func TestBufferReadWithoutMerge(t *testing.T) {
 	snap.Release()
 	require.Equal(t, int64(2), rows, "only the third write is read for host c")
 
+	// Writes that split one timestamp's series between them (a load whose
+	// batches do not end on a timestamp) share series and a time but no
+	// key: read as they are.
+	write(t, e, "db", batchOf(t, "net", "10 host=a n=1i", "10 host=b n=2i", "20 host=a n=3i"))
+	write(t, e, "db", batchOf(t, "net", "20 host=b n=4i", "30 host=a n=5i", "30 host=b n=6i"))
+	merged, buffered, _ = splitKinds(t, e, all("net"))
+	require.Equal(t, []int{0, 1}, []int{merged, buffered})
+	// One more naming host=a at 30 again: it and the write it repeats merge.
+	write(t, e, "db", batchOf(t, "net", "30 host=a n=50i", "40 host=a n=7i"))
+	merged, _, _ = splitKinds(t, e, all("net"))
+	require.Equal(t, 1, merged)
+	require.Equal(t, []string{"time=10 host=a n=1", "time=10 host=b n=2", "time=20 host=a n=3", "time=20 host=b n=4",
+		"time=30 host=a n=50", "time=30 host=b n=6", "time=40 host=a n=7"}, scan(t, e, all("net")))
+
 	// A write repeating a series over the span of an earlier one: both
 	// merge, the later value wins.
 	write(t, e, "db", batchOf(t, "cpu", "20 host=a u=30", "25 host=a u=8"))
@@ -206,37 +220,39 @@ func renderSorted(head []string, tags, fields map[string]string) string {
 }
 
 // BenchmarkBufferedScan: reading a day of 100 series with 10 tags each
-// (864,000 rows, 44 writes in time order, as TSBS loads them) from the
-// write buffer: every row merged (the read before directBufSplits) against
-// the writes read as they are. Key summaries are computed once, before
-// the timer.
+// (864,000 rows in time order, as TSBS loads them) from the write buffer,
+// in 44 writes of 19,637 rows or so, so that most writes end inside a
+// timestamp and share it (and its series) with the next: every row merged
+// (the read before directBufSplits) against the writes read as they are.
+// Key summaries are computed once, before the timer; keys measures them.
 func BenchmarkBufferedScan(b *testing.B) {
 	e := openTest(b, b.TempDir(), func(o *Options) { o.FlushBytes = 1 << 40 })
 	defer e.Close()
-	const hosts, perWrite, writes = 100, 20000, 44
+	const hosts, total, writes = 100, 864000, 44
 	tagNames := []string{"arch", "datacenter", "hostname", "os", "rack", "region", "service", "service_environment", "service_version", "team"}
-	ts := int64(0)
-	for w := 0; w < writes; w++ {
-		batch := &TableBatch{Table: "cpu", Rows: perWrite}
+	for w, next := 0, 0; w < writes; w++ {
+		end := total * (w + 1) / writes
+		rows := end - next
+		batch := &TableBatch{Table: "cpu", Rows: rows}
 		for _, name := range tagNames {
-			tag := TagColumn{Name: name, Codes: make([]int32, perWrite)}
+			tag := TagColumn{Name: name, Codes: make([]int32, rows)}
 			for h := 0; h < hosts; h++ {
 				tag.Dict = append(tag.Dict, fmt.Sprintf("%s_%d", name, h))
 			}
 			for r := range tag.Codes {
-				tag.Codes[r] = int32(r % hosts)
+				tag.Codes[r] = int32((next + r) % hosts)
 			}
 			batch.Tags = append(batch.Tags, tag)
 		}
-		usage := FieldColumn{Name: "usage_user", Type: TypeInt, Ints: make([]int64, perWrite)}
-		for r := 0; r < perWrite; r++ {
-			batch.Time = append(batch.Time, ts+int64(r/hosts)*10e9)
-			usage.Ints[r] = int64(r % 97)
+		usage := FieldColumn{Name: "usage_user", Type: TypeInt, Ints: make([]int64, rows)}
+		for r := 0; r < rows; r++ {
+			batch.Time = append(batch.Time, int64((next+r)/hosts)*10e9)
+			usage.Ints[r] = int64((next + r) % 97)
 		}
-		ts += perWrite / hosts * 10e9
 		batch.Fields = []FieldColumn{usage}
 		require.NoError(b, batch.Validate())
 		require.NoError(b, e.Write(ctx, "db", []*TableBatch{batch}, WriteOptions{}))
+		next = end
 	}
 	req := ScanRequest{Database: "db", Table: "cpu", Columns: []string{"time", "usage_user"}}
 	read := func(b *testing.B) {
@@ -250,7 +266,7 @@ func BenchmarkBufferedScan(b *testing.B) {
 		require.NoError(b, r.Err())
 		r.Release()
 		snap.Release()
-		require.Equal(b, int64(hosts*perWrite/hosts*writes), rows)
+		require.Equal(b, int64(total), rows)
 	}
 	b.Run("keys", func(b *testing.B) {
 		// Summarizing every write's keys: what the first read after the

@@ -44,9 +44,12 @@
 // a file whose time range overlaps no other source of its partition is
 // streamed alone, in row windows of about a quarter million of the rows its
 // row group statistics and page indexes leave for the request (none when
-// they leave none), so that readers can run in parallel; overlapping
-// sources (buffered writes, files that share times) are merged and
-// deduplicated. Rows past their database's retention are never returned.
+// they leave none), so that readers can run in parallel. A buffered write
+// that can repeat no key of another source (buffer_keys.go: its series
+// hashes, summarized once, and a row check where two writes' spans meet)
+// is read as it is, sliced to the time range and skipped when its tag
+// dictionaries cannot match; overlapping sources (buffered writes that may
+// share keys, files that share times) are merged and deduplicated. Rows past their database's retention are never returned.
 // Files a snapshot reads are deleted only after it is released.
 //
 // # Background work and goroutines
