@@ -227,6 +227,22 @@ func directBufs(bufs []bufRec, files []*FileMeta) []bool {
 		lo, hi int64
 		i      int
 	}
+	// Only writes whose span meets another write's can share a key with
+	// one: streaming writes, each later than the last, need no series map.
+	byTime := make([]span, len(bufs))
+	for i, r := range bufs {
+		byTime[i] = span{r.minTime, r.maxTime, i}
+	}
+	slices.SortFunc(byTime, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+	meets := make([]bool, len(bufs))
+	for j, last := 1, 0; j < len(byTime); j++ {
+		if byTime[j].lo <= byTime[last].hi {
+			meets[byTime[j].i], meets[byTime[last].i] = true, true
+		}
+		if byTime[j].hi > byTime[last].hi {
+			last = j
+		}
+	}
 	bySeries := map[uint64][]span{}
 	for i := range bufs {
 		r := &bufs[i]
@@ -237,7 +253,7 @@ func directBufs(bufs []bufRec, files []*FileMeta) []bool {
 				direct[i] = false
 			}
 		}
-		if len(bufs) > 1 {
+		if meets[i] {
 			for _, s := range k.series {
 				bySeries[s] = append(bySeries[s], span{r.minTime, r.maxTime, i})
 			}

@@ -568,12 +568,9 @@ func nullArray(dt arrow.DataType, n int) arrow.Array {
 	}
 	valid := make([]byte, (n+7)/8)
 	codes := make([]int32, n)
-	one := array.NewStringData(stringData([]string{""}))
-	defer one.Release()
 	data := array.NewData(dt, n, []*memory.Buffer{memory.NewBufferBytes(valid), memory.NewBufferBytes(sliceBytes(codes))}, nil, n, 0)
 	defer data.Release()
-	data.SetDictionary(one.Data()) // one entry, so code 0 is in range
-	return newDictArray(data)
+	return newDictArray(data) // with a one-entry dictionary
 }
 
 // TimeBounds returns the smallest and largest time a table's files and
