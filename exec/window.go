@@ -81,7 +81,8 @@ func (w *WindowFunc) String() string {
 }
 
 // Window appends one column per window function to its input's rows, which
-// it passes in their input order.
+// it passes in their input order, or in the order of one function's sort
+// (EmitInOrderOf).
 type Window struct {
 	child  Operator
 	funcs  []*WindowFunc
@@ -92,6 +93,13 @@ type Window struct {
 	cols   [][]arrow.Array // [record][func]
 	done   bool
 	cur    arrow.Record
+	// emit is 1 + the function whose sort orders the output, 0 for input
+	// order. Then refs lists the input rows in that order, and full holds
+	// each function's values (in input order) with fullRefs into them.
+	emit     int
+	refs     []rowRef
+	full     []arrow.Array
+	fullRefs []rowRef
 }
 
 // NewWindow computes funcs over child's rows.
@@ -105,6 +113,16 @@ func NewWindow(c *Ctx, child Operator, funcs []*WindowFunc, names []string) *Win
 
 func (w *Window) Schema() *arrow.Schema { return w.schema }
 
+// EmitInOrderOf makes the window pass its rows sorted as function fn's
+// PARTITION BY (ascending, NULLs last) then ORDER BY sort them, ties in
+// input order, as a stable sort on those keys over its output would: the
+// planner drops such a Sort (rule window_sorted), and the rows are
+// gathered once, by the sort the window made anyway.
+func (w *Window) EmitInOrderOf(fn int) *Window {
+	w.emit = fn + 1
+	return w
+}
+
 func (w *Window) Next(ctx context.Context) (arrow.Record, error) {
 	if w.cur != nil {
 		w.cur.Release()
@@ -114,6 +132,9 @@ func (w *Window) Next(ctx context.Context) (arrow.Record, error) {
 		if err := w.compute(ctx); err != nil {
 			return nil, err
 		}
+	}
+	if w.emit > 0 {
+		return w.nextSorted()
 	}
 	if w.pos >= len(w.recs) {
 		return nil, nil
@@ -154,10 +175,17 @@ func (w *Window) compute(ctx context.Context) error {
 	w.cols = make([][]arrow.Array, len(w.recs))
 	var orders winOrders
 	defer orders.release()
-	for _, f := range w.funcs {
-		col, err := w.evalFunc(ctx, f, &orders, n)
+	for fi, f := range w.funcs {
+		col, o, err := w.evalFunc(ctx, f, &orders, n)
 		if err != nil {
 			return err
+		}
+		if w.emit > 0 {
+			w.full = append(w.full, col)
+			if fi == w.emit-1 {
+				w.sortedRefs(o.perm, starts)
+			}
+			continue
 		}
 		// Back into the records' row ranges, without a copy.
 		if len(w.recs) == 1 {
@@ -170,6 +198,60 @@ func (w *Window) compute(ctx context.Context) error {
 		col.Release()
 	}
 	return ctx.Err()
+}
+
+// sortedRefs lists the input rows in the order perm gives (rows numbered
+// across the records, which start at starts), as refs into the records and
+// into the functions' full columns.
+func (w *Window) sortedRefs(perm []int32, starts []int) {
+	w.refs = make([]rowRef, len(perm))
+	w.fullRefs = make([]rowRef, len(perm))
+	ri := 0
+	byRow := make([]rowRef, starts[len(starts)-1])
+	for g := range byRow {
+		for g >= starts[ri+1] {
+			ri++
+		}
+		byRow[g] = makeRef(ri, g-starts[ri])
+	}
+	for k, g := range perm {
+		w.refs[k] = byRow[g]
+		w.fullRefs[k] = makeRef(0, int(g))
+	}
+}
+
+// nextSorted returns the next BatchRows rows in the emit function's order:
+// the input columns gathered from the records, the functions' values from
+// their full columns.
+func (w *Window) nextSorted() (arrow.Record, error) {
+	if w.pos >= len(w.refs) {
+		return nil, nil
+	}
+	end := min(w.pos+BatchRows, len(w.refs))
+	refs, fullRefs := w.refs[w.pos:end], w.fullRefs[w.pos:end]
+	w.pos = end
+	in, err := gatherRows(w.child.Schema(), w.recs, refs)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Release()
+	cols := slices.Clone(in.Columns())
+	var made []arrow.Array
+	defer func() {
+		for _, c := range made {
+			c.Release()
+		}
+	}()
+	for i, f := range w.funcs {
+		col, err := gatherColumn(f.DT, w.full[i:i+1], fullRefs)
+		if err != nil {
+			return nil, err
+		}
+		made = append(made, col)
+		cols = append(cols, col)
+	}
+	w.cur = array.NewRecord(w.schema, cols, int64(len(refs)))
+	return w.cur, nil
 }
 
 // evalExprs evaluates exprs over every record: [expr][record].
@@ -200,10 +282,10 @@ func releaseAll(arrs [][]arrow.Array) {
 // Its PARTITION BY and ORDER BY keys are evaluated as its arguments are,
 // for every function, but functions whose keys come out the same share one
 // sort (orders).
-func (w *Window) evalFunc(ctx context.Context, f *WindowFunc, orders *winOrders, n int) (arrow.Array, error) {
+func (w *Window) evalFunc(ctx context.Context, f *WindowFunc, orders *winOrders, n int) (arrow.Array, *winOrder, error) {
 	part, err := w.evalExprs(f.Partition)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	orderExprs := make([]Expr, len(f.Order))
 	for i, k := range f.Order {
@@ -212,18 +294,18 @@ func (w *Window) evalFunc(ctx context.Context, f *WindowFunc, orders *winOrders,
 	ord, err := w.evalExprs(orderExprs)
 	if err != nil {
 		releaseAll(part)
-		return nil, err
+		return nil, nil, err
 	}
 	args, err := w.evalExprs(f.Args)
 	if err != nil {
 		releaseAll(part)
 		releaseAll(ord)
-		return nil, err
+		return nil, nil, err
 	}
 	defer releaseAll(args)
 	o, err := orders.get(part, ord, f.Order, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cols := make([]*winCol, len(args))
 	for i, a := range args {
@@ -231,9 +313,9 @@ func (w *Window) evalFunc(ctx context.Context, f *WindowFunc, orders *winOrders,
 	}
 	res, err := f.run(ctx, o, cols, n, w.c.Location)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return res.array(f.DT), nil
+	return res.array(f.DT), o, nil
 }
 
 // windowMoments are the variance aggregates a window can compute.
@@ -257,6 +339,9 @@ func (w *Window) Close() {
 			c.Release()
 		}
 	}
-	w.recs, w.cols = nil, nil
+	for _, c := range w.full {
+		c.Release()
+	}
+	w.recs, w.cols, w.full = nil, nil, nil
 	w.child.Close()
 }

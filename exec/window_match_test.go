@@ -376,3 +376,79 @@ func valueType(dt arrow.DataType) arrow.DataType {
 	}
 	return dt
 }
+
+// TestWindowEmitMatchesSort: a window passing its rows in one function's
+// order (EmitInOrderOf) yields what a stable Sort on that function's
+// PARTITION BY (ascending, NULLs last) and ORDER BY keys yields over the
+// window in input order, row for row, over the random cases above.
+func TestWindowEmitMatchesSort(t *testing.T) {
+	cases := 1000
+	if testing.Short() {
+		cases = 200
+	}
+	checked := 0
+	for seed := range cases {
+		rng := rand.New(rand.NewPCG(uint64(seed), 78))
+		recs := randomWindowInput(rng)
+		funcs := randomWindowFuncs(rng, recs[0].Schema())
+		names := make([]string, len(funcs))
+		for i := range names {
+			names[i] = fmt.Sprintf("w%d", i)
+		}
+		fn := rng.IntN(len(funcs))
+		var keys []SortKey
+		for _, p := range funcs[fn].Partition {
+			keys = append(keys, SortKey{Expr: p})
+		}
+		keys = append(keys, funcs[fn].Order...)
+		if len(keys) == 0 {
+			continue
+		}
+		want, wantErr := Collect(bg, NewSort(NewCtx(), NewWindow(NewCtx(), NewValues(recs[0].Schema(), recs...), funcs, names), keys, -1))
+		got, gotErr := Collect(bg, NewWindow(NewCtx(), NewValues(recs[0].Schema(), recs...), funcs, names).EmitInOrderOf(fn))
+		desc := fmt.Sprintf("seed %d, rows in %s's order: %s", seed, funcs[fn].Name, describeFuncs(funcs))
+		if wantErr != nil {
+			require.Error(t, gotErr, desc)
+		} else {
+			require.NoError(t, gotErr, desc)
+			wantRec, gotRec := concatRecords(t, want), concatRecords(t, got)
+			if wantRec != nil || gotRec != nil {
+				require.NotNil(t, wantRec, desc)
+				require.NotNil(t, gotRec, desc)
+				requireSameRecord(t, wantRec, gotRec, desc)
+				wantRec.Release()
+				gotRec.Release()
+			}
+			checked++
+		}
+		for _, r := range append(want, got...) {
+			r.Release()
+		}
+		for _, r := range recs {
+			r.Release()
+		}
+	}
+	require.Greater(t, checked, cases/3, "cases compared")
+}
+
+// concatRecords joins records of one schema into one (nil for none or no
+// rows), so that differently cut outputs compare row by row.
+func concatRecords(t *testing.T, recs []arrow.Record) arrow.Record {
+	t.Helper()
+	var rows int64
+	for _, r := range recs {
+		rows += r.NumRows()
+	}
+	if rows == 0 {
+		return nil
+	}
+	refs := make([]rowRef, 0, rows)
+	for ri, r := range recs {
+		for row := 0; row < int(r.NumRows()); row++ {
+			refs = append(refs, makeRef(ri, row))
+		}
+	}
+	out, err := gatherRows(recs[0].Schema(), recs, refs)
+	require.NoError(t, err)
+	return out
+}

@@ -19,6 +19,9 @@ type Window struct {
 	Child Node
 	Funcs []*exec.WindowFunc
 	Cols  []Column
+	// Emit is 1 + the function whose PARTITION BY and ORDER BY order the
+	// rows the window passes (rule window_sorted); 0: input order.
+	Emit int
 }
 
 func (n *Window) Columns() []Column { return n.Cols }
@@ -28,7 +31,11 @@ func (n *Window) Describe() string {
 	for i, f := range n.Funcs {
 		names[i] = f.Name
 	}
-	return "WindowAggr: " + strings.Join(names, ", ")
+	s := "WindowAggr: " + strings.Join(names, ", ")
+	if n.Emit > 0 {
+		s += fmt.Sprintf(", rows in %s's order", n.Funcs[n.Emit-1].Name)
+	}
+	return s
 }
 
 // windowPlaceholder marks a window result before the window's final column

@@ -19,6 +19,7 @@ var rules = []rule{
 	{"partial_aggregate", partialAggregate},
 	{"prune_columns", pruneColumns},
 	{"limit_below_project", limitBelowProject},
+	{"window_sorted", windowSorted},
 }
 
 // Optimize applies every rule.

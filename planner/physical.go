@@ -151,7 +151,11 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		for i, f := range n.Funcs {
 			names[i] = f.Name
 		}
-		return exec.NewWindow(c, child, n.Funcs, names), nil
+		w := exec.NewWindow(c, child, n.Funcs, names)
+		if n.Emit > 0 {
+			w.EmitInOrderOf(n.Emit - 1)
+		}
+		return w, nil
 	}
 	child.Close()
 	return nil, fmt.Errorf("planner: cannot build %T", n)

@@ -79,3 +79,6 @@ SELECT rn FROM (SELECT hostname, usage_user / 0 AS z, row_number() OVER (ORDER B
 
 -- a query with windows and no ORDER BY sorts its rows by the window computed last
 SELECT hostname, lag(usage_user) OVER (PARTITION BY hostname ORDER BY time), rank() OVER (ORDER BY usage_user DESC) FROM cpu
+
+-- window_sorted: ORDER BY a window's PARTITION BY and ORDER BY keys takes the rows in the order the window sorted them, without sorting again
+SELECT hostname, time, avg(usage_user) OVER (PARTITION BY hostname ORDER BY time ROWS 5 PRECEDING) FROM cpu ORDER BY hostname, time
