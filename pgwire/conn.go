@@ -55,6 +55,10 @@ type conn struct {
 	secret []byte
 	sess   *session
 	tx     byte
+	// query is the query string of the message running (a simple Query's,
+	// or the Parse's of the portal executed): what pg_prepared_statements
+	// shows for a PREPARE, as PostgreSQL keeps the client's whole string.
+	query string
 	// txWrites counts rows written since BEGIN, to tell the client on
 	// ROLLBACK that they stay.
 	txWrites int64

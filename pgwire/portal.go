@@ -21,6 +21,7 @@ import (
 // operator whose rows are sent as Execute (or FETCH) asks for them.
 type portal struct {
 	stmt   *sql.Statement
+	query  string // the Parse's query string (conn.query while it runs)
 	params []any
 	plan   *planner.Query   // the SELECT's plan
 	cols   []planner.Column // nil: the statement returns no rows

@@ -87,7 +87,8 @@ func TestPgxExecuteStatement(t *testing.T) {
 // TestPsqlExecuteAssignment: EXECUTE's arguments convert to the
 // parameters' types by PostgreSQL's assignment rules, arguments to a
 // statement without parameters are not read, and pg_prepared_statements
-// lists the session's statements (real psql).
+// lists the session's statements with the query string psql sent, ';'
+// included, as PostgreSQL 15 shows them (real psql).
 func TestPsqlExecuteAssignment(t *testing.T) {
 	s := startServer(t)
 	script := `PREPARE one AS SELECT 1;
@@ -108,10 +109,10 @@ SELECT name, statement, parameter_types, from_sql, generic_plans, custom_plans F
 	out, stderr, err := psql(t, s, script)
 	require.NoError(t, err, stderr)
 	require.Equal(t, "PREPARE\n1\nPREPARE\n6\n4\nPREPARE\n5!\nfalse!\nPREPARE\nf\n"+
-		"flag|PREPARE flag (bool) AS SELECT NOT $1|{boolean}|t|0|1\n"+
-		"inc|PREPARE inc (int) AS SELECT $1 + 1|{integer}|t|0|2\n"+
-		"one|PREPARE one AS SELECT 1|{}|t|1|0\n"+
-		"shout|PREPARE shout (text) AS SELECT $1 || '!'|{text}|t|0|2\n", out)
+		"flag|PREPARE flag (bool) AS SELECT NOT $1;|{boolean}|t|0|1\n"+
+		"inc|PREPARE inc (int) AS SELECT $1 + 1;|{integer}|t|0|2\n"+
+		"one|PREPARE one AS SELECT 1;|{}|t|1|0\n"+
+		"shout|PREPARE shout (text) AS SELECT $1 || '!';|{text}|t|0|2\n", out)
 	for _, want := range []string{
 		`ERROR:  parameter $1 of type boolean cannot be coerced to the expected type integer`,
 		`ERROR:  parameter $1 of type text cannot be coerced to the expected type integer`,

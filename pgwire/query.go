@@ -33,6 +33,7 @@ func (c *conn) simpleQuery(text string) {
 		p.close()
 		delete(c.portals, "")
 	}
+	c.query = text
 	err := checkQueryUTF8(text)
 	var stmts []*sql.Statement
 	if err == nil {
@@ -331,6 +332,7 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	if err != nil {
 		return statementError(ctx, err)
 	}
+	p.query = ps.text
 	if plan != nil {
 		c.srv.plansReused.Add(1)
 	} else if changedResult(ps, p) {
@@ -426,6 +428,7 @@ func (c *conn) execute(name string, maxRows uint32) error {
 	}
 	start, failed := time.Now(), true // failed until it ends well
 	c.sent = 0
+	c.query = p.query
 	defer func() { c.srv.Queries.Done(start, c.sent, failed) }()
 	if err := c.checkAborted(p.stmt); err != nil {
 		return err

@@ -108,7 +108,10 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		ps.text, ps.fromSQL = stmt.Text, true
+		ps.text, ps.fromSQL = c.query, true // the client's whole string, as PostgreSQL shows it
+		if ps.text == "" {
+			ps.text = stmt.Text
+		}
 		c.stmts[stmt.Name] = ps
 		return "PREPARE", nil
 	case sql.Deallocate:
