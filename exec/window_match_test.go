@@ -452,3 +452,27 @@ func concatRecords(t *testing.T, recs []arrow.Record) arrow.Record {
 	require.NoError(t, err)
 	return out
 }
+
+// TestWindowEmitInOrderInput: rows that arrive in the window's order
+// leave as slices of their record (no gather), with the same values a
+// Sort over the window gives.
+func TestWindowEmitInOrderInput(t *testing.T) {
+	rec := recordOf(t,
+		col{"time", TypeInt, []any{1, 2, 3, 4, 5}},
+		col{"v", TypeInt, []any{10, nil, 30, 40, 50}})
+	defer rec.Release()
+	timeCol := &Column{Index: 0, Name: "time", DT: TypeInt}
+	funcs := []*WindowFunc{{Name: "sum", Args: []Expr{&Column{Index: 1, Name: "v", DT: TypeInt}}, Order: []SortKey{{Expr: timeCol}},
+		Frame: Frame{Rows: true, Start: Bound{Kind: Preceding, N: 1}, End: Bound{Kind: CurrentRow}}, DT: TypeInt}}
+	w := NewWindow(NewCtx(), NewValues(rec.Schema(), rec), funcs, []string{"s"}).EmitInOrderOf(0)
+	got, err := Collect(bg, w)
+	require.NoError(t, err)
+	want, err := Collect(bg, NewSort(NewCtx(), NewWindow(NewCtx(), NewValues(rec.Schema(), rec), funcs, []string{"s"}), []SortKey{{Expr: timeCol}}, -1))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	requireSameRecord(t, want[0], got[0], "in order")
+	require.True(t, &rec.Column(0).Data().Buffers()[1].Bytes()[0] == &got[0].Column(0).Data().Buffers()[1].Bytes()[0], "a slice of the input, not a copy")
+	for _, r := range append(want, got...) {
+		r.Release()
+	}
+}
