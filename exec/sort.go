@@ -62,18 +62,22 @@ func (s *Sort) Next(ctx context.Context) (arrow.Record, error) {
 	end := min(s.pos+BatchRows, len(s.refs))
 	refs := s.refs[s.pos:end]
 	s.pos = end
-	if r, ok := runOf(refs); ok {
-		// Rows already in order in one record (groups made in key
-		// order, a scan in time order): a slice of it, no copy.
-		s.cur = s.recs[r>>32].NewSlice(int64(uint32(r)), int64(uint32(r))+int64(len(refs)))
-		return s.cur, nil
-	}
-	rec, err := gatherRows(s.Schema(), s.recs, refs)
+	rec, err := takeRows(s.Schema(), s.recs, refs)
 	if err != nil {
 		return nil, err
 	}
 	s.cur = rec
 	return rec, nil
+}
+
+// takeRows is the rows refs name, in that order: a slice of their record
+// when they are consecutive rows of one (groups made in key order, a scan
+// or a series in time order), no copy; gathered otherwise.
+func takeRows(schema *arrow.Schema, recs []arrow.Record, refs []rowRef) (arrow.Record, error) {
+	if r, ok := runOf(refs); ok {
+		return recs[r>>32].NewSlice(int64(uint32(r)), int64(uint32(r))+int64(len(refs))), nil
+	}
+	return gatherRows(schema, recs, refs)
 }
 
 // runOf reports whether refs are consecutive rows of one record, and the

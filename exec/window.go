@@ -230,16 +230,9 @@ func (w *Window) nextSorted() (arrow.Record, error) {
 	end := min(w.pos+BatchRows, len(w.refs))
 	refs, fullRefs := w.refs[w.pos:end], w.fullRefs[w.pos:end]
 	w.pos = end
-	var in arrow.Record
-	if r, ok := runOf(refs); ok {
-		// Rows already in order in one record (a series read in time
-		// order): a slice of it, no copy.
-		in = w.recs[r>>32].NewSlice(int64(uint32(r)), int64(uint32(r))+int64(len(refs)))
-	} else {
-		var err error
-		if in, err = gatherRows(w.child.Schema(), w.recs, refs); err != nil {
-			return nil, err
-		}
+	in, err := takeRows(w.child.Schema(), w.recs, refs)
+	if err != nil {
+		return nil, err
 	}
 	defer in.Release()
 	cols := slices.Clone(in.Columns())
@@ -254,11 +247,8 @@ func (w *Window) nextSorted() (arrow.Record, error) {
 		var col arrow.Array
 		if inOrder {
 			col = array.NewSlice(w.full[i], int64(first), int64(first)+int64(len(fullRefs)))
-		} else {
-			var err error
-			if col, err = gatherColumn(f.DT, w.full[i:i+1], fullRefs); err != nil {
-				return nil, err
-			}
+		} else if col, err = gatherColumn(f.DT, w.full[i:i+1], fullRefs); err != nil {
+			return nil, err
 		}
 		made = append(made, col)
 		cols = append(cols, col)
