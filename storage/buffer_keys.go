@@ -413,7 +413,7 @@ func (sp *Split) openBuffered(ctx context.Context) RecordReader {
 	for _, r := range sp.bufs {
 		rec := r.rec
 		if !sp.tr.Contains(r.minTime) || !sp.tr.Contains(r.maxTime) {
-			times := rec.Column(rec.Schema().FieldIndices(TimeColumn)[0]).(*array.Timestamp).TimestampValues()
+			times := r.keysOf().times // in time order: directBufSplits merges the others
 			lo, _ := slices.BinarySearch(times, arrow.Timestamp(sp.tr.Min))
 			hi, _ := slices.BinarySearch(times, arrow.Timestamp(sp.tr.Max))
 			if lo >= hi {
