@@ -10,7 +10,11 @@ import (
 // DistinctOnHash is DISTINCT ON (keys) ... ORDER BY keys, rest without
 // sorting every row: one pass keeps, per key, the row that sorts first by
 // the rest of the ORDER BY; then only those rows are sorted by the whole
-// ORDER BY. (lastpoint: the newest row of each host.)
+// ORDER BY. (lastpoint: the newest row of each host.) The records holding
+// the rows kept so far stay; once they hold four times as many rows as
+// there are keys (and 64Ki rows), the kept rows are gathered into one
+// record that replaces them, so memory follows the number of keys, not of
+// rows read.
 type DistinctOnHash struct {
 	child Operator
 	keys  []Expr
@@ -21,7 +25,13 @@ type DistinctOnHash struct {
 	pos   int
 	done  bool
 	cur   arrow.Record
+	held  int64 // bytes reserved for recs
+	rows  int   // rows in recs
 }
+
+// distinctOnCompactRows is the fewest rows held before the kept rows are
+// gathered into one record.
+var distinctOnCompactRows = 1 << 16
 
 // NewDistinctOnHash builds the operator; order must start with keys.
 func NewDistinctOnHash(c *Ctx, child Operator, keys []Expr, order []SortKey) *DistinctOnHash {
@@ -76,12 +86,15 @@ func (d *DistinctOnHash) run(ctx context.Context) error {
 		if rec == nil {
 			break
 		}
-		if err := d.c.Reserve(recordSize(rec)); err != nil {
+		size := recordSize(rec)
+		d.held += size
+		if err := d.c.Reserve(size); err != nil {
 			return err
 		}
 		rec.Retain()
 		ri := len(d.recs)
 		d.recs = append(d.recs, rec)
+		d.rows += int(rec.NumRows())
 		for k, o := range d.order {
 			a, err := o.Expr.Eval(d.c, rec)
 			if err != nil {
@@ -120,6 +133,11 @@ func (d *DistinctOnHash) run(ctx context.Context) error {
 				}
 			}
 		}
+		if len(d.recs) > 1 && d.rows >= distinctOnCompactRows && d.rows >= 4*len(best) {
+			if err := d.compact(best, allVals); err != nil {
+				return err
+			}
+		}
 	}
 	fullCmp := make([]keyCmp, len(d.order))
 	for k, o := range d.order {
@@ -141,6 +159,38 @@ func (d *DistinctOnHash) run(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// compact replaces the records held, and the ORDER BY values computed over
+// them, by the rows best points at, gathered into one record in group
+// order; best then points into it.
+func (d *DistinctOnHash) compact(best []rowRef, allVals [][]arrow.Array) error {
+	rec, err := gatherRows(d.Schema(), d.recs, best)
+	if err != nil {
+		return err
+	}
+	for k, vs := range allVals {
+		col, err := gatherColumn(vs[0].DataType(), vs, best)
+		if err != nil {
+			rec.Release()
+			return err
+		}
+		for _, a := range vs {
+			a.Release()
+		}
+		allVals[k] = append(vs[:0], col)
+	}
+	for _, r := range d.recs {
+		r.Release()
+	}
+	d.recs = append(d.recs[:0], rec)
+	for id := range best {
+		best[id] = makeRef(0, id)
+	}
+	size := recordSize(rec)
+	_ = d.c.Reserve(size - d.held)
+	d.held, d.rows = size, len(best)
+	return nil
+}
+
 func (d *DistinctOnHash) Close() {
 	if d.cur != nil {
 		d.cur.Release()
@@ -150,5 +200,7 @@ func (d *DistinctOnHash) Close() {
 		r.Release()
 	}
 	d.recs = nil
+	_ = d.c.Reserve(-d.held)
+	d.held = 0
 	d.child.Close()
 }
