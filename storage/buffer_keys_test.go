@@ -111,7 +111,9 @@ func TestBufferWriteRepeatingItsOwnKey(t *testing.T) {
 func TestBufferReadMatchesModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(24, 11))
 	var sawMerged, sawDirect int
+	defer func(n int) { maxMergeRegions = n }(maxMergeRegions)
 	for round := 0; round < 30; round++ {
+		maxMergeRegions = []int{32, 1, 2}[round%3] // regions joined too
 		e := openTest(t, t.TempDir())
 		type key struct {
 			time int64
@@ -141,7 +143,7 @@ func TestBufferReadMatchesModel(t *testing.T) {
 				model[k][field] = val
 			}
 			write(t, e, "db", batchOf(t, "cpu", lines...))
-			if rng.IntN(6) == 0 {
+			if rng.IntN(4) == 0 {
 				require.NoError(t, e.Persist(ctx))
 			}
 		}

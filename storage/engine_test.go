@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -536,7 +535,7 @@ func TestBufferMergesOnlyItsTimeSpan(t *testing.T) {
 	}
 	snap.Release()
 	require.Equal(t, 1, merged)
-	require.Equal(t, []TimeRange{{Min: math.MinInt64, Max: 50}, {Min: 61, Max: math.MaxInt64}}, trs)
+	require.Equal(t, []TimeRange{{Min: 10, Max: 50}, {Min: 61, Max: 101}}, trs, "the file on either side, to its own span")
 
 	want := []string{}
 	for ts := 10; ts <= 100; ts += 10 {
@@ -614,4 +613,86 @@ func TestPersistSkipsUnstorableRows(t *testing.T) {
 	write(t, e, "db", batchOf(t, "mem", "20 host=a used=3"))
 	require.NoError(t, e.Persist(ctx))
 	require.Equal(t, []string{"time=10 host=a used=2", "time=20 host=a used=3"}, scan(t, e, all("mem")))
+}
+
+// TestFilesMergeOnlyWhereTheyMeet: files persisted while writers run side
+// by side overlap at their edges; only those times are merged, the rest of
+// each file is read as it is, and the answer is the merged one (the later
+// file's fields win, its NULLs do not).
+func TestFilesMergeOnlyWhereTheyMeet(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	var want []string
+	// Three files: [0, 100], [90, 200], [190, 300], each host a and b every
+	// 10 ns; in the overlaps the later file holds a new value for a, and
+	// for b only another field.
+	for i, span := range [][2]int{{0, 100}, {90, 200}, {190, 300}} {
+		var lines []string
+		for ts := span[0]; ts <= span[1]; ts += 10 {
+			lines = append(lines, fmt.Sprintf("%d host=a u=%d", ts, 100*i+ts), fmt.Sprintf("%d host=b v=%d", ts, ts))
+		}
+		if i > 0 {
+			lines[len(lines)-1] = fmt.Sprintf("%d host=b w=%d", span[1], i)
+			for ts := span[0]; ts <= span[0]+10; ts += 10 {
+				lines = append(lines, fmt.Sprintf("%d host=b w=%d", ts, i))
+			}
+		}
+		write(t, e, "db", batchOf(t, "cpu", lines...))
+		require.NoError(t, e.Persist(ctx))
+	}
+	for ts := 0; ts <= 300; ts += 10 {
+		file := 0
+		switch {
+		case ts >= 190:
+			file = 2
+		case ts >= 90:
+			file = 1
+		}
+		want = append(want, fmt.Sprintf("time=%d host=a u=%d", ts, 100*file+ts))
+		b := fmt.Sprintf("time=%d host=b v=%d", ts, ts)
+		switch ts {
+		case 90, 100:
+			b += " w=1"
+		case 190, 200:
+			b += " w=2"
+		case 300:
+			b = "time=300 host=b w=2"
+		}
+		want = append(want, b)
+	}
+	snap, err := e.Snapshot(all("cpu"))
+	require.NoError(t, err)
+	var merges, directs []TimeRange
+	for _, sp := range snap.Splits() {
+		if sp.merge {
+			merges = append(merges, sp.tr)
+			require.Len(t, sp.files, 2, "a merge reads the two files that meet")
+		} else {
+			directs = append(directs, sp.tr)
+		}
+	}
+	snap.Release()
+	require.Equal(t, []TimeRange{{Min: 90, Max: 101}, {Min: 190, Max: 201}}, merges)
+	require.Equal(t, []TimeRange{{Min: 0, Max: 90}, {Min: 101, Max: 190}, {Min: 201, Max: 301}}, directs)
+	got := scan(t, e, all("cpu"))
+	sort.Strings(want)
+	require.Equal(t, want, got)
+	require.Equal(t, []string{"time=100 host=a u=200", "time=100 host=b v=100 w=1", "time=110 host=a u=210", "time=110 host=b v=110"},
+		scan(t, e, ScanRequest{Database: "db", Table: "cpu", Range: TimeRange{Min: 100, Max: 111}}))
+
+	// Past maxMergeRegions the closest regions join.
+	defer func(n int) { maxMergeRegions = n }(maxMergeRegions)
+	maxMergeRegions = 1
+	snap, err = e.Snapshot(all("cpu"))
+	require.NoError(t, err)
+	merges = merges[:0]
+	for _, sp := range snap.Splits() {
+		if sp.merge {
+			merges = append(merges, sp.tr)
+			require.Len(t, sp.files, 3)
+		}
+	}
+	snap.Release()
+	require.Equal(t, []TimeRange{{Min: 90, Max: 201}}, merges)
+	require.Equal(t, want, scan(t, e, all("cpu")))
 }

@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -172,70 +174,153 @@ func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 	return snap, nil
 }
 
-// divide splits a partition's sources: each file that overlaps no other
-// source is read on its own; the rest are merged. When files overlap only
-// the buffered writes (the usual case while data streams in: the buffer
-// holds the last minutes, files the hours before), only the buffer's time
-// span is merged: a file's rows outside it cannot share a primary key with
-// a buffered row, so they are read directly.
+// divide splits a partition's sources into splits read on their own and
+// merges. Rows of two sources can share a primary key only at a time both
+// spans cover, and a buffered write that may repeat a key (merged) may do so
+// anywhere in its span; those times, joined into regions, are merged: one
+// merge split per region, reading the sources that meet it over its span.
+// Every other time is covered by one source at most, which is read as it
+// is. Files persisted while writers run side by side overlap only at their
+// edges (each holds the minutes since the last persist), so a partition of
+// many files merges those edges, not every row of the partition; the buffer
+// holds the last minutes, files the hours before, so only the buffer's span
+// is merged while data streams in.
 func (sp *Split) divide(mergeSchema func() *arrow.Schema) []*Split {
 	out, merged := sp.directBufSplits()
-	type span struct{ lo, hi int64 }
-	var spans []span
-	for _, f := range sp.files {
-		spans = append(spans, span{f.MinTime, f.MaxTime})
-	}
-	var bufLo, bufHi int64
-	for i, r := range merged {
-		if i == 0 {
-			bufLo, bufHi = r.minTime, r.maxTime
+	regions := mergeRegions(sp.files, merged)
+	clip := func(lo, hi int64) TimeRange { // [lo, hi] within the split's range
+		tr := TimeRange{Min: max(sp.tr.Min, lo), Max: sp.tr.Max}
+		if hi < math.MaxInt64 {
+			tr.Max = min(tr.Max, hi+1)
 		}
-		bufLo, bufHi = min(bufLo, r.minTime), max(bufHi, r.maxTime)
+		return tr
 	}
-	bufOverlap := func(i int) bool {
-		return len(merged) > 0 && spans[i].lo <= bufHi && bufLo <= spans[i].hi
-	}
-	fileOverlap := func(i int) bool {
-		for j := range spans {
-			if j != i && spans[i].lo <= spans[j].hi && spans[j].lo <= spans[i].hi {
-				return true
+	for _, rg := range regions {
+		tr := clip(rg.lo, rg.hi)
+		if tr.Empty() {
+			continue // files meeting outside the range (a buffered write in the snapshot meets it)
+		}
+		m := &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, merge: true, mergeSchema: mergeSchema()}
+		for _, f := range sp.files {
+			if f.MinTime <= rg.hi && rg.lo <= f.MaxTime {
+				m.files = append(m.files, f)
 			}
 		}
-		return false
-	}
-	anyFileOverlap := false
-	for i := range spans {
-		anyFileOverlap = anyFileOverlap || fileOverlap(i)
-	}
-	direct := func(f *FileMeta, tr TimeRange) {
-		if tr.Empty() || !tr.Overlaps(f.MinTime, f.MaxTime) {
-			return
+		for _, r := range merged {
+			if r.minTime <= rg.hi && rg.lo <= r.maxTime {
+				m.bufs = append(m.bufs, r)
+			}
 		}
-		out = append(out, &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}})
+		out = append(out, m)
 	}
-	rest := &Split{snap: sp.snap, day: sp.day, tr: sp.tr, tags: sp.tags, merge: true, bufs: merged}
-	narrow := len(merged) > 0 && !anyFileOverlap
-	if narrow {
-		rest.tr = TimeRange{Min: max(sp.tr.Min, bufLo), Max: min(sp.tr.Max, bufHi+1)}
-	}
-	for i, f := range sp.files {
-		switch {
-		case narrow && bufOverlap(i):
-			rest.files = append(rest.files, f)
-			direct(f, TimeRange{Min: sp.tr.Min, Max: min(sp.tr.Max, bufLo)})
-			direct(f, TimeRange{Min: max(sp.tr.Min, bufHi+1), Max: sp.tr.Max})
-		case bufOverlap(i) || fileOverlap(i):
-			rest.files = append(rest.files, f)
-		default:
-			direct(f, sp.tr)
+	// Each file's times outside the regions, read directly.
+	for _, f := range sp.files {
+		lo := f.MinTime
+		for _, rg := range regions {
+			if rg.hi < lo || rg.lo > f.MaxTime {
+				continue
+			}
+			if rg.lo > lo {
+				sp.direct(&out, f, clip(lo, rg.lo-1))
+			}
+			lo = rg.hi + 1
+			if rg.hi == math.MaxInt64 {
+				lo = f.MaxTime + 1
+			}
 		}
-	}
-	if len(rest.files)+len(rest.bufs) > 0 {
-		rest.mergeSchema = mergeSchema()
-		out = append(out, rest)
+		if lo <= f.MaxTime {
+			sp.direct(&out, f, clip(lo, f.MaxTime))
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].minTime() < out[j].minTime() })
 	return out
+}
+
+// direct adds a split reading file f as it is over tr, unless tr misses it.
+func (sp *Split) direct(out *[]*Split, f *FileMeta, tr TimeRange) {
+	if tr.Empty() || !tr.Overlaps(f.MinTime, f.MaxTime) {
+		return
+	}
+	*out = append(*out, &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, files: []*FileMeta{f}})
+}
+
+// timeSpan is the closed interval [lo, hi] of nanosecond times.
+type timeSpan struct{ lo, hi int64 }
+
+// maxMergeRegions bounds the merges of one partition: past it the two
+// regions closest together become one (a merge over a time only one source
+// covers is a merge still, only of one source's rows there), so a
+// partition of many small overlaps does not re-read its files once per
+// overlap.
+var maxMergeRegions = 32
+
+// mergeRegions returns, in time order, the disjoint spans of a partition
+// that must be merged: where two or more sources' spans meet (files and
+// buffered writes that merge) and every merged buffered write's own span.
+func mergeRegions(files []*FileMeta, merged []bufRec) []timeSpan {
+	type event struct {
+		at    int64
+		delta int
+	}
+	var need []timeSpan
+	events := make([]event, 0, 2*(len(files)+len(merged)))
+	add := func(lo, hi int64) {
+		events = append(events, event{lo, 1})
+		if hi < math.MaxInt64 {
+			events = append(events, event{hi + 1, -1})
+		}
+	}
+	for _, f := range files {
+		add(f.MinTime, f.MaxTime)
+	}
+	for _, r := range merged {
+		add(r.minTime, r.maxTime)
+		need = append(need, timeSpan{r.minTime, r.maxTime})
+	}
+	// Sweep: at equal times ends (-1) come first, as a span ends at hi+1.
+	slices.SortFunc(events, func(a, b event) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
+			return c
+		}
+		return a.delta - b.delta
+	})
+	depth := 0
+	var from int64
+	for _, ev := range events {
+		if depth < 2 && depth+ev.delta >= 2 {
+			from = ev.at
+		} else if depth >= 2 && depth+ev.delta < 2 {
+			need = append(need, timeSpan{from, ev.at - 1})
+		}
+		depth += ev.delta
+	}
+	if depth >= 2 {
+		need = append(need, timeSpan{from, math.MaxInt64})
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	slices.SortFunc(need, func(a, b timeSpan) int { return cmp.Compare(a.lo, b.lo) })
+	regions := need[:1]
+	for _, s := range need[1:] {
+		last := &regions[len(regions)-1]
+		if s.lo <= last.hi || (last.hi < math.MaxInt64 && s.lo == last.hi+1) {
+			last.hi = max(last.hi, s.hi)
+			continue
+		}
+		regions = append(regions, s)
+	}
+	for len(regions) > maxMergeRegions {
+		best := 0
+		for i := 1; i+1 < len(regions); i++ {
+			if regions[i+1].lo-regions[i].hi < regions[best+1].lo-regions[best].hi {
+				best = i
+			}
+		}
+		regions[best].hi = regions[best+1].hi
+		regions = slices.Delete(regions, best+1, best+2)
+	}
+	return regions
 }
 
 // splitRows is the size of the row windows a large file is read in, so
