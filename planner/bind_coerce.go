@@ -903,6 +903,15 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		return b.call("date_part", args)
 	case "__pg_regex":
+		if f, ok := e.Args[1].(*ast.FuncCallExpr); ok && len(e.Args) == 3 && (f.FnName.L == sql.MarkerAny || f.FnName.L == sql.MarkerAll) {
+			x, err := quantifiedPattern(f, "~", func(p ast.ExprNode) ast.ExprNode {
+				return &ast.FuncCallExpr{FnName: e.FnName, Args: []ast.ExprNode{e.Args[0], p, e.Args[2]}}
+			})
+			if err != nil {
+				return nil, err
+			}
+			return b.bindNode(s, x, h)
+		}
 		if err := bindArgs(0); err != nil {
 			return nil, err
 		}
@@ -910,10 +919,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if l, ok := args[2].(*unknownLit); ok {
 			flags = l.V.(string)
 		}
-		fn := "regex_match"
-		if flags == "i" {
-			fn = "regex_imatch"
-		}
+		fn := map[string]string{"": "regex_match", "i": "regex_imatch", "!": "regex_not_match", "i!": "regex_not_imatch"}[flags]
 		return b.call(fn, args[:2])
 	case "coalesce", "ifnull", "nullif", "greatest", "least":
 		if name == "coalesce" || name == "ifnull" {

@@ -511,7 +511,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		return b.inList(s, e, h)
 	case *ast.PatternLikeOrIlikeExpr:
 		if f, ok := e.Pattern.(*ast.FuncCallExpr); ok && (f.FnName.L == sql.MarkerAny || f.FnName.L == sql.MarkerAll) {
-			x, err := likeQuantified(e, f)
+			x, err := quantifiedPattern(f, "LIKE", func(p ast.ExprNode) ast.ExprNode {
+				return &ast.PatternLikeOrIlikeExpr{Expr: e.Expr, Pattern: p, Not: e.Not, Escape: e.Escape, EscapeExplicit: e.EscapeExplicit, IsLike: e.IsLike}
+			})
 			if err != nil {
 				return nil, err
 			}
@@ -1308,11 +1310,12 @@ func likeEscapeToBackslash(pat string, esc byte) string {
 	return sb.String()
 }
 
-// likeQuantified spells x [NOT] [I]LIKE ANY|ALL (ARRAY[p1, p2, ...]) as
-// PostgreSQL computes it: (x LIKE p1) OR (x LIKE p2) ... for ANY, AND for
-// ALL (NULL where no pattern decides, false for ANY and true for ALL over
-// an empty array).
-func likeQuantified(e *ast.PatternLikeOrIlikeExpr, q *ast.FuncCallExpr) (ast.ExprNode, error) {
+// quantifiedPattern spells x [NOT] [I]LIKE ANY|ALL (ARRAY[p1, p2, ...]), and
+// the same with a regular expression match (~, ~*, !~, !~*), as PostgreSQL
+// computes it: match(p1) OR match(p2) ... for ANY, AND for ALL (NULL where
+// no pattern decides, false for ANY and true for ALL over an empty array).
+// op names the operator in the error for other arrays.
+func quantifiedPattern(q *ast.FuncCallExpr, op string, match func(pattern ast.ExprNode) ast.ExprNode) (ast.ExprNode, error) {
 	all := q.FnName.L == sql.MarkerAll
 	var arr ast.ExprNode
 	if len(q.Args) == 1 {
@@ -1323,14 +1326,14 @@ func likeQuantified(e *ast.PatternLikeOrIlikeExpr, q *ast.FuncCallExpr) (ast.Exp
 	}
 	a, ok := arr.(*ast.FuncCallExpr)
 	if !ok || a.FnName.L != sql.MarkerArray {
-		return nil, notSupported("LIKE ANY/ALL over an array that is not written out (ARRAY[...])")
+		return nil, notSupported(op + " ANY/ALL over an array that is not written out (ARRAY[...])")
 	}
 	if len(a.Args) == 0 {
 		return &ast.FuncCallExpr{FnName: ast.NewCIStr(sql.MarkerCast), Args: []ast.ExprNode{ast.NewValueExpr(fmt.Sprint(all), "", ""), ast.NewValueExpr("bool", "", "")}}, nil
 	}
 	var out ast.ExprNode
 	for _, p := range a.Args {
-		like := &ast.PatternLikeOrIlikeExpr{Expr: e.Expr, Pattern: p, Not: e.Not, Escape: e.Escape, EscapeExplicit: e.EscapeExplicit, IsLike: e.IsLike}
+		like := match(p)
 		switch {
 		case out == nil:
 			out = like

@@ -192,7 +192,9 @@
 //	__pg_regex(subject, pattern, 'flags')
 //	    POSIX regular expression match, subject ~ pattern; flags is "" for
 //	    ~ and "i" for ~* (case-insensitive). !~ and !~* arrive wrapped in
-//	    UnaryOperationExpr{Op: opcode.Not}.
+//	    UnaryOperationExpr{Op: opcode.Not}, but for a pattern __pg_any(arr)
+//	    or __pg_all(arr) (x ~ ANY (ARRAY[...])), where flags end in "!"
+//	    (each pattern's match negated).
 //	__pg_extract('field', expr)
 //	    extract(field FROM expr); field is lower case and may be any
 //	    PostgreSQL field (epoch, year, month, day, hour, minute, second,

@@ -190,6 +190,11 @@ func (p *post) Leave(n ast.Node) (ast.Node, bool) {
 		if p.ci[x] {
 			flags = "i"
 		}
+		if _, name := fnName(x.Pattern); x.Not && (name == MarkerAny || name == MarkerAll) {
+			// x !~ ANY (arr) is some pattern x does not match: the
+			// negation belongs to each match, not to the whole.
+			return newCall(MarkerRegex, x.Expr, x.Pattern, ast.NewValueExpr(flags+"!", "", "")), true
+		}
 		var e ast.ExprNode = newCall(MarkerRegex, x.Expr, x.Pattern, ast.NewValueExpr(flags, "", ""))
 		if x.Not {
 			e = &ast.UnaryOperationExpr{Op: opcode.Not, V: e}

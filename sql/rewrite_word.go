@@ -814,12 +814,16 @@ func (r *rewriter) quantified(t token, w string, next token) bool {
 		return false
 	}
 	prev := r.out[len(r.out)-1]
-	like := prev.kind == okKeyword && (prev.text == "LIKE" || prev.text == "ILIKE")
+	like := prev.kind == okKeyword && (prev.text == "LIKE" || prev.text == "ILIKE" || prev.text == "REGEXP")
 	if (prev.kind != okOp || !comparisonOps[prev.text]) && !like {
 		return false
 	}
 	if like && (r.tok(2).word("select") || r.tok(2).word("with") || r.tok(2).word("values")) {
-		r.unsupported(t, "LIKE "+strings.ToUpper(w)+" (subquery)", "use LIKE ANY (ARRAY[...]) or an EXISTS subquery")
+		op := "LIKE"
+		if prev.text == "REGEXP" {
+			op = "~"
+		}
+		r.unsupported(t, op+" "+strings.ToUpper(w)+" (subquery)", "use "+op+" ANY (ARRAY[...]) or an EXISTS subquery")
 		return true
 	}
 	if in := r.tok(2); in.word("select") || in.word("with") || in.word("values") {
