@@ -114,7 +114,8 @@ func TestBufferReadMatchesModel(t *testing.T) {
 	defer func(n int) { maxMergeRegions = n }(maxMergeRegions)
 	for round := 0; round < 30; round++ {
 		maxMergeRegions = []int{32, 1, 2}[round%3] // regions joined too
-		e := openTest(t, t.TempDir())
+		compactRows := int64(5 + rng.IntN(40))     // partitions compacted in runs of files
+		e := openTest(t, t.TempDir(), func(o *Options) { o.CompactMaxRows = compactRows })
 		type key struct {
 			time int64
 			tags string
@@ -145,6 +146,10 @@ func TestBufferReadMatchesModel(t *testing.T) {
 			write(t, e, "db", batchOf(t, "cpu", lines...))
 			if rng.IntN(4) == 0 {
 				require.NoError(t, e.Persist(ctx))
+			}
+			if rng.IntN(5) == 0 {
+				_, err := e.Compact(ctx, true)
+				require.NoError(t, err)
 			}
 		}
 		merged, buffered, _ := splitKinds(t, e, all("cpu"))

@@ -37,8 +37,8 @@ type Options struct {
 	// CompactDelay: a partition with two or more files and no new file for
 	// this long is compacted.
 	CompactDelay time.Duration
-	// CompactMaxRows: partitions with more rows are left alone (compaction
-	// merges in memory).
+	// CompactMaxRows: the most rows one compaction merges (in memory); a
+	// larger partition is compacted into files of up to this many rows.
 	CompactMaxRows int64
 	// MaintenanceInterval: how often compaction and retention run.
 	MaintenanceInterval time.Duration

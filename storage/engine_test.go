@@ -696,3 +696,62 @@ func TestFilesMergeOnlyWhereTheyMeet(t *testing.T) {
 	require.Equal(t, []TimeRange{{Min: 90, Max: 201}}, merges)
 	require.Equal(t, want, scan(t, e, all("cpu")))
 }
+
+// TestCompactLargePartitionInRuns: a partition over CompactMaxRows is
+// compacted in runs of consecutive files of at most that many rows; each
+// key keeps its newest value, also where files outside a run repeat it.
+func TestCompactLargePartitionInRuns(t *testing.T) {
+	e := openTest(t, t.TempDir(), func(o *Options) { o.CompactMaxRows = 25 })
+	defer e.Close()
+	model := map[string]string{}
+	// Six files of 10 or 11 rows (hosts a and b at five times), each
+	// starting where the one before ends; host c at time 0 is written by
+	// files 0, 2 and 5 (runs [0 1], [2 3], [4 5]).
+	for i := 0; i < 6; i++ {
+		var lines []string
+		for k := 0; k < 5; k++ {
+			ts := 40*i + 10*k
+			for _, h := range []string{"a", "b"} {
+				lines = append(lines, fmt.Sprintf("%d host=%s u=%d", ts, h, 100*i+k))
+				model[fmt.Sprintf("time=%d host=%s", ts, h)] = fmt.Sprintf("u=%d", 100*i+k)
+			}
+		}
+		if i == 0 || i == 2 || i == 5 {
+			lines = append(lines, fmt.Sprintf("0 host=c u=%d", i))
+			model["time=0 host=c"] = fmt.Sprintf("u=%d", i)
+		}
+		write(t, e, "db", batchOf(t, "cpu", lines...))
+		require.NoError(t, e.Persist(ctx))
+	}
+	var want []string
+	for k, v := range model {
+		want = append(want, k+" "+v)
+	}
+	sort.Strings(want)
+	before := scan(t, e, all("cpu"))
+	require.Equal(t, want, before)
+	files := func() (n int, rows []int64) {
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+		for _, f := range e.liveTableLocked("db", "cpu").Files {
+			rows = append(rows, f.Rows)
+		}
+		return len(rows), rows
+	}
+	n, _ := files()
+	require.Equal(t, 6, n)
+	st, err := e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.Equal(t, 6, st.FilesIn)
+	n, rows := files()
+	require.Equal(t, 3, n, "three runs of two files, each at most 25 rows: %v", rows)
+	for _, r := range rows {
+		require.LessOrEqual(t, r, int64(25))
+	}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	// The runs' files cannot pair within the bound: nothing more to do.
+	st, err = e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.Zero(t, st.FilesIn)
+	require.Equal(t, want, scan(t, e, all("cpu")))
+}

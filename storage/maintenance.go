@@ -106,8 +106,9 @@ type compactJob struct {
 // Compact merges the files of each partition that qualifies into one sorted,
 // deduplicated, zstd-compressed file. A partition qualifies with two or more
 // files when it has CompactMinFiles files, when no file reached it for
-// CompactDelay, or always with force; partitions over CompactMaxRows rows are
-// left alone (the merge is done in memory).
+// CompactDelay, or always with force. The merge is done in memory, so a
+// partition over CompactMaxRows rows merges runs of consecutive files of up
+// to that many rows each instead (compactGroups).
 func (e *Engine) Compact(ctx context.Context, force bool) (CompactStats, error) {
 	e.compactMu.Lock()
 	defer e.compactMu.Unlock()
@@ -149,14 +150,47 @@ func (e *Engine) compactJobs(force bool) []compactJob {
 					newest = max(newest, f.Created)
 				}
 				quiet := now-newest >= int64(e.opts.CompactDelay)
-				if rows > e.opts.CompactMaxRows || !(force || quiet || len(files) >= e.opts.CompactMinFiles) {
+				if !(force || quiet || len(files) >= e.opts.CompactMinFiles) {
 					continue
 				}
-				jobs = append(jobs, compactJob{key: partKey{db: db.Name, table: t.Name, day: day}, files: files})
+				key := partKey{db: db.Name, table: t.Name, day: day}
+				if rows <= e.opts.CompactMaxRows {
+					jobs = append(jobs, compactJob{key: key, files: files})
+					continue
+				}
+				for _, g := range compactGroups(files, e.opts.CompactMaxRows) {
+					jobs = append(jobs, compactJob{key: key, files: g})
+				}
 			}
 		}
 	}
 	return jobs
+}
+
+// compactGroups cuts the files of a partition too large to merge at once
+// (sorted by Order, as a table's files are) into runs of consecutive files
+// of at most maxRows rows together, and returns the runs of two or more. A
+// run merged into one file with the run's largest Order keeps every key's
+// newest value: no file outside the run has an Order between its files'.
+// Files persisted one after the other thus join into files of up to
+// maxRows rows, which overlap only at their edges, instead of staying one
+// file per persist.
+func compactGroups(files []*FileMeta, maxRows int64) [][]*FileMeta {
+	var out [][]*FileMeta
+	start, rows := 0, int64(0)
+	for i, f := range files {
+		if i > start && rows+f.Rows > maxRows {
+			if i-start >= 2 {
+				out = append(out, files[start:i])
+			}
+			start, rows = i, 0
+		}
+		rows += f.Rows
+	}
+	if len(files)-start >= 2 && rows <= maxRows {
+		out = append(out, files[start:])
+	}
+	return out
 }
 
 func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *CompactStats) error {
