@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -493,12 +494,25 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 	}
 	if _, ok := settle(x).(*exec.Literal); !ok && isRuntimeArray(x) {
 		// A column or expression holding an array: its text form, now
-		// typed as elem[].
+		// typed as elem[], its elements cast when their type changes.
 		pg := arrayOIDs[pgCastTypes[elem]]
 		if pg == 0 {
 			pg = arrayOIDs[pgOfEngine(dt)]
 		}
-		return &rowFunc{name: "cast", args: []exec.Expr{settle(x)}, dt: exec.TypeText, pg: pg, fn: func(v []any) (any, error) { return v[0], nil }}, nil
+		fn := func(v []any) (any, error) { return v[0], nil }
+		if src := arrayPG(x); src != 0 && src != pg {
+			conv, err := elementCast(src, dt)
+			if err != nil {
+				return nil, err
+			}
+			if conv != nil {
+				fn = func(v []any) (any, error) {
+					s, _ := v[0].(string)
+					return castArrayText(s, conv)
+				}
+			}
+		}
+		return &rowFunc{name: "cast", args: []exec.Expr{settle(x)}, dt: exec.TypeText, pg: pg, fn: fn}, nil
 	}
 	if u, ok := x.(*unknownLit); ok && b.describe && u.param > 0 {
 		b.noteParam(u.param, arrow.ListOf(dt)) // $1::text[]
@@ -507,6 +521,9 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 	if a, ok := x.(*arrayLit); ok {
 		out := &arrayLit{dt: dt, pg: narrowPG(pgCastTypes[elem], dt)}
 		for _, e := range a.elems {
+			if a.pg == oidNumericPG && dt.ID() == arrow.INT64 {
+				e = numericRound(e) // ARRAY[2.5]::int[] is {3}, as 2.5::int
+			}
 			c, err := b.fold(&exec.Cast{X: e, To: dt})
 			if err != nil {
 				return nil, err
@@ -521,6 +538,87 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 	}
 	a.pg = narrowPG(pgCastTypes[elem], dt)
 	return b.realElements(a)
+}
+
+// elementCast returns the conversion of one element's text from array type
+// src to engine type to, for the element types an array held as text casts
+// element by element here (integers, floats, numerics, booleans, text);
+// nil when the text stays as it is. float8 and real round half to even
+// into integers, numeric half away from zero, as PostgreSQL's casts.
+func elementCast(src uint32, to arrow.DataType) (func(string) (string, error), error) {
+	from := elemType(src)
+	if arrow.TypeEqual(from, to) && src != 1231 {
+		return nil, nil
+	}
+	switch to.ID() {
+	case arrow.STRING:
+		if from.ID() == arrow.BOOL { // t and f in the array, true and false as text
+			return func(s string) (string, error) {
+				return map[bool]string{true: "true", false: "false"}[s == "t" || s == "true"], nil
+			}, nil
+		}
+		return nil, nil // the elements' text is their text cast
+	case arrow.INT64, arrow.FLOAT64, arrow.BOOL:
+	default:
+		return nil, notSupported(fmt.Sprintf("casts of %s values to arrays of %s", formatTypeName(int64(src), -1), exec.SQLTypeName(to)))
+	}
+	parse := func(s string) (any, error) { return s, nil }
+	switch from.ID() {
+	case arrow.INT64:
+		parse = func(s string) (any, error) { return strconv.ParseInt(s, 10, 64) }
+	case arrow.FLOAT64:
+		parse = func(s string) (any, error) { return strconv.ParseFloat(s, 64) }
+	case arrow.BOOL:
+		parse = func(s string) (any, error) { return s == "t" || s == "true", nil }
+	case arrow.STRING:
+	default:
+		return nil, notSupported(fmt.Sprintf("casts of %s values to arrays of %s", formatTypeName(int64(src), -1), exec.SQLTypeName(to)))
+	}
+	c := exec.NewCtx()
+	return func(s string) (string, error) {
+		v, err := parse(s)
+		if err != nil {
+			return "", errorf(CodeInvalidText, "invalid input syntax for type %s: %q", exec.SQLTypeName(from), s)
+		}
+		if f, ok := v.(float64); ok && src == 1231 && to.ID() == arrow.INT64 {
+			v = exec.RoundDecimal(f, 0) // numeric rounds half away from zero
+		}
+		out, err := exec.CastValue(c, v, to)
+		if err != nil {
+			return "", err
+		}
+		switch o := out.(type) {
+		case int64:
+			return strconv.FormatInt(o, 10), nil
+		case float64:
+			return exec.FormatFloat(o), nil
+		case bool:
+			if o {
+				return "t", nil
+			}
+			return "f", nil
+		}
+		return fmt.Sprint(out), nil
+	}, nil
+}
+
+// castArrayText casts each element of an array's text form with conv.
+func castArrayText(s string, conv func(string) (string, error)) (any, error) {
+	items, ok := parseArrayText(s)
+	if !ok {
+		return nil, errorf(CodeInvalidText, `malformed array literal: "%s"`, s)
+	}
+	for i, it := range items {
+		if it == nil {
+			continue
+		}
+		v, err := conv(*it)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = &v
+	}
+	return formatArrayText(items), nil
 }
 
 // realElements rounds the elements of a real[] (held as float8) to single
