@@ -506,10 +506,7 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 				return nil, err
 			}
 			if conv != nil {
-				fn = func(v []any) (any, error) {
-					s, _ := v[0].(string)
-					return castArrayText(s, conv)
-				}
+				fn = func(v []any) (any, error) { return castArrayText(v[0], conv) }
 			}
 		}
 		return &rowFunc{name: "cast", args: []exec.Expr{settle(x)}, dt: exec.TypeText, pg: pg, fn: fn}, nil
@@ -550,17 +547,21 @@ func elementCast(src uint32, to arrow.DataType) (func(string) (string, error), e
 	if arrow.TypeEqual(from, to) && src != 1231 {
 		return nil, nil
 	}
+	refused := notSupported(fmt.Sprintf("casts of %s values to arrays of %s", formatTypeName(int64(src), -1), exec.SQLTypeName(to)))
 	switch to.ID() {
 	case arrow.STRING:
 		if from.ID() == arrow.BOOL { // t and f in the array, true and false as text
 			return func(s string) (string, error) {
-				return map[bool]string{true: "true", false: "false"}[s == "t" || s == "true"], nil
+				if s == "t" || s == "true" {
+					return "true", nil
+				}
+				return "false", nil
 			}, nil
 		}
 		return nil, nil // the elements' text is their text cast
 	case arrow.INT64, arrow.FLOAT64, arrow.BOOL:
 	default:
-		return nil, notSupported(fmt.Sprintf("casts of %s values to arrays of %s", formatTypeName(int64(src), -1), exec.SQLTypeName(to)))
+		return nil, refused
 	}
 	parse := func(s string) (any, error) { return s, nil }
 	switch from.ID() {
@@ -572,7 +573,7 @@ func elementCast(src uint32, to arrow.DataType) (func(string) (string, error), e
 		parse = func(s string) (any, error) { return s == "t" || s == "true", nil }
 	case arrow.STRING:
 	default:
-		return nil, notSupported(fmt.Sprintf("casts of %s values to arrays of %s", formatTypeName(int64(src), -1), exec.SQLTypeName(to)))
+		return nil, refused
 	}
 	c := exec.NewCtx()
 	return func(s string) (string, error) {
@@ -603,10 +604,10 @@ func elementCast(src uint32, to arrow.DataType) (func(string) (string, error), e
 }
 
 // castArrayText casts each element of an array's text form with conv.
-func castArrayText(s string, conv func(string) (string, error)) (any, error) {
-	items, ok := parseArrayText(s)
-	if !ok {
-		return nil, errorf(CodeInvalidText, `malformed array literal: "%s"`, s)
+func castArrayText(v any, conv func(string) (string, error)) (any, error) {
+	items, err := arrayElems(v)
+	if err != nil {
+		return nil, err
 	}
 	for i, it := range items {
 		if it == nil {
