@@ -605,6 +605,9 @@ func elementCast(src uint32, to arrow.DataType) (func(string) (string, error), e
 
 // castArrayText casts each element of an array's text form with conv.
 func castArrayText(v any, conv func(string) (string, error)) (any, error) {
+	if v == nil {
+		return nil, nil // a NULL array
+	}
 	items, err := arrayElems(v)
 	if err != nil {
 		return nil, err
