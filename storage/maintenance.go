@@ -187,7 +187,7 @@ func compactGroups(files []*FileMeta, maxRows int64) [][]*FileMeta {
 		}
 		rows += f.Rows
 	}
-	if len(files)-start >= 2 && rows <= maxRows {
+	if len(files)-start >= 2 {
 		out = append(out, files[start:])
 	}
 	return out

@@ -198,16 +198,16 @@ func (sp *Split) divide(mergeSchema func() *arrow.Schema) []*Split {
 	for _, rg := range regions {
 		tr := clip(rg.lo, rg.hi)
 		if tr.Empty() {
-			continue // files meeting outside the range (a buffered write in the snapshot meets it)
+			continue // files that meet outside the range: every buffered write meets it
 		}
 		m := &Split{snap: sp.snap, day: sp.day, tr: tr, tags: sp.tags, merge: true, mergeSchema: mergeSchema()}
 		for _, f := range sp.files {
-			if f.MinTime <= rg.hi && rg.lo <= f.MaxTime {
+			if rg.meets(f.MinTime, f.MaxTime) {
 				m.files = append(m.files, f)
 			}
 		}
 		for _, r := range merged {
-			if r.minTime <= rg.hi && rg.lo <= r.maxTime {
+			if rg.meets(r.minTime, r.maxTime) {
 				m.bufs = append(m.bufs, r)
 			}
 		}
@@ -217,7 +217,7 @@ func (sp *Split) divide(mergeSchema func() *arrow.Schema) []*Split {
 	for _, f := range sp.files {
 		lo := f.MinTime
 		for _, rg := range regions {
-			if rg.hi < lo || rg.lo > f.MaxTime {
+			if !rg.meets(lo, f.MaxTime) {
 				continue
 			}
 			if rg.lo > lo {
@@ -246,6 +246,9 @@ func (sp *Split) direct(out *[]*Split, f *FileMeta, tr TimeRange) {
 
 // timeSpan is the closed interval [lo, hi] of nanosecond times.
 type timeSpan struct{ lo, hi int64 }
+
+// meets reports whether s and the closed interval [lo, hi] share a time.
+func (s timeSpan) meets(lo, hi int64) bool { return s.lo <= hi && lo <= s.hi }
 
 // maxMergeRegions bounds the merges of one partition: past it the two
 // regions closest together become one (a merge over a time only one source
