@@ -1333,14 +1333,14 @@ func quantifiedPattern(q *ast.FuncCallExpr, op string, match func(pattern ast.Ex
 	}
 	var out ast.ExprNode
 	for _, p := range a.Args {
-		like := match(p)
+		one := match(p)
 		switch {
 		case out == nil:
-			out = like
+			out = one
 		case all:
-			out = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: out, R: like}
+			out = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: out, R: one}
 		default:
-			out = &ast.BinaryOperationExpr{Op: opcode.LogicOr, L: out, R: like}
+			out = &ast.BinaryOperationExpr{Op: opcode.LogicOr, L: out, R: one}
 		}
 	}
 	return &ast.ParenthesesExpr{Expr: out}, nil
