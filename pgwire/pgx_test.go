@@ -414,6 +414,17 @@ cpu,host=NULL,region=eu usage=7.5 1700000050000000000
 	require.NoError(t, conn.QueryRow(ctx, "SELECT $1::text[]", []string{"a b", `c"d`, "e"}).Scan(&back))
 	require.Equal(t, []string{"a b", `c"d`, "e"}, back)
 
+	// An array parameter compares with an array element by element.
+	var less, equal bool
+	require.NoError(t, conn.QueryRow(ctx, "SELECT $1::int8[] < ARRAY[10], $2::text[] = ARRAY['a b', 'c']", []int64{9, 99}, []string{"a b", "c"}).Scan(&less, &equal))
+	require.True(t, less, "{9,99} < {10}")
+	require.True(t, equal)
+	var greatest []int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT greatest($1::int8[], ARRAY[10])", []int64{9, 99}).Scan(&greatest))
+	require.Equal(t, []int64{10}, greatest)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT $1 < ARRAY[10]", []int64{9, 99}).Scan(&less))
+	require.True(t, less, "$1 beside an array is one")
+
 	// Arrays of two dimensions are refused with a reason.
 	_, err = conn.Exec(ctx, "SELECT count(*) FROM cpu WHERE n = ANY($1)", [][]int64{{1}, {3}})
 	require.ErrorContains(t, err, "one-dimensional")

@@ -402,10 +402,18 @@ func (b *binder) arrayBeside(x, other exec.Expr) (exec.Expr, error) {
 		return x, nil
 	}
 	var elem arrow.DataType = exec.TypeText
+	var pg uint32
 	if a, lit := other.(*arrayLit); lit {
-		elem = a.dt
-	} else if pg := arrayPG(other); pg != 0 {
-		elem = elemType(pg)
+		elem, pg = a.dt, a.pg
+	} else if t := arrayPG(other); t != 0 {
+		elem = elemType(t)
+		if e, ok := ArrayElem(t); ok {
+			pg = narrowPG(e, elem)
+		}
+	}
+	if b.describe && u.param > 0 {
+		b.noteParam(u.param, arrow.ListOf(elem)) // $1 < ARRAY[10]: Describe reports an array
+		return &arrayLit{dt: elem, pg: pg}, nil
 	}
 	return b.arrayFromText(settle(u), elem)
 }

@@ -745,6 +745,20 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 		for r := range rows {
 			column[r] = rows[r][c]
 		}
+		if arrays, pg, _, ok, bad, err := b.arrayOperands(column, true); ok {
+			// A column of arrays: each row's in its text form.
+			if err != nil {
+				return nil, err
+			}
+			if bad >= 0 {
+				return nil, errorf(CodeDatatype, "VALUES types %s and %s cannot be matched", arrayTypeName(column[0]), arrayTypeName(column[bad]))
+			}
+			for r := range rows {
+				rows[r][c] = arrays[r]
+			}
+			cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: exec.TypeText, PGType: pg}
+			continue
+		}
 		dt, err := b.commonType(column)
 		if err != nil {
 			return nil, errorf(CodeDatatype, "VALUES types %v cannot be matched", err)

@@ -267,6 +267,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		}
 		switch e.Op {
 		case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE, opcode.NullEQ:
+			if x, ok, err := b.arrayCompare(e.Op, b.arrayTyped(s, e.L, l), b.arrayTyped(s, e.R, r)); ok {
+				return x, err
+			}
 			if x, ok, err := b.jsonCompare(s, e, l, r); ok {
 				return x, err
 			}
@@ -1050,6 +1053,9 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	x, err := b.bindNode(s, e.Expr, h)
 	if err != nil {
 		return nil, err
+	}
+	if arrayTypeOf(b.arrayTyped(s, e.Expr, x)) != 0 {
+		return b.inAsComparisons(s, e, h) // arrays compare by their elements
 	}
 	x0 := x
 	if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {

@@ -134,21 +134,31 @@ func (q *selectBinder) bind() (Node, error) {
 		return q.outputColumn(item, outs, &exprs, &cols)
 	}
 	var sortKeys []exec.SortKey
-	jsonbKeys := map[int]int{} // hidden column: the column whose jsonb order it is
+	orderKeys := map[int]int{} // hidden column: the column whose jsonb or array order it is
+	// ordered is the column that orders column i: a hidden key when i is
+	// jsonb or an array, which sort in their own order, not their text's
+	// (computed over the projected value, withOrderKeys; a placeholder
+	// holds its place in the projection); i itself otherwise.
+	ordered := func(i int) int {
+		if cols[i].PGType != pgJSONB && !isArrayOID(cols[i].PGType) {
+			return i
+		}
+		for k, v := range orderKeys {
+			if v == i {
+				return k
+			}
+		}
+		exprs = append(exprs, &exec.Literal{V: nil, DT: exec.TypeText})
+		cols = append(cols, Column{Name: cols[i].Name + " (sort order)", Type: exec.TypeText})
+		orderKeys[len(exprs)-1] = i
+		return len(exprs) - 1
+	}
 	for _, item := range orderBy {
 		i, err := column(item.Expr)
 		if err != nil {
 			return nil, err
 		}
-		if cols[i].PGType == pgJSONB {
-			// jsonb sorts in its own order, not its text's: by a hidden key,
-			// computed over the projected value (withJSONBKeys); a
-			// placeholder holds its place in the projection.
-			exprs = append(exprs, &exec.Literal{V: nil, DT: exec.TypeText})
-			cols = append(cols, Column{Name: cols[i].Name + " (jsonb order)", Type: exec.TypeText})
-			jsonbKeys[len(exprs)-1] = i
-			i = len(exprs) - 1
-		}
+		i = ordered(i)
 		sortKeys = append(sortKeys, exec.SortKey{Expr: &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type}, Desc: item.Desc, NullsFirst: nullsFirst(item)})
 	}
 	var distinctOn []exec.Expr
@@ -157,6 +167,7 @@ func (q *selectBinder) bind() (Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		i = ordered(i) // equal keys: equal values
 		distinctOn = append(distinctOn, &exec.Column{Index: i, Name: cols[i].Name, DT: cols[i].Type})
 	}
 
@@ -289,7 +300,7 @@ func (q *selectBinder) bind() (Node, error) {
 
 	if sel.Distinct {
 		for k := visible; k < len(exprs); k++ {
-			if v, ok := jsonbKeys[k]; !ok || v >= visible {
+			if v, ok := orderKeys[k]; !ok || v >= visible {
 				return nil, errorf("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 			}
 		}
@@ -300,12 +311,12 @@ func (q *selectBinder) bind() (Node, error) {
 		if len(exprs) == visible {
 			node = &Aggregate{Child: node, Keys: keys, Cols: cols}
 		} else {
-			// The distinct rows, then the jsonb order keys of their columns.
+			// The distinct rows, then the jsonb and array order keys of their columns.
 			node = &Aggregate{Child: &Project{Child: base, Exprs: exprs[:visible], Cols: cols[:visible]}, Keys: keys, Cols: cols[:visible]}
 		}
 	}
-	if len(jsonbKeys) > 0 {
-		if node, err = q.withJSONBKeys(node, cols, jsonbKeys); err != nil {
+	if len(orderKeys) > 0 {
+		if node, err = q.withOrderKeys(node, cols, orderKeys); err != nil {
 			return nil, err
 		}
 	}
@@ -1056,6 +1067,11 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		if (fn == exec.AggSum || fn == exec.AggAvg) && x.Type().ID() == exec.TypeInterval.ID() {
 			return q.intervalAggregate(agg)
 		}
+		if fn == exec.AggMin || fn == exec.AggMax {
+			if x, ok, err := q.arrayMinMax(agg, q.b.arrayTyped(q.in, args[0], x)); ok { // in the elements' order
+				return x, err
+			}
+		}
 		if x.Type().ID() == exec.TypeNull.ID() {
 			if name == "min" || name == "max" {
 				agg.Arg = &exec.Literal{V: nil, DT: exec.TypeText} // max(NULL): of text, as PostgreSQL resolves it
@@ -1242,15 +1258,15 @@ var aggFuncs = map[string]exec.AggFunc{
 	"__pg_time_of_min": exec.AggTimeOfMin, "__pg_time_of_max": exec.AggTimeOfMax, // candlestick's low_time, high_time
 }
 
-// withJSONBKeys projects over node the columns cols, passing its columns
-// through but the jsonb order keys (keys: their column, whose value they
-// order), computed from the value node has already computed.
-func (q *selectBinder) withJSONBKeys(node Node, cols []Column, keys map[int]int) (Node, error) {
+// withOrderKeys projects over node the columns cols, passing its columns
+// through but the jsonb and array order keys (keys: their column, whose
+// value they order), computed from the value node has already computed.
+func (q *selectBinder) withOrderKeys(node Node, cols []Column, keys map[int]int) (Node, error) {
 	in := node.Columns()
 	over := make([]exec.Expr, len(cols))
 	for i, c := range cols {
 		if v, ok := keys[i]; ok {
-			key, err := q.b.call("__jsonb_sort_key", []exec.Expr{&exec.Column{Index: v, Name: in[v].Name, DT: in[v].Type}})
+			key, err := q.b.sortKeyOf(&exec.Column{Index: v, Name: in[v].Name, DT: in[v].Type}, in[v].PGType)
 			if err != nil {
 				return nil, err
 			}

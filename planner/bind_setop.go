@@ -57,10 +57,13 @@ func (b *binder) orderLimit(node Node, orderBy *ast.OrderByClause, limit *ast.Li
 			} else if x, err = b.bindExpr(s, item.Expr); err != nil {
 				return nil, err
 			}
-			if c, ok := x.(*exec.Column); ok && c.Index < len(cols) && cols[c.Index].PGType == pgJSONB {
-				if x, err = b.call("__jsonb_sort_key", []exec.Expr{x}); err != nil { // jsonb's order
-					return nil, err
-				}
+			if c, ok := x.(*exec.Column); ok && c.Index < len(cols) {
+				x, err = b.sortKeyOf(x, cols[c.Index].PGType) // jsonb's or an array's order
+			} else {
+				x, err = b.arrayOrderKey(x) // an array column named
+			}
+			if err != nil {
+				return nil, err
 			}
 			keys = append(keys, exec.SortKey{Expr: x, Desc: item.Desc, NullsFirst: item.NullOrder})
 		}

@@ -150,7 +150,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if q.b.jsonOf(q.in, o.Expr, x) == pgJSONB && spec.frame == nil {
+		if q.b.jsonOf(q.in, o.Expr, x) == pgJSONB && spec.frame == nil || arrayTypeOf(q.b.arrayTyped(q.in, o.Expr, x)) != 0 {
 			if x, err = q.b.orderKey(q.in, o.Expr, x); err != nil {
 				return nil, err
 			}

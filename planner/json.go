@@ -428,11 +428,12 @@ func (b *binder) jsonbIn(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) (e
 	return out, nil
 }
 
-// orderKey is what an ORDER BY key x (from e) sorts by: a jsonb value by
-// its sort key (jsonb's order, not its text's), others as they are.
+// orderKey is what an ORDER BY key x (from e) sorts by: a jsonb value or
+// an array by its sort key (jsonb's or the elements' order, not the
+// text's), others as they are.
 func (b *binder) orderKey(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error) {
 	if b.jsonOf(s, e, x) != pgJSONB {
-		return x, nil
+		return b.arrayOrderKey(b.arrayTyped(s, e, x))
 	}
 	return b.call("__jsonb_sort_key", []exec.Expr{x})
 }
