@@ -168,6 +168,19 @@ func (r *rewriter) keyword(t token, w string) {
 		case "select", "union", "intersect", "except":
 			f.ordered = false
 		}
+		if f == r.top() {
+			switch w {
+			case "select":
+				f.noFrom = true
+			case "from", "union", "intersect", "except":
+				f.noFrom = false
+			case "where", "group":
+				if f.noFrom && r.havingAhead() {
+					r.fromlessHaving(t)
+				}
+				f.noFrom = false
+			}
+		}
 	}
 	switch f := r.top(); {
 	case (f.kind == fConcat || f.kind == fJoinOn) && w == "case":
@@ -1263,3 +1276,46 @@ func (r *rewriter) cteName() (string, bool) {
 	}
 	return r.toks[i].val, true
 }
+
+// havingAhead reports whether a HAVING follows at this level before the
+// query level ends (r.i is past a WHERE or GROUP).
+func (r *rewriter) havingAhead() bool {
+	depth := 0
+	for k := r.i; k < len(r.toks); k++ {
+		t := r.toks[k]
+		switch {
+		case t.punct("(") || t.punct("["):
+			depth++
+		case t.punct(")") || t.punct("]"):
+			if depth == 0 {
+				return false
+			}
+			depth--
+		case depth > 0:
+		case t.word("having"):
+			return true
+		case t.punct(";") || t.word("union") || t.word("intersect") || t.word("except") || t.word("order") ||
+			t.word("limit") || t.word("offset") || t.word("fetch") || t.word("window"):
+			return false
+		}
+	}
+	return false
+}
+
+// fromlessHaving gives a SELECT without FROM whose HAVING follows its
+// WHERE or GROUP BY (SELECT 1 WHERE false HAVING true, valid in
+// PostgreSQL) a FROM of one row and no columns it could name, where TiDB's
+// grammar has a HAVING only right after the select list when there is no
+// FROM; the query's one row is the same.
+func (r *rewriter) fromlessHaving(t token) {
+	r.emit(t, okKeyword, "FROM")
+	r.emit(t, okOpen, "(")
+	r.emit(t, okKeyword, "SELECT")
+	r.emit(t, okLit, "1")
+	r.emit(t, okClose, ")")
+	r.emit(t, okKeyword, "AS")
+	r.emit(t, okIdent, quoteIdent(fromlessAlias))
+}
+
+// fromlessAlias names fromlessHaving's FROM item.
+const fromlessAlias = "__strata_fromless"

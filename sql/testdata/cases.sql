@@ -192,6 +192,10 @@ SELECT (SELECT max(x) FROM t)::text
 SELECT __pg_cast(1, 'int4')
 # group by ordinal having
 SELECT a, count(*) FROM t GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 DESC
+# having after where or group by without from
+SELECT 1 WHERE x IS DISTINCT FROM (SELECT 2 GROUP BY 1 HAVING true) GROUP BY 1 HAVING true UNION SELECT 3 WHERE false ORDER BY 1
+# having without from, after the select list, as TiDB has it
+SELECT count(*) HAVING count(*) > 0
 # case expression with between
 SELECT CASE WHEN x BETWEEN 1 AND 5 THEN 'low' WHEN x > 5 THEN 'high' ELSE 'none' END FROM t
 # nested casts and subscripts in where
