@@ -69,9 +69,6 @@ type frame struct {
 	namedArg bool
 	item     bool   // fParen: a parenthesised FROM item
 	values   bool   // query level: inside a VALUES list (rows get ROW)
-	// noFrom: query level: a SELECT was read and no FROM yet (a HAVING
-	// after its WHERE or GROUP BY needs one, fromlessHaving).
-	noFrom bool
 	ordered  bool   // query level: its own ORDER BY was seen (FETCH ... WITH TIES needs one)
 	join     string // the sentinel of a FULL or ASOF JOIN at this level awaiting its ON or USING
 	cases    int    // fConcat, fJoinOn: open CASE ... END inside the operand
@@ -82,6 +79,9 @@ type frame struct {
 	argIdx      int  // fSQLFunc: index in out of the first argument
 	fromIdx     int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
 	seen        bool // fSQLFunc substring: FROM was seen
+	// noFrom: query level: a SELECT was read and no FROM yet (a HAVING
+	// after its WHERE or GROUP BY needs one, fromlessHaving).
+	noFrom bool
 	// filterIdx: fParen of an aggregate's FILTER (WHERE ...) condition: the
 	// index in out of the MarkerFilter name (0: not one).
 	filterIdx int
