@@ -252,3 +252,18 @@ func (b *binder) arrayTyped(s *scope, e ast.ExprNode, x exec.Expr) exec.Expr {
 	}
 	return x
 }
+
+// typedLike is x typed as the array type of the first of xs that is an
+// array (COALESCE, CASE and greatest of arrays, resolved by heldArrays);
+// x itself when none is.
+func typedLike(x exec.Expr, xs []exec.Expr) exec.Expr {
+	for _, a := range xs {
+		if a == nil {
+			continue
+		}
+		if pg := arrayTypeOf(a); pg != 0 {
+			return &typedExpr{x: x, pg: pg}
+		}
+	}
+	return x
+}

@@ -945,10 +945,13 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if err := b.heldPeers(s, strings.ToUpper(name), e.Args, args, nil); err != nil {
 				return nil, err
 			}
+		} else if ok, err := b.heldArrays(s, "NULLIF", e.Args, args); ok || err != nil {
+			if err != nil { // nullif of arrays: '{2}' beside one is one
+				return nil, err
+			}
 		} else if len(args) == 2 {
 			// nullif(a, b) compares with =: a constant b is read as a's
 			// type (jsonb, time).
-			var err error
 			if args[1], err = b.heldPeer(s, e.Args[0], args[0], args[1]); err != nil {
 				return nil, err
 			}
@@ -988,7 +991,8 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				return nil, err
 			}
 		}
-		return b.fold(&exec.Cond{Kind: kind, Args: args, DT: dt})
+		x, err := b.fold(&exec.Cond{Kind: kind, Args: args, DT: dt})
+		return typedLike(x, args), err
 	case "now", "current_timestamp", "localtimestamp", "statement_timestamp", "transaction_timestamp":
 		b.volatile = true
 		nanos := b.ctx.Now.UnixNano()

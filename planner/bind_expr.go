@@ -1257,7 +1257,7 @@ func (b *binder) caseExpr(s *scope, e *ast.CaseExpr, h hook) (exec.Expr, error) 
 			return nil, err
 		}
 	}
-	return &exec.Case{Whens: whens, Thens: thens, Else: els, DT: dt}, nil
+	return typedLike(&exec.Case{Whens: whens, Thens: thens, Else: els, DT: dt}, values), nil
 }
 
 // constInt evaluates a LIMIT/OFFSET expression. package sql gives an

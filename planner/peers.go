@@ -3,6 +3,7 @@ package planner
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"slices"
 
 	"github.com/stratadb/strata/exec"
 )
@@ -63,6 +64,9 @@ func (b *binder) heldPeers(s *scope, what string, es []ast.ExprNode, xs []exec.E
 			order[i] = i
 		}
 	}
+	if ok, err := b.heldArrays(s, what, es, xs); ok || err != nil {
+		return err
+	}
 	held := uint32(0)
 	first, firstHeld, seen := "", uint32(0), false
 	for _, i := range order {
@@ -118,4 +122,36 @@ func (b *binder) heldPeer(s *scope, e ast.ExprNode, peer, x exec.Expr) (exec.Exp
 		return x, nil
 	}
 	return b.readAs(s, x, t)
+}
+
+// heldArrays resolves xs (from es) when one is an array: quoted constants
+// become arrays of its element type ('{1,2}' beside ARRAY[3]), constant
+// arrays their text, and all are typed as the arrays' common type; ok is
+// false when none is an array.
+func (b *binder) heldArrays(s *scope, what string, es []ast.ExprNode, xs []exec.Expr) (ok bool, err error) {
+	var at []int
+	var arrays []exec.Expr
+	for i, x := range xs {
+		if x == nil {
+			continue
+		}
+		var e ast.ExprNode
+		if i < len(es) {
+			e = es[i]
+		}
+		at = append(at, i)
+		arrays = append(arrays, b.arrayTyped(s, e, x))
+	}
+	out, pg, _, ok, bad, err := b.arrayOperands(arrays, true)
+	if !ok || err != nil {
+		return ok, err
+	}
+	if bad >= 0 {
+		first := slices.IndexFunc(arrays, func(x exec.Expr) bool { return arrayTypeOf(x) != 0 })
+		return true, errorf(CodeDatatype, "%s types %s and %s cannot be matched", what, arrayTypeName(arrays[first]), arrayTypeName(arrays[bad]))
+	}
+	for j, i := range at {
+		xs[i] = &typedExpr{x: out[j], pg: pg}
+	}
+	return true, nil
 }
