@@ -88,10 +88,19 @@ func matchText(args []arg, n int, negate bool, build func(pattern string) (match
 
 // likeMatcher compiles a LIKE pattern (% any run, _ any one character, a
 // backslash escapes the next): patterns that are a literal with % at
-// either end become string comparisons, the others regular expressions;
-// fold is ILIKE.
+// either end become string comparisons, the others regular expressions.
+// fold is ILIKE, which, as PostgreSQL's, compares the lower case of the
+// pattern and of the text: 'ſ' ILIKE 'S' is false (lower('S') is s),
+// where case folding would match them.
 func likeMatcher(pattern string, fold bool) (matcher, error) {
-	if !fold && !strings.ContainsAny(pattern, `_\`) {
+	if fold {
+		m, err := likeMatcher(strings.ToLower(pattern), false)
+		if err != nil {
+			return nil, err
+		}
+		return func(s string) bool { return m(strings.ToLower(s)) }, nil
+	}
+	if !strings.ContainsAny(pattern, `_\`) {
 		lit := strings.Trim(pattern, "%")
 		if !strings.Contains(lit, "%") {
 			lead, trail := strings.HasPrefix(pattern, "%"), len(pattern) > len(lit) && strings.HasSuffix(pattern, "%")
@@ -106,7 +115,7 @@ func likeMatcher(pattern string, fold bool) (matcher, error) {
 			return func(s string) bool { return s == lit }, nil
 		}
 	}
-	re, err := compileLike(pattern, fold)
+	re, err := compileLike(pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -115,13 +124,9 @@ func likeMatcher(pattern string, fold bool) (matcher, error) {
 
 // compileLike turns a LIKE pattern into a regular expression, character by
 // character (a character may be several bytes of UTF-8).
-func compileLike(pattern string, fold bool) (*regexp.Regexp, error) {
+func compileLike(pattern string) (*regexp.Regexp, error) {
 	var b strings.Builder
-	if fold {
-		b.WriteString("(?is)^")
-	} else {
-		b.WriteString("(?s)^")
-	}
+	b.WriteString("(?s)^")
 	escaped := false
 	for _, r := range pattern {
 		switch {
