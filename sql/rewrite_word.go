@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -413,6 +414,19 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			return true
 		}
 	case "on", "using":
+		if w == "using" && next.kind == tOp {
+			// ORDER BY x USING < or >: ascending or descending (the sort
+			// operators of every ordered type); read as ASC or DESC.
+			dir := map[string]string{"<": "asc", ">": "desc", "~<~": "asc", "~>~": "desc"}[next.val]
+			if dir == "" {
+				r.fail(next, "42809", fmt.Sprintf("operator %s is not a valid ordering operator", next.val),
+					"Ordering operators must be \"<\" or \">\" members of btree operator families.")
+				return true
+			}
+			r.i++
+			r.toks[r.i] = token{kind: tIdent, val: dir, start: next.start, end: next.end}
+			return true
+		}
 		if w == "on" && next.word("conflict") {
 			r.unsupported(t, "ON CONFLICT", "rows with the same tags and time are merged automatically")
 			return true

@@ -196,6 +196,10 @@ SELECT a, count(*) FROM t GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 DESC
 SELECT 1 WHERE x IS DISTINCT FROM (SELECT 2 GROUP BY 1 HAVING true) GROUP BY 1 HAVING true UNION SELECT 3 WHERE false ORDER BY 1
 # having without from, after the select list, as TiDB has it
 SELECT count(*) HAVING count(*) > 0
+# order by using an operator
+SELECT string_agg(a, ',' ORDER BY a USING >) FROM t GROUP BY b ORDER BY b USING < NULLS FIRST, 1 USING >
+# order by using an operator that does not order
+SELECT a FROM t ORDER BY a USING =
 # case expression with between
 SELECT CASE WHEN x BETWEEN 1 AND 5 THEN 'low' WHEN x > 5 THEN 'high' ELSE 'none' END FROM t
 # nested casts and subscripts in where
