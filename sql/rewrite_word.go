@@ -1241,7 +1241,7 @@ func (r *rewriter) callHasOrderBy(end int) bool {
 }
 
 // windowOnlyAggs are aggregates TiDB's grammar does not take OVER after.
-var windowOnlyAggs = map[string]bool{"string_agg": true, "array_agg": true, "bool_and": true, "bool_or": true, "every": true}
+var windowOnlyAggs = map[string]bool{"string_agg": true, "array_agg": true, "json_agg": true, "jsonb_agg": true, "bool_and": true, "bool_or": true, "every": true}
 
 // windowAgg rewrites, in the input, name(args) OVER ... whose '(' is at
 // r.i as max(__pg_window_agg('name', args)) OVER ...: an aggregate TiDB
