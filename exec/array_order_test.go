@@ -2,6 +2,7 @@ package exec
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"math/rand"
 	"strconv"
@@ -82,7 +83,7 @@ func TestArraySortKeyMatchesElementOrder(t *testing.T) {
 		}
 		switch kind {
 		case 'i':
-			return cmpInts(a.i, b.i)
+			return cmp.Compare(a.i, b.i)
 		case 'f':
 			switch {
 			case math.IsNaN(a.f) && math.IsNaN(b.f):
@@ -131,7 +132,7 @@ func TestArraySortKeyMatchesElementOrder(t *testing.T) {
 			for j := 0; want == 0; j++ {
 				a, b := arrays[0], arrays[1]
 				if j == len(a) || j == len(b) {
-					want = cmpInts(int64(len(a)), int64(len(b)))
+					want = cmp.Compare(int64(len(a)), int64(len(b)))
 					break
 				}
 				want = cmpElem(kind, a[j], b[j])
@@ -146,14 +147,4 @@ func TestArraySortKeyMatchesElementOrder(t *testing.T) {
 			require.Equal(t, texts[0], (string(ka) + texts[0])[end:])
 		}
 	}
-}
-
-func cmpInts(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -745,18 +745,19 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 		for r := range rows {
 			column[r] = rows[r][c]
 		}
-		if arrays, pg, _, ok, bad, err := b.arrayOperands(column, true); ok {
-			// A column of arrays: each row's in its text form.
-			if err != nil {
-				return nil, err
-			}
-			if bad >= 0 {
-				return nil, errorf(CodeDatatype, "VALUES types %s and %s cannot be matched", arrayTypeName(column[0]), arrayTypeName(column[bad]))
-			}
+		es := make([]ast.ExprNode, len(rows))
+		for r := range rows {
+			es[r] = sel.Lists[r].Values[c]
+		}
+		if ok, err := b.heldArrays(empty, "VALUES", es, column); err != nil {
+			return nil, err
+		} else if ok {
+			// A column of arrays: each row's in its text form, typed as
+			// the arrays' common type.
 			for r := range rows {
-				rows[r][c] = arrays[r]
+				rows[r][c] = column[r]
 			}
-			cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: exec.TypeText, PGType: pg}
+			cols[c] = Column{Name: fmt.Sprintf("column%d", c+1), Type: exec.TypeText, PGType: arrayTypeOf(column[0])}
 			continue
 		}
 		dt, err := b.commonType(column)
@@ -764,10 +765,6 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 			return nil, errorf(CodeDatatype, "VALUES types %v cannot be matched", err)
 		}
 		pg := b.valuesPGType(sel, c, rows, dt)
-		es := make([]ast.ExprNode, len(rows))
-		for r := range rows {
-			es[r] = sel.Lists[r].Values[c]
-		}
 		if err := b.heldPeers(empty, "VALUES", es, column, nil); err != nil {
 			return nil, err
 		}

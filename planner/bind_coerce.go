@@ -945,11 +945,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if err := b.heldPeers(s, strings.ToUpper(name), e.Args, args, nil); err != nil {
 				return nil, err
 			}
-		} else if ok, err := b.heldArrays(s, "NULLIF", e.Args, args); ok || err != nil {
-			if err != nil { // nullif of arrays: '{2}' beside one is one
-				return nil, err
-			}
-		} else if len(args) == 2 {
+		} else if ok, err := b.heldArrays(s, "NULLIF", e.Args, args); err != nil {
+			return nil, err
+		} else if !ok && len(args) == 2 { // (nullif of arrays: '{2}' beside one is one, heldArrays)
 			// nullif(a, b) compares with =: a constant b is read as a's
 			// type (jsonb, time).
 			if args[1], err = b.heldPeer(s, e.Args[0], args[0], args[1]); err != nil {

@@ -1,9 +1,10 @@
 package planner
 
 import (
+	"slices"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
-	"slices"
 
 	"github.com/stratadb/strata/exec"
 )
