@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -33,46 +32,26 @@ const (
 )
 
 func init() {
-	register("__array_sort_key", funcDef{
-		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-			return TypeText, want(args, "text", "text")
-		},
-		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
-				key, err := ArraySortKey(c, nil, v[0].(string), arrayKind(v[1].(string)))
-				return string(key), err
-			})
-		},
+	text2 := [][]string{{"text", "text"}}
+	registerRowFn("__array_sort_key", TypeText, text2, func(c *Ctx, v []any) (any, error) {
+		key, err := ArraySortKey(c, nil, v[0].(string), arrayKind(v[1].(string)))
+		return string(key), err
 	})
 	// __array_max_key(array, kind) is the array's sort key followed by its
 	// text, so that max and min of it find the array and
 	// __array_of_max_key gives its text back.
-	register("__array_max_key", funcDef{
-		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-			return TypeText, want(args, "text", "text")
-		},
-		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
-				s := v[0].(string)
-				key, err := ArraySortKey(c, nil, s, arrayKind(v[1].(string)))
-				return string(key) + s, err
-			})
-		},
+	registerRowFn("__array_max_key", TypeText, text2, func(c *Ctx, v []any) (any, error) {
+		s := v[0].(string)
+		key, err := ArraySortKey(c, nil, s, arrayKind(v[1].(string)))
+		return string(key) + s, err
 	})
-	register("__array_of_max_key", funcDef{
-		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
-			return TypeText, want(args, "text", "text")
-		},
-		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
-				s := v[0].(string)
-				end, err := arraySortKeyLen(s, arrayKind(v[1].(string)))
-				if err != nil {
-					return nil, err
-				}
-				return s[end:], nil
-			})
-		},
+	registerRowFn("__array_of_max_key", TypeText, text2, func(_ *Ctx, v []any) (any, error) {
+		s := v[0].(string)
+		end, err := arraySortKeyLen(s, arrayKind(v[1].(string)))
+		if err != nil {
+			return nil, err
+		}
+		return s[end:], nil
 	})
 }
 
@@ -123,45 +102,40 @@ func ArraySortKey(c *Ctx, dst []byte, s string, kind byte) ([]byte, error) {
 }
 
 func appendElemKey(c *Ctx, dst []byte, e string, kind byte) ([]byte, error) {
-	switch kind {
-	case 'i':
-		n, err := strconv.ParseInt(strings.TrimSpace(e), 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("invalid input syntax for type bigint: %q", e)
-		}
-		return binary.BigEndian.AppendUint64(dst, uint64(n)^1<<63), nil
-	case 'f':
-		v, err := CastValue(c, e, TypeFloat)
-		if err != nil {
-			return nil, err
-		}
-		return binary.BigEndian.AppendUint64(dst, floatKey(v.(float64))), nil
-	case 'b':
-		v, ok := ParseBool(e)
-		if !ok {
-			return nil, fmt.Errorf("invalid input syntax for type boolean: %q", e)
-		}
-		if v {
+	if kind == 's' {
+		return append(append(dst, e...), 0), nil
+	}
+	to, ok := arrayKindTypes[kind]
+	if !ok {
+		return nil, fmt.Errorf("unknown array element kind %c", kind)
+	}
+	v, err := CastValue(c, e, to)
+	if err != nil {
+		return nil, err
+	}
+	switch x := v.(type) {
+	case int64:
+		return binary.BigEndian.AppendUint64(dst, uint64(x)^1<<63), nil
+	case float64:
+		return binary.BigEndian.AppendUint64(dst, floatKey(x)), nil
+	case bool:
+		if x {
 			return append(dst, 1), nil
 		}
 		return append(dst, 0), nil
-	case 't':
-		v, err := CastValue(c, e, TypeTimestamptz)
-		if err != nil {
-			return nil, err
-		}
-		return binary.BigEndian.AppendUint64(dst, uint64(v.(Timestamp))^1<<63), nil
-	case 'v':
-		v, err := CastValue(c, e, TypeInterval)
-		if err != nil {
-			return nil, err
-		}
-		days, ns := intervalOrder(v.(arrow.MonthDayNanoInterval))
+	case Timestamp:
+		return binary.BigEndian.AppendUint64(dst, uint64(x)^1<<63), nil
+	case arrow.MonthDayNanoInterval:
+		days, ns := intervalOrder(x)
 		dst = binary.BigEndian.AppendUint64(dst, uint64(days)^1<<63)
 		return binary.BigEndian.AppendUint64(dst, uint64(ns)), nil
 	}
-	return append(append(dst, e...), 0), nil
+	return nil, fmt.Errorf("array element %q of kind %c", e, kind)
 }
+
+// arrayKindTypes are the engine types the elements of each kind but text
+// ('s') are read as.
+var arrayKindTypes = map[byte]arrow.DataType{'i': TypeInt, 'f': TypeFloat, 'b': TypeBool, 't': TypeTimestamptz, 'v': TypeInterval}
 
 // floatKey orders float64 values as unsigned integers: negatives reversed
 // below positives, -0 as 0, every NaN as one value above +Infinity.
