@@ -256,23 +256,12 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			if isWholeRow(f.Args[0]) || strings.HasPrefix(q.b.jsonKind(q.in, wargs[0], f.Args[0]), "array:") {
 				return nil, notSupported(name + " of rows or arrays over a window")
 			}
-			j, err := q.b.toJSON(q.in, wargs[0], f.Args[0])
+			pg := jsonAggregates[name]
+			j, err := q.b.jsonAggValue(q.in, wargs[0], f.Args[0], pg == pgJSONB)
 			if err != nil {
 				return nil, err
 			}
-			pg := jsonAggregates[name]
-			if pg == pgJSONB {
-				if j, err = q.b.call("__jsonb_in", []exec.Expr{j}); err != nil {
-					return nil, err
-				}
-			}
-			elem := &rowFunc{name: "json_elem", args: []exec.Expr{j}, dt: exec.TypeText, fn: func(v []any) (any, error) {
-				if v[0] == nil {
-					return "null", nil
-				}
-				return v[0], nil
-			}}
-			f.Name, f.Args, f.DT = "string_agg", []exec.Expr{elem, &exec.Literal{V: ", ", DT: exec.TypeText}}, exec.TypeText
+			f.Name, f.Args, f.DT = "string_agg", []exec.Expr{jsonElem(j), &exec.Literal{V: ", ", DT: exec.TypeText}}, exec.TypeText
 			wrap = func(joined exec.Expr) exec.Expr {
 				return &rowFunc{name: name, args: []exec.Expr{joined}, dt: exec.TypeText, pg: pg, strict: true,
 					fn: func(v []any) (any, error) { return "[" + v[0].(string) + "]", nil }}

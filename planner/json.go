@@ -828,6 +828,26 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 	return nil, true, errorf(CodeUndefinedFunc, "function %s does not exist", name)
 }
 
+// jsonAggValue is x (from e) as the JSON text json_agg and its kin join:
+// its JSON form, in jsonb's form when jsonb.
+func (b *binder) jsonAggValue(s *scope, e ast.ExprNode, x exec.Expr, jsonb bool) (exec.Expr, error) {
+	j, err := b.toJSON(s, e, x)
+	if err != nil || !jsonb {
+		return j, err
+	}
+	return b.call("__jsonb_in", []exec.Expr{j})
+}
+
+// jsonElem is an element of json_agg's array: j's text, null for NULL.
+func jsonElem(j exec.Expr) exec.Expr {
+	return &rowFunc{name: "json_elem", args: []exec.Expr{j}, dt: exec.TypeText, fn: func(v []any) (any, error) {
+		if v[0] == nil {
+			return "null", nil
+		}
+		return v[0], nil
+	}}
+}
+
 // jsonAggregates are the aggregates of JSON values.
 var jsonAggregates = map[string]uint32{"json_agg": pgJSON, "jsonb_agg": pgJSONB, "json_object_agg": pgJSON, "jsonb_object_agg": pgJSONB}
 
@@ -855,14 +875,9 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 				return nil, err
 			}
 		}
-		j, err := q.b.toJSON(q.in, call.args[i], x)
+		j, err := q.b.jsonAggValue(q.in, call.args[i], x, jsonb && !(object && i == 0))
 		if err != nil {
 			return nil, err
-		}
-		if jsonb && !(object && i == 0) {
-			if j, err = q.b.call("__jsonb_in", []exec.Expr{j}); err != nil {
-				return nil, err
-			}
 		}
 		vals = append(vals, j)
 	}
@@ -887,12 +902,7 @@ func (q *selectBinder) jsonAgg(call *aggCall, name string) (exec.Expr, error) {
 			return key + sep + val, nil
 		}}
 	} else {
-		elem = &rowFunc{name: "json_elem", args: vals, dt: exec.TypeText, fn: func(v []any) (any, error) {
-			if v[0] == nil {
-				return "null", nil
-			}
-			return v[0], nil
-		}}
+		elem = jsonElem(vals[0])
 	}
 	sep := ", "
 	if composite && !jsonb && !object {
