@@ -2,7 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -35,19 +34,6 @@ func arrayTypeOf(x exec.Expr) uint32 {
 
 // arrayKind is the sort key kind of the elements of array type pg.
 func arrayKind(pg uint32) string { return exec.ArrayElemKind(elemType(pg)) }
-
-// sharedArrayKind is the kind both sides' elements compare as: integers
-// beside floats or numerics compare as floats; ok is false for kinds that
-// do not compare.
-func sharedArrayKind(a, b string) (string, bool) {
-	switch {
-	case a == b:
-		return a, true
-	case a == "i" && b == "f", a == "f" && b == "i":
-		return "f", true
-	}
-	return "", false
-}
 
 func kindLit(kind string) exec.Expr { return &exec.Literal{V: kind, DT: exec.TypeText} }
 
@@ -136,46 +122,45 @@ func (b *binder) arrayCompare(op opcode.Op, l, r exec.Expr) (exec.Expr, bool, er
 		return nil, true, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("operator does not exist: %s %s %s", arrayTypeName(l), opText(op), arrayTypeName(r)),
 			Hint: "an array compares only with an array of its type: cast one side (ARRAY[1.5] = ARRAY[x]::numeric[]), or look for a value in one with value = ANY (array)"}
 	}
-	keys := make([]exec.Expr, 2)
-	for i, a := range args {
-		if isNullLit(a) {
-			keys[i] = a
-			continue
-		}
-		if keys[i], err = b.call("__array_sort_key", []exec.Expr{a, kindLit(kind)}); err != nil {
-			return nil, true, err
-		}
+	keys, err := b.arrayKeys("__array_sort_key", args, kind)
+	if err != nil {
+		return nil, true, err
 	}
 	x, err := b.binary(op, keys[0], keys[1])
 	return x, true, err
 }
 
-func isNullLit(x exec.Expr) bool {
-	l, ok := x.(*exec.Literal)
-	return ok && l.V == nil
-}
-
-// arrayGreatest binds greatest and least of arrays (kind exec.Greatest or
-// exec.Least): the greatest or least of the arrays' sort keys, each
-// followed by its array's text, which is what it returns. ok is false when
-// none of args is an array.
-func (b *binder) arrayGreatest(name string, kind exec.CondKind, args []exec.Expr) (exec.Expr, bool, error) {
-	arrays, pg, k, ok, bad, err := b.arrayOperands(args, true)
-	if !ok || err != nil {
-		return nil, ok, err
-	}
-	if bad >= 0 {
-		return nil, true, errorf(CodeDatatype, "%s types %s and %s cannot be matched", strings.ToUpper(name), arrayTypeName(args[0]), arrayTypeName(args[bad]))
-	}
+// arrayKeys is fn (__array_sort_key or __array_max_key) of each of
+// arrays, their elements of kind; a NULL stays a NULL.
+func (b *binder) arrayKeys(fn string, arrays []exec.Expr, kind string) ([]exec.Expr, error) {
 	keys := make([]exec.Expr, len(arrays))
 	for i, a := range arrays {
-		if isNullLit(a) {
+		if l, ok := a.(*exec.Literal); ok && l.V == nil {
 			keys[i] = a
 			continue
 		}
-		if keys[i], err = b.call("__array_max_key", []exec.Expr{a, kindLit(k)}); err != nil {
-			return nil, true, err
+		var err error
+		if keys[i], err = b.call(fn, []exec.Expr{a, kindLit(kind)}); err != nil {
+			return nil, err
 		}
+	}
+	return keys, nil
+}
+
+// arrayGreatest binds greatest and least of arrays (kind exec.Greatest or
+// exec.Least), whose arguments heldPeers has resolved (heldArrays: each
+// text typed as the arrays' common type): the greatest or least of the
+// arrays' sort keys, each followed by its array's text, which is what it
+// returns. ok is false when none of args is an array.
+func (b *binder) arrayGreatest(kind exec.CondKind, args []exec.Expr) (exec.Expr, bool, error) {
+	pg := firstArrayType(args)
+	if pg == 0 {
+		return nil, false, nil
+	}
+	k := arrayKind(pg)
+	keys, err := b.arrayKeys("__array_max_key", args, k)
+	if err != nil {
+		return nil, true, err
 	}
 	x, err := b.fold(&exec.Cond{Kind: kind, Args: keys, DT: exec.TypeText})
 	if err != nil {
@@ -257,13 +242,22 @@ func (b *binder) arrayTyped(s *scope, e ast.ExprNode, x exec.Expr) exec.Expr {
 // array (COALESCE, CASE and greatest of arrays, resolved by heldArrays);
 // x itself when none is.
 func typedLike(x exec.Expr, xs []exec.Expr) exec.Expr {
+	if pg := firstArrayType(xs); pg != 0 {
+		return &typedExpr{x: x, pg: pg}
+	}
+	return x
+}
+
+// firstArrayType is the array type of the first of xs (nil ones aside)
+// that is an array, 0 when none is.
+func firstArrayType(xs []exec.Expr) uint32 {
 	for _, a := range xs {
 		if a == nil {
 			continue
 		}
 		if pg := arrayTypeOf(a); pg != 0 {
-			return &typedExpr{x: x, pg: pg}
+			return pg
 		}
 	}
-	return x
+	return 0
 }

@@ -970,10 +970,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 					return nil, notSupported(strings.ToUpper(name) + " of jsonb values")
 				}
 			}
-			for i := range args {
-				args[i] = b.arrayTyped(s, e.Args[i], args[i])
-			}
-			if x, ok, err := b.arrayGreatest(name, kind, args); ok { // in the elements' order
+			if x, ok, err := b.arrayGreatest(kind, args); ok { // in the elements' order
 				return x, err
 			}
 		}

@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"slices"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
@@ -148,8 +146,7 @@ func (b *binder) heldArrays(s *scope, what string, es []ast.ExprNode, xs []exec.
 		return ok, err
 	}
 	if bad >= 0 {
-		first := slices.IndexFunc(arrays, func(x exec.Expr) bool { return arrayTypeOf(x) != 0 })
-		return true, errorf(CodeDatatype, "%s types %s and %s cannot be matched", what, arrayTypeName(arrays[first]), arrayTypeName(arrays[bad]))
+		return true, errorf(CodeDatatype, "%s types %s and %s cannot be matched", what, typeName(int64(firstArrayType(arrays))), arrayTypeName(arrays[bad]))
 	}
 	for j, i := range at {
 		xs[i] = &typedExpr{x: out[j], pg: pg}
