@@ -201,6 +201,7 @@ func (h *Handler) persist(w http.ResponseWriter, r *http.Request) {
 		}
 		out["compacted_partitions"] = st.Partitions
 		out["compacted_files"] = st.FilesIn
+		out["files_after"] = st.FilesOut
 		out["bytes_before"] = st.BytesIn
 		out["bytes_after"] = st.BytesOut
 	}

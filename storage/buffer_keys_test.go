@@ -114,7 +114,7 @@ func TestBufferReadMatchesModel(t *testing.T) {
 	defer func(n int) { maxMergeRegions = n }(maxMergeRegions)
 	for round := 0; round < 30; round++ {
 		maxMergeRegions = []int{32, 1, 2}[round%3] // regions joined too
-		compactRows := int64(5 + rng.IntN(40))     // partitions compacted in runs of files
+		compactRows := int64(5 + rng.IntN(40))     // large partitions compacted by time
 		e := openTest(t, t.TempDir(), func(o *Options) { o.CompactMaxRows = compactRows })
 		type key struct {
 			time int64

@@ -56,7 +56,8 @@
 //
 // Two goroutines per engine: the persist loop and the maintenance loop
 // (retention every MaintenanceInterval, then compaction, which merges a
-// partition's files into one). The WAL runs its own syncer goroutine. All
+// partition's files into one, or, past CompactMaxRows rows, into files of
+// about that many rows over disjoint spans of time). The WAL runs its own syncer goroutine. All
 // exported methods are safe for concurrent use. Lock order: gate, then mu;
 // persistMu and compactMu are taken before either.
 //

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -697,16 +698,18 @@ func TestFilesMergeOnlyWhereTheyMeet(t *testing.T) {
 	require.Equal(t, want, scan(t, e, all("cpu")))
 }
 
-// TestCompactLargePartitionInRuns: a partition over CompactMaxRows is
-// compacted in runs of consecutive files of at most that many rows; each
-// key keeps its newest value, also where files outside a run repeat it.
-func TestCompactLargePartitionInRuns(t *testing.T) {
+// TestCompactLargePartitionByTime: a partition over CompactMaxRows is
+// compacted into files of disjoint time spans of about that many rows;
+// each key keeps its newest value, also where a file spanning the others
+// repeats it, and the result needs no further compaction.
+func TestCompactLargePartitionByTime(t *testing.T) {
 	e := openTest(t, t.TempDir(), func(o *Options) { o.CompactMaxRows = 25 })
 	defer e.Close()
 	model := map[string]string{}
 	// Six files of 10 or 11 rows (hosts a and b at five times), each
-	// starting where the one before ends; host c at time 0 is written by
-	// files 0, 2 and 5 (runs [0 1], [2 3], [4 5]).
+	// starting at the time the one before ends (both write it: the later
+	// wins); host c at time 0 is written by files 0, 2 and 5, so files 2
+	// and 5 span all the ones before them.
 	for i := 0; i < 6; i++ {
 		var lines []string
 		for k := 0; k < 5; k++ {
@@ -728,30 +731,50 @@ func TestCompactLargePartitionInRuns(t *testing.T) {
 		want = append(want, k+" "+v)
 	}
 	sort.Strings(want)
-	before := scan(t, e, all("cpu"))
-	require.Equal(t, want, before)
-	files := func() (n int, rows []int64) {
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	files := func() []*FileMeta {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
-		for _, f := range e.liveTableLocked("db", "cpu").Files {
-			rows = append(rows, f.Rows)
-		}
-		return len(rows), rows
+		return slices.Clone(e.liveTableLocked("db", "cpu").Files)
 	}
-	n, _ := files()
-	require.Equal(t, 6, n)
+	require.Len(t, files(), 6)
 	st, err := e.Compact(ctx, true)
 	require.NoError(t, err)
 	require.Equal(t, 6, st.FilesIn)
-	n, rows := files()
-	require.Equal(t, 3, n, "three runs of two files, each at most 25 rows: %v", rows)
-	for _, r := range rows {
-		require.LessOrEqual(t, r, int64(25))
+	out := files()
+	require.Len(t, out, 3, "63 rows read (52 kept): three outputs of 21 or so")
+	require.Equal(t, 3, st.FilesOut)
+	slices.SortFunc(out, func(a, b *FileMeta) int { return cmp.Compare(a.MinTime, b.MinTime) })
+	var rows int64
+	for i, f := range out {
+		rows += f.Rows
+		require.LessOrEqual(t, f.Rows, int64(25))
+		if i > 0 {
+			require.Less(t, out[i-1].MaxTime, f.MinTime, "outputs overlap: %+v %+v", out[i-1], f)
+		}
 	}
+	require.Equal(t, int64(len(want)), rows)
 	require.Equal(t, want, scan(t, e, all("cpu")))
-	// The runs' files cannot pair within the bound: nothing more to do.
+	// Disjoint files of over half the bound each: nothing more to do.
 	st, err = e.Compact(ctx, true)
 	require.NoError(t, err)
 	require.Zero(t, st.FilesIn)
+	// A write over an output's edge merges with that output only.
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=a u=7", out[1].MaxTime), fmt.Sprintf("%d host=d u=8", out[1].MaxTime)))
+	model[fmt.Sprintf("time=%d host=a", out[1].MaxTime)] = "u=7"
+	model[fmt.Sprintf("time=%d host=d", out[1].MaxTime)] = "u=8"
+	require.NoError(t, e.Persist(ctx))
+	st, err = e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.Equal(t, 2, st.FilesIn)
+	want = want[:0]
+	for k, v := range model {
+		want = append(want, k+" "+v)
+	}
+	sort.Strings(want)
 	require.Equal(t, want, scan(t, e, all("cpu")))
+	after := files()
+	require.Len(t, after, 3)
+	require.Contains(t, after, out[0])
+	require.Contains(t, after, out[2])
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/stratadb/strata/storage/pqfile"
 )
@@ -93,22 +94,22 @@ func (e *Engine) EnforceRetention(ctx context.Context) (int, error) {
 // CompactStats describe one compaction run.
 type CompactStats struct {
 	Partitions        int
-	FilesIn           int
+	FilesIn, FilesOut int
 	RowsIn, RowsOut   int64
 	BytesIn, BytesOut int64
 }
 
 type compactJob struct {
-	key   partKey
-	files []*FileMeta
+	key partKey
+	compactPlan
 }
 
 // Compact merges the files of each partition that qualifies into one sorted,
-// deduplicated, zstd-compressed file. A partition qualifies with two or more
-// files when it has CompactMinFiles files, when no file reached it for
+// deduplicated, zstd-compressed file. Files qualify, two or more together,
+// when there are CompactMinFiles of them, when no file reached them for
 // CompactDelay, or always with force. The merge is done in memory, so a
-// partition over CompactMaxRows rows merges runs of consecutive files of up
-// to that many rows each instead (compactGroups).
+// partition over CompactMaxRows rows is compacted in spans of time of about
+// that many rows each, into files whose times do not overlap (planLarge).
 func (e *Engine) Compact(ctx context.Context, force bool) (CompactStats, error) {
 	e.compactMu.Lock()
 	defer e.compactMu.Unlock()
@@ -144,22 +145,23 @@ func (e *Engine) compactJobs(force bool) []compactJob {
 				if len(files) < 2 {
 					continue
 				}
-				var rows, newest int64
+				var rows int64
 				for _, f := range files {
 					rows += f.Rows
-					newest = max(newest, f.Created)
 				}
-				quiet := now-newest >= int64(e.opts.CompactDelay)
-				if !(force || quiet || len(files) >= e.opts.CompactMinFiles) {
-					continue
+				plans := []compactPlan{{files: files}}
+				if rows > e.opts.CompactMaxRows {
+					plans = planLarge(files, e.opts.CompactMaxRows)
 				}
-				key := partKey{db: db.Name, table: t.Name, day: day}
-				if rows <= e.opts.CompactMaxRows {
-					jobs = append(jobs, compactJob{key: key, files: files})
-					continue
-				}
-				for _, g := range compactGroups(files, e.opts.CompactMaxRows) {
-					jobs = append(jobs, compactJob{key: key, files: g})
+				for _, p := range plans {
+					var newest int64
+					for _, f := range p.files {
+						newest = max(newest, f.Created)
+					}
+					quiet := now-newest >= int64(e.opts.CompactDelay)
+					if force || quiet || len(p.files) >= e.opts.CompactMinFiles {
+						jobs = append(jobs, compactJob{key: partKey{db: db.Name, table: t.Name, day: day}, compactPlan: p})
+					}
 				}
 			}
 		}
@@ -167,32 +169,9 @@ func (e *Engine) compactJobs(force bool) []compactJob {
 	return jobs
 }
 
-// compactGroups cuts the files of a partition too large to merge at once
-// (sorted by Order, as a table's files are) into runs of consecutive files
-// of at most maxRows rows together, and returns the runs of two or more. A
-// run merged into one file with the run's largest Order keeps every key's
-// newest value: no file outside the run has an Order between its files'.
-// Files persisted one after the other thus join into files of up to
-// maxRows rows, which overlap only at their edges, instead of staying one
-// file per persist.
-func compactGroups(files []*FileMeta, maxRows int64) [][]*FileMeta {
-	var out [][]*FileMeta
-	start, rows := 0, int64(0)
-	for i, f := range files {
-		if i > start && rows+f.Rows > maxRows {
-			if i-start >= 2 {
-				out = append(out, files[start:i])
-			}
-			start, rows = i, 0
-		}
-		rows += f.Rows
-	}
-	if len(files)-start >= 2 {
-		out = append(out, files[start:])
-	}
-	return out
-}
-
+// compactPartition carries out one job: it merges the job's files over
+// each of its spans into a file (a span none of them has rows in gives
+// none) and puts the outputs in place of the inputs in one catalog commit.
 func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *CompactStats) error {
 	e.mu.Lock()
 	t := e.liveTableLocked(job.key.db, job.key.table)
@@ -201,8 +180,6 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		return nil
 	}
 	schema := tableArrowSchema(t.Columns)
-	id := e.cat.NextFileID
-	e.cat.NextFileID++
 	e.refMu.Lock()
 	for _, f := range job.files {
 		e.refs[f.ID]++
@@ -211,31 +188,43 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 	e.mu.Unlock()
 	defer e.unref(job.files)
 
-	var sources []arrow.Record
-	defer func() {
-		for _, r := range sources {
-			r.Release()
-		}
-	}()
-	var order uint64
-	first := int64(0)
-	for _, f := range job.files {
-		recs, err := e.readFile(ctx, f, schema, allTime, nil, true)
+	var cuts []int64
+	if job.cut {
+		h, err := e.countTimes(ctx, job.files, schema)
 		if err != nil {
 			return fmt.Errorf("compact: %w", err)
 		}
-		sources = append(sources, recs...)
+		cuts = cutTimes(job.files, h, job.maxRows)
+	}
+	spans := spans(cuts)
+	e.mu.Lock()
+	firstID := e.cat.NextFileID
+	e.cat.NextFileID += uint64(len(spans))
+	e.mu.Unlock()
+
+	var order uint64
+	for _, f := range job.files {
 		order = max(order, f.Order)
-		if first == 0 || f.firstWrite() < first {
-			first = f.firstWrite()
+	}
+	var outs []*FileMeta
+	doomOuts := func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		for _, m := range outs {
+			e.doomLocked(m)
 		}
 	}
-	meta, err := e.writeFile(ctx, job.key, id, schema, sources, pqfile.Zstd, 1)
-	if err != nil {
-		return fmt.Errorf("compact: %w", err)
+	for i, span := range spans {
+		meta, err := e.compactSpan(ctx, job, schema, span, firstID+uint64(i))
+		if err != nil {
+			doomOuts()
+			return fmt.Errorf("compact: %w", err)
+		}
+		if meta != nil {
+			meta.Order = order
+			outs = append(outs, meta)
+		}
 	}
-	meta.Order = order
-	meta.FirstWrite = first // the day's chunk was created by its first write, not by the compaction
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -253,17 +242,25 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		}
 	}
 	if present != len(job.files) { // dropped or expired meanwhile
-		e.doomLocked(meta)
+		for _, m := range outs {
+			e.doomLocked(m)
+		}
 		return nil
 	}
 	t.removeFiles(ids)
-	t.addFile(meta)
+	outIDs := map[uint64]bool{}
+	for _, m := range outs {
+		t.addFile(m)
+		outIDs[m.ID] = true
+	}
 	if err := e.cat.commit(ctx, e.store); err != nil {
-		t.removeFiles(map[uint64]bool{meta.ID: true})
+		t.removeFiles(outIDs)
 		for _, f := range job.files {
 			t.addFile(f)
 		}
-		e.doomLocked(meta)
+		for _, m := range outs {
+			e.doomLocked(m)
+		}
 		return err
 	}
 	e.refMu.Lock()
@@ -276,9 +273,74 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 	e.refMu.Unlock()
 	e.stats.compactions.Add(1)
 	st.Partitions++
-	st.RowsOut += meta.Rows
-	st.BytesOut += meta.Size
+	for _, m := range outs {
+		st.FilesOut++
+		st.RowsOut += m.Rows
+		st.BytesOut += m.Size
+	}
 	return nil
+}
+
+// countTimes counts the rows of files by time, reading their time column.
+func (e *Engine) countTimes(ctx context.Context, files []*FileMeta, schema *arrow.Schema) (*timeHistogram, error) {
+	lo, hi := files[0].MinTime, files[0].MaxTime
+	for _, f := range files {
+		lo, hi = min(lo, f.MinTime), max(hi, f.MaxTime)
+	}
+	h := newTimeHistogram(lo, hi)
+	timeOnly := arrow.NewSchema(schema.Fields()[:1], nil)
+	for _, f := range files {
+		rr, err := e.openFile(ctx, f, timeOnly, allTime, nil, [2]int64{}, true)
+		if err != nil {
+			return nil, err
+		}
+		for rr.Next() {
+			h.add(rr.Record().Column(0).(*array.Timestamp).Values())
+		}
+		err = rr.Err()
+		rr.Release()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+// compactSpan merges the rows of the job's files in span into the file id,
+// or returns nil when none of them has rows there.
+func (e *Engine) compactSpan(ctx context.Context, job compactJob, schema *arrow.Schema, span TimeRange, id uint64) (*FileMeta, error) {
+	var sources []arrow.Record
+	defer func() {
+		for _, r := range sources {
+			r.Release()
+		}
+	}()
+	var rows, first int64
+	for _, f := range job.files {
+		if !span.Overlaps(f.MinTime, f.MaxTime) {
+			continue
+		}
+		recs, err := e.readFile(ctx, f, schema, span, nil, true)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, recs...)
+		for _, r := range recs {
+			rows += r.NumRows()
+		}
+		if first == 0 || f.firstWrite() < first {
+			first = f.firstWrite()
+		}
+	}
+	if rows == 0 {
+		return nil, nil
+	}
+	meta, err := e.writeFile(ctx, job.key, id, schema, sources, pqfile.Zstd, 1)
+	if err != nil {
+		return nil, err
+	}
+	meta.FirstWrite = first // the day's chunk was created by its first write, not by the compaction
+	return meta, nil
 }
 
 // unref drops references taken on files and deletes the doomed ones no
