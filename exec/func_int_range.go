@@ -12,35 +12,50 @@ import (
 // __int2 and __int4 check that bigint values fit smallint and integer, the
 // types casts to int2 and int4 give (the engine holds them as bigint):
 // PostgreSQL's "smallint out of range" / "integer out of range". Values
-// that fit pass through unchanged, the same array.
+// that fit pass through unchanged, the same array. __int2_in and __int4_in
+// check casts of text, in the input function's words: value "99999999999"
+// is out of range for type integer.
 func init() {
 	for _, t := range []struct {
 		name     string
 		lo, hi   int64
 		typeName string
 	}{{"__int2", math.MinInt16, math.MaxInt16, "smallint"}, {"__int4", math.MinInt32, math.MaxInt32, "integer"}} {
-		register(t.name, funcDef{
-			resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int") },
-			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-				outOfRange := fmt.Errorf("%s out of range", t.typeName)
-				if args[0].isConst {
-					v, _ := args[0].cnst.(int64)
-					if n > 0 && args[0].cnst != nil && (v < t.lo || v > t.hi) {
-						return nil, outOfRange
-					}
-					return broadcast(c, args[0].cnst, TypeInt, n)
-				}
-				a := args[0].arr.(*array.Int64)
-				for i, v := range a.Int64Values() {
-					if (v < t.lo || v > t.hi) && a.IsValid(i) {
-						return nil, outOfRange
-					}
-				}
-				a.Retain()
-				return a, nil
-			},
-		})
+		for _, input := range []bool{false, true} {
+			name := t.name
+			outOfRange := func(v int64) error { return fmt.Errorf("%s out of range", t.typeName) }
+			if input {
+				name += "_in"
+				outOfRange = func(v int64) error { return fmt.Errorf("value \"%d\" is out of range for type %s", v, t.typeName) }
+			}
+			register(name, funcDef{
+				resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeInt, want(args, "int") },
+				eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+					return intInRange(c, args[0], n, t.lo, t.hi, outOfRange)
+				},
+			})
+		}
 	}
+}
+
+// intInRange is arg when every value lies in [lo, hi], else outOfRange's
+// error for the first that does not.
+func intInRange(c *Ctx, x arg, n int, lo, hi int64, outOfRange func(int64) error) (arrow.Array, error) {
+	if x.isConst {
+		v, _ := x.cnst.(int64)
+		if n > 0 && x.cnst != nil && (v < lo || v > hi) {
+			return nil, outOfRange(v)
+		}
+		return broadcast(c, x.cnst, TypeInt, n)
+	}
+	a := x.arr.(*array.Int64)
+	for i, v := range a.Int64Values() {
+		if (v < lo || v > hi) && a.IsValid(i) {
+			return nil, outOfRange(v)
+		}
+	}
+	a.Retain()
+	return a, nil
 }
 
 // __float4 rounds float8 values to single precision, the type casts to

@@ -829,12 +829,17 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 		}
 		if x.Type().ID() == arrow.INT64 {
-			// ::int2 and ::int4 are held as bigint: their range is checked.
+			// ::int2 and ::int4 are held as bigint: their range is checked,
+			// text's with the input function's words.
+			in := ""
+			if _, u := args[0].(*unknownLit); u || exec.IsText(args[0].Type()) {
+				in = "_in"
+			}
 			switch castTargetPG(e.Args[1]) {
 			case 21:
-				return b.call("__int2", []exec.Expr{x})
+				return b.call("__int2"+in, []exec.Expr{x})
 			case 23:
-				return b.call("__int4", []exec.Expr{x})
+				return b.call("__int4"+in, []exec.Expr{x})
 			}
 		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && x.Type().ID() == arrow.TIMESTAMP {
