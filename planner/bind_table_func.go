@@ -90,6 +90,13 @@ const maxSeriesRows = 1 << 20
 // tableFunction binds a function in FROM. generate_series(start, stop
 // [, step]) over integers is supported, with constant arguments.
 func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
+	f, defs := splitColumnDefs(f)
+	if name := constText(f.Args[0]); jsonRecordFunctions[name] != (defs != nil) {
+		if defs == nil {
+			return nil, errorf(CodeSyntax, "a column definition list is required for functions returning \"record\"")
+		}
+		return nil, errorf(CodeSyntax, "a column definition list is only allowed for functions returning \"record\"")
+	}
 	if len(f.Args) == 2 && constText(f.Args[0]) == "unnest" {
 		if sel, call, ok := lttbCall(f.Args[1]); ok {
 			if alias == "" {
@@ -165,6 +172,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 			}
 		}
 		return s, err
+	}
+	if jsonRecordFunctions[name] {
+		return b.jsonToRecord(name, f.Args[1], args, alias, defs)
 	}
 	if jsonTableFunctions[name] {
 		return b.jsonTable(name, f.Args[1], args, alias, colNames)

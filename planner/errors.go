@@ -226,7 +226,8 @@ func AsError(err error) *Error {
 		contains(msg, "invalid input syntax for type date"):
 		code = "22007" // invalid_datetime_format
 	case contains(msg, "cannot delete from"), contains(msg, "cannot get array length"), contains(msg, "cannot extract elements from"),
-		contains(msg, "cannot deconstruct"), contains(msg, "on a non-object"), contains(msg, "cannot call json"):
+		contains(msg, "cannot deconstruct"), contains(msg, "on a non-object"), contains(msg, "cannot call json"),
+		contains(msg, "cannot call populate_composite"), contains(msg, "must be an array of objects"):
 		code = "22023" // invalid_parameter_value, as PostgreSQL's JSON functions
 	case contains(msg, "malformed array literal"):
 		code = "22P02"

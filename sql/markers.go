@@ -28,6 +28,11 @@ const (
 	// RowsFromAlias is the alias of a ROWS FROM without one (TiDB needs
 	// one): its columns are named by its functions.
 	RowsFromAlias = "__rows_from"
+	// MarkerColumnDefs ends a table function's arguments where a column
+	// definition list follows its alias (f(..) AS x(a int, b text), as
+	// record-returning functions take): 'name', __pg_cast(NULL, 'type')
+	// per column come after it.
+	MarkerColumnDefs = "__pg_column_defs"
 	// MarkerTableFunctionOrdinality is MarkerTableFunction WITH ORDINALITY.
 	MarkerTableFunctionOrdinality = "__pg_table_function_ordinality"
 	MarkerConcat                  = "__pg_concat"         // (left, right): left || right

@@ -3,6 +3,7 @@ package sql
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -765,17 +766,67 @@ func (r *rewriter) tableFuncAlias(t token, f *frame) {
 		r.i += 2
 		r.out[f.funcIdx].text = MarkerTableFunctionOrdinality
 	}
-	if r.tok(0).word("as") {
+	as := r.tok(0).word("as")
+	if as {
 		r.i++
 	}
-	a := r.tok(0)
-	r.emit(t, okKeyword, "AS")
-	if (a.kind == tIdent && !keywords[a.val] && !clauseWords[a.val]) || a.kind == tQIdent {
+	at := t
+	if a := r.tok(0); (a.kind == tIdent && !keywords[a.val] && !clauseWords[a.val]) || a.kind == tQIdent {
 		r.i++
-		r.emit(a, okIdent, quoteIdent(a.val))
+		name, at = a.val, a
+		r.columnDefs(t)
+	} else if as {
+		r.columnDefs(t) // AS (a int, b text): the function names the result
+	}
+	r.emit(t, okKeyword, "AS")
+	r.emit(at, okIdent, quoteIdent(name))
+}
+
+// columnDefs reads a column definition list, (name type, ...), at r.i
+// if one is there (a list of names is left to TiDB as the alias's column
+// names) and adds it to the table function's call, whose closing
+// parenthesis and the subquery's end the output: , 'MarkerColumnDefs',
+// 'name', __pg_cast(NULL, 'type'), ...
+func (r *rewriter) columnDefs(t token) {
+	if !r.tok(0).punct("(") || r.tok(1).kind != tIdent && r.tok(1).kind != tQIdent || r.tok(2).punct(",") || r.tok(2).punct(")") {
 		return
 	}
-	r.emit(t, okIdent, quoteIdent(name))
+	tail := slices.Clone(r.out[len(r.out)-2:])
+	r.out = r.out[:len(r.out)-2]
+	r.emit(t, okComma, ",")
+	r.emit(t, okLit, quoteString(MarkerColumnDefs))
+	r.i++
+	for {
+		n := r.tok(0)
+		if n.kind != tIdent && n.kind != tQIdent {
+			r.syntaxErr(n)
+			return
+		}
+		r.i++
+		typ, ok := r.parseType()
+		if !ok {
+			r.syntaxErr(r.tok(0))
+			return
+		}
+		r.emit(n, okComma, ",")
+		r.emit(n, okLit, quoteString(n.val))
+		r.emit(n, okComma, ",")
+		r.emit(n, okFunc, MarkerCast)
+		r.emit(n, okOpen, "(")
+		r.emit(n, okKeyword, "NULL")
+		r.emit(n, okComma, ",")
+		r.emit(n, okLit, quoteString(typ))
+		r.emit(n, okClose, ")")
+		if end := r.tok(0); end.punct(")") {
+			r.i++
+			break
+		} else if !end.punct(",") {
+			r.syntaxErr(end)
+			return
+		}
+		r.i++
+	}
+	r.out = append(r.out, tail...)
 }
 
 // clauseWords start a clause after a FROM item and are never its alias

@@ -909,6 +909,9 @@ func (r *rewriter) namesRelation() bool {
 	if n := len(r.out); n > 0 && r.out[n-1].kind == okKeyword && r.out[n-1].text == "INTO" {
 		return true
 	}
+	if r.atFromItem() {
+		return false // f(..) AS (a int, ..): a function's column definitions
+	}
 	depth := 0
 	for k := r.i + 1; k < len(r.toks); k++ {
 		switch {

@@ -58,6 +58,8 @@ SELECT rank() OVER (PARTITION BY a ORDER BY b DESC NULLS LAST ROWS BETWEEN UNBOU
 SELECT extract(epoch from time), EXTRACT(DOW FROM ts), extract('year' from d), date_part('hour', t)
 # generate_series in from
 SELECT * FROM generate_series(1, 10) AS s(i), pg_catalog.generate_series(1, 3) g, unnest(ARRAY[1,2])
+# column definition lists of record-returning functions
+SELECT * FROM json_to_record(d) AS x(a int, "B" double precision, c numeric(5,2), e text[]), jsonb_to_recordset('[]') AS (t timestamp with time zone), json_to_record('{}') r(a json)
 # generate_series join
 SELECT i FROM t JOIN generate_series(1, 5) i ON i = t.x
 # reserved words as column names
