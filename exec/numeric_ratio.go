@@ -142,6 +142,17 @@ func trimNegativeZero(dst []byte, at int) []byte {
 	return dst
 }
 
+// VarianceScale marks, in DivisionScale's least, a variance or standard
+// deviation of integers or numerics: PostgreSQL divides as for any
+// quotient, but a zero result (all values equal) is its constant zero,
+// written 0, where 0 / 5 has 20 places.
+const VarianceScale = 1 << 12
+
+// StddevScale marks, in DivisionScale's least, a standard deviation of
+// integers or numerics: the square root of a variance, written with the
+// variance's scale (a zero one as 0).
+const StddevScale = 1 << 13
+
 // DivisionScale is the display scale PostgreSQL's numeric division gives
 // a quotient q (select_div_scale): 16 significant digits, at least least
 // places (the operands' scales), counted from q's first base-10000 digit
@@ -153,6 +164,15 @@ func trimNegativeZero(dst []byte, at int) []byte {
 // groups are equal (12 / 12 is 1.00000000000000000000). A zero quotient
 // gets 20 places (0 / 5).
 func DivisionScale(q float64, least int) int {
+	if least&(VarianceScale|StddevScale) != 0 {
+		if q == 0 {
+			return 0 // all values equal: PostgreSQL's numeric zero
+		}
+		if least&StddevScale != 0 {
+			q *= q // the square root keeps the variance's scale
+		}
+		least &^= VarianceScale | StddevScale
+	}
 	if math.IsNaN(q) || math.IsInf(q, 0) {
 		return least
 	}

@@ -109,3 +109,32 @@ func BenchmarkAppendNumericDigits(b *testing.B) {
 		}
 	})
 }
+
+// TestDivisionScale: PostgreSQL's select_div_scale for a quotient q (16
+// significant digits from q's first base-10000 group, at least least
+// places), a zero variance or standard deviation written as 0, and a
+// standard deviation with its variance's scale.
+func TestDivisionScale(t *testing.T) {
+	for _, tc := range []struct {
+		q     float64
+		least int
+		want  int
+	}{
+		{3.5, 0, 16},
+		{0.25, 0, 20},
+		{0, 0, 20}, // 0 / 5
+		{1, 0, 20}, // 12 / 12: a power of 10000
+		{12345.5, 0, 12},
+		{1.5, 18, 18},
+		{0, VarianceScale, 0}, // all values equal
+		{0, StddevScale | 4, 0},
+		{8.25, VarianceScale, 16},
+		{0.25, VarianceScale | 2, 20},
+		{0.5, StddevScale, 20},               // the variance is 0.25
+		{100000.50000041666, StddevScale, 8}, // the variance is 1.00001e10
+		{3.0276503540974917, StddevScale, 16},
+		{math.NaN(), VarianceScale | 3, 3},
+	} {
+		require.Equal(t, tc.want, DivisionScale(tc.q, tc.least), "%v with least %#x", tc.q, tc.least)
+	}
+}

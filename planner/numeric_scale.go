@@ -234,12 +234,16 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 		}
 		return max(q.numericScale(e.L), q.numericScale(e.R), 0), true
 	case *ast.AggregateFuncExpr:
-		if strings.ToLower(e.F) == "avg" && len(e.Args) == 1 {
-			return max(q.numericScale(e.Args[0]), 0), true
+		if len(e.Args) == 1 {
+			if least, ok := q.aggregateQuotient(strings.ToLower(e.F), e.Args[0]); ok {
+				return least, true
+			}
 		}
 	case *ast.WindowFuncExpr:
-		if strings.ToLower(e.Name) == "avg" && len(e.Args) == 1 {
-			return max(q.numericScale(e.Args[0]), 0), true
+		if len(e.Args) == 1 {
+			if least, ok := q.aggregateQuotient(strings.ToLower(e.Name), e.Args[0]); ok {
+				return least, true
+			}
 		}
 	case *ast.SubqueryExpr:
 		if scale, ok := q.b.subqueryScales[e]; ok && scale < 0 && q.b.subqueryTypes[e] == 1700 {
@@ -266,6 +270,10 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 			if len(e.Args) == 1 {
 				return q.quotientScale(e.Args[0])
 			}
+		case "stddev", "variance":
+			if len(e.Args) == 1 {
+				return q.aggregateQuotient(e.FnName.L, e.Args[0]) // spelled as a call (package sql)
+			}
 		case "coalesce", "greatest", "least":
 			return q.sharedQuotient(e.Args) // the value is one of them
 		case "nullif":
@@ -285,6 +293,24 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 	}
 	if n := strings.ToLower(name); (n == "min" || n == "max") && len(args) == 1 {
 		return q.quotientScale(args[0])
+	}
+	return 0, false
+}
+
+// aggregateQuotient is quotientScale of aggregate name over arg: avg is
+// sum over count, with arg's scale at least; the variances and standard
+// deviations of integers and numerics are PostgreSQL's division of
+// N*sum(x*x) - sum(x)*sum(x) by N*N or N*(N-1) (numeric_stddev_internal),
+// whose operands have twice arg's scale (a square root keeps the
+// quotient's scale).
+func (q *selectBinder) aggregateQuotient(name string, arg ast.ExprNode) (int, bool) {
+	switch name {
+	case "avg":
+		return max(q.numericScale(arg), 0), true
+	case "variance", "var_samp", "var_pop":
+		return 2*max(q.numericScale(arg), 0) | exec.VarianceScale, true
+	case "stddev", "stddev_samp", "stddev_pop":
+		return 2*max(q.numericScale(arg), 0) | exec.StddevScale, true
 	}
 	return 0, false
 }
