@@ -753,6 +753,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				}
 				x = integer(r.V.(int64)) // ::oid, ::int: the OID
 			}
+			if r, ok := x.(*rowFunc); ok && regTypePG[r.name] != 0 && len(r.args) > 0 && r.args[0].Type().ID() == arrow.INT64 && !exec.IsText(to) {
+				x = r.args[0] // a name found per row (n::regclass::oid) or an OID: the OID
+			}
 			if a, ok := x.(*arrayLit); ok && exec.IsText(to) {
 				// A constant array as text: its text form.
 				t, err := b.textArray(a)

@@ -55,7 +55,10 @@ func init() {
 		"pg_backend_pid":           (*binder).backendPID,
 		"pg_postmaster_start_time": (*binder).startTime,
 		"pg_conf_load_time":        (*binder).startTime,
-		"to_regclass":              (*binder).toRegclass,
+		"to_regclass":              toReg("regclass"),
+		"to_regtype":               toReg("regtype"),
+		"to_regproc":               toReg("regproc"),
+		"to_regnamespace":          toReg("regnamespace"),
 		"pg_get_viewdef":           (*binder).viewDef,
 		"pg_get_ruledef":           (*binder).viewDef,
 		"pg_get_triggerdef":        (*binder).viewDef,
@@ -795,29 +798,51 @@ func (b *binder) startTime(args []exec.Expr) (exec.Expr, error) {
 	return &exec.Literal{V: exec.Timestamp(startedAt.UnixNano()), DT: exec.TypeTimestamptz}, nil
 }
 
-// toRegclass is to_regclass(name): the relation, NULL when there is none.
-func (b *binder) toRegclass(args []exec.Expr) (exec.Expr, error) {
-	x, err := b.oneArg("to_regclass", args, exec.TypeText)
-	if err != nil {
-		return nil, err
+// toReg is to_regclass, to_regtype, to_regproc and to_regnamespace: the
+// ::regclass (...) cast of a name, NULL where that cast fails for want of
+// the object (a migration tool's to_regclass('public.metrics') IS NULL).
+// A relation's name may be computed per row; the others' must be
+// constants.
+func toReg(to string) func(*binder, []exec.Expr) (exec.Expr, error) {
+	fn := "to_" + to
+	return func(b *binder, args []exec.Expr) (exec.Expr, error) {
+		x, err := b.oneArg(fn, args, exec.TypeText)
+		if err != nil {
+			return nil, err
+		}
+		if x, err = b.fold(settle(x)); err != nil {
+			return nil, err
+		}
+		null := &rowFunc{name: fn, dt: exec.TypeText, pg: regTypePG[to], fn: func([]any) (any, error) { return nil, nil }}
+		lit, ok := x.(*exec.Literal)
+		switch {
+		case ok && lit.V == nil:
+			return null, nil
+		case ok:
+			r, err := b.regCast(lit, to)
+			if err != nil {
+				return null, nil
+			}
+			return r, nil
+		case to != "regclass":
+			return nil, notSupported(fn + " of a non-constant name")
+		}
+		byName := map[string]int64{}
+		for oid, name := range b.regNames("regclass") {
+			byName[name] = oid
+		}
+		oid := &rowFunc{name: "regclass_oid", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+			if oid, ok := byName[regName(v[0].(string))]; ok {
+				return oid, nil
+			}
+			return nil, nil
+		}}
+		return b.regCast(oid, to)
 	}
-	x, err = b.fold(settle(x))
-	if err != nil {
-		return nil, err
-	}
-	lit, ok := x.(*exec.Literal)
-	if !ok {
-		return nil, notSupported("to_regclass of a non-constant name")
-	}
-	if lit.V == nil {
-		return &rowFunc{name: "to_regclass", dt: exec.TypeText, pg: 2205, fn: func([]any) (any, error) { return nil, nil }}, nil
-	}
-	oid, err := b.regLookup("regclass", lit.V.(string))
-	if err != nil {
-		return &rowFunc{name: "to_regclass", dt: exec.TypeText, pg: 2205, fn: func([]any) (any, error) { return nil, nil }}, nil
-	}
-	return &regprocLit{Literal: exec.Literal{V: oid, DT: exec.TypeInt}, name: regName(lit.V.(string)), pg: 2205}, nil
 }
+
+// regTypePG are the reg* types' OIDs.
+var regTypePG = map[string]uint32{"regclass": 2205, "regproc": 24, "regprocedure": 24, "regtype": 2206, "regnamespace": 4089}
 
 // setConfig is set_config(name, value, is_local): Strata's settings change
 // through SET, so this only answers the value, as pgAdmin expects.

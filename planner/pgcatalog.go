@@ -390,7 +390,7 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 			return nil, err
 		}
 		name := regName(lit.V.(string))
-		pg := map[string]uint32{"regclass": 2205, "regproc": 24, "regprocedure": 24, "regtype": 2206, "regnamespace": 4089}[to]
+		pg := regTypePG[to]
 		if to == "regtype" {
 			name = typeName(oid)
 		}
@@ -403,15 +403,19 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 		return nil, errorf(CodeDatatype, "cannot cast type %s to %s", exec.SQLTypeName(x.Type()), to)
 	}
 	if to == "regtype" {
-		name, err := b.call("format_type", []exec.Expr{x, &exec.Literal{V: nil, DT: exec.TypeInt}})
-		if err != nil {
-			return nil, err
-		}
-		return &rowFunc{name: "regtype", args: []exec.Expr{name}, dt: exec.TypeText, pg: 2206, strict: true,
-			fn: func(v []any) (any, error) { return v[0], nil }}, nil
+		// A name as format_type writes it; an OID of no type prints as
+		// the number, as in PostgreSQL.
+		return &rowFunc{name: "regtype", args: []exec.Expr{x}, dt: exec.TypeText, pg: 2206, strict: true,
+			fn: func(v []any) (any, error) {
+				oid := v[0].(int64)
+				if typeName(oid) == "???" {
+					return strconv.FormatInt(oid, 10), nil
+				}
+				return formatTypeName(oid, -1), nil
+			}}, nil
 	}
 	names := b.regNames(to)
-	pg := map[string]uint32{"regclass": 2205, "regproc": 24, "regprocedure": 24, "regnamespace": 4089}[to]
+	pg := regTypePG[to]
 	// An OID without an object prints as the number, as in PostgreSQL.
 	return &rowFunc{name: to, args: []exec.Expr{x}, dt: exec.TypeText, pg: pg, strict: true, fn: func(v []any) (any, error) {
 		oid, _ := v[0].(int64)
