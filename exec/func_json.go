@@ -201,6 +201,87 @@ func init() {
 		return deleted(jsonbDeleteIndex(d[0], v[1].(int64)))
 	})
 
+	// jsonb_set, jsonb_insert, jsonb_set_lax and jsonb #- text[]: edits at
+	// a path (json_path_set.go).
+	pathArg := func(v any) ([]*string, error) {
+		elems, ok := ParseArrayText(str(v))
+		if !ok {
+			return nil, fmt.Errorf("malformed array literal: %q", str(v))
+		}
+		return elems, nil
+	}
+	edit := func(doc *jnode, pathText any, val *jnode, op pathOp) (any, error) {
+		path, err := pathArg(pathText)
+		if err != nil {
+			return nil, err
+		}
+		out, err := jsonbEditPath(doc, path, val, op)
+		if err != nil {
+			return nil, err
+		}
+		return jsonbOut(out), nil
+	}
+	onDocs("__jsonb_set", TypeText, []string{"text", "text", "text", "bool"}, 1, func(d []*jnode, v []any) (any, error) {
+		val, err := parse(v[2])
+		if err != nil {
+			return nil, err
+		}
+		op := pathReplace
+		if v[3].(bool) {
+			op = pathCreate
+		}
+		return edit(d[0], v[1], val, op)
+	})
+	onDocs("__jsonb_insert", TypeText, []string{"text", "text", "text", "bool"}, 1, func(d []*jnode, v []any) (any, error) {
+		val, err := parse(v[2])
+		if err != nil {
+			return nil, err
+		}
+		op := pathInsertBefore
+		if v[3].(bool) {
+			op = pathInsertAfter
+		}
+		return edit(d[0], v[1], val, op)
+	})
+	onDocs("__jsonb_delete_path", TypeText, []string{"text", "text"}, 1, func(d []*jnode, v []any) (any, error) {
+		return edit(d[0], v[1], nil, pathDelete)
+	})
+	// jsonb_set_lax takes an SQL NULL new value (argument 2).
+	register("__jsonb_set_lax", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			return TypeText, want(args, "text", "text", "text", "bool", "text")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, false, func(v []any) (any, error) {
+				if v[0] == nil || v[1] == nil || v[3] == nil {
+					return nil, nil
+				}
+				if v[4] == nil {
+					return nil, errNullTreatment
+				}
+				doc, err := parse(v[0])
+				if err != nil {
+					return nil, err
+				}
+				var val *jnode
+				if v[2] != nil {
+					if val, err = parse(v[2]); err != nil {
+						return nil, err
+					}
+				}
+				path, err := pathArg(v[1])
+				if err != nil {
+					return nil, err
+				}
+				out, err := jsonbSetLax(doc, path, val, v[3].(bool), str(v[4]))
+				if err != nil {
+					return nil, err
+				}
+				return jsonbOut(out), nil
+			})
+		},
+	})
+
 	// __jsonb_scalar(jsonb, want, type) is the text of a jsonb number
 	// (want 'number') or boolean ('boolean') for a cast to type, which
 	// other values refuse, as PostgreSQL's jsonb casts do.

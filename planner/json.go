@@ -220,6 +220,19 @@ func (b *binder) jsonOperator(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr,
 			return nil, err
 		}
 		return jsonTyped(x, lj), nil
+	case "#-":
+		if lj != pgJSONB {
+			return nil, noOperator()
+		}
+		path, err := b.textArrayOperand(r)
+		if err != nil {
+			return nil, err
+		}
+		x, err := b.call("__jsonb_delete_path", []exec.Expr{l, path})
+		if err != nil {
+			return nil, err
+		}
+		return jsonTyped(x, pgJSONB), nil
 	case "#>", "#>>":
 		if lj == 0 {
 			return nil, noOperator()
@@ -706,6 +719,50 @@ func (b *binder) jsonArg(s *scope, fn string, e ast.ExprNode, x exec.Expr, want 
 		Hint: fmt.Sprintf("cast the argument to %s", jsonTypeName(want))}
 }
 
+// jsonbPathEdit binds jsonb_set(doc, path, value [, create_missing]),
+// jsonb_insert(doc, path, value [, insert_after]) and jsonb_set_lax(doc,
+// path, value [, create_missing [, null_value_treatment]]), with
+// PostgreSQL's defaults (true, false; true, 'use_json_null').
+func (b *binder) jsonbPathEdit(s *scope, e *ast.FuncCallExpr, name string, args []exec.Expr) (exec.Expr, error) {
+	most := 4
+	if name == "jsonb_set_lax" {
+		most = 5
+	}
+	if len(args) < 3 || len(args) > most {
+		return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function %s does not exist with %d arguments", name, len(args)),
+			Hint: fmt.Sprintf("%s takes a jsonb document, a text[] path, a jsonb value and up to %d more", name, most-3)}
+	}
+	doc, err := b.jsonArg(s, name, e.Args[0], args[0], pgJSONB)
+	if err != nil {
+		return nil, err
+	}
+	path, err := b.textArrayOperand(args[1])
+	if err != nil {
+		return nil, err
+	}
+	val, err := b.jsonArg(s, name, e.Args[2], args[2], pgJSONB)
+	if err != nil {
+		return nil, err
+	}
+	flag := exec.Expr(&exec.Literal{V: name != "jsonb_insert", DT: exec.TypeBool})
+	if len(args) > 3 {
+		if flag, err = b.coerce(args[3], exec.TypeBool); err != nil {
+			return nil, err
+		}
+	}
+	call := []exec.Expr{doc, path, val, settle(flag)}
+	if name == "jsonb_set_lax" {
+		treatment := exec.Expr(text("use_json_null"))
+		if len(args) > 4 {
+			if treatment, err = b.coerce(args[4], exec.TypeText); err != nil {
+				return nil, err
+			}
+		}
+		return b.call("__jsonb_set_lax", append(call, settle(treatment)))
+	}
+	return b.call("__"+name, call)
+}
+
 // jsonFunctions are the JSON functions bound here, with their result's
 // PostgreSQL type (0: the engine's).
 var jsonFunctions = map[string]uint32{
@@ -714,6 +771,7 @@ var jsonFunctions = map[string]uint32{
 	"json_typeof": 0, "jsonb_typeof": 0, "json_array_length": 23, "jsonb_array_length": 23,
 	"jsonb_pretty": 0, "jsonb_strip_nulls": pgJSONB,
 	"json_extract_path": pgJSON, "jsonb_extract_path": pgJSONB, "json_extract_path_text": 0, "jsonb_extract_path_text": 0,
+	"jsonb_set": pgJSONB, "jsonb_insert": pgJSONB, "jsonb_set_lax": pgJSONB,
 }
 
 // jsonFunc binds a JSON function call; ok is false for other names.
@@ -792,6 +850,10 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 			fn = "__json_build_object"
 		}
 		return typed(b.call(fn, parts))
+	}
+	switch name {
+	case "jsonb_set", "jsonb_insert", "jsonb_set_lax":
+		return typed(b.jsonbPathEdit(s, e, name, args))
 	}
 	// Functions of one json or jsonb value (and a path).
 	if len(args) == 0 {
