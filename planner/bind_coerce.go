@@ -560,36 +560,50 @@ func (b *binder) elementArray(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr,
 	}}, true, nil
 }
 
-// charTypmod reads the length of varchar(n) and bpchar(n) (char(n)).
-func charTypmod(typ string) (n int, ok bool) {
+// charTypmod reads the length of varchar(n) and bpchar(n) (char(n); the
+// dialect layer spells char as bpchar(1)) and whether the type is
+// blank-padded; n is 0 for bpchar without a length.
+func charTypmod(typ string) (n int, blank, ok bool) {
 	t := strings.ReplaceAll(strings.ToLower(typ), " ", "")
+	if t == "bpchar" {
+		return 0, true, true
+	}
 	name, mods, has := strings.Cut(t, "(")
 	if !has || name != "varchar" && name != "bpchar" && name != "charactervarying" && name != "character" {
-		return 0, false
+		return 0, false, false
 	}
 	n, err := strconv.Atoi(strings.TrimSuffix(mods, ")"))
 	if err != nil || n < 1 {
-		return 0, false
+		return 0, false, false
 	}
-	return n, true
+	return n, name == "bpchar" || name == "character", true
 }
 
 // charLength is an explicit cast to varchar(n) or char(n): the first n
-// characters, as PostgreSQL. (A char(n) is not padded: PostgreSQL drops
-// the padding wherever the value meets text, in ||, comparisons and
-// functions, and only psql's display of a bare char(n) column shows it.)
-func charLength(x exec.Expr, n int) exec.Expr {
-	return &rowFunc{name: "varchar", args: []exec.Expr{x}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+// characters (all for n 0), as PostgreSQL. A char(n) is held without its
+// trailing blanks: PostgreSQL pads it to n but drops the padding wherever
+// the value meets text (||, comparisons, length, functions, ::text), so
+// 'a '::char(3) = 'a' and length('a'::char(3)) is 1; only its display of a
+// bare char(n) value keeps the blanks (Strata writes it without them).
+func charLength(x exec.Expr, n int, blank bool) exec.Expr {
+	name := "varchar"
+	if blank {
+		name = "bpchar"
+	}
+	return &rowFunc{name: name, args: []exec.Expr{x}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
 		s := v[0].(string)
-		if utf8.RuneCountInString(s) <= n {
-			return s, nil
-		}
-		k := 0
-		for i := range s {
-			if k == n {
-				return s[:i], nil
+		if n > 0 && utf8.RuneCountInString(s) > n {
+			k := 0
+			for i := range s {
+				if k == n {
+					s = s[:i]
+					break
+				}
+				k++
 			}
-			k++
+		}
+		if blank {
+			s = strings.TrimRight(s, " ")
 		}
 		return s, nil
 	}}
@@ -827,8 +841,8 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, err
 		}
 		if v, ok := e.Args[1].(*driver.ValueExpr); ok && exec.IsText(x.Type()) {
-			if n, ok := charTypmod(v.GetString()); ok {
-				return b.fold(charLength(x, n))
+			if n, blank, ok := charTypmod(v.GetString()); ok {
+				return b.fold(charLength(x, n, blank))
 			}
 		}
 		if x.Type().ID() == arrow.INT64 {
