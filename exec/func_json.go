@@ -221,28 +221,23 @@ func init() {
 		}
 		return jsonbOut(out), nil
 	}
-	onDocs("__jsonb_set", TypeText, []string{"text", "text", "text", "bool"}, 1, func(d []*jnode, v []any) (any, error) {
-		val, err := parse(v[2])
-		if err != nil {
-			return nil, err
+	// __jsonb_set and __jsonb_insert(doc, path, value, flag): the edit is
+	// ifTrue or ifFalse by flag (create_missing, insert_after).
+	editValue := func(ifFalse, ifTrue pathOp) func(d []*jnode, v []any) (any, error) {
+		return func(d []*jnode, v []any) (any, error) {
+			val, err := parse(v[2])
+			if err != nil {
+				return nil, err
+			}
+			op := ifFalse
+			if v[3].(bool) {
+				op = ifTrue
+			}
+			return edit(d[0], v[1], val, op)
 		}
-		op := pathReplace
-		if v[3].(bool) {
-			op = pathCreate
-		}
-		return edit(d[0], v[1], val, op)
-	})
-	onDocs("__jsonb_insert", TypeText, []string{"text", "text", "text", "bool"}, 1, func(d []*jnode, v []any) (any, error) {
-		val, err := parse(v[2])
-		if err != nil {
-			return nil, err
-		}
-		op := pathInsertBefore
-		if v[3].(bool) {
-			op = pathInsertAfter
-		}
-		return edit(d[0], v[1], val, op)
-	})
+	}
+	onDocs("__jsonb_set", TypeText, []string{"text", "text", "text", "bool"}, 1, editValue(pathReplace, pathCreate))
+	onDocs("__jsonb_insert", TypeText, []string{"text", "text", "text", "bool"}, 1, editValue(pathInsertBefore, pathInsertAfter))
 	onDocs("__jsonb_delete_path", TypeText, []string{"text", "text"}, 1, func(d []*jnode, v []any) (any, error) {
 		return edit(d[0], v[1], nil, pathDelete)
 	})

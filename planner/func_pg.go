@@ -827,17 +827,7 @@ func toReg(to string) func(*binder, []exec.Expr) (exec.Expr, error) {
 		case to != "regclass":
 			return nil, notSupported(fn + " of a non-constant name")
 		}
-		byName := map[string]int64{}
-		for oid, name := range b.regNames("regclass") {
-			byName[name] = oid
-		}
-		oid := &rowFunc{name: "regclass_oid", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
-			if oid, ok := byName[regName(v[0].(string))]; ok {
-				return oid, nil
-			}
-			return nil, nil
-		}}
-		return b.regCast(oid, to)
+		return b.regCast(b.regclassOID(x, false), to)
 	}
 }
 

@@ -1014,28 +1014,35 @@ var jsonTableFunctions = map[string]bool{
 	"json_object_keys": true, "jsonb_object_keys": true,
 }
 
-// jsonTable binds a set-returning JSON function: the elements of an
-// array, the members (key, value) of an object, an object's keys, as
-// rows computed when the query runs (per row of the left side when
-// LATERAL). Columns are PostgreSQL's: value, key and value, or the
-// function's (or alias's) name for the keys.
-func (b *binder) jsonTable(name string, argAST ast.ExprNode, args []exec.Expr, alias string, colNames []ast.CIStr) (*scope, error) {
+// jsonTableArg binds the one argument of a JSON function in FROM: the
+// document, json or jsonb as the function's name says (want).
+func (b *binder) jsonTableArg(name string, argAST ast.ExprNode, args []exec.Expr) (doc exec.Expr, want uint32, err error) {
 	if len(args) != 1 {
-		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
+		return nil, 0, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
 	}
-	jsonb := strings.HasPrefix(name, "jsonb")
-	want := uint32(pgJSON)
-	if jsonb {
+	want = pgJSON
+	if strings.HasPrefix(name, "jsonb") {
 		want = pgJSONB
 	}
 	in := b.outer // a LATERAL function's argument names the left side
 	if in == nil {
 		in = &scope{}
 	}
-	doc, err := b.jsonArg(in, name, argAST, args[0], want)
+	doc, err = b.jsonArg(in, name, argAST, args[0], want)
+	return doc, want, err
+}
+
+// jsonTable binds a set-returning JSON function: the elements of an
+// array, the members (key, value) of an object, an object's keys, as
+// rows computed when the query runs (per row of the left side when
+// LATERAL). Columns are PostgreSQL's: value, key and value, or the
+// function's (or alias's) name for the keys.
+func (b *binder) jsonTable(name string, argAST ast.ExprNode, args []exec.Expr, alias string, colNames []ast.CIStr) (*scope, error) {
+	doc, want, err := b.jsonTableArg(name, argAST, args)
 	if err != nil {
 		return nil, err
 	}
+	jsonb := want == pgJSONB
 	valuePG := want
 	if strings.HasSuffix(name, "_text") {
 		valuePG = 0

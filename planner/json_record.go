@@ -63,18 +63,7 @@ func (d columnDef) castType() string {
 // invalid input syntax for type integer). A TableFunc gives the members'
 // text; a projection over it casts them.
 func (b *binder) jsonToRecord(name string, argAST ast.ExprNode, args []exec.Expr, alias string, defs []columnDef) (*scope, error) {
-	if len(args) != 1 {
-		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
-	}
-	want := uint32(pgJSON)
-	if strings.HasPrefix(name, "jsonb") {
-		want = pgJSONB
-	}
-	in := b.outer // a LATERAL function's argument names the left side
-	if in == nil {
-		in = &scope{}
-	}
-	doc, err := b.jsonArg(in, name, argAST, args[0], want)
+	doc, _, err := b.jsonTableArg(name, argAST, args)
 	if err != nil {
 		return nil, err
 	}

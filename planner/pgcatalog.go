@@ -352,6 +352,25 @@ var catalogRelationOIDs = map[string]int64{
 	"pg_constraint": 2606, "pg_namespace": 2615, "pg_description": 2609, "pg_index": 2610, "pg_am": 2601,
 }
 
+// regclassOID is the OID of the relation text x names, found per row;
+// one that names none is an error (x::regclass) or, unless mustExist, NULL
+// (to_regclass(x)).
+func (b *binder) regclassOID(x exec.Expr, mustExist bool) exec.Expr {
+	byName := map[string]int64{}
+	for oid, name := range b.regNames("regclass") {
+		byName[name] = oid
+	}
+	return &rowFunc{name: "regclass_oid", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
+		if oid, ok := byName[regName(v[0].(string))]; ok {
+			return oid, nil
+		}
+		if mustExist {
+			return nil, errorf(CodeUndefinedTable, "relation %q does not exist", v[0])
+		}
+		return nil, nil
+	}}
+}
+
 // regCast is x::regtype, ::regclass, ::regproc, ::regnamespace: a name
 // (text) becomes the object's OID; an OID becomes its name, as the reg*
 // types print. The result is bigint or text, which is what the casts that
@@ -366,16 +385,7 @@ func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
 		if !ok && to == "regclass" {
 			// A relation named at run time (format('%I.%I', schema, name)):
 			// its OID, then the regclass of that OID below.
-			byName := map[string]int64{}
-			for oid, name := range b.regNames("regclass") {
-				byName[name] = oid
-			}
-			x = &rowFunc{name: "regclass_oid", args: []exec.Expr{x}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
-				if oid, ok := byName[regName(v[0].(string))]; ok {
-					return oid, nil
-				}
-				return nil, errorf(CodeUndefinedTable, "relation %q does not exist", v[0])
-			}}
+			x = b.regclassOID(x, true)
 		} else if !ok {
 			return nil, notSupported("::" + to + " of a non-constant name")
 		}
