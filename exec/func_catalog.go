@@ -18,7 +18,7 @@ var pgTypeNames = map[int64]string{
 	16: "boolean", 17: "bytea", 18: `"char"`, 19: "name", 20: "bigint", 21: "smallint", 23: "integer",
 	25: "text", 26: "oid", 114: "json", 700: "real", 701: "double precision", 1042: "character",
 	1043: "character varying", 1082: "date", 1083: "time without time zone", 1114: "timestamp without time zone",
-	1184: "timestamp with time zone", 1186: "interval", 1700: "numeric", 2950: "uuid", 3802: "jsonb",
+	1184: "timestamp with time zone", 1186: "interval", 1700: "numeric", 2950: "uuid", 3802: "jsonb", 4072: "jsonpath",
 }
 
 // PGTypeNames lists format_type's names by type OID.

@@ -277,6 +277,37 @@ func init() {
 		},
 	})
 
+	// jsonpath (jsonpath.go): __jsonb_path_*(doc, path, vars, silent).
+	pathSig := []string{"text", "text", "text", "bool"}
+	fn("__jsonb_path_query_array", TypeText, pathSig, func(_ *Ctx, v []any) (any, error) {
+		items, err := JSONPathQuery(str(v[0]), str(v[1]), str(v[2]), v[3].(bool))
+		if err != nil {
+			return nil, err
+		}
+		return "[" + strings.Join(items, ", ") + "]", nil
+	})
+	fn("__jsonb_path_query_first", TypeText, pathSig, func(_ *Ctx, v []any) (any, error) {
+		items, err := JSONPathQuery(str(v[0]), str(v[1]), str(v[2]), v[3].(bool))
+		if err != nil || len(items) == 0 {
+			return nil, err
+		}
+		return items[0], nil
+	})
+	boolOrNull := func(f func(doc, path, vars string, silent bool) (bool, bool, error)) func(_ *Ctx, v []any) (any, error) {
+		return func(_ *Ctx, v []any) (any, error) {
+			b, ok, err := f(str(v[0]), str(v[1]), str(v[2]), v[3].(bool))
+			if err != nil || !ok {
+				return nil, err
+			}
+			return b, nil
+		}
+	}
+	fn("__jsonb_path_exists", TypeBool, pathSig, boolOrNull(JSONPathExists))
+	fn("__jsonb_path_match", TypeBool, pathSig, boolOrNull(JSONPathMatch))
+	fn("__jsonpath_in", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		return v[0], CheckJSONPath(str(v[0]))
+	})
+
 	// __jsonb_scalar(jsonb, want, type) is the text of a jsonb number
 	// (want 'number') or boolean ('boolean') for a cast to type, which
 	// other values refuse, as PostgreSQL's jsonb casts do.

@@ -739,6 +739,17 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok && strings.HasPrefix(v.GetString(), "interval ") {
 				return b.qualifiedInterval(args[0], strings.TrimPrefix(v.GetString(), "interval "))
 			}
+			if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.GetString() == "jsonpath" {
+				// Held as its text, checked (at once when constant).
+				x, err := b.jsonPathOperand(args[0])
+				if err != nil {
+					return nil, err
+				}
+				if x, err = b.call("__jsonpath_in", []exec.Expr{x}); err != nil {
+					return nil, err
+				}
+				return jsonTyped(x, pgJSONPath), nil
+			}
 			to, err := castTarget(e.Args[1])
 			if err != nil {
 				return nil, err

@@ -179,6 +179,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 	if jsonTableFunctions[name] {
 		return b.jsonTable(name, f.Args[1], args, alias, colNames)
 	}
+	if name == "jsonb_path_query" || name == "jsonb_path_query_tz" {
+		return b.jsonPathTable(name, f.Args[1:], args, alias, col)
+	}
 	if name == "regexp_matches" {
 		tf, err := b.regexpMatches(args, col)
 		if err != nil {
@@ -864,7 +867,7 @@ func (r *srfReplacer) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 var selectListSRFs = map[string]bool{"generate_series": true, "generate_subscripts": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
 	"show_chunks": true, "drop_chunks": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
-	"json_object_keys": true, "jsonb_object_keys": true}
+	"json_object_keys": true, "jsonb_object_keys": true, "jsonb_path_query": true, "jsonb_path_query_tz": true}
 
 // hasFloat reports whether a generate_series argument is a float8 or a
 // numeric (held as float8).

@@ -50,6 +50,9 @@ func (b *binder) jsonOf(s *scope, e ast.ExprNode, x exec.Expr) uint32 {
 	return 0
 }
 
+// pgJSONPath is jsonpath's type OID: a path held as its text.
+const pgJSONPath = 4072
+
 func jsonTyped(x exec.Expr, pg uint32) exec.Expr { return &typedExpr{x: x, pg: pg} }
 
 // jsonInputError is PostgreSQL's error for text that is not JSON.
@@ -220,6 +223,29 @@ func (b *binder) jsonOperator(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr,
 			return nil, err
 		}
 		return jsonTyped(x, lj), nil
+	case "@?", "@@":
+		// jsonb @? jsonpath (does the path find an item) and jsonb @@
+		// jsonpath (the path's boolean), errors silenced, as PostgreSQL.
+		if lj == 0 {
+			if _, u := l.(*unknownLit); u {
+				if l, err = b.castJSON(s, lAST, l, pgJSONB); err != nil {
+					return nil, err
+				}
+				lj = pgJSONB
+			}
+		}
+		if lj != pgJSONB {
+			return nil, noOperator()
+		}
+		path, err := b.jsonPathOperand(r)
+		if err != nil {
+			return nil, err
+		}
+		fn := "__jsonb_path_exists"
+		if op == "@@" {
+			fn = "__jsonb_path_match"
+		}
+		return b.call(fn, []exec.Expr{l, path, text("{}"), &exec.Literal{V: true, DT: exec.TypeBool}})
 	case "#-":
 		if lj != pgJSONB {
 			return nil, noOperator()
@@ -763,6 +789,87 @@ func (b *binder) jsonbPathEdit(s *scope, e *ast.FuncCallExpr, name string, args 
 	return b.call("__"+name, call)
 }
 
+// jsonPathArgs binds the arguments of the jsonpath functions (target,
+// path [, vars [, silent]]) as their exec functions take them: vars '{}'
+// and silent false by default. A constant path is checked here, as
+// PostgreSQL reads a jsonpath literal before running the query.
+func (b *binder) jsonPathArgs(s *scope, name string, asts []ast.ExprNode, args []exec.Expr) ([]exec.Expr, error) {
+	if len(args) < 2 || len(args) > 4 {
+		return nil, &Error{Code: CodeUndefinedFunc, Msg: fmt.Sprintf("function %s does not exist with %d arguments", name, len(args)),
+			Hint: fmt.Sprintf("%s takes a jsonb document, a jsonpath, and optionally a jsonb object of variables and a silent flag", name)}
+	}
+	doc, err := b.jsonArg(s, name, asts[0], args[0], pgJSONB)
+	if err != nil {
+		return nil, err
+	}
+	path, err := b.jsonPathOperand(args[1])
+	if err != nil {
+		return nil, err
+	}
+	vars := exec.Expr(text("{}"))
+	if len(args) > 2 {
+		if vars, err = b.jsonArg(s, name, asts[2], args[2], pgJSONB); err != nil {
+			return nil, err
+		}
+	}
+	silent := exec.Expr(&exec.Literal{V: false, DT: exec.TypeBool})
+	if len(args) > 3 {
+		if silent, err = b.coerce(args[3], exec.TypeBool); err != nil {
+			return nil, err
+		}
+	}
+	return []exec.Expr{doc, path, settle(vars), settle(silent)}, nil
+}
+
+// jsonPathOperand is a jsonpath argument as text, checked when constant.
+func (b *binder) jsonPathOperand(x exec.Expr) (exec.Expr, error) {
+	x, err := b.coerce(x, exec.TypeText)
+	if err != nil {
+		return nil, err
+	}
+	if !exec.IsText(x.Type()) && x.Type().ID() != arrow.NULL {
+		return nil, errorf(CodeUndefinedFunc, "a jsonpath must be text or jsonpath, not %s", exec.SQLTypeName(x.Type()))
+	}
+	x = settle(x)
+	if l, ok := x.(*exec.Literal); ok && l.V != nil {
+		if err := exec.CheckJSONPath(l.V.(string)); err != nil {
+			return nil, AsError(err)
+		}
+	}
+	return x, nil
+}
+
+// jsonPathTable binds jsonb_path_query(target, path [, vars [, silent]])
+// in FROM (or a select list): a row per item the path finds.
+func (b *binder) jsonPathTable(name string, asts []ast.ExprNode, args []exec.Expr, alias, col string) (*scope, error) {
+	in := b.outer // a LATERAL function's arguments name the left side
+	if in == nil {
+		in = &scope{}
+	}
+	call, err := b.jsonPathArgs(in, name, asts, args)
+	if err != nil {
+		return nil, err
+	}
+	tf := &TableFunc{Name: name, Args: call, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: pgJSONB}},
+		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
+			for _, a := range v {
+				if a == nil {
+					return nil, nil
+				}
+			}
+			items, err := exec.JSONPathQuery(v[0].(string), v[1].(string), v[2].(string), v[3].(bool))
+			if err != nil {
+				return nil, err
+			}
+			out := make([][]any, len(items))
+			for i, it := range items {
+				out[i] = []any{it}
+			}
+			return out, nil
+		}}
+	return derivedScope(tf, alias), nil
+}
+
 // jsonFunctions are the JSON functions bound here, with their result's
 // PostgreSQL type (0: the engine's).
 var jsonFunctions = map[string]uint32{
@@ -772,6 +879,8 @@ var jsonFunctions = map[string]uint32{
 	"jsonb_pretty": 0, "jsonb_strip_nulls": pgJSONB,
 	"json_extract_path": pgJSON, "jsonb_extract_path": pgJSONB, "json_extract_path_text": 0, "jsonb_extract_path_text": 0,
 	"jsonb_set": pgJSONB, "jsonb_insert": pgJSONB, "jsonb_set_lax": pgJSONB,
+	"jsonb_path_query_array": pgJSONB, "jsonb_path_query_first": pgJSONB, "jsonb_path_exists": 0, "jsonb_path_match": 0,
+	"jsonb_path_query_array_tz": pgJSONB, "jsonb_path_query_first_tz": pgJSONB, "jsonb_path_exists_tz": 0, "jsonb_path_match_tz": 0,
 }
 
 // jsonFunc binds a JSON function call; ok is false for other names.
@@ -854,6 +963,13 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 	switch name {
 	case "jsonb_set", "jsonb_insert", "jsonb_set_lax":
 		return typed(b.jsonbPathEdit(s, e, name, args))
+	case "jsonb_path_query_array", "jsonb_path_query_first", "jsonb_path_exists", "jsonb_path_match",
+		"jsonb_path_query_array_tz", "jsonb_path_query_first_tz", "jsonb_path_exists_tz", "jsonb_path_match_tz":
+		call, err := b.jsonPathArgs(s, name, e.Args, args)
+		if err != nil {
+			return nil, true, err
+		}
+		return typed(b.call("__"+strings.TrimSuffix(name, "_tz"), call))
 	}
 	// Functions of one json or jsonb value (and a path).
 	if len(args) == 0 {

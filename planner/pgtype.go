@@ -31,7 +31,7 @@ var narrowPGTypes = map[uint32]struct {
 	// time (without time zone) is held as the interval since midnight.
 	1083: {arrow.INTERVAL_MONTH_DAY_NANO, 8},
 	// json as written, jsonb in its canonical text form.
-	114: {arrow.STRING, -1}, 3802: {arrow.STRING, -1},
+	114: {arrow.STRING, -1}, 3802: {arrow.STRING, -1}, 4072: {arrow.STRING, -1}, // jsonpath as written
 	1700: {arrow.FLOAT64, -1}, // numeric computed in float8: EXTRACT and what is computed from it
 	2278: {arrow.STRING, 4},   // void: the empty string
 	// reg* values are held as the object's name, which is their text form.
@@ -113,7 +113,7 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 // the engine type they bind to.
 var pgCastTypes = map[string]uint32{
 	"int2": 21, "smallint": 21, "int4": 23, "int": 23, "integer": 23, "oid": 26,
-	"date": 1082, "timestamp": 1114, "time": 1083, "json": 114, "jsonb": 3802,
+	"date": 1082, "timestamp": 1114, "time": 1083, "json": 114, "jsonb": 3802, "jsonpath": 4072,
 	"numeric": 1700, "decimal": 1700, "name": 19, `"char"`: 18, "regclass": 2205, "regtype": 2206, "regproc": 24, "regnamespace": 4089, "char": 1042, "bpchar": 1042, "varchar": 1043, "float4": 700, "real": 700,
 }
 

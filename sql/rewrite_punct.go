@@ -323,7 +323,7 @@ func (r *rewriter) operator(t token, op string) {
 			return
 		}
 		r.otherOperator(t, op)
-	case "->>", "#>", "#>>", "#-", "@>", "<@", "?", "?|", "?&", "#", "^@", "&&":
+	case "->>", "#>", "#>>", "#-", "@>", "<@", "?", "?|", "?&", "#", "^@", "&&", "@?", "@@":
 		r.otherOperator(t, op)
 	case "|/", "||/", "@":
 		// Prefix square root, cube root and absolute value: __pg_op('op',
