@@ -786,15 +786,7 @@ func (ev *jpEval) step(st jpStep, it *jnode, last int) ([]*jnode, error) {
 	switch st.kind {
 	case '.':
 		if it.kind == 'a' && !ev.strict {
-			var out []*jnode
-			for _, e := range it.elems {
-				r, err := ev.step(st, e, last)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, r...)
-			}
-			return out, nil
+			return ev.unwrapped(st, it, last)
 		}
 		if it.kind != 'o' {
 			if ev.strict {
@@ -813,15 +805,7 @@ func (ev *jpEval) step(st jpStep, it *jnode, last int) ([]*jnode, error) {
 		return nil, nil
 	case '*':
 		if it.kind == 'a' && !ev.strict {
-			var out []*jnode
-			for _, e := range it.elems {
-				r, err := ev.step(st, e, last)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, r...)
-			}
-			return out, nil
+			return ev.unwrapped(st, it, last)
 		}
 		if it.kind != 'o' {
 			if ev.strict {
@@ -870,9 +854,36 @@ func (ev *jpEval) step(st jpStep, it *jnode, last int) ([]*jnode, error) {
 		}
 		return out, nil
 	case 'm':
-		return ev.method(st.key, it, last)
+		if it.kind == 'a' && !ev.strict && st.key != "type" && st.key != "size" {
+			return ev.unwrapped(st, it, last)
+		}
+		return ev.method(st.key, it)
 	}
 	return nil, nil
+}
+
+// unwrapped applies st to each element of array it, as lax mode does for
+// accessors and methods that take no array: one level only, the elements
+// themselves not unwrapped again.
+func (ev *jpEval) unwrapped(st jpStep, it *jnode, last int) ([]*jnode, error) {
+	var out []*jnode
+	for _, e := range it.elems {
+		var r []*jnode
+		var err error
+		switch {
+		case st.kind == 'm':
+			r, err = ev.method(st.key, e)
+		case e.kind == 'a':
+			// An array in an array: a structural error lax mode hides.
+		default:
+			r, err = ev.step(st, e, last)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r...)
+	}
+	return out, nil
 }
 
 // subscripts applies [i, j to k, ...] to an item.
@@ -924,8 +935,9 @@ func (ev *jpEval) subscripts(st jpStep, it *jnode) ([]*jnode, error) {
 	return out, nil
 }
 
-// method applies an item method.
-func (ev *jpEval) method(name string, it *jnode, last int) ([]*jnode, error) {
+// method applies an item method (an array reaching double() and the
+// others is an error: lax mode unwrapped it before).
+func (ev *jpEval) method(name string, it *jnode) ([]*jnode, error) {
 	switch name {
 	case "type":
 		return []*jnode{{kind: 's', str: map[byte]string{'o': "object", 'a': "array", 's': "string", 'n': "number", 't': "boolean", 'f': "boolean", 'z': "null"}[it.kind]}}, nil
@@ -938,17 +950,6 @@ func (ev *jpEval) method(name string, it *jnode, last int) ([]*jnode, error) {
 		}
 		return []*jnode{{kind: 'n', str: strconv.Itoa(len(it.elems))}}, nil
 	}
-	if it.kind == 'a' && !ev.strict {
-		var out []*jnode
-		for _, e := range it.elems {
-			r, err := ev.method(name, e, last)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r...)
-		}
-		return out, nil
-	}
 	if name == "double" {
 		var f float64
 		var err error
@@ -958,13 +959,13 @@ func (ev *jpEval) method(name string, it *jnode, last int) ([]*jnode, error) {
 		case 's':
 			f, err = strconv.ParseFloat(strings.TrimSpace(it.str), 64)
 			if err != nil {
-				return nil, jpErr("22032", "string argument of jsonpath item method .double() is not a valid representation of a double precision number")
+				return nil, jpErr("22036", "string argument of jsonpath item method .double() is not a valid representation of a double precision number")
 			}
 		default:
-			return nil, jpErr("22032", "jsonpath item method .double() can only be applied to a string or numeric value")
+			return nil, jpErr("22036", "jsonpath item method .double() can only be applied to a string or numeric value")
 		}
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return nil, jpErr("22032", "numeric argument of jsonpath item method .double() is out of range for type double precision")
+			return nil, jpErr("22036", "numeric argument of jsonpath item method .double() is out of range for type double precision")
 		}
 		// float8 to numeric, as PostgreSQL 15 converts it: 15 digits.
 		s := strconv.FormatFloat(f, 'g', 15, 64)
@@ -972,7 +973,7 @@ func (ev *jpEval) method(name string, it *jnode, last int) ([]*jnode, error) {
 		return []*jnode{{kind: 'n', str: ratText(r, decimalScale(strconv.FormatFloat(f, 'f', -1, 64)))}}, nil
 	}
 	if it.kind != 'n' {
-		return nil, jpErr("22032", "jsonpath item method .%s() can only be applied to a numeric value", name)
+		return nil, jpErr("22036", "jsonpath item method .%s() can only be applied to a numeric value", name)
 	}
 	r, _ := new(big.Rat).SetString(it.str)
 	switch name {
