@@ -277,17 +277,19 @@ func init() {
 		},
 	})
 
-	// jsonpath (jsonpath.go): __jsonb_path_*(doc, path, vars, silent).
+	// jsonpath (jsonpath.go): __jsonb_path_*(doc, path, vars, silent),
+	// each with a memo of its last path parsed.
 	pathSig := []string{"text", "text", "text", "bool"}
+	queryMemo, firstMemo := &JSONPathMemo{}, &JSONPathMemo{}
 	fn("__jsonb_path_query_array", TypeText, pathSig, func(_ *Ctx, v []any) (any, error) {
-		items, err := JSONPathQuery(str(v[0]), str(v[1]), str(v[2]), v[3].(bool))
+		items, err := queryMemo.Query(str(v[0]), str(v[1]), str(v[2]), v[3].(bool))
 		if err != nil {
 			return nil, err
 		}
 		return "[" + strings.Join(items, ", ") + "]", nil
 	})
 	fn("__jsonb_path_query_first", TypeText, pathSig, func(_ *Ctx, v []any) (any, error) {
-		items, err := JSONPathQuery(str(v[0]), str(v[1]), str(v[2]), v[3].(bool))
+		items, err := firstMemo.Query(str(v[0]), str(v[1]), str(v[2]), v[3].(bool))
 		if err != nil || len(items) == 0 {
 			return nil, err
 		}
@@ -302,8 +304,8 @@ func init() {
 			return b, nil
 		}
 	}
-	fn("__jsonb_path_exists", TypeBool, pathSig, boolOrNull(JSONPathExists))
-	fn("__jsonb_path_match", TypeBool, pathSig, boolOrNull(JSONPathMatch))
+	fn("__jsonb_path_exists", TypeBool, pathSig, boolOrNull((&JSONPathMemo{}).Exists))
+	fn("__jsonb_path_match", TypeBool, pathSig, boolOrNull((&JSONPathMemo{}).Match))
 	fn("__jsonpath_in", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
 		return v[0], CheckJSONPath(str(v[0]))
 	})

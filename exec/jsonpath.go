@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -1273,11 +1274,49 @@ func boolCmp(a, b bool) int {
 	return -1
 }
 
-// JSONPathQuery is the items of jsonpath path found in jsonb document doc,
-// as jsonb texts: vars (a jsonb object, or "") gives $name variables;
-// silent hides the path's errors (an empty result).
-func JSONPathQuery(doc, path, vars string, silent bool) ([]string, error) {
-	items, _, err := jsonPathItems(doc, path, vars, silent)
+// JSONPathMemo evaluates jsonpaths, parsing a path and its vars object
+// again only when their text changes: a column of documents under one
+// constant path parses the path once, not per row. It is safe for
+// concurrent use (a parsed path and vars object are only read).
+type JSONPathMemo struct {
+	last atomic.Pointer[jsonPathParsed]
+}
+
+// jsonPathParsed is a path and vars object as texts and parsed.
+type jsonPathParsed struct {
+	path, vars string
+	jp         *JSONPath
+	v          *jnode
+}
+
+func (m *JSONPathMemo) parsed(path, vars string) (*jsonPathParsed, error) {
+	if p := m.last.Load(); p != nil && p.path == path && p.vars == vars {
+		return p, nil
+	}
+	jp, err := ParseJSONPath(path)
+	if err != nil {
+		return nil, err
+	}
+	var v *jnode
+	if vars != "" {
+		if v, err = ParseJSON(vars, true); err != nil {
+			return nil, err
+		}
+		if v.kind != 'o' {
+			return nil, &JSONArgError{Msg: `"vars" argument is not an object`,
+				Hint: "Jsonpath parameters should be encoded as key-value pairs of \"vars\" object."}
+		}
+	}
+	p := &jsonPathParsed{path: path, vars: vars, jp: jp, v: v}
+	m.last.Store(p)
+	return p, nil
+}
+
+// Query is jsonb_path_query: the items of jsonpath path found in jsonb
+// document doc, as jsonb texts; vars (a jsonb object, or "") gives $name
+// variables; silent hides the path's errors (an empty result).
+func (m *JSONPathMemo) Query(doc, path, vars string, silent bool) ([]string, error) {
+	items, _, err := m.items(doc, path, vars, silent)
 	if err != nil {
 		return nil, err
 	}
@@ -1288,10 +1327,10 @@ func JSONPathQuery(doc, path, vars string, silent bool) ([]string, error) {
 	return out, nil
 }
 
-// jsonPathItems evaluates path over doc; failed reports an error of the
-// path's evaluation that silent hid.
-func jsonPathItems(doc, path, vars string, silent bool) (items []*jnode, failed bool, err error) {
-	jp, err := ParseJSONPath(path)
+// items evaluates path over doc; failed reports an error of the path's
+// evaluation that silent hid.
+func (m *JSONPathMemo) items(doc, path, vars string, silent bool) (items []*jnode, failed bool, err error) {
+	p, err := m.parsed(path, vars)
 	if err != nil {
 		return nil, false, err
 	}
@@ -1299,17 +1338,7 @@ func jsonPathItems(doc, path, vars string, silent bool) (items []*jnode, failed 
 	if err != nil {
 		return nil, false, err
 	}
-	var v *jnode
-	if vars != "" {
-		if v, err = ParseJSON(vars, true); err != nil {
-			return nil, false, err
-		}
-		if v.kind != 'o' {
-			return nil, false, &JSONArgError{Msg: `"vars" argument is not an object`,
-				Hint: "Jsonpath parameters should be encoded as key-value pairs of \"vars\" object."}
-		}
-	}
-	items, err = jp.query(d, v)
+	items, err = p.jp.query(d, p.v)
 	if err != nil {
 		if silent && isJPError(err) {
 			return nil, true, nil
@@ -1319,11 +1348,10 @@ func jsonPathItems(doc, path, vars string, silent bool) (items []*jnode, failed 
 	return items, false, nil
 }
 
-// JSONPathMatch is jsonb_path_match and @@: the single boolean the path
-// yields (ok false for null); not one is an error unless silent (then
-// NULL).
-func JSONPathMatch(doc, path, vars string, silent bool) (v bool, ok bool, err error) {
-	items, _, err := jsonPathItems(doc, path, vars, silent)
+// Match is jsonb_path_match and @@: the single boolean the path yields (ok
+// false for null); not one is an error unless silent (then NULL).
+func (m *JSONPathMemo) Match(doc, path, vars string, silent bool) (v bool, ok bool, err error) {
+	items, _, err := m.items(doc, path, vars, silent)
 	if err != nil {
 		return false, false, err
 	}
@@ -1343,10 +1371,10 @@ func JSONPathMatch(doc, path, vars string, silent bool) (v bool, ok bool, err er
 	return false, false, &CodedError{Code: "22038", Msg: "single boolean result is expected"}
 }
 
-// JSONPathExists is jsonb_path_exists and @?: whether the path finds an
-// item; ok is false (NULL) where a silent path's evaluation failed.
-func JSONPathExists(doc, path, vars string, silent bool) (v bool, ok bool, err error) {
-	items, failed, err := jsonPathItems(doc, path, vars, silent)
+// Exists is jsonb_path_exists and @?: whether the path finds an item; ok
+// is false (NULL) where a silent path's evaluation failed.
+func (m *JSONPathMemo) Exists(doc, path, vars string, silent bool) (v bool, ok bool, err error) {
+	items, failed, err := m.items(doc, path, vars, silent)
 	if err != nil || failed {
 		return false, false, err
 	}

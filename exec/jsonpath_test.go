@@ -18,15 +18,41 @@ func TestJSONPathErrors(t *testing.T) {
 	_, err := ParseJSONPath(strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000))
 	require.ErrorContains(t, err, "nested too deeply")
 
-	_, err = JSONPathQuery(`{"a":1}`, "strict $.b", "", false)
+	m := &JSONPathMemo{}
+	_, err = m.Query(`{"a":1}`, "strict $.b", "", false)
 	var ce *CodedError
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, "2203A", ce.Code)
-	items, err := JSONPathQuery(`{"a":1}`, "strict $.b", "", true)
+	items, err := m.Query(`{"a":1}`, "strict $.b", "", true)
 	require.NoError(t, err)
 	require.Empty(t, items)
-	_, err = JSONPathQuery(`{"a":1}`, "$.a ? (@ > $x)", "", true)
+	_, err = m.Query(`{"a":1}`, "$.a ? (@ > $x)", "", true)
 	require.ErrorContains(t, err, `could not find jsonpath variable "x"`, "silent does not hide a missing variable")
+}
+
+// TestJSONPathMemo: a memo keeps the path and vars it parsed last and
+// parses again when either text changes, so rows whose path or vars
+// differ each get their own.
+func TestJSONPathMemo(t *testing.T) {
+	m := &JSONPathMemo{}
+	doc := `{"a":[1,2,3]}`
+	for _, tc := range []struct{ path, vars, want string }{
+		{"$.a[*] ? (@ > $n)", `{"n":1}`, "2 3"},
+		{"$.a[*] ? (@ > $n)", `{"n":1}`, "2 3"},
+		{"$.a[*] ? (@ > $n)", `{"n":2}`, "3"},
+		{"$.a[0]", `{"n":2}`, "1"},
+		{"$.a[0]", "", "1"},
+	} {
+		first := m.last.Load()
+		items, err := m.Query(doc, tc.path, tc.vars, false)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, strings.Join(items, " "), "%s with %s", tc.path, tc.vars)
+		if first != nil && first.path == tc.path && first.vars == tc.vars {
+			require.Same(t, first, m.last.Load(), "the same texts are not parsed again")
+		}
+	}
+	_, err := m.Query(doc, "$", "[1]", false)
+	require.ErrorContains(t, err, `"vars" argument is not an object`)
 }
 
 // FuzzJSONPath: any text either fails to parse with an error or parses
@@ -52,6 +78,28 @@ func FuzzJSONPath(f *testing.F) {
 			for _, strict := range []bool{false, true} {
 				jp.strict = strict
 				_, _ = jp.query(doc, vars)
+			}
+		}
+	})
+}
+
+// BenchmarkJSONPathExists: payload @? path over one document, with the
+// path parsed once (the memo) and parsed per row (a fresh memo each time).
+func BenchmarkJSONPathExists(b *testing.B) {
+	doc := `{"sensor":"s1","readings":[{"t":20.5,"ok":true},{"t":31.2,"ok":false}]}`
+	path := `$.readings[*] ? (@.t > 30 && @.ok == false)`
+	b.Run("memo", func(b *testing.B) {
+		m := &JSONPathMemo{}
+		for range b.N {
+			if _, _, err := m.Exists(doc, path, "{}", true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("parse_per_row", func(b *testing.B) {
+		for range b.N {
+			if _, _, err := (&JSONPathMemo{}).Exists(doc, path, "{}", true); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

@@ -850,6 +850,7 @@ func (b *binder) jsonPathTable(name string, asts []ast.ExprNode, args []exec.Exp
 	if err != nil {
 		return nil, err
 	}
+	memo := &exec.JSONPathMemo{}
 	tf := &TableFunc{Name: name, Args: call, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: pgJSONB}},
 		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
 			for _, a := range v {
@@ -857,7 +858,7 @@ func (b *binder) jsonPathTable(name string, asts []ast.ExprNode, args []exec.Exp
 					return nil, nil
 				}
 			}
-			items, err := exec.JSONPathQuery(v[0].(string), v[1].(string), v[2].(string), v[3].(bool))
+			items, err := memo.Query(v[0].(string), v[1].(string), v[2].(string), v[3].(bool))
 			if err != nil {
 				return nil, err
 			}
