@@ -163,11 +163,7 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		s, err := b.unnest(args, alias, col)
 		if err == nil && len(f.Args) == 2 && len(s.cols) == 1 && s.cols[0].pg == oidNumericPG {
 			// The elements' shared scale: unnest(ARRAY[1.50, 2.25]) is 1.50, 2.25.
-			in := b.outer
-			if in == nil {
-				in = empty
-			}
-			if sc := (&selectBinder{b: b, in: in}).arrayElemScale(f.Args[1]); sc > 0 {
+			if sc := (&selectBinder{b: b, in: b.tableFuncScope()}).arrayElemScale(f.Args[1]); sc > 0 {
 				s.cols[0].scale = sc
 			}
 		}
@@ -861,6 +857,15 @@ func (r *srfReplacer) Enter(n ast.Node) (ast.Node, bool) {
 }
 
 func (r *srfReplacer) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// tableFuncScope is the scope a FROM function's arguments are read in:
+// the left side of a LATERAL function (b.outer), else none.
+func (b *binder) tableFuncScope() *scope {
+	if b.outer != nil {
+		return b.outer
+	}
+	return &scope{}
+}
 
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.

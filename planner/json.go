@@ -842,11 +842,7 @@ func (b *binder) jsonPathOperand(x exec.Expr) (exec.Expr, error) {
 // jsonPathTable binds jsonb_path_query(target, path [, vars [, silent]])
 // in FROM (or a select list): a row per item the path finds.
 func (b *binder) jsonPathTable(name string, asts []ast.ExprNode, args []exec.Expr, alias, col string) (*scope, error) {
-	in := b.outer // a LATERAL function's arguments name the left side
-	if in == nil {
-		in = &scope{}
-	}
-	call, err := b.jsonPathArgs(in, name, asts, args)
+	call, err := b.jsonPathArgs(b.tableFuncScope(), name, asts, args)
 	if err != nil {
 		return nil, err
 	}
@@ -1141,11 +1137,7 @@ func (b *binder) jsonTableArg(name string, argAST ast.ExprNode, args []exec.Expr
 	if strings.HasPrefix(name, "jsonb") {
 		want = pgJSONB
 	}
-	in := b.outer // a LATERAL function's argument names the left side
-	if in == nil {
-		in = &scope{}
-	}
-	doc, err = b.jsonArg(in, name, argAST, args[0], want)
+	doc, err = b.jsonArg(b.tableFuncScope(), name, argAST, args[0], want)
 	return doc, want, err
 }
 
