@@ -23,14 +23,14 @@ import (
 type jpStep struct {
 	kind   byte     // '.' key, '*' any member, 'A' any element, '[' subscripts, 'R' any level, 'm' method, '?' filter
 	key    string   // '.': the key; 'm': the method
-	subs   []jpExpr // '[': index expressions, in pairs (from, to; to nil for one index)
+	subs   []jpExpr // '[': index expressions, in pairs (from, to; a to of kind 0 for one index)
 	filter *jpPred  // '?'
 }
 
 // jpExpr is a path expression: a primary item and its accessors, or an
 // arithmetic operation.
 type jpExpr struct {
-	kind  byte   // '$' root, '@' current, 'v' variable, 'l' literal, 'L' last, 'b' binary op, 'u' unary op, 'p' a predicate as a value
+	kind  byte   // '$' root, '@' current, 'v' variable, 'l' literal, 'L' last, 'b' binary op, 'u' unary op, 'p' a predicate as a value, 'g' a parenthesized expression (l)
 	name  string // 'v': the variable; 'b', 'u': the operator
 	lit   *jnode
 	l, r  *jpExpr
