@@ -43,9 +43,22 @@ func TestDeclaredParamTypes(t *testing.T) {
 		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 23, "2", 20, "2"},
 		{"SELECT count(*) FROM (SELECT * FROM cpu OFFSET $1) s", 23, "1", 20, "2"},
 		{"SELECT count(*) FROM generate_series(1, $1)", 23, "4", 20, "4"},
-		// A numeric stays exact (it is not computed in float8 here).
-		{"SELECT $1", 1700, "123456789012345678", 25, "123456789012345678"},
+		// A numeric is a numeric: it divides as one (lvl / $1 is not
+		// integer division), keeps the scale it was sent with, and a whole
+		// one too large for a float8 stays exact.
+		{"SELECT $1", 1700, "123456789012345678", 1700, "123456789012345678"},
+		{"SELECT $1 = 123456789012345678", 1700, "123456789012345678", 16, "t"},
+		{"SELECT $1 = 123456789012345679", 1700, "123456789012345678", 16, "f"},
 		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 1700, "2", 20, "2"},
+		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 1700, "2.5", 20, "3"}, // a numeric rounds half away from zero
+		{"SELECT count(*) FROM (SELECT * FROM cpu LIMIT $1) s", 701, "2.5", 20, "2"},  // a float8 to even
+		{"SELECT $1 / 2", 1700, "7", 1700, "3.5000000000000000"},
+		{"SELECT 7 / $1", 1700, "2", 1700, "3.5000000000000000"},
+		{"SELECT $1, $1 * 2", 1700, "12.50", 1700, "12.50"},
+		{"SELECT $1 * 2", 1700, "12.50", 1700, "25.00"},
+		{"SELECT $1 * 2", 1700, "1.5e-3", 1700, "0.0030"},
+		{"SELECT pg_typeof($1)", 1700, "7", 2206, "numeric"},
+		{"SELECT count(*) FROM cpu WHERE n / $1 > 0", 1700, "4", 20, "2"}, // 1 / 4 is 0.25, not 0
 		// Declared arrays (pgjdbc's setArray) are arrays of that type:
 		// subscripts and array functions take them.
 		{"SELECT $1[2] + 1", 1007, "{3,1,2}", 23, "2"},

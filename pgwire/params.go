@@ -86,13 +86,13 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 	case oidNumeric:
 		t := strings.TrimSpace(s)
 		if v, err := strconv.ParseInt(t, 10, 64); err == nil {
-			return v, nil
+			return planner.NumericParam{V: v}, nil
 		}
 		v, err := strconv.ParseFloat(t, 64)
 		if err != nil {
 			return nil, numberError(n, oid, s, errors.Is(err, strconv.ErrRange))
 		}
-		return v, nil
+		return planner.NumericParam{V: v, Scale: numericTextScale(t)}, nil
 	case oidTimestamptz, oidTimestamp, oidDate:
 		parse := exec.ParseTimestamp
 		if oid == oidTimestamp {
@@ -222,7 +222,11 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		}
 		return exec.TimeOfDay(us * 1000), nil
 	case oidNumeric:
-		return decodeNumeric(n, b)
+		v, err := decodeNumeric(n, b)
+		if err != nil {
+			return nil, err
+		}
+		return planner.NumericParam{V: v, Scale: int(binary.BigEndian.Uint16(b[6:]) & 0x3FFF)}, nil
 	case oidUUID:
 		if err := size(16); err != nil {
 			return nil, err
@@ -344,6 +348,9 @@ func decodeArray(n int, oid uint32, b []byte) (any, error) {
 		if _, nested := v.(planner.ArrayParam); nested {
 			return nil, bad("element %d is an array", i+1)
 		}
+		if num, ok := v.(planner.NumericParam); ok {
+			v = num.V // a numeric[]'s element: its value
+		}
 		if i, ok := v.(int64); ok && out.Elem.ID() == arrow.FLOAT64 {
 			v = float64(i) // a whole numeric
 		}
@@ -426,6 +433,26 @@ func decodeNumeric(n int, b []byte) (any, error) {
 		f = -f
 	}
 	return f, nil
+}
+
+// numericTextScale is the display scale of a numeric's text as
+// PostgreSQL reads it: the digits after the point, less a positive
+// exponent (12.50 has 2, 1.5e1 0, 1.5e-3 4); 0 for NaN and Infinity.
+func numericTextScale(t string) int {
+	mant, exp, _ := strings.Cut(strings.ToLower(t), "e")
+	_, frac, ok := strings.Cut(mant, ".")
+	if !ok && exp == "" {
+		return 0
+	}
+	scale := len(frac)
+	if exp != "" {
+		e, err := strconv.Atoi(exp)
+		if err != nil {
+			return 0
+		}
+		scale -= e
+	}
+	return max(0, min(scale, 1000))
 }
 
 // oidName is a type's name for messages: format_type's spelling.

@@ -650,6 +650,15 @@ func untypedItems(items []ast.ExprNode) bool {
 	return true
 }
 
+// NumericParam is a parameter's value the client sent as a numeric (OID
+// 1700): V is an int64 when the value is whole and fits, else a float64;
+// Scale is its display scale, the digits after the point it was sent
+// with (12.50 has 2), which PostgreSQL keeps in what is computed from it.
+type NumericParam struct {
+	V     any
+	Scale int
+}
+
 // RealParam is a parameter's value the client sent as a real (OID 700,
 // as Describe reports $n beside a real), read in double precision from its
 // text: compared, it is rounded to single precision (realParam), as
@@ -717,17 +726,18 @@ func literalOf(v *driver.ValueExpr) (exec.Expr, error) {
 
 // declaredParams are the parameter types a client may declare at Parse
 // that the planner takes as $n's type (engine type and PostgreSQL type,
-// 0 when the engine's own): integers, floats, booleans, dates and times,
-// json. Declared text (and unknown) parameters stay untyped constants, as
-// clients declare strings for values of any type (pgjdbc's setString);
-// so do numerics, which Strata computes in float8 and would round
-// (123456789012345678 must stay whole: it is taken as a bigint).
+// 0 when the engine's own): integers, floats, numerics, booleans, dates
+// and times, json. Declared text (and unknown) parameters stay untyped
+// constants, as clients declare strings for values of any type (pgjdbc's
+// setString). A numeric is computed in float8 (lvl / $1 divides as
+// numerics do, not as integers); a whole one beyond 2^53 stays an exact
+// bigint (param), which a float would round.
 var declaredParams = map[uint32]struct {
 	dt arrow.DataType
 	pg uint32
 }{
 	16: {exec.TypeBool, 0}, 20: {exec.TypeInt, 0}, 23: {exec.TypeInt, 23}, 21: {exec.TypeInt, 21},
-	700: {exec.TypeFloat, 700}, 701: {exec.TypeFloat, 0},
+	700: {exec.TypeFloat, 700}, 701: {exec.TypeFloat, 0}, 1700: {exec.TypeFloat, 1700},
 	1082: {exec.TypeTimestamptz, 1082}, 1114: {exec.TypeTimestamptz, 1114}, 1184: {exec.TypeTimestamptz, 0},
 	1186: {exec.TypeInterval, 0}, pgTime: {exec.TypeInterval, pgTime},
 	pgJSON: {exec.TypeText, pgJSON}, pgJSONB: {exec.TypeText, pgJSONB},
@@ -797,8 +807,16 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 		var v any
 		if !b.describe {
 			val := b.params[n-1]
-			if r, ok := val.(RealParam); ok {
-				val = float64(r)
+			switch x := val.(type) {
+			case RealParam:
+				val = float64(x)
+			case NumericParam:
+				if i, ok := x.V.(int64); ok && (i > 1<<53 || i < -1<<53) {
+					// A float would round it (123456789012345678): an
+					// exact bigint, which compares and adds exactly.
+					return &exec.Literal{V: i, DT: exec.TypeInt}, nil
+				}
+				val = x.V
 			}
 			switch x := val.(type) {
 			case BeyondTimeParam:
@@ -854,6 +872,11 @@ func (b *binder) paramValue(n int) (exec.Expr, error) {
 		return &typedExpr{x: &exec.Literal{V: float64(v), DT: exec.TypeFloat}, pg: 700}, nil
 	case nil:
 		return &exec.Literal{V: nil, DT: exec.TypeNull}, nil
+	case NumericParam:
+		if i, ok := v.V.(int64); ok && i >= -1<<53 && i <= 1<<53 {
+			return &exec.Literal{V: float64(i), DT: exec.TypeFloat}, nil
+		}
+		return &exec.Literal{V: v.V, DT: literalTypeOf(v.V)}, nil
 	case bool:
 		return &exec.Literal{V: v, DT: exec.TypeBool}, nil
 	case int64:
@@ -1271,6 +1294,28 @@ func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
 	x, err := b.bindNode(&scope{}, e, nil)
 	if err != nil {
 		return 0, err
+	}
+	if x.Type().ID() == arrow.FLOAT64 {
+		// LIMIT 2.5 or a numeric $1: rounded to a bigint as PostgreSQL's
+		// cast does, a numeric half away from zero (3), a float8 to even
+		// (2.5::float8 is 2).
+		if x, err = b.fold(x); err != nil {
+			return 0, err
+		}
+		if lit, ok := x.(*exec.Literal); ok && lit.V == nil {
+			x = &exec.Literal{V: nil, DT: exec.TypeInt} // NULL, or $1 being described
+		} else if ok {
+			f := lit.V.(float64)
+			if (&selectBinder{b: b, in: &scope{}}).pgTypeOf(e, x) == 1700 {
+				f = math.Round(f)
+			} else {
+				f = math.RoundToEven(f)
+			}
+			if math.IsNaN(f) || f < -(1<<63) || f >= 1<<63 {
+				return 0, errorf("22003", "%s value %v is out of range for type bigint", clause, lit.V)
+			}
+			x = &exec.Literal{V: int64(f), DT: exec.TypeInt}
+		}
 	}
 	x, err = b.coerce(x, exec.TypeInt)
 	if err != nil {

@@ -81,6 +81,15 @@ func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 		if scale, ok := q.b.subqueryScales[e]; ok && scale > 0 && q.b.subqueryTypes[e] == 1700 {
 			return scale // (SELECT 1.50)
 		}
+	case *driver.ParamMarkerExpr:
+		// $1 sent as a numeric: the scale it was sent with (12.50).
+		if e.Order < len(q.b.stmt.Params) && !q.b.describe {
+			if n := q.b.stmt.Params[e.Order]; n >= 1 && n <= len(q.b.params) {
+				if v, ok := q.b.params[n-1].(NumericParam); ok {
+					return v.Scale
+				}
+			}
+		}
 	case *ast.UnaryOperationExpr:
 		if e.Op == opcode.Minus || e.Op == opcode.Plus {
 			return q.numericScale(e.V)
