@@ -223,11 +223,10 @@ func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 			}
 		}
 	}
-	// Any other integer expression ((SELECT 2), length(s)) has scale 0.
-	if !containsAggregate(e) && !containsWindow(e) {
-		if x, err := q.b.bindExpr(q.in, e); err == nil && x.Type().ID() == arrow.INT64 {
-			return 0
-		}
+	// Any other integer expression ((SELECT 2), length(s), count(*)
+	// FILTER (WHERE ok), row_number() OVER w - 1) has scale 0.
+	if q.integerAST(e) {
+		return 0
 	}
 	return -1
 }

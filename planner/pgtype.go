@@ -535,17 +535,84 @@ func (q *selectBinder) integerOperand(e ast.ExprNode, pg uint32) bool {
 		return true
 	case 0:
 		// Unnarrowed: int8 when the expression is an integer.
-		if a, ok := e.(*ast.AggregateFuncExpr); ok {
-			_, isInt := q.aggregateOfInt(a)
-			return isInt
-		}
 		if _, ok := e.(*driver.ParamMarkerExpr); ok {
 			return true // $n in arithmetic with an integer takes its type, when described too
 		}
-		x, err := q.b.bindExpr(q.in, e)
-		return err == nil && x.Type().ID() == arrow.INT64
+		return q.integerAST(e)
 	}
 	return false
+}
+
+// integerAST reports whether e's values are integers (of a PostgreSQL
+// integer type, or a numeric sum of bigints), aggregates and window
+// functions included, which do not bind in the input scope: count(*)
+// FILTER (WHERE ok) * 100.0 and (count(*) - 1) / 7.0 are numerics, as
+// 12 * 100.0 is, not float8.
+func (q *selectBinder) integerAST(e ast.ExprNode) bool {
+	isInt, _ := q.integerKind(e)
+	return isInt
+}
+
+// integerKind is integerAST, and whether the integers are numerics
+// (sum of bigints and what is computed from it), which divide as
+// numerics do: sum(n) / count(*) is not an integer.
+func (q *selectBinder) integerKind(e ast.ExprNode) (isInt, numeric bool) {
+	e = unparen(e)
+	if !containsAggregate(e) && !containsWindow(e) {
+		x, err := q.b.bindExpr(q.in, e)
+		return err == nil && x.Type().ID() == arrow.INT64, false
+	}
+	switch e := e.(type) {
+	case *ast.AggregateFuncExpr:
+		pg, isInt := q.aggregateOfInt(e)
+		return isInt, pg == 1700
+	case *ast.WindowFuncExpr:
+		switch name := strings.ToLower(e.Name); name {
+		case "row_number", "rank", "dense_rank", "ntile", "count":
+			return true, false
+		case "min", "max", "sum", "lag", "lead", "first_value", "last_value", "nth_value":
+			// Of an integer argument (and lag's default); a sum of
+			// bigints is a numeric.
+			if len(e.Args) == 0 {
+				return false, false
+			}
+			isInt, numeric := q.integerKind(e.Args[0])
+			if len(e.Args) == 3 && !isNullAST(unparen(e.Args[2])) {
+				i, n := q.integerKind(e.Args[2])
+				isInt, numeric = isInt && i, numeric || n
+			}
+			if name == "sum" && isInt {
+				arg, err := q.b.bindExpr(q.in, e.Args[0])
+				numeric = numeric || err != nil || q.pgTypeOf(e.Args[0], arg) != 21 && q.pgTypeOf(e.Args[0], arg) != 23
+			}
+			return isInt, numeric
+		}
+	case *ast.UnaryOperationExpr:
+		if e.Op == opcode.Minus || e.Op == opcode.Plus {
+			return q.integerKind(e.V)
+		}
+	case *ast.BinaryOperationExpr:
+		switch e.Op {
+		case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.IntDiv, opcode.Mod:
+			li, ln := q.integerKind(e.L)
+			ri, rn := q.integerKind(e.R)
+			if e.Op == opcode.Div && (ln || rn) {
+				return false, false // a numeric quotient
+			}
+			return li && ri, ln || rn
+		}
+	case *ast.FuncCallExpr:
+		if (e.FnName.L == sql.MarkerFilter || e.FnName.L == sql.MarkerAggOrder) && len(e.Args) > 0 {
+			return q.integerKind(e.Args[0]) // count(*) FILTER (WHERE ...)
+		}
+		if e.FnName.L == sql.MarkerCast && len(e.Args) == 2 {
+			switch strings.ReplaceAll(strings.ToLower(constText(e.Args[1])), " ", "") {
+			case "int2", "int4", "int8", "smallint", "integer", "int", "bigint":
+				return true, false // max(v)::bigint
+			}
+		}
+	}
+	return false, false
 }
 
 // commonOf is the type COALESCE, GREATEST and LEAST give their arguments
