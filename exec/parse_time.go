@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -270,6 +271,14 @@ func ParseInterval(s string) (arrow.MonthDayNanoInterval, error) {
 	}
 	if fields[0] == "@" && len(fields) > 1 {
 		fields = fields[1:] // '@ 1 hour ago', the postgres_verbose style
+	}
+	// A sign set apart belongs to what follows, as PostgreSQL soaks up
+	// the blanks after one: '1 month - 1 day' is 1 mon -1 days.
+	for i := 0; i+1 < len(fields); i++ {
+		if fields[i] == "-" || fields[i] == "+" {
+			fields[i] += fields[i+1]
+			fields = slices.Delete(fields, i+1, i+2)
+		}
 	}
 	ago := false
 	if fields[len(fields)-1] == "ago" {
