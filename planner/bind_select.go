@@ -1445,7 +1445,7 @@ func figureName(e ast.ExprNode) (string, int) {
 		return strings.ToLower(e.F), 2
 	case *ast.WindowFuncExpr:
 		if m, ok := firstArg(e.Args).(*ast.FuncCallExpr); ok && m.FnName.L == sql.MarkerWindowAgg && len(m.Args) > 0 {
-			return constText(m.Args[0]), 2 // string_agg(...) OVER w, spelled max(__pg_window_agg('string_agg', ...))
+			return constText(m.Args[0]), 2 // string_agg(...) OVER w, spelled max(__pg_window_agg('string_agg', ...)); every keeps its name
 		}
 		return strings.ToLower(e.Name), 2
 	case *ast.FuncCallExpr:

@@ -59,18 +59,26 @@ var rankingFuncs = map[string]arrow.DataType{
 	"percent_rank": exec.TypeFloat, "cume_dist": exec.TypeFloat,
 }
 
-func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
-	name := strings.ToLower(wf.Name)
-	if m, ok := firstArg(wf.Args).(*ast.FuncCallExpr); ok && name == "max" && m.FnName.L == sql.MarkerWindowAgg && len(m.Args) > 0 {
-		// string_agg, bool_and, bool_or and every OVER (...): package sql
-		// spells them max(__pg_window_agg('name', args...)) OVER (...).
-		c := *wf
-		c.Name, c.Args = constText(m.Args[0]), m.Args[1:]
-		if c.Name == "every" {
-			c.Name = "bool_and"
-		}
-		wf, name = &c, c.Name
+// windowAgg is wf as written: string_agg, bool_and, bool_or, every,
+// stddev and variance OVER (...), which package sql spells
+// max(__pg_window_agg('name', args...)) OVER (...), are wf with that name
+// and those arguments (every as bool_and); others are wf.
+func windowAgg(wf *ast.WindowFuncExpr) *ast.WindowFuncExpr {
+	m, ok := firstArg(wf.Args).(*ast.FuncCallExpr)
+	if !ok || !strings.EqualFold(wf.Name, "max") || m.FnName.L != sql.MarkerWindowAgg || len(m.Args) == 0 {
+		return wf
 	}
+	c := *wf
+	c.Name, c.Args = constText(m.Args[0]), m.Args[1:]
+	if c.Name == "every" {
+		c.Name = "bool_and"
+	}
+	return &c
+}
+
+func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
+	wf = windowAgg(wf)
+	name := strings.ToLower(wf.Name)
 	if wf.Distinct {
 		return nil, &Error{Code: CodeNotSupported, Msg: "DISTINCT is not implemented for window functions"}
 	}

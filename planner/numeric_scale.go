@@ -116,6 +116,7 @@ func (q *selectBinder) numericScaleOf(e ast.ExprNode) int {
 	case *ast.CaseExpr:
 		return q.sharedScale(caseResults(e))
 	case *ast.WindowFuncExpr:
+		e = windowAgg(e)
 		switch strings.ToLower(e.Name) {
 		case "lag", "lead", "first_value", "last_value", "nth_value", "min", "max", "sum":
 			if len(e.Args) == 3 {
@@ -248,6 +249,7 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 			}
 		}
 	case *ast.WindowFuncExpr:
+		e = windowAgg(e)
 		if len(e.Args) == 1 {
 			if least, ok := q.aggregateQuotient(strings.ToLower(e.Name), e.Args[0]); ok {
 				return least, true
@@ -297,6 +299,7 @@ func (q *selectBinder) quotientScale(e ast.ExprNode) (int, bool) {
 	case *ast.AggregateFuncExpr:
 		name, args = e.F, e.Args
 	case *ast.WindowFuncExpr:
+		e = windowAgg(e)
 		name, args = e.Name, e.Args
 	}
 	if n := strings.ToLower(name); (n == "min" || n == "max") && len(args) == 1 {

@@ -175,6 +175,7 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 	case *ast.AggregateFuncExpr:
 		return q.aggPGType(strings.ToLower(e.F), e.Args, x)
 	case *ast.WindowFuncExpr:
+		e = windowAgg(e)
 		return q.aggPGType(strings.ToLower(e.Name), e.Args, x)
 	case *driver.ParamMarkerExpr:
 		// $n of the type the client declared (int4, date, jsonb, ...).
@@ -543,76 +544,16 @@ func (q *selectBinder) integerOperand(e ast.ExprNode, pg uint32) bool {
 	return false
 }
 
-// integerAST reports whether e's values are integers (of a PostgreSQL
-// integer type, or a numeric sum of bigints), aggregates and window
-// functions included, which do not bind in the input scope: count(*)
-// FILTER (WHERE ok) * 100.0 and (count(*) - 1) / 7.0 are numerics, as
-// 12 * 100.0 is, not float8.
+// integerAST reports whether e's values are integers, aggregates and
+// window functions included (integerOf), which do not bind in the input
+// scope: count(*) FILTER (WHERE ok) * 100.0 and (count(*) - 1) / 7.0 are
+// numerics, as 12 * 100.0 is, not float8.
 func (q *selectBinder) integerAST(e ast.ExprNode) bool {
-	isInt, _ := q.integerKind(e)
-	return isInt
-}
-
-// integerKind is integerAST, and whether the integers are numerics
-// (sum of bigints and what is computed from it), which divide as
-// numerics do: sum(n) / count(*) is not an integer.
-func (q *selectBinder) integerKind(e ast.ExprNode) (isInt, numeric bool) {
-	e = unparen(e)
 	if !containsAggregate(e) && !containsWindow(e) {
 		x, err := q.b.bindExpr(q.in, e)
-		return err == nil && x.Type().ID() == arrow.INT64, false
+		return err == nil && x.Type().ID() == arrow.INT64
 	}
-	switch e := e.(type) {
-	case *ast.AggregateFuncExpr:
-		pg, isInt := q.aggregateOfInt(e)
-		return isInt, pg == 1700
-	case *ast.WindowFuncExpr:
-		switch name := strings.ToLower(e.Name); name {
-		case "row_number", "rank", "dense_rank", "ntile", "count":
-			return true, false
-		case "min", "max", "sum", "lag", "lead", "first_value", "last_value", "nth_value":
-			// Of an integer argument (and lag's default); a sum of
-			// bigints is a numeric.
-			if len(e.Args) == 0 {
-				return false, false
-			}
-			isInt, numeric := q.integerKind(e.Args[0])
-			if len(e.Args) == 3 && !isNullAST(unparen(e.Args[2])) {
-				i, n := q.integerKind(e.Args[2])
-				isInt, numeric = isInt && i, numeric || n
-			}
-			if name == "sum" && isInt {
-				arg, err := q.b.bindExpr(q.in, e.Args[0])
-				numeric = numeric || err != nil || q.pgTypeOf(e.Args[0], arg) != 21 && q.pgTypeOf(e.Args[0], arg) != 23
-			}
-			return isInt, numeric
-		}
-	case *ast.UnaryOperationExpr:
-		if e.Op == opcode.Minus || e.Op == opcode.Plus {
-			return q.integerKind(e.V)
-		}
-	case *ast.BinaryOperationExpr:
-		switch e.Op {
-		case opcode.Plus, opcode.Minus, opcode.Mul, opcode.Div, opcode.IntDiv, opcode.Mod:
-			li, ln := q.integerKind(e.L)
-			ri, rn := q.integerKind(e.R)
-			if e.Op == opcode.Div && (ln || rn) {
-				return false, false // a numeric quotient
-			}
-			return li && ri, ln || rn
-		}
-	case *ast.FuncCallExpr:
-		if (e.FnName.L == sql.MarkerFilter || e.FnName.L == sql.MarkerAggOrder) && len(e.Args) > 0 {
-			return q.integerKind(e.Args[0]) // count(*) FILTER (WHERE ...)
-		}
-		if e.FnName.L == sql.MarkerCast && len(e.Args) == 2 {
-			switch strings.ReplaceAll(strings.ToLower(constText(e.Args[1])), " ", "") {
-			case "int2", "int4", "int8", "smallint", "integer", "int", "bigint":
-				return true, false // max(v)::bigint
-			}
-		}
-	}
-	return false, false
+	return q.integerOf(e)
 }
 
 // commonOf is the type COALESCE, GREATEST and LEAST give their arguments
@@ -714,7 +655,7 @@ func (q *selectBinder) integerOf(e ast.ExprNode) bool {
 			return q.integerOf(e.L) && q.integerOf(e.R) // int / int is integer division
 		}
 	case *ast.UnaryOperationExpr:
-		return e.Op == opcode.Minus && q.integerOf(e.V)
+		return (e.Op == opcode.Minus || e.Op == opcode.Plus) && q.integerOf(e.V)
 	case *ast.ColumnNameExpr:
 		c, err := q.lookupCol(e.Name.Table.O, e.Name.Name.O)
 		return err == nil && c != nil && c.typ.ID() == arrow.INT64
@@ -722,11 +663,15 @@ func (q *selectBinder) integerOf(e ast.ExprNode) bool {
 		pg, isInt := q.aggregateOfInt(e)
 		return isInt && pg != 1700
 	case *ast.WindowFuncExpr:
+		e = windowAgg(e)
 		switch strings.ToLower(e.Name) {
 		case "row_number", "rank", "dense_rank", "ntile", "count":
 			return true
-		case "min", "max", "first_value", "last_value", "lag", "lead":
+		case "min", "max", "first_value", "last_value", "nth_value":
 			return len(e.Args) > 0 && q.integerOf(e.Args[0])
+		case "lag", "lead":
+			// And the default, when given: lag(n, 1, 0).
+			return len(e.Args) > 0 && q.integerOf(e.Args[0]) && (len(e.Args) < 3 || isNullAST(unparen(e.Args[2])) || q.integerOf(e.Args[2]))
 		case "sum":
 			// bigint of int2/int4 (numeric of int8).
 			if len(e.Args) == 1 {
@@ -743,6 +688,9 @@ func (q *selectBinder) integerOf(e ast.ExprNode) bool {
 		if e.FnName.L == "__pg_cast" && len(e.Args) == 2 {
 			t := castTargetPG(e.Args[1])
 			return numberRank[t] > 0 && t != 1700 || constText(e.Args[1]) == "int8" || constText(e.Args[1]) == "bigint"
+		}
+		if (e.FnName.L == sql.MarkerFilter || e.FnName.L == sql.MarkerAggOrder) && len(e.Args) > 0 {
+			return q.integerOf(e.Args[0]) // count(*) FILTER (WHERE ...)
 		}
 	}
 	return false
