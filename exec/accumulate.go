@@ -260,6 +260,10 @@ func numericFloats(a arrow.Array) ([]float64, error) {
 type momentAcc struct {
 	kind       AggFunc
 	n, sx, sxx []float64
+	// exact holds the exact sums of a bigint argument in place of sx and
+	// sxx, until a batch of another type arrives (float8 from then on).
+	exact   *exactMoments
+	inexact bool
 }
 
 // errFloatOverflow is PostgreSQL's error for a float8 result that
@@ -268,14 +272,56 @@ var errFloatOverflow = fmt.Errorf("value out of range: overflow")
 
 func (a *momentAcc) grow(groups int) {
 	a.n, a.sx, a.sxx = growTo(a.n, groups), growTo(a.sx, groups), growTo(a.sxx, groups)
+	if a.exact != nil {
+		a.exact.grow(groups)
+	}
+}
+
+// exactFor readies the exact sums for a batch of arg's type and reports
+// whether they are kept; a batch of another type turns them into the
+// float8 state.
+func (a *momentAcc) exactFor(arg arrow.Array) bool {
+	if a.inexact {
+		return false
+	}
+	if arg.DataType().ID() != arrow.INT64 {
+		a.toFloat()
+		return false
+	}
+	if a.exact == nil {
+		a.exact = &exactMoments{}
+		a.exact.grow(len(a.n))
+	}
+	return true
+}
+
+// toFloat replaces the exact sums by the float8 state they stand for.
+func (a *momentAcc) toFloat() {
+	if a.exact != nil {
+		for g := range a.n {
+			a.sx[g], a.sxx[g] = a.exact.floatState(g, a.n[g])
+		}
+	}
+	a.inexact, a.exact = true, nil
 }
 
 func (a *momentAcc) update(gids []uint32, arg, _ arrow.Array) error {
+	nulls := arg.NullN() > 0
+	if a.exactFor(arg) {
+		for i, x := range arg.(*array.Int64).Int64Values() {
+			if nulls && arg.IsNull(i) {
+				continue
+			}
+			g := gids[i]
+			a.n[g]++
+			a.exact.add(g, x)
+		}
+		return nil
+	}
 	vals, err := numericFloats(arg)
 	if err != nil {
 		return fmt.Errorf("function %s: %w", a.kind, err)
 	}
-	nulls := arg.NullN() > 0
 	for i, x := range vals {
 		if nulls && arg.IsNull(i) {
 			continue
@@ -332,8 +378,19 @@ func momentResult(kind AggFunc, n, sxx float64) (v float64, ok bool) {
 func (a *momentAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	out := make([]float64, groups)
 	seen := make([]bool, groups)
+	samp := a.kind == AggVarSamp || a.kind == AggStddevSamp
 	for g := 0; g < groups; g++ {
-		out[g], seen[g] = momentResult(a.kind, a.n[g], a.sxx[g])
+		if a.exact == nil {
+			out[g], seen[g] = momentResult(a.kind, a.n[g], a.sxx[g])
+			continue
+		}
+		if seen[g] = a.n[g] > 0 && (!samp || a.n[g] > 1); !seen[g] {
+			continue
+		}
+		out[g] = a.exact.variance(g, int64(a.n[g]), samp)
+		if a.kind == AggStddevSamp || a.kind == AggStddevPop {
+			out[g] = math.Sqrt(out[g])
+		}
 	}
 	return fixedArray(dt, out, validFrom(seen))
 }

@@ -84,6 +84,22 @@ func (a *avgAcc) merge(other accumulator, gids []uint32) error {
 // PostgreSQL's float8_combine does (combineMoments).
 func (a *momentAcc) merge(other accumulator, gids []uint32) error {
 	o := other.(*momentAcc)
+	if o.exact == nil && !o.inexact {
+		return nil // o saw no rows
+	}
+	if a.exact == nil && !a.inexact && o.exact != nil {
+		a.exact = &exactMoments{} // a's first rows: exact sums
+		a.exact.grow(len(a.n))
+	}
+	if a.exact != nil && o.exact != nil {
+		for i, g := range gids {
+			a.n[g] += o.n[i]
+			a.exact.merge(g, o.exact, i)
+		}
+		return nil
+	}
+	a.toFloat() // rows of two kinds: float8 from here on
+	o.toFloat()
 	for i, g := range gids {
 		n2 := o.n[i]
 		if n2 == 0 {

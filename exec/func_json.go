@@ -564,7 +564,7 @@ func ToJSON(v any, kind string, loc *time.Location) (string, error) {
 		} else if sc, ok := strings.CutPrefix(kind, "numeric:"); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
 			if least, quotient := strings.CutPrefix(sc, "q"); quotient {
 				scale, _ := strconv.Atoi(least)
-				b = AppendNumericDigits(nil, x, DivisionScale(x, scale)) // a quotient: its division's scale
+				b = AppendQuotient(nil, x, scale) // a quotient: its division's scale
 			} else {
 				scale, _ := strconv.Atoi(sc)
 				b = AppendNumericDigits(nil, x, scale) // numeric(…, scale)

@@ -2,7 +2,9 @@ package exec
 
 import (
 	"math"
+	"math/big"
 	"strconv"
+	"strings"
 )
 
 // A numeric computed as a float8 (Strata has no exact decimal type yet)
@@ -188,4 +190,63 @@ func DivisionScale(q float64, least int) int {
 		scale = 16 - 4*weight
 	}
 	return max(0, min(1000, max(scale, least)))
+}
+
+// AppendQuotient writes a quotient f (numeric division, avg, a variance or
+// standard deviation: least as DivisionScale takes it) with the digits
+// PostgreSQL writes: DivisionScale's places, the ratio's own digits where
+// f names one (AppendNumericDigits), and for a standard deviation of a
+// variance that is such a ratio, its square root's digits to those
+// places (stddev of 1, 2 is 0.70710678118654752440, where the float's
+// digits end at 0.7071067811865476).
+func AppendQuotient(dst []byte, f float64, least int) []byte {
+	scale := DivisionScale(f, least)
+	if least&StddevScale != 0 && f > 0 && !math.IsInf(f, 0) {
+		if out, ok := appendSqrtDigits(dst, f, scale); ok {
+			return out
+		}
+	}
+	return AppendNumericDigits(dst, f, scale)
+}
+
+// appendSqrtDigits writes, for a standard deviation f whose variance f*f
+// is (within an ulp) a ratio p/q, PostgreSQL's digits: the square root of
+// the variance rounded to scale places (numeric_stddev_internal), itself
+// rounded half up to scale places. ok is false when no such ratio is
+// found or the digits would not round back to f.
+func appendSqrtDigits(dst []byte, f float64, scale int) ([]byte, bool) {
+	v := f * f
+	for _, c := range []float64{v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1))} {
+		p, q, ok := ratioOf(c)
+		if !ok || math.Sqrt(float64(p)/float64(q)) != f {
+			continue
+		}
+		pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)
+		// The variance rounded to scale places: nv / 10^scale.
+		nv := new(big.Int).Mul(new(big.Int).SetUint64(p), pow)
+		qb := new(big.Int).SetUint64(q)
+		nv.Add(nv, new(big.Int).Rsh(qb, 1)).Quo(nv, qb) // half up
+		// Its square root to scale places: sqrt(nv * 10^scale), rounded.
+		x := nv.Mul(nv, pow)
+		r := new(big.Int).Sqrt(x)
+		rem := new(big.Int).Sub(x, new(big.Int).Mul(r, r))
+		if rem.Cmp(r) > 0 { // x >= (r + 1/2)^2
+			r.Add(r, big.NewInt(1))
+		}
+		digits := r.Text(10)
+		if len(digits) <= scale {
+			digits = strings.Repeat("0", scale-len(digits)+1) + digits
+		}
+		at := len(dst)
+		dst = append(dst, digits[:len(digits)-scale]...)
+		if scale > 0 {
+			dst = append(dst, '.')
+			dst = append(dst, digits[len(digits)-scale:]...)
+		}
+		if g, err := strconv.ParseFloat(string(dst[at:]), 64); err != nil || math.Abs(g-f) > 2*(math.Nextafter(f, math.Inf(1))-f) {
+			return dst[:at], false // not the float's value: keep its digits
+		}
+		return dst, true
+	}
+	return dst, false
 }

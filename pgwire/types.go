@@ -377,7 +377,12 @@ func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
 		least := -scale - 1
 		if format == 1 {
 			return func(dst []byte, i int) []byte {
-				return appendNumericFloat(dst, v[i], exec.DivisionScale(v[i], least))
+				f := v[i]
+				if math.IsNaN(f) || math.IsInf(f, 0) {
+					return appendNumericFloat(dst, f, 0)
+				}
+				var buf [64]byte
+				return appendNumericText(dst, exec.AppendQuotient(buf[:0], f, least))
 			}
 		}
 		return func(dst []byte, i int) []byte {
@@ -385,7 +390,7 @@ func numericFloatEncoder(a *array.Float64, format int16, scale int) encoder {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
 				return exec.AppendFloat(dst, f)
 			}
-			return exec.AppendNumericDigits(dst, f, exec.DivisionScale(f, least))
+			return exec.AppendQuotient(dst, f, least)
 		}
 	}
 	prec := -1

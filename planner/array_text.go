@@ -583,11 +583,10 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 			return "NULL", nil
 		}
 		if f, ok := v[0].(float64); ok && (scale >= 0 || quotient) && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			places := scale
-			if places < 0 {
-				places = exec.DivisionScale(f, least) // a quotient: its division's scale
+			if scale < 0 {
+				return string(exec.AppendQuotient(nil, f, least)), nil // a quotient: its division's scale
 			}
-			return string(exec.AppendNumericDigits(nil, f, places)), nil
+			return string(exec.AppendNumericDigits(nil, f, scale)), nil
 		}
 		var sb strings.Builder
 		appendArrayElem(&sb, arrayElemText(v[0], x.Type(), elem, loc))

@@ -1429,7 +1429,7 @@ func (b *binder) numericText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, 
 			}
 			if quotient {
 				// 1.5000000000000000, as the wire writes it.
-				return string(exec.AppendNumericDigits(nil, f, exec.DivisionScale(f, least))), nil
+				return string(exec.AppendQuotient(nil, f, least)), nil
 			}
 			// Positional, as numeric is written: 0.00001, not 1e-05.
 			return strconv.FormatFloat(f, 'f', scale, 64), nil
