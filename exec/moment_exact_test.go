@@ -97,29 +97,7 @@ func TestExactIntegerMoments(t *testing.T) {
 				require.Equal(t, v, got.Value(g), "%v %s group %d", fn, how, g)
 			}
 		}
-		one, err := newAccumulator(Agg{Func: fn})
-		require.NoError(t, err)
-		one.grow(groups)
-		require.NoError(t, one.update(gids, arr, nil))
-		check(one, "one")
-
-		merged, err := newAccumulator(Agg{Func: fn})
-		require.NoError(t, err)
-		merged.grow(groups)
-		ident := make([]uint32, groups)
-		for g := range ident {
-			ident[g] = uint32(g)
-		}
-		for _, part := range [][2]int{{0, rows / 3}, {rows / 3, rows}} {
-			acc, err := newAccumulator(Agg{Func: fn})
-			require.NoError(t, err)
-			acc.grow(groups)
-			slice := array.NewSlice(arr, int64(part[0]), int64(part[1]))
-			require.NoError(t, acc.update(gids[part[0]:part[1]], slice, nil))
-			slice.Release()
-			require.NoError(t, merged.(merger).merge(acc, ident))
-		}
-		check(merged, "merged")
+		checkOneAndMerged(t, fn, groups, gids, arr, check)
 	}
 }
 
