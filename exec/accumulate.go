@@ -256,7 +256,9 @@ func numericFloats(a arrow.Array) ([]float64, error) {
 // Youngs-Cramer method and combined as PostgreSQL's float8_accum and
 // float8_combine do, so the results are PostgreSQL's float8 ones to the
 // bit for the same rows in the same order: an infinite or NaN input makes
-// Sxx NaN; finite inputs whose sums overflow are an error.
+// Sxx NaN; finite inputs whose sums overflow are an error. A bigint
+// argument keeps exact sums instead (exactMoments), as PostgreSQL's
+// numeric variance of integers is exact.
 type momentAcc struct {
 	kind       AggFunc
 	n, sx, sxx []float64

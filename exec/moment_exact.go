@@ -5,8 +5,9 @@ import (
 	"math/bits"
 )
 
-// exactMoments keeps, beside momentAcc's float8 state, the exact sums of
-// bigint arguments: the sum S and the sum of squares Q in 128 bits. A
+// exactMoments keeps, in place of momentAcc's float8 state, the exact
+// sums of bigint arguments: the sum S (128 bits) and the sum of squares Q
+// (192 bits). A
 // variance of integers is then N*Q - S*S over N*N (or N*(N-1)) rounded
 // once, as PostgreSQL's numeric_stddev_internal computes it exactly,
 // where Youngs-Cramer in float8 rounds at every row (var_pop of 0..14 in
