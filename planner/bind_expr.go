@@ -873,6 +873,8 @@ func (b *binder) paramValue(n int) (exec.Expr, error) {
 	case nil:
 		return &exec.Literal{V: nil, DT: exec.TypeNull}, nil
 	case NumericParam:
+		// Sent as a numeric for a $n not declared at Parse but described
+		// so ($4::numeric, which pgx then encodes as one).
 		if i, ok := v.V.(int64); ok && i >= -1<<53 && i <= 1<<53 {
 			return &exec.Literal{V: float64(i), DT: exec.TypeFloat}, nil
 		}
