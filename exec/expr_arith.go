@@ -31,6 +31,25 @@ type Arith struct {
 	Op   ArithOp
 	L, R Expr
 	dt   arrow.DataType
+	// decimal marks a float8 division of numerics (DecimalDivision) and
+	// places are its operands' places.
+	decimal bool
+	places  [2]int
+}
+
+// DecimalDivision is e, a float8 division of numerics, dividing the
+// decimals its operands stand for (decimalQuotient: 3.3 / 1.1 is 3, where
+// the floats divide to 2.9999999999999996). sa and sb are the operands'
+// places, -1 where each value's own digits give them (shortestDecimals);
+// a row whose operands are no such decimals keeps the floats' quotient.
+// Any other e is returned as it is.
+func (e *Arith) DecimalDivision(sa, sb int) *Arith {
+	if e.Op != Div || e.dt.ID() != arrow.FLOAT64 || e.L.Type().ID() != arrow.FLOAT64 {
+		return e
+	}
+	c := *e
+	c.decimal, c.places = true, [2]int{sa, sb}
+	return &c
 }
 
 // NewArith checks operand types and returns the expression.
@@ -63,6 +82,16 @@ func NewArith(op ArithOp, l, r Expr) (*Arith, error) {
 	return e, nil
 }
 
+// WithOperands is e over l and r in place of its operands (a plan
+// rewrite's rebuild), keeping what DecimalDivision set.
+func (e *Arith) WithOperands(l, r Expr) (*Arith, error) {
+	a, err := NewArith(e.Op, l, r)
+	if err != nil || !e.decimal {
+		return a, err
+	}
+	return a.DecimalDivision(e.places[0], e.places[1]), nil
+}
+
 func (e *Arith) Type() arrow.DataType { return e.dt }
 func (e *Arith) String() string       { return fmt.Sprintf("(%s %c %s)", e.L, e.Op, e.R) }
 
@@ -86,6 +115,9 @@ func (e *Arith) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 		return arithInts(e.Op, args, n)
 	}
 	if e.dt.ID() == arrow.FLOAT64 && e.L.Type().ID() == arrow.FLOAT64 {
+		if e.decimal {
+			return divideDecimals(args, n, e.places)
+		}
 		return arithFloats(e.Op, args, n)
 	}
 	return e.evalRows(c, args, n)

@@ -113,6 +113,90 @@ func init() {
 	})
 }
 
+// divideDecimals is a DecimalDivision's Eval: the floats' quotient
+// (arithFloats, with its errors), each row with a value then replaced by
+// the quotient of the decimals where decimalQuotient finds it.
+func divideDecimals(args []arg, n int, places [2]int) (arrow.Array, error) {
+	q, err := arithFloats(Div, args, n)
+	if err != nil {
+		return nil, err
+	}
+	x := q.(*array.Float64)
+	out := x.Float64Values() // the array's own buffer, not yet shared
+	l, _ := floatOperand(args[0], n)
+	r, _ := floatOperand(args[1], n)
+	// A constant's places are found once.
+	for k, a := range args[:2] {
+		if v, ok := a.cnst.(float64); a.isConst && ok && places[k] < 0 {
+			places[k] = shortestDecimals(v)
+			if places[k] < 0 {
+				return x, nil // no decimal: every row keeps the floats' quotient
+			}
+		}
+	}
+	nulls := x.NullN() > 0
+	for i := range out {
+		if nulls && x.IsNull(i) {
+			continue
+		}
+		da, db := places[0], places[1]
+		if da < 0 {
+			da = shortestDecimals(l[i])
+		}
+		if db < 0 {
+			db = shortestDecimals(r[i])
+		}
+		if da < 0 || db < 0 {
+			continue
+		}
+		if v, ok := decimalQuotient(l[i], r[i], da, db); ok {
+			out[i] = v
+		}
+	}
+	return x, nil
+}
+
+// decimalQuotient is a / b for decimals of da and db places after the
+// point, as the float8 nearest their exact quotient: with a = A/10^da and
+// b = B/10^db for integers A and B, that is A·10^(db-da) / B, and when
+// both terms are integers a float8 holds exactly (below 2^53) one
+// division rounds it correctly. 99.99 / 100 is then the double nearest
+// 0.9999, which AppendQuotient writes as PostgreSQL does, where the
+// operands' doubles divide to 0.9998999999999999. ok is false for a zero
+// b and when a term does not fit.
+func decimalQuotient(a, b float64, da, db int) (float64, bool) {
+	if da > 22 || db > 22 || b == 0 {
+		return 0, false
+	}
+	num, den := math.Round(a*math.Pow10(da)), math.Round(b*math.Pow10(db))
+	if !(math.Abs(num) < 1<<53 && math.Abs(den) < 1<<53) || den == 0 {
+		return 0, false
+	}
+	// The power of ten goes to one term; the product is exact when the
+	// term times 5^k is below 2^53 (the factor 2^k only moves the
+	// exponent).
+	k, term := db-da, &num
+	if k < 0 {
+		k, term = -k, &den
+	}
+	if k > 0 {
+		if math.Abs(*term)*pow5[k] >= 1<<53 {
+			return 0, false
+		}
+		*term *= math.Pow10(k)
+	}
+	return num / den, true
+}
+
+// pow5 holds 5^k exactly, k from 0 to 22 (5^22 < 2^53).
+var pow5 = func() (p [23]float64) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = 5 * p[k-1]
+	}
+	return p
+}()
+
 // floatAt is row i of a float argument, false when NULL.
 func floatAt(a arg, i int) (float64, bool) {
 	if a.isConst {
@@ -128,8 +212,53 @@ func floatAt(a arg, i int) (float64, bool) {
 
 // shortestDecimals is the places after the point of v's shortest decimal
 // form, -1 when that has more than 15 significant digits (v is then no
-// short decimal) or v is not finite.
+// short decimal) or v is not finite. It runs per row of numeric
+// arithmetic, so the usual magnitudes take no text: v is the double
+// nearest a decimal of at most 15 significant digits exactly when v's
+// digits rounded to 15 significant places (N / 10^p) read back as v, and
+// the places are p less N's trailing zeros. (v·10^p is within 0.2 of the
+// integer N when v is such a double: half an ulp of v scaled, plus the
+// product's rounding, below 2^50.)
 func shortestDecimals(v float64) int {
+	x := math.Abs(v)
+	if x == 0 {
+		return 0
+	}
+	if x >= 1e-7 && x < 1e15 {
+		// k: the place of x's first digit, 10^k <= x < 10^(k+1).
+		_, e := math.Frexp(x)
+		k := int(math.Floor(float64(e-1) * math.Log10E * math.Ln2))
+		if x >= math.Pow10(k+1) {
+			k++
+		} else if x < math.Pow10(k) {
+			k--
+		}
+		p := 14 - k // 0 to 21
+		pw := math.Pow10(p)
+		n := math.Round(x * pw)
+		if n/pw != x {
+			return -1
+		}
+		// Drop N's trailing zeros, 8, 4, 2 and 1 at a time (N < 10^15,
+		// so each size is needed at most once).
+		u := uint64(n)
+		for _, z := range [...]struct {
+			pow uint64
+			n   int
+		}{{1e8, 8}, {1e4, 4}, {100, 2}, {10, 1}} {
+			if p >= z.n && u%z.pow == 0 {
+				u /= z.pow
+				p -= z.n
+			}
+		}
+		return p
+	}
+	return shortestDecimalsText(v)
+}
+
+// shortestDecimalsText is shortestDecimals read from strconv's shortest
+// form, for any magnitude.
+func shortestDecimalsText(v float64) int {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return -1
 	}

@@ -162,6 +162,42 @@ func (b *binder) snapDynamic(s *scope, e *ast.BinaryOperationExpr, x, l, r exec.
 	return y, true, err
 }
 
+// decimalDivision is x, numeric division of AST e computed in float8
+// (l / r), dividing the decimals the operands stand for
+// (Arith.DecimalDivision: 3.3 / 1.1 is 3). Operands of no fixed scale are
+// read as the decimals their digits show (a column of VALUES (3.3),
+// (0.11), a float8 cast to numeric, another quotient): a double whose
+// shortest digits are at most 15 is the one nearest that decimal, so
+// where it stood for another value the decimals' quotient is still
+// within an ulp or so of the floats'.
+func (b *binder) decimalDivision(s *scope, e *ast.BinaryOperationExpr, x, l, r exec.Expr) (exec.Expr, error) {
+	q := &selectBinder{b: b, in: s}
+	if x.Type().ID() != arrow.FLOAT64 || q.pgTypeOf(e, x) != oidNumericPG {
+		return x, nil
+	}
+	sa, sb := q.numericScale(e.L), q.numericScale(e.R)
+	switch d := x.(type) {
+	case *exec.Arith:
+		return d.DecimalDivision(sa, sb), nil
+	case *exec.Literal:
+		// Folded: divide the constants again, as decimals.
+		lf, err := b.coerce(settle(l), exec.TypeFloat)
+		if err != nil {
+			return x, nil
+		}
+		rf, err := b.coerce(settle(r), exec.TypeFloat)
+		if err != nil {
+			return x, nil
+		}
+		a, err := exec.NewArith(exec.Div, lf, rf)
+		if err != nil {
+			return x, nil
+		}
+		return b.fold(a.DecimalDivision(sa, sb))
+	}
+	return x, nil
+}
+
 func (b *binder) bindBool(s *scope, e ast.ExprNode, clause string) (exec.Expr, error) {
 	return b.bindBoolHook(s, e, clause, nil)
 }
@@ -361,6 +397,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if e.Op == opcode.Plus || e.Op == opcode.Minus || e.Op == opcode.Mul {
 			if y, ok, err := b.snapDynamic(s, e, x, l, r); ok || err != nil {
 				return y, err
+			}
+		}
+		if e.Op == opcode.Div {
+			if x, err = b.decimalDivision(s, e, x, l, r); err != nil {
+				return nil, err
 			}
 		}
 		return b.narrowNumber(s, e, x)

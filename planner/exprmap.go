@@ -57,7 +57,7 @@ func mapExpr(e exec.Expr, f func(exec.Expr) exec.Expr) exec.Expr {
 	case *exec.Cast:
 		return &exec.Cast{X: m(e.X), To: e.To, Input: e.Input}
 	case *exec.Arith:
-		a, err := exec.NewArith(e.Op, m(e.L), m(e.R))
+		a, err := e.WithOperands(m(e.L), m(e.R))
 		if err != nil {
 			panic("planner: rebuilding a checked expression failed: " + err.Error())
 		}
