@@ -28,7 +28,7 @@ func newAccumulator(a Agg) (accumulator, error) {
 	if a.Distinct && a.Func != AggMin && a.Func != AggMax && a.Func != AggBitAnd && a.Func != AggBitOr {
 		switch a.Func {
 		case AggCount, AggSum, AggAvg, AggBitXor:
-			return &distinctAcc{fn: a.Func}, nil
+			return &distinctAcc{fn: a.Func, dec: decimalOf(a)}, nil
 		case AggStringAgg:
 			return &collectAcc{agg: a}, nil // duplicates dropped in result
 		}
@@ -40,9 +40,9 @@ func newAccumulator(a Agg) (accumulator, error) {
 	case AggCount:
 		return &countAcc{}, nil
 	case AggSum:
-		return &sumAcc{}, nil
+		return &sumAcc{dec: decimalOf(a)}, nil
 	case AggAvg:
-		return &avgAcc{}, nil
+		return &avgAcc{dec: decimalOf(a)}, nil
 	case AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop:
 		return &momentAcc{kind: a.Func}, nil
 	case AggMin, AggMax:
@@ -122,10 +122,42 @@ func (a *countAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	return fixedArray(dt, append([]int64(nil), a.n[:groups]...), nil)
 }
 
+// decimalArg says whether the values a sum or avg adds are decimals of a
+// number of places (Agg.Decimal); the zero value says they are not.
+type decimalArg struct {
+	on     bool
+	places int
+}
+
+func decimalOf(a Agg) decimalArg {
+	return decimalArg{on: a.Decimal && a.Places >= 0 && a.Places <= 15, places: a.Places}
+}
+
+// sum is a float sum s of the values moved to the nearest decimal of
+// their places.
+func (d decimalArg) sum(s float64) float64 {
+	if !d.on {
+		return s
+	}
+	return snapDecimal(s, math.Pow10(d.places))
+}
+
+// avg is the average of n values whose float sum is s: for decimals the
+// sum as a decimal divided by n as decimals (decimalQuotient), else s / n.
+func (d decimalArg) avg(s float64, n int64) float64 {
+	if d.on {
+		if q, ok := decimalQuotient(d.sum(s), float64(n), d.places, 0); ok {
+			return q
+		}
+	}
+	return s / float64(n)
+}
+
 // sumAcc sums integers exactly (overflow is an error, as for PostgreSQL's
 // bigint arithmetic) and floats as float64 with compensation (fcomp,
 // addComp). A group with no non-NULL value sums to NULL.
 type sumAcc struct {
+	dec    decimalArg // a numeric argument of known places (Agg.Decimal)
 	ints   []int64
 	uints  []uint64
 	floats []float64
@@ -207,6 +239,7 @@ func (a *sumAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		if c := a.fcomp[g]; c != 0 && !math.IsInf(out[g], 0) && !math.IsNaN(out[g]) {
 			out[g] += c
 		}
+		out[g] = a.dec.sum(out[g])
 	}
 	return fixedArray(dt, out, valid)
 }
@@ -950,6 +983,7 @@ func (a *bitAcc) result(dt arrow.DataType, groups int) arrow.Array {
 // count, sum or avg over them at the end.
 type distinctAcc struct {
 	fn   AggFunc
+	dec  decimalArg // a numeric argument of known places (Agg.Decimal)
 	sets []map[any]struct{}
 }
 
@@ -1031,11 +1065,11 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		case a.fn == AggBitXor:
 			appendValue(b, int64(bits))
 		case a.fn == AggAvg:
-			appendValue(b, fsum/float64(len(set)))
+			appendValue(b, a.dec.avg(fsum, int64(len(set))))
 		case dt.ID() == arrow.INT64:
 			appendValue(b, isum)
 		default:
-			appendValue(b, fsum)
+			appendValue(b, a.dec.sum(fsum))
 		}
 	}
 	return b.NewArray()
@@ -1227,6 +1261,7 @@ func compareNullable(a, b any, nullsFirst bool) int {
 // avgAcc is avg as a running sum and count: one typed loop per batch,
 // no division per row (Welford is kept for the variances).
 type avgAcc struct {
+	dec  decimalArg // a numeric argument of known places (Agg.Decimal)
 	sum  []float64
 	comp []float64 // float arguments: the sums' compensation (addComp)
 	n    []int64
@@ -1356,7 +1391,7 @@ func (a *avgAcc) result(dt arrow.DataType, groups int) arrow.Array {
 			if c := a.comp[g]; c != 0 && !math.IsInf(s, 0) && !math.IsNaN(s) {
 				s += c
 			}
-			out[g], seen[g] = s/float64(a.n[g]), true
+			out[g], seen[g] = a.dec.avg(s, a.n[g]), true
 		}
 	}
 	return fixedArray(dt, out, validFrom(seen))

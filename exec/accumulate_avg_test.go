@@ -125,3 +125,53 @@ func TestFloatSumsIgnoreOrder(t *testing.T) {
 		require.Equal(t, wantAvg, a, "order %v", order)
 	}
 }
+
+// TestDecimalSumAvg: sum and avg of numerics of known places (Agg.Decimal)
+// are the decimals' sum and quotient, in one accumulator, as merged
+// partials and with DISTINCT; without Decimal the floats' results stand.
+func TestDecimalSumAvg(t *testing.T) {
+	// Group 0: 0.1, 0.2, 0.3, 0.3; group 1: 1.15 and 2.2 (places 2), NULL.
+	valid := newBitmap(7)
+	for _, i := range []int{0, 1, 2, 3, 4, 6} {
+		setBit(valid, i)
+	}
+	arr := fixedArray(TypeFloat, []float64{0.1, 1.15, 0.2, 2.2, 0.3, 0, 0.3}, valid)
+	defer arr.Release()
+	gids := []uint32{0, 1, 0, 1, 0, 1, 0}
+	for _, tc := range []struct {
+		agg  Agg
+		want [2]float64
+	}{
+		{Agg{Func: AggAvg, Decimal: true, Places: 2}, [2]float64{0.225, 1.675}},
+		{Agg{Func: AggSum, Decimal: true, Places: 2}, [2]float64{0.9, 3.35}},
+		{Agg{Func: AggAvg, Decimal: true, Places: 2, Distinct: true}, [2]float64{0.2, 1.675}},
+		{Agg{Func: AggSum, Decimal: true, Places: 2, Distinct: true}, [2]float64{0.6, 3.35}},
+	} {
+		check := func(acc accumulator, how string) {
+			res := acc.result(TypeFloat, 2).(*array.Float64)
+			defer res.Release()
+			require.Equal(t, tc.want[:], res.Float64Values(), "%s %s", tc.agg, how)
+		}
+		if tc.agg.Distinct {
+			acc, err := newAccumulator(tc.agg)
+			require.NoError(t, err)
+			acc.grow(2)
+			require.NoError(t, acc.update(gids, arr, nil))
+			check(acc, "one")
+			continue
+		}
+		checkOneAndMerged(t, tc.agg, 2, gids, arr, check)
+	}
+	// The floats alone: 0.6 / 3 is 0.19999999999999998.
+	three := fixedArray(TypeFloat, []float64{0.1, 0.2, 0.3}, nil)
+	defer three.Release()
+	for _, dec := range []bool{false, true} {
+		acc, err := newAccumulator(Agg{Func: AggAvg, Decimal: dec, Places: 1})
+		require.NoError(t, err)
+		acc.grow(1)
+		require.NoError(t, acc.update([]uint32{0, 0, 0}, three, nil))
+		res := acc.result(TypeFloat, 1).(*array.Float64)
+		require.Equal(t, map[bool]float64{false: 0.19999999999999998, true: 0.2}[dec], res.Value(0))
+		res.Release()
+	}
+}

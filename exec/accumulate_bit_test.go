@@ -63,6 +63,6 @@ func TestBitAggregates(t *testing.T) {
 				require.Equal(t, *want[g], got.Value(g), "%v %s group %d", fn, how, g)
 			}
 		}
-		checkOneAndMerged(t, fn, groups, gids, arr, check)
+		checkOneAndMerged(t, Agg{Func: fn}, groups, gids, arr, check)
 	}
 }

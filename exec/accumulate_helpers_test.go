@@ -9,18 +9,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// checkOneAndMerged runs aggregate fn over arr (rows of gids, in groups
+// checkOneAndMerged runs aggregate agg over arr (rows of gids, in groups
 // groups) in one accumulator and as two partial ones merged, and hands
 // each to check with how ("one", "merged").
-func checkOneAndMerged(t *testing.T, fn AggFunc, groups int, gids []uint32, arr arrow.Array, check func(acc accumulator, how string)) {
+func checkOneAndMerged(t *testing.T, agg Agg, groups int, gids []uint32, arr arrow.Array, check func(acc accumulator, how string)) {
 	t.Helper()
-	one, err := newAccumulator(Agg{Func: fn})
+	one, err := newAccumulator(agg)
 	require.NoError(t, err)
 	one.grow(groups)
 	require.NoError(t, one.update(gids, arr, nil))
 	check(one, "one")
 
-	merged, err := newAccumulator(Agg{Func: fn})
+	merged, err := newAccumulator(agg)
 	require.NoError(t, err)
 	merged.grow(groups)
 	ident := make([]uint32, groups)
@@ -29,7 +29,7 @@ func checkOneAndMerged(t *testing.T, fn AggFunc, groups int, gids []uint32, arr 
 	}
 	rows := len(gids)
 	for _, part := range [][2]int{{0, rows / 3}, {rows / 3, rows}} {
-		acc, err := newAccumulator(Agg{Func: fn})
+		acc, err := newAccumulator(agg)
 		require.NoError(t, err)
 		acc.grow(groups)
 		slice := array.NewSlice(arr, int64(part[0]), int64(part[1]))

@@ -107,6 +107,14 @@ type Agg struct {
 	Hist     Histogram
 	// Summary is what AggSummary computes.
 	Summary Summary
+	// Decimal marks a numeric argument of sum or avg whose every value is
+	// a decimal of Places digits after the point (0 to 15), held as the
+	// float8 nearest it: the sum is moved to the nearest such decimal
+	// (snapDecimal) and avg divides it by the count as decimals
+	// (decimalQuotient), so avg of 0.1, 0.2, 0.3 is 0.2 as in PostgreSQL,
+	// not the float sum's 0.19999999999999998.
+	Decimal bool
+	Places  int
 }
 
 func orderString(keys []SortKey) string {

@@ -97,7 +97,7 @@ func TestExactIntegerMoments(t *testing.T) {
 				require.Equal(t, v, got.Value(g), "%v %s group %d", fn, how, g)
 			}
 		}
-		checkOneAndMerged(t, fn, groups, gids, arr, check)
+		checkOneAndMerged(t, Agg{Func: fn}, groups, gids, arr, check)
 	}
 }
 

@@ -74,6 +74,10 @@ type WindowFunc struct {
 	Order     []SortKey
 	Frame     Frame
 	DT        arrow.DataType
+	// Decimal and Places are Agg's: sum and avg of numerics of known
+	// places add them as decimals.
+	Decimal bool
+	Places  int
 }
 
 func (w *WindowFunc) String() string {

@@ -27,6 +27,7 @@ type frameAgg struct {
 	arg       *winCol
 	delim     *winCol // string_agg's delimiters
 	bigint    bool    // the result is bigint: a sum past it is an error
+	dec       decimalArg
 	removable bool
 	moment    AggFunc
 	cmp       func(a, b int32) int // min/max: orders two rows' values
@@ -52,7 +53,8 @@ type frameAgg struct {
 }
 
 func newFrameAgg(f *WindowFunc, op winOp, args []*winCol) frameAgg {
-	a := frameAgg{name: f.Name, op: op, star: f.Star, bigint: f.DT.ID() == arrow.INT64, removable: removable(f)}
+	a := frameAgg{name: f.Name, op: op, star: f.Star, bigint: f.DT.ID() == arrow.INT64, removable: removable(f),
+		dec: decimalOf(Agg{Decimal: f.Decimal, Places: f.Places})}
 	if len(args) > 0 {
 		a.arg = args[0]
 	}
@@ -71,7 +73,7 @@ func newFrameAgg(f *WindowFunc, op winOp, args []*winCol) frameAgg {
 // reset forgets the rows added (keeping its buffers).
 func (a *frameAgg) reset() {
 	*a = frameAgg{name: a.name, op: a.op, star: a.star, arg: a.arg, delim: a.delim, bigint: a.bigint, removable: a.removable,
-		moment: a.moment, cmp: a.cmp, cand: a.cand[:0], buf: a.buf[:0]}
+		dec: a.dec, moment: a.moment, cmp: a.cmp, cand: a.cand[:0], buf: a.buf[:0]}
 }
 
 // extend makes the state that of positions [s, e) of p: it adds the rows
@@ -330,10 +332,10 @@ func (a *frameAgg) write(p []int32, r int32, res *winResult) {
 	case a.op == opBoolOr:
 		res.setBool(r, a.trues > 0)
 	case a.op == opAvg:
-		res.f64[r] = a.fsum / float64(a.cnt)
+		res.f64[r] = a.dec.avg(a.fsum, a.cnt)
 	case a.bigint:
 		res.i64[r] = a.isum
 	default:
-		res.f64[r] = a.fsum
+		res.f64[r] = a.dec.sum(a.fsum)
 	}
 }

@@ -1067,6 +1067,12 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 		if (fn == exec.AggSum || fn == exec.AggAvg) && x.Type().ID() == exec.TypeInterval.ID() {
 			return q.intervalAggregate(agg)
 		}
+		if (fn == exec.AggSum || fn == exec.AggAvg) && x.Type().ID() == exec.TypeFloat.ID() && q.pgTypeOf(args[0], x) == oidNumericPG {
+			// Numerics of known places: summed and averaged as decimals.
+			if places := q.largestScale(args[0]); places >= 0 && places <= 15 {
+				agg.Decimal, agg.Places = true, places
+			}
+		}
 		if fn == exec.AggMin || fn == exec.AggMax {
 			if x, ok, err := q.arrayMinMax(agg, q.b.arrayTyped(q.in, args[0], x)); ok { // in the elements' order
 				return x, err

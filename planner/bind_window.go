@@ -185,6 +185,13 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			return nil, err
 		}
 	}
+	if (name == "sum" || name == "avg") && len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.FLOAT64 {
+		// Numerics of known places: summed and averaged as decimals, as
+		// the grouped aggregates are (a float8 has no fixed places).
+		if places := q.largestScale(wargs[0]); places >= 0 && places <= 15 {
+			f.Decimal, f.Places = true, places
+		}
+	}
 	if (name == "sum" || name == "avg") && len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO {
 		// As intervalAggregate: sums of the fields over the same window.
 		parts, err := intervalParts(q.b, f.Args[0], name == "avg", func(x exec.Expr, count bool) (exec.Expr, error) {
