@@ -982,12 +982,18 @@ func (a *bitAcc) result(dt arrow.DataType, groups int) arrow.Array {
 // distinctAcc keeps each group's distinct non-NULL values and computes
 // count, sum or avg over them at the end.
 type distinctAcc struct {
+	err  error // a bigint sum past its range, found by result (resultErr)
 	fn   AggFunc
 	dec  decimalArg // a numeric argument of known places (Agg.Decimal)
 	sets []map[any]struct{}
 }
 
 func (a *distinctAcc) grow(groups int) { a.sets = growTo(a.sets, groups) }
+
+// resultErr is the error result found: a bigint sum past its range, as
+// PostgreSQL's bigint arithmetic fails (sumAcc fails in update; a DISTINCT
+// sum is only added up at the end).
+func (a *distinctAcc) resultErr() error { return a.err }
 
 func (a *distinctAcc) update(gids []uint32, arg, _ arrow.Array) error {
 	get, err := valueGetter(arg)
@@ -1031,6 +1037,7 @@ func distinctKey(v any) any {
 func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	b := array.NewBuilder(memory.DefaultAllocator, dt)
 	defer b.Release()
+	var floats []float64
 	for g := 0; g < groups; g++ {
 		set := a.sets[g]
 		if a.fn == AggCount {
@@ -1044,20 +1051,33 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		var isum int64
 		var fsum float64
 		var bits uint64
+		var overflow bool
+		floats = floats[:0]
 		for v := range set {
 			switch x := v.(type) {
 			case int64:
-				isum += x
+				if t := isum + x; (x > 0 && t < isum) || (x < 0 && t > isum) {
+					overflow = true
+				} else {
+					isum = t
+				}
 				fsum += float64(x)
 				bits ^= uint64(x)
 			case uint64:
 				fsum += float64(x)
 				bits ^= x
 			case float64:
-				fsum += x
+				floats = append(floats, x)
 			case nanKey:
 				fsum = math.NaN()
 			}
+		}
+		// Floats are added in ascending order, as PostgreSQL adds the
+		// sorted distinct values (the set's order is the map's, which
+		// changes from run to run, and so did the sum's last digit).
+		slices.Sort(floats)
+		for _, x := range floats {
+			fsum += x
 		}
 		switch {
 		case a.fn == AggBitXor && dt.ID() == arrow.UINT64:
@@ -1067,6 +1087,9 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		case a.fn == AggAvg:
 			appendValue(b, a.dec.avg(fsum, int64(len(set))))
 		case dt.ID() == arrow.INT64:
+			if overflow && a.fn == AggSum {
+				a.err = fmt.Errorf("bigint out of range in sum()")
+			}
 			appendValue(b, isum)
 		default:
 			appendValue(b, a.dec.sum(fsum))

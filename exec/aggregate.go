@@ -331,6 +331,12 @@ func (h *HashAggregate) Next(ctx context.Context) (arrow.Record, error) {
 	for i, acc := range st.accs {
 		acc.grow(g.groups)
 		cols = append(cols, acc.result(h.schema.Field(len(h.keys)+i).Type, g.groups))
+		if r, ok := acc.(interface{ resultErr() error }); ok && r.resultErr() != nil {
+			for _, c := range cols {
+				c.Release()
+			}
+			return nil, r.resultErr()
+		}
 	}
 	h.cur = array.NewRecord(h.schema, cols, int64(g.groups))
 	for _, c := range cols {
