@@ -30,8 +30,10 @@ type exactSums struct {
 func (m *exactMoments) grow(groups int) { m.g = growTo(m.g, groups) }
 
 // add adds x to group g's sums.
-func (m *exactMoments) add(g uint32, x int64) {
-	e := &m.g[g]
+func (m *exactMoments) add(g uint32, x int64) { m.g[g].add(x) }
+
+// add adds x to the sums.
+func (e *exactSums) add(x int64) {
 	var c uint64
 	e.sLo, c = bits.Add64(e.sLo, uint64(x), 0)
 	e.sHi += x>>63 + int64(c) // sign-extend x into the high word
@@ -58,8 +60,11 @@ func (m *exactMoments) merge(g uint32, o *exactMoments, i int) {
 
 // variance is group g's population (samp false) or sample variance of n
 // values, correctly rounded to float8.
-func (m *exactMoments) variance(g int, n int64, samp bool) float64 {
-	e := &m.g[g]
+func (m *exactMoments) variance(g int, n int64, samp bool) float64 { return m.g[g].variance(n, samp) }
+
+// variance is the population (samp false) or sample variance of the n
+// values summed, correctly rounded to float8.
+func (e *exactSums) variance(n int64, samp bool) float64 {
 	den1 := n
 	if samp {
 		den1 = n - 1

@@ -138,6 +138,8 @@ func TestAppendQuotientStddev(t *testing.T) {
 		{math.Sqrt(28.0 / 6), StddevScale, "2.1602468994692868"},                // stddev_samp of 1..7
 		{math.Sqrt(6.0 / 11), StddevScale, "0.73854894587599639641"},            // variance 0.54545454545454545455
 		{math.Sqrt(4), StddevScale, "2.0000000000000000"},                       // a whole root
+		{math.Sqrt(10), StddevScale, "3.1622776601683793"},                      // a whole variance (float digits end ...795)
+		{math.Sqrt(8), StddevScale, "2.8284271247461901"},                       // (...903)
 		{0.5, VarianceScale, "0.50000000000000000000"},                          // a variance: the ratio's digits
 		{1.0 / 3, 0, "0.33333333333333333333"},                                  // a quotient
 		{math.Sqrt(math.Pi), StddevScale, quotientFallback(math.Sqrt(math.Pi))}, // no ratio: the float's digits

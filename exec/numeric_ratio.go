@@ -210,7 +210,7 @@ func AppendQuotient(dst []byte, f float64, least int) []byte {
 }
 
 // appendSqrtDigits writes, for a standard deviation f whose variance f*f
-// is (within an ulp) a ratio p/q, PostgreSQL's digits: the square root of
+// is (within an ulp) a ratio p/q or a whole number, PostgreSQL's digits: the square root of
 // the variance rounded to scale places (numeric_stddev_internal), itself
 // rounded half up to scale places. ok is false when no such ratio is
 // found or the digits would not round back to f.
@@ -218,6 +218,9 @@ func appendSqrtDigits(dst []byte, f float64, scale int) ([]byte, bool) {
 	v := f * f
 	for _, c := range []float64{v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1))} {
 		p, q, ok := ratioOf(c)
+		if c == math.Trunc(c) && c < 1<<53 {
+			p, q, ok = uint64(c), 1, true // a whole variance (10: stddev 3.1622776601683793)
+		}
 		if !ok || math.Sqrt(float64(p)/float64(q)) != f {
 			continue
 		}

@@ -43,8 +43,11 @@ type frameAgg struct {
 	// the frame finds it).
 	cand []int
 	head int
-	// stddev/variance: PostgreSQL's float8_accum state (momentStep).
+	// stddev/variance: PostgreSQL's float8_accum state (momentStep), or
+	// for bigints the exact sums (exactSums, as the grouped aggregates
+	// keep them: PostgreSQL's numeric variance of integers is exact).
 	mn, msx, msxx float64
+	mexact        exactSums
 	// bool_and/bool_or: how many of the cnt values are true; string_agg:
 	// the text so far (has: a value was added).
 	trues int64
@@ -204,6 +207,11 @@ func (a *frameAgg) add(p []int32, from, to int) error {
 				continue
 			}
 			a.cnt++
+			if arg.kind == kindInt {
+				a.mn++
+				a.mexact.add(arg.i64[r])
+				continue
+			}
 			var err error
 			if a.mn, a.msx, a.msxx, err = momentStep(a.mn, a.msx, a.msxx, arg.float(r)); err != nil {
 				return err
@@ -320,6 +328,12 @@ func (a *frameAgg) write(p []int32, r int32, res *winResult) {
 		res.setText(r, a.buf)
 	case a.op == opMoment:
 		v, ok := momentResult(a.moment, a.mn, a.msxx)
+		if a.arg.kind == kindInt && ok {
+			samp := a.moment == AggVarSamp || a.moment == AggStddevSamp
+			if v = a.mexact.variance(int64(a.mn), samp); a.moment == AggStddevSamp || a.moment == AggStddevPop {
+				v = math.Sqrt(v)
+			}
+		}
 		if !ok {
 			res.null(r)
 			return

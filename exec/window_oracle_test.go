@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"sort"
 	"time"
@@ -439,10 +440,25 @@ func (f *WindowFunc) oldFrameValue(p []rowRef, s, e int, argAt func(int, rowRef)
 		if err := run.extend(f, p, s, e, argAt); err != nil {
 			return nil, err
 		}
-		if v, ok := momentResult(kind, run.mn, run.msxx); ok {
-			return v, nil
+		v, ok := momentResult(kind, run.mn, run.msxx)
+		if !ok {
+			return nil, nil
 		}
-		return nil, nil
+		if run.intsS != nil {
+			// (N*Q - S*S) / (N*N or N*(N-1)), rounded once.
+			n := big.NewInt(int64(run.mn))
+			num := new(big.Int).Mul(n, run.intsQ)
+			num.Sub(num, new(big.Int).Mul(run.intsS, run.intsS))
+			den := new(big.Int).Sub(n, big.NewInt(1))
+			if kind == AggVarPop || kind == AggStddevPop {
+				den.Add(den, big.NewInt(1))
+			}
+			v, _ = new(big.Rat).SetFrac(num, den.Mul(den, n)).Float64()
+			if kind == AggStddevSamp || kind == AggStddevPop {
+				v = math.Sqrt(v)
+			}
+		}
+		return v, nil
 	}
 	return nil, fmt.Errorf("window function %s is not implemented", f.Name)
 }
@@ -466,8 +482,10 @@ type oldAgg struct {
 	// the frame finds it).
 	cand []oldCand
 	head int
-	// stddev/variance: PostgreSQL's float8_accum state (momentStep).
+	// stddev/variance: PostgreSQL's float8_accum state (momentStep), or
+	// the exact sums of bigints (ints).
 	mn, msx, msxx float64
+	intsS, intsQ  *big.Int // nil until a bigint arrives
 	// bool_and/bool_or: how many of the cnt values are true; string_agg:
 	// the text so far (has: a value was added).
 	trues int64
@@ -578,6 +596,17 @@ func (a *oldAgg) extend(f *WindowFunc, p []rowRef, s, e int, argAt func(int, row
 			a.buf = append(a.buf, v.(string)...)
 			a.has = true
 		default: // stddev, variance and their _samp/_pop forms (oldFrameValue sends no other)
+			if x, ok := v.(int64); ok {
+				// PostgreSQL's numeric variance of integers is exact: kept
+				// here as big sums, the engine's exactSums in 192 bits.
+				if a.intsS == nil {
+					a.intsS, a.intsQ = new(big.Int), new(big.Int)
+				}
+				a.mn++
+				a.intsS.Add(a.intsS, big.NewInt(x))
+				a.intsQ.Add(a.intsQ, new(big.Int).Mul(big.NewInt(x), big.NewInt(x)))
+				continue
+			}
 			var err error
 			if a.mn, a.msx, a.msxx, err = momentStep(a.mn, a.msx, a.msxx, toFloat(v)); err != nil {
 				return err
