@@ -210,9 +210,9 @@ func AppendQuotient(dst []byte, f float64, least int) []byte {
 }
 
 // appendSqrtDigits writes, for a standard deviation f whose variance f*f
-// is (within an ulp) a ratio p/q or a whole number, PostgreSQL's digits: the square root of
-// the variance rounded to scale places (numeric_stddev_internal), itself
-// rounded half up to scale places. ok is false when no such ratio is
+// is (within an ulp) a ratio p/q or a whole number, PostgreSQL's digits:
+// the square root of the variance rounded to scale places
+// (numeric_stddev_internal), itself rounded half up to scale places. ok is false when no such ratio is
 // found or the digits would not round back to f.
 func appendSqrtDigits(dst []byte, f float64, scale int) ([]byte, bool) {
 	v := f * f

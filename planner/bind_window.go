@@ -185,9 +185,9 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			return nil, err
 		}
 	}
-	if (name == "sum" || name == "avg") && len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.FLOAT64 {
+	if (name == "sum" || name == "avg") && len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.FLOAT64 && q.pgTypeOf(wargs[0], f.Args[0]) == oidNumericPG {
 		// Numerics of known places: summed and averaged as decimals, as
-		// the grouped aggregates are (a float8 has no fixed places).
+		// the grouped aggregates are.
 		if places := q.largestScale(wargs[0]); places >= 0 && places <= 15 {
 			f.Decimal, f.Places = true, places
 		}
