@@ -752,6 +752,11 @@ func (q *selectBinder) aggPGType(name string, args []ast.ExprNode, x exec.Expr) 
 		// aggregate's type, found from its argument (x is the outer
 		// expression's).
 		argPG, isInt = q.aggregateOfInt(inner)
+		if argPG == 0 && x.Type().ID() == arrow.FLOAT64 {
+			// Of a numeric: sum(x) of numerics, avg(n) (sum(sum(x *
+			// 0.1)) OVER () is numeric, not float8).
+			argPG = q.aggPGType(strings.ToLower(inner.F), inner.Args, x)
+		}
 	} else {
 		arg, err := q.b.bindExpr(q.in, args[0])
 		if err != nil {
