@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/stretchr/testify/require"
 )
@@ -16,20 +15,8 @@ import (
 func TestBitAggregates(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	const groups, rows = 30, 2000
-	gids := make([]uint32, rows)
-	b := array.NewInt64Builder(memory.DefaultAllocator)
-	vals := make([]*int64, rows)
-	for i := range gids {
-		gids[i] = uint32(r.IntN(groups - 2)) // the last two groups get no rows
-		if r.IntN(8) == 0 {
-			b.AppendNull()
-			continue
-		}
-		v := r.Int64() - r.Int64()
-		vals[i] = &v
-		b.Append(v)
-	}
-	arr := b.NewInt64Array()
+	// The last two groups get no rows.
+	gids, arr, vals := randomGroupedInts(r, groups, rows, 2, 8, func(int) int64 { return r.Int64() - r.Int64() })
 	defer arr.Release()
 	for _, fn := range []AggFunc{AggBitAnd, AggBitOr, AggBitXor} {
 		want := make([]*int64, groups)

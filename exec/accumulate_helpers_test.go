@@ -1,10 +1,12 @@
 package exec
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/stretchr/testify/require"
 )
@@ -38,4 +40,27 @@ func checkOneAndMerged(t *testing.T, agg Agg, groups int, gids []uint32, arr arr
 		require.NoError(t, merged.(merger).merge(acc, ident))
 	}
 	check(merged, "merged")
+}
+
+// randomGroupedInts is rows random bigints in groups: each row's group
+// drawn from all but the last empty groups (which get no rows), about one
+// row in nullOneIn NULL, the others gen of their group. vals holds each
+// row's value (nil for NULL) for the test's own reference fold.
+func randomGroupedInts(r *rand.Rand, groups, rows, empty, nullOneIn int, gen func(g int) int64) (gids []uint32, arr *array.Int64, vals []*int64) {
+	gids = make([]uint32, rows)
+	vals = make([]*int64, rows)
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	defer b.Release()
+	for i := range gids {
+		g := r.IntN(groups - empty)
+		gids[i] = uint32(g)
+		if r.IntN(nullOneIn) == 0 {
+			b.AppendNull()
+			continue
+		}
+		v := gen(g)
+		vals[i] = &v
+		b.Append(v)
+	}
+	return gids, b.NewInt64Array(), vals
 }

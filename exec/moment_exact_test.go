@@ -22,32 +22,20 @@ import (
 func TestExactIntegerMoments(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	const groups, rows = 40, 4000
-	gids := make([]uint32, rows)
-	b := array.NewInt64Builder(memory.DefaultAllocator)
-	vals := make([]*int64, rows)
-	for i := range gids {
-		g := r.IntN(groups - 1) // the last group gets no rows
-		gids[i] = uint32(g)
-		if r.IntN(10) == 0 {
-			b.AppendNull()
-			continue
-		}
-		var v int64
+	// The last group gets no rows.
+	gids, arr, vals := randomGroupedInts(r, groups, rows, 1, 10, func(g int) int64 {
 		switch {
 		case g < 20:
-			v = r.Int64N(201) - 100 // a metric's values
+			return r.Int64N(201) - 100 // a metric's values
 		case g < 30:
-			v = r.Int64N(1<<62) - 1<<61 // sums past 64 bits
-		default:
-			v = math.MaxInt64 - r.Int64N(1000) // squares carry past 128 bits
-			if r.IntN(2) == 0 {
-				v = -v
-			}
+			return r.Int64N(1<<62) - 1<<61 // sums past 64 bits
 		}
-		vals[i] = &v
-		b.Append(v)
-	}
-	arr := b.NewInt64Array()
+		v := math.MaxInt64 - r.Int64N(1000) // squares carry past 128 bits
+		if r.IntN(2) == 0 {
+			v = -v
+		}
+		return v
+	})
 	defer arr.Release()
 
 	type sums struct {
