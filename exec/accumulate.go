@@ -122,15 +122,33 @@ func (a *countAcc) result(dt arrow.DataType, groups int) arrow.Array {
 	return fixedArray(dt, append([]int64(nil), a.n[:groups]...), nil)
 }
 
-// decimalArg says whether the values a sum or avg adds are decimals of a
-// number of places (Agg.Decimal); the zero value says they are not.
+// decimalArg says whether the values a sum or avg adds are decimals
+// (Agg.Decimal): of a number of places the plan knows, or (perValue) of
+// each value's own, found as the values are added (valuePlaces) and given
+// to the result by withPlaces. The zero value says they are not.
 type decimalArg struct {
-	on     bool
-	places int
+	on       bool
+	places   int
+	perValue bool
 }
 
 func decimalOf(a Agg) decimalArg {
-	return decimalArg{on: a.Decimal && a.Places >= 0 && a.Places <= 15, places: a.Places}
+	switch {
+	case !a.Decimal:
+		return decimalArg{}
+	case a.Places < 0 || a.Places > 15:
+		return decimalArg{perValue: true}
+	}
+	return decimalArg{on: true, places: a.Places}
+}
+
+// withPlaces is d for a group whose values have at most p places
+// (valuePlaces); a p below 0 turns it off.
+func (d decimalArg) withPlaces(p int8) decimalArg {
+	if !d.perValue {
+		return d
+	}
+	return decimalArg{on: p >= 0, places: int(p), perValue: true}
 }
 
 // sum is a float sum s of the values moved to the nearest decimal of
@@ -153,11 +171,65 @@ func (d decimalArg) avg(s float64, n int64) float64 {
 	return s / float64(n)
 }
 
+// morePlaces is p, the most places after the point of the values seen
+// (at most 22), raised to x's (shortestDecimals); -1, once a value has no
+// short decimal form, stays. It runs per row for numerics of no known
+// scale (VALUES of several, a float8 cast to numeric): a value of no more
+// places than the ones before it, most of them, costs a multiply, a round
+// and a divide (x is the double nearest a decimal of p places exactly
+// when it reads back from one, as in shortestDecimals).
+func morePlaces(p int8, x float64) int8 {
+	if p < 0 {
+		return p
+	}
+	if pw := pow10s[p]; math.Round(x*pw)/pw == x {
+		return p
+	}
+	q := shortestDecimals(x)
+	switch {
+	case q < 0 || q >= len(pow10s):
+		return -1
+	case q > int(p):
+		return int8(q)
+	}
+	return p
+}
+
+// pow10s are the powers of ten a float64 holds exactly.
+var pow10s = func() (p [23]float64) {
+	for i := range p {
+		p[i] = math.Pow10(i)
+	}
+	return p
+}()
+
+// valuePlaces is morePlaces per group: for a sum or avg of numerics of no
+// known scale (decimalArg.perValue), each group's sum is moved to the
+// nearest decimal of its values' places, so 1.1 + 2.20 is 3.3 and not the
+// floats' 3.3000000000000003.
+type valuePlaces []int8
+
+func (vp valuePlaces) add(gids []uint32, vals []float64, valid func(int) bool) {
+	for i, g := range gids {
+		if valid == nil || valid(i) {
+			vp[g] = morePlaces(vp[g], vals[i])
+		}
+	}
+}
+
+// merge takes in p, a partial state's places for group g.
+func (vp valuePlaces) merge(g uint32, p int8) {
+	if vp[g] >= 0 && (p < 0 || p > vp[g]) {
+		vp[g] = p
+	}
+}
+
 // sumAcc sums integers exactly (overflow is an error, as for PostgreSQL's
 // bigint arithmetic) and floats as float64 with compensation (fcomp,
 // addComp). A group with no non-NULL value sums to NULL.
 type sumAcc struct {
-	dec    decimalArg // a numeric argument of known places (Agg.Decimal)
+	dec    decimalArg // a numeric argument (Agg.Decimal)
+	places valuePlaces
 	ints   []int64
 	uints  []uint64
 	floats []float64
@@ -168,6 +240,9 @@ type sumAcc struct {
 func (a *sumAcc) grow(groups int) {
 	a.ints, a.uints, a.floats, a.seen = growTo(a.ints, groups), growTo(a.uints, groups), growTo(a.floats, groups), growTo(a.seen, groups)
 	a.fcomp = growTo(a.fcomp, groups)
+	if a.dec.perValue {
+		a.places = growTo(a.places, groups)
+	}
 }
 
 // addComp adds x to the compensated sum (s, c): c gathers the low-order
@@ -220,6 +295,13 @@ func (a *sumAcc) update(gids []uint32, arg, _ arrow.Array) error {
 			a.floats[g], a.fcomp[g] = addComp(a.floats[g], a.fcomp[g], x)
 			a.seen[g] = true
 		}
+		if a.places != nil {
+			var valid func(int) bool
+			if nulls {
+				valid = v.IsValid
+			}
+			a.places.add(gids, v.Float64Values(), valid)
+		}
 	default:
 		return fmt.Errorf("function sum(%v) does not exist", arg.DataType())
 	}
@@ -239,9 +321,17 @@ func (a *sumAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		if c := a.fcomp[g]; c != 0 && !math.IsInf(out[g], 0) && !math.IsNaN(out[g]) {
 			out[g] += c
 		}
-		out[g] = a.dec.sum(out[g])
+		out[g] = a.decimalAt(g).sum(out[g])
 	}
 	return fixedArray(dt, out, valid)
+}
+
+// decimalAt is the decimalArg of group g's values.
+func (a *sumAcc) decimalAt(g int) decimalArg {
+	if a.places == nil {
+		return a.dec
+	}
+	return a.dec.withPlaces(a.places[g])
 }
 
 // validFrom turns per-group "has a value" flags into a validity bitmap (nil
@@ -984,7 +1074,7 @@ func (a *bitAcc) result(dt arrow.DataType, groups int) arrow.Array {
 type distinctAcc struct {
 	err  error // a bigint sum past its range, found by result (resultErr)
 	fn   AggFunc
-	dec  decimalArg // a numeric argument of known places (Agg.Decimal)
+	dec  decimalArg // a numeric argument (Agg.Decimal)
 	sets []map[any]struct{}
 }
 
@@ -1076,23 +1166,26 @@ func (a *distinctAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		// sorted distinct values (the set's order is the map's, which
 		// changes from run to run, and so did the sum's last digit).
 		slices.Sort(floats)
+		var places int8
 		for _, x := range floats {
 			fsum += x
+			places = morePlaces(places, x)
 		}
+		dec := a.dec.withPlaces(places)
 		switch {
 		case a.fn == AggBitXor && dt.ID() == arrow.UINT64:
 			appendValue(b, bits)
 		case a.fn == AggBitXor:
 			appendValue(b, int64(bits))
 		case a.fn == AggAvg:
-			appendValue(b, a.dec.avg(fsum, int64(len(set))))
+			appendValue(b, dec.avg(fsum, int64(len(set))))
 		case dt.ID() == arrow.INT64:
 			if overflow && a.fn == AggSum {
 				a.err = fmt.Errorf("bigint out of range in sum()")
 			}
 			appendValue(b, isum)
 		default:
-			appendValue(b, a.dec.sum(fsum))
+			appendValue(b, dec.sum(fsum))
 		}
 	}
 	return b.NewArray()
@@ -1284,14 +1377,18 @@ func compareNullable(a, b any, nullsFirst bool) int {
 // avgAcc is avg as a running sum and count: one typed loop per batch,
 // no division per row (Welford is kept for the variances).
 type avgAcc struct {
-	dec  decimalArg // a numeric argument of known places (Agg.Decimal)
-	sum  []float64
-	comp []float64 // float arguments: the sums' compensation (addComp)
-	n    []int64
+	dec    decimalArg // a numeric argument (Agg.Decimal)
+	places valuePlaces
+	sum    []float64
+	comp   []float64 // float arguments: the sums' compensation (addComp)
+	n      []int64
 }
 
 func (a *avgAcc) grow(groups int) {
 	a.sum, a.comp, a.n = growTo(a.sum, groups), growTo(a.comp, groups), growTo(a.n, groups)
+	if a.dec.perValue {
+		a.places = growTo(a.places, groups)
+	}
 }
 
 func (a *avgAcc) update(gids []uint32, arg, _ arrow.Array) error {
@@ -1304,6 +1401,9 @@ func (a *avgAcc) update(gids []uint32, arg, _ arrow.Array) error {
 		avgRuns(gids, v.Int64Values(), valid, a.sum, a.n)
 	case *array.Float64:
 		avgFloats(gids, v.Float64Values(), valid, a.sum, a.comp, a.n)
+		if a.places != nil {
+			a.places.add(gids, v.Float64Values(), valid)
+		}
 	default:
 		vals, err := numericFloats(arg)
 		if err != nil {
@@ -1414,7 +1514,11 @@ func (a *avgAcc) result(dt arrow.DataType, groups int) arrow.Array {
 			if c := a.comp[g]; c != 0 && !math.IsInf(s, 0) && !math.IsNaN(s) {
 				s += c
 			}
-			out[g], seen[g] = a.dec.avg(s, a.n[g]), true
+			dec := a.dec
+			if a.places != nil {
+				dec = dec.withPlaces(a.places[g])
+			}
+			out[g], seen[g] = dec.avg(s, a.n[g]), true
 		}
 	}
 	return fixedArray(dt, out, validFrom(seen))

@@ -2,9 +2,12 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"testing"
@@ -77,6 +80,39 @@ func BenchmarkAvgUpdate(b *testing.B) {
 		b.Run(name+"/compensated", func(b *testing.B) {
 			for range b.N {
 				avgFloats(gids, vals, nil, sum, comp, n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
+		})
+	}
+}
+
+// BenchmarkSumNumericPlaces: sum's update over 8,192 readings of two
+// decimals in 100 groups, as float8, as numerics of known places, and as
+// numerics of no known scale (valuePlaces per row).
+func BenchmarkSumNumericPlaces(b *testing.B) {
+	r := rand.New(rand.NewPCG(31, 2))
+	gids, vals := make([]uint32, 8192), make([]float64, 8192)
+	for i := range vals {
+		gids[i], vals[i] = uint32(r.IntN(100)), float64(r.IntN(100000))/100
+	}
+	arr := fixedArray(TypeFloat, vals, nil)
+	defer arr.Release()
+	for _, c := range []struct {
+		name string
+		agg  Agg
+	}{
+		{"float8", Agg{Func: AggSum}},
+		{"known-places", Agg{Func: AggSum, Decimal: true, Places: 2}},
+		{"value-places", Agg{Func: AggSum, Decimal: true, Places: -1}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			acc, err := newAccumulator(c.agg)
+			require.NoError(b, err)
+			acc.grow(100)
+			for range b.N {
+				if err := acc.update(gids, arr, nil); err != nil {
+					b.Fatal(err)
+				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(gids)), "ns/row")
 		})
@@ -174,6 +210,78 @@ func TestDecimalSumAvg(t *testing.T) {
 		require.NoError(t, acc.update([]uint32{0, 0, 0}, three, nil))
 		res := acc.result(TypeFloat, 1).(*array.Float64)
 		require.Equal(t, map[bool]float64{false: 0.19999999999999998, true: 0.2}[dec], res.Value(0))
+		res.Release()
+	}
+}
+
+// TestPerValueDecimalSumAvg: for numerics of no known scale (Places -1)
+// each group's sum is the double nearest the exact sum of its decimals,
+// and avg the one nearest that over the count, with the places found from
+// the values (one accumulator, merged partials, DISTINCT); a group with a
+// value of no short decimal form keeps the floats' sum.
+func TestPerValueDecimalSumAvg(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(31, 1))
+	const groups, rows = 40, 6000
+	gids := make([]uint32, rows)
+	vals := make([]float64, rows)
+	exact := make([]*big.Rat, groups)
+	counts := make([]int64, groups)
+	distinct := make([]map[float64]bool, groups)
+	for g := range exact {
+		exact[g], distinct[g] = new(big.Rat), map[float64]bool{}
+	}
+	for i := range vals {
+		g := rnd.IntN(groups - 1) // the last group: 1/3 (below)
+		places := rnd.IntN(g%7 + 1)
+		n := rnd.Int64N(2_000_000) - 1_000_000
+		d, _ := new(big.Rat).SetString(fmt.Sprintf("%de-%d", n, places))
+		vals[i], _ = d.Float64()
+		if rnd.IntN(5) == 0 { // repeats, for DISTINCT
+			vals[i] = float64(rnd.IntN(20)) / 4
+			d.SetString(strconv.FormatFloat(vals[i], 'f', -1, 64))
+		}
+		gids[i] = uint32(g)
+		exact[g].Add(exact[g], d)
+		counts[g]++
+		distinct[g][vals[i]] = true
+	}
+	gids = append(gids, groups-1, groups-1)
+	vals = append(vals, 1.0/3, 0.1)
+	arr := fixedArray(TypeFloat, vals, nil)
+	defer arr.Release()
+	nearest := func(r *big.Rat) float64 { f, _ := r.Float64(); return f }
+	third := 1.0/3 + 0.1 // the floats' sum of the last group
+	for _, fn := range []AggFunc{AggSum, AggAvg} {
+		check := func(acc accumulator, how string) {
+			res := acc.result(TypeFloat, groups).(*array.Float64)
+			defer res.Release()
+			for g := 0; g < groups-1; g++ {
+				want := nearest(exact[g])
+				if fn == AggAvg {
+					want = nearest(new(big.Rat).Quo(exact[g], new(big.Rat).SetInt64(counts[g])))
+				}
+				require.Equal(t, want, res.Value(g), "%s %s group %d", fn, how, g)
+			}
+			require.Equal(t, map[AggFunc]float64{AggSum: third, AggAvg: third / 2}[fn], res.Value(groups-1), "%s %s", fn, how)
+		}
+		checkOneAndMerged(t, Agg{Func: fn, Decimal: true, Places: -1}, groups, gids, arr, check)
+
+		acc, err := newAccumulator(Agg{Func: fn, Decimal: true, Places: -1, Distinct: true})
+		require.NoError(t, err)
+		acc.grow(groups)
+		require.NoError(t, acc.update(gids, arr, nil))
+		res := acc.result(TypeFloat, groups).(*array.Float64)
+		for g := 0; g < groups-1; g++ {
+			sum := new(big.Rat)
+			for v := range distinct[g] {
+				d, _ := new(big.Rat).SetString(strconv.FormatFloat(v, 'f', -1, 64))
+				sum.Add(sum, d)
+			}
+			if fn == AggAvg {
+				sum.Quo(sum, new(big.Rat).SetInt64(int64(len(distinct[g]))))
+			}
+			require.Equal(t, nearest(sum), res.Value(g), "%s DISTINCT group %d", fn, g)
+		}
 		res.Release()
 	}
 }

@@ -107,12 +107,13 @@ type Agg struct {
 	Hist     Histogram
 	// Summary is what AggSummary computes.
 	Summary Summary
-	// Decimal marks a numeric argument of sum or avg whose every value is
-	// a decimal of Places digits after the point (0 to 15), held as the
-	// float8 nearest it: the sum is moved to the nearest such decimal
-	// (snapDecimal) and avg divides it by the count as decimals
-	// (decimalQuotient), so avg of 0.1, 0.2, 0.3 is 0.2 as in PostgreSQL,
-	// not the float sum's 0.19999999999999998.
+	// Decimal marks a numeric argument of sum or avg, held as the float8
+	// nearest each decimal value: the sum is moved to the nearest decimal
+	// of the values' places (snapDecimal) and avg divides it by the count
+	// as decimals (decimalQuotient), so avg of 0.1, 0.2, 0.3 is 0.2 as in
+	// PostgreSQL, not the float sum's 0.19999999999999998. Places are the
+	// plan's (0 to 15) when every value has them, else (-1) each group's
+	// largest of its values' own (valuePlaces).
 	Decimal bool
 	Places  int
 }

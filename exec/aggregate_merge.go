@@ -66,6 +66,9 @@ func (a *sumAcc) merge(other accumulator, gids []uint32) error {
 		}
 		f, c := addComp(a.floats[g], a.fcomp[g], o.floats[i])
 		a.ints[g], a.uints[g], a.floats[g], a.fcomp[g], a.seen[g] = s, u, f, c+o.fcomp[i], true
+		if a.places != nil {
+			a.places.merge(g, o.places[i])
+		}
 	}
 	return nil
 }
@@ -76,6 +79,9 @@ func (a *avgAcc) merge(other accumulator, gids []uint32) error {
 		s, c := addComp(a.sum[g], a.comp[g], o.sum[i])
 		a.sum[g], a.comp[g] = s, c+o.comp[i]
 		a.n[g] += o.n[i]
+		if a.places != nil && o.n[i] > 0 {
+			a.places.merge(g, o.places[i])
+		}
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ type frameAgg struct {
 	delim     *winCol // string_agg's delimiters
 	bigint    bool    // the result is bigint: a sum past it is an error
 	dec       decimalArg
+	places    int8 // dec.perValue: the places of the values added (morePlaces)
 	removable bool
 	moment    AggFunc
 	cmp       func(a, b int32) int // min/max: orders two rows' values
@@ -290,6 +291,9 @@ func (a *frameAgg) addSum(rows []int32) error {
 			if arg.ok(r) {
 				a.cnt++
 				a.fsum += arg.f64[r]
+				if a.dec.perValue {
+					a.places = morePlaces(a.places, arg.f64[r])
+				}
 			}
 		}
 	case kindUint:
@@ -346,10 +350,10 @@ func (a *frameAgg) write(p []int32, r int32, res *winResult) {
 	case a.op == opBoolOr:
 		res.setBool(r, a.trues > 0)
 	case a.op == opAvg:
-		res.f64[r] = a.dec.avg(a.fsum, a.cnt)
+		res.f64[r] = a.dec.withPlaces(a.places).avg(a.fsum, a.cnt)
 	case a.bigint:
 		res.i64[r] = a.isum
 	default:
-		res.f64[r] = a.dec.sum(a.fsum)
+		res.f64[r] = a.dec.withPlaces(a.places).sum(a.fsum)
 	}
 }

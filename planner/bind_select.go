@@ -1068,9 +1068,11 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			return q.intervalAggregate(agg)
 		}
 		if (fn == exec.AggSum || fn == exec.AggAvg) && x.Type().ID() == exec.TypeFloat.ID() && q.pgTypeOf(args[0], x) == oidNumericPG {
-			// Numerics of known places: summed and averaged as decimals.
+			// Numerics: summed and averaged as decimals, of the places
+			// every value has or else of each group's values' own.
+			agg.Decimal, agg.Places = true, -1
 			if places := q.largestScale(args[0]); places >= 0 && places <= 15 {
-				agg.Decimal, agg.Places = true, places
+				agg.Places = places
 			}
 		}
 		if fn == exec.AggMin || fn == exec.AggMax {

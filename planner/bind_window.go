@@ -186,10 +186,11 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		}
 	}
 	if (name == "sum" || name == "avg") && len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.FLOAT64 && q.pgTypeOf(wargs[0], f.Args[0]) == oidNumericPG {
-		// Numerics of known places: summed and averaged as decimals, as
-		// the grouped aggregates are.
+		// Numerics: summed and averaged as decimals, as the grouped
+		// aggregates are.
+		f.Decimal, f.Places = true, -1
 		if places := q.largestScale(wargs[0]); places >= 0 && places <= 15 {
-			f.Decimal, f.Places = true, places
+			f.Places = places
 		}
 	}
 	if (name == "sum" || name == "avg") && len(f.Args) == 1 && f.Args[0].Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO {
