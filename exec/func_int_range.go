@@ -3,7 +3,6 @@ package exec
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -108,16 +107,20 @@ func init() {
 // held as, 0.10000000149011612; (1::float8/3)::numeric 0.333333333333333).
 func init() {
 	digits := func(name string, n, bits int) {
-		registerRowFn(name, TypeFloat, [][]string{{"float"}}, func(_ *Ctx, v []any) (any, error) {
-			f := v[0].(float64)
-			if math.IsInf(f, 0) || math.IsNaN(f) {
-				return f, nil
-			}
-			r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', n, bits), 64)
-			if err != nil {
-				return f, nil
-			}
-			return r, nil
+		round := func(x float64) float64 { return roundSignificant(x, n, bits) }
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				if err := want(args, "float"); err != nil {
+					return nil, err
+				}
+				return TypeFloat, nil
+			},
+			eval: func(_ *Ctx, args []arg, rows int) (arrow.Array, error) {
+				if out, ok := mapFloats(args[0], rows, round); ok {
+					return out, nil
+				}
+				return rowwise(TypeFloat, rows, args, true, func(v []any) (any, error) { return round(v[0].(float64)), nil })
+			},
 		})
 	}
 	digits("__float4_numeric", 6, 32)  // FLT_DIG

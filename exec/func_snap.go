@@ -225,15 +225,7 @@ func shortestDecimals(v float64) int {
 		return 0
 	}
 	if x >= 1e-7 && x < 1e15 {
-		// k: the place of x's first digit, 10^k <= x < 10^(k+1).
-		_, e := math.Frexp(x)
-		k := int(math.Floor(float64(e-1) * math.Log10E * math.Ln2))
-		if x >= math.Pow10(k+1) {
-			k++
-		} else if x < math.Pow10(k) {
-			k--
-		}
-		p := 14 - k // 0 to 21
+		p := 14 - firstDigitPlace(x) // 0 to 21
 		pw := math.Pow10(p)
 		n := math.Round(x * pw)
 		if n/pw != x {
@@ -254,6 +246,60 @@ func shortestDecimals(v float64) int {
 		return p
 	}
 	return shortestDecimalsText(v)
+}
+
+// firstDigitPlace is k with 10^k <= x < 10^(k+1) for a positive finite
+// x, found without a logarithm (exact but where x is within an ulp of a
+// power of ten below 1, whose double is not the power: callers check).
+func firstDigitPlace(x float64) int {
+	_, e := math.Frexp(x)
+	k := int(math.Floor(float64(e-1) * math.Log10E * math.Ln2))
+	if x >= math.Pow10(k+1) {
+		k++
+	} else if x < math.Pow10(k) {
+		k--
+	}
+	return k
+}
+
+// roundSignificant is x rounded to digits significant decimal digits
+// (half to even on an exact tie), as the double nearest that decimal:
+// what strconv.ParseFloat gives for strconv.FormatFloat(x, 'g', digits,
+// bits), and what PostgreSQL's float4 and float8 casts to numeric give
+// (their FLT_DIG and DBL_DIG digits). It runs per row of a cast, so the
+// usual magnitudes take no text: x·10^p is rounded to the integer N of
+// digits digits, its fraction compared with one half exactly (the
+// product's rounding error, from an FMA, added to the fraction less one
+// half, keeps its sign), and N / 10^p is one correctly rounded division.
+func roundSignificant(x float64, digits, bits int) float64 {
+	a := math.Abs(x)
+	if a == 0 || math.IsInf(a, 0) || math.IsNaN(a) {
+		return x
+	}
+	if p := digits - 1 - firstDigitPlace(a); digits < 16 && p >= 0 && p < len(pow10s) {
+		pw := pow10s[p]
+		prod := a * pw
+		n := math.Round(prod)
+		if math.Abs(prod-n) > 0.375 {
+			// Near one half, where the product's rounding (under 1/16)
+			// may decide.
+			fl := math.Floor(prod)
+			n = fl
+			if d := (prod - fl - 0.5) + math.FMA(a, pw, -prod); d > 0 || (d == 0 && math.Mod(fl, 2) == 1) {
+				n++
+			}
+		}
+		// A first digit's place off by one (near a power of ten) gives
+		// an N of digits-1 or digits+1 digits: the text decides.
+		if n >= pow10s[digits-1] && n <= pow10s[digits] {
+			return math.Copysign(n/pw, x)
+		}
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', digits, bits), 64)
+	if err != nil {
+		return x
+	}
+	return r
 }
 
 // shortestDecimalsText is shortestDecimals read from strconv's shortest

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -198,4 +199,79 @@ func TestDecimalDivision(t *testing.T) {
 	require.NoError(t, err)
 	_, err = zero.DecimalDivision(-1, 0).Eval(NewCtx(), rec)
 	require.ErrorIs(t, err, errDivZero)
+}
+
+// TestRoundSignificant: the casts of float4 and float8 to numeric round to
+// 6 and 15 significant digits exactly as the text round trip does, on
+// random doubles and floats, decimals, their neighbours, exact ties and
+// powers of ten.
+func TestRoundSignificant(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 3))
+	check := func(v float64) {
+		for _, c := range [][2]int{{15, 64}, {6, 32}} {
+			x := v
+			if c[1] == 32 {
+				x = float64(float32(v))
+			}
+			want, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', c[0], c[1]), 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				want = x // past float8 once rounded up (math.MaxFloat64): kept
+			}
+			require.Equal(t, math.Float64bits(want), math.Float64bits(roundSignificant(x, c[0], c[1])), "%v to %d digits", x, c[0])
+		}
+	}
+	for range 100000 {
+		digits := 1 + rng.IntN(17)
+		v := float64(rng.Int64N(int64(math.Pow10(digits)))) / math.Pow10(rng.IntN(30))
+		if rng.IntN(2) == 0 {
+			v = -v
+		}
+		check(v)
+		check(math.Nextafter(v, math.Inf(1)))
+		check(math.Nextafter(v, math.Inf(-1)))
+		check(math.Float64frombits(rng.Uint64()))
+		check(math.Ldexp(rng.Float64(), rng.IntN(110)-60))
+		check(float64(rng.Int64N(1<<53)) + 0.5) // ties at 15 digits from 1e14
+		check((float64(rng.Int64N(1e6)) + 0.5) / 1)
+	}
+	for k := -30; k <= 30; k++ {
+		p := math.Pow10(k)
+		check(p)
+		check(math.Nextafter(p, 0))
+		check(math.Nextafter(p, math.Inf(1)))
+	}
+	for _, v := range []float64{0, math.Copysign(0, -1), 123456789012345.5, 123456789012344.5, 999999999999999.5, 9999995, 0.1, 1.0 / 3, 2.5, math.MaxFloat64, math.SmallestNonzeroFloat64, math.Inf(1), math.NaN()} {
+		check(v)
+		check(-v)
+	}
+}
+
+// BenchmarkFloat8ToNumeric: the cast of 8,192 float8 readings to numeric
+// (15 significant digits), by the arithmetic and by the text round trip.
+func BenchmarkFloat8ToNumeric(b *testing.B) {
+	r := rand.New(rand.NewPCG(31, 4))
+	vals := make([]float64, 8192)
+	for i := range vals {
+		vals[i] = r.Float64() * 100
+		if i%2 == 0 {
+			vals[i] = float64(r.IntN(100000)) / 100
+		}
+	}
+	out := make([]float64, len(vals))
+	b.Run("arithmetic", func(b *testing.B) {
+		for range b.N {
+			for i, x := range vals {
+				out[i] = roundSignificant(x, 15, 64)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(vals)), "ns/row")
+	})
+	b.Run("text", func(b *testing.B) {
+		for range b.N {
+			for i, x := range vals {
+				out[i], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 15, 64), 64)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(vals)), "ns/row")
+	})
 }
