@@ -1338,7 +1338,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			Hint: "unnest of several arrays works in FROM: SELECT * FROM unnest(a, b)"}
 	}
 	if selectListSRFs[name] {
-		return nil, notSupported(name + " here (set-returning functions work in FROM, and in a select list without aggregates or window functions where no argument is itself one)")
+		e := notSupported(name + " here (set-returning functions work in FROM and in a select list: one per item where the query groups, none in another's arguments or in ORDER BY)")
+		e.Hint = "call it in FROM: SELECT ... FROM t, LATERAL " + name + "(...) AS s"
+		return nil, e
 	}
 	if !exec.HasFunction(name) {
 		e := errorf(CodeUndefinedFunc, "function %s does not exist", name)

@@ -986,9 +986,35 @@ func keywordsScope(alias string) *scope {
 	return derivedScope(&Values{Cols: t.cols, Rows: t.rows}, alias)
 }
 
+// groupLifter rewrites a select item around a set-returning call for
+// srfOverGroups: the call becomes fn, and each largest part outside it
+// that reads the group (a column, an aggregate, a window function) what
+// lift makes of it, a column of the grouped query.
+type groupLifter struct {
+	call *ast.FuncCallExpr
+	fn   ast.ExprNode
+	lift func(ast.ExprNode) ast.ExprNode
+}
+
+func (v *groupLifter) Enter(n ast.Node) (ast.Node, bool) {
+	if n == ast.Node(v.call) {
+		return v.fn, true
+	}
+	e, ok := n.(ast.ExprNode)
+	if !ok || astContains(e, false, func(x ast.Node) bool { return x == ast.Node(v.call) }) {
+		return n, false // around the call: look inside
+	}
+	if usesColumns(e) || containsAggregate(e) || containsWindow(e) {
+		return v.lift(e), true
+	}
+	return n, true
+}
+
+func (v *groupLifter) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
 // srfOverGroups rewrites a grouped SELECT (aggregates, GROUP BY, HAVING
 // or windows) with set-returning functions as items of its select list
-// (each a whole item; several run side by side), such as
+// (each a whole item or within one; several run side by side), such as
 // SELECT generate_series(min(time), max(time), '1 hour') FROM t or SELECT
 // host, unnest(array_agg(v)) FROM t GROUP BY host, as PostgreSQL runs it:
 // the groups first, then the function over each group's row. The query
@@ -1013,8 +1039,8 @@ func srfOverGroups(sel *ast.SelectStmt, distinctOn bool, inputColumn func(string
 		if len(in) == 0 {
 			continue
 		}
-		if len(in) > 1 || ast.ExprNode(in[0]) != unparen(f.Expr) {
-			return nil, false // inside an expression
+		if len(in) > 1 {
+			return nil, false
 		}
 		calls[i] = in[0]
 	}
@@ -1099,7 +1125,22 @@ func srfOverGroups(sel *ast.SelectStmt, distinctOn bool, inputColumn func(string
 			inner.Fields.Fields = append(inner.Fields.Fields, &ast.SelectField{Expr: a, AsName: ast.NewCIStr(c)})
 			fn.Args = append(fn.Args, col(c))
 		}
-		outer.Fields.Fields = append(outer.Fields.Fields, &ast.SelectField{Expr: fn, AsName: ast.NewCIStr(names[i])})
+		var item ast.ExprNode = fn
+		if ast.ExprNode(call) != unparen(f.Expr) {
+			// The function inside an expression
+			// (generate_series(min(t), max(t), '1 day')::date, or
+			// generate_series(1, 3) * count(*)): the expression over
+			// each of its rows, what it reads of the group a column.
+			k := 0
+			x, _ := f.Expr.Accept(&groupLifter{call: call, fn: fn, lift: func(e ast.ExprNode) ast.ExprNode {
+				c := fmt.Sprintf("__e%d_%d", i, k)
+				k++
+				inner.Fields.Fields = append(inner.Fields.Fields, &ast.SelectField{Expr: e, AsName: ast.NewCIStr(c)})
+				return col(c)
+			}})
+			item = x.(ast.ExprNode)
+		}
+		outer.Fields.Fields = append(outer.Fields.Fields, &ast.SelectField{Expr: item, AsName: ast.NewCIStr(names[i])})
 	}
 	outer.From = &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: inner, AsName: ast.NewCIStr(g)}}}
 	return outer, true
