@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -610,6 +611,10 @@ func (q *selectBinder) aggOrder(call *aggCall, agg *exec.Agg, values []exec.Expr
 		k, err := q.b.bindExpr(q.in, o.Expr)
 		if err != nil {
 			return err
+		}
+		if call.distinct && !slices.ContainsFunc(values, func(x exec.Expr) bool { return exprID(settle(x)) == exprID(settle(k)) }) {
+			// PostgreSQL drops duplicates by sorting on the keys.
+			return errorf("42P10", "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
 		}
 		if k, err = q.b.orderKey(q.in, o.Expr, k); err != nil {
 			return err
