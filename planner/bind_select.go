@@ -946,11 +946,17 @@ func (q *selectBinder) aggregate(call *aggCall) (exec.Expr, error) {
 			x, err = q.b.coerce(x, exec.TypeFloat)
 			lit, ok := x.(*exec.Literal)
 			describing := ok && lit.V == nil && q.b.describe
-			if err != nil || !ok || lit.V == nil && !describing {
+			if err != nil || !ok {
 				return nil, errorf(CodeSyntax, "the fraction of %s must be a constant", name)
 			}
 			agg.Fraction = 0.5 // describing: $1's value is not known yet
-			if !describing {
+			switch {
+			case lit.V == nil && !describing:
+				// A NULL fraction (percentile_cont(ARRAY[0.5, NULL])) is a
+				// NULL percentile, as PostgreSQL's strict final function
+				// gives: the aggregate over no row.
+				agg.Filter = &exec.Literal{V: false, DT: exec.TypeBool}
+			case !describing:
 				agg.Fraction = lit.V.(float64)
 			}
 			if agg.Fraction < 0 || agg.Fraction > 1 {
