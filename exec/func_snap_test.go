@@ -60,22 +60,28 @@ func TestShortestDecimalsFast(t *testing.T) {
 		require.Equal(t, shortestDecimalsText(v), shortestDecimals(v), "%v", v)
 	}
 	for range 200000 {
-		digits := 1 + rng.IntN(15)
-		n := float64(rng.Int64N(int64(math.Pow10(digits))))
-		v := n / math.Pow10(rng.IntN(30))
-		if rng.IntN(2) == 0 {
-			v = -v
-		}
-		check(v)
-		check(math.Nextafter(v, math.Inf(1)))
-		check(math.Nextafter(v, math.Inf(-1)))
-		check(math.Float64frombits(rng.Uint64()))
-		check(math.Ldexp(rng.Float64(), rng.IntN(110)-60))
+		checkDoubles(rng, 15, check)
 	}
 	for _, v := range []float64{1e-7, 1e15, 999999999999999.9, 999999999999999, 0.1 + 0.2, 1e15 - 1, 9.999999999999999e-8} {
 		check(v)
 		check(-v)
 	}
+}
+
+// checkDoubles calls check on a random decimal of up to maxDigits
+// digits and either sign, its neighbours one ulp away, a random bit
+// pattern and a random double between 2^-60 and 2^50.
+func checkDoubles(rng *rand.Rand, maxDigits int, check func(float64)) {
+	digits := 1 + rng.IntN(maxDigits)
+	v := float64(rng.Int64N(int64(math.Pow10(digits)))) / math.Pow10(rng.IntN(30))
+	if rng.IntN(2) == 0 {
+		v = -v
+	}
+	check(v)
+	check(math.Nextafter(v, math.Inf(1)))
+	check(math.Nextafter(v, math.Inf(-1)))
+	check(math.Float64frombits(rng.Uint64()))
+	check(math.Ldexp(rng.Float64(), rng.IntN(110)-60))
 }
 
 // BenchmarkDecimalDivide: numeric division over a batch of float8 values
@@ -221,18 +227,9 @@ func TestRoundSignificant(t *testing.T) {
 		}
 	}
 	for range 100000 {
-		digits := 1 + rng.IntN(17)
-		v := float64(rng.Int64N(int64(math.Pow10(digits)))) / math.Pow10(rng.IntN(30))
-		if rng.IntN(2) == 0 {
-			v = -v
-		}
-		check(v)
-		check(math.Nextafter(v, math.Inf(1)))
-		check(math.Nextafter(v, math.Inf(-1)))
-		check(math.Float64frombits(rng.Uint64()))
-		check(math.Ldexp(rng.Float64(), rng.IntN(110)-60))
-		check(float64(rng.Int64N(1<<53)) + 0.5) // ties at 15 digits from 1e14
-		check((float64(rng.Int64N(1e6)) + 0.5) / 1)
+		checkDoubles(rng, 17, check)
+		check(float64(1e14+rng.Int64N(9e14)) + 0.5) // exact ties at 15 digits
+		check(float64(1e5+rng.Int64N(9e5)) + 0.5)   // and at 6
 	}
 	for k := -30; k <= 30; k++ {
 		p := math.Pow10(k)
