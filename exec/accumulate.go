@@ -217,6 +217,15 @@ func (vp valuePlaces) add(gids []uint32, vals []float64, valid func(int) bool) {
 	}
 }
 
+// of is d for group g's values (withPlaces); d itself when no places
+// are kept (vp nil: not perValue).
+func (vp valuePlaces) of(d decimalArg, g int) decimalArg {
+	if vp == nil {
+		return d
+	}
+	return d.withPlaces(vp[g])
+}
+
 // merge takes in p, a partial state's places for group g.
 func (vp valuePlaces) merge(g uint32, p int8) {
 	if vp[g] >= 0 && (p < 0 || p > vp[g]) {
@@ -321,17 +330,9 @@ func (a *sumAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		if c := a.fcomp[g]; c != 0 && !math.IsInf(out[g], 0) && !math.IsNaN(out[g]) {
 			out[g] += c
 		}
-		out[g] = a.decimalAt(g).sum(out[g])
+		out[g] = a.places.of(a.dec, g).sum(out[g])
 	}
 	return fixedArray(dt, out, valid)
-}
-
-// decimalAt is the decimalArg of group g's values.
-func (a *sumAcc) decimalAt(g int) decimalArg {
-	if a.places == nil {
-		return a.dec
-	}
-	return a.dec.withPlaces(a.places[g])
 }
 
 // validFrom turns per-group "has a value" flags into a validity bitmap (nil
@@ -1514,11 +1515,7 @@ func (a *avgAcc) result(dt arrow.DataType, groups int) arrow.Array {
 			if c := a.comp[g]; c != 0 && !math.IsInf(s, 0) && !math.IsNaN(s) {
 				s += c
 			}
-			dec := a.dec
-			if a.places != nil {
-				dec = dec.withPlaces(a.places[g])
-			}
-			out[g], seen[g] = dec.avg(s, a.n[g]), true
+			out[g], seen[g] = a.places.of(a.dec, g).avg(s, a.n[g]), true
 		}
 	}
 	return fixedArray(dt, out, validFrom(seen))
