@@ -195,14 +195,6 @@ func morePlaces(p int8, x float64) int8 {
 	return p
 }
 
-// pow10s are the powers of ten a float64 holds exactly.
-var pow10s = func() (p [23]float64) {
-	for i := range p {
-		p[i] = math.Pow10(i)
-	}
-	return p
-}()
-
 // valuePlaces is morePlaces per group: for a sum or avg of numerics of no
 // known scale (decimalArg.perValue), each group's sum is moved to the
 // nearest decimal of its values' places, so 1.1 + 2.20 is 3.3 and not the

@@ -197,6 +197,14 @@ var pow5 = func() (p [23]float64) {
 	return p
 }()
 
+// pow10s are the powers of ten a float64 holds exactly.
+var pow10s = func() (p [23]float64) {
+	for i := range p {
+		p[i] = math.Pow10(i)
+	}
+	return p
+}()
+
 // floatAt is row i of a float argument, false when NULL.
 func floatAt(a arg, i int) (float64, bool) {
 	if a.isConst {
