@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -380,7 +381,7 @@ func (r *rewriter) step() {
 		r.unsupported(t, "bit string constant "+clip(t.val), "use a string or an integer")
 	case tNumber:
 		r.i++
-		r.emit(t, okLit, t.val)
+		r.emit(t, okLit, plainNumber(t.val))
 	case tParam:
 		r.i++
 		r.out = append(r.out, outTok{text: "?", kind: okParam, orig: t.start, origEnd: t.end, param: t.n})
@@ -663,4 +664,40 @@ func (r *rewriter) render() (string, []int) {
 		b.WriteString(o.text)
 	}
 	return b.String(), starts
+}
+
+// plainNumber writes a constant with an exponent (1.50e1, 1e-3) as the
+// decimal it stands for (15.0, 0.001), which the TiDB parser reads as a
+// decimal with its digits: PostgreSQL's numeric of it keeps the digits
+// after the point less the exponent (1.0e0 is 1.0, 1.50e1 15.0), where a
+// float literal keeps only its value's. A whole result keeps a trailing
+// point (1e2 is "100.", still numeric, not an integer). Constants that
+// would take more than 40 digits stay as they are (1e308).
+func plainNumber(text string) string {
+	i := strings.IndexAny(text, "eE")
+	if i < 0 {
+		return text
+	}
+	exp, err := strconv.Atoi(text[i+1:])
+	if err != nil || exp > 40 || exp < -40 {
+		return text
+	}
+	whole, frac, _ := strings.Cut(text[:i], ".")
+	digits := whole + frac
+	point := len(whole) + exp // digits before the point
+	if len(digits)+max(point-len(digits), 0)+max(-point, 0) > 40 {
+		return text
+	}
+	switch {
+	case point <= 0:
+		digits = strings.Repeat("0", 1-point) + digits
+		point = 1
+	case point > len(digits):
+		digits += strings.Repeat("0", point-len(digits))
+	}
+	out := strings.TrimLeft(digits[:point], "0")
+	if out == "" {
+		out = "0"
+	}
+	return out + "." + digits[point:]
 }
