@@ -113,6 +113,28 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 		// lag(__pg_lag_offset(x, expr), 1 [, d]).
 		wargs = append([]ast.ExprNode{m.Args[0], m.Args[1]}, wargs[2:]...)
 	}
+	// array_agg(x) FILTER (WHERE c) OVER w, which package sql spells
+	// array_agg(x, __pg_window_filter(c)) OVER w: the elements of the rows
+	// where c is not true are NULL, which the joined text skips.
+	var filter exec.Expr
+	if n := len(wargs); n > 0 {
+		if m, ok := wargs[n-1].(*ast.FuncCallExpr); ok && m.FnName.L == sql.MarkerWindowFilter && len(m.Args) == 1 {
+			c, err := arg(m.Args[0])
+			if err != nil {
+				return nil, err
+			}
+			if filter, err = q.b.coerce(c, exec.TypeBool); err != nil || filter.Type().ID() != arrow.BOOL {
+				return nil, errorf(CodeDatatype, "argument of FILTER must be type boolean, not type %s", exec.SQLTypeName(settle(c).Type()))
+			}
+			wargs = wargs[:n-1]
+		}
+	}
+	filtered := func(elem exec.Expr) exec.Expr {
+		if filter == nil {
+			return elem
+		}
+		return &exec.Case{Whens: []exec.Expr{filter}, Thens: []exec.Expr{elem}, DT: elem.Type()}
+	}
 	for i, a := range wargs {
 		if name == "count" && i == 0 && isStar([]ast.ExprNode{a}) {
 			f.Star = true
@@ -261,7 +283,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			f.Name, f.Args, f.DT = "string_agg", []exec.Expr{elemText, &exec.Literal{V: ",", DT: exec.TypeText}}, exec.TypeText
+			f.Name, f.Args, f.DT = "string_agg", []exec.Expr{filtered(elemText), &exec.Literal{V: ",", DT: exec.TypeText}}, exec.TypeText
 			wrap = func(joined exec.Expr) exec.Expr { return bracedArray(joined, pg) }
 		case "json_agg", "jsonb_agg":
 			// string_agg of the elements' JSON text over the same frame,
@@ -277,7 +299,7 @@ func (q *selectBinder) bindWindow(wf *ast.WindowFuncExpr) (exec.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			f.Name, f.Args, f.DT = "string_agg", []exec.Expr{jsonElem(j), &exec.Literal{V: ", ", DT: exec.TypeText}}, exec.TypeText
+			f.Name, f.Args, f.DT = "string_agg", []exec.Expr{filtered(jsonElem(j)), &exec.Literal{V: ", ", DT: exec.TypeText}}, exec.TypeText
 			wrap = func(joined exec.Expr) exec.Expr {
 				return &rowFunc{name: name, args: []exec.Expr{joined}, dt: exec.TypeText, pg: pg, strict: true,
 					fn: func(v []any) (any, error) { return "[" + v[0].(string) + "]", nil }}

@@ -204,6 +204,10 @@
 //	    ordinary call.
 //	__pg_filter(aggcall, cond)
 //	    agg(...) FILTER (WHERE cond): aggregate only rows where cond is true.
+//	    With OVER, aggregates that skip NULLs take CASE WHEN cond THEN x END
+//	    for their (first) argument x instead; array_agg, json_agg and
+//	    jsonb_agg, which keep NULLs, take __pg_window_filter(cond) as a last
+//	    argument, whose rows the planner leaves out.
 //	__pg_within_group(aggcall, sortexpr, 'asc'|'desc')
 //	    agg(args) WITHIN GROUP (ORDER BY sortexpr [ASC|DESC]) for the
 //	    ordered-set aggregates (percentile_cont, percentile_disc, mode) and
@@ -232,12 +236,11 @@
 //
 // # Not supported yet (0A000 or syntax error)
 //
-// WITH ORDINALITY, FILTER combined with OVER, OVER on
-// aggregates TiDB does not know (string_agg(x, ',') OVER ()), NATURAL FULL
-// JOIN, SIMILAR TO with a pattern other than a string constant or a $n
-// parameter, JSON and array containment operators (->> @> <@ &&; -> only as
-// Timescale Toolkit's summary -> accessor(...), rewritten accessor(summary, ...)), bit strings, non-constant LIMIT/OFFSET, ON CONFLICT, RETURNING,
-// SELECT INTO, UPDATE/DELETE and DDL. Precedence caveats: ~ ~* !~ !~* take
+// FILTER combined with OVER on DISTINCT or on an aggregate of several
+// arguments other than string_agg, SIMILAR TO with a pattern other than a
+// string constant or a $n parameter, bit strings, a subquery as LIMIT or
+// OFFSET, ON CONFLICT, RETURNING, SELECT INTO, UPDATE/DELETE and DDL.
+// Precedence caveats: ~ ~* !~ !~* take
 // TiDB's comparison precedence (PostgreSQL: the level of ||), which only
 // differs for operands built with LIKE, IN or BETWEEN or mixed with || on
 // the left (a ~ b || c is a ~ (b || c), in PostgreSQL (a ~ b) || c, a type

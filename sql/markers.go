@@ -43,6 +43,7 @@ const (
 	MarkerEmptySet                = "__pg_empty_set"      // (): the empty grouping set ()
 	MarkerLagOffset               = "__pg_lag_offset"     // (value, offset): lag/lead's first argument when the offset is not a number
 	MarkerWindowAgg               = "__pg_window_agg"     // ('name', arg, ...): max(__pg_window_agg(...)) OVER w is name(arg, ...) OVER w
+	MarkerWindowFilter            = "__pg_window_filter"  // (cond): last argument of array_agg/json_agg(x, ...) OVER w, its FILTER (WHERE cond)
 	MarkerPipe                    = "__pg_pipe"           // (summary): summary -> accessor(args) is accessor(__pg_pipe(summary), args)
 	MarkerGroupDistinct           = "__pg_group_distinct" // (): first item of GROUP BY DISTINCT (duplicate grouping sets removed)
 	MarkerWithTies                = "__pg_with_ties"      // (): last ORDER BY item of FETCH FIRST n ROWS WITH TIES

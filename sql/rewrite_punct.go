@@ -184,30 +184,36 @@ func (r *rewriter) closeParen(t token) {
 
 // windowFilter rewrites agg(x) FILTER (WHERE c) OVER ..., which TiDB cannot
 // parse, as agg(CASE WHEN c THEN x END) OVER ...: the same for aggregates
-// that skip NULLs (count(*) counts CASE WHEN c THEN 1 END). out[s:] is
-// __pg_filter ( agg ( args ) , c ).
+// that skip NULLs (count(*) counts CASE WHEN c THEN 1 END; string_agg's
+// delimiter goes along). array_agg and json_agg keep NULLs: they become
+// agg(x, __pg_window_filter(c)), whose condition the planner applies to
+// each element. out[s:] is __pg_filter ( agg ( args ) , c ), where agg
+// ( args ) may be max ( __pg_window_agg ( 'name' , args ) ) (windowAgg).
 func (r *rewriter) windowFilter(t token, s int) {
 	out := r.out
 	if len(out) < s+7 || out[s+3].kind != okOpen {
 		r.unsupported(t, "this aggregate with FILTER and OVER", "")
 		return
 	}
-	name := strings.ToLower(strings.Trim(out[s+2].text, `"`))
-	if name == "array_agg" || name == "json_agg" || name == "jsonb_agg" {
-		r.unsupported(t, name+" with FILTER and OVER", "") // they keep NULLs
-		return
+	// open is the '(' of the aggregate's own arguments; from the first.
+	name, open, from := strings.ToLower(strings.Trim(out[s+2].text, `"`)), s+3, s+4
+	if name == "max" && len(out) > s+7 && strings.Trim(out[s+4].text, `"`) == MarkerWindowAgg && out[s+5].kind == okOpen {
+		name, open, from = strings.ToLower(strings.Trim(out[s+6].text, "'")), s+5, s+7
+		if out[s+7].kind == okComma {
+			from++
+		}
 	}
-	depth, closeIdx := 0, -1
-	for k := s + 3; k < len(out); k++ {
+	keepsNulls := name == "array_agg" || name == "json_agg" || name == "jsonb_agg"
+	depth, closeIdx, comma := 0, -1, -1
+	for k := open; k < len(out); k++ {
 		switch out[k].kind {
 		case okOpen:
 			depth++
 		case okClose:
 			depth--
 		case okComma:
-			if depth == 1 {
-				r.unsupported(t, "an aggregate of several arguments with FILTER and OVER", "")
-				return
+			if depth == 1 && comma < 0 && k >= from {
+				comma = k
 			}
 		}
 		if depth == 0 {
@@ -215,11 +221,24 @@ func (r *rewriter) windowFilter(t token, s int) {
 			break
 		}
 	}
-	if closeIdx < 0 || closeIdx+1 >= len(out) || out[closeIdx+1].kind != okComma {
+	// The condition follows the call's (outer) ')' and a comma.
+	outer := closeIdx
+	if open != s+3 && outer >= 0 && outer+1 < len(out) && out[outer+1].kind == okClose {
+		outer++
+	}
+	if closeIdx < 0 || outer+1 >= len(out) || out[outer+1].kind != okComma {
 		r.syntaxErr(t)
 		return
 	}
-	args := append([]outTok(nil), out[s+4:closeIdx]...)
+	if comma >= 0 && name != "string_agg" {
+		r.unsupported(t, "an aggregate of several arguments with FILTER and OVER", "")
+		return
+	}
+	argsEnd := closeIdx
+	if comma >= 0 {
+		argsEnd = comma // string_agg(x, delimiter): x only
+	}
+	args := append([]outTok(nil), out[from:argsEnd]...)
 	if len(args) == 1 && args[0].text == "*" {
 		args = []outTok{r.mk(t, okLit, "1")}
 	}
@@ -227,13 +246,21 @@ func (r *rewriter) windowFilter(t token, s int) {
 		r.unsupported(t, "this aggregate with FILTER and OVER", "")
 		return
 	}
-	cond := append([]outTok(nil), out[closeIdx+2:len(out)-1]...)
-	call := append([]outTok(nil), out[s+2], out[s+3])
-	call = append(call, r.mk(t, okKeyword, "CASE"), r.mk(t, okKeyword, "WHEN"))
-	call = append(call, cond...)
-	call = append(call, r.mk(t, okKeyword, "THEN"))
-	call = append(call, args...)
-	call = append(call, r.mk(t, okKeyword, "END"), out[closeIdx])
+	cond := append([]outTok(nil), out[outer+2:len(out)-1]...)
+	call := append([]outTok(nil), out[s+2:from]...)
+	if keepsNulls {
+		call = append(call, args...)
+		call = append(call, r.mk(t, okComma, ","), r.mk(t, okFunc, MarkerWindowFilter), r.mk(t, okOpen, "("))
+		call = append(call, cond...)
+		call = append(call, r.mk(t, okClose, ")"))
+	} else {
+		call = append(call, r.mk(t, okKeyword, "CASE"), r.mk(t, okKeyword, "WHEN"))
+		call = append(call, cond...)
+		call = append(call, r.mk(t, okKeyword, "THEN"))
+		call = append(call, args...)
+		call = append(call, r.mk(t, okKeyword, "END"))
+	}
+	call = append(call, out[argsEnd:outer+1]...) // [, delimiter] ) [)]
 	r.out = append(r.out[:s], call...)
 }
 

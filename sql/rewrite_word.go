@@ -225,7 +225,7 @@ func (r *rewriter) funcName(t token, name string) {
 		r.windowArgs(name)
 	}
 	if t.kind != tQIdent && windowOnlyAggs[name] && r.callNeedsGrammar() {
-		if end, _ := r.callExtent(r.i); end >= 0 && r.tok(end+1-r.i).word("over") {
+		if end, _ := r.callExtent(r.i); end >= 0 && r.overFollows(end+1-r.i) {
 			// PostgreSQL's words for what its windows do not take.
 			if r.tok(1).word("distinct") {
 				r.fail(t, CodeFeatureNotSupported, "DISTINCT is not implemented for window functions", "")
@@ -287,11 +287,32 @@ func (r *rewriter) callNeedsGrammar() bool {
 		case t.punct(")"):
 			depth--
 			if depth == 0 {
-				return r.tok(k + 1).word("over")
+				return r.overFollows(k + 1)
 			}
 		}
 	}
 	return false
+}
+
+// overFollows reports whether token k (relative to r.i), which follows a
+// call, starts its OVER, or a FILTER (WHERE ...) that OVER follows.
+func (r *rewriter) overFollows(k int) bool {
+	if r.tok(k).word("filter") && r.tok(k+1).punct("(") {
+		depth := 0
+		for ; r.i+k < len(r.toks); k++ {
+			switch t := r.tok(k); {
+			case t.punct("("):
+				depth++
+			case t.punct(")"):
+				depth--
+				if depth == 0 {
+					return r.tok(k + 1).word("over")
+				}
+			}
+		}
+		return false
+	}
+	return r.tok(k).word("over")
 }
 
 // tidbGrammarFuncs are the function names emitted unquoted so that TiDB's

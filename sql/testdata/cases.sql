@@ -176,6 +176,8 @@ SELECT a FROM t ORDER BY a OFFSET 1 + 1 ROWS
 SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x), percentile_disc(ARRAY[0.1, $1]) WITHIN GROUP (ORDER BY y DESC) FILTER (WHERE y > 0) FROM t
 # aggregate filter over a window
 SELECT count(*) FILTER (WHERE a > 1) OVER (PARTITION BY b), sum(x) FILTER (WHERE a > 1) OVER w FROM t WINDOW w AS (ORDER BY c)
+# aggregate filter over a window: string_agg keeps its delimiter, array_agg and json_agg take the condition along, bool_and and stddev keep their window spelling
+SELECT string_agg(s, ',') FILTER (WHERE a > 1) OVER w, array_agg(x) FILTER (WHERE a > 1) OVER w, jsonb_agg(x) FILTER (WHERE a) OVER (), bool_and(a > 1) FILTER (WHERE b) OVER (), stddev(x) FILTER (WHERE b) OVER () FROM t WINDOW w AS (ORDER BY c)
 # fetch forms
 FETCH c1; FETCH 100 FROM c1; FETCH ALL IN c1; FETCH NEXT FROM c1; FETCH FORWARD 5 IN c1; FETCH FORWARD ALL c1; FETCH BACKWARD 2 c1; FETCH ABSOLUTE -1 c1; FETCH PRIOR c1; MOVE 10 c1
 # crlf and comments inside
