@@ -2,6 +2,8 @@ package exec
 
 import (
 	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 
@@ -24,7 +26,7 @@ func SimilarToRegex(pattern string, escape rune, esc bool) (string, error) {
 	if esc {
 		quotes = strings.Count(pattern, string(escape)+`"`)
 		if quotes > 2 {
-			return "", fmt.Errorf("SQL regular expression may not contain more than two escape-double-quote separators")
+			return "", &CodedError{Code: "2200C", Msg: "SQL regular expression may not contain more than two escape-double-quote separators"}
 		}
 	}
 	var b strings.Builder
@@ -90,21 +92,101 @@ func SimilarToRegex(pattern string, escape rune, esc bool) (string, error) {
 	return b.String(), nil
 }
 
+// similarEscape reads similar_to_escape's escape argument: empty for
+// none, else one character.
+func similarEscape(e string) (escape rune, esc bool, err error) {
+	switch utf8.RuneCountInString(e) {
+	case 0:
+		return 0, false, nil
+	case 1:
+		escape, _ = utf8.DecodeRuneInString(e)
+		return escape, true, nil
+	}
+	return 0, false, &CodedError{Code: "22025", Msg: "invalid escape string: it must be empty or one character"}
+}
+
+// SimilarSubstringRegex is the regular expression substring(s SIMILAR
+// pattern ESCAPE e) matches s with: pattern's (SimilarToRegex), whose part
+// before the first escape-double-quote separator matches as little as it
+// can and the part between the separators, the one capture group, as much
+// as it can. PostgreSQL's {1,1}? on the first part makes it non-greedy
+// there; Go's engine needs each of that part's quantifiers made lazy.
+func SimilarSubstringRegex(pattern string, escape rune, esc bool) (*regexp.Regexp, error) {
+	text, err := SimilarToRegex(pattern, escape, esc)
+	if err != nil {
+		return nil, err
+	}
+	re, err := syntax.Parse(text, syntax.Perl|syntax.DotNL)
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression: %v", err)
+	}
+	lazyBeforeCapture(re)
+	return compileCached("(?s)" + re.String())
+}
+
+// lazyBeforeCapture makes every quantifier met before the first capture
+// group, in the order the pattern is written, non-greedy; it reports
+// whether it met the group.
+func lazyBeforeCapture(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpCapture {
+		return true
+	}
+	switch re.Op {
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		re.Flags |= syntax.NonGreedy
+	}
+	for _, sub := range re.Sub {
+		if lazyBeforeCapture(sub) {
+			return true
+		}
+	}
+	return false
+}
+
 func init() {
+	// substring(s SIMILAR pattern ESCAPE e), substring(s FROM pattern FOR
+	// e) of text pattern and escape: the part of s the pattern's separated
+	// part matches when the whole pattern matches s (the whole of s when
+	// there is no separator; from the one separator to the end when there
+	// is one); NULL when it does not match.
+	register("__substring_similar", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			return TypeText, want(args, "text", "text", "text")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
+				escape, esc, err := similarEscape(v[2].(string))
+				if err != nil {
+					return nil, err
+				}
+				re, err := SimilarSubstringRegex(v[1].(string), escape, esc)
+				if err != nil {
+					return nil, err
+				}
+				s := v[0].(string)
+				m := re.FindStringSubmatchIndex(s)
+				if m == nil {
+					return nil, nil
+				}
+				if len(m) > 2 {
+					m = m[2:4]
+					if m[0] < 0 {
+						return nil, nil
+					}
+				}
+				return s[m[0]:m[1]], nil
+			})
+		},
+	})
 	register("similar_to_escape", funcDef{
 		resolve: oneOrTwo(TypeText, "text", "text"),
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			return rowwise(TypeText, n, args, true, func(v []any) (any, error) {
 				escape, esc := '\\', true
 				if len(v) == 2 {
-					e := v[1].(string)
-					switch utf8.RuneCountInString(e) {
-					case 0:
-						esc = false
-					case 1:
-						escape, _ = utf8.DecodeRuneInString(e)
-					default:
-						return nil, fmt.Errorf("invalid escape string: it must be empty or one character")
+					var err error
+					if escape, esc, err = similarEscape(v[1].(string)); err != nil {
+						return nil, err
 					}
 				}
 				return SimilarToRegex(v[0].(string), escape, esc)

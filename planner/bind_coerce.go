@@ -398,6 +398,7 @@ var argTypes = map[string][]arrow.DataType{
 	"abs":                 {exec.TypeFloat},
 	"substr":              {exec.TypeText, exec.TypeInt, exec.TypeInt},
 	"substring":           {exec.TypeText, exec.TypeText, exec.TypeInt}, // an unknown pattern: the regex form
+	"__substring_similar": {exec.TypeText, exec.TypeText, exec.TypeText},
 	"split_part":          {exec.TypeText, exec.TypeText, exec.TypeInt},
 	"width_bucket":        {exec.TypeFloat, exec.TypeFloat, exec.TypeFloat, exec.TypeInt},
 	"age":                 {exec.TypeTimestamptz, exec.TypeTimestamptz},
@@ -416,6 +417,13 @@ func init() {
 // call resolves a scalar function, reading unknown literals as its
 // parameters expect, and folds constant calls.
 func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
+	if name == "substring" && len(args) == 3 && textOrUnknown(args[1]) && textOrUnknown(args[2]) {
+		// substring(s FROM pattern FOR escape), substring(s SIMILAR pattern
+		// ESCAPE escape): PostgreSQL's substring(text, text, text), the
+		// SQL regular expression form, where a pattern and an escape of
+		// unknown type resolve (substring(s FROM 2 FOR '3') is positional).
+		name = "__substring_similar"
+	}
 	want := argTypes[name]
 	if name == "to_timestamp" && len(args) == 2 {
 		want = []arrow.DataType{exec.TypeText, exec.TypeText} // (text, template)
@@ -465,6 +473,15 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		return c, nil // read the clock (or draw) when run, not when planned
 	}
 	return b.fold(c)
+}
+
+// textOrUnknown reports whether x is text, NULL, or an untyped literal or
+// $n.
+func textOrUnknown(x exec.Expr) bool {
+	if _, ok := x.(*unknownLit); ok {
+		return true
+	}
+	return exec.IsText(x.Type()) || x.Type().ID() == arrow.NULL
 }
 
 // unknownArgTypes are the types an untyped literal or $n may take when a

@@ -80,6 +80,7 @@ type frame struct {
 	argIdx      int  // fSQLFunc: index in out of the first argument
 	fromIdx     int  // fSQLFunc trim: index in out of the ',' that replaced FROM (0: none)
 	seen        bool // fSQLFunc substring: FROM was seen
+	similar     int  // fSQLFunc substring: 1 after SIMILAR, 2 after its ESCAPE
 	// noFrom: query level: a SELECT was read and no FROM yet (a HAVING
 	// after its WHERE or GROUP BY needs one, fromlessHaving).
 	noFrom bool

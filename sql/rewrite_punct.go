@@ -147,6 +147,10 @@ func (r *rewriter) closeParen(t token) {
 	case fAggOrder:
 		r.sortDirection(t, f)
 	case fSQLFunc:
+		if f.similar == 1 {
+			r.fail(t, CodeSyntaxError, "syntax error at or near \")\"", "substring with SIMILAR is written substring(string SIMILAR pattern ESCAPE escape)")
+			return
+		}
 		if f.fromIdx > 0 {
 			// trim(chars FROM string) => xtrim(string, chars)
 			// (Copies first: the appends below reuse r.out's array.)

@@ -988,7 +988,15 @@ func (r *rewriter) sqlFuncKeyword(t token, f *frame, w string) bool {
 			r.emit(t, okComma, ",")
 		}
 		return true
-	case f.name == "substring" && (w == "from" || w == "for"):
+	case f.name == "substring" && (w == "similar" && !f.seen && f.similar == 0 || w == "escape" && f.similar == 1):
+		// substring(s SIMILAR pattern ESCAPE e) is substring(s, pattern, e),
+		// the SQL regular expression form (as substring(s FROM pattern FOR
+		// e) of text arguments).
+		r.i++
+		f.similar++
+		r.emit(t, okComma, ",")
+		return true
+	case f.name == "substring" && (w == "from" || w == "for") && f.similar == 0:
 		r.i++
 		if w == "for" && !f.seen {
 			r.emit(t, okComma, ",")

@@ -270,6 +270,8 @@ SELECT * FROM generate_series(1, 3) LIMIT 1 OFFSET 1
 SELECT trim(trailing ';' from pg_catalog.pg_get_ruledef(r.oid, true)), trim(';' FROM upper(lower(s)))
 # substring and overlay forms
 SELECT substring(s FROM 2 FOR 3), substring(s FROM 2), substring(s FOR 3), substring(s, 2, 3), overlay(s PLACING 'x' FROM 2 FOR 3), overlay(s PLACING 'x' FROM 2), substring(s FROM 1), b FROM t
+# substring with SIMILAR: the SQL regular expression form's three arguments
+SELECT substring(s SIMILAR '%#"o+#"%' ESCAPE '#'), substring(s SIMILAR $1 ESCAPE $2), substring(s FROM 'a#"b#"c' FOR '#') FROM t
 # ordered aggregate arguments
 SELECT string_agg(x, ',' ORDER BY y DESC), array_agg(x ORDER BY y), array_agg(x ORDER BY a NULLS FIRST, b DESC) FILTER (WHERE x > 1), string_agg(a || b, ',' ORDER BY c || d DESC NULLS LAST, e ASC)
 # full join
