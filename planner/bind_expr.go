@@ -826,7 +826,7 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 	}
 	n := b.stmt.Params[p.Order]
 	if n < 1 || n > len(b.params) {
-		return nil, errorf("08P01", "there is no parameter $%d", n)
+		return nil, errorf("42P02", "there is no parameter %s", b.stmt.ParamName(n))
 	}
 	if elem := declaredArrays[b.declaredOID(n)]; elem != "" {
 		// Declared an array (pgjdbc's setArray, PREPARE p (int[])): read

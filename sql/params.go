@@ -48,6 +48,9 @@ func (st *Statement) ParamValues(byKey map[string]any) ([]any, error) {
 	return out, nil
 }
 
+// ParamName is parameter n (1-based) as the text writes it: $n, or $name.
+func (st *Statement) ParamName(n int) string { return st.paramName(n - 1) }
+
 func (st *Statement) paramName(i int) string {
 	if st.ParamNames != nil && i < len(st.ParamNames) {
 		return "$" + st.ParamNames[i]
