@@ -642,8 +642,7 @@ func (r *rewriter) special(t token, w string, next token) bool {
 	case "any", "some", "all":
 		return r.quantified(t, w, next)
 	case "rows", "range", "groups":
-		if next.word("between") || next.word("unbounded") || next.word("current") ||
-			((next.kind == tNumber || next.kind == tParam) && (r.tok(2).word("preceding") || r.tok(2).word("following"))) {
+		if next.word("between") || next.word("unbounded") || next.word("current") || r.frameOffsetFollows() {
 			r.i++
 			r.frameAt = len(r.out)
 			r.emit(t, okKeyword, strings.ToUpper(w))
@@ -890,6 +889,33 @@ func (r *rewriter) quantified(t token, w string, next token) bool {
 	}
 	r.emit(t, okFunc, name)
 	return true
+}
+
+// frameOffsetFollows reports whether the ROWS, RANGE or GROUPS at r.i
+// starts a frame of one offset (ROWS 2 PRECEDING, RANGE interval '1 hour'
+// PRECEDING, RANGE '1 hour' PRECEDING): PRECEDING or FOLLOWING ends the
+// words after it, before any comma, closing parenthesis or other frame
+// word (ORDER BY rows, range ... reads columns of those names).
+func (r *rewriter) frameOffsetFollows() bool {
+	depth := 0
+	for k := 1; r.i+k < len(r.toks); k++ {
+		switch t := r.tok(k); {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			if depth--; depth < 0 {
+				return false
+			}
+		case depth > 0:
+		case t.punct(",") || t.punct(";"):
+			return false
+		case t.word("preceding") || t.word("following"):
+			return k > 1
+		case t.word("rows") || t.word("range") || t.word("groups") || t.word("order") || t.word("partition"):
+			return false
+		}
+	}
+	return false
 }
 
 // typedLiteral rewrites type 'string' (TIMESTAMP '..', INTERVAL '1' DAY,
