@@ -1043,6 +1043,27 @@ func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
 		}
 	}
 	lt, rt := l.Type().ID(), r.Type().ID()
+	if op == exec.Add || op == exec.Sub {
+		// An untyped side of interval ± 'literal' is an interval, as is
+		// that of 'literal' + timestamptz; 'literal' - timestamptz is a
+		// timestamptz (PostgreSQL takes an unknown side for the other's
+		// type where an operator of two such exists). Not a $n, whose type
+		// another use may fix.
+		lu, ru := unknownConst(l), unknownConst(r)
+		var err error
+		switch {
+		case lu && rt == arrow.INTERVAL_MONTH_DAY_NANO, lu && rt == arrow.TIMESTAMP && op == exec.Add:
+			l, err = b.coerce(l, exec.TypeInterval)
+		case lu && rt == arrow.TIMESTAMP:
+			l, err = b.coerce(l, r.Type())
+		case ru && lt == arrow.INTERVAL_MONTH_DAY_NANO:
+			r, err = b.coerce(r, exec.TypeInterval)
+		}
+		if err != nil {
+			return nil, err
+		}
+		lt, rt = l.Type().ID(), r.Type().ID()
+	}
 	// timestamptz ± 'literal' reads the literal as an interval.
 	if _, ok := r.(*unknownLit); ok && lt == arrow.TIMESTAMP {
 		var err error
@@ -1060,6 +1081,12 @@ func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
 		return nil, errorf(CodeUndefinedFunc, "%v", err)
 	}
 	return b.fold(x)
+}
+
+// unknownConst reports whether x is an untyped literal (not a $n).
+func unknownConst(x exec.Expr) bool {
+	u, ok := x.(*unknownLit)
+	return ok && u.param == 0
 }
 
 // inAsComparisons is x IN (a, b) as x = a OR x = b (NOT IN: x <> a AND
