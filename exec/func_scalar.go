@@ -419,17 +419,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				m := re.FindStringSubmatchIndex(v[0].(string))
-				if m == nil {
-					return nil, nil
-				}
-				if len(m) > 2 {
-					m = m[2:4]
-					if m[0] < 0 {
-						return nil, nil
-					}
-				}
-				return v[0].(string)[m[0]:m[1]], nil
+				return firstGroupMatch(re, v[0].(string)), nil
 			})
 		},
 	})
@@ -608,6 +598,23 @@ var (
 	regexCache sync.Map // pattern → *regexp.Regexp
 	regexCount atomic.Int64
 )
+
+// firstGroupMatch is the text of re's first parenthesized part in its
+// first match in s, or of the whole match when re has none; nil (NULL)
+// when re does not match or that part took no part in the match.
+func firstGroupMatch(re *regexp.Regexp, s string) any {
+	m := re.FindStringSubmatchIndex(s)
+	if m == nil {
+		return nil
+	}
+	if len(m) > 2 {
+		m = m[2:4]
+		if m[0] < 0 {
+			return nil
+		}
+	}
+	return s[m[0]:m[1]]
+}
 
 // CompileRegex compiles a regular expression (fold: case-insensitive),
 // from a bounded cache.

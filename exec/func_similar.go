@@ -163,18 +163,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				s := v[0].(string)
-				m := re.FindStringSubmatchIndex(s)
-				if m == nil {
-					return nil, nil
-				}
-				if len(m) > 2 {
-					m = m[2:4]
-					if m[0] < 0 {
-						return nil, nil
-					}
-				}
-				return s[m[0]:m[1]], nil
+				return firstGroupMatch(re, v[0].(string)), nil
 			})
 		},
 	})

@@ -279,17 +279,8 @@ func (r *rewriter) callNeedsGrammar() bool {
 	if r.tok(1).word("distinct") || r.tok(1).word("all") {
 		return true
 	}
-	depth := 0
-	for k := 0; r.i+k < len(r.toks); k++ {
-		switch t := r.tok(k); {
-		case t.punct("("):
-			depth++
-		case t.punct(")"):
-			depth--
-			if depth == 0 {
-				return r.overFollows(k + 1)
-			}
-		}
+	if end := r.closing(0); end >= 0 {
+		return r.overFollows(end + 1)
 	}
 	return false
 }
@@ -298,21 +289,28 @@ func (r *rewriter) callNeedsGrammar() bool {
 // call, starts its OVER, or a FILTER (WHERE ...) that OVER follows.
 func (r *rewriter) overFollows(k int) bool {
 	if r.tok(k).word("filter") && r.tok(k+1).punct("(") {
-		depth := 0
-		for ; r.i+k < len(r.toks); k++ {
-			switch t := r.tok(k); {
-			case t.punct("("):
-				depth++
-			case t.punct(")"):
-				depth--
-				if depth == 0 {
-					return r.tok(k + 1).word("over")
-				}
-			}
-		}
-		return false
+		end := r.closing(k + 1)
+		return end >= 0 && r.tok(end+1).word("over")
 	}
 	return r.tok(k).word("over")
+}
+
+// closing is the position (relative to r.i) of the ')' that closes the
+// first '(' at or after token k, -1 if none does.
+func (r *rewriter) closing(k int) int {
+	depth := 0
+	for ; r.i+k < len(r.toks); k++ {
+		switch t := r.tok(k); {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+			if depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // tidbGrammarFuncs are the function names emitted unquoted so that TiDB's
