@@ -382,7 +382,17 @@ func (r *rewriter) step() {
 		r.unsupported(t, "bit string constant "+clip(t.val), "use a string or an integer")
 	case tNumber:
 		r.i++
-		r.emit(t, okLit, plainNumber(t.val))
+		v := plainNumber(t.val)
+		if strings.HasSuffix(v, ".") {
+			// 1. or 1e2: a numeric of no places, parenthesized: TiDB's
+			// lexer reads a trailing point before a word as a qualified
+			// name (1. FROM t).
+			r.emit(t, okOpen, "(")
+			r.emit(t, okLit, v)
+			r.emit(t, okClose, ")")
+			return
+		}
+		r.emit(t, okLit, v)
 	case tParam:
 		r.i++
 		r.out = append(r.out, outTok{text: "?", kind: okParam, orig: t.start, origEnd: t.end, param: t.n})
@@ -672,7 +682,7 @@ func (r *rewriter) render() (string, []int) {
 // decimal with its digits: PostgreSQL's numeric of it keeps the digits
 // after the point less the exponent (1.0e0 is 1.0, 1.50e1 15.0), where a
 // float literal keeps only its value's. A whole result keeps a trailing
-// point (1e2 is "100.", still numeric, not an integer). Constants that
+// point (1e2 is "100.", a numeric, not an integer). Constants that
 // would take more than 40 digits stay as they are (1e308).
 func plainNumber(text string) string {
 	i := strings.IndexAny(text, "eE")

@@ -270,6 +270,8 @@ SELECT * FROM generate_series(1, 3) LIMIT 1 OFFSET 1
 SELECT trim(trailing ';' from pg_catalog.pg_get_ruledef(r.oid, true)), trim(';' FROM upper(lower(s)))
 # substring and overlay forms
 SELECT substring(s FROM 2 FOR 3), substring(s FROM 2), substring(s FOR 3), substring(s, 2, 3), overlay(s PLACING 'x' FROM 2 FOR 3), overlay(s PLACING 'x' FROM 2), substring(s FROM 1), b FROM t
+# constants with an exponent as decimals; a whole one, like 1., a cast numeric
+SELECT 1.50e1, 1e-3, 1e2, 1. FROM t WHERE x < 1e17 ORDER BY 2.5e0
 # substring with SIMILAR: the SQL regular expression form's three arguments
 SELECT substring(s SIMILAR '%#"o+#"%' ESCAPE '#'), substring(s SIMILAR $1 ESCAPE $2), substring(s FROM 'a#"b#"c' FOR '#') FROM t
 # ordered aggregate arguments
