@@ -35,6 +35,9 @@ type Arith struct {
 	// places are its operands' places.
 	decimal bool
 	places  [2]int
+	// UTC adds days and months to a timestamp without time zone (its
+	// reading held as a UTC instant) in UTC, not the session's zone.
+	UTC bool
 }
 
 // DecimalDivision is e, a float8 division of numerics, dividing the
@@ -288,7 +291,11 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			if e.Op == Sub {
 				iv = NegInterval(iv)
 			}
-			t, ok := AddInterval(int64(l.(Timestamp)), iv, c.Location)
+			loc := c.Location
+			if e.UTC {
+				loc = time.UTC
+			}
+			t, ok := AddInterval(int64(l.(Timestamp)), iv, loc)
 			if !ok {
 				return nil, errTimeRange
 			}

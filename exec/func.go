@@ -46,8 +46,11 @@ func HasFunction(name string) bool { _, ok := functions[strings.ToLower(name)]; 
 type Call struct {
 	Name string
 	Args []Expr
-	dt   arrow.DataType
-	def  funcDef
+	// UTC evaluates the function (not its arguments) with Location UTC:
+	// a timestamp without time zone is its reading held as a UTC instant.
+	UTC bool
+	dt  arrow.DataType
+	def funcDef
 }
 
 // NewCall resolves a function by name and argument types.
@@ -131,6 +134,9 @@ func (e *Call) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 			return nil, err
 		}
 		args[i].arr = arr
+	}
+	if e.UTC {
+		c = c.InUTC()
 	}
 	if out, ok, err := e.evalPerValue(c, args, int(rec.NumRows())); ok {
 		return out, err

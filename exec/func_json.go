@@ -582,6 +582,9 @@ func ToJSON(v any, kind string, loc *time.Location) (string, error) {
 		}
 		return "false", nil
 	case Timestamp:
+		if kind == "timestamp" {
+			loc = time.UTC // held as its reading
+		}
 		t := time.Unix(0, int64(x)).In(loc)
 		frac := ""
 		if us := t.Nanosecond() / 1000; us != 0 {
@@ -621,11 +624,11 @@ func jsonOfText(s, kind string, loc *time.Location) string {
 	case "timestamptz", "timestamp":
 		// The element's text (with its offset, or a wall clock reading)
 		// back to a time, written as to_json writes one.
-		parse := ParseTimestamp
+		parse, in := ParseTimestamp, loc
 		if kind == "timestamp" {
-			parse = ParseWallClock
+			parse, in = ParseWallClock, time.UTC // a reading, held in UTC
 		}
-		if ns, err := parse(s, loc, time.Time{}); err == nil {
+		if ns, err := parse(s, in, time.Time{}); err == nil {
 			if j, err := ToJSON(Timestamp(ns), kind, loc); err == nil {
 				return j
 			}

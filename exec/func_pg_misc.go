@@ -115,14 +115,15 @@ func init() {
 	})
 	// The text of dates and timestamps without time zone, held as the
 	// instants of their readings in the session zone (casts to text).
-	wallText := func(name string, date bool) {
-		registerRowFn(name, TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
-			return WallClockText(v[0].(Timestamp), date, c.Location), nil
-		})
-	}
-	wallText("__date_text", true)
-	wallText("__timestamp_text", false)
-	// make_date and make_timestamp give the session zone's midnight or
+	// A date is the instant its day starts in the session's zone; a
+	// timestamp without time zone its reading held as a UTC instant.
+	registerRowFn("__date_text", TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
+		return WallClockText(v[0].(Timestamp), true, c.Location), nil
+	})
+	registerRowFn("__timestamp_text", TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {
+		return WallClockText(v[0].(Timestamp), false, time.UTC), nil
+	})
+	// make_date gives the session zone's midnight and make_timestamp the
 	// reading (how Strata holds dates and timestamps without time zone);
 	// make_timestamptz reads the fields in the zone given, else the
 	// session's.
@@ -130,7 +131,7 @@ func init() {
 		return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), 0, 0, 0, nil)
 	})
 	registerRowFn("make_timestamp", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}}, func(c *Ctx, v []any) (any, error) {
-		return makeTime(c, v[0].(int64), v[1].(int64), v[2].(int64), v[3].(int64), v[4].(int64), toFloat(v[5]), nil)
+		return makeTime(c.InUTC(), v[0].(int64), v[1].(int64), v[2].(int64), v[3].(int64), v[4].(int64), toFloat(v[5]), nil)
 	})
 	registerRowFn("make_timestamptz", TypeTimestamptz, [][]string{{"int", "int", "int", "int", "int", "numeric"}, {"int", "int", "int", "int", "int", "numeric", "text"}},
 		func(c *Ctx, v []any) (any, error) {

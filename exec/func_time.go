@@ -66,15 +66,16 @@ func init() {
 		}
 		return TypeFloat, want(args, "text", "timestamptz")
 	}, eval: evalDatePart(false)})
-	// __parse_wall_clock is text::timestamp (and the reading ::date
-	// truncates): the text's date and time in the session's zone, any
-	// offset or zone written after the time ignored, as PostgreSQL reads a
-	// timestamp without time zone.
+	// __parse_wall_clock is text::timestamp: the text's date and time held
+	// as a UTC instant, any offset or zone written after the time ignored,
+	// as PostgreSQL reads a timestamp without time zone. __parse_wall_date
+	// (text::date) is that reading in the session's zone, whose day a date
+	// is.
 	register("__parse_wall_clock", parseWallClock("timestamp"))
 	register("__parse_wall_date", parseWallClock("date")) // errors name date
-	// __date_part_wall is date_part of a date or timestamp (without time
-	// zone), held as the instant of its reading in the session's zone: its
-	// epoch is the reading's, as if in UTC.
+	// __date_part_wall is date_part of a date, held as the instant its day
+	// starts in the session's zone: its epoch is the reading's, as if in
+	// UTC.
 	register("__date_part_wall", funcDef{resolve: functions["date_part"].resolve, eval: evalDatePart(true)})
 	register("to_timestamp", funcDef{resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 		if len(args) == 2 {
@@ -96,8 +97,12 @@ func parseWallClock(typ string) funcDef {
 	return funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeTimestamptz, want(args, "text") },
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			loc, now := c.Location, c.Now
+			if typ == "timestamp" {
+				loc, now = time.UTC, Reading(c.Now, c.Location)
+			}
 			return rowwise(TypeTimestamptz, n, args, true, func(v []any) (any, error) {
-				ns, err := ParseWallClock(v[0].(string), c.Location, c.Now)
+				ns, err := ParseWallClock(v[0].(string), loc, now)
 				if err != nil {
 					return nil, fmt.Errorf("%s", strings.Replace(err.Error(), "type timestamp with time zone", "type "+typ, 1))
 				}

@@ -11,17 +11,35 @@ import (
 )
 
 // AT TIME ZONE, as PostgreSQL's timezone(zone, x). Strata holds a timestamp
-// without time zone as the instant its wall-clock reading has in the
-// session's zone, so both directions are conversions between instants:
+// without time zone as its wall-clock reading taken as a UTC instant
+// (2024-03-10 02:30 is 2024-03-10 02:30Z, whatever the session's zone), so
+// both directions are conversions between instants:
 //
-//	__at_time_zone_wall(zone, timestamptz): the instant whose reading in
-//	    the session's zone is what x reads in zone (a timestamp).
+//	__at_time_zone_wall(zone, timestamptz): what x reads in zone (a
+//	    timestamp).
 //	__at_time_zone_instant(zone, timestamp): the instant at which zone's
-//	    clocks read what x reads in the session's zone (a timestamptz).
+//	    clocks read x (a timestamptz).
+//	__to_wall(timestamptz), __to_instant(timestamp): the same in the
+//	    session's zone, the casts between the two types.
 //
 // A reading that falls in a daylight-saving gap or overlap resolves as
 // PostgreSQL resolves it (WallTime).
 func init() {
+	for name, toWall := range map[string]bool{"__to_wall": true, "__to_instant": false} {
+		register(name, funcDef{
+			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+				return TypeTimestamptz, want(args, "timestamptz")
+			},
+			eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+				zone := c.Location
+				if zone == nil {
+					zone = time.UTC
+				}
+				z := arg{cnst: zone, isConst: true}
+				return evalAtTimeZone(c, []arg{z, args[0]}, n, toWall)
+			},
+		})
+	}
 	for name, toWall := range map[string]bool{"__at_time_zone_wall": true, "__at_time_zone_instant": false} {
 		register(name, funcDef{
 			resolve: func(args []arrow.DataType) (arrow.DataType, error) {
@@ -40,19 +58,20 @@ func evalAtTimeZone(c *Ctx, args []arg, n int, toWall bool) (arrow.Array, error)
 	if err != nil {
 		return nil, err
 	}
-	session := c.Location
-	if session == nil {
-		session = time.UTC
-	}
 	out := make([]int64, n)
 	var zone *time.Location
 	if args[0].isConst {
-		if args[0].cnst == nil {
+		if loc, ok := args[0].cnst.(*time.Location); ok {
+			zone = loc // the session's (__to_wall, __to_instant)
+		} else if args[0].cnst == nil {
 			return fixedArray(TypeTimestamptz, out, newBitmap(n)), nil
-		}
-		if zone, err = zoneOf(args[0].cnst); err != nil {
+		} else if zone, err = zoneOf(args[0].cnst); err != nil {
 			return nil, err
 		}
+	}
+	if zone == time.UTC {
+		copy(out, ts) // a reading in UTC is the instant
+		return fixedArray(TypeTimestamptz, out, valid), nil
 	}
 	for i, v := range ts {
 		if valid != nil && !getBit(valid, i) {
@@ -72,9 +91,9 @@ func evalAtTimeZone(c *Ctx, args []arg, n int, toWall bool) (arrow.Array, error)
 				return nil, err
 			}
 		}
-		from, to := z, session
+		from, to := z, time.UTC
 		if !toWall {
-			from, to = session, z
+			from, to = time.UTC, z
 		}
 		t := time.Unix(0, v).In(from)
 		out[i] = WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), to).UnixNano()

@@ -66,6 +66,23 @@ type Ctx struct {
 	// shared holds the results several operators read (Shared), by id.
 	sharedMu sync.Mutex
 	shared   map[int]*SharedResult
+	// utc is this context with Location UTC (InUTC), made once.
+	utcOnce sync.Once
+	utc     *Ctx
+}
+
+// InUTC is c with Location UTC: functions of timestamps without time zone,
+// held as their readings in UTC, read and step them there (Call.UTC,
+// Arith.UTC).
+func (c *Ctx) InUTC() *Ctx {
+	if c.Location == time.UTC || c.Location == nil {
+		return c
+	}
+	c.utcOnce.Do(func() {
+		c.utc = &Ctx{Mem: c.Mem, Location: time.UTC, Now: c.Now, MemLimit: c.MemLimit, Signal: c.Signal,
+			DataFusion: c.DataFusion, Context: c.Context}
+	})
+	return c.utc
 }
 
 // Stmt is the statement's context (Context, or one never stopped).

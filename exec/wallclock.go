@@ -2,6 +2,26 @@ package exec
 
 import "time"
 
+// InstantOfReading is the instant (ns) at which zone loc's clocks read
+// reading, a timestamp without time zone (its reading as a UTC instant).
+func InstantOfReading(reading int64, loc *time.Location) int64 {
+	if loc == nil || loc == time.UTC {
+		return reading
+	}
+	t := time.Unix(0, reading).UTC()
+	return WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc).UnixNano()
+}
+
+// Reading is what the clocks of zone loc (nil: UTC) read at t, held as a
+// UTC instant: how Strata holds a timestamp without time zone.
+func Reading(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		return t.UTC()
+	}
+	w := t.In(loc)
+	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), time.UTC)
+}
+
 // WallTime is the instant at which zone loc's clocks read the given date
 // and time, resolved as PostgreSQL resolves readings a daylight-saving
 // change makes ambiguous (DetermineTimeZoneOffset): a reading in a gap

@@ -28,10 +28,10 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 	}
 	if format == 1 {
 		v, err := decodeBinary(n, oid, b)
-		if ts, ok := v.(exec.Timestamp); ok && err == nil && (oid == oidTimestamp || oid == oidDate) {
-			// Binary timestamps and dates are wall clock readings (as if
-			// in UTC): the instant of that reading in the session's zone,
-			// as their text is read.
+		if ts, ok := v.(exec.Timestamp); ok && err == nil && oid == oidDate {
+			// Binary dates are wall clock readings (as if in UTC): the
+			// instant of that midnight in the session's zone, as their
+			// text is read. A timestamp's reading is held as it is sent.
 			t := time.Unix(0, int64(ts)).UTC()
 			y, mo, d := t.Date()
 			w := exec.WallTime(y, mo, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
@@ -96,7 +96,11 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 	case oidTimestamptz, oidTimestamp, oidDate:
 		parse := exec.ParseTimestamp
 		if oid == oidTimestamp {
-			parse = exec.ParseWallClock // an offset sent with a timestamp is ignored, as PostgreSQL does
+			// The reading, held as a UTC instant; an offset sent with a
+			// timestamp is ignored, as PostgreSQL does.
+			parse = func(s string, loc *time.Location, now time.Time) (int64, error) {
+				return exec.ParseWallClock(s, time.UTC, exec.Reading(now, loc))
+			}
 		}
 		ns, err := parse(s, loc, now)
 		var beyond *exec.BeyondTimesError

@@ -663,10 +663,14 @@ func appendNumericText[S string | []byte](dst []byte, text S) []byte {
 
 // wallClockEncoder sends date and timestamp (without time zone) values,
 // which the engine holds as timestamptz instants (a date as the midnight
-// that starts it, a timestamp as the instant of its reading, both in the
-// session's time zone): as text YYYY-MM-DD or YYYY-MM-DD HH:MM:SS[.ffffff],
-// binary as days or microseconds since 2000-01-01 of the wall clock.
+// that starts it in the session's time zone, a timestamp as its reading
+// taken as a UTC instant): as text YYYY-MM-DD or YYYY-MM-DD
+// HH:MM:SS[.ffffff], binary as days or microseconds since 2000-01-01 of the
+// wall clock.
 func wallClockEncoder(a *array.Timestamp, format int16, pgType uint32, loc *time.Location) encoder {
+	if pgType != oidDate {
+		loc = time.UTC
+	}
 	v := a.TimestampValues()
 	unit := a.DataType().(*arrow.TimestampType).Unit
 	wall := func(i int) time.Time { return time.Unix(0, toNanos(int64(v[i]), unit)).In(loc) }

@@ -655,8 +655,11 @@ func arrayElemText(v any, dt arrow.DataType, elem uint32, loc *time.Location) st
 		}
 		return "f"
 	case exec.Timestamp:
-		if elem == 1082 || elem == 1114 {
-			return exec.WallClockText(x, elem == 1082, loc)
+		if elem == 1082 {
+			return exec.WallClockText(x, true, loc)
+		}
+		if elem == 1114 {
+			return exec.WallClockText(x, false, time.UTC) // the reading
 		}
 		return string(exec.AppendTimestamp(nil, int64(x), loc))
 	case arrow.MonthDayNanoInterval:

@@ -62,6 +62,10 @@ type binder struct {
 	// dateTypes are the PostgreSQL types of the date arithmetic bound so
 	// far (dateArith), for pgTypeOf.
 	dateTypes map[*ast.BinaryOperationExpr]uint32
+	// utc marks the arithmetic or function call being bound as reading a
+	// timestamp without time zone: days and months added, fields read in
+	// UTC (exec.Arith.UTC, exec.Call.UTC). Taken by the next one bound.
+	utc bool
 	// lazyFold > 0 while binding what only some rows reach (CASE after its
 	// first condition, the right side of AND/OR, COALESCE after its first
 	// argument): constants that fail to evaluate stay unfolded.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -101,10 +102,16 @@ func castTargetPG(target ast.ExprNode) uint32 {
 // time zone).
 func castsToWallClock(target ast.ExprNode) bool { return castTargetPG(target) == 1114 }
 
-// wallClockLiteral reads text as a timestamp without time zone: any offset
-// or zone written after the time is ignored, as PostgreSQL does.
+// wallClockLiteral reads text as a timestamp without time zone, its
+// reading held as a UTC instant: any offset or zone written after the time
+// is ignored, as PostgreSQL does ('now' and 'today' are the session zone's).
 func (b *binder) wallClockLiteral(u *unknownLit) (exec.Expr, error) {
-	ns, err := exec.ParseWallClock(u.V.(string), b.ctx.Location, b.ctx.Now)
+	return b.readingLiteral(u, time.UTC, exec.Reading(b.ctx.Now, b.ctx.Location))
+}
+
+// readingLiteral reads text as the instant of its reading in zone loc.
+func (b *binder) readingLiteral(u *unknownLit, loc *time.Location, now time.Time) (exec.Expr, error) {
+	ns, err := exec.ParseWallClock(u.V.(string), loc, now)
 	if err != nil {
 		if t, ok := beyondTimes(err, exec.TypeTimestamptz); ok {
 			return t, nil
@@ -424,6 +431,8 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		// unknown type resolve (substring(s FROM 2 FOR '3') is positional).
 		name = "__substring_similar"
 	}
+	utc := b.utc // set by wallCall for this call, not those its arguments need
+	b.utc = false
 	want := argTypes[name]
 	if name == "to_timestamp" && len(args) == 2 {
 		want = []arrow.DataType{exec.TypeText, exec.TypeText} // (text, template)
@@ -453,6 +462,9 @@ func (b *binder) call(name string, args []exec.Expr) (exec.Expr, error) {
 		}
 	}
 	c, err := exec.NewCall(name, args)
+	if err == nil {
+		c.UTC, b.utc = utc, false
+	}
 	if err != nil {
 		alt, ok, err2 := b.callUnknownArgs(name, orig, args, want)
 		if err2 != nil {
@@ -772,7 +784,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				return nil, err
 			}
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.GetString() == "date" {
-				return b.castDate(args[0])
+				return b.castDate(args[0], (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], args[0]))
 			}
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok {
 				if p, isTime := timePrecision(v.GetString()); isTime {
@@ -835,6 +847,24 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 					// A real's text is single precision's: 0.3, not 0.30000001192092896.
 					return &rowFunc{name: "text", args: []exec.Expr{x}, dt: exec.TypeText, strict: true,
 						fn: func(v []any) (any, error) { return string(exec.AppendFloat4(nil, v[0].(float64))), nil }}, nil
+				}
+			}
+			if x.Type().ID() == arrow.TIMESTAMP && to.ID() == arrow.TIMESTAMP {
+				// timestamp <-> timestamptz (and date -> timestamp)
+				// convert through the session's zone.
+				from := (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x)
+				if from == 0 {
+					from = 1184
+				}
+				target := castTargetPG(e.Args[1])
+				if target == 0 {
+					target = 1184 // timestamptz (date and time are cast above)
+				}
+				if target == 1114 || target == 1184 {
+					if x, err = b.convertTime(x, from, target); err != nil {
+						return nil, err
+					}
+					return x, nil
 				}
 			}
 			if sameType(x.Type(), to) {
@@ -946,9 +976,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				return nil, err
 			}
 		}
-		if pg == 1082 || pg == 1114 {
-			// A date or timestamp's epoch counts its wall-clock reading as
-			// if in UTC, whatever the session's time zone.
+		if pg == 1114 {
+			return b.wallCall("date_part", args) // the reading's fields
+		}
+		if pg == 1082 {
+			// A date's epoch counts its midnight as if in UTC, whatever
+			// the session's time zone.
 			return b.call("__date_part_wall", args)
 		}
 		return b.call("date_part", args)
@@ -1060,10 +1093,12 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			micros := nanos / 1000 * 1000
 			nanos = (micros + unit/2) / unit * unit
 		}
-		now := &exec.Literal{V: exec.Timestamp(nanos), DT: exec.TypeTimestamptz}
 		if name == "localtimestamp" {
-			return &typedExpr{x: now, pg: 1114}, nil // timestamp without time zone
+			// timestamp without time zone: the session zone's reading
+			reading := exec.Reading(time.Unix(0, nanos), b.ctx.Location).UnixNano()
+			return &typedExpr{x: &exec.Literal{V: exec.Timestamp(reading), DT: exec.TypeTimestamptz}, pg: 1114}, nil
 		}
+		now := &exec.Literal{V: exec.Timestamp(nanos), DT: exec.TypeTimestamptz}
 		return now, nil
 	case "localtime":
 		// The statement's time of day in the session's time zone
@@ -1091,7 +1126,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		if len(e.Args) != 0 {
 			return nil, errorf(CodeSyntax, "CURRENT_DATE takes no arguments")
 		}
-		return b.castDate(&exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz})
+		return b.castDate(&exec.Literal{V: exec.Timestamp(b.ctx.Now.UnixNano()), DT: exec.TypeTimestamptz}, 0)
 	case "grouping":
 		// Reached only outside a grouped query's select list, HAVING and
 		// ORDER BY (selectBinder.postAgg binds it there).
@@ -1204,7 +1239,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			}
 			if args[0].Type().ID() == arrow.TIMESTAMP {
 				if (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], args[0]) == 1114 {
-					return b.call("__to_char_wall", args) // no zone to print
+					return b.wallCall("__to_char_wall", args) // the reading's fields, no zone to print
 				}
 			}
 			return b.call(name, args)
@@ -1267,6 +1302,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		if name == "__pg_percentiles" { // percentile_cont(ARRAY[...]) WITHIN GROUP (...), package sql's rewrite
 			return b.runtimeArray(args, b.sharedPG(s, e.Args, args), true)
+		}
+		if name == "__pg_array" {
+			if err := b.alignTimes(s, e.Args, args); err != nil {
+				return nil, err
+			}
 		}
 		if x, ok, err := b.arrayFunc(name, args); ok {
 			if name == "__pg_array" && isNotSupported(err) {
@@ -1399,7 +1439,16 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			args = append(args[:4:4], &exec.Literal{V: quotients, DT: exec.TypeInt})
 		}
 	}
-	x, err := b.call(call, args)
+	var x exec.Expr
+	wall, err := b.readsWallClock(s, name, e.Args, args)
+	switch {
+	case err != nil:
+		return nil, err
+	case wall:
+		x, err = b.wallCall(call, args)
+	default:
+		x, err = b.call(call, args)
+	}
 	if err == nil && name == "width_bucket" && x.Type().ID() == arrow.INT64 {
 		return b.call("__int4", []exec.Expr{x}) // an int4: width_bucket(10, 0, 10, 2147483647) is out of its range
 	}

@@ -53,6 +53,13 @@ func settle(x exec.Expr) exec.Expr {
 // reports whether u is still an unknown.
 func (b *binder) readAsPeer(u exec.Expr, pg uint32, peer exec.Expr) (exec.Expr, bool, error) {
 	switch {
+	case pg == 1114 && peer.Type().ID() == arrow.TIMESTAMP:
+		if v, ok := u.(*unknownLit); ok && !(b.describe && v.param > 0) {
+			if _, text := v.V.(string); text {
+				x, err := b.wallClockLiteral(v)
+				return x, false, err
+			}
+		}
 	case pg == 700 && peer.Type().ID() == arrow.FLOAT64:
 		x, err := b.asFloat4(u)
 		return x, false, err
@@ -292,6 +299,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			return nil, err
 		}
 		b.paramBesideInt(s, e, l, r)
+		if x, ok, err := b.wallClockOp(s, e, &l, &r); ok || err != nil {
+			return x, err
+		}
 		if x, ok, err := b.timeArith(s, e, l, r); ok {
 			return x, err
 		}
@@ -506,6 +516,9 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			if *bound.x, err = b.realParam(s, e.Expr, x, bound.ast, *bound.x); err != nil {
 				return nil, err
 			}
+		}
+		if x, lo, hi, err = b.wallClockBetween(s, e, x, lo, hi); err != nil {
+			return nil, err
 		}
 		if b.isTime(s, e.Expr, x) {
 			// Constant bounds of a time are times ('9:30 AM').
@@ -1080,6 +1093,7 @@ func (b *binder) arith(op exec.ArithOp, l, r exec.Expr) (exec.Expr, error) {
 	if err != nil {
 		return nil, errorf(CodeUndefinedFunc, "%v", err)
 	}
+	x.UTC, b.utc = b.utc, false
 	return b.fold(x)
 }
 

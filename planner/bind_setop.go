@@ -298,6 +298,26 @@ func (b *binder) castColumns(n Node, types []arrow.DataType, cols []Column, bran
 				x = &exec.Cast{X: x, To: types[i]}
 			}
 		}
+		if x.Type().ID() == arrow.TIMESTAMP {
+			// A date beside a timestamp is one, a timestamp beside a
+			// timestamptz one; a quoted constant beside a timestamp is read
+			// as one.
+			kind := func(pg uint32) uint32 {
+				if pg == 1082 || pg == 1114 {
+					return pg
+				}
+				return 1184
+			}
+			var err error
+			if c.Unknown && cols[i].PGType == 1114 && exec.IsText(c.Type) {
+				x, err = b.call("__parse_wall_clock", []exec.Expr{&exec.Column{Index: i, Name: c.Name, DT: c.Type}})
+			} else if from, to := kind(c.PGType), kind(cols[i].PGType); c.Type.ID() == arrow.TIMESTAMP && (from == 1114) != (to == 1114) {
+				x, err = b.convertTime(x, from, to)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 		if cols[i].PGType == 700 && c.PGType != 700 && c.Type.ID() != arrow.NULL {
 			// Numbers beside a real are reals: rounded to single precision.
 			var err error

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -240,6 +241,23 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 	}
 	wallClock := wall && !zoned
+	if wallClock {
+		// Readings: a date bound is its midnight's, a quoted one read as
+		// a timestamp.
+		for i := range min(2, len(args)) {
+			if u, ok := args[i].(*unknownLit); ok && !(b.describe && u.param > 0) {
+				if _, text := u.V.(string); text {
+					if args[i], err = b.wallClockLiteral(u); err != nil {
+						return nil, err
+					}
+				}
+			} else if (&selectBinder{b: b, in: argScope}).pgTypeOf(f.Args[1+i], args[i]) == 1082 {
+				if args[i], err = b.toWall(args[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if hasFloat(args) && !hasTimestamp(args) {
 		return b.numericSeries(argScope, f.Args[1:], args, alias, col)
 	}
@@ -412,7 +430,11 @@ func (n *Series) Describe() string {
 
 func (n *Series) build(c *exec.Ctx) exec.Operator {
 	if n.Interval != nil {
-		return exec.NewTimeSeries(schemaOf(n.Cols), n.Start, n.Stop, *n.Interval, c.Location)
+		loc := c.Location
+		if n.Cols[0].PGType == 1114 {
+			loc = time.UTC // a timestamp's readings step in UTC
+		}
+		return exec.NewTimeSeries(schemaOf(n.Cols), n.Start, n.Stop, *n.Interval, loc)
 	}
 	return exec.NewIntSeries(schemaOf(n.Cols), n.Start, n.Stop, n.Step)
 }

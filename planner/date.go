@@ -18,14 +18,23 @@ import (
 // without an offset (1114).
 
 // castDate is x::date: x as a timestamptz (text is parsed), truncated to
-// the start of its day in the session's time zone.
-func (b *binder) castDate(x exec.Expr) (exec.Expr, error) {
+// the start of its day in the session's time zone; from (a PostgreSQL
+// type) says when x is a timestamp without time zone, whose reading's day
+// it is.
+func (b *binder) castDate(x exec.Expr, from uint32) (exec.Expr, error) {
+	if from == 1114 && x.Type().ID() == arrow.TIMESTAMP {
+		day, err := b.wallCall("date_trunc", []exec.Expr{&exec.Literal{V: "day", DT: exec.TypeText}, x})
+		if err != nil {
+			return nil, err
+		}
+		return b.toInstant(day)
+	}
 	// Text is read as a wall-clock reading: its date as written, whatever
 	// offset follows the time ('2016-01-02 03:04+05:30'::date is
 	// 2016-01-02), as PostgreSQL's date input does.
 	if u, ok := x.(*unknownLit); ok && !(b.describe && u.param > 0) {
 		if _, isText := u.V.(string); isText {
-			ts, err := b.wallClockLiteral(u)
+			ts, err := b.readingLiteral(u, b.ctx.Location, b.ctx.Now) // its day's start in the session's zone
 			if err != nil {
 				var pe *Error
 				if errors.As(err, &pe) && pe.Code == "22007" {
@@ -140,7 +149,7 @@ func (b *binder) dateArith(s *scope, e *ast.BinaryOperationExpr, l, r exec.Expr)
 		// interval ('1 day') stays one, as Strata has always taken it.
 		if _, err := exec.ParseInterval(u.V.(string)); err != nil {
 			if isDate(e.L, l) {
-				if r, err = b.castDate(r); err != nil {
+				if r, err = b.castDate(r, 0); err != nil {
 					return nil, true, err
 				}
 				rDate = true
@@ -257,17 +266,16 @@ func (q *selectBinder) atTimeZonePG(xAST ast.ExprNode, x exec.Expr) uint32 {
 }
 
 // wallClockBuckets gives time_bucket (and time_bucket_gapfill) of a date
-// or a timestamp without time zone the session's time zone, outside UTC:
-// such values are held as the instants of their readings there, and
-// TimescaleDB buckets the readings (midnight to midnight, from the
-// origin's reading). A time zone or origin given stays.
+// the session's time zone, outside UTC: a date is held as the instant its
+// day starts there, and TimescaleDB buckets the readings (midnight to
+// midnight, from the origin's reading). A time zone or origin given stays.
 func (b *binder) wallClockBuckets(s *scope, name string, xAST ast.ExprNode, args []exec.Expr) []exec.Expr {
 	loc := b.ctx.Location
 	if loc == nil || loc.String() == "UTC" {
 		return args
 	}
-	if pg := (&selectBinder{b: b, in: s}).pgTypeOf(xAST, args[1]); pg != 1082 && pg != 1114 {
-		return args
+	if pg := (&selectBinder{b: b, in: s}).pgTypeOf(xAST, args[1]); pg != 1082 {
+		return args // a timestamp's reading is bucketed in UTC (readsWallClock)
 	}
 	zone := &exec.Literal{V: loc.String(), DT: exec.TypeText}
 	switch {
@@ -284,4 +292,332 @@ func (b *binder) wallClockBuckets(s *scope, name string, xAST ast.ExprNode, args
 		return args
 	}
 	return append([]exec.Expr{args[0], args[1], zone}, args[2:]...)
+}
+
+// Timestamps without time zone are held as their readings taken as UTC
+// instants (2024-03-10 02:30 is 2024-03-10 02:30Z in any session zone), so
+// their arithmetic, fields and text are the reading's, as in PostgreSQL,
+// across daylight-saving changes too; dates and timestamptz values are
+// instants. Where the two meet, the session's zone converts.
+
+// toWall is x, a timestamptz or a date (instants), as the timestamp
+// without time zone the session zone's clocks read then.
+func (b *binder) toWall(x exec.Expr) (exec.Expr, error) {
+	if _, ok := x.(*timeBeyond); ok {
+		return x, nil // as far beyond in any zone
+	}
+	x, err := b.call("__to_wall", []exec.Expr{settle(x)})
+	if err != nil {
+		return nil, err
+	}
+	return &typedExpr{x: x, pg: 1114}, nil
+}
+
+// toInstant is x, a timestamp without time zone, as the instant at which
+// the session zone's clocks read it (a timestamptz).
+func (b *binder) toInstant(x exec.Expr) (exec.Expr, error) {
+	if _, ok := x.(*timeBeyond); ok {
+		return x, nil
+	}
+	x, err := b.call("__to_instant", []exec.Expr{settle(x)})
+	if err != nil {
+		return nil, err
+	}
+	return &typedExpr{x: x, pg: 1184}, nil
+}
+
+// wallCall is function name over args, evaluated in UTC: a timestamp
+// without time zone's fields, truncation and steps are its reading's.
+func (b *binder) wallCall(name string, args []exec.Expr) (exec.Expr, error) {
+	b.utc = true
+	defer func() { b.utc = false }()
+	return b.call(name, args)
+}
+
+// convertTime is x, of PostgreSQL type from (a date, timestamp or
+// timestamptz), as a value of type to: the casts between a timestamp
+// without time zone and the instants.
+func (b *binder) convertTime(x exec.Expr, from, to uint32) (exec.Expr, error) {
+	switch {
+	case from == to, x.Type().ID() != arrow.TIMESTAMP:
+		return x, nil
+	case to == 1114:
+		return b.toWall(x)
+	case from == 1114 && to == 1082:
+		return b.castDate(x, from)
+	case from == 1114:
+		return b.toInstant(x)
+	}
+	return x, nil
+}
+
+// wallClockOp binds the operators where a timestamp without time zone
+// meets an instant: compared with (or subtracted from) a timestamptz it
+// becomes one, a date beside it becomes a timestamp (PostgreSQL's implicit
+// casts), and a quoted constant beside it is read as a timestamp. A
+// timestamp (or a date) ± interval steps the reading in UTC; ok says x is
+// that arithmetic, bound.
+func (b *binder) wallClockOp(s *scope, e *ast.BinaryOperationExpr, lp, rp *exec.Expr) (x exec.Expr, ok bool, err error) {
+	l, r := *lp, *rp
+	compare := false
+	switch e.Op {
+	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE, opcode.NullEQ:
+		compare = true
+	case opcode.Plus, opcode.Minus:
+	default:
+		return nil, false, nil
+	}
+	q := &selectBinder{b: b, in: s}
+	pgOf := func(side ast.ExprNode, x exec.Expr) uint32 {
+		if x == nil || x.Type() == nil || x.Type().ID() != arrow.TIMESTAMP {
+			return 0
+		}
+		switch t := q.pgTypeOf(side, x); t {
+		case 1082, 1114:
+			return t
+		case 0, 1184:
+			return 1184
+		}
+		return 0 // a time (held as a timestamp's day's part)
+	}
+	lt, rt := pgOf(e.L, l), pgOf(e.R, r)
+	if lt != 1114 && rt != 1114 {
+		if e.Op == opcode.Plus || e.Op == opcode.Minus {
+			// date ± interval is a timestamp: the date's midnight reading
+			// stepped in UTC.
+			switch {
+			case lt == 1082 && r.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
+				if l, err = b.toWall(l); err != nil {
+					return nil, true, err
+				}
+				x, err = b.wallArithOp(e.Op, l, r)
+				return x, true, err
+			case rt == 1082 && l.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO && e.Op == opcode.Plus:
+				if r, err = b.toWall(r); err != nil {
+					return nil, true, err
+				}
+				x, err = b.wallArithOp(e.Op, l, r)
+				return x, true, err
+			}
+		}
+		return nil, false, nil
+	}
+	// A quoted constant beside a timestamp: a timestamp ('2024-03-10
+	// 02:30'), or an interval after + and - ('1 day').
+	read := [2]bool{} // a side read as a timestamp here
+	for k, side := range []struct {
+		x     *exec.Expr
+		other uint32
+		right bool
+	}{{&l, rt, false}, {&r, lt, true}} {
+		u, isU := (*side.x).(*unknownLit)
+		if !isU || side.other != 1114 {
+			continue
+		}
+		if str, text := u.V.(string); text && !(b.describe && u.param > 0) {
+			if !compare {
+				if _, err := exec.ParseInterval(str); err == nil || e.Op == opcode.Plus {
+					continue // arith reads it as an interval
+				}
+				if !side.right {
+					continue
+				}
+			}
+			if *side.x, err = b.wallClockLiteral(u); err != nil {
+				return nil, true, err
+			}
+			read[k] = true
+		}
+	}
+	*lp, *rp = l, r
+	lt, rt = pgOf(e.L, l), pgOf(e.R, r)
+	if read[0] {
+		lt = 1114
+	}
+	if read[1] {
+		rt = 1114
+	}
+	if _, u := l.(*unknownLit); u || lt == 0 {
+		lt = 0
+	}
+	if _, u := r.(*unknownLit); u || rt == 0 {
+		rt = 0
+	}
+	if !compare && (lt == 1114) != (rt == 1114) && (lt == 0 || rt == 0) {
+		// timestamp ± interval, interval + timestamp.
+		x, err = b.wallArithOp(e.Op, l, r)
+		return x, true, err
+	}
+	if lt == 0 || rt == 0 || lt == rt {
+		return nil, false, nil
+	}
+	if !compare && e.Op != opcode.Minus {
+		return nil, false, nil
+	}
+	switch {
+	case lt == 1114 && rt == 1082:
+		*rp, err = b.toWall(r)
+	case rt == 1114 && lt == 1082:
+		*lp, err = b.toWall(l)
+	case lt == 1114:
+		*lp, err = b.toInstant(l)
+	case rt == 1114:
+		*rp, err = b.toInstant(r)
+	}
+	return nil, false, err
+}
+
+// wallArithOp is l op r, a timestamp without time zone ± an interval,
+// stepped in UTC.
+func (b *binder) wallArithOp(op opcode.Op, l, r exec.Expr) (exec.Expr, error) {
+	b.utc = true
+	defer func() { b.utc = false }()
+	aop := exec.Add
+	if op == opcode.Minus {
+		aop = exec.Sub
+	}
+	return b.arith(aop, l, r)
+}
+
+// wallClockBetween aligns x BETWEEN lo AND hi as wallClockOp aligns a
+// comparison.
+func (b *binder) wallClockBetween(s *scope, e *ast.BetweenExpr, x, lo, hi exec.Expr) (exec.Expr, exec.Expr, exec.Expr, error) {
+	var err error
+	for _, bound := range []*struct {
+		ast ast.ExprNode
+		x   *exec.Expr
+	}{{e.Left, &lo}, {e.Right, &hi}} {
+		cmp := &ast.BinaryOperationExpr{Op: opcode.GE, L: e.Expr, R: bound.ast}
+		xx := x
+		if _, _, err = b.wallClockOp(s, cmp, &xx, bound.x); err != nil {
+			return nil, nil, nil, err
+		}
+		if xx != x {
+			x = xx // x converted (a timestamp beside a timestamptz bound)
+		}
+	}
+	return x, lo, hi, nil
+}
+
+// wallClockFuncs are the functions that read a timestamp argument's fields
+// (by its position), and so read a timestamp without time zone's in UTC.
+var wallClockFuncs = map[string]int{"date_trunc": 1, "date_bin": 1, "time_bucket": 1, "time_bucket_gapfill": 1, "age": 0}
+
+// readsWallClock reports whether function name reads the reading of a
+// timestamp without time zone among args (from es): its fields, steps and
+// truncation are then computed in UTC. A date_trunc given a zone reads an
+// instant. date_bin reads a date as a timestamp (its midnight's reading),
+// and a quoted origin beside a timestamp as one; args are changed so.
+func (b *binder) readsWallClock(s *scope, name string, es []ast.ExprNode, args []exec.Expr) (bool, error) {
+	i, ok := wallClockFuncs[name]
+	if !ok || i >= len(args) || i >= len(es) || args[i].Type().ID() != arrow.TIMESTAMP {
+		return false, nil
+	}
+	zoned := name == "date_trunc" && len(args) > 2 || strings.HasPrefix(name, "time_bucket") && len(args) > 2 && isTextValued(args[2])
+	q := &selectBinder{b: b, in: s}
+	pg := q.pgTypeOf(es[i], args[i])
+	if pg != 1114 && pg != 1082 || zoned {
+		// Binning an instant: a timestamp origin is the instant the
+		// session zone's clocks read it, as PostgreSQL casts it.
+		for j := i + 1; j < len(args) && j < len(es); j++ {
+			if q.timeKind(es[j], args[j]) == 1114 {
+				var err error
+				if args[j], err = b.toInstant(args[j]); err != nil {
+					return false, err
+				}
+			}
+		}
+		unwrapTyped(args)
+		return false, nil
+	}
+	if name != "date_bin" {
+		return pg == 1114, nil
+	}
+	if len(args) == 3 && q.timeKind(es[2], args[2]) == 1184 {
+		return false, nil // a timestamptz origin: binned as timestamptz
+	}
+	var err error
+	if pg == 1082 {
+		if args[i], err = b.toWall(args[i]); err != nil {
+			return false, err
+		}
+	}
+	if len(args) == 3 {
+		if u, ok := args[2].(*unknownLit); ok && !(b.describe && u.param > 0) {
+			if _, text := u.V.(string); text {
+				args[2], err = b.wallClockLiteral(u)
+			}
+		} else if q.timeKind(es[2], args[2]) == 1082 {
+			args[2], err = b.toWall(args[2])
+		}
+	}
+	if err != nil {
+		return false, err
+	}
+	unwrapTyped(args)
+	return true, nil
+}
+
+// unwrapTyped takes the PostgreSQL type labels off args passed to a
+// function (a time_bucket origin must be a constant).
+func unwrapTyped(args []exec.Expr) {
+	for j, a := range args {
+		if t, ok := a.(*typedExpr); ok {
+			args[j] = t.x
+		}
+	}
+}
+
+// timeKind is the PostgreSQL type of x (from e) among date, timestamp and
+// timestamptz; 0 for other values (and quoted constants).
+func (q *selectBinder) timeKind(e ast.ExprNode, x exec.Expr) uint32 {
+	if x == nil || e == nil || x.Type() == nil || x.Type().ID() != arrow.TIMESTAMP {
+		return 0
+	}
+	if _, u := x.(*unknownLit); u {
+		return 0
+	}
+	switch t := q.pgTypeOf(e, x); t {
+	case 1082, 1114:
+		return t
+	case 0, 1184:
+		return 1184
+	}
+	return 0
+}
+
+// alignTimes gives the dates, timestamps and timestamptz values among xs
+// (from es), the values of one construct (ARRAY[...], CASE's results,
+// COALESCE's arguments, a VALUES column), their common type where a
+// timestamp without time zone is among them, as PostgreSQL casts them:
+// dates become timestamps, timestamps timestamptz values beside one;
+// quoted constants beside timestamps are read as timestamps.
+func (b *binder) alignTimes(s *scope, es []ast.ExprNode, xs []exec.Expr) error {
+	q := &selectBinder{b: b, in: s}
+	kinds := make([]uint32, len(xs))
+	common, wall := uint32(0), false
+	for i, x := range xs {
+		if i < len(es) {
+			kinds[i] = q.timeKind(es[i], x)
+		}
+		common = max(common, kinds[i]) // 1082 < 1114 < 1184
+		wall = wall || kinds[i] == 1114
+	}
+	if !wall {
+		return nil
+	}
+	for i, x := range xs {
+		var err error
+		if u, ok := x.(*unknownLit); ok && common == 1114 && !(b.describe && u.param > 0) {
+			if _, text := u.V.(string); text {
+				xs[i], err = b.wallClockLiteral(u)
+			}
+		} else if kinds[i] != 0 && kinds[i] != common {
+			xs[i], err = b.convertTime(x, kinds[i], common)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

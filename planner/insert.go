@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -320,8 +321,11 @@ func wallKind(pg uint32) valueKind {
 // castValue converts an INSERT value to a column's type; a date or a
 // timestamp without time zone written into text is its reading.
 func castValue(c *exec.Ctx, v any, k valueKind, dt arrow.DataType) (any, error) {
-	if ts, ok := v.(exec.Timestamp); ok && exec.IsText(dt) && (k == dateValue || k == wallClockValue) {
-		return exec.WallClockText(ts, k == dateValue, c.Location), nil
+	if ts, ok := v.(exec.Timestamp); ok && exec.IsText(dt) && k == dateValue {
+		return exec.WallClockText(ts, true, c.Location), nil
+	}
+	if ts, ok := v.(exec.Timestamp); ok && exec.IsText(dt) && k == wallClockValue {
+		return exec.WallClockText(ts, false, time.UTC), nil // the reading
 	}
 	return exec.CastValue(c, v, dt)
 }
@@ -388,6 +392,11 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			return nil, rowError(err, i, storage.TimeColumn)
 		}
 		b.Time[i] = int64(v.(exec.Timestamp))
+		if kinds[i][timeCol] == wallClockValue {
+			// A timestamp without time zone: the instant the session
+			// zone's clocks read it, as PostgreSQL's assignment cast.
+			b.Time[i] = exec.InstantOfReading(b.Time[i], c.Location)
+		}
 	}
 	for j, name := range names {
 		if j == timeCol {

@@ -66,6 +66,9 @@ func (b *binder) heldPeers(s *scope, what string, es []ast.ExprNode, xs []exec.E
 	if ok, err := b.heldArrays(s, what, es, xs); ok || err != nil {
 		return err
 	}
+	if err := b.alignTimes(s, es, xs); err != nil {
+		return err
+	}
 	held := uint32(0)
 	first, firstHeld, seen := "", uint32(0), false
 	for _, i := range order {

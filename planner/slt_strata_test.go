@@ -39,6 +39,18 @@ type strataExec struct {
 }
 
 func (s *strataExec) Exec(ctx context.Context, q string) error {
+	if stmts, err := sql.Parse(q); err == nil && len(stmts) == 1 && stmts[0].Kind == sql.Set && stmts[0].Name == "timezone" && len(stmts[0].Values) == 1 {
+		// SET TIME ZONE 'zone' (a session setting, which pgwire keeps):
+		// the session's zone for the records after it.
+		loc, err := time.LoadLocation(stmts[0].Values[0])
+		if err != nil {
+			return err
+		}
+		sess := *s.sess
+		sess.Location = loc
+		s.sess = &sess
+		return nil
+	}
 	_, err := s.Query(ctx, q)
 	return err
 }
@@ -197,12 +209,28 @@ func knownFailures(t testing.TB) map[string]bool {
 
 // TestSQLLogicSurvey runs every corpus file on Strata and prints how many
 // records pass (a development aid; the ratchet is TestSQLLogic).
+// STRATA_SLT_CORPUS names another copy of the corpus and STRATA_SLT_TZ a
+// session zone: a copy rewritten on PostgreSQL in that zone
+// (STRATA_SLT_TZ=America/New_York STRATA_SLT_CORPUS=/tmp/c go test
+// ./planner/slt -run TestCorpusPostgres -args -rewrite) surveys the
+// engine outside UTC.
 func TestSQLLogicSurvey(t *testing.T) {
 	if os.Getenv("STRATA_SLT_SURVEY") == "" {
 		t.Skip("set STRATA_SLT_SURVEY=1")
 	}
 	x := openSLT(t)
+	if tz := os.Getenv("STRATA_SLT_TZ"); tz != "" {
+		loc, err := time.LoadLocation(tz)
+		require.NoError(t, err)
+		x.sess.Location = loc
+	}
 	files := sltFiles(t)
+	if d := os.Getenv("STRATA_SLT_CORPUS"); d != "" {
+		var err error
+		files, err = filepath.Glob(filepath.Join(d, "*.slt"))
+		require.NoError(t, err)
+		sort.Strings(files)
+	}
 	total, failed := 0, 0
 	for _, f := range files {
 		rep, err := slt.RunFile(context.Background(), x, f, slt.Options{Engine: "strata"})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -112,7 +113,11 @@ func runtimeTimeSeries(args []exec.Expr, col string, pg uint32) *TableFunc {
 					return nil, &Error{Code: "54000", Msg: fmt.Sprintf("generate_series in FROM is limited to %d rows", maxSeriesRows)}
 				}
 				rows = append(rows, []any{exec.Timestamp(t)})
-				next, ok := exec.AddInterval(t, step, c.Location)
+				loc := c.Location
+				if pg == 1114 {
+					loc = time.UTC // a timestamp's readings step in UTC
+				}
+				next, ok := exec.AddInterval(t, step, loc)
 				if !ok || (sign > 0) != (next > t) {
 					break // past the times Strata holds
 				}

@@ -80,10 +80,14 @@ func (b *binder) castTime(s *scope, xAST ast.ExprNode, x exec.Expr, prec int) (e
 	case exec.IsText(x.Type()):
 		t, err = b.call("__parse_time", []exec.Expr{x})
 	case x.Type().ID() == arrow.TIMESTAMP:
-		if (&selectBinder{b: b, in: s}).pgTypeOf(xAST, x) == 1082 {
+		switch (&selectBinder{b: b, in: s}).pgTypeOf(xAST, x) {
+		case 1082:
 			return nil, errorf(CodeCannotCoerce, "cannot cast type date to time without time zone")
+		case 1114:
+			t, err = b.wallCall("__time_of_day", []exec.Expr{x}) // the reading's
+		default:
+			t, err = b.call("__time_of_day", []exec.Expr{x})
 		}
-		t, err = b.call("__time_of_day", []exec.Expr{x})
 	case x.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO:
 		if b.isTime(s, xAST, x) {
 			t = x

@@ -34,6 +34,11 @@ var shared struct {
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if tz := os.Getenv("STRATA_SLT_TZ"); tz != "" {
+		// A survey in another session zone (see TestSQLLogicSurvey):
+		// rewrite a copy of the corpus with it.
+		SessionSettings["timezone"] = tz
+	}
 	code := m.Run()
 	if shared.server != nil {
 		if err := shared.server.Stop(); err != nil {
