@@ -368,18 +368,7 @@ func (b *binder) wallClockOp(s *scope, e *ast.BinaryOperationExpr, lp, rp *exec.
 		return nil, false, nil
 	}
 	q := &selectBinder{b: b, in: s}
-	pgOf := func(side ast.ExprNode, x exec.Expr) uint32 {
-		if x == nil || x.Type() == nil || x.Type().ID() != arrow.TIMESTAMP {
-			return 0
-		}
-		switch t := q.pgTypeOf(side, x); t {
-		case 1082, 1114:
-			return t
-		case 0, 1184:
-			return 1184
-		}
-		return 0 // a time (held as a timestamp's day's part)
-	}
+	pgOf := q.timeKind
 	lt, rt := pgOf(e.L, l), pgOf(e.R, r)
 	if lt != 1114 && rt != 1114 {
 		if e.Op == opcode.Plus || e.Op == opcode.Minus {
