@@ -281,6 +281,10 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	case arrow.TIMESTAMP:
 		out := make([]int64, n)
 		valid := newBitmap(n)
+		loc := c.Location
+		if e.UTC {
+			loc = time.UTC
+		}
 		for i := 0; i < n; i++ {
 			l, lok := rowArg(args[0], i)
 			r, rok := rowArg(args[1], i)
@@ -290,10 +294,6 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			iv := r.(arrow.MonthDayNanoInterval)
 			if e.Op == Sub {
 				iv = NegInterval(iv)
-			}
-			loc := c.Location
-			if e.UTC {
-				loc = time.UTC
 			}
 			t, ok := AddInterval(int64(l.(Timestamp)), iv, loc)
 			if !ok {

@@ -113,8 +113,7 @@ func init() {
 		}
 		return makeInterval(p[0], p[1], p[2], p[3], p[4], p[5], secs)
 	})
-	// The text of dates and timestamps without time zone, held as the
-	// instants of their readings in the session zone (casts to text).
+	// The text of dates and timestamps without time zone (casts to text).
 	// A date is the instant its day starts in the session's zone; a
 	// timestamp without time zone its reading held as a UTC instant.
 	registerRowFn("__date_text", TypeText, [][]string{{"timestamptz"}}, func(c *Ctx, v []any) (any, error) {

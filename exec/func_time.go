@@ -97,12 +97,12 @@ func parseWallClock(typ string) funcDef {
 	return funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) { return TypeTimestamptz, want(args, "text") },
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			loc, now := c.Location, c.Now
+			parse := ParseWallClock // a date: the reading's instant in the session's zone
 			if typ == "timestamp" {
-				loc, now = time.UTC, Reading(c.Now, c.Location)
+				parse = ParseReading
 			}
 			return rowwise(TypeTimestamptz, n, args, true, func(v []any) (any, error) {
-				ns, err := ParseWallClock(v[0].(string), loc, now)
+				ns, err := parse(v[0].(string), c.Location, c.Now)
 				if err != nil {
 					return nil, fmt.Errorf("%s", strings.Replace(err.Error(), "type timestamp with time zone", "type "+typ, 1))
 				}

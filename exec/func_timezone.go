@@ -91,12 +91,11 @@ func evalAtTimeZone(c *Ctx, args []arg, n int, toWall bool) (arrow.Array, error)
 				return nil, err
 			}
 		}
-		from, to := z, time.UTC
-		if !toWall {
-			from, to = time.UTC, z
+		if toWall {
+			out[i] = Reading(time.Unix(0, v), z).UnixNano()
+		} else {
+			out[i] = InstantOfReading(v, z)
 		}
-		t := time.Unix(0, v).In(from)
-		out[i] = WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), to).UnixNano()
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil
 }

@@ -12,6 +12,13 @@ func InstantOfReading(reading int64, loc *time.Location) int64 {
 	return WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc).UnixNano()
 }
 
+// ParseReading reads text as a timestamp without time zone: its reading
+// held as a UTC instant, any offset written ignored; 'now' and 'today' are
+// zone loc's readings at now.
+func ParseReading(s string, loc *time.Location, now time.Time) (int64, error) {
+	return ParseWallClock(s, time.UTC, Reading(now, loc))
+}
+
 // Reading is what the clocks of zone loc (nil: UTC) read at t, held as a
 // UTC instant: how Strata holds a timestamp without time zone.
 func Reading(t time.Time, loc *time.Location) time.Time {

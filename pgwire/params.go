@@ -98,9 +98,7 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 		if oid == oidTimestamp {
 			// The reading, held as a UTC instant; an offset sent with a
 			// timestamp is ignored, as PostgreSQL does.
-			parse = func(s string, loc *time.Location, now time.Time) (int64, error) {
-				return exec.ParseWallClock(s, time.UTC, exec.Reading(now, loc))
-			}
+			parse = exec.ParseReading
 		}
 		ns, err := parse(s, loc, now)
 		var beyond *exec.BeyondTimesError

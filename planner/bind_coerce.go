@@ -106,12 +106,12 @@ func castsToWallClock(target ast.ExprNode) bool { return castTargetPG(target) ==
 // reading held as a UTC instant: any offset or zone written after the time
 // is ignored, as PostgreSQL does ('now' and 'today' are the session zone's).
 func (b *binder) wallClockLiteral(u *unknownLit) (exec.Expr, error) {
-	return b.readingLiteral(u, time.UTC, exec.Reading(b.ctx.Now, b.ctx.Location))
+	return b.readingLiteral(u, exec.ParseReading)
 }
 
-// readingLiteral reads text as the instant of its reading in zone loc.
-func (b *binder) readingLiteral(u *unknownLit, loc *time.Location, now time.Time) (exec.Expr, error) {
-	ns, err := exec.ParseWallClock(u.V.(string), loc, now)
+// readingLiteral reads text with parse (in the session's zone).
+func (b *binder) readingLiteral(u *unknownLit, parse func(string, *time.Location, time.Time) (int64, error)) (exec.Expr, error) {
+	ns, err := parse(u.V.(string), b.ctx.Location, b.ctx.Now)
 	if err != nil {
 		if t, ok := beyondTimes(err, exec.TypeTimestamptz); ok {
 			return t, nil
@@ -852,14 +852,8 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if x.Type().ID() == arrow.TIMESTAMP && to.ID() == arrow.TIMESTAMP {
 				// timestamp <-> timestamptz (and date -> timestamp)
 				// convert through the session's zone.
-				from := (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x)
-				if from == 0 {
-					from = 1184
-				}
-				target := castTargetPG(e.Args[1])
-				if target == 0 {
-					target = 1184 // timestamptz (date and time are cast above)
-				}
+				from := timeKindOf((&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x))
+				target := timeKindOf(castTargetPG(e.Args[1])) // timestamptz's is 0 (date and time are cast above)
 				if target == 1114 || target == 1184 {
 					if x, err = b.convertTime(x, from, target); err != nil {
 						return nil, err

@@ -54,11 +54,8 @@ func settle(x exec.Expr) exec.Expr {
 func (b *binder) readAsPeer(u exec.Expr, pg uint32, peer exec.Expr) (exec.Expr, bool, error) {
 	switch {
 	case pg == 1114 && peer.Type().ID() == arrow.TIMESTAMP:
-		if v, ok := u.(*unknownLit); ok && !(b.describe && v.param > 0) {
-			if _, text := v.V.(string); text {
-				x, err := b.wallClockLiteral(v)
-				return x, false, err
-			}
+		if x, read, err := b.quotedReading(u); read || err != nil {
+			return x, false, err
 		}
 	case pg == 700 && peer.Type().ID() == arrow.FLOAT64:
 		x, err := b.asFloat4(u)

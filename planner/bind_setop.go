@@ -302,16 +302,10 @@ func (b *binder) castColumns(n Node, types []arrow.DataType, cols []Column, bran
 			// A date beside a timestamp is one, a timestamp beside a
 			// timestamptz one; a quoted constant beside a timestamp is read
 			// as one.
-			kind := func(pg uint32) uint32 {
-				if pg == 1082 || pg == 1114 {
-					return pg
-				}
-				return 1184
-			}
 			var err error
 			if c.Unknown && cols[i].PGType == 1114 && exec.IsText(c.Type) {
 				x, err = b.call("__parse_wall_clock", []exec.Expr{&exec.Column{Index: i, Name: c.Name, DT: c.Type}})
-			} else if from, to := kind(c.PGType), kind(cols[i].PGType); c.Type.ID() == arrow.TIMESTAMP && (from == 1114) != (to == 1114) {
+			} else if from, to := timeKindOf(c.PGType), timeKindOf(cols[i].PGType); c.Type.ID() == arrow.TIMESTAMP && (from == 1114) != (to == 1114) {
 				x, err = b.convertTime(x, from, to)
 			}
 			if err != nil {

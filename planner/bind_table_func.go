@@ -245,16 +245,13 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		// Readings: a date bound is its midnight's, a quoted one read as
 		// a timestamp.
 		for i := range min(2, len(args)) {
-			if u, ok := args[i].(*unknownLit); ok && !(b.describe && u.param > 0) {
-				if _, text := u.V.(string); text {
-					if args[i], err = b.wallClockLiteral(u); err != nil {
-						return nil, err
-					}
-				}
-			} else if (&selectBinder{b: b, in: argScope}).pgTypeOf(f.Args[1+i], args[i]) == 1082 {
-				if args[i], err = b.toWall(args[i]); err != nil {
-					return nil, err
-				}
+			var quoted bool
+			if args[i], quoted, err = b.quotedReading(args[i]); err == nil && !quoted &&
+				(&selectBinder{b: b, in: argScope}).pgTypeOf(f.Args[1+i], args[i]) == 1082 {
+				args[i], err = b.toWall(args[i])
+			}
+			if err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -34,7 +34,7 @@ func (b *binder) castDate(x exec.Expr, from uint32) (exec.Expr, error) {
 	// 2016-01-02), as PostgreSQL's date input does.
 	if u, ok := x.(*unknownLit); ok && !(b.describe && u.param > 0) {
 		if _, isText := u.V.(string); isText {
-			ts, err := b.readingLiteral(u, b.ctx.Location, b.ctx.Now) // its day's start in the session's zone
+			ts, err := b.readingLiteral(u, exec.ParseWallClock) // its day's start in the session's zone
 			if err != nil {
 				var pe *Error
 				if errors.As(err, &pe) && pe.Code == "22007" {
@@ -326,6 +326,20 @@ func (b *binder) toInstant(x exec.Expr) (exec.Expr, error) {
 	return &typedExpr{x: x, pg: 1184}, nil
 }
 
+// quotedReading is x, a quoted text constant, read as a timestamp without
+// time zone; ok is false for other values (and a $n being described).
+func (b *binder) quotedReading(x exec.Expr) (y exec.Expr, ok bool, err error) {
+	u, isU := x.(*unknownLit)
+	if !isU || b.describe && u.param > 0 {
+		return x, false, nil
+	}
+	if _, text := u.V.(string); !text {
+		return x, false, nil
+	}
+	y, err = b.wallClockLiteral(u)
+	return y, true, err
+}
+
 // wallCall is function name over args, evaluated in UTC: a timestamp
 // without time zone's fields, truncation and steps are its reading's.
 func (b *binder) wallCall(name string, args []exec.Expr) (exec.Expr, error) {
@@ -368,8 +382,7 @@ func (b *binder) wallClockOp(s *scope, e *ast.BinaryOperationExpr, lp, rp *exec.
 		return nil, false, nil
 	}
 	q := &selectBinder{b: b, in: s}
-	pgOf := q.timeKind
-	lt, rt := pgOf(e.L, l), pgOf(e.R, r)
+	lt, rt := q.timeKind(e.L, l), q.timeKind(e.R, r)
 	if lt != 1114 && rt != 1114 {
 		if e.Op == opcode.Plus || e.Op == opcode.Minus {
 			// date ± interval is a timestamp: the date's midnight reading
@@ -399,38 +412,28 @@ func (b *binder) wallClockOp(s *scope, e *ast.BinaryOperationExpr, lp, rp *exec.
 		other uint32
 		right bool
 	}{{&l, rt, false}, {&r, lt, true}} {
-		u, isU := (*side.x).(*unknownLit)
-		if !isU || side.other != 1114 {
+		if side.other != 1114 {
 			continue
 		}
-		if str, text := u.V.(string); text && !(b.describe && u.param > 0) {
-			if !compare {
-				if _, err := exec.ParseInterval(str); err == nil || e.Op == opcode.Plus {
-					continue // arith reads it as an interval
-				}
-				if !side.right {
-					continue
-				}
+		if u, isU := (*side.x).(*unknownLit); isU && !compare {
+			// After + or -: an interval, but for what reads only as a
+			// timestamp after a minus ('2024-03-10').
+			str, _ := u.V.(string)
+			if _, perr := exec.ParseInterval(str); perr == nil || e.Op == opcode.Plus || !side.right {
+				continue // arith reads it as an interval
 			}
-			if *side.x, err = b.wallClockLiteral(u); err != nil {
-				return nil, true, err
-			}
-			read[k] = true
+		}
+		if *side.x, read[k], err = b.quotedReading(*side.x); err != nil {
+			return nil, true, err
 		}
 	}
 	*lp, *rp = l, r
-	lt, rt = pgOf(e.L, l), pgOf(e.R, r)
+	lt, rt = q.timeKind(e.L, l), q.timeKind(e.R, r)
 	if read[0] {
 		lt = 1114
 	}
 	if read[1] {
 		rt = 1114
-	}
-	if _, u := l.(*unknownLit); u || lt == 0 {
-		lt = 0
-	}
-	if _, u := r.(*unknownLit); u || rt == 0 {
-		rt = 0
 	}
 	if !compare && (lt == 1114) != (rt == 1114) && (lt == 0 || rt == 0) {
 		// timestamp ± interval, interval + timestamp.
@@ -532,11 +535,8 @@ func (b *binder) readsWallClock(s *scope, name string, es []ast.ExprNode, args [
 		}
 	}
 	if len(args) == 3 {
-		if u, ok := args[2].(*unknownLit); ok && !(b.describe && u.param > 0) {
-			if _, text := u.V.(string); text {
-				args[2], err = b.wallClockLiteral(u)
-			}
-		} else if q.timeKind(es[2], args[2]) == 1082 {
+		var quoted bool
+		if args[2], quoted, err = b.quotedReading(args[2]); err == nil && !quoted && q.timeKind(es[2], args[2]) == 1082 {
 			args[2], err = b.toWall(args[2])
 		}
 	}
@@ -566,9 +566,16 @@ func (q *selectBinder) timeKind(e ast.ExprNode, x exec.Expr) uint32 {
 	if _, u := x.(*unknownLit); u {
 		return 0
 	}
-	switch t := q.pgTypeOf(e, x); t {
+	return timeKindOf(q.pgTypeOf(e, x))
+}
+
+// timeKindOf is PostgreSQL type pg of a value held as a timestamp among
+// date, timestamp and timestamptz (0: the engine's own, timestamptz); 0
+// for others.
+func timeKindOf(pg uint32) uint32 {
+	switch pg {
 	case 1082, 1114:
-		return t
+		return pg
 	case 0, 1184:
 		return 1184
 	}
@@ -597,10 +604,8 @@ func (b *binder) alignTimes(s *scope, es []ast.ExprNode, xs []exec.Expr) error {
 	}
 	for i, x := range xs {
 		var err error
-		if u, ok := x.(*unknownLit); ok && common == 1114 && !(b.describe && u.param > 0) {
-			if _, text := u.V.(string); text {
-				xs[i], err = b.wallClockLiteral(u)
-			}
+		if _, ok := x.(*unknownLit); ok && common == 1114 {
+			xs[i], _, err = b.quotedReading(x)
 		} else if kinds[i] != 0 && kinds[i] != common {
 			xs[i], err = b.convertTime(x, kinds[i], common)
 		}
