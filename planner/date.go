@@ -525,10 +525,17 @@ func (b *binder) readsWallClock(s *scope, name string, es []ast.ExprNode, args [
 	if name != "date_bin" {
 		return pg == 1114, nil
 	}
-	if len(args) == 3 && q.timeKind(es[2], args[2]) == 1184 {
-		return false, nil // a timestamptz origin: binned as timestamptz
-	}
 	var err error
+	if len(args) == 3 && q.timeKind(es[2], args[2]) == 1184 {
+		// A timestamptz origin: binned as timestamptz, the timestamp
+		// taken as the instant the session zone's clocks read it (a
+		// date is held as its midnight's instant already).
+		if pg == 1114 {
+			args[i], err = b.toInstant(args[i])
+		}
+		unwrapTyped(args)
+		return false, err
+	}
 	if pg == 1082 {
 		if args[i], err = b.toWall(args[i]); err != nil {
 			return false, err

@@ -76,7 +76,9 @@ func (s *strataExec) Query(ctx context.Context, q string) (*slt.Result, error) {
 				if t, ok := row[c].(time.Time); ok {
 					switch query.Cols[c].PGType {
 					case 1082:
-						row[c] = slt.Date(t)
+						// A date is held as its midnight in the session's zone.
+						y, m, d := t.In(s.sess.Location).Date()
+						row[c] = slt.Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 					case 1114:
 						row[c] = slt.Timestamp(t)
 					}
