@@ -68,9 +68,9 @@ func (b *binder) editArray(name string, args []exec.Expr) (exec.Expr, error) {
 		if e == nil || want == nil {
 			return e == nil && want == nil, nil
 		}
-		v, err := exec.CastValue(ctx, *e, dt)
+		v, err := readElem(ctx, *e, dt, pg)
 		if err != nil {
-			return false, AsError(err)
+			return false, err
 		}
 		return exec.CompareValues(v, want) == 0, nil
 	}
@@ -357,9 +357,9 @@ func (b *binder) arrayOperator(op string, l, r exec.Expr) (exec.Expr, bool, erro
 				out = append(out, nil)
 				continue
 			}
-			v, err := exec.CastValue(ctx, *e, dt)
+			v, err := readElem(ctx, *e, dt, lpg)
 			if err != nil {
-				return nil, AsError(err)
+				return nil, err
 			}
 			out = append(out, v)
 		}
@@ -463,9 +463,9 @@ func (b *binder) widthBucketArray(args []exec.Expr) (exec.Expr, error) {
 		lo, hi := 0, len(elems)
 		for lo < hi {
 			mid := (lo + hi) / 2
-			t, err := exec.CastValue(ctx, *elems[mid], dt)
+			t, err := readElem(ctx, *elems[mid], dt, pg)
 			if err != nil {
-				return nil, AsError(err)
+				return nil, err
 			}
 			if exec.CompareValues(t, v[0]) <= 0 {
 				lo = mid + 1

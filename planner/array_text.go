@@ -41,6 +41,25 @@ func elemType(pg uint32) arrow.DataType {
 	return exec.TypeText
 }
 
+// readElem is element text e of an array of type pg read as a value of
+// engine type dt: a timestamp without time zone's text is its reading
+// (held as a UTC instant, any offset ignored), the rest cast in ctx's
+// session zone.
+func readElem(ctx *exec.Ctx, e string, dt arrow.DataType, pg uint32) (any, error) {
+	if pg == 1115 && dt.ID() == arrow.TIMESTAMP {
+		ns, err := exec.ParseReading(e, ctx.Location, ctx.Now)
+		if err != nil {
+			return nil, AsError(err)
+		}
+		return exec.Timestamp(ns), nil
+	}
+	v, err := exec.CastValue(ctx, e, dt)
+	if err != nil {
+		return nil, AsError(err)
+	}
+	return v, nil
+}
+
 // arrayPG is the PostgreSQL array type of x, 0 when unknown.
 func arrayPG(x exec.Expr) uint32 {
 	if t, ok := x.(pgTyped); ok && (isArrayOID(t.pgType()) || t.pgType() == 22 || t.pgType() == 30) {
@@ -322,9 +341,9 @@ func (b *binder) runtimeCompare(op opcode.Op, x exec.Expr, q *runtimeQuantified)
 				sawNull = true
 				continue
 			}
-			ev, err := exec.CastValue(ctx, *e, dt)
+			ev, err := readElem(ctx, *e, dt, arrayPG(q.arr))
 			if err != nil {
-				return nil, AsError(err)
+				return nil, err
 			}
 			r, err := compareValues(cmp, v[0], ev)
 			if err != nil {
@@ -418,11 +437,7 @@ func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, err
 			if i < 0 || i >= int64(len(elems)) || elems[i] == nil {
 				return nil, nil
 			}
-			x, err := exec.CastValue(ctx, *elems[i], dt)
-			if err != nil {
-				return nil, AsError(err)
-			}
-			return x, nil
+			return readElem(ctx, *elems[i], dt, pg)
 		}}, nil
 	case "array_upper", "array_length", "array_lower", "cardinality":
 		var dim exec.Expr = integer(1)

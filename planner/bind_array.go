@@ -305,6 +305,12 @@ func (b *binder) constArrayPG(s *scope, es []ast.ExprNode, xs []exec.Expr, dt ar
 // arrayFromText reads an array literal '{a,b,"c d"}' cast to elem[]; a nil
 // elem leaves the elements unknown literals.
 func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, error) {
+	return b.arrayFromTextOf(x, elem, 0)
+}
+
+// arrayFromTextOf is arrayFromText for elements of PostgreSQL type pg (0:
+// elem's): a timestamp without time zone's elements are read as readings.
+func (b *binder) arrayFromTextOf(x exec.Expr, elem arrow.DataType, pg uint32) (*arrayLit, error) {
 	x = settle(x)
 	var s string
 	isText := false
@@ -336,7 +342,13 @@ func (b *binder) arrayFromText(x exec.Expr, elem arrow.DataType) (*arrayLit, err
 			out.elems = append(out.elems, u)
 			continue
 		}
-		c, err := b.coerce(u, elem)
+		var c exec.Expr
+		var err error
+		if pg == 1114 && elem.ID() == arrow.TIMESTAMP {
+			c, err = b.wallClockLiteral(u)
+		} else {
+			c, err = b.coerce(u, elem)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -529,7 +541,7 @@ func (b *binder) castArray(x exec.Expr, elem string) (exec.Expr, error) {
 		}
 		return b.realElements(out)
 	}
-	a, err := b.arrayFromText(x, dt)
+	a, err := b.arrayFromTextOf(x, dt, pgCastTypes[elem])
 	if err != nil {
 		return nil, err
 	}

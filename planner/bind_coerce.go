@@ -1434,7 +1434,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 	}
 	var x exec.Expr
-	wall, err := b.readsWallClock(s, name, e.Args, args)
+	wall, instant, err := b.readsWallClock(s, name, e.Args, args)
 	switch {
 	case err != nil:
 		return nil, err
@@ -1442,6 +1442,9 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		x, err = b.wallCall(call, args)
 	default:
 		x, err = b.call(call, args)
+	}
+	if err == nil && instant {
+		x = &typedExpr{x: x, pg: 1184} // the timestamptz function's result
 	}
 	if err == nil && name == "width_bucket" && x.Type().ID() == arrow.INT64 {
 		return b.call("__int4", []exec.Expr{x}) // an int4: width_bucket(10, 0, 10, 2147483647) is out of its range

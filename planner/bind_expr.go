@@ -560,7 +560,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return b.inSubquery(s, x, e.Sel, e.Not)
+			return b.inSubquery(s, e.Expr, x, e.Sel, e.Not)
 		}
 		return b.inList(s, e, h)
 	case *ast.PatternLikeOrIlikeExpr:
@@ -1122,6 +1122,29 @@ func (b *binder) inAsComparisons(s *scope, e *ast.PatternInExpr, h hook) (exec.E
 	return out, nil
 }
 
+// mixesReadings reports whether x IN (list) compares a timestamp without
+// time zone with a date or a timestamptz (either side).
+func (b *binder) mixesReadings(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) bool {
+	q := &selectBinder{b: b, in: s}
+	k := q.timeKind(e.Expr, x)
+	if k == 0 {
+		return false
+	}
+	for _, item := range e.List {
+		if isQuoted(item) || isNullAST(item) {
+			continue
+		}
+		v, err := b.bindNode(s, item, h)
+		if err != nil {
+			return false
+		}
+		if ik := q.timeKind(item, v); ik != 0 && ik != k && (ik == 1114 || k == 1114) {
+			return true
+		}
+	}
+	return false
+}
+
 // realList reports whether x IN (list) compares its items without
 // columns in single precision. PostgreSQL finds a common type for x and
 // those items when there are two or more of them (each item naming a
@@ -1158,8 +1181,10 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	if err != nil {
 		return nil, err
 	}
-	if arrayTypeOf(b.arrayTyped(s, e.Expr, x)) != 0 {
-		return b.inAsComparisons(s, e, h) // arrays compare by their elements
+	if arrayTypeOf(b.arrayTyped(s, e.Expr, x)) != 0 || b.mixesReadings(s, e, x, h) {
+		// Arrays compare by their elements; a timestamp among dates or
+		// timestamptz values converts in each = (wallClockOp).
+		return b.inAsComparisons(s, e, h)
 	}
 	x0 := x
 	if _, ok := x.(*unknownLit); ok || x.Type().ID() == arrow.NULL {

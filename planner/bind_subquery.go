@@ -2,6 +2,7 @@ package planner
 
 import (
 	"errors"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -246,7 +247,7 @@ func (b *binder) applyCompare(outer *scope, x exec.Expr, q ast.ResultSetNode, op
 }
 
 // inSubquery is x [NOT] IN (SELECT ...).
-func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not bool) (exec.Expr, error) {
+func (b *binder) inSubquery(outer *scope, xe ast.ExprNode, x exec.Expr, sel ast.ExprNode, not bool) (exec.Expr, error) {
 	sub, ok := sel.(*ast.SubqueryExpr)
 	if !ok {
 		return nil, notSupported("IN over this expression")
@@ -261,7 +262,44 @@ func (b *binder) inSubquery(outer *scope, x exec.Expr, sel ast.ExprNode, not boo
 	if len(cols) != 1 {
 		return nil, errorf(CodeSyntax, "subquery has too many columns")
 	}
+	if x, err = b.alignRows(outer, xe, x, rows, cols[0]); err != nil {
+		return nil, err
+	}
 	return b.inRows(x, rows, cols[0], not)
+}
+
+// alignRows brings x (from xe) and the one-column rows of a subquery run
+// (of column c) to one type where a timestamp without time zone meets a
+// date or a timestamptz, as PostgreSQL casts them for the comparison: a
+// date becomes a timestamp, a timestamp the timestamptz its reading is
+// in the session's zone. The rows are changed in place.
+func (b *binder) alignRows(s *scope, xe ast.ExprNode, x exec.Expr, rows [][]any, c Column) (exec.Expr, error) {
+	if c.Type.ID() != arrow.TIMESTAMP {
+		return x, nil
+	}
+	xk, ck := (&selectBinder{b: b, in: s}).timeKind(xe, x), timeKindOf(c.PGType)
+	if xk == 0 || xk == ck || xk != 1114 && ck != 1114 {
+		return x, nil
+	}
+	switch {
+	case xk == 1082:
+		return b.toWall(x)
+	case xk == 1114 && ck == 1184:
+		return b.toInstant(x)
+	}
+	loc := b.ctx.Location
+	for _, r := range rows {
+		t, ok := r[0].(exec.Timestamp)
+		if !ok {
+			continue
+		}
+		if ck == 1082 { // a date beside a timestamp: its midnight's reading
+			r[0] = exec.Timestamp(exec.Reading(time.Unix(0, int64(t)), loc).UnixNano())
+		} else { // a timestamp beside a timestamptz: the instant of its reading
+			r[0] = exec.Timestamp(exec.InstantOfReading(int64(t), loc))
+		}
+	}
+	return x, nil
 }
 
 // inRows is x [NOT] IN the one-column rows of a subquery run (of column
@@ -455,6 +493,9 @@ func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubque
 	}
 	if len(rows) == 0 {
 		return &exec.Literal{V: e.All, DT: exec.TypeBool}, nil
+	}
+	if x, err = b.alignRows(outer, e.L, x, rows, cols[0]); err != nil {
+		return nil, err
 	}
 	switch {
 	case e.Op == opcode.EQ && !e.All:

@@ -241,6 +241,17 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 	}
 	wallClock := wall && !zoned
+	if wall && zoned {
+		// A timestamp beside a timestamptz: the instant of its reading
+		// (generate_series(timestamptz, timestamptz, interval)).
+		for i := range min(2, len(args)) {
+			if (&selectBinder{b: b, in: argScope}).timeKind(f.Args[1+i], args[i]) == 1114 {
+				if args[i], err = b.toInstant(args[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if wallClock {
 		// Readings: a date bound is its midnight's, a quoted one read as
 		// a timestamp.

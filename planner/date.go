@@ -500,45 +500,46 @@ var wallClockFuncs = map[string]int{"date_trunc": 1, "date_bin": 1, "time_bucket
 // truncation are then computed in UTC. A date_trunc given a zone reads an
 // instant. date_bin reads a date as a timestamp (its midnight's reading),
 // and a quoted origin beside a timestamp as one; args are changed so.
-func (b *binder) readsWallClock(s *scope, name string, es []ast.ExprNode, args []exec.Expr) (bool, error) {
+// instant reports that a timestamp argument was converted to the instant
+// of its reading instead: the function's result is then a timestamptz.
+func (b *binder) readsWallClock(s *scope, name string, es []ast.ExprNode, args []exec.Expr) (wall, instant bool, err error) {
 	i, ok := wallClockFuncs[name]
 	if !ok || i >= len(args) || i >= len(es) || args[i].Type().ID() != arrow.TIMESTAMP {
-		return false, nil
+		return false, false, nil
 	}
-	zoned := name == "date_trunc" && len(args) > 2 || strings.HasPrefix(name, "time_bucket") && len(args) > 2 && isTextValued(args[2])
+	if name == "age" && len(args) == 2 && len(es) == 2 {
+		// age(timestamp, timestamptz) is age(timestamptz, timestamptz).
+		if err = b.alignTimes(s, es, args); err != nil {
+			return false, false, err
+		}
+	}
+	zoned := name == "date_trunc" && len(args) > 2 || strings.HasPrefix(name, "time_bucket") && len(args) > 2 && (isTextValued(args[2]) || b.quotedZone(args[2]))
 	q := &selectBinder{b: b, in: s}
 	pg := q.pgTypeOf(es[i], args[i])
-	if pg != 1114 && pg != 1082 || zoned {
-		// Binning an instant: a timestamp origin is the instant the
-		// session zone's clocks read it, as PostgreSQL casts it.
-		for j := i + 1; j < len(args) && j < len(es); j++ {
+	// A timestamp binned from a timestamptz origin, or in a zone given,
+	// is binned as the instant it reads in the session's zone: PostgreSQL
+	// (TimescaleDB) resolves these to the timestamptz function.
+	tzOrigin := (pg == 1114 || pg == 1082) && (name == "date_bin" || name == "time_bucket") && len(args) == 3 && q.timeKind(es[2], args[2]) == 1184
+	if pg != 1114 && pg != 1082 || zoned || tzOrigin {
+		// Binning an instant: a timestamp (the value or an origin) is the
+		// instant the session zone's clocks read it, as PostgreSQL casts
+		// it.
+		for j := i; j < len(args) && j < len(es); j++ {
 			if q.timeKind(es[j], args[j]) == 1114 {
-				var err error
 				if args[j], err = b.toInstant(args[j]); err != nil {
-					return false, err
+					return false, false, err
 				}
 			}
 		}
 		unwrapTyped(args)
-		return false, nil
+		return false, pg == 1114, nil
 	}
 	if name != "date_bin" {
-		return pg == 1114, nil
-	}
-	var err error
-	if len(args) == 3 && q.timeKind(es[2], args[2]) == 1184 {
-		// A timestamptz origin: binned as timestamptz, the timestamp
-		// taken as the instant the session zone's clocks read it (a
-		// date is held as its midnight's instant already).
-		if pg == 1114 {
-			args[i], err = b.toInstant(args[i])
-		}
-		unwrapTyped(args)
-		return false, err
+		return pg == 1114, false, nil
 	}
 	if pg == 1082 {
 		if args[i], err = b.toWall(args[i]); err != nil {
-			return false, err
+			return false, false, err
 		}
 	}
 	if len(args) == 3 {
@@ -548,10 +549,25 @@ func (b *binder) readsWallClock(s *scope, name string, es []ast.ExprNode, args [
 		}
 	}
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	unwrapTyped(args)
-	return true, nil
+	return true, false, nil
+}
+
+// quotedZone reports whether x is a quoted constant that is no timestamp,
+// which time_bucket takes as a time zone's name ('Europe/Berlin').
+func (b *binder) quotedZone(x exec.Expr) bool {
+	u, ok := x.(*unknownLit)
+	if !ok {
+		return false
+	}
+	str, ok := u.V.(string)
+	if !ok {
+		return false
+	}
+	_, err := exec.ParseReading(str, b.ctx.Location, b.ctx.Now)
+	return err != nil
 }
 
 // unwrapTyped takes the PostgreSQL type labels off args passed to a

@@ -630,7 +630,14 @@ func (b *binder) toJSON(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, error
 		if err != nil {
 			return nil, err
 		}
-		return b.call("__to_json", []exec.Expr{t, text("array:" + jsonElemKind(a.dt))})
+		kind := jsonElemKind(a.dt)
+		if a.dt.ID() == arrow.TIMESTAMP && a.pg != 1082 {
+			kind = "timestamptz" // ISO 8601, as for the arrays below
+			if a.pg == 1114 {
+				kind = "timestamp"
+			}
+		}
+		return b.call("__to_json", []exec.Expr{t, text("array:" + kind)})
 	}
 	return b.call("__to_json", []exec.Expr{x, text(b.jsonKind(s, e, x))})
 }

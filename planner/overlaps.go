@@ -28,18 +28,26 @@ func (b *binder) overlaps(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		asts = append(asts, row.Values...)
 	}
 	xs := make([]exec.Expr, 4)
+	values := make([]ast.ExprNode, 4) // what each of xs binds
 	for i, a := range asts {
 		x, err := b.bindNode(s, a, h)
 		if err != nil {
 			return nil, err
 		}
+		values[i] = a
 		if i%2 == 1 && x.Type().ID() == arrow.INTERVAL_MONTH_DAY_NANO && !b.isTime(s, a, x) {
 			// (start, length): the period ends at start + length.
-			if x, err = b.bindNode(s, &ast.BinaryOperationExpr{Op: opcode.Plus, L: asts[i-1], R: a}, h); err != nil {
+			values[i] = &ast.BinaryOperationExpr{Op: opcode.Plus, L: asts[i-1], R: a}
+			if x, err = b.bindNode(s, values[i], h); err != nil {
 				return nil, err
 			}
 		}
 		xs[i] = x
+	}
+	// A timestamp without time zone beside a timestamptz is the instant
+	// of its reading, a date beside it a timestamp.
+	if err := b.alignTimes(s, values, xs); err != nil {
+		return nil, err
 	}
 	// Every value a timestamp, or every one a time; NULL takes the others'
 	// type. A quoted constant is PostgreSQL's "not unique": it could be a

@@ -427,6 +427,11 @@ func (q *selectBinder) pgTypeOf(e ast.ExprNode, x exec.Expr) uint32 {
 			if elem, ok := ArrayElem(q.arrayTypeOf(arr)); ok {
 				return narrowPG(elem, x.Type()) // an int4[]'s element is an int4
 			}
+			// An element of ARRAY[...] or array_agg(v) is of their
+			// values' type (x, the element, holds it).
+			if f, ok := arr.(*ast.FuncCallExpr); ok && (f.FnName.L == sql.MarkerArray && len(f.Args) > 0 || f.FnName.L == "array_agg" && len(f.Args) == 1) {
+				return q.commonOf(f.Args, x)
+			}
 		}
 	}
 	return 0

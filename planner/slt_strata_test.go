@@ -365,17 +365,18 @@ func TestDateArithmeticAcrossDST(t *testing.T) {
 		"DATE '2024-10-28' - 2, DATE '2024-10-28' - DATE '2024-10-26'")
 	require.NoError(t, err)
 	require.Len(t, res.Rows, 1)
-	// Dates read as the day their midnight starts in Berlin.
+	// The runner gives a date as its calendar day (Query reads the
+	// midnight in the session's zone).
 	var got []string
 	for _, v := range res.Rows[0] {
 		switch v := v.(type) {
 		case slt.Date:
-			got = append(got, time.Time(v).In(berlin).Format(time.DateTime))
+			got = append(got, time.Time(v).UTC().Format(time.DateOnly))
 		default:
 			got = append(got, fmt.Sprint(v))
 		}
 	}
-	require.Equal(t, []string{"2024-04-01 00:00:00", "2", "2024-10-26 00:00:00", "2"}, got)
+	require.Equal(t, []string{"2024-04-01", "2", "2024-10-26", "2"}, got)
 }
 
 // TestNestedDateArithmetic: date arithmetic nested 40 deep plans in time

@@ -153,8 +153,8 @@ func runtimeUnnest(arg exec.Expr, col string, elem uint32) *TableFunc {
 					rows[i][0] = *e
 					continue
 				}
-				if rows[i][0], err = exec.CastValue(c, *e, dt); err != nil {
-					return nil, AsError(err)
+				if rows[i][0], err = readElem(c, *e, dt, arrayOIDs[elem]); err != nil {
+					return nil, err
 				}
 			}
 			return rows, nil
