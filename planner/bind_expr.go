@@ -1395,41 +1395,9 @@ func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
 	if v, ok := e.(*driver.ValueExpr); ok && v.Kind() == driver.KindUint64 && v.GetUint64() == ^uint64(0) {
 		return -1, nil
 	}
-	// Not bindExpr: an untyped $n or '10' must stay open to be read as a
-	// bigint.
-	x, err := b.bindNode(&scope{}, e, nil)
+	lit, err := b.constBigint(e, clause)
 	if err != nil {
 		return 0, err
-	}
-	if x.Type().ID() == arrow.FLOAT64 {
-		// LIMIT 2.5 or a numeric $1: rounded to a bigint as PostgreSQL's
-		// cast does, a numeric half away from zero (3), a float8 to even
-		// (2.5::float8 is 2).
-		if x, err = b.fold(x); err != nil {
-			return 0, err
-		}
-		if lit, ok := x.(*exec.Literal); ok && lit.V == nil {
-			x = &exec.Literal{V: nil, DT: exec.TypeInt} // NULL, or $1 being described
-		} else if ok {
-			f := lit.V.(float64)
-			if (&selectBinder{b: b, in: &scope{}}).pgTypeOf(e, x) == 1700 {
-				f = math.Round(f)
-			} else {
-				f = math.RoundToEven(f)
-			}
-			if math.IsNaN(f) || f < -(1<<63) || f >= 1<<63 {
-				return 0, errorf("22003", "%s value %v is out of range for type bigint", clause, lit.V)
-			}
-			x = &exec.Literal{V: int64(f), DT: exec.TypeInt}
-		}
-	}
-	x, err = b.coerce(x, exec.TypeInt)
-	if err != nil {
-		return 0, err
-	}
-	lit, ok := x.(*exec.Literal)
-	if !ok {
-		return 0, errorf(CodeSyntax, "argument of %s must be a constant", clause)
 	}
 	if lit.V == nil {
 		return -1, nil // LIMIT NULL means no limit
@@ -1443,6 +1411,54 @@ func (b *binder) constInt(e ast.ExprNode, clause string) (int64, error) {
 		return 0, errorf(code, "%s must not be negative", clause)
 	}
 	return n, nil
+}
+
+// constBigint is e, the argument of clause (LIMIT, ROWS, ...), as a
+// bigint constant (its V nil for NULL and a $n being described).
+func (b *binder) constBigint(e ast.ExprNode, clause string) (*exec.Literal, error) {
+	// Not bindExpr: an untyped $n or '10' must stay open to be read as a
+	// bigint.
+	x, err := b.bindNode(&scope{}, e, nil)
+	if err != nil {
+		return nil, err
+	}
+	if x.Type().ID() == arrow.FLOAT64 {
+		// LIMIT 2.5 or a numeric $1: rounded to a bigint as PostgreSQL's
+		// cast does, a numeric half away from zero (3), a float8 to even
+		// (2.5::float8 is 2).
+		if x, err = b.fold(x); err != nil {
+			return nil, err
+		}
+		if lit, ok := x.(*exec.Literal); ok && lit.V == nil {
+			x = &exec.Literal{V: nil, DT: exec.TypeInt} // NULL, or $1 being described
+		} else if ok {
+			f := lit.V.(float64)
+			if (&selectBinder{b: b, in: &scope{}}).pgTypeOf(e, x) == 1700 {
+				f = math.Round(f)
+			} else {
+				f = math.RoundToEven(f)
+			}
+			if math.IsNaN(f) || f < -(1<<63) || f >= 1<<63 {
+				return nil, errorf("22003", "%s value %v is out of range for type bigint", clause, lit.V)
+			}
+			x = &exec.Literal{V: int64(f), DT: exec.TypeInt}
+		}
+	}
+	x, err = b.coerce(x, exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.fold(x); err != nil {
+		return nil, err
+	}
+	lit, ok := x.(*exec.Literal)
+	switch {
+	case !ok && b.describe:
+		return &exec.Literal{V: nil, DT: exec.TypeInt}, nil // $1 + 1: known when run
+	case !ok:
+		return nil, errorf(CodeSyntax, "argument of %s must be a constant", clause)
+	}
+	return lit, nil
 }
 
 // likeEscapeToBackslash rewrites a LIKE pattern written with escape

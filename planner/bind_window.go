@@ -7,7 +7,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
-	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
@@ -539,11 +538,18 @@ func (q *selectBinder) frame(fc *ast.FrameClause, order []exec.SortKey) (exec.Fr
 		return f, errorf("42P20", "GROUPS mode requires an ORDER BY clause")
 	}
 	// GROUPS offsets count groups, as ROWS offsets count rows.
+	mode := "RANGE"
+	switch {
+	case f.Rows:
+		mode = "ROWS"
+	case f.Groups:
+		mode = "GROUPS"
+	}
 	var err error
-	if f.Start, err = q.bound(fc.Extent.Start, f.Rows || f.Groups, order); err != nil {
+	if f.Start, err = q.bound(fc.Extent.Start, mode, "starting", order); err != nil {
 		return f, err
 	}
-	if f.End, err = q.bound(fc.Extent.End, f.Rows || f.Groups, order); err != nil {
+	if f.End, err = q.bound(fc.Extent.End, mode, "ending", order); err != nil {
 		return f, err
 	}
 	// The frames PostgreSQL's grammar refuses.
@@ -563,22 +569,33 @@ func (q *selectBinder) frame(fc *ast.FrameClause, order []exec.SortKey) (exec.Fr
 // rangeOffset binds the offset of a RANGE frame bound: a constant of the
 // ORDER BY key's kind, an interval for a timestamp key, a number for a
 // numeric one, never negative.
-func (q *selectBinder) rangeOffset(e ast.ExprNode, order []exec.SortKey) (any, error) {
+func (q *selectBinder) rangeOffset(e ast.ExprNode, which string, order []exec.SortKey) (any, error) {
 	if len(order) != 1 {
 		return nil, errorf("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
 	}
-	x, err := q.b.bindExpr(q.in, e)
+	key := order[0].Expr.Type()
+	// Not bindExpr: a quoted '1' or an untyped $n is read as the offset
+	// type.
+	x, err := q.b.bindNode(q.in, e, nil)
 	if err != nil {
 		return nil, err
 	}
-	key := order[0].Expr.Type()
+	if _, unknown := x.(*unknownLit); unknown && key.ID() != arrow.TIMESTAMP {
+		want := exec.TypeInt
+		if key.ID() == arrow.FLOAT64 {
+			want = exec.TypeFloat
+		}
+		if x, err = q.b.coerce(x, want); err != nil {
+			return nil, err
+		}
+	}
 	switch key.ID() {
 	case arrow.TIMESTAMP:
 		if x, err = q.b.coerce(x, exec.TypeInterval); err != nil {
 			return nil, err
 		}
 	case arrow.INT64, arrow.UINT64, arrow.FLOAT64:
-		if id := x.Type().ID(); id != arrow.INT64 && id != arrow.FLOAT64 && id != arrow.UINT64 {
+		if id := x.Type().ID(); id != arrow.INT64 && id != arrow.FLOAT64 && id != arrow.UINT64 && id != arrow.NULL {
 			return nil, errorf(CodeDatatype, "RANGE offset for a %s ORDER BY column must be a number, not %s", exec.SQLTypeName(key), exec.SQLTypeName(x.Type()))
 		}
 		if key.ID() != arrow.FLOAT64 && x.Type().ID() == arrow.FLOAT64 {
@@ -598,9 +615,9 @@ func (q *selectBinder) rangeOffset(e ast.ExprNode, order []exec.SortKey) (any, e
 	if x, err = q.b.fold(x); err != nil {
 		return nil, err
 	}
-	lit, ok := x.(*exec.Literal)
-	if !ok || lit.V == nil {
-		return nil, errorf(CodeSyntax, "RANGE frame offset must be a constant, not NULL")
+	lit, err := q.frameConstant(x, which)
+	if err != nil || lit.V == nil {
+		return nil, err // lit.V nil: a $n being described
 	}
 	negative := false
 	switch v := lit.V.(type) {
@@ -617,7 +634,30 @@ func (q *selectBinder) rangeOffset(e ast.ExprNode, order []exec.SortKey) (any, e
 	return lit.V, nil
 }
 
-func (q *selectBinder) bound(b ast.FrameBound, rows bool, order []exec.SortKey) (exec.Bound, error) {
+// frameConstant is frame offset x, folded, as a constant; which names
+// the bound ("starting", "ending") in the errors. A $n being described
+// gives a NULL constant.
+func (q *selectBinder) frameConstant(x exec.Expr, which string) (*exec.Literal, error) {
+	x, err := q.b.fold(x)
+	if err != nil {
+		return nil, err
+	}
+	lit, ok := x.(*exec.Literal)
+	switch {
+	case q.b.describe && (!ok || lit.V == nil):
+		return &exec.Literal{V: nil, DT: x.Type()}, nil
+	case !ok:
+		return nil, notSupported("a frame offset that is not a constant")
+	case lit.V == nil:
+		return nil, errorf("22004", "frame %s offset must not be null", which)
+	}
+	return lit, nil
+}
+
+// bound binds a frame's start or end (which: "starting", "ending") in
+// mode ROWS, RANGE or GROUPS. An offset is an expression without columns,
+// of the ORDER BY key's kind for RANGE, a bigint for ROWS and GROUPS.
+func (q *selectBinder) bound(b ast.FrameBound, mode, which string, order []exec.SortKey) (exec.Bound, error) {
 	switch b.Type {
 	case ast.CurrentRow:
 		return exec.Bound{Kind: exec.CurrentRow}, nil
@@ -632,18 +672,29 @@ func (q *selectBinder) bound(b ast.FrameBound, rows bool, order []exec.SortKey) 
 			}
 			return exec.Bound{Kind: exec.UnboundedFollowing}, nil
 		}
-		if !rows {
-			v, err := q.rangeOffset(b.Expr, order)
+		if usesColumns(b.Expr) {
+			return exec.Bound{}, errorf("42P10", "argument of %s must not contain variables", mode)
+		}
+		if mode == "RANGE" {
+			v, err := q.rangeOffset(b.Expr, which, order)
 			if err != nil {
 				return exec.Bound{}, err
 			}
 			return exec.Bound{Kind: kind, Value: v}, nil
 		}
-		v, ok := b.Expr.(*driver.ValueExpr)
-		if !ok || v.Kind() != driver.KindInt64 || v.GetInt64() < 0 {
-			return exec.Bound{}, errorf(CodeSyntax, "frame offset must be a non-negative integer constant")
+		x, err := q.b.constBigint(b.Expr, mode)
+		if err != nil {
+			return exec.Bound{}, err
 		}
-		return exec.Bound{Kind: kind, N: v.GetInt64()}, nil
+		lit, err := q.frameConstant(x, which)
+		if err != nil {
+			return exec.Bound{}, err
+		}
+		n, _ := lit.V.(int64)
+		if n < 0 {
+			return exec.Bound{}, errorf("22013", "frame %s offset must not be negative", which)
+		}
+		return exec.Bound{Kind: kind, N: n}, nil
 	}
 	return exec.Bound{}, errorf(CodeSyntax, "unknown frame bound")
 }

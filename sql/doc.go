@@ -114,10 +114,13 @@
 // for ASC, NULLS FIRST for DESC). TiDB's own meaning of the field is
 // overwritten.
 //
-// Window frames. A RANGE offset written as a typed interval, RANGE
-// BETWEEN INTERVAL '10 minutes' PRECEDING AND ..., arrives as
-// ast.FrameBound{Expr: __pg_cast('10 minutes', 'interval'), Unit:
-// ast.TimeUnitSecond}: TiDB requires a unit there; ignore Unit.
+// Window frames. TiDB's grammar takes a number, a parameter or INTERVAL
+// expr unit as a frame offset, so every other offset arrives as
+// ast.FrameBound{Expr: expr, Unit: ast.TimeUnitSecond}; ignore Unit. A typed
+// interval, RANGE BETWEEN INTERVAL '10 minutes' PRECEDING AND ..., is
+// __pg_cast('10 minutes', 'interval'); a quoted one ('2' PRECEDING, '1
+// hour' PRECEDING) the string itself, of the frame's offset type; an
+// expression ((1), 1 + 1, interval '1 hour' * 2, x) the expression.
 //
 // DISTINCT ON (side structure). SELECT DISTINCT ON (e1, e2) list is
 // parsed as SELECT list without DISTINCT; the expressions are in

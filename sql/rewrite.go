@@ -115,6 +115,11 @@ type rewriter struct {
 	// frameAt is where in out the last window frame's ROWS, RANGE or
 	// GROUPS was written (-1: none since), for its EXCLUDE clause.
 	frameAt int
+	// frameWrap holds the token indexes where a frame offset written as
+	// an expression starts and where its PRECEDING or FOLLOWING is
+	// (markFrameOffsets): step writes INTERVAL ( before the first and
+	// ) SECOND before the second.
+	frameWrap map[int]bool
 }
 
 var eofTok = token{}
@@ -339,6 +344,16 @@ func (r *rewriter) endsJoinCondition() bool {
 // step rewrites the construct starting at r.i.
 func (r *rewriter) step() {
 	t := r.tok(0)
+	if r.frameWrap[r.i] {
+		delete(r.frameWrap, r.i)
+		if t.word("preceding") || t.word("following") {
+			r.emit(t, okClose, ")")
+			r.emit(t, okKeyword, "SECOND")
+		} else {
+			r.emit(t, okKeyword, "INTERVAL")
+			r.emit(t, okOpen, "(")
+		}
+	}
 	if r.catalogName() {
 		return
 	}
@@ -358,12 +373,20 @@ func (r *rewriter) step() {
 		r.emit(t, okIdent, quoteIdent(t.val))
 	case tString:
 		r.i++
-		// A RANGE frame offset written '1 hour' or '1 hour'::interval:
-		// TiDB takes INTERVAL expr unit PRECEDING (as typedLiteral writes
+		// A frame offset written '1 hour' or '1 hour'::interval: TiDB
+		// takes INTERVAL expr unit PRECEDING (as typedLiteral writes
 		// interval '1 hour').
 		skip := 0
 		if r.tok(0).punct("::") && r.tok(1).word("interval") {
 			skip = 2
+		}
+		if next := r.tok(skip); (next.word("preceding") || next.word("following")) && skip == 0 {
+			// ROWS '2' PRECEDING, RANGE '1 hour' PRECEDING: the planner
+			// reads the string as the frame's offset type.
+			r.emit(t, okKeyword, "INTERVAL")
+			r.emit(t, okLit, quoteString(t.val))
+			r.emit(t, okKeyword, "SECOND")
+			return
 		}
 		if next := r.tok(skip); next.word("preceding") || next.word("following") {
 			r.i += skip

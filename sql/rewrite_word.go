@@ -644,6 +644,7 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			r.i++
 			r.frameAt = len(r.out)
 			r.emit(t, okKeyword, strings.ToUpper(w))
+			r.markFrameOffsets()
 			return true
 		}
 	case "exclude":
@@ -914,6 +915,69 @@ func (r *rewriter) frameOffsetFollows() bool {
 		}
 	}
 	return false
+}
+
+// markFrameOffsets finds the offsets of the window frame whose ROWS,
+// RANGE or GROUPS was just read (r.i is past it) that are expressions,
+// (1), 1 + 1, $1::int, and has step wrap each in INTERVAL (...) SECOND:
+// TiDB's grammar takes a number, a parameter or INTERVAL expr unit before
+// PRECEDING or FOLLOWING. A lone token and a typed interval literal
+// (which typedLiteral and step write so themselves) are left as they are.
+func (r *rewriter) markFrameOffsets() {
+	start, depth := r.i, 0
+	for k := r.i; k < len(r.toks); k++ {
+		t := r.toks[k]
+		switch {
+		case t.punct("("):
+			depth++
+			continue
+		case t.punct(")"):
+			if depth--; depth < 0 {
+				return // the window's end
+			}
+			continue
+		case depth > 0:
+			continue
+		case t.punct(",") || t.punct(";"):
+			return
+		case t.word("between") || t.word("and"):
+			start = k + 1
+		case (t.word("preceding") || t.word("following")) && start >= 0:
+			if r.frameExpr(start, k) {
+				if r.frameWrap == nil {
+					r.frameWrap = map[int]bool{}
+				}
+				r.frameWrap[start], r.frameWrap[k] = true, true
+			}
+			start = -1
+		}
+	}
+}
+
+// frameExpr reports whether tokens [from, to) are an offset to wrap: not
+// a lone number, parameter, string or UNBOUNDED, nor a typed interval
+// literal.
+func (r *rewriter) frameExpr(from, to int) bool {
+	if to <= from {
+		return false // no offset (BETWEEN PRECEDING): TiDB's syntax error
+	}
+	first := r.toks[from]
+	if to-from == 1 {
+		return first.kind != tNumber && first.kind != tParam && first.kind != tString && !first.word("unbounded")
+	}
+	second := r.toks[from+1]
+	switch {
+	case first.word("interval") && second.kind == tString:
+		for k := from + 2; k < to; k++ {
+			if r.toks[k].kind != tIdent {
+				return true // interval '1 hour' * 2
+			}
+		}
+		return false // interval '1 hour', interval '2' hour
+	case first.kind == tString && to-from == 3 && second.punct("::") && r.toks[from+2].word("interval"):
+		return false // '1 hour'::interval
+	}
+	return true
 }
 
 // typedLiteral rewrites type 'string' (TIMESTAMP '..', INTERVAL '1' DAY,
