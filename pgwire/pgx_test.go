@@ -483,6 +483,13 @@ func TestPgxTimeBoundParameters(t *testing.T) {
 		}
 	}
 	require.Equal(t, int64(3), count("SELECT count(*) FROM cpu WHERE time BETWEEN $1 AND $2", pgx.QueryExecModeSimpleProtocol, "-infinity", "infinity"))
+	// A $n the lower bound types is of that type in the upper bound, as
+	// PostgreSQL reads time >= $1 first (it was text + interval here). The
+	// simple protocol writes the value as a quoted literal, which
+	// PostgreSQL too reads as an interval beside one.
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeDescribeExec, pgx.QueryExecModeExec} {
+		require.Equal(t, int64(2), count("SELECT count(*) FROM cpu WHERE time BETWEEN $1 AND $1 + interval '15 seconds'", mode, time.Unix(1700000000, 0)), mode)
+	}
 	var ts time.Time
 	err := conn.QueryRow(ctx, "SELECT $1::timestamptz", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)).Scan(&ts)
 	require.Equal(t, "22008", pgErr(t, err).Code)

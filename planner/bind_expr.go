@@ -492,21 +492,25 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		lo, err := sub(e.Left)
-		if err != nil {
-			return nil, err
-		}
-		hi, err := sub(e.Right)
-		if err != nil {
-			return nil, err
-		}
 		// Quoted bounds are read as x's type (a real's '0.1' is a real),
-		// and $n bounds of a real are reals.
+		// and $n bounds of a real are reals. The lower bound is bound and
+		// typed first, as PostgreSQL reads x >= lo first: a $1 it types
+		// has that type in the upper bound (time BETWEEN $1 AND $1 +
+		// interval '1 hour').
+		var lo, hi exec.Expr
 		for _, bound := range []struct {
 			x   *exec.Expr
 			ast ast.ExprNode
 		}{{&lo, e.Left}, {&hi, e.Right}} {
+			if *bound.x, err = sub(bound.ast); err != nil {
+				return nil, err
+			}
 			b.paramAsPeer(s, e.Expr, x, *bound.x, true)
+			if u, ok := (*bound.x).(*unknownLit); ok && u.param > 0 {
+				if _, untyped := x.(*unknownLit); !untyped && x.Type().ID() != arrow.NULL {
+					b.noteParam(u.param, x.Type())
+				}
+			}
 			if *bound.x, err = b.heldPeer(s, e.Expr, x, *bound.x); err != nil {
 				return nil, err
 			}
