@@ -99,6 +99,29 @@ func init() {
 			return jsonResult(raw, ok, text)
 		}
 	}
+	// __jsonb_subscript(doc, key) is jsonb subscripting, doc[key]: an
+	// object's member key, an array's element at key read as an integer
+	// (from the end when negative; not an integer: NULL); a scalar has
+	// none.
+	fn("__jsonb_subscript", TypeText, []string{"text", "text"}, func(_ *Ctx, v []any) (any, error) {
+		doc, key := str(v[0]), str(v[1])
+		var raw string
+		var ok bool
+		switch JSONTypeof(doc) {
+		case "object":
+			raw, ok = jsonField(doc, key)
+		case "array":
+			i, err := strconv.ParseInt(strings.TrimSpace(key), 10, 64)
+			if err != nil {
+				return nil, nil
+			}
+			raw, ok = jsonIndex(doc, i)
+		}
+		if !ok {
+			return nil, nil
+		}
+		return raw, nil
+	})
 	fn("__jsonb_index", TypeText, []string{"text", "int"}, jsonbIndex(false))
 	fn("__jsonb_index_text", TypeText, []string{"text", "int"}, jsonbIndex(true))
 	// jsonb = jsonb: equal structures, numbers equal by value (1.0 = 1).
@@ -399,6 +422,35 @@ func init() {
 	})
 	onDocs("__jsonb_strip_nulls", TypeText, []string{"text"}, 1, func(d []*jnode, _ []any) (any, error) {
 		return jsonbOut(jsonbStripNulls(d[0])), nil
+	})
+	// __json_strip_nulls is json_strip_nulls: json keeps its members'
+	// order, duplicate keys and numbers as written, without whitespace.
+	fn("__json_strip_nulls", TypeText, []string{"text"}, func(_ *Ctx, v []any) (any, error) {
+		n, err := ParseJSON(str(v[0]), false)
+		if err != nil {
+			return nil, err
+		}
+		return string(appendJSONCompact(nil, jsonbStripNulls(n))), nil
+	})
+	// __json_object(style, keys[, values]) is json_object and
+	// jsonb_object: a text[] of alternating keys and values, or one of
+	// keys and one of values; values are strings (NULL is null).
+	register("__json_object", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			if len(args) < 2 || len(args) > 3 {
+				return nil, fmt.Errorf("takes a style and one or two text arrays")
+			}
+			return TypeText, nil
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			style, err := textConst(args[0], "__json_object")
+			if err != nil {
+				return nil, err
+			}
+			return rowwise(TypeText, n, args[1:], true, func(v []any) (any, error) {
+				return JSONObjectOf(style == "jsonb", v...)
+			})
+		},
 	})
 
 	// __to_json(value, kind) is a value's JSON text: kind is the

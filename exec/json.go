@@ -609,6 +609,123 @@ func appendJSONB(dst []byte, n *jnode) []byte {
 	return append(dst, "null"...)
 }
 
+// appendJSONCompact writes n as json without whitespace, its numbers as
+// written (json_strip_nulls).
+func appendJSONCompact(dst []byte, n *jnode) []byte {
+	switch n.kind {
+	case 'o':
+		dst = append(dst, '{')
+		for i, k := range n.keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, k)
+			dst = append(dst, ':')
+			dst = appendJSONCompact(dst, n.elems[i])
+		}
+		return append(dst, '}')
+	case 'a':
+		dst = append(dst, '[')
+		for i, e := range n.elems {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONCompact(dst, e)
+		}
+		return append(dst, ']')
+	}
+	return appendJSONB(dst, n) // a scalar is written the same
+}
+
+// JSONObjectOf is json_object(text[]) with one argument (alternating keys
+// and values, one dimension or pairs) or json_object(keys, values) with
+// two, from their arrays' text; jsonb writes jsonb's form (keys sorted, the
+// last of equal keys kept). Values are strings, NULL elements null; a NULL
+// key is an error.
+func JSONObjectOf(jsonb bool, arrays ...any) (any, error) {
+	var keys, vals []*string
+	read := func(v any) ([]*string, error) {
+		s, _ := v.(string)
+		if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "{")), "{") {
+			return readPairs(s)
+		}
+		elems, ok := ParseArrayText(s)
+		if !ok {
+			return nil, fmt.Errorf("malformed array literal: %q", s)
+		}
+		return elems, nil
+	}
+	first, err := read(arrays[0])
+	if err != nil {
+		return nil, err
+	}
+	if len(arrays) == 1 {
+		if len(first)%2 != 0 {
+			return nil, &CodedError{Code: "2202E", Msg: "array must have even number of elements"}
+		}
+		for i := 0; i < len(first); i += 2 {
+			keys, vals = append(keys, first[i]), append(vals, first[i+1])
+		}
+	} else {
+		if vals, err = read(arrays[1]); err != nil {
+			return nil, err
+		}
+		keys = first
+		if len(keys) != len(vals) {
+			return nil, &CodedError{Code: "2202E", Msg: "mismatched array dimensions"}
+		}
+	}
+	n := &jnode{kind: 'o'}
+	for i, k := range keys {
+		if k == nil {
+			return nil, &CodedError{Code: "22004", Msg: "null value not allowed for object key"}
+		}
+		v := &jnode{kind: 'z'}
+		if vals[i] != nil {
+			v = &jnode{kind: 's', str: *vals[i]}
+		}
+		n.keys, n.elems = append(n.keys, *k), append(n.elems, v)
+	}
+	if jsonb {
+		n.canonical()
+		return string(appendJSONB(nil, n)), nil
+	}
+	dst := []byte{'{'}
+	for i, k := range n.keys {
+		if i > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = appendJSONString(dst, k)
+		dst = append(dst, " : "...)
+		dst = appendJSONB(dst, n.elems[i])
+	}
+	return string(append(dst, '}')), nil
+}
+
+// readPairs reads a two-dimensional text array of [key, value] pairs,
+// '{{a,1},{b,2}}', as alternating keys and values.
+func readPairs(s string) ([]*string, error) {
+	inner := strings.TrimSpace(s)
+	inner = strings.TrimSpace(inner[1 : len(inner)-1]) // within the outer braces
+	var out []*string
+	for inner != "" {
+		end := strings.IndexByte(inner, '}')
+		if !strings.HasPrefix(inner, "{") || end < 0 {
+			return nil, fmt.Errorf("malformed array literal: %q", s)
+		}
+		pair, ok := ParseArrayText(inner[:end+1])
+		if !ok {
+			return nil, fmt.Errorf("malformed array literal: %q", s)
+		}
+		if len(pair) != 2 {
+			return nil, &CodedError{Code: "2202E", Msg: "array must have two columns"}
+		}
+		out = append(out, pair...)
+		inner = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(inner[end+1:]), ","))
+	}
+	return out, nil
+}
+
 // appendJSONPretty writes n as jsonb_pretty does: four spaces a level.
 func appendJSONPretty(dst []byte, n *jnode, level int) []byte {
 	indent := func(l int) {

@@ -1256,6 +1256,10 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			return nil, errorf(CodeSyntax, "malformed ARRAY(subquery)")
 		}
 		return b.arraySubquery(s, e.Args[0])
+	case "__pg_subscript", "__pg_slice":
+		if x, ok, err := b.jsonSubscript(s, e, h); ok {
+			return x, err
+		}
 	}
 	if fn, ok := plannerFuncs[name]; ok {
 		if err := bindArgs(0); err != nil {

@@ -432,6 +432,57 @@ func (b *binder) jsonArrowCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr
 	return x, true, err
 }
 
+// jsonSubscript binds j[key] and j[index] of a jsonb j, PostgreSQL's
+// jsonb subscripting: an object's member (an integer read as its digits),
+// an array's element (a text read as an integer; from the end when
+// negative); json has no subscripts. ok is false for other values.
+func (b *binder) jsonSubscript(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, bool, error) {
+	if len(e.Args) < 2 {
+		return nil, false, nil
+	}
+	lx, err := b.bindNode(s, e.Args[0], h)
+	if err != nil {
+		return nil, false, nil
+	}
+	switch b.jsonOf(s, e.Args[0], lx) {
+	case pgJSONB:
+		if e.FnName.L == "__pg_slice" {
+			return nil, true, errorf(CodeDatatype, "jsonb subscript does not support slices")
+		}
+	case pgJSON:
+		return nil, true, errorf(CodeDatatype, "cannot subscript type json because it does not support subscripting")
+	default:
+		return nil, false, nil
+	}
+	key, err := b.bindNode(s, e.Args[1], h)
+	if err != nil {
+		return nil, true, err
+	}
+	switch _, u := key.(*unknownLit); {
+	case u, exec.IsText(key.Type()), key.Type().ID() == arrow.NULL:
+	case key.Type().ID() == arrow.INT64:
+		// An integer subscript of an object is the key of its digits.
+	default:
+		err := errorf(CodeDatatype, "subscript type %s is not supported", b.pgTypeName(s, e.Args[1], key))
+		err.Hint = "jsonb subscript must be coercible to either integer or text."
+		return nil, true, err
+	}
+	if key.Type().ID() == arrow.INT64 {
+		key = &exec.Cast{X: settle(key), To: exec.TypeText}
+	} else if key, err = b.coerce(key, exec.TypeText); err != nil {
+		return nil, true, err
+	}
+	doc, err := b.castJSON(s, e.Args[0], lx, pgJSONB)
+	if err != nil {
+		return nil, true, err
+	}
+	x, err := b.call("__jsonb_subscript", []exec.Expr{settle(doc), settle(key)})
+	if err != nil {
+		return nil, true, err
+	}
+	return jsonTyped(x, pgJSONB), true, nil
+}
+
 // jsonbIn is x IN (...) for jsonb x: each item read as jsonb and compared
 // by value (1.0 equals 1), NULL when no item equals and one is NULL.
 func (b *binder) jsonbIn(s *scope, e *ast.PatternInExpr, x exec.Expr, h hook) (exec.Expr, error) {
@@ -673,6 +724,22 @@ func isWholeRow(x exec.Expr) bool {
 // column but a FROM item's is its whole row, as json (PostgreSQL's
 // composite value, which Strata has only here).
 func (b *binder) bindJSONArg(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
+	if row, ok := unparen(e).(*ast.RowExpr); ok {
+		// ROW(1, 'a'): a record, its fields named f1, f2, ...
+		names := make([]string, len(row.Values))
+		vals := make([]exec.Expr, len(row.Values))
+		for i, v := range row.Values {
+			x, err := b.bindJSONArg(s, v, h) // a ROW in it too
+			if err != nil {
+				return nil, err
+			}
+			if vals[i], err = b.toJSON(s, v, x); err != nil {
+				return nil, err
+			}
+			names[i] = fmt.Sprintf("f%d", i+1)
+		}
+		return jsonRow(names, vals), nil
+	}
 	cn, ok := e.(*ast.ColumnNameExpr)
 	if !ok || cn.Name.Table.O != "" || cn.Name.Schema.O != "" {
 		return b.bindNode(s, e, h)
@@ -709,6 +776,12 @@ func (b *binder) bindJSONArg(s *scope, e ast.ExprNode, h hook) (exec.Expr, error
 	if len(vals) == 0 {
 		return b.bindNode(s, e, h) // no FROM item of that name: its error
 	}
+	return jsonRow(names, vals), nil
+}
+
+// jsonRow is a row as a json object: its fields named names, of JSON
+// texts vals (NULL is null), written as row_to_json writes them.
+func jsonRow(names []string, vals []exec.Expr) exec.Expr {
 	keys := make([]string, len(names))
 	for i, n := range names {
 		keys[i] = string(exec.AppendJSONString(nil, n))
@@ -731,7 +804,7 @@ func (b *binder) bindJSONArg(s *scope, e ast.ExprNode, h hook) (exec.Expr, error
 		sb.WriteByte('}')
 		return sb.String(), nil
 	}}
-	return &wholeRow{typedExpr{x: row, pg: pgJSON}}, nil
+	return &wholeRow{typedExpr{x: row, pg: pgJSON}}
 }
 
 // jsonArg is the json or jsonb argument of a JSON function: a constant is
@@ -880,7 +953,8 @@ var jsonFunctions = map[string]uint32{
 	"to_json": pgJSON, "to_jsonb": pgJSONB, "row_to_json": pgJSON,
 	"json_build_object": pgJSON, "jsonb_build_object": pgJSONB, "json_build_array": pgJSON, "jsonb_build_array": pgJSONB,
 	"json_typeof": 0, "jsonb_typeof": 0, "json_array_length": 23, "jsonb_array_length": 23,
-	"jsonb_pretty": 0, "jsonb_strip_nulls": pgJSONB,
+	"jsonb_pretty": 0, "jsonb_strip_nulls": pgJSONB, "json_strip_nulls": pgJSON,
+	"array_to_json": pgJSON, "json_object": pgJSON, "jsonb_object": pgJSONB,
 	"json_extract_path": pgJSON, "jsonb_extract_path": pgJSONB, "json_extract_path_text": 0, "jsonb_extract_path_text": 0,
 	"jsonb_set": pgJSONB, "jsonb_insert": pgJSONB, "jsonb_set_lax": pgJSONB,
 	"jsonb_path_query_array": pgJSONB, "jsonb_path_query_first": pgJSONB, "jsonb_path_exists": 0, "jsonb_path_match": 0,
@@ -931,6 +1005,51 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 			}
 		}
 		return typed(args[0], nil)
+	case "array_to_json":
+		// array_to_json(arr [, pretty]): to_json of an array; pretty
+		// puts each top-level element after the first on a line of its
+		// own.
+		if len(args) < 1 || len(args) > 2 {
+			return nil, true, errorf(CodeUndefinedFunc, "function array_to_json takes an array [and pretty]")
+		}
+		if _, lit := args[0].(*arrayLit); !lit && !strings.HasPrefix(b.jsonKind(s, e.Args[0], args[0]), "array:") && args[0].Type().ID() != arrow.NULL {
+			return nil, true, errorf(CodeUndefinedFunc, "function array_to_json(%s) does not exist", b.pgTypeName(s, e.Args[0], args[0]))
+		}
+		j, err := b.toJSON(s, e.Args[0], args[0])
+		if err != nil || len(args) == 1 {
+			return typed(j, err)
+		}
+		pretty, err := b.coerce(args[1], exec.TypeBool)
+		if err != nil {
+			return nil, true, err
+		}
+		return typed(&rowFunc{name: "array_to_json", args: []exec.Expr{j, settle(pretty)}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+			if v[1] != true {
+				return v[0], nil
+			}
+			return prettyTopLevel(v[0].(string)), nil
+		}}, nil)
+	case "json_object", "jsonb_object":
+		// json_object(text[]) of alternating keys and values, or
+		// json_object(keys text[], values text[]).
+		if len(args) < 1 || len(args) > 2 {
+			return nil, true, errorf(CodeUndefinedFunc, "function %s takes one or two text arrays", name)
+		}
+		call := []exec.Expr{text(style)}
+		for _, a := range args {
+			var t exec.Expr
+			var err error
+			if _, u := a.(*unknownLit); u {
+				t, err = b.coerce(a, exec.TypeText) // '{{a,1},{b,2}}' too
+			} else {
+				t, err = b.textArrayOperand(a)
+			}
+			if err != nil {
+				return nil, true, err
+			}
+			call = append(call, settle(t))
+		}
+		return typed(b.call("__json_object", call))
 	case "to_json", "to_jsonb":
 		if len(args) != 1 {
 			return nil, true, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
@@ -999,6 +1118,8 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 		return typed(b.call("__jsonb_pretty", []exec.Expr{doc}))
 	case "jsonb_strip_nulls":
 		return typed(b.call("__jsonb_strip_nulls", []exec.Expr{doc}))
+	case "json_strip_nulls":
+		return typed(b.call("__json_strip_nulls", []exec.Expr{doc}))
 	case "json_extract_path", "jsonb_extract_path":
 		return typed(b.call("__json_extract_path", append([]exec.Expr{doc}, rest...)))
 	case "json_extract_path_text", "jsonb_extract_path_text":
@@ -1008,6 +1129,38 @@ func (b *binder) jsonFunc(s *scope, e *ast.FuncCallExpr, name string, h hook) (e
 		return nil, true, errorf(CodeUndefinedFunc, "function %s takes one argument", name)
 	}
 	return nil, true, errorf(CodeUndefinedFunc, "function %s does not exist", name)
+}
+
+// prettyTopLevel is JSON array text with a line break and a space after
+// each comma between its top-level elements, as array_to_json(a, true)
+// writes it.
+func prettyTopLevel(j string) string {
+	var sb strings.Builder
+	depth, inString, escaped := 0, false, false
+	for i := 0; i < len(j); i++ {
+		c := j[i]
+		sb.WriteByte(c)
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+		case c == ',' && depth == 1:
+			sb.WriteString("\n ")
+		}
+	}
+	return sb.String()
 }
 
 // jsonAggValue is x (from e) as the JSON text json_agg and its kin join:
