@@ -519,7 +519,7 @@ func (b *binder) readsWallClock(s *scope, name string, es []ast.ExprNode, args [
 	// A timestamp binned from a timestamptz origin, or in a zone given,
 	// is binned as the instant it reads in the session's zone: PostgreSQL
 	// (TimescaleDB) resolves these to the timestamptz function.
-	tzOrigin := (pg == 1114 || pg == 1082) && (name == "date_bin" || name == "time_bucket") && len(args) == 3 && q.timeKind(es[2], args[2]) == 1184
+	tzOrigin := (pg == 1114 || pg == 1082) && (name == "date_bin" || name == "time_bucket") && len(args) == 3 && len(es) == 3 && q.timeKind(es[2], args[2]) == 1184
 	if pg != 1114 && pg != 1082 || zoned || tzOrigin {
 		// Binning an instant: a timestamp (the value or an origin) is the
 		// instant the session zone's clocks read it, as PostgreSQL casts
