@@ -575,26 +575,34 @@ func (n *jnode) canonical() {
 }
 
 // appendJSONB writes n in jsonb's text form.
-func appendJSONB(dst []byte, n *jnode) []byte {
+func appendJSONB(dst []byte, n *jnode) []byte { return appendJSONSep(dst, n, ", ", ": ") }
+
+// appendJSONCompact writes n as json without whitespace, its numbers as
+// written (json_strip_nulls).
+func appendJSONCompact(dst []byte, n *jnode) []byte { return appendJSONSep(dst, n, ",", ":") }
+
+// appendJSONSep writes n with comma between elements and members and
+// colon after keys.
+func appendJSONSep(dst []byte, n *jnode, comma, colon string) []byte {
 	switch n.kind {
 	case 'o':
 		dst = append(dst, '{')
 		for i, k := range n.keys {
 			if i > 0 {
-				dst = append(dst, ", "...)
+				dst = append(dst, comma...)
 			}
 			dst = appendJSONString(dst, k)
-			dst = append(dst, ": "...)
-			dst = appendJSONB(dst, n.elems[i])
+			dst = append(dst, colon...)
+			dst = appendJSONSep(dst, n.elems[i], comma, colon)
 		}
 		return append(dst, '}')
 	case 'a':
 		dst = append(dst, '[')
 		for i, e := range n.elems {
 			if i > 0 {
-				dst = append(dst, ", "...)
+				dst = append(dst, comma...)
 			}
-			dst = appendJSONB(dst, e)
+			dst = appendJSONSep(dst, e, comma, colon)
 		}
 		return append(dst, ']')
 	case 's':
@@ -607,34 +615,6 @@ func appendJSONB(dst []byte, n *jnode) []byte {
 		return append(dst, "false"...)
 	}
 	return append(dst, "null"...)
-}
-
-// appendJSONCompact writes n as json without whitespace, its numbers as
-// written (json_strip_nulls).
-func appendJSONCompact(dst []byte, n *jnode) []byte {
-	switch n.kind {
-	case 'o':
-		dst = append(dst, '{')
-		for i, k := range n.keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, k)
-			dst = append(dst, ':')
-			dst = appendJSONCompact(dst, n.elems[i])
-		}
-		return append(dst, '}')
-	case 'a':
-		dst = append(dst, '[')
-		for i, e := range n.elems {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONCompact(dst, e)
-		}
-		return append(dst, ']')
-	}
-	return appendJSONB(dst, n) // a scalar is written the same
 }
 
 // JSONObjectOf is json_object(text[]) with one argument (alternating keys
@@ -690,16 +670,7 @@ func JSONObjectOf(jsonb bool, arrays ...any) (any, error) {
 		n.canonical()
 		return string(appendJSONB(nil, n)), nil
 	}
-	dst := []byte{'{'}
-	for i, k := range n.keys {
-		if i > 0 {
-			dst = append(dst, ", "...)
-		}
-		dst = appendJSONString(dst, k)
-		dst = append(dst, " : "...)
-		dst = appendJSONB(dst, n.elems[i])
-	}
-	return string(append(dst, '}')), nil
+	return string(appendJSONSep(nil, n, ", ", " : ")), nil // its values are strings and nulls
 }
 
 // readPairs reads a two-dimensional text array of [key, value] pairs,
