@@ -281,11 +281,9 @@ func (b *binder) alignRows(s *scope, xe ast.ExprNode, x exec.Expr, rows [][]any,
 	if xk == 0 || xk == ck || xk != 1114 && ck != 1114 {
 		return x, nil
 	}
-	switch {
-	case xk == 1082:
-		return b.toWall(x)
-	case xk == 1114 && ck == 1184:
-		return b.toInstant(x)
+	common := max(xk, ck) // 1082 < 1114 < 1184, as alignTimes
+	if ck == common {
+		return b.convertTime(x, xk, common)
 	}
 	loc := b.ctx.Location
 	for _, r := range rows {

@@ -612,10 +612,7 @@ func (q *selectBinder) rangeOffset(e ast.ExprNode, which string, order []exec.So
 	default:
 		return nil, notSupported(fmt.Sprintf("RANGE with offset PRECEDING/FOLLOWING for column type %s", exec.SQLTypeName(key)))
 	}
-	if x, err = q.b.fold(x); err != nil {
-		return nil, err
-	}
-	lit, err := q.frameConstant(x, which)
+	lit, err := q.frameConstant(x, which) // folded there
 	if err != nil || lit.V == nil {
 		return nil, err // lit.V nil: a $n being described
 	}
