@@ -104,17 +104,20 @@ func (f *applyFrame) value(c *exec.Ctx, slot int, dt arrow.DataType, rec arrow.R
 var runParents sync.Map // *exec.Ctx → *exec.Ctx
 
 type applyExpr struct {
-	kind   applyKind
-	plan   Node
-	frame  *applyFrame
-	args   []exec.Expr // the outer columns, by slot
-	in     exec.Expr   // applyIn: the value compared (of the outer row)
-	op     exec.CmpOp  // applyIn: the comparison (= for IN)
-	all    bool        // applyIn: ALL (every value), else ANY
-	dt     arrow.DataType
-	pg     uint32
-	scale  int // applyScalar: the column's numeric scale (Column.Scale)
-	engine *storage.Engine
+	kind  applyKind
+	plan  Node
+	frame *applyFrame
+	args  []exec.Expr // the outer columns, by slot
+	in    exec.Expr   // applyIn: the value compared (of the outer row)
+	op    exec.CmpOp  // applyIn: the comparison (= for IN)
+	all   bool        // applyIn: ALL (every value), else ANY
+	// applyIn: the time kind (1082, 1114) of the subquery's values when
+	// each is raised to the next kind to meet in (raiseTime), else 0.
+	convertFrom uint32
+	dt          arrow.DataType
+	pg          uint32
+	scale       int // applyScalar: the column's numeric scale (Column.Scale)
+	engine      *storage.Engine
 }
 
 func (a *applyExpr) Type() arrow.DataType { return a.dt }
@@ -246,6 +249,9 @@ func (a *applyExpr) run(c *exec.Ctx, vals []any, want any) (any, error) {
 			if r == nil || want == nil {
 				sawNull = true
 				continue
+			}
+			if a.convertFrom != 0 {
+				r = raiseTime(r, a.convertFrom, c.Location)
 			}
 			v, err := exec.CastValue(c, r, a.in.Type())
 			if err != nil {

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"slices"
+
 	"fmt"
 	"math"
 	"strconv"
@@ -396,6 +398,39 @@ func (b *binder) subscriptOf(a *arrayLit, idx exec.Expr) (exec.Expr, error) {
 // quantifiedCompare is x op ANY(arr) (an OR of comparisons, false for an
 // empty array) or x op ALL(arr) (an AND, true when empty), which gives
 // PostgreSQL's NULL rules.
+// alignQuantified brings x (from xe) and the elements of x op ANY|ALL (q)
+// to one type where a timestamp without time zone meets a date or a
+// timestamptz, as alignTimes does for ARRAY[...]'s own elements: the
+// smaller kind is converted (a date to its midnight's reading, a
+// timestamp to the instant of its reading in the session's zone).
+func (b *binder) alignQuantified(s *scope, xe ast.ExprNode, x exec.Expr, q *quantified) (exec.Expr, exec.Expr, error) {
+	if q.param > 0 || q.dt == nil || q.dt.ID() != arrow.TIMESTAMP {
+		return x, q, nil
+	}
+	xk, ak := (&selectBinder{b: b, in: s}).timeKind(xe, x), timeKindOf(q.pg)
+	if xk == 0 || xk == ak || xk != 1114 && ak != 1114 {
+		return x, q, nil
+	}
+	common := max(xk, ak) // 1082 < 1114 < 1184
+	if xk != common {
+		x, err := b.convertTime(x, xk, common)
+		return x, q, err
+	}
+	c := *q
+	c.elems = slices.Clone(q.elems)
+	for i, el := range c.elems {
+		conv, err := b.convertTime(el, ak, common)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c.elems[i], err = b.foldLogic(conv); err != nil {
+			return nil, nil, err
+		}
+	}
+	c.pg = common
+	return x, &c, nil
+}
+
 func (b *binder) quantifiedCompare(op opcode.Op, x exec.Expr, q *quantified) (exec.Expr, error) {
 	if q.param > 0 {
 		b.noteParam(q.param, arrow.ListOf(settle(x).Type()))

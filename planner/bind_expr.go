@@ -353,6 +353,13 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 				return nil, err
 			}
 		}
+		if qr, ok := r.(*quantified); ok {
+			// x = ANY(ARRAY[timestamp ...]) of a timestamptz x: the
+			// elements (or x) are converted to the type both meet in.
+			if l, r, err = b.alignQuantified(s, e.L, l, qr); err != nil {
+				return nil, err
+			}
+		}
 		if qr, ok := r.(*quantified); ok && l.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e.L, l) == 700 {
 			// x = ANY('{0.1,0.2}') of a real x: the quoted elements are
 			// reals, as x = '0.1' reads its constant.

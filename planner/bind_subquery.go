@@ -223,8 +223,8 @@ func (b *binder) noteSubquery(e *ast.SubqueryExpr, c Column) {
 }
 
 // applyIn is x [NOT] IN (correlated subquery), run per outer row.
-func (b *binder) applyIn(outer *scope, x exec.Expr, q ast.ResultSetNode, not bool) (exec.Expr, error) {
-	a, err := b.applyCompare(outer, x, q, exec.Eq, false)
+func (b *binder) applyIn(outer *scope, xe ast.ExprNode, x exec.Expr, q ast.ResultSetNode, not bool) (exec.Expr, error) {
+	a, err := b.applyCompare(outer, xe, x, q, exec.Eq, false)
 	if err != nil || !not {
 		return a, err
 	}
@@ -232,13 +232,25 @@ func (b *binder) applyIn(outer *scope, x exec.Expr, q ast.ResultSetNode, not boo
 }
 
 // applyCompare is x op ANY|ALL (correlated subquery), run per outer row.
-func (b *binder) applyCompare(outer *scope, x exec.Expr, q ast.ResultSetNode, op exec.CmpOp, all bool) (exec.Expr, error) {
+// Where a timestamp without time zone meets a date or a timestamptz, x or
+// each value the subquery returns is converted to their common type, as
+// alignRows does for an uncorrelated one.
+func (b *binder) applyCompare(outer *scope, xe ast.ExprNode, x exec.Expr, q ast.ResultSetNode, op exec.CmpOp, all bool) (exec.Expr, error) {
 	ax, err := b.applySubquery(outer, q, applyIn)
 	if err != nil {
 		return nil, err
 	}
 	a := ax.(*applyExpr)
 	col := a.plan.Columns()[0]
+	if xk, ck, common := b.timeMeeting(outer, xe, x, col); common != 0 {
+		if ck == common {
+			if x, err = b.convertTime(x, xk, common); err != nil {
+				return nil, err
+			}
+		} else {
+			a.convertFrom = ck
+		}
+	}
 	if a.in, _, err = b.unify(x, typed(literalType(col))); err != nil {
 		return nil, err
 	}
@@ -254,7 +266,7 @@ func (b *binder) inSubquery(outer *scope, xe ast.ExprNode, x exec.Expr, sel ast.
 	}
 	rows, cols, err := b.runSubqueryRows(outer, sub.Query, readDistinct)
 	if isCorrelated(err) {
-		return b.applyIn(outer, x, sub.Query, not)
+		return b.applyIn(outer, xe, x, sub.Query, not)
 	}
 	if err != nil {
 		return nil, err
@@ -274,30 +286,47 @@ func (b *binder) inSubquery(outer *scope, xe ast.ExprNode, x exec.Expr, sel ast.
 // date becomes a timestamp, a timestamp the timestamptz its reading is
 // in the session's zone. The rows are changed in place.
 func (b *binder) alignRows(s *scope, xe ast.ExprNode, x exec.Expr, rows [][]any, c Column) (exec.Expr, error) {
-	if c.Type.ID() != arrow.TIMESTAMP {
+	xk, ck, common := b.timeMeeting(s, xe, x, c)
+	if common == 0 {
 		return x, nil
 	}
-	xk, ck := (&selectBinder{b: b, in: s}).timeKind(xe, x), timeKindOf(c.PGType)
-	if xk == 0 || xk == ck || xk != 1114 && ck != 1114 {
-		return x, nil
-	}
-	common := max(xk, ck) // 1082 < 1114 < 1184, as alignTimes
 	if ck == common {
 		return b.convertTime(x, xk, common)
 	}
-	loc := b.ctx.Location
 	for _, r := range rows {
-		t, ok := r[0].(exec.Timestamp)
-		if !ok {
-			continue
-		}
-		if ck == 1082 { // a date beside a timestamp: its midnight's reading
-			r[0] = exec.Timestamp(exec.Reading(time.Unix(0, int64(t)), loc).UnixNano())
-		} else { // a timestamp beside a timestamptz: the instant of its reading
-			r[0] = exec.Timestamp(exec.InstantOfReading(int64(t), loc))
-		}
+		r[0] = raiseTime(r[0], ck, b.ctx.Location)
 	}
 	return x, nil
+}
+
+// timeMeeting reports the time kinds of x (from xe) and of a subquery's
+// column c, and common, the type both are compared in, when one of them is
+// a timestamp without time zone and the other a date or a timestamptz
+// (the larger kind, as alignTimes); common is 0 when nothing converts.
+func (b *binder) timeMeeting(s *scope, xe ast.ExprNode, x exec.Expr, c Column) (xk, ck, common uint32) {
+	if c.Type.ID() != arrow.TIMESTAMP {
+		return 0, 0, 0
+	}
+	xk, ck = (&selectBinder{b: b, in: s}).timeKind(xe, x), timeKindOf(c.PGType)
+	if xk == 0 || xk == ck || xk != 1114 && ck != 1114 {
+		return 0, 0, 0
+	}
+	return xk, ck, max(xk, ck) // 1082 < 1114 < 1184
+}
+
+// raiseTime is value v of kind from (a date or a timestamp) in the next
+// kind up, as a comparison beside one reads it: a date its midnight's
+// reading, a timestamp the instant of its reading in loc. Other values
+// (NULL) are returned as they are.
+func raiseTime(v any, from uint32, loc *time.Location) any {
+	t, ok := v.(exec.Timestamp)
+	if !ok {
+		return v
+	}
+	if from == 1082 {
+		return exec.Timestamp(exec.Reading(time.Unix(0, int64(t)), loc).UnixNano())
+	}
+	return exec.Timestamp(exec.InstantOfReading(int64(t), loc))
 }
 
 // inRows is x [NOT] IN the one-column rows of a subquery run (of column
@@ -480,7 +509,7 @@ func (b *binder) compareSubquery(outer *scope, x exec.Expr, e *ast.CompareSubque
 	rows, cols, err := b.runSubqueryRows(outer, sub.Query, readDistinct)
 	if isCorrelated(err) {
 		if op, ok := cmpOps[e.Op]; ok {
-			return b.applyCompare(outer, x, sub.Query, op, e.All) // run per outer row
+			return b.applyCompare(outer, e.L, x, sub.Query, op, e.All) // run per outer row
 		}
 	}
 	if err != nil {
