@@ -57,12 +57,12 @@ func newAccumulator(a Agg) (accumulator, error) {
 		return &boolAcc{or: a.Func == AggBoolOr}, nil
 	case AggBitAnd, AggBitOr, AggBitXor:
 		return &bitAcc{fn: a.Func}, nil
-	case AggPercentileCont, AggPercentileDisc:
+	case AggPercentileCont, AggPercentileDisc, AggMode:
 		if acc := newPercentileAcc(a); acc != nil {
 			return acc, nil
 		}
 		return &collectAcc{agg: a}, nil
-	case AggStringAgg, AggMode:
+	case AggStringAgg:
 		return &collectAcc{agg: a}, nil
 	case AggSummary:
 		return &summaryAcc{s: a.Summary}, nil
@@ -1252,11 +1252,39 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 		}
 		switch a.agg.Func {
 		case AggStringAgg:
-			idx := make([]int, len(vals))
-			for i := range idx {
-				idx[i] = i
+			ctx := NewCtx()
+			idx := make([]int, 0, len(vals))
+			if a.agg.Distinct {
+				// string_agg(DISTINCT ...): the first of equal values,
+				// kept before the sort (its ORDER BY can only name the
+				// value, so equal values have equal keys and sort
+				// together; a series' thousands of rows of one tag value
+				// sort as one).
+				seen := map[string]bool{}
+				for i, v := range vals {
+					if s := castToText(ctx, v); !seen[s] {
+						seen[s] = true
+						idx = append(idx, i)
+					}
+				}
+			} else {
+				for i := range vals {
+					idx = append(idx, i)
+				}
 			}
-			if len(a.agg.Order) > 0 {
+			switch {
+			case a.agg.orderedByArg():
+				// The values are their own keys (none recorded), and
+				// not NULL; every key but the first is the same value.
+				desc := a.agg.Order[0].Desc
+				sort.SliceStable(idx, func(x, y int) bool {
+					c := compareNullable(vals[idx[x]], vals[idx[y]], false)
+					if desc {
+						c = -c
+					}
+					return c < 0
+				})
+			case len(a.agg.Order) > 0:
 				keys := a.keys[g]
 				sort.SliceStable(idx, func(x, y int) bool {
 					for k, sk := range a.agg.Order {
@@ -1272,20 +1300,9 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 					return false
 				})
 			}
-			parts := make([]string, 0, len(vals))
-			var seen map[string]bool
-			if a.agg.Distinct {
-				seen = map[string]bool{}
-			}
+			parts := make([]string, 0, len(idx))
 			for _, j := range idx {
-				s := castToText(NewCtx(), vals[j])
-				if seen != nil {
-					if seen[s] {
-						continue // string_agg(DISTINCT ...): first of equal values
-					}
-					seen[s] = true
-				}
-				parts = append(parts, s)
+				parts = append(parts, castToText(ctx, vals[j]))
 			}
 			appendValue(b, strings.Join(parts, a.agg.Sep))
 		case AggMode:

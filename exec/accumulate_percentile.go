@@ -2,15 +2,17 @@ package exec
 
 import (
 	"math"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// percentileAcc computes percentile_cont and percentile_disc of bigint or
-// double precision values: each group's values in a typed slice (no value
-// boxed), picked by selection at the end instead of a full sort, and
+// percentileAcc computes percentile_cont, percentile_disc and mode of
+// bigint or double precision values: each group's values in a typed slice
+// (no value boxed), percentiles picked by selection at the end instead of
+// a full sort (mode sorts, then counts runs), and
 // states that merge by appending, so a parallel scan computes it per split.
 type percentileAcc[T int64 | float64] struct {
 	agg    Agg
@@ -84,6 +86,10 @@ func (a *percentileAcc[T]) result(dt arrow.DataType, groups int) arrow.Array {
 			}
 			return nthValue(vals, k)
 		}
+		if a.agg.Func == AggMode {
+			appendValue(b, any(modeOf(vals, desc)))
+			continue
+		}
 		p := a.agg.Fraction
 		if a.agg.Func == AggPercentileDisc {
 			// The first value whose position reaches p of the rows.
@@ -146,4 +152,40 @@ func nthValue[T int64 | float64](s []T, k int) T {
 		}
 	}
 	return s[k]
+}
+
+// modeOf is mode() WITHIN GROUP (ORDER BY x [DESC]) of vals: the most
+// frequent value, the first in the order on ties (the smallest ascending,
+// the largest descending). NaN is one value, above every other, as
+// PostgreSQL sorts and groups it. vals is reordered.
+func modeOf[T int64 | float64](vals []T, desc bool) T {
+	var nan T
+	nans := 0
+	rest := vals[:0]
+	for _, v := range vals {
+		if v != v {
+			nan = v
+			nans++
+			continue
+		}
+		rest = append(rest, v)
+	}
+	slices.Sort(rest)
+	var best T
+	bestN := 0
+	for i := 0; i < len(rest); {
+		j := i + 1
+		for j < len(rest) && rest[j] == rest[i] {
+			j++
+		}
+		// Ascending, a later run replaces an equal count only descending.
+		if n := j - i; n > bestN || desc && n == bestN {
+			best, bestN = rest[i], n
+		}
+		i = j
+	}
+	if nans > bestN || desc && nans == bestN {
+		return nan
+	}
+	return best
 }

@@ -171,6 +171,26 @@ func (a Agg) String() string {
 	return fmt.Sprintf("%s(%s)", a.Func, a.Arg)
 }
 
+// orderedByArg is true when every ORDER BY key of the aggregate is its
+// argument (string_agg(DISTINCT x, ',' ORDER BY x), as DISTINCT requires):
+// the values are their own keys, and none are recorded beside them.
+func (a Agg) orderedByArg() bool {
+	if a.Arg == nil || len(a.Order) == 0 {
+		return false
+	}
+	for _, k := range a.Order {
+		if k.Expr == a.Arg {
+			continue
+		}
+		kc, ok1 := k.Expr.(*Column)
+		ac, ok2 := a.Arg.(*Column)
+		if !ok1 || !ok2 || kc.Index != ac.Index {
+			return false
+		}
+	}
+	return true
+}
+
 // ResultType is the type an aggregate returns for its argument type.
 func (a Agg) ResultType() (arrow.DataType, error) {
 	var in arrow.DataType
@@ -654,7 +674,7 @@ func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, 
 		}
 		defer tm.Release()
 	}
-	if ca, ok := acc.(*collectAcc); ok && a.Func == AggStringAgg && len(a.Order) > 0 {
+	if ca, ok := acc.(*collectAcc); ok && a.Func == AggStringAgg && len(a.Order) > 0 && !a.orderedByArg() {
 		keys := make([]arrow.Array, len(a.Order))
 		for k, o := range a.Order {
 			if keys[k], err = o.Expr.Eval(c, rec); err != nil {
