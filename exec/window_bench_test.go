@@ -45,6 +45,35 @@ func BenchmarkWindowSlidingMax(b *testing.B) {
 	runWindowBench(b, rec, f)
 }
 
+// BenchmarkWindowRangeOffset: sum(v) OVER (PARTITION BY host ORDER BY time
+// RANGE BETWEEN INTERVAL '1 minute' PRECEDING AND CURRENT ROW), a moving
+// sum over time, over a TSBS day (100 hosts x 8,640 rows 10 s apart), and
+// beside it the same frames as ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
+// (no key search), in the same run.
+func BenchmarkWindowRangeOffset(b *testing.B) {
+	var ts, hs, vs []any
+	for i := 0; i < 8640; i++ {
+		for h := 0; h < 100; h++ {
+			ts, hs, vs = append(ts, i*10_000_000_000), append(hs, fmt.Sprintf("host_%d", h)), append(vs, i%101)
+		}
+	}
+	rec := recordOf(b, col{"time", TypeTimestamptz, ts}, col{"host", TypeTag, hs}, col{"v", TypeInt, vs})
+	defer rec.Release()
+	for _, fr := range []struct {
+		name string
+		f    Frame
+	}{
+		{"range", Frame{Start: Bound{Kind: Preceding, Value: arrow.MonthDayNanoInterval{Nanoseconds: 60e9}}, End: Bound{Kind: CurrentRow}}},
+		{"rows", Frame{Rows: true, Start: Bound{Kind: Preceding, N: 6}, End: Bound{Kind: CurrentRow}}},
+	} {
+		b.Run(fr.name, func(b *testing.B) {
+			f := &WindowFunc{Name: "sum", Args: []Expr{colRef(rec, "v")}, Partition: []Expr{colRef(rec, "host")},
+				Order: []SortKey{{Expr: colRef(rec, "time")}}, Frame: fr.f, DT: TypeInt}
+			runWindowBench(b, rec, f)
+		})
+	}
+}
+
 // BenchmarkWindowPartitionStddev: stddev(v) OVER (PARTITION BY host) over
 // 10 hosts x 2,000 rows: every row's frame is its whole partition.
 func BenchmarkWindowPartitionStddev(b *testing.B) {

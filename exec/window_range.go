@@ -23,6 +23,11 @@ type rangeKeys struct {
 	p      []int32 // the partition's rows, sorted
 	lo, hi int
 	desc   bool
+	// The last start and end bound found: the next row's are at or after
+	// them (keys shifted by one offset keep their order), so each search
+	// starts there and gallops, a step or two a row instead of a binary
+	// search over the partition.
+	hint [2]int
 }
 
 // reset reads partition p.
@@ -37,6 +42,7 @@ func (k *rangeKeys) reset(p []int32) {
 	if k.lo > k.hi {
 		k.lo = k.hi
 	}
+	k.hint = [2]int{k.lo, k.lo}
 }
 
 // frame returns row i's RANGE frame [s, e): offset bounds reach the rows
@@ -80,21 +86,52 @@ func (k *rangeKeys) bound(b Bound, start bool, i, peerStart, peerEnd int, loc *t
 		}
 		return k.hi, nil
 	}
-	// The first row not before the target (start), or after it (end): c
-	// is a key's order against the target, in sort direction.
-	lo, hi := k.lo, k.hi
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
+	// The first row not before the target (start), or after it (end).
+	// before(m): row m's key is before the target (or at it, for the end)
+	// in sort direction; false from the answer on.
+	before := func(m int) bool {
 		c := t.compare(k.col, k.p[m])
 		if k.desc {
 			c = -c
 		}
-		if c < 0 || !start && c == 0 { // the key is before the target, or at it
+		return c < 0 || !start && c == 0
+	}
+	which := 0
+	if !start {
+		which = 1
+	}
+	// Gallop from the hint to a range [lo, hi) holding the answer, then
+	// halve it. The hint only speeds the search: any hint gives the same
+	// answer.
+	lo, hi := k.lo, k.hi
+	if h := min(max(k.hint[which], lo), hi); h < hi && before(h) {
+		lo = h + 1
+		for step := 1; lo+step < hi; step *= 2 {
+			if !before(lo + step) {
+				hi = lo + step
+				break
+			}
+			lo += step + 1
+		}
+	} else {
+		hi = h
+		for step := 1; hi-step > lo; step *= 2 {
+			if before(hi - step) {
+				lo = hi - step + 1
+				break
+			}
+			hi -= step
+		}
+	}
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if before(m) {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
+	k.hint[which] = lo
 	return lo, nil
 }
 
