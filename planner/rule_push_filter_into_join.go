@@ -65,8 +65,12 @@ func pushFilterIntoJoin(n Node) Node {
 // or ASOF join that read only the input whose rows the join keeps (the
 // left of a left, semi, anti or ASOF join, the right of a right join)
 // into a filter over that input: a row they drop would have been dropped
-// with all it joined to. An ASOF join's right rows stay: which of them is
-// nearest to a left row depends on all of them.
+// with all it joined to. Those that read only a join key also hold for the
+// other input's key wherever the two join (c LEFT JOIN p ON p.host =
+// c.host WHERE c.host = 'x' reads only p's host x): a row of the other
+// input they drop could join only rows already dropped. An ASOF join's
+// right rows stay: which of them is nearest to a left row depends on all
+// of them.
 func pushPreserved(f *Filter, j *Join) Node {
 	toLeft := j.Asof != nil || j.Kind == exec.JoinLeft || j.Kind == exec.JoinSemi || j.Kind == exec.JoinAnti
 	toRight := j.Asof == nil && j.Kind == exec.JoinRight
@@ -75,6 +79,13 @@ func pushPreserved(f *Filter, j *Join) Node {
 		return f
 	}
 	c := *j
+	if j.Asof == nil {
+		if toLeft {
+			right = transferKeyConditions(left, j.LeftKeys, j.RightKeys)
+		} else {
+			left = transferKeyConditions(right, j.RightKeys, j.LeftKeys)
+		}
+	}
 	c.Left, c.Right = filterOver(j.Left, left), filterOver(j.Right, right)
 	if len(keep) == 0 {
 		return &c

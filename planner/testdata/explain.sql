@@ -59,6 +59,9 @@ SELECT a.hostname, count(*) FROM cpu a JOIN cpu b ON a.time = b.time AND a.hostn
 -- push_filter_into_join: an ON clause's conditions on one input filter it (an outer join's inner input only)
 SELECT a.time, b.usage_user FROM cpu a LEFT JOIN cpu b ON a.time = b.time AND b.hostname = 'host_2' AND a.usage_user > 50 WHERE a.hostname = 'host_1'
 
+-- push_filter_into_join: WHERE's condition on a LEFT JOIN's preserved input's join key also limits the inner input (its rows that fail it could join only rows dropped)
+SELECT c.time, c.usage_user, p.usage_user FROM cpu c LEFT JOIN cpu p ON p.hostname = c.hostname AND p.time = c.time - interval '10 seconds' WHERE c.hostname = 'host_9' AND c.usage_user > 90
+
 -- recent_rows: ORDER BY time DESC LIMIT runs over the newest rows first
 SELECT hostname, usage_user FROM cpu WHERE hostname = 'host_1' ORDER BY time DESC LIMIT 3
 
