@@ -163,6 +163,7 @@ type inSet struct {
 	floats  map[float64]struct{} // -0 as 0; NaN in nan
 	nan     bool
 	strs    map[string]struct{}
+	times   map[Timestamp]struct{}
 	other   map[any]bool
 }
 
@@ -181,6 +182,8 @@ func newInSet(values []any) *inSet {
 			k = "float"
 		case string:
 			k = "string"
+		case Timestamp:
+			k = "time"
 		default:
 			k = "other"
 		}
@@ -197,6 +200,8 @@ func newInSet(values []any) *inSet {
 		s.floats = make(map[float64]struct{}, len(values))
 	case "string":
 		s.strs = make(map[string]struct{}, len(values))
+	case "time":
+		s.times = make(map[Timestamp]struct{}, len(values))
 	default:
 		s.other = make(map[any]bool, len(values))
 	}
@@ -217,6 +222,8 @@ func newInSet(values []any) *inSet {
 			}
 		case s.strs != nil:
 			s.strs[v.(string)] = struct{}{}
+		case s.times != nil:
+			s.times[v.(Timestamp)] = struct{}{}
 		default:
 			s.other[distinctKey(v)] = true // intervals by their span
 		}
@@ -225,7 +232,8 @@ func newInSet(values []any) *inSet {
 }
 
 // fastIn sets the bits of hit for a's values in set when a and the set
-// are of one of the typed kinds (integers, floats, text); false otherwise.
+// are of one of the typed kinds (integers, floats, text, times); false
+// otherwise.
 func fastIn(a arrow.Array, set *inSet, hit []byte) bool {
 	switch a := a.(type) {
 	case *array.Int64:
@@ -255,6 +263,15 @@ func fastIn(a arrow.Array, set *inSet, hit []byte) bool {
 				setBit(hit, i)
 			}
 		}
+	case *array.Timestamp:
+		if set.times == nil {
+			return false
+		}
+		for i, x := range a.TimestampValues() {
+			if _, in := set.times[Timestamp(x)]; in {
+				setBit(hit, i)
+			}
+		}
 	default:
 		return false
 	}
@@ -274,6 +291,10 @@ func (s *inSet) has(v any) bool {
 	case s.strs != nil:
 		x, ok := v.(string)
 		_, in := s.strs[x]
+		return ok && in
+	case s.times != nil:
+		x, ok := v.(Timestamp)
+		_, in := s.times[x]
 		return ok && in
 	}
 	return s.other[distinctKey(v)]

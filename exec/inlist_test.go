@@ -11,7 +11,7 @@ import (
 )
 
 // TestInListSets: IN over integers, floats (NaN equal to NaN, -0 to 0, as
-// PostgreSQL compares), text and other values gives the same answers
+// PostgreSQL compares), text, times and other values gives the same answers
 // through its typed sets as a row-by-row comparison, with SQL's NULLs (a
 // NULL in the list makes a miss NULL), and its set is kept across
 // batches.
@@ -59,8 +59,13 @@ func TestInListSets(t *testing.T) {
 	require.Equal(t, []string{"false", "true", "true"}, eval(strs, []any{"b", ""}, false))
 
 	tb := array.NewTimestampBuilder(memory.DefaultAllocator, TypeTimestamptz)
-	tb.AppendValues([]arrow.Timestamp{10, 20}, nil)
+	tb.AppendValues([]arrow.Timestamp{10, 20, 30}, nil)
+	tb.AppendNull()
 	times := tb.NewArray()
 	defer times.Release()
-	require.Equal(t, []string{"false", "true"}, eval(times, []any{Timestamp(20)}, false))
+	require.Equal(t, []string{"false", "true", "false", "(null)"}, eval(times, []any{Timestamp(20)}, false))
+	require.Equal(t, []string{"true", "(null)", "(null)", "(null)"}, eval(times, []any{Timestamp(10), nil}, false))
+	require.Equal(t, []string{"true", "false", "true", "(null)"}, eval(times, []any{Timestamp(20)}, true))
+	// Times beside other kinds of values: the boxed set.
+	require.Equal(t, []string{"false", "false", "true", "(null)"}, eval(times, []any{Timestamp(30), "x"}, false))
 }

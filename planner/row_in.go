@@ -2,9 +2,11 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 
@@ -119,10 +121,119 @@ func (b *binder) rowIn(s *scope, row *ast.RowExpr, e *ast.PatternInExpr, h hook)
 		return false, nil
 	}
 	var out exec.Expr = &rowFunc{name: "row_in", args: xs, dt: exec.TypeBool, fn: in}
+	if len(partial) == 0 && len(rows) > 0 && !slices.ContainsFunc(xs, func(x exec.Expr) bool { return x.Type().ID() == arrow.NULL }) {
+		out = newRowIn(xs, rows, in)
+	}
 	if e.Not {
 		out = &exec.Not{X: out}
 	}
 	return b.fold(out)
+}
+
+// rowInExpr is (a, b, ...) IN (rows) when no row has a NULL field: each
+// field is first looked up among its column's values (an exec.InList over
+// the whole batch, hashed), and only a row whose every field is among them
+// is looked up whole (in, boxed), as is one with a NULL field; the rest are
+// false. (hostname, time) IN (SELECT hostname, max(time) ...) looks up
+// whole only the rows at some host's latest time.
+type rowInExpr struct {
+	args  []exec.Expr
+	cols  [][]any // per field: the rows' values of it
+	lists []*exec.InList
+	in    func([]any) (any, error) // a row's answer
+}
+
+func newRowIn(args []exec.Expr, rows [][]any, in func([]any) (any, error)) *rowInExpr {
+	cols := make([][]any, len(args))
+	for j := range cols {
+		seen := map[any]bool{}
+		for _, r := range rows {
+			if k := r[j]; !seen[k] {
+				seen[k] = true
+				cols[j] = append(cols[j], k)
+			}
+		}
+	}
+	return (&rowInExpr{cols: cols, in: in}).withArgs(args)
+}
+
+func (r *rowInExpr) withArgs(args []exec.Expr) *rowInExpr {
+	c := &rowInExpr{args: args, cols: r.cols, in: r.in, lists: make([]*exec.InList, len(args))}
+	for j, a := range args {
+		c.lists[j] = &exec.InList{X: a, Values: r.cols[j]}
+	}
+	return c
+}
+
+func (r *rowInExpr) Type() arrow.DataType                    { return exec.TypeBool }
+func (r *rowInExpr) children() []exec.Expr                   { return r.args }
+func (r *rowInExpr) withChildren(args []exec.Expr) exec.Expr { return r.withArgs(args) }
+func (r *rowInExpr) String() string {
+	parts := make([]string, len(r.args))
+	for i, a := range r.args {
+		parts[i] = a.String()
+	}
+	return "row_in(" + strings.Join(parts, ", ") + ")"
+}
+
+func (r *rowInExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
+	n := int(rec.NumRows())
+	var arrs []arrow.Array
+	defer func() {
+		for _, a := range arrs {
+			a.Release()
+		}
+	}()
+	// maybe[i]: no field of row i is known to be outside its column.
+	maybe := make([]bool, n)
+	for i := range maybe {
+		maybe[i] = true
+	}
+	for _, l := range r.lists {
+		a, err := l.Eval(c, rec)
+		if err != nil {
+			return nil, err
+		}
+		arrs = append(arrs, a)
+		hit := a.(*array.Boolean)
+		for i := range maybe {
+			if hit.IsValid(i) && !hit.Value(i) {
+				maybe[i] = false
+			}
+		}
+	}
+	vals := make([]arrow.Array, len(r.args))
+	for j, x := range r.args {
+		a, err := x.Eval(c, rec)
+		if err != nil {
+			return nil, err
+		}
+		arrs = append(arrs, a)
+		vals[j] = a
+	}
+	b := array.NewBooleanBuilder(c.Mem)
+	defer b.Release()
+	b.Reserve(n)
+	row := make([]any, len(vals))
+	for i, m := range maybe {
+		if !m {
+			b.UnsafeAppend(false)
+			continue
+		}
+		for j, a := range vals {
+			row[j] = valueAtRow(a, i)
+		}
+		v, err := r.in(row)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			b.UnsafeAppendBoolToBitmap(false)
+			continue
+		}
+		b.UnsafeAppend(v.(bool))
+	}
+	return b.NewArray(), nil
 }
 
 // rowCompare binds a comparison of two row values of the same length as
