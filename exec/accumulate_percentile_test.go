@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/stretchr/testify/require"
 )
@@ -138,7 +139,14 @@ func BenchmarkPercentile(b *testing.B) {
 	defer rec.Release()
 	arg := colRef(rec, "v")
 	a := Agg{Func: AggPercentileCont, Arg: arg, Fraction: 0.5, Order: []SortKey{{Expr: arg}}}
-	gids := make([]uint32, len(vals))
+	benchTypedAndCollected(b, a, rec, TypeFloat)
+}
+
+// benchTypedAndCollected runs aggregate a over rec's first column, all in
+// one group, through the typed accumulator ("typed") and the collecting one
+// ("collected").
+func benchTypedAndCollected(b *testing.B, a Agg, rec arrow.Record, dt arrow.DataType) {
+	gids := make([]uint32, rec.NumRows())
 	for _, tc := range []struct {
 		name string
 		acc  func() accumulator
@@ -150,7 +158,7 @@ func BenchmarkPercentile(b *testing.B) {
 				if err := acc.update(gids, rec.Column(0), nil); err != nil {
 					b.Fatal(err)
 				}
-				acc.result(TypeFloat, 1).Release()
+				acc.result(dt, 1).Release()
 			}
 		})
 	}
@@ -205,20 +213,5 @@ func BenchmarkMode(b *testing.B) {
 	defer rec.Release()
 	arg := colRef(rec, "v")
 	a := Agg{Func: AggMode, Arg: arg, Order: []SortKey{{Expr: arg}}}
-	gids := make([]uint32, len(vals))
-	for _, tc := range []struct {
-		name string
-		acc  func() accumulator
-	}{{"typed", func() accumulator { return newPercentileAcc(a) }}, {"collected", func() accumulator { return &collectAcc{agg: a} }}} {
-		b.Run(tc.name, func(b *testing.B) {
-			for b.Loop() {
-				acc := tc.acc()
-				acc.grow(1)
-				if err := acc.update(gids, rec.Column(0), nil); err != nil {
-					b.Fatal(err)
-				}
-				acc.result(TypeInt, 1).Release()
-			}
-		})
-	}
+	benchTypedAndCollected(b, a, rec, TypeInt)
 }
