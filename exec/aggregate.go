@@ -171,20 +171,20 @@ func (a Agg) String() string {
 	return fmt.Sprintf("%s(%s)", a.Func, a.Arg)
 }
 
-// orderedByArg is true when every ORDER BY key of the aggregate is its
-// argument (string_agg(DISTINCT x, ',' ORDER BY x), as DISTINCT requires):
-// the values are their own keys, and none are recorded beside them.
+// orderedByArg is true when the aggregate's argument is a column and every
+// ORDER BY key is that column (string_agg(DISTINCT x, ',' ORDER BY x), as
+// DISTINCT requires): the values are their own keys, and none are recorded
+// beside them.
 func (a Agg) orderedByArg() bool {
 	if a.Arg == nil || len(a.Order) == 0 {
 		return false
 	}
+	ac, ok := a.Arg.(*Column)
+	if !ok {
+		return false // an expression: its keys are recorded
+	}
 	for _, k := range a.Order {
-		if k.Expr == a.Arg {
-			continue
-		}
-		kc, ok1 := k.Expr.(*Column)
-		ac, ok2 := a.Arg.(*Column)
-		if !ok1 || !ok2 || kc.Index != ac.Index {
+		if kc, ok := k.Expr.(*Column); !ok || kc.Index != ac.Index {
 			return false
 		}
 	}

@@ -1,10 +1,9 @@
 package planner
 
 import (
-	"slices"
-
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -395,9 +394,6 @@ func (b *binder) subscriptOf(a *arrayLit, idx exec.Expr) (exec.Expr, error) {
 	return c, nil
 }
 
-// quantifiedCompare is x op ANY(arr) (an OR of comparisons, false for an
-// empty array) or x op ALL(arr) (an AND, true when empty), which gives
-// PostgreSQL's NULL rules.
 // alignQuantified brings x (from xe) and the elements of x op ANY|ALL (q)
 // to one type where a timestamp without time zone meets a date or a
 // timestamptz, as alignTimes does for ARRAY[...]'s own elements: the
@@ -408,10 +404,10 @@ func (b *binder) alignQuantified(s *scope, xe ast.ExprNode, x exec.Expr, q *quan
 		return x, q, nil
 	}
 	xk, ak := (&selectBinder{b: b, in: s}).timeKind(xe, x), timeKindOf(q.pg)
-	if xk == 0 || xk == ak || xk != 1114 && ak != 1114 {
+	common := commonTime(xk, ak)
+	if common == 0 {
 		return x, q, nil
 	}
-	common := max(xk, ak) // 1082 < 1114 < 1184
 	if xk != common {
 		x, err := b.convertTime(x, xk, common)
 		return x, q, err
@@ -431,6 +427,9 @@ func (b *binder) alignQuantified(s *scope, xe ast.ExprNode, x exec.Expr, q *quan
 	return x, &c, nil
 }
 
+// quantifiedCompare is x op ANY(arr) (an OR of comparisons, false for an
+// empty array) or x op ALL(arr) (an AND, true when empty), which gives
+// PostgreSQL's NULL rules.
 func (b *binder) quantifiedCompare(op opcode.Op, x exec.Expr, q *quantified) (exec.Expr, error) {
 	if q.param > 0 {
 		b.noteParam(q.param, arrow.ListOf(settle(x).Type()))

@@ -300,18 +300,24 @@ func (b *binder) alignRows(s *scope, xe ast.ExprNode, x exec.Expr, rows [][]any,
 }
 
 // timeMeeting reports the time kinds of x (from xe) and of a subquery's
-// column c, and common, the type both are compared in, when one of them is
-// a timestamp without time zone and the other a date or a timestamptz
-// (the larger kind, as alignTimes); common is 0 when nothing converts.
+// column c, and commonTime of them (0 when nothing converts).
 func (b *binder) timeMeeting(s *scope, xe ast.ExprNode, x exec.Expr, c Column) (xk, ck, common uint32) {
 	if c.Type.ID() != arrow.TIMESTAMP {
 		return 0, 0, 0
 	}
 	xk, ck = (&selectBinder{b: b, in: s}).timeKind(xe, x), timeKindOf(c.PGType)
-	if xk == 0 || xk == ck || xk != 1114 && ck != 1114 {
-		return 0, 0, 0
+	return xk, ck, commonTime(xk, ck)
+}
+
+// commonTime is the type a time of kind xk and one of kind ck are compared
+// in when one is a timestamp without time zone and the other a date or a
+// timestamptz: the larger kind (1082 < 1114 < 1184), as alignTimes; 0 when
+// nothing converts.
+func commonTime(xk, ck uint32) uint32 {
+	if xk == 0 || ck == 0 || xk == ck || xk != 1114 && ck != 1114 {
+		return 0
 	}
-	return xk, ck, max(xk, ck) // 1082 < 1114 < 1184
+	return max(xk, ck)
 }
 
 // raiseTime is value v of kind from (a date or a timestamp) in the next
