@@ -137,37 +137,35 @@ func (b *binder) rowIn(s *scope, row *ast.RowExpr, e *ast.PatternInExpr, h hook)
 // false. (hostname, time) IN (SELECT hostname, max(time) ...) looks up
 // whole only the rows at some host's latest time.
 type rowInExpr struct {
-	args  []exec.Expr
-	cols  [][]any // per field: the rows' values of it
+	args []exec.Expr
+	// lists[j] is field j's IN list over column j of the fields' values
+	// (a record of the evaluated args), so the args are evaluated once and
+	// the lists, their hashed sets too, outlive rewrites of the args.
 	lists []*exec.InList
 	in    func([]any) (any, error) // a row's answer
 }
 
 func newRowIn(args []exec.Expr, rows [][]any, in func([]any) (any, error)) *rowInExpr {
-	cols := make([][]any, len(args))
-	for j := range cols {
+	lists := make([]*exec.InList, len(args))
+	for j, a := range args {
+		var vals []any
 		seen := map[any]bool{}
 		for _, r := range rows {
 			if k := r[j]; !seen[k] {
 				seen[k] = true
-				cols[j] = append(cols[j], k)
+				vals = append(vals, k)
 			}
 		}
+		lists[j] = &exec.InList{X: &exec.Column{Index: j, Name: fmt.Sprintf("f%d", j+1), DT: a.Type()}, Values: vals}
 	}
-	return (&rowInExpr{cols: cols, in: in}).withArgs(args)
+	return &rowInExpr{args: args, lists: lists, in: in}
 }
 
-func (r *rowInExpr) withArgs(args []exec.Expr) *rowInExpr {
-	c := &rowInExpr{args: args, cols: r.cols, in: r.in, lists: make([]*exec.InList, len(args))}
-	for j, a := range args {
-		c.lists[j] = &exec.InList{X: a, Values: r.cols[j]}
-	}
-	return c
+func (r *rowInExpr) Type() arrow.DataType  { return exec.TypeBool }
+func (r *rowInExpr) children() []exec.Expr { return r.args }
+func (r *rowInExpr) withChildren(args []exec.Expr) exec.Expr {
+	return &rowInExpr{args: args, lists: r.lists, in: r.in}
 }
-
-func (r *rowInExpr) Type() arrow.DataType                    { return exec.TypeBool }
-func (r *rowInExpr) children() []exec.Expr                   { return r.args }
-func (r *rowInExpr) withChildren(args []exec.Expr) exec.Expr { return r.withArgs(args) }
 func (r *rowInExpr) String() string {
 	parts := make([]string, len(r.args))
 	for i, a := range r.args {
@@ -178,38 +176,40 @@ func (r *rowInExpr) String() string {
 
 func (r *rowInExpr) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 	n := int(rec.NumRows())
-	var arrs []arrow.Array
+	vals := make([]arrow.Array, 0, len(r.args))
 	defer func() {
-		for _, a := range arrs {
+		for _, a := range vals {
 			a.Release()
 		}
 	}()
+	fields := make([]arrow.Field, len(r.args))
+	for j, x := range r.args {
+		a, err := x.Eval(c, rec)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, a)
+		fields[j] = arrow.Field{Name: fmt.Sprintf("f%d", j+1), Type: a.DataType(), Nullable: true}
+	}
+	fieldsRec := array.NewRecord(arrow.NewSchema(fields, nil), vals, int64(n))
+	defer fieldsRec.Release()
 	// maybe[i]: no field of row i is known to be outside its column.
 	maybe := make([]bool, n)
 	for i := range maybe {
 		maybe[i] = true
 	}
 	for _, l := range r.lists {
-		a, err := l.Eval(c, rec)
+		a, err := l.Eval(c, fieldsRec)
 		if err != nil {
 			return nil, err
 		}
-		arrs = append(arrs, a)
 		hit := a.(*array.Boolean)
 		for i := range maybe {
 			if hit.IsValid(i) && !hit.Value(i) {
 				maybe[i] = false
 			}
 		}
-	}
-	vals := make([]arrow.Array, len(r.args))
-	for j, x := range r.args {
-		a, err := x.Eval(c, rec)
-		if err != nil {
-			return nil, err
-		}
-		arrs = append(arrs, a)
-		vals[j] = a
+		a.Release()
 	}
 	b := array.NewBooleanBuilder(c.Mem)
 	defer b.Release()
