@@ -43,6 +43,11 @@ func (e *Cast) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 	if out, ok, err := castNumeric(a, e.To); ok {
 		return out, err
 	}
+	if e.To.ID() == arrow.STRING {
+		if out, ok := castToTextFast(c, a); ok {
+			return out, nil
+		}
+	}
 	get, err := valueGetter(a)
 	if err != nil {
 		return nil, err

@@ -74,3 +74,61 @@ func numericArray(a arrow.Array, to arrow.DataType, values []byte) arrow.Array {
 	defer data.Release()
 	return array.MakeFromData(data)
 }
+
+// castToTextFast is the cast to text of a column of bigint, double
+// precision, boolean or timestamptz, written into one buffer as castToText
+// writes each value (no boxing): ok false for other columns.
+func castToTextFast(c *Ctx, a arrow.Array) (out arrow.Array, ok bool) {
+	switch src := a.(type) {
+	case *array.Int64:
+		vals := src.Int64Values()
+		return TextArray(a, nil, func(dst []byte, i int) []byte { return AppendInt(dst, vals[i]) }), true
+	case *array.Float64:
+		vals := src.Float64Values()
+		return TextArray(a, nil, func(dst []byte, i int) []byte { return AppendFloat(dst, vals[i]) }), true
+	case *array.Boolean:
+		return TextArray(a, nil, func(dst []byte, i int) []byte {
+			if src.Value(i) {
+				return append(dst, "true"...)
+			}
+			return append(dst, "false"...)
+		}), true
+	case *array.Timestamp:
+		if src.DataType().(*arrow.TimestampType).Unit != arrow.Nanosecond {
+			return nil, false
+		}
+		vals, loc := src.TimestampValues(), c.Location
+		return TextArray(a, nil, func(dst []byte, i int) []byte { return AppendTimestamp(dst, int64(vals[i]), loc) }), true
+	}
+	return nil, false
+}
+
+// TextArray is a text column of a's length whose valid rows are written
+// by appendAt, all into one data buffer; a's NULL rows stay NULL, or with
+// nullAs set are that text (an array element's NULL).
+func TextArray(a arrow.Array, nullAs []byte, appendAt func(dst []byte, i int) []byte) arrow.Array {
+	n := a.Len()
+	offsets := make([]int32, n+1)
+	data := make([]byte, 0, 16*n)
+	for i := 0; i < n; i++ {
+		switch {
+		case a.IsValid(i):
+			data = appendAt(data, i)
+		case nullAs != nil:
+			data = append(data, nullAs...)
+		}
+		offsets[i+1] = int32(len(data))
+	}
+	var validity *memory.Buffer
+	nulls := a.NullN()
+	if nullAs != nil {
+		nulls = 0
+	} else if nulls > 0 {
+		bits := make([]byte, bitutil.BytesForBits(int64(n)))
+		bitutil.CopyBitmap(a.NullBitmapBytes(), a.Data().Offset(), n, bits, 0)
+		validity = memory.NewBufferBytes(bits)
+	}
+	d := array.NewData(TypeText, n, []*memory.Buffer{validity, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}

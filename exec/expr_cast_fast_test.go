@@ -3,6 +3,7 @@ package exec
 import (
 	"math"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -65,4 +66,44 @@ func TestCastNumericMatchesCastValue(t *testing.T) {
 	out, _, err := castNumeric(nulls, TypeInt)
 	require.NoError(t, err)
 	require.Equal(t, int64(2), out.(*array.Int64).Value(1))
+}
+
+// TestCastToTextFastMatchesCastValue: the one-buffer casts to text give
+// what castToText gives value by value, nulls and slice offsets included,
+// times in the session's zone.
+func TestCastToTextFastMatchesCastValue(t *testing.T) {
+	mem := memory.DefaultAllocator
+	ib := array.NewInt64Builder(mem)
+	ib.AppendValues([]int64{1, -2, 0, math.MaxInt64, math.MinInt64, 42}, []bool{true, true, false, true, true, true})
+	fb := array.NewFloat64Builder(mem)
+	fb.AppendValues([]float64{1.5, math.NaN(), math.Inf(-1), 0, 1e18, -0.000012, 1e-300}, []bool{true, true, true, false, true, true, true})
+	bb := array.NewBooleanBuilder(mem)
+	bb.AppendValues([]bool{true, false, true}, []bool{true, true, false})
+	tb := array.NewTimestampBuilder(mem, TypeTimestamptz)
+	tb.AppendValues([]arrow.Timestamp{0, 1451606400123456789, -1, 1710052200e9, 0}, []bool{true, true, true, true, false})
+	inputs := []arrow.Array{ib.NewArray(), fb.NewArray(), bb.NewArray(), tb.NewArray()}
+	for _, zone := range []string{"UTC", "America/New_York", "Asia/Kolkata"} {
+		c := NewCtx()
+		loc, err := time.LoadLocation(zone)
+		require.NoError(t, err)
+		c.Location = loc
+		for _, whole := range inputs {
+			for _, off := range []int64{0, 1, 2} {
+				in := array.NewSlice(whole, off, int64(whole.Len()))
+				out, ok := castToTextFast(c, in)
+				require.True(t, ok)
+				get, err := valueGetter(in)
+				require.NoError(t, err)
+				require.Equal(t, in.Len(), out.Len())
+				for i := 0; i < in.Len(); i++ {
+					require.Equal(t, in.IsNull(i), out.IsNull(i), "%s row %d", in.DataType(), i)
+					if !in.IsNull(i) {
+						require.Equal(t, castToText(c, get(i)), out.(*array.String).Value(i), "%s row %d in %s", in.DataType(), i, zone)
+					}
+				}
+				out.Release()
+				in.Release()
+			}
+		}
+	}
 }
