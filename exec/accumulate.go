@@ -63,6 +63,9 @@ func newAccumulator(a Agg) (accumulator, error) {
 		}
 		return &collectAcc{agg: a}, nil
 	case AggStringAgg:
+		if acc := newStringAggAcc(a); acc != nil {
+			return acc, nil
+		}
 		return &collectAcc{agg: a}, nil
 	case AggSummary:
 		return &summaryAcc{s: a.Summary}, nil

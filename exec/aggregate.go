@@ -674,7 +674,7 @@ func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, 
 		}
 		defer tm.Release()
 	}
-	if ca, ok := acc.(*collectAcc); ok && a.Func == AggStringAgg && len(a.Order) > 0 && !a.orderedByArg() {
+	if ca, ok := acc.(keyRecorder); ok && a.Func == AggStringAgg && len(a.Order) > 0 && !a.orderedByArg() {
 		keys := make([]arrow.Array, len(a.Order))
 		for k, o := range a.Order {
 			if keys[k], err = o.Expr.Eval(c, rec); err != nil {
@@ -687,6 +687,12 @@ func updateAcc(c *Ctx, acc accumulator, a Agg, rec arrow.Record, gids []uint32, 
 		}
 	}
 	return acc.update(gids, arg, tm)
+}
+
+// keyRecorder is a string_agg accumulator that records each row's ORDER BY
+// key values (updateKeys, called before update).
+type keyRecorder interface {
+	updateKeys(gids []uint32, arg arrow.Array, keys []arrow.Array) error
 }
 
 // grouper assigns group ids to rows by the values of the key expressions.
