@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 
@@ -109,14 +110,31 @@ func appendArrayElem(sb *strings.Builder, e string) {
 		sb.WriteString(e)
 		return
 	}
-	sb.WriteByte('"')
+	var buf [64]byte
+	sb.Write(appendArrayElemTo(buf[:0], e))
+}
+
+// appendArrayElemTo writes one non-NULL element to dst, quoted when it
+// must be.
+func appendArrayElemTo(dst []byte, e string) []byte {
+	if !needsArrayQuotes(e) {
+		return append(dst, e...)
+	}
+	dst = append(dst, '"')
 	for i := 0; i < len(e); i++ {
 		if c := e[i]; c == '"' || c == '\\' {
-			sb.WriteByte('\\')
+			dst = append(dst, '\\')
 		}
-		sb.WriteByte(e[i])
+		dst = append(dst, e[i])
 	}
-	sb.WriteByte('"')
+	return append(dst, '"')
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func needsArrayQuotes(s string) bool {
@@ -132,9 +150,13 @@ func arrayElems(v any) ([]*string, error) {
 	s, _ := v.(string)
 	elems, ok := parseArrayText(s)
 	if !ok {
-		return nil, errorf(CodeInvalidText, `malformed array literal: "%s"`, s)
+		return nil, malformedArray(s)
 	}
 	return elems, nil
+}
+
+func malformedArray(s string) error {
+	return errorf(CodeInvalidText, `malformed array literal: "%s"`, s)
 }
 
 // textArray is a constant array (arrayLit) in its text form: times in the
@@ -429,15 +451,20 @@ func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, err
 		ctx := b.ctx
 		elemPG, _ := ArrayElem(pg)
 		return &rowFunc{name: "subscript", args: []exec.Expr{settle(args[0]), idx}, dt: dt, pg: narrowPG(elemPG, dt), strict: true, fn: func(v []any) (any, error) {
-			elems, err := arrayElems(v[0])
-			if err != nil {
-				return nil, err
+			want := v[1].(int64) - lower
+			var elem *string // the one element read: no slice of them all
+			s, _ := v[0].(string)
+			if _, ok := exec.EachArrayElem(s, func(i int, e string, null bool) {
+				if int64(i) == want && !null {
+					elem = &e
+				}
+			}); !ok {
+				return nil, malformedArray(s)
 			}
-			i := v[1].(int64) - lower
-			if i < 0 || i >= int64(len(elems)) || elems[i] == nil {
+			if elem == nil {
 				return nil, nil
 			}
-			return readElem(ctx, *elems[i], dt, pg)
+			return readElem(ctx, *elem, dt, pg)
 		}}, nil
 	case "array_upper", "array_length", "array_lower", "cardinality":
 		var dim exec.Expr = integer(1)
@@ -449,11 +476,12 @@ func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, err
 			dim = d
 		}
 		return &rowFunc{name: name, args: []exec.Expr{settle(args[0]), dim}, dt: exec.TypeInt, strict: true, fn: func(v []any) (any, error) {
-			elems, err := arrayElems(v[0])
-			if err != nil {
-				return nil, err
+			s, _ := v[0].(string)
+			n, ok := exec.EachArrayElem(s, nil) // counted, none kept
+			if !ok {
+				return nil, malformedArray(s)
 			}
-			if v[1].(int64) != 1 || len(elems) == 0 {
+			if v[1].(int64) != 1 || n == 0 {
 				if name == "cardinality" {
 					return int64(0), nil
 				}
@@ -462,7 +490,7 @@ func (b *binder) runtimeArrayFunc(name string, args []exec.Expr) (exec.Expr, err
 			if name == "array_lower" {
 				return int64(1), nil
 			}
-			return int64(len(elems)), nil
+			return int64(n), nil
 		}}, nil
 	case "array_to_string":
 		if len(args) < 2 || len(args) > 3 {
@@ -594,7 +622,60 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 		scale = q.numericScale(e) // 1.50 stays 1.50
 		least, quotient = q.quotientScale(e)
 	}
-	return &rowFunc{name: "array_elem", args: []exec.Expr{x}, dt: exec.TypeText, fn: func(v []any) (any, error) {
+	numeric := scale >= 0 || quotient
+	appendFloat := func(dst []byte, f float64) []byte { // numbers need no quotes
+		switch {
+		case numeric && !math.IsNaN(f) && !math.IsInf(f, 0):
+			if scale < 0 {
+				return exec.AppendQuotient(dst, f, least)
+			}
+			return exec.AppendNumericDigits(dst, f, scale)
+		case elem == 700:
+			return exec.AppendFloat4(dst, f)
+		case elem == 1700 && !math.IsNaN(f) && !math.IsInf(f, 0):
+			return strconv.AppendFloat(dst, f, 'f', -1, 64)
+		}
+		return exec.AppendFloat(dst, f)
+	}
+	// vec writes a column's elements in one pass (no value boxed), as fn
+	// below writes each: bigint, double precision, numeric, text, tag,
+	// boolean and timestamptz columns.
+	vec := func(c *exec.Ctx, args []arrow.Array) (arrow.Array, bool) {
+		null := []byte("NULL")
+		switch a := args[0].(type) {
+		case *array.Int64:
+			vals := a.Int64Values()
+			return exec.TextArray(a, null, func(dst []byte, i int) []byte { return exec.AppendInt(dst, vals[i]) }), true
+		case *array.Float64:
+			vals := a.Float64Values()
+			return exec.TextArray(a, null, func(dst []byte, i int) []byte { return appendFloat(dst, vals[i]) }), true
+		case *array.String:
+			return exec.TextArray(a, null, func(dst []byte, i int) []byte { return appendArrayElemTo(dst, a.Value(i)) }), true
+		case *array.Dictionary: // a tag: each distinct value's element once
+			dict, ok := a.Dictionary().(*array.String)
+			if !ok {
+				return nil, false
+			}
+			elems := make([][]byte, dict.Len())
+			for j := range elems {
+				elems[j] = appendArrayElemTo(nil, dict.Value(j))
+			}
+			return exec.TextArray(a, null, func(dst []byte, i int) []byte { return append(dst, elems[a.GetValueIndex(i)]...) }), true
+		case *array.Boolean:
+			return exec.TextArray(a, null, func(dst []byte, i int) []byte { return append(dst, "ft"[boolIndex(a.Value(i))]) }), true
+		case *array.Timestamp:
+			if elem != 1184 {
+				return nil, false
+			}
+			vals := a.TimestampValues()
+			return exec.TextArray(a, null, func(dst []byte, i int) []byte {
+				// Quoted for its space; it has no quote or backslash.
+				return append(exec.AppendTimestamp(append(dst, '"'), int64(vals[i]), loc), '"')
+			}), true
+		}
+		return nil, false
+	}
+	return &rowFunc{name: "array_elem", args: []exec.Expr{x}, dt: exec.TypeText, vec: vec, fn: func(v []any) (any, error) {
 		if v[0] == nil {
 			return "NULL", nil
 		}

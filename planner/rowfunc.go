@@ -22,6 +22,9 @@ type rowFunc struct {
 	// strict functions return NULL when any argument is NULL.
 	strict bool
 	fn     func(v []any) (any, error)
+	// vec, when set, computes the whole column from the arguments'
+	// arrays; ok false leaves it to fn, row by row.
+	vec func(c *exec.Ctx, args []arrow.Array) (out arrow.Array, ok bool)
 }
 
 func (f *rowFunc) Type() arrow.DataType { return f.dt }
@@ -57,6 +60,11 @@ func (f *rowFunc) Eval(c *exec.Ctx, rec arrow.Record) (arrow.Array, error) {
 			return nil, err
 		}
 		arrs[i] = v
+	}
+	if f.vec != nil {
+		if out, ok := f.vec(c, arrs); ok {
+			return out, nil
+		}
 	}
 	out := make([]any, n)
 	vals := make([]any, len(f.args))
