@@ -104,6 +104,9 @@ type Window struct {
 	refs     []rowRef
 	full     []arrow.Array
 	fullRefs []rowRef
+	// limit: only the partitions a top-k over the output reads are
+	// computed (KeepPartitions); rows 0: all.
+	limit partitionLimit
 }
 
 // NewWindow computes funcs over child's rows.
@@ -165,6 +168,11 @@ func (w *Window) compute(ctx context.Context) error {
 		}
 		rec.Retain()
 		w.recs = append(w.recs, rec)
+	}
+	if w.limit.rows > 0 && len(w.recs) > 0 {
+		if err := w.keepPartitions(); err != nil {
+			return err
+		}
 	}
 	// Rows are numbered across the records, in input order: record i's
 	// rows are starts[i] to starts[i+1].

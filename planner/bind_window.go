@@ -21,6 +21,9 @@ type Window struct {
 	// Emit is 1 + the function whose PARTITION BY and ORDER BY order the
 	// rows the window passes (rule window_sorted); 0: input order.
 	Emit int
+	// Keep: compute only the partitions a top-k sort above reads (rule
+	// window_partition_limit); nil: all.
+	Keep *windowKeep
 }
 
 func (n *Window) Columns() []Column { return n.Cols }
@@ -33,6 +36,9 @@ func (n *Window) Describe() string {
 	s := "WindowAggr: " + strings.Join(names, ", ")
 	if n.Emit > 0 {
 		s += fmt.Sprintf(", rows in %s's order", n.Funcs[n.Emit-1].Name)
+	}
+	if k := n.Keep; k != nil {
+		s += fmt.Sprintf(", first partitions by %s holding %d rows", sortKeysString(k.Order), k.Rows)
 	}
 	return s
 }

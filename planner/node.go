@@ -177,8 +177,18 @@ type Sort struct {
 func (n *Sort) Columns() []Column { return n.Child.Columns() }
 func (n *Sort) Children() []Node  { return []Node{n.Child} }
 func (n *Sort) Describe() string {
-	keys := make([]string, len(n.Keys))
-	for i, k := range n.Keys {
+	s := "Sort: " + sortKeysString(n.Keys)
+	if n.Limit >= 0 {
+		s += fmt.Sprintf(" fetch=%d", n.Limit)
+	}
+	return s
+}
+
+// sortKeysString lists sort keys as EXPLAIN shows them: time DESC NULLS
+// FIRST, hostname ASC NULLS LAST.
+func sortKeysString(sk []exec.SortKey) string {
+	keys := make([]string, len(sk))
+	for i, k := range sk {
 		dir := "ASC"
 		if k.Desc {
 			dir = "DESC"
@@ -189,11 +199,7 @@ func (n *Sort) Describe() string {
 		}
 		keys[i] = fmt.Sprintf("%s %s %s", k.Expr, dir, nulls)
 	}
-	s := "Sort: " + strings.Join(keys, ", ")
-	if n.Limit >= 0 {
-		s += fmt.Sprintf(" fetch=%d", n.Limit)
-	}
-	return s
+	return strings.Join(keys, ", ")
 }
 
 // Limit skips Offset rows and passes Count (< 0: all).

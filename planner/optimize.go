@@ -20,6 +20,7 @@ var rules = []rule{
 	{"prune_columns", pruneColumns},
 	{"limit_below_project", limitBelowProject},
 	{"window_sorted", windowSorted},
+	{"window_partition_limit", windowPartitionLimit},
 }
 
 // Optimize applies every rule.

@@ -155,6 +155,9 @@ func buildWith(c *exec.Ctx, engine *storage.Engine, n Node, build func(Node) (ex
 		if n.Emit > 0 {
 			w.EmitInOrderOf(n.Emit - 1)
 		}
+		if n.Keep != nil {
+			w.KeepPartitions(n.Keep.Order, n.Keep.Rows)
+		}
 		return w, nil
 	}
 	child.Close()

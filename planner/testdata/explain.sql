@@ -85,3 +85,6 @@ SELECT hostname, lag(usage_user) OVER (PARTITION BY hostname ORDER BY time), ran
 
 -- window_sorted: ORDER BY a window's PARTITION BY and ORDER BY keys takes the rows in the order the window sorted them, without sorting again
 SELECT hostname, time, avg(usage_user) OVER (PARTITION BY hostname ORDER BY time ROWS 5 PRECEDING) FROM cpu ORDER BY hostname, time
+
+-- window_partition_limit: a top-k sorted first by the window's PARTITION BY computes only the first partitions that hold its rows
+SELECT hostname, time, usage_user - lag(usage_user) OVER (PARTITION BY hostname ORDER BY time) FROM cpu ORDER BY hostname DESC, time LIMIT 3
