@@ -1218,17 +1218,11 @@ func (a *collectAcc) update(gids []uint32, arg, _ arrow.Array) error {
 func (a *collectAcc) updateKeys(gids []uint32, arg arrow.Array, keys []arrow.Array) error {
 	getters := make([]func(int) any, len(keys))
 	for k, ka := range keys {
-		get, err := valueGetter(ka)
+		get, err := nullableGetter(ka)
 		if err != nil {
 			return err
 		}
-		ka := ka
-		getters[k] = func(i int) any {
-			if ka.IsNull(i) {
-				return nil
-			}
-			return get(i)
-		}
+		getters[k] = get
 	}
 	for i, g := range gids {
 		if arg.IsNull(i) {

@@ -45,15 +45,8 @@ func (d *DistinctOn) Next(ctx context.Context) (arrow.Record, error) {
 				return nil, err
 			}
 			defer a.Release()
-			get, err := valueGetter(a)
-			if err != nil {
+			if getters[k], err = nullableGetter(a); err != nil {
 				return nil, err
-			}
-			getters[k] = func(i int) any {
-				if a.IsNull(i) {
-					return nil
-				}
-				return get(i)
 			}
 		}
 		d.idx = d.idx[:0]

@@ -388,6 +388,20 @@ func (e *InList) Eval(c *Ctx, rec arrow.Record) (arrow.Array, error) {
 }
 
 // valueGetter returns row i's value as the Go type Literal uses.
+// nullableGetter is valueGetter with nil for a NULL row.
+func nullableGetter(a arrow.Array) (func(int) any, error) {
+	get, err := valueGetter(a)
+	if err != nil {
+		return nil, err
+	}
+	return func(i int) any {
+		if a.IsNull(i) {
+			return nil
+		}
+		return get(i)
+	}, nil
+}
+
 func valueGetter(a arrow.Array) (func(int) any, error) {
 	switch a := a.(type) {
 	case *array.Int64:

@@ -156,17 +156,11 @@ func (g *GapFill) Next(ctx context.Context) (arrow.Record, error) {
 		}
 		getters := make([]func(int) any, rec.NumCols())
 		for c := range getters {
-			a := rec.Column(c)
-			get, err := valueGetter(a)
+			get, err := nullableGetter(rec.Column(c))
 			if err != nil {
 				return nil, err
 			}
-			getters[c] = func(i int) any {
-				if a.IsNull(i) {
-					return nil
-				}
-				return get(i)
-			}
+			getters[c] = get
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := make([]any, rec.NumCols())

@@ -89,16 +89,11 @@ func (w *Window) firstPartitions(g *grouper, counts []int64) ([]bool, error) {
 	}()
 	getters := make([]func(int) any, len(keys))
 	for k, a := range keys {
-		get, err := valueGetter(a)
+		get, err := nullableGetter(a)
 		if err != nil {
 			return nil, err
 		}
-		getters[k] = func(i int) any {
-			if a.IsNull(i) {
-				return nil
-			}
-			return get(i)
-		}
+		getters[k] = get
 	}
 	order := make([]int, g.groups)
 	for i := range order {

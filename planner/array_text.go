@@ -623,11 +623,13 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 		least, quotient = q.quotientScale(e)
 	}
 	numeric := scale >= 0 || quotient
-	appendFloat := func(dst []byte, f float64) []byte { // numbers need no quotes
+	// appendFloat writes a float element as arrayElemText does (numbers
+	// need no quotes).
+	appendFloat := func(dst []byte, f float64) []byte {
 		switch {
 		case numeric && !math.IsNaN(f) && !math.IsInf(f, 0):
 			if scale < 0 {
-				return exec.AppendQuotient(dst, f, least)
+				return exec.AppendQuotient(dst, f, least) // a quotient: its division's scale
 			}
 			return exec.AppendNumericDigits(dst, f, scale)
 		case elem == 700:
@@ -679,11 +681,8 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 		if v[0] == nil {
 			return "NULL", nil
 		}
-		if f, ok := v[0].(float64); ok && (scale >= 0 || quotient) && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			if scale < 0 {
-				return string(exec.AppendQuotient(nil, f, least)), nil // a quotient: its division's scale
-			}
-			return string(exec.AppendNumericDigits(nil, f, scale)), nil
+		if f, ok := v[0].(float64); ok {
+			return string(appendFloat(nil, f)), nil
 		}
 		var sb strings.Builder
 		appendArrayElem(&sb, arrayElemText(v[0], x.Type(), elem, loc))
