@@ -1285,12 +1285,7 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 				keys := a.keys[g]
 				sort.SliceStable(idx, func(x, y int) bool {
 					for k, sk := range a.agg.Order {
-						kx, ky := keys[idx[x]][k], keys[idx[y]][k]
-						c := compareNullable(kx, ky, sk.NullsFirst)
-						if sk.Desc && kx != nil && ky != nil {
-							c = -c // NULL placement is absolute; values flip
-						}
-						if c != 0 {
+						if c := compareSortKey(sk, keys[idx[x]][k], keys[idx[y]][k]); c != 0 {
 							return c < 0
 						}
 					}
@@ -1364,21 +1359,32 @@ func sortedValues(vals []any, desc bool) []any {
 
 // compareNullable orders values with NULLs first or last.
 func compareNullable(a, b any, nullsFirst bool) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		if nullsFirst {
-			return -1
-		}
-		return 1
-	case b == nil:
-		if nullsFirst {
-			return 1
-		}
-		return -1
+	if a == nil || b == nil {
+		return nullsPlaced(a == nil, b == nil, nullsFirst)
 	}
 	return compareValues(a, b)
+}
+
+// nullsPlaced orders two values of which one or both are NULL (xNull,
+// yNull): NULLs first or last, equal to each other.
+func nullsPlaced(xNull, yNull, nullsFirst bool) int {
+	switch {
+	case xNull && yNull:
+		return 0
+	case xNull == nullsFirst:
+		return -1
+	}
+	return 1
+}
+
+// compareSortKey orders two values of sort key sk: NULL where NULLS
+// FIRST/LAST puts it whatever the direction, values flipped for DESC.
+func compareSortKey(sk SortKey, x, y any) int {
+	c := compareNullable(x, y, sk.NullsFirst)
+	if sk.Desc && x != nil && y != nil {
+		c = -c
+	}
+	return c
 }
 
 // avgAcc is avg as a running sum and count: one typed loop per batch,

@@ -47,9 +47,7 @@ func newStringAggAcc(a Agg) accumulator {
 	case arrow.INT64:
 		return &stringAggAcc[int64]{agg: a, keyed: true, cmp: cmp3[int64], keysOf: func(x arrow.Array) []int64 { return x.(*array.Int64).Int64Values() }}
 	case arrow.TIMESTAMP:
-		return &stringAggAcc[int64]{agg: a, keyed: true, cmp: cmp3[int64], keysOf: func(x arrow.Array) []int64 {
-			return arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(x.(*array.Timestamp).TimestampValues()))
-		}}
+		return &stringAggAcc[int64]{agg: a, keyed: true, cmp: cmp3[int64], keysOf: func(x arrow.Array) []int64 { return timestampValues(x.(*array.Timestamp)) }}
 	case arrow.FLOAT64:
 		return &stringAggAcc[float64]{agg: a, keyed: true, cmp: cmpFloat, keysOf: func(x arrow.Array) []float64 { return x.(*array.Float64).Float64Values() }}
 	}
@@ -65,35 +63,20 @@ func (a *stringAggAcc[K]) grow(groups int) {
 	}
 }
 
+// update appends each row's text (the argument is text or a tag, as
+// newStringAggAcc checked).
 func (a *stringAggAcc[K]) update(gids []uint32, arg, _ arrow.Array) error {
-	switch arg.(type) {
-	case *array.String, *array.Dictionary: // text, or a tag's
-		text := textAccessor(arg)
-		var n int
-		for i, g := range gids {
-			if arg.IsValid(i) {
-				v := text(i) // a view of the batch's bytes, copied here
-				a.data[g] = append(a.data[g], v...)
-				a.ends[g] = append(a.ends[g], len(a.data[g]))
-				n += len(v) + 8
-			}
-		}
-		a.held += 2 * int64(n)
-		return nil
-	}
-	get, err := valueGetter(arg)
-	if err != nil {
-		return err
-	}
-	ctx := NewCtx()
+	text := textAccessor(arg)
+	var n int
 	for i, g := range gids {
 		if arg.IsValid(i) {
-			v := castToText(ctx, get(i))
+			v := text(i) // a view of the batch's bytes, copied here
 			a.data[g] = append(a.data[g], v...)
 			a.ends[g] = append(a.ends[g], len(a.data[g]))
-			a.held += 2 * int64(len(v)+8)
+			n += len(v) + 8
 		}
 	}
+	a.held += 2 * int64(n)
 	return nil
 }
 
@@ -155,13 +138,7 @@ func (a *stringAggAcc[K]) result(dt arrow.DataType, groups int) arrow.Array {
 			}
 			slices.SortStableFunc(idx, func(x, y int) int {
 				if nulls != nil && (nulls[x] || nulls[y]) {
-					switch {
-					case nulls[x] && nulls[y]:
-						return 0
-					case nulls[x] == sk.NullsFirst:
-						return -1 // NULL placement is absolute
-					}
-					return 1
+					return nullsPlaced(nulls[x], nulls[y], sk.NullsFirst)
 				}
 				if sk.Desc {
 					return a.cmp(keys[y], keys[x])

@@ -63,16 +63,21 @@ func castNumeric(a arrow.Array, to arrow.DataType) (out arrow.Array, ok bool, er
 
 // numericArray wraps values as an array of type to with a's nulls.
 func numericArray(a arrow.Array, to arrow.DataType, values []byte) arrow.Array {
-	n := a.Len()
-	var validity *memory.Buffer
-	if a.NullN() > 0 {
-		bits := make([]byte, bitutil.BytesForBits(int64(n)))
-		bitutil.CopyBitmap(a.NullBitmapBytes(), a.Data().Offset(), n, bits, 0)
-		validity = memory.NewBufferBytes(bits)
-	}
-	data := array.NewData(to, n, []*memory.Buffer{validity, memory.NewBufferBytes(values)}, nil, a.NullN(), 0)
+	data := array.NewData(to, a.Len(), []*memory.Buffer{validityOf(a), memory.NewBufferBytes(values)}, nil, a.NullN(), 0)
 	defer data.Release()
 	return array.MakeFromData(data)
+}
+
+// validityOf is a copy of a's validity bitmap from its offset, nil when
+// it has no NULLs.
+func validityOf(a arrow.Array) *memory.Buffer {
+	if a.NullN() == 0 {
+		return nil
+	}
+	n := a.Len()
+	bits := make([]byte, bitutil.BytesForBits(int64(n)))
+	bitutil.CopyBitmap(a.NullBitmapBytes(), a.Data().Offset(), n, bits, 0)
+	return memory.NewBufferBytes(bits)
 }
 
 // castToTextFast is the cast to text of a column of bigint, double
@@ -120,13 +125,9 @@ func TextArray(a arrow.Array, nullAs []byte, appendAt func(dst []byte, i int) []
 		offsets[i+1] = int32(len(data))
 	}
 	var validity *memory.Buffer
-	nulls := a.NullN()
-	if nullAs != nil {
-		nulls = 0
-	} else if nulls > 0 {
-		bits := make([]byte, bitutil.BytesForBits(int64(n)))
-		bitutil.CopyBitmap(a.NullBitmapBytes(), a.Data().Offset(), n, bits, 0)
-		validity = memory.NewBufferBytes(bits)
+	nulls := 0
+	if nullAs == nil {
+		validity, nulls = validityOf(a), a.NullN()
 	}
 	d := array.NewData(TypeText, n, []*memory.Buffer{validity, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
 	defer d.Release()

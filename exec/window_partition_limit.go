@@ -101,12 +101,7 @@ func (w *Window) firstPartitions(g *grouper, counts []int64) ([]bool, error) {
 	}
 	slices.SortFunc(order, func(x, y int) int {
 		for k, sk := range w.limit.order {
-			kx, ky := getters[k](x), getters[k](y)
-			c := compareNullable(kx, ky, sk.NullsFirst)
-			if sk.Desc && kx != nil && ky != nil {
-				c = -c // NULL placement is absolute; values flip
-			}
-			if c != 0 {
+			if c := compareSortKey(sk, getters[k](x), getters[k](y)); c != 0 {
 				return c
 			}
 		}

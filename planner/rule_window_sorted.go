@@ -17,40 +17,17 @@ func windowSorted(n Node) Node {
 	if !ok || s.Limit >= 0 {
 		return n
 	}
-	var w *Window
-	var proj *Project
-	switch c := s.Child.(type) {
-	case *Window:
-		w = c
-	case *Project:
-		if w, ok = c.Child.(*Window); !ok {
-			return n
-		}
-		proj = c
-	default:
+	w, rebuild := underProject(s.Child)
+	if w == nil {
 		return n
 	}
-	inputs := len(w.Child.Columns())
 	// The window input column each sort key reads, or -1.
 	keyCol := func(k exec.SortKey) int {
 		col, ok := k.Expr.(*exec.Column)
 		if !ok {
 			return -1
 		}
-		i := col.Index
-		if proj != nil {
-			if i < 0 || i >= len(proj.Exprs) {
-				return -1
-			}
-			if col, ok = proj.Exprs[i].(*exec.Column); !ok {
-				return -1
-			}
-			i = col.Index
-		}
-		if i < 0 || i >= inputs {
-			return -1
-		}
-		return i
+		return windowInputCol(s.Child, w, col)
 	}
 	for fi, f := range w.Funcs {
 		if !sortsAs(f, s.Keys, keyCol) {
@@ -58,12 +35,7 @@ func windowSorted(n Node) Node {
 		}
 		wc := *w
 		wc.Emit = fi + 1
-		if proj == nil {
-			return &wc
-		}
-		pc := *proj
-		pc.Child = &wc
-		return &pc
+		return rebuild(&wc)
 	}
 	return n
 }
