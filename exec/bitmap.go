@@ -48,6 +48,16 @@ func setBit(b []byte, i int) { b[i>>3] |= 1 << (uint(i) & 7) }
 
 func getBit(b []byte, i int) bool { return b[i>>3]&(1<<(uint(i)&7)) != 0 }
 
+// withNull marks value i of n NULL in validity bitmap valid, which nil
+// means all valid (then a bitmap is made): the bitmap to keep using.
+func withNull(valid []byte, n, i int) []byte {
+	if valid == nil {
+		valid = allValid(n)
+	}
+	valid[i>>3] &^= 1 << (uint(i) & 7)
+	return valid
+}
+
 // boolArray wraps a value bitmap and a validity bitmap (nil = no nulls).
 func boolArray(values, valid []byte, n int) arrow.Array {
 	nulls := countNulls(valid, n)

@@ -327,6 +327,9 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			}
 			setBit(valid, i)
 			if lt, ok := l.(Timestamp); ok {
+				if !IsFiniteTime(int64(lt)) || !IsFiniteTime(int64(r.(Timestamp))) {
+					return nil, errInfiniteSubtract
+				}
 				d, ok := addNanos(int64(lt), -int64(r.(Timestamp)))
 				if !ok || r.(Timestamp) == math.MinInt64 {
 					return nil, errIntervalRange
@@ -359,8 +362,11 @@ func (e *Arith) evalRows(c *Ctx, args []arg, n int) (arrow.Array, error) {
 // then the exact time.
 // ok is false when the result is outside the times Strata holds.
 func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) (int64, bool) {
+	if !IsFiniteTime(ts) {
+		return ts, true // 'infinity' plus any interval is 'infinity'
+	}
 	if iv.Months == 0 && iv.Days == 0 {
-		return addNanos(ts, iv.Nanoseconds)
+		return addHeld(ts, iv.Nanoseconds)
 	}
 	t := time.Unix(0, ts).In(loc)
 	if iv.Months != 0 {
@@ -380,11 +386,25 @@ func AddInterval(ts int64, iv arrow.MonthDayNanoInterval, loc *time.Location) (i
 	if !ok {
 		return 0, false
 	}
-	return addNanos(ns, iv.Nanoseconds)
+	return addHeld(ns, iv.Nanoseconds)
+}
+
+// addHeld adds b nanoseconds to time a; ok is false when the sum is past
+// the times held (never 'infinity' by accident).
+func addHeld(a, b int64) (int64, bool) {
+	s, ok := addNanos(a, b)
+	if !ok {
+		return 0, false
+	}
+	return heldTime(s)
 }
 
 // errIntervalRange is an interval past what Strata holds.
 var errIntervalRange = fmt.Errorf("interval out of range (an interval holds ±2147483647 months and days and ±2562047 hours besides)")
+
+// errInfiniteSubtract is timestamp - timestamp with an infinity, which
+// PostgreSQL 15 has no interval for.
+var errInfiniteSubtract = fmt.Errorf("cannot subtract infinite timestamps")
 
 // errTimeRange is a time past what Strata holds.
 var errTimeRange = fmt.Errorf("timestamp out of range (%s)", TimeRangeNote)

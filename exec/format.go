@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -26,6 +27,9 @@ func formatTimestampIn(ns int64, loc *time.Location) string {
 // is most of the cost of writing a column of times); years outside 1-9999
 // take time.Format's path, as before.
 func AppendTimestamp(dst []byte, ns int64, loc *time.Location) []byte {
+	if out, ok := AppendInfiniteTime(dst, ns); ok {
+		return out
+	}
 	sec, frac := ns/1e9, ns%1e9
 	if frac < 0 {
 		sec, frac = sec-1, frac+1e9
@@ -139,6 +143,14 @@ func Date32s(mem memory.Allocator, ts *array.Timestamp) arrow.Array {
 			continue
 		}
 		v := int64(ts.Value(i))
+		switch v { // 'infinity': the date32's extremes, as PostgreSQL's binary dates
+		case TimeInfinity:
+			b.UnsafeAppend(arrow.Date32(math.MaxInt32))
+			continue
+		case TimeNegInfinity:
+			b.UnsafeAppend(arrow.Date32(math.MinInt32))
+			continue
+		}
 		days := v / perDay
 		if v%perDay < 0 {
 			days--

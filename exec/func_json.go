@@ -634,6 +634,9 @@ func ToJSON(v any, kind string, loc *time.Location) (string, error) {
 		}
 		return "false", nil
 	case Timestamp:
+		if s := infiniteTimeText(int64(x)); s != "" {
+			return `"` + s + `"`, nil
+		}
 		if kind == "timestamp" {
 			loc = time.UTC // held as its reading
 		}

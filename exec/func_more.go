@@ -156,7 +156,8 @@ func init() {
 	}
 	register("num_nulls", count(true))
 	register("num_nonnulls", count(false))
-	// Strata's timestamps, dates and intervals are never infinite.
+	// isfinite: false for 'infinity' and '-infinity' (intervals are never
+	// infinite in PostgreSQL 15).
 	register("isfinite", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
 			if len(args) != 1 || args[0].ID() != arrow.TIMESTAMP && args[0].ID() != arrow.INTERVAL_MONTH_DAY_NANO && args[0].ID() != arrow.NULL {
@@ -165,7 +166,10 @@ func init() {
 			return TypeBool, nil
 		},
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
-			return rowwise(TypeBool, n, args, true, func([]any) (any, error) { return true, nil })
+			return rowwise(TypeBool, n, args, true, func(v []any) (any, error) {
+				ts, ok := v[0].(Timestamp)
+				return !ok || IsFiniteTime(int64(ts)), nil
+			})
 		},
 	})
 	// overlay(s PLACING r FROM a [FOR n]) arrives as overlay(s, r, a[, n]):
@@ -236,6 +240,9 @@ func init() {
 		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			return rowwise(TypeTimestamptz, n, args, true, func(v []any) (any, error) {
 				ns, p := int64(v[0].(Timestamp)), v[1].(int64)
+				if !IsFiniteTime(ns) {
+					return v[0], nil
+				}
 				unit := int64(1)
 				for k := p; k < 9; k++ {
 					unit *= 10

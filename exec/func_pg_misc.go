@@ -35,6 +35,14 @@ func init() {
 		if loc == nil {
 			loc = time.UTC
 		}
+		for _, x := range v {
+			if !IsFiniteTime(int64(x.(Timestamp))) {
+				// PostgreSQL 15 returns an interval computed from its
+				// infinities' internal values; there is no right answer
+				// before infinite intervals (PostgreSQL 17).
+				return nil, fmt.Errorf("interval out of range: age() of an infinite timestamp")
+			}
+		}
 		t2 := time.Unix(0, int64(v[len(v)-1].(Timestamp))).In(loc)
 		var t1 time.Time
 		if len(v) == 2 {
@@ -170,6 +178,9 @@ func absInt64(x int64) int64 {
 // held as the instant of its reading in loc (nil: UTC), as PostgreSQL
 // writes it: 2016-02-03, 2016-02-03 04:05:06.5 (to the microsecond).
 func WallClockText(ts Timestamp, date bool, loc *time.Location) string {
+	if s := infiniteTimeText(int64(ts)); s != "" {
+		return s
+	}
 	if loc == nil {
 		loc = time.UTC
 	}

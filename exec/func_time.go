@@ -152,6 +152,9 @@ func evalBucket(defaultOrigin int64, months, dataFusion bool) func(c *Ctx, args 
 				return nullArrayOf(TypeTimestamptz, n), nil
 			}
 			origin = int64(args[2].cnst.(Timestamp))
+			if !IsFiniteTime(origin) {
+				return nil, errInfiniteOrigin
+			}
 		}
 		ts, valid, err := timestampArg(args[1], n)
 		if err != nil {
@@ -168,6 +171,10 @@ func evalBucket(defaultOrigin int64, months, dataFusion bool) func(c *Ctx, args 
 			}
 			for i, t := range ts {
 				if valid != nil && !getBit(valid, i) {
+					continue
+				}
+				if !IsFiniteTime(t) {
+					out[i] = t
 					continue
 				}
 				b, err := DateBinMonths(t, origin, int(iv.Months))
@@ -196,6 +203,10 @@ func evalBucket(defaultOrigin int64, months, dataFusion bool) func(c *Ctx, args 
 				o = time.Date(oy, om, 1, 0, 0, 0, 0, time.UTC)
 			}
 			for i, t := range ts {
+				if !IsFiniteTime(t) {
+					out[i] = t
+					continue
+				}
 				out[i] = monthBucket(t, o, int(iv.Months))
 				if out[i] > t {
 					return nil, errTimeRange // the bucket starts before the times Strata holds
@@ -211,6 +222,10 @@ func evalBucket(defaultOrigin int64, months, dataFusion bool) func(c *Ctx, args 
 			return nil, fmt.Errorf("%s: the bucket width must be positive, got %s", name, FormatInterval(iv))
 		}
 		for i, t := range ts {
+			if !IsFiniteTime(t) {
+				out[i] = t // the bucket of 'infinity' is 'infinity'
+				continue
+			}
 			b, ok := bucketFloor(t, origin, width)
 			if !ok {
 				return nil, errTimeRange
@@ -220,6 +235,9 @@ func evalBucket(defaultOrigin int64, months, dataFusion bool) func(c *Ctx, args 
 		return fixedArray(TypeTimestamptz, out, valid), nil
 	}
 }
+
+// errInfiniteOrigin is a bucket origin of 'infinity' or '-infinity'.
+var errInfiniteOrigin = fmt.Errorf("origin out of range: a bucket origin must be finite")
 
 // bucketFloor is the start of the width-long bucket holding t, buckets
 // starting at origin; ok is false when that start is outside the times an
@@ -351,6 +369,10 @@ func evalDateTrunc(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	}
 	out := make([]int64, n)
 	for i, v := range ts {
+		if !IsFiniteTime(v) {
+			out[i] = v // 'infinity' truncates to 'infinity'
+			continue
+		}
 		r, err := truncTime(time.Unix(0, v).In(loc), field)
 		if err != nil {
 			return nil, err
@@ -481,10 +503,27 @@ func datePartOf(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 		// no calendar needed.
 		for i, v := range ts {
 			out[i] = epochSeconds(v)
+			if !IsFiniteTime(v) {
+				out[i] = math.Inf(int(v>>63) | 1)
+			}
 		}
 		return fixedArray(TypeFloat, out, valid), nil
 	}
 	for i, v := range ts {
+		if !IsFiniteTime(v) {
+			if valid != nil && !getBit(valid, i) {
+				continue
+			}
+			f, ok, err := infinitePart(v, field)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				valid = withNull(valid, n, i)
+			}
+			out[i] = f
+			continue
+		}
 		t := time.Unix(0, v).In(c.Location)
 		ns := v
 		if wall {
@@ -498,6 +537,21 @@ func datePartOf(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 		out[i] = f
 	}
 	return fixedArray(TypeFloat, out, valid), nil
+}
+
+// infinitePart is a field of 'infinity' or '-infinity' (ns) as PostgreSQL
+// 15 gives it: the fields that only grow with time (year, decade, century,
+// millennium, isoyear, julian, epoch) are infinite too; the others are
+// NULL (ok false); an unknown unit is still an error.
+func infinitePart(ns int64, field string) (float64, bool, error) {
+	switch field {
+	case "year", "years", "decade", "century", "millennium", "isoyear", "julian", "epoch":
+		return math.Inf(int(ns>>63) | 1), true, nil
+	}
+	if _, err := datePart(time.Unix(0, 0).UTC(), 0, field); err != nil {
+		return 0, false, err
+	}
+	return 0, false, nil
 }
 
 // epochSeconds is extract(epoch) of nanoseconds: as PostgreSQL, exact
@@ -629,15 +683,26 @@ func evalToTimestamp(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		var secs float64
 		switch x := v.(type) {
 		case int64:
-			out[i] = x * 1e9
-			setBit(valid, i)
-			continue
+			if x >= -9.2e9 && x <= 9.2e9 {
+				out[i] = x * 1e9
+				setBit(valid, i)
+				continue
+			}
+			secs = float64(x)
 		case uint64:
 			secs = float64(x)
 		case float64:
 			secs = x
 		}
-		if math.IsNaN(secs) || math.IsInf(secs, 0) || math.Abs(secs) > 9.2e9 {
+		if math.IsInf(secs, 0) {
+			out[i] = TimeInfinity // to_timestamp('Infinity') is 'infinity'
+			if secs < 0 {
+				out[i] = TimeNegInfinity
+			}
+			setBit(valid, i)
+			continue
+		}
+		if math.IsNaN(secs) || math.Abs(secs) > 9.2e9 {
 			return nil, fmt.Errorf("timestamp out of range: %v", secs)
 		}
 		out[i] = int64(math.Round(secs*1e6)) * 1e3 // PostgreSQL keeps microseconds

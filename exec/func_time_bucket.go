@@ -93,6 +93,9 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 			offset = rest[2].cnst.(arrow.MonthDayNanoInterval)
 		}
 	}
+	if origin != nil && !IsFiniteTime(*origin) {
+		return nil, errInfiniteOrigin
+	}
 	floor, err := Bucketer(iv, zone, origin, offset, c.Location)
 	if err != nil {
 		return nil, err
@@ -103,6 +106,10 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 	}
 	out := make([]int64, n)
 	for i, t := range ts {
+		if !IsFiniteTime(t) {
+			out[i] = t // the bucket of 'infinity' is 'infinity'
+			continue
+		}
 		if out[i], err = floor(t); err != nil {
 			return nil, err
 		}

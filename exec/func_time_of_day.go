@@ -227,6 +227,10 @@ func init() {
 			// again only when a time falls outside the last one's.
 			lo, hi, shift := int64(1), int64(0), int64(0)
 			for i, v := range ts {
+				if !IsFiniteTime(v) {
+					valid = withNull(valid, n, i) // 'infinity'::time is NULL
+					continue
+				}
 				if v < lo || v >= hi {
 					t := time.Unix(0, v).In(loc)
 					_, off := t.Zone()

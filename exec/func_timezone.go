@@ -81,17 +81,16 @@ func evalAtTimeZone(c *Ctx, args []arg, n int, toWall bool) (arrow.Array, error)
 		if z == nil {
 			zv, ok := rowArg(args[0], i)
 			if !ok {
-				if valid == nil {
-					valid = allValid(n)
-				}
-				valid[i>>3] &^= 1 << (uint(i) & 7)
+				valid = withNull(valid, n, i)
 				continue
 			}
 			if z, err = zoneOf(zv); err != nil {
 				return nil, err
 			}
 		}
-		if toWall {
+		if !IsFiniteTime(v) {
+			out[i] = v // 'infinity' reads 'infinity' in every zone
+		} else if toWall {
 			out[i] = Reading(time.Unix(0, v), z).UnixNano()
 		} else {
 			out[i] = InstantOfReading(v, z)

@@ -69,8 +69,8 @@ func evalToChar(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 			}
 			tmpl = compileCharTemplate(t.(string))
 		}
-		if valid != nil && !bitSet(valid, i) {
-			b.AppendNull()
+		if valid != nil && !bitSet(valid, i) || !IsFiniteTime(v) {
+			b.AppendNull() // to_char of 'infinity' is NULL, as in PostgreSQL
 			continue
 		}
 		t := time.Unix(0, v).In(c.Location)

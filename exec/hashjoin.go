@@ -423,10 +423,7 @@ func (j *HashJoin) assemble(left arrow.Record, li []int32, rr []rowRef) (arrow.R
 		var valid []byte
 		for i, r := range rr {
 			if r == noRef {
-				if valid == nil {
-					valid = allValid(n)
-				}
-				valid[i>>3] &^= 1 << (uint(i) & 7)
+				valid = withNull(valid, n, i)
 				r = 0
 			}
 			refs[i] = r

@@ -43,9 +43,10 @@ func parseTimestamp(s string, loc *time.Location, now time.Time, wallClock bool)
 			d--
 		}
 		return WallTime(y, m, d, 0, 0, 0, 0, loc).UnixNano(), nil
-	case "infinity", "-infinity":
-		return 0, &BeyondTimesError{Below: str[0] == '-', msg: fmt.Sprintf(
-			"timestamp %q is not supported as a value (%s); comparisons with it, such as time < 'infinity', work", s, TimeRangeNote)}
+	case "infinity":
+		return TimeInfinity, nil
+	case "-infinity":
+		return TimeNegInfinity, nil
 	}
 	ns, err := parseISO(s, str, loc, wallClock)
 	if err != nil && strings.HasPrefix(err.Error(), "invalid input syntax") {
@@ -169,10 +170,10 @@ func (f tsParts) instant(s string, loc *time.Location, wallClock bool) (int64, e
 	return ns, nil
 }
 
-// BeyondTimesError is a time text names that Strata cannot hold: before
-// the first time it holds (Below) or after the last, 'infinity' and
-// '-infinity' included. A comparison with such a constant is still decided
-// for every time held (the planner reads time > '0001-01-01' as true).
+// BeyondTimesError is a finite time text names that Strata cannot hold:
+// before the first time it holds (Below, '0001-01-01') or after the last.
+// A comparison with such a constant is still decided for every time held
+// (the planner reads time > '0001-01-01' as true).
 type BeyondTimesError struct {
 	Below bool
 	msg   string

@@ -5,7 +5,7 @@ import "time"
 // InstantOfReading is the instant (ns) at which zone loc's clocks read
 // reading, a timestamp without time zone (its reading as a UTC instant).
 func InstantOfReading(reading int64, loc *time.Location) int64 {
-	if loc == nil || loc == time.UTC {
+	if loc == nil || loc == time.UTC || !IsFiniteTime(reading) {
 		return reading
 	}
 	t := time.Unix(0, reading).UTC()

@@ -294,15 +294,13 @@ func (oc *outColumn) write(buf []byte, idx []int32, pos []int) {
 				continue
 			}
 			p := pos[r]
-			var us int64
-			if unit == arrow.Nanosecond {
-				us = floorDiv(int64(v[i]), 1000)
-			} else {
-				us = floorDiv(toNanos(int64(v[i]), unit), 1000)
+			ns := int64(v[i])
+			if unit != arrow.Nanosecond {
+				ns = toNanos(ns, unit)
 			}
 			b := buf[p : p+12]
 			be.PutUint32(b, 8)
-			be.PutUint64(b[4:], uint64(us-pgEpochMicros))
+			be.PutUint64(b[4:], uint64(binaryMicros(ns)))
 			pos[r] = p + 12
 		}
 	case outInt32:

@@ -28,7 +28,7 @@ func decodeParam(n int, oid uint32, format int16, b []byte, loc *time.Location, 
 	}
 	if format == 1 {
 		v, err := decodeBinary(n, oid, b)
-		if ts, ok := v.(exec.Timestamp); ok && err == nil && oid == oidDate {
+		if ts, ok := v.(exec.Timestamp); ok && err == nil && oid == oidDate && exec.IsFiniteTime(int64(ts)) {
 			// Binary dates are wall clock readings (as if in UTC): the
 			// instant of that midnight in the session's zone, as their
 			// text is read. A timestamp's reading is held as it is sent.
@@ -191,18 +191,24 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		if err := size(8); err != nil {
 			return nil, err
 		}
-		us := int64(binary.BigEndian.Uint64(b))
-		if us == math.MaxInt64 || us == math.MinInt64 {
-			return beyondParam(n, us == math.MinInt64, "infinite"), nil
+		switch us := int64(binary.BigEndian.Uint64(b)); us {
+		case math.MaxInt64:
+			return exec.Timestamp(exec.TimeInfinity), nil
+		case math.MinInt64:
+			return exec.Timestamp(exec.TimeNegInfinity), nil
 		}
+		us := int64(binary.BigEndian.Uint64(b))
 		return timestampFromMicros(n, us+pgEpochMicros)
 	case oidDate:
 		if err := size(4); err != nil {
 			return nil, err
 		}
 		days := int64(int32(binary.BigEndian.Uint32(b)))
-		if days == math.MaxInt32 || days == math.MinInt32 {
-			return beyondParam(n, days == math.MinInt32, "infinite"), nil
+		switch days {
+		case math.MaxInt32:
+			return exec.Timestamp(exec.TimeInfinity), nil
+		case math.MinInt32:
+			return exec.Timestamp(exec.TimeNegInfinity), nil
 		}
 		return timestampFromMicros(n, days*86400*1000000+pgEpochMicros)
 	case oidInterval:

@@ -495,6 +495,61 @@ func TestPgxTimeBoundParameters(t *testing.T) {
 	require.Equal(t, "22008", pgErr(t, err).Code)
 }
 
+// TestPgxInfiniteTimes: 'infinity' and '-infinity' of timestamptz,
+// timestamp and date travel both ways in binary (the int64's and int32's
+// extremes, as PostgreSQL sends them) and as text, and a row with one as
+// its time is refused by INSERT and by COPY, storing nothing.
+func TestPgxInfiniteTimes(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	inf := pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true}
+	neg := pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		var tz, tzp pgtype.Timestamptz
+		var ts pgtype.Timestamp
+		var d, dp pgtype.Date
+		var finite bool
+		var text string
+		require.NoError(t, conn.QueryRow(ctx, "SELECT 'infinity'::timestamptz, '-infinity'::timestamp, 'infinity'::date, $1::timestamptz, $2::date, isfinite($1::timestamptz), $1::timestamptz::text",
+			mode, neg, pgtype.Date{InfinityModifier: pgtype.NegativeInfinity, Valid: true}).Scan(&tz, &ts, &d, &tzp, &dp, &finite, &text), mode)
+		require.Equal(t, pgtype.Infinity, tz.InfinityModifier, mode)
+		require.Equal(t, pgtype.NegativeInfinity, ts.InfinityModifier, mode)
+		require.Equal(t, pgtype.Infinity, d.InfinityModifier, mode)
+		require.Equal(t, pgtype.NegativeInfinity, tzp.InfinityModifier, mode)
+		require.Equal(t, pgtype.NegativeInfinity, dp.InfinityModifier, mode)
+		require.False(t, finite, mode)
+		require.Equal(t, "-infinity", text, mode)
+		// A watermark of no rows yet, passed as a parameter.
+		var n int64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu WHERE time > coalesce((SELECT max(time) FROM cpu WHERE host = 'nosuch'), $1)", mode, neg).Scan(&n), mode)
+		require.Equal(t, int64(3), n, mode)
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu WHERE time < $1", mode, inf).Scan(&n), mode)
+		require.Equal(t, int64(3), n, mode)
+	}
+	// Arrays of them, binary.
+	var arr []pgtype.Timestamptz
+	require.NoError(t, conn.QueryRow(ctx, "SELECT ARRAY['infinity'::timestamptz, '2024-01-01 00:00:00+00', '-infinity']").Scan(&arr))
+	require.Len(t, arr, 3)
+	require.Equal(t, pgtype.Infinity, arr[0].InfinityModifier)
+	require.Equal(t, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), arr[1].Time.UTC())
+	require.Equal(t, pgtype.NegativeInfinity, arr[2].InfinityModifier)
+
+	// Never a row's time.
+	_, err := conn.Exec(ctx, "INSERT INTO inf (time, host, v) VALUES ('2024-01-01 00:00:00+00', 'a', 1)")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "INSERT INTO inf (time, host, v) VALUES ('2024-01-02 00:00:00+00', 'a', 2), ($1, 'a', 3)", inf)
+	require.Equal(t, "22008", pgErr(t, err).Code)
+	require.Contains(t, pgErr(t, err).Message, "row 2, column time: timestamp 'infinity' cannot be stored")
+	_, err = conn.PgConn().CopyFrom(ctx, strings.NewReader("2024-01-03 00:00:00+00\ta\t4\n-infinity\ta\t5\n"), "COPY inf (time, host, v) FROM STDIN")
+	require.Equal(t, "22008", pgErr(t, err).Code)
+	_, err = conn.CopyFrom(ctx, pgx.Identifier{"inf"}, []string{"time", "host", "v"}, pgx.CopyFromRows([][]any{{inf, "a", 6.0}}))
+	require.Equal(t, "22008", pgErr(t, err).Code)
+	var rows int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM inf").Scan(&rows))
+	require.Equal(t, int64(1), rows, "nothing more was stored")
+}
+
 // pgx's simple protocol writes parameters into the text ('2' for an int):
 // LIMIT and OFFSET take them, as PostgreSQL does.
 func TestPgxSimpleProtocolLimit(t *testing.T) {

@@ -300,7 +300,36 @@ func floorDiv(a, b int64) int64 {
 // in zone loc, at microsecond precision: the engine's nanoseconds are
 // truncated toward the past, as the binary form is.
 func appendTimestamp(dst []byte, ns int64, loc *time.Location) []byte {
+	if out, ok := exec.AppendInfiniteTime(dst, ns); ok {
+		return out
+	}
 	return exec.AppendTimestamp(dst, floorDiv(ns, 1000)*1000, loc)
+}
+
+// binaryMicros is a timestamp's binary form (microseconds since
+// 2000-01-01) for an engine value in nanoseconds; 'infinity' and
+// '-infinity' are the int64's extremes, as PostgreSQL sends them.
+func binaryMicros(ns int64) int64 {
+	switch ns {
+	case exec.TimeInfinity:
+		return math.MaxInt64
+	case exec.TimeNegInfinity:
+		return math.MinInt64
+	}
+	return floorDiv(ns, 1000) - pgEpochMicros
+}
+
+// binaryDays is a date's binary form (days since 2000-01-01, wall clock
+// day w), or the int32's extremes for 'infinity' and '-infinity' (ns).
+func binaryDays(ns int64, w time.Time) int32 {
+	switch ns {
+	case exec.TimeInfinity:
+		return math.MaxInt32
+	case exec.TimeNegInfinity:
+		return math.MinInt32
+	}
+	y, m, d := w.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()/86400 - 10957)
 }
 
 // appendNumericUint writes v in numeric's binary form: ndigits, weight,
@@ -543,13 +572,12 @@ func appendBinaryElem(dst []byte, elem uint32, s string) []byte {
 		}
 		ns, err := parse(s, time.UTC, time.Time{})
 		if err != nil {
-			break // 'infinity' and the like: sent as their text
+			break // '0001-01-01' and the like: sent as their text
 		}
-		us := ns/1000 - pgEpochMicros
 		if elem == oidDate {
-			return binary.BigEndian.AppendUint32(dst, uint32(int32(floorDiv(us, 86400*1000000))))
+			return binary.BigEndian.AppendUint32(dst, uint32(binaryDays(ns, time.Unix(0, ns).UTC())))
 		}
-		return binary.BigEndian.AppendUint64(dst, uint64(us))
+		return binary.BigEndian.AppendUint64(dst, uint64(binaryMicros(ns)))
 	case oidInterval:
 		iv, err := exec.ParseInterval(s)
 		if err != nil {
@@ -677,21 +705,30 @@ func wallClockEncoder(a *array.Timestamp, format int16, pgType uint32, loc *time
 	switch {
 	case pgType == oidDate && format == 1:
 		return func(dst []byte, i int) []byte {
-			y, m, d := wall(i).Date()
-			days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()/86400 - 10957
-			return binary.BigEndian.AppendUint32(dst, uint32(int32(days)))
+			return binary.BigEndian.AppendUint32(dst, uint32(binaryDays(int64(v[i]), wall(i))))
 		}
 	case pgType == oidDate:
-		return func(dst []byte, i int) []byte { return wall(i).AppendFormat(dst, "2006-01-02") }
+		return func(dst []byte, i int) []byte {
+			if out, ok := exec.AppendInfiniteTime(dst, int64(v[i])); ok {
+				return out
+			}
+			return wall(i).AppendFormat(dst, "2006-01-02")
+		}
 	case format == 1:
 		return func(dst []byte, i int) []byte {
 			t := wall(i)
 			_, off := t.Zone()
-			us := floorDiv(t.UnixNano(), 1000) + int64(off)*1000000 - pgEpochMicros
+			us := binaryMicros(int64(v[i]))
+			if exec.IsFiniteTime(int64(v[i])) {
+				us += int64(off) * 1000000
+			}
 			return binary.BigEndian.AppendUint64(dst, uint64(us))
 		}
 	}
 	return func(dst []byte, i int) []byte {
+		if out, ok := exec.AppendInfiniteTime(dst, int64(v[i])); ok {
+			return out
+		}
 		t := wall(i)
 		return t.Truncate(time.Microsecond).AppendFormat(dst, "2006-01-02 15:04:05.999999")
 	}

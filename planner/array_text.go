@@ -671,6 +671,9 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 			}
 			vals := a.TimestampValues()
 			return exec.TextArray(a, null, func(dst []byte, i int) []byte {
+				if out, ok := exec.AppendInfiniteTime(dst, int64(vals[i])); ok {
+					return out // no space: not quoted
+				}
 				// Quoted for its space; it has no quote or backslash.
 				return append(exec.AppendTimestamp(append(dst, '"'), int64(vals[i]), loc), '"')
 			}), true

@@ -236,6 +236,15 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 			}
 		}
 	}
+	for _, b := range []struct {
+		name string
+		at   *int64
+	}{{"start", start}, {"finish", finish}} {
+		if b.at != nil && !exec.IsFiniteTime(*b.at) {
+			fn := q.keys[bucket].(*exec.Call).Name
+			return spec, false, errorf("22023", "invalid %s argument: %s cannot be %s", fn, b.name, exec.AppendTimestamp(nil, *b.at, time.UTC))
+		}
+	}
 	if start != nil {
 		r.Min = *start
 	}
@@ -245,10 +254,11 @@ func (q *selectBinder) gapfillSpec() (exec.GapFillSpec, bool, error) {
 	if r.Min == math.MaxInt64 && r.Max == math.MaxInt64 {
 		r.Min, r.Max = 0, 0 // contradictory bounds: no buckets
 	}
-	if r.Min == math.MinInt64 || r.Max == math.MaxInt64 {
-		// TimescaleDB's words, and how to give the bound.
+	if !exec.IsHeldTime(r.Min) || !exec.IsHeldTime(r.Max) {
+		// No bound, or an infinite one (time > '-infinity', start
+		// '-infinity'): TimescaleDB's words, and how to give the bound.
 		bound := "start"
-		if r.Min != math.MinInt64 {
+		if exec.IsHeldTime(r.Min) {
 			bound = "finish"
 		}
 		fn := q.keys[bucket].(*exec.Call).Name

@@ -326,7 +326,7 @@ func commonTime(xk, ck uint32) uint32 {
 // (NULL) are returned as they are.
 func raiseTime(v any, from uint32, loc *time.Location) any {
 	t, ok := v.(exec.Timestamp)
-	if !ok {
+	if !ok || !exec.IsFiniteTime(int64(t)) {
 		return v
 	}
 	if from == 1082 {

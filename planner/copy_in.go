@@ -391,6 +391,9 @@ func (ci *CopyIn) Time(j int, ns int64) error {
 	if ci.Columns[j].Type != storage.TypeTime {
 		return ci.convert(j, exec.Timestamp(ns))
 	}
+	if err := finiteRowTime(ns); err != nil {
+		return err
+	}
 	ci.times = append(ci.times, ns)
 	return nil
 }

@@ -233,7 +233,8 @@ func AsError(err error) *Error {
 		code = "22P02"
 	case contains(msg, "numeric field overflow"), contains(msg, "value overflows numeric format"):
 		code = CodeOutOfRange
-	case contains(msg, "field value out of range"), contains(msg, "interval out of range"), contains(msg, "in source string is out of range"):
+	case contains(msg, "field value out of range"), contains(msg, "interval out of range"), contains(msg, "in source string is out of range"),
+		contains(msg, "cannot subtract infinite"), contains(msg, "origin out of range"):
 		code = "22008" // datetime_field_overflow
 	case contains(msg, "invalid combination of date conventions"):
 		code = "22007" // invalid_datetime_format

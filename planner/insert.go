@@ -392,6 +392,9 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			return nil, rowError(err, i, storage.TimeColumn)
 		}
 		b.Time[i] = int64(v.(exec.Timestamp))
+		if err := finiteRowTime(b.Time[i]); err != nil {
+			return nil, rowError(err, i, storage.TimeColumn)
+		}
 		if kinds[i][timeCol] == wallClockValue {
 			// A timestamp without time zone: the instant the session
 			// zone's clocks read it, as PostgreSQL's assignment cast.
@@ -450,6 +453,17 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 
 // rowError is a conversion's error (with its own SQLSTATE: 22P02 for bad
 // input, 22003 out of range, ...) naming the row and column.
+// finiteRowTime checks a row's time before it is stored: 'infinity' and
+// '-infinity' are values of queries, not times a row can have.
+func finiteRowTime(ns int64) error {
+	if exec.IsFiniteTime(ns) {
+		return nil
+	}
+	e := errorf(CodeDatetimeOverflow, "timestamp '%s' cannot be stored: a row's time must be finite", exec.AppendTimestamp(nil, ns, time.UTC))
+	e.Hint = "store a time from 1677-09-21 to 2262-04-11 UTC; 'infinity' serves in queries (time < 'infinity')"
+	return e
+}
+
 func rowError(err error, i int, name string) error {
 	e := *AsError(err)
 	e.Msg = fmt.Sprintf("row %d, column %s: %s", i+1, name, e.Msg)

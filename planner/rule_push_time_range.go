@@ -88,6 +88,17 @@ func narrowTimeRange(r *storage.TimeRange, e exec.Expr, isTime func(int) bool) b
 	case exec.Eq:
 		r.Min = max(r.Min, t)
 		r.Max = min(r.Max, t+1)
+	case exec.Ne:
+		// time <> '-infinity' (and <> 'infinity'), which comparisons with
+		// times beyond those held become: a bound of the range.
+		switch t {
+		case exec.TimeNegInfinity:
+			r.Min = max(r.Min, t+1)
+		case exec.TimeInfinity:
+			r.Max = min(r.Max, t)
+		default:
+			return false
+		}
 	default:
 		return false
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/stratadb/strata/exec"
 )
 
-// timeBeyond is a constant time outside the times Strata holds
-// ('-infinity', 'infinity', '0001-01-01', '3000-01-01'::date). Queries use
+// timeBeyond is a constant finite time outside the times Strata holds
+// ('0001-01-01', '3000-01-01'::date; 'infinity' and '-infinity' are held). Queries use
 // such times as bounds that every time passes (time > '-infinity', time <
 // '9999-12-31'), and PostgreSQL, which holds them, answers those: compare
 // decides each comparison with one for every time held. Anywhere else its
@@ -26,13 +26,13 @@ func (t *timeBeyond) Eval(*exec.Ctx, arrow.Record) (arrow.Array, error) {
 }
 func (t *timeBeyond) String() string {
 	if t.below {
-		return "'-infinity'"
+		return "'(before 1677-09-21)'"
 	}
-	return "'infinity'"
+	return "'(after 2262-04-11)'"
 }
 
 // BeyondTimeParam is a time parameter outside the times Strata holds
-// (infinity, year 1): it binds to the placeholder below, which comparisons
+// (year 1): it binds to the placeholder below, which comparisons
 // decide; Err is what using its value says.
 type BeyondTimeParam struct {
 	Below bool
@@ -54,16 +54,21 @@ func beyondTimes(err error, dt arrow.DataType) (exec.Expr, bool) {
 	return &timeBeyond{below: b.Below, err: errorf(CodeDatetimeOverflow, "%v", err), dt: dt}, true
 }
 
-// decideBeyond is l op r when one side is a time beyond those held: against
-// every time held it is one answer (x < 'infinity' is true), NULL where the
-// other side is NULL. ok is false when neither side is beyond, or both are on
-// the same side (then their values are needed, and evaluating fails).
+// decideBeyond is l op r when one side is a time beyond those held. Such a
+// time lies between every time held and the infinity on its side
+// ('0001-01-01' between '-infinity' and the first time held): against a
+// held time it is one answer (x > '0001-01-01' is true), against that
+// infinity the other, NULL where the other side is NULL. ok is false when
+// neither side is beyond, or both are on the same side (then their values
+// are needed, and evaluating fails).
 func decideBeyond(op exec.CmpOp, l, r exec.Expr) (exec.Expr, bool) {
 	lb, lok := l.(*timeBeyond)
 	rb, rok := r.(*timeBeyond)
-	// c is the three-way comparison of l with r.
+	// c is the three-way comparison of l with r when the other side is a
+	// time held; against the infinity beyond b it is -c.
 	var c int
 	var other exec.Expr
+	var b *timeBeyond
 	switch {
 	case lok && rok:
 		if lb.below == rb.below {
@@ -71,17 +76,29 @@ func decideBeyond(op exec.CmpOp, l, r exec.Expr) (exec.Expr, bool) {
 		}
 		return &exec.Literal{V: op.Holds(side(!lb.below)), DT: exec.TypeBool}, true
 	case lok:
-		c, other = side(!lb.below), r
+		c, other, b = side(!lb.below), r, lb
 	case rok:
-		c, other = side(rb.below), l
+		c, other, b = side(rb.below), l, rb
 	default:
 		return nil, false
 	}
 	null := &exec.Literal{V: nil, DT: exec.TypeBool}
-	if op.Holds(c) {
+	held, inf := op.Holds(c), op.Holds(-c)
+	switch {
+	case held && inf:
 		return &exec.Logic{Op: exec.Or, L: &exec.IsNull{X: settle(other), Negate: true}, R: null}, true
+	case !held && !inf:
+		return &exec.Logic{Op: exec.And, L: &exec.IsNull{X: settle(other)}, R: null}, true
 	}
-	return &exec.Logic{Op: exec.And, L: &exec.IsNull{X: settle(other)}, R: null}, true
+	infinity := exec.TimeInfinity
+	if b.below {
+		infinity = exec.TimeNegInfinity
+	}
+	eq := exec.Ne // true for the times held only
+	if inf {
+		eq = exec.Eq // true for the infinity only
+	}
+	return &exec.Compare{Op: eq, L: settle(other), R: &exec.Literal{V: exec.Timestamp(infinity), DT: b.dt}}, true
 }
 
 // side is 1 when up, else -1.

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 )
 
@@ -141,6 +142,19 @@ func (b *TableBatch) Validate() error {
 	for i := range b.Fields {
 		if err := b.Fields[i].validate(b.Rows); err != nil {
 			return fmt.Errorf("table %q field %q: %w", b.Table, b.Fields[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// checkTimes refuses a new row whose time is one of the int64's ends:
+// SQL's 'infinity' and '-infinity' (the engine's TimeRange also ends
+// before math.MaxInt64). Writes check it, not WAL replay: a WAL written
+// before it (line protocol took -9223372036854775808) still replays.
+func (b *TableBatch) checkTimes() error {
+	for i, t := range b.Time {
+		if t == math.MaxInt64 || t == math.MinInt64 {
+			return fmt.Errorf("table %q row %d: time %d is past the times a row can have (1677-09-21 to 2262-04-11)", b.Table, i+1, t)
 		}
 	}
 	return nil

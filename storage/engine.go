@@ -296,6 +296,9 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 		if err := b.Validate(); err != nil {
 			return fmt.Errorf("write to %q: %w", db, err)
 		}
+		if err := b.checkTimes(); err != nil {
+			return fmt.Errorf("write to %q: %w", db, err)
+		}
 	}
 	if err := e.waitForRoom(ctx); err != nil {
 		return err

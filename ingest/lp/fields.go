@@ -437,8 +437,12 @@ func (p *Parser) timestamp(start int) (int64, int, bool) {
 		return 0, 0, p.fail(start, "timestamp %d %s is out of range", v, p.opts.Precision.unit(v))
 	}
 	if ns == math.MaxInt64 {
-		// The one time the storage cannot hold (its ranges end before it).
+		// SQL's 'infinity' (and the storage's ranges end before it).
 		return 0, 0, p.fail(start, "timestamp %q is out of range: the latest time is 2262-04-11T23:47:16.854775806Z (9223372036854775806 ns)", data[start:end])
+	}
+	if ns < math.MinInt64+2 {
+		// SQL's '-infinity', and the one after it, as InfluxDB's bound.
+		return 0, 0, p.fail(start, "timestamp %q is out of range: the earliest time is 1677-09-21T00:12:43.145224194Z (-9223372036854775806 ns)", data[start:end])
 	}
 	return ns, pos, true
 }

@@ -120,6 +120,9 @@ func textDictFormat(quote func([]byte, string) []byte) func(dst []byte, d arrow.
 // (the fraction in three, six or nine digits, none when zero), without the
 // layout parsing of time.Format.
 func appendTimeText(dst []byte, ns int64) []byte {
+	if out, ok := exec.AppendInfiniteTime(dst, ns); ok {
+		return out // 'infinity', '-infinity': as PostgreSQL writes them
+	}
 	t := time.Unix(0, ns).UTC()
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
@@ -237,6 +240,9 @@ func dateColumn(a arrow.Array) cellAppender {
 		return textColumn(a, func(dst []byte, s string) []byte { return append(dst, s...) })
 	}
 	return func(dst []byte, i int) []byte {
+		if out, ok := exec.AppendInfiniteTime(dst, int64(ts.Value(i))); ok {
+			return out
+		}
 		return time.Unix(0, int64(ts.Value(i))).UTC().AppendFormat(dst, "2006-01-02")
 	}
 }
@@ -279,6 +285,9 @@ func zonedColumn(a arrow.Array, loc *time.Location) cellAppender {
 	}
 	return func(dst []byte, i int) []byte {
 		v := int64(ts.Value(i))
+		if out, ok := exec.AppendInfiniteTime(dst, v); ok {
+			return out
+		}
 		_, off := time.Unix(0, v).In(loc).Zone()
 		dst = appendTimeText(dst, v+int64(off)*1e9)
 		if off == 0 {
