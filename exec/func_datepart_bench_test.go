@@ -49,3 +49,40 @@ func BenchmarkFloatFunctions(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTimeBucket is time_bucket('1 minute', time) and date_bin of the
+// same over a batch of 10-second readings (TSBS's groupings).
+func BenchmarkTimeBucket(b *testing.B) {
+	vals := make([]any, BatchRows)
+	for i := range vals {
+		vals[i] = 1451606400e9 + i*10e9
+	}
+	rec := recordOf(b, col{"time", TypeTimestamptz, vals})
+	defer rec.Release()
+	t := &Column{Index: 0, Name: "time", DT: TypeTimestamptz}
+	for _, name := range []string{"time_bucket", "date_bin"} {
+		args := []Expr{&Literal{V: mustInterval(b, "1 minute"), DT: TypeInterval}, t}
+		if name == "date_bin" {
+			args = append(args, &Literal{V: Timestamp(0), DT: TypeTimestamptz})
+		}
+		e := call(b, name, args...)
+		c := NewCtx()
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				out, err := e.Eval(c, rec)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out.Release()
+			}
+		})
+	}
+}
+
+func mustInterval(b *testing.B, s string) any {
+	iv, err := ParseInterval(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return iv
+}

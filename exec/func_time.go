@@ -221,18 +221,30 @@ func evalBucket(defaultOrigin int64, months, dataFusion bool) func(c *Ctx, args 
 		if width <= 0 {
 			return nil, fmt.Errorf("%s: the bucket width must be positive, got %s", name, FormatInterval(iv))
 		}
+		var infinite uint64
 		for i, t := range ts {
-			if !IsFiniteTime(t) {
-				out[i] = t // the bucket of 'infinity' is 'infinity'
-				continue
-			}
 			b, ok := bucketFloor(t, origin, width)
-			if !ok {
+			if !ok && IsFiniteTime(t) {
 				return nil, errTimeRange
 			}
 			out[i] = b
+			infinite |= infiniteBit(t)
+		}
+		if infinite != 0 {
+			keepInfinite(out, ts) // the bucket of 'infinity' is 'infinity'
 		}
 		return fixedArray(TypeTimestamptz, out, valid), nil
+	}
+}
+
+// keepInfinite sets out[i] to ts[i] where ts[i] is 'infinity' or
+// '-infinity': what a bucket or truncation of them is. Loops call it after
+// their pass when they saw one, keeping the check out of their body.
+func keepInfinite(out, ts []int64) {
+	for i, t := range ts {
+		if !IsFiniteTime(t) {
+			out[i] = t
+		}
 	}
 }
 
@@ -503,9 +515,6 @@ func datePartOf(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 		// no calendar needed.
 		for i, v := range ts {
 			out[i] = epochSeconds(v)
-			if !IsFiniteTime(v) {
-				out[i] = math.Inf(int(v>>63) | 1)
-			}
 		}
 		return fixedArray(TypeFloat, out, valid), nil
 	}
@@ -560,6 +569,11 @@ func infinitePart(ns int64, field string) (float64, bool, error) {
 func epochSeconds(ns int64) float64 {
 	if ns%1000 == 0 {
 		return float64(ns/1000) / 1e6
+	}
+	if !IsFiniteTime(ns) {
+		// 'infinity' (…807 ns) and '-infinity' (…808) are never whole
+		// microseconds: the check costs the common path nothing.
+		return math.Inf(int(ns>>63) | 1)
 	}
 	return float64(ns) / 1e9
 }

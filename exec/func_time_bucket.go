@@ -105,14 +105,15 @@ func evalTimeBucket(c *Ctx, args []arg, n int) (arrow.Array, error) {
 		return nil, err
 	}
 	out := make([]int64, n)
+	var infinite uint64
 	for i, t := range ts {
-		if !IsFiniteTime(t) {
-			out[i] = t // the bucket of 'infinity' is 'infinity'
-			continue
-		}
-		if out[i], err = floor(t); err != nil {
+		if out[i], err = floor(t); err != nil && IsFiniteTime(t) {
 			return nil, err
 		}
+		infinite |= infiniteBit(t)
+	}
+	if infinite != 0 {
+		keepInfinite(out, ts) // the bucket of 'infinity' is 'infinity'
 	}
 	return fixedArray(TypeTimestamptz, out, valid), nil
 }

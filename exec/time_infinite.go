@@ -50,3 +50,9 @@ func IsHeldTime(ns int64) bool { return ns >= heldMin && ns <= heldMax }
 // heldTime is a finite arithmetic result checked against the times held:
 // ok is false past them (never an infinity by accident).
 func heldTime(ns int64) (int64, bool) { return ns, IsHeldTime(ns) }
+
+// infiniteBit is 1 when ns is 'infinity' or '-infinity', else 0, without a
+// branch: ns ^ (ns >> 63) is math.MaxInt64 exactly for the two, and only
+// math.MaxInt64 carries into the sign bit when 1 is added. Loops OR it
+// into a flag and fix the rare infinities up afterwards (keepInfinite).
+func infiniteBit(ns int64) uint64 { return uint64(ns^(ns>>63)+1) >> 63 }

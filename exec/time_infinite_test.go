@@ -58,6 +58,13 @@ func TestInfiniteTimes(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, heldMax, got)
 
+	for _, ns := range []int64{math.MaxInt64, math.MinInt64, math.MaxInt64 - 1, math.MinInt64 + 1, 0, -1, 1, heldMax, heldMin} {
+		require.Equal(t, !IsFiniteTime(ns), infiniteBit(ns) == 1, ns)
+	}
+	require.Equal(t, math.Inf(1), epochSeconds(TimeInfinity))
+	require.Equal(t, math.Inf(-1), epochSeconds(TimeNegInfinity))
+	require.Equal(t, -9223372036.854775, epochSeconds(heldMin))
+
 	// Dates for Arrow clients: the date32's extremes.
 	b := array.NewTimestampBuilder(memory.DefaultAllocator, TypeTimestamptz)
 	defer b.Release()
