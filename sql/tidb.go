@@ -76,8 +76,77 @@ func mapTiDBError(src string, toks []token, out []outTok, starts []int, sql stri
 		k = 0
 	}
 	o := out[k]
+	if e := windowCallError(src, toks, o.orig); e != nil {
+		return e
+	}
 	word := src[o.orig:o.origEnd]
 	return errAt(src, o.orig, CodeSyntaxError, "syntax error at or near \""+word+"\"", "")
+}
+
+// windowOnly are the functions that exist only as window functions.
+var windowOnly = map[string]bool{
+	"row_number": true, "rank": true, "dense_rank": true, "percent_rank": true, "cume_dist": true, "ntile": true,
+	"lag": true, "lead": true, "first_value": true, "last_value": true, "nth_value": true,
+}
+
+// windowCallError is PostgreSQL's error for the window calls the parser
+// stops at (the token starting at at) right after a call's parentheses: a
+// window function without OVER (42809), and OVER after an aggregate with
+// DISTINCT or after an ordered-set aggregate (0A000). nil otherwise.
+func windowCallError(src string, toks []token, at int) *Error {
+	k := sort.Search(len(toks), func(i int) bool { return toks[i].start >= at })
+	if k == len(toks) || toks[k].start != at {
+		return nil
+	}
+	// open is the "(" matching the ")" before toks[i], -1 if none.
+	open := func(i int) int {
+		if i < 1 || !toks[i-1].punct(")") {
+			return -1
+		}
+		depth := 0
+		for j := i - 1; j >= 0; j-- {
+			switch {
+			case toks[j].punct(")"):
+				depth++
+			case toks[j].punct("("):
+				if depth--; depth == 0 {
+					return j
+				}
+			}
+		}
+		return -1
+	}
+	name := func(j int) string {
+		if j < 1 || toks[j-1].kind != tIdent {
+			return ""
+		}
+		return strings.ToLower(toks[j-1].val)
+	}
+	j := open(k)
+	if j < 0 {
+		return nil
+	}
+	over := toks[k].word("over")
+	if !over {
+		if f := name(j); windowOnly[f] {
+			return errAt(src, toks[j-1].start, "42809", "window function "+f+" requires an OVER clause",
+				"add one: "+f+"(...) OVER (ORDER BY time), or OVER (PARTITION BY ... ORDER BY ...)")
+		}
+		return nil
+	}
+	if j >= 2 && toks[j-1].word("group") && toks[j-2].word("within") {
+		// f(...) WITHIN GROUP (ORDER BY x) OVER
+		if f := name(open(j - 2)); f != "" {
+			return errAt(src, toks[k].start, CodeFeatureNotSupported, "OVER is not supported for ordered-set aggregate "+f,
+				"compute it in a subquery grouped by the window's partition and join it back")
+		}
+		return nil
+	}
+	if j+1 < k && toks[j+1].word("distinct") && name(j) != "" {
+		return errAt(src, toks[k].start, CodeFeatureNotSupported, "DISTINCT is not implemented for window functions",
+			"aggregate the distinct values in a subquery grouped by the window's partition and join it back")
+	}
+	return nil
 }
 
 // illegalDouble reads the number out of TiDB's error for a literal past
