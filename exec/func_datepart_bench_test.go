@@ -1,16 +1,16 @@
 package exec
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
 
 // BenchmarkDatePartEpoch is extract(epoch FROM time) over a batch of
 // 10-second readings, the heart of Grafana's PostgreSQL $__timeGroup macro
 // (floor(extract(epoch from time)/60)*60): in UTC it needs no calendar.
 func BenchmarkDatePartEpoch(b *testing.B) {
-	vals := make([]any, BatchRows)
-	for i := range vals {
-		vals[i] = 1451606400e9 + i*10e9
-	}
-	rec := recordOf(b, col{"time", TypeTimestamptz, vals})
+	rec := tenSecondReadings(b)
 	defer rec.Release()
 	e := call(b, "date_part", lit("epoch"), &Column{Index: 0, Name: "time", DT: TypeTimestamptz})
 	c := NewCtx()
@@ -53,11 +53,7 @@ func BenchmarkFloatFunctions(b *testing.B) {
 // BenchmarkTimeBucket is time_bucket('1 minute', time) and date_bin of the
 // same over a batch of 10-second readings (TSBS's groupings).
 func BenchmarkTimeBucket(b *testing.B) {
-	vals := make([]any, BatchRows)
-	for i := range vals {
-		vals[i] = 1451606400e9 + i*10e9
-	}
-	rec := recordOf(b, col{"time", TypeTimestamptz, vals})
+	rec := tenSecondReadings(b)
 	defer rec.Release()
 	t := &Column{Index: 0, Name: "time", DT: TypeTimestamptz}
 	for _, name := range []string{"time_bucket", "date_bin"} {
@@ -77,6 +73,16 @@ func BenchmarkTimeBucket(b *testing.B) {
 			}
 		})
 	}
+}
+
+// tenSecondReadings is a batch of one time column, a reading every 10
+// seconds from 2016-01-01.
+func tenSecondReadings(b *testing.B) arrow.Record {
+	vals := make([]any, BatchRows)
+	for i := range vals {
+		vals[i] = 1451606400e9 + i*10e9
+	}
+	return recordOf(b, col{"time", TypeTimestamptz, vals})
 }
 
 func mustInterval(b *testing.B, s string) any {
