@@ -555,7 +555,7 @@ func datePartOf(c *Ctx, args []arg, n int, wall bool) (arrow.Array, error) {
 func infinitePart(ns int64, field string) (float64, bool, error) {
 	switch field {
 	case "year", "years", "decade", "century", "millennium", "isoyear", "julian", "epoch":
-		return math.Inf(int(ns>>63) | 1), true, nil
+		return infiniteFloat(ns), true, nil
 	}
 	if _, err := datePart(time.Unix(0, 0).UTC(), 0, field); err != nil {
 		return 0, false, err
@@ -573,7 +573,7 @@ func epochSeconds(ns int64) float64 {
 	if !IsFiniteTime(ns) {
 		// 'infinity' (…807 ns) and '-infinity' (…808) are never whole
 		// microseconds: the check costs the common path nothing.
-		return math.Inf(int(ns>>63) | 1)
+		return infiniteFloat(ns)
 	}
 	return float64(ns) / 1e9
 }

@@ -186,7 +186,7 @@ const TimeRangeNote = "Strata holds times from 1677-09-21 00:12:43.145225 to 226
 
 // The first and last whole microseconds an int64 of nanoseconds holds (a
 // time rounded to the microsecond for PostgreSQL stays inside).
-var minInstant, maxInstant = time.Unix(0, -9223372036854775000), time.Unix(0, 9223372036854775000)
+var minInstant, maxInstant = time.Unix(0, heldMin), time.Unix(0, heldMax)
 
 // InstantNanos is t in nanoseconds since the epoch; ok is false when t is
 // outside what an int64 of nanoseconds holds (UnixNano would wrap).

@@ -33,6 +33,10 @@ func infiniteTimeText(ns int64) string {
 	return ""
 }
 
+// infiniteFloat is +Inf for 'infinity', -Inf for '-infinity' (ns): what
+// the fields that only grow with time are of them.
+func infiniteFloat(ns int64) float64 { return math.Inf(int(ns>>63) | 1) }
+
 // AppendInfiniteTime appends "infinity" or "-infinity" when ns is one of
 // them; ok is false (dst unchanged) for a finite time.
 func AppendInfiniteTime(dst []byte, ns int64) ([]byte, bool) {

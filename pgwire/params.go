@@ -191,13 +191,13 @@ func decodeBinary(n int, oid uint32, b []byte) (any, error) {
 		if err := size(8); err != nil {
 			return nil, err
 		}
-		switch us := int64(binary.BigEndian.Uint64(b)); us {
+		us := int64(binary.BigEndian.Uint64(b))
+		switch us { // 'infinity', '-infinity'
 		case math.MaxInt64:
 			return exec.Timestamp(exec.TimeInfinity), nil
 		case math.MinInt64:
 			return exec.Timestamp(exec.TimeNegInfinity), nil
 		}
-		us := int64(binary.BigEndian.Uint64(b))
 		return timestampFromMicros(n, us+pgEpochMicros)
 	case oidDate:
 		if err := size(4); err != nil {

@@ -9,11 +9,12 @@ import (
 )
 
 // timeBeyond is a constant finite time outside the times Strata holds
-// ('0001-01-01', '3000-01-01'::date; 'infinity' and '-infinity' are held). Queries use
-// such times as bounds that every time passes (time > '-infinity', time <
-// '9999-12-31'), and PostgreSQL, which holds them, answers those: compare
-// decides each comparison with one for every time held. Anywhere else its
-// value is needed, evaluating it is the error that says it cannot be held.
+// ('0001-01-01', '3000-01-01'::date; 'infinity' and '-infinity' are held
+// values). Queries use such times as bounds that every time passes (time >
+// '0001-01-01', time < '9999-12-31'), and PostgreSQL, which holds them,
+// answers those: decideBeyond decides each comparison with one. Anywhere
+// else its value is needed, evaluating it is the error that says it cannot
+// be held.
 type timeBeyond struct {
 	below bool // before the first time held, else after the last
 	err   error
