@@ -200,6 +200,23 @@ func (r *rewriter) rewrite() *Error {
 	return r.err
 }
 
+// opening is the index of the '(' or '[' that the ')' or ']' at toks[j]
+// closes, -1 if none does.
+func opening(toks []token, j int) int {
+	depth := 0
+	for ; j >= 0; j-- {
+		switch t := toks[j]; {
+		case t.punct(")") || t.punct("]"):
+			depth++
+		case t.punct("(") || t.punct("["):
+			if depth--; depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
 // overlaps rewrites, in the input, each [ROW](a, b) OVERLAPS [ROW](c, d)
 // as MarkerOverlaps([ROW](a, b), [ROW](c, d)): TiDB's grammar has no
 // OVERLAPS, and both rows are row constructors to it.
@@ -208,17 +225,7 @@ func (r *rewriter) overlaps() {
 		if !r.toks[k].word("overlaps") || !r.toks[k-1].punct(")") {
 			continue
 		}
-		open, depth := -1, 0
-		for j := k - 1; j >= 0 && open < 0; j-- {
-			switch t := r.toks[j]; {
-			case t.punct(")") || t.punct("]"):
-				depth++
-			case t.punct("(") || t.punct("["):
-				if depth--; depth == 0 {
-					open = j
-				}
-			}
-		}
+		open := opening(r.toks, k-1)
 		right := k + 1
 		if r.toks[right].word("row") {
 			right++

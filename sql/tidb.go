@@ -103,18 +103,7 @@ func windowCallError(src string, toks []token, at int) *Error {
 		if i < 1 || !toks[i-1].punct(")") {
 			return -1
 		}
-		depth := 0
-		for j := i - 1; j >= 0; j-- {
-			switch {
-			case toks[j].punct(")"):
-				depth++
-			case toks[j].punct("("):
-				if depth--; depth == 0 {
-					return j
-				}
-			}
-		}
-		return -1
+		return opening(toks, i-1)
 	}
 	name := func(j int) string {
 		if j < 1 || toks[j-1].kind != tIdent {
