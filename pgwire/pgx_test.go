@@ -499,6 +499,26 @@ func TestPgxTimeBoundParameters(t *testing.T) {
 // timestamp and date travel both ways in binary (the int64's and int32's
 // extremes, as PostgreSQL sends them) and as text, and a row with one as
 // its time is refused by INSERT and by COPY, storing nothing.
+// TestPgxTableSample: TABLESAMPLE's percentage and seed as parameters,
+// prepared (described before their values are known) and simple.
+func TestPgxTableSample(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		var all, none, seeded, again int64
+		const q = "SELECT count(*) FROM cpu TABLESAMPLE BERNOULLI ($1) REPEATABLE ($2)"
+		require.NoError(t, conn.QueryRow(ctx, q, mode, 100, 7.5).Scan(&all), mode)
+		require.Equal(t, int64(3), all, mode)
+		require.NoError(t, conn.QueryRow(ctx, q, mode, 0.0, 7.5).Scan(&none), mode)
+		require.Equal(t, int64(0), none, mode)
+		require.NoError(t, conn.QueryRow(ctx, q, mode, 50, 1).Scan(&seeded), mode)
+		require.NoError(t, conn.QueryRow(ctx, q, mode, 50, 1).Scan(&again), mode)
+		require.Equal(t, seeded, again, mode)
+		require.Equal(t, "2202H", pgErr(t, conn.QueryRow(ctx, q, mode, 150, 1).Scan(&all)).Code, mode)
+	}
+}
+
 func TestPgxInfiniteTimes(t *testing.T) {
 	s := startServer(t)
 	conn := connect(t, s, "db")

@@ -308,7 +308,11 @@ func (b *binder) bindTableRef(n ast.ResultSetNode) (*scope, error) {
 		alias := n.AsName.O
 		switch src := n.Source.(type) {
 		case *ast.TableName:
-			return b.bindTableName(src, alias)
+			s, err := b.bindTableName(src, alias)
+			if err != nil || src.TableSample == nil {
+				return s, err
+			}
+			return b.tableSample(s, src.TableSample)
 		case *ast.SelectStmt, *ast.SetOprStmt:
 			if f, ok := isTableFunction(src); ok {
 				s, err := b.tableFunctionFrom(f, alias, n.ColumnNames)

@@ -16,7 +16,8 @@
 // Rules run in a fixed order, one file each, named as EXPLAIN shows them:
 // rule_push_filter_into_join.go (conditions over an inner join go to the
 // input they read or become hash keys), rule_fold_constants.go (casts and
-// functions of constants), rule_push_time_range.go
+// functions of constants), rule_merge_filters.go (a WHERE filter over a
+// TABLESAMPLE filter over a scan becomes one), rule_push_time_range.go
 // (time conditions become the scan's exact time range, so storage prunes
 // partitions, files, row groups and pages and the filter drops them), and
 // rule_push_tag_filter.go (tag equality and IN lists prune files, row groups

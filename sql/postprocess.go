@@ -125,6 +125,10 @@ func newCall(name string, args ...ast.ExprNode) *ast.FuncCallExpr {
 
 func (p *post) Enter(n ast.Node) (ast.Node, bool) {
 	switch x := n.(type) {
+	case *ast.TableSample:
+		// TiDB's grammar wraps TABLESAMPLE's expressions in a ValueExpr;
+		// unwrapped, they are visited (parameters numbered) as any other.
+		x.Expr, x.RepeatableSeed = unwrapSampleArg(x.Expr), unwrapSampleArg(x.RepeatableSeed)
 	case *ast.OrderByClause:
 		p.orderBy(x)
 	case *ast.SelectStmt:
@@ -279,4 +283,15 @@ func stripSymmetric(e *ast.ExprNode) bool {
 		return true
 	}
 	return stripSymmetric(&bin.L)
+}
+
+// unwrapSampleArg is the expression a TABLESAMPLE argument's ValueExpr
+// holds, or e itself (a literal, or nil).
+func unwrapSampleArg(e ast.ExprNode) ast.ExprNode {
+	if v, ok := e.(*driver.ValueExpr); ok {
+		if inner, ok := v.GetValue().(ast.ExprNode); ok {
+			return inner
+		}
+	}
+	return e
 }

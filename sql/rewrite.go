@@ -120,6 +120,8 @@ type rewriter struct {
 	// (markFrameOffsets): step writes INTERVAL ( before the first and
 	// ) SECOND before the second.
 	frameWrap map[int]bool
+	// sampling: a TABLESAMPLE clause was read and its REPEATABLE may follow.
+	sampling bool
 }
 
 var eofTok = token{}

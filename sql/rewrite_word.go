@@ -691,8 +691,14 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			return true
 		}
 	case "tablesample":
-		r.unsupported(t, "TABLESAMPLE", "")
-		return true
+		return r.tableSample(t, next)
+	case "repeatable":
+		if r.sampling && next.punct("(") && r.tok(-1).punct(")") {
+			r.i++
+			r.sampling = false
+			r.emit(t, okKeyword, "REPEATABLE")
+			return true
+		}
 	case "returning":
 		r.unsupported(t, "RETURNING", "")
 		return true
@@ -710,6 +716,40 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		return true
 	}
 	return false
+}
+
+// tableSample reads TABLESAMPLE method (percent) (r.i at TABLESAMPLE),
+// which goes to TiDB's grammar as written, after PostgreSQL's checks TiDB
+// would answer with a syntax error: the method is BERNOULLI or SYSTEM, with
+// one argument. The argument and a REPEATABLE (seed) after it are read as
+// any expression.
+func (r *rewriter) tableSample(t, method token) bool {
+	if method.kind != tIdent && method.kind != tQIdent {
+		r.syntaxErr(method)
+		return true
+	}
+	if m := method.val; m != "bernoulli" && m != "system" {
+		r.fail(method, "42704", "tablesample method "+m+" does not exist", "TABLESAMPLE takes BERNOULLI (percent) or SYSTEM (percent)")
+		return true
+	}
+	if !r.tok(2).punct("(") {
+		r.syntaxErr(r.tok(2))
+		return true
+	}
+	end, commas := r.callExtent(r.i + 2)
+	switch {
+	case end == r.i+3:
+		r.syntaxErr(r.toks[end])
+		return true
+	case len(commas) > 0:
+		r.fail(r.tok(2), "2202H", fmt.Sprintf("tablesample method %s requires 1 argument, not %d", method.val, len(commas)+1), "")
+		return true
+	}
+	r.i += 2
+	r.emit(t, okKeyword, "TABLESAMPLE")
+	r.emit(method, okKeyword, strings.ToUpper(method.val))
+	r.sampling = true
+	return true
 }
 
 // operatorCall rewrites OPERATOR([schema.]op) to op.

@@ -88,3 +88,6 @@ SELECT hostname, time, avg(usage_user) OVER (PARTITION BY hostname ORDER BY time
 
 -- window_partition_limit: a top-k sorted first by the window's PARTITION BY computes only the first partitions that hold its rows
 SELECT hostname, time, usage_user - lag(usage_user) OVER (PARTITION BY hostname ORDER BY time) FROM cpu ORDER BY hostname DESC, time LIMIT 3
+
+-- merge_filters: TABLESAMPLE's filter and the WHERE clause over it become one filter over the scan, so push_time_range and push_tag_filter still narrow the scan
+SELECT hostname, usage_user FROM cpu TABLESAMPLE BERNOULLI (10) REPEATABLE (1) WHERE time >= '2016-01-01 06:00' AND hostname = 'host_1'

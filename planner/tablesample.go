@@ -1,0 +1,91 @@
+package planner
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/stratadb/strata/exec"
+)
+
+// tableSample applies a TABLESAMPLE clause to s, the scope of the table it
+// follows: a filter over the scan that keeps each row with probability
+// percent/100 (exec's __sample), as PostgreSQL's BERNOULLI. A row is in or
+// out by the hash of its key (time and tags) with the seed, so REPEATABLE
+// (seed) draws the same rows again whatever was compacted or persisted in
+// between; without REPEATABLE the seed is drawn per statement.
+//
+// SYSTEM, which in PostgreSQL takes or leaves whole pages to read fewer,
+// draws rows the same way here: its sample is a BERNOULLI sample, as
+// random as one and no faster.
+func (b *binder) tableSample(s *scope, ts *ast.TableSample) (*scope, error) {
+	if _, ok := s.node.(*Scan); !ok {
+		e := errorf(CodeNotSupported, "TABLESAMPLE clause can only be applied to tables and materialized views")
+		e.Hint = "sample the table the query reads: FROM t TABLESAMPLE BERNOULLI (10)"
+		return nil, e
+	}
+	percent, err := b.sampleArg(ts.Expr)
+	if err != nil {
+		return nil, err
+	}
+	seed := rand.Int64()
+	if ts.RepeatableSeed != nil {
+		v, err := b.sampleArg(ts.RepeatableSeed)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case v.V == nil && !b.describe:
+			return nil, errorf("2202G", "TABLESAMPLE REPEATABLE parameter cannot be null")
+		case v.V != nil:
+			seed = exec.SampleSeed(v.V.(float64))
+		}
+	}
+	fraction := 0.0
+	switch p, _ := percent.V.(float64); {
+	case percent.V == nil && b.describe:
+	case percent.V == nil:
+		return nil, errorf("2202H", "TABLESAMPLE parameter cannot be null")
+	case math.IsNaN(p) || p < 0 || p > 100:
+		return nil, errorf("2202H", "sample percentage must be between 0 and 100")
+	default:
+		fraction = p / 100
+	}
+	args := []exec.Expr{&exec.Literal{V: fraction, DT: exec.TypeFloat}, &exec.Literal{V: seed, DT: exec.TypeInt}}
+	for _, c := range s.cols {
+		if c.name == "time" && c.typ.ID() == arrow.TIMESTAMP || c.typ.ID() == arrow.DICTIONARY {
+			args = append(args, s.ref(c))
+		}
+	}
+	pred, err := b.call("__sample", args)
+	if err != nil {
+		return nil, err
+	}
+	out := *s
+	out.node = &Filter{Child: s.node, Pred: pred}
+	return &out, nil
+}
+
+// sampleArg is a TABLESAMPLE argument (the percentage or REPEATABLE's
+// seed) as a float8 constant, its V nil for NULL or a $n being described.
+func (b *binder) sampleArg(e ast.ExprNode) (*exec.Literal, error) {
+	x, err := b.bindNode(&scope{}, e, nil)
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.coerce(x, exec.TypeFloat); err != nil {
+		return nil, err
+	}
+	if x, err = b.fold(x); err != nil {
+		return nil, err
+	}
+	lit, ok := x.(*exec.Literal)
+	switch {
+	case !ok && b.describe:
+		return &exec.Literal{V: nil, DT: exec.TypeFloat}, nil
+	case !ok:
+		return nil, errorf(CodeSyntax, "argument of TABLESAMPLE must be a constant")
+	}
+	return lit, nil
+}
