@@ -65,6 +65,8 @@ type Scan struct {
 	Cols      []Column // the columns read, in this order
 	Range     storage.TimeRange
 	Tags      []storage.TagFilter
+	// Sample is TABLESAMPLE SYSTEM's block sample (nil: every row).
+	Sample *storage.Sample
 	// Exact reports the time range is already applied by storage (always
 	// true: storage time ranges are exact); kept for EXPLAIN clarity.
 }
@@ -82,6 +84,9 @@ func (n *Scan) Describe() string {
 	}
 	for _, t := range n.Tags {
 		s += fmt.Sprintf(" %s IN (%s)", t.Column, strings.Join(quoteAll(t.Values), ", "))
+	}
+	if n.Sample != nil {
+		s += fmt.Sprintf(" sample=blocks(%g%%)", n.Sample.Fraction*100)
 	}
 	return s
 }

@@ -266,7 +266,7 @@ func scanRequest(n *Scan) storage.ScanRequest {
 	for i, col := range n.Cols {
 		cols[i] = col.Name
 	}
-	return storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags}
+	return storage.ScanRequest{Database: n.DB, Table: n.Table, Columns: cols, Range: n.Range, Tags: n.Tags, Sample: n.Sample}
 }
 
 // buildAll builds each node with build, closing those built when one

@@ -7,20 +7,25 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
 )
 
 // tableSample applies a TABLESAMPLE clause to s, the scope of the table it
-// follows: a filter over the scan that keeps each row with probability
-// percent/100 (exec's __sample), as PostgreSQL's BERNOULLI. A row is in or
+// follows. BERNOULLI is a filter over the scan that keeps each row with
+// probability percent/100 (exec's __sample). A row is in or
 // out by the hash of its key (time and tags) with the seed, so REPEATABLE
 // (seed) draws the same rows again whatever was compacted or persisted in
 // between; without REPEATABLE the seed is drawn per statement.
 //
-// SYSTEM, which in PostgreSQL takes or leaves whole pages to read fewer,
-// draws rows the same way here: its sample is a BERNOULLI sample, as
-// random as one and no faster.
+// SYSTEM, as PostgreSQL's, takes or leaves whole blocks and does not read
+// the ones it leaves: the scan asks storage for a block sample (pages of
+// the data files, buffered writes, chunks of merged rows; storage.Sample).
+// Its rows come in clusters (a page holds one series' neighbouring times),
+// and REPEATABLE draws the same blocks only until the table's storage
+// changes, as in PostgreSQL.
 func (b *binder) tableSample(s *scope, ts *ast.TableSample) (*scope, error) {
-	if _, ok := s.node.(*Scan); !ok {
+	scan, ok := s.node.(*Scan)
+	if !ok {
 		e := errorf(CodeNotSupported, "TABLESAMPLE clause can only be applied to tables and materialized views")
 		e.Hint = "sample the table the query reads: FROM t TABLESAMPLE BERNOULLI (10)"
 		return nil, e
@@ -51,6 +56,10 @@ func (b *binder) tableSample(s *scope, ts *ast.TableSample) (*scope, error) {
 		return nil, errorf("2202H", "sample percentage must be between 0 and 100")
 	default:
 		fraction = p / 100
+	}
+	if ts.SampleMethod == ast.SampleMethodTypeSystem {
+		scan.Sample = &storage.Sample{Fraction: fraction, Seed: uint64(seed)}
+		return s, nil
 	}
 	args := []exec.Expr{&exec.Literal{V: fraction, DT: exec.TypeFloat}, &exec.Literal{V: seed, DT: exec.TypeInt}}
 	for _, c := range s.cols {

@@ -361,7 +361,7 @@ func (sp *Split) directBufSplits() (out []*Split, merged []bufRec) {
 			merged = append(merged, r)
 			continue
 		}
-		if !tagsMayMatch(r.rec, sp.tags) {
+		if !tagsMayMatch(r.rec, sp.tags) || !sp.snap.sample.keepsWrite(r.seq) {
 			r.rec.Release() // the snapshot's reference: no split reads it
 			continue
 		}

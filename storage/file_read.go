@@ -24,9 +24,9 @@ type fileReader struct {
 }
 
 // openFile starts reading a data file's columns of schema within tr, and
-// within the row window rows when rows[1] > 0.
-// With noFill, pages read are not kept in the page cache.
-func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, rows [2]int64, noFill bool) (RecordReader, error) {
+// within the row window rows when rows[1] > 0, the pages sample keeps if
+// set. With noFill, pages read are not kept in the page cache.
+func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, rows [2]int64, sample *pqfile.BlockSample, noFill bool) (RecordReader, error) {
 	cf, err := e.files.acquire(ctx, e.store, f)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 			cols = append(cols, fld.Name)
 		}
 	}
-	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: fileTags(tags), RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill})
+	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: fileTags(tags), RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill, Sample: sample})
 	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema}, nil
 }
 
@@ -101,7 +101,7 @@ func (fr *fileReader) Release() {
 // readFile reads a data file's rows in tr whole, as records the caller
 // releases.
 func (e *Engine) readFile(ctx context.Context, f *FileMeta, schema *arrow.Schema, tr TimeRange, tags []TagFilter, noFill bool) ([]arrow.Record, error) {
-	rr, err := e.openFile(ctx, f, schema, tr, tags, [2]int64{}, noFill)
+	rr, err := e.openFile(ctx, f, schema, tr, tags, [2]int64{}, nil, noFill)
 	if err != nil {
 		return nil, err
 	}

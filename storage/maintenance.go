@@ -290,7 +290,7 @@ func (e *Engine) countTimes(ctx context.Context, files []*FileMeta, schema *arro
 	h := newTimeHistogram(lo, hi)
 	timeOnly := arrow.NewSchema(schema.Fields()[:1], nil)
 	for _, f := range files {
-		rr, err := e.openFile(ctx, f, timeOnly, allTime, nil, [2]int64{}, true)
+		rr, err := e.openFile(ctx, f, timeOnly, allTime, nil, [2]int64{}, nil, true)
 		if err != nil {
 			return nil, err
 		}

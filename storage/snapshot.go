@@ -57,6 +57,41 @@ type ScanRequest struct {
 	// Range of times to return, exactly; the zero value means all time.
 	Range TimeRange
 	Tags  []TagFilter
+	// Sample, when set, returns a block sample of the rows instead of all.
+	Sample *Sample
+}
+
+// Sample is a block sample (TABLESAMPLE SYSTEM): each block of rows is
+// returned or skipped whole, kept with probability Fraction by a hash of
+// Seed and where the block lies, so skipped blocks are not read. A block
+// is a page of a data file (read only when kept), a buffered write, or a
+// chunk of the rows a merge of overlapping sources returns (merged, then
+// kept or not). The same seed keeps the same blocks until the table's
+// storage changes (a write, persist or compaction).
+type Sample struct {
+	Fraction float64
+	Seed     uint64
+}
+
+// Sources of blocks other than files, kept apart from file IDs.
+const (
+	mergeSource  = 1 << 63
+	bufferSource = 1<<63 | 1<<62
+)
+
+// keepsWrite reports whether the sample keeps the buffered write seq
+// (all do without a sample).
+func (s *Sample) keepsWrite(seq uint64) bool {
+	return s == nil || s.of(bufferSource).Keeps(seq, 0)
+}
+
+// of returns the sample of one source's blocks: the seed mixed with the
+// source's identity (a file's ID, or a merge region's start).
+func (s *Sample) of(source uint64) *pqfile.BlockSample {
+	if s == nil {
+		return nil
+	}
+	return &pqfile.BlockSample{Fraction: s.Fraction, Seed: s.Seed ^ source*0x9E3779B97F4A7C15}
 }
 
 // Snapshot is a consistent view of one table: the files and buffered writes
@@ -67,6 +102,7 @@ type ScanRequest struct {
 type Snapshot struct {
 	e      *Engine
 	schema *arrow.Schema
+	sample *Sample
 	splits []*Split
 	files  []uint64
 	once   sync.Once
@@ -122,7 +158,7 @@ func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 		return nil, err
 	}
 	tr.Min = max(tr.Min, e.retentionCutoffLocked(req.Database))
-	snap := &Snapshot{e: e, schema: schema}
+	snap := &Snapshot{e: e, schema: schema, sample: req.Sample}
 	if tr.Empty() {
 		return snap, nil
 	}
@@ -380,7 +416,7 @@ func (sp *Split) candidateRows() ([][2]int64, error) {
 		return nil, err
 	}
 	defer e.files.release(cf)
-	return cf.pf.CandidateRows(pqfile.ReadOptions{MinTime: sp.tr.Min, MaxTime: sp.tr.Max, Tags: fileTags(sp.tags)})
+	return cf.pf.CandidateRows(pqfile.ReadOptions{MinTime: sp.tr.Min, MaxTime: sp.tr.Max, Tags: fileTags(sp.tags), Sample: sp.snap.sample.of(sp.files[0].ID)})
 }
 
 // fileWindows cuts a one-file split whose readable rows are ranges (sorted,
@@ -554,7 +590,7 @@ func (sp *Split) Open(ctx context.Context) (RecordReader, error) {
 	case len(sp.files) == 0:
 		return sp.openBuffered(ctx), nil
 	}
-	return sp.snap.e.openFile(ctx, sp.files[0], sp.snap.schema, sp.tr, sp.tags, sp.rows, false)
+	return sp.snap.e.openFile(ctx, sp.files[0], sp.snap.schema, sp.tr, sp.tags, sp.rows, sp.snap.sample.of(sp.files[0].ID), false)
 }
 
 // openMerge reads every source of the split, merges and deduplicates them.
@@ -584,9 +620,12 @@ func (sp *Split) openMerge(ctx context.Context) (RecordReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read day %s: %w", dayName(sp.day), err)
 	}
-	out := make([]arrow.Record, len(merged))
+	out := make([]arrow.Record, 0, len(merged))
+	blocks := sp.snap.sample.of(mergeSource ^ uint64(sp.tr.Min))
 	for i, r := range merged {
-		out[i] = conform(r, sp.snap.schema)
+		if blocks == nil || blocks.Keeps(uint64(sp.day), uint64(i)) {
+			out = append(out, conform(r, sp.snap.schema))
+		}
 		r.Release()
 	}
 	return &sliceReader{ctx: ctx, recs: out}, nil

@@ -91,3 +91,6 @@ SELECT hostname, time, usage_user - lag(usage_user) OVER (PARTITION BY hostname 
 
 -- merge_filters: TABLESAMPLE's filter and the WHERE clause over it become one filter over the scan, so push_time_range and push_tag_filter still narrow the scan
 SELECT hostname, usage_user FROM cpu TABLESAMPLE BERNOULLI (10) REPEATABLE (1) WHERE time >= '2016-01-01 06:00' AND hostname = 'host_1'
+
+-- TABLESAMPLE SYSTEM is a block sample the scan asks storage for: pages it leaves are not read
+SELECT avg(usage_user) FROM cpu TABLESAMPLE SYSTEM (5) WHERE time < '2016-01-01 12:00'

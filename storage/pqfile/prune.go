@@ -3,6 +3,7 @@ package pqfile
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"slices"
 
 	"github.com/parquet-go/parquet-go/format"
@@ -13,7 +14,8 @@ type rowRange struct{ start, end int64 }
 
 // pruner decides from statistics which row groups and pages may hold rows in
 // the time range and matching the tag filters. It never drops a row that may
-// match; the time range is applied exactly later, row by row.
+// match; the time range is applied exactly later, row by row. A block sample
+// drops the pages it does not keep.
 type pruner struct {
 	f                *File
 	timeBound        bool
@@ -21,6 +23,7 @@ type pruner struct {
 	tags             []tagPredicate
 	// window is the file's row window [start, end); end 0: none.
 	window rowRange
+	sample *BlockSample
 }
 
 // tagPredicate is a TagFilter resolved against the file: col is the index of
@@ -32,7 +35,7 @@ type tagPredicate struct {
 }
 
 func newPruner(f *File, opts ReadOptions) pruner {
-	p := pruner{f: f, minTime: opts.MinTime, maxTime: opts.MaxTime, window: rowRange{opts.RowStart, opts.RowEnd}}
+	p := pruner{f: f, minTime: opts.MinTime, maxTime: opts.MaxTime, window: rowRange{opts.RowStart, opts.RowEnd}, sample: opts.Sample}
 	p.timeBound = opts.MinTime != 0 || opts.MaxTime != 0
 	for _, t := range opts.Tags {
 		tp := tagPredicate{col: -1}
@@ -115,7 +118,36 @@ func (p *pruner) rowRanges(g int) []rowRange {
 			return !null && tp.keep(lo, hi)
 		}))
 	}
+	if p.sample != nil {
+		ranges = intersect(ranges, p.sampledPages(g, numRows))
+	}
 	return ranges
+}
+
+// sampledPages returns the rows of row group g's pages the block sample
+// keeps, a page being the time column's (every column is cut into pages
+// at the same rows); without a page index the row group is one block.
+func (p *pruner) sampledPages(g int, numRows int64) []rowRange {
+	_, oi := p.f.pageIndex(g, p.f.timeCol)
+	if oi == nil || len(oi.PageLocations) == 0 {
+		if p.sample.Keeps(uint64(g), math.MaxUint64) {
+			return []rowRange{{0, numRows}}
+		}
+		return nil
+	}
+	var out []rowRange
+	for i := range oi.PageLocations {
+		start, end := pageRows(oi.PageLocations, i, numRows)
+		if start >= end || !p.sample.Keeps(uint64(g), uint64(i)) {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].end == start {
+			out[n-1].end = end
+		} else {
+			out = append(out, rowRange{start, end})
+		}
+	}
+	return out
 }
 
 // windowRows returns row group g's rows inside the row window, relative to

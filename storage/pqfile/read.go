@@ -37,6 +37,39 @@ type ReadOptions struct {
 	// NoCacheFill: pages found in the file's page cache are used, pages
 	// read are not added (a compaction reading files about to go).
 	NoCacheFill bool
+	// Sample, when set, reads only the pages (blocks of rows the columns
+	// share) it keeps: TABLESAMPLE SYSTEM.
+	Sample *BlockSample
+}
+
+// BlockSample keeps each block of rows with probability Fraction, by a
+// hash of Seed and the block's place: the same seed keeps the same blocks
+// of the same data.
+type BlockSample struct {
+	Fraction float64
+	Seed     uint64
+}
+
+// Keeps reports whether the sample keeps the block that a and b name (a
+// page: its row group and index in the file; a buffered write: its
+// sequence number).
+func (s *BlockSample) Keeps(a, b uint64) bool {
+	limit := s.Fraction * (1 << 64)
+	if limit >= 1<<64 {
+		return true
+	}
+	return mix64(mix64(s.Seed^a)^b) < uint64(limit)
+}
+
+// mix64 is splitmix64's finalizer: every bit of x moves every bit of the
+// result.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 27
+	x *= 0x94D049BB133111EB
+	x ^= x >> 31
+	return x
 }
 
 // TagFilter keeps rows whose tag Column equals one of Values.

@@ -336,3 +336,67 @@ func TestTimeRun(t *testing.T) {
 	require.Equal(t, [][2]int{{0, 1}}, runs(math.MinInt64, math.MinInt64+1))
 	require.Equal(t, [][2]int{{1, 2}, {6, 7}}, runs(-5, -2))
 }
+
+// TestBlockSample: a block sample reads whole pages, only those it keeps
+// (the others are skipped, not read), the same ones for the same seed and
+// with any row window or time range; 0 reads none and 1 every row.
+func TestBlockSample(t *testing.T) {
+	mem := checkedAlloc(t)
+	recs := mixedRecords(mem, 1000, 250, 0, 10)
+	defer releaseAll(recs)
+	f, _ := writeFile(t, mixedSchema(), recs, WriteOptions{RowGroupRows: 300, PageRows: 50})
+	all := allRows(recs)
+	numCols := len(mixedSchema().Fields())
+	// 1000 rows written as four records of 250: a row group each, of
+	// pages of 50 rows (20 pages).
+	pageOf := func(i int) (g, p int) { return i / 250, (i % 250) / 50 }
+	for _, fraction := range []float64{0, 0.3, 0.5, 1} {
+		sample := &BlockSample{Fraction: fraction, Seed: 11}
+		var want [][]any
+		kept := 0
+		for i, row := range all {
+			g, p := pageOf(i)
+			if sample.Keeps(uint64(g), uint64(p)) {
+				want = append(want, row)
+				if i%50 == 0 {
+					kept++
+				}
+			}
+		}
+		rows, _, st := readAll(t, f, ReadOptions{Alloc: mem, BatchRows: 128, Sample: sample})
+		require.Equal(t, want, rows, "fraction %v", fraction)
+		require.Equal(t, kept*numCols, st.PagesRead+st.PagesCached, "fraction %v", fraction)
+		switch fraction {
+		case 0:
+			require.Empty(t, rows)
+		case 1:
+			require.Equal(t, all, rows)
+		default:
+			require.NotEmpty(t, rows)
+			require.Less(t, len(rows), len(all))
+		}
+		// A row window and a time range read the same blocks' rows.
+		rows, _, _ = readAll(t, f, ReadOptions{Alloc: mem, BatchRows: 128, Sample: sample, RowStart: 120, RowEnd: 870, MinTime: 2000, MaxTime: 7005})
+		var sub [][]any
+		timeCol := mixedSchema().FieldIndices(TimeColumn)[0]
+		for i, row := range all {
+			g, p := pageOf(i)
+			ts := row[timeCol].(int64)
+			if i >= 120 && i < 870 && ts >= 2000 && ts < 7005 && sample.Keeps(uint64(g), uint64(p)) {
+				sub = append(sub, row)
+			}
+		}
+		require.Equal(t, sub, rows, "fraction %v with a window", fraction)
+		ranges, err := f.CandidateRows(ReadOptions{Sample: sample})
+		require.NoError(t, err)
+		n := int64(0)
+		for _, r := range ranges {
+			n += r[1] - r[0]
+		}
+		require.Equal(t, int64(len(want)), n, "candidate rows, fraction %v", fraction)
+	}
+	// Another seed keeps other pages.
+	a, _, _ := readAll(t, f, ReadOptions{Alloc: mem, Sample: &BlockSample{Fraction: 0.5, Seed: 11}})
+	b, _, _ := readAll(t, f, ReadOptions{Alloc: mem, Sample: &BlockSample{Fraction: 0.5, Seed: 12}})
+	require.NotEqual(t, a, b)
+}
