@@ -13,14 +13,7 @@ func BenchmarkDatePartEpoch(b *testing.B) {
 	rec := tenSecondReadings(b)
 	defer rec.Release()
 	e := call(b, "date_part", lit("epoch"), &Column{Index: 0, Name: "time", DT: TypeTimestamptz})
-	c := NewCtx()
-	for b.Loop() {
-		out, err := e.Eval(c, rec)
-		if err != nil {
-			b.Fatal(err)
-		}
-		out.Release()
-	}
+	evalLoop(b, e, rec)
 }
 
 // BenchmarkFloatFunctions are floor, round and round(x, 2) over a batch of
@@ -38,14 +31,7 @@ func BenchmarkFloatFunctions(b *testing.B) {
 		e    Expr
 	}{{"floor", call(b, "floor", x)}, {"round", call(b, "round", x)}, {"round2", call(b, "round", x, lit(int64(2)))}, {"power2", call(b, "power", x, lit(2.0))}} {
 		b.Run(tc.name, func(b *testing.B) {
-			c := NewCtx()
-			for b.Loop() {
-				out, err := tc.e.Eval(c, rec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				out.Release()
-			}
+			evalLoop(b, tc.e, rec)
 		})
 	}
 }
@@ -62,16 +48,19 @@ func BenchmarkTimeBucket(b *testing.B) {
 			args = append(args, &Literal{V: Timestamp(0), DT: TypeTimestamptz})
 		}
 		e := call(b, name, args...)
-		c := NewCtx()
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				out, err := e.Eval(c, rec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				out.Release()
-			}
-		})
+		b.Run(name, func(b *testing.B) { evalLoop(b, e, rec) })
+	}
+}
+
+// evalLoop evaluates e over rec once per iteration of b.
+func evalLoop(b *testing.B, e Expr, rec arrow.Record) {
+	c := NewCtx()
+	for b.Loop() {
+		out, err := e.Eval(c, rec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out.Release()
 	}
 }
 

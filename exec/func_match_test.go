@@ -139,14 +139,7 @@ func BenchmarkLike(b *testing.B) {
 	for _, tc := range []struct{ name, pattern string }{{"prefix_", "sensor_1%"}, {"escape_percent", `%\_9%room-1_`}, {"suffix", "%/room-12"}} {
 		e := call(b, "like", x, lit(tc.pattern))
 		b.Run(tc.name, func(b *testing.B) {
-			c := NewCtx()
-			for b.Loop() {
-				out, err := e.Eval(c, rec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				out.Release()
-			}
+			evalLoop(b, e, rec)
 		})
 	}
 }

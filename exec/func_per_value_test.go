@@ -121,14 +121,7 @@ func BenchmarkTagFunction(b *testing.B) {
 		rec := recordOf(b, col{"hostname", tc.dt, vals})
 		e := call(b, "split_part", &Column{Index: 0, Name: "hostname", DT: tc.dt}, lit("_"), lit(int64(2)))
 		b.Run(tc.name, func(b *testing.B) {
-			c := NewCtx()
-			for b.Loop() {
-				out, err := e.Eval(c, rec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				out.Release()
-			}
+			evalLoop(b, e, rec)
 		})
 		rec.Release()
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stratadb/strata/storage/pqfile"
 )
 
 // __sample(fraction, seed, key...) is TABLESAMPLE's row test: true for a
@@ -50,7 +52,7 @@ func init() {
 			} else {
 				below := uint64(limit)
 				for _, v := range h {
-					b.UnsafeAppend(mix64(v) < below)
+					b.UnsafeAppend(pqfile.Mix64(v) < below)
 				}
 			}
 			return b.NewArray(), nil
@@ -59,7 +61,7 @@ func init() {
 }
 
 // mixKey folds one key column into the running hashes h, with one xor and
-// one multiplication a row (mix64 after the last key spreads the bits): a
+// one multiplication a row (pqfile.Mix64 after the last key spreads the bits): a
 // time's nanoseconds, or a hash of each text (per dictionary entry, not
 // per row).
 func mixKey(h []uint64, a arg, n int) error {
@@ -150,17 +152,6 @@ func textHash(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
-}
-
-// mix64 is splitmix64's finalizer: every bit of x moves every bit of the
-// result.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xBF58476D1CE4E5B9
-	x ^= x >> 27
-	x *= 0x94D049BB133111EB
-	x ^= x >> 31
-	return x
 }
 
 // SampleSeed turns REPEATABLE's argument into the seed __sample takes:

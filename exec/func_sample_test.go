@@ -78,12 +78,5 @@ func BenchmarkSample(b *testing.B) {
 	rec, keys := sampleReadings(b, BatchRows)
 	defer rec.Release()
 	e := call(b, "__sample", append([]Expr{lit(0.01), lit(int64(7))}, keys...)...)
-	c := NewCtx()
-	for b.Loop() {
-		out, err := e.Eval(c, rec)
-		if err != nil {
-			b.Fatal(err)
-		}
-		out.Release()
-	}
+	evalLoop(b, e, rec)
 }

@@ -1455,7 +1455,14 @@ func (b *binder) constBigint(e ast.ExprNode, clause string) (*exec.Literal, erro
 			x = &exec.Literal{V: int64(f), DT: exec.TypeInt}
 		}
 	}
-	x, err = b.coerce(x, exec.TypeInt)
+	return b.constOf(x, exec.TypeInt, clause)
+}
+
+// constOf is x, bound from the argument of clause, cast to dt and folded
+// to a constant (its V nil for NULL, and for a $n being described: $1 + 1
+// is known when run).
+func (b *binder) constOf(x exec.Expr, dt arrow.DataType, clause string) (*exec.Literal, error) {
+	x, err := b.coerce(x, dt)
 	if err != nil {
 		return nil, err
 	}
@@ -1465,7 +1472,7 @@ func (b *binder) constBigint(e ast.ExprNode, clause string) (*exec.Literal, erro
 	lit, ok := x.(*exec.Literal)
 	switch {
 	case !ok && b.describe:
-		return &exec.Literal{V: nil, DT: exec.TypeInt}, nil // $1 + 1: known when run
+		return &exec.Literal{V: nil, DT: dt}, nil
 	case !ok:
 		return nil, errorf(CodeSyntax, "argument of %s must be a constant", clause)
 	}

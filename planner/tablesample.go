@@ -83,18 +83,5 @@ func (b *binder) sampleArg(e ast.ExprNode) (*exec.Literal, error) {
 	if err != nil {
 		return nil, err
 	}
-	if x, err = b.coerce(x, exec.TypeFloat); err != nil {
-		return nil, err
-	}
-	if x, err = b.fold(x); err != nil {
-		return nil, err
-	}
-	lit, ok := x.(*exec.Literal)
-	switch {
-	case !ok && b.describe:
-		return &exec.Literal{V: nil, DT: exec.TypeFloat}, nil
-	case !ok:
-		return nil, errorf(CodeSyntax, "argument of TABLESAMPLE must be a constant")
-	}
-	return lit, nil
+	return b.constOf(x, exec.TypeFloat, "TABLESAMPLE")
 }

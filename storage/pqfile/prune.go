@@ -138,13 +138,8 @@ func (p *pruner) sampledPages(g int, numRows int64) []rowRange {
 	var out []rowRange
 	for i := range oi.PageLocations {
 		start, end := pageRows(oi.PageLocations, i, numRows)
-		if start >= end || !p.sample.Keeps(uint64(g), uint64(i)) {
-			continue
-		}
-		if n := len(out); n > 0 && out[n-1].end == start {
-			out[n-1].end = end
-		} else {
-			out = append(out, rowRange{start, end})
+		if start < end && p.sample.Keeps(uint64(g), uint64(i)) {
+			out = appendRange(out, start, end)
 		}
 	}
 	return out
@@ -185,16 +180,21 @@ func (p *pruner) pageRanges(g, c int, numRows int64, keep func(null bool, lo, hi
 	var out []rowRange
 	for i := range locs {
 		start, end := pageRows(locs, i, numRows)
-		if start >= end || !keep(ci.NullPages[i], ci.MinValues[i], ci.MaxValues[i]) {
-			continue
-		}
-		if n := len(out); n > 0 && out[n-1].end == start {
-			out[n-1].end = end
-		} else {
-			out = append(out, rowRange{start, end})
+		if start < end && keep(ci.NullPages[i], ci.MinValues[i], ci.MaxValues[i]) {
+			out = appendRange(out, start, end)
 		}
 	}
 	return out
+}
+
+// appendRange appends the rows [start, end), which follow out's, to out,
+// joined to the last range when they meet it.
+func appendRange(out []rowRange, start, end int64) []rowRange {
+	if n := len(out); n > 0 && out[n-1].end == start {
+		out[n-1].end = end
+		return out
+	}
+	return append(out, rowRange{start, end})
 }
 
 // pageRows returns the rows of page i of an offset index, clamped to the row

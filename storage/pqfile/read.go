@@ -58,12 +58,12 @@ func (s *BlockSample) Keeps(a, b uint64) bool {
 	if limit >= 1<<64 {
 		return true
 	}
-	return mix64(mix64(s.Seed^a)^b) < uint64(limit)
+	return Mix64(Mix64(s.Seed^a)^b) < uint64(limit)
 }
 
-// mix64 is splitmix64's finalizer: every bit of x moves every bit of the
-// result.
-func mix64(x uint64) uint64 {
+// Mix64 is splitmix64's finalizer: every bit of x moves every bit of the
+// result. Samples hash with it (blocks here, rows in exec's __sample).
+func Mix64(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xBF58476D1CE4E5B9
 	x ^= x >> 27
