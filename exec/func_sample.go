@@ -61,9 +61,9 @@ func init() {
 }
 
 // mixKey folds one key column into the running hashes h, with one xor and
-// one multiplication a row (pqfile.Mix64 after the last key spreads the bits): a
-// time's nanoseconds, or a hash of each text (per dictionary entry, not
-// per row).
+// one multiplication a row (pqfile.Mix64 after the last key spreads the
+// bits): a time's nanoseconds, or a hash of each text (per dictionary
+// entry, not per row).
 func mixKey(h []uint64, a arg, n int) error {
 	if a.isConst {
 		v := constKeyHash(a.cnst)
@@ -95,7 +95,11 @@ func mixKey(h []uint64, a arg, n int) error {
 				entries[k] = textHash(dict.Value(k))
 			}
 		}
-		codes := arr.Indices().(*array.Int32).Int32Values()
+		idx, ok := arr.Indices().(*array.Int32)
+		if !ok {
+			return fmt.Errorf("__sample: a key dictionary indexed by %s", arr.Indices().DataType())
+		}
+		codes := idx.Int32Values()
 		if arr.NullN() == 0 {
 			for i := range n {
 				h[i] = (h[i] ^ entries[codes[i]]) * keyPrime

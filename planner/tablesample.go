@@ -12,17 +12,18 @@ import (
 
 // tableSample applies a TABLESAMPLE clause to s, the scope of the table it
 // follows. BERNOULLI is a filter over the scan that keeps each row with
-// probability percent/100 (exec's __sample). A row is in or
-// out by the hash of its key (time and tags) with the seed, so REPEATABLE
-// (seed) draws the same rows again whatever was compacted or persisted in
-// between; without REPEATABLE the seed is drawn per statement.
+// probability percent/100 (exec's __sample): a row is in or out by the
+// hash of its key (time and tags) with the seed, so REPEATABLE (seed)
+// draws the same rows again whatever was compacted or persisted in
+// between. Without REPEATABLE the seed is drawn per statement.
 //
 // SYSTEM, as PostgreSQL's, takes or leaves whole blocks and does not read
 // the ones it leaves: the scan asks storage for a block sample (pages of
 // the data files, buffered writes, chunks of merged rows; storage.Sample).
 // Its rows come in clusters (a page holds one series' neighbouring times),
 // and REPEATABLE draws the same blocks only until the table's storage
-// changes, as in PostgreSQL.
+// changes, as in PostgreSQL; where a merge's chunks are the blocks (rows
+// that overlapping writes share), they also depend on the query's range.
 func (b *binder) tableSample(s *scope, ts *ast.TableSample) (*scope, error) {
 	scan, ok := s.node.(*Scan)
 	if !ok {
