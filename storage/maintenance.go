@@ -97,11 +97,16 @@ type CompactStats struct {
 	FilesIn, FilesOut int
 	RowsIn, RowsOut   int64
 	BytesIn, BytesOut int64
+	// RowsDeleted are the rows a Delete's rewrites removed.
+	RowsDeleted int64
 }
 
 type compactJob struct {
 	key partKey
 	compactPlan
+	// match, for a Delete, reports the rows the rewrite drops; a job that
+	// drops none changes nothing.
+	match RowMatch
 }
 
 // Compact merges the files of each partition that qualifies into one sorted,
@@ -207,6 +212,7 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		order = max(order, f.Order)
 	}
 	var outs []*FileMeta
+	var deleted int64
 	doomOuts := func() {
 		e.mu.Lock()
 		defer e.mu.Unlock()
@@ -215,7 +221,7 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		}
 	}
 	for i, span := range spans {
-		meta, err := e.compactSpan(ctx, job, schema, span, firstID+uint64(i))
+		meta, err := e.compactSpan(ctx, job, schema, span, firstID+uint64(i), &deleted)
 		if err != nil {
 			doomOuts()
 			return fmt.Errorf("compact: %w", err)
@@ -226,6 +232,10 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		}
 	}
 
+	if job.match != nil && deleted == 0 {
+		doomOuts() // nothing to delete here: the files stay
+		return nil
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t = e.liveTableLocked(job.key.db, job.key.table)
@@ -273,6 +283,7 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 	e.refMu.Unlock()
 	e.stats.compactions.Add(1)
 	st.Partitions++
+	st.RowsDeleted += deleted
 	for _, m := range outs {
 		st.FilesOut++
 		st.RowsOut += m.Rows
@@ -307,8 +318,9 @@ func (e *Engine) countTimes(ctx context.Context, files []*FileMeta, schema *arro
 }
 
 // compactSpan merges the rows of the job's files in span into the file id,
-// or returns nil when none of them has rows there.
-func (e *Engine) compactSpan(ctx context.Context, job compactJob, schema *arrow.Schema, span TimeRange, id uint64) (*FileMeta, error) {
+// or returns nil when none of them has rows there. A Delete's job drops
+// the merged rows its match reports, adding their count to deleted.
+func (e *Engine) compactSpan(ctx context.Context, job compactJob, schema *arrow.Schema, span TimeRange, id uint64, deleted *int64) (*FileMeta, error) {
 	var sources []arrow.Record
 	defer func() {
 		for _, r := range sources {
@@ -330,6 +342,25 @@ func (e *Engine) compactSpan(ctx context.Context, job compactJob, schema *arrow.
 		}
 		if first == 0 || f.firstWrite() < first {
 			first = f.firstWrite()
+		}
+	}
+	if rows > 0 && job.match != nil {
+		merged, err := mergeDedup(schema, sources, persistChunkRows, span)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range sources {
+			r.Release()
+		}
+		var removed int64
+		sources, removed, err = dropMatches(merged, job.match)
+		if err != nil {
+			return nil, err
+		}
+		*deleted += removed
+		rows = 0
+		for _, r := range sources {
+			rows += r.NumRows()
 		}
 	}
 	if rows == 0 {

@@ -1,0 +1,149 @@
+package storage
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// RowMatch reports which rows of rec, rows of a table in its schema
+// (TableSchema's columns, in order), match: true for a row to delete.
+type RowMatch func(rec arrow.Record) ([]bool, error)
+
+// Delete removes the rows of table within tr that match says to, and
+// returns how many it removed. The write buffer is persisted first, so every
+// write acknowledged before Delete began is in the files it rewrites; a
+// write acknowledged while it runs is not touched. Each partition (a day)
+// is rewritten as a compaction is, its new files put in place of the old
+// in one catalog commit, so a crash leaves a partition either as it was or
+// without the rows; an error part way leaves the partitions done before
+// it rewritten (the error says how many rows they lost). Only the files
+// whose times meet tr, with the files whose times meet theirs (a row's
+// versions lie in files that overlap in time), are read and rewritten; a
+// partition where nothing matched is left as it was.
+func (e *Engine) Delete(ctx context.Context, db, table string, tr TimeRange, match RowMatch) (int64, error) {
+	if tr == (TimeRange{}) {
+		tr = allTime
+	}
+	if err := e.Persist(ctx); err != nil {
+		return 0, err
+	}
+	e.compactMu.Lock()
+	defer e.compactMu.Unlock()
+	jobs, err := e.deleteJobs(db, table, tr, match)
+	if err != nil {
+		return 0, err
+	}
+	var st CompactStats
+	for _, job := range jobs {
+		err := ctx.Err()
+		if err == nil {
+			err = e.compactPartition(ctx, job, &st)
+		}
+		if err != nil {
+			if st.RowsDeleted > 0 {
+				return st.RowsDeleted, fmt.Errorf("%w (the %d rows matched in the partitions rewritten before the error stay deleted)", err, st.RowsDeleted)
+			}
+			return 0, err
+		}
+	}
+	return st.RowsDeleted, nil
+}
+
+// deleteJobs plans Delete's rewrites: per partition, the clusters of files
+// whose time spans meet one another (a primary key's versions are all in
+// one cluster) that meet tr, each one job, cut by time like a large
+// compaction when it holds over CompactMaxRows rows.
+func (e *Engine) deleteJobs(db, table string, tr TimeRange, match RowMatch) ([]compactJob, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return nil, err
+	}
+	byDay := map[int64][]*FileMeta{}
+	var days []int64
+	for _, f := range t.Files { // in Order: later files win
+		if byDay[f.Day] == nil {
+			days = append(days, f.Day)
+		}
+		byDay[f.Day] = append(byDay[f.Day], f)
+	}
+	slices.Sort(days)
+	var jobs []compactJob
+	for _, day := range days {
+		files := byDay[day]
+		byTime := slices.Clone(files)
+		slices.SortStableFunc(byTime, func(a, b *FileMeta) int { return cmp.Compare(a.MinTime, b.MinTime) })
+		for i := 0; i < len(byTime); {
+			j, end, meets := i+1, byTime[i].MaxTime, tr.Overlaps(byTime[i].MinTime, byTime[i].MaxTime)
+			for j < len(byTime) && byTime[j].MinTime <= end {
+				end = max(end, byTime[j].MaxTime)
+				meets = meets || tr.Overlaps(byTime[j].MinTime, byTime[j].MaxTime)
+				j++
+			}
+			if meets {
+				in := map[*FileMeta]bool{}
+				var rows int64
+				for _, f := range byTime[i:j] {
+					in[f] = true
+					rows += f.Rows
+				}
+				job := compactJob{key: partKey{db: db, table: table, day: day}, match: match}
+				for _, f := range files {
+					if in[f] {
+						job.files = append(job.files, f)
+					}
+				}
+				if rows > e.opts.CompactMaxRows {
+					job.cut, job.maxRows = true, e.opts.CompactMaxRows
+				}
+				jobs = append(jobs, job)
+			}
+			i = j
+		}
+	}
+	return jobs, nil
+}
+
+// dropMatches removes from the merged (deduplicated) rows of a span the
+// ones match reports, returning the rows kept (slices of recs, which it
+// releases) and how many it removed.
+func dropMatches(recs []arrow.Record, match RowMatch) (kept []arrow.Record, removed int64, err error) {
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+		if err != nil {
+			for _, r := range kept {
+				r.Release()
+			}
+			kept = nil
+		}
+	}()
+	for _, rec := range recs {
+		m, err := match(rec)
+		if err != nil {
+			return kept, removed, err
+		}
+		if len(m) != int(rec.NumRows()) {
+			return kept, removed, fmt.Errorf("delete: %d answers for %d rows", len(m), rec.NumRows())
+		}
+		for i := 0; i < len(m); {
+			j := i + 1
+			for j < len(m) && m[j] == m[i] {
+				j++
+			}
+			if m[i] {
+				removed += int64(j - i)
+			} else {
+				kept = append(kept, rec.NewSlice(int64(i), int64(j)))
+			}
+			i = j
+		}
+	}
+	return kept, removed, nil
+}

@@ -1,0 +1,138 @@
+package storage
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/stretchr/testify/require"
+)
+
+// hostIs matches the rows whose host tag is h.
+func hostIs(h string) RowMatch {
+	return func(rec arrow.Record) ([]bool, error) {
+		idx := rec.Schema().FieldIndices("host")
+		out := make([]bool, rec.NumRows())
+		if len(idx) == 0 {
+			return out, nil
+		}
+		col := rec.Column(idx[0]).(*array.Dictionary)
+		dict := col.Dictionary().(*array.String)
+		for i := range out {
+			out[i] = col.IsValid(i) && dict.Value(col.GetValueIndex(i)) == h
+		}
+		return out, nil
+	}
+}
+
+// TestDelete: the matching rows go from the buffer (persisted first) and
+// from files, in the time range only; an overwritten row's older versions
+// do not come back; a partition where nothing matches keeps its files;
+// the deletion survives a restart; a failing match changes nothing.
+func TestDelete(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	day := int64(86400e9)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", "20 host=b usage=2", fmt.Sprintf("%d host=a usage=3", day+10)))
+	require.NoError(t, e.Persist(ctx))
+	// An overwrite of (a, 10) in the buffer: after the delete neither
+	// version may show.
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=9", "30 host=a usage=4"))
+	filesBefore := func() []uint64 {
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+		var ids []uint64
+		for _, f := range e.cat.database("db").table("cpu").Files {
+			ids = append(ids, f.ID)
+		}
+		return ids
+	}
+
+	n, err := e.Delete(ctx, "db", "cpu", TimeRange{Min: 0, Max: day}, hostIs("a"))
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n, "(a, 10) and (a, 30); (a, day+10) is outside the range")
+	want := []string{"time=20 host=b usage=2", fmt.Sprintf("time=%d host=a usage=3", day+10)}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+
+	// Nothing matches: no partition is rewritten.
+	ids := filesBefore()
+	n, err = e.Delete(ctx, "db", "cpu", TimeRange{}, hostIs("nobody"))
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.Equal(t, ids, filesBefore())
+
+	// A match that fails leaves every row.
+	_, err = e.Delete(ctx, "db", "cpu", TimeRange{}, func(arrow.Record) ([]bool, error) { return nil, fmt.Errorf("no") })
+	require.ErrorContains(t, err, "no")
+	require.Equal(t, want, scan(t, e, all("cpu")))
+
+	// Every row of a partition: the partition's files go.
+	n, err = e.Delete(ctx, "db", "cpu", TimeRange{Min: day, Max: 2 * day}, func(rec arrow.Record) ([]bool, error) {
+		out := make([]bool, rec.NumRows())
+		for i := range out {
+			out[i] = true
+		}
+		return out, nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n)
+	require.NoError(t, e.Close())
+
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, want[:1], scan(t, e, all("cpu")), "after a restart")
+	_, err = e.Delete(ctx, "db", "nosuch", TimeRange{}, hostIs("a"))
+	require.ErrorContains(t, err, "does not exist")
+}
+
+// TestDeleteLargePartition: a partition over CompactMaxRows rows is
+// rewritten in spans of time, as a large compaction is, and files that
+// overlap are deduplicated before the match (the older version of an
+// overwritten row is not left behind).
+func TestDeleteLargePartition(t *testing.T) {
+	e := openTest(t, t.TempDir(), func(o *Options) { o.CompactMaxRows = 40 })
+	defer e.Close()
+	var want []string
+	for f := range 5 {
+		var rows []string
+		for i := range 30 {
+			ts := f*20 + i // files overlap by 10
+			host := "a"
+			if ts%3 == 0 {
+				host = "b"
+			}
+			rows = append(rows, fmt.Sprintf("%d host=%s usage=%d", ts, host, f))
+		}
+		write(t, e, "db", batchOf(t, "cpu", rows...))
+		require.NoError(t, e.Persist(ctx))
+	}
+	for ts := range 4*20 + 30 {
+		if ts%3 != 0 {
+			want = append(want, fmt.Sprintf("time=%d host=a usage=%d", ts, min(ts/20, 4)))
+		}
+	}
+	n, err := e.Delete(ctx, "db", "cpu", TimeRange{}, hostIs("b"))
+	require.NoError(t, err)
+	require.Equal(t, int64(110-len(want)), n)
+	slices.Sort(want)
+	require.Equal(t, want, scan(t, e, all("cpu")))
+
+	// Rows whose newest version has usage 1 (times 20 to 39): their older
+	// versions (usage 0, in the first file) must not reappear.
+	usageIs1 := func(rec arrow.Record) ([]bool, error) {
+		col := rec.Column(rec.Schema().FieldIndices("usage")[0]).(*array.Float64)
+		out := make([]bool, rec.NumRows())
+		for i := range out {
+			out[i] = col.IsValid(i) && col.Value(i) == 1
+		}
+		return out, nil
+	}
+	n, err = e.Delete(ctx, "db", "cpu", TimeRange{}, usageIs1)
+	require.NoError(t, err)
+	want = slices.DeleteFunc(want, func(r string) bool { return strings.HasSuffix(r, " usage=1") })
+	require.Equal(t, int64(13), n) // 20 to 39 but 21, 24, 27, 30, 33, 36, 39
+	require.Equal(t, want, scan(t, e, all("cpu")))
+}
