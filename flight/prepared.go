@@ -143,8 +143,8 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	if err != nil {
 		return res, toStatus(ctx, err)
 	}
-	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain && stmt.Kind != sql.Insert {
-		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN and INSERT statements can be prepared")
+	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain && stmt.Kind != sql.Insert && stmt.Kind != sql.Delete {
+		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN, INSERT and DELETE statements can be prepared")
 	}
 	cols, ptypes, err := s.Planner.Describe(ctx, s.session(db), stmt)
 	if err != nil {
@@ -153,7 +153,7 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	var id [16]byte
 	_, _ = rand.Read(id[:])
 	p := &preparedStmt{handle: hex.EncodeToString(id[:]), db: db, stmt: stmt, ptypes: ptypes}
-	isUpdate := stmt.Kind == sql.Insert
+	isUpdate := stmt.Kind == sql.Insert || stmt.Kind == sql.Delete
 	if !isUpdate {
 		p.schema = s.resultSchema(db, cols, nil)
 	}
@@ -258,7 +258,7 @@ func (s *Server) DoPutPreparedStatementUpdate(ctx context.Context, cmd flightsql
 	if len(rows) == 0 {
 		rows = [][]any{p.boundParams()}
 	}
-	return s.insert(ctx, p.db, p.stmt, rows...)
+	return s.update(ctx, p.db, p.stmt, rows...)
 }
 
 // textParams turns values bound to a parameter declared as text into

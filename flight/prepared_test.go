@@ -142,9 +142,9 @@ func TestPreparedInsertAndExecuteUpdate(t *testing.T) {
 	require.Equal(t, [][]any{{int64(0)}}, rows, "the first row was not written")
 
 	_, err = c.ExecuteUpdate(ctx, "SELECT 1")
-	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT statements")
+	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT and DELETE statements")
 	_, err = c.Execute(ctx, "INSERT INTO cpu (time, usage) VALUES (now(), 1)")
-	require.ErrorContains(t, err, "run INSERT with ExecuteUpdate")
+	require.ErrorContains(t, err, "run INSERT and DELETE with ExecuteUpdate")
 	_, err = c.Execute(ctx, "SHOW timezone")
 	require.ErrorContains(t, err, "SELECT current_setting('name') reads a setting")
 }
@@ -192,4 +192,38 @@ func TestDatabaseSQLDriver(t *testing.T) {
 	_, err = db.Query("SELECT nope FROM cpu")
 	require.ErrorContains(t, err, `column "nope" does not exist`)
 	_ = context.Background()
+}
+
+// TestExecuteUpdateDelete: DELETE runs as an update, plain and prepared
+// with parameters, and answers the rows it removed; as a query it is
+// refused.
+func TestExecuteUpdateDelete(t *testing.T) {
+	s := startServer(t, nil)
+	c := s.client(t)
+	ctx := dbCtx("db")
+	n, err := c.ExecuteUpdate(ctx, "INSERT INTO cpu (time, host, usage) VALUES ('2023-11-14T22:13:50Z', 'x', 1), ('2023-11-14T22:14:00Z', 'x', 2), ('2023-11-14T22:14:10Z', 'y', 3)")
+	require.NoError(t, err)
+	require.Equal(t, int64(3), n)
+	n, err = c.ExecuteUpdate(ctx, "DELETE FROM cpu WHERE host = 'x' AND usage > 1")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n)
+
+	ps, err := c.Prepare(ctx, "DELETE FROM cpu WHERE host = $1")
+	require.NoError(t, err)
+	defer ps.Close(ctx)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema([]arrow.Field{{Name: "h", Type: arrow.BinaryTypes.String}}, nil))
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"x", "y"}, nil)
+	rec := b.NewRecordBatch()
+	b.Release()
+	ps.SetParameters(rec)
+	n, err = ps.ExecuteUpdate(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n, "one execution per parameter row: x's last row and y's")
+	info, err := c.Execute(ctx, "SELECT count(*) FROM cpu WHERE host IN ('x', 'y')")
+	require.NoError(t, err)
+	_, rows := readAll(t, ctx, c, info)
+	require.Equal(t, [][]any{{int64(0)}}, rows)
+
+	_, err = c.Execute(ctx, "DELETE FROM cpu")
+	require.ErrorContains(t, err, "run INSERT and DELETE with ExecuteUpdate")
 }

@@ -499,6 +499,37 @@ func TestPgxTimeBoundParameters(t *testing.T) {
 // timestamp and date travel both ways in binary (the int64's and int32's
 // extremes, as PostgreSQL sends them) and as text, and a row with one as
 // its time is refused by INSERT and by COPY, storing nothing.
+// TestPgxDelete: DELETE with parameters, prepared (described first) and
+// simple, answers its tag with the rows removed; errors are PostgreSQL's.
+func TestPgxDelete(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	var before int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu").Scan(&before))
+	require.Positive(t, before)
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		_, err := conn.Exec(ctx, "INSERT INTO cpu (time, host, usage) VALUES ('2030-01-01', 'gone', 1), ('2030-01-02', 'gone', 2), ('2030-01-02', 'kept', 3)", mode)
+		require.NoError(t, err, mode)
+		tag, err := conn.Exec(ctx, "DELETE FROM cpu WHERE host = $1 AND time >= $2", mode, "gone", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		require.NoError(t, err, mode)
+		require.Equal(t, "DELETE 2", tag.String(), mode)
+		require.True(t, tag.Delete(), mode)
+		tag, err = conn.Exec(ctx, "DELETE FROM cpu WHERE host = 'kept'", mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "DELETE 1", tag.String(), mode)
+	}
+	var after int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu").Scan(&after))
+	require.Equal(t, before, after)
+	_, err := conn.Exec(ctx, "DELETE FROM nosuch")
+	require.Equal(t, "42P01", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "DELETE FROM pg_class")
+	require.Equal(t, "42809", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "DELETE FROM cpu c WHERE usage > (SELECT avg(usage) FROM cpu d WHERE d.host = c.host)")
+	require.Equal(t, "0A000", pgErr(t, err).Code)
+}
+
 // TestPgxTableSample: TABLESAMPLE's percentage and seed as parameters,
 // prepared (described before their values are known) and simple.
 func TestPgxTableSample(t *testing.T) {

@@ -77,7 +77,10 @@ type binder struct {
 	// (SELECT count(*) FROM (SELECT 1/0 FROM t) s counts t), or, with
 	// lazyExists, an EXISTS's, which existsRows drops when PostgreSQL
 	// would (EXISTS (SELECT 1/0) is true).
-	lazyList   *ast.SelectStmt
+	lazyList *ast.SelectStmt
+	// deleteCols are the columns of a DELETE's table (bindDelete), in
+	// the order of the rows its condition reads.
+	deleteCols []Column
 	lazyExists bool
 	// deferFold > 0 while binding a lazyList: a constant that fails to
 	// evaluate becomes a foldError, raised when planning ends if the

@@ -1,6 +1,10 @@
 package planner
 
-import "github.com/stratadb/strata/exec"
+import (
+	"slices"
+
+	"github.com/stratadb/strata/exec"
+)
 
 // walkColumns calls f for every column reference in e.
 func walkColumns(e exec.Expr, f func(*exec.Column)) {
@@ -80,6 +84,42 @@ func mapExpr(e exec.Expr, f func(exec.Expr) exec.Expr) exec.Expr {
 		return e.withChildren(ms(e.children()))
 	}
 	return f(e)
+}
+
+// anyExpr reports whether f holds for e or for any expression within it.
+func anyExpr(e exec.Expr, f func(exec.Expr) bool) bool {
+	if e == nil {
+		return false
+	}
+	if f(e) {
+		return true
+	}
+	var kids []exec.Expr
+	switch e := e.(type) {
+	case *exec.Compare:
+		kids = []exec.Expr{e.L, e.R}
+	case *exec.Logic:
+		kids = []exec.Expr{e.L, e.R}
+	case *exec.Not:
+		kids = []exec.Expr{e.X}
+	case *exec.IsNull:
+		kids = []exec.Expr{e.X}
+	case *exec.InList:
+		kids = []exec.Expr{e.X}
+	case *exec.Cast:
+		kids = []exec.Expr{e.X}
+	case *exec.Arith:
+		kids = []exec.Expr{e.L, e.R}
+	case *exec.Call:
+		kids = e.Args
+	case *exec.Cond:
+		kids = e.Args
+	case *exec.Case:
+		kids = append(append(append(kids, e.Whens...), e.Thens...), e.Else)
+	case compositeExpr:
+		kids = e.children()
+	}
+	return slices.ContainsFunc(kids, func(k exec.Expr) bool { return anyExpr(k, f) })
 }
 
 // walkCalls calls f on every function call in e.

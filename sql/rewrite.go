@@ -97,6 +97,7 @@ type rewriter struct {
 	out    []outTok
 	frames []*frame
 	insert bool // statement is an INSERT
+	del    bool // statement is a DELETE (its first word is the keyword)
 	err    *Error
 	// catalogs are the databases three-part table names named
 	// (db.schema.table), left out of the names (Statement.Catalogs).

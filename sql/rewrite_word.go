@@ -58,7 +58,7 @@ func (r *rewriter) word(t token) {
 		r.emit(t, okClose, ")")
 		return
 	}
-	if keywords[w] && !r.unreservedName(w, next) {
+	if keywords[w] && !r.unreservedName(w, next) || r.del && r.i == 0 && w == "delete" {
 		r.i++
 		r.keyword(t, w)
 		return

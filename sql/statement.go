@@ -5,7 +5,7 @@ import "github.com/pingcap/tidb/pkg/parser/ast"
 // Kind is what a statement is.
 type Kind int
 
-// Statement kinds. Select, Insert and Explain carry a TiDB AST; the others
+// Statement kinds. Select, Insert, Delete and Explain carry a TiDB AST; the others
 // are recognised by this package and carry their fields on Statement.
 const (
 	Empty      Kind = iota // empty or comment-only query
@@ -32,11 +32,12 @@ const (
 	Copy                   // COPY {table | (query)} TO STDOUT [options]; Inner is the query
 	Prepare                // PREPARE name [(type, ...)] AS statement; Inner is the statement
 	Execute                // EXECUTE name [(argument, ...)]
+	Delete                 // DELETE FROM table [[AS] alias] [WHERE condition]
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
-	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute"}
+	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -54,7 +55,8 @@ type Statement struct {
 	Offset int
 
 	// AST is the TiDB AST (Select: *ast.SelectStmt or *ast.SetOprStmt;
-	// Insert: *ast.InsertStmt; Explain: the explained query's AST). Nil for
+	// Insert: *ast.InsertStmt; Delete: *ast.DeleteStmt; Explain: the
+	// explained query's AST). Nil for
 	// the other kinds.
 	AST ast.StmtNode
 	// Catalogs are the databases named by three-part table names

@@ -163,6 +163,11 @@ func checkKind(src string, toks []token, st *Statement, kind Kind) *Error {
 		ok = kind == Select
 	case *ast.InsertStmt:
 		ok = kind == Insert
+	case *ast.DeleteStmt:
+		if st.AST.(*ast.DeleteStmt).IsMultiTable {
+			return errAt(src, toks[0].start, CodeFeatureNotSupported, "DELETE ... USING is not supported", "name the other tables in a subquery: DELETE FROM t WHERE hostname IN (SELECT ...)")
+		}
+		ok = kind == Delete
 	}
 	if !ok {
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, "this statement form is not supported", "")

@@ -28,16 +28,20 @@ func checkRequest(req request) *httpError {
 // instead of "relation does not exist". An INSERT may name a new database:
 // it creates it, as a line-protocol write does.
 func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpError {
-	if stmt.Kind == sql.Insert { // the one statement here that writes
+	if stmt.Kind == sql.Insert { // a write that may create its database
 		if method != http.MethodPost {
 			return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
 				Msg: "INSERT writes data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
 		}
 		return nil
 	}
-	if method != http.MethodPost && planner.DeletesData(stmt) {
+	if method != http.MethodPost && (stmt.Kind == sql.Delete || planner.DeletesData(stmt)) {
+		what := "drop_chunks"
+		if stmt.Kind == sql.Delete {
+			what = "DELETE"
+		}
 		return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
-			Msg: "drop_chunks deletes data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
+			Msg: what + " deletes data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
 	}
 	dbs := h.Planner.Engine.Databases()
 	names := make([]string, len(dbs))

@@ -705,3 +705,23 @@ func TestDropChunksNeedsPost(t *testing.T) {
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"n":0}]`, body)
 }
+
+// TestDeleteNeedsPost: DELETE is refused on GET, as INSERT is; on POST it
+// answers the rows it removed.
+func TestDeleteNeedsPost(t *testing.T) {
+	base := newServer(t)
+	del := url.Values{"db": {"db"}, "q": {"DELETE FROM cpu WHERE host = 'a'"}}
+	code, h, body := call(t, "GET", base+"/api/v3/query_sql?"+del.Encode(), nil)
+	require.Equal(t, 405, code, body)
+	require.Equal(t, "POST", h.Get("Allow"))
+	require.Contains(t, body, "DELETE deletes data")
+	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"n":3}]`, body, "nothing deleted")
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+del.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"count":2}]`, body)
+	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"n":1}]`, body)
+}

@@ -398,3 +398,11 @@ EXECUTE p(1, 2
 SELECT a && b, ARRAY[1] && ARRAY[2] FROM t WHERE tags && '{x}'
 # materialized ctes
 WITH a AS MATERIALIZED (SELECT 1), "B" (x, y) AS MATERIALIZED (SELECT 1, 2), c AS NOT MATERIALIZED (SELECT 3) SELECT * FROM a, "B", c
+# delete with a where clause and a parameter
+DELETE FROM cpu WHERE time < '2016-01-01' AND hostname = $1
+# delete every row, with an alias
+DELETE FROM cpu AS c WHERE c.usage_user::int > 90
+# delete with returning is refused
+DELETE FROM cpu WHERE true RETURNING *
+# delete with using (another table list) is refused
+DELETE FROM cpu USING mem WHERE cpu.hostname = mem.hostname

@@ -1,0 +1,162 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// Delete runs DELETE FROM table [[AS] alias] [WHERE condition] and returns
+// the number of rows it removed. The condition is bound against the
+// table's columns and evaluated, in storage's rewrite of each partition it
+// may touch (storage.Engine.Delete), on the rows as they stand: a row
+// whose condition is NULL stays, as in PostgreSQL. Its comparisons of time
+// with constants choose the partitions and files read, so DELETE ... WHERE
+// time < '...' rewrites only the days it reaches. Subqueries that do not
+// name the table's row run once first (x IN (SELECT ...)); one that does
+// is refused.
+func (p *Planner) Delete(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+	n, err := p.delete(ctx, sess, stmt, params)
+	return n, finishError(stmt, err)
+}
+
+func (p *Planner) delete(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+	b := newBinder(ctx, p, sess, stmt, params)
+	table, pred, err := b.bindDelete()
+	if err != nil {
+		return 0, err
+	}
+	tr := storage.AllTime()
+	for _, c := range conjuncts(pred) {
+		narrowTimeRange(&tr, c, func(i int) bool { return b.deleteCols[i].Name == storage.TimeColumn })
+	}
+	if tr.Empty() {
+		return 0, nil
+	}
+	ec := p.execCtx(ctx, sess)
+	match := func(rec arrow.Record) ([]bool, error) {
+		out, err := pred.Eval(ec, rec)
+		if err != nil {
+			return nil, AsError(err)
+		}
+		defer out.Release()
+		m := make([]bool, rec.NumRows())
+		switch a := out.(type) {
+		case *array.Boolean:
+			for i := range m {
+				m[i] = a.IsValid(i) && a.Value(i)
+			}
+		case *array.Null:
+		default:
+			return nil, fmt.Errorf("DELETE condition gave %s, not boolean", out.DataType())
+		}
+		return m, nil
+	}
+	return p.Engine.Delete(ctx, sess.Database, table, tr, match)
+}
+
+// deleteParamTypes are the types a DELETE's condition gives its $n.
+func (p *Planner) deleteParamTypes(ctx context.Context, sess *Session, stmt *sql.Statement) []ParamType {
+	b := newBinder(ctx, p, sess, stmt, make([]any, stmt.NumParams))
+	b.describe = true
+	b.ptypes = make([]arrow.DataType, stmt.NumParams)
+	b.ppg = make([]uint32, stmt.NumParams)
+	out := make([]ParamType, stmt.NumParams)
+	if _, _, err := b.bindDelete(); err == nil {
+		for i := range out {
+			out[i] = ParamType{Type: b.ptypes[i], PGType: b.ppg[i]}
+		}
+	}
+	return out
+}
+
+// bindDelete binds a DELETE: the table it names and its condition over the
+// table's columns in order (b.deleteCols), folded; true without WHERE.
+func (b *binder) bindDelete() (string, exec.Expr, error) {
+	stmt, sess, p := b.stmt, b.sess, b.p
+	del, ok := stmt.AST.(*ast.DeleteStmt)
+	if !ok {
+		return "", nil, errorf(CodeSyntax, "not a DELETE statement")
+	}
+	switch {
+	case del.Order != nil:
+		return "", nil, errorf(CodeSyntax, "syntax error at or near \"ORDER\"")
+	case del.Limit != nil:
+		return "", nil, errorf(CodeSyntax, "syntax error at or near \"LIMIT\"")
+	case del.With != nil:
+		return "", nil, notSupported("WITH ... DELETE")
+	}
+	var ts *ast.TableSource
+	if del.TableRefs != nil && del.TableRefs.TableRefs != nil && del.TableRefs.TableRefs.Right == nil {
+		ts, _ = del.TableRefs.TableRefs.Left.(*ast.TableSource)
+	}
+	var name *ast.TableName
+	if ts != nil {
+		name, _ = ts.Source.(*ast.TableName)
+	}
+	if name == nil {
+		return "", nil, errorf(CodeSyntax, "DELETE needs a table name")
+	}
+	table := name.Name.O
+	for _, db := range stmt.Catalogs {
+		if !sess.ownCatalog(db) {
+			return "", nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, name.Schema.O, table),
+				Hint: fmt.Sprintf("connect to database %q to delete from it", db)}
+		}
+	}
+	switch schema := name.Schema.O; {
+	case schema == "" && isCatalogTable(table), schema == "pg_catalog", schema == "information_schema", schema == "system", schema == "timescaledb_information":
+		return "", nil, &Error{Code: "42809", Msg: fmt.Sprintf("cannot delete from %q", table), Hint: "DELETE removes rows of the database's own tables"}
+	case schema != "" && schema != "public" && schema != "iox":
+		return "", nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
+	}
+	cols, err := p.Engine.TableSchema(sess.Database, table)
+	if err != nil {
+		var se *storage.Error
+		if asStorage(err, &se) && se.Code == storage.CodeNotFound {
+			e := errorf(CodeUndefinedTable, "relation %q does not exist", table)
+			e.Hint = se.Hint
+			e.ref, e.relation = []string{table}, true
+			return "", nil, e
+		}
+		return "", nil, err
+	}
+	alias := ts.AsName.O
+	if alias == "" {
+		alias = table
+	}
+	// The rows storage passes have the table's columns in order: each
+	// column is bound to its place.
+	scan := &Scan{DB: sess.Database, Table: table, Alias: alias, Range: storage.AllTime()}
+	s := &scope{node: scan}
+	for i, c := range cols {
+		typ := storage.ArrowType(c.Type)
+		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias})
+		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan})
+	}
+	b.deleteCols = scan.Cols
+	var pred exec.Expr = &exec.Literal{V: true, DT: exec.TypeBool}
+	if del.Where != nil {
+		if pred, err = b.bindBool(s, del.Where, "WHERE"); err != nil {
+			return "", nil, err
+		}
+		// A subquery that reads the row would run while the partitions
+		// are rewritten, and see the rows deleted from those done before.
+		correlated := anyExpr(pred, func(x exec.Expr) bool { _, ok := x.(*applyExpr); return ok })
+		if correlated || s.node != Node(scan) || len(scan.Cols) != len(cols) {
+			e := notSupported("a DELETE condition with a subquery that reads the deleted row")
+			e.Hint = "name the rows with an uncorrelated subquery: DELETE FROM t WHERE hostname IN (SELECT hostname FROM t WHERE ...)"
+			return "", nil, e
+		}
+		if pred, err = b.fold(pred); err != nil {
+			return "", nil, err
+		}
+	}
+	return table, pred, nil
+}

@@ -1,0 +1,107 @@
+package planner_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/ingest/lp"
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDelete: DELETE over several days of buffered and persisted rows
+// removes what its condition picks (NULL keeps a row), rewrites only the
+// days its time condition reaches, runs an uncorrelated subquery once
+// before any day is rewritten, refuses a correlated one, and describes its
+// parameters.
+func TestDelete(t *testing.T) {
+	dir := t.TempDir()
+	e, err := storage.Open(storage.Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	defer e.Close()
+	p := &planner.Planner{Engine: e}
+	sess := &planner.Session{Database: "db", Location: time.UTC, Now: time.Now()}
+	x := &strataExec{p: p, sess: sess}
+	ctx := context.Background()
+	var b strings.Builder
+	for d := range 3 {
+		for h := range 4 {
+			for i := range 10 {
+				fmt.Fprintf(&b, "m,host=h%d v=%d %d\n", h, i, (int64(1704067200)+int64(d)*86400+int64(i)*60)*1e9)
+			}
+		}
+		if d == 1 {
+			fmt.Fprintf(&b, "m,host=h9 w=1 %d\n", (int64(1704067200)+86400)*1e9) // v is NULL here
+		}
+	}
+	var lpp lp.Parser
+	res := lpp.Parse([]byte(b.String()), lp.Options{Precision: lp.Nanosecond})
+	require.NoError(t, e.Write(ctx, "db", res.Tables, storage.WriteOptions{}))
+	require.NoError(t, e.Persist(ctx))
+	// One more row in the buffer, on the last day.
+	res = lpp.Parse([]byte(fmt.Sprintf("m,host=h0 v=100 %d\n", (int64(1704067200)+2*86400+3600)*1e9)), lp.Options{Precision: lp.Nanosecond})
+	require.NoError(t, e.Write(ctx, "db", res.Tables, storage.WriteOptions{}))
+	count := func(q string) int64 {
+		t.Helper()
+		r, err := x.Query(ctx, q)
+		require.NoError(t, err, q)
+		return r.Rows[0][0].(int64)
+	}
+	files := func(day string) []string {
+		t.Helper()
+		names, err := filepath.Glob(filepath.Join(dir, "dbs", "db", "m", day, "*.parquet"))
+		require.NoError(t, err)
+		return names
+	}
+	require.Equal(t, int64(3*4*10+2), count("SELECT count(*) FROM m"))
+
+	day1 := files("2024-01-01")
+	require.NotEmpty(t, day1)
+	r, err := x.Query(ctx, "DELETE FROM m WHERE time >= '2024-01-02' AND v > 7")
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{int64(2*4*2 + 1)}}, r.Rows, "v 8 and 9 of four hosts on two days, and the buffered 100; h9's NULL v stays")
+	require.Equal(t, day1, files("2024-01-01"), "the first day's files were not rewritten")
+	require.Equal(t, int64(1), count("SELECT count(*) FROM m WHERE host = 'h9'"))
+	require.Equal(t, int64(0), count("SELECT count(*) FROM m WHERE time >= '2024-01-02' AND v > 7"))
+	require.Equal(t, int64(4*2), count("SELECT count(*) FROM m WHERE time < '2024-01-02' AND v > 7"))
+
+	// An uncorrelated subquery runs once, before the first day changes:
+	// every day loses the hosts it names by their first day's rows.
+	r, err = x.Query(ctx, "DELETE FROM m WHERE host IN (SELECT host FROM m WHERE time < '2024-01-02' AND v = 0 AND host < 'h2')")
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{int64(2 * (10 + 8 + 8))}}, r.Rows)
+	require.Equal(t, int64(0), count("SELECT count(*) FROM m WHERE host < 'h2'"))
+
+	for q, code := range map[string]string{
+		"DELETE FROM nosuch":                    "42P01",
+		"DELETE FROM pg_class":                  "42809",
+		"DELETE FROM information_schema.tables": "42809",
+		"DELETE FROM m WHERE v":                 "42804",
+		"DELETE FROM m WHERE nosuch = 1":        "42703",
+		"DELETE FROM m ORDER BY time LIMIT 1":   "42601",
+		"DELETE FROM m a WHERE v > (SELECT avg(v) FROM m b WHERE b.host = a.host)":           "0A000",
+		"DELETE FROM m a WHERE EXISTS (SELECT 1 FROM m b WHERE b.host = a.host AND b.v > 8)": "0A000",
+	} {
+		_, err := x.Query(ctx, q)
+		require.Error(t, err, q)
+		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", q, err)
+	}
+
+	stmts, err := sql.Parse("DELETE FROM m WHERE host = $1 AND v > $2 AND time < $3")
+	require.NoError(t, err)
+	_, ptypes, err := p.DescribeParams(ctx, sess, stmts[0])
+	require.NoError(t, err)
+	require.Len(t, ptypes, 3)
+	require.True(t, exec.IsText(ptypes[0].Type), "%s", ptypes[0].Type)
+	require.Equal(t, "float64", ptypes[1].Type.String())
+	require.Equal(t, "timestamp[ns, tz=UTC]", ptypes[2].Type.String())
+}
