@@ -28,7 +28,7 @@ func TestDeleteSurvivesKill(t *testing.T) {
 	var body bytes.Buffer
 	for d := range days {
 		for i := range points {
-			ts := (int64(1704067200)+int64(d)*86400+int64(i)*10)*1e9
+			ts := (int64(1704067200) + int64(d)*86400 + int64(i)*10) * 1e9
 			for _, h := range []string{"a", "b", "c"} {
 				fmt.Fprintf(&body, "cpu,host=%s v=%d %d\n", h, i, ts)
 			}
