@@ -411,15 +411,8 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	default:
 		return nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
 	}
-	cols, err := b.p.Engine.TableSchema(b.sess.Database, name)
+	cols, err := b.p.tableColumns(b.sess.Database, name)
 	if err != nil {
-		var se *storage.Error
-		if asStorage(err, &se) && se.Code == storage.CodeNotFound {
-			e := errorf(CodeUndefinedTable, "relation %q does not exist", name)
-			e.Hint = se.Hint
-			e.ref, e.relation = []string{name}, true
-			return nil, e
-		}
 		return nil, err
 	}
 	if alias == "" {
@@ -431,6 +424,23 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: storage.ArrowType(c.Type), index: -1, scan: scan})
 	}
 	return s, nil
+}
+
+// tableColumns are a stored table's columns; a table that does not exist
+// is PostgreSQL's 42P01 with storage's hint (the closest name).
+func (p *Planner) tableColumns(db, name string) ([]storage.ColumnMeta, error) {
+	cols, err := p.Engine.TableSchema(db, name)
+	if err != nil {
+		var se *storage.Error
+		if asStorage(err, &se) && se.Code == storage.CodeNotFound {
+			e := errorf(CodeUndefinedTable, "relation %q does not exist", name)
+			e.Hint = se.Hint
+			e.ref, e.relation = []string{name}, true
+			return nil, e
+		}
+		return nil, err
+	}
+	return cols, nil
 }
 
 // output is one column of a SELECT list being bound.

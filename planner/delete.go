@@ -116,15 +116,8 @@ func (b *binder) bindDelete() (string, exec.Expr, error) {
 	case schema != "" && schema != "public" && schema != "iox":
 		return "", nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
 	}
-	cols, err := p.Engine.TableSchema(sess.Database, table)
+	cols, err := p.tableColumns(sess.Database, table)
 	if err != nil {
-		var se *storage.Error
-		if asStorage(err, &se) && se.Code == storage.CodeNotFound {
-			e := errorf(CodeUndefinedTable, "relation %q does not exist", table)
-			e.Hint = se.Hint
-			e.ref, e.relation = []string{table}, true
-			return "", nil, e
-		}
 		return "", nil, err
 	}
 	alias := ts.AsName.O

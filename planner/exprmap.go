@@ -91,68 +91,45 @@ func anyExpr(e exec.Expr, f func(exec.Expr) bool) bool {
 	if e == nil {
 		return false
 	}
-	if f(e) {
-		return true
-	}
-	var kids []exec.Expr
-	switch e := e.(type) {
-	case *exec.Compare:
-		kids = []exec.Expr{e.L, e.R}
-	case *exec.Logic:
-		kids = []exec.Expr{e.L, e.R}
-	case *exec.Not:
-		kids = []exec.Expr{e.X}
-	case *exec.IsNull:
-		kids = []exec.Expr{e.X}
-	case *exec.InList:
-		kids = []exec.Expr{e.X}
-	case *exec.Cast:
-		kids = []exec.Expr{e.X}
-	case *exec.Arith:
-		kids = []exec.Expr{e.L, e.R}
-	case *exec.Call:
-		kids = e.Args
-	case *exec.Cond:
-		kids = e.Args
-	case *exec.Case:
-		kids = append(append(append(kids, e.Whens...), e.Thens...), e.Else)
-	case compositeExpr:
-		kids = e.children()
-	}
-	return slices.ContainsFunc(kids, func(k exec.Expr) bool { return anyExpr(k, f) })
+	return f(e) || slices.ContainsFunc(exprChildren(e), func(k exec.Expr) bool { return anyExpr(k, f) })
 }
 
 // walkCalls calls f on every function call in e.
 func walkCalls(e exec.Expr, f func(*exec.Call)) {
-	var kids []exec.Expr
+	anyExpr(e, func(x exec.Expr) bool {
+		if c, ok := x.(*exec.Call); ok {
+			f(c)
+		}
+		return false
+	})
+}
+
+// exprChildren are the operands of e's operator (nil entries included), none
+// for a leaf.
+func exprChildren(e exec.Expr) []exec.Expr {
 	switch e := e.(type) {
 	case *exec.Compare:
-		kids = []exec.Expr{e.L, e.R}
+		return []exec.Expr{e.L, e.R}
 	case *exec.Logic:
-		kids = []exec.Expr{e.L, e.R}
+		return []exec.Expr{e.L, e.R}
 	case *exec.Not:
-		kids = []exec.Expr{e.X}
+		return []exec.Expr{e.X}
 	case *exec.IsNull:
-		kids = []exec.Expr{e.X}
+		return []exec.Expr{e.X}
 	case *exec.InList:
-		kids = []exec.Expr{e.X}
+		return []exec.Expr{e.X}
 	case *exec.Cast:
-		kids = []exec.Expr{e.X}
+		return []exec.Expr{e.X}
 	case *exec.Arith:
-		kids = []exec.Expr{e.L, e.R}
+		return []exec.Expr{e.L, e.R}
 	case *exec.Call:
-		f(e)
-		kids = e.Args
+		return e.Args
 	case *exec.Cond:
-		kids = e.Args
+		return e.Args
 	case *exec.Case:
-		kids = append(append(append(kids, e.Whens...), e.Thens...), e.Else)
+		return append(append(append([]exec.Expr(nil), e.Whens...), e.Thens...), e.Else)
 	case compositeExpr:
-		kids = e.children()
+		return e.children()
 	}
-	for _, k := range kids {
-		if k != nil {
-			walkCalls(k, f)
-		}
-	}
+	return nil
 }
