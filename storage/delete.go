@@ -13,6 +13,11 @@ import (
 // (TableSchema's columns, in order), match: true for a row to delete.
 type RowMatch func(rec arrow.Record) ([]bool, error)
 
+// RowUpdate returns rec, rows of a table in its schema, with the values an
+// UPDATE sets (the same rows, in order, and the same time and tags: the
+// rows keep their keys), and how many rows it changed.
+type RowUpdate func(rec arrow.Record) (arrow.Record, int64, error)
+
 // Delete removes the rows of table within tr that match says to, and
 // returns how many it removed. The write buffer is persisted first, so every
 // write acknowledged before Delete began is in the files it rewrites; a
@@ -20,11 +25,62 @@ type RowMatch func(rec arrow.Record) ([]bool, error)
 // is rewritten as a compaction is, its new files put in place of the old
 // in one catalog commit, so a crash leaves a partition either as it was or
 // without the rows; an error part way leaves the partitions done before
-// it rewritten (the error says how many rows they lost). Only the files
+// it rewritten (the error says how many rows that was). Only the files
 // whose times meet tr, with the files whose times meet theirs (a row's
 // versions lie in files that overlap in time), are read and rewritten; a
 // partition where nothing matched is left as it was.
 func (e *Engine) Delete(ctx context.Context, db, table string, tr TimeRange, match RowMatch) (int64, error) {
+	return e.rewrite(ctx, db, table, tr, rewriteFn{match: match})
+}
+
+// Update sets values of the rows of table within tr as update says, and
+// returns how many rows it changed, the way Delete removes them: the same
+// persisting first, rewriting per day in one catalog commit each, and
+// leaving a day where nothing changed as it was.
+func (e *Engine) Update(ctx context.Context, db, table string, tr TimeRange, update RowUpdate) (int64, error) {
+	return e.rewrite(ctx, db, table, tr, rewriteFn{update: update})
+}
+
+// rewriteFn is what a rewrite does to the merged rows: drop those match
+// reports (Delete) or replace them by update's (Update).
+type rewriteFn struct {
+	match  RowMatch
+	update RowUpdate
+}
+
+// apply rewrites recs (which it releases) and returns the rows to write
+// and how many rows it removed or changed.
+func (fn rewriteFn) apply(recs []arrow.Record) ([]arrow.Record, int64, error) {
+	if fn.match != nil {
+		return dropMatches(recs, fn.match)
+	}
+	var out []arrow.Record
+	var changed int64
+	for i, rec := range recs {
+		up, n, err := fn.update(rec)
+		if err == nil && (up.NumRows() != rec.NumRows() || !up.Schema().Equal(rec.Schema())) {
+			err = fmt.Errorf("update: %d rows of %s for %d of %s", up.NumRows(), up.Schema(), rec.NumRows(), rec.Schema())
+			up.Release()
+		}
+		rec.Release()
+		if err != nil {
+			for _, r := range recs[i+1:] {
+				r.Release()
+			}
+			for _, r := range out {
+				r.Release()
+			}
+			return nil, 0, err
+		}
+		out = append(out, up)
+		changed += n
+	}
+	return out, changed, nil
+}
+
+// rewrite is Delete and Update: fn applied to each day's rows that tr may
+// hold, after the buffer is persisted.
+func (e *Engine) rewrite(ctx context.Context, db, table string, tr TimeRange, fn rewriteFn) (int64, error) {
 	if tr == (TimeRange{}) {
 		tr = allTime
 	}
@@ -33,7 +89,7 @@ func (e *Engine) Delete(ctx context.Context, db, table string, tr TimeRange, mat
 	}
 	e.compactMu.Lock()
 	defer e.compactMu.Unlock()
-	jobs, err := e.deleteJobs(db, table, tr, match)
+	jobs, err := e.rewriteJobs(db, table, tr, fn)
 	if err != nil {
 		return 0, err
 	}
@@ -45,7 +101,7 @@ func (e *Engine) Delete(ctx context.Context, db, table string, tr TimeRange, mat
 		}
 		if err != nil {
 			if st.RowsDeleted > 0 {
-				return st.RowsDeleted, fmt.Errorf("%w (the %d rows matched in the partitions rewritten before the error stay deleted)", err, st.RowsDeleted)
+				return st.RowsDeleted, fmt.Errorf("%w (the %d rows of the partitions rewritten before the error stay as rewritten)", err, st.RowsDeleted)
 			}
 			return 0, err
 		}
@@ -53,11 +109,11 @@ func (e *Engine) Delete(ctx context.Context, db, table string, tr TimeRange, mat
 	return st.RowsDeleted, nil
 }
 
-// deleteJobs plans Delete's rewrites: per partition, the clusters of files
-// whose time spans meet one another (a primary key's versions are all in
-// one cluster) that meet tr, each one job, cut by time like a large
-// compaction when it holds over CompactMaxRows rows.
-func (e *Engine) deleteJobs(db, table string, tr TimeRange, match RowMatch) ([]compactJob, error) {
+// rewriteJobs plans a rewrite: per partition, the clusters of files whose
+// time spans meet one another (a primary key's versions are all in one
+// cluster) that meet tr, each one job, cut by time like a large compaction
+// when it holds over CompactMaxRows rows.
+func (e *Engine) rewriteJobs(db, table string, tr TimeRange, fn rewriteFn) ([]compactJob, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	t, err := e.tableLocked(db, table)
@@ -92,7 +148,7 @@ func (e *Engine) deleteJobs(db, table string, tr TimeRange, match RowMatch) ([]c
 					in[f] = true
 					rows += f.Rows
 				}
-				job := compactJob{key: partKey{db: db, table: table, day: day}, match: match}
+				job := compactJob{key: partKey{db: db, table: table, day: day}, rewrite: &fn}
 				for _, f := range files {
 					if in[f] {
 						job.files = append(job.files, f)

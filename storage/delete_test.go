@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 )
 
@@ -135,4 +136,56 @@ func TestDeleteLargePartition(t *testing.T) {
 	want = slices.DeleteFunc(want, func(r string) bool { return strings.HasSuffix(r, " usage=1") })
 	require.Equal(t, int64(13), n) // 20 to 39 but 21, 24, 27, 30, 33, 36, 39
 	require.Equal(t, want, scan(t, e, all("cpu")))
+}
+
+// TestUpdate: an update's values replace the rows' as they stand (the
+// newest version of an overwritten row), in the buffer's rows (persisted
+// first) and the files'; a day where nothing changed keeps its files; a
+// record of another shape is refused with nothing changed; the values
+// survive a restart.
+func TestUpdate(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", "20 host=b usage=2"))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=5", "30 host=a usage=3"))
+	// usage * 10 for host a.
+	tenfold := func(rec arrow.Record) (arrow.Record, int64, error) {
+		host := rec.Column(rec.Schema().FieldIndices("host")[0]).(*array.Dictionary)
+		hosts := host.Dictionary().(*array.String)
+		usage := rec.Column(rec.Schema().FieldIndices("usage")[0]).(*array.Float64)
+		b := array.NewFloat64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		var n int64
+		for i := range int(rec.NumRows()) {
+			v := usage.Value(i)
+			if hosts.Value(host.GetValueIndex(i)) == "a" {
+				v *= 10
+				n++
+			}
+			b.Append(v)
+		}
+		cols := slices.Clone(rec.Columns())
+		col := b.NewArray()
+		defer col.Release()
+		cols[rec.Schema().FieldIndices("usage")[0]] = col
+		return array.NewRecord(rec.Schema(), cols, rec.NumRows()), n, nil
+	}
+	n, err := e.Update(ctx, "db", "cpu", TimeRange{}, tenfold)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+	want := []string{"time=10 host=a usage=50", "time=20 host=b usage=2", "time=30 host=a usage=30"}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+
+	// A record of another length: refused, nothing changed.
+	_, err = e.Update(ctx, "db", "cpu", TimeRange{}, func(rec arrow.Record) (arrow.Record, int64, error) {
+		return rec.NewSlice(0, 1), 1, nil
+	})
+	require.ErrorContains(t, err, "update:")
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	require.NoError(t, e.Close())
+
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, want, scan(t, e, all("cpu")), "after a restart")
 }

@@ -97,16 +97,17 @@ type CompactStats struct {
 	FilesIn, FilesOut int
 	RowsIn, RowsOut   int64
 	BytesIn, BytesOut int64
-	// RowsDeleted are the rows a Delete's rewrites removed.
+	// RowsDeleted are the rows a Delete's rewrites removed (an Update's:
+	// changed).
 	RowsDeleted int64
 }
 
 type compactJob struct {
 	key partKey
 	compactPlan
-	// match, for a Delete, reports the rows the rewrite drops; a job that
-	// drops none changes nothing.
-	match RowMatch
+	// rewrite, for a Delete or an Update, is what becomes of the merged
+	// rows; a job that removes or changes none changes nothing.
+	rewrite *rewriteFn
 }
 
 // Compact merges the files of each partition that qualifies into one sorted,
@@ -232,8 +233,8 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 		}
 	}
 
-	if job.match != nil && deleted == 0 {
-		doomOuts() // nothing to delete here: the files stay
+	if job.rewrite != nil && deleted == 0 {
+		doomOuts() // nothing removed or changed here: the files stay
 		return nil
 	}
 	e.mu.Lock()
@@ -318,8 +319,9 @@ func (e *Engine) countTimes(ctx context.Context, files []*FileMeta, schema *arro
 }
 
 // compactSpan merges the rows of the job's files in span into the file id,
-// or returns nil when none of them has rows there. A Delete's job drops
-// the merged rows its match reports, adding their count to deleted.
+// or returns nil when none of them has rows there. A Delete's or Update's
+// job rewrites the merged rows, adding the rows it removed or changed to
+// deleted.
 func (e *Engine) compactSpan(ctx context.Context, job compactJob, schema *arrow.Schema, span TimeRange, id uint64, deleted *int64) (*FileMeta, error) {
 	var sources []arrow.Record
 	defer func() {
@@ -344,7 +346,7 @@ func (e *Engine) compactSpan(ctx context.Context, job compactJob, schema *arrow.
 			first = f.firstWrite()
 		}
 	}
-	if rows > 0 && job.match != nil {
+	if rows > 0 && job.rewrite != nil {
 		merged, err := mergeDedup(schema, sources, persistChunkRows, span)
 		if err != nil {
 			return nil, err
@@ -353,7 +355,7 @@ func (e *Engine) compactSpan(ctx context.Context, job compactJob, schema *arrow.
 			r.Release()
 		}
 		var removed int64
-		sources, removed, err = dropMatches(merged, job.match)
+		sources, removed, err = job.rewrite.apply(merged)
 		if err != nil {
 			return nil, err
 		}
