@@ -142,9 +142,9 @@ func TestPreparedInsertAndExecuteUpdate(t *testing.T) {
 	require.Equal(t, [][]any{{int64(0)}}, rows, "the first row was not written")
 
 	_, err = c.ExecuteUpdate(ctx, "SELECT 1")
-	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT and DELETE statements")
+	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT, UPDATE and DELETE statements")
 	_, err = c.Execute(ctx, "INSERT INTO cpu (time, usage) VALUES (now(), 1)")
-	require.ErrorContains(t, err, "run INSERT and DELETE with ExecuteUpdate")
+	require.ErrorContains(t, err, "run INSERT, UPDATE and DELETE with ExecuteUpdate")
 	_, err = c.Execute(ctx, "SHOW timezone")
 	require.ErrorContains(t, err, "SELECT current_setting('name') reads a setting")
 }
@@ -194,9 +194,9 @@ func TestDatabaseSQLDriver(t *testing.T) {
 	_ = context.Background()
 }
 
-// TestExecuteUpdateDelete: DELETE runs as an update, plain and prepared
-// with parameters, and answers the rows it removed; as a query it is
-// refused.
+// TestExecuteUpdateDelete: DELETE and UPDATE run as updates, DELETE also
+// prepared with parameters, and answer the rows they removed or changed;
+// as a query DELETE is refused.
 func TestExecuteUpdateDelete(t *testing.T) {
 	s := startServer(t, nil)
 	c := s.client(t)
@@ -207,6 +207,13 @@ func TestExecuteUpdateDelete(t *testing.T) {
 	n, err = c.ExecuteUpdate(ctx, "DELETE FROM cpu WHERE host = 'x' AND usage > 1")
 	require.NoError(t, err)
 	require.Equal(t, int64(1), n)
+	n, err = c.ExecuteUpdate(ctx, "UPDATE cpu SET usage = usage + 1 WHERE host = 'y'")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n)
+	info, err := c.Execute(ctx, "SELECT usage FROM cpu WHERE host = 'y'")
+	require.NoError(t, err)
+	_, rows := readAll(t, ctx, c, info)
+	require.Equal(t, [][]any{{4.0}}, rows)
 
 	ps, err := c.Prepare(ctx, "DELETE FROM cpu WHERE host = $1")
 	require.NoError(t, err)
@@ -219,11 +226,11 @@ func TestExecuteUpdateDelete(t *testing.T) {
 	n, err = ps.ExecuteUpdate(ctx)
 	require.NoError(t, err)
 	require.Equal(t, int64(2), n, "one execution per parameter row: x's last row and y's")
-	info, err := c.Execute(ctx, "SELECT count(*) FROM cpu WHERE host IN ('x', 'y')")
+	info, err = c.Execute(ctx, "SELECT count(*) FROM cpu WHERE host IN ('x', 'y')")
 	require.NoError(t, err)
-	_, rows := readAll(t, ctx, c, info)
+	_, rows = readAll(t, ctx, c, info)
 	require.Equal(t, [][]any{{int64(0)}}, rows)
 
 	_, err = c.Execute(ctx, "DELETE FROM cpu")
-	require.ErrorContains(t, err, "run INSERT and DELETE with ExecuteUpdate")
+	require.ErrorContains(t, err, "run INSERT, UPDATE and DELETE with ExecuteUpdate")
 }

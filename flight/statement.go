@@ -54,8 +54,8 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	}
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
-	case sql.Insert, sql.Delete:
-		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT and DELETE with ExecuteUpdate (CommandStatementUpdate)")
+	case sql.Insert, sql.Delete, sql.Update:
+		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT, UPDATE and DELETE with ExecuteUpdate (CommandStatementUpdate)")
 	case sql.Show:
 		return nil, status.Error(codes.InvalidArgument, "SHOW is not served over Flight SQL: SELECT current_setting('name') reads a setting (Flight sessions are UTC)")
 	default:
@@ -82,8 +82,8 @@ func (s *Server) flightInfo(schema *arrow.Schema, desc *flight.FlightDescriptor,
 }
 
 // DoPutCommandStatementUpdate runs an INSERT (VALUES or SELECT) through the
-// durable write path, or a DELETE, and answers the number of rows written
-// or deleted.
+// durable write path, or an UPDATE or DELETE, and answers the number of
+// rows written, updated or deleted.
 func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.StatementUpdate) (int64, error) {
 	db, err := needDatabase(ctx)
 	if err != nil {
@@ -96,25 +96,29 @@ func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.
 	return s.update(ctx, db, stmt, nil)
 }
 
-// update runs an INSERT once per set of parameters, in one write, or a
-// DELETE once per set.
+// update runs an INSERT once per set of parameters, in one write, or an
+// UPDATE or DELETE once per set.
 func (s *Server) update(ctx context.Context, db string, stmt *sql.Statement, params ...[]any) (int64, error) {
 	var n int64
 	var err error
 	switch stmt.Kind {
 	case sql.Insert:
 		n, err = s.Planner.InsertRows(ctx, s.session(db), stmt, params)
-	case sql.Delete:
+	case sql.Delete, sql.Update:
+		run := s.Planner.Delete
+		if stmt.Kind == sql.Update {
+			run = s.Planner.Update
+		}
 		for _, ps := range params {
 			var k int64
-			k, err = s.Planner.Delete(ctx, s.session(db), stmt, ps)
+			k, err = run(ctx, s.session(db), stmt, ps)
 			n += k
 			if err != nil {
 				break
 			}
 		}
 	default:
-		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT and DELETE statements; run queries with Execute (CommandStatementQuery)")
+		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT, UPDATE and DELETE statements; run queries with Execute (CommandStatementQuery)")
 	}
 	if err != nil {
 		return 0, toStatus(ctx, err)

@@ -530,6 +530,29 @@ func TestPgxDelete(t *testing.T) {
 	require.Equal(t, "0A000", pgErr(t, err).Code)
 }
 
+// TestPgxUpdate: UPDATE with parameters, prepared and simple, answers its
+// tag with the rows its condition picked.
+func TestPgxUpdate(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		_, err := conn.Exec(ctx, "INSERT INTO cpu (time, host, usage) VALUES ('2030-01-01', 'up', 1), ('2030-01-02', 'up', 2)", mode)
+		require.NoError(t, err, mode)
+		tag, err := conn.Exec(ctx, "UPDATE cpu SET usage = usage * $1 WHERE host = $2", mode, 10.0, "up")
+		require.NoError(t, err, mode)
+		require.Equal(t, "UPDATE 2", tag.String(), mode)
+		require.True(t, tag.Update(), mode)
+		var sum float64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT sum(usage) FROM cpu WHERE host = 'up'", mode).Scan(&sum), mode)
+		require.Equal(t, 30.0, sum, mode)
+		_, err = conn.Exec(ctx, "DELETE FROM cpu WHERE host = 'up'", mode)
+		require.NoError(t, err, mode)
+	}
+	_, err := conn.Exec(ctx, "UPDATE cpu SET host = 'x'")
+	require.Equal(t, "0A000", pgErr(t, err).Code)
+}
+
 // TestPgxTableSample: TABLESAMPLE's percentage and seed as parameters,
 // prepared (described before their values are known) and simple.
 func TestPgxTableSample(t *testing.T) {

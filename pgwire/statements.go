@@ -40,6 +40,15 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			c.txWrites += n
 		}
 		return "DELETE " + strconv.FormatInt(n, 10), nil
+	case sql.Update:
+		n, err := c.srv.Planner.Update(ctx, c.sess.plannerSession(), stmt, p.params)
+		if err != nil {
+			return "", statementError(ctx, err)
+		}
+		if c.tx != txIdle {
+			c.txWrites += n
+		}
+		return "UPDATE " + strconv.FormatInt(n, 10), nil
 	case sql.Set:
 		return "SET", c.set(stmt)
 	case sql.Reset:
@@ -302,7 +311,7 @@ func (c *conn) endTransaction(tag string) string {
 		tag = "ROLLBACK"
 	}
 	if tag == "ROLLBACK" && c.txWrites > 0 {
-		c.notice("01000", fmt.Sprintf("Strata has no transactions: the %d rows written or deleted since BEGIN were durable when each statement completed and stay so", c.txWrites))
+		c.notice("01000", fmt.Sprintf("Strata has no transactions: the %d rows written, updated or deleted since BEGIN were durable when each statement completed and stay so", c.txWrites))
 	}
 	c.tx, c.txWrites, c.savepoints = txIdle, 0, nil
 	c.closeCursors(false)

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -79,8 +80,7 @@ func (p *Planner) deleteParamTypes(ctx context.Context, sess *Session, stmt *sql
 // bindDelete binds a DELETE: the table it names and its condition over the
 // table's columns in order (b.deleteCols), folded; true without WHERE.
 func (b *binder) bindDelete() (string, exec.Expr, error) {
-	stmt, sess, p := b.stmt, b.sess, b.p
-	del, ok := stmt.AST.(*ast.DeleteStmt)
+	del, ok := b.stmt.AST.(*ast.DeleteStmt)
 	if !ok {
 		return "", nil, errorf(CodeSyntax, "not a DELETE statement")
 	}
@@ -92,40 +92,49 @@ func (b *binder) bindDelete() (string, exec.Expr, error) {
 	case del.With != nil:
 		return "", nil, notSupported("WITH ... DELETE")
 	}
+	table, _, pred, err := b.bindRewrite("DELETE", del.TableRefs, del.Where)
+	return table, pred, err
+}
+
+// bindRewrite binds what DELETE and UPDATE (verb) share: the stored table
+// refs names, as a scope whose columns are the table's in order (the rows
+// storage passes; b.deleteCols), and the WHERE condition over them, folded
+// (true without one).
+func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.ExprNode) (string, *scope, exec.Expr, error) {
+	stmt, sess, p := b.stmt, b.sess, b.p
 	var ts *ast.TableSource
-	if del.TableRefs != nil && del.TableRefs.TableRefs != nil && del.TableRefs.TableRefs.Right == nil {
-		ts, _ = del.TableRefs.TableRefs.Left.(*ast.TableSource)
+	if refs != nil && refs.TableRefs != nil && refs.TableRefs.Right == nil {
+		ts, _ = refs.TableRefs.Left.(*ast.TableSource)
 	}
 	var name *ast.TableName
 	if ts != nil {
 		name, _ = ts.Source.(*ast.TableName)
 	}
 	if name == nil {
-		return "", nil, errorf(CodeSyntax, "DELETE needs a table name")
+		return "", nil, nil, errorf(CodeSyntax, "%s needs a table name", verb)
 	}
 	table := name.Name.O
 	for _, db := range stmt.Catalogs {
 		if !sess.ownCatalog(db) {
-			return "", nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, name.Schema.O, table),
-				Hint: fmt.Sprintf("connect to database %q to delete from it", db)}
+			return "", nil, nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, name.Schema.O, table),
+				Hint: fmt.Sprintf("connect to database %q to change it", db)}
 		}
 	}
 	switch schema := name.Schema.O; {
 	case schema == "" && isCatalogTable(table), schema == "pg_catalog", schema == "information_schema", schema == "system", schema == "timescaledb_information":
-		return "", nil, &Error{Code: "42809", Msg: fmt.Sprintf("cannot delete from %q", table), Hint: "DELETE removes rows of the database's own tables"}
+		return "", nil, nil, &Error{Code: "42809", Msg: fmt.Sprintf("cannot %s %q", strings.ToLower(verb)+map[string]string{"DELETE": " from", "UPDATE": ""}[verb], table),
+			Hint: verb + " changes rows of the database's own tables"}
 	case schema != "" && schema != "public" && schema != "iox":
-		return "", nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
+		return "", nil, nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
 	}
 	cols, err := p.tableColumns(sess.Database, table)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	alias := ts.AsName.O
 	if alias == "" {
 		alias = table
 	}
-	// The rows storage passes have the table's columns in order: each
-	// column is bound to its place.
 	scan := &Scan{DB: sess.Database, Table: table, Alias: alias, Range: storage.AllTime()}
 	s := &scope{node: scan}
 	for i, c := range cols {
@@ -135,21 +144,30 @@ func (b *binder) bindDelete() (string, exec.Expr, error) {
 	}
 	b.deleteCols = scan.Cols
 	var pred exec.Expr = &exec.Literal{V: true, DT: exec.TypeBool}
-	if del.Where != nil {
-		if pred, err = b.bindBool(s, del.Where, "WHERE"); err != nil {
-			return "", nil, err
+	if where != nil {
+		if pred, err = b.bindBool(s, where, "WHERE"); err != nil {
+			return "", nil, nil, err
 		}
-		// A subquery that reads the row would run while the partitions
-		// are rewritten, and see the rows deleted from those done before.
-		correlated := anyExpr(pred, func(x exec.Expr) bool { _, ok := x.(*applyExpr); return ok })
-		if correlated || s.node != Node(scan) || len(scan.Cols) != len(cols) {
-			e := notSupported("a DELETE condition with a subquery that reads the deleted row")
-			e.Hint = "name the rows with an uncorrelated subquery: DELETE FROM t WHERE hostname IN (SELECT hostname FROM t WHERE ...)"
-			return "", nil, e
+		if err := b.rowOnly(s, pred, verb); err != nil {
+			return "", nil, nil, err
 		}
 		if pred, err = b.fold(pred); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 	}
-	return table, pred, nil
+	return table, s, pred, nil
+}
+
+// rowOnly refuses an expression of a DELETE or UPDATE with a subquery that
+// reads the row: it would run while the partitions are rewritten, and see
+// the rows of those done before as rewritten.
+func (b *binder) rowOnly(s *scope, x exec.Expr, verb string) error {
+	scan, ok := s.node.(*Scan) // a decorrelated subquery joins the scan
+	correlated := anyExpr(x, func(x exec.Expr) bool { _, ok := x.(*applyExpr); return ok })
+	if !ok || correlated || len(scan.Cols) != len(b.deleteCols) {
+		e := notSupported("a subquery of " + verb + " that reads the row")
+		e.Hint = "name the rows with an uncorrelated subquery: " + verb + map[string]string{"DELETE": " FROM", "UPDATE": ""}[verb] + " t ... WHERE hostname IN (SELECT hostname FROM t WHERE ...)"
+		return e
+	}
+	return nil
 }

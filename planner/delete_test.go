@@ -105,3 +105,80 @@ func TestDelete(t *testing.T) {
 	require.Equal(t, "float64", ptypes[1].Type.String())
 	require.Equal(t, "timestamp[ns, tz=UTC]", ptypes[2].Type.String())
 }
+
+// TestUpdate: UPDATE sets fields of the rows its condition picks, from the
+// row's own values, over buffered and persisted rows, in the days its time
+// condition reaches; assignment converts as PostgreSQL's (numeric 2.5 into
+// an integer is 3, '7' reads as the column's type); time and tags are not
+// set; values the storage cannot hold are refused with nothing changed.
+func TestUpdate(t *testing.T) {
+	dir := t.TempDir()
+	e, err := storage.Open(storage.Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	defer e.Close()
+	p := &planner.Planner{Engine: e}
+	sess := &planner.Session{Database: "db", Location: time.UTC, Now: time.Now()}
+	x := &strataExec{p: p, sess: sess}
+	ctx := context.Background()
+	var b strings.Builder
+	for d := range 2 {
+		for h := range 2 {
+			for i := range 5 {
+				fmt.Fprintf(&b, "m,host=h%d v=%d,n=%di,s=\"x\" %d\n", h, i, i, (int64(1704067200)+int64(d)*86400+int64(i)*60)*1e9)
+			}
+		}
+	}
+	var lpp lp.Parser
+	res := lpp.Parse([]byte(b.String()), lp.Options{Precision: lp.Nanosecond})
+	require.NoError(t, e.Write(ctx, "db", res.Tables, storage.WriteOptions{}))
+	require.NoError(t, e.Persist(ctx))
+	res = lpp.Parse([]byte(fmt.Sprintf("m,host=h1 v=4,n=4i %d\n", (int64(1704067200)+86400+3600)*1e9)), lp.Options{Precision: lp.Nanosecond})
+	require.NoError(t, e.Write(ctx, "db", res.Tables, storage.WriteOptions{}))
+	q := func(sql string) [][]any {
+		t.Helper()
+		r, err := x.Query(ctx, sql)
+		require.NoError(t, err, sql)
+		return r.Rows
+	}
+	day1 := func() []string {
+		names, err := filepath.Glob(filepath.Join(dir, "dbs", "db", "m", "2024-01-01", "*.parquet"))
+		require.NoError(t, err)
+		return names
+	}
+	before := day1()
+	require.Equal(t, [][]any{{int64(6)}}, q("UPDATE m SET v = v * 10, n = 2.5, s = upper(s) || n WHERE host = 'h1' AND time >= '2024-01-02'"))
+	require.Equal(t, before, day1(), "the first day's files were not rewritten")
+	require.Equal(t, [][]any{{"h1", 0.0, int64(3), "X0"}, {"h1", 40.0, int64(3), "X4"}, {"h1", 40.0, int64(3), nil}}, q("SELECT host, v, n, s FROM m WHERE host = 'h1' AND time >= '2024-01-02' AND v IN (0, 40) ORDER BY v, time"),
+		"values from the row as it stood; 2.5 into bigint is 3; the buffered row's NULL s stays NULL")
+	require.Equal(t, [][]any{{int64(10)}}, q("SELECT count(*) FROM m WHERE time < '2024-01-02' AND s = 'x'"))
+
+	require.Equal(t, [][]any{{int64(2)}}, q("UPDATE m SET n = '7', s = DEFAULT WHERE host = 'h0' AND v = 3"))
+	require.Equal(t, [][]any{{int64(7), nil}, {int64(7), nil}}, q("SELECT n, s FROM m WHERE host = 'h0' AND v = 3"))
+
+	for sql, code := range map[string]string{
+		"UPDATE m SET host = 'z'":           "0A000",
+		"UPDATE m SET time = now()":         "0A000",
+		"UPDATE m SET nosuch = 1":           "42703",
+		"UPDATE m SET v = 1, v = 2":         "42601",
+		"UPDATE m SET n = true":             "42804",
+		"UPDATE m SET n = 'x'":              "22P02",
+		"UPDATE m SET v = 'NaN'":            "42804",
+		"UPDATE m SET v = 1 FROM m2":        "0A000",
+		"UPDATE pg_class SET relname = 'x'": "42809",
+		"UPDATE m a SET v = (SELECT max(v) FROM m b WHERE b.host = a.host)": "0A000",
+	} {
+		_, err := x.Query(ctx, sql)
+		require.Error(t, err, sql)
+		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", sql, err)
+	}
+	require.Equal(t, [][]any{{int64(0)}}, q("SELECT count(*) FROM m WHERE v <> v OR v = 1 AND host = 'z'"), "the refused NaN changed nothing")
+
+	stmts, err := sql.Parse("UPDATE m SET v = $1 WHERE host = $2 AND n > $3")
+	require.NoError(t, err)
+	_, ptypes, err := p.DescribeParams(ctx, sess, stmts[0])
+	require.NoError(t, err)
+	require.Len(t, ptypes, 3)
+	require.Equal(t, "float64", ptypes[0].Type.String())
+	require.True(t, exec.IsText(ptypes[1].Type), "%s", ptypes[1].Type)
+	require.Equal(t, "int64", ptypes[2].Type.String())
+}

@@ -144,8 +144,8 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 	return p.Run(ctx, sess, stmts[0], params)
 }
 
-// Run plans and opens a SELECT or EXPLAIN statement, or runs an INSERT or
-// DELETE and returns its one-row count. Other statement kinds belong to the protocol
+// Run plans and opens a SELECT or EXPLAIN statement, or runs an INSERT,
+// UPDATE or DELETE and returns its one-row count. Other statement kinds belong to the protocol
 // layer (pgwire's sessions) and are refused.
 func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (*Query, exec.Operator, error) {
 	switch stmt.Kind {
@@ -158,6 +158,12 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 		return countResult(n)
 	case sql.Delete:
 		n, err := p.Delete(ctx, sess, stmt, params)
+		if err != nil {
+			return nil, nil, err
+		}
+		return countResult(n)
+	case sql.Update:
+		n, err := p.Update(ctx, sess, stmt, params)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -263,6 +269,8 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 		return nil, out, nil
 	case sql.Delete:
 		return nil, p.deleteParamTypes(ctx, sess, stmt), nil
+	case sql.Update:
+		return nil, p.updateParamTypes(ctx, sess, stmt), nil
 	}
-	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT, DELETE and EXPLAIN statements can be described here")
+	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT, UPDATE, DELETE and EXPLAIN statements can be described here")
 }

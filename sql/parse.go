@@ -55,6 +55,8 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return st, parseQuery(src, toks, st, Insert)
 	case "delete":
 		return st, parseQuery(src, toks, st, Delete)
+	case "update":
+		return st, parseQuery(src, toks, st, Update)
 	case "explain":
 		return st, parseExplain(src, toks, st)
 	case "declare":
@@ -81,11 +83,11 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 	case "set", "reset", "begin", "start", "commit", "end", "abort", "rollback", "savepoint",
 		"release", "discard", "deallocate", "close", "listen", "unlisten", "fetch", "move":
 		return st, parseUtility(src, toks, st)
-	case "update", "merge", "create", "drop", "alter", "truncate", "grant", "revoke",
+	case "merge", "create", "drop", "alter", "truncate", "grant", "revoke",
 		"vacuum", "analyze", "analyse", "notify", "lock", "comment", "do", "call",
 		"refresh", "cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
 		return nil, errAt(src, first.start, CodeFeatureNotSupported,
-			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, DELETE, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")
+			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, UPDATE, DELETE, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")
 	}
 	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
 }
@@ -140,9 +142,9 @@ func withInsert(toks []token) ([]token, bool) {
 	return append(out, toks[end:]...), true
 }
 
-// parseQuery rewrites and parses a SELECT, INSERT or DELETE.
+// parseQuery rewrites and parses a SELECT, INSERT, UPDATE or DELETE.
 func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
-	r := &rewriter{src: src, toks: toks, insert: kind == Insert, del: kind == Delete, out: make([]outTok, 0, len(toks)+len(toks)/4+8), frameAt: -1}
+	r := &rewriter{src: src, toks: toks, insert: kind == Insert, del: kind == Delete, upd: kind == Update, out: make([]outTok, 0, len(toks)+len(toks)/4+8), frameAt: -1}
 	if err := r.rewrite(); err != nil {
 		return err
 	}

@@ -98,6 +98,9 @@ type rewriter struct {
 	frames []*frame
 	insert bool // statement is an INSERT
 	del    bool // statement is a DELETE (its first word is the keyword)
+	upd    bool // statement is an UPDATE
+	// updSet: the UPDATE's SET was read (a later set is a name).
+	updSet bool
 	err    *Error
 	// catalogs are the databases three-part table names named
 	// (db.schema.table), left out of the names (Statement.Catalogs).

@@ -58,7 +58,19 @@ func (r *rewriter) word(t token) {
 		r.emit(t, okClose, ")")
 		return
 	}
-	if keywords[w] && !r.unreservedName(w, next) || r.del && r.i == 0 && w == "delete" {
+	if r.upd && len(r.frames) == 1 {
+		switch {
+		case w == "set" && !r.updSet:
+			r.updSet = true
+			r.i++
+			r.keyword(t, w)
+			return
+		case w == "from":
+			r.unsupported(t, "UPDATE ... FROM", "name the rows with a subquery: UPDATE t SET v = 0 WHERE hostname IN (SELECT ...)")
+			return
+		}
+	}
+	if keywords[w] && !r.unreservedName(w, next) || r.i == 0 && (r.del && w == "delete" || r.upd && w == "update") {
 		r.i++
 		r.keyword(t, w)
 		return

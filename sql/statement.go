@@ -5,7 +5,8 @@ import "github.com/pingcap/tidb/pkg/parser/ast"
 // Kind is what a statement is.
 type Kind int
 
-// Statement kinds. Select, Insert, Delete and Explain carry a TiDB AST; the others
+// Statement kinds. Select, Insert, Delete, Update and Explain carry a TiDB
+// AST; the others
 // are recognised by this package and carry their fields on Statement.
 const (
 	Empty      Kind = iota // empty or comment-only query
@@ -33,11 +34,12 @@ const (
 	Prepare                // PREPARE name [(type, ...)] AS statement; Inner is the statement
 	Execute                // EXECUTE name [(argument, ...)]
 	Delete                 // DELETE FROM table [[AS] alias] [WHERE condition]
+	Update                 // UPDATE table [[AS] alias] SET column = value, ... [WHERE condition]
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
-	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete"}
+	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -55,8 +57,8 @@ type Statement struct {
 	Offset int
 
 	// AST is the TiDB AST (Select: *ast.SelectStmt or *ast.SetOprStmt;
-	// Insert: *ast.InsertStmt; Delete: *ast.DeleteStmt; Explain: the
-	// explained query's AST). Nil for
+	// Insert: *ast.InsertStmt; Delete: *ast.DeleteStmt; Update:
+	// *ast.UpdateStmt; Explain: the explained query's AST). Nil for
 	// the other kinds.
 	AST ast.StmtNode
 	// Catalogs are the databases named by three-part table names

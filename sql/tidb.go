@@ -168,6 +168,11 @@ func checkKind(src string, toks []token, st *Statement, kind Kind) *Error {
 			return errAt(src, toks[0].start, CodeFeatureNotSupported, "DELETE ... USING is not supported", "name the other tables in a subquery: DELETE FROM t WHERE hostname IN (SELECT ...)")
 		}
 		ok = kind == Delete
+	case *ast.UpdateStmt:
+		if st.AST.(*ast.UpdateStmt).MultipleTable {
+			return errAt(src, toks[0].start, CodeFeatureNotSupported, "UPDATE of several tables is not supported", "")
+		}
+		ok = kind == Update
 	}
 	if !ok {
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, "this statement form is not supported", "")

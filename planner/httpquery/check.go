@@ -35,13 +35,16 @@ func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpEr
 		}
 		return nil
 	}
-	if method != http.MethodPost && (stmt.Kind == sql.Delete || planner.DeletesData(stmt)) {
-		what := "drop_chunks"
-		if stmt.Kind == sql.Delete {
-			what = "DELETE"
+	if method != http.MethodPost && (stmt.Kind == sql.Delete || stmt.Kind == sql.Update || planner.DeletesData(stmt)) {
+		what := "drop_chunks deletes"
+		switch stmt.Kind {
+		case sql.Delete:
+			what = "DELETE deletes"
+		case sql.Update:
+			what = "UPDATE changes"
 		}
 		return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
-			Msg: what + " deletes data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
+			Msg: what + " data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
 	}
 	dbs := h.Planner.Engine.Databases()
 	names := make([]string, len(dbs))

@@ -706,8 +706,8 @@ func TestDropChunksNeedsPost(t *testing.T) {
 	require.Equal(t, `[{"n":0}]`, body)
 }
 
-// TestDeleteNeedsPost: DELETE is refused on GET, as INSERT is; on POST it
-// answers the rows it removed.
+// TestDeleteNeedsPost: DELETE and UPDATE are refused on GET, as INSERT is;
+// on POST they answer the rows they removed or changed.
 func TestDeleteNeedsPost(t *testing.T) {
 	base := newServer(t)
 	del := url.Values{"db": {"db"}, "q": {"DELETE FROM cpu WHERE host = 'a'"}}
@@ -724,4 +724,15 @@ func TestDeleteNeedsPost(t *testing.T) {
 	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"n":1}]`, body)
+
+	up := url.Values{"db": {"db"}, "q": {"UPDATE cpu SET usage = 7"}}
+	code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+up.Encode(), nil)
+	require.Equal(t, 405, code, body)
+	require.Contains(t, body, "UPDATE changes data")
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+up.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"count":1}]`, body)
+	code, body = get(t, base, "SELECT usage FROM cpu", "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"usage":7.0}]`, body)
 }

@@ -406,3 +406,11 @@ DELETE FROM cpu AS c WHERE c.usage_user::int > 90
 DELETE FROM cpu WHERE true RETURNING *
 # delete with using (another table list) is refused
 DELETE FROM cpu USING mem WHERE cpu.hostname = mem.hostname
+# update of fields with a where clause and parameters
+UPDATE cpu SET usage_user = $1, usage_system = usage_system * 2 WHERE hostname = $2 AND time < '2016-01-01'
+# update with an alias, a set column named in where, default
+UPDATE cpu AS c SET usage_user = DEFAULT WHERE c.usage_user > 100
+# update from another table is refused
+UPDATE cpu SET usage_user = 0 FROM mem WHERE cpu.hostname = mem.hostname
+# update with a subquery in where
+UPDATE cpu SET usage_user = 0 WHERE hostname IN (SELECT hostname FROM cpu WHERE usage_user > 99)

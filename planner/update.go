@@ -1,0 +1,190 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// Update runs UPDATE table [[AS] alias] SET field = value, ... [WHERE
+// condition] and returns the number of rows its condition picked. It
+// rewrites the days the condition's time comparisons reach, as DELETE does
+// (storage.Engine.Update): each picked row gets the values, computed from
+// the row as it stands (SET v = v * 2), converted to the column's type as
+// PostgreSQL's assignment does. Time and tags name a row and are not set;
+// DELETE and INSERT the row to change them.
+func (p *Planner) Update(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+	n, err := p.update(ctx, sess, stmt, params)
+	return n, finishError(stmt, err)
+}
+
+// assignment is one SET of an UPDATE: the column's place and its new
+// value, CASE WHEN condition THEN value ELSE column END.
+type assignment struct {
+	col   int
+	value exec.Expr
+}
+
+func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+	b := newBinder(ctx, p, sess, stmt, params)
+	table, pred, sets, err := b.bindUpdate()
+	if err != nil {
+		return 0, err
+	}
+	tr := storage.AllTime()
+	for _, c := range conjuncts(pred) {
+		narrowTimeRange(&tr, c, func(i int) bool { return b.deleteCols[i].Name == storage.TimeColumn })
+	}
+	if tr.Empty() {
+		return 0, nil
+	}
+	ec := p.execCtx(ctx, sess)
+	update := func(rec arrow.Record) (arrow.Record, int64, error) {
+		m, err := pred.Eval(ec, rec)
+		if err != nil {
+			return nil, 0, AsError(err)
+		}
+		var n int64
+		if mb, ok := m.(*array.Boolean); ok {
+			for i := range mb.Len() {
+				if mb.IsValid(i) && mb.Value(i) {
+					n++
+				}
+			}
+		}
+		m.Release()
+		if n == 0 {
+			rec.Retain()
+			return rec, 0, nil
+		}
+		cols := slices.Clone(rec.Columns())
+		var made []arrow.Array
+		defer func() {
+			for _, a := range made {
+				a.Release()
+			}
+		}()
+		for _, s := range sets {
+			a, err := s.value.Eval(ec, rec)
+			if err != nil {
+				return nil, 0, AsError(err)
+			}
+			made = append(made, a)
+			if f, ok := a.(*array.Float64); ok {
+				for i, v := range f.Float64Values() {
+					if f.IsValid(i) && (math.IsNaN(v) || math.IsInf(v, 0)) {
+						return nil, 0, errorf(CodeDatatype, "column %s: %v cannot be stored", rec.Schema().Field(s.col).Name, v)
+					}
+				}
+			}
+			cols[s.col] = a
+		}
+		return array.NewRecord(rec.Schema(), cols, rec.NumRows()), n, nil
+	}
+	return p.Engine.Update(ctx, sess.Database, table, tr, update)
+}
+
+// updateParamTypes are the types an UPDATE gives its $n.
+func (p *Planner) updateParamTypes(ctx context.Context, sess *Session, stmt *sql.Statement) []ParamType {
+	b := newBinder(ctx, p, sess, stmt, make([]any, stmt.NumParams))
+	b.describe = true
+	b.ptypes = make([]arrow.DataType, stmt.NumParams)
+	b.ppg = make([]uint32, stmt.NumParams)
+	out := make([]ParamType, stmt.NumParams)
+	if _, _, _, err := b.bindUpdate(); err == nil {
+		for i := range out {
+			out[i] = ParamType{Type: b.ptypes[i], PGType: b.ppg[i]}
+		}
+	}
+	return out
+}
+
+// bindUpdate binds an UPDATE: its table, its condition and its SET list.
+func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
+	up, ok := b.stmt.AST.(*ast.UpdateStmt)
+	if !ok {
+		return "", nil, nil, errorf(CodeSyntax, "not an UPDATE statement")
+	}
+	switch {
+	case up.Order != nil:
+		return "", nil, nil, errorf(CodeSyntax, "syntax error at or near \"ORDER\"")
+	case up.Limit != nil:
+		return "", nil, nil, errorf(CodeSyntax, "syntax error at or near \"LIMIT\"")
+	case up.With != nil:
+		return "", nil, nil, notSupported("WITH ... UPDATE")
+	}
+	table, s, pred, err := b.bindRewrite("UPDATE", up.TableRefs, up.Where)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var sets []assignment
+	for _, a := range up.List {
+		name := a.Column.Name.L
+		j := slices.IndexFunc(b.deleteCols, func(c Column) bool { return c.Name == name })
+		if j < 0 {
+			return "", nil, nil, errorf(CodeUndefinedColumn, "column %q of relation %q does not exist", name, table)
+		}
+		col := b.deleteCols[j]
+		if name == storage.TimeColumn || col.Type.ID() == arrow.DICTIONARY {
+			e := notSupported(fmt.Sprintf("UPDATE of %s, which with the other tags and time names a row,", name))
+			e.Hint = "DELETE the rows and INSERT them with the new " + name
+			return "", nil, nil, e
+		}
+		if slices.ContainsFunc(sets, func(s assignment) bool { return s.col == j }) {
+			return "", nil, nil, errorf(CodeSyntax, "multiple assignments to same column %q", name)
+		}
+		var v exec.Expr = &exec.Literal{V: nil, DT: col.Type}
+		if _, isDefault := a.Expr.(*ast.DefaultExpr); !isDefault {
+			// Not bindExpr: a quoted literal or $n stays open to be read
+			// as the column's type.
+			x, err := b.bindNode(s, a.Expr, nil)
+			if err != nil {
+				return "", nil, nil, err
+			}
+			if err := b.rowOnly(s, x, "UPDATE"); err != nil {
+				return "", nil, nil, err
+			}
+			if b.isNumeric(s, a.Expr, x) && (col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64) {
+				x = numericRound(x) // 2.5 into an integer is 3, as PostgreSQL's numeric
+			}
+			if v, err = b.assignTo(x, col); err != nil {
+				return "", nil, nil, err
+			}
+		}
+		current := &exec.Column{Index: j, Name: name, DT: col.Type}
+		sets = append(sets, assignment{col: j, value: &exec.Case{Whens: []exec.Expr{pred}, Thens: []exec.Expr{v}, Else: current, DT: col.Type}})
+	}
+	return table, pred, sets, nil
+}
+
+// assignTo converts x to the type of column col as PostgreSQL's assignment
+// does: numbers into numbers (rounded into integers), anything into text,
+// a quoted literal or a $n read as the column's type.
+func (b *binder) assignTo(x exec.Expr, col Column) (exec.Expr, error) {
+	have, want := x.Type(), col.Type
+	number := func(t arrow.DataType) bool {
+		return t.ID() == arrow.INT64 || t.ID() == arrow.UINT64 || t.ID() == arrow.FLOAT64
+	}
+	_, unknown := x.(*unknownLit)
+	if !unknown && !sameType(have, want) && have.ID() != arrow.NULL && (number(have) && number(want) || exec.IsText(want)) {
+		return b.fold(&exec.Cast{X: x, To: want})
+	}
+	v, err := b.coerce(x, want)
+	if err != nil && unknown {
+		return nil, err // the literal's own error: invalid input syntax for type bigint: "x"
+	}
+	if err != nil {
+		e := errorf(CodeDatatype, "column %q is of type %s but expression is of type %s", col.Name, exec.SQLTypeName(want), exec.SQLTypeName(have))
+		e.Hint = "You will need to rewrite or cast the expression."
+		return nil, e
+	}
+	return b.fold(v)
+}
