@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestDeleteSurvivesKill runs the real server: a DELETE acknowledged before
-// a SIGKILL stays done after the restart; a DELETE the kill interrupts
+// TestDeleteSurvivesKill runs the real server: a DELETE or an UPDATE
+// acknowledged before a SIGKILL stays done after the restart; a DELETE the kill interrupts
 // leaves each day whole or without its matching rows, and never loses a
 // row it did not match.
 func TestDeleteSurvivesKill(t *testing.T) {
@@ -71,6 +71,16 @@ func TestDeleteSurvivesKill(t *testing.T) {
 
 	srv = startServer(t, dataDir, "--log-level", "warn")
 	require.Equal(t, map[string]int64{"b": days * points, "c": days * points}, perHost(srv), "the acknowledged DELETE after SIGKILL")
+
+	// An acknowledged UPDATE, then SIGKILL: its values stay.
+	code, out = query(srv, "UPDATE cpu SET v = -1 WHERE host = 'c'")
+	require.Equal(t, 200, code, out)
+	require.Equal(t, fmt.Sprintf(`[{"count":%d}]`, days*points), out)
+	srv.kill()
+	srv = startServer(t, dataDir, "--log-level", "warn")
+	code, out = query(srv, "SELECT count(*) AS n FROM cpu WHERE host = 'c' AND v = -1")
+	require.Equal(t, 200, code, out)
+	require.Equal(t, fmt.Sprintf(`[{"n":%d}]`, days*points), out, "the acknowledged UPDATE after SIGKILL")
 
 	// Interrupted: kills at several moments while b's rows are being
 	// deleted (b's rows written again before each).
