@@ -31,24 +31,19 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			c.txWrites += n
 		}
 		return "INSERT 0 " + strconv.FormatInt(n, 10), nil
-	case sql.Delete:
-		n, err := c.srv.Planner.Delete(ctx, c.sess.plannerSession(), stmt, p.params)
+	case sql.Delete, sql.Update:
+		run, verb := c.srv.Planner.Delete, "DELETE "
+		if stmt.Kind == sql.Update {
+			run, verb = c.srv.Planner.Update, "UPDATE "
+		}
+		n, err := run(ctx, c.sess.plannerSession(), stmt, p.params)
 		if err != nil {
 			return "", statementError(ctx, err)
 		}
 		if c.tx != txIdle {
 			c.txWrites += n
 		}
-		return "DELETE " + strconv.FormatInt(n, 10), nil
-	case sql.Update:
-		n, err := c.srv.Planner.Update(ctx, c.sess.plannerSession(), stmt, p.params)
-		if err != nil {
-			return "", statementError(ctx, err)
-		}
-		if c.tx != txIdle {
-			c.txWrites += n
-		}
-		return "UPDATE " + strconv.FormatInt(n, 10), nil
+		return verb + strconv.FormatInt(n, 10), nil
 	case sql.Set:
 		return "SET", c.set(stmt)
 	case sql.Reset:

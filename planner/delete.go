@@ -33,10 +33,7 @@ func (p *Planner) delete(ctx context.Context, sess *Session, stmt *sql.Statement
 	if err != nil {
 		return 0, err
 	}
-	tr := storage.AllTime()
-	for _, c := range conjuncts(pred) {
-		narrowTimeRange(&tr, c, func(i int) bool { return b.deleteCols[i].Name == storage.TimeColumn })
-	}
+	tr := b.rewriteRange(pred)
 	if tr.Empty() {
 		return 0, nil
 	}
@@ -62,19 +59,30 @@ func (p *Planner) delete(ctx context.Context, sess *Session, stmt *sql.Statement
 	return p.Engine.Delete(ctx, sess.Database, table, tr, match)
 }
 
-// deleteParamTypes are the types a DELETE's condition gives its $n.
-func (p *Planner) deleteParamTypes(ctx context.Context, sess *Session, stmt *sql.Statement) []ParamType {
+// rewriteParamTypes are the types a DELETE or UPDATE, bound by bind,
+// gives its $n (none known when it does not bind).
+func (p *Planner) rewriteParamTypes(ctx context.Context, sess *Session, stmt *sql.Statement, bind func(b *binder) error) []ParamType {
 	b := newBinder(ctx, p, sess, stmt, make([]any, stmt.NumParams))
 	b.describe = true
 	b.ptypes = make([]arrow.DataType, stmt.NumParams)
 	b.ppg = make([]uint32, stmt.NumParams)
 	out := make([]ParamType, stmt.NumParams)
-	if _, _, err := b.bindDelete(); err == nil {
+	if bind(b) == nil {
 		for i := range out {
 			out[i] = ParamType{Type: b.ptypes[i], PGType: b.ppg[i]}
 		}
 	}
 	return out
+}
+
+// rewriteRange is the time range pred's comparisons of time with constants
+// allow, for storage to rewrite only the days in it.
+func (b *binder) rewriteRange(pred exec.Expr) storage.TimeRange {
+	tr := storage.AllTime()
+	for _, c := range conjuncts(pred) {
+		narrowTimeRange(&tr, c, func(i int) bool { return b.deleteCols[i].Name == storage.TimeColumn })
+	}
+	return tr
 }
 
 // bindDelete binds a DELETE: the table it names and its condition over the

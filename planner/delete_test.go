@@ -18,19 +18,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// openRewriteTest opens an engine in a new directory, closed when the test
+// ends, with a planner and a UTC session of database db over it.
+func openRewriteTest(t *testing.T) (string, *storage.Engine, *planner.Planner, *planner.Session, *strataExec) {
+	dir := t.TempDir()
+	e, err := storage.Open(storage.Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	p := &planner.Planner{Engine: e}
+	sess := &planner.Session{Database: "db", Location: time.UTC, Now: time.Now()}
+	return dir, e, p, sess, &strataExec{p: p, sess: sess}
+}
+
 // TestDelete: DELETE over several days of buffered and persisted rows
 // removes what its condition picks (NULL keeps a row), rewrites only the
 // days its time condition reaches, runs an uncorrelated subquery once
 // before any day is rewritten, refuses a correlated one, and describes its
 // parameters.
 func TestDelete(t *testing.T) {
-	dir := t.TempDir()
-	e, err := storage.Open(storage.Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	defer e.Close()
-	p := &planner.Planner{Engine: e}
-	sess := &planner.Session{Database: "db", Location: time.UTC, Now: time.Now()}
-	x := &strataExec{p: p, sess: sess}
+	dir, e, p, sess, x := openRewriteTest(t)
 	ctx := context.Background()
 	var b strings.Builder
 	for d := range 3 {
@@ -112,13 +118,7 @@ func TestDelete(t *testing.T) {
 // an integer is 3, '7' reads as the column's type); time and tags are not
 // set; values the storage cannot hold are refused with nothing changed.
 func TestUpdate(t *testing.T) {
-	dir := t.TempDir()
-	e, err := storage.Open(storage.Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	defer e.Close()
-	p := &planner.Planner{Engine: e}
-	sess := &planner.Session{Database: "db", Location: time.UTC, Now: time.Now()}
-	x := &strataExec{p: p, sess: sess}
+	dir, e, p, sess, x := openRewriteTest(t)
 	ctx := context.Background()
 	var b strings.Builder
 	for d := range 2 {

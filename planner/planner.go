@@ -268,9 +268,9 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 		}
 		return nil, out, nil
 	case sql.Delete:
-		return nil, p.deleteParamTypes(ctx, sess, stmt), nil
+		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, err := b.bindDelete(); return err }), nil
 	case sql.Update:
-		return nil, p.updateParamTypes(ctx, sess, stmt), nil
+		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, _, err := b.bindUpdate(); return err }), nil
 	}
 	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT, UPDATE, DELETE and EXPLAIN statements can be described here")
 }

@@ -39,10 +39,7 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 	if err != nil {
 		return 0, err
 	}
-	tr := storage.AllTime()
-	for _, c := range conjuncts(pred) {
-		narrowTimeRange(&tr, c, func(i int) bool { return b.deleteCols[i].Name == storage.TimeColumn })
-	}
+	tr := b.rewriteRange(pred)
 	if tr.Empty() {
 		return 0, nil
 	}
@@ -90,21 +87,6 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 		return array.NewRecord(rec.Schema(), cols, rec.NumRows()), n, nil
 	}
 	return p.Engine.Update(ctx, sess.Database, table, tr, update)
-}
-
-// updateParamTypes are the types an UPDATE gives its $n.
-func (p *Planner) updateParamTypes(ctx context.Context, sess *Session, stmt *sql.Statement) []ParamType {
-	b := newBinder(ctx, p, sess, stmt, make([]any, stmt.NumParams))
-	b.describe = true
-	b.ptypes = make([]arrow.DataType, stmt.NumParams)
-	b.ppg = make([]uint32, stmt.NumParams)
-	out := make([]ParamType, stmt.NumParams)
-	if _, _, _, err := b.bindUpdate(); err == nil {
-		for i := range out {
-			out[i] = ParamType{Type: b.ptypes[i], PGType: b.ppg[i]}
-		}
-	}
-	return out
 }
 
 // bindUpdate binds an UPDATE: its table, its condition and its SET list.
