@@ -553,6 +553,28 @@ func TestPgxUpdate(t *testing.T) {
 	require.Equal(t, "0A000", pgErr(t, err).Code)
 }
 
+// TestPgxInsertOnConflict: an idempotent insert (ON CONFLICT DO NOTHING)
+// with parameters, run twice, stores its row once and answers INSERT 0 0
+// the second time.
+func TestPgxInsertOnConflict(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	const q = "INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3) ON CONFLICT (time, host) DO NOTHING"
+	at := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		tag, err := conn.Exec(ctx, q, mode, at, "idem-"+mode.String(), 1.5)
+		require.NoError(t, err, mode)
+		require.Equal(t, "INSERT 0 1", tag.String(), mode)
+		tag, err = conn.Exec(ctx, q, mode, at, "idem-"+mode.String(), 2.5)
+		require.NoError(t, err, mode)
+		require.Equal(t, "INSERT 0 0", tag.String(), mode)
+		var v float64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT usage FROM cpu WHERE host = $1", "idem-"+mode.String()).Scan(&v), mode)
+		require.Equal(t, 1.5, v, mode)
+	}
+}
+
 // TestPgxTableSample: TABLESAMPLE's percentage and seed as parameters,
 // prepared (described before their values are known) and simple.
 func TestPgxTableSample(t *testing.T) {

@@ -182,3 +182,43 @@ func TestUpdate(t *testing.T) {
 	require.True(t, exec.IsText(ptypes[1].Type), "%s", ptypes[1].Type)
 	require.Equal(t, "int64", ptypes[2].Type.String())
 }
+
+// TestInsertOnConflict: ON CONFLICT DO NOTHING leaves out the rows whose
+// time and tags are stored, and the later of two rows of the INSERT with
+// one name; DO UPDATE SET c = EXCLUDED.c writes only the columns it sets
+// into a stored row; the counts are PostgreSQL's (checked against
+// PostgreSQL 15 with a primary key on time and host).
+func TestInsertOnConflict(t *testing.T) {
+	_, _, _, _, x := openRewriteTest(t)
+	ctx := context.Background()
+	q := func(sql string) [][]any {
+		t.Helper()
+		r, err := x.Query(ctx, sql)
+		require.NoError(t, err, sql)
+		return r.Rows
+	}
+	q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'a', 1.0, 10.0), ('2024-01-01', 'b', 2, 20)")
+	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'a', 5, 50), ('2024-01-02', 'a', 6, 60) ON CONFLICT DO NOTHING"))
+	require.Equal(t, [][]any{{"a", 1.0, 10.0}, {"b", 2.0, 20.0}, {"a", 6.0, 60.0}}, q("SELECT host, v, w FROM oc ORDER BY time, host"))
+	require.Equal(t, [][]any{{int64(2)}}, q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'b', 7, 70), ('2024-01-03', 'b', 8, 80) ON CONFLICT (time, host) DO UPDATE SET v = EXCLUDED.v"))
+	require.Equal(t, [][]any{{"a", 1.0, 10.0}, {"b", 7.0, 20.0}, {"a", 6.0, 60.0}, {"b", 8.0, 80.0}}, q("SELECT host, v, w FROM oc ORDER BY time, host"),
+		"the stored row took v only; the new row all its columns")
+	require.Equal(t, [][]any{{int64(2)}}, q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'a', 9, 90), ('2024-01-01', 'b', 9, 90) ON CONFLICT (host, time) DO UPDATE SET v = EXCLUDED.v, w = EXCLUDED.w"))
+	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO oc (time, host, v) VALUES ('2024-01-05', 'c', 1), ('2024-01-05', 'c', 2) ON CONFLICT DO NOTHING"))
+	require.Equal(t, [][]any{{1.0}}, q("SELECT v FROM oc WHERE host = 'c'"), "the first of two rows with one name")
+	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO oc SELECT time + interval '1 day', host, v, w FROM oc WHERE host = 'a' ON CONFLICT DO NOTHING"))
+	require.Equal(t, [][]any{{int64(6), 39.0, 380.0}}, q("SELECT count(*), sum(v), sum(w) FROM oc"), "PostgreSQL: 6, 39 and 380 before the two statements refused here")
+
+	for sql, code := range map[string]string{
+		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (v) DO NOTHING":                                      "42P10",
+		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET host = EXCLUDED.host":     "0A000",
+		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET w = EXCLUDED.w":           "0A000",
+		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET nosuch = EXCLUDED.nosuch": "42703",
+		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = v + 1":                "0A000",
+		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT ON CONSTRAINT oc_pkey DO NOTHING":                    "0A000",
+	} {
+		_, err := x.Query(ctx, sql)
+		require.Error(t, err, sql)
+		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", sql, err)
+	}
+}

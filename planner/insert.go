@@ -111,6 +111,22 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 	if err != nil {
 		return 0, err
 	}
+	if oc := stmt.OnConflict; oc != nil {
+		var n int64
+		if rows, kinds, n, err = p.onConflict(ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {
+			return 0, err
+		}
+		if len(rows) == 0 {
+			return 0, nil
+		}
+		if batch, err = buildBatch(b.ctx, table, names, existing, rows, kinds, tags); err != nil {
+			return 0, err
+		}
+		if err := checkMerges(batch); err != nil {
+			return 0, err
+		}
+		return n, p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{})
+	}
 	if err := checkMerges(batch); err != nil {
 		return 0, err
 	}

@@ -242,8 +242,9 @@
 // FILTER combined with OVER on DISTINCT or on an aggregate of several
 // arguments other than string_agg, SIMILAR TO with a pattern other than a
 // string constant or a $n parameter, bit strings, a subquery as LIMIT or
-// OFFSET, ON CONFLICT, RETURNING, SELECT INTO, UPDATE ... FROM, DELETE ...
-// USING and DDL.
+// OFFSET, ON CONFLICT other than DO NOTHING and DO UPDATE SET c =
+// EXCLUDED.c, RETURNING, SELECT INTO, UPDATE ... FROM, DELETE ... USING and
+// DDL.
 // Precedence caveats: ~ ~* !~ !~* take
 // TiDB's comparison precedence (PostgreSQL: the level of ||), which only
 // differs for operands built with LIKE, IN or BETWEEN or mixed with || on

@@ -111,6 +111,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if st.MaterializedCTEs != nil {
 		fmt.Fprintf(b, " materialized=%q", st.MaterializedCTEs)
 	}
+	if oc := st.OnConflict; oc != nil {
+		fmt.Fprintf(b, " on_conflict(target=%q nothing=%v set=%q)", oc.Target, oc.Nothing, oc.Set)
+	}
 	if st.Args != nil {
 		fmt.Fprintf(b, " args=%q", st.Args)
 	}

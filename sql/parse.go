@@ -158,6 +158,7 @@ func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
 	st.AST = node
 	st.Catalogs = r.catalogs
 	st.MaterializedCTEs = r.materialized
+	st.OnConflict = r.onConflict
 	if e := postProcess(st, r.out); e != nil {
 		return errAt(src, toks[0].start, e.code, e.msg, e.hint)
 	}

@@ -101,7 +101,10 @@ type rewriter struct {
 	upd    bool // statement is an UPDATE
 	// updSet: the UPDATE's SET was read (a later set is a name).
 	updSet bool
-	err    *Error
+	// onConflict is an INSERT's ON CONFLICT clause, read and left out of
+	// the SQL TiDB parses.
+	onConflict *OnConflict
+	err        *Error
 	// catalogs are the databases three-part table names named
 	// (db.schema.table), left out of the names (Statement.Catalogs).
 	catalogs []string

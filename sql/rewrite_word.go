@@ -459,7 +459,11 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			return true
 		}
 		if w == "on" && next.word("conflict") {
-			r.unsupported(t, "ON CONFLICT", "rows with the same tags and time are merged automatically")
+			if !r.insert || len(r.frames) != 1 {
+				r.syntaxErr(next)
+				return true
+			}
+			r.readOnConflict(t)
 			return true
 		}
 		if f := r.top(); f.join != "" {
@@ -728,6 +732,79 @@ func (r *rewriter) special(t token, w string, next token) bool {
 		return true
 	}
 	return false
+}
+
+// readOnConflict reads an INSERT's ON CONFLICT [(column, ...)] DO NOTHING
+// or DO UPDATE SET column = EXCLUDED.column, ... (r.i at ON) into
+// r.onConflict, leaving it out of the SQL TiDB parses. Other actions (DO
+// UPDATE with other values, a WHERE, ON CONSTRAINT) are refused.
+func (r *rewriter) readOnConflict(on token) {
+	oc := &OnConflict{}
+	r.i += 2
+	name := func(t token) (string, bool) {
+		if t.kind == tIdent || t.kind == tQIdent {
+			return t.val, true
+		}
+		return "", false
+	}
+	if r.tok(0).punct("(") {
+		r.i++
+		for {
+			n, ok := name(r.tok(0))
+			if !ok {
+				r.syntaxErr(r.tok(0))
+				return
+			}
+			oc.Target = append(oc.Target, n)
+			r.i++
+			if r.tok(0).punct(")") {
+				r.i++
+				break
+			}
+			if !r.tok(0).punct(",") {
+				r.syntaxErr(r.tok(0))
+				return
+			}
+			r.i++
+		}
+	} else if r.tok(0).word("on") && r.tok(1).word("constraint") {
+		r.unsupported(r.tok(0), "ON CONFLICT ON CONSTRAINT", "tables have no constraints; rows are named by time and tags: ON CONFLICT (time, tag, ...) or no target")
+		return
+	}
+	if !r.tok(0).word("do") {
+		r.syntaxErr(r.tok(0))
+		return
+	}
+	switch act := r.tok(1); {
+	case act.word("nothing"):
+		oc.Nothing = true
+		r.i += 2
+	case act.word("update") && r.tok(2).word("set"):
+		r.i += 3
+		for {
+			col, ok := name(r.tok(0))
+			src, ok2 := name(r.tok(4))
+			if !ok || !(r.tok(1).kind == tOp && r.tok(1).val == "=") || !r.tok(2).word("excluded") || !r.tok(3).punct(".") || !ok2 || src != col {
+				r.unsupported(r.tok(0), "ON CONFLICT DO UPDATE with a value other than EXCLUDED.column",
+					"set each column from the row proposed: DO UPDATE SET v = EXCLUDED.v")
+				return
+			}
+			oc.Set = append(oc.Set, col)
+			r.i += 5
+			if !r.tok(0).punct(",") {
+				break
+			}
+			r.i++
+		}
+		if r.tok(0).word("where") {
+			r.unsupported(r.tok(0), "ON CONFLICT DO UPDATE ... WHERE", "")
+			return
+		}
+	default:
+		r.syntaxErr(act)
+		return
+	}
+	r.onConflict = oc
 }
 
 // tableSample reads TABLESAMPLE method (percent) (r.i at TABLESAMPLE),

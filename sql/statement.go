@@ -98,6 +98,9 @@ type Statement struct {
 	AsofJoins map[*ast.Join]bool
 	// SymmetricBetween holds the BETWEEN SYMMETRIC tests (see doc.go).
 	SymmetricBetween map[*ast.BetweenExpr]bool
+	// OnConflict is an INSERT's ON CONFLICT clause, which does not reach
+	// TiDB's parser (nil: none).
+	OnConflict *OnConflict
 
 	// Name: SET/SHOW/RESET parameter name (lower case; "all" never appears,
 	// see All), SAVEPOINT/RELEASE/ROLLBACK TO savepoint, DEALLOCATE
@@ -167,4 +170,16 @@ type ExplainOptions struct {
 	Analyze bool
 	Verbose bool
 	Format  string // "text" (default), "json", ...
+}
+
+// OnConflict is INSERT ... ON CONFLICT [(target, ...)] DO NOTHING or DO
+// UPDATE SET column = EXCLUDED.column, ...: the forms a table whose rows
+// are named by time and tags can honour.
+type OnConflict struct {
+	// Target are the columns named in parentheses (nil: none).
+	Target []string
+	// Nothing: DO NOTHING; otherwise Set are the columns DO UPDATE takes
+	// from the row proposed (EXCLUDED).
+	Nothing bool
+	Set     []string
 }

@@ -414,3 +414,11 @@ UPDATE cpu AS c SET usage_user = DEFAULT WHERE c.usage_user > 100
 UPDATE cpu SET usage_user = 0 FROM mem WHERE cpu.hostname = mem.hostname
 # update with a subquery in where
 UPDATE cpu SET usage_user = 0 WHERE hostname IN (SELECT hostname FROM cpu WHERE usage_user > 99)
+# insert on conflict do nothing
+INSERT INTO m (time, host, v) VALUES ($1, 'a', 1) ON CONFLICT DO NOTHING
+# insert on conflict with a target, do update from excluded
+INSERT INTO m (time, host, v, w) VALUES ('2024-01-01', 'a', 1, 2) ON CONFLICT (time, "host") DO UPDATE SET v = EXCLUDED.v, w = excluded.w
+# insert on conflict do update with another value is refused
+INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = m.v + 1
+# insert select on conflict do nothing
+INSERT INTO m2 SELECT * FROM m WHERE v > 1 ON CONFLICT DO NOTHING
