@@ -30,6 +30,17 @@ func openRewriteTest(t *testing.T) (string, *storage.Engine, *planner.Planner, *
 	return dir, e, p, sess, &strataExec{p: p, sess: sess}
 }
 
+// rowsOf returns a function that runs a statement that must succeed and
+// gives its rows.
+func (x *strataExec) rowsOf(t *testing.T) func(sql string) [][]any {
+	return func(sql string) [][]any {
+		t.Helper()
+		r, err := x.Query(context.Background(), sql)
+		require.NoError(t, err, sql)
+		return r.Rows
+	}
+}
+
 // TestDelete: DELETE over several days of buffered and persisted rows
 // removes what its condition picks (NULL keeps a row), rewrites only the
 // days its time condition reaches, runs an uncorrelated subquery once
@@ -134,12 +145,7 @@ func TestUpdate(t *testing.T) {
 	require.NoError(t, e.Persist(ctx))
 	res = lpp.Parse([]byte(fmt.Sprintf("m,host=h1 v=4,n=4i %d\n", (int64(1704067200)+86400+3600)*1e9)), lp.Options{Precision: lp.Nanosecond})
 	require.NoError(t, e.Write(ctx, "db", res.Tables, storage.WriteOptions{}))
-	q := func(sql string) [][]any {
-		t.Helper()
-		r, err := x.Query(ctx, sql)
-		require.NoError(t, err, sql)
-		return r.Rows
-	}
+	q := x.rowsOf(t)
 	day1 := func() []string {
 		names, err := filepath.Glob(filepath.Join(dir, "dbs", "db", "m", "2024-01-01", "*.parquet"))
 		require.NoError(t, err)
@@ -191,12 +197,7 @@ func TestUpdate(t *testing.T) {
 func TestInsertOnConflict(t *testing.T) {
 	_, _, _, _, x := openRewriteTest(t)
 	ctx := context.Background()
-	q := func(sql string) [][]any {
-		t.Helper()
-		r, err := x.Query(ctx, sql)
-		require.NoError(t, err, sql)
-		return r.Rows
-	}
+	q := x.rowsOf(t)
 	q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'a', 1.0, 10.0), ('2024-01-01', 'b', 2, 20)")
 	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'a', 5, 50), ('2024-01-02', 'a', 6, 60) ON CONFLICT DO NOTHING"))
 	require.Equal(t, [][]any{{"a", 1.0, 10.0}, {"b", 2.0, 20.0}, {"a", 6.0, 60.0}}, q("SELECT host, v, w FROM oc ORDER BY time, host"))
