@@ -59,6 +59,11 @@ func (h *Handler) influxQLV1(w http.ResponseWriter, r *http.Request) {
 		writeV1(w, http.StatusBadRequest, map[string]any{"error": err.Error()})
 		return
 	}
+	if r.Method != http.MethodPost && slices.ContainsFunc(stmts, func(st influxql.Statement) bool { _, ok := st.(*influxql.DeleteStatement); return ok }) {
+		w.Header().Set("Allow", http.MethodPost)
+		writeV1(w, http.StatusMethodNotAllowed, map[string]any{"error": "DELETE deletes data, which a GET request must not do: send it with POST"})
+		return
+	}
 	now := time.Now()
 	results := make([]map[string]any, 0, len(stmts))
 	failed := false
@@ -111,6 +116,9 @@ func (h *Handler) runV1(ctx context.Context, db string, st influxql.Statement, e
 	}
 	if !slices.ContainsFunc(h.Planner.Engine.Databases(), func(d storage.DatabaseInfo) bool { return d.Name == db }) {
 		return nil, fmt.Errorf("database not found: %s", db)
+	}
+	if ds, ok := st.(*influxql.DeleteStatement); ok {
+		return map[string]any{}, h.deleteV1(ctx, db, ds, now)
 	}
 	q, err := influxql.Translate(st, db, influxql.EngineCatalog{Engine: h.Planner.Engine}, now)
 	if err != nil || q == nil {
@@ -388,4 +396,23 @@ func influxParams(raw json.RawMessage) (map[string]any, error) {
 		return nil, fmt.Errorf(`params must be a JSON object of values by name, like {"host": "a"}: %v`, err)
 	}
 	return params, nil
+}
+
+// deleteV1 runs InfluxQL's DELETE as SQL DELETEs, one per measurement.
+func (h *Handler) deleteV1(ctx context.Context, db string, st *influxql.DeleteStatement, now time.Time) error {
+	deletes, err := influxql.DeleteSQL(st, db, influxql.EngineCatalog{Engine: h.Planner.Engine}, now)
+	if err != nil {
+		return err
+	}
+	sess := &planner.Session{Database: db, Location: time.UTC, Now: now, MemLimit: h.MemLimit}
+	for _, q := range deletes {
+		stmts, err := sql.Parse(q)
+		if err != nil {
+			return err
+		}
+		if _, err := h.Planner.Delete(ctx, sess, stmts[0], nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -350,7 +350,7 @@ func TestInfluxQLErrors(t *testing.T) {
 	base := serverWith(t, map[string]string{"db": influxData})
 	code, body := influxGet(t, base, "/query", "db", "db", "q", "SELEC usage FROM cpu")
 	require.Equal(t, 400, code)
-	require.JSONEq(t, `{"error":"error parsing query: found \"SELEC\", expected SELECT, SHOW, CREATE DATABASE or DROP DATABASE at line 1, char 1"}`, body)
+	require.JSONEq(t, `{"error":"error parsing query: found \"SELEC\", expected SELECT, SHOW, DELETE, CREATE DATABASE or DROP DATABASE at line 1, char 1"}`, body)
 	code, _ = influxGet(t, base, "/query", "db", "db")
 	require.Equal(t, 400, code)
 	code, _ = influxGet(t, base, "/query", "db", "db", "epoch", "days", "q", "SHOW DATABASES")
@@ -447,4 +447,42 @@ func TestInfluxQLDatabases(t *testing.T) {
 	code, body = influxGet(t, base, "/query", "q", "CREATE DATABASE x WITH DURATION forever")
 	require.Equal(t, 200, code)
 	require.Contains(t, body, "invalid duration")
+}
+
+// TestInfluxQLDelete: InfluxDB 1.x's DELETE on /query, POST only: by tag
+// and time, over a regex of measurements or every measurement; a field in
+// the condition is InfluxDB's error.
+func TestInfluxQLDelete(t *testing.T) {
+	base := serverWith(t, map[string]string{"db": influxData})
+	post := func(q string) (int, string) {
+		t.Helper()
+		resp, err := http.PostForm(base+"/query", url.Values{"db": {"db"}, "q": {q}})
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(body)
+	}
+	code, body := influxGet(t, base, "/query", "db", "db", "q", "DELETE FROM cpu WHERE host = 'a'")
+	require.Equal(t, 405, code, body)
+	require.Contains(t, body, "send it with POST")
+
+	code, body = post("DELETE FROM cpu WHERE host = 'a' AND time < '2023-11-14T22:13:30Z'")
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `{"results":[{"statement_id":0}]}`, body)
+	code, body = post("SELECT count(usage) FROM cpu GROUP BY host")
+	require.Equal(t, 200, code, body)
+	require.Contains(t, body, `"tags":{"host":"a"},"columns":["time","count"],"values":[["1970-01-01T00:00:00Z",2]]`)
+
+	code, body = post("DELETE FROM cpu WHERE usage > 1")
+	require.Equal(t, 200, code, body)
+	require.Contains(t, body, "fields not supported in WHERE clause during deletion")
+
+	code, body = post("DELETE FROM /^c/ WHERE region = 'west'; DELETE WHERE time < '2023-11-14T22:13:25Z'")
+	require.Equal(t, 200, code, body)
+	require.JSONEq(t, `{"results":[{"statement_id":0},{"statement_id":1}]}`, body)
+	code, body = post("SELECT count(usage) FROM cpu; SELECT count(used) FROM mem")
+	require.Equal(t, 200, code, body)
+	require.Contains(t, body, `"values":[["1970-01-01T00:00:00Z",2]]`, "host a's two later rows")
+	require.NotContains(t, body, `"name":"mem"`, "mem's one row, at t0, went with DELETE WHERE time < ...")
 }

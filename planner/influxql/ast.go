@@ -167,3 +167,13 @@ func StatementDatabase(st Statement) string {
 	}
 	return ""
 }
+
+// DeleteStatement is DELETE [FROM sources] [WHERE condition]: the rows of
+// the measurements named (all without FROM) that the condition, on tags
+// and time only, picks.
+type DeleteStatement struct {
+	Sources []Source
+	Where   Expr
+}
+
+func (*DeleteStatement) statement() {}

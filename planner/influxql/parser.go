@@ -160,6 +160,8 @@ func (p *parser) statement() (Statement, error) {
 		return p.selectStatement()
 	case t.keyword("show"):
 		return p.showStatement()
+	case t.keyword("delete"):
+		return p.deleteStatement()
 	case t.keyword("create"), t.keyword("drop"):
 		verb := strings.ToLower(t.text)
 		if err := p.expectKeyword("database"); err != nil {
@@ -183,7 +185,7 @@ func (p *parser) statement() (Statement, error) {
 			st.Words = append(st.Words, t.text)
 		}
 	}
-	return nil, p.unexpected(t, "SELECT, SHOW, CREATE DATABASE or DROP DATABASE")
+	return nil, p.unexpected(t, "SELECT, SHOW, DELETE, CREATE DATABASE or DROP DATABASE")
 }
 
 func (p *parser) selectStatement() (*SelectStatement, error) {
@@ -946,4 +948,29 @@ func (p *parser) tagKeys(st *ShowStatement) error {
 		return p.unexpected(t, "=, !=, =~, !~ or IN after WITH KEY")
 	}
 	return nil
+}
+
+// deleteStatement reads DELETE [FROM sources] [WHERE condition] (DELETE
+// read).
+func (p *parser) deleteStatement() (Statement, error) {
+	st := &DeleteStatement{}
+	if ok, err := p.acceptKeyword("from"); err != nil {
+		return nil, err
+	} else if ok {
+		if st.Sources, err = p.sources(); err != nil {
+			return nil, err
+		}
+	}
+	if ok, err := p.acceptKeyword("where"); err != nil {
+		return nil, err
+	} else if ok {
+		if st.Where, err = p.expr(0); err != nil {
+			return nil, err
+		}
+	}
+	if st.Sources == nil && st.Where == nil {
+		t, _ := p.peek()
+		return nil, p.unexpected(t, "FROM or WHERE")
+	}
+	return st, nil
 }

@@ -86,7 +86,7 @@ func TestParseShow(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
-		{"SELEC x FROM m", `found "SELEC", expected SELECT, SHOW, CREATE DATABASE or DROP DATABASE at line 1, char 1`},
+		{"SELEC x FROM m", `found "SELEC", expected SELECT, SHOW, DELETE, CREATE DATABASE or DROP DATABASE at line 1, char 1`},
 		{"SELECT x FROM m WHERE", "found end of query, expected an expression"},
 		{"SELECT x\nFROM m WHERE a = 'open", "unterminated string at line 2"},
 		{"SELECT x FROM m GROUP BY time(5)", "expected an interval like time(5m)"},
@@ -156,3 +156,17 @@ func (fakeCatalog) Columns(_, m string) []Column {
 	return []Column{{"time", KindTime}, {"host", KindTag}, {"v", KindFloat}, {"s", KindString}}
 }
 func (fakeCatalog) TimeBounds(string, string) (int64, int64, bool) { return 0, 1e9, true }
+
+func TestParseDelete(t *testing.T) {
+	st, err := Parse("DELETE FROM cpu, /^m/ WHERE host = 'a' AND time < now() - 1d")
+	require.NoError(t, err)
+	d, ok := st[0].(*DeleteStatement)
+	require.True(t, ok)
+	require.Len(t, d.Sources, 2)
+	require.NotNil(t, d.Where)
+	st, err = Parse("DELETE WHERE time < '2020-01-01T00:00:00Z'")
+	require.NoError(t, err)
+	require.Nil(t, st[0].(*DeleteStatement).Sources)
+	_, err = Parse("DELETE")
+	require.ErrorContains(t, err, "expected FROM or WHERE")
+}

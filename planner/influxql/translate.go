@@ -1775,3 +1775,47 @@ func expandFields(c *Call, alias string, tables []*table) ([]item, bool, error) 
 	}
 	return items, true, nil
 }
+
+// DeleteSQL translates InfluxQL's DELETE into one SQL DELETE per
+// measurement it names (every one of the database's without FROM; one that
+// does not exist is skipped). As in InfluxDB, the condition may test tags
+// and time only.
+func DeleteSQL(st *DeleteStatement, db string, cat Catalog, now time.Time) ([]string, error) {
+	names := cat.Measurements(db)
+	if st.Sources != nil {
+		var err error
+		if names, err = measurements(st.Sources, db, cat); err != nil {
+			return nil, err
+		}
+	}
+	var out []string
+	for _, m := range names {
+		cols := cat.Columns(db, m)
+		if cols == nil {
+			continue
+		}
+		q := "DELETE FROM " + quoteIdent(m)
+		if st.Where != nil {
+			var field string
+			where, err := whereSQL(st.Where, now, timeShift{}, func(name string) (string, Kind, bool) {
+				i := slices.IndexFunc(cols, func(c Column) bool { return c.Name == name })
+				switch {
+				case i < 0:
+					return "CAST(NULL AS text)", KindTag, false // a tag the measurement lacks is empty
+				case cols[i].Kind != KindTag && cols[i].Kind != KindTime:
+					field = name
+				}
+				return quoteIdent(name), cols[i].Kind, true
+			})
+			if err != nil {
+				return nil, err
+			}
+			if field != "" {
+				return nil, errorf("fields not supported in WHERE clause during deletion: %s is a field of %s", field, m)
+			}
+			q += " WHERE " + where
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
