@@ -41,8 +41,6 @@ func spans(cuts []int64) []TimeRange {
 // files persisted one after the other (each overlapping the next at its
 // edge) becomes files of disjoint hours.
 func planLarge(files []*FileMeta, maxRows int64) []compactPlan {
-	byTime := slices.Clone(files)
-	slices.SortStableFunc(byTime, func(a, b *FileMeta) int { return cmp.Compare(a.MinTime, b.MinTime) })
 	var plans []compactPlan
 	var run []*FileMeta // the clusters not done since the last done one
 	flush := func() {
@@ -61,21 +59,53 @@ func planLarge(files []*FileMeta, maxRows int64) []compactPlan {
 		}
 		run = run[:0]
 	}
+	for _, c := range timeClusters(files) {
+		if len(c) == 1 && 2*c[0].Rows >= maxRows {
+			flush()
+		} else {
+			run = append(run, c...)
+		}
+	}
+	flush()
+	return plans
+}
+
+// timeClusters splits a partition's files into clusters whose time spans
+// meet one another, one after the other (every version of a row lies in
+// one cluster), in time order; each cluster keeps the files' own order
+// (Order: later files win).
+func timeClusters(files []*FileMeta) [][]*FileMeta {
+	byTime := slices.Clone(files)
+	slices.SortStableFunc(byTime, func(a, b *FileMeta) int { return cmp.Compare(a.MinTime, b.MinTime) })
+	var out [][]*FileMeta
 	for i := 0; i < len(byTime); {
 		j, end := i+1, byTime[i].MaxTime
 		for j < len(byTime) && byTime[j].MinTime <= end {
 			end = max(end, byTime[j].MaxTime)
 			j++
 		}
-		if j == i+1 && 2*byTime[i].Rows >= maxRows {
-			flush()
-		} else {
-			run = append(run, byTime[i:j]...)
+		in := map[*FileMeta]bool{}
+		for _, f := range byTime[i:j] {
+			in[f] = true
 		}
+		out = append(out, slices.DeleteFunc(slices.Clone(files), func(f *FileMeta) bool { return !in[f] }))
 		i = j
 	}
-	flush()
-	return plans
+	return out
+}
+
+// filesByDay groups a table's files (in Order) by partition: the days in
+// the order their first file comes, and each day's files in Order.
+func filesByDay(files []*FileMeta) ([]int64, map[int64][]*FileMeta) {
+	byDay := map[int64][]*FileMeta{}
+	var days []int64
+	for _, f := range files {
+		if byDay[f.Day] == nil {
+			days = append(days, f.Day)
+		}
+		byDay[f.Day] = append(byDay[f.Day], f)
+	}
+	return days, byDay
 }
 
 // histBuckets is the number of buckets of a timeHistogram: a day's

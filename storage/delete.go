@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -120,46 +119,23 @@ func (e *Engine) rewriteJobs(db, table string, tr TimeRange, fn rewriteFn) ([]co
 	if err != nil {
 		return nil, err
 	}
-	byDay := map[int64][]*FileMeta{}
-	var days []int64
-	for _, f := range t.Files { // in Order: later files win
-		if byDay[f.Day] == nil {
-			days = append(days, f.Day)
-		}
-		byDay[f.Day] = append(byDay[f.Day], f)
-	}
+	days, byDay := filesByDay(t.Files)
 	slices.Sort(days)
 	var jobs []compactJob
 	for _, day := range days {
-		files := byDay[day]
-		byTime := slices.Clone(files)
-		slices.SortStableFunc(byTime, func(a, b *FileMeta) int { return cmp.Compare(a.MinTime, b.MinTime) })
-		for i := 0; i < len(byTime); {
-			j, end, meets := i+1, byTime[i].MaxTime, tr.Overlaps(byTime[i].MinTime, byTime[i].MaxTime)
-			for j < len(byTime) && byTime[j].MinTime <= end {
-				end = max(end, byTime[j].MaxTime)
-				meets = meets || tr.Overlaps(byTime[j].MinTime, byTime[j].MaxTime)
-				j++
+		for _, files := range timeClusters(byDay[day]) {
+			if !slices.ContainsFunc(files, func(f *FileMeta) bool { return tr.Overlaps(f.MinTime, f.MaxTime) }) {
+				continue
 			}
-			if meets {
-				in := map[*FileMeta]bool{}
-				var rows int64
-				for _, f := range byTime[i:j] {
-					in[f] = true
-					rows += f.Rows
-				}
-				job := compactJob{key: partKey{db: db, table: table, day: day}, rewrite: &fn}
-				for _, f := range files {
-					if in[f] {
-						job.files = append(job.files, f)
-					}
-				}
-				if rows > e.opts.CompactMaxRows {
-					job.cut, job.maxRows = true, e.opts.CompactMaxRows
-				}
-				jobs = append(jobs, job)
+			job := compactJob{key: partKey{db: db, table: table, day: day}, rewrite: &fn, compactPlan: compactPlan{files: files}}
+			var rows int64
+			for _, f := range files {
+				rows += f.Rows
 			}
-			i = j
+			if rows > e.opts.CompactMaxRows {
+				job.cut, job.maxRows = true, e.opts.CompactMaxRows
+			}
+			jobs = append(jobs, job)
 		}
 	}
 	return jobs, nil

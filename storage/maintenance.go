@@ -138,14 +138,7 @@ func (e *Engine) compactJobs(force bool) []compactJob {
 	var jobs []compactJob
 	for _, db := range e.cat.Databases {
 		for _, t := range db.Tables {
-			byDay := map[int64][]*FileMeta{}
-			var days []int64
-			for _, f := range t.Files {
-				if byDay[f.Day] == nil {
-					days = append(days, f.Day)
-				}
-				byDay[f.Day] = append(byDay[f.Day], f)
-			}
+			days, byDay := filesByDay(t.Files)
 			for _, day := range days {
 				files := byDay[day]
 				if len(files) < 2 {
