@@ -39,24 +39,34 @@ func (p *Planner) delete(ctx context.Context, sess *Session, stmt *sql.Statement
 	}
 	ec := p.execCtx(ctx, sess)
 	match := func(rec arrow.Record) ([]bool, error) {
-		out, err := pred.Eval(ec, rec)
-		if err != nil {
-			return nil, AsError(err)
-		}
-		defer out.Release()
-		m := make([]bool, rec.NumRows())
-		switch a := out.(type) {
-		case *array.Boolean:
-			for i := range m {
-				m[i] = a.IsValid(i) && a.Value(i)
-			}
-		case *array.Null:
-		default:
-			return nil, fmt.Errorf("DELETE condition gave %s, not boolean", out.DataType())
-		}
-		return m, nil
+		m, _, err := picked(ec, pred, rec)
+		return m, err
 	}
 	return p.Engine.Delete(ctx, sess.Database, table, tr, match)
+}
+
+// picked evaluates a DELETE's or UPDATE's condition over rec: the rows it
+// is true for (NULL is not) and how many.
+func picked(ec *exec.Ctx, pred exec.Expr, rec arrow.Record) ([]bool, int64, error) {
+	out, err := pred.Eval(ec, rec)
+	if err != nil {
+		return nil, 0, AsError(err)
+	}
+	defer out.Release()
+	m := make([]bool, rec.NumRows())
+	var n int64
+	switch a := out.(type) {
+	case *array.Boolean:
+		for i := range m {
+			if m[i] = a.IsValid(i) && a.Value(i); m[i] {
+				n++
+			}
+		}
+	case *array.Null:
+	default:
+		return nil, 0, fmt.Errorf("condition gave %s, not boolean", out.DataType())
+	}
+	return m, n, nil
 }
 
 // rewriteParamTypes are the types a DELETE or UPDATE, bound by bind,

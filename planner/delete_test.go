@@ -41,6 +41,16 @@ func (x *strataExec) rowsOf(t *testing.T) func(sql string) [][]any {
 	}
 }
 
+// requireCodes runs each statement, which must fail with its SQLSTATE.
+func (x *strataExec) requireCodes(t *testing.T, codes map[string]string) {
+	t.Helper()
+	for q, code := range codes {
+		_, err := x.Query(context.Background(), q)
+		require.Error(t, err, q)
+		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", q, err)
+	}
+}
+
 // TestDelete: DELETE over several days of buffered and persisted rows
 // removes what its condition picks (NULL keeps a row), rewrites only the
 // days its time condition reaches, runs an uncorrelated subquery once
@@ -98,7 +108,7 @@ func TestDelete(t *testing.T) {
 	require.Equal(t, [][]any{{int64(2 * (10 + 8 + 8))}}, r.Rows)
 	require.Equal(t, int64(0), count("SELECT count(*) FROM m WHERE host < 'h2'"))
 
-	for q, code := range map[string]string{
+	x.requireCodes(t, map[string]string{
 		"DELETE FROM nosuch":                    "42P01",
 		"DELETE FROM pg_class":                  "42809",
 		"DELETE FROM information_schema.tables": "42809",
@@ -107,11 +117,7 @@ func TestDelete(t *testing.T) {
 		"DELETE FROM m ORDER BY time LIMIT 1":   "42601",
 		"DELETE FROM m a WHERE v > (SELECT avg(v) FROM m b WHERE b.host = a.host)":           "0A000",
 		"DELETE FROM m a WHERE EXISTS (SELECT 1 FROM m b WHERE b.host = a.host AND b.v > 8)": "0A000",
-	} {
-		_, err := x.Query(ctx, q)
-		require.Error(t, err, q)
-		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", q, err)
-	}
+	})
 
 	stmts, err := sql.Parse("DELETE FROM m WHERE host = $1 AND v > $2 AND time < $3")
 	require.NoError(t, err)
@@ -161,7 +167,7 @@ func TestUpdate(t *testing.T) {
 	require.Equal(t, [][]any{{int64(2)}}, q("UPDATE m SET n = '7', s = DEFAULT WHERE host = 'h0' AND v = 3"))
 	require.Equal(t, [][]any{{int64(7), nil}, {int64(7), nil}}, q("SELECT n, s FROM m WHERE host = 'h0' AND v = 3"))
 
-	for sql, code := range map[string]string{
+	x.requireCodes(t, map[string]string{
 		"UPDATE m SET host = 'z'":           "0A000",
 		"UPDATE m SET time = now()":         "0A000",
 		"UPDATE m SET nosuch = 1":           "42703",
@@ -172,11 +178,7 @@ func TestUpdate(t *testing.T) {
 		"UPDATE m SET v = 1 FROM m2":        "0A000",
 		"UPDATE pg_class SET relname = 'x'": "42809",
 		"UPDATE m a SET v = (SELECT max(v) FROM m b WHERE b.host = a.host)": "0A000",
-	} {
-		_, err := x.Query(ctx, sql)
-		require.Error(t, err, sql)
-		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", sql, err)
-	}
+	})
 	require.Equal(t, [][]any{{int64(0)}}, q("SELECT count(*) FROM m WHERE v <> v OR v = 1 AND host = 'z'"), "the refused NaN changed nothing")
 
 	stmts, err := sql.Parse("UPDATE m SET v = $1 WHERE host = $2 AND n > $3")
@@ -196,7 +198,6 @@ func TestUpdate(t *testing.T) {
 // PostgreSQL 15 with a primary key on time and host).
 func TestInsertOnConflict(t *testing.T) {
 	_, _, _, _, x := openRewriteTest(t)
-	ctx := context.Background()
 	q := x.rowsOf(t)
 	q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'a', 1.0, 10.0), ('2024-01-01', 'b', 2, 20)")
 	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO oc (time, host, v, w) VALUES ('2024-01-01', 'a', 5, 50), ('2024-01-02', 'a', 6, 60) ON CONFLICT DO NOTHING"))
@@ -210,16 +211,12 @@ func TestInsertOnConflict(t *testing.T) {
 	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO oc SELECT time + interval '1 day', host, v, w FROM oc WHERE host = 'a' ON CONFLICT DO NOTHING"))
 	require.Equal(t, [][]any{{int64(6), 39.0, 380.0}}, q("SELECT count(*), sum(v), sum(w) FROM oc"), "PostgreSQL: 6, 39 and 380 before the two statements refused here")
 
-	for sql, code := range map[string]string{
+	x.requireCodes(t, map[string]string{
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (v) DO NOTHING":                                      "42P10",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET host = EXCLUDED.host":     "0A000",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET w = EXCLUDED.w":           "0A000",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET nosuch = EXCLUDED.nosuch": "42703",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = v + 1":                "0A000",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT ON CONSTRAINT oc_pkey DO NOTHING":                    "0A000",
-	} {
-		_, err := x.Query(ctx, sql)
-		require.Error(t, err, sql)
-		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", sql, err)
-	}
+	})
 }

@@ -111,9 +111,9 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 	if err != nil {
 		return 0, err
 	}
+	count := int64(len(rows))
 	if oc := stmt.OnConflict; oc != nil {
-		var n int64
-		if rows, kinds, n, err = p.onConflict(ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {
+		if rows, kinds, count, err = p.onConflict(ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {
 			return 0, err
 		}
 		if len(rows) == 0 {
@@ -122,10 +122,6 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 		if batch, err = buildBatch(b.ctx, table, names, existing, rows, kinds, tags); err != nil {
 			return 0, err
 		}
-		if err := checkMerges(batch); err != nil {
-			return 0, err
-		}
-		return n, p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{})
 	}
 	if err := checkMerges(batch); err != nil {
 		return 0, err
@@ -133,7 +129,7 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
 		return 0, err
 	}
-	return int64(len(rows)), nil
+	return count, nil
 }
 
 // insertValues computes the rows an INSERT's VALUES or SELECT make with

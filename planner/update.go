@@ -45,19 +45,10 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 	}
 	ec := p.execCtx(ctx, sess)
 	update := func(rec arrow.Record) (arrow.Record, int64, error) {
-		m, err := pred.Eval(ec, rec)
+		_, n, err := picked(ec, pred, rec)
 		if err != nil {
-			return nil, 0, AsError(err)
+			return nil, 0, err
 		}
-		var n int64
-		if mb, ok := m.(*array.Boolean); ok {
-			for i := range mb.Len() {
-				if mb.IsValid(i) && mb.Value(i) {
-					n++
-				}
-			}
-		}
-		m.Release()
 		if n == 0 {
 			rec.Retain()
 			return rec, 0, nil

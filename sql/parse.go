@@ -144,7 +144,7 @@ func withInsert(toks []token) ([]token, bool) {
 
 // parseQuery rewrites and parses a SELECT, INSERT, UPDATE or DELETE.
 func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
-	r := &rewriter{src: src, toks: toks, insert: kind == Insert, del: kind == Delete, upd: kind == Update, out: make([]outTok, 0, len(toks)+len(toks)/4+8), frameAt: -1}
+	r := &rewriter{src: src, toks: toks, kind: kind, out: make([]outTok, 0, len(toks)+len(toks)/4+8), frameAt: -1}
 	if err := r.rewrite(); err != nil {
 		return err
 	}

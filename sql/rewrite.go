@@ -96,9 +96,7 @@ type rewriter struct {
 	i      int
 	out    []outTok
 	frames []*frame
-	insert bool // statement is an INSERT
-	del    bool // statement is a DELETE (its first word is the keyword)
-	upd    bool // statement is an UPDATE
+	kind   Kind // the statement's: Select, Insert, Delete or Update
 	// updSet: the UPDATE's SET was read (a later set is a name).
 	updSet bool
 	// onConflict is an INSERT's ON CONFLICT clause, read and left out of
@@ -458,7 +456,7 @@ func (r *rewriter) catalogName() bool {
 	}
 	f := r.queryFrame()
 	inFrom := f != nil && f.inFrom && (f == r.top() || r.top().joinParen) && !r.tok(5).punct("(") // not a function call
-	if !inFrom && !(r.insert && r.afterInto()) {
+	if !inFrom && !(r.kind == Insert && r.afterInto()) {
 		return false
 	}
 	r.catalogs = append(r.catalogs, r.tok(0).val)

@@ -58,7 +58,7 @@ func (r *rewriter) word(t token) {
 		r.emit(t, okClose, ")")
 		return
 	}
-	if r.upd && len(r.frames) == 1 {
+	if r.kind == Update && len(r.frames) == 1 {
 		switch {
 		case w == "set" && !r.updSet:
 			r.updSet = true
@@ -70,7 +70,7 @@ func (r *rewriter) word(t token) {
 			return
 		}
 	}
-	if keywords[w] && !r.unreservedName(w, next) || r.i == 0 && (r.del && w == "delete" || r.upd && w == "update") {
+	if keywords[w] && !r.unreservedName(w, next) || r.i == 0 && (r.kind == Delete && w == "delete" || r.kind == Update && w == "update") {
 		r.i++
 		r.keyword(t, w)
 		return
@@ -171,7 +171,7 @@ func (r *rewriter) keyword(t token, w string) {
 		case "values":
 			// INSERT's own VALUES list keeps TiDB's syntax; a VALUES query
 			// writes its rows as ROW(...).
-			f.values = f == r.top() && !(r.insert && len(r.frames) == 1)
+			f.values = f == r.top() && !(r.kind == Insert && len(r.frames) == 1)
 		case "order", "union", "intersect", "except", "select", "from", "where", "group":
 			f.values = false
 		}
@@ -206,7 +206,7 @@ func (r *rewriter) keyword(t token, w string) {
 		r.fail(r.tok(0), "22025", "invalid escape string", "Escape string must be empty or one character.")
 		return
 	}
-	if w == "into" && !r.insert {
+	if w == "into" && r.kind != Insert {
 		r.unsupported(t, "SELECT INTO", "use INSERT INTO ... SELECT")
 		return
 	}
@@ -459,11 +459,11 @@ func (r *rewriter) special(t token, w string, next token) bool {
 			return true
 		}
 		if w == "on" && next.word("conflict") {
-			if !r.insert || len(r.frames) != 1 {
+			if r.kind != Insert || len(r.frames) != 1 {
 				r.syntaxErr(next)
 				return true
 			}
-			r.readOnConflict(t)
+			r.readOnConflict()
 			return true
 		}
 		if f := r.top(); f.join != "" {
@@ -738,7 +738,7 @@ func (r *rewriter) special(t token, w string, next token) bool {
 // or DO UPDATE SET column = EXCLUDED.column, ... (r.i at ON) into
 // r.onConflict, leaving it out of the SQL TiDB parses. Other actions (DO
 // UPDATE with other values, a WHERE, ON CONSTRAINT) are refused.
-func (r *rewriter) readOnConflict(on token) {
+func (r *rewriter) readOnConflict() {
 	oc := &OnConflict{}
 	r.i += 2
 	name := func(t token) (string, bool) {
