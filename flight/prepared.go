@@ -143,8 +143,9 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	if err != nil {
 		return res, toStatus(ctx, err)
 	}
-	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain && stmt.Kind != sql.Insert && stmt.Kind != sql.Delete && stmt.Kind != sql.Update {
-		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN, INSERT, UPDATE and DELETE statements can be prepared")
+	isUpdate := isUpdateKind(stmt.Kind)
+	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain && !isUpdate {
+		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN, INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE statements can be prepared")
 	}
 	cols, ptypes, err := s.Planner.Describe(ctx, s.session(db), stmt)
 	if err != nil {
@@ -153,7 +154,6 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	var id [16]byte
 	_, _ = rand.Read(id[:])
 	p := &preparedStmt{handle: hex.EncodeToString(id[:]), db: db, stmt: stmt, ptypes: ptypes}
-	isUpdate := stmt.Kind == sql.Insert || stmt.Kind == sql.Delete || stmt.Kind == sql.Update
 	if !isUpdate {
 		p.schema = s.resultSchema(db, cols, nil)
 	}

@@ -142,9 +142,9 @@ func TestPreparedInsertAndExecuteUpdate(t *testing.T) {
 	require.Equal(t, [][]any{{int64(0)}}, rows, "the first row was not written")
 
 	_, err = c.ExecuteUpdate(ctx, "SELECT 1")
-	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT, UPDATE and DELETE statements")
+	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE statements")
 	_, err = c.Execute(ctx, "INSERT INTO cpu (time, usage) VALUES (now(), 1)")
-	require.ErrorContains(t, err, "run INSERT, UPDATE and DELETE with ExecuteUpdate")
+	require.ErrorContains(t, err, "run INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE with ExecuteUpdate")
 	_, err = c.Execute(ctx, "SHOW timezone")
 	require.ErrorContains(t, err, "SELECT current_setting('name') reads a setting")
 }
@@ -232,5 +232,36 @@ func TestExecuteUpdateDelete(t *testing.T) {
 	require.Equal(t, [][]any{{int64(0)}}, rows)
 
 	_, err = c.Execute(ctx, "DELETE FROM cpu")
-	require.ErrorContains(t, err, "run INSERT, UPDATE and DELETE with ExecuteUpdate")
+	require.ErrorContains(t, err, "run INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE with ExecuteUpdate")
+}
+
+// TestExecuteUpdateDropTable: TRUNCATE and DROP TABLE run with
+// ExecuteUpdate, direct and prepared, and count 0 rows (as JDBC's
+// executeUpdate counts DDL).
+func TestExecuteUpdateDropTable(t *testing.T) {
+	s := startServer(t, nil)
+	c := s.client(t)
+	ctx := dbCtx("db")
+	_, err := c.ExecuteUpdate(ctx, "INSERT INTO t (time, host, v) VALUES ('2023-11-14T22:13:50Z', 'x', 1)")
+	require.NoError(t, err)
+	n, err := c.ExecuteUpdate(ctx, "TRUNCATE t")
+	require.NoError(t, err)
+	require.Zero(t, n)
+	info, err := c.Execute(ctx, "SELECT count(*) FROM t")
+	require.NoError(t, err)
+	_, rows := readAll(t, ctx, c, info)
+	require.Equal(t, [][]any{{int64(0)}}, rows)
+
+	ps, err := c.Prepare(ctx, "DROP TABLE t")
+	require.NoError(t, err)
+	defer ps.Close(ctx)
+	n, err = ps.ExecuteUpdate(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	_, err = c.Execute(ctx, "SELECT count(*) FROM t")
+	require.ErrorContains(t, err, `relation "t" does not exist`)
+	_, err = c.ExecuteUpdate(ctx, "DROP TABLE t")
+	require.ErrorContains(t, err, `table "t" does not exist`)
+	_, err = c.Execute(ctx, "TRUNCATE cpu")
+	require.ErrorContains(t, err, "ExecuteUpdate")
 }

@@ -230,8 +230,8 @@ func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string,
 	ctx := stream.Context()
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
-	case sql.Insert, sql.Delete, sql.Update:
-		return status.Error(codes.InvalidArgument, strings.ToUpper(stmt.Kind.String())+" is an update: run it with ExecuteUpdate (CommandStatementUpdate), not as a query")
+	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate:
+		return status.Error(codes.InvalidArgument, updateVerb(stmt.Kind)+" is an update: run it with ExecuteUpdate (CommandStatementUpdate), not as a query")
 	default:
 		return status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries")
 	}

@@ -96,3 +96,20 @@ func (h *Handler) deleteDatabase(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 }
+
+// deleteTable serves DELETE /api/v3/configure/table?db=&table=: the table,
+// its files and buffered rows are deleted, as DROP TABLE does.
+func (h *Handler) deleteTable(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	for _, p := range []string{"db", "table"} {
+		if q.Get(p) == "" {
+			(&apiError{status: http.StatusBadRequest, code: "invalid", msg: fmt.Sprintf("missing query parameter '%s'", p)}).write(w)
+			return
+		}
+	}
+	if err := h.engine.DropTable(r.Context(), q.Get("db"), q.Get("table")); err != nil {
+		engineError(err).write(w)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}

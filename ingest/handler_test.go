@@ -253,6 +253,26 @@ func TestConfigureDatabase(t *testing.T) {
 	require.Contains(t, body, `missing \"db\"`)
 }
 
+// TestConfigureTable: DELETE /api/v3/configure/table deletes one table of a
+// database (InfluxDB 3's table delete); the others stay.
+func TestConfigureTable(t *testing.T) {
+	s := newServer(t, Options{})
+	code, body := s.do("POST", "/api/v3/write_lp?db=db", []byte("cpu,host=a usage=1 10\ndisk,host=a free=2i 10\n"))
+	require.Equal(t, 204, code, body)
+	code, body = s.do("DELETE", "/api/v3/configure/table?db=db&table=cpu", nil)
+	require.Equal(t, 200, code, body)
+	_, err := s.engine.TableSchema("db", "cpu")
+	require.Error(t, err)
+	require.Len(t, s.rows("db", "disk"), 1)
+	code, body = s.do("DELETE", "/api/v3/configure/table?db=db&table=dsk", nil)
+	require.Equal(t, 404, code)
+	require.Contains(t, body, `table \"dsk\" does not exist in database \"db\"`)
+	require.Contains(t, body, `disk`, "the closest name")
+	code, body = s.do("DELETE", "/api/v3/configure/table?db=db", nil)
+	require.Equal(t, 400, code)
+	require.Contains(t, body, "missing query parameter 'table'")
+}
+
 func TestPingHealthPersist(t *testing.T) {
 	s := newServer(t, Options{})
 	for _, method := range []string{"GET", "POST", "HEAD"} {

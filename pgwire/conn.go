@@ -59,9 +59,10 @@ type conn struct {
 	// or the Parse's of the portal executed): what pg_prepared_statements
 	// shows for a PREPARE, as PostgreSQL keeps the client's whole string.
 	query string
-	// txWrites counts rows written since BEGIN, to tell the client on
-	// ROLLBACK that they stay.
+	// txWrites counts rows written since BEGIN, and txTables the tables
+	// dropped or emptied, to tell the client on ROLLBACK that they stay.
 	txWrites int64
+	txTables int
 	// skipping: an extended-protocol message failed; discard until Sync.
 	skipping bool
 	// localSaved holds the values settings had before SET LOCAL changed
@@ -590,6 +591,12 @@ func (c *conn) fatal(code, text string) {
 // notice sends a WARNING with its SQLSTATE.
 func (c *conn) notice(code, text string) {
 	c.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: code, Message: text})
+}
+
+// info sends a message of severity NOTICE (code 00000), as PostgreSQL
+// reports what a statement skipped (DROP TABLE IF EXISTS).
+func (c *conn) info(text string) {
+	c.be.Send(&pgproto3.NoticeResponse{Severity: "NOTICE", SeverityUnlocalized: "NOTICE", Code: "00000", Message: text})
 }
 
 // running starts a statement's context, which a CancelRequest cancels,

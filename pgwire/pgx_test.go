@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -528,6 +529,62 @@ func TestPgxDelete(t *testing.T) {
 	require.Equal(t, "42809", pgErr(t, err).Code)
 	_, err = conn.Exec(ctx, "DELETE FROM cpu c WHERE usage > (SELECT avg(usage) FROM cpu d WHERE d.host = c.host)")
 	require.Equal(t, "0A000", pgErr(t, err).Code)
+}
+
+// TestPgxDropTableAndTruncate: TRUNCATE and DROP TABLE, prepared and
+// simple, answer PostgreSQL's tags; DROP TABLE IF EXISTS sends a NOTICE per
+// table skipped; ROLLBACK says what stayed done.
+func TestPgxDropTableAndTruncate(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	cfg, err := pgx.ParseConfig(s.dsn("db"))
+	require.NoError(t, err)
+	var notices []*pgconn.Notice
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { notices = append(notices, n) }
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	count := func(table string) (n int64) {
+		t.Helper()
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n))
+		return n
+	}
+	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		table := fmt.Sprintf("t%d", i)
+		_, err := conn.Exec(ctx, "INSERT INTO "+table+" (time, host, v) VALUES ('2030-01-01', 'a', 1), ('2030-01-02', 'b', 2)", mode)
+		require.NoError(t, err, mode)
+		tag, err := conn.Exec(ctx, "TRUNCATE "+table, mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "TRUNCATE TABLE", tag.String(), mode)
+		require.Zero(t, count(table))
+		notices = nil
+		tag, err = conn.Exec(ctx, "DROP TABLE IF EXISTS nosuch, "+table, mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "DROP TABLE", tag.String(), mode)
+		require.Len(t, notices, 1, mode)
+		require.Equal(t, "NOTICE", notices[0].Severity)
+		require.Equal(t, "00000", notices[0].Code)
+		require.Equal(t, `table "nosuch" does not exist, skipping`, notices[0].Message)
+		_, err = conn.Exec(ctx, "SELECT * FROM "+table, mode)
+		require.Equal(t, "42P01", pgErr(t, err).Code)
+	}
+	_, err = conn.Exec(ctx, "DROP TABLE nosuch, cpu")
+	require.Equal(t, "42P01", pgErr(t, err).Code)
+	require.Equal(t, `table "nosuch" does not exist`, pgErr(t, err).Message)
+	require.Positive(t, count("cpu"), "a failed DROP TABLE drops nothing")
+	_, err = conn.Exec(ctx, "TRUNCATE pg_class")
+	require.Equal(t, "42501", pgErr(t, err).Code)
+
+	_, err = conn.Exec(ctx, "BEGIN")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "TRUNCATE cpu")
+	require.NoError(t, err)
+	notices = nil
+	_, err = conn.Exec(ctx, "ROLLBACK")
+	require.NoError(t, err)
+	require.Len(t, notices, 1)
+	require.Equal(t, "Strata has no transactions: the tables dropped or truncated (1) since BEGIN were durable when each statement completed and stay so", notices[0].Message)
+	require.Zero(t, count("cpu"))
 }
 
 // TestPgxUpdate: UPDATE with parameters, prepared and simple, answers its

@@ -185,7 +185,8 @@ func (c *conn) prepare(stmt *sql.Statement, query string, oids []uint32) (*prepa
 			return nil, err
 		}
 		ps.cols = cols
-	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert || stmt.Kind == sql.Delete || stmt.Kind == sql.Update:
+	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert || stmt.Kind == sql.Delete || stmt.Kind == sql.Update,
+		stmt.Kind == sql.DropTable || stmt.Kind == sql.Truncate:
 		cols, err := c.describeStatement(ps)
 		if err != nil {
 			return nil, err
@@ -223,7 +224,7 @@ func readsClock(query string) bool {
 // client did not declare.
 func (c *conn) describeStatement(ps *prepared) ([]planner.Column, error) {
 	switch ps.stmt.Kind {
-	case sql.Select, sql.Explain, sql.Insert, sql.Delete, sql.Update:
+	case sql.Select, sql.Explain, sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate:
 		ctx, done := c.running()
 		cols, ptypes, err := c.srv.Planner.DescribeParams(ctx, c.sess.plannerSession(), ps.stmt)
 		done()

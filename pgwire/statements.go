@@ -44,6 +44,21 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			c.txWrites += n
 		}
 		return verb + strconv.FormatInt(n, 10), nil
+	case sql.DropTable, sql.Truncate:
+		notices, err := c.srv.Planner.RunDDL(ctx, c.sess.plannerSession(), stmt)
+		for _, n := range notices {
+			c.info(n)
+		}
+		if err != nil {
+			return "", statementError(ctx, err)
+		}
+		if c.tx != txIdle {
+			c.txTables += len(stmt.Tables) - len(notices)
+		}
+		if stmt.Kind == sql.Truncate {
+			return "TRUNCATE TABLE", nil
+		}
+		return "DROP TABLE", nil
 	case sql.Set:
 		return "SET", c.set(stmt)
 	case sql.Reset:
@@ -62,7 +77,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			c.notice("25001", "there is already a transaction in progress")
 			return tag, nil
 		}
-		c.tx, c.txWrites = txBlock, 0
+		c.tx, c.txWrites, c.txTables = txBlock, 0, 0
 		return tag, nil
 	case sql.Commit, sql.Rollback:
 		tag := map[sql.Kind]string{sql.Commit: "COMMIT", sql.Rollback: "ROLLBACK"}[stmt.Kind]
@@ -71,7 +86,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		}
 		tag = c.endTransaction(tag)
 		if stmt.Chain {
-			c.tx, c.txWrites = txBlock, 0 // AND CHAIN: the next transaction begins
+			c.tx, c.txWrites, c.txTables = txBlock, 0, 0 // AND CHAIN: the next transaction begins
 		}
 		return tag, nil
 	case sql.Savepoint, sql.Release:
@@ -305,10 +320,17 @@ func (c *conn) endTransaction(tag string) string {
 	case txFailed:
 		tag = "ROLLBACK"
 	}
-	if tag == "ROLLBACK" && c.txWrites > 0 {
-		c.notice("01000", fmt.Sprintf("Strata has no transactions: the %d rows written, updated or deleted since BEGIN were durable when each statement completed and stay so", c.txWrites))
+	if tag == "ROLLBACK" && (c.txWrites > 0 || c.txTables > 0) {
+		what := fmt.Sprintf("the %d rows written, updated or deleted", c.txWrites)
+		switch {
+		case c.txWrites == 0:
+			what = fmt.Sprintf("the tables dropped or truncated (%d)", c.txTables)
+		case c.txTables > 0:
+			what += fmt.Sprintf(" and the tables dropped or truncated (%d)", c.txTables)
+		}
+		c.notice("01000", "Strata has no transactions: "+what+" since BEGIN were durable when each statement completed and stay so")
 	}
-	c.tx, c.txWrites, c.savepoints = txIdle, 0, nil
+	c.tx, c.txWrites, c.txTables, c.savepoints = txIdle, 0, 0, nil
 	c.closeCursors(false)
 	c.restoreLocal()
 	c.dropPortals() // a transaction's portals end with it

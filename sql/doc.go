@@ -12,8 +12,9 @@
 //     recognised on tokens and returned with a Kind and fields (SET, SHOW,
 //     RESET, BEGIN/START, COMMIT/END, ROLLBACK/ABORT, SAVEPOINT, RELEASE,
 //     ROLLBACK TO, DISCARD, DEALLOCATE, CLOSE, LISTEN, UNLISTEN, DECLARE,
-//     FETCH, MOVE, EXPLAIN, PREPARE, EXECUTE). DECLARE, EXPLAIN and PREPARE
-//     parse their inner statement; EXECUTE keeps its arguments' texts.
+//     FETCH, MOVE, EXPLAIN, PREPARE, EXECUTE; ddl.go: DROP TABLE, TRUNCATE).
+//     DECLARE, EXPLAIN and PREPARE parse their inner statement; EXECUTE
+//     keeps its arguments' texts.
 //  3. rewrite*.go: SELECT and INSERT tokens are rewritten into SQL for the
 //     TiDB parser (modes ANSI_QUOTES, PIPES_AS_CONCAT, NO_BACKSLASH_ESCAPES).
 //     Every output token remembers the user token it came from, so TiDB's
@@ -244,7 +245,7 @@
 // string constant or a $n parameter, bit strings, a subquery as LIMIT or
 // OFFSET, ON CONFLICT other than DO NOTHING and DO UPDATE SET c =
 // EXCLUDED.c, RETURNING, SELECT INTO, UPDATE ... FROM, DELETE ... USING and
-// DDL.
+// DDL other than DROP TABLE and TRUNCATE.
 // Precedence caveats: ~ ~* !~ !~* take
 // TiDB's comparison precedence (PostgreSQL: the level of ||), which only
 // differs for operands built with LIKE, IN or BETWEEN or mixed with || on

@@ -114,6 +114,12 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if oc := st.OnConflict; oc != nil {
 		fmt.Fprintf(b, " on_conflict(target=%q nothing=%v set=%q)", oc.Target, oc.Nothing, oc.Set)
 	}
+	if st.IfExists {
+		b.WriteString(" if_exists")
+	}
+	for _, r := range st.Tables {
+		fmt.Fprintf(b, " table=%s", r)
+	}
 	if st.Args != nil {
 		fmt.Fprintf(b, " args=%q", st.Args)
 	}

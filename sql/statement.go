@@ -35,11 +35,14 @@ const (
 	Execute                // EXECUTE name [(argument, ...)]
 	Delete                 // DELETE FROM table [[AS] alias] [WHERE condition]
 	Update                 // UPDATE table [[AS] alias] SET column = value, ... [WHERE condition]
+	DropTable              // DROP TABLE [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
+	Truncate               // TRUNCATE [TABLE] [ONLY] name [*], ... [RESTART|CONTINUE IDENTITY] [CASCADE|RESTRICT]; Tables
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
-	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update"}
+	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
+	"DropTable", "Truncate"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -120,6 +123,10 @@ type Statement struct {
 	Local bool
 	// Chain: COMMIT/ROLLBACK AND CHAIN (a new transaction begins at once).
 	Chain bool
+	// Tables are the tables DROP TABLE and TRUNCATE name, in order;
+	// IfExists is DROP TABLE IF EXISTS.
+	Tables   []TableRef
+	IfExists bool
 
 	// Cursor describes DECLARE; Fetch describes FETCH and MOVE.
 	Cursor *Cursor

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -143,6 +144,25 @@ func (c *catalog) dropDatabase(name string) *DatabaseMeta {
 }
 
 func (db *DatabaseMeta) table(name string) *TableMeta { return db.byName[name] }
+
+// dropTable removes a table and returns where it was in db.Tables (-1
+// when there was none).
+func (db *DatabaseMeta) dropTable(name string) int {
+	t := db.byName[name]
+	if t == nil {
+		return -1
+	}
+	delete(db.byName, name)
+	i := slices.Index(db.Tables, t)
+	db.Tables = slices.Delete(db.Tables, i, i+1)
+	return i
+}
+
+// restoreTable puts back a table dropTable removed from position i.
+func (db *DatabaseMeta) restoreTable(t *TableMeta, i int) {
+	db.byName[t.Name] = t
+	db.Tables = slices.Insert(db.Tables, i, t)
+}
 
 func (db *DatabaseMeta) createTable(name string) *TableMeta {
 	if t := db.byName[name]; t != nil {

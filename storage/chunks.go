@@ -110,6 +110,13 @@ func (e *Engine) DropChunks(ctx context.Context, db, table string, match func(Ch
 	return dropped, err
 }
 
+// Truncate deletes every row of a table written before it began (its
+// partitions, as DropChunks drops them) and keeps the table and its
+// columns. It returns the partitions dropped.
+func (e *Engine) Truncate(ctx context.Context, db, table string) ([]Chunk, error) {
+	return e.DropChunks(ctx, db, table, func(Chunk) bool { return true })
+}
+
 // dropChunks removes the matching partitions from the catalog and the
 // write buffer; raced reports buffered rows among them (written since the
 // persist). Writes wait meanwhile (e.gate), so that none is half in.

@@ -145,17 +145,19 @@ func TestChunksPastRetention(t *testing.T) {
 
 // TestDropsRacingWrites: a write to a dropped day that lands between the
 // drop's persist and the drop itself stays dropped after a restart (a crash
-// or a clean close), for drop_chunks and for a dropped database, whether it
-// is the buffer's only row then or another database's row is beside it
-// (which is kept).
+// or a clean close), for drop_chunks, a dropped table and a dropped
+// database, whether it is the buffer's only row then or another database's
+// row is beside it (which is kept). Another table of the database is kept
+// unless the database is dropped.
 func TestDropsRacingWrites(t *testing.T) {
-	for _, dropDB := range []bool{false, true} {
+	for _, drop := range []string{"chunks", "table", "database"} {
 		for _, beside := range []bool{false, true} {
 			for _, restart := range []string{"crash", "close"} {
-				t.Run(fmt.Sprintf("database=%v/beside=%v/%s", dropDB, beside, restart), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/beside=%v/%s", drop, beside, restart), func(t *testing.T) {
 					dir := t.TempDir()
 					e := openTest(t, dir)
 					write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+					write(t, e, "db", batchOf(t, "disk", "15 host=a free=1i"))
 					write(t, e, "other", batchOf(t, "mem", "30 host=c free=3i"))
 					e.beforeDrop = func() {
 						write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=2"))
@@ -163,9 +165,12 @@ func TestDropsRacingWrites(t *testing.T) {
 							write(t, e, "other", batchOf(t, "mem", "40 host=d free=4i"))
 						}
 					}
-					if dropDB {
+					switch drop {
+					case "database":
 						require.NoError(t, e.DropDatabase(ctx, "db"))
-					} else {
+					case "table":
+						require.NoError(t, e.DropTable(ctx, "db", "cpu"))
+					default:
 						dropped, err := e.DropChunks(ctx, "db", "cpu", func(Chunk) bool { return true })
 						require.NoError(t, err)
 						require.Len(t, dropped, 1)
@@ -184,10 +189,78 @@ func TestDropsRacingWrites(t *testing.T) {
 						want = 2
 					}
 					require.Len(t, scanOrNone(t, e, "other", "mem"), want, "the other database's rows are kept")
+					if drop == "database" {
+						require.Empty(t, scanOrNone(t, e, "db", "disk"))
+					} else {
+						require.Equal(t, []string{"time=15 host=a free=1"}, scanOrNone(t, e, "db", "disk"), "the database's other table is kept")
+					}
 				})
 			}
 		}
 	}
+}
+
+// TestDropTable: a dropped table's schema, files and buffered rows are
+// gone (after a restart too); its name can be written again with other
+// types; a missing table is a not-found error naming the closest one.
+func TestDropTable(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", "20 host=b usage=2"))
+	write(t, e, "db", batchOf(t, "disk", "10 host=a free=1i"))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "30 host=a usage=3")) // buffered only
+	v := e.SchemaVersion()
+
+	require.NoError(t, e.DropTable(ctx, "db", "cpu"))
+	require.Greater(t, e.SchemaVersion(), v, "plans that read the table are stale")
+	_, err := e.TableSchema("db", "cpu")
+	require.ErrorContains(t, err, `table "cpu" does not exist`)
+	_, err = os.Stat(filepath.Join(dir, "dbs", "db", "cpu"))
+	require.True(t, os.IsNotExist(err), "the table's files are deleted")
+	err = e.DropTable(ctx, "db", "disks")
+	require.ErrorContains(t, err, `table "disks" does not exist in database "db"`)
+	require.Equal(t, CodeNotFound, err.(*Error).Code)
+	require.Contains(t, err.(*Error).Hint, `"disk"`)
+	require.ErrorContains(t, e.DropTable(ctx, "nodb", "cpu"), `database "nodb" does not exist`)
+
+	// The name again, a field of another type: a new table.
+	write(t, e, "db", batchOf(t, "cpu", `40 host=c usage="high"`))
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, []string{`time=40 host=c usage=high`}, scanOrNone(t, e, "db", "cpu"))
+	typ, ok := e.ColumnType("db", "cpu", "usage")
+	require.True(t, ok)
+	require.Equal(t, TypeString, typ)
+	require.Equal(t, []string{"time=10 host=a free=1"}, scanOrNone(t, e, "db", "disk"))
+}
+
+// TestTruncate: every row written before is gone, from files and buffer,
+// after a restart too; the table and its columns stay, and later writes
+// are kept.
+func TestTruncate(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", fmt.Sprintf("%d host=b usage=2", int64(48*time.Hour))))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "30 host=a usage=3"))
+	write(t, e, "db", batchOf(t, "disk", "10 host=a free=1i"))
+	dropped, err := e.Truncate(ctx, "db", "cpu")
+	require.NoError(t, err)
+	require.Len(t, dropped, 2, "both days")
+	require.Empty(t, scanOrNone(t, e, "db", "cpu"))
+	cols, err := e.TableSchema("db", "cpu")
+	require.NoError(t, err)
+	require.Len(t, cols, 3, "time, host and usage stay")
+	write(t, e, "db", batchOf(t, "cpu", "50 host=z usage=5"))
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, []string{"time=50 host=z usage=5"}, scanOrNone(t, e, "db", "cpu"))
+	require.Equal(t, []string{"time=10 host=a free=1"}, scanOrNone(t, e, "db", "disk"))
+	_, err = e.Truncate(ctx, "db", "nope")
+	require.ErrorContains(t, err, `table "nope" does not exist`)
 }
 
 // scanOrNone is scan of a table, nil when it or its database is gone.

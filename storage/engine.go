@@ -645,8 +645,21 @@ func (e *Engine) SetRetention(ctx context.Context, name string, retention time.D
 
 // DropDatabase deletes a database and all its data.
 func (e *Engine) DropDatabase(ctx context.Context, name string) error {
-	// Persist first: afterwards no WAL segment holds the database's writes,
-	// so a restart cannot bring it back by replay. No other persist runs
+	return e.dropping(ctx, func() error { return e.dropDatabase(ctx, name) })
+}
+
+// DropTable deletes a table: its schema, files and buffered rows. A later
+// write to its name creates a new table, with the columns and types that
+// write gives.
+func (e *Engine) DropTable(ctx context.Context, db, table string) error {
+	return e.dropping(ctx, func() error { return e.dropTable(ctx, db, table) })
+}
+
+// dropping runs drop, which removes a database or table from the catalog
+// and the write buffer, between two persists.
+func (e *Engine) dropping(ctx context.Context, drop func() error) error {
+	// Persist first: afterwards no WAL segment holds the dropped writes,
+	// so a restart cannot bring them back by replay. No other persist runs
 	// until the drop is done.
 	e.persistMu.Lock()
 	defer e.persistMu.Unlock()
@@ -656,12 +669,44 @@ func (e *Engine) DropDatabase(ctx context.Context, name string) error {
 	if e.beforeDrop != nil {
 		e.beforeDrop()
 	}
-	if err := e.dropDatabase(ctx, name); err != nil {
+	if err := drop(); err != nil {
 		return err
 	}
 	// Writes that raced the drop are gone from the buffer (frozen) but
 	// still in the WAL: persisting again moves the WAL past them.
 	return e.persistLocked(ctx)
+}
+
+func (e *Engine) dropTable(ctx context.Context, db, table string) error {
+	e.gate.Lock() // writes wait: none is half in
+	defer e.gate.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	dbm := e.cat.database(db)
+	at := dbm.dropTable(table)
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		dbm.restoreTable(t, at)
+		return err
+	}
+	raced := e.active.dropParts(func(key partKey) bool { return key.db == db && key.table == table })
+	for _, b := range e.frozen { // none: the persist before left none
+		b.dropParts(func(key partKey) bool { return key.db == db && key.table == table })
+	}
+	for _, f := range t.Files {
+		e.doomLocked(f)
+	}
+	e.room.Broadcast()
+	if raced {
+		// Freeze even an emptied buffer: the persist after moves the WAL
+		// past the dropped writes.
+		return e.freezeLocked()
+	}
+	return nil
 }
 
 func (e *Engine) dropDatabase(ctx context.Context, name string) error {

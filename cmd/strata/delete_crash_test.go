@@ -8,16 +8,17 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// TestDeleteSurvivesKill runs the real server: a DELETE or an UPDATE
-// acknowledged before a SIGKILL stays done after the restart; a DELETE the kill interrupts
-// leaves each day whole or without its matching rows, and never loses a
-// row it did not match.
+// TestDeleteSurvivesKill runs the real server: a DELETE, UPDATE, TRUNCATE
+// or DROP TABLE acknowledged before a SIGKILL stays done after the
+// restart; a DELETE the kill interrupts leaves each day whole or without
+// its matching rows, and never loses a row it did not match.
 func TestDeleteSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real server")
@@ -113,5 +114,24 @@ func TestDeleteSurvivesKill(t *testing.T) {
 		require.Zero(t, got["b"]%points, "each day has all of b's rows or none: %d", got["b"])
 		t.Logf("killed after %v: %d of b's %d rows left", wait, got["b"], days*points)
 	}
+
+	// An acknowledged TRUNCATE of a table whose rows are only in the WAL,
+	// and an acknowledged DROP TABLE, then SIGKILL: both stay done.
+	resp, err = http.Post(srv.url("/api/v3/write_lp?db=del&precision=ns"), "text/plain", strings.NewReader("mem,host=a free=1i 1704067200000000000\n"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	code, out = query(srv, "TRUNCATE mem")
+	require.Equal(t, 200, code, out)
+	code, out = query(srv, "DROP TABLE cpu")
+	require.Equal(t, 200, code, out)
+	srv.kill()
+	srv = startServer(t, dataDir, "--log-level", "warn")
+	code, out = query(srv, "SELECT count(*) AS n FROM mem")
+	require.Equal(t, 200, code, out)
+	require.Equal(t, `[{"n":0}]`, out, "the acknowledged TRUNCATE after SIGKILL")
+	code, out = query(srv, "SELECT count(*) FROM cpu")
+	require.Equal(t, 400, code, out)
+	require.Contains(t, out, `relation \"cpu\" does not exist`, "the acknowledged DROP TABLE after SIGKILL")
 	srv.stop(t)
 }

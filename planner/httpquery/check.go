@@ -35,13 +35,18 @@ func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpEr
 		}
 		return nil
 	}
-	if method != http.MethodPost && (stmt.Kind == sql.Delete || stmt.Kind == sql.Update || planner.DeletesData(stmt)) {
+	writes := stmt.Kind == sql.Delete || stmt.Kind == sql.Update || stmt.Kind == sql.DropTable || stmt.Kind == sql.Truncate
+	if method != http.MethodPost && (writes || planner.DeletesData(stmt)) {
 		what := "drop_chunks deletes"
 		switch stmt.Kind {
 		case sql.Delete:
 			what = "DELETE deletes"
 		case sql.Update:
 			what = "UPDATE changes"
+		case sql.DropTable:
+			what = "DROP TABLE deletes"
+		case sql.Truncate:
+			what = "TRUNCATE deletes"
 		}
 		return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
 			Msg: what + " data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}

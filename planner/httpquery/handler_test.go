@@ -735,4 +735,17 @@ func TestDeleteNeedsPost(t *testing.T) {
 	code, body = get(t, base, "SELECT usage FROM cpu", "json")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"usage":7.0}]`, body)
+
+	for q, what := range map[string]string{"TRUNCATE cpu": "TRUNCATE deletes data", "DROP TABLE cpu": "DROP TABLE deletes data"} {
+		code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {"db"}, "q": {q}}.Encode(), nil)
+		require.Equal(t, 405, code, body)
+		require.Contains(t, body, what)
+	}
+	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
+	require.Equal(t, `[{"n":1}]`, body, "nothing deleted")
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"db"}, "q": {"DROP TABLE cpu"}}.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	code, body = get(t, base, "SELECT count(*) FROM cpu", "json")
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, `relation \"cpu\" does not exist`)
 }

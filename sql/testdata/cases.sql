@@ -422,3 +422,21 @@ INSERT INTO m (time, host, v, w) VALUES ('2024-01-01', 'a', 1, 2) ON CONFLICT (t
 INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = m.v + 1
 # insert select on conflict do nothing
 INSERT INTO m2 SELECT * FROM m WHERE v > 1 ON CONFLICT DO NOTHING
+# drop table
+DROP TABLE cpu
+# drop tables if they exist, qualified and quoted, with cascade
+DROP TABLE IF EXISTS public.cpu, "Mem", db.public."a.b" CASCADE
+# drop table without a name
+DROP TABLE
+# drop table with too many dotted names
+DROP TABLE a.b.c.d
+# drop of something else is refused, naming it
+DROP VIEW v
+# drop materialized view is refused, naming it
+DROP MATERIALIZED VIEW mv
+# truncate
+TRUNCATE cpu
+# truncate table only, several, with identity and restrict
+TRUNCATE TABLE ONLY cpu, public.mem *, "Disk" RESTART IDENTITY RESTRICT
+# truncate with trailing garbage
+TRUNCATE cpu WHERE true
