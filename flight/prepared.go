@@ -145,7 +145,7 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	}
 	isUpdate := isUpdateKind(stmt.Kind)
 	if stmt.Kind != sql.Select && stmt.Kind != sql.Explain && !isUpdate {
-		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN, INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE statements can be prepared")
+		return res, status.Error(codes.InvalidArgument, "only SELECT, EXPLAIN, INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE statements can be prepared")
 	}
 	cols, ptypes, err := s.Planner.Describe(ctx, s.session(db), stmt)
 	if err != nil {

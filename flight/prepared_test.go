@@ -142,9 +142,9 @@ func TestPreparedInsertAndExecuteUpdate(t *testing.T) {
 	require.Equal(t, [][]any{{int64(0)}}, rows, "the first row was not written")
 
 	_, err = c.ExecuteUpdate(ctx, "SELECT 1")
-	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE statements")
+	require.ErrorContains(t, err, "ExecuteUpdate runs INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE statements")
 	_, err = c.Execute(ctx, "INSERT INTO cpu (time, usage) VALUES (now(), 1)")
-	require.ErrorContains(t, err, "run INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE with ExecuteUpdate")
+	require.ErrorContains(t, err, "run INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE with ExecuteUpdate")
 	_, err = c.Execute(ctx, "SHOW timezone")
 	require.ErrorContains(t, err, "SELECT current_setting('name') reads a setting")
 }
@@ -232,19 +232,22 @@ func TestExecuteUpdateDelete(t *testing.T) {
 	require.Equal(t, [][]any{{int64(0)}}, rows)
 
 	_, err = c.Execute(ctx, "DELETE FROM cpu")
-	require.ErrorContains(t, err, "run INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE with ExecuteUpdate")
+	require.ErrorContains(t, err, "run INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE with ExecuteUpdate")
 }
 
-// TestExecuteUpdateDropTable: TRUNCATE and DROP TABLE run with
-// ExecuteUpdate, direct and prepared, and count 0 rows (as JDBC's
+// TestExecuteUpdateDropTable: CREATE TABLE, TRUNCATE and DROP TABLE run
+// with ExecuteUpdate, direct and prepared, and count 0 rows (as JDBC's
 // executeUpdate counts DDL).
 func TestExecuteUpdateDropTable(t *testing.T) {
 	s := startServer(t, nil)
 	c := s.client(t)
 	ctx := dbCtx("db")
-	_, err := c.ExecuteUpdate(ctx, "INSERT INTO t (time, host, v) VALUES ('2023-11-14T22:13:50Z', 'x', 1)")
+	n, err := c.ExecuteUpdate(ctx, "CREATE TABLE t (time timestamptz, host text, v double precision)")
 	require.NoError(t, err)
-	n, err := c.ExecuteUpdate(ctx, "TRUNCATE t")
+	require.Zero(t, n)
+	_, err = c.ExecuteUpdate(ctx, "INSERT INTO t (time, host, v) VALUES ('2023-11-14T22:13:50Z', 'x', 1)")
+	require.NoError(t, err)
+	n, err = c.ExecuteUpdate(ctx, "TRUNCATE t")
 	require.NoError(t, err)
 	require.Zero(t, n)
 	info, err := c.Execute(ctx, "SELECT count(*) FROM t")

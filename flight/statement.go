@@ -54,8 +54,8 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	}
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
-	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate:
-		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE with ExecuteUpdate (CommandStatementUpdate)")
+	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable:
+		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE with ExecuteUpdate (CommandStatementUpdate)")
 	case sql.Show:
 		return nil, status.Error(codes.InvalidArgument, "SHOW is not served over Flight SQL: SELECT current_setting('name') reads a setting (Flight sessions are UTC)")
 	default:
@@ -98,7 +98,7 @@ func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.
 
 // isUpdateKind reports whether a statement runs with ExecuteUpdate.
 func isUpdateKind(k sql.Kind) bool {
-	return k == sql.Insert || k == sql.Delete || k == sql.Update || k == sql.DropTable || k == sql.Truncate
+	return k == sql.Insert || k == sql.Delete || k == sql.Update || k == sql.DropTable || k == sql.Truncate || k == sql.CreateTable
 }
 
 // updateVerb names an update statement's kind as SQL writes it.
@@ -106,6 +106,8 @@ func updateVerb(k sql.Kind) string {
 	switch k {
 	case sql.DropTable:
 		return "DROP TABLE"
+	case sql.CreateTable:
+		return "CREATE TABLE"
 	case sql.Truncate:
 		return "TRUNCATE"
 	}
@@ -113,7 +115,8 @@ func updateVerb(k sql.Kind) string {
 }
 
 // update runs an INSERT once per set of parameters, in one write, an
-// UPDATE or DELETE once per set, or a DROP TABLE or TRUNCATE once.
+// UPDATE or DELETE once per set, or a CREATE TABLE, DROP TABLE or TRUNCATE
+// once.
 func (s *Server) update(ctx context.Context, db string, stmt *sql.Statement, params ...[]any) (int64, error) {
 	var n int64
 	var err error
@@ -133,10 +136,10 @@ func (s *Server) update(ctx context.Context, db string, stmt *sql.Statement, par
 				break
 			}
 		}
-	case sql.DropTable, sql.Truncate:
+	case sql.DropTable, sql.Truncate, sql.CreateTable:
 		_, err = s.Planner.RunDDL(ctx, s.session(db), stmt) // no rows to count: 0, as JDBC's executeUpdate gives DDL
 	default:
-		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT, UPDATE, DELETE, TRUNCATE and DROP TABLE statements; run queries with Execute (CommandStatementQuery)")
+		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE statements; run queries with Execute (CommandStatementQuery)")
 	}
 	if err != nil {
 		return 0, toStatus(ctx, err)

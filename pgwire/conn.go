@@ -60,7 +60,8 @@ type conn struct {
 	// shows for a PREPARE, as PostgreSQL keeps the client's whole string.
 	query string
 	// txWrites counts rows written since BEGIN, and txTables the tables
-	// dropped or emptied, to tell the client on ROLLBACK that they stay.
+	// created, dropped or emptied, to tell the client on ROLLBACK that they
+	// stay.
 	txWrites int64
 	txTables int
 	// skipping: an extended-protocol message failed; discard until Sync.

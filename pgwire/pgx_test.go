@@ -531,9 +531,9 @@ func TestPgxDelete(t *testing.T) {
 	require.Equal(t, "0A000", pgErr(t, err).Code)
 }
 
-// TestPgxDropTableAndTruncate: TRUNCATE and DROP TABLE, prepared and
-// simple, answer PostgreSQL's tags; DROP TABLE IF EXISTS sends a NOTICE per
-// table skipped; ROLLBACK says what stayed done.
+// TestPgxDropTableAndTruncate: CREATE TABLE, TRUNCATE and DROP TABLE,
+// prepared and simple, answer PostgreSQL's tags; IF [NOT] EXISTS sends a
+// NOTICE per table skipped; ROLLBACK says what stayed done.
 func TestPgxDropTableAndTruncate(t *testing.T) {
 	s := startServer(t)
 	ctx := context.Background()
@@ -551,9 +551,19 @@ func TestPgxDropTableAndTruncate(t *testing.T) {
 	}
 	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
 		table := fmt.Sprintf("t%d", i)
-		_, err := conn.Exec(ctx, "INSERT INTO "+table+" (time, host, v) VALUES ('2030-01-01', 'a', 1), ('2030-01-02', 'b', 2)", mode)
+		notices = nil
+		tag, err := conn.Exec(ctx, "CREATE TABLE "+table+" (time timestamptz NOT NULL, host text, v double precision)", mode)
 		require.NoError(t, err, mode)
-		tag, err := conn.Exec(ctx, "TRUNCATE "+table, mode)
+		require.Equal(t, "CREATE TABLE", tag.String(), mode)
+		require.Empty(t, notices)
+		tag, err = conn.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+table+" (time timestamptz)", mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "CREATE TABLE", tag.String(), mode)
+		require.Len(t, notices, 1, mode)
+		require.Equal(t, fmt.Sprintf("relation %q already exists, skipping", table), notices[0].Message)
+		_, err = conn.Exec(ctx, "INSERT INTO "+table+" (time, host, v) VALUES ('2030-01-01', 'a', 1), ('2030-01-02', 'b', 2)", mode)
+		require.NoError(t, err, mode)
+		tag, err = conn.Exec(ctx, "TRUNCATE "+table, mode)
 		require.NoError(t, err, mode)
 		require.Equal(t, "TRUNCATE TABLE", tag.String(), mode)
 		require.Zero(t, count(table))
@@ -583,7 +593,7 @@ func TestPgxDropTableAndTruncate(t *testing.T) {
 	_, err = conn.Exec(ctx, "ROLLBACK")
 	require.NoError(t, err)
 	require.Len(t, notices, 1)
-	require.Equal(t, "Strata has no transactions: the tables dropped or truncated (1) since BEGIN were durable when each statement completed and stay so", notices[0].Message)
+	require.Equal(t, "Strata has no transactions: the tables created, dropped or truncated (1) since BEGIN were durable when each statement completed and stay so", notices[0].Message)
 	require.Zero(t, count("cpu"))
 }
 

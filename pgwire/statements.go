@@ -44,18 +44,21 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			c.txWrites += n
 		}
 		return verb + strconv.FormatInt(n, 10), nil
-	case sql.DropTable, sql.Truncate:
-		notices, err := c.srv.Planner.RunDDL(ctx, c.sess.plannerSession(), stmt)
-		for _, n := range notices {
+	case sql.DropTable, sql.Truncate, sql.CreateTable:
+		res, err := c.srv.Planner.RunDDL(ctx, c.sess.plannerSession(), stmt)
+		for _, n := range res.Notices {
 			c.info(n)
+		}
+		if c.tx != txIdle {
+			c.txTables += res.Tables // those done before an error too
 		}
 		if err != nil {
 			return "", statementError(ctx, err)
 		}
-		if c.tx != txIdle {
-			c.txTables += len(stmt.Tables) - len(notices)
-		}
-		if stmt.Kind == sql.Truncate {
+		switch stmt.Kind {
+		case sql.CreateTable:
+			return "CREATE TABLE", nil
+		case sql.Truncate:
 			return "TRUNCATE TABLE", nil
 		}
 		return "DROP TABLE", nil
@@ -324,9 +327,9 @@ func (c *conn) endTransaction(tag string) string {
 		what := fmt.Sprintf("the %d rows written, updated or deleted", c.txWrites)
 		switch {
 		case c.txWrites == 0:
-			what = fmt.Sprintf("the tables dropped or truncated (%d)", c.txTables)
+			what = fmt.Sprintf("the tables created, dropped or truncated (%d)", c.txTables)
 		case c.txTables > 0:
-			what += fmt.Sprintf(" and the tables dropped or truncated (%d)", c.txTables)
+			what += fmt.Sprintf(" and the tables created, dropped or truncated (%d)", c.txTables)
 		}
 		c.notice("01000", "Strata has no transactions: "+what+" since BEGIN were durable when each statement completed and stay so")
 	}

@@ -3,9 +3,34 @@ package planner
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
 )
+
+// DDLResult is what CREATE TABLE, DROP TABLE and TRUNCATE did: how many
+// tables they created, dropped or emptied, and the notices PostgreSQL
+// would send (what IF [NOT] EXISTS skipped, what a CREATE TABLE keeps
+// otherwise than written).
+type DDLResult struct {
+	Tables  int
+	Notices []string
+}
+
+// RunDDL runs CREATE TABLE, DROP TABLE or TRUNCATE.
+func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	switch stmt.Kind {
+	case sql.DropTable:
+		return p.DropTable(ctx, sess, stmt)
+	case sql.Truncate:
+		return p.Truncate(ctx, sess, stmt)
+	case sql.CreateTable:
+		return p.CreateTable(ctx, sess, stmt)
+	}
+	return DDLResult{}, errorf(CodeNotSupported, "%s is not a CREATE TABLE, DROP TABLE or TRUNCATE statement", stmt.Kind)
+}
 
 // DropTable runs DROP TABLE [IF EXISTS] name, ...: every table named is
 // found before any is dropped (one missing fails the statement and drops
@@ -13,57 +38,49 @@ import (
 // skipped; the notices say which. A table is deleted with its files and
 // buffered rows (storage.Engine.DropTable); writing to its name later
 // makes a new table.
-func (p *Planner) DropTable(ctx context.Context, sess *Session, stmt *sql.Statement) (notices []string, err error) {
+func (p *Planner) DropTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	var res DDLResult
 	var tables []string
 	for _, ref := range stmt.Tables {
 		name, err := p.namedTable(sess, ref, "DROP TABLE")
 		if err != nil {
 			if e := AsError(err); stmt.IfExists && (e.Code == CodeUndefinedTable || e.Code == codeUndefinedSchema) {
-				notices = append(notices, e.Msg+", skipping")
+				res.Notices = append(res.Notices, e.Msg+", skipping")
 				continue
 			}
-			return nil, err
+			return DDLResult{}, err
 		}
 		tables = appendNew(tables, name)
 	}
-	for i, t := range tables {
+	for _, t := range tables {
 		if err := p.Engine.DropTable(ctx, sess.Database, t); err != nil {
-			return notices, doneBefore(AsError(err), tables[:i], "dropped")
+			return res, doneBefore(AsError(err), tables[:res.Tables], "dropped")
 		}
+		res.Tables++
 	}
-	return notices, nil
-}
-
-// RunDDL runs DROP TABLE or TRUNCATE; the notices are DROP TABLE IF
-// EXISTS's for the tables that were not there.
-func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement) ([]string, error) {
-	switch stmt.Kind {
-	case sql.DropTable:
-		return p.DropTable(ctx, sess, stmt)
-	case sql.Truncate:
-		return nil, p.Truncate(ctx, sess, stmt)
-	}
-	return nil, errorf(CodeNotSupported, "%s is not a DROP TABLE or TRUNCATE statement", stmt.Kind)
+	return res, nil
 }
 
 // Truncate runs TRUNCATE name, ...: each table, found before any is
 // emptied, loses every row written before the statement began
 // (storage.Engine.Truncate) and keeps its columns.
-func (p *Planner) Truncate(ctx context.Context, sess *Session, stmt *sql.Statement) error {
+func (p *Planner) Truncate(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	var res DDLResult
 	var tables []string
 	for _, ref := range stmt.Tables {
 		name, err := p.namedTable(sess, ref, "TRUNCATE")
 		if err != nil {
-			return err
+			return DDLResult{}, err
 		}
 		tables = appendNew(tables, name)
 	}
-	for i, t := range tables {
+	for _, t := range tables {
 		if _, err := p.Engine.Truncate(ctx, sess.Database, t); err != nil {
-			return doneBefore(AsError(err), tables[:i], "emptied")
+			return res, doneBefore(AsError(err), tables[:res.Tables], "emptied")
 		}
+		res.Tables++
 	}
-	return nil
+	return res, nil
 }
 
 // codeUndefinedSchema is PostgreSQL's invalid_schema_name, which DROP
@@ -116,4 +133,139 @@ func appendNew(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// CreateTable runs CREATE TABLE [IF NOT EXISTS] t (column type, ...): an
+// empty table whose columns have the types given, against which writes
+// are then checked. A table is named "time" (timestamptz or timestamp,
+// the rows' time) and its tags: the text columns of its PRIMARY KEY or
+// UNIQUE constraint, or every text column when it has none, and columns
+// typed tag or symbol (QuestDB's name). Other columns are fields: integers
+// bigint, floating point and numeric double precision, text, boolean.
+func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	def := stmt.Create
+	if def.Table.Catalog != "" && !sess.ownCatalog(def.Table.Catalog) {
+		return DDLResult{}, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: \"%s.%s.%s\"", def.Table.Catalog, def.Table.Schema, def.Table.Name)}
+	}
+	switch s := def.Table.Schema; s {
+	case "", "public", "iox":
+	case "pg_catalog", "information_schema", "system", "timescaledb_information":
+		return DDLResult{}, &Error{Code: "42501", Msg: fmt.Sprintf("permission denied to create \"%s.%s\"", s, def.Table.Name),
+			Hint: "tables are created in schema public"}
+	default:
+		return DDLResult{}, &Error{Code: codeUndefinedSchema, Msg: fmt.Sprintf("schema %q does not exist", s), Hint: "tables are created in schema public"}
+	}
+	name := def.Table.Name
+	if isCatalogTable(name) {
+		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", name), Hint: "it is a system catalog; name the table otherwise"}
+	}
+	cols, notices, err := tableColumnsOf(def)
+	if err != nil {
+		return DDLResult{}, err
+	}
+	if _, err := p.Engine.TableSchema(sess.Database, name); err == nil {
+		if def.IfNotExists {
+			return DDLResult{Notices: []string{fmt.Sprintf("relation %q already exists, skipping", name)}}, nil
+		}
+		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", name)}
+	}
+	if err := p.Engine.CreateTable(ctx, sess.Database, name, cols); err != nil {
+		var se *storage.Error
+		if asStorage(err, &se) && se.Code == storage.CodeAlreadyExists { // a write made it meanwhile
+			if def.IfNotExists {
+				return DDLResult{Notices: []string{fmt.Sprintf("relation %q already exists, skipping", name)}}, nil
+			}
+			return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", name)}
+		}
+		return DDLResult{}, err
+	}
+	return DDLResult{Tables: 1, Notices: notices}, nil
+}
+
+// tableColumnsOf maps CREATE TABLE's columns to stored ones, with the
+// notices of what is kept otherwise than written.
+func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []string, error) {
+	if !slices.ContainsFunc(def.Columns, func(c sql.ColumnDef) bool { return c.Name == storage.TimeColumn }) {
+		hint := "a table's rows are named by their time: add time timestamptz NOT NULL"
+		for _, c := range def.Columns {
+			if strings.HasPrefix(c.Type, "timestamp") {
+				hint = fmt.Sprintf("a table's rows are named by their time: name %s time", c.Name)
+				break
+			}
+		}
+		return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("table %q has no column named time", def.Table.Name), Hint: hint}
+	}
+	key := map[string]bool{}
+	for _, k := range def.Key {
+		if !slices.ContainsFunc(def.Columns, func(c sql.ColumnDef) bool { return c.Name == k }) {
+			return nil, nil, errorf(CodeUndefinedColumn, "column %q named in key does not exist", k)
+		}
+		key[k] = true
+	}
+	var cols []storage.ColumnMeta
+	var notices []string
+	seen := map[string]bool{}
+	for _, c := range def.Columns {
+		if seen[c.Name] {
+			return nil, nil, &Error{Code: "42701", Msg: fmt.Sprintf("column %q specified more than once", c.Name)}
+		}
+		seen[c.Name] = true
+		typ, err := storedTypeOf(c, key[c.Name] || len(def.Key) == 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		if key[c.Name] && typ != storage.TypeTime && typ != storage.TypeTag {
+			return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column %q of the key is %s: a key holds time and text columns (tags)", c.Name, c.Type),
+				Hint: "a row is named by its time and tags; make the other columns fields (leave them out of the key)"}
+		}
+		if c.NotNull && typ != storage.TypeTime {
+			notices = append(notices, fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", c.Name))
+		}
+		col := storage.ColumnMeta{Name: c.Name, Type: typ}
+		if typ == storage.TypeTime {
+			cols = append([]storage.ColumnMeta{col}, cols...)
+			continue
+		}
+		cols = append(cols, col)
+	}
+	return cols, notices, nil
+}
+
+// storedTypeOf is the stored type of a CREATE TABLE column; text is a tag
+// when tag is set.
+func storedTypeOf(c sql.ColumnDef, tag bool) (storage.ColumnType, error) {
+	base := c.Type
+	if i := strings.IndexByte(base, '('); i >= 0 { // varchar(20), numeric(10,2), timestamp(3) with time zone
+		if j := strings.IndexByte(base[i:], ')'); j >= 0 {
+			base = strings.TrimSpace(base[:i] + base[i+j+1:])
+		}
+	}
+	base = strings.TrimPrefix(base, "pg_catalog.")
+	if c.Name == storage.TimeColumn {
+		switch base {
+		case "timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone":
+			return storage.TypeTime, nil
+		}
+		return 0, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column \"time\" is %s: it must be timestamptz, each row's time", c.Type)}
+	}
+	switch base {
+	case "smallint", "integer", "int", "bigint", "int2", "int4", "int8":
+		return storage.TypeInt, nil
+	case "real", "float4", "float8", "double precision", "float", "numeric", "decimal":
+		return storage.TypeFloat, nil
+	case "boolean", "bool":
+		return storage.TypeBool, nil
+	case "tag", "symbol":
+		return storage.TypeTag, nil
+	case "text", "varchar", "character varying", "char", "character", "bpchar", "name":
+		if tag {
+			return storage.TypeTag, nil
+		}
+		return storage.TypeString, nil
+	case "timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone":
+		return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: a timestamp other than time is not stored", c.Name),
+			Hint: "store it as bigint (nanoseconds since 1970) or text; time is each row's time"}
+	}
+	return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: type %s is not supported", c.Name, c.Type),
+		Hint: "columns are time (timestamptz), tags (text, tag or symbol) and fields (bigint, double precision, numeric, text, boolean)"}
 }

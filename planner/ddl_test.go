@@ -31,7 +31,8 @@ func TestDropTableAndTruncate(t *testing.T) {
 		t.Helper()
 		stmts, err := sql.Parse(q)
 		require.NoError(t, err, q)
-		return p.RunDDL(ctx, sess, stmts[0])
+		res, err := p.RunDDL(ctx, sess, stmts[0])
+		return res.Notices, err
 	}
 	tables := func() []any {
 		t.Helper()
@@ -101,4 +102,77 @@ func TestDropTableAndTruncate(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, cols)
 	require.Empty(t, params)
+}
+
+// TestCreateTable: CREATE TABLE makes an empty table with the stored types
+// its columns map to (text in the key or, without a key, every text column
+// a tag), which information_schema shows and writes are checked against;
+// IF NOT EXISTS skips with PostgreSQL's notice; the errors are
+// PostgreSQL's or name what Strata cannot keep.
+func TestCreateTable(t *testing.T) {
+	_, e, p, sess, x := openRewriteTest(t)
+	ctx := context.Background()
+	run := func(q string) (planner.DDLResult, error) {
+		t.Helper()
+		stmts, err := sql.Parse(q)
+		require.NoError(t, err, q)
+		return p.RunDDL(ctx, sess, stmts[0])
+	}
+	res, err := run(`CREATE TABLE conditions (time TIMESTAMPTZ NOT NULL, location TEXT NOT NULL, temperature DOUBLE PRECISION NULL,
+		n bigint, ok boolean, price numeric(10,2), site varchar(20))`)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Tables)
+	require.Equal(t, []string{`column "location": NOT NULL is not enforced (a write may leave it out)`}, res.Notices)
+	cols, err := e.TableSchema("db", "conditions")
+	require.NoError(t, err)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag},
+		{Name: "site", Type: storage.TypeTag}, {Name: "temperature", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeInt},
+		{Name: "ok", Type: storage.TypeBool}, {Name: "price", Type: storage.TypeFloat}}, cols, "without a key, text columns are tags")
+	rows := x.rowsOf(t)
+	require.Equal(t, [][]any{{"location", "text"}, {"n", "bigint"}, {"ok", "boolean"}, {"price", "double precision"}, {"site", "text"},
+		{"temperature", "double precision"}, {"time", "timestamp with time zone"}},
+		rows("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'conditions' ORDER BY 1"))
+	require.Equal(t, [][]any{{int64(0)}}, rows("SELECT count(*) FROM conditions"))
+	rows("INSERT INTO conditions (time, location, temperature) VALUES ('2024-01-01', 'office', 20.5)")
+	require.Equal(t, [][]any{{"office", 20.5, nil}}, rows("SELECT location, temperature, n FROM conditions"))
+	_, err = x.Query(ctx, "INSERT INTO conditions (time, location, ok) VALUES ('2024-01-01', 'office', 'yes, surely')")
+	require.Equal(t, "22P02", planner.AsError(err).Code, "values convert to the declared type")
+
+	// A key: its text columns are tags, the others fields.
+	_, err = run(`CREATE TABLE IF NOT EXISTS public.m (time timestamp(3) with time zone, host text, note text, v int, PRIMARY KEY (time, host))`)
+	require.NoError(t, err)
+	cols, err = e.TableSchema("db", "m")
+	require.NoError(t, err)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag},
+		{Name: "note", Type: storage.TypeString}, {Name: "v", Type: storage.TypeInt}}, cols)
+	res, err = run(`CREATE TABLE IF NOT EXISTS m (time timestamptz)`)
+	require.NoError(t, err)
+	require.Equal(t, planner.DDLResult{Notices: []string{`relation "m" already exists, skipping`}}, res)
+	_, err = run(`CREATE TABLE q (time timestamptz, sym symbol, price float8)`)
+	require.NoError(t, err)
+	typ, _ := e.ColumnType("db", "q", "sym")
+	require.Equal(t, storage.TypeTag, typ, "QuestDB's symbol is a tag")
+
+	for q, code := range map[string]string{
+		"CREATE TABLE m (time timestamptz)":                               "42P07",
+		"CREATE TABLE pg_class (time timestamptz)":                        "42P07",
+		"CREATE TABLE nosuch.t (time timestamptz)":                        "3F000",
+		"CREATE TABLE information_schema.t (time timestamptz)":            "42501",
+		"CREATE TABLE t (ts timestamptz, v int)":                          "42P16",
+		"CREATE TABLE t (time int)":                                       "42P16",
+		"CREATE TABLE t (time timestamptz, v int, v text)":                "42701",
+		"CREATE TABLE t (time timestamptz, v int, PRIMARY KEY (time, v))": "42P16",
+		"CREATE TABLE t (time timestamptz, PRIMARY KEY (time, host))":     "42703",
+		"CREATE TABLE t (time timestamptz, v jsonb)":                      "0A000",
+		"CREATE TABLE t (time timestamptz, at timestamptz)":               "0A000",
+		"CREATE TABLE other.public.t (time timestamptz)":                  "0A000",
+	} {
+		_, err := run(q)
+		require.Error(t, err, q)
+		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", q, err)
+	}
+	_, err = e.TableSchema("db", "t")
+	require.Error(t, err, "no failed CREATE TABLE made a table")
+	_, err = run("CREATE TABLE t (ts timestamptz, v int)")
+	require.Equal(t, "a table's rows are named by their time: name ts time", planner.AsError(err).Hint)
 }

@@ -145,8 +145,8 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 }
 
 // Run plans and opens a SELECT or EXPLAIN statement, or runs an INSERT,
-// UPDATE or DELETE and returns its one-row count (0 for DROP TABLE and
-// TRUNCATE). Other statement kinds belong to the protocol
+// UPDATE or DELETE and returns its one-row count (0 for CREATE TABLE, DROP
+// TABLE and TRUNCATE). Other statement kinds belong to the protocol
 // layer (pgwire's sessions) and are refused.
 func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (*Query, exec.Operator, error) {
 	switch stmt.Kind {
@@ -169,7 +169,7 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 			return nil, nil, err
 		}
 		return countResult(n)
-	case sql.DropTable, sql.Truncate:
+	case sql.DropTable, sql.Truncate, sql.CreateTable:
 		if _, err := p.RunDDL(ctx, sess, stmt); err != nil {
 			return nil, nil, err
 		}
@@ -277,7 +277,7 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, err := b.bindDelete(); return err }), nil
 	case sql.Update:
 		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, _, err := b.bindUpdate(); return err }), nil
-	case sql.DropTable, sql.Truncate:
+	case sql.DropTable, sql.Truncate, sql.CreateTable:
 		return nil, out, nil
 	}
 	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT, UPDATE, DELETE and EXPLAIN statements can be described here")

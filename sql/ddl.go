@@ -106,3 +106,187 @@ func (c *ucur) dropBehavior() {
 		c.accept("restrict")
 	}
 }
+
+// TableDef is CREATE TABLE [IF NOT EXISTS] name (column type
+// [constraints], ... [, PRIMARY KEY (...) | UNIQUE (...)]).
+type TableDef struct {
+	Table       TableRef
+	IfNotExists bool
+	Columns     []ColumnDef
+	// Key are the columns of the table's PRIMARY KEY or UNIQUE constraint
+	// (written on a column or after them), nil when there is none.
+	Key []string
+}
+
+// ColumnDef is one column of CREATE TABLE: its name and type as written
+// (words lower case and single spaced, a modifier kept: "double
+// precision", "varchar(20)", "timestamp(3) with time zone").
+type ColumnDef struct {
+	Name    string
+	Type    string
+	NotNull bool
+}
+
+// parseCreate parses CREATE TABLE; CREATE of anything else, temporary
+// tables, CREATE TABLE ... AS and constraints Strata cannot keep are
+// refused as not supported, naming what.
+func parseCreate(src string, toks []token, st *Statement) *Error {
+	c := &ucur{src: src, toks: toks, i: 1}
+	if t := c.tok(0); t.word("local") || t.word("global") || t.word("temp") || t.word("temporary") {
+		return errAt(src, toks[0].start, CodeFeatureNotSupported, "CREATE TEMPORARY TABLE is not supported", "Strata's tables are stored and shared: create a table, and DROP TABLE it after")
+	}
+	c.accept("unlogged") // every table is written through the WAL
+	if !c.accept("table") {
+		what := "CREATE"
+		if t := c.tok(0); t.kind == tIdent {
+			what += " " + strings.ToUpper(t.val)
+			if n := c.tok(1); n.kind == tIdent && (t.val == "materialized" || t.val == "unique" || t.val == "or" || t.val == "foreign") {
+				what += " " + strings.ToUpper(n.val)
+			}
+		}
+		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported",
+			"CREATE TABLE defines a table; a database is created by its first write (or POST /api/v3/configure/database)")
+	}
+	ct := &TableDef{}
+	st.Kind, st.Create = CreateTable, ct
+	ct.IfNotExists = c.accept("if", "not", "exists")
+	refs := c.tableRefs(false)
+	if c.err != nil {
+		return c.err
+	}
+	if len(refs) != 1 {
+		c.fail(c.tok(-1), "", "")
+		return c.err
+	}
+	ct.Table = refs[0]
+	if t := c.tok(0); t.word("as") || t.word("partition") || t.word("of") {
+		return errAt(src, t.start, CodeFeatureNotSupported, "CREATE TABLE ... "+strings.ToUpper(t.val)+" is not supported",
+			"create the table with its columns, then INSERT INTO t SELECT ...")
+	}
+	if !c.tok(0).punct("(") {
+		c.fail(c.tok(0), "", "")
+		return c.err
+	}
+	c.i++
+	c.list(func() { c.tableElement(ct) })
+	if c.err == nil && !c.done() {
+		t := c.tok(0)
+		return errAt(src, t.start, CodeFeatureNotSupported, "CREATE TABLE ... "+strings.ToUpper(src[t.start:t.end])+" is not supported",
+			"Strata partitions every table by day of its time column; no storage options are needed")
+	}
+	return c.err
+}
+
+// tableElement reads a column definition or a table constraint.
+func (c *ucur) tableElement(ct *TableDef) {
+	t := c.tok(0)
+	if t.kind == tIdent {
+		switch t.val {
+		case "constraint":
+			c.i++
+			c.name()
+			c.tableConstraint(ct)
+			return
+		case "primary", "unique", "check", "foreign", "exclude", "like":
+			c.tableConstraint(ct)
+			return
+		}
+	}
+	col := ColumnDef{Name: c.name()}
+	var words []string
+	depth := 0
+	for c.err == nil && !c.done() {
+		t := c.tok(0)
+		if depth == 0 && (t.punct(",") || t.punct(")") || t.kind == tIdent && columnConstraintWords[t.val]) {
+			break
+		}
+		switch {
+		case t.punct("(") || t.punct("["):
+			depth++
+		case t.punct(")") || t.punct("]"):
+			depth--
+		}
+		w := t.val
+		if t.kind != tIdent {
+			w = c.src[t.start:t.end]
+		}
+		words = append(words, w)
+		c.i++
+	}
+	if c.err == nil && len(words) == 0 {
+		c.fail(c.tok(0), "", "")
+		return
+	}
+	col.Type = typeText(words)
+	for c.err == nil && !c.done() && !c.tok(0).punct(",") && !c.tok(0).punct(")") {
+		t := c.tok(0)
+		switch {
+		case c.accept("not", "null"):
+			col.NotNull = true
+		case c.accept("null"):
+		case c.accept("primary", "key"), c.accept("unique"):
+			if ct.Key != nil {
+				c.err = errAt(c.src, t.start, CodeInvalidTableDefinition, "multiple primary keys for table \""+ct.Table.Name+"\" are not allowed", "")
+				return
+			}
+			ct.Key = []string{col.Name}
+		case t.word("constraint"):
+			c.i++
+			c.name()
+		default:
+			what := strings.ToUpper(t.val)
+			if t.kind != tIdent {
+				c.fail(t, "", "")
+				return
+			}
+			c.err = errAt(c.src, t.start, CodeFeatureNotSupported, "column constraint "+what+" is not supported",
+				"Strata keeps NOT NULL, PRIMARY KEY and UNIQUE (time and tags name a row); a write that leaves a field out stores NULL")
+			return
+		}
+	}
+	ct.Columns = append(ct.Columns, col)
+}
+
+// typeText joins the words of a type name with single spaces, none around
+// parentheses and brackets or around a comma: numeric(10,2), int[].
+func typeText(words []string) string {
+	var b strings.Builder
+	for i, w := range words {
+		glued := i == 0 || strings.ContainsAny(w, "()[],") || strings.ContainsAny(words[i-1], "([,")
+		if !glued {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+// columnConstraintWords end a column's type.
+var columnConstraintWords = map[string]bool{"not": true, "null": true, "primary": true, "unique": true, "constraint": true,
+	"default": true, "check": true, "references": true, "generated": true, "collate": true, "deferrable": true, "compression": true}
+
+// tableConstraint reads PRIMARY KEY (...) or UNIQUE (...); other table
+// constraints are refused.
+func (c *ucur) tableConstraint(ct *TableDef) {
+	t := c.tok(0)
+	if !c.accept("primary", "key") && !c.accept("unique") {
+		what := strings.ToUpper(t.val)
+		if t.word("foreign") {
+			what += " KEY"
+		}
+		if c.err == nil {
+			c.err = errAt(c.src, t.start, CodeFeatureNotSupported, "table constraint "+what+" is not supported",
+				"Strata keeps PRIMARY KEY and UNIQUE over time and tags (they name a row)")
+		}
+		return
+	}
+	if !c.tok(0).punct("(") {
+		c.fail(c.tok(0), "", "")
+		return
+	}
+	if ct.Key != nil {
+		c.err = errAt(c.src, t.start, CodeInvalidTableDefinition, "multiple primary keys for table \""+ct.Table.Name+"\" are not allowed", "")
+		return
+	}
+	ct.Key = c.parenNames()
+}

@@ -7,9 +7,10 @@ import (
 
 // SQLSTATE codes produced by this package.
 const (
-	CodeSyntaxError         = "42601" // syntax_error
-	CodeFeatureNotSupported = "0A000" // feature_not_supported
-	CodeUndefinedFunction   = "42883" // undefined_function
+	CodeSyntaxError            = "42601" // syntax_error
+	CodeFeatureNotSupported    = "0A000" // feature_not_supported
+	CodeInvalidTableDefinition = "42P16" // invalid_table_definition
+	CodeUndefinedFunction      = "42883" // undefined_function
 )
 
 // Error is a parse error as users see it: a SQLSTATE, a message that says

@@ -114,6 +114,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if oc := st.OnConflict; oc != nil {
 		fmt.Fprintf(b, " on_conflict(target=%q nothing=%v set=%q)", oc.Target, oc.Nothing, oc.Set)
 	}
+	if d := st.Create; d != nil {
+		fmt.Fprintf(b, " table=%s if_not_exists=%v columns=%+v key=%q", d.Table, d.IfNotExists, d.Columns, d.Key)
+	}
 	if st.IfExists {
 		b.WriteString(" if_exists")
 	}

@@ -87,11 +87,13 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return st, parseDrop(src, toks, st)
 	case "truncate":
 		return st, parseTruncate(src, toks, st)
-	case "merge", "create", "alter", "grant", "revoke",
+	case "create":
+		return st, parseCreate(src, toks, st)
+	case "merge", "alter", "grant", "revoke",
 		"vacuum", "analyze", "analyse", "notify", "lock", "comment", "do", "call",
 		"refresh", "cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
 		return nil, errAt(src, first.start, CodeFeatureNotSupported,
-			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, UPDATE, DELETE, TRUNCATE, DROP TABLE, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")
+			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE, DROP TABLE, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")
 	}
 	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
 }

@@ -611,6 +611,59 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 	return nil
 }
 
+// CreateTable creates an empty table with the columns given, in order
+// within tags and fields (time, first, may be left out), and its database
+// if there is none. Writes are then checked against these types, as they
+// are against a table an earlier write made. It fails with
+// CodeAlreadyExists if the table exists.
+func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []ColumnMeta) error {
+	if err := ValidateDatabaseName(db); err != nil {
+		return err
+	}
+	if err := ValidateName("table", table); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, c := range cols {
+		if err := ValidateName("column", c.Name); err != nil {
+			return err
+		}
+		if seen[c.Name] {
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q is given twice", c.Name)}
+		}
+		seen[c.Name] = true
+		switch {
+		case (c.Name == TimeColumn) != (c.Type == TypeTime):
+			return &Error{Code: CodeInvalidName, Msg: fmt.Sprintf("table '%s': the time column is named 'time' and only it is a time", table)}
+		case c.Type == TypeTime && i > 0:
+			return &Error{Code: CodeInvalidArgument, Msg: "the time column comes first"}
+		case c.Type == TypeInvalid || c.Type > TypeBool:
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q: invalid type %d", c.Name, c.Type)}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	dbm, createdDB := e.cat.createDatabase(db, 0)
+	if dbm.table(table) != nil {
+		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("table %q already exists in database %q", table, db)}
+	}
+	t := dbm.createTable(table)
+	for _, c := range cols {
+		if c.Type != TypeTime {
+			t.addColumn(c.Name, c.Type)
+		}
+	}
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		dbm.dropTable(table)
+		if createdDB {
+			e.cat.dropDatabase(db)
+		}
+		return err
+	}
+	return nil
+}
+
 func checkRetention(d time.Duration) error {
 	if d < 0 {
 		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("retention period %v is negative", d)}

@@ -233,6 +233,35 @@ func TestDropDatabaseStaysDropped(t *testing.T) {
 	require.True(t, os.IsNotExist(err), "files of the dropped database are gone")
 }
 
+// TestCreateTable: a table created empty keeps its columns across a
+// restart, a write of another type for one of them is refused, a write of
+// new columns adds them, and a second create fails.
+func TestCreateTable(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	cols := []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "usage", Type: TypeFloat}, {Name: "host", Type: TypeTag},
+		{Name: "note", Type: TypeString}, {Name: "region", Type: TypeTag}}
+	require.NoError(t, e.CreateTable(ctx, "db", "cpu", cols))
+	err := e.CreateTable(ctx, "db", "cpu", cols)
+	require.Equal(t, CodeAlreadyExists, err.(*Error).Code)
+	require.Error(t, e.CreateTable(ctx, "db", "bad", []ColumnMeta{{Name: "time", Type: TypeFloat}}))
+	require.Error(t, e.CreateTable(ctx, "db", "bad", []ColumnMeta{{Name: "v", Type: TypeInt}, {Name: "v", Type: TypeFloat}}))
+	_, err = e.TableSchema("db", "bad")
+	require.Error(t, err, "a refused create leaves nothing")
+	e.abandon() // the create was committed before it returned
+	e = openTest(t, dir)
+	defer e.Close()
+	got, err := e.TableSchema("db", "cpu")
+	require.NoError(t, err)
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "region", Type: TypeTag},
+		{Name: "usage", Type: TypeFloat}, {Name: "note", Type: TypeString}}, got, "time, the tags, the fields, each in the order given")
+	require.Empty(t, scan(t, e, all("cpu")))
+	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "10 host=a usage=1i")}, WriteOptions{})
+	require.Error(t, err, "usage is a float")
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1,extra=2i"))
+	require.Equal(t, []string{"time=10 host=a usage=1 extra=2"}, scan(t, e, all("cpu")))
+}
+
 func TestOrphanFilesRemovedAtOpen(t *testing.T) {
 	dir := t.TempDir()
 	e := openTest(t, dir)

@@ -25,13 +25,17 @@ func checkRequest(req request) *httpError {
 // checkStatement refuses a statement that writes on GET (GET must not
 // change data: a crawler or a prefetching browser would run it), and a
 // query of a database that does not exist with 404, as InfluxDB 3 does,
-// instead of "relation does not exist". An INSERT may name a new database:
-// it creates it, as a line-protocol write does.
+// instead of "relation does not exist". An INSERT or CREATE TABLE may name
+// a new database: it creates it, as a line-protocol write does.
 func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpError {
-	if stmt.Kind == sql.Insert { // a write that may create its database
+	if stmt.Kind == sql.Insert || stmt.Kind == sql.CreateTable { // a write that may create its database
 		if method != http.MethodPost {
+			what := "INSERT writes data"
+			if stmt.Kind == sql.CreateTable {
+				what = "CREATE TABLE creates a table"
+			}
 			return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
-				Msg: "INSERT writes data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
+				Msg: what + ", which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
 		}
 		return nil
 	}

@@ -736,7 +736,8 @@ func TestDeleteNeedsPost(t *testing.T) {
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"usage":7.0}]`, body)
 
-	for q, what := range map[string]string{"TRUNCATE cpu": "TRUNCATE deletes data", "DROP TABLE cpu": "DROP TABLE deletes data"} {
+	for q, what := range map[string]string{"TRUNCATE cpu": "TRUNCATE deletes data", "DROP TABLE cpu": "DROP TABLE deletes data",
+		"CREATE TABLE t (time timestamptz)": "CREATE TABLE creates a table"} {
 		code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {"db"}, "q": {q}}.Encode(), nil)
 		require.Equal(t, 405, code, body)
 		require.Contains(t, body, what)
@@ -748,4 +749,11 @@ func TestDeleteNeedsPost(t *testing.T) {
 	code, body = get(t, base, "SELECT count(*) FROM cpu", "json")
 	require.Equal(t, 400, code, body)
 	require.Contains(t, body, `relation \"cpu\" does not exist`)
+
+	// CREATE TABLE may name a new database, as INSERT may.
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"newdb"}, "q": {"CREATE TABLE t (time timestamptz, v bigint)"}}.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {"newdb"}, "q": {"SELECT count(*) AS n FROM t"}, "format": {"json"}}.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"n":0}]`, body)
 }

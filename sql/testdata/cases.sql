@@ -440,3 +440,25 @@ TRUNCATE cpu
 TRUNCATE TABLE ONLY cpu, public.mem *, "Disk" RESTART IDENTITY RESTRICT
 # truncate with trailing garbage
 TRUNCATE cpu WHERE true
+# create table as timescaledb's docs write it
+CREATE TABLE conditions (time TIMESTAMPTZ NOT NULL, location TEXT NOT NULL, temperature DOUBLE PRECISION NULL, humidity double precision)
+# create table if not exists, qualified, types with modifiers, a primary key
+CREATE TABLE IF NOT EXISTS public."Cpu" (time timestamp(3) with time zone, host varchar(20), region character varying, usage numeric(10, 2), n int8, ok boolean, PRIMARY KEY (time, host))
+# create table with a column primary key and a named constraint
+CREATE UNLOGGED TABLE t (time timestamptz CONSTRAINT t_pk PRIMARY KEY, v real)
+# create table with two primary keys
+CREATE TABLE t (time timestamptz PRIMARY KEY, host text, UNIQUE (time, host))
+# create table with a default is refused
+CREATE TABLE t (time timestamptz, v int DEFAULT 0)
+# create table with a foreign key is refused
+CREATE TABLE t (time timestamptz, host text, FOREIGN KEY (host) REFERENCES hosts (name))
+# create table as select is refused
+CREATE TABLE t AS SELECT * FROM cpu
+# create table with storage options is refused
+CREATE TABLE t (time timestamptz, v float8) WITH (fillfactor = 70)
+# create temporary table is refused
+CREATE TEMP TABLE t (v int)
+# create index is refused, naming it
+CREATE UNIQUE INDEX i ON t (time)
+# create table without columns' parentheses
+CREATE TABLE t
