@@ -39,10 +39,27 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 // buffered rows (storage.Engine.DropTable); writing to its name later
 // makes a new table.
 func (p *Planner) DropTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	return p.eachTable(sess, stmt, "DROP TABLE", "dropped", func(t string) error { return p.Engine.DropTable(ctx, sess.Database, t) })
+}
+
+// Truncate runs TRUNCATE name, ...: each table, found before any is
+// emptied, loses every row written before the statement began
+// (storage.Engine.Truncate) and keeps its columns.
+func (p *Planner) Truncate(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	return p.eachTable(sess, stmt, "TRUNCATE", "emptied", func(t string) error {
+		_, err := p.Engine.Truncate(ctx, sess.Database, t)
+		return err
+	})
+}
+
+// eachTable finds every table stmt names (each once; IF EXISTS skips a
+// missing one with a notice), then applies change to each in turn. An
+// error part way says which tables were done (what) before it.
+func (p *Planner) eachTable(sess *Session, stmt *sql.Statement, verb, what string, change func(table string) error) (DDLResult, error) {
 	var res DDLResult
 	var tables []string
 	for _, ref := range stmt.Tables {
-		name, err := p.namedTable(sess, ref, "DROP TABLE")
+		name, err := p.namedTable(sess, ref, verb)
 		if err != nil {
 			if e := AsError(err); stmt.IfExists && (e.Code == CodeUndefinedTable || e.Code == codeUndefinedSchema) {
 				res.Notices = append(res.Notices, e.Msg+", skipping")
@@ -50,33 +67,17 @@ func (p *Planner) DropTable(ctx context.Context, sess *Session, stmt *sql.Statem
 			}
 			return DDLResult{}, err
 		}
-		tables = appendNew(tables, name)
+		if !slices.Contains(tables, name) {
+			tables = append(tables, name)
+		}
 	}
 	for _, t := range tables {
-		if err := p.Engine.DropTable(ctx, sess.Database, t); err != nil {
-			return res, doneBefore(AsError(err), tables[:res.Tables], "dropped")
-		}
-		res.Tables++
-	}
-	return res, nil
-}
-
-// Truncate runs TRUNCATE name, ...: each table, found before any is
-// emptied, loses every row written before the statement began
-// (storage.Engine.Truncate) and keeps its columns.
-func (p *Planner) Truncate(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
-	var res DDLResult
-	var tables []string
-	for _, ref := range stmt.Tables {
-		name, err := p.namedTable(sess, ref, "TRUNCATE")
-		if err != nil {
-			return DDLResult{}, err
-		}
-		tables = appendNew(tables, name)
-	}
-	for _, t := range tables {
-		if _, err := p.Engine.Truncate(ctx, sess.Database, t); err != nil {
-			return res, doneBefore(AsError(err), tables[:res.Tables], "emptied")
+		if err := change(t); err != nil {
+			e := AsError(err)
+			if res.Tables > 0 {
+				e.Detail = fmt.Sprintf("%s before the error and stay so: %v", what, tables[:res.Tables])
+			}
+			return res, e
 		}
 		res.Tables++
 	}
@@ -116,25 +117,6 @@ func (p *Planner) namedTable(sess *Session, ref sql.TableRef, verb string) (stri
 	return ref.Name, nil
 }
 
-// doneBefore adds to err, which stopped a statement on a table, the tables
-// before it the statement had already dropped or emptied (which stay so).
-func doneBefore(err *Error, done []string, what string) *Error {
-	if len(done) > 0 {
-		err.Detail = fmt.Sprintf("%s before the error and stay so: %v", what, done)
-	}
-	return err
-}
-
-// appendNew appends s unless list holds it.
-func appendNew(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
-}
-
 // CreateTable runs CREATE TABLE [IF NOT EXISTS] t (column type, ...): an
 // empty table whose columns have the types given, against which writes
 // are then checked. A table is named "time" (timestamptz or timestamp,
@@ -157,25 +139,26 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 	}
 	name := def.Table.Name
 	if isCatalogTable(name) {
-		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", name), Hint: "it is a system catalog; name the table otherwise"}
+		return DDLResult{}, &Error{Code: "42939", Msg: fmt.Sprintf("table name %q is a system catalog's", name),
+			Hint: "the catalog would hide the table from queries: name it otherwise"}
 	}
-	cols, notices, err := tableColumnsOf(def)
-	if err != nil {
-		return DDLResult{}, err
-	}
-	if _, err := p.Engine.TableSchema(sess.Database, name); err == nil {
+	exists := func() (DDLResult, error) {
 		if def.IfNotExists {
 			return DDLResult{Notices: []string{fmt.Sprintf("relation %q already exists, skipping", name)}}, nil
 		}
 		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", name)}
 	}
+	if _, err := p.Engine.TableSchema(sess.Database, name); err == nil {
+		return exists() // before the columns, as PostgreSQL checks
+	}
+	cols, notices, err := tableColumnsOf(def)
+	if err != nil {
+		return DDLResult{}, err
+	}
 	if err := p.Engine.CreateTable(ctx, sess.Database, name, cols); err != nil {
 		var se *storage.Error
 		if asStorage(err, &se) && se.Code == storage.CodeAlreadyExists { // a write made it meanwhile
-			if def.IfNotExists {
-				return DDLResult{Notices: []string{fmt.Sprintf("relation %q already exists, skipping", name)}}, nil
-			}
-			return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", name)}
+			return exists()
 		}
 		return DDLResult{}, err
 	}

@@ -145,7 +145,7 @@ func TestCreateTable(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag},
 		{Name: "note", Type: storage.TypeString}, {Name: "v", Type: storage.TypeInt}}, cols)
-	res, err = run(`CREATE TABLE IF NOT EXISTS m (time timestamptz)`)
+	res, err = run(`CREATE TABLE IF NOT EXISTS m (time jsonb)`)
 	require.NoError(t, err)
 	require.Equal(t, planner.DDLResult{Notices: []string{`relation "m" already exists, skipping`}}, res)
 	_, err = run(`CREATE TABLE q (time timestamptz, sym symbol, price float8)`)
@@ -155,7 +155,7 @@ func TestCreateTable(t *testing.T) {
 
 	for q, code := range map[string]string{
 		"CREATE TABLE m (time timestamptz)":                               "42P07",
-		"CREATE TABLE pg_class (time timestamptz)":                        "42P07",
+		"CREATE TABLE pg_class (time timestamptz)":                        "42939",
 		"CREATE TABLE nosuch.t (time timestamptz)":                        "3F000",
 		"CREATE TABLE information_schema.t (time timestamptz)":            "42501",
 		"CREATE TABLE t (ts timestamptz, v int)":                          "42P16",

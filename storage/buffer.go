@@ -70,12 +70,6 @@ func (b *buffer) add(db string, batch *TableBatch, seq uint64, now time.Time) {
 	}
 }
 
-// dropDatabase forgets a dropped database's rows and reports whether there
-// were any.
-func (b *buffer) dropDatabase(db string) bool {
-	return b.dropParts(func(key partKey) bool { return key.db == db })
-}
-
 // dropParts forgets the rows of the partitions drop names and reports
 // whether there were any.
 func (b *buffer) dropParts(drop func(partKey) bool) bool {

@@ -746,20 +746,7 @@ func (e *Engine) dropTable(ctx context.Context, db, table string) error {
 		dbm.restoreTable(t, at)
 		return err
 	}
-	raced := e.active.dropParts(func(key partKey) bool { return key.db == db && key.table == table })
-	for _, b := range e.frozen { // none: the persist before left none
-		b.dropParts(func(key partKey) bool { return key.db == db && key.table == table })
-	}
-	for _, f := range t.Files {
-		e.doomLocked(f)
-	}
-	e.room.Broadcast()
-	if raced {
-		// Freeze even an emptied buffer: the persist after moves the WAL
-		// past the dropped writes.
-		return e.freezeLocked()
-	}
-	return nil
+	return e.forgetLocked(func(key partKey) bool { return key.db == db && key.table == table }, t)
 }
 
 func (e *Engine) dropDatabase(ctx context.Context, name string) error {
@@ -778,11 +765,18 @@ func (e *Engine) dropDatabase(ctx context.Context, name string) error {
 		e.cat.index()
 		return err
 	}
-	raced := e.active.dropDatabase(name)
+	return e.forgetLocked(func(key partKey) bool { return key.db == name }, dbm.Tables...)
+}
+
+// forgetLocked removes what a committed drop left: the buffered rows of
+// the partitions drop names and the files of tables, deleted once no
+// snapshot reads them.
+func (e *Engine) forgetLocked(drop func(partKey) bool, tables ...*TableMeta) error {
+	raced := e.active.dropParts(drop)
 	for _, b := range e.frozen { // none: the persist before left none
-		b.dropDatabase(name)
+		b.dropParts(drop)
 	}
-	for _, t := range dbm.Tables {
+	for _, t := range tables {
 		for _, f := range t.Files {
 			e.doomLocked(f)
 		}
