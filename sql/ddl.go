@@ -113,9 +113,23 @@ type TableDef struct {
 	Table       TableRef
 	IfNotExists bool
 	Columns     []ColumnDef
-	// Key are the columns of the table's PRIMARY KEY or UNIQUE constraint
-	// (written on a column or after them), nil when there is none.
+	// Key are the columns of the table's PRIMARY KEY (written on a column
+	// or after them) or, without one, of its first UNIQUE constraint; nil
+	// when there is neither.
 	Key []string
+	// primary: Key is the PRIMARY KEY's.
+	primary bool
+}
+
+// key records a PRIMARY KEY or UNIQUE constraint of cols, at token t; a
+// second PRIMARY KEY is PostgreSQL's error.
+func (c *ucur) key(ct *TableDef, t token, primary bool, cols []string) {
+	switch {
+	case primary && ct.primary:
+		c.err = errAt(c.src, t.start, CodeInvalidTableDefinition, "multiple primary keys for table \""+ct.Table.Name+"\" are not allowed", "")
+	case primary || ct.Key == nil:
+		ct.Key, ct.primary = cols, primary
+	}
 }
 
 // ColumnDef is one column of CREATE TABLE: its name and type as written
@@ -224,12 +238,10 @@ func (c *ucur) tableElement(ct *TableDef) {
 		case c.accept("not", "null"):
 			col.NotNull = true
 		case c.accept("null"):
-		case c.accept("primary", "key"), c.accept("unique"):
-			if ct.Key != nil {
-				c.err = errAt(c.src, t.start, CodeInvalidTableDefinition, "multiple primary keys for table \""+ct.Table.Name+"\" are not allowed", "")
-				return
-			}
-			ct.Key = []string{col.Name}
+		case c.accept("primary", "key"):
+			c.key(ct, t, true, []string{col.Name})
+		case c.accept("unique"):
+			c.key(ct, t, false, []string{col.Name})
 		case t.word("constraint"):
 			c.i++
 			c.name()
@@ -269,7 +281,8 @@ var columnConstraintWords = map[string]bool{"not": true, "null": true, "primary"
 // constraints are refused.
 func (c *ucur) tableConstraint(ct *TableDef) {
 	t := c.tok(0)
-	if !c.accept("primary", "key") && !c.accept("unique") {
+	primary := c.accept("primary", "key")
+	if !primary && !c.accept("unique") {
 		what := strings.ToUpper(t.val)
 		if t.word("foreign") {
 			what += " KEY"
@@ -284,9 +297,5 @@ func (c *ucur) tableConstraint(ct *TableDef) {
 		c.fail(c.tok(0), "", "")
 		return
 	}
-	if ct.Key != nil {
-		c.err = errAt(c.src, t.start, CodeInvalidTableDefinition, "multiple primary keys for table \""+ct.Table.Name+"\" are not allowed", "")
-		return
-	}
-	ct.Key = c.parenNames()
+	c.key(ct, t, primary, c.parenNames())
 }

@@ -446,8 +446,8 @@ CREATE TABLE conditions (time TIMESTAMPTZ NOT NULL, location TEXT NOT NULL, temp
 CREATE TABLE IF NOT EXISTS public."Cpu" (time timestamp(3) with time zone, host varchar(20), region character varying, usage numeric(10, 2), n int8, ok boolean, PRIMARY KEY (time, host))
 # create table with a column primary key and a named constraint
 CREATE UNLOGGED TABLE t (time timestamptz CONSTRAINT t_pk PRIMARY KEY, v real)
-# create table with two primary keys
-CREATE TABLE t (time timestamptz PRIMARY KEY, host text, UNIQUE (time, host))
+# create table with two primary keys is refused
+CREATE TABLE t (time timestamptz PRIMARY KEY, host text, PRIMARY KEY (time, host))
 # create table with a default is refused
 CREATE TABLE t (time timestamptz, v int DEFAULT 0)
 # create table with a foreign key is refused
@@ -462,3 +462,5 @@ CREATE TEMP TABLE t (v int)
 CREATE UNIQUE INDEX i ON t (time)
 # create table without columns' parentheses
 CREATE TABLE t
+# create table with a primary key and a unique constraint: the primary key names rows
+CREATE TABLE t (time timestamptz UNIQUE, host text, site text, UNIQUE (time, site), PRIMARY KEY (time, host))
