@@ -597,6 +597,28 @@ func TestPgxDropTableAndTruncate(t *testing.T) {
 	require.Zero(t, count("cpu"))
 }
 
+// TestPgxCreateHypertable: create_hypertable's row reaches pgx, prepared
+// and simple, as text (a record would be asked for in binary); a relation
+// given as $1 (::regclass, or a function's regclass argument) is described
+// before its name is known, and looked up when it is.
+func TestPgxCreateHypertable(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		var row any
+		require.NoError(t, conn.QueryRow(ctx, "SELECT create_hypertable($1, by_range('time'))", mode, "cpu").Scan(&row), mode)
+		require.Regexp(t, `^\(\d+,t\)$`, row, mode)
+		require.NoError(t, conn.QueryRow(ctx, "SELECT $1::regclass", mode, "cpu").Scan(&row), mode)
+		require.Equal(t, "cpu", row, mode)
+		var n int64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0", mode, "cpu").Scan(&n), mode)
+		require.Equal(t, int64(6), n, mode)
+		_, err := conn.Exec(ctx, "SELECT $1::regclass", mode, "nosuch")
+		require.Equal(t, "42P01", pgErr(t, err).Code, mode)
+	}
+}
+
 // TestPgxUpdate: UPDATE with parameters, prepared and simple, answers its
 // tag with the rows its condition picked.
 func TestPgxUpdate(t *testing.T) {

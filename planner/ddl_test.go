@@ -2,6 +2,7 @@ package planner_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -175,4 +176,31 @@ func TestCreateTable(t *testing.T) {
 	require.Error(t, err, "no failed CREATE TABLE made a table")
 	_, err = run("CREATE TABLE t (ts timestamptz, v int)")
 	require.Equal(t, "a table's rows are named by their time: name ts time", planner.AsError(err).Hint)
+}
+
+// TestCreateHypertable: TimescaleDB's create_hypertable, in both its forms
+// and with named arguments, checks that the table is stored and the column
+// its time, and answers TimescaleDB's row; its errors are TimescaleDB's
+// and PostgreSQL's.
+func TestCreateHypertable(t *testing.T) {
+	_, _, _, _, x := openRewriteTest(t)
+	ctx := context.Background()
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE conditions (time timestamptz NOT NULL, location text, temperature double precision)")
+	id := planner.TableOID("db", "conditions")
+	require.Equal(t, [][]any{{fmt.Sprintf("(%d,public,conditions,t)", id)}}, rows("SELECT create_hypertable('conditions', 'time')"))
+	require.Equal(t, [][]any{{fmt.Sprintf("(%d,public,conditions,t)", id)}},
+		rows("SELECT create_hypertable('conditions', 'time', chunk_time_interval => INTERVAL '1 hour', if_not_exists => TRUE)"))
+	require.Equal(t, [][]any{{fmt.Sprintf("(%d,t)", id)}}, rows("SELECT create_hypertable('conditions', by_range('time'))"))
+	require.Equal(t, [][]any{{fmt.Sprintf("(%d,t)", id)}}, rows("SELECT create_hypertable('public.conditions', by_range('time', INTERVAL '1 day'), if_not_exists => true)"))
+	x.requireCodes(t, map[string]string{
+		"SELECT create_hypertable('nosuch', 'time')":                    "42P01",
+		"SELECT create_hypertable('pg_class', 'time')":                  "TS001",
+		"SELECT create_hypertable('conditions', 'nope')":                "42703",
+		"SELECT create_hypertable('conditions', 'location')":            "0A000",
+		"SELECT create_hypertable('conditions')":                        "42883",
+		"SELECT create_hypertable('conditions', 'time', nonsense => 1)": "42883",
+	})
+	_, err := x.Query(ctx, "SELECT create_hypertable('conditions', 'location')")
+	require.Contains(t, planner.AsError(err).Hint, "create_hypertable('conditions', 'time')")
 }

@@ -38,6 +38,8 @@ func init() {
 			return b.relationSizeOf(args, false) // NULL for a catalog: not a hypertable
 		},
 		"approximate_row_count": (*binder).approximateRowCount,
+		"create_hypertable":     (*binder).createHypertable,
+		"by_range":              (*binder).byRange,
 		"pg_indexes_size":       fixedFunc("pg_indexes_size", 1, exec.TypeInt, exec.TypeInt, int64(0)),
 		"pg_size_pretty":        (*binder).sizePretty,
 		"quote_ident":           (*binder).quoteIdent,

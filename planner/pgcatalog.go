@@ -376,6 +376,12 @@ func (b *binder) regclassOID(x exec.Expr, mustExist bool) exec.Expr {
 // types print. The result is bigint or text, which is what the casts that
 // usually follow (::oid, ::text) expect.
 func (b *binder) regCast(x exec.Expr, to string) (exec.Expr, error) {
+	if u, ok := x.(*unknownLit); ok && u.param > 0 && b.describe {
+		// $1::regclass being described: the name comes as text, and is
+		// looked up when it does; typed as the OID of an object, below.
+		b.noteParam(u.param, exec.TypeText)
+		x = &exec.Literal{V: nil, DT: exec.TypeInt}
+	}
 	x, err := b.fold(settle(x))
 	if err != nil {
 		return nil, err

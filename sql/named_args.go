@@ -34,6 +34,18 @@ var namedSignatures = map[string][][]param{
 	"drop_chunks": {
 		{{"relation", "", ""}, {"older_than", "NULL", ""}, {"newer_than", "NULL", ""}, {"verbose", "NULL", "bool"}, {"created_before", "NULL", ""}, {"created_after", "NULL", ""}},
 	},
+	"create_hypertable": {
+		{{"relation", "", ""}, {"time_column_name", "", "text"}, {"partitioning_column", "NULL", "text"}, {"number_partitions", "NULL", "int4"},
+			{"associated_schema_name", "NULL", "text"}, {"associated_table_prefix", "NULL", "text"}, {"chunk_time_interval", "NULL", ""},
+			{"create_default_indexes", "NULL", "bool"}, {"if_not_exists", "NULL", "bool"}, {"partitioning_func", "NULL", "text"},
+			{"migrate_data", "NULL", "bool"}, {"chunk_target_size", "NULL", "text"}, {"chunk_sizing_func", "NULL", "text"},
+			{"time_partitioning_func", "NULL", "text"}},
+		{{"relation", "", ""}, {"dimension", "", ""}, {"create_default_indexes", "NULL", "bool"}, {"if_not_exists", "NULL", "bool"},
+			{"migrate_data", "NULL", "bool"}},
+	},
+	"by_range": {
+		{{"column_name", "", "text"}, {"partition_interval", "NULL", ""}, {"partition_func", "NULL", "text"}},
+	},
 	"locf": {
 		{{"value", "", ""}, {"prev", "NULL", ""}, {"treat_null_as_missing", "NULL", "bool"}},
 	},
