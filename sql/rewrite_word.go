@@ -99,14 +99,23 @@ func (r *rewriter) afterAs(w string) bool {
 		return false
 	}
 	switch w {
-	case "select", "values", "with", "not":
-		return false
+	case "select", "values", "with":
+		// A label where a label may end (SELECT 1 AS select FROM t), not
+		// a query (... AS SELECT x).
+		next := r.tok(1)
+		return next == eofTok || next.punct(",") || next.punct(")") || next.kind == tIdent && labelEnders[next.val]
+	case "not": // WITH c AS NOT MATERIALIZED (...)
+		return !r.tok(1).word("materialized")
 	case "table": // CREATE VIEW v AS TABLE t
 		next := r.tok(1)
 		return next.kind != tIdent && next.kind != tQIdent
 	}
 	return !r.tok(1).punct("(")
 }
+
+// labelEnders are the words that may follow a column label.
+var labelEnders = map[string]bool{"from": true, "where": true, "group": true, "having": true, "window": true, "order": true,
+	"limit": true, "offset": true, "fetch": true, "for": true, "union": true, "intersect": true, "except": true, "into": true}
 
 // unreservedName reports whether w, a keyword only in some clauses
 // (PostgreSQL's unreserved keywords), is a name where it stands: a column

@@ -464,3 +464,5 @@ CREATE UNIQUE INDEX i ON t (time)
 CREATE TABLE t
 # create table with a primary key and a unique constraint: the primary key names rows
 CREATE TABLE t (time timestamptz UNIQUE, host text, site text, UNIQUE (time, site), PRIMARY KEY (time, host))
+# words that start a query are labels after AS where a label may end
+SELECT 1 AS select, 2 AS values, 3 AS with, 4 AS not FROM t WHERE (SELECT 1 AS select) = 1
