@@ -533,7 +533,8 @@ func TestPgxDelete(t *testing.T) {
 
 // TestPgxDropTableAndTruncate: CREATE TABLE, TRUNCATE and DROP TABLE,
 // prepared and simple, answer PostgreSQL's tags; IF [NOT] EXISTS sends a
-// NOTICE per table skipped; ROLLBACK says what stayed done.
+// NOTICE per table skipped; ROLLBACK says what stayed done; CREATE and
+// DROP DATABASE answer their tags, outside a transaction block only.
 func TestPgxDropTableAndTruncate(t *testing.T) {
 	s := startServer(t)
 	ctx := context.Background()
@@ -585,6 +586,21 @@ func TestPgxDropTableAndTruncate(t *testing.T) {
 	_, err = conn.Exec(ctx, "TRUNCATE pg_class")
 	require.Equal(t, "42501", pgErr(t, err).Code)
 
+	tag, err := conn.Exec(ctx, "CREATE DATABASE other")
+	require.NoError(t, err)
+	require.Equal(t, "CREATE DATABASE", tag.String())
+	tag, err = conn.Exec(ctx, "DROP DATABASE other")
+	require.NoError(t, err)
+	require.Equal(t, "DROP DATABASE", tag.String())
+	_, err = conn.Exec(ctx, "DROP DATABASE db")
+	require.Equal(t, "55006", pgErr(t, err).Code)
+
+	_, err = conn.Exec(ctx, "BEGIN")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "CREATE DATABASE other")
+	require.Equal(t, "25001", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "ROLLBACK")
+	require.NoError(t, err)
 	_, err = conn.Exec(ctx, "BEGIN")
 	require.NoError(t, err)
 	_, err = conn.Exec(ctx, "TRUNCATE cpu")

@@ -28,8 +28,41 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 		return p.Truncate(ctx, sess, stmt)
 	case sql.CreateTable:
 		return p.CreateTable(ctx, sess, stmt)
+	case sql.CreateDatabase, sql.DropDatabase:
+		return p.database(ctx, sess, stmt)
 	}
-	return DDLResult{}, errorf(CodeNotSupported, "%s is not a CREATE TABLE, DROP TABLE or TRUNCATE statement", stmt.Kind)
+	return DDLResult{}, errorf(CodeNotSupported, "%s is not a CREATE or DROP statement", stmt.Kind)
+}
+
+// database runs CREATE DATABASE name and DROP DATABASE [IF EXISTS] name
+// (storage.Engine.CreateDatabase and DropDatabase: the HTTP API's
+// configure/database), with PostgreSQL's errors; the session's own
+// database cannot be dropped, as in PostgreSQL.
+func (p *Planner) database(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	name := stmt.Name
+	exists := slices.ContainsFunc(p.Engine.Databases(), func(d storage.DatabaseInfo) bool { return d.Name == name })
+	if stmt.Kind == sql.CreateDatabase {
+		if exists {
+			return DDLResult{}, &Error{Code: "42P04", Msg: fmt.Sprintf("database %q already exists", name)}
+		}
+		if err := p.Engine.CreateDatabase(ctx, name, 0); err != nil {
+			var se *storage.Error
+			if asStorage(err, &se) && se.Code == storage.CodeAlreadyExists {
+				return DDLResult{}, &Error{Code: "42P04", Msg: fmt.Sprintf("database %q already exists", name)}
+			}
+			return DDLResult{}, err
+		}
+		return DDLResult{}, nil
+	}
+	switch {
+	case name == sess.Database:
+		return DDLResult{}, &Error{Code: "55006", Msg: "cannot drop the currently open database", Hint: "connect to another database to drop this one"}
+	case !exists && stmt.IfExists:
+		return DDLResult{Notices: []string{fmt.Sprintf("database %q does not exist, skipping", name)}}, nil
+	case !exists:
+		return DDLResult{}, &Error{Code: "3D000", Msg: fmt.Sprintf("database %q does not exist", name)}
+	}
+	return DDLResult{}, p.Engine.DropDatabase(ctx, name)
 }
 
 // DropTable runs DROP TABLE [IF EXISTS] name, ...: every table named is

@@ -204,3 +204,41 @@ func TestCreateHypertable(t *testing.T) {
 	_, err := x.Query(ctx, "SELECT create_hypertable('conditions', 'location')")
 	require.Contains(t, planner.AsError(err).Hint, "create_hypertable('conditions', 'time')")
 }
+
+// TestCreateDropDatabase: CREATE DATABASE and DROP DATABASE [IF EXISTS],
+// with PostgreSQL's errors; the session's database is not dropped.
+func TestCreateDropDatabase(t *testing.T) {
+	_, e, p, sess, _ := openRewriteTest(t)
+	ctx := context.Background()
+	run := func(q string) (planner.DDLResult, error) {
+		t.Helper()
+		stmts, err := sql.Parse(q)
+		require.NoError(t, err, q)
+		return p.RunDDL(ctx, sess, stmts[0])
+	}
+	names := func() []string {
+		var out []string
+		for _, d := range e.Databases() {
+			out = append(out, d.Name)
+		}
+		return out
+	}
+	_, err := run("CREATE DATABASE metrics WITH ENCODING 'UTF8'")
+	require.NoError(t, err)
+	require.Equal(t, []string{"metrics"}, names())
+	_, err = run("CREATE DATABASE metrics")
+	require.Equal(t, "42P04", planner.AsError(err).Code)
+	_, err = run("DROP DATABASE metrics")
+	require.NoError(t, err)
+	require.Empty(t, names())
+	_, err = run("DROP DATABASE metrics")
+	require.Equal(t, "3D000", planner.AsError(err).Code)
+	res, err := run("DROP DATABASE IF EXISTS metrics")
+	require.NoError(t, err)
+	require.Equal(t, []string{`database "metrics" does not exist, skipping`}, res.Notices)
+	_, err = run("CREATE DATABASE db")
+	require.NoError(t, err)
+	_, err = run("DROP DATABASE db")
+	require.Equal(t, "55006", planner.AsError(err).Code, "the session's own")
+	require.Equal(t, []string{"db"}, names())
+}

@@ -23,6 +23,22 @@ func (r TableRef) String() string {
 // Dropping anything else is refused as not supported, naming what.
 func parseDrop(src string, toks []token, st *Statement) *Error {
 	c := &ucur{src: src, toks: toks, i: 1}
+	if c.accept("database") {
+		// DROP DATABASE [IF EXISTS] name [[WITH] (FORCE)]
+		st.Kind = DropDatabase
+		st.IfExists = c.accept("if", "exists")
+		st.Name = c.name()
+		c.accept("with")
+		if c.err == nil && c.tok(0).punct("(") {
+			for _, o := range c.parenNames() {
+				if o != "force" && c.err == nil {
+					c.err = errAt(src, toks[0].start, CodeSyntaxError, "unrecognized DROP DATABASE option \""+o+"\"", "")
+				}
+			}
+		}
+		c.end()
+		return c.err
+	}
 	if !c.accept("table") {
 		what := "DROP"
 		if t := c.tok(0); t.kind == tIdent {
@@ -34,7 +50,7 @@ func parseDrop(src string, toks []token, st *Statement) *Error {
 			}
 		}
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported",
-			"DROP TABLE deletes a table; DROP DATABASE is DELETE /api/v3/configure/database?db=name on the HTTP API")
+			"DROP TABLE deletes a table, DROP DATABASE a database")
 	}
 	st.Kind = DropTable
 	st.IfExists = c.accept("if", "exists")
@@ -149,6 +165,40 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 	if t := c.tok(0); t.word("local") || t.word("global") || t.word("temp") || t.word("temporary") {
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, "CREATE TEMPORARY TABLE is not supported", "Strata's tables are stored and shared: create a table, and DROP TABLE it after")
 	}
+	if c.accept("database") {
+		// CREATE DATABASE name [[WITH] option [=] value ...]: the options
+		// that only restate what every database here is are taken.
+		st.Kind = CreateDatabase
+		st.Name = c.name()
+		c.accept("with")
+		for c.err == nil && !c.done() {
+			t := c.tok(0)
+			opt := t.val
+			c.i++
+			if opt == "connection" {
+				c.accept("limit")
+			}
+			if e := c.tok(0); e.kind == tOp && e.val == "=" {
+				c.i++
+			}
+			if m := c.tok(0); m.kind == tOp && m.val == "-" {
+				c.i++ // CONNECTION LIMIT = -1
+			}
+			v := c.tok(0)
+			c.i++
+			val := strings.ToLower(v.val)
+			ok := t.kind == tIdent && (opt == "owner" || opt == "template" || opt == "connection" || opt == "is_template" || opt == "allow_connections") ||
+				opt == "encoding" && (val == "utf8" || val == "utf-8" || val == "unicode") ||
+				(opt == "lc_collate" || opt == "lc_ctype" || opt == "locale") && (val == "c" || val == "posix" || strings.HasSuffix(val, ".utf8") || strings.HasSuffix(val, ".utf-8"))
+			if v == eofTok {
+				c.fail(v, "", "")
+			} else if !ok && c.err == nil {
+				c.err = errAt(src, t.start, CodeFeatureNotSupported, "CREATE DATABASE option "+strings.ToUpper(opt)+" is not supported",
+					"every database is UTF8 with C collation and owned by the server; give none of these options")
+			}
+		}
+		return c.err
+	}
 	c.accept("unlogged") // every table is written through the WAL
 	if !c.accept("table") {
 		what := "CREATE"
@@ -159,7 +209,7 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 			}
 		}
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported",
-			"CREATE TABLE defines a table; a database is created by its first write (or POST /api/v3/configure/database)")
+			"CREATE TABLE defines a table, CREATE DATABASE a database")
 	}
 	ct := &TableDef{}
 	st.Kind, st.Create = CreateTable, ct

@@ -9,41 +9,43 @@ type Kind int
 // AST; the others
 // are recognised by this package and carry their fields on Statement.
 const (
-	Empty       Kind = iota // empty or comment-only query
-	Select                  // SELECT, WITH ... SELECT, VALUES
-	Insert                  // INSERT
-	Explain                 // EXPLAIN [ANALYZE] [VERBOSE] <query>; AST is the inner query's
-	Set                     // SET [SESSION|LOCAL] name {=|TO} values | DEFAULT
-	Show                    // SHOW name | SHOW ALL
-	Reset                   // RESET name | RESET ALL
-	Begin                   // BEGIN, START TRANSACTION
-	Commit                  // COMMIT, END
-	Rollback                // ROLLBACK, ABORT
-	Savepoint               // SAVEPOINT name
-	Release                 // RELEASE [SAVEPOINT] name
-	RollbackTo              // ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] name
-	Discard                 // DISCARD ALL|PLANS|SEQUENCES|TEMP
-	Deallocate              // DEALLOCATE [PREPARE] name|ALL
-	Close                   // CLOSE name|ALL
-	Listen                  // LISTEN channel
-	Unlisten                // UNLISTEN channel|*
-	Declare                 // DECLARE name ... CURSOR ... FOR <query>
-	Fetch                   // FETCH [direction] [FROM|IN] name
-	Move                    // MOVE [direction] [FROM|IN] name
-	Copy                    // COPY {table | (query)} TO STDOUT [options]; Inner is the query
-	Prepare                 // PREPARE name [(type, ...)] AS statement; Inner is the statement
-	Execute                 // EXECUTE name [(argument, ...)]
-	Delete                  // DELETE FROM table [[AS] alias] [WHERE condition]
-	Update                  // UPDATE table [[AS] alias] SET column = value, ... [WHERE condition]
-	DropTable               // DROP TABLE [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
-	Truncate                // TRUNCATE [TABLE] [ONLY] name [*], ... [RESTART|CONTINUE IDENTITY] [CASCADE|RESTRICT]; Tables
-	CreateTable             // CREATE TABLE [IF NOT EXISTS] name (column type [constraints], ...); Create
+	Empty          Kind = iota // empty or comment-only query
+	Select                     // SELECT, WITH ... SELECT, VALUES
+	Insert                     // INSERT
+	Explain                    // EXPLAIN [ANALYZE] [VERBOSE] <query>; AST is the inner query's
+	Set                        // SET [SESSION|LOCAL] name {=|TO} values | DEFAULT
+	Show                       // SHOW name | SHOW ALL
+	Reset                      // RESET name | RESET ALL
+	Begin                      // BEGIN, START TRANSACTION
+	Commit                     // COMMIT, END
+	Rollback                   // ROLLBACK, ABORT
+	Savepoint                  // SAVEPOINT name
+	Release                    // RELEASE [SAVEPOINT] name
+	RollbackTo                 // ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] name
+	Discard                    // DISCARD ALL|PLANS|SEQUENCES|TEMP
+	Deallocate                 // DEALLOCATE [PREPARE] name|ALL
+	Close                      // CLOSE name|ALL
+	Listen                     // LISTEN channel
+	Unlisten                   // UNLISTEN channel|*
+	Declare                    // DECLARE name ... CURSOR ... FOR <query>
+	Fetch                      // FETCH [direction] [FROM|IN] name
+	Move                       // MOVE [direction] [FROM|IN] name
+	Copy                       // COPY {table | (query)} TO STDOUT [options]; Inner is the query
+	Prepare                    // PREPARE name [(type, ...)] AS statement; Inner is the statement
+	Execute                    // EXECUTE name [(argument, ...)]
+	Delete                     // DELETE FROM table [[AS] alias] [WHERE condition]
+	Update                     // UPDATE table [[AS] alias] SET column = value, ... [WHERE condition]
+	DropTable                  // DROP TABLE [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
+	Truncate                   // TRUNCATE [TABLE] [ONLY] name [*], ... [RESTART|CONTINUE IDENTITY] [CASCADE|RESTRICT]; Tables
+	CreateTable                // CREATE TABLE [IF NOT EXISTS] name (column type [constraints], ...); Create
+	CreateDatabase             // CREATE DATABASE name [options]; Name
+	DropDatabase               // DROP DATABASE [IF EXISTS] name [(FORCE)]; Name, IfExists
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
-	"DropTable", "Truncate", "CreateTable"}
+	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -109,7 +111,8 @@ type Statement struct {
 	// Name: SET/SHOW/RESET parameter name (lower case; "all" never appears,
 	// see All), SAVEPOINT/RELEASE/ROLLBACK TO savepoint, DEALLOCATE
 	// statement, PREPARE/EXECUTE statement, CLOSE/DECLARE/FETCH/MOVE cursor, LISTEN/UNLISTEN channel,
-	// DISCARD target (all, plans, sequences, temp).
+	// DISCARD target (all, plans, sequences, temp), CREATE/DROP DATABASE
+	// database.
 	Name string
 	// All: SHOW ALL, RESET ALL, DEALLOCATE ALL, CLOSE ALL, UNLISTEN *, DISCARD ALL.
 	All bool
@@ -125,7 +128,7 @@ type Statement struct {
 	// Chain: COMMIT/ROLLBACK AND CHAIN (a new transaction begins at once).
 	Chain bool
 	// Tables are the tables DROP TABLE and TRUNCATE name, in order;
-	// IfExists is DROP TABLE IF EXISTS.
+	// IfExists is DROP TABLE / DROP DATABASE IF EXISTS.
 	Tables   []TableRef
 	IfExists bool
 	// Create describes CREATE TABLE.

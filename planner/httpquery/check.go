@@ -28,12 +28,12 @@ func checkRequest(req request) *httpError {
 // instead of "relation does not exist". An INSERT or CREATE TABLE may name
 // a new database: it creates it, as a line-protocol write does.
 func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpError {
-	if stmt.Kind == sql.Insert || stmt.Kind == sql.CreateTable { // a write that may create its database
+	if stmt.Kind == sql.Insert || stmt.Kind == sql.CreateTable || stmt.Kind == sql.CreateDatabase || stmt.Kind == sql.DropDatabase {
+		// A write that may create its database, or a statement about
+		// another database.
 		if method != http.MethodPost {
-			what := "INSERT writes data"
-			if stmt.Kind == sql.CreateTable {
-				what = "CREATE TABLE creates a table"
-			}
+			what := map[sql.Kind]string{sql.Insert: "INSERT writes data", sql.CreateTable: "CREATE TABLE creates a table",
+				sql.CreateDatabase: "CREATE DATABASE creates a database", sql.DropDatabase: "DROP DATABASE deletes data"}[stmt.Kind]
 			return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
 				Msg: what + ", which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}
 		}

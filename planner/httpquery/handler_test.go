@@ -750,6 +750,14 @@ func TestDeleteNeedsPost(t *testing.T) {
 	require.Equal(t, 400, code, body)
 	require.Contains(t, body, `relation \"cpu\" does not exist`)
 
+	// CREATE and DROP DATABASE, POST only, whatever database db names.
+	code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {"x"}, "q": {"CREATE DATABASE made"}}.Encode(), nil)
+	require.Equal(t, 405, code, body)
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"x"}, "q": {"CREATE DATABASE made"}}.Encode(), nil)
+	require.Equal(t, 200, code, body)
+	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"x"}, "q": {"DROP DATABASE made"}}.Encode(), nil)
+	require.Equal(t, 200, code, body)
+
 	// CREATE TABLE may name a new database, as INSERT may.
 	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"newdb"}, "q": {"CREATE TABLE t (time timestamptz, v bigint)"}}.Encode(), nil)
 	require.Equal(t, 200, code, body)

@@ -466,3 +466,11 @@ CREATE TABLE t
 CREATE TABLE t (time timestamptz UNIQUE, host text, site text, UNIQUE (time, site), PRIMARY KEY (time, host))
 # words that start a query are labels after AS where a label may end
 SELECT 1 AS select, 2 AS values, 3 AS with, 4 AS not FROM t WHERE (SELECT 1 AS select) = 1
+# create database
+CREATE DATABASE "Metrics" WITH OWNER = postgres ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C' CONNECTION LIMIT = -1
+# create database with a locale strata does not keep is refused
+CREATE DATABASE m ENCODING LATIN1
+# drop database if exists, forced
+DROP DATABASE IF EXISTS metrics WITH (FORCE)
+# drop database with an unknown option
+DROP DATABASE metrics (HARD)
