@@ -54,7 +54,7 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	}
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
-	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase:
+	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
 		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE with ExecuteUpdate (CommandStatementUpdate)")
 	case sql.Show:
 		return nil, status.Error(codes.InvalidArgument, "SHOW is not served over Flight SQL: SELECT current_setting('name') reads a setting (Flight sessions are UTC)")
@@ -98,7 +98,7 @@ func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.
 
 // isUpdateKind reports whether a statement runs with ExecuteUpdate.
 func isUpdateKind(k sql.Kind) bool {
-	return k == sql.Insert || k == sql.Delete || k == sql.Update || k == sql.DropTable || k == sql.Truncate || k == sql.CreateTable || k == sql.CreateDatabase || k == sql.DropDatabase
+	return k == sql.Insert || k == sql.Delete || k == sql.Update || k == sql.DropTable || k == sql.Truncate || k == sql.CreateTable || k == sql.CreateDatabase || k == sql.DropDatabase || k == sql.AlterTable
 }
 
 // updateVerb names an update statement's kind as SQL writes it.
@@ -112,6 +112,8 @@ func updateVerb(k sql.Kind) string {
 		return "CREATE DATABASE"
 	case sql.DropDatabase:
 		return "DROP DATABASE"
+	case sql.AlterTable:
+		return "ALTER TABLE"
 	case sql.Truncate:
 		return "TRUNCATE"
 	}
@@ -140,7 +142,7 @@ func (s *Server) update(ctx context.Context, db string, stmt *sql.Statement, par
 				break
 			}
 		}
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase:
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
 		_, err = s.Planner.RunDDL(ctx, s.session(db), stmt) // no rows to count: 0, as JDBC's executeUpdate gives DDL
 	default:
 		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE statements; run queries with Execute (CommandStatementQuery)")

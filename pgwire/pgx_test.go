@@ -531,7 +531,7 @@ func TestPgxDelete(t *testing.T) {
 	require.Equal(t, "0A000", pgErr(t, err).Code)
 }
 
-// TestPgxDropTableAndTruncate: CREATE TABLE, TRUNCATE and DROP TABLE,
+// TestPgxDropTableAndTruncate: CREATE TABLE, ALTER TABLE, TRUNCATE and DROP TABLE,
 // prepared and simple, answer PostgreSQL's tags; IF [NOT] EXISTS sends a
 // NOTICE per table skipped; ROLLBACK says what stayed done; CREATE and
 // DROP DATABASE answer their tags, outside a transaction block only.
@@ -562,7 +562,10 @@ func TestPgxDropTableAndTruncate(t *testing.T) {
 		require.Equal(t, "CREATE TABLE", tag.String(), mode)
 		require.Len(t, notices, 1, mode)
 		require.Equal(t, fmt.Sprintf("relation %q already exists, skipping", table), notices[0].Message)
-		_, err = conn.Exec(ctx, "INSERT INTO "+table+" (time, host, v) VALUES ('2030-01-01', 'a', 1), ('2030-01-02', 'b', 2)", mode)
+		tag, err = conn.Exec(ctx, "ALTER TABLE "+table+" ADD COLUMN note text", mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "ALTER TABLE", tag.String(), mode)
+		_, err = conn.Exec(ctx, "INSERT INTO "+table+" (time, host, v, note) VALUES ('2030-01-01', 'a', 1, 'x'), ('2030-01-02', 'b', 2, 'y')", mode)
 		require.NoError(t, err, mode)
 		tag, err = conn.Exec(ctx, "TRUNCATE "+table, mode)
 		require.NoError(t, err, mode)

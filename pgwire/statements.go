@@ -44,7 +44,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			c.txWrites += n
 		}
 		return verb + strconv.FormatInt(n, 10), nil
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase:
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
 		if c.tx != txIdle && (stmt.Kind == sql.CreateDatabase || stmt.Kind == sql.DropDatabase) {
 			return "", &planner.Error{Code: "25001", Msg: ddlTag(stmt.Kind) + " cannot run inside a transaction block"}
 		}
@@ -564,7 +564,7 @@ func (c *conn) fetch(ctx context.Context, p *portal, maxRows int64) error {
 	return nil
 }
 
-// ddlTag is the command tag of CREATE TABLE, DROP TABLE, TRUNCATE and
+// ddlTag is the command tag of CREATE, ALTER and DROP TABLE, TRUNCATE and
 // CREATE/DROP DATABASE.
 func ddlTag(k sql.Kind) string {
 	switch k {
@@ -576,6 +576,8 @@ func ddlTag(k sql.Kind) string {
 		return "CREATE DATABASE"
 	case sql.DropDatabase:
 		return "DROP DATABASE"
+	case sql.AlterTable:
+		return "ALTER TABLE"
 	}
 	return "DROP TABLE"
 }

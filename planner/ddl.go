@@ -30,6 +30,8 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 		return p.CreateTable(ctx, sess, stmt)
 	case sql.CreateDatabase, sql.DropDatabase:
 		return p.database(ctx, sess, stmt)
+	case sql.AlterTable:
+		return p.alterTable(ctx, sess, stmt)
 	}
 	return DDLResult{}, errorf(CodeNotSupported, "%s is not a CREATE or DROP statement", stmt.Kind)
 }
@@ -284,4 +286,51 @@ func storedTypeOf(c sql.ColumnDef, tag bool) (storage.ColumnType, error) {
 	}
 	return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: type %s is not supported", c.Name, c.Type),
 		Hint: "columns are time (timestamptz), tags (text, tag or symbol) and fields (bigint, double precision, numeric, text, boolean)"}
+}
+
+// alterTable runs ALTER TABLE [IF EXISTS] t ADD [COLUMN] [IF NOT EXISTS]
+// column type, ...: fields (text is a string field) or, typed tag or
+// symbol, tags, added to the table's schema (storage.Engine.AddColumns);
+// the rows stored have NULL there. A column the table has is 42701, or
+// with IF NOT EXISTS a notice, as in PostgreSQL.
+func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	var res DDLResult
+	def := stmt.Alter
+	table, err := p.namedTable(sess, def.Table, "ALTER TABLE")
+	if err != nil {
+		if e := AsError(err); stmt.IfExists && (e.Code == CodeUndefinedTable || e.Code == codeUndefinedSchema) {
+			res.Notices = append(res.Notices, fmt.Sprintf("relation %q does not exist, skipping", def.Table.Name))
+			return res, nil
+		}
+		return res, err
+	}
+	var cols []storage.ColumnMeta
+	seen := map[string]bool{}
+	for i, c := range def.Add {
+		_, has := p.Engine.ColumnType(sess.Database, table, c.Name)
+		if has || seen[c.Name] {
+			if def.IfNotExists[i] {
+				res.Notices = append(res.Notices, fmt.Sprintf("column %q of relation %q already exists, skipping", c.Name, table))
+				continue
+			}
+			return DDLResult{}, &Error{Code: "42701", Msg: fmt.Sprintf("column %q of relation %q already exists", c.Name, table)}
+		}
+		seen[c.Name] = true
+		typ, err := storedTypeOf(c, false)
+		if err != nil {
+			return DDLResult{}, err
+		}
+		if c.NotNull {
+			res.Notices = append(res.Notices, fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", c.Name))
+		}
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ})
+	}
+	if len(cols) == 0 {
+		return res, nil
+	}
+	if err := p.Engine.AddColumns(ctx, sess.Database, table, cols); err != nil {
+		return DDLResult{}, err
+	}
+	res.Tables = 1
+	return res, nil
 }

@@ -242,3 +242,52 @@ func TestCreateDropDatabase(t *testing.T) {
 	require.Equal(t, "55006", planner.AsError(err).Code, "the session's own")
 	require.Equal(t, []string{"db"}, names())
 }
+
+// TestAlterTableAddColumn: ALTER TABLE ... ADD COLUMN adds fields (text a
+// string field) and tags (typed tag), which queries see at once with NULL
+// in the rows stored and writes are checked against; PostgreSQL's errors
+// and notices.
+func TestAlterTableAddColumn(t *testing.T) {
+	_, e, p, sess, x := openRewriteTest(t)
+	ctx := context.Background()
+	rows := x.rowsOf(t)
+	run := func(q string) (planner.DDLResult, error) {
+		t.Helper()
+		stmts, err := sql.Parse(q)
+		require.NoError(t, err, q)
+		return p.RunDDL(ctx, sess, stmts[0])
+	}
+	rows("INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1.5)")
+	res, err := run("ALTER TABLE m ADD COLUMN note text, ADD n bigint NOT NULL, ADD region tag")
+	require.NoError(t, err)
+	require.Equal(t, planner.DDLResult{Tables: 1, Notices: []string{`column "n": NOT NULL is not enforced (a write may leave it out)`}}, res)
+	cols, err := e.TableSchema("db", "m")
+	require.NoError(t, err)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag},
+		{Name: "region", Type: storage.TypeTag}, {Name: "v", Type: storage.TypeFloat}, {Name: "note", Type: storage.TypeString},
+		{Name: "n", Type: storage.TypeInt}}, cols)
+	require.Equal(t, [][]any{{"a", nil, 1.5, nil, nil}}, rows("SELECT host, region, v, note, n FROM m"))
+	rows("INSERT INTO m (time, host, region, note, n) VALUES ('2024-01-02', 'b', 'eu', 'x', 7)")
+	require.Equal(t, [][]any{{"b", "eu", "x", int64(7)}}, rows("SELECT host, region, note, n FROM m WHERE n = 7"))
+
+	res, err = run("ALTER TABLE m ADD COLUMN IF NOT EXISTS note text, ADD IF NOT EXISTS w real")
+	require.NoError(t, err)
+	require.Equal(t, []string{`column "note" of relation "m" already exists, skipping`}, res.Notices)
+	res, err = run("ALTER TABLE IF EXISTS nosuch ADD x int")
+	require.NoError(t, err)
+	require.Equal(t, []string{`relation "nosuch" does not exist, skipping`}, res.Notices)
+	for q, code := range map[string]string{
+		"ALTER TABLE m ADD note text":         "42701",
+		"ALTER TABLE m ADD time timestamptz":  "42701",
+		"ALTER TABLE m ADD y int, ADD y text": "42701",
+		"ALTER TABLE nosuch ADD x int":        "42P01",
+		"ALTER TABLE m ADD at timestamptz":    "0A000",
+		"ALTER TABLE pg_class ADD x int":      "42501",
+	} {
+		_, err := run(q)
+		require.Error(t, err, q)
+		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", q, err)
+	}
+	_, ok := e.ColumnType("db", "m", "y")
+	require.False(t, ok, "a failed ALTER adds nothing")
+}

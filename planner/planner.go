@@ -169,7 +169,7 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 			return nil, nil, err
 		}
 		return countResult(n)
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase:
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
 		if _, err := p.RunDDL(ctx, sess, stmt); err != nil {
 			return nil, nil, err
 		}
@@ -277,7 +277,7 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, err := b.bindDelete(); return err }), nil
 	case sql.Update:
 		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, _, err := b.bindUpdate(); return err }), nil
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase:
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
 		return nil, out, nil
 	}
 	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT, UPDATE, DELETE and EXPLAIN statements can be described here")

@@ -349,3 +349,72 @@ func (c *ucur) tableConstraint(ct *TableDef) {
 	}
 	c.key(ct, t, primary, c.parenNames())
 }
+
+// AlterDef is ALTER TABLE [IF EXISTS] [ONLY] name ADD [COLUMN] [IF NOT
+// EXISTS] column type, ...: the columns to add, in order, and for each
+// whether IF NOT EXISTS was written.
+type AlterDef struct {
+	Table       TableRef
+	Add         []ColumnDef
+	IfNotExists []bool
+}
+
+// parseAlter parses ALTER TABLE ... ADD COLUMN; any other ALTER, or
+// action, is refused as not supported, naming it.
+func parseAlter(src string, toks []token, st *Statement) *Error {
+	c := &ucur{src: src, toks: toks, i: 1}
+	if !c.accept("table") {
+		what := "ALTER"
+		if t := c.tok(0); t.kind == tIdent {
+			what += " " + strings.ToUpper(t.val)
+		}
+		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported", "ALTER TABLE t ADD COLUMN c type adds a column")
+	}
+	at := &AlterDef{}
+	st.Kind, st.Alter = AlterTable, at
+	st.IfExists = c.accept("if", "exists")
+	refs := c.tableRefs(true)
+	if c.err != nil {
+		return c.err
+	}
+	if len(refs) != 1 {
+		c.fail(c.tok(-1), "", "")
+		return c.err
+	}
+	at.Table = refs[0]
+	for c.err == nil {
+		t := c.tok(0)
+		if !c.accept("add") {
+			if t == eofTok {
+				c.fail(t, "", "")
+				break
+			}
+			what := strings.ToUpper(t.val)
+			if n := c.tok(1); n.kind == tIdent {
+				what += " " + strings.ToUpper(n.val)
+			}
+			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... "+what+" is not supported",
+				"ADD COLUMN adds a column; a column's type or name is kept for good (its files hold it)")
+			break
+		}
+		c.accept("column")
+		ifNot := c.accept("if", "not", "exists")
+		scratch := &TableDef{Table: at.Table}
+		c.tableElement(scratch)
+		if c.err == nil && (scratch.Key != nil || len(scratch.Columns) != 1) {
+			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... ADD of a constraint is not supported",
+				"a table's key (its time and tags) is fixed when it is made; ADD COLUMN adds a field or a tag")
+		}
+		if c.err != nil {
+			break
+		}
+		at.Add = append(at.Add, scratch.Columns[0])
+		at.IfNotExists = append(at.IfNotExists, ifNot)
+		if !c.tok(0).punct(",") {
+			break
+		}
+		c.i++
+	}
+	c.end()
+	return c.err
+}

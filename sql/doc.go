@@ -12,8 +12,8 @@
 //     recognised on tokens and returned with a Kind and fields (SET, SHOW,
 //     RESET, BEGIN/START, COMMIT/END, ROLLBACK/ABORT, SAVEPOINT, RELEASE,
 //     ROLLBACK TO, DISCARD, DEALLOCATE, CLOSE, LISTEN, UNLISTEN, DECLARE,
-//     FETCH, MOVE, EXPLAIN, PREPARE, EXECUTE; ddl.go: CREATE TABLE, DROP TABLE,
-//     TRUNCATE, CREATE/DROP DATABASE).
+//     FETCH, MOVE, EXPLAIN, PREPARE, EXECUTE; ddl.go: CREATE TABLE, ALTER TABLE ...
+//     ADD COLUMN, DROP TABLE, TRUNCATE, CREATE/DROP DATABASE).
 //     DECLARE, EXPLAIN and PREPARE parse their inner statement; EXECUTE
 //     keeps its arguments' texts.
 //  3. rewrite*.go: SELECT and INSERT tokens are rewritten into SQL for the
@@ -246,7 +246,8 @@
 // string constant or a $n parameter, bit strings, a subquery as LIMIT or
 // OFFSET, ON CONFLICT other than DO NOTHING and DO UPDATE SET c =
 // EXCLUDED.c, RETURNING, SELECT INTO, UPDATE ... FROM, DELETE ... USING and
-// DDL other than CREATE TABLE, DROP TABLE, TRUNCATE and CREATE/DROP DATABASE.
+// DDL other than CREATE TABLE, ALTER TABLE ... ADD COLUMN, DROP TABLE, TRUNCATE
+// and CREATE/DROP DATABASE.
 // Precedence caveats: ~ ~* !~ !~* take
 // TiDB's comparison precedence (PostgreSQL: the level of ||), which only
 // differs for operands built with LIKE, IN or BETWEEN or mixed with || on

@@ -117,6 +117,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if d := st.Create; d != nil {
 		fmt.Fprintf(b, " table=%s if_not_exists=%v columns=%+v key=%q", d.Table, d.IfNotExists, d.Columns, d.Key)
 	}
+	if a := st.Alter; a != nil {
+		fmt.Fprintf(b, " table=%s add=%+v if_not_exists=%v", a.Table, a.Add, a.IfNotExists)
+	}
 	if st.IfExists {
 		b.WriteString(" if_exists")
 	}

@@ -89,7 +89,9 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return st, parseTruncate(src, toks, st)
 	case "create":
 		return st, parseCreate(src, toks, st)
-	case "merge", "alter", "grant", "revoke",
+	case "alter":
+		return st, parseAlter(src, toks, st)
+	case "merge", "grant", "revoke",
 		"vacuum", "analyze", "analyse", "notify", "lock", "comment", "do", "call",
 		"refresh", "cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
 		return nil, errAt(src, first.start, CodeFeatureNotSupported,

@@ -40,12 +40,13 @@ const (
 	CreateTable                // CREATE TABLE [IF NOT EXISTS] name (column type [constraints], ...); Create
 	CreateDatabase             // CREATE DATABASE name [options]; Name
 	DropDatabase               // DROP DATABASE [IF EXISTS] name [(FORCE)]; Name, IfExists
+	AlterTable                 // ALTER TABLE [IF EXISTS] name ADD [COLUMN] [IF NOT EXISTS] column type, ...; Alter, IfExists
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
-	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase"}
+	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -131,8 +132,9 @@ type Statement struct {
 	// IfExists is DROP TABLE / DROP DATABASE IF EXISTS.
 	Tables   []TableRef
 	IfExists bool
-	// Create describes CREATE TABLE.
+	// Create describes CREATE TABLE, Alter ALTER TABLE.
 	Create *TableDef
+	Alter  *AlterDef
 
 	// Cursor describes DECLARE; Fetch describes FETCH and MOVE.
 	Cursor *Cursor

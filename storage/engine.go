@@ -664,6 +664,45 @@ func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []Colum
 	return nil
 }
 
+// AddColumns adds columns to a table (tags after its tags, fields at the
+// end). A column it has with the same type is left as it is; with another
+// type it is a conflict, and nothing is added.
+func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []ColumnMeta) error {
+	for _, c := range cols {
+		if err := ValidateName("column", c.Name); err != nil {
+			return err
+		}
+		if c.Name == TimeColumn || c.Type == TypeTime || c.Type == TypeInvalid || c.Type > TypeBool {
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q: a table has one time column, named time", c.Name)}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	for _, c := range cols {
+		if err := t.checkColumn(c.Name, c.Type); err != nil {
+			return err
+		}
+	}
+	before := t.cloneSchema()
+	for _, c := range cols {
+		t.addColumn(c.Name, c.Type)
+	}
+	if len(t.Columns) == len(before.Columns) {
+		return nil
+	}
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.Columns = before.Columns
+		t.reindex()
+		return err
+	}
+	return nil
+}
+
 func checkRetention(d time.Duration) error {
 	if d < 0 {
 		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("retention period %v is negative", d)}

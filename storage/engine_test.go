@@ -814,3 +814,27 @@ func TestCompactLargePartitionByTime(t *testing.T) {
 	require.Contains(t, after, out[0])
 	require.Contains(t, after, out[2])
 }
+
+// TestAddColumns: columns added to a table are kept across a restart, in
+// their places; one it has with its type is left, with another refused.
+func TestAddColumns(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	v := e.SchemaVersion()
+	require.NoError(t, e.AddColumns(ctx, "db", "cpu", []ColumnMeta{{Name: "note", Type: TypeString}, {Name: "region", Type: TypeTag}, {Name: "usage", Type: TypeFloat}}))
+	require.Greater(t, e.SchemaVersion(), v)
+	err := e.AddColumns(ctx, "db", "cpu", []ColumnMeta{{Name: "n", Type: TypeInt}, {Name: "usage", Type: TypeInt}})
+	require.Error(t, err, "usage is a float")
+	_, ok := e.ColumnType("db", "cpu", "n")
+	require.False(t, ok, "nothing added")
+	require.Error(t, e.AddColumns(ctx, "db", "nosuch", []ColumnMeta{{Name: "n", Type: TypeInt}}))
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	got, err := e.TableSchema("db", "cpu")
+	require.NoError(t, err)
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "region", Type: TypeTag},
+		{Name: "usage", Type: TypeFloat}, {Name: "note", Type: TypeString}}, got)
+	require.Equal(t, []string{"time=10 host=a usage=1"}, scan(t, e, all("cpu")))
+}

@@ -474,3 +474,11 @@ CREATE DATABASE m ENCODING LATIN1
 DROP DATABASE IF EXISTS metrics WITH (FORCE)
 # drop database with an unknown option
 DROP DATABASE metrics (HARD)
+# alter table add columns
+ALTER TABLE IF EXISTS ONLY public.cpu ADD COLUMN note text, ADD IF NOT EXISTS usage_guest double precision NOT NULL, ADD region tag
+# alter table drop column is refused, naming it
+ALTER TABLE cpu DROP COLUMN note
+# alter table add of a constraint is refused
+ALTER TABLE cpu ADD PRIMARY KEY (time, host)
+# alter of something else is refused
+ALTER DATABASE d SET timezone TO 'UTC'
