@@ -101,25 +101,6 @@ func isUpdateKind(k sql.Kind) bool {
 	return k == sql.Insert || k == sql.Delete || k == sql.Update || k == sql.DropTable || k == sql.Truncate || k == sql.CreateTable || k == sql.CreateDatabase || k == sql.DropDatabase || k == sql.AlterTable
 }
 
-// updateVerb names an update statement's kind as SQL writes it.
-func updateVerb(k sql.Kind) string {
-	switch k {
-	case sql.DropTable:
-		return "DROP TABLE"
-	case sql.CreateTable:
-		return "CREATE TABLE"
-	case sql.CreateDatabase:
-		return "CREATE DATABASE"
-	case sql.DropDatabase:
-		return "DROP DATABASE"
-	case sql.AlterTable:
-		return "ALTER TABLE"
-	case sql.Truncate:
-		return "TRUNCATE"
-	}
-	return strings.ToUpper(k.String())
-}
-
 // update runs an INSERT once per set of parameters, in one write, an
 // UPDATE or DELETE once per set, or a CREATE TABLE, DROP TABLE or TRUNCATE
 // once.

@@ -46,7 +46,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		return verb + strconv.FormatInt(n, 10), nil
 	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
 		if c.tx != txIdle && (stmt.Kind == sql.CreateDatabase || stmt.Kind == sql.DropDatabase) {
-			return "", &planner.Error{Code: "25001", Msg: ddlTag(stmt.Kind) + " cannot run inside a transaction block"}
+			return "", &planner.Error{Code: "25001", Msg: stmt.Kind.Verb() + " cannot run inside a transaction block"}
 		}
 		res, err := c.srv.Planner.RunDDL(ctx, c.sess.plannerSession(), stmt)
 		for _, n := range res.Notices {
@@ -58,7 +58,10 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		if err != nil {
 			return "", statementError(ctx, err)
 		}
-		return ddlTag(stmt.Kind), nil
+		if stmt.Kind == sql.Truncate {
+			return "TRUNCATE TABLE", nil // PostgreSQL's tag
+		}
+		return stmt.Kind.Verb(), nil
 	case sql.Set:
 		return "SET", c.set(stmt)
 	case sql.Reset:
@@ -562,22 +565,4 @@ func (c *conn) fetch(ctx context.Context, p *portal, maxRows int64) error {
 	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("FETCH " + strconv.FormatInt(n, 10))})
 	return nil
-}
-
-// ddlTag is the command tag of CREATE, ALTER and DROP TABLE, TRUNCATE and
-// CREATE/DROP DATABASE.
-func ddlTag(k sql.Kind) string {
-	switch k {
-	case sql.CreateTable:
-		return "CREATE TABLE"
-	case sql.Truncate:
-		return "TRUNCATE TABLE"
-	case sql.CreateDatabase:
-		return "CREATE DATABASE"
-	case sql.DropDatabase:
-		return "DROP DATABASE"
-	case sql.AlterTable:
-		return "ALTER TABLE"
-	}
-	return "DROP TABLE"
 }

@@ -13,6 +13,16 @@ import (
 	"github.com/stratadb/strata/storage"
 )
 
+// ddlRunner returns a function that parses and runs a DDL statement.
+func ddlRunner(t *testing.T, p *planner.Planner, sess *planner.Session) func(q string) (planner.DDLResult, error) {
+	return func(q string) (planner.DDLResult, error) {
+		t.Helper()
+		stmts, err := sql.Parse(q)
+		require.NoError(t, err, q)
+		return p.RunDDL(context.Background(), sess, stmts[0])
+	}
+}
+
 // TestDropTableAndTruncate: TRUNCATE empties tables and keeps their
 // columns; DROP TABLE deletes them; both find every table named before
 // changing any (one missing changes nothing); DROP TABLE IF EXISTS skips
@@ -28,11 +38,9 @@ func TestDropTableAndTruncate(t *testing.T) {
 	res = lpp.Parse([]byte("a,host=g v=5 20\n"), lp.Options{Precision: lp.Nanosecond})
 	require.NoError(t, e.Write(ctx, "db", res.Tables, storage.WriteOptions{}))
 	rows := x.rowsOf(t)
+	ddl := ddlRunner(t, p, sess)
 	run := func(q string) ([]string, error) {
-		t.Helper()
-		stmts, err := sql.Parse(q)
-		require.NoError(t, err, q)
-		res, err := p.RunDDL(ctx, sess, stmts[0])
+		res, err := ddl(q)
 		return res.Notices, err
 	}
 	tables := func() []any {
@@ -113,12 +121,7 @@ func TestDropTableAndTruncate(t *testing.T) {
 func TestCreateTable(t *testing.T) {
 	_, e, p, sess, x := openRewriteTest(t)
 	ctx := context.Background()
-	run := func(q string) (planner.DDLResult, error) {
-		t.Helper()
-		stmts, err := sql.Parse(q)
-		require.NoError(t, err, q)
-		return p.RunDDL(ctx, sess, stmts[0])
-	}
+	run := ddlRunner(t, p, sess)
 	res, err := run(`CREATE TABLE conditions (time TIMESTAMPTZ NOT NULL, location TEXT NOT NULL, temperature DOUBLE PRECISION NULL,
 		n bigint, ok boolean, price numeric(10,2), site varchar(20))`)
 	require.NoError(t, err)
@@ -209,13 +212,7 @@ func TestCreateHypertable(t *testing.T) {
 // with PostgreSQL's errors; the session's database is not dropped.
 func TestCreateDropDatabase(t *testing.T) {
 	_, e, p, sess, _ := openRewriteTest(t)
-	ctx := context.Background()
-	run := func(q string) (planner.DDLResult, error) {
-		t.Helper()
-		stmts, err := sql.Parse(q)
-		require.NoError(t, err, q)
-		return p.RunDDL(ctx, sess, stmts[0])
-	}
+	run := ddlRunner(t, p, sess)
 	names := func() []string {
 		var out []string
 		for _, d := range e.Databases() {
@@ -249,14 +246,8 @@ func TestCreateDropDatabase(t *testing.T) {
 // and notices.
 func TestAlterTableAddColumn(t *testing.T) {
 	_, e, p, sess, x := openRewriteTest(t)
-	ctx := context.Background()
 	rows := x.rowsOf(t)
-	run := func(q string) (planner.DDLResult, error) {
-		t.Helper()
-		stmts, err := sql.Parse(q)
-		require.NoError(t, err, q)
-		return p.RunDDL(ctx, sess, stmts[0])
-	}
+	run := ddlRunner(t, p, sess)
 	rows("INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1.5)")
 	res, err := run("ALTER TABLE m ADD COLUMN note text, ADD n bigint NOT NULL, ADD region tag")
 	require.NoError(t, err)

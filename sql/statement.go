@@ -1,6 +1,10 @@
 package sql
 
-import "github.com/pingcap/tidb/pkg/parser/ast"
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
 
 // Kind is what a statement is.
 type Kind int
@@ -47,6 +51,26 @@ var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
 	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable"}
+
+// Verb is the kind's command as SQL writes it: SELECT, INSERT, CREATE
+// TABLE, DROP DATABASE, ...
+func (k Kind) Verb() string {
+	switch k {
+	case CreateTable:
+		return "CREATE TABLE"
+	case AlterTable:
+		return "ALTER TABLE"
+	case DropTable:
+		return "DROP TABLE"
+	case CreateDatabase:
+		return "CREATE DATABASE"
+	case DropDatabase:
+		return "DROP DATABASE"
+	case RollbackTo:
+		return "ROLLBACK TO"
+	}
+	return strings.ToUpper(k.String())
+}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
