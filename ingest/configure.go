@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/stratadb/strata/storage"
 )
 
 // databaseRequest is the body of POST/PUT /api/v3/configure/database, as
@@ -108,6 +110,58 @@ func (h *Handler) deleteTable(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := h.engine.DropTable(r.Context(), q.Get("db"), q.Get("table")); err != nil {
+		engineError(err).write(w)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// tableRequest is the body of POST /api/v3/configure/table, as InfluxDB 3
+// takes it: the tags, and the fields with their types.
+type tableRequest struct {
+	DB     string   `json:"db"`
+	Table  string   `json:"table"`
+	Tags   []string `json:"tags"`
+	Fields []struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+	} `json:"fields"`
+}
+
+// fieldTypes are InfluxDB 3's names of field types.
+var fieldTypes = map[string]storage.ColumnType{"utf8": storage.TypeString, "int64": storage.TypeInt, "uint64": storage.TypeUint,
+	"float64": storage.TypeFloat, "bool": storage.TypeBool}
+
+// createTable serves POST /api/v3/configure/table: an empty table with
+// these tags and fields, against which writes are then checked (SQL's
+// CREATE TABLE).
+func (h *Handler) createTable(w http.ResponseWriter, r *http.Request) {
+	var req tableRequest
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&req); err != nil {
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: fmt.Sprintf(`body must be JSON like {"db": "mydb", "table": "cpu", "tags": ["host"], "fields": [{"name": "usage", "type": "float64"}]}: %v`, err)}).write(w)
+		return
+	}
+	switch {
+	case req.DB == "":
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: `missing "db" in the request body`}).write(w)
+		return
+	case req.Table == "":
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: `missing "table" in the request body`}).write(w)
+		return
+	}
+	cols := []storage.ColumnMeta{{Name: storage.TimeColumn, Type: storage.TypeTime}}
+	for _, t := range req.Tags {
+		cols = append(cols, storage.ColumnMeta{Name: t, Type: storage.TypeTag})
+	}
+	for _, f := range req.Fields {
+		typ, ok := fieldTypes[f.Type]
+		if !ok {
+			(&apiError{status: http.StatusBadRequest, code: "invalid", msg: fmt.Sprintf("field %q: type %q is not one of utf8, int64, uint64, float64, bool", f.Name, f.Type)}).write(w)
+			return
+		}
+		cols = append(cols, storage.ColumnMeta{Name: f.Name, Type: typ})
+	}
+	if err := h.engine.CreateTable(r.Context(), req.DB, req.Table, cols); err != nil {
 		engineError(err).write(w)
 		return
 	}

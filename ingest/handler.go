@@ -68,6 +68,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v3/configure/database", h.recover(h.createDatabase))
 	mux.Handle("PUT /api/v3/configure/database", h.recover(h.updateDatabase))
 	mux.Handle("DELETE /api/v3/configure/database", h.recover(h.deleteDatabase))
+	mux.Handle("POST /api/v3/configure/table", h.recover(h.createTable))
 	mux.Handle("DELETE /api/v3/configure/table", h.recover(h.deleteTable))
 	mux.Handle("POST /api/v3/strata/persist", h.recover(h.persist))
 	mux.HandleFunc("GET /ping", h.servePing) // and HEAD

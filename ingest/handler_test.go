@@ -253,15 +253,33 @@ func TestConfigureDatabase(t *testing.T) {
 	require.Contains(t, body, `missing \"db\"`)
 }
 
-// TestConfigureTable: DELETE /api/v3/configure/table deletes one table of a
-// database (InfluxDB 3's table delete); the others stay.
+// TestConfigureTable: POST /api/v3/configure/table creates a table with
+// its tags and typed fields, which writes are then checked against;
+// DELETE deletes one table of a database (InfluxDB 3's table delete); the
+// others stay.
 func TestConfigureTable(t *testing.T) {
 	s := newServer(t, Options{})
-	code, body := s.do("POST", "/api/v3/write_lp?db=db", []byte("cpu,host=a usage=1 10\ndisk,host=a free=2i 10\n"))
+	code, body := s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","table":"m","tags":["host","region"],"fields":[{"name":"v","type":"float64"},{"name":"n","type":"uint64"},{"name":"s","type":"utf8"}]}`))
+	require.Equal(t, 200, code, body)
+	cols, err := s.engine.TableSchema("made", "m")
+	require.NoError(t, err)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag}, {Name: "region", Type: storage.TypeTag},
+		{Name: "v", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeUint}, {Name: "s", Type: storage.TypeString}}, cols)
+	code, body = s.do("POST", "/api/v3/write_lp?db=made", []byte("m,host=a v=1i 10\n"))
+	require.Equal(t, 400, code, "v is a float64: %s", body)
+	code, body = s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","table":"m","tags":["host"]}`))
+	require.Equal(t, 409, code, body)
+	code, body = s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","table":"x","tags":[],"fields":[{"name":"v","type":"decimal"}]}`))
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, "utf8, int64, uint64, float64, bool")
+	code, body = s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","tags":["host"]}`))
+	require.Equal(t, 400, code, body)
+
+	code, body = s.do("POST", "/api/v3/write_lp?db=db", []byte("cpu,host=a usage=1 10\ndisk,host=a free=2i 10\n"))
 	require.Equal(t, 204, code, body)
 	code, body = s.do("DELETE", "/api/v3/configure/table?db=db&table=cpu", nil)
 	require.Equal(t, 200, code, body)
-	_, err := s.engine.TableSchema("db", "cpu")
+	_, err = s.engine.TableSchema("db", "cpu")
 	require.Error(t, err)
 	require.Len(t, s.rows("db", "disk"), 1)
 	code, body = s.do("DELETE", "/api/v3/configure/table?db=db&table=dsk", nil)
