@@ -484,14 +484,11 @@ func TestUnknownDatabase(t *testing.T) {
 	require.Equal(t, 404, code, body)
 	require.Contains(t, body, `"hint":"did you mean \"db\"?"`)
 
-	insert := url.Values{"db": {"fresh"}, "q": {"INSERT INTO m (time, v) VALUES ('2024-01-01', 1)"}}
-	code, h, body := call(t, "GET", base+"/api/v3/query_sql?"+insert.Encode(), nil)
-	require.Equal(t, 405, code, body)
-	require.Equal(t, "POST", h.Get("Allow"))
-	require.Contains(t, body, "send it with POST")
+	const insert = "INSERT INTO m (time, v) VALUES ('2024-01-01', 1)"
+	refusedOnGet(t, base, "fresh", insert, "send it with POST")
 	code, _, body = call(t, "GET", base+"/api/v3/query_sql?db=fresh&q=SELECT+1", nil)
 	require.Equal(t, 404, code, "the refused INSERT created nothing: %s", body)
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+insert.Encode(), nil)
+	code, body = post(t, base, "fresh", insert)
 	require.Equal(t, 200, code, body)
 	code, _, body = call(t, "GET", base+"/api/v3/query_sql?db=fresh&q=SELECT+v+FROM+m", nil)
 	require.Equal(t, 200, code, body)
@@ -686,19 +683,33 @@ func TestTimescaleViewsInIox(t *testing.T) {
 	require.Equal(t, `[{"hypertable_schema":"iox","hypertable_name":"cpu","sized":true,"stored":true,"chunks":1},{"hypertable_schema":"iox","hypertable_name":"mem","sized":true,"stored":true,"chunks":1}]`, body)
 }
 
+// refusedOnGet requires that statement q on database db is refused on GET
+// (405, Allow: POST) with a message containing what.
+func refusedOnGet(t *testing.T, base, db, q, what string) {
+	t.Helper()
+	code, h, body := call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {db}, "q": {q}}.Encode(), nil)
+	require.Equal(t, 405, code, body)
+	require.Equal(t, "POST", h.Get("Allow"))
+	require.Contains(t, body, what)
+}
+
+// post runs statement q on database db with POST; it answers JSON.
+func post(t *testing.T, base, db, q string) (int, string) {
+	t.Helper()
+	code, _, body := call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {db}, "q": {q}}.Encode(), nil)
+	return code, body
+}
+
 // TestDropChunksNeedsPost: drop_chunks deletes data, so a GET (which a
 // crawler or a prefetching browser may send) is refused, as INSERT is.
 func TestDropChunksNeedsPost(t *testing.T) {
 	base := newServer(t)
-	drop := url.Values{"db": {"db"}, "q": {"SELECT * FROM drop_chunks('cpu', older_than => now())"}}
-	code, h, body := call(t, "GET", base+"/api/v3/query_sql?"+drop.Encode(), nil)
-	require.Equal(t, 405, code, body)
-	require.Equal(t, "POST", h.Get("Allow"))
-	require.Contains(t, body, "drop_chunks deletes data")
-	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
+	const drop = "SELECT * FROM drop_chunks('cpu', older_than => now())"
+	refusedOnGet(t, base, "db", drop, "drop_chunks deletes data")
+	code, body := get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"n":3}]`, body, "nothing dropped")
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+drop.Encode(), nil)
+	code, body = post(t, base, "db", drop)
 	require.Equal(t, 200, code, body)
 	require.Contains(t, body, "_timescaledb_internal._hyper_")
 	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
@@ -706,30 +717,26 @@ func TestDropChunksNeedsPost(t *testing.T) {
 	require.Equal(t, `[{"n":0}]`, body)
 }
 
-// TestDeleteNeedsPost: DELETE and UPDATE are refused on GET, as INSERT is;
-// on POST they answer the rows they removed or changed.
+// TestDeleteNeedsPost: DELETE, UPDATE and the DDL statements are refused
+// on GET, as INSERT is; on POST DELETE and UPDATE answer the rows they
+// removed or changed.
 func TestDeleteNeedsPost(t *testing.T) {
 	base := newServer(t)
-	del := url.Values{"db": {"db"}, "q": {"DELETE FROM cpu WHERE host = 'a'"}}
-	code, h, body := call(t, "GET", base+"/api/v3/query_sql?"+del.Encode(), nil)
-	require.Equal(t, 405, code, body)
-	require.Equal(t, "POST", h.Get("Allow"))
-	require.Contains(t, body, "DELETE deletes data")
-	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
+	const del = "DELETE FROM cpu WHERE host = 'a'"
+	refusedOnGet(t, base, "db", del, "DELETE deletes data")
+	code, body := get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"n":3}]`, body, "nothing deleted")
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+del.Encode(), nil)
+	code, body = post(t, base, "db", del)
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"count":2}]`, body)
 	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"n":1}]`, body)
 
-	up := url.Values{"db": {"db"}, "q": {"UPDATE cpu SET usage = 7"}}
-	code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+up.Encode(), nil)
-	require.Equal(t, 405, code, body)
-	require.Contains(t, body, "UPDATE changes data")
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+up.Encode(), nil)
+	const up = "UPDATE cpu SET usage = 7"
+	refusedOnGet(t, base, "db", up, "UPDATE changes data")
+	code, body = post(t, base, "db", up)
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"count":1}]`, body)
 	code, body = get(t, base, "SELECT usage FROM cpu", "json")
@@ -738,28 +745,25 @@ func TestDeleteNeedsPost(t *testing.T) {
 
 	for q, what := range map[string]string{"TRUNCATE cpu": "TRUNCATE deletes data", "DROP TABLE cpu": "DROP TABLE deletes data",
 		"CREATE TABLE t (time timestamptz)": "CREATE TABLE creates a table"} {
-		code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {"db"}, "q": {q}}.Encode(), nil)
-		require.Equal(t, 405, code, body)
-		require.Contains(t, body, what)
+		refusedOnGet(t, base, "db", q, what)
 	}
 	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, `[{"n":1}]`, body, "nothing deleted")
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"db"}, "q": {"DROP TABLE cpu"}}.Encode(), nil)
+	code, body = post(t, base, "db", "DROP TABLE cpu")
 	require.Equal(t, 200, code, body)
 	code, body = get(t, base, "SELECT count(*) FROM cpu", "json")
 	require.Equal(t, 400, code, body)
 	require.Contains(t, body, `relation \"cpu\" does not exist`)
 
 	// CREATE and DROP DATABASE, POST only, whatever database db names.
-	code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {"x"}, "q": {"CREATE DATABASE made"}}.Encode(), nil)
-	require.Equal(t, 405, code, body)
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"x"}, "q": {"CREATE DATABASE made"}}.Encode(), nil)
+	refusedOnGet(t, base, "x", "CREATE DATABASE made", "CREATE DATABASE creates a database")
+	code, body = post(t, base, "x", "CREATE DATABASE made")
 	require.Equal(t, 200, code, body)
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"x"}, "q": {"DROP DATABASE made"}}.Encode(), nil)
+	code, body = post(t, base, "x", "DROP DATABASE made")
 	require.Equal(t, 200, code, body)
 
 	// CREATE TABLE may name a new database, as INSERT may.
-	code, _, body = call(t, "POST", base+"/api/v3/query_sql?"+url.Values{"db": {"newdb"}, "q": {"CREATE TABLE t (time timestamptz, v bigint)"}}.Encode(), nil)
+	code, body = post(t, base, "newdb", "CREATE TABLE t (time timestamptz, v bigint)")
 	require.Equal(t, 200, code, body)
 	code, _, body = call(t, "GET", base+"/api/v3/query_sql?"+url.Values{"db": {"newdb"}, "q": {"SELECT count(*) AS n FROM t"}, "format": {"json"}}.Encode(), nil)
 	require.Equal(t, 200, code, body)
