@@ -119,6 +119,44 @@ func (p *Planner) eachTable(sess *Session, stmt *sql.Statement, verb, what strin
 	return res, nil
 }
 
+// tableSchema is where a table name stands.
+type tableSchema int
+
+const (
+	inStored   tableSchema = iota // the user's tables: no schema, public or iox (InfluxDB 3's)
+	inCatalogs                    // pg_catalog, or a catalog's name without a schema (pg_catalog is first on the search path)
+	inViews                       // the views the database computes: information_schema, system, timescaledb_information
+	inNoSchema                    // a schema that does not exist
+)
+
+// schemaOfTable is where [schema.]name stands, for the statements that
+// change tables to answer each with its error.
+func schemaOfTable(schema, name string) tableSchema {
+	switch schema {
+	case "":
+		if isCatalogTable(name) {
+			return inCatalogs
+		}
+		return inStored
+	case "public", "iox":
+		return inStored
+	case "pg_catalog":
+		return inCatalogs
+	case "information_schema", "system", "timescaledb_information":
+		return inViews
+	}
+	return inNoSchema
+}
+
+// crossDatabase refuses a table of another database than the session's.
+func crossDatabase(sess *Session, ref sql.TableRef) error {
+	if ref.Catalog == "" || sess.ownCatalog(ref.Catalog) {
+		return nil
+	}
+	return &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: \"%s.%s.%s\"", ref.Catalog, ref.Schema, ref.Name),
+		Hint: fmt.Sprintf("connect to database %q to change it", ref.Catalog)}
+}
+
 // codeUndefinedSchema is PostgreSQL's invalid_schema_name, which DROP
 // TABLE gives for a schema that does not exist.
 const codeUndefinedSchema = "3F000"
@@ -128,17 +166,16 @@ const codeUndefinedSchema = "3F000"
 // a view of information_schema and the like is not a table (42809), a
 // missing schema is 3F000, a missing table 42P01 with the closest name.
 func (p *Planner) namedTable(sess *Session, ref sql.TableRef, verb string) (string, error) {
-	if ref.Catalog != "" && !sess.ownCatalog(ref.Catalog) {
-		return "", &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: \"%s.%s.%s\"", ref.Catalog, ref.Schema, ref.Name),
-			Hint: fmt.Sprintf("connect to database %q to change it", ref.Catalog)}
+	if err := crossDatabase(sess, ref); err != nil {
+		return "", err
 	}
-	switch schema := ref.Schema; {
-	case schema == "" && isCatalogTable(ref.Name), schema == "pg_catalog":
+	switch schema := ref.Schema; schemaOfTable(schema, ref.Name) {
+	case inCatalogs:
 		return "", &Error{Code: "42501", Msg: fmt.Sprintf("permission denied: %q is a system catalog", ref.Name)}
-	case schema == "information_schema", schema == "system", schema == "timescaledb_information":
+	case inViews:
 		return "", &Error{Code: "42809", Msg: fmt.Sprintf("%q is not a table", ref.Name),
 			Hint: schema + "." + ref.Name + " is a view the database computes; " + verb + " applies to stored tables"}
-	case schema != "" && schema != "public" && schema != "iox":
+	case inNoSchema:
 		return "", &Error{Code: codeUndefinedSchema, Msg: fmt.Sprintf("schema %q does not exist", schema),
 			Hint: "stored tables are in schema public"}
 	}
@@ -161,15 +198,14 @@ func (p *Planner) namedTable(sess *Session, ref sql.TableRef, verb string) (stri
 // bigint, floating point and numeric double precision, text, boolean.
 func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
 	def := stmt.Create
-	if def.Table.Catalog != "" && !sess.ownCatalog(def.Table.Catalog) {
-		return DDLResult{}, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: \"%s.%s.%s\"", def.Table.Catalog, def.Table.Schema, def.Table.Name)}
+	if err := crossDatabase(sess, def.Table); err != nil {
+		return DDLResult{}, err
 	}
-	switch s := def.Table.Schema; s {
-	case "", "public", "iox":
-	case "pg_catalog", "information_schema", "system", "timescaledb_information":
+	switch s := def.Table.Schema; schemaOfTable(s, "") { // a catalog's name in public: 42939 below
+	case inCatalogs, inViews:
 		return DDLResult{}, &Error{Code: "42501", Msg: fmt.Sprintf("permission denied to create \"%s.%s\"", s, def.Table.Name),
 			Hint: "tables are created in schema public"}
-	default:
+	case inNoSchema:
 		return DDLResult{}, &Error{Code: codeUndefinedSchema, Msg: fmt.Sprintf("schema %q does not exist", s), Hint: "tables are created in schema public"}
 	}
 	name := def.Table.Name

@@ -138,11 +138,11 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 				Hint: fmt.Sprintf("connect to database %q to change it", db)}
 		}
 	}
-	switch schema := name.Schema.O; {
-	case schema == "" && isCatalogTable(table), schema == "pg_catalog", schema == "information_schema", schema == "system", schema == "timescaledb_information":
+	switch schema := name.Schema.O; schemaOfTable(schema, table) {
+	case inCatalogs, inViews:
 		return "", nil, nil, &Error{Code: "42809", Msg: fmt.Sprintf("cannot %s %q", strings.ToLower(verb)+map[string]string{"DELETE": " from", "UPDATE": ""}[verb], table),
 			Hint: verb + " changes rows of the database's own tables"}
-	case schema != "" && schema != "public" && schema != "iox":
+	case inNoSchema:
 		return "", nil, nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
 	}
 	cols, err := p.tableColumns(sess.Database, table)
