@@ -115,6 +115,19 @@ func (c *ucur) tableRefs(only bool) []TableRef {
 	return refs
 }
 
+// oneTableRef reads the one table a statement names (a list of them is a
+// syntax error, at its last name).
+func (c *ucur) oneTableRef(only bool) TableRef {
+	refs := c.tableRefs(only)
+	if c.err == nil && len(refs) != 1 {
+		c.fail(c.tok(-1), "", "")
+	}
+	if c.err != nil {
+		return TableRef{}
+	}
+	return refs[0]
+}
+
 // dropBehavior reads an optional CASCADE or RESTRICT. Nothing depends on a
 // table here (no views over it, no foreign keys), so both do the same.
 func (c *ucur) dropBehavior() {
@@ -214,15 +227,9 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 	ct := &TableDef{}
 	st.Kind, st.Create = CreateTable, ct
 	ct.IfNotExists = c.accept("if", "not", "exists")
-	refs := c.tableRefs(false)
-	if c.err != nil {
+	if ct.Table = c.oneTableRef(false); c.err != nil {
 		return c.err
 	}
-	if len(refs) != 1 {
-		c.fail(c.tok(-1), "", "")
-		return c.err
-	}
-	ct.Table = refs[0]
 	if t := c.tok(0); t.word("as") || t.word("partition") || t.word("of") {
 		return errAt(src, t.start, CodeFeatureNotSupported, "CREATE TABLE ... "+strings.ToUpper(t.val)+" is not supported",
 			"create the table with its columns, then INSERT INTO t SELECT ...")
@@ -373,15 +380,9 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 	at := &AlterDef{}
 	st.Kind, st.Alter = AlterTable, at
 	st.IfExists = c.accept("if", "exists")
-	refs := c.tableRefs(true)
-	if c.err != nil {
+	if at.Table = c.oneTableRef(true); c.err != nil {
 		return c.err
 	}
-	if len(refs) != 1 {
-		c.fail(c.tok(-1), "", "")
-		return c.err
-	}
-	at.Table = refs[0]
 	for c.err == nil {
 		t := c.tok(0)
 		if !c.accept("add") {
