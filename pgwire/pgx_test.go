@@ -526,7 +526,7 @@ func TestPgxDelete(t *testing.T) {
 	_, err := conn.Exec(ctx, "DELETE FROM nosuch")
 	require.Equal(t, "42P01", pgErr(t, err).Code)
 	_, err = conn.Exec(ctx, "DELETE FROM pg_class")
-	require.Equal(t, "42809", pgErr(t, err).Code)
+	require.Equal(t, "42501", pgErr(t, err).Code)
 	_, err = conn.Exec(ctx, "DELETE FROM cpu c WHERE usage > (SELECT avg(usage) FROM cpu d WHERE d.host = c.host)")
 	require.Equal(t, "0A000", pgErr(t, err).Code)
 }

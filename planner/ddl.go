@@ -148,6 +148,33 @@ func schemaOfTable(schema, name string) tableSchema {
 	return inNoSchema
 }
 
+// writableTable refuses INSERT, UPDATE or DELETE (verb) of a table that is
+// not one of the session's database's own, with PostgreSQL's answers: a
+// table of another database (0A000), a system catalog (42501, what a role
+// other than the superuser is told), a view the database computes, such as
+// information_schema.tables or system.queries (55000, as for a view that
+// cannot be updated), a schema that does not exist (42P01).
+func writableTable(sess *Session, stmt *sql.Statement, verb, schema, table string) error {
+	for _, db := range stmt.Catalogs {
+		if !sess.ownCatalog(db) {
+			return &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, schema, table),
+				Hint: fmt.Sprintf("connect to database %q to change it", db)}
+		}
+	}
+	switch schemaOfTable(schema, table) {
+	case inCatalogs:
+		return &Error{Code: "42501", Msg: fmt.Sprintf("permission denied for table %s", table),
+			Hint: verb + " changes rows of the database's own tables; the system catalogs follow them"}
+	case inViews:
+		return &Error{Code: "55000", Msg: fmt.Sprintf("cannot %s view %q", map[string]string{"INSERT": "insert into", "DELETE": "delete from", "UPDATE": "update"}[verb], table),
+			Hint: fmt.Sprintf("%s.%s is computed from the catalog; %s changes rows of the database's own tables", schema, table, verb)}
+	case inNoSchema:
+		return &Error{Code: CodeUndefinedTable, Msg: fmt.Sprintf("relation \"%s.%s\" does not exist", schema, table),
+			Hint: fmt.Sprintf("schema %q does not exist; the database's tables are in public", schema)}
+	}
+	return nil
+}
+
 // crossDatabase refuses a table of another database than the session's.
 func crossDatabase(sess *Session, ref sql.TableRef) error {
 	if ref.Catalog == "" || sess.ownCatalog(ref.Catalog) {

@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -132,18 +131,8 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 		return "", nil, nil, errorf(CodeSyntax, "%s needs a table name", verb)
 	}
 	table := name.Name.O
-	for _, db := range stmt.Catalogs {
-		if !sess.ownCatalog(db) {
-			return "", nil, nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, name.Schema.O, table),
-				Hint: fmt.Sprintf("connect to database %q to change it", db)}
-		}
-	}
-	switch schema := name.Schema.O; schemaOfTable(schema, table) {
-	case inCatalogs, inViews:
-		return "", nil, nil, &Error{Code: "42809", Msg: fmt.Sprintf("cannot %s %q", strings.ToLower(verb)+map[string]string{"DELETE": " from", "UPDATE": ""}[verb], table),
-			Hint: verb + " changes rows of the database's own tables"}
-	case inNoSchema:
-		return "", nil, nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
+	if err := writableTable(sess, stmt, verb, name.Schema.O, table); err != nil {
+		return "", nil, nil, err
 	}
 	cols, err := p.tableColumns(sess.Database, table)
 	if err != nil {

@@ -110,8 +110,10 @@ func TestDelete(t *testing.T) {
 
 	x.requireCodes(t, map[string]string{
 		"DELETE FROM nosuch":                    "42P01",
-		"DELETE FROM pg_class":                  "42809",
-		"DELETE FROM information_schema.tables": "42809",
+		"DELETE FROM pg_class":                  "42501",
+		"DELETE FROM information_schema.tables": "55000",
+		"DELETE FROM system.queries":            "55000",
+		"DELETE FROM nosuch.m":                  "42P01",
 		"DELETE FROM m WHERE v":                 "42804",
 		"DELETE FROM m WHERE nosuch = 1":        "42703",
 		"DELETE FROM m ORDER BY time LIMIT 1":   "42601",
@@ -168,15 +170,16 @@ func TestUpdate(t *testing.T) {
 	require.Equal(t, [][]any{{int64(7), nil}, {int64(7), nil}}, q("SELECT n, s FROM m WHERE host = 'h0' AND v = 3"))
 
 	x.requireCodes(t, map[string]string{
-		"UPDATE m SET host = 'z'":           "0A000",
-		"UPDATE m SET time = now()":         "0A000",
-		"UPDATE m SET nosuch = 1":           "42703",
-		"UPDATE m SET v = 1, v = 2":         "42601",
-		"UPDATE m SET n = true":             "42804",
-		"UPDATE m SET n = 'x'":              "22P02",
-		"UPDATE m SET v = 'NaN'":            "42804",
-		"UPDATE m SET v = 1 FROM m2":        "0A000",
-		"UPDATE pg_class SET relname = 'x'": "42809",
+		"UPDATE m SET host = 'z'":                                           "0A000",
+		"UPDATE m SET time = now()":                                         "0A000",
+		"UPDATE m SET nosuch = 1":                                           "42703",
+		"UPDATE m SET v = 1, v = 2":                                         "42601",
+		"UPDATE m SET n = true":                                             "42804",
+		"UPDATE m SET n = 'x'":                                              "22P02",
+		"UPDATE m SET v = 'NaN'":                                            "42804",
+		"UPDATE m SET v = 1 FROM m2":                                        "0A000",
+		"UPDATE pg_class SET relname = 'x'":                                 "42501",
+		"UPDATE information_schema.tables SET table_name = 'x'":             "55000",
 		"UPDATE m a SET v = (SELECT max(v) FROM m b WHERE b.host = a.host)": "0A000",
 	})
 	require.Equal(t, [][]any{{int64(0)}}, q("SELECT count(*) FROM m WHERE v <> v OR v = 1 AND host = 'z'"), "the refused NaN changed nothing")

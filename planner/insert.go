@@ -52,20 +52,8 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 		return 0, errorf(CodeSyntax, "INSERT needs a table name")
 	}
 	table := name.Name.O
-	for _, db := range stmt.Catalogs {
-		if !sess.ownCatalog(db) {
-			return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, name.Schema.O, table),
-				Hint: fmt.Sprintf("connect to database %q to write to it", db)}
-		}
-	}
-	switch s := name.Schema.O; {
-	case s == "pg_catalog" || s == "information_schema" || s == "" && isCatalogTable(table):
-		if s == "" {
-			s = "pg_catalog"
-		}
-		return 0, errorf("42809", "cannot insert into %s.%s: it is a system catalog", s, table)
-	case s != "" && s != "public" && s != "iox":
-		return 0, errorf(CodeUndefinedTable, "schema %q does not exist", s)
+	if err := writableTable(sess, stmt, "INSERT", name.Schema.O, table); err != nil {
+		return 0, err
 	}
 	existing := map[string]storage.ColumnType{}
 	var order []string
