@@ -45,7 +45,10 @@ type TableMeta struct {
 	Name    string       `json:"name"`
 	Columns []ColumnMeta `json:"columns"`
 	Files   []*FileMeta  `json:"files"` // sorted by Order, i.e. by age
-	colIdx  map[string]int
+	// Retention is how long the table's rows live, replacing its
+	// database's period for it; 0: the database's.
+	Retention time.Duration `json:"retention,omitempty"`
+	colIdx    map[string]int
 }
 
 // ColumnMeta is one column of a table.

@@ -17,6 +17,7 @@ import (
 //
 //	{"format": 1, "version": N, "wal_persisted": S, "next_file_id": F,
 //	 "databases": [{"name", "retention" (ns), "tables": [{"name",
+//	   "retention" (ns, omitted when the database's applies),
 //	   "columns": [{"name", "type"}], "files": [{"id", "key", "day",
 //	   "min_time", "max_time", "rows", "size", "level", "order", "created",
 //	   "first_write" (omitted when 0)}]}]}]}

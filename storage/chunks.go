@@ -37,10 +37,10 @@ func (e *Engine) TableChunks(db, table string) []Chunk {
 }
 
 // tableChunksLocked is TableChunks with e.mu held. Days wholly past the
-// database's retention are left out: their rows are hidden already and
-// their files go at the next retention pass.
+// table's retention are left out: their rows are hidden already and their
+// files go at the next retention pass.
 func (e *Engine) tableChunksLocked(db string, t *TableMeta) []Chunk {
-	cutoff := e.retentionCutoffLocked(db)
+	cutoff := e.retentionCutoffLocked(db, t)
 	days := map[int64]*Chunk{}
 	at := func(day int64) *Chunk {
 		c, ok := days[day]

@@ -49,7 +49,7 @@
 // hashes, summarized once, and a row check where two writes' spans meet)
 // is read as it is, sliced to the time range and skipped when its tag
 // dictionaries cannot match; overlapping sources (buffered writes that may
-// share keys, files that share times) are merged and deduplicated. Rows past their database's retention are never returned.
+// share keys, files that share times) are merged and deduplicated. Rows past their table's retention (its own period, else its database's) are never returned.
 // Files a snapshot reads are deleted only after it is released.
 //
 // # Background work and goroutines

@@ -595,7 +595,7 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 	if err := ValidateDatabaseName(name); err != nil {
 		return err
 	}
-	if err := checkRetention(retention); err != nil {
+	if err := CheckRetention(retention); err != nil {
 		return err
 	}
 	e.mu.Lock()
@@ -703,7 +703,9 @@ func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []Column
 	return nil
 }
 
-func checkRetention(d time.Duration) error {
+// CheckRetention refuses a retention period Strata cannot keep: negative,
+// or under an hour (0 is for ever).
+func CheckRetention(d time.Duration) error {
 	if d < 0 {
 		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("retention period %v is negative", d)}
 	}
@@ -716,7 +718,7 @@ func checkRetention(d time.Duration) error {
 // SetRetention changes a database's retention period (0 = for ever). Rows
 // older than the new period disappear from queries at once.
 func (e *Engine) SetRetention(ctx context.Context, name string, retention time.Duration) error {
-	if err := checkRetention(retention); err != nil {
+	if err := CheckRetention(retention); err != nil {
 		return err
 	}
 	e.mu.Lock()
@@ -733,6 +735,46 @@ func (e *Engine) SetRetention(ctx context.Context, name string, retention time.D
 		return err
 	}
 	return nil
+}
+
+// SetTableRetention sets how long a table's rows live, replacing its
+// database's period for that table (InfluxDB 3 Enterprise's table retention,
+// TimescaleDB's add_retention_policy); 0 returns the table to its
+// database's period. Rows older than the period disappear from queries at
+// once; their files go at the next retention pass.
+func (e *Engine) SetTableRetention(ctx context.Context, db, table string, retention time.Duration) error {
+	if err := CheckRetention(retention); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	old := t.Retention
+	t.Retention = retention
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.Retention = old
+		return err
+	}
+	return nil
+}
+
+// MaintenanceInterval is how often retention and compaction run.
+func (e *Engine) MaintenanceInterval() time.Duration { return e.opts.MaintenanceInterval }
+
+// TableRetention returns a table's own retention period (0 when its
+// database's applies) and its database's (0: for ever).
+func (e *Engine) TableRetention(db, table string) (own, database time.Duration, err error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return 0, 0, err
+	}
+	return t.Retention, e.cat.database(db).Retention, nil
 }
 
 // DropDatabase deletes a database and all its data.

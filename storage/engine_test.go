@@ -218,6 +218,62 @@ func TestRetention(t *testing.T) {
 	require.ErrorContains(t, e.CreateDatabase(ctx, "db", 0), "already exists")
 }
 
+// TestTableRetention: a table's own period replaces its database's for it
+// alone (longer or shorter), hides its rows at once, in the buffer as in
+// files, deletes its files at the retention pass, leaves the other tables
+// alone, and survives a crash; 0 returns it to the database's period.
+func TestTableRetention(t *testing.T) {
+	now := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	dir := t.TempDir()
+	e := openTest(t, dir, func(o *Options) { o.Now = clock })
+	ts := func(d time.Duration) int64 { return now.Add(-d).UnixNano() }
+	for _, table := range []string{"cpu", "mem", "disk"} {
+		write(t, e, "db", batchOf(t, table,
+			fmt.Sprintf("%d host=a v=1", ts(120*time.Hour)),
+			fmt.Sprintf("%d host=a v=2", ts(72*time.Hour)),
+			fmt.Sprintf("%d host=a v=3", ts(30*time.Hour))))
+	}
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=b v=4", ts(50*time.Hour))), batchOf(t, "cpu", fmt.Sprintf("%d host=b v=5", ts(time.Hour))))
+
+	require.NoError(t, e.SetRetention(ctx, "db", 100*time.Hour))
+	require.NoError(t, e.SetTableRetention(ctx, "db", "cpu", 48*time.Hour))
+	require.NoError(t, e.SetTableRetention(ctx, "db", "mem", 1000*time.Hour))
+	require.Len(t, scan(t, e, all("cpu")), 2, "rows past cpu's own 48h are hidden at once, buffered ones too")
+	require.Len(t, scan(t, e, all("mem")), 3, "mem's longer period replaces the database's 100h")
+	require.Len(t, scan(t, e, all("disk")), 2, "disk keeps the database's period")
+	own, dbPeriod, err := e.TableRetention("db", "cpu")
+	require.NoError(t, err)
+	require.Equal(t, [2]time.Duration{48 * time.Hour, 100 * time.Hour}, [2]time.Duration{own, dbPeriod})
+
+	removed, err := e.EnforceRetention(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, removed, "cpu's files 120h and 72h old, disk's 120h old; mem loses none")
+	for table, n := range map[string]int{"cpu": 1, "mem": 3, "disk": 2} {
+		parts, err := filepath.Glob(filepath.Join(dir, "dbs", "db", table, "*"))
+		require.NoError(t, err)
+		require.Len(t, parts, n, table)
+	}
+
+	e.abandon() // the period was committed before SetTableRetention returned
+	e = openTest(t, dir, func(o *Options) { o.Now = clock })
+	defer e.Close()
+	require.Len(t, scan(t, e, all("cpu")), 2, "after a crash: the WAL's rows at 50h stay hidden")
+	require.NoError(t, e.Persist(ctx))
+	require.Len(t, scan(t, e, all("cpu")), 2)
+	own, _, err = e.TableRetention("db", "cpu")
+	require.NoError(t, err)
+	require.Equal(t, 48*time.Hour, own)
+
+	require.NoError(t, e.SetTableRetention(ctx, "db", "mem", 0))
+	require.Len(t, scan(t, e, all("mem")), 2, "back to the database's 100h")
+	require.ErrorContains(t, e.SetTableRetention(ctx, "db", "cpu", time.Minute), "shorter than the minimum of 1h")
+	err = e.SetTableRetention(ctx, "db", "cpux", time.Hour)
+	require.Equal(t, CodeNotFound, err.(*Error).Code)
+	require.ErrorContains(t, err, `did you mean "cpu"`)
+}
+
 func TestDropDatabaseStaysDropped(t *testing.T) {
 	dir := t.TempDir()
 	e := openTest(t, dir)

@@ -33,8 +33,9 @@ func (e *Engine) maintenanceLoop() {
 	}
 }
 
-// EnforceRetention deletes the files whose every row is past its database's
-// retention period and returns how many it deleted. Queries stop seeing
+// EnforceRetention deletes the files whose every row is past its table's
+// retention period (its own, else its database's) and returns how many it
+// deleted. Queries stop seeing
 // expired rows as soon as they expire, whether or not this has run.
 func (e *Engine) EnforceRetention(ctx context.Context) (int, error) {
 	e.mu.Lock()
@@ -45,11 +46,11 @@ func (e *Engine) EnforceRetention(ctx context.Context) (int, error) {
 	}
 	var all []expired
 	for _, db := range e.cat.Databases {
-		cutoff := e.retentionCutoffLocked(db.Name)
-		if cutoff == minTime {
-			continue
-		}
 		for _, t := range db.Tables {
+			cutoff := e.retentionCutoffLocked(db.Name, t)
+			if cutoff == minTime {
+				continue
+			}
 			var files []*FileMeta
 			for _, f := range t.Files {
 				if f.MaxTime < cutoff {

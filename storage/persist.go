@@ -183,7 +183,7 @@ func (e *Engine) deleteUncommitted(files []persistedFile) {
 func (e *Engine) persistPart(ctx context.Context, key partKey, part *bufPart) (*persistedFile, error) {
 	e.mu.Lock()
 	t := e.liveTableLocked(key.db, key.table)
-	if t == nil || e.expiredLocked(key.db, (key.day+1)*nanosPerDay-1) {
+	if t == nil || (key.day+1)*nanosPerDay-1 < e.retentionCutoffLocked(key.db, t) {
 		e.mu.Unlock()
 		return nil, nil
 	}
@@ -278,17 +278,17 @@ func tableArrowSchema(cols []ColumnMeta) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-// expiredLocked reports whether a row at ts is past its database's retention.
-func (e *Engine) expiredLocked(db string, ts int64) bool {
-	return ts < e.retentionCutoffLocked(db)
-}
-
-// retentionCutoffLocked is the oldest timestamp a database keeps
-// (math.MinInt64 without retention).
-func (e *Engine) retentionCutoffLocked(db string) int64 {
-	dbm := e.cat.database(db)
-	if dbm == nil || dbm.Retention <= 0 {
+// retentionCutoffLocked is the oldest timestamp a table keeps
+// (math.MinInt64 without retention): its own period, else its database's.
+func (e *Engine) retentionCutoffLocked(db string, t *TableMeta) int64 {
+	d := t.Retention
+	if d <= 0 {
+		if dbm := e.cat.database(db); dbm != nil {
+			d = dbm.Retention
+		}
+	}
+	if d <= 0 {
 		return minTime
 	}
-	return e.opts.Now().Add(-dbm.Retention).UnixNano()
+	return e.opts.Now().Add(-d).UnixNano()
 }

@@ -157,7 +157,7 @@ func (e *Engine) snapshot(req ScanRequest) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr.Min = max(tr.Min, e.retentionCutoffLocked(req.Database))
+	tr.Min = max(tr.Min, e.retentionCutoffLocked(req.Database, t))
 	snap := &Snapshot{e: e, schema: schema, sample: req.Sample}
 	if tr.Empty() {
 		return snap, nil
@@ -721,7 +721,7 @@ func (e *Engine) TimeBounds(db, table string) (lo, hi, rows int64, ok bool) {
 		lo, hi = min(lo, a), max(hi, b)
 	}
 	// Files and writes wholly past retention are hidden already.
-	cutoff := e.retentionCutoffLocked(db)
+	cutoff := e.retentionCutoffLocked(db, t)
 	for _, f := range t.Files {
 		if f.MaxTime >= cutoff {
 			see(f.MinTime, f.MaxTime, f.Rows)
