@@ -117,7 +117,8 @@ func (h *Handler) deleteTable(w http.ResponseWriter, r *http.Request) {
 }
 
 // tableRequest is the body of POST /api/v3/configure/table, as InfluxDB 3
-// takes it: the tags, and the fields with their types.
+// takes it: the tags, the fields with their types, and (InfluxDB 3
+// Enterprise's) a retention period of the table's own.
 type tableRequest struct {
 	DB     string   `json:"db"`
 	Table  string   `json:"table"`
@@ -126,6 +127,7 @@ type tableRequest struct {
 		Name string `json:"name"`
 		Type string `json:"type"`
 	} `json:"fields"`
+	RetentionPeriod string `json:"retention_period"`
 }
 
 // fieldTypes are InfluxDB 3's names of field types.
@@ -134,7 +136,8 @@ var fieldTypes = map[string]storage.ColumnType{"utf8": storage.TypeString, "int6
 
 // createTable serves POST /api/v3/configure/table: an empty table with
 // these tags and fields, against which writes are then checked (SQL's
-// CREATE TABLE).
+// CREATE TABLE), and the retention period that replaces its database's
+// for it (none: the database's).
 func (h *Handler) createTable(w http.ResponseWriter, r *http.Request) {
 	var req tableRequest
 	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&req); err != nil {
@@ -161,9 +164,23 @@ func (h *Handler) createTable(w http.ResponseWriter, r *http.Request) {
 		}
 		cols = append(cols, storage.ColumnMeta{Name: f.Name, Type: typ})
 	}
+	retention, err := ParseRetention(req.RetentionPeriod)
+	if err == nil {
+		err = storage.CheckRetention(retention)
+	}
+	if err != nil {
+		(&apiError{status: http.StatusBadRequest, code: "invalid", msg: "retention_period: " + err.Error()}).write(w)
+		return
+	}
 	if err := h.engine.CreateTable(r.Context(), req.DB, req.Table, cols); err != nil {
 		engineError(err).write(w)
 		return
+	}
+	if retention > 0 {
+		if err := h.engine.SetTableRetention(r.Context(), req.DB, req.Table, retention); err != nil {
+			engineError(err).write(w) // the table stays, with its database's retention
+			return
+		}
 	}
 	w.WriteHeader(http.StatusOK)
 }

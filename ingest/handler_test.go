@@ -275,6 +275,21 @@ func TestConfigureTable(t *testing.T) {
 	code, body = s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","tags":["host"]}`))
 	require.Equal(t, 400, code, body)
 
+	// InfluxDB 3 Enterprise's retention_period: the table's own, checked
+	// before anything is created.
+	code, body = s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","table":"short","tags":["host"],"retention_period":"7d"}`))
+	require.Equal(t, 200, code, body)
+	own, dbPeriod, err := s.engine.TableRetention("made", "short")
+	require.NoError(t, err)
+	require.Equal(t, [2]time.Duration{7 * 24 * time.Hour, 0}, [2]time.Duration{own, dbPeriod})
+	for _, bad := range []string{"30m", "7x", "-1d"} {
+		code, body = s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","table":"bad","tags":["host"],"retention_period":"`+bad+`"}`))
+		require.Equal(t, 400, code, body)
+		require.Contains(t, body, "retention_period", bad)
+	}
+	_, err = s.engine.TableSchema("made", "bad")
+	require.Error(t, err, "a refused period creates no table")
+
 	code, body = s.do("POST", "/api/v3/write_lp?db=db", []byte("cpu,host=a usage=1 10\ndisk,host=a free=2i 10\n"))
 	require.Equal(t, 204, code, body)
 	code, body = s.do("DELETE", "/api/v3/configure/table?db=db&table=cpu", nil)

@@ -389,6 +389,7 @@ func (c *conn) accept(m *pgproto3.StartupMessage) (bool, error) {
 	}
 	c.sess = newSession(user, db, c.srv.MemLimit)
 	c.sess.prepared = c.preparedStatements
+	c.sess.notify = c.sendNotice
 	c.tx = txIdle
 	c.stmts, c.portals, c.cursors = map[string]*prepared{}, map[string]*portal{}, map[string]*portal{}
 	names := make([]string, 0, len(m.Parameters))
@@ -598,6 +599,16 @@ func (c *conn) notice(code, text string) {
 // reports what a statement skipped (DROP TABLE IF EXISTS).
 func (c *conn) info(text string) {
 	c.be.Send(&pgproto3.NoticeResponse{Severity: "NOTICE", SeverityUnlocalized: "NOTICE", Code: "00000", Message: text})
+}
+
+// sendNotice sends a notice a statement raised while it ran (code 00000
+// for a NOTICE, 01000 for a WARNING, as PostgreSQL's RAISE gives them).
+func (c *conn) sendNotice(n planner.Notice) {
+	code := "00000"
+	if n.Severity == "WARNING" {
+		code = "01000"
+	}
+	c.be.Send(&pgproto3.NoticeResponse{Severity: n.Severity, SeverityUnlocalized: n.Severity, Code: code, Message: n.Msg, Detail: n.Detail, Hint: n.Hint})
 }
 
 // running starts a statement's context, which a CancelRequest cancels,

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/ingest/lp"
+	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -635,6 +636,44 @@ func TestPgxCreateHypertable(t *testing.T) {
 		require.Equal(t, int64(6), n, mode)
 		_, err := conn.Exec(ctx, "SELECT $1::regclass", mode, "nosuch")
 		require.Equal(t, "42P01", pgErr(t, err).Code, mode)
+	}
+}
+
+// TestPgxRetentionPolicy: add_retention_policy and remove_retention_policy
+// with parameters, prepared and simple: the job id as an int4, void, and
+// the NOTICE and WARNING TimescaleDB sends when a policy is skipped.
+func TestPgxRetentionPolicy(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	cfg, err := pgx.ParseConfig(s.dsn("db"))
+	require.NoError(t, err)
+	var notices []*pgconn.Notice
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { notices = append(notices, n) }
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		notices = nil
+		var job int32
+		require.NoError(t, conn.QueryRow(ctx, "SELECT add_retention_policy($1, drop_after => $2::interval)", mode, "cpu", "30 days").Scan(&job), mode)
+		require.Equal(t, int32(planner.TableOID("db", "cpu")), job, mode)
+		require.NoError(t, conn.QueryRow(ctx, "SELECT add_retention_policy($1, INTERVAL '30 days', if_not_exists => true)", mode, "cpu").Scan(&job), mode)
+		require.Equal(t, int32(-1), job, mode)
+		require.NoError(t, conn.QueryRow(ctx, "SELECT add_retention_policy('cpu', INTERVAL '7 days', if_not_exists => $1)", mode, true).Scan(&job), mode)
+		require.Equal(t, int32(-1), job, mode)
+		require.Len(t, notices, 2, mode)
+		require.Equal(t, [2]string{"NOTICE", `retention policy already exists for hypertable "cpu", skipping`}, [2]string{notices[0].Severity, notices[0].Message}, mode)
+		require.Equal(t, [3]string{"WARNING", "01000", "Remove the existing policy before adding a new one."}, [3]string{notices[1].Severity, notices[1].Code, notices[1].Hint}, mode)
+		_, err = conn.Exec(ctx, "SELECT add_retention_policy('cpu', INTERVAL '7 days')", mode)
+		require.Equal(t, "42710", pgErr(t, err).Code, mode)
+		var config string
+		require.NoError(t, conn.QueryRow(ctx, "SELECT config::text FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_name = $1", mode, "cpu").Scan(&config), mode)
+		require.Contains(t, config, `"drop_after": "30 days"`, mode)
+		tag, err := conn.Exec(ctx, "SELECT remove_retention_policy($1)", mode, "cpu")
+		require.NoError(t, err, mode)
+		require.Equal(t, "SELECT 1", tag.String(), mode)
+		_, err = conn.Exec(ctx, "SELECT remove_retention_policy('cpu')", mode)
+		require.Equal(t, "42704", pgErr(t, err).Code, mode)
 	}
 }
 

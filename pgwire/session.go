@@ -80,6 +80,8 @@ type session struct {
 	onApp func(string)
 	// prepared lists the connection's prepared statements.
 	prepared func() []planner.PreparedStatement
+	// notify sends a notice to the client.
+	notify func(planner.Notice)
 }
 
 // appChanged tells onApp the current application_name.
@@ -233,7 +235,7 @@ func (s *session) all() [][3]string {
 
 func (s *session) plannerSession() *planner.Session {
 	return &planner.Session{Database: s.database, Location: s.loc, Now: time.Now(), MemLimit: s.memLimit, User: s.user, Setting: s.get, PID: int32(s.pid),
-		Prepared: s.prepared}
+		Prepared: s.prepared, Notify: s.notify}
 }
 
 func normalizeSetting(name, v string) string {

@@ -130,6 +130,16 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 		return b.chunkFunction(name, f, alias, col)
 	}
+	if name := constText(f.Args[0]); name == "add_retention_policy" || name == "remove_retention_policy" {
+		col := alias
+		if alias == "" {
+			alias, col = name, name
+		}
+		if len(colNames) > 0 {
+			col = colNames[0].O
+		}
+		return b.retentionFunction(name, f, alias, col)
+	}
 	if name := constText(f.Args[0]); name == "hypertable_detailed_size" || name == "chunks_detailed_size" {
 		if alias == "" {
 			alias = name
@@ -900,7 +910,7 @@ func (b *binder) tableFuncScope() *scope {
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.
 var selectListSRFs = map[string]bool{"generate_series": true, "generate_subscripts": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
-	"show_chunks": true, "drop_chunks": true,
+	"show_chunks": true, "drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true, "jsonb_path_query": true, "jsonb_path_query_tz": true}
 

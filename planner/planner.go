@@ -40,6 +40,24 @@ type Session struct {
 	// Prepared lists the session's prepared statements for
 	// pg_prepared_statements; nil: none (outside the PostgreSQL endpoint).
 	Prepared func() []PreparedStatement
+	// Notify sends the client a notice while the statement runs (what
+	// TimescaleDB's policy functions skipped, or warn of); nil: the
+	// endpoint has no way to show one.
+	Notify func(Notice)
+}
+
+// Notice is a message a statement sends besides its result: a NOTICE (what
+// it skipped) or a WARNING, as PostgreSQL reports them.
+type Notice struct {
+	Severity          string // "NOTICE" or "WARNING"
+	Msg, Detail, Hint string
+}
+
+// notify sends n when the session's endpoint shows notices.
+func (s *Session) notify(n Notice) {
+	if s.Notify != nil {
+		s.Notify(n)
+	}
 }
 
 // PreparedStatement is a prepared statement as pg_prepared_statements

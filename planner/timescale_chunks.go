@@ -161,57 +161,74 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 		}}, alias), nil
 }
 
-// DeletesData reports whether a statement calls drop_chunks, which deletes
-// data when the statement runs (the HTTP API refuses it on GET, as it does
-// INSERT).
-func DeletesData(stmt *sql.Statement) bool {
-	return stmt.AST != nil && callsDropChunks(stmt.AST)
+// changingFuncs are the functions that change the database when the
+// statement calling them runs: drop_chunks deletes data,
+// add_retention_policy and remove_retention_policy set how long a table
+// keeps it.
+var changingFuncs = map[string]bool{"drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true}
+
+// ChangingFunction names a function a statement calls that changes the
+// database (drop_chunks, add_retention_policy, ...), "" when it calls
+// none (the HTTP API refuses one on GET, as it does INSERT).
+func ChangingFunction(stmt *sql.Statement) string {
+	if stmt.AST == nil {
+		return ""
+	}
+	return changingCall(stmt.AST)
 }
 
-// callsDropChunks reports whether drop_chunks is called anywhere in n.
-func callsDropChunks(n ast.Node) bool {
+// changingCall names a function of changingFuncs called anywhere in n.
+func changingCall(n ast.Node) string {
+	var name string
 	v := &astFinder{into: true, match: func(n ast.Node) bool {
 		f, ok := n.(*ast.FuncCallExpr)
 		if !ok {
 			return false
 		}
-		if f.FnName.L == "drop_chunks" {
-			return true
+		name = f.FnName.L
+		if (name == sql.MarkerTableFunction || name == sql.MarkerTableFunctionOrdinality) && len(f.Args) > 0 {
+			name = constText(f.Args[0])
 		}
-		return (f.FnName.L == sql.MarkerTableFunction || f.FnName.L == sql.MarkerTableFunctionOrdinality) &&
-			len(f.Args) > 0 && constText(f.Args[0]) == "drop_chunks"
+		return changingFuncs[name]
 	}}
 	n.Accept(v)
-	return v.found
+	if !v.found {
+		return ""
+	}
+	return name
 }
 
-// noDropWhilePlanning refuses drop_chunks in a subquery that planning
-// runs (an uncorrelated subquery expression, a recursive CTE, INSERT ...
-// SELECT's rows), called there or in a CTE the subquery reads (plan: the
-// subquery bound; nil before): it would delete when the statement is only
-// prepared, described or explained, and before its other parts are
-// checked.
+// noDropWhilePlanning refuses drop_chunks (or another changing function)
+// in a subquery that planning runs (an uncorrelated subquery expression, a
+// recursive CTE, INSERT ... SELECT's rows), called there or in a CTE the
+// subquery reads (plan: the subquery bound; nil before): it would act when
+// the statement is only prepared, described or explained, and before its
+// other parts are checked.
 func noDropWhilePlanning(n ast.Node, plan Node) error {
-	if !callsDropChunks(n) && (plan == nil || !planDeletes(plan)) {
+	name := changingCall(n)
+	if name == "" && plan != nil {
+		name = planChanges(plan)
+	}
+	if name == "" {
 		return nil
 	}
-	e := notSupported("drop_chunks in a subquery expression, a recursive query or INSERT ... SELECT")
-	e.Hint = "call it in FROM or the select list of a query of its own: SELECT drop_chunks('table', older_than => ...)"
+	e := notSupported(name + " in a subquery expression, a recursive query or INSERT ... SELECT")
+	e.Hint = "call it in FROM or the select list of a query of its own: SELECT " + name + "('table', ...)"
 	return e
 }
 
-// planDeletes reports whether a plan runs drop_chunks (through the CTEs it
-// reads too).
-func planDeletes(n Node) bool {
-	if tf, ok := n.(*TableFunc); ok && tf.Name == "drop_chunks" {
-		return true
+// planChanges names a changing function a plan runs (through the CTEs it
+// reads too), "" when none.
+func planChanges(n Node) string {
+	if tf, ok := n.(*TableFunc); ok && changingFuncs[tf.Name] {
+		return tf.Name
 	}
 	for _, c := range n.Children() {
-		if planDeletes(c) {
-			return true
+		if name := planChanges(c); name != "" {
+			return name
 		}
 	}
-	return false
+	return ""
 }
 
 // hypertableArg binds a relation argument of TimescaleDB's functions

@@ -19,6 +19,8 @@ import (
 //	dimensions   its time dimension: column time, interval 1 day
 //	chunks       one row per day partition: range_start/range_end, is_compressed
 //	             (no row still in the write buffer), chunk_creation_time
+//	jobs         one retention policy per table with a retention period of its
+//	             own (add_retention_policy), config {"drop_after", "hypertable_id"}
 
 var (
 	tsdbHypertables = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"owner", 19}, {"num_dimensions", 21},
@@ -31,7 +33,20 @@ var (
 		{"primary_dimension", 19}, {"primary_dimension_type", 2206}, {"range_start", 1184}, {"range_end", 1184},
 		{"range_start_integer", 20}, {"range_end_integer", 20}, {"is_compressed", 16}, {"chunk_tablespace", 19},
 		{"chunk_creation_time", 1184}}
+	tsdbJobs = []pgColumn{{"job_id", 23}, {"application_name", 19}, {"schedule_interval", 1186}, {"max_runtime", 1186},
+		{"max_retries", 23}, {"retry_period", 1186}, {"proc_schema", 19}, {"proc_name", 19}, {"owner", 4096}, {"scheduled", 16},
+		{"fixed_schedule", 16}, {"config", 3802}, {"next_start", 1184}, {"initial_start", 1184}, {"hypertable_schema", 19},
+		{"hypertable_name", 19}, {"check_schema", 19}, {"check_name", 19}}
 )
+
+// asIntervals types the named columns interval (engineType reads the
+// catalogs' intervals as text).
+func (t *catalogTable) asIntervals(names ...string) {
+	for _, n := range names {
+		i := t.idx[n]
+		t.cols[i].Type, t.cols[i].PGType = exec.TypeInterval, 0
+	}
+}
 
 // chunkLister is the engine capability behind the chunks: a table's day
 // partitions.
@@ -64,8 +79,7 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		}
 	case "dimensions":
 		t = newTableOf(tsdbDimensions)
-		i := t.idx["time_interval"]
-		t.cols[i].Type, t.cols[i].PGType = exec.TypeInterval, 0
+		t.asIntervals("time_interval")
 		for _, name := range b.catalogTables(db) {
 			t.add(map[string]any{"hypertable_schema": schema, "hypertable_name": name, "dimension_number": 1,
 				"column_name": "time", "column_type": "timestamp with time zone", "dimension_type": "Time",
@@ -88,9 +102,13 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 				t.add(row)
 			}
 		}
+	case "jobs":
+		t = newTableOf(tsdbJobs)
+		t.asIntervals("schedule_interval", "max_runtime", "retry_period")
+		b.retentionJobs(t, schema)
 	default:
 		e := errorf(CodeUndefinedTable, "relation \"timescaledb_information.%s\" does not exist", view)
-		e.Hint = "Strata has timescaledb_information.hypertables, dimensions and chunks"
+		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks and jobs"
 		return nil, e
 	}
 	b.volatile = true // chunks come and go with writes

@@ -43,6 +43,13 @@ var namedSignatures = map[string][][]param{
 		{{"relation", "", ""}, {"dimension", "", ""}, {"create_default_indexes", "NULL", "bool"}, {"if_not_exists", "NULL", "bool"},
 			{"migrate_data", "NULL", "bool"}},
 	},
+	"add_retention_policy": {
+		{{"relation", "", ""}, {"drop_after", "NULL", ""}, {"if_not_exists", "NULL", "bool"}, {"schedule_interval", "NULL", "interval"},
+			{"initial_start", "NULL", "timestamptz"}, {"timezone", "NULL", "text"}, {"drop_created_before", "NULL", "interval"}},
+	},
+	"remove_retention_policy": {
+		{{"relation", "", ""}, {"if_exists", "NULL", "bool"}},
+	},
 	"by_range": {
 		{{"column_name", "", "text"}, {"partition_interval", "NULL", ""}, {"partition_func", "NULL", "text"}},
 	},

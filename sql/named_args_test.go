@@ -33,6 +33,9 @@ func TestNamedArgs(t *testing.T) {
 		{"make_interval(days => '3', secs => '1.5')", "make_interval(0, 0, 0, `__pg_cast`('3', 'int4'), 0, 0, `__pg_cast`('1.5', 'float8'))"},
 		{"coalesce(a, b)", "coalesce(`a`, `b`)"}, // no named arguments: untouched
 		{"drop_chunks('cpu', created_before => b)", "drop_chunks('cpu', NULL, NULL, NULL, `b`)"},
+		{"add_retention_policy('cpu', if_not_exists => true, drop_after => d)", "add_retention_policy('cpu', `d`, __pg_cast('true', 'bool'))"},
+		{"add_retention_policy(drop_after => d, relation => 'cpu')", "add_retention_policy('cpu', `d`)"},
+		{"remove_retention_policy('cpu', if_exists => e)", "remove_retention_policy('cpu', `e`)"},
 		// := is the older spelling of =>.
 		{`time_bucket('1 day', ts, timezone := 'Asia/Amman', "offset" := '15 minutes')`, "time_bucket('1 day', `ts`, `__pg_cast`('Asia/Amman', 'text'), NULL, `__pg_cast`('15 minutes', 'interval'))"},
 		{"make_interval(days := 2, hours=>3)", "make_interval(0, 0, 0, 2, 3)"},

@@ -40,8 +40,11 @@ func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpEr
 		return nil
 	}
 	writes := stmt.Kind == sql.Delete || stmt.Kind == sql.Update || stmt.Kind == sql.DropTable || stmt.Kind == sql.Truncate || stmt.Kind == sql.AlterTable
-	if method != http.MethodPost && (writes || planner.DeletesData(stmt)) {
-		what := "drop_chunks deletes"
+	if fn := planner.ChangingFunction(stmt); method != http.MethodPost && (writes || fn != "") {
+		what := fn + " changes"
+		if fn == "drop_chunks" {
+			what = "drop_chunks deletes"
+		}
 		switch stmt.Kind {
 		case sql.Delete:
 			what = "DELETE deletes"

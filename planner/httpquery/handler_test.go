@@ -715,6 +715,16 @@ func TestDropChunksNeedsPost(t *testing.T) {
 	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"n":0}]`, body)
+
+	// The retention policy functions change the catalog: POST only too.
+	refusedOnGet(t, base, "db", "SELECT add_retention_policy('cpu', INTERVAL '1 day')", "add_retention_policy changes data")
+	refusedOnGet(t, base, "db", "SELECT 1 FROM remove_retention_policy('cpu', true)", "remove_retention_policy changes data")
+	code, body = get(t, base, "SELECT count(*) AS n FROM timescaledb_information.jobs", "json")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"n":0}]`, body, "no policy added")
+	code, body = post(t, base, "db", "SELECT add_retention_policy('cpu', INTERVAL '1 day') AS job")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, fmt.Sprintf(`[{"job":%d}]`, planner.TableOID("db", "cpu")), body)
 }
 
 // TestDeleteNeedsPost: DELETE, UPDATE and the DDL statements are refused
