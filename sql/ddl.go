@@ -221,8 +221,14 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 				what += " " + strings.ToUpper(n.val)
 			}
 		}
-		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported",
-			"CREATE TABLE defines a table, CREATE DATABASE a database")
+		hint := "CREATE TABLE defines a table, CREATE DATABASE a database"
+		switch what {
+		case "CREATE INDEX", "CREATE UNIQUE INDEX":
+			hint = "Strata keeps no secondary indexes: each day's files are sorted by the tag columns, then time, and scans skip row groups and pages by their statistics; leave the CREATE INDEX out"
+		case "CREATE MATERIALIZED VIEW", "CREATE VIEW", "CREATE OR REPLACE":
+			hint = "views are not kept yet: query with time_bucket(...) directly, or keep a rollup table with INSERT INTO rollup SELECT time_bucket(...), ... GROUP BY ..."
+		}
+		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported", hint)
 	}
 	ct := &TableDef{}
 	st.Kind, st.Create = CreateTable, ct

@@ -460,6 +460,10 @@ CREATE TABLE t (time timestamptz, v float8) WITH (fillfactor = 70)
 CREATE TEMP TABLE t (v int)
 # create index is refused, naming it
 CREATE UNIQUE INDEX i ON t (time)
+# create index: no secondary indexes, the hint says why
+CREATE INDEX ON conditions (location, time DESC)
+# create materialized view: not kept, the hint says what to do instead
+CREATE MATERIALIZED VIEW conditions_hourly WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', time) AS bucket, avg(t) FROM conditions GROUP BY bucket
 # create table without columns' parentheses
 CREATE TABLE t
 # create table with a primary key and a unique constraint: the primary key names rows
