@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/sql"
 )
 
@@ -124,7 +125,9 @@ func (s *Server) update(ctx context.Context, db string, stmt *sql.Statement, par
 			}
 		}
 	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
-		_, err = s.Planner.RunDDL(ctx, s.session(db), stmt) // no rows to count: 0, as JDBC's executeUpdate gives DDL
+		var res planner.DDLResult
+		res, err = s.Planner.RunDDL(ctx, s.session(db), stmt) // 0, as JDBC's executeUpdate gives DDL; CREATE TABLE ... AS: its rows
+		n = res.Rows
 	default:
 		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE statements; run queries with Execute (CommandStatementQuery)")
 	}

@@ -639,6 +639,30 @@ func TestPgxCreateHypertable(t *testing.T) {
 	}
 }
 
+// TestPgxCreateTableAs: CREATE TABLE ... AS answers PostgreSQL's tags,
+// SELECT n and (WITH NO DATA) CREATE TABLE AS, prepared and simple.
+func TestPgxCreateTableAs(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	var total int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu").Scan(&total))
+	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		copied, empty := fmt.Sprintf("copied%d", i), fmt.Sprintf("empty%d", i)
+		tag, err := conn.Exec(ctx, "CREATE TABLE "+copied+" AS SELECT * FROM cpu", mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, fmt.Sprintf("SELECT %d", total), tag.String(), mode)
+		tag, err = conn.Exec(ctx, "CREATE TABLE "+empty+" AS SELECT * FROM cpu WITH NO DATA", mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "CREATE TABLE AS", tag.String(), mode)
+		var n int64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT (SELECT count(*) FROM "+copied+") + (SELECT count(*) FROM "+empty+")", mode).Scan(&n), mode)
+		require.Equal(t, total, n, mode)
+		_, err = conn.Exec(ctx, "CREATE TABLE "+copied+" AS SELECT * FROM cpu", mode)
+		require.Equal(t, "42P07", pgErr(t, err).Code, mode)
+	}
+}
+
 // TestPgxRetentionPolicy: add_retention_policy and remove_retention_policy
 // with parameters, prepared and simple: the job id as an int4, void, and
 // the NOTICE and WARNING TimescaleDB sends when a policy is skipped.

@@ -58,8 +58,16 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		if err != nil {
 			return "", statementError(ctx, err)
 		}
-		if stmt.Kind == sql.Truncate {
+		switch {
+		case stmt.Kind == sql.Truncate:
 			return "TRUNCATE TABLE", nil // PostgreSQL's tag
+		case res.Selected && stmt.Create.NoData:
+			return "CREATE TABLE AS", nil
+		case res.Selected:
+			if c.tx != txIdle {
+				c.txWrites += res.Rows
+			}
+			return "SELECT " + strconv.FormatInt(res.Rows, 10), nil
 		}
 		return stmt.Kind.Verb(), nil
 	case sql.Set:

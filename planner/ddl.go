@@ -17,6 +17,10 @@ import (
 type DDLResult struct {
 	Tables  int
 	Notices []string
+	// Selected marks CREATE TABLE ... AS, and Rows the rows it wrote
+	// (PostgreSQL's tag: SELECT n, or CREATE TABLE AS WITH NO DATA).
+	Selected bool
+	Rows     int64
 }
 
 // RunDDL runs CREATE TABLE, DROP TABLE or TRUNCATE.
@@ -249,18 +253,29 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 	if _, err := p.Engine.TableSchema(sess.Database, name); err == nil {
 		return exists() // before the columns, as PostgreSQL checks
 	}
-	cols, notices, err := tableColumnsOf(def)
+	var cols []storage.ColumnMeta
+	var notices []string
+	var err error
+	if def.As != nil {
+		cols, err = p.tableAsOf(ctx, sess, def)
+	} else {
+		cols, notices, err = tableColumnsOf(def)
+	}
 	if err != nil {
 		return DDLResult{}, err
 	}
-	if err := p.Engine.CreateTable(ctx, sess.Database, name, cols); err != nil {
+	if err := p.Engine.CreateTable(ctx, sess.Database, name, timeFirst(cols)); err != nil {
 		var se *storage.Error
 		if asStorage(err, &se) && se.Code == storage.CodeAlreadyExists { // a write made it meanwhile
 			return exists()
 		}
 		return DDLResult{}, err
 	}
-	return DDLResult{Tables: 1, Notices: notices}, nil
+	res := DDLResult{Tables: 1, Notices: notices}
+	if def.As != nil {
+		return p.fillTableAs(ctx, sess, def, cols, res)
+	}
+	return res, nil
 }
 
 // tableColumnsOf maps CREATE TABLE's columns to stored ones, with the
@@ -302,12 +317,7 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []string, error) {
 		if c.NotNull && typ != storage.TypeTime {
 			notices = append(notices, fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", c.Name))
 		}
-		col := storage.ColumnMeta{Name: c.Name, Type: typ}
-		if typ == storage.TypeTime {
-			cols = append([]storage.ColumnMeta{col}, cols...)
-			continue
-		}
-		cols = append(cols, col)
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ}) // time first: timeFirst
 	}
 	return cols, notices, nil
 }

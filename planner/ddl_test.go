@@ -274,3 +274,75 @@ func TestAlterTableAddColumn(t *testing.T) {
 	_, ok := e.ColumnType("db", "m", "y")
 	require.False(t, ok, "a failed ALTER adds nothing")
 }
+
+// TestCreateTableAs: CREATE TABLE ... AS makes a table of the query's
+// columns (tags stay tags, a text field named bare a field, computed text
+// a tag; names given replace the first), filled with its rows unless WITH
+// NO DATA; a table whose rows cannot be written is dropped again; the
+// errors are PostgreSQL's or say what a table needs.
+func TestCreateTableAs(t *testing.T) {
+	_, e, p, sess, x := openRewriteTest(t)
+	run := ddlRunner(t, p, sess)
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE conditions (time timestamptz NOT NULL, location text, temperature double precision, note text, PRIMARY KEY (time, location))")
+	rows("INSERT INTO conditions VALUES ('2024-01-01 00:00:00+00', 'office', 70, 'a'), ('2024-01-01 00:30:00+00', 'office', 72, 'b'), " +
+		"('2024-01-01 00:10:00+00', 'garage', 60, 'c'), ('2024-01-01 01:10:00+00', 'garage', 64, 'd')")
+	schema := func(table string) []storage.ColumnMeta {
+		cols, err := e.TableSchema("db", table)
+		require.NoError(t, err, table)
+		return cols
+	}
+
+	res, err := run("CREATE TABLE hourly AS SELECT time_bucket('1 hour', time) AS time, location, avg(temperature) AS mean, count(*) AS n, max(note) AS last_note FROM conditions GROUP BY 1, 2")
+	require.NoError(t, err)
+	require.Equal(t, planner.DDLResult{Tables: 1, Selected: true, Rows: 3}, res)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag}, {Name: "last_note", Type: storage.TypeTag},
+		{Name: "mean", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeInt}}, schema("hourly"), "a tag stays a tag; computed text is a tag")
+	require.Equal(t, [][]any{{"garage", 60.0, int64(1)}, {"office", 71.0, int64(2)}, {"garage", 64.0, int64(1)}},
+		rows("SELECT location, mean, n FROM hourly ORDER BY time, location"))
+
+	res, err = run("CREATE TABLE empty AS SELECT * FROM conditions WITH NO DATA")
+	require.NoError(t, err)
+	require.Equal(t, planner.DDLResult{Tables: 1, Selected: true}, res)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag},
+		{Name: "temperature", Type: storage.TypeFloat}, {Name: "note", Type: storage.TypeString}}, schema("empty"), "SELECT *: a text field stays a field")
+	require.Equal(t, [][]any{{int64(0)}}, rows("SELECT count(*) FROM empty"))
+
+	_, err = run("CREATE TABLE renamed (time, loc) AS SELECT time, upper(location), note FROM conditions WHERE temperature > 61")
+	require.NoError(t, err)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "loc", Type: storage.TypeTag}, {Name: "note", Type: storage.TypeString}}, schema("renamed"))
+	require.Equal(t, [][]any{{"OFFICE", "a"}, {"OFFICE", "b"}, {"GARAGE", "d"}}, rows("SELECT loc, note FROM renamed ORDER BY time"))
+
+	// Time need not come first, in the query or the columns defined.
+	_, err = run("CREATE TABLE reordered AS SELECT location, temperature, time FROM conditions")
+	require.NoError(t, err)
+	_, err = run("CREATE TABLE late (host text, v float8, time timestamptz)")
+	require.NoError(t, err)
+	for _, table := range []string{"reordered", "late"} {
+		require.Equal(t, storage.ColumnMeta{Name: "time", Type: storage.TypeTime}, schema(table)[0], table)
+	}
+	require.Equal(t, [][]any{{"garage", 60.0}}, rows("SELECT location, temperature FROM reordered ORDER BY time LIMIT 1 OFFSET 1"))
+
+	res, err = run("CREATE TABLE IF NOT EXISTS hourly AS SELECT 1")
+	require.NoError(t, err)
+	require.Equal(t, []string{`relation "hourly" already exists, skipping`}, res.Notices)
+	for q, code := range map[string]string{
+		"CREATE TABLE hourly AS SELECT now() AS time":                                                       "42P07",
+		"CREATE TABLE bad AS SELECT location FROM conditions":                                               "42P16",
+		"CREATE TABLE bad AS SELECT time::text AS time FROM conditions":                                     "42P16",
+		"CREATE TABLE bad AS SELECT time, time AS t2 FROM conditions":                                       "0A000",
+		"CREATE TABLE bad AS SELECT time, INTERVAL '1 day' AS i FROM conditions":                            "0A000",
+		"CREATE TABLE bad (a, b, c, d, e) AS SELECT time FROM conditions":                                   "42601",
+		"CREATE TABLE bad AS SELECT time, location AS time FROM conditions":                                 "42701",
+		"CREATE TABLE bad AS SELECT time, nosuch FROM conditions":                                           "42703",
+		"CREATE TABLE bad AS SELECT time_bucket('1 day', time) AS time, 1 AS v FROM conditions":             "23505",
+		"CREATE TABLE bad AS SELECT now() AS time, c FROM drop_chunks('conditions', older_than => now()) c": "0A000",
+	} {
+		_, err := run(q)
+		require.Error(t, err, q)
+		require.Equal(t, code, planner.AsError(err).Code, "%s: %v", q, err)
+	}
+	_, err = e.TableSchema("db", "bad")
+	require.Error(t, err, "no failed statement left its table, not even the one whose rows merged after it was created")
+	require.Equal(t, [][]any{{int64(4)}}, rows("SELECT count(*) FROM conditions"), "drop_chunks did not run")
+}

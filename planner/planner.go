@@ -163,8 +163,8 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 }
 
 // Run plans and opens a SELECT or EXPLAIN statement, or runs an INSERT,
-// UPDATE or DELETE and returns its one-row count (0 for CREATE TABLE, DROP
-// TABLE and TRUNCATE). Other statement kinds belong to the protocol
+// UPDATE or DELETE and returns its one-row count (the rows written for
+// CREATE TABLE ... AS, 0 for the other DDL). Other statement kinds belong to the protocol
 // layer (pgwire's sessions) and are refused.
 func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (*Query, exec.Operator, error) {
 	switch stmt.Kind {
@@ -188,10 +188,11 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 		}
 		return countResult(n)
 	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
-		if _, err := p.RunDDL(ctx, sess, stmt); err != nil {
+		res, err := p.RunDDL(ctx, sess, stmt)
+		if err != nil {
 			return nil, nil, err
 		}
-		return countResult(0)
+		return countResult(res.Rows)
 	case sql.Explain:
 		inner := stmt
 		if stmt.Inner != nil {

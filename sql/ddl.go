@@ -148,6 +148,13 @@ type TableDef struct {
 	Key []string
 	// primary: Key is the PRIMARY KEY's.
 	primary bool
+	// As is the query of CREATE TABLE t [(names)] AS query [WITH [NO]
+	// DATA], whose result columns the table takes (AsColumns renames the
+	// first of them) and whose rows it is filled with unless NoData; nil
+	// for a table of column definitions.
+	As        *Statement
+	AsColumns []string
+	NoData    bool
 }
 
 // key records a PRIMARY KEY or UNIQUE constraint of cols, at token t; a
@@ -236,7 +243,10 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 	if ct.Table = c.oneTableRef(false); c.err != nil {
 		return c.err
 	}
-	if t := c.tok(0); t.word("as") || t.word("partition") || t.word("of") {
+	if c.tableAs(ct) || c.err != nil {
+		return c.err
+	}
+	if t := c.tok(0); t.word("partition") || t.word("of") {
 		return errAt(src, t.start, CodeFeatureNotSupported, "CREATE TABLE ... "+strings.ToUpper(t.val)+" is not supported",
 			"create the table with its columns, then INSERT INTO t SELECT ...")
 	}
@@ -252,6 +262,58 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 			"Strata partitions every table by day of its time column; no storage options are needed")
 	}
 	return c.err
+}
+
+// tableAs reads [(name, ...)] AS query [WITH [NO] DATA], the rest of
+// CREATE TABLE ... AS; false when the table is defined by its columns.
+func (c *ucur) tableAs(ct *TableDef) bool {
+	at := c.i
+	if c.tok(0).punct("(") {
+		depth := 0
+		for j := c.i; j < len(c.toks); j++ {
+			if c.toks[j].punct("(") {
+				depth++
+			} else if c.toks[j].punct(")") {
+				if depth--; depth == 0 {
+					at = j + 1
+					break
+				}
+			}
+		}
+	}
+	if !c.tok(at - c.i).word("as") {
+		return false
+	}
+	if at > c.i {
+		ct.AsColumns = c.parenNames()
+		if c.err != nil {
+			return true
+		}
+	}
+	c.i++ // AS
+	end := len(c.toks)
+	if n := end - c.i; n >= 3 && c.toks[end-3].word("with") && c.toks[end-2].word("no") && c.toks[end-1].word("data") {
+		end, ct.NoData = end-3, true
+	} else if n >= 2 && c.toks[end-2].word("with") && c.toks[end-1].word("data") {
+		end -= 2
+	}
+	if c.i >= end {
+		c.fail(eofTok, "", "")
+		return true
+	}
+	q := c.toks[c.i:end]
+	if first := q[0]; !first.punct("(") && !first.word("select") && !first.word("values") && !first.word("table") && !first.word("with") {
+		c.fail(first, "", "")
+		return true
+	}
+	st := &Statement{Text: c.src[q[0].start:q[len(q)-1].end], Offset: q[0].start}
+	if err := parseQuery(c.src, q, st, Select); err != nil {
+		c.err = err
+		return true
+	}
+	ct.As = st
+	c.i = len(c.toks)
+	return true
 }
 
 // tableElement reads a column definition or a table constraint.

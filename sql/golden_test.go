@@ -116,6 +116,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	}
 	if d := st.Create; d != nil {
 		fmt.Fprintf(b, " table=%s if_not_exists=%v columns=%+v key=%q", d.Table, d.IfNotExists, d.Columns, d.Key)
+		if d.As != nil {
+			fmt.Fprintf(b, " as_columns=%q no_data=%v", d.AsColumns, d.NoData)
+		}
 	}
 	if a := st.Alter; a != nil {
 		fmt.Fprintf(b, " table=%s add=%+v if_not_exists=%v", a.Table, a.Add, a.IfNotExists)
@@ -136,6 +139,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		fmt.Fprintf(b, " distinct_on=%d", len(st.DistinctOn))
 	}
 	b.WriteString("\n")
+	if st.Create != nil && st.Create.As != nil {
+		describeStmt(b, st.Create.As, indent+"  ")
+	}
 	if st.Inner != nil {
 		describeStmt(b, st.Inner, indent+"  ")
 	} else if st.Rewritten != "" {

@@ -759,6 +759,10 @@ func TestDeleteNeedsPost(t *testing.T) {
 	}
 	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, `[{"n":1}]`, body, "nothing deleted")
+	refusedOnGet(t, base, "db", "CREATE TABLE copy AS SELECT * FROM cpu", "CREATE TABLE creates a table")
+	code, body = post(t, base, "db", "CREATE TABLE copy AS SELECT * FROM cpu")
+	require.Equal(t, 200, code, body)
+	require.Equal(t, `[{"count":1}]`, body, "CREATE TABLE ... AS answers the rows it wrote")
 	code, body = post(t, base, "db", "DROP TABLE cpu")
 	require.Equal(t, 200, code, body)
 	code, body = get(t, base, "SELECT count(*) FROM cpu", "json")

@@ -452,8 +452,18 @@ CREATE TABLE t (time timestamptz PRIMARY KEY, host text, PRIMARY KEY (time, host
 CREATE TABLE t (time timestamptz, v int DEFAULT 0)
 # create table with a foreign key is refused
 CREATE TABLE t (time timestamptz, host text, FOREIGN KEY (host) REFERENCES hosts (name))
-# create table as select is refused
+# create table as select
 CREATE TABLE t AS SELECT * FROM cpu
+# create table as: column names, WITH NO DATA, a query in parentheses
+CREATE TABLE IF NOT EXISTS rollup (time, host, mean) AS (SELECT time_bucket('1 hour', time), host, avg(usage) FROM cpu GROUP BY 1, 2) WITH NO DATA
+# create table as values, with data
+CREATE TABLE t AS VALUES (now(), 1) WITH DATA
+# create table as without a query
+CREATE TABLE t AS
+# create table as a statement that is no query
+CREATE TABLE t AS DELETE FROM cpu
+# create table as: an error in the query is placed in the whole text
+CREATE TABLE t AS SELECT FROM WHERE
 # create table with storage options is refused
 CREATE TABLE t (time timestamptz, v float8) WITH (fillfactor = 70)
 # create temporary table is refused

@@ -1,0 +1,148 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// CREATE TABLE t [(names)] AS query [WITH [NO] DATA] makes a table of the
+// query's result columns (the names given replace the first ones), filled
+// with its rows through the durable write path, as INSERT INTO t SELECT
+// writes them: the way rollup tables are made (CREATE TABLE cpu_hourly AS
+// SELECT time_bucket('1 hour', time) AS time, hostname, avg(usage_user)
+// ...). Its columns are typed as INSERT ... SELECT types a new table's:
+// time, the rows' time, must be one of them; a tag stays a tag and a text
+// field named bare a field; other text (a constant, upper(host), a CASE)
+// is a tag, which tells the rows' series apart. When the rows cannot be
+// written the table is dropped again: the statement makes all of it or
+// nothing.
+
+// tableAsOf types the columns of CREATE TABLE ... AS's query, with their
+// names, before anything is created.
+func (p *Planner) tableAsOf(ctx context.Context, sess *Session, def *sql.TableDef) ([]storage.ColumnMeta, error) {
+	if err := noDropWhilePlanning(def.As.AST, nil); err != nil {
+		return nil, err // it would act before the table is made
+	}
+	qcols, _, err := p.Describe(ctx, sess, def.As)
+	if err != nil {
+		return nil, err
+	}
+	if len(def.AsColumns) > len(qcols) {
+		return nil, &Error{Code: CodeSyntax, Msg: "too many column names were specified"}
+	}
+	names := make([]string, len(qcols))
+	for i, c := range qcols {
+		names[i] = c.Name
+		if i < len(def.AsColumns) {
+			names[i] = def.AsColumns[i]
+		}
+	}
+	return tableAsColumns(def, qcols, names)
+}
+
+// fillTableAs writes the rows of CREATE TABLE ... AS's query into the
+// table made of its columns (cols, in the query's order), or drops the
+// table again when they cannot be written; res is the creation's result.
+func (p *Planner) fillTableAs(ctx context.Context, sess *Session, def *sql.TableDef, cols []storage.ColumnMeta, res DDLResult) (DDLResult, error) {
+	res.Selected = true
+	if def.NoData {
+		return res, nil
+	}
+	table := def.Table.Name
+	ins := &ast.InsertStmt{
+		Table:  &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: &ast.TableName{Name: ast.NewCIStr(table)}}}},
+		Select: def.As.AST.(ast.ResultSetNode),
+	}
+	for _, c := range cols {
+		ins.Columns = append(ins.Columns, &ast.ColumnName{Name: ast.NewCIStr(c.Name)})
+	}
+	as := def.As
+	fill := &sql.Statement{Kind: sql.Insert, AST: ins, Text: as.Text, Offset: as.Offset, Catalogs: as.Catalogs, MaterializedCTEs: as.MaterializedCTEs}
+	n, err := p.insertRows(ctx, sess, fill, [][]any{nil})
+	if err != nil {
+		if derr := p.Engine.DropTable(context.WithoutCancel(ctx), sess.Database, table); derr != nil {
+			e := AsError(err)
+			e.Detail = fmt.Sprintf("table %q was created but could not be dropped again: %v", table, derr)
+			return res, e
+		}
+		return DDLResult{}, err
+	}
+	res.Rows = n
+	return res, nil
+}
+
+// timeFirst is cols with the time column moved first, where a table keeps
+// it; cols stays as it is (CREATE TABLE ... AS writes its query's columns
+// in their order).
+func timeFirst(cols []storage.ColumnMeta) []storage.ColumnMeta {
+	i := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == storage.TimeColumn })
+	if i <= 0 {
+		return cols
+	}
+	out := append([]storage.ColumnMeta{cols[i]}, cols[:i]...)
+	return append(out, cols[i+1:]...)
+}
+
+// tableAsColumns types the stored columns of CREATE TABLE ... AS from the
+// query's result columns (qcols) under their names, in the query's order.
+func tableAsColumns(def *sql.TableDef, qcols []Column, names []string) ([]storage.ColumnMeta, error) {
+	if !slices.Contains(names, storage.TimeColumn) {
+		hint := "a table's rows are named by their time: the query needs a column named time"
+		for i, c := range qcols {
+			if c.Type.ID() == arrow.TIMESTAMP {
+				hint = fmt.Sprintf("a table's rows are named by their time: name %q time (... AS time)", names[i])
+				break
+			}
+		}
+		return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("table %q has no column named time", def.Table.Name), Hint: hint}
+	}
+	bare := bareColumns(def.As.AST.(ast.ResultSetNode), len(qcols))
+	cols := make([]storage.ColumnMeta, len(qcols))
+	seen := map[string]bool{}
+	for i, c := range qcols {
+		name := names[i]
+		if seen[name] {
+			return nil, &Error{Code: "42701", Msg: fmt.Sprintf("column %q specified more than once", name),
+				Hint: "name the query's columns apart (... AS name)"}
+		}
+		seen[name] = true
+		var typ storage.ColumnType
+		switch id := c.Type.ID(); {
+		case id == arrow.TIMESTAMP && name == storage.TimeColumn:
+			typ = storage.TypeTime
+		case name == storage.TimeColumn:
+			return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column \"time\" is %s: it must be timestamptz, each row's time", exec.SQLTypeName(c.Type))}
+		case id == arrow.TIMESTAMP:
+			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: a timestamp other than time is not stored", name),
+				Hint: "store it as bigint (extract(epoch from ...)) or text; time is each row's time"}
+		case id == arrow.DICTIONARY, c.Unknown:
+			typ = storage.TypeTag
+		case id == arrow.STRING:
+			typ = storage.TypeString
+			if bare != nil && !bare[i] {
+				typ = storage.TypeTag // computed text names a series
+			}
+		case id == arrow.INT64:
+			typ = storage.TypeInt
+		case id == arrow.UINT64:
+			typ = storage.TypeUint
+		case id == arrow.FLOAT64:
+			typ = storage.TypeFloat
+		case id == arrow.BOOL:
+			typ = storage.TypeBool
+		default:
+			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: type %s is not supported", name, exec.SQLTypeName(c.Type)),
+				Hint: "columns are time (timestamptz), tags (text) and fields (bigint, double precision, numeric, text, boolean): cast it to one"}
+		}
+		cols[i] = storage.ColumnMeta{Name: name, Type: typ}
+	}
+	return cols, nil
+}
