@@ -449,10 +449,27 @@ func (q *selectBinder) addGroupKey(e ast.ExprNode) (int, error) {
 		e = fields[n-1].Expr
 	} else if cn, ok := e.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" {
 		if c, err := q.in.find("", cn.Name.Name.O); c == nil || err != nil {
+			// An output name: two outputs of that name computing different
+			// things are PostgreSQL's 42702.
+			var named []ast.ExprNode
 			for _, f := range fields {
 				if f.AsName.O == cn.Name.Name.O && f.Expr != nil {
-					e = f.Expr
-					break
+					named = append(named, f.Expr)
+				}
+			}
+			if len(named) > 0 {
+				e = named[0]
+			}
+			if len(named) > 1 {
+				first, err := q.b.bindExpr(q.in, named[0])
+				for _, other := range named[1:] {
+					if err != nil {
+						break // the key's binding reports it
+					}
+					var x exec.Expr
+					if x, err = q.b.bindExpr(q.in, other); err == nil && exprID(x) != exprID(first) {
+						return 0, errorf(CodeAmbiguousColumn, "GROUP BY %q is ambiguous", cn.Name.Name.O)
+					}
 				}
 			}
 		}
