@@ -27,7 +27,11 @@ func (b *binder) castDate(x exec.Expr, from uint32) (exec.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.toInstant(day)
+		inst, err := b.toInstant(day)
+		if t, ok := inst.(*typedExpr); ok {
+			return &typedExpr{x: t.x, pg: 1082}, nil // the day's start, a date
+		}
+		return inst, err
 	}
 	// Text is read as a wall-clock reading: its date as written, whatever
 	// offset follows the time ('2016-01-02 03:04+05:30'::date is
