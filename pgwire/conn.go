@@ -595,18 +595,17 @@ func (c *conn) notice(code, text string) {
 	c.be.Send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: code, Message: text})
 }
 
-// info sends a message of severity NOTICE (code 00000), as PostgreSQL
-// reports what a statement skipped (DROP TABLE IF EXISTS).
-func (c *conn) info(text string) {
-	c.be.Send(&pgproto3.NoticeResponse{Severity: "NOTICE", SeverityUnlocalized: "NOTICE", Code: "00000", Message: text})
-}
-
-// sendNotice sends a notice a statement raised while it ran (code 00000
-// for a NOTICE, 01000 for a WARNING, as PostgreSQL's RAISE gives them).
+// sendNotice sends a notice a statement raised while it ran (without a
+// code of its own: 00000 for a NOTICE, 01000 for a WARNING, as
+// PostgreSQL's RAISE gives them).
 func (c *conn) sendNotice(n planner.Notice) {
-	code := "00000"
-	if n.Severity == "WARNING" {
+	code := n.Code
+	switch {
+	case code != "":
+	case n.Severity == "WARNING":
 		code = "01000"
+	default:
+		code = "00000"
 	}
 	c.be.Send(&pgproto3.NoticeResponse{Severity: n.Severity, SeverityUnlocalized: n.Severity, Code: code, Message: n.Msg, Detail: n.Detail, Hint: n.Hint})
 }

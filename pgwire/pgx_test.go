@@ -563,6 +563,7 @@ func TestPgxDropTableAndTruncate(t *testing.T) {
 		require.Equal(t, "CREATE TABLE", tag.String(), mode)
 		require.Len(t, notices, 1, mode)
 		require.Equal(t, fmt.Sprintf("relation %q already exists, skipping", table), notices[0].Message)
+		require.Equal(t, "42P07", notices[0].Code, "PostgreSQL's code for what was skipped")
 		tag, err = conn.Exec(ctx, "ALTER TABLE "+table+" ADD COLUMN note text", mode)
 		require.NoError(t, err, mode)
 		require.Equal(t, "ALTER TABLE", tag.String(), mode)

@@ -50,7 +50,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		}
 		res, err := c.srv.Planner.RunDDL(ctx, c.sess.plannerSession(), stmt)
 		for _, n := range res.Notices {
-			c.info(n)
+			c.sendNotice(n)
 		}
 		if c.tx != txIdle {
 			c.txTables += res.Tables // those done before an error too

@@ -16,11 +16,23 @@ import (
 // otherwise than written).
 type DDLResult struct {
 	Tables  int
-	Notices []string
+	Notices []Notice
 	// Selected marks CREATE TABLE ... AS, and Rows the rows it wrote
 	// (PostgreSQL's tag: SELECT n, or CREATE TABLE AS WITH NO DATA).
 	Selected bool
 	Rows     int64
+}
+
+// skipNotice is the NOTICE of what IF [NOT] EXISTS skipped, with
+// PostgreSQL's SQLSTATE: the error it stands for (42P07 relation already
+// exists, 42701 column already exists), 00000 for a missing object.
+func skipNotice(code, format string, args ...any) Notice {
+	return Notice{Severity: "NOTICE", Code: code, Msg: fmt.Sprintf(format, args...) + ", skipping"}
+}
+
+// notNullNotice says a column's NOT NULL is not kept.
+func notNullNotice(column string) Notice {
+	return Notice{Severity: "NOTICE", Code: "00000", Msg: fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", column)}
 }
 
 // RunDDL runs CREATE TABLE, DROP TABLE or TRUNCATE.
@@ -64,7 +76,7 @@ func (p *Planner) database(ctx context.Context, sess *Session, stmt *sql.Stateme
 	case name == sess.Database:
 		return DDLResult{}, &Error{Code: "55006", Msg: "cannot drop the currently open database", Hint: "connect to another database to drop this one"}
 	case !exists && stmt.IfExists:
-		return DDLResult{Notices: []string{fmt.Sprintf("database %q does not exist, skipping", name)}}, nil
+		return DDLResult{Notices: []Notice{skipNotice("00000", "database %q does not exist", name)}}, nil
 	case !exists:
 		return DDLResult{}, &Error{Code: "3D000", Msg: fmt.Sprintf("database %q does not exist", name)}
 	}
@@ -101,7 +113,7 @@ func (p *Planner) eachTable(sess *Session, stmt *sql.Statement, verb, what strin
 		name, err := p.namedTable(sess, ref, verb)
 		if err != nil {
 			if e := AsError(err); stmt.IfExists && (e.Code == CodeUndefinedTable || e.Code == codeUndefinedSchema) {
-				res.Notices = append(res.Notices, e.Msg+", skipping")
+				res.Notices = append(res.Notices, skipNotice("00000", "%s", e.Msg))
 				continue
 			}
 			return DDLResult{}, err
@@ -246,7 +258,7 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 	}
 	exists := func() (DDLResult, error) {
 		if def.IfNotExists {
-			return DDLResult{Notices: []string{fmt.Sprintf("relation %q already exists, skipping", name)}}, nil
+			return DDLResult{Notices: []Notice{skipNotice("42P07", "relation %q already exists", name)}}, nil
 		}
 		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", name)}
 	}
@@ -254,7 +266,7 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 		return exists() // before the columns, as PostgreSQL checks
 	}
 	var cols []storage.ColumnMeta
-	var notices []string
+	var notices []Notice
 	var err error
 	if def.As != nil {
 		cols, err = p.tableAsOf(ctx, sess, def)
@@ -280,7 +292,7 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 
 // tableColumnsOf maps CREATE TABLE's columns to stored ones, with the
 // notices of what is kept otherwise than written.
-func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []string, error) {
+func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 	if !slices.ContainsFunc(def.Columns, func(c sql.ColumnDef) bool { return c.Name == storage.TimeColumn }) {
 		hint := "a table's rows are named by their time: add time timestamptz NOT NULL"
 		for _, c := range def.Columns {
@@ -299,7 +311,7 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []string, error) {
 		key[k] = true
 	}
 	var cols []storage.ColumnMeta
-	var notices []string
+	var notices []Notice
 	seen := map[string]bool{}
 	for _, c := range def.Columns {
 		if seen[c.Name] {
@@ -315,7 +327,7 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []string, error) {
 				Hint: "a row is named by its time and tags; make the other columns fields (leave them out of the key)"}
 		}
 		if c.NotNull && typ != storage.TypeTime {
-			notices = append(notices, fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", c.Name))
+			notices = append(notices, notNullNotice(c.Name))
 		}
 		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ}) // time first: timeFirst
 	}
@@ -372,7 +384,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	table, err := p.namedTable(sess, def.Table, "ALTER TABLE")
 	if err != nil {
 		if e := AsError(err); stmt.IfExists && (e.Code == CodeUndefinedTable || e.Code == codeUndefinedSchema) {
-			res.Notices = append(res.Notices, fmt.Sprintf("relation %q does not exist, skipping", def.Table.Name))
+			res.Notices = append(res.Notices, skipNotice("00000", "relation %q does not exist", def.Table.Name))
 			return res, nil
 		}
 		return res, err
@@ -383,7 +395,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		_, has := p.Engine.ColumnType(sess.Database, table, c.Name)
 		if has || seen[c.Name] {
 			if def.IfNotExists[i] {
-				res.Notices = append(res.Notices, fmt.Sprintf("column %q of relation %q already exists, skipping", c.Name, table))
+				res.Notices = append(res.Notices, skipNotice("42701", "column %q of relation %q already exists", c.Name, table))
 				continue
 			}
 			return DDLResult{}, &Error{Code: "42701", Msg: fmt.Sprintf("column %q of relation %q already exists", c.Name, table)}
@@ -394,7 +406,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 			return DDLResult{}, err
 		}
 		if c.NotNull {
-			res.Notices = append(res.Notices, fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", c.Name))
+			res.Notices = append(res.Notices, notNullNotice(c.Name))
 		}
 		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ})
 	}

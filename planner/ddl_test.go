@@ -23,6 +23,18 @@ func ddlRunner(t *testing.T, p *planner.Planner, sess *planner.Session) func(q s
 	}
 }
 
+// noticeTexts are the messages of NOTICEs that all carry SQLSTATE code.
+func noticeTexts(ns []planner.Notice, code string) []string {
+	var out []string
+	for _, n := range ns {
+		if n.Severity != "NOTICE" || n.Code != code {
+			return []string{fmt.Sprintf("unexpected notice %+v", n)}
+		}
+		out = append(out, n.Msg)
+	}
+	return out
+}
+
 // TestDropTableAndTruncate: TRUNCATE empties tables and keeps their
 // columns; DROP TABLE deletes them; both find every table named before
 // changing any (one missing changes nothing); DROP TABLE IF EXISTS skips
@@ -41,7 +53,7 @@ func TestDropTableAndTruncate(t *testing.T) {
 	ddl := ddlRunner(t, p, sess)
 	run := func(q string) ([]string, error) {
 		res, err := ddl(q)
-		return res.Notices, err
+		return noticeTexts(res.Notices, "00000"), err
 	}
 	tables := func() []any {
 		t.Helper()
@@ -126,7 +138,7 @@ func TestCreateTable(t *testing.T) {
 		n bigint, ok boolean, price numeric(10,2), site varchar(20))`)
 	require.NoError(t, err)
 	require.Equal(t, 1, res.Tables)
-	require.Equal(t, []string{`column "location": NOT NULL is not enforced (a write may leave it out)`}, res.Notices)
+	require.Equal(t, []string{`column "location": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
 	cols, err := e.TableSchema("db", "conditions")
 	require.NoError(t, err)
 	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag},
@@ -151,7 +163,7 @@ func TestCreateTable(t *testing.T) {
 		{Name: "note", Type: storage.TypeString}, {Name: "v", Type: storage.TypeInt}}, cols)
 	res, err = run(`CREATE TABLE IF NOT EXISTS m (time jsonb)`)
 	require.NoError(t, err)
-	require.Equal(t, planner.DDLResult{Notices: []string{`relation "m" already exists, skipping`}}, res)
+	require.Equal(t, planner.DDLResult{Notices: []planner.Notice{{Severity: "NOTICE", Code: "42P07", Msg: `relation "m" already exists, skipping`}}}, res)
 	_, err = run(`CREATE TABLE q (time timestamptz, sym symbol, price float8)`)
 	require.NoError(t, err)
 	typ, _ := e.ColumnType("db", "q", "sym")
@@ -228,7 +240,7 @@ func TestCreateDropDatabase(t *testing.T) {
 	require.Equal(t, "3D000", planner.AsError(err).Code)
 	res, err := run("DROP DATABASE IF EXISTS metrics")
 	require.NoError(t, err)
-	require.Equal(t, []string{`database "metrics" does not exist, skipping`}, res.Notices)
+	require.Equal(t, []string{`database "metrics" does not exist, skipping`}, noticeTexts(res.Notices, "00000"))
 	_, err = run("CREATE DATABASE db")
 	require.NoError(t, err)
 	_, err = run("DROP DATABASE db")
@@ -247,7 +259,8 @@ func TestAlterTableAddColumn(t *testing.T) {
 	rows("INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1.5)")
 	res, err := run("ALTER TABLE m ADD COLUMN note text, ADD n bigint NOT NULL, ADD region tag")
 	require.NoError(t, err)
-	require.Equal(t, planner.DDLResult{Tables: 1, Notices: []string{`column "n": NOT NULL is not enforced (a write may leave it out)`}}, res)
+	require.Equal(t, 1, res.Tables)
+	require.Equal(t, []string{`column "n": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
 	cols, err := e.TableSchema("db", "m")
 	require.NoError(t, err)
 	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag},
@@ -259,10 +272,10 @@ func TestAlterTableAddColumn(t *testing.T) {
 
 	res, err = run("ALTER TABLE m ADD COLUMN IF NOT EXISTS note text, ADD IF NOT EXISTS w real")
 	require.NoError(t, err)
-	require.Equal(t, []string{`column "note" of relation "m" already exists, skipping`}, res.Notices)
+	require.Equal(t, []string{`column "note" of relation "m" already exists, skipping`}, noticeTexts(res.Notices, "42701"))
 	res, err = run("ALTER TABLE IF EXISTS nosuch ADD x int")
 	require.NoError(t, err)
-	require.Equal(t, []string{`relation "nosuch" does not exist, skipping`}, res.Notices)
+	require.Equal(t, []string{`relation "nosuch" does not exist, skipping`}, noticeTexts(res.Notices, "00000"))
 	x.requireCodes(t, map[string]string{
 		"ALTER TABLE m ADD note text":         "42701",
 		"ALTER TABLE m ADD time timestamptz":  "42701",
@@ -325,7 +338,7 @@ func TestCreateTableAs(t *testing.T) {
 
 	res, err = run("CREATE TABLE IF NOT EXISTS hourly AS SELECT 1")
 	require.NoError(t, err)
-	require.Equal(t, []string{`relation "hourly" already exists, skipping`}, res.Notices)
+	require.Equal(t, []string{`relation "hourly" already exists, skipping`}, noticeTexts(res.Notices, "42P07"))
 	for q, code := range map[string]string{
 		"CREATE TABLE hourly AS SELECT now() AS time":                                                       "42P07",
 		"CREATE TABLE bad AS SELECT location FROM conditions":                                               "42P16",

@@ -49,7 +49,9 @@ type Session struct {
 // Notice is a message a statement sends besides its result: a NOTICE (what
 // it skipped) or a WARNING, as PostgreSQL reports them.
 type Notice struct {
-	Severity          string // "NOTICE" or "WARNING"
+	Severity string // "NOTICE" or "WARNING"
+	// Code is its SQLSTATE; "": 00000 for a NOTICE, 01000 for a WARNING.
+	Code              string
 	Msg, Detail, Hint string
 }
 
