@@ -532,6 +532,19 @@ func TestPgxDelete(t *testing.T) {
 	require.Equal(t, "0A000", pgErr(t, err).Code)
 }
 
+// connectNoticed connects with pgx to database db, appending the notices
+// the server sends to *notices; closed at the test's end.
+func connectNoticed(t *testing.T, s *testServer, db string, notices *[]*pgconn.Notice) *pgx.Conn {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(s.dsn(db))
+	require.NoError(t, err)
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { *notices = append(*notices, n) }
+	conn, err := pgx.ConnectConfig(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 // TestPgxDropTableAndTruncate: CREATE TABLE, ALTER TABLE, TRUNCATE and DROP TABLE,
 // prepared and simple, answer PostgreSQL's tags; IF [NOT] EXISTS sends a
 // NOTICE per table skipped; ROLLBACK says what stayed done; CREATE and
@@ -539,13 +552,8 @@ func TestPgxDelete(t *testing.T) {
 func TestPgxDropTableAndTruncate(t *testing.T) {
 	s := startServer(t)
 	ctx := context.Background()
-	cfg, err := pgx.ParseConfig(s.dsn("db"))
-	require.NoError(t, err)
 	var notices []*pgconn.Notice
-	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { notices = append(notices, n) }
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
+	conn := connectNoticed(t, s, "db", &notices)
 	count := func(table string) (n int64) {
 		t.Helper()
 		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n))
@@ -584,7 +592,7 @@ func TestPgxDropTableAndTruncate(t *testing.T) {
 		_, err = conn.Exec(ctx, "SELECT * FROM "+table, mode)
 		require.Equal(t, "42P01", pgErr(t, err).Code)
 	}
-	_, err = conn.Exec(ctx, "DROP TABLE nosuch, cpu")
+	_, err := conn.Exec(ctx, "DROP TABLE nosuch, cpu")
 	require.Equal(t, "42P01", pgErr(t, err).Code)
 	require.Equal(t, `table "nosuch" does not exist`, pgErr(t, err).Message)
 	require.Positive(t, count("cpu"), "a failed DROP TABLE drops nothing")
@@ -670,13 +678,8 @@ func TestPgxCreateTableAs(t *testing.T) {
 func TestPgxRetentionPolicy(t *testing.T) {
 	s := startServer(t)
 	ctx := context.Background()
-	cfg, err := pgx.ParseConfig(s.dsn("db"))
-	require.NoError(t, err)
 	var notices []*pgconn.Notice
-	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { notices = append(notices, n) }
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
+	conn := connectNoticed(t, s, "db", &notices)
 	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
 		notices = nil
 		var job int32
@@ -689,7 +692,7 @@ func TestPgxRetentionPolicy(t *testing.T) {
 		require.Len(t, notices, 2, mode)
 		require.Equal(t, [2]string{"NOTICE", `retention policy already exists for hypertable "cpu", skipping`}, [2]string{notices[0].Severity, notices[0].Message}, mode)
 		require.Equal(t, [3]string{"WARNING", "01000", "Remove the existing policy before adding a new one."}, [3]string{notices[1].Severity, notices[1].Code, notices[1].Hint}, mode)
-		_, err = conn.Exec(ctx, "SELECT add_retention_policy('cpu', INTERVAL '7 days')", mode)
+		_, err := conn.Exec(ctx, "SELECT add_retention_policy('cpu', INTERVAL '7 days')", mode)
 		require.Equal(t, "42710", pgErr(t, err).Code, mode)
 		var config string
 		require.NoError(t, conn.QueryRow(ctx, "SELECT config::text FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_name = $1", mode, "cpu").Scan(&config), mode)

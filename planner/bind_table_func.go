@@ -120,7 +120,7 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 		return b.rowsFrom(calls, alias, colNames)
 	}
-	if name := constText(f.Args[0]); name == "show_chunks" || name == "drop_chunks" {
+	if name := constText(f.Args[0]); timescaleFunc(name) != nil {
 		col := alias
 		if alias == "" {
 			alias, col = name, name
@@ -128,17 +128,7 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		if len(colNames) > 0 {
 			col = colNames[0].O
 		}
-		return b.chunkFunction(name, f, alias, col)
-	}
-	if name := constText(f.Args[0]); name == "add_retention_policy" || name == "remove_retention_policy" {
-		col := alias
-		if alias == "" {
-			alias, col = name, name
-		}
-		if len(colNames) > 0 {
-			col = colNames[0].O
-		}
-		return b.retentionFunction(name, f, alias, col)
+		return timescaleFunc(name)(b, name, f, alias, col)
 	}
 	if name := constText(f.Args[0]); name == "hypertable_detailed_size" || name == "chunks_detailed_size" {
 		if alias == "" {
@@ -905,6 +895,19 @@ func (b *binder) tableFuncScope() *scope {
 		return b.outer
 	}
 	return &scope{}
+}
+
+// timescaleFunc binds TimescaleDB's functions of one result column over a
+// relation in FROM (or, rewritten there, in a select list); nil for
+// another name.
+func timescaleFunc(name string) func(b *binder, name string, f *ast.FuncCallExpr, alias, col string) (*scope, error) {
+	switch name {
+	case "show_chunks", "drop_chunks":
+		return (*binder).chunkFunction
+	case "add_retention_policy", "remove_retention_policy":
+		return (*binder).retentionFunction
+	}
+	return nil
 }
 
 // selectListSRFs are the set-returning functions seriesInSelectList

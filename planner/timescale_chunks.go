@@ -44,23 +44,12 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 		}
 		return nil, errorf(CodeUndefinedFunc, "function show_chunks takes one to five arguments: show_chunks(relation, older_than, newer_than, created_before, created_after)")
 	}
-	in := &scope{} // LATERAL: a name of the left side binds as an outer reference
-	args := make([]exec.Expr, nargs)
-	for i, a := range f.Args[1:] {
-		x, err := b.bindNode(in, a, nil)
-		if err != nil {
-			return nil, err
-		}
-		args[i] = x
-	}
-	if drop {
-		if nargs > 3 {
-			args = append(args[:3], args[4:]...) // verbose only logs
-		}
-	}
-	var err error
-	if args[0], err = b.hypertableArg(args[0]); err != nil {
+	in, args, err := b.relationFuncArgs(f)
+	if err != nil {
 		return nil, err
+	}
+	if drop && nargs > 3 {
+		args = append(args[:3], args[4:]...) // verbose only logs
 	}
 	names := []string{"older_than", "newer_than", "created_before", "created_after"}
 	for i := 1; i < len(args); i++ {
@@ -229,6 +218,25 @@ func planChanges(n Node) string {
 		}
 	}
 	return ""
+}
+
+// relationFuncArgs binds the arguments of a TimescaleDB function in FROM
+// whose first is a relation (f's first argument is the function's name),
+// in the scope they return: LATERAL, a name of the left side binds as an
+// outer reference.
+func (b *binder) relationFuncArgs(f *ast.FuncCallExpr) (*scope, []exec.Expr, error) {
+	in := &scope{}
+	args := make([]exec.Expr, len(f.Args)-1)
+	for i, a := range f.Args[1:] {
+		x, err := b.bindNode(in, a, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		args[i] = x
+	}
+	var err error
+	args[0], err = b.hypertableArg(args[0])
+	return in, args, err
 }
 
 // hypertableArg binds a relation argument of TimescaleDB's functions

@@ -50,17 +50,8 @@ func (b *binder) retentionFunction(name string, f *ast.FuncCallExpr, alias, col 
 	case !add && (nargs < 1 || nargs > 2):
 		return nil, errorf(CodeUndefinedFunc, "function remove_retention_policy takes a table: remove_retention_policy('conditions' [, if_exists => true])")
 	}
-	in := &scope{}
-	args := make([]exec.Expr, nargs)
-	for i, a := range f.Args[1:] {
-		x, err := b.bindNode(in, a, nil)
-		if err != nil {
-			return nil, err
-		}
-		args[i] = x
-	}
-	var err error
-	if args[0], err = b.hypertableArg(args[0]); err != nil {
+	_, args, err := b.relationFuncArgs(f)
+	if err != nil {
 		return nil, err
 	}
 	flag := 2 // if_not_exists, if_exists
