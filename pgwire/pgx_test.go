@@ -705,6 +705,27 @@ func TestPgxRetentionPolicy(t *testing.T) {
 	}
 }
 
+// TestPgxUpsert: INSERT ... ON CONFLICT DO UPDATE with parameters in the
+// values and in DO UPDATE's expressions, prepared and simple: a counter
+// that adds what each upsert brings.
+func TestPgxUpsert(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		host := fmt.Sprintf("up%d", i)
+		for k := range 3 {
+			tag, err := conn.Exec(ctx, "INSERT INTO cpu AS c (time, host, usage) VALUES ('2031-01-01', $1, $2) "+
+				"ON CONFLICT (time, host) DO UPDATE SET usage = c.usage + excluded.usage * $3 WHERE c.usage < $4", mode, host, 1.5, 2.0, 100.0)
+			require.NoError(t, err, mode)
+			require.Equal(t, "INSERT 0 1", tag.String(), "%s: upsert %d", mode, k)
+		}
+		var usage float64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT usage FROM cpu WHERE host = $1", mode, host).Scan(&usage), mode)
+		require.Equal(t, 1.5+3+3, usage, mode)
+	}
+}
+
 // TestPgxUpdate: UPDATE with parameters, prepared and simple, answers its
 // tag with the rows its condition picked.
 func TestPgxUpdate(t *testing.T) {

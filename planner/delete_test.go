@@ -197,7 +197,8 @@ func TestUpdate(t *testing.T) {
 // TestInsertOnConflict: ON CONFLICT DO NOTHING leaves out the rows whose
 // time and tags are stored, and the later of two rows of the INSERT with
 // one name; DO UPDATE SET c = EXCLUDED.c writes only the columns it sets
-// into a stored row; the counts are PostgreSQL's (checked against
+// into a stored row (a column the INSERT does not give would be NULL over
+// a value: refused); the counts are PostgreSQL's (checked against
 // PostgreSQL 15 with a primary key on time and host).
 func TestInsertOnConflict(t *testing.T) {
 	_, _, _, _, x := openRewriteTest(t)
@@ -219,7 +220,45 @@ func TestInsertOnConflict(t *testing.T) {
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET host = EXCLUDED.host":     "0A000",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET w = EXCLUDED.w":           "0A000",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET nosuch = EXCLUDED.nosuch": "42703",
-		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = v + 1":                "0A000",
+		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = v + 1":                "42702",
 		"INSERT INTO oc (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT ON CONSTRAINT oc_pkey DO NOTHING":                    "0A000",
 	})
+}
+
+// TestInsertOnConflictUpdate: DO UPDATE computes its values over the
+// stored row (by the table's name or the INSERT's alias) and EXCLUDED, as
+// PostgreSQL 15 does on the same statements (a primary key on time and
+// host there): counters, a WHERE that leaves rows untouched (and out of
+// the count), a column the INSERT does not give, an INSERT ... SELECT;
+// NULL over a stored value is refused, changing nothing.
+func TestInsertOnConflictUpdate(t *testing.T) {
+	_, _, _, _, x := openRewriteTest(t)
+	q := x.rowsOf(t)
+	q("CREATE TABLE up (time timestamptz, host text, v float8, n bigint, note text, PRIMARY KEY (time, host))")
+	q("INSERT INTO up (time, host, v, n, note) VALUES ('2024-01-01', 'a', 1.5, 1, 'x'), ('2024-01-01 00:01', 'a', 2.5, 2, NULL), ('2024-01-01', 'b', NULL, 3, 'y')")
+	all := func() [][]any { return q("SELECT host, v, n, note FROM up ORDER BY time, host") }
+	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'a', 10) ON CONFLICT (time, host) DO UPDATE SET v = up.v + excluded.v"))
+	require.Equal(t, [][]any{{"a", 11.5, int64(1), "x"}, {"b", nil, int64(3), "y"}, {"a", 2.5, int64(2), nil}}, all())
+	require.Equal(t, [][]any{{int64(2)}}, q("INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'a', 1), ('2024-01-01 00:05', 'c', 7) "+
+		"ON CONFLICT (time, host) DO UPDATE SET n = up.n + 100, note = up.note || '!' || excluded.v::text"))
+	require.Equal(t, [][]any{{"a", 11.5, int64(101), "x!1"}, {"b", nil, int64(3), "y"}, {"a", 2.5, int64(2), nil}, {"c", 7.0, nil, nil}}, all(),
+		"n and note, which the INSERT does not give, set in the stored row; the new row inserted")
+	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO up AS t (time, host, n) VALUES ('2024-01-01', 'a', 5), ('2024-01-01 00:01', 'a', 5) "+
+		"ON CONFLICT (time, host) DO UPDATE SET n = t.n * excluded.n WHERE t.v > 5"), "the row the WHERE leaves is not counted")
+	require.Equal(t, [][]any{{"a", 11.5, int64(505), "x!1"}, {"b", nil, int64(3), "y"}, {"a", 2.5, int64(2), nil}, {"c", 7.0, nil, nil}}, all())
+	require.Equal(t, [][]any{{int64(3)}}, q("INSERT INTO up (time, host, v) SELECT time, host, v FROM up WHERE v IS NOT NULL "+
+		"ON CONFLICT (time, host) DO UPDATE SET v = excluded.v * 2 WHERE up.host = 'a' OR up.n IS NULL"))
+	require.Equal(t, [][]any{{"a", 23.0, int64(505), "x!1"}, {"b", nil, int64(3), "y"}, {"a", 5.0, int64(2), nil}, {"c", 14.0, nil, nil}}, all())
+
+	x.requireCodes(t, map[string]string{
+		"INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'b', 3) ON CONFLICT (time, host) DO UPDATE SET note = NULL":         "0A000",
+		"INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'a', 3) ON CONFLICT (time, host) DO UPDATE SET n = excluded.n":      "0A000",
+		"INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'b', 3) ON CONFLICT (time, host) DO UPDATE SET n = 'abc'":           "22P02",
+		"INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'b', 3) ON CONFLICT (time, host) DO UPDATE SET v = 1 WHERE up.note": "42804",
+		"INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'b', 3) ON CONFLICT (time, host) DO UPDATE SET v = up.nosuch":       "42703",
+		"INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'b', 3) ON CONFLICT (time, host) DO UPDATE SET v = 1, v = 2":        "42601",
+	})
+	require.Equal(t, [][]any{{"a", 23.0, int64(505), "x!1"}, {"b", nil, int64(3), "y"}, {"a", 5.0, int64(2), nil}, {"c", 14.0, nil, nil}}, all(), "no refused statement changed a row")
+	require.Equal(t, [][]any{{int64(1)}}, q("INSERT INTO up (time, host, v) VALUES ('2024-01-01', 'b', 3) ON CONFLICT (time, host) DO UPDATE SET n = '77', v = coalesce(up.v, 0) + 2.5"))
+	require.Equal(t, [][]any{{2.5, int64(77)}}, q("SELECT v, n FROM up WHERE host = 'b'"))
 }

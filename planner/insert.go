@@ -101,11 +101,14 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	count := int64(len(rows))
 	if oc := stmt.OnConflict; oc != nil {
-		if rows, kinds, count, err = p.onConflict(ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {
+		if names, rows, kinds, count, err = p.onConflict(b, ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {
 			return 0, err
 		}
 		if len(rows) == 0 {
 			return 0, nil
+		}
+		for tags != nil && len(tags) < len(names) {
+			tags = append(tags, false) // a column DO UPDATE sets: the table's own
 		}
 		if batch, err = buildBatch(b.ctx, table, names, existing, rows, kinds, tags); err != nil {
 			return 0, err

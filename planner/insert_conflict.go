@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
@@ -16,13 +17,12 @@ import (
 // the rows built): a row conflicts when a stored row has its time and
 // tags (a table's rows are named so, whatever the target lists, which
 // must be time and tags). DO NOTHING leaves out the rows that conflict,
-// and the later of two rows of the INSERT with one name; DO UPDATE SET
-// c = EXCLUDED.c writes, into a stored row, only the columns it sets (a
-// write leaves the fields it does not give as they were). It returns the
-// rows to write and the count PostgreSQL reports: rows inserted or
-// updated. Rows another writer stores while it runs are not seen.
-func (p *Planner) onConflict(ctx context.Context, db, table string, oc *sql.OnConflict, names []string, existing map[string]storage.ColumnType,
-	batch *storage.TableBatch, rows [][]any, kinds [][]valueKind) ([][]any, [][]valueKind, int64, error) {
+// and the later of two rows of the INSERT with one name; DO UPDATE is
+// updateConflicts'. It returns the
+// columns, rows to write and the count PostgreSQL reports: rows inserted
+// or updated. Rows another writer stores while it runs are not seen.
+func (p *Planner) onConflict(b *binder, ctx context.Context, db, table string, oc *sql.OnConflict, names []string, existing map[string]storage.ColumnType,
+	batch *storage.TableBatch, rows [][]any, kinds [][]valueKind) ([]string, [][]any, [][]valueKind, int64, error) {
 	isTag := map[string]bool{}
 	for _, t := range batch.Tags {
 		isTag[t.Name] = true
@@ -43,42 +43,24 @@ func (p *Planner) onConflict(ctx context.Context, db, table string, oc *sql.OnCo
 		if t != storage.TimeColumn && !isTag[t] {
 			e := errorf("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification")
 			e.Hint = "a row of " + table + " is named by time and its tags (" + strings.Join(keyCols, ", ") + "): name those, or no target"
-			return nil, nil, 0, e
+			return nil, nil, nil, 0, e
 		}
 	}
 	for _, c := range oc.Set {
-		switch {
-		case c == storage.TimeColumn || isTag[c]:
+		if c == storage.TimeColumn || isTag[c] {
 			e := notSupported(fmt.Sprintf("ON CONFLICT DO UPDATE SET %s, which names the row,", c))
 			e.Hint = "set fields only"
-			return nil, nil, 0, e
-		case !slices.Contains(names, c):
-			if _, ok := existing[c]; !ok {
-				return nil, nil, 0, errorf(CodeUndefinedColumn, "column %q of relation %q does not exist", c, table)
-			}
-			e := notSupported(fmt.Sprintf("ON CONFLICT DO UPDATE SET %s = EXCLUDED.%s for a column the INSERT does not give", c, c))
-			e.Hint = "name the column in the INSERT's column list"
-			return nil, nil, 0, e
+			return nil, nil, nil, 0, e
 		}
+	}
+	if !oc.Nothing {
+		return p.updateConflicts(b, ctx, db, table, oc, names, existing, batch, rows, kinds, isTag, keyCols)
 	}
 	stored, err := p.storedKeys(ctx, db, table, batch, keyCols)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, nil, 0, err
 	}
 	keys := batchKeys(batch, keyCols)
-	if !oc.Nothing {
-		for i := range rows {
-			if !stored[keys[i]] {
-				continue
-			}
-			for j, n := range names {
-				if n != storage.TimeColumn && !isTag[n] && !slices.Contains(oc.Set, n) {
-					rows[i][j] = nil // a stored row keeps the fields DO UPDATE does not set
-				}
-			}
-		}
-		return rows, kinds, int64(len(rows)), nil
-	}
 	var keptRows [][]any
 	var keptKinds [][]valueKind
 	for i := range rows {
@@ -89,14 +71,25 @@ func (p *Planner) onConflict(ctx context.Context, db, table string, oc *sql.OnCo
 		stored[k] = true // a later row of the INSERT with this name conflicts with this one
 		keptRows, keptKinds = append(keptRows, rows[i]), append(keptKinds, kinds[i])
 	}
-	return keptRows, keptKinds, int64(len(keptRows)), nil
+	return names, keptRows, keptKinds, int64(len(keptRows)), nil
 }
 
 // storedKeys are the names (time and the tags keyCols, see batchKey) of
 // the stored rows of table in the batch's span of time, narrowed by the
 // values of the tags every row of the batch gives.
 func (p *Planner) storedKeys(ctx context.Context, db, table string, batch *storage.TableBatch, keyCols []string) (map[string]bool, error) {
-	out := map[string]bool{}
+	rows, err := p.storedRows(ctx, db, table, batch, keyCols, nil)
+	out := make(map[string]bool, len(rows))
+	for k := range rows {
+		out[k] = true
+	}
+	return out, err
+}
+
+// storedRows are storedKeys' rows by their names, each with its values of
+// the columns want (empty, not nil, for none).
+func (p *Planner) storedRows(ctx context.Context, db, table string, batch *storage.TableBatch, keyCols, want []string) (map[string][]any, error) {
+	out := map[string][]any{}
 	cols, err := p.Engine.TableSchema(db, table)
 	if err != nil {
 		return out, nil // a new table stores nothing yet
@@ -104,7 +97,7 @@ func (p *Planner) storedKeys(ctx context.Context, db, table string, batch *stora
 	lo, hi := slices.Min(batch.Time), slices.Max(batch.Time)
 	req := storage.ScanRequest{Database: db, Table: table, Columns: []string{storage.TimeColumn}, Range: storage.TimeRange{Min: lo, Max: hi + 1}}
 	for _, c := range cols {
-		if c.Type == storage.TypeTag {
+		if c.Type == storage.TypeTag || slices.Contains(want, c.Name) && c.Name != storage.TimeColumn {
 			req.Columns = append(req.Columns, c.Name)
 		}
 	}
@@ -129,6 +122,12 @@ func (p *Planner) storedKeys(ctx context.Context, db, table string, batch *stora
 				tags[k], _ = rec.Column(idx[0]).(*array.Dictionary)
 			}
 		}
+		wanted := make([]arrow.Array, len(want))
+		for k, name := range want {
+			if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
+				wanted[k] = rec.Column(idx[0])
+			}
+		}
 		key := make([]byte, 0, 64)
 		for i, ts := range times {
 			key = rowKey(key[:0], int64(ts), len(keyCols), func(k int) (string, bool) {
@@ -138,7 +137,13 @@ func (p *Planner) storedKeys(ctx context.Context, db, table string, batch *stora
 				}
 				return d.Dictionary().(*array.String).Value(d.GetValueIndex(i)), true
 			})
-			out[string(key)] = true
+			vals := make([]any, len(want))
+			for k, a := range wanted {
+				if a != nil {
+					vals[k] = valueAtRow(a, i)
+				}
+			}
+			out[string(key)] = vals
 		}
 	}
 	if err := r.Err(); err != nil {

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/format"
 	"github.com/stretchr/testify/require"
 )
 
@@ -53,6 +56,18 @@ func corpusCases(t testing.TB) []testCase {
 		cases[i] = testCase{name: fmt.Sprintf("%02d %s: %s", i, e.Client, e.Title), sql: e.SQL}
 	}
 	return cases
+}
+
+// restoreExpr is an expression's SQL ("" for nil: EXCLUDED.column).
+func restoreExpr(x ast.ExprNode) string {
+	if x == nil {
+		return ""
+	}
+	var b strings.Builder
+	if err := x.Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreNameDoubleQuotes, &b)); err != nil {
+		return err.Error()
+	}
+	return b.String()
 }
 
 // describe renders the result of Parse for golden files.
@@ -112,7 +127,21 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		fmt.Fprintf(b, " materialized=%q", st.MaterializedCTEs)
 	}
 	if oc := st.OnConflict; oc != nil {
-		fmt.Fprintf(b, " on_conflict(target=%q nothing=%v set=%q)", oc.Target, oc.Nothing, oc.Set)
+		fmt.Fprintf(b, " on_conflict(target=%q nothing=%v set=%q", oc.Target, oc.Nothing, oc.Set)
+		if slices.ContainsFunc(oc.Values, func(v ast.ExprNode) bool { return v != nil }) {
+			vals := make([]string, len(oc.Values))
+			for i, v := range oc.Values {
+				vals[i] = restoreExpr(v)
+			}
+			fmt.Fprintf(b, " values=%q", vals)
+		}
+		if oc.Where != nil {
+			fmt.Fprintf(b, " where=%q", restoreExpr(oc.Where))
+		}
+		if oc.Alias != "" {
+			fmt.Fprintf(b, " alias=%q", oc.Alias)
+		}
+		b.WriteString(")")
 	}
 	if d := st.Create; d != nil {
 		fmt.Fprintf(b, " table=%s if_not_exists=%v columns=%+v key=%q", d.Table, d.IfNotExists, d.Columns, d.Key)

@@ -46,6 +46,7 @@ const (
 	MarkerWindowFilter            = "__pg_window_filter"  // (cond): last argument of array_agg/json_agg(x, ...) OVER w, its FILTER (WHERE cond)
 	MarkerPipe                    = "__pg_pipe"           // (summary): summary -> accessor(args) is accessor(__pg_pipe(summary), args)
 	MarkerGroupDistinct           = "__pg_group_distinct" // (): first item of GROUP BY DISTINCT (duplicate grouping sets removed)
+	MarkerConflictWhere           = "__pg_conflict_where" // column of the last ON DUPLICATE KEY UPDATE assignment: ON CONFLICT DO UPDATE's WHERE (conflictUpdate)
 	MarkerWithTies                = "__pg_with_ties"      // (): last ORDER BY item of FETCH FIRST n ROWS WITH TIES
 	// MarkerFrameExclude is the last ORDER BY item of a window whose frame
 	// has EXCLUDE CURRENT ROW|GROUP|TIES: ('current row'|'group'|'ties').

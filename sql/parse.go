@@ -1,6 +1,10 @@
 package sql
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
 
 // Parse splits text into statements and parses each one. Empty or
 // comment-only text yields one Statement of Kind Empty; empty statements
@@ -169,6 +173,13 @@ func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
 	st.OnConflict = r.onConflict
 	if e := postProcess(st, r.out); e != nil {
 		return errAt(src, toks[0].start, e.code, e.msg, e.hint)
+	}
+	if ins, ok := node.(*ast.InsertStmt); ok && r.onConflict != nil && !r.onConflict.Nothing {
+		// After postProcess: DO UPDATE's expressions are finished and
+		// their parameters numbered with the others.
+		if e := conflictUpdate(ins, r.onConflict); e != nil {
+			return errAt(src, toks[0].start, e.code, e.msg, e.hint)
+		}
 	}
 	if err := checkKind(src, toks, st, kind); err != nil {
 		return err

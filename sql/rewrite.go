@@ -99,10 +99,18 @@ type rewriter struct {
 	kind   Kind // the statement's: Select, Insert, Delete or Update
 	// updSet: the UPDATE's SET was read (a later set is a name).
 	updSet bool
-	// onConflict is an INSERT's ON CONFLICT clause, read and left out of
-	// the SQL TiDB parses.
+	// onConflict is an INSERT's ON CONFLICT clause: its target read and
+	// left out of the SQL TiDB parses, DO UPDATE's assignments passed on as
+	// ON DUPLICATE KEY UPDATE (conflictUpdate reads them back).
 	onConflict *OnConflict
-	err        *Error
+	// conflictWhere is the index of DO UPDATE's WHERE (0: none), which
+	// goes on as the assignment of MarkerConflictWhere, in parentheses
+	// closed at the end (conflictOpen).
+	conflictWhere int
+	conflictOpen  bool
+	// insertAlias is INSERT INTO t AS alias's alias.
+	insertAlias string
+	err         *Error
 	// catalogs are the databases three-part table names named
 	// (db.schema.table), left out of the names (Statement.Catalogs).
 	catalogs []string
@@ -198,6 +206,12 @@ func (r *rewriter) rewrite() *Error {
 	}
 	if r.err == nil {
 		r.closeOperands()
+	}
+	if r.err == nil && r.conflictOpen {
+		r.emit(r.toks[len(r.toks)-1], okClose, ")") // DO UPDATE's WHERE
+	}
+	if r.onConflict != nil {
+		r.onConflict.Alias = r.insertAlias
 	}
 	if r.err == nil && len(r.frames) > 1 {
 		f := r.top()
@@ -369,6 +383,19 @@ func (r *rewriter) step() {
 		}
 	}
 	if r.catalogName() {
+		return
+	}
+	if r.conflictWhere > 0 && r.i == r.conflictWhere {
+		// DO UPDATE ... WHERE cond: , MarkerConflictWhere = (cond).
+		r.conflictWhere, r.conflictOpen = 0, true
+		r.emit(t, okComma, ",")
+		r.emit(t, okIdent, quoteIdent(MarkerConflictWhere))
+		r.emit(t, okOp, "=")
+		r.emit(t, okOpen, "(")
+		r.i++
+		return
+	}
+	if r.insertAs(t) {
 		return
 	}
 	if next := r.tok(1); next.kind == tOp && (next.val == "=>" || next.val == ":=") && (t.kind == tIdent || t.kind == tQIdent) {

@@ -2,8 +2,11 @@ package sql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
 )
 
 // word rewrites a construct starting with an unquoted word.
@@ -743,10 +746,38 @@ func (r *rewriter) special(t token, w string, next token) bool {
 	return false
 }
 
+// insertAs leaves out INSERT INTO t AS alias's AS alias, noting the alias
+// (TiDB's grammar has none); false elsewhere.
+func (r *rewriter) insertAs(t token) bool {
+	if r.kind != Insert || len(r.frames) != 1 || !t.word("as") || r.insertAlias != "" {
+		return false
+	}
+	alias := r.tok(1)
+	if alias.kind != tIdent && alias.kind != tQIdent {
+		return false
+	}
+	for k := len(r.out) - 1; k >= 0; k-- {
+		switch o := r.out[k]; {
+		case o.kind == okKeyword && o.text == "INTO":
+			if k == len(r.out)-1 {
+				return false // INTO AS
+			}
+			r.insertAlias = alias.val
+			r.i += 2
+			return true
+		case o.kind != okIdent && o.kind != okDot:
+			return false
+		}
+	}
+	return false
+}
+
 // readOnConflict reads an INSERT's ON CONFLICT [(column, ...)] DO NOTHING
-// or DO UPDATE SET column = EXCLUDED.column, ... (r.i at ON) into
-// r.onConflict, leaving it out of the SQL TiDB parses. Other actions (DO
-// UPDATE with other values, a WHERE, ON CONSTRAINT) are refused.
+// or DO UPDATE SET column = value, ... [WHERE cond] (r.i at ON) into
+// r.onConflict. The target and DO NOTHING are left out of the SQL TiDB
+// parses; DO UPDATE's assignments go on as ON DUPLICATE KEY UPDATE and its
+// WHERE as one more assignment (see step), for conflictUpdate to read
+// back. ON CONSTRAINT is refused.
 func (r *rewriter) readOnConflict() {
 	oc := &OnConflict{}
 	r.i += 2
@@ -789,31 +820,54 @@ func (r *rewriter) readOnConflict() {
 		oc.Nothing = true
 		r.i += 2
 	case act.word("update") && r.tok(2).word("set"):
-		r.i += 3
-		for {
-			col, ok := name(r.tok(0))
-			src, ok2 := name(r.tok(4))
-			if !ok || !(r.tok(1).kind == tOp && r.tok(1).val == "=") || !r.tok(2).word("excluded") || !r.tok(3).punct(".") || !ok2 || src != col {
-				r.unsupported(r.tok(0), "ON CONFLICT DO UPDATE with a value other than EXCLUDED.column",
-					"set each column from the row proposed: DO UPDATE SET v = EXCLUDED.v")
-				return
-			}
-			oc.Set = append(oc.Set, col)
-			r.i += 5
-			if !r.tok(0).punct(",") {
-				break
-			}
-			r.i++
+		for _, w := range []string{"ON", "DUPLICATE", "KEY", "UPDATE"} {
+			r.emit(act, okKeyword, w)
 		}
-		if r.tok(0).word("where") {
-			r.unsupported(r.tok(0), "ON CONFLICT DO UPDATE ... WHERE", "")
-			return
+		r.i += 3
+		depth := 0
+	where:
+		for j := r.i; j < len(r.toks); j++ {
+			switch t := r.toks[j]; {
+			case t.punct("(") || t.punct("["):
+				depth++
+			case t.punct(")") || t.punct("]"):
+				depth--
+			case depth == 0 && t.word("where"):
+				r.conflictWhere = j
+				break where
+			}
 		}
 	default:
 		r.syntaxErr(act)
 		return
 	}
 	r.onConflict = oc
+}
+
+// conflictUpdate moves DO UPDATE's assignments, which TiDB parsed as ON
+// DUPLICATE KEY UPDATE, into oc: the columns set, their values (nil for
+// EXCLUDED.column of the same column) and the WHERE.
+func conflictUpdate(ins *ast.InsertStmt, oc *OnConflict) *postErr {
+	for _, a := range ins.OnDuplicate {
+		col := a.Column.Name.L
+		if col == MarkerConflictWhere {
+			oc.Where = a.Expr
+			continue
+		}
+		if a.Column.Table.L != "" {
+			return &postErr{CodeSyntaxError, fmt.Sprintf("column %q of DO UPDATE SET is named with its table: name the column alone", col), ""}
+		}
+		if slices.Contains(oc.Set, col) {
+			return &postErr{CodeSyntaxError, fmt.Sprintf("multiple assignments to same column %q", col), ""}
+		}
+		var v ast.ExprNode = a.Expr
+		if c, ok := a.Expr.(*ast.ColumnNameExpr); ok && c.Name.Table.L == "excluded" && c.Name.Name.L == col && c.Name.Schema.L == "" {
+			v = nil
+		}
+		oc.Set, oc.Values = append(oc.Set, col), append(oc.Values, v)
+	}
+	ins.OnDuplicate = nil
+	return nil
 }
 
 // tableSample reads TABLESAMPLE method (percent) (r.i at TABLESAMPLE),

@@ -217,8 +217,16 @@ type ExplainOptions struct {
 type OnConflict struct {
 	// Target are the columns named in parentheses (nil: none).
 	Target []string
-	// Nothing: DO NOTHING; otherwise Set are the columns DO UPDATE takes
-	// from the row proposed (EXCLUDED).
+	// Nothing: DO NOTHING; otherwise Set are the columns DO UPDATE sets
+	// and Values their values, nil where it is EXCLUDED.column (the row
+	// proposed's), else the expression over the stored row (named by the
+	// table or Alias) and EXCLUDED.
 	Nothing bool
 	Set     []string
+	Values  []ast.ExprNode
+	// Where is DO UPDATE's condition (nil: none): a stored row for which
+	// it is not true is left as it is.
+	Where ast.ExprNode
+	// Alias is the INSERT's table alias (INSERT INTO t AS x), "" for none.
+	Alias string
 }

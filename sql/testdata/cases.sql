@@ -418,8 +418,14 @@ UPDATE cpu SET usage_user = 0 WHERE hostname IN (SELECT hostname FROM cpu WHERE 
 INSERT INTO m (time, host, v) VALUES ($1, 'a', 1) ON CONFLICT DO NOTHING
 # insert on conflict with a target, do update from excluded
 INSERT INTO m (time, host, v, w) VALUES ('2024-01-01', 'a', 1, 2) ON CONFLICT (time, "host") DO UPDATE SET v = EXCLUDED.v, w = excluded.w
-# insert on conflict do update with another value is refused
-INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = m.v + 1
+# insert on conflict do update with values over the stored row and excluded, a where
+INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = m.v + 1, n = coalesce(m.n, 0) + excluded.v::int WHERE m.v < 10 AND (excluded.v || 'x') <> 'y'
+# insert into a table with an alias, on conflict over it
+INSERT INTO m AS t (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = t.v + excluded.v
+# on conflict do update setting a column twice
+INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET v = 1, v = 2
+# on conflict do update of a row form
+INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET (v, w) = (1, 2)
 # insert select on conflict do nothing
 INSERT INTO m2 SELECT * FROM m WHERE v > 1 ON CONFLICT DO NOTHING
 # drop table
