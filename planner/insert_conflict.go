@@ -18,9 +18,9 @@ import (
 // tags (a table's rows are named so, whatever the target lists, which
 // must be time and tags). DO NOTHING leaves out the rows that conflict,
 // and the later of two rows of the INSERT with one name; DO UPDATE is
-// updateConflicts'. It returns the
-// columns, rows to write and the count PostgreSQL reports: rows inserted
-// or updated. Rows another writer stores while it runs are not seen.
+// updateConflicts'. It returns the columns, rows to write and the count
+// PostgreSQL reports: rows inserted or updated. Rows another writer stores
+// while it runs are not seen.
 func (p *Planner) onConflict(b *binder, ctx context.Context, db, table string, oc *sql.OnConflict, names []string, existing map[string]storage.ColumnType,
 	batch *storage.TableBatch, rows [][]any, kinds [][]valueKind) ([]string, [][]any, [][]valueKind, int64, error) {
 	isTag := map[string]bool{}
