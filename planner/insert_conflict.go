@@ -87,7 +87,7 @@ func (p *Planner) storedKeys(ctx context.Context, db, table string, batch *stora
 }
 
 // storedRows are storedKeys' rows by their names, each with its values of
-// the columns want (empty, not nil, for none).
+// the columns want (empty, not nil, for none; NULL for a name "").
 func (p *Planner) storedRows(ctx context.Context, db, table string, batch *storage.TableBatch, keyCols, want []string) (map[string][]any, error) {
 	out := map[string][]any{}
 	cols, err := p.Engine.TableSchema(db, table)
@@ -97,7 +97,7 @@ func (p *Planner) storedRows(ctx context.Context, db, table string, batch *stora
 	lo, hi := slices.Min(batch.Time), slices.Max(batch.Time)
 	req := storage.ScanRequest{Database: db, Table: table, Columns: []string{storage.TimeColumn}, Range: storage.TimeRange{Min: lo, Max: hi + 1}}
 	for _, c := range cols {
-		if c.Type == storage.TypeTag || slices.Contains(want, c.Name) && c.Name != storage.TimeColumn {
+		if c.Type == storage.TypeTag || c.Name != storage.TimeColumn && slices.Contains(want, c.Name) {
 			req.Columns = append(req.Columns, c.Name)
 		}
 	}
@@ -124,7 +124,7 @@ func (p *Planner) storedRows(ctx context.Context, db, table string, batch *stora
 		}
 		wanted := make([]arrow.Array, len(want))
 		for k, name := range want {
-			if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
+			if idx := rec.Schema().FieldIndices(name); name != "" && len(idx) > 0 {
 				wanted[k] = rec.Column(idx[0])
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
@@ -36,7 +37,28 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 	for i, c := range cols {
 		colNames[i] = c.Name
 	}
-	stored, err := p.storedRows(ctx, db, table, batch, keyCols, colNames)
+	// Only the stored values DO UPDATE reads are read: the columns its
+	// expressions name (under any qualifier, subqueries' too: a superset)
+	// and those it sets (a NULL must not go over a value).
+	want := slices.Clone(oc.Set)
+	named := &astFinder{into: true, match: func(n ast.Node) bool {
+		if c, ok := n.(*ast.ColumnNameExpr); ok {
+			want = append(want, c.Name.Name.L)
+		}
+		return false
+	}}
+	for _, x := range append(slices.Clone(oc.Values), oc.Where) {
+		if x != nil {
+			x.Accept(named)
+		}
+	}
+	read := make([]string, len(colNames))
+	for i, n := range colNames {
+		if slices.Contains(want, n) {
+			read[i] = n
+		}
+	}
+	stored, err := p.storedRows(ctx, db, table, batch, keyCols, read)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
