@@ -48,7 +48,28 @@ type TableMeta struct {
 	// Retention is how long the table's rows live, replacing its
 	// database's period for it; 0: the database's.
 	Retention time.Duration `json:"retention,omitempty"`
-	colIdx    map[string]int
+	// View is set when the table holds a materialized view's rows.
+	View   *ViewDef `json:"view,omitempty"`
+	colIdx map[string]int
+}
+
+// ViewDef is what makes a table a materialized view's: the query whose
+// rows it holds, which the planner reads and refreshes. Storage keeps it
+// and takes writes to the table only from a refresh.
+type ViewDef struct {
+	// Query is the defining query as written.
+	Query string `json:"query"`
+	// Columns are the view's column names in its query's order. Each is
+	// the stored column of its name, but for Time, the view's name for the
+	// stored time column.
+	Columns []string `json:"columns"`
+	Time    string   `json:"time"`
+	// Continuous marks TimescaleDB's continuous aggregate (WITH
+	// (timescaledb.continuous)).
+	Continuous bool `json:"continuous,omitempty"`
+	// Options are the definition's other settings, by name, as the
+	// planner keeps them (a refresh policy's offsets, ...).
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // ColumnMeta is one column of a table.

@@ -17,7 +17,9 @@ import (
 //
 //	{"format": 1, "version": N, "wal_persisted": S, "next_file_id": F,
 //	 "databases": [{"name", "retention" (ns), "tables": [{"name",
-//	   "retention" (ns, omitted when the database's applies),
+//	   "retention" (ns, omitted when the database's applies), "view"
+//	   (a materialized view's definition: {"query", "columns", "time",
+//	   "continuous", "options"}; omitted for a table),
 //	   "columns": [{"name", "type"}], "files": [{"id", "key", "day",
 //	   "min_time", "max_time", "rows", "size", "level", "order", "created",
 //	   "first_write" (omitted when 0)}]}]}]}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -279,6 +281,9 @@ func fileKey(db, table string, day int64, id uint64) string {
 type WriteOptions struct {
 	// NoSync acknowledges before the WAL record is fsynced.
 	NoSync bool
+	// Refresh marks a materialized view's refresh, the only write its
+	// table takes.
+	Refresh bool
 }
 
 // Write stores batches in database db, creating the database, its tables
@@ -311,6 +316,15 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 	if e.closed {
 		e.mu.Unlock()
 		return &Error{Code: CodeClosed, Msg: "the storage engine is shutting down"}
+	}
+	if dbm := e.cat.database(db); dbm != nil && !opts.Refresh {
+		for _, b := range batches {
+			if t := dbm.table(b.Table); t != nil && t.View != nil {
+				e.mu.Unlock()
+				return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("table %q holds a materialized view's rows, which only a refresh writes", b.Table),
+					Hint: "write to the view's source table, then REFRESH MATERIALIZED VIEW " + b.Table}
+			}
+		}
 	}
 	if err := e.addSchemaLocked(db, batches); err != nil {
 		e.mu.Unlock()
@@ -617,6 +631,61 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 // are against a table an earlier write made. It fails with
 // CodeAlreadyExists if the table exists.
 func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []ColumnMeta) error {
+	return e.createTable(ctx, db, table, cols, nil)
+}
+
+// CreateView creates the table of a materialized view: CreateTable's, with
+// the view's definition, which ViewOf returns. Only writes with
+// WriteOptions.Refresh go into it.
+func (e *Engine) CreateView(ctx context.Context, db, table string, cols []ColumnMeta, def ViewDef) error {
+	return e.createTable(ctx, db, table, cols, &def)
+}
+
+// ViewOf returns the definition of the materialized view whose rows table
+// holds; ok is false for a plain table or none.
+func (e *Engine) ViewOf(db, table string) (def ViewDef, ok bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	dbm := e.cat.database(db)
+	if dbm == nil {
+		return ViewDef{}, false
+	}
+	t := dbm.table(table)
+	if t == nil || t.View == nil {
+		return ViewDef{}, false
+	}
+	return t.View.clone(), true
+}
+
+// SetViewOptions replaces a materialized view's options (ViewDef.Options)
+// in one catalog commit.
+func (e *Engine) SetViewOptions(ctx context.Context, db, table string, opts map[string]string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	if t.View == nil {
+		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("table %q is not a materialized view", table)}
+	}
+	old := t.View.Options
+	t.View.Options = maps.Clone(opts)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.View.Options = old
+		return err
+	}
+	return nil
+}
+
+func (d *ViewDef) clone() ViewDef {
+	c := *d
+	c.Columns = slices.Clone(d.Columns)
+	c.Options = maps.Clone(d.Options)
+	return c
+}
+
+func (e *Engine) createTable(ctx context.Context, db, table string, cols []ColumnMeta, view *ViewDef) error {
 	if err := ValidateDatabaseName(db); err != nil {
 		return err
 	}
@@ -652,6 +721,10 @@ func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []Colum
 		if c.Type != TypeTime {
 			t.addColumn(c.Name, c.Type)
 		}
+	}
+	if view != nil {
+		v := view.clone()
+		t.View = &v
 	}
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {

@@ -318,6 +318,39 @@ func TestCreateTable(t *testing.T) {
 	require.Equal(t, []string{"time=10 host=a usage=1 extra=2"}, scan(t, e, all("cpu")))
 }
 
+// TestCreateView: a materialized view's table keeps its definition
+// through a crash, takes only a refresh's writes, and its options change
+// in one commit.
+func TestCreateView(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	cols := []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "mean", Type: TypeFloat}}
+	def := ViewDef{Query: "SELECT time_bucket('1 hour', time) AS bucket, host, avg(usage) AS mean FROM cpu GROUP BY 1, 2",
+		Columns: []string{"bucket", "host", "mean"}, Time: "bucket", Continuous: true}
+	require.NoError(t, e.CreateView(ctx, "db", "cpu_1h", cols, def))
+	require.NoError(t, e.CreateTable(ctx, "db", "cpu", nil))
+	_, ok := e.ViewOf("db", "cpu")
+	require.False(t, ok, "a plain table")
+	err := e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu_1h", "10 host=a mean=1")}, WriteOptions{})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "materialized view")
+	require.NoError(t, e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu_1h", "10 host=a mean=1")}, WriteOptions{Refresh: true}))
+	require.NoError(t, e.SetViewOptions(ctx, "db", "cpu_1h", map[string]string{"start_offset": "3 days"}))
+
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	got, ok := e.ViewOf("db", "cpu_1h")
+	require.True(t, ok)
+	def.Options = map[string]string{"start_offset": "3 days"}
+	require.Equal(t, def, got)
+	require.Equal(t, []string{"time=10 host=a mean=1"}, scan(t, e, all("cpu_1h")), "the refresh's row, from the WAL")
+	require.Error(t, e.SetViewOptions(ctx, "db", "cpu", nil), "a plain table has no view options")
+	require.NoError(t, e.DropTable(ctx, "db", "cpu_1h"))
+	_, ok = e.ViewOf("db", "cpu_1h")
+	require.False(t, ok)
+}
+
 func TestOrphanFilesRemovedAtOpen(t *testing.T) {
 	dir := t.TempDir()
 	e := openTest(t, dir)
