@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/sql"
 )
@@ -55,7 +56,8 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	}
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
-	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
+	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable,
+		sql.CreateView, sql.RefreshView, sql.DropView, sql.Call: // sql.Kind.Changes
 		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE with ExecuteUpdate (CommandStatementUpdate)")
 	case sql.Show:
 		return nil, status.Error(codes.InvalidArgument, "SHOW is not served over Flight SQL: SELECT current_setting('name') reads a setting (Flight sessions are UTC)")
@@ -99,7 +101,7 @@ func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.
 
 // isUpdateKind reports whether a statement runs with ExecuteUpdate.
 func isUpdateKind(k sql.Kind) bool {
-	return k == sql.Insert || k == sql.Delete || k == sql.Update || k == sql.DropTable || k == sql.Truncate || k == sql.CreateTable || k == sql.CreateDatabase || k == sql.DropDatabase || k == sql.AlterTable
+	return k.Changes()
 }
 
 // update runs an INSERT once per set of parameters, in one write, an
@@ -124,10 +126,19 @@ func (s *Server) update(ctx context.Context, db string, stmt *sql.Statement, par
 				break
 			}
 		}
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView: // sql.Kind.IsDDL
 		var res planner.DDLResult
 		res, err = s.Planner.RunDDL(ctx, s.session(db), stmt) // 0, as JDBC's executeUpdate gives DDL; CREATE TABLE ... AS: its rows
 		n = res.Rows
+	case sql.Call:
+		var op exec.Operator
+		if _, op, err = s.Planner.Run(ctx, s.session(db), stmt, nil); err == nil {
+			var recs []arrow.Record
+			recs, err = exec.Collect(ctx, op)
+			for _, r := range recs {
+				r.Release()
+			}
+		}
 	default:
 		return 0, status.Error(codes.InvalidArgument, "ExecuteUpdate runs INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE statements; run queries with Execute (CommandStatementQuery)")
 	}

@@ -306,6 +306,19 @@ func TestConfigureTable(t *testing.T) {
 	require.Contains(t, body, "missing query parameter 'table'")
 }
 
+// TestWriteToViewRefused: a materialized view's table takes no
+// line-protocol write (400, saying what to do), and nothing is stored.
+func TestWriteToViewRefused(t *testing.T) {
+	s := newServer(t, Options{})
+	require.NoError(t, s.engine.CreateView(context.Background(), "db", "cpu_1h", []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag}},
+		storage.ViewDef{Query: "SELECT time_bucket('1 hour', time) AS time, host FROM cpu GROUP BY 1, 2", Columns: []string{"time", "host"}, Time: "time"}))
+	code, body := s.do("POST", "/api/v3/write_lp?db=db", []byte("cpu_1h,host=a v=1 10\n"))
+	require.Equal(t, 400, code, body)
+	require.Contains(t, body, "materialized view")
+	require.Contains(t, body, "REFRESH MATERIALIZED VIEW cpu_1h")
+	require.Empty(t, s.rows("db", "cpu_1h"))
+}
+
 func TestPingHealthPersist(t *testing.T) {
 	s := newServer(t, Options{})
 	for _, method := range []string{"GET", "POST", "HEAD"} {

@@ -672,6 +672,47 @@ func TestPgxCreateTableAs(t *testing.T) {
 	}
 }
 
+// TestPgxMaterializedView: the statements of a continuous aggregate's life
+// answer PostgreSQL's and TimescaleDB's tags, prepared and simple; psql's
+// catalog queries see a materialized view (relkind m, its columns).
+func TestPgxMaterializedView(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		v := fmt.Sprintf("cpu_5m_%d", i)
+		tags := []string{}
+		for _, q := range []string{
+			"CREATE MATERIALIZED VIEW " + v + " WITH (timescaledb.continuous) AS SELECT time_bucket('5 minutes', time) AS bucket, host, max(usage) AS peak FROM cpu GROUP BY 1, 2 WITH NO DATA",
+			"CALL refresh_continuous_aggregate('" + v + "', NULL, NULL)",
+			"REFRESH MATERIALIZED VIEW " + v,
+		} {
+			tag, err := conn.Exec(ctx, q, mode)
+			require.NoError(t, err, "%s: %s", mode, q)
+			tags = append(tags, tag.String())
+		}
+		require.Equal(t, []string{"CREATE MATERIALIZED VIEW", "CALL", "REFRESH MATERIALIZED VIEW"}, tags, mode)
+		var n, want int64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM "+v+" WHERE bucket >= $1", mode, time.Unix(0, 0)).Scan(&n), mode)
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(DISTINCT (time_bucket('5 minutes', time), host)) FROM cpu", mode).Scan(&want), mode)
+		require.Equal(t, want, n, mode)
+		var kind string
+		var cols []string
+		require.NoError(t, conn.QueryRow(ctx, "SELECT c.relkind::text, array_agg(a.attname::text ORDER BY a.attnum) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "+
+			"WHERE c.relname = $1 AND a.attnum > 0 GROUP BY 1", mode, v).Scan(&kind, &cols), mode)
+		require.Equal(t, "m", kind, mode)
+		require.Equal(t, []string{"bucket", "host", "peak"}, cols, mode)
+		_, err := conn.Exec(ctx, "INSERT INTO "+v+" (bucket, host, peak) VALUES (now(), 'x', 1)", mode)
+		require.Equal(t, "42809", pgErr(t, err).Code, mode)
+		tag, err := conn.Exec(ctx, "DROP MATERIALIZED VIEW "+v, mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "DROP MATERIALIZED VIEW", tag.String(), mode)
+	}
+	tag, err := conn.Exec(ctx, "CREATE MATERIALIZED VIEW filled AS SELECT time_bucket('1 hour', time) AS hour, count(*) AS n FROM cpu GROUP BY 1")
+	require.NoError(t, err)
+	require.Regexp(t, `^SELECT \d+$`, tag.String(), "PostgreSQL's tag for a view made with its rows")
+}
+
 // TestPgxRetentionPolicy: add_retention_policy and remove_retention_policy
 // with parameters, prepared and simple: the job id as an int4, void, and
 // the NOTICE and WARNING TimescaleDB sends when a policy is skipped.

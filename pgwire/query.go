@@ -185,8 +185,7 @@ func (c *conn) prepare(stmt *sql.Statement, query string, oids []uint32) (*prepa
 			return nil, err
 		}
 		ps.cols = cols
-	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind == sql.Insert || stmt.Kind == sql.Delete || stmt.Kind == sql.Update,
-		stmt.Kind == sql.DropTable || stmt.Kind == sql.Truncate || stmt.Kind == sql.CreateTable || stmt.Kind == sql.CreateDatabase || stmt.Kind == sql.DropDatabase || stmt.Kind == sql.AlterTable:
+	case stmt.Kind == sql.Select || stmt.Kind == sql.Explain || stmt.Kind.Changes():
 		cols, err := c.describeStatement(ps)
 		if err != nil {
 			return nil, err
@@ -224,7 +223,8 @@ func readsClock(query string) bool {
 // client did not declare.
 func (c *conn) describeStatement(ps *prepared) ([]planner.Column, error) {
 	switch ps.stmt.Kind {
-	case sql.Select, sql.Explain, sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
+	case sql.Select, sql.Explain, sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase,
+		sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.Call: // sql.Kind.Changes
 		ctx, done := c.running()
 		cols, ptypes, err := c.srv.Planner.DescribeParams(ctx, c.sess.plannerSession(), ps.stmt)
 		done()

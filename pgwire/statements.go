@@ -44,7 +44,22 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			c.txWrites += n
 		}
 		return verb + strconv.FormatInt(n, 10), nil
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
+	case sql.Call:
+		// CALL procedure(...): run, and no rows answered (the procedures
+		// here have no OUT parameters).
+		_, op, err := c.srv.Planner.Run(ctx, c.sess.plannerSession(), stmt, p.params)
+		if err == nil {
+			var recs []arrow.Record
+			recs, err = exec.Collect(ctx, op)
+			for _, r := range recs {
+				r.Release()
+			}
+		}
+		if err != nil {
+			return "", statementError(ctx, err)
+		}
+		return "CALL", nil
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView: // sql.Kind.IsDDL
 		if c.tx != txIdle && (stmt.Kind == sql.CreateDatabase || stmt.Kind == sql.DropDatabase) {
 			return "", &planner.Error{Code: "25001", Msg: stmt.Kind.Verb() + " cannot run inside a transaction block"}
 		}
@@ -61,6 +76,8 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		switch {
 		case stmt.Kind == sql.Truncate:
 			return "TRUNCATE TABLE", nil // PostgreSQL's tag
+		case res.Selected && stmt.Create.NoData && stmt.Kind == sql.CreateView:
+			return "CREATE MATERIALIZED VIEW", nil
 		case res.Selected && stmt.Create.NoData:
 			return "CREATE TABLE AS", nil
 		case res.Selected:

@@ -135,6 +135,9 @@ type scopeCol struct {
 	// index in the node's output, or -1 until a lazy scan column is read
 	index int
 	scan  *Scan // set for base-table columns: read on first reference
+	// stored is the scan's name for the column when the scope names it
+	// otherwise (a materialized view's time); "": name.
+	stored string
 	// merged hides the right-hand copy of a JOIN ... USING column from
 	// unqualified names and from *.
 	merged bool
@@ -171,11 +174,15 @@ func (s *scope) starCols() []*scopeCol {
 // ref makes a scope column part of the node's output and returns its
 // expression.
 func (s *scope) ref(c *scopeCol) exec.Expr {
+	name := c.name
+	if c.stored != "" {
+		name = c.stored
+	}
 	if c.index < 0 {
-		c.scan.Cols = append(c.scan.Cols, Column{Name: c.name, Type: c.typ, Table: c.table})
+		c.scan.Cols = append(c.scan.Cols, Column{Name: name, Type: c.typ, Table: c.table})
 		c.index = len(c.scan.Cols) - 1
 	}
-	return &exec.Column{Index: c.index, Name: c.name, DT: c.typ}
+	return &exec.Column{Index: c.index, Name: name, DT: c.typ}
 }
 
 // storedTable is the table a base-table column is read from, "" for
@@ -422,6 +429,26 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	s := &scope{node: scan}
 	for _, c := range cols {
 		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: storage.ArrowType(c.Type), index: -1, scan: scan})
+	}
+	if def, ok := b.p.viewOf(b.sess.Database, name); ok {
+		// A materialized view: its columns in its query's order, time
+		// under the view's name for it.
+		var ordered []*scopeCol
+		for _, vc := range def.Columns {
+			want := vc
+			if vc == def.Time {
+				want = storage.TimeColumn
+			}
+			for _, sc := range s.cols {
+				if sc.name == want {
+					if vc == def.Time {
+						sc.name, sc.stored = vc, storage.TimeColumn
+					}
+					ordered = append(ordered, sc)
+				}
+			}
+		}
+		s.cols = ordered
 	}
 	return s, nil
 }

@@ -906,6 +906,8 @@ func timescaleFunc(name string) func(b *binder, name string, f *ast.FuncCallExpr
 		return (*binder).chunkFunction
 	case "add_retention_policy", "remove_retention_policy":
 		return (*binder).retentionFunction
+	case "refresh_continuous_aggregate":
+		return (*binder).refreshFunction
 	}
 	return nil
 }
@@ -913,7 +915,7 @@ func timescaleFunc(name string) func(b *binder, name string, f *ast.FuncCallExpr
 // selectListSRFs are the set-returning functions seriesInSelectList
 // rewrites.
 var selectListSRFs = map[string]bool{"generate_series": true, "generate_subscripts": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
-	"show_chunks": true, "drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true,
+	"show_chunks": true, "drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true, "refresh_continuous_aggregate": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true, "jsonb_path_query": true, "jsonb_path_query_tz": true}
 

@@ -42,8 +42,12 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 		return p.DropTable(ctx, sess, stmt)
 	case sql.Truncate:
 		return p.Truncate(ctx, sess, stmt)
-	case sql.CreateTable:
+	case sql.CreateTable, sql.CreateView:
 		return p.CreateTable(ctx, sess, stmt)
+	case sql.DropView:
+		return p.eachTable(sess, stmt, "DROP MATERIALIZED VIEW", "dropped", func(t string) error { return p.Engine.DropTable(ctx, sess.Database, t) })
+	case sql.RefreshView:
+		return p.refresh(ctx, sess, stmt)
 	case sql.CreateDatabase, sql.DropDatabase:
 		return p.database(ctx, sess, stmt)
 	case sql.AlterTable:
@@ -169,8 +173,9 @@ func schemaOfTable(schema, name string) tableSchema {
 // table of another database (0A000), a system catalog (42501, what a role
 // other than the superuser is told), a view the database computes, such as
 // information_schema.tables or system.queries (55000, as for a view that
-// cannot be updated), a schema that does not exist (42P01).
-func writableTable(sess *Session, stmt *sql.Statement, verb, schema, table string) error {
+// cannot be updated), a schema that does not exist (42P01), a materialized
+// view (42809; only its refresh writes it).
+func (p *Planner) writableTable(sess *Session, stmt *sql.Statement, verb, schema, table string, refresh bool) error {
 	for _, db := range stmt.Catalogs {
 		if !sess.ownCatalog(db) {
 			return &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cross-database references are not implemented: %s.%s.%s", db, schema, table),
@@ -187,6 +192,10 @@ func writableTable(sess *Session, stmt *sql.Statement, verb, schema, table strin
 	case inNoSchema:
 		return &Error{Code: CodeUndefinedTable, Msg: fmt.Sprintf("relation \"%s.%s\" does not exist", schema, table),
 			Hint: fmt.Sprintf("schema %q does not exist; the database's tables are in public", schema)}
+	}
+	if _, view := p.viewOf(sess.Database, table); view && !refresh {
+		return &Error{Code: "42809", Msg: fmt.Sprintf("cannot change materialized view %q", table),
+			Hint: "write to its source table, then REFRESH MATERIALIZED VIEW " + table}
 	}
 	return nil
 }
@@ -222,10 +231,31 @@ func (p *Planner) namedTable(sess *Session, ref sql.TableRef, verb string) (stri
 		return "", &Error{Code: codeUndefinedSchema, Msg: fmt.Sprintf("schema %q does not exist", schema),
 			Hint: "stored tables are in schema public"}
 	}
+	viewVerb := strings.HasSuffix(verb, "MATERIALIZED VIEW")
 	if _, err := p.tableColumns(sess.Database, ref.Name); err != nil {
 		e := AsError(err)
-		if e.Code == CodeUndefinedTable && verb == "DROP TABLE" {
+		switch {
+		case e.Code == CodeUndefinedTable && viewVerb:
+			e.Msg = fmt.Sprintf("materialized view %q does not exist", ref.Name)
+		case e.Code == CodeUndefinedTable && verb == "DROP TABLE":
 			e.Msg = fmt.Sprintf("table %q does not exist", ref.Name)
+		}
+		return "", e
+	}
+	_, isView := p.viewOf(sess.Database, ref.Name)
+	switch {
+	case viewVerb && !isView:
+		e := &Error{Code: "42809", Msg: fmt.Sprintf("%q is not a materialized view", ref.Name)}
+		if verb == "DROP MATERIALIZED VIEW" {
+			e.Hint = "Use DROP TABLE to remove a table."
+		} else {
+			e.Code = CodeNotSupported // PostgreSQL's REFRESH of a table
+		}
+		return "", e
+	case !viewVerb && isView:
+		e := &Error{Code: "42809", Msg: fmt.Sprintf("%q is not a table", ref.Name)}
+		if verb == "DROP TABLE" {
+			e.Hint = "Use DROP MATERIALIZED VIEW to remove a materialized view."
 		}
 		return "", e
 	}
@@ -267,16 +297,25 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 	}
 	var cols []storage.ColumnMeta
 	var notices []Notice
+	var view *storage.ViewDef
 	var err error
-	if def.As != nil {
+	switch {
+	case stmt.Kind == sql.CreateView:
+		cols, view, err = p.viewColumnsOf(ctx, sess, def)
+	case def.As != nil:
 		cols, err = p.tableAsOf(ctx, sess, def)
-	} else {
+	default:
 		cols, notices, err = tableColumnsOf(def)
 	}
 	if err != nil {
 		return DDLResult{}, err
 	}
-	if err := p.Engine.CreateTable(ctx, sess.Database, name, timeFirst(cols)); err != nil {
+	if view != nil {
+		err = p.Engine.CreateView(ctx, sess.Database, name, timeFirst(cols), *view)
+	} else {
+		err = p.Engine.CreateTable(ctx, sess.Database, name, timeFirst(cols))
+	}
+	if err != nil {
 		var se *storage.Error
 		if asStorage(err, &se) && se.Code == storage.CodeAlreadyExists { // a write made it meanwhile
 			return exists()
@@ -284,7 +323,10 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 		return DDLResult{}, err
 	}
 	res := DDLResult{Tables: 1, Notices: notices}
-	if def.As != nil {
+	switch {
+	case view != nil:
+		return p.fillView(ctx, sess, name, *view, def.NoData, res)
+	case def.As != nil:
 		return p.fillTableAs(ctx, sess, def, cols, res)
 	}
 	return res, nil

@@ -131,7 +131,7 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 		return "", nil, nil, errorf(CodeSyntax, "%s needs a table name", verb)
 	}
 	table := name.Name.O
-	if err := writableTable(sess, stmt, verb, name.Schema.O, table); err != nil {
+	if err := p.writableTable(sess, stmt, verb, name.Schema.O, table, false); err != nil {
 		return "", nil, nil, err
 	}
 	cols, err := p.tableColumns(sess.Database, table)

@@ -61,7 +61,7 @@ func init() {
 		"to_regtype":               toReg("regtype"),
 		"to_regproc":               toReg("regproc"),
 		"to_regnamespace":          toReg("regnamespace"),
-		"pg_get_viewdef":           (*binder).viewDef,
+		"pg_get_viewdef":           (*binder).matviewDef,
 		"pg_get_ruledef":           (*binder).viewDef,
 		"pg_get_triggerdef":        (*binder).viewDef,
 		"set_config":               (*binder).setConfig,
@@ -1063,8 +1063,42 @@ func (b *binder) relationArg(args []exec.Expr) ([]exec.Expr, error) {
 	return args, nil
 }
 
-// viewDef is pg_get_viewdef(view [, pretty]): Strata's views are the
-// catalogs', whose definitions it does not keep (NULL).
+// matviewDef is pg_get_viewdef(view [, pretty]): a materialized view's
+// query (psql's \d+ shows it); NULL for the catalogs' views, whose
+// definitions Strata does not keep.
+func (b *binder) matviewDef(args []exec.Expr) (exec.Expr, error) {
+	args, err := b.relationArg(args)
+	if err != nil {
+		return nil, err
+	}
+	db := b.sess.Database
+	defs := map[int64]string{}
+	for _, t := range b.catalogTables(db) {
+		if def, ok := b.p.viewOf(db, t); ok {
+			defs[TableOID(db, t)] = " " + def.Query + ";"
+		}
+	}
+	if len(defs) == 0 {
+		return b.viewDef(args)
+	}
+	if len(args) < 1 || len(args) > 2 {
+		return nil, errorf(CodeUndefinedFunc, "function pg_get_viewdef takes a view and, optionally, pretty")
+	}
+	oid, err := b.coerce(args[0], exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	return &rowFunc{name: "pg_get_viewdef", args: []exec.Expr{oid}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		if d, ok := defs[v[0].(int64)]; ok {
+			return d, nil
+		}
+		return nil, nil
+	}}, nil
+}
+
+// viewDef is pg_get_ruledef and pg_get_triggerdef (and pg_get_viewdef of a
+// catalog's view): Strata keeps no rules, triggers or catalog view
+// definitions (NULL).
 func (b *binder) viewDef(args []exec.Expr) (exec.Expr, error) {
 	args, err := b.relationArg(args) // pg_get_viewdef(view, pretty)
 	if err != nil {

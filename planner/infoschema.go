@@ -79,6 +79,9 @@ func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 			if err != nil {
 				continue // dropped meanwhile
 			}
+			if _, isView := b.p.viewOf(db, name); isView {
+				continue // PostgreSQL's information_schema leaves materialized views out
+			}
 			b.infoSchemaTable(table, t, name, cols)
 		}
 	}

@@ -40,6 +40,19 @@ func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.State
 }
 
 func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any) (int64, error) {
+	return p.insertWith(ctx, sess, stmt, paramSets, insertWrite{})
+}
+
+// insertWrite is how a materialized view's refresh writes through the
+// INSERT path: into the view's table (which refuses other writes), with
+// before run once the rows are computed and just before they are written
+// (the refresh deletes the rows they replace), even when there are none.
+type insertWrite struct {
+	refresh bool
+	before  func() error
+}
+
+func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any, w insertWrite) (int64, error) {
 	ins, ok := stmt.AST.(*ast.InsertStmt)
 	if !ok {
 		return 0, errorf(CodeSyntax, "not an INSERT statement")
@@ -52,7 +65,7 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 		return 0, errorf(CodeSyntax, "INSERT needs a table name")
 	}
 	table := name.Name.O
-	if err := writableTable(sess, stmt, "INSERT", name.Schema.O, table); err != nil {
+	if err := p.writableTable(sess, stmt, "INSERT", name.Schema.O, table, w.refresh); err != nil {
 		return 0, err
 	}
 	existing := map[string]storage.ColumnType{}
@@ -92,8 +105,14 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 		}
 		rows, kinds, tags = append(rows, r...), append(kinds, k...), t
 	}
+	before := func() error {
+		if w.before == nil {
+			return nil
+		}
+		return w.before()
+	}
 	if len(rows) == 0 {
-		return 0, nil
+		return 0, before()
 	}
 	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds, tags)
 	if err != nil {
@@ -105,7 +124,7 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 			return 0, err
 		}
 		if len(rows) == 0 {
-			return 0, nil
+			return 0, before()
 		}
 		for tags != nil && len(tags) < len(names) {
 			tags = append(tags, false) // a column DO UPDATE sets: the table's own
@@ -117,7 +136,10 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 	if err := checkMerges(batch); err != nil {
 		return 0, err
 	}
-	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
+	if err := before(); err != nil {
+		return 0, err
+	}
+	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{Refresh: w.refresh}); err != nil {
 		return 0, err
 	}
 	return count, nil

@@ -252,7 +252,7 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 				"rolreplication": false, "userepl": false, "rolconnlimit": -1, "rolbypassrls": true, "usebypassrls": true,
 				"rolpassword": "********"})
 		}
-	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables":
+	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables", "pg_matviews":
 		tables := b.catalogTables(db)
 		for _, name := range tables {
 			cols, err := b.p.Engine.TableSchema(db, name)
@@ -260,17 +260,29 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 				continue // dropped meanwhile
 			}
 			oid := TableOID(db, name)
+			kind := "r"
+			def, isView := b.p.viewOf(db, name)
+			if isView {
+				kind, cols = "m", viewColumns(def, cols)
+			}
 			switch table {
 			case "pg_class":
 				t.add(map[string]any{"oid": oid, "relname": name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
 					"relowner": oidOwner, "relam": oidHeapAM, "relfilenode": oid, "reltablespace": 0, "relpages": 0,
 					"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": false, "relisshared": false,
-					"relpersistence": "p", "relkind": "r", "relnatts": len(cols), "relchecks": 0, "relhasrules": false,
+					"relpersistence": "p", "relkind": kind, "relnatts": len(cols), "relchecks": 0, "relhasrules": false,
 					"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
 					"relispopulated": true, "relreplident": "d", "relispartition": false, "relrewrite": 0})
 			case "pg_tables":
-				t.add(map[string]any{"schemaname": "public", "tablename": name, "tableowner": exec.OwnerRole,
-					"hasindexes": false, "hasrules": false, "hastriggers": false, "rowsecurity": false})
+				if !isView {
+					t.add(map[string]any{"schemaname": "public", "tablename": name, "tableowner": exec.OwnerRole,
+						"hasindexes": false, "hasrules": false, "hastriggers": false, "rowsecurity": false})
+				}
+			case "pg_matviews":
+				if isView {
+					t.add(map[string]any{"schemaname": "public", "matviewname": name, "matviewowner": exec.OwnerRole,
+						"hasindexes": false, "ispopulated": true, "definition": " " + def.Query + ";"})
+				}
 			case "pg_stat_user_tables", "pg_statio_user_tables":
 				t.add(map[string]any{"relid": oid, "schemaname": "public", "relname": name})
 			case "pg_attribute":

@@ -169,6 +169,13 @@ func (p *Planner) QueryText(ctx context.Context, sess *Session, text string, par
 // CREATE TABLE ... AS, 0 for the other DDL). Other statement kinds belong to the protocol
 // layer (pgwire's sessions) and are refused.
 func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (*Query, exec.Operator, error) {
+	if stmt.Kind.IsDDL() {
+		res, err := p.RunDDL(ctx, sess, stmt)
+		if err != nil {
+			return nil, nil, err
+		}
+		return countResult(res.Rows)
+	}
 	switch stmt.Kind {
 	case sql.Select:
 	case sql.Insert:
@@ -189,12 +196,10 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 			return nil, nil, err
 		}
 		return countResult(n)
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
-		res, err := p.RunDDL(ctx, sess, stmt)
-		if err != nil {
-			return nil, nil, err
-		}
-		return countResult(res.Rows)
+	case sql.Call:
+		inner := *stmt
+		inner.Kind = sql.Select // CALL procedure(...): its SELECT
+		return p.Run(ctx, sess, &inner, params)
 	case sql.Explain:
 		inner := stmt
 		if stmt.Inner != nil {
@@ -298,7 +303,10 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, err := b.bindDelete(); return err }), nil
 	case sql.Update:
 		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, _, err := b.bindUpdate(); return err }), nil
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable:
+	case sql.Call:
+		return nil, out, nil // a procedure's call answers no rows
+	}
+	if stmt.Kind.IsDDL() {
 		return nil, out, nil
 	}
 	return nil, nil, errorf(CodeNotSupported, "only SELECT, INSERT, UPDATE, DELETE and EXPLAIN statements can be described here")

@@ -21,6 +21,8 @@ import (
 //	             (no row still in the write buffer), chunk_creation_time
 //	jobs         one retention policy per table with a retention period of its
 //	             own (add_retention_policy), config {"drop_after", "hypertable_id"}
+//	continuous_aggregates  the materialized views, each its own materialization
+//	             table, with the table it aggregates (hypertable_name)
 
 var (
 	tsdbHypertables = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"owner", 19}, {"num_dimensions", 21},
@@ -33,6 +35,9 @@ var (
 		{"primary_dimension", 19}, {"primary_dimension_type", 2206}, {"range_start", 1184}, {"range_end", 1184},
 		{"range_start_integer", 20}, {"range_end_integer", 20}, {"is_compressed", 16}, {"chunk_tablespace", 19},
 		{"chunk_creation_time", 1184}}
+	tsdbCaggs = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"view_schema", 19}, {"view_name", 19},
+		{"view_owner", 19}, {"materialized_only", 16}, {"compression_enabled", 16}, {"materialization_hypertable_schema", 19},
+		{"materialization_hypertable_name", 19}, {"view_definition", 25}, {"finalized", 16}}
 	tsdbJobs = []pgColumn{{"job_id", 23}, {"application_name", 19}, {"schedule_interval", 1186}, {"max_runtime", 1186},
 		{"max_retries", 23}, {"retry_period", 1186}, {"proc_schema", 19}, {"proc_name", 19}, {"owner", 4096}, {"scheduled", 16},
 		{"fixed_schedule", 16}, {"config", 3802}, {"next_start", 1184}, {"initial_start", 1184}, {"hypertable_schema", 19},
@@ -68,11 +73,37 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 	if b.sess.Influx {
 		schema = influxSchema // InfluxDB 3's clients (the HTTP API, Flight SQL) see the tables in iox
 	}
+	// tables are the hypertables: the stored tables but materialized views
+	// (continuous_aggregates lists those).
+	tables := func() []string {
+		var out []string
+		for _, name := range b.catalogTables(db) {
+			if _, isView := b.p.viewOf(db, name); !isView {
+				out = append(out, name)
+			}
+		}
+		return out
+	}
 	var t *catalogTable
 	switch view {
+	case "continuous_aggregates":
+		t = newTableOf(tsdbCaggs)
+		for _, name := range b.catalogTables(db) {
+			def, ok := b.p.viewOf(db, name)
+			if !ok {
+				continue
+			}
+			row := map[string]any{"view_schema": schema, "view_name": name, "view_owner": exec.OwnerRole, "materialized_only": true,
+				"compression_enabled": false, "materialization_hypertable_schema": schema, "materialization_hypertable_name": name,
+				"view_definition": " " + def.Query + ";", "finalized": true}
+			if src := def.Options["source"]; src != "" {
+				row["hypertable_schema"], row["hypertable_name"] = schema, src
+			}
+			t.add(row)
+		}
 	case "hypertables":
 		t = newTableOf(tsdbHypertables)
-		for _, name := range b.catalogTables(db) {
+		for _, name := range tables() {
 			t.add(map[string]any{"hypertable_schema": schema, "hypertable_name": name, "owner": exec.OwnerRole,
 				"num_dimensions": 1, "num_chunks": len(chunks(name)), "compression_enabled": true,
 				"primary_dimension": "time", "primary_dimension_type": "timestamp with time zone"})
@@ -80,14 +111,14 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 	case "dimensions":
 		t = newTableOf(tsdbDimensions)
 		t.asIntervals("time_interval")
-		for _, name := range b.catalogTables(db) {
+		for _, name := range tables() {
 			t.add(map[string]any{"hypertable_schema": schema, "hypertable_name": name, "dimension_number": 1,
 				"column_name": "time", "column_type": "timestamp with time zone", "dimension_type": "Time",
 				"time_interval": arrow.MonthDayNanoInterval{Days: 1}})
 		}
 	case "chunks":
 		t = newTableOf(tsdbChunks)
-		for _, name := range b.catalogTables(db) {
+		for _, name := range tables() {
 			oid := TableOID(db, name)
 			for _, c := range chunks(name) {
 				start := c.Day * int64(24*time.Hour)
@@ -108,7 +139,7 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		b.retentionJobs(t, schema)
 	default:
 		e := errorf(CodeUndefinedTable, "relation \"timescaledb_information.%s\" does not exist", view)
-		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks and jobs"
+		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks, jobs and continuous_aggregates"
 		return nil, e
 	}
 	b.volatile = true // chunks come and go with writes

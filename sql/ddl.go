@@ -19,6 +19,51 @@ func (r TableRef) String() string {
 	return strings.Join(parts, ".")
 }
 
+// parseRefresh parses REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH
+// [NO] DATA] (CONCURRENTLY: queries see the view while it is refreshed,
+// which they always may here).
+func parseRefresh(src string, toks []token, st *Statement) *Error {
+	c := &ucur{src: src, toks: toks, i: 1}
+	if !c.accept("materialized", "view") {
+		c.fail(c.tok(0), "", "")
+		return c.err
+	}
+	st.Kind = RefreshView
+	c.accept("concurrently")
+	st.Tables = []TableRef{c.oneTableRef(false)}
+	if c.accept("with", "no", "data") {
+		st.NoData = true
+	} else {
+		c.accept("with", "data")
+	}
+	c.end()
+	return c.err
+}
+
+// parseCall parses CALL procedure(arguments): the procedures here are
+// TimescaleDB's (refresh_continuous_aggregate), run as SELECT
+// procedure(arguments).
+func parseCall(src string, toks []token, st *Statement) *Error {
+	for k, ok := range []func(t token) bool{
+		func(t token) bool { return t.kind == tIdent || t.kind == tQIdent },
+		func(t token) bool { return t.punct("(") },
+	} {
+		switch {
+		case len(toks) <= k+1:
+			return errAt(src, toks[len(toks)-1].end, CodeSyntaxError, "syntax error at end of input", "")
+		case !ok(toks[k+1]):
+			t := toks[k+1]
+			return errAt(src, t.start, CodeSyntaxError, "syntax error at or near \""+src[t.start:t.end]+"\"", "")
+		}
+	}
+	sel := append([]token{{kind: tIdent, val: "select", start: toks[0].start, end: toks[0].end}}, toks[1:]...)
+	if err := parseQuery(src, sel, st, Select); err != nil {
+		return err
+	}
+	st.Kind = Call
+	return nil
+}
+
 // parseDrop parses DROP TABLE [IF EXISTS] name [, ...] [CASCADE | RESTRICT].
 // Dropping anything else is refused as not supported, naming what.
 func parseDrop(src string, toks []token, st *Statement) *Error {
@@ -36,6 +81,15 @@ func parseDrop(src string, toks []token, st *Statement) *Error {
 				}
 			}
 		}
+		c.end()
+		return c.err
+	}
+	if c.accept("materialized", "view") {
+		// DROP MATERIALIZED VIEW [IF EXISTS] name, ... [CASCADE | RESTRICT]
+		st.Kind = DropView
+		st.IfExists = c.accept("if", "exists")
+		st.Tables = c.tableRefs(false)
+		c.dropBehavior()
 		c.end()
 		return c.err
 	}
@@ -155,6 +209,10 @@ type TableDef struct {
 	As        *Statement
 	AsColumns []string
 	NoData    bool
+	// ViewOptions are CREATE MATERIALIZED VIEW's WITH (name [= value],
+	// ...), names lower case (timescaledb.continuous: "" or the value as
+	// written); nil for a table.
+	ViewOptions map[string]string
 }
 
 // key records a PRIMARY KEY or UNIQUE constraint of cols, at token t; a
@@ -219,6 +277,59 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 		}
 		return c.err
 	}
+	if c.accept("materialized", "view") {
+		// CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(names)] [WITH
+		// (options)] AS query [WITH [NO] DATA]
+		ct := &TableDef{ViewOptions: map[string]string{}}
+		st.Kind, st.Create = CreateView, ct
+		ct.IfNotExists = c.accept("if", "not", "exists")
+		if ct.Table = c.oneTableRef(false); c.err != nil {
+			return c.err
+		}
+		var names []string
+		if c.tok(0).punct("(") {
+			names = c.parenNames()
+		}
+		if c.accept("with") {
+			if !c.tok(0).punct("(") {
+				c.fail(c.tok(0), "", "")
+				return c.err
+			}
+			c.i++
+			c.list(func() {
+				name := c.dottedName()
+				val := ""
+				if c.tok(0).kind == tOp && c.tok(0).val == "=" {
+					c.i++
+					v := c.tok(0)
+					if v.kind == tOp && v.val == "-" && c.tok(1).kind == tNumber {
+						c.i++
+						v = c.tok(0)
+						v.val = "-" + v.val
+					}
+					if c.done() || v.punct(",") || v.punct(")") {
+						c.fail(v, "", "")
+						return
+					}
+					c.i++
+					val = v.val
+				}
+				ct.ViewOptions[strings.ToLower(name)] = val
+			})
+		}
+		if c.err != nil {
+			return c.err
+		}
+		if !c.tok(0).word("as") {
+			c.fail(c.tok(0), "", "")
+			return c.err
+		}
+		c.tableAs(ct)
+		if c.err == nil && names != nil {
+			ct.AsColumns = names
+		}
+		return c.err
+	}
 	c.accept("unlogged") // every table is written through the WAL
 	if !c.accept("table") {
 		what := "CREATE"
@@ -232,8 +343,8 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 		switch what {
 		case "CREATE INDEX", "CREATE UNIQUE INDEX":
 			hint = "Strata keeps no secondary indexes: each day's files are sorted by the tag columns, then time, and scans skip row groups and pages by their statistics; leave the CREATE INDEX out"
-		case "CREATE MATERIALIZED VIEW", "CREATE VIEW", "CREATE OR REPLACE":
-			hint = "views are not kept yet: query with time_bucket(...) directly, or keep a rollup table with INSERT INTO rollup SELECT time_bucket(...), ... GROUP BY ..."
+		case "CREATE VIEW", "CREATE OR REPLACE":
+			hint = "views are not kept: CREATE MATERIALIZED VIEW keeps a query's rows (a rollup: GROUP BY time_bucket(...) and tags), refreshed by REFRESH MATERIALIZED VIEW"
 		}
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported", hint)
 	}

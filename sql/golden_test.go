@@ -148,12 +148,18 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		if d.As != nil {
 			fmt.Fprintf(b, " as_columns=%q no_data=%v", d.AsColumns, d.NoData)
 		}
+		if d.ViewOptions != nil {
+			fmt.Fprintf(b, " view_options=%v", d.ViewOptions)
+		}
 	}
 	if a := st.Alter; a != nil {
 		fmt.Fprintf(b, " table=%s add=%+v if_not_exists=%v", a.Table, a.Add, a.IfNotExists)
 	}
 	if st.IfExists {
 		b.WriteString(" if_exists")
+	}
+	if st.NoData {
+		b.WriteString(" no_data")
 	}
 	for _, r := range st.Tables {
 		fmt.Fprintf(b, " table=%s", r)

@@ -47,6 +47,9 @@ var namedSignatures = map[string][][]param{
 		{{"relation", "", ""}, {"drop_after", "NULL", ""}, {"if_not_exists", "NULL", "bool"}, {"schedule_interval", "NULL", "interval"},
 			{"initial_start", "NULL", "timestamptz"}, {"timezone", "NULL", "text"}, {"drop_created_before", "NULL", "interval"}},
 	},
+	"refresh_continuous_aggregate": {
+		{{"continuous_aggregate", "", ""}, {"window_start", "", ""}, {"window_end", "", ""}, {"force", "NULL", "bool"}},
+	},
 	"remove_retention_policy": {
 		{{"relation", "", ""}, {"if_exists", "NULL", "bool"}},
 	},

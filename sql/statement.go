@@ -45,12 +45,34 @@ const (
 	CreateDatabase             // CREATE DATABASE name [options]; Name
 	DropDatabase               // DROP DATABASE [IF EXISTS] name [(FORCE)]; Name, IfExists
 	AlterTable                 // ALTER TABLE [IF EXISTS] name ADD [COLUMN] [IF NOT EXISTS] column type, ...; Alter, IfExists
+	CreateView                 // CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(names)] [WITH (options)] AS query [WITH [NO] DATA]; Create
+	RefreshView                // REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]; Tables (one), NoData
+	DropView                   // DROP MATERIALIZED VIEW [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
+	Call                       // CALL procedure(arguments): AST is SELECT procedure(arguments)
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
-	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable"}
+	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable", "CreateView", "RefreshView",
+	"DropView", "Call"}
+
+// IsDDL reports whether the kind creates, changes or drops a table, view
+// or database (the planner's RunDDL runs them).
+func (k Kind) IsDDL() bool {
+	switch k {
+	case DropTable, Truncate, CreateTable, CreateDatabase, DropDatabase, AlterTable, CreateView, RefreshView, DropView:
+		return true
+	}
+	return false
+}
+
+// Changes reports whether the kind changes stored data or the catalog
+// when it runs: INSERT, UPDATE, DELETE, the DDL and CALL (the procedures
+// here refresh views).
+func (k Kind) Changes() bool {
+	return k == Insert || k == Delete || k == Update || k == Call || k.IsDDL()
+}
 
 // Verb is the kind's command as SQL writes it: SELECT, INSERT, CREATE
 // TABLE, DROP DATABASE, ...
@@ -68,6 +90,12 @@ func (k Kind) Verb() string {
 		return "DROP DATABASE"
 	case RollbackTo:
 		return "ROLLBACK TO"
+	case CreateView:
+		return "CREATE MATERIALIZED VIEW"
+	case RefreshView:
+		return "REFRESH MATERIALIZED VIEW"
+	case DropView:
+		return "DROP MATERIALIZED VIEW"
 	}
 	return strings.ToUpper(k.String())
 }
@@ -152,11 +180,15 @@ type Statement struct {
 	Local bool
 	// Chain: COMMIT/ROLLBACK AND CHAIN (a new transaction begins at once).
 	Chain bool
-	// Tables are the tables DROP TABLE and TRUNCATE name, in order;
-	// IfExists is DROP TABLE / DROP DATABASE IF EXISTS.
+	// Tables are the tables DROP TABLE and TRUNCATE name (the views DROP
+	// and REFRESH MATERIALIZED VIEW name), in order; IfExists is DROP
+	// TABLE / DROP DATABASE / DROP MATERIALIZED VIEW IF EXISTS; NoData is
+	// REFRESH ... WITH NO DATA.
 	Tables   []TableRef
 	IfExists bool
-	// Create describes CREATE TABLE, Alter ALTER TABLE.
+	NoData   bool
+	// Create describes CREATE TABLE and CREATE MATERIALIZED VIEW, Alter
+	// ALTER TABLE.
 	Create *TableDef
 	Alter  *AlterDef
 

@@ -39,7 +39,7 @@ func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpEr
 		}
 		return nil
 	}
-	writes := stmt.Kind == sql.Delete || stmt.Kind == sql.Update || stmt.Kind == sql.DropTable || stmt.Kind == sql.Truncate || stmt.Kind == sql.AlterTable
+	writes := stmt.Kind.Changes()
 	if fn := planner.ChangingFunction(stmt); method != http.MethodPost && (writes || fn != "") {
 		what := fn + " changes"
 		if fn == "drop_chunks" {
@@ -54,8 +54,8 @@ func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpEr
 			what = "DROP TABLE deletes"
 		case sql.Truncate:
 			what = "TRUNCATE deletes"
-		case sql.AlterTable:
-			what = "ALTER TABLE changes"
+		case sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView:
+			what = stmt.Kind.Verb() + " changes"
 		}
 		return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",
 			Msg: what + " data, which a GET request must not do: send it with POST (the same URL, or a JSON body {\"db\": ..., \"q\": ...})"}}

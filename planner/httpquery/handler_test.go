@@ -760,6 +760,8 @@ func TestDeleteNeedsPost(t *testing.T) {
 	code, body = get(t, base, "SELECT count(*) AS n FROM cpu", "json")
 	require.Equal(t, `[{"n":1}]`, body, "nothing deleted")
 	refusedOnGet(t, base, "db", "CREATE TABLE copy AS SELECT * FROM cpu", "CREATE TABLE creates a table")
+	refusedOnGet(t, base, "db", "CREATE MATERIALIZED VIEW v AS SELECT time, host FROM cpu", "CREATE MATERIALIZED VIEW changes data")
+	refusedOnGet(t, base, "db", "CALL refresh_continuous_aggregate('v', NULL, NULL)", "refresh_continuous_aggregate changes data")
 	code, body = post(t, base, "db", "CREATE TABLE copy AS SELECT * FROM cpu")
 	require.Equal(t, 200, code, body)
 	require.Equal(t, `[{"count":1}]`, body, "CREATE TABLE ... AS answers the rows it wrote")

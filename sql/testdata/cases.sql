@@ -502,3 +502,19 @@ ALTER TABLE cpu DROP COLUMN note
 ALTER TABLE cpu ADD PRIMARY KEY (time, host)
 # alter of something else is refused
 ALTER DATABASE d SET timezone TO 'UTC'
+# create materialized view, TimescaleDB's continuous aggregate
+CREATE MATERIALIZED VIEW IF NOT EXISTS conditions_hourly WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS SELECT time_bucket('1 hour', time) AS bucket, location, avg(temperature) FROM conditions GROUP BY bucket, location WITH NO DATA
+# create materialized view with column names
+CREATE MATERIALIZED VIEW v (b, host, n) AS SELECT time_bucket('5 minutes', time), host, count(*) FROM cpu GROUP BY 1, 2
+# create materialized view without a query
+CREATE MATERIALIZED VIEW v WITH (x = ) AS SELECT 1
+# refresh materialized view
+REFRESH MATERIALIZED VIEW CONCURRENTLY public.v WITH DATA; REFRESH MATERIALIZED VIEW v WITH NO DATA
+# refresh of something else
+REFRESH TABLE v
+# drop materialized view
+DROP MATERIALIZED VIEW IF EXISTS v, w CASCADE
+# call a procedure
+CALL refresh_continuous_aggregate('conditions_hourly', '2024-01-01', now() - INTERVAL '1 hour')
+# call without arguments' parentheses
+CALL refresh_continuous_aggregate

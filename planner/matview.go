@@ -1,0 +1,346 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// Materialized views: CREATE MATERIALIZED VIEW v AS query keeps the
+// query's rows in a table of their own (storage's view table, which only a
+// refresh writes), and REFRESH MATERIALIZED VIEW v computes them again.
+// TimescaleDB's continuous aggregates (WITH (timescaledb.continuous)) are
+// the same here, refreshed over a window by refresh_continuous_aggregate;
+// they read the rows materialized only (TimescaleDB's default since 2.13).
+// A view's rows are named, as a table's, by their time and tags: its query
+// gives one timestamp column, the rows' time (time_bucket(...) AS bucket),
+// and its text columns are the tags; two rows with the same time and tags
+// are refused when written. The view outlives what its source keeps: a
+// retention policy or drop_chunks on the source leaves its rows, which a
+// refresh of a window the source no longer holds would remove.
+
+// viewOf is the definition of the materialized view whose rows table holds.
+func (p *Planner) viewOf(db, table string) (storage.ViewDef, bool) {
+	if p.Engine == nil {
+		return storage.ViewDef{}, false
+	}
+	return p.Engine.ViewOf(db, table)
+}
+
+// viewOptionsOf reads CREATE MATERIALIZED VIEW's WITH (...) options:
+// TimescaleDB's continuous aggregate and the settings that restate what
+// every view here is.
+func viewOptionsOf(opts map[string]string) (continuous bool, err error) {
+	truth := func(v string) (bool, bool) {
+		switch strings.ToLower(v) {
+		case "", "true", "on", "yes", "1", "t":
+			return true, true
+		case "false", "off", "no", "0", "f":
+			return false, true
+		}
+		return false, false
+	}
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for k := range opts {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		v, ok := truth(opts[name])
+		switch name {
+		case "timescaledb.continuous":
+			if !ok {
+				return false, errorf("22023", "invalid value for timescaledb.continuous: %q", opts[name])
+			}
+			continuous = v
+		case "timescaledb.materialized_only":
+			if ok && !v {
+				e := notSupported("real-time aggregation (timescaledb.materialized_only = false)")
+				e.Hint = "the view reads the rows materialized only; refresh it with refresh_continuous_aggregate or REFRESH MATERIALIZED VIEW"
+				return false, e
+			}
+		case "timescaledb.create_group_indexes", "timescaledb.finalized":
+			// Indexes are not kept; every aggregate is stored finalized.
+		default:
+			return false, notSupported(fmt.Sprintf("materialized view option %q", name))
+		}
+	}
+	return continuous, nil
+}
+
+// viewColumnsOf types the stored columns of CREATE MATERIALIZED VIEW from
+// its query, and the view's definition: the query's timestamp column is
+// stored as time under the view's name for it, its text columns as tags.
+func (p *Planner) viewColumnsOf(ctx context.Context, sess *Session, def *sql.TableDef) ([]storage.ColumnMeta, *storage.ViewDef, error) {
+	continuous, err := viewOptionsOf(def.ViewOptions)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := noDropWhilePlanning(def.As.AST, nil); err != nil {
+		return nil, nil, err
+	}
+	qcols, _, err := p.Describe(ctx, sess, def.As)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(def.AsColumns) > len(qcols) {
+		return nil, nil, &Error{Code: CodeSyntax, Msg: "too many column names were specified"}
+	}
+	names := make([]string, len(qcols))
+	timeAt := -1
+	for i, c := range qcols {
+		names[i] = c.Name
+		if i < len(def.AsColumns) {
+			names[i] = def.AsColumns[i]
+		}
+		if c.Type.ID() != arrow.TIMESTAMP {
+			continue
+		}
+		if timeAt >= 0 && names[timeAt] != storage.TimeColumn {
+			e := notSupported(fmt.Sprintf("a materialized view with two timestamp columns (%q and %q)", names[timeAt], names[i]))
+			e.Hint = "its rows are named by one time, time_bucket(...) of the source's; name that one time, or leave the other out"
+			return nil, nil, e
+		}
+		if timeAt < 0 || names[i] == storage.TimeColumn {
+			timeAt = i
+		}
+	}
+	if timeAt < 0 {
+		e := notSupported("a materialized view without a timestamp column")
+		e.Hint = "its rows are named by their time: group by a bucket of the source's time, SELECT time_bucket('1 hour', time) AS bucket, ... GROUP BY bucket, ..."
+		return nil, nil, e
+	}
+	stored := slices.Clone(names)
+	for i, n := range names {
+		if n == storage.TimeColumn && i != timeAt {
+			return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column \"time\" of materialized view %q is not its timestamp column", def.Table.Name),
+				Hint: "name the rows' time column time, or name this column otherwise"}
+		}
+	}
+	stored[timeAt] = storage.TimeColumn
+	cols, err := tableAsColumns(def, qcols, stored)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range cols {
+		if cols[i].Type == storage.TypeString {
+			cols[i].Type = storage.TypeTag // text tells the view's rows apart
+		}
+	}
+	view := &storage.ViewDef{Query: def.As.Text, Columns: names, Time: names[timeAt], Continuous: continuous}
+	var source string
+	def.As.AST.Accept(&astFinder{into: true, match: func(n ast.Node) bool {
+		if t, ok := n.(*ast.TableName); ok && source == "" {
+			source = t.Name.O
+		}
+		return source != ""
+	}})
+	if source != "" {
+		view.Options = map[string]string{"source": source} // the hypertable it aggregates
+	}
+	return cols, view, nil
+}
+
+// viewQuery is the statement that refreshes view table of definition def:
+// INSERT INTO table (its stored columns) SELECT * FROM (the query) AS
+// v(the view's columns), the rows of time in [lo, hi) when !whole.
+func viewQuery(table string, def storage.ViewDef, lo, hi int64, whole bool) (*sql.Statement, error) {
+	quoted := make([]string, len(def.Columns))
+	for i, c := range def.Columns {
+		quoted[i] = quoteIdentifier(c)
+	}
+	text := fmt.Sprintf("SELECT * FROM (%s) AS __view(%s)", def.Query, strings.Join(quoted, ", "))
+	if !whole {
+		ts := func(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
+		text += fmt.Sprintf(" WHERE %s >= '%s'::timestamptz AND %s < '%s'::timestamptz", quoteIdentifier(def.Time), ts(lo), quoteIdentifier(def.Time), ts(hi))
+	}
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := stmts[0].AST.(ast.ResultSetNode)
+	if len(stmts) != 1 || stmts[0].Kind != sql.Select || !ok {
+		return nil, errorf(CodeSyntax, "the query of materialized view %q is not one query", table)
+	}
+	ins := &ast.InsertStmt{
+		Table:  &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: &ast.TableName{Name: ast.NewCIStr(table)}}}},
+		Select: sel,
+	}
+	for _, c := range def.Columns {
+		if c == def.Time {
+			c = storage.TimeColumn
+		}
+		ins.Columns = append(ins.Columns, &ast.ColumnName{Name: ast.NewCIStr(c)})
+	}
+	return &sql.Statement{Kind: sql.Insert, AST: ins, Text: text, Catalogs: stmts[0].Catalogs, MaterializedCTEs: stmts[0].MaterializedCTEs}, nil
+}
+
+// refreshView computes the rows of the view table holds, of time in [lo,
+// hi) or all of them (whole), and puts them in place of those it holds
+// there: the rows are computed first, then the old ones deleted and the
+// new written (a query in between, or a crash, sees the window empty until
+// the next refresh). It returns how many rows it wrote.
+func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, def storage.ViewDef, lo, hi int64, whole bool) (int64, error) {
+	tr := storage.TimeRange{Min: lo, Max: hi}
+	if whole {
+		tr = storage.AllTime()
+	}
+	stmt, err := viewQuery(table, def, lo, hi, whole)
+	if err != nil {
+		return 0, err
+	}
+	n, err := p.insertWith(ctx, sess, stmt, [][]any{nil}, insertWrite{refresh: true, before: func() error {
+		_, err := p.Engine.Delete(ctx, sess.Database, table, tr, rowsInRange(tr))
+		return err
+	}})
+	if err != nil {
+		e := AsError(err)
+		e.Position = 0 // of the query kept, not of the statement run
+		if e.Detail == "" {
+			e.Detail = fmt.Sprintf("while refreshing materialized view %q", table)
+		}
+		return 0, e
+	}
+	return n, nil
+}
+
+// rowsInRange matches the rows whose time is in tr.
+func rowsInRange(tr storage.TimeRange) storage.RowMatch {
+	return func(rec arrow.Record) ([]bool, error) {
+		idx := rec.Schema().FieldIndices(storage.TimeColumn)
+		if len(idx) == 0 {
+			return nil, fmt.Errorf("refresh: the view's rows have no time column")
+		}
+		times := rec.Column(idx[0]).(*array.Timestamp).TimestampValues()
+		out := make([]bool, len(times))
+		for i, t := range times {
+			out[i] = tr.Contains(int64(t))
+		}
+		return out, nil
+	}
+}
+
+// fillView fills the view just created (res: the creation's result)
+// unless WITH NO DATA; the rows written are PostgreSQL's count (SELECT n).
+func (p *Planner) fillView(ctx context.Context, sess *Session, table string, def storage.ViewDef, noData bool, res DDLResult) (DDLResult, error) {
+	res.Selected = true
+	if noData {
+		return res, nil
+	}
+	n, err := p.refreshView(ctx, sess, table, def, 0, 0, true)
+	if err != nil {
+		if derr := p.Engine.DropTable(context.WithoutCancel(ctx), sess.Database, table); derr != nil {
+			e := AsError(err)
+			e.Detail = fmt.Sprintf("materialized view %q was created but could not be dropped again: %v", table, derr)
+			return res, e
+		}
+		return DDLResult{}, err
+	}
+	res.Rows = n
+	return res, nil
+}
+
+// refresh runs REFRESH MATERIALIZED VIEW v [WITH NO DATA]: all its rows
+// computed again (WITH NO DATA: none kept).
+func (p *Planner) refresh(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	table, err := p.namedTable(sess, stmt.Tables[0], "REFRESH MATERIALIZED VIEW")
+	if err != nil {
+		return DDLResult{}, err
+	}
+	def, _ := p.viewOf(sess.Database, table)
+	if stmt.NoData {
+		_, err := p.Engine.Truncate(ctx, sess.Database, table)
+		return DDLResult{}, err
+	}
+	n, err := p.refreshView(ctx, sess, table, def, 0, 0, true)
+	return DDLResult{Rows: n}, err
+}
+
+// refreshFunction binds TimescaleDB's refresh_continuous_aggregate(view,
+// window_start, window_end [, force]), which CALL runs: the view's rows
+// whose time (bucket) is in [window_start, window_end) computed again; a
+// NULL bound leaves that side open. (TimescaleDB refreshes the buckets
+// wholly inside the window; here a bucket that starts in it is refreshed
+// whole, from all its rows.) It answers void.
+func (b *binder) refreshFunction(name string, f *ast.FuncCallExpr, alias, col string) (*scope, error) {
+	if n := len(f.Args) - 1; n < 3 || n > 4 {
+		return nil, errorf(CodeUndefinedFunc, "procedure refresh_continuous_aggregate takes a view and a window: CALL refresh_continuous_aggregate('view', window_start, window_end)")
+	}
+	_, args, err := b.relationFuncArgs(f)
+	if err != nil {
+		return nil, err
+	}
+	for i := 1; i <= 2; i++ {
+		if isNullLiteral(args[i]) {
+			continue
+		}
+		if args[i], err = b.coerce(args[i], exec.TypeTimestamptz); err != nil {
+			e := errorf("22023", "invalid time argument type for the refresh window: %s", exec.SQLTypeName(args[i].Type()))
+			e.Hint = "give timestamps (or NULL for an open end): refresh_continuous_aggregate('view', now() - INTERVAL '1 day', now())"
+			return nil, e
+		}
+	}
+	args = args[:3] // force changes nothing: every refresh recomputes
+	db, tables, sess, p := b.sess.Database, b.tablesByOID(), b.sess, b.p
+	b.volatile = true
+	return derivedScope(&TableFunc{Name: name, Args: args, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: 2278}},
+		rows: func(c *exec.Ctx, vals []any) ([][]any, error) {
+			if vals[0] == nil {
+				return nil, nil
+			}
+			table, err := hypertableOf(tables, vals[0].(int64), p.Engine != nil)
+			if err != nil {
+				return nil, err
+			}
+			def, ok := p.viewOf(db, table)
+			if !ok {
+				return nil, errorf("42809", "relation %q is not a continuous aggregate", table)
+			}
+			lo, hi := storage.AllTime().Min, storage.AllTime().Max
+			if v, ok := vals[1].(exec.Timestamp); ok {
+				lo = int64(v)
+			}
+			if v, ok := vals[2].(exec.Timestamp); ok {
+				hi = int64(v)
+			}
+			if lo >= hi {
+				e := errorf("22023", "invalid refresh window")
+				e.Hint = "the start of the window must be before the end"
+				return nil, e
+			}
+			if _, err := p.refreshView(c.Stmt(), sess, table, def, lo, hi, false); err != nil {
+				return nil, err
+			}
+			return [][]any{{""}}, nil
+		}}, alias), nil
+}
+
+// viewColumns are a materialized view's columns as it shows them (cols:
+// its table's): in its query's order, time under the view's name for it.
+func viewColumns(def storage.ViewDef, cols []storage.ColumnMeta) []storage.ColumnMeta {
+	out := make([]storage.ColumnMeta, 0, len(cols))
+	for _, name := range def.Columns {
+		stored := name
+		if name == def.Time {
+			stored = storage.TimeColumn
+		}
+		for _, c := range cols {
+			if c.Name == stored {
+				c.Name = name
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}

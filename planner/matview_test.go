@@ -1,0 +1,129 @@
+package planner_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/planner"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// TestMaterializedView: CREATE MATERIALIZED VIEW keeps its query's rows
+// under the view's column names and order (time under its own name),
+// which queries read; writes to the source change them only when a
+// refresh (REFRESH MATERIALIZED VIEW: all; refresh_continuous_aggregate: a
+// window) computes them again; a view over a view; the view outlives its
+// source; PostgreSQL's and TimescaleDB's errors; nothing is left by a
+// failed create.
+func TestMaterializedView(t *testing.T) {
+	_, e, p, sess, x := openRewriteTest(t)
+	ctx := context.Background()
+	run := ddlRunner(t, p, sess)
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE cond (time timestamptz NOT NULL, location text, temperature double precision, n bigint)")
+	rows("INSERT INTO cond VALUES ('2024-01-01 00:10+00', 'office', 70, 1), ('2024-01-01 00:40+00', 'office', 72, 2), " +
+		"('2024-01-01 01:10+00', 'office', 74, 3), ('2024-01-01 00:20+00', 'garage', 60, 4)")
+
+	res, err := run("CREATE MATERIALIZED VIEW cond_h WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', time) AS bucket, " +
+		"location, avg(temperature) AS avg_t, count(*) AS n FROM cond GROUP BY bucket, location")
+	require.NoError(t, err)
+	require.Equal(t, planner.DDLResult{Tables: 1, Selected: true, Rows: 3}, res)
+	ts := func(s string) any {
+		v, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		return v.UnixNano()
+	}
+	view := func(q string) [][]any {
+		out := rows(q)
+		for _, r := range out {
+			if tm, ok := r[0].(time.Time); ok {
+				r[0] = tm.UnixNano()
+			}
+		}
+		return out
+	}
+	all := "SELECT * FROM cond_h ORDER BY bucket, location"
+	h0, h1, h2 := ts("2024-01-01T00:00:00Z"), ts("2024-01-01T01:00:00Z"), ts("2024-01-01T02:00:00Z")
+	require.Equal(t, [][]any{{h0, "garage", 60.0, int64(1)}, {h0, "office", 71.0, int64(2)}, {h1, "office", 74.0, int64(1)}}, view(all))
+	require.Equal(t, [][]any{{74.0}}, rows("SELECT avg_t FROM cond_h WHERE location = 'office' AND bucket >= '2024-01-01 01:00+00'"))
+	def, ok := e.ViewOf("db", "cond_h")
+	require.True(t, ok)
+	require.Equal(t, []string{"bucket", "location", "avg_t", "n"}, def.Columns)
+	require.True(t, def.Continuous)
+
+	// Writes to the source show after a refresh; a window refreshes the
+	// buckets that start in it.
+	rows("INSERT INTO cond VALUES ('2024-01-01 01:30+00', 'office', 80, 5), ('2024-01-01 02:05+00', 'garage', 61, 6), ('2024-01-01 00:50+00', 'garage', 62, 7)")
+	require.Len(t, rows(all), 3, "nothing changes before a refresh")
+	call, err := sql.Parse("CALL refresh_continuous_aggregate('cond_h', '2024-01-01 01:00+00', '2024-01-01 02:00+00')")
+	require.NoError(t, err)
+	require.Equal(t, sql.Call, call[0].Kind)
+	_, op, err := p.Run(ctx, sess, call[0], nil)
+	require.NoError(t, err)
+	op.Close()
+	require.Equal(t, [][]any{{h0, "garage", 60.0, int64(1)}, {h0, "office", 71.0, int64(2)}, {h1, "office", 77.0, int64(2)}}, view(all),
+		"the 01:00 bucket only: 00:00 and 02:00 are outside the window")
+	rows("SELECT refresh_continuous_aggregate('cond_h', NULL, '2024-01-01 01:00+00')")
+	require.Equal(t, [][]any{{h0, "garage", 61.0, int64(2)}, {h0, "office", 71.0, int64(2)}, {h1, "office", 77.0, int64(2)}}, view(all))
+	res, err = run("REFRESH MATERIALIZED VIEW cond_h")
+	require.NoError(t, err)
+	require.Equal(t, int64(4), res.Rows)
+	require.Equal(t, [][]any{{h0, "garage", 61.0, int64(2)}, {h0, "office", 71.0, int64(2)}, {h1, "office", 77.0, int64(2)}, {h2, "garage", 61.0, int64(1)}}, view(all))
+
+	// A group gone from the source goes from the window refreshed.
+	rows("DELETE FROM cond WHERE location = 'garage' AND time < '2024-01-01 01:00+00'")
+	rows("SELECT refresh_continuous_aggregate('cond_h', '2024-01-01 00:00+00', '2024-01-01 01:00+00')")
+	require.Equal(t, [][]any{{h0, "office", 71.0, int64(2)}, {h1, "office", 77.0, int64(2)}, {h2, "garage", 61.0, int64(1)}}, view(all))
+	rows("INSERT INTO cond VALUES ('2024-01-01 00:20+00', 'garage', 60, 4), ('2024-01-01 00:50+00', 'garage', 62, 7)")
+	_, err = run("REFRESH MATERIALIZED VIEW cond_h")
+	require.NoError(t, err)
+
+	// A view over a view, made empty, then filled.
+	_, err = run("CREATE MATERIALIZED VIEW cond_d (day, loc, mean) AS SELECT time_bucket('1 day', bucket), location, avg(avg_t) FROM cond_h GROUP BY 1, 2 WITH NO DATA")
+	require.NoError(t, err)
+	require.Empty(t, rows("SELECT * FROM cond_d"))
+	_, err = run("REFRESH MATERIALIZED VIEW cond_d")
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{"garage", 61.0}, {"office", 74.0}}, rows("SELECT loc, mean FROM cond_d ORDER BY loc"))
+	_, err = run("REFRESH MATERIALIZED VIEW cond_d WITH NO DATA")
+	require.NoError(t, err)
+	require.Empty(t, rows("SELECT * FROM cond_d"))
+
+	x.requireCodes(t, map[string]string{
+		"INSERT INTO cond_h VALUES (now(), 'x', 1, 1)":         "42809",
+		"UPDATE cond_h SET avg_t = 1":                          "42809",
+		"DELETE FROM cond_h":                                   "42809",
+		"DROP TABLE cond_h":                                    "42809",
+		"TRUNCATE cond_h":                                      "42809",
+		"DROP MATERIALIZED VIEW cond":                          "42809",
+		"DROP MATERIALIZED VIEW nosuch":                        "42P01",
+		"REFRESH MATERIALIZED VIEW cond":                       "0A000",
+		"CREATE MATERIALIZED VIEW cond_h AS SELECT now() AS t": "42P07",
+		"CREATE MATERIALIZED VIEW bad AS SELECT location, count(*) FROM cond GROUP BY 1":                     "0A000",
+		"CREATE MATERIALIZED VIEW bad AS SELECT time, time + interval '1 hour' AS later FROM cond":           "0A000",
+		"CREATE MATERIALIZED VIEW bad WITH (fillfactor = 50) AS SELECT time FROM cond":                       "0A000",
+		"CREATE MATERIALIZED VIEW bad WITH (timescaledb.materialized_only = false) AS SELECT time FROM cond": "0A000",
+		"CREATE MATERIALIZED VIEW bad AS SELECT time_bucket('1 day', time) AS b, n FROM cond":                "23505",
+		"CREATE MATERIALIZED VIEW bad AS SELECT time, 1 AS time FROM cond":                                   "42P16",
+		"SELECT refresh_continuous_aggregate('cond', NULL, NULL)":                                            "42809",
+		"SELECT refresh_continuous_aggregate('cond_h', '2024-01-02', '2024-01-01')":                          "22023",
+	})
+	_, err = e.TableSchema("db", "bad")
+	require.Error(t, err, "no failed create left a view, not even the one whose rows collided once it was made")
+
+	// Line protocol cannot write into a view; the view outlives its source.
+	err = e.Write(ctx, "db", []*storage.TableBatch{{Table: "cond_h", Rows: 1, Time: []int64{1}}}, storage.WriteOptions{})
+	require.ErrorContains(t, err, "materialized view")
+	res, err = run("DROP TABLE cond")
+	require.NoError(t, err)
+	require.Len(t, rows(all), 4, "the view keeps its rows")
+	res, err = run("DROP MATERIALIZED VIEW IF EXISTS cond_h, nosuch")
+	require.NoError(t, err)
+	require.Equal(t, []string{`materialized view "nosuch" does not exist, skipping`}, noticeTexts(res.Notices, "00000"))
+	_, ok = e.ViewOf("db", "cond_h")
+	require.False(t, ok)
+}
