@@ -908,6 +908,8 @@ func timescaleFunc(name string) func(b *binder, name string, f *ast.FuncCallExpr
 		return (*binder).retentionFunction
 	case "refresh_continuous_aggregate":
 		return (*binder).refreshFunction
+	case "add_continuous_aggregate_policy", "remove_continuous_aggregate_policy":
+		return (*binder).policyFunction
 	}
 	return nil
 }
@@ -916,6 +918,7 @@ func timescaleFunc(name string) func(b *binder, name string, f *ast.FuncCallExpr
 // rewrites.
 var selectListSRFs = map[string]bool{"generate_series": true, "generate_subscripts": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
 	"show_chunks": true, "drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true, "refresh_continuous_aggregate": true,
+	"add_continuous_aggregate_policy": true, "remove_continuous_aggregate_policy": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true, "jsonb_path_query": true, "jsonb_path_query_tz": true}
 

@@ -2,6 +2,7 @@ package planner_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -126,4 +127,44 @@ func TestMaterializedView(t *testing.T) {
 	require.Equal(t, []string{`materialized view "nosuch" does not exist, skipping`}, noticeTexts(res.Notices, "00000"))
 	_, ok = e.ViewOf("db", "cond_h")
 	require.False(t, ok)
+}
+
+// TestContinuousAggregatePolicy: a refresh policy refreshes its window
+// (now - start_offset to now - end_offset) when due, and not before its
+// schedule comes round again; it shows in timescaledb_information.jobs
+// and is removed; TimescaleDB's errors.
+func TestContinuousAggregatePolicy(t *testing.T) {
+	_, e, p, _, x := openRewriteTest(t)
+	ctx := context.Background()
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE m (time timestamptz NOT NULL, host text, v double precision)")
+	rows("INSERT INTO m VALUES ('2024-01-01 00:10+00', 'a', 1), ('2024-01-01 12:10+00', 'a', 2), ('2024-01-01 23:30+00', 'a', 4), ('2023-12-31 10:00+00', 'a', 8)")
+	rows("CREATE MATERIALIZED VIEW m_h WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', time) AS bucket, host, sum(v) AS s FROM m GROUP BY 1, 2 WITH NO DATA")
+	id := planner.TableOID("db", "m_h")
+	require.Equal(t, [][]any{{id}}, rows("SELECT add_continuous_aggregate_policy('m_h', start_offset => INTERVAL '1 day', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour')"))
+	sum := func() any { return rows("SELECT sum(s) FROM m_h")[0][0] }
+
+	now := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
+	require.Equal(t, 1, p.RunDuePolicies(ctx, now, nil))
+	require.Equal(t, 3.0, sum(), "[2024-01-01 00:00, 23:00): not the 23:30 row, not the day before")
+	rows("INSERT INTO m VALUES ('2024-01-01 13:10+00', 'a', 16)")
+	require.Equal(t, 0, p.RunDuePolicies(ctx, now.Add(30*time.Minute), nil), "not due before its schedule")
+	require.Equal(t, 3.0, sum())
+	require.Equal(t, 1, p.RunDuePolicies(ctx, now.Add(61*time.Minute), nil))
+	require.Equal(t, 23.0, sum(), "[2024-01-01 01:01, 2024-01-02 00:01): the 23:30 row and the new one; the 00:10 bucket kept")
+	require.Equal(t, [][]any{{"policy_refresh_continuous_aggregate", `{"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": ` + fmt.Sprint(id) + `}`}},
+		rows("SELECT proc_name, config FROM timescaledb_information.jobs"))
+
+	x.requireCodes(t, map[string]string{
+		"SELECT add_continuous_aggregate_policy('m_h', INTERVAL '1 day', NULL, INTERVAL '1 hour')":              "42710",
+		"SELECT add_continuous_aggregate_policy('m', INTERVAL '1 day', NULL, INTERVAL '1 hour')":                "0A000",
+		"SELECT add_continuous_aggregate_policy('m_h', INTERVAL '1 hour', INTERVAL '1 day', INTERVAL '1 hour')": "22023",
+		"SELECT add_continuous_aggregate_policy('m_h', INTERVAL '1 day', NULL, NULL)":                           "22023",
+		"SELECT add_continuous_aggregate_policy('m_h', 1, NULL, INTERVAL '1 hour')":                             "22023",
+	})
+	require.Equal(t, [][]any{{""}}, rows("SELECT remove_continuous_aggregate_policy('m_h')"))
+	x.requireCodes(t, map[string]string{"SELECT remove_continuous_aggregate_policy('m_h')": "42704"})
+	require.Equal(t, 0, p.RunDuePolicies(ctx, now.Add(48*time.Hour), nil), "no policy left")
+	def, _ := e.ViewOf("db", "m_h")
+	require.Empty(t, def.Options["policy_schedule_interval_ns"])
 }

@@ -86,6 +86,8 @@ type Planner struct {
 	// Activity is the server's register of connections and queries,
 	// shared by its endpoints' planners (nil: none kept).
 	Activity *Activity
+	// policies is when each continuous aggregate's refresh policy ran.
+	policies policyState
 }
 
 // Query is a planned SELECT: the optimized plan and its output columns.

@@ -153,8 +153,10 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 // changingFuncs are the functions that change the database when the
 // statement calling them runs: drop_chunks deletes data,
 // add_retention_policy and remove_retention_policy set how long a table
-// keeps it, refresh_continuous_aggregate rewrites a view's rows.
-var changingFuncs = map[string]bool{"drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true, "refresh_continuous_aggregate": true}
+// keeps it, refresh_continuous_aggregate rewrites a view's rows, and the
+// continuous aggregate policies schedule that.
+var changingFuncs = map[string]bool{"drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true, "refresh_continuous_aggregate": true,
+	"add_continuous_aggregate_policy": true, "remove_continuous_aggregate_policy": true}
 
 // ChangingFunction names a function a statement calls that changes the
 // database (drop_chunks, add_retention_policy, ...), "" when it calls

@@ -137,6 +137,7 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		t = newTableOf(tsdbJobs)
 		t.asIntervals("schedule_interval", "max_runtime", "retry_period")
 		b.retentionJobs(t, schema)
+		b.policyJobs(t, schema)
 	default:
 		e := errorf(CodeUndefinedTable, "relation \"timescaledb_information.%s\" does not exist", view)
 		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks, jobs and continuous_aggregates"

@@ -50,6 +50,15 @@ var namedSignatures = map[string][][]param{
 	"refresh_continuous_aggregate": {
 		{{"continuous_aggregate", "", ""}, {"window_start", "", ""}, {"window_end", "", ""}, {"force", "NULL", "bool"}},
 	},
+	"add_continuous_aggregate_policy": {
+		{{"continuous_aggregate", "", ""}, {"start_offset", "", ""}, {"end_offset", "", ""}, {"schedule_interval", "", "interval"},
+			{"if_not_exists", "NULL", "bool"}, {"initial_start", "NULL", "timestamptz"}, {"timezone", "NULL", "text"},
+			{"include_tiered_data", "NULL", "bool"}, {"buckets_per_batch", "NULL", "int4"}, {"max_batches_per_execution", "NULL", "int4"},
+			{"refresh_newest_first", "NULL", "bool"}},
+	},
+	"remove_continuous_aggregate_policy": {
+		{{"continuous_aggregate", "", ""}, {"if_exists", "NULL", "bool"}},
+	},
 	"remove_retention_policy": {
 		{{"relation", "", ""}, {"if_exists", "NULL", "bool"}},
 	},

@@ -133,6 +133,13 @@ func serve(args []string) error {
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: httpTLS}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	policies, stopPolicies := context.WithCancel(ctx)
+	defer stopPolicies()
+	policiesDone := make(chan struct{})
+	go func() { // continuous aggregates' refresh policies
+		defer close(policiesDone)
+		pl.RunPolicies(policies, policyCheck, logger)
+	}()
 	serveErr := make(chan error, 3)
 	if httpTLS != nil {
 		go func() { serveErr <- srv.ServeTLS(ln, "", "") }()
@@ -162,6 +169,8 @@ func serve(args []string) error {
 	case <-ctx.Done():
 		logger.Info("shutting down: finishing requests and persisting the write buffer")
 	}
+	stopPolicies()
+	<-policiesDone // a refresh under way ends before the engine closes
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if pgSrv != nil {
@@ -183,6 +192,10 @@ func serve(args []string) error {
 	}
 	return err
 }
+
+// policyCheck is how often the server looks for continuous aggregate
+// refresh policies that are due.
+const policyCheck = 10 * time.Second
 
 // parseUsers reads --pg-users ("alice:secret,bob:pw") and checks it fits
 // --pg-auth.
