@@ -68,15 +68,23 @@ func (p *Planner) fillTableAs(ctx context.Context, sess *Session, def *sql.Table
 	fill := &sql.Statement{Kind: sql.Insert, AST: ins, Text: as.Text, Offset: as.Offset, Catalogs: as.Catalogs, MaterializedCTEs: as.MaterializedCTEs}
 	n, err := p.insertRows(ctx, sess, fill, [][]any{nil})
 	if err != nil {
-		if derr := p.Engine.DropTable(context.WithoutCancel(ctx), sess.Database, table); derr != nil {
-			e := AsError(err)
-			e.Detail = fmt.Sprintf("table %q was created but could not be dropped again: %v", table, derr)
-			return res, e
-		}
-		return DDLResult{}, err
+		return p.uncreate(ctx, sess, "table", table, res, err)
 	}
 	res.Rows = n
 	return res, nil
+}
+
+// uncreate drops the table (or view: what) a CREATE ... AS made when its
+// rows could not be written (err), so the statement leaves nothing; res
+// is the creation's result, returned when the drop fails too (the table
+// stays, and err says so).
+func (p *Planner) uncreate(ctx context.Context, sess *Session, what, table string, res DDLResult, err error) (DDLResult, error) {
+	if derr := p.Engine.DropTable(context.WithoutCancel(ctx), sess.Database, table); derr != nil {
+		e := AsError(err)
+		e.Detail = fmt.Sprintf("%s %q was created but could not be dropped again: %v", what, table, derr)
+		return res, e
+	}
+	return DDLResult{}, err
 }
 
 // timeFirst is cols with the time column moved first, where a table keeps

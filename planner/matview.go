@@ -240,12 +240,7 @@ func (p *Planner) fillView(ctx context.Context, sess *Session, table string, def
 	}
 	n, err := p.refreshView(ctx, sess, table, def, 0, 0, true)
 	if err != nil {
-		if derr := p.Engine.DropTable(context.WithoutCancel(ctx), sess.Database, table); derr != nil {
-			e := AsError(err)
-			e.Detail = fmt.Sprintf("materialized view %q was created but could not be dropped again: %v", table, derr)
-			return res, e
-		}
-		return DDLResult{}, err
+		return p.uncreate(ctx, sess, "materialized view", table, res, err)
 	}
 	res.Rows = n
 	return res, nil

@@ -97,35 +97,22 @@ func (b *binder) policyFunction(name string, f *ast.FuncCallExpr, alias, col str
 	case !add && (nargs < 1 || nargs > 2):
 		return nil, errorf(CodeUndefinedFunc, "function remove_continuous_aggregate_policy takes a view: remove_continuous_aggregate_policy('view' [, if_exists => true])")
 	}
-	_, args, err := b.relationFuncArgs(f)
-	if err != nil {
-		return nil, err
-	}
 	flag := 4 // if_not_exists, if_exists
 	if !add {
 		flag = 1
 	}
+	args, err := b.policyArgs(f, flag)
+	if err != nil {
+		return nil, err
+	}
 	if add {
-		for i := 1; i <= 3; i++ {
-			if isNullLiteral(args[i]) {
-				continue
-			}
-			if _, untyped := args[i].(*unknownLit); untyped {
-				if args[i], err = b.coerce(args[i], exec.TypeInterval); err != nil {
-					return nil, err
-				}
-			}
-			if args[i].Type().ID() != arrow.INTERVAL_MONTH_DAY_NANO {
-				e := errorf("22023", "invalid parameter value for %s", []string{"", "start_offset", "end_offset", "schedule_interval"}[i])
-				e.Hint = "give an interval: the view's time is a timestamp (INTERVAL '1 hour')"
-				return nil, e
+		for i, param := range []string{"start_offset", "end_offset", "schedule_interval"} {
+			if args[i+1], err = b.intervalArg(args[i+1], "invalid parameter value for "+param); err != nil {
+				return nil, err
 			}
 		}
 	}
-	if len(args) > flag {
-		if args[flag], err = b.coerce(args[flag], exec.TypeBool); err != nil {
-			return nil, err
-		}
+	if len(args) > flag+1 {
 		args = args[:flag+1] // initial_start, timezone, ... tune TimescaleDB's scheduler
 	}
 	db, tables, sess, p := b.sess.Database, b.tablesByOID(), b.sess, b.p

@@ -50,32 +50,20 @@ func (b *binder) retentionFunction(name string, f *ast.FuncCallExpr, alias, col 
 	case !add && (nargs < 1 || nargs > 2):
 		return nil, errorf(CodeUndefinedFunc, "function remove_retention_policy takes a table: remove_retention_policy('conditions' [, if_exists => true])")
 	}
-	_, args, err := b.relationFuncArgs(f)
-	if err != nil {
-		return nil, err
-	}
 	flag := 2 // if_not_exists, if_exists
 	if !add {
 		flag = 1
 	}
-	if len(args) > flag {
-		if args[flag], err = b.coerce(args[flag], exec.TypeBool); err != nil {
-			return nil, err
-		}
+	args, err := b.policyArgs(f, flag)
+	if err != nil {
+		return nil, err
 	}
 	if add {
 		if len(args) < 2 {
 			return nil, errNoDropAfter()
 		}
-		if _, untyped := args[1].(*unknownLit); untyped {
-			if args[1], err = b.coerce(args[1], exec.TypeInterval); err != nil {
-				return nil, err
-			}
-		}
-		if !isNullLiteral(args[1]) && args[1].Type().ID() != arrow.INTERVAL_MONTH_DAY_NANO {
-			e := errorf("22023", "invalid value for parameter drop_after")
-			e.Hint = "give an interval: every table's time dimension is a timestamp (INTERVAL '30 days')"
-			return nil, e
+		if args[1], err = b.intervalArg(args[1], "invalid value for parameter drop_after"); err != nil {
+			return nil, err
 		}
 	}
 
@@ -144,6 +132,40 @@ func (b *binder) retentionFunction(name string, f *ast.FuncCallExpr, alias, col 
 			}
 			return [][]any{{oid}}, nil
 		}}, alias), nil
+}
+
+// policyArgs binds the arguments of a TimescaleDB policy function (f's
+// first argument is its name): the relation first, and the if_exists or
+// if_not_exists flag at flag, when given, a boolean.
+func (b *binder) policyArgs(f *ast.FuncCallExpr, flag int) ([]exec.Expr, error) {
+	_, args, err := b.relationFuncArgs(f)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) > flag {
+		if args[flag], err = b.coerce(args[flag], exec.TypeBool); err != nil {
+			return nil, err
+		}
+	}
+	return args, nil
+}
+
+// intervalArg is a policy's interval argument (a quoted constant read as
+// one, NULL kept); anything else is 22023 with msg, as TimescaleDB
+// answers for a timestamp-based hypertable.
+func (b *binder) intervalArg(x exec.Expr, msg string) (exec.Expr, error) {
+	if _, untyped := x.(*unknownLit); untyped {
+		var err error
+		if x, err = b.coerce(x, exec.TypeInterval); err != nil {
+			return nil, err
+		}
+	}
+	if !isNullLiteral(x) && x.Type().ID() != arrow.INTERVAL_MONTH_DAY_NANO {
+		e := errorf("22023", "%s", msg)
+		e.Hint = "give an interval: the time of every table and view here is a timestamp (INTERVAL '30 days')"
+		return nil, e
+	}
+	return x, nil
 }
 
 // errNoDropAfter is TimescaleDB's error for a policy without drop_after.
