@@ -123,6 +123,13 @@ func TestDeleteSurvivesKill(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 	code, out = query(srv, "TRUNCATE mem")
 	require.Equal(t, 200, code, out)
+	// An acknowledged CREATE MATERIALIZED VIEW over cpu, whose rows
+	// outlive cpu's DROP TABLE through SIGKILL.
+	code, out = query(srv, "CREATE MATERIALIZED VIEW cpu_d WITH (timescaledb.continuous) AS SELECT time_bucket('1 day', time) AS day, host, count(*) AS n FROM cpu GROUP BY 1, 2")
+	require.Equal(t, 200, code, out)
+	code, want := query(srv, "SELECT day, host, n FROM cpu_d ORDER BY 1, 2")
+	require.Equal(t, 200, code, want)
+	require.Contains(t, want, `"host":"c","n":2000`)
 	code, out = query(srv, "DROP TABLE cpu")
 	require.Equal(t, 200, code, out)
 	srv.kill()
@@ -133,5 +140,8 @@ func TestDeleteSurvivesKill(t *testing.T) {
 	code, out = query(srv, "SELECT count(*) FROM cpu")
 	require.Equal(t, 400, code, out)
 	require.Contains(t, out, `relation \"cpu\" does not exist`, "the acknowledged DROP TABLE after SIGKILL")
+	code, out = query(srv, "SELECT day, host, n FROM cpu_d ORDER BY 1, 2")
+	require.Equal(t, 200, code, out)
+	require.Equal(t, want, out, "the view and its rows after SIGKILL, its source gone")
 	srv.stop(t)
 }
