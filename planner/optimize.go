@@ -11,6 +11,7 @@ type rule struct {
 // rules run in this order.
 var rules = []rule{
 	{"push_filter_into_join", pushFilterIntoJoin},
+	{"push_filter_below_aggregate", pushFilterBelowAggregate},
 	{"merge_filters", mergeFilters},
 	{"push_time_range", pushTimeRange},
 	{"push_tag_filter", pushTagFilter},

@@ -26,12 +26,21 @@ func pushTimeRange(n Node) Node {
 		s.Range = storage.AllTime()
 	}
 	var rest []exec.Expr
+	before := s.Range
 	for _, c := range conjuncts(f.Pred) {
-		if !narrowRange(&s, c) {
-			rest = append(rest, c)
+		if narrowRange(&s, c) {
+			continue
+		}
+		rest = append(rest, c)
+		// A time bucket's bound narrows the range, and stays a condition.
+		if lo, hi, ok := bucketBound(c, func(i int) bool { return s.Cols[i].Name == storage.TimeColumn }); ok {
+			s.Range.Min, s.Range.Max = max(s.Range.Min, lo), min(s.Range.Max, hi)
+			if s.Range.Max <= s.Range.Min {
+				s.Range.Min, s.Range.Max = math.MaxInt64, math.MaxInt64 // empty (see narrowTimeRange)
+			}
 		}
 	}
-	if len(rest) == len(conjuncts(f.Pred)) {
+	if len(rest) == len(conjuncts(f.Pred)) && s.Range == before {
 		return n
 	}
 	if pred := andAll(rest); pred != nil {

@@ -94,3 +94,9 @@ SELECT hostname, usage_user FROM cpu TABLESAMPLE BERNOULLI (10) REPEATABLE (1) W
 
 -- TABLESAMPLE SYSTEM is a block sample the scan asks storage for: pages it leaves are not read
 SELECT avg(usage_user) FROM cpu TABLESAMPLE SYSTEM (5) WHERE time < '2016-01-01 12:00'
+
+-- push_filter_below_aggregate: a condition on a subquery's group keys filters the rows before they are grouped; the bucket's bounds narrow the scan to [05:00, 08:00), the tag condition prunes by statistics
+SELECT * FROM (SELECT time_bucket('1 hour', time) AS b, hostname, avg(usage_user) FROM cpu GROUP BY 1, 2) AS v(b, h, a) WHERE b >= '2016-01-01 05:00:00Z' AND b < '2016-01-01 07:00:00Z' AND h = 'host_1' AND a > 10
+
+-- push_filter_below_aggregate: not under an aggregate without keys (it answers a row for no rows)
+SELECT * FROM (SELECT count(*) AS n FROM cpu) s WHERE n > 0
