@@ -45,11 +45,12 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 
 // insertWrite is how a materialized view's refresh writes through the
 // INSERT path: into the view's table (which refuses other writes), with
-// before run once the rows are computed and just before they are written
-// (the refresh deletes the rows they replace), even when there are none.
+// before run once the rows are computed and just before they are written,
+// given them (nil when there are none): the refresh deletes the rows they
+// do not replace.
 type insertWrite struct {
 	refresh bool
-	before  func() error
+	before  func(batch *storage.TableBatch) error
 }
 
 func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any, w insertWrite) (int64, error) {
@@ -105,14 +106,14 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 		}
 		rows, kinds, tags = append(rows, r...), append(kinds, k...), t
 	}
-	before := func() error {
+	before := func(batch *storage.TableBatch) error {
 		if w.before == nil {
 			return nil
 		}
-		return w.before()
+		return w.before(batch)
 	}
 	if len(rows) == 0 {
-		return 0, before()
+		return 0, before(nil)
 	}
 	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds, tags)
 	if err != nil {
@@ -124,7 +125,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 			return 0, err
 		}
 		if len(rows) == 0 {
-			return 0, before()
+			return 0, before(nil)
 		}
 		for tags != nil && len(tags) < len(names) {
 			tags = append(tags, false) // a column DO UPDATE sets: the table's own
@@ -136,7 +137,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	if err := checkMerges(batch); err != nil {
 		return 0, err
 	}
-	if err := before(); err != nil {
+	if err := before(batch); err != nil {
 		return 0, err
 	}
 	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{Refresh: w.refresh}); err != nil {

@@ -188,9 +188,13 @@ func viewQuery(table string, def storage.ViewDef, lo, hi int64, whole bool) (*sq
 
 // refreshView computes the rows of the view table holds, of time in [lo,
 // hi) or all of them (whole), and puts them in place of those it holds
-// there: the rows are computed first, then the old ones deleted and the
-// new written (a query in between, or a crash, sees the window empty until
-// the next refresh). It returns how many rows it wrote.
+// there: the rows are computed first; then the window's rows they do not
+// replace are deleted (a group gone from the source, and a row whose new
+// values have a NULL, which a write cannot put over a value), and the new
+// rows written, each over the old row of its time and tags. A query in
+// between sees the rows not replaced gone and the others as they were; a
+// crash in between leaves it so until the next refresh. It returns how
+// many rows it wrote.
 func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, def storage.ViewDef, lo, hi int64, whole bool) (int64, error) {
 	tr := storage.TimeRange{Min: lo, Max: hi}
 	if whole {
@@ -200,8 +204,8 @@ func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, 
 	if err != nil {
 		return 0, err
 	}
-	n, err := p.insertWith(ctx, sess, stmt, [][]any{nil}, insertWrite{refresh: true, before: func() error {
-		_, err := p.Engine.Delete(ctx, sess.Database, table, tr, rowsInRange(tr))
+	n, err := p.insertWith(ctx, sess, stmt, [][]any{nil}, insertWrite{refresh: true, before: func(batch *storage.TableBatch) error {
+		_, err := p.Engine.Delete(ctx, sess.Database, table, tr, staleRows(tr, batch))
 		return err
 	}})
 	if err != nil {
@@ -215,17 +219,50 @@ func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, 
 	return n, nil
 }
 
-// rowsInRange matches the rows whose time is in tr.
-func rowsInRange(tr storage.TimeRange) storage.RowMatch {
+// staleRows matches the view's rows of time in tr that batch (the rows
+// of a refresh, nil for none) does not replace: those whose time and tags
+// none of its rows has, or whose row there has a NULL field.
+func staleRows(tr storage.TimeRange, batch *storage.TableBatch) storage.RowMatch {
+	var keyCols []string
+	keep := map[string]bool{}
+	if batch != nil {
+		for _, t := range batch.Tags {
+			keyCols = append(keyCols, t.Name)
+		}
+		slices.Sort(keyCols)
+		for i, k := range batchKeys(batch, keyCols) {
+			if !slices.ContainsFunc(batch.Fields, func(f storage.FieldColumn) bool { return !f.IsValid(i) }) {
+				keep[k] = true
+			}
+		}
+	}
 	return func(rec arrow.Record) ([]bool, error) {
 		idx := rec.Schema().FieldIndices(storage.TimeColumn)
 		if len(idx) == 0 {
 			return nil, fmt.Errorf("refresh: the view's rows have no time column")
 		}
 		times := rec.Column(idx[0]).(*array.Timestamp).TimestampValues()
+		tags := make([]arrow.Array, len(keyCols))
+		for k, name := range keyCols {
+			if at := rec.Schema().FieldIndices(name); len(at) > 0 {
+				tags[k] = rec.Column(at[0])
+			}
+		}
 		out := make([]bool, len(times))
+		var key []byte
 		for i, t := range times {
-			out[i] = tr.Contains(int64(t))
+			if !tr.Contains(int64(t)) {
+				continue
+			}
+			key = rowKey(key[:0], int64(t), len(keyCols), func(k int) (string, bool) {
+				a := tags[k]
+				if a == nil || a.IsNull(i) {
+					return "", false
+				}
+				s, _ := valueAtRow(a, i).(string)
+				return s, true
+			})
+			out[i] = !keep[string(key)]
 		}
 		return out, nil
 	}

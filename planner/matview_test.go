@@ -79,6 +79,13 @@ func TestMaterializedView(t *testing.T) {
 	rows("DELETE FROM cond WHERE location = 'garage' AND time < '2024-01-01 01:00+00'")
 	rows("SELECT refresh_continuous_aggregate('cond_h', '2024-01-01 00:00+00', '2024-01-01 01:00+00')")
 	require.Equal(t, [][]any{{h0, "office", 71.0, int64(2)}, {h1, "office", 77.0, int64(2)}, {h2, "garage", 61.0, int64(1)}}, view(all))
+	// A value gone NULL in the source is NULL in the view (the row is
+	// deleted and written again: a write cannot put NULL over a value).
+	rows("UPDATE cond SET temperature = NULL WHERE location = 'office' AND time >= '2024-01-01 01:00+00'")
+	rows("SELECT refresh_continuous_aggregate('cond_h', '2024-01-01 01:00+00', '2024-01-01 02:00+00')")
+	require.Equal(t, [][]any{{h0, "office", 71.0, int64(2)}, {h1, "office", nil, int64(2)}, {h2, "garage", 61.0, int64(1)}}, view(all))
+	rows("UPDATE cond SET temperature = 74 WHERE location = 'office' AND time = '2024-01-01 01:10+00'")
+	rows("UPDATE cond SET temperature = 80 WHERE location = 'office' AND time = '2024-01-01 01:30+00'")
 	rows("INSERT INTO cond VALUES ('2024-01-01 00:20+00', 'garage', 60, 4), ('2024-01-01 00:50+00', 'garage', 62, 7)")
 	_, err = run("REFRESH MATERIALIZED VIEW cond_h")
 	require.NoError(t, err)
