@@ -203,6 +203,37 @@ func (b *binder) policyFunction(name string, f *ast.FuncCallExpr, alias, col str
 		}}, alias), nil
 }
 
+// policyJobStats adds the refresh policies' rows to
+// timescaledb_information.job_stats: their runs since the server started.
+func (b *binder) policyJobStats(t *catalogTable, schema string) {
+	db := b.sess.Database
+	for _, name := range b.catalogTables(db) {
+		def, ok := b.p.viewOf(db, name)
+		if !ok || !policyOf(def).ok {
+			continue
+		}
+		row := map[string]any{"hypertable_schema": schema, "hypertable_name": name, "job_id": TableOID(db, name),
+			"job_status": "Scheduled", "total_runs": int64(0), "total_successes": int64(0), "total_failures": int64(0)}
+		if st, ran := b.p.policies.statsOf(db, name); ran {
+			status := "Failed"
+			if st.lastOK {
+				status = "Success"
+			}
+			row["last_run_started_at"] = exec.Timestamp(st.lastStart.UnixNano())
+			row["last_run_status"] = status
+			row["last_run_duration"] = arrow.MonthDayNanoInterval{Nanoseconds: int64(st.lastDuration)}
+			row["total_runs"], row["total_successes"], row["total_failures"] = st.runs, st.successes, st.runs-st.successes
+			if !st.lastSuccess.IsZero() {
+				row["last_successful_finish"] = exec.Timestamp(st.lastSuccess.UnixNano())
+			}
+		}
+		if next, ok := b.p.policies.next(db, name); ok {
+			row["next_start"] = exec.Timestamp(next.UnixNano())
+		}
+		t.add(row)
+	}
+}
+
 // policyJobs adds the refresh policies' rows to timescaledb_information.jobs.
 func (b *binder) policyJobs(t *catalogTable, schema string) {
 	db := b.sess.Database
@@ -237,12 +268,57 @@ func (b *binder) policyJobs(t *catalogTable, schema string) {
 }
 
 // policyState is when each view's refresh policy last ran, by database
-// and view (in memory: a restart runs every policy at its first check).
+// and view, and how its runs went (in memory: a restart runs every policy
+// at its first check, and counts from zero).
 type policyState struct {
 	mu   sync.Mutex
 	last map[[2]string]time.Time
 	// every is each policy's schedule as last seen, for next_start.
 	every map[[2]string]time.Duration
+	stats map[[2]string]*jobStats
+}
+
+// jobStats are a policy's runs as timescaledb_information.job_stats shows
+// them.
+type jobStats struct {
+	lastStart, lastSuccess time.Time
+	lastDuration           time.Duration
+	lastOK                 bool
+	runs, successes        int64
+}
+
+// ran records a run of a view's policy that started at start and took
+// took, ok or not.
+func (s *policyState) ran(db, view string, start time.Time, took time.Duration, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stats == nil {
+		s.stats = map[[2]string]*jobStats{}
+	}
+	k := [2]string{db, view}
+	st := s.stats[k]
+	if st == nil {
+		st = &jobStats{}
+		s.stats[k] = st
+	}
+	st.lastStart, st.lastDuration, st.lastOK = start, took, ok
+	st.runs++
+	if ok {
+		st.successes++
+		st.lastSuccess = start.Add(took)
+	}
+}
+
+// statsOf is a copy of a view's policy's run statistics; ok is false
+// before its first run.
+func (s *policyState) statsOf(db, view string) (jobStats, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stats[[2]string{db, view}]
+	if st == nil {
+		return jobStats{}, false
+	}
+	return *st, true
 }
 
 func (s *policyState) forget(db, view string) {
@@ -300,7 +376,9 @@ func (p *Planner) RunDuePolicies(ctx context.Context, now time.Time, log *slog.L
 				continue
 			}
 			sess := &Session{Database: d.Name, Location: time.UTC, Now: now}
+			began := time.Now()
 			rows, err := p.refreshView(ctx, sess, table, def, lo, hi, false)
+			p.policies.ran(d.Name, table, now, time.Since(began), err == nil)
 			if err != nil {
 				if log != nil {
 					log.Error("a continuous aggregate's refresh policy failed; it runs again at its next schedule", "database", d.Name, "view", table, "error", err)

@@ -145,6 +145,7 @@ func TestContinuousAggregatePolicy(t *testing.T) {
 	ctx := context.Background()
 	rows := x.rowsOf(t)
 	rows("CREATE TABLE m (time timestamptz NOT NULL, host text, v double precision)")
+	rows("CREATE TABLE other (time timestamptz NOT NULL, v double precision)")
 	rows("INSERT INTO m VALUES ('2024-01-01 00:10+00', 'a', 1), ('2024-01-01 12:10+00', 'a', 2), ('2024-01-01 23:30+00', 'a', 4), ('2023-12-31 10:00+00', 'a', 8)")
 	rows("CREATE MATERIALIZED VIEW m_h WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', time) AS bucket, host, sum(v) AS s FROM m GROUP BY 1, 2 WITH NO DATA")
 	id := planner.TableOID("db", "m_h")
@@ -161,10 +162,16 @@ func TestContinuousAggregatePolicy(t *testing.T) {
 	require.Equal(t, 23.0, sum(), "[2024-01-01 01:01, 2024-01-02 00:01): the 23:30 row and the new one; the 00:10 bucket kept")
 	require.Equal(t, [][]any{{"policy_refresh_continuous_aggregate", `{"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": ` + fmt.Sprint(id) + `}`}},
 		rows("SELECT proc_name, config FROM timescaledb_information.jobs"))
+	require.Equal(t, [][]any{{id, "Success", int64(2), int64(2), int64(0), true}},
+		rows("SELECT job_id, last_run_status, total_runs, total_successes, total_failures, last_successful_finish IS NOT NULL FROM timescaledb_information.job_stats"))
+	rows("DROP TABLE m") // the source gone: the next run fails, the view keeps its rows
+	require.Equal(t, 0, p.RunDuePolicies(ctx, now.Add(3*time.Hour), nil))
+	require.Equal(t, 23.0, sum())
+	require.Equal(t, [][]any{{"Failed", int64(3), int64(1)}}, rows("SELECT last_run_status, total_runs, total_failures FROM timescaledb_information.job_stats"))
 
 	x.requireCodes(t, map[string]string{
 		"SELECT add_continuous_aggregate_policy('m_h', INTERVAL '1 day', NULL, INTERVAL '1 hour')":              "42710",
-		"SELECT add_continuous_aggregate_policy('m', INTERVAL '1 day', NULL, INTERVAL '1 hour')":                "0A000",
+		"SELECT add_continuous_aggregate_policy('other', INTERVAL '1 day', NULL, INTERVAL '1 hour')":            "0A000",
 		"SELECT add_continuous_aggregate_policy('m_h', INTERVAL '1 hour', INTERVAL '1 day', INTERVAL '1 hour')": "22023",
 		"SELECT add_continuous_aggregate_policy('m_h', INTERVAL '1 day', NULL, NULL)":                           "22023",
 		"SELECT add_continuous_aggregate_policy('m_h', 1, NULL, INTERVAL '1 hour')":                             "22023",

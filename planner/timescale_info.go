@@ -23,6 +23,7 @@ import (
 //	             own (add_retention_policy), config {"drop_after", "hypertable_id"}
 //	continuous_aggregates  the materialized views, each its own materialization
 //	             table, with the table it aggregates (hypertable_name)
+//	job_stats    the refresh policies' runs since the server started
 
 var (
 	tsdbHypertables = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"owner", 19}, {"num_dimensions", 21},
@@ -38,6 +39,9 @@ var (
 	tsdbCaggs = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"view_schema", 19}, {"view_name", 19},
 		{"view_owner", 19}, {"materialized_only", 16}, {"compression_enabled", 16}, {"materialization_hypertable_schema", 19},
 		{"materialization_hypertable_name", 19}, {"view_definition", 25}, {"finalized", 16}}
+	tsdbJobStats = []pgColumn{{"hypertable_schema", 19}, {"hypertable_name", 19}, {"job_id", 23}, {"last_run_started_at", 1184},
+		{"last_successful_finish", 1184}, {"last_run_status", 25}, {"job_status", 25}, {"last_run_duration", 1186},
+		{"next_start", 1184}, {"total_runs", 20}, {"total_successes", 20}, {"total_failures", 20}}
 	tsdbJobs = []pgColumn{{"job_id", 23}, {"application_name", 19}, {"schedule_interval", 1186}, {"max_runtime", 1186},
 		{"max_retries", 23}, {"retry_period", 1186}, {"proc_schema", 19}, {"proc_name", 19}, {"owner", 4096}, {"scheduled", 16},
 		{"fixed_schedule", 16}, {"config", 3802}, {"next_start", 1184}, {"initial_start", 1184}, {"hypertable_schema", 19},
@@ -138,9 +142,13 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		t.asIntervals("schedule_interval", "max_runtime", "retry_period")
 		b.retentionJobs(t, schema)
 		b.policyJobs(t, schema)
+	case "job_stats":
+		t = newTableOf(tsdbJobStats)
+		t.asIntervals("last_run_duration")
+		b.policyJobStats(t, schema)
 	default:
 		e := errorf(CodeUndefinedTable, "relation \"timescaledb_information.%s\" does not exist", view)
-		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks, jobs and continuous_aggregates"
+		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks, jobs, job_stats and continuous_aggregates"
 		return nil, e
 	}
 	b.volatile = true // chunks come and go with writes
