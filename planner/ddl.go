@@ -126,6 +126,18 @@ func (p *Planner) eachTable(sess *Session, stmt *sql.Statement, verb, what strin
 			tables = append(tables, name)
 		}
 	}
+	if strings.HasPrefix(verb, "DROP") {
+		// The materialized views over what is dropped: refused, or with
+		// CASCADE dropped first.
+		deps, notice, err := p.dependentViews(sess.Database, tables, stmt.Cascade)
+		if err != nil {
+			return DDLResult{}, err
+		}
+		if notice != nil {
+			res.Notices = append(res.Notices, *notice)
+		}
+		tables = append(deps, tables...)
+	}
 	for _, t := range tables {
 		if err := change(t); err != nil {
 			e := AsError(err)

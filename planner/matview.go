@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -375,4 +376,75 @@ func viewColumns(def storage.ViewDef, cols []storage.ColumnMeta) []storage.Colum
 		}
 	}
 	return out
+}
+
+// viewSources are the tables (and views) a view's query reads.
+func viewSources(def storage.ViewDef) []string {
+	stmts, err := sql.Parse(def.Query)
+	if err != nil || len(stmts) != 1 || stmts[0].AST == nil {
+		return nil
+	}
+	var names []string
+	stmts[0].AST.Accept(&astFinder{into: true, match: func(n ast.Node) bool {
+		if t, ok := n.(*ast.TableName); ok && (t.Schema.L == "" || t.Schema.L == "public") && !slices.Contains(names, t.Name.O) {
+			names = append(names, t.Name.O)
+		}
+		return false
+	}})
+	return names
+}
+
+// dependentViews are the materialized views of database db that read the
+// relations dropped (directly or through other views), not dropped
+// themselves: PostgreSQL's 2BP01 without cascade; with it, the views to
+// drop first (each before those it reads) and the NOTICE that says so.
+func (p *Planner) dependentViews(db string, dropped []string, cascade bool) ([]string, *Notice, error) {
+	if p.Engine == nil {
+		return nil, nil, nil
+	}
+	sources := map[string][]string{}
+	for _, d := range p.Engine.Databases() {
+		if d.Name != db {
+			continue
+		}
+		for _, t := range d.Tables {
+			if def, ok := p.viewOf(db, t); ok {
+				sources[t] = viewSources(def)
+			}
+		}
+	}
+	kind := func(name string) string {
+		if _, ok := sources[name]; ok {
+			return "materialized view"
+		}
+		return "table"
+	}
+	gone := slices.Clone(dropped)
+	var deps []string
+	for i := 0; i < len(gone); i++ {
+		for _, v := range slices.Sorted(maps.Keys(sources)) {
+			if slices.Contains(gone, v) || !slices.Contains(sources[v], gone[i]) {
+				continue
+			}
+			if !cascade {
+				e := &Error{Code: "2BP01", Msg: fmt.Sprintf("cannot drop %s %s because other objects depend on it", kind(gone[i]), gone[i]),
+					Detail: fmt.Sprintf("materialized view %s depends on %s %s", v, kind(gone[i]), gone[i]),
+					Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+				return nil, nil, e
+			}
+			gone = append(gone, v)
+			deps = append([]string{v}, deps...) // a view before those it reads
+		}
+	}
+	switch len(deps) {
+	case 0:
+		return nil, nil, nil
+	case 1:
+		return deps, &Notice{Severity: "NOTICE", Code: "00000", Msg: "drop cascades to materialized view " + deps[0]}, nil
+	}
+	lines := make([]string, len(deps))
+	for i, d := range deps {
+		lines[i] = "drop cascades to materialized view " + d
+	}
+	return deps, &Notice{Severity: "NOTICE", Code: "00000", Msg: fmt.Sprintf("drop cascades to %d other objects", len(deps)), Detail: strings.Join(lines, "\n")}, nil
 }

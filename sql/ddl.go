@@ -89,7 +89,7 @@ func parseDrop(src string, toks []token, st *Statement) *Error {
 		st.Kind = DropView
 		st.IfExists = c.accept("if", "exists")
 		st.Tables = c.tableRefs(false)
-		c.dropBehavior()
+		st.Cascade = c.dropBehavior()
 		c.end()
 		return c.err
 	}
@@ -109,7 +109,7 @@ func parseDrop(src string, toks []token, st *Statement) *Error {
 	st.Kind = DropTable
 	st.IfExists = c.accept("if", "exists")
 	st.Tables = c.tableRefs(false)
-	c.dropBehavior()
+	st.Cascade = c.dropBehavior()
 	c.end()
 	return c.err
 }
@@ -124,7 +124,7 @@ func parseTruncate(src string, toks []token, st *Statement) *Error {
 	if !c.accept("restart", "identity") {
 		c.accept("continue", "identity")
 	}
-	c.dropBehavior()
+	st.Cascade = c.dropBehavior()
 	c.end()
 	return c.err
 }
@@ -182,12 +182,15 @@ func (c *ucur) oneTableRef(only bool) TableRef {
 	return refs[0]
 }
 
-// dropBehavior reads an optional CASCADE or RESTRICT. Nothing depends on a
-// table here (no views over it, no foreign keys), so both do the same.
-func (c *ucur) dropBehavior() {
-	if !c.accept("cascade") {
-		c.accept("restrict")
+// dropBehavior reads an optional CASCADE or RESTRICT (the default) and
+// reports CASCADE: the materialized views over a table dropped are
+// dropped too, where RESTRICT refuses.
+func (c *ucur) dropBehavior() bool {
+	if c.accept("cascade") {
+		return true
 	}
+	c.accept("restrict")
+	return false
 }
 
 // TableDef is CREATE TABLE [IF NOT EXISTS] name (column type

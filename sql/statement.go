@@ -187,6 +187,8 @@ type Statement struct {
 	Tables   []TableRef
 	IfExists bool
 	NoData   bool
+	// Cascade is DROP ... CASCADE (and TRUNCATE's, which changes nothing).
+	Cascade bool
 	// Create describes CREATE TABLE and CREATE MATERIALIZED VIEW, Alter
 	// ALTER TABLE.
 	Create *TableDef

@@ -116,32 +116,39 @@ func TestDeleteSurvivesKill(t *testing.T) {
 	}
 
 	// An acknowledged TRUNCATE of a table whose rows are only in the WAL,
-	// and an acknowledged DROP TABLE, then SIGKILL: both stay done.
-	resp, err = http.Post(srv.url("/api/v3/write_lp?db=del&precision=ns"), "text/plain", strings.NewReader("mem,host=a free=1i 1704067200000000000\n"))
+	// an acknowledged DROP TABLE, and a materialized view whose rows
+	// outlive its source's (drop_chunks), then SIGKILL: all stay so.
+	resp, err = http.Post(srv.url("/api/v3/write_lp?db=del&precision=ns"), "text/plain", strings.NewReader("mem,host=a free=1i 1704067200000000000\ndisk,host=a used=1i 1704067200000000000\n"))
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 	code, out = query(srv, "TRUNCATE mem")
 	require.Equal(t, 200, code, out)
-	// An acknowledged CREATE MATERIALIZED VIEW over cpu, whose rows
-	// outlive cpu's DROP TABLE through SIGKILL.
+	code, out = query(srv, "DROP TABLE disk")
+	require.Equal(t, 200, code, out)
 	code, out = query(srv, "CREATE MATERIALIZED VIEW cpu_d WITH (timescaledb.continuous) AS SELECT time_bucket('1 day', time) AS day, host, count(*) AS n FROM cpu GROUP BY 1, 2")
 	require.Equal(t, 200, code, out)
 	code, want := query(srv, "SELECT day, host, n FROM cpu_d ORDER BY 1, 2")
 	require.Equal(t, 200, code, want)
 	require.Contains(t, want, `"host":"c","n":2000`)
-	code, out = query(srv, "DROP TABLE cpu")
+	code, out = query(srv, "SELECT count(*) AS n FROM drop_chunks('cpu', older_than => now())")
 	require.Equal(t, 200, code, out)
+	code, out = query(srv, "DROP TABLE cpu")
+	require.Equal(t, 400, code, out)
+	require.Contains(t, out, "2BP01", "the view depends on cpu")
 	srv.kill()
 	srv = startServer(t, dataDir, "--log-level", "warn")
 	code, out = query(srv, "SELECT count(*) AS n FROM mem")
 	require.Equal(t, 200, code, out)
 	require.Equal(t, `[{"n":0}]`, out, "the acknowledged TRUNCATE after SIGKILL")
-	code, out = query(srv, "SELECT count(*) FROM cpu")
+	code, out = query(srv, "SELECT count(*) FROM disk")
 	require.Equal(t, 400, code, out)
-	require.Contains(t, out, `relation \"cpu\" does not exist`, "the acknowledged DROP TABLE after SIGKILL")
+	require.Contains(t, out, `relation \"disk\" does not exist`, "the acknowledged DROP TABLE after SIGKILL")
+	code, out = query(srv, "SELECT count(*) AS n FROM cpu")
+	require.Equal(t, 200, code, out)
+	require.Equal(t, `[{"n":0}]`, out, "the acknowledged drop_chunks after SIGKILL")
 	code, out = query(srv, "SELECT day, host, n FROM cpu_d ORDER BY 1, 2")
 	require.Equal(t, 200, code, out)
-	require.Equal(t, want, out, "the view and its rows after SIGKILL, its source gone")
+	require.Equal(t, want, out, "the view and its rows after SIGKILL, its source's rows gone")
 	srv.stop(t)
 }
