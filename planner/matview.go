@@ -201,7 +201,16 @@ func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, 
 	if whole {
 		tr = storage.AllTime()
 	}
-	stmt, err := viewQuery(table, def, lo, hi, whole)
+	if cutoff, ok := p.sourcesCutoff(sess, def); ok && cutoff > tr.Min {
+		// The source no longer holds rows before its retention cutoff:
+		// the view keeps what it made of them (it outlives them), and
+		// refreshes the buckets that start after it.
+		tr.Min, whole = cutoff, false
+		if tr.Max <= tr.Min {
+			return 0, nil
+		}
+	}
+	stmt, err := viewQuery(table, def, tr.Min, tr.Max, whole)
 	if err != nil {
 		return 0, err
 	}
@@ -218,6 +227,36 @@ func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, 
 		return 0, e
 	}
 	return n, nil
+}
+
+// sourcesCutoff is the latest retention cutoff of the stored tables a
+// view reads (now less the table's retention period, its own or its
+// database's); ok is false when none of them expires rows.
+func (p *Planner) sourcesCutoff(sess *Session, def storage.ViewDef) (int64, bool) {
+	var cutoff int64
+	ok := false
+	for _, src := range viewSources(def) {
+		own, dbPeriod, err := p.Engine.TableRetention(sess.Database, src)
+		if err != nil {
+			continue
+		}
+		period := own
+		if period == 0 {
+			period = dbPeriod
+		}
+		if period <= 0 {
+			continue
+		}
+		now := sess.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		c := now.Add(-period).UnixNano()
+		if !ok || c > cutoff {
+			cutoff, ok = c, true
+		}
+	}
+	return cutoff, ok
 }
 
 // staleRows matches the view's rows of time in tr that batch (the rows

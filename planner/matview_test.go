@@ -206,3 +206,26 @@ func TestContinuousAggregatePolicy(t *testing.T) {
 	def, _ := e.ViewOf("db", "m_h")
 	require.Empty(t, def.Options["policy_schedule_interval_ns"])
 }
+
+// TestViewOutlivesRetention: a refresh leaves the view's rows from before
+// its source's retention cutoff, which the source no longer holds: the
+// rollup outlives the raw data (a refresh there would have found no rows
+// and deleted them).
+func TestViewOutlivesRetention(t *testing.T) {
+	_, _, _, _, x := openRewriteTest(t)
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE raw (time timestamptz NOT NULL, host text, v double precision)")
+	rows("INSERT INTO raw VALUES (now() - INTERVAL '40 days', 'a', 1), (now() - INTERVAL '1 hour', 'a', 2)")
+	rows("CREATE MATERIALIZED VIEW raw_d WITH (timescaledb.continuous) AS SELECT time_bucket('1 day', time) AS day, host, sum(v) AS s FROM raw GROUP BY 1, 2")
+	all := "SELECT s FROM raw_d ORDER BY day"
+	require.Equal(t, [][]any{{1.0}, {2.0}}, rows(all))
+	rows("SELECT add_retention_policy('raw', INTERVAL '30 days')")
+	require.Equal(t, [][]any{{int64(1)}}, rows("SELECT count(*) FROM raw"), "the raw row 40 days old is gone")
+	rows("REFRESH MATERIALIZED VIEW raw_d")
+	rows("SELECT refresh_continuous_aggregate('raw_d', NULL, NULL)")
+	require.Equal(t, [][]any{{1.0}, {2.0}}, rows(all), "the view keeps the day the source no longer holds")
+	rows("INSERT INTO raw VALUES (now() - INTERVAL '1 minute', 'a', 5)")
+	rows("REFRESH MATERIALIZED VIEW raw_d")
+	require.Equal(t, [][]any{{8.0}}, rows("SELECT sum(s) FROM raw_d"), "the old day kept, the recent one(s) refreshed")
+	require.Equal(t, 1.0, rows(all)[0][0])
+}
