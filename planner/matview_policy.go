@@ -186,13 +186,8 @@ func (b *binder) policyFunction(name string, f *ast.FuncCallExpr, alias, col str
 					err.Detail = fmt.Sprintf("Only one continuous aggregate policy can be created per continuous aggregate and a policy with job id %d already exists for %q.", oid, table)
 					return nil, err
 				}
-				if have.startS == startS && have.endS == endS {
-					sess.notify(Notice{Severity: "NOTICE", Msg: fmt.Sprintf("continuous aggregate policy already exists for %q, skipping", table)})
-				} else {
-					sess.notify(Notice{Severity: "WARNING", Msg: fmt.Sprintf("continuous aggregate policy already exists for %q", table),
-						Detail: "A policy already exists with different arguments.", Hint: "Remove the existing policy before adding a new one."})
-				}
-				return [][]any{{int64(-1)}}, nil
+				return policySkipped(sess, fmt.Sprintf("continuous aggregate policy already exists for %q", table),
+					have.startS == startS && have.endS == endS, "A policy already exists with different arguments."), nil
 			}
 			opts[optPolicyStart], opts[optPolicyEnd], opts[optPolicyEvery] = startS, endS, strconv.FormatInt(int64(every), 10)
 			if err := p.Engine.SetViewOptions(context.Background(), db, table, opts); err != nil {

@@ -118,14 +118,8 @@ func (b *binder) retentionFunction(name string, f *ast.FuncCallExpr, alias, col 
 				if !flagged {
 					return nil, errorf("42710", "retention policy already exists for hypertable %q", table)
 				}
-				if own == d {
-					sess.notify(Notice{Severity: "NOTICE", Msg: fmt.Sprintf("retention policy already exists for hypertable %q, skipping", table)})
-				} else {
-					sess.notify(Notice{Severity: "WARNING", Msg: fmt.Sprintf("retention policy already exists for hypertable %q", table),
-						Detail: "A policy already exists with different arguments (drop_after " + intervalText(own) + ").",
-						Hint:   "Remove the existing policy before adding a new one."})
-				}
-				return [][]any{{int64(-1)}}, nil
+				return policySkipped(sess, fmt.Sprintf("retention policy already exists for hypertable %q", table), own == d,
+					"A policy already exists with different arguments (drop_after "+intervalText(own)+")."), nil
 			}
 			if err := setter.SetTableRetention(context.Background(), db, table, d); err != nil {
 				return nil, err
@@ -166,6 +160,19 @@ func (b *binder) intervalArg(x exec.Expr, msg string) (exec.Expr, error) {
 		return nil, e
 	}
 	return x, nil
+}
+
+// policySkipped is TimescaleDB's answer to adding a policy that exists,
+// with if_not_exists: a NOTICE that it is skipped when the arguments are
+// the same (same), else a WARNING (msg, with detail) that they differ, and
+// -1 for the job either way.
+func policySkipped(sess *Session, msg string, same bool, detail string) [][]any {
+	if same {
+		sess.notify(Notice{Severity: "NOTICE", Msg: msg + ", skipping"})
+	} else {
+		sess.notify(Notice{Severity: "WARNING", Msg: msg, Detail: detail, Hint: "Remove the existing policy before adding a new one."})
+	}
+	return [][]any{{int64(-1)}}
 }
 
 // errNoDropAfter is TimescaleDB's error for a policy without drop_after.
