@@ -10,6 +10,8 @@ type rule struct {
 
 // rules run in this order.
 var rules = []rule{
+	{"push_filter_below_project", pushFilterBelowProject},
+	{"push_filter_into_union", pushFilterIntoUnion},
 	{"push_filter_into_join", pushFilterIntoJoin},
 	{"push_filter_below_aggregate", pushFilterBelowAggregate},
 	{"merge_filters", mergeFilters},

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/storage"
 )
@@ -43,7 +45,7 @@ func tagFilterOf(s *Scan, e exec.Expr) (storage.TagFilter, bool) {
 			return storage.TagFilter{}, false
 		}
 		col, lit := e.L, e.R
-		if _, isCol := col.(*exec.Column); !isCol {
+		if _, isLit := col.(*exec.Literal); isLit {
 			col, lit = e.R, e.L
 		}
 		l, ok := lit.(*exec.Literal)
@@ -63,6 +65,9 @@ func tagFilterOf(s *Scan, e exec.Expr) (storage.TagFilter, bool) {
 }
 
 func tagFilter(s *Scan, col exec.Expr, vals []any) (storage.TagFilter, bool) {
+	if cast, ok := col.(*exec.Cast); ok && cast.To.ID() == arrow.STRING {
+		col = cast.X // host::text, as a view or a union reads a tag
+	}
 	c, ok := col.(*exec.Column)
 	if !ok || c.Type().ID() != exec.TypeTag.ID() {
 		return storage.TagFilter{}, false

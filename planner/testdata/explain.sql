@@ -95,6 +95,12 @@ SELECT hostname, usage_user FROM cpu TABLESAMPLE BERNOULLI (10) REPEATABLE (1) W
 -- TABLESAMPLE SYSTEM is a block sample the scan asks storage for: pages it leaves are not read
 SELECT avg(usage_user) FROM cpu TABLESAMPLE SYSTEM (5) WHERE time < '2016-01-01 12:00'
 
+-- push_filter_below_project: a condition on a subquery's renamed time and cast tag reaches the scan as its time range and tag; the one on a computed column stays above
+SELECT * FROM (SELECT time AS t, hostname::text AS h, usage_user * 2 AS u2 FROM cpu) s WHERE t >= '2016-01-01 05:00:00Z' AND h = 'host_1' AND u2 > 10
+
+-- push_filter_into_union: a condition over UNION ALL filters each input, down to its scan
+SELECT * FROM (SELECT time, hostname, usage_user FROM cpu WHERE usage_user > 90 UNION ALL SELECT time, hostname, usage_system FROM cpu) s WHERE time < '2016-01-01 01:00:00Z' AND hostname = 'host_2'
+
 -- push_filter_below_aggregate: a condition on a subquery's group keys filters the rows before they are grouped; the bucket's bounds narrow the scan to [05:00, 08:00), the tag condition prunes by statistics
 SELECT * FROM (SELECT time_bucket('1 hour', time) AS b, hostname, avg(usage_user) FROM cpu GROUP BY 1, 2) AS v(b, h, a) WHERE b >= '2016-01-01 05:00:00Z' AND b < '2016-01-01 07:00:00Z' AND h = 'host_1' AND a > 10
 
