@@ -97,6 +97,9 @@ type binder struct {
 	// grouped is set while a grouped query's select list, HAVING or ORDER
 	// BY binds an expression over its groups (selectBinder.postAgg).
 	grouped bool
+	// materialized names the real-time views whose own rows are being
+	// bound (realTimeView): there the name reads the rows stored.
+	materialized map[string]bool
 }
 
 func newBinder(ctx context.Context, p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
@@ -431,6 +434,9 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: storage.ArrowType(c.Type), index: -1, scan: scan})
 	}
 	if def, ok := b.p.viewOf(b.sess.Database, name); ok {
+		if realTime(def) && !b.materialized[name] {
+			return b.realTimeView(name, alias, def)
+		}
 		// A materialized view: its columns in its query's order, time
 		// under the view's name for it.
 		var ordered []*scopeCol

@@ -52,6 +52,8 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 		return p.database(ctx, sess, stmt)
 	case sql.AlterTable:
 		return p.alterTable(ctx, sess, stmt)
+	case sql.AlterView:
+		return p.alterView(ctx, sess, stmt)
 	}
 	return DDLResult{}, errorf(CodeNotSupported, "%s is not a CREATE or DROP statement", stmt.Kind)
 }
@@ -258,9 +260,10 @@ func (p *Planner) namedTable(sess *Session, ref sql.TableRef, verb string) (stri
 	switch {
 	case viewVerb && !isView:
 		e := &Error{Code: "42809", Msg: fmt.Sprintf("%q is not a materialized view", ref.Name)}
-		if verb == "DROP MATERIALIZED VIEW" {
+		switch verb {
+		case "DROP MATERIALIZED VIEW":
 			e.Hint = "Use DROP TABLE to remove a table."
-		} else {
+		case "REFRESH MATERIALIZED VIEW":
 			e.Code = CodeNotSupported // PostgreSQL's REFRESH of a table
 		}
 		return "", e

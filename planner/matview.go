@@ -39,52 +39,66 @@ func (p *Planner) viewOf(db, table string) (storage.ViewDef, bool) {
 }
 
 // viewOptionsOf reads CREATE MATERIALIZED VIEW's WITH (...) options:
-// TimescaleDB's continuous aggregate and the settings that restate what
-// every view here is.
-func viewOptionsOf(opts map[string]string) (continuous bool, err error) {
-	truth := func(v string) (bool, bool) {
-		switch strings.ToLower(v) {
-		case "", "true", "on", "yes", "1", "t":
-			return true, true
-		case "false", "off", "no", "0", "f":
-			return false, true
+// TimescaleDB's continuous aggregate, real-time or not, and the settings
+// that restate what every view here is. realTime is
+// timescaledb.materialized_only = false.
+func viewOptionsOf(opts map[string]string) (continuous, realTime bool, err error) {
+	if v, ok := opts["timescaledb.continuous"]; ok {
+		if continuous, ok = truthOf(v); !ok {
+			return false, false, errorf("22023", "invalid value for timescaledb.continuous: %q", v)
 		}
-		return false, false
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range opts {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		v, ok := truth(opts[name])
-		switch name {
-		case "timescaledb.continuous":
+	for _, name := range slices.Sorted(maps.Keys(opts)) {
+		switch v, ok := truthOf(opts[name]); {
+		case name == "timescaledb.continuous":
+		case strings.HasPrefix(name, "timescaledb.") && !continuous:
+			// PostgreSQL's, where TimescaleDB leaves a view that is not
+			// a continuous aggregate to it.
+			return false, false, &Error{Code: "22023", Msg: `unrecognized parameter namespace "timescaledb"`,
+				Hint: "timescaledb options are a continuous aggregate's: WITH (timescaledb.continuous, " + name + " = ...)"}
+		case name == "timescaledb.materialized_only":
 			if !ok {
-				return false, errorf("22023", "invalid value for timescaledb.continuous: %q", opts[name])
+				return false, false, errorf("22023", "invalid value for timescaledb.materialized_only: %q", opts[name])
 			}
-			continuous = v
-		case "timescaledb.materialized_only":
-			if ok && !v {
-				e := notSupported("real-time aggregation (timescaledb.materialized_only = false)")
-				e.Hint = "the view reads the rows materialized only; refresh it with refresh_continuous_aggregate or REFRESH MATERIALIZED VIEW"
-				return false, e
-			}
-		case "timescaledb.create_group_indexes", "timescaledb.finalized":
+			realTime = !v
+		case name == "timescaledb.create_group_indexes", name == "timescaledb.finalized":
 			// Indexes are not kept; every aggregate is stored finalized.
 		default:
-			return false, notSupported(fmt.Sprintf("materialized view option %q", name))
+			return false, false, notSupported(fmt.Sprintf("materialized view option %q", name))
 		}
 	}
-	return continuous, nil
+	return continuous, realTime, nil
 }
+
+// truthOf reads a boolean option's value as PostgreSQL does ("" when
+// the option is named alone: true); ok is false for anything else.
+func truthOf(v string) (val, ok bool) {
+	switch strings.ToLower(v) {
+	case "", "true", "on", "yes", "1", "t":
+		return true, true
+	case "false", "off", "no", "0", "f":
+		return false, true
+	}
+	return false, false
+}
+
+// realTime reports whether a view is a real-time continuous aggregate
+// (timescaledb.materialized_only = false): read, it gives the rows
+// materialized and, after them, the query's rows of the source computed
+// as it is read (realTimeView).
+func realTime(def storage.ViewDef) bool {
+	return def.Continuous && def.Options[optMaterializedOnly] == "false"
+}
+
+// optMaterializedOnly is the ViewDef option a real-time continuous
+// aggregate has "false".
+const optMaterializedOnly = "materialized_only"
 
 // viewColumnsOf types the stored columns of CREATE MATERIALIZED VIEW from
 // its query, and the view's definition: the query's timestamp column is
 // stored as time under the view's name for it, its text columns as tags.
 func (p *Planner) viewColumnsOf(ctx context.Context, sess *Session, def *sql.TableDef) ([]storage.ColumnMeta, *storage.ViewDef, error) {
-	continuous, err := viewOptionsOf(def.ViewOptions)
+	continuous, rt, err := viewOptionsOf(def.ViewOptions)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,8 +161,14 @@ func (p *Planner) viewColumnsOf(ctx context.Context, sess *Session, def *sql.Tab
 		}
 		return source != ""
 	}})
+	if source != "" || rt {
+		view.Options = map[string]string{}
+	}
 	if source != "" {
-		view.Options = map[string]string{"source": source} // the hypertable it aggregates
+		view.Options["source"] = source // the hypertable it aggregates
+	}
+	if rt {
+		view.Options[optMaterializedOnly] = "false"
 	}
 	return cols, view, nil
 }
@@ -185,6 +205,66 @@ func viewQuery(table string, def storage.ViewDef, lo, hi int64, whole bool) (*sq
 		ins.Columns = append(ins.Columns, &ast.ColumnName{Name: ast.NewCIStr(c)})
 	}
 	return &sql.Statement{Kind: sql.Insert, AST: ins, Text: text, Catalogs: stmts[0].Catalogs, MaterializedCTEs: stmts[0].MaterializedCTEs}, nil
+}
+
+// realTimeView binds a real-time continuous aggregate read as table, as
+// TimescaleDB's does: the rows materialized before its watermark, and
+// the rows its query computes from the source from the watermark on,
+// SELECT cols FROM table WHERE t < W UNION ALL SELECT * FROM (query) AS
+// v(cols) WHERE t >= W. The watermark W is the time (bucket) of the
+// latest row materialized: that bucket may have had rows since, so it is
+// computed again with those after it. A view never refreshed is its
+// query alone. Its query binds on its own: none of the reading query's
+// WITH names or columns reach it.
+func (b *binder) realTimeView(table, alias string, def storage.ViewDef) (*scope, error) {
+	quoted := make([]string, len(def.Columns))
+	for i, c := range def.Columns {
+		quoted[i] = quoteIdentifier(c)
+	}
+	cols := strings.Join(quoted, ", ")
+	text := fmt.Sprintf("SELECT * FROM (%s) AS __view(%s)", def.Query, cols)
+	if _, hi, _, ok := b.p.Engine.TimeBounds(b.sess.Database, table); ok {
+		w := "'" + time.Unix(0, hi).UTC().Format(time.RFC3339Nano) + "'::timestamptz"
+		t := quoteIdentifier(def.Time)
+		text = fmt.Sprintf("SELECT %s FROM %s WHERE %s < %s UNION ALL %s WHERE %s >= %s", cols, quoteIdentifier(table), t, w, text, t, w)
+	}
+	b.volatile = true // the watermark moves with each refresh
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(stmts) != 1 || stmts[0].Kind != sql.Select {
+		return nil, errorf(CodeSyntax, "the query of materialized view %q is not one query", table)
+	}
+	ctes, outer, frame, farther, frames := b.ctes, b.outer, b.frame, b.farther, b.fartherFrames
+	b.ctes, b.outer, b.frame, b.farther, b.fartherFrames = nil, nil, nil, nil, nil
+	saved := b.materialized
+	b.materialized = maps.Clone(saved)
+	if b.materialized == nil {
+		b.materialized = map[string]bool{}
+	}
+	b.materialized[table] = true
+	defer func() {
+		b.ctes, b.outer, b.frame, b.farther, b.fartherFrames = ctes, outer, frame, farther, frames
+		b.materialized = saved
+	}()
+	var node Node
+	err = b.withLazyList(nil, false, func() (err error) {
+		node, err = b.bindQuery(stmts[0].AST)
+		return err
+	})
+	if err != nil {
+		e := AsError(err)
+		e.Position = 0 // of the query kept, not of the statement run
+		if e.Detail == "" {
+			e.Detail = fmt.Sprintf("while reading real-time continuous aggregate %q", table)
+		}
+		return nil, e
+	}
+	if alias == "" {
+		alias = table
+	}
+	return derivedScope(node, alias), nil
 }
 
 // refreshView computes the rows of the view table holds, of time in [lo,
@@ -337,6 +417,68 @@ func (p *Planner) refresh(ctx context.Context, sess *Session, stmt *sql.Statemen
 	}
 	n, err := p.refreshView(ctx, sess, table, def, 0, 0, true)
 	return DDLResult{Rows: n}, err
+}
+
+// alterView runs ALTER MATERIALIZED VIEW [IF EXISTS] v SET (options): a
+// continuous aggregate's timescaledb.materialized_only (false: real-time)
+// with TimescaleDB's errors for the options it does not alter; a view
+// that is not one takes no timescaledb option (PostgreSQL's error).
+func (p *Planner) alterView(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	var res DDLResult
+	ref := stmt.Alter.Table
+	table, err := p.namedTable(sess, ref, "ALTER MATERIALIZED VIEW")
+	if err != nil {
+		if e := AsError(err); stmt.IfExists && (e.Code == CodeUndefinedTable || e.Code == codeUndefinedSchema) {
+			res.Notices = append(res.Notices, skipNotice("00000", "relation %q does not exist", ref.Name))
+			return res, nil
+		}
+		return res, err
+	}
+	def, _ := p.viewOf(sess.Database, table)
+	opts := maps.Clone(def.Options)
+	if opts == nil {
+		opts = map[string]string{}
+	}
+	for _, name := range slices.Sorted(maps.Keys(stmt.Alter.Set)) {
+		v, ok := truthOf(stmt.Alter.Set[name])
+		switch {
+		case !strings.HasPrefix(name, "timescaledb."):
+			return res, notSupported(fmt.Sprintf("materialized view option %q", name))
+		case !def.Continuous:
+			return res, &Error{Code: "22023", Msg: `unrecognized parameter namespace "timescaledb"`,
+				Hint: fmt.Sprintf("%q is not a continuous aggregate: timescaledb options are those of views created WITH (timescaledb.continuous)", table)}
+		case name == "timescaledb.continuous":
+			if !ok || !v {
+				return res, &Error{Code: "22023", Msg: "cannot disable continuous aggregates",
+					Hint: "DROP MATERIALIZED VIEW and create it again without timescaledb.continuous"}
+			}
+		case name == "timescaledb.materialized_only":
+			if !ok {
+				return res, errorf("22023", "invalid value for timescaledb.materialized_only: %q", stmt.Alter.Set[name])
+			}
+			if v {
+				delete(opts, optMaterializedOnly)
+			} else {
+				opts[optMaterializedOnly] = "false"
+			}
+		case name == "timescaledb.create_group_indexes", name == "timescaledb.finalized":
+			return res, errorf("22023", "cannot alter %s option for continuous aggregates", strings.TrimPrefix(name, "timescaledb."))
+		case name == "timescaledb.compress" || strings.HasPrefix(name, "timescaledb.compress_"):
+			e := notSupported(fmt.Sprintf("materialized view option %q", name))
+			e.Hint = "a view's rows are stored as every table's are, in compressed columnar Parquet files once persisted"
+			return res, e
+		default:
+			return res, errorf("22023", "unrecognized parameter %q", name)
+		}
+	}
+	if maps.Equal(opts, def.Options) || len(opts) == 0 && len(def.Options) == 0 {
+		return res, nil
+	}
+	if err := p.Engine.SetViewOptions(ctx, sess.Database, table, opts); err != nil {
+		return res, err
+	}
+	res.Tables = 1
+	return res, nil
 }
 
 // refreshFunction binds TimescaleDB's refresh_continuous_aggregate(view,

@@ -114,7 +114,7 @@ func TestMaterializedView(t *testing.T) {
 		"CREATE MATERIALIZED VIEW bad AS SELECT location, count(*) FROM cond GROUP BY 1":                     "0A000",
 		"CREATE MATERIALIZED VIEW bad AS SELECT time, time + interval '1 hour' AS later FROM cond":           "0A000",
 		"CREATE MATERIALIZED VIEW bad WITH (fillfactor = 50) AS SELECT time FROM cond":                       "0A000",
-		"CREATE MATERIALIZED VIEW bad WITH (timescaledb.materialized_only = false) AS SELECT time FROM cond": "0A000",
+		"CREATE MATERIALIZED VIEW bad WITH (timescaledb.materialized_only = false) AS SELECT time FROM cond": "22023",
 		"CREATE MATERIALIZED VIEW bad AS SELECT time_bucket('1 day', time) AS b, n FROM cond":                "23505",
 		"CREATE MATERIALIZED VIEW bad AS SELECT time, 1 AS time FROM cond":                                   "42P16",
 		"SELECT refresh_continuous_aggregate('cond', NULL, NULL)":                                            "42809",
@@ -228,4 +228,73 @@ func TestViewOutlivesRetention(t *testing.T) {
 	rows("REFRESH MATERIALIZED VIEW raw_d")
 	require.Equal(t, [][]any{{8.0}}, rows("SELECT sum(s) FROM raw_d"), "the old day kept, the recent one(s) refreshed")
 	require.Equal(t, 1.0, rows(all)[0][0])
+}
+
+// TestRealTimeAggregate: a continuous aggregate with
+// timescaledb.materialized_only = false gives the rows materialized up to
+// its watermark (its latest bucket) and computes the rest from the source
+// as it is read, each bucket once; conditions reach both sides' scans;
+// ALTER MATERIALIZED VIEW turns it on and off; TimescaleDB's and
+// PostgreSQL's errors.
+func TestRealTimeAggregate(t *testing.T) {
+	_, e, p, sess, x := openRewriteTest(t)
+	run := ddlRunner(t, p, sess)
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE m (time timestamptz NOT NULL, host text, v double precision)")
+	rows("INSERT INTO m VALUES ('2024-01-01 00:10+00', 'a', 1), ('2024-01-01 01:10+00', 'a', 2), ('2024-01-01 01:20+00', 'b', 4), ('2024-01-01 02:10+00', 'a', 8)")
+	rows("CREATE MATERIALIZED VIEW m_h WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS " +
+		"SELECT host, time_bucket('1 hour', time) AS bucket, sum(v) AS s, count(*) AS n FROM m GROUP BY 1, 2 WITH NO DATA")
+	all := "SELECT host, extract(hour FROM bucket)::int AS h, s, n FROM m_h ORDER BY bucket, host"
+	require.Equal(t, [][]any{{"a", int64(0), 1.0, int64(1)}, {"a", int64(1), 2.0, int64(1)}, {"b", int64(1), 4.0, int64(1)}, {"a", int64(2), 8.0, int64(1)}}, rows(all),
+		"never refreshed: all computed from the source")
+	require.Equal(t, [][]any{{false}}, rows("SELECT materialized_only FROM timescaledb_information.continuous_aggregates"))
+
+	// Materialized up to 01:00's bucket; then a late row lands in each of
+	// the 00:00 and 01:00 buckets and a new one at 03:00.
+	rows("SELECT refresh_continuous_aggregate('m_h', '2024-01-01 00:00+00', '2024-01-01 02:00+00')")
+	require.Equal(t, [][]any{{int64(3)}}, rows("SELECT count(*) FROM m_h WHERE bucket < '2024-01-01 02:00+00'"))
+	rows("INSERT INTO m VALUES ('2024-01-01 00:20+00', 'a', 16), ('2024-01-01 01:30+00', 'a', 32), ('2024-01-01 03:00+00', 'b', 64)")
+	require.Equal(t, [][]any{{"a", int64(0), 1.0, int64(1)}, {"a", int64(1), 34.0, int64(2)}, {"b", int64(1), 4.0, int64(1)},
+		{"a", int64(2), 8.0, int64(1)}, {"b", int64(3), 64.0, int64(1)}}, rows(all),
+		"00:00 as materialized (the late row waits for a refresh); from the watermark's bucket (01:00) on, computed from the source")
+	require.Equal(t, [][]any{{34.0}, {8.0}}, rows("SELECT s FROM m_h WHERE host = 'a' AND bucket >= '2024-01-01 01:00+00' ORDER BY bucket"))
+	require.Equal(t, [][]any{{1.0}}, rows("SELECT s FROM m_h WHERE host = 'a' AND bucket < '2024-01-01 01:00+00'"))
+	require.Equal(t, [][]any{{int64(5)}}, rows("WITH m AS (SELECT 1 AS x) SELECT count(*) FROM m_h"), "the view's query reads the table m, not the reader's WITH m")
+	require.Equal(t, [][]any{{int64(1)}}, rows("SELECT count(*) FROM m_h a JOIN m_h b ON a.bucket = b.bucket AND a.host = 'a' AND b.host = 'b'"))
+
+	// Materialized only: the rows refreshed, as they were refreshed.
+	res, err := run("ALTER MATERIALIZED VIEW m_h SET (timescaledb.materialized_only = true)")
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Tables)
+	require.Equal(t, [][]any{{"a", int64(0), 1.0, int64(1)}, {"a", int64(1), 2.0, int64(1)}, {"b", int64(1), 4.0, int64(1)}}, rows(all))
+	require.Equal(t, [][]any{{true}}, rows("SELECT materialized_only FROM timescaledb_information.continuous_aggregates"))
+	def, _ := e.ViewOf("db", "m_h")
+	require.NotContains(t, def.Options, "materialized_only")
+	res, err = run("ALTER MATERIALIZED VIEW m_h SET (timescaledb.materialized_only)")
+	require.NoError(t, err)
+	require.Equal(t, 0, res.Tables, "already so: nothing changes")
+	_, err = run("ALTER MATERIALIZED VIEW m_h SET (timescaledb.materialized_only = off)")
+	require.NoError(t, err)
+	require.Len(t, rows(all), 5)
+	rows("REFRESH MATERIALIZED VIEW m_h")
+	require.Equal(t, [][]any{{"a", int64(0), 17.0, int64(2)}, {"a", int64(1), 34.0, int64(2)}, {"b", int64(1), 4.0, int64(1)},
+		{"a", int64(2), 8.0, int64(1)}, {"b", int64(3), 64.0, int64(1)}}, rows(all), "all materialized, nothing counted twice")
+
+	res, err = run("ALTER MATERIALIZED VIEW IF EXISTS nosuch SET (timescaledb.materialized_only = false)")
+	require.NoError(t, err)
+	require.Equal(t, []string{`relation "nosuch" does not exist, skipping`}, noticeTexts(res.Notices, "00000"))
+	rows("CREATE MATERIALIZED VIEW plain AS SELECT time_bucket('1 day', time) AS day, count(*) FROM m GROUP BY 1")
+	x.requireCodes(t, map[string]string{
+		"ALTER MATERIALIZED VIEW nosuch SET (timescaledb.materialized_only = false)":                                              "42P01",
+		"ALTER MATERIALIZED VIEW m SET (timescaledb.materialized_only = false)":                                                   "42809",
+		"ALTER MATERIALIZED VIEW plain SET (timescaledb.materialized_only = false)":                                               "22023",
+		"ALTER MATERIALIZED VIEW m_h SET (timescaledb.materialized_only = maybe)":                                                 "22023",
+		"ALTER MATERIALIZED VIEW m_h SET (timescaledb.continuous = false)":                                                        "22023",
+		"ALTER MATERIALIZED VIEW m_h SET (timescaledb.finalized = true)":                                                          "22023",
+		"ALTER MATERIALIZED VIEW m_h SET (timescaledb.nosuch = 1)":                                                                "22023",
+		"ALTER MATERIALIZED VIEW m_h SET (timescaledb.compress)":                                                                  "0A000",
+		"ALTER MATERIALIZED VIEW m_h SET (fillfactor = 50)":                                                                       "0A000",
+		"ALTER MATERIALIZED VIEW m_h RENAME TO other":                                                                             "0A000",
+		"CREATE MATERIALIZED VIEW bad WITH (timescaledb.continuous, timescaledb.materialized_only = maybe) AS SELECT time FROM m": "22023",
+	})
 }

@@ -97,7 +97,7 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 			if !ok {
 				continue
 			}
-			row := map[string]any{"view_schema": schema, "view_name": name, "view_owner": exec.OwnerRole, "materialized_only": true,
+			row := map[string]any{"view_schema": schema, "view_name": name, "view_owner": exec.OwnerRole, "materialized_only": !realTime(def),
 				"compression_enabled": false, "materialization_hypertable_schema": schema, "materialization_hypertable_name": name,
 				"view_definition": " " + def.Query + ";", "finalized": true}
 			if src := def.Options["source"]; src != "" {

@@ -294,31 +294,7 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 			names = c.parenNames()
 		}
 		if c.accept("with") {
-			if !c.tok(0).punct("(") {
-				c.fail(c.tok(0), "", "")
-				return c.err
-			}
-			c.i++
-			c.list(func() {
-				name := c.dottedName()
-				val := ""
-				if c.tok(0).kind == tOp && c.tok(0).val == "=" {
-					c.i++
-					v := c.tok(0)
-					if v.kind == tOp && v.val == "-" && c.tok(1).kind == tNumber {
-						c.i++
-						v = c.tok(0)
-						v.val = "-" + v.val
-					}
-					if c.done() || v.punct(",") || v.punct(")") {
-						c.fail(v, "", "")
-						return
-					}
-					c.i++
-					val = v.val
-				}
-				ct.ViewOptions[strings.ToLower(name)] = val
-			})
+			c.viewOptions(ct.ViewOptions)
 		}
 		if c.err != nil {
 			return c.err
@@ -539,19 +515,76 @@ func (c *ucur) tableConstraint(ct *TableDef) {
 	c.key(ct, t, primary, c.parenNames())
 }
 
+// viewOptions reads a materialized view's options, (name [= value], ...),
+// into opts: names lower case, values as written ("" when none is).
+func (c *ucur) viewOptions(opts map[string]string) {
+	if !c.tok(0).punct("(") {
+		c.fail(c.tok(0), "", "")
+		return
+	}
+	c.i++
+	c.list(func() {
+		name := c.dottedName()
+		val := ""
+		if c.tok(0).kind == tOp && c.tok(0).val == "=" {
+			c.i++
+			v := c.tok(0)
+			if v.kind == tOp && v.val == "-" && c.tok(1).kind == tNumber {
+				c.i++
+				v = c.tok(0)
+				v.val = "-" + v.val
+			}
+			if c.done() || v.punct(",") || v.punct(")") {
+				c.fail(v, "", "")
+				return
+			}
+			c.i++
+			val = v.val
+		}
+		opts[strings.ToLower(name)] = val
+	})
+}
+
 // AlterDef is ALTER TABLE [IF EXISTS] [ONLY] name ADD [COLUMN] [IF NOT
 // EXISTS] column type, ...: the columns to add, in order, and for each
-// whether IF NOT EXISTS was written.
+// whether IF NOT EXISTS was written; or ALTER MATERIALIZED VIEW [IF
+// EXISTS] name SET (option [= value], ...): the options to set (Set,
+// named as CREATE MATERIALIZED VIEW's TableDef.ViewOptions are).
 type AlterDef struct {
 	Table       TableRef
 	Add         []ColumnDef
 	IfNotExists []bool
+	Set         map[string]string
 }
 
-// parseAlter parses ALTER TABLE ... ADD COLUMN; any other ALTER, or
-// action, is refused as not supported, naming it.
+// parseAlter parses ALTER TABLE ... ADD COLUMN and ALTER MATERIALIZED
+// VIEW ... SET (options); any other ALTER, or action, is refused as not
+// supported, naming it.
 func parseAlter(src string, toks []token, st *Statement) *Error {
 	c := &ucur{src: src, toks: toks, i: 1}
+	if c.accept("materialized", "view") {
+		at := &AlterDef{Set: map[string]string{}}
+		st.Kind, st.Alter = AlterView, at
+		st.IfExists = c.accept("if", "exists")
+		if at.Table = c.oneTableRef(false); c.err != nil {
+			return c.err
+		}
+		if t := c.tok(0); !c.accept("set") {
+			if t == eofTok {
+				c.fail(t, "", "")
+				return c.err
+			}
+			what := strings.ToUpper(t.val)
+			if n := c.tok(1); n.kind == tIdent {
+				what += " " + strings.ToUpper(n.val)
+			}
+			return errAt(src, t.start, CodeFeatureNotSupported, "ALTER MATERIALIZED VIEW ... "+what+" is not supported",
+				"SET (timescaledb.materialized_only = false) makes a continuous aggregate real-time; a view is renamed by creating it anew")
+		}
+		c.viewOptions(at.Set)
+		c.end()
+		return c.err
+	}
 	if !c.accept("table") {
 		what := "ALTER"
 		if t := c.tok(0); t.kind == tIdent {

@@ -154,6 +154,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	}
 	if a := st.Alter; a != nil {
 		fmt.Fprintf(b, " table=%s add=%+v if_not_exists=%v", a.Table, a.Add, a.IfNotExists)
+		if a.Set != nil {
+			fmt.Fprintf(b, " set=%v", a.Set)
+		}
 	}
 	if st.IfExists {
 		b.WriteString(" if_exists")

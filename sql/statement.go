@@ -49,19 +49,20 @@ const (
 	RefreshView                // REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]; Tables (one), NoData
 	DropView                   // DROP MATERIALIZED VIEW [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
 	Call                       // CALL procedure(arguments): AST is SELECT procedure(arguments)
+	AlterView                  // ALTER MATERIALIZED VIEW [IF EXISTS] name SET (option [= value], ...); Alter (Set), IfExists
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
 	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable", "CreateView", "RefreshView",
-	"DropView", "Call"}
+	"DropView", "Call", "AlterView"}
 
 // IsDDL reports whether the kind creates, changes or drops a table, view
 // or database (the planner's RunDDL runs them).
 func (k Kind) IsDDL() bool {
 	switch k {
-	case DropTable, Truncate, CreateTable, CreateDatabase, DropDatabase, AlterTable, CreateView, RefreshView, DropView:
+	case DropTable, Truncate, CreateTable, CreateDatabase, DropDatabase, AlterTable, CreateView, RefreshView, DropView, AlterView:
 		return true
 	}
 	return false
@@ -96,6 +97,8 @@ func (k Kind) Verb() string {
 		return "REFRESH MATERIALIZED VIEW"
 	case DropView:
 		return "DROP MATERIALIZED VIEW"
+	case AlterView:
+		return "ALTER MATERIALIZED VIEW"
 	}
 	return strings.ToUpper(k.String())
 }
@@ -190,7 +193,7 @@ type Statement struct {
 	// Cascade is DROP ... CASCADE (and TRUNCATE's, which changes nothing).
 	Cascade bool
 	// Create describes CREATE TABLE and CREATE MATERIALIZED VIEW, Alter
-	// ALTER TABLE.
+	// ALTER TABLE and ALTER MATERIALIZED VIEW.
 	Create *TableDef
 	Alter  *AlterDef
 

@@ -514,6 +514,12 @@ REFRESH MATERIALIZED VIEW CONCURRENTLY public.v WITH DATA; REFRESH MATERIALIZED 
 REFRESH TABLE v
 # drop materialized view
 DROP MATERIALIZED VIEW IF EXISTS v, w CASCADE
+# alter materialized view: TimescaleDB's real-time switch
+ALTER MATERIALIZED VIEW IF EXISTS public.conditions_hourly SET (timescaledb.materialized_only = false, timescaledb.compress)
+# alter materialized view, another action
+ALTER MATERIALIZED VIEW v RENAME TO w
+# alter materialized view without options
+ALTER MATERIALIZED VIEW v SET ()
 # call a procedure
 CALL refresh_continuous_aggregate('conditions_hourly', '2024-01-01', now() - INTERVAL '1 hour')
 # call without arguments' parentheses
