@@ -156,6 +156,9 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 			return nil, errorf(CodeDatatype, "%s types %v cannot be matched", setOpName(op), err)
 		}
 		types[i] = dt
+		if arrow.TypeEqual(lc[i].Type, exec.TypeTag) && arrow.TypeEqual(rc[i].Type, exec.TypeTag) {
+			types[i] = exec.TypeTag // tags beside tags stay dictionary-encoded, uncast
+		}
 	}
 	cols := make([]Column, len(lc))
 	for i := range cols {

@@ -109,21 +109,25 @@ func prune(n Node, need []bool) (out Node, m []int) {
 		child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), exprs...))
 		return &Project{Child: child, Exprs: renumberAll(exprs, cm), Cols: cols}, m
 	case *Aggregate:
-		exprs := aggExprs(n)
+		kept, m := n, identity(len(n.Cols))
+		if fewer, fm := pruneAggs(n, need); fewer != nil {
+			kept, m = fewer, fm
+		}
+		exprs := aggExprs(kept)
 		if !renumberable(exprs...) {
 			break
 		}
-		child, cm := prune(n.Child, reads(make([]bool, len(n.Child.Columns())), exprs...))
-		if child == n.Child {
-			return n, identity(len(n.Cols))
+		child, cm := prune(kept.Child, reads(make([]bool, len(kept.Child.Columns())), exprs...))
+		if child == n.Child && kept == n {
+			return n, m
 		}
-		c := *n
-		c.Child, c.Keys = child, renumberAll(n.Keys, cm)
-		c.Aggs = make([]exec.Agg, len(n.Aggs))
-		for i, a := range n.Aggs {
+		c := *kept
+		c.Child, c.Keys = child, renumberAll(kept.Keys, cm)
+		c.Aggs = make([]exec.Agg, len(kept.Aggs))
+		for i, a := range kept.Aggs {
 			c.Aggs[i] = renumberAgg(a, cm)
 		}
-		return &c, identity(len(n.Cols))
+		return &c, m
 	case *Join:
 		return pruneJoin(n, need)
 	case *Window:
@@ -316,6 +320,36 @@ func renumberKeys(keys []exec.SortKey, m []int) []exec.SortKey {
 }
 
 // aggExprs are the expressions an aggregate reads.
+// pruneAggs is n without the aggregates nothing reads (a view's or
+// subquery's columns the query leaves), and the map of n's columns to its
+// (-1: dropped); nil when it reads them all or n is one it keeps whole:
+// grouping sets, and an aggregate that would be left with neither keys
+// nor aggregates (it keeps its first, which gives the one row).
+func pruneAggs(n *Aggregate, need []bool) (*Aggregate, []int) {
+	nk := len(n.Keys)
+	if len(n.EmptySets) > 0 || len(n.Cols) != nk+len(n.Aggs) || !slices.Contains(need[nk:], false) {
+		return nil, nil
+	}
+	if _, grouping := n.Child.(*Expand); grouping {
+		return nil, nil
+	}
+	if nk == 0 && !slices.Contains(need, true) {
+		need = slices.Clone(need)
+		need[0] = true
+	}
+	c := *n
+	c.Aggs, c.Cols = nil, slices.Clone(n.Cols[:nk])
+	m := identity(len(n.Cols))
+	for i, a := range n.Aggs {
+		m[nk+i] = -1
+		if need[nk+i] {
+			m[nk+i] = len(c.Cols)
+			c.Aggs, c.Cols = append(c.Aggs, a), append(c.Cols, n.Cols[nk+i])
+		}
+	}
+	return &c, m
+}
+
 func aggExprs(n *Aggregate) []exec.Expr {
 	exprs := append([]exec.Expr(nil), n.Keys...)
 	for _, a := range n.Aggs {

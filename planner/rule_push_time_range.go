@@ -8,9 +8,11 @@ import (
 )
 
 // pushTimeRange moves comparisons of the time column with constants from a
-// filter into the scan below it. Storage applies the range exactly (and
-// prunes partitions, files, row groups and pages with it), so the
-// comparisons leave the filter.
+// filter into the scan below it, and comparisons of a time bucket of it
+// (time_bucket, date_bin) whose buckets lie on a grid (bucketRange).
+// Storage applies the range exactly (and prunes partitions, files, row
+// groups and pages with it), so the comparisons leave the filter; other
+// buckets' bounds only narrow the range (bucketBound).
 func pushTimeRange(n Node) Node {
 	n = mapChildren(n, pushTimeRange)
 	f, ok := n.(*Filter)
@@ -27,13 +29,21 @@ func pushTimeRange(n Node) Node {
 	}
 	var rest []exec.Expr
 	before := s.Range
+	isTime := func(i int) bool { return s.Cols[i].Name == storage.TimeColumn }
 	for _, c := range conjuncts(f.Pred) {
 		if narrowRange(&s, c) {
 			continue
 		}
+		if r, ok := bucketRange(c, isTime); ok {
+			s.Range.Min, s.Range.Max = max(s.Range.Min, r.Min), min(s.Range.Max, r.Max)
+			if s.Range.Max <= s.Range.Min {
+				s.Range.Min, s.Range.Max = math.MaxInt64, math.MaxInt64 // empty (see narrowTimeRange)
+			}
+			continue
+		}
 		rest = append(rest, c)
 		// A time bucket's bound narrows the range, and stays a condition.
-		if lo, hi, ok := bucketBound(c, func(i int) bool { return s.Cols[i].Name == storage.TimeColumn }); ok {
+		if lo, hi, ok := bucketBound(c, isTime); ok {
 			s.Range.Min, s.Range.Max = max(s.Range.Min, lo), min(s.Range.Max, hi)
 			if s.Range.Max <= s.Range.Min {
 				s.Range.Min, s.Range.Max = math.MaxInt64, math.MaxInt64 // empty (see narrowTimeRange)

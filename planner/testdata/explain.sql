@@ -74,6 +74,9 @@ SELECT hostname, percentile_cont(0.99) WITHIN GROUP (ORDER BY usage_user), perce
 -- limit_below_project: without ORDER BY the limit runs before the select list, which is computed for the rows returned only
 SELECT hostname, usage_user * 2 + usage_system FROM cpu LIMIT 3
 
+-- prune_columns: an aggregate nothing reads is not computed (a subquery's or a view's column the query leaves), nor are the columns only it read
+SELECT h, peak FROM (SELECT hostname AS h, avg(usage_user) AS mean, max(usage_system) AS peak, count(DISTINCT usage_idle) FROM cpu GROUP BY 1) s WHERE peak > 90
+
 -- prune_columns: UNION ALL's inputs read only the columns read above it; count(*) reads one per input
 SELECT count(*), max(h) FROM (SELECT hostname AS h, usage_user FROM cpu UNION ALL SELECT hostname, cores FROM hosts) s
 
@@ -101,8 +104,11 @@ SELECT * FROM (SELECT time AS t, hostname::text AS h, usage_user * 2 AS u2 FROM 
 -- push_filter_into_union: a condition over UNION ALL filters each input, down to its scan
 SELECT * FROM (SELECT time, hostname, usage_user FROM cpu WHERE usage_user > 90 UNION ALL SELECT time, hostname, usage_system FROM cpu) s WHERE time < '2016-01-01 01:00:00Z' AND hostname = 'host_2'
 
--- push_filter_below_aggregate: a condition on a subquery's group keys filters the rows before they are grouped; the bucket's bounds narrow the scan to [05:00, 08:00), the tag condition prunes by statistics
+-- push_filter_below_aggregate: a condition on a subquery's group keys filters the rows before they are grouped; the bucket's bounds become the scan's exact range [05:00, 07:00), the tag condition prunes by statistics
 SELECT * FROM (SELECT time_bucket('1 hour', time) AS b, hostname, avg(usage_user) FROM cpu GROUP BY 1, 2) AS v(b, h, a) WHERE b >= '2016-01-01 05:00:00Z' AND b < '2016-01-01 07:00:00Z' AND h = 'host_1' AND a > 10
+
+-- push_time_range: a bucket compared with a time off its grid is the exact range of its rows: buckets >= 10:02 start at 10:05, buckets <= 10:58 end at 11:00
+SELECT count(*) FROM cpu WHERE time_bucket('5 minutes', time) >= '2016-01-01 10:02:00Z' AND date_bin('15 minutes', time, '2016-01-01') <= '2016-01-01 10:58:00Z'
 
 -- push_filter_below_aggregate: not under an aggregate without keys (it answers a row for no rows)
 SELECT * FROM (SELECT count(*) AS n FROM cpu) s WHERE n > 0
