@@ -1153,3 +1153,40 @@ func TestPgxRealParameter(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT y = $1, x = $1 FROM (VALUES (0.1::real, 0.1::float8)) v(x, y)", "0.1").Scan(&a, &b))
 	require.Equal(t, []bool{true, false}, []bool{a, b})
 }
+
+// TestPgxView: CREATE VIEW and DROP VIEW with their tags, a view read
+// with parameters prepared and simple, its column types in the results,
+// and a view dropped with the table it reads by CASCADE.
+func TestPgxView(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		v := fmt.Sprintf("per_host_%d", i)
+		tag, err := conn.Exec(ctx, "CREATE VIEW "+v+" (h, peak, n) AS SELECT host, max(usage), count(*)::int FROM cpu GROUP BY 1", mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "CREATE VIEW", tag.String(), mode)
+		var peak float64
+		var n int32
+		require.NoError(t, conn.QueryRow(ctx, "SELECT peak, n FROM "+v+" WHERE h = $1", mode, "a").Scan(&peak, &n), mode)
+		require.Equal(t, 3.5, peak, mode)
+		require.Equal(t, int32(2), n, mode)
+		tag, err = conn.Exec(ctx, "CREATE OR REPLACE VIEW "+v+" (h, peak, n, low) AS SELECT host, max(usage), count(*)::int, min(usage) FROM cpu GROUP BY 1", mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "CREATE VIEW", tag.String(), mode)
+		_, err = conn.Exec(ctx, "INSERT INTO "+v+" (h) VALUES ('x')", mode)
+		require.Equal(t, "0A000", pgErr(t, err).Code, mode)
+		tag, err = conn.Exec(ctx, "DROP VIEW "+v, mode)
+		require.NoError(t, err, mode)
+		require.Equal(t, "DROP VIEW", tag.String(), mode)
+	}
+	_, err := conn.Exec(ctx, "CREATE VIEW recent AS SELECT * FROM cpu WHERE time > now() - interval '1 hour'")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "DROP TABLE cpu")
+	require.Equal(t, "2BP01", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "DROP TABLE cpu CASCADE")
+	require.NoError(t, err)
+	var views int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM pg_views WHERE schemaname = 'public'").Scan(&views))
+	require.Zero(t, views)
+}

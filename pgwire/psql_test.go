@@ -103,7 +103,11 @@ var updatePsql = flag.Bool("update-psql", false, "rewrite testdata/psql/*.txt fr
 // functions or types of its own outside pg_catalog).
 func TestPsqlDescribe(t *testing.T) {
 	s := startServer(t)
+	_, stderr, err := psql(t, s, "", "-c", "CREATE VIEW busy AS SELECT host, usage, time FROM cpu WHERE usage > 2")
+	require.NoError(t, err, stderr)
 	for _, c := range []struct{ name, cmd string }{
+		{"dv", `\dv`},
+		{"d_plus_busy", `\d+ busy`},
 		{"d_cpu", `\d cpu`},
 		{"d_plus_cpu", `\d+ cpu`},
 		{"du", `\du`},

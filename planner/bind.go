@@ -100,6 +100,9 @@ type binder struct {
 	// materialized names the real-time views whose own rows are being
 	// bound (realTimeView): there the name reads the rows stored.
 	materialized map[string]bool
+	// expanding names the plain views whose queries are being bound
+	// (plainView): one read again inside is a view that reads itself.
+	expanding map[string]bool
 }
 
 func newBinder(ctx context.Context, p *Planner, sess *Session, stmt *sql.Statement, params []any) *binder {
@@ -420,6 +423,9 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 		return b.pgCatalog(name, alias)
 	default:
 		return nil, errorf(CodeUndefinedTable, "schema %q does not exist", schema)
+	}
+	if v, ok := b.p.plainViewOf(b.sess.Database, name); ok {
+		return b.plainView(v, alias)
 	}
 	cols, err := b.p.tableColumns(b.sess.Database, name)
 	if err != nil {

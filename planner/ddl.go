@@ -45,7 +45,7 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 	case sql.CreateTable, sql.CreateView:
 		return p.CreateTable(ctx, sess, stmt)
 	case sql.DropView:
-		return p.eachTable(sess, stmt, "DROP MATERIALIZED VIEW", "dropped", func(t string) error { return p.Engine.DropTable(ctx, sess.Database, t) })
+		return p.eachTable(ctx, sess, stmt, "DROP MATERIALIZED VIEW", "dropped", func(t string) error { return p.Engine.DropTable(ctx, sess.Database, t) })
 	case sql.RefreshView:
 		return p.refresh(ctx, sess, stmt)
 	case sql.CreateDatabase, sql.DropDatabase:
@@ -54,6 +54,10 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 		return p.alterTable(ctx, sess, stmt)
 	case sql.AlterView:
 		return p.alterView(ctx, sess, stmt)
+	case sql.CreatePlainView:
+		return p.createPlainView(ctx, sess, stmt)
+	case sql.DropPlainView:
+		return p.dropPlainViews(ctx, sess, stmt)
 	}
 	return DDLResult{}, errorf(CodeNotSupported, "%s is not a CREATE or DROP statement", stmt.Kind)
 }
@@ -96,14 +100,14 @@ func (p *Planner) database(ctx context.Context, sess *Session, stmt *sql.Stateme
 // buffered rows (storage.Engine.DropTable); writing to its name later
 // makes a new table.
 func (p *Planner) DropTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
-	return p.eachTable(sess, stmt, "DROP TABLE", "dropped", func(t string) error { return p.Engine.DropTable(ctx, sess.Database, t) })
+	return p.eachTable(ctx, sess, stmt, "DROP TABLE", "dropped", func(t string) error { return p.Engine.DropTable(ctx, sess.Database, t) })
 }
 
 // Truncate runs TRUNCATE name, ...: each table, found before any is
 // emptied, loses every row written before the statement began
 // (storage.Engine.Truncate) and keeps its columns.
 func (p *Planner) Truncate(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
-	return p.eachTable(sess, stmt, "TRUNCATE", "emptied", func(t string) error {
+	return p.eachTable(ctx, sess, stmt, "TRUNCATE", "emptied", func(t string) error {
 		_, err := p.Engine.Truncate(ctx, sess.Database, t)
 		return err
 	})
@@ -112,9 +116,10 @@ func (p *Planner) Truncate(ctx context.Context, sess *Session, stmt *sql.Stateme
 // eachTable finds every table stmt names (each once; IF EXISTS skips a
 // missing one with a notice), then applies change to each in turn. An
 // error part way says which tables were done (what) before it.
-func (p *Planner) eachTable(sess *Session, stmt *sql.Statement, verb, what string, change func(table string) error) (DDLResult, error) {
+func (p *Planner) eachTable(ctx context.Context, sess *Session, stmt *sql.Statement, verb, what string, change func(table string) error) (DDLResult, error) {
 	var res DDLResult
 	var tables []string
+	deps := 0 // the views over them dropped first, at the start of tables
 	for _, ref := range stmt.Tables {
 		name, err := p.namedTable(sess, ref, verb)
 		if err != nil {
@@ -131,17 +136,21 @@ func (p *Planner) eachTable(sess *Session, stmt *sql.Statement, verb, what strin
 	if strings.HasPrefix(verb, "DROP") {
 		// The materialized views over what is dropped: refused, or with
 		// CASCADE dropped first.
-		deps, notice, err := p.dependentViews(sess.Database, tables, stmt.Cascade)
+		views, notice, err := p.dependentViews(sess.Database, tables, stmt.Cascade)
 		if err != nil {
 			return DDLResult{}, err
 		}
 		if notice != nil {
 			res.Notices = append(res.Notices, *notice)
 		}
-		tables = append(deps, tables...)
+		tables, deps = append(views, tables...), len(views)
 	}
-	for _, t := range tables {
-		if err := change(t); err != nil {
+	for i, t := range tables {
+		drop := change
+		if i < deps {
+			drop = func(view string) error { return p.dropRelation(ctx, sess.Database, view) } // plain or materialized
+		}
+		if err := drop(t); err != nil {
 			e := AsError(err)
 			if res.Tables > 0 {
 				e.Detail = fmt.Sprintf("%s before the error and stay so: %v", what, tables[:res.Tables])
@@ -207,6 +216,10 @@ func (p *Planner) writableTable(sess *Session, stmt *sql.Statement, verb, schema
 		return &Error{Code: CodeUndefinedTable, Msg: fmt.Sprintf("relation \"%s.%s\" does not exist", schema, table),
 			Hint: fmt.Sprintf("schema %q does not exist; the database's tables are in public", schema)}
 	}
+	if _, ok := p.plainViewOf(sess.Database, table); ok && schemaOfTable(schema, table) == inStored {
+		return &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cannot %s view %q", map[string]string{"INSERT": "insert into", "DELETE": "delete from", "UPDATE": "update"}[verb], table),
+			Hint: "a view here is read only: " + verb + " the table it reads"}
+	}
 	if _, view := p.viewOf(sess.Database, table); view && !refresh {
 		return &Error{Code: "42809", Msg: fmt.Sprintf("cannot change materialized view %q", table),
 			Hint: "write to its source table, then REFRESH MATERIALIZED VIEW " + table}
@@ -246,6 +259,19 @@ func (p *Planner) namedTable(sess *Session, ref sql.TableRef, verb string) (stri
 			Hint: "stored tables are in schema public"}
 	}
 	viewVerb := strings.HasSuffix(verb, "MATERIALIZED VIEW")
+	if _, ok := p.plainViewOf(sess.Database, ref.Name); ok {
+		e := &Error{Code: "42809", Msg: fmt.Sprintf("%q is not a table", ref.Name)}
+		switch {
+		case verb == "REFRESH MATERIALIZED VIEW":
+			e.Code, e.Msg = CodeNotSupported, fmt.Sprintf("%q is not a materialized view", ref.Name)
+		case viewVerb:
+			e.Msg = fmt.Sprintf("%q is not a materialized view", ref.Name)
+		}
+		if strings.HasPrefix(verb, "DROP") {
+			e.Hint = "Use DROP VIEW to remove a view."
+		}
+		return "", e
+	}
 	if _, err := p.tableColumns(sess.Database, ref.Name); err != nil {
 		e := AsError(err)
 		switch {
@@ -286,20 +312,9 @@ func (p *Planner) namedTable(sess *Session, ref sql.TableRef, verb string) (stri
 // bigint, floating point and numeric double precision, text, boolean.
 func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
 	def := stmt.Create
-	if err := crossDatabase(sess, def.Table); err != nil {
+	name, err := p.creatable(sess, def.Table)
+	if err != nil {
 		return DDLResult{}, err
-	}
-	switch s := def.Table.Schema; schemaOfTable(s, "") { // a catalog's name in public: 42939 below
-	case inCatalogs, inViews:
-		return DDLResult{}, &Error{Code: "42501", Msg: fmt.Sprintf("permission denied to create \"%s.%s\"", s, def.Table.Name),
-			Hint: "tables are created in schema public"}
-	case inNoSchema:
-		return DDLResult{}, &Error{Code: codeUndefinedSchema, Msg: fmt.Sprintf("schema %q does not exist", s), Hint: "tables are created in schema public"}
-	}
-	name := def.Table.Name
-	if isCatalogTable(name) {
-		return DDLResult{}, &Error{Code: "42939", Msg: fmt.Sprintf("table name %q is a system catalog's", name),
-			Hint: "the catalog would hide the table from queries: name it otherwise"}
 	}
 	exists := func() (DDLResult, error) {
 		if def.IfNotExists {
@@ -310,10 +325,12 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 	if _, err := p.Engine.TableSchema(sess.Database, name); err == nil {
 		return exists() // before the columns, as PostgreSQL checks
 	}
+	if _, ok := p.plainViewOf(sess.Database, name); ok {
+		return exists()
+	}
 	var cols []storage.ColumnMeta
 	var notices []Notice
 	var view *storage.ViewDef
-	var err error
 	switch {
 	case stmt.Kind == sql.CreateView:
 		cols, view, err = p.viewColumnsOf(ctx, sess, def)
@@ -345,6 +362,27 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 		return p.fillTableAs(ctx, sess, def, cols, res)
 	}
 	return res, nil
+}
+
+// creatable is the name of a relation CREATE makes from ref, refused
+// where none can be made: another database's, a catalog's schema (42501)
+// or name (42939), a schema that does not exist.
+func (p *Planner) creatable(sess *Session, ref sql.TableRef) (string, error) {
+	if err := crossDatabase(sess, ref); err != nil {
+		return "", err
+	}
+	switch s := ref.Schema; schemaOfTable(s, "") { // a catalog's name in public: 42939 below
+	case inCatalogs, inViews:
+		return "", &Error{Code: "42501", Msg: fmt.Sprintf("permission denied to create \"%s.%s\"", s, ref.Name),
+			Hint: "tables are created in schema public"}
+	case inNoSchema:
+		return "", &Error{Code: codeUndefinedSchema, Msg: fmt.Sprintf("schema %q does not exist", s), Hint: "tables are created in schema public"}
+	}
+	if isCatalogTable(ref.Name) {
+		return "", &Error{Code: "42939", Msg: fmt.Sprintf("table name %q is a system catalog's", ref.Name),
+			Hint: "the catalog would hide the table from queries: name it otherwise"}
+	}
+	return ref.Name, nil
 }
 
 // tableColumnsOf maps CREATE TABLE's columns to stored ones, with the

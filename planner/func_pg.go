@@ -1078,6 +1078,11 @@ func (b *binder) matviewDef(args []exec.Expr) (exec.Expr, error) {
 			defs[TableOID(db, t)] = " " + def.Query + ";"
 		}
 	}
+	if b.p.Engine != nil {
+		for _, v := range b.p.Engine.PlainViews(db) {
+			defs[TableOID(db, v.Name)] = " " + v.Query + ";"
+		}
+	}
 	if len(defs) == 0 {
 		return b.viewDef(args)
 	}

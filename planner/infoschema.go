@@ -84,6 +84,38 @@ func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 			}
 			b.infoSchemaTable(table, t, name, cols)
 		}
+		b.infoSchemaViews(table, t)
+	case "views":
+		b.infoSchemaViews(table, t)
+	}
+}
+
+// infoSchemaViews adds the rows the database's plain views give
+// information_schema's tables (VIEW), views and columns.
+func (b *binder) infoSchemaViews(view string, t *catalogTable) {
+	if b.p.Engine == nil {
+		return
+	}
+	db := b.sess.Database
+	for _, v := range b.p.Engine.PlainViews(db) {
+		switch view {
+		case "tables":
+			t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": v.Name, "table_type": "VIEW",
+				"is_insertable_into": "NO", "is_typed": "NO"})
+		case "views":
+			t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": v.Name, "view_definition": " " + v.Query + ";",
+				"check_option": "NONE", "is_updatable": "NO", "is_insertable_into": "NO", "is_trigger_updatable": "NO",
+				"is_trigger_deletable": "NO", "is_trigger_insertable_into": "NO"})
+		case "columns":
+			for i, c := range b.catalogViewColumns(v) {
+				oid := int64(columnOID(c))
+				row := map[string]any{"table_catalog": db, "table_schema": "public", "table_name": v.Name, "column_name": c.Name,
+					"ordinal_position": i + 1, "is_nullable": "YES", "data_type": typeName(oid),
+					"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": typeIndex().name[oid], "dtd_identifier": strconv.Itoa(i + 1),
+					"is_self_referencing": "NO", "is_identity": "NO", "is_generated": "NEVER", "is_updatable": "NO"}
+				t.add(row)
+			}
+		}
 	}
 }
 

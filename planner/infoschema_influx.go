@@ -77,6 +77,11 @@ func (b *binder) influxInfoSchema(view string) (*catalogTable, error) {
 		for _, name := range b.catalogTables(db) {
 			t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": influxSchema, "table_name": name, "table_type": "BASE TABLE"})
 		}
+		if b.p.Engine != nil {
+			for _, v := range b.p.Engine.PlainViews(db) {
+				t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": influxSchema, "table_name": v.Name, "table_type": "VIEW"})
+			}
+		}
 		t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": "system", "table_name": "queries", "table_type": "BASE TABLE"})
 		for _, v := range influxInfoViews {
 			t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": "information_schema", "table_name": v, "table_type": "VIEW"})
@@ -86,6 +91,11 @@ func (b *binder) influxInfoSchema(view string) (*catalogTable, error) {
 		// definition.
 		for _, name := range b.catalogTables(db) {
 			t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": influxSchema, "table_name": name})
+		}
+		if b.p.Engine != nil {
+			for _, v := range b.p.Engine.PlainViews(db) {
+				t.add(map[string]any{"table_catalog": influxCatalog, "table_schema": influxSchema, "table_name": v.Name, "definition": v.Query})
+			}
 		}
 	case "columns":
 		for _, name := range b.catalogTables(db) {

@@ -229,25 +229,37 @@ func (b *binder) realTimeView(table, alias string, def storage.ViewDef) (*scope,
 		text = fmt.Sprintf("SELECT %s FROM %s WHERE %s < %s UNION ALL %s WHERE %s >= %s", cols, quoteIdentifier(table), t, w, text, t, w)
 	}
 	b.volatile = true // the watermark moves with each refresh
+	return b.definedQuery(table, alias, text, "real-time continuous aggregate", func() func() {
+		saved := b.materialized
+		b.materialized = maps.Clone(saved)
+		if b.materialized == nil {
+			b.materialized = map[string]bool{}
+		}
+		b.materialized[table] = true
+		return func() { b.materialized = saved }
+	})
+}
+
+// definedQuery binds text, the query a view (what: its kind, for errors)
+// named table is, read under alias: on its own, none of the reading
+// query's WITH names or columns reach it. enter, when set, runs before and
+// the function it returns after.
+func (b *binder) definedQuery(table, alias, text, what string, enter func() func()) (*scope, error) {
 	stmts, err := sql.Parse(text)
 	if err != nil {
 		return nil, err
 	}
 	if len(stmts) != 1 || stmts[0].Kind != sql.Select {
-		return nil, errorf(CodeSyntax, "the query of materialized view %q is not one query", table)
+		return nil, errorf(CodeSyntax, "the query of %s %q is not one query", what, table)
 	}
 	ctes, outer, frame, farther, frames := b.ctes, b.outer, b.frame, b.farther, b.fartherFrames
 	b.ctes, b.outer, b.frame, b.farther, b.fartherFrames = nil, nil, nil, nil, nil
-	saved := b.materialized
-	b.materialized = maps.Clone(saved)
-	if b.materialized == nil {
-		b.materialized = map[string]bool{}
-	}
-	b.materialized[table] = true
 	defer func() {
 		b.ctes, b.outer, b.frame, b.farther, b.fartherFrames = ctes, outer, frame, farther, frames
-		b.materialized = saved
 	}()
+	if enter != nil {
+		defer enter()()
+	}
 	var node Node
 	err = b.withLazyList(nil, false, func() (err error) {
 		node, err = b.bindQuery(stmts[0].AST)
@@ -257,7 +269,7 @@ func (b *binder) realTimeView(table, alias string, def storage.ViewDef) (*scope,
 		e := AsError(err)
 		e.Position = 0 // of the query kept, not of the statement run
 		if e.Detail == "" {
-			e.Detail = fmt.Sprintf("while reading real-time continuous aggregate %q", table)
+			e.Detail = fmt.Sprintf("while reading %s %q", what, table)
 		}
 		return nil, e
 	}
@@ -560,23 +572,10 @@ func viewColumns(def storage.ViewDef, cols []storage.ColumnMeta) []storage.Colum
 }
 
 // viewSources are the tables (and views) a view's query reads.
-func viewSources(def storage.ViewDef) []string {
-	stmts, err := sql.Parse(def.Query)
-	if err != nil || len(stmts) != 1 || stmts[0].AST == nil {
-		return nil
-	}
-	var names []string
-	stmts[0].AST.Accept(&astFinder{into: true, match: func(n ast.Node) bool {
-		if t, ok := n.(*ast.TableName); ok && (t.Schema.L == "" || t.Schema.L == "public") && !slices.Contains(names, t.Name.O) {
-			names = append(names, t.Name.O)
-		}
-		return false
-	}})
-	return names
-}
+func viewSources(def storage.ViewDef) []string { return querySources(def.Query) }
 
-// dependentViews are the materialized views of database db that read the
-// relations dropped (directly or through other views), not dropped
+// dependentViews are the views (materialized or plain) of database db
+// that read the relations dropped (directly or through other views), not dropped
 // themselves: PostgreSQL's 2BP01 without cascade; with it, the views to
 // drop first (each before those it reads) and the NOTICE that says so.
 func (p *Planner) dependentViews(db string, dropped []string, cascade bool) ([]string, *Notice, error) {
@@ -584,6 +583,7 @@ func (p *Planner) dependentViews(db string, dropped []string, cascade bool) ([]s
 		return nil, nil, nil
 	}
 	sources := map[string][]string{}
+	plain := map[string]bool{}
 	for _, d := range p.Engine.Databases() {
 		if d.Name != db {
 			continue
@@ -594,8 +594,14 @@ func (p *Planner) dependentViews(db string, dropped []string, cascade bool) ([]s
 			}
 		}
 	}
+	for _, v := range p.Engine.PlainViews(db) {
+		sources[v.Name], plain[v.Name] = querySources(v.Query), true
+	}
 	kind := func(name string) string {
-		if _, ok := sources[name]; ok {
+		switch _, ok := sources[name]; {
+		case plain[name]:
+			return "view"
+		case ok:
 			return "materialized view"
 		}
 		return "table"
@@ -609,7 +615,7 @@ func (p *Planner) dependentViews(db string, dropped []string, cascade bool) ([]s
 			}
 			if !cascade {
 				e := &Error{Code: "2BP01", Msg: fmt.Sprintf("cannot drop %s %s because other objects depend on it", kind(gone[i]), gone[i]),
-					Detail: fmt.Sprintf("materialized view %s depends on %s %s", v, kind(gone[i]), gone[i]),
+					Detail: fmt.Sprintf("%s %s depends on %s %s", kind(v), v, kind(gone[i]), gone[i]),
 					Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
 				return nil, nil, e
 			}
@@ -621,11 +627,11 @@ func (p *Planner) dependentViews(db string, dropped []string, cascade bool) ([]s
 	case 0:
 		return nil, nil, nil
 	case 1:
-		return deps, &Notice{Severity: "NOTICE", Code: "00000", Msg: "drop cascades to materialized view " + deps[0]}, nil
+		return deps, &Notice{Severity: "NOTICE", Code: "00000", Msg: "drop cascades to " + kind(deps[0]) + " " + deps[0]}, nil
 	}
 	lines := make([]string, len(deps))
 	for i, d := range deps {
-		lines[i] = "drop cascades to materialized view " + d
+		lines[i] = "drop cascades to " + kind(d) + " " + d
 	}
 	return deps, &Notice{Severity: "NOTICE", Code: "00000", Msg: fmt.Sprintf("drop cascades to %d other objects", len(deps)), Detail: strings.Join(lines, "\n")}, nil
 }

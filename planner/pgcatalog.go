@@ -252,7 +252,8 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 				"rolreplication": false, "userepl": false, "rolconnlimit": -1, "rolbypassrls": true, "usebypassrls": true,
 				"rolpassword": "********"})
 		}
-	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables", "pg_matviews":
+	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables", "pg_matviews", "pg_views":
+		b.plainViewRows(table, t, db)
 		tables := b.catalogTables(db)
 		for _, name := range tables {
 			cols, err := b.p.Engine.TableSchema(db, name)
@@ -505,6 +506,11 @@ func (b *binder) regNames(to string) map[int64]string {
 		for _, t := range b.catalogTables(b.sess.Database) {
 			names[TableOID(b.sess.Database, t)] = t
 		}
+		if b.p.Engine != nil {
+			for _, v := range b.p.Engine.PlainViews(b.sess.Database) {
+				names[TableOID(b.sess.Database, v.Name)] = v.Name
+			}
+		}
 	case "regnamespace":
 		names[oidPgCatalog], names[oidPublic], names[oidPgToast], names[oidInfoSchema] = "pg_catalog", "public", "pg_toast", "information_schema"
 	case "regproc", "regprocedure":
@@ -616,6 +622,9 @@ func (b *binder) regLookup(to, name string) (int64, error) {
 			return oid, nil
 		}
 		if _, err := b.p.Engine.TableSchema(b.sess.Database, name); err == nil {
+			return TableOID(b.sess.Database, name), nil
+		}
+		if _, ok := b.p.plainViewOf(b.sess.Database, name); ok {
 			return TableOID(b.sess.Database, name), nil
 		}
 		return 0, errorf(CodeUndefinedTable, "relation %q does not exist", name)

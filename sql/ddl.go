@@ -84,6 +84,15 @@ func parseDrop(src string, toks []token, st *Statement) *Error {
 		c.end()
 		return c.err
 	}
+	if c.accept("view") {
+		// DROP VIEW [IF EXISTS] name, ... [CASCADE | RESTRICT]
+		st.Kind = DropPlainView
+		st.IfExists = c.accept("if", "exists")
+		st.Tables = c.tableRefs(false)
+		st.Cascade = c.dropBehavior()
+		c.end()
+		return c.err
+	}
 	if c.accept("materialized", "view") {
 		// DROP MATERIALIZED VIEW [IF EXISTS] name, ... [CASCADE | RESTRICT]
 		st.Kind = DropView
@@ -212,10 +221,12 @@ type TableDef struct {
 	As        *Statement
 	AsColumns []string
 	NoData    bool
-	// ViewOptions are CREATE MATERIALIZED VIEW's WITH (name [= value],
+	// ViewOptions are CREATE [MATERIALIZED] VIEW's WITH (name [= value],
 	// ...), names lower case (timescaledb.continuous: "" or the value as
 	// written); nil for a table.
 	ViewOptions map[string]string
+	// Replace is CREATE OR REPLACE VIEW.
+	Replace bool
 }
 
 // key records a PRIMARY KEY or UNIQUE constraint of cols, at token t; a
@@ -244,6 +255,9 @@ type ColumnDef struct {
 func parseCreate(src string, toks []token, st *Statement) *Error {
 	c := &ucur{src: src, toks: toks, i: 1}
 	if t := c.tok(0); t.word("local") || t.word("global") || t.word("temp") || t.word("temporary") {
+		if c.tok(1).word("view") || c.tok(2).word("view") {
+			return errAt(src, toks[0].start, CodeFeatureNotSupported, "CREATE TEMPORARY VIEW is not supported", "Strata's views are stored and shared: create a view, and DROP VIEW it after")
+		}
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, "CREATE TEMPORARY TABLE is not supported", "Strata's tables are stored and shared: create a table, and DROP TABLE it after")
 	}
 	if c.accept("database") {
@@ -286,21 +300,8 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 		ct := &TableDef{ViewOptions: map[string]string{}}
 		st.Kind, st.Create = CreateView, ct
 		ct.IfNotExists = c.accept("if", "not", "exists")
-		if ct.Table = c.oneTableRef(false); c.err != nil {
-			return c.err
-		}
-		var names []string
-		if c.tok(0).punct("(") {
-			names = c.parenNames()
-		}
-		if c.accept("with") {
-			c.viewOptions(ct.ViewOptions)
-		}
+		names := c.viewHead(ct)
 		if c.err != nil {
-			return c.err
-		}
-		if !c.tok(0).word("as") {
-			c.fail(c.tok(0), "", "")
 			return c.err
 		}
 		c.tableAs(ct)
@@ -308,6 +309,34 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 			ct.AsColumns = names
 		}
 		return c.err
+	}
+	if at := c.i; c.accept("or", "replace") && c.tok(0).word("view") || c.tok(0).word("view") {
+		// CREATE [OR REPLACE] VIEW name [(names)] [WITH (options)] AS query
+		ct := &TableDef{Replace: c.i > at, ViewOptions: map[string]string{}}
+		c.i++ // VIEW
+		st.Kind, st.Create = CreatePlainView, ct
+		names := c.viewHead(ct)
+		if c.err != nil {
+			return c.err
+		}
+		if n := len(c.toks); n >= 3 && c.toks[n-1].word("option") && c.toks[n-2].word("check") {
+			t := c.toks[n-3]
+			if t.word("cascaded") || t.word("local") {
+				t = c.toks[n-4]
+			}
+			return errAt(src, t.start, CodeFeatureNotSupported, "WITH CHECK OPTION is not supported",
+				"a view here is read only: write to the table it reads")
+		}
+		c.tableAs(ct)
+		if c.err == nil && ct.NoData {
+			c.fail(c.toks[len(c.toks)-3], "", "") // WITH NO DATA is a materialized view's
+		}
+		if c.err == nil && names != nil {
+			ct.AsColumns = names
+		}
+		return c.err
+	} else {
+		c.i = at
 	}
 	c.accept("unlogged") // every table is written through the WAL
 	if !c.accept("table") {
@@ -322,8 +351,8 @@ func parseCreate(src string, toks []token, st *Statement) *Error {
 		switch what {
 		case "CREATE INDEX", "CREATE UNIQUE INDEX":
 			hint = "Strata keeps no secondary indexes: each day's files are sorted by the tag columns, then time, and scans skip row groups and pages by their statistics; leave the CREATE INDEX out"
-		case "CREATE VIEW", "CREATE OR REPLACE":
-			hint = "views are not kept: CREATE MATERIALIZED VIEW keeps a query's rows (a rollup: GROUP BY time_bucket(...) and tags), refreshed by REFRESH MATERIALIZED VIEW"
+		case "CREATE OR REPLACE":
+			hint = "CREATE OR REPLACE VIEW replaces a view; a table or materialized view is dropped and created again"
 		}
 		return errAt(src, toks[0].start, CodeFeatureNotSupported, what+" is not supported", hint)
 	}
@@ -513,6 +542,26 @@ func (c *ucur) tableConstraint(ct *TableDef) {
 		return
 	}
 	c.key(ct, t, primary, c.parenNames())
+}
+
+// viewHead reads what CREATE [MATERIALIZED] VIEW gives before AS: the
+// view's name, its column names (returned; nil when none are given) and
+// its options, into ct; at AS it stops, else it fails.
+func (c *ucur) viewHead(ct *TableDef) []string {
+	if ct.Table = c.oneTableRef(false); c.err != nil {
+		return nil
+	}
+	var names []string
+	if c.tok(0).punct("(") {
+		names = c.parenNames()
+	}
+	if c.accept("with") {
+		c.viewOptions(ct.ViewOptions)
+	}
+	if c.err == nil && !c.tok(0).word("as") {
+		c.fail(c.tok(0), "", "")
+	}
+	return names
 }
 
 // viewOptions reads a materialized view's options, (name [= value], ...),

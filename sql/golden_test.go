@@ -151,6 +151,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		if d.ViewOptions != nil {
 			fmt.Fprintf(b, " view_options=%v", d.ViewOptions)
 		}
+		if d.Replace {
+			b.WriteString(" replace")
+		}
 	}
 	if a := st.Alter; a != nil {
 		fmt.Fprintf(b, " table=%s add=%+v if_not_exists=%v", a.Table, a.Add, a.IfNotExists)

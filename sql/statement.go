@@ -13,56 +13,59 @@ type Kind int
 // AST; the others
 // are recognised by this package and carry their fields on Statement.
 const (
-	Empty          Kind = iota // empty or comment-only query
-	Select                     // SELECT, WITH ... SELECT, VALUES
-	Insert                     // INSERT
-	Explain                    // EXPLAIN [ANALYZE] [VERBOSE] <query>; AST is the inner query's
-	Set                        // SET [SESSION|LOCAL] name {=|TO} values | DEFAULT
-	Show                       // SHOW name | SHOW ALL
-	Reset                      // RESET name | RESET ALL
-	Begin                      // BEGIN, START TRANSACTION
-	Commit                     // COMMIT, END
-	Rollback                   // ROLLBACK, ABORT
-	Savepoint                  // SAVEPOINT name
-	Release                    // RELEASE [SAVEPOINT] name
-	RollbackTo                 // ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] name
-	Discard                    // DISCARD ALL|PLANS|SEQUENCES|TEMP
-	Deallocate                 // DEALLOCATE [PREPARE] name|ALL
-	Close                      // CLOSE name|ALL
-	Listen                     // LISTEN channel
-	Unlisten                   // UNLISTEN channel|*
-	Declare                    // DECLARE name ... CURSOR ... FOR <query>
-	Fetch                      // FETCH [direction] [FROM|IN] name
-	Move                       // MOVE [direction] [FROM|IN] name
-	Copy                       // COPY {table | (query)} TO STDOUT [options]; Inner is the query
-	Prepare                    // PREPARE name [(type, ...)] AS statement; Inner is the statement
-	Execute                    // EXECUTE name [(argument, ...)]
-	Delete                     // DELETE FROM table [[AS] alias] [WHERE condition]
-	Update                     // UPDATE table [[AS] alias] SET column = value, ... [WHERE condition]
-	DropTable                  // DROP TABLE [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
-	Truncate                   // TRUNCATE [TABLE] [ONLY] name [*], ... [RESTART|CONTINUE IDENTITY] [CASCADE|RESTRICT]; Tables
-	CreateTable                // CREATE TABLE [IF NOT EXISTS] name (column type [constraints], ...); Create
-	CreateDatabase             // CREATE DATABASE name [options]; Name
-	DropDatabase               // DROP DATABASE [IF EXISTS] name [(FORCE)]; Name, IfExists
-	AlterTable                 // ALTER TABLE [IF EXISTS] name ADD [COLUMN] [IF NOT EXISTS] column type, ...; Alter, IfExists
-	CreateView                 // CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(names)] [WITH (options)] AS query [WITH [NO] DATA]; Create
-	RefreshView                // REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]; Tables (one), NoData
-	DropView                   // DROP MATERIALIZED VIEW [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
-	Call                       // CALL procedure(arguments): AST is SELECT procedure(arguments)
-	AlterView                  // ALTER MATERIALIZED VIEW [IF EXISTS] name SET (option [= value], ...); Alter (Set), IfExists
+	Empty           Kind = iota // empty or comment-only query
+	Select                      // SELECT, WITH ... SELECT, VALUES
+	Insert                      // INSERT
+	Explain                     // EXPLAIN [ANALYZE] [VERBOSE] <query>; AST is the inner query's
+	Set                         // SET [SESSION|LOCAL] name {=|TO} values | DEFAULT
+	Show                        // SHOW name | SHOW ALL
+	Reset                       // RESET name | RESET ALL
+	Begin                       // BEGIN, START TRANSACTION
+	Commit                      // COMMIT, END
+	Rollback                    // ROLLBACK, ABORT
+	Savepoint                   // SAVEPOINT name
+	Release                     // RELEASE [SAVEPOINT] name
+	RollbackTo                  // ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] name
+	Discard                     // DISCARD ALL|PLANS|SEQUENCES|TEMP
+	Deallocate                  // DEALLOCATE [PREPARE] name|ALL
+	Close                       // CLOSE name|ALL
+	Listen                      // LISTEN channel
+	Unlisten                    // UNLISTEN channel|*
+	Declare                     // DECLARE name ... CURSOR ... FOR <query>
+	Fetch                       // FETCH [direction] [FROM|IN] name
+	Move                        // MOVE [direction] [FROM|IN] name
+	Copy                        // COPY {table | (query)} TO STDOUT [options]; Inner is the query
+	Prepare                     // PREPARE name [(type, ...)] AS statement; Inner is the statement
+	Execute                     // EXECUTE name [(argument, ...)]
+	Delete                      // DELETE FROM table [[AS] alias] [WHERE condition]
+	Update                      // UPDATE table [[AS] alias] SET column = value, ... [WHERE condition]
+	DropTable                   // DROP TABLE [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
+	Truncate                    // TRUNCATE [TABLE] [ONLY] name [*], ... [RESTART|CONTINUE IDENTITY] [CASCADE|RESTRICT]; Tables
+	CreateTable                 // CREATE TABLE [IF NOT EXISTS] name (column type [constraints], ...); Create
+	CreateDatabase              // CREATE DATABASE name [options]; Name
+	DropDatabase                // DROP DATABASE [IF EXISTS] name [(FORCE)]; Name, IfExists
+	AlterTable                  // ALTER TABLE [IF EXISTS] name ADD [COLUMN] [IF NOT EXISTS] column type, ...; Alter, IfExists
+	CreateView                  // CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(names)] [WITH (options)] AS query [WITH [NO] DATA]; Create
+	RefreshView                 // REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]; Tables (one), NoData
+	DropView                    // DROP MATERIALIZED VIEW [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
+	Call                        // CALL procedure(arguments): AST is SELECT procedure(arguments)
+	AlterView                   // ALTER MATERIALIZED VIEW [IF EXISTS] name SET (option [= value], ...); Alter (Set), IfExists
+	CreatePlainView             // CREATE [OR REPLACE] VIEW name [(names)] [WITH (options)] AS query; Create (Replace)
+	DropPlainView               // DROP VIEW [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
 	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable", "CreateView", "RefreshView",
-	"DropView", "Call", "AlterView"}
+	"DropView", "Call", "AlterView", "CreatePlainView", "DropPlainView"}
 
 // IsDDL reports whether the kind creates, changes or drops a table, view
 // or database (the planner's RunDDL runs them).
 func (k Kind) IsDDL() bool {
 	switch k {
-	case DropTable, Truncate, CreateTable, CreateDatabase, DropDatabase, AlterTable, CreateView, RefreshView, DropView, AlterView:
+	case DropTable, Truncate, CreateTable, CreateDatabase, DropDatabase, AlterTable, CreateView, RefreshView, DropView, AlterView,
+		CreatePlainView, DropPlainView:
 		return true
 	}
 	return false
@@ -99,6 +102,10 @@ func (k Kind) Verb() string {
 		return "DROP MATERIALIZED VIEW"
 	case AlterView:
 		return "ALTER MATERIALIZED VIEW"
+	case CreatePlainView:
+		return "CREATE VIEW"
+	case DropPlainView:
+		return "DROP VIEW"
 	}
 	return strings.ToUpper(k.String())
 }

@@ -36,7 +36,9 @@ type DatabaseMeta struct {
 	// Retention is how long rows live, 0 for ever.
 	Retention time.Duration `json:"retention,omitempty"`
 	Tables    []*TableMeta  `json:"tables"` // sorted by name
-	byName    map[string]*TableMeta
+	// Views are its plain views (CREATE VIEW), sorted by name.
+	Views  []*PlainView `json:"views,omitempty"`
+	byName map[string]*TableMeta
 }
 
 // TableMeta describes one table: its columns (time first, then tags, then

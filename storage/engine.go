@@ -324,6 +324,11 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 				return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("table %q holds a materialized view's rows, which only a refresh writes", b.Table),
 					Hint: "write to the view's source table, then REFRESH MATERIALIZED VIEW " + b.Table}
 			}
+			if dbm.plainView(b.Table) != nil {
+				e.mu.Unlock()
+				return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("%q is a view, which keeps no rows of its own", b.Table),
+					Hint: "write to the table the view reads, or DROP VIEW " + b.Table + " to use the name for a table"}
+			}
 		}
 	}
 	if err := e.addSchemaLocked(db, batches); err != nil {
@@ -569,9 +574,12 @@ func (e *Engine) tableLocked(db, table string) (*TableMeta, error) {
 	}
 	t := dbm.table(table)
 	if t == nil {
-		names := make([]string, 0, len(dbm.Tables))
+		names := make([]string, 0, len(dbm.Tables)+len(dbm.Views))
 		for _, t := range dbm.Tables {
 			names = append(names, t.Name)
+		}
+		for _, v := range dbm.Views {
+			names = append(names, v.Name)
 		}
 		return nil, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("table %q does not exist in database %q", table, db), Hint: suggest(table, names)}
 	}
@@ -715,6 +723,9 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 	dbm, createdDB := e.cat.createDatabase(db, 0)
 	if dbm.table(table) != nil {
 		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("table %q already exists in database %q", table, db)}
+	}
+	if dbm.plainView(table) != nil {
+		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("view %q already exists in database %q", table, db)}
 	}
 	t := dbm.createTable(table)
 	for _, c := range cols {

@@ -351,6 +351,46 @@ func TestCreateView(t *testing.T) {
 	require.False(t, ok)
 }
 
+// TestPlainViews: a view keeps its query through a crash, shares its
+// name space with the tables (a table, a view or a write cannot take a
+// name the other has), is replaced only when asked, and is dropped.
+func TestPlainViews(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	v := PlainView{Name: "busy", Query: "SELECT host FROM cpu", Columns: []string{"h"}, QueryColumns: []string{"host"}}
+	require.NoError(t, e.DefineView(ctx, "db", v, false))
+	require.NoError(t, e.CreateTable(ctx, "db", "cpu", nil))
+	code := func(err error) Code {
+		var se *Error
+		require.ErrorAs(t, err, &se)
+		return se.Code
+	}
+	require.Equal(t, CodeAlreadyExists, code(e.DefineView(ctx, "db", v, false)))
+	require.Equal(t, CodeAlreadyExists, code(e.DefineView(ctx, "db", PlainView{Name: "cpu", Query: "SELECT 1"}, true)))
+	require.Equal(t, CodeAlreadyExists, code(e.CreateTable(ctx, "db", "busy", nil)))
+	err := e.Write(ctx, "db", []*TableBatch{batchOf(t, "busy", "10 host=a usage=1")}, WriteOptions{})
+	require.Equal(t, CodeInvalidArgument, code(err))
+	_, err = e.TableSchema("db", "busy")
+	require.Error(t, err, "the refused write made no table")
+	v.Query = "SELECT host FROM cpu WHERE usage > 1"
+	require.NoError(t, e.DefineView(ctx, "db", v, true))
+	require.NoError(t, e.DefineView(ctx, "db", PlainView{Name: "a_first", Query: "SELECT 1", Columns: []string{"x"}}, false))
+
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	got, ok := e.PlainViewOf("db", "busy")
+	require.True(t, ok)
+	require.Equal(t, v, got)
+	require.Equal(t, []string{"a_first", "busy"}, []string{e.PlainViews("db")[0].Name, e.PlainViews("db")[1].Name})
+	_, ok = e.PlainViewOf("db", "cpu")
+	require.False(t, ok, "a table is not a view")
+	require.NoError(t, e.DropView(ctx, "db", "busy"))
+	require.Equal(t, CodeNotFound, code(e.DropView(ctx, "db", "busy")))
+	require.Len(t, e.PlainViews("db"), 1)
+	require.NoError(t, e.CreateTable(ctx, "db", "busy", nil), "the name is free again")
+}
+
 func TestOrphanFilesRemovedAtOpen(t *testing.T) {
 	dir := t.TempDir()
 	e := openTest(t, dir)

@@ -520,6 +520,20 @@ ALTER MATERIALIZED VIEW IF EXISTS public.conditions_hourly SET (timescaledb.mate
 ALTER MATERIALIZED VIEW v RENAME TO w
 # alter materialized view without options
 ALTER MATERIALIZED VIEW v SET ()
+# create view
+CREATE VIEW busy AS SELECT host, usage_user FROM cpu WHERE usage_user > 90
+# create or replace view with column names and options
+CREATE OR REPLACE VIEW public.busy (h, u) WITH (security_barrier = true) AS SELECT host, usage_user FROM cpu
+# create view with check option
+CREATE VIEW busy AS SELECT * FROM cpu WITH CASCADED CHECK OPTION
+# create view with no data
+CREATE VIEW busy AS SELECT * FROM cpu WITH NO DATA
+# create temporary view
+CREATE TEMP VIEW busy AS SELECT 1
+# create or replace something else
+CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql
+# drop view
+DROP VIEW IF EXISTS busy, idle CASCADE
 # call a procedure
 CALL refresh_continuous_aggregate('conditions_hourly', '2024-01-01', now() - INTERVAL '1 hour')
 # call without arguments' parentheses
