@@ -67,12 +67,19 @@ func init() {
 		}
 		return "???", nil
 	})
-	// Nothing has a comment, a default expression or a constraint.
+	// Nothing has a comment or a constraint.
 	for _, name := range []string{"obj_description", "shobj_description"} {
 		catalogFn(name, 1, 2, TypeText, false, always(nil))
 	}
 	catalogFn("col_description", 2, 2, TypeText, false, always(nil))
-	catalogFn("pg_get_expr", 2, 3, TypeText, false, always(nil))
+	// pg_attrdef.adbin holds a column default's expression as its text,
+	// which is what pg_get_expr prints of it.
+	catalogFn("pg_get_expr", 2, 3, TypeText, false, func(v []any) (any, error) {
+		if s, ok := v[0].(string); ok {
+			return s, nil
+		}
+		return nil, nil
+	})
 	catalogFn("pg_get_constraintdef", 1, 2, TypeText, false, always(nil))
 	catalogFn("pg_get_indexdef", 1, 3, TypeText, false, always(nil))
 	catalogFn("pg_get_partkeydef", 1, 1, TypeText, false, always(nil))

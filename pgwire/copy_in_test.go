@@ -406,3 +406,26 @@ func BenchmarkCopyReaderLongLine(b *testing.B) {
 		})
 	}
 }
+
+// TestCopyFromDefaults: COPY of some of a table's columns gives the
+// others their DEFAULT, time's too, as PostgreSQL's COPY does: text from
+// psql and binary from pgx.
+func TestCopyFromDefaults(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE dl (time timestamptz NOT NULL DEFAULT '2030-01-01 00:00:00+00', host text DEFAULT 'h0', v double precision, src text DEFAULT 'copy', k bigint DEFAULT 7)")
+	require.NoError(t, err)
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"dl"}, []string{"time", "v"}, pgx.CopyFromRows([][]any{
+		{time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC), 1.5},
+		{time.Date(2030, 1, 2, 0, 0, 1, 0, time.UTC), 2.5},
+	}))
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n)
+	out, stderr, err := psql(t, s, "3.5\tx\n\\.\n", "-c", `\copy dl (v, host) FROM STDIN`)
+	require.NoError(t, err, stderr)
+	require.Equal(t, "COPY 1\n", out)
+	got, stderr, err := psql(t, s, "", "-c", "SELECT time, host, v, src, k FROM dl ORDER BY v")
+	require.NoError(t, err, stderr)
+	require.Equal(t, "2030-01-02 00:00:00+00|h0|1.5|copy|7\n2030-01-02 00:00:01+00|h0|2.5|copy|7\n2030-01-01 00:00:00+00|x|3.5|copy|7\n", got)
+}

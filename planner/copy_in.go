@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -53,6 +54,10 @@ type CopyIn struct {
 	written  int64
 	times    []int64
 	cols     []copyBuilder
+	// defaults are the table's columns COPY leaves out that have a
+	// default, which each row takes (sess binds them).
+	defaults []storage.ColumnMeta
+	sess     *Session
 }
 
 // copyBuilder gathers one column's values.
@@ -89,8 +94,13 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 	if spec.Columns != nil {
 		names = spec.Columns
 	}
-	ci := &CopyIn{Table: spec.Table, p: p, db: sess.Database, timeCol: -1,
+	ci := &CopyIn{Table: spec.Table, p: p, db: sess.Database, timeCol: -1, sess: sess,
 		ctx: &exec.Ctx{Location: sess.Location, Now: sess.Now}, now: sess.Now.UnixNano()}
+	for _, c := range stored {
+		if c.Default != "" && !slices.Contains(names, c.Name) {
+			ci.defaults = append(ci.defaults, c)
+		}
+	}
 	seen := map[string]bool{}
 	for j, n := range names {
 		t, ok := types[n]
@@ -434,6 +444,11 @@ func (ci *CopyIn) Flush(ctx context.Context) error {
 			batch.Fields = append(batch.Fields, f)
 		}
 	}
+	if len(ci.defaults) > 0 {
+		if err := ci.addDefaults(ctx, batch); err != nil {
+			return err
+		}
+	}
 	if err := ci.p.Engine.Write(ctx, ci.db, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
 		return err
 	}
@@ -478,4 +493,37 @@ func unsafeString(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// addDefaults gives the rows of batch the columns COPY left out that have
+// a default, as PostgreSQL's COPY does (time's too: its rows took the
+// statement's time until here).
+func (ci *CopyIn) addDefaults(ctx context.Context, batch *storage.TableBatch) error {
+	b := newBinder(ctx, ci.p, ci.sess, nil, nil)
+	n := batch.Rows
+	rows, kinds := make([][]any, n), make([][]valueKind, n)
+	existing := map[string]storage.ColumnType{}
+	var names []string
+	for _, c := range ci.defaults {
+		vals, kind, err := b.defaultValues(c.Default, n)
+		if err != nil {
+			e := AsError(err)
+			e.Detail = fmt.Sprintf("in the DEFAULT of column %q", c.Name)
+			return e
+		}
+		names, existing[c.Name] = append(names, c.Name), c.Type
+		for i := range rows {
+			rows[i], kinds[i] = append(rows[i], vals[i]), append(kinds[i], kind)
+		}
+	}
+	filled, err := buildBatch(b.ctx, ci.Table, names, existing, rows, kinds, nil)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(names, storage.TimeColumn) {
+		batch.Time = filled.Time
+	}
+	batch.Tags = append(batch.Tags, filled.Tags...)
+	batch.Fields = append(batch.Fields, filled.Fields...)
+	return nil
 }

@@ -338,6 +338,11 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 		cols, err = p.tableAsOf(ctx, sess, def)
 	default:
 		cols, notices, err = tableColumnsOf(def)
+		for _, c := range cols {
+			if c.Default != "" && err == nil {
+				err = p.checkDefault(ctx, sess, c.Name, c.Default, c.Type)
+			}
+		}
 	}
 	if err != nil {
 		return DDLResult{}, err
@@ -424,7 +429,7 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if c.NotNull && typ != storage.TypeTime {
 			notices = append(notices, notNullNotice(c.Name))
 		}
-		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ}) // time first: timeFirst
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default}) // time first: timeFirst
 	}
 	return cols, notices, nil
 }
@@ -469,10 +474,13 @@ func storedTypeOf(c sql.ColumnDef, tag bool) (storage.ColumnType, error) {
 }
 
 // alterTable runs ALTER TABLE [IF EXISTS] t ADD [COLUMN] [IF NOT EXISTS]
-// column type, ...: fields (text is a string field) or, typed tag or
-// symbol, tags, added to the table's schema (storage.Engine.AddColumns);
-// the rows stored have NULL there. A column the table has is 42701, or
-// with IF NOT EXISTS a notice, as in PostgreSQL.
+// column type [DEFAULT expr], ...: fields (text is a string field) or,
+// typed tag or symbol, tags, added to the table's schema
+// (storage.Engine.AddColumns); the rows stored have NULL there (so a
+// DEFAULT is taken only while the table holds none). A column the table
+// has is 42701, or with IF NOT EXISTS a notice, as in PostgreSQL. ALTER
+// [COLUMN] c SET DEFAULT expr and DROP DEFAULT change the default the
+// rows written after take.
 func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
 	var res DDLResult
 	def := stmt.Alter
@@ -486,6 +494,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	var cols []storage.ColumnMeta
 	seen := map[string]bool{}
+	_, _, _, hasRows := p.Engine.TimeBounds(sess.Database, table)
 	for i, c := range def.Add {
 		_, has := p.Engine.ColumnType(sess.Database, table, c.Name)
 		if has || seen[c.Name] {
@@ -503,14 +512,43 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		if c.NotNull {
 			res.Notices = append(res.Notices, notNullNotice(c.Name))
 		}
-		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ})
+		if c.Default != "" {
+			if hasRows {
+				e := notSupported("ADD COLUMN ... DEFAULT on a table that holds rows")
+				e.Hint = fmt.Sprintf("PostgreSQL gives the rows stored the default; here they would keep NULL: ADD COLUMN %s, then ALTER COLUMN %s SET DEFAULT for the rows written after", c.Name, c.Name)
+				return DDLResult{}, e
+			}
+			if err := p.checkDefault(ctx, sess, c.Name, c.Default, typ); err != nil {
+				return DDLResult{}, err
+			}
+		}
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default})
 	}
-	if len(cols) == 0 {
-		return res, nil
+	// ALTER COLUMN ... SET DEFAULT / DROP DEFAULT: for the rows written
+	// after, as in PostgreSQL.
+	schema, _ := p.Engine.TableSchema(sess.Database, table)
+	for _, d := range def.Defaults {
+		at := slices.IndexFunc(schema, func(c storage.ColumnMeta) bool { return c.Name == d.Column })
+		if at < 0 {
+			return DDLResult{}, &Error{Code: CodeUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", d.Column, table)}
+		}
+		if d.Expr != "" {
+			if err := p.checkDefault(ctx, sess, d.Column, d.Expr, schema[at].Type); err != nil {
+				return DDLResult{}, err
+			}
+		}
 	}
-	if err := p.Engine.AddColumns(ctx, sess.Database, table, cols); err != nil {
-		return DDLResult{}, err
+	if len(cols) > 0 {
+		if err := p.Engine.AddColumns(ctx, sess.Database, table, cols); err != nil {
+			return DDLResult{}, err
+		}
+		res.Tables = 1
 	}
-	res.Tables = 1
+	for _, d := range def.Defaults {
+		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, d.Column, d.Expr); err != nil {
+			return DDLResult{}, err
+		}
+		res.Tables = 1
+	}
 	return res, nil
 }

@@ -148,6 +148,9 @@ func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols
 			if c.Type == storage.TypeTime {
 				row["is_nullable"] = "NO"
 			}
+			if c.Default != "" {
+				row["column_default"] = c.Default
+			}
 			for k, v := range numericFacts(c.Type) {
 				row[k] = v
 			}

@@ -71,10 +71,13 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	existing := map[string]storage.ColumnType{}
 	var order []string
-	if cols, err := p.Engine.TableSchema(sess.Database, table); err == nil {
-		for _, c := range cols {
-			existing[c.Name] = c.Type
-			order = append(order, c.Name)
+	cols, _ := p.Engine.TableSchema(sess.Database, table)
+	defaults := map[string]string{}
+	for _, c := range cols {
+		existing[c.Name] = c.Type
+		order = append(order, c.Name)
+		if c.Default != "" {
+			defaults[c.Name] = c.Default
 		}
 	}
 	names := insertNames(ins, order)
@@ -100,11 +103,17 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	var b *binder
 	for _, params := range paramSets {
 		b = newBinder(ctx, p, sess, stmt, params)
-		r, k, t, err := b.insertValues(ins, names)
+		r, k, t, err := b.insertValues(ins, names, defaults)
 		if err != nil {
 			return 0, err
 		}
 		rows, kinds, tags = append(rows, r...), append(kinds, k...), t
+	}
+	if len(rows) > 0 && len(defaults) > 0 {
+		var err error
+		if names, rows, kinds, tags, err = b.addDefaults(cols, names, rows, kinds, tags); err != nil {
+			return 0, err
+		}
 	}
 	before := func(batch *storage.TableBatch) error {
 		if w.before == nil {
@@ -167,7 +176,7 @@ func bareColumns(q ast.ResultSetNode, n int) []bool {
 	return out
 }
 
-func (b *binder) insertValues(ins *ast.InsertStmt, names []string) (rows [][]any, kinds [][]valueKind, tags []bool, err error) {
+func (b *binder) insertValues(ins *ast.InsertStmt, names []string, defaults map[string]string) (rows [][]any, kinds [][]valueKind, tags []bool, err error) {
 	if ins.Select != nil {
 		r, cols, err := b.runSubquery(nil, ins.Select)
 		if err != nil {
@@ -214,9 +223,16 @@ func (b *binder) insertValues(ins *ast.InsertStmt, names []string) (rows [][]any
 			kind := make([]valueKind, len(list))
 			for j, e := range list {
 				if _, isDefault := e.(*ast.DefaultExpr); isDefault {
-					// DEFAULT: a column's default is NULL, time's the
-					// statement's time (as a row without one gets).
-					if names[j] == storage.TimeColumn {
+					// DEFAULT: the column's default; without one NULL,
+					// and time's the statement's time (as a row without
+					// one gets).
+					if text := defaults[names[j]]; text != "" {
+						vals, k, err := b.defaultValues(text, 1)
+						if err != nil {
+							return nil, nil, nil, err
+						}
+						row[j], kind[j] = vals[0], k
+					} else if names[j] == storage.TimeColumn {
 						row[j] = exec.Timestamp(b.ctx.Now.UnixNano())
 					}
 					continue
@@ -225,13 +241,7 @@ func (b *binder) insertValues(ins *ast.InsertStmt, names []string) (rows [][]any
 				if err != nil {
 					return nil, nil, nil, err
 				}
-				if b.isNumeric(&scope{}, e, x) {
-					kind[j] = numericValue
-				} else if exec.IsText(x.Type()) && isUntyped(e) {
-					kind[j] = unknownValue // takes the column's type
-				} else if x.Type().ID() == arrow.TIMESTAMP {
-					kind[j] = wallKind((&selectBinder{b: b, in: &scope{}}).pgTypeOf(e, x))
-				}
+				kind[j] = b.valueKindOf(e, x)
 				x, err = b.fold(x)
 				if err != nil {
 					return nil, nil, nil, err
@@ -330,6 +340,20 @@ const (
 	dateValue                // a date (held as the timestamp of its midnight): its text is YYYY-MM-DD
 	wallClockValue           // a timestamp without time zone: its text is its reading
 )
+
+// valueKindOf is how a VALUES item (or a column's default) e, bound as
+// x, is read into its column.
+func (b *binder) valueKindOf(e ast.ExprNode, x exec.Expr) valueKind {
+	switch {
+	case b.isNumeric(&scope{}, e, x):
+		return numericValue
+	case exec.IsText(x.Type()) && isUntyped(e):
+		return unknownValue // takes the column's type
+	case x.Type().ID() == arrow.TIMESTAMP:
+		return wallKind((&selectBinder{b: b, in: &scope{}}).pgTypeOf(e, x))
+	}
+	return typedValue
+}
 
 // wallKind is the kind of a value of PostgreSQL type pg held as a
 // timestamp: a date's or a timestamp's (without time zone) text is its

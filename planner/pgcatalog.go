@@ -252,7 +252,7 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 				"rolreplication": false, "userepl": false, "rolconnlimit": -1, "rolbypassrls": true, "usebypassrls": true,
 				"rolpassword": "********"})
 		}
-	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables", "pg_matviews", "pg_views":
+	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables", "pg_matviews", "pg_views", "pg_attrdef":
 		b.plainViewRows(table, t, db)
 		tables := b.catalogTables(db)
 		for _, name := range tables {
@@ -284,6 +284,12 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 					t.add(map[string]any{"schemaname": "public", "matviewname": name, "matviewowner": exec.OwnerRole,
 						"hasindexes": false, "ispopulated": true, "definition": " " + def.Query + ";"})
 				}
+			case "pg_attrdef":
+				for i, c := range cols {
+					if c.Default != "" {
+						t.add(map[string]any{"oid": stableOID("attrdef", db, name, c.Name), "adrelid": oid, "adnum": i + 1, "adbin": c.Default})
+					}
+				}
 			case "pg_stat_user_tables", "pg_statio_user_tables":
 				t.add(map[string]any{"relid": oid, "schemaname": "public", "relname": name})
 			case "pg_attribute":
@@ -300,7 +306,7 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 					t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
 						"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": -1,
 						"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
-						"attnotnull": c.Type == storage.TypeTime, "atthasdef": false, "atthasmissing": false,
+						"attnotnull": c.Type == storage.TypeTime, "atthasdef": c.Default != "", "atthasmissing": false,
 						"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
 						"attinhcount": 0, "attcollation": collation})
 				}

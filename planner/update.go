@@ -115,17 +115,26 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 			return "", nil, nil, errorf(CodeSyntax, "multiple assignments to same column %q", name)
 		}
 		var v exec.Expr = &exec.Literal{V: nil, DT: col.Type}
-		if _, isDefault := a.Expr.(*ast.DefaultExpr); !isDefault {
+		expr := a.Expr
+		if _, isDefault := a.Expr.(*ast.DefaultExpr); isDefault {
+			expr = nil // NULL, or the column's default
+			if text := b.columnDefault(table, name); text != "" {
+				if expr, err = defaultAST(text); err != nil {
+					return "", nil, nil, err
+				}
+			}
+		}
+		if expr != nil {
 			// Not bindExpr: a quoted literal or $n stays open to be read
 			// as the column's type.
-			x, err := b.bindNode(s, a.Expr, nil)
+			x, err := b.bindNode(s, expr, nil)
 			if err != nil {
 				return "", nil, nil, err
 			}
 			if err := b.rowOnly(s, x, "UPDATE"); err != nil {
 				return "", nil, nil, err
 			}
-			if b.isNumeric(s, a.Expr, x) && (col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64) {
+			if b.isNumeric(s, expr, x) && (col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64) {
 				x = numericRound(x) // 2.5 into an integer is 3, as PostgreSQL's numeric
 			}
 			if v, err = b.assignTo(x, col); err != nil {

@@ -247,6 +247,9 @@ type ColumnDef struct {
 	Name    string
 	Type    string
 	NotNull bool
+	// Default is the text of its DEFAULT expression as written; "" for
+	// none.
+	Default string
 }
 
 // parseCreate parses CREATE TABLE; CREATE of anything else, temporary
@@ -489,6 +492,8 @@ func (c *ucur) tableElement(ct *TableDef) {
 		case t.word("constraint"):
 			c.i++
 			c.name()
+		case c.accept("default"):
+			col.Default = c.defaultExpr(true)
 		default:
 			what := strings.ToUpper(t.val)
 			if t.kind != tIdent {
@@ -496,11 +501,43 @@ func (c *ucur) tableElement(ct *TableDef) {
 				return
 			}
 			c.err = errAt(c.src, t.start, CodeFeatureNotSupported, "column constraint "+what+" is not supported",
-				"Strata keeps NOT NULL, PRIMARY KEY and UNIQUE (time and tags name a row); a write that leaves a field out stores NULL")
+				"Strata keeps NOT NULL, DEFAULT, PRIMARY KEY and UNIQUE (time and tags name a row)")
 			return
 		}
 	}
 	ct.Columns = append(ct.Columns, col)
+}
+
+// defaultExpr reads a DEFAULT expression: its text as written, up to a
+// comma or closing parenthesis outside it, the end, or (inColumn) the
+// word that starts the column's next constraint. It must parse as an
+// expression.
+func (c *ucur) defaultExpr(inColumn bool) string {
+	first := c.i
+	depth := 0
+	for c.err == nil && !c.done() {
+		t := c.tok(0)
+		if depth == 0 && (t.punct(",") || t.punct(")") || c.i > first && inColumn && t.kind == tIdent && columnConstraintWords[t.val] && t.val != "collate") {
+			break
+		}
+		switch {
+		case t.punct("(") || t.punct("["):
+			depth++
+		case t.punct(")") || t.punct("]"):
+			depth--
+		}
+		c.i++
+	}
+	if c.i == first {
+		c.fail(c.tok(0), "", "")
+		return ""
+	}
+	expr := c.toks[first:c.i]
+	sel := append([]token{{kind: tIdent, val: "select", start: expr[0].start, end: expr[0].start}}, expr...)
+	if err := parseQuery(c.src, sel, &Statement{}, Select); err != nil && c.err == nil {
+		c.err = err
+	}
+	return c.src[expr[0].start:expr[len(expr)-1].end]
 }
 
 // typeText joins the words of a type name with single spaces, none around
@@ -604,6 +641,14 @@ type AlterDef struct {
 	Add         []ColumnDef
 	IfNotExists []bool
 	Set         map[string]string
+	// Defaults are ALTER TABLE's ALTER [COLUMN] c SET DEFAULT expr
+	// (Expr) and DROP DEFAULT (Expr ""), in order.
+	Defaults []ColumnDefault
+}
+
+// ColumnDefault is a column's new default expression ("": none).
+type ColumnDefault struct {
+	Column, Expr string
 }
 
 // parseAlter parses ALTER TABLE ... ADD COLUMN and ALTER MATERIALIZED
@@ -649,6 +694,32 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 	}
 	for c.err == nil {
 		t := c.tok(0)
+		if c.accept("alter") {
+			// ALTER [COLUMN] c SET DEFAULT expr | DROP DEFAULT
+			c.accept("column")
+			cd := ColumnDefault{Column: c.name()}
+			switch a := c.tok(0); {
+			case c.accept("set", "default"):
+				cd.Expr = c.defaultExpr(false)
+			case c.accept("drop", "default"):
+			case c.err == nil:
+				what := strings.ToUpper(a.val)
+				if n := c.tok(1); n.kind == tIdent {
+					what += " " + strings.ToUpper(n.val)
+				}
+				c.err = errAt(src, a.start, CodeFeatureNotSupported, "ALTER TABLE ... ALTER COLUMN ... "+what+" is not supported",
+					"SET DEFAULT and DROP DEFAULT change a column's default; its type and name are kept for good (its files hold them)")
+			}
+			if c.err != nil {
+				break
+			}
+			at.Defaults = append(at.Defaults, cd)
+			if !c.tok(0).punct(",") {
+				break
+			}
+			c.i++
+			continue
+		}
 		if !c.accept("add") {
 			if t == eofTok {
 				c.fail(t, "", "")

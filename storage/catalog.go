@@ -78,6 +78,12 @@ type ViewDef struct {
 type ColumnMeta struct {
 	Name string     `json:"name"`
 	Type ColumnType `json:"type"`
+	// Default is the SQL expression an INSERT that leaves the column out
+	// stores there (CREATE TABLE ... DEFAULT, ALTER COLUMN ... SET
+	// DEFAULT), as the planner wrote it; "" for none. Storage keeps it
+	// and does not read it: a line-protocol write that leaves a field
+	// out leaves it NULL.
+	Default string `json:"default,omitempty"`
 }
 
 // FileMeta describes one Parquet file. A file belongs to one partition

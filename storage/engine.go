@@ -732,6 +732,7 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 		if c.Type != TypeTime {
 			t.addColumn(c.Name, c.Type)
 		}
+		t.Columns[t.colIdx[c.Name]].Default = c.Default
 	}
 	if view != nil {
 		v := view.clone()
@@ -773,7 +774,10 @@ func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []Column
 	}
 	before := t.cloneSchema()
 	for _, c := range cols {
-		t.addColumn(c.Name, c.Type)
+		if _, had := t.colIdx[c.Name]; !had {
+			t.addColumn(c.Name, c.Type)
+			t.Columns[t.colIdx[c.Name]].Default = c.Default
+		}
 	}
 	if len(t.Columns) == len(before.Columns) {
 		return nil
@@ -782,6 +786,32 @@ func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []Column
 	if err := e.cat.commit(ctx, e.store); err != nil {
 		t.Columns = before.Columns
 		t.reindex()
+		return err
+	}
+	return nil
+}
+
+// SetColumnDefault sets the default of a table's column
+// (ColumnMeta.Default; "" drops it) in one catalog commit.
+func (e *Engine) SetColumnDefault(ctx context.Context, db, table, column, expr string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	i, ok := t.colIdx[column]
+	if !ok {
+		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q of table %q does not exist", column, table)}
+	}
+	old := t.Columns[i].Default
+	if old == expr {
+		return nil
+	}
+	t.Columns[i].Default = expr
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.Columns[i].Default = old
 		return err
 	}
 	return nil

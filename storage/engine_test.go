@@ -103,7 +103,7 @@ func TestCrashReplaysWAL(t *testing.T) {
 	require.Equal(t, []string{"time=20 host=a free=7"}, scan(t, e, all("mem")))
 	cols, err := e.TableSchema("db", "cpu")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{"time", TypeTime}, {"host", TypeTag}, {"usage", TypeFloat}, {"n", TypeInt}}, cols,
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "usage", Type: TypeFloat}, {Name: "n", Type: TypeInt}}, cols,
 		"columns added by unpersisted writes come back from the WAL")
 }
 
@@ -146,7 +146,7 @@ func TestSchemaEvolutionAndTypeConflict(t *testing.T) {
 	require.Equal(t, []string{"time=10 host=a usage=1", "time=20 host=b rack=r1 usage=2 note=hi"}, scan(t, e, all("cpu")))
 	cols, err := e.TableSchema("db", "cpu")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{"time", TypeTime}, {"host", TypeTag}, {"rack", TypeTag}, {"usage", TypeFloat}, {"note", TypeString}}, cols,
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "rack", Type: TypeTag}, {Name: "usage", Type: TypeFloat}, {Name: "note", Type: TypeString}}, cols,
 		"new tags join the tags, new fields go last")
 
 	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "mem", "30 host=a free=1i"), batchOf(t, "cpu", "30 host=a usage=3i")}, WriteOptions{})

@@ -17,8 +17,8 @@ func tableSchema(cols ...ColumnMeta) *arrow.Schema {
 }
 
 func TestMergeDedup(t *testing.T) {
-	schema := tableSchema(ColumnMeta{"time", TypeTime}, ColumnMeta{"host", TypeTag}, ColumnMeta{"region", TypeTag},
-		ColumnMeta{"usage", TypeFloat}, ColumnMeta{"n", TypeInt}, ColumnMeta{"msg", TypeString}, ColumnMeta{"ok", TypeBool})
+	schema := tableSchema(ColumnMeta{Name: "time", Type: TypeTime}, ColumnMeta{Name: "host", Type: TypeTag}, ColumnMeta{Name: "region", Type: TypeTag},
+		ColumnMeta{Name: "usage", Type: TypeFloat}, ColumnMeta{Name: "n", Type: TypeInt}, ColumnMeta{Name: "msg", Type: TypeString}, ColumnMeta{Name: "ok", Type: TypeBool})
 	tests := []struct {
 		name    string
 		batches [][]string
@@ -75,7 +75,7 @@ func TestMergeDedup(t *testing.T) {
 }
 
 func TestMergeRejectsTypeMismatch(t *testing.T) {
-	schema := tableSchema(ColumnMeta{"time", TypeTime}, ColumnMeta{"usage", TypeInt})
+	schema := tableSchema(ColumnMeta{Name: "time", Type: TypeTime}, ColumnMeta{Name: "usage", Type: TypeInt})
 	rec := batchOf(t, "cpu", "1 - usage=1.5").toRecord()
 	_, err := mergeDedup(schema, []arrow.Record{rec}, 10, allTime)
 	require.ErrorContains(t, err, `column "usage" is float64, want int64`)
@@ -117,12 +117,12 @@ func BenchmarkMergeDedupTSBS(b *testing.B) {
 		batch := tsbsBatch(100, 100, int64(i)*100*10e9)
 		recs = append(recs, batch.toRecord())
 		if i == 0 {
-			cols = append(cols, ColumnMeta{"time", TypeTime})
+			cols = append(cols, ColumnMeta{Name: "time", Type: TypeTime})
 			for _, t := range batch.Tags {
-				cols = append(cols, ColumnMeta{t.Name, TypeTag})
+				cols = append(cols, ColumnMeta{Name: t.Name, Type: TypeTag})
 			}
 			for _, f := range batch.Fields {
-				cols = append(cols, ColumnMeta{f.Name, TypeInt})
+				cols = append(cols, ColumnMeta{Name: f.Name, Type: TypeInt})
 			}
 		}
 	}

@@ -454,7 +454,7 @@ CREATE TABLE IF NOT EXISTS public."Cpu" (time timestamp(3) with time zone, host 
 CREATE UNLOGGED TABLE t (time timestamptz CONSTRAINT t_pk PRIMARY KEY, v real)
 # create table with two primary keys is refused
 CREATE TABLE t (time timestamptz PRIMARY KEY, host text, PRIMARY KEY (time, host))
-# create table with a default is refused
+# create table with a default
 CREATE TABLE t (time timestamptz, v int DEFAULT 0)
 # create table with a foreign key is refused
 CREATE TABLE t (time timestamptz, host text, FOREIGN KEY (host) REFERENCES hosts (name))
@@ -534,6 +534,14 @@ CREATE TEMP VIEW busy AS SELECT 1
 CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql
 # drop view
 DROP VIEW IF EXISTS busy, idle CASCADE
+# create table with defaults: constants, calls, casts, before and after other constraints
+CREATE TABLE d (time timestamptz NOT NULL DEFAULT now(), status text DEFAULT 'ok' NOT NULL, n bigint DEFAULT (1 + 2) * 3, f float8 NULL DEFAULT '1.5'::float8, g int DEFAULT -1)
+# create table with a default that does not parse
+CREATE TABLE d (time timestamptz, n bigint DEFAULT 1 +)
+# alter column set and drop default
+ALTER TABLE d ALTER COLUMN n SET DEFAULT 42, ALTER status DROP DEFAULT, ADD COLUMN w double precision DEFAULT 0
+# alter column's type
+ALTER TABLE d ALTER COLUMN n TYPE text
 # call a procedure
 CALL refresh_continuous_aggregate('conditions_hourly', '2024-01-01', now() - INTERVAL '1 hour')
 # call without arguments' parentheses
