@@ -1190,3 +1190,46 @@ func TestPgxView(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM pg_views WHERE schemaname = 'public'").Scan(&views))
 	require.Zero(t, views)
 }
+
+// TestPgxInsertReturning: INSERT ... RETURNING through pgx, prepared and
+// simple: the row's columns (a default filled) scanned from QueryRow, the
+// INSERT's tag, RETURNING * described before it runs; UPDATE ...
+// RETURNING refused.
+func TestPgxInsertReturning(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE orders (time timestamptz NOT NULL, sym text, qty bigint, price double precision, state text DEFAULT 'new', PRIMARY KEY (time, sym))")
+	require.NoError(t, err)
+	t0 := time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC)
+	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		var when time.Time
+		var state string
+		var qty int64
+		at := t0.Add(time.Duration(i) * time.Second)
+		require.NoError(t, conn.QueryRow(ctx, "INSERT INTO orders (time, sym, qty, price) VALUES ($1, $2, $3, $4) RETURNING time, state, qty * 10",
+			mode, at, "ACME", 7, 12.5).Scan(&when, &state, &qty), mode)
+		require.True(t, when.Equal(at), mode)
+		require.Equal(t, "new", state, mode)
+		require.Equal(t, int64(70), qty, mode)
+		rows, err := conn.Query(ctx, "INSERT INTO orders (time, sym, qty) VALUES ($1, 'X', 1), ($1, 'Y', 2) RETURNING *", mode, at)
+		require.NoError(t, err, mode)
+		var names []string
+		for _, f := range rows.FieldDescriptions() {
+			names = append(names, f.Name)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		require.NoError(t, rows.Err(), mode)
+		require.Equal(t, 2, n, mode)
+		require.Equal(t, "INSERT 0 2", rows.CommandTag().String(), mode)
+		require.Equal(t, []string{"time", "sym", "qty", "price", "state"}, names, mode)
+		_, err = conn.Exec(ctx, "UPDATE orders SET qty = 0 RETURNING *", mode)
+		require.Equal(t, "0A000", pgErr(t, err).Code, mode)
+	}
+	var count int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM orders WHERE qty > 0").Scan(&count))
+	require.Equal(t, int64(6), count)
+}

@@ -35,6 +35,9 @@ type portal struct {
 	tag     string // command tag ("SELECT" gets the row count appended)
 	ran     bool   // a statement without rows has run
 	hold    bool   // a cursor declared WITH HOLD
+	// returning: an INSERT ... RETURNING, which writes when executed and
+	// then sends its rows (cols are its RETURNING list's).
+	returning bool
 
 	rec  arrow.Record
 	row  int
@@ -170,6 +173,14 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 		if s, ok := op.(exec.Selector); ok && s.SelectRows() {
 			p.selecting = true
 		}
+	case sql.Insert:
+		if stmt.Returning != nil {
+			cols, _, err := c.srv.Planner.DescribeParams(ctx, c.sess.plannerSession(), stmt)
+			if err != nil {
+				return nil, err
+			}
+			p.cols, p.returning = cols, true
+		}
 	case sql.Show:
 		cols, op, err := c.show(stmt)
 		if err != nil {
@@ -213,6 +224,17 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 		return c.copyIn(ctx, p)
 	case p.stmt.Kind == sql.Copy:
 		return c.copyOut(ctx, p)
+	case p.returning && !p.ran:
+		// INSERT ... RETURNING writes now, then sends its rows.
+		n, q, op, err := c.srv.Planner.InsertReturning(ctx, c.sess.plannerSession(), p.stmt, p.params)
+		if err != nil {
+			return statementError(ctx, err)
+		}
+		if c.tx != txIdle {
+			c.txWrites += n
+		}
+		p.op, p.plan, p.ran, p.tag = op, q, true, "INSERT 0 "+strconv.FormatInt(n, 10)
+		return c.run(ctx, p, maxRows)
 	case p.op != nil || p.done:
 		n, more, err := c.stream(ctx, p, p.formats, maxRows)
 		c.sent = n

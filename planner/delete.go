@@ -22,6 +22,10 @@ import (
 // name the table's row run once first (x IN (SELECT ...)); one that does
 // is refused.
 func (p *Planner) Delete(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+	if stmt.Returning != nil {
+		_, _, _, _, err := p.returningTable(sess, stmt)
+		return 0, err
+	}
 	n, err := p.delete(ctx, sess, stmt, params)
 	return n, finishError(stmt, err)
 }

@@ -35,6 +35,17 @@ func (p *Planner) Insert(ctx context.Context, sess *Session, stmt *sql.Statement
 // batch) and writes every row they make in one durable write: all of them
 // or, when one set fails, none.
 func (p *Planner) InsertRows(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any) (int64, error) {
+	if stmt.Returning != nil {
+		// Its rows are not wanted here, only their count.
+		if len(paramSets) != 1 {
+			return 0, notSupported("a batch of INSERT ... RETURNING")
+		}
+		n, _, op, err := p.InsertReturning(ctx, sess, stmt, paramSets[0])
+		if op != nil {
+			op.Close()
+		}
+		return n, err
+	}
 	n, err := p.insertRows(ctx, sess, stmt, paramSets)
 	return n, finishError(stmt, err)
 }
@@ -51,6 +62,8 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 type insertWrite struct {
 	refresh bool
 	before  func(batch *storage.TableBatch) error
+	// written, when set, is given the batch written once it is durable.
+	written func(batch *storage.TableBatch)
 }
 
 func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.Statement, paramSets [][]any, w insertWrite) (int64, error) {
@@ -151,6 +164,9 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{Refresh: w.refresh}); err != nil {
 		return 0, err
+	}
+	if w.written != nil {
+		w.written(batch)
 	}
 	return count, nil
 }

@@ -181,6 +181,10 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 	switch stmt.Kind {
 	case sql.Select:
 	case sql.Insert:
+		if stmt.Returning != nil {
+			_, q, op, err := p.InsertReturning(ctx, sess, stmt, params)
+			return q, op, finishError(stmt, err)
+		}
 		n, err := p.Insert(ctx, sess, stmt, params)
 		if err != nil {
 			return nil, nil, err
@@ -300,7 +304,18 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 		for i, t := range p.insertParamTypes(sess, stmt) {
 			out[i].Type = t
 		}
+		if stmt.Returning != nil {
+			cols, err := p.describeReturning(ctx, sess, stmt)
+			return cols, out, finishError(stmt, err)
+		}
 		return nil, out, nil
+	case sql.Delete, sql.Update:
+		if stmt.Returning != nil {
+			_, _, _, _, err := p.returningTable(sess, stmt)
+			return nil, nil, err
+		}
+	}
+	switch stmt.Kind {
 	case sql.Delete:
 		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, err := b.bindDelete(); return err }), nil
 	case sql.Update:

@@ -22,6 +22,10 @@ import (
 // PostgreSQL's assignment does. Time and tags name a row and are not set;
 // DELETE and INSERT the row to change them.
 func (p *Planner) Update(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+	if stmt.Returning != nil {
+		_, _, _, _, err := p.returningTable(sess, stmt)
+		return 0, err
+	}
 	n, err := p.update(ctx, sess, stmt, params)
 	return n, finishError(stmt, err)
 }

@@ -167,6 +167,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if st.IfExists {
 		b.WriteString(" if_exists")
 	}
+	if st.Returning != nil {
+		fmt.Fprintf(b, " returning=%q", st.Returning.Rewritten)
+	}
 	if st.NoData {
 		b.WriteString(" no_data")
 	}

@@ -50,17 +50,17 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 	switch first.val {
 	case "with":
 		if ins, ok := withInsert(toks); ok {
-			return st, parseQuery(src, ins, st, Insert)
+			return st, parseChange(src, ins, st, Insert)
 		}
 		return st, parseQuery(src, toks, st, Select)
 	case "select", "table", "values":
 		return st, parseQuery(src, toks, st, Select)
 	case "insert":
-		return st, parseQuery(src, toks, st, Insert)
+		return st, parseChange(src, toks, st, Insert)
 	case "delete":
-		return st, parseQuery(src, toks, st, Delete)
+		return st, parseChange(src, toks, st, Delete)
 	case "update":
-		return st, parseQuery(src, toks, st, Update)
+		return st, parseChange(src, toks, st, Update)
 	case "explain":
 		return st, parseExplain(src, toks, st)
 	case "declare":
@@ -106,6 +106,45 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE, DROP TABLE, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")
 	}
 	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
+}
+
+// parseChange parses an INSERT, UPDATE or DELETE, with its RETURNING
+// list (the statement's last clause, at its top level) parsed as a
+// SELECT's into Statement.Returning.
+func parseChange(src string, toks []token, st *Statement, kind Kind) *Error {
+	depth := 0
+	for k, t := range toks {
+		switch {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+		case depth == 0 && t.word("returning"):
+			list := toks[k+1:]
+			if len(list) == 0 {
+				return errAt(src, t.end, CodeSyntaxError, "syntax error at end of input", "")
+			}
+			for _, p := range list {
+				if p.kind == tParam {
+					return errAt(src, p.start, CodeFeatureNotSupported, "parameters in RETURNING are not supported", "return the columns and compute with the value client-side")
+				}
+			}
+			ret := &Statement{Text: src[list[0].start:list[len(list)-1].end], Offset: list[0].start}
+			sel := append([]token{{kind: tIdent, val: "select", start: t.start, end: t.end}}, list...)
+			if err := parseQuery(src, sel, ret, Select); err != nil {
+				return err
+			}
+			if s, ok := ret.AST.(*ast.SelectStmt); !ok || s.From != nil || s.Where != nil || s.GroupBy != nil || s.Having != nil || s.OrderBy != nil || s.Limit != nil || s.Distinct {
+				return errAt(src, list[0].start, CodeSyntaxError, "RETURNING takes a list of expressions over the row", "")
+			}
+			if err := parseQuery(src, toks[:k], st, kind); err != nil {
+				return err
+			}
+			st.Returning = ret
+			return nil
+		}
+	}
+	return parseQuery(src, toks, st, kind)
 }
 
 // withInsert reorders WITH ctes INSERT INTO t [(cols)] query as INSERT
@@ -175,6 +214,7 @@ func parseQuery(src string, toks []token, st *Statement, kind Kind) *Error {
 	st.Catalogs = r.catalogs
 	st.MaterializedCTEs = r.materialized
 	st.OnConflict = r.onConflict
+	st.InsertAlias = r.insertAlias
 	if e := postProcess(st, r.out); e != nil {
 		return errAt(src, toks[0].start, e.code, e.msg, e.hint)
 	}

@@ -170,6 +170,12 @@ type Statement struct {
 	// OnConflict is an INSERT's ON CONFLICT clause, which does not reach
 	// TiDB's parser (nil: none).
 	OnConflict *OnConflict
+	// InsertAlias is INSERT INTO t AS alias's alias ("" for none).
+	InsertAlias string
+	// Returning is an INSERT's, UPDATE's or DELETE's RETURNING list,
+	// parsed as the select list of a SELECT without FROM; nil when there
+	// is none.
+	Returning *Statement
 
 	// Name: SET/SHOW/RESET parameter name (lower case; "all" never appears,
 	// see All), SAVEPOINT/RELEASE/ROLLBACK TO savepoint, DEALLOCATE

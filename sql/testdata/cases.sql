@@ -542,6 +542,18 @@ CREATE TABLE d (time timestamptz, n bigint DEFAULT 1 +)
 ALTER TABLE d ALTER COLUMN n SET DEFAULT 42, ALTER status DROP DEFAULT, ADD COLUMN w double precision DEFAULT 0
 # alter column's type
 ALTER TABLE d ALTER COLUMN n TYPE text
+# insert returning
+INSERT INTO cpu (time, host, usage) VALUES (now(), 'a', 1) RETURNING *, usage * 2 AS double, time
+# insert on conflict returning
+INSERT INTO cpu AS c VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET usage = c.usage + 1 RETURNING c.usage
+# update and delete returning
+UPDATE cpu SET usage = 0 WHERE host = 'a' RETURNING host; DELETE FROM cpu WHERE usage > 90 RETURNING time, host
+# returning with a parameter
+INSERT INTO cpu (time, host) VALUES ($1, $2) RETURNING $3
+# returning nothing
+INSERT INTO cpu (time) VALUES (now()) RETURNING
+# returning with a clause
+INSERT INTO cpu (time) VALUES (now()) RETURNING time FROM cpu
 # call a procedure
 CALL refresh_continuous_aggregate('conditions_hourly', '2024-01-01', now() - INTERVAL '1 hour')
 # call without arguments' parentheses
