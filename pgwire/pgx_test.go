@@ -1191,10 +1191,9 @@ func TestPgxView(t *testing.T) {
 	require.Zero(t, views)
 }
 
-// TestPgxInsertReturning: INSERT ... RETURNING through pgx, prepared and
-// simple: the row's columns (a default filled) scanned from QueryRow, the
-// INSERT's tag, RETURNING * described before it runs; UPDATE ...
-// RETURNING refused.
+// TestPgxInsertReturning: INSERT, UPDATE and DELETE ... RETURNING through
+// pgx, prepared and simple: the row's columns (a default filled) scanned
+// from QueryRow, the tags, RETURNING * described before it runs.
 func TestPgxInsertReturning(t *testing.T) {
 	s := startServer(t)
 	conn := connect(t, s, "db")
@@ -1226,10 +1225,22 @@ func TestPgxInsertReturning(t *testing.T) {
 		require.Equal(t, 2, n, mode)
 		require.Equal(t, "INSERT 0 2", rows.CommandTag().String(), mode)
 		require.Equal(t, []string{"time", "sym", "qty", "price", "state"}, names, mode)
-		_, err = conn.Exec(ctx, "UPDATE orders SET qty = 0 RETURNING *", mode)
-		require.Equal(t, "0A000", pgErr(t, err).Code, mode)
+		var sym string
+		require.NoError(t, conn.QueryRow(ctx, "UPDATE orders o SET qty = o.qty + $1 WHERE time = $2 AND sym = 'Y' RETURNING o.sym, qty", mode, 40, at).Scan(&sym, &qty), mode)
+		require.Equal(t, [2]any{"Y", int64(42)}, [2]any{sym, qty}, mode)
 	}
+	rows, err := conn.Query(ctx, "DELETE FROM orders WHERE sym = 'X' RETURNING qty")
+	require.NoError(t, err)
+	var deleted []int64
+	for rows.Next() {
+		var q int64
+		require.NoError(t, rows.Scan(&q))
+		deleted = append(deleted, q)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []int64{1, 1}, deleted)
+	require.Equal(t, "DELETE 2", rows.CommandTag().String())
 	var count int64
-	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM orders WHERE qty > 0").Scan(&count))
-	require.Equal(t, int64(6), count)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&count))
+	require.Equal(t, int64(4), count)
 }

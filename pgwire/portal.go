@@ -35,8 +35,9 @@ type portal struct {
 	tag     string // command tag ("SELECT" gets the row count appended)
 	ran     bool   // a statement without rows has run
 	hold    bool   // a cursor declared WITH HOLD
-	// returning: an INSERT ... RETURNING, which writes when executed and
-	// then sends its rows (cols are its RETURNING list's).
+	// returning: an INSERT, UPDATE or DELETE ... RETURNING, which changes
+	// rows when executed and then sends them (cols are its RETURNING
+	// list's).
 	returning bool
 
 	rec  arrow.Record
@@ -173,7 +174,7 @@ func (c *conn) open(ctx context.Context, stmt *sql.Statement, params []any, form
 		if s, ok := op.(exec.Selector); ok && s.SelectRows() {
 			p.selecting = true
 		}
-	case sql.Insert:
+	case sql.Insert, sql.Update, sql.Delete:
 		if stmt.Returning != nil {
 			cols, _, err := c.srv.Planner.DescribeParams(ctx, c.sess.plannerSession(), stmt)
 			if err != nil {
@@ -225,15 +226,20 @@ func (c *conn) run(ctx context.Context, p *portal, maxRows int64) error {
 	case p.stmt.Kind == sql.Copy:
 		return c.copyOut(ctx, p)
 	case p.returning && !p.ran:
-		// INSERT ... RETURNING writes now, then sends its rows.
-		n, q, op, err := c.srv.Planner.InsertReturning(ctx, c.sess.plannerSession(), p.stmt, p.params)
+		// INSERT, UPDATE or DELETE ... RETURNING changes the rows now,
+		// then sends them.
+		n, q, op, err := c.srv.Planner.ChangeReturning(ctx, c.sess.plannerSession(), p.stmt, p.params)
 		if err != nil {
 			return statementError(ctx, err)
 		}
 		if c.tx != txIdle {
 			c.txWrites += n
 		}
-		p.op, p.plan, p.ran, p.tag = op, q, true, "INSERT 0 "+strconv.FormatInt(n, 10)
+		tag := p.stmt.Kind.Verb() + " " + strconv.FormatInt(n, 10)
+		if p.stmt.Kind == sql.Insert {
+			tag = "INSERT 0 " + strconv.FormatInt(n, 10)
+		}
+		p.op, p.plan, p.ran, p.tag = op, q, true, tag
 		return c.run(ctx, p, maxRows)
 	case p.op != nil || p.done:
 		n, more, err := c.stream(ctx, p, p.formats, maxRows)

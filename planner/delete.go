@@ -23,14 +23,20 @@ import (
 // is refused.
 func (p *Planner) Delete(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
 	if stmt.Returning != nil {
-		_, _, _, _, err := p.returningTable(sess, stmt)
-		return 0, err
+		// Its rows are not wanted here, only their count.
+		n, _, op, err := p.ChangeReturning(ctx, sess, stmt, params)
+		if op != nil {
+			op.Close()
+		}
+		return n, err
 	}
-	n, err := p.delete(ctx, sess, stmt, params)
+	n, err := p.delete(ctx, sess, stmt, params, nil)
 	return n, finishError(stmt, err)
 }
 
-func (p *Planner) delete(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+// delete runs a DELETE; capture, when set, is given each batch of rows
+// looked at and which of them are deleted.
+func (p *Planner) delete(ctx context.Context, sess *Session, stmt *sql.Statement, params []any, capture func(rec arrow.Record, picked []bool)) (int64, error) {
 	b := newBinder(ctx, p, sess, stmt, params)
 	table, pred, err := b.bindDelete()
 	if err != nil {
@@ -43,6 +49,9 @@ func (p *Planner) delete(ctx context.Context, sess *Session, stmt *sql.Statement
 	ec := p.execCtx(ctx, sess)
 	match := func(rec arrow.Record) ([]bool, error) {
 		m, _, err := picked(ec, pred, rec)
+		if err == nil && capture != nil {
+			capture(rec, m)
+		}
 		return m, err
 	}
 	return p.Engine.Delete(ctx, sess.Database, table, tr, match)

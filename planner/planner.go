@@ -191,12 +191,20 @@ func (p *Planner) Run(ctx context.Context, sess *Session, stmt *sql.Statement, p
 		}
 		return countResult(n)
 	case sql.Delete:
+		if stmt.Returning != nil {
+			_, q, op, err := p.ChangeReturning(ctx, sess, stmt, params)
+			return q, op, err
+		}
 		n, err := p.Delete(ctx, sess, stmt, params)
 		if err != nil {
 			return nil, nil, err
 		}
 		return countResult(n)
 	case sql.Update:
+		if stmt.Returning != nil {
+			_, q, op, err := p.ChangeReturning(ctx, sess, stmt, params)
+			return q, op, err
+		}
 		n, err := p.Update(ctx, sess, stmt, params)
 		if err != nil {
 			return nil, nil, err
@@ -310,16 +318,19 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 		}
 		return nil, out, nil
 	case sql.Delete, sql.Update:
+		var cols []Column
 		if stmt.Returning != nil {
-			_, _, _, _, err := p.returningTable(sess, stmt)
-			return nil, nil, err
+			var err error
+			if cols, err = p.describeReturning(ctx, sess, stmt); err != nil {
+				return nil, nil, finishError(stmt, err)
+			}
 		}
+		if stmt.Kind == sql.Delete {
+			return cols, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, err := b.bindDelete(); return err }), nil
+		}
+		return cols, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, _, err := b.bindUpdate(); return err }), nil
 	}
 	switch stmt.Kind {
-	case sql.Delete:
-		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, err := b.bindDelete(); return err }), nil
-	case sql.Update:
-		return nil, p.rewriteParamTypes(ctx, sess, stmt, func(b *binder) error { _, _, _, err := b.bindUpdate(); return err }), nil
 	case sql.Call:
 		return nil, out, nil // a procedure's call answers no rows
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
@@ -11,12 +12,72 @@ import (
 	"github.com/stratadb/strata/storage"
 )
 
-// INSERT ... RETURNING answers the rows an INSERT wrote (those ON CONFLICT
-// DO NOTHING skipped are not; those DO UPDATE changed are, with their new
-// values), read back as stored once the write is durable, with its
-// RETURNING list computed over them as a select list over the table (or
-// its alias): RETURNING *, RETURNING time, usage * 2 AS double. ORMs send
-// it when they create a row. UPDATE and DELETE ... RETURNING are not done.
+// INSERT, UPDATE and DELETE ... RETURNING answer the rows they wrote,
+// changed or deleted, with the RETURNING list computed over them as a
+// select list over the table (or its alias): RETURNING *, RETURNING time,
+// usage * 2 AS double. ORMs send it when they create, change or delete a
+// row. An INSERT's rows are read back as stored once the write is durable
+// (those ON CONFLICT DO NOTHING skipped are not; those DO UPDATE changed
+// are, with their new values); UPDATE's and DELETE's are the rows storage's
+// rewrite changed (with their new values) or dropped, each once.
+
+// ChangeReturning runs an INSERT, UPDATE or DELETE with a RETURNING list:
+// how many rows it changed, and the plan and operator of its answer.
+func (p *Planner) ChangeReturning(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, *Query, exec.Operator, error) {
+	if stmt.Kind == sql.Insert {
+		return p.InsertReturning(ctx, sess, stmt, params)
+	}
+	_, alias, cols, _, err := p.returningTable(sess, stmt)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if _, err := p.returningPlan(ctx, sess, stmt, alias, &Values{Cols: cols}); err != nil {
+		return 0, nil, nil, err // before anything is changed
+	}
+	values := &Values{Cols: cols}
+	capture := func(rec arrow.Record, picked []bool) {
+		at := make([]int, len(cols))
+		for j, c := range cols {
+			at[j] = -1
+			if idx := rec.Schema().FieldIndices(c.Name); len(idx) > 0 {
+				at[j] = idx[0]
+			}
+		}
+		for i, ok := range picked {
+			if !ok {
+				continue
+			}
+			row := make([]exec.Expr, len(cols))
+			for j, c := range cols {
+				var v any
+				if at[j] >= 0 {
+					v = valueAtRow(rec.Column(at[j]), i)
+				}
+				row[j] = &exec.Literal{V: v, DT: c.Type}
+			}
+			values.Rows = append(values.Rows, row)
+		}
+	}
+	var n int64
+	if stmt.Kind == sql.Delete {
+		n, err = p.delete(ctx, sess, stmt, params, capture)
+	} else {
+		n, err = p.update(ctx, sess, stmt, params, capture)
+	}
+	if err != nil {
+		return 0, nil, nil, finishError(stmt, err)
+	}
+	q, err := p.returningPlan(ctx, sess, stmt, alias, values)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	op, c, err := p.Open(sess, q)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	c.Context = ctx
+	return n, q, op, nil
+}
 
 // InsertReturning runs an INSERT with a RETURNING list: how many rows it
 // wrote, and the plan and operator of its answer.
@@ -75,25 +136,29 @@ func (p *Planner) InsertReturning(ctx context.Context, sess *Session, stmt *sql.
 	return n, q, op, nil
 }
 
-// returningTable is the stored table an INSERT ... RETURNING writes, the
-// name its RETURNING list reads it by, and its columns as the list sees
-// them (tags as text). The table must exist: its columns are the answer's.
+// returningTable is the stored table an INSERT, UPDATE or DELETE ...
+// RETURNING changes, the name its RETURNING list reads it by, and its
+// columns as the list sees them (tags as text). The table must exist: its
+// columns are the answer's.
 func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, alias string, cols []Column, stored []storage.ColumnMeta, err error) {
-	if stmt.Kind != sql.Insert {
-		e := notSupported(stmt.Kind.Verb() + " ... RETURNING")
-		e.Hint = "SELECT the rows first, then " + stmt.Kind.Verb() + " them"
-		return "", "", nil, nil, e
+	var name *ast.TableName
+	switch n := stmt.AST.(type) {
+	case *ast.InsertStmt:
+		name, _ = insertTable(n)
+		alias = stmt.InsertAlias
+	case *ast.UpdateStmt:
+		name, alias = changedTable(n.TableRefs)
+	case *ast.DeleteStmt:
+		name, alias = changedTable(n.TableRefs)
 	}
-	ins, ok := stmt.AST.(*ast.InsertStmt)
-	name, named := insertTable(ins)
-	if !ok || !named {
-		return "", "", nil, nil, errorf(CodeSyntax, "INSERT needs a table name")
+	if name == nil {
+		return "", "", nil, nil, errorf(CodeSyntax, "%s needs a table name", stmt.Kind.Verb())
 	}
 	table = name.Name.O
 	stored, err = p.Engine.TableSchema(sess.Database, table)
 	if err != nil {
 		e := errorf(CodeUndefinedTable, "relation %q does not exist", table)
-		e.Hint = "INSERT ... RETURNING writes an existing table: create it first (CREATE TABLE, or a write without RETURNING)"
+		e.Hint = "... RETURNING answers an existing table's rows: create it first (CREATE TABLE, or a write without RETURNING)"
 		return "", "", nil, nil, e
 	}
 	for _, c := range stored {
@@ -103,11 +168,24 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 		}
 		cols = append(cols, Column{Name: c.Name, Type: dt})
 	}
-	alias = table
-	if stmt.InsertAlias != "" {
-		alias = stmt.InsertAlias
+	if alias == "" {
+		alias = table
 	}
 	return table, alias, cols, stored, nil
+}
+
+// changedTable is the table an UPDATE or DELETE names and its alias ("":
+// none).
+func changedTable(refs *ast.TableRefsClause) (*ast.TableName, string) {
+	if refs == nil || refs.TableRefs == nil || refs.TableRefs.Right != nil {
+		return nil, ""
+	}
+	ts, ok := refs.TableRefs.Left.(*ast.TableSource)
+	if !ok {
+		return nil, ""
+	}
+	name, _ := ts.Source.(*ast.TableName)
+	return name, ts.AsName.O
 }
 
 // returningPlan plans the RETURNING list of stmt over rows, the table's
@@ -154,7 +232,8 @@ func (p *Planner) returningPlan(ctx context.Context, sess *Session, stmt *sql.St
 	return &Query{Plan: node, Cols: node.Columns()}, nil
 }
 
-// DescribeReturning is the columns an INSERT ... RETURNING answers.
+// describeReturning is the columns an INSERT, UPDATE or DELETE ...
+// RETURNING answers.
 func (p *Planner) describeReturning(ctx context.Context, sess *Session, stmt *sql.Statement) ([]Column, error) {
 	_, alias, cols, _, err := p.returningTable(sess, stmt)
 	if err != nil {

@@ -23,10 +23,14 @@ import (
 // DELETE and INSERT the row to change them.
 func (p *Planner) Update(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
 	if stmt.Returning != nil {
-		_, _, _, _, err := p.returningTable(sess, stmt)
-		return 0, err
+		// Its rows are not wanted here, only their count.
+		n, _, op, err := p.ChangeReturning(ctx, sess, stmt, params)
+		if op != nil {
+			op.Close()
+		}
+		return n, err
 	}
-	n, err := p.update(ctx, sess, stmt, params)
+	n, err := p.update(ctx, sess, stmt, params, nil)
 	return n, finishError(stmt, err)
 }
 
@@ -37,7 +41,9 @@ type assignment struct {
 	value exec.Expr
 }
 
-func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
+// update runs an UPDATE; capture, when set, is given each batch of rows
+// changed, with their new values, and which of them changed.
+func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement, params []any, capture func(rec arrow.Record, picked []bool)) (int64, error) {
 	b := newBinder(ctx, p, sess, stmt, params)
 	table, pred, sets, err := b.bindUpdate()
 	if err != nil {
@@ -49,7 +55,7 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 	}
 	ec := p.execCtx(ctx, sess)
 	update := func(rec arrow.Record) (arrow.Record, int64, error) {
-		_, n, err := picked(ec, pred, rec)
+		m, n, err := picked(ec, pred, rec)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -79,7 +85,11 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 			}
 			cols[s.col] = a
 		}
-		return array.NewRecord(rec.Schema(), cols, rec.NumRows()), n, nil
+		out := array.NewRecord(rec.Schema(), cols, rec.NumRows())
+		if capture != nil {
+			capture(out, m)
+		}
+		return out, n, nil
 	}
 	return p.Engine.Update(ctx, sess.Database, table, tr, update)
 }
