@@ -67,16 +67,8 @@ func (p *Planner) ChangeReturning(ctx context.Context, sess *Session, stmt *sql.
 	if err != nil {
 		return 0, nil, nil, finishError(stmt, err)
 	}
-	q, err := p.returningPlan(ctx, sess, stmt, alias, values)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	op, c, err := p.Open(sess, q)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	c.Context = ctx
-	return n, q, op, nil
+	q, op, err := p.openReturning(ctx, sess, stmt, alias, values)
+	return n, q, op, err
 }
 
 // InsertReturning runs an INSERT with a RETURNING list: how many rows it
@@ -124,16 +116,22 @@ func (p *Planner) InsertReturning(ctx context.Context, sess *Session, stmt *sql.
 			values.Rows = append(values.Rows, row)
 		}
 	}
-	q, err := p.returningPlan(ctx, sess, stmt, alias, values)
+	q, op, err := p.openReturning(ctx, sess, stmt, alias, values)
+	return n, q, op, err
+}
+
+// openReturning plans and opens the RETURNING list of stmt over rows.
+func (p *Planner) openReturning(ctx context.Context, sess *Session, stmt *sql.Statement, alias string, rows *Values) (*Query, exec.Operator, error) {
+	q, err := p.returningPlan(ctx, sess, stmt, alias, rows)
 	if err != nil {
-		return 0, nil, nil, err
+		return nil, nil, err
 	}
 	op, c, err := p.Open(sess, q)
 	if err != nil {
-		return 0, nil, nil, err
+		return nil, nil, err
 	}
 	c.Context = ctx
-	return n, q, op, nil
+	return q, op, nil
 }
 
 // returningTable is the stored table an INSERT, UPDATE or DELETE ...
@@ -155,6 +153,9 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 		return "", "", nil, nil, errorf(CodeSyntax, "%s needs a table name", stmt.Kind.Verb())
 	}
 	table = name.Name.O
+	if err := p.writableTable(sess, stmt, stmt.Kind.Verb(), name.Schema.O, table, false); err != nil {
+		return "", "", nil, nil, err
+	}
 	stored, err = p.Engine.TableSchema(sess.Database, table)
 	if err != nil {
 		e := errorf(CodeUndefinedTable, "relation %q does not exist", table)
