@@ -314,6 +314,12 @@ func TestCreateTableAs(t *testing.T) {
 	require.Equal(t, [][]any{{"garage", 60.0, int64(1)}, {"office", 71.0, int64(2)}, {"garage", 64.0, int64(1)}},
 		rows("SELECT location, mean, n FROM hourly ORDER BY time, location"))
 
+	// SELECT ... INTO: PostgreSQL's older spelling of the same.
+	res, err = run("SELECT time_bucket('1 hour', time) AS time, location, max(temperature) AS peak INTO hourly_peak FROM conditions GROUP BY 1, 2")
+	require.NoError(t, err)
+	require.Equal(t, planner.DDLResult{Tables: 1, Selected: true, Rows: 3}, res)
+	require.Equal(t, [][]any{{"garage", 60.0}, {"office", 72.0}, {"garage", 64.0}}, rows("SELECT location, peak FROM hourly_peak ORDER BY time, location"))
+
 	res, err = run("CREATE TABLE empty AS SELECT * FROM conditions WITH NO DATA")
 	require.NoError(t, err)
 	require.Equal(t, planner.DDLResult{Tables: 1, Selected: true}, res)

@@ -244,10 +244,12 @@
 // FILTER combined with OVER on DISTINCT or on an aggregate of several
 // arguments other than string_agg, SIMILAR TO with a pattern other than a
 // string constant or a $n parameter, bit strings, a subquery as LIMIT or
-// OFFSET, ON CONFLICT other than DO NOTHING and DO UPDATE SET c =
-// EXCLUDED.c, RETURNING, SELECT INTO, UPDATE ... FROM, DELETE ... USING and
-// DDL other than CREATE TABLE, ALTER TABLE ... ADD COLUMN, DROP TABLE, TRUNCATE
-// and CREATE/DROP DATABASE.
+// OFFSET, ON CONFLICT ON CONSTRAINT, parameters in RETURNING, SELECT INTO
+// TEMPORARY, UPDATE ... FROM, DELETE ... USING and DDL other than CREATE
+// TABLE [AS], CREATE [OR REPLACE] VIEW, CREATE MATERIALIZED VIEW, ALTER
+// TABLE ... ADD COLUMN / ALTER COLUMN ... SET|DROP DEFAULT, ALTER
+// MATERIALIZED VIEW ... SET, REFRESH MATERIALIZED VIEW, DROP TABLE / VIEW
+// / MATERIALIZED VIEW, TRUNCATE and CREATE/DROP DATABASE.
 // Precedence caveats: ~ ~* !~ !~* take
 // TiDB's comparison precedence (PostgreSQL: the level of ||), which only
 // differs for operands built with LIKE, IN or BETWEEN or mixed with || on

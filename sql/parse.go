@@ -54,6 +54,9 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		}
 		return st, parseQuery(src, toks, st, Select)
 	case "select", "table", "values":
+		if err, ok := selectInto(src, toks, st); ok {
+			return st, err
+		}
 		return st, parseQuery(src, toks, st, Select)
 	case "insert":
 		return st, parseChange(src, toks, st, Insert)
@@ -106,6 +109,51 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE, DROP TABLE, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")
 	}
 	return nil, errAt(src, first.start, CodeSyntaxError, "syntax error at or near \""+src[first.start:first.end]+"\"", "")
+}
+
+// selectInto parses SELECT list INTO [UNLOGGED] [TABLE] name FROM ...,
+// PostgreSQL's older spelling of CREATE TABLE name AS SELECT list FROM
+// ..., as that CREATE TABLE; ok is false when the SELECT has no INTO
+// after its select list. INTO TEMP is refused as CREATE TEMPORARY TABLE
+// is.
+func selectInto(src string, toks []token, st *Statement) (*Error, bool) {
+	depth, at := 0, -1
+	for k, t := range toks {
+		switch {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+		case depth == 0 && t.kind == tIdent && (t.val == "from" || t.val == "where" || t.val == "group" || t.val == "union" ||
+			t.val == "intersect" || t.val == "except" || t.val == "order" || t.val == "limit" || t.val == "window" || t.val == "having"):
+			return nil, false
+		case depth == 0 && t.word("into"):
+			at = k
+		}
+		if at >= 0 {
+			break
+		}
+	}
+	if at < 0 {
+		return nil, false
+	}
+	c := &ucur{src: src, toks: toks, i: at + 1}
+	if t := c.tok(0); t.word("temp") || t.word("temporary") || t.word("local") || t.word("global") {
+		return errAt(src, t.start, CodeFeatureNotSupported, "SELECT INTO TEMPORARY is not supported", "Strata's tables are stored and shared: create a table, and DROP TABLE it after"), true
+	}
+	c.accept("unlogged")
+	c.accept("table")
+	ref := c.oneTableRef(false)
+	if c.err != nil {
+		return c.err, true
+	}
+	rest := append(append([]token(nil), toks[:at]...), toks[c.i:]...)
+	q := &Statement{Text: src[rest[0].start:rest[len(rest)-1].end], Offset: rest[0].start}
+	if err := parseQuery(src, rest, q, Select); err != nil {
+		return err, true
+	}
+	st.Kind, st.Create = CreateTable, &TableDef{Table: ref, As: q}
+	return nil, true
 }
 
 // parseChange parses an INSERT, UPDATE or DELETE, with its RETURNING

@@ -554,6 +554,12 @@ INSERT INTO cpu (time, host) VALUES ($1, $2) RETURNING $3
 INSERT INTO cpu (time) VALUES (now()) RETURNING
 # returning with a clause
 INSERT INTO cpu (time) VALUES (now()) RETURNING time FROM cpu
+# select into: create table as
+SELECT host, avg(usage) AS mean INTO UNLOGGED TABLE public.cpu_mean FROM cpu GROUP BY host
+# select into temporary
+SELECT * INTO TEMP t FROM cpu
+# select into without a name
+SELECT 1 INTO
 # call a procedure
 CALL refresh_continuous_aggregate('conditions_hourly', '2024-01-01', now() - INTERVAL '1 hour')
 # call without arguments' parentheses
