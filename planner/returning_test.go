@@ -3,6 +3,7 @@ package planner_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -50,15 +51,6 @@ func TestChangeReturning(t *testing.T) {
 // sorted orders rows by their printed values (a RETURNING list's rows
 // come in storage's order, PostgreSQL's in its heap's).
 func sorted(rows [][]any) [][]any {
-	slices.SortFunc(rows, func(a, b []any) int {
-		x, y := fmt.Sprint(a), fmt.Sprint(b)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rows, func(a, b []any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
 	return rows
 }

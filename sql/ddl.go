@@ -455,24 +455,14 @@ func (c *ucur) tableElement(ct *TableDef) {
 	}
 	col := ColumnDef{Name: c.name()}
 	var words []string
-	depth := 0
-	for c.err == nil && !c.done() {
-		t := c.tok(0)
-		if depth == 0 && (t.punct(",") || t.punct(")") || t.kind == tIdent && columnConstraintWords[t.val]) {
-			break
-		}
-		switch {
-		case t.punct("(") || t.punct("["):
-			depth++
-		case t.punct(")") || t.punct("]"):
-			depth--
-		}
+	for _, t := range c.span(func(t token) bool {
+		return t.punct(",") || t.punct(")") || t.kind == tIdent && columnConstraintWords[t.val]
+	}) {
 		w := t.val
 		if t.kind != tIdent {
 			w = c.src[t.start:t.end]
 		}
 		words = append(words, w)
-		c.i++
 	}
 	if c.err == nil && len(words) == 0 {
 		c.fail(c.tok(0), "", "")
@@ -514,10 +504,27 @@ func (c *ucur) tableElement(ct *TableDef) {
 // expression.
 func (c *ucur) defaultExpr(inColumn bool) string {
 	first := c.i
-	depth := 0
+	expr := c.span(func(t token) bool {
+		return t.punct(",") || t.punct(")") || c.i > first && inColumn && t.kind == tIdent && columnConstraintWords[t.val] && t.val != "collate"
+	})
+	if len(expr) == 0 {
+		c.fail(c.tok(0), "", "")
+		return ""
+	}
+	sel := append([]token{{kind: tIdent, val: "select", start: expr[0].start, end: expr[0].start}}, expr...)
+	if err := parseQuery(c.src, sel, &Statement{}, Select); err != nil && c.err == nil {
+		c.err = err
+	}
+	return c.src[expr[0].start:expr[len(expr)-1].end]
+}
+
+// span advances over the tokens up to the first one outside parentheses
+// and brackets that stop accepts (or the end), and returns them.
+func (c *ucur) span(stop func(t token) bool) []token {
+	first, depth := c.i, 0
 	for c.err == nil && !c.done() {
 		t := c.tok(0)
-		if depth == 0 && (t.punct(",") || t.punct(")") || c.i > first && inColumn && t.kind == tIdent && columnConstraintWords[t.val] && t.val != "collate") {
+		if depth == 0 && stop(t) {
 			break
 		}
 		switch {
@@ -528,16 +535,7 @@ func (c *ucur) defaultExpr(inColumn bool) string {
 		}
 		c.i++
 	}
-	if c.i == first {
-		c.fail(c.tok(0), "", "")
-		return ""
-	}
-	expr := c.toks[first:c.i]
-	sel := append([]token{{kind: tIdent, val: "select", start: expr[0].start, end: expr[0].start}}, expr...)
-	if err := parseQuery(c.src, sel, &Statement{}, Select); err != nil && c.err == nil {
-		c.err = err
-	}
-	return c.src[expr[0].start:expr[len(expr)-1].end]
+	return c.toks[first:c.i]
 }
 
 // typeText joins the words of a type name with single spaces, none around

@@ -117,23 +117,10 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 // after its select list. INTO TEMP is refused as CREATE TEMPORARY TABLE
 // is.
 func selectInto(src string, toks []token, st *Statement) (*Error, bool) {
-	depth, at := 0, -1
-	for k, t := range toks {
-		switch {
-		case t.punct("("):
-			depth++
-		case t.punct(")"):
-			depth--
-		case depth == 0 && t.kind == tIdent && (t.val == "from" || t.val == "where" || t.val == "group" || t.val == "union" ||
-			t.val == "intersect" || t.val == "except" || t.val == "order" || t.val == "limit" || t.val == "window" || t.val == "having"):
-			return nil, false
-		case depth == 0 && t.word("into"):
-			at = k
-		}
-		if at >= 0 {
-			break
-		}
-	}
+	at := topLevel(toks, func(t token) bool { return t.word("into") }, func(t token) bool {
+		return t.kind == tIdent && (t.val == "from" || t.val == "where" || t.val == "group" || t.val == "union" ||
+			t.val == "intersect" || t.val == "except" || t.val == "order" || t.val == "limit" || t.val == "window" || t.val == "having")
+	})
 	if at < 0 {
 		return nil, false
 	}
@@ -160,6 +147,38 @@ func selectInto(src string, toks []token, st *Statement) (*Error, bool) {
 // list (the statement's last clause, at its top level) parsed as a
 // SELECT's into Statement.Returning.
 func parseChange(src string, toks []token, st *Statement, kind Kind) *Error {
+	k := topLevel(toks, func(t token) bool { return t.word("returning") }, nil)
+	if k < 0 {
+		return parseQuery(src, toks, st, kind)
+	}
+	t, list := toks[k], toks[k+1:]
+	if len(list) == 0 {
+		return errAt(src, t.end, CodeSyntaxError, "syntax error at end of input", "")
+	}
+	for _, p := range list {
+		if p.kind == tParam {
+			return errAt(src, p.start, CodeFeatureNotSupported, "parameters in RETURNING are not supported", "return the columns and compute with the value client-side")
+		}
+	}
+	ret := &Statement{Text: src[list[0].start:list[len(list)-1].end], Offset: list[0].start}
+	sel := append([]token{{kind: tIdent, val: "select", start: t.start, end: t.end}}, list...)
+	if err := parseQuery(src, sel, ret, Select); err != nil {
+		return err
+	}
+	if s, ok := ret.AST.(*ast.SelectStmt); !ok || s.From != nil || s.Where != nil || s.GroupBy != nil || s.Having != nil || s.OrderBy != nil || s.Limit != nil || s.Distinct {
+		return errAt(src, list[0].start, CodeSyntaxError, "RETURNING takes a list of expressions over the row", "")
+	}
+	if err := parseQuery(src, toks[:k], st, kind); err != nil {
+		return err
+	}
+	st.Returning = ret
+	return nil
+}
+
+// topLevel is the index of the first token outside parentheses that want
+// accepts; -1 when there is none, or when a token stop (when set)
+// accepts comes first.
+func topLevel(toks []token, want, stop func(t token) bool) int {
 	depth := 0
 	for k, t := range toks {
 		switch {
@@ -167,32 +186,13 @@ func parseChange(src string, toks []token, st *Statement, kind Kind) *Error {
 			depth++
 		case t.punct(")"):
 			depth--
-		case depth == 0 && t.word("returning"):
-			list := toks[k+1:]
-			if len(list) == 0 {
-				return errAt(src, t.end, CodeSyntaxError, "syntax error at end of input", "")
-			}
-			for _, p := range list {
-				if p.kind == tParam {
-					return errAt(src, p.start, CodeFeatureNotSupported, "parameters in RETURNING are not supported", "return the columns and compute with the value client-side")
-				}
-			}
-			ret := &Statement{Text: src[list[0].start:list[len(list)-1].end], Offset: list[0].start}
-			sel := append([]token{{kind: tIdent, val: "select", start: t.start, end: t.end}}, list...)
-			if err := parseQuery(src, sel, ret, Select); err != nil {
-				return err
-			}
-			if s, ok := ret.AST.(*ast.SelectStmt); !ok || s.From != nil || s.Where != nil || s.GroupBy != nil || s.Having != nil || s.OrderBy != nil || s.Limit != nil || s.Distinct {
-				return errAt(src, list[0].start, CodeSyntaxError, "RETURNING takes a list of expressions over the row", "")
-			}
-			if err := parseQuery(src, toks[:k], st, kind); err != nil {
-				return err
-			}
-			st.Returning = ret
-			return nil
+		case depth == 0 && stop != nil && stop(t):
+			return -1
+		case depth == 0 && want(t):
+			return k
 		}
 	}
-	return parseQuery(src, toks, st, kind)
+	return -1
 }
 
 // withInsert reorders WITH ctes INSERT INTO t [(cols)] query as INSERT
@@ -200,29 +200,15 @@ func parseChange(src string, toks []token, st *Statement, kind Kind) *Error {
 // tokens keep their places in the text, for error positions); ok is false
 // when the WITH does not lead an INSERT.
 func withInsert(toks []token) ([]token, bool) {
-	depth, at := 0, -1
-	for i, t := range toks {
-		switch {
-		case t.punct("("):
-			depth++
-		case t.punct(")"):
-			depth--
-		case depth == 0 && (t.word("select") || t.word("values") || t.word("table")):
-			return nil, false
-		case depth == 0 && t.word("insert"):
-			at = i
-		}
-		if at >= 0 {
-			break
-		}
-	}
+	at := topLevel(toks, func(t token) bool { return t.word("insert") },
+		func(t token) bool { return t.word("select") || t.word("values") || t.word("table") })
 	if at < 0 {
 		return nil, false
 	}
 	// The INSERT's head ends where its query starts: SELECT, VALUES,
 	// TABLE or a parenthesized query, at depth 0 after the column list.
 	end := -1
-	depth = 0
+	depth := 0
 	for i := at + 1; i < len(toks) && end < 0; i++ {
 		t := toks[i]
 		switch {
