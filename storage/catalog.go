@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-// CatalogFormat is the version of the catalog's persisted form. A catalog of a
-// newer format is refused with a clear error rather than misread.
-const CatalogFormat = 1
+// CatalogFormat is the newest version of the catalog's persisted form. A
+// catalog of a newer format is refused with a clear error rather than
+// misread. Format 2 added files' column maps (FileMeta.Columns): a catalog
+// with none is still written as format 1, which earlier releases read.
+const CatalogFormat = 2
 
 // catalog is the engine's metadata: databases, tables, their columns and
 // types, retention, and the Parquet files of every table. The engine guards it
@@ -110,6 +112,11 @@ type FileMeta struct {
 	// of its day's chunk. 0 in catalogs written before it was kept: Created
 	// stands in.
 	FirstWrite int64 `json:"first_write,omitempty"`
+	// Columns maps the name of a column of its table to the name the file
+	// holds it under where the two differ, "" where the file holds none of
+	// the column's values: the columns renamed or dropped (and names
+	// reused) after the file was written (alter.go). nil for most files.
+	Columns map[string]string `json:"columns,omitempty"`
 }
 
 // firstWrite is FirstWrite, or Created where it was not kept.

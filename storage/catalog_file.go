@@ -15,19 +15,37 @@ import (
 // store, replaced atomically (temporary file, fsync, rename, directory fsync)
 // on every commit:
 //
-//	{"format": 1, "version": N, "wal_persisted": S, "next_file_id": F,
+//	{"format": 1 or 2, "version": N, "wal_persisted": S, "next_file_id": F,
 //	 "databases": [{"name", "retention" (ns), "tables": [{"name",
 //	   "retention" (ns, omitted when the database's applies), "view"
 //	   (a materialized view's definition: {"query", "columns", "time",
 //	   "continuous", "options"}; omitted for a table),
-//	   "columns": [{"name", "type"}], "files": [{"id", "key", "day",
-//	   "min_time", "max_time", "rows", "size", "level", "order", "created",
-//	   "first_write" (omitted when 0)}]}]}]}
+//	   "columns": [{"name", "type", "default"}], "files": [{"id", "key",
+//	   "day", "min_time", "max_time", "rows", "size", "level", "order",
+//	   "created", "first_write" (omitted when 0), "columns" (format 2: the
+//	   table's column names the file holds under another name, or not at
+//	   all; see FileMeta.Columns)}]}], "views" (plain views)}]}
 //
-// "type" holds ColumnType numbers. A crash at any point leaves either the old
+// "type" holds ColumnType numbers; "default", "view" and "views" are
+// omitted when empty. A crash at any point leaves either the old
 // or the new catalog, both consistent: files are written before the catalog
 // names them, and deleted only after a catalog without them is durable.
 const catalogKey = "catalog.json"
+
+// format is the oldest catalog format that holds c: 2 when a file has a
+// column map, else 1.
+func (c *catalog) format() int {
+	for _, db := range c.Databases {
+		for _, t := range db.Tables {
+			for _, f := range t.Files {
+				if len(f.Columns) > 0 {
+					return 2
+				}
+			}
+		}
+	}
+	return 1
+}
 
 func loadCatalog(ctx context.Context, store objstore.Store) (*catalog, error) {
 	obj, err := store.Open(ctx, catalogKey)
@@ -52,7 +70,7 @@ func decodeCatalog(data []byte) (*catalog, error) {
 	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, fmt.Errorf("load catalog: %s is not valid JSON: %w", catalogKey, err)
 	}
-	if head.Format != CatalogFormat {
+	if head.Format < 1 || head.Format > CatalogFormat {
 		return nil, fmt.Errorf("load catalog: format %d is not supported by this version of Strata (it reads format %d); use the Strata release that wrote this data directory", head.Format, CatalogFormat)
 	}
 	c := &catalog{}
@@ -66,6 +84,7 @@ func decodeCatalog(data []byte) (*catalog, error) {
 // commit increments the version and writes the catalog durably.
 func (c *catalog) commit(ctx context.Context, store objstore.Store) error {
 	c.Version++
+	c.Format = c.format()
 	data, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("encode catalog version %d: %w", c.Version, err)

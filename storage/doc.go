@@ -35,7 +35,10 @@
 // One JSON document (catalog.go, catalog_file.go) with a format number,
 // replaced atomically on every commit. Column additions are durable through
 // the WAL records that make them and reach the catalog file at the next
-// commit.
+// commit. Renaming or dropping a column and renaming a table (alter.go) are
+// one commit each: files keep the names they were written with, and each
+// file's column map (FileMeta.Columns) says where its names differ from its
+// table's until compaction rewrites it.
 //
 // # Reads
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/stratadb/strata/storage/pqfile"
 )
@@ -19,8 +20,13 @@ type fileReader struct {
 	// reader's records share one, so the comparison (reflection on the
 	// field types, 4% of a wide scan's CPU per batch) runs once.
 	equal *arrow.Schema
-	cur   arrow.Record
-	err   error
+	// relabel maps the file's names of the columns read to the table's
+	// where they differ (FileMeta.Columns); from and to cache the last
+	// record schema relabelled and its relabelling.
+	relabel  map[string]string
+	from, to *arrow.Schema
+	cur      arrow.Record
+	err      error
 }
 
 // openFile starts reading a data file's columns of schema within tr, and
@@ -34,20 +40,31 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 	pf := cf.pf
 	fileSchema := pf.Schema()
 	cols := make([]string, 0, schema.NumFields())
+	var relabel map[string]string
 	for _, fld := range schema.Fields() {
-		if len(fileSchema.FieldIndices(fld.Name)) > 0 {
-			cols = append(cols, fld.Name)
+		name := f.stored(fld.Name)
+		if name == "" || len(fileSchema.FieldIndices(name)) == 0 {
+			continue // read as nulls (conform)
+		}
+		cols = append(cols, name)
+		if name != fld.Name {
+			if relabel == nil {
+				relabel = map[string]string{}
+			}
+			relabel[name] = fld.Name
 		}
 	}
-	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: fileTags(tags), RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill, Sample: sample})
-	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema}, nil
+	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: f.tagFilters(tags), RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill, Sample: sample})
+	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema, relabel: relabel}, nil
 }
 
-// fileTags turns tag filters into the file reader's.
-func fileTags(tags []TagFilter) []pqfile.TagFilter {
+// tagFilters turns tag filters into the file reader's, by the names the
+// file holds the tags under (a tag it holds none of is "", a column it does
+// not have, where no value matches).
+func (f *FileMeta) tagFilters(tags []TagFilter) []pqfile.TagFilter {
 	out := make([]pqfile.TagFilter, len(tags))
 	for i, t := range tags {
-		out[i] = pqfile.TagFilter{Column: t.Column, Values: t.Values}
+		out[i] = pqfile.TagFilter{Column: f.stored(t.Column), Values: t.Values}
 	}
 	return out
 }
@@ -61,6 +78,10 @@ func (fr *fileReader) Next() bool {
 		return false
 	}
 	rec := fr.r.Record()
+	if fr.relabel != nil {
+		rec = fr.relabelled(rec)
+		defer rec.Release()
+	}
 	if rec.Schema() == fr.equal {
 		rec.Retain()
 		fr.cur = rec
@@ -71,6 +92,20 @@ func (fr *fileReader) Next() bool {
 		fr.equal = rec.Schema()
 	}
 	return true
+}
+
+// relabelled is rec with its columns named as the table names them.
+func (fr *fileReader) relabelled(rec arrow.Record) arrow.Record {
+	if rec.Schema() != fr.from {
+		fields := append([]arrow.Field(nil), rec.Schema().Fields()...)
+		for i, fld := range fields {
+			if to, ok := fr.relabel[fld.Name]; ok {
+				fields[i].Name = to
+			}
+		}
+		fr.from, fr.to = rec.Schema(), arrow.NewSchema(fields, nil)
+	}
+	return array.NewRecord(fr.to, rec.Columns(), rec.NumRows())
 }
 
 func (fr *fileReader) Record() arrow.Record { return fr.cur }

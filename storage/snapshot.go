@@ -416,7 +416,7 @@ func (sp *Split) candidateRows() ([][2]int64, error) {
 		return nil, err
 	}
 	defer e.files.release(cf)
-	return cf.pf.CandidateRows(pqfile.ReadOptions{MinTime: sp.tr.Min, MaxTime: sp.tr.Max, Tags: fileTags(sp.tags), Sample: sp.snap.sample.of(sp.files[0].ID)})
+	return cf.pf.CandidateRows(pqfile.ReadOptions{MinTime: sp.tr.Min, MaxTime: sp.tr.Max, Tags: sp.files[0].tagFilters(sp.tags), Sample: sp.snap.sample.of(sp.files[0].ID)})
 }
 
 // fileWindows cuts a one-file split whose readable rows are ranges (sorted,

@@ -1,0 +1,248 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Renaming and dropping columns, and renaming tables, change the catalog
+// only: the data files keep the names they were written with. Each file
+// records where its names differ from its table's (FileMeta.Columns), and
+// reads, compaction and rewrites go through that map; a file written after
+// holds the table's names. So the change is one catalog commit whatever the
+// table holds, and a compaction of the file's partition retires its map.
+//
+// Each runs with no compaction or rewrite under way (compactMu) and between
+// two persists (persistMu), as DropTable does: the first leaves no WAL
+// record written before it to replay under the old names, the second moves
+// the WAL past the writes that raced it, whose buffered rows the change
+// renamed or trimmed in place.
+
+// RenameColumn renames a table's column (not its time column, which is
+// named time). A tag keeps its place among the tags, so the files' order of
+// rows (by tags in the table's order, then time) still holds.
+func (e *Engine) RenameColumn(ctx context.Context, db, table, from, to string) error {
+	if err := ValidateName("column", to); err != nil {
+		return err
+	}
+	if from == TimeColumn || to == TimeColumn {
+		return &Error{Code: CodeInvalidArgument, Msg: "a table's time column is named time, for good", Hint: "rename the other column, or name the time column in a query: SELECT time AS ts"}
+	}
+	return e.altering(ctx, func() error {
+		t, err := e.tableLocked(db, table)
+		if err != nil {
+			return err
+		}
+		i, ok := t.colIdx[from]
+		if !ok {
+			return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q of table %q does not exist", from, table)}
+		}
+		if _, ok := t.colIdx[to]; ok {
+			return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("column %q of table %q already exists", to, table)}
+		}
+		cols, files := t.Columns, t.Files
+		t.Columns = append([]ColumnMeta(nil), cols...)
+		t.Columns[i].Name = to
+		t.Files = make([]*FileMeta, len(files))
+		for j, f := range files {
+			t.Files[j] = f.withRename(from, to)
+		}
+		t.reindex()
+		e.schemaVersion.Add(1)
+		if err := e.cat.commit(ctx, e.store); err != nil {
+			t.Columns, t.Files = cols, files
+			t.reindex()
+			return err
+		}
+		e.eachBufferedLocked(db, table, func(rec arrow.Record) arrow.Record { return renameField(rec, from, to) })
+		return nil
+	})
+}
+
+// DropColumn removes a field from a table: its values are gone from every
+// read at once and from the files as compaction rewrites them. A column
+// added later under the same name starts empty. The time column and tags
+// are refused: they are the key that tells rows apart (two rows that differ
+// only in a dropped tag would become one).
+func (e *Engine) DropColumn(ctx context.Context, db, table, column string) error {
+	return e.altering(ctx, func() error {
+		t, err := e.tableLocked(db, table)
+		if err != nil {
+			return err
+		}
+		i, ok := t.colIdx[column]
+		switch {
+		case !ok:
+			return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q of table %q does not exist", column, table)}
+		case t.Columns[i].Type == TypeTime:
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q is the time column of table %q; every table has one", column, table)}
+		case t.Columns[i].Type == TypeTag:
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q is a tag of table %q: a row is told apart by its time and tags, so rows that differ only in %s would become one", column, table, column),
+				Hint: "copy the table without it (CREATE TABLE ... AS SELECT) to merge those rows, or leave the tag and stop writing it"}
+		}
+		cols, files := t.Columns, t.Files
+		t.Columns = append(append([]ColumnMeta(nil), cols[:i]...), cols[i+1:]...)
+		t.Files = make([]*FileMeta, len(files))
+		for j, f := range files {
+			t.Files[j] = f.withDrop(column)
+		}
+		t.reindex()
+		e.schemaVersion.Add(1)
+		if err := e.cat.commit(ctx, e.store); err != nil {
+			t.Columns, t.Files = cols, files
+			t.reindex()
+			return err
+		}
+		e.eachBufferedLocked(db, table, func(rec arrow.Record) arrow.Record { return dropField(rec, column) })
+		return nil
+	})
+}
+
+// RenameTable renames a table (or a materialized view's table). Its files
+// keep their keys; a later write to the old name creates a new table.
+func (e *Engine) RenameTable(ctx context.Context, db, from, to string) error {
+	if err := ValidateName("table", to); err != nil {
+		return err
+	}
+	return e.altering(ctx, func() error {
+		t, err := e.tableLocked(db, from)
+		if err != nil {
+			return err
+		}
+		dbm := e.cat.database(db)
+		if dbm.table(to) != nil {
+			return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("table %q already exists in database %q", to, db)}
+		}
+		if dbm.plainView(to) != nil {
+			return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("view %q already exists in database %q", to, db)}
+		}
+		rename := func(from, to string) {
+			delete(dbm.byName, from)
+			t.Name = to
+			dbm.byName[to] = t
+			sort.Slice(dbm.Tables, func(i, j int) bool { return dbm.Tables[i].Name < dbm.Tables[j].Name })
+		}
+		rename(from, to)
+		e.schemaVersion.Add(1)
+		if err := e.cat.commit(ctx, e.store); err != nil {
+			rename(to, from)
+			return err
+		}
+		for _, b := range append([]*buffer{e.active}, e.frozen...) {
+			for key, p := range b.parts {
+				if key.db == db && key.table == from {
+					delete(b.parts, key)
+					key.table = to
+					b.parts[key] = p
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// altering runs change with e.gate and e.mu held, no compaction under way
+// and between two persists.
+func (e *Engine) altering(ctx context.Context, change func() error) error {
+	e.compactMu.Lock()
+	defer e.compactMu.Unlock()
+	return e.dropping(ctx, func() error {
+		e.gate.Lock() // writes wait: none is half in
+		defer e.gate.Unlock()
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return change()
+	})
+}
+
+// eachBufferedLocked replaces each buffered record of a table by what fn
+// makes of it (fn returns its argument to keep it), for a rename or drop of
+// a column. The records' key summaries are made again, as they hash tags by
+// name.
+func (e *Engine) eachBufferedLocked(db, table string, fn func(arrow.Record) arrow.Record) {
+	for _, b := range append([]*buffer{e.active}, e.frozen...) {
+		for key, p := range b.parts {
+			if key.db != db || key.table != table {
+				continue
+			}
+			for i, r := range p.recs {
+				out := fn(r.rec)
+				if out == r.rec {
+					continue
+				}
+				b.bytes += recordBytes(out) - recordBytes(r.rec)
+				r.rec.Release()
+				p.recs[i].rec, p.recs[i].keys = out, newBufKeys()
+			}
+		}
+	}
+}
+
+// renameField returns rec with its field from named to, or rec itself
+// when it has no field from.
+func renameField(rec arrow.Record, from, to string) arrow.Record {
+	idx := rec.Schema().FieldIndices(from)
+	if len(idx) == 0 {
+		return rec
+	}
+	fields := append([]arrow.Field(nil), rec.Schema().Fields()...)
+	fields[idx[0]].Name = to
+	return array.NewRecord(arrow.NewSchema(fields, nil), rec.Columns(), rec.NumRows())
+}
+
+// dropField returns rec without its field name, or rec itself when it has
+// none.
+func dropField(rec arrow.Record, name string) arrow.Record {
+	idx := rec.Schema().FieldIndices(name)
+	if len(idx) == 0 {
+		return rec
+	}
+	i := idx[0]
+	fields := rec.Schema().Fields()
+	fields = append(fields[:i:i], fields[i+1:]...)
+	cols := append(rec.Columns()[:i:i], rec.Columns()[i+1:]...)
+	return array.NewRecord(arrow.NewSchema(fields, nil), cols, rec.NumRows())
+}
+
+// stored is the name the file holds a table's column under: the table's
+// own but where FileMeta.Columns says otherwise, "" when the file holds
+// none of its values.
+func (f *FileMeta) stored(name string) string {
+	if s, ok := f.Columns[name]; ok {
+		return s
+	}
+	return name
+}
+
+// withRename is a copy of f for its table's column from renamed to.
+func (f *FileMeta) withRename(from, to string) *FileMeta {
+	c := *f
+	c.Columns = maps.Clone(f.Columns)
+	if c.Columns == nil {
+		c.Columns = map[string]string{}
+	}
+	s := f.stored(from)
+	c.Columns[from] = "" // a column added as from later has no values here
+	if s == to {
+		delete(c.Columns, to)
+	} else {
+		c.Columns[to] = s
+	}
+	return &c
+}
+
+// withDrop is a copy of f for its table's column name dropped.
+func (f *FileMeta) withDrop(name string) *FileMeta {
+	c := *f
+	c.Columns = maps.Clone(f.Columns)
+	if c.Columns == nil {
+		c.Columns = map[string]string{}
+	}
+	c.Columns[name] = ""
+	return &c
+}

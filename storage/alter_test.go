@@ -1,0 +1,164 @@
+package storage
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// catalogFormat reads the format a data directory's catalog was written in.
+func catalogFormat(t *testing.T, dir string) int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, catalogKey))
+	require.NoError(t, err)
+	var head struct {
+		Format int `json:"format"`
+	}
+	require.NoError(t, json.Unmarshal(data, &head))
+	return head.Format
+}
+
+func TestRenameAndDropColumns(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a,dc=x usage=1,n=1i", "20 host=b,dc=y usage=2,n=2i"))
+	require.NoError(t, e.Persist(ctx))
+	// Two rows in a file, one buffered.
+	write(t, e, "db", batchOf(t, "cpu", "30 host=a,dc=x usage=3,n=3i"))
+	require.Equal(t, 1, catalogFormat(t, dir))
+
+	v := e.SchemaVersion()
+	require.NoError(t, e.RenameColumn(ctx, "db", "cpu", "usage", "u"))
+	require.NoError(t, e.RenameColumn(ctx, "db", "cpu", "host", "hostname"))
+	require.Greater(t, e.SchemaVersion(), v)
+	require.Equal(t, 2, catalogFormat(t, dir), "files hold the old names")
+	want := []string{"time=10 hostname=a dc=x u=1 n=1", "time=20 hostname=b dc=y u=2 n=2", "time=30 hostname=a dc=x u=3 n=3"}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	// A tag filter prunes by the file's tag under its old name (were it
+	// read under the new one, the file would hold no such tag and be
+	// skipped).
+	require.Subset(t, scan(t, e, ScanRequest{Database: "db", Table: "cpu", Tags: []TagFilter{{Column: "hostname", Values: []string{"a"}}}}),
+		[]string{"time=10 hostname=a dc=x u=1 n=1", "time=30 hostname=a dc=x u=3 n=3"})
+	got, err := e.TableSchema("db", "cpu")
+	require.NoError(t, err)
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "hostname", Type: TypeTag}, {Name: "dc", Type: TypeTag},
+		{Name: "u", Type: TypeFloat}, {Name: "n", Type: TypeInt}}, got, "a renamed tag keeps its place")
+
+	// Dropped, a field is gone; added again, it starts empty.
+	require.NoError(t, e.DropColumn(ctx, "db", "cpu", "n"))
+	require.Equal(t, []string{"time=10 hostname=a dc=x u=1", "time=20 hostname=b dc=y u=2", "time=30 hostname=a dc=x u=3"}, scan(t, e, all("cpu")))
+	require.NoError(t, e.AddColumns(ctx, "db", "cpu", []ColumnMeta{{Name: "n", Type: TypeString}}))
+	// The old name of a renamed column is free, and starts empty too; a
+	// line-protocol write of it makes a new column.
+	write(t, e, "db", batchOf(t, "cpu", `40 hostname=c,dc=x usage=9,n="s"`))
+	want = []string{"time=10 hostname=a dc=x u=1", "time=20 hostname=b dc=y u=2", "time=30 hostname=a dc=x u=3", "time=40 hostname=c dc=x n=s usage=9"}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+
+	// Renamed back and forth, a column reads its file's values again.
+	require.NoError(t, e.RenameColumn(ctx, "db", "cpu", "usage", "usage2"))
+	require.NoError(t, e.RenameColumn(ctx, "db", "cpu", "u", "usage"))
+	want = []string{"time=10 hostname=a dc=x usage=1", "time=20 hostname=b dc=y usage=2", "time=30 hostname=a dc=x usage=3", "time=40 hostname=c dc=x n=s usage2=9"}
+	require.Equal(t, want, scan(t, e, all("cpu")))
+
+	// Refused: the time column, tags (dropped), names taken or missing.
+	for _, err := range []error{
+		e.RenameColumn(ctx, "db", "cpu", "time", "ts"),
+		e.RenameColumn(ctx, "db", "cpu", "dc", "time"),
+		e.RenameColumn(ctx, "db", "cpu", "dc", "usage"),
+		e.RenameColumn(ctx, "db", "cpu", "nosuch", "x"),
+		e.RenameColumn(ctx, "db", "nosuch", "dc", "x"),
+		e.DropColumn(ctx, "db", "cpu", "time"),
+		e.DropColumn(ctx, "db", "cpu", "dc"),
+		e.DropColumn(ctx, "db", "cpu", "nosuch"),
+	} {
+		require.Error(t, err)
+	}
+	require.Equal(t, want, scan(t, e, all("cpu")), "a refused change changes nothing")
+
+	// A crash and restart: the catalog's maps hold.
+	e.abandon()
+	e = openTest(t, dir)
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	// Compaction writes the table's names and retires the maps.
+	write(t, e, "db", batchOf(t, "cpu", "50 hostname=a,dc=x usage=5"))
+	require.NoError(t, e.Persist(ctx))
+	_, err = e.Compact(ctx, true)
+	require.NoError(t, err)
+	want = append(want, "time=50 hostname=a dc=x usage=5")
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	e.mu.RLock()
+	for _, f := range e.cat.database("db").table("cpu").Files {
+		require.Empty(t, f.Columns, "compacted file %d", f.ID)
+	}
+	e.mu.RUnlock()
+	require.NoError(t, e.Close())
+	require.Equal(t, 1, catalogFormat(t, dir), "no file holds other names")
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, want, scan(t, e, all("cpu")))
+}
+
+// Writes that race a rename (after its first persist, before the change)
+// are renamed in the buffer and persisted under the new name: neither a
+// restart nor a crash brings the old name back by replaying the WAL.
+func TestRenameColumnRacingWrites(t *testing.T) {
+	for _, crash := range []bool{false, true} {
+		dir := t.TempDir()
+		e := openTest(t, dir)
+		write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1,n=1i"))
+		e.beforeDrop = func() {
+			write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=2,n=2i"))
+			e.beforeDrop = nil
+		}
+		require.NoError(t, e.RenameColumn(ctx, "db", "cpu", "usage", "u"))
+		e.beforeDrop = func() {
+			write(t, e, "db", batchOf(t, "cpu", "30 host=c usage=3,n=3i"))
+			e.beforeDrop = nil
+		}
+		require.NoError(t, e.DropColumn(ctx, "db", "cpu", "n"))
+		want := []string{"time=10 host=a u=1", "time=20 host=b u=2", "time=30 host=c usage=3"}
+		require.Equal(t, want, scan(t, e, all("cpu")))
+		if crash {
+			e.abandon()
+		} else {
+			require.NoError(t, e.Close())
+		}
+		e = openTest(t, dir)
+		require.Equal(t, want, scan(t, e, all("cpu")), "crash %v", crash)
+		got, err := e.TableSchema("db", "cpu")
+		require.NoError(t, err)
+		require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "u", Type: TypeFloat}, {Name: "usage", Type: TypeFloat}}, got)
+		require.NoError(t, e.Close())
+	}
+}
+
+func TestRenameTable(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", "20 host=b usage=2"), batchOf(t, "mem", "10 host=a used=1"))
+	require.NoError(t, e.DefineView(ctx, "db", PlainView{Name: "v", Query: "SELECT 1", Columns: []string{"x"}}, false))
+	require.Error(t, e.RenameTable(ctx, "db", "cpu", "mem"), "a table's name")
+	require.Error(t, e.RenameTable(ctx, "db", "cpu", "v"), "a view's name")
+	require.Error(t, e.RenameTable(ctx, "db", "nosuch", "x"))
+	require.NoError(t, e.RenameTable(ctx, "db", "cpu", "cpu2"))
+	want := []string{"time=10 host=a usage=1", "time=20 host=b usage=2"}
+	require.Equal(t, want, scan(t, e, all("cpu2")))
+	_, err := e.Snapshot(all("cpu"))
+	require.Error(t, err)
+	// A write to the old name makes a new table.
+	write(t, e, "db", batchOf(t, "cpu", "30 host=c usage=3"))
+	require.Equal(t, []string{"time=30 host=c usage=3"}, scan(t, e, all("cpu")))
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, want, scan(t, e, all("cpu2")))
+	require.Equal(t, []string{"time=30 host=c usage=3"}, scan(t, e, all("cpu")))
+	_, err = e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.Equal(t, want, scan(t, e, all("cpu2")))
+}
