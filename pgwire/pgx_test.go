@@ -1244,3 +1244,45 @@ func TestPgxInsertReturning(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&count))
 	require.Equal(t, int64(4), count)
 }
+
+// TestPgxAlterTable: ALTER TABLE ... RENAME COLUMN, DROP COLUMN and RENAME
+// TO through pgx, prepared and simple: the tag, a statement prepared
+// before the rename planned again (so the old name is 42703, as
+// PostgreSQL's revalidated plan gives), the columns SELECT * describes.
+func TestPgxAlterTable(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	const q = "SELECT usage FROM cpu WHERE host = $1 ORDER BY time LIMIT 1"
+	var before float64
+	require.NoError(t, conn.QueryRow(ctx, q, "a").Scan(&before))
+	tag, err := conn.Exec(ctx, "ALTER TABLE cpu RENAME COLUMN usage TO pct")
+	require.NoError(t, err)
+	require.Equal(t, "ALTER TABLE", tag.String())
+	err = conn.QueryRow(ctx, q, "a").Scan(&before)
+	require.Equal(t, "42703", pgErr(t, err).Code, "the prepared statement is planned again")
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		var after float64
+		require.NoError(t, conn.QueryRow(ctx, "SELECT pct FROM cpu WHERE host = $1 ORDER BY time LIMIT 1", mode, "a").Scan(&after), mode)
+		require.Equal(t, before, after, mode)
+	}
+	_, err = conn.Exec(ctx, "ALTER TABLE cpu DROP COLUMN n, DROP COLUMN IF EXISTS nosuch", pgx.QueryExecModeSimpleProtocol)
+	require.NoError(t, err)
+	rows, err := conn.Query(ctx, "SELECT * FROM cpu LIMIT 1")
+	require.NoError(t, err)
+	var names []string
+	for _, f := range rows.FieldDescriptions() {
+		names = append(names, f.Name)
+	}
+	rows.Close()
+	require.Equal(t, []string{"time", "host", "region", "pct", "ok"}, names)
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu").Scan(&n))
+	_, err = conn.Exec(ctx, "ALTER TABLE cpu RENAME TO cpu_v2")
+	require.NoError(t, err)
+	var n2 int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu_v2").Scan(&n2))
+	require.Equal(t, n, n2)
+	_, err = conn.Exec(ctx, "ALTER TABLE cpu_v2 DROP COLUMN host")
+	require.Equal(t, "0A000", pgErr(t, err).Code, "a tag")
+}

@@ -492,11 +492,30 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		}
 		return res, err
 	}
+	switch {
+	case def.Rename != "":
+		return p.renameTable(ctx, sess, table, def.Rename)
+	case def.RenameColumn != nil:
+		return p.renameColumn(ctx, sess, table, *def.RenameColumn)
+	}
+	// As in PostgreSQL, the drops come first, then the columns added, then
+	// the defaults set, whatever the order written: DROP COLUMN c, ADD
+	// COLUMN c int makes c anew.
+	schema, err := p.Engine.TableSchema(sess.Database, table)
+	if err != nil {
+		return res, err
+	}
+	dropped, dropViews, notices, err := p.columnDrops(sess, table, schema, def.Drop, stmt.Cascade)
+	if err != nil {
+		return DDLResult{}, err
+	}
+	res.Notices = append(res.Notices, notices...)
+	schema = slices.DeleteFunc(schema, func(c storage.ColumnMeta) bool { return slices.Contains(dropped, c.Name) })
 	var cols []storage.ColumnMeta
 	seen := map[string]bool{}
 	_, _, _, hasRows := p.Engine.TimeBounds(sess.Database, table)
 	for i, c := range def.Add {
-		_, has := p.Engine.ColumnType(sess.Database, table, c.Name)
+		has := slices.ContainsFunc(schema, func(s storage.ColumnMeta) bool { return s.Name == c.Name })
 		if has || seen[c.Name] {
 			if def.IfNotExists[i] {
 				res.Notices = append(res.Notices, skipNotice("42701", "column %q of relation %q already exists", c.Name, table))
@@ -526,7 +545,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	// ALTER COLUMN ... SET DEFAULT / DROP DEFAULT: for the rows written
 	// after, as in PostgreSQL.
-	schema, _ := p.Engine.TableSchema(sess.Database, table)
+	schema = append(schema, cols...)
 	for _, d := range def.Defaults {
 		at := slices.IndexFunc(schema, func(c storage.ColumnMeta) bool { return c.Name == d.Column })
 		if at < 0 {
@@ -537,6 +556,17 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 				return DDLResult{}, err
 			}
 		}
+	}
+	for _, v := range dropViews {
+		if err := p.dropRelation(ctx, sess.Database, v); err != nil {
+			return DDLResult{}, err
+		}
+	}
+	for _, c := range dropped {
+		if err := p.Engine.DropColumn(ctx, sess.Database, table, c); err != nil {
+			return DDLResult{}, err
+		}
+		res.Tables = 1
 	}
 	if len(cols) > 0 {
 		if err := p.Engine.AddColumns(ctx, sess.Database, table, cols); err != nil {

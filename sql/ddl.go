@@ -629,11 +629,15 @@ func (c *ucur) viewOptions(opts map[string]string) {
 	})
 }
 
-// AlterDef is ALTER TABLE [IF EXISTS] [ONLY] name ADD [COLUMN] [IF NOT
-// EXISTS] column type, ...: the columns to add, in order, and for each
-// whether IF NOT EXISTS was written; or ALTER MATERIALIZED VIEW [IF
-// EXISTS] name SET (option [= value], ...): the options to set (Set,
-// named as CREATE MATERIALIZED VIEW's TableDef.ViewOptions are).
+// AlterDef is ALTER TABLE [IF EXISTS] [ONLY] name and its actions: ADD
+// [COLUMN] [IF NOT EXISTS] column type (Add, in order, and for each
+// whether IF NOT EXISTS was written), ALTER [COLUMN] c SET DEFAULT expr |
+// DROP DEFAULT (Defaults), DROP [COLUMN] [IF EXISTS] c [RESTRICT |
+// CASCADE] (Drop; CASCADE sets Statement.Cascade), any of them separated
+// by commas; or RENAME [COLUMN] c TO name (RenameColumn), or RENAME TO
+// name (Rename), alone. Or ALTER MATERIALIZED VIEW [IF EXISTS] name SET
+// (option [= value], ...): the options to set (Set, named as CREATE
+// MATERIALIZED VIEW's TableDef.ViewOptions are).
 type AlterDef struct {
 	Table       TableRef
 	Add         []ColumnDef
@@ -642,6 +646,23 @@ type AlterDef struct {
 	// Defaults are ALTER TABLE's ALTER [COLUMN] c SET DEFAULT expr
 	// (Expr) and DROP DEFAULT (Expr ""), in order.
 	Defaults []ColumnDefault
+	// Drop are the columns DROP COLUMN names, in order.
+	Drop []ColumnDrop
+	// RenameColumn is RENAME [COLUMN] From TO To.
+	RenameColumn *ColumnRename
+	// Rename is RENAME TO name: the table's new name.
+	Rename string
+}
+
+// ColumnDrop is DROP [COLUMN] [IF EXISTS] Column.
+type ColumnDrop struct {
+	Column   string
+	IfExists bool
+}
+
+// ColumnRename is RENAME [COLUMN] From TO To.
+type ColumnRename struct {
+	From, To string
 }
 
 // ColumnDefault is a column's new default expression ("": none).
@@ -690,8 +711,52 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 	if at.Table = c.oneTableRef(true); c.err != nil {
 		return c.err
 	}
+	if c.accept("rename") {
+		// RENAME TO name | RENAME [COLUMN] c TO name: alone, as in
+		// PostgreSQL.
+		switch t := c.tok(0); {
+		case c.accept("to"):
+			at.Rename = c.name()
+		case t.kind == tIdent && (t.val == "constraint"):
+			return errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... RENAME CONSTRAINT is not supported",
+				"a table's only constraint is its key (time and tags), which has no name")
+		default:
+			c.accept("column")
+			rc := &ColumnRename{From: c.name()}
+			if t := c.tok(0); c.err == nil && !c.accept("to") {
+				c.fail(t, "", "")
+			}
+			rc.To = c.name()
+			at.RenameColumn = rc
+		}
+		c.end()
+		return c.err
+	}
 	for c.err == nil {
 		t := c.tok(0)
+		if c.accept("drop") {
+			// DROP [COLUMN] [IF EXISTS] c [RESTRICT | CASCADE]
+			if n := c.tok(0); n.kind == tIdent && n.val == "constraint" {
+				c.err = errAt(src, n.start, CodeFeatureNotSupported, "ALTER TABLE ... DROP CONSTRAINT is not supported",
+					"a table's only constraint is its key (time and tags), which it keeps")
+				break
+			}
+			c.accept("column")
+			cd := ColumnDrop{IfExists: c.accept("if", "exists")}
+			cd.Column = c.name()
+			if c.err != nil {
+				break
+			}
+			if c.dropBehavior() {
+				st.Cascade = true
+			}
+			at.Drop = append(at.Drop, cd)
+			if !c.tok(0).punct(",") {
+				break
+			}
+			c.i++
+			continue
+		}
 		if c.accept("alter") {
 			// ALTER [COLUMN] c SET DEFAULT expr | DROP DEFAULT
 			c.accept("column")
@@ -706,7 +771,7 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 					what += " " + strings.ToUpper(n.val)
 				}
 				c.err = errAt(src, a.start, CodeFeatureNotSupported, "ALTER TABLE ... ALTER COLUMN ... "+what+" is not supported",
-					"SET DEFAULT and DROP DEFAULT change a column's default; its type and name are kept for good (its files hold them)")
+					"SET DEFAULT and DROP DEFAULT change a column's default, RENAME COLUMN its name; its type is kept for good (its files hold it): add a column of the new type and copy the values with UPDATE")
 			}
 			if c.err != nil {
 				break
@@ -728,7 +793,7 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 				what += " " + strings.ToUpper(n.val)
 			}
 			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... "+what+" is not supported",
-				"ADD COLUMN adds a column; a column's type or name is kept for good (its files hold it)")
+				"ALTER TABLE takes ADD COLUMN, DROP COLUMN, ALTER COLUMN ... SET DEFAULT / DROP DEFAULT, RENAME COLUMN and RENAME TO")
 			break
 		}
 		c.accept("column")

@@ -163,9 +163,21 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		if a.Defaults != nil {
 			fmt.Fprintf(b, " defaults=%+v", a.Defaults)
 		}
+		if a.Drop != nil {
+			fmt.Fprintf(b, " drop=%+v", a.Drop)
+		}
+		if a.RenameColumn != nil {
+			fmt.Fprintf(b, " rename_column=%+v", *a.RenameColumn)
+		}
+		if a.Rename != "" {
+			fmt.Fprintf(b, " rename=%q", a.Rename)
+		}
 	}
 	if st.IfExists {
 		b.WriteString(" if_exists")
+	}
+	if st.Cascade {
+		b.WriteString(" cascade")
 	}
 	if st.Returning != nil {
 		fmt.Fprintf(b, " returning=%q", st.Returning.Rewritten)

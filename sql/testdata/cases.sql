@@ -496,8 +496,22 @@ DROP DATABASE IF EXISTS metrics WITH (FORCE)
 DROP DATABASE metrics (HARD)
 # alter table add columns
 ALTER TABLE IF EXISTS ONLY public.cpu ADD COLUMN note text, ADD IF NOT EXISTS usage_guest double precision NOT NULL, ADD region tag
-# alter table drop column is refused, naming it
-ALTER TABLE cpu DROP COLUMN note
+# alter table drop column, with other actions
+ALTER TABLE cpu DROP COLUMN note, DROP IF EXISTS "Old" CASCADE, ADD n int
+# alter table drop constraint is refused
+ALTER TABLE cpu DROP CONSTRAINT cpu_pkey
+# alter table rename column
+ALTER TABLE IF EXISTS cpu RENAME COLUMN usage TO "Usage"
+# alter table rename column without the word column
+ALTER TABLE cpu RENAME usage TO u
+# alter table rename
+ALTER TABLE ONLY public.cpu RENAME TO cpu_old
+# alter table rename cannot be combined
+ALTER TABLE cpu RENAME TO cpu_old, ADD n int
+# alter table rename without to
+ALTER TABLE cpu RENAME usage u
+# alter table rename constraint is refused
+ALTER TABLE cpu RENAME CONSTRAINT a TO b
 # alter table add of a constraint is refused
 ALTER TABLE cpu ADD PRIMARY KEY (time, host)
 # alter of something else is refused
