@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Renaming and dropping columns, and renaming tables, change the catalog
@@ -226,6 +228,11 @@ func (f *FileMeta) withRename(from, to string) *FileMeta {
 	if c.Columns == nil {
 		c.Columns = map[string]string{}
 	}
+	if v, ok := f.Filled[from]; ok {
+		c.Filled = maps.Clone(f.Filled)
+		delete(c.Filled, from)
+		c.Filled[to] = v
+	}
 	s := f.stored(from)
 	c.Columns[from] = "" // a column added as from later has no values here
 	if s == to {
@@ -244,5 +251,183 @@ func (f *FileMeta) withDrop(name string) *FileMeta {
 		c.Columns = map[string]string{}
 	}
 	c.Columns[name] = ""
+	if _, ok := f.Filled[name]; ok {
+		c.Filled = maps.Clone(f.Filled)
+		delete(c.Filled, name)
+	}
 	return &c
+}
+
+// AddColumnsFilled is AddColumns where the rows already stored read
+// fills[c] in each new column c it names (a value of the column's type:
+// float64, int64, uint64, string or bool), as PostgreSQL's ADD COLUMN ...
+// DEFAULT gives them, instead of NULL; the rows written after leave it
+// NULL unless they give it. Fields only: a tag is part of the rows' key.
+// Like a rename, it is one catalog commit whatever the table holds: each
+// file records the values (FileMeta.Filled) until compaction writes them,
+// and buffered rows are filled in place.
+func (e *Engine) AddColumnsFilled(ctx context.Context, db, table string, cols []ColumnMeta, fills map[string]any) error {
+	if err := checkAdded(cols); err != nil {
+		return err
+	}
+	if len(fills) == 0 {
+		return e.AddColumns(ctx, db, table, cols)
+	}
+	texts := map[string]string{}
+	types := map[string]ColumnType{}
+	for _, c := range cols {
+		v, ok := fills[c.Name]
+		if !ok {
+			continue
+		}
+		text, err := fillText(c.Type, v)
+		if err != nil {
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q: %v", c.Name, err)}
+		}
+		texts[c.Name], types[c.Name] = text, c.Type
+	}
+	return e.altering(ctx, func() error {
+		if err := e.addColumnsLocked(ctx, db, table, cols, texts); err != nil {
+			return err
+		}
+		e.eachBufferedLocked(db, table, func(rec arrow.Record) arrow.Record {
+			out := rec
+			for name, text := range texts {
+				if len(out.Schema().FieldIndices(name)) > 0 {
+					continue
+				}
+				fld := arrow.Field{Name: name, Type: ArrowType(types[name]), Nullable: true}
+				a := constantArray(fld.Type, parseFill(types[name], text), int(out.NumRows()))
+				next := array.NewRecord(arrow.NewSchema(append(append([]arrow.Field(nil), out.Schema().Fields()...), fld), nil),
+					append(append([]arrow.Array(nil), out.Columns()...), a), out.NumRows())
+				a.Release()
+				if out != rec {
+					out.Release()
+				}
+				out = next
+			}
+			return out
+		})
+		return nil
+	})
+}
+
+// withFills is a copy of f whose rows read fills (as text) in the columns
+// it names.
+func (f *FileMeta) withFills(fills map[string]string) *FileMeta {
+	c := *f
+	c.Filled = maps.Clone(f.Filled)
+	if c.Filled == nil {
+		c.Filled = map[string]string{}
+	}
+	maps.Copy(c.Filled, fills)
+	return &c
+}
+
+// fillText is a filled column's value as the catalog keeps it.
+func fillText(typ ColumnType, v any) (string, error) {
+	switch v := v.(type) {
+	case float64:
+		if typ == TypeFloat {
+			return strconv.FormatFloat(v, 'g', -1, 64), nil
+		}
+	case int64:
+		if typ == TypeInt {
+			return strconv.FormatInt(v, 10), nil
+		}
+	case uint64:
+		if typ == TypeUint {
+			return strconv.FormatUint(v, 10), nil
+		}
+	case string:
+		if typ == TypeString {
+			return v, nil
+		}
+	case bool:
+		if typ == TypeBool {
+			return strconv.FormatBool(v), nil
+		}
+	}
+	if typ == TypeTag {
+		return "", fmt.Errorf("a tag cannot be filled: it is part of the key of the rows stored")
+	}
+	return "", fmt.Errorf("%T value %v cannot fill a %s field", v, v, typ)
+}
+
+// parseFill reads a filled column's value back (fillText's text, which a
+// catalog written by this engine holds; a value that does not read is
+// NULL).
+func parseFill(typ ColumnType, text string) any {
+	var v any
+	var err error
+	switch typ {
+	case TypeFloat:
+		v, err = strconv.ParseFloat(text, 64)
+	case TypeInt:
+		v, err = strconv.ParseInt(text, 10, 64)
+	case TypeUint:
+		v, err = strconv.ParseUint(text, 10, 64)
+	case TypeString:
+		v = text
+	case TypeBool:
+		v, err = strconv.ParseBool(text)
+	}
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// constantArray is n values v (parseFill's; nil: NULL) of type dt.
+func constantArray(dt arrow.DataType, v any, n int) arrow.Array {
+	if v == nil {
+		return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n)
+	}
+	switch v := v.(type) {
+	case float64:
+		b := array.NewFloat64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		vals := make([]float64, n)
+		for i := range vals {
+			vals[i] = v
+		}
+		b.AppendValues(vals, nil)
+		return b.NewArray()
+	case int64:
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		vals := make([]int64, n)
+		for i := range vals {
+			vals[i] = v
+		}
+		b.AppendValues(vals, nil)
+		return b.NewArray()
+	case uint64:
+		b := array.NewUint64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		vals := make([]uint64, n)
+		for i := range vals {
+			vals[i] = v
+		}
+		b.AppendValues(vals, nil)
+		return b.NewArray()
+	case string:
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		defer b.Release()
+		b.ReserveData(n * len(v))
+		for range n {
+			b.Append(v)
+		}
+		return b.NewArray()
+	case bool:
+		b := array.NewBooleanBuilder(memory.DefaultAllocator)
+		defer b.Release()
+		vals := make([]bool, n)
+		for i := range vals {
+			vals[i] = v
+		}
+		b.AppendValues(vals, nil)
+		return b.NewArray()
+	}
+	return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n)
 }

@@ -9,8 +9,9 @@ import (
 
 // CatalogFormat is the newest version of the catalog's persisted form. A
 // catalog of a newer format is refused with a clear error rather than
-// misread. Format 2 added files' column maps (FileMeta.Columns): a catalog
-// with none is still written as format 1, which earlier releases read.
+// misread. Format 2 added files' column maps and filled columns
+// (FileMeta.Columns, Filled): a catalog with none is still written as
+// format 1, which earlier releases read.
 const CatalogFormat = 2
 
 // catalog is the engine's metadata: databases, tables, their columns and
@@ -117,6 +118,11 @@ type FileMeta struct {
 	// the column's values: the columns renamed or dropped (and names
 	// reused) after the file was written (alter.go). nil for most files.
 	Columns map[string]string `json:"columns,omitempty"`
+	// Filled holds the value the file's rows read in a column added with
+	// one after the file was written (ALTER TABLE ... ADD COLUMN ...
+	// DEFAULT on a table with rows), as text (fillText); nil for most
+	// files.
+	Filled map[string]string `json:"filled,omitempty"`
 }
 
 // firstWrite is FirstWrite, or Created where it was not kept.

@@ -24,7 +24,9 @@ import (
 //	   "day", "min_time", "max_time", "rows", "size", "level", "order",
 //	   "created", "first_write" (omitted when 0), "columns" (format 2: the
 //	   table's column names the file holds under another name, or not at
-//	   all; see FileMeta.Columns)}]}], "views" (plain views)}]}
+//	   all; see FileMeta.Columns), "filled" (format 2: the values of
+//	   columns added with one since; FileMeta.Filled)}]}], "views" (plain
+//	   views)}]}
 //
 // "type" holds ColumnType numbers; "default", "view" and "views" are
 // omitted when empty. A crash at any point leaves either the old
@@ -33,12 +35,12 @@ import (
 const catalogKey = "catalog.json"
 
 // format is the oldest catalog format that holds c: 2 when a file has a
-// column map, else 1.
+// column map or filled columns, else 1.
 func (c *catalog) format() int {
 	for _, db := range c.Databases {
 		for _, t := range db.Tables {
 			for _, f := range t.Files {
-				if len(f.Columns) > 0 {
+				if len(f.Columns) > 0 || len(f.Filled) > 0 {
 					return 2
 				}
 			}

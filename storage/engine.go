@@ -753,6 +753,16 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 // end). A column it has with the same type is left as it is; with another
 // type it is a conflict, and nothing is added.
 func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []ColumnMeta) error {
+	if err := checkAdded(cols); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.addColumnsLocked(ctx, db, table, cols, nil)
+}
+
+// checkAdded refuses columns no table can have.
+func checkAdded(cols []ColumnMeta) error {
 	for _, c := range cols {
 		if err := ValidateName("column", c.Name); err != nil {
 			return err
@@ -761,8 +771,13 @@ func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []Column
 			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q: a table has one time column, named time", c.Name)}
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	return nil
+}
+
+// addColumnsLocked is AddColumns with e.mu held. With fills, the rows of
+// the table's files read fills[c] (as text, fillText) in each column c it
+// names (FileMeta.Filled), in the same commit; such a column must be new.
+func (e *Engine) addColumnsLocked(ctx context.Context, db, table string, cols []ColumnMeta, fills map[string]string) error {
 	t, err := e.tableLocked(db, table)
 	if err != nil {
 		return err
@@ -771,8 +786,12 @@ func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []Column
 		if err := t.checkColumn(c.Name, c.Type); err != nil {
 			return err
 		}
+		_, filled := fills[c.Name]
+		if _, had := t.colIdx[c.Name]; had && filled {
+			return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("column %q of table %q already exists", c.Name, table)}
+		}
 	}
-	before := t.cloneSchema()
+	before, files := t.cloneSchema(), t.Files
 	for _, c := range cols {
 		if _, had := t.colIdx[c.Name]; !had {
 			t.addColumn(c.Name, c.Type)
@@ -782,9 +801,15 @@ func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []Column
 	if len(t.Columns) == len(before.Columns) {
 		return nil
 	}
+	if len(fills) > 0 {
+		t.Files = make([]*FileMeta, len(files))
+		for j, f := range files {
+			t.Files[j] = f.withFills(fills)
+		}
+	}
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
-		t.Columns = before.Columns
+		t.Columns, t.Files = before.Columns, files
 		t.reindex()
 		return err
 	}

@@ -25,8 +25,11 @@ type fileReader struct {
 	// record schema relabelled and its relabelling.
 	relabel  map[string]string
 	from, to *arrow.Schema
-	cur      arrow.Record
-	err      error
+	// fills are the values the file's rows read in the columns added with
+	// one after it was written (FileMeta.Filled), by column name.
+	fills map[string]any
+	cur   arrow.Record
+	err   error
 }
 
 // openFile starts reading a data file's columns of schema within tr, and
@@ -41,10 +44,19 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 	fileSchema := pf.Schema()
 	cols := make([]string, 0, schema.NumFields())
 	var relabel map[string]string
+	var fills map[string]any
 	for _, fld := range schema.Fields() {
 		name := f.stored(fld.Name)
 		if name == "" || len(fileSchema.FieldIndices(name)) == 0 {
-			continue // read as nulls (conform)
+			if text, ok := f.Filled[fld.Name]; ok {
+				if typ, err := ColumnTypeOf(fld); err == nil {
+					if fills == nil {
+						fills = map[string]any{}
+					}
+					fills[fld.Name] = parseFill(typ, text)
+				}
+			}
+			continue // read as nulls (conform), or as fills
 		}
 		cols = append(cols, name)
 		if name != fld.Name {
@@ -55,7 +67,7 @@ func (e *Engine) openFile(ctx context.Context, f *FileMeta, schema *arrow.Schema
 		}
 	}
 	r := pf.NewReader(ctx, pqfile.ReadOptions{Columns: cols, MinTime: tr.Min, MaxTime: tr.Max, Tags: f.tagFilters(tags), RowStart: rows[0], RowEnd: rows[1], NoCacheFill: noFill, Sample: sample})
-	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema, relabel: relabel}, nil
+	return &fileReader{cache: &e.files, file: cf, r: r, schema: schema, relabel: relabel, fills: fills}, nil
 }
 
 // tagFilters turns tag filters into the file reader's, by the names the
@@ -85,13 +97,33 @@ func (fr *fileReader) Next() bool {
 	if rec.Schema() == fr.equal {
 		rec.Retain()
 		fr.cur = rec
-		return true
-	}
-	fr.cur = conform(rec, fr.schema)
-	if fr.cur == rec {
+	} else if fr.cur = conform(rec, fr.schema); fr.cur == rec {
 		fr.equal = rec.Schema()
 	}
+	if fr.fills != nil {
+		filled := withConstants(fr.cur, fr.fills)
+		fr.cur.Release()
+		fr.cur = filled
+	}
 	return true
+}
+
+// withConstants is rec with its columns named in fills made of the value
+// each names.
+func withConstants(rec arrow.Record, fills map[string]any) arrow.Record {
+	cols := append([]arrow.Array(nil), rec.Columns()...)
+	var made []arrow.Array
+	for i, f := range rec.Schema().Fields() {
+		if v, ok := fills[f.Name]; ok {
+			cols[i] = constantArray(f.Type, v, int(rec.NumRows()))
+			made = append(made, cols[i])
+		}
+	}
+	out := array.NewRecord(rec.Schema(), cols, rec.NumRows())
+	for _, a := range made {
+		a.Release()
+	}
+	return out
 }
 
 // relabelled is rec with its columns named as the table names them.
