@@ -1245,10 +1245,11 @@ func TestPgxInsertReturning(t *testing.T) {
 	require.Equal(t, int64(4), count)
 }
 
-// TestPgxAlterTable: ALTER TABLE ... RENAME COLUMN, DROP COLUMN and RENAME
-// TO through pgx, prepared and simple: the tag, a statement prepared
-// before the rename planned again (so the old name is 42703, as
-// PostgreSQL's revalidated plan gives), the columns SELECT * describes.
+// TestPgxAlterTable: ALTER TABLE ... RENAME COLUMN, DROP COLUMN, RENAME
+// TO and ADD COLUMN ... DEFAULT through pgx, prepared and simple: the tag,
+// a statement prepared before the rename planned again (so the old name is
+// 42703, as PostgreSQL's revalidated plan gives), the columns SELECT *
+// describes, the rows stored given a new column's default.
 func TestPgxAlterTable(t *testing.T) {
 	s := startServer(t)
 	conn := connect(t, s, "db")
@@ -1285,4 +1286,11 @@ func TestPgxAlterTable(t *testing.T) {
 	require.Equal(t, n, n2)
 	_, err = conn.Exec(ctx, "ALTER TABLE cpu_v2 DROP COLUMN host")
 	require.Equal(t, "0A000", pgErr(t, err).Code, "a tag")
+	// Django's migration of a new NOT NULL column: the rows stored take the
+	// default, which is then dropped.
+	_, err = conn.Exec(ctx, `ALTER TABLE "cpu_v2" ADD COLUMN "flag" boolean DEFAULT false NOT NULL; ALTER TABLE "cpu_v2" ALTER COLUMN "flag" DROP DEFAULT;`)
+	require.NoError(t, err)
+	var unflagged int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu_v2 WHERE NOT flag").Scan(&unflagged))
+	require.Equal(t, n, unflagged)
 }

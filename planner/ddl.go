@@ -513,6 +513,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	schema = slices.DeleteFunc(schema, func(c storage.ColumnMeta) bool { return slices.Contains(dropped, c.Name) })
 	var cols []storage.ColumnMeta
 	seen := map[string]bool{}
+	fills := map[string]any{}
 	_, _, _, hasRows := p.Engine.TimeBounds(sess.Database, table)
 	for i, c := range def.Add {
 		has := slices.ContainsFunc(schema, func(s storage.ColumnMeta) bool { return s.Name == c.Name })
@@ -532,13 +533,18 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 			res.Notices = append(res.Notices, notNullNotice(c.Name))
 		}
 		if c.Default != "" {
-			if hasRows {
-				e := notSupported("ADD COLUMN ... DEFAULT on a table that holds rows")
-				e.Hint = fmt.Sprintf("PostgreSQL gives the rows stored the default; here they would keep NULL: ADD COLUMN %s, then ALTER COLUMN %s SET DEFAULT for the rows written after", c.Name, c.Name)
-				return DDLResult{}, e
-			}
 			if err := p.checkDefault(ctx, sess, c.Name, c.Default, typ); err != nil {
 				return DDLResult{}, err
+			}
+			if hasRows {
+				// The rows stored take the default, as in PostgreSQL.
+				v, err := p.fillValue(ctx, sess, table, c.Name, c.Default, typ)
+				if err != nil {
+					return DDLResult{}, err
+				}
+				if v != nil {
+					fills[c.Name] = v
+				}
 			}
 		}
 		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default})
@@ -569,7 +575,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		res.Tables = 1
 	}
 	if len(cols) > 0 {
-		if err := p.Engine.AddColumns(ctx, sess.Database, table, cols); err != nil {
+		if err := p.Engine.AddColumnsFilled(ctx, sess.Database, table, cols, fills); err != nil {
 			return DDLResult{}, err
 		}
 		res.Tables = 1

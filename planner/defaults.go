@@ -112,6 +112,38 @@ func (p *Planner) checkDefault(ctx context.Context, sess *Session, column, text 
 	return nil
 }
 
+// fillValue is the value ALTER TABLE ... ADD COLUMN ... DEFAULT text gives
+// the rows a table holds (nil: NULL): computed once, as the column's type
+// stores it. A volatile default (PostgreSQL computes it per row, rewriting
+// the table) and a tag's (part of the rows' key) are refused with what to
+// do instead.
+func (p *Planner) fillValue(ctx context.Context, sess *Session, table, column, text string, typ storage.ColumnType) (any, error) {
+	if typ == storage.TypeTag {
+		e := notSupported("ADD COLUMN ... DEFAULT of a tag on a table that holds rows")
+		e.Hint = fmt.Sprintf("a tag is part of the key of the rows stored: ADD COLUMN %[1]s, then ALTER COLUMN %[1]s SET DEFAULT for the rows written after", column)
+		return nil, e
+	}
+	b := newBinder(ctx, p, sess, nil, nil)
+	e, err := defaultAST(text)
+	if err != nil {
+		return nil, err
+	}
+	x, err := b.bindExpr(&scope{}, e)
+	if err != nil {
+		return nil, err
+	}
+	if hasVolatile(x) {
+		e := notSupported("ADD COLUMN ... DEFAULT of a volatile expression on a table that holds rows")
+		e.Hint = fmt.Sprintf("PostgreSQL computes it for each row stored: ADD COLUMN %[1]s, UPDATE %[2]s SET %[1]s = %[3]s, then ALTER COLUMN %[1]s SET DEFAULT %[3]s", column, table, text)
+		return nil, e
+	}
+	v, err := constantValue(b.ctx, x)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return castValue(b.ctx, v, b.valueKindOf(e, x), storage.ArrowType(typ))
+}
+
 // addDefaults adds to an INSERT's rows the columns of the table (cols)
 // that have a default and that it leaves out, with their defaults'
 // values.

@@ -64,11 +64,19 @@ func TestColumnDefaults(t *testing.T) {
 		"CREATE TABLE bad (time timestamptz, n bigint DEFAULT rank() OVER ())": "42P20",
 		"ALTER TABLE d ALTER COLUMN nosuch SET DEFAULT 1":                      "42703",
 		"ALTER TABLE d ALTER COLUMN n SET DEFAULT 'zz'":                        "22P02",
-		"ALTER TABLE d ADD COLUMN w double precision DEFAULT 0":                "0A000",
+		"ALTER TABLE d ADD COLUMN w double precision DEFAULT random()":         "0A000", // PostgreSQL computes it per stored row
+		"ALTER TABLE d ADD COLUMN region tag DEFAULT 'eu'":                     "0A000", // a tag: the stored rows' key
 		"ALTER TABLE d ALTER COLUMN n TYPE text":                               "0A000",
 	})
 	_, err := e.TableSchema("db", "bad")
 	require.Error(t, err)
+
+	// ADD COLUMN ... DEFAULT on a table with rows: they take the default
+	// (computed once), as in PostgreSQL; DEFAULT NULL is no default.
+	rows("ALTER TABLE d ADD COLUMN w double precision DEFAULT 0.5, ADD COLUMN flag boolean NOT NULL DEFAULT 1 > 2, ADD COLUMN none text DEFAULT NULL")
+	filled := [][]any{{true, 0.5, 0.5, false, int64(0)}}
+	require.Equal(t, filled, rows("SELECT count(*) = count(w), min(w), max(w), bool_or(flag), count(none) FROM d"))
+	require.Equal(t, [][]any{{"w", "0.5"}, {"flag", "1 > 2"}}, rows("SELECT column_name::text, column_default::text FROM information_schema.columns WHERE table_name = 'd' AND column_name IN ('w', 'flag', 'none') AND column_default IS NOT NULL ORDER BY ordinal_position"))
 
 	// The defaults are kept through a restart.
 	require.NoError(t, e.Close())
@@ -78,4 +86,5 @@ func TestColumnDefaults(t *testing.T) {
 	x2 := &strataExec{p: &planner.Planner{Engine: e2}, sess: sess}
 	x2.rowsOf(t)("INSERT INTO d (time) VALUES ('2024-01-03 00:00+00')")
 	require.Equal(t, [][]any{{"h0", int64(100), 1.5}}, x2.rowsOf(t)("SELECT host, n, f FROM d WHERE time = '2024-01-03 00:00+00'"))
+	require.Equal(t, filled, x2.rowsOf(t)("SELECT count(*) = count(w), min(w), max(w), bool_or(flag), count(none) FROM d"))
 }

@@ -515,6 +515,9 @@ func (c *ucur) defaultExpr(inColumn bool) string {
 	if err := parseQuery(c.src, sel, &Statement{}, Select); err != nil && c.err == nil {
 		c.err = err
 	}
+	if expr[0].kind == tIdent && expr[0].val == "null" && (len(expr) == 1 || expr[1].punct("::")) {
+		return "" // DEFAULT NULL [::type] is no default, as PostgreSQL keeps it
+	}
 	return c.src[expr[0].start:expr[len(expr)-1].end]
 }
 

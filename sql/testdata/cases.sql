@@ -554,6 +554,8 @@ CREATE TABLE d (time timestamptz NOT NULL DEFAULT now(), status text DEFAULT 'ok
 CREATE TABLE d (time timestamptz, n bigint DEFAULT 1 +)
 # alter column set and drop default
 ALTER TABLE d ALTER COLUMN n SET DEFAULT 42, ALTER status DROP DEFAULT, ADD COLUMN w double precision DEFAULT 0
+# default null is no default
+ALTER TABLE d ADD COLUMN z float8 DEFAULT NULL, ADD y text DEFAULT NULL::text, ALTER n SET DEFAULT NULL, ADD x int DEFAULT NULLIF(1, 1)
 # alter column's type
 ALTER TABLE d ALTER COLUMN n TYPE text
 # insert returning
