@@ -380,54 +380,35 @@ func parseFill(typ ColumnType, text string) any {
 
 // constantArray is n values v (parseFill's; nil: NULL) of type dt.
 func constantArray(dt arrow.DataType, v any, n int) arrow.Array {
-	if v == nil {
-		return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n)
-	}
+	mem := memory.DefaultAllocator
 	switch v := v.(type) {
 	case float64:
-		b := array.NewFloat64Builder(memory.DefaultAllocator)
-		defer b.Release()
-		vals := make([]float64, n)
-		for i := range vals {
-			vals[i] = v
-		}
-		b.AppendValues(vals, nil)
-		return b.NewArray()
+		return repeated(array.NewFloat64Builder(mem), v, n)
 	case int64:
-		b := array.NewInt64Builder(memory.DefaultAllocator)
-		defer b.Release()
-		vals := make([]int64, n)
-		for i := range vals {
-			vals[i] = v
-		}
-		b.AppendValues(vals, nil)
-		return b.NewArray()
+		return repeated(array.NewInt64Builder(mem), v, n)
 	case uint64:
-		b := array.NewUint64Builder(memory.DefaultAllocator)
-		defer b.Release()
-		vals := make([]uint64, n)
-		for i := range vals {
-			vals[i] = v
-		}
-		b.AppendValues(vals, nil)
-		return b.NewArray()
-	case string:
-		b := array.NewStringBuilder(memory.DefaultAllocator)
-		defer b.Release()
-		b.ReserveData(n * len(v))
-		for range n {
-			b.Append(v)
-		}
-		return b.NewArray()
+		return repeated(array.NewUint64Builder(mem), v, n)
 	case bool:
-		b := array.NewBooleanBuilder(memory.DefaultAllocator)
-		defer b.Release()
-		vals := make([]bool, n)
-		for i := range vals {
-			vals[i] = v
-		}
-		b.AppendValues(vals, nil)
-		return b.NewArray()
+		return repeated(array.NewBooleanBuilder(mem), v, n)
+	case string:
+		return repeated(array.NewStringBuilder(mem), v, n)
 	}
-	return array.MakeArrayOfNull(memory.DefaultAllocator, dt, n)
+	return array.MakeArrayOfNull(mem, dt, n)
+}
+
+// valuesBuilder is an Arrow builder of values of type T.
+type valuesBuilder[T any] interface {
+	array.Builder
+	AppendValues([]T, []bool)
+}
+
+// repeated builds an array of n values v with b, which it releases.
+func repeated[T any](b valuesBuilder[T], v T, n int) arrow.Array {
+	defer b.Release()
+	vals := make([]T, n)
+	for i := range vals {
+		vals[i] = v
+	}
+	b.AppendValues(vals, nil)
+	return b.NewArray()
 }
