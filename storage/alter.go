@@ -260,7 +260,7 @@ func (f *FileMeta) withDrop(name string) *FileMeta {
 
 // AddColumnsFilled is AddColumns where the rows already stored read
 // fills[c] in each new column c it names (a value of the column's type:
-// float64, int64, uint64, string or bool), as PostgreSQL's ADD COLUMN ...
+// float64, int64 (a timestamp's nanoseconds too), uint64, string or bool), as PostgreSQL's ADD COLUMN ...
 // DEFAULT gives them, instead of NULL; the rows written after leave it
 // NULL unless they give it. Fields only: a tag is part of the rows' key.
 // Like a rename, it is one catalog commit whatever the table holds: each
@@ -332,7 +332,7 @@ func fillText(typ ColumnType, v any) (string, error) {
 			return strconv.FormatFloat(v, 'g', -1, 64), nil
 		}
 	case int64:
-		if typ == TypeInt {
+		if typ == TypeInt || typ == TypeTimestamp { // a timestamp's nanoseconds
 			return strconv.FormatInt(v, 10), nil
 		}
 	case uint64:
@@ -363,7 +363,7 @@ func parseFill(typ ColumnType, text string) any {
 	switch typ {
 	case TypeFloat:
 		v, err = strconv.ParseFloat(text, 64)
-	case TypeInt:
+	case TypeInt, TypeTimestamp:
 		v, err = strconv.ParseInt(text, 10, 64)
 	case TypeUint:
 		v, err = strconv.ParseUint(text, 10, 64)
@@ -385,6 +385,9 @@ func constantArray(dt arrow.DataType, v any, n int) arrow.Array {
 	case float64:
 		return repeated(array.NewFloat64Builder(mem), v, n)
 	case int64:
+		if ts, ok := dt.(*arrow.TimestampType); ok {
+			return repeated(array.NewTimestampBuilder(mem, ts), arrow.Timestamp(v), n)
+		}
 		return repeated(array.NewInt64Builder(mem), v, n)
 	case uint64:
 		return repeated(array.NewUint64Builder(mem), v, n)

@@ -211,3 +211,46 @@ func TestAddColumnsFilled(t *testing.T) {
 	require.NoError(t, e.Close())
 	require.Equal(t, 1, catalogFormat(t, dir), "compaction wrote the values")
 }
+
+// TestTimestampFields: a field holding a time (SQL timestamptz) is written,
+// logged, persisted, merged by compaction, filled by ADD COLUMN ... DEFAULT
+// and read back as timestamp[ns, UTC] with its nulls, through a crash; a
+// write of another type to it is refused.
+func TestTimestampFields(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	require.NoError(t, e.CreateTable(ctx, "db", "ev", []ColumnMeta{
+		{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "seen", Type: TypeTimestamp}, {Name: "n", Type: TypeInt},
+	}))
+	write(t, e, "db", batchOf(t, "ev", "10 host=a seen=-5t,n=1i", "20 host=b n=2i"))
+	require.NoError(t, e.Persist(ctx))
+	// A newer version of row 10 without seen keeps the older value (fields
+	// merge), row 20 gains one.
+	write(t, e, "db", batchOf(t, "ev", "10 host=a n=3i", "20 host=b seen=9223372036854775807t", "30 host=a seen=0t"))
+	sch, err := e.TableSchema("db", "ev")
+	require.NoError(t, err)
+	require.Equal(t, ColumnMeta{Name: "seen", Type: TypeTimestamp}, sch[2])
+	want := []string{"time=10 host=a seen=-5 n=3", "time=30 host=a seen=0", "time=20 host=b seen=9223372036854775807 n=2"}
+	require.ElementsMatch(t, want, scan(t, e, all("ev")))
+
+	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "ev", "40 host=a seen=4i")}, WriteOptions{})
+	require.ErrorContains(t, err, "expected timestamp, got integer")
+
+	require.NoError(t, e.AddColumnsFilled(ctx, "db", "ev", []ColumnMeta{{Name: "since", Type: TypeTimestamp}}, map[string]any{"since": int64(1_700_000_000_000_000_000)}))
+	want = []string{"time=10 host=a seen=-5 n=3 since=1700000000000000000", "time=30 host=a seen=0 since=1700000000000000000",
+		"time=20 host=b seen=9223372036854775807 n=2 since=1700000000000000000"}
+	require.ElementsMatch(t, want, scan(t, e, all("ev")))
+	write(t, e, "db", batchOf(t, "ev", "50 host=c seen=77t,since=-1t", "60 host=c n=6i"))
+	want = append(want, "time=50 host=c seen=77 since=-1", "time=60 host=c n=6")
+
+	e.abandon() // a crash: the WAL replays the buffered rows
+	e = openTest(t, dir)
+	require.ElementsMatch(t, want, scan(t, e, all("ev")))
+	_, err = e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.ElementsMatch(t, want, scan(t, e, all("ev")))
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	require.ElementsMatch(t, want, scan(t, e, all("ev")))
+	require.NoError(t, e.Close())
+}

@@ -10,7 +10,8 @@ import (
 // them; storage/pqfile maps them to and from Parquet by the Arrow type alone:
 //   - time: timestamp[ns, tz=UTC], never null, named "time";
 //   - tags: dictionary<values=utf8, indices=int32>, nullable;
-//   - fields: float64, int64, uint64, utf8, bool, nullable.
+//   - fields: float64, int64, uint64, utf8, bool, nullable, and
+//     timestamp[ns, tz=UTC] of another name than time (TypeTimestamp).
 var (
 	TimeArrowType = &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
 	TagArrowType  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
@@ -19,7 +20,7 @@ var (
 // ArrowType returns the Arrow type that stores columns of type t.
 func ArrowType(t ColumnType) arrow.DataType {
 	switch t {
-	case TypeTime:
+	case TypeTime, TypeTimestamp:
 		return TimeArrowType
 	case TypeTag:
 		return TagArrowType
@@ -41,8 +42,11 @@ func ArrowType(t ColumnType) arrow.DataType {
 func ColumnTypeOf(f arrow.Field) (ColumnType, error) {
 	switch dt := f.Type.(type) {
 	case *arrow.TimestampType:
-		if f.Name == TimeColumn && dt.Unit == arrow.Nanosecond {
-			return TypeTime, nil
+		if dt.Unit == arrow.Nanosecond {
+			if f.Name == TimeColumn {
+				return TypeTime, nil
+			}
+			return TypeTimestamp, nil
 		}
 	case *arrow.DictionaryType:
 		if dt.ValueType.ID() == arrow.STRING {

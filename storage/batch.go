@@ -13,14 +13,15 @@ type ColumnType uint8
 // The column types. The numbers are persisted in the WAL and the catalog: never
 // renumber, only append.
 const (
-	TypeInvalid ColumnType = iota
-	TypeTime               // int64 nanoseconds since the Unix epoch, UTC, never null
-	TypeTag                // string, dictionary encoded, nullable
-	TypeFloat              // float64 field
-	TypeInt                // int64 field
-	TypeUint               // uint64 field
-	TypeString             // string field
-	TypeBool               // bool field
+	TypeInvalid   ColumnType = iota
+	TypeTime                 // int64 nanoseconds since the Unix epoch, UTC, never null
+	TypeTag                  // string, dictionary encoded, nullable
+	TypeFloat                // float64 field
+	TypeInt                  // int64 field
+	TypeUint                 // uint64 field
+	TypeString               // string field
+	TypeBool                 // bool field
+	TypeTimestamp            // int64 nanoseconds since the Unix epoch, UTC: a field holding a time (SQL timestamptz)
 )
 
 // String returns the name InfluxDB uses in its error messages
@@ -41,12 +42,14 @@ func (t ColumnType) String() string {
 		return "string"
 	case TypeBool:
 		return "boolean"
+	case TypeTimestamp:
+		return "timestamp"
 	}
 	return fmt.Sprintf("invalid(%d)", uint8(t))
 }
 
 // IsField reports whether t is one of the field types.
-func (t ColumnType) IsField() bool { return t >= TypeFloat && t <= TypeBool }
+func (t ColumnType) IsField() bool { return t >= TypeFloat && t <= TypeBool || t == TypeTimestamp }
 
 // TimeColumn is the name of every table's time column.
 const TimeColumn = "time"
@@ -87,7 +90,7 @@ type FieldColumn struct {
 	Nulls int
 
 	Floats []float64 // TypeFloat
-	Ints   []int64   // TypeInt
+	Ints   []int64   // TypeInt, TypeTimestamp
 	Uints  []uint64  // TypeUint
 	// Bools is an Arrow bit-packed boolean buffer (TypeBool).
 	Bools []byte
@@ -176,7 +179,7 @@ func (c *FieldColumn) validate(rows int) error {
 	switch c.Type {
 	case TypeFloat:
 		n = len(c.Floats)
-	case TypeInt:
+	case TypeInt, TypeTimestamp:
 		n = len(c.Ints)
 	case TypeUint:
 		n = len(c.Uints)

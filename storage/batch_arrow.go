@@ -105,7 +105,7 @@ func fieldArray(f *FieldColumn, rows int) arrow.Array {
 	switch f.Type {
 	case TypeFloat:
 		buffers = []*memory.Buffer{validBuf, memory.NewBufferBytes(sliceBytes(f.Floats))}
-	case TypeInt:
+	case TypeInt, TypeTimestamp:
 		buffers = []*memory.Buffer{validBuf, memory.NewBufferBytes(sliceBytes(f.Ints))}
 	case TypeUint:
 		buffers = []*memory.Buffer{validBuf, memory.NewBufferBytes(sliceBytes(f.Uints))}
@@ -203,7 +203,7 @@ func (b *TableBatch) take(rows []int) *TableBatch {
 			switch f.Type {
 			case TypeFloat:
 				o.Floats = append(o.Floats, f.Floats[r])
-			case TypeInt:
+			case TypeInt, TypeTimestamp:
 				o.Ints = append(o.Ints, f.Ints[r])
 			case TypeUint:
 				o.Uints = append(o.Uints, f.Uints[r])

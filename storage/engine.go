@@ -714,7 +714,7 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 			return &Error{Code: CodeInvalidName, Msg: fmt.Sprintf("table '%s': the time column is named 'time' and only it is a time", table)}
 		case c.Type == TypeTime && i > 0:
 			return &Error{Code: CodeInvalidArgument, Msg: "the time column comes first"}
-		case c.Type == TypeInvalid || c.Type > TypeBool:
+		case c.Type != TypeTime && c.Type != TypeTag && !c.Type.IsField():
 			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q: invalid type %d", c.Name, c.Type)}
 		}
 	}
@@ -767,7 +767,7 @@ func checkAdded(cols []ColumnMeta) error {
 		if err := ValidateName("column", c.Name); err != nil {
 			return err
 		}
-		if c.Name == TimeColumn || c.Type == TypeTime || c.Type == TypeInvalid || c.Type > TypeBool {
+		if c.Name == TimeColumn || c.Type != TypeTag && !c.Type.IsField() {
 			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q: a table has one time column, named time", c.Name)}
 		}
 	}

@@ -481,6 +481,8 @@ func (m *merger) gatherField(c int, dt arrow.DataType, picks []uint64) arrow.Arr
 		return gatherFixed(m, c, dt, picks, func(a arrow.Array) []int64 { return a.(*array.Int64).Int64Values() })
 	case arrow.UINT64:
 		return gatherFixed(m, c, dt, picks, func(a arrow.Array) []uint64 { return a.(*array.Uint64).Uint64Values() })
+	case arrow.TIMESTAMP:
+		return gatherFixed(m, c, dt, picks, timestamps)
 	case arrow.BOOL:
 		b := array.NewBooleanBuilder(memory.DefaultAllocator)
 		defer b.Release()

@@ -41,7 +41,8 @@ func rowsOf(t testing.TB, recs ...arrow.Record) []string {
 }
 
 // batchOf builds a table batch from rows written as "time tag=v,... field=v,..."
-// where field values are ints (suffix i), floats, "strings" or true/false, and
+// where field values are ints (suffix i), timestamps (nanoseconds, suffix t),
+// floats, "strings" or true/false, and
 // an empty tag or field set is written "-".
 func batchOf(t testing.TB, table string, rows ...string) *TableBatch {
 	t.Helper()
@@ -88,6 +89,8 @@ func batchOf(t testing.TB, table string, rows ...string) *TableBatch {
 				switch {
 				case strings.HasSuffix(v, "i"):
 					typ = TypeInt
+				case strings.HasSuffix(v, "t"):
+					typ = TypeTimestamp
 				case strings.HasPrefix(v, `"`):
 					typ = TypeString
 				case v == "true" || v == "false":
@@ -101,7 +104,7 @@ func batchOf(t testing.TB, table string, rows ...string) *TableBatch {
 					switch typ {
 					case TypeFloat:
 						f.Floats = make([]float64, len(rows))
-					case TypeInt:
+					case TypeInt, TypeTimestamp:
 						f.Ints = make([]int64, len(rows))
 					case TypeBool:
 						f.Bools = make([]byte, (len(rows)+7)/8)
@@ -119,6 +122,8 @@ func batchOf(t testing.TB, table string, rows ...string) *TableBatch {
 					_, err = fmt.Sscan(v, &f.Floats[r])
 				case TypeInt:
 					_, err = fmt.Sscan(strings.TrimSuffix(v, "i"), &f.Ints[r])
+				case TypeTimestamp:
+					_, err = fmt.Sscan(strings.TrimSuffix(v, "t"), &f.Ints[r])
 				case TypeBool:
 					if v == "true" {
 						f.Bools[r>>3] |= 1 << (r & 7)

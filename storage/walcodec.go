@@ -78,7 +78,7 @@ func encodeField(dst []byte, f *FieldColumn, rows int) []byte {
 		for _, v := range f.Floats {
 			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v))
 		}
-	case TypeInt:
+	case TypeInt, TypeTimestamp:
 		for _, v := range f.Ints {
 			dst = binary.AppendVarint(dst, v)
 		}
@@ -252,7 +252,7 @@ func (d *walDecoder) field(f *FieldColumn, rows int) {
 				f.Floats[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[i*8:]))
 			}
 		}
-	case TypeInt:
+	case TypeInt, TypeTimestamp:
 		f.Ints = make([]int64, rows)
 		for i := range f.Ints {
 			f.Ints[i] = d.varint()

@@ -15,6 +15,8 @@
 //	uint64  → optional INT64 INTEGER(64, unsigned)
 //	utf8    → optional BYTE_ARRAY STRING, PLAIN
 //	bool    → optional BOOLEAN
+//	timestamp[ns, UTC] of another name (a field holding a time)
+//	        → optional INT64 TIMESTAMP(isAdjustedToUTC=true, NANOS), DELTA_BINARY_PACKED
 //
 // A STRING column is read back as a tag when its chunks are dictionary
 // encoded (its column metadata lists RLE_DICTIONARY), as a string field

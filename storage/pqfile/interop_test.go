@@ -42,7 +42,7 @@ func TestInterop(t *testing.T) {
 		"host": arrow.BinaryTypes.String, "région": arrow.BinaryTypes.String, "empty_tag": arrow.BinaryTypes.String,
 		TimeColumn: timeArrowType, "f": arrow.PrimitiveTypes.Float64, "i": arrow.PrimitiveTypes.Int64,
 		"u": arrow.PrimitiveTypes.Uint64, "s": arrow.BinaryTypes.String, "b": arrow.FixedWidthTypes.Boolean,
-		"null_field": arrow.PrimitiveTypes.Int64,
+		"null_field": arrow.PrimitiveTypes.Int64, "ts": timeArrowType,
 	}
 	require.Equal(t, len(wantTypes), int(tbl.NumCols()))
 	for i, f := range tbl.Schema().Fields() {

@@ -23,6 +23,7 @@ func mixedSchema() *arrow.Schema {
 		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
 		{Name: "b", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
 		{Name: "null_field", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "ts", Type: timeArrowType, Nullable: true},
 	}, nil)
 }
 
@@ -76,6 +77,11 @@ func mixedRecords(mem memory.Allocator, n, recRows int, start, step int64) []arr
 			bb.Append(i%3 == 0)
 		}
 		b.Field(9).AppendNull()
+		if tb := b.Field(10).(*array.TimestampBuilder); i%8 == 5 {
+			tb.AppendNull()
+		} else {
+			tb.Append(arrow.Timestamp([]int64{math.MinInt64 + 1, -1, 0, start - int64(i)*step, math.MaxInt64}[i%5]))
+		}
 		if (i+1)%recRows == 0 || i+1 == n {
 			recs = append(recs, b.NewRecordBatch())
 		}

@@ -244,7 +244,7 @@ func (c *cursor) copyRows(i, j int64, b *builder) error {
 	}
 	data := c.page.Data()
 	switch c.col.kind {
-	case kindTime, kindInt, kindUint:
+	case kindTime, kindTimestamp, kindInt, kindUint:
 		b.appendFixed(asBytes(data.Int64()), 8, v, levels, int(j-i))
 	case kindFloat:
 		b.appendFixed(asBytes(data.Double()), 8, v, levels, int(j-i))
@@ -316,7 +316,7 @@ func (c *cursor) view(run rowRange, alloc memory.Allocator) (arrow.Array, error)
 	i, j := int(run.start-c.start), int(run.end-c.start)
 	data := c.page.Data()
 	switch c.col.kind {
-	case kindTime, kindInt, kindUint, kindFloat:
+	case kindTime, kindTimestamp, kindInt, kindUint, kindFloat:
 		var b []byte
 		if c.col.kind == kindFloat {
 			b = asBytes(data.Double()[i:j])

@@ -19,13 +19,14 @@ const TimeColumn = "time"
 type kind uint8
 
 const (
-	kindTime   kind = iota + 1 // required INT64 TIMESTAMP(UTC, NANOS)
-	kindTag                    // optional BYTE_ARRAY STRING, RLE_DICTIONARY
-	kindFloat                  // optional DOUBLE
-	kindInt                    // optional INT64
-	kindUint                   // optional INT64 INTEGER(64, unsigned)
-	kindString                 // optional BYTE_ARRAY STRING, PLAIN
-	kindBool                   // optional BOOLEAN
+	kindTime      kind = iota + 1 // required INT64 TIMESTAMP(UTC, NANOS)
+	kindTag                       // optional BYTE_ARRAY STRING, RLE_DICTIONARY
+	kindFloat                     // optional DOUBLE
+	kindInt                       // optional INT64
+	kindUint                      // optional INT64 INTEGER(64, unsigned)
+	kindString                    // optional BYTE_ARRAY STRING, PLAIN
+	kindBool                      // optional BOOLEAN
+	kindTimestamp                 // optional INT64 TIMESTAMP(UTC, NANOS): a field holding a time
 )
 
 // The Arrow types of stored columns. They mirror storage/arrowtypes.go, which
@@ -37,7 +38,7 @@ var (
 
 func (k kind) arrowType() arrow.DataType {
 	switch k {
-	case kindTime:
+	case kindTime, kindTimestamp:
 		return timeArrowType
 	case kindTag:
 		return tagArrowType
@@ -59,8 +60,11 @@ func (k kind) arrowType() arrow.DataType {
 func kindOfArrow(f arrow.Field) (kind, error) {
 	switch dt := f.Type.(type) {
 	case *arrow.TimestampType:
-		if f.Name == TimeColumn && dt.Unit == arrow.Nanosecond {
-			return kindTime, nil
+		if dt.Unit == arrow.Nanosecond {
+			if f.Name == TimeColumn {
+				return kindTime, nil
+			}
+			return kindTimestamp, nil
 		}
 	case *arrow.DictionaryType:
 		if dt.IndexType.ID() == arrow.INT32 && dt.ValueType.ID() == arrow.STRING {
@@ -88,6 +92,8 @@ func (k kind) parquetNode() parquet.Node {
 	switch k {
 	case kindTime:
 		return parquet.Encoded(parquet.Timestamp(parquet.Nanosecond), &parquet.DeltaBinaryPacked)
+	case kindTimestamp:
+		return parquet.Optional(parquet.Encoded(parquet.Timestamp(parquet.Nanosecond), &parquet.DeltaBinaryPacked))
 	case kindTag:
 		return parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary))
 	case kindFloat:
@@ -124,8 +130,13 @@ func kindOfParquet(c *parquet.Column, dictEncoded bool) (kind, error) {
 				return kindInt, nil
 			}
 		case *format.TimestampType:
-			if _, nanos := lt.Unit.Value.(*format.NanoSeconds); nanos && c.Name() == TimeColumn && !optional {
-				return kindTime, nil
+			if _, nanos := lt.Unit.Value.(*format.NanoSeconds); nanos && lt.IsAdjustedToUTC {
+				switch {
+				case c.Name() == TimeColumn && !optional:
+					return kindTime, nil
+				case c.Name() != TimeColumn && optional:
+					return kindTimestamp, nil
+				}
 			}
 		case *format.IntType:
 			if optional && lt.BitWidth == 64 {

@@ -142,6 +142,8 @@ func (w *chunkWriter) append(a arrow.Array, from, to int) {
 		w.ints = append(w.ints, int64s(a.(*array.Timestamp).TimestampValues()[from:to])...)
 	case kindInt:
 		appendValid(&w.ints, a.(*array.Int64).Int64Values()[from:to], hasNulls, valid, from)
+	case kindTimestamp:
+		appendValid(&w.ints, int64s(a.(*array.Timestamp).TimestampValues()[from:to]), hasNulls, valid, from)
 	case kindUint:
 		v := a.(*array.Uint64).Uint64Values()[from:to]
 		appendValid(&w.ints, unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(v))), len(v)), hasNulls, valid, from)
@@ -223,7 +225,7 @@ func (w *chunkWriter) flushPage(codec compress.Codec, rows int) error {
 	pageStats := format.Statistics{NullCount: int64(w.nulls)}
 	values := rows - w.nulls
 	switch w.col.kind {
-	case kindTime, kindInt:
+	case kindTime, kindTimestamp, kindInt:
 		enc = format.DeltaBinaryPacked
 		w.scratch, err = new(delta.BinaryPackedEncoding).EncodeInt64(w.scratch, w.ints)
 		if values > 0 {
@@ -484,7 +486,7 @@ func (w *chunkWriter) writeChunk(out *countingWriter, codec compress.Codec) (for
 
 func (w *chunkWriter) valueEncoding() format.Encoding {
 	switch w.col.kind {
-	case kindTime, kindInt, kindUint:
+	case kindTime, kindTimestamp, kindInt, kindUint:
 		return format.DeltaBinaryPacked
 	}
 	return format.Plain
@@ -492,7 +494,7 @@ func (w *chunkWriter) valueEncoding() format.Encoding {
 
 func (w *chunkWriter) chunkMinMax() (lo, hi []byte) {
 	switch w.col.kind {
-	case kindTime, kindInt, kindUint:
+	case kindTime, kindTimestamp, kindInt, kindUint:
 		return le64(uint64(w.minInt)), le64(uint64(w.maxInt))
 	case kindFloat:
 		return le64(math.Float64bits(w.minFloat)), le64(math.Float64bits(w.maxFloat))

@@ -13,7 +13,7 @@ import (
 // physicalType is the Parquet physical type of a column kind.
 func (k kind) physicalType() format.Type {
 	switch k {
-	case kindTime, kindInt, kindUint:
+	case kindTime, kindTimestamp, kindInt, kindUint:
 		return format.Int64
 	case kindFloat:
 		return format.Double
@@ -33,6 +33,8 @@ func (c writeColumn) schemaElement() format.SchemaElement {
 	switch c.kind {
 	case kindTime:
 		el.RepetitionType = thrift.New(format.Required)
+		el.LogicalType = format.LogicalType{Value: &format.TimestampType{IsAdjustedToUTC: true, Unit: format.TimeUnit{Value: &format.NanoSeconds{}}}}
+	case kindTimestamp:
 		el.LogicalType = format.LogicalType{Value: &format.TimestampType{IsAdjustedToUTC: true, Unit: format.TimeUnit{Value: &format.NanoSeconds{}}}}
 	case kindTag, kindString:
 		el.LogicalType = format.LogicalType{Value: &format.StringType{}}
