@@ -752,12 +752,19 @@ func (r *copyReader) binaryField(j int, v []byte) error {
 		if len(v) == 1 {
 			return r.sink.Bool(j, v[0] != 0)
 		}
-	case storage.TypeTime:
+	case storage.TypeTime, storage.TypeTimestamp:
 		if len(v) != 8 {
 			break
 		}
 		us := int64(binary.BigEndian.Uint64(v))
 		if us == math.MaxInt64 || us == math.MinInt64 {
+			if col.Type == storage.TypeTimestamp { // a field may hold infinity
+				inf := int64(exec.TimeInfinity)
+				if us < 0 {
+					inf = exec.TimeNegInfinity
+				}
+				return r.sink.Time(j, inf)
+			}
 			return &planner.Error{Code: "22008", Msg: "infinite timestamps cannot be stored (" + exec.TimeRangeNote + ")"}
 		}
 		const maxUs = math.MaxInt64 / 1000

@@ -1294,3 +1294,50 @@ func TestPgxAlterTable(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu_v2 WHERE NOT flag").Scan(&unflagged))
 	require.Equal(t, n, unflagged)
 }
+
+// TestPgxTimestampField: a timestamptz column other than time through
+// pgx: typed $n parameters (binary), infinity, COPY in binary (CopyFrom)
+// and text, NULLs; read back as time.Time in both protocols, described as
+// timestamptz (1184).
+func TestPgxTimestampField(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE ev (time timestamptz NOT NULL, device text, created_at timestamptz, PRIMARY KEY (time, device))")
+	require.NoError(t, err)
+	t0 := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	seen := time.Date(2023, 12, 31, 23, 59, 59, 123456000, time.UTC)
+	_, err = conn.Exec(ctx, "INSERT INTO ev VALUES ($1, $2, $3), ($4, $5, $6)", t0, "a", seen, t0, "b", pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true})
+	require.NoError(t, err)
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"ev"}, []string{"time", "device", "created_at"}, pgx.CopyFromRows([][]any{
+		{t0.Add(time.Second), "c", seen.Add(time.Hour)},
+		{t0.Add(time.Second), "d", nil},
+	}))
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+	tag, err := conn.PgConn().CopyFrom(ctx, strings.NewReader("2024-03-01 12:00:02+00\te\t2024-01-01 01:00:00+01\n2024-03-01 12:00:02+00\tf\t\\N\n"), "COPY ev FROM STDIN")
+	require.NoError(t, err)
+	require.Equal(t, int64(2), tag.RowsAffected())
+
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		rows, err := conn.Query(ctx, "SELECT device, created_at FROM ev WHERE created_at < $1 OR created_at IS NULL ORDER BY time, device", mode, t0)
+		require.NoError(t, err)
+		require.Equal(t, uint32(1184), rows.FieldDescriptions()[1].DataTypeOID)
+		var got []string
+		for rows.Next() {
+			var d string
+			var at *time.Time
+			require.NoError(t, rows.Scan(&d, &at))
+			if at == nil {
+				got = append(got, d+" NULL")
+			} else {
+				got = append(got, d+" "+at.UTC().Format(time.RFC3339Nano))
+			}
+		}
+		require.NoError(t, rows.Err())
+		require.Equal(t, []string{"a 2023-12-31T23:59:59.123456Z", "c 2024-01-01T00:59:59.123456Z", "d NULL", "e 2024-01-01T00:00:00Z", "f NULL"}, got, mode)
+		var inf pgtype.Timestamptz
+		require.NoError(t, conn.QueryRow(ctx, "SELECT created_at FROM ev WHERE device = 'b'", mode).Scan(&inf), mode)
+		require.Equal(t, pgtype.Infinity, inf.InfinityModifier, mode)
+	}
+}

@@ -169,7 +169,7 @@ func (ci *CopyIn) reset(n int) {
 			switch c.Type {
 			case storage.TypeFloat:
 				f.Floats = make([]float64, 0, n)
-			case storage.TypeInt:
+			case storage.TypeInt, storage.TypeTimestamp:
 				f.Ints = make([]int64, 0, n)
 			case storage.TypeUint:
 				f.Uints = make([]uint64, 0, n)
@@ -222,7 +222,7 @@ func (b *copyBuilder) grow(i int, t storage.ColumnType) {
 	switch t {
 	case storage.TypeFloat:
 		f.Floats = append(f.Floats, 0)
-	case storage.TypeInt:
+	case storage.TypeInt, storage.TypeTimestamp:
 		f.Ints = append(f.Ints, 0)
 	case storage.TypeUint:
 		f.Uints = append(f.Uints, 0)
@@ -398,7 +398,12 @@ func (ci *CopyIn) Bool(j int, v bool) error {
 
 // Time sets column j of the current row to ns, nanoseconds since the epoch.
 func (ci *CopyIn) Time(j int, ns int64) error {
-	if ci.Columns[j].Type != storage.TypeTime {
+	switch ci.Columns[j].Type {
+	case storage.TypeTimestamp: // a field: infinity is a value it may hold
+		ci.value(j).field.Ints[ci.rows] = ns
+		return nil
+	case storage.TypeTime:
+	default:
 		return ci.convert(j, exec.Timestamp(ns))
 	}
 	if err := finiteRowTime(ns); err != nil {

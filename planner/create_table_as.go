@@ -128,9 +128,11 @@ func tableAsColumns(def *sql.TableDef, qcols []Column, names []string) ([]storag
 			typ = storage.TypeTime
 		case name == storage.TimeColumn:
 			return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column \"time\" is %s: it must be timestamptz, each row's time", exec.SQLTypeName(c.Type))}
+		case id == arrow.TIMESTAMP && c.PGType == 1082:
+			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: a date other than time is not stored", name),
+				Hint: "cast it to timestamptz (d::timestamptz) or text"}
 		case id == arrow.TIMESTAMP:
-			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: a timestamp other than time is not stored", name),
-				Hint: "store it as bigint (extract(epoch from ...)) or text; time is each row's time"}
+			typ = storage.TypeTimestamp
 		case id == arrow.DICTIONARY, c.Unknown:
 			typ = storage.TypeTag
 		case id == arrow.STRING:
@@ -148,7 +150,7 @@ func tableAsColumns(def *sql.TableDef, qcols []Column, names []string) ([]storag
 			typ = storage.TypeBool
 		default:
 			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: type %s is not supported", name, exec.SQLTypeName(c.Type)),
-				Hint: "columns are time (timestamptz), tags (text) and fields (bigint, double precision, numeric, text, boolean): cast it to one"}
+				Hint: "columns are time (timestamptz), tags (text) and fields (bigint, double precision, numeric, text, boolean, timestamptz): cast it to one"}
 		}
 		cols[i] = storage.ColumnMeta{Name: name, Type: typ}
 	}

@@ -466,11 +466,10 @@ func storedTypeOf(c sql.ColumnDef, tag bool) (storage.ColumnType, error) {
 		}
 		return storage.TypeString, nil
 	case "timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone":
-		return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: a timestamp other than time is not stored", c.Name),
-			Hint: "store it as bigint (nanoseconds since 1970) or text; time is each row's time"}
+		return storage.TypeTimestamp, nil
 	}
 	return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: type %s is not supported", c.Name, c.Type),
-		Hint: "columns are time (timestamptz), tags (text, tag or symbol) and fields (bigint, double precision, numeric, text, boolean)"}
+		Hint: "columns are time (timestamptz), tags (text, tag or symbol) and fields (bigint, double precision, numeric, text, boolean, timestamptz)"}
 }
 
 // alterTable runs ALTER TABLE [IF EXISTS] t ADD [COLUMN] [IF NOT EXISTS]

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
@@ -141,7 +142,12 @@ func (p *Planner) fillValue(ctx context.Context, sess *Session, table, column, t
 	if err != nil || v == nil {
 		return nil, err
 	}
-	return castValue(b.ctx, v, b.valueKindOf(e, x), storage.ArrowType(typ))
+	kind := b.valueKindOf(e, x)
+	v, err = castValue(b.ctx, v, kind, storage.ArrowType(typ))
+	if ts, ok := v.(exec.Timestamp); ok {
+		return storedInstant(b.ctx, ts, kind), err // storage fills a timestamp with its nanoseconds
+	}
+	return v, err
 }
 
 // addDefaults adds to an INSERT's rows the columns of the table (cols)

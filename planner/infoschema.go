@@ -21,7 +21,7 @@ var nullText = &exec.Literal{V: nil, DT: exec.TypeText}
 // dataTypeName is information_schema's data_type of a column type.
 func dataTypeName(t storage.ColumnType) string {
 	switch t {
-	case storage.TypeTime:
+	case storage.TypeTime, storage.TypeTimestamp:
 		return "timestamp with time zone"
 	case storage.TypeTag, storage.TypeString:
 		return "text"
@@ -180,7 +180,7 @@ func numericFacts(t storage.ColumnType) map[string]any {
 
 func udtName(t storage.ColumnType) string {
 	switch t {
-	case storage.TypeTime:
+	case storage.TypeTime, storage.TypeTimestamp:
 		return "timestamptz"
 	case storage.TypeTag, storage.TypeString:
 		return "text"

@@ -41,7 +41,7 @@ var influxInfoColumns = map[string][]pgColumn{
 // type it stores the column as, written as DataFusion writes it.
 func arrowTypeName(t storage.ColumnType) string {
 	switch t {
-	case storage.TypeTime:
+	case storage.TypeTime, storage.TypeTimestamp:
 		return "Timestamp(Nanosecond, None)"
 	case storage.TypeTag:
 		return "Dictionary(Int32, Utf8)"

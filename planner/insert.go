@@ -566,7 +566,7 @@ func allNull(rows [][]any, j int) bool {
 // double precision), quoted literals take the others' type, and numbers
 // do not mix with booleans or typed text.
 func inferType(name string, rows [][]any, kinds [][]valueKind, j int) (storage.ColumnType, error) {
-	var ints, uints, floats, bools, texts, unknowns bool
+	var ints, uints, floats, bools, texts, unknowns, times bool
 	var first string // the first value's type, for the error
 	mixed := func(v any, k valueKind) error {
 		return errorf(CodeDatatype, "column %q: VALUES types %s and %s cannot be matched", name, first, valueTypeName(v, k))
@@ -588,6 +588,13 @@ func inferType(name string, rows [][]any, kinds [][]valueKind, j int) (storage.C
 			floats = true
 		case bool:
 			bools = true
+		case exec.Timestamp:
+			if k == dateValue {
+				e := errorf(CodeDatatype, "column %q: a new column cannot hold date values", name)
+				e.Hint = "columns other than time hold bigint, double precision, text, boolean or timestamptz: cast the value (::timestamptz, ::text)"
+				return 0, e
+			}
+			times = true
 		case string:
 			if k == unknownValue {
 				unknowns = true
@@ -596,11 +603,11 @@ func inferType(name string, rows [][]any, kinds [][]valueKind, j int) (storage.C
 			}
 		default:
 			e := errorf(CodeDatatype, "column %q: a new column cannot hold %s values", name, valueTypeName(x, k))
-			e.Hint = "columns other than time hold bigint, double precision, text or boolean: cast the value (::text, extract(epoch from ...))"
+			e.Hint = "columns other than time hold bigint, double precision, text, boolean or timestamptz: cast the value (::text, extract(epoch from ...))"
 			return 0, e
 		}
 		numbers := ints || uints || floats
-		if numbers && (bools || texts) || bools && texts {
+		if numbers && (bools || texts || times) || bools && (texts || times) || texts && times {
 			return 0, mixed(v, k)
 		}
 	}
@@ -613,6 +620,8 @@ func inferType(name string, rows [][]any, kinds [][]valueKind, j int) (storage.C
 		return storage.TypeUint, nil
 	case bools:
 		return storage.TypeBool, nil
+	case times:
+		return storage.TypeTimestamp, nil
 	case texts || unknowns:
 		return storage.TypeString, nil
 	}
@@ -661,6 +670,8 @@ func assignable(v any, k valueKind, dt arrow.DataType) bool {
 		return dt.ID() == arrow.INT64 || dt.ID() == arrow.UINT64 || dt.ID() == arrow.FLOAT64
 	case bool:
 		return dt.ID() == arrow.BOOL
+	case exec.Timestamp:
+		return dt.ID() == arrow.TIMESTAMP
 	}
 	return false
 }
@@ -680,6 +691,8 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 		f.Bools, dt = make([]byte, (n+7)/8), exec.TypeBool
 	case storage.TypeString:
 		f.Offsets, dt = make([]int32, n+1), exec.TypeText
+	case storage.TypeTimestamp:
+		f.Ints, dt = make([]int64, n), exec.TypeTimestamptz
 	default:
 		return f, errorf(CodeDatatype, "column %q cannot be written by INSERT", name)
 	}
@@ -722,6 +735,8 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 			}
 		case string:
 			f.Data = append(f.Data, x...)
+		case exec.Timestamp:
+			f.Ints[i] = storedInstant(c, x, k)
 		}
 		if typ == storage.TypeString {
 			f.Offsets[i+1] = int32(len(f.Data))
@@ -731,6 +746,17 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 		f.Valid = valid
 	}
 	return f, nil
+}
+
+// storedInstant is the nanoseconds a timestamptz field stores for a
+// timestamp value of kind k: a timestamp without time zone is the instant
+// the session zone's clocks read it, as PostgreSQL's assignment cast to
+// timestamptz makes it (a date's value is its midnight there already).
+func storedInstant(c *exec.Ctx, x exec.Timestamp, k valueKind) int64 {
+	if k == wallClockValue {
+		return exec.InstantOfReading(int64(x), c.Location)
+	}
+	return int64(x)
 }
 
 // checkMerges refuses an INSERT two of whose rows have the same time and

@@ -205,7 +205,7 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 // UPDATE's expressions: tags and strings are text.
 func conflictValueType(t storage.ColumnType) arrow.DataType {
 	switch t {
-	case storage.TypeTime:
+	case storage.TypeTime, storage.TypeTimestamp:
 		return exec.TypeTimestamptz
 	case storage.TypeTag, storage.TypeString:
 		return exec.TypeText
@@ -240,6 +240,8 @@ func batchValue(batch *storage.TableBatch, name string, i int) any {
 			return f.Floats[i]
 		case storage.TypeInt:
 			return f.Ints[i]
+		case storage.TypeTimestamp:
+			return exec.Timestamp(f.Ints[i])
 		case storage.TypeUint:
 			return f.Uints[i]
 		case storage.TypeBool:

@@ -113,23 +113,15 @@ func (p *Planner) viewColumnsOf(ctx context.Context, sess *Session, def *sql.Tab
 		return nil, nil, &Error{Code: CodeSyntax, Msg: "too many column names were specified"}
 	}
 	names := make([]string, len(qcols))
-	timeAt := -1
 	for i, c := range qcols {
 		names[i] = c.Name
 		if i < len(def.AsColumns) {
 			names[i] = def.AsColumns[i]
 		}
-		if c.Type.ID() != arrow.TIMESTAMP {
-			continue
-		}
-		if timeAt >= 0 && names[timeAt] != storage.TimeColumn {
-			e := notSupported(fmt.Sprintf("a materialized view with two timestamp columns (%q and %q)", names[timeAt], names[i]))
-			e.Hint = "its rows are named by one time, time_bucket(...) of the source's; name that one time, or leave the other out"
-			return nil, nil, e
-		}
-		if timeAt < 0 || names[i] == storage.TimeColumn {
-			timeAt = i
-		}
+	}
+	timeAt, err := viewTimeColumn(def.As.AST, qcols, names)
+	if err != nil {
+		return nil, nil, err
 	}
 	if timeAt < 0 {
 		e := notSupported("a materialized view without a timestamp column")
@@ -171,6 +163,64 @@ func (p *Planner) viewColumnsOf(ctx context.Context, sess *Session, def *sql.Tab
 		view.Options[optMaterializedOnly] = "false"
 	}
 	return cols, view, nil
+}
+
+// viewTimeColumn is the index of the column that names a materialized
+// view's rows (-1 for none): the timestamp column named time, else the
+// only one that is a bucket of time or a grouped column rather than an
+// aggregate's result (max(time) AS last_seen is a value, stored as a
+// timestamptz field), else the only timestamp column.
+func viewTimeColumn(query ast.Node, qcols []Column, names []string) (int, error) {
+	var fields []*ast.SelectField
+	if sel, ok := query.(*ast.SelectStmt); ok && sel.Fields != nil {
+		fields = sel.Fields.Fields
+	}
+	var stamps, keys []int
+	for i, c := range qcols {
+		if c.Type.ID() != arrow.TIMESTAMP {
+			continue
+		}
+		if names[i] == storage.TimeColumn {
+			return i, nil
+		}
+		stamps = append(stamps, i)
+		if len(fields) == len(qcols) && isTimeKey(fields[i].Expr) {
+			keys = append(keys, i)
+		}
+	}
+	switch {
+	case len(keys) == 1:
+		return keys[0], nil
+	case len(stamps) == 1:
+		return stamps[0], nil
+	case len(stamps) == 0:
+		return -1, nil
+	}
+	two := stamps
+	if len(keys) > 1 {
+		two = keys
+	}
+	e := notSupported(fmt.Sprintf("a materialized view whose rows two timestamp columns (%q and %q) could name", names[two[0]], names[two[1]]))
+	e.Hint = "its rows are named by one time, time_bucket(...) of the source's: name that column time, or make the other an aggregate's result"
+	return -1, e
+}
+
+// isTimeKey reports whether a view's select-list expression may name its
+// rows: a bucket of a time (time_bucket, date_bin, date_trunc and their
+// gap-filling forms) or a column, not an aggregate or other computation.
+func isTimeKey(e ast.ExprNode) bool {
+	switch e := e.(type) {
+	case *ast.ColumnNameExpr:
+		return true
+	case *ast.FuncCallExpr:
+		switch e.FnName.L {
+		case "time_bucket", "date_bin", "date_trunc", "time_bucket_gapfill", "date_bin_gapfill":
+			return true
+		}
+	case *ast.ParenthesesExpr:
+		return isTimeKey(e.Expr)
+	}
+	return false
 }
 
 // viewQuery is the statement that refreshes view table of definition def:

@@ -52,7 +52,7 @@ func TableOID(db, table string) int64 { return stableOID("table", db, table) }
 // pgTypeOf maps a Strata column type to its PostgreSQL type OID and length.
 func pgTypeOf(t storage.ColumnType) (oid int64, length int64) {
 	switch t {
-	case storage.TypeTime:
+	case storage.TypeTime, storage.TypeTimestamp:
 		return 1184, 8
 	case storage.TypeFloat:
 		return 701, 8

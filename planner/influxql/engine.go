@@ -34,9 +34,13 @@ func (c EngineCatalog) Columns(db, m string) []Column {
 	if err != nil {
 		return nil
 	}
-	out := make([]Column, len(cols))
-	for i, col := range cols {
-		out[i] = Column{Name: col.Name, Kind: kinds[col.Type]}
+	out := make([]Column, 0, len(cols))
+	for _, col := range cols {
+		k, ok := kinds[col.Type]
+		if !ok {
+			continue // a timestamptz field (made by SQL): InfluxQL has no such field type
+		}
+		out = append(out, Column{Name: col.Name, Kind: k})
 	}
 	return out
 }
