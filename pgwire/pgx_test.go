@@ -1293,6 +1293,13 @@ func TestPgxAlterTable(t *testing.T) {
 	var unflagged int
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM cpu_v2 WHERE NOT flag").Scan(&unflagged))
 	require.Equal(t, n, unflagged)
+	// Django's AlterField (max_length, null=False): the type stores the
+	// values as they are; SET NOT NULL finds no NULL and notes that it is
+	// not enforced.
+	_, err = conn.Exec(ctx, `ALTER TABLE "cpu_v2" ALTER COLUMN "region" TYPE varchar(200) USING "region"::varchar(200); ALTER TABLE "cpu_v2" ALTER COLUMN "flag" SET NOT NULL;`)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `ALTER TABLE "cpu_v2" ALTER COLUMN "pct" TYPE bigint USING "pct"::bigint`)
+	require.Equal(t, "0A000", pgErr(t, err).Code, "a conversion")
 }
 
 // TestPgxTimestampField: a timestamptz column other than time through

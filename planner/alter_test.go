@@ -94,3 +94,60 @@ func TestAlterTableRenameDrop(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, x2.rowsOf(t)("SELECT host, n FROM at2 ORDER BY time"))
 }
+
+// TestAlterColumnTypeNotNull: the ALTER COLUMN ... TYPE and SET | DROP NOT
+// NULL that migration tools emit. A type that stores the values as they
+// are (varchar(n) and text, integer and bigint, real and double
+// precision, timestamp and timestamptz), with a USING that only casts,
+// succeeds and changes nothing; a conversion, a USING that computes and a
+// tag's non-text type are 0A000 with what to run instead; SET NOT NULL
+// finds a NULL as PostgreSQL does (23502) and otherwise notes that it is
+// not enforced; time keeps its NOT NULL.
+func TestAlterColumnTypeNotNull(t *testing.T) {
+	_, e, p, sess, x := openRewriteTest(t)
+	rows := x.rowsOf(t)
+	ddl := ddlRunner(t, p, sess)
+	rows("CREATE TABLE item (time timestamptz NOT NULL, host varchar(50), name varchar(100), n integer, f real, at timestamp, PRIMARY KEY (time, host))")
+	rows("INSERT INTO item VALUES ('2024-01-01', 'a', 'x', 1, 1.5, '2024-01-01 10:00'), ('2024-01-02', 'b', NULL, 2, 2.5, NULL)")
+	before, err := e.TableSchema("db", "item")
+	require.NoError(t, err)
+	all := "SELECT host, name, n, f, at::text FROM item ORDER BY time"
+	want := [][]any{{"a", "x", int64(1), 1.5, "2024-01-01 10:00:00+00"}, {"b", nil, int64(2), 2.5, nil}}
+	require.Equal(t, want, rows(all))
+	for _, q := range []string{
+		`ALTER TABLE "item" ALTER COLUMN "name" TYPE varchar(200) USING "name"::varchar(200)`, // Django's AlterField
+		"ALTER TABLE item ALTER COLUMN n TYPE bigint, ALTER COLUMN f SET DATA TYPE double precision",
+		"ALTER TABLE item ALTER at TYPE timestamptz USING (at)::timestamp::timestamptz",
+		`ALTER TABLE item ALTER COLUMN host TYPE text COLLATE "C"`,
+		"ALTER TABLE item ALTER COLUMN time TYPE timestamp, ALTER COLUMN time SET NOT NULL, ALTER COLUMN n DROP NOT NULL",
+	} {
+		res, err := ddl(q)
+		require.NoError(t, err, q)
+		require.Empty(t, res.Notices, q)
+	}
+	res, err := ddl("ALTER TABLE item ALTER COLUMN n SET NOT NULL")
+	require.NoError(t, err)
+	require.Equal(t, []string{`column "n": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
+	x.requireCodes(t, map[string]string{
+		"ALTER TABLE item ALTER COLUMN n TYPE text":                "0A000",
+		"ALTER TABLE item ALTER COLUMN f TYPE bigint USING f::int": "0A000",
+		"ALTER TABLE item ALTER COLUMN n TYPE int USING n * 2":     "0A000",
+		"ALTER TABLE item ALTER COLUMN n TYPE int USING other":     "0A000",
+		"ALTER TABLE item ALTER COLUMN host TYPE int":              "0A000",
+		"ALTER TABLE item ALTER COLUMN n TYPE nosuchtype":          "0A000",
+		"ALTER TABLE item ALTER COLUMN time TYPE bigint":           "42P16",
+		"ALTER TABLE item ALTER COLUMN nosuch TYPE int":            "42703",
+		"ALTER TABLE item ALTER COLUMN nosuch SET NOT NULL":        "42703",
+		"ALTER TABLE item ALTER COLUMN name SET NOT NULL":          "23502",
+		"ALTER TABLE item ALTER COLUMN time DROP NOT NULL":         "42P16",
+		// Checked before anything changes: the column added is not made.
+		"ALTER TABLE item ADD COLUMN z int, ALTER COLUMN name SET NOT NULL": "23502",
+	})
+	after, err := e.TableSchema("db", "item")
+	require.NoError(t, err)
+	require.Equal(t, before, after, "nothing stored changed")
+	require.Equal(t, want, rows(all))
+	rows("UPDATE item SET name = 'y' WHERE name IS NULL")
+	_, err = ddl("ALTER TABLE item ALTER COLUMN name SET NOT NULL")
+	require.NoError(t, err)
+}

@@ -562,6 +562,18 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 			}
 		}
 	}
+	// ALTER COLUMN ... TYPE and SET | DROP NOT NULL change nothing stored:
+	// they are checked here, before anything changes (alter_column.go).
+	for _, r := range def.Retypes {
+		if err := checkRetype(table, schema, r); err != nil {
+			return DDLResult{}, err
+		}
+	}
+	notices, err = p.notNullChanges(ctx, sess, table, schema, def.NotNulls, hasRows)
+	if err != nil {
+		return DDLResult{}, err
+	}
+	res.Notices = append(res.Notices, notices...)
 	for _, v := range dropViews {
 		if err := p.dropRelation(ctx, sess.Database, v); err != nil {
 			return DDLResult{}, err

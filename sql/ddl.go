@@ -498,27 +498,77 @@ func (c *ucur) tableElement(ct *TableDef) {
 	ct.Columns = append(ct.Columns, col)
 }
 
+// retype reads the rest of ALTER [COLUMN] column [SET DATA] TYPE: the
+// type, up to COLLATE, USING or a comma; a COLLATE name (which changes
+// nothing here: text compares by code point); a USING expression.
+func (c *ucur) retype(column string) ColumnRetype {
+	r := ColumnRetype{Column: column}
+	var words []string
+	for _, t := range c.span(func(t token) bool {
+		return t.punct(",") || t.kind == tIdent && (t.val == "collate" || t.val == "using")
+	}) {
+		w := t.val
+		if t.kind != tIdent {
+			w = c.src[t.start:t.end]
+		}
+		words = append(words, w)
+	}
+	if c.err == nil && len(words) == 0 {
+		c.fail(c.tok(0), "", "")
+		return r
+	}
+	r.Type = typeText(words)
+	if c.accept("collate") {
+		c.name()
+	}
+	if c.accept("using") {
+		r.Using = c.expression()
+	}
+	return r
+}
+
 // defaultExpr reads a DEFAULT expression: its text as written, up to a
 // comma or closing parenthesis outside it, the end, or (inColumn) the
 // word that starts the column's next constraint. It must parse as an
 // expression.
 func (c *ucur) defaultExpr(inColumn bool) string {
 	first := c.i
-	expr := c.span(func(t token) bool {
+	expr := c.exprSpan(func(t token) bool {
 		return t.punct(",") || t.punct(")") || c.i > first && inColumn && t.kind == tIdent && columnConstraintWords[t.val] && t.val != "collate"
 	})
 	if len(expr) == 0 {
-		c.fail(c.tok(0), "", "")
 		return ""
-	}
-	sel := append([]token{{kind: tIdent, val: "select", start: expr[0].start, end: expr[0].start}}, expr...)
-	if err := parseQuery(c.src, sel, &Statement{}, Select); err != nil && c.err == nil {
-		c.err = err
 	}
 	if expr[0].kind == tIdent && expr[0].val == "null" && (len(expr) == 1 || expr[1].punct("::")) {
 		return "" // DEFAULT NULL [::type] is no default, as PostgreSQL keeps it
 	}
 	return c.src[expr[0].start:expr[len(expr)-1].end]
+}
+
+// expression reads an expression up to a comma or closing parenthesis
+// outside it, or the end, and returns its text as written.
+func (c *ucur) expression() string {
+	expr := c.exprSpan(func(t token) bool { return t.punct(",") || t.punct(")") })
+	if len(expr) == 0 {
+		return ""
+	}
+	return c.src[expr[0].start:expr[len(expr)-1].end]
+}
+
+// exprSpan reads the tokens of an expression up to one stop accepts
+// outside parentheses and checks that they parse as one; none is an
+// error.
+func (c *ucur) exprSpan(stop func(t token) bool) []token {
+	expr := c.span(stop)
+	if len(expr) == 0 {
+		c.fail(c.tok(0), "", "")
+		return nil
+	}
+	sel := append([]token{{kind: tIdent, val: "select", start: expr[0].start, end: expr[0].start}}, expr...)
+	if err := parseQuery(c.src, sel, &Statement{}, Select); err != nil && c.err == nil {
+		c.err = err
+	}
+	return expr
 }
 
 // span advances over the tokens up to the first one outside parentheses
@@ -635,7 +685,9 @@ func (c *ucur) viewOptions(opts map[string]string) {
 // AlterDef is ALTER TABLE [IF EXISTS] [ONLY] name and its actions: ADD
 // [COLUMN] [IF NOT EXISTS] column type (Add, in order, and for each
 // whether IF NOT EXISTS was written), ALTER [COLUMN] c SET DEFAULT expr |
-// DROP DEFAULT (Defaults), DROP [COLUMN] [IF EXISTS] c [RESTRICT |
+// DROP DEFAULT (Defaults), ALTER [COLUMN] c [SET DATA] TYPE type [COLLATE
+// name] [USING expr] (Retypes), ALTER [COLUMN] c SET | DROP NOT NULL
+// (NotNulls), DROP [COLUMN] [IF EXISTS] c [RESTRICT |
 // CASCADE] (Drop; CASCADE sets Statement.Cascade), any of them separated
 // by commas; or RENAME [COLUMN] c TO name (RenameColumn), or RENAME TO
 // name (Rename), alone. Or ALTER MATERIALIZED VIEW [IF EXISTS] name SET
@@ -649,6 +701,12 @@ type AlterDef struct {
 	// Defaults are ALTER TABLE's ALTER [COLUMN] c SET DEFAULT expr
 	// (Expr) and DROP DEFAULT (Expr ""), in order.
 	Defaults []ColumnDefault
+	// Retypes are ALTER [COLUMN] c [SET DATA] TYPE type [USING expr], in
+	// order.
+	Retypes []ColumnRetype
+	// NotNulls are ALTER [COLUMN] c SET NOT NULL and DROP NOT NULL, in
+	// order.
+	NotNulls []ColumnNotNull
 	// Drop are the columns DROP COLUMN names, in order.
 	Drop []ColumnDrop
 	// RenameColumn is RENAME [COLUMN] From TO To.
@@ -666,6 +724,20 @@ type ColumnDrop struct {
 // ColumnRename is RENAME [COLUMN] From TO To.
 type ColumnRename struct {
 	From, To string
+}
+
+// ColumnRetype is ALTER [COLUMN] Column [SET DATA] TYPE Type [USING
+// Using]: the type as written (as ColumnDef.Type), the USING expression's
+// text as written ("" when there is none).
+type ColumnRetype struct {
+	Column, Type, Using string
+}
+
+// ColumnNotNull is ALTER [COLUMN] Column SET NOT NULL (Set) or DROP NOT
+// NULL.
+type ColumnNotNull struct {
+	Column string
+	Set    bool
 }
 
 // ColumnDefault is a column's new default expression ("": none).
@@ -761,25 +833,35 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 			continue
 		}
 		if c.accept("alter") {
-			// ALTER [COLUMN] c SET DEFAULT expr | DROP DEFAULT
+			// ALTER [COLUMN] c SET DEFAULT expr | DROP DEFAULT | [SET DATA]
+			// TYPE type [COLLATE name] [USING expr] | SET NOT NULL | DROP
+			// NOT NULL
 			c.accept("column")
 			cd := ColumnDefault{Column: c.name()}
+			retype := c.accept("type") || c.accept("set", "data", "type")
 			switch a := c.tok(0); {
+			case retype:
+				at.Retypes = append(at.Retypes, c.retype(cd.Column))
+			case c.accept("set", "not", "null"):
+				at.NotNulls = append(at.NotNulls, ColumnNotNull{Column: cd.Column, Set: true})
+			case c.accept("drop", "not", "null"):
+				at.NotNulls = append(at.NotNulls, ColumnNotNull{Column: cd.Column})
 			case c.accept("set", "default"):
 				cd.Expr = c.defaultExpr(false)
+				at.Defaults = append(at.Defaults, cd)
 			case c.accept("drop", "default"):
+				at.Defaults = append(at.Defaults, cd)
 			case c.err == nil:
 				what := strings.ToUpper(a.val)
 				if n := c.tok(1); n.kind == tIdent {
 					what += " " + strings.ToUpper(n.val)
 				}
 				c.err = errAt(src, a.start, CodeFeatureNotSupported, "ALTER TABLE ... ALTER COLUMN ... "+what+" is not supported",
-					"SET DEFAULT and DROP DEFAULT change a column's default, RENAME COLUMN its name; its type is kept for good (its files hold it): add a column of the new type and copy the values with UPDATE")
+					"ALTER COLUMN takes SET DEFAULT, DROP DEFAULT, TYPE, SET NOT NULL and DROP NOT NULL; RENAME COLUMN changes its name")
 			}
 			if c.err != nil {
 				break
 			}
-			at.Defaults = append(at.Defaults, cd)
 			if !c.tok(0).punct(",") {
 				break
 			}

@@ -163,6 +163,12 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		if a.Defaults != nil {
 			fmt.Fprintf(b, " defaults=%+v", a.Defaults)
 		}
+		if a.Retypes != nil {
+			fmt.Fprintf(b, " retypes=%+v", a.Retypes)
+		}
+		if a.NotNulls != nil {
+			fmt.Fprintf(b, " not_nulls=%+v", a.NotNulls)
+		}
 		if a.Drop != nil {
 			fmt.Fprintf(b, " drop=%+v", a.Drop)
 		}

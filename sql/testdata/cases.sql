@@ -580,3 +580,11 @@ SELECT 1 INTO
 CALL refresh_continuous_aggregate('conditions_hourly', '2024-01-01', now() - INTERVAL '1 hour')
 # call without arguments' parentheses
 CALL refresh_continuous_aggregate
+# alter column type, Django's and Rails' forms, collate, using
+ALTER TABLE "app_item" ALTER COLUMN "name" TYPE varchar(200) USING "name"::varchar(200), ALTER COLUMN "n" SET DATA TYPE bigint, ALTER "s" TYPE text COLLATE "C"
+# alter column set and drop not null
+ALTER TABLE "app_item" ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN n DROP NOT NULL
+# alter column type using null
+ALTER TABLE t ALTER c TYPE double precision USING NULL
+# alter column type with a using that does not parse
+ALTER TABLE t ALTER c TYPE int USING c +
