@@ -1348,3 +1348,42 @@ func TestPgxTimestampField(t *testing.T) {
 		require.Equal(t, pgtype.Infinity, inf.InfinityModifier, mode)
 	}
 }
+
+// TestPgxTimeColumnName: a table whose time column is named otherwise
+// (TimescaleDB's NYC taxi rides: pickup_datetime), through pgx:
+// create_hypertable, CopyFrom (binary) naming it, a prepared INSERT, a
+// range on it through $n, and the columns described under its name.
+func TestPgxTimeColumnName(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, `CREATE TABLE rides (vendor_id text, pickup_datetime timestamptz NOT NULL, dropoff_datetime timestamptz NOT NULL, fare double precision);
+		SELECT create_hypertable('rides', 'pickup_datetime');`)
+	require.NoError(t, err)
+	t0 := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"rides"}, []string{"vendor_id", "pickup_datetime", "dropoff_datetime", "fare"}, pgx.CopyFromRows([][]any{
+		{"1", t0, t0.Add(10 * time.Minute), 12.5},
+		{"2", t0.Add(time.Minute), t0.Add(30 * time.Minute), 30.0},
+	}))
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+	_, err = conn.Exec(ctx, "INSERT INTO rides (pickup_datetime, vendor_id, dropoff_datetime, fare) VALUES ($1, $2, $3, $4)", t0.Add(2*time.Minute), "1", t0.Add(5*time.Minute), 7.0)
+	require.NoError(t, err)
+	rows, err := conn.Query(ctx, "SELECT * FROM rides WHERE pickup_datetime >= $1 ORDER BY pickup_datetime", t0.Add(time.Minute))
+	require.NoError(t, err)
+	var names []string
+	for _, f := range rows.FieldDescriptions() {
+		names = append(names, f.Name)
+	}
+	var got []string
+	for rows.Next() {
+		var vendor string
+		var pickup, dropoff time.Time
+		var fare float64
+		require.NoError(t, rows.Scan(&pickup, &vendor, &dropoff, &fare))
+		got = append(got, fmt.Sprintf("%s %s %s %g", pickup.UTC().Format(time.TimeOnly), vendor, dropoff.UTC().Format(time.TimeOnly), fare))
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"pickup_datetime", "vendor_id", "dropoff_datetime", "fare"}, names, "time first, as the table keeps it")
+	require.Equal(t, []string{"00:01:00 2 00:30:00 30", "00:02:00 1 00:05:00 7"}, got)
+}

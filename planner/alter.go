@@ -50,19 +50,20 @@ func (p *Planner) renameColumn(ctx context.Context, sess *Session, table string,
 	if err != nil {
 		return DDLResult{}, err
 	}
+	schema = shownColumns(schema, p.timeName(sess.Database, table))
 	has := func(name string) bool {
 		return slices.ContainsFunc(schema, func(c storage.ColumnMeta) bool { return c.Name == name })
 	}
+	isTime := slices.ContainsFunc(schema, func(c storage.ColumnMeta) bool { return c.Name == rc.From && c.Type == storage.TypeTime })
 	switch {
 	case !has(rc.From):
 		return DDLResult{}, &Error{Code: CodeUndefinedColumn, Msg: fmt.Sprintf("column %q does not exist", rc.From)}
 	case has(rc.To):
 		return DDLResult{}, &Error{Code: "42701", Msg: fmt.Sprintf("column %q of relation %q already exists", rc.To, table)}
-	case rc.From == storage.TimeColumn:
-		return DDLResult{}, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cannot rename column %q of table %q: every table's time column is named time", rc.From, table),
-			Hint: "name it in a query instead: SELECT time AS " + quoteIdentifier(rc.To)}
-	case rc.To == storage.TimeColumn:
-		return DDLResult{}, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cannot rename column %q of table %q to time: the name is the table's time column's", rc.From, table)}
+	case rc.To == storage.TimeColumn && !isTime:
+		// Storage names the time column time, whatever it is shown as.
+		return DDLResult{}, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cannot rename column %q of table %q to time: the name is kept for the table's time column", rc.From, table),
+			Hint: "name it otherwise"}
 	}
 	if views := p.viewsReading(sess.Database, table, rc.From); len(views) > 0 {
 		return DDLResult{}, viewsKeepNames(fmt.Sprintf("cannot rename column %q of table %q", rc.From, table), views,

@@ -46,7 +46,6 @@ func TestAlterTableRenameDrop(t *testing.T) {
 		"ALTER TABLE at1 DROP COLUMN n, DROP COLUMN n":         "42703",
 		"ALTER TABLE at1 DROP COLUMN time":                     "42P16", // TimescaleDB's for a hypertable's time
 		"ALTER TABLE at1 DROP COLUMN hostname":                 "0A000", // a tag: part of the key
-		"ALTER TABLE at1 RENAME COLUMN time TO ts":             "0A000",
 		"ALTER TABLE at1 RENAME COLUMN n TO time":              "42701",
 		"ALTER TABLE at1 RENAME TO at1":                        "42P07",
 		"ALTER TABLE at1 RENAME TO pg_class":                   "42P07",

@@ -436,8 +436,15 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	}
 	scan := &Scan{DB: b.sess.Database, Table: name, Alias: alias, Range: storage.AllTime()}
 	s := &scope{node: scan}
+	timeName := b.p.timeName(b.sess.Database, name)
 	for _, c := range cols {
-		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: storage.ArrowType(c.Type), index: -1, scan: scan})
+		sc := &scopeCol{table: alias, name: c.Name, typ: storage.ArrowType(c.Type), index: -1, scan: scan}
+		if c.Type == storage.TypeTime && timeName != storage.TimeColumn && !b.sess.Influx {
+			// time_name.go; InfluxDB 3's clients (and InfluxQL) see every
+			// table's time column as time, as InfluxDB names it.
+			sc.name, sc.stored = timeName, storage.TimeColumn
+		}
+		s.cols = append(s.cols, sc)
 	}
 	if def, ok := b.p.viewOf(b.sess.Database, name); ok {
 		if realTime(def) && !b.materialized[name] {

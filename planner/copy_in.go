@@ -92,7 +92,7 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 		names = append(names, c.Name)
 	}
 	if spec.Columns != nil {
-		names = spec.Columns
+		names = storedNames(spec.Columns, p.timeName(sess.Database, spec.Table))
 	}
 	ci := &CopyIn{Table: spec.Table, p: p, db: sess.Database, timeCol: -1, sess: sess,
 		ctx: &exec.Ctx{Location: sess.Location, Now: sess.Now}, now: sess.Now.UnixNano()}

@@ -91,7 +91,7 @@ func (p *Planner) uncreate(ctx context.Context, sess *Session, what, table strin
 // it; cols stays as it is (CREATE TABLE ... AS writes its query's columns
 // in their order).
 func timeFirst(cols []storage.ColumnMeta) []storage.ColumnMeta {
-	i := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == storage.TimeColumn })
+	i := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Type == storage.TypeTime })
 	if i <= 0 {
 		return cols
 	}
@@ -102,15 +102,16 @@ func timeFirst(cols []storage.ColumnMeta) []storage.ColumnMeta {
 // tableAsColumns types the stored columns of CREATE TABLE ... AS from the
 // query's result columns (qcols) under their names, in the query's order.
 func tableAsColumns(def *sql.TableDef, qcols []Column, names []string) ([]storage.ColumnMeta, error) {
-	if !slices.Contains(names, storage.TimeColumn) {
-		hint := "a table's rows are named by their time: the query needs a column named time"
-		for i, c := range qcols {
-			if c.Type.ID() == arrow.TIMESTAMP {
-				hint = fmt.Sprintf("a table's rows are named by their time: name %q time (... AS time)", names[i])
-				break
-			}
-		}
-		return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("table %q has no column named time", def.Table.Name), Hint: hint}
+	// The rows' time: the column named time, else the one timestamp column
+	// that is a bucket or a column rather than an aggregate's result (as a
+	// materialized view's), shown under its name (time_name.go).
+	timeAt, err := viewTimeColumn(def.As.AST, qcols, names)
+	if err != nil {
+		return nil, err
+	}
+	if timeAt < 0 {
+		return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("table %q has no time column", def.Table.Name),
+			Hint: "a table's rows are named by their time: the query needs a timestamptz column (..., time_bucket('1 hour', time) AS bucket)"}
 	}
 	bare := bareColumns(def.As.AST.(ast.ResultSetNode), len(qcols))
 	cols := make([]storage.ColumnMeta, len(qcols))
@@ -124,7 +125,7 @@ func tableAsColumns(def *sql.TableDef, qcols []Column, names []string) ([]storag
 		seen[name] = true
 		var typ storage.ColumnType
 		switch id := c.Type.ID(); {
-		case id == arrow.TIMESTAMP && name == storage.TimeColumn:
+		case i == timeAt && id == arrow.TIMESTAMP:
 			typ = storage.TypeTime
 		case name == storage.TimeColumn:
 			return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column \"time\" is %s: it must be timestamptz, each row's time", exec.SQLTypeName(c.Type))}

@@ -393,15 +393,13 @@ func (p *Planner) creatable(sess *Session, ref sql.TableRef) (string, error) {
 // tableColumnsOf maps CREATE TABLE's columns to stored ones, with the
 // notices of what is kept otherwise than written.
 func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
-	if !slices.ContainsFunc(def.Columns, func(c sql.ColumnDef) bool { return c.Name == storage.TimeColumn }) {
+	timeCol := timeColumnOf(def)
+	if timeCol == "" {
 		hint := "a table's rows are named by their time: add time timestamptz NOT NULL"
-		for _, c := range def.Columns {
-			if strings.HasPrefix(c.Type, "timestamp") {
-				hint = fmt.Sprintf("a table's rows are named by their time: name %s time", c.Name)
-				break
-			}
+		if slices.ContainsFunc(def.Columns, func(c sql.ColumnDef) bool { return isTimestampType(c.Type) }) {
+			hint = "a table's rows are named by their time: make one timestamp column NOT NULL (or part of the PRIMARY KEY), or name it time"
 		}
-		return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("table %q has no column named time", def.Table.Name), Hint: hint}
+		return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("table %q has no time column", def.Table.Name), Hint: hint}
 	}
 	key := map[string]bool{}
 	for _, k := range def.Key {
@@ -422,6 +420,9 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if c.Name == timeCol && typ == storage.TypeTimestamp {
+			typ = storage.TypeTime // shown under its name (time_name.go)
+		}
 		if key[c.Name] && typ != storage.TypeTime && typ != storage.TypeTag {
 			return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column %q of the key is %s: a key holds time and text columns (tags)", c.Name, c.Type),
 				Hint: "a row is named by its time and tags; make the other columns fields (leave them out of the key)"}
@@ -432,6 +433,38 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default}) // time first: timeFirst
 	}
 	return cols, notices, nil
+}
+
+// timeColumnOf is the column of CREATE TABLE that is the rows' time (""
+// for none): the one named time, else the first timestamp column that is
+// NOT NULL or in the key (TimescaleDB makes a hypertable's time column NOT
+// NULL), else the only timestamp column. Another name than time is shown
+// as the table's time (time_name.go).
+func timeColumnOf(def *sql.TableDef) string {
+	var stamps []string
+	for _, c := range def.Columns {
+		if c.Name == storage.TimeColumn {
+			return c.Name
+		}
+		if isTimestampType(c.Type) {
+			stamps = append(stamps, c.Name)
+		}
+	}
+	for _, c := range def.Columns {
+		if isTimestampType(c.Type) && (c.NotNull || slices.Contains(def.Key, c.Name)) {
+			return c.Name
+		}
+	}
+	if len(stamps) == 1 {
+		return stamps[0]
+	}
+	return ""
+}
+
+// isTimestampType reports whether a column type as written is a timestamp
+// (timestamptz, timestamp(3) with time zone, pg_catalog.timestamp, ...).
+func isTimestampType(t string) bool {
+	return strings.HasPrefix(strings.TrimPrefix(t, "pg_catalog."), "timestamp")
 }
 
 // storedTypeOf is the stored type of a CREATE TABLE column; text is a tag
@@ -504,6 +537,8 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	if err != nil {
 		return res, err
 	}
+	timeName := p.timeName(sess.Database, table)
+	schema = shownColumns(schema, timeName)
 	dropped, dropViews, notices, err := p.columnDrops(sess, table, schema, def.Drop, stmt.Cascade)
 	if err != nil {
 		return DDLResult{}, err
@@ -592,7 +627,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		res.Tables = 1
 	}
 	for _, d := range def.Defaults {
-		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, d.Column, d.Expr); err != nil {
+		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, storedNames([]string{d.Column}, timeName)[0], d.Expr); err != nil {
 			return DDLResult{}, err
 		}
 		res.Tables = 1

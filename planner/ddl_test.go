@@ -174,7 +174,7 @@ func TestCreateTable(t *testing.T) {
 		"CREATE TABLE pg_class (time timestamptz)":                        "42939",
 		"CREATE TABLE nosuch.t (time timestamptz)":                        "3F000",
 		"CREATE TABLE information_schema.t (time timestamptz)":            "42501",
-		"CREATE TABLE t (ts timestamptz, v int)":                          "42P16",
+		"CREATE TABLE t (ts timestamptz, ts2 timestamptz, v int)":         "42P16",
 		"CREATE TABLE t (time int)":                                       "42P16",
 		"CREATE TABLE t (time timestamptz, v int, v text)":                "42701",
 		"CREATE TABLE t (time timestamptz, v int, PRIMARY KEY (time, v))": "42P16",
@@ -185,8 +185,8 @@ func TestCreateTable(t *testing.T) {
 	})
 	_, err = e.TableSchema("db", "t")
 	require.Error(t, err, "no failed CREATE TABLE made a table")
-	_, err = run("CREATE TABLE t (ts timestamptz, v int)")
-	require.Equal(t, "a table's rows are named by their time: name ts time", planner.AsError(err).Hint)
+	_, err = run("CREATE TABLE t (ts timestamptz, ts2 timestamptz, v int)")
+	require.Equal(t, "a table's rows are named by their time: make one timestamp column NOT NULL (or part of the PRIMARY KEY), or name it time", planner.AsError(err).Hint)
 }
 
 // TestCreateHypertable: TimescaleDB's create_hypertable, in both its forms

@@ -157,10 +157,15 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 	}
 	scan := &Scan{DB: sess.Database, Table: table, Alias: alias, Range: storage.AllTime()}
 	s := &scope{node: scan}
+	timeName := p.timeName(sess.Database, table)
 	for i, c := range cols {
 		typ := storage.ArrowType(c.Type)
 		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias})
-		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan})
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan}
+		if c.Type == storage.TypeTime && !sess.Influx {
+			sc.name = timeName // time_name.go; scan.Cols keep storage's name
+		}
+		s.cols = append(s.cols, sc)
 	}
 	b.deleteCols = scan.Cols
 	var pred exec.Expr = &exec.Literal{V: true, DT: exec.TypeBool}

@@ -82,7 +82,7 @@ func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 			if _, isView := b.p.viewOf(db, name); isView {
 				continue // PostgreSQL's information_schema leaves materialized views out
 			}
-			b.infoSchemaTable(table, t, name, cols)
+			b.infoSchemaTable(table, t, name, shownColumns(cols, b.p.timeName(db, name)))
 		}
 		b.infoSchemaViews(table, t)
 	case "views":

@@ -93,7 +93,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 			defaults[c.Name] = c.Default
 		}
 	}
-	names := insertNames(ins, order)
+	names := storedNames(insertNames(ins, order), p.timeName(sess.Database, table))
 	if len(names) == 0 {
 		return 0, errorf(CodeUndefinedTable, "relation %q does not exist; name the columns to create it: INSERT INTO %s (time, ...) VALUES ...", table, table)
 	}
@@ -308,7 +308,7 @@ func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.D
 		}
 		byName[c.Name], order = dt, append(order, c.Name)
 	}
-	names := insertNames(ins, order)
+	names := storedNames(insertNames(ins, order), p.timeName(sess.Database, name.Name.O))
 	for _, list := range ins.Lists {
 		for j, e := range list {
 			pm, ok := e.(*driver.ParamMarkerExpr)

@@ -39,14 +39,15 @@ func (p *Planner) onConflict(b *binder, ctx context.Context, db, table string, o
 			}
 		}
 	})
-	for _, t := range oc.Target {
+	timeName := p.timeName(db, table)
+	for _, t := range storedNames(oc.Target, timeName) {
 		if t != storage.TimeColumn && !isTag[t] {
 			e := errorf("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification")
 			e.Hint = "a row of " + table + " is named by time and its tags (" + strings.Join(keyCols, ", ") + "): name those, or no target"
 			return nil, nil, nil, 0, e
 		}
 	}
-	for _, c := range oc.Set {
+	for _, c := range storedNames(oc.Set, timeName) {
 		if c == storage.TimeColumn || isTag[c] {
 			e := notSupported(fmt.Sprintf("ON CONFLICT DO UPDATE SET %s, which names the row,", c))
 			e.Hint = "set fields only"

@@ -165,11 +165,12 @@ func (p *Planner) viewColumnsOf(ctx context.Context, sess *Session, def *sql.Tab
 	return cols, view, nil
 }
 
-// viewTimeColumn is the index of the column that names a materialized
-// view's rows (-1 for none): the timestamp column named time, else the
-// only one that is a bucket of time or a grouped column rather than an
-// aggregate's result (max(time) AS last_seen is a value, stored as a
-// timestamptz field), else the only timestamp column.
+// viewTimeColumn is the index of the column that names the rows of a
+// materialized view or CREATE TABLE ... AS (-1 for none): the timestamp
+// column named time, else the only one that is a bucket of time or a
+// grouped column rather than an aggregate's result (max(time) AS
+// last_seen is a value, stored as a timestamptz field), else the only
+// timestamp column.
 func viewTimeColumn(query ast.Node, qcols []Column, names []string) (int, error) {
 	var fields []*ast.SelectField
 	if sel, ok := query.(*ast.SelectStmt); ok && sel.Fields != nil {
@@ -200,7 +201,7 @@ func viewTimeColumn(query ast.Node, qcols []Column, names []string) (int, error)
 	if len(keys) > 1 {
 		two = keys
 	}
-	e := notSupported(fmt.Sprintf("a materialized view whose rows two timestamp columns (%q and %q) could name", names[two[0]], names[two[1]]))
+	e := notSupported(fmt.Sprintf("rows that either of two timestamp columns (%q and %q) could name", names[two[0]], names[two[1]]))
 	e.Hint = "its rows are named by one time, time_bucket(...) of the source's: name that column time, or make the other an aggregate's result"
 	return -1, e
 }

@@ -260,6 +260,7 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 			if err != nil {
 				continue // dropped meanwhile
 			}
+			cols = shownColumns(cols, b.p.timeName(db, name))
 			oid := TableOID(db, name)
 			kind := "r"
 			def, isView := b.p.viewOf(db, name)

@@ -27,7 +27,7 @@ func (p *Planner) ChangeReturning(ctx context.Context, sess *Session, stmt *sql.
 	if stmt.Kind == sql.Insert {
 		return p.InsertReturning(ctx, sess, stmt, params)
 	}
-	_, alias, cols, _, err := p.returningTable(sess, stmt)
+	_, alias, cols, stored, err := p.returningTable(sess, stmt)
 	if err != nil {
 		return 0, nil, nil, err
 	}
@@ -37,9 +37,9 @@ func (p *Planner) ChangeReturning(ctx context.Context, sess *Session, stmt *sql.
 	values := &Values{Cols: cols}
 	capture := func(rec arrow.Record, picked []bool) {
 		at := make([]int, len(cols))
-		for j, c := range cols {
+		for j := range cols {
 			at[j] = -1
-			if idx := rec.Schema().FieldIndices(c.Name); len(idx) > 0 {
+			if idx := rec.Schema().FieldIndices(stored[j].Name); len(idx) > 0 { // storage's names: time_name.go
 				at[j] = idx[0]
 			}
 		}
@@ -162,7 +162,7 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 		e.Hint = "... RETURNING answers an existing table's rows: create it first (CREATE TABLE, or a write without RETURNING)"
 		return "", "", nil, nil, e
 	}
-	for _, c := range stored {
+	for _, c := range shownColumns(stored, p.timeName(sess.Database, table)) {
 		dt := storage.ArrowType(c.Type)
 		if c.Type == storage.TypeTag {
 			dt = exec.TypeText

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
 )
 
 // createHypertable binds TimescaleDB's create_hypertable(relation,
@@ -44,12 +45,12 @@ func (b *binder) createHypertable(args []exec.Expr) (exec.Expr, error) {
 				return nil, err
 			}
 			col := v[1].(string)
-			if col != "time" {
-				if _, ok := b.p.Engine.ColumnType(db, table, col); !ok {
+			if timeName := b.p.timeName(db, table); col != timeName {
+				if _, ok := b.p.Engine.ColumnType(db, table, col); !ok || col == storage.TimeColumn {
 					return nil, errorf(CodeUndefinedColumn, "column %q does not exist", col)
 				}
 				e := notSupported(fmt.Sprintf("partitioning %q by column %q", table, col))
-				e.Hint = "every table is partitioned by its time column, named time; create_hypertable('" + table + "', 'time')"
+				e.Hint = fmt.Sprintf("every table is partitioned by its time column, %s here (the first timestamp column of CREATE TABLE that is NOT NULL or in its key): create_hypertable('%s', '%s')", timeName, table, timeName)
 				return nil, e
 			}
 			id := strconv.FormatInt(oid, 10)

@@ -113,14 +113,16 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 		return "", nil, nil, err
 	}
 	var sets []assignment
+	timeName := b.p.timeName(b.sess.Database, table)
 	for _, a := range up.List {
 		name := a.Column.Name.L
-		j := slices.IndexFunc(b.deleteCols, func(c Column) bool { return c.Name == name })
+		stored := storedNames([]string{name}, timeName)[0]
+		j := slices.IndexFunc(b.deleteCols, func(c Column) bool { return c.Name == stored })
 		if j < 0 {
 			return "", nil, nil, errorf(CodeUndefinedColumn, "column %q of relation %q does not exist", name, table)
 		}
 		col := b.deleteCols[j]
-		if name == storage.TimeColumn || col.Type.ID() == arrow.DICTIONARY {
+		if stored == storage.TimeColumn || col.Type.ID() == arrow.DICTIONARY {
 			e := notSupported(fmt.Sprintf("UPDATE of %s, which with the other tags and time names a row,", name))
 			e.Hint = "DELETE the rows and INSERT them with the new " + name
 			return "", nil, nil, e

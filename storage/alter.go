@@ -25,27 +25,32 @@ import (
 // the WAL past the writes that raced it, whose buffered rows the change
 // renamed or trimmed in place.
 
-// RenameColumn renames a table's column (not its time column, which is
-// named time). A tag keeps its place among the tags, so the files' order of
-// rows (by tags in the table's order, then time) still holds.
+// RenameColumn renames a table's column. A tag keeps its place among the
+// tags, so the files' order of rows (by tags in the table's order, then
+// time) still holds. Renaming the time column changes the name it is shown
+// under (TimeName) and nothing else; no other column may be named time.
 func (e *Engine) RenameColumn(ctx context.Context, db, table, from, to string) error {
 	if err := ValidateName("column", to); err != nil {
 		return err
-	}
-	if from == TimeColumn || to == TimeColumn {
-		return &Error{Code: CodeInvalidArgument, Msg: "a table's time column is named time, for good", Hint: "rename the other column, or name the time column in a query: SELECT time AS ts"}
 	}
 	return e.altering(ctx, func() error {
 		t, err := e.tableLocked(db, table)
 		if err != nil {
 			return err
 		}
+		if from == t.shownTime() {
+			return e.renameTimeLocked(ctx, t, to)
+		}
 		i, ok := t.colIdx[from]
-		if !ok {
+		if !ok || from == TimeColumn {
 			return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q of table %q does not exist", from, table)}
 		}
-		if _, ok := t.colIdx[to]; ok {
+		if _, ok := t.colIdx[to]; ok || to == t.shownTime() {
 			return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("column %q of table %q already exists", to, table)}
+		}
+		if to == TimeColumn {
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("only the time column of table %q may be named time", table),
+				Hint: "name the column otherwise"}
 		}
 		cols, files := t.Columns, t.Files
 		t.Columns = append([]ColumnMeta(nil), cols...)
@@ -66,6 +71,24 @@ func (e *Engine) RenameColumn(ctx context.Context, db, table, from, to string) e
 	})
 }
 
+// renameTimeLocked shows table t's time column under name to.
+func (e *Engine) renameTimeLocked(ctx context.Context, t *TableMeta, to string) error {
+	if _, ok := t.colIdx[to]; ok && to != TimeColumn {
+		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("column %q of table %q already exists", to, t.Name)}
+	}
+	was := t.TimeName
+	t.TimeName = to
+	if to == TimeColumn {
+		t.TimeName = ""
+	}
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.TimeName = was
+		return err
+	}
+	return nil
+}
+
 // DropColumn removes a field from a table: its values are gone from every
 // read at once and from the files as compaction rewrites them. A column
 // added later under the same name starts empty. The time column and tags
@@ -76,6 +99,11 @@ func (e *Engine) DropColumn(ctx context.Context, db, table, column string) error
 		t, err := e.tableLocked(db, table)
 		if err != nil {
 			return err
+		}
+		if column == t.shownTime() {
+			column = TimeColumn
+		} else if column == TimeColumn {
+			column = "" // shown under another name: no column is named time
 		}
 		i, ok := t.colIdx[column]
 		switch {

@@ -65,7 +65,7 @@ func TestRenameAndDropColumns(t *testing.T) {
 
 	// Refused: the time column, tags (dropped), names taken or missing.
 	for _, err := range []error{
-		e.RenameColumn(ctx, "db", "cpu", "time", "ts"),
+		e.RenameColumn(ctx, "db", "cpu", "time", "usage"),
 		e.RenameColumn(ctx, "db", "cpu", "dc", "time"),
 		e.RenameColumn(ctx, "db", "cpu", "dc", "usage"),
 		e.RenameColumn(ctx, "db", "cpu", "nosuch", "x"),
@@ -252,5 +252,55 @@ func TestTimestampFields(t *testing.T) {
 	require.NoError(t, e.Close())
 	e = openTest(t, dir)
 	require.ElementsMatch(t, want, scan(t, e, all("ev")))
+	require.NoError(t, e.Close())
+}
+
+// TestTimeName: a table's time column shown under another name (ts) is
+// stored as time: records and files name it time, writes of a column of
+// either name are refused, renaming it changes only the name shown (back
+// to time too), it cannot be dropped, and the name survives a crash.
+func TestTimeName(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	require.NoError(t, e.CreateTable(ctx, "db", "m", []ColumnMeta{{Name: "ts", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "v", Type: TypeFloat}}))
+	require.Equal(t, "ts", e.TimeName("db", "m"))
+	require.Equal(t, "time", e.TimeName("db", "nosuch"))
+	sch, err := e.TableSchema("db", "m")
+	require.NoError(t, err)
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "v", Type: TypeFloat}}, sch)
+	write(t, e, "db", batchOf(t, "m", "10 host=a v=1", "20 host=b v=2"))
+	want := []string{"time=10 host=a v=1", "time=20 host=b v=2"}
+	require.Equal(t, want, scan(t, e, all("m")))
+
+	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "m", "30 host=a ts=3")}, WriteOptions{})
+	require.ErrorContains(t, err, "is its time column")
+	for _, err := range []error{
+		e.AddColumns(ctx, "db", "m", []ColumnMeta{{Name: "ts", Type: TypeInt}}),
+		e.CreateTable(ctx, "db", "m2", []ColumnMeta{{Name: "ts", Type: TypeTime}, {Name: "time", Type: TypeInt}}),
+		e.RenameColumn(ctx, "db", "m", "v", "ts"),
+		e.RenameColumn(ctx, "db", "m", "v", "time"),
+		e.RenameColumn(ctx, "db", "m", "time", "x"), // shown as ts: no column is named time
+		e.RenameColumn(ctx, "db", "m", "ts", "v"),
+		e.DropColumn(ctx, "db", "m", "ts"),
+		e.DropColumn(ctx, "db", "m", "time"),
+	} {
+		require.Error(t, err)
+	}
+	require.Equal(t, "ts", e.TimeName("db", "m"))
+
+	require.NoError(t, e.Persist(ctx))
+	require.NoError(t, e.RenameColumn(ctx, "db", "m", "ts", "stamp"))
+	require.Equal(t, "stamp", e.TimeName("db", "m"))
+	write(t, e, "db", batchOf(t, "m", "30 host=a v=3"))
+	want = append(want, "time=30 host=a v=3")
+	require.Equal(t, want, scan(t, e, all("m")))
+	e.abandon()
+	e = openTest(t, dir)
+	require.Equal(t, "stamp", e.TimeName("db", "m"))
+	require.Equal(t, want, scan(t, e, all("m")))
+	require.NoError(t, e.RenameColumn(ctx, "db", "m", "stamp", "time"))
+	require.Equal(t, "time", e.TimeName("db", "m"))
+	write(t, e, "db", batchOf(t, "m", "40 host=a ts=4"))
+	require.NoError(t, e.RenameColumn(ctx, "db", "m", "ts", "ts2"), "ts is a field now")
 	require.NoError(t, e.Close())
 }

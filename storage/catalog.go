@@ -54,8 +54,22 @@ type TableMeta struct {
 	// database's period for it; 0: the database's.
 	Retention time.Duration `json:"retention,omitempty"`
 	// View is set when the table holds a materialized view's rows.
-	View   *ViewDef `json:"view,omitempty"`
-	colIdx map[string]int
+	View *ViewDef `json:"view,omitempty"`
+	// TimeName is the name SQL shows the time column under ("" for time):
+	// CREATE TABLE conditions (ts timestamptz NOT NULL, ...). Inside
+	// storage (Columns, files, the buffer, records) the column is named
+	// time whatever it is shown as, and no other column may take either
+	// name.
+	TimeName string `json:"time_name,omitempty"`
+	colIdx   map[string]int
+}
+
+// shownTime is the name SQL shows the time column under.
+func (t *TableMeta) shownTime() string {
+	if t.TimeName != "" {
+		return t.TimeName
+	}
+	return TimeColumn
 }
 
 // ViewDef is what makes a table a materialized view's: the query whose
@@ -232,6 +246,11 @@ func (t *TableMeta) Column(name string) (ColumnMeta, bool) {
 
 // checkColumn reports the conflict, if any, of writing column name as type typ.
 func (t *TableMeta) checkColumn(name string, typ ColumnType) error {
+	if t.TimeName != "" && name == t.TimeName {
+		return &Error{Code: CodeColumnType,
+			Msg:  fmt.Sprintf("column '%s' of table '%s' is its time column, it cannot be written as a %s", name, t.Name, kindName(typ)),
+			Hint: "a write gives the time as the row's timestamp; name the other column otherwise"}
+	}
 	col, ok := t.Column(name)
 	if !ok || col.Type == typ {
 		return nil

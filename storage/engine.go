@@ -636,8 +636,9 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 // CreateTable creates an empty table with the columns given, in order
 // within tags and fields (time, first, may be left out), and its database
 // if there is none. Writes are then checked against these types, as they
-// are against a table an earlier write made. It fails with
-// CodeAlreadyExists if the table exists.
+// are against a table an earlier write made. A time column of another name
+// than time is stored as time and shown under its name (TimeName). It
+// fails with CodeAlreadyExists if the table exists.
 func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []ColumnMeta) error {
 	return e.createTable(ctx, db, table, cols, nil)
 }
@@ -647,6 +648,20 @@ func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []Colum
 // WriteOptions.Refresh go into it.
 func (e *Engine) CreateView(ctx context.Context, db, table string, cols []ColumnMeta, def ViewDef) error {
 	return e.createTable(ctx, db, table, cols, &def)
+}
+
+// TimeName is the name SQL shows table's time column under: time unless
+// the table was created with another (CreateTable) or it was renamed.
+// Storage's columns and records name it time whatever it is shown as.
+func (e *Engine) TimeName(db, table string) string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if dbm := e.cat.database(db); dbm != nil {
+		if t := dbm.table(table); t != nil {
+			return t.shownTime()
+		}
+	}
+	return TimeColumn
 }
 
 // ViewOf returns the definition of the materialized view whose rows table
@@ -710,8 +725,8 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 		}
 		seen[c.Name] = true
 		switch {
-		case (c.Name == TimeColumn) != (c.Type == TypeTime):
-			return &Error{Code: CodeInvalidName, Msg: fmt.Sprintf("table '%s': the time column is named 'time' and only it is a time", table)}
+		case c.Name == TimeColumn && c.Type != TypeTime:
+			return &Error{Code: CodeInvalidName, Msg: fmt.Sprintf("table '%s': only the time column may be named 'time'", table)}
 		case c.Type == TypeTime && i > 0:
 			return &Error{Code: CodeInvalidArgument, Msg: "the time column comes first"}
 		case c.Type != TypeTime && c.Type != TypeTag && !c.Type.IsField():
@@ -729,9 +744,14 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 	}
 	t := dbm.createTable(table)
 	for _, c := range cols {
-		if c.Type != TypeTime {
-			t.addColumn(c.Name, c.Type)
+		if c.Type == TypeTime {
+			if c.Name != TimeColumn {
+				t.TimeName = c.Name
+			}
+			t.Columns[0].Default = c.Default
+			continue
 		}
+		t.addColumn(c.Name, c.Type)
 		t.Columns[t.colIdx[c.Name]].Default = c.Default
 	}
 	if view != nil {
