@@ -5,9 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/stratadb/strata/planner"
-	"github.com/stratadb/strata/storage"
 )
 
 // TestAlterTableRenameDrop: ALTER TABLE ... RENAME COLUMN, DROP COLUMN and
@@ -82,11 +79,7 @@ func TestAlterTableRenameDrop(t *testing.T) {
 	x.requireCodes(t, map[string]string{"SELECT count(*) FROM at1": "42P01"})
 
 	// A restart keeps it all; compaction retires the files' old names.
-	require.NoError(t, e.Close())
-	e2, err := storage.Open(storage.Options{DataDir: dir})
-	require.NoError(t, err)
-	defer e2.Close()
-	x2 := &strataExec{p: &planner.Planner{Engine: e2}, sess: sess}
+	e2, x2 := restartRewriteTest(t, e, dir, sess)
 	want := [][]any{{"a", nil}, {"b", nil}, {"a", nil}, {"c", "new"}}
 	require.Equal(t, want, x2.rowsOf(t)("SELECT host, n FROM at2 ORDER BY time"))
 	_, err = e2.Compact(context.Background(), true)

@@ -4,9 +4,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/stratadb/strata/planner"
-	"github.com/stratadb/strata/storage"
 )
 
 // TestColumnDefaults: a column's DEFAULT fills what an INSERT leaves out
@@ -79,11 +76,7 @@ func TestColumnDefaults(t *testing.T) {
 	require.Equal(t, [][]any{{"w", "0.5"}, {"flag", "1 > 2"}}, rows("SELECT column_name::text, column_default::text FROM information_schema.columns WHERE table_name = 'd' AND column_name IN ('w', 'flag', 'none') AND column_default IS NOT NULL ORDER BY ordinal_position"))
 
 	// The defaults are kept through a restart.
-	require.NoError(t, e.Close())
-	e2, err := storage.Open(storage.Options{DataDir: dir})
-	require.NoError(t, err)
-	defer e2.Close()
-	x2 := &strataExec{p: &planner.Planner{Engine: e2}, sess: sess}
+	_, x2 := restartRewriteTest(t, e, dir, sess)
 	x2.rowsOf(t)("INSERT INTO d (time) VALUES ('2024-01-03 00:00+00')")
 	require.Equal(t, [][]any{{"h0", int64(100), 1.5}}, x2.rowsOf(t)("SELECT host, n, f FROM d WHERE time = '2024-01-03 00:00+00'"))
 	require.Equal(t, filled, x2.rowsOf(t)("SELECT count(*) = count(w), min(w), max(w), bool_or(flag), count(none) FROM d"))

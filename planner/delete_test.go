@@ -30,6 +30,18 @@ func openRewriteTest(t *testing.T) (string, *storage.Engine, *planner.Planner, *
 	return dir, e, p, sess, &strataExec{p: p, sess: sess}
 }
 
+// restartRewriteTest closes e, the engine of openRewriteTest, and opens
+// its data directory again, as a restart does: the new engine and an
+// executor of sess over it.
+func restartRewriteTest(t *testing.T, e *storage.Engine, dir string, sess *planner.Session) (*storage.Engine, *strataExec) {
+	t.Helper()
+	require.NoError(t, e.Close())
+	e2, err := storage.Open(storage.Options{DataDir: dir})
+	require.NoError(t, err)
+	t.Cleanup(func() { e2.Close() })
+	return e2, &strataExec{p: &planner.Planner{Engine: e2}, sess: sess}
+}
+
 // rowsOf returns a function that runs a statement that must succeed and
 // gives its rows.
 func (x *strataExec) rowsOf(t *testing.T) func(sql string) [][]any {

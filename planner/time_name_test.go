@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratadb/strata/planner"
-	"github.com/stratadb/strata/storage"
 )
 
 // TestTimeColumnName: a table whose time column has another name (ts), as
@@ -86,11 +85,7 @@ func TestTimeColumnName(t *testing.T) {
 	require.Equal(t, [][]any{{int64(2)}}, influx.rowsOf(t)("SELECT count(*) FROM conditions WHERE time < '2024-01-02'"))
 
 	// Through a restart.
-	require.NoError(t, e.Close())
-	e2, err := storage.Open(storage.Options{DataDir: dir})
-	require.NoError(t, err)
-	defer e2.Close()
-	x2 := &strataExec{p: &planner.Planner{Engine: e2}, sess: sess}
+	e2, x2 := restartRewriteTest(t, e, dir, sess)
 	require.Equal(t, want, x2.rowsOf(t)(all))
 	_, err = e2.Compact(context.Background(), true)
 	require.NoError(t, err)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -82,11 +81,7 @@ func TestTimestampFields(t *testing.T) {
 	require.Error(t, err)
 
 	// Through a restart (persisted files and the catalog).
-	require.NoError(t, e.Close())
-	e2, err := storage.Open(storage.Options{DataDir: dir})
-	require.NoError(t, err)
-	defer e2.Close()
-	x2 := &strataExec{p: &planner.Planner{Engine: e2}, sess: sess}
+	e2, x2 := restartRewriteTest(t, e, dir, sess)
 	require.Equal(t, want, x2.rowsOf(t)(all))
 	_, err = e2.Compact(context.Background(), true)
 	require.NoError(t, err)

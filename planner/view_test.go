@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
@@ -116,10 +115,6 @@ func TestPlainView(t *testing.T) {
 	// survives a restart.
 	err = e.Write(ctx, "db", []*storage.TableBatch{{Table: "everything", Rows: 1, Time: []int64{1}}}, storage.WriteOptions{})
 	require.Error(t, err)
-	require.NoError(t, e.Close())
-	e2, err := storage.Open(storage.Options{DataDir: dir})
-	require.NoError(t, err)
-	defer e2.Close()
-	x2 := &strataExec{p: &planner.Planner{Engine: e2}, sess: sess}
+	_, x2 := restartRewriteTest(t, e, dir, sess)
 	require.Equal(t, [][]any{{int64(5)}}, x2.rowsOf(t)("SELECT count(*) FROM everything"))
 }
