@@ -454,21 +454,12 @@ func (c *ucur) tableElement(ct *TableDef) {
 		}
 	}
 	col := ColumnDef{Name: c.name()}
-	var words []string
-	for _, t := range c.span(func(t token) bool {
+	col.Type = c.typeName(func(t token) bool {
 		return t.punct(",") || t.punct(")") || t.kind == tIdent && columnConstraintWords[t.val]
-	}) {
-		w := t.val
-		if t.kind != tIdent {
-			w = c.src[t.start:t.end]
-		}
-		words = append(words, w)
-	}
-	if c.err == nil && len(words) == 0 {
-		c.fail(c.tok(0), "", "")
+	})
+	if c.err != nil {
 		return
 	}
-	col.Type = typeText(words)
 	for c.err == nil && !c.done() && !c.tok(0).punct(",") && !c.tok(0).punct(")") {
 		t := c.tok(0)
 		switch {
@@ -503,21 +494,12 @@ func (c *ucur) tableElement(ct *TableDef) {
 // nothing here: text compares by code point); a USING expression.
 func (c *ucur) retype(column string) ColumnRetype {
 	r := ColumnRetype{Column: column}
-	var words []string
-	for _, t := range c.span(func(t token) bool {
+	r.Type = c.typeName(func(t token) bool {
 		return t.punct(",") || t.kind == tIdent && (t.val == "collate" || t.val == "using")
-	}) {
-		w := t.val
-		if t.kind != tIdent {
-			w = c.src[t.start:t.end]
-		}
-		words = append(words, w)
-	}
-	if c.err == nil && len(words) == 0 {
-		c.fail(c.tok(0), "", "")
+	})
+	if c.err != nil {
 		return r
 	}
-	r.Type = typeText(words)
 	if c.accept("collate") {
 		c.name()
 	}
@@ -589,6 +571,23 @@ func (c *ucur) span(stop func(t token) bool) []token {
 		c.i++
 	}
 	return c.toks[first:c.i]
+}
+
+// typeName reads a type name up to a token stop accepts outside
+// parentheses and returns it as typeText writes it; none is an error.
+func (c *ucur) typeName(stop func(t token) bool) string {
+	var words []string
+	for _, t := range c.span(stop) {
+		w := t.val
+		if t.kind != tIdent {
+			w = c.src[t.start:t.end]
+		}
+		words = append(words, w)
+	}
+	if c.err == nil && len(words) == 0 {
+		c.fail(c.tok(0), "", "")
+	}
+	return typeText(words)
 }
 
 // typeText joins the words of a type name with single spaces, none around
