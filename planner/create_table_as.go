@@ -28,15 +28,26 @@ import (
 // tableAsOf types the columns of CREATE TABLE ... AS's query, with their
 // names, before anything is created.
 func (p *Planner) tableAsOf(ctx context.Context, sess *Session, def *sql.TableDef) ([]storage.ColumnMeta, error) {
-	if err := noDropWhilePlanning(def.As.AST, nil); err != nil {
-		return nil, err // it would act before the table is made
-	}
-	qcols, _, err := p.Describe(ctx, sess, def.As)
+	qcols, names, err := p.describeAs(ctx, sess, def)
 	if err != nil {
 		return nil, err
 	}
+	return tableAsColumns(def, qcols, names)
+}
+
+// describeAs describes the query of CREATE TABLE or MATERIALIZED VIEW ...
+// AS: its columns and their names (those written after the relation's
+// name first, as PostgreSQL takes them).
+func (p *Planner) describeAs(ctx context.Context, sess *Session, def *sql.TableDef) ([]Column, []string, error) {
+	if err := noDropWhilePlanning(def.As.AST, nil); err != nil {
+		return nil, nil, err // it would act before the relation is made
+	}
+	qcols, _, err := p.Describe(ctx, sess, def.As)
+	if err != nil {
+		return nil, nil, err
+	}
 	if len(def.AsColumns) > len(qcols) {
-		return nil, &Error{Code: CodeSyntax, Msg: "too many column names were specified"}
+		return nil, nil, &Error{Code: CodeSyntax, Msg: "too many column names were specified"}
 	}
 	names := make([]string, len(qcols))
 	for i, c := range qcols {
@@ -45,7 +56,7 @@ func (p *Planner) tableAsOf(ctx context.Context, sess *Session, def *sql.TableDe
 			names[i] = def.AsColumns[i]
 		}
 	}
-	return tableAsColumns(def, qcols, names)
+	return qcols, names, nil
 }
 
 // fillTableAs writes the rows of CREATE TABLE ... AS's query into the

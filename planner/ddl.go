@@ -462,9 +462,11 @@ func timeColumnOf(def *sql.TableDef) string {
 }
 
 // isTimestampType reports whether a column type as written is a timestamp
-// (timestamptz, timestamp(3) with time zone, pg_catalog.timestamp, ...).
+// (timestamptz, timestamp(3) with time zone, pg_catalog.timestamp, ...):
+// one a field other than time stores as timestamptz (storedTypeOf).
 func isTimestampType(t string) bool {
-	return strings.HasPrefix(strings.TrimPrefix(t, "pg_catalog."), "timestamp")
+	typ, err := storedTypeOf(sql.ColumnDef{Type: t}, false)
+	return err == nil && typ == storage.TypeTimestamp
 }
 
 // storedTypeOf is the stored type of a CREATE TABLE column; text is a tag
@@ -627,7 +629,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		res.Tables = 1
 	}
 	for _, d := range def.Defaults {
-		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, storedNames([]string{d.Column}, timeName)[0], d.Expr); err != nil {
+		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, storedName(d.Column, timeName), d.Expr); err != nil {
 			return DDLResult{}, err
 		}
 		res.Tables = 1

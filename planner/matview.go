@@ -102,22 +102,9 @@ func (p *Planner) viewColumnsOf(ctx context.Context, sess *Session, def *sql.Tab
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := noDropWhilePlanning(def.As.AST, nil); err != nil {
-		return nil, nil, err
-	}
-	qcols, _, err := p.Describe(ctx, sess, def.As)
+	qcols, names, err := p.describeAs(ctx, sess, def)
 	if err != nil {
 		return nil, nil, err
-	}
-	if len(def.AsColumns) > len(qcols) {
-		return nil, nil, &Error{Code: CodeSyntax, Msg: "too many column names were specified"}
-	}
-	names := make([]string, len(qcols))
-	for i, c := range qcols {
-		names[i] = c.Name
-		if i < len(def.AsColumns) {
-			names[i] = def.AsColumns[i]
-		}
 	}
 	timeAt, err := viewTimeColumn(def.As.AST, qcols, names)
 	if err != nil {

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"slices"
+
 	"github.com/stratadb/strata/storage"
 )
 
@@ -44,20 +46,20 @@ func shownColumns(cols []storage.ColumnMeta, timeName string) []storage.ColumnMe
 // a table whose time is shown otherwise keeps its name, which storage
 // does not have (so it is refused or made as any unknown column is).
 func storedNames(names []string, timeName string) []string {
-	if timeName == storage.TimeColumn {
+	if !slices.Contains(names, timeName) {
 		return names
 	}
-	var out []string
+	out := make([]string, len(names))
 	for i, n := range names {
-		if n == timeName {
-			if out == nil {
-				out = append([]string(nil), names...)
-			}
-			out[i] = storage.TimeColumn
-		}
-	}
-	if out == nil {
-		return names
+		out[i] = storedName(n, timeName)
 	}
 	return out
+}
+
+// storedName is storedNames of one name.
+func storedName(name, timeName string) string {
+	if name == timeName {
+		return storage.TimeColumn
+	}
+	return name
 }

@@ -116,7 +116,7 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 	timeName := b.p.timeName(b.sess.Database, table)
 	for _, a := range up.List {
 		name := a.Column.Name.L
-		stored := storedNames([]string{name}, timeName)[0]
+		stored := storedName(name, timeName)
 		j := slices.IndexFunc(b.deleteCols, func(c Column) bool { return c.Name == stored })
 		if j < 0 {
 			return "", nil, nil, errorf(CodeUndefinedColumn, "column %q of relation %q does not exist", name, table)
