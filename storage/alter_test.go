@@ -304,3 +304,47 @@ func TestTimeName(t *testing.T) {
 	require.NoError(t, e.RenameColumn(ctx, "db", "m", "ts", "ts2"), "ts is a field now")
 	require.NoError(t, e.Close())
 }
+
+// A table's options are kept across a restart, compaction and a rename,
+// returned as copies, and removed by an empty set.
+func TestTableOptions(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"))
+	opts, err := e.TableOptions("db", "cpu")
+	require.NoError(t, err)
+	require.Nil(t, opts)
+	_, err = e.TableOptions("db", "nosuch")
+	require.Error(t, err)
+	require.Error(t, e.SetTableOptions(ctx, "db", "nosuch", map[string]string{"a": "b"}))
+
+	set := map[string]string{"compress_segmentby": "host", "compress_after": "7 days"}
+	require.NoError(t, e.SetTableOptions(ctx, "db", "cpu", set))
+	set["compress_after"] = "changed by the caller"
+	opts, err = e.TableOptions("db", "cpu")
+	require.NoError(t, err)
+	want := map[string]string{"compress_segmentby": "host", "compress_after": "7 days"}
+	require.Equal(t, want, opts)
+	opts["x"] = "y"
+	opts, _ = e.TableOptions("db", "cpu")
+	require.Equal(t, want, opts, "a copy")
+
+	require.NoError(t, e.Persist(ctx))
+	_, err = e.Compact(ctx, true)
+	require.NoError(t, err)
+	require.NoError(t, e.RenameTable(ctx, "db", "cpu", "cpu2"))
+	e.abandon()
+	e = openTest(t, dir)
+	opts, err = e.TableOptions("db", "cpu2")
+	require.NoError(t, err)
+	require.Equal(t, want, opts)
+	require.Equal(t, []string{"time=10 host=a usage=1"}, scan(t, e, all("cpu2")))
+
+	require.NoError(t, e.SetTableOptions(ctx, "db", "cpu2", map[string]string{}))
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	defer e.Close()
+	opts, err = e.TableOptions("db", "cpu2")
+	require.NoError(t, err)
+	require.Nil(t, opts)
+}

@@ -61,7 +61,11 @@ type TableMeta struct {
 	// time whatever it is shown as, and no other column may take either
 	// name.
 	TimeName string `json:"time_name,omitempty"`
-	colIdx   map[string]int
+	// Options are settings the SQL layer keeps for the table, by name
+	// (TimescaleDB's compression settings and policy); storage keeps them
+	// and reads none. nil for most tables.
+	Options map[string]string `json:"options,omitempty"`
+	colIdx  map[string]int
 }
 
 // shownTime is the name SQL shows the time column under.

@@ -81,6 +81,36 @@ func (e *Engine) tableChunksLocked(db string, t *TableMeta) []Chunk {
 	return out
 }
 
+// ChunkUncompressedBytes returns, by day, what a table's persisted rows
+// would take without compression: their values' bytes written plainly
+// (pqfile.File.PlainSize), read from the files' footers (kept open in the
+// file cache). Days with no file are
+// absent; buffered rows are counted by neither.
+func (e *Engine) ChunkUncompressedBytes(ctx context.Context, db, table string) (map[int64]int64, error) {
+	snap, err := e.Snapshot(ScanRequest{Database: db, Table: table})
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Release()
+	out := map[int64]int64{}
+	seen := map[uint64]bool{}
+	for _, sp := range snap.splits {
+		for _, f := range sp.files {
+			if seen[f.ID] {
+				continue // a large file read in parts
+			}
+			seen[f.ID] = true
+			cf, err := e.files.acquire(ctx, e.store, f)
+			if err != nil {
+				return nil, err
+			}
+			out[f.Day] += cf.pf.PlainSize()
+			e.files.release(cf)
+		}
+	}
+	return out, nil
+}
+
 // DropChunks deletes the day partitions of a table that match (their files
 // and buffered rows), as TimescaleDB's drop_chunks drops whole chunks, and
 // returns them in day order. It persists the write buffer first, so that no

@@ -308,3 +308,31 @@ func createdOf(chunks []Chunk) []int64 {
 	}
 	return out
 }
+
+// TestChunkUncompressedBytes reads the files' plain sizes by day: the 8
+// bytes of every time and float, a tag's bytes and 4 (pqfile's
+// TestPlainSize checks the count), more than the compressed file for
+// repetitive values, and nothing for a day whose rows are all buffered.
+func TestChunkUncompressedBytes(t *testing.T) {
+	e := openTest(t, t.TempDir())
+	defer e.Close()
+	day := int64(24 * time.Hour)
+	const n = 4000
+	rows := make([]string, n)
+	for i := range rows {
+		rows[i] = fmt.Sprintf("%d host=a usage=%d.5", int64(i)*int64(time.Second), i%3)
+	}
+	write(t, e, "db", batchOf(t, "cpu", rows...))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=b usage=4", 3*day)))
+	raw, err := e.ChunkUncompressedBytes(ctx, "db", "cpu")
+	require.NoError(t, err)
+	require.Len(t, raw, 1, "the buffered day has no file")
+	chunks := e.TableChunks("db", "cpu")
+	require.Equal(t, int64(0), chunks[0].Day)
+	require.Equal(t, int64((8+8+1+4)*n), raw[0])
+	require.Greater(t, raw[0], chunks[0].Bytes, "repetitive values compress")
+
+	_, err = e.ChunkUncompressedBytes(ctx, "db", "nope")
+	require.Error(t, err)
+}

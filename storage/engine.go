@@ -701,6 +701,38 @@ func (e *Engine) SetViewOptions(ctx context.Context, db, table string, opts map[
 	return nil
 }
 
+// SetTableOptions replaces a table's options (TableMeta.Options; empty
+// removes them) in one catalog commit.
+func (e *Engine) SetTableOptions(ctx context.Context, db, table string, opts map[string]string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	old := t.Options
+	t.Options = nil
+	if len(opts) > 0 {
+		t.Options = maps.Clone(opts)
+	}
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.Options = old
+		return err
+	}
+	return nil
+}
+
+// TableOptions returns a copy of a table's options (nil when it has none).
+func (e *Engine) TableOptions(db, table string) (map[string]string, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return nil, err
+	}
+	return maps.Clone(t.Options), nil
+}
+
 func (d *ViewDef) clone() ViewDef {
 	c := *d
 	c.Columns = slices.Clone(d.Columns)

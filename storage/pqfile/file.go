@@ -201,6 +201,35 @@ func (f *File) NumRows() int64 { return f.pf.NumRows() }
 // inclusive (math.MaxInt64, math.MinInt64 for a file without rows).
 func (f *File) TimeRange() (min, max int64) { return f.minTime, f.maxTime }
 
+// PlainSize is the bytes the file's values take in Parquet's PLAIN
+// encoding, uncompressed: 8 per number or time, 1 per boolean, a string's
+// bytes and 4 for its length; NULLs none. It is read from the footer: the
+// chunks' value and NULL counts, and for strings the size statistics this
+// package writes (a chunk written without them counts its encoded pages
+// before the codec instead).
+func (f *File) PlainSize() int64 {
+	var n int64
+	for _, rg := range f.pf.Metadata().RowGroups {
+		for _, cc := range rg.Columns {
+			md := &cc.MetaData
+			values := md.NumValues - md.Statistics.NullCount
+			switch md.Type {
+			case format.Boolean:
+				n += values
+			case format.ByteArray:
+				if len(md.SizeStatistics.DefinitionLevelHistogram) == 0 {
+					n += md.TotalUncompressedSize
+					continue
+				}
+				n += md.SizeStatistics.UnencodedByteArrayDataBytes + 4*values
+			default:
+				n += 8 * values
+			}
+		}
+	}
+	return n
+}
+
 // Metadata returns the value of a Parquet key/value metadata entry.
 func (f *File) Metadata(key string) (string, bool) { return f.pf.Lookup(key) }
 

@@ -78,6 +78,7 @@ type chunkWriter struct {
 	rows         int64
 	nullCount    int64
 	uncompressed int64
+	unencoded    int64 // string and tag columns: the bytes of the values
 	hasMinMax    bool
 	minInt       int64 // time/int: signed; uint: bits compared unsigned
 	maxInt       int64
@@ -109,7 +110,7 @@ func (w *chunkWriter) reset() {
 	w.pages.Reset()
 	w.locs = w.locs[:0]
 	w.colIndex = format.ColumnIndex{}
-	w.rows, w.nullCount, w.uncompressed = 0, 0, 0
+	w.rows, w.nullCount, w.uncompressed, w.unencoded = 0, 0, 0, 0
 	w.hasMinMax = false
 	w.minBytes, w.maxBytes = nil, nil
 	w.plainPages = false
@@ -267,6 +268,7 @@ func (w *chunkWriter) flushPage(codec compress.Codec, rows int) error {
 			v := w.strData[prev:end]
 			w.scratch = binary.LittleEndian.AppendUint32(w.scratch, uint32(len(v)))
 			w.scratch = append(w.scratch, v...)
+			w.unencoded += int64(len(v))
 			if i == 0 || bytes.Compare(v, lo) < 0 {
 				lo = v
 			}
@@ -283,6 +285,9 @@ func (w *chunkWriter) flushPage(codec compress.Codec, rows int) error {
 		lo, hi := w.tagBounds()
 		if w.opts.DictionaryMaxBytes > 0 && w.dictBytes > w.opts.DictionaryMaxBytes {
 			w.plainPages = true
+		}
+		for _, c := range w.codes {
+			w.unencoded += int64(len(w.dictVals[c]))
 		}
 		if w.plainPages {
 			enc = format.Plain
@@ -476,6 +481,12 @@ func (w *chunkWriter) writeChunk(out *countingWriter, codec compress.Codec) (for
 	md.TotalUncompressedSize += w.uncompressed
 	md.TotalCompressedSize = out.n - start
 	md.Statistics = format.Statistics{NullCount: w.nullCount}
+	if w.col.kind == kindString || w.col.kind == kindTag {
+		// The histogram of definition levels (NULLs, values) tells readers
+		// the statistics are there, whatever the byte count.
+		md.SizeStatistics = format.SizeStatistics{UnencodedByteArrayDataBytes: w.unencoded,
+			DefinitionLevelHistogram: thrift.Slice[int64]{w.nullCount, w.rows - w.nullCount}}
+	}
 	if w.hasMinMax {
 		md.Statistics.MinValue, md.Statistics.MaxValue = w.chunkMinMax()
 	}
