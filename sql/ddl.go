@@ -691,12 +691,14 @@ func (c *ucur) viewOptions(opts map[string]string) {
 // by commas; or RENAME [COLUMN] c TO name (RenameColumn), or RENAME TO
 // name (Rename), alone. Or ALTER MATERIALIZED VIEW [IF EXISTS] name SET
 // (option [= value], ...): the options to set (Set, named as CREATE
-// MATERIALIZED VIEW's TableDef.ViewOptions are).
+// MATERIALIZED VIEW's TableDef.ViewOptions are). ALTER TABLE's SET
+// (option [= value], ...) fills Set too, and RESET (option, ...) Reset.
 type AlterDef struct {
 	Table       TableRef
 	Add         []ColumnDef
 	IfNotExists []bool
 	Set         map[string]string
+	Reset       []string
 	// Defaults are ALTER TABLE's ALTER [COLUMN] c SET DEFAULT expr
 	// (Expr) and DROP DEFAULT (Expr ""), in order.
 	Defaults []ColumnDefault
@@ -867,6 +869,25 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 			c.i++
 			continue
 		}
+		if t.kind == tIdent && (t.val == "set" || t.val == "reset") && c.tok(1).punct("(") {
+			// SET (option [= value], ...) | RESET (option, ...): the
+			// table's storage options (TimescaleDB's compression settings).
+			c.i++
+			if t.val == "set" {
+				if at.Set == nil {
+					at.Set = map[string]string{}
+				}
+				c.viewOptions(at.Set)
+			} else {
+				c.i++
+				c.list(func() { at.Reset = append(at.Reset, strings.ToLower(c.dottedName())) })
+			}
+			if c.err != nil || !c.tok(0).punct(",") {
+				break
+			}
+			c.i++
+			continue
+		}
 		if !c.accept("add") {
 			if t == eofTok {
 				c.fail(t, "", "")
@@ -877,7 +898,7 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 				what += " " + strings.ToUpper(n.val)
 			}
 			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... "+what+" is not supported",
-				"ALTER TABLE takes ADD COLUMN, DROP COLUMN, ALTER COLUMN ... SET DEFAULT / DROP DEFAULT, RENAME COLUMN and RENAME TO")
+				"ALTER TABLE takes ADD COLUMN, DROP COLUMN, ALTER COLUMN, SET (options), RESET (options), RENAME COLUMN and RENAME TO")
 			break
 		}
 		c.accept("column")

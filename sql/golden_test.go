@@ -160,6 +160,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		if a.Set != nil {
 			fmt.Fprintf(b, " set=%v", a.Set)
 		}
+		if a.Reset != nil {
+			fmt.Fprintf(b, " reset=%v", a.Reset)
+		}
 		if a.Defaults != nil {
 			fmt.Fprintf(b, " defaults=%+v", a.Defaults)
 		}

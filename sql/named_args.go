@@ -59,6 +59,22 @@ var namedSignatures = map[string][][]param{
 	"remove_continuous_aggregate_policy": {
 		{{"continuous_aggregate", "", ""}, {"if_exists", "NULL", "bool"}},
 	},
+	"add_compression_policy": {
+		{{"hypertable", "", ""}, {"compress_after", "NULL", ""}, {"if_not_exists", "NULL", "bool"}, {"schedule_interval", "NULL", "interval"},
+			{"initial_start", "NULL", "timestamptz"}, {"timezone", "NULL", "text"}, {"compress_created_before", "NULL", "interval"},
+			{"hypercore_use_access_method", "NULL", "bool"}},
+	},
+	"add_columnstore_policy": {
+		{{"hypertable", "", ""}, {"after", "NULL", ""}, {"if_not_exists", "NULL", "bool"}, {"schedule_interval", "NULL", "interval"},
+			{"initial_start", "NULL", "timestamptz"}, {"timezone", "NULL", "text"}, {"created_before", "NULL", "interval"},
+			{"hypercore_use_access_method", "NULL", "bool"}},
+	},
+	"remove_compression_policy": {{{"hypertable", "", ""}, {"if_exists", "NULL", "bool"}}},
+	"remove_columnstore_policy": {{{"hypertable", "", ""}, {"if_exists", "NULL", "bool"}}},
+	"compress_chunk":            {{{"uncompressed_chunk", "", ""}, {"if_not_compressed", "NULL", "bool"}, {"recompress", "NULL", "bool"}, {"hypercore_use_access_method", "NULL", "bool"}}},
+	"decompress_chunk":          {{{"uncompressed_chunk", "", ""}, {"if_compressed", "NULL", "bool"}}},
+	"convert_to_columnstore":    {{{"chunk", "", ""}, {"if_not_columnstore", "NULL", "bool"}, {"recompress", "NULL", "bool"}, {"hypercore_use_access_method", "NULL", "bool"}}},
+	"convert_to_rowstore":       {{{"chunk", "", ""}, {"if_columnstore", "NULL", "bool"}}},
 	"remove_retention_policy": {
 		{{"relation", "", ""}, {"if_exists", "NULL", "bool"}},
 	},

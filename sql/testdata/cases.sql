@@ -588,3 +588,11 @@ ALTER TABLE "app_item" ALTER COLUMN "name" SET NOT NULL, ALTER COLUMN n DROP NOT
 ALTER TABLE t ALTER c TYPE double precision USING NULL
 # alter column type with a using that does not parse
 ALTER TABLE t ALTER c TYPE int USING c +
+# alter table set: TimescaleDB's compression settings
+ALTER TABLE conditions SET (timescaledb.compress, timescaledb.compress_segmentby = 'device_id, "Loc"', timescaledb.compress_orderby = 'time DESC')
+# alter table set and reset with other actions
+ALTER TABLE conditions SET (timescaledb.enable_columnstore = true), RESET (timescaledb.compress_orderby, timescaledb.segmentby), ADD n int
+# alter table set tablespace is refused
+ALTER TABLE conditions SET TABLESPACE fast
+# alter table set without a value
+ALTER TABLE conditions SET (timescaledb.compress =)
