@@ -262,13 +262,13 @@ func (w *chunkWriter) flushPage(codec compress.Codec, rows int) error {
 		}
 	case kindString:
 		enc = format.Plain
+		w.unencoded += int64(len(w.strData))
 		prev := int32(0)
 		var lo, hi []byte
 		for i, end := range w.strOff {
 			v := w.strData[prev:end]
 			w.scratch = binary.LittleEndian.AppendUint32(w.scratch, uint32(len(v)))
 			w.scratch = append(w.scratch, v...)
-			w.unencoded += int64(len(v))
 			if i == 0 || bytes.Compare(v, lo) < 0 {
 				lo = v
 			}
@@ -282,12 +282,19 @@ func (w *chunkWriter) flushPage(codec compress.Codec, rows int) error {
 			w.mergeBytes(lo, hi)
 		}
 	case kindTag:
+		// The values' bytes, a run of equal codes at a time (rows are
+		// sorted by their tags, so runs are long).
+		for i := 0; i < len(w.codes); {
+			c, j := w.codes[i], i+1
+			for j < len(w.codes) && w.codes[j] == c {
+				j++
+			}
+			w.unencoded += int64(j-i) * int64(len(w.dictVals[c]))
+			i = j
+		}
 		lo, hi := w.tagBounds()
 		if w.opts.DictionaryMaxBytes > 0 && w.dictBytes > w.opts.DictionaryMaxBytes {
 			w.plainPages = true
-		}
-		for _, c := range w.codes {
-			w.unencoded += int64(len(w.dictVals[c]))
 		}
 		if w.plainPages {
 			enc = format.Plain
