@@ -1387,3 +1387,63 @@ func TestPgxTimeColumnName(t *testing.T) {
 	require.Equal(t, []string{"pickup_datetime", "vendor_id", "dropoff_datetime", "fare"}, names, "time first, as the table keeps it")
 	require.Equal(t, []string{"00:01:00 2 00:30:00 30", "00:02:00 1 00:05:00 7"}, got)
 }
+
+// TestPgxCompression runs TimescaleDB's compression setup as its
+// tutorials write it (simple protocol, several statements in one), then
+// compresses the chunks per row of show_chunks with a parameter (extended
+// protocol), through CALL too, and reads the stats: every chunk compressed,
+// smaller than its values written plainly.
+func TestPgxCompression(t *testing.T) {
+	s := startServer(t)
+	var notices []*pgconn.Notice
+	conn := connectNoticed(t, s, "db", &notices)
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, `CREATE TABLE conditions (time timestamptz NOT NULL, device_id text, temperature double precision);
+		SELECT create_hypertable('conditions', by_range('time'));
+		INSERT INTO conditions SELECT t, 'dev' || (extract(minute from t)::int % 4), 20 + extract(hour from t) FROM generate_series(TIMESTAMPTZ '2024-03-01', '2024-03-03 23:59', INTERVAL '1 minute') t;
+		ALTER TABLE conditions SET (timescaledb.compress, timescaledb.compress_segmentby = 'device_id', timescaledb.compress_orderby = 'time DESC');
+		SELECT add_compression_policy('conditions', compress_after => INTERVAL '7 days');`)
+	require.NoError(t, err)
+	var status string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT string_agg(DISTINCT compression_status, ',') FROM chunk_compression_stats('conditions')").Scan(&status))
+	require.Equal(t, "Uncompressed", status, "the rows wait in the write buffer")
+
+	rows, err := conn.Query(ctx, "SELECT compress_chunk(c, if_not_compressed => $1) FROM show_chunks('conditions', older_than => $2::interval) c", true, "1 day")
+	require.NoError(t, err)
+	var chunks []string
+	for rows.Next() {
+		var c string
+		require.NoError(t, rows.Scan(&c))
+		chunks = append(chunks, c)
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, chunks, 3)
+	require.Regexp(t, `^_timescaledb_internal\._hyper_\d+_\d+_chunk$`, chunks[0])
+	require.Len(t, notices, 2, "the first call persisted every chunk: the others are compressed already")
+	require.Contains(t, notices[0].Message, "is already converted to columnstore")
+
+	var total, compressed, before, after int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT total_chunks, number_compressed_chunks, before_compression_total_bytes, after_compression_total_bytes FROM hypertable_compression_stats('conditions')").
+		Scan(&total, &compressed, &before, &after))
+	require.Equal(t, []int64{3, 3}, []int64{total, compressed})
+	require.Equal(t, int64(3*1440*(8+8+4+4)), before, "time, temperature and a four-letter device_id with its length")
+	require.Less(t, after, before/3)
+
+	var config, segmentby string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT config::text FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'").Scan(&config))
+	require.Contains(t, config, `"compress_after": "7 days"`)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT segmentby FROM timescaledb_information.hypertable_compression_settings WHERE hypertable = $1::regclass", "conditions").Scan(&segmentby))
+	require.Equal(t, "device_id", segmentby)
+
+	tag, err := conn.Exec(ctx, "CALL convert_to_columnstore($1)", chunks[0])
+	require.NoError(t, err)
+	require.Equal(t, "CALL", tag.String())
+	_, err = conn.Exec(ctx, "SELECT compress_chunk($1, false)", chunks[0])
+	require.Equal(t, "42710", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "ALTER TABLE conditions SET (timescaledb.compress = false)")
+	require.Equal(t, "0A000", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "ALTER TABLE conditions SET (timescaledb.compress_segmentby = 'nope')")
+	pe := pgErr(t, err)
+	require.Equal(t, "42601", pe.Code)
+	require.Contains(t, pe.Hint, "must reference a valid column")
+}

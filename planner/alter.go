@@ -72,6 +72,10 @@ func (p *Planner) renameColumn(ctx context.Context, sess *Session, table string,
 	if err := p.Engine.RenameColumn(ctx, sess.Database, table, rc.From, rc.To); err != nil {
 		return DDLResult{}, err
 	}
+	// The compression settings naming it follow, as in TimescaleDB.
+	if err := p.renameInSettings(ctx, sess.Database, table, rc.From, rc.To); err != nil {
+		return DDLResult{}, err
+	}
 	return DDLResult{Tables: 1}, nil
 }
 
@@ -107,6 +111,9 @@ func (p *Planner) columnDrops(sess *Session, table string, schema []storage.Colu
 			return nil, nil, nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("cannot drop column %q of table %q: it is a tag, part of the key that tells rows apart", d.Column, table),
 				Detail: fmt.Sprintf("Rows that differ only in %s would become one.", d.Column),
 				Hint:   fmt.Sprintf("to merge those rows, copy the table without it (CREATE TABLE %[1]s_new AS SELECT the other columns FROM %[1]s), then DROP TABLE %[1]s and ALTER TABLE %[1]s_new RENAME TO %[1]s", table)}
+		case p.inSettings(sess.Database, table, d.Column):
+			return nil, nil, nil, &Error{Code: CodeNotSupported, Msg: "cannot drop orderby or segmentby column from a hypertable with compression enabled",
+				Hint: fmt.Sprintf("take %q out of the table's compression settings first: ALTER TABLE %s RESET (timescaledb.compress_segmentby, timescaledb.compress_orderby)", d.Column, quoteIdentifier(table))}
 		}
 		cols = append(cols, d.Column)
 	}

@@ -236,7 +236,8 @@ func (b *binder) commonType(xs []exec.Expr) (arrow.DataType, error) {
 
 // volatileFuncs give another value (or act) each time they run: no
 // expression holding one is folded.
-var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true, "pg_cancel_backend": true, "pg_terminate_backend": true}
+var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true, "pg_cancel_backend": true, "pg_terminate_backend": true,
+	"compress_chunk": true, "decompress_chunk": true, "convert_to_columnstore": true, "convert_to_rowstore": true}
 
 // fold evaluates an expression whose inputs are all constants.
 func (b *binder) fold(x exec.Expr) (exec.Expr, error) {
@@ -369,6 +370,9 @@ func constantTree(x exec.Expr) bool {
 		}
 		return true
 	case *rowFunc:
+		if volatileFuncs[x.name] {
+			return false // compress_chunk acts when run
+		}
 		for _, a := range x.args {
 			if !constantTree(a) {
 				return false

@@ -136,6 +136,9 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 		return b.detailedSize(name, f, alias, colNames)
 	}
+	if name := constText(f.Args[0]); compressionStatsFuncs[name] {
+		return b.compressionStats(name, f, alias, colNames)
+	}
 	empty := &scope{}
 	args := make([]exec.Expr, len(f.Args)-1)
 	for i, a := range f.Args[1:] {
@@ -910,6 +913,8 @@ func timescaleFunc(name string) func(b *binder, name string, f *ast.FuncCallExpr
 		return (*binder).refreshFunction
 	case "add_continuous_aggregate_policy", "remove_continuous_aggregate_policy":
 		return (*binder).policyFunction
+	case "add_compression_policy", "remove_compression_policy", "add_columnstore_policy", "remove_columnstore_policy":
+		return (*binder).compressionPolicyFunction
 	}
 	return nil
 }
@@ -919,6 +924,7 @@ func timescaleFunc(name string) func(b *binder, name string, f *ast.FuncCallExpr
 var selectListSRFs = map[string]bool{"generate_series": true, "generate_subscripts": true, "unnest": true, "regexp_split_to_table": true, "regexp_matches": true, "string_to_table": true,
 	"show_chunks": true, "drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true, "refresh_continuous_aggregate": true,
 	"add_continuous_aggregate_policy": true, "remove_continuous_aggregate_policy": true,
+	"add_compression_policy": true, "remove_compression_policy": true, "add_columnstore_policy": true, "remove_columnstore_policy": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 	"json_object_keys": true, "jsonb_object_keys": true, "jsonb_path_query": true, "jsonb_path_query_tz": true}
 

@@ -611,6 +611,23 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		return DDLResult{}, err
 	}
 	res.Notices = append(res.Notices, notices...)
+	// SET (...) and RESET (...): TimescaleDB's compression settings
+	// (timescale_compression.go).
+	var opts map[string]string
+	optionsChange := false
+	if def.Set != nil || def.Reset != nil {
+		opt, ok := any(p.Engine).(tableOptioner)
+		if !ok {
+			return DDLResult{}, notSupported("ALTER TABLE ... SET")
+		}
+		have, err := opt.TableOptions(sess.Database, table)
+		if err != nil {
+			return DDLResult{}, err
+		}
+		if opts, optionsChange, err = tableOptionChanges(table, schema, def.Set, def.Reset, have); err != nil {
+			return DDLResult{}, err
+		}
+	}
 	for _, v := range dropViews {
 		if err := p.dropRelation(ctx, sess.Database, v); err != nil {
 			return DDLResult{}, err
@@ -630,6 +647,12 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	for _, d := range def.Defaults {
 		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, storedName(d.Column, timeName), d.Expr); err != nil {
+			return DDLResult{}, err
+		}
+		res.Tables = 1
+	}
+	if optionsChange {
+		if err := any(p.Engine).(tableOptioner).SetTableOptions(ctx, sess.Database, table, opts); err != nil {
 			return DDLResult{}, err
 		}
 		res.Tables = 1

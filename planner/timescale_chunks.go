@@ -156,7 +156,9 @@ func (b *binder) chunkFunction(name string, f *ast.FuncCallExpr, alias, col stri
 // keeps it, refresh_continuous_aggregate rewrites a view's rows, and the
 // continuous aggregate policies schedule that.
 var changingFuncs = map[string]bool{"drop_chunks": true, "add_retention_policy": true, "remove_retention_policy": true, "refresh_continuous_aggregate": true,
-	"add_continuous_aggregate_policy": true, "remove_continuous_aggregate_policy": true}
+	"add_continuous_aggregate_policy": true, "remove_continuous_aggregate_policy": true,
+	"add_compression_policy": true, "remove_compression_policy": true, "add_columnstore_policy": true, "remove_columnstore_policy": true,
+	"compress_chunk": true, "convert_to_columnstore": true}
 
 // ChangingFunction names a function a statement calls that changes the
 // database (drop_chunks, add_retention_policy, ...), "" when it calls

@@ -48,6 +48,15 @@ var (
 		{"hypertable_name", 19}, {"check_schema", 19}, {"check_name", 19}}
 )
 
+// shownTimeName is the name a table's time column is shown under here
+// (time in an InfluxDB session).
+func (b *binder) shownTimeName(table string) string {
+	if b.sess.Influx {
+		return "time"
+	}
+	return b.p.timeName(b.sess.Database, table)
+}
+
 // asIntervals types the named columns interval (engineType reads the
 // catalogs' intervals as text).
 func (t *catalogTable) asIntervals(names ...string) {
@@ -110,14 +119,14 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		for _, name := range tables() {
 			t.add(map[string]any{"hypertable_schema": schema, "hypertable_name": name, "owner": exec.OwnerRole,
 				"num_dimensions": 1, "num_chunks": len(chunks(name)), "compression_enabled": true,
-				"primary_dimension": "time", "primary_dimension_type": "timestamp with time zone"})
+				"primary_dimension": b.shownTimeName(name), "primary_dimension_type": "timestamp with time zone"})
 		}
 	case "dimensions":
 		t = newTableOf(tsdbDimensions)
 		t.asIntervals("time_interval")
 		for _, name := range tables() {
 			t.add(map[string]any{"hypertable_schema": schema, "hypertable_name": name, "dimension_number": 1,
-				"column_name": "time", "column_type": "timestamp with time zone", "dimension_type": "Time",
+				"column_name": b.shownTimeName(name), "column_type": "timestamp with time zone", "dimension_type": "Time",
 				"time_interval": arrow.MonthDayNanoInterval{Days: 1}})
 		}
 	case "chunks":
@@ -128,7 +137,7 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 				start := c.Day * int64(24*time.Hour)
 				row := map[string]any{"hypertable_schema": schema, "hypertable_name": name,
 					"chunk_schema": "_timescaledb_internal", "chunk_name": fmt.Sprintf("_hyper_%d_%d_chunk", oid, c.Day),
-					"primary_dimension": "time", "primary_dimension_type": "timestamp with time zone",
+					"primary_dimension": b.shownTimeName(name), "primary_dimension_type": "timestamp with time zone",
 					"range_start": exec.Timestamp(start), "range_end": exec.Timestamp(start + int64(24*time.Hour)),
 					"is_compressed": c.BufferedRows == 0}
 				if c.Created != 0 {
@@ -142,13 +151,23 @@ func (b *binder) timescaleInfo(view, alias string) (*scope, error) {
 		t.asIntervals("schedule_interval", "max_runtime", "retry_period")
 		b.retentionJobs(t, schema)
 		b.policyJobs(t, schema)
+		b.compressionJobs(t, schema)
+	case "compression_settings":
+		t = newTableOf(tsdbCompressionSettings)
+		b.compressionSettings(view, t, schema, tables(), chunks)
+	case "hypertable_compression_settings", "hypertable_columnstore_settings":
+		t = newTableOf(tsdbHypertableCompressionSettings)
+		b.compressionSettings(view, t, schema, tables(), chunks)
+	case "chunk_compression_settings", "chunk_columnstore_settings":
+		t = newTableOf(tsdbChunkCompressionSettings)
+		b.compressionSettings(view, t, schema, tables(), chunks)
 	case "job_stats":
 		t = newTableOf(tsdbJobStats)
 		t.asIntervals("last_run_duration")
 		b.policyJobStats(t, schema)
 	default:
 		e := errorf(CodeUndefinedTable, "relation \"timescaledb_information.%s\" does not exist", view)
-		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks, jobs, job_stats and continuous_aggregates"
+		e.Hint = "Strata has timescaledb_information.hypertables, dimensions, chunks, jobs, job_stats, continuous_aggregates and the compression (columnstore) settings views"
 		return nil, e
 	}
 	b.volatile = true // chunks come and go with writes
