@@ -300,14 +300,8 @@ func hypertableOf(tables map[int64]string, oid int64, ok bool) (string, error) {
 // files, as table_bytes and total_bytes; Strata keeps no indexes and no
 // TOAST (0), and runs on one node (node_name NULL).
 func (b *binder) detailedSize(name string, f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
-	if len(f.Args) != 2 {
-		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument: %s(hypertable)", name, name)
-	}
-	x, err := b.bindNode(&scope{}, f.Args[1], nil)
+	x, err := b.oneHypertableArg(name, f)
 	if err != nil {
-		return nil, err
-	}
-	if x, err = b.hypertableArg(x); err != nil {
 		return nil, err
 	}
 	perChunk := name == "chunks_detailed_size"
@@ -319,11 +313,8 @@ func (b *binder) detailedSize(name string, f *ast.FuncCallExpr, alias string, co
 		cols = append(cols, Column{Name: c, Type: exec.TypeInt, PGType: 20})
 	}
 	cols = append(cols, Column{Name: "node_name", Type: exec.TypeText, PGType: 19})
-	if len(colNames) > len(cols) {
-		return nil, errorf(CodeSyntax, "table %q has %d columns available but %d columns specified", alias, len(cols), len(colNames))
-	}
-	for i, n := range colNames {
-		cols[i].Name = n.O
+	if err := aliasColumns(alias, cols, colNames); err != nil {
+		return nil, err
 	}
 	db, tables := b.sess.Database, b.tablesByOID()
 	src, _ := any(b.p.Engine).(chunkSource)
@@ -350,6 +341,31 @@ func (b *binder) detailedSize(name string, f *ast.FuncCallExpr, alias string, co
 			}
 			return rows, nil
 		}}, alias), nil
+}
+
+// oneHypertableArg binds the one argument of a TimescaleDB function of a
+// hypertable in FROM (f's first argument is its name): the relation.
+func (b *binder) oneHypertableArg(name string, f *ast.FuncCallExpr) (exec.Expr, error) {
+	if len(f.Args) != 2 {
+		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument: %s(hypertable)", name, name)
+	}
+	x, err := b.bindNode(&scope{}, f.Args[1], nil)
+	if err != nil {
+		return nil, err
+	}
+	return b.hypertableArg(x)
+}
+
+// aliasColumns gives a FROM function's first columns the names of its
+// alias's column list (AS s(a, b)).
+func aliasColumns(alias string, cols []Column, names []ast.CIStr) error {
+	if len(names) > len(cols) {
+		return errorf(CodeSyntax, "table %q has %d columns available but %d columns specified", alias, len(cols), len(names))
+	}
+	for i, n := range names {
+		cols[i].Name = n.O
+	}
+	return nil
 }
 
 // skipped is how many arguments as written come before bound argument i

@@ -654,19 +654,14 @@ func chunkCompression(name string) func(b *binder, args []exec.Expr) (exec.Expr,
 // compressionStats binds hypertable_compression_stats(relation) (one row)
 // and chunk_compression_stats(relation) (a row per chunk), and their
 // _columnstore_ names: a chunk is Compressed when none of its rows waits
-// in the write buffer; the bytes are its files' before the codec (before_)
-// and as stored (after_), for the chunks that have files (NULL without).
+// in the write buffer; the bytes are its files' values written plainly
+// (before_) and the files as stored (after_), for the chunks that have
+// files (NULL without).
 // Strata keeps no indexes and no TOAST (0), and runs on one node
 // (node_name NULL). A table without chunks has no rows.
 func (b *binder) compressionStats(name string, f *ast.FuncCallExpr, alias string, colNames []ast.CIStr) (*scope, error) {
-	if len(f.Args) != 2 {
-		return nil, errorf(CodeUndefinedFunc, "function %s takes one argument: %s(hypertable)", name, name)
-	}
-	x, err := b.bindNode(&scope{}, f.Args[1], nil)
+	x, err := b.oneHypertableArg(name, f)
 	if err != nil {
-		return nil, err
-	}
-	if x, err = b.hypertableArg(x); err != nil {
 		return nil, err
 	}
 	perChunk := strings.HasPrefix(name, "chunk_")
@@ -683,11 +678,8 @@ func (b *binder) compressionStats(name string, f *ast.FuncCallExpr, alias string
 		}
 	}
 	cols = append(cols, Column{Name: "node_name", Type: exec.TypeText, PGType: 19})
-	if len(colNames) > len(cols) {
-		return nil, errorf(CodeSyntax, "table %q has %d columns available but %d columns specified", alias, len(cols), len(colNames))
-	}
-	for i, n := range colNames {
-		cols[i].Name = n.O
+	if err := aliasColumns(alias, cols, colNames); err != nil {
+		return nil, err
 	}
 	if alias == "" {
 		alias = name
