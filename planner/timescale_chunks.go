@@ -360,7 +360,7 @@ func (b *binder) oneHypertableArg(name string, f *ast.FuncCallExpr) (exec.Expr, 
 // alias's column list (AS s(a, b)).
 func aliasColumns(alias string, cols []Column, names []ast.CIStr) error {
 	if len(names) > len(cols) {
-		return errorf(CodeSyntax, "table %q has %d columns available but %d columns specified", alias, len(cols), len(names))
+		return errorf("42P10", "table %q has %d columns available but %d columns specified", alias, len(cols), len(names))
 	}
 	for i, n := range names {
 		cols[i].Name = n.O

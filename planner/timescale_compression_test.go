@@ -178,10 +178,12 @@ func TestCompressChunk(t *testing.T) {
 
 	first := chunks[0][0].(string)
 	x.requireCodes(t, map[string]string{
-		"SELECT compress_chunk('" + first + "', if_not_compressed => false)": "42710",
-		"SELECT compress_chunk('_timescaledb_internal._hyper_1_2_chunk')":    "42P01",
-		"SELECT compress_chunk('conditions')":                                "42P01",
-		"SELECT * FROM hypertable_compression_stats('nosuch')":               "42P01",
+		"SELECT compress_chunk('" + first + "', if_not_compressed => false)":                                "42710",
+		"SELECT compress_chunk('_timescaledb_internal._hyper_1_2_chunk')":                                   "42P01",
+		"SELECT compress_chunk('conditions')":                                                               "42P01",
+		"SELECT * FROM hypertable_compression_stats('nosuch')":                                              "42P01",
+		"SELECT * FROM hypertable_compression_stats('conditions') AS s(a, b, c, d, e, f, g, h, i, j, k, l)": "42P10",
+		"SELECT * FROM chunks_detailed_size('conditions') AS s(a, b, c, d, e, f, g, h)":                     "42P10",
 	})
 	notices = nil
 	require.Equal(t, [][]any{{nil}}, rows("SELECT decompress_chunk('"+first+"')"))
