@@ -199,7 +199,7 @@ func settingCols(opts map[string]string, key string) []orderCol {
 }
 
 // tableOptionChanges checks ALTER TABLE's SET (...) and RESET (...) of
-// table (its columns as shown: schema) against its options have, and
+// table (its columns as shown: schema) against the options it has (have), and
 // returns the options to store (changed false: none differ). Nothing is
 // stored here.
 func tableOptionChanges(table string, schema []storage.ColumnMeta, set map[string]string, reset []string, have map[string]string) (map[string]string, bool, error) {
