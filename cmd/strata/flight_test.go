@@ -181,17 +181,8 @@ func TestFlightAndHTTPOverTLS(t *testing.T) {
 // startServerTLS is startServer for a server whose HTTP port speaks TLS.
 func startServerTLS(t *testing.T, dataDir string, pool *x509.CertPool, extra ...string) *serverProc {
 	t.Helper()
-	addr := freeAddr(t)
-	logf, err := os.Create(dataDir + ".log")
-	require.NoError(t, err)
-	args := append([]string{"serve", "--data-dir", dataDir, "--http-addr", addr, "--pg-addr", ""}, extra...)
-	cmd := exec.Command(strataBinary(t), args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	require.NoError(t, cmd.Start())
-	p := &serverProc{cmd: cmd, addr: addr, log: logf}
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	p.waitHealthy(t, hc, "https://"+addr+"/health", dataDir)
-	return p
+	return launch(t, dataDir, hc, "https", false, extra)
 }
 
 // writeSelfSigned writes a certificate for 127.0.0.1 and its key, and

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -66,34 +68,73 @@ type serverProc struct {
 	addr   string
 	pgAddr string
 	log    *os.File
+	// exited is closed when the process has exited, with waitErr.
+	exited  chan struct{}
+	waitErr error
 }
 
 func startServer(t *testing.T, dataDir string, extra ...string) *serverProc {
 	t.Helper()
-	addr := freeAddr(t)
-	logf, err := os.OpenFile(filepath.Join(dataDir+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	require.NoError(t, err)
-	pgAddr := freeAddr(t)
-	args := append([]string{"serve", "--data-dir", dataDir, "--http-addr", addr, "--pg-addr", pgAddr}, extra...)
-	cmd := exec.Command(strataBinary(t), args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	require.NoError(t, cmd.Start())
-	p := &serverProc{cmd: cmd, addr: addr, pgAddr: pgAddr, log: logf}
-	p.waitHealthy(t, http.DefaultClient, "http://"+addr+"/health", dataDir)
-	return p
+	return launch(t, dataDir, http.DefaultClient, "http", true, extra)
 }
 
-// waitHealthy polls health with client until it answers 200, for at most
-// 30 s; then it kills the server and fails with its log (dataDir.log).
-func (p *serverProc) waitHealthy(t *testing.T, client *http.Client, health, dataDir string) {
+// launch starts `strata serve` on fresh loopback ports (and a PostgreSQL
+// one with pg; otherwise none) and waits until its health endpoint answers
+// over scheme. freeAddr only reserves a port for an instant: when another
+// process takes it first and the server exits saying so, it starts again
+// on new ports (at most five times).
+func launch(t *testing.T, dataDir string, client *http.Client, scheme string, pg bool, extra []string) *serverProc {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		addr, pgAddr := freeAddr(t), ""
+		if pg {
+			pgAddr = freeAddr(t)
+		}
+		logf, err := os.OpenFile(filepath.Join(dataDir+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		require.NoError(t, err)
+		logStart, err := logf.Seek(0, io.SeekEnd)
+		require.NoError(t, err)
+		args := append([]string{"serve", "--data-dir", dataDir, "--http-addr", addr, "--pg-addr", pgAddr}, extra...)
+		cmd := exec.Command(strataBinary(t), args...)
+		cmd.Stdout, cmd.Stderr = logf, logf
+		require.NoError(t, cmd.Start())
+		p := &serverProc{cmd: cmd, addr: addr, pgAddr: pgAddr, log: logf, exited: make(chan struct{})}
+		go func() {
+			p.waitErr = cmd.Wait()
+			close(p.exited)
+		}()
+		if p.waitHealthy(t, client, scheme+"://"+addr+"/health", dataDir) {
+			return p
+		}
+		logf.Close()
+		logData, _ := os.ReadFile(dataDir + ".log")
+		if int64(len(logData)) >= logStart && bytes.Contains(logData[logStart:], []byte("address already in use")) && attempt < 5 {
+			continue
+		}
+		t.Fatalf("server exited before it became healthy (%v); log:\n%s", p.waitErr, logData)
+	}
+}
+
+// waitHealthy polls health with client until it answers 200 (true), for
+// at most 30 s, then kills the server and fails with its log
+// (dataDir.log); false when the server exits first.
+func (p *serverProc) waitHealthy(t *testing.T, client *http.Client, health, dataDir string) bool {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
+	// A port taken by another process may accept and never answer.
+	c := *client
+	c.Timeout = 2 * time.Second
 	for {
-		resp, err := client.Get(health)
+		select {
+		case <-p.exited:
+			return false
+		default:
+		}
+		resp, err := c.Get(health)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return
+				return true
 			}
 		}
 		if time.Now().After(deadline) {
@@ -110,7 +151,7 @@ func (p *serverProc) url(path string) string { return "http://" + p.addr + path 
 // kill stops the server with SIGKILL: no shutdown code runs.
 func (p *serverProc) kill() {
 	p.cmd.Process.Kill()
-	p.cmd.Wait()
+	<-p.exited
 	p.log.Close()
 }
 
@@ -118,6 +159,7 @@ func (p *serverProc) kill() {
 func (p *serverProc) stop(t *testing.T) {
 	t.Helper()
 	require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
-	require.NoError(t, p.cmd.Wait(), "graceful shutdown exits 0")
+	<-p.exited
+	require.NoError(t, p.waitErr, "graceful shutdown exits 0")
 	p.log.Close()
 }
