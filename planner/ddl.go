@@ -615,9 +615,9 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	// (timescale_compression.go).
 	var opts map[string]string
 	optionsChange := false
+	opt, hasOptions := any(p.Engine).(tableOptioner)
 	if def.Set != nil || def.Reset != nil {
-		opt, ok := any(p.Engine).(tableOptioner)
-		if !ok {
+		if !hasOptions {
 			return DDLResult{}, notSupported("ALTER TABLE ... SET")
 		}
 		have, err := opt.TableOptions(sess.Database, table)
@@ -652,7 +652,7 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		res.Tables = 1
 	}
 	if optionsChange {
-		if err := any(p.Engine).(tableOptioner).SetTableOptions(ctx, sess.Database, table, opts); err != nil {
+		if err := opt.SetTableOptions(ctx, sess.Database, table, opts); err != nil {
 			return DDLResult{}, err
 		}
 		res.Tables = 1

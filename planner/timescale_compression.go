@@ -210,8 +210,7 @@ func tableOptionChanges(table string, schema []storage.ColumnMeta, set map[strin
 	option := func(full string) (string, error) {
 		ns, name, ok := strings.Cut(full, ".")
 		if !ok || ns != "timescaledb" && ns != "tsdb" {
-			e := notSupported(fmt.Sprintf("table option %q", full))
-			e.Msg = fmt.Sprintf("table option %q is not supported", full)
+			e := errorf(CodeNotSupported, "table option %q is not supported", full)
 			e.Hint = "Strata keeps no PostgreSQL storage parameters; a table takes TimescaleDB's compression settings: SET (timescaledb.compress_segmentby = 'device_id')"
 			return "", e
 		}
@@ -322,7 +321,7 @@ func tableOptionChanges(table string, schema []storage.ColumnMeta, set map[strin
 			return nil, false, e
 		}
 	}
-	return opts, !maps.Equal(opts, have) && !(len(opts) == 0 && len(have) == 0), nil
+	return opts, !maps.Equal(opts, have), nil
 }
 
 // inSettings reports whether column of table is in its segmentby or
@@ -341,23 +340,25 @@ func (p *Planner) inSettings(db, table, column string) bool {
 // orderby settings.
 func (p *Planner) renameInSettings(ctx context.Context, db, table, from, to string) error {
 	opt, ok := any(p.Engine).(tableOptioner)
-	if !ok || !p.inSettings(db, table, from) {
+	if !ok {
 		return nil
 	}
 	opts, err := opt.TableOptions(db, table)
 	if err != nil {
 		return err
 	}
+	renamed := false
 	for _, key := range []string{optSegmentBy, optOrderBy} {
 		cols := settingCols(opts, key)
 		for i := range cols {
 			if cols[i].name == from {
-				cols[i].name = to
+				cols[i].name, renamed = to, true
+				opts[key] = formatOrderCols(cols, key == optOrderBy)
 			}
 		}
-		if len(cols) > 0 {
-			opts[key] = formatOrderCols(cols, key == optOrderBy)
-		}
+	}
+	if !renamed {
+		return nil
 	}
 	return opt.SetTableOptions(ctx, db, table, opts)
 }
@@ -389,9 +390,9 @@ func (b *binder) compressionPolicyFunction(name string, f *ast.FuncCallExpr, ali
 	if err != nil {
 		return nil, err
 	}
-	after := "compress_after"
+	after, createdBefore := "compress_after", "compress_created_before"
 	if procedure {
-		after = "after"
+		after, createdBefore = "after", "created_before"
 	}
 	if add {
 		if len(args) < 2 {
@@ -400,9 +401,9 @@ func (b *binder) compressionPolicyFunction(name string, f *ast.FuncCallExpr, ali
 		if args[1], err = b.intervalArg(args[1], "invalid value for parameter "+after); err != nil {
 			return nil, err
 		}
-		for _, i := range []int{3, 6} { // schedule_interval, compress_created_before
+		for i, param := range map[int]string{3: "schedule_interval", 6: "created_before"} {
 			if len(args) > i {
-				if args[i], err = b.intervalArg(args[i], "invalid value for parameter "+[]string{3: "schedule_interval", 6: "created_before"}[i]); err != nil {
+				if args[i], err = b.intervalArg(args[i], "invalid value for parameter "+param); err != nil {
 					return nil, err
 				}
 			}
@@ -472,7 +473,7 @@ func (b *binder) compressionPolicyFunction(name string, f *ast.FuncCallExpr, ali
 				createdV = vals[6]
 			}
 			if (afterV == nil) == (createdV == nil) {
-				e := errorf("22023", "need to specify one of %q or %q", after, map[bool]string{true: "created_before", false: "compress_created_before"}[procedure])
+				e := errorf("22023", "need to specify one of %q or %q", after, createdBefore)
 				e.Hint = name + "('conditions', " + after + " => INTERVAL '7 days')"
 				return nil, e
 			}
@@ -513,11 +514,7 @@ func sameInterval(a, b string) bool {
 	}
 	x, errA := exec.ParseInterval(a)
 	y, errB := exec.ParseInterval(b)
-	span := func(v arrow.MonthDayNanoInterval) int64 {
-		const day = int64(24 * time.Hour)
-		return int64(v.Months)*30*day + int64(v.Days)*day + v.Nanoseconds
-	}
-	return errA == nil && errB == nil && span(x) == span(y)
+	return errA == nil && errB == nil && exec.CompareIntervals(x, y) == 0
 }
 
 // compressionJobs adds the compression policies' rows to
