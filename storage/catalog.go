@@ -105,6 +105,12 @@ type ColumnMeta struct {
 	// and does not read it: a line-protocol write that leaves a field
 	// out leaves it NULL.
 	Default string `json:"default,omitempty"`
+	// SQLType is the column's declared SQL type when it says more than
+	// the stored type (an integer, real or character varying(n) field,
+	// a varchar(n) tag), as the SQL layer writes it (PostgreSQL's
+	// format_type); "" otherwise. Read with ParseDeclared: the write
+	// paths keep values within it.
+	SQLType string `json:"sql_type,omitempty"`
 }
 
 // FileMeta describes one Parquet file. A file belongs to one partition

@@ -780,11 +780,11 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 			if c.Name != TimeColumn {
 				t.TimeName = c.Name
 			}
-			t.Columns[0].Default = c.Default
+			t.Columns[0].Default, t.Columns[0].SQLType = c.Default, c.SQLType
 			continue
 		}
 		t.addColumn(c.Name, c.Type)
-		t.Columns[t.colIdx[c.Name]].Default = c.Default
+		t.Columns[t.colIdx[c.Name]].Default, t.Columns[t.colIdx[c.Name]].SQLType = c.Default, c.SQLType
 	}
 	if view != nil {
 		v := view.clone()
@@ -847,7 +847,7 @@ func (e *Engine) addColumnsLocked(ctx context.Context, db, table string, cols []
 	for _, c := range cols {
 		if _, had := t.colIdx[c.Name]; !had {
 			t.addColumn(c.Name, c.Type)
-			t.Columns[t.colIdx[c.Name]].Default = c.Default
+			t.Columns[t.colIdx[c.Name]].Default, t.Columns[t.colIdx[c.Name]].SQLType = c.Default, c.SQLType
 		}
 	}
 	if len(t.Columns) == len(before.Columns) {
@@ -871,6 +871,19 @@ func (e *Engine) addColumnsLocked(ctx context.Context, db, table string, cols []
 // SetColumnDefault sets the default of a table's column
 // (ColumnMeta.Default; "" drops it) in one catalog commit.
 func (e *Engine) SetColumnDefault(ctx context.Context, db, table, column, expr string) error {
+	return e.setColumnText(ctx, db, table, column, expr, func(c *ColumnMeta) *string { return &c.Default })
+}
+
+// SetColumnSQLType sets the declared SQL type of a table's column
+// (ColumnMeta.SQLType; "" drops it) in one catalog commit. The caller has
+// checked that the stored values fit it.
+func (e *Engine) SetColumnSQLType(ctx context.Context, db, table, column, sqlType string) error {
+	return e.setColumnText(ctx, db, table, column, sqlType, func(c *ColumnMeta) *string { return &c.SQLType })
+}
+
+// setColumnText sets the text field of a table's column that field points
+// to in one catalog commit.
+func (e *Engine) setColumnText(ctx context.Context, db, table, column, v string, field func(*ColumnMeta) *string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t, err := e.tableLocked(db, table)
@@ -881,14 +894,15 @@ func (e *Engine) SetColumnDefault(ctx context.Context, db, table, column, expr s
 	if !ok {
 		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q of table %q does not exist", column, table)}
 	}
-	old := t.Columns[i].Default
-	if old == expr {
+	at := field(&t.Columns[i])
+	old := *at
+	if old == v {
 		return nil
 	}
-	t.Columns[i].Default = expr
+	*at = v
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
-		t.Columns[i].Default = old
+		*at = old
 		return err
 	}
 	return nil

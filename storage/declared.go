@@ -1,0 +1,237 @@
+package storage
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Declared is what a column's declared SQL type (ColumnMeta.SQLType) says
+// beyond its stored type: integer and smallint are bigint values in a
+// narrower range, real a double rounded to single precision, character
+// varying(n) and character(n) text of at most n characters. The SQL layer
+// reports the declared type; the write paths (SQL and line protocol) keep
+// the values within it, so a value read back is one the type holds.
+type Declared struct {
+	// OID is the PostgreSQL type: 21 smallint, 23 integer, 700 real,
+	// 1042 character(n), 1043 character varying[(n)]; 0 when the
+	// declared type is the stored one.
+	OID uint32
+	// Length is n of character varying(n) and character(n), 0 for none.
+	Length int
+}
+
+// The declared types' OIDs.
+const (
+	OIDSmallint = 21
+	OIDInteger  = 23
+	OIDReal     = 700
+	OIDChar     = 1042
+	OIDVarchar  = 1043
+)
+
+// ParseDeclared reads a ColumnMeta.SQLType as the SQL layer writes it
+// (PostgreSQL's format_type: "integer", "character varying(20)"); a type
+// it does not know declares nothing.
+func ParseDeclared(sqlType string) Declared {
+	base, n := sqlType, 0
+	if i := strings.IndexByte(sqlType, '('); i >= 0 && strings.HasSuffix(sqlType, ")") {
+		v, err := strconv.Atoi(sqlType[i+1 : len(sqlType)-1])
+		if err != nil || v <= 0 {
+			return Declared{}
+		}
+		base, n = sqlType[:i], v
+	}
+	switch {
+	case base == "smallint" && n == 0:
+		return Declared{OID: OIDSmallint}
+	case base == "integer" && n == 0:
+		return Declared{OID: OIDInteger}
+	case base == "real" && n == 0:
+		return Declared{OID: OIDReal}
+	case base == "character varying":
+		return Declared{OID: OIDVarchar, Length: n}
+	case base == "character" && n > 0:
+		return Declared{OID: OIDChar, Length: n}
+	}
+	return Declared{}
+}
+
+// Typmod is PostgreSQL's type modifier of the declared type (atttypmod):
+// n + 4 for a length, -1 without one.
+func (d Declared) Typmod() int32 {
+	if d.Length > 0 {
+		return int32(d.Length) + 4
+	}
+	return -1
+}
+
+// ValueError is a value its column's declared type cannot hold, with
+// PostgreSQL's message: "integer out of range", "value too long for type
+// character varying(20)".
+type ValueError struct {
+	// TooLong marks a string longer than the type's length (SQLSTATE
+	// 22001); otherwise the value is out of the type's range (22003).
+	TooLong bool
+	Msg     string
+}
+
+func (e *ValueError) Error() string { return e.Msg }
+
+// Int checks an integer against a smallint or integer type.
+func (d Declared) Int(v int64) error {
+	switch {
+	case d.OID == OIDInteger && (v < math.MinInt32 || v > math.MaxInt32):
+		return &ValueError{Msg: "integer out of range"}
+	case d.OID == OIDSmallint && (v < math.MinInt16 || v > math.MaxInt16):
+		return &ValueError{Msg: "smallint out of range"}
+	}
+	return nil
+}
+
+// Float is v as a real holds it (rounded to single precision), or the
+// error of a finite value beyond its range, as PostgreSQL's float4 input
+// and cast; other types leave v as it is.
+func (d Declared) Float(v float64) (float64, error) {
+	if d.OID != OIDReal {
+		return v, nil
+	}
+	r := float32(v)
+	switch {
+	case math.IsInf(float64(r), 0) && !math.IsInf(v, 0):
+		return 0, &ValueError{Msg: "value out of range: overflow"}
+	case r == 0 && v != 0:
+		return 0, &ValueError{Msg: "value out of range: underflow"}
+	}
+	return float64(r), nil
+}
+
+// String is s as a character type of a length holds it: at most Length
+// characters, past which only spaces may follow (they are cut, as in
+// PostgreSQL); character(n)'s trailing spaces, which PostgreSQL does not
+// count, are not kept.
+func (d Declared) String(s string) (string, error) {
+	if d.OID != OIDChar && d.OID != OIDVarchar {
+		return s, nil
+	}
+	if d.OID == OIDChar {
+		s = strings.TrimRight(s, " ")
+	}
+	if d.Length == 0 || len(s) <= d.Length {
+		return s, nil // bytes bound the characters
+	}
+	if utf8.RuneCountInString(s) <= d.Length {
+		return s, nil
+	}
+	cut := 0
+	for i := 0; i < d.Length; i++ {
+		_, size := utf8.DecodeRuneInString(s[cut:])
+		cut += size
+	}
+	if strings.TrimLeft(s[cut:], " ") != "" {
+		name := "character varying"
+		if d.OID == OIDChar {
+			name = "character"
+		}
+		return "", &ValueError{TooLong: true, Msg: fmt.Sprintf("value too long for type %s(%d)", name, d.Length)}
+	}
+	return s[:cut], nil
+}
+
+// Check checks a batch's field values against the declared type, and
+// converts those it holds otherwise (reals rounded, spaces cut); the error
+// names the first row refused. Nulls are not checked.
+func (d Declared) Check(f *FieldColumn) (row int, err error) {
+	if d.OID == 0 {
+		return 0, nil
+	}
+	switch f.Type {
+	case TypeInt:
+		for i, v := range f.Ints {
+			if err := d.Int(v); err != nil && f.IsValid(i) {
+				return i, err
+			}
+		}
+	case TypeFloat:
+		for i, v := range f.Floats {
+			r, err := d.Float(v)
+			if err != nil && f.IsValid(i) {
+				return i, err
+			}
+			f.Floats[i] = r
+		}
+	case TypeString:
+		changed := false
+		for i := 0; i+1 < len(f.Offsets); i++ {
+			v := unsafeString(f.Data[f.Offsets[i]:f.Offsets[i+1]])
+			s, err := d.String(v)
+			if err != nil && f.IsValid(i) {
+				return i, err
+			}
+			changed = changed || len(s) != len(v)
+		}
+		if changed {
+			d.recut(f)
+		}
+	}
+	return 0, nil
+}
+
+// recut writes a string column's values anew as String holds them.
+func (d Declared) recut(f *FieldColumn) {
+	offsets, data := make([]int32, 1, len(f.Offsets)), make([]byte, 0, len(f.Data))
+	for i := 0; i+1 < len(f.Offsets); i++ {
+		s, _ := d.String(string(f.Data[f.Offsets[i]:f.Offsets[i+1]]))
+		data = append(data, s...)
+		offsets = append(offsets, int32(len(data)))
+	}
+	f.Offsets, f.Data = offsets, data
+}
+
+// CheckTag checks a batch's tag values (its dictionary) against the
+// declared type and converts them as Check does; entries that become
+// equal are merged. The error gives the first row of the value refused.
+func (d Declared) CheckTag(t *TagColumn) (row int, err error) {
+	if d.OID != OIDChar && d.OID != OIDVarchar {
+		return 0, nil
+	}
+	dict, changed := make([]string, len(t.Dict)), false
+	for i, v := range t.Dict {
+		s, err := d.String(v)
+		if err != nil {
+			for r, c := range t.Codes {
+				if int(c) == i {
+					return r, err
+				}
+			}
+			continue // an entry no row uses
+		}
+		dict[i], changed = s, changed || s != v
+	}
+	if !changed {
+		return 0, nil
+	}
+	at, remap := map[string]int32{}, make([]int32, len(dict))
+	t.Dict = make([]string, 0, len(dict))
+	for i, s := range dict {
+		c, ok := at[s]
+		if !ok {
+			c = int32(len(t.Dict))
+			at[s] = c
+			t.Dict = append(t.Dict, s)
+		}
+		remap[i] = c
+	}
+	for r, c := range t.Codes {
+		if c >= 0 {
+			t.Codes[r] = remap[c]
+		}
+	}
+	return 0, nil
+}
+
+// unsafeString views b as a string for as long as b is left unchanged.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

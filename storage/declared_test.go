@@ -1,0 +1,131 @@
+package storage
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseDeclared(t *testing.T) {
+	for in, want := range map[string]Declared{
+		"integer":                  {OID: OIDInteger},
+		"smallint":                 {OID: OIDSmallint},
+		"real":                     {OID: OIDReal},
+		"character varying":        {OID: OIDVarchar},
+		"character varying(20)":    {OID: OIDVarchar, Length: 20},
+		"character(3)":             {OID: OIDChar, Length: 3},
+		"character":                {},
+		"integer(3)":               {},
+		"character varying(0)":     {},
+		"character varying(x)":     {},
+		"bigint":                   {},
+		"":                         {},
+		"timestamp with time zone": {},
+	} {
+		require.Equal(t, want, ParseDeclared(in), in)
+	}
+	require.Equal(t, int32(24), ParseDeclared("character varying(20)").Typmod())
+	require.Equal(t, int32(-1), ParseDeclared("integer").Typmod())
+}
+
+func TestDeclaredValues(t *testing.T) {
+	i4, i2, r := Declared{OID: OIDInteger}, Declared{OID: OIDSmallint}, Declared{OID: OIDReal}
+	require.NoError(t, i4.Int(math.MaxInt32))
+	require.NoError(t, i4.Int(math.MinInt32))
+	require.EqualError(t, i4.Int(math.MaxInt32+1), "integer out of range")
+	require.EqualError(t, i2.Int(-32769), "smallint out of range")
+	require.NoError(t, i2.Int(32767))
+	require.NoError(t, Declared{}.Int(math.MaxInt64))
+
+	v, err := r.Float(0.1)
+	require.NoError(t, err)
+	require.Equal(t, float64(float32(0.1)), v)
+	_, err = r.Float(1e39)
+	require.EqualError(t, err, "value out of range: overflow")
+	_, err = r.Float(1e-50)
+	require.EqualError(t, err, "value out of range: underflow")
+	v, err = r.Float(math.Inf(-1))
+	require.NoError(t, err)
+	require.True(t, math.IsInf(v, -1))
+	v, _ = Declared{}.Float(0.1)
+	require.Equal(t, 0.1, v)
+
+	vc := Declared{OID: OIDVarchar, Length: 3}
+	for in, want := range map[string]string{"abc": "abc", "ab": "ab", "abc   ": "abc", "été": "été", "ét  ": "ét ", "": ""} {
+		got, err := vc.String(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	_, err = vc.String("abcd")
+	require.Equal(t, &ValueError{TooLong: true, Msg: "value too long for type character varying(3)"}, err)
+	_, err = vc.String("étés")
+	require.Error(t, err)
+	ch := Declared{OID: OIDChar, Length: 2}
+	got, err := ch.String("a   ")
+	require.NoError(t, err)
+	require.Equal(t, "a", got)
+	_, err = ch.String("abc")
+	require.EqualError(t, err, "value too long for type character(2)")
+	got, _ = Declared{OID: OIDVarchar}.String("any length at all  ")
+	require.Equal(t, "any length at all  ", got)
+}
+
+func TestDeclaredCheck(t *testing.T) {
+	ints := &FieldColumn{Type: TypeInt, Ints: []int64{1, 1 << 40, 1 << 40}, Valid: []byte{0b101}, Nulls: 1}
+	row, err := Declared{OID: OIDInteger}.Check(ints)
+	require.EqualError(t, err, "integer out of range")
+	require.Equal(t, 2, row, "the null row 1 is not checked")
+
+	floats := &FieldColumn{Type: TypeFloat, Floats: []float64{0.1, 2}}
+	_, err = Declared{OID: OIDReal}.Check(floats)
+	require.NoError(t, err)
+	require.Equal(t, []float64{float64(float32(0.1)), 2}, floats.Floats)
+
+	strs := &FieldColumn{Type: TypeString, Offsets: []int32{0, 5, 7, 9}, Data: []byte("ab   cdxyz")[:9]}
+	_, err = Declared{OID: OIDVarchar, Length: 2}.Check(strs)
+	require.NoError(t, err)
+	require.Equal(t, []int32{0, 2, 4, 6}, strs.Offsets)
+	require.Equal(t, "abcdxy", string(strs.Data))
+	strs = &FieldColumn{Type: TypeString, Offsets: []int32{0, 1, 4}, Data: []byte("abcd")}
+	row, err = Declared{OID: OIDVarchar, Length: 2}.Check(strs)
+	require.EqualError(t, err, "value too long for type character varying(2)")
+	require.Equal(t, 1, row)
+
+	tag := &TagColumn{Codes: []int32{0, 1, -1, 2, 1}, Dict: []string{"a ", "b", "a"}}
+	_, err = Declared{OID: OIDChar, Length: 1}.CheckTag(tag)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "b"}, tag.Dict)
+	require.Equal(t, []int32{0, 1, -1, 0, 1}, tag.Codes)
+	tag = &TagColumn{Codes: []int32{1, 0}, Dict: []string{"toolong", "ok"}}
+	row, err = Declared{OID: OIDVarchar, Length: 2}.CheckTag(tag)
+	require.Error(t, err)
+	require.Equal(t, 1, row)
+}
+
+func TestColumnSQLType(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	require.NoError(t, e.CreateTable(ctx, "db", "item", []ColumnMeta{
+		{Name: "time", Type: TypeTime}, {Name: "code", Type: TypeTag, SQLType: "character varying(8)"},
+		{Name: "n", Type: TypeInt, SQLType: "integer"}, {Name: "f", Type: TypeFloat},
+	}))
+	require.NoError(t, e.AddColumns(ctx, "db", "item", []ColumnMeta{{Name: "r", Type: TypeFloat, SQLType: "real"}}))
+	require.NoError(t, e.AddColumnsFilled(ctx, "db", "item", []ColumnMeta{{Name: "s", Type: TypeInt, SQLType: "smallint"}}, map[string]any{"s": int64(7)}))
+	require.NoError(t, e.SetColumnSQLType(ctx, "db", "item", "f", "real"))
+	require.NoError(t, e.SetColumnSQLType(ctx, "db", "item", "n", ""))
+	require.Error(t, e.SetColumnSQLType(ctx, "db", "item", "nosuch", "real"))
+	require.NoError(t, e.RenameColumn(ctx, "db", "item", "r", "r2"))
+	want := []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "code", Type: TypeTag, SQLType: "character varying(8)"},
+		{Name: "n", Type: TypeInt}, {Name: "f", Type: TypeFloat, SQLType: "real"}, {Name: "r2", Type: TypeFloat, SQLType: "real"},
+		{Name: "s", Type: TypeInt, SQLType: "smallint"}}
+	sch, err := e.TableSchema("db", "item")
+	require.NoError(t, err)
+	require.Equal(t, want, sch)
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	sch, err = e.TableSchema("db", "item")
+	require.NoError(t, err)
+	require.Equal(t, want, sch, "kept in the catalog")
+}
