@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -1446,4 +1447,48 @@ func TestPgxCompression(t *testing.T) {
 	pe := pgErr(t, err)
 	require.Equal(t, "42601", pe.Code)
 	require.Contains(t, pe.Hint, "must reference a valid column")
+}
+
+// TestPgxDeclaredTypes: pgx reads columns declared integer, smallint and
+// real in their binary forms (4, 2 and 4 bytes) into Go's int32, int16
+// and float32, and its binary COPY, which encodes each value as the
+// column's type, loads them; a value out of the type's range is refused
+// with the line and column.
+func TestPgxDeclaredTypes(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE decl (time timestamptz NOT NULL, code varchar(8), n integer, s smallint, r real)")
+	require.NoError(t, err)
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"decl"}, []string{"time", "code", "n", "s", "r"}, pgx.CopyFromRows([][]any{
+		{time.Unix(0, 0), "ab", int32(math.MaxInt32), int16(-3), float32(0.1)},
+		{time.Unix(1, 0), "cd", int32(math.MinInt32), int16(math.MaxInt16), float32(2.5)},
+	}))
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+	rows, err := conn.Query(ctx, "SELECT code, n, s, r FROM decl ORDER BY time")
+	require.NoError(t, err)
+	var got [][]any
+	for rows.Next() {
+		var code string
+		var n32 int32
+		var s16 int16
+		var r32 float32
+		require.NoError(t, rows.Scan(&code, &n32, &s16, &r32))
+		got = append(got, []any{code, n32, s16, r32})
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, [][]any{{"ab", int32(math.MaxInt32), int16(-3), float32(0.1)}, {"cd", int32(math.MinInt32), int16(math.MaxInt16), float32(2.5)}}, got)
+	var oids []uint32
+	for _, f := range rows.FieldDescriptions() {
+		oids = append(oids, f.DataTypeOID)
+	}
+	require.Equal(t, []uint32{1043, 23, 21, 700}, oids)
+
+	_, err = conn.CopyFrom(ctx, pgx.Identifier{"decl"}, []string{"time", "code"}, pgx.CopyFromRows([][]any{{time.Unix(2, 0), "longer than eight"}}))
+	e := pgErr(t, err)
+	require.Equal(t, "22001", e.Code)
+	require.Contains(t, e.Message, "column code: value too long for type character varying(8)")
+	_, err = conn.Exec(ctx, "UPDATE decl SET n = $1 WHERE code = 'ab'", int64(math.MaxInt32)+1)
+	require.Equal(t, "22003", pgErr(t, err).Code)
 }

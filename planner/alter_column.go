@@ -148,18 +148,25 @@ func (p *Planner) notNullChanges(ctx context.Context, sess *Session, table strin
 
 // anyNull reports whether a row of table has column NULL.
 func (p *Planner) anyNull(ctx context.Context, sess *Session, table, column string) (bool, error) {
-	_, op, err := p.QueryText(ctx, sess, fmt.Sprintf("SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", quoteIdentifier(table), quoteIdentifier(column)), nil)
+	_, found, err := p.firstValue(ctx, sess, fmt.Sprintf("SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", quoteIdentifier(table), quoteIdentifier(column)))
+	return found, err
+}
+
+// firstValue runs query and returns the first column of its first row as
+// text, found false when it has none.
+func (p *Planner) firstValue(ctx context.Context, sess *Session, query string) (value string, found bool, err error) {
+	_, op, err := p.QueryText(ctx, sess, query, nil)
 	if err != nil {
-		return false, err
+		return "", false, err
 	}
 	defer op.Close()
 	for {
 		rec, err := op.Next(ctx)
 		if err != nil || rec == nil {
-			return false, err
+			return "", false, err
 		}
 		if rec.NumRows() > 0 {
-			return true, nil
+			return rec.Column(0).ValueStr(0), true, nil
 		}
 	}
 }

@@ -185,7 +185,7 @@ func (s *scope) ref(c *scopeCol) exec.Expr {
 		name = c.stored
 	}
 	if c.index < 0 {
-		c.scan.Cols = append(c.scan.Cols, Column{Name: name, Type: c.typ, Table: c.table})
+		c.scan.Cols = append(c.scan.Cols, Column{Name: name, Type: c.typ, Table: c.table, PGType: c.pg})
 		c.index = len(c.scan.Cols) - 1
 	}
 	return &exec.Column{Index: c.index, Name: name, DT: c.typ}
@@ -438,7 +438,8 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	s := &scope{node: scan}
 	timeName := b.p.timeName(b.sess.Database, name)
 	for _, c := range cols {
-		sc := &scopeCol{table: alias, name: c.Name, typ: storage.ArrowType(c.Type), index: -1, scan: scan}
+		typ := storage.ArrowType(c.Type)
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(declaredPGType(c), typ)}
 		if c.Type == storage.TypeTime && timeName != storage.TimeColumn && !b.sess.Influx {
 			// time_name.go; InfluxDB 3's clients (and InfluxQL) see every
 			// table's time column as time, as InfluxDB names it.

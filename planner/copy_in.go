@@ -29,6 +29,9 @@ type CopyColumn struct {
 	// OID is the PostgreSQL type the column is announced as (what a
 	// binary COPY's fields hold).
 	OID uint32
+	// Declared is the column's declared type (storage.ColumnMeta.SQLType),
+	// which its values are kept within.
+	Declared storage.Declared
 	// ForceNotNull and ForceNull are the CSV options naming the column.
 	ForceNotNull, ForceNull bool
 }
@@ -86,9 +89,10 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 			Hint: "COPY loads an existing table; create it with a line-protocol write or INSERT INTO " + spec.Table + " (time, ...) VALUES (...)"}
 	}
 	types := map[string]storage.ColumnType{}
+	declared := map[string]storage.Declared{}
 	var names []string
 	for _, c := range stored {
-		types[c.Name] = c.Type
+		types[c.Name], declared[c.Name] = c.Type, declaredOf(c)
 		names = append(names, c.Name)
 	}
 	if spec.Columns != nil {
@@ -113,7 +117,11 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 		}
 		seen[n] = true
 		oid, _ := pgTypeOf(t)
-		ci.Columns = append(ci.Columns, CopyColumn{Name: n, Type: t, OID: uint32(oid)})
+		d := declared[n]
+		if d.OID != 0 {
+			oid = int64(d.OID)
+		}
+		ci.Columns = append(ci.Columns, CopyColumn{Name: n, Type: t, OID: uint32(oid), Declared: d})
 		if t == storage.TypeTime {
 			ci.timeCol = j
 		}
@@ -281,6 +289,13 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		if err := CheckText(v); err != nil {
 			return err
 		}
+		if c.Declared.OID != 0 {
+			s, err := c.Declared.String(string(v))
+			if err != nil {
+				return declaredError(err, c.Name)
+			}
+			v = []byte(s)
+		}
 		code, ok := b.dict[string(v)]
 		if !ok {
 			code = int32(len(b.tag.Dict))
@@ -295,6 +310,13 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 	case storage.TypeString:
 		if err := CheckText(v); err != nil {
 			return err
+		}
+		if c.Declared.OID != 0 {
+			s, err := c.Declared.String(unsafeString(v))
+			if err != nil {
+				return declaredError(err, c.Name)
+			}
+			v = v[:len(s)]
 		}
 		b := ci.value(j)
 		b.field.Data = append(b.field.Data, v...)
@@ -369,6 +391,10 @@ func (ci *CopyIn) Float(j int, f float64) error {
 		return &Error{Code: CodeInvalidText, Msg: fmt.Sprintf("%v cannot be stored in column %q: fields hold finite numbers", f, c.Name),
 			Hint: "write NULL (\\N in text format, an empty field in CSV) for a missing value"}
 	}
+	f, err := c.Declared.Float(f)
+	if err != nil {
+		return declaredError(err, c.Name)
+	}
 	ci.value(j).field.Floats[ci.rows] = f
 	return nil
 }
@@ -378,6 +404,10 @@ func (ci *CopyIn) Int(j int, n int64) error {
 	c := &ci.Columns[j]
 	if c.Type != storage.TypeInt {
 		return ci.convert(j, n)
+	}
+	if err := c.Declared.Int(n); err != nil {
+		// PostgreSQL's input function's words.
+		return errorf(CodeOutOfRange, "value \"%d\" is out of range for type %s", n, formatTypeName(int64(c.Declared.OID), -1))
 	}
 	ci.value(j).field.Ints[ci.rows] = n
 	return nil
@@ -451,6 +481,9 @@ func (ci *CopyIn) Flush(ctx context.Context) error {
 	}
 	if len(ci.defaults) > 0 {
 		if err := ci.addDefaults(ctx, batch); err != nil {
+			return err
+		}
+		if err := checkDeclared(ci.defaults, batch); err != nil {
 			return err
 		}
 	}

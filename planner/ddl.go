@@ -430,7 +430,11 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if c.NotNull && typ != storage.TypeTime {
 			notices = append(notices, notNullNotice(c.Name))
 		}
-		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default}) // time first: timeFirst
+		declared, err := declaredType(c.Type, typ)
+		if err != nil {
+			return nil, nil, err
+		}
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared}) // time first: timeFirst
 	}
 	return cols, notices, nil
 }
@@ -565,6 +569,10 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		if err != nil {
 			return DDLResult{}, err
 		}
+		declared, err := declaredType(c.Type, typ)
+		if err != nil {
+			return DDLResult{}, err
+		}
 		if c.NotNull {
 			res.Notices = append(res.Notices, notNullNotice(c.Name))
 		}
@@ -578,12 +586,15 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 				if err != nil {
 					return DDLResult{}, err
 				}
+				if v, err = declaredFill(storage.ParseDeclared(declared), c.Name, v); err != nil {
+					return DDLResult{}, err
+				}
 				if v != nil {
 					fills[c.Name] = v
 				}
 			}
 		}
-		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default})
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared})
 	}
 	// ALTER COLUMN ... SET DEFAULT / DROP DEFAULT: for the rows written
 	// after, as in PostgreSQL.
@@ -601,9 +612,23 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	// ALTER COLUMN ... TYPE and SET | DROP NOT NULL change nothing stored:
 	// they are checked here, before anything changes (alter_column.go).
+	retyped := map[string]string{}
 	for _, r := range def.Retypes {
 		if err := checkRetype(table, schema, r); err != nil {
 			return DDLResult{}, err
+		}
+		col := schema[slices.IndexFunc(schema, func(c storage.ColumnMeta) bool { return c.Name == r.Column })]
+		declared, err := declaredType(r.Type, col.Type)
+		if err != nil {
+			return DDLResult{}, err
+		}
+		if declared != col.SQLType {
+			if hasRows && !slices.ContainsFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == col.Name }) {
+				if err := p.checkStoredFit(ctx, sess, table, col.Name, storage.ParseDeclared(declared)); err != nil {
+					return DDLResult{}, err
+				}
+			}
+			retyped[storedName(col.Name, timeName)] = declared
 		}
 	}
 	notices, err = p.notNullChanges(ctx, sess, table, schema, def.NotNulls, hasRows)
@@ -644,6 +669,14 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 			return DDLResult{}, err
 		}
 		res.Tables = 1
+	}
+	for _, r := range def.Retypes { // in the statement's order: the last of a column's wins
+		if declared, ok := retyped[storedName(r.Column, timeName)]; ok {
+			if err := p.Engine.SetColumnSQLType(ctx, sess.Database, table, storedName(r.Column, timeName), declared); err != nil {
+				return DDLResult{}, err
+			}
+			res.Tables = 1
+		}
 	}
 	for _, d := range def.Defaults {
 		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, storedName(d.Column, timeName), d.Expr); err != nil {

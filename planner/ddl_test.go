@@ -142,10 +142,10 @@ func TestCreateTable(t *testing.T) {
 	cols, err := e.TableSchema("db", "conditions")
 	require.NoError(t, err)
 	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag},
-		{Name: "site", Type: storage.TypeTag}, {Name: "temperature", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeInt},
+		{Name: "site", Type: storage.TypeTag, SQLType: "character varying(20)"}, {Name: "temperature", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeInt},
 		{Name: "ok", Type: storage.TypeBool}, {Name: "price", Type: storage.TypeFloat}}, cols, "without a key, text columns are tags")
 	rows := x.rowsOf(t)
-	require.Equal(t, [][]any{{"location", "text"}, {"n", "bigint"}, {"ok", "boolean"}, {"price", "double precision"}, {"site", "text"},
+	require.Equal(t, [][]any{{"location", "text"}, {"n", "bigint"}, {"ok", "boolean"}, {"price", "double precision"}, {"site", "character varying"},
 		{"temperature", "double precision"}, {"time", "timestamp with time zone"}},
 		rows("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'conditions' ORDER BY 1"))
 	require.Equal(t, [][]any{{int64(0)}}, rows("SELECT count(*) FROM conditions"))
@@ -160,7 +160,7 @@ func TestCreateTable(t *testing.T) {
 	cols, err = e.TableSchema("db", "m")
 	require.NoError(t, err)
 	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag},
-		{Name: "note", Type: storage.TypeString}, {Name: "v", Type: storage.TypeInt}}, cols)
+		{Name: "note", Type: storage.TypeString}, {Name: "v", Type: storage.TypeInt, SQLType: "integer"}}, cols)
 	res, err = run(`CREATE TABLE IF NOT EXISTS m (time jsonb)`)
 	require.NoError(t, err)
 	require.Equal(t, planner.DDLResult{Notices: []planner.Notice{{Severity: "NOTICE", Code: "42P07", Msg: `relation "m" already exists, skipping`}}}, res)

@@ -160,8 +160,9 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 	timeName := p.timeName(sess.Database, table)
 	for i, c := range cols {
 		typ := storage.ArrowType(c.Type)
-		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias})
-		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan}
+		pg := narrowPG(declaredPGType(c), typ)
+		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias, PGType: pg})
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan, pg: pg}
 		if c.Type == storage.TypeTime && !sess.Influx {
 			sc.name = timeName // time_name.go; scan.Cols keep storage's name
 		}

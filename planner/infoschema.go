@@ -141,9 +141,10 @@ func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols
 			"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull})
 	case "columns":
 		for i, c := range cols {
+			dataType, udt := declaredColumnType(c)
 			row := map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": c.Name,
-				"ordinal_position": i + 1, "is_nullable": "YES", "data_type": dataTypeName(c.Type),
-				"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": udtName(c.Type), "dtd_identifier": strconv.Itoa(i + 1),
+				"ordinal_position": i + 1, "is_nullable": "YES", "data_type": dataType,
+				"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": udt, "dtd_identifier": strconv.Itoa(i + 1),
 				"is_self_referencing": "NO", "is_identity": "NO", "is_generated": "NEVER", "is_updatable": "YES"}
 			if c.Type == storage.TypeTime {
 				row["is_nullable"] = "NO"
@@ -154,8 +155,14 @@ func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols
 			for k, v := range numericFacts(c.Type) {
 				row[k] = v
 			}
+			for k, v := range declaredFacts(declaredOf(c)) {
+				row[k] = v
+			}
 			if c.Type == storage.TypeTag || c.Type == storage.TypeString {
 				row["character_octet_length"] = 1073741824
+				if n := declaredOf(c).Length; n > 0 {
+					row["character_maximum_length"], row["character_octet_length"] = n, 4*n // UTF8: four bytes a character
+				}
 				row["collation_catalog"], row["collation_schema"], row["collation_name"] = db, "pg_catalog", "default"
 			}
 			t.add(row)

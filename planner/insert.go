@@ -156,6 +156,9 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 			return 0, err
 		}
 	}
+	if err := checkDeclared(cols, batch); err != nil {
+		return 0, err
+	}
 	if err := checkMerges(batch); err != nil {
 		return 0, err
 	}

@@ -296,16 +296,20 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 			case "pg_attribute":
 				for i, c := range cols {
 					typ, length := pgTypeOf(c.Type)
+					d := declaredOf(c)
+					if d.OID != 0 {
+						typ, length = int64(d.OID), int64(typeLength(d.OID))
+					}
 					collation := 0
 					storageKind := "p"
-					if typ == 25 || typ == 1700 {
+					if length < 0 {
 						storageKind = "x"
 					}
-					if typ == 25 {
+					if typ == 25 || typ == 1042 || typ == 1043 {
 						collation = 100
 					}
 					t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
-						"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": -1,
+						"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(d.Typmod()),
 						"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
 						"attnotnull": c.Type == storage.TypeTime, "atthasdef": c.Default != "", "atthasmissing": false,
 						"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,

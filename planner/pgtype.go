@@ -103,6 +103,9 @@ func narrowPG(oid uint32, dt arrow.DataType) uint32 {
 	if t, ok := narrowPGTypes[oid]; ok && t.engine == dt.ID() {
 		return oid
 	}
+	if (oid == 1042 || oid == 1043) && dt.ID() == arrow.DICTIONARY {
+		return oid // a tag declared varchar(n)
+	}
 	if oid == 1700 && dt.ID() == arrow.INT64 {
 		return oid // sum(bigint): numeric whose values fit in bigint
 	}

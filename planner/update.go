@@ -54,6 +54,12 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 		return 0, nil
 	}
 	ec := p.execCtx(ctx, sess)
+	sqlTypes := map[string]string{}
+	if schema, err := p.Engine.TableSchema(sess.Database, table); err == nil {
+		for _, c := range schema {
+			sqlTypes[c.Name] = c.SQLType
+		}
+	}
 	update := func(rec arrow.Record) (arrow.Record, int64, error) {
 		m, n, err := picked(ec, pred, rec)
 		if err != nil {
@@ -76,6 +82,17 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 				return nil, 0, AsError(err)
 			}
 			made = append(made, a)
+			col := b.deleteCols[s.col]
+			if d := storage.ParseDeclared(sqlTypes[col.Name]); d.OID != 0 {
+				out, changed, err := checkDeclaredArray(ec, d, col.Name, a)
+				if err != nil {
+					return nil, 0, err
+				}
+				if changed {
+					made = append(made, out)
+					a = out
+				}
+			}
 			if f, ok := a.(*array.Float64); ok {
 				for i, v := range f.Float64Values() {
 					if f.IsValid(i) && (math.IsNaN(v) || math.IsInf(v, 0)) {

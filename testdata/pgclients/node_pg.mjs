@@ -64,6 +64,18 @@ res = await client.query('INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3
 assert.equal(res.command, 'INSERT');
 assert.equal(res.rowCount, 1);
 
+// Columns declared integer, smallint and real are read as numbers (a
+// bigint would be a string), varchar(n) values within their length.
+await client.query('CREATE TABLE decl (time timestamptz NOT NULL, code varchar(4), n integer, s smallint, r real)');
+await client.query('INSERT INTO decl VALUES ($1, $2, $3, $4, $5)', [new Date(0), 'ab', 2147483647, -3, 0.5]);
+res = await client.query('SELECT code, n, s, r FROM decl');
+assert.deepEqual(res.rows, [{ code: 'ab', n: 2147483647, s: -3, r: 0.5 }]);
+assert.deepEqual(res.fields.map((f) => f.dataTypeID), [1043, 23, 21, 700]);
+await assert.rejects(client.query('INSERT INTO decl (time, n) VALUES ($1, $2)', [new Date(1000), 2147483648]),
+  (e) => e.code === '22003' && e.message === 'integer out of range');
+await assert.rejects(client.query('INSERT INTO decl (time, code) VALUES ($1, $2)', [new Date(1000), 'abcde']),
+  (e) => e.code === '22001' && e.message === 'value too long for type character varying(4)');
+
 // A cursor: Execute with a row limit, resumed until done.
 const cursor = client.query(new Cursor('SELECT host FROM cpu ORDER BY time'));
 const read = (n) => new Promise((resolve, reject) => cursor.read(n, (err, rows) => (err ? reject(err) : resolve(rows))));

@@ -61,5 +61,28 @@ except psycopg2.errors.InvalidTextRepresentation as e:
     assert "line 1, column usage" in str(e), str(e)
 conn.rollback()
 
+# Declared integer, smallint, real and varchar(n) columns: their types
+# (cursor.description's type codes), values and errors.
+cur.execute("CREATE TABLE decl (time timestamptz NOT NULL, code varchar(4), n integer, s smallint, r real)")
+cur.execute("INSERT INTO decl VALUES (%s, %s, %s, %s, %s)", ("2024-01-01 00:00:00+00", "ab", 7, -3, 0.1))
+conn.commit()
+cur.execute("SELECT code, n, s, r FROM decl")
+assert cur.fetchall() == [("ab", 7, -3, 0.1)]
+assert [d.type_code for d in cur.description] == [1043, 23, 21, 700], cur.description
+try:
+    cur.execute("INSERT INTO decl (time, s) VALUES (now(), %s)", (40000,))
+    raise AssertionError("expected an error")
+except psycopg2.errors.NumericValueOutOfRange as e:
+    assert e.pgerror.startswith("ERROR:  smallint out of range"), e.pgerror
+conn.rollback()
+try:
+    cur.copy_from(io.StringIO("2024-01-02 00:00:00+00\tabcdef\n"), "decl", columns=("time", "code"))
+    raise AssertionError("expected an error")
+except psycopg2.errors.StringDataRightTruncation as e:
+    assert "value too long for type character varying(4)" in str(e), str(e)
+    assert "line 1, column code" in str(e), str(e)
+conn.rollback()
+
 conn.close()
 print("ok")
+

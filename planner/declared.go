@@ -1,0 +1,294 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/storage"
+)
+
+// Declared types. A column declared integer, smallint, real, character
+// varying(n) or character(n) is stored as bigint, double precision or
+// text, the types Strata's files hold, and keeps the type declared
+// (storage.ColumnMeta.SQLType): reads report it (int4 values to clients
+// that decode them so, node-postgres' numbers rather than int8's strings),
+// the catalogs show it (\d, information_schema.columns, pg_attribute's
+// atttypmod), and every write path keeps the values within it as
+// PostgreSQL does: 22003 "integer out of range", 22001 "value too long for
+// type character varying(20)" (spaces past the length are cut), reals
+// rounded to single precision. character(n) keeps no trailing spaces
+// (PostgreSQL does not count them; it shows them padded).
+
+// declaredType is the ColumnMeta.SQLType of a column declared as t (as the
+// SQL layer writes types: lower case, varchar(20)) and stored as stored:
+// PostgreSQL's name of the type when it says more than the stored type,
+// "" otherwise.
+func declaredType(t string, stored storage.ColumnType) (string, error) {
+	base, n := t, ""
+	if i := strings.IndexByte(t, '('); i >= 0 && strings.HasSuffix(t, ")") {
+		base, n = t[:i], t[i:]
+	}
+	base = strings.TrimPrefix(strings.TrimSpace(base), "pg_catalog.")
+	length := func(name string) (string, error) {
+		if n == "" {
+			return "", nil
+		}
+		v, err := strconv.Atoi(n[1 : len(n)-1])
+		if err != nil || v < 1 || v > 10485760 {
+			return "", errorf("22023", "length for type %s must be between 1 and 10485760, not %s", name, n[1:len(n)-1])
+		}
+		return n, nil
+	}
+	switch stored {
+	case storage.TypeInt:
+		switch base {
+		case "smallint", "int2":
+			return "smallint", nil
+		case "integer", "int", "int4":
+			return "integer", nil
+		}
+	case storage.TypeFloat:
+		switch base {
+		case "real", "float4":
+			return "real", nil
+		case "float": // float(1) to float(24) is real
+			if p, err := strconv.Atoi(strings.Trim(n, "()")); err == nil && p >= 1 && p <= 24 {
+				return "real", nil
+			}
+		}
+	case storage.TypeString, storage.TypeTag:
+		switch base {
+		case "varchar", "character varying":
+			n, err := length("varchar")
+			return "character varying" + n, err
+		case "char", "character", "bpchar":
+			if n == "" {
+				if base == "bpchar" {
+					return "", nil // bpchar without a length: any length, as text
+				}
+				n = "(1)"
+			}
+			n, err := length("char")
+			return "character" + n, err
+		}
+	}
+	return "", nil
+}
+
+// declaredOf is what a stored column's declared type adds to its stored
+// type.
+func declaredOf(c storage.ColumnMeta) storage.Declared { return storage.ParseDeclared(c.SQLType) }
+
+// declaredPGType is the PostgreSQL type a column's values are reported as
+// (Column.PGType): its declared type's, 0 for its stored type's.
+func declaredPGType(c storage.ColumnMeta) uint32 { return declaredOf(c).OID }
+
+// declaredError is a storage.ValueError as PostgreSQL reports it, naming
+// the column.
+func declaredError(err error, column string) error {
+	var ve *storage.ValueError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	code := CodeOutOfRange
+	if ve.TooLong {
+		code = "22001"
+	}
+	e := errorf(code, "%s", ve.Msg)
+	e.Detail = fmt.Sprintf("column %q", column)
+	return e
+}
+
+// checkDeclared keeps a batch about to be written within the declared
+// types of its table's columns (schema): it refuses a value a column's
+// type cannot hold, naming the row (1-based), and rounds reals and cuts
+// spaces as PostgreSQL's assignment does.
+func checkDeclared(schema []storage.ColumnMeta, batch *storage.TableBatch) error {
+	for _, c := range schema {
+		d := declaredOf(c)
+		if d.OID == 0 {
+			continue
+		}
+		var row int
+		var err error
+		if f := batch.Column(c.Name); f != nil {
+			row, err = d.Check(f)
+		} else if t := batch.Tag(c.Name); t != nil {
+			row, err = d.CheckTag(t)
+		}
+		if err != nil {
+			e := AsError(declaredError(err, c.Name))
+			e.Detail = fmt.Sprintf("column %q, row %d", c.Name, row+1)
+			return e
+		}
+	}
+	return nil
+}
+
+// checkDeclaredArray is checkDeclared for a column's new values (an
+// UPDATE's): out is a, or a new array (changed) where reals round or
+// spaces are cut.
+func checkDeclaredArray(ec *exec.Ctx, d storage.Declared, column string, a arrow.Array) (out arrow.Array, changed bool, err error) {
+	if d.OID == 0 {
+		return a, false, nil
+	}
+	switch a := a.(type) {
+	case *array.Int64:
+		for i, v := range a.Int64Values() {
+			if err := d.Int(v); err != nil && a.IsValid(i) {
+				return nil, false, declaredError(err, column)
+			}
+		}
+	case *array.Float64:
+		b := array.NewFloat64Builder(ec.Mem)
+		defer b.Release()
+		b.Reserve(a.Len())
+		for i, v := range a.Float64Values() {
+			if a.IsNull(i) {
+				b.UnsafeAppendBoolToBitmap(false)
+				continue
+			}
+			r, err := d.Float(v)
+			if err != nil {
+				return nil, false, declaredError(err, column)
+			}
+			b.UnsafeAppend(r)
+		}
+		return b.NewArray(), true, nil
+	case *array.String:
+		for i := 0; i < a.Len(); i++ {
+			if a.IsNull(i) {
+				continue
+			}
+			s, err := d.String(a.Value(i))
+			if err != nil {
+				return nil, false, declaredError(err, column)
+			}
+			changed = changed || len(s) != len(a.Value(i))
+		}
+		if !changed {
+			return a, false, nil
+		}
+		b := array.NewStringBuilder(ec.Mem)
+		defer b.Release()
+		for i := 0; i < a.Len(); i++ {
+			if a.IsNull(i) {
+				b.AppendNull()
+				continue
+			}
+			s, _ := d.String(a.Value(i))
+			b.Append(s)
+		}
+		return b.NewArray(), true, nil
+	}
+	return a, false, nil
+}
+
+// declaredColumnType is a stored column's type as information_schema and
+// the error messages name it: data_type and udt_name.
+func declaredColumnType(c storage.ColumnMeta) (dataType, udt string) {
+	switch d := declaredOf(c); d.OID {
+	case storage.OIDSmallint:
+		return "smallint", "int2"
+	case storage.OIDInteger:
+		return "integer", "int4"
+	case storage.OIDReal:
+		return "real", "float4"
+	case storage.OIDVarchar:
+		return "character varying", "varchar"
+	case storage.OIDChar:
+		return "character", "bpchar"
+	}
+	return dataTypeName(c.Type), udtName(c.Type)
+}
+
+// declaredFill is a value every stored row of a new column takes (ADD
+// COLUMN ... DEFAULT) as its declared type d holds it.
+func declaredFill(d storage.Declared, column string, v any) (any, error) {
+	var err error
+	switch x := v.(type) {
+	case int64:
+		err = d.Int(x)
+	case float64:
+		v, err = d.Float(x)
+	case string:
+		v, err = d.String(x)
+	}
+	if err != nil {
+		return nil, declaredError(err, column)
+	}
+	return v, nil
+}
+
+// declaredFacts are information_schema.columns' precision columns of a
+// declared integer or real type (they replace the stored type's).
+func declaredFacts(d storage.Declared) map[string]any {
+	switch d.OID {
+	case storage.OIDSmallint:
+		return map[string]any{"numeric_precision": 16}
+	case storage.OIDInteger:
+		return map[string]any{"numeric_precision": 32}
+	case storage.OIDReal:
+		return map[string]any{"numeric_precision": 24}
+	}
+	return nil
+}
+
+// checkStoredFit checks that the values stored in a column fit the type
+// an ALTER COLUMN ... TYPE declares (d), as PostgreSQL's rewrite of the
+// table would: integers within range (22003), strings within the length
+// (22001), and doubles that a real holds as they are (0A000 otherwise:
+// Strata does not rewrite them, PostgreSQL would round them).
+func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, column string, d storage.Declared) error {
+	col := quoteIdentifier(column)
+	var cond string
+	switch d.OID {
+	case storage.OIDSmallint:
+		cond = col + " NOT BETWEEN -32768 AND 32767"
+	case storage.OIDInteger:
+		cond = col + " NOT BETWEEN -2147483648 AND 2147483647"
+	case storage.OIDReal:
+		cond = col + " <> " + col + "::real::float8"
+	case storage.OIDChar, storage.OIDVarchar:
+		if d.Length == 0 {
+			return nil
+		}
+		cond = fmt.Sprintf("char_length(%s) > %d", col, d.Length)
+	default:
+		return nil
+	}
+	value, found, err := p.firstValue(ctx, sess, fmt.Sprintf("SELECT %s::text FROM %s WHERE %s LIMIT 1", col, quoteIdentifier(table), cond))
+	if err != nil || !found {
+		return err
+	}
+	switch d.OID {
+	case storage.OIDReal:
+		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE real of stored values a real rounds (%s)", column, value))
+		e.Hint = fmt.Sprintf("round them first: UPDATE %s SET %s = %s::real", quoteIdentifier(table), col, col)
+		return e
+	case storage.OIDChar, storage.OIDVarchar:
+		// Spaces past the length too: PostgreSQL's cast would cut
+		// them, Strata does not rewrite the values.
+		e := errorf("22001", "value too long for type %s", formatTypeName(int64(d.OID), int64(d.Typmod())))
+		e.Detail = fmt.Sprintf("column %q holds %q", column, value)
+		return e
+	}
+	e := declaredError(d.Int(math.MaxInt64), column) // below the range too: one message
+	AsError(e).Detail = fmt.Sprintf("column %q holds %s", column, value)
+	return e
+}
+
+// resultDeclared is the declared type of a column CREATE TABLE ... AS
+// makes of a query's column of PostgreSQL type (Column.PGType) narrower
+// than its engine type; a length is not known.
+var resultDeclared = map[uint32]string{
+	storage.OIDSmallint: "smallint", storage.OIDInteger: "integer", storage.OIDReal: "real", storage.OIDVarchar: "character varying",
+}

@@ -1,0 +1,114 @@
+package planner_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/storage"
+)
+
+// TestDeclaredTypes: a column declared integer, smallint, real,
+// varchar(n) or char(n) keeps its type: reads report it, the catalogs
+// show it, every write path keeps values within it with PostgreSQL's
+// codes and messages (checked against PostgreSQL 15), and it outlives a
+// restart.
+func TestDeclaredTypes(t *testing.T) {
+	dir, e, p, sess, x := openRewriteTest(t)
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE item (time timestamptz NOT NULL, code varchar(4), n integer, s int2, r real, c char(3), v varchar, b bigint, f float(10), PRIMARY KEY (time, code))")
+	sch, err := e.TableSchema("db", "item")
+	require.NoError(t, err)
+	declared := map[string]string{}
+	for _, c := range sch {
+		declared[c.Name] = c.SQLType
+	}
+	require.Equal(t, map[string]string{"time": "", "code": "character varying(4)", "n": "integer", "s": "smallint", "r": "real",
+		"c": "character(3)", "v": "character varying", "b": "", "f": "real"}, declared)
+
+	rows("INSERT INTO item VALUES ('2024-01-01', 'ab', 1, 2, 0.1, 'x', 'free', 5, 1.5)")
+	rows("INSERT INTO item VALUES ('2024-01-02', 'abcd   ', 2147483647, -32768, 2.5, 'xy  ', 'w', 6, NULL)") // spaces past the length are cut
+	x.requireCodes(t, map[string]string{
+		"INSERT INTO item VALUES ('2024-01-03', 'abcde', 1, 2, 0.1, 'x', 'v', 5, 1)":                                            "22001",
+		"INSERT INTO item VALUES ('2024-01-03', 'ab', 2147483648, 2, 0.1, 'x', 'v', 5, 1)":                                      "22003",
+		"INSERT INTO item VALUES ('2024-01-03', 'ab', 1, 32768, 0.1, 'x', 'v', 5, 1)":                                           "22003",
+		"INSERT INTO item VALUES ('2024-01-03', 'ab', 1, 2, 1e39, 'x', 'v', 5, 1)":                                              "22003",
+		"INSERT INTO item VALUES ('2024-01-03', 'ab', 1, 2, 1e-50, 'x', 'v', 5, 1)":                                             "22003",
+		"INSERT INTO item VALUES ('2024-01-03', 'ab', 1, 2, 1, 'xyzw', 'v', 5, 1)":                                              "22001",
+		"INSERT INTO item (time, code, n) SELECT time + interval '9 days', code, n * 2 FROM item":                               "22003",
+		"INSERT INTO item (time, code, n) VALUES ('2024-01-01', 'ab', 1) ON CONFLICT (time, code) DO UPDATE SET n = 5000000000": "22003",
+		"UPDATE item SET n = n + 1 WHERE code = 'abcd'":                                                                         "22003", // one day: Engine.Update commits day by day
+		"UPDATE item SET v = 'x', c = 'long'":                                                                                   "22001",
+		"UPDATE item SET r = 1e300 WHERE n = 1":                                                                                 "22003",
+		"ALTER TABLE item ADD COLUMN z smallint DEFAULT 70000":                                                                  "22003",
+		"CREATE TABLE bad (time timestamptz, v varchar(0))":                                                                     "22023",
+	})
+	all := "SELECT code, n, s, r, c, v, f, pg_typeof(n)::text, pg_typeof(s)::text, pg_typeof(r)::text, pg_typeof(c)::text, pg_typeof(code)::text FROM item ORDER BY time"
+	want := [][]any{
+		{"ab", int64(1), int64(2), float64(float32(0.1)), "x", "free", 1.5, "integer", "smallint", "real", "character", "character varying"},
+		{"abcd", int64(2147483647), int64(-32768), 2.5, "xy", "w", nil, "integer", "smallint", "real", "character", "character varying"},
+	}
+	require.Equal(t, want, rows(all), "nothing refused was written")
+	// A real compared with a numeric is compared as float8, as in
+	// PostgreSQL: 0.1 stored in a real is not 0.1.
+	require.Equal(t, [][]any{{int64(0), int64(1)}}, rows("SELECT count(*) FILTER (WHERE r = 0.1), count(*) FILTER (WHERE r = 0.1::real) FROM item"))
+
+	rows("UPDATE item SET r = 0.3, c = 'q  ', n = -2147483648 WHERE code = 'ab'")
+	require.Equal(t, [][]any{{float64(float32(0.3)), "q", int64(-2147483648)}}, rows("SELECT r, c, n FROM item WHERE code = 'ab'"))
+	rows("INSERT INTO item (time, code, n) VALUES ('2024-01-01', 'ab', 1) ON CONFLICT (time, code) DO UPDATE SET n = 7")
+
+	// The catalogs.
+	require.Equal(t, [][]any{
+		{"code", "character varying", "varchar", int64(4), int64(16), nil},
+		{"n", "integer", "int4", nil, nil, int64(32)},
+		{"s", "smallint", "int2", nil, nil, int64(16)},
+		{"r", "real", "float4", nil, nil, int64(24)},
+		{"c", "character", "bpchar", int64(3), int64(12), nil},
+		{"v", "character varying", "varchar", nil, int64(1073741824), nil},
+		{"b", "bigint", "int8", nil, nil, int64(64)},
+	}, rows("SELECT column_name::text, data_type::text, udt_name::text, character_maximum_length::int8, character_octet_length::int8, numeric_precision::int8 FROM information_schema.columns WHERE table_name = 'item' AND column_name NOT IN ('time', 'f') ORDER BY ordinal_position"))
+	require.Equal(t, [][]any{
+		{"code", "character varying(4)", int64(8), int64(-1)},
+		{"n", "integer", int64(-1), int64(4)},
+		{"s", "smallint", int64(-1), int64(2)},
+		{"r", "real", int64(-1), int64(4)},
+		{"c", "character(3)", int64(7), int64(-1)},
+		{"v", "character varying", int64(-1), int64(-1)},
+	}, rows("SELECT attname::text, format_type(atttypid, atttypmod), atttypmod::int8, attlen::int8 FROM pg_attribute WHERE attrelid = 'item'::regclass AND attname IN ('code', 'n', 's', 'r', 'c', 'v') ORDER BY attnum"))
+
+	// ALTER COLUMN ... TYPE: the declared type changes when the values
+	// stored fit it, as PostgreSQL's rewrite checks them.
+	x.requireCodes(t, map[string]string{
+		"ALTER TABLE item ALTER COLUMN code TYPE varchar(3)": "22001",
+	})
+	rows("INSERT INTO item (time, code, b, f) VALUES ('2024-01-04', 'big', 40000, 0.1)")
+	x.requireCodes(t, map[string]string{
+		"ALTER TABLE item ALTER COLUMN b TYPE smallint":                                "22003",
+		"ALTER TABLE item ALTER COLUMN b TYPE integer, ALTER COLUMN v TYPE varchar(1)": "22001",
+	})
+	// A double a real would round is not rewritten: refused with the
+	// UPDATE that rounds it.
+	rows("ALTER TABLE item ADD COLUMN d double precision")
+	rows("UPDATE item SET d = 0.1 WHERE code = 'big'")
+	x.requireCodes(t, map[string]string{"ALTER TABLE item ALTER COLUMN d TYPE real": "0A000"})
+	rows("UPDATE item SET d = d::real WHERE code = 'big'")
+	rows("ALTER TABLE item ALTER COLUMN d TYPE real")
+	require.Equal(t, [][]any{{"real", float64(float32(0.1))}}, rows("SELECT pg_typeof(d)::text, d FROM item WHERE code = 'big'"))
+	rows("ALTER TABLE item ALTER COLUMN b TYPE integer, ALTER COLUMN n TYPE bigint, ALTER COLUMN code TYPE text")
+	require.Equal(t, [][]any{{"integer", "bigint", "text"}}, rows("SELECT pg_typeof(b)::text, pg_typeof(n)::text, pg_typeof(code)::text FROM item LIMIT 1"))
+	rows("INSERT INTO item (time, code, n) VALUES ('2024-01-05', 'longer code', 5000000000)")
+
+	// CREATE TABLE AS keeps the query's types.
+	rows("CREATE TABLE item2 AS SELECT time, code, s, r, length(v) AS len FROM item")
+	require.Equal(t, [][]any{{"smallint", "real", "integer"}}, rows("SELECT pg_typeof(s)::text, pg_typeof(r)::text, pg_typeof(len)::text FROM item2 LIMIT 1"))
+
+	// Kept in the catalog.
+	e, x = restartRewriteTest(t, e, dir, sess)
+	_, _ = p, e
+	rows = x.rowsOf(t)
+	require.Equal(t, [][]any{{"integer", "smallint", "real", "character"}}, rows("SELECT pg_typeof(b)::text, pg_typeof(s)::text, pg_typeof(r)::text, pg_typeof(c)::text FROM item LIMIT 1"))
+	x.requireCodes(t, map[string]string{"UPDATE item SET s = 40000": "22003"})
+	sch, err = e.TableSchema("db", "item2")
+	require.NoError(t, err)
+	require.Equal(t, storage.ColumnMeta{Name: "len", Type: storage.TypeInt, SQLType: "integer"}, sch[len(sch)-1])
+}
