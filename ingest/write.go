@@ -108,6 +108,20 @@ func (s schemaOf) ColumnType(table, column string) (storage.ColumnType, bool) {
 	return s.e.ColumnType(s.db, table, column)
 }
 
+// Declared is the column's declared SQL type (lp.DeclaredSchema).
+func (s schemaOf) Declared(table, column string) storage.Declared {
+	cols, err := s.e.TableSchema(s.db, table)
+	if err != nil {
+		return storage.Declared{}
+	}
+	for _, c := range cols {
+		if c.Name == column {
+			return storage.ParseDeclared(c.SQLType)
+		}
+	}
+	return storage.Declared{}
+}
+
 // lineErrorJSON is one rejected line in a partial-write answer.
 type lineErrorJSON struct {
 	ErrorMessage string `json:"error_message"`

@@ -113,6 +113,9 @@ func (p *Parser) checkField(t *tableState, keyPos, end, n int) bool {
 		if c.Type != f.typ {
 			return p.failAt(keyPos, end, "%s", typeConflict([]byte(c.Name), c.Type, f.typ))
 		}
+		if t.declared && t.fieldDecl[col].OID != 0 && !p.declaredField(t.fieldDecl[col], f, c.Name, keyPos, end) {
+			return false
+		}
 		if f.typ == storage.TypeString && len(c.Data)+(f.str.end-f.str.off) > math.MaxInt32 {
 			return p.failAt(keyPos, end, "string column %q of this request is over 2 GiB", c.Name)
 		}
@@ -139,8 +142,39 @@ func (p *Parser) checkField(t *tableState, keyPos, end, n int) bool {
 			return p.failAt(keyPos, end, "duplicate field %q", k)
 		}
 	}
-	if typ, ok := p.schemaType(t, k); ok && typ != f.typ {
-		return p.failAt(keyPos, end, "%s", typeConflict(k, typ, f.typ))
+	if e := p.schemaEntry(t, k); e.ok {
+		if e.typ != f.typ {
+			return p.failAt(keyPos, end, "%s", typeConflict(k, e.typ, f.typ))
+		}
+		if e.decl.OID != 0 {
+			return p.declaredField(e.decl, f, string(k), keyPos, end)
+		}
+	}
+	return true
+}
+
+// declaredField keeps field f of column name within the column's declared
+// type d: a value it cannot hold rejects the line; a real is rounded, a
+// string's spaces past the length cut.
+func (p *Parser) declaredField(d storage.Declared, f *lineField, name string, keyPos, end int) bool {
+	var err error
+	switch f.typ {
+	case storage.TypeInt:
+		err = d.Int(int64(f.bits))
+	case storage.TypeFloat:
+		var r float64
+		if r, err = d.Float(math.Float64frombits(f.bits)); err == nil {
+			f.bits = math.Float64bits(r)
+		}
+	case storage.TypeString:
+		var s string
+		b := p.strBytes(f)
+		if s, err = d.String(unsafe.String(unsafe.SliceData(b), len(b))); err == nil {
+			f.str.end = f.str.off + len(s)
+		}
+	}
+	if err != nil {
+		return p.failAt(keyPos, end, "field %q: %v (the column's declared type)", name, err)
 	}
 	return true
 }

@@ -14,6 +14,16 @@ type Schema interface {
 	ColumnType(table, column string) (storage.ColumnType, bool)
 }
 
+// DeclaredSchema is a Schema that also reports the declared SQL type of a
+// column (storage.ColumnMeta.SQLType read by storage.ParseDeclared): a
+// line whose value it cannot hold is rejected (an integer column's
+// 3000000000i, a varchar(8) tag's longer value), reals are rounded to
+// single precision, and spaces past a length cut, as SQL writes do.
+type DeclaredSchema interface {
+	Schema
+	Declared(table, column string) storage.Declared
+}
+
 // Options control one Parse.
 type Options struct {
 	Precision Precision // unit of the timestamps; Auto guesses per timestamp
@@ -60,8 +70,9 @@ type seriesEntry struct {
 }
 
 type schemaEntry struct {
-	typ storage.ColumnType
-	ok  bool
+	typ  storage.ColumnType
+	ok   bool
+	decl storage.Declared
 }
 
 // Parser turns line protocol into column batches. The zero value is ready to
@@ -341,8 +352,15 @@ func (p *Parser) undo(t *tableState) {
 
 // schemaType asks Options.Schema, once per Parse, for column col of t.
 func (p *Parser) schemaType(t *tableState, col []byte) (storage.ColumnType, bool) {
+	e := p.schemaEntry(t, col)
+	return e.typ, e.ok
+}
+
+// schemaEntry is what Options.Schema says of column col of t, asked once
+// per Parse.
+func (p *Parser) schemaEntry(t *tableState, col []byte) schemaEntry {
 	if p.opts.Schema == nil {
-		return 0, false
+		return schemaEntry{}
 	}
 	k := p.keyBuf[:0]
 	var tbl []byte
@@ -357,15 +375,19 @@ func (p *Parser) schemaType(t *tableState, col []byte) (storage.ColumnType, bool
 	k = append(k, col...)
 	p.keyBuf = k
 	if e, ok := p.schema[string(k)]; ok {
-		return e.typ, e.ok
+		return e
 	}
 	table := t.batch.Table
 	if t == p.spare {
 		table = string(tbl)
 	}
-	typ, ok := p.opts.Schema.ColumnType(table, string(col))
-	p.schema[string(k)] = schemaEntry{typ, ok}
-	return typ, ok
+	e := schemaEntry{}
+	e.typ, e.ok = p.opts.Schema.ColumnType(table, string(col))
+	if ds, isDS := p.opts.Schema.(DeclaredSchema); isDS && e.ok {
+		e.decl = ds.Declared(table, string(col))
+	}
+	p.schema[string(k)] = e
+	return e
 }
 
 // commit applies the current, fully checked line, which ends at end, to t:
@@ -389,7 +411,8 @@ func (p *Parser) commit(t *tableState, prefix []byte, ts int64, end int) {
 			lt := &p.tags[i]
 			col := lt.col
 			if col < 0 {
-				col = t.addTag(string(p.scratch[lt.key.off:lt.key.end]))
+				key := p.scratch[lt.key.off:lt.key.end]
+				col = t.addTag(string(key), p.schemaEntry(t, key).decl)
 			}
 			code := lt.code
 			if code < 0 {
@@ -406,8 +429,8 @@ func (p *Parser) commit(t *tableState, prefix []byte, ts int64, end int) {
 	for i := range p.fields {
 		f := &p.fields[i]
 		if f.col < 0 {
-			f.col = t.addField(string(p.scratch[f.key.off:f.key.end]),
-				string(p.data[f.raw.off:f.raw.end]), f.typ)
+			key := p.scratch[f.key.off:f.key.end]
+			f.col = t.addField(string(key), string(p.data[f.raw.off:f.raw.end]), f.typ, p.schemaEntry(t, key).decl)
 			t.rowField[f.col] = int32(i)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/stratadb/strata/storage"
 )
@@ -118,6 +119,12 @@ func (p *Parser) resolveTag(t *tableState, keyPos, valPos int, key, val span) bo
 	k, v := p.bytesOf(key), p.bytesOf(val)
 	lt := lineTag{col: -1, code: -1, key: key, val: val}
 	if col, ok := t.tagIdx[string(k)]; ok {
+		if d := t.tagDecl[col]; t.declared && d.OID != 0 {
+			if !p.declaredTag(d, &lt, k, valPos) {
+				return false
+			}
+			v = p.bytesOf(lt.val)
+		}
 		if t.rowTag[col] != -1 {
 			return p.fail(keyPos, "duplicate tag %q", k)
 		}
@@ -148,12 +155,29 @@ func (p *Parser) resolveTag(t *tableState, keyPos, valPos int, key, val span) bo
 	if err := storage.ValidateName("column", string(k)); err != nil {
 		return p.fail(keyPos, "%v", err)
 	}
-	if typ, ok := p.schemaType(t, k); ok && typ != storage.TypeTag {
-		return p.fail(keyPos, "%s", typeConflict(k, typ, storage.TypeTag))
+	e := p.schemaEntry(t, k)
+	if e.ok && e.typ != storage.TypeTag {
+		return p.fail(keyPos, "%s", typeConflict(k, e.typ, storage.TypeTag))
+	}
+	if e.decl.OID != 0 && !p.declaredTag(e.decl, &lt, k, valPos) {
+		return false
 	}
 	if !utf8.Valid(v) {
 		return p.fail(valPos, "invalid UTF-8 in value of tag %q", k)
 	}
 	p.tags = append(p.tags, lt)
+	return true
+}
+
+// declaredTag keeps the value of tag lt (key k) within the column's
+// declared type d: too long a value rejects the line, spaces past the
+// length are cut.
+func (p *Parser) declaredTag(d storage.Declared, lt *lineTag, k []byte, valPos int) bool {
+	v := p.bytesOf(lt.val)
+	s, err := d.String(unsafe.String(unsafe.SliceData(v), len(v)))
+	if err != nil {
+		return p.fail(valPos, "tag %q: %v (the column's declared type)", k, err)
+	}
+	lt.val.end = lt.val.off + len(s)
 	return true
 }

@@ -10,13 +10,16 @@ import (
 // resolve names to columns and tag values to dictionary codes. It is reused by
 // later Parse calls (maps cleared); its batch never is.
 type tableState struct {
-	batch    *storage.TableBatch
-	tagIdx   map[string]int32   // tag name → index in batch.Tags
-	fieldIdx map[string]int32   // field name → index in batch.Fields
-	dicts    []map[string]int32 // per tag column: value → dictionary code
-	fieldRaw []string           // per field column: the key as escaped in the input
-	order    []int32            // field columns of the last accepted line, in line order
-	capRows  int                // every column slice has room for this many rows (see grow)
+	batch     *storage.TableBatch
+	tagIdx    map[string]int32   // tag name → index in batch.Tags
+	fieldIdx  map[string]int32   // field name → index in batch.Fields
+	dicts     []map[string]int32 // per tag column: value → dictionary code
+	fieldRaw  []string           // per field column: the key as escaped in the input
+	fieldDecl []storage.Declared // per field column: its declared type (DeclaredSchema)
+	tagDecl   []storage.Declared // per tag column: its declared type
+	declared  bool               // some column has a declared type
+	order     []int32            // field columns of the last accepted line, in line order
+	capRows   int                // every column slice has room for this many rows (see grow)
 
 	// Per-line scratch, all -1 between lines.
 	rowTag   []int32 // per tag column: the code of this line's value; -2 = new value
@@ -36,6 +39,7 @@ func (t *tableState) reset() {
 	}
 	t.dicts = t.dicts[:0]
 	t.fieldRaw = t.fieldRaw[:0]
+	t.fieldDecl, t.tagDecl, t.declared = t.fieldDecl[:0], t.tagDecl[:0], false
 	t.order = t.order[:0]
 	t.rowTag = t.rowTag[:0]
 	t.rowField = t.rowField[:0]
@@ -84,7 +88,7 @@ func regrow[T any](s []T, n int) []T {
 }
 
 // addTag creates a tag column; the rows already in the batch are null.
-func (t *tableState) addTag(name string) int32 {
+func (t *tableState) addTag(name string, decl storage.Declared) int32 {
 	b := t.batch
 	codes := make([]int32, b.Rows, t.capRows)
 	for i := range codes {
@@ -93,6 +97,8 @@ func (t *tableState) addTag(name string) int32 {
 	idx := int32(len(b.Tags))
 	b.Tags = append(b.Tags, storage.TagColumn{Name: name, Codes: codes})
 	t.tagIdx[name] = idx
+	t.tagDecl = append(t.tagDecl, decl)
+	t.declared = t.declared || decl.OID != 0
 	if len(t.dicts) < cap(t.dicts) {
 		t.dicts = t.dicts[:len(t.dicts)+1]
 		if t.dicts[idx] == nil {
@@ -115,7 +121,7 @@ func (t *tableState) addDictValue(col int32, v string) int32 {
 }
 
 // addField creates a field column; the rows already in the batch are null.
-func (t *tableState) addField(name, raw string, typ storage.ColumnType) int32 {
+func (t *tableState) addField(name, raw string, typ storage.ColumnType, decl storage.Declared) int32 {
 	b := t.batch
 	rows := b.Rows
 	c := storage.FieldColumn{Name: name, Type: typ}
@@ -140,6 +146,8 @@ func (t *tableState) addField(name, raw string, typ storage.ColumnType) int32 {
 	b.Fields = append(b.Fields, c)
 	t.fieldIdx[name] = idx
 	t.fieldRaw = append(t.fieldRaw, raw)
+	t.fieldDecl = append(t.fieldDecl, decl)
+	t.declared = t.declared || decl.OID != 0
 	t.rowField = append(t.rowField, -1)
 	return idx
 }
