@@ -192,6 +192,19 @@ func (ci *CopyIn) reset(n int) {
 	}
 }
 
+// declaredText is a text value as the column's declared type keeps it
+// (a prefix of v), or its error.
+func (c *CopyColumn) declaredText(v []byte) ([]byte, error) {
+	if c.Declared.OID == 0 {
+		return v, nil
+	}
+	s, err := c.Declared.String(unsafeString(v))
+	if err != nil {
+		return nil, declaredError(err, c.Name)
+	}
+	return v[:len(s)], nil
+}
+
 // Written is the number of rows already written by earlier pieces.
 func (ci *CopyIn) Written() int64 { return ci.written }
 
@@ -289,12 +302,9 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		if err := CheckText(v); err != nil {
 			return err
 		}
-		if c.Declared.OID != 0 {
-			s, err := c.Declared.String(string(v))
-			if err != nil {
-				return declaredError(err, c.Name)
-			}
-			v = []byte(s)
+		v, err := c.declaredText(v)
+		if err != nil {
+			return err
 		}
 		code, ok := b.dict[string(v)]
 		if !ok {
@@ -311,12 +321,9 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		if err := CheckText(v); err != nil {
 			return err
 		}
-		if c.Declared.OID != 0 {
-			s, err := c.Declared.String(unsafeString(v))
-			if err != nil {
-				return declaredError(err, c.Name)
-			}
-			v = v[:len(s)]
+		v, err := c.declaredText(v)
+		if err != nil {
+			return err
 		}
 		b := ci.value(j)
 		b.field.Data = append(b.field.Data, v...)
