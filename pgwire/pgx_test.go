@@ -1480,10 +1480,12 @@ func TestPgxDeclaredTypes(t *testing.T) {
 	require.NoError(t, rows.Err())
 	require.Equal(t, [][]any{{"ab", int32(math.MaxInt32), int16(-3), float32(0.1)}, {"cd", int32(math.MinInt32), int16(math.MaxInt16), float32(2.5)}}, got)
 	var oids []uint32
+	var typmods []int32
 	for _, f := range rows.FieldDescriptions() {
-		oids = append(oids, f.DataTypeOID)
+		oids, typmods = append(oids, f.DataTypeOID), append(typmods, f.TypeModifier)
 	}
 	require.Equal(t, []uint32{1043, 23, 21, 700}, oids)
+	require.Equal(t, []int32{12, -1, -1, -1}, typmods, "varchar(8)'s modifier, as PostgreSQL's RowDescription")
 
 	_, err = conn.CopyFrom(ctx, pgx.Identifier{"decl"}, []string{"time", "code"}, pgx.CopyFromRows([][]any{{time.Unix(2, 0), "longer than eight"}}))
 	e := pgErr(t, err)

@@ -126,7 +126,7 @@ func (q *selectBinder) bind() (Node, error) {
 		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table, Zone: o.zone,
 			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type()) && o.pg == 0}
 		if o.table != "" && o.attr != "" {
-			cols[i].TableOID, cols[i].AttNum = q.b.attribute(o.table, o.attr)
+			cols[i].TableOID, cols[i].AttNum, cols[i].Typmod = q.b.attribute(o.table, o.attr)
 		}
 	}
 	visible := len(exprs)
@@ -698,17 +698,20 @@ func (q *selectBinder) sourceColumn(e ast.ExprNode) (table, column string) {
 
 // attribute is a stored column's table OID and attribute number, as
 // pg_class and pg_attribute report them (0, 0 when not found).
-func (b *binder) attribute(table, column string) (uint32, int16) {
+func (b *binder) attribute(table, column string) (oid uint32, num int16, typmod int32) {
 	cols, err := b.p.Engine.TableSchema(b.sess.Database, table)
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	for i, c := range cols {
 		if c.Name == column {
-			return uint32(TableOID(b.sess.Database, table)), int16(i + 1)
+			if typmod = declaredOf(c).Typmod(); typmod < 0 {
+				typmod = 0
+			}
+			return uint32(TableOID(b.sess.Database, table)), int16(i + 1), typmod
 		}
 	}
-	return 0, 0
+	return 0, 0, 0
 }
 
 // bindValue binds an expression of the select list, HAVING or ORDER BY:

@@ -26,6 +26,10 @@ type Column struct {
 	// pgjdbc's getTableName, BI tools' editable results); 0 otherwise.
 	TableOID uint32
 	AttNum   int16
+	// Typmod is, for such a column, its declared type's modifier
+	// (pg_attribute.atttypmod: varchar(20)'s 24), which RowDescription
+	// carries too; 0 for none (-1 to clients).
+	Typmod int32
 	// PGType is the PostgreSQL type OID clients should see when it is
 	// narrower than Type's (name, int4, oid, "char", varchar, ... of
 	// pg_catalog columns and casts); 0: the one Type maps to.
