@@ -110,16 +110,8 @@ func (s schemaOf) ColumnType(table, column string) (storage.ColumnType, bool) {
 
 // Declared is the column's declared SQL type (lp.DeclaredSchema).
 func (s schemaOf) Declared(table, column string) storage.Declared {
-	cols, err := s.e.TableSchema(s.db, table)
-	if err != nil {
-		return storage.Declared{}
-	}
-	for _, c := range cols {
-		if c.Name == column {
-			return storage.ParseDeclared(c.SQLType)
-		}
-	}
-	return storage.Declared{}
+	c, _ := s.e.Column(s.db, table, column)
+	return storage.ParseDeclared(c.SQLType)
 }
 
 // lineErrorJSON is one rejected line in a partial-write answer.

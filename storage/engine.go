@@ -597,18 +597,23 @@ func (e *Engine) databaseNamesLocked() []string {
 // ColumnType returns the type of a column, if the table has it. It is what
 // the line-protocol parser consults to reject type conflicts line by line.
 func (e *Engine) ColumnType(db, table, column string) (ColumnType, bool) {
+	c, ok := e.Column(db, table, column)
+	return c.Type, ok // TypeInvalid when there is none
+}
+
+// Column returns a table's column, if it has it.
+func (e *Engine) Column(db, table, column string) (ColumnMeta, bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	dbm := e.cat.database(db)
 	if dbm == nil {
-		return TypeInvalid, false
+		return ColumnMeta{}, false
 	}
 	t := dbm.table(table)
 	if t == nil {
-		return TypeInvalid, false
+		return ColumnMeta{}, false
 	}
-	c, ok := t.Column(column)
-	return c.Type, ok
+	return t.Column(column)
 }
 
 // CreateDatabase creates a database with a retention period (0 = for ever).
