@@ -81,7 +81,10 @@ type binder struct {
 	// deleteCols are the columns of a DELETE's table (bindDelete), in
 	// the order of the rows its condition reads.
 	deleteCols []Column
-	lazyExists bool
+	// deleteDeclared are their declared types (an UPDATE keeps its new
+	// values within them).
+	deleteDeclared []storage.Declared
+	lazyExists     bool
 	// deferFold > 0 while binding a lazyList: a constant that fails to
 	// evaluate becomes a foldError, raised when planning ends if the
 	// optimized plan still computes it (deferredFoldError).

@@ -167,6 +167,7 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 			sc.name = timeName // time_name.go; scan.Cols keep storage's name
 		}
 		s.cols = append(s.cols, sc)
+		b.deleteDeclared = append(b.deleteDeclared, declaredOf(c))
 	}
 	b.deleteCols = scan.Cols
 	var pred exec.Expr = &exec.Literal{V: true, DT: exec.TypeBool}

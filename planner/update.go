@@ -35,10 +35,12 @@ func (p *Planner) Update(ctx context.Context, sess *Session, stmt *sql.Statement
 }
 
 // assignment is one SET of an UPDATE: the column's place and its new
-// value, CASE WHEN condition THEN value ELSE column END.
+// value, CASE WHEN condition THEN value ELSE column END, kept within the
+// column's declared type.
 type assignment struct {
 	col   int
 	value exec.Expr
+	decl  storage.Declared
 }
 
 // update runs an UPDATE; capture, when set, is given each batch of rows
@@ -54,12 +56,6 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 		return 0, nil
 	}
 	ec := p.execCtx(ctx, sess)
-	sqlTypes := map[string]string{}
-	if schema, err := p.Engine.TableSchema(sess.Database, table); err == nil {
-		for _, c := range schema {
-			sqlTypes[c.Name] = c.SQLType
-		}
-	}
 	update := func(rec arrow.Record) (arrow.Record, int64, error) {
 		m, n, err := picked(ec, pred, rec)
 		if err != nil {
@@ -82,9 +78,8 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 				return nil, 0, AsError(err)
 			}
 			made = append(made, a)
-			col := b.deleteCols[s.col]
-			if d := storage.ParseDeclared(sqlTypes[col.Name]); d.OID != 0 {
-				out, changed, err := checkDeclaredArray(ec, d, col.Name, a)
+			if s.decl.OID != 0 {
+				out, changed, err := checkDeclaredArray(ec, s.decl, rec.Schema().Field(s.col).Name, a)
 				if err != nil {
 					return nil, 0, err
 				}
@@ -175,7 +170,8 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 			}
 		}
 		current := &exec.Column{Index: j, Name: name, DT: col.Type}
-		sets = append(sets, assignment{col: j, value: &exec.Case{Whens: []exec.Expr{pred}, Thens: []exec.Expr{v}, Else: current, DT: col.Type}})
+		sets = append(sets, assignment{col: j, value: &exec.Case{Whens: []exec.Expr{pred}, Thens: []exec.Expr{v}, Else: current, DT: col.Type},
+			decl: b.deleteDeclared[j]})
 	}
 	return table, pred, sets, nil
 }
