@@ -12,13 +12,17 @@ import (
 // Declared is what a column's declared SQL type (ColumnMeta.SQLType) says
 // beyond its stored type: integer and smallint are bigint values in a
 // narrower range, real a double rounded to single precision, character
-// varying(n) and character(n) text of at most n characters. The SQL layer
+// varying(n) and character(n) text of at most n characters, timestamp
+// without time zone a timestamp that is a wall-clock reading (held as the
+// instant UTC's clocks read it, so it reads the same in every session) and
+// date such a reading at midnight. The SQL layer
 // reports the declared type; the write paths (SQL and line protocol) keep
 // the values within it, so a value read back is one the type holds.
 type Declared struct {
 	// OID is the PostgreSQL type: 21 smallint, 23 integer, 700 real,
-	// 1042 character(n), 1043 character varying[(n)]; 0 when the
-	// declared type is the stored one.
+	// 1042 character(n), 1043 character varying[(n)], 1082 date, 1114
+	// timestamp without time zone; 0 when the declared type is the
+	// stored one.
 	OID uint32
 	// Length is n of character varying(n) and character(n), 0 for none.
 	Length int
@@ -31,6 +35,9 @@ const (
 	OIDReal     = 700
 	OIDChar     = 1042
 	OIDVarchar  = 1043
+	OIDDate     = 1082
+	// OIDTimestamp is timestamp without time zone.
+	OIDTimestamp = 1114
 )
 
 // ParseDeclared reads a ColumnMeta.SQLType as the SQL layer writes it
@@ -56,6 +63,10 @@ func ParseDeclared(sqlType string) Declared {
 		return Declared{OID: OIDVarchar, Length: n}
 	case base == "character" && n > 0:
 		return Declared{OID: OIDChar, Length: n}
+	case base == "timestamp without time zone" && n == 0:
+		return Declared{OID: OIDTimestamp}
+	case base == "date" && n == 0:
+		return Declared{OID: OIDDate}
 	}
 	return Declared{}
 }
@@ -141,6 +152,28 @@ func (d Declared) String(s string) (string, error) {
 	return s[:cut], nil
 }
 
+// Reading reports whether the declared type's values are wall-clock
+// readings (timestamp without time zone, date) rather than instants.
+func (d Declared) Reading() bool { return d.OID == OIDTimestamp || d.OID == OIDDate }
+
+// dayNanos is a day's nanoseconds.
+const dayNanos = 86400 * int64(1e9)
+
+// Time is a reading (ns) as the declared type holds it: a date is the
+// midnight that starts the reading's day, as PostgreSQL's assignment of a
+// timestamp to a date truncates it; other types keep v. 'infinity' and
+// '-infinity' (math.MaxInt64, math.MinInt64) stay as they are.
+func (d Declared) Time(v int64) (int64, error) {
+	if d.OID != OIDDate || v == math.MaxInt64 || v == math.MinInt64 {
+		return v, nil
+	}
+	day := v - (v%dayNanos+dayNanos)%dayNanos
+	if day > v {
+		return 0, &ValueError{Msg: "date out of range"} // before the first day held whole
+	}
+	return day, nil
+}
+
 // Check checks a batch's field values against the declared type, and
 // converts those it holds otherwise (reals rounded, spaces cut); the error
 // names the first row refused. Nulls are not checked.
@@ -175,6 +208,14 @@ func (d Declared) Check(f *FieldColumn) (row int, err error) {
 		}
 		if changed {
 			d.recut(f)
+		}
+	case TypeTimestamp:
+		for i, v := range f.Ints {
+			t, err := d.Time(v)
+			if err != nil && f.IsValid(i) {
+				return i, err
+			}
+			f.Ints[i] = t
 		}
 	}
 	return 0, nil

@@ -3,30 +3,73 @@ package storage
 import (
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
 func TestParseDeclared(t *testing.T) {
 	for in, want := range map[string]Declared{
-		"integer":                  {OID: OIDInteger},
-		"smallint":                 {OID: OIDSmallint},
-		"real":                     {OID: OIDReal},
-		"character varying":        {OID: OIDVarchar},
-		"character varying(20)":    {OID: OIDVarchar, Length: 20},
-		"character(3)":             {OID: OIDChar, Length: 3},
-		"character":                {},
-		"integer(3)":               {},
-		"character varying(0)":     {},
-		"character varying(x)":     {},
-		"bigint":                   {},
-		"":                         {},
-		"timestamp with time zone": {},
+		"integer":                        {OID: OIDInteger},
+		"smallint":                       {OID: OIDSmallint},
+		"real":                           {OID: OIDReal},
+		"character varying":              {OID: OIDVarchar},
+		"character varying(20)":          {OID: OIDVarchar, Length: 20},
+		"character(3)":                   {OID: OIDChar, Length: 3},
+		"character":                      {},
+		"integer(3)":                     {},
+		"character varying(0)":           {},
+		"character varying(x)":           {},
+		"bigint":                         {},
+		"":                               {},
+		"timestamp with time zone":       {},
+		"timestamp without time zone":    {OID: OIDTimestamp},
+		"timestamp(3) without time zone": {},
+		"date":                           {OID: OIDDate},
 	} {
 		require.Equal(t, want, ParseDeclared(in), in)
 	}
 	require.Equal(t, int32(24), ParseDeclared("character varying(20)").Typmod())
 	require.Equal(t, int32(-1), ParseDeclared("integer").Typmod())
+}
+
+// TestDeclaredTime: a date holds the midnight (UTC's: the values are
+// readings) that starts a reading's day, before 1970 too; a timestamp
+// without time zone holds any reading; infinity stays.
+func TestDeclaredTime(t *testing.T) {
+	date, ts := Declared{OID: OIDDate}, Declared{OID: OIDTimestamp}
+	require.True(t, date.Reading())
+	require.True(t, ts.Reading())
+	require.False(t, Declared{OID: OIDInteger}.Reading())
+	at := func(s string) int64 {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		require.NoError(t, err)
+		return v.UnixNano()
+	}
+	for in, want := range map[string]string{
+		"2024-03-10T02:30:00.5Z": "2024-03-10T00:00:00Z",
+		"2024-03-10T00:00:00Z":   "2024-03-10T00:00:00Z",
+		"1969-12-31T23:59:59Z":   "1969-12-31T00:00:00Z",
+		"1900-06-01T12:00:00Z":   "1900-06-01T00:00:00Z",
+	} {
+		got, err := date.Time(at(in))
+		require.NoError(t, err)
+		require.Equal(t, at(want), got, in)
+		got, err = ts.Time(at(in))
+		require.NoError(t, err)
+		require.Equal(t, at(in), got, in)
+	}
+	for _, inf := range []int64{math.MaxInt64, math.MinInt64} {
+		got, err := date.Time(inf)
+		require.NoError(t, err)
+		require.Equal(t, inf, got)
+	}
+	_, err := date.Time(math.MinInt64 + 1) // its day starts before the first time held
+	require.EqualError(t, err, "date out of range")
+	f := FieldColumn{Name: "d", Type: TypeTimestamp, Ints: []int64{at("2024-01-02T03:04:05Z"), 0, at("2024-01-03T00:00:00Z")}, Valid: []byte{0b101}, Nulls: 1}
+	_, err = date.Check(&f)
+	require.NoError(t, err)
+	require.Equal(t, []int64{at("2024-01-02T00:00:00Z"), 0, at("2024-01-03T00:00:00Z")}, f.Ints)
 }
 
 func TestDeclaredValues(t *testing.T) {
