@@ -100,6 +100,9 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 	}
 	ci := &CopyIn{Table: spec.Table, p: p, db: sess.Database, timeCol: -1, sess: sess,
 		ctx: &exec.Ctx{Location: sess.Location, Now: sess.Now}, now: sess.Now.UnixNano()}
+	if declared[storage.TimeColumn].Reading() {
+		ci.now = exec.Reading(sess.Now, sess.Location).UnixNano() // rows without a time: the session zone's clocks now
+	}
 	for _, c := range stored {
 		if c.Default != "" && !slices.Contains(names, c.Name) {
 			ci.defaults = append(ci.defaults, c)
@@ -276,22 +279,20 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		if b.hasLast && bytes.Equal(v, b.last) {
 			return ci.Time(j, b.lastN)
 		}
-		ns, err := exec.ParseTimestamp(string(v), ci.ctx.Location, ci.ctx.Now)
+		ns, err := ci.parseTime(c, v)
 		if err != nil {
-			if bad := CheckText(v); bad != nil {
-				return bad
-			}
-			var beyond *exec.BeyondTimesError
-			if errors.As(err, &beyond) {
-				return &Error{Code: CodeDatetimeOverflow, Msg: err.Error()}
-			}
-			pe := AsError(err)
-			if pe.Code == CodeInvalidText {
-				pe.Code = "22007" // invalid_datetime_format
-			}
-			return pe
+			return err
 		}
 		b.last, b.lastN, b.hasLast = append(b.last[:0], v...), ns, true
+		return ci.Time(j, ns)
+	case storage.TypeTimestamp:
+		if !c.Declared.Reading() {
+			break // textSlow: a timestamptz field also takes infinity
+		}
+		ns, err := ci.parseTime(c, v)
+		if err != nil {
+			return err
+		}
 		return ci.Time(j, ns)
 	case storage.TypeTag:
 		b := &ci.cols[j]
@@ -345,6 +346,34 @@ func (ci *CopyIn) Text(j int, v []byte) error {
 		return ci.Int(j, n)
 	}
 	return ci.textSlow(j, v)
+}
+
+// parseTime reads a time column's text, or a field's declared timestamp
+// without time zone or date (a reading: an offset written is ignored, as
+// by PostgreSQL's input function).
+func (ci *CopyIn) parseTime(c *CopyColumn, v []byte) (int64, error) {
+	var ns int64
+	var err error
+	if c.Declared.Reading() {
+		ns, err = readingText(string(v), c.Declared, ci.ctx.Location, ci.ctx.Now)
+	} else {
+		ns, err = exec.ParseTimestamp(string(v), ci.ctx.Location, ci.ctx.Now)
+	}
+	if err == nil {
+		return ns, nil
+	}
+	if bad := CheckText(v); bad != nil {
+		return 0, bad
+	}
+	var beyond *exec.BeyondTimesError
+	if errors.As(err, &beyond) {
+		return 0, &Error{Code: CodeDatetimeOverflow, Msg: err.Error()}
+	}
+	pe := AsError(err)
+	if pe.Code == CodeInvalidText {
+		pe.Code = "22007" // invalid_datetime_format
+	}
+	return 0, pe
 }
 
 // textSlow reads a value through the cast PostgreSQL's input functions
@@ -435,8 +464,13 @@ func (ci *CopyIn) Bool(j int, v bool) error {
 
 // Time sets column j of the current row to ns, nanoseconds since the epoch.
 func (ci *CopyIn) Time(j int, ns int64) error {
-	switch ci.Columns[j].Type {
+	c := &ci.Columns[j]
+	switch c.Type {
 	case storage.TypeTimestamp: // a field: infinity is a value it may hold
+		ns, err := c.Declared.Time(ns) // a date's day
+		if err != nil {
+			return declaredError(err, c.Name)
+		}
 		ci.value(j).field.Ints[ci.rows] = ns
 		return nil
 	case storage.TypeTime:
@@ -547,7 +581,7 @@ func (ci *CopyIn) addDefaults(ctx context.Context, batch *storage.TableBatch) er
 	b := newBinder(ctx, ci.p, ci.sess, nil, nil)
 	n := batch.Rows
 	rows, kinds := make([][]any, n), make([][]valueKind, n)
-	existing := map[string]storage.ColumnType{}
+	existing := map[string]storage.ColumnMeta{}
 	var names []string
 	for _, c := range ci.defaults {
 		vals, kind, err := b.defaultValues(c.Default, n)
@@ -556,7 +590,7 @@ func (ci *CopyIn) addDefaults(ctx context.Context, batch *storage.TableBatch) er
 			e.Detail = fmt.Sprintf("in the DEFAULT of column %q", c.Name)
 			return e
 		}
-		names, existing[c.Name] = append(names, c.Name), c.Type
+		names, existing[c.Name] = append(names, c.Name), c
 		for i := range rows {
 			rows[i], kinds[i] = append(rows[i], vals[i]), append(kinds[i], kind)
 		}

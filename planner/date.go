@@ -2,10 +2,12 @@ package planner
 
 import (
 	"errors"
+	"strings"
+	"time"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
-	"strings"
 
 	"github.com/stratadb/strata/exec"
 )
@@ -310,6 +312,9 @@ func (b *binder) toWall(x exec.Expr) (exec.Expr, error) {
 	if _, ok := x.(*timeBeyond); ok {
 		return x, nil // as far beyond in any zone
 	}
+	if b.sessionUTC() && x.Type().ID() == arrow.TIMESTAMP {
+		return &typedExpr{x: x, pg: 1114}, nil // UTC's clocks read the instant
+	}
 	x, err := b.call("__to_wall", []exec.Expr{settle(x)})
 	if err != nil {
 		return nil, err
@@ -317,11 +322,32 @@ func (b *binder) toWall(x exec.Expr) (exec.Expr, error) {
 	return &typedExpr{x: x, pg: 1114}, nil
 }
 
+// utcNames are the names of the zones that are UTC at every instant.
+var utcNames = map[string]bool{"UTC": true, "Etc/UTC": true, "UCT": true, "Etc/UCT": true, "Universal": true, "Etc/Universal": true,
+	"Zulu": true, "Etc/Zulu": true, "GMT": true, "Etc/GMT": true, "GMT0": true, "Etc/GMT0": true, "Etc/GMT+0": true, "Etc/GMT-0": true,
+	"Greenwich": true, "Etc/Greenwich": true}
+
+// sessionUTC reports whether the session's time zone is UTC, where a
+// timestamp without time zone and the instant its reading names are the
+// same value: toWall and toInstant are then bound as nothing, so a
+// comparison of such a time column with an instant (time > now() -
+// interval '1 hour') is one of the column and prunes the scan. A plan
+// binds in its session's zone (SET TIME ZONE binds the next anew).
+func (b *binder) sessionUTC() bool {
+	return b.sess == nil || isUTC(b.sess.Location) // sessionless, the engine reads in UTC
+}
+
+// isUTC reports whether loc (nil: UTC) is UTC at every instant.
+func isUTC(loc *time.Location) bool { return loc == nil || loc == time.UTC || utcNames[loc.String()] }
+
 // toInstant is x, a timestamp without time zone, as the instant at which
 // the session zone's clocks read it (a timestamptz).
 func (b *binder) toInstant(x exec.Expr) (exec.Expr, error) {
 	if _, ok := x.(*timeBeyond); ok {
 		return x, nil
+	}
+	if b.sessionUTC() && x.Type().ID() == arrow.TIMESTAMP {
+		return &typedExpr{x: x, pg: 1184}, nil // the instant UTC's clocks read so
 	}
 	x, err := b.call("__to_instant", []exec.Expr{settle(x)})
 	if err != nil {

@@ -624,6 +624,9 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		}
 		if declared != col.SQLType {
 			if hasRows && !slices.ContainsFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == col.Name }) {
+				if err := checkZoneRetype(sess, col, declared); err != nil {
+					return DDLResult{}, err
+				}
 				if err := p.checkStoredFit(ctx, sess, table, col.Name, storage.ParseDeclared(declared)); err != nil {
 					return DDLResult{}, err
 				}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -26,6 +27,14 @@ import (
 // type character varying(20)" (spaces past the length are cut), reals
 // rounded to single precision. character(n) keeps no trailing spaces
 // (PostgreSQL does not count them; it shows them padded).
+//
+// A column declared timestamp (without time zone) is stored as a
+// timestamp holding its reading as UTC's (the instant UTC's clocks read
+// it), which is how the engine holds a timestamp without time zone: reads
+// need no conversion in any session's zone, and it reads the same
+// whatever the zone of the session that wrote it, as in PostgreSQL. The
+// writes convert instants (timestamptz values) to what the session
+// zone's clocks read, as PostgreSQL's assignment cast does.
 
 // declaredType is the ColumnMeta.SQLType of a column declared as t (as the
 // SQL layer writes types: lower case, varchar(20)) and stored as stored:
@@ -37,6 +46,11 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 		base, n = t[:i], t[i:]
 	}
 	base = strings.TrimPrefix(strings.TrimSpace(base), "pg_catalog.")
+	if i := strings.IndexByte(base, '('); i >= 0 { // timestamp(3) without time zone
+		if j := strings.IndexByte(base[i:], ')'); j >= 0 {
+			base = strings.TrimSpace(base[:i] + base[i+j+1:])
+		}
+	}
 	length := func(name string) (string, error) {
 		if n == "" {
 			return "", nil
@@ -63,6 +77,11 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 			if p, err := strconv.Atoi(strings.Trim(n, "()")); err == nil && p >= 1 && p <= 24 {
 				return "real", nil
 			}
+		}
+	case storage.TypeTimestamp, storage.TypeTime:
+		switch base {
+		case "timestamp", "timestamp without time zone": // the precision is not kept
+			return "timestamp without time zone", nil
 		}
 	case storage.TypeString, storage.TypeTag:
 		switch base {
@@ -206,6 +225,10 @@ func declaredColumnType(c storage.ColumnMeta) (dataType, udt string) {
 		return "character varying", "varchar"
 	case storage.OIDChar:
 		return "character", "bpchar"
+	case storage.OIDTimestamp:
+		return "timestamp without time zone", "timestamp"
+	case storage.OIDDate:
+		return "date", "date"
 	}
 	return dataTypeName(c.Type), udtName(c.Type)
 }
@@ -238,6 +261,8 @@ func declaredFacts(d storage.Declared) map[string]any {
 		return map[string]any{"numeric_precision": 32}
 	case storage.OIDReal:
 		return map[string]any{"numeric_precision": 24}
+	case storage.OIDDate:
+		return map[string]any{"datetime_precision": 0}
 	}
 	return nil
 }
@@ -286,9 +311,41 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 	return e
 }
 
+// readingText reads text as a column declared d (timestamp without time
+// zone, date) takes it: a reading, any offset written ignored, with
+// PostgreSQL's error naming the type.
+func readingText(s string, d storage.Declared, loc *time.Location, now time.Time) (int64, error) {
+	ns, err := exec.ParseReading(s, loc, now)
+	var beyond *exec.BeyondTimesError
+	if err == nil || errors.As(err, &beyond) {
+		return ns, err
+	}
+	name := "type timestamp"
+	if d.OID == storage.OIDDate {
+		name = "type date"
+	}
+	return 0, errorf(castErrorCode(err), "%s", strings.Replace(err.Error(), "type timestamp with time zone", name, 1))
+}
+
+// checkZoneRetype refuses an ALTER COLUMN ... TYPE between timestamptz and
+// timestamp (without time zone) of stored values in a session whose zone
+// is not UTC: PostgreSQL's rewrite would move each value by the zone's
+// offset, and Strata changes the declared type without rewriting (in UTC
+// a value and its reading are the same).
+func checkZoneRetype(sess *Session, col storage.ColumnMeta, declared string) error {
+	was, will := declaredOf(col).OID == storage.OIDTimestamp, storage.ParseDeclared(declared).OID == storage.OIDTimestamp
+	if was == will || isUTC(sess.Location) {
+		return nil
+	}
+	e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE %s of stored values in time zone %s", col.Name, map[bool]string{true: "timestamp", false: "timestamptz"}[will], sess.Location))
+	e.Hint = "PostgreSQL would move each value by the zone's offset; Strata changes the type without rewriting the values, which read the same in UTC: SET TIME ZONE 'UTC' first"
+	return e
+}
+
 // resultDeclared is the declared type of a column CREATE TABLE ... AS
 // makes of a query's column of PostgreSQL type (Column.PGType) narrower
 // than its engine type; a length is not known.
 var resultDeclared = map[uint32]string{
 	storage.OIDSmallint: "smallint", storage.OIDInteger: "integer", storage.OIDReal: "real", storage.OIDVarchar: "character varying",
+	storage.OIDTimestamp: "timestamp without time zone",
 }

@@ -1,7 +1,10 @@
 package planner_test
 
 import (
+	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -111,4 +114,103 @@ func TestDeclaredTypes(t *testing.T) {
 	sch, err = e.TableSchema("db", "item2")
 	require.NoError(t, err)
 	require.Equal(t, storage.ColumnMeta{Name: "len", Type: storage.TypeInt, SQLType: "integer"}, sch[len(sch)-1])
+}
+
+// TestDeclaredTimestamp: a column declared timestamp (without time zone),
+// the time column too, holds wall-clock readings: a quoted literal's
+// offset is ignored, an instant is written as the session zone's clocks
+// read it, and the values read the same in every zone (the expectations
+// are PostgreSQL 15's for the same statements). Compared with an instant
+// in UTC the time column prunes the scan exactly; in another zone by a
+// range widened by a day, the comparison kept.
+func TestDeclaredTimestamp(t *testing.T) {
+	dir, e, _, sess, x := openRewriteTest(t)
+	rows := x.rowsOf(t)
+	zone := func(name string) {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		sess.Location = loc
+	}
+	rows("CREATE TABLE ev (ts timestamp NOT NULL, host text, at timestamp(3), z timestamptz, PRIMARY KEY (ts, host))")
+	sch, err := e.TableSchema("db", "ev")
+	require.NoError(t, err)
+	require.Equal(t, []string{"timestamp without time zone", "", "timestamp without time zone", ""},
+		[]string{sch[0].SQLType, sch[1].SQLType, sch[2].SQLType, sch[3].SQLType})
+
+	rows("INSERT INTO ev VALUES ('2024-03-10 02:30', 'a', '2024-01-01 10:00+05', '2024-01-01 10:00+05')")
+	zone("America/New_York")
+	rows("INSERT INTO ev VALUES ('2024-03-11 02:30', 'b', '2024-06-01 12:00:00+00'::timestamptz, '2024-06-01 12:00'::timestamp)")
+	zone("Asia/Tokyo")
+	rows("INSERT INTO ev (ts, host, at) VALUES ('2024-03-12', 'c', '2024-06-01'::date)")
+	all := "SELECT host, ts::text, at::text, z::text FROM ev ORDER BY host"
+	want := [][]any{
+		{"a", "2024-03-10 02:30:00", "2024-01-01 10:00:00", "2024-01-01 14:00:00+09"},
+		{"b", "2024-03-11 02:30:00", "2024-06-01 08:00:00", "2024-06-02 01:00:00+09"},
+		{"c", "2024-03-12 00:00:00", "2024-06-01 00:00:00", nil},
+	}
+	require.Equal(t, want, rows(all), "readings read the same in every zone")
+	require.Equal(t, [][]any{{"timestamp without time zone", "timestamp without time zone", "timestamp with time zone"}},
+		rows("SELECT pg_typeof(ts)::text, pg_typeof(at)::text, pg_typeof(z)::text FROM ev LIMIT 1"))
+
+	// The catalogs.
+	sess.Location = time.UTC
+	require.Equal(t, [][]any{
+		{"ts", "timestamp without time zone", "timestamp", int64(6)},
+		{"host", "text", "text", nil},
+		{"at", "timestamp without time zone", "timestamp", int64(6)},
+		{"z", "timestamp with time zone", "timestamptz", int64(6)},
+	}, rows("SELECT column_name::text, data_type::text, udt_name::text, datetime_precision::int8 FROM information_schema.columns WHERE table_name = 'ev' ORDER BY ordinal_position"))
+	require.Equal(t, [][]any{{"ts", "timestamp without time zone", int64(8)}, {"at", "timestamp without time zone", int64(8)}},
+		rows("SELECT attname::text, format_type(atttypid, atttypmod), attlen::int8 FROM pg_attribute WHERE attrelid = 'ev'::regclass AND attname IN ('ts', 'at') ORDER BY attnum"))
+
+	// UPDATE and ON CONFLICT DO UPDATE convert as INSERT does.
+	zone("America/New_York")
+	rows("UPDATE ev SET at = '2024-02-02 05:00:00+00'::timestamptz WHERE host = 'a'")
+	rows("UPDATE ev SET at = '2024-02-03 07:00+09' WHERE host = 'b'")
+	rows("UPDATE ev SET at = at + interval '1 day' WHERE host = 'c'")
+	rows("INSERT INTO ev (ts, host, at) VALUES ('2024-03-12', 'c', '2020-01-01') ON CONFLICT (ts, host) DO UPDATE SET at = '2021-05-05 12:00:00+00'::timestamptz")
+	require.Equal(t, [][]any{{"a", "2024-02-02 00:00:00"}, {"b", "2024-02-03 07:00:00"}, {"c", "2021-05-05 08:00:00"}},
+		rows("SELECT host, at::text FROM ev ORDER BY host"))
+	x.requireCodes(t, map[string]string{
+		"INSERT INTO ev (ts, host) VALUES ('x', 'q')":                                        "22007",
+		"INSERT INTO ev (ts, host, at) VALUES (now(), 'q', 'x')":                             "22007",
+		"INSERT INTO ev (ts, host, at) VALUES (now(), 'q', 5)":                               "42804",
+		"ALTER TABLE ev ALTER COLUMN z TYPE timestamp":                                       "0A000", // New York: PostgreSQL would move the values
+		"ALTER TABLE ev ALTER COLUMN ts TYPE timestamptz":                                    "0A000",
+		"INSERT INTO ev (ts, host, at) VALUES (now(), 'q', 'x'), (now(), 'r', '2024-01-01')": "22007",
+	})
+	_, err = x.Query(context.Background(), "INSERT INTO ev (ts, host) VALUES ('x', 'q')")
+	require.ErrorContains(t, err, `invalid input syntax for type timestamp: "x"`)
+
+	// Pruning: exact in UTC, widened (and the condition kept) elsewhere.
+	explain := func(q string) string {
+		var lines []string
+		for _, r := range rows("EXPLAIN " + q) {
+			lines = append(lines, r[0].(string))
+		}
+		return strings.Join(lines, "\n")
+	}
+	q := "SELECT host FROM ev WHERE ts >= '2024-03-11 00:00:00+00'::timestamptz AND ts < now()"
+	sess.Location = time.UTC
+	plan := explain(q)
+	require.NotContains(t, plan, "Filter", plan)
+	require.Contains(t, plan, "time=[2024-03-11 00:00:00+00, ", plan)
+	require.Equal(t, [][]any{{"b"}, {"c"}}, rows(q+" ORDER BY host"))
+	zone("Europe/Berlin")
+	plan = explain(q)
+	require.Contains(t, plan, "Filter: (__to_instant(time) >= '2024-03-11 00:00:00+00'::timestamptz", plan)
+	require.Contains(t, plan, "time=[2024-03-10 00:00:00+00, ", plan)
+	require.Equal(t, [][]any{{"b"}, {"c"}}, rows(q+" ORDER BY host"), "b is 01:30 UTC in Berlin")
+	require.Equal(t, [][]any{{"a"}}, rows("SELECT host FROM ev WHERE ts < '2024-03-10 02:00:00+00'::timestamptz"), "a is 01:30 UTC in Berlin")
+
+	// In UTC the values read the same either way: the type changes.
+	sess.Location = time.UTC
+	rows("ALTER TABLE ev ALTER COLUMN z TYPE timestamp")
+	require.Equal(t, [][]any{{"a", "2024-01-01 05:00:00"}}, rows("SELECT host, z::text FROM ev WHERE host = 'a'"))
+
+	e, x = restartRewriteTest(t, e, dir, sess)
+	rows = x.rowsOf(t)
+	require.Equal(t, [][]any{{"timestamp without time zone", "timestamp without time zone", "timestamp without time zone"}},
+		rows("SELECT pg_typeof(ts)::text, pg_typeof(at)::text, pg_typeof(z)::text FROM ev LIMIT 1"))
+	_ = e
 }

@@ -173,7 +173,7 @@ func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols
 // numericFacts are information_schema.columns' precision columns of a type.
 func numericFacts(t storage.ColumnType) map[string]any {
 	switch t {
-	case storage.TypeTime:
+	case storage.TypeTime, storage.TypeTimestamp:
 		return map[string]any{"datetime_precision": 6}
 	case storage.TypeFloat:
 		return map[string]any{"numeric_precision": 53, "numeric_precision_radix": 2}

@@ -82,12 +82,12 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	if err := p.writableTable(sess, stmt, "INSERT", name.Schema.O, table, w.refresh); err != nil {
 		return 0, err
 	}
-	existing := map[string]storage.ColumnType{}
+	existing := map[string]storage.ColumnMeta{}
 	var order []string
 	cols, _ := p.Engine.TableSchema(sess.Database, table)
 	defaults := map[string]string{}
 	for _, c := range cols {
-		existing[c.Name] = c.Type
+		existing[c.Name] = c
 		order = append(order, c.Name)
 		if c.Default != "" {
 			defaults[c.Name] = c.Default
@@ -431,7 +431,7 @@ func checkArity(values, columns, row int) error {
 // to its column's type; a new table's text columns become tags (those tags
 // marks, when given). A new column of NULLs only is left out: it has
 // nothing to store, and its type comes with its first value.
-func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]storage.ColumnType, rows [][]any, kinds [][]valueKind, tags []bool) (*storage.TableBatch, error) {
+func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]storage.ColumnMeta, rows [][]any, kinds [][]valueKind, tags []bool) (*storage.TableBatch, error) {
 	n := len(rows)
 	b := &storage.TableBatch{Table: table, Rows: n, Time: make([]int64, n)}
 	timeCol := -1
@@ -440,23 +440,34 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			timeCol = j
 		}
 	}
+	timeDecl := declaredOf(existing[storage.TimeColumn])
 	for i, r := range rows {
 		if timeCol < 0 {
 			b.Time[i] = c.Now.UnixNano()
+			if timeDecl.Reading() {
+				b.Time[i] = exec.Reading(c.Now, c.Location).UnixNano()
+			}
 			continue
 		}
-		_, isText := r[timeCol].(string)
-		_, isTime := r[timeCol].(exec.Timestamp)
+		tv, tk := r[timeCol], kinds[i][timeCol]
+		if timeDecl.Reading() {
+			var err error
+			if tv, tk, err = asReading(c, tv, tk, timeDecl); err != nil {
+				return nil, rowError(err, i, storage.TimeColumn)
+			}
+		}
+		_, isText := tv.(string)
+		_, isTime := tv.(exec.Timestamp)
 		switch {
-		case r[timeCol] == nil:
+		case tv == nil:
 			return nil, errorf("23502", "null value in column \"time\" violates not-null constraint")
-		case isTime, isText && kinds[i][timeCol] == unknownValue:
+		case isTime, isText && tk == unknownValue:
 		default:
-			e := errorf(CodeDatatype, "column \"time\" is of type timestamp with time zone but expression is of type %s (row %d)", valueTypeName(r[timeCol], kinds[i][timeCol]), i+1)
+			e := errorf(CodeDatatype, "column \"time\" is of type %s but expression is of type %s (row %d)", timeTypeName(timeDecl), valueTypeName(tv, tk), i+1)
 			e.Hint = "write a timestamp ('2016-01-01 00:00:00Z'), or to_timestamp(seconds) for a Unix time"
 			return nil, e
 		}
-		v, err := exec.CastValue(c, r[timeCol], exec.TypeTimestamptz)
+		v, err := exec.CastValue(c, tv, exec.TypeTimestamptz)
 		if err != nil {
 			return nil, rowError(err, i, storage.TimeColumn)
 		}
@@ -464,7 +475,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 		if err := finiteRowTime(b.Time[i]); err != nil {
 			return nil, rowError(err, i, storage.TimeColumn)
 		}
-		if kinds[i][timeCol] == wallClockValue {
+		if tk == wallClockValue && !timeDecl.Reading() {
 			// A timestamp without time zone: the instant the session
 			// zone's clocks read it, as PostgreSQL's assignment cast.
 			b.Time[i] = exec.InstantOfReading(b.Time[i], c.Location)
@@ -474,7 +485,8 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 		if j == timeCol {
 			continue
 		}
-		typ, ok := existing[name]
+		meta, ok := existing[name]
+		typ := meta.Type
 		if !ok {
 			var err error
 			if typ, err = inferType(name, rows, kinds, j); err != nil {
@@ -511,7 +523,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			b.Tags = append(b.Tags, tag)
 			continue
 		}
-		f, err := fieldColumn(c, name, typ, rows, kinds, j)
+		f, err := fieldColumn(c, name, typ, declaredOf(meta), rows, kinds, j)
 		if err != nil {
 			return nil, err
 		}
@@ -542,7 +554,7 @@ func rowError(err error, i int, name string) error {
 // hasValues reports whether a row's columns other than time hold a value
 // somewhere, or an existing column: then a new column of NULLs only need
 // not be made, the batch still writes something.
-func hasValues(rows [][]any, names []string, existing map[string]storage.ColumnType, timeCol int) bool {
+func hasValues(rows [][]any, names []string, existing map[string]storage.ColumnMeta, timeCol int) bool {
 	for j, name := range names {
 		if j == timeCol {
 			continue
@@ -679,7 +691,7 @@ func assignable(v any, k valueKind, dt arrow.DataType) bool {
 	return false
 }
 
-func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any, kinds [][]valueKind, j int) (storage.FieldColumn, error) {
+func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, decl storage.Declared, rows [][]any, kinds [][]valueKind, j int) (storage.FieldColumn, error) {
 	n := len(rows)
 	f := storage.FieldColumn{Name: name, Type: typ}
 	var dt arrow.DataType
@@ -702,8 +714,18 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 	valid := make([]byte, (n+7)/8)
 	for i, r := range rows {
 		x, k := r[j], kinds[i][j]
+		if decl.Reading() {
+			var err error
+			if x, k, err = asReading(c, x, k, decl); err != nil {
+				return f, rowError(err, i, name)
+			}
+		}
 		if !assignable(x, k, dt) {
-			e := errorf(CodeDatatype, "column %q is of type %s but expression is of type %s (row %d)", name, exec.SQLTypeName(dt), valueTypeName(x, k), i+1)
+			typeName := exec.SQLTypeName(dt)
+			if decl.OID != 0 {
+				typeName = formatTypeName(int64(decl.OID), int64(decl.Typmod()))
+			}
+			e := errorf(CodeDatatype, "column %q is of type %s but expression is of type %s (row %d)", name, typeName, valueTypeName(x, k), i+1)
 			e.Hint = "You will need to rewrite or cast the expression."
 			return f, e
 		}
@@ -739,7 +761,11 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, rows [][]any,
 		case string:
 			f.Data = append(f.Data, x...)
 		case exec.Timestamp:
-			f.Ints[i] = storedInstant(c, x, k)
+			if decl.Reading() {
+				f.Ints[i] = int64(x) // asReading's
+			} else {
+				f.Ints[i] = storedInstant(c, x, k)
+			}
 		}
 		if typ == storage.TypeString {
 			f.Offsets[i+1] = int32(len(f.Data))
@@ -760,6 +786,41 @@ func storedInstant(c *exec.Ctx, x exec.Timestamp, k valueKind) int64 {
 		return exec.InstantOfReading(int64(x), c.Location)
 	}
 	return int64(x)
+}
+
+// timeTypeName is the type of a table's time column as errors name it.
+func timeTypeName(d storage.Declared) string {
+	if d.OID != 0 {
+		return formatTypeName(int64(d.OID), -1)
+	}
+	return "timestamp with time zone"
+}
+
+// asReading is an INSERT value of kind k as a column whose values are
+// wall-clock readings (declared timestamp without time zone or date)
+// takes it: a quoted literal is read as a reading (an offset written is
+// ignored, as by PostgreSQL's timestamp input), and an instant (a
+// timestamptz, a date's midnight) is what the session zone's clocks read
+// then, as PostgreSQL's assignment cast makes it. Other values are left to
+// the column's type check.
+func asReading(c *exec.Ctx, v any, k valueKind, d storage.Declared) (any, valueKind, error) {
+	switch x := v.(type) {
+	case string:
+		if k != unknownValue {
+			return v, k, nil
+		}
+		ns, err := readingText(x, d, c.Location, c.Now)
+		if err != nil {
+			return nil, k, err
+		}
+		return exec.Timestamp(ns), wallClockValue, nil
+	case exec.Timestamp:
+		if k == wallClockValue || !exec.IsFiniteTime(int64(x)) {
+			return v, wallClockValue, nil
+		}
+		return exec.Timestamp(exec.Reading(time.Unix(0, int64(x)), c.Location).UnixNano()), wallClockValue, nil
+	}
+	return v, k, nil
 }
 
 // checkMerges refuses an INSERT two of whose rows have the same time and

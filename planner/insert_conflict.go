@@ -21,14 +21,14 @@ import (
 // updateConflicts'. It returns the columns, rows to write and the count
 // PostgreSQL reports: rows inserted or updated. Rows another writer stores
 // while it runs are not seen.
-func (p *Planner) onConflict(b *binder, ctx context.Context, db, table string, oc *sql.OnConflict, names []string, existing map[string]storage.ColumnType,
+func (p *Planner) onConflict(b *binder, ctx context.Context, db, table string, oc *sql.OnConflict, names []string, existing map[string]storage.ColumnMeta,
 	batch *storage.TableBatch, rows [][]any, kinds [][]valueKind) ([]string, [][]any, [][]valueKind, int64, error) {
 	isTag := map[string]bool{}
 	for _, t := range batch.Tags {
 		isTag[t.Name] = true
 	}
-	for name, typ := range existing {
-		if typ == storage.TypeTag {
+	for name, c := range existing {
+		if c.Type == storage.TypeTag {
 			isTag[name] = true
 		}
 	}

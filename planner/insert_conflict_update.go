@@ -28,7 +28,7 @@ import (
 // inserted). It returns the names, rows and kinds to write and how many
 // rows were inserted or updated.
 func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table string, oc *sql.OnConflict, names []string,
-	existing map[string]storage.ColumnType, batch *storage.TableBatch, rows [][]any, kinds [][]valueKind, isTag map[string]bool, keyCols []string) ([]string, [][]any, [][]valueKind, int64, error) {
+	existing map[string]storage.ColumnMeta, batch *storage.TableBatch, rows [][]any, kinds [][]valueKind, isTag map[string]bool, keyCols []string) ([]string, [][]any, [][]valueKind, int64, error) {
 	cols, err := p.Engine.TableSchema(db, table)
 	if err != nil {
 		return names, rows, kinds, int64(len(rows)), nil // a new table: nothing conflicts
@@ -77,16 +77,25 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 	}
 	var in []Column
 	s := &scope{}
+	// readingPG is 1114 for a column whose values are readings (declared
+	// timestamp without time zone or date: storage.Declared.Reading), as
+	// both the stored and the proposed values are.
+	readingPG := func(name string) uint32 {
+		if declaredOf(existing[name]).Reading() {
+			return 1114
+		}
+		return 0
+	}
 	add := func(qualifier, name string, typ arrow.DataType) {
-		s.cols = append(s.cols, &scopeCol{table: qualifier, name: name, typ: typ, index: len(in)})
-		in = append(in, Column{Name: name, Type: typ})
+		s.cols = append(s.cols, &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: readingPG(name)})
+		in = append(in, Column{Name: name, Type: typ, PGType: readingPG(name)})
 	}
 	for _, c := range cols {
 		add(alias, c.Name, conflictValueType(c.Type))
 	}
 	proposedType := func(name string) (storage.ColumnType, bool) {
-		if t, ok := existing[name]; ok {
-			return t, true
+		if c, ok := existing[name]; ok {
+			return c.Type, true
 		}
 		for _, f := range batch.Fields {
 			if f.Name == name {
@@ -134,7 +143,7 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 		if !ok {
 			return nil, nil, nil, 0, errorf(CodeUndefinedColumn, "column %q of relation %q does not exist", c, table)
 		}
-		col := Column{Name: c, Type: conflictValueType(typ)}
+		col := Column{Name: c, Type: conflictValueType(typ), PGType: readingPG(c)}
 		var x exec.Expr
 		if v := oc.Values[k]; v == nil {
 			x = &exec.Column{Index: len(cols) + slices.Index(proposed, c), Name: c, DT: col.Type}
@@ -145,7 +154,7 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 			if b.isNumeric(s, v, x) && (col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64) {
 				x = numericRound(x)
 			}
-			if x, err = b.assignTo(x, col); err != nil {
+			if x, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(v, x), col); err != nil {
 				return nil, nil, nil, 0, err
 			}
 		}
@@ -181,7 +190,7 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 			case n == storage.TimeColumn || isTag[n]:
 				row[j], kind[j] = rows[i][j], kinds[i][j]
 			case c >= 0:
-				row[j] = out[k][first+c]
+				row[j], kind[j] = out[k][first+c], wallKind(readingPG(n))
 				if at := slices.Index(colNames, n); row[j] == nil && at >= 0 && stored[keys[i]][at] != nil {
 					e := notSupported(fmt.Sprintf("ON CONFLICT DO UPDATE setting column %q of a stored row to NULL", n))
 					e.Hint = "a write keeps a stored value where it gives none: set it to NULL with UPDATE ... SET " + n + " = NULL WHERE ..."

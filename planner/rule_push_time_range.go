@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"time"
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/storage"
@@ -42,8 +43,13 @@ func pushTimeRange(n Node) Node {
 			continue
 		}
 		rest = append(rest, c)
-		// A time bucket's bound narrows the range, and stays a condition.
-		if lo, hi, ok := bucketBound(c, isTime); ok {
+		// A time bucket's bound narrows the range, and stays a condition;
+		// so does an instant's bound on a time without time zone.
+		lo, hi, ok := bucketBound(c, isTime)
+		if !ok {
+			lo, hi, ok = readingBound(c, isTime)
+		}
+		if ok {
 			s.Range.Min, s.Range.Max = max(s.Range.Min, lo), min(s.Range.Max, hi)
 			if s.Range.Max <= s.Range.Min {
 				s.Range.Min, s.Range.Max = math.MaxInt64, math.MaxInt64 // empty (see narrowTimeRange)
@@ -72,9 +78,9 @@ func narrowTimeRange(r *storage.TimeRange, e exec.Expr, isTime func(int) bool) b
 	if !ok {
 		return false
 	}
-	op, col, lit := cmp.Op, cmp.L, cmp.R
+	op, col, lit := cmp.Op, untyped(cmp.L), cmp.R
 	if _, isCol := col.(*exec.Column); !isCol {
-		op, col, lit = flip(cmp.Op), cmp.R, cmp.L
+		op, col, lit = flip(cmp.Op), untyped(cmp.R), cmp.L
 	}
 	c, ok := col.(*exec.Column)
 	if !ok || c.Index < 0 || !isTime(c.Index) {
@@ -128,6 +134,50 @@ func narrowTimeRange(r *storage.TimeRange, e exec.Expr, isTime func(int) bool) b
 		r.Min, r.Max = math.MaxInt64, math.MaxInt64
 	}
 	return true
+}
+
+// readingBound is the range of stored times (readings: a time column
+// declared timestamp without time zone) that a comparison of their
+// instants in the session's zone with a constant, __to_instant(time) op t,
+// can keep: t's range widened by a day each way, more than any zone's
+// offset from UTC.
+func readingBound(e exec.Expr, isTime func(int) bool) (lo, hi int64, ok bool) {
+	cmp, ok := e.(*exec.Compare)
+	if !ok {
+		return 0, 0, false
+	}
+	op, call, lit := cmp.Op, untyped(cmp.L), cmp.R
+	if _, isCall := call.(*exec.Call); !isCall {
+		op, call, lit = flip(cmp.Op), untyped(cmp.R), cmp.L
+	}
+	c, isCall := call.(*exec.Call)
+	if !isCall || c.Name != "__to_instant" || len(c.Args) != 1 {
+		return 0, 0, false
+	}
+	r := storage.AllTime()
+	if !narrowTimeRange(&r, &exec.Compare{Op: op, L: c.Args[0], R: lit}, isTime) {
+		return 0, 0, false
+	}
+	const day = 24 * int64(time.Hour)
+	all := storage.AllTime()
+	lo, hi = all.Min, all.Max
+	if r.Min > all.Min+day && r.Min < all.Max-day {
+		lo = r.Min - day
+	}
+	if r.Max < all.Max-day && r.Max > all.Min+day {
+		hi = r.Max + day
+	}
+	return lo, hi, lo != all.Min || hi != all.Max
+}
+
+// untyped is x without the PostgreSQL type the binder marks it with (a
+// timestamp without time zone column compared as a timestamptz in a UTC
+// session is the column itself, marked).
+func untyped(x exec.Expr) exec.Expr {
+	if t, ok := x.(*typedExpr); ok {
+		return t.x
+	}
+	return x
 }
 
 // flip swaps a comparison's operands: c < x ⇔ x > c.

@@ -165,7 +165,7 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 			if b.isNumeric(s, expr, x) && (col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64) {
 				x = numericRound(x) // 2.5 into an integer is 3, as PostgreSQL's numeric
 			}
-			if v, err = b.assignTo(x, col); err != nil {
+			if v, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(expr, x), col); err != nil {
 				return "", nil, nil, err
 			}
 		}
@@ -176,11 +176,30 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 	return table, pred, sets, nil
 }
 
-// assignTo converts x to the type of column col as PostgreSQL's assignment
-// does: numbers into numbers (rounded into integers), anything into text,
-// a quoted literal or a $n read as the column's type.
-func (b *binder) assignTo(x exec.Expr, col Column) (exec.Expr, error) {
+// assignTo converts x, of PostgreSQL type pg (0: its engine type's), to
+// the type of column col as PostgreSQL's assignment does: numbers into
+// numbers (rounded into integers), anything into text, a quoted literal or
+// a $n read as the column's type, and times between the kinds (an instant
+// into a timestamp without time zone is what the session zone's clocks
+// read then).
+func (b *binder) assignTo(x exec.Expr, pg uint32, col Column) (exec.Expr, error) {
 	have, want := x.Type(), col.Type
+	if want.ID() == arrow.TIMESTAMP {
+		to := timeKindOf(col.PGType)
+		if to == 1082 {
+			to = 1114 // a date column holds its day's reading (storage.Declared.Time truncates it)
+		}
+		if y, ok, err := b.quotedReading(x); ok && to == 1114 {
+			return y, err
+		}
+		if have.ID() == arrow.TIMESTAMP {
+			y, err := b.convertTime(x, timeKindOf(pg), to)
+			if err != nil {
+				return nil, err
+			}
+			return b.fold(y)
+		}
+	}
 	number := func(t arrow.DataType) bool {
 		return t.ID() == arrow.INT64 || t.ID() == arrow.UINT64 || t.ID() == arrow.FLOAT64
 	}
