@@ -753,6 +753,21 @@ func (r *copyReader) binaryField(j int, v []byte) error {
 			return r.sink.Bool(j, v[0] != 0)
 		}
 	case storage.TypeTime, storage.TypeTimestamp:
+		if len(v) == 4 && col.OID == storage.OIDDate {
+			// A date: days since 2000-01-01, its midnight's reading.
+			days := int32(binary.BigEndian.Uint32(v))
+			switch days {
+			case math.MaxInt32:
+				return r.sink.Time(j, exec.TimeInfinity)
+			case math.MinInt32:
+				return r.sink.Time(j, exec.TimeNegInfinity)
+			}
+			us := int64(days)*86400*1000000 + pgEpochMicros
+			if us > math.MaxInt64/1000 || us < -math.MaxInt64/1000 {
+				return &planner.Error{Code: "22008", Msg: "date out of range (" + exec.TimeRangeNote + ")"}
+			}
+			return r.sink.Time(j, us*1000)
+		}
 		if len(v) != 8 {
 			break
 		}

@@ -1491,6 +1491,67 @@ func TestPgxDeclaredTypes(t *testing.T) {
 	e := pgErr(t, err)
 	require.Equal(t, "22001", e.Code)
 	require.Contains(t, e.Message, "column code: value too long for type character varying(8)")
+	// $1 is described as the column's int4 (as PostgreSQL infers it), so
+	// pgx itself refuses a value past it; sent as a bigint, the server
+	// does.
 	_, err = conn.Exec(ctx, "UPDATE decl SET n = $1 WHERE code = 'ab'", int64(math.MaxInt32)+1)
+	require.ErrorContains(t, err, "greater than maximum value for int4")
+	_, err = conn.Exec(ctx, "UPDATE decl SET n = $1::bigint WHERE code = 'ab'", int64(math.MaxInt32)+1)
 	require.Equal(t, "22003", pgErr(t, err).Code)
+	_, err = conn.Exec(ctx, "UPDATE decl SET n = $1, s = $2 WHERE code = 'ab'", int32(7), int16(8))
+	require.NoError(t, err)
+	var n32 int32
+	require.NoError(t, conn.QueryRow(ctx, "SELECT n FROM decl WHERE code = $1", "ab").Scan(&n32))
+	require.Equal(t, int32(7), n32)
+}
+
+// TestPgxDeclaredTimes: columns declared date and timestamp (without time
+// zone) over pgx's binary protocol: CopyFrom sends a date as four bytes
+// (days since 2000) and a timestamp as its reading, both read back as sent
+// (pgx decodes a timestamp as UTC's time.Time of its reading, a date as
+// its midnight) whatever the session's zone; RowDescription carries 1082
+// and 1114; a date parameter compares with the column.
+func TestPgxDeclaredTimes(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE trade (time timestamptz NOT NULL, sym text, day date, at timestamp, PRIMARY KEY (time, sym))")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "SET TIME ZONE 'Asia/Tokyo'")
+	require.NoError(t, err)
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"trade"}, []string{"time", "sym", "day", "at"}, pgx.CopyFromRows([][]any{
+		{time.Unix(0, 0), "a", day(2024, 3, 10), time.Date(2024, 3, 10, 2, 30, 0, 0, time.UTC)},
+		{time.Unix(1, 0), "b", day(1999, 12, 31), time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC)},
+	}))
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+	_, err = conn.Exec(ctx, "SET TIME ZONE 'America/New_York'")
+	require.NoError(t, err)
+	rows, err := conn.Query(ctx, "SELECT sym, day, at, day::text, at::text FROM trade WHERE day >= $1 ORDER BY sym", day(1999, 12, 31))
+	require.NoError(t, err)
+	var got [][]any
+	for rows.Next() {
+		var sym, dayText, atText string
+		var d, at time.Time
+		require.NoError(t, rows.Scan(&sym, &d, &at, &dayText, &atText))
+		got = append(got, []any{sym, d, at, dayText, atText})
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, [][]any{
+		{"a", day(2024, 3, 10), time.Date(2024, 3, 10, 2, 30, 0, 0, time.UTC), "2024-03-10", "2024-03-10 02:30:00"},
+		{"b", day(1999, 12, 31), time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC), "1999-12-31", "1999-12-31 23:59:59"},
+	}, got)
+	var oids []uint32
+	for _, f := range rows.FieldDescriptions() {
+		oids = append(oids, f.DataTypeOID)
+	}
+	require.Equal(t, []uint32{25, 1082, 1114, 25, 25}, oids)
+	var count int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM trade WHERE day = $1", day(2024, 3, 10)).Scan(&count))
+	require.Equal(t, 1, count, "a date parameter in New York names the stored day")
+	_, err = conn.Exec(ctx, "INSERT INTO trade (time, sym, day) VALUES (now(), 'c', 'not a date')")
+	e := pgErr(t, err)
+	require.Equal(t, "22007", e.Code)
+	require.Contains(t, e.Message, `invalid input syntax for type date: "not a date"`)
 }

@@ -158,6 +158,10 @@ type scopeCol struct {
 	rowAlias bool
 	pg       uint32 // Column.PGType
 	scale    int    // Column.Scale
+	// dateReading marks a stored column declared date, whose values are
+	// their midnights' readings (UTC's); read, they are the session zone's
+	// midnights, as the engine holds dates (binder.readValue).
+	dateReading bool
 	// ungrouped: an input column of a grouped query that is not a group
 	// key, which its subqueries may not read (groupedScope).
 	ungrouped bool
@@ -442,7 +446,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	timeName := b.p.timeName(b.sess.Database, name)
 	for _, c := range cols {
 		typ := storage.ArrowType(c.Type)
-		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(declaredPGType(c), typ)}
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(declaredPGType(c), typ), dateReading: declaredOf(c).OID == storage.OIDDate}
 		if c.Type == storage.TypeTime && timeName != storage.TimeColumn && !b.sess.Influx {
 			// time_name.go; InfluxDB 3's clients (and InfluxQL) see every
 			// table's time column as time, as InfluxDB names it.

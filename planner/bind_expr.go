@@ -247,7 +247,8 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 					if b.frame != nil {
 						ref.frame, ref.slot = b.frame, b.frame.slot(ref.col)
 					}
-					return typedColumn(ref, oc.pg), nil
+					x, err := b.readValue(oc, ref)
+					return typedColumn(x, oc.pg), err
 				}
 			}
 			for i := len(b.farther) - 1; i >= 0; i-- { // the nearest query first
@@ -262,7 +263,8 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 				}
 				col := far.ref(oc).(*exec.Column)
 				ref := &outerRef{col: col, frame: frame, slot: frame.slot(col), far: true}
-				return typedColumn(ref, oc.pg), nil
+				x, err := b.readValue(oc, ref)
+				return typedColumn(x, oc.pg), err
 			}
 			if pe, ok := err.(*Error); ok && pe.missingTable != "" && b.outerHasTable(pe.missingTable) {
 				out := *pe // the table is an outer query's, without the column
@@ -271,7 +273,8 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			}
 			return nil, err
 		}
-		return typedColumn(s.ref(c), c.pg), nil
+		x, err := b.readValue(c, s.ref(c))
+		return typedColumn(x, c.pg), err
 	case *driver.ParamMarkerExpr:
 		return b.param(e)
 	case *driver.ValueExpr:
@@ -685,15 +688,16 @@ func (b *binder) paramBesideInt(s *scope, e *ast.BinaryOperationExpr, l, r exec.
 	b.paramAsPeer(s, e.L, l, r, cmp)
 }
 
-// paramAsPeer has Describe report $n (x, not yet typed) as the int2, int4
-// or, when real is true, real its peer (from peerAST) is.
+// paramAsPeer has Describe report $n (x, not yet typed) as the int2, int4,
+// date, timestamp or, when real is true, real its peer (from peerAST) is.
 func (b *binder) paramAsPeer(s *scope, peerAST ast.ExprNode, peer, x exec.Expr, real bool) {
 	u, ok := x.(*unknownLit)
 	if !ok || u.param == 0 || b.ppg == nil || b.ptypes[u.param-1] != nil || b.ppg[u.param-1] != 0 {
 		return
 	}
-	if t := (&selectBinder{b: b, in: s}).pgTypeOf(peerAST, peer); t == 21 || t == 23 || t == 700 && real {
-		b.ppg[u.param-1] = t
+	t := (&selectBinder{b: b, in: s}).pgTypeOf(peerAST, peer)
+	if t == 21 || t == 23 || t == 700 && real || (t == 1082 || t == 1114) && peer.Type().ID() == arrow.TIMESTAMP {
+		b.ppg[u.param-1] = t // a date or timestamp's $n is one too (sent as a reading)
 	}
 }
 

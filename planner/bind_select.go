@@ -633,7 +633,10 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 				} else {
 					// The column itself, not its name: a subquery may
 					// have two columns of one name (SELECT 1 AS a, 2 AS a).
-					x = q.in.ref(c)
+					var err error
+					if x, err = q.b.readValue(c, q.in.ref(c)); err != nil {
+						return nil, err
+					}
 				}
 				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, scale: c.scale, table: c.storedTable(), attr: c.name})
 			}

@@ -136,13 +136,13 @@ func tableAsColumns(def *sql.TableDef, qcols []Column, names []string) ([]storag
 		seen[name] = true
 		var typ storage.ColumnType
 		switch id := c.Type.ID(); {
+		case i == timeAt && id == arrow.TIMESTAMP && c.PGType == 1082:
+			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: a date as the rows' time", name),
+				Hint: "cast it to a timestamp (d::timestamp AS " + name + ")"}
 		case i == timeAt && id == arrow.TIMESTAMP:
 			typ = storage.TypeTime
 		case name == storage.TimeColumn:
 			return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column \"time\" is %s: it must be timestamptz, each row's time", exec.SQLTypeName(c.Type))}
-		case id == arrow.TIMESTAMP && c.PGType == 1082:
-			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: a date other than time is not stored", name),
-				Hint: "cast it to timestamptz (d::timestamptz) or text"}
 		case id == arrow.TIMESTAMP:
 			typ = storage.TypeTimestamp
 		case id == arrow.DICTIONARY, c.Unknown:

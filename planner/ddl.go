@@ -467,10 +467,11 @@ func timeColumnOf(def *sql.TableDef) string {
 
 // isTimestampType reports whether a column type as written is a timestamp
 // (timestamptz, timestamp(3) with time zone, pg_catalog.timestamp, ...):
-// one a field other than time stores as timestamptz (storedTypeOf).
+// one a field other than time stores as a timestamp (storedTypeOf), not a
+// date (a day has no time of its own to name a row by).
 func isTimestampType(t string) bool {
 	typ, err := storedTypeOf(sql.ColumnDef{Type: t}, false)
-	return err == nil && typ == storage.TypeTimestamp
+	return err == nil && typ == storage.TypeTimestamp && strings.TrimPrefix(t, "pg_catalog.") != "date"
 }
 
 // storedTypeOf is the stored type of a CREATE TABLE column; text is a tag
@@ -504,11 +505,11 @@ func storedTypeOf(c sql.ColumnDef, tag bool) (storage.ColumnType, error) {
 			return storage.TypeTag, nil
 		}
 		return storage.TypeString, nil
-	case "timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone":
-		return storage.TypeTimestamp, nil
+	case "timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone", "date":
+		return storage.TypeTimestamp, nil // a date declared so: its midnight's reading (declaredType)
 	}
 	return 0, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: type %s is not supported", c.Name, c.Type),
-		Hint: "columns are time (timestamptz), tags (text, tag or symbol) and fields (bigint, double precision, numeric, text, boolean, timestamptz)"}
+		Hint: "columns are time (timestamptz), tags (text, tag or symbol) and fields (bigint, integer, smallint, double precision, real, numeric, text, varchar, boolean, timestamptz, timestamp, date)"}
 }
 
 // alterTable runs ALTER TABLE [IF EXISTS] t ADD [COLUMN] [IF NOT EXISTS]

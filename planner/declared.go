@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -82,6 +83,8 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 		switch base {
 		case "timestamp", "timestamp without time zone": // the precision is not kept
 			return "timestamp without time zone", nil
+		case "date":
+			return "date", nil
 		}
 	case storage.TypeString, storage.TypeTag:
 		switch base {
@@ -180,6 +183,31 @@ func checkDeclaredArray(ec *exec.Ctx, d storage.Declared, column string, a arrow
 				return nil, false, declaredError(err, column)
 			}
 			b.UnsafeAppend(r)
+		}
+		return b.NewArray(), true, nil
+	case *array.Timestamp:
+		if d.OID != storage.OIDDate {
+			return a, false, nil
+		}
+		for i, v := range a.TimestampValues() {
+			t, err := d.Time(int64(v))
+			if err != nil && a.IsValid(i) {
+				return nil, false, declaredError(err, column)
+			}
+			changed = changed || t != int64(v) && a.IsValid(i)
+		}
+		if !changed {
+			return a, false, nil
+		}
+		b := array.NewTimestampBuilder(ec.Mem, a.DataType().(*arrow.TimestampType))
+		defer b.Release()
+		for i, v := range a.TimestampValues() {
+			if a.IsNull(i) {
+				b.AppendNull()
+				continue
+			}
+			t, _ := d.Time(int64(v))
+			b.Append(arrow.Timestamp(t))
 		}
 		return b.NewArray(), true, nil
 	case *array.String:
@@ -287,6 +315,8 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 			return nil
 		}
 		cond = fmt.Sprintf("char_length(%s) > %d", col, d.Length)
+	case storage.OIDDate:
+		cond = fmt.Sprintf("%s <> date_trunc('day', %s)", col, col)
 	default:
 		return nil
 	}
@@ -299,6 +329,10 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE real of stored values a real rounds (%s)", column, value))
 		e.Hint = fmt.Sprintf("round them first: UPDATE %s SET %s = %s::real", quoteIdentifier(table), col, col)
 		return e
+	case storage.OIDDate:
+		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE date of stored values with a time of day (%s)", column, value))
+		e.Hint = fmt.Sprintf("truncate them first: UPDATE %s SET %s = date_trunc('day', %s)", quoteIdentifier(table), col, col)
+		return e
 	case storage.OIDChar, storage.OIDVarchar:
 		// Spaces past the length too: PostgreSQL's cast would cut
 		// them, Strata does not rewrite the values.
@@ -309,6 +343,17 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 	e := declaredError(d.Int(math.MaxInt64), column) // below the range too: one message
 	AsError(e).Detail = fmt.Sprintf("column %q holds %s", column, value)
 	return e
+}
+
+// readValue is x, the value of scope column c, as the engine holds it: a
+// stored column declared date holds its values' midnights as UTC reads
+// them, and the engine holds a date as its midnight in the session's zone
+// (the same instant in UTC).
+func (b *binder) readValue(c *scopeCol, x exec.Expr) (exec.Expr, error) {
+	if !c.dateReading || b.sessionUTC() {
+		return x, nil
+	}
+	return b.call("__to_instant", []exec.Expr{x})
 }
 
 // readingText reads text as a column declared d (timestamp without time
@@ -328,16 +373,16 @@ func readingText(s string, d storage.Declared, loc *time.Location, now time.Time
 }
 
 // checkZoneRetype refuses an ALTER COLUMN ... TYPE between timestamptz and
-// timestamp (without time zone) of stored values in a session whose zone
-// is not UTC: PostgreSQL's rewrite would move each value by the zone's
-// offset, and Strata changes the declared type without rewriting (in UTC
-// a value and its reading are the same).
+// timestamp (without time zone) or date of stored values in a session
+// whose zone is not UTC: PostgreSQL's rewrite would move each value by the
+// zone's offset, and Strata changes the declared type without rewriting
+// (in UTC a value and its reading are the same).
 func checkZoneRetype(sess *Session, col storage.ColumnMeta, declared string) error {
-	was, will := declaredOf(col).OID == storage.OIDTimestamp, storage.ParseDeclared(declared).OID == storage.OIDTimestamp
-	if was == will || isUTC(sess.Location) {
+	d := storage.ParseDeclared(declared)
+	if declaredOf(col).Reading() == d.Reading() || isUTC(sess.Location) {
 		return nil
 	}
-	e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE %s of stored values in time zone %s", col.Name, map[bool]string{true: "timestamp", false: "timestamptz"}[will], sess.Location))
+	e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE %s of stored values in time zone %s", col.Name, formatTypeName(int64(cmp.Or(d.OID, 1184)), -1), sess.Location))
 	e.Hint = "PostgreSQL would move each value by the zone's offset; Strata changes the type without rewriting the values, which read the same in UTC: SET TIME ZONE 'UTC' first"
 	return e
 }
@@ -347,5 +392,5 @@ func checkZoneRetype(sess *Session, col storage.ColumnMeta, declared string) err
 // than its engine type; a length is not known.
 var resultDeclared = map[uint32]string{
 	storage.OIDSmallint: "smallint", storage.OIDInteger: "integer", storage.OIDReal: "real", storage.OIDVarchar: "character varying",
-	storage.OIDTimestamp: "timestamp without time zone",
+	storage.OIDTimestamp: "timestamp without time zone", storage.OIDDate: "date",
 }

@@ -214,3 +214,87 @@ func TestDeclaredTimestamp(t *testing.T) {
 		rows("SELECT pg_typeof(ts)::text, pg_typeof(at)::text, pg_typeof(z)::text FROM ev LIMIT 1"))
 	_ = e
 }
+
+// TestDeclaredDate: a column declared date holds its days as the readings
+// of their midnights, so a day is the same day in every session's zone;
+// read, it is the engine's date (the midnight in the session's zone), in
+// comparisons, joins, grouping, correlated subqueries and RETURNING too.
+// Every expectation is PostgreSQL 15's output for the same statements in
+// the same zones.
+func TestDeclaredDate(t *testing.T) {
+	dir, e, _, sess, x := openRewriteTest(t)
+	rows := x.rowsOf(t)
+	zone := func(name string) {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		sess.Location = loc
+	}
+	rows("CREATE TABLE td (time timestamptz NOT NULL, sym text, d date, d2 date DEFAULT '2020-02-02', PRIMARY KEY (time, sym))")
+	rows("INSERT INTO td (time, sym, d) VALUES ('2024-01-01', 'a', '2024-03-10'), ('2024-01-02', 'b', '2024-03-10 23:59:59+05'), ('2024-01-03', 'c', '2024-01-05 10:00'::timestamp), ('2024-01-04', 'e', NULL)")
+	zone("Asia/Tokyo")
+	rows("INSERT INTO td (time, sym, d) VALUES ('2024-01-05', 'f', '2024-06-01 01:00:00+09'::timestamptz), ('2024-01-06', 'g', '2024-06-01 23:00:00+00'::timestamptz)")
+
+	zone("America/New_York")
+	require.Equal(t, [][]any{
+		{"a", "2024-03-10", "2020-02-02", "2024-03-10 00:00:00-05", "2024-03-11", int64(1710028800)},
+		{"b", "2024-03-10", "2020-02-02", "2024-03-10 00:00:00-05", "2024-03-11", int64(1710028800)},
+		{"c", "2024-01-05", "2020-02-02", "2024-01-05 00:00:00-05", "2024-01-06", int64(1704412800)},
+		{"e", nil, "2020-02-02", nil, nil, nil},
+		{"f", "2024-06-01", "2020-02-02", "2024-06-01 00:00:00-04", "2024-06-02", int64(1717200000)},
+		{"g", "2024-06-02", "2020-02-02", "2024-06-02 00:00:00-04", "2024-06-03", int64(1717286400)},
+	}, rows("SELECT sym, d::text, d2::text, d::timestamptz::text, (d + 1)::text, extract(epoch from d)::int8 FROM td ORDER BY sym"))
+	zone("America/Los_Angeles")
+	require.Equal(t, [][]any{{"a"}, {"b"}}, rows("SELECT sym FROM td WHERE d = '2024-03-10' ORDER BY sym"))
+	require.Equal(t, [][]any{{"2024-01-05", int64(1)}, {"2024-03-10", int64(2)}, {"2024-06-01", int64(1)}, {"2024-06-02", int64(1)}, {nil, int64(1)}},
+		rows("SELECT d::text, count(*) FROM td GROUP BY d ORDER BY d"))
+	zone("Pacific/Auckland")
+	require.Equal(t, [][]any{{"a", "b"}}, rows("SELECT a.sym, b.sym FROM td a JOIN td b USING (d) WHERE a.sym < b.sym ORDER BY 1, 2"))
+	require.Equal(t, [][]any{{"2024-03-10", "a"}, {"2024-03-10", "b"}, {nil, "c"}, {nil, "e"}, {nil, "f"}, {nil, "g"}},
+		rows("SELECT x.d::text, t.sym FROM (VALUES ('2024-03-10'::date)) x(d) FULL JOIN td t USING (d) ORDER BY 2"))
+	require.Equal(t, [][]any{{"a", "2024-01-05"}, {"b", "2024-01-05"}, {"c", nil}, {"e", nil}, {"f", "2024-03-10"}, {"g", "2024-06-01"}},
+		rows("SELECT sym, (SELECT max(d) FROM td t2 WHERE t2.d < t1.d)::text FROM td t1 ORDER BY sym"))
+
+	zone("America/New_York")
+	rows("UPDATE td SET d = d + 7 WHERE sym = 'a'")
+	rows("UPDATE td SET d = '2024-07-04 12:00:00+00'::timestamptz WHERE sym = 'b'")
+	zone("Asia/Tokyo")
+	require.Equal(t, [][]any{{"c", "2024-07-04"}}, rows("UPDATE td SET d = '2024-07-04 23:30'::timestamp WHERE sym = 'c' RETURNING sym, d::text"))
+	zone("America/New_York") // west of UTC: a midnight's reading unconverted is the day before
+	require.Equal(t, [][]any{{"b", "2024-07-04"}}, rows("DELETE FROM td WHERE d = '2024-07-04' AND sym = 'b' RETURNING sym, d::text"))
+	zone("Asia/Tokyo") // where f's time was written
+	require.Equal(t, [][]any{{"f", "2024-12-26", "2020-02-02"}},
+		rows("INSERT INTO td (time, sym, d) VALUES ('2024-01-05', 'f', '2024-12-26') ON CONFLICT (time, sym) DO UPDATE SET d = EXCLUDED.d RETURNING sym, d::text, d2::text"))
+	want := [][]any{{"a", "2024-03-17"}, {"c", "2024-07-04"}, {"e", nil}, {"f", "2024-12-26"}, {"g", "2024-06-02"}}
+	require.Equal(t, want, rows("SELECT sym, d::text FROM td ORDER BY sym"))
+
+	sess.Location = time.UTC
+	require.Equal(t, [][]any{{"d", "date", "date", int64(0)}}, rows("SELECT column_name::text, data_type::text, udt_name::text, datetime_precision::int8 FROM information_schema.columns WHERE table_name = 'td' AND column_name = 'd'"))
+	require.Equal(t, [][]any{{"date", int64(4)}}, rows("SELECT format_type(atttypid, atttypmod), attlen::int8 FROM pg_attribute WHERE attrelid = 'td'::regclass AND attname = 'd'"))
+	x.requireCodes(t, map[string]string{
+		"INSERT INTO td (time, sym, d) VALUES (now(), 'y', 'x')":         "22007",
+		"INSERT INTO td (time, sym, d) VALUES (now(), 'y', 5)":           "42804",
+		"CREATE TABLE dd (time date NOT NULL, v int)":                    "42P16",
+		"CREATE TABLE dd2 AS SELECT d AS time, sym FROM td":              "0A000",
+		"ALTER TABLE td ALTER COLUMN time TYPE date":                     "42P16",
+		"CREATE TABLE dd3 (day date NOT NULL, v int, PRIMARY KEY (day))": "42P16",
+	})
+	// ALTER COLUMN ... TYPE date: the values must be whole days (Strata
+	// does not rewrite them, PostgreSQL would truncate them); between a
+	// date and a timestamptz, UTC only (PostgreSQL would move them).
+	rows("ALTER TABLE td ADD COLUMN at timestamp")
+	rows("UPDATE td SET at = d + time '10:00' WHERE sym = 'a'")
+	x.requireCodes(t, map[string]string{"ALTER TABLE td ALTER COLUMN at TYPE date": "0A000"})
+	rows("UPDATE td SET at = date_trunc('day', at)")
+	rows("ALTER TABLE td ALTER COLUMN at TYPE date")
+	zone("Europe/Paris")
+	x.requireCodes(t, map[string]string{"ALTER TABLE td ALTER COLUMN d TYPE timestamptz": "0A000"})
+	sess.Location = time.UTC
+	rows("CREATE TABLE td2 AS SELECT time, sym, d FROM td")
+
+	e, x = restartRewriteTest(t, e, dir, sess)
+	rows = x.rowsOf(t)
+	zone("Asia/Tokyo")
+	require.Equal(t, [][]any{{"date", "2024-03-17", "2024-03-17", "date"}}, rows("SELECT pg_typeof(d)::text, d::text, at::text, pg_typeof(at)::text FROM td WHERE sym = 'a'"))
+	require.Equal(t, want, rows("SELECT sym, d::text FROM td2 ORDER BY sym"))
+	_ = e
+}

@@ -287,9 +287,11 @@ func (b *binder) insertValues(ins *ast.InsertStmt, names []string, defaults map[
 // insertParamTypes types the parameters of an INSERT for Describe: a
 // parameter that is a VALUES item of an existing column has the column's
 // type (a tag's is text), as PostgreSQL infers it from the target, so
-// drivers send typed values; others stay untyped (nil).
-func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.DataType {
-	types := make([]arrow.DataType, stmt.NumParams)
+// drivers send typed values; others stay untyped (nil). A declared type
+// is reported as it is (date, timestamp, int4: pgx sends a time.Time for
+// a timestamp column as its reading, not as an instant).
+func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []ParamType {
+	types := make([]ParamType, stmt.NumParams)
 	ins, ok := stmt.AST.(*ast.InsertStmt)
 	if !ok || ins.Select != nil {
 		return types
@@ -302,14 +304,14 @@ func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.D
 	if err != nil {
 		return types
 	}
-	byName := map[string]arrow.DataType{}
+	byName := map[string]ParamType{}
 	var order []string
 	for _, c := range cols {
 		dt := storage.ArrowType(c.Type)
 		if c.Type == storage.TypeTag {
 			dt = exec.TypeText
 		}
-		byName[c.Name], order = dt, append(order, c.Name)
+		byName[c.Name], order = ParamType{Type: dt, PGType: narrowPG(declaredPGType(c), dt)}, append(order, c.Name)
 	}
 	names := storedNames(insertNames(ins, order), p.timeName(sess.Database, name.Name.O))
 	for _, list := range ins.Lists {
@@ -318,7 +320,7 @@ func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []arrow.D
 			if !ok || j >= len(names) || pm.Order >= len(stmt.Params) {
 				continue
 			}
-			if n := stmt.Params[pm.Order]; n >= 1 && n <= len(types) && types[n-1] == nil {
+			if n := stmt.Params[pm.Order]; n >= 1 && n <= len(types) && types[n-1].Type == nil {
 				types[n-1] = byName[names[j]]
 			}
 		}

@@ -253,7 +253,15 @@ func (b *binder) bindJoin(j *ast.Join) (*scope, error) {
 		if err != nil {
 			return nil, err
 		}
-		eq, err := b.compare(exec.Eq, &exec.Column{Index: l.index, Name: l.name, DT: l.typ}, &exec.Column{Index: r.index + nl, Name: r.name, DT: r.typ})
+		lv, err := b.readValue(l, &exec.Column{Index: l.index, Name: l.name, DT: l.typ})
+		if err != nil {
+			return nil, err
+		}
+		rv, err := b.readValue(r, &exec.Column{Index: r.index + nl, Name: r.name, DT: r.typ})
+		if err != nil {
+			return nil, err
+		}
+		eq, err := b.compare(exec.Eq, lv, rv)
 		if err != nil {
 			if AsError(err).Code == CodeUndefinedFunc {
 				return nil, errorf(CodeDatatype, "JOIN/USING types %s and %s cannot be matched", columnTypeName(Column{Type: l.typ, PGType: l.pg}), columnTypeName(Column{Type: r.typ, PGType: r.pg}))
@@ -403,8 +411,14 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 		if (kind == exec.JoinInner || kind == exec.JoinLeft) && !u.differ() {
 			continue // the left column is the merged one
 		}
-		lx := exec.Expr(&exec.Column{Index: u.l.index, Name: u.l.name, DT: u.l.typ})
-		rx := exec.Expr(&exec.Column{Index: u.r.index + nl, Name: u.r.name, DT: u.r.typ})
+		lx, err := b.readValue(u.l, &exec.Column{Index: u.l.index, Name: u.l.name, DT: u.l.typ})
+		if err != nil {
+			return err
+		}
+		rx, err := b.readValue(u.r, &exec.Column{Index: u.r.index + nl, Name: u.r.name, DT: u.r.typ})
+		if err != nil {
+			return err
+		}
 		dt, err := b.commonType([]exec.Expr{lx, rx})
 		if err != nil {
 			return errorf(CodeDatatype, "JOIN/USING types of column %q cannot be matched: %v", u.l.name, err)

@@ -309,9 +309,7 @@ func (p *Planner) DescribeParams(ctx context.Context, sess *Session, stmt *sql.S
 	case sql.Explain:
 		return []Column{{Name: "QUERY PLAN", Type: exec.TypeText}}, out, nil
 	case sql.Insert:
-		for i, t := range p.insertParamTypes(sess, stmt) {
-			out[i].Type = t
-		}
+		copy(out, p.insertParamTypes(sess, stmt))
 		if stmt.Returning != nil {
 			cols, err := p.describeReturning(ctx, sess, stmt)
 			return cols, out, finishError(stmt, err)

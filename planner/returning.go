@@ -51,7 +51,7 @@ func (p *Planner) ChangeReturning(ctx context.Context, sess *Session, stmt *sql.
 			for j, c := range cols {
 				var v any
 				if at[j] >= 0 {
-					v = valueAtRow(rec.Column(at[j]), i)
+					v = returnedValue(sess, stored[j], valueAtRow(rec.Column(at[j]), i))
 				}
 				row[j] = &exec.Literal{V: v, DT: c.Type}
 			}
@@ -111,13 +111,23 @@ func (p *Planner) InsertReturning(ctx context.Context, sess *Session, stmt *sql.
 			}
 			row := make([]exec.Expr, len(cols))
 			for j, c := range cols {
-				row[j] = &exec.Literal{V: vals[j], DT: c.Type}
+				row[j] = &exec.Literal{V: returnedValue(sess, stored[j], vals[j]), DT: c.Type}
 			}
 			values.Rows = append(values.Rows, row)
 		}
 	}
 	q, op, err := p.openReturning(ctx, sess, stmt, alias, values)
 	return n, q, op, err
+}
+
+// returnedValue is a stored value of column c as RETURNING reads it: a
+// declared date's (its midnight's reading, UTC's) as the engine holds a
+// date, its midnight in the session's zone (binder.readValue).
+func returnedValue(sess *Session, c storage.ColumnMeta, v any) any {
+	if ts, ok := v.(exec.Timestamp); ok && declaredOf(c).OID == storage.OIDDate {
+		return exec.Timestamp(exec.InstantOfReading(int64(ts), sess.Location))
+	}
+	return v
 }
 
 // openReturning plans and opens the RETURNING list of stmt over rows.
@@ -167,7 +177,7 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 		if c.Type == storage.TypeTag {
 			dt = exec.TypeText
 		}
-		cols = append(cols, Column{Name: c.Name, Type: dt})
+		cols = append(cols, Column{Name: c.Name, Type: dt, PGType: narrowPG(declaredPGType(c), dt)})
 	}
 	if alias == "" {
 		alias = table

@@ -184,6 +184,9 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 // read then).
 func (b *binder) assignTo(x exec.Expr, pg uint32, col Column) (exec.Expr, error) {
 	have, want := x.Type(), col.Type
+	if u, ok := x.(*unknownLit); ok && u.param > 0 && b.ppg != nil && b.ptypes[u.param-1] == nil && b.ppg[u.param-1] == 0 {
+		b.ppg[u.param-1] = col.PGType // SET n = $1: Describe reports the column's declared type (int4, date, ...)
+	}
 	if want.ID() == arrow.TIMESTAMP {
 		to := timeKindOf(col.PGType)
 		if to == 1082 {

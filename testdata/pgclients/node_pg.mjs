@@ -71,7 +71,11 @@ await client.query('INSERT INTO decl VALUES ($1, $2, $3, $4, $5)', [new Date(0),
 res = await client.query('SELECT code, n, s, r FROM decl');
 assert.deepEqual(res.rows, [{ code: 'ab', n: 2147483647, s: -3, r: 0.5 }]);
 assert.deepEqual(res.fields.map((f) => f.dataTypeID), [1043, 23, 21, 700]);
+// $2 is inferred int4 from its column, as PostgreSQL infers it, so the
+// text node-postgres sends is read as one: PostgreSQL's input error.
 await assert.rejects(client.query('INSERT INTO decl (time, n) VALUES ($1, $2)', [new Date(1000), 2147483648]),
+  (e) => e.code === '22003' && e.message.startsWith('value "2147483648" is out of range for type integer'));
+await assert.rejects(client.query('INSERT INTO decl (time, n) VALUES ($1, $2::bigint)', [new Date(1000), 2147483648]),
   (e) => e.code === '22003' && e.message === 'integer out of range');
 await assert.rejects(client.query('INSERT INTO decl (time, code) VALUES ($1, $2)', [new Date(1000), 'abcde']),
   (e) => e.code === '22001' && e.message === 'value too long for type character varying(4)');

@@ -83,6 +83,28 @@ except psycopg2.errors.StringDataRightTruncation as e:
     assert "line 1, column code" in str(e), str(e)
 conn.rollback()
 
+# Declared date and timestamp (without time zone) columns: psycopg2 reads a
+# datetime.date and a naive datetime.datetime, and sends a date parameter
+# as one; the values are the day and reading written, whatever the zone.
+cur.execute("SET TIME ZONE 'America/New_York'")
+cur.execute("CREATE TABLE trade (time timestamptz NOT NULL, sym text, day date, at timestamp, PRIMARY KEY (time, sym))")
+cur.execute("INSERT INTO trade VALUES (%s, %s, %s, %s)",
+            ("2024-01-01 00:00:00+00", "a", datetime.date(2024, 3, 10), datetime.datetime(2024, 3, 10, 2, 30)))
+cur.execute("INSERT INTO trade VALUES (%s, %s, %s, %s)",
+            ("2024-01-02 00:00:00+00", "b", "2024-03-11 23:00+05", "2024-03-11 12:00+05"))
+conn.commit()
+cur.execute("SET TIME ZONE 'Asia/Tokyo'")
+cur.execute("SELECT sym, day, at FROM trade WHERE day >= %s ORDER BY sym", (datetime.date(2024, 3, 10),))
+assert cur.fetchall() == [("a", datetime.date(2024, 3, 10), datetime.datetime(2024, 3, 10, 2, 30)),
+                          ("b", datetime.date(2024, 3, 11), datetime.datetime(2024, 3, 11, 12, 0))]
+assert [d.type_code for d in cur.description] == [25, 1082, 1114], cur.description
+try:
+    cur.execute("INSERT INTO trade (time, sym, day) VALUES (now(), 'c', %s)", ("not a date",))
+    raise AssertionError("expected an error")
+except psycopg2.errors.InvalidDatetimeFormat as e:
+    assert 'invalid input syntax for type date: "not a date"' in e.pgerror, e.pgerror
+conn.rollback()
+
 conn.close()
 print("ok")
 
