@@ -68,21 +68,32 @@ func (p *Planner) fillTableAs(ctx context.Context, sess *Session, def *sql.Table
 		return res, nil
 	}
 	table := def.Table.Name
-	ins := &ast.InsertStmt{
-		Table:  &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: &ast.TableName{Name: ast.NewCIStr(table)}}}},
-		Select: def.As.AST.(ast.ResultSetNode),
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
 	}
-	for _, c := range cols {
-		ins.Columns = append(ins.Columns, &ast.ColumnName{Name: ast.NewCIStr(c.Name)})
-	}
-	as := def.As
-	fill := &sql.Statement{Kind: sql.Insert, AST: ins, Text: as.Text, Offset: as.Offset, Catalogs: as.Catalogs, MaterializedCTEs: as.MaterializedCTEs}
-	n, err := p.insertRows(ctx, sess, fill, [][]any{nil})
+	n, err := p.insertRows(ctx, sess, insertOf(def.As, table, names), [][]any{nil})
 	if err != nil {
 		return p.uncreate(ctx, sess, "table", table, res, err)
 	}
 	res.Rows = n
 	return res, nil
+}
+
+// insertOf is INSERT INTO table (columns) q, q a query: the statement
+// keeps what the dialect layer noted beside q's tree (DISTINCT ON lists,
+// FULL and ASOF joins, BETWEEN SYMMETRIC, the catalogs and CTEs named),
+// which binding q reads.
+func insertOf(q *sql.Statement, table string, columns []string) *sql.Statement {
+	ins := &ast.InsertStmt{
+		Table:  &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: &ast.TableName{Name: ast.NewCIStr(table)}}}},
+		Select: q.AST.(ast.ResultSetNode),
+	}
+	for _, c := range columns {
+		ins.Columns = append(ins.Columns, &ast.ColumnName{Name: ast.NewCIStr(c)})
+	}
+	return &sql.Statement{Kind: sql.Insert, AST: ins, Text: q.Text, Offset: q.Offset, Catalogs: q.Catalogs, MaterializedCTEs: q.MaterializedCTEs,
+		DistinctOn: q.DistinctOn, FullJoins: q.FullJoins, AsofJoins: q.AsofJoins, SymmetricBetween: q.SymmetricBetween}
 }
 
 // uncreate drops the table (or view: what) a CREATE ... AS made when its

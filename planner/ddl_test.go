@@ -364,4 +364,14 @@ func TestCreateTableAs(t *testing.T) {
 	_, err = e.TableSchema("db", "bad")
 	require.Error(t, err, "no failed statement left its table, not even the one whose rows merged after it was created")
 	require.Equal(t, [][]any{{int64(4)}}, rows("SELECT count(*) FROM conditions"), "drop_chunks did not run")
+
+	// What the dialect layer notes beside the query's tree (DISTINCT ON,
+	// FULL JOIN, BETWEEN SYMMETRIC) reaches the rows written, as the query
+	// alone answers them.
+	rows("CREATE TABLE firsts AS SELECT DISTINCT ON (time_bucket('1 day', time)) time_bucket('1 day', time) AS time, location FROM conditions ORDER BY time_bucket('1 day', time), conditions.time")
+	require.Equal(t, [][]any{{"office"}}, rows("SELECT location FROM firsts"))
+	rows("CREATE TABLE sym AS SELECT time, temperature FROM conditions WHERE temperature BETWEEN SYMMETRIC 71 AND 60 AND location = 'garage'")
+	require.Equal(t, [][]any{{60.0}, {64.0}}, rows("SELECT temperature FROM sym ORDER BY time"))
+	rows("CREATE TABLE fj AS SELECT coalesce(a.time, b.time) AS time, a.location AS la, b.location AS lb FROM (SELECT * FROM conditions WHERE location = 'office') a FULL JOIN (SELECT * FROM conditions WHERE location = 'garage') b ON a.time = b.time")
+	require.Equal(t, [][]any{{int64(4)}}, rows("SELECT count(*) FROM fj"))
 }

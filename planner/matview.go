@@ -228,21 +228,16 @@ func viewQuery(table string, def storage.ViewDef, lo, hi int64, whole bool) (*sq
 	if err != nil {
 		return nil, err
 	}
-	sel, ok := stmts[0].AST.(ast.ResultSetNode)
-	if len(stmts) != 1 || stmts[0].Kind != sql.Select || !ok {
+	if _, ok := stmts[0].AST.(ast.ResultSetNode); len(stmts) != 1 || stmts[0].Kind != sql.Select || !ok {
 		return nil, errorf(CodeSyntax, "the query of materialized view %q is not one query", table)
 	}
-	ins := &ast.InsertStmt{
-		Table:  &ast.TableRefsClause{TableRefs: &ast.Join{Left: &ast.TableSource{Source: &ast.TableName{Name: ast.NewCIStr(table)}}}},
-		Select: sel,
-	}
-	for _, c := range def.Columns {
+	columns := slices.Clone(def.Columns)
+	for i, c := range columns {
 		if c == def.Time {
-			c = storage.TimeColumn
+			columns[i] = storage.TimeColumn
 		}
-		ins.Columns = append(ins.Columns, &ast.ColumnName{Name: ast.NewCIStr(c)})
 	}
-	return &sql.Statement{Kind: sql.Insert, AST: ins, Text: text, Catalogs: stmts[0].Catalogs, MaterializedCTEs: stmts[0].MaterializedCTEs}, nil
+	return insertOf(stmts[0], table, columns), nil
 }
 
 // realTimeView binds a real-time continuous aggregate read as table, as
