@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/storage"
 )
 
@@ -116,6 +117,15 @@ func TestDeclaredTypes(t *testing.T) {
 	require.Equal(t, storage.ColumnMeta{Name: "len", Type: storage.TypeInt, SQLType: "integer"}, sch[len(sch)-1])
 }
 
+// sessionZone sets the session's time zone by name, as SET TIME ZONE.
+func sessionZone(t *testing.T, sess *planner.Session) func(name string) {
+	return func(name string) {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		sess.Location = loc
+	}
+}
+
 // TestDeclaredTimestamp: a column declared timestamp (without time zone),
 // the time column too, holds wall-clock readings: a quoted literal's
 // offset is ignored, an instant is written as the session zone's clocks
@@ -126,11 +136,7 @@ func TestDeclaredTypes(t *testing.T) {
 func TestDeclaredTimestamp(t *testing.T) {
 	dir, e, _, sess, x := openRewriteTest(t)
 	rows := x.rowsOf(t)
-	zone := func(name string) {
-		loc, err := time.LoadLocation(name)
-		require.NoError(t, err)
-		sess.Location = loc
-	}
+	zone := sessionZone(t, sess)
 	rows("CREATE TABLE ev (ts timestamp NOT NULL, host text, at timestamp(3), z timestamptz, PRIMARY KEY (ts, host))")
 	sch, err := e.TableSchema("db", "ev")
 	require.NoError(t, err)
@@ -224,11 +230,7 @@ func TestDeclaredTimestamp(t *testing.T) {
 func TestDeclaredDate(t *testing.T) {
 	dir, e, _, sess, x := openRewriteTest(t)
 	rows := x.rowsOf(t)
-	zone := func(name string) {
-		loc, err := time.LoadLocation(name)
-		require.NoError(t, err)
-		sess.Location = loc
-	}
+	zone := sessionZone(t, sess)
 	rows("CREATE TABLE td (time timestamptz NOT NULL, sym text, d date, d2 date DEFAULT '2020-02-02', PRIMARY KEY (time, sym))")
 	rows("INSERT INTO td (time, sym, d) VALUES ('2024-01-01', 'a', '2024-03-10'), ('2024-01-02', 'b', '2024-03-10 23:59:59+05'), ('2024-01-03', 'c', '2024-01-05 10:00'::timestamp), ('2024-01-04', 'e', NULL)")
 	zone("Asia/Tokyo")
