@@ -242,21 +242,8 @@ func checkDeclaredArray(ec *exec.Ctx, d storage.Declared, column string, a arrow
 // declaredColumnType is a stored column's type as information_schema and
 // the error messages name it: data_type and udt_name.
 func declaredColumnType(c storage.ColumnMeta) (dataType, udt string) {
-	switch d := declaredOf(c); d.OID {
-	case storage.OIDSmallint:
-		return "smallint", "int2"
-	case storage.OIDInteger:
-		return "integer", "int4"
-	case storage.OIDReal:
-		return "real", "float4"
-	case storage.OIDVarchar:
-		return "character varying", "varchar"
-	case storage.OIDChar:
-		return "character", "bpchar"
-	case storage.OIDTimestamp:
-		return "timestamp without time zone", "timestamp"
-	case storage.OIDDate:
-		return "date", "date"
+	if oid := int64(declaredOf(c).OID); oid != 0 {
+		return typeName(oid), typeIndex().name[oid] // format_type's name, pg_type's typname
 	}
 	return dataTypeName(c.Type), udtName(c.Type)
 }
@@ -388,9 +375,13 @@ func checkZoneRetype(sess *Session, col storage.ColumnMeta, declared string) err
 }
 
 // resultDeclared is the declared type of a column CREATE TABLE ... AS
-// makes of a query's column of PostgreSQL type (Column.PGType) narrower
-// than its engine type; a length is not known.
-var resultDeclared = map[uint32]string{
-	storage.OIDSmallint: "smallint", storage.OIDInteger: "integer", storage.OIDReal: "real", storage.OIDVarchar: "character varying",
-	storage.OIDTimestamp: "timestamp without time zone", storage.OIDDate: "date",
+// makes of a query's column of PostgreSQL type pg (Column.PGType) when it
+// is narrower than its engine type (a length is not known): format_type's
+// name, as ParseDeclared reads it; "" for the others.
+func resultDeclared(pg uint32) string {
+	switch pg {
+	case storage.OIDSmallint, storage.OIDInteger, storage.OIDReal, storage.OIDVarchar, storage.OIDTimestamp, storage.OIDDate:
+		return typeName(int64(pg))
+	}
+	return ""
 }

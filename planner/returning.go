@@ -35,6 +35,7 @@ func (p *Planner) ChangeReturning(ctx context.Context, sess *Session, stmt *sql.
 		return 0, nil, nil, err // before anything is changed
 	}
 	values := &Values{Cols: cols}
+	dates := dateColumns(stored)
 	capture := func(rec arrow.Record, picked []bool) {
 		at := make([]int, len(cols))
 		for j := range cols {
@@ -51,7 +52,7 @@ func (p *Planner) ChangeReturning(ctx context.Context, sess *Session, stmt *sql.
 			for j, c := range cols {
 				var v any
 				if at[j] >= 0 {
-					v = returnedValue(sess, stored[j], valueAtRow(rec.Column(at[j]), i))
+					v = returnedValue(sess, dates[j], valueAtRow(rec.Column(at[j]), i))
 				}
 				row[j] = &exec.Literal{V: v, DT: c.Type}
 			}
@@ -93,6 +94,7 @@ func (p *Planner) InsertReturning(ctx context.Context, sess *Session, stmt *sql.
 	}
 	values := &Values{Cols: cols}
 	if written != nil && written.Rows > 0 {
+		dates := dateColumns(stored)
 		var tags, names []string
 		for _, c := range stored {
 			if c.Type == storage.TypeTag {
@@ -111,7 +113,7 @@ func (p *Planner) InsertReturning(ctx context.Context, sess *Session, stmt *sql.
 			}
 			row := make([]exec.Expr, len(cols))
 			for j, c := range cols {
-				row[j] = &exec.Literal{V: returnedValue(sess, stored[j], vals[j]), DT: c.Type}
+				row[j] = &exec.Literal{V: returnedValue(sess, dates[j], vals[j]), DT: c.Type}
 			}
 			values.Rows = append(values.Rows, row)
 		}
@@ -120,11 +122,20 @@ func (p *Planner) InsertReturning(ctx context.Context, sess *Session, stmt *sql.
 	return n, q, op, err
 }
 
-// returnedValue is a stored value of column c as RETURNING reads it: a
-// declared date's (its midnight's reading, UTC's) as the engine holds a
-// date, its midnight in the session's zone (binder.readValue).
-func returnedValue(sess *Session, c storage.ColumnMeta, v any) any {
-	if ts, ok := v.(exec.Timestamp); ok && declaredOf(c).OID == storage.OIDDate {
+// dateColumns marks the columns declared date.
+func dateColumns(cols []storage.ColumnMeta) []bool {
+	dates := make([]bool, len(cols))
+	for j, c := range cols {
+		dates[j] = declaredOf(c).OID == storage.OIDDate
+	}
+	return dates
+}
+
+// returnedValue is a stored value as RETURNING reads it: a declared date's
+// (date: its midnight's reading, UTC's) as the engine holds a date, its
+// midnight in the session's zone (binder.readValue).
+func returnedValue(sess *Session, date bool, v any) any {
+	if ts, ok := v.(exec.Timestamp); ok && date {
 		return exec.Timestamp(exec.InstantOfReading(int64(ts), sess.Location))
 	}
 	return v
