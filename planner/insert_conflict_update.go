@@ -87,8 +87,9 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 		return 0
 	}
 	add := func(qualifier, name string, typ arrow.DataType) {
-		s.cols = append(s.cols, &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: readingPG(name)})
-		in = append(in, Column{Name: name, Type: typ, PGType: readingPG(name)})
+		pg := readingPG(name)
+		s.cols = append(s.cols, &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: pg})
+		in = append(in, Column{Name: name, Type: typ, PGType: pg})
 	}
 	for _, c := range cols {
 		add(alias, c.Name, conflictValueType(c.Type))
