@@ -5,7 +5,6 @@ import (
 	"math"
 	"regexp"
 	"regexp/syntax"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stratadb/strata/storage"
 )
 
 // rowwise evaluates f per row over the arguments' values (as Literal holds
@@ -814,69 +815,13 @@ func pgReplacement(s string) string {
 	return b.String()
 }
 
-// RoundDecimal rounds x to places decimal digits (negative: to tens,
-// hundreds, ...) half away from zero on its decimal value, as PostgreSQL's
-// numeric round does: the value is the shortest decimal that reads back as
-// x (what was written, for a decimal constant), so round(-1.005, 2) is
-// -1.01, where rounding the binary value (-1.00499999...) would give -1.
-func RoundDecimal(x float64, places int64) float64 { return cutDecimal(x, places, true) }
+// RoundDecimal rounds x to places decimal digits half away from zero on
+// its decimal value, as PostgreSQL's numeric round (storage.RoundDecimal).
+func RoundDecimal(x float64, places int64) float64 { return storage.RoundDecimal(x, places) }
 
-// TruncDecimal drops x's decimal digits after places (negative: zeroes
-// tens, hundreds, ...), toward zero, as PostgreSQL's numeric trunc(x, n).
-func TruncDecimal(x float64, places int64) float64 { return cutDecimal(x, places, false) }
-
-func cutDecimal(x float64, places int64, round bool) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) || places > 400 {
-		return x
-	}
-	if places < -400 {
-		return 0
-	}
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	digits := []byte(intPart + frac)
-	point := len(intPart)
-	cut := point + int(places)
-	if cut >= len(digits) {
-		return x // nothing to drop
-	}
-	if pad := 1 - cut; pad > 0 {
-		digits = append([]byte(strings.Repeat("0", pad)), digits...)
-		point += pad
-		cut += pad
-	}
-	up := round && digits[cut] >= '5'
-	keep := digits[:cut]
-	if up {
-		i := len(keep) - 1
-		for ; i >= 0 && keep[i] == '9'; i-- {
-			keep[i] = '0'
-		}
-		if i >= 0 {
-			keep[i]++
-		} else {
-			keep = append([]byte{'1'}, keep...)
-			point++
-			cut++
-		}
-	}
-	var out string
-	if cut > point {
-		out = string(keep[:point]) + "." + string(keep[point:])
-	} else {
-		out = string(keep) + strings.Repeat("0", point-cut)
-	}
-	r, err := strconv.ParseFloat(out, 64)
-	if err != nil {
-		return x
-	}
-	if neg && r != 0 {
-		r = -r // a numeric has no negative zero: trunc(-7, -1) is 0
-	}
-	return r
-}
+// TruncDecimal drops x's decimal digits after places, toward zero, as
+// PostgreSQL's numeric trunc(x, n) (storage.TruncDecimal).
+func TruncDecimal(x float64, places int64) float64 { return storage.TruncDecimal(x, places) }
 
 // log10 is math.Log10, exact at the powers of ten (math.Log10(1e15) is
 // 14.999999999999998; the C library PostgreSQL uses answers 15).
