@@ -14,18 +14,24 @@ import (
 // narrower range, real a double rounded to single precision, character
 // varying(n) and character(n) text of at most n characters, timestamp
 // without time zone a timestamp that is a wall-clock reading (held as the
-// instant UTC's clocks read it, so it reads the same in every session) and
-// date such a reading at midnight. The SQL layer
+// instant UTC's clocks read it, so it reads the same in every session),
+// date such a reading at midnight, and numeric(p,s) a double rounded to s
+// decimal places whose absolute value stays below 10^(p-s) (a double keeps
+// about 15 significant digits; plain numeric is any double). The SQL layer
 // reports the declared type; the write paths (SQL and line protocol) keep
 // the values within it, so a value read back is one the type holds.
 type Declared struct {
 	// OID is the PostgreSQL type: 21 smallint, 23 integer, 700 real,
 	// 1042 character(n), 1043 character varying[(n)], 1082 date, 1114
-	// timestamp without time zone; 0 when the declared type is the
-	// stored one.
+	// timestamp without time zone, 1700 numeric[(p,s)]; 0 when the
+	// declared type is the stored one.
 	OID uint32
 	// Length is n of character varying(n) and character(n), 0 for none.
 	Length int
+	// Precision and Scale are p and s of numeric(p,s) (Precision 0:
+	// numeric without them, any value). Scale may be negative (rounding
+	// to tens, hundreds, ...) or larger than Precision, as PostgreSQL's.
+	Precision, Scale int
 }
 
 // The declared types' OIDs.
@@ -38,12 +44,23 @@ const (
 	OIDDate     = 1082
 	// OIDTimestamp is timestamp without time zone.
 	OIDTimestamp = 1114
+	OIDNumeric   = 1700
+)
+
+// The bounds of numeric(p,s)'s precision and scale, PostgreSQL's.
+const (
+	NumericMaxPrecision = 1000
+	NumericMinScale     = -1000
+	NumericMaxScale     = 1000
 )
 
 // ParseDeclared reads a ColumnMeta.SQLType as the SQL layer writes it
 // (PostgreSQL's format_type: "integer", "character varying(20)"); a type
 // it does not know declares nothing.
 func ParseDeclared(sqlType string) Declared {
+	if d, ok := parseNumeric(sqlType); ok {
+		return d
+	}
 	base, n := sqlType, 0
 	if i := strings.IndexByte(sqlType, '('); i >= 0 && strings.HasSuffix(sqlType, ")") {
 		v, err := strconv.Atoi(sqlType[i+1 : len(sqlType)-1])
@@ -71,11 +88,35 @@ func ParseDeclared(sqlType string) Declared {
 	return Declared{}
 }
 
+// parseNumeric reads "numeric" and "numeric(p,s)" (format_type's names);
+// ok is false for other types. Precision or scale out of bounds declares
+// nothing.
+func parseNumeric(sqlType string) (d Declared, ok bool) {
+	mods, found := strings.CutPrefix(sqlType, "numeric")
+	switch {
+	case !found:
+		return Declared{}, false
+	case mods == "":
+		return Declared{OID: OIDNumeric}, true
+	}
+	p, sc, found := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(mods, "("), ")"), ",")
+	prec, err1 := strconv.Atoi(p)
+	scale, err2 := strconv.Atoi(sc)
+	if !found || err1 != nil || err2 != nil || prec < 1 || prec > NumericMaxPrecision || scale < NumericMinScale || scale > NumericMaxScale {
+		return Declared{}, true
+	}
+	return Declared{OID: OIDNumeric, Precision: prec, Scale: scale}, true
+}
+
 // Typmod is PostgreSQL's type modifier of the declared type (atttypmod):
-// n + 4 for a length, -1 without one.
+// n + 4 for a length, numeric(p,s)'s ((p << 16) | s's low 11 bits) + 4,
+// -1 without one.
 func (d Declared) Typmod() int32 {
-	if d.Length > 0 {
+	switch {
+	case d.Length > 0:
 		return int32(d.Length) + 4
+	case d.OID == OIDNumeric && d.Precision > 0:
+		return int32(d.Precision<<16|d.Scale&0x7ff) + 4
 	}
 	return -1
 }
@@ -88,9 +129,20 @@ type ValueError struct {
 	// 22001); otherwise the value is out of the type's range (22003).
 	TooLong bool
 	Msg     string
+	// Detail is PostgreSQL's detail of the error, "" for none.
+	Detail string
 }
 
-func (e *ValueError) Error() string { return e.Msg }
+// Error is the message, with the detail when there is one: "numeric field
+// overflow: a field with precision 6, scale 2 must round to an absolute
+// value less than 10^4".
+func (e *ValueError) Error() string {
+	if e.Detail == "" {
+		return e.Msg
+	}
+	d := strings.TrimSuffix(e.Detail, ".")
+	return e.Msg + ": " + strings.ToLower(d[:1]) + d[1:]
+}
 
 // Int checks an integer against a smallint or integer type.
 func (d Declared) Int(v int64) error {
@@ -105,8 +157,12 @@ func (d Declared) Int(v int64) error {
 
 // Float is v as a real holds it (rounded to single precision), or the
 // error of a finite value beyond its range, as PostgreSQL's float4 input
-// and cast; other types leave v as it is.
+// and cast; as numeric(p,s) holds it (Numeric); other types leave v as it
+// is.
 func (d Declared) Float(v float64) (float64, error) {
+	if d.OID == OIDNumeric {
+		return d.Numeric(v)
+	}
 	if d.OID != OIDReal {
 		return v, nil
 	}
@@ -118,6 +174,31 @@ func (d Declared) Float(v float64) (float64, error) {
 		return 0, &ValueError{Msg: "value out of range: underflow"}
 	}
 	return float64(r), nil
+}
+
+// Numeric is v as numeric(p,s) holds it: rounded half away from zero to s
+// places (on its decimal value: 1.005 is 1.01), refused when that is not
+// below 10^(p-s) or v is infinite ("numeric field overflow", PostgreSQL's
+// detail), as PostgreSQL's assignment; NaN is held. Plain numeric, and
+// types other than numeric, keep v.
+func (d Declared) Numeric(v float64) (float64, error) {
+	if d.OID != OIDNumeric || d.Precision == 0 || math.IsNaN(v) {
+		return v, nil
+	}
+	if math.IsInf(v, 0) {
+		return 0, &ValueError{Msg: "numeric field overflow",
+			Detail: fmt.Sprintf("A field with precision %d, scale %d cannot hold an infinite value.", d.Precision, d.Scale)}
+	}
+	r := RoundDecimal(v, int64(d.Scale))
+	if digits := d.Precision - d.Scale; math.Abs(r) >= math.Pow10(digits) {
+		limit := "1"
+		if digits != 0 {
+			limit = "10^" + strconv.Itoa(digits)
+		}
+		return 0, &ValueError{Msg: "numeric field overflow",
+			Detail: fmt.Sprintf("A field with precision %d, scale %d must round to an absolute value less than %s.", d.Precision, d.Scale, limit)}
+	}
+	return r, nil
 }
 
 // String is s as a character type of a length holds it: at most Length

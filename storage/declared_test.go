@@ -26,11 +26,70 @@ func TestParseDeclared(t *testing.T) {
 		"timestamp without time zone":    {OID: OIDTimestamp},
 		"timestamp(3) without time zone": {},
 		"date":                           {OID: OIDDate},
+		"numeric":                        {OID: OIDNumeric},
+		"numeric(10,2)":                  {OID: OIDNumeric, Precision: 10, Scale: 2},
+		"numeric(2,-1)":                  {OID: OIDNumeric, Precision: 2, Scale: -1},
+		"numeric(0,2)":                   {},
+		"numeric(1001,0)":                {},
+		"numeric(5)":                     {},
+		"numerical":                      {},
 	} {
 		require.Equal(t, want, ParseDeclared(in), in)
 	}
 	require.Equal(t, int32(24), ParseDeclared("character varying(20)").Typmod())
 	require.Equal(t, int32(-1), ParseDeclared("integer").Typmod())
+	// PostgreSQL's atttypmod of numeric(10,2), numeric(2,-1), numeric.
+	require.Equal(t, int32(655366), ParseDeclared("numeric(10,2)").Typmod())
+	require.Equal(t, int32(133123), ParseDeclared("numeric(2,-1)").Typmod())
+	require.Equal(t, int32(-1), ParseDeclared("numeric").Typmod())
+}
+
+// TestDeclaredNumeric: numeric(p,s) rounds to s places on the decimal
+// value and refuses what does not fit p digits, with PostgreSQL's
+// messages (the cases are PostgreSQL 15's answers).
+func TestDeclaredNumeric(t *testing.T) {
+	n := func(p, s int) Declared { return Declared{OID: OIDNumeric, Precision: p, Scale: s} }
+	for _, c := range []struct {
+		d       Declared
+		in, out float64
+		detail  string
+	}{
+		{n(10, 2), 1.005, 1.01, ""},
+		{n(10, 2), -1.005, -1.01, ""},
+		{n(10, 2), 12345678.999, 12345679, ""},
+		{n(10, 2), 99999999.995, 0, "A field with precision 10, scale 2 must round to an absolute value less than 10^8."},
+		{n(10, 2), math.Inf(1), 0, "A field with precision 10, scale 2 cannot hold an infinite value."},
+		{n(5, 0), 99999.5, 0, "A field with precision 5, scale 0 must round to an absolute value less than 10^5."},
+		{n(5, 0), 12345.6, 12346, ""},
+		{n(4, 4), 0.12345, 0.1235, ""},
+		{n(4, 4), 0.99995, 0, "A field with precision 4, scale 4 must round to an absolute value less than 1."},
+		{n(2, -1), 94, 90, ""},
+		{n(2, -1), 995, 0, "A field with precision 2, scale -1 must round to an absolute value less than 10^3."},
+		{n(3, 5), 0.001234, 0.00123, ""},
+		{n(3, 5), 0.01, 0, "A field with precision 3, scale 5 must round to an absolute value less than 10^-2."},
+		{Declared{OID: OIDNumeric}, 1.23456789, 1.23456789, ""},
+		{Declared{OID: OIDNumeric}, math.Inf(-1), math.Inf(-1), ""},
+	} {
+		got, err := c.d.Float(c.in)
+		if c.detail != "" {
+			require.Equal(t, &ValueError{Msg: "numeric field overflow", Detail: c.detail}, err, "%v into %+v", c.in, c.d)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, c.out, got, "%v into %+v", c.in, c.d)
+	}
+	v, err := n(3, 1).Float(math.NaN())
+	require.NoError(t, err)
+	require.True(t, math.IsNaN(v))
+	f := &FieldColumn{Type: TypeFloat, Floats: []float64{1.255, math.Inf(1), 2}, Valid: []byte{0b101}, Nulls: 1}
+	row, err := n(4, 2).Check(f)
+	require.NoError(t, err, "the null row is not checked")
+	require.Equal(t, 0, row)
+	require.Equal(t, 1.26, f.Floats[0])
+	f = &FieldColumn{Type: TypeFloat, Floats: []float64{1, 2, 100}}
+	row, err = n(4, 2).Check(f)
+	require.Error(t, err)
+	require.Equal(t, 2, row)
 }
 
 // TestDeclaredTime: a date holds the midnight (UTC's: the values are
