@@ -76,3 +76,33 @@ func TestNumericBinary(t *testing.T) {
 	})
 	require.Zero(t, allocs, "binary numeric from a float allocates nothing")
 }
+
+// TestDecodeNumeric: a binary numeric parameter or COPY value is read as
+// its text is: whole numbers below 2^63 exactly, others as the float
+// nearest the decimal (2.675 is 2.675's float, so numeric(10,2) rounds it
+// to 2.68; summing its digit groups gave 2.6749999999999998).
+func TestDecodeNumeric(t *testing.T) {
+	for _, text := range []string{"2.675", "0.1", "1.005", "-1.005", "123.456", "-98765.4321", "0.0001", "9999.9999",
+		"1.000000000000000000001", "12345678901234567000.5", "0.000000000000000000000000000012345", "3.14159265358979323846264338327950288",
+		"1e308", "1.5e-320", "123456789.12345678", "33333.333"} {
+		v, err := strconv.ParseFloat(text, 64)
+		require.NoError(t, err)
+		plain := text
+		if strings.Contains(text, "e") {
+			plain = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		got, err := decodeNumeric(1, numericTextRef(plain))
+		require.NoError(t, err, text)
+		require.Equal(t, v, got, text)
+	}
+	for _, text := range []string{"0", "7", "-7", "10000", "123456789012345678", "-9223372036854775807", "100000000"} {
+		want, err := strconv.ParseInt(text, 10, 64)
+		require.NoError(t, err)
+		got, err := decodeNumeric(1, numericTextRef(text))
+		require.NoError(t, err, text)
+		require.Equal(t, want, got, text)
+	}
+	got, err := decodeNumeric(1, numericTextRef("92233720368547758080000"))
+	require.NoError(t, err)
+	require.Equal(t, 92233720368547758080000.0, got) // beyond int64: a float
+}

@@ -412,33 +412,50 @@ func decodeNumeric(n int, b []byte) (any, error) {
 	default:
 		return nil, bad
 	}
-	// Exact path: whole numbers below 2^63.
-	whole := weight >= nd-1 && weight < 5
-	var iv int64
-	f := 0.0
+	// Whole numbers below 2^63 exactly; others as the float nearest the
+	// decimal (what reading its text gives: 2.675 is 2.675's float, not
+	// the sum of its digit groups', so rounding it to 2 places gives 2.68).
+	var mant uint64 // the digit groups as one integer, while it fits
+	fits := true
 	for i := 0; i < nd; i++ {
-		d := int64(binary.BigEndian.Uint16(b[8+2*i:]))
+		d := uint64(binary.BigEndian.Uint16(b[8+2*i:]))
 		if d > 9999 {
 			return nil, bad
 		}
-		f += float64(d) * math.Pow(10000, float64(weight-i))
-		if whole {
-			iv = iv*10000 + d
-		}
+		fits = fits && mant <= (math.MaxUint64-9999)/10000
+		mant = mant*10000 + d
 	}
-	if whole {
-		for i := nd; i <= weight; i++ {
-			iv *= 10000
-		}
-		if iv >= 0 && float64(iv) == math.Round(f) {
-			if sign == 0x4000 {
-				iv = -iv
-			}
-			return iv, nil
-		}
+	exp := 4 * (weight - nd + 1) // the value is mant·10^exp
+	for ; fits && exp > 0 && mant <= math.MaxInt64/10; exp-- {
+		mant *= 10
 	}
-	if sign == 0x4000 {
-		f = -f
+	neg := sign == 0x4000
+	switch {
+	case nd == 0:
+		return int64(0), nil
+	case fits && exp == 0 && mant <= math.MaxInt64:
+		if neg {
+			return -int64(mant), nil
+		}
+		return int64(mant), nil
+	case fits && exp < 0 && exp >= -22 && mant < 1<<53:
+		f := float64(mant) / math.Pow10(-exp) // both exact: one rounding
+		if neg {
+			f = -f
+		}
+		return f, nil
+	}
+	text := make([]byte, 0, 4*nd+16)
+	if neg {
+		text = append(text, '-')
+	}
+	for i := 0; i < nd; i++ {
+		text = fmt.Appendf(text, "%04d", binary.BigEndian.Uint16(b[8+2*i:]))
+	}
+	text = fmt.Appendf(text, "e%d", 4*(weight-nd+1))
+	f, err := strconv.ParseFloat(string(text), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return nil, bad
 	}
 	return f, nil
 }
