@@ -733,6 +733,9 @@ func (r *copyReader) binaryField(j int, v []byte) error {
 	case storage.TypeTag, storage.TypeString:
 		return r.sink.Text(j, v)
 	case storage.TypeFloat:
+		if col.OID == storage.OIDNumeric { // pgx and pgjdbc send a numeric column's values as numerics
+			return r.numericField(j, v)
+		}
 		switch len(v) {
 		case 8:
 			return r.sink.Float(j, math.Float64frombits(binary.BigEndian.Uint64(v)))
@@ -788,18 +791,21 @@ func (r *copyReader) binaryField(j int, v []byte) error {
 		}
 		return r.sink.Time(j, (us+pgEpochMicros)*1000)
 	case storage.TypeUint:
-		x, err := decodeNumeric(j+1, v)
-		if err != nil {
-			return &planner.Error{Code: "22P03", Msg: "incorrect binary data format: malformed numeric"}
-		}
-		switch x := x.(type) {
-		case int64:
-			return r.sink.Int(j, x)
-		case float64:
-			return r.sink.Float(j, x)
-		}
+		return r.numericField(j, v)
 	}
 	return badSize()
+}
+
+// numericField hands over a binary numeric value of column j.
+func (r *copyReader) numericField(j int, v []byte) error {
+	x, err := decodeNumeric(j+1, v)
+	if err != nil {
+		return &planner.Error{Code: "22P03", Msg: "incorrect binary data format: malformed numeric"}
+	}
+	if i, ok := x.(int64); ok {
+		return r.sink.Int(j, i)
+	}
+	return r.sink.Float(j, x.(float64))
 }
 
 // errorf is an error about the current line.
@@ -814,11 +820,11 @@ func (r *copyReader) hinted(msg, hint string) error {
 // rowError names the line of a row's error, keeping its SQLSTATE.
 func (r *copyReader) rowError(err error) error {
 	pe := planner.AsError(err)
-	return &planner.Error{Code: pe.Code, Msg: fmt.Sprintf("COPY %s, line %d: %s", r.table, r.line, pe.Msg), Hint: pe.Hint}
+	return &planner.Error{Code: pe.Code, Msg: fmt.Sprintf("COPY %s, line %d: %s", r.table, r.line, pe.Msg), Detail: pe.Detail, Hint: pe.Hint}
 }
 
 // columnError names the line and column of a value's error.
 func (r *copyReader) columnError(j int, err error) error {
 	pe := planner.AsError(err)
-	return &planner.Error{Code: pe.Code, Msg: fmt.Sprintf("COPY %s, line %d, column %s: %s", r.table, r.line, r.cols[j].Name, pe.Msg), Hint: pe.Hint}
+	return &planner.Error{Code: pe.Code, Msg: fmt.Sprintf("COPY %s, line %d, column %s: %s", r.table, r.line, r.cols[j].Name, pe.Msg), Detail: pe.Detail, Hint: pe.Hint}
 }

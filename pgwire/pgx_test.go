@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"testing"
@@ -1554,4 +1555,66 @@ func TestPgxDeclaredTimes(t *testing.T) {
 	e := pgErr(t, err)
 	require.Equal(t, "22007", e.Code)
 	require.Contains(t, e.Message, `invalid input syntax for type date: "not a date"`)
+}
+
+// TestPgxDeclaredNumeric: a column declared numeric(10,2) over pgx's
+// binary protocol. CopyFrom and parameters send numerics (the column and
+// the parameter are described as numeric), read as their decimals (2.675,
+// sent as a float8 or as a numeric, rounds to 2.68 as in PostgreSQL);
+// RowDescription carries 1700 and numeric(10,2)'s type modifier; values
+// come back with two places; one too large is PostgreSQL's 22003 with its
+// detail.
+func TestPgxDeclaredNumeric(t *testing.T) {
+	s := startServer(t)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE fills (time timestamptz NOT NULL, sym text, px numeric(10,2), qty numeric, PRIMARY KEY (time, sym))")
+	require.NoError(t, err)
+	dec := func(v int64, exp int32) pgtype.Numeric {
+		return pgtype.Numeric{Int: big.NewInt(v), Exp: exp, Valid: true}
+	}
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"fills"}, []string{"time", "sym", "px", "qty"}, pgx.CopyFromRows([][]any{
+		{time.Unix(0, 0), "a", 2.675, 1.5},
+		{time.Unix(1, 0), "b", dec(100049, -5), dec(7, 0)},
+	}))
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+	_, err = conn.Exec(ctx, "INSERT INTO fills VALUES ($1, 'c', $2, $3)", time.Unix(2, 0), 3.14159, dec(25, -3))
+	require.NoError(t, err)
+	rows, err := conn.Query(ctx, "SELECT sym, px, px::text, qty, qty::text FROM fills WHERE px > $1 ORDER BY sym", 0.5)
+	require.NoError(t, err)
+	var got [][]any
+	for rows.Next() {
+		var sym, pxText, qtyText string
+		var px pgtype.Numeric
+		var qty float64
+		require.NoError(t, rows.Scan(&sym, &px, &pxText, &qty, &qtyText))
+		f, err := px.Float64Value()
+		require.NoError(t, err)
+		got = append(got, []any{sym, f.Float64, pxText, qty, qtyText})
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, [][]any{
+		{"a", 2.68, "2.68", 1.5, "1.5"},
+		{"b", 1.0, "1.00", 7.0, "7"},
+		{"c", 3.14, "3.14", 0.025, "0.025"},
+	}, got)
+	fd := rows.FieldDescriptions()
+	require.Equal(t, uint32(1700), fd[1].DataTypeOID)
+	require.Equal(t, int32(10<<16|2+4), fd[1].TypeModifier)
+	require.Equal(t, uint32(1700), fd[3].DataTypeOID)
+	require.Equal(t, int32(-1), fd[3].TypeModifier)
+
+	var sum string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT sum(px)::text FROM fills").Scan(&sum))
+	require.Equal(t, "6.82", sum)
+	_, err = conn.Exec(ctx, "INSERT INTO fills VALUES ($1, 'd', $2, 1)", time.Unix(3, 0), 99999999.995)
+	e := pgErr(t, err)
+	require.Equal(t, "22003", e.Code)
+	require.Equal(t, "numeric field overflow", e.Message)
+	require.Contains(t, e.Detail, "A field with precision 10, scale 2 must round to an absolute value less than 10^8")
+	_, err = conn.CopyFrom(ctx, pgx.Identifier{"fills"}, []string{"time", "sym", "px"}, pgx.CopyFromRows([][]any{{time.Unix(4, 0), "e", dec(1, 8)}}))
+	require.Equal(t, "22003", pgErr(t, err).Code)
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM fills").Scan(&n))
+	require.Equal(t, int64(3), n, "nothing of the refused writes is stored")
 }

@@ -175,7 +175,7 @@ func tableAsColumns(def *sql.TableDef, qcols []Column, names []string) ([]storag
 			return nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("column %q: type %s is not supported", name, exec.SQLTypeName(c.Type)),
 				Hint: "columns are time (timestamptz), tags (text) and fields (bigint, double precision, numeric, text, boolean, timestamptz): cast it to one"}
 		}
-		cols[i] = storage.ColumnMeta{Name: name, Type: typ, SQLType: resultDeclared(c.PGType)}
+		cols[i] = storage.ColumnMeta{Name: name, Type: typ, SQLType: resultDeclared(c, typ)}
 	}
 	return cols, nil
 }

@@ -35,6 +35,18 @@ func notNullNotice(column string) Notice {
 	return Notice{Severity: "NOTICE", Code: "00000", Msg: fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", column)}
 }
 
+// precisionNotice tells that a column declared numeric of more than 15
+// digits (declared: its ColumnMeta.SQLType) holds doubles, which keep 15
+// significant digits exactly: numeric(20,8)'s values of 20 digits are
+// rounded to those.
+func precisionNotice(column, declared string) (Notice, bool) {
+	d := storage.ParseDeclared(declared)
+	if d.OID != storage.OIDNumeric || d.Precision <= 15 {
+		return Notice{}, false
+	}
+	return Notice{Severity: "NOTICE", Code: "00000", Msg: fmt.Sprintf("column %q: %s values are held as double precision: 15 significant digits are exact, more are rounded", column, declared)}, true
+}
+
 // RunDDL runs CREATE TABLE, DROP TABLE or TRUNCATE.
 func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
 	switch stmt.Kind {
@@ -434,6 +446,9 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if n, ok := precisionNotice(c.Name, declared); ok {
+			notices = append(notices, n)
+		}
 		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared}) // time first: timeFirst
 	}
 	return cols, notices, nil
@@ -573,6 +588,9 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		declared, err := declaredType(c.Type, typ)
 		if err != nil {
 			return DDLResult{}, err
+		}
+		if n, ok := precisionNotice(c.Name, declared); ok {
+			res.Notices = append(res.Notices, n)
 		}
 		if c.NotNull {
 			res.Notices = append(res.Notices, notNullNotice(c.Name))

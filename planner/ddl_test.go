@@ -143,9 +143,9 @@ func TestCreateTable(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag},
 		{Name: "site", Type: storage.TypeTag, SQLType: "character varying(20)"}, {Name: "temperature", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeInt},
-		{Name: "ok", Type: storage.TypeBool}, {Name: "price", Type: storage.TypeFloat}}, cols, "without a key, text columns are tags")
+		{Name: "ok", Type: storage.TypeBool}, {Name: "price", Type: storage.TypeFloat, SQLType: "numeric(10,2)"}}, cols, "without a key, text columns are tags")
 	rows := x.rowsOf(t)
-	require.Equal(t, [][]any{{"location", "text"}, {"n", "bigint"}, {"ok", "boolean"}, {"price", "double precision"}, {"site", "character varying"},
+	require.Equal(t, [][]any{{"location", "text"}, {"n", "bigint"}, {"ok", "boolean"}, {"price", "numeric"}, {"site", "character varying"},
 		{"temperature", "double precision"}, {"time", "timestamp with time zone"}},
 		rows("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'conditions' ORDER BY 1"))
 	require.Equal(t, [][]any{{int64(0)}}, rows("SELECT count(*) FROM conditions"))

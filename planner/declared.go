@@ -78,6 +78,8 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 			if p, err := strconv.Atoi(strings.Trim(n, "()")); err == nil && p >= 1 && p <= 24 {
 				return "real", nil
 			}
+		case "numeric", "decimal":
+			return numericDeclared(strings.ReplaceAll(n, " ", ""))
 		}
 	case storage.TypeTimestamp, storage.TypeTime:
 		switch base {
@@ -105,6 +107,33 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 	return "", nil
 }
 
+// numericDeclared is the declared type of numeric with modifiers mods
+// ("", "(10,2)", "(5)"): numeric(p,s), with PostgreSQL's errors for a
+// precision or scale out of bounds.
+func numericDeclared(mods string) (string, error) {
+	if mods == "" {
+		return "numeric", nil
+	}
+	p, s, hasScale := strings.Cut(mods[1:len(mods)-1], ",")
+	prec, err := strconv.Atoi(p)
+	if err != nil {
+		return "", errorf(CodeSyntax, "invalid NUMERIC type modifier %s", mods)
+	}
+	scale := 0
+	if hasScale {
+		if scale, err = strconv.Atoi(s); err != nil {
+			return "", errorf(CodeSyntax, "invalid NUMERIC type modifier %s", mods)
+		}
+	}
+	if prec < 1 || prec > storage.NumericMaxPrecision {
+		return "", errorf("22023", "NUMERIC precision %d must be between 1 and %d", prec, storage.NumericMaxPrecision)
+	}
+	if scale < storage.NumericMinScale || scale > storage.NumericMaxScale {
+		return "", errorf("22023", "NUMERIC scale %d must be between %d and %d", scale, storage.NumericMinScale, storage.NumericMaxScale)
+	}
+	return fmt.Sprintf("numeric(%d,%d)", prec, scale), nil
+}
+
 // declaredOf is what a stored column's declared type adds to its stored
 // type.
 func declaredOf(c storage.ColumnMeta) storage.Declared { return storage.ParseDeclared(c.SQLType) }
@@ -113,9 +142,24 @@ func declaredOf(c storage.ColumnMeta) storage.Declared { return storage.ParseDec
 // (Column.PGType): its declared type's, 0 for its stored type's.
 func declaredPGType(c storage.ColumnMeta) uint32 { return declaredOf(c).OID }
 
+// declaredScale is a column's display scale (Column.Scale): numeric(p,s)'s
+// s (none below 0: such values are whole numbers), 0 for other columns.
+func declaredScale(c storage.ColumnMeta) int {
+	if d := declaredOf(c); d.OID == storage.OIDNumeric && d.Precision > 0 {
+		return max(d.Scale, 0)
+	}
+	return 0
+}
+
 // declaredError is a storage.ValueError as PostgreSQL reports it, naming
 // the column.
 func declaredError(err error, column string) error {
+	return declaredErrorAt(err, fmt.Sprintf("column %q", column))
+}
+
+// declaredErrorAt is declaredError naming where the value is ("column
+// \"a\", row 2"; "" for nowhere) after PostgreSQL's detail, if any.
+func declaredErrorAt(err error, where string) error {
 	var ve *storage.ValueError
 	if !errors.As(err, &ve) {
 		return err
@@ -125,7 +169,14 @@ func declaredError(err error, column string) error {
 		code = "22001"
 	}
 	e := errorf(code, "%s", ve.Msg)
-	e.Detail = fmt.Sprintf("column %q", column)
+	switch {
+	case ve.Detail == "":
+		e.Detail = where
+	case where == "":
+		e.Detail = ve.Detail
+	default:
+		e.Detail = fmt.Sprintf("%s (%s).", strings.TrimSuffix(ve.Detail, "."), where)
+	}
 	return e
 }
 
@@ -147,9 +198,7 @@ func checkDeclared(schema []storage.ColumnMeta, batch *storage.TableBatch) error
 			row, err = d.CheckTag(t)
 		}
 		if err != nil {
-			e := AsError(declaredError(err, c.Name))
-			e.Detail = fmt.Sprintf("column %q, row %d", c.Name, row+1)
-			return e
+			return declaredErrorAt(err, fmt.Sprintf("column %q, row %d", c.Name, row+1))
 		}
 	}
 	return nil
@@ -267,7 +316,8 @@ func declaredFill(d storage.Declared, column string, v any) (any, error) {
 }
 
 // declaredFacts are information_schema.columns' precision columns of a
-// declared integer or real type (they replace the stored type's).
+// declared integer, real, date or numeric type (they replace the stored
+// type's).
 func declaredFacts(d storage.Declared) map[string]any {
 	switch d.OID {
 	case storage.OIDSmallint:
@@ -278,6 +328,11 @@ func declaredFacts(d storage.Declared) map[string]any {
 		return map[string]any{"numeric_precision": 24}
 	case storage.OIDDate:
 		return map[string]any{"datetime_precision": 0}
+	case storage.OIDNumeric:
+		if d.Precision == 0 {
+			return map[string]any{"numeric_precision": nil, "numeric_precision_radix": 10, "numeric_scale": nil}
+		}
+		return map[string]any{"numeric_precision": d.Precision, "numeric_precision_radix": 10, "numeric_scale": d.Scale}
 	}
 	return nil
 }
@@ -285,8 +340,9 @@ func declaredFacts(d storage.Declared) map[string]any {
 // checkStoredFit checks that the values stored in a column fit the type
 // an ALTER COLUMN ... TYPE declares (d), as PostgreSQL's rewrite of the
 // table would: integers within range (22003), strings within the length
-// (22001), and doubles that a real holds as they are (0A000 otherwise:
-// Strata does not rewrite them, PostgreSQL would round them).
+// (22001), numerics within numeric(p,s)'s digits (22003), and doubles that
+// a real or numeric(p,s) holds as they are (0A000 otherwise: Strata does
+// not rewrite them, PostgreSQL would round them).
 func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, column string, d storage.Declared) error {
 	col := quoteIdentifier(column)
 	var cond string
@@ -304,6 +360,23 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 		cond = fmt.Sprintf("char_length(%s) > %d", col, d.Length)
 	case storage.OIDDate:
 		cond = fmt.Sprintf("%s <> date_trunc('day', %s)", col, col)
+	case storage.OIDNumeric:
+		if d.Precision == 0 {
+			return nil
+		}
+		// Values too large first, as PostgreSQL refuses them, then those
+		// that would round.
+		over := fmt.Sprintf("abs(round(%s::numeric, %d)) >= 1e%d", col, d.Scale, d.Precision-d.Scale)
+		value, found, err := p.firstValue(ctx, sess, fmt.Sprintf("SELECT %s::text FROM %s WHERE %s LIMIT 1", col, quoteIdentifier(table), over))
+		if err != nil {
+			return err
+		}
+		if v, perr := strconv.ParseFloat(value, 64); found && perr == nil {
+			if _, err := d.Numeric(v); err != nil {
+				return declaredErrorAt(err, fmt.Sprintf("column %q holds %s", column, value))
+			}
+		}
+		cond = fmt.Sprintf("%s::numeric <> round(%s::numeric, %d)", col, col, d.Scale)
 	default:
 		return nil
 	}
@@ -315,6 +388,10 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 	case storage.OIDReal:
 		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE real of stored values a real rounds (%s)", column, value))
 		e.Hint = fmt.Sprintf("round them first: UPDATE %s SET %s = %s::real", quoteIdentifier(table), col, col)
+		return e
+	case storage.OIDNumeric:
+		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE %s of stored values it rounds (%s)", column, formatTypeName(int64(d.OID), int64(d.Typmod())), value))
+		e.Hint = fmt.Sprintf("round them first: UPDATE %s SET %s = round(%s, %d)", quoteIdentifier(table), col, col, d.Scale)
 		return e
 	case storage.OIDDate:
 		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE date of stored values with a time of day (%s)", column, value))
@@ -375,13 +452,21 @@ func checkZoneRetype(sess *Session, col storage.ColumnMeta, declared string) err
 }
 
 // resultDeclared is the declared type of a column CREATE TABLE ... AS
-// makes of a query's column of PostgreSQL type pg (Column.PGType) when it
-// is narrower than its engine type (a length is not known): format_type's
-// name, as ParseDeclared reads it; "" for the others.
-func resultDeclared(pg uint32) string {
-	switch pg {
-	case storage.OIDSmallint, storage.OIDInteger, storage.OIDReal, storage.OIDVarchar, storage.OIDTimestamp, storage.OIDDate:
-		return typeName(int64(pg))
+// makes of a query's column c, stored as typ, when its PostgreSQL type
+// (Column.PGType) is narrower than its engine type: format_type's name, as
+// ParseDeclared reads it, with the length or numeric's precision and scale
+// where the query keeps them (Column.Typmod: a column read as it is), and
+// "" for the others.
+func resultDeclared(c Column, typ storage.ColumnType) string {
+	switch c.PGType {
+	case storage.OIDSmallint, storage.OIDInteger, storage.OIDReal, storage.OIDTimestamp, storage.OIDDate:
+		return typeName(int64(c.PGType))
+	case storage.OIDVarchar:
+		return formatTypeName(int64(c.PGType), int64(cmp.Or(c.Typmod, -1)))
+	case storage.OIDNumeric:
+		if typ == storage.TypeFloat {
+			return formatTypeName(int64(c.PGType), int64(cmp.Or(c.Typmod, -1)))
+		}
 	}
 	return ""
 }

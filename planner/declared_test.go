@@ -300,3 +300,66 @@ func TestDeclaredDate(t *testing.T) {
 	require.Equal(t, want, rows("SELECT sym, d::text FROM td2 ORDER BY sym"))
 	_ = e
 }
+
+// TestDeclaredNumeric: a column declared numeric(p,s) holds its values
+// rounded to s places on their decimal digits and within p digits, on
+// every write path, as PostgreSQL's assignment does (the expectations are
+// PostgreSQL 15's answers to the same statements), reads back with s
+// places, and is shown as numeric(p,s) by the catalogs; plain numeric
+// keeps values as they are.
+func TestDeclaredNumeric(t *testing.T) {
+	dir, e, p, sess, x := openRewriteTest(t)
+	rows := x.rowsOf(t)
+	// More digits than a double keeps exactly: said when declared.
+	res, err := ddlRunner(t, p, sess)("CREATE TABLE big (time timestamptz NOT NULL, amt numeric(20,8), px numeric(10,2))")
+	require.NoError(t, err)
+	require.Equal(t, []string{`column "amt": numeric(20,8) values are held as double precision: 15 significant digits are exact, more are rounded`},
+		noticeTexts(res.Notices, "00000"))
+	rows("CREATE TABLE q (time timestamptz NOT NULL, sym text, px numeric(8,3), qty numeric(12), fee numeric, PRIMARY KEY (time, sym))")
+	rows("INSERT INTO q VALUES ('2024-01-01 00:00', 'a', 10.0005, 100.5, 0.1), ('2024-01-01 00:01', 'a', 10.25, 200, 0.25), ('2024-01-01 00:00', 'b', 99999.9994, 7, 1)")
+	all := "SELECT sym, px::text, qty::text, fee::text FROM q ORDER BY time, sym"
+	require.Equal(t, [][]any{{"a", "10.001", "101", "0.1"}, {"b", "99999.999", "7", "1"}, {"a", "10.250", "200", "0.25"}}, rows(all))
+	require.Equal(t, [][]any{{"a", "20.251", "3060.101", "301"}, {"b", "99999.999", "699999.993", "7"}},
+		rows("SELECT sym, sum(px)::text, sum(px * qty)::text, sum(qty)::text FROM q GROUP BY sym ORDER BY sym"))
+	// EXCLUDED holds the proposed row as the column does: 12.3456 is
+	// 12.346 before it is doubled.
+	rows("INSERT INTO q VALUES ('2024-01-01 00:00', 'a', 12.3456, 1, 1) ON CONFLICT (time, sym) DO UPDATE SET px = excluded.px * 2, qty = q.qty + 0.4")
+	rows("UPDATE q SET px = px / 3 WHERE sym = 'b'")
+	rows("INSERT INTO q VALUES ('2024-01-02', 'c', '1.00049', '12.5', '0.00001')")
+	rows("INSERT INTO q SELECT '2024-01-03', 'd', 2.6745 * 1, 0.5, 1.005")
+	require.Equal(t, [][]any{{"a", "24.692", "101", "0.1"}, {"b", "33333.333", "7", "1"}, {"a", "10.250", "200", "0.25"},
+		{"c", "1.000", "13", "0.00001"}, {"d", "2.675", "1", "1.005"}}, rows(all))
+	rows("ALTER TABLE q ADD COLUMN lim numeric(6,2) DEFAULT 1.005")
+	require.Equal(t, [][]any{{"1.01", "numeric"}}, rows("SELECT DISTINCT lim::text, pg_typeof(lim)::text FROM q"))
+	x.requireCodes(t, map[string]string{
+		"INSERT INTO q VALUES ('2024-01-04', 'e', 100000, 1, 1)":         "22003",
+		"INSERT INTO q VALUES ('2024-01-04', 'e', 99999.9996, 1, 1)":     "22003",
+		"UPDATE q SET px = 123456 WHERE sym = 'b'":                       "22003",
+		"ALTER TABLE q ADD COLUMN lim2 numeric(3,2) DEFAULT 12.3":        "22003",
+		"CREATE TABLE q2 (time timestamptz NOT NULL, v numeric(0,2))":    "22023",
+		"CREATE TABLE q2 (time timestamptz NOT NULL, v numeric(3,1001))": "22023",
+		"SELECT 12345.67::numeric(5,1)":                                  "22003",
+		"ALTER TABLE q ALTER COLUMN fee TYPE numeric(3,2)":               "0A000", // 0.00001 would round
+		"ALTER TABLE q ALTER COLUMN qty TYPE numeric(2,0)":               "22003", // 200 has three digits
+	})
+	_, err = x.Query(context.Background(), "INSERT INTO q VALUES ('2024-01-04', 'e', 100000, 1, 1)")
+	require.Equal(t, `A field with precision 8, scale 3 must round to an absolute value less than 10^5 (column "px", row 1).`, planner.AsError(err).Detail)
+	rows("ALTER TABLE q ALTER COLUMN qty TYPE numeric(5,0)")
+	require.Equal(t, [][]any{
+		{"px", "numeric", "numeric", int64(8), int64(10), int64(3)},
+		{"qty", "numeric", "numeric", int64(5), int64(10), int64(0)},
+		{"fee", "numeric", "numeric", nil, int64(10), nil},
+	}, rows("SELECT column_name::text, data_type::text, udt_name::text, numeric_precision::int8, numeric_precision_radix::int8, numeric_scale::int8 FROM information_schema.columns WHERE table_name = 'q' AND column_name IN ('px', 'qty', 'fee') ORDER BY ordinal_position"))
+	require.Equal(t, [][]any{{"numeric(8,3)", int64(524295)}, {"numeric(5,0)", int64(327684)}, {"numeric", int64(-1)}},
+		rows("SELECT format_type(atttypid, atttypmod), atttypmod::int8 FROM pg_attribute WHERE attrelid = 'q'::regclass AND attname IN ('px', 'qty', 'fee') ORDER BY attnum"))
+	rows("CREATE TABLE q3 AS SELECT time, sym, px, px * 2 AS dbl FROM q")
+
+	e, x = restartRewriteTest(t, e, dir, sess)
+	rows = x.rowsOf(t)
+	require.Equal(t, [][]any{{"numeric(8,3)", "numeric"}},
+		rows("SELECT format_type(a.atttypid, a.atttypmod), format_type(b.atttypid, b.atttypmod) FROM pg_attribute a, pg_attribute b WHERE a.attrelid = 'q3'::regclass AND a.attname = 'px' AND b.attrelid = 'q3'::regclass AND b.attname = 'dbl'"))
+	// dbl is plain numeric: PostgreSQL keeps each value's scale (2.000),
+	// Strata, holding a double, the digits it needs.
+	require.Equal(t, [][]any{{"c", "1.000", 2.0}}, rows("SELECT sym, px::text, dbl FROM q3 WHERE sym = 'c'"))
+	_ = e
+}

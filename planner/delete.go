@@ -161,8 +161,8 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 	for i, c := range cols {
 		typ := storage.ArrowType(c.Type)
 		pg := narrowPG(declaredPGType(c), typ)
-		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias, PGType: pg})
-		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan, pg: pg, dateReading: declaredOf(c).OID == storage.OIDDate}
+		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias, PGType: pg, Scale: declaredScale(c)})
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan, pg: pg, scale: declaredScale(c), dateReading: declaredOf(c).OID == storage.OIDDate}
 		if c.Type == storage.TypeTime && !sess.Influx {
 			sc.name = timeName // time_name.go; scan.Cols keep storage's name
 		}

@@ -687,8 +687,8 @@ func formatTypeName(oid, typmod int64) string {
 	case 1043, 1042:
 		return fmt.Sprintf("%s(%d)", name, typmod-4)
 	case 1700:
-		t := typmod - 4
-		return fmt.Sprintf("numeric(%d,%d)", t>>16&0xffff, t&0xffff)
+		t := typmod - 4 // (p << 16) | s's low 11 bits, s from -1000 to 1000
+		return fmt.Sprintf("numeric(%d,%d)", t>>16&0xffff, (t&0x7ff^0x400)-0x400)
 	case 1083, 1114:
 		return strings.Replace(name, " without", fmt.Sprintf("(%d) without", typmod), 1)
 	case 1184:

@@ -143,6 +143,12 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	count := int64(len(rows))
 	if oc := stmt.OnConflict; oc != nil {
+		// The rows proposed hold what their columns' declared types make
+		// of them (EXCLUDED.price of a numeric(10,2) is rounded), as
+		// PostgreSQL forms them before looking for conflicts.
+		if err := checkDeclared(cols, batch); err != nil {
+			return 0, err
+		}
 		if names, rows, kinds, count, err = p.onConflict(b, ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {
 			return 0, err
 		}

@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
 )
 
 // numericScale is the display scale (digits after the point) PostgreSQL
@@ -557,13 +556,13 @@ func numericTypmod(typ string) (prec, scale int, ok bool) {
 
 // numericFieldCheck refuses values of x that numeric(p, s) cannot hold,
 // as PostgreSQL does: after rounding to s places, the absolute value must
-// be less than 10^(p - s).
+// be less than 10^(p - s) (storage.Declared.Numeric).
 func numericFieldCheck(x exec.Expr, p, s int) exec.Expr {
-	limit := math.Pow10(p - s)
+	d := storage.Declared{OID: storage.OIDNumeric, Precision: p, Scale: s}
 	return &rowFunc{name: "numeric", args: []exec.Expr{x}, dt: exec.TypeFloat, strict: true, fn: func(v []any) (any, error) {
 		f, _ := v[0].(float64)
-		if math.Abs(f) >= limit {
-			return nil, fmt.Errorf("numeric field overflow: a field with precision %d, scale %d must round to an absolute value less than 10^%d", p, s, p-s)
+		if _, err := d.Numeric(f); err != nil {
+			return nil, declaredErrorAt(err, "")
 		}
 		return v[0], nil
 	}}

@@ -188,7 +188,7 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 		if c.Type == storage.TypeTag {
 			dt = exec.TypeText
 		}
-		cols = append(cols, Column{Name: c.Name, Type: dt, PGType: narrowPG(declaredPGType(c), dt)})
+		cols = append(cols, Column{Name: c.Name, Type: dt, PGType: narrowPG(declaredPGType(c), dt), Scale: declaredScale(c)})
 	}
 	if alias == "" {
 		alias = table

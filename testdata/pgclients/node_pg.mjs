@@ -80,6 +80,17 @@ await assert.rejects(client.query('INSERT INTO decl (time, n) VALUES ($1, $2::bi
 await assert.rejects(client.query('INSERT INTO decl (time, code) VALUES ($1, $2)', [new Date(1000), 'abcde']),
   (e) => e.code === '22001' && e.message === 'value too long for type character varying(4)');
 
+// A column declared numeric(10,2): node-postgres reads numerics as strings,
+// which carry the two places (7.00), and sends its numbers as text, which
+// the column rounds on their decimal digits (2.675 is 2.68).
+await client.query('CREATE TABLE fills (time timestamptz NOT NULL, px numeric(10,2))');
+await client.query('INSERT INTO fills VALUES ($1, $2), ($3, $4)', [new Date(0), 2.675, new Date(1000), 7]);
+res = await client.query('SELECT px FROM fills ORDER BY time');
+assert.deepEqual(res.rows.map((r) => r.px), ['2.68', '7.00']);
+assert.deepEqual(res.fields.map((f) => [f.dataTypeID, f.dataTypeModifier]), [[1700, (10 << 16 | 2) + 4]]);
+await assert.rejects(client.query('INSERT INTO fills VALUES ($1, $2)', [new Date(2000), 1e8]),
+  (e) => e.code === '22003' && e.message === 'numeric field overflow' && e.detail.includes('less than 10^8'));
+
 // A cursor: Execute with a row limit, resumed until done.
 const cursor = client.query(new Cursor('SELECT host FROM cpu ORDER BY time'));
 const read = (n) => new Promise((resolve, reject) => cursor.read(n, (err, rows) => (err ? reject(err) : resolve(rows))));

@@ -4,6 +4,7 @@ off by default, so psycopg2 sends BEGIN), and a server-side named cursor
 (DECLARE ... CURSOR WITH HOLD / FETCH FORWARD / CLOSE). Connection from the
 libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE)."""
 import datetime
+import decimal
 import io
 
 import psycopg2
@@ -103,6 +104,25 @@ try:
     raise AssertionError("expected an error")
 except psycopg2.errors.InvalidDatetimeFormat as e:
     assert 'invalid input syntax for type date: "not a date"' in e.pgerror, e.pgerror
+conn.rollback()
+
+# A column declared numeric(10,2): psycopg2 sends a Decimal or a float and
+# reads a Decimal of two places; 2.675 rounds to 2.68 as PostgreSQL's.
+cur.execute("CREATE TABLE fills (time timestamptz NOT NULL, sym text, px numeric(10,2), PRIMARY KEY (time, sym))")
+cur.execute("INSERT INTO fills VALUES (%s, %s, %s), (%s, %s, %s)",
+            ("2024-01-01 00:00:00+00", "a", decimal.Decimal("2.675"), "2024-01-01 00:00:01+00", "b", 7.0))
+conn.commit()
+cur.execute("SELECT sym, px, sum(px) OVER () FROM fills ORDER BY sym")
+assert cur.fetchall() == [("a", decimal.Decimal("2.68"), decimal.Decimal("9.68")),
+                          ("b", decimal.Decimal("7.00"), decimal.Decimal("9.68"))], "numeric(10,2) values"
+assert [d.type_code for d in cur.description] == [25, 1700, 1700], cur.description
+assert (cur.description[1].precision, cur.description[1].scale) == (10, 2), cur.description
+try:
+    cur.execute("INSERT INTO fills VALUES (now(), 'c', %s)", (decimal.Decimal("123456789"),))
+    raise AssertionError("expected an error")
+except psycopg2.errors.NumericValueOutOfRange as e:
+    assert e.pgerror.startswith("ERROR:  numeric field overflow"), e.pgerror
+    assert "less than 10^8" in e.diag.message_detail, e.diag.message_detail
 conn.rollback()
 
 conn.close()
