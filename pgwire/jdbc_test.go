@@ -29,11 +29,13 @@ func seqLP(n int) string {
 // the endpoint: DatabaseMetaData (tables, columns, schemas, primary keys,
 // type info), a PreparedStatement past prepareThreshold (named server
 // statements, binary results) and a fetch size with autocommit off
-// (Execute with a row limit, PortalSuspended) and arrays as parameters
-// (= ANY(?), sent as text). Its output must equal
+// (Execute with a row limit, PortalSuspended), arrays as parameters
+// (= ANY(?), sent as text) and a numeric(10,2) column written and read as
+// BigDecimals (its precision and scale in the result's and the catalog's
+// metadata). Its output must equal
 // testdata/jdbc/expected.txt, which is what the same program printed
 // against PostgreSQL 15 holding the same rows (cpu as in testLP, seq with
-// i = 1..100).
+// i = 1..100; the numeric part needs no rows: JdbcCheck URL numerics).
 func TestPgJDBC(t *testing.T) {
 	javac, err := exec.LookPath("javac")
 	needExternal(t, "javac", "apt-get install default-jdk-headless", err)

@@ -1,4 +1,5 @@
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -18,19 +19,78 @@ import org.postgresql.copy.CopyManager;
 // JdbcCheck drives a Strata PostgreSQL endpoint through pgjdbc and prints
 // what it read, one fact per line, for pgwire's TestPgJDBC to compare with
 // expected.txt. Usage: java JdbcCheck jdbc:postgresql://host:port/db
+// [numerics] (numerics alone: its part of expected.txt, which needs no
+// rows, from PostgreSQL).
 public class JdbcCheck {
     public static void main(String[] args) throws Exception {
         Properties props = new Properties();
         props.setProperty("user", "strata");
         props.setProperty("sslmode", "disable");
+        boolean all = args.length < 2;
         try (Connection conn = DriverManager.getConnection(args[0], props)) {
-            metadata(conn.getMetaData());
-            prepared(conn);
-            fetchSize(conn);
-            arrays(conn);
-            copyIn(conn);
+            if (all) {
+                metadata(conn.getMetaData());
+                prepared(conn);
+                fetchSize(conn);
+                arrays(conn);
+                copyIn(conn);
+            }
+            numerics(conn);
         }
         System.out.println("ok");
+    }
+
+    // numerics writes and reads a column declared numeric(10,2) with
+    // BigDecimals, past prepareThreshold (binary numerics both ways), and
+    // prints what the result's and the catalog's metadata say of it.
+    static void numerics(Connection conn) throws Exception {
+        conn.setAutoCommit(true);
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE fills (time timestamptz NOT NULL, sym text, px numeric(10,2), qty numeric)");
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO fills VALUES (?, ?, ?, ?)")) {
+            for (int i = 0; i < 7; i++) {
+                ps.setTimestamp(1, Timestamp.from(java.time.Instant.ofEpochSecond(1700000000 + i)));
+                ps.setString(2, "s" + i);
+                ps.setBigDecimal(3, new BigDecimal("2.675").add(BigDecimal.valueOf(i)));
+                ps.setBigDecimal(4, new BigDecimal("0.125").multiply(BigDecimal.valueOf(i)));
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT sym, px, qty, px * qty AS v FROM fills WHERE px > ? ORDER BY time")) {
+            for (int run = 1; run <= 6; run++) {
+                ps.setBigDecimal(1, new BigDecimal("5.5"));
+                StringBuilder sb = new StringBuilder();
+                try (ResultSet rs = ps.executeQuery()) {
+                    ResultSetMetaData m = rs.getMetaData();
+                    if (run == 1) {
+                        for (int i = 2; i <= m.getColumnCount(); i++) {
+                            System.out.println("numeric column " + m.getColumnName(i) + " " + m.getColumnTypeName(i)
+                                + " type=" + m.getColumnType(i) + " precision=" + m.getPrecision(i) + " scale=" + m.getScale(i));
+                        }
+                    }
+                    while (rs.next()) {
+                        sb.append(' ').append(rs.getString(1)).append('|').append(rs.getBigDecimal(2).toPlainString())
+                            .append('|').append(rs.getBigDecimal(3).stripTrailingZeros().toPlainString())
+                            .append('|').append(rs.getBigDecimal(4).setScale(5).toPlainString());
+                    }
+                }
+                System.out.println("numeric run " + run + sb);
+            }
+        }
+        try (ResultSet rs = conn.getMetaData().getColumns(null, "public", "fills", "px")) {
+            while (rs.next()) {
+                System.out.println("numeric catalog " + rs.getString("COLUMN_NAME") + " " + rs.getString("TYPE_NAME")
+                    + " type=" + rs.getInt("DATA_TYPE") + " size=" + rs.getInt("COLUMN_SIZE") + " digits=" + rs.getInt("DECIMAL_DIGITS"));
+            }
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO fills VALUES (now(), 'x', ?, 1)")) {
+            ps.setBigDecimal(1, new BigDecimal("123456789"));
+            ps.executeUpdate();
+            System.out.println("numeric overflow: no error");
+        } catch (SQLException e) {
+            System.out.println("numeric overflow " + e.getSQLState());
+        }
     }
 
     static void metadata(DatabaseMetaData md) throws Exception {
