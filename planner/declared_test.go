@@ -2,6 +2,7 @@ package planner_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -362,4 +363,31 @@ func TestDeclaredNumeric(t *testing.T) {
 	// Strata, holding a double, the digits it needs.
 	require.Equal(t, [][]any{{"c", "1.000", 2.0}}, rows("SELECT sym, px::text, dbl FROM q3 WHERE sym = 'c'"))
 	_ = e
+}
+
+// TestDeclaredDateConflict: in ON CONFLICT DO UPDATE, EXCLUDED.d and the
+// stored d of a date column are dates, as PostgreSQL types them, in any
+// session zone: d + 1, comparisons with dates and a date assigned to a
+// timestamp column work (they were typed timestamp, and EXCLUDED.d + 1 was
+// refused). The expectations are PostgreSQL 15's.
+func TestDeclaredDateConflict(t *testing.T) {
+	_, _, _, sess, x := openRewriteTest(t)
+	rows := x.rowsOf(t)
+	zone := sessionZone(t, sess)
+	rows("CREATE TABLE oc (time timestamptz NOT NULL, sym text, d date, at timestamp, PRIMARY KEY (time, sym))")
+	rows("INSERT INTO oc VALUES ('2024-01-01 00:00+00', 'a', '2024-03-10', '2024-03-10 10:00')")
+	upsert := "INSERT INTO oc VALUES ('2024-01-01 00:00+00', 'a', %s) ON CONFLICT (time, sym) DO UPDATE SET %s RETURNING d::text, at::text"
+	zone("America/New_York")
+	require.Equal(t, [][]any{{"2024-05-02", "2024-05-01 12:00:00"}},
+		rows(fmt.Sprintf(upsert, "'2024-05-01', '2024-05-01 11:00'", "d = excluded.d + 1, at = excluded.at + interval '1 hour'")))
+	zone("Asia/Tokyo")
+	require.Equal(t, [][]any{{"2024-06-01", "2024-05-01 12:00:00"}},
+		rows(fmt.Sprintf(upsert, "'2024-06-01', NULL", "d = greatest(excluded.d, oc.d + 7) WHERE oc.d < excluded.d")))
+	require.Empty(t, rows(fmt.Sprintf(upsert, "'2024-01-01', NULL", "d = excluded.d WHERE oc.d < excluded.d")))
+	zone("America/Los_Angeles")
+	require.Equal(t, [][]any{{"2024-07-01", "2024-06-01 00:00:00"}},
+		rows(fmt.Sprintf(upsert, "'2024-07-01', NULL", "d = excluded.d, at = oc.d")))
+	zone("Pacific/Auckland")
+	require.Equal(t, [][]any{{"2024-08-02", "2024-06-01 00:00:00"}},
+		rows(fmt.Sprintf(upsert, "'2024-08-01', NULL", "d = excluded.d::timestamptz + interval '1 day'")))
 }

@@ -86,9 +86,16 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 		}
 		return 0
 	}
+	// A date column's values (its midnights' readings) are read as dates
+	// (binder.readValue), as PostgreSQL types EXCLUDED.d and t.d: d + 1
+	// and comparisons with dates work.
 	add := func(qualifier, name string, typ arrow.DataType) {
 		pg := readingPG(name)
-		s.cols = append(s.cols, &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: pg})
+		sc := &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: pg}
+		if declaredOf(existing[name]).OID == storage.OIDDate {
+			sc.pg, sc.dateReading = storage.OIDDate, true
+		}
+		s.cols = append(s.cols, sc)
 		in = append(in, Column{Name: name, Type: typ, PGType: pg})
 	}
 	for _, c := range cols {
