@@ -445,8 +445,8 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	s := &scope{node: scan}
 	timeName := b.p.timeName(b.sess.Database, name)
 	for _, c := range cols {
-		typ := storage.ArrowType(c.Type)
-		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(declaredPGType(c), typ), scale: declaredScale(c), dateReading: declaredOf(c).OID == storage.OIDDate}
+		typ, d := storage.ArrowType(c.Type), declaredOf(c)
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(d.OID, typ), scale: declaredScale(d), dateReading: d.OID == storage.OIDDate}
 		if c.Type == storage.TypeTime && timeName != storage.TimeColumn && !b.sess.Influx {
 			// time_name.go; InfluxDB 3's clients (and InfluxQL) see every
 			// table's time column as time, as InfluxDB names it.

@@ -142,10 +142,11 @@ func declaredOf(c storage.ColumnMeta) storage.Declared { return storage.ParseDec
 // (Column.PGType): its declared type's, 0 for its stored type's.
 func declaredPGType(c storage.ColumnMeta) uint32 { return declaredOf(c).OID }
 
-// declaredScale is a column's display scale (Column.Scale): numeric(p,s)'s
-// s (none below 0: such values are whole numbers), 0 for other columns.
-func declaredScale(c storage.ColumnMeta) int {
-	if d := declaredOf(c); d.OID == storage.OIDNumeric && d.Precision > 0 {
+// declaredScale is the display scale (Column.Scale) of a column declared
+// d: numeric(p,s)'s s (none below 0: such values are whole numbers), 0 for
+// other types.
+func declaredScale(d storage.Declared) int {
+	if d.OID == storage.OIDNumeric && d.Precision > 0 {
 		return max(d.Scale, 0)
 	}
 	return 0
@@ -345,6 +346,9 @@ func declaredFacts(d storage.Declared) map[string]any {
 // not rewrite them, PostgreSQL would round them).
 func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, column string, d storage.Declared) error {
 	col := quoteIdentifier(column)
+	first := func(cond string) (string, bool, error) { // a stored value where cond holds
+		return p.firstValue(ctx, sess, fmt.Sprintf("SELECT %s::text FROM %s WHERE %s LIMIT 1", col, quoteIdentifier(table), cond))
+	}
 	var cond string
 	switch d.OID {
 	case storage.OIDSmallint:
@@ -366,12 +370,11 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 		}
 		// Values too large first, as PostgreSQL refuses them, then those
 		// that would round.
-		over := fmt.Sprintf("abs(round(%s::numeric, %d)) >= 1e%d", col, d.Scale, d.Precision-d.Scale)
-		value, found, err := p.firstValue(ctx, sess, fmt.Sprintf("SELECT %s::text FROM %s WHERE %s LIMIT 1", col, quoteIdentifier(table), over))
+		value, found, err := first(fmt.Sprintf("abs(round(%s::numeric, %d)) >= 1e%d", col, d.Scale, d.Precision-d.Scale))
 		if err != nil {
 			return err
 		}
-		if v, perr := strconv.ParseFloat(value, 64); found && perr == nil {
+		if v, _ := strconv.ParseFloat(value, 64); found {
 			if _, err := d.Numeric(v); err != nil {
 				return declaredErrorAt(err, fmt.Sprintf("column %q holds %s", column, value))
 			}
@@ -380,7 +383,7 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 	default:
 		return nil
 	}
-	value, found, err := p.firstValue(ctx, sess, fmt.Sprintf("SELECT %s::text FROM %s WHERE %s LIMIT 1", col, quoteIdentifier(table), cond))
+	value, found, err := first(cond)
 	if err != nil || !found {
 		return err
 	}

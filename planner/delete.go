@@ -159,15 +159,15 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 	s := &scope{node: scan}
 	timeName := p.timeName(sess.Database, table)
 	for i, c := range cols {
-		typ := storage.ArrowType(c.Type)
-		pg := narrowPG(declaredPGType(c), typ)
-		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias, PGType: pg, Scale: declaredScale(c)})
-		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan, pg: pg, scale: declaredScale(c), dateReading: declaredOf(c).OID == storage.OIDDate}
+		typ, d := storage.ArrowType(c.Type), declaredOf(c)
+		pg, scale := narrowPG(d.OID, typ), declaredScale(d)
+		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias, PGType: pg, Scale: scale})
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan, pg: pg, scale: scale, dateReading: d.OID == storage.OIDDate}
 		if c.Type == storage.TypeTime && !sess.Influx {
 			sc.name = timeName // time_name.go; scan.Cols keep storage's name
 		}
 		s.cols = append(s.cols, sc)
-		b.deleteDeclared = append(b.deleteDeclared, declaredOf(c))
+		b.deleteDeclared = append(b.deleteDeclared, d)
 	}
 	b.deleteCols = scan.Cols
 	var pred exec.Expr = &exec.Literal{V: true, DT: exec.TypeBool}

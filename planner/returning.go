@@ -188,7 +188,8 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 		if c.Type == storage.TypeTag {
 			dt = exec.TypeText
 		}
-		cols = append(cols, Column{Name: c.Name, Type: dt, PGType: narrowPG(declaredPGType(c), dt), Scale: declaredScale(c)})
+		d := declaredOf(c)
+		cols = append(cols, Column{Name: c.Name, Type: dt, PGType: narrowPG(d.OID, dt), Scale: declaredScale(d)})
 	}
 	if alias == "" {
 		alias = table
