@@ -147,7 +147,8 @@ func TestDelete(t *testing.T) {
 // row's own values, over buffered and persisted rows, in the days its time
 // condition reaches; assignment converts as PostgreSQL's (numeric 2.5 into
 // an integer is 3, '7' reads as the column's type); time and tags are not
-// set; values the storage cannot hold are refused with nothing changed.
+// set; values the storage cannot hold are refused with nothing changed,
+// and so is every day when a later day's value fails.
 func TestUpdate(t *testing.T) {
 	dir, e, p, sess, x := openRewriteTest(t)
 	ctx := context.Background()
@@ -195,6 +196,18 @@ func TestUpdate(t *testing.T) {
 		"UPDATE m a SET v = (SELECT max(v) FROM m b WHERE b.host = a.host)": "0A000",
 	})
 	require.Equal(t, [][]any{{int64(0)}}, q("SELECT count(*) FROM m WHERE v <> v OR v = 1 AND host = 'z'"), "the refused NaN changed nothing")
+
+	// An error on the second day (a division by zero there) changes
+	// nothing, as PostgreSQL's statement is one transaction: the first
+	// day's rows, which the statement had rewritten, and its files stay.
+	before = day1()
+	rows := q("SELECT time, host, v, n FROM m ORDER BY time, host")
+	x.requireCodes(t, map[string]string{
+		"UPDATE m SET v = v + 1, n = n / (extract(day FROM time) - 2)::bigint": "22012",
+		"DELETE FROM m WHERE 1 / (extract(day FROM time) - 2) < 0":             "22012",
+	})
+	require.Equal(t, rows, q("SELECT time, host, v, n FROM m ORDER BY time, host"))
+	require.Equal(t, before, day1())
 
 	stmts, err := sql.Parse("UPDATE m SET v = $1 WHERE host = $2 AND n > $3")
 	require.NoError(t, err)

@@ -21,20 +21,23 @@ type RowUpdate func(rec arrow.Record) (arrow.Record, int64, error)
 // returns how many it removed. The write buffer is persisted first, so every
 // write acknowledged before Delete began is in the files it rewrites; a
 // write acknowledged while it runs is not touched. Each partition (a day)
-// is rewritten as a compaction is, its new files put in place of the old
-// in one catalog commit, so a crash leaves a partition either as it was or
-// without the rows; an error part way leaves the partitions done before
-// it rewritten (the error says how many rows that was). Only the files
-// whose times meet tr, with the files whose times meet theirs (a row's
-// versions lie in files that overlap in time), are read and rewritten; a
-// partition where nothing matched is left as it was.
+// is rewritten as a compaction is, and the new files of every partition
+// are put in place of the old in one catalog commit, as PostgreSQL's
+// statement is one transaction: a crash, an error part way (match's, or
+// the context's) or a failed commit leaves the table as it was, and a
+// crash after the commit leaves it without the rows. The new files take
+// disk beside the old until the commit. Only the files whose times meet
+// tr, with the files whose times meet theirs (a row's versions lie in files
+// that overlap in time), are read and rewritten; a partition where nothing
+// matched is left as it was.
 func (e *Engine) Delete(ctx context.Context, db, table string, tr TimeRange, match RowMatch) (int64, error) {
 	return e.rewrite(ctx, db, table, tr, rewriteFn{match: match})
 }
 
 // Update sets values of the rows of table within tr as update says, and
 // returns how many rows it changed, the way Delete removes them: the same
-// persisting first, rewriting per day in one catalog commit each, and
+// persisting first, rewriting per day, all days in one catalog commit (an
+// error part way, such as a value update refuses, changes nothing), and
 // leaving a day where nothing changed as it was.
 func (e *Engine) Update(ctx context.Context, db, table string, tr TimeRange, update RowUpdate) (int64, error) {
 	return e.rewrite(ctx, db, table, tr, rewriteFn{update: update})
@@ -92,18 +95,31 @@ func (e *Engine) rewrite(ctx context.Context, db, table string, tr TimeRange, fn
 	if err != nil {
 		return 0, err
 	}
-	var st CompactStats
+	var built []*builtJob
+	defer func() {
+		for _, b := range built {
+			e.unref(b.job.files)
+		}
+	}()
 	for _, job := range jobs {
 		err := ctx.Err()
+		var b *builtJob
 		if err == nil {
-			err = e.compactPartition(ctx, job, &st)
+			b, err = e.buildJob(ctx, job)
 		}
 		if err != nil {
-			if st.RowsDeleted > 0 {
-				return st.RowsDeleted, fmt.Errorf("%w (the %d rows of the partitions rewritten before the error stay as rewritten)", err, st.RowsDeleted)
+			for _, b := range built {
+				e.doomOuts(b.outs)
 			}
 			return 0, err
 		}
+		if b != nil {
+			built = append(built, b)
+		}
+	}
+	var st CompactStats
+	if err := e.install(ctx, built, &st); err != nil {
+		return 0, err
 	}
 	return st.RowsDeleted, nil
 }

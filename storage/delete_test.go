@@ -1,8 +1,13 @@
 package storage
 
 import (
+	"context"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -188,4 +193,121 @@ func TestUpdate(t *testing.T) {
 	e = openTest(t, dir)
 	defer e.Close()
 	require.Equal(t, want, scan(t, e, all("cpu")), "after a restart")
+}
+
+// parquetFiles lists the data files under dir.
+func parquetFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".parquet") {
+			out = append(out, strings.TrimPrefix(path, dir))
+		}
+		return err
+	}))
+	sort.Strings(out)
+	return out
+}
+
+// copyTree copies the files under src to dst: what a crash at that
+// instant leaves on disk (a kill loses no written file, only what a
+// process holds).
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	require.NoError(t, filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, strings.TrimPrefix(path, src))
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o644)
+	}))
+}
+
+// TestRewriteAllOrNothing: a Delete or an Update over several days is one
+// change, as PostgreSQL's statement is: an error on a later day (a value
+// the update refuses, a cancelled context) leaves the earlier days as they
+// were and their new files deleted, and a crash part way (the disk copied
+// while the third day is rewritten) leaves every day as it was, the
+// uncommitted files removed at the next start.
+func TestRewriteAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	defer e.Close()
+	day := int64(86400e9)
+	for d := range int64(3) {
+		write(t, e, "db", batchOf(t, "cpu", fmt.Sprintf("%d host=a usage=%d", d*day+10, d+1), fmt.Sprintf("%d host=b usage=%d", d*day+20, d+10)))
+		require.NoError(t, e.Persist(ctx))
+	}
+	want := scan(t, e, all("cpu"))
+	files := parquetFiles(t, dir)
+	require.Len(t, files, 3)
+	lastDay := func(rec arrow.Record) bool {
+		return rec.Column(0).(*array.Timestamp).Value(0) >= arrow.Timestamp(2*day)
+	}
+	doubled := func(rec arrow.Record) (arrow.Record, int64, error) {
+		b := array.NewFloat64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		usage := rec.Column(rec.Schema().FieldIndices("usage")[0]).(*array.Float64)
+		for _, v := range usage.Float64Values() {
+			b.Append(2 * v)
+		}
+		cols := slices.Clone(rec.Columns())
+		col := b.NewArray()
+		defer col.Release()
+		cols[rec.Schema().FieldIndices("usage")[0]] = col
+		return array.NewRecord(rec.Schema(), cols, rec.NumRows()), rec.NumRows(), nil
+	}
+
+	// The third day's rows are refused: the first two stay as they were.
+	calls := 0
+	_, err := e.Update(ctx, "db", "cpu", TimeRange{}, func(rec arrow.Record) (arrow.Record, int64, error) {
+		calls++
+		if lastDay(rec) {
+			return nil, 0, fmt.Errorf("value out of range")
+		}
+		return doubled(rec)
+	})
+	require.ErrorContains(t, err, "value out of range")
+	require.Equal(t, 3, calls, "the first two days were rewritten before the error")
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	require.Equal(t, files, parquetFiles(t, dir), "the days' new files are deleted")
+
+	// A DELETE cancelled on the third day: nothing deleted.
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, err = e.Delete(cctx, "db", "cpu", TimeRange{}, func(rec arrow.Record) ([]bool, error) {
+		if lastDay(rec) {
+			cancel()
+		}
+		return hostIs("a")(rec)
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Equal(t, want, scan(t, e, all("cpu")))
+	require.Equal(t, files, parquetFiles(t, dir))
+
+	// The disk as a crash on the third day leaves it.
+	crashed := t.TempDir()
+	_, err = e.Update(ctx, "db", "cpu", TimeRange{}, func(rec arrow.Record) (arrow.Record, int64, error) {
+		if lastDay(rec) {
+			copyTree(t, dir, crashed)
+		}
+		return doubled(rec)
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"time=10 host=a usage=2", "time=172800000000010 host=a usage=6", "time=172800000000020 host=b usage=24",
+		"time=20 host=b usage=20", "time=86400000000010 host=a usage=4", "time=86400000000020 host=b usage=22",
+	}, scan(t, e, all("cpu")), "all three days doubled")
+	require.Greater(t, len(parquetFiles(t, crashed)), 3, "the first days' new files were on disk, uncommitted")
+	e2 := openTest(t, crashed)
+	defer e2.Close()
+	require.Equal(t, want, scan(t, e2, all("cpu")), "after the crash, every day as it was")
+	require.Equal(t, files, parquetFiles(t, crashed), "the uncommitted files are removed at the start")
 }

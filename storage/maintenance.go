@@ -173,11 +173,36 @@ func (e *Engine) compactJobs(force bool) []compactJob {
 // each of its spans into a file (a span none of them has rows in gives
 // none) and puts the outputs in place of the inputs in one catalog commit.
 func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *CompactStats) error {
+	b, err := e.buildJob(ctx, job)
+	if err != nil || b == nil {
+		return err
+	}
+	defer e.unref(job.files)
+	return e.install(ctx, []*builtJob{b}, st)
+}
+
+// builtJob is a job carried out but not yet committed: its outputs are
+// written, not in the catalog, and its files are held (referenced) until
+// the caller unrefs them.
+type builtJob struct {
+	job compactJob
+	// outs are the files written; deleted is how many rows a rewrite
+	// removed or changed.
+	outs    []*FileMeta
+	deleted int64
+}
+
+// buildJob merges the job's files over each of its spans into a file (a
+// span none of them has rows in gives none). It returns nil, holding
+// nothing, when the table is gone or a rewrite removed or changed no row
+// (its outputs are deleted: the files stay as they are); otherwise the
+// caller installs the outputs or dooms them, and unrefs the job's files.
+func (e *Engine) buildJob(ctx context.Context, job compactJob) (*builtJob, error) {
 	e.mu.Lock()
 	t := e.liveTableLocked(job.key.db, job.key.table)
 	if t == nil {
 		e.mu.Unlock()
-		return nil
+		return nil, nil
 	}
 	schema := tableArrowSchema(t.Columns)
 	e.refMu.Lock()
@@ -186,13 +211,18 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 	}
 	e.refMu.Unlock()
 	e.mu.Unlock()
-	defer e.unref(job.files)
+	b := &builtJob{job: job}
+	fail := func(err error) (*builtJob, error) {
+		e.doomOuts(b.outs)
+		e.unref(job.files)
+		return nil, fmt.Errorf("compact: %w", err)
+	}
 
 	var cuts []int64
 	if job.cut {
 		h, err := e.countTimes(ctx, job.files, schema)
 		if err != nil {
-			return fmt.Errorf("compact: %w", err)
+			return fail(err)
 		}
 		cuts = cutTimes(job.files, h, job.maxRows)
 	}
@@ -206,83 +236,113 @@ func (e *Engine) compactPartition(ctx context.Context, job compactJob, st *Compa
 	for _, f := range job.files {
 		order = max(order, f.Order)
 	}
-	var outs []*FileMeta
-	var deleted int64
-	doomOuts := func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		for _, m := range outs {
-			e.doomLocked(m)
-		}
-	}
 	for i, span := range spans {
-		meta, err := e.compactSpan(ctx, job, schema, span, firstID+uint64(i), &deleted)
+		meta, err := e.compactSpan(ctx, job, schema, span, firstID+uint64(i), &b.deleted)
 		if err != nil {
-			doomOuts()
-			return fmt.Errorf("compact: %w", err)
+			return fail(err)
 		}
 		if meta != nil {
 			meta.Order = order
-			outs = append(outs, meta)
+			b.outs = append(b.outs, meta)
 		}
 	}
-
-	if job.rewrite != nil && deleted == 0 {
-		doomOuts() // nothing removed or changed here: the files stay
-		return nil
+	if job.rewrite != nil && b.deleted == 0 {
+		e.doomOuts(b.outs) // nothing removed or changed here: the files stay
+		e.unref(job.files)
+		return nil, nil
 	}
+	return b, nil
+}
+
+// doomOuts deletes files written by a job that is not committed.
+func (e *Engine) doomOuts(outs []*FileMeta) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t = e.liveTableLocked(job.key.db, job.key.table)
-	ids := map[uint64]bool{}
-	for _, f := range job.files {
-		ids[f.ID] = true
+	for _, m := range outs {
+		e.doomLocked(m)
 	}
-	present := 0
-	if t != nil {
-		for _, f := range t.Files {
-			if ids[f.ID] {
-				present++
+}
+
+// install puts each built job's outputs in place of its files, all in one
+// catalog commit, so a crash or an error leaves either every job's
+// partition as it was or every one as built. A job whose files are not all
+// in its table any more (the table dropped, or the files expired
+// meanwhile) is left out and its outputs deleted. The caller still unrefs
+// the jobs' files.
+func (e *Engine) install(ctx context.Context, built []*builtJob, st *CompactStats) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	type swap struct {
+		t     *TableMeta
+		b     *builtJob
+		inIDs map[uint64]bool
+	}
+	var swaps []swap
+	for _, b := range built {
+		t := e.liveTableLocked(b.job.key.db, b.job.key.table)
+		ids := map[uint64]bool{}
+		for _, f := range b.job.files {
+			ids[f.ID] = true
+		}
+		present := 0
+		if t != nil {
+			for _, f := range t.Files {
+				if ids[f.ID] {
+					present++
+				}
 			}
 		}
-	}
-	if present != len(job.files) { // dropped or expired meanwhile
-		for _, m := range outs {
-			e.doomLocked(m)
+		if present != len(b.job.files) { // dropped or expired meanwhile
+			for _, m := range b.outs {
+				e.doomLocked(m)
+			}
+			continue
 		}
+		swaps = append(swaps, swap{t: t, b: b, inIDs: ids})
+	}
+	if len(swaps) == 0 {
 		return nil
 	}
-	t.removeFiles(ids)
-	outIDs := map[uint64]bool{}
-	for _, m := range outs {
-		t.addFile(m)
-		outIDs[m.ID] = true
+	for _, s := range swaps {
+		s.t.removeFiles(s.inIDs)
+		for _, m := range s.b.outs {
+			s.t.addFile(m)
+		}
 	}
 	if err := e.cat.commit(ctx, e.store); err != nil {
-		t.removeFiles(outIDs)
-		for _, f := range job.files {
-			t.addFile(f)
-		}
-		for _, m := range outs {
-			e.doomLocked(m)
+		for i := len(swaps) - 1; i >= 0; i-- {
+			s := swaps[i]
+			outIDs := map[uint64]bool{}
+			for _, m := range s.b.outs {
+				outIDs[m.ID] = true
+			}
+			s.t.removeFiles(outIDs)
+			for _, f := range s.b.job.files {
+				s.t.addFile(f)
+			}
+			for _, m := range s.b.outs {
+				e.doomLocked(m)
+			}
 		}
 		return err
 	}
 	e.refMu.Lock()
-	for _, f := range job.files {
-		st.FilesIn++
-		st.RowsIn += f.Rows
-		st.BytesIn += f.Size
-		e.doomed[f.ID] = f.Key // deleted by unref once no snapshot reads it
-	}
-	e.refMu.Unlock()
-	e.stats.compactions.Add(1)
-	st.Partitions++
-	st.RowsDeleted += deleted
-	for _, m := range outs {
-		st.FilesOut++
-		st.RowsOut += m.Rows
-		st.BytesOut += m.Size
+	defer e.refMu.Unlock()
+	for _, s := range swaps {
+		for _, f := range s.b.job.files {
+			st.FilesIn++
+			st.RowsIn += f.Rows
+			st.BytesIn += f.Size
+			e.doomed[f.ID] = f.Key // deleted by unref once no snapshot reads it
+		}
+		e.stats.compactions.Add(1)
+		st.Partitions++
+		st.RowsDeleted += s.b.deleted
+		for _, m := range s.b.outs {
+			st.FilesOut++
+			st.RowsOut += m.Rows
+			st.BytesOut += m.Size
+		}
 	}
 	return nil
 }
