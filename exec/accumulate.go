@@ -1298,14 +1298,23 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 			}
 			appendValue(b, strings.Join(parts, a.agg.Sep))
 		case AggMode:
+			// NaN is one value, as PostgreSQL groups it (a NaN map key
+			// never matches itself).
+			type nanKey struct{}
+			key := func(v any) any {
+				if f, ok := v.(float64); ok && f != f {
+					return nanKey{}
+				}
+				return v
+			}
 			counts := map[any]int{}
 			var best any
 			for _, v := range vals {
-				counts[v]++
+				counts[key(v)]++
 			}
 			sorted := sortedValues(vals, desc)
 			for _, v := range sorted { // most frequent, smallest first on ties
-				if best == nil || counts[v] > counts[best] {
+				if best == nil || counts[key(v)] > counts[key(best)] {
 					best = v
 				}
 			}
@@ -1322,7 +1331,18 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 			}
 			pos := p * float64(n-1)
 			lo := int(math.Floor(pos))
-			hi := min(lo+1, n-1)
+			if float64(lo) == pos {
+				// On a row: its value, as PostgreSQL (no lo + 0 * (hi -
+				// lo): NaN for an infinite hi, out of range for intervals
+				// far apart).
+				if l, ok := sorted[lo].(arrow.MonthDayNanoInterval); ok {
+					appendValue(b, l)
+				} else {
+					appendValue(b, toFloat(sorted[lo]))
+				}
+				continue
+			}
+			hi := lo + 1
 			if l, ok := sorted[lo].(arrow.MonthDayNanoInterval); ok {
 				// lo + (hi - lo) * fraction, field by field as PostgreSQL's
 				// interval arithmetic (a fraction of a month is 30 days').

@@ -96,15 +96,15 @@ func (a *percentileAcc[T]) result(dt arrow.DataType, groups int) arrow.Array {
 			appendValue(b, any(at(max(int(math.Ceil(p*float64(n)))-1, 0))))
 			continue
 		}
+		// As PostgreSQL: a position that falls on a row is that row's
+		// value (not lo + 0 * (hi - lo), NaN when hi is infinite).
 		pos := p * float64(n-1)
 		lo := int(math.Floor(pos))
-		hi := min(lo+1, n-1)
-		vlo := float64(at(lo))
-		vhi := vlo
-		if hi != lo {
-			vhi = float64(at(hi))
+		v := float64(at(lo))
+		if float64(lo) != pos {
+			v += (pos - float64(lo)) * (float64(at(lo+1)) - v)
 		}
-		appendValue(b, vlo+(pos-float64(lo))*(vhi-vlo))
+		appendValue(b, v)
 	}
 	a.vals = nil
 	return b.NewArray()

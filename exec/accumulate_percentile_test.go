@@ -67,7 +67,8 @@ func TestNthValue(t *testing.T) {
 // TestPercentileTypedMatchesCollected: the typed percentile accumulator,
 // with its groups' values split over two states and merged, gives what the
 // collecting accumulator (a full sort of boxed values) gives, for
-// percentile_cont, percentile_disc and mode, ascending and descending.
+// percentile_cont, percentile_disc and mode, ascending and descending,
+// with infinities and NaN among the doubles.
 func TestPercentileTypedMatchesCollected(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
 	const rows, groups = 3000, 7
@@ -77,6 +78,9 @@ func TestPercentileTypedMatchesCollected(t *testing.T) {
 		if rng.IntN(9) > 0 {
 			ints[i] = rng.IntN(1000) - 500
 			floats[i] = float64(rng.IntN(400)) / 16
+			if k := rng.IntN(60); k < 3 { // a position next to an infinity or NaN
+				floats[i] = []float64{math.Inf(1), math.Inf(-1), math.NaN()}[k]
+			}
 		}
 	}
 	rec := recordOf(t, col{"i", TypeInt, ints}, col{"f", TypeFloat, floats})
