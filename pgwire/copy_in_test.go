@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -145,6 +146,11 @@ var copyInCases = []copyInCase{
 	{`COPY load (time, host) FROM STDIN (FORMAT csv, FORCE_NULL (region))`, ""},
 	{`COPY load (time, host) FROM STDIN (FORMAT csv, FORCE_NULL (nosuch))`, ""},
 	{`COPY other.load FROM STDIN`, ""},
+	// NaN and infinities, in the spellings float8 input takes.
+	{`COPY load (time, host, usage) FROM STDIN`,
+		"{d} 00:00:00+00\ta\tNaN\n{d} 00:00:01+00\tb\tInfinity\n{d} 00:00:02+00\tc\t-inf\n{d} 00:00:03+00\td\t+Infinity\n{d} 00:00:04+00\te\tnan\n"},
+	{`COPY load (time, host, usage) FROM STDIN (FORMAT csv)`,
+		"{d} 00:00:00+00,a,\"NaN\"\n{d} 00:00:01+00,b,-Infinity\n{d} 00:00:02+00,c, inf \n"},
 }
 
 // errPlace finds "line N" and ", column C" in an error's message
@@ -216,6 +222,8 @@ func TestCopyFromStdin(t *testing.T) {
 		{t0, "a", "eu", 1.5, int64(1), true, "binary"},
 		{t0.Add(time.Second), "b", nil, nil, nil, nil, nil},
 		{t0.Add(1500 * time.Millisecond), "c", "us", -0.25, int64(-9), false, "tab\there"},
+		{t0.Add(2 * time.Second), "d", nil, math.NaN(), nil, nil, nil},
+		{t0.Add(3 * time.Second), "e", nil, math.Inf(-1), nil, nil, nil},
 	}))
 	require.NoError(t, err)
 	fmt.Fprintf(&b, "# pgx CopyFrom\nCOPY %d\n", n)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -422,10 +421,6 @@ func (ci *CopyIn) Float(j int, f float64) error {
 	c := &ci.Columns[j]
 	if c.Type != storage.TypeFloat {
 		return ci.convert(j, f)
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return &Error{Code: CodeInvalidText, Msg: fmt.Sprintf("%v cannot be stored in column %q: fields hold finite numbers", f, c.Name),
-			Hint: "write NULL (\\N in text format, an empty field in CSV) for a missing value"}
 	}
 	f, err := c.Declared.Float(f)
 	if err != nil {

@@ -754,10 +754,7 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, decl storage.
 		valid[i>>3] |= 1 << (uint(i) & 7)
 		switch x := v.(type) {
 		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return f, errorf(CodeDatatype, "row %d, column %s: %v cannot be stored", i+1, name, x)
-			}
-			f.Floats[i] = x
+			f.Floats[i] = x // NaN and infinities too, as PostgreSQL's float8
 		case int64:
 			f.Ints[i] = x
 		case uint64:

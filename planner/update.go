@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -86,13 +85,6 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 				if changed {
 					made = append(made, out)
 					a = out
-				}
-			}
-			if f, ok := a.(*array.Float64); ok {
-				for i, v := range f.Float64Values() {
-					if f.IsValid(i) && (math.IsNaN(v) || math.IsInf(v, 0)) {
-						return nil, 0, errorf(CodeDatatype, "column %s: %v cannot be stored", rec.Schema().Field(s.col).Name, v)
-					}
 				}
 			}
 			cols[s.col] = a

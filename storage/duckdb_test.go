@@ -29,7 +29,7 @@ func requireExternal(t *testing.T, what, install string) {
 }
 
 // TestParquetReadByDuckDB writes every column type, nulls, unicode,
-// duplicates and several days, persists and compacts, and checks that DuckDB
+// duplicates, NaN and infinities, and several days, persists and compacts, and checks that DuckDB
 // reading the Parquet files finds exactly the rows Strata returns.
 func TestParquetReadByDuckDB(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(duckdbDir, "node_modules", "@duckdb", "node-api")); err != nil {
@@ -43,7 +43,10 @@ func TestParquetReadByDuckDB(t *testing.T) {
 		"1000 city=Zürich,station=s1 temp=21.5,hum=40i,note=\"grüezi-ß\",ok=true",
 		"2000 city=Zürich,station=s1 temp=-3.25e2,hum=-5i,ok=false",
 		fmt.Sprintf("%d city=Oslo temp=1,note=\"\"", day+7),
-		"1000 station=s2 hum=9223372036854775807i"))
+		"1000 station=s2 hum=9223372036854775807i",
+		// NaN and infinities (a page of only NaN: a chunk without a
+		// column index).
+		"3000 city=Lima temp=NaN", "3001 city=Lima temp=+Inf", "3002 city=Lima temp=-Inf", "3003 city=Nuuk temp=NaN"))
 	require.NoError(t, e.Persist(ctx))
 	write(t, e, "db", batchOf(t, "weather",
 		"1000 city=Zürich,station=s1 temp=22.5", // overwrites one field of the first row

@@ -3,11 +3,15 @@ package pqfile
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"fmt"
 	"math"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 )
 
@@ -429,4 +433,69 @@ func TestPlainSize(t *testing.T) {
 			releaseAll(recs)
 		}
 	}
+}
+
+// TestNaNPages: NaN and infinities round-trip; statistics leave NaN out
+// (Parquet's rule), so a chunk with a page of only NaN gets no column index
+// (as parquet-mr and Arrow C++ do) while the other columns keep theirs,
+// and a chunk without such a page keeps its own.
+func TestNaNPages(t *testing.T) {
+	mem := checkedAlloc(t)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: TimeColumn, Type: timeArrowType},
+		{Name: "f", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	}, nil)
+	nan, inf := math.NaN(), math.Inf(1)
+	// Pages of 4 rows, row groups of 8: group 0 is [1 NaN -Inf 2] [NaN NaN
+	// NaN NULL], group 1 [NaN NaN NaN NaN] [Inf 3 NULL NULL].
+	vals := []any{1.0, nan, -inf, 2.0, nan, nan, nan, nil, nan, nan, nan, nan, inf, 3.0, nil, nil}
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	for i, v := range vals {
+		b.Field(0).(*array.TimestampBuilder).Append(arrow.Timestamp(1000 + i))
+		if v == nil {
+			b.Field(1).AppendNull()
+		} else {
+			b.Field(1).(*array.Float64Builder).Append(v.(float64))
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	f, raw := writeFile(t, schema, []arrow.Record{rec}, WriteOptions{PageRows: 4, RowGroupRows: 8})
+
+	rows, _, _ := readAll(t, f, ReadOptions{Alloc: mem})
+	require.Len(t, rows, len(vals))
+	for i, row := range rows {
+		got, want := fmt.Sprint(row[1]), fmt.Sprint(vals[i])
+		if vals[i] == nil {
+			want = "<nil>"
+		}
+		require.Equal(t, want, got, "row %d", i)
+	}
+
+	pf, err := parquet.OpenFile(bytes.NewReader(raw), int64(len(raw)))
+	require.NoError(t, err)
+	groups := pf.Metadata().RowGroups
+	require.Len(t, groups, 2)
+	for g, rg := range groups {
+		require.NotZero(t, rg.Columns[0].ColumnIndexLength, "group %d: time keeps its column index", g)
+		require.Zero(t, rg.Columns[1].ColumnIndexLength, "group %d: a page of only NaN: no column index", g)
+		require.NotZero(t, rg.Columns[1].OffsetIndexLength, "group %d: the offset index stays", g)
+	}
+	st := groups[0].Columns[1].MetaData.Statistics
+	require.Equal(t, math.Inf(-1), math.Float64frombits(binary.LittleEndian.Uint64(st.MinValue)))
+	require.Equal(t, 2.0, math.Float64frombits(binary.LittleEndian.Uint64(st.MaxValue)))
+	st = groups[1].Columns[1].MetaData.Statistics
+	require.Equal(t, 3.0, math.Float64frombits(binary.LittleEndian.Uint64(st.MinValue)))
+	require.Equal(t, math.Inf(1), math.Float64frombits(binary.LittleEndian.Uint64(st.MaxValue)))
+
+	// Without such a page the column index is written.
+	b.Field(0).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{1, 2, 3, 4}, nil)
+	b.Field(1).(*array.Float64Builder).AppendValues([]float64{1, nan, -inf, 2}, nil)
+	rec2 := b.NewRecord()
+	defer rec2.Release()
+	_, raw = writeFile(t, schema, []arrow.Record{rec2}, WriteOptions{PageRows: 4})
+	pf, err = parquet.OpenFile(bytes.NewReader(raw), int64(len(raw)))
+	require.NoError(t, err)
+	require.NotZero(t, pf.Metadata().RowGroups[0].Columns[1].ColumnIndexLength)
 }

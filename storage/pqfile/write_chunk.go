@@ -75,6 +75,7 @@ type chunkWriter struct {
 	pages        bytes.Buffer
 	locs         []format.PageLocation
 	colIndex     format.ColumnIndex
+	noColIndex   bool // a page with values but no bounds: only NaNs
 	rows         int64
 	nullCount    int64
 	uncompressed int64
@@ -110,6 +111,7 @@ func (w *chunkWriter) reset() {
 	w.pages.Reset()
 	w.locs = w.locs[:0]
 	w.colIndex = format.ColumnIndex{}
+	w.noColIndex = false
 	w.rows, w.nullCount, w.uncompressed, w.unencoded = 0, 0, 0, 0
 	w.hasMinMax = false
 	w.minBytes, w.maxBytes = nil, nil
@@ -357,6 +359,12 @@ func (w *chunkWriter) flushPage(codec compress.Codec, rows int) error {
 	w.pages.Write(w.comp)
 	w.uncompressed += int64(len(headerBytes)) + int64(header.UncompressedPageSize)
 
+	if values > 0 && pageStats.MinValue == nil {
+		// Its values are all NaN, which bounds must not hold (Parquet's
+		// rule for statistics): the chunk gets no column index, as
+		// parquet-mr and Arrow C++ discard theirs in that case.
+		w.noColIndex = true
+	}
 	w.colIndex.NullPages = append(w.colIndex.NullPages, values == 0)
 	w.colIndex.MinValues = append(w.colIndex.MinValues, pageStats.MinValue)
 	w.colIndex.MaxValues = append(w.colIndex.MaxValues, pageStats.MaxValue)
@@ -430,8 +438,9 @@ func (w *chunkWriter) mergeBytes(lo, hi []byte) {
 
 // chunkIndex is a column chunk's page index, written after the row groups.
 type chunkIndex struct {
-	column format.ColumnIndex
-	offset format.OffsetIndex
+	column   format.ColumnIndex
+	noColumn bool // write no column index (noColIndex)
+	offset   format.OffsetIndex
 }
 
 // writeChunk writes the row group's column chunk (dictionary page first for
@@ -498,7 +507,7 @@ func (w *chunkWriter) writeChunk(out *countingWriter, codec compress.Codec) (for
 		md.Statistics.MinValue, md.Statistics.MaxValue = w.chunkMinMax()
 	}
 	cc := format.ColumnChunk{FileOffset: start, MetaData: md}
-	ci := chunkIndex{column: w.colIndex, offset: format.OffsetIndex{PageLocations: append([]format.PageLocation(nil), w.locs...)}}
+	ci := chunkIndex{column: w.colIndex, noColumn: w.noColIndex, offset: format.OffsetIndex{PageLocations: append([]format.PageLocation(nil), w.locs...)}}
 	return cc, ci, nil
 }
 

@@ -56,6 +56,9 @@ func (w *Writer) writeIndexes() error {
 			for c := range w.cols {
 				ci := &w.indexes[g][c]
 				cc := &w.groups[g].Columns[c]
+				if !offsets && ci.noColumn {
+					continue
+				}
 				var v any = &ci.column
 				if offsets {
 					v = &ci.offset
