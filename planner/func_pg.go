@@ -673,6 +673,11 @@ func (b *binder) formatType(args []exec.Expr) (exec.Expr, error) {
 		typmod := int64(-1)
 		if m, ok := v[1].(int64); ok {
 			typmod = m
+			if oid == 1042 && m < 0 {
+				// As PostgreSQL: character without a length is
+				// character(1), so a bpchar of no typmod is named so.
+				return "bpchar", nil
+			}
 		}
 		return formatTypeName(oid, typmod), nil
 	}})
