@@ -1329,37 +1329,31 @@ func (a *collectAcc) result(dt arrow.DataType, groups int) arrow.Array {
 				appendValue(b, sorted[max(k, 0)])
 				continue
 			}
+			if _, ok := sorted[0].(arrow.MonthDayNanoInterval); !ok {
+				appendValue(b, contAt(p, n, func(k int) float64 { return toFloat(sorted[k]) }))
+				continue
+			}
 			pos := p * float64(n-1)
 			lo := int(math.Floor(pos))
+			l := sorted[lo].(arrow.MonthDayNanoInterval)
 			if float64(lo) == pos {
-				// On a row: its value, as PostgreSQL (no lo + 0 * (hi -
-				// lo): NaN for an infinite hi, out of range for intervals
-				// far apart).
-				if l, ok := sorted[lo].(arrow.MonthDayNanoInterval); ok {
-					appendValue(b, l)
-				} else {
-					appendValue(b, toFloat(sorted[lo]))
-				}
+				// On a row: its value, as contAt (no lo + 0 * (hi - lo):
+				// out of range for intervals far apart).
+				appendValue(b, l)
 				continue
 			}
-			hi := lo + 1
-			if l, ok := sorted[lo].(arrow.MonthDayNanoInterval); ok {
-				// lo + (hi - lo) * fraction, field by field as PostgreSQL's
-				// interval arithmetic (a fraction of a month is 30 days').
-				h := sorted[hi].(arrow.MonthDayNanoInterval)
-				dm, dd := int64(h.Months)-int64(l.Months), int64(h.Days)-int64(l.Days)
-				d, err := ScaleInterval(arrow.MonthDayNanoInterval{Months: int32(dm), Days: int32(dd), Nanoseconds: h.Nanoseconds - l.Nanoseconds}, pos-float64(lo), false)
-				if err != nil || dm != int64(int32(dm)) || dd != int64(int32(dd)) {
-					// Differences of over 2^31 months or days, where
-					// PostgreSQL reports interval out of range.
-					b.AppendNull()
-					continue
-				}
-				appendValue(b, arrow.MonthDayNanoInterval{Months: l.Months + d.Months, Days: l.Days + d.Days, Nanoseconds: l.Nanoseconds + d.Nanoseconds})
+			// lo + (hi - lo) * fraction, field by field as PostgreSQL's
+			// interval arithmetic (a fraction of a month is 30 days').
+			h := sorted[lo+1].(arrow.MonthDayNanoInterval)
+			dm, dd := int64(h.Months)-int64(l.Months), int64(h.Days)-int64(l.Days)
+			d, err := ScaleInterval(arrow.MonthDayNanoInterval{Months: int32(dm), Days: int32(dd), Nanoseconds: h.Nanoseconds - l.Nanoseconds}, pos-float64(lo), false)
+			if err != nil || dm != int64(int32(dm)) || dd != int64(int32(dd)) {
+				// Differences of over 2^31 months or days, where
+				// PostgreSQL reports interval out of range.
+				b.AppendNull()
 				continue
 			}
-			f := toFloat(sorted[lo]) + (pos-float64(lo))*(toFloat(sorted[hi])-toFloat(sorted[lo]))
-			appendValue(b, f)
+			appendValue(b, arrow.MonthDayNanoInterval{Months: l.Months + d.Months, Days: l.Days + d.Days, Nanoseconds: l.Nanoseconds + d.Nanoseconds})
 		}
 	}
 	return b.NewArray()

@@ -96,18 +96,24 @@ func (a *percentileAcc[T]) result(dt arrow.DataType, groups int) arrow.Array {
 			appendValue(b, any(at(max(int(math.Ceil(p*float64(n)))-1, 0))))
 			continue
 		}
-		// As PostgreSQL: a position that falls on a row is that row's
-		// value (not lo + 0 * (hi - lo), NaN when hi is infinite).
-		pos := p * float64(n-1)
-		lo := int(math.Floor(pos))
-		v := float64(at(lo))
-		if float64(lo) != pos {
-			v += (pos - float64(lo)) * (float64(at(lo+1)) - v)
-		}
-		appendValue(b, v)
+		appendValue(b, contAt(p, n, at))
 	}
 	a.vals = nil
 	return b.NewArray()
+}
+
+// contAt is percentile_cont(p) of n ordered values, at(k) the k-th: a
+// position that falls on a row is that row's value, as PostgreSQL's (not
+// lo + 0 * (hi - lo), NaN when hi is infinite); between two rows, the
+// interpolation of theirs.
+func contAt[T int64 | float64](p float64, n int, at func(int) T) float64 {
+	pos := p * float64(n-1)
+	lo := int(math.Floor(pos))
+	v := float64(at(lo))
+	if float64(lo) != pos {
+		v += (pos - float64(lo)) * (float64(at(lo+1)) - v)
+	}
+	return v
 }
 
 // nthValue returns the value at position k of s in PostgreSQL's order (NaN
