@@ -56,13 +56,13 @@ func (s *Server) resultSchema(db string, cols []planner.Column, actual *arrow.Sc
 		}
 		meta, ok := tables[c.Table]
 		if !ok {
-			meta, _ = s.Planner.Engine.TableSchema(db, c.Table)
+			meta, _ = s.Planner.SQLColumns(db, c.Table)
 			tables[c.Table] = meta
 		}
-		for j, m := range meta {
+		for _, m := range meta {
 			// The column the result reads (whatever it is named, AS host),
 			// else a column of the result's name.
-			if (c.AttNum > 0 && j == int(c.AttNum)-1 || c.AttNum == 0 && m.Name == c.Name) && sameKind(m.Type, typ) {
+			if (c.AttNum > 0 && m.Num == int(c.AttNum) || c.AttNum == 0 && m.Name == c.Name) && sameKind(m.Type, typ) {
 				fields[i].Metadata = arrow.NewMetadata([]string{ioxColumnType}, []string{ioxTypes[m.Type]})
 				if m.Type == storage.TypeTime {
 					fields[i].Nullable = false

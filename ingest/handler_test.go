@@ -263,8 +263,9 @@ func TestConfigureTable(t *testing.T) {
 	require.Equal(t, 200, code, body)
 	cols, err := s.engine.TableSchema("made", "m")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag}, {Name: "region", Type: storage.TypeTag},
-		{Name: "v", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeUint}, {Name: "s", Type: storage.TypeString}}, cols)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2},
+		{Name: "region", Type: storage.TypeTag, Num: 3}, {Name: "v", Type: storage.TypeFloat, Num: 4}, {Name: "n", Type: storage.TypeUint, Num: 5},
+		{Name: "s", Type: storage.TypeString, Num: 6}}, cols)
 	code, body = s.do("POST", "/api/v3/write_lp?db=made", []byte("m,host=a v=1i 10\n"))
 	require.Equal(t, 400, code, "v is a float64: %s", body)
 	code, body = s.do("POST", "/api/v3/configure/table", []byte(`{"db":"made","table":"m","tags":["host"]}`))

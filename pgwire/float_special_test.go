@@ -61,33 +61,17 @@ SELECT v::text, r::text, greatest(v, 5), abs(r) FROM fnan ORDER BY time;
 // PostgreSQL 15's answers (testdata/float/nan_expected.txt, written from
 // PostgreSQL by -float-golden-from). NaN and infinity were refused before.
 func TestFloatNaNInfinity(t *testing.T) {
-	path := filepath.Join("testdata", "float", "nan_expected.txt")
-	if url := *floatGoldenFrom; url != "" {
-		out := psqlURL(t, url, floatSetup+floatQueries)
-		golden(t, path, out, true)
+	s := psqlMatchesPostgres(t, filepath.Join("testdata", "float", "nan_expected.txt"), *floatGoldenFrom, floatSetup, floatQueries)
+	if s == nil {
 		return
 	}
-	s := startServer(t)
-	out, stderr, err := psql(t, s, floatSetup, "-q")
-	require.NoError(t, err, stderr)
-	require.Empty(t, out)
-	read := func() string {
-		out, stderr, err := psql(t, s, "SET TimeZone = 'UTC';\n"+floatQueries, "-q", "-v", "ON_ERROR_STOP=1")
-		require.NoError(t, err, stderr)
-		return out
-	}
-	golden(t, path, read(), false)
 	ctx := context.Background()
-	require.NoError(t, s.engine.Persist(ctx))
-	_, err = s.engine.Compact(ctx, true)
-	require.NoError(t, err)
-	golden(t, path, read(), false)
 
 	// pgx sends float8 and float4 parameters in binary: NaN and infinity
 	// bits are stored as sent.
 	conn := connect(t, s, "db")
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "INSERT INTO fnan VALUES ($1, 'p', $2, $3), ($4, 'p', $5, $6)",
+	_, err := conn.Exec(ctx, "INSERT INTO fnan VALUES ($1, 'p', $2, $3), ($4, 'p', $5, $6)",
 		time.Date(2024, 1, 4, 0, 0, 0, 0, time.UTC), math.NaN(), float32(math.Inf(1)),
 		time.Date(2024, 1, 4, 0, 1, 0, 0, time.UTC), math.Inf(-1), float32(math.NaN()))
 	require.NoError(t, err)
@@ -102,6 +86,35 @@ func TestFloatNaNInfinity(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.Equal(t, []string{"NaN +Inf", "-Inf NaN"}, got)
+}
+
+// psqlMatchesPostgres runs setup (a psql script that prints nothing) on
+// a new server, then queries, whose output must be the golden file's at
+// path, over the write buffer and again after Persist and Compact (from
+// files). With from, PostgreSQL 15's URL, it writes the golden file from
+// PostgreSQL's answers instead and returns nil.
+func psqlMatchesPostgres(t *testing.T, path, from, setup, queries string) *testServer {
+	t.Helper()
+	if from != "" {
+		golden(t, path, psqlURL(t, from, setup+queries), true)
+		return nil
+	}
+	s := startServer(t)
+	out, stderr, err := psql(t, s, setup, "-q", "-v", "ON_ERROR_STOP=1")
+	require.NoError(t, err, stderr)
+	require.Empty(t, out)
+	read := func() string {
+		out, stderr, err := psql(t, s, "SET TimeZone = 'UTC';\n"+queries, "-q", "-v", "ON_ERROR_STOP=1")
+		require.NoError(t, err, stderr)
+		return out
+	}
+	golden(t, path, read(), false)
+	ctx := context.Background()
+	require.NoError(t, s.engine.Persist(ctx))
+	_, err = s.engine.Compact(ctx, true)
+	require.NoError(t, err)
+	golden(t, path, read(), false)
+	return s
 }
 
 // psqlURL runs a script with psql -q -A -t against a server's URL.

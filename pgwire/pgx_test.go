@@ -1382,11 +1382,11 @@ func TestPgxTimeColumnName(t *testing.T) {
 		var vendor string
 		var pickup, dropoff time.Time
 		var fare float64
-		require.NoError(t, rows.Scan(&pickup, &vendor, &dropoff, &fare))
+		require.NoError(t, rows.Scan(&vendor, &pickup, &dropoff, &fare))
 		got = append(got, fmt.Sprintf("%s %s %s %g", pickup.UTC().Format(time.TimeOnly), vendor, dropoff.UTC().Format(time.TimeOnly), fare))
 	}
 	require.NoError(t, rows.Err())
-	require.Equal(t, []string{"pickup_datetime", "vendor_id", "dropoff_datetime", "fare"}, names, "time first, as the table keeps it")
+	require.Equal(t, []string{"vendor_id", "pickup_datetime", "dropoff_datetime", "fare"}, names, "in the order declared, as PostgreSQL")
 	require.Equal(t, []string{"00:01:00 2 00:30:00 30", "00:02:00 1 00:05:00 7"}, got)
 }
 

@@ -444,7 +444,7 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	scan := &Scan{DB: b.sess.Database, Table: name, Alias: alias, Range: storage.AllTime()}
 	s := &scope{node: scan}
 	timeName := b.p.timeName(b.sess.Database, name)
-	for _, c := range cols {
+	for _, c := range sqlOrder(cols) {
 		typ, d := storage.ArrowType(c.Type), declaredOf(c)
 		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(d.OID, typ), scale: declaredScale(d), dateReading: d.OID == storage.OIDDate}
 		if c.Type == storage.TypeTime && timeName != storage.TimeColumn && !b.sess.Influx {

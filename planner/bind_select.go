@@ -700,18 +700,19 @@ func (q *selectBinder) sourceColumn(e ast.ExprNode) (table, column string) {
 }
 
 // attribute is a stored column's table OID and attribute number, as
-// pg_class and pg_attribute report them (0, 0 when not found).
+// pg_class and pg_attribute report them (0, 0 when not found). The time
+// column answers to time too, as InfluxDB's sessions name it.
 func (b *binder) attribute(table, column string) (oid uint32, num int16, typmod int32) {
-	cols, err := b.p.Engine.TableSchema(b.sess.Database, table)
+	cols, err := b.p.SQLColumns(b.sess.Database, table)
 	if err != nil {
 		return 0, 0, 0
 	}
-	for i, c := range cols {
-		if c.Name == column {
+	for _, c := range cols {
+		if c.Name == column || c.Type == storage.TypeTime && column == storage.TimeColumn {
 			if typmod = declaredOf(c).Typmod(); typmod < 0 {
 				typmod = 0
 			}
-			return uint32(TableOID(b.sess.Database, table)), int16(i + 1), typmod
+			return uint32(TableOID(b.sess.Database, table)), int16(c.Num), typmod
 		}
 	}
 	return 0, 0, 0

@@ -90,7 +90,7 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 	types := map[string]storage.ColumnType{}
 	declared := map[string]storage.Declared{}
 	var names []string
-	for _, c := range stored {
+	for _, c := range sqlOrder(stored) { // names: no column list written (column_order.go)
 		types[c.Name], declared[c.Name] = c.Type, declaredOf(c)
 		names = append(names, c.Name)
 	}

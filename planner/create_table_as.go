@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -107,18 +106,6 @@ func (p *Planner) uncreate(ctx context.Context, sess *Session, what, table strin
 		return res, e
 	}
 	return DDLResult{}, err
-}
-
-// timeFirst is cols with the time column moved first, where a table keeps
-// it; cols stays as it is (CREATE TABLE ... AS writes its query's columns
-// in their order).
-func timeFirst(cols []storage.ColumnMeta) []storage.ColumnMeta {
-	i := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Type == storage.TypeTime })
-	if i <= 0 {
-		return cols
-	}
-	out := append([]storage.ColumnMeta{cols[i]}, cols[:i]...)
-	return append(out, cols[i+1:]...)
 }
 
 // tableAsColumns types the stored columns of CREATE TABLE ... AS from the

@@ -360,9 +360,9 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 		return DDLResult{}, err
 	}
 	if view != nil {
-		err = p.Engine.CreateView(ctx, sess.Database, name, timeFirst(cols), *view)
+		err = p.Engine.CreateView(ctx, sess.Database, name, cols, *view)
 	} else {
-		err = p.Engine.CreateTable(ctx, sess.Database, name, timeFirst(cols))
+		err = p.Engine.CreateTable(ctx, sess.Database, name, cols) // in the order written: column_order.go
 	}
 	if err != nil {
 		var se *storage.Error
@@ -449,7 +449,7 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if n, ok := precisionNotice(c.Name, declared); ok {
 			notices = append(notices, n)
 		}
-		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared}) // time first: timeFirst
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared})
 	}
 	return cols, notices, nil
 }

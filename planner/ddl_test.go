@@ -141,9 +141,10 @@ func TestCreateTable(t *testing.T) {
 	require.Equal(t, []string{`column "location": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
 	cols, err := e.TableSchema("db", "conditions")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag},
-		{Name: "site", Type: storage.TypeTag, SQLType: "character varying(20)"}, {Name: "temperature", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeInt},
-		{Name: "ok", Type: storage.TypeBool}, {Name: "price", Type: storage.TypeFloat, SQLType: "numeric(10,2)"}}, cols, "without a key, text columns are tags")
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "location", Type: storage.TypeTag, Num: 2},
+		{Name: "site", Type: storage.TypeTag, SQLType: "character varying(20)", Num: 7}, {Name: "temperature", Type: storage.TypeFloat, Num: 3},
+		{Name: "n", Type: storage.TypeInt, Num: 4}, {Name: "ok", Type: storage.TypeBool, Num: 5}, {Name: "price", Type: storage.TypeFloat, SQLType: "numeric(10,2)", Num: 6}},
+		cols, "without a key, text columns are tags; numbered as declared")
 	rows := x.rowsOf(t)
 	require.Equal(t, [][]any{{"location", "text"}, {"n", "bigint"}, {"ok", "boolean"}, {"price", "numeric"}, {"site", "character varying"},
 		{"temperature", "double precision"}, {"time", "timestamp with time zone"}},
@@ -159,8 +160,8 @@ func TestCreateTable(t *testing.T) {
 	require.NoError(t, err)
 	cols, err = e.TableSchema("db", "m")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag},
-		{Name: "note", Type: storage.TypeString}, {Name: "v", Type: storage.TypeInt, SQLType: "integer"}}, cols)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2},
+		{Name: "note", Type: storage.TypeString, Num: 3}, {Name: "v", Type: storage.TypeInt, SQLType: "integer", Num: 4}}, cols)
 	res, err = run(`CREATE TABLE IF NOT EXISTS m (time jsonb)`)
 	require.NoError(t, err)
 	require.Equal(t, planner.DDLResult{Notices: []planner.Notice{{Severity: "NOTICE", Code: "42P07", Msg: `relation "m" already exists, skipping`}}}, res)
@@ -263,9 +264,9 @@ func TestAlterTableAddColumn(t *testing.T) {
 	require.Equal(t, []string{`column "n": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
 	cols, err := e.TableSchema("db", "m")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag},
-		{Name: "region", Type: storage.TypeTag}, {Name: "v", Type: storage.TypeFloat}, {Name: "note", Type: storage.TypeString},
-		{Name: "n", Type: storage.TypeInt}}, cols)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2},
+		{Name: "region", Type: storage.TypeTag, Num: 6}, {Name: "v", Type: storage.TypeFloat, Num: 3}, {Name: "note", Type: storage.TypeString, Num: 4},
+		{Name: "n", Type: storage.TypeInt, Num: 5}}, cols)
 	require.Equal(t, [][]any{{"a", nil, 1.5, nil, nil}}, rows("SELECT host, region, v, note, n FROM m"))
 	rows("INSERT INTO m (time, host, region, note, n) VALUES ('2024-01-02', 'b', 'eu', 'x', 7)")
 	require.Equal(t, [][]any{{"b", "eu", "x", int64(7)}}, rows("SELECT host, region, note, n FROM m WHERE n = 7"))
@@ -309,8 +310,9 @@ func TestCreateTableAs(t *testing.T) {
 	res, err := run("CREATE TABLE hourly AS SELECT time_bucket('1 hour', time) AS time, location, avg(temperature) AS mean, count(*) AS n, max(note) AS last_note FROM conditions GROUP BY 1, 2")
 	require.NoError(t, err)
 	require.Equal(t, planner.DDLResult{Tables: 1, Selected: true, Rows: 3}, res)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag}, {Name: "last_note", Type: storage.TypeTag},
-		{Name: "mean", Type: storage.TypeFloat}, {Name: "n", Type: storage.TypeInt}}, schema("hourly"), "a tag stays a tag; computed text is a tag")
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "location", Type: storage.TypeTag, Num: 2},
+		{Name: "last_note", Type: storage.TypeTag, Num: 5}, {Name: "mean", Type: storage.TypeFloat, Num: 3}, {Name: "n", Type: storage.TypeInt, Num: 4}},
+		schema("hourly"), "a tag stays a tag; computed text is a tag; numbered in the query's order")
 	require.Equal(t, [][]any{{"garage", 60.0, int64(1)}, {"office", 71.0, int64(2)}, {"garage", 64.0, int64(1)}},
 		rows("SELECT location, mean, n FROM hourly ORDER BY time, location"))
 
@@ -323,23 +325,27 @@ func TestCreateTableAs(t *testing.T) {
 	res, err = run("CREATE TABLE empty AS SELECT * FROM conditions WITH NO DATA")
 	require.NoError(t, err)
 	require.Equal(t, planner.DDLResult{Tables: 1, Selected: true}, res)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "location", Type: storage.TypeTag},
-		{Name: "temperature", Type: storage.TypeFloat}, {Name: "note", Type: storage.TypeString}}, schema("empty"), "SELECT *: a text field stays a field")
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "location", Type: storage.TypeTag, Num: 2},
+		{Name: "temperature", Type: storage.TypeFloat, Num: 3}, {Name: "note", Type: storage.TypeString, Num: 4}}, schema("empty"), "SELECT *: a text field stays a field")
 	require.Equal(t, [][]any{{int64(0)}}, rows("SELECT count(*) FROM empty"))
 
 	_, err = run("CREATE TABLE renamed (time, loc) AS SELECT time, upper(location), note FROM conditions WHERE temperature > 61")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime}, {Name: "loc", Type: storage.TypeTag}, {Name: "note", Type: storage.TypeString}}, schema("renamed"))
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "loc", Type: storage.TypeTag, Num: 2},
+		{Name: "note", Type: storage.TypeString, Num: 3}}, schema("renamed"))
 	require.Equal(t, [][]any{{"OFFICE", "a"}, {"OFFICE", "b"}, {"GARAGE", "d"}}, rows("SELECT loc, note FROM renamed ORDER BY time"))
 
-	// Time need not come first, in the query or the columns defined.
+	// Time need not come first, in the query or the columns defined:
+	// stored first, shown where written.
 	_, err = run("CREATE TABLE reordered AS SELECT location, temperature, time FROM conditions")
 	require.NoError(t, err)
 	_, err = run("CREATE TABLE late (host text, v float8, time timestamptz)")
 	require.NoError(t, err)
 	for _, table := range []string{"reordered", "late"} {
-		require.Equal(t, storage.ColumnMeta{Name: "time", Type: storage.TypeTime}, schema(table)[0], table)
+		require.Equal(t, storage.ColumnMeta{Name: "time", Type: storage.TypeTime, Num: 3}, schema(table)[0], table)
 	}
+	require.Equal(t, [][]any{{"location", int64(1)}, {"temperature", int64(2)}, {"time", int64(3)}},
+		rows("SELECT column_name::text, ordinal_position::int8 FROM information_schema.columns WHERE table_name = 'reordered' ORDER BY ordinal_position"))
 	require.Equal(t, [][]any{{"garage", 60.0}}, rows("SELECT location, temperature FROM reordered ORDER BY time LIMIT 1 OFFSET 1"))
 
 	res, err = run("CREATE TABLE IF NOT EXISTS hourly AS SELECT 1")

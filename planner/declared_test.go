@@ -115,7 +115,7 @@ func TestDeclaredTypes(t *testing.T) {
 	x.requireCodes(t, map[string]string{"UPDATE item SET s = 40000": "22003"})
 	sch, err = e.TableSchema("db", "item2")
 	require.NoError(t, err)
-	require.Equal(t, storage.ColumnMeta{Name: "len", Type: storage.TypeInt, SQLType: "integer"}, sch[len(sch)-1])
+	require.Equal(t, storage.ColumnMeta{Name: "len", Type: storage.TypeInt, SQLType: "integer", Num: 5}, sch[len(sch)-1])
 }
 
 // sessionZone sets the session's time zone by name, as SET TIME ZONE.

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/stratadb/strata/exec"
@@ -75,14 +76,14 @@ func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 			"default_collate_catalog": db, "default_collate_schema": "pg_catalog", "default_collate_name": "C"})
 	case "tables", "columns", "table_constraints", "constraint_column_usage", "check_constraints":
 		for _, name := range b.catalogTables(db) {
-			cols, err := b.p.Engine.TableSchema(db, name)
-			if err != nil {
-				continue // dropped meanwhile
-			}
 			if _, isView := b.p.viewOf(db, name); isView {
 				continue // PostgreSQL's information_schema leaves materialized views out
 			}
-			b.infoSchemaTable(table, t, name, shownColumns(cols, b.p.timeName(db, name)))
+			cols, err := b.p.SQLColumns(db, name)
+			if err != nil {
+				continue // dropped meanwhile
+			}
+			b.infoSchemaTable(table, t, name, cols)
 		}
 		b.infoSchemaViews(table, t)
 	case "views":
@@ -119,12 +120,17 @@ func (b *binder) infoSchemaViews(view string, t *catalogTable) {
 	}
 }
 
-// infoSchemaTable adds the rows one Strata table contributes to a view.
-// time, the one NOT NULL column, has PostgreSQL's NOT NULL check
-// constraint, named as PostgreSQL names it.
+// infoSchemaTable adds the rows one Strata table contributes to a view,
+// its columns as SQL shows them (SQLColumns). The time column, the one NOT
+// NULL column, has PostgreSQL's NOT NULL check constraint, named as
+// PostgreSQL names it (by the column's number).
 func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols []storage.ColumnMeta) {
 	db := b.sess.Database
-	notNull := fmt.Sprintf("%d_%d_1_not_null", oidPublic, TableOID(db, name))
+	timeCol := storage.ColumnMeta{Name: storage.TimeColumn, Num: 1}
+	if i := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Type == storage.TypeTime }); i >= 0 {
+		timeCol = cols[i]
+	}
+	notNull := fmt.Sprintf("%d_%d_%d_not_null", oidPublic, TableOID(db, name), timeCol.Num)
 	switch view {
 	case "tables":
 		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "table_type": "BASE TABLE",
@@ -135,16 +141,16 @@ func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols
 			"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"})
 	case "check_constraints":
 		t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull,
-			"check_clause": "time IS NOT NULL"})
+			"check_clause": quoteIdentifier(timeCol.Name) + " IS NOT NULL"})
 	case "constraint_column_usage":
-		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": "time",
+		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": timeCol.Name,
 			"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull})
 	case "columns":
-		for i, c := range cols {
+		for _, c := range cols {
 			dataType, udt := declaredColumnType(c)
 			row := map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": c.Name,
-				"ordinal_position": i + 1, "is_nullable": "YES", "data_type": dataType,
-				"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": udt, "dtd_identifier": strconv.Itoa(i + 1),
+				"ordinal_position": c.Num, "is_nullable": "YES", "data_type": dataType,
+				"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": udt, "dtd_identifier": strconv.Itoa(c.Num),
 				"is_self_referencing": "NO", "is_identity": "NO", "is_generated": "NEVER", "is_updatable": "YES"}
 			if c.Type == storage.TypeTime {
 				row["is_nullable"] = "NO"

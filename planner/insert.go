@@ -86,7 +86,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	var order []string
 	cols, _ := p.Engine.TableSchema(sess.Database, table)
 	defaults := map[string]string{}
-	for _, c := range cols {
+	for _, c := range sqlOrder(cols) { // order: no column list written (column_order.go)
 		existing[c.Name] = c
 		order = append(order, c.Name)
 		if c.Default != "" {
@@ -312,7 +312,7 @@ func (p *Planner) insertParamTypes(sess *Session, stmt *sql.Statement) []ParamTy
 	}
 	byName := map[string]ParamType{}
 	var order []string
-	for _, c := range cols {
+	for _, c := range sqlOrder(cols) {
 		dt := storage.ArrowType(c.Type)
 		if c.Type == storage.TypeTag {
 			dt = exec.TypeText

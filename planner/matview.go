@@ -596,7 +596,7 @@ func viewColumns(def storage.ViewDef, cols []storage.ColumnMeta) []storage.Colum
 		}
 		for _, c := range cols {
 			if c.Name == stored {
-				c.Name = name
+				c.Name, c.Num = name, len(out)+1
 				out = append(out, c)
 			}
 		}

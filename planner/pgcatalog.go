@@ -256,23 +256,22 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 		b.plainViewRows(table, t, db)
 		tables := b.catalogTables(db)
 		for _, name := range tables {
-			cols, err := b.p.Engine.TableSchema(db, name)
+			cols, err := b.p.SQLColumns(db, name)
 			if err != nil {
 				continue // dropped meanwhile
 			}
-			cols = shownColumns(cols, b.p.timeName(db, name))
 			oid := TableOID(db, name)
 			kind := "r"
 			def, isView := b.p.viewOf(db, name)
 			if isView {
-				kind, cols = "m", viewColumns(def, cols)
+				kind = "m"
 			}
 			switch table {
 			case "pg_class":
 				t.add(map[string]any{"oid": oid, "relname": name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
 					"relowner": oidOwner, "relam": oidHeapAM, "relfilenode": oid, "reltablespace": 0, "relpages": 0,
 					"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": false, "relisshared": false,
-					"relpersistence": "p", "relkind": kind, "relnatts": len(cols), "relchecks": 0, "relhasrules": false,
+					"relpersistence": "p", "relkind": kind, "relnatts": lastAttNum(cols), "relchecks": 0, "relhasrules": false,
 					"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
 					"relispopulated": true, "relreplident": "d", "relispartition": false, "relrewrite": 0})
 			case "pg_tables":
@@ -286,15 +285,15 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 						"hasindexes": false, "ispopulated": true, "definition": " " + def.Query + ";"})
 				}
 			case "pg_attrdef":
-				for i, c := range cols {
+				for _, c := range cols {
 					if c.Default != "" {
-						t.add(map[string]any{"oid": stableOID("attrdef", db, name, c.Name), "adrelid": oid, "adnum": i + 1, "adbin": c.Default})
+						t.add(map[string]any{"oid": stableOID("attrdef", db, name, c.Name), "adrelid": oid, "adnum": c.Num, "adbin": c.Default})
 					}
 				}
 			case "pg_stat_user_tables", "pg_statio_user_tables":
 				t.add(map[string]any{"relid": oid, "schemaname": "public", "relname": name})
 			case "pg_attribute":
-				for i, c := range cols {
+				for _, c := range cols {
 					typ, length := pgTypeOf(c.Type)
 					d := declaredOf(c)
 					if d.OID != 0 {
@@ -309,7 +308,7 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 						collation = 100
 					}
 					t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
-						"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(d.Typmod()),
+						"attlen": length, "attnum": c.Num, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(d.Typmod()),
 						"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
 						"attnotnull": c.Type == storage.TypeTime, "atthasdef": c.Default != "", "atthasmissing": false,
 						"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,

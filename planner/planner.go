@@ -33,8 +33,8 @@ type Session struct {
 	// shows it: * over a stored table expands in the order of its column
 	// names; information_schema puts the tables in catalog public, schema
 	// iox, with Arrow's type names (infoschema_influx.go); public.iox.t
-	// names a table. Otherwise (the PostgreSQL endpoint) time, tags and
-	// fields come as the table holds them and information_schema is
+	// names a table. Otherwise (the PostgreSQL endpoint) the columns come
+	// in SQL's order (column_order.go) and information_schema is
 	// PostgreSQL's.
 	Influx bool
 	// Prepared lists the session's prepared statements for

@@ -183,6 +183,7 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 		e.Hint = "... RETURNING answers an existing table's rows: create it first (CREATE TABLE, or a write without RETURNING)"
 		return "", "", nil, nil, e
 	}
+	stored = sqlOrder(stored) // RETURNING *'s order
 	for _, c := range shownColumns(stored, p.timeName(sess.Database, table)) {
 		dt := storage.ArrowType(c.Type)
 		if c.Type == storage.TypeTag {

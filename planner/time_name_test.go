@@ -26,7 +26,7 @@ func TestTimeColumnName(t *testing.T) {
 	require.Equal(t, "ts", e.TimeName("db", "conditions"))
 	require.Equal(t, [][]any{{"(" + hypertableID(t, x) + ",public,conditions,t)"}}, rows("SELECT create_hypertable('conditions', 'ts')"))
 	rows("INSERT INTO conditions (ts, device, temperature) VALUES ('2024-01-01 00:00+00', 'a', 20.5), ('2024-01-01 00:10+00', 'b', 21)")
-	rows("INSERT INTO conditions VALUES ('2024-01-01 00:20+00', 'a', 22, '2024-01-01 00:21+00')") // time first, as the table keeps it
+	rows("INSERT INTO conditions VALUES ('a', '2024-01-01 00:20+00', 22, '2024-01-01 00:21+00')") // in the order declared
 	require.Equal(t, [][]any{{"2024-01-01 00:20:00+00", 23.0}},
 		rows("INSERT INTO conditions (device, ts, temperature) VALUES ('a', '2024-01-01 00:20+00', 23) ON CONFLICT (ts, device) DO UPDATE SET temperature = EXCLUDED.temperature RETURNING ts::text, temperature"))
 	all := "SELECT ts::text, device, temperature FROM conditions ORDER BY ts"
@@ -42,9 +42,9 @@ func TestTimeColumnName(t *testing.T) {
 	want = [][]any{{"2024-01-01 00:00:00+00", "a", 21.5}, {"2024-01-01 00:20:00+00", "a", 23.0}}
 	require.Equal(t, want, rows(all))
 
-	require.Equal(t, [][]any{{"ts", "timestamp with time zone"}, {"device", "text"}, {"temperature", "double precision"}, {"seen", "timestamp with time zone"}},
+	require.Equal(t, [][]any{{"device", "text"}, {"ts", "timestamp with time zone"}, {"temperature", "double precision"}, {"seen", "timestamp with time zone"}},
 		rows("SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = 'conditions' ORDER BY ordinal_position"))
-	require.Equal(t, [][]any{{"ts", true}}, rows("SELECT attname::text, attnotnull FROM pg_attribute WHERE attrelid = 'conditions'::regclass AND attnum = 1"))
+	require.Equal(t, [][]any{{"ts", true}}, rows("SELECT attname::text, attnotnull FROM pg_attribute WHERE attrelid = 'conditions'::regclass AND attnum = 2"))
 
 	x.requireCodes(t, map[string]string{
 		"SELECT time FROM conditions":                                        "42703",

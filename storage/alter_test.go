@@ -44,8 +44,8 @@ func TestRenameAndDropColumns(t *testing.T) {
 		[]string{"time=10 hostname=a dc=x u=1 n=1", "time=30 hostname=a dc=x u=3 n=3"})
 	got, err := e.TableSchema("db", "cpu")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "hostname", Type: TypeTag}, {Name: "dc", Type: TypeTag},
-		{Name: "u", Type: TypeFloat}, {Name: "n", Type: TypeInt}}, got, "a renamed tag keeps its place")
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "hostname", Type: TypeTag, Num: 2}, {Name: "dc", Type: TypeTag, Num: 3},
+		{Name: "u", Type: TypeFloat, Num: 4}, {Name: "n", Type: TypeInt, Num: 5}}, got, "a renamed column keeps its places")
 
 	// Dropped, a field is gone; added again, it starts empty.
 	require.NoError(t, e.DropColumn(ctx, "db", "cpu", "n"))
@@ -130,7 +130,8 @@ func TestRenameColumnRacingWrites(t *testing.T) {
 		require.Equal(t, want, scan(t, e, all("cpu")), "crash %v", crash)
 		got, err := e.TableSchema("db", "cpu")
 		require.NoError(t, err)
-		require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "u", Type: TypeFloat}, {Name: "usage", Type: TypeFloat}}, got)
+		require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "host", Type: TypeTag, Num: 2}, {Name: "u", Type: TypeFloat, Num: 3},
+			{Name: "usage", Type: TypeFloat, Num: 5}}, got, "usage came after n, which was dropped: its number is not given again")
 		require.NoError(t, e.Close())
 	}
 }
@@ -229,7 +230,7 @@ func TestTimestampFields(t *testing.T) {
 	write(t, e, "db", batchOf(t, "ev", "10 host=a n=3i", "20 host=b seen=9223372036854775807t", "30 host=a seen=0t"))
 	sch, err := e.TableSchema("db", "ev")
 	require.NoError(t, err)
-	require.Equal(t, ColumnMeta{Name: "seen", Type: TypeTimestamp}, sch[2])
+	require.Equal(t, ColumnMeta{Name: "seen", Type: TypeTimestamp, Num: 3}, sch[2])
 	want := []string{"time=10 host=a seen=-5 n=3", "time=30 host=a seen=0", "time=20 host=b seen=9223372036854775807 n=2"}
 	require.ElementsMatch(t, want, scan(t, e, all("ev")))
 
@@ -267,7 +268,7 @@ func TestTimeName(t *testing.T) {
 	require.Equal(t, "time", e.TimeName("db", "nosuch"))
 	sch, err := e.TableSchema("db", "m")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "v", Type: TypeFloat}}, sch)
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "host", Type: TypeTag, Num: 2}, {Name: "v", Type: TypeFloat, Num: 3}}, sch)
 	write(t, e, "db", batchOf(t, "m", "10 host=a v=1", "20 host=b v=2"))
 	want := []string{"time=10 host=a v=1", "time=20 host=b v=2"}
 	require.Equal(t, want, scan(t, e, all("m")))

@@ -65,7 +65,12 @@ type TableMeta struct {
 	// (TimescaleDB's compression settings and policy); storage keeps them
 	// and reads none. nil for most tables.
 	Options map[string]string `json:"options,omitempty"`
-	colIdx  map[string]int
+	// NAtts is the highest ColumnMeta.Num given to a column of the table,
+	// dropped ones included (PostgreSQL's relnatts). A catalog written
+	// before columns were numbered has none; loading it numbers them in
+	// stored order, as they were shown.
+	NAtts  int `json:"natts,omitempty"`
+	colIdx map[string]int
 }
 
 // shownTime is the name SQL shows the time column under.
@@ -111,6 +116,12 @@ type ColumnMeta struct {
 	// format_type); "" otherwise. Read with ParseDeclared: the write
 	// paths keep values within it.
 	SQLType string `json:"sql_type,omitempty"`
+	// Num is the column's place among its table's columns as SQL shows
+	// and fills them (PostgreSQL's attnum), apart from their stored
+	// order (time, tags, fields): CREATE TABLE's declared order, then
+	// each column added after the last (TableMeta.NAtts). A dropped
+	// column's number is not given again, as PostgreSQL leaves a gap.
+	Num int `json:"num,omitempty"`
 }
 
 // FileMeta describes one Parquet file. A file belongs to one partition
@@ -172,6 +183,19 @@ func (c *catalog) index() {
 		for _, t := range db.Tables {
 			db.byName[t.Name] = t
 			t.reindex()
+			t.numberColumns()
+		}
+	}
+}
+
+// numberColumns gives the columns of a table from a catalog written before
+// columns were numbered (NAtts 0) their stored places, the order SQL
+// showed them in.
+func (t *TableMeta) numberColumns() {
+	for i := range t.Columns {
+		if t.Columns[i].Num == 0 {
+			t.NAtts++
+			t.Columns[i].Num = t.NAtts
 		}
 	}
 }
@@ -237,7 +261,7 @@ func (db *DatabaseMeta) createTable(name string) *TableMeta {
 	if t := db.byName[name]; t != nil {
 		return t
 	}
-	t := &TableMeta{Name: name, Columns: []ColumnMeta{{Name: TimeColumn, Type: TypeTime}}}
+	t := &TableMeta{Name: name, Columns: []ColumnMeta{{Name: TimeColumn, Type: TypeTime, Num: 1}}, NAtts: 1}
 	t.reindex()
 	db.byName[name] = t
 	db.Tables = append(db.Tables, t)
@@ -284,12 +308,14 @@ func kindName(t ColumnType) string {
 }
 
 // addColumn adds a column (the caller checked it does not conflict). Tags go
-// after the last tag, fields at the end.
+// after the last tag, fields at the end; SQL shows it after every other
+// (Num).
 func (t *TableMeta) addColumn(name string, typ ColumnType) {
 	if _, ok := t.colIdx[name]; ok {
 		return
 	}
-	col := ColumnMeta{Name: name, Type: typ}
+	t.NAtts++
+	col := ColumnMeta{Name: name, Type: typ, Num: t.NAtts}
 	if typ != TypeTag {
 		t.Columns = append(t.Columns, col)
 		t.colIdx[name] = len(t.Columns) - 1
@@ -318,7 +344,7 @@ func (t *TableMeta) TagColumns() []string {
 
 // clone returns a deep copy of the table's description without its files.
 func (t *TableMeta) cloneSchema() *TableMeta {
-	c := &TableMeta{Name: t.Name, Columns: append([]ColumnMeta(nil), t.Columns...)}
+	c := &TableMeta{Name: t.Name, Columns: append([]ColumnMeta(nil), t.Columns...), NAtts: t.NAtts}
 	c.reindex()
 	return c
 }

@@ -20,7 +20,10 @@ import (
 //	   "retention" (ns, omitted when the database's applies), "view"
 //	   (a materialized view's definition: {"query", "columns", "time",
 //	   "continuous", "options"}; omitted for a table),
-//	   "columns": [{"name", "type", "default"}], "files": [{"id", "key",
+//	   "natts" (the highest column number given), "columns": [{"name",
+//	   "type", "default", "sql_type", "num" (the column's place in SQL,
+//	   ColumnMeta.Num; catalogs written before it have none and are
+//	   numbered in stored order when read)}], "files": [{"id", "key",
 //	   "day", "min_time", "max_time", "rows", "size", "level", "order",
 //	   "created", "first_write" (omitted when 0), "columns" (format 2: the
 //	   table's column names the file holds under another name, or not at
@@ -28,8 +31,8 @@ import (
 //	   columns added with one since; FileMeta.Filled)}]}], "views" (plain
 //	   views)}]}
 //
-// "type" holds ColumnType numbers; "default", "view" and "views" are
-// omitted when empty. A crash at any point leaves either the old
+// "type" holds ColumnType numbers; "default", "sql_type", "view" and
+// "views" are omitted when empty. A crash at any point leaves either the old
 // or the new catalog, both consistent: files are written before the catalog
 // names them, and deleted only after a catalog without them is durable.
 const catalogKey = "catalog.json"

@@ -218,9 +218,9 @@ func TestColumnSQLType(t *testing.T) {
 	require.NoError(t, e.SetColumnSQLType(ctx, "db", "item", "n", ""))
 	require.Error(t, e.SetColumnSQLType(ctx, "db", "item", "nosuch", "real"))
 	require.NoError(t, e.RenameColumn(ctx, "db", "item", "r", "r2"))
-	want := []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "code", Type: TypeTag, SQLType: "character varying(8)"},
-		{Name: "n", Type: TypeInt}, {Name: "f", Type: TypeFloat, SQLType: "real"}, {Name: "r2", Type: TypeFloat, SQLType: "real"},
-		{Name: "s", Type: TypeInt, SQLType: "smallint"}}
+	want := []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "code", Type: TypeTag, SQLType: "character varying(8)", Num: 2},
+		{Name: "n", Type: TypeInt, Num: 3}, {Name: "f", Type: TypeFloat, SQLType: "real", Num: 4}, {Name: "r2", Type: TypeFloat, SQLType: "real", Num: 5},
+		{Name: "s", Type: TypeInt, SQLType: "smallint", Num: 6}}
 	sch, err := e.TableSchema("db", "item")
 	require.NoError(t, err)
 	require.Equal(t, want, sch)

@@ -638,9 +638,11 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 	return nil
 }
 
-// CreateTable creates an empty table with the columns given, in order
-// within tags and fields (time, first, may be left out), and its database
-// if there is none. Writes are then checked against these types, as they
+// CreateTable creates an empty table with the columns given, and its
+// database if there is none. Storage keeps them in its order (time, tags,
+// fields; each kind in the order given); SQL shows and fills them in the
+// order given (ColumnMeta.Num), the time column where it is given, or
+// first when it is left out. Writes are then checked against these types, as they
 // are against a table an earlier write made. A time column of another name
 // than time is stored as time and shown under its name (TimeName). It
 // fails with CodeAlreadyExists if the table exists.
@@ -752,7 +754,7 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 	if err := ValidateName("table", table); err != nil {
 		return err
 	}
-	seen := map[string]bool{}
+	seen, timeAt := map[string]bool{}, -1
 	for i, c := range cols {
 		if err := ValidateName("column", c.Name); err != nil {
 			return err
@@ -764,8 +766,10 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 		switch {
 		case c.Name == TimeColumn && c.Type != TypeTime:
 			return &Error{Code: CodeInvalidName, Msg: fmt.Sprintf("table '%s': only the time column may be named 'time'", table)}
-		case c.Type == TypeTime && i > 0:
-			return &Error{Code: CodeInvalidArgument, Msg: "the time column comes first"}
+		case c.Type == TypeTime && timeAt >= 0:
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("table '%s' has one time column, %q and %q are both given as it", table, cols[timeAt].Name, c.Name)}
+		case c.Type == TypeTime:
+			timeAt = i
 		case c.Type != TypeTime && c.Type != TypeTag && !c.Type.IsField():
 			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("column %q: invalid type %d", c.Name, c.Type)}
 		}
@@ -791,6 +795,20 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 		t.addColumn(c.Name, c.Type)
 		t.Columns[t.colIdx[c.Name]].Default, t.Columns[t.colIdx[c.Name]].SQLType = c.Default, c.SQLType
 	}
+	// The places SQL shows: the order given, the time column first when
+	// it was left out.
+	t.NAtts = 0
+	if timeAt < 0 {
+		t.NAtts, t.Columns[0].Num = 1, 1
+	}
+	for _, c := range cols {
+		t.NAtts++
+		if c.Type == TypeTime {
+			t.Columns[0].Num = t.NAtts // stored as time (TimeName)
+		} else {
+			t.Columns[t.colIdx[c.Name]].Num = t.NAtts
+		}
+	}
 	if view != nil {
 		v := view.clone()
 		t.View = &v
@@ -806,8 +824,9 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 	return nil
 }
 
-// AddColumns adds columns to a table (tags after its tags, fields at the
-// end). A column it has with the same type is left as it is; with another
+// AddColumns adds columns to a table (stored: tags after its tags, fields
+// at the end; SQL shows them after its other columns, in the order
+// given). A column it has with the same type is left as it is; with another
 // type it is a conflict, and nothing is added.
 func (e *Engine) AddColumns(ctx context.Context, db, table string, cols []ColumnMeta) error {
 	if err := checkAdded(cols); err != nil {
@@ -866,7 +885,7 @@ func (e *Engine) addColumnsLocked(ctx context.Context, db, table string, cols []
 	}
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
-		t.Columns, t.Files = before.Columns, files
+		t.Columns, t.Files, t.NAtts = before.Columns, files, before.NAtts
 		t.reindex()
 		return err
 	}

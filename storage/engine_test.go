@@ -3,6 +3,7 @@ package storage
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -103,8 +104,8 @@ func TestCrashReplaysWAL(t *testing.T) {
 	require.Equal(t, []string{"time=20 host=a free=7"}, scan(t, e, all("mem")))
 	cols, err := e.TableSchema("db", "cpu")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "usage", Type: TypeFloat}, {Name: "n", Type: TypeInt}}, cols,
-		"columns added by unpersisted writes come back from the WAL")
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "host", Type: TypeTag, Num: 2}, {Name: "usage", Type: TypeFloat, Num: 3},
+		{Name: "n", Type: TypeInt, Num: 4}}, cols, "columns added by unpersisted writes come back from the WAL")
 }
 
 func TestDedupAcrossBufferFilesAndCompaction(t *testing.T) {
@@ -146,8 +147,9 @@ func TestSchemaEvolutionAndTypeConflict(t *testing.T) {
 	require.Equal(t, []string{"time=10 host=a usage=1", "time=20 host=b rack=r1 usage=2 note=hi"}, scan(t, e, all("cpu")))
 	cols, err := e.TableSchema("db", "cpu")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "rack", Type: TypeTag}, {Name: "usage", Type: TypeFloat}, {Name: "note", Type: TypeString}}, cols,
-		"new tags join the tags, new fields go last")
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "host", Type: TypeTag, Num: 2}, {Name: "rack", Type: TypeTag, Num: 4},
+		{Name: "usage", Type: TypeFloat, Num: 3}, {Name: "note", Type: TypeString, Num: 5}}, cols,
+		"new tags join the tags, new fields go last; SQL shows both after the others")
 
 	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "mem", "30 host=a free=1i"), batchOf(t, "cpu", "30 host=a usage=3i")}, WriteOptions{})
 	require.EqualError(t, err, `invalid column type for column 'usage', expected float, got integer (table "cpu" already stores "usage" as float; write it as float or use another column name)`)
@@ -309,8 +311,9 @@ func TestCreateTable(t *testing.T) {
 	defer e.Close()
 	got, err := e.TableSchema("db", "cpu")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "region", Type: TypeTag},
-		{Name: "usage", Type: TypeFloat}, {Name: "note", Type: TypeString}}, got, "time, the tags, the fields, each in the order given")
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "host", Type: TypeTag, Num: 3}, {Name: "region", Type: TypeTag, Num: 5},
+		{Name: "usage", Type: TypeFloat, Num: 2}, {Name: "note", Type: TypeString, Num: 4}}, got,
+		"stored: time, the tags, the fields, each in the order given; numbered in the order given")
 	require.Empty(t, scan(t, e, all("cpu")))
 	err = e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu", "10 host=a usage=1i")}, WriteOptions{})
 	require.Error(t, err, "usage is a float")
@@ -963,7 +966,77 @@ func TestAddColumns(t *testing.T) {
 	defer e.Close()
 	got, err := e.TableSchema("db", "cpu")
 	require.NoError(t, err)
-	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime}, {Name: "host", Type: TypeTag}, {Name: "region", Type: TypeTag},
-		{Name: "usage", Type: TypeFloat}, {Name: "note", Type: TypeString}}, got)
+	require.Equal(t, []ColumnMeta{{Name: "time", Type: TypeTime, Num: 1}, {Name: "host", Type: TypeTag, Num: 2}, {Name: "region", Type: TypeTag, Num: 5},
+		{Name: "usage", Type: TypeFloat, Num: 3}, {Name: "note", Type: TypeString, Num: 4}}, got)
 	require.Equal(t, []string{"time=10 host=a usage=1"}, scan(t, e, all("cpu")))
+}
+
+// TestColumnNumbers: SQL's order of a table's columns (ColumnMeta.Num) is
+// the order CREATE TABLE gave them, the time column where it was given,
+// then each column added after the others; a dropped column's number is
+// not given again, across a restart; a catalog written before columns were
+// numbered reads them in stored order, as it showed them.
+func TestColumnNumbers(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	nums := func(table string) map[string]int {
+		t.Helper()
+		cols, err := e.TableSchema("db", table)
+		require.NoError(t, err)
+		out := map[string]int{}
+		for _, c := range cols {
+			out[c.Name] = c.Num
+		}
+		return out
+	}
+	require.NoError(t, e.CreateTable(ctx, "db", "m", []ColumnMeta{{Name: "v", Type: TypeFloat}, {Name: "ts", Type: TypeTime},
+		{Name: "msg", Type: TypeString}, {Name: "host", Type: TypeTag}}))
+	cols, err := e.TableSchema("db", "m")
+	require.NoError(t, err)
+	var stored []string
+	for _, c := range cols {
+		stored = append(stored, c.Name)
+	}
+	require.Equal(t, []string{"time", "host", "v", "msg"}, stored, "stored order: time, tags, fields")
+	require.Equal(t, map[string]int{"v": 1, "time": 2, "msg": 3, "host": 4}, nums("m"))
+	require.NoError(t, e.CreateTable(ctx, "db", "n", []ColumnMeta{{Name: "v", Type: TypeFloat}, {Name: "host", Type: TypeTag}}))
+	require.Equal(t, map[string]int{"time": 1, "v": 2, "host": 3}, nums("n"), "a time column left out comes first")
+	err = e.CreateTable(ctx, "db", "bad", []ColumnMeta{{Name: "a", Type: TypeTime}, {Name: "b", Type: TypeTime}})
+	require.ErrorContains(t, err, `"a" and "b" are both given as it`)
+
+	require.NoError(t, e.DropColumn(ctx, "db", "m", "msg"))
+	require.NoError(t, e.AddColumns(ctx, "db", "m", []ColumnMeta{{Name: "msg", Type: TypeString}, {Name: "dc", Type: TypeTag}}))
+	require.Equal(t, map[string]int{"v": 1, "time": 2, "host": 4, "msg": 5, "dc": 6}, nums("m"))
+	require.NoError(t, e.DropColumn(ctx, "db", "m", "msg"))
+	write(t, e, "db", batchOf(t, "m", "10 host=a,rack=r v=1,msg=\"x\""))
+	require.Equal(t, map[string]int{"v": 1, "time": 2, "host": 4, "dc": 6, "rack": 7, "msg": 8}, nums("m"),
+		"a write's new columns come last, tags or fields")
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	require.NoError(t, e.AddColumns(ctx, "db", "m", []ColumnMeta{{Name: "w", Type: TypeInt}}))
+	require.Equal(t, 9, nums("m")["w"], "the numbers given are kept across a restart")
+	require.NoError(t, e.Close())
+
+	// A catalog from before the numbers.
+	data, err := os.ReadFile(filepath.Join(dir, catalogKey))
+	require.NoError(t, err)
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(data, &raw))
+	for _, db := range raw["databases"].([]any) {
+		for _, tb := range db.(map[string]any)["tables"].([]any) {
+			tb := tb.(map[string]any)
+			delete(tb, "natts")
+			for _, c := range tb["columns"].([]any) {
+				delete(c.(map[string]any), "num")
+			}
+		}
+	}
+	data, err = json.Marshal(raw)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, catalogKey), data, 0o644))
+	e = openTest(t, dir)
+	defer e.Close()
+	require.Equal(t, map[string]int{"time": 1, "host": 2, "dc": 3, "rack": 4, "v": 5, "msg": 6, "w": 7}, nums("m"))
+	require.NoError(t, e.AddColumns(ctx, "db", "m", []ColumnMeta{{Name: "z", Type: TypeInt}}))
+	require.Equal(t, 8, nums("m")["z"])
 }
