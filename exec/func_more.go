@@ -6,6 +6,8 @@ import (
 	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stratadb/strata/storage"
 )
 
 // div, gcd, lcm, num_nulls, num_nonnulls, isfinite and overlay, as
@@ -231,7 +233,8 @@ func init() {
 }
 
 // __round_time(ts, p) rounds a timestamp's fractional seconds to p digits
-// (0..6), halves away from zero, as PostgreSQL's timestamp(p) typmod.
+// (0..6), halves away from PostgreSQL's epoch, as its timestamp(p) typmod
+// (storage.RoundTime).
 func init() {
 	register("__round_time", funcDef{
 		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
@@ -243,14 +246,7 @@ func init() {
 				if !IsFiniteTime(ns) {
 					return v[0], nil
 				}
-				unit := int64(1)
-				for k := p; k < 9; k++ {
-					unit *= 10
-				}
-				if ns >= 0 {
-					return Timestamp((ns + unit/2) / unit * unit), nil
-				}
-				return Timestamp(-((-ns + unit/2) / unit * unit)), nil
+				return Timestamp(storage.RoundTime(ns, int(p))), nil
 			})
 		},
 	})

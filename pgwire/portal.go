@@ -381,10 +381,7 @@ func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescrip
 		if formats != nil {
 			f = formats[i]
 		}
-		typmod := int32(-1)
-		if col.Typmod != 0 {
-			typmod = col.Typmod
-		}
+		typmod := col.Typmod()
 		rd.Fields[i] = pgproto3.FieldDescription{Name: []byte(col.Name), TableOID: col.TableOID, TableAttributeNumber: uint16(col.AttNum),
 			DataTypeOID: oid, DataTypeSize: size, TypeModifier: typmod, Format: f}
 	}

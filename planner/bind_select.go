@@ -126,7 +126,9 @@ func (q *selectBinder) bind() (Node, error) {
 		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table, Zone: o.zone,
 			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type()) && o.pg == 0}
 		if o.table != "" && o.attr != "" {
-			cols[i].TableOID, cols[i].AttNum, cols[i].Typmod = q.b.attribute(o.table, o.attr)
+			var typmod int32
+			cols[i].TableOID, cols[i].AttNum, typmod = q.b.attribute(o.table, o.attr)
+			cols[i].TypmodPlus1 = typmod + 1
 		}
 	}
 	visible := len(exprs)
@@ -699,23 +701,21 @@ func (q *selectBinder) sourceColumn(e ast.ExprNode) (table, column string) {
 	return c.storedTable(), c.name
 }
 
-// attribute is a stored column's table OID and attribute number, as
-// pg_class and pg_attribute report them (0, 0 when not found). The time
-// column answers to time too, as InfluxDB's sessions name it.
+// attribute is a stored column's table OID, attribute number and type
+// modifier, as pg_class and pg_attribute report them (0, 0, -1 when not
+// found). The time column answers to time too, as InfluxDB's sessions
+// name it.
 func (b *binder) attribute(table, column string) (oid uint32, num int16, typmod int32) {
 	cols, err := b.p.SQLColumns(b.sess.Database, table)
 	if err != nil {
-		return 0, 0, 0
+		return 0, 0, -1
 	}
 	for _, c := range cols {
 		if c.Name == column || c.Type == storage.TypeTime && column == storage.TimeColumn {
-			if typmod = declaredOf(c).Typmod(); typmod < 0 {
-				typmod = 0
-			}
-			return uint32(TableOID(b.sess.Database, table)), int16(c.Num), typmod
+			return uint32(TableOID(b.sess.Database, table)), int16(c.Num), declaredOf(c).Typmod()
 		}
 	}
-	return 0, 0, 0
+	return 0, 0, -1
 }
 
 // bindValue binds an expression of the select list, HAVING or ORDER BY:

@@ -102,6 +102,7 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 	if declared[storage.TimeColumn].Reading() {
 		ci.now = exec.Reading(sess.Now, sess.Location).UnixNano() // rows without a time: the session zone's clocks now
 	}
+	ci.now, _ = declared[storage.TimeColumn].Time(ci.now)
 	for _, c := range stored {
 		if c.Default != "" && !slices.Contains(names, c.Name) {
 			ci.defaults = append(ci.defaults, c)
@@ -462,7 +463,7 @@ func (ci *CopyIn) Time(j int, ns int64) error {
 	c := &ci.Columns[j]
 	switch c.Type {
 	case storage.TypeTimestamp: // a field: infinity is a value it may hold
-		ns, err := c.Declared.Time(ns) // a date's day
+		ns, err := c.Declared.Time(ns) // a date's day, timestamp(p)'s rounding
 		if err != nil {
 			return declaredError(err, c.Name)
 		}
@@ -475,6 +476,7 @@ func (ci *CopyIn) Time(j int, ns int64) error {
 	if err := finiteRowTime(ns); err != nil {
 		return err
 	}
+	ns, _ = c.Declared.Time(ns) // timestamptz(p)
 	ci.times = append(ci.times, ns)
 	return nil
 }
@@ -486,7 +488,7 @@ func (ci *CopyIn) EndRow() (full bool, err error) {
 		return false, &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", storage.TimeColumn, ci.Table)}
 	}
 	if ci.timeCol < 0 {
-		ci.times = append(ci.times, ci.now)
+		ci.times = append(ci.times, ci.now) // rounded as the time column's type when made
 	}
 	ci.rows++
 	ci.size += 8 + 8*len(ci.Columns)

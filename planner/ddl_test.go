@@ -160,7 +160,7 @@ func TestCreateTable(t *testing.T) {
 	require.NoError(t, err)
 	cols, err = e.TableSchema("db", "m")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2},
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, SQLType: "timestamp(3) with time zone", Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2},
 		{Name: "note", Type: storage.TypeString, Num: 3}, {Name: "v", Type: storage.TypeInt, SQLType: "integer", Num: 4}}, cols)
 	res, err = run(`CREATE TABLE IF NOT EXISTS m (time jsonb)`)
 	require.NoError(t, err)

@@ -82,9 +82,17 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 			return numericDeclared(strings.ReplaceAll(n, " ", ""))
 		}
 	case storage.TypeTimestamp, storage.TypeTime:
+		digits, err := timeDigits(t)
+		if err != nil {
+			return "", err
+		}
 		switch base {
-		case "timestamp", "timestamp without time zone": // the precision is not kept
-			return "timestamp without time zone", nil
+		case "timestamp", "timestamp without time zone":
+			return "timestamp" + digits + " without time zone", nil
+		case "timestamptz", "timestamp with time zone":
+			if digits != "" {
+				return "timestamp" + digits + " with time zone", nil
+			}
 		case "date":
 			return "date", nil
 		}
@@ -105,6 +113,25 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// timeDigits is "(p)" of a timestamp type written with a precision
+// (timestamp(3), timestamptz(0), timestamp(3) with time zone), "" for
+// none; more than 6 digits are 6, as PostgreSQL reduces them (it warns).
+func timeDigits(t string) (string, error) {
+	i := strings.IndexByte(t, '(')
+	j := strings.IndexByte(t, ')')
+	if i < 0 || j < i {
+		return "", nil
+	}
+	p, err := strconv.Atoi(strings.TrimSpace(t[i+1 : j]))
+	switch {
+	case err != nil:
+		return "", errorf(CodeSyntax, "invalid type modifier %s", t[i:j+1])
+	case p < 0:
+		return "", errorf("22023", "TIMESTAMP(%d) precision must not be negative", p)
+	}
+	return fmt.Sprintf("(%d)", min(p, storage.MaxTimeDigits)), nil
 }
 
 // numericDeclared is the declared type of numeric with modifiers mods
@@ -236,7 +263,7 @@ func checkDeclaredArray(ec *exec.Ctx, d storage.Declared, column string, a arrow
 		}
 		return b.NewArray(), true, nil
 	case *array.Timestamp:
-		if d.OID != storage.OIDDate {
+		if !d.ChangesTime() {
 			return a, false, nil
 		}
 		for i, v := range a.TimestampValues() {
@@ -329,6 +356,10 @@ func declaredFacts(d storage.Declared) map[string]any {
 		return map[string]any{"numeric_precision": 24}
 	case storage.OIDDate:
 		return map[string]any{"datetime_precision": 0}
+	case storage.OIDTimestamp, storage.OIDTimestamptz:
+		if d.Rounded {
+			return map[string]any{"datetime_precision": d.Digits}
+		}
 	case storage.OIDNumeric:
 		if d.Precision == 0 {
 			return map[string]any{"numeric_precision": nil, "numeric_precision_radix": 10, "numeric_scale": nil}
@@ -364,6 +395,11 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 		cond = fmt.Sprintf("char_length(%s) > %d", col, d.Length)
 	case storage.OIDDate:
 		cond = fmt.Sprintf("%s <> date_trunc('day', %s)", col, col)
+	case storage.OIDTimestamp, storage.OIDTimestamptz:
+		if !d.Rounded {
+			return nil
+		}
+		cond = fmt.Sprintf("%s <> %s::%s", col, col, shortTimeType(d))
 	case storage.OIDNumeric:
 		if d.Precision == 0 {
 			return nil
@@ -396,6 +432,10 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE %s of stored values it rounds (%s)", column, formatTypeName(int64(d.OID), int64(d.Typmod())), value))
 		e.Hint = fmt.Sprintf("round them first: UPDATE %s SET %s = round(%s, %d)", quoteIdentifier(table), col, col, d.Scale)
 		return e
+	case storage.OIDTimestamp, storage.OIDTimestamptz:
+		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE %s of stored values it rounds (%s)", column, formatTypeName(int64(d.OID), int64(d.Typmod())), value))
+		e.Hint = fmt.Sprintf("round them first: UPDATE %s SET %s = %s::%s", quoteIdentifier(table), col, col, shortTimeType(d))
+		return e
 	case storage.OIDDate:
 		e := notSupported(fmt.Sprintf("ALTER COLUMN %s TYPE date of stored values with a time of day (%s)", column, value))
 		e.Hint = fmt.Sprintf("truncate them first: UPDATE %s SET %s = date_trunc('day', %s)", quoteIdentifier(table), col, col)
@@ -410,6 +450,15 @@ func (p *Planner) checkStoredFit(ctx context.Context, sess *Session, table, colu
 	e := declaredError(d.Int(math.MaxInt64), column) // below the range too: one message
 	AsError(e).Detail = fmt.Sprintf("column %q holds %s", column, value)
 	return e
+}
+
+// shortTimeType is a timestamp(p) type's short name: timestamp(3),
+// timestamptz(3).
+func shortTimeType(d storage.Declared) string {
+	if d.OID == storage.OIDTimestamptz {
+		return fmt.Sprintf("timestamptz(%d)", d.Digits)
+	}
+	return fmt.Sprintf("timestamp(%d)", d.Digits)
 }
 
 // readValue is x, the value of scope column c, as the engine holds it: a
@@ -457,18 +506,22 @@ func checkZoneRetype(sess *Session, col storage.ColumnMeta, declared string) err
 // resultDeclared is the declared type of a column CREATE TABLE ... AS
 // makes of a query's column c, stored as typ, when its PostgreSQL type
 // (Column.PGType) is narrower than its engine type: format_type's name, as
-// ParseDeclared reads it, with the length or numeric's precision and scale
-// where the query keeps them (Column.Typmod: a column read as it is), and
-// "" for the others.
+// ParseDeclared reads it, with the length, numeric's precision and scale
+// or a timestamp's precision where the query keeps them (Column.Typmod: a
+// column read as it is), and "" for the others.
 func resultDeclared(c Column, typ storage.ColumnType) string {
+	if c.Type.ID() == arrow.TIMESTAMP && c.Typmod() >= 0 && (c.PGType == 0 || c.PGType == storage.OIDTimestamp || c.PGType == storage.OIDTimestamptz) {
+		// timestamp(p) or timestamptz(p) read as it is.
+		return formatTypeName(int64(cmp.Or(c.PGType, storage.OIDTimestamptz)), int64(c.Typmod()))
+	}
 	switch c.PGType {
 	case storage.OIDSmallint, storage.OIDInteger, storage.OIDReal, storage.OIDTimestamp, storage.OIDDate:
 		return typeName(int64(c.PGType))
 	case storage.OIDVarchar:
-		return formatTypeName(int64(c.PGType), int64(cmp.Or(c.Typmod, -1)))
+		return formatTypeName(int64(c.PGType), int64(c.Typmod()))
 	case storage.OIDNumeric:
 		if typ == storage.TypeFloat {
-			return formatTypeName(int64(c.PGType), int64(cmp.Or(c.Typmod, -1)))
+			return formatTypeName(int64(c.PGType), int64(c.Typmod()))
 		}
 	}
 	return ""

@@ -489,6 +489,11 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			b.Time[i] = exec.InstantOfReading(b.Time[i], c.Location)
 		}
 	}
+	if timeDecl.Rounded { // timestamptz(p): before ON CONFLICT looks for the rows' keys
+		for i, v := range b.Time {
+			b.Time[i], _ = timeDecl.Time(v)
+		}
+	}
 	for j, name := range names {
 		if j == timeCol {
 			continue

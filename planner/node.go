@@ -26,10 +26,10 @@ type Column struct {
 	// pgjdbc's getTableName, BI tools' editable results); 0 otherwise.
 	TableOID uint32
 	AttNum   int16
-	// Typmod is, for such a column, its declared type's modifier
-	// (pg_attribute.atttypmod: varchar(20)'s 24), which RowDescription
-	// carries too; 0 for none (-1 to clients).
-	Typmod int32
+	// TypmodPlus1 is, for such a column, its declared type's modifier
+	// (pg_attribute.atttypmod: varchar(20)'s 24, timestamp(0)'s 0) plus
+	// one, so that the zero value is none; read it with Typmod.
+	TypmodPlus1 int32
 	// PGType is the PostgreSQL type OID clients should see when it is
 	// narrower than Type's (name, int4, oid, "char", varchar, ... of
 	// pg_catalog columns and casts); 0: the one Type maps to.
@@ -53,6 +53,10 @@ type Column struct {
 	// (influx_tz.go). An IANA name or a fixed offset (+05:30); "" otherwise.
 	Zone string
 }
+
+// Typmod is the column's type modifier, which RowDescription carries: its
+// declared type's for a stored column read as it is, else -1.
+func (c Column) Typmod() int32 { return c.TypmodPlus1 - 1 }
 
 // Node is a logical plan node.
 type Node interface {

@@ -15,7 +15,8 @@ import (
 // varying(n) and character(n) text of at most n characters, timestamp
 // without time zone a timestamp that is a wall-clock reading (held as the
 // instant UTC's clocks read it, so it reads the same in every session),
-// date such a reading at midnight, and numeric(p,s) a double rounded to s
+// date such a reading at midnight, timestamp(p) and timestamptz(p) times
+// rounded to p fractional digits of a second, and numeric(p,s) a double rounded to s
 // decimal places whose absolute value stays below 10^(p-s) (a double keeps
 // about 15 significant digits; plain numeric is any double). The SQL layer
 // reports the declared type; the write paths (SQL and line protocol) keep
@@ -23,8 +24,9 @@ import (
 type Declared struct {
 	// OID is the PostgreSQL type: 21 smallint, 23 integer, 700 real,
 	// 1042 character(n), 1043 character varying[(n)], 1082 date, 1114
-	// timestamp without time zone, 1700 numeric[(p,s)]; 0 when the
-	// declared type is the stored one.
+	// timestamp[(p)] without time zone, 1184 timestamp(p) with time zone
+	// (plain timestamptz is the stored type), 1700 numeric[(p,s)]; 0 when
+	// the declared type is the stored one.
 	OID uint32
 	// Length is n of character varying(n) and character(n), 0 for none.
 	Length int
@@ -32,6 +34,10 @@ type Declared struct {
 	// numeric without them, any value). Scale may be negative (rounding
 	// to tens, hundreds, ...) or larger than Precision, as PostgreSQL's.
 	Precision, Scale int
+	// Digits is p of timestamp(p) and timestamptz(p), the fractional
+	// digits of a second kept (0 to 6), when Rounded is set.
+	Digits  int
+	Rounded bool
 }
 
 // The declared types' OIDs.
@@ -44,7 +50,12 @@ const (
 	OIDDate     = 1082
 	// OIDTimestamp is timestamp without time zone.
 	OIDTimestamp = 1114
-	OIDNumeric   = 1700
+	// OIDTimestamptz is timestamp with time zone, declared only with a
+	// precision.
+	OIDTimestamptz = 1184
+	OIDNumeric     = 1700
+	// MaxTimeDigits is the largest precision of timestamp(p), PostgreSQL's.
+	MaxTimeDigits = 6
 )
 
 // The bounds of numeric(p,s)'s precision and scale, PostgreSQL's.
@@ -59,6 +70,9 @@ const (
 // it does not know declares nothing.
 func ParseDeclared(sqlType string) Declared {
 	if d, ok := parseNumeric(sqlType); ok {
+		return d
+	}
+	if d, ok := parseTimeDigits(sqlType); ok {
 		return d
 	}
 	base, n := sqlType, 0
@@ -108,11 +122,35 @@ func parseNumeric(sqlType string) (d Declared, ok bool) {
 	return Declared{OID: OIDNumeric, Precision: prec, Scale: scale}, true
 }
 
+// parseTimeDigits reads "timestamp(p) without time zone" and
+// "timestamp(p) with time zone" (format_type's names); ok is false for
+// other types.
+func parseTimeDigits(sqlType string) (d Declared, ok bool) {
+	mods, found := strings.CutPrefix(sqlType, "timestamp(")
+	if !found {
+		return Declared{}, false
+	}
+	p, zone, found := strings.Cut(mods, ") ")
+	v, err := strconv.Atoi(p)
+	if !found || err != nil || v < 0 || v > MaxTimeDigits {
+		return Declared{}, true
+	}
+	switch zone {
+	case "without time zone":
+		return Declared{OID: OIDTimestamp, Digits: v, Rounded: true}, true
+	case "with time zone":
+		return Declared{OID: OIDTimestamptz, Digits: v, Rounded: true}, true
+	}
+	return Declared{}, true
+}
+
 // Typmod is PostgreSQL's type modifier of the declared type (atttypmod):
 // n + 4 for a length, numeric(p,s)'s ((p << 16) | s's low 11 bits) + 4,
-// -1 without one.
+// timestamp(p)'s p, -1 without one.
 func (d Declared) Typmod() int32 {
 	switch {
+	case d.Rounded:
+		return int32(d.Digits)
 	case d.Length > 0:
 		return int32(d.Length) + 4
 	case d.OID == OIDNumeric && d.Precision > 0:
@@ -240,12 +278,20 @@ func (d Declared) Reading() bool { return d.OID == OIDTimestamp || d.OID == OIDD
 // dayNanos is a day's nanoseconds.
 const dayNanos = 86400 * int64(1e9)
 
-// Time is a reading (ns) as the declared type holds it: a date is the
-// midnight that starts the reading's day, as PostgreSQL's assignment of a
-// timestamp to a date truncates it; other types keep v. 'infinity' and
-// '-infinity' (math.MaxInt64, math.MinInt64) stay as they are.
+// Time is a time (ns; a reading or an instant) as the declared type holds
+// it: a date is the midnight that starts the reading's day, as
+// PostgreSQL's assignment of a timestamp to a date truncates it;
+// timestamp(p) and timestamptz(p) round to p fractional digits (RoundTime);
+// other types keep v. 'infinity' and '-infinity' (math.MaxInt64,
+// math.MinInt64) stay as they are.
 func (d Declared) Time(v int64) (int64, error) {
-	if d.OID != OIDDate || v == math.MaxInt64 || v == math.MinInt64 {
+	if v == math.MaxInt64 || v == math.MinInt64 {
+		return v, nil
+	}
+	if d.Rounded {
+		return RoundTime(v, d.Digits), nil
+	}
+	if d.OID != OIDDate {
 		return v, nil
 	}
 	day := v - (v%dayNanos+dayNanos)%dayNanos
@@ -253,6 +299,37 @@ func (d Declared) Time(v int64) (int64, error) {
 		return 0, &ValueError{Msg: "date out of range"} // before the first day held whole
 	}
 	return day, nil
+}
+
+// ChangesTime reports whether Time changes some values: a date's, or
+// timestamp(p)'s.
+func (d Declared) ChangesTime() bool { return d.OID == OIDDate || d.Rounded }
+
+// pgEpochNanos is PostgreSQL's epoch, 2000-01-01 00:00:00 UTC, in
+// nanoseconds since the Unix epoch.
+const pgEpochNanos = 946684800 * int64(1e9)
+
+// RoundTime rounds a time (ns since the Unix epoch) to p fractional
+// digits of a second (p below 9), halves away from PostgreSQL's epoch
+// (2000-01-01), as PostgreSQL's timestamp(p) rounds its microseconds:
+// '1999-12-31 23:59:59.9995'::timestamp(3) is .999, the same half after
+// 2000 rounds up.
+func RoundTime(ns int64, p int) int64 {
+	if p >= 9 {
+		return ns
+	}
+	unit := int64(1)
+	for k := p; k < 9; k++ {
+		unit *= 10
+	}
+	// Both epochs are whole seconds, so the part of a unit is the same
+	// from either; only a half's direction depends on the epoch.
+	r := (ns%unit + unit) % unit
+	down := ns - r
+	if 2*r < unit || 2*r == unit && ns < pgEpochNanos || down > math.MaxInt64-unit {
+		return down
+	}
+	return down + unit
 }
 
 // Check checks a batch's field values against the declared type, and

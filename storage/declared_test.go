@@ -24,7 +24,11 @@ func TestParseDeclared(t *testing.T) {
 		"":                               {},
 		"timestamp with time zone":       {},
 		"timestamp without time zone":    {OID: OIDTimestamp},
-		"timestamp(3) without time zone": {},
+		"timestamp(3) without time zone": {OID: OIDTimestamp, Digits: 3, Rounded: true},
+		"timestamp(0) with time zone":    {OID: OIDTimestamptz, Rounded: true},
+		"timestamp(7) without time zone": {},
+		"timestamp(x) with time zone":    {},
+		"timestamp(3)":                   {},
 		"date":                           {OID: OIDDate},
 		"numeric":                        {OID: OIDNumeric},
 		"numeric(10,2)":                  {OID: OIDNumeric, Precision: 10, Scale: 2},
@@ -42,6 +46,42 @@ func TestParseDeclared(t *testing.T) {
 	require.Equal(t, int32(655366), ParseDeclared("numeric(10,2)").Typmod())
 	require.Equal(t, int32(133123), ParseDeclared("numeric(2,-1)").Typmod())
 	require.Equal(t, int32(-1), ParseDeclared("numeric").Typmod())
+	require.Equal(t, int32(3), ParseDeclared("timestamp(3) with time zone").Typmod())
+	require.Equal(t, int32(0), ParseDeclared("timestamp(0) without time zone").Typmod())
+	require.Equal(t, int32(-1), ParseDeclared("timestamp without time zone").Typmod())
+}
+
+// TestRoundTime: timestamp(p) rounds to p digits, a half away from
+// PostgreSQL's epoch (2000-01-01); the cases are PostgreSQL 15's answers.
+func TestRoundTime(t *testing.T) {
+	at := func(s string) int64 {
+		v, err := time.Parse("2006-01-02 15:04:05.999999999", s)
+		require.NoError(t, err)
+		return v.UnixNano()
+	}
+	for _, c := range []struct {
+		in  string
+		p   int
+		out string
+	}{
+		{"2024-01-01 00:00:00.1235", 3, "2024-01-01 00:00:00.124"},
+		{"1999-12-31 23:59:59.9995", 3, "1999-12-31 23:59:59.999"},
+		{"1990-06-01 12:00:00.0005", 3, "1990-06-01 12:00:00"},
+		{"1960-01-01 00:00:00.5", 0, "1960-01-01 00:00:00"},
+		{"2024-01-01 00:00:00.5", 0, "2024-01-01 00:00:01"},
+		{"2024-01-01 00:00:00.49", 0, "2024-01-01 00:00:00"},
+		{"1960-01-01 00:00:00.51", 0, "1960-01-01 00:00:01"},
+		{"1960-01-01 00:00:00.123456", 5, "1960-01-01 00:00:00.12346"},
+		{"2024-01-01 00:00:00.123455", 5, "2024-01-01 00:00:00.12346"},
+		{"2024-01-01 00:00:00.123456789", 6, "2024-01-01 00:00:00.123457"},
+	} {
+		require.Equal(t, at(c.out), RoundTime(at(c.in), c.p), "%s to %d digits", c.in, c.p)
+	}
+	d := ParseDeclared("timestamp(3) with time zone")
+	v, err := d.Time(math.MaxInt64)
+	require.NoError(t, err)
+	require.Equal(t, int64(math.MaxInt64), v, "infinity stays")
+	require.Equal(t, int64(9223372036000000000), RoundTime(math.MaxInt64-1, 0), "at the end of time: down, not past it")
 }
 
 // TestDeclaredNumeric: numeric(p,s) rounds to s places on the decimal
@@ -230,4 +270,21 @@ func TestColumnSQLType(t *testing.T) {
 	sch, err = e.TableSchema("db", "item")
 	require.NoError(t, err)
 	require.Equal(t, want, sch, "kept in the catalog")
+}
+
+// TestRoundedTimeColumn: a write into a table whose time column declares a
+// precision (timestamptz(3)) stores its times rounded to it, whatever
+// wrote them (line protocol's nanoseconds), through a crash.
+func TestRoundedTimeColumn(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	require.NoError(t, e.CreateTable(ctx, "db", "m", []ColumnMeta{{Name: "time", Type: TypeTime, SQLType: "timestamp(3) with time zone"},
+		{Name: "host", Type: TypeTag}, {Name: "v", Type: TypeFloat}}))
+	write(t, e, "db", batchOf(t, "m", "1704067200123656789 host=a v=1", "1704067200000499999 host=b v=2"))
+	want := []string{"time=1704067200000000000 host=b v=2", "time=1704067200124000000 host=a v=1"}
+	require.ElementsMatch(t, want, scan(t, e, all("m")))
+	e.abandon()
+	e = openTest(t, dir)
+	defer e.Close()
+	require.ElementsMatch(t, want, scan(t, e, all("m")))
 }

@@ -289,7 +289,9 @@ type WriteOptions struct {
 // Write stores batches in database db, creating the database, its tables
 // and columns as needed. It returns once the write is durable (or, with
 // NoSync, logged) and visible to snapshots. Either every batch is stored or,
-// on error, none is. The batches belong to the engine afterwards.
+// on error, none is. The batches belong to the engine afterwards; the times
+// of a table whose time column declares a precision (timestamptz(3)) are
+// rounded to it.
 func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, opts WriteOptions) error {
 	if err := ValidateDatabaseName(db); err != nil {
 		return err
@@ -308,6 +310,7 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 	if err := e.waitForRoom(ctx); err != nil {
 		return err
 	}
+	e.roundTimes(db, batches)
 	payload := encodeWrite(nil, db, batches)
 
 	e.gate.RLock()
@@ -476,6 +479,29 @@ func (e *Engine) addSchemaLocked(db string, batches []*TableBatch) error {
 // column is created or dropped, or a retention period changes: a plan made
 // against one version of the catalog is valid while it stays the same.
 func (e *Engine) SchemaVersion() uint64 { return e.schemaVersion.Load() }
+
+// roundTimes rounds the times of batches whose table's time column
+// declares a precision (Declared.Rounded) as it holds them, as the
+// catalog says when the write starts.
+func (e *Engine) roundTimes(db string, batches []*TableBatch) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	dbm := e.cat.database(db)
+	if dbm == nil {
+		return
+	}
+	for _, b := range batches {
+		t := dbm.table(b.Table)
+		if t == nil || t.Columns[0].SQLType == "" {
+			continue
+		}
+		if d := ParseDeclared(t.Columns[0].SQLType); d.Rounded {
+			for i, v := range b.Time {
+				b.Time[i], _ = d.Time(v)
+			}
+		}
+	}
+}
 
 // requestFlush asks the persist loop to persist the buffer now.
 func (e *Engine) requestFlush() {
