@@ -141,7 +141,7 @@ func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols
 			"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"})
 	case "check_constraints":
 		t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull,
-			"check_clause": quoteIdentifier(timeCol.Name) + " IS NOT NULL"})
+			"check_clause": timeCol.Name + " IS NOT NULL"}) // unquoted, as PostgreSQL's view writes it
 	case "constraint_column_usage":
 		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": timeCol.Name,
 			"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull})

@@ -668,8 +668,8 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 // database if there is none. Storage keeps them in its order (time, tags,
 // fields; each kind in the order given); SQL shows and fills them in the
 // order given (ColumnMeta.Num), the time column where it is given, or
-// first when it is left out. Writes are then checked against these types, as they
-// are against a table an earlier write made. A time column of another name
+// first when it is left out. Writes are then checked against these
+// types, as they are against a table an earlier write made. A time column of another name
 // than time is stored as time and shown under its name (TimeName). It
 // fails with CodeAlreadyExists if the table exists.
 func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []ColumnMeta) error {
