@@ -102,7 +102,6 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 	if declared[storage.TimeColumn].Reading() {
 		ci.now = exec.Reading(sess.Now, sess.Location).UnixNano() // rows without a time: the session zone's clocks now
 	}
-	ci.now, _ = declared[storage.TimeColumn].Time(ci.now)
 	for _, c := range stored {
 		if c.Default != "" && !slices.Contains(names, c.Name) {
 			ci.defaults = append(ci.defaults, c)
@@ -476,8 +475,7 @@ func (ci *CopyIn) Time(j int, ns int64) error {
 	if err := finiteRowTime(ns); err != nil {
 		return err
 	}
-	ns, _ = c.Declared.Time(ns) // timestamptz(p)
-	ci.times = append(ci.times, ns)
+	ci.times = append(ci.times, ns) // timestamptz(p)'s rounding is storage.Engine.Write's
 	return nil
 }
 
@@ -488,7 +486,7 @@ func (ci *CopyIn) EndRow() (full bool, err error) {
 		return false, &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", storage.TimeColumn, ci.Table)}
 	}
 	if ci.timeCol < 0 {
-		ci.times = append(ci.times, ci.now) // rounded as the time column's type when made
+		ci.times = append(ci.times, ci.now)
 	}
 	ci.rows++
 	ci.size += 8 + 8*len(ci.Columns)
