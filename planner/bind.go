@@ -158,6 +158,9 @@ type scopeCol struct {
 	rowAlias bool
 	pg       uint32 // Column.PGType
 	scale    int    // Column.Scale
+	// typmod1 and pad are Column.TypmodPlus1 and Column.Pad.
+	typmod1 int32
+	pad     int
 	// dateReading marks a stored column declared date, whose values are
 	// their midnights' readings (UTC's); read, they are the session zone's
 	// midnights, as the engine holds dates (binder.readValue).
@@ -384,7 +387,7 @@ func (b *binder) withLazyList(sel *ast.SelectStmt, exists bool, bind func() erro
 func derivedScope(node Node, alias string) *scope {
 	s := &scope{node: node}
 	for i, c := range node.Columns() {
-		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: c.Type, index: i, pg: c.PGType, scale: c.Scale})
+		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: c.Type, index: i, pg: c.PGType, scale: c.Scale, typmod1: c.TypmodPlus1, pad: c.Pad})
 	}
 	return s
 }
@@ -446,7 +449,8 @@ func (b *binder) bindTableName(t *ast.TableName, alias string) (*scope, error) {
 	timeName := b.p.timeName(b.sess.Database, name)
 	for _, c := range sqlOrder(cols) {
 		typ, d := storage.ArrowType(c.Type), declaredOf(c)
-		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(d.OID, typ), scale: declaredScale(d), dateReading: d.OID == storage.OIDDate}
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: -1, scan: scan, pg: narrowPG(d.OID, typ), scale: declaredScale(d), dateReading: d.OID == storage.OIDDate,
+			typmod1: d.Typmod() + 1, pad: declaredPad(d)}
 		if c.Type == storage.TypeTime && timeName != storage.TimeColumn && !b.sess.Influx {
 			// time_name.go; InfluxDB 3's clients (and InfluxQL) see every
 			// table's time column as time, as InfluxDB names it.
@@ -509,6 +513,8 @@ type output struct {
 	// table is the stored table a plain column reference reads (Column.Table
 	// of the result), "" for anything computed; attr is the column it reads.
 	table, attr string
+	// mods are its type modifier and padding (typmod.go).
+	mods typeMods
 }
 
 // withOuter makes outer (and frame) the scope a subquery's outer
@@ -853,6 +859,8 @@ func (b *binder) bindValues(sel *ast.SelectStmt) (Node, error) {
 		if pg == 1700 {
 			cols[c].Scale = valuesScale(b, es)
 		}
+		mods := b.commonMods(empty, es)
+		cols[c].TypmodPlus1, cols[c].Pad = mods.typmod+1, mods.pad
 	}
 	return b.orderLimit(&Values{Cols: cols, Rows: rows}, sel.OrderBy, sel.Limit)
 }

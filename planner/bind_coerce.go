@@ -1001,6 +1001,7 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			flags = l.V.(string)
 		}
 		fn := map[string]string{"": "regex_match", "i": "regex_imatch", "!": "regex_not_match", "i!": "regex_not_imatch"}[flags]
+		args[0] = b.padded(s, e.Args[0], args[0]) // a character(n)'s blanks are matched
 		return b.call(fn, args[:2])
 	case "coalesce", "ifnull", "nullif", "greatest", "least":
 		if name == "coalesce" || name == "ifnull" {

@@ -70,6 +70,16 @@ func (b *binder) readAsPeer(u exec.Expr, pg uint32, peer exec.Expr) (exec.Expr, 
 		}
 		x, err = b.fold(x)
 		return x, false, err
+	case pg == 1042 && exec.IsText(peer.Type()):
+		// Beside a character(n) value a quoted constant is one too, and
+		// its trailing blanks do not count: c = 'ab   ' holds for 'ab'.
+		if lit, ok := u.(*unknownLit); ok {
+			if v, ok := lit.V.(string); ok && strings.HasSuffix(v, " ") {
+				trimmed := *lit
+				trimmed.V = strings.TrimRight(v, " ")
+				return &trimmed, true, nil
+			}
+		}
 	}
 	return u, true, nil
 }
@@ -612,7 +622,7 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 			}
 		}
 		name := map[[2]bool]string{{true, false}: "like", {true, true}: "not_like", {false, false}: "ilike", {false, true}: "not_ilike"}[[2]bool{e.IsLike, e.Not}]
-		return b.call(name, []exec.Expr{settle(x), settle(p)})
+		return b.call(name, []exec.Expr{b.padded(s, e.Expr, settle(x)), settle(p)})
 	case *ast.PatternRegexpExpr:
 		x, err := sub(e.Expr)
 		if err != nil {
@@ -626,10 +636,11 @@ func (b *binder) bindNode(s *scope, e ast.ExprNode, h hook) (exec.Expr, error) {
 		if e.Not {
 			name = "regex_not_match"
 		}
-		return b.call(name, []exec.Expr{settle(x), settle(p)})
+		return b.call(name, []exec.Expr{b.padded(s, e.Expr, settle(x)), settle(p)})
 	case *ast.CaseExpr:
 		return b.caseExpr(s, e, h)
 	case *ast.FuncCallExpr:
+		e = b.paddedArgs(s, e)
 		if x, ok, err := b.scaleFunc(s, e, h); ok {
 			return x, err
 		}
@@ -1242,6 +1253,7 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 	}
 	real := b.realList(s, e, x, h)
 	untyped := untypedItems(e.List)
+	bpchar := (&selectBinder{b: b, in: s}).pgTypeOf(e.Expr, x) == 1042
 	var vals []any
 	var rest []exec.Expr
 	for _, item := range e.List {
@@ -1260,6 +1272,9 @@ func (b *binder) inList(s *scope, e *ast.PatternInExpr, h hook) (exec.Expr, erro
 		}
 		if v, err = b.heldPeer(s, e.Expr, x, v); err != nil {
 			return nil, err
+		}
+		if bpchar {
+			v, _, _ = b.readAsPeer(v, 1042, x) // c IN ('ab   '): bpchar constants
 		}
 		if real && !isNullAST(item) && !usesColumns(item) && (&selectBinder{b: b, in: s}).pgTypeOf(item, v) != 700 {
 			if v, err = b.asFloat4(v); err != nil {

@@ -126,10 +126,9 @@ func (q *selectBinder) bind() (Node, error) {
 		cols[i] = Column{Name: o.name, Type: o.expr.Type(), PGType: o.pg, Scale: o.scale, Table: o.table, Zone: o.zone,
 			Unknown: o.ast != nil && isUntyped(o.ast) && exec.IsText(o.expr.Type()) && o.pg == 0}
 		if o.table != "" && o.attr != "" {
-			var typmod int32
-			cols[i].TableOID, cols[i].AttNum, typmod = q.b.attribute(o.table, o.attr)
-			cols[i].TypmodPlus1 = typmod + 1
+			cols[i].TableOID, cols[i].AttNum = q.b.attribute(o.table, o.attr)
 		}
+		cols[i].TypmodPlus1, cols[i].Pad = o.mods.typmod+1, o.mods.pad
 	}
 	visible := len(exprs)
 	column := func(item ast.ExprNode) (int, error) {
@@ -511,7 +510,7 @@ func (q *selectBinder) groupedScope() *scope {
 		}
 		for _, c := range q.in.cols {
 			if c.index == kc.Index && c.name == kc.Name {
-				gs.cols = append(gs.cols, &scopeCol{table: c.table, name: c.name, typ: c.typ, index: i, pg: c.pg, scale: c.scale})
+				gs.cols = append(gs.cols, &scopeCol{table: c.table, name: c.name, typ: c.typ, index: i, pg: c.pg, scale: c.scale, typmod1: c.typmod1, pad: c.pad})
 			}
 		}
 	}
@@ -640,7 +639,8 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 						return nil, err
 					}
 				}
-				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, scale: c.scale, table: c.storedTable(), attr: c.name})
+				outs = append(outs, output{expr: x, name: c.name, pg: c.pg, scale: c.scale, table: c.storedTable(), attr: c.name,
+					mods: typeMods{typmod: c.typmod1 - 1, pad: c.pad}})
 			}
 			if !found && table != "" {
 				return nil, errorf(CodeUndefinedTable, "missing FROM-clause entry for table %q", table)
@@ -664,7 +664,7 @@ func (q *selectBinder) bindOutputs() ([]output, error) {
 		if name == "" {
 			name = columnName(f.Expr)
 		}
-		o := output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x)}
+		o := output{expr: x, name: name, ast: f.Expr, pg: q.pgTypeOf(f.Expr, x), mods: q.b.modsOf(q.in, f.Expr)}
 		if q.sel == q.b.top && q.b.sess != nil && q.b.sess.Influx {
 			if zone, execZone := influxZone(f.Expr); zone != "" {
 				// The instant, marked with its zone (influx_tz.go).
@@ -701,21 +701,20 @@ func (q *selectBinder) sourceColumn(e ast.ExprNode) (table, column string) {
 	return c.storedTable(), c.name
 }
 
-// attribute is a stored column's table OID, attribute number and type
-// modifier, as pg_class and pg_attribute report them (0, 0, -1 when not
-// found). The time column answers to time too, as InfluxDB's sessions
-// name it.
-func (b *binder) attribute(table, column string) (oid uint32, num int16, typmod int32) {
+// attribute is a stored column's table OID and attribute number, as
+// pg_class and pg_attribute report them (0, 0 when not found). The time
+// column answers to time too, as InfluxDB's sessions name it.
+func (b *binder) attribute(table, column string) (oid uint32, num int16) {
 	cols, err := b.p.SQLColumns(b.sess.Database, table)
 	if err != nil {
-		return 0, 0, -1
+		return 0, 0
 	}
 	for _, c := range cols {
 		if c.Name == column || c.Type == storage.TypeTime && column == storage.TimeColumn {
-			return uint32(TableOID(b.sess.Database, table)), int16(c.Num), declaredOf(c).Typmod()
+			return uint32(TableOID(b.sess.Database, table)), int16(c.Num)
 		}
 	}
-	return 0, 0, -1
+	return 0, 0
 }
 
 // bindValue binds an expression of the select list, HAVING or ORDER BY:

@@ -169,6 +169,7 @@ func (b *binder) combine(op ast.SetOprType, l, r Node) (Node, error) {
 			return nil, errorf(CodeDatatype, "%s types %s and %s cannot be matched", setOpName(op), columnTypeName(lc[i]), columnTypeName(rc[i]))
 		}
 		cols[i] = Column{Name: lc[i].Name, Type: types[i]}
+		cols[i].TypmodPlus1, cols[i].Pad = setMods(lc[i], rc[i])
 		// A quoted literal takes the other branch's PostgreSQL type too.
 		lnull, rnull := lc[i].Type.ID() == arrow.NULL, rc[i].Type.ID() == arrow.NULL
 		switch {

@@ -507,8 +507,8 @@ func checkZoneRetype(sess *Session, col storage.ColumnMeta, declared string) err
 // makes of a query's column c, stored as typ, when its PostgreSQL type
 // (Column.PGType) is narrower than its engine type: format_type's name, as
 // ParseDeclared reads it, with the length, numeric's precision and scale
-// or a timestamp's precision where the query keeps them (Column.Typmod: a
-// column read as it is), and "" for the others.
+// or a timestamp's precision where the query keeps them (Column.Typmod),
+// and "" for the others (bpchar without a length is text).
 func resultDeclared(c Column, typ storage.ColumnType) string {
 	if c.Type.ID() == arrow.TIMESTAMP && c.Typmod() >= 0 && (c.PGType == 0 || c.PGType == storage.OIDTimestamp || c.PGType == storage.OIDTimestamptz) {
 		// timestamp(p) or timestamptz(p) read as it is.
@@ -519,6 +519,10 @@ func resultDeclared(c Column, typ storage.ColumnType) string {
 		return typeName(int64(c.PGType))
 	case storage.OIDVarchar:
 		return formatTypeName(int64(c.PGType), int64(c.Typmod()))
+	case storage.OIDChar:
+		if c.Typmod() >= 0 {
+			return formatTypeName(int64(c.PGType), int64(c.Typmod())) // character(n)
+		}
 	case storage.OIDNumeric:
 		if typ == storage.TypeFloat {
 			return formatTypeName(int64(c.PGType), int64(c.Typmod()))

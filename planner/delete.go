@@ -162,7 +162,8 @@ func (b *binder) bindRewrite(verb string, refs *ast.TableRefsClause, where ast.E
 		typ, d := storage.ArrowType(c.Type), declaredOf(c)
 		pg, scale := narrowPG(d.OID, typ), declaredScale(d)
 		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: typ, Table: alias, PGType: pg, Scale: scale})
-		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan, pg: pg, scale: scale, dateReading: d.OID == storage.OIDDate}
+		sc := &scopeCol{table: alias, name: c.Name, typ: typ, index: i, scan: scan, pg: pg, scale: scale, dateReading: d.OID == storage.OIDDate,
+			typmod1: d.Typmod() + 1, pad: declaredPad(d)}
 		if c.Type == storage.TypeTime && !sess.Influx {
 			sc.name = timeName // time_name.go; scan.Cols keep storage's name
 		}

@@ -114,6 +114,17 @@ func (b *binder) infoSchemaViews(view string, t *catalogTable) {
 					"ordinal_position": i + 1, "is_nullable": "YES", "data_type": typeName(oid),
 					"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": typeIndex().name[oid], "dtd_identifier": strconv.Itoa(i + 1),
 					"is_self_referencing": "NO", "is_identity": "NO", "is_generated": "NEVER", "is_updatable": "NO"}
+				if c.Typmod() >= 0 {
+					// The length, precision and scale the view's column
+					// keeps of its source (typmod.go).
+					d := storage.ParseDeclared(formatTypeName(oid, int64(c.Typmod())))
+					for k, v := range declaredFacts(d) {
+						row[k] = v
+					}
+					if d.Length > 0 {
+						row["character_maximum_length"], row["character_octet_length"] = d.Length, 4*d.Length
+					}
+				}
 				t.add(row)
 			}
 		}

@@ -91,7 +91,8 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 	// and comparisons with dates work.
 	add := func(qualifier, name string, typ arrow.DataType) {
 		pg := readingPG(name)
-		sc := &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: pg}
+		d := declaredOf(existing[name])
+		sc := &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: pg, typmod1: d.Typmod() + 1, pad: declaredPad(d)}
 		if declaredOf(existing[name]).OID == storage.OIDDate {
 			sc.pg, sc.dateReading = storage.OIDDate, true
 		}

@@ -440,18 +440,22 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 			return err
 		}
 		var merged exec.Expr
+		mods := u.l // the type modifier and padding of the merged column's values
 		switch {
 		case kind == exec.JoinFull:
 			merged = &exec.Cond{Kind: exec.Coalesce, Args: []exec.Expr{lx, rx}, DT: dt}
 			if u.l.scale != u.r.scale {
 				scale = 0 // values of either side: no one scale (numericScale and snapping rely on it)
 			}
+			if u.l.typmod1 != u.r.typmod1 || u.l.pad != u.r.pad {
+				mods = &scopeCol{}
+			}
 		case kind == exec.JoinRight:
-			merged, scale = rx, u.r.scale
+			merged, scale, mods = rx, u.r.scale, u.r
 		case kind == exec.JoinInner && arrow.TypeEqual(u.r.typ, dt) && narrowPG(u.r.pg, dt) == pg && (!arrow.TypeEqual(u.l.typ, dt) || narrowPG(u.l.pg, dt) != pg):
 			// PostgreSQL's inner join takes the side already of the
 			// common type (int2 USING numeric: the numeric side's value).
-			merged, scale = rx, u.r.scale
+			merged, scale, mods = rx, u.r.scale, u.r
 		default:
 			merged = lx // the left side, of the common type
 		}
@@ -464,7 +468,7 @@ func (b *binder) mergeUsing(s *scope, usings []usingCol, kind exec.JoinKind, nl 
 			if c.name == u.l.name && c.index == u.l.index && !c.merged {
 				c.merged = true
 				// The sides' common type (int2 with int4: int4).
-				mc := &scopeCol{name: u.l.name, typ: merged.Type(), index: idx, pg: pg, scale: scale}
+				mc := &scopeCol{name: u.l.name, typ: merged.Type(), index: idx, pg: pg, scale: scale, typmod1: mods.typmod1, pad: mods.pad}
 				s.cols = slices.Insert(s.cols, k, mc)
 				break
 			}

@@ -113,7 +113,7 @@ func (b *binder) bindLateral(j *ast.Join, left *scope, ts *ast.TableSource) (*sc
 	}
 	alias := ts.AsName.O
 	for i, c := range sub.Columns() {
-		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: n.Cols[len(leftCols)+i].Type, index: len(leftCols) + i, pg: c.PGType, scale: c.Scale})
+		s.cols = append(s.cols, &scopeCol{table: alias, name: c.Name, typ: n.Cols[len(leftCols)+i].Type, index: len(leftCols) + i, pg: c.PGType, scale: c.Scale, typmod1: c.TypmodPlus1, pad: c.Pad})
 	}
 	if _, fn := isTableFunction(ts.Source); fn && alias != "" && len(sub.Columns()) == 1 && sub.Columns()[0].Name != alias {
 		// f(...) AS e of a one-column function: e names its value too

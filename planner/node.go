@@ -26,10 +26,15 @@ type Column struct {
 	// pgjdbc's getTableName, BI tools' editable results); 0 otherwise.
 	TableOID uint32
 	AttNum   int16
-	// TypmodPlus1 is, for such a column, its declared type's modifier
-	// (pg_attribute.atttypmod: varchar(20)'s 24, timestamp(0)'s 0) plus
-	// one, so that the zero value is none; read it with Typmod.
+	// TypmodPlus1 is the column's type modifier (pg_attribute.atttypmod:
+	// varchar(20)'s 24, timestamp(0)'s 0) plus one, so that the zero value
+	// is none; read it with Typmod. A stored column's declared one, kept
+	// where PostgreSQL keeps it (typmod.go).
 	TypmodPlus1 int32
+	// Pad is, for a character(n) value, n: the values are held without
+	// their trailing blanks and shown blank-padded to n (typmod.go); 0 for
+	// other columns.
+	Pad int
 	// PGType is the PostgreSQL type OID clients should see when it is
 	// narrower than Type's (name, int4, oid, "char", varchar, ... of
 	// pg_catalog columns and casts); 0: the one Type maps to.
@@ -54,8 +59,8 @@ type Column struct {
 	Zone string
 }
 
-// Typmod is the column's type modifier, which RowDescription carries: its
-// declared type's for a stored column read as it is, else -1.
+// Typmod is the column's type modifier, which RowDescription carries; -1
+// for none.
 func (c Column) Typmod() int32 { return c.TypmodPlus1 - 1 }
 
 // Node is a logical plan node.

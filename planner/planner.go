@@ -117,6 +117,7 @@ func (p *Planner) PlanQuery(ctx context.Context, sess *Session, stmt *sql.Statem
 	if err := deferredFoldError(node); err != nil {
 		return nil, finishError(stmt, err)
 	}
+	node = padResult(node)
 	return &Query{Plan: node, Cols: node.Columns(), Reusable: !b.volatile}, nil
 }
 

@@ -190,7 +190,7 @@ func (p *Planner) returningTable(sess *Session, stmt *sql.Statement) (table, ali
 			dt = exec.TypeText
 		}
 		d := declaredOf(c)
-		cols = append(cols, Column{Name: c.Name, Type: dt, PGType: narrowPG(d.OID, dt), Scale: declaredScale(d)})
+		cols = append(cols, Column{Name: c.Name, Type: dt, PGType: narrowPG(d.OID, dt), Scale: declaredScale(d), TypmodPlus1: d.Typmod() + 1, Pad: declaredPad(d)})
 	}
 	if alias == "" {
 		alias = table
@@ -253,6 +253,7 @@ func (p *Planner) returningPlan(ctx context.Context, sess *Session, stmt *sql.St
 	if err := deferredFoldError(node); err != nil {
 		return nil, err
 	}
+	node = padResult(node)
 	return &Query{Plan: node, Cols: node.Columns()}, nil
 }
 

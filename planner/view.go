@@ -353,7 +353,7 @@ func (b *binder) plainViewRows(table string, t *catalogTable, db string) {
 					collation = 100
 				}
 				t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": int64(typ), "attstattarget": -1,
-					"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": -1,
+					"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(c.Typmod()),
 					"attbyval": length > 0 && length <= 8, "attalign": "d", "attstorage": storageKind, "attcompression": "",
 					"attnotnull": false, "atthasdef": false, "atthasmissing": false,
 					"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
