@@ -106,4 +106,15 @@ func TestCharPadding(t *testing.T) {
 		require.Equal(t, []int32{9, 7}, mods, "character(5), character(3)")
 		require.Equal(t, [][2]string{{"ab   ", "EU "}}, got)
 	}
+	// RowDescription's modifiers, PostgreSQL 15's: text has none (nullif
+	// of a varchar is text), nor max(c); a cast keeps its own.
+	rows, err := conn.Query(ctx, "SELECT nullif(v, 'x'), v, max(code), n::numeric(6,1), coalesce(v, 'q') FROM ch GROUP BY v, n")
+	require.NoError(t, err)
+	var mods []int32
+	for _, f := range rows.FieldDescriptions() {
+		mods = append(mods, f.TypeModifier)
+	}
+	rows.Close()
+	require.NoError(t, rows.Err())
+	require.Equal(t, []int32{-1, 9, -1, 6<<16 | 1 + 4, -1}, mods)
 }

@@ -129,6 +129,9 @@ func (q *selectBinder) bind() (Node, error) {
 			cols[i].TableOID, cols[i].AttNum = q.b.attribute(o.table, o.attr)
 		}
 		cols[i].TypmodPlus1, cols[i].Pad = o.mods.typmod+1, o.mods.pad
+		if exec.IsText(cols[i].Type) && cols[i].PGType == 0 {
+			cols[i].TypmodPlus1 = 0 // text has none (nullif(v, 'x') of a varchar(5) v is text)
+		}
 	}
 	visible := len(exprs)
 	column := func(item ast.ExprNode) (int, error) {
