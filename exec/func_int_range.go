@@ -37,6 +37,67 @@ func init() {
 	}
 }
 
+// __float_int(x, bits, numeric) checks that float values convert to an
+// integer of bits bits (16 smallint, 32 integer, 64 bigint), as a cast
+// rounds them: PostgreSQL's "integer out of range" for a float8 beyond the
+// type, NaN and infinities, and for numeric values (numeric true) "cannot
+// convert NaN to integer" and "cannot convert infinity to integer"
+// (FloatIntError). Values that convert pass through unchanged, the same
+// array; the cast that follows converts them.
+func init() {
+	register("__float_int", funcDef{
+		resolve: func(args []arrow.DataType) (arrow.DataType, error) {
+			return TypeFloat, want(args, "float", "int", "bool")
+		},
+		eval: func(c *Ctx, args []arg, n int) (arrow.Array, error) {
+			bits, _ := args[1].cnst.(int64)
+			numeric, _ := args[2].cnst.(bool)
+			if args[0].isConst {
+				if v, ok := args[0].cnst.(float64); ok && n > 0 {
+					if err := FloatIntError(v, int(bits), numeric); err != nil {
+						return nil, err
+					}
+				}
+				return broadcast(c, args[0].cnst, TypeFloat, n)
+			}
+			a := args[0].arr.(*array.Float64)
+			for i, v := range a.Float64Values() {
+				if a.IsValid(i) {
+					if err := FloatIntError(v, int(bits), numeric); err != nil {
+						return nil, err
+					}
+				}
+			}
+			a.Retain()
+			return a, nil
+		},
+	})
+}
+
+// intTypeNames are PostgreSQL's names of the integers of 16, 32 and 64
+// bits.
+var intTypeNames = map[int]string{16: "smallint", 32: "integer", 64: "bigint"}
+
+// FloatIntError is the error of converting v to an integer of bits bits
+// (16, 32 or 64), as PostgreSQL rounds it (to even: a numeric is rounded
+// half away from zero before), nil when it converts. numeric marks a
+// numeric value, whose NaN and infinities PostgreSQL cannot convert
+// (SQLSTATE 0A000); a float8's are out of range (22003).
+func FloatIntError(v float64, bits int, numeric bool) error {
+	name := intTypeNames[bits]
+	switch {
+	case numeric && math.IsNaN(v):
+		return &CodedError{Code: "0A000", Msg: "cannot convert NaN to " + name}
+	case numeric && math.IsInf(v, 0):
+		return &CodedError{Code: "0A000", Msg: "cannot convert infinity to " + name}
+	}
+	lo, hi := -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1) // [lo, hi): the type's range, exact in a float64
+	if r := math.RoundToEven(v); math.IsNaN(r) || r < lo || r >= hi {
+		return &CodedError{Code: "22003", Msg: name + " out of range"}
+	}
+	return nil
+}
+
 // intInRange is arg when every value lies in [lo, hi], else outOfRange's
 // error for the first that does not.
 func intInRange(c *Ctx, x arg, n int, lo, hi int64, outOfRange func(int64) error) (arrow.Array, error) {

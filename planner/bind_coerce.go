@@ -877,8 +877,14 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				}
 				return x, nil
 			}
-			if to.ID() == arrow.INT64 && b.isNumeric(s, e.Args[0], x) {
-				x = numericRound(x)
+			if to.ID() == arrow.INT64 {
+				numeric := b.isNumeric(s, e.Args[0], x)
+				if numeric {
+					x = numericRound(x)
+				}
+				if x, err = b.floatInt(x, castTargetPG(e.Args[1]), numeric); err != nil {
+					return nil, err
+				}
 			}
 			if !exec.CanCast(x.Type(), to) {
 				hint := ""

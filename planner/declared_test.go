@@ -62,6 +62,25 @@ func TestDeclaredTypes(t *testing.T) {
 	require.Equal(t, [][]any{{float64(float32(0.3)), "q  ", int64(-2147483648)}}, rows("SELECT r, c, n FROM item WHERE code = 'ab'"))
 	rows("INSERT INTO item (time, code, n) VALUES ('2024-01-01', 'ab', 1) ON CONFLICT (time, code) DO UPDATE SET n = 7")
 
+	// A float or numeric written into an integer column that cannot hold
+	// it fails in PostgreSQL's words for the column's type (a numeric's
+	// NaN and infinities with 0A000), not the engine's bigint's.
+	for q, want := range map[string]string{
+		"INSERT INTO item (time, code, n) VALUES ('2024-01-05', 'ab', 'NaN'::float8)":                                      "22003 integer out of range",
+		"INSERT INTO item (time, code, s) VALUES ('2024-01-05', 'ab', 1e20::float8)":                                       "22003 smallint out of range",
+		"INSERT INTO item (time, code, b) VALUES ('2024-01-05', 'ab', '-Infinity'::float8)":                                "22003 bigint out of range",
+		"INSERT INTO item (time, code, n) VALUES ('2024-01-05', 'ab', 'NaN'::numeric)":                                     "0A000 cannot convert NaN to integer",
+		"INSERT INTO item (time, code, b) SELECT time + interval '9 days', code, 'Infinity'::numeric FROM item":            "0A000 cannot convert infinity to bigint",
+		"UPDATE item SET s = 'NaN'::float8 WHERE code = 'ab'":                                                              "22003 smallint out of range",
+		"UPDATE item SET n = 'Infinity'::numeric WHERE code = 'ab'":                                                        "0A000 cannot convert infinity to integer",
+		"INSERT INTO item (time, code, n) VALUES ('2024-01-01', 'ab', 1) ON CONFLICT (time, code) DO UPDATE SET n = 1e300": "22003 integer out of range",
+	} {
+		_, err := x.Query(context.Background(), q)
+		require.Error(t, err, q)
+		e := planner.AsError(err)
+		require.Equal(t, want, e.Code+" "+e.Msg, q)
+	}
+
 	// The catalogs.
 	require.Equal(t, [][]any{
 		{"code", "character varying", "varchar", int64(4), int64(16), nil},

@@ -745,6 +745,15 @@ func fieldColumn(c *exec.Ctx, name string, typ storage.ColumnType, decl storage.
 		if fx, ok := x.(float64); ok && k == numericValue && (typ == storage.TypeInt || typ == storage.TypeUint) {
 			x = math.Round(fx) // numeric to integer: half away from zero
 		}
+		if fx, ok := x.(float64); ok && typ == storage.TypeInt {
+			// NaN, infinities and floats beyond the integer: PostgreSQL's
+			// words for the declared type, not the engine's bigint's.
+			if err := exec.FloatIntError(fx, int(intBits(decl.OID)), k == numericValue); err != nil {
+				e := AsError(err)
+				e.Detail = fmt.Sprintf("column %q, row %d", name, i+1)
+				return f, e
+			}
+		}
 		v, err := castValue(c, x, k, dt)
 		if err != nil {
 			return f, rowError(err, i, name)

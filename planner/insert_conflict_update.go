@@ -160,8 +160,15 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 			if x, err = b.bindNode(s, v, nil); err != nil { // a quoted literal stays open to be read as the column's type
 				return nil, nil, nil, 0, err
 			}
-			if b.isNumeric(s, v, x) && (col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64) {
-				x = numericRound(x)
+			if numeric := b.isNumeric(s, v, x); col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64 {
+				if numeric {
+					x = numericRound(x)
+				}
+				if col.Type.ID() == arrow.INT64 {
+					if x, err = b.floatInt(x, declaredOf(existing[c]).OID, numeric); err != nil {
+						return nil, nil, nil, 0, err
+					}
+				}
 			}
 			if x, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(v, x), col); err != nil {
 				return nil, nil, nil, 0, err

@@ -33,3 +33,30 @@ func numericRound(x exec.Expr) exec.Expr {
 	return &rowFunc{name: "round", args: []exec.Expr{x}, dt: exec.TypeFloat, pg: oidNumericPG, strict: true,
 		fn: func(v []any) (any, error) { return exec.RoundDecimal(v[0].(float64), 0), nil }}
 }
+
+// intBits is the width of the integer type pg (21 smallint, 23 integer;
+// bigint otherwise).
+func intBits(pg uint32) int64 {
+	switch pg {
+	case 21:
+		return 16
+	case 23:
+		return 32
+	}
+	return 64
+}
+
+// floatInt checks float values x before they convert to the integer type
+// pg (21, 23, else bigint), with PostgreSQL's words for those that do not
+// (exec.FloatIntError): "integer out of range", not the engine's bigint's,
+// and for a numeric x (numeric) "cannot convert NaN to integer".
+func (b *binder) floatInt(x exec.Expr, pg uint32, numeric bool) (exec.Expr, error) {
+	if x.Type().ID() != arrow.FLOAT64 {
+		return x, nil
+	}
+	y, err := b.call("__float_int", []exec.Expr{x, integer(intBits(pg)), &exec.Literal{V: numeric, DT: exec.TypeBool}})
+	if err != nil {
+		return nil, err
+	}
+	return b.fold(y)
+}
