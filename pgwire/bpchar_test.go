@@ -92,10 +92,7 @@ func TestCharPadding(t *testing.T) {
 	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeDescribeExec} {
 		rows, err := conn.Query(ctx, "SELECT c, cur FROM (SELECT code AS c, cur FROM ch) s WHERE c = $1 AND cur IS NOT NULL", mode, "ab   ")
 		require.NoError(t, err)
-		var mods []int32
-		for _, f := range rows.FieldDescriptions() {
-			mods = append(mods, f.TypeModifier)
-		}
+		mods := typeModifiers(rows)
 		var got [][2]string
 		for rows.Next() {
 			var c, cur string
@@ -110,11 +107,18 @@ func TestCharPadding(t *testing.T) {
 	// of a varchar is text), nor max(c); a cast keeps its own.
 	rows, err := conn.Query(ctx, "SELECT nullif(v, 'x'), v, max(code), n::numeric(6,1), coalesce(v, 'q') FROM ch GROUP BY v, n")
 	require.NoError(t, err)
+	mods := typeModifiers(rows)
+	rows.Close()
+	require.NoError(t, rows.Err())
+	require.Equal(t, []int32{-1, 9, -1, 6<<16 | 1 + 4, -1}, mods)
+}
+
+// typeModifiers are the type modifiers RowDescription gives rows'
+// columns.
+func typeModifiers(rows pgx.Rows) []int32 {
 	var mods []int32
 	for _, f := range rows.FieldDescriptions() {
 		mods = append(mods, f.TypeModifier)
 	}
-	rows.Close()
-	require.NoError(t, rows.Err())
-	require.Equal(t, []int32{-1, 9, -1, 6<<16 | 1 + 4, -1}, mods)
+	return mods
 }

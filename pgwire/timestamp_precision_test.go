@@ -66,10 +66,7 @@ func TestTimestampPrecision(t *testing.T) {
 	require.NoError(t, err)
 	rows, err := conn.Query(ctx, "SELECT time, z FROM tprec WHERE host = 'p'")
 	require.NoError(t, err)
-	var mods []int32
-	for _, f := range rows.FieldDescriptions() {
-		mods = append(mods, f.TypeModifier)
-	}
+	mods := typeModifiers(rows)
 	require.True(t, rows.Next())
 	var gotTime, gotZ time.Time
 	require.NoError(t, rows.Scan(&gotTime, &gotZ))
