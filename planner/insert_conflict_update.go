@@ -93,7 +93,7 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 		pg := readingPG(name)
 		d := declaredOf(existing[name])
 		sc := &scopeCol{table: qualifier, name: name, typ: typ, index: len(in), pg: pg, typmod1: d.Typmod() + 1, pad: declaredPad(d)}
-		if declaredOf(existing[name]).OID == storage.OIDDate {
+		if d.OID == storage.OIDDate {
 			sc.pg, sc.dateReading = storage.OIDDate, true
 		}
 		s.cols = append(s.cols, sc)
@@ -160,15 +160,8 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 			if x, err = b.bindNode(s, v, nil); err != nil { // a quoted literal stays open to be read as the column's type
 				return nil, nil, nil, 0, err
 			}
-			if numeric := b.isNumeric(s, v, x); col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64 {
-				if numeric {
-					x = numericRound(x)
-				}
-				if col.Type.ID() == arrow.INT64 {
-					if x, err = b.floatInt(x, declaredOf(existing[c]).OID, numeric); err != nil {
-						return nil, nil, nil, 0, err
-					}
-				}
+			if x, err = b.intValue(x, b.isNumeric(s, v, x), col.Type, declaredOf(existing[c]).OID); err != nil {
+				return nil, nil, nil, 0, err
 			}
 			if x, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(v, x), col); err != nil {
 				return nil, nil, nil, 0, err

@@ -60,3 +60,20 @@ func (b *binder) floatInt(x exec.Expr, pg uint32, numeric bool) (exec.Expr, erro
 	}
 	return b.fold(y)
 }
+
+// intValue is x assigned to a column of engine type dt and declared type
+// oid (UPDATE's SET, ON CONFLICT's DO UPDATE SET): into an integer, a
+// numeric (numeric) rounded half away from zero, as PostgreSQL's numeric
+// is (2.5 is 3), and a float checked against the integer (floatInt).
+func (b *binder) intValue(x exec.Expr, numeric bool, dt arrow.DataType, oid uint32) (exec.Expr, error) {
+	if dt.ID() != arrow.INT64 && dt.ID() != arrow.UINT64 {
+		return x, nil
+	}
+	if numeric {
+		x = numericRound(x)
+	}
+	if dt.ID() == arrow.UINT64 {
+		return x, nil
+	}
+	return b.floatInt(x, oid, numeric)
+}

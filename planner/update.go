@@ -154,15 +154,8 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 			if err := b.rowOnly(s, x, "UPDATE"); err != nil {
 				return "", nil, nil, err
 			}
-			if numeric := b.isNumeric(s, expr, x); col.Type.ID() == arrow.INT64 || col.Type.ID() == arrow.UINT64 {
-				if numeric {
-					x = numericRound(x) // 2.5 into an integer is 3, as PostgreSQL's numeric
-				}
-				if col.Type.ID() == arrow.INT64 {
-					if x, err = b.floatInt(x, b.deleteDeclared[j].OID, numeric); err != nil {
-						return "", nil, nil, err
-					}
-				}
+			if x, err = b.intValue(x, b.isNumeric(s, expr, x), col.Type, b.deleteDeclared[j].OID); err != nil {
+				return "", nil, nil, err
 			}
 			if v, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(expr, x), col); err != nil {
 				return "", nil, nil, err
