@@ -6,7 +6,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // __bpchar_pad(s, n) is s blank-padded to n characters: how PostgreSQL
@@ -28,34 +27,39 @@ func init() {
 			if args[0].isConst {
 				v, ok := args[0].cnst.(string)
 				if !ok {
-					return array.MakeArrayOfNull(memory.DefaultAllocator, TypeText, n), nil
+					return broadcast(c, nil, TypeText, n)
 				}
-				return constText(BlankPad(v, int(width)), n), nil
+				return broadcast(c, BlankPad(v, int(width)), TypeText, n)
 			}
-			return blankPadArray(args[0].arr, int(width)), nil
+			return blankPadArray(c, args[0].arr, int(width)), nil
 		},
 	})
 }
 
 // BlankPad is s followed by the blanks that make it n characters long.
 func BlankPad(s string, n int) string {
-	k := n - utf8.RuneCountInString(s)
-	if k <= 0 {
+	if utf8.RuneCountInString(s) >= n {
 		return s
 	}
-	b := make([]byte, len(s)+k)
-	copy(b, s)
-	for i := len(s); i < len(b); i++ {
-		b[i] = ' '
+	return string(appendBlankPad(nil, s, n))
+}
+
+// appendBlankPad appends s and the blanks that make it n characters long
+// to dst.
+func appendBlankPad(dst []byte, s string, n int) []byte {
+	dst = append(dst, s...)
+	for k := n - utf8.RuneCountInString(s); k > 0; k-- {
+		dst = append(dst, ' ')
 	}
-	return string(b)
+	return dst
 }
 
 // blankPadArray pads every value of a text array (plain or a tag's
-// dictionary) to n characters, in one pass over its bytes.
-func blankPadArray(a arrow.Array, n int) arrow.Array {
+// dictionary) to n characters, in one pass over its bytes and one buffer
+// for all of them.
+func blankPadArray(c *Ctx, a arrow.Array, n int) arrow.Array {
 	get := textAccessor(a)
-	b := array.NewStringBuilder(memory.DefaultAllocator)
+	b := array.NewStringBuilder(c.Mem)
 	defer b.Release()
 	b.Reserve(a.Len())
 	var buf []byte
@@ -64,28 +68,8 @@ func blankPadArray(a arrow.Array, n int) arrow.Array {
 			b.AppendNull()
 			continue
 		}
-		s := get(i)
-		k := n - utf8.RuneCountInString(s)
-		if k <= 0 {
-			b.Append(s)
-			continue
-		}
-		buf = append(buf[:0], s...)
-		for ; k > 0; k-- {
-			buf = append(buf, ' ')
-		}
+		buf = appendBlankPad(buf[:0], get(i), n)
 		b.BinaryBuilder.Append(buf)
-	}
-	return b.NewArray()
-}
-
-// constText is n rows of the text s.
-func constText(s string, n int) arrow.Array {
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	b.Reserve(n)
-	for i := 0; i < n; i++ {
-		b.Append(s)
 	}
 	return b.NewArray()
 }
