@@ -56,12 +56,12 @@ func (p *Planner) insertRows(ctx context.Context, sess *Session, stmt *sql.State
 
 // insertWrite is how a materialized view's refresh writes through the
 // INSERT path: into the view's table (which refuses other writes), with
-// before run once the rows are computed and just before they are written,
-// given them (nil when there are none): the refresh deletes the rows they
-// do not replace.
+// replace, once the rows are computed, storing them (nil when there are
+// none) instead of a write: the refresh puts them in place of the rows
+// of the range it refreshes.
 type insertWrite struct {
 	refresh bool
-	before  func(batch *storage.TableBatch) error
+	replace func(batch *storage.TableBatch) error
 	// written, when set, is given the batch written once it is durable.
 	written func(batch *storage.TableBatch)
 }
@@ -128,14 +128,14 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 			return 0, err
 		}
 	}
-	before := func(batch *storage.TableBatch) error {
-		if w.before == nil {
-			return nil
+	none := func() error { // no rows: a refresh still removes the range's
+		if w.replace != nil {
+			return w.replace(nil)
 		}
-		return w.before(batch)
+		return nil
 	}
 	if len(rows) == 0 {
-		return 0, before(nil)
+		return 0, none()
 	}
 	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds, tags)
 	if err != nil {
@@ -153,7 +153,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 			return 0, err
 		}
 		if len(rows) == 0 {
-			return 0, before(nil)
+			return 0, none()
 		}
 		for tags != nil && len(tags) < len(names) {
 			tags = append(tags, false) // a column DO UPDATE sets: the table's own
@@ -168,10 +168,12 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	if err := checkMerges(batch); err != nil {
 		return 0, err
 	}
-	if err := before(batch); err != nil {
-		return 0, err
+	if w.replace != nil {
+		err = w.replace(batch)
+	} else {
+		err = p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{Refresh: w.refresh})
 	}
-	if err := p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{Refresh: w.refresh}); err != nil {
+	if err != nil {
 		return 0, err
 	}
 	if w.written != nil {

@@ -2,13 +2,11 @@ package planner
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
 )
@@ -61,7 +59,7 @@ func (p *Planner) onConflict(b *binder, ctx context.Context, db, table string, o
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	keys := batchKeys(batch, keyCols)
+	keys := batch.RowKeys(keyCols)
 	var keptRows [][]any
 	var keptKinds [][]valueKind
 	for i := range rows {
@@ -116,12 +114,9 @@ func (p *Planner) storedRows(ctx context.Context, db, table string, batch *stora
 	defer r.Release()
 	for r.Next() {
 		rec := r.Record()
-		times := rec.Column(0).(*array.Timestamp).TimestampValues()
-		tags := make([]*array.Dictionary, len(keyCols))
-		for k, name := range keyCols {
-			if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
-				tags[k], _ = rec.Column(idx[0]).(*array.Dictionary)
-			}
+		keyOf, err := storage.RecordKeys(rec, keyCols)
+		if err != nil {
+			return nil, err
 		}
 		wanted := make([]arrow.Array, len(want))
 		for k, name := range want {
@@ -130,14 +125,8 @@ func (p *Planner) storedRows(ctx context.Context, db, table string, batch *stora
 			}
 		}
 		key := make([]byte, 0, 64)
-		for i, ts := range times {
-			key = rowKey(key[:0], int64(ts), len(keyCols), func(k int) (string, bool) {
-				d := tags[k]
-				if d == nil || d.IsNull(i) {
-					return "", false
-				}
-				return d.Dictionary().(*array.String).Value(d.GetValueIndex(i)), true
-			})
+		for i := range int(rec.NumRows()) {
+			key = keyOf(key[:0], i)
 			vals := make([]any, len(want))
 			for k, a := range wanted {
 				if a != nil {
@@ -151,47 +140,4 @@ func (p *Planner) storedRows(ctx context.Context, db, table string, batch *stora
 		return nil, AsError(err)
 	}
 	return out, nil
-}
-
-// batchKeys are the names of the batch's rows: each row's time and the
-// tags keyCols (NULL for those the batch does not give).
-func batchKeys(batch *storage.TableBatch, keyCols []string) []string {
-	byName := make([]*storage.TagColumn, len(keyCols))
-	for k, name := range keyCols {
-		for t := range batch.Tags {
-			if batch.Tags[t].Name == name {
-				byName[k] = &batch.Tags[t]
-			}
-		}
-	}
-	out := make([]string, batch.Rows)
-	var key []byte
-	for i := range out {
-		key = rowKey(key[:0], batch.Time[i], len(keyCols), func(k int) (string, bool) {
-			t := byName[k]
-			if t == nil || t.Codes[i] < 0 {
-				return "", false
-			}
-			return t.Dict[t.Codes[i]], true
-		})
-		out[i] = string(key)
-	}
-	return out
-}
-
-// rowKey appends to dst a row's name: the time, then each of n tags'
-// value (tag(k)) or NULL, unambiguously.
-func rowKey(dst []byte, ts int64, n int, tag func(k int) (string, bool)) []byte {
-	dst = binary.LittleEndian.AppendUint64(dst, uint64(ts))
-	for k := range n {
-		v, ok := tag(k)
-		if !ok {
-			dst = append(dst, 0)
-			continue
-		}
-		dst = append(dst, 1)
-		dst = binary.AppendUvarint(dst, uint64(len(v)))
-		dst = append(dst, v...)
-	}
-	return dst
 }

@@ -62,7 +62,7 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	keys := batchKeys(batch, keyCols)
+	keys := batch.RowKeys(keyCols)
 	var conflicting []int
 	for i, k := range keys {
 		if stored[k] != nil {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/stratadb/strata/exec"
@@ -314,13 +313,9 @@ func (b *binder) definedQuery(table, alias, text, what string, enter func() func
 
 // refreshView computes the rows of the view table holds, of time in [lo,
 // hi) or all of them (whole), and puts them in place of those it holds
-// there: the rows are computed first; then the window's rows they do not
-// replace are deleted (a group gone from the source, and a row whose new
-// values have a NULL, which a write cannot put over a value), and the new
-// rows written, each over the old row of its time and tags. A query in
-// between sees the rows not replaced gone and the others as they were; a
-// crash in between leaves it so until the next refresh. It returns how
-// many rows it wrote.
+// there, as one change (storage's Replace): a query sees the view's rows
+// of the range as they were or as refreshed, and a crash leaves one or
+// the other. It returns how many rows it wrote.
 func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, def storage.ViewDef, lo, hi int64, whole bool) (int64, error) {
 	tr := storage.TimeRange{Min: lo, Max: hi}
 	if whole {
@@ -339,8 +334,8 @@ func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, 
 	if err != nil {
 		return 0, err
 	}
-	n, err := p.insertWith(ctx, sess, stmt, [][]any{nil}, insertWrite{refresh: true, before: func(batch *storage.TableBatch) error {
-		_, err := p.Engine.Delete(ctx, sess.Database, table, tr, staleRows(tr, batch))
+	n, err := p.insertWith(ctx, sess, stmt, [][]any{nil}, insertWrite{refresh: true, replace: func(batch *storage.TableBatch) error {
+		_, err := p.Engine.Replace(ctx, sess.Database, table, tr, batch, storage.WriteOptions{Refresh: true})
 		return err
 	}})
 	if err != nil {
@@ -382,55 +377,6 @@ func (p *Planner) sourcesCutoff(sess *Session, def storage.ViewDef) (int64, bool
 		}
 	}
 	return cutoff, ok
-}
-
-// staleRows matches the view's rows of time in tr that batch (the rows
-// of a refresh, nil for none) does not replace: those whose time and tags
-// none of its rows has, or whose row there has a NULL field.
-func staleRows(tr storage.TimeRange, batch *storage.TableBatch) storage.RowMatch {
-	var keyCols []string
-	keep := map[string]bool{}
-	if batch != nil {
-		for _, t := range batch.Tags {
-			keyCols = append(keyCols, t.Name)
-		}
-		slices.Sort(keyCols)
-		for i, k := range batchKeys(batch, keyCols) {
-			if !slices.ContainsFunc(batch.Fields, func(f storage.FieldColumn) bool { return !f.IsValid(i) }) {
-				keep[k] = true
-			}
-		}
-	}
-	return func(rec arrow.Record) ([]bool, error) {
-		idx := rec.Schema().FieldIndices(storage.TimeColumn)
-		if len(idx) == 0 {
-			return nil, fmt.Errorf("refresh: the view's rows have no time column")
-		}
-		times := rec.Column(idx[0]).(*array.Timestamp).TimestampValues()
-		tags := make([]arrow.Array, len(keyCols))
-		for k, name := range keyCols {
-			if at := rec.Schema().FieldIndices(name); len(at) > 0 {
-				tags[k] = rec.Column(at[0])
-			}
-		}
-		out := make([]bool, len(times))
-		var key []byte
-		for i, t := range times {
-			if !tr.Contains(int64(t)) {
-				continue
-			}
-			key = rowKey(key[:0], int64(t), len(keyCols), func(k int) (string, bool) {
-				a := tags[k]
-				if a == nil || a.IsNull(i) {
-					return "", false
-				}
-				s, _ := valueAtRow(a, i).(string)
-				return s, true
-			})
-			out[i] = !keep[string(key)]
-		}
-		return out, nil
-	}
 }
 
 // fillView fills the view just created (res: the creation's result)

@@ -106,7 +106,7 @@ func (p *Planner) InsertReturning(ctx context.Context, sess *Session, stmt *sql.
 		if err != nil {
 			return 0, nil, nil, err
 		}
-		for _, key := range batchKeys(written, tags) {
+		for _, key := range written.RowKeys(tags) {
 			vals, ok := rows[key]
 			if !ok {
 				continue // deleted meanwhile

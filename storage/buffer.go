@@ -70,6 +70,16 @@ func (b *buffer) add(db string, batch *TableBatch, seq uint64, now time.Time) {
 	}
 }
 
+// holds reports whether the buffer has rows of the table.
+func (b *buffer) holds(db, table string) bool {
+	for key := range b.parts {
+		if key.db == db && key.table == table {
+			return true
+		}
+	}
+	return false
+}
+
 // dropParts forgets the rows of the partitions drop names and reports
 // whether there were any.
 func (b *buffer) dropParts(drop func(partKey) bool) bool {

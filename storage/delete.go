@@ -18,11 +18,12 @@ type RowMatch func(rec arrow.Record) ([]bool, error)
 type RowUpdate func(rec arrow.Record) (arrow.Record, int64, error)
 
 // Delete removes the rows of table within tr that match says to, and
-// returns how many it removed. The write buffer is persisted first, so every
-// write acknowledged before Delete began is in the files it rewrites; a
-// write acknowledged while it runs is not touched. Each partition (a day)
-// is rewritten as a compaction is, and the new files of every partition
-// are put in place of the old in one catalog commit, as PostgreSQL's
+// returns how many it removed. The write buffer is persisted first when it
+// holds rows of the table, so every write acknowledged before Delete began
+// is in the files it rewrites; a write acknowledged while it runs is not
+// touched. Each partition (a day) is rewritten as a compaction is, and the
+// new files of every partition are put in place of the old in one catalog
+// commit, as PostgreSQL's
 // statement is one transaction: a crash, an error part way (match's, or
 // the context's) or a failed commit leaves the table as it was, and a
 // crash after the commit leaves it without the rows. The new files take
@@ -86,7 +87,7 @@ func (e *Engine) rewrite(ctx context.Context, db, table string, tr TimeRange, fn
 	if tr == (TimeRange{}) {
 		tr = allTime
 	}
-	if err := e.Persist(ctx); err != nil {
+	if err := e.persistTable(ctx, db, table); err != nil {
 		return 0, err
 	}
 	e.compactMu.Lock()
@@ -101,6 +102,37 @@ func (e *Engine) rewrite(ctx context.Context, db, table string, tr TimeRange, fn
 			e.unref(b.job.files)
 		}
 	}()
+	if err := e.buildAll(ctx, jobs, &built); err != nil {
+		return 0, err
+	}
+	var st CompactStats
+	if err := e.install(ctx, built, &st); err != nil {
+		return 0, err
+	}
+	return st.RowsDeleted, nil
+}
+
+// persistTable persists the write buffer when it holds rows of the table
+// (a DELETE of a table no one writes to, or a refresh, need not wait for
+// every other table's rows to be written).
+func (e *Engine) persistTable(ctx context.Context, db, table string) error {
+	e.mu.RLock()
+	held := e.active.holds(db, table)
+	for _, b := range e.frozen {
+		held = held || b.holds(db, table)
+	}
+	e.mu.RUnlock()
+	if !held {
+		return nil
+	}
+	return e.Persist(ctx)
+}
+
+// buildAll carries out jobs, appending to built those that changed
+// something. On an error (a job's, or the context's) it deletes the
+// outputs of every job in built and returns it; either way the caller
+// unrefs the built jobs' files.
+func (e *Engine) buildAll(ctx context.Context, jobs []compactJob, built *[]*builtJob) error {
 	for _, job := range jobs {
 		err := ctx.Err()
 		var b *builtJob
@@ -108,20 +140,16 @@ func (e *Engine) rewrite(ctx context.Context, db, table string, tr TimeRange, fn
 			b, err = e.buildJob(ctx, job)
 		}
 		if err != nil {
-			for _, b := range built {
+			for _, b := range *built {
 				e.doomOuts(b.outs)
 			}
-			return 0, err
+			return err
 		}
 		if b != nil {
-			built = append(built, b)
+			*built = append(*built, b)
 		}
 	}
-	var st CompactStats
-	if err := e.install(ctx, built, &st); err != nil {
-		return 0, err
-	}
-	return st.RowsDeleted, nil
+	return nil
 }
 
 // rewriteJobs plans a rewrite: per partition, the clusters of files whose

@@ -311,3 +311,27 @@ func TestRewriteAllOrNothing(t *testing.T) {
 	require.Equal(t, want, scan(t, e2, all("cpu")), "after the crash, every day as it was")
 	require.Equal(t, files, parquetFiles(t, crashed), "the uncommitted files are removed at the start")
 }
+
+// TestRewritePersistsOnlyItsTable: a DELETE persists the write buffer
+// only when it holds rows of the table; another table's buffered rows
+// stay buffered (no file of theirs is written).
+func TestRewritePersistsOnlyItsTable(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	defer e.Close()
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1", "20 host=b usage=2"))
+	require.NoError(t, e.Persist(ctx))
+	write(t, e, "db", batchOf(t, "mem", "10 host=a used=1"))
+	n, err := e.Delete(ctx, "db", "cpu", TimeRange{}, hostIs("a"))
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n)
+	require.Len(t, parquetFiles(t, dir), 1, "cpu's file, rewritten; mem's row is still buffered")
+	require.Equal(t, []string{"time=10 host=a used=1"}, scan(t, e, all("mem")))
+
+	write(t, e, "db", batchOf(t, "cpu", "30 host=a usage=3"))
+	n, err = e.Delete(ctx, "db", "cpu", TimeRange{}, hostIs("a"))
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n, "cpu's buffered row was persisted, then deleted")
+	require.Len(t, parquetFiles(t, dir), 2, "mem's row persisted with it")
+	require.Equal(t, []string{"time=20 host=b usage=2"}, scan(t, e, all("cpu")))
+}

@@ -40,6 +40,17 @@
 // file's column map (FileMeta.Columns) says where its names differ from its
 // table's until compaction rewrites it.
 //
+// # Rewrites
+//
+// Delete and Update (delete.go) rewrite the files a time range meets, day
+// by day as a compaction does, and commit every day's new files in place
+// of the old at once; the write buffer is persisted first when it holds
+// rows of the table. Replace (replace.go), a materialized view's refresh,
+// is the same change with the refresh's rows written as new files beside
+// it: the range's rows they do not replace whole are deleted, the others
+// lose to the newer file, and one commit makes it all visible and durable
+// (the rows skip the WAL).
+//
 // # Reads
 //
 // Engine.Snapshot returns a consistent view of one table's files and

@@ -281,8 +281,8 @@ func fileKey(db, table string, day int64, id uint64) string {
 type WriteOptions struct {
 	// NoSync acknowledges before the WAL record is fsynced.
 	NoSync bool
-	// Refresh marks a materialized view's refresh, the only write its
-	// table takes.
+	// Refresh marks a materialized view's refresh (Replace), the only
+	// write its table takes.
 	Refresh bool
 }
 
@@ -320,18 +320,10 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 		e.mu.Unlock()
 		return &Error{Code: CodeClosed, Msg: "the storage engine is shutting down"}
 	}
-	if dbm := e.cat.database(db); dbm != nil && !opts.Refresh {
-		for _, b := range batches {
-			if t := dbm.table(b.Table); t != nil && t.View != nil {
-				e.mu.Unlock()
-				return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("table %q holds a materialized view's rows, which only a refresh writes", b.Table),
-					Hint: "write to the view's source table, then REFRESH MATERIALIZED VIEW " + b.Table}
-			}
-			if dbm.plainView(b.Table) != nil {
-				e.mu.Unlock()
-				return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("%q is a view, which keeps no rows of its own", b.Table),
-					Hint: "write to the table the view reads, or DROP VIEW " + b.Table + " to use the name for a table"}
-			}
+	for _, b := range batches {
+		if err := e.writableLocked(db, b.Table, opts); err != nil {
+			e.mu.Unlock()
+			return err
 		}
 	}
 	if err := e.addSchemaLocked(db, batches); err != nil {
@@ -366,6 +358,24 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 	e.stats.rowsWritten.Add(uint64(rows))
 	if full {
 		e.requestFlush()
+	}
+	return nil
+}
+
+// writableLocked refuses a write to a view: to a materialized view's
+// table unless the write is its refresh, to a plain view always.
+func (e *Engine) writableLocked(db, table string, opts WriteOptions) error {
+	dbm := e.cat.database(db)
+	if dbm == nil {
+		return nil
+	}
+	if t := dbm.table(table); t != nil && t.View != nil && !opts.Refresh {
+		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("table %q holds a materialized view's rows, which only a refresh writes", table),
+			Hint: "write to the view's source table, then REFRESH MATERIALIZED VIEW " + table}
+	}
+	if dbm.plainView(table) != nil {
+		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("%q is a view, which keeps no rows of its own", table),
+			Hint: "write to the table the view reads, or DROP VIEW " + table + " to use the name for a table"}
 	}
 	return nil
 }

@@ -292,7 +292,7 @@ func (e *Engine) install(ctx context.Context, built []*builtJob, st *CompactStat
 				}
 			}
 		}
-		if present != len(b.job.files) { // dropped or expired meanwhile
+		if t == nil || present != len(b.job.files) { // dropped or expired meanwhile
 			for _, m := range b.outs {
 				e.doomLocked(m)
 			}
@@ -335,8 +335,10 @@ func (e *Engine) install(ctx context.Context, built []*builtJob, st *CompactStat
 			st.BytesIn += f.Size
 			e.doomed[f.ID] = f.Key // deleted by unref once no snapshot reads it
 		}
-		e.stats.compactions.Add(1)
-		st.Partitions++
+		if len(s.b.job.files) > 0 { // not a Replace's new rows
+			e.stats.compactions.Add(1)
+			st.Partitions++
+		}
 		st.RowsDeleted += s.b.deleted
 		for _, m := range s.b.outs {
 			st.FilesOut++
