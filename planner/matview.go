@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -315,8 +316,16 @@ func (b *binder) definedQuery(table, alias, text, what string, enter func() func
 // hi) or all of them (whole), and puts them in place of those it holds
 // there, as one change (storage's Replace): a query sees the view's rows
 // of the range as they were or as refreshed, and a crash leaves one or
-// the other. It returns how many rows it wrote.
+// the other. The view's refreshes run one at a time (a policy's and a
+// CALL's), from computing to storing, or one that read the source before
+// a write could store its rows over those of one that read it after. It
+// returns how many rows it wrote.
 func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, def storage.ViewDef, lo, hi int64, whole bool) (int64, error) {
+	unlock, err := p.refreshing.lock(ctx, sess.Database+"\x00"+table)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	tr := storage.TimeRange{Min: lo, Max: hi}
 	if whole {
 		tr = storage.AllTime()
@@ -347,6 +356,22 @@ func (p *Planner) refreshView(ctx context.Context, sess *Session, table string, 
 		return 0, e
 	}
 	return n, nil
+}
+
+// keyedLock is a mutex per key that a context can stop waiting for.
+type keyedLock struct{ m sync.Map } // key → chan struct{} (capacity 1)
+
+// lock takes the key's lock, waiting while another holds it, and returns
+// the function that releases it.
+func (l *keyedLock) lock(ctx context.Context, key string) (unlock func(), err error) {
+	v, _ := l.m.LoadOrStore(key, make(chan struct{}, 1))
+	ch := v.(chan struct{})
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // sourcesCutoff is the latest retention cutoff of the stored tables a

@@ -322,3 +322,38 @@ func TestRealTimeAggregate(t *testing.T) {
 		"CREATE MATERIALIZED VIEW bad WITH (timescaledb.continuous, timescaledb.materialized_only = maybe) AS SELECT time FROM m": "22023",
 	})
 }
+
+// TestConcurrentRefreshes: refreshes of one view run one at a time, so
+// that one computed before a write cannot store its rows over those of a
+// refresh that began after the write and finished first (a window's, while
+// the first refreshes the whole view): after each round the view holds the
+// last value written.
+func TestConcurrentRefreshes(t *testing.T) {
+	_, _, p, sess, x := openRewriteTest(t)
+	ctx := context.Background()
+	rows := x.rowsOf(t)
+	rows("CREATE TABLE m (time timestamptz NOT NULL, host text, v double precision)")
+	rows("INSERT INTO m VALUES ('2024-01-01 00:00:00+00', 'h0', 0)")
+	rows("INSERT INTO m SELECT t, 'x' || (extract(epoch FROM t)::bigint % 100), 1 " +
+		"FROM generate_series(TIMESTAMPTZ '2024-01-02', TIMESTAMPTZ '2024-01-04', INTERVAL '1 second') AS t")
+	rows("CREATE MATERIALIZED VIEW mv WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', time) AS bucket, host, max(v) AS v FROM m GROUP BY 1, 2")
+	refresh := func(window string) error {
+		stmts, err := sql.Parse("CALL refresh_continuous_aggregate('mv', " + window + ")")
+		if err != nil {
+			return err
+		}
+		_, op, err := p.Run(ctx, sess, stmts[0], nil)
+		if err == nil {
+			op.Close()
+		}
+		return err
+	}
+	for i := 1; i <= 20; i++ {
+		done := make(chan error, 1)
+		go func() { done <- refresh("NULL, NULL") }()
+		rows(fmt.Sprintf("INSERT INTO m VALUES ('2024-01-01 00:00:00+00', 'h0', %d)", i))
+		require.NoError(t, refresh("'2024-01-01 00:00+00', '2024-01-01 01:00+00'"))
+		require.NoError(t, <-done)
+		require.Equal(t, [][]any{{float64(i)}}, rows("SELECT v FROM mv WHERE host = 'h0'"), "round %d", i)
+	}
+}

@@ -88,6 +88,8 @@ type Planner struct {
 	Activity *Activity
 	// policies is when each continuous aggregate's refresh policy ran.
 	policies policyState
+	// refreshing runs the refreshes of each view one at a time.
+	refreshing keyedLock
 }
 
 // Query is a planned SELECT: the optimized plan and its output columns.
