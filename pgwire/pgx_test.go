@@ -795,10 +795,26 @@ func TestPgxUpdate(t *testing.T) {
 		var sum float64
 		require.NoError(t, conn.QueryRow(ctx, "SELECT sum(usage) FROM cpu WHERE host = 'up'", mode).Scan(&sum), mode)
 		require.Equal(t, 30.0, sum, mode)
-		_, err = conn.Exec(ctx, "DELETE FROM cpu WHERE host = 'up'", mode)
+		// A tag, set from a parameter; a name two rows would share is
+		// refused as a primary key's would be.
+		tag, err = conn.Exec(ctx, "UPDATE cpu SET host = $1 WHERE host = $2 AND time < '2030-01-02'", mode, "down", "up")
+		require.NoError(t, err, mode)
+		require.Equal(t, "UPDATE 1", tag.String(), mode)
+		rows, err := conn.Query(ctx, "SELECT host FROM cpu WHERE time >= '2030-01-01' ORDER BY time", mode)
+		require.NoError(t, err, mode)
+		hosts, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err, mode)
+		require.Equal(t, []string{"down", "up"}, hosts, mode)
+		_, err = conn.Exec(ctx, "UPDATE cpu SET host = $1 WHERE time >= '2030-01-01'", mode, "one")
+		require.NoError(t, err, mode, "two days: two names")
+		_, err = conn.Exec(ctx, "INSERT INTO cpu (time, host, usage) VALUES ('2030-01-01', 'two', 5)", mode)
+		require.NoError(t, err, mode)
+		_, err = conn.Exec(ctx, "UPDATE cpu SET host = $1 WHERE time >= '2030-01-01'", mode, "two")
+		require.Equal(t, "23505", pgErr(t, err).Code, mode)
+		_, err = conn.Exec(ctx, "DELETE FROM cpu WHERE time >= '2030-01-01'", mode)
 		require.NoError(t, err, mode)
 	}
-	_, err := conn.Exec(ctx, "UPDATE cpu SET host = 'x'")
+	_, err := conn.Exec(ctx, "UPDATE cpu SET time = now()")
 	require.Equal(t, "0A000", pgErr(t, err).Code)
 }
 

@@ -183,7 +183,7 @@ func TestUpdate(t *testing.T) {
 	require.Equal(t, [][]any{{int64(7), nil}, {int64(7), nil}}, q("SELECT n, s FROM m WHERE host = 'h0' AND v = 3"))
 
 	x.requireCodes(t, map[string]string{
-		"UPDATE m SET host = 'z'":                                           "0A000",
+		"UPDATE m SET host = 'z'":                                           "23505", // every host at each time: one name
 		"UPDATE m SET time = now()":                                         "0A000",
 		"UPDATE m SET nosuch = 1":                                           "42703",
 		"UPDATE m SET v = 1, v = 2":                                         "42601",
@@ -217,6 +217,34 @@ func TestUpdate(t *testing.T) {
 	require.Equal(t, "float64", ptypes[0].Type.String())
 	require.True(t, exec.IsText(ptypes[1].Type), "%s", ptypes[1].Type)
 	require.Equal(t, "int64", ptypes[2].Type.String())
+}
+
+// TestUpdateTags: UPDATE sets a tag as PostgreSQL 15 sets a column of a
+// primary key on time and the tags (expected values from it): a new name,
+// the declared type's limits, NULL and RETURNING; a statement that would
+// give two rows one name is refused (23505) and changes nothing. Unlike
+// PostgreSQL, which checks the key row by row, a swap of two rows' names
+// is taken: the names are checked once the statement's rows are all set.
+func TestUpdateTags(t *testing.T) {
+	_, _, _, _, x := openRewriteTest(t)
+	q := x.rowsOf(t)
+	q("CREATE TABLE tg (time timestamptz NOT NULL, host varchar(3), dc text, v double precision)")
+	q("INSERT INTO tg VALUES ('2024-01-01', 'a', 'x', 1), ('2024-01-01', 'b', 'x', 2), ('2024-01-02', 'a', NULL, 3)")
+	all := "SELECT time::text, host, dc, v FROM tg ORDER BY time, host"
+	before := q(all)
+	x.requireCodes(t, map[string]string{
+		"UPDATE tg SET host = 'b' WHERE v = 1":    "23505",
+		"UPDATE tg SET host = 'long' WHERE v = 3": "22001",
+		"UPDATE tg SET time = now()":              "0A000",
+	})
+	require.Equal(t, before, q(all), "the refused statements changed nothing")
+	require.Equal(t, [][]any{{"A1", "x", 1.0}, {"B2", "x", 2.0}}, q("UPDATE tg SET host = upper(host) || v WHERE time = '2024-01-01' RETURNING host, dc, v"))
+	require.Equal(t, [][]any{{"2024-01-02 00:00:00+00", "12", nil, 3.0}}, q("UPDATE tg SET dc = NULL, host = 12 WHERE v = 3 RETURNING time::text, host, dc, v"))
+	require.Equal(t, [][]any{{"2024-01-01 00:00:00+00", "A1", "x", 1.0}, {"2024-01-01 00:00:00+00", "B2", "x", 2.0}, {"2024-01-02 00:00:00+00", "12", nil, 3.0}}, q(all))
+	require.Equal(t, [][]any{{int64(1)}}, q("SELECT count(*) FROM tg WHERE host = 'B2'"), "the new name is the tag's value")
+
+	q("UPDATE tg SET host = CASE host WHEN 'A1' THEN 'B2' ELSE 'A1' END WHERE time = '2024-01-01'")
+	require.Equal(t, [][]any{{"A1", 2.0}, {"B2", 1.0}}, q("SELECT host, v FROM tg WHERE time = '2024-01-01' ORDER BY host"), "a swap")
 }
 
 // TestInsertOnConflict: ON CONFLICT DO NOTHING leaves out the rows whose

@@ -166,6 +166,8 @@ func AsError(err error) *Error {
 			code = CodeUndefinedTable
 		case storage.CodeInvalidName, storage.CodeInvalidArgument:
 			code = CodeSyntax
+		case storage.CodeDuplicateKey:
+			code = "23505" // unique_violation
 		}
 		return &Error{Code: code, Msg: se.Msg, Hint: se.Hint}
 	}

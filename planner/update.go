@@ -18,8 +18,10 @@ import (
 // rewrites the days the condition's time comparisons reach, as DELETE does
 // (storage.Engine.Update): each picked row gets the values, computed from
 // the row as it stands (SET v = v * 2), converted to the column's type as
-// PostgreSQL's assignment does. Time and tags name a row and are not set;
-// DELETE and INSERT the row to change them.
+// PostgreSQL's assignment does. A tag may be set, as long as no two rows
+// end with the same time and tags (23505, as PostgreSQL's primary key on
+// them would refuse); time, which places a row, is not: DELETE and INSERT
+// the row to change it.
 func (p *Planner) Update(ctx context.Context, sess *Session, stmt *sql.Statement, params []any) (int64, error) {
 	if stmt.Returning != nil {
 		// Its rows are not wanted here, only their count.
@@ -40,6 +42,8 @@ type assignment struct {
 	col   int
 	value exec.Expr
 	decl  storage.Declared
+	// tag: the column is a tag, whose values are stored dictionary encoded.
+	tag bool
 }
 
 // update runs an UPDATE; capture, when set, is given each batch of rows
@@ -87,6 +91,12 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 					a = out
 				}
 			}
+			if s.tag {
+				if a, err = storage.TagArray(a, ec.Mem); err != nil {
+					return nil, 0, AsError(err)
+				}
+				made = append(made, a)
+			}
 			cols[s.col] = a
 		}
 		out := array.NewRecord(rec.Schema(), cols, rec.NumRows())
@@ -126,7 +136,7 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 			return "", nil, nil, errorf(CodeUndefinedColumn, "column %q of relation %q does not exist", name, table)
 		}
 		col := b.deleteCols[j]
-		if stored == storage.TimeColumn || col.Type.ID() == arrow.DICTIONARY {
+		if stored == storage.TimeColumn {
 			e := notSupported(fmt.Sprintf("UPDATE of %s, which with the other tags and time names a row,", name))
 			e.Hint = "DELETE the rows and INSERT them with the new " + name
 			return "", nil, nil, e
@@ -157,13 +167,17 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 			if x, err = b.intValue(x, b.isNumeric(s, expr, x), col.Type, b.deleteDeclared[j].OID); err != nil {
 				return "", nil, nil, err
 			}
-			if v, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(expr, x), col); err != nil {
+			target := col
+			if col.Type.ID() == arrow.DICTIONARY {
+				target.Type = arrow.BinaryTypes.String // a tag's text, encoded as it is stored (storage.TagArray)
+			}
+			if v, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(expr, x), target); err != nil {
 				return "", nil, nil, err
 			}
 		}
 		current := &exec.Column{Index: j, Name: name, DT: col.Type}
 		sets = append(sets, assignment{col: j, value: &exec.Case{Whens: []exec.Expr{pred}, Thens: []exec.Expr{v}, Else: current, DT: col.Type},
-			decl: b.deleteDeclared[j]})
+			decl: b.deleteDeclared[j], tag: col.Type.ID() == arrow.DICTIONARY})
 	}
 	return table, pred, sets, nil
 }

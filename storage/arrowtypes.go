@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // The Arrow types of stored columns. Every record the engine hands out uses
@@ -67,4 +69,28 @@ func ColumnTypeOf(f arrow.Field) (ColumnType, error) {
 		}
 	}
 	return TypeInvalid, fmt.Errorf("column %q: Arrow type %v is not a stored column type", f.Name, f.Type)
+}
+
+// TagArray returns the values of a, a utf8 array or a tag column, as a tag
+// column (TagArrowType) allocated from mem: what an UPDATE stores in a tag.
+func TagArray(a arrow.Array, mem memory.Allocator) (arrow.Array, error) {
+	if arrow.TypeEqual(a.DataType(), TagArrowType) {
+		a.Retain()
+		return a, nil
+	}
+	s, ok := a.(*array.String)
+	if !ok {
+		return nil, fmt.Errorf("a tag holds text, not %s", a.DataType())
+	}
+	b := array.NewDictionaryBuilder(mem, TagArrowType).(*array.BinaryDictionaryBuilder)
+	defer b.Release()
+	b.Reserve(s.Len())
+	for i := range s.Len() {
+		if s.IsNull(i) {
+			b.AppendNull()
+		} else if err := b.AppendString(s.Value(i)); err != nil {
+			return nil, err
+		}
+	}
+	return b.NewArray(), nil
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // RowMatch reports which rows of rec, rows of a table in its schema
@@ -13,8 +16,9 @@ import (
 type RowMatch func(rec arrow.Record) ([]bool, error)
 
 // RowUpdate returns rec, rows of a table in its schema, with the values an
-// UPDATE sets (the same rows, in order, and the same time and tags: the
-// rows keep their keys), and how many rows it changed.
+// UPDATE sets (the same rows, in order, and the same time; a tag may
+// change, as long as no two rows end with the same time and tags), and how
+// many rows it changed.
 type RowUpdate func(rec arrow.Record) (arrow.Record, int64, error)
 
 // Delete removes the rows of table within tr that match says to, and
@@ -59,26 +63,91 @@ func (fn rewriteFn) apply(recs []arrow.Record) ([]arrow.Record, int64, error) {
 	}
 	var out []arrow.Record
 	var changed int64
+	moved := false // a tag changed: the rows' keys must stay apart
+	fail := func(err error) ([]arrow.Record, int64, error) {
+		for _, r := range out {
+			r.Release()
+		}
+		return nil, 0, err
+	}
 	for i, rec := range recs {
 		up, n, err := fn.update(rec)
 		if err == nil && (up.NumRows() != rec.NumRows() || !up.Schema().Equal(rec.Schema())) {
 			err = fmt.Errorf("update: %d rows of %s for %d of %s", up.NumRows(), up.Schema(), rec.NumRows(), rec.Schema())
 			up.Release()
 		}
+		if err == nil {
+			for k, f := range rec.Schema().Fields() {
+				moved = moved || arrow.TypeEqual(f.Type, TagArrowType) && up.Column(k) != rec.Column(k)
+			}
+		}
 		rec.Release()
 		if err != nil {
 			for _, r := range recs[i+1:] {
 				r.Release()
 			}
-			for _, r := range out {
-				r.Release()
-			}
-			return nil, 0, err
+			return fail(err)
 		}
 		out = append(out, up)
 		changed += n
 	}
+	if moved {
+		if err := distinctKeys(out); err != nil {
+			return fail(err)
+		}
+	}
 	return out, changed, nil
+}
+
+// distinctKeys checks that no two of the rows of recs (a span's rows,
+// which hold every row of their times) have the same time and tags.
+func distinctKeys(recs []arrow.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	var tags []string
+	for _, f := range recs[0].Schema().Fields() {
+		if arrow.TypeEqual(f.Type, TagArrowType) {
+			tags = append(tags, f.Name)
+		}
+	}
+	seen := map[string]bool{}
+	var key []byte
+	for _, rec := range recs {
+		keyOf, err := RecordKeys(rec, tags)
+		if err != nil {
+			return err
+		}
+		for i := range int(rec.NumRows()) {
+			key = keyOf(key[:0], i)
+			if seen[string(key)] {
+				return &Error{Code: CodeDuplicateKey,
+					Msg:  "duplicate key value: the UPDATE would give two rows " + describeKey(rec, tags, i) + ", which name one row",
+					Hint: "a row is named by its time and tags; DELETE one of the two rows first, or set values that keep them apart"}
+			}
+			seen[string(key)] = true
+		}
+	}
+	return nil
+}
+
+// describeKey names row i of rec by its time and tags, as an error shows
+// it: time 2024-01-01T00:00:00Z and host=a, dc=NULL.
+func describeKey(rec arrow.Record, tags []string, i int) string {
+	ts := time.Unix(0, int64(rec.Column(0).(*array.Timestamp).Value(i))).UTC().Format(time.RFC3339Nano)
+	var parts []string
+	for _, name := range tags {
+		d := rec.Column(rec.Schema().FieldIndices(name)[0]).(*array.Dictionary)
+		v := "NULL"
+		if d.IsValid(i) {
+			v = d.Dictionary().(*array.String).Value(d.GetValueIndex(i))
+		}
+		parts = append(parts, name+"="+v)
+	}
+	if len(parts) == 0 {
+		return "time " + ts
+	}
+	return "time " + ts + " and " + strings.Join(parts, ", ")
 }
 
 // rewrite is Delete and Update: fn applied to each day's rows that tr may

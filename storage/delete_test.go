@@ -195,6 +195,77 @@ func TestUpdate(t *testing.T) {
 	require.Equal(t, want, scan(t, e, all("cpu")), "after a restart")
 }
 
+// TestUpdateTags: an update may set a tag (a new value, NULL, a column of
+// NULLs alone); the rows are stored in their new series' order, and one
+// that would give two rows the same time and tags is refused
+// (CodeDuplicateKey) with nothing changed.
+func TestUpdateTags(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	defer e.Close()
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a,dc=x usage=1", "10 host=b,dc=x usage=2", "20 host=a usage=3"))
+	require.NoError(t, e.Persist(ctx))
+	// setTag sets tag to to(old value, time) in every row.
+	setTag := func(tag string, to func(old string, ts int64) *string) RowUpdate {
+		return func(rec arrow.Record) (arrow.Record, int64, error) {
+			at := rec.Schema().FieldIndices(tag)[0]
+			old := rec.Column(at).(*array.Dictionary)
+			b := array.NewStringBuilder(memory.DefaultAllocator)
+			defer b.Release()
+			for i, ts := range timestamps(rec.Column(0)) {
+				v := ""
+				if old.IsValid(i) {
+					v = old.Dictionary().(*array.String).Value(old.GetValueIndex(i))
+				}
+				if nv := to(v, ts); nv != nil {
+					b.Append(*nv)
+				} else {
+					b.AppendNull()
+				}
+			}
+			text := b.NewArray()
+			defer text.Release()
+			col, err := TagArray(text, memory.DefaultAllocator)
+			if err != nil {
+				return nil, 0, err
+			}
+			defer col.Release()
+			cols := slices.Clone(rec.Columns())
+			cols[at] = col
+			return array.NewRecord(rec.Schema(), cols, rec.NumRows()), rec.NumRows(), nil
+		}
+	}
+	str := func(s string) *string { return &s }
+
+	_, err := e.Update(ctx, "db", "cpu", TimeRange{}, setTag("host", func(string, int64) *string { return str("b") }))
+	var se *Error
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, CodeDuplicateKey, se.Code)
+	require.Contains(t, se.Msg, "time 1970-01-01T00:00:00.00000001Z and host=b, dc=x")
+	before := []string{"time=10 host=a dc=x usage=1", "time=10 host=b dc=x usage=2", "time=20 host=a usage=3"}
+	require.Equal(t, before, scan(t, e, all("cpu")), "refused: nothing changed")
+
+	// a becomes z (sorting after b), and the row of 20 loses its host.
+	_, err = e.Update(ctx, "db", "cpu", TimeRange{}, setTag("host", func(old string, ts int64) *string {
+		if ts == 20 {
+			return nil
+		}
+		return str(map[string]string{"a": "z", "b": "b"}[old])
+	}))
+	require.NoError(t, err)
+	require.Equal(t, []string{"time=10 host=b dc=x usage=2", "time=10 host=z dc=x usage=1", "time=20 usage=3"}, scan(t, e, all("cpu")))
+	// Every dc NULL: a tag column of NULLs alone, with no values.
+	_, err = e.Update(ctx, "db", "cpu", TimeRange{}, setTag("dc", func(string, int64) *string { return nil }))
+	require.NoError(t, err)
+	require.Equal(t, []string{"time=10 host=b usage=2", "time=10 host=z usage=1", "time=20 usage=3"}, scan(t, e, all("cpu")))
+	// Now host=b at 10 may become z's twin only if z moves too.
+	_, err = e.Update(ctx, "db", "cpu", TimeRange{}, setTag("host", func(old string, ts int64) *string {
+		return str(map[string]string{"b": "z", "z": "b", "": "q"}[old])
+	}))
+	require.NoError(t, err, "a swap leaves the keys apart")
+	require.Equal(t, []string{"time=10 host=b usage=1", "time=10 host=z usage=2", "time=20 host=q usage=3"}, scan(t, e, all("cpu")))
+}
+
 // parquetFiles lists the data files under dir.
 func parquetFiles(t *testing.T, dir string) []string {
 	t.Helper()

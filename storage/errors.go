@@ -15,6 +15,7 @@ const (
 	CodeAlreadyExists               // creating what exists
 	CodeInvalidArgument             // a bad option value
 	CodeClosed                      // the engine is shutting down
+	CodeDuplicateKey                // a change would give two rows one time and tags
 )
 
 // Error is an error a user can act on. Msg says what went wrong; Hint, when

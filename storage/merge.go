@@ -200,8 +200,10 @@ func (m *merger) unifyDictionaries() {
 		for s, rec := range m.recs {
 			if col := m.colOf[s][c]; col >= 0 {
 				d := rec.Column(col).(*array.Dictionary).Dictionary().(*array.String)
-				r := make([]int32, d.Len())
-				for i := range r {
+				// At least one entry: a column of NULLs alone may come
+				// with no values, its rows' codes 0 (rank 0, null).
+				r := make([]int32, max(d.Len(), 1))
+				for i := range d.Len() {
 					r[i] = rankOf[d.Value(i)]
 				}
 				m.rank[s][k] = r
