@@ -243,6 +243,9 @@ func (b *binder) sharedPG(s *scope, exprs []ast.ExprNode, args []exec.Expr) uint
 		if isNullAST(a) {
 			continue // NULL takes the others' type
 		}
+		if _, quoted := args[i].(*unknownLit); quoted {
+			continue // so does a quoted constant: ARRAY[c, 'q'] is c's type
+		}
 		pg := q.pgTypeOf(a, args[i])
 		if pg == 0 {
 			pg = pgOfEngine(args[i].Type())
@@ -615,6 +618,9 @@ func (q *selectBinder) arrayElem(e ast.ExprNode, x exec.Expr) (elemText exec.Exp
 	pg, ok := arrayOIDs[elem]
 	if !ok {
 		return nil, 0, notSupported("array_agg of " + typeName(int64(elem)))
+	}
+	if elem == 1042 {
+		x = q.b.padded(q.in, e, x) // character(n): its blanks are shown
 	}
 	loc := q.b.ctx.Location
 	scale, least, quotient := -1, 0, false

@@ -1319,7 +1319,13 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 		if x, ok, err := b.arrayFunc(name, args); ok {
 			if name == "__pg_array" && isNotSupported(err) {
-				return b.runtimeArray(args, b.sharedPG(s, e.Args, args), false) // ARRAY[a, b] over columns or aggregates
+				elem := b.sharedPG(s, e.Args, args)
+				if elem == 1042 { // character(n) elements show their blanks
+					for i := range args {
+						args[i] = b.padded(s, e.Args[i], args[i])
+					}
+				}
+				return b.runtimeArray(args, elem, false) // ARRAY[a, b] over columns or aggregates
 			}
 			if a, isLit := x.(*arrayLit); isLit && err == nil && a.pg == 0 && a.dt.ID() == arrow.TIMESTAMP {
 				a.pg = b.wallClockElems(s, e.Args, args) // ARRAY[date, ...]

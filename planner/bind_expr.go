@@ -927,7 +927,7 @@ func (b *binder) param(p *driver.ParamMarkerExpr) (exec.Expr, error) {
 // declaredArrays are the element types of the array types a client may
 // declare for a parameter, as ::elem[] names them.
 var declaredArrays = map[uint32]string{
-	1000: "bool", 1005: "int2", 1007: "int4", 1016: "int8", 1009: "text", 1015: "varchar", 1021: "float4",
+	1000: "bool", 1005: "int2", 1007: "int4", 1016: "int8", 1009: "text", 1014: "bpchar", 1015: "varchar", 1021: "float4",
 	1022: "float8", 1231: "numeric", 1182: "date", 1115: "timestamp", 1185: "timestamptz", 1187: "interval",
 }
 

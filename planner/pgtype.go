@@ -38,7 +38,7 @@ var narrowPGTypes = map[uint32]struct {
 	24: {arrow.STRING, 4}, 2205: {arrow.STRING, 4}, 2206: {arrow.STRING, 4}, 4089: {arrow.STRING, 4},
 	// Arrays and the other catalog types are held in their text form.
 	22: {arrow.STRING, -1}, 30: {arrow.STRING, -1}, 194: {arrow.STRING, -1}, 869: {arrow.STRING, -1},
-	1000: {arrow.STRING, -1}, 1002: {arrow.STRING, -1}, 1003: {arrow.STRING, -1}, 1005: {arrow.STRING, -1},
+	1000: {arrow.STRING, -1}, 1002: {arrow.STRING, -1}, 1014: {arrow.STRING, -1}, 1003: {arrow.STRING, -1}, 1005: {arrow.STRING, -1},
 	1007: {arrow.STRING, -1}, 1009: {arrow.STRING, -1}, 1015: {arrow.STRING, -1}, 1016: {arrow.STRING, -1},
 	1021: {arrow.STRING, -1}, 1022: {arrow.STRING, -1}, 1028: {arrow.STRING, -1}, 1034: {arrow.STRING, -1},
 	2211: {arrow.STRING, -1}, 2277: {arrow.STRING, -1}, 1231: {arrow.STRING, -1},
@@ -49,7 +49,8 @@ var narrowPGTypes = map[uint32]struct {
 // arrayOIDs maps an element type to its array type.
 var arrayOIDs = map[uint32]uint32{
 	16: 1000, 18: 1002, 19: 1003, 21: 1005, 23: 1007, 25: 1009, 1043: 1015, 20: 1016, 700: 1021, 701: 1022,
-	26: 1028, 2206: 2211, 1700: 1231, // numeric[]: elements in numeric's text form
+	1042: 1014,                         // character[]: elements blank-padded, as PostgreSQL shows them
+	26:   1028, 2206: 2211, 1700: 1231, // numeric[]: elements in numeric's text form
 	// Times, held as text in PostgreSQL's element forms like the others.
 	1082: 1182, 1114: 1115, 1184: 1185, 1186: 1187, 1083: 1183,
 }
