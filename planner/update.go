@@ -136,6 +136,7 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 			return "", nil, nil, errorf(CodeUndefinedColumn, "column %q of relation %q does not exist", name, table)
 		}
 		col := b.deleteCols[j]
+		tag := col.Type.ID() == arrow.DICTIONARY
 		if stored == storage.TimeColumn {
 			e := notSupported(fmt.Sprintf("UPDATE of %s, which with the other tags and time names a row,", name))
 			e.Hint = "DELETE the rows and INSERT them with the new " + name
@@ -168,7 +169,7 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 				return "", nil, nil, err
 			}
 			target := col
-			if col.Type.ID() == arrow.DICTIONARY {
+			if tag {
 				target.Type = arrow.BinaryTypes.String // a tag's text, encoded as it is stored (storage.TagArray)
 			}
 			if v, err = b.assignTo(x, (&selectBinder{b: b, in: s}).pgTypeOf(expr, x), target); err != nil {
@@ -177,7 +178,7 @@ func (b *binder) bindUpdate() (string, exec.Expr, []assignment, error) {
 		}
 		current := &exec.Column{Index: j, Name: name, DT: col.Type}
 		sets = append(sets, assignment{col: j, value: &exec.Case{Whens: []exec.Expr{pred}, Thens: []exec.Expr{v}, Else: current, DT: col.Type},
-			decl: b.deleteDeclared[j], tag: col.Type.ID() == arrow.DICTIONARY})
+			decl: b.deleteDeclared[j], tag: tag})
 	}
 	return table, pred, sets, nil
 }
