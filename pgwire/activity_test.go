@@ -149,3 +149,75 @@ func TestCancelBackend(t *testing.T) {
 	_, err = admin.Exec(ctx, "SELECT pg_terminate_backend(1, -1)")
 	require.ErrorContains(t, err, `"timeout" must not be negative`)
 }
+
+// TestPgSleep: pg_sleep waits per row and returns void (OID 2278, an empty
+// value; NULL for a NULL argument); statement_timeout and
+// pg_cancel_backend end the wait at once with 57014, and the connection
+// goes on.
+func TestPgSleep(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	conn := connect(t, s, "db")
+
+	start := time.Now()
+	rows, err := conn.Query(ctx, "SELECT pg_sleep(0.1), pg_sleep_for('50 milliseconds'), pg_sleep(NULL) FROM generate_series(1, 3)")
+	require.NoError(t, err)
+	n := 0
+	for rows.Next() {
+		for _, f := range rows.FieldDescriptions() {
+			require.Equal(t, uint32(2278), f.DataTypeOID, f.Name)
+		}
+		raw := rows.RawValues()
+		require.Equal(t, []byte{}, raw[0])
+		require.Equal(t, []byte{}, raw[1])
+		require.Nil(t, raw[2])
+		n++
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, 3, n)
+	require.GreaterOrEqual(t, time.Since(start), 450*time.Millisecond, "three rows of 0.15 s each")
+
+	start = time.Now()
+	_, err = conn.Exec(ctx, "SELECT pg_sleep(-1), pg_sleep('NaN'), pg_sleep_until('2000-01-01')")
+	require.NoError(t, err)
+	require.Less(t, time.Since(start), 5*time.Second, "nothing to wait for")
+
+	_, err = conn.Exec(ctx, "SET statement_timeout = '100ms'")
+	require.NoError(t, err)
+	start = time.Now()
+	_, err = conn.Exec(ctx, "SELECT pg_sleep(60)")
+	var pe *pgconn.PgError
+	require.True(t, errors.As(err, &pe), "%v", err)
+	require.Equal(t, "57014", pe.Code)
+	require.Equal(t, "canceling statement due to statement timeout", pe.Message)
+	require.Less(t, time.Since(start), 10*time.Second)
+	_, err = conn.Exec(ctx, "SET statement_timeout = 0")
+	require.NoError(t, err)
+
+	// Another connection's pg_cancel_backend ends a pg_sleep_until.
+	pid := int32(conn.PgConn().PID())
+	done := make(chan error, 1)
+	go func() {
+		_, err := conn.Exec(ctx, "SELECT pg_sleep_until(now() + interval '1 minute')", pgx.QueryExecModeSimpleProtocol)
+		done <- err
+	}()
+	admin := connect(t, s, "db")
+	require.Eventually(t, func() bool {
+		var state string
+		err := admin.QueryRow(ctx, "SELECT state FROM pg_stat_activity WHERE pid = $1", pid).Scan(&state)
+		return err == nil && state == "active"
+	}, 10*time.Second, 10*time.Millisecond)
+	var ok bool
+	require.NoError(t, admin.QueryRow(ctx, "SELECT pg_cancel_backend($1)", pid).Scan(&ok))
+	require.True(t, ok)
+	select {
+	case err := <-done:
+		require.True(t, errors.As(err, &pe), "%v", err)
+		require.Equal(t, "57014", pe.Code)
+		require.Equal(t, "canceling statement due to user request", pe.Message)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the cancelled pg_sleep_until still waits")
+	}
+	var one int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT 1").Scan(&one))
+}

@@ -237,6 +237,7 @@ func (b *binder) commonType(xs []exec.Expr) (arrow.DataType, error) {
 // volatileFuncs give another value (or act) each time they run: no
 // expression holding one is folded.
 var volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true, "pg_cancel_backend": true, "pg_terminate_backend": true,
+	"pg_sleep": true, "pg_sleep_for": true, "pg_sleep_until": true,
 	"compress_chunk": true, "decompress_chunk": true, "convert_to_columnstore": true, "convert_to_rowstore": true}
 
 // fold evaluates an expression whose inputs are all constants.
@@ -416,6 +417,9 @@ var argTypes = map[string][]arrow.DataType{
 	"atan2":               {exec.TypeFloat, exec.TypeFloat},
 	"similar_to_escape":   {exec.TypeText, exec.TypeText},
 	"atan2d":              {exec.TypeFloat, exec.TypeFloat},
+	"pg_sleep":            {exec.TypeFloat},
+	"pg_sleep_for":        {exec.TypeInterval},
+	"pg_sleep_until":      {exec.TypeTimestamptz},
 }
 
 func init() {

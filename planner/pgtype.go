@@ -133,6 +133,7 @@ var funcPGTypes = map[string]uint32{
 	"array_upper": 23, "array_lower": 23, "array_length": 23, "cardinality": 23,
 	"length": 23, "char_length": 23, "character_length": 23, "octet_length": 23, "bit_length": 23,
 	"strpos": 23, "position": 23, "regexp_count": 23, "ascii": 23, "pg_advisory_unlock_all": 2278, // void
+	"pg_sleep": 2278, "pg_sleep_for": 2278, "pg_sleep_until": 2278,
 	"current_date": 1082, "curdate": 1082, "width_bucket": 23, "make_date": 1082, "make_time": 1083, "make_timestamp": 1114, "to_date": 1082, "localtimestamp": 1114,
 	"div": 1700, "factorial": 1700, "to_number": 1700, "regexp_instr": 23, "num_nulls": 23, "num_nonnulls": 23, "grouping": 23, "pg_typeof": 2206,
 }
