@@ -55,6 +55,16 @@ type portal struct {
 	// the rows it has still to send (fetchStarted: it began).
 	fetchLeft    int64
 	fetchStarted bool
+	fetchAll     bool // the FETCH sends every row left (fetchLeft unused)
+	// keptRun is, for a FETCH of a SCROLL cursor, the rows it has still to
+	// send.
+	keptRun keptRun
+	// A cursor's position (scroll.go): pos 0 before the first row, k on
+	// row k; atEnd past the last (pos is then one more than the rows).
+	pos   int64
+	atEnd bool
+	// kept holds a SCROLL cursor's rows read so far.
+	kept *keptRows
 	// ctx is the operator's context, for the portal's life: a result read
 	// by several Executes (a fetch size, a cursor) runs on between them
 	// (parallel scans keep the context of their first batch). An
@@ -87,6 +97,15 @@ func (p *portal) close() {
 		p.op = nil
 	}
 	p.rec = nil
+}
+
+// release frees the portal's rows for good: close, and a SCROLL cursor's
+// kept rows (close runs when its rows are all read; they stay).
+func (p *portal) release() {
+	p.close()
+	if p.kept != nil {
+		p.kept.release()
+	}
 }
 
 // expandFormats applies Bind's result-format codes to n columns: none means

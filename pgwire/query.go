@@ -83,6 +83,9 @@ func (c *conn) runSimple(st *sql.Statement) (err error) {
 	entry.Planned()
 	defer p.close()
 	if p.cols != nil {
+		if err := c.fetchable(p); err != nil {
+			return err // before RowDescription, as PostgreSQL runs a FETCH before sending its rows
+		}
 		c.be.Send(rowDescription(p.cols, p.formats))
 	}
 	if err := c.run(ctx, p, 0); err != nil {

@@ -189,7 +189,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 		if !ok {
 			return "", &planner.Error{Code: "34000", Msg: fmt.Sprintf("cursor %q does not exist", stmt.Name)}
 		}
-		cur.close()
+		cur.release()
 		delete(c.cursors, stmt.Name)
 		return "CLOSE CURSOR", nil
 	case sql.Listen:
@@ -469,7 +469,7 @@ func (c *conn) discard() {
 func (c *conn) closeCursors(withHold bool) {
 	for name, cur := range c.cursors {
 		if withHold || !cur.hold {
-			cur.close()
+			cur.release()
 			delete(c.cursors, name)
 		}
 	}
@@ -503,9 +503,6 @@ func (c *conn) declare(ctx context.Context, stmt *sql.Statement, params []any) e
 	if _, ok := c.cursors[stmt.Name]; ok {
 		return &planner.Error{Code: "42P03", Msg: fmt.Sprintf("cursor %q already exists", stmt.Name)}
 	}
-	if stmt.Cursor.Scroll {
-		return &planner.Error{Code: planner.CodeNotSupported, Msg: "SCROLL cursors are not supported; declare the cursor NO SCROLL and fetch forward"}
-	}
 	var formats []int16
 	if stmt.Cursor.Binary {
 		formats = []int16{1}
@@ -518,11 +515,15 @@ func (c *conn) declare(ctx context.Context, stmt *sql.Statement, params []any) e
 		return &planner.Error{Code: "42P11", Msg: "cursor query must return rows"}
 	}
 	cur.hold = stmt.Cursor.Hold
+	if stmt.Cursor.Scroll {
+		cur.kept = &keptRows{} // the rows read are held, to go back to
+	}
 	c.cursors[stmt.Name] = cur
 	return nil
 }
 
-// fetch runs FETCH or MOVE: rows of the named cursor, forward only.
+// fetch runs FETCH or MOVE on the named cursor: any direction for a
+// SCROLL cursor (fetchKept), forward for the others.
 func (c *conn) fetch(ctx context.Context, p *portal, maxRows int64) error {
 	stmt := p.stmt
 	cur, ok := c.cursors[stmt.Name]
@@ -532,62 +533,113 @@ func (c *conn) fetch(ctx context.Context, p *portal, maxRows int64) error {
 	// The cursor's rows come from its own portal, on its context.
 	cctx, stop := cur.follow(ctx)
 	defer stop()
-	spec := stmt.Fetch
-	if spec.Direction != sql.FetchForward || spec.Count < 0 {
-		return &planner.Error{Code: planner.CodeNotSupported, Msg: "only forward FETCH and MOVE are supported (FETCH n, FETCH NEXT, FETCH ALL, FETCH FORWARD n)"}
+	if cur.kept != nil {
+		return c.fetchKept(cctx, p, cur, maxRows)
 	}
-	limit := spec.Count
-	if spec.All {
-		limit = 0
-	} else if limit == 0 {
-		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(strings.ToUpper(stmt.Kind.String()) + " 0")})
+	verb := strings.ToUpper(stmt.Kind.String())
+	done := func(n int64) error {
+		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(verb + " " + strconv.FormatInt(n, 10))})
 		return nil
 	}
-	if stmt.Kind == sql.Move {
-		var n int64
-		for limit == 0 || n < limit {
-			ok, err := cur.advance(cctx)
+	if !p.fetchStarted {
+		op := fetchOpOf(*stmt.Fetch, cur.pos)
+		if err := cur.forwardOnly(op, stmt.Kind == sql.Move); err != nil {
+			return err
+		}
+		var skip, limit int64 // rows to pass over, then to return (0: all)
+		switch op.kind {
+		case fetchCurrent: // FETCH off a row, MOVE (forwardOnly)
+			return done(map[bool]int64{false: 0, true: 1}[cur.onRow()])
+		case fetchBackward:
+			return done(0) // MOVE BACKWARD ALL before the first row (forwardOnly)
+		case fetchTo:
+			if op.count == 0 {
+				return done(0) // before the first row already
+			}
+			skip, limit = op.count-cur.pos-1, 1
+		default:
+			limit = max(op.count, 0)
+		}
+		if cur.atEnd {
+			return done(0)
+		}
+		if skip > 0 {
+			n, err := cur.skip(cctx, skip)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				break
+			if n < skip {
+				return done(0) // the row is past the last
 			}
-			step := int64(cur.rows() - cur.row)
-			if limit > 0 && step > limit-n {
-				step = limit - n
-			}
-			cur.row += int(step)
-			n += step
 		}
-		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("MOVE " + strconv.FormatInt(n, 10))})
-		return nil
+		if stmt.Kind == sql.Move {
+			n, err := cur.skip(cctx, limit)
+			if err != nil {
+				return err
+			}
+			return done(n)
+		}
+		p.fetchStarted, p.fetchLeft, p.fetchAll = true, limit, limit == 0
+	} else if !p.fetchAll && p.fetchLeft <= 0 {
+		// The FETCH has sent its rows: executing it again sends none.
+		return done(0)
 	}
 	// An Execute row limit sends the FETCH's rows in parts (PortalSuspended
 	// between them), as for any portal.
-	if !p.fetchStarted {
-		p.fetchStarted, p.fetchLeft = true, limit
-	} else if limit > 0 && p.fetchLeft <= 0 {
-		// The FETCH has sent its rows: executing it again sends none.
-		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("FETCH 0")})
-		return nil
-	}
 	batch := p.fetchLeft // 0: all
 	if maxRows > 0 && (batch == 0 || maxRows < batch) {
 		batch = maxRows
 	}
 	// The FETCH portal's formats: its own, or its cursor's (open).
 	n, more, err := c.stream(cctx, cur, p.formats, batch)
+	cur.pos += n
 	if err != nil {
 		return err
 	}
-	if limit > 0 {
+	if !p.fetchAll {
 		p.fetchLeft -= n
 	}
-	if maxRows > 0 && n == maxRows && more && (limit == 0 || p.fetchLeft > 0) {
+	if maxRows > 0 && n == maxRows && more && (p.fetchAll || p.fetchLeft > 0) {
 		c.be.Send(&pgproto3.PortalSuspended{})
 		return nil
 	}
-	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("FETCH " + strconv.FormatInt(n, 10))})
-	return nil
+	if p.fetchAll || p.fetchLeft > 0 {
+		cur.ranOff() // fewer rows than asked: the end
+	}
+	return done(n)
+}
+
+// skip passes over up to n rows of a cursor (0: all of them), returning
+// how many it passed; fewer than n leaves it past the last row.
+func (cur *portal) skip(ctx context.Context, n int64) (int64, error) {
+	var moved int64
+	for n == 0 || moved < n {
+		ok, err := cur.advance(ctx)
+		if err != nil {
+			return moved, err
+		}
+		if !ok {
+			break
+		}
+		step := int64(cur.rows() - cur.row)
+		if n > 0 && step > n-moved {
+			step = n - moved
+		}
+		cur.row += int(step)
+		cur.pos += step
+		moved += step
+	}
+	if n == 0 || moved < n {
+		cur.ranOff()
+	}
+	return moved, nil
+}
+
+// ranOff puts a cursor past its last row, where PostgreSQL counts it one
+// further on.
+func (cur *portal) ranOff() {
+	if !cur.atEnd {
+		cur.atEnd = true
+		cur.pos++
+	}
 }

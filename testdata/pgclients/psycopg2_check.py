@@ -1,7 +1,7 @@
 """Drives Strata's PostgreSQL endpoint with psycopg2 (Debian python3-psycopg2)
 as applications use it: client-side parameters, transactions (autocommit is
 off by default, so psycopg2 sends BEGIN), and a server-side named cursor
-(DECLARE ... CURSOR WITH HOLD / FETCH FORWARD / CLOSE). Connection from the
+(DECLARE ... CURSOR WITH HOLD / FETCH FORWARD / CLOSE, and SCROLL with MOVE back). Connection from the
 libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE)."""
 import datetime
 import decimal
@@ -44,6 +44,34 @@ named.execute("SELECT host FROM cpu ORDER BY time")
 assert [r[0] for r in named] == ["a", "b", "a", "py"]
 named.close()
 conn.commit()
+
+# A scrollable named cursor (DECLARE ... SCROLL CURSOR) goes back:
+# scroll() sends MOVE, relative and absolute.
+named = conn.cursor(name="back", scrollable=True)
+named.execute("SELECT host FROM cpu ORDER BY time")
+assert named.fetchmany(3) == [("a",), ("b",), ("a",)]
+named.scroll(-2)
+assert named.fetchone() == ("b",)
+named.scroll(0, mode="absolute")
+assert named.fetchall() == [("a",), ("b",), ("a",), ("py",)]
+named.scroll(-1)  # past the end, back onto the last row: none follows it
+assert named.fetchone() is None
+named.scroll(-2)
+assert named.fetchone() == ("py",)
+named.close()
+# Without scrollable=True the cursor goes forward only, with PostgreSQL's
+# error for a cursor that cannot go back.
+named = conn.cursor(name="fwd", scrollable=False)
+named.execute("SELECT host FROM cpu ORDER BY time")
+named.fetchmany(2)
+named.scroll(1)
+assert named.fetchone() == ("py",)
+try:
+    named.scroll(-1)
+    raise AssertionError("expected an error")
+except psycopg2.errors.ObjectNotInPrerequisiteState as e:
+    assert e.pgcode == "55000" and "SCROLL" in e.diag.message_hint, (e.pgcode, e.diag.message_hint)
+conn.rollback()
 
 # COPY ... FROM STDIN, as loaders use it: copy_expert (CSV with a header)
 # and copy_from (text format).
