@@ -255,3 +255,31 @@ func TestScrollCursorKeepsBatches(t *testing.T) {
 	r.send(&pgproto3.Query{String: "COMMIT"})
 	r.until()
 }
+
+// TestScrollCursorMemoryLimit: the rows a SCROLL cursor holds count
+// against the query memory limit (53200 past it, with a hint), while a
+// cursor without SCROLL streams the same rows.
+func TestScrollCursorMemoryLimit(t *testing.T) {
+	var lp strings.Builder
+	for i := range 6000 {
+		fmt.Fprintf(&lp, "sel,host=h%d v=%di %d\n", i%3, i, 1704067200000000000+int64(i)*60_000_000_000)
+	}
+	s := startServerWith(t, func(srv *Server) { srv.MemLimit = 64 << 10 }, lp.String())
+	require.NoError(t, s.engine.Persist(context.Background()))
+	r := dialRaw(t, s, nil)
+	r.send(&pgproto3.Query{String: "BEGIN; DECLARE c SCROLL CURSOR FOR SELECT v, host FROM sel; FETCH 10 FROM c; MOVE ALL IN c"})
+	var e *pgproto3.ErrorResponse
+	for e == nil {
+		msg := r.recv()
+		e, _ = msg.(*pgproto3.ErrorResponse)
+		_, ready := msg.(*pgproto3.ReadyForQuery)
+		require.False(t, ready, "no error")
+	}
+	require.Equal(t, "53200", e.Code)
+	require.Contains(t, e.Message, "the query memory limit is 64 KiB")
+	require.Contains(t, e.Hint, "without SCROLL")
+	require.Equal(t, []string{"ReadyForQuery E"}, r.until())
+	r.send(&pgproto3.Query{String: "ROLLBACK; BEGIN; DECLARE c CURSOR FOR SELECT v, host FROM sel; MOVE ALL IN c; COMMIT"})
+	require.Equal(t, []string{"CommandComplete ROLLBACK", "CommandComplete BEGIN", "CommandComplete DECLARE CURSOR",
+		"CommandComplete MOVE 6000", "CommandComplete COMMIT", "ReadyForQuery I"}, r.until())
+}

@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/jackc/pgx/v5/pgproto3"
 
+	"github.com/stratadb/strata/exec"
 	"github.com/stratadb/strata/planner"
 	"github.com/stratadb/strata/sql"
 )
@@ -131,11 +133,21 @@ func (cur *portal) onRow() bool { return cur.pos > 0 && !cur.atEnd }
 
 // keptRows are the rows a SCROLL cursor has read so far, held so that
 // FETCH can return to them: its batches (retained) with the rows of each
-// to send (sel, nil: all) and the running count of rows after each.
+// to send (sel, nil: all) and the running count of rows after each. They
+// take at most limit bytes (the query memory limit), held counts them.
 type keptRows struct {
-	recs []arrow.Record
-	sels [][]int32
-	ends []int64
+	recs        []arrow.Record
+	sels        [][]int32
+	ends        []int64
+	held, limit int64
+}
+
+// sizeText writes a number of bytes in MiB, or KiB below one MiB.
+func sizeText(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
 }
 
 func (k *keptRows) count() int64 {
@@ -161,6 +173,12 @@ func (cur *portal) keepTo(ctx context.Context, n int64) (ok bool, err error) {
 		if err != nil || !more {
 			return false, err
 		}
+		size := exec.RecordSize(cur.rec)
+		if k.held+size > k.limit {
+			return false, &planner.Error{Code: "53200", Msg: fmt.Sprintf("the SCROLL cursor would hold %s of the rows it has read and the query memory limit is %s", sizeText(k.held+size), sizeText(k.limit)),
+				Hint: "declare the cursor without SCROLL to stream its rows forward, read fewer rows, or raise --query-memory-limit"}
+		}
+		k.held += size
 		cur.rec.Retain()
 		k.recs = append(k.recs, cur.rec)
 		k.sels = append(k.sels, slices.Clone(cur.sel)) // the operator reuses its selection

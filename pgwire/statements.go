@@ -516,7 +516,10 @@ func (c *conn) declare(ctx context.Context, stmt *sql.Statement, params []any) e
 	}
 	cur.hold = stmt.Cursor.Hold
 	if stmt.Cursor.Scroll {
-		cur.kept = &keptRows{} // the rows read are held, to go back to
+		cur.kept = &keptRows{limit: c.sess.memLimit} // the rows read are held, to go back to
+		if cur.kept.limit <= 0 {
+			cur.kept.limit = exec.DefaultMemLimit
+		}
 	}
 	c.cursors[stmt.Name] = cur
 	return nil
