@@ -70,6 +70,8 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 		return p.createPlainView(ctx, sess, stmt)
 	case sql.DropPlainView:
 		return p.dropPlainViews(ctx, sess, stmt)
+	case sql.Comment:
+		return p.comment(ctx, sess, stmt)
 	}
 	return DDLResult{}, errorf(CodeNotSupported, "%s is not a CREATE or DROP statement", stmt.Kind)
 }

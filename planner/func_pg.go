@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -711,8 +712,9 @@ var (
 	descRows map[descKey]string
 )
 
-// descriptions are pg_description's rows (the static catalogs' comments;
-// Strata's own objects have none).
+// descriptions are pg_description's static rows: the comments on the
+// catalogs and functions PostgreSQL describes (strataDescriptions adds
+// those on Strata's own relations).
 func descriptions() map[descKey]string {
 	descOnce.Do(func() {
 		loadPgCatalog()
@@ -728,6 +730,17 @@ func descriptions() map[descKey]string {
 		}
 	})
 	return descRows
+}
+
+// allDescriptions are pg_description's rows: the static catalogs' and
+// the comments on the session database's relations.
+func (b *binder) allDescriptions() map[descKey]string {
+	own := b.strataDescriptions()
+	if len(own) == 0 {
+		return descriptions()
+	}
+	maps.Copy(own, descriptions())
+	return own
 }
 
 // objDescription is obj_description(oid [, catalog]): the object's
@@ -748,7 +761,7 @@ func (b *binder) objDescription(args []exec.Expr) (exec.Expr, error) {
 		args[1] = settle(args[1])
 	}
 	loadPgCatalog()
-	desc := descriptions()
+	desc := b.allDescriptions()
 	return b.fold(&rowFunc{name: "obj_description", args: args, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
 		obj := v[0].(int64)
 		if len(v) == 1 {
@@ -782,7 +795,7 @@ func (b *binder) colDescription(args []exec.Expr) (exec.Expr, error) {
 		}
 		args[i] = x
 	}
-	desc := descriptions()
+	desc := b.allDescriptions()
 	return b.fold(&rowFunc{name: "col_description", args: args, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
 		if d, ok := desc[descKey{v[0].(int64), 1259, v[1].(int64)}]; ok {
 			return d, nil

@@ -1,8 +1,11 @@
 package planner
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -215,6 +218,12 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 	switch table {
 	case "pg_stat_activity":
 		b.fillStatActivity(t)
+	case "pg_description":
+		own := b.strataDescriptions()
+		keys := slices.SortedFunc(maps.Keys(own), func(x, y descKey) int { return cmp.Or(cmp.Compare(x.obj, y.obj), cmp.Compare(x.sub, y.sub)) })
+		for _, k := range keys {
+			t.add(map[string]any{"objoid": k.obj, "classoid": k.class, "objsubid": k.sub, "description": own[k]})
+		}
 	case "pg_prepared_statements":
 		if b.sess.Prepared == nil {
 			break

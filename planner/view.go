@@ -164,7 +164,7 @@ func (p *Planner) createPlainView(ctx context.Context, sess *Session, stmt *sql.
 			}
 		}
 	}
-	v := storage.PlainView{Name: name, Query: def.As.Text, Columns: names}
+	v := storage.PlainView{Name: name, Query: def.As.Text, Columns: names, Comments: old.Comments} // a replaced view keeps its comments
 	for _, c := range cols {
 		v.QueryColumns = append(v.QueryColumns, c.Name)
 	}

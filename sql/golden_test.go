@@ -114,6 +114,13 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	if st.Fetch != nil {
 		fmt.Fprintf(b, " fetch=%+v", *st.Fetch)
 	}
+	if co := st.Comment; co != nil {
+		text := "NULL"
+		if co.Text != nil {
+			text = fmt.Sprintf("%q", *co.Text)
+		}
+		fmt.Fprintf(b, " comment_on=%q table=%s column=%q text=%s", co.Object, co.Table, co.Column, text)
+	}
 	if st.ExplainOpts != nil {
 		fmt.Fprintf(b, " explain=%+v", *st.ExplainOpts)
 	}

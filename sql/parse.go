@@ -102,8 +102,10 @@ func parseStatement(src string, toks []token) (*Statement, *Error) {
 		return st, parseRefresh(src, toks, st)
 	case "call":
 		return st, parseCall(src, toks, st)
+	case "comment":
+		return st, parseComment(src, toks, st)
 	case "merge", "grant", "revoke",
-		"vacuum", "analyze", "analyse", "notify", "lock", "comment", "do",
+		"vacuum", "analyze", "analyse", "notify", "lock", "do",
 		"cluster", "reindex", "checkpoint", "load", "security", "import", "reassign":
 		return nil, errAt(src, first.start, CodeFeatureNotSupported,
 			strings.ToUpper(first.val)+" is not supported", "supported statements are SELECT, INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE, DROP TABLE, EXPLAIN, COPY ... TO STDOUT, COPY table FROM STDIN and session commands (SET, SHOW, BEGIN, ...)")

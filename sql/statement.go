@@ -52,20 +52,21 @@ const (
 	AlterView                   // ALTER MATERIALIZED VIEW [IF EXISTS] name SET (option [= value], ...); Alter (Set), IfExists
 	CreatePlainView             // CREATE [OR REPLACE] VIEW name [(names)] [WITH (options)] AS query; Create (Replace)
 	DropPlainView               // DROP VIEW [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
+	Comment                     // COMMENT ON {TABLE | VIEW | MATERIALIZED VIEW | COLUMN} name IS 'text' | NULL; Comment
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
 	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable", "CreateView", "RefreshView",
-	"DropView", "Call", "AlterView", "CreatePlainView", "DropPlainView"}
+	"DropView", "Call", "AlterView", "CreatePlainView", "DropPlainView", "Comment"}
 
 // IsDDL reports whether the kind creates, changes or drops a table, view
 // or database (the planner's RunDDL runs them).
 func (k Kind) IsDDL() bool {
 	switch k {
 	case DropTable, Truncate, CreateTable, CreateDatabase, DropDatabase, AlterTable, CreateView, RefreshView, DropView, AlterView,
-		CreatePlainView, DropPlainView:
+		CreatePlainView, DropPlainView, Comment:
 		return true
 	}
 	return false
@@ -213,6 +214,8 @@ type Statement struct {
 	// Cursor describes DECLARE; Fetch describes FETCH and MOVE.
 	Cursor *Cursor
 	Fetch  *FetchSpec
+	// Comment describes COMMENT ON.
+	Comment *CommentOn
 	// Copy describes COPY ... TO STDOUT.
 	Copy *CopySpec
 	// ExplainOpts describes EXPLAIN.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -22,12 +23,16 @@ type PlainView struct {
 	// reads them by these names, so a column its tables gain since does
 	// not move them.
 	QueryColumns []string `json:"query_columns,omitempty"`
+	// Comments are the SQL layer's comments on the view ("") and its
+	// columns (by number from 1, as a string); storage reads none.
+	Comments map[string]string `json:"comments,omitempty"`
 }
 
 func (v *PlainView) clone() PlainView {
 	c := *v
 	c.Columns = slices.Clone(v.Columns)
 	c.QueryColumns = slices.Clone(v.QueryColumns)
+	c.Comments = maps.Clone(v.Comments)
 	return c
 }
 

@@ -596,3 +596,11 @@ ALTER TABLE conditions SET (timescaledb.enable_columnstore = true), RESET (times
 ALTER TABLE conditions SET TABLESPACE fast
 # alter table set without a value
 ALTER TABLE conditions SET (timescaledb.compress =)
+# comments on tables, views and columns; NULL removes one
+COMMENT ON TABLE public.conditions IS 'readings'; COMMENT ON VIEW v IS E'two\nlines'; COMMENT ON MATERIALIZED VIEW "Daily" IS NULL; COMMENT ON COLUMN conditions.temp IS 'in °C'; COMMENT ON COLUMN db.public.conditions.temp IS ''
+# comment on a column needs its table
+COMMENT ON COLUMN temp IS 'x'
+# comment on other objects is refused
+COMMENT ON INDEX conditions_idx IS 'x'
+# comment text must be a string
+COMMENT ON TABLE t IS 42
