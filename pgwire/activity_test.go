@@ -20,6 +20,12 @@ const longQuery = "SELECT count(*) FROM generate_series(1, 1000) a CROSS JOIN ge
 // and the query's outcome, once it is seen running in pg_stat_activity.
 func startLong(t *testing.T, s *testServer, admin *pgx.Conn) (int32, <-chan error) {
 	t.Helper()
+	return startStatement(t, s, admin, longQuery)
+}
+
+// startStatement is startLong for another query.
+func startStatement(t *testing.T, s *testServer, admin *pgx.Conn, query string) (int32, <-chan error) {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, s.dsn("db")+"?application_name=longone")
 	require.NoError(t, err)
@@ -31,10 +37,10 @@ func startLong(t *testing.T, s *testServer, admin *pgx.Conn) (int32, <-chan erro
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(cancel)
 	go func() {
-		var n int64
 		// One Query message: active from the start to the end (pgx's
 		// default prepares first, idle between its two round trips).
-		done <- conn.QueryRow(ctx, longQuery, pgx.QueryExecModeSimpleProtocol).Scan(&n)
+		_, err := conn.Exec(ctx, query, pgx.QueryExecModeSimpleProtocol)
+		done <- err
 	}()
 	require.Eventually(t, func() bool {
 		var state string
@@ -42,6 +48,24 @@ func startLong(t *testing.T, s *testServer, admin *pgx.Conn) (int32, <-chan erro
 		return err == nil && state == "active"
 	}, 10*time.Second, 10*time.Millisecond)
 	return pid, done
+}
+
+// cancelBackend cancels backend pid's statement with pg_cancel_backend,
+// whose outcome (done) must then be 57014 within seconds.
+func cancelBackend(t *testing.T, admin *pgx.Conn, pid int32, done <-chan error) {
+	t.Helper()
+	var ok bool
+	require.NoError(t, admin.QueryRow(context.Background(), "SELECT pg_cancel_backend($1)", pid).Scan(&ok))
+	require.True(t, ok)
+	select {
+	case err := <-done:
+		var pe *pgconn.PgError
+		require.True(t, errors.As(err, &pe), "%v", err)
+		require.Equal(t, "57014", pe.Code)
+		require.Equal(t, "canceling statement due to user request", pe.Message)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the cancelled statement still runs")
+	}
 }
 
 // TestStatActivity: pg_stat_activity lists the endpoint's connections with
@@ -99,23 +123,13 @@ func TestCancelBackend(t *testing.T) {
 	defer admin.Close(ctx)
 
 	pid, done := startLong(t, s, admin)
-	var ok bool
-	require.NoError(t, admin.QueryRow(ctx, "SELECT pg_cancel_backend($1)", pid).Scan(&ok))
-	require.True(t, ok)
-	select {
-	case err := <-done:
-		var pe *pgconn.PgError
-		require.True(t, errors.As(err, &pe), "%v", err)
-		require.Equal(t, "57014", pe.Code)
-		require.Equal(t, "canceling statement due to user request", pe.Message)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the cancelled statement still runs")
-	}
+	cancelBackend(t, admin, pid, done)
 	var state string
 	require.NoError(t, admin.QueryRow(ctx, "SELECT state FROM pg_stat_activity WHERE pid = $1", pid).Scan(&state))
 	require.Equal(t, "idle", state, "the connection stays")
 
 	pid, done = startLong(t, s, admin)
+	var ok bool
 	require.NoError(t, admin.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
 	require.True(t, ok)
 	select {
@@ -195,29 +209,9 @@ func TestPgSleep(t *testing.T) {
 	require.NoError(t, err)
 
 	// Another connection's pg_cancel_backend ends a pg_sleep_until.
-	pid := int32(conn.PgConn().PID())
-	done := make(chan error, 1)
-	go func() {
-		_, err := conn.Exec(ctx, "SELECT pg_sleep_until(now() + interval '1 minute')", pgx.QueryExecModeSimpleProtocol)
-		done <- err
-	}()
 	admin := connect(t, s, "db")
-	require.Eventually(t, func() bool {
-		var state string
-		err := admin.QueryRow(ctx, "SELECT state FROM pg_stat_activity WHERE pid = $1", pid).Scan(&state)
-		return err == nil && state == "active"
-	}, 10*time.Second, 10*time.Millisecond)
-	var ok bool
-	require.NoError(t, admin.QueryRow(ctx, "SELECT pg_cancel_backend($1)", pid).Scan(&ok))
-	require.True(t, ok)
-	select {
-	case err := <-done:
-		require.True(t, errors.As(err, &pe), "%v", err)
-		require.Equal(t, "57014", pe.Code)
-		require.Equal(t, "canceling statement due to user request", pe.Message)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the cancelled pg_sleep_until still waits")
-	}
+	pid, done := startStatement(t, s, admin, "SELECT pg_sleep_until(now() + interval '1 minute')")
+	cancelBackend(t, admin, pid, done)
 	var one int
 	require.NoError(t, conn.QueryRow(ctx, "SELECT 1").Scan(&one))
 }
