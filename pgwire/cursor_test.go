@@ -160,6 +160,7 @@ func TestScrollCursor(t *testing.T) {
 		{"MOVE 0 IN c", "FETCH LAST FROM c"},
 		{"MOVE 0 IN c", "FETCH BACKWARD 0 FROM c"},
 		{"MOVE 0 IN c", "MOVE BACKWARD 1 IN c"},
+		{"MOVE 0 IN c", "FETCH RELATIVE -1 FROM c"},
 		{"FETCH 1 FROM c", "MOVE BACKWARD ALL IN c"},
 		{"MOVE ALL IN c", "FETCH ABSOLUTE 0 FROM c"},
 	} {

@@ -33,7 +33,7 @@ const (
 type fetchOp struct {
 	kind  fetchKind
 	count int64
-	back  bool // fetchCurrent: written BACKWARD 0
+	back  bool // fetchCurrent: written BACKWARD 0; fetchTo: RELATIVE -n
 }
 
 // fetchOpOf reads FETCH/MOVE's direction for a cursor at pos, as
@@ -50,7 +50,7 @@ func fetchOpOf(f sql.FetchSpec, pos int64) fetchOp {
 		if f.Count == 0 {
 			return fetchOp{kind: fetchCurrent}
 		}
-		return fetchOp{kind: fetchTo, count: max(0, addSat(pos, f.Count))}
+		return fetchOp{kind: fetchTo, count: max(0, addSat(pos, f.Count)), back: f.Count < 0}
 	}
 	back := f.Direction == sql.FetchBackward
 	if f.All {
@@ -101,7 +101,7 @@ func (cur *portal) forwardOnly(op fetchOp, move bool) error {
 	case fetchFromEnd:
 		return errForwardOnly()
 	case fetchTo:
-		if op.count <= cur.pos && !(op.count == 0 && cur.pos == 0 && !cur.atEnd) {
+		if op.back || op.count <= cur.pos && !(op.count == 0 && cur.pos == 0 && !cur.atEnd) {
 			return errForwardOnly()
 		}
 	case fetchCurrent:
