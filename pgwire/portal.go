@@ -321,12 +321,7 @@ func (src *portal) advance(ctx context.Context) (ok bool, err error) {
 }
 
 // rows is the number of rows of src.rec to send.
-func (src *portal) rows() int {
-	if src.sel != nil {
-		return len(src.sel)
-	}
-	return int(src.rec.NumRows())
-}
+func (src *portal) rows() int { return rows(src.rec, src.sel) }
 
 // stream sends up to limit rows of src (0: all) as DataRows in the given
 // formats. more reports that rows may remain.

@@ -305,6 +305,7 @@ func (c *conn) sendKept(cur *portal, formats []int16, run keptRun, limit int64) 
 	return sent, nil
 }
 
+// rows is the number of rows of rec to send: those sel picks (nil: all).
 func rows(rec arrow.Record, sel []int32) int {
 	if sel != nil {
 		return len(sel)

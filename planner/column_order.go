@@ -30,9 +30,10 @@ func sqlOrder(cols []storage.ColumnMeta) []storage.ColumnMeta {
 // shows them: in SQL's order under the names it shows (a table's time
 // column under its name, time_name.go; a view's columns in its query's
 // order under its names, numbered 1 on), each with its attribute number
-// (Num), which Column.AttNum gives a result column that reads one.
+// (Num), which Column.AttNum gives a result column that reads one. A
+// table that does not exist is 42P01 (tableColumns).
 func (p *Planner) SQLColumns(db, name string) ([]storage.ColumnMeta, error) {
-	cols, err := p.Engine.TableSchema(db, name)
+	cols, err := p.tableColumns(db, name)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/stratadb/strata/sql"
 	"github.com/stratadb/strata/storage"
@@ -69,12 +70,9 @@ func (p *Planner) comment(ctx context.Context, sess *Session, stmt *sql.Statemen
 		setComment(v.Comments, key, text)
 		return DDLResult{}, p.Engine.DefineView(ctx, db, v, true)
 	}
-	if _, err := p.tableColumns(db, name); err != nil {
-		return DDLResult{}, err // 42P01 with the closest name
-	}
 	cols, err := p.SQLColumns(db, name)
 	if err != nil {
-		return DDLResult{}, err
+		return DDLResult{}, err // 42P01 with the closest name
 	}
 	_, isView := p.viewOf(db, name)
 	switch {
@@ -143,8 +141,8 @@ func (b *binder) strataDescriptions() map[descKey]string {
 			switch {
 			case k == "comment":
 				out[descKey{oid, 1259, 0}] = text
-			case len(k) > 8 && k[:8] == "comment.":
-				if n, err := strconv.Atoi(k[8:]); err == nil {
+			case strings.HasPrefix(k, "comment."):
+				if n, err := strconv.Atoi(strings.TrimPrefix(k, "comment.")); err == nil {
 					out[descKey{oid, 1259, int64(n)}] = text
 				}
 			}

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -732,15 +731,21 @@ func descriptions() map[descKey]string {
 	return descRows
 }
 
-// allDescriptions are pg_description's rows: the static catalogs' and
-// the comments on the session database's relations.
-func (b *binder) allDescriptions() map[descKey]string {
-	own := b.strataDescriptions()
-	if len(own) == 0 {
-		return descriptions()
+// allDescriptions are pg_description's rows: the comments on the session
+// database's relations, then the static catalogs' (kept apart, not copied
+// together for each call).
+func (b *binder) allDescriptions() []map[descKey]string {
+	return []map[descKey]string{b.strataDescriptions(), descriptions()}
+}
+
+// describe looks a comment up in descs, the first map holding it.
+func describe(descs []map[descKey]string, k descKey) (string, bool) {
+	for _, m := range descs {
+		if d, ok := m[k]; ok {
+			return d, true
+		}
 	}
-	maps.Copy(own, descriptions())
-	return own
+	return "", false
 }
 
 // objDescription is obj_description(oid [, catalog]): the object's
@@ -765,9 +770,11 @@ func (b *binder) objDescription(args []exec.Expr) (exec.Expr, error) {
 	return b.fold(&rowFunc{name: "obj_description", args: args, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
 		obj := v[0].(int64)
 		if len(v) == 1 {
-			for k, d := range desc {
-				if k.obj == obj && k.sub == 0 {
-					return d, nil
+			for _, m := range desc {
+				for k, d := range m {
+					if k.obj == obj && k.sub == 0 {
+						return d, nil
+					}
 				}
 			}
 			return nil, nil
@@ -776,7 +783,7 @@ func (b *binder) objDescription(args []exec.Expr) (exec.Expr, error) {
 		if !ok {
 			return nil, nil
 		}
-		if d, ok := desc[descKey{obj, class, 0}]; ok {
+		if d, ok := describe(desc, descKey{obj, class, 0}); ok {
 			return d, nil
 		}
 		return nil, nil
@@ -797,7 +804,7 @@ func (b *binder) colDescription(args []exec.Expr) (exec.Expr, error) {
 	}
 	desc := b.allDescriptions()
 	return b.fold(&rowFunc{name: "col_description", args: args, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
-		if d, ok := desc[descKey{v[0].(int64), 1259, v[1].(int64)}]; ok {
+		if d, ok := describe(desc, descKey{v[0].(int64), 1259, v[1].(int64)}); ok {
 			return d, nil
 		}
 		return nil, nil
