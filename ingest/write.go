@@ -114,6 +114,9 @@ func (s schemaOf) Declared(table, column string) storage.Declared {
 	return storage.ParseDeclared(c.SQLType)
 }
 
+// NotNull is the table's NOT NULL columns (lp.NotNullSchema).
+func (s schemaOf) NotNull(table string) []string { return s.e.NotNull(s.db, table) }
+
 // lineErrorJSON is one rejected line in a partial-write answer.
 type lineErrorJSON struct {
 	ErrorMessage string `json:"error_message"`

@@ -122,6 +122,11 @@ type ColumnMeta struct {
 	// each column added after the last (TableMeta.NAtts). A dropped
 	// column's number is not given again, as PostgreSQL leaves a gap.
 	Num int `json:"num,omitempty"`
+	// NotNull is the column's NOT NULL (CREATE TABLE, ALTER COLUMN ...
+	// SET NOT NULL): Write refuses a batch that leaves the column out or
+	// holds a NULL in it, Update a change that sets one (notnull.go). The
+	// time column is never NULL and is not marked.
+	NotNull bool `json:"not_null,omitempty"`
 }
 
 // FileMeta describes one Parquet file. A file belongs to one partition

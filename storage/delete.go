@@ -43,8 +43,24 @@ func (e *Engine) Delete(ctx context.Context, db, table string, tr TimeRange, mat
 // returns how many rows it changed, the way Delete removes them: the same
 // persisting first, rewriting per day, all days in one catalog commit (an
 // error part way, such as a value update refuses, changes nothing), and
-// leaving a day where nothing changed as it was.
+// leaving a day where nothing changed as it was. A change that leaves a
+// NOT NULL column NULL is refused (CodeNotNull).
 func (e *Engine) Update(ctx context.Context, db, table string, tr TimeRange, update RowUpdate) (int64, error) {
+	e.mu.RLock()
+	notNull := e.notNullLocked(db, table)
+	e.mu.RUnlock()
+	if len(notNull) > 0 {
+		set := update
+		update = func(rec arrow.Record) (arrow.Record, int64, error) {
+			up, n, err := set(rec)
+			if err == nil {
+				if err = checkRecordNotNull(table, up, notNull); err != nil {
+					up.Release()
+				}
+			}
+			return up, n, err
+		}
+	}
 	return e.rewrite(ctx, db, table, tr, rewriteFn{update: update})
 }
 

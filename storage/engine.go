@@ -291,7 +291,8 @@ type WriteOptions struct {
 // NoSync, logged) and visible to snapshots. Either every batch is stored or,
 // on error, none is. The batches belong to the engine afterwards; the times
 // of a table whose time column declares a precision (timestamptz(3)) are
-// rounded to it.
+// rounded to it. A batch that gives a row no value in a NOT NULL column is
+// refused (CodeNotNull).
 func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, opts WriteOptions) error {
 	if err := ValidateDatabaseName(db); err != nil {
 		return err
@@ -322,6 +323,10 @@ func (e *Engine) Write(ctx context.Context, db string, batches []*TableBatch, op
 	}
 	for _, b := range batches {
 		if err := e.writableLocked(db, b.Table, opts); err != nil {
+			e.mu.Unlock()
+			return err
+		}
+		if err := b.CheckNotNull(e.notNullLocked(db, b.Table)); err != nil {
 			e.mu.Unlock()
 			return err
 		}
@@ -830,6 +835,7 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 		}
 		t.addColumn(c.Name, c.Type)
 		t.Columns[t.colIdx[c.Name]].Default, t.Columns[t.colIdx[c.Name]].SQLType = c.Default, c.SQLType
+		t.Columns[t.colIdx[c.Name]].NotNull = c.NotNull
 	}
 	// The places SQL shows: the order given, the time column first when
 	// it was left out.
@@ -908,6 +914,7 @@ func (e *Engine) addColumnsLocked(ctx context.Context, db, table string, cols []
 		if _, had := t.colIdx[c.Name]; !had {
 			t.addColumn(c.Name, c.Type)
 			t.Columns[t.colIdx[c.Name]].Default, t.Columns[t.colIdx[c.Name]].SQLType = c.Default, c.SQLType
+			t.Columns[t.colIdx[c.Name]].NotNull = c.NotNull
 		}
 	}
 	if len(t.Columns) == len(before.Columns) {

@@ -16,6 +16,7 @@ const (
 	CodeInvalidArgument             // a bad option value
 	CodeClosed                      // the engine is shutting down
 	CodeDuplicateKey                // a change would give two rows one time and tags
+	CodeNotNull                     // a write or change leaves a NOT NULL column without a value
 )
 
 // Error is an error a user can act on. Msg says what went wrong; Hint, when

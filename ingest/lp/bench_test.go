@@ -49,18 +49,28 @@ func BenchmarkParseTSBS(b *testing.B) {
 	for _, bc := range []struct {
 		name         string
 		lines, hosts int
+		notNull      []string // the table's NOT NULL columns (NotNullSchema), nil for no schema
 	}{
-		{"hosts=100", 5000, 100},
-		{"hosts=5000", 5000, 5000}, // every line a new series
+		{"hosts=100", 5000, 100, nil},
+		{"hosts=5000", 5000, 5000, nil}, // every line a new series
+		// A schema with no NOT NULL column, then each line checked for a
+		// tag and a field.
+		{"hosts=100/notnull=0", 5000, 100, []string{}},
+		{"hosts=100/notnull=2", 5000, 100, []string{"hostname", "usage_user"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			data := tsbsCPU(bc.lines, bc.hosts)
 			var p Parser
+			opts := Options{Precision: Nanosecond}
+			if bc.notNull != nil {
+				opts.Schema = &notNullSchema{mapSchema: mapSchema{calls: map[string]int{}},
+					notNull: map[string][]string{"cpu": bc.notNull}, asked: map[string]int{}}
+			}
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				res := p.Parse(data, Options{Precision: Nanosecond})
+				res := p.Parse(data, opts)
 				if res.Rows != bc.lines {
 					b.Fatalf("%d rows, want %d", res.Rows, bc.lines)
 				}

@@ -92,6 +92,7 @@ type Parser struct {
 	seriesInfo  []seriesEntry
 	seriesArena []int32
 	schema      map[string]schemaEntry // uvarint(len(table)) table column → answer
+	notNull     NotNullSchema          // Options.Schema when it is one
 	keyBuf      []byte
 
 	// Per-line state.
@@ -159,6 +160,7 @@ func (p *Parser) Parse(data []byte, opts Options) *Result {
 	p.data = nil
 	p.res = nil
 	p.opts = Options{}
+	p.notNull = nil
 	return res
 }
 
@@ -167,6 +169,7 @@ func (p *Parser) begin(data []byte, opts Options) {
 	p.data = data
 	p.opts = opts
 	p.res = &Result{}
+	p.notNull, _ = opts.Schema.(NotNullSchema)
 	if p.tableIdx == nil {
 		p.tableIdx = make(map[string]int32)
 		p.series = make(map[string]int32)
@@ -254,10 +257,14 @@ func (p *Parser) parseLine(start int) (int, bool) {
 	for pos < len(data) && data[pos] == ' ' {
 		pos++
 	}
+	fieldsAt := pos
 	pos, ok := p.parseFields(t, pos)
 	var ts int64
 	if ok {
 		ts, pos, ok = p.parseTimestamp(pos)
+	}
+	if ok && p.notNull != nil {
+		ok = p.checkNotNull(t, fieldsAt, pos)
 	}
 	if !ok {
 		p.undo(t)

@@ -20,6 +20,10 @@ type tableState struct {
 	declared  bool               // some column has a declared type
 	order     []int32            // field columns of the last accepted line, in line order
 	capRows   int                // every column slice has room for this many rows (see grow)
+	// notNull is the table's NOT NULL columns (NotNullSchema), asked once
+	// notNullKnown.
+	notNull      []string
+	notNullKnown bool
 
 	// Per-line scratch, all -1 between lines.
 	rowTag   []int32 // per tag column: the code of this line's value; -2 = new value
@@ -44,6 +48,7 @@ func (t *tableState) reset() {
 	t.rowTag = t.rowTag[:0]
 	t.rowField = t.rowField[:0]
 	t.capRows = 0
+	t.notNull, t.notNullKnown = nil, false
 }
 
 // grow gives every column of t room for n rows, so that appends up to n rows

@@ -1,0 +1,54 @@
+package lp
+
+// NotNullSchema is a Schema that also reports a table's NOT NULL columns
+// other than time (storage.ColumnMeta.NotNull): a line that gives one of
+// them no value is rejected, as storage would refuse the whole write.
+type NotNullSchema interface {
+	Schema
+	NotNull(table string) []string
+}
+
+// checkNotNull rejects the current line of t, whose fields start at pos
+// and which ends at end, when it leaves out one of the table's NOT NULL columns. The schema is
+// asked once per table per Parse (each time for a table the line would
+// create: the spare state serves whichever table comes next).
+func (p *Parser) checkNotNull(t *tableState, pos, end int) bool {
+	ns := p.notNull
+	if ns == nil {
+		return true
+	}
+	table := t.batch.Table
+	if t == p.spare {
+		table = string(p.bytesOf(p.newTable))
+		t.notNull, t.notNullKnown = ns.NotNull(table), true
+	} else if !t.notNullKnown {
+		t.notNull, t.notNullKnown = ns.NotNull(table), true
+	}
+	for _, name := range t.notNull {
+		if !p.lineHas(t, name) {
+			return p.failAt(pos, end, "column %q of table %q is NOT NULL and the line gives it no value", name, table)
+		}
+	}
+	return true
+}
+
+// lineHas reports whether the current line of t gives column name a value.
+func (p *Parser) lineHas(t *tableState, name string) bool {
+	if c, ok := t.tagIdx[name]; ok {
+		return t.rowTag[c] != -1
+	}
+	if c, ok := t.fieldIdx[name]; ok {
+		return t.rowField[c] >= 0
+	}
+	for i := range p.tags { // columns the line adds to t
+		if lt := &p.tags[i]; lt.col < 0 && string(p.bytesOf(lt.key)) == name {
+			return true
+		}
+	}
+	for i := range p.fields {
+		if f := &p.fields[i]; f.col < 0 && string(p.bytesOf(f.key)) == name {
+			return true
+		}
+	}
+	return false
+}
