@@ -111,39 +111,51 @@ func storedTypeName(t storage.ColumnType) string {
 	return dataTypeName(t)
 }
 
-// notNullChanges checks ALTER COLUMN c SET | DROP NOT NULL: the column
-// exists; SET finds no NULL among the rows stored (PostgreSQL's 23502);
-// DROP of time is refused, as TimescaleDB refuses it for a hypertable's
-// time column. It returns the notices: SET NOT NULL of a column other than
-// time is not enforced.
-func (p *Planner) notNullChanges(ctx context.Context, sess *Session, table string, schema []storage.ColumnMeta, changes []sql.ColumnNotNull, hasRows bool) ([]Notice, error) {
-	var notices []Notice
+// checkNotNulls checks ALTER COLUMN c SET | DROP NOT NULL before anything
+// changes: the column exists; SET finds no NULL among the rows stored
+// (PostgreSQL's 23502; a column the statement adds is NULL in them unless
+// filled); DROP of time is refused, as TimescaleDB refuses it for a
+// hypertable's time column. Storage keeps the constraint
+// (storage.Engine.SetColumnNotNull) once every check has passed.
+func (p *Planner) checkNotNulls(ctx context.Context, sess *Session, table string, schema []storage.ColumnMeta, changes []sql.ColumnNotNull, hasRows bool, added []storage.ColumnMeta, fills map[string]any) error {
 	for _, n := range changes {
 		at := slices.IndexFunc(schema, func(c storage.ColumnMeta) bool { return c.Name == n.Column })
 		if at < 0 {
-			return nil, &Error{Code: CodeUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", n.Column, table)}
+			return &Error{Code: CodeUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", n.Column, table)}
 		}
 		col := schema[at]
 		switch {
 		case col.Type == storage.TypeTime && !n.Set:
-			return nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("cannot drop not-null constraint from a time-partitioned column %q", col.Name),
+			return &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("cannot drop not-null constraint from a time-partitioned column %q", col.Name),
 				Hint: "every row has a time: it names the row"}
-		case col.Type == storage.TypeTime || !n.Set:
+		case col.Type == storage.TypeTime || !n.Set || !hasRows:
 			continue
 		}
-		if hasRows {
-			null, err := p.anyNull(ctx, sess, table, col.Name)
-			if err != nil {
-				return nil, err
-			}
-			if null {
-				return nil, &Error{Code: "23502", Msg: fmt.Sprintf("column %q of relation %q contains null values", col.Name, table),
-					Hint: fmt.Sprintf("give the rows a value first: UPDATE %s SET %s = ... WHERE %[2]s IS NULL", quoteIdentifier(table), quoteIdentifier(col.Name))}
+		isNew := slices.ContainsFunc(added, func(c storage.ColumnMeta) bool { return c.Name == col.Name })
+		null := fills[col.Name] == nil
+		if !isNew {
+			var err error
+			if null, err = p.anyNull(ctx, sess, table, col.Name); err != nil {
+				return err
 			}
 		}
-		notices = append(notices, notNullNotice(col.Name))
+		if null {
+			return containsNulls(table, col.Name, isNew)
+		}
 	}
-	return notices, nil
+	return nil
+}
+
+// containsNulls is PostgreSQL's 23502 of a NOT NULL given to a column
+// whose stored rows hold NULLs: one there is, or one being added to a
+// table that has rows.
+func containsNulls(table, column string, added bool) *Error {
+	t, c := quoteIdentifier(table), quoteIdentifier(column)
+	hint := fmt.Sprintf("give the rows a value first: UPDATE %s SET %s = ... WHERE %[2]s IS NULL", t, c)
+	if added {
+		hint = fmt.Sprintf("the rows stored would hold NULL in it: add it with a DEFAULT they take (ADD COLUMN %s ... NOT NULL DEFAULT ...), or add it without NOT NULL, fill it, then ALTER TABLE %s ALTER COLUMN %[1]s SET NOT NULL", c, t)
+	}
+	return &Error{Code: "23502", Msg: fmt.Sprintf("column %q of relation %q contains null values", column, table), Hint: hint}
 }
 
 // anyNull reports whether a row of table has column NULL.

@@ -94,8 +94,8 @@ func TestAlterTableRenameDrop(t *testing.T) {
 // succeeds and changes no value stored, only the declared type
 // (declared_test.go); a conversion, a USING that computes and a
 // tag's non-text type are 0A000 with what to run instead; SET NOT NULL
-// finds a NULL as PostgreSQL does (23502) and otherwise notes that it is
-// not enforced; time keeps its NOT NULL.
+// finds a NULL as PostgreSQL does (23502) and otherwise keeps it; time
+// keeps its NOT NULL.
 func TestAlterColumnTypeNotNull(t *testing.T) {
 	_, e, p, sess, x := openRewriteTest(t)
 	rows := x.rowsOf(t)
@@ -120,7 +120,8 @@ func TestAlterColumnTypeNotNull(t *testing.T) {
 	}
 	res, err := ddl("ALTER TABLE item ALTER COLUMN n SET NOT NULL")
 	require.NoError(t, err)
-	require.Equal(t, []string{`column "n": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
+	require.Empty(t, res.Notices)
+	x.requireCodes(t, map[string]string{"INSERT INTO item (time, host, name) VALUES ('2024-01-03', 'c', 'x')": "23502"})
 	x.requireCodes(t, map[string]string{
 		"ALTER TABLE item ALTER COLUMN n TYPE text":                "0A000",
 		"ALTER TABLE item ALTER COLUMN f TYPE bigint USING f::int": "0A000",
@@ -140,7 +141,9 @@ func TestAlterColumnTypeNotNull(t *testing.T) {
 	require.NoError(t, err)
 	before[1].SQLType, before[2].SQLType, before[3].SQLType, before[4].SQLType = "", "character varying(200)", "", ""
 	before[0].SQLType, before[5].SQLType = "timestamp without time zone", ""
-	require.Equal(t, before, after, "only the declared types changed")
+	before[3].NotNull = true
+	require.Equal(t, "n", before[3].Name)
+	require.Equal(t, before, after, "only the declared types and n's NOT NULL changed")
 	want[0][4] = "2024-01-01 10:00:00+00" // the same value, now a timestamptz (the session is UTC's)
 	require.Equal(t, want, rows(all))
 	rows("UPDATE item SET name = 'y' WHERE name IS NULL")

@@ -30,11 +30,6 @@ func skipNotice(code, format string, args ...any) Notice {
 	return Notice{Severity: "NOTICE", Code: code, Msg: fmt.Sprintf(format, args...) + ", skipping"}
 }
 
-// notNullNotice says a column's NOT NULL is not kept.
-func notNullNotice(column string) Notice {
-	return Notice{Severity: "NOTICE", Code: "00000", Msg: fmt.Sprintf("column %q: NOT NULL is not enforced (a write may leave it out)", column)}
-}
-
 // precisionNotice tells that a column declared numeric of more than 15
 // digits (declared: its ColumnMeta.SQLType) holds doubles, which keep 15
 // significant digits exactly: numeric(20,8)'s values of 20 digits are
@@ -441,9 +436,6 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 			return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column %q of the key is %s: a key holds time and text columns (tags)", c.Name, c.Type),
 				Hint: "a row is named by its time and tags; make the other columns fields (leave them out of the key)"}
 		}
-		if c.NotNull && typ != storage.TypeTime {
-			notices = append(notices, notNullNotice(c.Name))
-		}
 		declared, err := declaredType(c.Type, typ)
 		if err != nil {
 			return nil, nil, err
@@ -451,7 +443,10 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if n, ok := precisionNotice(c.Name, declared); ok {
 			notices = append(notices, n)
 		}
-		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared})
+		// A key's columns are NOT NULL, as PostgreSQL makes a primary
+		// key's; time is never NULL and is not marked.
+		notNull := (c.NotNull || key[c.Name]) && typ != storage.TypeTime
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared, NotNull: notNull})
 	}
 	return cols, notices, nil
 }
@@ -594,9 +589,6 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		if n, ok := precisionNotice(c.Name, declared); ok {
 			res.Notices = append(res.Notices, n)
 		}
-		if c.NotNull {
-			res.Notices = append(res.Notices, notNullNotice(c.Name))
-		}
 		if c.Default != "" {
 			if err := p.checkDefault(ctx, sess, c.Name, c.Default, typ); err != nil {
 				return DDLResult{}, err
@@ -615,7 +607,10 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 				}
 			}
 		}
-		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared})
+		if c.NotNull && hasRows && fills[c.Name] == nil {
+			return DDLResult{}, containsNulls(table, c.Name, true)
+		}
+		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared, NotNull: c.NotNull})
 	}
 	// ALTER COLUMN ... SET DEFAULT / DROP DEFAULT: for the rows written
 	// after, as in PostgreSQL.
@@ -655,11 +650,9 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 			retyped[storedName(col.Name, timeName)] = declared
 		}
 	}
-	notices, err = p.notNullChanges(ctx, sess, table, schema, def.NotNulls, hasRows)
-	if err != nil {
+	if err := p.checkNotNulls(ctx, sess, table, schema, def.NotNulls, hasRows, cols, fills); err != nil {
 		return DDLResult{}, err
 	}
-	res.Notices = append(res.Notices, notices...)
 	// SET (...) and RESET (...): TimescaleDB's compression settings
 	// (timescale_compression.go).
 	var opts map[string]string
@@ -704,6 +697,12 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	for _, d := range def.Defaults {
 		if err := p.Engine.SetColumnDefault(ctx, sess.Database, table, storedName(d.Column, timeName), d.Expr); err != nil {
+			return DDLResult{}, err
+		}
+		res.Tables = 1
+	}
+	for _, n := range def.NotNulls { // in the statement's order: the last of a column's wins
+		if err := p.Engine.SetColumnNotNull(ctx, sess.Database, table, storedName(n.Column, timeName), n.Set); err != nil {
 			return DDLResult{}, err
 		}
 		res.Tables = 1

@@ -138,10 +138,10 @@ func TestCreateTable(t *testing.T) {
 		n bigint, ok boolean, price numeric(10,2), site varchar(20))`)
 	require.NoError(t, err)
 	require.Equal(t, 1, res.Tables)
-	require.Equal(t, []string{`column "location": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
+	require.Empty(t, res.Notices)
 	cols, err := e.TableSchema("db", "conditions")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "location", Type: storage.TypeTag, Num: 2},
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "location", Type: storage.TypeTag, Num: 2, NotNull: true},
 		{Name: "site", Type: storage.TypeTag, SQLType: "character varying(20)", Num: 7}, {Name: "temperature", Type: storage.TypeFloat, Num: 3},
 		{Name: "n", Type: storage.TypeInt, Num: 4}, {Name: "ok", Type: storage.TypeBool, Num: 5}, {Name: "price", Type: storage.TypeFloat, SQLType: "numeric(10,2)", Num: 6}},
 		cols, "without a key, text columns are tags; numbered as declared")
@@ -160,8 +160,8 @@ func TestCreateTable(t *testing.T) {
 	require.NoError(t, err)
 	cols, err = e.TableSchema("db", "m")
 	require.NoError(t, err)
-	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, SQLType: "timestamp(3) with time zone", Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2},
-		{Name: "note", Type: storage.TypeString, Num: 3}, {Name: "v", Type: storage.TypeInt, SQLType: "integer", Num: 4}}, cols)
+	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, SQLType: "timestamp(3) with time zone", Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2, NotNull: true},
+		{Name: "note", Type: storage.TypeString, Num: 3}, {Name: "v", Type: storage.TypeInt, SQLType: "integer", Num: 4}}, cols, "the key's columns are NOT NULL")
 	res, err = run(`CREATE TABLE IF NOT EXISTS m (time jsonb)`)
 	require.NoError(t, err)
 	require.Equal(t, planner.DDLResult{Notices: []planner.Notice{{Severity: "NOTICE", Code: "42P07", Msg: `relation "m" already exists, skipping`}}}, res)
@@ -258,16 +258,16 @@ func TestAlterTableAddColumn(t *testing.T) {
 	rows := x.rowsOf(t)
 	run := ddlRunner(t, p, sess)
 	rows("INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1.5)")
-	res, err := run("ALTER TABLE m ADD COLUMN note text, ADD n bigint NOT NULL, ADD region tag")
+	res, err := run("ALTER TABLE m ADD COLUMN note text, ADD n bigint NOT NULL DEFAULT 0, ADD region tag")
 	require.NoError(t, err)
 	require.Equal(t, 1, res.Tables)
-	require.Equal(t, []string{`column "n": NOT NULL is not enforced (a write may leave it out)`}, noticeTexts(res.Notices, "00000"))
+	require.Empty(t, res.Notices)
 	cols, err := e.TableSchema("db", "m")
 	require.NoError(t, err)
 	require.Equal(t, []storage.ColumnMeta{{Name: "time", Type: storage.TypeTime, Num: 1}, {Name: "host", Type: storage.TypeTag, Num: 2},
 		{Name: "region", Type: storage.TypeTag, Num: 6}, {Name: "v", Type: storage.TypeFloat, Num: 3}, {Name: "note", Type: storage.TypeString, Num: 4},
-		{Name: "n", Type: storage.TypeInt, Num: 5}}, cols)
-	require.Equal(t, [][]any{{"a", nil, 1.5, nil, nil}}, rows("SELECT host, region, v, note, n FROM m"))
+		{Name: "n", Type: storage.TypeInt, Num: 5, Default: "0", NotNull: true}}, cols)
+	require.Equal(t, [][]any{{"a", nil, 1.5, nil, int64(0)}}, rows("SELECT host, region, v, note, n FROM m"))
 	rows("INSERT INTO m (time, host, region, note, n) VALUES ('2024-01-02', 'b', 'eu', 'x', 7)")
 	require.Equal(t, [][]any{{"b", "eu", "x", int64(7)}}, rows("SELECT host, region, note, n FROM m WHERE n = 7"))
 

@@ -168,6 +168,8 @@ func AsError(err error) *Error {
 			code = CodeSyntax
 		case storage.CodeDuplicateKey:
 			code = "23505" // unique_violation
+		case storage.CodeNotNull:
+			code = "23502" // not_null_violation
 		}
 		return &Error{Code: code, Msg: se.Msg, Hint: se.Hint}
 	}

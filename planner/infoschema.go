@@ -2,7 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/stratadb/strata/exec"
@@ -131,31 +130,57 @@ func (b *binder) infoSchemaViews(view string, t *catalogTable) {
 	}
 }
 
+// isNotNull reports whether a stored column is NOT NULL: time always,
+// another when declared so (storage.ColumnMeta.NotNull).
+func isNotNull(c storage.ColumnMeta) bool { return c.Type == storage.TypeTime || c.NotNull }
+
+// notNullNames is the names of the NOT NULL columns among cols, time
+// aside (storage.TableBatch.CheckNotNull).
+func notNullNames(cols []storage.ColumnMeta) []string {
+	var names []string
+	for _, c := range cols {
+		if c.NotNull && c.Type != storage.TypeTime {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
 // infoSchemaTable adds the rows one Strata table contributes to a view,
-// its columns as SQL shows them (SQLColumns). The time column, the one NOT
-// NULL column, has PostgreSQL's NOT NULL check constraint, named as
-// PostgreSQL names it (by the column's number).
+// its columns as SQL shows them (SQLColumns). Each NOT NULL column (time
+// always) has PostgreSQL's NOT NULL check constraint, named as PostgreSQL
+// names it (by the column's number).
 func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols []storage.ColumnMeta) {
 	db := b.sess.Database
-	timeCol := storage.ColumnMeta{Name: storage.TimeColumn, Num: 1}
-	if i := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Type == storage.TypeTime }); i >= 0 {
-		timeCol = cols[i]
+	var notNull []storage.ColumnMeta
+	for _, c := range cols {
+		if isNotNull(c) {
+			notNull = append(notNull, c)
+		}
 	}
-	notNull := fmt.Sprintf("%d_%d_%d_not_null", oidPublic, TableOID(db, name), timeCol.Num)
+	constraint := func(c storage.ColumnMeta) string {
+		return fmt.Sprintf("%d_%d_%d_not_null", oidPublic, TableOID(db, name), c.Num)
+	}
 	switch view {
 	case "tables":
 		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "table_type": "BASE TABLE",
 			"is_insertable_into": "YES", "is_typed": "NO"})
 	case "table_constraints":
-		t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull,
-			"table_catalog": db, "table_schema": "public", "table_name": name, "constraint_type": "CHECK",
-			"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"})
+		for _, c := range notNull {
+			t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": constraint(c),
+				"table_catalog": db, "table_schema": "public", "table_name": name, "constraint_type": "CHECK",
+				"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"})
+		}
 	case "check_constraints":
-		t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull,
-			"check_clause": timeCol.Name + " IS NOT NULL"}) // unquoted, as PostgreSQL's view writes it
+		for _, c := range notNull {
+			t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": constraint(c),
+				"check_clause": c.Name + " IS NOT NULL"}) // unquoted, as PostgreSQL's view writes it
+		}
 	case "constraint_column_usage":
-		t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": timeCol.Name,
-			"constraint_catalog": db, "constraint_schema": "public", "constraint_name": notNull})
+		for _, c := range notNull {
+			t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": name, "column_name": c.Name,
+				"constraint_catalog": db, "constraint_schema": "public", "constraint_name": constraint(c)})
+		}
 	case "columns":
 		for _, c := range cols {
 			dataType, udt := declaredColumnType(c)
@@ -163,7 +188,7 @@ func (b *binder) infoSchemaTable(view string, t *catalogTable, name string, cols
 				"ordinal_position": c.Num, "is_nullable": "YES", "data_type": dataType,
 				"udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": udt, "dtd_identifier": strconv.Itoa(c.Num),
 				"is_self_referencing": "NO", "is_identity": "NO", "is_generated": "NEVER", "is_updatable": "YES"}
-			if c.Type == storage.TypeTime {
+			if isNotNull(c) {
 				row["is_nullable"] = "NO"
 			}
 			if c.Default != "" {

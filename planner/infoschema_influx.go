@@ -110,9 +110,10 @@ func (b *binder) influxInfoSchema(view string) (*catalogTable, error) {
 			for i, c := range cols {
 				row := map[string]any{"table_catalog": influxCatalog, "table_schema": influxSchema, "table_name": name,
 					"column_name": c.Name, "ordinal_position": i, "is_nullable": "YES", "data_type": arrowTypeName(c.Type)}
-				switch c.Type {
-				case storage.TypeTime:
+				if isNotNull(c) {
 					row["is_nullable"] = "NO"
+				}
+				switch c.Type {
 				case storage.TypeString:
 					row["character_octet_length"] = 2147483647
 				case storage.TypeFloat:

@@ -20,8 +20,9 @@ import (
 // table, NULL where the INSERT gives none), as PostgreSQL evaluates them
 // (SET n = t.n + EXCLUDED.n); a row whose WHERE is not true is left out,
 // untouched. The row written for an updated one carries its time, its
-// tags and the columns set, so the fields it does not set keep their
-// stored values (a write leaves the fields it does not give). A write
+// tags, the columns set and the NOT NULL ones (their stored values), so
+// the fields it does not set keep their stored values (a write leaves the
+// fields it does not give). A write
 // cannot store NULL over a field's value, so a value computed NULL for a
 // stored value is refused (0A000) rather than left out unsaid. A column
 // set that the INSERT does not give is added to names (NULL in the rows
@@ -39,8 +40,9 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 	}
 	// Only the stored values DO UPDATE reads are read: the columns its
 	// expressions name (under any qualifier, subqueries' too: a superset)
-	// and those it sets (a NULL must not go over a value).
-	want := slices.Clone(oc.Set)
+	// and those it sets (a NULL must not go over a value), and the NOT
+	// NULL ones, which the row written for an updated one carries.
+	want := append(slices.Clone(oc.Set), notNullNames(cols)...)
 	named := &astFinder{into: true, match: func(n ast.Node) bool {
 		if c, ok := n.(*ast.ColumnNameExpr); ok {
 			want = append(want, c.Name.Name.L)
@@ -198,6 +200,10 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 			switch c := slices.Index(oc.Set, n); {
 			case n == storage.TimeColumn || isTag[n]:
 				row[j], kind[j] = rows[i][j], kinds[i][j]
+			case c < 0 && existing[n].NotNull:
+				// Its stored value, which the write leaves as it is: a
+				// write of a NOT NULL column must give it.
+				row[j], kind[j] = stored[keys[i]][slices.Index(colNames, n)], wallKind(readingPG(n))
 			case c >= 0:
 				row[j], kind[j] = out[k][first+c], wallKind(readingPG(n))
 				if at := slices.Index(colNames, n); row[j] == nil && at >= 0 && stored[keys[i]][at] != nil {

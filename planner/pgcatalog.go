@@ -319,7 +319,7 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 					t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
 						"attlen": length, "attnum": c.Num, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(d.Typmod()),
 						"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
-						"attnotnull": c.Type == storage.TypeTime, "atthasdef": c.Default != "", "atthasmissing": false,
+						"attnotnull": isNotNull(c), "atthasdef": c.Default != "", "atthasmissing": false,
 						"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
 						"attinhcount": 0, "attcollation": collation})
 				}
