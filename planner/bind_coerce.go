@@ -791,6 +791,11 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if err != nil {
 				return nil, err
 			}
+			if v, ok := e.Args[1].(*driver.ValueExpr); ok && !b.describe {
+				if n, over := precisionWarning(v.GetString()); over {
+					b.sess.notify(n)
+				}
+			}
 			if v, ok := e.Args[1].(*driver.ValueExpr); ok && v.GetString() == "date" {
 				return b.castDate(args[0], (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], args[0]))
 			}

@@ -440,6 +440,9 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if n, ok := precisionWarning(c.Type); ok {
+			notices = append(notices, n)
+		}
 		if n, ok := precisionNotice(c.Name, declared); ok {
 			notices = append(notices, n)
 		}
@@ -586,6 +589,9 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		if err != nil {
 			return DDLResult{}, err
 		}
+		if n, ok := precisionWarning(c.Type); ok {
+			res.Notices = append(res.Notices, n)
+		}
 		if n, ok := precisionNotice(c.Name, declared); ok {
 			res.Notices = append(res.Notices, n)
 		}
@@ -637,6 +643,9 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		declared, err := declaredType(r.Type, col.Type)
 		if err != nil {
 			return DDLResult{}, err
+		}
+		if n, ok := precisionWarning(r.Type); ok {
+			res.Notices = append(res.Notices, n)
 		}
 		if declared != col.SQLType {
 			if hasRows && !slices.ContainsFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == col.Name }) {

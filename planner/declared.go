@@ -115,6 +115,34 @@ func declaredType(t string, stored storage.ColumnType) (string, error) {
 	return "", nil
 }
 
+// precisionWarning is PostgreSQL's WARNING for a time type written with
+// more than 6 digits of a second (timestamp(7), timestamptz(9), time(8),
+// timestamp(7) with time zone), which it reduces to 6; ok is false for
+// other types.
+func precisionWarning(t string) (n Notice, ok bool) {
+	base, rest, found := strings.Cut(strings.ToLower(strings.TrimSpace(t)), "(")
+	digits, zone, closed := strings.Cut(rest, ")")
+	p, err := strconv.Atoi(strings.TrimSpace(digits))
+	if !found || !closed || err != nil || p <= storage.MaxTimeDigits {
+		return Notice{}, false
+	}
+	base = strings.TrimPrefix(strings.TrimSpace(base), "pg_catalog.")
+	var name string
+	switch zone = strings.TrimSpace(zone); {
+	case base == "timestamptz" && zone == "", base == "timestamp" && zone == "with time zone":
+		name = "TIMESTAMP(%d) WITH TIME ZONE"
+	case base == "timestamp" && (zone == "" || zone == "without time zone"):
+		name = "TIMESTAMP(%d)"
+	case base == "timetz" && zone == "", base == "time" && zone == "with time zone":
+		name = "TIME(%d) WITH TIME ZONE"
+	case base == "time" && (zone == "" || zone == "without time zone"):
+		name = "TIME(%d)"
+	default:
+		return Notice{}, false
+	}
+	return Notice{Severity: "WARNING", Code: "22023", Msg: fmt.Sprintf(name+" precision reduced to maximum allowed, %d", p, storage.MaxTimeDigits)}, true
+}
+
 // timeDigits is "(p)" of a timestamp type written with a precision
 // (timestamp(3), timestamptz(0), timestamp(3) with time zone), "" for
 // none; more than 6 digits are 6, as PostgreSQL reduces them (it warns).
