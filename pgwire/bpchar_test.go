@@ -55,6 +55,7 @@ SELECT 'ab'::char(5), 'ab'::char(5) || 'x', ('ab'::char(5))::text, length('ab'::
 SELECT array_agg(code ORDER BY time), array_agg(DISTINCT cur), (array_agg(code ORDER BY time))[1], pg_typeof(array_agg(code)) FROM ch;
 SELECT ARRAY[code], ARRAY[code, 'q'], ARRAY[cur, code], array_agg(cur) OVER (ORDER BY time) FROM ch ORDER BY time;
 SELECT ARRAY[n::int, '5'], pg_typeof(ARRAY[n::int, '5']) FROM ch ORDER BY time LIMIT 1;
+SELECT ARRAY['a'::char(3), 'bc'], pg_typeof(ARRAY['a'::char(3)]), ARRAY['a'::char(3)]::text, ARRAY['x'::char(2), code] FROM ch ORDER BY time LIMIT 1;
 SELECT * FROM ch_copy ORDER BY time;
 COPY (SELECT code, cur FROM ch ORDER BY time) TO STDOUT (FORMAT csv);
 INSERT INTO ch VALUES ('2024-01-01 00:00+00', 'ab', 'EU', 'x ', 1.5) ON CONFLICT (time, code) DO UPDATE SET n = EXCLUDED.n RETURNING code, cur, n;

@@ -1325,16 +1325,18 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 			if err := b.alignTimes(s, e.Args, args); err != nil {
 				return nil, err
 			}
+			if elem := b.sharedPG(s, e.Args, args); elem == 1042 {
+				// character(n) elements show their blanks, constants
+				// ('a'::char(3)) too: a character[].
+				for i := range args {
+					args[i] = b.padded(s, e.Args[i], args[i])
+				}
+				return b.runtimeArray(args, elem, false)
+			}
 		}
 		if x, ok, err := b.arrayFunc(name, args); ok {
 			if name == "__pg_array" && isNotSupported(err) {
-				elem := b.sharedPG(s, e.Args, args)
-				if elem == 1042 { // character(n) elements show their blanks
-					for i := range args {
-						args[i] = b.padded(s, e.Args[i], args[i])
-					}
-				}
-				return b.runtimeArray(args, elem, false) // ARRAY[a, b] over columns or aggregates
+				return b.runtimeArray(args, b.sharedPG(s, e.Args, args), false) // ARRAY[a, b] over columns or aggregates
 			}
 			if a, isLit := x.(*arrayLit); isLit && err == nil && a.pg == 0 && a.dt.ID() == arrow.TIMESTAMP {
 				a.pg = b.wallClockElems(s, e.Args, args) // ARRAY[date, ...]
