@@ -951,6 +951,20 @@ func (e *Engine) SetColumnSQLType(ctx context.Context, db, table, column, sqlTyp
 // setColumnText sets the text field of a table's column that field points
 // to in one catalog commit.
 func (e *Engine) setColumnText(ctx context.Context, db, table, column, v string, field func(*ColumnMeta) *string) error {
+	return e.setColumn(ctx, db, table, column, func(c *ColumnMeta) func() {
+		at := field(c)
+		old := *at
+		if old == v {
+			return nil
+		}
+		*at = v
+		return func() { *at = old }
+	})
+}
+
+// setColumn changes a table's column in one catalog commit: set changes
+// c and returns what undoes it, or nil when it changed nothing.
+func (e *Engine) setColumn(ctx context.Context, db, table, column string, set func(c *ColumnMeta) (undo func())) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t, err := e.tableLocked(db, table)
@@ -961,15 +975,13 @@ func (e *Engine) setColumnText(ctx context.Context, db, table, column, v string,
 	if !ok {
 		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q of table %q does not exist", column, table)}
 	}
-	at := field(&t.Columns[i])
-	old := *at
-	if old == v {
+	undo := set(&t.Columns[i])
+	if undo == nil {
 		return nil
 	}
-	*at = v
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
-		*at = old
+		undo()
 		return err
 	}
 	return nil

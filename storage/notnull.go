@@ -17,27 +17,13 @@ import (
 // in one catalog commit. The caller has checked that no stored row holds a
 // NULL there; from the commit on, writes that would are refused.
 func (e *Engine) SetColumnNotNull(ctx context.Context, db, table, column string, on bool) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	t, err := e.tableLocked(db, table)
-	if err != nil {
-		return err
-	}
-	i, ok := t.colIdx[column]
-	if !ok {
-		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("column %q of table %q does not exist", column, table)}
-	}
-	c := &t.Columns[i]
-	if c.Type == TypeTime || c.NotNull == on {
-		return nil
-	}
-	c.NotNull = on
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
-		c.NotNull = !on
-		return err
-	}
-	return nil
+	return e.setColumn(ctx, db, table, column, func(c *ColumnMeta) func() {
+		if c.Type == TypeTime || c.NotNull == on {
+			return nil
+		}
+		c.NotNull = on
+		return func() { c.NotNull = !on }
+	})
 }
 
 // NotNull is the names of table's NOT NULL columns other than time (nil
@@ -101,12 +87,17 @@ func (b *TableBatch) firstNull(name string) int {
 	}
 	for i := range b.Fields {
 		if f := &b.Fields[i]; f.Name == name {
-			if f.Valid == nil || f.Nulls == 0 {
+			if f.Valid == nil {
 				return -1
 			}
-			for r := range b.Rows {
-				if !f.IsValid(r) {
-					return r
+			for k, v := range f.Valid[:(b.Rows+7)/8] {
+				if v == 0xff {
+					continue // eight rows with values
+				}
+				for r := k * 8; r < min(k*8+8, b.Rows); r++ {
+					if !f.IsValid(r) {
+						return r
+					}
 				}
 			}
 			return -1

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -41,6 +42,15 @@ func TestNotNull(t *testing.T) {
 	refused("usage", "time 1970-01-01T00:00:00.00000003Z and host=c", batchOf(t, "cpu", "30 host=c idle=3"))
 	refused("host", "time 1970-01-01T00:00:00.00000004Z and dc=x, host=NULL", batchOf(t, "cpu", "30 dc=x,host=a usage=3", "40 dc=x usage=1"))
 	refused("host", "time 1970-01-01T00:00:00.00000003Z", batchOf(t, "cpu", "30 - usage=3"))
+	// The first NULL past a byte of the validity bitmap.
+	long := make([]string, 20)
+	for i := range long {
+		long[i] = fmt.Sprintf("%d host=h usage=1", 100+i)
+		if i == 13 || i == 17 {
+			long[i] = fmt.Sprintf("%d host=h idle=1", 100+i)
+		}
+	}
+	refused("usage", "time 1970-01-01T00:00:00.000000113Z and host=h", batchOf(t, "cpu", long...))
 	_, found := e.Column("db", "mem", "used")
 	require.False(t, found, "the refused write made no table")
 

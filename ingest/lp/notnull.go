@@ -9,9 +9,10 @@ type NotNullSchema interface {
 }
 
 // checkNotNull rejects the current line of t, whose fields start at pos
-// and which ends at end, when it leaves out one of the table's NOT NULL columns. The schema is
-// asked once per table per Parse (each time for a table the line would
-// create: the spare state serves whichever table comes next).
+// and which ends at end, when it leaves out one of the table's NOT NULL
+// columns. The schema is asked once per table per Parse (on each line of
+// a table the parse has no row of yet: the spare state serves whichever
+// table comes next).
 func (p *Parser) checkNotNull(t *tableState, pos, end int) bool {
 	ns := p.notNull
 	if ns == nil {

@@ -20,7 +20,7 @@ type tableState struct {
 	declared  bool               // some column has a declared type
 	order     []int32            // field columns of the last accepted line, in line order
 	capRows   int                // every column slice has room for this many rows (see grow)
-	// notNull is the table's NOT NULL columns (NotNullSchema), asked once
+	// notNull is the table's NOT NULL columns (NotNullSchema), once
 	// notNullKnown.
 	notNull      []string
 	notNullKnown bool
