@@ -134,18 +134,6 @@ func (b *binder) infoSchemaViews(view string, t *catalogTable) {
 // another when declared so (storage.ColumnMeta.NotNull).
 func isNotNull(c storage.ColumnMeta) bool { return c.Type == storage.TypeTime || c.NotNull }
 
-// notNullNames is the names of the NOT NULL columns among cols, time
-// aside (storage.TableBatch.CheckNotNull).
-func notNullNames(cols []storage.ColumnMeta) []string {
-	var names []string
-	for _, c := range cols {
-		if c.NotNull && c.Type != storage.TypeTime {
-			names = append(names, c.Name)
-		}
-	}
-	return names
-}
-
 // infoSchemaTable adds the rows one Strata table contributes to a view,
 // its columns as SQL shows them (SQLColumns). Each NOT NULL column (time
 // always) has PostgreSQL's NOT NULL check constraint, named as PostgreSQL

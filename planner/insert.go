@@ -149,7 +149,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 		if err := checkDeclared(cols, batch); err != nil {
 			return 0, err
 		}
-		if err := batch.CheckNotNull(notNullNames(cols)); err != nil {
+		if err := batch.CheckNotNull(storage.NotNullColumns(cols)); err != nil {
 			return 0, err // PostgreSQL checks the row proposed, conflict or not
 		}
 		if names, rows, kinds, count, err = p.onConflict(b, ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {

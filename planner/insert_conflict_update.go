@@ -22,9 +22,9 @@ import (
 // untouched. The row written for an updated one carries its time, its
 // tags, the columns set and the NOT NULL ones (their stored values), so
 // the fields it does not set keep their stored values (a write leaves the
-// fields it does not give). A write
-// cannot store NULL over a field's value, so a value computed NULL for a
-// stored value is refused (0A000) rather than left out unsaid. A column
+// fields it does not give). A write cannot store NULL over a field's
+// value, so a value computed NULL for a stored value is refused (0A000)
+// rather than left out unsaid. A column
 // set that the INSERT does not give is added to names (NULL in the rows
 // inserted). It returns the names, rows and kinds to write and how many
 // rows were inserted or updated.
@@ -42,7 +42,7 @@ func (p *Planner) updateConflicts(b *binder, ctx context.Context, db, table stri
 	// expressions name (under any qualifier, subqueries' too: a superset)
 	// and those it sets (a NULL must not go over a value), and the NOT
 	// NULL ones, which the row written for an updated one carries.
-	want := append(slices.Clone(oc.Set), notNullNames(cols)...)
+	want := append(slices.Clone(oc.Set), storage.NotNullColumns(cols)...)
 	named := &astFinder{into: true, match: func(n ast.Node) bool {
 		if c, ok := n.(*ast.ColumnNameExpr); ok {
 			want = append(want, c.Name.Name.L)

@@ -45,8 +45,14 @@ func (e *Engine) notNullLocked(db, table string) []string {
 	if t == nil {
 		return nil
 	}
+	return NotNullColumns(t.Columns)
+}
+
+// NotNullColumns is the names of the NOT NULL columns among cols, time
+// aside: what CheckNotNull checks a table's batches for.
+func NotNullColumns(cols []ColumnMeta) []string {
 	var names []string
-	for _, c := range t.Columns {
+	for _, c := range cols {
 		if c.NotNull && c.Type != TypeTime {
 			names = append(names, c.Name)
 		}
