@@ -44,7 +44,7 @@ func engineError(err error) *apiError {
 	if errors.As(err, &se) {
 		msg := se.Error()
 		switch se.Code {
-		case storage.CodeInvalidName, storage.CodeColumnType, storage.CodeInvalidArgument, storage.CodeNotNull:
+		case storage.CodeInvalidName, storage.CodeColumnType, storage.CodeInvalidArgument, storage.CodeNotNull, storage.CodeKeyedTable:
 			return &apiError{status: http.StatusBadRequest, code: "invalid", msg: msg}
 		case storage.CodeNotFound:
 			return &apiError{status: http.StatusNotFound, code: "not found", msg: msg}

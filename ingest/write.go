@@ -117,6 +117,9 @@ func (s schemaOf) Declared(table, column string) storage.Declared {
 // NotNull is the table's NOT NULL columns (lp.NotNullSchema).
 func (s schemaOf) NotNull(table string) []string { return s.e.NotNull(s.db, table) }
 
+// KeyText is the table's declared key, "" for none (lp.KeyedSchema).
+func (s schemaOf) KeyText(table string) string { return s.e.KeyText(s.db, table) }
+
 // lineErrorJSON is one rejected line in a partial-write answer.
 type lineErrorJSON struct {
 	ErrorMessage string `json:"error_message"`

@@ -69,7 +69,9 @@ type TableMeta struct {
 	// dropped ones included (PostgreSQL's relnatts). A catalog written
 	// before columns were numbered has none; loading it numbers them in
 	// stored order, as they were shown.
-	NAtts  int `json:"natts,omitempty"`
+	NAtts int `json:"natts,omitempty"`
+	// Key is the table's declared key (TableKey); nil for none.
+	Key    *TableKey `json:"key,omitempty"`
 	colIdx map[string]int
 }
 

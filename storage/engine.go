@@ -447,6 +447,9 @@ func (e *Engine) addSchemaLocked(db string, batches []*TableBatch) error {
 				if _, ok := t.Column(name); ok {
 					return nil
 				}
+				if t.Key != nil && typ == TypeTag {
+					return t.keyedTagError(name)
+				}
 			}
 		}
 		key := [2]string{table, name}
@@ -688,14 +691,14 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 // than time is stored as time and shown under its name (TimeName). It
 // fails with CodeAlreadyExists if the table exists.
 func (e *Engine) CreateTable(ctx context.Context, db, table string, cols []ColumnMeta) error {
-	return e.createTable(ctx, db, table, cols, nil)
+	return e.createTable(ctx, db, table, cols, nil, nil)
 }
 
 // CreateView creates the table of a materialized view: CreateTable's, with
 // the view's definition, which ViewOf returns. Only writes with
 // WriteOptions.Refresh go into it.
 func (e *Engine) CreateView(ctx context.Context, db, table string, cols []ColumnMeta, def ViewDef) error {
-	return e.createTable(ctx, db, table, cols, &def)
+	return e.createTable(ctx, db, table, cols, &def, nil)
 }
 
 // TimeName is the name SQL shows table's time column under: time unless
@@ -788,7 +791,7 @@ func (d *ViewDef) clone() ViewDef {
 	return c
 }
 
-func (e *Engine) createTable(ctx context.Context, db, table string, cols []ColumnMeta, view *ViewDef) error {
+func (e *Engine) createTable(ctx context.Context, db, table string, cols []ColumnMeta, view *ViewDef, key *TableKey) error {
 	if err := ValidateDatabaseName(db); err != nil {
 		return err
 	}
@@ -855,6 +858,7 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 		v := view.clone()
 		t.View = &v
 	}
+	t.Key = key
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
 		dbm.dropTable(table)
@@ -903,6 +907,9 @@ func (e *Engine) addColumnsLocked(ctx context.Context, db, table string, cols []
 	for _, c := range cols {
 		if err := t.checkColumn(c.Name, c.Type); err != nil {
 			return err
+		}
+		if _, had := t.colIdx[c.Name]; !had && t.Key != nil && c.Type == TypeTag {
+			return t.keyedTagError(c.Name)
 		}
 		_, filled := fills[c.Name]
 		if _, had := t.colIdx[c.Name]; had && filled {

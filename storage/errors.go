@@ -17,6 +17,7 @@ const (
 	CodeClosed                      // the engine is shutting down
 	CodeDuplicateKey                // a change would give two rows one time and tags
 	CodeNotNull                     // a write or change leaves a NOT NULL column without a value
+	CodeKeyedTable                  // a write or change would add a tag to a table with a declared key
 )
 
 // Error is an error a user can act on. Msg says what went wrong; Hint, when

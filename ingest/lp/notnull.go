@@ -1,11 +1,39 @@
 package lp
 
+import "github.com/stratadb/strata/storage"
+
 // NotNullSchema is a Schema that also reports a table's NOT NULL columns
 // other than time (storage.ColumnMeta.NotNull): a line that gives one of
 // them no value is rejected, as storage would refuse the whole write.
 type NotNullSchema interface {
 	Schema
 	NotNull(table string) []string
+}
+
+// KeyedSchema is a Schema that also reports a table's declared key
+// (storage.Engine.KeyText, "" for none): a line that would add a tag to
+// such a table is rejected, as storage would refuse the whole write.
+type KeyedSchema interface {
+	Schema
+	KeyText(table string) string
+}
+
+// checkKeyed rejects the current line of t when t's table has a declared
+// key and the line's tag k, at keyPos, is new to it. It runs only for a tag
+// the table's stored schema lacks.
+func (p *Parser) checkKeyed(t *tableState, k []byte, keyPos int) bool {
+	ks, ok := p.opts.Schema.(KeyedSchema)
+	if !ok {
+		return true
+	}
+	table := t.batch.Table
+	if t == p.spare {
+		table = string(p.bytesOf(p.newTable))
+	}
+	if key := ks.KeyText(table); key != "" {
+		return p.fail(keyPos, "%s", storage.KeyedTagMessage(table, string(k), key))
+	}
+	return true
 }
 
 // checkNotNull rejects the current line of t, whose fields start at pos

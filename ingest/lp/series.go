@@ -159,6 +159,9 @@ func (p *Parser) resolveTag(t *tableState, keyPos, valPos int, key, val span) bo
 	if e.ok && e.typ != storage.TypeTag {
 		return p.fail(keyPos, "%s", typeConflict(k, e.typ, storage.TypeTag))
 	}
+	if !e.ok && p.opts.Schema != nil && !p.checkKeyed(t, k, keyPos) {
+		return false
+	}
 	if e.decl.OID != 0 && !p.declaredTag(e.decl, &lt, k, valPos) {
 		return false
 	}

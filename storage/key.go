@@ -1,0 +1,151 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// TableKey is a table's declared key: SQL's CREATE TABLE ... PRIMARY KEY
+// (time, host) or UNIQUE (...), which the catalogs show to tools (pg_index,
+// pg_constraint). Its columns are the table's time column and every tag,
+// the names a row is told apart by, so it holds for every row storage
+// keeps; storage keeps it so by refusing what would add a tag to the table
+// (a line of line protocol, ALTER TABLE ADD COLUMN ... tag), which would
+// split the rows one key names. Dropping it (DropKey) lets tags be added
+// again.
+type TableKey struct {
+	// Name is the constraint's name (PostgreSQL's <table>_pkey); a table
+	// renamed keeps it, as PostgreSQL keeps an index's name.
+	Name string `json:"name"`
+	// Primary is a PRIMARY KEY; false is a UNIQUE constraint.
+	Primary bool `json:"primary,omitempty"`
+	// Columns are the ColumnMeta.Num of its columns in key order, so that
+	// a column renamed stays in it.
+	Columns []int `json:"columns"`
+}
+
+// CreateKeyedTable is CreateTable with the table's declared key, whose
+// Columns are the Num CreateTable gives cols (their places in cols,
+// from 1, cols holding the time column). They must be the time column and
+// every tag, each once.
+func (e *Engine) CreateKeyedTable(ctx context.Context, db, table string, cols []ColumnMeta, key TableKey) error {
+	if err := checkKey(cols, key); err != nil {
+		return err
+	}
+	return e.createTable(ctx, db, table, cols, nil, &key)
+}
+
+// checkKey refuses a key that is not cols' time and tags.
+func checkKey(cols []ColumnMeta, key TableKey) error {
+	if err := ValidateName("key", key.Name); err != nil {
+		return err
+	}
+	want := 0
+	for _, c := range cols {
+		if c.Type == TypeTime || c.Type == TypeTag {
+			want++
+		}
+	}
+	seen := map[int]bool{}
+	for _, n := range key.Columns {
+		if n < 1 || n > len(cols) || seen[n] {
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("key %q: column number %d is not one of the table's, or is given twice", key.Name, n)}
+		}
+		seen[n] = true
+		if c := cols[n-1]; c.Type != TypeTime && c.Type != TypeTag {
+			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("key %q: column %q is a field; a key holds the time column and tags", key.Name, c.Name)}
+		}
+	}
+	if len(seen) != want {
+		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("key %q: it must hold the time column and every tag, which tell rows apart", key.Name)}
+	}
+	return nil
+}
+
+// Key returns table's declared key; ok is false when it has none (a table
+// made by a write or declared without one).
+func (e *Engine) Key(db, table string) (key TableKey, ok bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	dbm := e.cat.database(db)
+	if dbm == nil {
+		return TableKey{}, false
+	}
+	t := dbm.table(table)
+	if t == nil || t.Key == nil {
+		return TableKey{}, false
+	}
+	k := *t.Key
+	k.Columns = slices.Clone(k.Columns)
+	return k, true
+}
+
+// DropKey removes table's declared key (ALTER TABLE ... DROP CONSTRAINT):
+// writes may then add tags to it. A table without one is CodeNotFound.
+func (e *Engine) DropKey(ctx context.Context, db, table string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	if t.Key == nil {
+		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("table %q has no key", table)}
+	}
+	old := t.Key
+	t.Key = nil
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.Key = old
+		return err
+	}
+	return nil
+}
+
+// keyedTagError refuses tag, new to keyed table t.
+func (t *TableMeta) keyedTagError(tag string) *Error {
+	return &Error{Code: CodeKeyedTable, Msg: KeyedTagMessage(t.Name, tag, t.keyText()),
+		Hint: fmt.Sprintf("write %s as a field, or drop the key first: ALTER TABLE %s DROP CONSTRAINT %s", tag, t.Name, t.Key.Name)}
+}
+
+// KeyedTagMessage says that a write cannot add tag to table, whose
+// declared key is key (as keyText writes it).
+func KeyedTagMessage(table, tag, key string) string {
+	return fmt.Sprintf("tag %q is new to table %q, whose key %s tells its rows apart: a write cannot add a tag to it", tag, table, key)
+}
+
+// keyText is the table's key as "name (col, ...)", its columns by the
+// names SQL shows; "" for none.
+func (t *TableMeta) keyText() string {
+	if t.Key == nil {
+		return ""
+	}
+	names := make([]string, 0, len(t.Key.Columns))
+	for _, n := range t.Key.Columns {
+		for _, c := range t.Columns {
+			if c.Num == n {
+				name := c.Name
+				if c.Type == TypeTime {
+					name = t.shownTime()
+				}
+				names = append(names, name)
+			}
+		}
+	}
+	return t.Key.Name + " (" + strings.Join(names, ", ") + ")"
+}
+
+// KeyText is table's declared key as "name (col, ...)" ("" for none): what
+// a line of line protocol that would add a tag to it is refused with.
+func (e *Engine) KeyText(db, table string) string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if dbm := e.cat.database(db); dbm != nil {
+		if t := dbm.table(table); t != nil {
+			return t.keyText()
+		}
+	}
+	return ""
+}

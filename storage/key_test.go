@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestKey: a declared key must be the time column and every tag; it is
+// kept over a restart; a write or AddColumns that would add a tag to the
+// table is refused (nothing of the write stored) until DropKey.
+func TestKey(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	cols := []ColumnMeta{
+		{Name: "ts", Type: TypeTime},
+		{Name: "host", Type: TypeTag, NotNull: true},
+		{Name: "usage", Type: TypeFloat},
+		{Name: "dc", Type: TypeTag},
+	}
+	for _, bad := range []TableKey{
+		{Name: "k", Columns: []int{1, 2}},       // dc left out
+		{Name: "k", Columns: []int{1, 2, 3, 4}}, // a field
+		{Name: "k", Columns: []int{1, 2, 2, 4}}, // twice
+		{Name: "k", Columns: []int{1, 2, 4, 5}}, // no column 5
+		{Name: "", Columns: []int{1, 2, 4}},
+	} {
+		err := e.CreateKeyedTable(ctx, "db", "cpu", cols, bad)
+		var se *Error
+		require.ErrorAs(t, err, &se, "%+v", bad)
+		require.Contains(t, []Code{CodeInvalidArgument, CodeInvalidName}, se.Code, "%+v", bad)
+	}
+	require.NoError(t, e.CreateKeyedTable(ctx, "db", "cpu", cols, TableKey{Name: "cpu_pkey", Primary: true, Columns: []int{2, 1, 4}}))
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"), batchOf(t, "other", "10 host=a,dc=b x=1"))
+	require.Equal(t, "cpu_pkey (host, ts, dc)", e.KeyText("db", "cpu"))
+	require.Equal(t, "", e.KeyText("db", "other"))
+
+	refused := func(err error) {
+		t.Helper()
+		var se *Error
+		require.ErrorAs(t, err, &se)
+		require.Equal(t, CodeKeyedTable, se.Code)
+		require.Equal(t, `tag "region" is new to table "cpu", whose key cpu_pkey (host, ts, dc) tells its rows apart: a write cannot add a tag to it`, se.Msg)
+		require.Contains(t, se.Hint, "ALTER TABLE cpu DROP CONSTRAINT cpu_pkey")
+	}
+	refused(e.Write(ctx, "db", []*TableBatch{batchOf(t, "other", "20 host=c x=2"), batchOf(t, "cpu", "20 host=a,region=x usage=2")}, WriteOptions{}))
+	refused(e.AddColumns(ctx, "db", "cpu", []ColumnMeta{{Name: "region", Type: TypeTag}}))
+	require.Equal(t, []string{"time=10 host=a dc=b x=1"}, scan(t, e, all("other")), "nothing of the refused write is stored")
+	require.NoError(t, e.AddColumns(ctx, "db", "cpu", []ColumnMeta{{Name: "note", Type: TypeString}}))
+	write(t, e, "db", batchOf(t, "cpu", "30 host=b,dc=y usage=3"))
+
+	require.NoError(t, e.RenameColumn(ctx, "db", "cpu", "host", "hostname"))
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	k, ok := e.Key("db", "cpu")
+	require.True(t, ok)
+	require.Equal(t, TableKey{Name: "cpu_pkey", Primary: true, Columns: []int{2, 1, 4}}, k)
+	require.Equal(t, "cpu_pkey (hostname, ts, dc)", e.KeyText("db", "cpu"))
+
+	require.NoError(t, e.DropKey(ctx, "db", "cpu"))
+	var se *Error
+	require.ErrorAs(t, e.DropKey(ctx, "db", "cpu"), &se)
+	require.Equal(t, CodeNotFound, se.Code)
+	write(t, e, "db", batchOf(t, "cpu", "40 hostname=a,region=x usage=4"))
+	_, ok = e.Key("db", "cpu")
+	require.False(t, ok)
+}
