@@ -178,12 +178,32 @@ func (s *Server) GetFlightInfoPrimaryKeys(_ context.Context, ref flightsql.Table
 	return s.commandInfo(&pb.CommandGetPrimaryKeys{Catalog: ref.Catalog, DbSchema: ref.DBSchema, Table: ref.Table}, schema_ref.PrimaryKeys, desc)
 }
 
-// DoGetPrimaryKeys answers no keys: Strata tables have no declared
-// primary key (rows are identified by series and time, not by a
-// constraint), as information_schema.table_constraints says too.
-func (s *Server) DoGetPrimaryKeys(context.Context, flightsql.TableRef) (*arrow.Schema, <-chan flight.StreamChunk, error) {
+// DoGetPrimaryKeys answers the columns of the table's declared PRIMARY
+// KEY (planner.KeyColumns; a UNIQUE constraint is not one), in each
+// catalog the caller may read, as pg_constraint shows it: none for a
+// table made by writes or declared without one.
+func (s *Server) DoGetPrimaryKeys(ctx context.Context, ref flightsql.TableRef) (*arrow.Schema, <-chan flight.StreamChunk, error) {
 	b := array.NewRecordBuilder(s.mem, schema_ref.PrimaryKeys)
 	defer b.Release()
+	if ref.DBSchema == nil || *ref.DBSchema == "public" {
+		for _, db := range s.catalogs(ctx) {
+			if ref.Catalog != nil && *ref.Catalog != db {
+				continue
+			}
+			name, cols, primary, ok := s.Planner.KeyColumns(db, ref.Table)
+			if !ok || !primary {
+				continue
+			}
+			for i, c := range cols {
+				b.Field(0).(*array.StringBuilder).Append(db)
+				b.Field(1).(*array.StringBuilder).Append("public")
+				b.Field(2).(*array.StringBuilder).Append(ref.Table)
+				b.Field(3).(*array.StringBuilder).Append(c)
+				b.Field(4).(*array.Int32Builder).Append(int32(i + 1))
+				b.Field(5).(*array.StringBuilder).Append(name)
+			}
+		}
+	}
 	return schema_ref.PrimaryKeys, oneBatch(b.NewRecordBatch()), nil
 }
 

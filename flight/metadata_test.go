@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql/schema_ref"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratadb/strata/storage"
 )
 
 func TestMetadataCommands(t *testing.T) {
@@ -121,7 +123,15 @@ func TestMetadataCommands(t *testing.T) {
 	info, err = c.GetPrimaryKeys(ctx, flightsql.TableRef{Table: "cpu"})
 	require.NoError(t, err)
 	_, rows = readAll(t, ctx, c, info)
-	require.Empty(t, rows)
+	require.Empty(t, rows, "a table made by writes has no key")
+	require.NoError(t, s.engine.CreateKeyedTable(ctx, "db", "keyed", []storage.ColumnMeta{
+		{Name: "time", Type: storage.TypeTime}, {Name: "host", Type: storage.TypeTag, NotNull: true}, {Name: "v", Type: storage.TypeFloat},
+	}, storage.TableKey{Name: "keyed_pkey", Primary: true, Columns: []int{2, 1}}))
+	info, err = c.GetPrimaryKeys(ctx, flightsql.TableRef{Table: "keyed"})
+	require.NoError(t, err)
+	schema, rows = readAll(t, ctx, c, info)
+	require.True(t, schema_ref.PrimaryKeys.Equal(schema))
+	require.Equal(t, [][]any{{"db", "public", "keyed", "host", int64(1), "keyed_pkey"}, {"db", "public", "keyed", "time", int64(2), "keyed_pkey"}}, rows)
 }
 
 func TestLikeMatch(t *testing.T) {

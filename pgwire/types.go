@@ -460,6 +460,8 @@ func textHeldBinaryEncoder(a *array.String, pgType uint32, regOID func(uint32, s
 		}
 	case 869, 650: // inet, cidr (pg_stat_activity.client_addr)
 		return func(dst []byte, i int) []byte { return appendBinaryInet(dst, a.Value(i), pgType == 650) }
+	case 2249: // the records of _pg_expandarray: (x, n), integers
+		return func(dst []byte, i int) []byte { return appendBinaryRecord(dst, a.Value(i)) }
 	case oidJSON:
 		return func(dst []byte, i int) []byte { return append(dst, a.Value(i)...) }
 	case oidJSONB:
@@ -474,6 +476,32 @@ func textHeldBinaryEncoder(a *array.String, pgType uint32, regOID func(uint32, s
 		elems, _ := planner.ParseArrayText(a.Value(i))
 		return appendBinaryArray(dst, elem, elems)
 	}
+}
+
+// appendBinaryRecord writes a record of integer fields given as text,
+// "(3,1)", in PostgreSQL's binary form (record_send): the field count,
+// then each field's type (int8 for the element, int4 for its place) and
+// length-prefixed value, -1 for NULL.
+func appendBinaryRecord(dst []byte, text string) []byte {
+	fields := strings.Split(strings.TrimSuffix(strings.TrimPrefix(text, "("), ")"), ",")
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(fields)))
+	for k, f := range fields {
+		oid, size := uint32(20), 8
+		if k == len(fields)-1 {
+			oid, size = 23, 4
+		}
+		dst = binary.BigEndian.AppendUint32(dst, oid)
+		n, err := strconv.ParseInt(f, 10, 64)
+		switch {
+		case err != nil:
+			dst = binary.BigEndian.AppendUint32(dst, math.MaxUint32) // -1: NULL
+		case size == 8:
+			dst = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(dst, 8), uint64(n))
+		default:
+			dst = binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(dst, 4), uint32(n))
+		}
+	}
+	return dst
 }
 
 // appendBinaryInet writes an inet (or cidr) given as text in PostgreSQL's

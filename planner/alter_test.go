@@ -48,7 +48,7 @@ func TestAlterTableRenameDrop(t *testing.T) {
 		"ALTER TABLE at1 RENAME TO pg_class":                   "42P07",
 		"ALTER TABLE nosuch RENAME TO x":                       "42P01",
 		"ALTER TABLE nosuch DROP COLUMN x":                     "42P01",
-		"ALTER TABLE at1 DROP CONSTRAINT at1_pkey":             "0A000",
+		"ALTER TABLE at1 DROP CONSTRAINT nosuch":               "42704",
 		"ALTER TABLE at1 DROP COLUMN n, ALTER n SET DEFAULT 1": "42703",
 	})
 	res, err = ddl("ALTER TABLE IF EXISTS nosuch RENAME TO x")

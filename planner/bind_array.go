@@ -465,10 +465,9 @@ func (b *binder) foldLogic(x exec.Expr) (exec.Expr, error) {
 }
 
 // expandArrayPlaceholder stands for information_schema._pg_expandarray(arr)
-// and its fields n and x. That function returns a row per element; Strata
-// has no indexes or constraints, so the arrays pgjdbc and Tableau expand
-// (pg_index.indkey, pg_constraint.conkey) come from empty tables. The
-// placeholder is NULL for NULL input and fails on any other.
+// and its fields n and x where a select list is not rewritten to run it
+// as a set-returning function (expand_array.go): beside an aggregate, say.
+// It is NULL for NULL input and fails on any other.
 type expandArrayPlaceholder struct {
 	arg exec.Expr
 	dt  arrow.DataType
@@ -502,6 +501,10 @@ func (b *binder) expandArray(name string, args []exec.Expr) (exec.Expr, bool, er
 		field := ""
 		if l, ok := settle(args[1]).(*exec.Literal); ok {
 			field, _ = l.V.(string)
+		}
+		if t, ok := args[0].(pgTyped); ok && t.pgType() == oidRecord {
+			x, err := recordField(settle(args[0]), field)
+			return x, true, err
 		}
 		switch x := args[0].(type) {
 		case *expandArrayPlaceholder:

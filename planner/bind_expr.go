@@ -1558,9 +1558,9 @@ func quantifiedPattern(q *ast.FuncCallExpr, op string, match func(pattern ast.Ex
 
 // typedColumn is a column reference x of PostgreSQL type pg, labelled with
 // it where the engine type does not say it (arrays, int2vector,
-// oidvector, reg* types).
+// oidvector, records, reg* types).
 func typedColumn(x exec.Expr, pg uint32) exec.Expr {
-	if isArrayOID(pg) || pg == 22 || pg == 30 || regTypes[pg] != "" {
+	if isArrayOID(pg) || pg == 22 || pg == 30 || pg == oidRecord || regTypes[pg] != "" {
 		return &typedExpr{x: x, pg: pg}
 	}
 	return x

@@ -204,6 +204,13 @@ func (b *binder) tableFunction(f *ast.FuncCallExpr, alias string, colNames []ast
 		}
 		return b.unnest([]exec.Expr{arr}, alias, col)
 	}
+	if name == "_pg_expandarray" {
+		tf, err := b.expandArrayTable(args, col)
+		if err != nil {
+			return nil, err
+		}
+		return derivedScope(tf, alias), nil
+	}
 	if name == "generate_subscripts" {
 		tf, err := b.generateSubscripts(args, col)
 		if err != nil {
@@ -926,7 +933,7 @@ var selectListSRFs = map[string]bool{"generate_series": true, "generate_subscrip
 	"add_continuous_aggregate_policy": true, "remove_continuous_aggregate_policy": true,
 	"add_compression_policy": true, "remove_compression_policy": true, "add_columnstore_policy": true, "remove_columnstore_policy": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
-	"json_object_keys": true, "jsonb_object_keys": true, "jsonb_path_query": true, "jsonb_path_query_tz": true}
+	"json_object_keys": true, "jsonb_object_keys": true, "jsonb_path_query": true, "jsonb_path_query_tz": true, "_pg_expandarray": true}
 
 // hasFloat reports whether a generate_series argument is a float8 or a
 // numeric (held as float8).

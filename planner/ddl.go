@@ -340,6 +340,7 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 	var cols []storage.ColumnMeta
 	var notices []Notice
 	var view *storage.ViewDef
+	var key *storage.TableKey
 	switch {
 	case stmt.Kind == sql.CreateView:
 		cols, view, err = p.viewColumnsOf(ctx, sess, def)
@@ -352,13 +353,21 @@ func (p *Planner) CreateTable(ctx context.Context, sess *Session, stmt *sql.Stat
 				err = p.checkDefault(ctx, sess, c.Name, c.Default, c.Type)
 			}
 		}
+		if err == nil {
+			var more []Notice
+			key, more, err = p.declaredKey(sess.Database, def, cols)
+			notices = append(notices, more...)
+		}
 	}
 	if err != nil {
 		return DDLResult{}, err
 	}
-	if view != nil {
+	switch {
+	case view != nil:
 		err = p.Engine.CreateView(ctx, sess.Database, name, cols, *view)
-	} else {
+	case key != nil:
+		err = p.Engine.CreateKeyedTable(ctx, sess.Database, name, cols, *key)
+	default:
 		err = p.Engine.CreateTable(ctx, sess.Database, name, cols) // in the order written: column_order.go
 	}
 	if err != nil {
@@ -446,9 +455,10 @@ func tableColumnsOf(def *sql.TableDef) ([]storage.ColumnMeta, []Notice, error) {
 		if n, ok := precisionNotice(c.Name, declared); ok {
 			notices = append(notices, n)
 		}
-		// A key's columns are NOT NULL, as PostgreSQL makes a primary
-		// key's; time is never NULL and is not marked.
-		notNull := (c.NotNull || key[c.Name]) && typ != storage.TypeTime
+		// A primary key's columns are NOT NULL, as PostgreSQL makes them
+		// (a UNIQUE constraint's are not); time is never NULL and is not
+		// marked.
+		notNull := (c.NotNull || key[c.Name] && def.Primary()) && typ != storage.TypeTime
 		cols = append(cols, storage.ColumnMeta{Name: c.Name, Type: typ, Default: c.Default, SQLType: declared, NotNull: notNull})
 	}
 	return cols, notices, nil
@@ -561,6 +571,11 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	timeName := p.timeName(sess.Database, table)
 	schema = shownColumns(schema, timeName)
+	notices, err := p.dropConstraints(ctx, sess, table, def.DropConstraints)
+	if err != nil {
+		return DDLResult{}, err
+	}
+	res.Notices = append(res.Notices, notices...)
 	dropped, dropViews, notices, err := p.columnDrops(sess, table, schema, def.Drop, stmt.Cascade)
 	if err != nil {
 		return DDLResult{}, err

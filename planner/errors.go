@@ -170,6 +170,8 @@ func AsError(err error) *Error {
 			code = "23505" // unique_violation
 		case storage.CodeNotNull:
 			code = "23502" // not_null_violation
+		case storage.CodeKeyedTable:
+			code = sql.CodeInvalidTableDefinition
 		}
 		return &Error{Code: code, Msg: se.Msg, Hint: se.Hint}
 	}

@@ -63,6 +63,8 @@ func init() {
 		"to_regnamespace":          toReg("regnamespace"),
 		"pg_get_viewdef":           (*binder).matviewDef,
 		"pg_get_ruledef":           (*binder).viewDef,
+		"pg_get_indexdef":          (*binder).indexDef,
+		"pg_get_constraintdef":     (*binder).constraintDef,
 		"pg_get_triggerdef":        (*binder).viewDef,
 		"set_config":               (*binder).setConfig,
 		"compress_chunk":           chunkCompression("compress_chunk"),

@@ -61,7 +61,7 @@ func (b *binder) informationSchema(table, alias string) (*scope, error) {
 }
 
 // fillInfoSchema adds the rows of an information_schema view. Views about
-// what Strata does not have (constraints other than NOT NULL, keys,
+// what Strata does not have (constraints other than NOT NULL and keys,
 // routines, privileges, ...) stay empty, with PostgreSQL's columns.
 func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 	db := b.sess.Database
@@ -85,6 +85,11 @@ func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 			b.infoSchemaTable(table, t, name, cols)
 		}
 		b.infoSchemaViews(table, t)
+		if table == "table_constraints" || table == "constraint_column_usage" {
+			b.keyRows(table, t)
+		}
+	case "key_column_usage":
+		b.keyRows(table, t)
 	case "views":
 		b.infoSchemaViews(table, t)
 	}

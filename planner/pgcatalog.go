@@ -32,6 +32,7 @@ const (
 	oidInfoSchema = 13000
 	oidOwner      = 10 // the role strata
 	oidHeapAM     = 2
+	oidBtreeAM    = 403
 )
 
 // firstUserOID is where PostgreSQL starts user objects.
@@ -261,8 +262,13 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 				"rolreplication": false, "userepl": false, "rolconnlimit": -1, "rolbypassrls": true, "usebypassrls": true,
 				"rolpassword": "********"})
 		}
+	case "pg_index", "pg_constraint", "pg_indexes":
+		b.keyRows(table, t)
 	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables", "pg_matviews", "pg_views", "pg_attrdef":
 		b.plainViewRows(table, t, db)
+		if table == "pg_class" {
+			b.keyRows(table, t)
+		}
 		tables := b.catalogTables(db)
 		for _, name := range tables {
 			cols, err := b.p.SQLColumns(db, name)
@@ -275,18 +281,19 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 			if isView {
 				kind = "m"
 			}
+			_, keyed := b.p.keyOf(db, name, cols)
 			switch table {
 			case "pg_class":
 				t.add(map[string]any{"oid": oid, "relname": name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
 					"relowner": oidOwner, "relam": oidHeapAM, "relfilenode": oid, "reltablespace": 0, "relpages": 0,
-					"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": false, "relisshared": false,
+					"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": keyed, "relisshared": false,
 					"relpersistence": "p", "relkind": kind, "relnatts": lastAttNum(cols), "relchecks": 0, "relhasrules": false,
 					"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
 					"relispopulated": true, "relreplident": "d", "relispartition": false, "relrewrite": 0})
 			case "pg_tables":
 				if !isView {
 					t.add(map[string]any{"schemaname": "public", "tablename": name, "tableowner": exec.OwnerRole,
-						"hasindexes": false, "hasrules": false, "hastriggers": false, "rowsecurity": false})
+						"hasindexes": keyed, "hasrules": false, "hastriggers": false, "rowsecurity": false})
 				}
 			case "pg_matviews":
 				if isView {

@@ -44,6 +44,7 @@ var narrowPGTypes = map[uint32]struct {
 	2211: {arrow.STRING, -1}, 2277: {arrow.STRING, -1}, 1231: {arrow.STRING, -1},
 	1115: {arrow.STRING, -1}, 1182: {arrow.STRING, -1}, 1183: {arrow.STRING, -1}, 1185: {arrow.STRING, -1}, 1187: {arrow.STRING, -1}, 3220: {arrow.STRING, -1}, 3361: {arrow.STRING, -1},
 	3402: {arrow.STRING, -1}, 5017: {arrow.STRING, -1},
+	2249: {arrow.STRING, -1}, // record: _pg_expandarray's (expand_array.go)
 }
 
 // arrayOIDs maps an element type to its array type.

@@ -212,6 +212,9 @@ type TableDef struct {
 	// or after them) or, without one, of its first UNIQUE constraint; nil
 	// when there is neither.
 	Key []string
+	// KeyName is the name CONSTRAINT name gave the key; "" when it has
+	// none.
+	KeyName string
 	// primary: Key is the PRIMARY KEY's.
 	primary bool
 	// As is the query of CREATE TABLE t [(names)] AS query [WITH [NO]
@@ -229,16 +232,20 @@ type TableDef struct {
 	Replace bool
 }
 
-// key records a PRIMARY KEY or UNIQUE constraint of cols, at token t; a
-// second PRIMARY KEY is PostgreSQL's error.
-func (c *ucur) key(ct *TableDef, t token, primary bool, cols []string) {
+// key records a PRIMARY KEY or UNIQUE constraint of cols, named name
+// ("" for none), at token t; a second PRIMARY KEY is PostgreSQL's error.
+func (c *ucur) key(ct *TableDef, t token, primary bool, cols []string, name string) {
 	switch {
 	case primary && ct.primary:
 		c.err = errAt(c.src, t.start, CodeInvalidTableDefinition, "multiple primary keys for table \""+ct.Table.Name+"\" are not allowed", "")
 	case primary || ct.Key == nil:
-		ct.Key, ct.primary = cols, primary
+		ct.Key, ct.primary, ct.KeyName = cols, primary, name
 	}
 }
+
+// Primary reports whether Key is a PRIMARY KEY's (else a UNIQUE
+// constraint's).
+func (ct *TableDef) Primary() bool { return ct.primary }
 
 // ColumnDef is one column of CREATE TABLE: its name and type as written
 // (words lower case and single spaced, a modifier kept: "double
@@ -445,11 +452,11 @@ func (c *ucur) tableElement(ct *TableDef) {
 		switch t.val {
 		case "constraint":
 			c.i++
-			c.name()
-			c.tableConstraint(ct)
+			name := c.name()
+			c.tableConstraint(ct, name)
 			return
 		case "primary", "unique", "check", "foreign", "exclude", "like":
-			c.tableConstraint(ct)
+			c.tableConstraint(ct, "")
 			return
 		}
 	}
@@ -460,19 +467,22 @@ func (c *ucur) tableElement(ct *TableDef) {
 	if c.err != nil {
 		return
 	}
+	conName := "" // of CONSTRAINT name, for the constraint after it
 	for c.err == nil && !c.done() && !c.tok(0).punct(",") && !c.tok(0).punct(")") {
 		t := c.tok(0)
+		named := conName
+		conName = ""
 		switch {
 		case c.accept("not", "null"):
 			col.NotNull = true
 		case c.accept("null"):
 		case c.accept("primary", "key"):
-			c.key(ct, t, true, []string{col.Name})
+			c.key(ct, t, true, []string{col.Name}, named)
 		case c.accept("unique"):
-			c.key(ct, t, false, []string{col.Name})
+			c.key(ct, t, false, []string{col.Name}, named)
 		case t.word("constraint"):
 			c.i++
-			c.name()
+			conName = c.name()
 		case c.accept("default"):
 			col.Default = c.defaultExpr(true)
 		default:
@@ -610,7 +620,7 @@ var columnConstraintWords = map[string]bool{"not": true, "null": true, "primary"
 
 // tableConstraint reads PRIMARY KEY (...) or UNIQUE (...); other table
 // constraints are refused.
-func (c *ucur) tableConstraint(ct *TableDef) {
+func (c *ucur) tableConstraint(ct *TableDef, name string) {
 	t := c.tok(0)
 	primary := c.accept("primary", "key")
 	if !primary && !c.accept("unique") {
@@ -628,7 +638,7 @@ func (c *ucur) tableConstraint(ct *TableDef) {
 		c.fail(c.tok(0), "", "")
 		return
 	}
-	c.key(ct, t, primary, c.parenNames())
+	c.key(ct, t, primary, c.parenNames(), name)
 }
 
 // viewHead reads what CREATE [MATERIALIZED] VIEW gives before AS: the
@@ -710,6 +720,9 @@ type AlterDef struct {
 	NotNulls []ColumnNotNull
 	// Drop are the columns DROP COLUMN names, in order.
 	Drop []ColumnDrop
+	// DropConstraints are DROP CONSTRAINT [IF EXISTS] name, in order (in
+	// Column, the constraint's name).
+	DropConstraints []ColumnDrop
 	// RenameColumn is RENAME [COLUMN] From TO To.
 	RenameColumn *ColumnRename
 	// Rename is RENAME TO name: the table's new name.
@@ -795,7 +808,7 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 			at.Rename = c.name()
 		case t.kind == tIdent && (t.val == "constraint"):
 			return errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... RENAME CONSTRAINT is not supported",
-				"a table's only constraint is its key (time and tags), which has no name")
+				"a table's key keeps the name it was created with; ALTER TABLE ... DROP CONSTRAINT drops it")
 		default:
 			c.accept("column")
 			rc := &ColumnRename{From: c.name()}
@@ -812,12 +825,10 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 		t := c.tok(0)
 		if c.accept("drop") {
 			// DROP [COLUMN] [IF EXISTS] c [RESTRICT | CASCADE]
-			if n := c.tok(0); n.kind == tIdent && n.val == "constraint" {
-				c.err = errAt(src, n.start, CodeFeatureNotSupported, "ALTER TABLE ... DROP CONSTRAINT is not supported",
-					"a table's only constraint is its key (time and tags), which it keeps")
-				break
+			constraint := c.accept("constraint")
+			if !constraint {
+				c.accept("column")
 			}
-			c.accept("column")
 			cd := ColumnDrop{IfExists: c.accept("if", "exists")}
 			cd.Column = c.name()
 			if c.err != nil {
@@ -826,7 +837,11 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 			if c.dropBehavior() {
 				st.Cascade = true
 			}
-			at.Drop = append(at.Drop, cd)
+			if constraint {
+				at.DropConstraints = append(at.DropConstraints, cd)
+			} else {
+				at.Drop = append(at.Drop, cd)
+			}
 			if !c.tok(0).punct(",") {
 				break
 			}

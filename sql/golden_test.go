@@ -152,6 +152,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 	}
 	if d := st.Create; d != nil {
 		fmt.Fprintf(b, " table=%s if_not_exists=%v columns=%+v key=%q", d.Table, d.IfNotExists, d.Columns, d.Key)
+		if d.KeyName != "" || d.Key != nil && !d.Primary() {
+			fmt.Fprintf(b, " key_name=%q primary=%v", d.KeyName, d.Primary())
+		}
 		if d.As != nil {
 			fmt.Fprintf(b, " as_columns=%q no_data=%v", d.AsColumns, d.NoData)
 		}
@@ -181,6 +184,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		}
 		if a.Drop != nil {
 			fmt.Fprintf(b, " drop=%+v", a.Drop)
+		}
+		if a.DropConstraints != nil {
+			fmt.Fprintf(b, " drop_constraints=%+v", a.DropConstraints)
 		}
 		if a.RenameColumn != nil {
 			fmt.Fprintf(b, " rename_column=%+v", *a.RenameColumn)

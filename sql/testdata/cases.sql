@@ -498,8 +498,10 @@ DROP DATABASE metrics (HARD)
 ALTER TABLE IF EXISTS ONLY public.cpu ADD COLUMN note text, ADD IF NOT EXISTS usage_guest double precision NOT NULL, ADD region tag
 # alter table drop column, with other actions
 ALTER TABLE cpu DROP COLUMN note, DROP IF EXISTS "Old" CASCADE, ADD n int
-# alter table drop constraint is refused
-ALTER TABLE cpu DROP CONSTRAINT cpu_pkey
+# alter table drop constraint: the key's name, IF EXISTS, beside a column drop
+ALTER TABLE cpu DROP CONSTRAINT cpu_pkey; ALTER TABLE cpu DROP CONSTRAINT IF EXISTS "Key" CASCADE, DROP COLUMN v
+# create table with a named table constraint, and a named unique column constraint
+CREATE TABLE t (time timestamptz NOT NULL, host text, CONSTRAINT "My Key" PRIMARY KEY (host, time)); CREATE TABLE t (time timestamptz NOT NULL, host text CONSTRAINT hk UNIQUE NOT NULL)
 # alter table rename column
 ALTER TABLE IF EXISTS cpu RENAME COLUMN usage TO "Usage"
 # alter table rename column without the word column

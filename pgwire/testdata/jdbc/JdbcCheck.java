@@ -91,6 +91,33 @@ public class JdbcCheck {
         } catch (SQLException e) {
             System.out.println("numeric overflow " + e.getSQLState());
         }
+        keys(conn);
+    }
+
+    // keys declares a table's primary key and a unique constraint and
+    // prints what DatabaseMetaData says of them (getPrimaryKeys,
+    // getIndexInfo).
+    static void keys(Connection conn) throws Exception {
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE keyed (time timestamptz NOT NULL, host text, v float8, PRIMARY KEY (host, time))");
+            st.execute("CREATE TABLE uniq (time timestamptz NOT NULL, dev text, CONSTRAINT uniq_dev UNIQUE (dev, time))");
+        }
+        DatabaseMetaData md = conn.getMetaData();
+        for (String table : new String[] {"keyed", "uniq"}) {
+            try (ResultSet rs = md.getPrimaryKeys(null, "public", table)) {
+                while (rs.next()) {
+                    System.out.println("key " + rs.getString("TABLE_NAME") + " primary " + rs.getString("COLUMN_NAME")
+                        + " seq=" + rs.getInt("KEY_SEQ") + " name=" + rs.getString("PK_NAME"));
+                }
+            }
+            try (ResultSet rs = md.getIndexInfo(null, "public", table, false, false)) {
+                while (rs.next()) {
+                    System.out.println("key " + rs.getString("TABLE_NAME") + " index " + rs.getString("INDEX_NAME")
+                        + " column=" + rs.getString("COLUMN_NAME") + " pos=" + rs.getInt("ORDINAL_POSITION")
+                        + " non_unique=" + rs.getBoolean("NON_UNIQUE"));
+                }
+            }
+        }
     }
 
     static void metadata(DatabaseMetaData md) throws Exception {

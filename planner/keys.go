@@ -1,0 +1,381 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/stratadb/strata/exec"
+	"github.com/stratadb/strata/sql"
+	"github.com/stratadb/strata/storage"
+)
+
+// A table's declared key (CREATE TABLE's PRIMARY KEY or UNIQUE) is kept by
+// storage (storage.TableKey) and shown as PostgreSQL shows a key's
+// constraint and unique index: pg_constraint, pg_index, an index in
+// pg_class and pg_indexes, information_schema's table_constraints and
+// key_column_usage, pg_get_indexdef and pg_get_constraintdef. Tools read
+// them: psql's \d ("Indexes:"), pgjdbc's getPrimaryKeys, Tableau's and
+// Power BI's key queries, ORMs that need a row's key.
+
+// declaredKey is the key CREATE TABLE def declares over cols (its columns,
+// in the order written: the place in cols is a column's number), nil when
+// it declares none. A row is told apart by its time and tags, so the key
+// kept holds the time column and every tag: ones the declaration leaves
+// out are added after its columns (NOT NULL in a PRIMARY KEY), with a
+// notice saying so. A UNIQUE key's tags may be NULL, and rows with NULL
+// there are told apart as with any other value: PostgreSQL's UNIQUE NULLS
+// NOT DISTINCT, as the catalogs show it.
+func (p *Planner) declaredKey(db string, def *sql.TableDef, cols []storage.ColumnMeta) (*storage.TableKey, []Notice, error) {
+	if len(def.Key) == 0 {
+		return nil, nil, nil
+	}
+	num := func(name string) int {
+		return slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == name }) + 1
+	}
+	key := &storage.TableKey{Primary: def.Primary()}
+	names := slices.Clone(def.Key)
+	for _, k := range def.Key {
+		key.Columns = append(key.Columns, num(k))
+	}
+	added := false
+	for i, c := range cols {
+		if (c.Type == storage.TypeTime || c.Type == storage.TypeTag) && !slices.Contains(key.Columns, i+1) {
+			key.Columns = append(key.Columns, i+1)
+			names = append(names, c.Name)
+			added = true
+			if key.Primary && c.Type == storage.TypeTag {
+				cols[i].NotNull = true // as the key's others (tableColumnsOf)
+			}
+		}
+	}
+	var notices []Notice
+	if added {
+		what := "PRIMARY KEY"
+		if !key.Primary {
+			what = "UNIQUE constraint"
+		}
+		notices = append(notices, Notice{Severity: "NOTICE", Msg: fmt.Sprintf("the %s of table %q is kept as (%s): a row is told apart by its time and tags",
+			what, def.Table.Name, strings.Join(names, ", "))})
+	}
+	taken := p.relationNames(db)
+	switch {
+	case def.KeyName != "":
+		if taken[def.KeyName] {
+			return nil, nil, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", def.KeyName)}
+		}
+		key.Name = def.KeyName
+	case key.Primary:
+		key.Name = chooseRelationName(def.Table.Name, "", "pkey", taken)
+	default:
+		key.Name = chooseRelationName(def.Table.Name, strings.Join(def.Key, "_"), "key", taken)
+	}
+	return key, notices, nil
+}
+
+// maxIdentifierBytes is PostgreSQL's NAMEDATALEN less one.
+const maxIdentifierBytes = 63
+
+// chooseRelationName names a key's index as PostgreSQL does: name1_name2_
+// label (no name2 when ""), the longer name cut until it fits 63 bytes,
+// then a number after the label until no relation in taken has it.
+func chooseRelationName(name1, name2, label string, taken map[string]bool) string {
+	for n := 0; ; n++ {
+		l := label
+		if n > 0 {
+			l += strconv.Itoa(n)
+		}
+		name := makeObjectName(name1, name2, l)
+		if !taken[name] {
+			return name
+		}
+	}
+}
+
+// makeObjectName joins name1, name2 and label with underscores, cutting
+// the longer of the names (at a character's start) until the whole fits
+// maxIdentifierBytes.
+func makeObjectName(name1, name2, label string) string {
+	overhead := len(label) + 1
+	if name2 != "" {
+		overhead++
+	}
+	n1, n2 := len(name1), len(name2)
+	for n1+n2 > maxIdentifierBytes-overhead {
+		if n1 > n2 {
+			n1--
+		} else {
+			n2--
+		}
+	}
+	cut := func(s string, n int) string {
+		for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+			n-- // not inside a UTF-8 character
+		}
+		return s[:n]
+	}
+	parts := []string{cut(name1, n1)}
+	if name2 != "" {
+		parts = append(parts, cut(name2, n2))
+	}
+	return strings.Join(append(parts, label), "_")
+}
+
+// relationNames are the names pg_class holds in db: its tables,
+// materialized views, views and keys' indexes.
+func (p *Planner) relationNames(db string) map[string]bool {
+	names := map[string]bool{}
+	if p.Engine == nil {
+		return names
+	}
+	for _, d := range p.Engine.Databases() {
+		if d.Name != db {
+			continue
+		}
+		for _, t := range d.Tables {
+			names[t] = true
+			if k, ok := p.Engine.Key(db, t); ok {
+				names[k.Name] = true
+			}
+		}
+	}
+	for _, v := range p.Engine.PlainViews(db) {
+		names[v.Name] = true
+	}
+	return names
+}
+
+// dropConstraints runs ALTER TABLE's DROP CONSTRAINT [IF EXISTS] name: the
+// table's key when it has that name (writes may then add tags); another
+// name is 42704, or with IF EXISTS a notice.
+func (p *Planner) dropConstraints(ctx context.Context, sess *Session, table string, drops []sql.ColumnDrop) ([]Notice, error) {
+	var notices []Notice
+	for _, d := range drops {
+		key, ok := p.Engine.Key(sess.Database, table)
+		if !ok || key.Name != d.Column {
+			if d.IfExists {
+				notices = append(notices, skipNotice("00000", "constraint %q of relation %q does not exist", d.Column, table))
+				continue
+			}
+			return nil, &Error{Code: "42704", Msg: fmt.Sprintf("constraint %q of relation %q does not exist", d.Column, table)}
+		}
+		if err := p.Engine.DropKey(ctx, sess.Database, table); err != nil {
+			return nil, err
+		}
+	}
+	return notices, nil
+}
+
+// tableKey is a table's key as the catalogs show it: its names and
+// columns by the names and numbers SQL shows.
+type tableKey struct {
+	storage.TableKey
+	table string
+	names []string // the key's columns' names, in key order
+}
+
+// indexOID and constraintOID are the OIDs of the key's index (pg_class,
+// pg_index) and constraint (pg_constraint).
+func (k tableKey) indexOID(db string) int64 { return stableOID("index", db, k.table, k.Name) }
+func (k tableKey) constraintOID(db string) int64 {
+	return stableOID("constraint", db, k.table, k.Name)
+}
+
+// quotedColumns is the key's columns as PostgreSQL's definitions write
+// them: quoted where needed, comma separated.
+func (k tableKey) quotedColumns() string {
+	q := make([]string, len(k.names))
+	for i, n := range k.names {
+		q[i] = quoteIdentifier(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// indexDef is pg_get_indexdef's text of the key's index.
+func (k tableKey) indexDef() string {
+	def := fmt.Sprintf("CREATE UNIQUE INDEX %s ON public.%s USING btree (%s)", quoteIdentifier(k.Name), quoteIdentifier(k.table), k.quotedColumns())
+	if !k.Primary {
+		def += " NULLS NOT DISTINCT"
+	}
+	return def
+}
+
+// constraintDef is pg_get_constraintdef's text of the key's constraint.
+func (k tableKey) constraintDef() string {
+	if k.Primary {
+		return "PRIMARY KEY (" + k.quotedColumns() + ")"
+	}
+	return "UNIQUE NULLS NOT DISTINCT (" + k.quotedColumns() + ")"
+}
+
+// keyOf is table's key (ok false for none) with the columns cols (its
+// SQLColumns) name.
+func (p *Planner) keyOf(db, table string, cols []storage.ColumnMeta) (tableKey, bool) {
+	if p.Engine == nil {
+		return tableKey{}, false
+	}
+	k, ok := p.Engine.Key(db, table)
+	if !ok {
+		return tableKey{}, false
+	}
+	out := tableKey{TableKey: k, table: table}
+	for _, n := range k.Columns {
+		for _, c := range cols {
+			if c.Num == n {
+				out.names = append(out.names, c.Name)
+			}
+		}
+	}
+	return out, len(out.names) == len(k.Columns)
+}
+
+// KeyColumns is the name and columns (in key order, by the names SQL
+// shows) of table's declared key; ok is false when it has none. Flight
+// SQL's GetPrimaryKeys reads it.
+func (p *Planner) KeyColumns(db, table string) (name string, cols []string, primary, ok bool) {
+	sqlCols, err := p.SQLColumns(db, table)
+	if err != nil {
+		return "", nil, false, false
+	}
+	k, ok := p.keyOf(db, table, sqlCols)
+	return k.Name, k.names, k.Primary, ok
+}
+
+// keys are the keys of db's tables, by table.
+func (b *binder) keys(db string) []tableKey {
+	var out []tableKey
+	for _, name := range b.catalogTables(db) {
+		cols, err := b.p.SQLColumns(db, name)
+		if err != nil {
+			continue
+		}
+		if k, ok := b.p.keyOf(db, name, cols); ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// keyRows adds the rows the keys of db's tables give catalog table (a
+// pg_catalog table's or information_schema view's name).
+func (b *binder) keyRows(table string, t *catalogTable) {
+	db := b.sess.Database
+	for _, k := range b.keys(db) {
+		rel := TableOID(db, k.table)
+		contype, kind, nullsDistinct := "u", "UNIQUE", "NO"
+		if k.Primary {
+			contype, kind, nullsDistinct = "p", "PRIMARY KEY", "YES"
+		}
+		nums := make([]string, len(k.Columns))
+		for i, n := range k.Columns {
+			nums[i] = strconv.Itoa(n)
+		}
+		switch table {
+		case "pg_class":
+			t.add(map[string]any{"oid": k.indexOID(db), "relname": k.Name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
+				"relowner": oidOwner, "relam": oidBtreeAM, "relfilenode": k.indexOID(db), "reltablespace": 0, "relpages": 0,
+				"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": false, "relisshared": false,
+				"relpersistence": "p", "relkind": "i", "relnatts": len(k.Columns), "relchecks": 0, "relhasrules": false,
+				"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
+				"relispopulated": true, "relreplident": "n", "relispartition": false, "relrewrite": 0})
+		case "pg_index":
+			zeros := strings.TrimSpace(strings.Repeat("0 ", len(k.Columns)))
+			t.add(map[string]any{"indexrelid": k.indexOID(db), "indrelid": rel, "indnatts": len(k.Columns), "indnkeyatts": len(k.Columns),
+				"indisunique": true, "indnullsnotdistinct": !k.Primary, "indisprimary": k.Primary, "indisexclusion": false,
+				"indimmediate": true, "indisclustered": false, "indisvalid": true, "indcheckxmin": false, "indisready": true,
+				"indislive": true, "indisreplident": false, "indkey": strings.Join(nums, " "), "indcollation": zeros,
+				"indclass": zeros, "indoption": zeros})
+		case "pg_constraint":
+			t.add(map[string]any{"oid": k.constraintOID(db), "conname": k.Name, "connamespace": oidPublic, "contype": contype,
+				"condeferrable": false, "condeferred": false, "convalidated": true, "conrelid": rel, "contypid": 0,
+				"conindid": k.indexOID(db), "conparentid": 0, "confrelid": 0, "confupdtype": " ", "confdeltype": " ",
+				"confmatchtype": " ", "conislocal": true, "coninhcount": 0, "connoinherit": true, "conkey": "{" + strings.Join(nums, ",") + "}"})
+		case "pg_indexes":
+			t.add(map[string]any{"schemaname": "public", "tablename": k.table, "indexname": k.Name, "indexdef": k.indexDef()})
+		case "table_constraints":
+			t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name,
+				"table_catalog": db, "table_schema": "public", "table_name": k.table, "constraint_type": kind,
+				"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES", "nulls_distinct": nullsDistinct})
+		case "key_column_usage":
+			for i, n := range k.names {
+				t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name,
+					"table_catalog": db, "table_schema": "public", "table_name": k.table, "column_name": n, "ordinal_position": i + 1})
+			}
+		case "constraint_column_usage":
+			for _, n := range k.names {
+				t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": k.table, "column_name": n,
+					"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name})
+			}
+		}
+	}
+}
+
+// indexDef is pg_get_indexdef(index [, column, pretty]): the CREATE UNIQUE
+// INDEX of a key's index, or with a column number above 0 that column's
+// name (quoted as needed; "" past the last); NULL for another OID.
+func (b *binder) indexDef(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 1 && len(args) != 3 {
+		return nil, errorf(CodeUndefinedFunc, "function pg_get_indexdef takes an index, or an index, a column number and pretty")
+	}
+	oid, err := b.coerce(args[0], exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	call := []exec.Expr{oid, integer(0)}
+	if len(args) == 3 {
+		if call[1], err = b.coerce(args[1], exec.TypeInt); err != nil {
+			return nil, err
+		}
+		if _, err = b.coerce(args[2], exec.TypeBool); err != nil {
+			return nil, err
+		}
+	}
+	db := b.sess.Database
+	byOID := map[int64]tableKey{}
+	for _, k := range b.keys(db) {
+		byOID[k.indexOID(db)] = k
+	}
+	return &rowFunc{name: "pg_get_indexdef", args: call, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		k, ok := byOID[v[0].(int64)]
+		switch col := v[1].(int64); {
+		case !ok:
+			return nil, nil
+		case col <= 0:
+			return k.indexDef(), nil
+		case col > int64(len(k.names)):
+			return "", nil
+		default:
+			return quoteIdentifier(k.names[col-1]), nil
+		}
+	}}, nil
+}
+
+// constraintDef is pg_get_constraintdef(constraint [, pretty]): a key's
+// PRIMARY KEY (...) or UNIQUE (...); NULL for another OID.
+func (b *binder) constraintDef(args []exec.Expr) (exec.Expr, error) {
+	if len(args) != 1 && len(args) != 2 {
+		return nil, errorf(CodeUndefinedFunc, "function pg_get_constraintdef takes a constraint and, optionally, pretty")
+	}
+	oid, err := b.coerce(args[0], exec.TypeInt)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) == 2 {
+		if _, err = b.coerce(args[1], exec.TypeBool); err != nil {
+			return nil, err
+		}
+	}
+	db := b.sess.Database
+	defs := map[int64]string{}
+	for _, k := range b.keys(db) {
+		defs[k.constraintOID(db)] = k.constraintDef()
+	}
+	return &rowFunc{name: "pg_get_constraintdef", args: []exec.Expr{oid}, dt: exec.TypeText, strict: true, fn: func(v []any) (any, error) {
+		if d, ok := defs[v[0].(int64)]; ok {
+			return d, nil
+		}
+		return nil, nil
+	}}, nil
+}
