@@ -53,9 +53,9 @@ func (b *binder) expandArrayTable(args []exec.Expr, col string) (Node, error) {
 	}
 	return &TableFunc{Name: "_pg_expandarray", Args: []exec.Expr{arr}, Cols: []Column{{Name: col, Type: exec.TypeText, PGType: oidRecord}},
 		rows: func(_ *exec.Ctx, v []any) ([][]any, error) {
-			s, _ := v[0].(string)
-			if v[0] == nil {
-				return nil, nil
+			s, ok := v[0].(string)
+			if !ok {
+				return nil, nil // NULL: no rows
 			}
 			var rows [][]any
 			if _, ok := exec.EachArrayElem(s, func(i int, e string, null bool) {

@@ -83,11 +83,11 @@ func (b *binder) fillInfoSchema(table string, t *catalogTable) {
 				continue // dropped meanwhile
 			}
 			b.infoSchemaTable(table, t, name, cols)
+			if k, ok := b.p.keyOf(db, name, cols); ok && (table == "table_constraints" || table == "constraint_column_usage") {
+				b.keyRowsOf(table, t, k)
+			}
 		}
 		b.infoSchemaViews(table, t)
-		if table == "table_constraints" || table == "constraint_column_usage" {
-			b.keyRows(table, t)
-		}
 	case "key_column_usage":
 		b.keyRows(table, t)
 	case "views":

@@ -261,53 +261,58 @@ func (b *binder) keys(db string) []tableKey {
 // keyRows adds the rows the keys of db's tables give catalog table (a
 // pg_catalog table's or information_schema view's name).
 func (b *binder) keyRows(table string, t *catalogTable) {
+	for _, k := range b.keys(b.sess.Database) {
+		b.keyRowsOf(table, t, k)
+	}
+}
+
+// keyRowsOf adds the rows key k gives catalog table.
+func (b *binder) keyRowsOf(table string, t *catalogTable, k tableKey) {
 	db := b.sess.Database
-	for _, k := range b.keys(db) {
-		rel := TableOID(db, k.table)
-		contype, kind, nullsDistinct := "u", "UNIQUE", "NO"
-		if k.Primary {
-			contype, kind, nullsDistinct = "p", "PRIMARY KEY", "YES"
-		}
-		nums := make([]string, len(k.Columns))
-		for i, n := range k.Columns {
-			nums[i] = strconv.Itoa(n)
-		}
-		switch table {
-		case "pg_class":
-			t.add(map[string]any{"oid": k.indexOID(db), "relname": k.Name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
-				"relowner": oidOwner, "relam": oidBtreeAM, "relfilenode": k.indexOID(db), "reltablespace": 0, "relpages": 0,
-				"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": false, "relisshared": false,
-				"relpersistence": "p", "relkind": "i", "relnatts": len(k.Columns), "relchecks": 0, "relhasrules": false,
-				"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
-				"relispopulated": true, "relreplident": "n", "relispartition": false, "relrewrite": 0})
-		case "pg_index":
-			zeros := strings.TrimSpace(strings.Repeat("0 ", len(k.Columns)))
-			t.add(map[string]any{"indexrelid": k.indexOID(db), "indrelid": rel, "indnatts": len(k.Columns), "indnkeyatts": len(k.Columns),
-				"indisunique": true, "indnullsnotdistinct": !k.Primary, "indisprimary": k.Primary, "indisexclusion": false,
-				"indimmediate": true, "indisclustered": false, "indisvalid": true, "indcheckxmin": false, "indisready": true,
-				"indislive": true, "indisreplident": false, "indkey": strings.Join(nums, " "), "indcollation": zeros,
-				"indclass": zeros, "indoption": zeros})
-		case "pg_constraint":
-			t.add(map[string]any{"oid": k.constraintOID(db), "conname": k.Name, "connamespace": oidPublic, "contype": contype,
-				"condeferrable": false, "condeferred": false, "convalidated": true, "conrelid": rel, "contypid": 0,
-				"conindid": k.indexOID(db), "conparentid": 0, "confrelid": 0, "confupdtype": " ", "confdeltype": " ",
-				"confmatchtype": " ", "conislocal": true, "coninhcount": 0, "connoinherit": true, "conkey": "{" + strings.Join(nums, ",") + "}"})
-		case "pg_indexes":
-			t.add(map[string]any{"schemaname": "public", "tablename": k.table, "indexname": k.Name, "indexdef": k.indexDef()})
-		case "table_constraints":
+	rel := TableOID(db, k.table)
+	contype, kind, nullsDistinct := "u", "UNIQUE", "NO"
+	if k.Primary {
+		contype, kind, nullsDistinct = "p", "PRIMARY KEY", "YES"
+	}
+	nums := make([]string, len(k.Columns))
+	for i, n := range k.Columns {
+		nums[i] = strconv.Itoa(n)
+	}
+	switch table {
+	case "pg_class":
+		t.add(map[string]any{"oid": k.indexOID(db), "relname": k.Name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
+			"relowner": oidOwner, "relam": oidBtreeAM, "relfilenode": k.indexOID(db), "reltablespace": 0, "relpages": 0,
+			"reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0, "relhasindex": false, "relisshared": false,
+			"relpersistence": "p", "relkind": "i", "relnatts": len(k.Columns), "relchecks": 0, "relhasrules": false,
+			"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
+			"relispopulated": true, "relreplident": "n", "relispartition": false, "relrewrite": 0})
+	case "pg_index":
+		zeros := strings.TrimSpace(strings.Repeat("0 ", len(k.Columns)))
+		t.add(map[string]any{"indexrelid": k.indexOID(db), "indrelid": rel, "indnatts": len(k.Columns), "indnkeyatts": len(k.Columns),
+			"indisunique": true, "indnullsnotdistinct": !k.Primary, "indisprimary": k.Primary, "indisexclusion": false,
+			"indimmediate": true, "indisclustered": false, "indisvalid": true, "indcheckxmin": false, "indisready": true,
+			"indislive": true, "indisreplident": false, "indkey": strings.Join(nums, " "), "indcollation": zeros,
+			"indclass": zeros, "indoption": zeros})
+	case "pg_constraint":
+		t.add(map[string]any{"oid": k.constraintOID(db), "conname": k.Name, "connamespace": oidPublic, "contype": contype,
+			"condeferrable": false, "condeferred": false, "convalidated": true, "conrelid": rel, "contypid": 0,
+			"conindid": k.indexOID(db), "conparentid": 0, "confrelid": 0, "confupdtype": " ", "confdeltype": " ",
+			"confmatchtype": " ", "conislocal": true, "coninhcount": 0, "connoinherit": true, "conkey": "{" + strings.Join(nums, ",") + "}"})
+	case "pg_indexes":
+		t.add(map[string]any{"schemaname": "public", "tablename": k.table, "indexname": k.Name, "indexdef": k.indexDef()})
+	case "table_constraints":
+		t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name,
+			"table_catalog": db, "table_schema": "public", "table_name": k.table, "constraint_type": kind,
+			"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES", "nulls_distinct": nullsDistinct})
+	case "key_column_usage":
+		for i, n := range k.names {
 			t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name,
-				"table_catalog": db, "table_schema": "public", "table_name": k.table, "constraint_type": kind,
-				"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES", "nulls_distinct": nullsDistinct})
-		case "key_column_usage":
-			for i, n := range k.names {
-				t.add(map[string]any{"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name,
-					"table_catalog": db, "table_schema": "public", "table_name": k.table, "column_name": n, "ordinal_position": i + 1})
-			}
-		case "constraint_column_usage":
-			for _, n := range k.names {
-				t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": k.table, "column_name": n,
-					"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name})
-			}
+				"table_catalog": db, "table_schema": "public", "table_name": k.table, "column_name": n, "ordinal_position": i + 1})
+		}
+	case "constraint_column_usage":
+		for _, n := range k.names {
+			t.add(map[string]any{"table_catalog": db, "table_schema": "public", "table_name": k.table, "column_name": n,
+				"constraint_catalog": db, "constraint_schema": "public", "constraint_name": k.Name})
 		}
 	}
 }

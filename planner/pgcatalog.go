@@ -266,9 +266,6 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 		b.keyRows(table, t)
 	case "pg_class", "pg_tables", "pg_attribute", "pg_stat_user_tables", "pg_statio_user_tables", "pg_matviews", "pg_views", "pg_attrdef":
 		b.plainViewRows(table, t, db)
-		if table == "pg_class" {
-			b.keyRows(table, t)
-		}
 		tables := b.catalogTables(db)
 		for _, name := range tables {
 			cols, err := b.p.SQLColumns(db, name)
@@ -281,7 +278,7 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 			if isView {
 				kind = "m"
 			}
-			_, keyed := b.p.keyOf(db, name, cols)
+			key, keyed := b.p.keyOf(db, name, cols)
 			switch table {
 			case "pg_class":
 				t.add(map[string]any{"oid": oid, "relname": name, "relnamespace": oidPublic, "reltype": 0, "reloftype": 0,
@@ -290,6 +287,9 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 					"relpersistence": "p", "relkind": kind, "relnatts": lastAttNum(cols), "relchecks": 0, "relhasrules": false,
 					"relhastriggers": false, "relhassubclass": false, "relrowsecurity": false, "relforcerowsecurity": false,
 					"relispopulated": true, "relreplident": "d", "relispartition": false, "relrewrite": 0})
+				if keyed {
+					b.keyRowsOf(table, t, key) // its index
+				}
 			case "pg_tables":
 				if !isView {
 					t.add(map[string]any{"schemaname": "public", "tablename": name, "tableowner": exec.OwnerRole,

@@ -649,11 +649,7 @@ func (e *Engine) ColumnType(db, table, column string) (ColumnType, bool) {
 func (e *Engine) Column(db, table, column string) (ColumnMeta, bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	dbm := e.cat.database(db)
-	if dbm == nil {
-		return ColumnMeta{}, false
-	}
-	t := dbm.table(table)
+	t := e.liveTableLocked(db, table)
 	if t == nil {
 		return ColumnMeta{}, false
 	}
@@ -707,10 +703,8 @@ func (e *Engine) CreateView(ctx context.Context, db, table string, cols []Column
 func (e *Engine) TimeName(db, table string) string {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if dbm := e.cat.database(db); dbm != nil {
-		if t := dbm.table(table); t != nil {
-			return t.shownTime()
-		}
+	if t := e.liveTableLocked(db, table); t != nil {
+		return t.shownTime()
 	}
 	return TimeColumn
 }
@@ -720,11 +714,7 @@ func (e *Engine) TimeName(db, table string) string {
 func (e *Engine) ViewOf(db, table string) (def ViewDef, ok bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	dbm := e.cat.database(db)
-	if dbm == nil {
-		return ViewDef{}, false
-	}
-	t := dbm.table(table)
+	t := e.liveTableLocked(db, table)
 	if t == nil || t.View == nil {
 		return ViewDef{}, false
 	}
@@ -858,7 +848,9 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 		v := view.clone()
 		t.View = &v
 	}
-	t.Key = key
+	if key != nil {
+		t.Key = &TableKey{Name: key.Name, Primary: key.Primary, Columns: slices.Clone(key.Columns)}
+	}
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
 		dbm.dropTable(table)

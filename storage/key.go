@@ -69,11 +69,7 @@ func checkKey(cols []ColumnMeta, key TableKey) error {
 func (e *Engine) Key(db, table string) (key TableKey, ok bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	dbm := e.cat.database(db)
-	if dbm == nil {
-		return TableKey{}, false
-	}
-	t := dbm.table(table)
+	t := e.liveTableLocked(db, table)
 	if t == nil || t.Key == nil {
 		return TableKey{}, false
 	}
@@ -142,10 +138,8 @@ func (t *TableMeta) keyText() string {
 func (e *Engine) KeyText(db, table string) string {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if dbm := e.cat.database(db); dbm != nil {
-		if t := dbm.table(table); t != nil {
-			return t.keyText()
-		}
+	if t := e.liveTableLocked(db, table); t != nil {
+		return t.keyText()
 	}
 	return ""
 }

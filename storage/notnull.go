@@ -37,11 +37,7 @@ func (e *Engine) NotNull(db, table string) []string {
 // notNullLocked is the names of table's NOT NULL columns (nil for none
 // or no such table), with e.mu held.
 func (e *Engine) notNullLocked(db, table string) []string {
-	dbm := e.cat.database(db)
-	if dbm == nil {
-		return nil
-	}
-	t := dbm.table(table)
+	t := e.liveTableLocked(db, table)
 	if t == nil {
 		return nil
 	}

@@ -26,14 +26,20 @@ func (p *Parser) checkKeyed(t *tableState, k []byte, keyPos int) bool {
 	if !ok {
 		return true
 	}
-	table := t.batch.Table
-	if t == p.spare {
-		table = string(p.bytesOf(p.newTable))
-	}
+	table := p.tableName(t)
 	if key := ks.KeyText(table); key != "" {
 		return p.fail(keyPos, "%s", storage.KeyedTagMessage(table, string(k), key))
 	}
 	return true
+}
+
+// tableName is the name of t's table: the current line's when t is the
+// spare state, which has no batch name yet.
+func (p *Parser) tableName(t *tableState) string {
+	if t == p.spare {
+		return string(p.bytesOf(p.newTable))
+	}
+	return t.batch.Table
 }
 
 // checkNotNull rejects the current line of t, whose fields start at pos
@@ -46,11 +52,8 @@ func (p *Parser) checkNotNull(t *tableState, pos, end int) bool {
 	if ns == nil {
 		return true
 	}
-	table := t.batch.Table
-	if t == p.spare {
-		table = string(p.bytesOf(p.newTable))
-		t.notNull, t.notNullKnown = ns.NotNull(table), true
-	} else if !t.notNullKnown {
+	table := p.tableName(t)
+	if t == p.spare || !t.notNullKnown {
 		t.notNull, t.notNullKnown = ns.NotNull(table), true
 	}
 	for _, name := range t.notNull {
