@@ -145,11 +145,8 @@ func (e *Engine) RenameTable(ctx context.Context, db, from, to string) error {
 			return err
 		}
 		dbm := e.cat.database(db)
-		if dbm.table(to) != nil {
-			return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("table %q already exists in database %q", to, db)}
-		}
-		if dbm.plainView(to) != nil {
-			return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("view %q already exists in database %q", to, db)}
+		if err := dbm.nameTaken(to); err != nil {
+			return err
 		}
 		rename := func(from, to string) {
 			delete(dbm.byName, from)

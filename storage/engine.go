@@ -382,6 +382,13 @@ func (e *Engine) writableLocked(db, table string, opts WriteOptions) error {
 		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("%q is a view, which keeps no rows of its own", table),
 			Hint: "write to the table the view reads, or DROP VIEW " + table + " to use the name for a table"}
 	}
+	if dbm.table(table) != nil {
+		return nil
+	}
+	if t := dbm.keyNamed(table); t != nil { // a new table's name
+		return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("%q is the key of table %q, whose index has this name: a table cannot take it", table, t.Name),
+			Hint: "write to another table name, or ALTER TABLE " + t.Name + " DROP CONSTRAINT " + table + " to free the name"}
+	}
 	return nil
 }
 
@@ -811,11 +818,17 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	dbm, createdDB := e.cat.createDatabase(db, 0)
-	if dbm.table(table) != nil {
-		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("table %q already exists in database %q", table, db)}
+	taken := dbm.nameTaken(table)
+	if taken == nil && key != nil {
+		if taken = dbm.nameTaken(key.Name); key.Name == table {
+			taken = &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("key %q of table %q has the table's name", key.Name, table)}
+		}
 	}
-	if dbm.plainView(table) != nil {
-		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("view %q already exists in database %q", table, db)}
+	if taken != nil {
+		if createdDB {
+			e.cat.dropDatabase(db)
+		}
+		return taken
 	}
 	t := dbm.createTable(table)
 	for _, c := range cols {

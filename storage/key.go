@@ -37,6 +37,34 @@ func (e *Engine) CreateKeyedTable(ctx context.Context, db, table string, cols []
 	return e.createTable(ctx, db, table, cols, nil, &key)
 }
 
+// keyNamed is the table of db whose key is called name, nil for none.
+func (db *DatabaseMeta) keyNamed(name string) *TableMeta {
+	for _, t := range db.Tables {
+		if t.Key != nil && t.Key.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// nameTaken is CodeAlreadyExists when a relation of db has name: a
+// table, a plain view or a key (whose index PostgreSQL names so), as one
+// namespace holds them all; nil when it is free.
+func (db *DatabaseMeta) nameTaken(name string) error {
+	what := ""
+	switch {
+	case db.table(name) != nil:
+		what = "table"
+	case db.plainView(name) != nil:
+		what = "view"
+	case db.keyNamed(name) != nil:
+		what = "index"
+	default:
+		return nil
+	}
+	return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("%s %q already exists in database %q", what, name, db.Name)}
+}
+
 // checkKey refuses a key that is not cols' time and tags.
 func checkKey(cols []ColumnMeta, key TableKey) error {
 	if err := ValidateName("key", key.Name); err != nil {
@@ -95,6 +123,53 @@ func (e *Engine) DropKey(ctx context.Context, db, table string) error {
 	e.schemaVersion.Add(1)
 	if err := e.cat.commit(ctx, e.store); err != nil {
 		t.Key = old
+		return err
+	}
+	return nil
+}
+
+// AddKey gives table a key (ALTER TABLE ... ADD PRIMARY KEY or UNIQUE).
+// It must hold the time column and every tag (as CreateKeyedTable's), which
+// the stored rows keep unique already: a table holds one row per series
+// and time. A PRIMARY KEY makes its tags NOT NULL; the caller checked that
+// no stored row has one NULL. A table with a key, or a name a relation of
+// the database has, is CodeAlreadyExists.
+func (e *Engine) AddKey(ctx context.Context, db, table string, key TableKey) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	if t.Key != nil {
+		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("table %q has a key already, %s: a table keeps one", table, t.keyText())}
+	}
+	byNum := make([]ColumnMeta, t.NAtts) // SQL's places; a dropped column's is left empty
+	for _, c := range t.Columns {
+		if c.Num >= 1 && c.Num <= len(byNum) {
+			byNum[c.Num-1] = c
+		}
+	}
+	if err := checkKey(byNum, key); err != nil {
+		return err
+	}
+	if err := e.cat.database(db).nameTaken(key.Name); err != nil {
+		return err
+	}
+	t.Key = &TableKey{Name: key.Name, Primary: key.Primary, Columns: slices.Clone(key.Columns)}
+	var madeNotNull []int
+	for i, c := range t.Columns {
+		if key.Primary && c.Type == TypeTag && !c.NotNull {
+			t.Columns[i].NotNull = true
+			madeNotNull = append(madeNotNull, i)
+		}
+	}
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.Key = nil
+		for _, i := range madeNotNull {
+			t.Columns[i].NotNull = false
+		}
 		return err
 	}
 	return nil

@@ -65,3 +65,51 @@ func TestKey(t *testing.T) {
 	_, ok = e.Key("db", "cpu")
 	require.False(t, ok)
 }
+
+// TestAddKey: AddKey gives a table made by writes a key over its time and
+// tags (a PRIMARY KEY's tags become NOT NULL), kept over a restart; it
+// refuses a second key, a key that leaves a tag out, and a name a
+// relation has. A key's name is a relation's: no table, view or write
+// takes it.
+func TestAddKey(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a,dc=b usage=1"), batchOf(t, "other", "10 - x=1"))
+	code := func(err error) Code {
+		t.Helper()
+		var se *Error
+		require.ErrorAs(t, err, &se)
+		return se.Code
+	}
+	nums := map[string]int{}
+	cols, err := e.TableSchema("db", "cpu")
+	require.NoError(t, err)
+	for _, c := range cols {
+		nums[c.Name] = c.Num
+	}
+	key := TableKey{Name: "cpu_pkey", Primary: true, Columns: []int{nums["host"], nums["time"], nums["dc"]}}
+	require.Equal(t, CodeInvalidArgument, code(e.AddKey(ctx, "db", "cpu", TableKey{Name: "k", Columns: []int{nums["host"], nums["time"]}})), "dc left out")
+	require.Equal(t, CodeAlreadyExists, code(e.AddKey(ctx, "db", "cpu", TableKey{Name: "other", Primary: true, Columns: key.Columns})))
+	require.Equal(t, CodeNotFound, code(e.AddKey(ctx, "db", "nosuch", key)))
+	require.NoError(t, e.AddKey(ctx, "db", "cpu", key))
+	require.Equal(t, CodeAlreadyExists, code(e.AddKey(ctx, "db", "cpu", TableKey{Name: "k2", Columns: key.Columns})))
+	require.Equal(t, []string{"host", "dc"}, e.NotNull("db", "cpu"))
+
+	require.Equal(t, CodeAlreadyExists, code(e.CreateTable(ctx, "db", "cpu_pkey", []ColumnMeta{{Name: "time", Type: TypeTime}})))
+	require.Equal(t, CodeAlreadyExists, code(e.RenameTable(ctx, "db", "other", "cpu_pkey")))
+	require.Equal(t, CodeAlreadyExists, code(e.DefineView(ctx, "db", PlainView{Name: "cpu_pkey", Query: "SELECT 1"}, false)))
+	require.Equal(t, CodeAlreadyExists, code(e.CreateKeyedTable(ctx, "db", "t2", []ColumnMeta{{Name: "time", Type: TypeTime}}, TableKey{Name: "other", Columns: []int{1}})))
+	require.Equal(t, CodeAlreadyExists, code(e.CreateKeyedTable(ctx, "db", "t3", []ColumnMeta{{Name: "time", Type: TypeTime}}, TableKey{Name: "t3", Columns: []int{1}})))
+	require.Equal(t, CodeInvalidArgument, code(e.Write(ctx, "db", []*TableBatch{batchOf(t, "cpu_pkey", "10 - x=1")}, WriteOptions{})))
+
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	k, ok := e.Key("db", "cpu")
+	require.True(t, ok)
+	require.Equal(t, key, k)
+	require.Equal(t, []string{"host", "dc"}, e.NotNull("db", "cpu"))
+	require.Equal(t, CodeAlreadyExists, code(e.CreateKeyedTable(ctx, "db2", "t", []ColumnMeta{{Name: "time", Type: TypeTime}}, TableKey{Name: "t", Columns: []int{1}})))
+	for _, d := range e.Databases() {
+		require.NotEqual(t, "db2", d.Name, "a refused CreateKeyedTable leaves no database behind")
+	}
+}

@@ -58,8 +58,8 @@ func (e *Engine) DefineView(ctx context.Context, db string, v PlainView, replace
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	dbm, createdDB := e.cat.createDatabase(db, 0)
-	if dbm.table(v.Name) != nil {
-		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("table %q already exists in database %q", v.Name, db)}
+	if dbm.table(v.Name) != nil || dbm.keyNamed(v.Name) != nil {
+		return dbm.nameTaken(v.Name)
 	}
 	old := slices.Clone(dbm.Views)
 	nv := v.clone()
