@@ -86,3 +86,54 @@ func BenchmarkReadRows(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCopyFromKeyed copies 100,000 rows (10 hosts, a float) per
+// operation with pgx's CopyFrom into a table without a key (the baseline,
+// measured in the same run), one with a PRIMARY KEY whose new rows follow
+// the stored ones in time (an append: the span looked up holds nothing),
+// and one with a key over a span that holds 100,000 rows of other hosts,
+// copied before each operation outside its time (a backfill beside them:
+// every stored row of the span is read). Reports rows/s.
+func BenchmarkCopyFromKeyed(b *testing.B) {
+	s := startServer(b)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, s.dsn("db"))
+	require.NoError(b, err)
+	defer conn.Close(ctx)
+	for _, q := range []string{
+		"CREATE TABLE plain (time timestamptz NOT NULL, host text, v float8)",
+		"CREATE TABLE keyed (time timestamptz NOT NULL, host text, v float8, PRIMARY KEY (host, time))",
+		"CREATE TABLE backfill (time timestamptz NOT NULL, host text, v float8, PRIMARY KEY (host, time))",
+	} {
+		_, err := conn.Exec(ctx, q)
+		require.NoError(b, err)
+	}
+	const n = 100000
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	rowsAt := func(start time.Time, hostPrefix string) [][]any {
+		rows := make([][]any, n)
+		for i := range rows {
+			rows[i] = []any{start.Add(time.Duration(i/10) * 100 * time.Millisecond), hostPrefix + strconv.Itoa(i%10), float64(i)}
+		}
+		return rows
+	}
+	copies := map[string]int{} // per table, over the runs -count makes
+	for _, c := range []struct{ name, table string }{{"plain", "plain"}, {"keyed-append", "keyed"}, {"keyed-backfill", "backfill"}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				k := copies[c.table]
+				start, prefix := t0.Add(time.Duration(k)*time.Hour*24), "h"
+				if c.table == "backfill" {
+					b.StopTimer()
+					_, err := conn.CopyFrom(ctx, pgx.Identifier{"backfill"}, []string{"time", "host", "v"}, pgx.CopyFromRows(rowsAt(start, "stored")))
+					require.NoError(b, err)
+					b.StartTimer()
+				}
+				copies[c.table]++
+				_, err := conn.CopyFrom(ctx, pgx.Identifier{c.table}, []string{"time", "host", "v"}, pgx.CopyFromRows(rowsAt(start, prefix)))
+				require.NoError(b, err)
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

@@ -577,7 +577,8 @@ func (c *conn) sendError(err error, offset int) {
 	if c.tx == txBlock {
 		c.tx = txFailed
 	}
-	msg := &pgproto3.ErrorResponse{Severity: "ERROR", SeverityUnlocalized: "ERROR", Code: pe.Code, Message: pe.Msg, Detail: pe.Detail, Hint: pe.Hint}
+	msg := &pgproto3.ErrorResponse{Severity: "ERROR", SeverityUnlocalized: "ERROR", Code: pe.Code, Message: pe.Msg, Detail: pe.Detail, Hint: pe.Hint,
+		SchemaName: pe.Schema, TableName: pe.Table, ColumnName: pe.Column, ConstraintName: pe.Constraint}
 	if pe.Position > 0 {
 		msg.Position = int32(pe.Position + offset)
 	}

@@ -39,10 +39,27 @@ func (c *conn) copyIn(ctx context.Context, p *portal) error {
 	failed := func(err error) error {
 		pe := planner.AsError(err)
 		if n := ci.Written(); n > 0 {
-			pe = &planner.Error{Code: pe.Code, Msg: pe.Msg, Position: pe.Position,
-				Hint: fmt.Sprintf("the %d rows before it were written; fix the input and run the COPY again: a row with the same series and time replaces the one stored", n)}
+			out := *pe
+			out.Hint = fmt.Sprintf("the %d rows before it were written; fix the input and run the COPY again: a row with the same series and time replaces the one stored", n)
+			if ci.Keyed() {
+				out.Hint = fmt.Sprintf("the %d rows before it were written; fix the input and COPY the rows after them (the table's key refuses rows it holds)", n)
+			}
+			pe = &out
 		}
 		return pe
+	}
+	// flushError is the error of a write of rows, naming the line of the
+	// row it is about when it is one row's (a key a stored row has).
+	flushError := func(err error) error {
+		err = statementError(ctx, err)
+		if row, ok := ci.ErrorRow(); ok {
+			line := int(row) + 1
+			if p.stmt.Copy.Header {
+				line++
+			}
+			return lineError(ci.Table, line, err)
+		}
+		return err
 	}
 	for {
 		msg, err := c.be.Receive()
@@ -59,7 +76,7 @@ func (c *conn) copyIn(ctx context.Context, p *portal) error {
 				return failed(err)
 			}
 			if err := ci.Flush(ctx); err != nil {
-				return failed(statementError(ctx, err))
+				return failed(flushError(err))
 			}
 			c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.FormatInt(ci.Rows(), 10))})
 			return nil
@@ -75,7 +92,7 @@ func (c *conn) copyIn(ctx context.Context, p *portal) error {
 		if r.full {
 			r.full = false
 			if err := ci.Flush(ctx); err != nil {
-				return failed(statementError(ctx, err))
+				return failed(flushError(err))
 			}
 		}
 		if ctx.Err() != nil {
@@ -819,12 +836,22 @@ func (r *copyReader) hinted(msg, hint string) error {
 
 // rowError names the line of a row's error, keeping its SQLSTATE.
 func (r *copyReader) rowError(err error) error {
-	pe := planner.AsError(err)
-	return &planner.Error{Code: pe.Code, Msg: fmt.Sprintf("COPY %s, line %d: %s", r.table, r.line, pe.Msg), Detail: pe.Detail, Hint: pe.Hint}
+	return lineError(r.table, r.line, err)
+}
+
+// lineError names the line (PostgreSQL's: records read, a header
+// included) of a COPY row's error, keeping the rest of it.
+func lineError(table string, line int, err error) error {
+	out := *planner.AsError(err)
+	out.Msg = fmt.Sprintf("COPY %s, line %d: %s", table, line, out.Msg)
+	out.Position = 0
+	return &out
 }
 
 // columnError names the line and column of a value's error.
 func (r *copyReader) columnError(j int, err error) error {
-	pe := planner.AsError(err)
-	return &planner.Error{Code: pe.Code, Msg: fmt.Sprintf("COPY %s, line %d, column %s: %s", r.table, r.line, r.cols[j].Name, pe.Msg), Detail: pe.Detail, Hint: pe.Hint}
+	out := *planner.AsError(err)
+	out.Msg = fmt.Sprintf("COPY %s, line %d, column %s: %s", r.table, r.line, r.cols[j].Name, out.Msg)
+	out.Position = 0
+	return &out
 }

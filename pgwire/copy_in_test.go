@@ -437,3 +437,48 @@ func TestCopyFromDefaults(t *testing.T) {
 	require.NoError(t, err, stderr)
 	require.Equal(t, "2030-01-02 00:00:00+00|h0|1.5|copy|7\n2030-01-02 00:00:01+00|h0|2.5|copy|7\n2030-01-01 00:00:00+00|x|3.5|copy|7\n", got)
 }
+
+// TestCopyFromKeyed: COPY into a table with a PRIMARY KEY refuses a row
+// whose key is stored, or held by an earlier row of the COPY, as
+// PostgreSQL 15 does: 23505 with the constraint's name, the key's values
+// in DETAIL and the error fields drivers read (pgconn.PgError's
+// SchemaName, TableName, ConstraintName); the line named counts a CSV
+// header; nothing of the COPY is stored. An INSERT gets the same error.
+func TestCopyFromKeyed(t *testing.T) {
+	s := startServer(t, loadLP)
+	conn := connect(t, s, "db")
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE kc (ts timestamptz NOT NULL, host text, v float8, PRIMARY KEY (host, ts))")
+	require.NoError(t, err)
+	_, err = conn.PgConn().CopyFrom(ctx, strings.NewReader("2024-01-01 00:00:00+00\ta\t1\n"), "COPY kc FROM STDIN")
+	require.NoError(t, err)
+	count := func() (n int64, sum float64) {
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*), sum(v) FROM kc").Scan(&n, &sum))
+		return n, sum
+	}
+	for _, c := range []struct{ stmt, input, msg, detail string }{
+		{"COPY kc FROM STDIN", "2024-01-02 00:00:00+00\tb\t2\n2024-01-01 00:00:00+00\ta\t3\n",
+			"COPY kc, line 2: duplicate key value violates unique constraint \"kc_pkey\"", "Key (host, ts)=(a, 2024-01-01 00:00:00+00) already exists."},
+		{"COPY kc FROM STDIN WITH (FORMAT csv, HEADER)", "ts,host,v\n2024-01-03 00:00:00+00,c,1\n2024-01-04 00:00:00+00,c,2\n2024-01-03 00:00:00.5+00,c,3\n2024-01-03 00:00:00+00,c,4\n",
+			"COPY kc, line 5: duplicate key value violates unique constraint \"kc_pkey\"", "Key (host, ts)=(c, 2024-01-03 00:00:00+00) already exists."},
+	} {
+		_, err := conn.PgConn().CopyFrom(ctx, strings.NewReader(c.input), c.stmt)
+		pe := pgErr(t, err)
+		require.Equal(t, "23505", pe.Code, c.stmt)
+		require.Equal(t, c.msg, pe.Message)
+		require.Equal(t, c.detail, pe.Detail)
+		require.Equal(t, []string{"public", "kc", "kc_pkey"}, []string{pe.SchemaName, pe.TableName, pe.ConstraintName})
+		n, sum := count()
+		require.Equal(t, int64(1), n, "nothing of the COPY is stored")
+		require.Equal(t, 1.0, sum)
+	}
+	_, err = conn.Exec(ctx, "INSERT INTO kc VALUES ('2024-01-01', 'a', 5)")
+	pe := pgErr(t, err)
+	require.Equal(t, []string{"23505", "duplicate key value violates unique constraint \"kc_pkey\"", "kc_pkey"}, []string{pe.Code, pe.Message, pe.ConstraintName})
+	tag, err := conn.PgConn().CopyFrom(ctx, strings.NewReader("2024-01-02 00:00:00+00\ta\t2\n2024-01-01 00:00:00+00\tb\t3\n"), "COPY kc FROM STDIN")
+	require.NoError(t, err)
+	require.Equal(t, "COPY 2", tag.String())
+	n, sum := count()
+	require.Equal(t, int64(3), n)
+	require.Equal(t, 6.0, sum)
+}

@@ -24,10 +24,7 @@ func (p *Planner) renameTable(ctx context.Context, sess *Session, table, to stri
 	if to == table {
 		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", to)}
 	}
-	if _, err := p.tableColumns(sess.Database, to); err == nil {
-		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", to)}
-	}
-	if _, ok := p.plainViewOf(sess.Database, to); ok {
+	if p.relationNames(sess.Database)[to] { // a table's, a view's or a key's
 		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", to)}
 	}
 	if isCatalogTable(to) {

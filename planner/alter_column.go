@@ -115,7 +115,8 @@ func storedTypeName(t storage.ColumnType) string {
 // changes: the column exists; SET finds no NULL among the rows stored
 // (PostgreSQL's 23502; a column the statement adds is NULL in them unless
 // filled); DROP of time is refused, as TimescaleDB refuses it for a
-// hypertable's time column. Storage keeps the constraint
+// hypertable's time column, and of a primary key's column, as PostgreSQL
+// refuses it. Storage keeps the constraint
 // (storage.Engine.SetColumnNotNull) once every check has passed.
 func (p *Planner) checkNotNulls(ctx context.Context, sess *Session, table string, schema []storage.ColumnMeta, changes []sql.ColumnNotNull, hasRows bool, added []storage.ColumnMeta, fills map[string]any) error {
 	for _, n := range changes {
@@ -128,6 +129,9 @@ func (p *Planner) checkNotNulls(ctx context.Context, sess *Session, table string
 		case col.Type == storage.TypeTime && !n.Set:
 			return &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("cannot drop not-null constraint from a time-partitioned column %q", col.Name),
 				Hint: "every row has a time: it names the row"}
+		case !n.Set && col.Type == storage.TypeTag && p.inPrimaryKey(sess.Database, table, col.Name):
+			return &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column %q is in a primary key", col.Name),
+				Hint: "drop the key first: ALTER TABLE ... DROP CONSTRAINT"}
 		case col.Type == storage.TypeTime || !n.Set || !hasRows:
 			continue
 		}

@@ -60,6 +60,8 @@ type CopyIn struct {
 	// default, which each row takes (sess binds them).
 	defaults []storage.ColumnMeta
 	sess     *Session
+	// errorRow is ErrorRow's, -1 for none.
+	errorRow int64
 }
 
 // copyBuilder gathers one column's values.
@@ -97,7 +99,7 @@ func (p *Planner) BeginCopy(sess *Session, spec *sql.CopySpec) (*CopyIn, error) 
 	if spec.Columns != nil {
 		names = storedNames(spec.Columns, p.timeName(sess.Database, spec.Table))
 	}
-	ci := &CopyIn{Table: spec.Table, p: p, db: sess.Database, timeCol: -1, sess: sess,
+	ci := &CopyIn{Table: spec.Table, p: p, db: sess.Database, timeCol: -1, sess: sess, errorRow: -1,
 		ctx: &exec.Ctx{Location: sess.Location, Now: sess.Now}, now: sess.Now.UnixNano()}
 	if declared[storage.TimeColumn].Reading() {
 		ci.now = exec.Reading(sess.Now, sess.Location).UnixNano() // rows without a time: the session zone's clocks now
@@ -523,13 +525,47 @@ func (ci *CopyIn) Flush(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := ci.p.Engine.Write(ctx, ci.db, []*storage.TableBatch{batch}, storage.WriteOptions{}); err != nil {
+	if err := ci.write(ctx, batch); err != nil {
 		return err
 	}
 	ci.written += int64(n)
 	ci.reset(n + n/8)
 	return nil
 }
+
+// write stores batch, the rows held; into a table with a key, only when
+// no row's key is stored or held by an earlier row (else 23505, and
+// ErrorRow is the row's number).
+func (ci *CopyIn) write(ctx context.Context, batch *storage.TableBatch) error {
+	if !ci.Keyed() {
+		return ci.p.Engine.Write(ctx, ci.db, []*storage.TableBatch{batch}, storage.WriteOptions{})
+	}
+	unlock, err := ci.p.lockStoredKeys(ctx, ci.db, ci.Table)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	row, err := ci.p.keyConflict(ctx, ci.db, ci.Table, batch)
+	if err != nil {
+		return err
+	}
+	if row >= 0 {
+		ci.errorRow = ci.written + int64(row)
+		return ci.p.duplicateKey(ci.sess, ci.Table, batch, row)
+	}
+	return ci.p.Engine.Write(ctx, ci.db, []*storage.TableBatch{batch}, storage.WriteOptions{})
+}
+
+// Keyed reports whether the table has a key (PRIMARY KEY or UNIQUE),
+// which refuses rows whose key it holds.
+func (ci *CopyIn) Keyed() bool {
+	_, ok := ci.p.Engine.Key(ci.db, ci.Table)
+	return ok
+}
+
+// ErrorRow is the number (from 0, in the COPY's order) of the row the
+// last Flush's error is about; ok is false when it is about no one row.
+func (ci *CopyIn) ErrorRow() (row int64, ok bool) { return ci.errorRow, ci.errorRow >= 0 }
 
 // CheckText fails (22021) for bytes a text value may not hold: invalid
 // UTF-8, and NUL, as PostgreSQL refuses them.

@@ -571,6 +571,18 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	timeName := p.timeName(sess.Database, table)
 	schema = shownColumns(schema, timeName)
+	var addKey *storage.TableKey
+	if def.AddKey != nil { // checked before anything changes, given last
+		if len(def.Add) > 0 || len(def.Drop) > 0 {
+			return DDLResult{}, &Error{Code: CodeNotSupported, Msg: "ALTER TABLE ... ADD PRIMARY KEY or UNIQUE beside ADD COLUMN or DROP COLUMN is not supported",
+				Hint: "change the columns first, then add the key in a second ALTER TABLE"}
+		}
+		key, notices, err := p.keyToAdd(ctx, sess, table, *def.AddKey, def.DropConstraints)
+		if err != nil {
+			return DDLResult{}, err
+		}
+		res.Notices, addKey = append(res.Notices, notices...), key
+	}
 	notices, err := p.dropConstraints(ctx, sess, table, def.DropConstraints)
 	if err != nil {
 		return DDLResult{}, err
@@ -733,6 +745,12 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	if optionsChange {
 		if err := opt.SetTableOptions(ctx, sess.Database, table, opts); err != nil {
+			return DDLResult{}, err
+		}
+		res.Tables = 1
+	}
+	if addKey != nil {
+		if err := p.Engine.AddKey(ctx, sess.Database, table, *addKey); err != nil {
 			return DDLResult{}, err
 		}
 		res.Tables = 1

@@ -20,6 +20,11 @@ type Error struct {
 	// Position is the 1-based character position in the query the error
 	// refers to, 0 when unknown.
 	Position int
+	// Schema, Table, Column and Constraint name the object a constraint's
+	// error is about, as PostgreSQL's error fields s, t, c and n do ("" for
+	// none): drivers show them (pgx's PgError.ConstraintName, psycopg2's
+	// diag.constraint_name) and ORMs map errors by them.
+	Schema, Table, Column, Constraint string
 
 	// ref is the name (dotted parts as written) an undefined column or
 	// relation error is about, for finishError to place it in the text.
@@ -172,6 +177,13 @@ func AsError(err error) *Error {
 			code = "23502" // not_null_violation
 		case storage.CodeKeyedTable:
 			code = sql.CodeInvalidTableDefinition
+		case storage.CodeAlreadyExists:
+			code = "42P07" // duplicate_table: a relation's name (a table's, view's or key's)
+			if strings.HasPrefix(se.Msg, "column ") {
+				code = "42701" // duplicate_column
+			} else if strings.HasPrefix(se.Msg, "database ") {
+				code = "42P04" // duplicate_database
+			}
 		}
 		return &Error{Code: code, Msg: se.Msg, Hint: se.Hint}
 	}

@@ -142,6 +142,14 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 		return 0, err
 	}
 	count := int64(len(rows))
+	_, keyed := p.Engine.Key(sess.Database, table)
+	if (keyed || stmt.OnConflict != nil) && w.replace == nil && !w.refresh {
+		unlock, err := p.lockStoredKeys(ctx, sess.Database, table)
+		if err != nil {
+			return 0, err
+		}
+		defer unlock()
+	}
 	if oc := stmt.OnConflict; oc != nil {
 		// The rows proposed hold what their columns' declared types make
 		// of them (EXCLUDED.price of a numeric(10,2) is rounded), as
@@ -168,7 +176,15 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	if err := checkDeclared(cols, batch); err != nil {
 		return 0, err
 	}
-	if err := checkMerges(batch); err != nil {
+	if keyed && stmt.OnConflict == nil {
+		row, err := p.keyConflict(ctx, sess.Database, table, batch)
+		if err != nil {
+			return 0, err
+		}
+		if row >= 0 {
+			return 0, p.duplicateKey(sess, table, batch, row)
+		}
+	} else if err := checkMerges(batch, stmt.OnConflict); err != nil {
 		return 0, err
 	}
 	if w.replace != nil {
@@ -850,8 +866,9 @@ func asReading(c *exec.Ctx, v any, k valueKind, d storage.Declared) (any, valueK
 // checkMerges refuses an INSERT two of whose rows have the same time and
 // tags: storage keeps one row per series and time, so the later would
 // replace the earlier's fields and the command tag would count a row that
-// is not there.
-func checkMerges(b *storage.TableBatch) error {
+// is not there. With ON CONFLICT DO UPDATE (oc) it is PostgreSQL's error
+// for a command that would update a row twice.
+func checkMerges(b *storage.TableBatch, oc *sql.OnConflict) error {
 	seen := make(map[string]int, b.Rows)
 	key := make([]byte, 0, 8+4*len(b.Tags))
 	for i := 0; i < b.Rows; i++ {
@@ -860,6 +877,11 @@ func checkMerges(b *storage.TableBatch) error {
 			key = binary.LittleEndian.AppendUint32(key, uint32(t.Codes[i]))
 		}
 		if first, ok := seen[string(key)]; ok {
+			if oc != nil && !oc.Nothing {
+				e := errorf("21000", "ON CONFLICT DO UPDATE command cannot affect row a second time")
+				e.Hint = "Ensure that no rows proposed for insertion within the same command have duplicate constrained values."
+				return e
+			}
 			tags := make([]string, len(b.Tags))
 			for k, t := range b.Tags {
 				tags[k] = t.Name

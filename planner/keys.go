@@ -22,55 +22,100 @@ import (
 
 // declaredKey is the key CREATE TABLE def declares over cols (its columns,
 // in the order written: the place in cols is a column's number), nil when
-// it declares none. A row is told apart by its time and tags, so the key
-// kept holds the time column and every tag: ones the declaration leaves
-// out are added after its columns (NOT NULL in a PRIMARY KEY), with a
-// notice saying so. A UNIQUE key's tags may be NULL, and rows with NULL
-// there are told apart as with any other value: PostgreSQL's UNIQUE NULLS
-// NOT DISTINCT, as the catalogs show it.
+// it declares none, with newKey's notices and one for each other key
+// written (a table keeps one). A PRIMARY KEY makes its tags NOT NULL in
+// cols, the ones it gains too.
 func (p *Planner) declaredKey(db string, def *sql.TableDef, cols []storage.ColumnMeta) (*storage.TableKey, []Notice, error) {
 	if len(def.Key) == 0 {
 		return nil, nil, nil
 	}
-	num := func(name string) int {
-		return slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == name }) + 1
+	numbered := slices.Clone(cols)
+	for i := range numbered {
+		numbered[i].Num = i + 1
 	}
-	key := &storage.TableKey{Primary: def.Primary()}
-	names := slices.Clone(def.Key)
-	for _, k := range def.Key {
-		key.Columns = append(key.Columns, num(k))
+	taken := p.relationNames(db)
+	taken[def.Table.Name] = true
+	key, notices, err := newKey(def.Table.Name, sql.KeyDef{Name: def.KeyName, Primary: def.Primary(), Columns: def.Key, NullsDistinct: def.NullsDistinct}, numbered, taken)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, n := range key.Columns {
+		if key.Primary && cols[n-1].Type == storage.TypeTag {
+			cols[n-1].NotNull = true // as the key's others (tableColumnsOf)
+		}
+	}
+	for _, k := range def.OtherKeys {
+		notices = append(notices, Notice{Severity: "NOTICE", Msg: fmt.Sprintf("%s of table %q is not kept: a table keeps one key, its %s", k, def.Table.Name, keyKind(key.Primary))})
+	}
+	return key, notices, nil
+}
+
+// keyKind is what a key is called: PRIMARY KEY, or UNIQUE constraint.
+func keyKind(primary bool) string {
+	if primary {
+		return "PRIMARY KEY"
+	}
+	return "UNIQUE constraint"
+}
+
+// newKey is the key that def, a PRIMARY KEY or UNIQUE constraint of table
+// over its columns cols (by the names SQL shows, with their numbers), is
+// kept as. A row is told apart by its time and tags, so the key holds the
+// time column and every tag: ones def leaves out are added after its
+// columns, in the order of cols, with a notice saying so. A UNIQUE key's
+// tags may be NULL, and rows with NULL there are told apart as with any
+// other value: PostgreSQL's UNIQUE NULLS NOT DISTINCT, as the catalogs
+// show it (a notice when def says NULLS DISTINCT). It is named as
+// PostgreSQL names a key's index (chooseRelationName) apart from the
+// relation names taken, or def's name, 42P07 when taken has it.
+func newKey(table string, def sql.KeyDef, cols []storage.ColumnMeta, taken map[string]bool) (*storage.TableKey, []Notice, error) {
+	key := &storage.TableKey{Primary: def.Primary}
+	kind := "unique constraint"
+	if def.Primary {
+		kind = "primary key constraint"
+	}
+	names := slices.Clone(def.Columns)
+	for _, k := range def.Columns {
+		at := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == k })
+		if at < 0 {
+			return nil, nil, errorf(CodeUndefinedColumn, "column %q named in key does not exist", k)
+		}
+		c := cols[at]
+		if c.Type != storage.TypeTime && c.Type != storage.TypeTag {
+			return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("column %q of the key is %s: a key holds time and text columns (tags)", k, storedTypeName(c.Type)),
+				Hint: "a row is named by its time and tags; make the other columns fields (leave them out of the key)"}
+		}
+		if slices.Contains(key.Columns, c.Num) {
+			return nil, nil, &Error{Code: "42701", Msg: fmt.Sprintf("column %q appears twice in %s", k, kind)}
+		}
+		key.Columns = append(key.Columns, c.Num)
 	}
 	added := false
-	for i, c := range cols {
-		if (c.Type == storage.TypeTime || c.Type == storage.TypeTag) && !slices.Contains(key.Columns, i+1) {
-			key.Columns = append(key.Columns, i+1)
+	for _, c := range cols {
+		if (c.Type == storage.TypeTime || c.Type == storage.TypeTag) && !slices.Contains(key.Columns, c.Num) {
+			key.Columns = append(key.Columns, c.Num)
 			names = append(names, c.Name)
 			added = true
-			if key.Primary && c.Type == storage.TypeTag {
-				cols[i].NotNull = true // as the key's others (tableColumnsOf)
-			}
 		}
 	}
 	var notices []Notice
 	if added {
-		what := "PRIMARY KEY"
-		if !key.Primary {
-			what = "UNIQUE constraint"
-		}
 		notices = append(notices, Notice{Severity: "NOTICE", Msg: fmt.Sprintf("the %s of table %q is kept as (%s): a row is told apart by its time and tags",
-			what, def.Table.Name, strings.Join(names, ", "))})
+			keyKind(key.Primary), table, strings.Join(names, ", "))})
 	}
-	taken := p.relationNames(db)
+	if def.NullsDistinct {
+		notices = append(notices, Notice{Severity: "NOTICE", Msg: fmt.Sprintf("the UNIQUE NULLS DISTINCT constraint of table %q is kept as NULLS NOT DISTINCT: a NULL tag tells rows apart as a value does", table)})
+	}
 	switch {
-	case def.KeyName != "":
-		if taken[def.KeyName] {
-			return nil, nil, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", def.KeyName)}
+	case def.Name != "":
+		if taken[def.Name] {
+			return nil, nil, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", def.Name)}
 		}
-		key.Name = def.KeyName
+		key.Name = def.Name
 	case key.Primary:
-		key.Name = chooseRelationName(def.Table.Name, "", "pkey", taken)
+		key.Name = chooseRelationName(table, "", "pkey", taken)
 	default:
-		key.Name = chooseRelationName(def.Table.Name, strings.Join(def.Key, "_"), "key", taken)
+		key.Name = chooseRelationName(table, strings.Join(def.Columns, "_"), "key", taken)
 	}
 	return key, notices, nil
 }
@@ -145,6 +190,66 @@ func (p *Planner) relationNames(db string) map[string]bool {
 		names[v.Name] = true
 	}
 	return names
+}
+
+// keyToAdd checks ALTER TABLE's ADD PRIMARY KEY or UNIQUE (def) of table
+// before anything changes, the statement's DROP CONSTRAINT of the table's
+// key (drops) counted as done, and returns the key to give (newKey's,
+// with its notices). A table keeps one key: with another (a PRIMARY KEY
+// beside a PRIMARY KEY is PostgreSQL's 42P16) it is refused. A PRIMARY
+// KEY makes its tags NOT NULL, so a stored row with one NULL is 23502, as
+// PostgreSQL checks the rows. The stored rows' keys are unique already: a
+// table holds one row per time and tags.
+func (p *Planner) keyToAdd(ctx context.Context, sess *Session, table string, def sql.KeyDef, drops []sql.ColumnDrop) (*storage.TableKey, []Notice, error) {
+	db := sess.Database
+	taken := p.relationNames(db)
+	if old, ok := p.Engine.Key(db, table); ok {
+		if slices.ContainsFunc(drops, func(d sql.ColumnDrop) bool { return d.Column == old.Name }) {
+			delete(taken, old.Name)
+		} else if old.Primary && def.Primary {
+			return nil, nil, &Error{Code: sql.CodeInvalidTableDefinition, Msg: fmt.Sprintf("multiple primary keys for table %q are not allowed", table)}
+		} else {
+			return nil, nil, &Error{Code: CodeNotSupported, Msg: fmt.Sprintf("table %q has a key already, %s: a table keeps one key", table, quoteIdentifier(old.Name)),
+				Hint: fmt.Sprintf("replace it in one statement: ALTER TABLE %s DROP CONSTRAINT %s, ADD ...", quoteIdentifier(table), quoteIdentifier(old.Name))}
+		}
+	}
+	cols, err := p.SQLColumns(db, table)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, k := range def.Columns {
+		if !slices.ContainsFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == k }) {
+			return nil, nil, &Error{Code: CodeUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", k, table)}
+		}
+	}
+	key, notices, err := newKey(table, def, cols, taken)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range cols {
+		if !key.Primary || c.Type != storage.TypeTag || c.NotNull {
+			continue
+		}
+		null, err := p.anyNull(ctx, sess, table, c.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if null {
+			return nil, nil, containsNulls(table, c.Name, false)
+		}
+	}
+	return key, notices, nil
+}
+
+// inPrimaryKey reports whether column (a tag, by its name) is in table's
+// PRIMARY KEY.
+func (p *Planner) inPrimaryKey(db, table, column string) bool {
+	cols, err := p.SQLColumns(db, table)
+	if err != nil {
+		return false
+	}
+	k, ok := p.keyOf(db, table, cols)
+	return ok && k.Primary && slices.Contains(k.names, column)
 }
 
 // dropConstraints runs ALTER TABLE's DROP CONSTRAINT [IF EXISTS] name: the

@@ -90,6 +90,9 @@ type Planner struct {
 	policies policyState
 	// refreshing runs the refreshes of each view one at a time.
 	refreshing keyedLock
+	// inserting runs the INSERTs and COPYs that look for stored keys
+	// (ON CONFLICT, a table with a key) one at a time per table.
+	inserting keyedLock
 }
 
 // Query is a planned SELECT: the optimized plan and its output columns.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -105,7 +106,14 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 		}
 		return out, n, nil
 	}
-	return p.Engine.Update(ctx, sess.Database, table, tr, update)
+	n, err := p.Engine.Update(ctx, sess.Database, table, tr, update)
+	var se *storage.Error
+	if key, ok := p.Engine.Key(sess.Database, table); ok && asStorage(err, &se) && se.Code == storage.CodeDuplicateKey {
+		// PostgreSQL's unique_violation, the rows named as storage names them.
+		return n, &Error{Code: "23505", Msg: fmt.Sprintf("duplicate key value violates unique constraint %q", key.Name),
+			Detail: strings.TrimPrefix(se.Msg, "duplicate key value: "), Hint: se.Hint, Schema: "public", Table: table, Constraint: key.Name}
+	}
+	return n, err
 }
 
 // bindUpdate binds an UPDATE: its table, its condition and its SET list.

@@ -217,6 +217,12 @@ type TableDef struct {
 	KeyName string
 	// primary: Key is the PRIMARY KEY's.
 	primary bool
+	// NullsDistinct: Key is a UNIQUE constraint written NULLS DISTINCT.
+	NullsDistinct bool
+	// OtherKeys are the PRIMARY KEY or UNIQUE constraints besides Key, as
+	// they are written ("UNIQUE (a, b)", "CONSTRAINT u UNIQUE (a)"): a
+	// table keeps one key.
+	OtherKeys []string
 	// As is the query of CREATE TABLE t [(names)] AS query [WITH [NO]
 	// DATA], whose result columns the table takes (AsColumns renames the
 	// first of them) and whose rows it is filled with unless NoData; nil
@@ -234,13 +240,44 @@ type TableDef struct {
 
 // key records a PRIMARY KEY or UNIQUE constraint of cols, named name
 // ("" for none), at token t; a second PRIMARY KEY is PostgreSQL's error.
-func (c *ucur) key(ct *TableDef, t token, primary bool, cols []string, name string) {
+// The PRIMARY KEY, or else the first UNIQUE constraint, is Key; the
+// others go to OtherKeys.
+func (c *ucur) key(ct *TableDef, t token, primary bool, cols []string, name string, nullsDistinct bool) {
+	text := func(primary bool, cols []string, name string) string {
+		s := "UNIQUE"
+		if primary {
+			s = "PRIMARY KEY"
+		}
+		s += " (" + strings.Join(cols, ", ") + ")"
+		if name != "" {
+			s = "CONSTRAINT " + name + " " + s
+		}
+		return s
+	}
 	switch {
 	case primary && ct.primary:
 		c.err = errAt(c.src, t.start, CodeInvalidTableDefinition, "multiple primary keys for table \""+ct.Table.Name+"\" are not allowed", "")
 	case primary || ct.Key == nil:
-		ct.Key, ct.primary, ct.KeyName = cols, primary, name
+		if ct.Key != nil {
+			ct.OtherKeys = append(ct.OtherKeys, text(false, ct.Key, ct.KeyName))
+		}
+		ct.Key, ct.primary, ct.KeyName, ct.NullsDistinct = cols, primary, name, nullsDistinct
+	default:
+		ct.OtherKeys = append(ct.OtherKeys, text(primary, cols, name))
 	}
+}
+
+// nullsDistinct reads a UNIQUE constraint's NULLS [NOT] DISTINCT,
+// reporting whether it was NULLS DISTINCT.
+func (c *ucur) nullsDistinct() bool {
+	if !c.accept("nulls") {
+		return false
+	}
+	not := c.accept("not")
+	if !c.accept("distinct") {
+		c.fail(c.tok(0), "", "")
+	}
+	return !not
 }
 
 // Primary reports whether Key is a PRIMARY KEY's (else a UNIQUE
@@ -477,9 +514,9 @@ func (c *ucur) tableElement(ct *TableDef) {
 			col.NotNull = true
 		case c.accept("null"):
 		case c.accept("primary", "key"):
-			c.key(ct, t, true, []string{col.Name}, named)
+			c.key(ct, t, true, []string{col.Name}, named, false)
 		case c.accept("unique"):
-			c.key(ct, t, false, []string{col.Name}, named)
+			c.key(ct, t, false, []string{col.Name}, named, c.nullsDistinct())
 		case t.word("constraint"):
 			c.i++
 			conName = c.name()
@@ -634,11 +671,12 @@ func (c *ucur) tableConstraint(ct *TableDef, name string) {
 		}
 		return
 	}
+	distinct := !primary && c.nullsDistinct()
 	if !c.tok(0).punct("(") {
 		c.fail(c.tok(0), "", "")
 		return
 	}
-	c.key(ct, t, primary, c.parenNames(), name)
+	c.key(ct, t, primary, c.parenNames(), name, distinct)
 }
 
 // viewHead reads what CREATE [MATERIALIZED] VIEW gives before AS: the
@@ -723,10 +761,23 @@ type AlterDef struct {
 	// DropConstraints are DROP CONSTRAINT [IF EXISTS] name, in order (in
 	// Column, the constraint's name).
 	DropConstraints []ColumnDrop
+	// AddKey is ADD [CONSTRAINT name] PRIMARY KEY (...) or UNIQUE (...);
+	// nil for none.
+	AddKey *KeyDef
 	// RenameColumn is RENAME [COLUMN] From TO To.
 	RenameColumn *ColumnRename
 	// Rename is RENAME TO name: the table's new name.
 	Rename string
+}
+
+// KeyDef is a PRIMARY KEY or UNIQUE constraint: its columns, in order,
+// and the name CONSTRAINT name gives it ("" for none).
+type KeyDef struct {
+	Name    string
+	Primary bool
+	Columns []string
+	// NullsDistinct: a UNIQUE constraint written NULLS DISTINCT.
+	NullsDistinct bool
 }
 
 // ColumnDrop is DROP [COLUMN] [IF EXISTS] Column.
@@ -913,22 +964,30 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 				what += " " + strings.ToUpper(n.val)
 			}
 			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... "+what+" is not supported",
-				"ALTER TABLE takes ADD COLUMN, DROP COLUMN, ALTER COLUMN, SET (options), RESET (options), RENAME COLUMN and RENAME TO")
+				"ALTER TABLE takes ADD COLUMN, ADD PRIMARY KEY or UNIQUE, DROP COLUMN, DROP CONSTRAINT, ALTER COLUMN, SET (options), RESET (options), RENAME COLUMN and RENAME TO")
 			break
 		}
-		c.accept("column")
+		column := c.accept("column")
 		ifNot := c.accept("if", "not", "exists")
 		scratch := &TableDef{Table: at.Table}
 		c.tableElement(scratch)
-		if c.err == nil && (scratch.Key != nil || len(scratch.Columns) != 1) {
-			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... ADD of a constraint is not supported",
-				"a table's key (its time and tags) is fixed when it is made; ADD COLUMN adds a field or a tag")
+		switch {
+		case c.err != nil:
+		case len(scratch.Columns) == 0 && !column && !ifNot && at.AddKey == nil:
+			at.AddKey = &KeyDef{Name: scratch.KeyName, Primary: scratch.Primary(), Columns: scratch.Key, NullsDistinct: scratch.NullsDistinct}
+		case len(scratch.Columns) == 0:
+			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... ADD of a second key is not supported",
+				"a table keeps one key (PRIMARY KEY or UNIQUE), over its time and tags")
+		case scratch.Key != nil:
+			c.err = errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... ADD COLUMN with a PRIMARY KEY or UNIQUE constraint is not supported",
+				"add the column, then ALTER TABLE ... ADD PRIMARY KEY (...) over the time and tags")
+		default:
+			at.Add = append(at.Add, scratch.Columns[0])
+			at.IfNotExists = append(at.IfNotExists, ifNot)
 		}
 		if c.err != nil {
 			break
 		}
-		at.Add = append(at.Add, scratch.Columns[0])
-		at.IfNotExists = append(at.IfNotExists, ifNot)
 		if !c.tok(0).punct(",") {
 			break
 		}

@@ -148,12 +148,21 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		if oc.Alias != "" {
 			fmt.Fprintf(b, " alias=%q", oc.Alias)
 		}
+		if oc.Constraint != "" {
+			fmt.Fprintf(b, " constraint=%q", oc.Constraint)
+		}
 		b.WriteString(")")
 	}
 	if d := st.Create; d != nil {
 		fmt.Fprintf(b, " table=%s if_not_exists=%v columns=%+v key=%q", d.Table, d.IfNotExists, d.Columns, d.Key)
 		if d.KeyName != "" || d.Key != nil && !d.Primary() {
 			fmt.Fprintf(b, " key_name=%q primary=%v", d.KeyName, d.Primary())
+		}
+		if d.NullsDistinct {
+			b.WriteString(" nulls_distinct")
+		}
+		if d.OtherKeys != nil {
+			fmt.Fprintf(b, " other_keys=%q", d.OtherKeys)
 		}
 		if d.As != nil {
 			fmt.Fprintf(b, " as_columns=%q no_data=%v", d.AsColumns, d.NoData)
@@ -184,6 +193,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		}
 		if a.Drop != nil {
 			fmt.Fprintf(b, " drop=%+v", a.Drop)
+		}
+		if a.AddKey != nil {
+			fmt.Fprintf(b, " add_key=%+v", *a.AddKey)
 		}
 		if a.DropConstraints != nil {
 			fmt.Fprintf(b, " drop_constraints=%+v", a.DropConstraints)

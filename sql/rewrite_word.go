@@ -772,12 +772,13 @@ func (r *rewriter) insertAs(t token) bool {
 	return false
 }
 
-// readOnConflict reads an INSERT's ON CONFLICT [(column, ...)] DO NOTHING
+// readOnConflict reads an INSERT's ON CONFLICT [(column, ...) | ON
+// CONSTRAINT name] DO NOTHING
 // or DO UPDATE SET column = value, ... [WHERE cond] (r.i at ON) into
 // r.onConflict. The target and DO NOTHING are left out of the SQL TiDB
 // parses; DO UPDATE's assignments go on as ON DUPLICATE KEY UPDATE and its
 // WHERE as one more assignment (see step), for conflictUpdate to read
-// back. ON CONSTRAINT is refused.
+// back. ON CONSTRAINT name is kept in Constraint.
 func (r *rewriter) readOnConflict() {
 	oc := &OnConflict{}
 	r.i += 2
@@ -808,8 +809,13 @@ func (r *rewriter) readOnConflict() {
 			r.i++
 		}
 	} else if r.tok(0).word("on") && r.tok(1).word("constraint") {
-		r.unsupported(r.tok(0), "ON CONFLICT ON CONSTRAINT", "tables have no constraints; rows are named by time and tags: ON CONFLICT (time, tag, ...) or no target")
-		return
+		n, ok := name(r.tok(2))
+		if !ok || r.tok(2).word("do") {
+			r.syntaxErr(r.tok(2))
+			return
+		}
+		oc.Constraint = n
+		r.i += 3
 	}
 	if !r.tok(0).word("do") {
 		r.syntaxErr(r.tok(0))

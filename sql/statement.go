@@ -264,12 +264,15 @@ type ExplainOptions struct {
 	Format  string // "text" (default), "json", ...
 }
 
-// OnConflict is INSERT ... ON CONFLICT [(target, ...)] DO NOTHING or DO
+// OnConflict is INSERT ... ON CONFLICT [(target, ...) | ON CONSTRAINT
+// name] DO NOTHING or DO
 // UPDATE SET column = EXCLUDED.column, ...: the forms a table whose rows
 // are named by time and tags can honour.
 type OnConflict struct {
 	// Target are the columns named in parentheses (nil: none).
 	Target []string
+	// Constraint is the name ON CONSTRAINT gives instead ("" for none).
+	Constraint string
 	// Nothing: DO NOTHING; otherwise Set are the columns DO UPDATE sets
 	// and Values their values, nil where it is EXCLUDED.column (the row
 	// proposed's), else the expression over the stored row (named by the

@@ -428,6 +428,10 @@ INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, h
 INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT (time, host) DO UPDATE SET (v, w) = (1, 2)
 # insert select on conflict do nothing
 INSERT INTO m2 SELECT * FROM m WHERE v > 1 ON CONFLICT DO NOTHING
+# on conflict on constraint, do nothing and do update
+INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT ON CONSTRAINT m_pkey DO NOTHING; INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT ON CONSTRAINT "M key" DO UPDATE SET v = excluded.v
+# on conflict on constraint without a name
+INSERT INTO m (time, host, v) VALUES ('2024-01-01', 'a', 1) ON CONFLICT ON CONSTRAINT DO NOTHING
 # drop table
 DROP TABLE cpu
 # drop tables if they exist, qualified and quoted, with cascade
@@ -502,6 +506,10 @@ ALTER TABLE cpu DROP COLUMN note, DROP IF EXISTS "Old" CASCADE, ADD n int
 ALTER TABLE cpu DROP CONSTRAINT cpu_pkey; ALTER TABLE cpu DROP CONSTRAINT IF EXISTS "Key" CASCADE, DROP COLUMN v
 # create table with a named table constraint, and a named unique column constraint
 CREATE TABLE t (time timestamptz NOT NULL, host text, CONSTRAINT "My Key" PRIMARY KEY (host, time)); CREATE TABLE t (time timestamptz NOT NULL, host text CONSTRAINT hk UNIQUE NOT NULL)
+# unique constraints written nulls distinct and nulls not distinct, on columns and the table
+CREATE TABLE t (time timestamptz, host text UNIQUE NULLS DISTINCT); CREATE TABLE t (time timestamptz, host text, UNIQUE NULLS NOT DISTINCT (time, host)); CREATE TABLE t (time timestamptz, host text, CONSTRAINT u UNIQUE NULLS DISTINCT (host), UNIQUE (time))
+# unique nulls without distinct
+CREATE TABLE t (time timestamptz, host text, UNIQUE NULLS (host))
 # alter table rename column
 ALTER TABLE IF EXISTS cpu RENAME COLUMN usage TO "Usage"
 # alter table rename column without the word column
@@ -514,8 +522,14 @@ ALTER TABLE cpu RENAME TO cpu_old, ADD n int
 ALTER TABLE cpu RENAME usage u
 # alter table rename constraint is refused
 ALTER TABLE cpu RENAME CONSTRAINT a TO b
-# alter table add of a constraint is refused
-ALTER TABLE cpu ADD PRIMARY KEY (time, host)
+# alter table add primary key, named, unique nulls distinct, beside a drop constraint
+ALTER TABLE cpu ADD PRIMARY KEY (time, host); ALTER TABLE cpu ADD CONSTRAINT "Cpu Key" UNIQUE NULLS DISTINCT (host, time); ALTER TABLE cpu DROP CONSTRAINT cpu_pkey, ADD CONSTRAINT k PRIMARY KEY (host, time)
+# alter table add of a second key
+ALTER TABLE cpu ADD PRIMARY KEY (time, host), ADD UNIQUE (time)
+# alter table add of a column with a key
+ALTER TABLE cpu ADD COLUMN site text UNIQUE
+# alter table add of a check constraint
+ALTER TABLE cpu ADD CONSTRAINT c CHECK (usage > 0)
 # alter of something else is refused
 ALTER DATABASE d SET timezone TO 'UTC'
 # create materialized view, TimescaleDB's continuous aggregate

@@ -91,6 +91,14 @@ assert.deepEqual(res.fields.map((f) => [f.dataTypeID, f.dataTypeModifier]), [[17
 await assert.rejects(client.query('INSERT INTO fills VALUES ($1, $2)', [new Date(2000), 1e8]),
   (e) => e.code === '22003' && e.message === 'numeric field overflow' && e.detail.includes('less than 10^8'));
 
+// A row whose primary key is stored: 23505 with the fields node-postgres
+// reads (constraint, table, schema) and PostgreSQL's DETAIL.
+await client.query('CREATE TABLE uq (time timestamptz NOT NULL, host text, PRIMARY KEY (host, time))');
+await client.query('INSERT INTO uq VALUES ($1, $2)', [new Date(0), 'a']);
+await assert.rejects(client.query('INSERT INTO uq VALUES ($1, $2)', [new Date(0), 'a']),
+  (e) => e.code === '23505' && e.constraint === 'uq_pkey' && e.table === 'uq' && e.schema === 'public' &&
+    e.detail === 'Key (host, "time")=(a, 1970-01-01 00:00:00+00) already exists.');
+
 // A cursor: Execute with a row limit, resumed until done.
 const cursor = client.query(new Cursor('SELECT host FROM cpu ORDER BY time'));
 const read = (n) => new Promise((resolve, reject) => cursor.read(n, (err, rows) => (err ? reject(err) : resolve(rows))));

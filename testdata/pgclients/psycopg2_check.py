@@ -153,6 +153,18 @@ except psycopg2.errors.NumericValueOutOfRange as e:
     assert "less than 10^8" in e.diag.message_detail, e.diag.message_detail
 conn.rollback()
 
+# A row whose primary key is stored: UniqueViolation, with the error fields
+# psycopg2 reads into diag; DETAIL writes the time in the session's zone
+# (Asia/Tokyo, set above).
+try:
+    cur.execute("INSERT INTO fills VALUES ('2024-01-01 00:00:00+00', 'a', 1)")
+    raise AssertionError("expected an error")
+except psycopg2.errors.UniqueViolation as e:
+    assert e.diag.message_primary == 'duplicate key value violates unique constraint "fills_pkey"', e.diag.message_primary
+    assert e.diag.message_detail == 'Key ("time", sym)=(2024-01-01 09:00:00+09, a) already exists.', e.diag.message_detail
+    assert (e.diag.schema_name, e.diag.table_name, e.diag.constraint_name) == ("public", "fills", "fills_pkey"), e.diag
+conn.rollback()
+
 conn.close()
 print("ok")
 
