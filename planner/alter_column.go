@@ -159,7 +159,8 @@ func containsNulls(table, column string, added bool) *Error {
 	if added {
 		hint = fmt.Sprintf("the rows stored would hold NULL in it: add it with a DEFAULT they take (ADD COLUMN %s ... NOT NULL DEFAULT ...), or add it without NOT NULL, fill it, then ALTER TABLE %s ALTER COLUMN %[1]s SET NOT NULL", c, t)
 	}
-	return &Error{Code: "23502", Msg: fmt.Sprintf("column %q of relation %q contains null values", column, table), Hint: hint}
+	return &Error{Code: "23502", Msg: fmt.Sprintf("column %q of relation %q contains null values", column, table), Hint: hint,
+		Schema: "public", Table: table, Column: column}
 }
 
 // anyNull reports whether a row of table has column NULL.

@@ -485,7 +485,9 @@ func (ci *CopyIn) Time(j int, ns int64) error {
 // reports that the rows held should be written (Flush).
 func (ci *CopyIn) EndRow() (full bool, err error) {
 	if ci.nullTime {
-		return false, &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", storage.TimeColumn, ci.Table)}
+		col := ci.p.timeName(ci.db, ci.Table)
+		return false, &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", col, ci.Table),
+			Schema: "public", Table: ci.Table, Column: col}
 	}
 	if ci.timeCol < 0 {
 		ci.times = append(ci.times, ci.now)

@@ -185,7 +185,11 @@ func AsError(err error) *Error {
 				code = "42P04" // duplicate_database
 			}
 		}
-		return &Error{Code: code, Msg: se.Msg, Hint: se.Hint}
+		out := &Error{Code: code, Msg: se.Msg, Hint: se.Hint, Table: se.Table, Column: se.Column}
+		if out.Table != "" {
+			out.Schema = "public"
+		}
+		return out
 	}
 	msg := err.Error()
 	code := CodeInternal

@@ -142,8 +142,11 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 		return 0, err
 	}
 	count := int64(len(rows))
+	// A table with a key refuses a row whose key is taken (key_conflict.go);
+	// a refresh writes a view's rows, which has none.
 	_, keyed := p.Engine.Key(sess.Database, table)
-	if (keyed || stmt.OnConflict != nil) && w.replace == nil && !w.refresh {
+	keyed = keyed && w.replace == nil && !w.refresh
+	if keyed || stmt.OnConflict != nil && w.replace == nil && !w.refresh {
 		unlock, err := p.lockStoredKeys(ctx, sess.Database, table)
 		if err != nil {
 			return 0, err

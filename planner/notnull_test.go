@@ -30,6 +30,7 @@ func TestNotNull(t *testing.T) {
 		require.Equal(t, "23502", pe.Code, "%s: %v", q, err)
 		require.Equal(t, `null value in column "`+column+`" of relation "cond" violates not-null constraint`, pe.Msg, q)
 		require.Contains(t, pe.Hint, "has no value for "+column, q)
+		require.Equal(t, []string{"public", "cond", column}, []string{pe.Schema, pe.Table, pe.Column}, "PostgreSQL's error fields: %s", q)
 		require.Equal(t, stored, rows(all), "nothing of a refused statement is stored: %s", q)
 	}
 	refused("INSERT INTO cond (time, site, loc) VALUES ('2024-01-03', 'a', 'z')", "temp")
@@ -67,6 +68,9 @@ func TestNotNull(t *testing.T) {
 		"ALTER TABLE cond ALTER COLUMN hum SET NOT NULL": "23502",
 		"ALTER TABLE cond ADD COLUMN n int NOT NULL":     "23502",
 	})
+	_, err := x.Query(context.Background(), "ALTER TABLE cond ALTER COLUMN hum SET NOT NULL")
+	pe := planner.AsError(err)
+	require.Equal(t, []string{`column "hum" of relation "cond" contains null values`, "public", "cond", "hum"}, []string{pe.Msg, pe.Schema, pe.Table, pe.Column})
 	rows("ALTER TABLE cond ADD COLUMN n int NOT NULL DEFAULT 7, ALTER COLUMN temp DROP NOT NULL")
 	rows("INSERT INTO cond (time, site, loc) VALUES ('2024-01-03', 'b', 'z')")
 	stored = append(stored, []any{"b", "z", nil, nil})

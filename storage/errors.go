@@ -26,6 +26,9 @@ type Error struct {
 	Code Code
 	Msg  string
 	Hint string
+	// Table and Column name what a constraint's error (CodeNotNull) is
+	// about, "" for none.
+	Table, Column string
 }
 
 func (e *Error) Error() string {

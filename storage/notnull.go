@@ -157,7 +157,7 @@ func checkRecordNotNull(table string, rec arrow.Record, notNull []string) error 
 
 // notNullError is PostgreSQL's not_null_violation, naming the row.
 func notNullError(table, column, row string) *Error {
-	return &Error{Code: CodeNotNull,
+	return &Error{Code: CodeNotNull, Table: table, Column: column,
 		Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", column, table),
 		Hint: fmt.Sprintf("%s has no value for %s; give every row one, or drop the constraint: ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL",
 			row, column, sqlName(table), sqlName(column))}

@@ -92,12 +92,15 @@ await assert.rejects(client.query('INSERT INTO fills VALUES ($1, $2)', [new Date
   (e) => e.code === '22003' && e.message === 'numeric field overflow' && e.detail.includes('less than 10^8'));
 
 // A row whose primary key is stored: 23505 with the fields node-postgres
-// reads (constraint, table, schema) and PostgreSQL's DETAIL.
+// reads (constraint, table, schema) and PostgreSQL's DETAIL; a row without
+// a value for a key column: 23502 naming the column.
 await client.query('CREATE TABLE uq (time timestamptz NOT NULL, host text, PRIMARY KEY (host, time))');
 await client.query('INSERT INTO uq VALUES ($1, $2)', [new Date(0), 'a']);
 await assert.rejects(client.query('INSERT INTO uq VALUES ($1, $2)', [new Date(0), 'a']),
   (e) => e.code === '23505' && e.constraint === 'uq_pkey' && e.table === 'uq' && e.schema === 'public' &&
     e.detail === 'Key (host, "time")=(a, 1970-01-01 00:00:00+00) already exists.');
+await assert.rejects(client.query('INSERT INTO uq (time) VALUES ($1)', [new Date(5000)]),
+  (e) => e.code === '23502' && e.column === 'host' && e.table === 'uq' && e.schema === 'public');
 
 // A cursor: Execute with a row limit, resumed until done.
 const cursor = client.query(new Cursor('SELECT host FROM cpu ORDER BY time'));
