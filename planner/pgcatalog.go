@@ -309,26 +309,16 @@ func (b *binder) fillCatalog(table string, t *catalogTable) {
 			case "pg_stat_user_tables", "pg_statio_user_tables":
 				t.add(map[string]any{"relid": oid, "schemaname": "public", "relname": name})
 			case "pg_attribute":
-				for _, c := range cols {
-					typ, length := pgTypeOf(c.Type)
-					d := declaredOf(c)
-					if d.OID != 0 {
-						typ, length = int64(d.OID), int64(typeLength(d.OID))
+				attributeRows(t, oid, cols, false)
+				if keyed { // the key's index has its columns, numbered in key order
+					var keyCols []storage.ColumnMeta
+					for i, n := range key.names {
+						at := slices.IndexFunc(cols, func(c storage.ColumnMeta) bool { return c.Name == n })
+						c := cols[at]
+						c.Num, c.Default = i+1, ""
+						keyCols = append(keyCols, c)
 					}
-					collation := 0
-					storageKind := "p"
-					if length < 0 {
-						storageKind = "x"
-					}
-					if typ == 25 || typ == 1042 || typ == 1043 {
-						collation = 100
-					}
-					t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
-						"attlen": length, "attnum": c.Num, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(d.Typmod()),
-						"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
-						"attnotnull": isNotNull(c), "atthasdef": c.Default != "", "atthasmissing": false,
-						"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
-						"attinhcount": 0, "attcollation": collation})
+					attributeRows(t, key.indexOID(db), keyCols, true)
 				}
 			}
 		}
@@ -536,6 +526,9 @@ func (b *binder) regNames(to string) map[int64]string {
 			for _, v := range b.p.Engine.PlainViews(b.sess.Database) {
 				names[TableOID(b.sess.Database, v.Name)] = v.Name
 			}
+			for _, k := range b.keys(b.sess.Database) {
+				names[k.indexOID(b.sess.Database)] = k.Name // its index
+			}
 		}
 	case "regnamespace":
 		names[oidPgCatalog], names[oidPublic], names[oidPgToast], names[oidInfoSchema] = "pg_catalog", "public", "pg_toast", "information_schema"
@@ -653,6 +646,11 @@ func (b *binder) regLookup(to, name string) (int64, error) {
 		if _, ok := b.p.plainViewOf(b.sess.Database, name); ok {
 			return TableOID(b.sess.Database, name), nil
 		}
+		for _, k := range b.keys(b.sess.Database) {
+			if k.Name == name {
+				return k.indexOID(b.sess.Database), nil // a key's index
+			}
+		}
 		return 0, errorf(CodeUndefinedTable, "relation %q does not exist", name)
 	case "regnamespace":
 		switch name {
@@ -765,4 +763,31 @@ func AssignmentCast(src, dst uint32) bool {
 		return false
 	}
 	return sf == df
+}
+
+// attributeRows adds to pg_attribute the rows of relation rel's columns
+// cols (their numbers, types, NOT NULL and defaults as they are), or of
+// an index's (index: never NOT NULL, as PostgreSQL's index columns).
+func attributeRows(t *catalogTable, rel int64, cols []storage.ColumnMeta, index bool) {
+	for _, c := range cols {
+		typ, length := pgTypeOf(c.Type)
+		d := declaredOf(c)
+		if d.OID != 0 {
+			typ, length = int64(d.OID), int64(typeLength(d.OID))
+		}
+		collation := 0
+		storageKind := "p"
+		if length < 0 {
+			storageKind = "x"
+		}
+		if typ == 25 || typ == 1042 || typ == 1043 {
+			collation = 100
+		}
+		t.add(map[string]any{"attrelid": rel, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
+			"attlen": length, "attnum": c.Num, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(d.Typmod()),
+			"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
+			"attnotnull": isNotNull(c) && !index, "atthasdef": c.Default != "", "atthasmissing": false,
+			"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
+			"attinhcount": 0, "attcollation": collation})
+	}
 }
