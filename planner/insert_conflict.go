@@ -18,26 +18,15 @@ import (
 // must be time and tags). DO NOTHING leaves out the rows that conflict,
 // and the later of two rows of the INSERT with one name; DO UPDATE is
 // updateConflicts'. It returns the columns, rows to write and the count
-// PostgreSQL reports: rows inserted or updated. Rows another writer stores
-// while it runs are not seen.
+// PostgreSQL reports: rows inserted or updated. Rows a line-protocol write
+// stores while it runs are not seen (SQL writes wait: lockStoredKeys).
 func (p *Planner) onConflict(b *binder, ctx context.Context, db, table string, oc *sql.OnConflict, names []string, existing map[string]storage.ColumnMeta,
 	batch *storage.TableBatch, rows [][]any, kinds [][]valueKind) ([]string, [][]any, [][]valueKind, int64, error) {
-	isTag := map[string]bool{}
-	for _, t := range batch.Tags {
-		isTag[t.Name] = true
+	keyCols := tagNames(p.tableSchema(db, table), batch)
+	isTag := make(map[string]bool, len(keyCols))
+	for _, n := range keyCols {
+		isTag[n] = true
 	}
-	for name, c := range existing {
-		if c.Type == storage.TypeTag {
-			isTag[name] = true
-		}
-	}
-	keyCols := slices.Sorted(func(yield func(string) bool) {
-		for n := range isTag {
-			if !yield(n) {
-				return
-			}
-		}
-	})
 	timeName := p.timeName(db, table)
 	if err := p.conflictArbiter(db, table, oc); err != nil {
 		return nil, nil, nil, 0, err

@@ -109,11 +109,17 @@ func (p *Planner) duplicateKey(sess *Session, table string, batch *storage.Table
 			vals = append(vals, t.Dict[t.Codes[i]])
 		}
 	}
-	return &Error{Code: "23505", Msg: fmt.Sprintf("duplicate key value violates unique constraint %q", key.Name),
-		Detail: fmt.Sprintf("Key (%s)=(%s) already exists.", key.quotedColumns(), strings.Join(vals, ", ")),
-		Hint: fmt.Sprintf("ON CONFLICT ON CONSTRAINT %s DO UPDATE SET ... replaces stored values, DO NOTHING keeps them",
-			quoteIdentifier(key.Name)),
-		Schema: "public", Table: table, Constraint: key.Name}
+	e := uniqueViolation(table, key.Name)
+	e.Detail = fmt.Sprintf("Key (%s)=(%s) already exists.", key.quotedColumns(), strings.Join(vals, ", "))
+	e.Hint = fmt.Sprintf("ON CONFLICT ON CONSTRAINT %s DO UPDATE SET ... replaces stored values, DO NOTHING keeps them", quoteIdentifier(key.Name))
+	return e
+}
+
+// uniqueViolation is PostgreSQL's 23505 of table's key called key, with
+// the error fields naming them; the caller says which rows in Detail.
+func uniqueViolation(table, key string) *Error {
+	return &Error{Code: "23505", Msg: fmt.Sprintf("duplicate key value violates unique constraint %q", key),
+		Schema: "public", Table: table, Constraint: key}
 }
 
 // keyTimeText is a time column's value ns as its declared type d writes

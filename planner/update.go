@@ -110,8 +110,9 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 	var se *storage.Error
 	if key, ok := p.Engine.Key(sess.Database, table); ok && asStorage(err, &se) && se.Code == storage.CodeDuplicateKey {
 		// PostgreSQL's unique_violation, the rows named as storage names them.
-		return n, &Error{Code: "23505", Msg: fmt.Sprintf("duplicate key value violates unique constraint %q", key.Name),
-			Detail: strings.TrimPrefix(se.Msg, "duplicate key value: "), Hint: se.Hint, Schema: "public", Table: table, Constraint: key.Name}
+		e := uniqueViolation(table, key.Name)
+		e.Detail, e.Hint = strings.TrimPrefix(se.Msg, "duplicate key value: "), se.Hint
+		return n, e
 	}
 	return n, err
 }

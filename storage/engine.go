@@ -820,7 +820,8 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 	dbm, createdDB := e.cat.createDatabase(db, 0)
 	taken := dbm.nameTaken(table)
 	if taken == nil && key != nil {
-		if taken = dbm.nameTaken(key.Name); key.Name == table {
+		taken = dbm.nameTaken(key.Name)
+		if key.Name == table {
 			taken = &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("key %q of table %q has the table's name", key.Name, table)}
 		}
 	}
