@@ -853,13 +853,8 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 				if t, ok, err := b.wallClockText(s, e.Args[0], x); ok || err != nil {
 					return t, err
 				}
-				if t, ok := b.numericText(s, e.Args[0], x); ok {
-					return t, nil // 1.50::text is 1.50
-				}
-				if x.Type().ID() == arrow.FLOAT64 && (&selectBinder{b: b, in: s}).pgTypeOf(e.Args[0], x) == 700 {
-					// A real's text is single precision's: 0.3, not 0.30000001192092896.
-					return &rowFunc{name: "text", args: []exec.Expr{x}, dt: exec.TypeText, strict: true,
-						fn: func(v []any) (any, error) { return string(exec.AppendFloat4(nil, v[0].(float64))), nil }}, nil
+				if t, ok := b.numberText(s, e.Args[0], x); ok {
+					return t, nil // 1.50::text is 1.50, 0.3::real's 0.3
 				}
 			}
 			if x.Type().ID() == arrow.TIMESTAMP && to.ID() == arrow.TIMESTAMP {
@@ -1498,6 +1493,21 @@ func (b *binder) funcCall(s *scope, e *ast.FuncCallExpr, h hook) (exec.Expr, err
 		}
 	}
 	return x, err
+}
+
+// numberText is the text of x (from e) when it is a number whose text is
+// not its float8's: a numeric of known scale (numericText) or a real,
+// written in single precision (0.3, not 0.30000001192092896). ok is false
+// for other values.
+func (b *binder) numberText(s *scope, e ast.ExprNode, x exec.Expr) (exec.Expr, bool) {
+	if t, ok := b.numericText(s, e, x); ok {
+		return t, true
+	}
+	if x.Type().ID() != arrow.FLOAT64 || (&selectBinder{b: b, in: s}).pgTypeOf(e, x) != 700 {
+		return nil, false
+	}
+	return &rowFunc{name: "text", args: []exec.Expr{x}, dt: exec.TypeText, strict: true,
+		fn: func(v []any) (any, error) { return string(exec.AppendFloat4(nil, v[0].(float64))), nil }}, true
 }
 
 // numericText is the text of numeric x (from e) when its display scale is

@@ -117,8 +117,8 @@ func (b *binder) wallClockElems(s *scope, es []ast.ExprNode, xs []exec.Expr) uin
 }
 
 // wallClockArgs puts the text of the dates and timestamps without time
-// zone, and of the numerics of a known scale (2.50), among args in their
-// place (concat, ||, format).
+// zone, of the numerics of a known scale (2.50) and of the reals among
+// args in their place (concat, ||, format).
 func (b *binder) wallClockArgs(s *scope, es []ast.ExprNode, args []exec.Expr) error {
 	for i, a := range args {
 		t, ok, err := b.wallClockText(s, es[i], a)
@@ -127,8 +127,8 @@ func (b *binder) wallClockArgs(s *scope, es []ast.ExprNode, args []exec.Expr) er
 		}
 		if ok {
 			args[i] = t
-		} else if t, ok := b.numericText(s, es[i], a); ok {
-			args[i] = t // 'x' || 2.50 is x2.50
+		} else if t, ok := b.numberText(s, es[i], a); ok {
+			args[i] = t // 'x' || 2.50 is x2.50, 'x' || 0.3::real x0.3
 		}
 	}
 	return nil
