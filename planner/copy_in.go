@@ -485,9 +485,12 @@ func (ci *CopyIn) Time(j int, ns int64) error {
 // reports that the rows held should be written (Flush).
 func (ci *CopyIn) EndRow() (full bool, err error) {
 	if ci.nullTime {
-		col := ci.p.timeName(ci.db, ci.Table)
-		return false, &Error{Code: "23502", Msg: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", col, ci.Table),
-			Schema: "public", Table: ci.Table, Column: col}
+		// The row's values, with its columns' defaults, for the DETAIL.
+		batch := ci.held(ci.rows + 1)
+		if len(ci.defaults) > 0 && (ci.addDefaults(context.Background(), batch) != nil || checkDeclared(ci.defaults, batch) != nil) {
+			batch = ci.held(ci.rows + 1)
+		}
+		return false, ci.p.nullValueError(ci.sess, ci.Table, storage.TimeColumn, rowOfBatch(batch, ci.rows, true))
 	}
 	if ci.timeCol < 0 {
 		ci.times = append(ci.times, ci.now)
@@ -504,21 +507,7 @@ func (ci *CopyIn) Flush(ctx context.Context) error {
 		return nil
 	}
 	n := ci.rows
-	batch := &storage.TableBatch{Table: ci.Table, Rows: n, Time: ci.times}
-	for j, c := range ci.Columns {
-		b := &ci.cols[j]
-		switch c.Type {
-		case storage.TypeTime:
-		case storage.TypeTag:
-			batch.Tags = append(batch.Tags, b.tag)
-		default:
-			f := b.field
-			if f.Nulls > 0 {
-				f.Valid = b.valid
-			}
-			batch.Fields = append(batch.Fields, f)
-		}
-	}
+	batch := ci.held(n)
 	if len(ci.defaults) > 0 {
 		if err := ci.addDefaults(ctx, batch); err != nil {
 			return err
@@ -535,10 +524,42 @@ func (ci *CopyIn) Flush(ctx context.Context) error {
 	return nil
 }
 
+// held is the first n rows held as a batch, the values of the columns
+// the COPY reads (Flush adds the others' defaults).
+func (ci *CopyIn) held(n int) *storage.TableBatch {
+	batch := &storage.TableBatch{Table: ci.Table, Rows: n, Time: ci.times}
+	for j, c := range ci.Columns {
+		b := &ci.cols[j]
+		switch c.Type {
+		case storage.TypeTime:
+		case storage.TypeTag:
+			batch.Tags = append(batch.Tags, b.tag)
+		default:
+			f := b.field
+			if f.Nulls > 0 {
+				f.Valid = b.valid
+			}
+			batch.Fields = append(batch.Fields, f)
+		}
+	}
+	return batch
+}
+
 // write stores batch, the rows held; into a table with a key, only when
 // no row's key is stored or held by an earlier row (else 23505, and
-// ErrorRow is the row's number).
+// ErrorRow is the row's number). A row that leaves a NOT NULL column NULL
+// is 23502, naming the row (DETAIL and ErrorRow).
 func (ci *CopyIn) write(ctx context.Context, batch *storage.TableBatch) error {
+	err := ci.writeKeyed(ctx, batch)
+	err, row := ci.p.notNullViolation(ci.sess, ci.Table, batch, err)
+	if row >= 0 {
+		ci.errorRow = ci.written + int64(row)
+	}
+	return err
+}
+
+// writeKeyed is write but for a NOT NULL violation's DETAIL and row.
+func (ci *CopyIn) writeKeyed(ctx context.Context, batch *storage.TableBatch) error {
 	if !ci.Keyed() {
 		return ci.p.Engine.Write(ctx, ci.db, []*storage.TableBatch{batch}, storage.WriteOptions{})
 	}

@@ -139,6 +139,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 	}
 	batch, err := buildBatch(b.ctx, table, names, existing, rows, kinds, tags)
 	if err != nil {
+		err, _ = p.notNullViolation(sess, table, nil, err)
 		return 0, err
 	}
 	count := int64(len(rows))
@@ -161,6 +162,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 			return 0, err
 		}
 		if err := batch.CheckNotNull(storage.NotNullColumns(cols)); err != nil {
+			err, _ = p.notNullViolation(sess, table, batch, err)
 			return 0, err // PostgreSQL checks the row proposed, conflict or not
 		}
 		if names, rows, kinds, count, err = p.onConflict(b, ctx, sess.Database, table, oc, names, existing, batch, rows, kinds); err != nil {
@@ -173,6 +175,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 			tags = append(tags, false) // a column DO UPDATE sets: the table's own
 		}
 		if batch, err = buildBatch(b.ctx, table, names, existing, rows, kinds, tags); err != nil {
+			err, _ = p.notNullViolation(sess, table, nil, err)
 			return 0, err
 		}
 	}
@@ -196,6 +199,7 @@ func (p *Planner) insertWith(ctx context.Context, sess *Session, stmt *sql.State
 		err = p.Engine.Write(ctx, sess.Database, []*storage.TableBatch{batch}, storage.WriteOptions{Refresh: w.refresh})
 	}
 	if err != nil {
+		err, _ = p.notNullViolation(sess, table, batch, err)
 		return 0, err
 	}
 	if w.written != nil {
@@ -462,7 +466,8 @@ func checkArity(values, columns, row int) error {
 // buildBatch turns rows of values into a column batch, converting each value
 // to its column's type; a new table's text columns become tags (those tags
 // marks, when given). A new column of NULLs only is left out: it has
-// nothing to store, and its type comes with its first value.
+// nothing to store, and its type comes with its first value. A row whose
+// time is NULL is a *nullTimeError holding the rows read.
 func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]storage.ColumnMeta, rows [][]any, kinds [][]valueKind, tags []bool) (*storage.TableBatch, error) {
 	n := len(rows)
 	b := &storage.TableBatch{Table: table, Rows: n, Time: make([]int64, n)}
@@ -473,6 +478,7 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 		}
 	}
 	timeDecl := declaredOf(existing[storage.TimeColumn])
+	nullTime := -1 // the first row whose time is NULL
 	for i, r := range rows {
 		if timeCol < 0 {
 			b.Time[i] = c.Now.UnixNano()
@@ -492,7 +498,10 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 		_, isTime := tv.(exec.Timestamp)
 		switch {
 		case tv == nil:
-			return nil, errorf("23502", "null value in column \"time\" violates not-null constraint")
+			if nullTime < 0 {
+				nullTime = i // the rest of the row is read for the error's DETAIL
+			}
+			continue
 		case isTime, isText && tk == unknownValue:
 		default:
 			e := errorf(CodeDatatype, "column \"time\" is of type %s but expression is of type %s (row %d)", timeTypeName(timeDecl), valueTypeName(tv, tk), i+1)
@@ -565,6 +574,9 @@ func buildBatch(c *exec.Ctx, table string, names []string, existing map[string]s
 			return nil, err
 		}
 		b.Fields = append(b.Fields, f)
+	}
+	if nullTime >= 0 {
+		return nil, &nullTimeError{batch: b, row: nullTime}
 	}
 	return b, nil
 }

@@ -29,7 +29,8 @@ func TestNotNull(t *testing.T) {
 		pe := planner.AsError(err)
 		require.Equal(t, "23502", pe.Code, "%s: %v", q, err)
 		require.Equal(t, `null value in column "`+column+`" of relation "cond" violates not-null constraint`, pe.Msg, q)
-		require.Contains(t, pe.Hint, "has no value for "+column, q)
+		require.Contains(t, pe.Hint, "give every row a value for "+column, q)
+		require.Regexp(t, `^Failing row contains \(.*\)\.$`, pe.Detail, q) // its values: pgwire TestNotNullMatchesPostgres
 		require.Equal(t, []string{"public", "cond", column}, []string{pe.Schema, pe.Table, pe.Column}, "PostgreSQL's error fields: %s", q)
 		require.Equal(t, stored, rows(all), "nothing of a refused statement is stored: %s", q)
 	}

@@ -60,6 +60,7 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 		return 0, nil
 	}
 	ec := p.execCtx(ctx, sess)
+	notNull := storage.NotNullColumns(p.tableSchema(sess.Database, table))
 	update := func(rec arrow.Record) (arrow.Record, int64, error) {
 		m, n, err := picked(ec, pred, rec)
 		if err != nil {
@@ -101,6 +102,10 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 			cols[s.col] = a
 		}
 		out := array.NewRecord(rec.Schema(), cols, rec.NumRows())
+		if err := p.updatedNotNull(sess, table, notNull, sets, out); err != nil {
+			out.Release()
+			return nil, 0, err
+		}
 		if capture != nil {
 			capture(out, m)
 		}
@@ -115,6 +120,26 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 		return n, e
 	}
 	return n, err
+}
+
+// updatedNotNull refuses out, rows of table as an UPDATE leaves them, when
+// one of the columns it sets is NOT NULL (notNull) and NULL in a row: 23502
+// naming the first such row (as storage.Engine.Update would refuse it,
+// without the row's values).
+func (p *Planner) updatedNotNull(sess *Session, table string, notNull []string, sets []assignment, out arrow.Record) error {
+	for _, s := range sets {
+		a := out.Column(s.col)
+		name := out.Schema().Field(s.col).Name
+		if a.NullN() == 0 || !slices.Contains(notNull, name) {
+			continue
+		}
+		for r := range a.Len() {
+			if a.IsNull(r) {
+				return p.nullValueError(sess, table, name, rowOfRecord(out, r))
+			}
+		}
+	}
+	return nil
 }
 
 // bindUpdate binds an UPDATE: its table, its condition and its SET list.

@@ -62,7 +62,7 @@ func NotNullColumns(cols []ColumnMeta) []string {
 // checks the rows it proposes before it looks for conflicts.
 func (b *TableBatch) CheckNotNull(notNull []string) error {
 	for _, name := range notNull {
-		row := b.firstNull(name)
+		row := b.FirstNull(name)
 		if row < 0 {
 			continue
 		}
@@ -71,9 +71,9 @@ func (b *TableBatch) CheckNotNull(notNull []string) error {
 	return nil
 }
 
-// firstNull is the first row of b without a value in column name (0 when
-// b leaves it out), or -1.
-func (b *TableBatch) firstNull(name string) int {
+// FirstNull is the first row of b without a value in column name (0 when
+// b leaves it out), or -1: the row CheckNotNull's error is about.
+func (b *TableBatch) FirstNull(name string) int {
 	if b.Rows == 0 {
 		return -1
 	}
