@@ -45,7 +45,8 @@ CREATE TABLE ordc AS SELECT w, host, time FROM ord WHERE w IS NOT NULL;
 
 // orderQueries read them back: SELECT *, RETURNING * (of writes that
 // change nothing, so the script reads the same twice), the catalogs psql
-// and drivers read (pg_attribute, pg_attrdef, information_schema.columns,
+// and drivers read (pg_attribute, with each column's alignment and
+// storage, pg_attrdef, information_schema.columns,
 // the time column's NOT NULL constraint, named by its number, \d).
 const orderQueries = `\echo select
 SELECT * FROM ord ORDER BY time;
@@ -59,6 +60,7 @@ UPDATE ordt SET n = n WHERE host = 'a' RETURNING *;
 \echo catalogs
 SELECT attname, attnum FROM pg_attribute WHERE attrelid = 'ordk'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum;
 SELECT attname, attnum, attnotnull FROM pg_attribute WHERE attrelid = 'ordt'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT attrelid::regclass, attname, attlen, attbyval, attalign, attstorage FROM pg_attribute WHERE attrelid IN ('ord'::regclass, 'ordt'::regclass) AND attnum > 0 AND NOT attisdropped ORDER BY 1, attnum;
 SELECT a.attname, d.adnum, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'ordt'::regclass;
 SELECT table_name, column_name, ordinal_position, data_type FROM information_schema.columns WHERE table_name IN ('ord', 'ordk', 'ordt', 'ordc') ORDER BY table_name, ordinal_position;
 SELECT t.table_name, regexp_replace(t.constraint_name, '^[0-9]+_[0-9]+_', ''), c.check_clause FROM information_schema.table_constraints t JOIN information_schema.check_constraints c USING (constraint_name) WHERE t.table_name IN ('ord', 'ordt') ORDER BY 1;

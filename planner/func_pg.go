@@ -148,11 +148,14 @@ func typeName(oid int64) string {
 	return "???"
 }
 
-// pgTypeIndex is the static pg_type by OID: names, and the elements of
-// array types.
+// pgTypeIndex is the static pg_type by OID: names, the elements of array
+// types, alignment and storage.
 type pgTypeIndex struct {
 	name map[int64]string
 	elem map[int64]int64
+	// align and storage are typalign and typstorage, which a column of
+	// the type has as attalign and attstorage.
+	align, storage map[int64]string
 }
 
 var (
@@ -167,7 +170,7 @@ func typeIndex() *pgTypeIndex {
 		for i, c := range pgCatalogColumns["pg_type"] {
 			col[c.name] = i
 		}
-		typeIndexData = pgTypeIndex{name: map[int64]string{}, elem: map[int64]int64{}}
+		typeIndexData = pgTypeIndex{name: map[int64]string{}, elem: map[int64]int64{}, align: map[int64]string{}, storage: map[int64]string{}}
 		get := func(row []*string, name string) (string, bool) {
 			i, ok := col[name]
 			if !ok || i >= len(row) || row[i] == nil {
@@ -183,6 +186,12 @@ func typeIndex() *pgTypeIndex {
 			}
 			if n, ok := get(row, "typname"); ok {
 				typeIndexData.name[oid] = n
+			}
+			if a, ok := get(row, "typalign"); ok {
+				typeIndexData.align[oid] = a
+			}
+			if st, ok := get(row, "typstorage"); ok {
+				typeIndexData.storage[oid] = st
 			}
 			if c, _ := get(row, "typcategory"); c == "A" {
 				e, _ := get(row, "typelem")

@@ -765,6 +765,25 @@ func AssignmentCast(src, dst uint32) bool {
 	return sf == df
 }
 
+// typeLayout is pg_attribute's attalign and attstorage of a column of type
+// typ: its pg_type's typalign and typstorage (text 'i' and 'x', numeric
+// 'i' and 'm', bigint 'd' and 'p'); for a type pg_type lacks, 'd' and by
+// length ('x' for a varlena).
+func typeLayout(typ, length int64) (align, storage string) {
+	idx := typeIndex()
+	align, storage = idx.align[typ], idx.storage[typ]
+	if align == "" {
+		align = "d"
+	}
+	if storage == "" {
+		storage = "p"
+		if length < 0 {
+			storage = "x"
+		}
+	}
+	return align, storage
+}
+
 // attributeRows adds to pg_attribute the rows of relation rel's columns
 // cols (their numbers, types, NOT NULL and defaults as they are), or of
 // an index's (index: never NOT NULL, as PostgreSQL's index columns).
@@ -776,16 +795,13 @@ func attributeRows(t *catalogTable, rel int64, cols []storage.ColumnMeta, index 
 			typ, length = int64(d.OID), int64(typeLength(d.OID))
 		}
 		collation := 0
-		storageKind := "p"
-		if length < 0 {
-			storageKind = "x"
-		}
 		if typ == 25 || typ == 1042 || typ == 1043 {
 			collation = 100
 		}
+		align, storageKind := typeLayout(typ, length)
 		t.add(map[string]any{"attrelid": rel, "attname": c.Name, "atttypid": typ, "attstattarget": -1,
 			"attlen": length, "attnum": c.Num, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(d.Typmod()),
-			"attbyval": length > 0, "attalign": "d", "attstorage": storageKind, "attcompression": "",
+			"attbyval": length > 0, "attalign": align, "attstorage": storageKind, "attcompression": "",
 			"attnotnull": isNotNull(c) && !index, "atthasdef": c.Default != "", "atthasmissing": false,
 			"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
 			"attinhcount": 0, "attcollation": collation})

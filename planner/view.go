@@ -345,16 +345,14 @@ func (b *binder) plainViewRows(table string, t *catalogTable, db string) {
 			for i, c := range b.catalogViewColumns(v) {
 				typ := columnOID(c)
 				length := typeLength(typ)
-				collation, storageKind := 0, "p"
-				if length < 0 {
-					storageKind = "x"
-				}
+				collation := 0
 				if typ == 25 || typ == 1043 || typ == 1042 {
 					collation = 100
 				}
+				align, storageKind := typeLayout(int64(typ), int64(length))
 				t.add(map[string]any{"attrelid": oid, "attname": c.Name, "atttypid": int64(typ), "attstattarget": -1,
 					"attlen": length, "attnum": i + 1, "attndims": 0, "attcacheoff": -1, "atttypmod": int64(c.Typmod()),
-					"attbyval": length > 0 && length <= 8, "attalign": "d", "attstorage": storageKind, "attcompression": "",
+					"attbyval": length > 0 && length <= 8, "attalign": align, "attstorage": storageKind, "attcompression": "",
 					"attnotnull": false, "atthasdef": false, "atthasmissing": false,
 					"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
 					"attinhcount": 0, "attcollation": collation})
