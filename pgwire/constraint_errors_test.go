@@ -14,24 +14,26 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var notNullGoldenFrom = flag.String("notnull-golden-from", "", "write testdata/notnull/expected.txt from the PostgreSQL 15 server at this URL")
+var constraintsGoldenFrom = flag.String("constraints-golden-from", "", "write testdata/constraints/expected.txt from the PostgreSQL 15 server at this URL")
 
-// notNullSetup makes tables whose columns have every declared type a
+// constraintsSetup makes tables whose columns have every declared type a
 // refused row's DETAIL prints, a NOT NULL column with a default, a time
-// column under another name and a key.
-const notNullSetup = `SET TimeZone = 'UTC';
-DROP TABLE IF EXISTS nn, ev, nk;
+// column under another name and keys.
+const constraintsSetup = `SET TimeZone = 'UTC';
+DROP TABLE IF EXISTS nn, ev, nk, uk;
 CREATE TABLE nn (time timestamptz NOT NULL, host text NOT NULL, price numeric(10,2), c char(4), r real, n smallint, b boolean,
   d float8, v varchar(5), big numeric(5,-2), ts timestamp(2), day date, s text, w integer NOT NULL DEFAULT 7);
 CREATE TABLE ev (at timestamptz NOT NULL, v float8 NOT NULL, k text);
 CREATE TABLE nk (time timestamptz NOT NULL, host text, w float8 NOT NULL, PRIMARY KEY (time, host));
 INSERT INTO nn (time, host, w) VALUES ('2024-01-01', 'a', 1), ('2024-01-02', 'b', 2);
 INSERT INTO nk VALUES ('2024-01-01', 'a', 1);
+CREATE TABLE uk (ts timestamptz NOT NULL, site char(4), dev text, v float8, CONSTRAINT "Site Key" UNIQUE NULLS NOT DISTINCT (site, dev, ts));
+INSERT INTO uk VALUES ('2024-01-01', 'ab', 'x', 1), ('2024-01-01', 'cd', NULL, 2), ('2024-01-02', 'ab', 'y', 3);
 `
 
-// notNullCases are writes PostgreSQL refuses with 23502; COPY cases are
-// "COPY statement|data".
-var notNullCases = []string{
+// constraintCases are writes PostgreSQL refuses with 23502 or 23505; COPY
+// cases are "COPY statement|data".
+var constraintCases = []string{
 	`INSERT INTO nn VALUES ('2024-01-03 00:00:00.123456', NULL, 1.5, 'x', 1.1, 3, true, 2.5, 'vv', 1234, '2024-01-01 10:00:00.126', '2024-02-02', repeat('é', 40), 1)`,
 	`INSERT INTO nn (time, host, big) VALUES (NULL, 'a', 1.5)`,
 	`INSERT INTO nn (time, host, d, v) VALUES ('2024-01-03', 'c', 'NaN', 'xxxxx'), ('2024-01-04', NULL, '-Infinity', 'y')`,
@@ -49,26 +51,35 @@ var notNullCases = []string{
 	"COPY nn (time, host, s) FROM STDIN|\\N\tc\tx\n",
 	"COPY nn (time, host, s, w) FROM STDIN (FORMAT csv, HEADER)|time,host,s,w\n2024-01-05,d,z,1\n2024-01-06,e,zz,\n",
 	"COPY ev FROM STDIN|\\N\t1\tk\n",
+	// A row whose key another row has (23505): INSERT, COPY, UPDATE.
+	`INSERT INTO uk VALUES ('2024-01-02', 'ab', 'z', 4), ('2024-01-01', 'ab', 'x', 5)`,
+	`INSERT INTO uk VALUES ('2024-01-03', 'ab', 'z', 4), ('2024-01-03', 'ab', 'z', 5)`,
+	`SET TimeZone = 'America/New_York'`,
+	`INSERT INTO uk VALUES ('2023-12-31 19:00', 'cd', NULL, 6)`,
+	`SET TimeZone = 'UTC'`,
+	"COPY uk FROM STDIN (FORMAT csv)|2024-01-04,ab,x,1\n2024-01-02,ab,y,2\n",
+	`UPDATE uk SET dev = NULL, site = 'cd' WHERE v = 1`,
+	`UPDATE uk SET site = 'ab', dev = 'x' WHERE v = 2`,
 }
 
 // copyLine is the line a COPY's error is about: in PostgreSQL's CONTEXT
 // or at the head of Strata's message.
 var copyLine = regexp.MustCompile(`^COPY \w+, line (\d+)(: )?`)
 
-// notNullErrors runs notNullCases on conn (after notNullSetup, then
+// constraintErrors runs constraintCases on conn (after constraintsSetup, then
 // stored, when given) and writes each refusal's SQLSTATE, message, DETAIL
 // and error fields; a COPY's line is written apart from where the server
 // puts it.
-func notNullErrors(t *testing.T, conn *pgconn.PgConn, stored func()) string {
+func constraintErrors(t *testing.T, conn *pgconn.PgConn, stored func()) string {
 	t.Helper()
 	ctx := context.Background()
-	_, err := conn.Exec(ctx, notNullSetup).ReadAll()
+	_, err := conn.Exec(ctx, constraintsSetup).ReadAll()
 	require.NoError(t, err)
 	if stored != nil {
 		stored()
 	}
 	var out strings.Builder
-	for _, c := range notNullCases {
+	for _, c := range constraintCases {
 		var err error
 		if stmt, data, ok := strings.Cut(c, "|"); ok {
 			_, err = conn.CopyFrom(ctx, strings.NewReader(data), stmt)
@@ -88,7 +99,7 @@ func notNullErrors(t *testing.T, conn *pgconn.PgConn, stored func()) string {
 		} else if m := copyLine.FindStringSubmatch(msg); m != nil {
 			line, msg = m[1], msg[len(m[0]):]
 		}
-		fmt.Fprintf(&out, "  %s %s\n  DETAIL: %s\n  fields: %s.%s.%s\n", pe.Code, msg, pe.Detail, pe.SchemaName, pe.TableName, pe.ColumnName)
+		fmt.Fprintf(&out, "  %s %s\n  DETAIL: %s\n  fields: %s.%s.%s.%s\n", pe.Code, msg, pe.Detail, pe.SchemaName, pe.TableName, pe.ColumnName, pe.ConstraintName)
 		if line != "" {
 			fmt.Fprintf(&out, "  line: %s\n", line)
 		}
@@ -96,21 +107,23 @@ func notNullErrors(t *testing.T, conn *pgconn.PgConn, stored func()) string {
 	return out.String()
 }
 
-// TestNotNullMatchesPostgres: a write that leaves a NOT NULL column NULL
-// (INSERT ... VALUES and SELECT, UPDATE, ON CONFLICT, COPY in text and CSV,
-// a NULL time) is refused as PostgreSQL 15 refuses it (expected output
-// written by it, -notnull-golden-from): SQLSTATE, message, DETAIL "Failing
-// row contains (...)" with every column's value as its declared type
-// prints it (timestamptz in the session's zone, numeric's scale, char(n)'s
-// blanks, real, date, timestamp(p), long values cut), the error fields, and
-// a COPY's line; over the write buffer and from files.
-func TestNotNullMatchesPostgres(t *testing.T) {
-	path := filepath.Join("testdata", "notnull", "expected.txt")
-	if *notNullGoldenFrom != "" {
-		conn, err := pgconn.Connect(context.Background(), *notNullGoldenFrom)
+// TestConstraintErrorsMatchPostgres: a write that breaks a constraint is
+// refused as PostgreSQL 15 refuses it (expected output written by it,
+// -constraints-golden-from): SQLSTATE, message, DETAIL, the error fields and
+// a COPY's line. NOT NULL (INSERT ... VALUES and SELECT, UPDATE, ON
+// CONFLICT, COPY in text and CSV, a NULL time): DETAIL "Failing row
+// contains (...)" with every column's value as its declared type prints it
+// (timestamptz in the session's zone, numeric's scale, char(n)'s blanks,
+// real, date, timestamp(p), long values cut). A key (INSERT, COPY,
+// UPDATE): DETAIL "Key (...)=(...) already exists." Over the write buffer
+// and from files.
+func TestConstraintErrorsMatchPostgres(t *testing.T) {
+	path := filepath.Join("testdata", "constraints", "expected.txt")
+	if *constraintsGoldenFrom != "" {
+		conn, err := pgconn.Connect(context.Background(), *constraintsGoldenFrom)
 		require.NoError(t, err)
 		defer conn.Close(context.Background())
-		golden(t, path, notNullErrors(t, conn, nil), true)
+		golden(t, path, constraintErrors(t, conn, nil), true)
 		return
 	}
 	s := startServer(t)
@@ -123,7 +136,7 @@ func TestNotNullMatchesPostgres(t *testing.T) {
 	for _, stored := range []func(){nil, persist} {
 		conn, err := pgconn.Connect(ctx, s.dsn("db"))
 		require.NoError(t, err)
-		golden(t, path, notNullErrors(t, conn, stored), false)
+		golden(t, path, constraintErrors(t, conn, stored), false)
 		require.NoError(t, conn.Close(ctx))
 	}
 }

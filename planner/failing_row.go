@@ -166,6 +166,20 @@ func rowOfRecord(rec arrow.Record, i int) func(name string) any {
 	}
 }
 
+// rowNamed gives a row's time and tags (a storage error's Row) by column
+// name as rowOfBatch does; nil for the other columns.
+func rowNamed(n *storage.RowName) func(name string) any {
+	return func(name string) any {
+		if name == storage.TimeColumn {
+			return n.Time
+		}
+		if v := n.Tags[name]; v != nil {
+			return *v
+		}
+		return nil
+	}
+}
+
 // valueText is v, a value of stored column c as rowOfBatch gives it, as
 // the output function of c's declared type writes it; "null" for NULL.
 func valueText(c storage.ColumnMeta, v any, loc *time.Location) string {

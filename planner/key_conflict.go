@@ -84,6 +84,19 @@ func tagNames(cols []storage.ColumnMeta, batch *storage.TableBatch) []string {
 // their values as their types' output writes them (a timestamptz in the
 // session's zone; NULL as null).
 func (p *Planner) duplicateKey(sess *Session, table string, batch *storage.TableBatch, i int) error {
+	e := p.keyViolation(sess, table, rowOfBatch(batch, i, false))
+	sqlCols, _ := p.SQLColumns(sess.Database, table)
+	key, _ := p.keyOf(sess.Database, table, sqlCols)
+	e.Hint = fmt.Sprintf("ON CONFLICT ON CONSTRAINT %s DO UPDATE SET ... replaces stored values, DO NOTHING keeps them", quoteIdentifier(key.Name))
+	return e
+}
+
+// keyViolation is PostgreSQL's 23505 of a row of keyed table whose key
+// another row has, DETAIL "Key (host, "time")=(a, 2024-01-01
+// 00:00:00+00) already exists.": the key's columns as pg_get_indexdef
+// writes them, the row's values (value gives them by stored column name)
+// as their types print them, times in the session's zone.
+func (p *Planner) keyViolation(sess *Session, table string, value func(name string) any) *Error {
 	db := sess.Database
 	sqlCols, _ := p.SQLColumns(db, table)
 	key, _ := p.keyOf(db, table, sqlCols)
@@ -94,24 +107,12 @@ func (p *Planner) duplicateKey(sess *Session, table string, batch *storage.Table
 	}
 	vals := make([]string, 0, len(key.Columns))
 	for _, num := range key.Columns {
-		at := slices.IndexFunc(stored, func(c storage.ColumnMeta) bool { return c.Num == num })
-		if at < 0 {
-			continue
-		}
-		c := stored[at]
-		t := batch.Tag(c.Name)
-		switch {
-		case c.Type == storage.TypeTime:
-			vals = append(vals, keyTimeText(batch.Time[i], declaredOf(c), loc))
-		case t == nil || t.Codes[i] < 0:
-			vals = append(vals, "null")
-		default:
-			vals = append(vals, t.Dict[t.Codes[i]])
+		if at := slices.IndexFunc(stored, func(c storage.ColumnMeta) bool { return c.Num == num }); at >= 0 {
+			vals = append(vals, valueText(stored[at], value(stored[at].Name), loc))
 		}
 	}
 	e := uniqueViolation(table, key.Name)
 	e.Detail = fmt.Sprintf("Key (%s)=(%s) already exists.", key.quotedColumns(), strings.Join(vals, ", "))
-	e.Hint = fmt.Sprintf("ON CONFLICT ON CONSTRAINT %s DO UPDATE SET ... replaces stored values, DO NOTHING keeps them", quoteIdentifier(key.Name))
 	return e
 }
 

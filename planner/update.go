@@ -114,9 +114,14 @@ func (p *Planner) update(ctx context.Context, sess *Session, stmt *sql.Statement
 	n, err := p.Engine.Update(ctx, sess.Database, table, tr, update)
 	var se *storage.Error
 	if key, ok := p.Engine.Key(sess.Database, table); ok && asStorage(err, &se) && se.Code == storage.CodeDuplicateKey {
-		// PostgreSQL's unique_violation, the rows named as storage names them.
+		// PostgreSQL's unique_violation, naming the key two rows would share.
 		e := uniqueViolation(table, key.Name)
-		e.Detail, e.Hint = strings.TrimPrefix(se.Msg, "duplicate key value: "), se.Hint
+		if se.Row != nil {
+			e = p.keyViolation(sess, table, rowNamed(se.Row))
+		} else {
+			e.Detail = strings.TrimPrefix(se.Msg, "duplicate key value: ")
+		}
+		e.Hint = se.Hint
 		return n, e
 	}
 	return n, err

@@ -139,12 +139,28 @@ func distinctKeys(recs []arrow.Record) error {
 			if seen[string(key)] {
 				return &Error{Code: CodeDuplicateKey,
 					Msg:  "duplicate key value: the UPDATE would give two rows " + describeKey(rec, tags, i) + ", which name one row",
-					Hint: "a row is named by its time and tags; DELETE one of the two rows first, or set values that keep them apart"}
+					Hint: "a row is named by its time and tags; DELETE one of the two rows first, or set values that keep them apart",
+					Row:  rowName(rec, tags, i)}
 			}
 			seen[string(key)] = true
 		}
 	}
 	return nil
+}
+
+// rowName is row i of rec's time and tags (the tag columns named).
+func rowName(rec arrow.Record, tags []string, i int) *RowName {
+	n := &RowName{Time: int64(rec.Column(0).(*array.Timestamp).Value(i)), Tags: map[string]*string{}}
+	for _, name := range tags {
+		d := rec.Column(rec.Schema().FieldIndices(name)[0]).(*array.Dictionary)
+		var v *string
+		if d.IsValid(i) {
+			s := d.Dictionary().(*array.String).Value(d.GetValueIndex(i))
+			v = &s
+		}
+		n.Tags[name] = v
+	}
+	return n
 }
 
 // describeKey names row i of rec by its time and tags, as an error shows

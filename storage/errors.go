@@ -29,6 +29,16 @@ type Error struct {
 	// Table and Column name what a constraint's error (CodeNotNull) is
 	// about, "" for none.
 	Table, Column string
+	// Row is the row a CodeDuplicateKey error is about: the key two rows
+	// would share. nil for others.
+	Row *RowName
+}
+
+// RowName is a row's time and tags, which name it among a table's rows.
+type RowName struct {
+	Time int64 // nanoseconds since the Unix epoch, UTC
+	// Tags are the row's tags by name, nil for NULL.
+	Tags map[string]*string
 }
 
 func (e *Error) Error() string {
