@@ -57,7 +57,7 @@ func (s *Server) describeQuery(ctx context.Context, db, text string) (*arrow.Sch
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
 	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable,
-		sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.Call: // sql.Kind.Changes
+		sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.AlterIndex, sql.Call: // sql.Kind.Changes
 		return nil, status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries; run INSERT, UPDATE, DELETE, CREATE TABLE, TRUNCATE and DROP TABLE with ExecuteUpdate (CommandStatementUpdate)")
 	case sql.Show:
 		return nil, status.Error(codes.InvalidArgument, "SHOW is not served over Flight SQL: SELECT current_setting('name') reads a setting (Flight sessions are UTC)")
@@ -126,7 +126,7 @@ func (s *Server) update(ctx context.Context, db string, stmt *sql.Statement, par
 				break
 			}
 		}
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment: // sql.Kind.IsDDL
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.AlterIndex: // sql.Kind.IsDDL
 		var res planner.DDLResult
 		res, err = s.Planner.RunDDL(ctx, s.session(db), stmt) // 0, as JDBC's executeUpdate gives DDL; CREATE TABLE ... AS: its rows
 		n = res.Rows

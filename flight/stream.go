@@ -231,7 +231,7 @@ func (s *Server) streamQuery(stream flight.FlightService_DoGetServer, db string,
 	switch stmt.Kind {
 	case sql.Select, sql.Explain:
 	case sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable,
-		sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.Call: // sql.Kind.Changes
+		sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.AlterIndex, sql.Call: // sql.Kind.Changes
 		return status.Error(codes.InvalidArgument, stmt.Kind.Verb()+" is an update: run it with ExecuteUpdate (CommandStatementUpdate), not as a query")
 	default:
 		return status.Error(codes.InvalidArgument, "only SELECT and EXPLAIN run as Flight queries")

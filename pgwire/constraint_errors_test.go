@@ -31,8 +31,8 @@ CREATE TABLE uk (ts timestamptz NOT NULL, site char(4), dev text, v float8, CONS
 INSERT INTO uk VALUES ('2024-01-01', 'ab', 'x', 1), ('2024-01-01', 'cd', NULL, 2), ('2024-01-02', 'ab', 'y', 3);
 `
 
-// constraintCases are writes PostgreSQL refuses with 23502 or 23505; COPY
-// cases are "COPY statement|data".
+// constraintCases are writes PostgreSQL refuses with 23502 or 23505, and
+// refused renames of a key; COPY cases are "COPY statement|data".
 var constraintCases = []string{
 	`INSERT INTO nn VALUES ('2024-01-03 00:00:00.123456', NULL, 1.5, 'x', 1.1, 3, true, 2.5, 'vv', 1234, '2024-01-01 10:00:00.126', '2024-02-02', repeat('é', 40), 1)`,
 	`INSERT INTO nn (time, host, big) VALUES (NULL, 'a', 1.5)`,
@@ -60,6 +60,11 @@ var constraintCases = []string{
 	"COPY uk FROM STDIN (FORMAT csv)|2024-01-04,ab,x,1\n2024-01-02,ab,y,2\n",
 	`UPDATE uk SET dev = NULL, site = 'cd' WHERE v = 1`,
 	`UPDATE uk SET site = 'ab', dev = 'x' WHERE v = 2`,
+	// Renaming a key: a name that is not its, a relation's name.
+	`ALTER TABLE uk RENAME CONSTRAINT uk_pkey TO k`,
+	`ALTER TABLE uk RENAME CONSTRAINT "Site Key" TO nn`,
+	`ALTER INDEX "Site Key" RENAME TO "Site Key"`,
+	`ALTER INDEX nope RENAME TO k`,
 }
 
 // copyLine is the line a COPY's error is about: in PostgreSQL's CONTEXT

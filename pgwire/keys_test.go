@@ -12,7 +12,8 @@ var keysGoldenFrom = flag.String("keys-golden-from", "", "write testdata/keys/ex
 // every tag, a named UNIQUE NULLS NOT DISTINCT constraint, and ALTER TABLE
 // ... ADD PRIMARY KEY over a table that has rows; then upserts each: by ON
 // CONFLICT ON CONSTRAINT, by the key's columns (DO NOTHING over a NULL
-// tag, DO UPDATE over the stored value).
+// tag, DO UPDATE over the stored value). The last key is renamed twice
+// (RENAME CONSTRAINT, ALTER INDEX) and upserted by its new name.
 const keysSetup = `SET TimeZone = 'UTC';
 DROP TABLE IF EXISTS kp, ku2, ka;
 CREATE TABLE kp (time timestamptz NOT NULL, host text, dc text, v float8, PRIMARY KEY (host, time, dc));
@@ -25,6 +26,10 @@ ALTER TABLE ka ADD PRIMARY KEY (host, time);
 INSERT INTO kp VALUES ('2024-01-01 00:00+00', 'a', 'x', 5), ('2024-01-02 00:00+00', 'a', 'x', 6) ON CONFLICT ON CONSTRAINT kp_pkey DO UPDATE SET v = excluded.v;
 INSERT INTO ku2 VALUES ('2024-01-01 00:00+00', NULL, 9) ON CONFLICT (device, ts) DO NOTHING;
 INSERT INTO ka VALUES ('2024-01-01 00:00+00', 'a', 7) ON CONFLICT (time, host) DO UPDATE SET v = ka.v + excluded.v;
+ALTER TABLE ka RENAME CONSTRAINT ka_pkey TO "Ka Key";
+ALTER INDEX "Ka Key" RENAME TO ka_key;
+ALTER INDEX IF EXISTS ka_pkey RENAME TO ka_gone;
+INSERT INTO ka VALUES ('2024-01-01 00:00+00', 'a', 9) ON CONFLICT ON CONSTRAINT ka_key DO UPDATE SET v = ka.v + excluded.v;
 `
 
 const keysQueries = `\d kp
@@ -32,10 +37,11 @@ const keysQueries = `\d kp
 \d ka
 \d kp_pkey
 \d "Dev Key"
-\d ka_pkey
+\d ka_key
 SELECT attname, atttypid, attlen, attnum, atttypmod, attbyval, attnotnull, atthasdef, attcollation FROM pg_attribute WHERE attrelid = 'kp_pkey'::regclass ORDER BY attnum;
 SELECT 'kp_pkey'::regclass, to_regclass('ka_pkey')::text, '"Dev Key"'::regclass::oid = (SELECT indexrelid FROM pg_index WHERE indrelid = 'ku2'::regclass);
-SELECT c.relname, c.relkind, c.relnatts, i.indnatts, i.indisprimary, i.indnullsnotdistinct FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname IN ('kp_pkey', 'Dev Key', 'ka_pkey') ORDER BY 1;
+SELECT c.relname, c.relkind, c.relnatts, i.indnatts, i.indisprimary, i.indnullsnotdistinct FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname IN ('kp_pkey', 'Dev Key', 'ka_key') ORDER BY 1;
+SELECT conname, conindid::regclass FROM pg_constraint WHERE conrelid = 'ka'::regclass AND contype IN ('p', 'u');
 SELECT * FROM kp ORDER BY time, host;
 SELECT * FROM ku2 ORDER BY ts, device;
 SELECT * FROM ka ORDER BY time, host;

@@ -227,7 +227,7 @@ func readsClock(query string) bool {
 func (c *conn) describeStatement(ps *prepared) ([]planner.Column, error) {
 	switch ps.stmt.Kind {
 	case sql.Select, sql.Explain, sql.Insert, sql.Delete, sql.Update, sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase,
-		sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.Call: // sql.Kind.Changes
+		sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.AlterIndex, sql.Call: // sql.Kind.Changes
 		ctx, done := c.running()
 		cols, ptypes, err := c.srv.Planner.DescribeParams(ctx, c.sess.plannerSession(), ps.stmt)
 		done()

@@ -59,7 +59,7 @@ func (c *conn) command(ctx context.Context, p *portal) (string, error) {
 			return "", statementError(ctx, err)
 		}
 		return "CALL", nil
-	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment: // sql.Kind.IsDDL
+	case sql.DropTable, sql.Truncate, sql.CreateTable, sql.CreateDatabase, sql.DropDatabase, sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.AlterIndex: // sql.Kind.IsDDL
 		if c.tx != txIdle && (stmt.Kind == sql.CreateDatabase || stmt.Kind == sql.DropDatabase) {
 			return "", &planner.Error{Code: "25001", Msg: stmt.Kind.Verb() + " cannot run inside a transaction block"}
 		}

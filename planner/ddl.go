@@ -61,6 +61,8 @@ func (p *Planner) RunDDL(ctx context.Context, sess *Session, stmt *sql.Statement
 		return p.alterTable(ctx, sess, stmt)
 	case sql.AlterView:
 		return p.alterView(ctx, sess, stmt)
+	case sql.AlterIndex:
+		return p.alterIndex(ctx, sess, stmt)
 	case sql.CreatePlainView:
 		return p.createPlainView(ctx, sess, stmt)
 	case sql.DropPlainView:
@@ -561,6 +563,8 @@ func (p *Planner) alterTable(ctx context.Context, sess *Session, stmt *sql.State
 		return p.renameTable(ctx, sess, table, def.Rename)
 	case def.RenameColumn != nil:
 		return p.renameColumn(ctx, sess, table, *def.RenameColumn)
+	case def.RenameConstraint != nil:
+		return p.renameConstraint(ctx, sess, table, *def.RenameConstraint)
 	}
 	// As in PostgreSQL, the drops come first, then the columns added, then
 	// the defaults set, whatever the order written: DROP COLUMN c, ADD

@@ -192,6 +192,69 @@ func (p *Planner) relationNames(db string) map[string]bool {
 	return names
 }
 
+// keyTable is the table of database db whose key is called name; ok is
+// false for none.
+func (p *Planner) keyTable(db, name string) (table string, ok bool) {
+	for _, d := range p.Engine.Databases() {
+		if d.Name != db {
+			continue
+		}
+		for _, t := range d.Tables {
+			if k, ok := p.Engine.Key(db, t); ok && k.Name == name {
+				return t, true
+			}
+		}
+	}
+	return "", false
+}
+
+// renameConstraint runs ALTER TABLE t RENAME CONSTRAINT old TO new: the
+// table's key, and so its index, takes the new name. A name that is not
+// the key's is PostgreSQL's 42704 (a NOT NULL is no constraint to rename
+// in PostgreSQL 15 either).
+func (p *Planner) renameConstraint(ctx context.Context, sess *Session, table string, rc sql.ColumnRename) (DDLResult, error) {
+	if key, ok := p.Engine.Key(sess.Database, table); !ok || key.Name != rc.From {
+		e := &Error{Code: "42704", Msg: fmt.Sprintf("constraint %q for table %q does not exist", rc.From, table)}
+		if ok {
+			e.Hint = fmt.Sprintf("the key of table %q is %s", table, quoteIdentifier(key.Name))
+		}
+		return DDLResult{}, e
+	}
+	return p.renameKey(ctx, sess, table, rc.To)
+}
+
+// renameKey names table's key to (its index's name too), which no
+// relation may have: PostgreSQL's 42P07, the key's own name included.
+func (p *Planner) renameKey(ctx context.Context, sess *Session, table, to string) (DDLResult, error) {
+	if p.relationNames(sess.Database)[to] || isCatalogTable(to) {
+		return DDLResult{}, &Error{Code: "42P07", Msg: fmt.Sprintf("relation %q already exists", to)}
+	}
+	if err := p.Engine.RenameKey(ctx, sess.Database, table, to); err != nil {
+		return DDLResult{}, err
+	}
+	return DDLResult{Tables: 1}, nil
+}
+
+// alterIndex runs ALTER INDEX [IF EXISTS] name RENAME TO new. An index is
+// a table's key, which takes the new name; as in PostgreSQL, the name of a
+// table renames the table.
+func (p *Planner) alterIndex(ctx context.Context, sess *Session, stmt *sql.Statement) (DDLResult, error) {
+	def := stmt.Alter
+	if def.Table.Schema == "" || def.Table.Schema == "public" {
+		if table, ok := p.keyTable(sess.Database, def.Table.Name); ok {
+			return p.renameKey(ctx, sess, table, def.Rename)
+		}
+	}
+	table, err := p.namedTable(sess, def.Table, "ALTER INDEX")
+	if err != nil {
+		if e := AsError(err); stmt.IfExists && (e.Code == CodeUndefinedTable || e.Code == codeUndefinedSchema) {
+			return DDLResult{Notices: []Notice{skipNotice("00000", "relation %q does not exist", def.Table.Name)}}, nil
+		}
+		return DDLResult{}, err
+	}
+	return p.renameTable(ctx, sess, table, def.Rename)
+}
+
 // keyToAdd checks ALTER TABLE's ADD PRIMARY KEY or UNIQUE (def) of table
 // before anything changes, the statement's DROP CONSTRAINT of the table's
 // key (drops) counted as done, and returns the key to give (newKey's,

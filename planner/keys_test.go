@@ -107,7 +107,11 @@ func TestKeys(t *testing.T) {
 		"ALTER TABLE kk ADD COLUMN region tag":                         "42P16",
 		"ALTER TABLE kk DROP CONSTRAINT nosuch":                        "42704",
 		"ALTER TABLE plain DROP CONSTRAINT plain_pkey":                 "42704",
-		"ALTER TABLE kk RENAME CONSTRAINT kk_pkey TO k2":               "0A000",
+		"ALTER TABLE kk RENAME CONSTRAINT nosuch TO k2":                "42704",
+		"ALTER TABLE kk RENAME CONSTRAINT kk_pkey TO plain":            "42P07",
+		"ALTER TABLE kk RENAME CONSTRAINT kk_pkey TO kk_pkey":          "42P07",
+		"ALTER INDEX nosuch RENAME TO k2":                              "42P01",
+		"ALTER INDEX kk_pkey SET TABLESPACE pg_default":                "0A000",
 		"CREATE TABLE kz (time timestamptz NOT NULL, v float8 UNIQUE)": "42P16",
 	})
 

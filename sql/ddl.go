@@ -766,6 +766,8 @@ type AlterDef struct {
 	AddKey *KeyDef
 	// RenameColumn is RENAME [COLUMN] From TO To.
 	RenameColumn *ColumnRename
+	// RenameConstraint is RENAME CONSTRAINT From TO To.
+	RenameConstraint *ColumnRename
 	// Rename is RENAME TO name: the table's new name.
 	Rename string
 }
@@ -786,9 +788,19 @@ type ColumnDrop struct {
 	IfExists bool
 }
 
-// ColumnRename is RENAME [COLUMN] From TO To.
+// ColumnRename is RENAME [COLUMN] From TO To (or RENAME CONSTRAINT's).
 type ColumnRename struct {
 	From, To string
+}
+
+// renamePair reads From TO To, a RENAME's names.
+func (c *ucur) renamePair() *ColumnRename {
+	rc := &ColumnRename{From: c.name()}
+	if t := c.tok(0); c.err == nil && !c.accept("to") {
+		c.fail(t, "", "")
+	}
+	rc.To = c.name()
+	return rc
 }
 
 // ColumnRetype is ALTER [COLUMN] Column [SET DATA] TYPE Type [USING
@@ -810,9 +822,9 @@ type ColumnDefault struct {
 	Column, Expr string
 }
 
-// parseAlter parses ALTER TABLE ... ADD COLUMN and ALTER MATERIALIZED
-// VIEW ... SET (options); any other ALTER, or action, is refused as not
-// supported, naming it.
+// parseAlter parses ALTER TABLE, ALTER MATERIALIZED VIEW ... SET (options)
+// and ALTER INDEX ... RENAME TO; any other ALTER, or action, is refused as
+// not supported, naming it.
 func parseAlter(src string, toks []token, st *Statement) *Error {
 	c := &ucur{src: src, toks: toks, i: 1}
 	if c.accept("materialized", "view") {
@@ -838,6 +850,31 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 		c.end()
 		return c.err
 	}
+	if c.accept("index") {
+		// ALTER INDEX [IF EXISTS] name RENAME TO new; the other forms
+		// (tablespaces, storage parameters) have nothing to change here.
+		at := &AlterDef{}
+		st.Kind, st.Alter = AlterIndex, at
+		st.IfExists = c.accept("if", "exists")
+		if at.Table = c.oneTableRef(false); c.err != nil {
+			return c.err
+		}
+		if t := c.tok(0); !c.accept("rename", "to") {
+			if t == eofTok {
+				c.fail(t, "", "")
+				return c.err
+			}
+			what := strings.ToUpper(t.val)
+			if n := c.tok(1); n.kind == tIdent {
+				what += " " + strings.ToUpper(n.val)
+			}
+			return errAt(src, t.start, CodeFeatureNotSupported, "ALTER INDEX ... "+what+" is not supported",
+				"an index here is a table's key; ALTER INDEX name RENAME TO new renames it")
+		}
+		at.Rename = c.name()
+		c.end()
+		return c.err
+	}
 	if !c.accept("table") {
 		what := "ALTER"
 		if t := c.tok(0); t.kind == tIdent {
@@ -854,20 +891,14 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 	if c.accept("rename") {
 		// RENAME TO name | RENAME [COLUMN] c TO name: alone, as in
 		// PostgreSQL.
-		switch t := c.tok(0); {
+		switch {
 		case c.accept("to"):
 			at.Rename = c.name()
-		case t.kind == tIdent && (t.val == "constraint"):
-			return errAt(src, t.start, CodeFeatureNotSupported, "ALTER TABLE ... RENAME CONSTRAINT is not supported",
-				"a table's key keeps the name it was created with; ALTER TABLE ... DROP CONSTRAINT drops it")
+		case c.accept("constraint"):
+			at.RenameConstraint = c.renamePair()
 		default:
 			c.accept("column")
-			rc := &ColumnRename{From: c.name()}
-			if t := c.tok(0); c.err == nil && !c.accept("to") {
-				c.fail(t, "", "")
-			}
-			rc.To = c.name()
-			at.RenameColumn = rc
+			at.RenameColumn = c.renamePair()
 		}
 		c.end()
 		return c.err

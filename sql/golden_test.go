@@ -203,6 +203,9 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		if a.RenameColumn != nil {
 			fmt.Fprintf(b, " rename_column=%+v", *a.RenameColumn)
 		}
+		if a.RenameConstraint != nil {
+			fmt.Fprintf(b, " rename_constraint=%+v", *a.RenameConstraint)
+		}
 		if a.Rename != "" {
 			fmt.Fprintf(b, " rename=%q", a.Rename)
 		}

@@ -53,20 +53,21 @@ const (
 	CreatePlainView             // CREATE [OR REPLACE] VIEW name [(names)] [WITH (options)] AS query; Create (Replace)
 	DropPlainView               // DROP VIEW [IF EXISTS] name, ... [CASCADE|RESTRICT]; Tables, IfExists
 	Comment                     // COMMENT ON {TABLE | VIEW | MATERIALIZED VIEW | COLUMN} name IS 'text' | NULL; Comment
+	AlterIndex                  // ALTER INDEX [IF EXISTS] name RENAME TO new; Alter (Table, Rename), IfExists
 )
 
 var kindNames = [...]string{"Empty", "Select", "Insert", "Explain", "Set", "Show", "Reset", "Begin",
 	"Commit", "Rollback", "Savepoint", "Release", "RollbackTo", "Discard", "Deallocate", "Close",
 	"Listen", "Unlisten", "Declare", "Fetch", "Move", "Copy", "Prepare", "Execute", "Delete", "Update",
 	"DropTable", "Truncate", "CreateTable", "CreateDatabase", "DropDatabase", "AlterTable", "CreateView", "RefreshView",
-	"DropView", "Call", "AlterView", "CreatePlainView", "DropPlainView", "Comment"}
+	"DropView", "Call", "AlterView", "CreatePlainView", "DropPlainView", "Comment", "AlterIndex"}
 
 // IsDDL reports whether the kind creates, changes or drops a table, view
 // or database (the planner's RunDDL runs them).
 func (k Kind) IsDDL() bool {
 	switch k {
 	case DropTable, Truncate, CreateTable, CreateDatabase, DropDatabase, AlterTable, CreateView, RefreshView, DropView, AlterView,
-		CreatePlainView, DropPlainView, Comment:
+		CreatePlainView, DropPlainView, Comment, AlterIndex:
 		return true
 	}
 	return false
@@ -107,6 +108,8 @@ func (k Kind) Verb() string {
 		return "CREATE VIEW"
 	case DropPlainView:
 		return "DROP VIEW"
+	case AlterIndex:
+		return "ALTER INDEX"
 	}
 	return strings.ToUpper(k.String())
 }

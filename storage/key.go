@@ -128,6 +128,36 @@ func (e *Engine) DropKey(ctx context.Context, db, table string) error {
 	return nil
 }
 
+// RenameKey names table's key name (ALTER TABLE ... RENAME CONSTRAINT,
+// ALTER INDEX ... RENAME TO) in one catalog commit. A table without a key
+// is CodeNotFound; a name a table, view or key of the database has (the
+// key's own too) is CodeAlreadyExists.
+func (e *Engine) RenameKey(ctx context.Context, db, table, name string) error {
+	if err := ValidateName("key", name); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return err
+	}
+	if t.Key == nil {
+		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("table %q has no key", table)}
+	}
+	if err := e.cat.database(db).nameTaken(name); err != nil {
+		return err
+	}
+	old := t.Key.Name
+	t.Key.Name = name
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		t.Key.Name = old
+		return err
+	}
+	return nil
+}
+
 // AddKey gives table a key (ALTER TABLE ... ADD PRIMARY KEY or UNIQUE).
 // It must hold the time column and every tag (as CreateKeyedTable's), which
 // the stored rows keep unique already: a table holds one row per series
@@ -178,7 +208,7 @@ func (e *Engine) AddKey(ctx context.Context, db, table string, key TableKey) err
 // keyedTagError refuses tag, new to keyed table t.
 func (t *TableMeta) keyedTagError(tag string) *Error {
 	return &Error{Code: CodeKeyedTable, Msg: KeyedTagMessage(t.Name, tag, t.keyText()),
-		Hint: fmt.Sprintf("write %s as a field, or drop the key first: ALTER TABLE %s DROP CONSTRAINT %s", tag, t.Name, t.Key.Name)}
+		Hint: fmt.Sprintf("write %s as a field, or drop the key first: ALTER TABLE %s DROP CONSTRAINT %s", tag, sqlName(t.Name), sqlName(t.Key.Name))}
 }
 
 // KeyedTagMessage says that a write cannot add tag to table, whose

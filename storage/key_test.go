@@ -113,3 +113,38 @@ func TestAddKey(t *testing.T) {
 		require.NotEqual(t, "db2", d.Name, "a refused CreateKeyedTable leaves no database behind")
 	}
 }
+
+// TestRenameKey: RenameKey renames a table's key, kept over a restart;
+// the old name is free after it, and it refuses a name a relation has
+// (the key's own too), a table without a key and a bad name.
+func TestRenameKey(t *testing.T) {
+	dir := t.TempDir()
+	e := openTest(t, dir)
+	write(t, e, "db", batchOf(t, "cpu", "10 host=a usage=1"), batchOf(t, "other", "10 - x=1"))
+	code := func(err error) Code {
+		t.Helper()
+		var se *Error
+		require.ErrorAs(t, err, &se)
+		return se.Code
+	}
+	key := TableKey{Name: "cpu_pkey", Primary: true, Columns: []int{1, 2}}
+	require.NoError(t, e.AddKey(ctx, "db", "cpu", key))
+	require.Equal(t, CodeNotFound, code(e.RenameKey(ctx, "db", "other", "k")))
+	require.Equal(t, CodeNotFound, code(e.RenameKey(ctx, "db", "nosuch", "k")))
+	for _, taken := range []string{"cpu_pkey", "cpu", "other"} {
+		require.Equal(t, CodeAlreadyExists, code(e.RenameKey(ctx, "db", "cpu", taken)), taken)
+	}
+	require.Equal(t, CodeInvalidName, code(e.RenameKey(ctx, "db", "cpu", "")))
+	require.NoError(t, e.RenameKey(ctx, "db", "cpu", "Cpu Key"))
+	require.NoError(t, e.Close())
+	e = openTest(t, dir)
+	k, ok := e.Key("db", "cpu")
+	require.True(t, ok)
+	key.Name = "Cpu Key"
+	require.Equal(t, key, k)
+	require.Equal(t, "Cpu Key (time, host)", e.KeyText("db", "cpu"))
+	var se *Error
+	require.ErrorAs(t, e.AddColumns(ctx, "db", "cpu", []ColumnMeta{{Name: "dc", Type: TypeTag}}), &se)
+	require.Contains(t, se.Hint, `ALTER TABLE cpu DROP CONSTRAINT "Cpu Key"`, "the hint quotes the name as SQL must")
+	require.NoError(t, e.CreateTable(ctx, "db", "cpu_pkey", []ColumnMeta{{Name: "time", Type: TypeTime}}), "the old name is free")
+}

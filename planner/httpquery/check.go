@@ -54,7 +54,7 @@ func (h *Handler) checkStatement(method, db string, stmt *sql.Statement) *httpEr
 			what = "DROP TABLE deletes"
 		case sql.Truncate:
 			what = "TRUNCATE deletes"
-		case sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment:
+		case sql.AlterTable, sql.CreateView, sql.RefreshView, sql.DropView, sql.AlterView, sql.CreatePlainView, sql.DropPlainView, sql.Comment, sql.AlterIndex:
 			what = stmt.Kind.Verb() + " changes"
 		}
 		return &httpError{status: http.StatusMethodNotAllowed, allow: http.MethodPost, err: &planner.Error{Code: "25006",

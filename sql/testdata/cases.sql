@@ -520,8 +520,18 @@ ALTER TABLE ONLY public.cpu RENAME TO cpu_old
 ALTER TABLE cpu RENAME TO cpu_old, ADD n int
 # alter table rename without to
 ALTER TABLE cpu RENAME usage u
-# alter table rename constraint is refused
-ALTER TABLE cpu RENAME CONSTRAINT a TO b
+# alter table rename constraint
+ALTER TABLE IF EXISTS cpu RENAME CONSTRAINT cpu_pkey TO "Cpu Key"
+# alter table rename constraint without to
+ALTER TABLE cpu RENAME CONSTRAINT a b
+# alter index rename
+ALTER INDEX cpu_pkey RENAME TO "Cpu Key"; ALTER INDEX IF EXISTS public.k RENAME TO k2
+# alter index rename cannot be combined
+ALTER INDEX k RENAME TO k2, RENAME TO k3
+# alter index other than rename
+ALTER INDEX k SET TABLESPACE pg_default
+# alter index without rename's name
+ALTER INDEX k RENAME TO
 # alter table add primary key, named, unique nulls distinct, beside a drop constraint
 ALTER TABLE cpu ADD PRIMARY KEY (time, host); ALTER TABLE cpu ADD CONSTRAINT "Cpu Key" UNIQUE NULLS DISTINCT (host, time); ALTER TABLE cpu DROP CONSTRAINT cpu_pkey, ADD CONSTRAINT k PRIMARY KEY (host, time)
 # alter table add of a second key
