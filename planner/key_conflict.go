@@ -80,14 +80,10 @@ func tagNames(cols []storage.ColumnMeta, batch *storage.TableBatch) []string {
 }
 
 // duplicateKey is PostgreSQL's unique_violation for row i of batch, whose
-// key (table's) is taken: the key's columns by the names SQL shows, and
-// their values as their types' output writes them (a timestamptz in the
-// session's zone; NULL as null).
+// key (table's) is taken (keyViolation), with a hint naming the upsert.
 func (p *Planner) duplicateKey(sess *Session, table string, batch *storage.TableBatch, i int) error {
 	e := p.keyViolation(sess, table, rowOfBatch(batch, i, false))
-	sqlCols, _ := p.SQLColumns(sess.Database, table)
-	key, _ := p.keyOf(sess.Database, table, sqlCols)
-	e.Hint = fmt.Sprintf("ON CONFLICT ON CONSTRAINT %s DO UPDATE SET ... replaces stored values, DO NOTHING keeps them", quoteIdentifier(key.Name))
+	e.Hint = fmt.Sprintf("ON CONFLICT ON CONSTRAINT %s DO UPDATE SET ... replaces stored values, DO NOTHING keeps them", quoteIdentifier(e.Constraint))
 	return e
 }
 

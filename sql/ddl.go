@@ -822,6 +822,22 @@ type ColumnDefault struct {
 	Column, Expr string
 }
 
+// actionNotSupported is the 0A000 of an action of statement what (ALTER
+// INDEX) other than those parsed, naming its first words; a syntax error
+// at the end of the input.
+func (c *ucur) actionNotSupported(src, what, hint string) *Error {
+	t := c.tok(0)
+	if t == eofTok {
+		c.fail(t, "", "")
+		return c.err
+	}
+	action := strings.ToUpper(t.val)
+	if n := c.tok(1); n.kind == tIdent {
+		action += " " + strings.ToUpper(n.val)
+	}
+	return errAt(src, t.start, CodeFeatureNotSupported, what+" ... "+action+" is not supported", hint)
+}
+
 // parseAlter parses ALTER TABLE, ALTER MATERIALIZED VIEW ... SET (options)
 // and ALTER INDEX ... RENAME TO; any other ALTER, or action, is refused as
 // not supported, naming it.
@@ -834,16 +850,8 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 		if at.Table = c.oneTableRef(false); c.err != nil {
 			return c.err
 		}
-		if t := c.tok(0); !c.accept("set") {
-			if t == eofTok {
-				c.fail(t, "", "")
-				return c.err
-			}
-			what := strings.ToUpper(t.val)
-			if n := c.tok(1); n.kind == tIdent {
-				what += " " + strings.ToUpper(n.val)
-			}
-			return errAt(src, t.start, CodeFeatureNotSupported, "ALTER MATERIALIZED VIEW ... "+what+" is not supported",
+		if !c.accept("set") {
+			return c.actionNotSupported(src, "ALTER MATERIALIZED VIEW",
 				"SET (timescaledb.materialized_only = false) makes a continuous aggregate real-time; a view is renamed by creating it anew")
 		}
 		c.viewOptions(at.Set)
@@ -859,17 +867,8 @@ func parseAlter(src string, toks []token, st *Statement) *Error {
 		if at.Table = c.oneTableRef(false); c.err != nil {
 			return c.err
 		}
-		if t := c.tok(0); !c.accept("rename", "to") {
-			if t == eofTok {
-				c.fail(t, "", "")
-				return c.err
-			}
-			what := strings.ToUpper(t.val)
-			if n := c.tok(1); n.kind == tIdent {
-				what += " " + strings.ToUpper(n.val)
-			}
-			return errAt(src, t.start, CodeFeatureNotSupported, "ALTER INDEX ... "+what+" is not supported",
-				"an index here is a table's key; ALTER INDEX name RENAME TO new renames it")
+		if !c.accept("rename", "to") {
+			return c.actionNotSupported(src, "ALTER INDEX", "an index here is a table's key; ALTER INDEX name RENAME TO new renames it")
 		}
 		at.Rename = c.name()
 		c.end()

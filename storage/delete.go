@@ -166,13 +166,13 @@ func rowName(rec arrow.Record, tags []string, i int) *RowName {
 // describeKey names row i of rec by its time and tags, as an error shows
 // it: time 2024-01-01T00:00:00Z and host=a, dc=NULL.
 func describeKey(rec arrow.Record, tags []string, i int) string {
-	ts := time.Unix(0, int64(rec.Column(0).(*array.Timestamp).Value(i))).UTC().Format(time.RFC3339Nano)
+	n := rowName(rec, tags, i)
+	ts := time.Unix(0, n.Time).UTC().Format(time.RFC3339Nano)
 	var parts []string
 	for _, name := range tags {
-		d := rec.Column(rec.Schema().FieldIndices(name)[0]).(*array.Dictionary)
 		v := "NULL"
-		if d.IsValid(i) {
-			v = d.Dictionary().(*array.String).Value(d.GetValueIndex(i))
+		if t := n.Tags[name]; t != nil {
+			v = *t
 		}
 		parts = append(parts, name+"="+v)
 	}

@@ -106,17 +106,27 @@ func (e *Engine) Key(db, table string) (key TableKey, ok bool) {
 	return k, true
 }
 
+// keyedTableLocked is table, which must have a key (else CodeNotFound),
+// with e.mu held.
+func (e *Engine) keyedTableLocked(db, table string) (*TableMeta, error) {
+	t, err := e.tableLocked(db, table)
+	if err != nil {
+		return nil, err
+	}
+	if t.Key == nil {
+		return nil, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("table %q has no key", table)}
+	}
+	return t, nil
+}
+
 // DropKey removes table's declared key (ALTER TABLE ... DROP CONSTRAINT):
 // writes may then add tags to it. A table without one is CodeNotFound.
 func (e *Engine) DropKey(ctx context.Context, db, table string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t, err := e.tableLocked(db, table)
+	t, err := e.keyedTableLocked(db, table)
 	if err != nil {
 		return err
-	}
-	if t.Key == nil {
-		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("table %q has no key", table)}
 	}
 	old := t.Key
 	t.Key = nil
@@ -138,12 +148,9 @@ func (e *Engine) RenameKey(ctx context.Context, db, table, name string) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t, err := e.tableLocked(db, table)
+	t, err := e.keyedTableLocked(db, table)
 	if err != nil {
 		return err
-	}
-	if t.Key == nil {
-		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("table %q has no key", table)}
 	}
 	if err := e.cat.database(db).nameTaken(name); err != nil {
 		return err
