@@ -60,10 +60,10 @@ func (e *Engine) RenameColumn(ctx context.Context, db, table, from, to string) e
 			t.Files[j] = f.withRename(from, to)
 		}
 		t.reindex()
-		e.schemaVersion.Add(1)
-		if err := e.cat.commit(ctx, e.store); err != nil {
+		if err := e.commitSchemaLocked(ctx, func() {
 			t.Columns, t.Files = cols, files
 			t.reindex()
+		}); err != nil {
 			return err
 		}
 		e.eachBufferedLocked(db, table, func(rec arrow.Record) arrow.Record { return renameField(rec, from, to) })
@@ -81,12 +81,9 @@ func (e *Engine) renameTimeLocked(ctx context.Context, t *TableMeta, to string) 
 	if to == TimeColumn {
 		t.TimeName = ""
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		t.TimeName = was
-		return err
-	}
-	return nil
+	})
 }
 
 // DropColumn removes a field from a table: its values are gone from every
@@ -122,10 +119,10 @@ func (e *Engine) DropColumn(ctx context.Context, db, table, column string) error
 			t.Files[j] = f.withDrop(column)
 		}
 		t.reindex()
-		e.schemaVersion.Add(1)
-		if err := e.cat.commit(ctx, e.store); err != nil {
+		if err := e.commitSchemaLocked(ctx, func() {
 			t.Columns, t.Files = cols, files
 			t.reindex()
+		}); err != nil {
 			return err
 		}
 		e.eachBufferedLocked(db, table, func(rec arrow.Record) arrow.Record { return dropField(rec, column) })
@@ -155,9 +152,9 @@ func (e *Engine) RenameTable(ctx context.Context, db, from, to string) error {
 			sort.Slice(dbm.Tables, func(i, j int) bool { return dbm.Tables[i].Name < dbm.Tables[j].Name })
 		}
 		rename(from, to)
-		e.schemaVersion.Add(1)
-		if err := e.cat.commit(ctx, e.store); err != nil {
+		if err := e.commitSchemaLocked(ctx, func() {
 			rename(to, from)
+		}); err != nil {
 			return err
 		}
 		for _, b := range append([]*buffer{e.active}, e.frozen...) {

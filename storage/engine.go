@@ -677,12 +677,9 @@ func (e *Engine) CreateDatabase(ctx context.Context, name string, retention time
 	if _, created := e.cat.createDatabase(name, retention); !created {
 		return &Error{Code: CodeAlreadyExists, Msg: fmt.Sprintf("database %q already exists", name)}
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		e.cat.dropDatabase(name)
-		return err
-	}
-	return nil
+	})
 }
 
 // CreateTable creates an empty table with the columns given, and its
@@ -865,15 +862,12 @@ func (e *Engine) createTable(ctx context.Context, db, table string, cols []Colum
 	if key != nil {
 		t.Key = &TableKey{Name: key.Name, Primary: key.Primary, Columns: slices.Clone(key.Columns)}
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		dbm.dropTable(table)
 		if createdDB {
 			e.cat.dropDatabase(db)
 		}
-		return err
-	}
-	return nil
+	})
 }
 
 // AddColumns adds columns to a table (stored: tags after its tags, fields
@@ -939,13 +933,10 @@ func (e *Engine) addColumnsLocked(ctx context.Context, db, table string, cols []
 			t.Files[j] = f.withFills(fills)
 		}
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		t.Columns, t.Files, t.NAtts = before.Columns, files, before.NAtts
 		t.reindex()
-		return err
-	}
-	return nil
+	})
 }
 
 // SetColumnDefault sets the default of a table's column
@@ -975,6 +966,18 @@ func (e *Engine) setColumnText(ctx context.Context, db, table, column, v string,
 	})
 }
 
+// commitSchemaLocked commits the catalog, changed by the caller (with e.mu
+// held), as a new schema version (SchemaVersion); when the commit fails,
+// undo puts back what the caller changed.
+func (e *Engine) commitSchemaLocked(ctx context.Context, undo func()) error {
+	e.schemaVersion.Add(1)
+	if err := e.cat.commit(ctx, e.store); err != nil {
+		undo()
+		return err
+	}
+	return nil
+}
+
 // setColumn changes a table's column in one catalog commit: set changes
 // c and returns what undoes it, or nil when it changed nothing.
 func (e *Engine) setColumn(ctx context.Context, db, table, column string, set func(c *ColumnMeta) (undo func())) error {
@@ -992,12 +995,7 @@ func (e *Engine) setColumn(ctx context.Context, db, table, column string, set fu
 	if undo == nil {
 		return nil
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
-		undo()
-		return err
-	}
-	return nil
+	return e.commitSchemaLocked(ctx, undo)
 }
 
 // CheckRetention refuses a retention period Strata cannot keep: negative,
@@ -1026,12 +1024,9 @@ func (e *Engine) SetRetention(ctx context.Context, name string, retention time.D
 	}
 	old := dbm.Retention
 	dbm.Retention = retention
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		dbm.Retention = old
-		return err
-	}
-	return nil
+	})
 }
 
 // SetTableRetention sets how long a table's rows live, replacing its
@@ -1051,12 +1046,9 @@ func (e *Engine) SetTableRetention(ctx context.Context, db, table string, retent
 	}
 	old := t.Retention
 	t.Retention = retention
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		t.Retention = old
-		return err
-	}
-	return nil
+	})
 }
 
 // MaintenanceInterval is how often retention and compaction run.
@@ -1119,9 +1111,9 @@ func (e *Engine) dropTable(ctx context.Context, db, table string) error {
 	}
 	dbm := e.cat.database(db)
 	at := dbm.dropTable(table)
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	if err := e.commitSchemaLocked(ctx, func() {
 		dbm.restoreTable(t, at)
+	}); err != nil {
 		return err
 	}
 	return e.forgetLocked(func(key partKey) bool { return key.db == db && key.table == table }, t)
@@ -1136,11 +1128,11 @@ func (e *Engine) dropDatabase(ctx context.Context, name string) error {
 	if dbm == nil {
 		return &Error{Code: CodeNotFound, Msg: fmt.Sprintf("database %q does not exist", name), Hint: suggest(name, e.databaseNamesLocked())}
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	if err := e.commitSchemaLocked(ctx, func() {
 		e.cat.Databases = append(e.cat.Databases, dbm)
 		sort.Slice(e.cat.Databases, func(i, j int) bool { return e.cat.Databases[i].Name < e.cat.Databases[j].Name })
 		e.cat.index()
+	}); err != nil {
 		return err
 	}
 	return e.forgetLocked(func(key partKey) bool { return key.db == name }, dbm.Tables...)

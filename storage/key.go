@@ -130,12 +130,9 @@ func (e *Engine) DropKey(ctx context.Context, db, table string) error {
 	}
 	old := t.Key
 	t.Key = nil
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		t.Key = old
-		return err
-	}
-	return nil
+	})
 }
 
 // RenameKey names table's key name (ALTER TABLE ... RENAME CONSTRAINT,
@@ -157,12 +154,9 @@ func (e *Engine) RenameKey(ctx context.Context, db, table, name string) error {
 	}
 	old := t.Key.Name
 	t.Key.Name = name
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		t.Key.Name = old
-		return err
-	}
-	return nil
+	})
 }
 
 // AddKey gives table a key (ALTER TABLE ... ADD PRIMARY KEY or UNIQUE).
@@ -201,15 +195,12 @@ func (e *Engine) AddKey(ctx context.Context, db, table string, key TableKey) err
 			madeNotNull = append(madeNotNull, i)
 		}
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		t.Key = nil
 		for _, i := range madeNotNull {
 			t.Columns[i].NotNull = false
 		}
-		return err
-	}
-	return nil
+	})
 }
 
 // keyedTagError refuses tag, new to keyed table t.

@@ -72,15 +72,12 @@ func (e *Engine) DefineView(ctx context.Context, db string, v PlainView, replace
 		dbm.Views = append(dbm.Views, &nv)
 		slices.SortFunc(dbm.Views, func(a, b *PlainView) int { return strings.Compare(a.Name, b.Name) })
 	}
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		dbm.Views = old
 		if createdDB {
 			e.cat.dropDatabase(db)
 		}
-		return err
-	}
-	return nil
+	})
 }
 
 // PlainViewOf returns the view of database db named name; ok is false
@@ -124,10 +121,7 @@ func (e *Engine) DropView(ctx context.Context, db, name string) error {
 	}
 	old := slices.Clone(dbm.Views)
 	dbm.Views = slices.DeleteFunc(dbm.Views, func(v *PlainView) bool { return v.Name == name })
-	e.schemaVersion.Add(1)
-	if err := e.cat.commit(ctx, e.store); err != nil {
+	return e.commitSchemaLocked(ctx, func() {
 		dbm.Views = old
-		return err
-	}
-	return nil
+	})
 }
